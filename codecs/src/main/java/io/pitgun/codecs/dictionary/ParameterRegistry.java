@@ -1,0 +1,194 @@
+package io.pitgun.codecs.dictionary;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.agrona.DirectBuffer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A loaded, validated dictionary: the canonical definition of every channel a producer may send.
+ * <p>
+ * Lookups by id and by name are allocation-free and safe from any thread: the registry is immutable once built.
+ * Loading is the cold path; every problem in a document is reported at once with the entry it concerns.
+ */
+public final class ParameterRegistry
+{
+    /** Classpath location of the canonical simulator dictionary. */
+    public static final String SIM_V1_RESOURCE = "dictionaries/sim.v1.yaml";
+
+    private static volatile ParameterRegistry simV1;
+
+    private final String name;
+    private final List<ParameterDefinition> parameters;
+    private final List<String> names;
+    private final ParameterDefinition[] byId;
+    private final ChannelNameIndex nameIndex;
+
+    ParameterRegistry(final String name, final List<ParameterDefinition> definitions)
+    {
+        this.name = name;
+        final List<ParameterDefinition> sorted = new ArrayList<>(definitions);
+        sorted.sort(Comparator.comparingInt(ParameterDefinition::id));
+        this.parameters = Collections.unmodifiableList(sorted);
+
+        final int maxId = sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1).id();
+        this.byId = new ParameterDefinition[maxId + 1];
+        final String[] channelNames = new String[sorted.size()];
+        final int[] channelIds = new int[sorted.size()];
+        final List<String> nameList = new ArrayList<>(sorted.size());
+        for (int i = 0; i < sorted.size(); i++)
+        {
+            final ParameterDefinition definition = sorted.get(i);
+            byId[definition.id()] = definition;
+            channelNames[i] = definition.name();
+            channelIds[i] = definition.id();
+            nameList.add(definition.name());
+        }
+        this.names = Collections.unmodifiableList(nameList);
+        this.nameIndex = new ChannelNameIndex(channelNames, channelIds);
+    }
+
+    /** The canonical simulator dictionary shipped in {@code schemas} ({@value #SIM_V1_RESOURCE}), loaded once. */
+    public static ParameterRegistry simV1()
+    {
+        ParameterRegistry registry = simV1;
+        if (registry == null)
+        {
+            synchronized (ParameterRegistry.class)
+            {
+                registry = simV1;
+                if (registry == null)
+                {
+                    registry = loadResource(SIM_V1_RESOURCE);
+                    simV1 = registry;
+                }
+            }
+        }
+        return registry;
+    }
+
+    /** Loads a dictionary from the classpath. */
+    public static ParameterRegistry loadResource(final String resource)
+    {
+        try (InputStream in = ParameterRegistry.class.getClassLoader().getResourceAsStream(resource))
+        {
+            if (in == null)
+            {
+                throw new DictionaryException(resource, List.of("no such resource on the classpath"));
+            }
+            return parse(resource, in.readAllBytes(), isYaml(resource));
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Loads and validates a dictionary file, YAML ({@code .yaml}/{@code .yml}) or JSON.
+     *
+     * @throws DictionaryException listing every problem, each naming its entry.
+     */
+    public static ParameterRegistry load(final Path file)
+    {
+        final byte[] bytes;
+        try
+        {
+            bytes = Files.readAllBytes(file);
+        }
+        catch (final IOException ex)
+        {
+            throw new DictionaryException(file.toString(), List.of("cannot read: " + ex.getMessage()));
+        }
+        return parse(file.toString(), bytes, isYaml(file.getFileName().toString()));
+    }
+
+    /** Builds a registry from a document that is already parsed (validated here like a file). */
+    public static ParameterRegistry fromDocument(final String source, final JsonNode document)
+    {
+        return DictionaryReader.read(source, document);
+    }
+
+    private static ParameterRegistry parse(final String source, final byte[] bytes, final boolean yaml)
+    {
+        final ObjectMapper mapper = yaml ? new YAMLMapper() : new JsonMapper();
+        final JsonNode document;
+        try
+        {
+            document = mapper.readTree(bytes);
+        }
+        catch (final IOException ex)
+        {
+            throw new DictionaryException(source, List.of("not valid " + (yaml ? "YAML" : "JSON") + ": " +
+                ex.getMessage()));
+        }
+        return DictionaryReader.read(source, document);
+    }
+
+    private static boolean isYaml(final String fileName)
+    {
+        final String lower = fileName.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".yaml") || lower.endsWith(".yml");
+    }
+
+    /** The dictionary's name, e.g. {@code sim.v1}. */
+    public String name()
+    {
+        return name;
+    }
+
+    /** Every channel, by ascending id. */
+    public List<ParameterDefinition> parameters()
+    {
+        return parameters;
+    }
+
+    /** The channel with this id, or {@code null}. Allocation-free. */
+    public ParameterDefinition byId(final int id)
+    {
+        return id >= 0 && id < byId.length ? byId[id] : null;
+    }
+
+    /** The channel with exactly this name, or {@code null}. Allocation-free. */
+    public ParameterDefinition byName(final CharSequence channelName)
+    {
+        final int id = nameIndex.idOf(channelName);
+        return id == ChannelNameIndex.MISSING ? null : byId[id];
+    }
+
+    /** The id of the name held in {@code buffer[offset, offset + length)}, or {@link ChannelNameIndex#MISSING}. */
+    public int idOf(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return nameIndex.idOf(buffer, offset, length);
+    }
+
+    /** The name index, for scanners that hash names as they read them. */
+    public ChannelNameIndex nameIndex()
+    {
+        return nameIndex;
+    }
+
+    /** The largest id in use; ids are in {@code [1, maxId()]}. */
+    public int maxId()
+    {
+        return byId.length - 1;
+    }
+
+    /** Up to {@code max} existing names nearest to {@code unknownName}, closest first. Cold path. */
+    public List<String> suggest(final CharSequence unknownName, final int max)
+    {
+        return NameSuggester.nearest(unknownName, names, max);
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * The dictionary model: {@link io.pitgun.codecs.dictionary.ParameterRegistry} loads a
+ * {@code metrics-dictionary/v1} document, rejects what a schema cannot catch (duplicate ids or names, empty
+ * ranges, ranges a data type cannot hold), and answers id and name lookups without allocating. Units, data types,
+ * dimensions and access levels are closed vocabularies ({@link io.pitgun.codecs.dictionary.Unit} and friends)
+ * that mirror the schema's enums.
+ */
+package io.pitgun.codecs.dictionary;

@@ -1,0 +1,150 @@
+package io.pitgun.codecs.dictionary;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ParameterRegistryTest
+{
+    private static final String HEADER = "schema_version: metrics-dictionary/v1\nname: test.v1\ntitle: Test\n" +
+        "description: test dictionary\nparameters:\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldLoadSimV1WithTheSeedChannels()
+    {
+        final ParameterRegistry registry = ParameterRegistry.simV1();
+        assertEquals("sim.v1", registry.name());
+        assertTrue(registry.parameters().size() >= 45, "sim.v1 has " + registry.parameters().size() + " channels");
+
+        final ParameterDefinition rpm = registry.byId(1);
+        assertEquals("Engine_RPM", rpm.name());
+        assertEquals(Unit.RPM, rpm.unit());
+        assertEquals(DataType.U16, rpm.dataType());
+        assertEquals(0.0, rpm.min());
+        assertEquals(15_000.0, rpm.max());
+        assertEquals(2, registry.byName("Throttle_Position").id());
+        assertEquals(100.0, registry.byName("Throttle_Position").max());
+        assertNotNull(registry.byName("Speed"));
+        assertNotNull(registry.byName("Torque_Nm"));
+        assertNotNull(registry.byName("LapTime"));
+    }
+
+    @Test
+    void shouldFindNamesInBuffersAndCharSequences()
+    {
+        final ParameterRegistry registry = ParameterRegistry.simV1();
+        final byte[] bytes = "xxEngine_RPMyy".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(1, registry.idOf(new UnsafeBuffer(bytes), 2, 10));
+        assertEquals(ChannelNameIndex.MISSING, registry.idOf(new UnsafeBuffer(bytes), 2, 9));
+        assertEquals(1, registry.byName(new StringBuilder("Engine_RPM")).id());
+        assertNull(registry.byName("engine_rpm"));
+        assertNull(registry.byId(0));
+        assertNull(registry.byId(70_000));
+        for (final ParameterDefinition definition : registry.parameters())
+        {
+            assertEquals(definition, registry.byName(definition.name()));
+            assertEquals(definition, registry.byId(definition.id()));
+        }
+    }
+
+    @Test
+    void shouldSuggestNearestNamesForTyposAndSeparatorVariants()
+    {
+        final ParameterRegistry registry = ParameterRegistry.simV1();
+        assertEquals("Engine_RPM", registry.suggest("Engine_RMP", 3).get(0));
+        assertEquals("Engine_RPM", registry.suggest("engine-rpm", 3).get(0));
+        assertTrue(registry.suggest("Completely_Unrelated_Name", 3).isEmpty());
+    }
+
+    @Test
+    void shouldRejectDuplicateIdNamingBothEntries() throws IOException
+    {
+        final DictionaryException ex = assertThrows(DictionaryException.class, () -> load(
+            entry(1, "Engine_RPM", "rpm", "u16", "0", "15000") + entry(1, "Speed", "km/h", "f32", "0", "400")));
+        assertEquals(1, ex.problems().size());
+        assertTrue(ex.problems().get(0).contains("parameters[1] 'Speed': duplicate id 1 (already used by 'Engine_RPM')"),
+            ex.problems().get(0));
+    }
+
+    @Test
+    void shouldRejectDuplicateNameIgnoringCase() throws IOException
+    {
+        final DictionaryException ex = assertThrows(DictionaryException.class, () -> load(
+            entry(1, "Speed", "km/h", "f32", "0", "400") + entry(2, "SPEED", "km/h", "f32", "0", "400")));
+        assertTrue(ex.problems().get(0).startsWith("parameters[1] 'SPEED': duplicate name"), ex.problems().get(0));
+    }
+
+    @Test
+    void shouldRejectUnknownUnitNamingTheEntry() throws IOException
+    {
+        final DictionaryException ex = assertThrows(DictionaryException.class, () -> load(
+            entry(1, "Speed", "furlongs/fortnight", "f32", "0", "400")));
+        assertTrue(ex.problems().stream().anyMatch(p -> p.startsWith("parameters[0] 'Speed' field unit")),
+            String.join("\n", ex.problems()));
+    }
+
+    @Test
+    void shouldRejectEmptyRange() throws IOException
+    {
+        final DictionaryException ex = assertThrows(DictionaryException.class, () -> load(
+            entry(7, "Gear", "count", "i8", "8", "-1")));
+        assertEquals("parameters[0] 'Gear': empty range, min 8 > max -1", ex.problems().get(0));
+    }
+
+    @Test
+    void shouldRejectRangeTheDataTypeCannotHold() throws IOException
+    {
+        final DictionaryException ex = assertThrows(DictionaryException.class, () -> load(
+            entry(1, "Engine_RPM", "rpm", "u8", "0", "15000")));
+        // The schema bounds each integer type's range; the registry re-checks in case a schema is loosened.
+        assertTrue(ex.problems().get(0).startsWith("parameters[0] 'Engine_RPM' field range/max"), ex.problems().get(0));
+    }
+
+    @Test
+    void shouldReportEveryProblemAtOnce() throws IOException
+    {
+        final DictionaryException ex = assertThrows(DictionaryException.class, () -> load(
+            entry(1, "A", "rpm", "u16", "5", "1") + entry(1, "B", "rpm", "u16", "0", "1")));
+        assertEquals(2, ex.problems().size(), String.join("\n", ex.problems()));
+    }
+
+    @Test
+    void shouldApplyConversionFromRawUnit() throws IOException
+    {
+        final ParameterRegistry registry = load(entry(1, "Tyre_Temp", "degC", "f32", "-40", "200") +
+            "    conversion: { raw_unit: K, scale: 1.0, offset: -273.15 }\n");
+        final Conversion conversion = registry.byId(1).conversion();
+        assertEquals(Unit.KELVIN, conversion.rawUnit());
+        assertEquals(26.850000000000023, conversion.toEngineering(300.0));
+        assertEquals(300.0, conversion.toRaw(conversion.toEngineering(300.0)), 1e-9);
+    }
+
+    private ParameterRegistry load(final String entries) throws IOException
+    {
+        final Path file = dir.resolve("dictionary.yaml");
+        Files.writeString(file, HEADER + entries);
+        return ParameterRegistry.load(file);
+    }
+
+    private static String entry(
+        final int id, final String name, final String unit, final String type, final String min, final String max)
+    {
+        return "  - id: " + id + "\n    name: " + name + "\n    unit: \"" + unit + "\"\n    data_type: " + type +
+            "\n    range: { min: " + min + ", max: " + max + " }\n    dimension: dimensionless\n" +
+            "    access: public\n    description: test\n";
+    }
+}
