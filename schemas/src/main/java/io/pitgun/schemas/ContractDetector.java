@@ -16,7 +16,8 @@ import java.util.Optional;
  *   <li>{@code version: v1} with a {@code pipeline} key is {@code pipeline-manifest/v1};</li>
  *   <li>{@code version: v1} with a {@code limits} key is {@code tuning-policy/v1};</li>
  *   <li>{@code base_config} and {@code risk_factors} keys are {@code risk-analysis-request/v1};</li>
- *   <li>an {@code average_total_time} key is {@code simulation-result/v1}.</li>
+ *   <li>an {@code average_total_time} key is {@code simulation-result/v1};</li>
+ *   <li>{@code race_laps} and {@code tyre_compounds} keys are {@code canonical-config/v1}.</li>
  * </ol>
  * Detection only reads the markers; whether the document is valid is for {@link SchemaCatalog#validate}.
  */
@@ -30,6 +31,7 @@ public final class ContractDetector
     static final SchemaId TUNING_POLICY_V1 = SchemaId.parse("tuning-policy/v1");
     static final SchemaId RISK_ANALYSIS_REQUEST_V1 = SchemaId.parse("risk-analysis-request/v1");
     static final SchemaId SIMULATION_RESULT_V1 = SchemaId.parse("simulation-result/v1");
+    static final SchemaId CANONICAL_CONFIG_V1 = SchemaId.parse("canonical-config/v1");
 
     private ContractDetector()
     {
@@ -90,6 +92,10 @@ public final class ContractDetector
         {
             return Outcome.of(SIMULATION_RESULT_V1, "an 'average_total_time' key");
         }
+        if (document.has("race_laps") && document.has("tyre_compounds"))
+        {
+            return Outcome.of(CANONICAL_CONFIG_V1, "'race_laps' and 'tyre_compounds' keys");
+        }
 
         if (version != null)
         {
@@ -98,7 +104,8 @@ public final class ContractDetector
                 "" : ", and only version v1 is known"));
         }
         return Outcome.none("no 'schema_version' key, and none of the keys that mark a contract without one " +
-            "('version' + 'pipeline', 'version' + 'limits', 'base_config' + 'risk_factors', 'average_total_time')");
+            "('version' + 'pipeline', 'version' + 'limits', 'base_config' + 'risk_factors', 'average_total_time', " +
+            "'race_laps' + 'tyre_compounds')");
     }
 
     private static Outcome fromSchemaVersion(final JsonNode schemaVersion)

@@ -2,24 +2,29 @@ package io.pitgun.codecs.dictionary;
 
 import org.agrona.DirectBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Open-addressing map from a channel name's bytes to its id, so a decoder can resolve a name it is looking at in
  * an input buffer without building a {@code String}. Names are ASCII (the dictionary schema's name pattern), so
  * bytes and chars coincide.
  * <p>
- * The hash is exposed ({@link #hashStep(int, int)}) so that a scanner can fold it while it reads the name and
- * then call {@link #idOf(int, DirectBuffer, int, int)} without touching the bytes twice. Immutable after
- * construction, so any number of threads may read it.
+ * The hash reads the first and last eight bytes of a name as two words plus its length: a handful of
+ * instructions whatever the name's length, where a byte-at-a-time hash would be a serial multiply chain. Names that
+ * share both ends and the length simply probe on; the full compare decides. Immutable after construction, so any
+ * number of threads may read it.
  */
 public final class ChannelNameIndex
 {
     /** Returned when a name is not in the index. */
     public static final int MISSING = -1;
 
-    private static final int FNV_OFFSET = 0x811C9DC5;
-    private static final int FNV_PRIME = 0x01000193;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long SEED = 0x9E3779B97F4A7C15L;
 
     private final byte[][] names;
     private final int[] ids;
@@ -38,7 +43,7 @@ public final class ChannelNameIndex
         for (int i = 0; i < channelNames.length; i++)
         {
             final byte[] bytes = channelNames[i].getBytes(StandardCharsets.US_ASCII);
-            int slot = finish(hash(bytes)) & mask;
+            int slot = hash(bytes, 0, bytes.length) & mask;
             while (names[slot] != null)
             {
                 slot = (slot + 1) & mask;
@@ -48,22 +53,84 @@ public final class ChannelNameIndex
         }
     }
 
-    /** The initial value of a name hash. */
-    public static int hashSeed()
+    /** The hash of {@code bytes[offset, offset + length)} this index uses. */
+    public static int hash(final byte[] bytes, final int offset, final int length)
     {
-        return FNV_OFFSET;
+        final long head;
+        final long tail;
+        if (length >= 8)
+        {
+            head = (long)LONG_LE.get(bytes, offset);
+            tail = (long)LONG_LE.get(bytes, offset + length - 8);
+        }
+        else
+        {
+            long word = 0;
+            for (int i = 0; i < length; i++)
+            {
+                word |= (bytes[offset + i] & 0xFFL) << (i << 3);
+            }
+            head = word;
+            tail = 0;
+        }
+        return mix(head, tail, length);
     }
 
-    /** Folds one more byte into a name hash. */
-    public static int hashStep(final int hash, final int b)
+    private static int hash(final DirectBuffer buffer, final int offset, final int length)
     {
-        return (hash ^ (b & 0xFF)) * FNV_PRIME;
+        final long head;
+        final long tail;
+        if (length >= 8)
+        {
+            head = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
+            tail = buffer.getLong(offset + length - 8, ByteOrder.LITTLE_ENDIAN);
+        }
+        else
+        {
+            long word = 0;
+            for (int i = 0; i < length; i++)
+            {
+                word |= (buffer.getByte(offset + i) & 0xFFL) << (i << 3);
+            }
+            head = word;
+            tail = 0;
+        }
+        return mix(head, tail, length);
     }
 
-    /** The id of the name whose hash (from {@link #hashSeed()} and {@link #hashStep}) and bytes are given. */
-    public int idOf(final int hash, final DirectBuffer buffer, final int offset, final int length)
+    private static int mix(final long head, final long tail, final int length)
     {
-        int slot = finish(hash) & mask;
+        long h = (head ^ Long.rotateLeft(tail, 29) ^ length) * SEED;
+        h ^= h >>> 32;
+        return (int)h ^ (int)(h >>> 17);
+    }
+
+    /** The id of the name in {@code bytes[offset, offset + length)} whose {@link #hash} is given, or {@link #MISSING}. */
+    public int idOf(final int hash, final byte[] bytes, final int offset, final int length)
+    {
+        int slot = hash & mask;
+        byte[] candidate;
+        while ((candidate = names[slot]) != null)
+        {
+            if (candidate.length == length && Arrays.equals(candidate, 0, length, bytes, offset, offset + length))
+            {
+                return ids[slot];
+            }
+            slot = (slot + 1) & mask;
+        }
+        return MISSING;
+    }
+
+    /** The id of the name in {@code bytes[offset, offset + length)}, or {@link #MISSING}. */
+    public int idOf(final byte[] bytes, final int offset, final int length)
+    {
+        return idOf(hash(bytes, offset, length), bytes, offset, length);
+    }
+
+    /** The id of the name held in {@code buffer[offset, offset + length)}, or {@link #MISSING}. */
+    public int idOf(final DirectBuffer buffer, final int offset, final int length)
+    {
+        int slot = hash(buffer, offset, length) & mask;
         byte[] candidate;
         while ((candidate = names[slot]) != null)
         {
@@ -76,32 +143,31 @@ public final class ChannelNameIndex
         return MISSING;
     }
 
-    /** The id of the name held in {@code buffer[offset, offset + length)}, or {@link #MISSING}. */
-    public int idOf(final DirectBuffer buffer, final int offset, final int length)
-    {
-        int hash = FNV_OFFSET;
-        for (int i = 0; i < length; i++)
-        {
-            hash = hashStep(hash, buffer.getByte(offset + i));
-        }
-        return idOf(hash, buffer, offset, length);
-    }
-
     /** The id of {@code name}, or {@link #MISSING}. Allocation-free. */
     public int idOf(final CharSequence name)
     {
         final int length = name.length();
-        int hash = FNV_OFFSET;
         for (int i = 0; i < length; i++)
         {
-            final char c = name.charAt(i);
-            if (c > 0x7F)
+            if (name.charAt(i) > 0x7F)
             {
                 return MISSING;
             }
-            hash = hashStep(hash, c);
         }
-        int slot = finish(hash) & mask;
+        long head = 0;
+        long tail = 0;
+        for (int i = 0; i < Math.min(8, length); i++)
+        {
+            head |= (long)name.charAt(i) << (i << 3);
+        }
+        if (length >= 8)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                tail |= (long)name.charAt(length - 8 + i) << (i << 3);
+            }
+        }
+        int slot = mix(head, tail, length) & mask;
         byte[] candidate;
         while ((candidate = names[slot]) != null)
         {
@@ -112,22 +178,6 @@ public final class ChannelNameIndex
             slot = (slot + 1) & mask;
         }
         return MISSING;
-    }
-
-    private static int hash(final byte[] bytes)
-    {
-        int hash = FNV_OFFSET;
-        for (final byte b : bytes)
-        {
-            hash = hashStep(hash, b);
-        }
-        return hash;
-    }
-
-    // FNV's low bits mix poorly for short keys; spread the high bits down before masking.
-    private static int finish(final int hash)
-    {
-        return hash ^ (hash >>> 16);
     }
 
     private static boolean equalBytes(final byte[] candidate, final DirectBuffer buffer, final int offset)

@@ -14,6 +14,10 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,6 +44,10 @@ import java.util.List;
  */
 public final class EnvelopeDecoder
 {
+    // values() clones its array on every call: keep one copy for the hot path.
+    private static final byte[] EMPTY = new byte[0];
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final EnvelopeEventType[] EVENT_TYPES = EnvelopeEventType.values();
     private static final byte[] SCHEMA_VERSION_VALUE = JsonCursor.ascii("pitgun-envelope-v1");
 
     private static final int F_SCHEMA_VERSION = 0;
@@ -76,6 +84,13 @@ public final class EnvelopeDecoder
 
     private static final int FRAME_HEADER_BYTES = MessageHeaderEncoder.ENCODED_LENGTH + TelemetryFrameEncoder.BLOCK_LENGTH + 4;
     private static final int SAMPLE_BYTES = TelemetryFrameEncoder.SamplesEncoder.sbeBlockLength();
+    private static final int SAMPLE_VALUE_OFFSET = TelemetryFrameEncoder.SamplesEncoder.valueEncodingOffset();
+    private static final int SAMPLE_ID_OFFSET = TelemetryFrameEncoder.SamplesEncoder.parameterIdEncodingOffset();
+    private static final double[] POWERS_OF_TEN = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
+    private static final long[] LONG_POWERS_OF_TEN = { 1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,
+        10_000_000L, 100_000_000L };
+    // parameterId (u16), valueType (u8) and quality (u8) are adjacent: one little-endian int writes all three.
+    private static final int[] typeQualityBits = typeQualityBits();
 
     private final ParameterRegistry registry;
     private final ChannelNameIndex nameIndex;
@@ -89,6 +104,9 @@ public final class EnvelopeDecoder
     private final byte[][] envelopeFieldNames = asciiAll(ENVELOPE_FIELDS);
     private final byte[][] payloadFieldNames = asciiAll(PAYLOAD_FIELDS);
     private final byte[][] frameFieldNames = asciiAll(FRAME_FIELDS);
+    private static final byte[][] FRAME_KEYS = quotedKeys(FRAME_FIELDS);
+    private final long[][] frameKeyWords = quotedKeyWords(FRAME_KEYS);
+    private final int[] predictedFrameFields = { -1, -1, -1, -1, -1 };
 
     private final UuidText eventId = new UuidText();
     private final UuidText sessionId = new UuidText();
@@ -100,15 +118,30 @@ public final class EnvelopeDecoder
     private final SessionStartEncoder sessionStartEncoder = new SessionStartEncoder();
     private final SessionEndEncoder sessionEndEncoder = new SessionEndEncoder();
 
-    // Per frame: samples are collected first because "samples" may precede "timestamp_us" in the object.
-    private final int[] sampleIds;
-    private final long[] sampleBits;
-    private final DataType[] sampleTypes;
+    // Per frame: the header fields are held until the object closes; samples are written as they are read.
     private int sampleCount;
     private long frameSequence;
     private long frameTimestampUs;
     private int frameLapNumber;
     private int frameSector;
+
+    // The channel seen at each sample position of the previous frame, and every channel's name bytes.
+    private final int[] predictedIds;
+    private final byte[][] nameBytesById;
+    private final long[][] nameWordsById;
+    // The dictionary flattened into arrays by id: the per-sample checks read primitives, not objects.
+    private final DataType[] typeById;
+    private final double[] minById;
+    private final double[] maxById;
+    private final boolean[] restrictedById;
+    // What the plain-number fast path needs per id: the kind of value, and parameterId | valueType | quality as
+    // the one little-endian int they form in a sample.
+    private static final byte KIND_F64 = 0;
+    private static final byte KIND_F32 = 1;
+    private static final byte KIND_INTEGER = 2;
+    private static final byte KIND_OTHER = 3;
+    private final byte[] kindById;
+    private final int[] sampleHeaderById;
 
     // Duplicate channels in a frame: a stamp per channel id instead of clearing a set for every frame.
     private final int[] channelStamp;
@@ -127,7 +160,8 @@ public final class EnvelopeDecoder
     private int sourceId;
     private boolean allowRestricted;
 
-    private DirectBuffer input;
+    private byte[] input;
+    private byte[] offHeapCopy;
     private int inputOffset;
     private int inputLength;
     private MutableDirectBuffer output;
@@ -147,10 +181,33 @@ public final class EnvelopeDecoder
         this.path = new JsonPath(limits.maxDepth());
         this.syntaxChecker = new JsonSyntaxChecker(limits.maxEnvelopeBytes(), limits.maxDepth());
         this.result = new DecodedEnvelope(limits.maxFrames());
-        this.sampleIds = new int[limits.maxSamplesPerFrame()];
-        this.sampleBits = new long[limits.maxSamplesPerFrame()];
-        this.sampleTypes = new DataType[limits.maxSamplesPerFrame()];
         this.channelStamp = new int[registry.maxId() + 1];
+        this.predictedIds = new int[limits.maxSamplesPerFrame()];
+        java.util.Arrays.fill(predictedIds, ChannelNameIndex.MISSING);
+        this.nameBytesById = new byte[registry.maxId() + 1][];
+        this.nameWordsById = new long[registry.maxId() + 1][];
+        this.typeById = new DataType[registry.maxId() + 1];
+        this.minById = new double[registry.maxId() + 1];
+        this.maxById = new double[registry.maxId() + 1];
+        this.restrictedById = new boolean[registry.maxId() + 1];
+        this.kindById = new byte[registry.maxId() + 1];
+        java.util.Arrays.fill(kindById, KIND_OTHER);
+        this.sampleHeaderById = new int[registry.maxId() + 1];
+        for (final ParameterDefinition definition : registry.parameters())
+        {
+            final int id = definition.id();
+            nameBytesById[id] = definition.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            nameWordsById[id] = words(nameBytesById[id]);
+            typeById[id] = definition.dataType();
+            minById[id] = definition.min();
+            maxById[id] = definition.max();
+            restrictedById[id] = definition.access() == AccessLevel.RESTRICTED;
+            final DataType type = definition.dataType();
+            // Restricted channels and booleans always take the general path, which checks them.
+            kindById[id] = restrictedById[id] || type == DataType.BOOL ? KIND_OTHER :
+                type == DataType.F64 ? KIND_F64 : type == DataType.F32 ? KIND_F32 : KIND_INTEGER;
+            sampleHeaderById[id] = id | typeQualityBits[type.ordinal()];
+        }
     }
 
     /** A decoder with {@link DecoderLimits#DEFAULTS}. */
@@ -204,6 +261,30 @@ public final class EnvelopeDecoder
     public boolean decode(
         final DirectBuffer json, final int offset, final int length, final MutableDirectBuffer out, final int outOffset)
     {
+        final byte[] array = json.byteArray();
+        if (array != null)
+        {
+            return decode(array, json.wrapAdjustment() + offset, length, out, outOffset);
+        }
+        // Off-heap input: one bulk copy lets the scanner run over a byte[], which is what makes it fast.
+        if (length > limits.maxEnvelopeBytes())
+        {
+            return decode(EMPTY, 0, length, out, outOffset);
+        }
+        if (offHeapCopy == null)
+        {
+            offHeapCopy = new byte[limits.maxEnvelopeBytes()];
+        }
+        json.getBytes(offset, offHeapCopy, 0, length);
+        return decode(offHeapCopy, 0, length, out, outOffset);
+    }
+
+    /**
+     * Decodes one envelope held in a byte array; see {@link #decode(DirectBuffer, int, int, MutableDirectBuffer, int)}.
+     */
+    public boolean decode(
+        final byte[] json, final int offset, final int length, final MutableDirectBuffer out, final int outOffset)
+    {
         input = json;
         inputOffset = offset;
         inputLength = length;
@@ -248,6 +329,7 @@ public final class EnvelopeDecoder
         {
             do
             {
+                cursor.skipWhitespace();
                 final int keyStart = cursor.pos;
                 if (!key())
                 {
@@ -318,7 +400,7 @@ public final class EnvelopeDecoder
                 {
                     return false;
                 }
-                return Rfc3339Timestamp.isValid(cursor.stringBuffer(), cursor.stringOffset(), cursor.stringLength()) ||
+                return Rfc3339Timestamp.isValid(cursor.stringArray(), cursor.stringOffset(), cursor.stringLength()) ||
                     contract(DecodeErrorCode.BAD_TIMESTAMP, valueStart, "ts must be an RFC 3339 date-time such as " +
                     "2026-04-11T12:43:44.279Z, was \"" + cursor.stringValue() + "\"");
             case F_SOURCE_ID:
@@ -326,14 +408,14 @@ public final class EnvelopeDecoder
                 {
                     return false;
                 }
-                sourceId = (int)cursor.longValue();
+                sourceId = (int)integerValue;
                 return true;
             case F_EVENT_TYPE:
                 if (!stringValue())
                 {
                     return false;
                 }
-                for (final EnvelopeEventType type : EnvelopeEventType.values())
+                for (final EnvelopeEventType type : EVENT_TYPES)
                 {
                     if (cursor.stringEquals(type.wireBytes()))
                     {
@@ -356,7 +438,7 @@ public final class EnvelopeDecoder
         {
             return false;
         }
-        if (!uuidScratch.parse(cursor.stringBuffer(), cursor.stringOffset(), cursor.stringLength()))
+        if (!uuidScratch.parse(cursor.stringArray(), cursor.stringOffset(), cursor.stringLength()))
         {
             return contract(DecodeErrorCode.BAD_UUID, valueStart, field +
                 " must be a UUID (8-4-4-4-12 hexadecimal digits), was \"" + cursor.stringValue() + "\"");
@@ -384,6 +466,7 @@ public final class EnvelopeDecoder
         }
         do
         {
+            cursor.skipWhitespace();
             final int keyStart = cursor.pos;
             if (!key())
             {
@@ -414,7 +497,7 @@ public final class EnvelopeDecoder
                     break;
                 case P_TIMESTAMP_US:
                     ok = integer("timestamp_us", 0, MAX_SAFE_INTEGER);
-                    markerTimestampUs = cursor.longValue();
+                    markerTimestampUs = integerValue;
                     break;
                 default:
                     ok = labelValue();
@@ -442,7 +525,7 @@ public final class EnvelopeDecoder
                 " characters long; at most " + MAX_LABEL_CODE_POINTS + " are allowed");
         }
         labelLength = cursor.stringLength();
-        label.putBytes(0, cursor.stringBuffer(), cursor.stringOffset(), labelLength);
+        label.putBytes(0, cursor.stringArray(), cursor.stringOffset(), labelLength);
         return true;
     }
 
@@ -557,16 +640,32 @@ public final class EnvelopeDecoder
             frameStamp = 1;
         }
         int seen = 0;
+        int member = 0;
         if (!isEmptyObject())
         {
             do
             {
+                cursor.skipWhitespace();
                 final int keyStart = cursor.pos;
-                if (!key())
+                int field = member < predictedFrameFields.length ? predictedFrameFields[member] : -1;
+                // Frames of a batch spell their fields in the same order: confirm `"name":` at once.
+                if (field >= 0 && quotedKeyAt(keyStart, frameKeyWords[field], FRAME_KEYS[field].length))
                 {
-                    return false;
+                    cursor.pos = keyStart + FRAME_KEYS[field].length;
                 }
-                final int field = match(frameFieldNames);
+                else
+                {
+                    if (!key())
+                    {
+                        return false;
+                    }
+                    field = match(frameFieldNames);
+                    if (member < predictedFrameFields.length)
+                    {
+                        predictedFrameFields[member] = field;
+                    }
+                }
+                member++;
                 path.pushKey(keyStart);
                 if (field < 0)
                 {
@@ -609,28 +708,28 @@ public final class EnvelopeDecoder
                 {
                     return false;
                 }
-                frameSequence = cursor.longValue();
+                frameSequence = integerValue;
                 return true;
             case FR_TIMESTAMP_US:
                 if (!integer("timestamp_us", 0, MAX_SAFE_INTEGER))
                 {
                     return false;
                 }
-                frameTimestampUs = cursor.longValue();
+                frameTimestampUs = integerValue;
                 return true;
             case FR_LAP_NUMBER:
                 if (!integer("lap_number", 0, MAX_LAP_NUMBER))
                 {
                     return false;
                 }
-                frameLapNumber = (int)cursor.longValue();
+                frameLapNumber = (int)integerValue;
                 return true;
             case FR_SECTOR:
                 if (!integer("sector", 0, MAX_SECTOR))
                 {
                     return false;
                 }
-                frameSector = (int)cursor.longValue();
+                frameSector = (int)integerValue;
                 return true;
             default:
                 return samples();
@@ -651,34 +750,319 @@ public final class EnvelopeDecoder
         {
             return contract(DecodeErrorCode.INVALID_VALUE, objectStart, "samples must hold at least one channel");
         }
-        do
+        // The hottest loop of the decoder (one pass per sample): the structure between values is walked with a
+        // local position over the input array rather than through the cursor's fields.
+        final byte[] json = input;
+        final int end = inputOffset + inputLength;
+        int p = cursor.pos;
+        while (true)
         {
-            final int keyStart = cursor.pos;
-            if (!key())
+            if (p < end && json[p] != '"')
             {
-                return false;
+                p = skipWhitespace(json, p, end);
             }
-            path.pushKey(keyStart);
-            if (!isChannelName())
+            final int keyStart = p;
+            final int position = sampleCount;
+            final int predicted = position < predictedIds.length ? predictedIds[position] : ChannelNameIndex.MISSING;
+            int after = -1;
+            // Frames of a batch list their channels in the same order: confirm the previous frame's `"name":` at
+            // this position with a word compare before falling back to a scan and a hash lookup.
+            if (predicted != ChannelNameIndex.MISSING)
             {
-                return contract(DecodeErrorCode.INVALID_VALUE, keyStart, "'" + cursor.stringValue() +
-                    "' is not a channel name (a letter, then up to 63 letters, digits or '_')");
+                final int close = p + 1 + nameBytesById[predicted].length;
+                if (close + 1 < end && json[p] == '"' && json[close] == '"' && json[close + 1] == ':' &&
+                    nameAt(json, p + 1, predicted))
+                {
+                    after = plainNumberSample(json, close + 2, end, predicted);
+                    if (after < 0)
+                    {
+                        path.pushKey(keyStart);
+                        cursor.pos = skipWhitespace(json, close + 2, end);
+                        if (!sampleValue(predicted, keyStart))
+                        {
+                            return false;
+                        }
+                        path.pop();
+                        after = cursor.pos;
+                    }
+                }
             }
-            if (sampleCount == limits.maxSamplesPerFrame())
+            if (after < 0)
             {
-                return limit(keyStart, "more than " + limits.maxSamplesPerFrame() + " samples in one frame");
+                cursor.pos = keyStart;
+                if (!sample(keyStart, position))
+                {
+                    return false;
+                }
+                after = cursor.pos;
             }
-            final int id = nameIndex.idOf(cursor.stringHash(), cursor.stringBuffer(), cursor.stringOffset(),
-                cursor.stringLength());
-            cursor.skipWhitespace();
-            if (!sampleValue(id, keyStart))
+            p = after;
+            if (p < end && json[p] == ',')
             {
-                return false;
+                p++;
+                continue;
             }
-            path.pop();
+            p = skipWhitespace(json, p, end);
+            if (p < end && json[p] == ',')
+            {
+                p++;
+                continue;
+            }
+            if (p < end && json[p] == '}')
+            {
+                cursor.pos = p + 1;
+                return true;
+            }
+            return cursor.fail(p, p >= end ? "document ends early: expected ',' or '}'" :
+                "expected ',' or '}', found " + cursor.describe(p));
         }
-        while (nextMember());
-        return cursor.problem() == null;
+    }
+
+    private static int skipWhitespace(final byte[] json, final int from, final int end)
+    {
+        int p = from;
+        while (p < end && isWhitespace(json[p]))
+        {
+            p++;
+        }
+        return p;
+    }
+
+    /**
+     * The common case of a sample value, in local variables only: a plain decimal ({@code -?digits[.digits]},
+     * at most 7 digits on each side of the point) for a known channel, in range, not seen before in the frame.
+     * Digits are classified and converted eight at a time (SWAR). Returns the position after the number with the
+     * sample written, or -1 to hand the value to {@link #sampleValue}, which defines the semantics and reports
+     * every error (exponents, booleans, long mantissas, out-of-range or malformed values, duplicates).
+     */
+    private int plainNumberSample(final byte[] json, final int start, final int end, final int id)
+    {
+        // Two 8-byte loads follow; near the end of the input the general path does the work.
+        if (end - start < 24)
+        {
+            return -1;
+        }
+        int p = start;
+        final boolean negative = json[p] == '-';
+        if (negative)
+        {
+            p++;
+        }
+        long x = (long)LONG_LE.get(json, p) ^ 0x3030303030303030L;
+        int digits = Long.numberOfTrailingZeros(((x + 0x7676767676767676L) | x) & 0x8080808080808080L) >>> 3;
+        if (digits == 0 || digits == 8 || (digits > 1 && (x & 0xFF) == 0))
+        {
+            return -1;
+        }
+        long mantissa = eightDigits(x, digits);
+        p += digits;
+        int fractionDigits = 0;
+        if (json[p] == '.')
+        {
+            x = (long)LONG_LE.get(json, p + 1) ^ 0x3030303030303030L;
+            fractionDigits = Long.numberOfTrailingZeros(((x + 0x7676767676767676L) | x) & 0x8080808080808080L) >>> 3;
+            if (fractionDigits == 0 || fractionDigits == 8)
+            {
+                return -1;
+            }
+            mantissa = mantissa * LONG_POWERS_OF_TEN[fractionDigits] + eightDigits(x, fractionDigits);
+            p += 1 + fractionDigits;
+        }
+        final byte next = json[p];
+        final int kind = kindById[id];
+        if (next == 'e' || next == 'E' || kind == KIND_OTHER || channelStamp[id] == frameStamp)
+        {
+            return -1;
+        }
+        final long bits;
+        if (kind == KIND_INTEGER)
+        {
+            final long value = negative ? -mantissa : mantissa;
+            if (fractionDigits != 0 || value < minById[id] || value > maxById[id])
+            {
+                return -1;
+            }
+            bits = value;
+        }
+        else
+        {
+            // At most 14 digits (< 2^53) and an exact power of ten: one correctly rounded division (Clinger).
+            double value = fractionDigits == 0 ? (double)mantissa : (double)mantissa / POWERS_OF_TEN[fractionDigits];
+            if (negative)
+            {
+                value = -value;
+            }
+            if (kind == KIND_F32)
+            {
+                value = (float)value;
+            }
+            if (!(value >= minById[id] && value <= maxById[id]))
+            {
+                return -1;
+            }
+            bits = Double.doubleToRawLongBits(value);
+        }
+        final int at = outputPosition + FRAME_HEADER_BYTES + sampleCount * SAMPLE_BYTES;
+        if (at + SAMPLE_BYTES > outputEnd)
+        {
+            return -1;
+        }
+        channelStamp[id] = frameStamp;
+        output.putLong(at + SAMPLE_VALUE_OFFSET, bits, ByteOrder.LITTLE_ENDIAN);
+        output.putInt(at + SAMPLE_ID_OFFSET, sampleHeaderById[id], ByteOrder.LITTLE_ENDIAN);
+        sampleCount++;
+        return p;
+    }
+
+    /**
+     * A plain non-negative integer of at most 16 digits (sequence numbers, microsecond timestamps) at
+     * {@code start}, read as two SWAR words; returns it with the cursor moved past it, or -1 to let the general
+     * path decide (signs, fractions, exponents, leading zeros, values above {@code max}, errors).
+     */
+    private long plainInteger(final int start, final long max)
+    {
+        final byte[] json = input;
+        if (inputOffset + inputLength - start < 24)
+        {
+            return -1;
+        }
+        long x = (long)LONG_LE.get(json, start) ^ 0x3030303030303030L;
+        int digits = Long.numberOfTrailingZeros(((x + 0x7676767676767676L) | x) & 0x8080808080808080L) >>> 3;
+        if (digits == 0 || (digits > 1 && (x & 0xFF) == 0))
+        {
+            return -1;
+        }
+        long value = eightDigits(x, digits);
+        int p = start + digits;
+        if (digits == 8)
+        {
+            x = (long)LONG_LE.get(json, p) ^ 0x3030303030303030L;
+            digits = Long.numberOfTrailingZeros(((x + 0x7676767676767676L) | x) & 0x8080808080808080L) >>> 3;
+            if (digits > 0)
+            {
+                value = value * LONG_POWERS_OF_TEN[digits] + eightDigits(x, digits);
+                p += digits;
+            }
+        }
+        final byte next = json[p];
+        if (next == '.' || next == 'e' || next == 'E' || (next >= '0' && next <= '9') || value > max)
+        {
+            return -1;
+        }
+        cursor.pos = p;
+        return value;
+    }
+
+    // Digit values (bytes 0..9, first digit lowest) of the first `count` bytes of x as one number.
+    private static long eightDigits(final long x, final int count)
+    {
+        long v = x << ((8 - count) << 3);
+        v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL;
+        v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL;
+        return (v * 10000 + (v >>> 32)) & 0x00000000FFFFFFFFL;
+    }
+
+    /** One member of a frame's samples whose name was not predicted: scan, check and look it up. */
+    private boolean sample(final int keyStart, final int position)
+    {
+        if (!key())
+        {
+            return false;
+        }
+        path.pushKey(keyStart);
+        if (!isChannelName())
+        {
+            return contract(DecodeErrorCode.INVALID_VALUE, keyStart, "'" + cursor.stringValue() +
+                "' is not a channel name (a letter, then up to 63 letters, digits or '_')");
+        }
+        if (sampleCount == limits.maxSamplesPerFrame())
+        {
+            return limit(keyStart, "more than " + limits.maxSamplesPerFrame() + " samples in one frame");
+        }
+        final int id = nameIndex.idOf(cursor.stringHash(), cursor.stringArray(), cursor.stringOffset(),
+            cursor.stringLength());
+        predictedIds[position] = id;
+        cursor.skipWhitespace();
+        if (!sampleValue(id, keyStart))
+        {
+            return false;
+        }
+        path.pop();
+        return true;
+    }
+
+    private boolean quotedKeyAt(final int at, final long[] words, final int length)
+    {
+        return at + length <= inputOffset + inputLength &&
+            (long)LONG_LE.get(input, at) == words[0] && (long)LONG_LE.get(input, at + length - 8) == words[1];
+    }
+
+    // `"name":` as two overlapping little-endian words (every frame key is 8 to 16 bytes long with its quotes).
+    private static long[][] quotedKeyWords(final byte[][] quotedKeys)
+    {
+        final long[][] words = new long[quotedKeys.length][];
+        for (int i = 0; i < quotedKeys.length; i++)
+        {
+            final byte[] key = quotedKeys[i];
+            if (key.length < 8 || key.length > 16)
+            {
+                throw new IllegalStateException("frame key must be 8 to 16 bytes with quotes and colon");
+            }
+            words[i] = new long[] { (long)LONG_LE.get(key, 0), (long)LONG_LE.get(key, key.length - 8) };
+        }
+        return words;
+    }
+
+    // Compares the name of channel id with the input at `at` as 64-bit words (the last word overlaps the one
+    // before it when the length is not a multiple of 8); the caller has checked that the bytes are in bounds.
+    private boolean nameAt(final byte[] json, final int at, final int id)
+    {
+        final long[] words = nameWordsById[id];
+        final byte[] name = nameBytesById[id];
+        final int length = name.length;
+        if (length < 8)
+        {
+            if (at + 8 > json.length)
+            {
+                return Arrays.equals(json, at, at + length, name, 0, length);
+            }
+            return ((long)LONG_LE.get(json, at) & ((1L << (length << 3)) - 1)) == words[0];
+        }
+        final int full = length >>> 3;
+        for (int i = 0; i < full; i++)
+        {
+            if ((long)LONG_LE.get(json, at + (i << 3)) != words[i])
+            {
+                return false;
+            }
+        }
+        return (length & 7) == 0 || (long)LONG_LE.get(json, at + length - 8) == words[full];
+    }
+
+    private static long[] words(final byte[] name)
+    {
+        if (name.length < 8)
+        {
+            long word = 0;
+            for (int i = 0; i < name.length; i++)
+            {
+                word |= (name[i] & 0xFFL) << (i << 3);
+            }
+            return new long[] { word };
+        }
+        final int full = name.length >>> 3;
+        final long[] words = new long[full + 1];
+        for (int i = 0; i < full; i++)
+        {
+            words[i] = (long)LONG_LE.get(name, i << 3);
+        }
+        words[full] = (long)LONG_LE.get(name, name.length - 8);
+        return words;
+    }
+
+    private static boolean isWhitespace(final byte b)
+    {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     private boolean sampleValue(final int id, final int keyStart)
@@ -719,26 +1103,25 @@ public final class EnvelopeDecoder
                 "' appears twice in one frame");
         }
         channelStamp[id] = frameStamp;
-        final ParameterDefinition definition = registry.byId(id);
-        if (definition.access() == AccessLevel.RESTRICTED && !allowRestricted)
+        if (restrictedById[id] && !allowRestricted)
         {
-            return dictionary(DecodeErrorCode.RESTRICTED_CHANNEL, keyStart, "channel '" + definition.name() +
+            return dictionary(DecodeErrorCode.RESTRICTED_CHANNEL, keyStart, "channel '" + registry.byId(id).name() +
                 "' is restricted and this client is not allowed to send it");
         }
-        final DataType type = definition.dataType();
+        final DataType type = typeById[id];
         final long bits;
         if (type == DataType.BOOL)
         {
             if (!isBoolean)
             {
-                return dictionary(DecodeErrorCode.VALUE_WRONG_TYPE, valueStart, "channel '" + definition.name() +
+                return dictionary(DecodeErrorCode.VALUE_WRONG_TYPE, valueStart, "channel '" + registry.byId(id).name() +
                     "' is a bool: send true or false");
             }
             bits = literal;
         }
         else if (isBoolean)
         {
-            return dictionary(DecodeErrorCode.VALUE_WRONG_TYPE, valueStart, "channel '" + definition.name() +
+            return dictionary(DecodeErrorCode.VALUE_WRONG_TYPE, valueStart, "channel '" + registry.byId(id).name() +
                 "' is " + type.symbol() + ": send a number, not a boolean");
         }
         else if (type.isInteger())
@@ -746,13 +1129,13 @@ public final class EnvelopeDecoder
             final int status = cursor.toLong(type.minInteger(), type.maxInteger());
             if (status == 1)
             {
-                return dictionary(DecodeErrorCode.VALUE_WRONG_TYPE, valueStart, "channel '" + definition.name() +
+                return dictionary(DecodeErrorCode.VALUE_WRONG_TYPE, valueStart, "channel '" + registry.byId(id).name() +
                     "' is " + type.symbol() + ": send a whole number");
             }
             final long value = cursor.longValue();
-            if (status == 2 || value < definition.min() || value > definition.max())
+            if (status == 2 || value < minById[id] || value > maxById[id])
             {
-                return outOfRange(definition);
+                return outOfRange(registry.byId(id));
             }
             bits = value;
         }
@@ -763,15 +1146,26 @@ public final class EnvelopeDecoder
             {
                 value = (float)value;
             }
-            if (!definition.inRange(value))
+            if (!(value >= minById[id] && value <= maxById[id]))
             {
-                return outOfRange(definition);
+                return outOfRange(registry.byId(id));
             }
             bits = Double.doubleToRawLongBits(value);
         }
-        sampleIds[sampleCount] = id;
-        sampleBits[sampleCount] = bits;
-        sampleTypes[sampleCount] = type;
+        return putSample(id, type, bits);
+    }
+
+    // Samples go straight to their final place in the output: after the frame's header, block and group header,
+    // which are written once the frame's object closes (its fields may come in any order).
+    private boolean putSample(final int id, final DataType type, final long bits)
+    {
+        final int at = outputPosition + FRAME_HEADER_BYTES + sampleCount * SAMPLE_BYTES;
+        if (at + SAMPLE_BYTES > outputEnd)
+        {
+            return tooSmall();
+        }
+        output.putLong(at + SAMPLE_VALUE_OFFSET, bits, ByteOrder.LITTLE_ENDIAN);
+        output.putInt(at + SAMPLE_ID_OFFSET, id | typeQualityBits[type.ordinal()], ByteOrder.LITTLE_ENDIAN);
         sampleCount++;
         return true;
     }
@@ -779,7 +1173,7 @@ public final class EnvelopeDecoder
     private boolean outOfRange(final ParameterDefinition definition)
     {
         return dictionary(DecodeErrorCode.VALUE_OUT_OF_RANGE, valueStart, "channel '" + definition.name() +
-            "' value " + input.getStringWithoutLengthAscii(valueStart, cursor.pos - valueStart) + " is outside " +
+            "' value " + new String(input, valueStart, cursor.pos - valueStart, java.nio.charset.StandardCharsets.US_ASCII) + " is outside " +
             "its range [" + formatBound(definition.min()) + ", " + formatBound(definition.max()) + "] " +
             definition.unit().symbol());
     }
@@ -799,11 +1193,11 @@ public final class EnvelopeDecoder
         {
             return false;
         }
-        final DirectBuffer buffer = cursor.stringBuffer();
+        final byte[] buffer = cursor.stringArray();
         final int offset = cursor.stringOffset();
         for (int i = 0; i < length; i++)
         {
-            final byte c = buffer.getByte(offset + i);
+            final byte c = buffer[offset + i];
             final boolean letter = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
             if (!(letter || i > 0 && (c >= '0' && c <= '9' || c == '_')))
             {
@@ -817,33 +1211,30 @@ public final class EnvelopeDecoder
 
     private boolean encodeFrame(final int objectStart)
     {
-        final int needed = FRAME_HEADER_BYTES + sampleCount * SAMPLE_BYTES;
-        if (outputPosition + needed > outputEnd)
-        {
-            error.set(DecodeErrorCode.OUTPUT_TOO_SMALL, path.render(input, inputOffset, inputLength),
-                cursor.relative(objectStart), "the output buffer cannot hold the encoded frames");
-            return false;
-        }
         final int start = outputPosition;
+        if (start + FRAME_HEADER_BYTES > outputEnd)
+        {
+            return tooSmall();
+        }
         frameEncoder.wrapAndApplyHeader(output, start, headerEncoder)
             .sequence(frameSequence)
             .timestampUs(frameTimestampUs)
             .lapNumber(frameLapNumber < 0 ? TelemetryFrameEncoder.lapNumberNullValue() : frameLapNumber)
             .sector((short)(frameSector < 0 ? TelemetryFrameEncoder.sectorNullValue() : frameSector));
         frameEncoder.flags().clear();
-        final TelemetryFrameEncoder.SamplesEncoder samples = frameEncoder.samplesCount(sampleCount);
-        for (int i = 0; i < sampleCount; i++)
-        {
-            samples.next()
-                .value(sampleBits[i])
-                .parameterId(sampleIds[i])
-                .valueType(sampleTypes[i].valueType())
-                .quality(SignalQuality.GOOD);
-        }
-        final int length = MessageHeaderEncoder.ENCODED_LENGTH + frameEncoder.encodedLength();
+        frameEncoder.samplesCount(sampleCount);
+        final int length = FRAME_HEADER_BYTES + sampleCount * SAMPLE_BYTES;
+        frameEncoder.limit(start + length);
         result.addMessage(start, length, sampleCount);
         outputPosition = start + length;
         return true;
+    }
+
+    private boolean tooSmall()
+    {
+        error.set(DecodeErrorCode.OUTPUT_TOO_SMALL, path.render(input, inputOffset, inputLength),
+            cursor.relative(cursor.pos), "the output buffer cannot hold the encoded frames");
+        return false;
     }
 
     // Identifiers may follow the payload in the JSON, so they are written into the frames last.
@@ -905,6 +1296,7 @@ public final class EnvelopeDecoder
     // --------------------------------------------------------------------------------------------- scanning help
 
     private int valueStart;
+    private long integerValue;
 
     /** After '{': consumes '}' of an empty object and returns true, or positions the cursor at the first key. */
     private boolean isEmptyObject()
@@ -984,9 +1376,15 @@ public final class EnvelopeDecoder
         return status == 1;
     }
 
-    /** An integer value under the cursor within [min, max]; leaves it in {@code cursor.longValue()}. */
+    /** An integer value under the cursor within [min, max]; leaves it in {@link #integerValue}. */
     private boolean integer(final String field, final long min, final long max)
     {
+        final long plain = min == 0 ? plainInteger(cursor.pos, max) : -1;
+        if (plain >= 0)
+        {
+            integerValue = plain;
+            return true;
+        }
         final int b = cursor.peek();
         if (!(b == '-' || b >= '0' && b <= '9'))
         {
@@ -1001,13 +1399,14 @@ public final class EnvelopeDecoder
         if (status == 1)
         {
             return contract(DecodeErrorCode.WRONG_TYPE, valueStart, field + " must be an integer, was " +
-                input.getStringWithoutLengthAscii(valueStart, cursor.pos - valueStart));
+                new String(input, valueStart, cursor.pos - valueStart, java.nio.charset.StandardCharsets.US_ASCII));
         }
         if (status == 2)
         {
             return contract(DecodeErrorCode.INVALID_VALUE, valueStart, field + " must be between " + min + " and " +
-                max + ", was " + input.getStringWithoutLengthAscii(valueStart, cursor.pos - valueStart));
+                max + ", was " + new String(input, valueStart, cursor.pos - valueStart, java.nio.charset.StandardCharsets.US_ASCII));
         }
+        integerValue = cursor.longValue();
         return true;
     }
 
@@ -1085,6 +1484,32 @@ public final class EnvelopeDecoder
     private static String formatBound(final double bound)
     {
         return bound == Math.rint(bound) && Math.abs(bound) < 1e15 ? Long.toString((long)bound) : Double.toString(bound);
+    }
+
+    private static int[] typeQualityBits()
+    {
+        if (TelemetryFrameEncoder.SamplesEncoder.valueTypeEncodingOffset() != SAMPLE_ID_OFFSET + 2 ||
+            TelemetryFrameEncoder.SamplesEncoder.qualityEncodingOffset() != SAMPLE_ID_OFFSET + 3)
+        {
+            throw new IllegalStateException("sample layout changed: parameterId, valueType, quality must be adjacent");
+        }
+        final DataType[] types = DataType.values();
+        final int[] bits = new int[types.length];
+        for (final DataType type : types)
+        {
+            bits[type.ordinal()] = (type.valueType().value() & 0xFF) << 16 | (SignalQuality.GOOD.value() & 0xFF) << 24;
+        }
+        return bits;
+    }
+
+    private static byte[][] quotedKeys(final String[] names)
+    {
+        final byte[][] keys = new byte[names.length][];
+        for (int i = 0; i < names.length; i++)
+        {
+            keys[i] = JsonCursor.ascii("\"" + names[i] + "\":");
+        }
+        return keys;
     }
 
     private static byte[][] asciiAll(final String[] names)

@@ -1,7 +1,5 @@
 package io.pitgun.codecs.envelope;
 
-import org.agrona.DirectBuffer;
-
 /**
  * The path from the document root to the value being read, kept as positions of the key tokens in the input and
  * array indices (ints only), so tracking it costs nothing; it becomes an RFC 6901 JSON Pointer string only when an
@@ -52,7 +50,7 @@ final class JsonPath
     }
 
     /** The pointer, e.g. {@code /payload/frames/3/samples/Engine_RPM}. Allocates. */
-    String render(final DirectBuffer input, final int inputOffset, final int inputLength)
+    String render(final byte[] input, final int inputOffset, final int inputLength)
     {
         final StringBuilder pointer = new StringBuilder();
         final JsonCursor cursor = new JsonCursor(inputLength + 4);

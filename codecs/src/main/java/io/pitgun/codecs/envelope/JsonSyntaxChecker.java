@@ -1,7 +1,5 @@
 package io.pitgun.codecs.envelope;
 
-import org.agrona.DirectBuffer;
-
 /**
  * Checks that a whole document is well-formed JSON within a nesting limit, without building anything. The
  * envelope decoder stops at the first contract problem it meets; it then asks this checker whether the document
@@ -32,7 +30,7 @@ final class JsonSyntaxChecker
      * by whitespace, nested no deeper than the limit. Otherwise {@link #problem()} and friends describe the first
      * problem in document order.
      */
-    boolean check(final DirectBuffer buffer, final int offset, final int length)
+    boolean check(final byte[] buffer, final int offset, final int length)
     {
         cursor.wrap(buffer, offset, length);
         path.clear();
@@ -70,7 +68,7 @@ final class JsonSyntaxChecker
         return depthExceeded;
     }
 
-    String pointer(final DirectBuffer buffer, final int offset, final int length)
+    String pointer(final byte[] buffer, final int offset, final int length)
     {
         return path.render(buffer, offset, length);
     }

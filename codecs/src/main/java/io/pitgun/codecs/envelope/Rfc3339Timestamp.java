@@ -1,7 +1,5 @@
 package io.pitgun.codecs.envelope;
 
-import org.agrona.DirectBuffer;
-
 /**
  * Checks an RFC 3339 date-time in place, exactly as the envelope schema's pattern and {@code format: date-time}
  * do together: {@code YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]}, with a real calendar day (leap years included)
@@ -14,7 +12,7 @@ final class Rfc3339Timestamp
     {
     }
 
-    static boolean isValid(final DirectBuffer buffer, final int offset, final int length)
+    static boolean isValid(final byte[] buffer, final int offset, final int length)
     {
         if (length < 20)
         {
@@ -28,23 +26,23 @@ final class Rfc3339Timestamp
         final int second = digits(buffer, offset + 17, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
             hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 ||
-            buffer.getByte(offset + 4) != '-' || buffer.getByte(offset + 7) != '-' ||
-            buffer.getByte(offset + 13) != ':' || buffer.getByte(offset + 16) != ':')
+            buffer[offset + 4] != '-' || buffer[offset + 7] != '-' ||
+            buffer[offset + 13] != ':' || buffer[offset + 16] != ':')
         {
             return false;
         }
-        final byte t = buffer.getByte(offset + 10);
+        final byte t = buffer[offset + 10];
         if (t != 'T' && t != 't')
         {
             return false;
         }
         int p = offset + 19;
         final int end = offset + length;
-        if (buffer.getByte(p) == '.')
+        if (buffer[p] == '.')
         {
             p++;
             final int fractionStart = p;
-            while (p < end && isDigit(buffer.getByte(p)))
+            while (p < end && isDigit(buffer[p]))
             {
                 p++;
             }
@@ -58,7 +56,7 @@ final class Rfc3339Timestamp
         {
             return false;
         }
-        final byte zone = buffer.getByte(p);
+        final byte zone = buffer[p];
         if (zone == 'Z' || zone == 'z')
         {
             return p + 1 == end;
@@ -69,18 +67,18 @@ final class Rfc3339Timestamp
             final int offsetMinutes = digits(buffer, p + 4, 2);
             // RFC 3339 4.3: "-00:00" means "offset unknown"; format validators refuse it, and so do we.
             final boolean unknownOffset = zone == '-' && offsetHours == 0 && offsetMinutes == 0;
-            return buffer.getByte(p + 3) == ':' && offsetHours >= 0 && offsetHours <= 23 &&
+            return buffer[p + 3] == ':' && offsetHours >= 0 && offsetHours <= 23 &&
                 offsetMinutes >= 0 && offsetMinutes <= 59 && !unknownOffset;
         }
         return false;
     }
 
-    private static int digits(final DirectBuffer buffer, final int offset, final int count)
+    private static int digits(final byte[] buffer, final int offset, final int count)
     {
         int value = 0;
         for (int i = 0; i < count; i++)
         {
-            final byte b = buffer.getByte(offset + i);
+            final byte b = buffer[offset + i];
             if (!isDigit(b))
             {
                 return -1;

@@ -1,7 +1,5 @@
 package io.pitgun.codecs.envelope;
 
-import org.agrona.DirectBuffer;
-
 /**
  * Parses the canonical 8-4-4-4-12 hexadecimal UUID form in place into its two 64-bit halves, the way
  * {@link java.util.UUID} holds them. Allocation-free; the halves are left in {@link #mostSigBits} and
@@ -14,7 +12,7 @@ final class UuidText
     long mostSigBits;
     long leastSigBits;
 
-    boolean parse(final DirectBuffer buffer, final int offset, final int length)
+    boolean parse(final byte[] buffer, final int offset, final int length)
     {
         if (length != LENGTH)
         {
@@ -25,7 +23,7 @@ final class UuidText
         int nibbles = 0;
         for (int i = 0; i < LENGTH; i++)
         {
-            final byte b = buffer.getByte(offset + i);
+            final byte b = buffer[offset + i];
             if (i == 8 || i == 13 || i == 18 || i == 23)
             {
                 if (b != '-')

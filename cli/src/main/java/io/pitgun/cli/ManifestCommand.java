@@ -1,0 +1,57 @@
+package io.pitgun.cli;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestCompiler;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.manifest.ManifestLoader;
+import io.pitgun.manifest.PipelineManifest;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.nio.file.Path;
+
+/**
+ * {@code pitgun manifest}: the pipeline-manifest tools ({@code check}, {@code eval}). Only wires the subcommands
+ * and shares how a manifest is loaded and compiled.
+ */
+@Command(
+    name = "manifest",
+    mixinStandardHelpOptions = true,
+    description = "Check, explain and run pipeline manifests (pipeline-manifest/v1).",
+    subcommands = {ManifestCheckCommand.class, ManifestEvalCommand.class})
+final class ManifestCommand implements Runnable
+{
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * Loads, validates and compiles a manifest against {@code dictionary} (a dictionary file) or, when null, the
+     * shipped sim.v1.
+     */
+    static CompiledManifest compile(final Path file, final Path dictionary) throws ManifestException
+    {
+        final PipelineManifest manifest = ManifestLoader.load(file);
+        final ParameterRegistry registry;
+        if (dictionary != null)
+        {
+            registry = ParameterRegistry.load(dictionary);
+        }
+        else if (PipelineManifest.DEFAULT_DICTIONARY.equals(manifest.dictionary()))
+        {
+            registry = ParameterRegistry.simV1();
+        }
+        else
+        {
+            throw new IllegalArgumentException(file + ": the manifest uses dictionary '" + manifest.dictionary() +
+                "', which is not built in; pass it with --dictionary FILE");
+        }
+        return ManifestCompiler.compile(manifest, registry);
+    }
+}

@@ -1,0 +1,238 @@
+package io.pitgun.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pitgun.codecs.dictionary.ParameterDefinition;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.DerivedChannel;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.manifest.formula.ProgramPlan;
+import io.pitgun.manifest.runtime.FrameProgram;
+import io.pitgun.manifest.runtime.FrameValues;
+import io.pitgun.manifest.runtime.ValueKind;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pitgun manifest eval FILE --input frames.jsonl}: runs a manifest's per-frame stages over frames, one JSON
+ * frame per line shaped like an envelope's {@code payload.frames[]} item, and prints one JSON line per frame the
+ * filters keep: {@code {"timestamp_us": ..., "samples": {...}}} with the kept input channels and the present derived
+ * channels. NaN and infinite results are printed as {@code null} (JSON has no such numbers).
+ */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = "Run a manifest over JSON-lines frames and print the resulting frames as JSON lines.")
+final class ManifestEvalCommand implements Callable<Integer>
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The manifest (.yaml, .yml or .json).")
+    Path file;
+
+    @Option(names = "--input", required = true, paramLabel = "FRAMES",
+        description = "Frames, one JSON object per line: {\"sequence\":..,\"timestamp_us\":..,\"samples\":{..}}.")
+    Path input;
+
+    @Option(names = "--dictionary", paramLabel = "D",
+        description = "Dictionary file the channel names refer to (default: the shipped sim.v1).")
+    Path dictionary;
+
+    @Option(names = "--interpreter", description = "Run the reference interpreter instead of the compiled program.")
+    boolean interpreter;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final PrintWriter err = spec.commandLine().getErr();
+        final CompiledManifest compiled;
+        try
+        {
+            compiled = ManifestCommand.compile(file, dictionary);
+        }
+        catch (final ManifestException ex)
+        {
+            err.println(ex.getMessage());
+            return CliErrorHandler.FAILED;
+        }
+        final FrameProgram program = interpreter ? compiled.newInterpreter() : compiled.newProgram();
+        final FrameValues in = compiled.newInputValues();
+        final FrameValues out = compiled.newOutputValues();
+        final Map<String, ProgramPlan.Input> inputs = new HashMap<>();
+        for (final ProgramPlan.Input slot : compiled.inputs())
+        {
+            inputs.put(slot.name(), slot);
+        }
+        final PrintWriter stdout = spec.commandLine().getOut();
+        int lineNumber = 0;
+        try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8))
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                lineNumber++;
+                if (line.isBlank())
+                {
+                    continue;
+                }
+                final String where = input + ":" + lineNumber + ": ";
+                final JsonNode frame;
+                try
+                {
+                    frame = JSON.readTree(line);
+                }
+                catch (final JsonProcessingException ex)
+                {
+                    err.println(where + "not valid JSON: " + ex.getOriginalMessage());
+                    return CliErrorHandler.FAILED;
+                }
+                final String problem = fill(compiled, frame, inputs, in);
+                if (problem != null)
+                {
+                    err.println(where + problem);
+                    return CliErrorHandler.FAILED;
+                }
+                if (program.onFrame(in, out))
+                {
+                    stdout.println(JSON.writeValueAsString(result(compiled, frame, in, out)));
+                }
+            }
+        }
+        catch (final NoSuchFileException ex)
+        {
+            err.println(input + ": file not found");
+            return CliErrorHandler.FAILED;
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /** Fills the input table from one frame; returns a problem description or null. */
+    private static String fill(final CompiledManifest compiled, final JsonNode frame,
+        final Map<String, ProgramPlan.Input> inputs, final FrameValues in)
+    {
+        if (!frame.isObject())
+        {
+            return "a frame must be a JSON object";
+        }
+        final JsonNode timestamp = frame.get("timestamp_us");
+        if (timestamp == null || !timestamp.canConvertToLong() || !timestamp.isIntegralNumber())
+        {
+            return "timestamp_us is missing or not an integer";
+        }
+        final JsonNode samples = frame.get("samples");
+        if (samples == null || !samples.isObject())
+        {
+            return "samples is missing or not an object";
+        }
+        in.clear();
+        in.timestampUs(timestamp.asLong());
+        final Iterator<Map.Entry<String, JsonNode>> fields = samples.fields();
+        while (fields.hasNext())
+        {
+            final Map.Entry<String, JsonNode> sample = fields.next();
+            final String name = sample.getKey();
+            final ParameterDefinition parameter = compiled.registry().byName(name);
+            if (parameter == null)
+            {
+                return "samples." + name + ": unknown channel in dictionary " + compiled.registry().name();
+            }
+            final ProgramPlan.Input slot = inputs.get(name);
+            if (slot == null)
+            {
+                continue;
+            }
+            final JsonNode value = sample.getValue();
+            if (slot.kind() == ValueKind.BOOLEAN)
+            {
+                if (!value.isBoolean())
+                {
+                    return "samples." + name + ": expected true or false";
+                }
+                in.putBoolean(slot.slot(), value.booleanValue());
+            }
+            else if (!value.isNumber())
+            {
+                return "samples." + name + ": expected a number";
+            }
+            else if (slot.kind() == ValueKind.LONG)
+            {
+                if (!value.isIntegralNumber() && value.doubleValue() != Math.rint(value.doubleValue()))
+                {
+                    return "samples." + name + ": " + parameter.dataType().symbol() + " needs an integer";
+                }
+                in.putLong(slot.slot(), value.asLong());
+            }
+            else
+            {
+                in.putDouble(slot.slot(), value.doubleValue());
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode result(final CompiledManifest compiled, final JsonNode frame, final FrameValues in,
+        final FrameValues out)
+    {
+        final ObjectNode line = JSON.createObjectNode();
+        line.put("timestamp_us", in.timestampUs());
+        final ObjectNode samples = line.putObject("samples");
+        final Iterator<Map.Entry<String, JsonNode>> fields = frame.get("samples").fields();
+        while (fields.hasNext())
+        {
+            final Map.Entry<String, JsonNode> sample = fields.next();
+            if (compiled.emits(sample.getKey()))
+            {
+                samples.set(sample.getKey(), sample.getValue());
+            }
+        }
+        for (final DerivedChannel channel : compiled.derivedChannels())
+        {
+            final int slot = channel.index();
+            if (!compiled.emits(channel.name()) || !out.isPresent(slot))
+            {
+                continue;
+            }
+            switch (channel.kind())
+            {
+                case DOUBLE:
+                    final double value = out.doubleValue(slot);
+                    if (Double.isFinite(value))
+                    {
+                        samples.put(channel.name(), value);
+                    }
+                    else
+                    {
+                        samples.putNull(channel.name());
+                    }
+                    break;
+                case LONG:
+                    samples.put(channel.name(), out.longValue(slot));
+                    break;
+                default:
+                    samples.put(channel.name(), out.booleanValue(slot));
+                    break;
+            }
+        }
+        return line;
+    }
+}

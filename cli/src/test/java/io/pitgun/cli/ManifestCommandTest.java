@@ -1,0 +1,133 @@
+package io.pitgun.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pitgun manifest check} and {@code pitgun manifest eval}, end to end through picocli. */
+class ManifestCommandTest
+{
+    private static final Path EXAMPLES = Path.of("..", "schemas", "src", "main", "resources", "examples",
+        "pipeline-manifest", "v1");
+    private static final Path INVALID = Path.of("..", "manifest-jit", "src", "test", "resources", "manifests",
+        "invalid");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err)
+    {
+    }
+
+    private static Run run(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = PitgunCommand.newCommandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        final int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldCheckEveryValidExampleAndPrintThePlan() throws IOException
+    {
+        final List<Path> files;
+        try (Stream<Path> list = Files.list(EXAMPLES.resolve("valid")))
+        {
+            files = list.filter(file -> file.toString().endsWith(".yaml")).sorted().collect(Collectors.toList());
+        }
+        assertTrue(files.size() >= 4, "expected the seed example and three richer ones");
+        for (final Path file : files)
+        {
+            final Run run = run("manifest", "check", file.toString());
+            assertEquals(0, run.exitCode(), file + ": " + run.err());
+            assertTrue(run.out().contains("execution order per frame:"), run.out());
+            assertTrue(run.out().contains("depends on:"), run.out());
+        }
+    }
+
+    @Test
+    void shouldPrintResolvedDependenciesAndUnitsOfTheSeedExample()
+    {
+        final Run run = run("manifest", "check", EXAMPLES.resolve("valid/pipeline.yaml").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("Power_kW = Torque_Nm * Engine_RPM / 9549.0"), run.out());
+        assertTrue(run.out().contains("Torque_Nm (Nm, f32), Engine_RPM (rpm, u16)"), run.out());
+    }
+
+    @Test
+    void shouldFailWithLineColumnAndReasonForEachKindOfError()
+    {
+        assertFailure("unknown-channel.yaml", ":7:28: unknown channel 'Engine_RMP'");
+        assertFailure("type-error.yaml", ":7:24: the right operand of '*' must be a number, but it is boolean");
+        assertFailure("cycle.yaml", "dependency cycle between derived channels: Power_kW -> Loss_kW");
+        assertFailure("yaml-syntax.yaml", "invalid YAML");
+    }
+
+    private static void assertFailure(final String file, final String expected)
+    {
+        final Run run = run("manifest", "check", INVALID.resolve(file).toString());
+        assertEquals(1, run.exitCode(), run.out());
+        assertTrue(run.err().contains(expected), run.err());
+        assertTrue(run.err().matches("(?s).*" + file.replace(".", "\\.") + ":\\d+:\\d+: .*\\n.*\\n *\\^.*"),
+            "no line:column and caret in: " + run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
+    }
+
+    @Test
+    void shouldEvaluateTheSeedManifestOverFrames() throws IOException
+    {
+        final Path frames = dir.resolve("frames.jsonl");
+        Files.writeString(frames, String.join("\n",
+            "{\"sequence\":1,\"timestamp_us\":1000,\"samples\":{\"Engine_RPM\":11000,\"Torque_Nm\":400.0," +
+                "\"Speed\":250.5,\"LapTime\":61.2}}",
+            "{\"sequence\":2,\"timestamp_us\":2000,\"samples\":{\"Speed\":251.0}}",
+            ""));
+        for (final String mode : new String[] {"--input", "--interpreter"})
+        {
+            final Run run = mode.equals("--input") ?
+                run("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input", frames.toString()) :
+                run("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input", frames.toString(),
+                    "--interpreter");
+            assertEquals(0, run.exitCode(), run.err());
+            final String[] lines = run.out().strip().split("\\R");
+            assertEquals(2, lines.length, run.out());
+            final JsonNode first = JSON.readTree(lines[0]);
+            assertEquals(1000, first.get("timestamp_us").asLong());
+            assertEquals(400.0 * 11000 / 9549.0, first.get("samples").get("Power_kW").asDouble());
+            assertEquals(250.5, first.get("samples").get("Speed").asDouble());
+            assertFalse(first.get("samples").has("Torque_Nm"), "filtered by the whitelist");
+            final JsonNode second = JSON.readTree(lines[1]);
+            assertFalse(second.get("samples").has("Power_kW"), "absent inputs make Power_kW absent");
+        }
+    }
+
+    @Test
+    void shouldReportABadFrameWithItsLineNumber() throws IOException
+    {
+        final Path frames = dir.resolve("bad.jsonl");
+        Files.writeString(frames, "{\"timestamp_us\":1,\"samples\":{}}\n{\"timestamp_us\":2,\"samples\":{\"Sped\":1}}\n");
+        final Run run = run("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input",
+            frames.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("bad.jsonl:2: samples.Sped: unknown channel"), run.err());
+    }
+}

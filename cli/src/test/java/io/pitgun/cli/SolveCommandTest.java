@@ -1,0 +1,101 @@
+package io.pitgun.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.schemas.SchemaCatalog;
+import io.pitgun.schemas.SchemaId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SolveCommandTest
+{
+    private static final String EXAMPLES = "examples/risk-analysis-request/v1/";
+
+    @TempDir
+    Path tempDir;
+
+    private record Run(int exitCode, String out, String err)
+    {
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dry-race-enumerated.json", "wet-risk-given-strategies.json"})
+    void shouldPrintValidResultIndependentOfThreadCount(final String example) throws IOException
+    {
+        final Path request = copyExample("valid/" + example);
+        final Run oneThread = pitgun("solve", request.toString(), "--threads", "1");
+        final Run twoThreads = pitgun("solve", request.toString(), "--threads", "2");
+
+        assertEquals(0, oneThread.exitCode(), oneThread.err());
+        assertEquals(oneThread.out(), twoThreads.out());
+        assertEquals(
+            "[]",
+            SchemaCatalog.standard().validate(
+                SchemaId.parse("simulation-result/v1"), new ObjectMapper().readTree(oneThread.out())).toString());
+    }
+
+    @Test
+    void shouldReportSchemaViolationWithPointerAndLine() throws IOException
+    {
+        final Run run = pitgun("solve", copyExample("invalid/rain-probability-above-one.json").toString());
+
+        assertEquals(1, run.exitCode());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("/risk_factors/rain_probability_per_lap"), run.err());
+        assertTrue(run.err().contains("\"rain_probability_per_lap\": 1.2"), run.err());
+    }
+
+    @Test
+    void shouldReportSolverCheckTheSchemaCannotExpress() throws IOException
+    {
+        final Path request = copyExample("valid/wet-risk-given-strategies.json");
+        Files.writeString(request, Files.readString(request).replace("\"shower_max_laps\": 12", "\"shower_max_laps\": 2"));
+
+        final Run run = pitgun("solve", request.toString());
+
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("/base_config/weather/shower_max_laps: must be at least shower_min_laps"), run.err());
+    }
+
+    @Test
+    void shouldRejectZeroThreads() throws IOException
+    {
+        final Run run = pitgun("solve", copyExample("valid/wet-risk-given-strategies.json").toString(), "--threads", "0");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("--threads must be at least 1"), run.err());
+    }
+
+    private Path copyExample(final String name) throws IOException
+    {
+        final Path target = tempDir.resolve(name.substring(name.indexOf('/') + 1));
+        try (InputStream in = SolveCommandTest.class.getClassLoader().getResourceAsStream(EXAMPLES + name))
+        {
+            Files.copy(in, target);
+        }
+        return target;
+    }
+
+    private static Run pitgun(final String... args)
+    {
+        final CommandLine commandLine = PitgunCommand.newCommandLine();
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out));
+        commandLine.setErr(new PrintWriter(err));
+        final int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+}

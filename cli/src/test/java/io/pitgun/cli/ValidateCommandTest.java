@@ -1,0 +1,147 @@
+package io.pitgun.cli;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pitgun validate} over every shipped example: valid ones exit 0, invalid ones exit 1 naming the location. */
+class ValidateCommandTest
+{
+    private static final Path EXAMPLES = Path.of("..", "schemas", "src", "main", "resources", "examples");
+
+    @TempDir
+    Path dir;
+
+    @TestFactory
+    Stream<DynamicTest> everyValidExampleExitsZero() throws IOException
+    {
+        final List<DynamicTest> tests = new ArrayList<>();
+        for (final Path file : examples("valid"))
+        {
+            tests.add(DynamicTest.dynamicTest(EXAMPLES.relativize(file).toString(), () ->
+            {
+                final Run run = run("validate", file.toString());
+                assertEquals(0, run.exitCode, run.err);
+                assertTrue(run.out.contains(": valid "), run.out);
+            }));
+        }
+        assertFalse(tests.isEmpty());
+        return tests.stream();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyInvalidExampleExitsOneNamingTheLocation() throws IOException
+    {
+        final List<DynamicTest> tests = new ArrayList<>();
+        for (final Path file : examples("invalid"))
+        {
+            final Properties expected = new Properties();
+            try (Reader reader = Files.newBufferedReader(file.resolveSibling("expected-errors.properties")))
+            {
+                expected.load(reader);
+            }
+            final String pointer = expected.getProperty(file.getFileName().toString());
+            tests.add(DynamicTest.dynamicTest(EXAMPLES.relativize(file).toString(), () ->
+            {
+                final Run run = run("validate", file.toString());
+                assertEquals(1, run.exitCode, run.out + run.err);
+                // file:line:column: pointer: reason
+                final String located = file + ":";
+                assertTrue(run.err.contains(located), run.err);
+                final String where = pointer == null || pointer.isEmpty() ? "(document)" : pointer;
+                assertTrue(run.err.contains(": " + where + ": ") || run.err.contains(": " + where + "/"),
+                    "expected a problem at " + where + " in:\n" + run.err);
+                assertTrue(run.err.lines().anyMatch(line -> line.trim().equals("^")), "caret line in:\n" + run.err);
+            }));
+        }
+        assertFalse(tests.isEmpty());
+        return tests.stream();
+    }
+
+    @Test
+    void shouldRunDictionaryChecksOnSchemaValidEnvelopes() throws IOException
+    {
+        final Path file = dir.resolve("unknown-channel.json");
+        final String valid = Files.readString(EXAMPLES.resolve("pitgun-envelope/v1/valid/beacon.json"));
+        Files.writeString(file, valid.replaceFirst("\"Engine_RPM\"", "\"Engine_RMP\""));
+        final Run run = run("validate", file.toString());
+        assertEquals(1, run.exitCode, run.out + run.err);
+        assertTrue(run.err.contains("unknown channel 'Engine_RMP'"), run.err);
+        assertTrue(run.err.contains("did you mean Engine_RPM"), run.err);
+        assertTrue(run.err.contains("[UNKNOWN_CHANNEL]"), run.err);
+    }
+
+    @Test
+    void shouldReportSyntaxErrorsWithLineAndColumn() throws IOException
+    {
+        final Path file = dir.resolve("broken.json");
+        Files.writeString(file, "{\n  \"schema_version\": \"pitgun-envelope-v1\",\n  \"event_id\": tru\n}\n");
+        final Run run = run("validate", file.toString());
+        assertEquals(1, run.exitCode);
+        assertTrue(run.err.contains(file + ":3:"), run.err);
+    }
+
+    @Test
+    void shouldRefuseDocumentsThatClaimNoContract() throws IOException
+    {
+        final Path file = dir.resolve("mystery.json");
+        Files.writeString(file, "{\"hello\": 1}");
+        final Run run = run("validate", file.toString());
+        assertEquals(1, run.exitCode);
+        assertTrue(run.err.contains("--schema"), run.err);
+        assertEquals(0, run("validate", "--schema", "pitgun-envelope/v1",
+            EXAMPLES.resolve("pitgun-envelope/v1/valid/beacon.json").toString()).exitCode);
+    }
+
+    @Test
+    void shouldReportMissingFileWithoutStackTrace()
+    {
+        final Run run = run("validate", dir.resolve("nope.json").toString());
+        assertEquals(1, run.exitCode);
+        assertFalse(run.err.contains("\tat "), run.err);
+    }
+
+    private static List<Path> examples(final String kind) throws IOException
+    {
+        try (Stream<Path> files = Files.walk(EXAMPLES))
+        {
+            return files.filter(f -> f.getParent().getFileName().toString().equals(kind))
+                .filter(f -> f.toString().endsWith(".json") || f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                // Manifests are checked by `pitgun manifest check` too; validate covers their schema.
+                .sorted()
+                .toList();
+        }
+    }
+
+    static Run run(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = PitgunCommand.newCommandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        final int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    record Run(int exitCode, String out, String err)
+    {
+    }
+}

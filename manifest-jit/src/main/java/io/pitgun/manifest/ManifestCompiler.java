@@ -1,0 +1,551 @@
+package io.pitgun.manifest;
+
+import io.pitgun.codecs.dictionary.DataType;
+import io.pitgun.codecs.dictionary.ParameterDefinition;
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.dictionary.Unit;
+import io.pitgun.manifest.formula.Binder;
+import io.pitgun.manifest.formula.Expr;
+import io.pitgun.manifest.formula.FormulaException;
+import io.pitgun.manifest.formula.NameResolver;
+import io.pitgun.manifest.formula.NameResolver.ResolvedName;
+import io.pitgun.manifest.formula.Parser;
+import io.pitgun.manifest.formula.ProgramPlan;
+import io.pitgun.manifest.formula.Suggestions;
+import io.pitgun.manifest.formula.Syntax;
+import io.pitgun.manifest.runtime.ValueKind;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a {@link PipelineManifest} against a dictionary and compiles it: resolves every channel name, orders each
+ * formula stage's derived channels by their dependencies (rejecting cycles), type-checks the formulas and the
+ * declared data types, and builds the {@link ProgramPlan} that the interpreter and the bytecode compiler run.
+ *
+ * <p>Channel visibility follows the pipeline: a filter's whitelist or blacklist removes channels for the stages
+ * after it, and a derived channel exists from its own stage on. Every error is a {@link ManifestException} at the
+ * offending line and column.
+ */
+public final class ManifestCompiler
+{
+    /** The name that reads the frame's capture time in formulas. */
+    public static final String TIMESTAMP_NAME = "timestamp_us";
+
+    private static final Set<String> BOOLEAN_STATS = Set.of("count", "first", "last");
+
+    private final PipelineManifest manifest;
+    private final ParameterRegistry registry;
+    private final SourceLocator locator;
+    private final Binder binder = new Binder();
+    private final ProgramPlan.Builder plan = new ProgramPlan.Builder();
+    private final Map<String, Integer> inputSlots = new HashMap<>();
+    private final Map<String, DerivedChannel> derived = new LinkedHashMap<>();
+    private final Map<String, String> laterDerived = new HashMap<>();
+    private final Set<String> hidden = new HashSet<>();
+    private final Map<String, String> hiddenBy = new HashMap<>();
+    private final List<String> executionOrder = new ArrayList<>();
+    private Set<String> whitelist;
+
+    private ManifestCompiler(final PipelineManifest manifest, final ParameterRegistry registry)
+    {
+        this.manifest = manifest;
+        this.registry = registry;
+        this.locator = new SourceLocator(manifest.document());
+    }
+
+    /**
+     * Compiles a manifest against a dictionary.
+     *
+     * @throws ManifestException at the first problem: wrong dictionary, unknown channel, type error, cycle, ...
+     */
+    public static CompiledManifest compile(final PipelineManifest manifest, final ParameterRegistry registry)
+        throws ManifestException
+    {
+        return new ManifestCompiler(manifest, registry).compile();
+    }
+
+    private CompiledManifest compile() throws ManifestException
+    {
+        if (!manifest.dictionary().equals(registry.name()))
+        {
+            throw new ManifestException(locator.at("/dictionary", "the manifest is written for dictionary '" +
+                manifest.dictionary() + "' but the dictionary in use is '" + registry.name() + "'"));
+        }
+        final List<Stage> stages = manifest.stages();
+        for (final Stage stage : stages)
+        {
+            if (stage instanceof Stage.Formula)
+            {
+                for (final DerivedChannelSpec spec : ((Stage.Formula)stage).derivedChannels())
+                {
+                    laterDerived.putIfAbsent(spec.name(), spec.pointer());
+                }
+            }
+        }
+        final List<Stage.Segment> segments = new ArrayList<>();
+        Stage.Merge merge = null;
+        List<String> contracts = List.of("pitgun-envelope/v1");
+        boolean perFrameSeen = false;
+        for (int s = 0; s < stages.size(); s++)
+        {
+            final Stage stage = stages.get(s);
+            if (stage instanceof Stage.Merge)
+            {
+                if (perFrameSeen || merge != null)
+                {
+                    throw new ManifestException(locator.at(stage.pointer() + "/type", merge != null ?
+                        "a pipeline has at most one merge stage" :
+                        "a merge stage must come before every other stage: sources are merged before the " +
+                        "per-frame stages run"));
+                }
+                merge = (Stage.Merge)stage;
+                continue;
+            }
+            if (stage instanceof Stage.Output)
+            {
+                if (s != stages.size() - 1)
+                {
+                    throw new ManifestException(locator.at(stage.pointer() + "/type",
+                        "the output stage must be the last stage of the pipeline"));
+                }
+                contracts = ((Stage.Output)stage).contracts();
+                if (contracts.contains("insight-contract/v1") && segments.isEmpty())
+                {
+                    throw new ManifestException(locator.at(stage.pointer() + "/contracts",
+                        "insight-contract/v1 needs a segment stage to produce lap, sector or session summaries"));
+                }
+                continue;
+            }
+            perFrameSeen = true;
+            if (stage instanceof Stage.Formula)
+            {
+                formula((Stage.Formula)stage, s + 1);
+            }
+            else if (stage instanceof Stage.Filter)
+            {
+                filter((Stage.Filter)stage);
+            }
+            else
+            {
+                segment((Stage.Segment)stage);
+                segments.add((Stage.Segment)stage);
+            }
+        }
+        final Set<String> outputChannels = new LinkedHashSet<>();
+        for (final ParameterDefinition parameter : registry.parameters())
+        {
+            if (visible(parameter.name()))
+            {
+                outputChannels.add(parameter.name());
+            }
+        }
+        for (final String name : derived.keySet())
+        {
+            if (visible(name))
+            {
+                outputChannels.add(name);
+            }
+        }
+        return new CompiledManifest(manifest, registry, plan.build(binder), List.copyOf(derived.values()),
+            outputChannels, merge, segments, contracts, executionOrder);
+    }
+
+    private boolean visible(final String name)
+    {
+        return !hidden.contains(name) && (whitelist == null || whitelist.contains(name));
+    }
+
+    private void formula(final Stage.Formula stage, final int stageNumber) throws ManifestException
+    {
+        final Map<String, DerivedChannelSpec> specs = new LinkedHashMap<>();
+        final Map<String, Syntax> syntaxes = new HashMap<>();
+        for (final DerivedChannelSpec spec : stage.derivedChannels())
+        {
+            checkNewName(spec, specs);
+            specs.put(spec.name(), spec);
+            try
+            {
+                syntaxes.put(spec.name(), Parser.parse(spec.expr()));
+            }
+            catch (final FormulaException ex)
+            {
+                throw formulaProblem(spec.pointer() + "/expr", spec.expr(), ex);
+            }
+        }
+        for (final DerivedChannelSpec spec : dependencyOrder(specs, syntaxes))
+        {
+            bindDerived(spec, syntaxes.get(spec.name()), stageNumber);
+        }
+    }
+
+    private void checkNewName(final DerivedChannelSpec spec, final Map<String, DerivedChannelSpec> sameStage)
+        throws ManifestException
+    {
+        final String name = spec.name();
+        final String where = spec.pointer() + "/name";
+        if (sameStage.containsKey(name) || derived.containsKey(name))
+        {
+            final String first = sameStage.containsKey(name) ? sameStage.get(name).pointer() :
+                laterDerived.get(name);
+            throw new ManifestException(locator.at(where, "derived channel '" + name + "' is defined twice (first at " +
+                "line " + manifest.document().locateNearest(first).line() + ")"));
+        }
+        if (registry.byName(name) != null)
+        {
+            throw new ManifestException(locator.at(where, "'" + name + "' is a channel of dictionary " +
+                registry.name() + "; a derived channel needs a new name"));
+        }
+        if (TIMESTAMP_NAME.equals(name))
+        {
+            throw new ManifestException(locator.at(where, "'" + TIMESTAMP_NAME + "' is reserved for the frame time"));
+        }
+    }
+
+    /** Depth-first topological order, in declaration order where dependencies allow; a cycle is an error. */
+    private List<DerivedChannelSpec> dependencyOrder(final Map<String, DerivedChannelSpec> specs,
+        final Map<String, Syntax> syntaxes) throws ManifestException
+    {
+        final List<DerivedChannelSpec> order = new ArrayList<>();
+        final Set<String> done = new HashSet<>();
+        final List<String> path = new ArrayList<>();
+        for (final String name : specs.keySet())
+        {
+            visit(name, specs, syntaxes, done, path, order);
+        }
+        return order;
+    }
+
+    private void visit(final String name, final Map<String, DerivedChannelSpec> specs,
+        final Map<String, Syntax> syntaxes, final Set<String> done, final List<String> path,
+        final List<DerivedChannelSpec> order) throws ManifestException
+    {
+        if (done.contains(name))
+        {
+            return;
+        }
+        path.add(name);
+        final List<Syntax.Name> references = new ArrayList<>();
+        collectNames(syntaxes.get(name), references);
+        for (final Syntax.Name reference : references)
+        {
+            final String target = reference.name();
+            if (!specs.containsKey(target))
+            {
+                continue;
+            }
+            final int cycleStart = path.indexOf(target);
+            if (cycleStart >= 0)
+            {
+                final List<String> cycle = new ArrayList<>(path.subList(cycleStart, path.size()));
+                cycle.add(target);
+                final DerivedChannelSpec spec = specs.get(name);
+                throw new ManifestException(locator.inFormula(spec.pointer() + "/expr", spec.expr(),
+                    reference.start(), "dependency cycle between derived channels: " + String.join(" -> ", cycle) +
+                    " (a derived channel cannot depend on itself; use prev(x) for the previous frame's value)"));
+            }
+            visit(target, specs, syntaxes, done, path, order);
+        }
+        path.remove(path.size() - 1);
+        done.add(name);
+        order.add(specs.get(name));
+    }
+
+    private static void collectNames(final Syntax syntax, final List<Syntax.Name> names)
+    {
+        if (syntax instanceof Syntax.Name)
+        {
+            names.add((Syntax.Name)syntax);
+        }
+        else if (syntax instanceof Syntax.Unary)
+        {
+            collectNames(((Syntax.Unary)syntax).operand(), names);
+        }
+        else if (syntax instanceof Syntax.Binary)
+        {
+            collectNames(((Syntax.Binary)syntax).left(), names);
+            collectNames(((Syntax.Binary)syntax).right(), names);
+        }
+        else if (syntax instanceof Syntax.Conditional)
+        {
+            final Syntax.Conditional conditional = (Syntax.Conditional)syntax;
+            collectNames(conditional.condition(), names);
+            collectNames(conditional.whenTrue(), names);
+            collectNames(conditional.whenFalse(), names);
+        }
+        else if (syntax instanceof Syntax.Call)
+        {
+            for (final Syntax argument : ((Syntax.Call)syntax).arguments())
+            {
+                collectNames(argument, names);
+            }
+        }
+    }
+
+    private void bindDerived(final DerivedChannelSpec spec, final Syntax syntax, final int stageNumber)
+        throws ManifestException
+    {
+        final String exprPointer = spec.pointer() + "/expr";
+        final List<String> dependencies = new ArrayList<>();
+        Expr expr;
+        try
+        {
+            expr = binder.bind(syntax, resolver(dependencies));
+        }
+        catch (final FormulaException ex)
+        {
+            throw formulaProblem(exprPointer, spec.expr(), ex);
+        }
+        final DataType dataType = DataType.fromSymbol(spec.dataType());
+        final ValueKind kind = dataType == DataType.BOOL ? ValueKind.BOOLEAN :
+            dataType.isInteger() ? ValueKind.LONG : ValueKind.DOUBLE;
+        if (kind == ValueKind.DOUBLE && expr.kind() == ValueKind.LONG)
+        {
+            expr = Binder.toDouble(expr);
+        }
+        if (kind != expr.kind())
+        {
+            final String hint = expr.kind() == ValueKind.DOUBLE && kind == ValueKind.LONG ?
+                "; wrap it in round(...) or declare data_type f64" : expr.kind() == ValueKind.BOOLEAN ?
+                "; declare data_type bool, or write 'condition ? 1 : 0'" : "; declare a numeric data_type";
+            throw new ManifestException(locator.at(spec.pointer() + (hasDataType(spec) ? "/data_type" : "/expr"),
+                "derived channel '" + spec.name() + "' is declared " + dataType.symbol() + " but its formula gives " +
+                "a " + expr.kind().displayName() + hint));
+        }
+        Unit unit = null;
+        if (spec.unit() != null)
+        {
+            try
+            {
+                unit = Unit.fromSymbol(spec.unit());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ManifestException(locator.at(spec.pointer() + "/unit", ex.getMessage()));
+            }
+        }
+        if (spec.min() != null && !(spec.min() <= spec.max()))
+        {
+            throw new ManifestException(locator.at(spec.pointer() + "/range",
+                "range min " + spec.min() + " is greater than max " + spec.max()));
+        }
+        final int index = plan.addDerived(spec.name(), kind);
+        plan.derive(index, expr);
+        final DerivedChannel channel = new DerivedChannel(index, DerivedChannel.ID_BASE + index, spec.name(), kind,
+            dataType, unit, spec.min(), spec.max(), spec.expr(), List.copyOf(dependencies), stageNumber);
+        derived.put(spec.name(), channel);
+        if (whitelist != null)
+        {
+            whitelist.add(spec.name());
+        }
+        executionOrder.add(spec.name());
+    }
+
+    private boolean hasDataType(final DerivedChannelSpec spec)
+    {
+        return manifest.document().locate(spec.pointer() + "/data_type").isPresent();
+    }
+
+    private void filter(final Stage.Filter stage) throws ManifestException
+    {
+        final String description = "the filter at line " +
+            manifest.document().locateNearest(stage.pointer()).line();
+        if (!stage.whitelist().isEmpty() && !stage.blacklist().isEmpty())
+        {
+            throw new ManifestException(locator.at(stage.pointer() + "/blacklist",
+                "a filter takes a whitelist or a blacklist, not both; use two filter stages"));
+        }
+        if (stage.where() != null)
+        {
+            final String pointer = stage.pointer() + "/where";
+            final Expr predicate;
+            try
+            {
+                predicate = binder.bind(Parser.parse(stage.where()), resolver(new ArrayList<>()));
+            }
+            catch (final FormulaException ex)
+            {
+                throw formulaProblem(pointer, stage.where(), ex);
+            }
+            if (predicate.kind() != ValueKind.BOOLEAN)
+            {
+                throw new ManifestException(locator.inFormula(pointer, stage.where(), 0, "a where filter must be a " +
+                    "boolean formula, but this one gives a " + predicate.kind().displayName() +
+                    " (compare it, e.g. 'Speed > 5')"));
+            }
+            plan.where(predicate);
+            executionOrder.add("where@" + manifest.document().locateNearest(pointer).line());
+        }
+        checkListed(stage.whitelist(), stage.pointer() + "/whitelist");
+        checkListed(stage.blacklist(), stage.pointer() + "/blacklist");
+        if (!stage.whitelist().isEmpty())
+        {
+            final Set<String> kept = new HashSet<>(stage.whitelist());
+            for (final ParameterDefinition parameter : registry.parameters())
+            {
+                hideUnless(parameter.name(), kept, description);
+            }
+            for (final String name : derived.keySet())
+            {
+                hideUnless(name, kept, description);
+            }
+            whitelist = kept;
+        }
+        for (final String name : stage.blacklist())
+        {
+            hidden.add(name);
+            hiddenBy.putIfAbsent(name, description);
+        }
+    }
+
+    private void hideUnless(final String name, final Set<String> kept, final String description)
+    {
+        if (!kept.contains(name) && visible(name))
+        {
+            hiddenBy.putIfAbsent(name, description);
+        }
+    }
+
+    private void checkListed(final List<String> names, final String pointer) throws ManifestException
+    {
+        for (int i = 0; i < names.size(); i++)
+        {
+            final String name = names.get(i);
+            if (registry.byName(name) == null && !derived.containsKey(name))
+            {
+                throw new ManifestException(locator.at(pointer + "/" + i, unknownChannel(name)));
+            }
+            if (!visible(name))
+            {
+                throw new ManifestException(locator.at(pointer + "/" + i, removedChannel(name)));
+            }
+        }
+    }
+
+    private void segment(final Stage.Segment stage) throws ManifestException
+    {
+        for (final AggregateSpec aggregate : stage.aggregates())
+        {
+            final String name = aggregate.channel();
+            final String pointer = aggregate.pointer() + "/channel";
+            final ValueKind kind;
+            if (derived.containsKey(name))
+            {
+                kind = derived.get(name).kind();
+            }
+            else if (registry.byName(name) != null)
+            {
+                kind = kindOf(registry.byName(name).dataType());
+            }
+            else
+            {
+                throw new ManifestException(locator.at(pointer, unknownChannel(name)));
+            }
+            if (!visible(name))
+            {
+                throw new ManifestException(locator.at(pointer, removedChannel(name)));
+            }
+            if (kind == ValueKind.BOOLEAN)
+            {
+                for (int i = 0; i < aggregate.stats().size(); i++)
+                {
+                    if (!BOOLEAN_STATS.contains(aggregate.stats().get(i)))
+                    {
+                        throw new ManifestException(locator.at(aggregate.pointer() + "/stats/" + i, "'" + name +
+                            "' is boolean: only count, first and last apply (derive 'x ? 1 : 0' for a duty cycle)"));
+                    }
+                }
+                if (!aggregate.percentiles().isEmpty())
+                {
+                    throw new ManifestException(locator.at(aggregate.pointer() + "/percentiles",
+                        "'" + name + "' is boolean and has no percentiles"));
+                }
+            }
+        }
+    }
+
+    private NameResolver resolver(final List<String> dependencies)
+    {
+        return (name, start, end) ->
+        {
+            if (TIMESTAMP_NAME.equals(name))
+            {
+                return new ResolvedName(ResolvedName.Target.TIMESTAMP, ValueKind.LONG, 0);
+            }
+            final DerivedChannel channel = derived.get(name);
+            final ParameterDefinition parameter = channel == null ? registry.byName(name) : null;
+            if (channel == null && parameter == null)
+            {
+                if (laterDerived.containsKey(name))
+                {
+                    throw new FormulaException("derived channel '" + name + "' is defined in a later stage (line " +
+                        manifest.document().locateNearest(laterDerived.get(name)).line() + "); a formula can only " +
+                        "use channels derived in its own or an earlier stage", start, end);
+                }
+                throw new FormulaException(unknownChannel(name), start, end);
+            }
+            if (!visible(name))
+            {
+                throw new FormulaException(removedChannel(name), start, end);
+            }
+            if (!dependencies.contains(name))
+            {
+                dependencies.add(name);
+            }
+            if (channel != null)
+            {
+                return new ResolvedName(ResolvedName.Target.DERIVED, channel.kind(), channel.index());
+            }
+            final ValueKind kind = kindOf(parameter.dataType());
+            Integer slot = inputSlots.get(name);
+            if (slot == null)
+            {
+                slot = plan.addInput(name, parameter.id(), kind);
+                inputSlots.put(name, slot);
+            }
+            return new ResolvedName(ResolvedName.Target.INPUT, kind, slot);
+        };
+    }
+
+    /** The formula value type a dictionary data type is read as. */
+    public static ValueKind kindOf(final DataType dataType)
+    {
+        return dataType == DataType.BOOL ? ValueKind.BOOLEAN : dataType.isInteger() ? ValueKind.LONG :
+            ValueKind.DOUBLE;
+    }
+
+    private String unknownChannel(final String name)
+    {
+        final List<String> candidates = new ArrayList<>();
+        for (final ParameterDefinition parameter : registry.parameters())
+        {
+            candidates.add(parameter.name());
+        }
+        for (final String derivedName : derived.keySet())
+        {
+            if (visible(derivedName))
+            {
+                candidates.add(derivedName);
+            }
+        }
+        return "unknown channel '" + name + "': it is neither in dictionary " + registry.name() +
+            " nor derived earlier" + Suggestions.hint(Suggestions.nearest(name, candidates, 3));
+    }
+
+    private String removedChannel(final String name)
+    {
+        return "channel '" + name + "' was removed by " + hiddenBy.getOrDefault(name, "an earlier filter") +
+            " and is not available to later stages";
+    }
+
+    private ManifestException formulaProblem(final String pointer, final String formula, final FormulaException ex)
+    {
+        return new ManifestException(locator.inFormula(pointer, formula, ex.start(), ex.getMessage()));
+    }
+}

@@ -1,0 +1,306 @@
+package io.pitgun.manifest.formula;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Recursive-descent parser of the formula language. Precedence, loosest first:
+ * {@code ?:} (right-associative), {@code or ||}, {@code and &&}, {@code not !}, comparisons (not chainable),
+ * {@code + -}, {@code * / %}, unary {@code -}, {@code ^} (right-associative, so {@code -2^2} is -4).
+ * A {@code not} in operand position ({@code a == not b}) applies to that operand only.
+ */
+public final class Parser
+{
+    private static final int MAX_DEPTH = 200;
+
+    private final List<Token> tokens;
+    private int index;
+    private int depth;
+
+    private Parser(final List<Token> tokens)
+    {
+        this.tokens = tokens;
+    }
+
+    /**
+     * Parses one formula.
+     *
+     * @throws FormulaException at the first syntax error.
+     */
+    public static Syntax parse(final String text) throws FormulaException
+    {
+        if (text.isBlank())
+        {
+            throw new FormulaException("the formula is empty", 0, text.length());
+        }
+        final Parser parser = new Parser(Lexer.tokenize(text));
+        final Syntax syntax = parser.conditional();
+        final Token last = parser.peek();
+        if (last.kind() != TokenKind.END)
+        {
+            throw new FormulaException("unexpected " + last.describe() + " after a complete expression" +
+                (last.kind() == TokenKind.IDENTIFIER || last.kind() == TokenKind.INTEGER ||
+                last.kind() == TokenKind.DECIMAL || last.kind() == TokenKind.LEFT_PAREN ? " (missing operator?)" : ""),
+                last.start(), last.end());
+        }
+        return syntax;
+    }
+
+    private Syntax conditional() throws FormulaException
+    {
+        enter();
+        final Syntax condition = or();
+        if (peek().kind() != TokenKind.QUESTION)
+        {
+            leave();
+            return condition;
+        }
+        index++;
+        final Syntax whenTrue = conditional();
+        expect(TokenKind.COLON, "':' of the conditional 'condition ? a : b'");
+        final Syntax whenFalse = conditional();
+        leave();
+        return new Syntax.Conditional(condition, whenTrue, whenFalse);
+    }
+
+    private Syntax or() throws FormulaException
+    {
+        Syntax left = and();
+        while (peek().kind() == TokenKind.OR)
+        {
+            final Token op = tokens.get(index++);
+            left = new Syntax.Binary(Operator.OR, left, and(), op.start(), op.end());
+        }
+        return left;
+    }
+
+    private Syntax and() throws FormulaException
+    {
+        Syntax left = not();
+        while (peek().kind() == TokenKind.AND)
+        {
+            final Token op = tokens.get(index++);
+            left = new Syntax.Binary(Operator.AND, left, not(), op.start(), op.end());
+        }
+        return left;
+    }
+
+    private Syntax not() throws FormulaException
+    {
+        if (peek().kind() == TokenKind.NOT)
+        {
+            final Token op = tokens.get(index++);
+            enter();
+            final Syntax operand = not();
+            leave();
+            return new Syntax.Unary(Operator.NOT, operand, op.start(), operand.end());
+        }
+        return comparison();
+    }
+
+    private Syntax comparison() throws FormulaException
+    {
+        final Syntax left = additive();
+        final Operator operator = comparisonOperator(peek().kind());
+        if (operator == null)
+        {
+            return left;
+        }
+        final Token op = tokens.get(index++);
+        final Syntax right = additive();
+        final Token after = peek();
+        if (comparisonOperator(after.kind()) != null)
+        {
+            throw new FormulaException("comparisons cannot be chained; write 'a < b and b < c'",
+                after.start(), after.end());
+        }
+        return new Syntax.Binary(operator, left, right, op.start(), op.end());
+    }
+
+    private Syntax additive() throws FormulaException
+    {
+        Syntax left = multiplicative();
+        while (peek().kind() == TokenKind.PLUS || peek().kind() == TokenKind.MINUS)
+        {
+            final Token op = tokens.get(index++);
+            final Operator operator = op.kind() == TokenKind.PLUS ? Operator.ADD : Operator.SUBTRACT;
+            left = new Syntax.Binary(operator, left, multiplicative(), op.start(), op.end());
+        }
+        return left;
+    }
+
+    private Syntax multiplicative() throws FormulaException
+    {
+        Syntax left = unary();
+        while (true)
+        {
+            final TokenKind kind = peek().kind();
+            final Operator operator = kind == TokenKind.STAR ? Operator.MULTIPLY :
+                kind == TokenKind.SLASH ? Operator.DIVIDE : kind == TokenKind.PERCENT ? Operator.REMAINDER : null;
+            if (operator == null)
+            {
+                return left;
+            }
+            final Token op = tokens.get(index++);
+            left = new Syntax.Binary(operator, left, unary(), op.start(), op.end());
+        }
+    }
+
+    private Syntax unary() throws FormulaException
+    {
+        if (peek().kind() == TokenKind.NOT)
+        {
+            // in operand position ('a == not b') a negation binds to the operand alone
+            final Token op = tokens.get(index++);
+            enter();
+            final Syntax operand = unary();
+            leave();
+            return new Syntax.Unary(Operator.NOT, operand, op.start(), operand.end());
+        }
+        if (peek().kind() == TokenKind.MINUS)
+        {
+            final Token op = tokens.get(index++);
+            enter();
+            final Syntax operand = unary();
+            leave();
+            return new Syntax.Unary(Operator.NEGATE, operand, op.start(), operand.end());
+        }
+        if (peek().kind() == TokenKind.PLUS)
+        {
+            index++;
+            return unary();
+        }
+        return power();
+    }
+
+    private Syntax power() throws FormulaException
+    {
+        final Syntax base = primary();
+        if (peek().kind() != TokenKind.CARET)
+        {
+            return base;
+        }
+        final Token op = tokens.get(index++);
+        enter();
+        final Syntax exponent = unary();
+        leave();
+        return new Syntax.Binary(Operator.POWER, base, exponent, op.start(), op.end());
+    }
+
+    private Syntax primary() throws FormulaException
+    {
+        final Token token = tokens.get(index);
+        switch (token.kind())
+        {
+            case INTEGER:
+                index++;
+                try
+                {
+                    return new Syntax.IntegerLiteral(Long.parseLong(token.text()), token.start(), token.end());
+                }
+                catch (final NumberFormatException ex)
+                {
+                    throw new FormulaException("integer " + token.text() + " does not fit in a long; write " +
+                        token.text() + ".0 for a double", token.start(), token.end());
+                }
+            case DECIMAL:
+                index++;
+                return new Syntax.DecimalLiteral(Double.parseDouble(token.text()), token.start(), token.end());
+            case TRUE:
+            case FALSE:
+                index++;
+                return new Syntax.BooleanLiteral(token.kind() == TokenKind.TRUE, token.start(), token.end());
+            case IDENTIFIER:
+                index++;
+                if (peek().kind() == TokenKind.LEFT_PAREN)
+                {
+                    return call(token);
+                }
+                return new Syntax.Name(token.text(), token.start(), token.end());
+            case LEFT_PAREN:
+                index++;
+                enter();
+                final Syntax inner = conditional();
+                leave();
+                expect(TokenKind.RIGHT_PAREN, "')' to close the '(' at offset " + token.start());
+                return inner;
+            default:
+                throw new FormulaException("expected a number, a channel name, a function call or '(' but found " +
+                    token.describe(), token.start(), token.end());
+        }
+    }
+
+    private Syntax call(final Token name) throws FormulaException
+    {
+        index++;
+        final List<Syntax> arguments = new ArrayList<>();
+        if (peek().kind() != TokenKind.RIGHT_PAREN)
+        {
+            enter();
+            do
+            {
+                arguments.add(conditional());
+            }
+            while (accept(TokenKind.COMMA));
+            leave();
+        }
+        final Token close = expect(TokenKind.RIGHT_PAREN, "')' or ',' in the arguments of " + name.text() + "(...)");
+        return new Syntax.Call(name.text(), List.copyOf(arguments), name.start(), name.end(), close.end());
+    }
+
+    private static Operator comparisonOperator(final TokenKind kind)
+    {
+        switch (kind)
+        {
+            case LESS: return Operator.LESS;
+            case LESS_EQUAL: return Operator.LESS_EQUAL;
+            case GREATER: return Operator.GREATER;
+            case GREATER_EQUAL: return Operator.GREATER_EQUAL;
+            case EQUAL: return Operator.EQUAL;
+            case NOT_EQUAL: return Operator.NOT_EQUAL;
+            default: return null;
+        }
+    }
+
+    private Token peek()
+    {
+        return tokens.get(index);
+    }
+
+    private boolean accept(final TokenKind kind)
+    {
+        if (peek().kind() == kind)
+        {
+            index++;
+            return true;
+        }
+        return false;
+    }
+
+    private Token expect(final TokenKind kind, final String what) throws FormulaException
+    {
+        final Token token = peek();
+        if (token.kind() != kind)
+        {
+            throw new FormulaException("expected " + what + " but found " + token.describe(),
+                token.start(), token.end());
+        }
+        index++;
+        return token;
+    }
+
+    private void enter() throws FormulaException
+    {
+        if (++depth > MAX_DEPTH)
+        {
+            final Token token = peek();
+            throw new FormulaException("formula nests deeper than " + MAX_DEPTH + " levels", token.start(),
+                token.end());
+        }
+    }
+
+    private void leave()
+    {
+        depth--;
+    }
+}

@@ -1,0 +1,324 @@
+package io.pitgun.manifest.interpreter;
+
+import io.pitgun.manifest.formula.Expr;
+import io.pitgun.manifest.formula.Operator;
+import io.pitgun.manifest.formula.ProgramPlan;
+import io.pitgun.manifest.formula.PureFunction;
+import io.pitgun.manifest.formula.Semantics;
+import io.pitgun.manifest.runtime.FormulaState;
+import io.pitgun.manifest.runtime.FrameProgram;
+import io.pitgun.manifest.runtime.FrameValues;
+import io.pitgun.manifest.runtime.ValueKind;
+
+import java.util.List;
+
+/**
+ * The reference interpreter: the definition of what a program computes, written for clarity. It walks the typed
+ * tree of each step, keeping one register (presence + value) per node, so it allocates nothing per frame either.
+ * Booleans are held as 0/1 in the long registers.
+ *
+ * <p>Per step: first every time-function call is evaluated, innermost first (its argument evaluated, its state
+ * updated), then the expression itself, where a time call just reads its register.
+ */
+public final class Interpreter implements FrameProgram
+{
+    private final ProgramPlan plan;
+    private final FormulaState[] states;
+    private final boolean[] present;
+    private final double[] doubles;
+    private final long[] longs;
+    private final boolean[] derivedPresent;
+    private final double[] derivedDoubles;
+    private final long[] derivedLongs;
+    private FrameValues in;
+
+    /** An interpreter with fresh state. */
+    public Interpreter(final ProgramPlan plan)
+    {
+        this.plan = plan;
+        this.states = plan.newStates();
+        this.present = new boolean[plan.nodeCount()];
+        this.doubles = new double[plan.nodeCount()];
+        this.longs = new long[plan.nodeCount()];
+        final int derivedCount = plan.derived().size();
+        this.derivedPresent = new boolean[derivedCount];
+        this.derivedDoubles = new double[derivedCount];
+        this.derivedLongs = new long[derivedCount];
+    }
+
+    @Override
+    public boolean onFrame(final FrameValues in, final FrameValues out)
+    {
+        this.in = in;
+        java.util.Arrays.fill(derivedPresent, false);
+        final List<ProgramPlan.Step> steps = plan.steps();
+        for (int s = 0, count = steps.size(); s < count; s++)
+        {
+            final ProgramPlan.Step step = steps.get(s);
+            final List<Expr.TimeCall> timeCalls = step.timeCalls();
+            for (int t = 0, calls = timeCalls.size(); t < calls; t++)
+            {
+                updateTimeCall(timeCalls.get(t));
+            }
+            final Expr expr = step.expr();
+            evaluate(expr);
+            final int id = expr.id();
+            if (step instanceof ProgramPlan.Where)
+            {
+                if (!(present[id] && longs[id] != 0))
+                {
+                    return false;
+                }
+                continue;
+            }
+            final int index = ((ProgramPlan.Derive)step).derivedIndex();
+            derivedPresent[index] = present[id];
+            derivedDoubles[index] = doubles[id];
+            derivedLongs[index] = longs[id];
+            if (!present[id])
+            {
+                out.putAbsent(index);
+            }
+            else if (expr.kind() == ValueKind.DOUBLE)
+            {
+                out.putDouble(index, doubles[id]);
+            }
+            else if (expr.kind() == ValueKind.LONG)
+            {
+                out.putLong(index, longs[id]);
+            }
+            else
+            {
+                out.putBoolean(index, longs[id] != 0);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void reset()
+    {
+        for (final FormulaState state : states)
+        {
+            state.reset();
+        }
+    }
+
+    private void updateTimeCall(final Expr.TimeCall call)
+    {
+        final Expr argument = call.argument();
+        evaluate(argument);
+        final int a = argument.id();
+        final int id = call.id();
+        final FormulaState state = states[call.stateIndex()];
+        if (argument.kind() == ValueKind.DOUBLE)
+        {
+            present[id] = state.onDouble(present[a], doubles[a], in.timestampUs());
+        }
+        else
+        {
+            present[id] = state.onLong(present[a], longs[a], in.timestampUs());
+        }
+        if (call.kind() == ValueKind.DOUBLE)
+        {
+            doubles[id] = state.doubleValue();
+        }
+        else
+        {
+            longs[id] = state.longValue();
+        }
+    }
+
+    private void evaluate(final Expr expr)
+    {
+        final int id = expr.id();
+        if (expr instanceof Expr.Constant)
+        {
+            final Expr.Constant constant = (Expr.Constant)expr;
+            present[id] = true;
+            doubles[id] = constant.doubleValue();
+            longs[id] = constant.longValue();
+        }
+        else if (expr instanceof Expr.InputRead)
+        {
+            final int slot = ((Expr.InputRead)expr).slot();
+            present[id] = in.isPresent(slot);
+            if (expr.kind() == ValueKind.DOUBLE)
+            {
+                doubles[id] = in.doubleValue(slot);
+            }
+            else
+            {
+                longs[id] = in.longValue(slot);
+            }
+        }
+        else if (expr instanceof Expr.DerivedRead)
+        {
+            final int index = ((Expr.DerivedRead)expr).index();
+            present[id] = derivedPresent[index];
+            doubles[id] = derivedDoubles[index];
+            longs[id] = derivedLongs[index];
+        }
+        else if (expr instanceof Expr.TimestampRead)
+        {
+            present[id] = true;
+            longs[id] = in.timestampUs();
+        }
+        else if (expr instanceof Expr.ToDouble)
+        {
+            final Expr operand = ((Expr.ToDouble)expr).operand();
+            evaluate(operand);
+            present[id] = present[operand.id()];
+            doubles[id] = (double)longs[operand.id()];
+        }
+        else if (expr instanceof Expr.Unary)
+        {
+            evaluateUnary((Expr.Unary)expr);
+        }
+        else if (expr instanceof Expr.Binary)
+        {
+            evaluateBinary((Expr.Binary)expr);
+        }
+        else if (expr instanceof Expr.Conditional)
+        {
+            evaluateConditional((Expr.Conditional)expr);
+        }
+        else if (expr instanceof Expr.Call)
+        {
+            evaluateCall((Expr.Call)expr);
+        }
+        else if (expr instanceof Expr.Default)
+        {
+            final Expr.Default defaultOf = (Expr.Default)expr;
+            final Expr value = defaultOf.value();
+            final Expr fallback = defaultOf.fallback();
+            evaluate(value);
+            evaluate(fallback);
+            final Expr chosen = present[value.id()] ? value : fallback;
+            copy(chosen.id(), id);
+        }
+        // a TimeCall's register was filled before the step's expression ran
+    }
+
+    private void evaluateUnary(final Expr.Unary unary)
+    {
+        final Expr operand = unary.operand();
+        evaluate(operand);
+        final int id = unary.id();
+        final int o = operand.id();
+        present[id] = present[o];
+        if (unary.operator() == Operator.NOT)
+        {
+            longs[id] = longs[o] != 0 ? 0 : 1;
+        }
+        else if (unary.kind() == ValueKind.LONG)
+        {
+            longs[id] = -longs[o];
+        }
+        else
+        {
+            doubles[id] = -doubles[o];
+        }
+    }
+
+    private void evaluateBinary(final Expr.Binary binary)
+    {
+        final Expr left = binary.left();
+        final Expr right = binary.right();
+        evaluate(left);
+        evaluate(right);
+        final int id = binary.id();
+        final int l = left.id();
+        final int r = right.id();
+        final Operator operator = binary.operator();
+        final ValueKind operandKind = binary.operandKind();
+        boolean isPresent = present[l] && present[r];
+        if (operandKind == ValueKind.LONG && operator == Operator.REMAINDER && longs[r] == 0)
+        {
+            isPresent = false;
+        }
+        present[id] = isPresent;
+        if (!isPresent)
+        {
+            return;
+        }
+        if (operandKind == ValueKind.BOOLEAN)
+        {
+            longs[id] = Semantics.logic(operator, longs[l] != 0, longs[r] != 0) ? 1 : 0;
+        }
+        else if (operator.isComparison())
+        {
+            final boolean result = operandKind == ValueKind.LONG ?
+                Semantics.compare(operator, longs[l], longs[r]) : Semantics.compare(operator, doubles[l], doubles[r]);
+            longs[id] = result ? 1 : 0;
+        }
+        else if (operandKind == ValueKind.LONG)
+        {
+            longs[id] = Semantics.arithmetic(operator, longs[l], longs[r]);
+        }
+        else
+        {
+            doubles[id] = Semantics.arithmetic(operator, doubles[l], doubles[r]);
+        }
+    }
+
+    private void evaluateConditional(final Expr.Conditional conditional)
+    {
+        final Expr condition = conditional.condition();
+        evaluate(condition);
+        final int id = conditional.id();
+        if (!present[condition.id()])
+        {
+            present[id] = false;
+            return;
+        }
+        final Expr chosen = longs[condition.id()] != 0 ? conditional.whenTrue() : conditional.whenFalse();
+        evaluate(chosen);
+        copy(chosen.id(), id);
+    }
+
+    private void evaluateCall(final Expr.Call call)
+    {
+        final List<Expr> arguments = call.arguments();
+        boolean isPresent = true;
+        for (int i = 0, count = arguments.size(); i < count; i++)
+        {
+            final Expr argument = arguments.get(i);
+            evaluate(argument);
+            isPresent &= present[argument.id()];
+        }
+        final PureFunction function = call.function();
+        final int id = call.id();
+        final int a = arguments.get(0).id();
+        final int b = arguments.size() > 1 ? arguments.get(1).id() : a;
+        final int c = arguments.size() > 2 ? arguments.get(2).id() : a;
+        if (function == PureFunction.IDIV && longs[b] == 0)
+        {
+            isPresent = false;
+        }
+        present[id] = isPresent;
+        if (!isPresent)
+        {
+            return;
+        }
+        if (function == PureFunction.ROUND_DOUBLE)
+        {
+            longs[id] = Semantics.round(doubles[a]);
+        }
+        else if (function.result() == ValueKind.LONG)
+        {
+            longs[id] = Semantics.callLong(function, longs[a], longs[b], longs[c]);
+        }
+        else
+        {
+            doubles[id] = Semantics.callDouble(function, doubles[a], doubles[b], doubles[c]);
+        }
+    }
+
+    private void copy(final int from, final int to)
+    {
+        present[to] = present[from];
+        doubles[to] = doubles[from];
+        longs[to] = longs[from];
+    }
+}

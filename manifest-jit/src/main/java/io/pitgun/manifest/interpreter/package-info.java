@@ -1,0 +1,2 @@
+/** The reference interpreter: the executable definition of the formula language's semantics. */
+package io.pitgun.manifest.interpreter;

@@ -1,0 +1,164 @@
+package io.pitgun.manifest;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.schemas.TextLocation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ManifestCompilerTest
+{
+    static final Path EXAMPLES = Path.of("../schemas/src/main/resources/examples/pipeline-manifest/v1");
+    static final Path INVALID = Path.of("src/test/resources/manifests/invalid");
+    private static final ParameterRegistry SIM_V1 = ParameterRegistry.simV1();
+
+    static Stream<Path> validExamples() throws IOException
+    {
+        try (Stream<Path> files = Files.list(EXAMPLES.resolve("valid")))
+        {
+            return files.filter(file -> file.toString().endsWith(".yaml")).sorted().collect(Collectors.toList())
+                .stream();
+        }
+    }
+
+    static Stream<Path> schemaInvalidExamples() throws IOException
+    {
+        try (Stream<Path> files = Files.list(EXAMPLES.resolve("invalid")))
+        {
+            return files.filter(file -> file.toString().endsWith(".yaml")).sorted().collect(Collectors.toList())
+                .stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("validExamples")
+    void shouldCompileEveryValidExample(final Path file) throws Exception
+    {
+        final CompiledManifest compiled = ManifestCompiler.compile(ManifestLoader.load(file), SIM_V1);
+        assertFalse(compiled.derivedChannels().isEmpty(), file + " derives nothing");
+        final var program = compiled.newProgram();
+        final var out = compiled.newOutputValues();
+        program.onFrame(compiled.newInputValues(), out);
+        assertTrue(compiled.describe().contains("execution order"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("schemaInvalidExamples")
+    void shouldRejectEverySchemaInvalidExampleWithAPosition(final Path file)
+    {
+        final ManifestException ex = assertThrows(ManifestException.class, () -> ManifestLoader.load(file));
+        assertTrue(ex.problems().get(0).location() != null, ex.getMessage());
+        assertTrue(ex.getMessage().startsWith(file.toString() + ":"), ex.getMessage());
+    }
+
+    @Test
+    void shouldLoadTheSeedExampleUnchanged() throws Exception
+    {
+        final CompiledManifest compiled = ManifestCompiler.compile(
+            ManifestLoader.load(EXAMPLES.resolve("valid/pipeline.yaml")), SIM_V1);
+        assertEquals(List.of("Power_kW"), compiled.derivedChannels().stream().map(DerivedChannel::name).toList());
+        final DerivedChannel power = compiled.derivedChannels().get(0);
+        assertEquals(List.of("Torque_Nm", "Engine_RPM"), power.dependencies());
+        assertEquals(DerivedChannel.ID_BASE, power.parameterId());
+        assertTrue(compiled.emits("Speed"));
+        assertTrue(compiled.emits("Power_kW"));
+        assertTrue(compiled.emits("LapTime"));
+        assertFalse(compiled.emits("Torque_Nm"));
+        assertFalse(compiled.emits("Engine_RPM"));
+    }
+
+    @Test
+    void shouldReportUnknownChannelAtItsColumnWithSuggestion() throws IOException
+    {
+        final ManifestProblem problem = firstProblem("unknown-channel.yaml");
+        assertEquals(locationOf("unknown-channel.yaml", "Engine_RMP"), problem.location());
+        assertTrue(problem.reason().contains("unknown channel 'Engine_RMP'"), problem.reason());
+        assertTrue(problem.reason().contains("did you mean Engine_RPM"), problem.reason());
+        assertTrue(problem.excerpt().contains("^"), problem.excerpt());
+    }
+
+    @Test
+    void shouldReportTypeErrorAtTheBooleanOperand() throws IOException
+    {
+        final ManifestProblem problem = firstProblem("type-error.yaml");
+        assertEquals(locationOf("type-error.yaml", "DRS_Open\""), problem.location());
+        assertTrue(problem.reason().contains("must be a number, but it is boolean"), problem.reason());
+    }
+
+    @Test
+    void shouldNameTheCycle() throws IOException
+    {
+        final ManifestProblem problem = firstProblem("cycle.yaml");
+        assertTrue(problem.reason().contains("Power_kW -> Loss_kW -> Drivetrain_Loss -> Power_kW"),
+            problem.reason());
+        assertEquals(locationOf("cycle.yaml", "Power_kW * 0.03"), problem.location());
+    }
+
+    @Test
+    void shouldReportYamlSyntaxErrorWithPosition() throws IOException
+    {
+        final ManifestProblem problem = firstProblem("yaml-syntax.yaml");
+        assertTrue(problem.location() != null, problem.format());
+        assertTrue(problem.location().line() >= 6, problem.format());
+    }
+
+    @Test
+    void shouldReportFormulaSyntaxErrorAtTheUnexpectedToken() throws IOException
+    {
+        final ManifestProblem problem = firstProblem("formula-syntax.yaml");
+        assertEquals(locationOf("formula-syntax.yaml", "* Engine_RPM"), problem.location());
+        assertTrue(problem.reason().contains("expected a number, a channel name"), problem.reason());
+    }
+
+    @Test
+    void shouldRejectADoubleFormulaDeclaredAsInteger() throws IOException
+    {
+        final ManifestProblem problem = firstProblem("declared-type-mismatch.yaml");
+        assertEquals(locationOf("declared-type-mismatch.yaml", "u16"), problem.location());
+        assertTrue(problem.reason().contains("declared u16 but its formula gives a double"), problem.reason());
+    }
+
+    @Test
+    void shouldRejectAChannelRemovedByAnEarlierFilter() throws IOException
+    {
+        final ManifestProblem problem = firstProblem("removed-by-filter.yaml");
+        assertEquals(locationOf("removed-by-filter.yaml", "Torque_Nm"), problem.location());
+        assertTrue(problem.reason().contains("removed by the filter at line 3"), problem.reason());
+    }
+
+    private static ManifestProblem firstProblem(final String file)
+    {
+        final ManifestException ex = assertThrows(ManifestException.class,
+            () -> ManifestCompiler.compile(ManifestLoader.load(INVALID.resolve(file)), SIM_V1));
+        final ManifestProblem problem = ex.problems().get(0);
+        assertTrue(ex.getMessage().startsWith(INVALID.resolve(file) + ":"), ex.getMessage());
+        return problem;
+    }
+
+    /** Line and column (from 1) of the first occurrence of a marker in the file. */
+    private static TextLocation locationOf(final String file, final String marker) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(INVALID.resolve(file));
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final int column = lines.get(i).indexOf(marker);
+            if (column >= 0)
+            {
+                return new TextLocation(i + 1, column + 1);
+            }
+        }
+        throw new AssertionError(marker + " not in " + file);
+    }
+}

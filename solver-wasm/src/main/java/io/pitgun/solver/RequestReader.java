@@ -1,0 +1,345 @@
+package io.pitgun.solver;
+
+import io.pitgun.solver.json.DoubleToDecimal;
+import io.pitgun.solver.json.JsonNumber;
+import io.pitgun.solver.json.JsonReader;
+import io.pitgun.solver.json.JsonSyntaxException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a {@code risk-analysis-request/v1} JSON text into a {@link RiskAnalysisRequest}. It repeats the
+ * schema's checks that the solver relies on (the browser has no schema validator) and adds the
+ * cross-field ones a schema cannot express; the first problem is reported with its JSON pointer.
+ */
+public final class RequestReader
+{
+    /** Largest lap count the solver accepts (bounds the per-thread stint table). */
+    public static final int MAX_LAPS = 300;
+    /** Largest scenario count of one request. */
+    public static final int MAX_SCENARIOS = 1_000_000;
+    /** Largest number of candidate strategies, given or enumerated. */
+    public static final int MAX_STRATEGIES = 1_000;
+    /** Largest scenarios × strategies product: the solver keeps every total time (8 bytes each). */
+    public static final long MAX_RESULTS = 25_000_000L;
+    /** Largest seed: 2^53 - 1, so that JavaScript callers can write it as a number. */
+    public static final long MAX_SEED = (1L << 53) - 1;
+
+    private RequestReader()
+    {
+    }
+
+    /** Parses and checks a request. */
+    public static RiskAnalysisRequest read(final String json)
+    {
+        final Object root;
+        try
+        {
+            root = JsonReader.parse(json);
+        }
+        catch (final JsonSyntaxException ex)
+        {
+            throw new SolverInputException("", "not valid JSON: " + ex.getMessage());
+        }
+        final Map<String, Object> request = object(root, "");
+        final CanonicalConfig config = readConfig(object(required(request, "base_config", ""), "/base_config"));
+        final int laps = request.containsKey("laps")
+            ? integer(request.get("laps"), "/laps", 1, MAX_LAPS) : config.raceLaps();
+        if (laps > MAX_LAPS)
+        {
+            throw new SolverInputException("/base_config/race_laps", "must be at most " + MAX_LAPS);
+        }
+        final int scenarios = integer(required(request, "scenarios_count", ""), "/scenarios_count", 1, MAX_SCENARIOS);
+        final long seed = request.containsKey("seed") ? longInteger(request.get("seed"), "/seed", 0, MAX_SEED) : 0;
+        final RiskFactors risk = readRiskFactors(object(required(request, "risk_factors", ""), "/risk_factors"));
+
+        final List<Strategy> strategies;
+        if (request.containsKey("strategies"))
+        {
+            if (request.containsKey("strategy_search"))
+            {
+                throw new SolverInputException("/strategy_search", "give either strategies or strategy_search, not both");
+            }
+            strategies = readStrategies(request.get("strategies"), config, laps);
+        }
+        else
+        {
+            final StrategySearch search = request.containsKey("strategy_search")
+                ? readSearch(object(request.get("strategy_search"), "/strategy_search")) : StrategySearch.DEFAULT;
+            strategies = StrategyEnumerator.enumerate(config, laps, search);
+            final String where = request.containsKey("strategy_search") ? "/strategy_search" : "";
+            if (strategies.isEmpty())
+            {
+                throw new SolverInputException(where, "the strategy search finds no strategy for " + laps + " laps");
+            }
+            if (strategies.size() > MAX_STRATEGIES)
+            {
+                throw new SolverInputException(where, "the strategy search finds more than "
+                    + MAX_STRATEGIES + " strategies; raise stop_lap_step or min_stint_laps, or lower max_stops");
+            }
+        }
+        if ((long)scenarios * strategies.size() > MAX_RESULTS)
+        {
+            throw new SolverInputException("/scenarios_count", scenarios + " scenarios × " + strategies.size()
+                + " strategies exceeds " + MAX_RESULTS + " results; run fewer scenarios or fewer strategies");
+        }
+        return new RiskAnalysisRequest(config, laps, scenarios, seed, risk, strategies);
+    }
+
+    private static CanonicalConfig readConfig(final Map<String, Object> c)
+    {
+        final String p = "/base_config";
+        final int raceLaps = integer(required(c, "race_laps", p), p + "/race_laps", 1, MAX_LAPS);
+        final double baseLap = number(required(c, "base_lap_time_s", p), p + "/base_lap_time_s", 1e-3, 1e6);
+        final double pitLoss = number(required(c, "pit_lane_time_loss_s", p), p + "/pit_lane_time_loss_s", 0, 1e6);
+        final double failureLoss =
+            number(required(c, "tyre_failure_time_loss_s", p), p + "/tyre_failure_time_loss_s", 0, 1e6);
+
+        final Map<String, Object> f = object(required(c, "fuel", p), p + "/fuel");
+        final String fp = p + "/fuel";
+        final FuelModel fuel = new FuelModel(
+            number(required(f, "start_load_kg", fp), fp + "/start_load_kg", 0, 1e4),
+            number(required(f, "burn_kg_per_lap", fp), fp + "/burn_kg_per_lap", 0, 1e3),
+            number(required(f, "time_per_kg_s", fp), fp + "/time_per_kg_s", 0, 10));
+
+        final List<Object> list = array(required(c, "tyre_compounds", p), p + "/tyre_compounds", 1, 8);
+        final List<TyreCompound> compounds = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++)
+        {
+            final String cp = p + "/tyre_compounds/" + i;
+            final TyreCompound compound = readCompound(object(list.get(i), cp), cp);
+            for (final TyreCompound earlier : compounds)
+            {
+                if (earlier.name().equals(compound.name()))
+                {
+                    throw new SolverInputException(cp + "/name", "duplicate compound name \"" + compound.name() + "\"");
+                }
+            }
+            compounds.add(compound);
+        }
+
+        final Map<String, Object> w = object(required(c, "weather", p), p + "/weather");
+        final String wp = p + "/weather";
+        final WeatherModel weather = new WeatherModel(
+            number(required(w, "rain_lap_time_delta_s", wp), wp + "/rain_lap_time_delta_s", 0, 1e4),
+            integer(required(w, "shower_min_laps", wp), wp + "/shower_min_laps", 1, MAX_LAPS),
+            integer(required(w, "shower_max_laps", wp), wp + "/shower_max_laps", 1, MAX_LAPS));
+        if (weather.showerMaxLaps() < weather.showerMinLaps())
+        {
+            throw new SolverInputException(wp + "/shower_max_laps", "must be at least shower_min_laps");
+        }
+
+        final Map<String, Object> s = object(required(c, "safety_car", p), p + "/safety_car");
+        final String sp = p + "/safety_car";
+        final SafetyCarModel safetyCar = new SafetyCarModel(
+            number(required(s, "lap_time_factor", sp), sp + "/lap_time_factor", 1, 10),
+            number(required(s, "pit_loss_factor", sp), sp + "/pit_loss_factor", 0, 1),
+            number(required(s, "wear_factor", sp), sp + "/wear_factor", 0, 1),
+            integer(required(s, "min_laps", sp), sp + "/min_laps", 1, MAX_LAPS),
+            integer(required(s, "max_laps", sp), sp + "/max_laps", 1, MAX_LAPS));
+        if (safetyCar.maxLaps() < safetyCar.minLaps())
+        {
+            throw new SolverInputException(sp + "/max_laps", "must be at least min_laps");
+        }
+        return new CanonicalConfig(raceLaps, baseLap, pitLoss, failureLoss, fuel, compounds, weather, safetyCar);
+    }
+
+    private static TyreCompound readCompound(final Map<String, Object> t, final String p)
+    {
+        final String name = string(required(t, "name", p), p + "/name");
+        if (name.isEmpty() || name.length() > 32)
+        {
+            throw new SolverInputException(p + "/name", "must be 1 to 32 characters");
+        }
+        final String kindName = string(required(t, "kind", p), p + "/kind");
+        final CompoundKind kind = CompoundKind.ofJsonName(kindName);
+        if (kind == null)
+        {
+            throw new SolverInputException(p + "/kind", "must be one of slick, intermediate, wet");
+        }
+        final double wearPerLap = number(required(t, "wear_per_lap", p), p + "/wear_per_lap", 1e-9, 1);
+        return new TyreCompound(
+            name,
+            kind,
+            number(required(t, "pace_offset_s", p), p + "/pace_offset_s", -1e3, 1e3),
+            number(required(t, "degradation_s_per_lap", p), p + "/degradation_s_per_lap", 0, 1e3),
+            wearPerLap,
+            number(required(t, "cliff_wear", p), p + "/cliff_wear", 0, 1),
+            number(required(t, "cliff_multiplier", p), p + "/cliff_multiplier", 1, 1e3),
+            number(required(t, "failure_wear", p), p + "/failure_wear", 1e-9, 10),
+            number(required(t, "rain_penalty_s", p), p + "/rain_penalty_s", -1e3, 1e3),
+            number(required(t, "dry_penalty_s", p), p + "/dry_penalty_s", -1e3, 1e3));
+    }
+
+    private static RiskFactors readRiskFactors(final Map<String, Object> r)
+    {
+        final String p = "/risk_factors";
+        return new RiskFactors(
+            number(required(r, "tire_degradation_variance", p), p + "/tire_degradation_variance", 0, 1),
+            number(required(r, "rain_probability_per_lap", p), p + "/rain_probability_per_lap", 0, 1),
+            number(required(r, "safety_car_chance", p), p + "/safety_car_chance", 0, 1));
+    }
+
+    private static StrategySearch readSearch(final Map<String, Object> s)
+    {
+        final String p = "/strategy_search";
+        final StrategySearch d = StrategySearch.DEFAULT;
+        return new StrategySearch(
+            s.containsKey("max_stops") ? integer(s.get("max_stops"), p + "/max_stops", 1, 3) : d.maxStops(),
+            s.containsKey("stop_lap_step")
+                ? integer(s.get("stop_lap_step"), p + "/stop_lap_step", 1, MAX_LAPS) : d.stopLapStep(),
+            s.containsKey("min_stint_laps")
+                ? integer(s.get("min_stint_laps"), p + "/min_stint_laps", 1, MAX_LAPS) : d.minStintLaps());
+    }
+
+    private static List<Strategy> readStrategies(final Object node, final CanonicalConfig config, final int laps)
+    {
+        final List<Object> list = array(node, "/strategies", 1, MAX_STRATEGIES);
+        final List<Strategy> strategies = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++)
+        {
+            final String p = "/strategies/" + i;
+            final Map<String, Object> s = object(list.get(i), p);
+            final List<Object> names = array(required(s, "compounds", p), p + "/compounds", 1, 4);
+            final int[] compounds = new int[names.size()];
+            for (int j = 0; j < compounds.length; j++)
+            {
+                final String name = string(names.get(j), p + "/compounds/" + j);
+                compounds[j] = config.compoundIndex(name);
+                if (compounds[j] < 0)
+                {
+                    throw new SolverInputException(p + "/compounds/" + j, "no tyre compound named \"" + name + "\"");
+                }
+            }
+            final List<Object> stops = s.containsKey("pit_laps")
+                ? array(s.get("pit_laps"), p + "/pit_laps", 0, 3) : new ArrayList<>();
+            if (stops.size() != compounds.length - 1)
+            {
+                throw new SolverInputException(p + "/pit_laps", "needs one pit lap per compound change: "
+                    + (compounds.length - 1) + " for " + compounds.length + " compounds, found " + stops.size());
+            }
+            final int[] pitLaps = new int[stops.size()];
+            for (int j = 0; j < pitLaps.length; j++)
+            {
+                final String sp = p + "/pit_laps/" + j;
+                pitLaps[j] = integer(stops.get(j), sp, 1, MAX_LAPS);
+                if (pitLaps[j] >= laps)
+                {
+                    throw new SolverInputException(sp, "must be before the last lap (" + laps + ")");
+                }
+                if (j > 0 && pitLaps[j] <= pitLaps[j - 1])
+                {
+                    throw new SolverInputException(sp, "pit laps must be strictly increasing");
+                }
+            }
+            final String name = s.containsKey("name")
+                ? string(s.get("name"), p + "/name") : Strategy.defaultName(config, compounds, pitLaps);
+            for (final Strategy earlier : strategies)
+            {
+                if (earlier.name().equals(name))
+                {
+                    throw new SolverInputException(p, "duplicate strategy name \"" + name + "\"");
+                }
+            }
+            strategies.add(new Strategy(name, compounds, pitLaps));
+        }
+        return strategies;
+    }
+
+    private static Object required(final Map<String, Object> object, final String key, final String pointer)
+    {
+        final Object value = object.get(key);
+        if (value == null)
+        {
+            throw new SolverInputException(pointer, "missing required property \"" + key + "\"");
+        }
+        return value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(final Object node, final String pointer)
+    {
+        if (!(node instanceof Map))
+        {
+            throw new SolverInputException(pointer, "must be an object");
+        }
+        return (Map<String, Object>)node;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> array(final Object node, final String pointer, final int minItems, final int maxItems)
+    {
+        if (!(node instanceof List))
+        {
+            throw new SolverInputException(pointer, "must be an array");
+        }
+        final List<Object> list = (List<Object>)node;
+        if (list.size() < minItems || list.size() > maxItems)
+        {
+            throw new SolverInputException(pointer, "must have " + minItems + " to " + maxItems + " items");
+        }
+        return list;
+    }
+
+    private static String string(final Object node, final String pointer)
+    {
+        if (!(node instanceof String))
+        {
+            throw new SolverInputException(pointer, "must be a string");
+        }
+        return (String)node;
+    }
+
+    private static double number(final Object node, final String pointer, final double min, final double max)
+    {
+        if (!(node instanceof JsonNumber))
+        {
+            throw new SolverInputException(pointer, "must be a number");
+        }
+        final double value;
+        try
+        {
+            value = ((JsonNumber)node).toDouble();
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new SolverInputException(pointer, "number out of range");
+        }
+        if (!(value >= min && value <= max))
+        {
+            throw new SolverInputException(pointer, "must be between " + DoubleToDecimal.format(min) + " and "
+                + DoubleToDecimal.format(max));
+        }
+        return value;
+    }
+
+    private static int integer(final Object node, final String pointer, final int min, final int max)
+    {
+        return (int)longInteger(node, pointer, min, max);
+    }
+
+    private static long longInteger(final Object node, final String pointer, final long min, final long max)
+    {
+        if (!(node instanceof JsonNumber) || !((JsonNumber)node).isIntegerLiteral())
+        {
+            throw new SolverInputException(pointer, "must be an integer");
+        }
+        final String text = ((JsonNumber)node).text();
+        final long value;
+        try
+        {
+            value = text.length() > 18 ? Long.MIN_VALUE : Long.parseLong(text);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new SolverInputException(pointer, "must be an integer");
+        }
+        if (value < min || value > max)
+        {
+            throw new SolverInputException(pointer, "must be between " + min + " and " + max);
+        }
+        return value;
+    }
+}
