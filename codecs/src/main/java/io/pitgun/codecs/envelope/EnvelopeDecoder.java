@@ -8,7 +8,7 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionEndEncoder;
 import io.pitgun.codecs.sbe.SessionStartEncoder;
-import io.pitgun.codecs.sbe.SignalQuality;
+
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -61,6 +61,7 @@ public final class EnvelopeDecoder
     private static final String[] ENVELOPE_FIELDS =
         { "schema_version", "event_id", "ts", "player_id", "session_id", "source_id", "event_type", "payload" };
     private static final int REQUIRED_ENVELOPE_FIELDS = 0b1101_1111;
+    private static final int IDENTIFIER_FIELDS = 1 << F_PLAYER_ID | 1 << F_SESSION_ID;
 
     private static final int P_FRAMES = 0;
     private static final int P_TIMESTAMP_US = 1;
@@ -84,13 +85,18 @@ public final class EnvelopeDecoder
 
     private static final int FRAME_HEADER_BYTES = MessageHeaderEncoder.ENCODED_LENGTH + TelemetryFrameEncoder.BLOCK_LENGTH + 4;
     private static final int SAMPLE_BYTES = TelemetryFrameEncoder.SamplesEncoder.sbeBlockLength();
+    private static final int SESSION_ID_OFFSET = TelemetryFrameEncoder.sessionIdEncodingOffset();
+    private static final int PRODUCER_ID_OFFSET = TelemetryFrameEncoder.producerIdEncodingOffset();
+    private static final int SEQUENCE_OFFSET = TelemetryFrameEncoder.sequenceEncodingOffset();
+    private static final int TIMESTAMP_OFFSET = TelemetryFrameEncoder.timestampUsEncodingOffset();
+    private static final int SOURCE_ID_OFFSET = TelemetryFrameEncoder.sourceIdEncodingOffset();
+    private static final long FRAME_MESSAGE_HEADER = frameMessageHeader();
     private static final int SAMPLE_VALUE_OFFSET = TelemetryFrameEncoder.SamplesEncoder.valueEncodingOffset();
     private static final int SAMPLE_ID_OFFSET = TelemetryFrameEncoder.SamplesEncoder.parameterIdEncodingOffset();
     private static final double[] POWERS_OF_TEN = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
     private static final long[] LONG_POWERS_OF_TEN = { 1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,
         10_000_000L, 100_000_000L };
-    // parameterId (u16), valueType (u8) and quality (u8) are adjacent: one little-endian int writes all three.
-    private static final int[] typeQualityBits = typeQualityBits();
+
 
     private final ParameterRegistry registry;
     private final ChannelNameIndex nameIndex;
@@ -125,23 +131,9 @@ public final class EnvelopeDecoder
     private int frameLapNumber;
     private int frameSector;
 
-    // The channel seen at each sample position of the previous frame, and every channel's name bytes.
-    private final int[] predictedIds;
-    private final byte[][] nameBytesById;
-    private final long[][] nameWordsById;
-    // The dictionary flattened into arrays by id: the per-sample checks read primitives, not objects.
-    private final DataType[] typeById;
-    private final double[] minById;
-    private final double[] maxById;
-    private final boolean[] restrictedById;
-    // What the plain-number fast path needs per id: the kind of value, and parameterId | valueType | quality as
-    // the one little-endian int they form in a sample.
-    private static final byte KIND_F64 = 0;
-    private static final byte KIND_F32 = 1;
-    private static final byte KIND_INTEGER = 2;
-    private static final byte KIND_OTHER = 3;
-    private final byte[] kindById;
-    private final int[] sampleHeaderById;
+    // Every dictionary channel by id, and the channel seen at each sample position of the previous frame.
+    private final DecoderChannel[] channels;
+    private final DecoderChannel[] predicted;
 
     // Duplicate channels in a frame: a stamp per channel id instead of clearing a set for every frame.
     private final int[] channelStamp;
@@ -151,11 +143,12 @@ public final class EnvelopeDecoder
     private int labelLength;
     private long markerTimestampUs;
     private int payloadFields;
-    private final int[] payloadFieldOffsets = new int[PAYLOAD_FIELDS.length];
     private final int[] payloadFieldKeys = new int[PAYLOAD_FIELDS.length];
     private int payloadStart;
 
     private int payloadKeyPosition;
+    private boolean identifiersInline;
+    private boolean sourceIdAfterPayload;
     private EnvelopeEventType eventType;
     private int sourceId;
     private boolean allowRestricted;
@@ -182,32 +175,8 @@ public final class EnvelopeDecoder
         this.syntaxChecker = new JsonSyntaxChecker(limits.maxEnvelopeBytes(), limits.maxDepth());
         this.result = new DecodedEnvelope(limits.maxFrames());
         this.channelStamp = new int[registry.maxId() + 1];
-        this.predictedIds = new int[limits.maxSamplesPerFrame()];
-        java.util.Arrays.fill(predictedIds, ChannelNameIndex.MISSING);
-        this.nameBytesById = new byte[registry.maxId() + 1][];
-        this.nameWordsById = new long[registry.maxId() + 1][];
-        this.typeById = new DataType[registry.maxId() + 1];
-        this.minById = new double[registry.maxId() + 1];
-        this.maxById = new double[registry.maxId() + 1];
-        this.restrictedById = new boolean[registry.maxId() + 1];
-        this.kindById = new byte[registry.maxId() + 1];
-        java.util.Arrays.fill(kindById, KIND_OTHER);
-        this.sampleHeaderById = new int[registry.maxId() + 1];
-        for (final ParameterDefinition definition : registry.parameters())
-        {
-            final int id = definition.id();
-            nameBytesById[id] = definition.name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            nameWordsById[id] = words(nameBytesById[id]);
-            typeById[id] = definition.dataType();
-            minById[id] = definition.min();
-            maxById[id] = definition.max();
-            restrictedById[id] = definition.access() == AccessLevel.RESTRICTED;
-            final DataType type = definition.dataType();
-            // Restricted channels and booleans always take the general path, which checks them.
-            kindById[id] = restrictedById[id] || type == DataType.BOOL ? KIND_OTHER :
-                type == DataType.F64 ? KIND_F64 : type == DataType.F32 ? KIND_F32 : KIND_INTEGER;
-            sampleHeaderById[id] = id | typeQualityBits[type.ordinal()];
-        }
+        this.channels = DecoderChannel.table(registry);
+        this.predicted = new DecoderChannel[limits.maxSamplesPerFrame()];
     }
 
     /** A decoder with {@link DecoderLimits#DEFAULTS}. */
@@ -298,6 +267,8 @@ public final class EnvelopeDecoder
         sourceId = 0;
         payloadFields = 0;
         labelLength = 0;
+        identifiersInline = false;
+        sourceIdAfterPayload = false;
 
         if (length > limits.maxEnvelopeBytes())
         {
@@ -351,6 +322,12 @@ public final class EnvelopeDecoder
                 if (field == F_PAYLOAD)
                 {
                     payloadKeyPosition = keyStart;
+                    // Usually the identifiers come first: then frames get them as they are encoded, not patched.
+                    identifiersInline = (seen & IDENTIFIER_FIELDS) == IDENTIFIER_FIELDS;
+                }
+                else if (field == F_SOURCE_ID && (seen & 1 << F_PAYLOAD) != 0)
+                {
+                    sourceIdAfterPayload = true;
                 }
                 cursor.skipWhitespace();
                 if (!envelopeField(field))
@@ -486,7 +463,6 @@ public final class EnvelopeDecoder
                     "' appears twice");
             }
             payloadFields |= 1 << field;
-            payloadFieldOffsets[field] = keyStart;
             payloadFieldKeys[field] = keyStart;
             cursor.skipWhitespace();
             final boolean ok;
@@ -569,7 +545,7 @@ public final class EnvelopeDecoder
             return true;
         }
         path.pushKey(payloadFieldKeys[field]);
-        return contract(DecodeErrorCode.UNEXPECTED_FIELD, payloadFieldOffsets[field], "field '" +
+        return contract(DecodeErrorCode.UNEXPECTED_FIELD, payloadFieldKeys[field], "field '" +
             PAYLOAD_FIELDS[field] + "' is not allowed in a " + eventTypeName + " payload");
     }
 
@@ -636,7 +612,7 @@ public final class EnvelopeDecoder
         frameSector = -1;
         if (++frameStamp == 0)
         {
-            java.util.Arrays.fill(channelStamp, 0);
+            Arrays.fill(channelStamp, 0);
             frameStamp = 1;
         }
         int seen = 0;
@@ -763,22 +739,22 @@ public final class EnvelopeDecoder
             }
             final int keyStart = p;
             final int position = sampleCount;
-            final int predicted = position < predictedIds.length ? predictedIds[position] : ChannelNameIndex.MISSING;
+            final DecoderChannel expected = position < predicted.length ? predicted[position] : null;
             int after = -1;
             // Frames of a batch list their channels in the same order: confirm the previous frame's `"name":` at
             // this position with a word compare before falling back to a scan and a hash lookup.
-            if (predicted != ChannelNameIndex.MISSING)
+            if (expected != null)
             {
-                final int close = p + 1 + nameBytesById[predicted].length;
+                final int close = p + 1 + expected.name.length;
                 if (close + 1 < end && json[p] == '"' && json[close] == '"' && json[close + 1] == ':' &&
-                    nameAt(json, p + 1, predicted))
+                    expected.nameAt(json, p + 1))
                 {
-                    after = plainNumberSample(json, close + 2, end, predicted);
+                    after = plainNumberSample(json, close + 2, end, expected);
                     if (after < 0)
                     {
                         path.pushKey(keyStart);
                         cursor.pos = skipWhitespace(json, close + 2, end);
-                        if (!sampleValue(predicted, keyStart))
+                        if (!sampleValue(expected.id, keyStart))
                         {
                             return false;
                         }
@@ -835,7 +811,7 @@ public final class EnvelopeDecoder
      * sample written, or -1 to hand the value to {@link #sampleValue}, which defines the semantics and reports
      * every error (exponents, booleans, long mantissas, out-of-range or malformed values, duplicates).
      */
-    private int plainNumberSample(final byte[] json, final int start, final int end, final int id)
+    private int plainNumberSample(final byte[] json, final int start, final int end, final DecoderChannel channel)
     {
         // Two 8-byte loads follow; near the end of the input the general path does the work.
         if (end - start < 24)
@@ -848,37 +824,38 @@ public final class EnvelopeDecoder
         {
             p++;
         }
-        long x = (long)LONG_LE.get(json, p) ^ 0x3030303030303030L;
-        int digits = Long.numberOfTrailingZeros(((x + 0x7676767676767676L) | x) & 0x8080808080808080L) >>> 3;
-        if (digits == 0 || digits == 8 || (digits > 1 && (x & 0xFF) == 0))
+        long word = SwarDigits.load(json, p);
+        final int digits = SwarDigits.count(word);
+        if (digits == 0 || digits == 8 || (digits > 1 && (word & 0xFF) == 0))
         {
             return -1;
         }
-        long mantissa = eightDigits(x, digits);
+        long mantissa = SwarDigits.value(word, digits);
         p += digits;
         int fractionDigits = 0;
         if (json[p] == '.')
         {
-            x = (long)LONG_LE.get(json, p + 1) ^ 0x3030303030303030L;
-            fractionDigits = Long.numberOfTrailingZeros(((x + 0x7676767676767676L) | x) & 0x8080808080808080L) >>> 3;
+            word = SwarDigits.load(json, p + 1);
+            fractionDigits = SwarDigits.count(word);
             if (fractionDigits == 0 || fractionDigits == 8)
             {
                 return -1;
             }
-            mantissa = mantissa * LONG_POWERS_OF_TEN[fractionDigits] + eightDigits(x, fractionDigits);
+            mantissa = mantissa * LONG_POWERS_OF_TEN[fractionDigits] + SwarDigits.value(word, fractionDigits);
             p += 1 + fractionDigits;
         }
         final byte next = json[p];
-        final int kind = kindById[id];
-        if (next == 'e' || next == 'E' || kind == KIND_OTHER || channelStamp[id] == frameStamp)
+        final int kind = channel.kind;
+        final int id = channel.id;
+        if (next == 'e' || next == 'E' || kind == DecoderChannel.KIND_OTHER || channelStamp[id] == frameStamp)
         {
             return -1;
         }
         final long bits;
-        if (kind == KIND_INTEGER)
+        if (kind == DecoderChannel.KIND_INTEGER)
         {
             final long value = negative ? -mantissa : mantissa;
-            if (fractionDigits != 0 || value < minById[id] || value > maxById[id])
+            if (fractionDigits != 0 || value < channel.min || value > channel.max)
             {
                 return -1;
             }
@@ -892,11 +869,11 @@ public final class EnvelopeDecoder
             {
                 value = -value;
             }
-            if (kind == KIND_F32)
+            if (kind == DecoderChannel.KIND_F32)
             {
                 value = (float)value;
             }
-            if (!(value >= minById[id] && value <= maxById[id]))
+            if (!(value >= channel.min && value <= channel.max))
             {
                 return -1;
             }
@@ -909,7 +886,7 @@ public final class EnvelopeDecoder
         }
         channelStamp[id] = frameStamp;
         output.putLong(at + SAMPLE_VALUE_OFFSET, bits, ByteOrder.LITTLE_ENDIAN);
-        output.putInt(at + SAMPLE_ID_OFFSET, sampleHeaderById[id], ByteOrder.LITTLE_ENDIAN);
+        output.putInt(at + SAMPLE_ID_OFFSET, channel.sampleHeader, ByteOrder.LITTLE_ENDIAN);
         sampleCount++;
         return p;
     }
@@ -926,21 +903,21 @@ public final class EnvelopeDecoder
         {
             return -1;
         }
-        long x = (long)LONG_LE.get(json, start) ^ 0x3030303030303030L;
-        int digits = Long.numberOfTrailingZeros(((x + 0x7676767676767676L) | x) & 0x8080808080808080L) >>> 3;
-        if (digits == 0 || (digits > 1 && (x & 0xFF) == 0))
+        long word = SwarDigits.load(json, start);
+        int digits = SwarDigits.count(word);
+        if (digits == 0 || (digits > 1 && (word & 0xFF) == 0))
         {
             return -1;
         }
-        long value = eightDigits(x, digits);
+        long value = SwarDigits.value(word, digits);
         int p = start + digits;
         if (digits == 8)
         {
-            x = (long)LONG_LE.get(json, p) ^ 0x3030303030303030L;
-            digits = Long.numberOfTrailingZeros(((x + 0x7676767676767676L) | x) & 0x8080808080808080L) >>> 3;
+            word = SwarDigits.load(json, p);
+            digits = SwarDigits.count(word);
             if (digits > 0)
             {
-                value = value * LONG_POWERS_OF_TEN[digits] + eightDigits(x, digits);
+                value = value * LONG_POWERS_OF_TEN[digits] + SwarDigits.value(word, digits);
                 p += digits;
             }
         }
@@ -951,15 +928,6 @@ public final class EnvelopeDecoder
         }
         cursor.pos = p;
         return value;
-    }
-
-    // Digit values (bytes 0..9, first digit lowest) of the first `count` bytes of x as one number.
-    private static long eightDigits(final long x, final int count)
-    {
-        long v = x << ((8 - count) << 3);
-        v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL;
-        v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL;
-        return (v * 10000 + (v >>> 32)) & 0x00000000FFFFFFFFL;
     }
 
     /** One member of a frame's samples whose name was not predicted: scan, check and look it up. */
@@ -981,7 +949,7 @@ public final class EnvelopeDecoder
         }
         final int id = nameIndex.idOf(cursor.stringHash(), cursor.stringArray(), cursor.stringOffset(),
             cursor.stringLength());
-        predictedIds[position] = id;
+        predicted[position] = id == ChannelNameIndex.MISSING ? null : channels[id];
         cursor.skipWhitespace();
         if (!sampleValue(id, keyStart))
         {
@@ -1010,53 +978,6 @@ public final class EnvelopeDecoder
             }
             words[i] = new long[] { (long)LONG_LE.get(key, 0), (long)LONG_LE.get(key, key.length - 8) };
         }
-        return words;
-    }
-
-    // Compares the name of channel id with the input at `at` as 64-bit words (the last word overlaps the one
-    // before it when the length is not a multiple of 8); the caller has checked that the bytes are in bounds.
-    private boolean nameAt(final byte[] json, final int at, final int id)
-    {
-        final long[] words = nameWordsById[id];
-        final byte[] name = nameBytesById[id];
-        final int length = name.length;
-        if (length < 8)
-        {
-            if (at + 8 > json.length)
-            {
-                return Arrays.equals(json, at, at + length, name, 0, length);
-            }
-            return ((long)LONG_LE.get(json, at) & ((1L << (length << 3)) - 1)) == words[0];
-        }
-        final int full = length >>> 3;
-        for (int i = 0; i < full; i++)
-        {
-            if ((long)LONG_LE.get(json, at + (i << 3)) != words[i])
-            {
-                return false;
-            }
-        }
-        return (length & 7) == 0 || (long)LONG_LE.get(json, at + length - 8) == words[full];
-    }
-
-    private static long[] words(final byte[] name)
-    {
-        if (name.length < 8)
-        {
-            long word = 0;
-            for (int i = 0; i < name.length; i++)
-            {
-                word |= (name[i] & 0xFFL) << (i << 3);
-            }
-            return new long[] { word };
-        }
-        final int full = name.length >>> 3;
-        final long[] words = new long[full + 1];
-        for (int i = 0; i < full; i++)
-        {
-            words[i] = (long)LONG_LE.get(name, i << 3);
-        }
-        words[full] = (long)LONG_LE.get(name, name.length - 8);
         return words;
     }
 
@@ -1103,12 +1024,13 @@ public final class EnvelopeDecoder
                 "' appears twice in one frame");
         }
         channelStamp[id] = frameStamp;
-        if (restrictedById[id] && !allowRestricted)
+        final DecoderChannel channel = channels[id];
+        if (channel.restricted && !allowRestricted)
         {
             return dictionary(DecodeErrorCode.RESTRICTED_CHANNEL, keyStart, "channel '" + registry.byId(id).name() +
                 "' is restricted and this client is not allowed to send it");
         }
-        final DataType type = typeById[id];
+        final DataType type = channel.dataType;
         final long bits;
         if (type == DataType.BOOL)
         {
@@ -1133,7 +1055,7 @@ public final class EnvelopeDecoder
                     "' is " + type.symbol() + ": send a whole number");
             }
             final long value = cursor.longValue();
-            if (status == 2 || value < minById[id] || value > maxById[id])
+            if (status == 2 || value < channel.min || value > channel.max)
             {
                 return outOfRange(registry.byId(id));
             }
@@ -1146,18 +1068,18 @@ public final class EnvelopeDecoder
             {
                 value = (float)value;
             }
-            if (!(value >= minById[id] && value <= maxById[id]))
+            if (!(value >= channel.min && value <= channel.max))
             {
                 return outOfRange(registry.byId(id));
             }
             bits = Double.doubleToRawLongBits(value);
         }
-        return putSample(id, type, bits);
+        return putSample(channel, bits);
     }
 
     // Samples go straight to their final place in the output: after the frame's header, block and group header,
     // which are written once the frame's object closes (its fields may come in any order).
-    private boolean putSample(final int id, final DataType type, final long bits)
+    private boolean putSample(final DecoderChannel channel, final long bits)
     {
         final int at = outputPosition + FRAME_HEADER_BYTES + sampleCount * SAMPLE_BYTES;
         if (at + SAMPLE_BYTES > outputEnd)
@@ -1165,7 +1087,7 @@ public final class EnvelopeDecoder
             return tooSmall();
         }
         output.putLong(at + SAMPLE_VALUE_OFFSET, bits, ByteOrder.LITTLE_ENDIAN);
-        output.putInt(at + SAMPLE_ID_OFFSET, id | typeQualityBits[type.ordinal()], ByteOrder.LITTLE_ENDIAN);
+        output.putInt(at + SAMPLE_ID_OFFSET, channel.sampleHeader, ByteOrder.LITTLE_ENDIAN);
         sampleCount++;
         return true;
     }
@@ -1209,6 +1131,8 @@ public final class EnvelopeDecoder
 
     // --------------------------------------------------------------------------------------------------- output
 
+    // The frame's header, block and group header as nine word writes (the layout is checked once, at class load,
+    // against the generated codec): the samples are already in place after them.
     private boolean encodeFrame(final int objectStart)
     {
         final int start = outputPosition;
@@ -1216,15 +1140,22 @@ public final class EnvelopeDecoder
         {
             return tooSmall();
         }
-        frameEncoder.wrapAndApplyHeader(output, start, headerEncoder)
-            .sequence(frameSequence)
-            .timestampUs(frameTimestampUs)
-            .lapNumber(frameLapNumber < 0 ? TelemetryFrameEncoder.lapNumberNullValue() : frameLapNumber)
-            .sector((short)(frameSector < 0 ? TelemetryFrameEncoder.sectorNullValue() : frameSector));
-        frameEncoder.flags().clear();
-        frameEncoder.samplesCount(sampleCount);
+        final MutableDirectBuffer out = output;
+        final int block = start + MessageHeaderEncoder.ENCODED_LENGTH;
+        out.putLong(start, FRAME_MESSAGE_HEADER, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(block + SESSION_ID_OFFSET, sessionId.mostSigBits, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(block + SESSION_ID_OFFSET + 8, sessionId.leastSigBits, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(block + PRODUCER_ID_OFFSET, producerId.mostSigBits, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(block + PRODUCER_ID_OFFSET + 8, producerId.leastSigBits, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(block + SEQUENCE_OFFSET, frameSequence, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(block + TIMESTAMP_OFFSET, frameTimestampUs, ByteOrder.LITTLE_ENDIAN);
+        // sourceId u16 | lapNumber u16 | sector u8 | flags u8 (none) | group blockLength u16, then numInGroup u16.
+        final long lap = frameLapNumber < 0 ? TelemetryFrameEncoder.lapNumberNullValue() : frameLapNumber;
+        final long sector = frameSector < 0 ? TelemetryFrameEncoder.sectorNullValue() : frameSector;
+        out.putLong(block + SOURCE_ID_OFFSET, (sourceId & 0xFFFFL) | lap << 16 | sector << 32 | (long)SAMPLE_BYTES << 48,
+            ByteOrder.LITTLE_ENDIAN);
+        out.putShort(block + SOURCE_ID_OFFSET + 8, (short)sampleCount, ByteOrder.LITTLE_ENDIAN);
         final int length = FRAME_HEADER_BYTES + sampleCount * SAMPLE_BYTES;
-        frameEncoder.limit(start + length);
         result.addMessage(start, length, sampleCount);
         outputPosition = start + length;
         return true;
@@ -1240,7 +1171,14 @@ public final class EnvelopeDecoder
     // Identifiers may follow the payload in the JSON, so they are written into the frames last.
     private boolean finish()
     {
-        if (eventType == EnvelopeEventType.SAMPLE_BATCH)
+        if (eventType != EnvelopeEventType.SAMPLE_BATCH)
+        {
+            if (!encodeSessionMarker())
+            {
+                return false;
+            }
+        }
+        else if (!identifiersInline || sourceIdAfterPayload)
         {
             for (int i = 0; i < result.messageCount(); i++)
             {
@@ -1249,10 +1187,6 @@ public final class EnvelopeDecoder
                 frameEncoder.producerId().mostSigBits(producerId.mostSigBits).leastSigBits(producerId.leastSigBits);
                 frameEncoder.sourceId(sourceId);
             }
-        }
-        else if (!encodeSessionMarker())
-        {
-            return false;
         }
         result.identifiers(eventType, sourceId, eventId, sessionId, producerId);
         return true;
@@ -1486,20 +1420,19 @@ public final class EnvelopeDecoder
         return bound == Math.rint(bound) && Math.abs(bound) < 1e15 ? Long.toString((long)bound) : Double.toString(bound);
     }
 
-    private static int[] typeQualityBits()
+    // blockLength | templateId | schemaId | version, as the one little-endian long they form; and a check that
+    // the block's tail is laid out as encodeFrame writes it.
+    private static long frameMessageHeader()
     {
-        if (TelemetryFrameEncoder.SamplesEncoder.valueTypeEncodingOffset() != SAMPLE_ID_OFFSET + 2 ||
-            TelemetryFrameEncoder.SamplesEncoder.qualityEncodingOffset() != SAMPLE_ID_OFFSET + 3)
+        if (TelemetryFrameEncoder.lapNumberEncodingOffset() != SOURCE_ID_OFFSET + 2 ||
+            TelemetryFrameEncoder.sectorEncodingOffset() != SOURCE_ID_OFFSET + 4 ||
+            TelemetryFrameEncoder.flagsEncodingOffset() != SOURCE_ID_OFFSET + 5 ||
+            TelemetryFrameEncoder.BLOCK_LENGTH != SOURCE_ID_OFFSET + 6)
         {
-            throw new IllegalStateException("sample layout changed: parameterId, valueType, quality must be adjacent");
+            throw new IllegalStateException("TelemetryFrame layout changed: update EnvelopeDecoder.encodeFrame");
         }
-        final DataType[] types = DataType.values();
-        final int[] bits = new int[types.length];
-        for (final DataType type : types)
-        {
-            bits[type.ordinal()] = (type.valueType().value() & 0xFF) << 16 | (SignalQuality.GOOD.value() & 0xFF) << 24;
-        }
-        return bits;
+        return (TelemetryFrameEncoder.BLOCK_LENGTH & 0xFFFFL) | (long)TelemetryFrameEncoder.TEMPLATE_ID << 16 |
+            (long)TelemetryFrameEncoder.SCHEMA_ID << 32 | (long)TelemetryFrameEncoder.SCHEMA_VERSION << 48;
     }
 
     private static byte[][] quotedKeys(final String[] names)

@@ -2,10 +2,7 @@ package io.pitgun.codecs.envelope;
 
 import io.pitgun.codecs.dictionary.ChannelNameIndex;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -30,7 +27,6 @@ final class JsonCursor
     /** Digits kept in the mantissa: 18 always fit a long, so the fast paths never overflow. */
     private static final int MANTISSA_DIGITS = 18;
     private static final long TWO_POW_53 = 1L << 53;
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] buf;
     private int start;
@@ -681,30 +677,17 @@ final class JsonCursor
 
     /**
      * Appends up to {@code budget} decimal digits found at {@code p} to {@link #swarMantissa} and returns how many
-     * it consumed. Eight bytes are classified and converted at once (SWAR): no loop whose exit branch mispredicts
-     * on every number of a different length. Needs {@code p + 8 <= end}.
+     * it consumed, eight at a time ({@link SwarDigits}). Needs {@code p + 8 <= end}.
      */
     private int swarDigits(final int p, final int budget)
     {
-        final long x = (long)LONG_LE.get(buf, p) ^ 0x3030303030303030L;
-        // A byte is a digit when x < 10 there: adding 0x76 sets its high bit otherwise. A carry out of a non-digit
-        // byte can only disturb the bytes after it, which are not counted.
-        final long nonDigits = ((x + 0x7676767676767676L) | x) & 0x8080808080808080L;
-        int count = Long.numberOfTrailingZeros(nonDigits) >>> 3;
-        if (count > budget)
-        {
-            count = budget;
-        }
+        final long word = SwarDigits.load(buf, p);
+        final int count = Math.min(SwarDigits.count(word), budget);
         if (count == 0)
         {
             return 0;
         }
-        // The first character is the lowest byte: shifting left fills the first places with zero digits.
-        long v = x << ((8 - count) << 3);
-        v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL;
-        v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL;
-        v = (v * 10000 + (v >>> 32)) & 0x00000000FFFFFFFFL;
-        swarMantissa = swarMantissa * LONG_POWERS_OF_TEN[count] + v;
+        swarMantissa = swarMantissa * LONG_POWERS_OF_TEN[count] + SwarDigits.value(word, count);
         return count;
     }
 

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -347,11 +346,7 @@ final class EnvelopeCorpus
 
     private ObjectNode shuffled(final ObjectNode node)
     {
-        final List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
-        for (final Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); )
-        {
-            entries.add(it.next());
-        }
+        final List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(node.properties());
         Collections.shuffle(entries, random);
         final ObjectNode shuffled = NODES.objectNode();
         for (final Map.Entry<String, JsonNode> entry : entries)

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** decode(encode(frames)) == frames, byte for byte, for any frames the dictionary accepts. */
-class FrameJsonRoundTripProperties
+class FrameJsonRoundTripTest
 {
     private static final ParameterRegistry REGISTRY = ParameterRegistry.simV1();
 

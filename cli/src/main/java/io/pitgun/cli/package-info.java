@@ -1,0 +1,8 @@
+/**
+ * The one {@code pitgun} command (picocli) and its runnable jar {@code cli/target/pitgun.jar}, run by
+ * {@code bin/pitgun}. Each subcommand is one class named for what it does ({@code ValidateCommand},
+ * {@code SolveCommand}, {@code ManifestCheckCommand}, ...); {@link io.pitgun.cli.PitgunCommand} only wires them.
+ * Commands report bad input as {@code file:line:column: pointer: reason} with the offending line, exit 1, and
+ * never print a stack trace ({@code PITGUN_DEBUG=1} brings it back).
+ */
+package io.pitgun.cli;
