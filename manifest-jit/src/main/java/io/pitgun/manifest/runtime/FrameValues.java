@@ -17,7 +17,10 @@ public final class FrameValues
 {
     private final double[] doubles;
     private final long[] longs;
-    private final boolean[] present;
+    // A slot is present when its stamp equals the current generation, so clear() is one increment instead of a
+    // fill over every slot, whatever the number of channels.
+    private final int[] stamps;
+    private int generation = 1;
     private long timestampUs;
 
     /**
@@ -27,19 +30,23 @@ public final class FrameValues
     {
         doubles = new double[slotCount];
         longs = new long[slotCount];
-        present = new boolean[slotCount];
+        stamps = new int[slotCount];
     }
 
     /** Number of slots. */
     public int slotCount()
     {
-        return present.length;
+        return stamps.length;
     }
 
     /** Marks every slot absent; call before filling the table from a new frame. */
     public void clear()
     {
-        Arrays.fill(present, false);
+        if (++generation == 0)
+        {
+            Arrays.fill(stamps, 0);
+            generation = 1;
+        }
     }
 
     /** The frame's capture time, microseconds since the Unix epoch. */
@@ -57,7 +64,7 @@ public final class FrameValues
     /** True when the slot holds a value in this frame. */
     public boolean isPresent(final int slot)
     {
-        return present[slot];
+        return stamps[slot] == generation;
     }
 
     /** The value of a {@link ValueKind#DOUBLE} slot (meaningful only when present). */
@@ -85,26 +92,26 @@ public final class FrameValues
     public void putDouble(final int slot, final double value)
     {
         doubles[slot] = value != value ? Double.NaN : value;
-        present[slot] = true;
+        stamps[slot] = generation;
     }
 
     /** Stores a long and marks the slot present. */
     public void putLong(final int slot, final long value)
     {
         longs[slot] = value;
-        present[slot] = true;
+        stamps[slot] = generation;
     }
 
     /** Stores a boolean and marks the slot present. */
     public void putBoolean(final int slot, final boolean value)
     {
         longs[slot] = value ? 1L : 0L;
-        present[slot] = true;
+        stamps[slot] = generation;
     }
 
     /** Marks one slot absent. */
     public void putAbsent(final int slot)
     {
-        present[slot] = false;
+        stamps[slot] = 0;
     }
 }
