@@ -559,7 +559,7 @@ final class JsonCursor
         // Integer and fraction digits feed one mantissa of at most 18 digits (always exact in a long); digits
         // beyond that are dropped and flagged, which routes the conversion to the exact slow path.
         int budget = MANTISSA_DIGITS;
-        long m = 0;
+        swarMantissa = 0;
         final int first = buf[p];
         if (first == '0')
         {
@@ -571,27 +571,9 @@ final class JsonCursor
         }
         else if (first >= '1' && first <= '9')
         {
-            final int digitsStart = p;
-            swarMantissa = 0;
-            int n;
-            while (p + 8 <= end && budget > 0 && (n = swarDigits(p, budget)) > 0)
-            {
-                p += n;
-                budget -= n;
-                if (n < 8)
-                {
-                    break;
-                }
-            }
-            m = swarMantissa;
-            final int fastEnd = Math.min(end, p + budget);
-            int d;
-            while (p < fastEnd && (d = buf[p] - '0') >= 0 && d <= 9)
-            {
-                m = m * 10 + d;
-                p++;
-            }
-            budget = MANTISSA_DIGITS - (p - digitsStart);
+            final int kept = appendDigits(p, budget);
+            budget -= kept - p;
+            p = kept;
             while (p < end && isDigit(buf[p]))
             {
                 exponent++;
@@ -611,35 +593,16 @@ final class JsonCursor
             {
                 return fail(p, "invalid number: a digit must follow the decimal point");
             }
-            final int digitsStart = p;
-            swarMantissa = m;
-            int n;
-            while (p + 8 <= end && budget > 0 && (n = swarDigits(p, budget)) > 0)
-            {
-                p += n;
-                budget -= n;
-                if (n < 8)
-                {
-                    break;
-                }
-            }
-            m = swarMantissa;
-            final int fastEnd = Math.min(end, p + budget);
-            int d;
-            while (p < fastEnd && (d = buf[p] - '0') >= 0 && d <= 9)
-            {
-                m = m * 10 + d;
-                p++;
-                budget--;
-            }
-            exponent -= p - digitsStart;
+            final int kept = appendDigits(p, budget);
+            exponent -= kept - p;
+            p = kept;
             while (p < end && isDigit(buf[p]))
             {
                 digitsDropped = true;
                 p++;
             }
         }
-        mantissa = m;
+        mantissa = swarMantissa;
         if (p < end && (buf[p] == 'e' || buf[p] == 'E'))
         {
             lexicallyIntegral = false;
@@ -673,6 +636,34 @@ final class JsonCursor
         numberEnd = p;
         pos = p;
         return true;
+    }
+
+    /**
+     * Appends up to {@code budget} decimal digits found at {@code p} to {@link #swarMantissa}, eight at a time while
+     * there is room for a word and one by one near the end; returns the position after the last digit taken.
+     */
+    private int appendDigits(final int from, final int budget)
+    {
+        int p = from;
+        int left = budget;
+        int n;
+        while (p + 8 <= end && left > 0 && (n = swarDigits(p, left)) > 0)
+        {
+            p += n;
+            left -= n;
+            if (n < 8)
+            {
+                return p;
+            }
+        }
+        int d;
+        while (left > 0 && p < end && (d = buf[p] - '0') >= 0 && d <= 9)
+        {
+            swarMantissa = swarMantissa * 10 + d;
+            p++;
+            left--;
+        }
+        return p;
     }
 
     /**

@@ -1,0 +1,97 @@
+package io.pitgun.codecs.envelope;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The scanner's numbers agree with the JDK's exact conversions, on the fast paths and off them. */
+class JsonCursorNumberTest
+{
+    private final JsonCursor cursor = new JsonCursor(64);
+
+    @Property(tries = 3000)
+    void doublesReadBackExactly(@ForAll final double value)
+    {
+        if (!Double.isFinite(value))
+        {
+            return;
+        }
+        final String text = Double.toString(value).replace("E", "e");
+        assertEquals(Double.doubleToRawLongBits(Double.parseDouble(text)), Double.doubleToRawLongBits(read(text)), text);
+    }
+
+    @Property(tries = 3000)
+    void decimalTextConvertsLikeParseDouble(@ForAll("decimals") final String text)
+    {
+        assertEquals(Double.doubleToRawLongBits(Double.parseDouble(text)), Double.doubleToRawLongBits(read(text)), text);
+    }
+
+    @Property(tries = 2000)
+    void integersConvertExactlyOrAreRefused(@ForAll("decimals") final String text)
+    {
+        assertTrue(readNumber(text), text);
+        final int status = cursor.toLong(Long.MIN_VALUE, Long.MAX_VALUE);
+        final BigDecimal exact = new BigDecimal(text);
+        final boolean integral = exact.signum() == 0 || exact.stripTrailingZeros().scale() <= 0;
+        if (!integral)
+        {
+            assertEquals(1, status, text);
+        }
+        else if (exact.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0)
+        {
+            assertEquals(2, status, text);
+        }
+        else
+        {
+            assertEquals(0, status, text);
+            assertEquals(exact.longValueExact(), cursor.longValue(), text);
+        }
+    }
+
+    @Test
+    void shouldRejectNumbersOutsideTheJsonGrammar()
+    {
+        for (final String text : new String[] { "01", "-", "1.", ".5", "1e", "1e+", "+1", "-a" })
+        {
+            assertFalse(readNumber(text), text);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> decimals()
+    {
+        final Arbitrary<String> digits = Arbitraries.strings().withCharRange('0', '9').ofMinLength(1).ofMaxLength(25);
+        final Arbitrary<String> integerPart = Arbitraries.oneOf(Arbitraries.just("0"),
+            digits.filter(d -> d.charAt(0) != '0'));
+        final Arbitrary<String> fraction = Arbitraries.oneOf(Arbitraries.just(""), digits.map(d -> "." + d));
+        final Arbitrary<String> exponent = Arbitraries.oneOf(Arbitraries.just(""),
+            Arbitraries.integers().between(-340, 330).map(e -> "e" + e));
+        final Arbitrary<String> sign = Arbitraries.of("", "-");
+        return net.jqwik.api.Combinators.combine(sign, integerPart, fraction, exponent)
+            .as((s, i, f, e) -> s + i + f + e);
+    }
+
+    private double read(final String text)
+    {
+        assertTrue(readNumber(text), text);
+        return cursor.toDouble();
+    }
+
+    // The padding after the number lets the eight-byte loads of the fast paths run, as inside a real document.
+    private boolean readNumber(final String text)
+    {
+        final byte[] bytes = (text + ",        ").getBytes(StandardCharsets.US_ASCII);
+        cursor.wrap(bytes, 0, bytes.length);
+        return cursor.readNumber() && bytes[cursor.pos] == ',';
+    }
+}
