@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
         ValidateCommand.class,
         ManifestCommand.class,
         SolveCommand.class,
+        GatewayCommand.class,
+        JournalCommand.class,
+        ReplayCommand.class,
+        SimulateCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class PitgunCommand implements Runnable

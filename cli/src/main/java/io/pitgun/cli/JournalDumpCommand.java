@@ -1,0 +1,165 @@
+package io.pitgun.cli;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalDumper;
+import io.pitgun.journal.JournalException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/** {@code pitgun journal dump DIR}: entries as JSON lines or CSV on stdout, summary on stderr. */
+@Command(
+    name = "dump",
+    mixinStandardHelpOptions = true,
+    description = "Write journal entries to stdout as JSON lines (every message) or CSV (frames, one column per "
+        + "channel found). Exit 1 if damaged entries had to be skipped.")
+final class JournalDumpCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
+    Path directory;
+
+    @Option(names = "--from", paramLabel = "INDEX", description = "First entry index to include (default: the first).")
+    Long fromIndex;
+
+    @Option(names = "--to", paramLabel = "INDEX", description = "Last entry index to include (default: the last).")
+    Long toIndex;
+
+    @Option(names = "--session", paramLabel = "UUID", description = "Only frames and session messages of this session.")
+    String session;
+
+    @Option(names = "--format", paramLabel = "json|csv", defaultValue = "json",
+        description = "Output format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--dictionary", paramLabel = "FILE",
+        description = "Dictionary naming the channels (default: the shipped sim.v1).")
+    Path dictionary;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final PrintWriter err = spec.commandLine().getErr();
+        final JournalDumper.Format outputFormat;
+        switch (format.toLowerCase(Locale.ROOT))
+        {
+            case "json":
+                outputFormat = JournalDumper.Format.JSON;
+                break;
+            case "csv":
+                outputFormat = JournalDumper.Format.CSV;
+                break;
+            default:
+                err.println("pitgun journal dump: --format: expected json or csv, got '" + format + "'");
+                return CliErrorHandler.FAILED;
+        }
+        final UUID sessionId;
+        try
+        {
+            sessionId = session == null ? null : UUID.fromString(session);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("pitgun journal dump: --session: not a UUID: '" + session + "'");
+            return CliErrorHandler.FAILED;
+        }
+        if (fromIndex != null && toIndex != null && fromIndex > toIndex)
+        {
+            err.println("pitgun journal dump: --from " + fromIndex + " is after --to " + toIndex);
+            return CliErrorHandler.FAILED;
+        }
+        final ParameterRegistry registry = dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
+        final JournalDumper.Options options = new JournalDumper.Options(
+            fromIndex == null ? Journal.NO_INDEX : fromIndex, toIndex == null ? Journal.NO_INDEX : toIndex, sessionId,
+            outputFormat);
+        final JournalDumper.Result result;
+        try (Journal journal = JournalCommand.openReadOnly(directory))
+        {
+            result = new JournalDumper(registry).dump(journal, options, new WriterOutputStream(spec.commandLine().getOut()),
+                JournalCommand.progress(spec, "dump"));
+        }
+        catch (final JournalException ex)
+        {
+            err.println("pitgun journal dump: " + ex.getMessage());
+            return CliErrorHandler.FAILED;
+        }
+        err.println(String.format("dumped %,d of %,d entries read", result.written(), result.entriesRead()));
+        if (result.skipped() > 0)
+        {
+            err.println(String.format("skipped %,d damaged entr%s, first at index %d: %s", result.skipped(),
+                result.skipped() == 1 ? "y" : "ies", result.firstBadIndex(), result.firstProblem()));
+            return CliErrorHandler.FAILED;
+        }
+        return 0;
+    }
+
+    /**
+     * Lets the dumper's UTF-8 bytes go to picocli's writer (which tests capture). Text is decoded only up to the
+     * last newline, which never splits a UTF-8 sequence.
+     */
+    private static final class WriterOutputStream extends OutputStream
+    {
+        private final PrintWriter out;
+        private byte[] pending = new byte[64 * 1024];
+        private int length;
+
+        WriterOutputStream(final PrintWriter out)
+        {
+            this.out = out;
+        }
+
+        @Override
+        public void write(final int b)
+        {
+            write(new byte[] {(byte)b}, 0, 1);
+        }
+
+        @Override
+        public void write(final byte[] bytes, final int offset, final int count)
+        {
+            if (length + count > pending.length)
+            {
+                drainLines();
+                if (length + count > pending.length)
+                {
+                    pending = java.util.Arrays.copyOf(pending, Math.max(pending.length * 2, length + count));
+                }
+            }
+            System.arraycopy(bytes, offset, pending, length, count);
+            length += count;
+        }
+
+        @Override
+        public void flush()
+        {
+            out.write(new String(pending, 0, length, StandardCharsets.UTF_8));
+            length = 0;
+            out.flush();
+        }
+
+        private void drainLines()
+        {
+            int end = length;
+            while (end > 0 && pending[end - 1] != '\n')
+            {
+                end--;
+            }
+            out.write(new String(pending, 0, end, StandardCharsets.UTF_8));
+            System.arraycopy(pending, end, pending, 0, length - end);
+            length -= end;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.pitgun.cli;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.replay.ReplayInputException;
+import io.pitgun.replay.ReplayOptions;
+import io.pitgun.replay.ReplayProgress;
+import io.pitgun.replay.ReplayRunner;
+import io.pitgun.replay.ReplayStats;
+import io.pitgun.replay.ReplayTarget;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code pitgun replay}: streams a telemetry CSV into a running gateway. Exit 0 when every envelope was
+ * acknowledged, 1 when some were refused (the summary says which and why) or the gateway could not be reached.
+ */
+@Command(
+    name = "replay",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Stream a telemetry CSV (timestamp_us, optional lap_number and sector, one column per dictionary channel) " +
+            "into a running gateway as pitgun-envelope-v1 envelopes.",
+        "Exit 0 when every envelope was acknowledged, 1 otherwise." })
+final class ReplayCommand implements Callable<Integer>
+{
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "CSV file to replay (.csv or .csv.gz).")
+    Path input;
+
+    @Option(names = "--target", defaultValue = "127.0.0.1:8080", paramLabel = "HOST:PORT",
+        description = "Gateway address (default: ${DEFAULT-VALUE}).")
+    String target;
+
+    @Option(names = "--rate", paramLabel = "HZ", defaultValue = "0",
+        description = "Frames per second; default: real time from the timestamps.")
+    double rate;
+
+    @Option(names = "--loop", description = "Start again at the end of the file (timestamps keep increasing); Ctrl-C stops.")
+    boolean loop;
+
+    @Option(names = "--ws", description = "Send over the WebSocket (GET /ws, one text message per envelope) instead of POST /beacon.")
+    boolean webSocket;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + ReplayOptions.DEFAULT_BATCH,
+        description = "Frames per envelope, 1..1024 (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--allow-remote", description = "Allow a target that is not a loopback address.")
+    boolean allowRemote;
+
+    @Option(names = "--include-restricted",
+        description = "Also send restricted channels (the gateway refuses them unless this client is allowed them).")
+    boolean includeRestricted;
+
+    @Option(names = "--session-markers", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Send session.start before and session.end after the frames (default: on).")
+    boolean sessionMarkers;
+
+    @Option(names = "--max-retries", paramLabel = "N", defaultValue = "" + ReplayOptions.DEFAULT_MAX_RETRIES,
+        description = "Retries of one envelope after 429/503 before giving up on it (default: ${DEFAULT-VALUE}).")
+    int maxRetries;
+
+    @Option(names = "--session-id", paramLabel = "UUID", description = "Session id (default: a fresh one).")
+    UUID sessionId;
+
+    @Option(names = "--player-id", paramLabel = "UUID", description = "Producer id, the envelopes' player_id (default: a fresh one).")
+    UUID playerId;
+
+    @Option(names = "--dictionary", paramLabel = "FILE", description = "Dictionary to map columns to (default: the shipped sim.v1).")
+    Path dictionary;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException
+    {
+        final PrintStream out = System.out;
+        final PrintStream err = System.err;
+        final ParameterRegistry registry = dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
+        final ReplayOptions options = new ReplayOptions(ReplayTarget.parse(target), input, rate, loop, webSocket, batch,
+            allowRemote, includeRestricted, sessionMarkers, maxRetries, sessionId, playerId, registry);
+        final ReplayProgressBar bar = System.console() != null ? new ReplayProgressBar(err) : null;
+        final ReplayRunner runner = new ReplayRunner(options, err, bar == null ? ReplayProgress.NONE : bar);
+
+        // Ctrl-C ends the replay cleanly: the envelope in flight is answered, the session closed, the summary printed.
+        final CountDownLatch finished = new CountDownLatch(1);
+        final Thread hook = new Thread(() ->
+        {
+            runner.stop();
+            try
+            {
+                finished.await(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "pitgun-replay-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try
+        {
+            final ReplayStats stats;
+            try
+            {
+                stats = runner.run();
+            }
+            catch (final ReplayInputException ex)
+            {
+                err.println("pitgun replay: " + ex.getMessage());
+                return CliErrorHandler.FAILED;
+            }
+            if (bar != null)
+            {
+                bar.finish();
+            }
+            out.print(stats.summary(webSocket ? options.target().webSocketUri().toString() :
+                options.target().beaconUri().toString()));
+            return stats.envelopesRejected() == 0 ? 0 : CliErrorHandler.FAILED;
+        }
+        finally
+        {
+            finished.countDown();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // Already shutting down: the hook is running and will see the latch.
+            }
+        }
+    }
+}

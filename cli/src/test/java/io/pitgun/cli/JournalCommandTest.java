@@ -1,0 +1,200 @@
+package io.pitgun.cli;
+
+import io.pitgun.codecs.sbe.MessageHeaderEncoder;
+import io.pitgun.codecs.sbe.SessionStartEncoder;
+import io.pitgun.codecs.sbe.SignalQuality;
+import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.codecs.sbe.ValueType;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalAppender;
+import io.pitgun.journal.JournalConfig;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static io.pitgun.cli.ValidateCommandTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pitgun journal stats|dump|verify} on a journal written from test data, intact and damaged. */
+class JournalCommandTest
+{
+    private static final UUID SESSION_A = UUID.fromString("11111111-2222-4333-8444-555555555555");
+    private static final UUID SESSION_B = UUID.fromString("66666666-7777-4888-9999-aaaaaaaaaaaa");
+    private static final UUID PLAYER = UUID.fromString("00000000-0000-4000-8000-000000000007");
+    private static final long T0_US = 1_790_000_000_000_000L; // 2026-09-21T14:13:20Z
+    private static final int FRAMES = 200;
+
+    @TempDir
+    Path dir;
+
+    private Path journalDir;
+    private final List<Long> frameIndex = new ArrayList<>();
+    private final List<byte[]> frameBytes = new ArrayList<>();
+
+    /** A SessionStart, then 200 frames alternating sessions A/B and sources 1/2, 20 ms apart, Speed and Gear. */
+    @BeforeEach
+    void writeJournal()
+    {
+        journalDir = dir.resolve("journal");
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final TelemetryFrameEncoder frame = new TelemetryFrameEncoder();
+        final SessionStartEncoder start = new SessionStartEncoder();
+        try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
+        {
+            final JournalAppender appender = journal.appender();
+            start.wrapAndApplyHeader(buffer, 0, header);
+            start.sessionId().mostSigBits(SESSION_A.getMostSignificantBits()).leastSigBits(SESSION_A.getLeastSignificantBits());
+            start.producerId().mostSigBits(PLAYER.getMostSignificantBits()).leastSigBits(PLAYER.getLeastSignificantBits());
+            start.timestampUs(T0_US).sourceId(1).label("practice");
+            appender.append(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + start.encodedLength(), 0);
+            for (int n = 0; n < FRAMES; n++)
+            {
+                final UUID session = n % 2 == 0 ? SESSION_A : SESSION_B;
+                frame.wrapAndApplyHeader(buffer, 0, header);
+                frame.sessionId().mostSigBits(session.getMostSignificantBits()).leastSigBits(session.getLeastSignificantBits());
+                frame.producerId().mostSigBits(PLAYER.getMostSignificantBits()).leastSigBits(PLAYER.getLeastSignificantBits());
+                frame.sequence(n).timestampUs(T0_US + n * 20_000L).sourceId(1 + n % 2).lapNumber(1 + n / 100).sector((short)1);
+                final TelemetryFrameEncoder.SamplesEncoder samples = frame.samplesCount(2);
+                samples.next().value(Double.doubleToLongBits((float)(100 + n * 0.5))).parameterId(3)
+                    .valueType(ValueType.F32).quality(SignalQuality.GOOD);
+                samples.next().value(1 + n % 8).parameterId(6).valueType(ValueType.I8).quality(SignalQuality.GOOD);
+                final int length = MessageHeaderEncoder.ENCODED_LENGTH + frame.encodedLength();
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(0, bytes);
+                frameBytes.add(bytes);
+                frameIndex.add(appender.append(buffer, 0, length, System.nanoTime()));
+            }
+        }
+    }
+
+    @Test
+    void statsShouldCountFramesSessionsSourcesAndTimeRange()
+    {
+        final ValidateCommandTest.Run run = run("journal", "stats", journalDir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("entries     201 (index "), run.out());
+        assertTrue(run.out().contains("frames      200"), run.out());
+        assertTrue(run.out().contains("sessions    2"), run.out());
+        assertTrue(run.out().contains("sources     2"), run.out());
+        assertTrue(run.out().contains("time range  2026-09-21T14:13:20Z .. 2026-09-21T14:13:23.980Z (3.980 s)"),
+            run.out());
+        assertTrue(run.out().contains("damaged     none"), run.out());
+    }
+
+    @Test
+    void dumpShouldWriteJsonLinesForAnIndexRangeAndSession()
+    {
+        final ValidateCommandTest.Run run = run("journal", "dump", journalDir.toString(),
+            "--from", frameIndex.get(10).toString(), "--to", frameIndex.get(19).toString(),
+            "--session", SESSION_B.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        final List<String> lines = run.out().lines().toList();
+        assertEquals(5, lines.size(), run.out());
+        assertEquals("{\"index\":" + frameIndex.get(11) + ",\"message\":\"TelemetryFrame\",\"sequence\":11," +
+            "\"timestamp_us\":" + (T0_US + 11 * 20_000L) + ",\"lap_number\":1,\"sector\":1,\"session_id\":\"" + SESSION_B +
+            "\",\"player_id\":\"" + PLAYER + "\",\"source_id\":2,\"samples\":{\"Speed\":105.5,\"Gear\":4}}", lines.get(0));
+        assertTrue(run.err().contains("dumped 5 of 10 entries read"), run.err());
+    }
+
+    @Test
+    void dumpShouldWriteCsvWithAHeaderOfChannelsFound()
+    {
+        final ValidateCommandTest.Run run = run("journal", "dump", journalDir.toString(), "--format", "csv");
+        assertEquals(0, run.exitCode(), run.err());
+        final List<String> lines = run.out().lines().toList();
+        assertEquals(FRAMES + 1, lines.size());
+        assertEquals("index,session_id,player_id,source_id,sequence,timestamp_us,lap_number,sector,Speed,Gear",
+            lines.get(0));
+        assertEquals(frameIndex.get(199) + "," + SESSION_B + "," + PLAYER + ",2,199," + (T0_US + 199 * 20_000L) +
+            ",2,1,199.5,8", lines.get(200));
+    }
+
+    @Test
+    void dumpShouldNameTheBadOption()
+    {
+        final ValidateCommandTest.Run badSession =
+            run("journal", "dump", journalDir.toString(), "--session", "not-a-uuid");
+        assertEquals(1, badSession.exitCode());
+        assertTrue(badSession.err().contains("--session: not a UUID: 'not-a-uuid'"), badSession.err());
+        final ValidateCommandTest.Run badFormat = run("journal", "dump", journalDir.toString(), "--format", "xml");
+        assertEquals(1, badFormat.exitCode());
+        assertTrue(badFormat.err().contains("--format: expected json or csv, got 'xml'"), badFormat.err());
+    }
+
+    @Test
+    void verifyShouldPassAnIntactJournal()
+    {
+        final ValidateCommandTest.Run run = run("journal", "verify", journalDir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains(": OK, 201 entries checked"), run.out());
+    }
+
+    @Test
+    void verifyShouldReportADamagedEntryByIndex() throws IOException
+    {
+        final int damaged = 150;
+        final Path file;
+        try (Stream<Path> files = Files.list(journalDir))
+        {
+            file = files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final byte[] bytes = Files.readAllBytes(file);
+        final int at = indexOf(bytes, frameBytes.get(damaged));
+        bytes[at + 2] = 9; // template id 9: no such message
+        Files.write(file, bytes);
+
+        final ValidateCommandTest.Run run = run("journal", "verify", journalDir.toString());
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("bad entry at index " + frameIndex.get(damaged) + ": unknown template id 9"),
+            run.err());
+        assertTrue(run.err().contains("DAMAGED, 1 bad entry in 201 checked"), run.err());
+        assertFalse(run.err().contains("\tat "), run.err());
+
+        final ValidateCommandTest.Run dump = run("journal", "dump", journalDir.toString());
+        assertEquals(1, dump.exitCode());
+        assertEquals(200, dump.out().lines().count());
+        assertTrue(dump.err().contains("skipped 1 damaged entry, first at index " + frameIndex.get(damaged)), dump.err());
+    }
+
+    @Test
+    void shouldNameAMissingJournalWithoutStackTrace()
+    {
+        final Path missing = dir.resolve("nope");
+        for (final String tool : List.of("stats", "dump", "verify"))
+        {
+            final ValidateCommandTest.Run run = run("journal", tool, missing.toString());
+            assertEquals(1, run.exitCode(), tool);
+            assertTrue(run.err().contains("pitgun journal " + tool + ": " + missing + ": no journal here"), run.err());
+            assertFalse(run.err().contains("\tat "), run.err());
+        }
+    }
+
+    private static int indexOf(final byte[] haystack, final byte[] needle)
+    {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++)
+        {
+            for (int j = 0; j < needle.length; j++)
+            {
+                if (haystack[i + j] != needle[j])
+                {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("frame bytes not found in the queue file");
+    }
+}

@@ -1,0 +1,125 @@
+package io.pitgun.cli;
+
+import io.pitgun.engine.AckMode;
+import io.pitgun.engine.FrameWriter;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.TelemetryPipeline;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pitgun journal replay} on a journal written by an embedded pipeline. */
+class JournalReplayCommandTest
+{
+    private static final String LIVE_MANIFEST = String.join("\n",
+        "version: v1",
+        "name: live",
+        "pipeline:",
+        "  - type: formula",
+        "    derived_channels:",
+        "      - { name: Power_kW, expr: \"Torque_Nm * Engine_RPM / 9549.0\", unit: kW }",
+        "  - type: segment",
+        "    by: lap",
+        "    aggregates:",
+        "      - { channel: Power_kW, stats: [max] }",
+        "  - type: output",
+        "    contracts: [pitgun-envelope/v1, insight-contract/v1]",
+        "");
+    private static final String OTHER_MANIFEST = String.join("\n",
+        "version: v1",
+        "name: other",
+        "pipeline:",
+        "  - type: filter",
+        "    where: \"Speed > 150\"",
+        "");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReplayAJournalToTheLiveDigestAndApplyAnotherManifest() throws Exception
+    {
+        final Path live = write("live.yaml", LIVE_MANIFEST);
+        final Path other = write("other.yaml", OTHER_MANIFEST);
+        final Path journal = dir.resolve("journal");
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(live).config(PipelineConfig.builder()
+            .journalDirectory(journal).ackMode(AckMode.JOURNALED).outputDigest(true).build()).build();
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 3);
+            for (int i = 0; i < 5_000; i++)
+            {
+                writer.begin(i, 1_000_000L * 1_000 + i * 1_000L).lapNumber(1 + i / 2_000)
+                    .putDouble(3, 100 + i % 100).putLong(1, 8_000 + i % 500).putDouble(4, 250 + i % 7).commit();
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final String liveDigest = pipeline.outputDigest().orElseThrow();
+
+        final String first = run(journal, live, dir.resolve("a.jsonl"));
+        assertTrue(first.contains("replayed 5000 entries"), first);
+        assertTrue(first.contains("output sha256: " + liveDigest), first);
+        final List<String> lines = Files.readAllLines(dir.resolve("a.jsonl"), StandardCharsets.UTF_8);
+        assertEquals(5_000 + 3, lines.size(), "5000 derived frames and 3 lap summaries");
+        assertTrue(lines.get(0).contains("\"Power_kW\":"), lines.get(0));
+
+        final String postMortem = run(journal, other, dir.resolve("b.jsonl"));
+        assertTrue(postMortem.contains("derived frames 2450"), postMortem);
+        assertNotEquals(digestOf(first), digestOf(postMortem));
+    }
+
+    @Test
+    void shouldReportAMissingJournalWithoutAStackTrace() throws IOException
+    {
+        final Path live = write("live.yaml", LIVE_MANIFEST);
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new JournalReplayCommand())
+            .setExecutionExceptionHandler(new CliErrorHandler()).setErr(new PrintWriter(err));
+        final int status = cli.execute(dir.resolve("nothing-here").toString(), "--manifest", live.toString(),
+            "--out", dir.resolve("x.jsonl").toString());
+        assertEquals(1, status);
+        assertTrue(err.toString().contains("nothing-here"), err.toString());
+        assertTrue(!err.toString().contains("\tat "), err.toString());
+    }
+
+    private String run(final Path journal, final Path manifest, final Path out)
+    {
+        final StringWriter text = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new JournalReplayCommand())
+            .setExecutionExceptionHandler(new CliErrorHandler())
+            .setOut(new PrintWriter(text)).setErr(new PrintWriter(err));
+        final int status = cli.execute(journal.toString(), "--manifest", manifest.toString(), "--out",
+            out.toString());
+        assertEquals(0, status, err.toString());
+        return text.toString();
+    }
+
+    private static String digestOf(final String output)
+    {
+        return output.substring(output.indexOf("output sha256: "));
+    }
+
+    private Path write(final String name, final String text) throws IOException
+    {
+        final Path file = dir.resolve(name);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+}

@@ -1,0 +1,142 @@
+package io.pitgun.engine;
+
+import java.util.Arrays;
+
+/**
+ * Running statistics of one channel over one segment: count, first, last, min, max, sum, mean and population
+ * standard deviation (Welford), and the time integral holding each sample until the next (unit × seconds).
+ * Only finite values count. Keeps every value when percentiles are wanted (the array grows to the longest
+ * segment once, then is reused). Deterministic: plain IEEE arithmetic in a fixed order.
+ */
+final class ChannelStats
+{
+    private final boolean keepValues;
+    private long count;
+    private double first;
+    private double last;
+    private double min;
+    private double max;
+    private double sum;
+    private double mean;
+    private double m2;
+    private double integral;
+    private long firstTimestampUs;
+    private long lastTimestampUs;
+    private double[] values;
+
+    ChannelStats(final boolean keepValues)
+    {
+        this.keepValues = keepValues;
+        this.values = keepValues ? new double[1024] : null;
+    }
+
+    void reset()
+    {
+        count = 0;
+        sum = 0;
+        mean = 0;
+        m2 = 0;
+        integral = 0;
+    }
+
+    void add(final long timestampUs, final double value)
+    {
+        if (!Double.isFinite(value))
+        {
+            return;
+        }
+        if (count == 0)
+        {
+            first = value;
+            min = value;
+            max = value;
+            firstTimestampUs = timestampUs;
+        }
+        else
+        {
+            integral += last * ((timestampUs - lastTimestampUs) / 1e6);
+            min = Math.min(min, value);
+            max = Math.max(max, value);
+        }
+        if (keepValues)
+        {
+            if (count == values.length)
+            {
+                values = Arrays.copyOf(values, values.length * 2);
+            }
+            values[(int)count] = value;
+        }
+        count++;
+        last = value;
+        lastTimestampUs = timestampUs;
+        sum += value;
+        final double delta = value - mean;
+        mean += delta / count;
+        m2 += delta * (value - mean);
+    }
+
+    long count()
+    {
+        return count;
+    }
+
+    double first()
+    {
+        return first;
+    }
+
+    double last()
+    {
+        return last;
+    }
+
+    double min()
+    {
+        return min;
+    }
+
+    double max()
+    {
+        return max;
+    }
+
+    double sum()
+    {
+        return sum;
+    }
+
+    double mean()
+    {
+        return mean;
+    }
+
+    double stddev()
+    {
+        return Math.sqrt(Math.max(0, m2 / count));
+    }
+
+    double integral()
+    {
+        return integral;
+    }
+
+    /** Integral over the covered duration, or NaN when the values cover no time. */
+    double timeWeightedMean()
+    {
+        final long durationUs = lastTimestampUs - firstTimestampUs;
+        return durationUs > 0 ? integral / (durationUs / 1e6) : Double.NaN;
+    }
+
+    /** Sorts the kept values; call once before {@link #percentile}. Cold path (segment end). */
+    void sortValues()
+    {
+        Arrays.sort(values, 0, (int)count);
+    }
+
+    /** Nearest-rank percentile of the kept values (sorted by {@link #sortValues}). */
+    double percentile(final double p)
+    {
+        final long rank = Math.max(1, (long)Math.ceil(p / 100.0 * count));
+        return values[(int)Math.min(rank, count) - 1];
+    }
+}

@@ -1,0 +1,321 @@
+package io.pitgun.engine;
+
+import io.pitgun.codecs.sbe.MessageHeaderEncoder;
+import io.pitgun.codecs.sbe.SessionEndEncoder;
+import io.pitgun.codecs.sbe.SessionStartEncoder;
+import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.UUID;
+
+import static io.pitgun.engine.FrameLayout.ORDER;
+
+/**
+ * Writes frames of one (session, producer, source) straight into ring slots — the embedded producer's hot path.
+ * One writer per producing thread; not thread-safe. Allocation-free per frame:
+ *
+ * <pre>{@code
+ * FrameWriter writer = pipeline.newFrameWriter(sessionId, producerId, sourceId);
+ * writer.sessionStart(t0, "practice");
+ * writer.begin(sequence, timestampUs).lapNumber(lap)
+ *       .putDouble(SPEED_ID, 212.5).putLong(RPM_ID, 11_250)
+ * long position = writer.commit();            // the frame's ring sequence
+ * pipeline.awaitJournaled(position, timeoutNs); // only when the producer needs the durable acknowledgement
+ * }</pre>
+ *
+ * <p>{@link #begin} claims a slot (waiting while the ring is full; {@link #tryBegin} does not wait) and writes the
+ * header there; each {@code put} appends one sample in the slot; {@link #commit} publishes it. Between begin and
+ * commit the slot holds up the stages, so fill it without delay. A sample's value type is the dictionary's; with
+ * {@code validate_parameters} an unknown id or a value outside the dictionary range refuses the whole frame, and
+ * so does a frame that would outgrow the slot — {@link FrameRejectedException}, never truncation.
+ */
+public final class FrameWriter
+{
+    private final TelemetryPipeline pipeline;
+    private final long sessionMsb;
+    private final long sessionLsb;
+    private final long producerMsb;
+    private final long producerLsb;
+    private final int sourceId;
+    private final int maxSamples;
+    private final boolean validate;
+    private final byte[] valueTypeById;
+    private final double[] minById;
+    private final double[] maxById;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final SessionStartEncoder sessionStartEncoder = new SessionStartEncoder();
+    private final SessionEndEncoder sessionEndEncoder = new SessionEndEncoder();
+    private long claimed = -1;
+    private FrameSlot slot;
+    private UnsafeBuffer buffer;
+    private int sampleCount;
+
+    FrameWriter(final TelemetryPipeline pipeline, final UUID sessionId, final UUID producerId, final int sourceId,
+        final byte[] valueTypeById, final double[] minById, final double[] maxById)
+    {
+        if (sourceId < 0 || sourceId > 65_535)
+        {
+            throw new IllegalArgumentException("sourceId: must be between 0 and 65535, got " + sourceId);
+        }
+        this.pipeline = pipeline;
+        this.sessionMsb = sessionId.getMostSignificantBits();
+        this.sessionLsb = sessionId.getLeastSignificantBits();
+        this.producerMsb = producerId.getMostSignificantBits();
+        this.producerLsb = producerId.getLeastSignificantBits();
+        this.sourceId = sourceId;
+        this.maxSamples = (pipeline.slotDescriptor().frameCapacity() - FrameLayout.SAMPLES) / FrameLayout.SAMPLE_BYTES;
+        this.validate = pipeline.config().validateParameters();
+        this.valueTypeById = valueTypeById;
+        this.minById = minById;
+        this.maxById = maxById;
+    }
+
+    /** Samples a frame can hold in this pipeline's slots. */
+    public int maxSamples()
+    {
+        return maxSamples;
+    }
+
+    /** Claims a slot (waiting while the ring is full) and starts a frame. */
+    public FrameWriter begin(final long sequence, final long timestampUs)
+    {
+        start(pipeline.claim(true), sequence, timestampUs);
+        return this;
+    }
+
+    /** Like {@link #begin} but returns false at once, counted as {@code DROPPED_RING_FULL}, when the ring is full. */
+    public boolean tryBegin(final long sequence, final long timestampUs)
+    {
+        final long position = pipeline.claim(false);
+        if (position < 0)
+        {
+            return false;
+        }
+        start(position, sequence, timestampUs);
+        return true;
+    }
+
+    private void start(final long position, final long sequence, final long timestampUs)
+    {
+        if (claimed >= 0)
+        {
+            pipeline.publishRejected(claimed);
+            claimed = -1;
+            throw new IllegalStateException("begin() while a frame is open: commit() or abort() it first");
+        }
+        claimed = position;
+        slot = pipeline.slot(position);
+        buffer = slot.buffer();
+        sampleCount = 0;
+        final int o = SlotDescriptor.FRAME_OFFSET;
+        final UnsafeBuffer b = buffer;
+        b.putShort(o, (short)TelemetryFrameEncoder.BLOCK_LENGTH, ORDER);
+        b.putShort(o + 2, (short)TelemetryFrameEncoder.TEMPLATE_ID, ORDER);
+        b.putShort(o + 4, (short)TelemetryFrameEncoder.SCHEMA_ID, ORDER);
+        b.putShort(o + 6, (short)TelemetryFrameEncoder.SCHEMA_VERSION, ORDER);
+        b.putLong(o + FrameLayout.SESSION_MSB, sessionMsb, ORDER);
+        b.putLong(o + FrameLayout.SESSION_LSB, sessionLsb, ORDER);
+        b.putLong(o + FrameLayout.PRODUCER_MSB, producerMsb, ORDER);
+        b.putLong(o + FrameLayout.PRODUCER_LSB, producerLsb, ORDER);
+        b.putLong(o + FrameLayout.SEQUENCE, sequence, ORDER);
+        b.putLong(o + FrameLayout.TIMESTAMP_US, timestampUs, ORDER);
+        b.putShort(o + FrameLayout.SOURCE_ID, (short)sourceId, ORDER);
+        b.putShort(o + FrameLayout.LAP_NUMBER, (short)FrameLayout.NULL_LAP, ORDER);
+        b.putByte(o + FrameLayout.SECTOR, (byte)FrameLayout.NULL_SECTOR);
+        b.putByte(o + FrameLayout.FLAGS, (byte)0);
+        b.putShort(o + FrameLayout.GROUP_HEADER, (short)FrameLayout.SAMPLE_BYTES, ORDER);
+    }
+
+    /** Sets the lap number (0..65534) of the open frame. */
+    public FrameWriter lapNumber(final int lapNumber)
+    {
+        requireOpen();
+        if (lapNumber < 0 || lapNumber >= FrameLayout.NULL_LAP)
+        {
+            throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "lap_number: must be between 0 and 65534, got " +
+                lapNumber);
+        }
+        buffer.putShort(SlotDescriptor.FRAME_OFFSET + FrameLayout.LAP_NUMBER, (short)lapNumber, ORDER);
+        return this;
+    }
+
+    /** Sets the sector (0..254) of the open frame. */
+    public FrameWriter sector(final int sector)
+    {
+        requireOpen();
+        if (sector < 0 || sector >= 255)
+        {
+            throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "sector: must be between 0 and 254, got " + sector);
+        }
+        buffer.putByte(SlotDescriptor.FRAME_OFFSET + FrameLayout.SECTOR, (byte)sector);
+        return this;
+    }
+
+    /** Appends a sample, stored in the channel's dictionary type (integers must be whole numbers). */
+    public FrameWriter putDouble(final int parameterId, final double value)
+    {
+        final int type = typeOf(parameterId, FrameLayout.TYPE_F64);
+        if (validate && !(value >= minById[parameterId] && value <= maxById[parameterId]))
+        {
+            throw outOfRange(parameterId, value);
+        }
+        final long bits;
+        if (type == FrameLayout.TYPE_F64)
+        {
+            bits = Double.doubleToRawLongBits(value);
+        }
+        else if (type == FrameLayout.TYPE_F32)
+        {
+            bits = Double.doubleToRawLongBits((double)(float)value);
+        }
+        else if (type == FrameLayout.TYPE_BOOL)
+        {
+            bits = value != 0 ? 1 : 0;
+        }
+        else
+        {
+            if (validate && value != Math.rint(value))
+            {
+                throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter " + parameterId +
+                    ": an integer channel cannot hold " + value);
+            }
+            bits = (long)value;
+        }
+        return append(parameterId, type, bits);
+    }
+
+    /** Appends a sample, stored in the channel's dictionary type. */
+    public FrameWriter putLong(final int parameterId, final long value)
+    {
+        final int type = typeOf(parameterId, 6 /* I64 */);
+        if (validate && !((double)value >= minById[parameterId] && (double)value <= maxById[parameterId]))
+        {
+            throw outOfRange(parameterId, value);
+        }
+        final long bits = type == FrameLayout.TYPE_F64 ? Double.doubleToRawLongBits((double)value) :
+            type == FrameLayout.TYPE_F32 ? Double.doubleToRawLongBits((double)(float)value) :
+            type == FrameLayout.TYPE_BOOL ? (value != 0 ? 1 : 0) : value;
+        return append(parameterId, type, bits);
+    }
+
+    /** Appends a boolean sample (1 or 0 in a numeric channel). */
+    public FrameWriter putBoolean(final int parameterId, final boolean value)
+    {
+        final int type = typeOf(parameterId, FrameLayout.TYPE_BOOL);
+        final long v = value ? 1 : 0;
+        final long bits = type == FrameLayout.TYPE_F64 || type == FrameLayout.TYPE_F32 ?
+            Double.doubleToRawLongBits((double)v) : v;
+        return append(parameterId, type, bits);
+    }
+
+    /**
+     * Publishes the open frame.
+     *
+     * @return the frame's ring sequence, for {@link TelemetryPipeline#awaitJournaled} and
+     *         {@link TelemetryPipeline#isJournaled}.
+     */
+    public long commit()
+    {
+        requireOpen();
+        buffer.putShort(SlotDescriptor.FRAME_OFFSET + FrameLayout.GROUP_HEADER + 2, (short)sampleCount, ORDER);
+        final long position = claimed;
+        claimed = -1;
+        pipeline.publishReady(position, slot, FrameLayout.SAMPLES + sampleCount * FrameLayout.SAMPLE_BYTES);
+        return position;
+    }
+
+    /** Drops the open frame (its slot is published as rejected, which every stage skips). */
+    public void abort()
+    {
+        if (claimed >= 0)
+        {
+            final long position = claimed;
+            claimed = -1;
+            pipeline.publishRejected(position);
+        }
+    }
+
+    /** Publishes a {@code SessionStart} for this writer's session and source. Cold path (encodes the label). */
+    public long sessionStart(final long timestampUs, final String label)
+    {
+        final long position = pipeline.claim(true);
+        final FrameSlot s = pipeline.slot(position);
+        sessionStartEncoder.wrapAndApplyHeader(s.buffer(), SlotDescriptor.FRAME_OFFSET, headerEncoder);
+        sessionStartEncoder.sessionId().mostSigBits(sessionMsb).leastSigBits(sessionLsb);
+        sessionStartEncoder.producerId().mostSigBits(producerMsb).leastSigBits(producerLsb);
+        sessionStartEncoder.timestampUs(timestampUs).sourceId(sourceId).label(label == null ? "" : label);
+        pipeline.publishReady(position, s, MessageHeaderEncoder.ENCODED_LENGTH + sessionStartEncoder.encodedLength());
+        return position;
+    }
+
+    /** Publishes a {@code SessionEnd} for this writer's session and source. Cold path. */
+    public long sessionEnd(final long timestampUs, final String label)
+    {
+        final long position = pipeline.claim(true);
+        final FrameSlot s = pipeline.slot(position);
+        sessionEndEncoder.wrapAndApplyHeader(s.buffer(), SlotDescriptor.FRAME_OFFSET, headerEncoder);
+        sessionEndEncoder.sessionId().mostSigBits(sessionMsb).leastSigBits(sessionLsb);
+        sessionEndEncoder.producerId().mostSigBits(producerMsb).leastSigBits(producerLsb);
+        sessionEndEncoder.timestampUs(timestampUs).sourceId(sourceId).label(label == null ? "" : label);
+        pipeline.publishReady(position, s, MessageHeaderEncoder.ENCODED_LENGTH + sessionEndEncoder.encodedLength());
+        return position;
+    }
+
+    private FrameWriter append(final int parameterId, final int type, final long bits)
+    {
+        requireOpen();
+        if (sampleCount == maxSamples)
+        {
+            throw refuse(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "frame refused: more than " + maxSamples +
+                " samples do not fit a slot (max_frame_bytes " + pipeline.config().maxFrameBytes() +
+                "); it was not truncated");
+        }
+        final int p = SlotDescriptor.FRAME_OFFSET + FrameLayout.SAMPLES + sampleCount * FrameLayout.SAMPLE_BYTES;
+        buffer.putLong(p + FrameLayout.SAMPLE_VALUE, bits, ORDER);
+        buffer.putInt(p + FrameLayout.SAMPLE_ID, (parameterId & 0xFFFF) | (type << 16), ORDER); // quality GOOD (0)
+        sampleCount++;
+        return this;
+    }
+
+    private int typeOf(final int parameterId, final int undeclaredType)
+    {
+        if (parameterId < 0 || parameterId > 65_535)
+        {
+            throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter id " + parameterId +
+                " is outside 0..65535");
+        }
+        final int type = valueTypeById[parameterId];
+        if (type >= 0)
+        {
+            return type;
+        }
+        if (validate)
+        {
+            throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter id " + parameterId +
+                " is not in dictionary " + pipeline.dictionary().name());
+        }
+        return undeclaredType;
+    }
+
+    private FrameRejectedException outOfRange(final int parameterId, final double value)
+    {
+        return refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter " + parameterId + " (" +
+            pipeline.dictionary().byId(parameterId).name() + "): " + value + " is outside the dictionary range [" +
+            minById[parameterId] + ", " + maxById[parameterId] + "]");
+    }
+
+    private void requireOpen()
+    {
+        if (claimed < 0)
+        {
+            throw new IllegalStateException("no open frame: call begin() first");
+        }
+    }
+
+    private FrameRejectedException refuse(final PipelineCounter reason, final String message)
+    {
+        abort();
+        pipeline.count(reason);
+        return new FrameRejectedException(reason, message);
+    }
+}

@@ -1,0 +1,162 @@
+package io.pitgun.engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Writes {@code insight-contract/v1} documents. Cold path (once per lap or session), so it builds Jackson trees.
+ * Field order is fixed and every number comes from frames, so a replay writes identical bytes. Insight ids are
+ * name-based UUIDs of (manifest digest, session, source, kind, lap).
+ */
+final class InsightWriter
+{
+    static final String SCHEMA_VERSION = "insight-contract/v1";
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final String manifestSha256;
+    private final String manifestName;
+    private final String dictionary;
+
+    InsightWriter(final String manifestSha256, final String manifestName, final String dictionary)
+    {
+        this.manifestSha256 = manifestSha256;
+        this.manifestName = manifestName;
+        this.dictionary = dictionary;
+    }
+
+    String insightId(final StreamState stream, final String kind, final int lapNumber)
+    {
+        final String name = "pitgun-insight:" + manifestSha256 + ":" + new UUID(stream.sessionMsb, stream.sessionLsb) +
+            ":" + stream.sourceId + ":" + kind + ":" + lapNumber;
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    byte[] lapSummary(final StreamState stream, final SegmentWindow window, final List<SegmentPlan.Aggregate> aggregates,
+        final String insightId)
+    {
+        final ObjectNode doc = header(stream, "lap_summary", insightId);
+        doc.put("lap_number", window.lapNumber);
+        body(doc, window, aggregates);
+        return bytes(doc);
+    }
+
+    byte[] sessionSummary(final StreamState stream, final SegmentWindow window,
+        final List<SegmentPlan.Aggregate> aggregates, final List<StreamSegments.LapEntry> laps)
+    {
+        final ObjectNode doc = header(stream, "session_summary", insightId(stream, "session_summary", -1));
+        body(doc, window, aggregates);
+        if (!laps.isEmpty())
+        {
+            final ArrayNode array = doc.putArray("laps");
+            for (final StreamSegments.LapEntry lap : laps)
+            {
+                final ObjectNode entry = array.addObject();
+                entry.put("lap_number", lap.lapNumber());
+                entry.put("start_timestamp_us", lap.startTimestampUs());
+                entry.put("end_timestamp_us", lap.endTimestampUs());
+                entry.put("frame_count", lap.frameCount());
+                entry.put("lap_time_s", (lap.endTimestampUs() - lap.startTimestampUs()) / 1e6);
+                entry.put("insight_id", lap.insightId());
+            }
+        }
+        return bytes(doc);
+    }
+
+    private ObjectNode header(final StreamState stream, final String kind, final String insightId)
+    {
+        final ObjectNode doc = mapper.createObjectNode();
+        doc.put("schema_version", SCHEMA_VERSION);
+        doc.put("insight_id", insightId);
+        doc.put("kind", kind);
+        doc.put("session_id", new UUID(stream.sessionMsb, stream.sessionLsb).toString());
+        doc.put("player_id", new UUID(stream.producerMsb, stream.producerLsb).toString());
+        doc.put("source_id", stream.sourceId);
+        return doc;
+    }
+
+    private void body(final ObjectNode doc, final SegmentWindow window, final List<SegmentPlan.Aggregate> aggregates)
+    {
+        final ObjectNode w = doc.putObject("window");
+        w.put("start_timestamp_us", window.startTimestampUs);
+        w.put("end_timestamp_us", window.endTimestampUs);
+        w.put("frame_count", window.frameCount);
+        w.put("first_sequence", window.firstSequence);
+        w.put("last_sequence", window.lastSequence);
+        final ObjectNode provenance = doc.putObject("provenance");
+        provenance.put("manifest_sha256", manifestSha256);
+        provenance.put("manifest_name", manifestName);
+        final ObjectNode range = provenance.putObject("journal_range");
+        range.put("first_index", window.firstJournalIndex);
+        range.put("last_index", window.lastJournalIndex);
+        provenance.put("dictionary", dictionary);
+        final ObjectNode channels = doc.putObject("channels");
+        for (int i = 0; i < aggregates.size(); i++)
+        {
+            final SegmentPlan.Aggregate aggregate = aggregates.get(i);
+            final ChannelStats stats = window.stats[i];
+            final ObjectNode c = channels.putObject(aggregate.channel());
+            if (aggregate.unit() != null)
+            {
+                c.put("unit", aggregate.unit());
+            }
+            final long count = stats.count();
+            c.put("count", count);
+            number(c, "first", count, stats.first());
+            number(c, "last", count, stats.last());
+            number(c, "min", count, stats.min());
+            number(c, "max", count, stats.max());
+            number(c, "mean", count, stats.mean());
+            number(c, "time_weighted_mean", count, stats.timeWeightedMean());
+            number(c, "sum", count, stats.sum());
+            number(c, "stddev", count, stats.stddev());
+            number(c, "integral", count, stats.integral());
+            if (aggregate.percentiles().length > 0)
+            {
+                final ObjectNode percentiles = c.putObject("percentiles");
+                if (count > 0)
+                {
+                    stats.sortValues();
+                }
+                for (final double p : aggregate.percentiles())
+                {
+                    number(percentiles, percentileKey(p), count, count > 0 ? stats.percentile(p) : Double.NaN);
+                }
+            }
+        }
+    }
+
+    private static void number(final ObjectNode node, final String field, final long count, final double value)
+    {
+        if (count == 0 || !Double.isFinite(value))
+        {
+            node.putNull(field);
+        }
+        else
+        {
+            node.put(field, value);
+        }
+    }
+
+    static String percentileKey(final double p)
+    {
+        return "p" + BigDecimal.valueOf(p).stripTrailingZeros().toPlainString();
+    }
+
+    private byte[] bytes(final ObjectNode doc)
+    {
+        try
+        {
+            return mapper.writeValueAsBytes(doc);
+        }
+        catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
+        {
+            throw new IllegalStateException("cannot write an insight document", ex);
+        }
+    }
+}

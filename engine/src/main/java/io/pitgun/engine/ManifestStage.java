@@ -1,0 +1,233 @@
+package io.pitgun.engine;
+
+import io.pitgun.codecs.dictionary.DataType;
+import io.pitgun.codecs.dictionary.ParameterDefinition;
+import io.pitgun.codecs.sbe.MessageHeaderEncoder;
+import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.DerivedChannel;
+import io.pitgun.manifest.formula.ProgramPlan;
+import io.pitgun.manifest.runtime.FrameValues;
+import io.pitgun.manifest.runtime.ValueKind;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.Arrays;
+
+import static io.pitgun.engine.FrameLayout.ORDER;
+
+/**
+ * The manifest stage: runs the compiled {@code FrameProgram} of the frame's (session, source) stream and writes the
+ * derived frame into the slot's output area — the input samples the manifest keeps, then each present derived
+ * channel as parameter {@code 32768 + index} with its declared type and quality {@code ESTIMATED}. Then it hands
+ * the derived frame to the segment stage and, when the manifest outputs {@code pitgun-envelope/v1}, to the sinks.
+ *
+ * <p>Allocation-free per frame: the input table is filled straight from the SBE bytes through id-indexed arrays.
+ * Samples of quality {@code INVALID} are kept in the output but not given to the program.
+ */
+final class ManifestStage
+{
+    private static final byte KIND_NONE = 0;
+    private static final byte KIND_DOUBLE = 1;
+    private static final byte KIND_LONG = 2;
+    private static final byte KIND_BOOLEAN = 3;
+
+    private final StreamTable streams;
+    private final SegmentStage segment;
+    private final OutputFanout fanout;
+    private final PipelineCounters counters;
+    private final boolean emitFrames;
+    private final FrameValues in;
+    private final FrameValues out;
+    private final int[] inputSlotById = new int[65_536];
+    private final byte[] inputKindById = new byte[65_536];
+    private final boolean[] keepById = new boolean[65_536];
+    private final int derivedCount;
+    private final boolean[] derivedEmitted;
+    private final byte[] derivedKind;
+    private final int[] derivedValueType;
+    private final int[] typeQualityBits;
+    private final int outputOffset;
+
+    ManifestStage(final CompiledManifest manifest, final SlotDescriptor descriptor, final StreamTable streams,
+        final SegmentStage segment, final OutputFanout fanout, final PipelineCounters counters)
+    {
+        this.streams = streams;
+        this.segment = segment;
+        this.fanout = fanout;
+        this.counters = counters;
+        this.emitFrames = manifest.contracts().contains("pitgun-envelope/v1");
+        this.in = manifest.newInputValues();
+        this.out = manifest.newOutputValues();
+        this.outputOffset = descriptor.outputOffset();
+        Arrays.fill(inputSlotById, -1);
+        for (final ProgramPlan.Input input : manifest.inputs())
+        {
+            inputSlotById[input.parameterId()] = input.slot();
+            inputKindById[input.parameterId()] = kindCode(input.kind());
+        }
+        for (final ParameterDefinition parameter : manifest.registry().parameters())
+        {
+            keepById[parameter.id()] = manifest.emits(parameter.name());
+        }
+        derivedCount = manifest.derivedChannels().size();
+        derivedEmitted = new boolean[derivedCount];
+        derivedKind = new byte[derivedCount];
+        derivedValueType = new int[derivedCount];
+        typeQualityBits = new int[derivedCount];
+        for (final DerivedChannel channel : manifest.derivedChannels())
+        {
+            final int i = channel.index();
+            derivedEmitted[i] = manifest.emits(channel.name());
+            derivedKind[i] = kindCode(channel.kind());
+            final DataType dataType = channel.dataType();
+            derivedValueType[i] = dataType.valueType().value();
+            // parameterId (u16), valueType (u8) and quality (u8) are adjacent: one little-endian int writes all three.
+            typeQualityBits[i] = (channel.parameterId() & 0xFFFF) | (derivedValueType[i] << 16) |
+                (FrameLayout.QUALITY_ESTIMATED << 24);
+        }
+    }
+
+    private static byte kindCode(final ValueKind kind)
+    {
+        return kind == ValueKind.DOUBLE ? KIND_DOUBLE : kind == ValueKind.LONG ? KIND_LONG : KIND_BOOLEAN;
+    }
+
+    /**
+     * Runs the manifest over one checked TelemetryFrame.
+     *
+     * @param firstIndex first journal index the frame came from (a merged frame spans several).
+     * @param lastIndex  last journal index the frame came from.
+     */
+    void onFrame(final FrameSlot slot, final DirectBuffer frame, final int offset, final long firstIndex,
+        final long lastIndex)
+    {
+        final StreamState stream = streams.findOrCreate(
+            frame.getLong(offset + FrameLayout.SESSION_MSB, ORDER), frame.getLong(offset + FrameLayout.SESSION_LSB, ORDER),
+            frame.getShort(offset + FrameLayout.SOURCE_ID, ORDER) & 0xFFFF,
+            frame.getLong(offset + FrameLayout.PRODUCER_MSB, ORDER), frame.getLong(offset + FrameLayout.PRODUCER_LSB, ORDER));
+        if (stream == null)
+        {
+            counters.increment(PipelineCounter.DROPPED_TOO_MANY_SOURCES);
+            return;
+        }
+        counters.increment(PipelineCounter.FRAMES_PROCESSED);
+        final long timestampUs = frame.getLong(offset + FrameLayout.TIMESTAMP_US, ORDER);
+        final MutableDirectBuffer output = slot.buffer();
+        final int o = outputOffset;
+
+        output.putShort(o, (short)TelemetryFrameEncoder.BLOCK_LENGTH, ORDER);
+        output.putShort(o + 2, (short)TelemetryFrameEncoder.TEMPLATE_ID, ORDER);
+        output.putShort(o + 4, (short)TelemetryFrameEncoder.SCHEMA_ID, ORDER);
+        output.putShort(o + 6, (short)TelemetryFrameEncoder.SCHEMA_VERSION, ORDER);
+        output.putBytes(o + MessageHeaderEncoder.ENCODED_LENGTH, frame, offset + MessageHeaderEncoder.ENCODED_LENGTH,
+            TelemetryFrameEncoder.BLOCK_LENGTH);
+        final int flags = (frame.getByte(offset + FrameLayout.FLAGS) | FrameLayout.FLAG_DERIVED) &
+            ~FrameLayout.FLAG_REPLAYED;
+        output.putByte(o + FrameLayout.FLAGS, (byte)flags);
+        output.putShort(o + FrameLayout.GROUP_HEADER, (short)FrameLayout.SAMPLE_BYTES, ORDER);
+
+        final FrameValues in = this.in;
+        in.clear();
+        in.timestampUs(timestampUs);
+        final int count = FrameLayout.sampleCount(frame, offset);
+        int p = o + FrameLayout.SAMPLES;
+        int written = 0;
+        int s = offset + FrameLayout.SAMPLES;
+        for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
+        {
+            final int id = frame.getShort(s + FrameLayout.SAMPLE_ID, ORDER) & 0xFFFF;
+            final int inputSlot = inputSlotById[id];
+            if (inputSlot >= 0 && frame.getByte(s + FrameLayout.SAMPLE_QUALITY) != FrameLayout.QUALITY_INVALID)
+            {
+                final int valueType = frame.getByte(s + FrameLayout.SAMPLE_TYPE);
+                final long bits = frame.getLong(s + FrameLayout.SAMPLE_VALUE, ORDER);
+                switch (inputKindById[id])
+                {
+                    case KIND_DOUBLE:
+                        in.putDouble(inputSlot, FrameLayout.doubleValue(valueType, bits));
+                        break;
+                    case KIND_LONG:
+                        in.putLong(inputSlot, FrameLayout.longValue(valueType, bits));
+                        break;
+                    default:
+                        in.putBoolean(inputSlot, FrameLayout.doubleValue(valueType, bits) != 0);
+                        break;
+                }
+            }
+            if (keepById[id])
+            {
+                output.putBytes(p, frame, s, FrameLayout.SAMPLE_BYTES);
+                p += FrameLayout.SAMPLE_BYTES;
+                written++;
+            }
+        }
+
+        if (!stream.program.onFrame(in, out))
+        {
+            counters.increment(PipelineCounter.FRAMES_FILTERED);
+            slot.outputLength(0);
+            return;
+        }
+        final FrameValues out = this.out;
+        for (int i = 0; i < derivedCount; i++)
+        {
+            if (derivedEmitted[i] && out.isPresent(i))
+            {
+                output.putLong(p + FrameLayout.SAMPLE_VALUE, derivedBits(i, out), ORDER);
+                output.putInt(p + FrameLayout.SAMPLE_ID, typeQualityBits[i], ORDER);
+                p += FrameLayout.SAMPLE_BYTES;
+                written++;
+            }
+        }
+        output.putShort(o + FrameLayout.GROUP_HEADER + 2, (short)written, ORDER);
+        final int length = p - o;
+        slot.outputLength(length);
+        segment.onDerivedFrame(stream, output, o, firstIndex, lastIndex);
+        if (emitFrames)
+        {
+            fanout.onDerivedFrame(output, o, length);
+        }
+    }
+
+    /** The 64 value bits of derived slot {@code i} in its declared data type. */
+    private long derivedBits(final int i, final FrameValues out)
+    {
+        final int valueType = derivedValueType[i];
+        switch (derivedKind[i])
+        {
+            case KIND_DOUBLE:
+            {
+                final double v = out.doubleValue(i);
+                if (valueType == FrameLayout.TYPE_F64)
+                {
+                    return Double.doubleToRawLongBits(v);
+                }
+                if (valueType == FrameLayout.TYPE_F32)
+                {
+                    return Double.doubleToRawLongBits(v != v ? Double.NaN : (double)(float)v);
+                }
+                return valueType == FrameLayout.TYPE_BOOL ? (v != 0 ? 1 : 0) : (long)v;
+            }
+            case KIND_LONG:
+            {
+                final long v = out.longValue(i);
+                if (valueType == FrameLayout.TYPE_F64)
+                {
+                    return Double.doubleToRawLongBits((double)v);
+                }
+                if (valueType == FrameLayout.TYPE_F32)
+                {
+                    return Double.doubleToRawLongBits((double)(float)v);
+                }
+                return valueType == FrameLayout.TYPE_BOOL ? (v != 0 ? 1 : 0) : v;
+            }
+            default:
+            {
+                final long v = out.longValue(i) != 0 ? 1 : 0;
+                return valueType == FrameLayout.TYPE_F64 || valueType == FrameLayout.TYPE_F32 ?
+                    Double.doubleToRawLongBits((double)v) : v;
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.pitgun.engine;
+
+/**
+ * The pipeline's counters, with stable ids (their position in {@link PipelineCounters}) and labels. Ids never
+ * change meaning; new counters are added at the end.
+ */
+public enum PipelineCounter
+{
+    /** Frames (and session markers) published into the ring. */
+    FRAMES_ACCEPTED(0, "frames accepted", "pitgun_frames_accepted_total"),
+    /** Messages appended to the journal. */
+    FRAMES_JOURNALED(1, "frames journaled", "pitgun_frames_journaled_total"),
+    /** Frames the manifest ran on. */
+    FRAMES_PROCESSED(2, "frames processed", "pitgun_frames_processed_total"),
+    /** Frames a manifest {@code where} filter dropped (intended, not an error). */
+    FRAMES_FILTERED(3, "frames filtered by the manifest", "pitgun_frames_filtered_total"),
+    /** Derived frames handed to the sinks. */
+    DERIVED_FRAMES(4, "derived frames emitted", "pitgun_derived_frames_total"),
+    /** Insight documents handed to the sinks. */
+    INSIGHTS(5, "insights emitted", "pitgun_insights_total"),
+    /** Frames absorbed into a merged frame. */
+    FRAMES_MERGED(6, "frames merged", "pitgun_frames_merged_total"),
+    /** Refused: the ring was full. */
+    DROPPED_RING_FULL(7, "dropped: ring full", "pitgun_frames_dropped_ring_full_total"),
+    /** Refused: larger than a slot. */
+    DROPPED_FRAME_TOO_LARGE(8, "dropped: frame larger than a slot", "pitgun_frames_dropped_too_large_total"),
+    /** Refused: unknown parameter id or value outside the dictionary range ({@code validate_parameters}). */
+    DROPPED_INVALID_PARAMETER(9, "dropped: invalid parameter", "pitgun_frames_dropped_invalid_parameter_total"),
+    /** Dropped: more concurrent (session, source) streams than {@code max_sources}. */
+    DROPPED_TOO_MANY_SOURCES(10, "dropped: too many sources", "pitgun_frames_dropped_too_many_sources_total"),
+    /** Dropped: not a message of the Pitgun SBE schema. */
+    DROPPED_UNDECODABLE(11, "dropped: undecodable", "pitgun_frames_dropped_undecodable_total"),
+    /** Samples a merged frame had no room for. */
+    DROPPED_MERGE_OVERFLOW(12, "dropped: merged frame overflow", "pitgun_frames_dropped_merge_overflow_total"),
+    /** Subscribers disconnected because they fell behind. */
+    SUBSCRIBERS_DROPPED(13, "slow subscribers dropped", "pitgun_subscribers_dropped_total"),
+    /** Exceptions caught in a stage (the frame is skipped, the pipeline continues). */
+    STAGE_ERRORS(14, "stage errors", "pitgun_stage_errors_total"),
+    /** Session start and end markers seen by the processing stage. */
+    SESSION_MARKERS(15, "session markers", "pitgun_session_markers_total"),
+    /** Dropped: the journal failed (disk full, closed); from then on nothing is journaled or acknowledged. */
+    DROPPED_JOURNAL_FAILED(16, "dropped: journal failed", "pitgun_frames_dropped_journal_failed_total");
+
+    private final int id;
+    private final String label;
+    private final String metricName;
+
+    PipelineCounter(final int id, final String label, final String metricName)
+    {
+        this.id = id;
+        this.label = label;
+        this.metricName = metricName;
+    }
+
+    /** Stable id. */
+    public int id()
+    {
+        return id;
+    }
+
+    /** Label for people. */
+    public String label()
+    {
+        return label;
+    }
+
+    /** Prometheus-style metric name. */
+    public String metricName()
+    {
+        return metricName;
+    }
+
+    /** True for the {@code DROPPED_*} reasons. */
+    public boolean isDrop()
+    {
+        return name().startsWith("DROPPED_");
+    }
+}

@@ -1,0 +1,111 @@
+package io.pitgun.engine;
+
+import com.lmax.disruptor.EventHandler;
+import io.pitgun.codecs.sbe.SessionEndDecoder;
+import io.pitgun.codecs.sbe.SessionStartDecoder;
+import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import org.agrona.DirectBuffer;
+
+import static io.pitgun.engine.FrameLayout.ORDER;
+
+/**
+ * The processing thread's event handler: dispatches each slot by template id through the merge → manifest →
+ * segment → sink stages, which run one after another on this thread (a merge turns one slot into zero, one or two
+ * frames, so they are calls rather than separate ring consumers; on two cores fewer threads is also faster). It
+ * runs after the journal stage, so every frame it sees has its journal index.
+ *
+ * <p>Session markers: a {@code SessionStart} ends the stream's previous segments (if the stream was live); a
+ * {@code SessionEnd} flushes the session's merge window and ends every stream of the session. The end-of-stream
+ * slot published by {@code close()} flushes everything.
+ */
+final class ProcessingStage implements EventHandler<FrameSlot>
+{
+    private static final int SESSION_MSB = FrameLayout.HEADER + SessionStartDecoder.sessionIdEncodingOffset();
+    private static final int SESSION_LSB = SESSION_MSB + 8;
+    private static final int SOURCE_ID = FrameLayout.HEADER + SessionStartDecoder.sourceIdEncodingOffset();
+
+    private final MergeStage merge;
+    private final SegmentStage segment;
+    private final StreamTable streams;
+    private final PipelineCounters counters;
+    private final PipelineLatency latency;
+
+    ProcessingStage(final MergeStage merge, final SegmentStage segment, final StreamTable streams,
+        final PipelineCounters counters, final PipelineLatency latency)
+    {
+        this.merge = merge;
+        this.segment = segment;
+        this.streams = streams;
+        this.counters = counters;
+        this.latency = latency;
+    }
+
+    @Override
+    public void onEvent(final FrameSlot slot, final long sequence, final boolean endOfBatch)
+    {
+        final int kind = slot.status() & SlotDescriptor.STATUS_MASK;
+        if (kind == SlotDescriptor.STATUS_REJECTED)
+        {
+            return;
+        }
+        if (kind == SlotDescriptor.STATUS_END_OF_STREAM)
+        {
+            merge.onEndOfStream(slot);
+            endStreams(false, 0, 0);
+            return;
+        }
+        long index = slot.journalIndex();
+        if (index == SlotDescriptor.NO_JOURNAL_INDEX)
+        {
+            index = sequence; // a pipeline without a journal: the ring position stands in for the index
+        }
+        final DirectBuffer buffer = slot.buffer();
+        final int offset = SlotDescriptor.FRAME_OFFSET;
+        switch (FrameLayout.check(buffer, offset, slot.frameLength()))
+        {
+            case TelemetryFrameDecoder.TEMPLATE_ID:
+                merge.onFrame(slot, buffer, offset, index);
+                break;
+            case SessionStartDecoder.TEMPLATE_ID:
+            {
+                counters.increment(PipelineCounter.SESSION_MARKERS);
+                final StreamState stream = streams.find(buffer.getLong(offset + SESSION_MSB, ORDER),
+                    buffer.getLong(offset + SESSION_LSB, ORDER), buffer.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF);
+                if (stream != null)
+                {
+                    segment.endStream(stream);
+                    streams.remove(stream);
+                }
+                break;
+            }
+            case SessionEndDecoder.TEMPLATE_ID:
+            {
+                counters.increment(PipelineCounter.SESSION_MARKERS);
+                final long msb = buffer.getLong(offset + SESSION_MSB, ORDER);
+                final long lsb = buffer.getLong(offset + SESSION_LSB, ORDER);
+                merge.onSessionEnd(slot, msb, lsb);
+                endStreams(true, msb, lsb);
+                break;
+            }
+            case FrameLayout.UNDECODABLE:
+                counters.increment(PipelineCounter.DROPPED_UNDECODABLE);
+                break;
+            default:
+                break; // ManifestLoaded: provenance in the journal, nothing to process
+        }
+        latency.record(LatencyStage.PUBLISH_TO_PROCESSED, System.nanoTime() - slot.ingestTimeNs());
+    }
+
+    private void endStreams(final boolean oneSession, final long msb, final long lsb)
+    {
+        for (int i = 0; i < streams.capacity(); i++)
+        {
+            final StreamState stream = streams.at(i);
+            if (stream != null && (!oneSession || stream.sameSession(msb, lsb)))
+            {
+                segment.endStream(stream);
+                streams.remove(stream);
+            }
+        }
+    }
+}

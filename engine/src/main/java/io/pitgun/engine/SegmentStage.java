@@ -1,0 +1,155 @@
+package io.pitgun.engine;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.pitgun.engine.FrameLayout.ORDER;
+
+/**
+ * The segment stage: aggregates the derived frames of each stream per lap and per session and emits
+ * {@code insight-contract/v1} lap and session summaries with their provenance (manifest digest, journal index
+ * range). A lap ends when a frame carries another lap number; a session ends with its {@code SessionEnd}, a new
+ * {@code SessionStart} of the same stream, or the end of the stream at {@code close()}. Time comes only from the
+ * frames' {@code timestamp_us}.
+ *
+ * <p>Per frame it only reads the derived frame's samples into a capture table and updates running statistics:
+ * no allocation. Writing a summary (once per lap) allocates.
+ */
+final class SegmentStage
+{
+    private final SegmentPlan plan;
+    private final InsightWriter writer;
+    private final OutputFanout fanout;
+    private final boolean emitInsights;
+    private final double[] captured;
+    private final boolean[] capturedPresent;
+    private final UnsafeBuffer insightBuffer = new UnsafeBuffer(new byte[0]);
+
+    SegmentStage(final SegmentPlan plan, final InsightWriter writer, final OutputFanout fanout,
+        final boolean emitInsights)
+    {
+        this.plan = plan;
+        this.writer = writer;
+        this.fanout = fanout;
+        this.emitInsights = emitInsights;
+        captured = new double[plan.captureCount];
+        capturedPresent = new boolean[plan.captureCount];
+    }
+
+    boolean active()
+    {
+        return plan.hasLap() || plan.hasSession();
+    }
+
+    void onDerivedFrame(final StreamState stream, final DirectBuffer frame, final int offset, final long firstIndex,
+        final long lastIndex)
+    {
+        final StreamSegments segments = stream.segments;
+        if (segments.lap == null && segments.session == null)
+        {
+            return;
+        }
+        final long timestampUs = frame.getLong(offset + FrameLayout.TIMESTAMP_US, ORDER);
+        final long sequence = frame.getLong(offset + FrameLayout.SEQUENCE, ORDER);
+        final int lapNumber = frame.getShort(offset + FrameLayout.LAP_NUMBER, ORDER) & 0xFFFF;
+        capture(frame, offset);
+
+        final SegmentWindow lap = segments.lap;
+        if (lap != null)
+        {
+            if (lapNumber != FrameLayout.NULL_LAP && lap.open && lap.lapNumber != lapNumber)
+            {
+                closeLap(stream);
+            }
+            if (lap.open || lapNumber != FrameLayout.NULL_LAP)
+            {
+                if (!lap.open)
+                {
+                    lap.lapNumber = lapNumber;
+                }
+                lap.add(timestampUs, sequence, firstIndex, lastIndex);
+                accumulate(lap, plan.lapAggregates, timestampUs);
+            }
+        }
+        final SegmentWindow session = segments.session;
+        if (session != null)
+        {
+            session.add(timestampUs, sequence, firstIndex, lastIndex);
+            accumulate(session, plan.sessionAggregates, timestampUs);
+        }
+    }
+
+    /** Emits what is open for the stream (its last lap, then its session summary). */
+    void endStream(final StreamState stream)
+    {
+        final StreamSegments segments = stream.segments;
+        if (segments.lap != null && segments.lap.open)
+        {
+            closeLap(stream);
+        }
+        final SegmentWindow session = segments.session;
+        if (session != null && session.open)
+        {
+            if (emitInsights)
+            {
+                emit(writer.sessionSummary(stream, session, plan.sessionAggregates, segments.laps));
+            }
+            session.reset();
+        }
+        segments.laps.clear();
+    }
+
+    private void closeLap(final StreamState stream)
+    {
+        final StreamSegments segments = stream.segments;
+        final SegmentWindow lap = segments.lap;
+        final String insightId = writer.insightId(stream, "lap_summary", lap.lapNumber);
+        if (emitInsights)
+        {
+            emit(writer.lapSummary(stream, lap, plan.lapAggregates, insightId));
+        }
+        if (segments.session != null)
+        {
+            segments.laps.add(new StreamSegments.LapEntry(lap.lapNumber, lap.startTimestampUs, lap.endTimestampUs,
+                lap.frameCount, insightId));
+        }
+        lap.reset();
+    }
+
+    private void emit(final byte[] document)
+    {
+        insightBuffer.wrap(document);
+        fanout.onInsight(insightBuffer, 0, document.length);
+    }
+
+    private void capture(final DirectBuffer frame, final int offset)
+    {
+        java.util.Arrays.fill(capturedPresent, false);
+        final int count = FrameLayout.sampleCount(frame, offset);
+        final int[] captureIndexById = plan.captureIndexById;
+        int s = offset + FrameLayout.SAMPLES;
+        for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
+        {
+            final int capture = captureIndexById[frame.getShort(s + FrameLayout.SAMPLE_ID, ORDER) & 0xFFFF];
+            if (capture >= 0 && frame.getByte(s + FrameLayout.SAMPLE_QUALITY) != FrameLayout.QUALITY_INVALID)
+            {
+                captured[capture] = FrameLayout.doubleValue(frame.getByte(s + FrameLayout.SAMPLE_TYPE),
+                    frame.getLong(s + FrameLayout.SAMPLE_VALUE, ORDER));
+                capturedPresent[capture] = true;
+            }
+        }
+    }
+
+    private void accumulate(final SegmentWindow window, final java.util.List<SegmentPlan.Aggregate> aggregates,
+        final long timestampUs)
+    {
+        for (int i = 0; i < window.stats.length; i++)
+        {
+            final int capture = aggregates.get(i).captureIndex();
+            if (capturedPresent[capture])
+            {
+                window.stats[i].add(timestampUs, captured[capture]);
+            }
+        }
+    }
+}

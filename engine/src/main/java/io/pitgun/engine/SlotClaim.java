@@ -1,0 +1,123 @@
+package io.pitgun.engine;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * A claimed slot to encode one SBE message into directly (the gateway decodes a one-frame envelope straight into
+ * it). Reusable; one per producing thread:
+ *
+ * <pre>{@code
+ * if (claim.tryClaim()) {
+ *     int length = encode(claim.buffer(), claim.offset(), claim.capacity());
+ *     if (length > 0) { long position = claim.commit(length); } else { claim.abort(); }
+ * }
+ * }</pre>
+ */
+public final class SlotClaim
+{
+    private final TelemetryPipeline pipeline;
+    private long claimed = -1;
+    private FrameSlot slot;
+
+    SlotClaim(final TelemetryPipeline pipeline)
+    {
+        this.pipeline = pipeline;
+    }
+
+    /** Claims a slot, waiting while the ring is full. */
+    public void claim()
+    {
+        set(pipeline.claim(true));
+    }
+
+    /** Claims a slot, or returns false at once (counted as {@code DROPPED_RING_FULL}) when the ring is full. */
+    public boolean tryClaim()
+    {
+        final long position = pipeline.claim(false);
+        if (position < 0)
+        {
+            return false;
+        }
+        set(position);
+        return true;
+    }
+
+    private void set(final long position)
+    {
+        if (claimed >= 0)
+        {
+            pipeline.publishRejected(position);
+            throw new IllegalStateException("a slot is already claimed: commit() or abort() it first");
+        }
+        claimed = position;
+        slot = pipeline.slot(position);
+    }
+
+    /** The buffer to encode into, at {@link #offset()}. */
+    public MutableDirectBuffer buffer()
+    {
+        requireClaimed();
+        return slot.buffer();
+    }
+
+    /** Where the message starts in {@link #buffer()}. */
+    public int offset()
+    {
+        return SlotDescriptor.FRAME_OFFSET;
+    }
+
+    /** The most bytes the message may have. */
+    public int capacity()
+    {
+        return pipeline.slotDescriptor().frameCapacity();
+    }
+
+    /**
+     * Publishes the message of {@code length} bytes.
+     *
+     * @return its ring sequence.
+     * @throws FrameRejectedException if it is longer than the slot or not a well-formed Pitgun message (the slot is
+     *                                then published as rejected).
+     */
+    public long commit(final int length)
+    {
+        requireClaimed();
+        final long position = claimed;
+        claimed = -1;
+        if (length > capacity() || length <= 0)
+        {
+            pipeline.publishRejected(position);
+            pipeline.count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
+            throw new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "message of " + length +
+                " bytes refused: a slot holds " + capacity() + " (max_frame_bytes)");
+        }
+        if (FrameLayout.check(slot.buffer(), SlotDescriptor.FRAME_OFFSET, length) == FrameLayout.UNDECODABLE)
+        {
+            pipeline.publishRejected(position);
+            pipeline.count(PipelineCounter.DROPPED_UNDECODABLE);
+            throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +
+                " bytes refused: not a well-formed message of the Pitgun SBE schema");
+        }
+        pipeline.publishReady(position, slot, length);
+        return position;
+    }
+
+    /** Gives the slot back unused (published as rejected, which every stage skips). */
+    public void abort()
+    {
+        if (claimed >= 0)
+        {
+            final long position = claimed;
+            claimed = -1;
+            pipeline.publishRejected(position);
+        }
+    }
+
+    private void requireClaimed()
+    {
+        if (claimed < 0)
+        {
+            throw new IllegalStateException("no slot claimed: call claim() or tryClaim() first");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.pitgun.engine;
+
+import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import org.agrona.BitUtil;
+
+/**
+ * The layout of one ring slot. Every slot is a fixed-size window over one cache-line aligned off-heap allocation
+ * ({@link SlotRing}); slot {@code i} starts at {@code i * slotBytes}:
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                     ingest time ns (i64)                      |  0  publish time, for latency only
+ *  +---------------------------------------------------------------+
+ *  |                     journal index (i64)                       |  8  set by the journal stage, or by a replay
+ *  +-------------------------------+-------------------------------+
+ *  |        frame length (i32)     |       output length (i32)     | 16  bytes used in the two areas below
+ *  +-------------------------------+-------------------------------+
+ *  |          status (i32)         |          reserved             | 24  READY / REJECTED / END_OF_STREAM (+flags)
+ *  +-------------------------------+-------------------------------+
+ *  |                      frame area (frameCapacity)              ...  32  one SBE message as accepted, header
+ *  |                                                               |       included: the bytes the journal stores
+ *  +---------------------------------------------------------------+
+ *  |                     output area (outputCapacity)             ...      the derived TelemetryFrame the manifest
+ *  |                                                               |       stage wrote for this slot
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * Both areas start 8-byte aligned and the slot size is a multiple of 64, so no two slots share a cache line. The
+ * output area holds the input frame's samples plus one sample per derived channel, so it can never overflow.
+ * Memory ordering: producers write a slot between the Disruptor's claim and publish; stage threads read it after
+ * their sequence barrier, which gives the happens-before edge, so plain reads and writes suffice inside a slot.
+ */
+public final class SlotDescriptor
+{
+    /** Offset of the publish time ({@code System.nanoTime()}), kept out of derived output. */
+    public static final int INGEST_TIME_OFFSET = 0;
+    /** Offset of the journal index, or {@link #NO_JOURNAL_INDEX}. */
+    public static final int JOURNAL_INDEX_OFFSET = 8;
+    /** Offset of the frame length. */
+    public static final int FRAME_LENGTH_OFFSET = 16;
+    /** Offset of the output length. */
+    public static final int OUTPUT_LENGTH_OFFSET = 20;
+    /** Offset of the status word. */
+    public static final int STATUS_OFFSET = 24;
+    /** Bytes before the frame area. */
+    public static final int HEADER_LENGTH = 32;
+    /** Offset of the frame area. */
+    public static final int FRAME_OFFSET = HEADER_LENGTH;
+
+    /** The journal index of a slot not (yet) journaled. */
+    public static final long NO_JOURNAL_INDEX = -1;
+
+    /** A frame for every stage. */
+    public static final int STATUS_READY = 0;
+    /** Claimed but refused (too large, invalid, aborted): every stage skips it. */
+    public static final int STATUS_REJECTED = 1;
+    /** Published by {@code close()}: stages flush open windows and segments. */
+    public static final int STATUS_END_OF_STREAM = 2;
+    /** Flag on a READY slot whose journal index came from a replay: the journal stage does not append it. */
+    public static final int FLAG_REPLAYED = 1 << 8;
+    /** Mask of the status without flags. */
+    public static final int STATUS_MASK = 0xFF;
+
+    /** Bytes of one sample in a TelemetryFrame. */
+    public static final int SAMPLE_BYTES = TelemetryFrameEncoder.SamplesEncoder.sbeBlockLength();
+
+    private final int frameCapacity;
+    private final int outputCapacity;
+    private final int slotBytes;
+
+    /**
+     * @param maxFrameBytes    the largest SBE message a slot accepts.
+     * @param derivedChannels  derived channels of the manifest (each adds one sample to the output).
+     */
+    public SlotDescriptor(final int maxFrameBytes, final int derivedChannels)
+    {
+        frameCapacity = BitUtil.align(maxFrameBytes, 8);
+        outputCapacity = BitUtil.align(frameCapacity + derivedChannels * SAMPLE_BYTES, 8);
+        slotBytes = BitUtil.align(HEADER_LENGTH + frameCapacity + outputCapacity, BitUtil.CACHE_LINE_LENGTH);
+    }
+
+    /** Bytes the frame area holds. */
+    public int frameCapacity()
+    {
+        return frameCapacity;
+    }
+
+    /** Offset of the output area. */
+    public int outputOffset()
+    {
+        return FRAME_OFFSET + frameCapacity;
+    }
+
+    /** Bytes the output area holds. */
+    public int outputCapacity()
+    {
+        return outputCapacity;
+    }
+
+    /** Bytes of one slot, a multiple of the cache line. */
+    public int slotBytes()
+    {
+        return slotBytes;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "slot " + slotBytes + " bytes (header " + HEADER_LENGTH + ", frame " + frameCapacity + ", output " +
+            outputCapacity + ")";
+    }
+}

@@ -1,0 +1,637 @@
+package io.pitgun.engine;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.pitgun.codecs.dictionary.ParameterDefinition;
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.DerivedChannel;
+import io.pitgun.manifest.ManifestCompiler;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.manifest.ManifestLoader;
+import io.pitgun.manifest.Stage;
+import org.agrona.DirectBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+
+/**
+ * An in-process Pitgun pipeline: a Disruptor ring of off-heap slots ({@link SlotRing}) and two stage threads wired
+ * as a dependency graph —
+ *
+ * <pre>
+ *   producers ──claim/encode/publish──▶ ring ──▶ journal stage ──▶ processing stage
+ *   (FrameWriter, SlotClaim, publish)          (Chronicle append,   (merge → manifest → segment → sinks:
+ *                                               journaled seq)       digest, JSON lines, subscribers)
+ * </pre>
+ *
+ * The processing stage depends on the journal stage, so every frame it sees carries its journal index (insight
+ * provenance) and nothing reaches a subscriber before it is journaled. Without a journal directory the journal
+ * stage is left out. Build one with {@link #builder()}; {@link #close()} drains the ring, flushes every sink and
+ * the journal and joins every thread it started.
+ *
+ * <p>Thread-safety: publishing methods may be called from any number of threads with {@link ProducerMode#MULTI}
+ * (from one thread only with {@link ProducerMode#SINGLE}); {@link FrameWriter} and {@link SlotClaim} instances
+ * belong to one thread each. Counters, latency snapshots and the journaled sequence may be read from any thread.
+ */
+public final class TelemetryPipeline implements AutoCloseable
+{
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final long CLOSE_JOIN_TIMEOUT_MS = 30_000;
+
+    private final String name;
+    private final PipelineConfig config;
+    private final ParameterRegistry registry;
+    private final CompiledManifest manifest;
+    private final String manifestSha256;
+    private final SlotRing ring;
+    private final RingBuffer<FrameSlot> ringBuffer;
+    private final SlotDescriptor descriptor;
+    private final PipelineCounters counters = new PipelineCounters();
+    private final PipelineLatency latency = new PipelineLatency();
+    private final Sequence journaledSequence = new Sequence(-1);
+    private final StageErrors errors;
+    private final PipelineThreads threads;
+    private final Journal journal;
+    private final boolean ownsJournal;
+    private final List<BatchEventProcessor<FrameSlot>> processors = new ArrayList<>();
+    private final BatchEventProcessor<FrameSlot> lastProcessor;
+    private final Thread processingThread;
+    private final OutputSink[] sinks;
+    private final OutputDigest digest;
+    private final SubscriberFanout subscribers;
+    private final byte[] valueTypeById = new byte[65_536];
+    private final double[] minById = new double[65_536];
+    private final double[] maxById = new double[65_536];
+    private final String[] derivedNames;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private TelemetryPipeline(final Builder builder)
+    {
+        this.config = builder.config;
+        this.registry = builder.registry;
+        this.manifest = builder.manifest;
+        this.name = builder.name != null ? builder.name : "p" + INSTANCES.incrementAndGet();
+        this.manifestSha256 = sha256(manifest.manifest().document().text());
+        this.errors = new StageErrors(counters, builder.errorHandler);
+        this.threads = new PipelineThreads(name);
+        Arrays.fill(valueTypeById, (byte)-1);
+        for (final ParameterDefinition parameter : registry.parameters())
+        {
+            valueTypeById[parameter.id()] = (byte)parameter.dataType().valueType().value();
+            minById[parameter.id()] = parameter.min();
+            maxById[parameter.id()] = parameter.max();
+        }
+        derivedNames = new String[manifest.derivedChannels().size()];
+        for (final DerivedChannel channel : manifest.derivedChannels())
+        {
+            derivedNames[channel.index()] = channel.name();
+        }
+
+        descriptor = new SlotDescriptor(config.maxFrameBytes(), manifest.derivedChannels().size());
+        ring = new SlotRing(config.channelCapacity(), descriptor,
+            config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
+            config.waitStrategy().newWaitStrategy());
+        ringBuffer = ring.ringBuffer();
+
+        final List<OutputSink> sinkList = new ArrayList<>();
+        digest = config.outputDigest() ? new OutputDigest() : null;
+        if (digest != null)
+        {
+            sinkList.add(digest);
+        }
+        if (config.jsonLinesFile().isPresent())
+        {
+            sinkList.add(new JsonLinesSink(config.jsonLinesFile().get(), registry, this::derivedName));
+        }
+        subscribers = new SubscriberFanout(counters);
+        sinkList.add(subscribers);
+        sinks = sinkList.toArray(new OutputSink[0]);
+
+        if (builder.journal != null)
+        {
+            journal = builder.journal;
+            ownsJournal = false;
+        }
+        else if (config.journalDirectory().isPresent())
+        {
+            journal = Journal.open(JournalConfig.of(config.journalDirectory().get()).withRollCycle(config.rollCycle()));
+            ownsJournal = true;
+        }
+        else
+        {
+            journal = null;
+            ownsJournal = false;
+        }
+
+        final OutputFanout fanout = new OutputFanout(sinks, counters);
+        final SegmentPlan segmentPlan = new SegmentPlan(manifest);
+        final SegmentStage segment = new SegmentStage(segmentPlan,
+            new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name()), fanout,
+            manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
+        final StreamTable streams = new StreamTable(config.maxSources(),
+            () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)));
+        final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout, counters);
+        final Stage.Merge mergeSpec = manifest.merge();
+        final MergeStage merge = mergeSpec != null ?
+            new MergeStage(true, mergeSpec.sources(), mergeSpec.windowUs(), config.maxSources(),
+                descriptor.frameCapacity(), manifestStage, counters) :
+            new MergeStage(config.enableMerging(), null, config.mergeWindowUs(), config.maxSources(),
+                descriptor.frameCapacity(), manifestStage, counters);
+        final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency);
+
+        final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder();
+        SequenceBarrier processingBarrier = ringBuffer.newBarrier();
+        if (journal != null)
+        {
+            final BatchEventProcessor<FrameSlot> journalProcessor = processorBuilder.build(ringBuffer,
+                ringBuffer.newBarrier(), new JournalStage(journal, journaledSequence, counters, latency, errors));
+            journalProcessor.setExceptionHandler(errors);
+            processors.add(journalProcessor);
+            processingBarrier = ringBuffer.newBarrier(journalProcessor.getSequence());
+        }
+        lastProcessor = processorBuilder.build(ringBuffer, processingBarrier, processing);
+        lastProcessor.setExceptionHandler(errors);
+        processors.add(lastProcessor);
+        ringBuffer.addGatingSequences(lastProcessor.getSequence());
+
+        if (journal != null)
+        {
+            threads.start("journal", processors.get(0));
+        }
+        processingThread = threads.start("process", lastProcessor);
+    }
+
+    /** A builder; the dictionary defaults to {@code sim.v1}, the configuration to {@link PipelineConfig#defaults()}. */
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    /** A writer of frames for one (session, producer, source); one per producing thread. */
+    public FrameWriter newFrameWriter(final UUID sessionId, final UUID producerId, final int sourceId)
+    {
+        return new FrameWriter(this, sessionId, producerId, sourceId, valueTypeById, minById, maxById);
+    }
+
+    /** A reusable claim for encoding a message straight into a slot; one per producing thread. */
+    public SlotClaim newSlotClaim()
+    {
+        return new SlotClaim(this);
+    }
+
+    /**
+     * Publishes one pre-encoded SBE message (header included), copying it into a slot; waits while the ring is full.
+     *
+     * @return its ring sequence.
+     * @throws FrameRejectedException if it is larger than a slot or not a well-formed Pitgun message.
+     */
+    public long publish(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return publish(buffer, offset, length, true);
+    }
+
+    /**
+     * Like {@link #publish} but returns {@code -1} at once (counted as {@code DROPPED_RING_FULL}) when the ring is
+     * full: the caller answers with back-pressure (HTTP 429/503, a WebSocket nack).
+     */
+    public long tryPublish(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return publish(buffer, offset, length, false);
+    }
+
+    private long publish(final DirectBuffer buffer, final int offset, final int length, final boolean wait)
+    {
+        checkMessage(buffer, offset, length);
+        final long position = claim(wait);
+        if (position < 0)
+        {
+            return -1;
+        }
+        final FrameSlot slot = slot(position);
+        slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offset, length);
+        publishReady(position, slot, length);
+        return position;
+    }
+
+    /** Publishes a message read from a journal, keeping its journal index (replays). */
+    long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
+    {
+        checkMessage(buffer, offset, length);
+        final long position = claim(true);
+        final FrameSlot slot = slot(position);
+        slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offset, length);
+        slot.status(SlotDescriptor.STATUS_READY | SlotDescriptor.FLAG_REPLAYED);
+        slot.journalIndex(journalIndex);
+        slot.frameLength(length);
+        slot.ingestTimeNs(System.nanoTime());
+        countAccepted();
+        ringBuffer.publish(position);
+        return position;
+    }
+
+    private void checkMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length > descriptor.frameCapacity())
+        {
+            count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
+            throw new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "message of " + length +
+                " bytes refused: a slot holds " + descriptor.frameCapacity() + " bytes (max_frame_bytes " +
+                config.maxFrameBytes() + "); it was not truncated");
+        }
+        if (FrameLayout.check(buffer, offset, length) == FrameLayout.UNDECODABLE)
+        {
+            count(PipelineCounter.DROPPED_UNDECODABLE);
+            throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +
+                " bytes refused: not a well-formed message of the Pitgun SBE schema");
+        }
+    }
+
+    /**
+     * Subscribes to derived frames and insights with a bounded queue of {@code subscriber_buffer_bytes}; a
+     * subscriber that falls behind is dropped (see {@link Subscription}).
+     */
+    public Subscription subscribe(final String subscriberName)
+    {
+        final Subscription subscription = new Subscription(subscriberName, config.subscriberBufferBytes(), this);
+        subscribers.add(subscription);
+        return subscription;
+    }
+
+    void unsubscribe(final Subscription subscription)
+    {
+        subscribers.remove(subscription);
+    }
+
+    /** The highest ring sequence that is journaled (every lower one is too), or -1. Acquire read. */
+    public long journaledSequence()
+    {
+        return journaledSequence.get();
+    }
+
+    /** True when the frame at ring sequence {@code position} is in the journal. */
+    public boolean isJournaled(final long position)
+    {
+        return journaledSequence.get() >= position;
+    }
+
+    /**
+     * Whether a producer may acknowledge the frame at {@code position} under the configured {@link AckMode}: in
+     * {@code journaled} mode once it is journaled, in {@code accepted} mode as soon as it was published.
+     */
+    public boolean isAcknowledged(final long position)
+    {
+        return config.ackMode() == AckMode.ACCEPTED ? position <= ringBuffer.getCursor() : isJournaled(position);
+    }
+
+    /**
+     * Waits (spinning, then yielding, then parking) until the frame at {@code position} is journaled.
+     *
+     * @return false if {@code timeoutNs} passed first, or the pipeline has no journal.
+     */
+    public boolean awaitJournaled(final long position, final long timeoutNs)
+    {
+        if (journal == null)
+        {
+            return false;
+        }
+        final long deadline = System.nanoTime() + timeoutNs;
+        int idle = 0;
+        while (journaledSequence.get() < position)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            if (idle < 100)
+            {
+                Thread.onSpinWait();
+            }
+            else if (idle < 200)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                LockSupport.parkNanos(10_000);
+            }
+            idle++;
+        }
+        return true;
+    }
+
+    /** The counters, readable from any thread. */
+    public PipelineCounters counters()
+    {
+        return counters;
+    }
+
+    /** The latency recorders, readable from any thread. */
+    public PipelineLatency latency()
+    {
+        return latency;
+    }
+
+    /** The configuration. */
+    public PipelineConfig config()
+    {
+        return config;
+    }
+
+    /** The dictionary. */
+    public ParameterRegistry dictionary()
+    {
+        return registry;
+    }
+
+    /** The manifest. */
+    public CompiledManifest manifest()
+    {
+        return manifest;
+    }
+
+    /** SHA-256 of the manifest's source text, lower-case hex (insight provenance). */
+    public String manifestSha256()
+    {
+        return manifestSha256;
+    }
+
+    /** The slot layout. */
+    public SlotDescriptor slotDescriptor()
+    {
+        return descriptor;
+    }
+
+    /** The journal, when the pipeline has one. */
+    public Optional<Journal> journal()
+    {
+        return Optional.ofNullable(journal);
+    }
+
+    /** The SHA-256 of the derived output stream (see {@code output.digest}), available after {@link #close()}. */
+    public Optional<String> outputDigest()
+    {
+        return digest == null ? Optional.empty() : Optional.ofNullable(digest.hex());
+    }
+
+    /** The first exception a stage caught, if any. */
+    public Optional<Throwable> firstError()
+    {
+        return Optional.ofNullable(errors.first());
+    }
+
+    /** The threads this pipeline started (all named {@code pitgun-<name>-<stage>}). */
+    public List<Thread> threads()
+    {
+        return threads.threads();
+    }
+
+    /** The name of a derived channel's parameter id, or null. */
+    String derivedName(final int parameterId)
+    {
+        final int index = parameterId - DerivedChannel.ID_BASE;
+        return index >= 0 && index < derivedNames.length ? derivedNames[index] : null;
+    }
+
+    long claim(final boolean wait)
+    {
+        if (closed.get())
+        {
+            throw new IllegalStateException("pipeline " + name + " is closed");
+        }
+        if (!wait && !ringBuffer.hasAvailableCapacity(1))
+        {
+            count(PipelineCounter.DROPPED_RING_FULL);
+            return -1;
+        }
+        // With several producers another one may take the last slot between the check and the claim: next() then
+        // waits for the stages to free one, which is brief.
+        final long position = ringBuffer.next();
+        final FrameSlot slot = ringBuffer.get(position);
+        slot.reset(SlotDescriptor.STATUS_READY);
+        return position;
+    }
+
+    FrameSlot slot(final long position)
+    {
+        return ringBuffer.get(position);
+    }
+
+    void publishReady(final long position, final FrameSlot slot, final int length)
+    {
+        slot.frameLength(length);
+        slot.ingestTimeNs(System.nanoTime());
+        countAccepted();
+        ringBuffer.publish(position);
+    }
+
+    void publishRejected(final long position)
+    {
+        ringBuffer.get(position).status(SlotDescriptor.STATUS_REJECTED);
+        ringBuffer.publish(position);
+    }
+
+    void count(final PipelineCounter counter)
+    {
+        counters.incrementShared(counter);
+    }
+
+    private void countAccepted()
+    {
+        if (config.producerMode() == ProducerMode.SINGLE)
+        {
+            counters.increment(PipelineCounter.FRAMES_ACCEPTED);
+        }
+        else
+        {
+            counters.incrementShared(PipelineCounter.FRAMES_ACCEPTED);
+        }
+    }
+
+    /**
+     * Drains the ring (everything published so far is journaled and processed; open merge windows, laps and
+     * sessions are flushed), closes the sinks (the output digest becomes available), closes the journal it opened
+     * and joins every thread it started. Producers must have stopped publishing. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        final long end = ringBuffer.next();
+        ringBuffer.get(end).reset(SlotDescriptor.STATUS_END_OF_STREAM);
+        ringBuffer.get(end).ingestTimeNs(System.nanoTime());
+        ringBuffer.publish(end);
+        // Wait on the thread, not isRunning(): a processor whose thread has not reached run() yet is not running.
+        final Sequence processed = lastProcessor.getSequence();
+        while (processed.get() < end && processingThread.isAlive())
+        {
+            LockSupport.parkNanos(100_000);
+        }
+        for (final BatchEventProcessor<FrameSlot> processor : processors)
+        {
+            processor.halt();
+        }
+        boolean joined;
+        try
+        {
+            joined = threads.joinAll(CLOSE_JOIN_TIMEOUT_MS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            joined = false;
+        }
+        RuntimeException failure = null;
+        for (final OutputSink sink : sinks)
+        {
+            try
+            {
+                sink.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                failure = failure == null ? ex : failure;
+            }
+        }
+        if (ownsJournal)
+        {
+            journal.close();
+        }
+        ring.close();
+        if (!joined)
+        {
+            throw new IllegalStateException("pipeline " + name + ": a stage thread did not stop within " +
+                CLOSE_JOIN_TIMEOUT_MS + " ms");
+        }
+        if (failure != null)
+        {
+            throw failure;
+        }
+    }
+
+    private static String sha256(final String text)
+    {
+        try
+        {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("this JVM has no SHA-256", ex);
+        }
+    }
+
+    /** Collects the parts of a pipeline; {@link #build()} starts it. */
+    public static final class Builder
+    {
+        private ParameterRegistry registry;
+        private CompiledManifest manifest;
+        private Path manifestPath;
+        private PipelineConfig config = PipelineConfig.defaults();
+        private String name;
+        private Journal journal;
+        private BiConsumer<String, Throwable> errorHandler = (stage, error) -> System.err.println(
+            "pitgun engine: error in " + stage + ": " + error);
+
+        private Builder()
+        {
+        }
+
+        /** The dictionary (default {@code sim.v1}). */
+        public Builder dictionary(final ParameterRegistry registry)
+        {
+            this.registry = registry;
+            return this;
+        }
+
+        /** A compiled manifest. */
+        public Builder manifest(final CompiledManifest manifest)
+        {
+            this.manifest = manifest;
+            return this;
+        }
+
+        /** A manifest file, loaded and compiled against the dictionary at {@link #build()}. */
+        public Builder manifest(final Path manifestFile)
+        {
+            this.manifestPath = manifestFile;
+            return this;
+        }
+
+        /** The configuration (default {@link PipelineConfig#defaults()}). */
+        public Builder config(final PipelineConfig config)
+        {
+            this.config = config;
+            return this;
+        }
+
+        /** The name used in thread names ({@code pitgun-<name>-journal}); default {@code p<n>}. */
+        public Builder name(final String name)
+        {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * An already open journal to append to, instead of opening {@code journal.directory}; the pipeline does
+         * not close it.
+         */
+        public Builder journal(final Journal journal)
+        {
+            this.journal = journal;
+            return this;
+        }
+
+        /** Receives stage exceptions (stage name, exception); default prints one line to standard error. */
+        public Builder errorHandler(final BiConsumer<String, Throwable> handler)
+        {
+            this.errorHandler = handler;
+            return this;
+        }
+
+        /**
+         * Builds and starts the pipeline.
+         *
+         * @throws ManifestException if the manifest file does not load or compile.
+         * @throws IllegalArgumentException if no manifest was given.
+         */
+        public TelemetryPipeline build() throws ManifestException
+        {
+            if (registry == null)
+            {
+                registry = ParameterRegistry.simV1();
+            }
+            if (manifest == null)
+            {
+                if (manifestPath == null)
+                {
+                    throw new IllegalArgumentException("manifest: a pipeline needs a manifest");
+                }
+                manifest = ManifestCompiler.compile(ManifestLoader.load(manifestPath), registry);
+            }
+            return new TelemetryPipeline(this);
+        }
+    }
+}

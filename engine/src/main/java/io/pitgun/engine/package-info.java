@@ -1,0 +1,18 @@
+/**
+ * The Pitgun engine: an LMAX Disruptor pipeline over off-heap slots, and the embedding API.
+ *
+ * <p>A {@link io.pitgun.engine.TelemetryPipeline} owns a ring of fixed-size slots cut from one aligned off-heap
+ * allocation ({@link io.pitgun.engine.SlotDescriptor} draws the layout). Producers claim a slot, encode one SBE
+ * message straight into it ({@link io.pitgun.engine.FrameWriter}, {@link io.pitgun.engine.SlotClaim}) or copy a
+ * pre-encoded one ({@code publish}), and publish. The journal stage appends the bytes to the Chronicle Queue
+ * journal; the processing stage then merges sources, runs the compiled manifest (derived samples go to the slot's
+ * output area), aggregates laps and sessions into {@code insight-contract/v1} documents and hands everything to
+ * the sinks (output digest, JSON-lines file, bounded in-process {@link io.pitgun.engine.Subscription}s).
+ * {@link io.pitgun.engine.JournalReplayer} pushes a journal through a pipeline again, byte-exact.
+ *
+ * <p>Owns: {@link io.pitgun.engine.PipelineConfig} (builder and YAML), the stages, the counters
+ * ({@link io.pitgun.engine.PipelineCounters}) and HdrHistogram latency recorders
+ * ({@link io.pitgun.engine.PipelineLatency}) that other modules read as snapshots. Time inside the stages comes
+ * only from frames; the wall clock is read only to measure latency.
+ */
+package io.pitgun.engine;

@@ -1,0 +1,104 @@
+package io.pitgun.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.schemas.SchemaCatalog;
+import io.pitgun.schemas.SchemaId;
+import io.pitgun.schemas.SchemaProblem;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The segment stage's documents against the public {@code insight-contract/v1} schema, and their content. */
+class InsightContractTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SyntheticRun RUN = new SyntheticRun(1, 3_000, 1_000);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldEmitSchemaValidLapAndSessionSummariesWithProvenance() throws ManifestException, IOException
+    {
+        final PipelineConfig config = PipelineConfig.builder().journalDirectory(dir.resolve("journal"))
+            .jsonLinesFile(dir.resolve("out.jsonl")).subscriberBufferBytes(8 << 20).build();
+        final List<String> insights = new ArrayList<>();
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+            .config(config).build();
+        final Subscription subscription = pipeline.subscribe("test");
+        try
+        {
+            RUN.publish(pipeline);
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        subscription.poll(new SubscriptionHandler()
+        {
+            @Override
+            public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
+            {
+            }
+
+            @Override
+            public void onInsight(final DirectBuffer buffer, final int offset, final int length)
+            {
+                insights.add(buffer.getStringWithoutLengthUtf8(offset, length));
+            }
+        }, Integer.MAX_VALUE);
+
+        assertTrue(!subscription.isDropped(), "the queue held the whole run");
+        assertEquals(2 * (3 + 1), insights.size(), "three laps and a session for each of two sources");
+        final SchemaCatalog catalog = SchemaCatalog.standard();
+        int laps = 0;
+        for (final String text : insights)
+        {
+            final JsonNode doc = JSON.readTree(text);
+            final List<SchemaProblem> problems = catalog.validate(new SchemaId("insight-contract", "v1"), doc);
+            assertTrue(problems.isEmpty(), () -> problems + " in " + text);
+            assertEquals(pipeline.manifestSha256(), doc.at("/provenance/manifest_sha256").asText());
+            assertTrue(doc.at("/provenance/journal_range/first_index").asLong() <=
+                doc.at("/provenance/journal_range/last_index").asLong());
+            if (doc.get("kind").asText().equals("lap_summary"))
+            {
+                laps++;
+                assertEquals(1_000, doc.at("/window/frame_count").asLong());
+                assertEquals(999_000, doc.at("/window/end_timestamp_us").asLong() -
+                    doc.at("/window/start_timestamp_us").asLong());
+                assertEquals(1_000, doc.at("/channels/Power_kW/count").asLong());
+                final double maxSpeed = doc.at("/channels/Speed/max").asDouble();
+                final int lap = doc.get("lap_number").asInt();
+                final int source = doc.get("source_id").asInt();
+                double expected = 0;
+                for (long i = (lap - 1) * 1_000L; i < lap * 1_000L; i++)
+                {
+                    expected = Math.max(expected, (double)(float)SyntheticRun.speed(source, i));
+                }
+                assertEquals(expected, maxSpeed, "lap max speed");
+            }
+            else
+            {
+                assertEquals(3, doc.get("laps").size());
+                assertEquals(3_000, doc.at("/window/frame_count").asLong());
+            }
+        }
+        assertEquals(6, laps);
+
+        final List<String> lines = Files.readAllLines(dir.resolve("out.jsonl"), StandardCharsets.UTF_8);
+        assertEquals(RUN.totalFrames() + insights.size(), lines.size(), "one JSON line per derived frame and insight");
+        assertTrue(lines.get(0).contains("\"Power_kW\":"), lines.get(0));
+    }
+}

@@ -1,0 +1,260 @@
+package io.pitgun.engine;
+
+import io.pitgun.codecs.sbe.MessageHeaderEncoder;
+import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.manifest.ManifestException;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Start, publish paths, refusals, subscribers and shutdown. */
+class PipelineLifecycleTest
+{
+    private static final UUID SESSION = UUID.fromString("53702b3e-3e56-41a2-8834-9169ee5e991e");
+    private static final UUID PRODUCER = UUID.fromString("7d16dde5-88a6-4b47-8cd8-c711601cd61f");
+
+    @TempDir
+    Path dir;
+
+    private TelemetryPipeline start(final PipelineConfig config) throws ManifestException
+    {
+        return TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml")).config(config).build();
+    }
+
+    @Test
+    void shouldStopEveryThreadItStartedOnClose() throws ManifestException
+    {
+        final Set<Thread> before = Thread.getAllStackTraces().keySet();
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir).build());
+        final List<Thread> started = pipeline.threads();
+        assertEquals(2, started.size());
+        for (final Thread thread : started)
+        {
+            assertTrue(thread.getName().startsWith("pitgun-"), thread.getName());
+            assertTrue(thread.isAlive());
+        }
+        new SyntheticRun(1, 500, 100).publish(pipeline);
+        pipeline.close();
+        for (final Thread thread : started)
+        {
+            assertFalse(thread.isAlive(), thread.getName() + " outlived close()");
+        }
+        final List<String> leftovers = new ArrayList<>();
+        for (final Thread thread : Thread.getAllStackTraces().keySet())
+        {
+            if (!before.contains(thread) && thread.isAlive() && thread.getName().startsWith("pitgun-"))
+            {
+                leftovers.add(thread.getName());
+            }
+        }
+        assertEquals(List.of(), leftovers);
+        assertEquals(1_000, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED), "close() drained the ring");
+        assertThrows(IllegalStateException.class, () -> pipeline.newFrameWriter(SESSION, PRODUCER, 0).begin(1, 1));
+    }
+
+    @Test
+    void shouldAcknowledgeOnlyJournaledFramesInJournaledMode() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir).build());
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            final long position = writer.begin(1, 1_000).putDouble(SyntheticRun.SPEED, 100).commit();
+            assertTrue(pipeline.awaitJournaled(position, TimeUnit.SECONDS.toNanos(30)));
+            assertTrue(pipeline.isAcknowledged(position));
+            assertTrue(pipeline.journaledSequence() >= position);
+            assertEquals(1, pipeline.journal().orElseThrow().lastIndex() >= 0 ? 1 : 0);
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(1, pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED));
+        assertTrue(pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED).getTotalCount() == 1);
+        assertTrue(pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED).getTotalCount() >= 1);
+    }
+
+    @Test
+    void shouldRejectFrameLargerThanSlot() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().ackMode(AckMode.ACCEPTED)
+            .maxFrameBytes(128).build());
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            assertEquals(5, writer.maxSamples());
+            writer.begin(1, 1_000);
+            for (int i = 0; i < 5; i++)
+            {
+                writer.putDouble(SyntheticRun.SPEED, 10);
+            }
+            final FrameRejectedException tooMany = assertThrows(FrameRejectedException.class,
+                () -> writer.putDouble(SyntheticRun.SPEED, 10));
+            assertEquals(PipelineCounter.DROPPED_FRAME_TOO_LARGE, tooMany.reason());
+            assertTrue(tooMany.getMessage().contains("not truncated") || tooMany.getMessage().contains("not " +
+                "be truncated") || tooMany.getMessage().contains("was not truncated"), tooMany.getMessage());
+
+            final ExpandableArrayBuffer big = new ExpandableArrayBuffer();
+            final int length = encodeFrame(big, 20);
+            final FrameRejectedException tooLong = assertThrows(FrameRejectedException.class,
+                () -> pipeline.publish(big, 0, length));
+            assertTrue(tooLong.getMessage().contains(length + " bytes refused"), tooLong.getMessage());
+
+            writer.begin(2, 2_000).putDouble(SyntheticRun.SPEED, 10).commit();
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(2, pipeline.counters().get(PipelineCounter.DROPPED_FRAME_TOO_LARGE));
+        assertEquals(1, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED), "the refused frames never ran");
+    }
+
+    @Test
+    void shouldRefuseUnknownParametersAndValuesOutsideTheDictionaryRange() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.defaults());
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            final FrameRejectedException unknown = assertThrows(FrameRejectedException.class,
+                () -> writer.begin(1, 1).putDouble(30_000, 1));
+            assertTrue(unknown.getMessage().contains("30000"), unknown.getMessage());
+            final FrameRejectedException range = assertThrows(FrameRejectedException.class,
+                () -> writer.begin(2, 2).putDouble(SyntheticRun.SPEED, 999));
+            assertTrue(range.getMessage().contains("Speed"), range.getMessage());
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(2, pipeline.counters().get(PipelineCounter.DROPPED_INVALID_PARAMETER));
+        assertEquals(0, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+    }
+
+    @Test
+    void shouldPublishPreEncodedFramesAndDecodeStraightIntoAClaimedSlot() throws ManifestException
+    {
+        final PipelineConfig config = PipelineConfig.builder().ackMode(AckMode.ACCEPTED).outputDigest(true).build();
+        final TelemetryPipeline copied = start(config);
+        final TelemetryPipeline direct = start(config);
+        final ExpandableArrayBuffer frame = new ExpandableArrayBuffer();
+        try
+        {
+            final SlotClaim claim = direct.newSlotClaim();
+            for (int i = 0; i < 100; i++)
+            {
+                final int length = encodeFrame(frame, 3, i);
+                copied.publish(frame, 0, length);
+                claim.claim();
+                assertEquals(length, encodeFrame(claim.buffer(), claim.offset(), 3, i));
+                claim.commit(length);
+            }
+        }
+        finally
+        {
+            copied.close();
+            direct.close();
+        }
+        assertEquals(100, copied.counters().get(PipelineCounter.DERIVED_FRAMES));
+        assertEquals(copied.outputDigest(), direct.outputDigest());
+    }
+
+    @Test
+    void shouldDropASlowSubscriberWithoutSlowingThePipeline() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().ackMode(AckMode.ACCEPTED)
+            .subscriberBufferBytes(4096).build());
+        final Subscription slow = pipeline.subscribe("slow");
+        final Subscription fast = pipeline.subscribe("fast");
+        final int[] received = new int[1];
+        final SubscriptionHandler counting = new SubscriptionHandler()
+        {
+            @Override
+            public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
+            {
+                received[0]++;
+            }
+
+            @Override
+            public void onInsight(final DirectBuffer buffer, final int offset, final int length)
+            {
+            }
+        };
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            for (int i = 0; i < 2_000; i++)
+            {
+                writer.begin(i, i * 1_000L).putDouble(SyntheticRun.SPEED, 100).commit();
+                // Keep the fast subscriber's queue short whatever the scheduler does: wait for the frame's output.
+                while (pipeline.counters().get(PipelineCounter.DERIVED_FRAMES) <= i)
+                {
+                    Thread.onSpinWait();
+                }
+                fast.poll(counting, 100);
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        while (fast.poll(counting, 100) > 0)
+        {
+            Thread.onSpinWait();
+        }
+        assertTrue(slow.isDropped(), "the subscriber that never polled was dropped");
+        assertEquals(1, pipeline.counters().get(PipelineCounter.SUBSCRIBERS_DROPPED));
+        assertEquals(2_000, pipeline.counters().get(PipelineCounter.DERIVED_FRAMES), "the pipeline kept going");
+        assertEquals(2_000, received[0], "the subscriber that kept up got everything");
+    }
+
+    static int encodeFrame(final org.agrona.MutableDirectBuffer buffer, final int samples)
+    {
+        return encodeFrame(buffer, 0, samples, 0);
+    }
+
+    static int encodeFrame(final org.agrona.MutableDirectBuffer buffer, final int samples, final int i)
+    {
+        return encodeFrame(buffer, 0, samples, i);
+    }
+
+    static int encodeFrame(final org.agrona.MutableDirectBuffer buffer, final int offset, final int samples,
+        final int i)
+    {
+        final TelemetryFrameEncoder encoder = new TelemetryFrameEncoder();
+        encoder.wrapAndApplyHeader(buffer, offset, new MessageHeaderEncoder());
+        encoder.sessionId().mostSigBits(SESSION.getMostSignificantBits()).leastSigBits(SESSION.getLeastSignificantBits());
+        encoder.producerId().mostSigBits(PRODUCER.getMostSignificantBits())
+            .leastSigBits(PRODUCER.getLeastSignificantBits());
+        encoder.sequence(i).timestampUs(1_000L * i).sourceId(0).lapNumber(1);
+        final TelemetryFrameEncoder.SamplesEncoder group = encoder.samplesCount(samples);
+        for (int s = 0; s < samples; s++)
+        {
+            group.next().value(Double.doubleToRawLongBits((double)(float)(50.0 + i + s)))
+                .parameterId(SyntheticRun.SPEED).valueType(io.pitgun.codecs.sbe.ValueType.F32)
+                .quality(io.pitgun.codecs.sbe.SignalQuality.GOOD);
+        }
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    @SuppressWarnings("unused")
+    private static DirectBuffer unused()
+    {
+        return new UnsafeBuffer(new byte[0]);
+    }
+}

@@ -1,0 +1,54 @@
+package io.pitgun.gateway;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One JSON line per request on the {@code pitgun.audit} logger: when, who (peer address, {@code X-Forwarded-For},
+ * {@code X-Real-IP} as sent — recorded, never trusted for limits), what (method, path, status, reason), how much
+ * (bytes, envelopes, frames) and how long. Route or silence it with ordinary logging configuration.
+ */
+final class AuditLog
+{
+    private static final Logger LOG = LoggerFactory.getLogger("pitgun.audit");
+
+    private AuditLog()
+    {
+    }
+
+    static boolean enabled()
+    {
+        return LOG.isInfoEnabled();
+    }
+
+    static void request(final String peer, final String forwardedFor, final String realIp, final String method,
+        final String path, final int status, final RejectReason reason, final long bytesIn, final int envelopes,
+        final int frames, final long durationUs)
+    {
+        if (!LOG.isInfoEnabled())
+        {
+            return;
+        }
+        final StringBuilder out = new StringBuilder(256).append('{');
+        JsonText.key(out, "ts");
+        JsonText.quote(out, java.time.Instant.now().toString()).append(',');
+        JsonText.key(out, "peer");
+        JsonText.quote(out, peer).append(',');
+        JsonText.key(out, "x_forwarded_for");
+        JsonText.quote(out, forwardedFor).append(',');
+        JsonText.key(out, "x_real_ip");
+        JsonText.quote(out, realIp).append(',');
+        JsonText.key(out, "method");
+        JsonText.quote(out, method).append(',');
+        JsonText.key(out, "path");
+        JsonText.quote(out, path.length() > 256 ? path.substring(0, 256) : path).append(',');
+        JsonText.key(out, "status").append(status).append(',');
+        JsonText.key(out, "reason");
+        JsonText.quote(out, reason == null ? null : reason.label()).append(',');
+        JsonText.key(out, "bytes_in").append(bytesIn).append(',');
+        JsonText.key(out, "envelopes").append(envelopes).append(',');
+        JsonText.key(out, "frames").append(frames).append(',');
+        JsonText.key(out, "duration_us").append(durationUs);
+        LOG.info(out.append('}').toString());
+    }
+}

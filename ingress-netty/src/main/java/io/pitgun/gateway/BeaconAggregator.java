@@ -1,0 +1,26 @@
+package io.pitgun.gateway;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+
+/**
+ * Collects a request body up to {@code MAX_BODY_BYTES}; a larger one (by {@code Content-Length} up front, or while
+ * it streams in) is answered 413 with a JSON body and the connection closed, instead of Netty's empty answer.
+ */
+final class BeaconAggregator extends HttpObjectAggregator
+{
+    private final GatewayHttpHandler handler;
+
+    BeaconAggregator(final int maxBodyBytes, final GatewayHttpHandler handler)
+    {
+        super(maxBodyBytes);
+        this.handler = handler;
+    }
+
+    @Override
+    protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
+    {
+        handler.onBodyTooLarge(ctx, oversized, maxContentLength());
+    }
+}

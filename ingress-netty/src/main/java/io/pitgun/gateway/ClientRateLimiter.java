@@ -1,0 +1,96 @@
+package io.pitgun.gateway;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A token bucket per client address: {@code ratePerSecond} tokens a second, at most {@code burst} saved up. One
+ * request (or WebSocket message) takes one token. The client key is the peer address, never a forwarded header,
+ * which a client could forge to escape its limit. Memory is bounded: past {@code maxClients} buckets, full ones
+ * (clients that have been quiet) are forgotten.
+ */
+public final class ClientRateLimiter
+{
+    /** Returned by {@link #tryAcquire} when the request may proceed. */
+    public static final long GRANTED = 0;
+
+    private static final int MAX_CLIENTS = 10_000;
+
+    private final double tokensPerNs;
+    private final double burst;
+    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+    /** @param ratePerSecond 0 turns limiting off. */
+    public ClientRateLimiter(final int ratePerSecond, final int burst)
+    {
+        this.tokensPerNs = ratePerSecond / 1e9;
+        this.burst = burst;
+    }
+
+    /** True when limiting is on. */
+    public boolean enabled()
+    {
+        return tokensPerNs > 0;
+    }
+
+    /**
+     * Takes a token for {@code client}.
+     *
+     * @return {@link #GRANTED}, or the nanoseconds until a token is available (for {@code Retry-After}).
+     */
+    public long tryAcquire(final String client, final long nowNs)
+    {
+        if (!enabled())
+        {
+            return GRANTED;
+        }
+        Bucket bucket = buckets.get(client);
+        if (bucket == null)
+        {
+            if (buckets.size() >= MAX_CLIENTS)
+            {
+                buckets.values().removeIf(b -> b.isFull(nowNs));
+            }
+            bucket = buckets.computeIfAbsent(client, key -> new Bucket(burst, nowNs));
+        }
+        return bucket.take(nowNs);
+    }
+
+    private final class Bucket
+    {
+        private double tokens;
+        private long updatedNs;
+
+        Bucket(final double tokens, final long nowNs)
+        {
+            this.tokens = tokens;
+            this.updatedNs = nowNs;
+        }
+
+        synchronized long take(final long nowNs)
+        {
+            refill(nowNs);
+            if (tokens >= 1)
+            {
+                tokens -= 1;
+                return GRANTED;
+            }
+            return Math.max(1, (long)Math.ceil((1 - tokens) / tokensPerNs));
+        }
+
+        synchronized boolean isFull(final long nowNs)
+        {
+            refill(nowNs);
+            return tokens >= burst;
+        }
+
+        private void refill(final long nowNs)
+        {
+            final long elapsed = nowNs - updatedNs;
+            if (elapsed > 0)
+            {
+                tokens = Math.min(burst, tokens + elapsed * tokensPerNs);
+                updatedNs = nowNs;
+            }
+        }
+    }
+}

@@ -1,0 +1,405 @@
+package io.pitgun.gateway;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.envelope.DecodeError;
+import io.pitgun.codecs.envelope.DecodeErrorCode;
+import io.pitgun.codecs.envelope.DecodedEnvelope;
+import io.pitgun.codecs.envelope.DecoderLimits;
+import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import io.pitgun.engine.FrameRejectedException;
+import io.pitgun.engine.TelemetryPipeline;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+import java.util.UUID;
+
+/**
+ * Turns the envelopes of one request into frames in the pipeline's ring, on the event-loop thread. One per
+ * event-loop thread (not thread-safe); the {@link IdempotencyWindow} and counters are shared.
+ * <pre>
+ *   body spans ──decode every envelope──▶ scratch (SBE, contiguous)     nothing published if any envelope fails:
+ *              (EnvelopeDecoder, no                                    400 / 413 / 422 list each failure
+ *               allocation per frame)
+ *             ──admission: ingestion queue──▶ 503 QUEUE_FULL, nothing published
+ *             ──per envelope: event_id seen?──▶ duplicate: acknowledged again, not published
+ *             ──tryPublish each frame──▶ ring full: 503 saying which frames of which envelopes are in; the
+ *                                        idempotency window remembers, so a retry publishes only the rest
+ * </pre>
+ * Validation is all-or-nothing per request so that a client fixes and resends one thing; overload is the only
+ * partial outcome, and its answer names exactly what was accepted.
+ */
+public final class EnvelopeIngestor
+{
+    private static final int MAX_DETAILS = 100;
+
+    private final TelemetryPipeline pipeline;
+    private final EnvelopeDecoder decoder;
+    private final DecoderLimits limits;
+    private final IdempotencyWindow window;
+    private final GatewayCounters counters;
+    private final int ingestQueueLimit;
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1 << 16);
+    private final int[] envelopeFirstMessage;
+    private final int[] envelopeMessages;
+    private final long[] eventMsb;
+    private final long[] eventLsb;
+    private int[] messageOffsets = new int[1024];
+    private int[] messageLengths = new int[1024];
+
+    public EnvelopeIngestor(final TelemetryPipeline pipeline, final ParameterRegistry registry,
+        final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
+        final int maxEnvelopes, final int ingestQueueLimit)
+    {
+        this.pipeline = pipeline;
+        this.decoder = new EnvelopeDecoder(registry, limits);
+        this.limits = limits;
+        this.window = window;
+        this.counters = counters;
+        this.ingestQueueLimit = ingestQueueLimit;
+        envelopeFirstMessage = new int[maxEnvelopes];
+        envelopeMessages = new int[maxEnvelopes];
+        eventMsb = new long[maxEnvelopes];
+        eventLsb = new long[maxEnvelopes];
+    }
+
+    /**
+     * Validates and publishes the envelopes {@code spans} found in {@code body}. The caller then holds
+     * {@link IngestReport#queuePlaces()} places of the ingestion queue until it has answered, and gives them back
+     * with {@link #release}.
+     */
+    public IngestReport ingest(final byte[] body, final BeaconBodySplitter spans, final boolean allowRestricted)
+    {
+        final IngestReport report = new IngestReport();
+        final int count = spans.count();
+        report.envelopes = count;
+        if (count == 0)
+        {
+            counters.rejected(RejectReason.NO_ENVELOPE);
+            return report.refuse(422, RejectReason.NO_ENVELOPE, "the body holds no envelope");
+        }
+        decoder.allowRestricted(allowRestricted);
+        if (!decodeAll(body, spans, report))
+        {
+            return report;
+        }
+        if (!admit(count))
+        {
+            counters.rejected(RejectReason.QUEUE_FULL);
+            report.retryAfterS = 1;
+            return report.refuse(503, RejectReason.QUEUE_FULL, "the ingestion queue is full (" + ingestQueueLimit +
+                " envelopes awaiting acknowledgement); nothing of this request was ingested, retry after 1 s");
+        }
+        report.queuePlaces = count;
+        publishAll(count, report);
+        if (report.status != 202 && report.framesAccepted == 0 && report.duplicates == 0)
+        {
+            release(count); // nothing to wait for
+            report.queuePlaces = 0;
+        }
+        return report;
+    }
+
+    /**
+     * Publishes the SBE messages of one binary WebSocket message that {@code messages} validated. Binary frames
+     * carry no {@code event_id}: a client whose message was only partly accepted (503) resends the frames from
+     * {@code frames_accepted} on.
+     */
+    public IngestReport ingestSbe(final DirectBuffer buffer, final int offset, final SbeMessageValidator messages)
+    {
+        final IngestReport report = new IngestReport();
+        report.envelopes = 1;
+        report.framesInRequest = messages.count();
+        if (!admit(1))
+        {
+            counters.rejected(RejectReason.QUEUE_FULL);
+            report.retryAfterS = 1;
+            return report.refuse(503, RejectReason.QUEUE_FULL, "the ingestion queue is full; nothing of this " +
+                "message was ingested, retry after 1 s");
+        }
+        report.queuePlaces = 1;
+        for (int i = 0; i < messages.count(); i++)
+        {
+            final long position = pipeline.tryPublish(buffer, offset + messages.offset(i), messages.length(i));
+            if (position < 0)
+            {
+                counters.rejected(RejectReason.RING_FULL);
+                report.retryAfterS = 1;
+                report.refuse(503, RejectReason.RING_FULL, "the pipeline ring is full: frames 0.." + (i - 1) +
+                    " of this message are in, resend from frame " + i + " after 1 s");
+                break;
+            }
+            report.lastPosition = position;
+            report.framesAccepted++;
+            counters.framesAccepted.increment();
+        }
+        if (report.status == 202)
+        {
+            report.accepted = 1;
+            counters.envelopesAccepted.increment();
+        }
+        else if (report.framesAccepted == 0)
+        {
+            release(1);
+            report.queuePlaces = 0;
+        }
+        return report;
+    }
+
+    /** Gives back ingestion-queue places once the answer is sent. */
+    public void release(final int envelopes)
+    {
+        if (envelopes > 0)
+        {
+            counters.inFlightEnvelopes.addAndGet(-envelopes);
+        }
+    }
+
+    private boolean admit(final int envelopes)
+    {
+        while (true)
+        {
+            final int current = counters.inFlightEnvelopes.get();
+            if (current + envelopes > ingestQueueLimit && current > 0)
+            {
+                return false;
+            }
+            if (counters.inFlightEnvelopes.compareAndSet(current, current + envelopes))
+            {
+                return true;
+            }
+        }
+    }
+
+    private boolean decodeAll(final byte[] body, final BeaconBodySplitter spans, final IngestReport report)
+    {
+        int position = 0;
+        int messages = 0;
+        int worstStatus = 0;
+        RejectReason worstReason = null;
+        int failures = 0;
+        for (int i = 0; i < spans.count(); i++)
+        {
+            final int start = spans.start(i);
+            final int length = spans.length(i);
+            scratch.checkLimit(position + Math.max(4 * length + 4096, 1 << 14));
+            boolean ok = decoder.decode(body, start, length, scratch, position);
+            if (!ok && decoder.error().code() == DecodeErrorCode.OUTPUT_TOO_SMALL)
+            {
+                scratch.checkLimit(position + EnvelopeDecoder.maxOutputBytes(limits));
+                ok = decoder.decode(body, start, length, scratch, position);
+            }
+            if (!ok)
+            {
+                final DecodeError error = decoder.error();
+                final RejectReason reason = RejectReason.of(error.code());
+                counters.rejected(reason);
+                failures++;
+                // 400 (not JSON) outranks 413 (too big), which outranks 422 (contract or dictionary).
+                if (worstReason == null || rank(reason.status()) > rank(worstStatus))
+                {
+                    worstStatus = reason.status();
+                    worstReason = reason;
+                }
+                if (report.details.size() < MAX_DETAILS)
+                {
+                    report.details.add(problem(i, start - spans.start(0), error, body, start, length));
+                }
+                continue;
+            }
+            final DecodedEnvelope result = decoder.result();
+            final int n = result.messageCount();
+            ensureMessages(messages + n);
+            envelopeFirstMessage[i] = messages;
+            envelopeMessages[i] = n;
+            eventMsb[i] = result.eventIdMsb();
+            eventLsb[i] = result.eventIdLsb();
+            for (int m = 0; m < n; m++)
+            {
+                messageOffsets[messages] = result.messageOffset(m);
+                messageLengths[messages] = result.messageLength(m);
+                messages++;
+            }
+            position += result.encodedLength();
+            if (i == 0)
+            {
+                report.firstEventId = new UUID(result.eventIdMsb(), result.eventIdLsb()).toString();
+            }
+        }
+        report.framesInRequest = messages;
+        if (failures > 0)
+        {
+            final String message = failures + " of " + spans.count() + " envelope(s) refused; nothing of this " +
+                "request was ingested" + (failures > MAX_DETAILS ? " (the first " + MAX_DETAILS + " are listed)" : "");
+            report.refuse(worstStatus, worstReason, message);
+            return false;
+        }
+        return true;
+    }
+
+    private void publishAll(final int count, final IngestReport report)
+    {
+        final long nowNs = System.nanoTime();
+        for (int i = 0; i < count; i++)
+        {
+            final int frames = envelopeMessages[i];
+            int entry = window.find(eventMsb[i], eventLsb[i], nowNs);
+            int done = 0;
+            if (entry != IdempotencyWindow.ABSENT)
+            {
+                done = window.framesDone(entry);
+                if (done >= frames)
+                {
+                    report.duplicates++;
+                    counters.envelopesDuplicate.increment();
+                    report.lastPosition = Math.max(report.lastPosition, window.lastPosition(entry));
+                    continue;
+                }
+            }
+            else
+            {
+                entry = window.add(eventMsb[i], eventLsb[i], nowNs, frames);
+            }
+            final int first = envelopeFirstMessage[i];
+            int published = done;
+            long last = -1;
+            while (published < frames)
+            {
+                final int m = first + published;
+                final long position;
+                try
+                {
+                    position = pipeline.tryPublish(scratch, messageOffsets[m], messageLengths[m]);
+                }
+                catch (final FrameRejectedException ex)
+                {
+                    // Cannot happen for decoder output within the slot size the gateway configures; refuse loudly.
+                    counters.rejected(RejectReason.INTERNAL_ERROR);
+                    window.progress(entry, published, last);
+                    report.refuse(500, RejectReason.INTERNAL_ERROR, "frame " + published + " of envelope " + i +
+                        " refused by the pipeline: " + ex.getMessage());
+                    overloadDetails(report, count, i, published, frames);
+                    return;
+                }
+                if (position < 0)
+                {
+                    break;
+                }
+                last = position;
+                published++;
+            }
+            window.progress(entry, published, last);
+            final int newFrames = published - done;
+            report.framesAccepted += newFrames;
+            counters.framesAccepted.add(newFrames);
+            if (last >= 0)
+            {
+                report.lastPosition = Math.max(report.lastPosition, last);
+            }
+            if (published < frames)
+            {
+                counters.rejected(RejectReason.RING_FULL);
+                counters.envelopesPartial.increment();
+                report.retryAfterS = 1;
+                report.refuse(503, RejectReason.RING_FULL, "the pipeline ring is full: envelope_status says which " +
+                    "frames are in; resend the same envelopes (same event_id) after " + report.retryAfterS +
+                    " s and only the rest is ingested");
+                overloadDetails(report, count, i, published, frames);
+                return;
+            }
+            report.accepted++;
+            counters.envelopesAccepted.increment();
+        }
+    }
+
+    // Which frames of which envelope are in the ring, for a 503 after a partial publish.
+    private void overloadDetails(final IngestReport report, final int count, final int stoppedAt,
+        final int framesIn, final int frames)
+    {
+        for (int i = stoppedAt; i < count && report.details.size() < MAX_DETAILS; i++)
+        {
+            final int in = i == stoppedAt ? framesIn : 0;
+            final StringBuilder out = new StringBuilder(96).append('{');
+            JsonText.key(out, "index").append(i).append(',');
+            JsonText.key(out, "event_id");
+            JsonText.quote(out, new UUID(eventMsb[i], eventLsb[i]).toString()).append(',');
+            JsonText.key(out, "frames").append(i == stoppedAt ? frames : envelopeMessages[i]).append(',');
+            JsonText.key(out, "frames_accepted").append(in).append(',');
+            JsonText.key(out, "state");
+            JsonText.quote(out, in == 0 ? "not_accepted" : "partial");
+            report.details.add(out.append('}').toString());
+        }
+        if (stoppedAt > 0)
+        {
+            report.message = report.message + "; envelopes 0.." + (stoppedAt - 1) + " were accepted in full";
+        }
+    }
+
+    private static String problem(final int index, final int envelopeOffsetInBody, final DecodeError error,
+        final byte[] body, final int start, final int length)
+    {
+        final StringBuilder out = new StringBuilder(160).append('{');
+        JsonText.key(out, "index").append(index).append(',');
+        final String eventId = EventIdSniffer.find(body, start, length);
+        if (eventId != null)
+        {
+            JsonText.key(out, "event_id");
+            JsonText.quote(out, eventId).append(',');
+        }
+        JsonText.key(out, "code");
+        JsonText.quote(out, error.code().name()).append(',');
+        JsonText.key(out, "status").append(RejectReason.of(error.code()).status()).append(',');
+        JsonText.key(out, "pointer");
+        JsonText.quote(out, error.pointer()).append(',');
+        final int frame = frameIndex(error.pointer());
+        if (frame >= 0)
+        {
+            JsonText.key(out, "frame").append(frame).append(',');
+        }
+        JsonText.key(out, "byte_offset").append(envelopeOffsetInBody + error.byteOffset()).append(',');
+        JsonText.key(out, "envelope_byte_offset").append(error.byteOffset()).append(',');
+        JsonText.key(out, "message");
+        JsonText.quote(out, error.message());
+        return out.append('}').toString();
+    }
+
+    /** The frame index in a pointer like {@code /payload/frames/3/samples/Speed}, or -1. */
+    static int frameIndex(final String pointer)
+    {
+        final String prefix = "/payload/frames/";
+        if (!pointer.startsWith(prefix))
+        {
+            return -1;
+        }
+        int i = prefix.length();
+        int value = 0;
+        boolean digits = false;
+        while (i < pointer.length() && Character.isDigit(pointer.charAt(i)))
+        {
+            value = value * 10 + (pointer.charAt(i) - '0');
+            digits = true;
+            i++;
+        }
+        return digits ? value : -1;
+    }
+
+    private static int rank(final int status)
+    {
+        return status == 400 ? 3 : status == 413 ? 2 : status == 422 ? 1 : 0;
+    }
+
+    private void ensureMessages(final int needed)
+    {
+        if (needed > messageOffsets.length)
+        {
+            final int size = Math.max(needed, messageOffsets.length * 2);
+            messageOffsets = java.util.Arrays.copyOf(messageOffsets, size);
+            messageLengths = java.util.Arrays.copyOf(messageLengths, size);
+        }
+    }
+
+    /** The scratch buffer holding the last request's SBE messages (tests and the binary path). */
+    DirectBuffer scratch()
+    {
+        return scratch;
+    }
+}

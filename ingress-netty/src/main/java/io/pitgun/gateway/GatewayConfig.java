@@ -1,0 +1,302 @@
+package io.pitgun.gateway;
+
+import io.pitgun.engine.AckMode;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The gateway's configuration, resolved from {@code PITGUN_GATEWAY_*} environment variables and
+ * {@code pitgun gateway} flags ({@link GatewaySetting} lists them). Resolution checks everything at once and
+ * refuses a non-loopback bind unless {@code PITGUN_GATEWAY_ALLOW_NON_LOOPBACK=1}: exposing an ingress is a
+ * decision, not an accident.
+ */
+public record GatewayConfig(
+    InetSocketAddress bind,
+    boolean allowNonLoopback,
+    Path dataDir,
+    Optional<String> runRegistryUrl,
+    Optional<Path> manifest,
+    Optional<Path> dictionary,
+    AckMode ackMode,
+    int maxBodyBytes,
+    int maxHeaderBytes,
+    int maxEnvelopeBytes,
+    int maxWsFrameBytes,
+    int ingestQueue,
+    int ringSlots,
+    int rateLimitPerSecond,
+    int rateBurst,
+    int idleTimeoutS,
+    int readTimeoutS,
+    long ackTimeoutMs,
+    int idempotencyEntries,
+    int idempotencyWindowS,
+    Set<String> restrictedClients,
+    int subscriberBufferBytes,
+    int ioThreads,
+    int shutdownTimeoutS)
+{
+    /** The journal's directory under the data directory. */
+    public Path journalDirectory()
+    {
+        return dataDir.resolve("journal");
+    }
+
+    /** The defaults, as if neither environment nor flags set anything (binds 127.0.0.1:8080). */
+    public static GatewayConfig defaults()
+    {
+        return resolve(Map.of(), Map.of());
+    }
+
+    /** From the process environment and flags ({@code null} values in {@code flags} are ignored). */
+    public static GatewayConfig fromEnvironment(final Map<GatewaySetting, String> flags)
+    {
+        return resolve(System.getenv(), flags);
+    }
+
+    /**
+     * Resolves every setting: flag, else environment variable, else default.
+     *
+     * @throws GatewayConfigException listing every problem, each naming the variable and flag.
+     */
+    public static GatewayConfig resolve(final Map<String, String> env, final Map<GatewaySetting, String> flags)
+    {
+        final Map<GatewaySetting, String> text = new EnumMap<>(GatewaySetting.class);
+        for (final GatewaySetting setting : GatewaySetting.values())
+        {
+            String value = flags.get(setting);
+            if (value == null)
+            {
+                value = env.get(setting.envName());
+            }
+            text.put(setting, value == null ? setting.defaultValue() : value.trim());
+        }
+        return new Parser(text).parse();
+    }
+
+    /** A copy with another bind address (tests bind port 0). */
+    public GatewayConfig withBind(final InetSocketAddress address)
+    {
+        return new GatewayConfig(address, allowNonLoopback, dataDir, runRegistryUrl, manifest, dictionary, ackMode,
+            maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, ringSlots,
+            rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
+            idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS);
+    }
+
+    private static final class Parser
+    {
+        private final Map<GatewaySetting, String> text;
+        private final List<String> problems = new ArrayList<>();
+
+        Parser(final Map<GatewaySetting, String> text)
+        {
+            this.text = text;
+        }
+
+        GatewayConfig parse()
+        {
+            final boolean allowNonLoopback = bool(GatewaySetting.ALLOW_NON_LOOPBACK);
+            final InetSocketAddress bind = bind(allowNonLoopback);
+            final GatewayConfig config = new GatewayConfig(
+                bind,
+                allowNonLoopback,
+                Path.of(nonEmpty(GatewaySetting.DATA_DIR)),
+                optional(GatewaySetting.RUN_REGISTRY_URL).map(this::url),
+                optional(GatewaySetting.MANIFEST).map(Path::of),
+                optional(GatewaySetting.DICTIONARY).map(Path::of),
+                ackMode(),
+                integer(GatewaySetting.MAX_BODY_BYTES, 64, Integer.MAX_VALUE),
+                integer(GatewaySetting.MAX_HEADER_BYTES, 1024, 1 << 20),
+                integer(GatewaySetting.MAX_ENVELOPE_BYTES, 64, Integer.MAX_VALUE),
+                integer(GatewaySetting.MAX_WS_FRAME_BYTES, 1024, Integer.MAX_VALUE),
+                integer(GatewaySetting.INGEST_QUEUE, 1, 1 << 20),
+                powerOfTwo(GatewaySetting.RING_SLOTS, 4, 1 << 24),
+                integer(GatewaySetting.RATE_LIMIT, 0, Integer.MAX_VALUE),
+                integer(GatewaySetting.RATE_BURST, 1, Integer.MAX_VALUE),
+                integer(GatewaySetting.IDLE_TIMEOUT_S, 1, 86_400),
+                integer(GatewaySetting.READ_TIMEOUT_S, 1, 3_600),
+                integer(GatewaySetting.ACK_TIMEOUT_MS, 1, 600_000),
+                powerOfTwo(GatewaySetting.IDEMPOTENCY_ENTRIES, 16, 1 << 24),
+                integer(GatewaySetting.IDEMPOTENCY_WINDOW_S, 1, 86_400),
+                list(GatewaySetting.RESTRICTED_CLIENTS),
+                powerOfTwo(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, 4096, 1 << 30),
+                integer(GatewaySetting.IO_THREADS, 1, 64),
+                integer(GatewaySetting.SHUTDOWN_TIMEOUT_S, 1, 3_600));
+            if (!problems.isEmpty())
+            {
+                throw new GatewayConfigException(problems);
+            }
+            return config;
+        }
+
+        private String where(final GatewaySetting setting)
+        {
+            return setting.envName() + " (" + setting.flag() + ")";
+        }
+
+        private InetSocketAddress bind(final boolean allowNonLoopback)
+        {
+            final GatewaySetting setting = GatewaySetting.BIND;
+            final String value = text.get(setting);
+            final int colon = value.lastIndexOf(':');
+            if (colon <= 0 || colon == value.length() - 1)
+            {
+                problems.add(where(setting) + ": '" + value + "' must be host:port, e.g. 127.0.0.1:8080");
+                return null;
+            }
+            String host = value.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]"))
+            {
+                host = host.substring(1, host.length() - 1);
+            }
+            final int port;
+            try
+            {
+                port = Integer.parseInt(value.substring(colon + 1));
+            }
+            catch (final NumberFormatException ex)
+            {
+                problems.add(where(setting) + ": port '" + value.substring(colon + 1) + "' is not a number");
+                return null;
+            }
+            if (port < 0 || port > 65_535)
+            {
+                problems.add(where(setting) + ": port " + port + " is outside 0..65535");
+                return null;
+            }
+            final InetAddress address;
+            try
+            {
+                address = InetAddress.getByName(host);
+            }
+            catch (final UnknownHostException ex)
+            {
+                problems.add(where(setting) + ": host '" + host + "' does not resolve");
+                return null;
+            }
+            if (!address.isLoopbackAddress() && !allowNonLoopback)
+            {
+                problems.add(where(setting) + ": refusing to bind " + value + ", which is not a loopback address: the " +
+                    "gateway would accept telemetry from other machines. To allow it, set " +
+                    GatewaySetting.ALLOW_NON_LOOPBACK.envName() + "=1 (or pass " +
+                    GatewaySetting.ALLOW_NON_LOOPBACK.flag() + "=1); to stay local, bind 127.0.0.1:" + port);
+                return null;
+            }
+            return new InetSocketAddress(address, port);
+        }
+
+        private boolean bool(final GatewaySetting setting)
+        {
+            final String value = text.get(setting).toLowerCase(Locale.ROOT);
+            switch (value)
+            {
+                case "1":
+                case "true":
+                case "yes":
+                    return true;
+                case "":
+                case "0":
+                case "false":
+                case "no":
+                    return false;
+                default:
+                    problems.add(where(setting) + ": '" + value + "' must be 1 or 0");
+                    return false;
+            }
+        }
+
+        private String nonEmpty(final GatewaySetting setting)
+        {
+            final String value = text.get(setting);
+            if (value.isEmpty())
+            {
+                problems.add(where(setting) + ": must not be empty");
+                return ".";
+            }
+            return value;
+        }
+
+        private Optional<String> optional(final GatewaySetting setting)
+        {
+            final String value = text.get(setting);
+            return value.isEmpty() ? Optional.empty() : Optional.of(value);
+        }
+
+        private String url(final String value)
+        {
+            if (!(value.startsWith("http://") || value.startsWith("https://")))
+            {
+                problems.add(where(GatewaySetting.RUN_REGISTRY_URL) + ": '" + value + "' must be an http:// or https:// URL");
+            }
+            return value;
+        }
+
+        private AckMode ackMode()
+        {
+            final String value = text.get(GatewaySetting.ACK_MODE).toLowerCase(Locale.ROOT);
+            for (final AckMode mode : AckMode.values())
+            {
+                if (mode.symbol().equals(value))
+                {
+                    return mode;
+                }
+            }
+            problems.add(where(GatewaySetting.ACK_MODE) + ": '" + value + "' must be journaled or accepted");
+            return AckMode.JOURNALED;
+        }
+
+        private int integer(final GatewaySetting setting, final long min, final long max)
+        {
+            final String value = text.get(setting);
+            try
+            {
+                final long parsed = Long.parseLong(value.replace("_", ""));
+                if (parsed < min || parsed > max)
+                {
+                    problems.add(where(setting) + ": " + parsed + " is outside " + min + ".." + max);
+                    return (int)min;
+                }
+                return (int)parsed;
+            }
+            catch (final NumberFormatException ex)
+            {
+                problems.add(where(setting) + ": '" + value + "' is not a whole number");
+                return (int)min;
+            }
+        }
+
+        private int powerOfTwo(final GatewaySetting setting, final int min, final int max)
+        {
+            final int value = integer(setting, min, max);
+            if (Integer.bitCount(value) != 1)
+            {
+                problems.add(where(setting) + ": " + value + " must be a power of two");
+            }
+            return value;
+        }
+
+        private Set<String> list(final GatewaySetting setting)
+        {
+            final Set<String> values = new TreeSet<>();
+            for (final String part : text.get(setting).split(","))
+            {
+                if (!part.isBlank())
+                {
+                    values.add(part.trim());
+                }
+            }
+            return Set.copyOf(values);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.pitgun.gateway;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The gateway's own counters (the pipeline keeps its own): every outcome and every refusal reason. Written by
+ * event-loop threads, read by {@code /metrics}; {@link LongAdder}s so that writers on several threads do not
+ * contend.
+ */
+public final class GatewayCounters
+{
+    /** Endpoints counted separately. */
+    public enum Endpoint
+    {
+        BEACON, WS_TEXT, WS_BINARY, WS_SUBSCRIBE, HEALTH, METRICS, DICTIONARY, SCHEMAS, SOLVER, OTHER;
+
+        final String label = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private final LongAdder[][] responses = new LongAdder[Endpoint.values().length][600];
+    private final LongAdder[] rejections = adders(RejectReason.values().length);
+    final LongAdder envelopesAccepted = new LongAdder();
+    final LongAdder envelopesDuplicate = new LongAdder();
+    final LongAdder envelopesPartial = new LongAdder();
+    final LongAdder framesAccepted = new LongAdder();
+    final LongAdder wsConnectionsOpened = new LongAdder();
+    final LongAdder subscribersOpened = new LongAdder();
+    final LongAdder subscribersDisconnectedSlow = new LongAdder();
+    final LongAdder subscriberMessages = new LongAdder();
+    final LongAdder registryPosted = new LongAdder();
+    final LongAdder registryFailed = new LongAdder();
+    final LongAdder registryDropped = new LongAdder();
+    final LongAdder overloadWarningsSuppressed = new LongAdder();
+    /** Envelopes admitted and not yet answered: the bounded ingestion queue. */
+    final AtomicInteger inFlightEnvelopes = new AtomicInteger();
+    final AtomicInteger openConnections = new AtomicInteger();
+    final AtomicInteger openSubscribers = new AtomicInteger();
+    final AtomicInteger registryQueueDepth = new AtomicInteger();
+
+    public GatewayCounters()
+    {
+        for (final LongAdder[] byStatus : responses)
+        {
+            for (int i = 0; i < byStatus.length; i++)
+            {
+                byStatus[i] = new LongAdder();
+            }
+        }
+    }
+
+    /** Counts an answer. */
+    public void response(final Endpoint endpoint, final int status)
+    {
+        responses[endpoint.ordinal()][status < 600 && status >= 0 ? status : 0].increment();
+    }
+
+    /** Counts a refusal (one per refused envelope, binary message or request). */
+    public void rejected(final RejectReason reason)
+    {
+        rejections[reason.ordinal()].increment();
+    }
+
+    /** Answers given so far with {@code status} from {@code endpoint}. */
+    public long responses(final Endpoint endpoint, final int status)
+    {
+        return responses[endpoint.ordinal()][status].sum();
+    }
+
+    /** Refusals so far for {@code reason}. */
+    public long rejections(final RejectReason reason)
+    {
+        return rejections[reason.ordinal()].sum();
+    }
+
+    /** Envelopes accepted (all frames in the ring) so far. */
+    public long envelopesAccepted()
+    {
+        return envelopesAccepted.sum();
+    }
+
+    /** Retried envelopes acknowledged again without ingesting them. */
+    public long envelopesDuplicate()
+    {
+        return envelopesDuplicate.sum();
+    }
+
+    /** Frames the gateway published into the ring. */
+    public long framesAccepted()
+    {
+        return framesAccepted.sum();
+    }
+
+    /** Subscribers disconnected for falling behind. */
+    public long subscribersDisconnectedSlow()
+    {
+        return subscribersDisconnectedSlow.sum();
+    }
+
+    /** Envelopes currently in the ingestion queue. */
+    public int inFlightEnvelopes()
+    {
+        return inFlightEnvelopes.get();
+    }
+
+    LongAdder[][] responseTable()
+    {
+        return responses;
+    }
+
+    private static LongAdder[] adders(final int n)
+    {
+        final LongAdder[] adders = new LongAdder[n];
+        for (int i = 0; i < n; i++)
+        {
+            adders[i] = new LongAdder();
+        }
+        return adders;
+    }
+}

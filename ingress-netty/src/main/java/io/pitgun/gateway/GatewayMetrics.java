@@ -1,0 +1,180 @@
+package io.pitgun.gateway;
+
+import io.pitgun.engine.LatencyStage;
+import io.pitgun.engine.PipelineCounter;
+import io.pitgun.engine.PipelineCounters;
+import io.pitgun.engine.TelemetryPipeline;
+import org.HdrHistogram.Histogram;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Renders {@code GET /metrics}: the gateway's outcomes and refusals by reason, the ingestion-queue and ring
+ * depth, the pipeline's counters, HdrHistogram latency quantiles per stage (as summaries, in seconds), and JVM
+ * basics. Names follow Prometheus conventions (base units, {@code _total} counters) so that
+ * {@code promtool check metrics} reports nothing. Cold path: built on request.
+ */
+final class GatewayMetrics
+{
+    private static final double[] QUANTILES = { 0.5, 0.9, 0.99, 0.999, 1.0 };
+
+    private final GatewayCounters counters;
+    private final TelemetryPipeline pipeline;
+
+    GatewayMetrics(final GatewayCounters counters, final TelemetryPipeline pipeline)
+    {
+        this.counters = counters;
+        this.pipeline = pipeline;
+    }
+
+    String render()
+    {
+        final PrometheusTextWriter w = new PrometheusTextWriter();
+        responses(w);
+        w.family("pitgun_gateway_rejections_total", "counter",
+            "Refused envelopes, binary messages or requests, by reason.");
+        for (final RejectReason reason : RejectReason.values())
+        {
+            w.sample("pitgun_gateway_rejections_total", counters.rejections(reason), "reason", reason.label());
+        }
+        w.family("pitgun_gateway_envelopes_total", "counter", "Envelopes by outcome (binary messages count as one).");
+        w.sample("pitgun_gateway_envelopes_total", counters.envelopesAccepted.sum(), "outcome", "accepted");
+        w.sample("pitgun_gateway_envelopes_total", counters.envelopesDuplicate.sum(), "outcome", "duplicate");
+        w.sample("pitgun_gateway_envelopes_total", counters.envelopesPartial.sum(), "outcome", "partial");
+        counter(w, "pitgun_gateway_frames_published_total", "Frames the gateway published into the ring.",
+            counters.framesAccepted);
+        gauge(w, "pitgun_gateway_ingest_queue_envelopes", "Envelopes admitted and not yet answered.",
+            counters.inFlightEnvelopes.get());
+        final long published = pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED);
+        final long journaled = pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED);
+        gauge(w, "pitgun_gateway_ring_depth_frames", "Frames in the ring not yet journaled.",
+            Math.max(0, published - journaled));
+        gauge(w, "pitgun_gateway_ring_capacity_frames", "Slots in the pipeline ring.",
+            pipeline.config().channelCapacity());
+        gauge(w, "pitgun_gateway_open_connections", "Open client connections.", counters.openConnections.get());
+        gauge(w, "pitgun_gateway_open_subscribers", "Open live subscribers.", counters.openSubscribers.get());
+        counter(w, "pitgun_gateway_websocket_connections_total", "WebSocket ingest connections opened.",
+            counters.wsConnectionsOpened);
+        counter(w, "pitgun_gateway_subscribers_total", "Live subscribers opened.", counters.subscribersOpened);
+        counter(w, "pitgun_gateway_subscribers_disconnected_slow_total",
+            "Live subscribers disconnected for falling behind.", counters.subscribersDisconnectedSlow);
+        counter(w, "pitgun_gateway_subscriber_messages_total", "Messages sent to live subscribers.",
+            counters.subscriberMessages);
+        w.family("pitgun_gateway_run_registry_records_total", "counter", "Run-registry records by outcome.");
+        w.sample("pitgun_gateway_run_registry_records_total", counters.registryPosted.sum(), "outcome", "posted");
+        w.sample("pitgun_gateway_run_registry_records_total", counters.registryFailed.sum(), "outcome", "failed");
+        w.sample("pitgun_gateway_run_registry_records_total", counters.registryDropped.sum(), "outcome", "dropped");
+        gauge(w, "pitgun_gateway_run_registry_queue_records", "Run-registry records waiting to be posted.",
+            counters.registryQueueDepth.get());
+        counter(w, "pitgun_gateway_overload_warnings_suppressed_total",
+            "Overload warnings not logged because of the log rate bound.", counters.overloadWarningsSuppressed);
+        pipelineCounters(w);
+        latency(w);
+        jvm(w);
+        return w.toString();
+    }
+
+    private void responses(final PrometheusTextWriter w)
+    {
+        w.family("pitgun_gateway_responses_total", "counter", "Answers by endpoint and HTTP status.");
+        final LongAdder[][] table = counters.responseTable();
+        boolean any = false;
+        for (final GatewayCounters.Endpoint endpoint : GatewayCounters.Endpoint.values())
+        {
+            final LongAdder[] byStatus = table[endpoint.ordinal()];
+            for (int status = 0; status < byStatus.length; status++)
+            {
+                final long value = byStatus[status].sum();
+                if (value > 0)
+                {
+                    any = true;
+                    w.sample("pitgun_gateway_responses_total", value, "endpoint", endpoint.label, "status",
+                        Integer.toString(status));
+                }
+            }
+        }
+        if (!any)
+        {
+            w.sample("pitgun_gateway_responses_total", 0, "endpoint", "beacon", "status", "202");
+        }
+    }
+
+    private void pipelineCounters(final PrometheusTextWriter w)
+    {
+        final PipelineCounters values = pipeline.counters();
+        for (final PipelineCounter counter : PipelineCounter.values())
+        {
+            final String name = counter.metricName();
+            w.family(name, name.endsWith("_total") ? "counter" : "gauge", "Pipeline: " + counter.label() + ".");
+            w.sample(name, values.get(counter));
+        }
+    }
+
+    private void latency(final PrometheusTextWriter w)
+    {
+        final String name = "pitgun_pipeline_stage_latency_seconds";
+        w.family(name, "summary", "Latency from publish into the ring to the end of a stage (HdrHistogram, since start).");
+        for (final LatencyStage stage : LatencyStage.values())
+        {
+            final Histogram histogram = pipeline.latency().snapshot(stage);
+            final String label = stage.name().toLowerCase(Locale.ROOT);
+            for (final double q : QUANTILES)
+            {
+                final double seconds = histogram.getTotalCount() == 0 ? Double.NaN :
+                    histogram.getValueAtPercentile(q * 100) / 1e9;
+                w.sample(name, seconds, "stage", label, "quantile", Double.toString(q));
+            }
+            w.sample(name + "_sum", histogram.getMean() * histogram.getTotalCount() / 1e9, "stage", label);
+            w.sample(name + "_count", histogram.getTotalCount(), "stage", label);
+        }
+    }
+
+    private static void jvm(final PrometheusTextWriter w)
+    {
+        final MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        final MemoryUsage nonHeap = ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage();
+        w.family("jvm_memory_used_bytes", "gauge", "JVM memory in use.");
+        w.sample("jvm_memory_used_bytes", heap.getUsed(), "area", "heap");
+        w.sample("jvm_memory_used_bytes", nonHeap.getUsed(), "area", "nonheap");
+        w.family("jvm_memory_committed_bytes", "gauge", "JVM memory committed.");
+        w.sample("jvm_memory_committed_bytes", heap.getCommitted(), "area", "heap");
+        w.sample("jvm_memory_committed_bytes", nonHeap.getCommitted(), "area", "nonheap");
+        w.family("jvm_memory_max_bytes", "gauge", "JVM memory limit (-1 when undefined).");
+        w.sample("jvm_memory_max_bytes", heap.getMax(), "area", "heap");
+        w.sample("jvm_memory_max_bytes", nonHeap.getMax(), "area", "nonheap");
+        w.family("jvm_threads_current", "gauge", "Live JVM threads.");
+        w.sample("jvm_threads_current", ManagementFactory.getThreadMXBean().getThreadCount());
+        w.family("jvm_gc_collections_total", "counter", "Garbage collections by collector.");
+        for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            w.sample("jvm_gc_collections_total", Math.max(0, gc.getCollectionCount()), "gc", gc.getName());
+        }
+        w.family("jvm_gc_collection_seconds_total", "counter", "Time spent in garbage collection by collector.");
+        for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            w.sample("jvm_gc_collection_seconds_total", Math.max(0, gc.getCollectionTime()) / 1e3, "gc", gc.getName());
+        }
+        w.family("process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch.");
+        w.sample("process_start_time_seconds", ManagementFactory.getRuntimeMXBean().getStartTime() / 1e3);
+        final java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean)
+        {
+            w.family("process_cpu_seconds_total", "counter", "CPU time used by the process.");
+            w.sample("process_cpu_seconds_total", ((com.sun.management.OperatingSystemMXBean)os).getProcessCpuTime() / 1e9);
+        }
+    }
+
+    private static void counter(final PrometheusTextWriter w, final String name, final String help, final LongAdder value)
+    {
+        w.family(name, "counter", help).sample(name, value.sum());
+    }
+
+    private static void gauge(final PrometheusTextWriter w, final String name, final String help, final double value)
+    {
+        w.family(name, "gauge", help).sample(name, value);
+    }
+}

@@ -1,0 +1,415 @@
+package io.pitgun.gateway;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.envelope.DecoderLimits;
+import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestCompiler;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.manifest.ManifestLoader;
+import io.pitgun.manifest.ManifestProblem;
+import io.pitgun.schemas.SchemaCatalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The Pitgun gateway: a Netty HTTP/1.1 + WebSocket server in front of an embedded {@link TelemetryPipeline}.
+ * <pre>
+ *   boss loop (accept) ──▶ I/O loops (IO_THREADS, default 1): HTTP codec ▸ aggregate ▸ route ▸ decode every
+ *                          envelope on the loop ▸ tryPublish into the ring ▸ answer (journaled: when the
+ *                          journaled sequence passes, polled on the same loop — the loop never blocks)
+ *   pipeline threads: journal stage ▸ processing stage ▸ subscribers (polled by each subscriber's loop)
+ * </pre>
+ * {@link #start} binds and returns; {@link #shutdown} drains gracefully (stop accepting, answer what was admitted,
+ * close connections, drain the ring, close the journal).
+ */
+public final class GatewayServer implements AutoCloseable
+{
+    /** Most envelopes in one beacon body (and SBE messages in one binary WebSocket message). */
+    public static final int MAX_ENVELOPES_PER_REQUEST = 1024;
+    /** Classpath resource of the built-in manifest. */
+    public static final String DEFAULT_MANIFEST_RESOURCE = "gateway/default-manifest.yaml";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final GatewayConfig config;
+    private final ParameterRegistry registry;
+    private final TelemetryPipeline pipeline;
+    private final GatewayCounters counters = new GatewayCounters();
+    private final IdempotencyWindow idempotencyWindow;
+    private final ClientRateLimiter rateLimiter;
+    private final OverloadLog overloadLog;
+    private final GatewayMetrics metrics;
+    private final DictionaryDocuments dictionaryDocuments;
+    private final SchemaCatalog schemas = SchemaCatalog.standard();
+    private final ClasspathResources solverFiles = new ClasspathResources("solver", GatewayServer.class.getClassLoader());
+    private final RunRegistryMirror registryMirror;
+    private final EventLoopTransport transport;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup ioGroup;
+    private final ChannelGroup channels = new DefaultChannelGroup("pitgun-gateway", GlobalEventExecutor.INSTANCE);
+    private final FastThreadLocal<IngressThreadState> threadState = new FastThreadLocal<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long startedNs = System.nanoTime();
+    private Channel serverChannel;
+
+    private GatewayServer(final GatewayConfig config) throws InterruptedException
+    {
+        this.config = config;
+        this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
+        this.dictionaryDocuments = new DictionaryDocuments(registry, config.dictionary());
+        final PipelineConfig pipelineConfig = PipelineConfig.builder()
+            .channelCapacity(config.ringSlots())
+            .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))
+            .ackMode(config.ackMode())
+            .journalDirectory(config.journalDirectory())
+            .subscriberBufferBytes(config.subscriberBufferBytes())
+            .build();
+        try
+        {
+            this.pipeline = TelemetryPipeline.builder()
+                .name("gateway")
+                .dictionary(registry)
+                .manifest(loadManifest(config, registry))
+                .config(pipelineConfig)
+                .errorHandler((stage, error) -> LOG.error("pipeline stage {} failed: {}", stage, error.toString(), error))
+                .build();
+        }
+        catch (final ManifestException ex)
+        {
+            throw new GatewayConfigException(List.of(GatewaySetting.MANIFEST.envName() + ": " + ex.getMessage()));
+        }
+        this.idempotencyWindow = new IdempotencyWindow(config.idempotencyEntries(),
+            TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
+        this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
+        this.overloadLog = new OverloadLog(counters);
+        this.metrics = new GatewayMetrics(counters, pipeline);
+        this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline, counters))
+            .orElse(null);
+        this.transport = EventLoopTransport.select();
+        this.bossGroup = transport.newGroup("accept", 1);
+        this.ioGroup = transport.newGroup("io", config.ioThreads());
+        try
+        {
+            bind();
+        }
+        catch (final RuntimeException | InterruptedException ex)
+        {
+            closeQuietly();
+            throw ex;
+        }
+    }
+
+    /**
+     * Opens the journal, starts the pipeline and binds.
+     *
+     * @throws GatewayConfigException if the manifest or dictionary does not load, or the address cannot be bound.
+     */
+    public static GatewayServer start(final GatewayConfig config) throws InterruptedException
+    {
+        final GatewayServer server = new GatewayServer(config);
+        LOG.info("pitgun gateway listening on {} ({} transport, ack mode {}, journal {}, manifest {})",
+            server.address(), server.transport.name(), config.ackMode().symbol(), config.journalDirectory(),
+            config.manifest().map(Path::toString).orElse("built-in"));
+        return server;
+    }
+
+    private void bind() throws InterruptedException
+    {
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(bossGroup, ioGroup)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    initConnection(ch);
+                }
+            });
+        try
+        {
+            serverChannel = bootstrap.bind(config.bind()).sync().channel();
+        }
+        catch (final Exception ex)
+        {
+            if (ex instanceof InterruptedException)
+            {
+                throw (InterruptedException)ex;
+            }
+            throw new GatewayConfigException(List.of(GatewaySetting.BIND.envName() + " (" + GatewaySetting.BIND.flag() +
+                "): cannot listen on " + config.bind() + ": " + ex.getMessage()));
+        }
+    }
+
+    private void initConnection(final SocketChannel ch)
+    {
+        channels.add(ch);
+        final GatewayHttpHandler handler = new GatewayHttpHandler(this);
+        ch.pipeline()
+            .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()), handler::onReadTimeout))
+            .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutS()))
+            .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(config.maxHeaderBytes())
+                .setMaxChunkSize(1 << 16)))
+            .addLast("aggregate", new BeaconAggregator(config.maxBodyBytes(), handler))
+            .addLast("gateway", handler);
+    }
+
+    private static CompiledManifest loadManifest(final GatewayConfig config, final ParameterRegistry registry)
+    {
+        try
+        {
+            if (config.manifest().isPresent())
+            {
+                return ManifestCompiler.compile(ManifestLoader.load(config.manifest().get()), registry);
+            }
+            try (InputStream in = GatewayServer.class.getClassLoader().getResourceAsStream(DEFAULT_MANIFEST_RESOURCE))
+            {
+                if (in == null)
+                {
+                    throw new IllegalStateException("the built-in manifest " + DEFAULT_MANIFEST_RESOURCE + " is missing");
+                }
+                return ManifestCompiler.compile(ManifestLoader.parse(Path.of(DEFAULT_MANIFEST_RESOURCE),
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8)), registry);
+            }
+        }
+        catch (final ManifestException ex)
+        {
+            final List<String> problems = new ArrayList<>();
+            for (final ManifestProblem problem : ex.problems())
+            {
+                problems.add(GatewaySetting.MANIFEST.envName() + " (" + GatewaySetting.MANIFEST.flag() + "): " + problem);
+            }
+            throw new GatewayConfigException(problems.isEmpty() ? List.of(ex.getMessage()) : problems);
+        }
+        catch (final IOException ex)
+        {
+            throw new GatewayConfigException(List.of("cannot read the manifest: " + ex.getMessage()));
+        }
+    }
+
+    /** The address actually bound (with the real port when the configuration asked for port 0). */
+    public InetSocketAddress address()
+    {
+        return (InetSocketAddress)serverChannel.localAddress();
+    }
+
+    /** The configuration. */
+    public GatewayConfig config()
+    {
+        return config;
+    }
+
+    /** The embedded pipeline. */
+    public TelemetryPipeline pipeline()
+    {
+        return pipeline;
+    }
+
+    /** The gateway's counters. */
+    public GatewayCounters counters()
+    {
+        return counters;
+    }
+
+    /** {@code epoll} or {@code nio}. */
+    public String transportName()
+    {
+        return transport.name();
+    }
+
+    /** True once a shutdown began. */
+    public boolean isDraining()
+    {
+        return draining.get();
+    }
+
+    ParameterRegistry registry()
+    {
+        return registry;
+    }
+
+    IdempotencyWindow idempotencyWindow()
+    {
+        return idempotencyWindow;
+    }
+
+    ClientRateLimiter rateLimiter()
+    {
+        return rateLimiter;
+    }
+
+    OverloadLog overloadLog()
+    {
+        return overloadLog;
+    }
+
+    GatewayMetrics metrics()
+    {
+        return metrics;
+    }
+
+    DictionaryDocuments dictionaryDocuments()
+    {
+        return dictionaryDocuments;
+    }
+
+    SchemaCatalog schemas()
+    {
+        return schemas;
+    }
+
+    ClasspathResources solverFiles()
+    {
+        return solverFiles;
+    }
+
+    RunRegistryMirror registryMirror()
+    {
+        return registryMirror;
+    }
+
+    long uptimeNs()
+    {
+        return System.nanoTime() - startedNs;
+    }
+
+    /** The calling event loop's ingest state. */
+    IngressThreadState threadState(final EventLoop loop)
+    {
+        IngressThreadState state = threadState.get();
+        if (state == null)
+        {
+            state = new IngressThreadState(this, loop);
+            threadState.set(state);
+        }
+        return state;
+    }
+
+    /**
+     * Graceful shutdown: stop accepting; answer every admitted request (waiting for the journal in journaled mode)
+     * for at most {@code SHUTDOWN_TIMEOUT_S}; close the connections (WebSocket clients get close code 1001); drain
+     * the ring; flush and close the journal; stop the event loops. Idempotent; blocks until done.
+     */
+    public void shutdown()
+    {
+        if (!draining.compareAndSet(false, true))
+        {
+            awaitClosed();
+            return;
+        }
+        LOG.info("pitgun gateway draining: no new connections; answering admitted requests");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS());
+        if (serverChannel != null)
+        {
+            serverChannel.close().syncUninterruptibly();
+        }
+        while (counters.inFlightEnvelopes.get() > 0 && System.nanoTime() - deadline < 0)
+        {
+            sleepMs(5);
+        }
+        if (counters.inFlightEnvelopes.get() > 0)
+        {
+            LOG.warn("shutdown timeout: {} envelopes were still awaiting their answer", counters.inFlightEnvelopes.get());
+        }
+        for (final Channel channel : channels)
+        {
+            final GatewayHttpHandler.Closer closer = channel.attr(GatewayHttpHandler.CLOSER).get();
+            if (closer != null)
+            {
+                closer.goingAway();
+            }
+        }
+        channels.close().awaitUninterruptibly(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        closeQuietly();
+        LOG.info("pitgun gateway stopped: {} frames published, journal closed", counters.framesAccepted());
+    }
+
+    private void closeQuietly()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (registryMirror != null)
+        {
+            registryMirror.close();
+        }
+        pipeline.close();
+        synchronized (closed)
+        {
+            closed.notifyAll();
+        }
+    }
+
+    private void awaitClosed()
+    {
+        synchronized (closed)
+        {
+            while (!closed.get())
+            {
+                try
+                {
+                    closed.wait(100);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void sleepMs(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Same as {@link #shutdown()}. */
+    @Override
+    public void close()
+    {
+        shutdown();
+    }
+}

@@ -1,0 +1,73 @@
+package io.pitgun.gateway;
+
+import java.util.Locale;
+
+/**
+ * Every gateway setting: its environment variable, its {@code pitgun gateway} flag and its default. A flag wins
+ * over the environment; the environment wins over the default. {@code docs/gateway.md} lists the same table.
+ */
+public enum GatewaySetting
+{
+    BIND("BIND", "127.0.0.1:8080", "host:port to listen on; a non-loopback host also needs ALLOW_NON_LOOPBACK=1"),
+    ALLOW_NON_LOOPBACK("ALLOW_NON_LOOPBACK", "0", "1 to allow binding an address other than loopback"),
+    DATA_DIR("DATA_DIR", "./data", "storage directory; the journal is <data-dir>/journal"),
+    RUN_REGISTRY_URL("RUN_REGISTRY_URL", "", "URL that session and insight records are mirrored to by HTTP POST"),
+    MANIFEST("MANIFEST", "", "pipeline-manifest/v1 file (default: the built-in pass-through manifest)"),
+    DICTIONARY("DICTIONARY", "", "metrics-dictionary/v1 file (default: the canonical sim.v1)"),
+    ACK_MODE("ACK_MODE", "journaled", "journaled (answer after the journal append) or accepted (on entering the ring)"),
+    MAX_BODY_BYTES("MAX_BODY_BYTES", "4194304", "largest POST /beacon body (413 above)"),
+    MAX_HEADER_BYTES("MAX_HEADER_BYTES", "16384", "largest request header block (431 above)"),
+    MAX_ENVELOPE_BYTES("MAX_ENVELOPE_BYTES", "1048576", "largest single envelope"),
+    MAX_WS_FRAME_BYTES("MAX_WS_FRAME_BYTES", "1048576", "largest WebSocket message (the connection is closed with 1009 above)"),
+    INGEST_QUEUE("INGEST_QUEUE", "1024", "envelopes admitted but not yet acknowledged (503 above)"),
+    RING_SLOTS("RING_SLOTS", "4096", "slots in the pipeline ring, a power of two"),
+    RATE_LIMIT("RATE_LIMIT", "500", "requests (and WebSocket messages) per second per client address; 0 turns it off"),
+    RATE_BURST("RATE_BURST", "1000", "token-bucket depth per client address"),
+    IDLE_TIMEOUT_S("IDLE_TIMEOUT_S", "60", "close a connection idle this long"),
+    READ_TIMEOUT_S("READ_TIMEOUT_S", "10", "a request must arrive completely within this time of its first byte (408)"),
+    ACK_TIMEOUT_MS("ACK_TIMEOUT_MS", "5000", "longest wait for the journal before a journaled-mode answer gives up (503)"),
+    IDEMPOTENCY_ENTRIES("IDEMPOTENCY_ENTRIES", "65536", "event_ids remembered for retries (a power of two)"),
+    IDEMPOTENCY_WINDOW_S("IDEMPOTENCY_WINDOW_S", "600", "how long an event_id is remembered, at most"),
+    RESTRICTED_CLIENTS("RESTRICTED_CLIENTS", "", "comma-separated client addresses allowed to send restricted channels"),
+    SUBSCRIBER_BUFFER_BYTES("SUBSCRIBER_BUFFER_BYTES", "1048576", "per-subscriber queue; a subscriber that falls this far behind is disconnected"),
+    IO_THREADS("IO_THREADS", "1", "Netty event-loop threads for connections"),
+    SHUTDOWN_TIMEOUT_S("SHUTDOWN_TIMEOUT_S", "20", "longest graceful drain on SIGTERM");
+
+    /** Prefix of every environment variable. */
+    public static final String ENV_PREFIX = "PITGUN_GATEWAY_";
+
+    private final String suffix;
+    private final String defaultValue;
+    private final String description;
+
+    GatewaySetting(final String suffix, final String defaultValue, final String description)
+    {
+        this.suffix = suffix;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** The environment variable, e.g. {@code PITGUN_GATEWAY_BIND}. */
+    public String envName()
+    {
+        return ENV_PREFIX + suffix;
+    }
+
+    /** The command-line flag, e.g. {@code --bind}. */
+    public String flag()
+    {
+        return "--" + suffix.toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** The default, as text ({@code ""} for none). */
+    public String defaultValue()
+    {
+        return defaultValue;
+    }
+
+    /** One line for help and docs. */
+    public String description()
+    {
+        return description;
+    }
+}

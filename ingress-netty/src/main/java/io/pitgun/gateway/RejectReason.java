@@ -1,0 +1,98 @@
+package io.pitgun.gateway;
+
+import io.pitgun.codecs.envelope.DecodeErrorCode;
+
+import java.util.Locale;
+
+/**
+ * Why the gateway refused something, with the HTTP status it answers. Every refusal is counted under one of these
+ * ({@code pitgun_gateway_rejections_total{reason="..."}}). The decoder's codes keep their names.
+ */
+public enum RejectReason
+{
+    MALFORMED_JSON(400),
+    LIMIT_EXCEEDED(413),
+    OUTPUT_TOO_SMALL(413),
+    MISSING_FIELD(422),
+    WRONG_TYPE(422),
+    UNEXPECTED_FIELD(422),
+    DUPLICATE_FIELD(422),
+    INVALID_VALUE(422),
+    BAD_UUID(422),
+    BAD_TIMESTAMP(422),
+    UNKNOWN_CHANNEL(422),
+    DUPLICATE_CHANNEL(422),
+    VALUE_WRONG_TYPE(422),
+    VALUE_OUT_OF_RANGE(422),
+    RESTRICTED_CHANNEL(422),
+    /** The body (or a WebSocket message) is over its size limit. */
+    BODY_TOO_LARGE(413),
+    /** More envelopes in one body than allowed. */
+    TOO_MANY_ENVELOPES(413),
+    /** A request header block over its limit. */
+    HEADER_TOO_LARGE(431),
+    /** POST /beacon with a content type that is not JSON or NDJSON. */
+    UNSUPPORTED_MEDIA_TYPE(415),
+    /** A body without any envelope. */
+    NO_ENVELOPE(422),
+    /** A binary WebSocket message that is not a sequence of well-formed Pitgun SBE messages. */
+    BAD_SBE(422),
+    /** A binary frame with a parameter the dictionary does not define, or a value of the wrong type or range. */
+    SBE_DICTIONARY(422),
+    /** The client is over its token-bucket rate. */
+    RATE_LIMITED(429),
+    /** The pipeline's ring had no free slot. */
+    RING_FULL(503),
+    /** The bounded ingestion queue (envelopes admitted, not yet acknowledged) is full. */
+    QUEUE_FULL(503),
+    /** Journaled ack mode: the journal did not confirm in time. */
+    ACK_TIMEOUT(503),
+    /** The gateway is shutting down. */
+    DRAINING(503),
+    /** A request did not arrive completely within the read timeout (slow client). */
+    REQUEST_TIMEOUT(408),
+    NOT_FOUND(404),
+    METHOD_NOT_ALLOWED(405),
+    /** A bug: counted and answered without details (the log has them). */
+    INTERNAL_ERROR(500);
+
+    private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
+
+    private final int status;
+    private final String label;
+
+    RejectReason(final int status)
+    {
+        this.status = status;
+        this.label = name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The HTTP status this reason is answered with. */
+    public int status()
+    {
+        return status;
+    }
+
+    /** The metric label and JSON {@code reason} value, e.g. {@code ring_full}. */
+    public String label()
+    {
+        return label;
+    }
+
+    /** The reason for a decoder error code. */
+    public static RejectReason of(final DecodeErrorCode code)
+    {
+        return BY_DECODE_CODE[code.ordinal()];
+    }
+
+    private static RejectReason[] byDecodeCode()
+    {
+        final DecodeErrorCode[] codes = DecodeErrorCode.values();
+        final RejectReason[] reasons = new RejectReason[codes.length];
+        for (final DecodeErrorCode code : codes)
+        {
+            reasons[code.ordinal()] = valueOf(code.name());
+        }
+        return reasons;
+    }
+}

@@ -1,0 +1,164 @@
+package io.pitgun.gateway;
+
+import io.pitgun.engine.Subscription;
+import io.pitgun.engine.SubscriptionHandler;
+import io.pitgun.engine.TelemetryPipeline;
+import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Mirrors lap and session insight records ({@code insight-contract/v1}) to {@code PITGUN_GATEWAY_RUN_REGISTRY_URL}
+ * by HTTP POST, one JSON document per request. A bounded queue of {@value #QUEUE_RECORDS} records sits between
+ * the pipeline and the network: a record that finds it full is dropped and counted, and a failed POST is retried
+ * {@value #ATTEMPTS} times with backoff, then counted as failed — the registry can never slow ingestion.
+ */
+final class RunRegistryMirror implements AutoCloseable
+{
+    static final int QUEUE_RECORDS = 256;
+    static final int ATTEMPTS = 3;
+    private static final Logger LOG = LoggerFactory.getLogger(RunRegistryMirror.class);
+
+    private final URI target;
+    private final GatewayCounters counters;
+    private final Subscription subscription;
+    private final ArrayBlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_RECORDS);
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Thread poller;
+    private final Thread sender;
+    private volatile boolean running = true;
+
+    RunRegistryMirror(final String url, final TelemetryPipeline pipeline, final GatewayCounters counters)
+    {
+        this.target = URI.create(url);
+        this.counters = counters;
+        this.subscription = pipeline.subscribe("run-registry");
+        final SubscriptionHandler handler = new SubscriptionHandler()
+        {
+            @Override
+            public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
+            {
+            }
+
+            @Override
+            public void onInsight(final DirectBuffer buffer, final int offset, final int length)
+            {
+                if (queue.offer(buffer.getStringWithoutLengthUtf8(offset, length)))
+                {
+                    counters.registryQueueDepth.incrementAndGet();
+                }
+                else
+                {
+                    counters.registryDropped.increment();
+                }
+            }
+        };
+        poller = new Thread(() ->
+        {
+            while (running && !subscription.isDropped())
+            {
+                if (subscription.poll(handler, 64) == 0)
+                {
+                    sleep(10);
+                }
+            }
+        }, "pitgun-gateway-registry-poll");
+        sender = new Thread(this::send, "pitgun-gateway-registry-post");
+        poller.setDaemon(true);
+        sender.setDaemon(true);
+        poller.start();
+        sender.start();
+    }
+
+    private void send()
+    {
+        while (running || !queue.isEmpty())
+        {
+            final String record;
+            try
+            {
+                record = queue.poll(100, TimeUnit.MILLISECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            if (record == null)
+            {
+                continue;
+            }
+            counters.registryQueueDepth.decrementAndGet();
+            boolean posted = false;
+            for (int attempt = 1; attempt <= ATTEMPTS && !posted; attempt++)
+            {
+                try
+                {
+                    final HttpResponse<Void> response = client.send(HttpRequest.newBuilder(target)
+                        .timeout(Duration.ofSeconds(5))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(record, StandardCharsets.UTF_8)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                    posted = response.statusCode() / 100 == 2;
+                }
+                catch (final InterruptedException ex)
+                {
+                    return;
+                }
+                catch (final Exception ex)
+                {
+                    posted = false;
+                }
+                if (!posted && attempt < ATTEMPTS)
+                {
+                    sleep(200L << attempt);
+                }
+            }
+            if (posted)
+            {
+                counters.registryPosted.increment();
+            }
+            else
+            {
+                counters.registryFailed.increment();
+                LOG.warn("run registry {}: a record could not be posted after {} attempts", target, ATTEMPTS);
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        running = false;
+        try
+        {
+            poller.join(2_000);
+            sender.join(5_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        subscription.close();
+    }
+
+    private static void sleep(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

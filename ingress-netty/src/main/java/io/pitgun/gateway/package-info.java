@@ -1,0 +1,13 @@
+/**
+ * The Pitgun gateway: a Netty HTTP/1.1 + WebSocket ingress in front of an embedded engine pipeline.
+ *
+ * <p>Owns: configuration from {@code PITGUN_GATEWAY_*} and {@code pitgun gateway} flags
+ * ({@link io.pitgun.gateway.GatewayConfig}, {@link io.pitgun.gateway.GatewaySetting}), the event-loop transport
+ * choice (epoll or NIO), routing and answers ({@code /beacon}, {@code /ws}, {@code /health}, {@code /metrics},
+ * {@code /dictionary}, {@code /schemas}, {@code /solver/}), body splitting, decoding envelopes on the event loop
+ * and publishing their frames into the ring, back-pressure (ingestion queue, ring, per-client token buckets),
+ * idempotent retries ({@link io.pitgun.gateway.IdempotencyWindow}), journaled acknowledgement without blocking the
+ * event loop, live subscribers, the audit log, the Prometheus exposition and graceful shutdown.
+ * {@link io.pitgun.gateway.GatewayServer} is the entry point; {@code docs/gateway.md} is the user's guide.
+ */
+package io.pitgun.gateway;

@@ -1,0 +1,102 @@
+package io.pitgun.gateway;
+
+import io.pitgun.codecs.sbe.MessageHeaderDecoder;
+import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalTailer;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Starts a real gateway on a free loopback port and reads its journal afterwards. */
+final class GatewayHarness implements AutoCloseable
+{
+    final GatewayServer server;
+    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final Path dataDir;
+
+    GatewayHarness(final Path dataDir, final Map<GatewaySetting, String> settings) throws InterruptedException
+    {
+        this.dataDir = dataDir;
+        final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
+        flags.put(GatewaySetting.BIND, "127.0.0.1:0");
+        flags.put(GatewaySetting.DATA_DIR, dataDir.toString());
+        flags.putAll(settings);
+        server = GatewayServer.start(GatewayConfig.resolve(Map.of(), flags));
+    }
+
+    URI uri(final String path)
+    {
+        final InetSocketAddress address = server.address();
+        return URI.create("http://127.0.0.1:" + address.getPort() + path);
+    }
+
+    URI wsUri(final String path)
+    {
+        return URI.create("ws://127.0.0.1:" + server.address().getPort() + path);
+    }
+
+    HttpResponse<String> post(final String path, final String contentType, final String body) throws Exception
+    {
+        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
+            .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> beacon(final String body) throws Exception
+    {
+        return post("/beacon", "application/json", body);
+    }
+
+    HttpResponse<String> get(final String path) throws Exception
+    {
+        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The sequence numbers of every TelemetryFrame in the journal, in journal order (call after close). */
+    static List<Long> journaledSequences(final Path dataDir)
+    {
+        final List<Long> sequences = new ArrayList<>();
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
+        final Path journalDir = dataDir.resolve("journal");
+        if (!journalDir.toFile().isDirectory())
+        {
+            return sequences;
+        }
+        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir));
+             JournalTailer tailer = journal.tailer())
+        {
+            while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
+            {
+                header.wrap(buffer, offset);
+                if (header.templateId() == TelemetryFrameDecoder.TEMPLATE_ID)
+                {
+                    frame.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+                    sequences.add(frame.sequence());
+                }
+            }))
+            {
+                // reads every entry
+            }
+        }
+        return sequences;
+    }
+
+    @Override
+    public void close()
+    {
+        server.shutdown();
+    }
+}

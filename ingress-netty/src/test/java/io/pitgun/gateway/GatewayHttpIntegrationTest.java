@@ -1,0 +1,192 @@
+package io.pitgun.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real gateway on a free loopback port, a real HTTP client, and the journal read back afterwards. */
+class GatewayHttpIntegrationTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldJournalABeaconBeforeAnsweringAndAcceptNdjsonAndArrays() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final HttpResponse<String> one = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 3));
+            assertEquals(202, one.statusCode(), one.body());
+            final JsonNode answer = JSON.readTree(one.body());
+            assertEquals(3, answer.get("frames_accepted").asInt());
+            assertEquals("journaled", answer.get("ack_mode").asText());
+            assertTrue(answer.get("journal_index").asLong() >= 0, one.body());
+            // Journaled mode: the answer comes after the journal stage passed the last frame.
+            assertTrue(gateway.server.pipeline().isJournaled(answer.get("ring_position").asLong()));
+
+            final String ndjson = Envelopes.batch(UUID.randomUUID(), 3, 2) + "\n" +
+                Envelopes.batch(UUID.randomUUID(), 5, 2) + "\n";
+            final HttpResponse<String> lines = gateway.post("/beacon", "application/x-ndjson", ndjson);
+            assertEquals(202, lines.statusCode(), lines.body());
+            assertEquals(2, JSON.readTree(lines.body()).get("envelopes_accepted").asInt());
+
+            final HttpResponse<String> array = gateway.beacon("[" + Envelopes.batch(UUID.randomUUID(), 7, 1) + "," +
+                Envelopes.batch(UUID.randomUUID(), 8, 2) + "]");
+            assertEquals(202, array.statusCode(), array.body());
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    @Test
+    void shouldAnswerEveryErrorStatusWithJsonAndJournalNothingOfIt() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.MAX_BODY_BYTES, "4096",
+            GatewaySetting.RATE_LIMIT, "1", GatewaySetting.RATE_BURST, "8")))
+        {
+            final String good = Envelopes.batch(UUID.randomUUID(), 0, 1);
+
+            final HttpResponse<String> malformed = gateway.beacon(good.replace("\"ts\":", "\"ts\" "));
+            assertEquals(400, malformed.statusCode(), malformed.body());
+            final JsonNode error = JSON.readTree(malformed.body()).get("errors").get(0);
+            assertEquals("MALFORMED_JSON", error.get("code").asText());
+            assertTrue(error.get("byte_offset").asInt() > 0);
+
+            final HttpResponse<String> tooLarge = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 60));
+            assertEquals(413, tooLarge.statusCode(), tooLarge.body());
+            assertEquals("body_too_large", JSON.readTree(tooLarge.body()).get("reason").asText());
+
+            final HttpResponse<String> wrongType = gateway.post("/beacon", "application/xml", good);
+            assertEquals(415, wrongType.statusCode(), wrongType.body());
+
+            // Two envelopes, the second with an unknown channel in frame 1: nothing of the request is ingested.
+            final String bad = Envelopes.batch(UUID.randomUUID(), 10, 2).replaceFirst("(?s)(.*)\"Torque_Nm\"", "$1\"Torque_Nn\"");
+            final HttpResponse<String> contract = gateway.post("/beacon", "application/x-ndjson",
+                Envelopes.batch(UUID.randomUUID(), 20, 1) + "\n" + bad);
+            assertEquals(422, contract.statusCode(), contract.body());
+            final JsonNode problem = JSON.readTree(contract.body()).get("errors").get(0);
+            assertEquals(1, problem.get("index").asInt());
+            assertEquals(1, problem.get("frame").asInt());
+            assertEquals("UNKNOWN_CHANNEL", problem.get("code").asText());
+            assertEquals("/payload/frames/1/samples/Torque_Nn", problem.get("pointer").asText());
+            assertTrue(problem.get("message").asText().contains("Torque_Nm"), problem.toString());
+            assertFalse(contract.body().contains("Exception"), contract.body());
+
+            assertEquals(404, gateway.get("/nowhere").statusCode());
+            assertEquals(405, gateway.get("/beacon").statusCode());
+
+            HttpResponse<String> limited = null;
+            for (int i = 0; i < 20 && limited == null; i++)
+            {
+                final HttpResponse<String> response = gateway.post("/beacon", "application/xml", "x");
+                if (response.statusCode() == 429)
+                {
+                    limited = response;
+                }
+            }
+            assertTrue(limited != null, "no 429 after 20 requests at 1/s with burst 8");
+            assertTrue(limited.headers().firstValue("Retry-After").isPresent());
+            assertEquals("rate_limited", JSON.readTree(limited.body()).get("reason").asText());
+        }
+        assertEquals(List.of(), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    @Test
+    void shouldAcknowledgeARetriedEnvelopeWithoutIngestingItTwice() throws Exception
+    {
+        final UUID eventId = UUID.randomUUID();
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final String envelope = Envelopes.batch(eventId, 0, 4);
+            assertEquals(202, gateway.beacon(envelope).statusCode());
+            final HttpResponse<String> retry = gateway.beacon(envelope);
+            assertEquals(202, retry.statusCode(), retry.body());
+            final JsonNode answer = JSON.readTree(retry.body());
+            assertEquals(1, answer.get("envelopes_duplicate").asInt());
+            assertEquals(0, answer.get("frames_accepted").asInt());
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    @Test
+    void shouldAnswer503WhenTheRingIsFullAndIngestEverythingExactlyOnceOnRetry() throws Exception
+    {
+        final int envelopes = 64;
+        final int framesEach = 16;
+        final List<UUID> ids = new ArrayList<>();
+        final StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < envelopes; i++)
+        {
+            ids.add(UUID.randomUUID());
+            body.append(i == 0 ? "" : ",").append(Envelopes.batch(ids.get(i), (long)i * framesEach, framesEach));
+        }
+        body.append(']');
+        int overloaded = 0;
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RING_SLOTS, "8",
+            GatewaySetting.MAX_BODY_BYTES, "8388608")))
+        {
+            HttpResponse<String> response = gateway.beacon(body.toString());
+            for (int attempt = 0; attempt < 500 && response.statusCode() == 503; attempt++)
+            {
+                overloaded++;
+                assertTrue(response.headers().firstValue("Retry-After").isPresent());
+                final JsonNode answer = JSON.readTree(response.body());
+                assertEquals("ring_full", answer.get("reason").asText(), response.body());
+                assertTrue(answer.get("envelope_status").size() > 0, response.body());
+                response = gateway.beacon(body.toString()); // the same envelopes, as a client would resend them
+            }
+            assertEquals(202, response.statusCode(), response.body());
+            final HttpResponse<String> health = gateway.get("/health");
+            assertEquals(200, health.statusCode());
+        }
+        assertTrue(overloaded > 0, "a ring of 8 slots took 1024 frames in one go: the test did not overload it");
+        final List<Long> sequences = GatewayHarness.journaledSequences(dataDir);
+        assertEquals(envelopes * framesEach, sequences.size(), "every frame exactly once");
+        assertEquals(envelopes * framesEach, new HashSet<>(sequences).size());
+    }
+
+    @Test
+    void shouldServeHealthDictionarySchemasSolverAndValidMetrics() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 2)).statusCode());
+            final JsonNode health = JSON.readTree(gateway.get("/health").body());
+            assertEquals("ok", health.get("status").asText());
+            assertEquals("sim.v1", JSON.readTree(gateway.get("/dictionary").body()).get("dictionaries").get(0)
+                .get("name").asText());
+            final JsonNode dictionary = JSON.readTree(gateway.get("/dictionary/sim.v1").body());
+            assertEquals("metrics-dictionary/v1", dictionary.get("schema_version").asText());
+            assertEquals(404, gateway.get("/dictionary/nope").statusCode());
+            final HttpResponse<String> schema = gateway.get("/schemas/pitgun-envelope/v1");
+            assertEquals(200, schema.statusCode());
+            assertEquals("https://pitgun.io/schemas/pitgun-envelope/v1", JSON.readTree(schema.body()).get("$id").asText());
+            assertEquals(404, gateway.get("/schemas/pitgun-envelope/v9").statusCode());
+            final HttpResponse<String> solver = gateway.get("/solver/");
+            assertEquals(200, solver.statusCode());
+            assertTrue(solver.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+            assertEquals(404, gateway.get("/solver/../../etc/passwd").statusCode());
+
+            final HttpResponse<String> metrics = gateway.get("/metrics");
+            assertEquals(200, metrics.statusCode());
+            assertTrue(metrics.body().contains("pitgun_gateway_frames_published_total 2"), metrics.body());
+            assertTrue(metrics.body().contains("pitgun_pipeline_stage_latency_seconds{stage=\"publish_to_journaled\",quantile=\"0.99\"}"));
+            Promtool.assertMetricsPass(metrics.body());
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.pitgun.journal;
+
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A Chronicle Queue journal of accepted frames: one directory, one writer, any number of readers (in this process
+ * or others). Each entry is an SBE message as accepted plus its ingest time; {@link JournalEntryDescriptor} draws
+ * the layout.
+ * <p>
+ * Indices are Chronicle indices: the cycle number in the high bits, the sequence within the cycle in the low
+ * bits. They increase with every entry but are not contiguous across cycle files, so count entries by reading
+ * them, not by subtracting indices.
+ * <p>
+ * <b>Threading:</b> {@link #open}, {@link #appender}, {@link #tailer} and {@link #close} may be called from any
+ * thread; appending is confined to one thread and each tailer to one thread (see {@link JournalAppender},
+ * {@link JournalTailer}). Close only after the writing and reading threads have stopped using the journal.
+ */
+public final class Journal implements AutoCloseable
+{
+    /** What {@link #firstIndex()}, {@link #lastIndex()} and {@link JournalAppender#lastAppendedIndex()} return
+     *  when there is no entry: Chronicle indices are never negative. */
+    public static final long NO_INDEX = -1;
+
+    private final JournalConfig config;
+    private final SingleChronicleQueue queue;
+    private final List<JournalTailer> tailers = new ArrayList<>();
+    private JournalAppender appender;
+
+    private Journal(final JournalConfig config, final SingleChronicleQueue queue)
+    {
+        this.config = config;
+        this.queue = queue;
+    }
+
+    /**
+     * Opens the journal in {@code config.directory()}, creating the directory when writing.
+     *
+     * @throws JournalException naming the directory when it cannot be created, or, read-only, holds no journal.
+     */
+    public static Journal open(final JournalConfig config)
+    {
+        final Path directory = config.directory();
+        final RollCycle rollCycle = RollCycleNames.byName(config.rollCycle());
+        if (config.readOnly())
+        {
+            requireExistingJournal(directory);
+        }
+        else
+        {
+            try
+            {
+                Files.createDirectories(directory);
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException(directory + ": cannot create the journal directory: " + ex, ex);
+            }
+        }
+        try
+        {
+            final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
+                .rollCycle(rollCycle)
+                .readOnly(config.readOnly())
+                .build();
+            return new Journal(config, queue);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new JournalException(directory + ": cannot open the journal: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void requireExistingJournal(final Path directory)
+    {
+        if (!Files.isDirectory(directory))
+        {
+            throw new JournalException(directory + ": no journal here (not a directory)");
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            // An opened but never written journal holds only its metadata file.
+            if (files.map(file -> file.getFileName().toString())
+                .noneMatch(name -> name.endsWith(".cq4") || name.equals("metadata.cq4t")))
+            {
+                throw new JournalException(directory + ": no journal here (no Chronicle Queue files)");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException(directory + ": cannot list the journal directory: " + ex, ex);
+        }
+    }
+
+    /** How the journal was opened. */
+    public JournalConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * The journal's single appender (the same object on every call).
+     *
+     * @throws IllegalStateException if the journal was opened read-only.
+     */
+    public synchronized JournalAppender appender()
+    {
+        if (config.readOnly())
+        {
+            throw new IllegalStateException(config.directory() + ": the journal was opened read-only");
+        }
+        if (appender == null)
+        {
+            appender = new JournalAppender(this);
+        }
+        return appender;
+    }
+
+    /** A new reader positioned at the first entry; use one per thread and close it when done. */
+    public synchronized JournalTailer tailer()
+    {
+        final JournalTailer tailer = new JournalTailer(this);
+        tailers.add(tailer);
+        return tailer;
+    }
+
+    /** Index of the first entry, or {@link #NO_INDEX} if the journal is empty. */
+    public long firstIndex()
+    {
+        final long index = queue.firstIndex();
+        return index < 0 || index == Long.MAX_VALUE ? NO_INDEX : index;
+    }
+
+    /** Index of the last complete entry, or {@link #NO_INDEX} if the journal is empty. */
+    public long lastIndex()
+    {
+        final long index = queue.lastIndex();
+        return index < 0 || index == Long.MAX_VALUE ? NO_INDEX : index;
+    }
+
+    /** Number of complete entries in {@code [fromIndex, toIndex]} (reads the cycle files' index, not the entries). */
+    public long countEntries(final long fromIndex, final long toIndex)
+    {
+        if (fromIndex == NO_INDEX || toIndex < fromIndex)
+        {
+            return 0;
+        }
+        return queue.countExcerpts(fromIndex, toIndex) + 1;
+    }
+
+    /** Flushes nothing (appends are already in the mapped files); releases the files and all open tailers. */
+    @Override
+    public synchronized void close()
+    {
+        if (appender != null)
+        {
+            appender.close();
+        }
+        for (final JournalTailer tailer : new ArrayList<>(tailers))
+        {
+            tailer.close();
+        }
+        queue.close();
+    }
+
+    ExcerptAppender newChronicleAppender()
+    {
+        return queue.createAppender();
+    }
+
+    ExcerptTailer newChronicleTailer()
+    {
+        return queue.createTailer();
+    }
+
+    synchronized void forget(final JournalTailer tailer)
+    {
+        tailers.remove(tailer);
+    }
+}

@@ -1,0 +1,19 @@
+package io.pitgun.journal;
+
+import org.agrona.DirectBuffer;
+
+/** Receives journal entries from a {@link JournalTailer}, in journal order, on the tailer's thread. */
+@FunctionalInterface
+public interface JournalEntryHandler
+{
+    /**
+     * One entry.
+     *
+     * @param index        the entry's Chronicle index.
+     * @param buffer       holds the SBE message exactly as appended (message header included) in
+     *                     {@code [offset, offset + length)}; it views the memory-mapped queue file and is valid only
+     *                     during this call: copy what must outlive it.
+     * @param ingestTimeNs the ingest time given to {@link JournalAppender#append}; for latency measurement only.
+     */
+    void onEntry(long index, DirectBuffer buffer, int offset, int length, long ingestTimeNs);
+}

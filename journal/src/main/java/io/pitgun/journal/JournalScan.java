@@ -1,0 +1,127 @@
+package io.pitgun.journal;
+
+import org.agrona.DirectBuffer;
+
+import java.io.UncheckedIOException;
+
+/**
+ * The read loop the journal tools share: delivers the entries whose index is in {@code [fromIndex, toIndex]} in
+ * order, reports progress, and turns a failure inside Chronicle (a damaged file) into an outcome naming the index
+ * instead of an exception.
+ */
+final class JournalScan implements JournalEntryHandler
+{
+    /** How the scan ended. {@code failedIndex} is {@link Journal#NO_INDEX} when every entry could be read. */
+    record Outcome(long entries, long failedIndex, String failure)
+    {
+        boolean failed()
+        {
+            return failure != null;
+        }
+    }
+
+    private static final int PROGRESS_EVERY = 4096;
+
+    private final long fromIndex;
+    private final long toIndex;
+    private JournalEntryHandler handler;
+    private boolean pastEnd;
+    private long delivered;
+
+    private JournalScan(final long fromIndex, final long toIndex)
+    {
+        this.fromIndex = fromIndex;
+        this.toIndex = toIndex;
+    }
+
+    /**
+     * Scans {@code journal}. {@code fromIndex}/{@code toIndex} of {@link Journal#NO_INDEX} mean the first/last
+     * entry.
+     */
+    static Outcome run(
+        final Journal journal, final long fromIndex, final long toIndex, final JournalEntryHandler handler,
+        final ProgressListener progress)
+    {
+        final long first = journal.firstIndex();
+        final long last = journal.lastIndex();
+        final long from = fromIndex == Journal.NO_INDEX ? first : Math.max(fromIndex, first);
+        final long to = toIndex == Journal.NO_INDEX ? last : Math.min(toIndex, last);
+        final JournalScan scan = new JournalScan(from, to);
+        scan.handler = handler;
+        final long total = journal.countEntries(from, to);
+        try (JournalTailer tailer = journal.tailer())
+        {
+            if (first == Journal.NO_INDEX || from > to)
+            {
+                return new Outcome(0, Journal.NO_INDEX, null);
+            }
+            try
+            {
+                if (!tailer.moveToIndex(from))
+                {
+                    // `from` names no entry (e.g. falls between cycle files): read from the start, skipping up to it.
+                    tailer.moveToIndex(first);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                progress.onDone();
+                return new Outcome(0, from, "cannot find the entry: " + describe(ex));
+            }
+            while (!scan.pastEnd)
+            {
+                final long next = tailer.index();
+                final boolean read;
+                try
+                {
+                    read = tailer.readNext(scan);
+                }
+                catch (final UncheckedIOException ex)
+                {
+                    throw ex; // the tool's output failed, not the journal
+                }
+                catch (final RuntimeException | InternalError ex)
+                {
+                    // InternalError is how the JVM reports a fault reading a mapped file, e.g. when a damaged length
+                    // sends Chronicle past the end of a cycle file.
+                    progress.onDone();
+                    return new Outcome(scan.delivered, next, "cannot read the entry: " + describe(ex));
+                }
+                if (!read)
+                {
+                    break;
+                }
+                if ((scan.delivered & (PROGRESS_EVERY - 1)) == 0)
+                {
+                    progress.onProgress(scan.delivered, total);
+                }
+            }
+            progress.onProgress(scan.delivered, total);
+            progress.onDone();
+            return new Outcome(scan.delivered, Journal.NO_INDEX, null);
+        }
+    }
+
+    @Override
+    public void onEntry(
+        final long index, final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs)
+    {
+        if (index > toIndex)
+        {
+            pastEnd = true;
+            return;
+        }
+        if (index < fromIndex)
+        {
+            return;
+        }
+        delivered++;
+        handler.onEntry(index, buffer, offset, length, ingestTimeNs);
+    }
+
+    private static String describe(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        return message == null ? ex.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,144 @@
+package io.pitgun.journal;
+
+import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.sbe.MessageHeaderDecoder;
+import io.pitgun.codecs.sbe.SessionEndDecoder;
+import io.pitgun.codecs.sbe.SessionStartDecoder;
+import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import org.agrona.DirectBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/** Reads a whole journal once and counts what it holds ({@link JournalStats}). */
+public final class JournalStatsCollector implements JournalEntryHandler
+{
+    private static final int ROOT = MessageHeaderDecoder.ENCODED_LENGTH;
+
+    private final SbeMessageChecker checker = new SbeMessageChecker();
+    private final Set<UUID> sessions = new HashSet<>();
+    private final BitSet sources = new BitSet(65_536);
+    private long lastSessionMsb;
+    private long lastSessionLsb;
+    private boolean anySession;
+    private long frames;
+    private long sessionStarts;
+    private long sessionEnds;
+    private long manifestsLoaded;
+    private long firstTimestampUs = Long.MAX_VALUE;
+    private long lastTimestampUs = Long.MIN_VALUE;
+    private long messageBytes;
+    private long badEntries;
+    private long firstBadIndex = Journal.NO_INDEX;
+    private String firstProblem;
+
+    private JournalStatsCollector()
+    {
+    }
+
+    /** Counts everything in {@code journal}; an unreadable entry ends the count there and is reported as bad. */
+    public static JournalStats collect(final Journal journal, final ProgressListener progress)
+    {
+        final JournalStatsCollector collector = new JournalStatsCollector();
+        final JournalScan.Outcome outcome =
+            JournalScan.run(journal, Journal.NO_INDEX, Journal.NO_INDEX, collector, progress);
+        if (outcome.failed())
+        {
+            collector.bad(outcome.failedIndex(), outcome.failure());
+        }
+        final Path directory = journal.config().directory();
+        int files = 0;
+        long fileBytes = 0;
+        try (Stream<Path> list = Files.list(directory))
+        {
+            for (final Path file : (Iterable<Path>)list::iterator)
+            {
+                if (file.getFileName().toString().endsWith(".cq4"))
+                {
+                    files++;
+                    fileBytes += Files.size(file);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(directory + ": cannot list the journal files", ex);
+        }
+        return new JournalStats(outcome.entries(), collector.frames, collector.sessionStarts, collector.sessionEnds,
+            collector.manifestsLoaded, collector.sessions.size(), collector.sources.cardinality(),
+            collector.firstTimestampUs, collector.lastTimestampUs, journal.firstIndex(), journal.lastIndex(), files,
+            fileBytes, collector.messageBytes, collector.badEntries, collector.firstBadIndex, collector.firstProblem);
+    }
+
+    @Override
+    public void onEntry(
+        final long index, final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs)
+    {
+        messageBytes += length;
+        if (!checker.check(buffer, offset, length))
+        {
+            bad(index, checker.problem());
+            return;
+        }
+        final int root = offset + ROOT;
+        switch (checker.templateId())
+        {
+            case TelemetryFrameDecoder.TEMPLATE_ID:
+            {
+                frames++;
+                final long timestampUs = buffer.getLong(root + TelemetryFrameDecoder.timestampUsEncodingOffset(),
+                    TelemetryFrameDecoder.BYTE_ORDER);
+                firstTimestampUs = Math.min(firstTimestampUs, timestampUs);
+                lastTimestampUs = Math.max(lastTimestampUs, timestampUs);
+                sources.set(buffer.getShort(root + TelemetryFrameDecoder.sourceIdEncodingOffset(),
+                    TelemetryFrameDecoder.BYTE_ORDER) & 0xFFFF);
+                session(buffer, root + TelemetryFrameDecoder.sessionIdEncodingOffset());
+                break;
+            }
+            case SessionStartDecoder.TEMPLATE_ID:
+                sessionStarts++;
+                session(buffer, root + SessionStartDecoder.sessionIdEncodingOffset());
+                break;
+            case SessionEndDecoder.TEMPLATE_ID:
+                sessionEnds++;
+                session(buffer, root + SessionEndDecoder.sessionIdEncodingOffset());
+                break;
+            case ManifestLoadedDecoder.TEMPLATE_ID:
+                manifestsLoaded++;
+                break;
+            default:
+                break;
+        }
+    }
+
+    // Frames of one session arrive in runs: only a change of session costs a set lookup and a UUID.
+    private void session(final DirectBuffer buffer, final int at)
+    {
+        final long msb = buffer.getLong(at, TelemetryFrameDecoder.BYTE_ORDER);
+        final long lsb = buffer.getLong(at + Long.BYTES, TelemetryFrameDecoder.BYTE_ORDER);
+        if (!anySession || msb != lastSessionMsb || lsb != lastSessionLsb)
+        {
+            anySession = true;
+            lastSessionMsb = msb;
+            lastSessionLsb = lsb;
+            sessions.add(new UUID(msb, lsb));
+        }
+    }
+
+    private void bad(final long index, final String problem)
+    {
+        badEntries++;
+        if (firstBadIndex == Journal.NO_INDEX)
+        {
+            firstBadIndex = index;
+            firstProblem = problem;
+        }
+    }
+}

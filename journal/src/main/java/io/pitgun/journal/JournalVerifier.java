@@ -1,0 +1,73 @@
+package io.pitgun.journal;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Reads every entry of a journal and checks that each holds a well-formed Pitgun SBE message
+ * ({@link SbeMessageChecker}). Damage is reported by entry index: a bad message is counted and the scan goes on;
+ * an entry Chronicle itself cannot read ends the scan there.
+ */
+public final class JournalVerifier implements JournalEntryHandler
+{
+    /**
+     * What {@link #verify} found.
+     *
+     * @param entriesChecked entries whose bytes could be read.
+     * @param badEntries     entries that are not a well-formed message (including an unreadable one).
+     * @param firstBadIndex  index of the first bad entry, or {@link Journal#NO_INDEX} if none.
+     * @param firstProblem   what is wrong with it, or null.
+     * @param stoppedEarly   true if an unreadable entry ended the scan (later entries were not checked).
+     */
+    public record Result(long entriesChecked, long badEntries, long firstBadIndex, String firstProblem,
+        boolean stoppedEarly)
+    {
+        /** True if every entry is a well-formed message. */
+        public boolean ok()
+        {
+            return badEntries == 0;
+        }
+    }
+
+    private final SbeMessageChecker checker = new SbeMessageChecker();
+    private long badEntries;
+    private long firstBadIndex = Journal.NO_INDEX;
+    private String firstProblem;
+
+    private JournalVerifier()
+    {
+    }
+
+    /** Checks every entry of {@code journal}. */
+    public static Result verify(final Journal journal, final ProgressListener progress)
+    {
+        final JournalVerifier verifier = new JournalVerifier();
+        final JournalScan.Outcome outcome =
+            JournalScan.run(journal, Journal.NO_INDEX, Journal.NO_INDEX, verifier, progress);
+        if (outcome.failed())
+        {
+            verifier.bad(outcome.failedIndex(), outcome.failure());
+        }
+        return new Result(outcome.entries(), verifier.badEntries, verifier.firstBadIndex, verifier.firstProblem,
+            outcome.failed());
+    }
+
+    @Override
+    public void onEntry(
+        final long index, final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs)
+    {
+        if (!checker.check(buffer, offset, length))
+        {
+            bad(index, checker.problem());
+        }
+    }
+
+    private void bad(final long index, final String problem)
+    {
+        badEntries++;
+        if (firstBadIndex == Journal.NO_INDEX)
+        {
+            firstBadIndex = index;
+            firstProblem = problem;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.pitgun.perf;
+
+import io.pitgun.codecs.sbe.MessageHeaderEncoder;
+import io.pitgun.codecs.sbe.SignalQuality;
+import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.codecs.sbe.ValueType;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalAppender;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalTailer;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The journal alone, one thread: {@code append} writes a 16-sample {@code TelemetryFrame} (258-byte SBE message,
+ * 266-byte entry with the ingest time) from an off-heap buffer, as the engine's journal stage does;
+ * {@code read} reads entries back through a {@link JournalTailer} (zero-copy view, one field touched). Run with
+ * {@code -prof gc} for {@code gc.alloc.rate.norm}. The append journal is deleted after every iteration so that a
+ * run does not fill the disk; the files live in the default temp directory.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+    "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true" })
+public class JournalAppendBenchmark
+{
+    static final int SAMPLES = 16;
+    static final int READ_ENTRIES = 1_000_000;
+
+    /** A fresh journal per iteration and the frame to append. */
+    @State(Scope.Thread)
+    public static class AppendState
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+        int length;
+        long ingestTimeNs;
+        Path directory;
+        Journal journal;
+        JournalAppender appender;
+
+        @Setup(Level.Trial)
+        public void encode()
+        {
+            length = encodeFrame(frame, 1);
+        }
+
+        @Setup(Level.Iteration)
+        public void open() throws IOException
+        {
+            directory = Files.createTempDirectory("pitgun-journal-bench");
+            journal = Journal.open(JournalConfig.of(directory));
+            appender = journal.appender();
+        }
+
+        @TearDown(Level.Iteration)
+        public void close()
+        {
+            journal.close();
+            deleteRecursively(directory);
+        }
+    }
+
+    /** A journal of {@value #READ_ENTRIES} frames, read round and round. */
+    @State(Scope.Thread)
+    public static class ReadState implements JournalEntryHandler
+    {
+        Path directory;
+        Journal journal;
+        JournalTailer tailer;
+        long firstIndex;
+        long checksum;
+
+        @Setup(Level.Trial)
+        public void fill() throws IOException
+        {
+            directory = Files.createTempDirectory("pitgun-journal-bench");
+            final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+            try (Journal writer = Journal.open(JournalConfig.of(directory)))
+            {
+                final JournalAppender appender = writer.appender();
+                for (int n = 0; n < READ_ENTRIES; n++)
+                {
+                    appender.append(frame, 0, encodeFrame(frame, n), n);
+                }
+            }
+            journal = Journal.open(JournalConfig.readOnly(directory));
+            tailer = journal.tailer();
+            firstIndex = journal.firstIndex();
+        }
+
+        @TearDown(Level.Trial)
+        public void close()
+        {
+            journal.close();
+            deleteRecursively(directory);
+        }
+
+        @Override
+        public void onEntry(
+            final long index, final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs)
+        {
+            checksum += buffer.getLong(offset + MessageHeaderEncoder.ENCODED_LENGTH +
+                TelemetryFrameEncoder.sequenceEncodingOffset()) + length;
+        }
+    }
+
+    @Benchmark
+    public long append(final AppendState state)
+    {
+        return state.appender.append(state.frame, 0, state.length, state.ingestTimeNs++);
+    }
+
+    @Benchmark
+    public long read(final ReadState state)
+    {
+        if (!state.tailer.readNext(state))
+        {
+            state.tailer.moveToIndex(state.firstIndex);
+        }
+        return state.checksum;
+    }
+
+    static int encodeFrame(final UnsafeBuffer buffer, final long sequence)
+    {
+        final TelemetryFrameEncoder frame = new TelemetryFrameEncoder();
+        frame.wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder());
+        frame.sessionId().mostSigBits(0x3f2b8c1e0d4a4b7eL).leastSigBits(0x9c551a2b3c4d5e6fL);
+        frame.producerId().mostSigBits(42).leastSigBits(7);
+        frame.sequence(sequence).timestampUs(1_790_000_000_000_000L + sequence * 1_000).sourceId(1).lapNumber(3)
+            .sector((short)2);
+        final TelemetryFrameEncoder.SamplesEncoder samples = frame.samplesCount(SAMPLES);
+        for (int id = 1; id <= SAMPLES; id++)
+        {
+            samples.next().value(Double.doubleToLongBits(id * 10.5f)).parameterId(id).valueType(ValueType.F32)
+                .quality(SignalQuality.GOOD);
+        }
+        return MessageHeaderEncoder.ENCODED_LENGTH + frame.encodedLength();
+    }
+
+    static void deleteRecursively(final Path directory)
+    {
+        try (Stream<Path> files = Files.walk(directory))
+        {
+            for (final Path file : (Iterable<Path>)files.sorted(Comparator.reverseOrder())::iterator)
+            {
+                Files.delete(file);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package io.pitgun.perf;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.engine.AckMode;
+import io.pitgun.engine.FrameSlot;
+import io.pitgun.engine.FrameWriter;
+import io.pitgun.engine.LatencyStage;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.PipelineCounter;
+import io.pitgun.engine.ProducerMode;
+import io.pitgun.engine.SlotDescriptor;
+import io.pitgun.engine.SlotRing;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestCompiler;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.manifest.ManifestLoader;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Frames per second through the engine, two ways in one run, with the same slot size and wait strategy:
+ * <ul>
+ *   <li>{@code pipeline}: the embedded API — a {@link FrameWriter} encodes a 6-sample frame straight into a slot and
+ *   publishes it; the journal stage appends it to Chronicle Queue; the processing stage runs a 10-formula compiled
+ *   manifest, writes the derived frame into the slot's output area and hands it to the sink stage (the fan-out
+ *   with no subscriber attached);</li>
+ *   <li>{@code bareDisruptor}: the ceiling — the same 6-sample frame written into the same off-heap slots of a bare
+ *   Disruptor ring, 1 producer → 1 consumer that reads the frame's timestamp and does nothing else.</li>
+ * </ul>
+ * One op is one frame published; a full ring makes the producer wait, so ops/s is the sustained throughput. Run
+ * with {@code -prof gc} for bytes allocated per frame. At tear-down the pipeline prints its HdrHistogram latencies
+ * (publish → journaled, publish → processed), which under saturation are mostly time spent queued in the ring.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+    "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true" })
+public class PipelineThroughputBenchmark
+{
+    /** The benchmark manifest: ten derived channels over the six channels of each frame. */
+    static final String TEN_FORMULAS = String.join("\n",
+        "version: v1",
+        "name: ten-formulas",
+        "pipeline:",
+        "  - type: formula",
+        "    derived_channels:",
+        "      - { name: Power_kW, expr: \"Torque_Nm * Engine_RPM / 9549.0\", unit: kW }",
+        "      - { name: Speed_ms, expr: \"Speed / 3.6\", unit: m/s }",
+        "      - { name: Accel_Long, expr: \"derivative(Speed_ms)\", unit: m/s^2 }",
+        "      - { name: Energy_kJ, expr: \"integral(max(Power_kW, 0))\", unit: kJ }",
+        "      - { name: Throttle_Smooth, expr: \"ema(Throttle_Position, 0.1)\", unit: \"%\" }",
+        "      - { name: Brake_Heavy, expr: \"Brake_Pedal > 50\", data_type: bool }",
+        "      - { name: Rpm_Per_Kmh, expr: \"Speed > 1 ? Engine_RPM / Speed : 0\", unit: \"1\" }",
+        "      - { name: Throttle_Mean_10, expr: \"mean(Throttle_Position, 10)\", unit: \"%\" }",
+        "      - { name: Gear_Change, expr: \"default(delta(Gear), 0) != 0\", data_type: bool }",
+        "      - { name: Power_Peak, expr: \"max(Power_kW, prev(Power_kW))\", unit: kW }",
+        "");
+
+    static final int ENGINE_RPM = 1;
+    static final int THROTTLE = 2;
+    static final int SPEED = 3;
+    static final int TORQUE = 4;
+    static final int GEAR = 6;
+    static final int BRAKE = 7;
+
+    /** The embedded pipeline with a journal in a temporary directory. */
+    @State(Scope.Benchmark)
+    public static class Pipeline
+    {
+        /** false shows the processing stage's own ceiling (no journal stage; not the measured configuration). */
+        @Param({ "true", "false" })
+        public boolean journal;
+
+        Path directory;
+        TelemetryPipeline pipeline;
+        FrameWriter writer;
+        long sequence;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException, ManifestException
+        {
+            directory = Files.createTempDirectory("pitgun-bench-journal");
+            final CompiledManifest manifest = ManifestCompiler.compile(
+                ManifestLoader.parse(Path.of("ten-formulas.yaml"), TEN_FORMULAS), ParameterRegistry.simV1());
+            pipeline = TelemetryPipeline.builder().name("bench").manifest(manifest)
+                .config(PipelineConfig.builder().journalDirectory(journal ? directory : null)
+                    .ackMode(journal ? AckMode.JOURNALED : AckMode.ACCEPTED).producerMode(ProducerMode.SINGLE)
+                    .build())
+                .build();
+            writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException
+        {
+            pipeline.close();
+            System.out.println();
+            System.out.println("pipeline: " + pipeline.counters());
+            print("publish -> journaled", pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED));
+            print("publish -> processed", pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED));
+            if (pipeline.counters().dropped() != 0 || pipeline.firstError().isPresent())
+            {
+                throw new IllegalStateException("the pipeline dropped frames or failed: " + pipeline.counters());
+            }
+            try (Stream<Path> files = Files.walk(directory))
+            {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+
+        private static void print(final String what, final Histogram h)
+        {
+            System.out.printf("%s (ns): p50 %d, p90 %d, p99 %d, p99.9 %d, max %d, count %d%n", what,
+                h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9), h.getMaxValue(), h.getTotalCount());
+        }
+    }
+
+    /** A bare Disruptor over the same slots: one producer, one consumer. */
+    @State(Scope.Benchmark)
+    public static class Bare
+    {
+        SlotRing ring;
+        RingBuffer<FrameSlot> ringBuffer;
+        BatchEventProcessor<FrameSlot> consumer;
+        Thread thread;
+        long sequence;
+
+        @Setup(Level.Trial)
+        public void setUp()
+        {
+            final PipelineConfig config = PipelineConfig.defaults();
+            ring = new SlotRing(config.channelCapacity(), new SlotDescriptor(config.maxFrameBytes(), 10),
+                ProducerType.SINGLE, config.waitStrategy().newWaitStrategy());
+            ringBuffer = ring.ringBuffer();
+            consumer = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(),
+                new TimestampReader());
+            ringBuffer.addGatingSequences(consumer.getSequence());
+            thread = new Thread(consumer, "bench-bare-consumer");
+            thread.start();
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws InterruptedException
+        {
+            while (consumer.getSequence().get() < ringBuffer.getCursor())
+            {
+                Thread.onSpinWait();
+            }
+            consumer.halt();
+            thread.join();
+            ring.close();
+        }
+    }
+
+    /** The bare consumer's whole work: read one field of the frame, as a stage must at least. */
+    static final class TimestampReader implements EventHandler<FrameSlot>
+    {
+        long lastTimestampUs;
+
+        @Override
+        public void onEvent(final FrameSlot slot, final long sequence, final boolean endOfBatch)
+        {
+            lastTimestampUs = slot.buffer().getLong(SlotDescriptor.FRAME_OFFSET + 8 +
+                TelemetryFrameEncoder.timestampUsEncodingOffset(), ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    @Benchmark
+    public long pipeline(final Pipeline state)
+    {
+        final long i = state.sequence++;
+        return state.writer.begin(i, i * 1_000L)
+            .lapNumber(1 + (int)(i >>> 16))
+            .putLong(ENGINE_RPM, 4_000 + (i & 8_191))
+            .putDouble(THROTTLE, i & 63)
+            .putDouble(SPEED, 100 + (i & 127))
+            .putDouble(TORQUE, 300 + (i & 255))
+            .putLong(GEAR, 1 + (i & 7))
+            .putDouble(BRAKE, (i & 31) == 0 ? 80 : 0)
+            .commit();
+    }
+
+    @Benchmark
+    public long bareDisruptor(final Bare state)
+    {
+        final long i = state.sequence++;
+        final RingBuffer<FrameSlot> ringBuffer = state.ringBuffer;
+        final long position = ringBuffer.next();
+        final UnsafeBuffer b = ringBuffer.get(position).buffer();
+        final int o = SlotDescriptor.FRAME_OFFSET;
+        final ByteOrder le = ByteOrder.LITTLE_ENDIAN;
+        // The same bytes the FrameWriter writes: header, fixed fields, six samples.
+        b.putShort(o, (short)TelemetryFrameEncoder.BLOCK_LENGTH, le);
+        b.putShort(o + 2, (short)TelemetryFrameEncoder.TEMPLATE_ID, le);
+        b.putShort(o + 4, (short)TelemetryFrameEncoder.SCHEMA_ID, le);
+        b.putShort(o + 6, (short)TelemetryFrameEncoder.SCHEMA_VERSION, le);
+        b.putLong(o + 8, 1, le);
+        b.putLong(o + 16, 2, le);
+        b.putLong(o + 24, 3, le);
+        b.putLong(o + 32, 4, le);
+        b.putLong(o + 40, i, le);
+        b.putLong(o + 48, i * 1_000L, le);
+        b.putShort(o + 56, (short)0, le);
+        b.putShort(o + 58, (short)(1 + (i >>> 16)), le);
+        b.putByte(o + 60, (byte)255);
+        b.putByte(o + 61, (byte)0);
+        b.putShort(o + 62, (short)12, le);
+        b.putShort(o + 64, (short)6, le);
+        sample(b, o + 66, ENGINE_RPM, 1, 4_000 + (i & 8_191));
+        sample(b, o + 78, THROTTLE, 7, Double.doubleToRawLongBits(i & 63));
+        sample(b, o + 90, SPEED, 7, Double.doubleToRawLongBits(100 + (i & 127)));
+        sample(b, o + 102, TORQUE, 7, Double.doubleToRawLongBits(300 + (i & 255)));
+        sample(b, o + 114, GEAR, 3, 1 + (i & 7));
+        sample(b, o + 126, BRAKE, 7, Double.doubleToRawLongBits((i & 31) == 0 ? 80 : 0));
+        b.putInt(SlotDescriptor.FRAME_LENGTH_OFFSET, 138);
+        b.putLong(SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
+        ringBuffer.publish(position);
+        return position;
+    }
+
+    private static void sample(final UnsafeBuffer b, final int at, final int id, final int type, final long bits)
+    {
+        b.putLong(at, bits, ByteOrder.LITTLE_ENDIAN);
+        b.putInt(at + 8, id | (type << 16), ByteOrder.LITTLE_ENDIAN);
+    }
+}

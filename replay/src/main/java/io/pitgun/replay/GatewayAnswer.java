@@ -1,0 +1,81 @@
+package io.pitgun.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+
+/**
+ * Reads the gateway's JSON answer ({@code status}, {@code reason}, {@code message}, {@code envelopes_duplicate},
+ * {@code retry_after_s}; WebSocket acks add {@code type}, {@code event_id} and {@code http_status}). Answers that are
+ * not JSON are kept as their first line, so a proxy's HTML error page still says something.
+ */
+final class GatewayAnswer
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final JsonNode body;
+    final String text;
+
+    private GatewayAnswer(final JsonNode body, final String text)
+    {
+        this.body = body;
+        this.text = text;
+    }
+
+    static GatewayAnswer parse(final String text)
+    {
+        JsonNode node = null;
+        if (text != null && !text.isBlank())
+        {
+            try
+            {
+                node = JSON.readTree(text);
+            }
+            catch (final IOException ex)
+            {
+                node = null;
+            }
+        }
+        return new GatewayAnswer(node != null && node.isObject() ? node : null, text == null ? "" : text);
+    }
+
+    String string(final String field)
+    {
+        final JsonNode value = body == null ? null : body.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    long number(final String field, final long absent)
+    {
+        final JsonNode value = body == null ? null : body.get(field);
+        return value != null && value.canConvertToLong() ? value.asLong() : absent;
+    }
+
+    String reason(final int status)
+    {
+        String reason = string("reason");
+        if (reason == null && body != null && body.path("errors").isArray() && body.path("errors").size() > 0)
+        {
+            reason = body.path("errors").get(0).path("code").asText(null);
+        }
+        if (reason == null && status >= 300)
+        {
+            final String firstLine = text.lines().findFirst().orElse("").trim();
+            reason = firstLine.isEmpty() ? "no_reason_given" :
+                firstLine.length() > 60 ? firstLine.substring(0, 60) + "..." : firstLine;
+        }
+        return reason;
+    }
+
+    boolean duplicate()
+    {
+        return number("envelopes_duplicate", 0) > 0;
+    }
+
+    long retryAfterNanos()
+    {
+        final long seconds = number("retry_after_s", -1);
+        return seconds < 0 ? -1 : seconds * 1_000_000_000L;
+    }
+}

@@ -1,0 +1,100 @@
+package io.pitgun.replay;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** {@code POST /beacon} with one envelope per request, over one kept-alive HTTP/1.1 connection. */
+public final class HttpBeaconTransport implements EnvelopeTransport
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final HttpClient client;
+    private final ReplayTarget target;
+
+    public HttpBeaconTransport(final ReplayTarget target)
+    {
+        this.target = target;
+        this.client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    }
+
+    @Override
+    public SendOutcome send(final String eventId, final String json) throws IOException, InterruptedException
+    {
+        final HttpRequest request = HttpRequest.newBuilder(target.beaconUri())
+            .timeout(TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+            .build();
+        final long start = System.nanoTime();
+        final HttpResponse<String> response;
+        try
+        {
+            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        }
+        catch (final ConnectException ex)
+        {
+            throw new ConnectException("cannot connect to " + target.beaconUri() + " (is the gateway running? " +
+                "start it with 'pitgun gateway')");
+        }
+        final long latency = System.nanoTime() - start;
+        final GatewayAnswer answer = GatewayAnswer.parse(response.body());
+        final int status = response.statusCode();
+        long retryAfter = retryAfterNanos(response.headers().firstValue("Retry-After"));
+        if (retryAfter < 0)
+        {
+            retryAfter = answer.retryAfterNanos();
+        }
+        return new SendOutcome(status, status >= 300 ? answer.reason(status) : null, answer.string("message"),
+            retryAfter, answer.duplicate(), latency);
+    }
+
+    /** {@code Retry-After} is either seconds or an HTTP date; -1 when absent or unreadable. */
+    static long retryAfterNanos(final Optional<String> header)
+    {
+        if (header.isEmpty())
+        {
+            return -1;
+        }
+        final String value = header.get().trim();
+        try
+        {
+            return Math.max(0, Long.parseLong(value)) * 1_000_000_000L;
+        }
+        catch (final NumberFormatException notSeconds)
+        {
+            try
+            {
+                final ZonedDateTime when = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, Duration.between(ZonedDateTime.now(when.getZone()), when).toNanos());
+            }
+            catch (final DateTimeParseException notADate)
+            {
+                return -1;
+            }
+        }
+    }
+
+    @Override
+    public String endpoint()
+    {
+        return target.beaconUri().toString();
+    }
+
+    @Override
+    public void close()
+    {
+        // HttpClient on JDK 17 has no close(); its connections go with it.
+    }
+}

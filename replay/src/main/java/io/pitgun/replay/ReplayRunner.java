@@ -1,0 +1,327 @@
+package io.pitgun.replay;
+
+import io.pitgun.codecs.envelope.DecoderLimits;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Streams a CSV into a gateway: rows become frames, {@code --batch} frames become one envelope, envelopes go out
+ * when their last frame is due ({@link ReplayPacer}) and one at a time, each waiting for its answer. 429 and 503 are
+ * back-pressure: the same envelope (same {@code event_id}) is sent again after {@code Retry-After}; a refusal is
+ * counted by reason and the replay goes on. Ends at the end of the file unless looping, or when {@link #stop()} is
+ * called; the session is then closed with a {@code session.end} marker.
+ */
+public final class ReplayRunner
+{
+    private static final long DEFAULT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MAX_RETRY_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The gateway's default envelope size limit (the decoder's); envelopes are ASCII, so chars are bytes. */
+    private static final int MAX_ENVELOPE_BYTES = DecoderLimits.DEFAULTS.maxEnvelopeBytes();
+    private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final ReplayOptions options;
+    private final PrintStream messages;
+    private final ReplayProgress progress;
+    private final ReplayStats stats = new ReplayStats();
+    private volatile boolean stopping;
+
+    /**
+     * @param options  what to replay where.
+     * @param messages where notes (unmapped columns, give-ups) are printed.
+     * @param progress told as frames go out.
+     */
+    public ReplayRunner(final ReplayOptions options, final PrintStream messages, final ReplayProgress progress)
+    {
+        this.options = options;
+        this.messages = messages;
+        this.progress = progress;
+    }
+
+    /** Asks a running replay to finish the envelope in flight, close the session and return. */
+    public void stop()
+    {
+        stopping = true;
+    }
+
+    /**
+     * Runs the replay.
+     *
+     * @return the counts (also when some envelopes were refused).
+     * @throws ReplayInputException for a bad option or CSV problem.
+     * @throws IOException          when the gateway cannot be reached.
+     */
+    public ReplayStats run() throws IOException, InterruptedException
+    {
+        options.validate();
+        final UUID sessionId = options.sessionId() != null ? options.sessionId() : UUID.randomUUID();
+        final UUID playerId = options.playerId() != null ? options.playerId() : UUID.randomUUID();
+        final EnvelopeBuilder builder = new EnvelopeBuilder(sessionId, playerId, -1);
+        final ReplayPacer pacer = new ReplayPacer(options.framesPerSecond());
+        final long totalFrames = progress == ReplayProgress.NONE ? -1 : countDataLines(options.input());
+
+        CsvTelemetryReader reader = CsvTelemetryReader.open(options.input(), options.registry(),
+            options.includeRestricted());
+        reportMapping(reader.mapping());
+        TelemetryRow row = reader.next();
+        if (row == null)
+        {
+            reader.close();
+            throw new ReplayInputException(options.input() + ": no data rows after the header");
+        }
+        final long firstTimestampUs = row.timestampUs();
+
+        try (EnvelopeTransport transport = options.webSocket() ?
+            WebSocketTransport.connect(options.target()) : new HttpBeaconTransport(options.target()))
+        {
+            final long start = System.nanoTime();
+            if (options.sessionMarkers())
+            {
+                final UUID eventId = UUID.randomUUID();
+                sendMarker(transport, eventId, builder.sessionStart(eventId, Instant.now(), firstTimestampUs,
+                    "replay of " + options.input().getFileName()));
+            }
+            final List<TelemetryRow> batch = new ArrayList<>(options.batch());
+            long sequence = 0;
+            long timeShiftUs = 0;
+            long lastSentUs = firstTimestampUs;
+            long previousRowUs = firstTimestampUs;
+            long lastIntervalUs = 10_000;
+            long lastProgress = 0;
+            while (!stopping)
+            {
+                if (row != null)
+                {
+                    if (row.timestampUs() > previousRowUs)
+                    {
+                        lastIntervalUs = row.timestampUs() - previousRowUs;
+                    }
+                    previousRowUs = row.timestampUs();
+                    batch.add(row);
+                }
+                if (batch.size() == options.batch() || (row == null && !batch.isEmpty()))
+                {
+                    final TelemetryRow last = batch.get(batch.size() - 1);
+                    final long lastFrame = sequence + batch.size() - 1;
+                    if (timeShiftUs + last.timestampUs() > io.pitgun.codecs.envelope.EnvelopeDecoder.MAX_SAFE_INTEGER)
+                    {
+                        messages.println("pitgun replay: timestamps would pass 2^53 - 1 µs; stopping the loop");
+                        break;
+                    }
+                    waitUntil(start + pacer.dueNanos(lastFrame, last.timestampUs() + timeShiftUs));
+                    if (stopping)
+                    {
+                        break;
+                    }
+                    sendFrames(transport, builder, batch, sequence, timeShiftUs);
+                    lastSentUs = last.timestampUs() + timeShiftUs;
+                    sequence += batch.size();
+                    batch.clear();
+                    final long now = System.nanoTime();
+                    if (now - lastProgress >= PROGRESS_EVERY_NANOS)
+                    {
+                        progress.onProgress(stats.framesSent(), totalFrames, stats);
+                        lastProgress = now;
+                    }
+                }
+                if (row == null)
+                {
+                    reader.close();
+                    if (!options.loop())
+                    {
+                        break;
+                    }
+                    // Another pass: time goes on from where the file ended, one sample interval later.
+                    timeShiftUs += previousRowUs - firstTimestampUs + lastIntervalUs;
+                    reader = CsvTelemetryReader.open(options.input(), options.registry(), options.includeRestricted());
+                    previousRowUs = firstTimestampUs;
+                }
+                row = reader.next();
+            }
+            reader.close();
+            progress.onProgress(stats.framesSent(), totalFrames, stats);
+            if (options.sessionMarkers())
+            {
+                final UUID eventId = UUID.randomUUID();
+                sendMarker(transport, eventId, builder.sessionEnd(eventId, Instant.now(), lastSentUs));
+            }
+            stats.elapsed(System.nanoTime() - start);
+        }
+        return stats;
+    }
+
+    private void reportMapping(final ColumnMapping mapping)
+    {
+        if (!mapping.unknownColumns().isEmpty())
+        {
+            messages.println("pitgun replay: " + mapping.unknownColumns().size() + " column(s) not in dictionary " +
+                options.registry().name() + ", not sent: " + String.join("; ", mapping.unknownColumns()));
+        }
+        if (!mapping.restrictedSkipped().isEmpty())
+        {
+            messages.println("pitgun replay: restricted channel(s) not sent (add --include-restricted if the gateway " +
+                "allows this client): " + String.join(", ", mapping.restrictedSkipped()));
+        }
+        if (mapping.channelCount() == 0)
+        {
+            throw new ReplayInputException(options.input() + ": no column maps to a channel of dictionary " +
+                options.registry().name());
+        }
+    }
+
+    // Wide rows make big envelopes: a batch over the gateway's envelope size limit goes out as two halves.
+    private void sendFrames(final EnvelopeTransport transport, final EnvelopeBuilder builder,
+        final List<TelemetryRow> frames, final long firstSequence, final long timeShiftUs)
+        throws IOException, InterruptedException
+    {
+        final UUID eventId = UUID.randomUUID();
+        final String json = builder.sampleBatch(eventId, Instant.now(), frames, firstSequence, timeShiftUs);
+        if (frames.size() > 1 && json.length() > MAX_ENVELOPE_BYTES)
+        {
+            final int half = frames.size() / 2;
+            sendFrames(transport, builder, frames.subList(0, half), firstSequence, timeShiftUs);
+            sendFrames(transport, builder, frames.subList(half, frames.size()), firstSequence + half, timeShiftUs);
+            return;
+        }
+        sendBatch(transport, eventId, json, frames.size());
+    }
+
+    private void sendBatch(final EnvelopeTransport transport, final UUID eventId, final String json, final int frames)
+        throws IOException, InterruptedException
+    {
+        stats.onSent(frames);
+        final SendOutcome outcome = sendWithRetries(transport, eventId, json);
+        if (outcome.accepted())
+        {
+            stats.onAcked(frames, outcome);
+        }
+        else
+        {
+            stats.onRejected(frames, outcome.status() + " " + outcome.reason());
+            if (outcome.retryable())
+            {
+                messages.println("pitgun replay: gave up on envelope " + eventId + " after " + options.maxRetries() +
+                    " retries (" + outcome.status() + " " + outcome.reason() + ")");
+            }
+        }
+    }
+
+    private void sendMarker(final EnvelopeTransport transport, final UUID eventId, final String json)
+        throws IOException, InterruptedException
+    {
+        final SendOutcome outcome = sendWithRetries(transport, eventId, json);
+        if (outcome.accepted())
+        {
+            stats.onMarkerAcked();
+        }
+        else
+        {
+            stats.onRejected(0, outcome.status() + " " + outcome.reason() + " (session marker)");
+        }
+    }
+
+    // Same text, same event_id: the gateway acknowledges a retry of something it already took without taking it twice.
+    private SendOutcome sendWithRetries(final EnvelopeTransport transport, final UUID eventId, final String json)
+        throws IOException, InterruptedException
+    {
+        int attempt = 0;
+        boolean everAnswered = false;
+        while (true)
+        {
+            final SendOutcome outcome;
+            try
+            {
+                outcome = transport.send(eventId.toString(), json);
+                everAnswered = true;
+            }
+            catch (final ConnectException ex)
+            {
+                if (!everAnswered && stats.envelopesAcked() == 0 && stats.markersAcked() == 0)
+                {
+                    throw ex;
+                }
+                if (attempt++ >= options.maxRetries())
+                {
+                    throw ex;
+                }
+                stats.onRetry();
+                waitUntil(System.nanoTime() + DEFAULT_RETRY_NANOS);
+                continue;
+            }
+            catch (final IOException ex)
+            {
+                if (attempt++ >= options.maxRetries() || options.webSocket())
+                {
+                    throw ex;
+                }
+                stats.onRetry();
+                waitUntil(System.nanoTime() + DEFAULT_RETRY_NANOS);
+                continue;
+            }
+            if (!outcome.retryable() || attempt >= options.maxRetries() || stopping)
+            {
+                return outcome;
+            }
+            attempt++;
+            stats.onRetry();
+            final long wait = outcome.retryAfterNanos() >= 0 ? outcome.retryAfterNanos() : DEFAULT_RETRY_NANOS;
+            waitUntil(System.nanoTime() + Math.min(wait, MAX_RETRY_WAIT_NANOS));
+        }
+    }
+
+    private void waitUntil(final long deadlineNanos) throws InterruptedException
+    {
+        long remaining;
+        while (!stopping && (remaining = deadlineNanos - System.nanoTime()) > 0)
+        {
+            LockSupport.parkNanos(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(100)));
+            if (Thread.interrupted())
+            {
+                throw new InterruptedException();
+            }
+        }
+    }
+
+    /** Data lines of a CSV (non-blank lines after the header), for the progress bar. */
+    static long countDataLines(final Path file) throws IOException
+    {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+             InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw)
+        {
+            final byte[] buffer = new byte[1 << 16];
+            long lines = 0;
+            boolean content = false;
+            int read;
+            while ((read = in.read(buffer)) > 0)
+            {
+                for (int i = 0; i < read; i++)
+                {
+                    final byte b = buffer[i];
+                    if (b == '\n')
+                    {
+                        lines += content ? 1 : 0;
+                        content = false;
+                    }
+                    else if (b != '\r' && b != ' ' && b != '\t')
+                    {
+                        content = true;
+                    }
+                }
+            }
+            lines += content ? 1 : 0;
+            return Math.max(0, lines - 1);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package io.pitgun.replay;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a replay did: envelopes and frames sent, acknowledged and refused (by status and reason), retries after
+ * back-pressure, and the send → answer latency of every acknowledged envelope (HdrHistogram, µs, 3 significant
+ * digits up to one minute).
+ */
+public final class ReplayStats
+{
+    private final Histogram latencyUs = new Histogram(60_000_000L, 3);
+    private final Map<String, long[]> rejected = new TreeMap<>();
+    private long envelopesSent;
+    private long framesSent;
+    private long envelopesAcked;
+    private long framesAcked;
+    private long duplicates;
+    private long retries;
+    private long markersAcked;
+    private long elapsedNanos;
+
+    void onSent(final int frames)
+    {
+        envelopesSent++;
+        framesSent += frames;
+    }
+
+    void onAcked(final int frames, final SendOutcome outcome)
+    {
+        envelopesAcked++;
+        framesAcked += frames;
+        if (outcome.duplicate())
+        {
+            duplicates++;
+        }
+        latencyUs.recordValue(Math.min(latencyUs.getHighestTrackableValue(), Math.max(0, outcome.latencyNanos() / 1_000)));
+    }
+
+    void onRejected(final int frames, final String why)
+    {
+        final long[] counts = rejected.computeIfAbsent(why, key -> new long[2]);
+        counts[0]++;
+        counts[1] += frames;
+    }
+
+    void onRetry()
+    {
+        retries++;
+    }
+
+    void onMarkerAcked()
+    {
+        markersAcked++;
+    }
+
+    void elapsed(final long nanos)
+    {
+        elapsedNanos = nanos;
+    }
+
+    public long envelopesSent()
+    {
+        return envelopesSent;
+    }
+
+    public long framesSent()
+    {
+        return framesSent;
+    }
+
+    public long envelopesAcked()
+    {
+        return envelopesAcked;
+    }
+
+    public long framesAcked()
+    {
+        return framesAcked;
+    }
+
+    public long retries()
+    {
+        return retries;
+    }
+
+    /** Session start/end markers the gateway acknowledged. */
+    public long markersAcked()
+    {
+        return markersAcked;
+    }
+
+    /** Refused envelopes by {@code "<status> <reason>"}: {envelopes, frames}. */
+    public Map<String, long[]> rejected()
+    {
+        return rejected;
+    }
+
+    public long envelopesRejected()
+    {
+        long total = 0;
+        for (final long[] counts : rejected.values())
+        {
+            total += counts[0];
+        }
+        return total;
+    }
+
+    /** Send → acknowledgement latencies, µs. */
+    public Histogram latencyUs()
+    {
+        return latencyUs;
+    }
+
+    /** The summary printed at the end of a replay. */
+    public String summary(final String endpoint)
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format("replay of %d frames in %d envelopes to %s took %.1f s%n",
+            framesSent, envelopesSent, endpoint, elapsedNanos / 1e9));
+        sb.append(String.format("  acked:    %d envelopes, %d frames%s%n", envelopesAcked, framesAcked,
+            duplicates > 0 ? " (" + duplicates + " recognised as retries of envelopes already accepted)" : ""));
+        sb.append(String.format("  rejected: %d envelopes%n", envelopesRejected()));
+        for (final Map.Entry<String, long[]> entry : rejected.entrySet())
+        {
+            sb.append(String.format("    %-40s %d envelopes, %d frames%n", entry.getKey(), entry.getValue()[0],
+                entry.getValue()[1]));
+        }
+        if (retries > 0)
+        {
+            sb.append(String.format("  retried:  %d times after 429/503 or a broken connection (same event_id)%n",
+                retries));
+        }
+        if (latencyUs.getTotalCount() > 0)
+        {
+            sb.append(String.format("  latency send→ack (µs): p50 %d  p90 %d  p99 %d  p99.9 %d  max %d%n",
+                latencyUs.getValueAtPercentile(50), latencyUs.getValueAtPercentile(90),
+                latencyUs.getValueAtPercentile(99), latencyUs.getValueAtPercentile(99.9), latencyUs.getMaxValue()));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,198 @@
+package io.pitgun.replay;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code GET /ws}: one text message per envelope; the gateway answers each with a JSON ack or nack carrying the
+ * envelope's {@code event_id}. One envelope is in flight at a time, so answers arrive in order.
+ */
+public final class WebSocketTransport implements EnvelopeTransport
+{
+    private static final long ANSWER_TIMEOUT_S = 30;
+
+    private final ReplayTarget target;
+    private final WebSocket socket;
+    private final AtomicReference<Pending> pending = new AtomicReference<>();
+    private volatile String closedBecause;
+
+    private WebSocketTransport(final ReplayTarget target, final WebSocket socket, final Listener listener)
+    {
+        this.target = target;
+        this.socket = socket;
+        listener.owner = this;
+    }
+
+    /** Opens the WebSocket. */
+    public static WebSocketTransport connect(final ReplayTarget target) throws IOException, InterruptedException
+    {
+        final Listener listener = new Listener();
+        try
+        {
+            final WebSocket socket = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                .newWebSocketBuilder()
+                .buildAsync(target.webSocketUri(), listener)
+                .get(10, TimeUnit.SECONDS);
+            return new WebSocketTransport(target, socket, listener);
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            throw new ConnectException("cannot open " + target.webSocketUri() + " (is the gateway running? " +
+                "start it with 'pitgun gateway'): " + (ex.getCause() == null ? ex : ex.getCause()).getMessage());
+        }
+    }
+
+    @Override
+    public SendOutcome send(final String eventId, final String json) throws IOException, InterruptedException
+    {
+        if (closedBecause != null)
+        {
+            throw new IOException("the WebSocket to " + target.webSocketUri() + " is closed: " + closedBecause);
+        }
+        final Pending waiting = new Pending(eventId);
+        pending.set(waiting);
+        final long start = System.nanoTime();
+        try
+        {
+            socket.sendText(json, true).get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
+            final String text = waiting.answer.get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
+            final long latency = System.nanoTime() - start;
+            final GatewayAnswer answer = GatewayAnswer.parse(text);
+            final boolean ack = "ack".equals(answer.string("type"));
+            final int status = (int)answer.number("http_status", ack ? 202 : 500);
+            return new SendOutcome(status, ack ? null : answer.reason(status), answer.string("message"),
+                answer.retryAfterNanos(), answer.duplicate(), latency);
+        }
+        catch (final ExecutionException | CompletionException ex)
+        {
+            throw new IOException("WebSocket to " + target.webSocketUri() + " failed: " + ex.getCause().getMessage());
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new IOException("no answer from " + target.webSocketUri() + " within " + ANSWER_TIMEOUT_S + " s");
+        }
+        finally
+        {
+            pending.compareAndSet(waiting, null);
+        }
+    }
+
+    private void onAnswer(final String text)
+    {
+        final Pending waiting = pending.get();
+        if (waiting == null)
+        {
+            return;
+        }
+        final GatewayAnswer answer = GatewayAnswer.parse(text);
+        final String eventId = answer.string("event_id");
+        // A nack for an envelope the gateway could not read carries no event id: it is still the answer to ours.
+        if (eventId == null || eventId.equals(waiting.eventId))
+        {
+            waiting.answer.complete(text);
+        }
+    }
+
+    private void onClosed(final String why)
+    {
+        closedBecause = why;
+        final Pending waiting = pending.get();
+        if (waiting != null)
+        {
+            waiting.answer.completeExceptionally(new IOException(why));
+        }
+    }
+
+    @Override
+    public String endpoint()
+    {
+        return target.webSocketUri().toString();
+    }
+
+    @Override
+    public void close()
+    {
+        if (closedBecause == null)
+        {
+            try
+            {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "replay done").get(5, TimeUnit.SECONDS);
+            }
+            catch (final ExecutionException | TimeoutException ex)
+            {
+                socket.abort();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                socket.abort();
+            }
+        }
+    }
+
+    private static final class Pending
+    {
+        final String eventId;
+        final CompletableFuture<String> answer = new CompletableFuture<>();
+
+        Pending(final String eventId)
+        {
+            this.eventId = eventId;
+        }
+    }
+
+    private static final class Listener implements WebSocket.Listener
+    {
+        private final StringBuilder parts = new StringBuilder();
+        private volatile WebSocketTransport owner;
+
+        @Override
+        public CompletionStage<?> onText(final WebSocket webSocket, final CharSequence data, final boolean last)
+        {
+            parts.append(data);
+            if (last)
+            {
+                final String text = parts.toString();
+                parts.setLength(0);
+                final WebSocketTransport transport = owner;
+                if (transport != null)
+                {
+                    transport.onAnswer(text);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(final WebSocket webSocket, final int statusCode, final String reason)
+        {
+            final WebSocketTransport transport = owner;
+            if (transport != null)
+            {
+                transport.onClosed("closed by the gateway (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")");
+            }
+            return null;
+        }
+
+        @Override
+        public void onError(final WebSocket webSocket, final Throwable error)
+        {
+            final WebSocketTransport transport = owner;
+            if (transport != null)
+            {
+                transport.onClosed(String.valueOf(error.getMessage()));
+            }
+        }
+    }
+}
