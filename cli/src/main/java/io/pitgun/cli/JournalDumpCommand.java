@@ -29,10 +29,11 @@ final class JournalDumpCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
     Path directory;
 
-    @Option(names = "--from", paramLabel = "INDEX", description = "First entry index to include (default: the first).")
+    @Option(names = "--from", paramLabel = "INDEX",
+        description = "First message position to include, as dump prints it in \"index\" (default: the first).")
     Long fromIndex;
 
-    @Option(names = "--to", paramLabel = "INDEX", description = "Last entry index to include (default: the last).")
+    @Option(names = "--to", paramLabel = "INDEX", description = "Last message position to include (default: the last).")
     Long toIndex;
 
     @Option(names = "--session", paramLabel = "UUID", description = "Only frames and session messages of this session.")

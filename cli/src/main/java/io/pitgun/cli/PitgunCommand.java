@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
         JournalCommand.class,
         ReplayCommand.class,
         SimulateCommand.class,
+        DemoCommand.class,
+        ReportCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class PitgunCommand implements Runnable

@@ -2,6 +2,9 @@
  * The one {@code pitgun} command (picocli) and its runnable jar {@code cli/target/pitgun.jar}, run by
  * {@code bin/pitgun}. Each subcommand is one class named for what it does ({@code ValidateCommand},
  * {@code SolveCommand}, {@code ManifestCheckCommand}, ...); {@link io.pitgun.cli.PitgunCommand} only wires them.
+ * {@code DemoCommand} runs an embedded gateway and a replay end to end; {@code HdrFiles},
+ * {@code PercentileDistribution}, {@code PercentilePlotSvg} and {@code LatencyReportPage} write and plot
+ * HdrHistogram latency files ({@code pitgun report latency}).
  * Commands report bad input as {@code file:line:column: pointer: reason} with the offending line, exit 1, and
  * never print a stack trace ({@code PITGUN_DEBUG=1} brings it back).
  */

@@ -8,7 +8,7 @@ import org.agrona.DirectBuffer;
 import java.util.function.LongConsumer;
 
 /**
- * Replays a journal through a pipeline: every entry's bytes are published unchanged, with their journal index,
+ * Replays a journal through a pipeline: every message's bytes are published unchanged, with their journal position,
  * into a pipeline without a journal of its own. With the manifest of the live run the derived output is
  * byte-identical to the live run's; with another manifest it is a post-mortem analysis of the same frames.
  *
@@ -26,23 +26,27 @@ public final class JournalReplayer
     }
 
     /**
-     * Publishes every entry of {@code journal} into {@code pipeline}, in order, on the calling thread.
+     * Publishes every message of {@code journal} into {@code pipeline}, in order, on the calling thread, each with
+     * its journal position.
      *
-     * @param progress called every 65536 entries with the number published so far, or null.
-     * @return the number of entries published.
+     * @param progress called about every 65536 messages with the number published so far, or null.
+     * @return the number of messages published.
      * @throws FrameRejectedException if an entry is larger than the pipeline's slots or is not a Pitgun message
      *                                (the message names the journal index).
      */
     public static long replay(final Journal journal, final TelemetryPipeline pipeline, final LongConsumer progress)
     {
         final Publisher publisher = new Publisher(pipeline);
+        long reported = 0;
         try (JournalTailer tailer = journal.tailer())
         {
+            // Each readNext delivers one journal entry: a batch of up to 64 messages.
             while (tailer.readNext(publisher))
             {
-                if (progress != null && (publisher.count & 0xFFFF) == 0)
+                if (progress != null && publisher.count - reported >= 0x10000)
                 {
-                    progress.accept(publisher.count);
+                    reported = publisher.count;
+                    progress.accept(reported);
                 }
             }
         }

@@ -1,34 +1,47 @@
 package io.pitgun.engine;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
+import io.pitgun.journal.JournalEntryDescriptor;
 
 /**
- * The journal stage: appends every accepted message's bytes, exactly as they sit in the slot's frame area, to the
- * journal, records the entry's index in the slot, and then advances the journaled sequence that producers wait on
- * for a durable acknowledgement ({@link AckMode#JOURNALED}). Slots that a replay published already carry their
- * index and are not appended again.
+ * The journal stage: appends accepted messages' bytes, exactly as they sit in the slots' frame areas, to the
+ * journal — one journal entry per Disruptor batch (bounded by {@link JournalEntryDescriptor#MAX_MESSAGES_PER_ENTRY}
+ * messages and {@link JournalEntryDescriptor#MAX_ENTRY_BYTES} bytes), because a Chronicle document costs a fixed
+ * ~0.25–1 µs that one frame per document cannot afford. After the entry is committed it records each message's
+ * journal position in its slot and advances the journaled sequence that producers wait on for a durable
+ * acknowledgement ({@link AckMode#JOURNALED}). Slots that a replay published already carry their position and are
+ * not appended again.
  *
- * <p>Memory ordering: the journaled sequence is advanced with a release store after the append returned, so a
- * producer that reads it with an acquire load knows its entry is in the memory-mapped queue file. If the journal
- * fails, the sequence stops for good (nothing later is acknowledged) and later frames are dropped and counted.
+ * <p>Memory ordering: the journaled sequence is advanced with a release store after the batch's entry was
+ * committed, so a producer that reads it with an acquire load knows its frame is in the memory-mapped queue file.
+ * The positions are written into the slots before this stage's Disruptor sequence moves past them, so the
+ * processing stage (which waits on that sequence, or runs on this thread: {@link JournalingProcessingStage}) sees
+ * them. If the journal fails, the sequence stops for good (nothing later is acknowledged); the open batch and every
+ * later frame are dropped and counted.
  */
 final class JournalStage implements EventHandler<FrameSlot>
 {
     private final Journal journal;
+    private final RingBuffer<FrameSlot> ringBuffer;
     private final Sequence journaledSequence;
     private final PipelineCounters counters;
     private final PipelineLatency latency;
     private final StageErrors errors;
+    private final long[] batchSequences = new long[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
+    private int batchCount;
+    private long doneThrough = -1;
     private JournalAppender appender;
     private boolean failed;
 
-    JournalStage(final Journal journal, final Sequence journaledSequence, final PipelineCounters counters,
-        final PipelineLatency latency, final StageErrors errors)
+    JournalStage(final Journal journal, final RingBuffer<FrameSlot> ringBuffer, final Sequence journaledSequence,
+        final PipelineCounters counters, final PipelineLatency latency, final StageErrors errors)
     {
         this.journal = journal;
+        this.ringBuffer = ringBuffer;
         this.journaledSequence = journaledSequence;
         this.counters = counters;
         this.latency = latency;
@@ -41,43 +54,114 @@ final class JournalStage implements EventHandler<FrameSlot>
         appender = journal.appender();
     }
 
+    /**
+     * The highest ring sequence this stage is done with: every slot up to it is journaled, needs no journaling, or
+     * was rejected because the journal failed. Read on this stage's thread only.
+     */
+    long doneThrough()
+    {
+        return doneThrough;
+    }
+
     @Override
     public void onEvent(final FrameSlot slot, final long sequence, final boolean endOfBatch)
     {
         final int status = slot.status();
-        if ((status & SlotDescriptor.STATUS_MASK) != SlotDescriptor.STATUS_READY)
+        if ((status & SlotDescriptor.STATUS_MASK) == SlotDescriptor.STATUS_READY)
         {
-            if (!failed)
+            if (failed)
             {
-                journaledSequence.set(sequence);
+                slot.status(SlotDescriptor.STATUS_REJECTED);
+                counters.increment(PipelineCounter.DROPPED_JOURNAL_FAILED);
             }
-            return;
+            else if ((status & SlotDescriptor.FLAG_REPLAYED) == 0)
+            {
+                add(slot, sequence);
+            }
         }
-        if (failed)
+        if (batchCount == 0)
+        {
+            done(sequence);
+        }
+        else if (endOfBatch || appender.isFull())
+        {
+            commit(sequence);
+        }
+    }
+
+    private void add(final FrameSlot slot, final long sequence)
+    {
+        try
+        {
+            if (batchCount == 0)
+            {
+                appender.begin();
+            }
+            appender.add(slot.buffer(), SlotDescriptor.FRAME_OFFSET, slot.frameLength(), slot.ingestTimeNs());
+        }
+        catch (final RuntimeException ex)
         {
             slot.status(SlotDescriptor.STATUS_REJECTED);
             counters.increment(PipelineCounter.DROPPED_JOURNAL_FAILED);
+            fail(ex);
             return;
         }
-        if ((status & SlotDescriptor.FLAG_REPLAYED) == 0)
+        batchSequences[batchCount++] = sequence;
+    }
+
+    private void commit(final long sequence)
+    {
+        final long first;
+        try
         {
-            try
-            {
-                final long index = appender.append(slot.buffer(), SlotDescriptor.FRAME_OFFSET, slot.frameLength(),
-                    slot.ingestTimeNs());
-                slot.journalIndex(index);
-            }
-            catch (final RuntimeException ex)
-            {
-                failed = true;
-                slot.status(SlotDescriptor.STATUS_REJECTED);
-                counters.increment(PipelineCounter.DROPPED_JOURNAL_FAILED);
-                errors.onError("journal", ex);
-                return;
-            }
-            counters.increment(PipelineCounter.FRAMES_JOURNALED);
-            latency.record(LatencyStage.PUBLISH_TO_JOURNALED, System.nanoTime() - slot.ingestTimeNs());
+            first = appender.commit();
         }
-        journaledSequence.set(sequence);
+        catch (final RuntimeException ex)
+        {
+            fail(ex);
+            done(sequence);
+            return;
+        }
+        final long now = System.nanoTime();
+        final int count = batchCount;
+        for (int i = 0; i < count; i++)
+        {
+            final FrameSlot slot = ringBuffer.get(batchSequences[i]);
+            slot.journalIndex(first + i);
+            latency.record(LatencyStage.PUBLISH_TO_JOURNALED, now - slot.ingestTimeNs());
+        }
+        counters.add(PipelineCounter.FRAMES_JOURNALED, count);
+        batchCount = 0;
+        done(sequence);
+    }
+
+    /** Drops the open batch (nothing of it was written) and every later frame. */
+    private void fail(final RuntimeException ex)
+    {
+        failed = true;
+        try
+        {
+            appender.abort();
+        }
+        catch (final RuntimeException ignored)
+        {
+            // the journal is already broken; the first error is the one reported
+        }
+        for (int i = 0; i < batchCount; i++)
+        {
+            ringBuffer.get(batchSequences[i]).status(SlotDescriptor.STATUS_REJECTED);
+        }
+        counters.add(PipelineCounter.DROPPED_JOURNAL_FAILED, batchCount);
+        batchCount = 0;
+        errors.onError("journal", ex);
+    }
+
+    private void done(final long sequence)
+    {
+        doneThrough = sequence;
+        if (!failed)
+        {
+            journaledSequence.set(sequence);
+        }
     }
 }

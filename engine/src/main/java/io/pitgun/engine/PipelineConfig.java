@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  * journal:
  *   directory: data/journal     # omit for a pipeline without a journal (replays)
  *   roll_cycle: FAST_HOURLY
+ *   separate_thread: false      # journal on its own thread (true) or on the processing thread (false)
  * output:
  *   json_lines: out/derived.jsonl  # optional JSON-lines file of derived frames and insights
  *   digest: true                 # SHA-256 of the derived output stream
@@ -64,7 +65,7 @@ public final class PipelineConfig
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("channel_capacity", "max_sources", "enable_merging",
         "merge_window", "validate_parameters", "wait_strategy", "producer", "max_frame_bytes", "ack_mode", "journal",
         "output", "subscriber_buffer_bytes");
-    private static final Set<String> JOURNAL_KEYS = Set.of("directory", "roll_cycle");
+    private static final Set<String> JOURNAL_KEYS = Set.of("directory", "roll_cycle", "separate_thread");
     private static final Set<String> OUTPUT_KEYS = Set.of("json_lines", "digest");
     private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(us|ms|s)\\s*");
     private static final Pattern ROLL_CYCLE = Pattern.compile("[A-Z][A-Z0-9_]*");
@@ -80,6 +81,7 @@ public final class PipelineConfig
     private final AckMode ackMode;
     private final Path journalDirectory;
     private final String rollCycle;
+    private final boolean separateJournalThread;
     private final Path jsonLinesFile;
     private final boolean outputDigest;
     private final int subscriberBufferBytes;
@@ -97,6 +99,7 @@ public final class PipelineConfig
         ackMode = builder.ackMode;
         journalDirectory = builder.journalDirectory;
         rollCycle = builder.rollCycle;
+        separateJournalThread = builder.separateJournalThread;
         jsonLinesFile = builder.jsonLinesFile;
         outputDigest = builder.outputDigest;
         subscriberBufferBytes = builder.subscriberBufferBytes;
@@ -129,6 +132,7 @@ public final class PipelineConfig
         b.ackMode = ackMode;
         b.journalDirectory = journalDirectory;
         b.rollCycle = rollCycle;
+        b.separateJournalThread = separateJournalThread;
         b.jsonLinesFile = jsonLinesFile;
         b.outputDigest = outputDigest;
         b.subscriberBufferBytes = subscriberBufferBytes;
@@ -201,6 +205,18 @@ public final class PipelineConfig
         return rollCycle;
     }
 
+    /**
+     * {@code journal.separate_thread}: the journal stage runs on its own thread, ahead of the processing thread
+     * (true), or both run on one consumer thread that journals each batch, then processes it (false, the default:
+     * on the 2-core reference machine three busy threads — producer, journal, processing — share two cores and the
+     * pipeline is slower; see {@code docs/performance.md}, "Engine"). With more cores, a separate thread overlaps
+     * journaling with processing.
+     */
+    public boolean separateJournalThread()
+    {
+        return separateJournalThread;
+    }
+
     /** {@code output.json_lines}, or empty. */
     public Optional<Path> jsonLinesFile()
     {
@@ -226,7 +242,8 @@ public final class PipelineConfig
             enableMerging + ", merge_window=" + mergeWindowUs + "us, validate_parameters=" + validateParameters +
             ", wait_strategy=" + waitStrategy.symbol() + ", producer=" + producerMode.symbol() +
             ", max_frame_bytes=" + maxFrameBytes + ", ack_mode=" + ackMode.symbol() + ", journal.directory=" +
-            journalDirectory + ", journal.roll_cycle=" + rollCycle + ", output.json_lines=" + jsonLinesFile +
+            journalDirectory + ", journal.roll_cycle=" + rollCycle + ", journal.separate_thread=" +
+            separateJournalThread + ", output.json_lines=" + jsonLinesFile +
             ", output.digest=" + outputDigest + ", subscriber_buffer_bytes=" + subscriberBufferBytes;
     }
 
@@ -274,6 +291,7 @@ public final class PipelineConfig
         private AckMode ackMode = AckMode.JOURNALED;
         private Path journalDirectory;
         private String rollCycle = DEFAULT_ROLL_CYCLE;
+        private boolean separateJournalThread;
         private Path jsonLinesFile;
         private boolean outputDigest;
         private int subscriberBufferBytes = DEFAULT_SUBSCRIBER_BUFFER_BYTES;
@@ -350,6 +368,13 @@ public final class PipelineConfig
         public Builder rollCycle(final String rollCycle)
         {
             this.rollCycle = rollCycle;
+            return this;
+        }
+
+        /** {@code journal.separate_thread} (default false: journal and processing share one thread). */
+        public Builder separateJournalThread(final boolean separate)
+        {
+            this.separateJournalThread = separate;
             return this;
         }
 
@@ -515,6 +540,11 @@ public final class PipelineConfig
                 if (rollCycle != null)
                 {
                     builder.rollCycle(textValue(rollCycle, "journal.roll_cycle"));
+                }
+                final JsonNode separate = journal.get("separate_thread");
+                if (separate != null)
+                {
+                    builder.separateJournalThread(booleanValue(separate, "journal.separate_thread"));
                 }
             }
             final JsonNode output = root.get("output");

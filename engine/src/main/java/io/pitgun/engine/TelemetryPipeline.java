@@ -3,6 +3,7 @@ package io.pitgun.engine;
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -10,6 +11,7 @@ import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.ManifestCompiler;
@@ -18,6 +20,7 @@ import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.manifest.Stage;
 import org.agrona.DirectBuffer;
 
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -34,8 +37,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 /**
- * An in-process Pitgun pipeline: a Disruptor ring of off-heap slots ({@link SlotRing}) and two stage threads wired
- * as a dependency graph —
+ * An in-process Pitgun pipeline: a Disruptor ring of off-heap slots ({@link SlotRing}) and its stages wired as a
+ * dependency graph —
  *
  * <pre>
  *   producers ──claim/encode/publish──▶ ring ──▶ journal stage ──▶ processing stage
@@ -43,10 +46,12 @@ import java.util.function.BiConsumer;
  *                                               journaled seq)       digest, JSON lines, subscribers)
  * </pre>
  *
- * The processing stage depends on the journal stage, so every frame it sees carries its journal index (insight
- * provenance) and nothing reaches a subscriber before it is journaled. Without a journal directory the journal
- * stage is left out. Build one with {@link #builder()}; {@link #close()} drains the ring, flushes every sink and
- * the journal and joins every thread it started.
+ * The processing stage depends on the journal stage, so every frame it sees carries its journal position (insight
+ * provenance) and nothing reaches a subscriber before it is journaled. The journal writes one entry per Disruptor
+ * batch (up to 64 frames). By default both stages run on one consumer thread that journals a batch, then processes
+ * it ({@link JournalingProcessingStage}); {@link PipelineConfig#separateJournalThread()} gives the journal its own
+ * thread. Without a journal directory the journal stage is left out. Build one with {@link #builder()};
+ * {@link #close()} drains the ring, flushes every sink and the journal and joins every thread it started.
  *
  * <p>Thread-safety: publishing methods may be called from any number of threads with {@link ProducerMode#MULTI}
  * (from one thread only with {@link ProducerMode#SINGLE}); {@link FrameWriter} and {@link SlotClaim} instances
@@ -158,22 +163,31 @@ public final class TelemetryPipeline implements AutoCloseable
                 descriptor.frameCapacity(), manifestStage, counters);
         final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency);
 
-        final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder();
+        // A Disruptor batch is one journal entry, so bound it by what an entry holds.
+        final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder()
+            .setMaxBatchSize(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY);
+        final JournalStage journalStage = journal == null ? null :
+            new JournalStage(journal, ringBuffer, journaledSequence, counters, latency, errors);
         SequenceBarrier processingBarrier = ringBuffer.newBarrier();
-        if (journal != null)
+        EventHandler<FrameSlot> lastHandler = processing;
+        if (journalStage != null && config.separateJournalThread())
         {
-            final BatchEventProcessor<FrameSlot> journalProcessor = processorBuilder.build(ringBuffer,
-                ringBuffer.newBarrier(), new JournalStage(journal, journaledSequence, counters, latency, errors));
+            final BatchEventProcessor<FrameSlot> journalProcessor =
+                processorBuilder.build(ringBuffer, ringBuffer.newBarrier(), journalStage);
             journalProcessor.setExceptionHandler(errors);
             processors.add(journalProcessor);
             processingBarrier = ringBuffer.newBarrier(journalProcessor.getSequence());
         }
-        lastProcessor = processorBuilder.build(ringBuffer, processingBarrier, processing);
+        else if (journalStage != null)
+        {
+            lastHandler = new JournalingProcessingStage(ringBuffer, journalStage, processing);
+        }
+        lastProcessor = processorBuilder.build(ringBuffer, processingBarrier, lastHandler);
         lastProcessor.setExceptionHandler(errors);
         processors.add(lastProcessor);
         ringBuffer.addGatingSequences(lastProcessor.getSequence());
 
-        if (journal != null)
+        if (processors.size() > 1)
         {
             threads.start("journal", processors.get(0));
         }
@@ -230,6 +244,94 @@ public final class TelemetryPipeline implements AutoCloseable
         slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offset, length);
         publishReady(position, slot, length);
         return position;
+    }
+
+    /**
+     * Publishes {@code count} pre-encoded SBE messages all-or-nothing, in order, into consecutive slots: message
+     * {@code i} is {@code buffer[offsets[from + i], offsets[from + i] + lengths[from + i])}. Returns {@code -1} at
+     * once, publishing nothing (counted as {@code count} {@code DROPPED_RING_FULL}), when the ring lacks
+     * {@code count} free slots; the caller answers with back-pressure. With several producers another one may take
+     * slots between the check and the claim; the claim then waits briefly for the stages to free them.
+     *
+     * @return the ring sequence of the last message; message {@code i} is at that sequence {@code - (count - 1 - i)}.
+     * @throws FrameRejectedException   if any message is larger than a slot or not a well-formed Pitgun message
+     *                                  (nothing is published; the message names which one).
+     * @throws IllegalArgumentException if {@code count} is not in {@code [1, channel_capacity]}.
+     */
+    public long tryPublishBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int from,
+        final int count)
+    {
+        if (count < 1 || count > config.channelCapacity())
+        {
+            throw new IllegalArgumentException("count: " + count + " is not in [1, " + config.channelCapacity() +
+                "] (channel_capacity)");
+        }
+        for (int i = 0; i < count; i++)
+        {
+            try
+            {
+                checkMessage(buffer, offsets[from + i], lengths[from + i]);
+            }
+            catch (final FrameRejectedException ex)
+            {
+                throw new FrameRejectedException(ex.reason(), "message " + i + " of the batch: " + ex.getMessage());
+            }
+        }
+        if (closed.get())
+        {
+            throw new IllegalStateException("pipeline " + name + " is closed");
+        }
+        if (!ringBuffer.hasAvailableCapacity(count))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                count(PipelineCounter.DROPPED_RING_FULL);
+            }
+            return -1;
+        }
+        final long last = ringBuffer.next(count);
+        final long first = last - count + 1;
+        for (int i = 0; i < count; i++)
+        {
+            final FrameSlot slot = ringBuffer.get(first + i);
+            slot.reset(SlotDescriptor.STATUS_READY);
+            final int length = lengths[from + i];
+            slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offsets[from + i], length);
+            slot.frameLength(length);
+            slot.ingestTimeNs(System.nanoTime());
+            countAccepted();
+        }
+        ringBuffer.publish(first, last);
+        return last;
+    }
+
+    /**
+     * The journal position ({@code io.pitgun.journal.JournalEntryDescriptor#position}: entry index and ordinal) of
+     * the message published at ring sequence {@code position}, or {@code -1} if it is not journaled yet, the
+     * pipeline has no journal, or its slot has since been reused (more than {@code channel_capacity} later
+     * messages were claimed). Any thread; no allocation.
+     */
+    public long journalIndexOf(final long position)
+    {
+        if (position < 0 || journaledSequence.get() < position)
+        {
+            return -1; // the acquire read above orders the slot read below after the journal stage's write
+        }
+        final long index = ringBuffer.get(position).journalIndex();
+        // A producer claims (moves the cursor) before it resets a slot for reuse: if the cursor, read after the
+        // slot, has not wrapped onto it, the value read is this message's.
+        VarHandle.loadLoadFence();
+        if (ringBuffer.getCursor() - position >= ringBuffer.getBufferSize())
+        {
+            return -1;
+        }
+        return index;
+    }
+
+    /** Free slots in the ring now: a snapshot, since producers and stages move it concurrently. */
+    public int remainingCapacity()
+    {
+        return (int)ringBuffer.remainingCapacity();
     }
 
     /** Publishes a message read from a journal, keeping its journal index (replays). */

@@ -37,7 +37,7 @@ public final class EmbeddingExample
             .dictionary(dictionary)
             .manifest(manifestFile)                // loaded and compiled to bytecode here
             .config(config)
-            .build();                              // starts the journal and processing threads
+            .build();                              // starts its consumer thread (journal, then process)
 
         final Subscription subscription = pipeline.subscribe("example");
         final long[] seen = new long[2];

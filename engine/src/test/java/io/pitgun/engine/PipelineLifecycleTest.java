@@ -2,6 +2,7 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.journal.JournalTailer;
 import io.pitgun.manifest.ManifestException;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -38,10 +39,22 @@ class PipelineLifecycleTest
     @Test
     void shouldStopEveryThreadItStartedOnClose() throws ManifestException
     {
+        // Default: journal and processing share one consumer thread.
+        assertStopsEveryThread(PipelineConfig.builder().journalDirectory(dir).build(), 1);
+    }
+
+    @Test
+    void shouldStopEveryThreadItStartedOnCloseWithASeparateJournalThread() throws ManifestException
+    {
+        assertStopsEveryThread(PipelineConfig.builder().journalDirectory(dir).separateJournalThread(true).build(), 2);
+    }
+
+    private void assertStopsEveryThread(final PipelineConfig config, final int threads) throws ManifestException
+    {
         final Set<Thread> before = Thread.getAllStackTraces().keySet();
-        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir).build());
+        final TelemetryPipeline pipeline = start(config);
         final List<Thread> started = pipeline.threads();
-        assertEquals(2, started.size());
+        assertEquals(threads, started.size());
         for (final Thread thread : started)
         {
             assertTrue(thread.getName().startsWith("pitgun-"), thread.getName());
@@ -63,6 +76,8 @@ class PipelineLifecycleTest
         }
         assertEquals(List.of(), leftovers);
         assertEquals(1_000, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED), "close() drained the ring");
+        assertEquals(1_000 + 4, pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED),
+            "every frame and the SessionStart/SessionEnd of both sources");
         assertThrows(IllegalStateException.class, () -> pipeline.newFrameWriter(SESSION, PRODUCER, 0).begin(1, 1));
     }
 
@@ -78,13 +93,36 @@ class PipelineLifecycleTest
             assertTrue(pipeline.isAcknowledged(position));
             assertTrue(pipeline.journaledSequence() >= position);
             assertEquals(1, pipeline.journal().orElseThrow().lastIndex() >= 0 ? 1 : 0);
+            assertEquals(pipeline.journal().orElseThrow().lastIndex(), pipeline.journalIndexOf(position),
+                "the only frame is the journal's last message");
+            // A batch of frames: each ring position maps to the journal position the tailer delivers it at.
+            final long[] positions = new long[200];
+            for (int i = 0; i < positions.length; i++)
+            {
+                positions[i] = writer.begin(2 + i, 2_000 + i).putDouble(SyntheticRun.SPEED, 100).commit();
+            }
+            assertTrue(pipeline.awaitJournaled(positions[positions.length - 1], TimeUnit.SECONDS.toNanos(30)));
+            final List<Long> journalPositions = new ArrayList<>();
+            try (JournalTailer tailer = pipeline.journal().orElseThrow().tailer())
+            {
+                while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) -> journalPositions.add(index)))
+                {
+                    // all of it
+                }
+            }
+            assertEquals(1 + positions.length, journalPositions.size());
+            for (int i = 0; i < positions.length; i++)
+            {
+                assertEquals(journalPositions.get(1 + i).longValue(), pipeline.journalIndexOf(positions[i]));
+            }
+            assertEquals(-1, pipeline.journalIndexOf(positions[positions.length - 1] + 1), "not published yet");
         }
         finally
         {
             pipeline.close();
         }
-        assertEquals(1, pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED));
-        assertTrue(pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED).getTotalCount() == 1);
+        assertEquals(201, pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED));
+        assertEquals(201, pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED).getTotalCount());
         assertTrue(pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED).getTotalCount() >= 1);
     }
 
@@ -172,6 +210,60 @@ class PipelineLifecycleTest
         }
         assertEquals(100, copied.counters().get(PipelineCounter.DERIVED_FRAMES));
         assertEquals(copied.outputDigest(), direct.outputDigest());
+    }
+
+    @Test
+    void shouldPublishABatchAllOrNothing() throws ManifestException
+    {
+        final PipelineConfig config = PipelineConfig.builder().ackMode(AckMode.ACCEPTED).outputDigest(true)
+            .channelCapacity(8).build();
+        final TelemetryPipeline batched = start(config);
+        final TelemetryPipeline oneByOne = start(config);
+        final ExpandableArrayBuffer frames = new ExpandableArrayBuffer();
+        final int[] offsets = new int[8];
+        final int[] lengths = new int[8];
+        int at = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            offsets[i] = at;
+            lengths[i] = encodeFrame(frames, at, 2 + i % 3, i);
+            at += lengths[i];
+        }
+        try
+        {
+            assertEquals(8, batched.remainingCapacity());
+            // A claimed, uncommitted slot stops the stages there, so the ring cannot drain under the test.
+            final SlotClaim held = batched.newSlotClaim();
+            held.claim();
+            assertEquals(7, batched.remainingCapacity());
+            assertEquals(-1, batched.tryPublishBatch(frames, offsets, lengths, 0, 8), "8 slots needed, 7 free");
+            assertEquals(8, batched.counters().get(PipelineCounter.DROPPED_RING_FULL));
+            assertEquals(7, batched.remainingCapacity(), "nothing was claimed");
+            final int[] badLengths = lengths.clone();
+            badLengths[3] = 1 << 20;
+            final FrameRejectedException tooLarge = assertThrows(FrameRejectedException.class,
+                () -> batched.tryPublishBatch(frames, offsets, badLengths, 1, 7));
+            assertTrue(tooLarge.getMessage().startsWith("message 2 of the batch"), tooLarge.getMessage());
+            assertEquals(7, batched.remainingCapacity(), "nothing was claimed");
+            assertThrows(IllegalArgumentException.class, () -> batched.tryPublishBatch(frames, offsets, lengths, 0, 9));
+
+            assertEquals(7, batched.tryPublishBatch(frames, offsets, lengths, 1, 7), "sequences 1..7");
+            assertEquals(0, batched.remainingCapacity());
+            assertEquals(-1, batched.tryPublishBatch(frames, offsets, lengths, 0, 1));
+            held.buffer().putBytes(held.offset(), frames, offsets[0], lengths[0]);
+            held.commit(lengths[0]);
+            for (int i = 0; i < 8; i++)
+            {
+                oneByOne.publish(frames, offsets[i], lengths[i]);
+            }
+        }
+        finally
+        {
+            batched.close();
+            oneByOne.close();
+        }
+        assertEquals(8, batched.counters().get(PipelineCounter.DERIVED_FRAMES));
+        assertEquals(oneByOne.outputDigest(), batched.outputDigest(), "the same frames in the same order");
     }
 
     @Test

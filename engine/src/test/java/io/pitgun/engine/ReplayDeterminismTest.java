@@ -85,4 +85,46 @@ class ReplayDeterminismTest
             postMortem.counters().get(PipelineCounter.FRAMES_FILTERED));
         assertEquals(0, postMortem.counters().get(PipelineCounter.INSIGHTS));
     }
+
+    @Test
+    void shouldReplayToTheLiveDigestWithTheJournalOnItsOwnThreadOrSharingOne() throws ManifestException
+    {
+        // Two live runs differ in their journal positions (cycle and batching), which insights carry as
+        // provenance, so each layout is compared with the replay of its own journal.
+        final SyntheticRun run = new SyntheticRun(2, 20_000, 1_000);
+        for (final boolean separateThread : new boolean[] {false, true})
+        {
+            final Path journalDir = dir.resolve(separateThread ? "separate" : "shared");
+            final String live = liveDigest(run, journalDir, separateThread);
+            try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir)))
+            {
+                final TelemetryPipeline replay = TelemetryPipeline.builder().name("replay")
+                    .manifest(Manifests.compile("lap-power.yaml"))
+                    .config(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).outputDigest(true).build()).build();
+                assertEquals(run.totalFrames() + 4L * run.sessions, JournalReplayer.replay(journal, replay, null));
+                replay.close();
+                assertEquals(live, replay.outputDigest().orElseThrow(), "separate thread: " + separateThread);
+            }
+        }
+    }
+
+    private static String liveDigest(final SyntheticRun run, final Path journalDir, final boolean separateThread)
+        throws ManifestException
+    {
+        final TelemetryPipeline live = TelemetryPipeline.builder().name(separateThread ? "separate" : "shared")
+            .manifest(Manifests.compile("lap-power.yaml")).config(PipelineConfig.builder().journalDirectory(journalDir)
+                .separateJournalThread(separateThread).outputDigest(true).build()).build();
+        try
+        {
+            final long last = run.publish(live);
+            assertTrue(live.awaitJournaled(last, TimeUnit.SECONDS.toNanos(120)), "every frame is journaled");
+        }
+        finally
+        {
+            live.close();
+        }
+        assertEquals(run.totalFrames() + 4L * run.sessions, live.counters().get(PipelineCounter.FRAMES_JOURNALED));
+        assertEquals(0, live.counters().dropped());
+        return live.outputDigest().orElseThrow();
+    }
 }

@@ -22,8 +22,9 @@ import java.util.UUID;
  *               allocation per frame)
  *             ──admission: ingestion queue──▶ 503 QUEUE_FULL, nothing published
  *             ──per envelope: event_id seen?──▶ duplicate: acknowledged again, not published
- *             ──tryPublish each frame──▶ ring full: 503 saying which frames of which envelopes are in; the
- *                                        idempotency window remembers, so a retry publishes only the rest
+ *             ──tryPublishBatch each envelope──▶ ring full: 503 saying which envelopes are in (each one whole or
+ *               (all its frames or none)       not at all); the idempotency window remembers, so a retry
+ *                                              publishes only the rest
  * </pre>
  * Validation is all-or-nothing per request so that a client fixes and resends one thing; overload is the only
  * partial outcome, and its answer names exactly what was accepted.
@@ -38,6 +39,7 @@ public final class EnvelopeIngestor
     private final IdempotencyWindow window;
     private final GatewayCounters counters;
     private final int ingestQueueLimit;
+    private final int ringCapacity;
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1 << 16);
     private final int[] envelopeFirstMessage;
     private final int[] envelopeMessages;
@@ -56,6 +58,7 @@ public final class EnvelopeIngestor
         this.window = window;
         this.counters = counters;
         this.ingestQueueLimit = ingestQueueLimit;
+        this.ringCapacity = pipeline.config().channelCapacity();
         envelopeFirstMessage = new int[maxEnvelopes];
         envelopeMessages = new int[maxEnvelopes];
         eventMsb = new long[maxEnvelopes];
@@ -262,21 +265,25 @@ public final class EnvelopeIngestor
             final int first = envelopeFirstMessage[i];
             int published = done;
             long last = -1;
+            // An envelope's frames go in all at once or not at all (a retry after an older partial publish sends
+            // only the rest); an envelope larger than the whole ring can only go frame by frame.
+            final boolean whole = frames - done <= ringCapacity;
             while (published < frames)
             {
                 final int m = first + published;
+                final int n = whole ? frames - published : 1;
                 final long position;
                 try
                 {
-                    position = pipeline.tryPublish(scratch, messageOffsets[m], messageLengths[m]);
+                    position = pipeline.tryPublishBatch(scratch, messageOffsets, messageLengths, m, n);
                 }
                 catch (final FrameRejectedException ex)
                 {
                     // Cannot happen for decoder output within the slot size the gateway configures; refuse loudly.
                     counters.rejected(RejectReason.INTERNAL_ERROR);
                     window.progress(entry, published, last);
-                    report.refuse(500, RejectReason.INTERNAL_ERROR, "frame " + published + " of envelope " + i +
-                        " refused by the pipeline: " + ex.getMessage());
+                    report.refuse(500, RejectReason.INTERNAL_ERROR, "envelope " + i + " (from frame " + published +
+                        ") refused by the pipeline: " + ex.getMessage());
                     overloadDetails(report, count, i, published, frames);
                     return;
                 }
@@ -285,7 +292,7 @@ public final class EnvelopeIngestor
                     break;
                 }
                 last = position;
-                published++;
+                published += n;
             }
             window.progress(entry, published, last);
             final int newFrames = published - done;

@@ -368,7 +368,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             return -1;
         }
-        return server.pipeline().journal().map(Journal::lastIndex).orElse(-1L);
+        // The exact journal position of the request's last frame while its slot is not reused; else the journal's
+        // last position, an upper bound (cold: it reads the last entry).
+        final long index = server.pipeline().journalIndexOf(report.lastPosition());
+        return index >= 0 ? index : server.pipeline().journal().map(Journal::lastIndex).orElse(-1L);
     }
 
     static boolean acceptedContentType(final String contentType)

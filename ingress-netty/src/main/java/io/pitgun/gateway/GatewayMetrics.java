@@ -55,6 +55,8 @@ final class GatewayMetrics
             Math.max(0, published - journaled));
         gauge(w, "pitgun_gateway_ring_capacity_frames", "Slots in the pipeline ring.",
             pipeline.config().channelCapacity());
+        gauge(w, "pitgun_gateway_ring_free_slots", "Slots producers may claim now (the ring's remaining capacity).",
+            pipeline.remainingCapacity());
         gauge(w, "pitgun_gateway_open_connections", "Open client connections.", counters.openConnections.get());
         gauge(w, "pitgun_gateway_open_subscribers", "Open live subscribers.", counters.openSubscribers.get());
         counter(w, "pitgun_gateway_websocket_connections_total", "WebSocket ingest connections opened.",

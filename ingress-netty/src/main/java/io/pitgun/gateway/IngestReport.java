@@ -85,7 +85,8 @@ public final class IngestReport
      * The answer body.
      *
      * @param ackMode      {@code journaled} or {@code accepted}.
-     * @param journalIndex the journal's last index when the answer was given (journaled mode), or -1.
+     * @param journalIndex the journal position of the request's last frame (journaled mode; or the journal's last
+     *                     position, an upper bound, when that frame's ring slot was already reused), or -1.
      */
     public String toJson(final String ackMode, final long journalIndex)
     {

@@ -1,10 +1,12 @@
 package io.pitgun.journal;
 
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,9 +20,10 @@ import java.util.stream.Stream;
  * or others). Each entry is an SBE message as accepted plus its ingest time; {@link JournalEntryDescriptor} draws
  * the layout.
  * <p>
- * Indices are Chronicle indices: the cycle number in the high bits, the sequence within the cycle in the low
- * bits. They increase with every entry but are not contiguous across cycle files, so count entries by reading
- * them, not by subtracting indices.
+ * Each entry is a batch of messages; the "indices" this API takes and returns are message positions
+ * ({@link JournalEntryDescriptor#position}: the Chronicle entry index, cycle number in the high bits, then the
+ * message's ordinal in its entry). They increase with every message but are not contiguous, so count messages by
+ * reading them, not by subtracting positions.
  * <p>
  * <b>Threading:</b> {@link #open}, {@link #appender}, {@link #tailer} and {@link #close} may be called from any
  * thread; appending is confined to one thread and each tailer to one thread (see {@link JournalAppender},
@@ -67,6 +70,7 @@ public final class Journal implements AutoCloseable
                 throw new JournalException(directory + ": cannot create the journal directory: " + ex, ex);
             }
         }
+        requirePositionRoom(rollCycle, config.rollCycle());
         try
         {
             final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
@@ -78,6 +82,20 @@ public final class Journal implements AutoCloseable
         catch (final RuntimeException ex)
         {
             throw new JournalException(directory + ": cannot open the journal: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Positions put the ordinal below the Chronicle index, so indices up to the year 2200 must leave it room. */
+    private static void requirePositionRoom(final RollCycle rollCycle, final String name)
+    {
+        final long year2200Millis = 7_258_118_400_000L;
+        final int cycle = (int)Math.min(Integer.MAX_VALUE, year2200Millis / rollCycle.lengthInMillis());
+        final long lastIndex = rollCycle.toIndex(cycle, rollCycle.maxMessagesPerCycle() - 1);
+        if (lastIndex < 0 || Long.numberOfLeadingZeros(lastIndex) <= JournalEntryDescriptor.ORDINAL_BITS)
+        {
+            throw new JournalException("rollCycle: " + name + " has indices too large to name messages in a " +
+                "batch (they need more than " + (63 - JournalEntryDescriptor.ORDINAL_BITS) + " bits); use e.g. " +
+                JournalConfig.DEFAULT_ROLL_CYCLE);
         }
     }
 
@@ -134,28 +152,58 @@ public final class Journal implements AutoCloseable
         return tailer;
     }
 
-    /** Index of the first entry, or {@link #NO_INDEX} if the journal is empty. */
+    /** Position of the first message ({@link JournalEntryDescriptor#position}), or {@link #NO_INDEX} if the
+     *  journal is empty. */
     public long firstIndex()
     {
         final long index = queue.firstIndex();
-        return index < 0 || index == Long.MAX_VALUE ? NO_INDEX : index;
+        return index < 0 || index == Long.MAX_VALUE ? NO_INDEX : JournalEntryDescriptor.position(index, 0);
     }
 
-    /** Index of the last complete entry, or {@link #NO_INDEX} if the journal is empty. */
+    /**
+     * Position of the last message of the last complete entry, or {@link #NO_INDEX} if the journal is empty. Reads
+     * that entry's message count (a cold path: it creates and closes a Chronicle tailer).
+     */
     public long lastIndex()
     {
         final long index = queue.lastIndex();
-        return index < 0 || index == Long.MAX_VALUE ? NO_INDEX : index;
+        if (index < 0 || index == Long.MAX_VALUE)
+        {
+            return NO_INDEX;
+        }
+        int count = 1;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            if (tailer.moveToIndex(index))
+            {
+                try (DocumentContext document = tailer.readingDocument())
+                {
+                    final Bytes<?> bytes = document.wire() == null ? null : document.wire().bytes();
+                    if (document.isPresent() && bytes != null &&
+                        bytes.readRemaining() >= JournalEntryDescriptor.ENTRY_HEADER_LENGTH)
+                    {
+                        final int stored = bytes.readInt(bytes.readPosition() + JournalEntryDescriptor.COUNT_OFFSET);
+                        // A damaged count cannot name a message: the entry's first position is the safe answer.
+                        count = stored >= 1 && stored <= JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY ? stored : 1;
+                    }
+                }
+            }
+        }
+        return JournalEntryDescriptor.position(index, count - 1);
     }
 
-    /** Number of complete entries in {@code [fromIndex, toIndex]} (reads the cycle files' index, not the entries). */
+    /**
+     * Number of complete entries (batches, not messages) holding the positions {@code [fromIndex, toIndex]} (reads
+     * the cycle files' index, not the entries).
+     */
     public long countEntries(final long fromIndex, final long toIndex)
     {
         if (fromIndex == NO_INDEX || toIndex < fromIndex)
         {
             return 0;
         }
-        return queue.countExcerpts(fromIndex, toIndex) + 1;
+        return queue.countExcerpts(JournalEntryDescriptor.entryIndex(fromIndex),
+            JournalEntryDescriptor.entryIndex(toIndex)) + 1;
     }
 
     /** Flushes nothing (appends are already in the mapped files); releases the files and all open tailers. */

@@ -2,14 +2,14 @@ package io.pitgun.journal;
 
 import org.agrona.DirectBuffer;
 
-/** Receives journal entries from a {@link JournalTailer}, in journal order, on the tailer's thread. */
+/** Receives journal messages from a {@link JournalTailer}, in journal order, on the tailer's thread. */
 @FunctionalInterface
 public interface JournalEntryHandler
 {
     /**
-     * One entry.
+     * One message.
      *
-     * @param index        the entry's Chronicle index.
+     * @param index        the message's position ({@link JournalEntryDescriptor#position}: entry index and ordinal).
      * @param buffer       holds the SBE message exactly as appended (message header included) in
      *                     {@code [offset, offset + length)}; it views the memory-mapped queue file and is valid only
      *                     during this call: copy what must outlive it.

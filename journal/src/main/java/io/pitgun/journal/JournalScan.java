@@ -5,7 +5,7 @@ import org.agrona.DirectBuffer;
 import java.io.UncheckedIOException;
 
 /**
- * The read loop the journal tools share: delivers the entries whose index is in {@code [fromIndex, toIndex]} in
+ * The read loop the journal tools share: delivers the messages whose position is in {@code [fromIndex, toIndex]} in
  * order, reports progress, and turns a failure inside Chronicle (a damaged file) into an outcome naming the index
  * instead of an exception.
  */
@@ -20,7 +20,7 @@ final class JournalScan implements JournalEntryHandler
         }
     }
 
-    private static final int PROGRESS_EVERY = 4096;
+    private static final int PROGRESS_EVERY = 1024;
 
     private final long fromIndex;
     private final long toIndex;
@@ -68,6 +68,7 @@ final class JournalScan implements JournalEntryHandler
                 progress.onDone();
                 return new Outcome(0, from, "cannot find the entry: " + describe(ex));
             }
+            long entries = 0;
             while (!scan.pastEnd)
             {
                 final long next = tailer.index();
@@ -91,12 +92,14 @@ final class JournalScan implements JournalEntryHandler
                 {
                     break;
                 }
-                if ((scan.delivered & (PROGRESS_EVERY - 1)) == 0)
+                // Progress counts entries (batches), as the total does; the outcome counts messages.
+                entries++;
+                if ((entries & (PROGRESS_EVERY - 1)) == 0)
                 {
-                    progress.onProgress(scan.delivered, total);
+                    progress.onProgress(entries, total);
                 }
             }
-            progress.onProgress(scan.delivered, total);
+            progress.onProgress(entries, total);
             progress.onDone();
             return new Outcome(scan.delivered, Journal.NO_INDEX, null);
         }

@@ -6,12 +6,12 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Reads a {@link Journal}'s entries in order, starting at the first. Allocation-free per entry: the handler gets a
- * view of the memory-mapped entry, not a copy.
+ * Reads a {@link Journal}'s messages in order, starting at the first, one entry (batch) per {@link #readNext}.
+ * Allocation-free per message: the handler gets a view of the memory-mapped message, not a copy.
  * <p>
  * <b>Threading:</b> one tailer per reading thread; the Chronicle tailer is created by the first call on the thread
  * that uses it. Tailers never block a writer and may read while another thread or process appends: an entry
- * becomes visible once its appender's {@code append} has returned (Chronicle publishes the document length with
+ * becomes visible once its appender's {@code commit} has returned (Chronicle publishes the document length with
  * an ordered store after the content, and the tailer reads it with a volatile load).
  */
 public final class JournalTailer implements AutoCloseable
@@ -19,6 +19,7 @@ public final class JournalTailer implements AutoCloseable
     private final Journal journal;
     private final UnsafeBuffer message = new UnsafeBuffer(0, 0);
     private ExcerptTailer tailer;
+    private int skip;
 
     JournalTailer(final Journal journal)
     {
@@ -26,11 +27,13 @@ public final class JournalTailer implements AutoCloseable
     }
 
     /**
-     * Delivers the next entry to the handler and returns true, or returns false at the end (no complete entry yet).
-     * An entry whose handler throws counts as read: the exception propagates and the tailer has moved past it.
+     * Delivers the messages of the next entry to the handler, in order, and returns true; or returns false at the
+     * end (no complete entry yet). After {@link #moveToIndex} to a message other than an entry's first, the
+     * messages before it are skipped. An entry whose handler throws counts as read: the exception propagates and
+     * the tailer has moved past the whole entry.
      *
-     * @throws JournalException if the entry is too short to hold the ingest time (a damaged file); the tailer has
-     *                          then moved past it.
+     * @throws JournalException naming the position if the entry's count or lengths do not fit its size (a damaged
+     *                          file); the tailer has then moved past it.
      */
     public boolean readNext(final JournalEntryHandler handler)
     {
@@ -42,40 +45,87 @@ public final class JournalTailer implements AutoCloseable
             }
             final Bytes<?> bytes = document.wire().bytes();
             final long start = bytes.readPosition();
-            final long messageLength = bytes.readRemaining() - JournalEntryDescriptor.MESSAGE_OFFSET;
-            final long index = document.index();
-            if (messageLength < 0)
+            final long end = bytes.readLimit();
+            final long base = JournalEntryDescriptor.position(document.index(), 0);
+            final int skip = this.skip;
+            this.skip = 0;
+            if (end - start < JournalEntryDescriptor.ENTRY_HEADER_LENGTH)
             {
-                throw new JournalException("entry " + index + " holds " + bytes.readRemaining() +
-                    " bytes, fewer than its " + JournalEntryDescriptor.MESSAGE_OFFSET + "-byte ingest time");
+                throw new JournalException("entry at " + base + " holds " + (end - start) +
+                    " bytes, fewer than its " + JournalEntryDescriptor.ENTRY_HEADER_LENGTH + "-byte header");
             }
-            final long ingestTimeNs = bytes.readLong(start + JournalEntryDescriptor.INGEST_TIME_OFFSET);
-            final int length = (int)messageLength;
-            final long messageStart = start + JournalEntryDescriptor.MESSAGE_OFFSET;
-            // The two-argument form makes Chronicle map the whole range, so the view covers the entire message.
-            message.wrap(bytes.addressForRead(messageStart, Math.max(length, 1)), length);
-            handler.onEntry(index, message, 0, length, ingestTimeNs);
+            final int count = bytes.readInt(start + JournalEntryDescriptor.COUNT_OFFSET);
+            if (count <= 0 || count > JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY)
+            {
+                throw new JournalException("entry at " + base + " has message count " + count + ", not in [1, " +
+                    JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY + "]");
+            }
+            // Check the whole entry before delivering any of it, so a damaged entry delivers nothing.
+            long record = start + JournalEntryDescriptor.ENTRY_HEADER_LENGTH;
+            for (int ordinal = 0; ordinal < count; ordinal++)
+            {
+                final long messageStart = record + JournalEntryDescriptor.MESSAGE_OFFSET;
+                if (messageStart > end)
+                {
+                    throw new JournalException("message " + (base + ordinal) + " is cut short: its record header " +
+                        "runs past the end of the entry");
+                }
+                final int length = bytes.readInt(record + JournalEntryDescriptor.LENGTH_OFFSET);
+                if (length <= 0 || length > end - messageStart)
+                {
+                    throw new JournalException("message " + (base + ordinal) + " has length " + length +
+                        ", not in [1, " + (end - messageStart) + "] (the bytes left in its entry)");
+                }
+                record = messageStart + length;
+            }
+            if (record != end)
+            {
+                throw new JournalException("entry at " + base + " holds " + (end - record) + " bytes after its " +
+                    count + " messages");
+            }
+            record = start + JournalEntryDescriptor.ENTRY_HEADER_LENGTH;
+            for (int ordinal = 0; ordinal < count; ordinal++)
+            {
+                final long messageStart = record + JournalEntryDescriptor.MESSAGE_OFFSET;
+                final int length = bytes.readInt(record + JournalEntryDescriptor.LENGTH_OFFSET);
+                if (ordinal >= skip)
+                {
+                    // The two-argument form makes Chronicle map the whole range, so the view covers the message.
+                    message.wrap(bytes.addressForRead(messageStart, length), length);
+                    handler.onEntry(base + ordinal, message, 0, length,
+                        bytes.readLong(record + JournalEntryDescriptor.INGEST_TIME_OFFSET));
+                }
+                record = messageStart + length;
+            }
             return true;
         }
     }
 
     /**
-     * Positions the tailer so that the next {@link #readNext} delivers the entry at {@code index}.
+     * Positions the tailer so that the next {@link #readNext} delivers the message at {@code index} (a position,
+     * {@link JournalEntryDescriptor#position}) and the rest of its entry.
      *
      * @return false if there is no such entry (the position is then unspecified: move again or start over).
      */
     public boolean moveToIndex(final long index)
     {
-        return tailer().moveToIndex(index);
+        skip = JournalEntryDescriptor.ordinal(index);
+        final boolean found = tailer().moveToIndex(JournalEntryDescriptor.entryIndex(index));
+        if (!found)
+        {
+            skip = 0;
+        }
+        return found;
     }
 
     /**
-     * Index of the next entry to read. After the last entry of a cycle file this is that entry's index + 1, even
-     * though the next entry written will have the following cycle's first index.
+     * Position of the first message of the next entry to read. After the last entry of a cycle file this is the
+     * position of that entry's index + 1, even though the next entry written will have the following cycle's first
+     * index.
      */
     public long index()
     {
-        return tailer().index();
+        return JournalEntryDescriptor.position(tailer().index(), 0);
     }
 
     /** Releases the tailer's hold on the queue files. Call from the reading thread; the journal closes leftovers. */

@@ -3,11 +3,13 @@
  * <p>
  * This package owns the on-disk record of a run — {@link io.pitgun.journal.Journal} (open, one
  * {@link io.pitgun.journal.JournalAppender}, any number of {@link io.pitgun.journal.JournalTailer}s), the entry
- * layout ({@link io.pitgun.journal.JournalEntryDescriptor}: ingest time + the SBE message exactly as accepted),
- * and the cold-path tools behind {@code pitgun journal}: {@link io.pitgun.journal.JournalStatsCollector},
+ * layout ({@link io.pitgun.journal.JournalEntryDescriptor}: one Chronicle document per batch of up to 64 messages,
+ * each an ingest time + the SBE message exactly as accepted, named by a 64-bit position = entry index and
+ * ordinal), and the cold-path tools behind {@code pitgun journal}: {@link io.pitgun.journal.JournalStatsCollector},
  * {@link io.pitgun.journal.JournalDumper} and {@link io.pitgun.journal.JournalVerifier} (with
- * {@link io.pitgun.journal.SbeMessageChecker}). Appending and reading are allocation-free per entry; an entry is
- * durable against the writer being killed once {@code append} returns. What to journal and when to acknowledge
+ * {@link io.pitgun.journal.SbeMessageChecker}), which count and name messages, not entries. Appending and reading
+ * are allocation-free per message; a batch is durable against the writer being killed, all of it, once
+ * {@code commit} returns. What to journal and when to acknowledge
  * it is the engine's business; replay (publishing journaled bytes through a pipeline) lives in the engine too.
  * <p>
  * Chronicle needs JVM flags (the root pom's {@code pitgun.jvm.flags}, {@code bin/pitgun}); its usage analytics

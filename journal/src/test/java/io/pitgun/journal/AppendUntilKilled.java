@@ -24,6 +24,11 @@ public final class AppendUntilKilled
         return 1 + (int)(n % 16);
     }
 
+    static int batchSizeOf(final int batch)
+    {
+        return batch % 3 == 0 ? 1 : 1 + (batch * 37) % JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY;
+    }
+
     public static void main(final String[] args) throws IOException
     {
         final TestFrames frames = new TestFrames();
@@ -32,12 +37,24 @@ public final class AppendUntilKilled
         try (Journal journal = Journal.open(JournalConfig.of(Path.of(args[0]))))
         {
             final JournalAppender appender = journal.appender();
-            for (long n = 0; ; n++)
+            long n = 0;
+            for (int batch = 0; ; batch++)
             {
-                final int length = frames.frame(buffer, 0, n, samplesOf(n));
-                final long index = appender.append(buffer, 0, length, n);
-                out.write("ACK " + n + " " + index + "\n");
+                // Batches of 1 to 64 messages: a message is acknowledged once its whole batch is committed.
+                final int size = batchSizeOf(batch);
+                appender.begin();
+                for (int i = 0; i < size; i++)
+                {
+                    final int length = frames.frame(buffer, 0, n + i, samplesOf(n + i));
+                    appender.add(buffer, 0, length, n + i);
+                }
+                final long first = appender.commit();
+                for (int i = 0; i < size; i++)
+                {
+                    out.write("ACK " + (n + i) + " " + (first + i) + "\n");
+                }
                 out.flush();
+                n += size;
             }
         }
     }

@@ -67,7 +67,31 @@ class JournalAllocationTest
             }
             final long readBytes = threads.getThreadAllocatedBytes(threadId) - beforeReads;
 
+            // Batches, as the engine writes them under load: the same bytes in entries of 50 messages.
+            final long beforeBatches = threads.getThreadAllocatedBytes(threadId);
+            for (int i = 0; i < ROUNDS; i += 50)
+            {
+                appender.begin();
+                for (int k = 0; k < 50; k++)
+                {
+                    appender.add(frame, 0, length, i + k);
+                }
+                appender.commit();
+            }
+            final long batchBytes = threads.getThreadAllocatedBytes(threadId) - beforeBatches;
+            final long beforeBatchReads = threads.getThreadAllocatedBytes(threadId);
+            int messages = 0;
+            while (tailer.readNext(handler))
+            {
+                messages += 50;
+            }
+            final long batchReadBytes = threads.getThreadAllocatedBytes(threadId) - beforeBatchReads;
+
             assertEquals(ROUNDS, read);
+            assertEquals(ROUNDS, messages);
+            assertTrue(batchBytes < 16_384, "appending " + ROUNDS + " messages in batches allocated " + batchBytes +
+                " bytes");
+            assertTrue(batchReadBytes < 16_384, "reading them allocated " + batchReadBytes + " bytes");
             // A probe showed a few one-off allocations of 0.1-6 KB while Chronicle's code warms up (none after ~45,000
             // appends) and none per entry. One 16-byte object per entry would be 800 KB here.
             assertTrue(appendBytes < 16_384, "appending " + ROUNDS + " entries allocated " + appendBytes + " bytes");

@@ -100,7 +100,63 @@ class JournalRoundTripTest
             assertTrue(tailer.readNext((index, b, o, l, t) -> seen[0] = t));
             assertEquals(6, seen[0]);
             assertEquals(indices[7], tailer.index());
-            assertFalse(tailer.moveToIndex(indices[9] + 5));
+            assertFalse(tailer.moveToIndex(JournalEntryDescriptor.position(
+                JournalEntryDescriptor.entryIndex(indices[9]) + 5, 0)));
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryMessageOfABatchWithConsecutivePositions()
+    {
+        final TestFrames frames = new TestFrames();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        try (Journal journal = Journal.open(JournalConfig.of(dir)))
+        {
+            final JournalAppender appender = journal.appender();
+            final long single = appender.append(buffer, 0, frames.frame(buffer, 0, 0, 1), 0);
+            appender.begin();
+            for (int n = 1; n <= JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY; n++)
+            {
+                assertFalse(appender.isFull());
+                appender.add(buffer, 0, frames.frame(buffer, 0, n, 1 + n % 16), n);
+            }
+            assertTrue(appender.isFull());
+            assertThrows(IllegalStateException.class, () -> appender.add(buffer, 0, 16, 0));
+            final long first = appender.commit();
+            assertEquals(JournalEntryDescriptor.position(JournalEntryDescriptor.entryIndex(single) + 1, 0), first);
+            final long last = first + JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY - 1;
+            assertEquals(last, appender.lastAppendedIndex());
+            assertEquals(last, journal.lastIndex());
+            appender.begin();
+            appender.add(buffer, 0, frames.frame(buffer, 0, 99, 1), 99);
+            appender.abort(); // never visible
+            assertEquals(last, journal.lastIndex());
+
+            final List<Long> positions = new ArrayList<>();
+            final UnsafeBuffer expected = new UnsafeBuffer(new byte[1024]);
+            try (JournalTailer tailer = journal.tailer())
+            {
+                while (tailer.readNext((index, b, o, l, t) ->
+                {
+                    positions.add(index);
+                    final int expectedLength = frames.frame(expected, 0, t, t == 0 ? 1 : 1 + (int)(t % 16));
+                    assertArrayEquals(copy(expected, 0, expectedLength), copy(b, o, l), "message " + t);
+                }))
+                {
+                    // all of it
+                }
+                assertEquals(1 + JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY, positions.size());
+                assertEquals(single, positions.get(0).longValue());
+                for (int n = 1; n < positions.size(); n++)
+                {
+                    assertEquals(first + n - 1, positions.get(n).longValue());
+                }
+                // Moving to a message inside a batch delivers it and the rest of its batch.
+                final List<Long> rest = new ArrayList<>();
+                assertTrue(tailer.moveToIndex(first + 60));
+                assertTrue(tailer.readNext((index, b, o, l, t) -> rest.add(t)));
+                assertEquals(List.of(61L, 62L, 63L, 64L), rest);
+            }
         }
     }
 

@@ -26,6 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JournalToolsTest
 {
     static final int FRAMES = 3_000;
+    /** Frames per journal entry, as the engine writes them: the tools count and name messages, not entries. */
+    static final int BATCH = 8;
 
     @TempDir
     Path dir;
@@ -36,7 +38,7 @@ class JournalToolsTest
 
     /**
      * SessionStart A, then frames 0..2999 (even n: session A source 1; odd n: session B source 2; n % 5 samples + 1),
-     * then SessionEnd A.
+     * then SessionEnd A; the frames in entries of {@value #BATCH}.
      */
     @BeforeEach
     void writeJournal()
@@ -47,11 +49,20 @@ class JournalToolsTest
         {
             final JournalAppender appender = journal.appender();
             startIndex = appender.append(buffer, 0, frames.sessionStart(buffer, 0, TestFrames.SESSION_A, "Monza \"Q\""), 0);
-            for (int n = 0; n < FRAMES; n++)
+            for (int n = 0; n < FRAMES; n += BATCH)
             {
-                final int length = frames.frame(buffer, 0, n, 1 + n % 5, n % 2 == 0 ? TestFrames.SESSION_A :
-                    TestFrames.SESSION_B, 1 + n % 2);
-                frameIndex.add(appender.append(buffer, 0, length, n));
+                appender.begin();
+                for (int i = 0; i < BATCH; i++)
+                {
+                    final int length = frames.frame(buffer, 0, n + i, 1 + (n + i) % 5,
+                        (n + i) % 2 == 0 ? TestFrames.SESSION_A : TestFrames.SESSION_B, 1 + (n + i) % 2);
+                    appender.add(buffer, 0, length, n + i);
+                }
+                final long first = appender.commit();
+                for (int i = 0; i < BATCH; i++)
+                {
+                    frameIndex.add(first + i);
+                }
             }
             endIndex = appender.append(buffer, 0,
                 frames.sessionEnd(buffer, 0, TestFrames.SESSION_A, TestFrames.BASE_TIMESTAMP_US + FRAMES * 1_000L), 0);
@@ -82,8 +93,8 @@ class JournalToolsTest
             assertEquals(1, stats.files());
             assertTrue(stats.fileBytes() > stats.messageBytes());
             assertEquals(0, stats.badEntries());
-            assertEquals(FRAMES + 2, progress[0]);
-            assertEquals(FRAMES + 2, progress[1]);
+            assertEquals(2 + FRAMES / BATCH, progress[0], "progress counts entries");
+            assertEquals(2 + FRAMES / BATCH, progress[1]);
         }
     }
 
@@ -199,7 +210,7 @@ class JournalToolsTest
         final Path file = cycleFile();
         final byte[] bytes = Files.readAllBytes(file);
         final int header = find(bytes, JournalRoundTripTest.copy(expected, 0, length)) -
-            JournalEntryDescriptor.MESSAGE_OFFSET - Integer.BYTES;
+            JournalEntryDescriptor.ENTRY_HEADER_LENGTH - JournalEntryDescriptor.MESSAGE_OFFSET - Integer.BYTES;
         // Claim a document far longer than the rest of the file.
         bytes[header] = (byte)0xF0;
         bytes[header + 1] = (byte)0xFF;

@@ -7,6 +7,7 @@ import io.pitgun.codecs.sbe.ValueType;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import org.agrona.DirectBuffer;
@@ -17,6 +18,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -34,8 +36,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The journal alone, one thread: {@code append} writes a 16-sample {@code TelemetryFrame} (258-byte SBE message,
- * 266-byte entry with the ingest time) from an off-heap buffer, as the engine's journal stage does;
+ * The journal alone, one thread: {@code append} writes a 16-sample {@code TelemetryFrame} (258-byte SBE message)
+ * from an off-heap buffer as an entry of its own; {@code appendBatched} writes it 64 times into one entry, as the
+ * engine's journal stage does under load (one entry per Disruptor batch);
  * {@code read} reads entries back through a {@link JournalTailer} (zero-copy view, one field touched). Run with
  * {@code -prof gc} for {@code gc.alloc.rate.norm}. The append journal is deleted after every iteration so that a
  * run does not fill the disk; the files live in the default temp directory.
@@ -51,6 +54,9 @@ import java.util.stream.Stream;
     "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true" })
 public class JournalAppendBenchmark
 {
+    /** Frames per entry in {@link #appendBatched}: the most one entry holds. */
+    static final int BATCH = JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY;
+
     static final int SAMPLES = 16;
     static final int READ_ENTRIES = 1_000_000;
 
@@ -135,6 +141,23 @@ public class JournalAppendBenchmark
     public long append(final AppendState state)
     {
         return state.appender.append(state.frame, 0, state.length, state.ingestTimeNs++);
+    }
+
+    /**
+     * One journal entry holding {@value #BATCH} frames, as the engine's journal stage writes under load (one entry
+     * per Disruptor batch); one op is one frame.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long appendBatched(final AppendState state)
+    {
+        final JournalAppender appender = state.appender;
+        appender.begin();
+        for (int i = 0; i < BATCH; i++)
+        {
+            appender.add(state.frame, 0, state.length, state.ingestTimeNs++);
+        }
+        return appender.commit();
     }
 
     @Benchmark

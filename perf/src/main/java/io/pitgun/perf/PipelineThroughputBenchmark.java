@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  * Frames per second through the engine, two ways in one run, with the same slot size and wait strategy:
  * <ul>
  *   <li>{@code pipeline}: the embedded API — a {@link FrameWriter} encodes a 6-sample frame straight into a slot and
- *   publishes it; the journal stage appends it to Chronicle Queue; the processing stage runs a 10-formula compiled
+ *   publishes it; the journal stage appends it to Chronicle Queue (one entry per batch of up to 64 frames); the
+ *   processing stage (on the same consumer thread by default) runs a 10-formula compiled
  *   manifest, writes the derived frame into the slot's output area and hands it to the sink stage (the fan-out
  *   with no subscriber attached);</li>
  *   <li>{@code bareDisruptor}: the ceiling — the same 6-sample frame written into the same off-heap slots of a bare
@@ -101,9 +102,13 @@ public class PipelineThroughputBenchmark
     @State(Scope.Benchmark)
     public static class Pipeline
     {
-        /** false shows the processing stage's own ceiling (no journal stage; not the measured configuration). */
-        @Param({ "true", "false" })
-        public boolean journal;
+        /**
+         * {@code shared}: journal and processing on one consumer thread (the default layout); {@code separate}: the
+         * journal on its own thread ({@code journal.separate_thread: true}); {@code none}: no journal stage, the
+         * processing stage's own ceiling (not the measured configuration).
+         */
+        @Param({ "shared", "separate", "none" })
+        public String journal;
 
         Path directory;
         TelemetryPipeline pipeline;
@@ -116,9 +121,11 @@ public class PipelineThroughputBenchmark
             directory = Files.createTempDirectory("pitgun-bench-journal");
             final CompiledManifest manifest = ManifestCompiler.compile(
                 ManifestLoader.parse(Path.of("ten-formulas.yaml"), TEN_FORMULAS), ParameterRegistry.simV1());
+            final boolean journaled = !"none".equals(journal);
             pipeline = TelemetryPipeline.builder().name("bench").manifest(manifest)
-                .config(PipelineConfig.builder().journalDirectory(journal ? directory : null)
-                    .ackMode(journal ? AckMode.JOURNALED : AckMode.ACCEPTED).producerMode(ProducerMode.SINGLE)
+                .config(PipelineConfig.builder().journalDirectory(journaled ? directory : null)
+                    .separateJournalThread("separate".equals(journal))
+                    .ackMode(journaled ? AckMode.JOURNALED : AckMode.ACCEPTED).producerMode(ProducerMode.SINGLE)
                     .build())
                 .build();
             writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0);

@@ -1,0 +1,275 @@
+package io.pitgun.cli;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.engine.LatencyStage;
+import io.pitgun.gateway.GatewayConfig;
+import io.pitgun.gateway.GatewayServer;
+import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.replay.ReplayOptions;
+import io.pitgun.replay.ReplayRunner;
+import io.pitgun.replay.ReplayStats;
+import io.pitgun.replay.ReplayTarget;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code pitgun demo}: the whole runtime in one command. Starts an embedded gateway on a free loopback port with a
+ * temporary data directory, replays the shipped sample session through the reference manifest as fast as the
+ * gateway acknowledges it, then prints the lap summaries the engine produced, the latency percentiles, where the
+ * journal and the HDR files are, and the commands to look further. Nothing keeps running afterwards.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Start an embedded gateway on a free loopback port, replay the sample session through the reference " +
+            "manifest, and print the lap summaries and latency percentiles.",
+        "Exit 0 when every frame was acknowledged and lap summaries came back, 1 otherwise."})
+final class DemoCommand implements Callable<Integer>
+{
+    static final String MANIFEST_RESOURCE = "examples/pipeline-manifest/v1/valid/demo-reference.yaml";
+    static final String SAMPLE = "datasets/sim-session-monza.csv";
+
+    @Option(names = "--input", paramLabel = "FILE",
+        description = "Session CSV to replay (default: " + SAMPLE + " of this checkout).")
+    Path input;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "0",
+        description = "Replay only the first N rows (default: all).")
+    int rows;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Where the journal and reports go (default: a new temporary directory).")
+    Path dataDir;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
+        description = "Frames per envelope, 1..1024 (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        if (rows < 0)
+        {
+            err.println("pitgun demo: --rows must not be negative, got " + rows);
+            return CliErrorHandler.FAILED;
+        }
+        final Path sample = input != null ? input : findSample();
+        if (sample == null || !Files.isRegularFile(sample))
+        {
+            err.println("pitgun demo: no session CSV at " + (sample == null ? SAMPLE : sample) +
+                "; run it from the repository root or pass --input FILE");
+            return CliErrorHandler.FAILED;
+        }
+        final Path dir = (dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("pitgun-demo-"))
+            .toAbsolutePath();
+        final Path manifest = copyManifest(dir);
+        final Path csv = rows > 0 ? slice(sample, dir.resolve("session-slice.csv"), rows) : sample.toAbsolutePath();
+
+        out.println("pitgun demo: gateway with manifest demo-reference (power, tyre spread, brake balance, laps)");
+        out.println("  data directory: " + dir);
+        out.flush();
+
+        final long startMs = System.currentTimeMillis();
+        final GatewayServer server = GatewayServer.start(gatewayConfig(dir, manifest));
+        final ReplayStats stats;
+        final List<LapSummary> laps;
+        try
+        {
+            final LapSummaryCollector collector = new LapSummaryCollector(server.pipeline().subscribe("pitgun-demo"));
+            collector.start();
+            final ReplayTarget target = new ReplayTarget(server.address().getHostString(), server.address().getPort());
+            out.println("  replaying " + csv + " to http://" + target + "/beacon as fast as it is acknowledged");
+            out.flush();
+            final ReplayOptions options = new ReplayOptions(target, csv, 1e9, false, false, batch, false, false,
+                true, ReplayOptions.DEFAULT_MAX_RETRIES, null, null, ParameterRegistry.simV1());
+            stats = new ReplayRunner(options, System.err, new DemoProgress(System.err)).run();
+            server.shutdown();
+            laps = collector.awaitLaps(30, TimeUnit.SECONDS);
+        }
+        finally
+        {
+            server.shutdown();
+        }
+        final long endMs = System.currentTimeMillis();
+
+        final List<HdrFiles.Series> series = List.of(
+            new HdrFiles.Series("send_to_ack", HdrFiles.microsToNanos(stats.latencyUs())),
+            new HdrFiles.Series("publish_to_journaled", server.pipeline().latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED)),
+            new HdrFiles.Series("publish_to_processed", server.pipeline().latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED)));
+        final Path hdrDir = Files.createDirectories(dir.resolve("latency"));
+        for (final HdrFiles.Series s : series)
+        {
+            HdrFiles.writePercentiles(hdrDir.resolve(s.tag() + ".hgrm"), s);
+        }
+        final Path log = hdrDir.resolve("demo.hlog");
+        HdrFiles.writeIntervalLog(log, series, startMs, endMs);
+        final List<Path> hgrms = new java.util.ArrayList<>();
+        final List<PercentileDistribution> distributions = new java.util.ArrayList<>();
+        for (final HdrFiles.Series s : series)
+        {
+            hgrms.add(hdrDir.resolve(s.tag() + ".hgrm"));
+            distributions.add(PercentileDistribution.readHgrm(hgrms.get(hgrms.size() - 1)));
+        }
+        final Path report = hdrDir.resolve("report.html");
+        ReportLatencyCommand.write(report, "pitgun demo latency", distributions);
+
+        out.println();
+        out.print(stats.summary("http://127.0.0.1:" + server.address().getPort() + "/beacon"));
+        out.println();
+        out.println("Lap summaries (insight-contract/v1 lap_summary from the engine; lap 0 is the out-lap)");
+        out.print(LapSummaryTable.format(laps));
+        out.println();
+        out.println("Latency (µs)              count      p50      p90      p99    p99.9      max");
+        for (final HdrFiles.Series s : series)
+        {
+            out.println(LatencyLine.format(label(s.tag()), s.nanos()));
+        }
+        out.println();
+        final Path journal = dir.resolve("journal");
+        out.println("Journal:  " + journal);
+        out.println("HDR files: " + hdrDir + " (send_to_ack.hgrm, publish_to_journaled.hgrm, publish_to_processed.hgrm, demo.hlog)");
+        out.println("Report:   " + report);
+        out.println();
+        out.println("Next:");
+        out.println("  bin/pitgun journal replay " + journal + " --manifest " + manifest + " --out " +
+            dir.resolve("replay.jsonl"));
+        out.println("  bin/pitgun journal stats " + journal);
+        out.println("  xdg-open " + report + "    # or: bin/pitgun report latency " + hdrDir.resolve("*.hgrm") +
+            " --out report.html");
+        out.println("  rm -rf " + dir + "    # when done");
+        out.flush();
+
+        final boolean ok = stats.envelopesRejected() == 0 && stats.framesAcked() > 0 && !laps.isEmpty();
+        if (!ok)
+        {
+            err.println("pitgun demo: " + (laps.isEmpty() ? "no lap summary came back" : "some envelopes were refused"));
+        }
+        return ok ? 0 : CliErrorHandler.FAILED;
+    }
+
+    private static String label(final String tag)
+    {
+        switch (tag)
+        {
+            case "send_to_ack":
+                return "send → ack (replay)";
+            case "publish_to_journaled":
+                return "publish → journaled";
+            default:
+                return "publish → processed";
+        }
+    }
+
+    private static GatewayConfig gatewayConfig(final Path dir, final Path manifest) throws IOException
+    {
+        final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
+        flags.put(GatewaySetting.DATA_DIR, dir.toString());
+        flags.put(GatewaySetting.MANIFEST, manifest.toString());
+        flags.put(GatewaySetting.ACK_MODE, "journaled");
+        // One local client sends as fast as it is answered: the per-client rate limit would only slow the demo.
+        flags.put(GatewaySetting.RATE_LIMIT, "0");
+        flags.put(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, String.valueOf(1 << 24));
+        // The environment does not configure the demo: it is the same on every machine.
+        return GatewayConfig.resolve(Map.of(), flags)
+            .withBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    private static Path copyManifest(final Path dir) throws IOException
+    {
+        final Path target = dir.resolve("demo-reference.yaml");
+        try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(MANIFEST_RESOURCE))
+        {
+            if (in == null)
+            {
+                throw new IOException("the demo manifest " + MANIFEST_RESOURCE + " is missing from the jar");
+            }
+            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
+    }
+
+    /** The sample in the working directory, else in the checkout the running jar was built in. */
+    private static Path findSample()
+    {
+        final Path here = Path.of(SAMPLE);
+        if (Files.isRegularFile(here))
+        {
+            return here;
+        }
+        try
+        {
+            final Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // cli/target/pitgun.jar (or cli/target/classes) → the checkout's root.
+            final Path root = jar.getParent() == null || jar.getParent().getParent() == null ? null :
+                jar.getParent().getParent().getParent();
+            return root == null ? here : root.resolve(SAMPLE);
+        }
+        catch (final URISyntaxException | RuntimeException ex)
+        {
+            return here;
+        }
+    }
+
+    /** The header and the first {@code rows} data rows of {@code source}. */
+    private static Path slice(final Path source, final Path target, final int rows) throws IOException
+    {
+        try (BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8);
+             BufferedWriter writer = Files.newBufferedWriter(target, StandardCharsets.UTF_8))
+        {
+            String line = reader.readLine();
+            for (int i = 0; line != null && i <= rows; i++)
+            {
+                writer.write(line);
+                writer.newLine();
+                line = reader.readLine();
+            }
+        }
+        return target;
+    }
+
+    /** One row of the latency table: a histogram of nanoseconds shown in microseconds. */
+    static final class LatencyLine
+    {
+        private LatencyLine()
+        {
+        }
+
+        static String format(final String label, final Histogram nanos)
+        {
+            return String.format("%-22s %8d %8s %8s %8s %8s %8s", label, nanos.getTotalCount(),
+                us(nanos.getValueAtPercentile(50)), us(nanos.getValueAtPercentile(90)),
+                us(nanos.getValueAtPercentile(99)), us(nanos.getValueAtPercentile(99.9)), us(nanos.getMaxValue()));
+        }
+
+        private static String us(final long nanos)
+        {
+            final double micros = nanos / 1000.0;
+            return micros >= 100 ? String.format("%.0f", micros) : String.format("%.1f", micros);
+        }
+    }
+}

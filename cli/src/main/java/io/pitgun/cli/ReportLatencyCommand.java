@@ -1,0 +1,87 @@
+package io.pitgun.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pitgun report latency FILE... --out report.html}: one self-contained HTML page plotting HdrHistogram
+ * percentile distributions ({@code .hgrm}) and interval logs ({@code .hlog}, one series per tag) side by side.
+ */
+@Command(
+    name = "latency",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Plot HdrHistogram latency files side by side in one self-contained HTML page (SVG).",
+        "FILE is a percentile distribution (.hgrm, values in µs as Pitgun writes them) or an interval log " +
+            "(.hlog, values in ns; one series per tag)."})
+final class ReportLatencyCommand implements Callable<Integer>
+{
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = ".hgrm or .hlog files.")
+    List<Path> files;
+
+    @Option(names = "--out", required = true, paramLabel = "HTML", description = "The page to write (overwritten).")
+    Path out;
+
+    @Option(names = "--title", paramLabel = "TEXT", defaultValue = "Pitgun latency",
+        description = "Page title (default: ${DEFAULT-VALUE}).")
+    String title;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final PrintWriter err = spec.commandLine().getErr();
+        final List<PercentileDistribution> series = new ArrayList<>();
+        for (final Path file : files)
+        {
+            if (!Files.isRegularFile(file))
+            {
+                err.println("pitgun report latency: " + file + ": no such file");
+                return CliErrorHandler.FAILED;
+            }
+            try
+            {
+                if (file.getFileName().toString().endsWith(".hlog"))
+                {
+                    series.addAll(PercentileDistribution.readHlog(file));
+                }
+                else
+                {
+                    series.add(PercentileDistribution.readHgrm(file));
+                }
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                err.println("pitgun report latency: " + ex.getMessage());
+                return CliErrorHandler.FAILED;
+            }
+        }
+        write(out, title, series);
+        spec.commandLine().getOut().println("wrote " + out.toAbsolutePath() + " (" + series.size() + " series)");
+        return 0;
+    }
+
+    /** Renders and writes the page; shared with {@code pitgun demo}. */
+    static void write(final Path out, final String title, final List<PercentileDistribution> series) throws IOException
+    {
+        final Path parent = out.toAbsolutePath().getParent();
+        if (parent != null)
+        {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(out, LatencyReportPage.render(title, series, "µs"), StandardCharsets.UTF_8);
+    }
+}

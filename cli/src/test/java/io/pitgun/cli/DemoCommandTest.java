@@ -1,0 +1,69 @@
+package io.pitgun.cli;
+
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.HistogramLogReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pitgun demo} on the first rows of the shipped sample session, against a real embedded gateway. */
+class DemoCommandTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldPrintTheLapTableAndLatencyPercentilesAndWriteHdrFiles() throws Exception
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = PitgunCommand.newCommandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        final int exit = cli.execute("demo", "--rows", "3000", "--data-dir", dir.toString());
+
+        final String text = out.toString();
+        assertEquals(0, exit, text + err);
+        assertTrue(text.contains("lap time"), text);
+        // The first 3,000 rows are the out-lap (lap 0, 507 rows) and the start of lap 1: one table row each, with
+        // the frame counts of the sample.
+        assertTrue(Pattern.compile("(?m)^\\s+0\\s+0:0\\d\\.\\d{3}\\s+507\\s").matcher(text).find(), text);
+        assertTrue(Pattern.compile("(?m)^\\s+1\\s+\\d:\\d{2}\\.\\d{3}\\s+2493\\s").matcher(text).find(), text);
+        for (final String stage : List.of("send → ack (replay)", "publish → journaled", "publish → processed"))
+        {
+            final Matcher row = Pattern.compile("(?m)^" + Pattern.quote(stage) + "\\s+(\\d+)(\\s+[\\d.]+){5}$")
+                .matcher(text);
+            assertTrue(row.find(), stage + " row in\n" + text);
+            assertTrue(Long.parseLong(row.group(1)) > 0, stage);
+        }
+        assertTrue(text.contains("bin/pitgun journal replay " + dir.toAbsolutePath().resolve("journal")), text);
+
+        final Path latency = dir.resolve("latency");
+        for (final String name : List.of("send_to_ack", "publish_to_journaled", "publish_to_processed"))
+        {
+            final String hgrm = Files.readString(latency.resolve(name + ".hgrm"));
+            assertTrue(hgrm.contains("Value     Percentile TotalCount 1/(1-Percentile)"), hgrm);
+        }
+        final List<String> tags = new ArrayList<>();
+        final HistogramLogReader reader = new HistogramLogReader(latency.resolve("demo.hlog").toString());
+        for (EncodableHistogram h = reader.nextIntervalHistogram(); h != null; h = reader.nextIntervalHistogram())
+        {
+            tags.add(h.getTag());
+        }
+        reader.close();
+        assertEquals(List.of("send_to_ack", "publish_to_journaled", "publish_to_processed"), tags);
+    }
+}

@@ -1,0 +1,100 @@
+package io.pitgun.cli;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pitgun report latency} on files HdrHistogram itself wrote. */
+class ReportLatencyCommandTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldParseAnHgrmAsHdrHistogramWroteIt() throws Exception
+    {
+        final Histogram nanos = histogram(10_000, 42);
+        final Path file = dir.resolve("stage.hgrm");
+        HdrFiles.writePercentiles(file, new HdrFiles.Series("stage", nanos));
+
+        final PercentileDistribution d = PercentileDistribution.readHgrm(file);
+
+        assertEquals("stage", d.name());
+        assertEquals(nanos.getTotalCount(), d.totalCount());
+        // The table prints each value as the top of its bucket.
+        assertEquals(nanos.highestEquivalentValue(nanos.getMaxValue()) / 1000.0, d.maxValue(), 0.001);
+        // 50% is always a row of the table; other percentiles read the first row at or above them.
+        assertEquals(nanos.getValueAtPercentile(50) / 1000.0, d.valueAt(0.5), 0.001);
+        assertTrue(d.valueAt(0.99) >= nanos.getValueAtPercentile(99) / 1000.0);
+    }
+
+    @Test
+    void shouldRenderSeveralFilesSideBySideWithAPercentileAxis() throws Exception
+    {
+        final Path fast = dir.resolve("fast.hgrm");
+        final Path slow = dir.resolve("slow.hgrm");
+        HdrFiles.writePercentiles(fast, new HdrFiles.Series("fast", histogram(20_000, 1)));
+        HdrFiles.writePercentiles(slow, new HdrFiles.Series("slow", histogram(20_000, 2)));
+        final Path log = dir.resolve("run.hlog");
+        HdrFiles.writeIntervalLog(log, List.of(new HdrFiles.Series("ingest", histogram(500, 3))), 1_000, 2_000);
+        final Path out = dir.resolve("report.html");
+
+        final CommandLine cli = PitgunCommand.newCommandLine();
+        final StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+        final int exit = cli.execute("report", "latency", fast.toString(), slow.toString(), log.toString(),
+            "--out", out.toString());
+
+        assertEquals(0, exit, err.toString());
+        final String html = Files.readString(out);
+        assertTrue(html.contains("<svg"), html);
+        for (final String series : List.of("fast", "slow", "run:ingest"))
+        {
+            assertTrue(html.contains("data-series=\"" + series + "\""), series);
+        }
+        for (final String label : List.of(">0%<", ">50%<", ">90%<", ">99%<", ">99.9%<", ">99.99%<"))
+        {
+            assertTrue(html.contains(label), label);
+        }
+        assertTrue(html.contains(">percentile<") && html.contains("latency (µs)"), html);
+    }
+
+    @Test
+    void shouldNameTheFileAndLineOfABadDistribution() throws Exception
+    {
+        final Path bad = dir.resolve("bad.hgrm");
+        Files.writeString(bad, "       Value     Percentile TotalCount 1/(1-Percentile)\n\n  12.0 zero 1 1.0\n");
+        final CommandLine cli = PitgunCommand.newCommandLine();
+        final StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+
+        final int exit = cli.execute("report", "latency", bad.toString(), "--out", dir.resolve("r.html").toString());
+
+        assertEquals(1, exit);
+        assertTrue(err.toString().contains(bad + ":3:"), err.toString());
+    }
+
+    /** A long-tailed distribution of nanoseconds. */
+    private static Histogram histogram(final int count, final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        final Histogram h = new Histogram(3);
+        for (int i = 0; i < count; i++)
+        {
+            h.recordValue(10_000 + (long)(-Math.log(1 - random.nextDouble()) * 50_000 * seed));
+        }
+        return h;
+    }
+}
