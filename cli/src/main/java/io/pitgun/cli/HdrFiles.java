@@ -75,6 +75,34 @@ final class HdrFiles
         }
     }
 
+    /**
+     * Writes an interval log of consecutive intervals of one series (each histogram carries its own start and end
+     * time stamps, epoch ms), as a load generator records them second by second. A null {@code tag} leaves the
+     * intervals untagged, which is what {@code HistogramLogProcessor} reads without {@code -tag}.
+     */
+    static void writeIntervals(final Path file, final String tag, final List<Histogram> intervals, final long startMs)
+        throws IOException
+    {
+        try (OutputStream stream = Files.newOutputStream(file);
+             PrintStream out = new PrintStream(stream, false, StandardCharsets.UTF_8))
+        {
+            final HistogramLogWriter writer = new HistogramLogWriter(out);
+            writer.outputComment("[pitgun latency log, nanoseconds" + (tag == null ? "" : "; tag: " + tag) + "]");
+            writer.outputLogFormatVersion();
+            writer.outputStartTime(startMs);
+            writer.setBaseTime(startMs);
+            writer.outputLegend();
+            for (final Histogram interval : intervals)
+            {
+                final Histogram copy = interval.copy();
+                copy.setTag(tag);
+                copy.setStartTimeStamp(interval.getStartTimeStamp());
+                copy.setEndTimeStamp(interval.getEndTimeStamp());
+                writer.outputIntervalHistogram(copy);
+            }
+        }
+    }
+
     private static String tags(final List<Series> series)
     {
         final StringBuilder sb = new StringBuilder();

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         ReplayCommand.class,
         SimulateCommand.class,
         DemoCommand.class,
+        LoadgenCommand.class,
         ReportCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -4,7 +4,9 @@
  * {@code SolveCommand}, {@code ManifestCheckCommand}, ...); {@link io.pitgun.cli.PitgunCommand} only wires them.
  * {@code DemoCommand} runs an embedded gateway and a replay end to end; {@code HdrFiles},
  * {@code PercentileDistribution}, {@code PercentilePlotSvg} and {@code LatencyReportPage} write and plot
- * HdrHistogram latency files ({@code pitgun report latency}).
+ * HdrHistogram latency files ({@code pitgun report latency}). {@code LoadgenCommand} is the open-loop load
+ * generator ({@code OpenLoopSchedule}, {@code LoadgenRecorder}, one {@code LoadgenTransport} per mode) and, with
+ * {@code --sweep}, the end-to-end benchmark against a {@code BareHttpServer}.
  * Commands report bad input as {@code file:line:column: pointer: reason} with the offending line, exit 1, and
  * never print a stack trace ({@code PITGUN_DEBUG=1} brings it back).
  */

@@ -1,7 +1,8 @@
 /**
  * JMH benchmarks, each with the baseline a user would otherwise pick in the same run (Jackson databind, exp4j and
  * JEXL, hand-written Java, ...). Build with {@code mvn -pl perf -am package}; run with
- * {@code java -jar perf/target/benchmarks.jar <name> -prof gc}. Results, with machine and date, go to
- * {@code docs/performance.md}.
+ * {@code java -jar perf/target/benchmarks.jar <name> -prof gc}, or all of them with {@code bin/bench quick|full},
+ * which writes the JSON to {@code perf/results/<date>/} and regenerates the tables of {@code docs/performance.md}
+ * ({@link io.pitgun.perf.report.PerformanceDocWriter}).
  */
 package io.pitgun.perf;
