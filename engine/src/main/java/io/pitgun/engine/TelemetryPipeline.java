@@ -12,6 +12,7 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalPretoucher;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.ManifestCompiler;
@@ -61,6 +62,8 @@ public final class TelemetryPipeline implements AutoCloseable
 {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final long CLOSE_JOIN_TIMEOUT_MS = 30_000;
+    /** 8 MiB: ~10 ms of journal at the rates a 2-core machine reaches, several times one populate step. */
+    private static final long PRETOUCH_AHEAD_BYTES = 8L << 20;
 
     private final String name;
     private final PipelineConfig config;
@@ -76,6 +79,7 @@ public final class TelemetryPipeline implements AutoCloseable
     private final StageErrors errors;
     private final PipelineThreads threads;
     private final Journal journal;
+    private JournalPretoucher pretoucher;
     private final boolean ownsJournal;
     private final List<BatchEventProcessor<FrameSlot>> processors = new ArrayList<>();
     private final BatchEventProcessor<FrameSlot> lastProcessor;
@@ -190,6 +194,11 @@ public final class TelemetryPipeline implements AutoCloseable
         if (processors.size() > 1)
         {
             threads.start("journal", processors.get(0));
+        }
+        if (journal != null && config.journalPretouch())
+        {
+            pretoucher = journal.appender().pretoucher(PRETOUCH_AHEAD_BYTES);
+            threads.start("pretouch", pretoucher);
         }
         processingThread = threads.start("process", lastProcessor);
     }
@@ -593,6 +602,10 @@ public final class TelemetryPipeline implements AutoCloseable
         for (final BatchEventProcessor<FrameSlot> processor : processors)
         {
             processor.halt();
+        }
+        if (pretoucher != null)
+        {
+            pretoucher.stop();
         }
         boolean joined;
         try

@@ -1,5 +1,8 @@
 package io.pitgun.journal;
 
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
@@ -38,6 +41,11 @@ public final class JournalAppender
     private int count;
     private int batchLength;
     private long lastAppendedIndex = Journal.NO_INDEX;
+    private JournalPretoucher pretoucher;
+    private BytesStore<?, ?> mappedChunk;
+    private long chunkAddress;
+    private long chunkStart;
+    private long chunkLimit;
 
     JournalAppender(final Journal journal)
     {
@@ -155,11 +163,53 @@ public final class JournalAppender
         }
         try (DocumentContext document = appender.writingDocument())
         {
-            document.wire().bytes().unsafeWrite(batch.addressOffset(), batchLength);
+            final Bytes<?> bytes = document.wire().bytes();
+            bytes.unsafeWrite(batch.addressOffset(), batchLength);
+            if (pretoucher != null)
+            {
+                publishWindow(bytes);
+            }
         }
         final long index = JournalEntryDescriptor.position(appender.lastIndexAppended(), 0);
         lastAppendedIndex = index + count - 1;
         return index;
+    }
+
+    /**
+     * The pretoucher of this appender's queue files (created on the first call, the same object afterwards), which
+     * the caller runs on a thread of its own and stops before closing the journal. See {@link JournalPretoucher}.
+     *
+     * @param aheadBytes how far past the write position to keep pages populated; ignored after the first call.
+     */
+    public synchronized JournalPretoucher pretoucher(final long aheadBytes)
+    {
+        if (pretoucher == null)
+        {
+            pretoucher = new JournalPretoucher(aheadBytes);
+        }
+        return pretoucher;
+    }
+
+    /** Tells the pretoucher where the appender now writes; the chunk's bounds are looked up only when it changes. */
+    private void publishWindow(final Bytes<?> bytes)
+    {
+        final BytesStore<?, ?> store = bytes.bytesStore();
+        if (store != mappedChunk)
+        {
+            mappedChunk = store;
+            if (store instanceof MappedBytesStore)
+            {
+                final MappedBytesStore chunk = (MappedBytesStore)store;
+                chunkStart = chunk.start();
+                chunkLimit = chunk.safeLimit();
+                chunkAddress = chunk.addressForRead(chunkStart);
+            }
+            else
+            {
+                chunkAddress = 0; // not a mapped file: nothing to populate
+            }
+        }
+        pretoucher.publish(chunkAddress, chunkStart, chunkLimit, bytes.writePosition());
     }
 
     /** Discards the open batch, if any: nothing of it is written. */
@@ -177,6 +227,10 @@ public final class JournalAppender
     void close()
     {
         abort();
+        if (pretoucher != null)
+        {
+            pretoucher.stop();
+        }
         if (appender != null)
         {
             appender.close();
