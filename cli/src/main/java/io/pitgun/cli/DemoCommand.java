@@ -1,6 +1,7 @@
 package io.pitgun.cli;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.engine.HdrFiles;
 import io.pitgun.engine.LatencyStage;
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;

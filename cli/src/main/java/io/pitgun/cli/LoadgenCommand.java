@@ -1,6 +1,7 @@
 package io.pitgun.cli;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.engine.HdrFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package io.pitgun.cli;
 
+import io.pitgun.engine.HdrFiles;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

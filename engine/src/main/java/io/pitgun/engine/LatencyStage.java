@@ -17,6 +17,12 @@ public enum LatencyStage
         this.metricName = metricName;
     }
 
+    /** The tag of this stage's intervals in {@code .hlog} interval logs, e.g. {@code publish_to_journaled}. */
+    public String logTag()
+    {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Prometheus-style metric name. */
     public String metricName()
     {

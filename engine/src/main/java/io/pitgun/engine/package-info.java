@@ -13,7 +13,9 @@
  *
  * <p>Owns: {@link io.pitgun.engine.PipelineConfig} (builder and YAML), the stages, the counters
  * ({@link io.pitgun.engine.PipelineCounters}) and HdrHistogram latency recorders
- * ({@link io.pitgun.engine.PipelineLatency}) that other modules read as snapshots. Time inside the stages comes
+ * ({@link io.pitgun.engine.PipelineLatency}) that other modules read as snapshots or one-second intervals, and
+ * {@link io.pitgun.engine.HdrFiles}, which writes them in HdrHistogram's {@code .hgrm} and {@code .hlog} formats
+ * for the CLI's files and the gateway's {@code GET /latency} alike. Time inside the stages comes
  * only from frames; the wall clock is read only to measure latency.
  */
 package io.pitgun.engine;

@@ -13,7 +13,7 @@ public final class GatewayCounters
     /** Endpoints counted separately. */
     public enum Endpoint
     {
-        BEACON, WS_TEXT, WS_BINARY, WS_SUBSCRIBE, HEALTH, METRICS, DICTIONARY, SCHEMAS, SOLVER, OTHER;
+        BEACON, WS_TEXT, WS_BINARY, WS_SUBSCRIBE, HEALTH, METRICS, LATENCY, DICTIONARY, SCHEMAS, SOLVER, OTHER;
 
         final String label = name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -40,8 +40,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Routes the HTTP requests of one connection and answers them, always with a JSON body for errors (never a stack
- * trace): {@code /health}, {@code /metrics}, {@code /dictionary[/name]}, {@code /schemas/name/version},
- * {@code /solver/...}, {@code POST /beacon} and the {@code /ws} upgrade. Every answer is counted and audited.
+ * trace): {@code /health}, {@code /metrics}, {@code /latency}, {@code /dictionary[/name]},
+ * {@code /schemas/name/version}, {@code /solver/...}, {@code POST /beacon} and the {@code /ws} upgrade. Every
+ * answer is counted and audited.
  */
 final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
@@ -168,6 +169,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             exchange.send(GatewayCounters.Endpoint.METRICS, 200, PrometheusTextWriter.CONTENT_TYPE,
                 server.metrics().render().getBytes(StandardCharsets.UTF_8), null, 0, 0, 0);
         }
+        else if (path.equals("/latency"))
+        {
+            latency(exchange);
+        }
         else if (path.equals("/dictionary") || path.equals("/dictionary/"))
         {
             exchange.json(GatewayCounters.Endpoint.DICTIONARY, 200, server.dictionaryDocuments().index());
@@ -213,7 +218,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         else
         {
             exchange.error(GatewayCounters.Endpoint.OTHER, 404, RejectReason.NOT_FOUND, "no such endpoint " + path +
-                "; try /health, /metrics, /dictionary, /schemas/<name>/<version>, /solver/, POST /beacon, GET /ws", false);
+                "; try /health, /metrics, /latency, /dictionary, /schemas/<name>/<version>, /solver/, POST /beacon, GET /ws", false);
         }
     }
 
@@ -237,6 +242,19 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         out.append('}');
         exchange.send(GatewayCounters.Endpoint.HEALTH, draining ? 503 : 200, JSON,
             out.toString().getBytes(StandardCharsets.UTF_8), draining ? RejectReason.DRAINING : null, draining ? 5 : 0, 0, 0);
+    }
+
+    private void latency(final Exchange exchange)
+    {
+        final LatencyExport.Result result = server.latencyExport()
+            .render(new QueryStringDecoder(exchange.request.uri()).parameters());
+        if (result.error() != null)
+        {
+            server.counters().rejected(RejectReason.BAD_PARAMETER);
+            exchange.error(GatewayCounters.Endpoint.LATENCY, 400, RejectReason.BAD_PARAMETER, result.error(), false);
+            return;
+        }
+        exchange.send(GatewayCounters.Endpoint.LATENCY, 200, LatencyExport.TEXT, result.body(), null, 0, 0, 0);
     }
 
     private void schema(final Exchange exchange, final String id)

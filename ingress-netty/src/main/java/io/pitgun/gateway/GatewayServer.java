@@ -66,6 +66,7 @@ public final class GatewayServer implements AutoCloseable
     private final ClientRateLimiter rateLimiter;
     private final OverloadLog overloadLog;
     private final GatewayMetrics metrics;
+    private final LatencyExport latencyExport;
     private final DictionaryDocuments dictionaryDocuments;
     private final SchemaCatalog schemas = SchemaCatalog.standard();
     private final ClasspathResources solverFiles = new ClasspathResources("solver", GatewayServer.class.getClassLoader());
@@ -111,11 +112,16 @@ public final class GatewayServer implements AutoCloseable
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
         this.overloadLog = new OverloadLog(counters);
         this.metrics = new GatewayMetrics(counters, pipeline);
+        this.latencyExport = new LatencyExport(pipeline.latency());
         this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline, counters))
             .orElse(null);
         this.transport = EventLoopTransport.select();
         this.bossGroup = transport.newGroup("accept", 1);
         this.ioGroup = transport.newGroup("io", config.ioThreads());
+        // One-second latency intervals for GET /latency?format=hlog. On the accept thread, which is idle but for
+        // new connections, so that compressing two histograms a second never delays an ingest event loop.
+        bossGroup.scheduleAtFixedRate(() -> pipeline.latency().closeInterval(System.currentTimeMillis()),
+            1, 1, TimeUnit.SECONDS);
         try
         {
             bind();
@@ -278,6 +284,11 @@ public final class GatewayServer implements AutoCloseable
     GatewayMetrics metrics()
     {
         return metrics;
+    }
+
+    LatencyExport latencyExport()
+    {
+        return latencyExport;
     }
 
     DictionaryDocuments dictionaryDocuments()

@@ -53,6 +53,8 @@ public enum RejectReason
     REQUEST_TIMEOUT(408),
     NOT_FOUND(404),
     METHOD_NOT_ALLOWED(405),
+    /** A query parameter of a GET endpoint that is unknown, repeated, or not one of its allowed values. */
+    BAD_PARAMETER(400),
     /** A bug: counted and answered without details (the log has them). */
     INTERNAL_ERROR(500);
 
