@@ -139,6 +139,15 @@ public class PipelineThroughputBenchmark
             System.out.println("pipeline: " + pipeline.counters());
             print("publish -> journaled", pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED));
             print("publish -> processed", pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED));
+            // bin/bench names a directory (inherited by this forked JVM) to turn these into docs/performance.md.
+            final String out = System.getenv("PITGUN_BENCH_OUT");
+            if (out != null && !out.isEmpty())
+            {
+                Files.writeString(Path.of(out, "pipeline-latency.txt"),
+                    line("publish_to_journaled", pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED)) +
+                        line("publish_to_processed", pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED)),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            }
             if (pipeline.counters().dropped() != 0 || pipeline.firstError().isPresent())
             {
                 throw new IllegalStateException("the pipeline dropped frames or failed: " + pipeline.counters());
@@ -154,6 +163,14 @@ public class PipelineThroughputBenchmark
             System.out.printf("%s (ns): p50 %d, p90 %d, p99 %d, p99.9 %d, max %d, count %d%n", what,
                 h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
                 h.getValueAtPercentile(99.9), h.getMaxValue(), h.getTotalCount());
+        }
+
+        /** One line of {@code pipeline-latency.txt} (io.pitgun.perf.report.PipelineLatencyTable reads it), ns. */
+        private String line(final String stage, final Histogram h)
+        {
+            return String.format(java.util.Locale.ROOT, "journal=%s stage=%s count=%d p50=%d p90=%d p99=%d p99.9=%d max=%d%n",
+                journal, stage, h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+                h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
         }
     }
 
