@@ -33,6 +33,10 @@ final class ReportLatencyCommand implements Callable<Integer>
     @Option(names = "--out", required = true, paramLabel = "HTML", description = "The page to write (overwritten).")
     Path out;
 
+    @Option(names = "--svg", paramLabel = "SVG",
+        description = "Also write the plot alone as a standalone SVG file (overwritten), e.g. for a README.")
+    Path svg;
+
     @Option(names = "--title", paramLabel = "TEXT", defaultValue = "Pitgun latency",
         description = "Page title (default: ${DEFAULT-VALUE}).")
     String title;
@@ -71,6 +75,16 @@ final class ReportLatencyCommand implements Callable<Integer>
         }
         write(out, title, series);
         spec.commandLine().getOut().println("wrote " + out.toAbsolutePath() + " (" + series.size() + " series)");
+        if (svg != null)
+        {
+            final Path parent = svg.toAbsolutePath().getParent();
+            if (parent != null)
+            {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(svg, PercentilePlotSvg.render(title, series, "µs"), StandardCharsets.UTF_8);
+            spec.commandLine().getOut().println("wrote " + svg.toAbsolutePath());
+        }
         return 0;
     }
 

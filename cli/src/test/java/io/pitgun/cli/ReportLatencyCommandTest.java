@@ -73,6 +73,27 @@ class ReportLatencyCommandTest
     }
 
     @Test
+    void shouldAlsoWriteThePlotAloneAsAStandaloneSvg() throws Exception
+    {
+        final Path hgrm = dir.resolve("stage.hgrm");
+        HdrFiles.writePercentiles(hgrm, new HdrFiles.Series("stage", histogram(5_000, 7)));
+        final Path svg = dir.resolve("img/plot.svg");
+
+        final CommandLine cli = PitgunCommand.newCommandLine();
+        final StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(err, true));
+        final int exit = cli.execute("report", "latency", hgrm.toString(), "--out", dir.resolve("r.html").toString(),
+            "--svg", svg.toString(), "--title", "demo plot");
+
+        assertEquals(0, exit, err.toString());
+        final String text = Files.readString(svg);
+        assertTrue(text.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\""), text);
+        assertTrue(text.strip().endsWith("</svg>"), text);
+        assertTrue(text.contains("data-series=\"stage\"") && text.contains(">demo plot<"), text);
+    }
+
+    @Test
     void shouldNameTheFileAndLineOfABadDistribution() throws Exception
     {
         final Path bad = dir.resolve("bad.hgrm");

@@ -170,12 +170,20 @@ public class PipelineThroughputBenchmark
         }
 
         @TearDown(Level.Trial)
-        public void report()
+        public void report() throws IOException
         {
             System.out.println();
             System.out.println("pipeline (last iteration): " + counters);
             print("publish -> journaled", journaledNs);
             print("publish -> processed", processedNs);
+            // bin/bench names a directory (inherited by this forked JVM) to turn these into docs/performance.md.
+            final String out = System.getenv("PITGUN_BENCH_OUT");
+            if (out != null && !out.isEmpty())
+            {
+                Files.writeString(Path.of(out, "pipeline-latency.txt"),
+                    line("publish_to_journaled", journaledNs) + line("publish_to_processed", processedNs),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            }
         }
 
         private static void print(final String what, final Histogram h)
@@ -183,6 +191,14 @@ public class PipelineThroughputBenchmark
             System.out.printf("%s (ns): p50 %d, p90 %d, p99 %d, p99.9 %d, max %d, count %d%n", what,
                 h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
                 h.getValueAtPercentile(99.9), h.getMaxValue(), h.getTotalCount());
+        }
+
+        /** One line of {@code pipeline-latency.txt} (io.pitgun.perf.report.PipelineLatencyTable reads it), ns. */
+        private String line(final String stage, final Histogram h)
+        {
+            return String.format(java.util.Locale.ROOT, "journal=%s stage=%s count=%d p50=%d p90=%d p99=%d p99.9=%d max=%d%n",
+                journal, stage, h.getTotalCount(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+                h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
         }
     }
 

@@ -12,11 +12,21 @@ import java.util.Map;
  */
 final class BenchTable
 {
-    /** Baseline method per benchmark class; a trailing {@code *} matches the row's case suffix (Formula). */
-    private static final Map<String, String> BASELINES = Map.of(
-        "EnvelopeDecode", "jacksonDatabind",
-        "PipelineThroughput", "bareDisruptor",
-        "Formula", "handWritten*");
+    /**
+     * A class's baseline column.
+     *
+     * @param method  the baseline method; a trailing {@code *} matches the row's case suffix (Formula).
+     * @param header  the column's header.
+     * @param percent whether the column shows a percentage of the baseline instead of a ratio.
+     */
+    private record Baseline(String method, String header, boolean percent)
+    {
+    }
+
+    private static final Map<String, Baseline> BASELINES = Map.of(
+        "EnvelopeDecode", new Baseline("jacksonDatabind", "vs. baseline", false),
+        "PipelineThroughput", new Baseline("bareDisruptor", "% of bare", true),
+        "Formula", new Baseline("handWritten*", "vs. baseline", false));
 
     private BenchTable()
     {
@@ -25,13 +35,13 @@ final class BenchTable
     static String render(final String group, final List<JmhResult> results)
     {
         final StringBuilder sb = new StringBuilder();
-        final String baseline = BASELINES.get(group);
+        final Baseline baseline = BASELINES.get(group);
         sb.append("| benchmark | params | score | ± (99.9 %) | unit | B/op |")
-            .append(baseline == null ? "" : " vs. baseline |").append('\n');
+            .append(baseline == null ? "" : " " + baseline.header() + " |").append('\n');
         sb.append("|---|---|---:|---:|---|---:|").append(baseline == null ? "" : "---:|").append('\n');
         for (final JmhResult r : results)
         {
-            final String ratio = baseline == null ? null : ratio(r, baselineOf(r, results, baseline));
+            final String ratio = baseline == null ? null : ratio(r, baselineOf(r, results, baseline.method()), baseline);
             row(sb, r.method(), params(r.params()), r.score(), r.error(), r.unit(), r.allocated(), ratio);
             for (final Map.Entry<String, JmhResult.Metric> c : r.counters().entrySet())
             {
@@ -43,7 +53,7 @@ final class BenchTable
         return sb.toString();
     }
 
-    private static JmhResult baselineOf(final JmhResult row, final List<JmhResult> results, final String baseline)
+    static JmhResult baselineOf(final JmhResult row, final List<JmhResult> results, final String baseline)
     {
         final String method;
         if (baseline.endsWith("*"))
@@ -71,14 +81,14 @@ final class BenchTable
     }
 
     /** How many times faster than the baseline (throughput: score ratio; time per op: inverse ratio). */
-    private static String ratio(final JmhResult row, final JmhResult base)
+    private static String ratio(final JmhResult row, final JmhResult base, final Baseline baseline)
     {
-        if (base == null || !(base.score() > 0) || !(row.score() > 0))
+        final Speedup speedup = Speedup.of(row, base);
+        if (speedup == null)
         {
             return "";
         }
-        final double times = row.mode().equals("thrpt") ? row.score() / base.score() : base.score() / row.score();
-        return String.format(Locale.ROOT, "%.2f×", times);
+        return baseline.percent() ? speedup.percent() : String.format(Locale.ROOT, "%.2f×", speedup.ratio());
     }
 
     private static void row(final StringBuilder sb, final String name, final String params, final double score,

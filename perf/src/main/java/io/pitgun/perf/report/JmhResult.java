@@ -20,10 +20,17 @@ import java.util.TreeMap;
  * @param unit      the primary score's unit.
  * @param allocated {@code gc.alloc.rate.norm} in bytes per op, NaN without {@code -prof gc}.
  * @param counters  other secondary metrics that are not profiler output (JMH {@code @AuxCounters}), name → score.
+ * @param settings  how JMH ran it, e.g. {@code 1 fork, 3 × 2 s warm-up, 5 × 2 s measurement} (what the JSON says).
  */
 record JmhResult(String group, String method, Map<String, String> params, String mode, double score, double error,
-    String unit, double allocated, Map<String, Metric> counters)
+    String unit, double allocated, Map<String, Metric> counters, String settings)
 {
+    /** Whether this row is {@code method} with every parameter of {@code params} (others may differ). */
+    boolean is(final String method, final Map<String, String> params)
+    {
+        return this.method.equals(method) && this.params.entrySet().containsAll(params.entrySet());
+    }
+
     /** A secondary metric's score and unit. */
     record Metric(double score, double error, String unit)
     {
@@ -85,7 +92,30 @@ record JmhResult(String group, String method, Map<String, String> params, String
         }
         return new JmhResult(group, benchmark.substring(dot + 1), params, text(node, "mode", index),
             number(primary.path("score")), number(primary.path("scoreError")), primary.path("scoreUnit").asText(""),
-            allocated, counters);
+            allocated, counters, settings(node));
+    }
+
+    /** Forks and iterations as the result file records them; parts JMH did not write are left out. */
+    private static String settings(final JsonNode node)
+    {
+        final List<String> parts = new ArrayList<>();
+        if (node.has("forks"))
+        {
+            final int forks = node.get("forks").asInt();
+            parts.add(forks + (forks == 1 ? " fork" : " forks"));
+        }
+        iterations(node, "warmup", "warm-up", parts);
+        iterations(node, "measurement", "measurement", parts);
+        return String.join(", ", parts);
+    }
+
+    private static void iterations(final JsonNode node, final String field, final String label, final List<String> parts)
+    {
+        if (node.has(field + "Iterations"))
+        {
+            final String time = node.path(field + "Time").asText("");
+            parts.add(node.get(field + "Iterations").asInt() + (time.isEmpty() ? "" : " × " + time) + " " + label);
+        }
     }
 
     private static String text(final JsonNode node, final String field, final int index)

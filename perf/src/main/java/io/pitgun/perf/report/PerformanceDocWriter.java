@@ -10,78 +10,76 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
 
 /**
- * Rewrites the generated tables of {@code docs/performance.md} from JMH JSON results. Only the text between
- * {@code <!-- bench:NAME -->} and {@code <!-- /bench:NAME -->} changes, where NAME is a benchmark class without
- * {@code Benchmark} ({@code EnvelopeDecode}, {@code Formula}, ...); everything else in the file stays byte for byte.
- * A marked block whose class has no result in this run is left as it was.
+ * Regenerates every figure of {@code docs/performance.md}: the content of each block between {@code <!-- bench:NAME
+ * -->} and {@code <!-- /bench:NAME -->} comes from this run's inputs, and the writer fails (naming the block) when a
+ * block has none, so no earlier figure survives unnoticed. Text outside the blocks stays byte for byte.
  *
- * <p>Usage: {@code PerformanceDocWriter --doc FILE --run TEXT [--text NAME=FILE]... RESULT.json...}, where
- * {@code --run} describes the run (command, machine, JDK, date) and is written above every regenerated table, and
- * {@code --text} puts a file's text (the end-to-end sweep's output) into block NAME as it is.
+ * <p>Usage: {@code PerformanceDocWriter --doc FILE --run TEXT [INPUT NAME=FILE]... RESULT.json...}. A JMH result
+ * file fills the block named after each benchmark class without {@code Benchmark} ({@code EnvelopeDecode}, ...)
+ * with a table and a generated summary ({@link JmhSummary}); several files (runs with different settings) merge.
+ * {@code --run} describes the run (machine, JDK, date) and heads every block. The other inputs fill block NAME from
+ * a file: {@code --text} as preformatted text (the end-to-end sweep), {@code --demo} with {@link DemoExcerpt},
+ * {@code --solver-browser} with {@link SolverBrowserTable}, {@code --pipeline-latency} with {@link
+ * PipelineLatencyTable}.
  */
 public final class PerformanceDocWriter
 {
-    private static final Pattern BLOCK = Pattern.compile(
-        "(<!-- bench:([A-Za-z0-9]+) -->\\n)(.*?)(<!-- /bench:\\2 -->)", Pattern.DOTALL);
+    private static final String USAGE = "usage: PerformanceDocWriter --doc FILE --run TEXT [--text|--demo|" +
+        "--solver-browser|--pipeline-latency NAME=FILE]... RESULT.json...";
+
+    /** How each input option turns a file's text into a block's Markdown. */
+    private static final Map<String, UnaryOperator<String>> RENDERERS = Map.of(
+        "--text", PerformanceDocWriter::preformatted,
+        "--demo", DemoExcerpt::render,
+        "--solver-browser", SolverBrowserTable::render,
+        "--pipeline-latency", PipelineLatencyTable::render);
+
+    /** A block's input: which option named it, so which renderer turns the file into Markdown. */
+    private record Input(String option, Path file)
+    {
+    }
 
     private PerformanceDocWriter()
     {
     }
 
     /**
-     * The document with every marked block whose benchmark class has results replaced by a fresh table.
+     * The blocks' Markdown from JMH results: per benchmark class, the JMH settings, the table and the summary.
      *
-     * @param document the Markdown text.
-     * @param results  JMH results, in the order the tables list them.
-     * @param run      one line describing the run, written above each table.
-     * @param updated  receives the names of the blocks rewritten.
+     * @param results JMH results, in the order the tables list them.
+     * @param run     one line describing the run, written at the top of each block.
      */
-    static String rewrite(final String document, final List<JmhResult> results, final String run,
-        final List<String> updated)
-    {
-        return rewrite(document, results, Map.of(), run, updated);
-    }
-
-    /**
-     * As {@link #rewrite(String, List, String, List)}, and also replaces the blocks named in {@code texts} with that
-     * text as a preformatted block (output of a tool that is not JMH, e.g. the end-to-end sweep).
-     */
-    static String rewrite(final String document, final List<JmhResult> results, final Map<String, String> texts,
-        final String run, final List<String> updated)
+    static Map<String, String> jmhBlocks(final List<JmhResult> results, final String run)
     {
         final Map<String, List<JmhResult>> byGroup = new LinkedHashMap<>();
         for (final JmhResult r : results)
         {
             byGroup.computeIfAbsent(r.group(), k -> new ArrayList<>()).add(r);
         }
-        final Matcher m = BLOCK.matcher(document);
-        final StringBuilder out = new StringBuilder(document.length() + 1024);
-        int last = 0;
-        while (m.find())
+        final Map<String, String> blocks = new LinkedHashMap<>();
+        byGroup.forEach((group, rows) ->
         {
-            final List<JmhResult> group = byGroup.get(m.group(2));
-            final String text = texts.get(m.group(2));
-            if (group == null && text == null)
-            {
-                continue;
-            }
-            out.append(document, last, m.start(3)).append(run).append("\n\n");
-            if (group != null)
-            {
-                out.append(BenchTable.render(m.group(2), group));
-            }
-            if (text != null)
-            {
-                out.append("```text\n").append(text.endsWith("\n") ? text : text + "\n").append("```\n");
-            }
-            last = m.end(3);
-            updated.add(m.group(2));
-        }
-        return out.append(document, last, document.length()).toString();
+            final List<String> settings = new ArrayList<>();
+            rows.forEach(r -> {
+                if (!r.settings().isEmpty() && !settings.contains(r.settings()))
+                {
+                    settings.add(r.settings());
+                }
+            });
+            final String summary = JmhSummary.render(group, rows);
+            blocks.put(group, run + "\n\nJMH " + (settings.isEmpty() ? "(settings not recorded)" :
+                String.join("; ", settings)) + ".\n\n" + BenchTable.render(group, rows) +
+                (summary.isEmpty() ? "" : "\n" + summary));
+        });
+        return blocks;
+    }
+
+    static String preformatted(final String text)
+    {
+        return "```text\n" + (text.endsWith("\n") ? text : text + "\n") + "```\n";
     }
 
     public static void main(final String[] args)
@@ -102,35 +100,73 @@ public final class PerformanceDocWriter
         Path doc = null;
         String run = null;
         final List<Path> files = new ArrayList<>();
-        final Map<String, String> texts = new LinkedHashMap<>();
+        final Map<String, Input> inputs = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++)
         {
-            switch (args[i])
+            final String arg = args[i];
+            if (arg.equals("--doc"))
             {
-                case "--doc":
-                    doc = Path.of(value(args, ++i, "--doc"));
-                    break;
-                case "--run":
-                    run = value(args, ++i, "--run");
-                    break;
-                case "--text":
-                    final String spec = value(args, ++i, "--text");
-                    final int eq = spec.indexOf('=');
-                    if (eq <= 0)
-                    {
-                        throw new IllegalArgumentException("--text needs NAME=FILE, got '" + spec + "'");
-                    }
-                    texts.put(spec.substring(0, eq), Files.readString(Path.of(spec.substring(eq + 1)), StandardCharsets.UTF_8));
-                    break;
-                default:
-                    files.add(Path.of(args[i]));
+                doc = Path.of(value(args, ++i, arg));
+            }
+            else if (arg.equals("--run"))
+            {
+                run = value(args, ++i, arg);
+            }
+            else if (RENDERERS.containsKey(arg))
+            {
+                final String spec = value(args, ++i, arg);
+                final int eq = spec.indexOf('=');
+                if (eq <= 0)
+                {
+                    throw new IllegalArgumentException(arg + " needs NAME=FILE, got '" + spec + "'");
+                }
+                inputs.put(spec.substring(0, eq), new Input(arg, Path.of(spec.substring(eq + 1))));
+            }
+            else if (arg.startsWith("--"))
+            {
+                throw new IllegalArgumentException("unknown option " + arg + "; " + USAGE);
+            }
+            else
+            {
+                files.add(Path.of(arg));
             }
         }
-        if (doc == null || run == null || files.isEmpty() && texts.isEmpty())
+        if (doc == null || run == null)
         {
-            throw new IllegalArgumentException(
-                "usage: PerformanceDocWriter --doc FILE --run TEXT [--text NAME=FILE]... RESULT.json...");
+            throw new IllegalArgumentException(USAGE);
         }
+        final Map<String, String> bodies = new LinkedHashMap<>(jmhBlocks(readResults(files), run));
+        for (final Map.Entry<String, Input> input : inputs.entrySet())
+        {
+            final String option = input.getValue().option();
+            final Path file = input.getValue().file();
+            try
+            {
+                final String body = RENDERERS.get(option).apply(Files.readString(file, StandardCharsets.UTF_8));
+                bodies.put(input.getKey(), run + "\n\n" + body);
+            }
+            catch (final IllegalArgumentException | IOException ex)
+            {
+                throw new IllegalArgumentException("block " + input.getKey() + " (" + option + " " + file + "): " +
+                    ex.getMessage(), ex);
+            }
+        }
+        final String text = Files.readString(doc, StandardCharsets.UTF_8);
+        Files.writeString(doc, MarkedBlocks.replace(text, bodies), StandardCharsets.UTF_8);
+        final List<String> names = MarkedBlocks.names(text);
+        System.out.println("PerformanceDocWriter: rewrote " + names + " in " + doc);
+        final List<String> unused = new ArrayList<>(bodies.keySet());
+        unused.removeAll(names);
+        if (!unused.isEmpty())
+        {
+            System.out.println("PerformanceDocWriter: no <!-- bench:NAME --> block for " + unused +
+                " (results kept in the files only)");
+        }
+        return 0;
+    }
+
+    private static List<JmhResult> readResults(final List<Path> files)
+    {
         final ObjectMapper json = new ObjectMapper();
         final List<JmhResult> results = new ArrayList<>();
         for (final Path file : files)
@@ -144,25 +180,7 @@ public final class PerformanceDocWriter
                 throw new IllegalArgumentException(file + ": " + ex.getMessage(), ex);
             }
         }
-        final List<String> updated = new ArrayList<>();
-        final String text = Files.readString(doc, StandardCharsets.UTF_8);
-        final String rewritten = rewrite(text, results, texts, run, updated);
-        Files.writeString(doc, rewritten, StandardCharsets.UTF_8);
-        System.out.println("PerformanceDocWriter: rewrote " + updated + " in " + doc);
-        final List<String> missing = new ArrayList<>();
-        for (final JmhResult r : results)
-        {
-            if (!updated.contains(r.group()) && !missing.contains(r.group()))
-            {
-                missing.add(r.group());
-            }
-        }
-        if (!missing.isEmpty())
-        {
-            System.out.println("PerformanceDocWriter: no <!-- bench:NAME --> block for " + missing +
-                " (results kept in the JSON only)");
-        }
-        return 0;
+        return results;
     }
 
     private static String value(final String[] args, final int i, final String option)

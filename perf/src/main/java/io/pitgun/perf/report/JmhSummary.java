@@ -1,0 +1,240 @@
+package io.pitgun.perf.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The derived figures the prose of {@code docs/performance.md} talks about ("the decoder is N× Jackson", "compiled
+ * is N× exp4j", "the pipeline is N % of the bare Disruptor"), computed from one run's JMH results so that no such
+ * figure is typed by hand. One short Markdown paragraph per benchmark class; empty for a class without one.
+ */
+final class JmhSummary
+{
+    private static final String LEAD = "**Summary (generated):** ";
+
+    private JmhSummary()
+    {
+    }
+
+    static String render(final String group, final List<JmhResult> results)
+    {
+        final List<String> sentences;
+        switch (group)
+        {
+            case "EnvelopeDecode":
+                sentences = envelopeDecode(results);
+                break;
+            case "Formula":
+                sentences = formula(results);
+                break;
+            case "PipelineThroughput":
+                sentences = pipeline(results);
+                break;
+            case "JournalAppend":
+                sentences = journal(results);
+                break;
+            case "Solver":
+                sentences = solver(results);
+                break;
+            default:
+                sentences = List.of();
+        }
+        return sentences.isEmpty() ? "" : LEAD + String.join(" ", sentences) + "\n";
+    }
+
+    private static List<String> envelopeDecode(final List<JmhResult> results)
+    {
+        final JmhResult sbe = find(results, "decodeToSbe", Map.of());
+        final JmhResult jackson = find(results, "jacksonDatabind", Map.of());
+        final Speedup speedup = Speedup.of(sbe, jackson);
+        if (speedup == null)
+        {
+            return List.of();
+        }
+        final List<String> out = new ArrayList<>();
+        out.add("`decodeToSbe` has " + speedup.timesWithRange() + " the throughput of `jacksonDatabind`" +
+            megabytes(sbe, jackson) + ".");
+        out.add("Bytes allocated per envelope: `decodeToSbe` " + bytes(sbe.allocated()) + ", `jacksonDatabind` " +
+            bytes(jackson.allocated()) + ".");
+        return out;
+    }
+
+    /** {@code  (887 vs 275 MB/s of JSON)} from the {@code jsonBytes} counters, when both have one. */
+    private static String megabytes(final JmhResult sbe, final JmhResult jackson)
+    {
+        final JmhResult.Metric a = sbe.counters().get("jsonBytes");
+        final JmhResult.Metric b = jackson.counters().get("jsonBytes");
+        if (a == null || b == null)
+        {
+            return "";
+        }
+        return String.format(Locale.ROOT, " (%,.0f vs %,.0f MB/s of JSON)", a.score() / 1e6, b.score() / 1e6);
+    }
+
+    private static List<String> formula(final List<JmhResult> results)
+    {
+        final Set<String> cases = new LinkedHashSet<>();
+        for (final JmhResult r : results)
+        {
+            if (r.method().startsWith("compiled"))
+            {
+                cases.add(r.method().substring("compiled".length()));
+            }
+        }
+        final List<String> out = new ArrayList<>();
+        for (final String c : cases)
+        {
+            final JmhResult compiled = find(results, "compiled" + c, Map.of());
+            final List<String> parts = new ArrayList<>();
+            final Speedup hand = Speedup.of(find(results, "handWritten" + c, Map.of()), compiled);
+            if (hand != null)
+            {
+                // Hand-written over compiled, as a time ratio: "compiled takes N× hand-written Java's time".
+                parts.add("compiled code takes " + hand.times() + " hand-written Java's time");
+            }
+            final List<String> faster = new ArrayList<>();
+            for (final String library : List.of("exp4j", "jexl", "interpreted"))
+            {
+                final Speedup s = Speedup.of(compiled, find(results, library + c, Map.of()));
+                if (s != null)
+                {
+                    faster.add(s.timesWithRange() + " as fast as " + label(library));
+                }
+            }
+            if (!faster.isEmpty())
+            {
+                parts.add((parts.isEmpty() ? "compiled code is " : "is ") + String.join(", ", faster));
+            }
+            if (!parts.isEmpty())
+            {
+                out.add("`" + c + "`: " + String.join(" and ", parts) + ".");
+            }
+        }
+        return out;
+    }
+
+    private static String label(final String library)
+    {
+        switch (library)
+        {
+            case "jexl":
+                return "JEXL";
+            case "interpreted":
+                return "the interpreter";
+            default:
+                return library;
+        }
+    }
+
+    private static List<String> pipeline(final List<JmhResult> results)
+    {
+        final JmhResult bare = find(results, "bareDisruptor", Map.of());
+        final List<String> out = new ArrayList<>();
+        for (final JmhResult r : results)
+        {
+            final Speedup s = Speedup.of(r, bare);
+            if (r.method().equals("pipeline") && s != null)
+            {
+                out.add("`pipeline` (" + params(r) + ") runs at " + s.percentWithRange() + " of `bareDisruptor`'s " +
+                    "frames/s (" + nanosPerOp(r) + " per frame against " + nanosPerOp(bare) + ").");
+            }
+        }
+        return out;
+    }
+
+    private static List<String> journal(final List<JmhResult> results)
+    {
+        final JmhResult append = find(results, "append", Map.of());
+        final JmhResult batched = find(results, "appendBatched", Map.of());
+        final JmhResult read = find(results, "read", Map.of());
+        final List<String> out = new ArrayList<>();
+        final Speedup s = Speedup.of(batched, append);
+        if (s != null)
+        {
+            out.add("`appendBatched` appends " + s.timesWithRange() + " as many frames/s as `append` (one entry per " +
+                "frame).");
+        }
+        final List<String> costs = new ArrayList<>();
+        if (append != null)
+        {
+            costs.add("`append` " + nanosPerOp(append) + " per entry");
+        }
+        if (batched != null)
+        {
+            costs.add("`appendBatched` " + nanosPerOp(batched) + " per frame");
+        }
+        if (read != null)
+        {
+            costs.add("`read` " + nanosPerOp(read) + " per entry");
+        }
+        if (!costs.isEmpty())
+        {
+            out.add("Mean cost: " + String.join(", ", costs) + ".");
+        }
+        return out;
+    }
+
+    private static List<String> solver(final List<JmhResult> results)
+    {
+        final List<String> out = new ArrayList<>();
+        JmhResult one = null;
+        for (final JmhResult r : results)
+        {
+            if (r.params().getOrDefault("threads", "").equals("1"))
+            {
+                one = r;
+            }
+        }
+        for (final JmhResult r : results)
+        {
+            final Speedup s = Speedup.of(r, one);
+            if (r != one && s != null)
+            {
+                out.add("With " + params(r) + " a solve is " + s.timesWithRange() + " as fast as with threads=1.");
+            }
+        }
+        return out;
+    }
+
+    private static JmhResult find(final List<JmhResult> results, final String method, final Map<String, String> params)
+    {
+        for (final JmhResult r : results)
+        {
+            if (r.is(method, params))
+            {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private static String params(final JmhResult r)
+    {
+        final List<String> parts = new ArrayList<>();
+        r.params().forEach((k, v) -> parts.add(k + "=" + v));
+        return String.join(", ", parts);
+    }
+
+    /** Mean time per op of a throughput result, e.g. {@code 706 ns}. */
+    private static String nanosPerOp(final JmhResult r)
+    {
+        if (r == null || !(r.score() > 0) || !r.unit().equals("ops/s"))
+        {
+            return "?";
+        }
+        return BenchTable.number(1e9 / r.score()) + " ns";
+    }
+
+    private static String bytes(final double allocated)
+    {
+        if (Double.isNaN(allocated))
+        {
+            return "not measured (no -prof gc)";
+        }
+        return allocated < 1 ? "≈ 0 B (JMH's own bookkeeping)" : String.format(Locale.ROOT, "%,.0f B", allocated);
+    }
+}

@@ -1,0 +1,80 @@
+package io.pitgun.perf.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The generated summary lines on a JMH JSON fixture of the whole suite: every ratio computed from its scores. */
+class JmhSummaryTest
+{
+    @Test
+    void shouldStateTheDecoderAgainstJacksonWithTheRangeTheIntervalsAllow() throws Exception
+    {
+        assertEquals("**Summary (generated):** `decodeToSbe` has 3.20× (2.92–3.50× within the 99.9 % intervals) the " +
+            "throughput of `jacksonDatabind` (888 vs 277 MB/s of JSON). Bytes allocated per envelope: `decodeToSbe` " +
+            "≈ 0 B (JMH's own bookkeeping), `jacksonDatabind` 297,409 B.\n", summary("EnvelopeDecode"));
+    }
+
+    @Test
+    void shouldStateCompiledFormulasAgainstHandWrittenJavaAndTheLibraries() throws Exception
+    {
+        assertEquals("**Summary (generated):** `Power`: compiled code takes 1.11× hand-written Java's time and is " +
+            "11.0× (10.3–11.8× within the 99.9 % intervals) as fast as exp4j, 40.0× (37.7–42.4× within the 99.9 % " +
+            "intervals) as fast as JEXL.\n", summary("Formula"));
+    }
+
+    @Test
+    void shouldStateThePipelineAsAPercentageOfTheBareRingAndSayWhenTheIntervalIsTooWide() throws Exception
+    {
+        assertEquals("**Summary (generated):** `pipeline` (journal=shared) runs at 20.0 % (interval too wide to " +
+            "bound it) of `bareDisruptor`'s frames/s (625 ns per frame against 125 ns).\n", summary("PipelineThroughput"));
+    }
+
+    @Test
+    void shouldStateJournalBatchingAndMeanCosts() throws Exception
+    {
+        assertEquals("**Summary (generated):** `appendBatched` appends 1.50× as many frames/s as `append` (one entry " +
+            "per frame). Mean cost: `append` 250 ns per entry, `appendBatched` 167 ns per frame, `read` 50.0 ns per " +
+            "entry.\n", summary("JournalAppend"));
+    }
+
+    @Test
+    void shouldStateSolverThreadsAgainstOneThread() throws Exception
+    {
+        assertEquals("**Summary (generated):** With threads=2 a solve is 1.82× (1.58–2.10× within the 99.9 % " +
+            "intervals) as fast as with threads=1.\n", summary("Solver"));
+    }
+
+    @Test
+    void shouldShowThePipelineColumnAsPercentOfBare() throws Exception
+    {
+        final String table = BenchTable.render("PipelineThroughput", group("PipelineThroughput"));
+        assertEquals("| benchmark | params | score | ± (99.9 %) | unit | B/op | % of bare |\n" +
+            "|---|---|---:|---:|---|---:|---:|\n" +
+            "| bareDisruptor |  | 8,000,000 | 400,000 | ops/s | ≈ 0 | 100.0 % |\n" +
+            "| pipeline | journal=shared | 1,600,000 | 2,000,000 | ops/s | ≈ 0 | 20.0 % |\n", table);
+    }
+
+    static List<JmhResult> suite() throws Exception
+    {
+        try (InputStream in = JmhSummaryTest.class.getResourceAsStream("/jmh-suite-fixture.json"))
+        {
+            return JmhResult.parse(new ObjectMapper().readTree(in));
+        }
+    }
+
+    private static List<JmhResult> group(final String group) throws Exception
+    {
+        return suite().stream().filter(r -> r.group().equals(group)).collect(Collectors.toList());
+    }
+
+    private static String summary(final String group) throws Exception
+    {
+        return JmhSummary.render(group, group(group));
+    }
+}
