@@ -29,7 +29,7 @@ final class JournalStage implements EventHandler<FrameSlot>
     private final RingBuffer<FrameSlot> ringBuffer;
     private final Sequence journaledSequence;
     private final PipelineCounters counters;
-    private final PipelineLatency latency;
+    private final BatchLatencyRecorder journaledLatency;
     private final StageErrors errors;
     private final long[] batchSequences = new long[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
     private int batchCount;
@@ -44,7 +44,7 @@ final class JournalStage implements EventHandler<FrameSlot>
         this.ringBuffer = ringBuffer;
         this.journaledSequence = journaledSequence;
         this.counters = counters;
-        this.latency = latency;
+        this.journaledLatency = latency.recorder(LatencyStage.PUBLISH_TO_JOURNALED);
         this.errors = errors;
     }
 
@@ -124,12 +124,15 @@ final class JournalStage implements EventHandler<FrameSlot>
         }
         final long now = System.nanoTime();
         final int count = batchCount;
+        final BatchLatencyRecorder journaledLatency = this.journaledLatency;
+        journaledLatency.beginBatch();
         for (int i = 0; i < count; i++)
         {
             final FrameSlot slot = ringBuffer.get(batchSequences[i]);
             slot.journalIndex(first + i);
-            latency.record(LatencyStage.PUBLISH_TO_JOURNALED, now - slot.ingestTimeNs());
+            journaledLatency.record(now - slot.ingestTimeNs());
         }
+        journaledLatency.endBatch();
         counters.add(PipelineCounter.FRAMES_JOURNALED, count);
         batchCount = 0;
         done(sequence);

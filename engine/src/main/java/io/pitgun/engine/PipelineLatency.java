@@ -1,7 +1,6 @@
 package io.pitgun.engine;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.SingleWriterRecorder;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * HdrHistogram recorders of {@link LatencyStage} latencies, in nanoseconds. Each stage thread records into its own
- * {@link SingleWriterRecorder} (wait-free, allocation-free); readers take snapshots on any thread.
+ * {@link BatchLatencyRecorder} (wait-free, allocation-free, one critical section per Disruptor batch); readers take
+ * snapshots on any thread.
  *
  * <p>Assumptions and guarantees: values above {@link #HIGHEST_TRACKABLE_NS} are recorded as that value (a frame
  * stuck for a minute is not lost from the count); three significant digits. A snapshot is cumulative since the
@@ -31,7 +31,7 @@ public final class PipelineLatency
     private static final int SIGNIFICANT_DIGITS = 3;
     private static final int STAGES = LatencyStage.values().length;
 
-    private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[STAGES];
+    private final BatchLatencyRecorder[] recorders = new BatchLatencyRecorder[STAGES];
     private final Histogram[] totals = new Histogram[STAGES];
     private final Histogram[] drained = new Histogram[STAGES];
     /** Per stage: what was recorded since the last {@link #closeInterval(long)}. */
@@ -45,7 +45,7 @@ public final class PipelineLatency
     {
         for (int i = 0; i < STAGES; i++)
         {
-            recorders[i] = new SingleWriterRecorder(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+            recorders[i] = new BatchLatencyRecorder(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
             totals[i] = new Histogram(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
             open[i] = new Histogram(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
         }
@@ -53,10 +53,19 @@ public final class PipelineLatency
         openSinceMs = startMs;
     }
 
-    /** Records one latency; call only from the stage's thread. */
+    /** Records one latency as a batch of one; call only from the stage's thread. */
     void record(final LatencyStage stage, final long latencyNs)
     {
-        recorders[stage.ordinal()].recordValue(Math.max(1, Math.min(latencyNs, HIGHEST_TRACKABLE_NS)));
+        final BatchLatencyRecorder recorder = recorders[stage.ordinal()];
+        recorder.beginBatch();
+        recorder.record(latencyNs);
+        recorder.endBatch();
+    }
+
+    /** The recorder of {@code stage}: its thread records each batch between begin and end. */
+    BatchLatencyRecorder recorder(final LatencyStage stage)
+    {
+        return recorders[stage.ordinal()];
     }
 
     /** When the recorders started (epoch ms): the start of the first interval. */
@@ -111,8 +120,7 @@ public final class PipelineLatency
     /** Moves what the stage's recorder holds into the running total and the open interval. */
     private void drain(final int i)
     {
-        drained[i] = drained[i] == null ? recorders[i].getIntervalHistogram() :
-            recorders[i].getIntervalHistogram(drained[i]);
+        drained[i] = recorders[i].intervalHistogram(drained[i]);
         totals[i].add(drained[i]);
         open[i].add(drained[i]);
     }

@@ -6,17 +6,20 @@ import java.util.concurrent.ThreadFactory;
 
 /**
  * Names and remembers every thread a pipeline starts ({@code pitgun-<pipeline>-<stage>}), so that
- * {@code close()} can join them all: no thread outlives its pipeline.
+ * {@code close()} can join them all: no thread outlives its pipeline. The threads themselves come from the
+ * embedder's {@link ThreadFactory} when one was given (to pin stages to cores, say), else are plain threads.
  */
 final class PipelineThreads implements ThreadFactory
 {
     private final String prefix;
+    private final ThreadFactory factory;
     private final List<Thread> threads = new ArrayList<>();
     private String nextName = "stage";
 
-    PipelineThreads(final String pipelineName)
+    PipelineThreads(final String pipelineName, final ThreadFactory factory)
     {
         this.prefix = "pitgun-" + pipelineName + "-";
+        this.factory = factory;
     }
 
     /** Starts {@code task} on a new thread named after {@code stage}. */
@@ -31,7 +34,8 @@ final class PipelineThreads implements ThreadFactory
     @Override
     public synchronized Thread newThread(final Runnable task)
     {
-        final Thread thread = new Thread(task, prefix + nextName);
+        final Thread thread = factory != null ? factory.newThread(task) : new Thread(task);
+        thread.setName(prefix + nextName);
         thread.setDaemon(true);
         threads.add(thread);
         return thread;

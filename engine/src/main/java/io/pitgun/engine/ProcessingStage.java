@@ -1,6 +1,7 @@
 package io.pitgun.engine;
 
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
@@ -17,6 +18,10 @@ import static io.pitgun.engine.FrameLayout.ORDER;
  * <p>Session markers: a {@code SessionStart} ends the stream's previous segments (if the stream was live); a
  * {@code SessionEnd} flushes the session's merge window and ends every stream of the session. The end-of-stream
  * slot published by {@code close()} flushes everything.
+ *
+ * <p>Latency: publish → processed is recorded once per batch, against one clock reading taken when the batch's
+ * last frame is done (a frame counts as processed when its batch is), so the stage pays one {@code nanoTime} and one
+ * recorder critical section per batch rather than per frame.
  */
 final class ProcessingStage implements EventHandler<FrameSlot>
 {
@@ -28,20 +33,60 @@ final class ProcessingStage implements EventHandler<FrameSlot>
     private final SegmentStage segment;
     private final StreamTable streams;
     private final PipelineCounters counters;
-    private final PipelineLatency latency;
+    private final RingBuffer<FrameSlot> ringBuffer;
+    private final BatchLatencyRecorder processedLatency;
+    private long batchStart = -1;
 
     ProcessingStage(final MergeStage merge, final SegmentStage segment, final StreamTable streams,
-        final PipelineCounters counters, final PipelineLatency latency)
+        final PipelineCounters counters, final PipelineLatency latency, final RingBuffer<FrameSlot> ringBuffer)
     {
         this.merge = merge;
         this.segment = segment;
         this.streams = streams;
         this.counters = counters;
-        this.latency = latency;
+        this.ringBuffer = ringBuffer;
+        this.processedLatency = latency.recorder(LatencyStage.PUBLISH_TO_PROCESSED);
     }
 
     @Override
     public void onEvent(final FrameSlot slot, final long sequence, final boolean endOfBatch)
+    {
+        if (batchStart < 0)
+        {
+            batchStart = sequence;
+        }
+        try
+        {
+            process(slot, sequence);
+        }
+        finally
+        {
+            if (endOfBatch)
+            {
+                recordLatency(sequence);
+            }
+        }
+    }
+
+    private void recordLatency(final long lastSequence)
+    {
+        final long now = System.nanoTime();
+        final BatchLatencyRecorder recorder = processedLatency;
+        recorder.beginBatch();
+        for (long s = batchStart; s <= lastSequence; s++)
+        {
+            final FrameSlot slot = ringBuffer.get(s);
+            final int kind = slot.status() & SlotDescriptor.STATUS_MASK;
+            if (kind != SlotDescriptor.STATUS_REJECTED && kind != SlotDescriptor.STATUS_END_OF_STREAM)
+            {
+                recorder.record(now - slot.ingestTimeNs());
+            }
+        }
+        recorder.endBatch();
+        batchStart = -1;
+    }
+
+    private void process(final FrameSlot slot, final long sequence)
     {
         final int kind = slot.status() & SlotDescriptor.STATUS_MASK;
         if (kind == SlotDescriptor.STATUS_REJECTED)
@@ -93,7 +138,6 @@ final class ProcessingStage implements EventHandler<FrameSlot>
             default:
                 break; // ManifestLoaded: provenance in the journal, nothing to process
         }
-        latency.record(LatencyStage.PUBLISH_TO_PROCESSED, System.nanoTime() - slot.ingestTimeNs());
     }
 
     private void endStreams(final boolean oneSession, final long msb, final long lsb)

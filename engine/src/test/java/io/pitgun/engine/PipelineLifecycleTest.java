@@ -39,14 +39,46 @@ class PipelineLifecycleTest
     @Test
     void shouldStopEveryThreadItStartedOnClose() throws ManifestException
     {
-        // Default: journal and processing share one consumer thread.
-        assertStopsEveryThread(PipelineConfig.builder().journalDirectory(dir).build(), 1);
+        // Default: journal and processing share one consumer thread; the journal pretoucher has its own.
+        assertStopsEveryThread(PipelineConfig.builder().journalDirectory(dir).build(), 2);
     }
 
     @Test
     void shouldStopEveryThreadItStartedOnCloseWithASeparateJournalThread() throws ManifestException
     {
-        assertStopsEveryThread(PipelineConfig.builder().journalDirectory(dir).separateJournalThread(true).build(), 2);
+        assertStopsEveryThread(PipelineConfig.builder().journalDirectory(dir).separateJournalThread(true).build(), 3);
+    }
+
+    @Test
+    void shouldStartNoPretoucherWhenItIsTurnedOff() throws ManifestException
+    {
+        assertStopsEveryThread(PipelineConfig.builder().journalDirectory(dir).journalPretouch(false).build(), 1);
+    }
+
+    @Test
+    void shouldMakeItsThreadsWithTheEmbeddersFactoryAndNameThem() throws ManifestException
+    {
+        final List<Thread> made = new ArrayList<>();
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().name("pinned")
+            .manifest(Manifests.compile("lap-power.yaml")).config(PipelineConfig.builder().journalDirectory(dir).build())
+            .threadFactory(task ->
+            {
+                final Thread thread = new Thread(task);
+                made.add(thread);
+                return thread;
+            })
+            .build();
+        try
+        {
+            assertEquals(made, pipeline.threads());
+            assertEquals(Set.of("pitgun-pinned-process", "pitgun-pinned-pretouch"),
+                made.stream().map(Thread::getName).collect(java.util.stream.Collectors.toSet()));
+            assertTrue(made.stream().allMatch(Thread::isDaemon));
+        }
+        finally
+        {
+            pipeline.close();
+        }
     }
 
     private void assertStopsEveryThread(final PipelineConfig config, final int threads) throws ManifestException

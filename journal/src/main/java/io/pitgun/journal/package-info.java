@@ -9,7 +9,9 @@
  * {@link io.pitgun.journal.JournalDumper} and {@link io.pitgun.journal.JournalVerifier} (with
  * {@link io.pitgun.journal.SbeMessageChecker}), which count and name messages, not entries. Appending and reading
  * are allocation-free per message; a batch is durable against the writer being killed, all of it, once
- * {@code commit} returns. What to journal and when to acknowledge
+ * {@code commit} returns. {@link io.pitgun.journal.JournalPretoucher} populates the queue file's pages ahead of
+ * the appender from a thread of the caller's, so that the appending thread takes no page faults. What to journal
+ * and when to acknowledge
  * it is the engine's business; replay (publishing journaled bytes through a pipeline) lives in the engine too.
  * <p>
  * Chronicle needs JVM flags (the root pom's {@code pitgun.jvm.flags}, {@code bin/pitgun}); its usage analytics

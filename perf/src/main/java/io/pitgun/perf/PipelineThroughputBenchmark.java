@@ -56,9 +56,10 @@ import java.util.stream.Stream;
  *   manifest, writes the derived frame into the slot's output area and hands it to the sink stage (the fan-out
  *   with no subscriber attached);</li>
  *   <li>{@code bareDisruptor}: the ceiling — the same 6-sample frame written into the same off-heap slots of a bare
- *   Disruptor ring, 1 producer → 1 consumer that reads the frame's timestamp and does nothing else.</li>
+ *   Disruptor ring, 1 producer → 1 consumer that reads the frame's bytes once and does nothing else.</li>
  * </ul>
- * One op is one frame published; a full ring makes the producer wait, so ops/s is the sustained throughput. Run
+ * One op is one frame published; a full ring makes the producer wait, so ops/s is
+ * the sustained throughput. Run
  * with {@code -prof gc} for bytes allocated per frame. At tear-down the pipeline prints its HdrHistogram latencies
  * (publish → journaled, publish → processed), which under saturation are mostly time spent queued in the ring.
  */
@@ -99,6 +100,8 @@ public class PipelineThroughputBenchmark
     static final int GEAR = 6;
     static final int BRAKE = 7;
 
+    static final int WARM_UP_FRAMES = 100_000;
+
     /** The embedded pipeline with a journal in a temporary directory. */
     @State(Scope.Benchmark)
     public static class Pipeline
@@ -115,32 +118,22 @@ public class PipelineThroughputBenchmark
         @Param({ "SLEEPING" })
         public WaitStrategyKind waitStrategy;
 
-        CompiledManifest manifest;
         Path directory;
         TelemetryPipeline pipeline;
         FrameWriter writer;
         long sequence;
-        final Histogram journaledNs = new Histogram(3);
-        final Histogram processedNs = new Histogram(3);
-        String counters;
-
-        @Setup(Level.Trial)
-        public void compile() throws ManifestException
-        {
-            manifest = ManifestCompiler.compile(
-                ManifestLoader.parse(Path.of("ten-formulas.yaml"), TEN_FORMULAS), ParameterRegistry.simV1());
-        }
 
         /**
-         * A new pipeline and journal per iteration, deleted after it: each iteration writes 0.5–1 GB of journal,
-         * and a journal that grew for the whole trial would measure how fast this VM hands out never-touched
-         * memory to the page cache (6–10 µs per 4 KiB page on first touch, 0.7 µs once reused: see
-         * docs/performance.md, "Engine"), not the pipeline. Sustained journaling to disk is bounded by the disk;
-         * that is stated there too.
+         * One pipeline for the whole trial, so that its start-up (ring, tables, journal files, threads) is not
+         * counted in any iteration's bytes/op. Its journal grows by gigabytes over the trial: the page cache takes
+         * fresh memory for it all along, which is what a long-running journal does too (the pretoucher keeps those
+         * page faults off the consuming thread).
          */
-        @Setup(Level.Iteration)
+        @Setup(Level.Trial)
         public void setUp() throws IOException, ManifestException
         {
+            final CompiledManifest manifest = ManifestCompiler.compile(
+                ManifestLoader.parse(Path.of("ten-formulas.yaml"), TEN_FORMULAS), ParameterRegistry.simV1());
             directory = Files.createTempDirectory("pitgun-bench-journal");
             final boolean journaled = !"none".equals(journal);
             pipeline = TelemetryPipeline.builder().name("bench").manifest(manifest)
@@ -150,30 +143,27 @@ public class PipelineThroughputBenchmark
                     .build())
                 .build();
             writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0);
-        }
-
-        @TearDown(Level.Iteration)
-        public void tearDown() throws IOException
-        {
-            pipeline.close();
-            journaledNs.add(pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED));
-            processedNs.add(pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED));
-            counters = pipeline.counters().toString();
-            if (pipeline.counters().dropped() != 0 || pipeline.firstError().isPresent())
+            // Start-up work of the stage threads (the first Chronicle append maps the cycle file and allocates) is
+            // done here, not inside the first warm-up iteration.
+            final long warm = sequence + WARM_UP_FRAMES;
+            while (sequence < warm)
             {
-                throw new IllegalStateException("the pipeline dropped frames or failed: " + pipeline.counters());
+                publish(this);
             }
-            try (Stream<Path> files = Files.walk(directory))
+            while (pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED) < WARM_UP_FRAMES)
             {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                Thread.onSpinWait();
             }
         }
 
         @TearDown(Level.Trial)
-        public void report() throws IOException
+        public void tearDown() throws IOException
         {
+            pipeline.close();
+            final Histogram journaledNs = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED);
+            final Histogram processedNs = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED);
             System.out.println();
-            System.out.println("pipeline (last iteration): " + counters);
+            System.out.println("pipeline: " + pipeline.counters());
             print("publish -> journaled", journaledNs);
             print("publish -> processed", processedNs);
             // bin/bench names a directory (inherited by this forked JVM) to turn these into docs/performance.md.
@@ -183,6 +173,14 @@ public class PipelineThroughputBenchmark
                 Files.writeString(Path.of(out, "pipeline-latency.txt"),
                     line("publish_to_journaled", journaledNs) + line("publish_to_processed", processedNs),
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            }
+            if (pipeline.counters().dropped() != 0 || pipeline.firstError().isPresent())
+            {
+                throw new IllegalStateException("the pipeline dropped frames or failed: " + pipeline.counters());
+            }
+            try (Stream<Path> files = Files.walk(directory))
+            {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
 
@@ -225,7 +223,7 @@ public class PipelineThroughputBenchmark
                 ProducerType.SINGLE, config.waitStrategy().newWaitStrategy());
             ringBuffer = ring.ringBuffer();
             consumer = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(),
-                new TimestampReader());
+                new FrameReader());
             ringBuffer.addGatingSequences(consumer.getSequence());
             thread = new Thread(consumer, "bench-bare-consumer");
             thread.start();
@@ -244,21 +242,44 @@ public class PipelineThroughputBenchmark
         }
     }
 
-    /** The bare consumer's whole work: read one field of the frame, as a stage must at least. */
-    static final class TimestampReader implements EventHandler<FrameSlot>
+    /**
+     * The bare consumer's whole work: read every byte of the frame once (folded into a checksum), the least any
+     * stage that journals or decodes a frame does — it is what moves the frame from the producer's core to the
+     * consumer's. Reading one field only would leave most of each frame behind in the producer's cache.
+     */
+    static final class FrameReader implements EventHandler<FrameSlot>
     {
-        long lastTimestampUs;
+        // The running sum sits mid-array, a cache line away from any other object: written per event, a plain field
+        // could share a line with what the producer touches, and then where a fork happened to allocate it decided
+        // whether the ring ran at its speed or at a third of it (false sharing).
+        private final long[] checksum = new long[32];
 
         @Override
         public void onEvent(final FrameSlot slot, final long sequence, final boolean endOfBatch)
         {
-            lastTimestampUs = slot.buffer().getLong(SlotDescriptor.FRAME_OFFSET + 8 +
-                TelemetryFrameEncoder.timestampUsEncodingOffset(), ByteOrder.LITTLE_ENDIAN);
+            final UnsafeBuffer buffer = slot.buffer();
+            final int end = SlotDescriptor.FRAME_OFFSET + slot.frameLength();
+            long sum = checksum[16];
+            int i = SlotDescriptor.FRAME_OFFSET;
+            for (; i + Long.BYTES <= end; i += Long.BYTES)
+            {
+                sum += buffer.getLong(i, ByteOrder.LITTLE_ENDIAN);
+            }
+            for (; i < end; i++)
+            {
+                sum += buffer.getByte(i);
+            }
+            checksum[16] = sum;
         }
     }
 
     @Benchmark
     public long pipeline(final Pipeline state)
+    {
+        return publish(state);
+    }
+
+    static long publish(final Pipeline state)
     {
         final long i = state.sequence++;
         return state.writer.begin(i, i * 1_000L)
