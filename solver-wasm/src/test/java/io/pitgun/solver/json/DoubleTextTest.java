@@ -1,6 +1,7 @@
 package io.pitgun.solver.json;
 
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -22,11 +23,27 @@ class DoubleTextTest
         assertEquals(Double.doubleToRawLongBits(value), Double.doubleToRawLongBits(DecimalToDouble.parse(text)), text);
     }
 
+    /**
+     * JDK 17's {@code Double.toString} is not always a reference here: before JDK 19 (JDK-4511638) it sometimes
+     * prints a string one digit too short to read back to the same double (e.g. the double just above
+     * -5.421508142825472E26 in magnitude prints as that), so only its round-tripping outputs are compared.
+     */
     @Property(tries = 3000)
     void formattedDoubleIsNoLongerThanTheJdks(@ForAll("normalDoubles") final double value)
     {
-        assertTrue(significantDigits(DoubleToDecimal.format(value)) <= significantDigits(Double.toString(value)),
-            () -> DoubleToDecimal.format(value) + " vs " + Double.toString(value));
+        final String jdk = Double.toString(value);
+        Assume.that(Double.doubleToRawLongBits(Double.parseDouble(jdk)) == Double.doubleToRawLongBits(value));
+        assertTrue(significantDigits(DoubleToDecimal.format(value)) <= significantDigits(jdk),
+            () -> DoubleToDecimal.format(value) + " vs " + jdk);
+    }
+
+    @Test
+    void formatsADoubleWhoseJdk17TextDoesNotReadBack()
+    {
+        final double value = Math.nextUp(-5.421508142825472E26);
+        assertEquals("-5.4215081428254717e26", DoubleToDecimal.format(value));
+        assertEquals(Double.doubleToRawLongBits(value),
+            Double.doubleToRawLongBits(Double.parseDouble("-5.4215081428254717e26")));
     }
 
     @Property(tries = 3000)
