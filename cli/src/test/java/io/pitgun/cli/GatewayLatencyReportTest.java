@@ -1,8 +1,6 @@
 package io.pitgun.cli;
 
-import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
-import io.pitgun.gateway.GatewaySetting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -16,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,11 +35,7 @@ class GatewayLatencyReportTest
     @Test
     void shouldReportTheBodiesOfGetLatencySavedAsFiles() throws Exception
     {
-        final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
-        flags.put(GatewaySetting.BIND, "127.0.0.1:0");
-        flags.put(GatewaySetting.DATA_DIR, dir.resolve("data").toString());
-        flags.put(GatewaySetting.RATE_LIMIT, "0");
-        final GatewayServer server = GatewayServer.start(GatewayConfig.resolve(Map.of(), flags));
+        final GatewayServer server = LoopbackGateway.start(dir.resolve("data"));
         final Path hgrm = dir.resolve("journaled.hgrm");
         final Path hlog = dir.resolve("gateway.hlog");
         try

@@ -1,8 +1,6 @@
 package io.pitgun.cli;
 
-import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
-import io.pitgun.gateway.GatewaySetting;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogProcessor;
@@ -19,8 +17,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,11 +34,7 @@ class LoadgenCommandTest
     @BeforeEach
     void startGateway() throws Exception
     {
-        final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
-        flags.put(GatewaySetting.BIND, "127.0.0.1:0");
-        flags.put(GatewaySetting.DATA_DIR, dir.resolve("data").toString());
-        flags.put(GatewaySetting.RATE_LIMIT, "0");
-        server = GatewayServer.start(GatewayConfig.resolve(Map.of(), flags));
+        server = LoopbackGateway.start(dir.resolve("data"));
     }
 
     @AfterEach
