@@ -36,11 +36,28 @@ final class JournalingProcessingStage implements EventHandler<FrameSlot>
     {
         journal.onEvent(slot, sequence, endOfBatch);
         final long done = journal.doneThrough();
+        RuntimeException failure = null;
         while (nextToProcess <= done)
         {
-            // Advance first: a frame whose processing throws is reported once, not retried.
+            // Advance first: a frame whose processing throws is reported once, not retried. Go on to `done`
+            // whatever happens: when this call returns or throws, the Disruptor releases every slot up to the
+            // current one to the producers, so none of them may be left unprocessed.
             final long next = nextToProcess++;
-            processing.onEvent(ringBuffer.get(next), next, next == done);
+            try
+            {
+                processing.onEvent(ringBuffer.get(next), next, next == done);
+            }
+            catch (final RuntimeException ex)
+            {
+                if (failure == null)
+                {
+                    failure = ex;
+                }
+            }
+        }
+        if (failure != null)
+        {
+            throw failure; // the first one, reported through the pipeline's exception handler
         }
     }
 }

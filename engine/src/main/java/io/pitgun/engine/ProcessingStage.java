@@ -59,12 +59,16 @@ final class ProcessingStage implements EventHandler<FrameSlot>
         {
             process(slot, sequence);
         }
-        finally
+        catch (final RuntimeException | Error ex)
         {
-            if (endOfBatch)
-            {
-                recordLatency(sequence);
-            }
+            // The Disruptor reports it and hands these slots back to the producers: close the batch while they
+            // are still ours, so its latencies never read a slot that was reused.
+            recordLatency(sequence);
+            throw ex;
+        }
+        if (endOfBatch)
+        {
+            recordLatency(sequence);
         }
     }
 

@@ -152,7 +152,7 @@ public final class TelemetryPipeline implements AutoCloseable
             ownsJournal = false;
         }
 
-        final OutputFanout fanout = new OutputFanout(sinks, counters);
+        final OutputFanout fanout = new OutputFanout(sinks, counters, errors);
         final SegmentPlan segmentPlan = new SegmentPlan(manifest);
         final SegmentStage segment = new SegmentStage(segmentPlan,
             new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name()), fanout,

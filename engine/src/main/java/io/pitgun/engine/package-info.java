@@ -9,11 +9,14 @@
  * stage then (on the same consumer thread by default, see {@code journal.separate_thread}) merges sources, runs the compiled manifest (derived samples go to the slot's
  * output area), aggregates laps and sessions into {@code insight-contract/v1} documents and hands everything to
  * the sinks (output digest, JSON-lines file, bounded in-process {@link io.pitgun.engine.Subscription}s).
- * {@link io.pitgun.engine.JournalReplayer} pushes a journal through a pipeline again, byte-exact.
+ * {@link io.pitgun.engine.JournalReplayer} pushes a journal through a pipeline again, byte-exact. With a journal,
+ * a pretouch thread keeps the queue file's pages populated ahead of the writer ({@code journal.pretouch}); an
+ * embedder may make every thread itself ({@code threadFactory}, e.g. to pin them), and {@code close()} joins them.
  *
  * <p>Owns: {@link io.pitgun.engine.PipelineConfig} (builder and YAML), the stages, the counters
  * ({@link io.pitgun.engine.PipelineCounters}) and HdrHistogram latency recorders
- * ({@link io.pitgun.engine.PipelineLatency}) that other modules read as snapshots or one-second intervals, and
+ * ({@link io.pitgun.engine.PipelineLatency}, recorded once per Disruptor batch by
+ * {@link io.pitgun.engine.BatchLatencyRecorder}) that other modules read as snapshots or one-second intervals, and
  * {@link io.pitgun.engine.HdrFiles}, which writes them in HdrHistogram's {@code .hgrm} and {@code .hlog} formats
  * for the CLI's files and the gateway's {@code GET /latency} alike. Time inside the stages comes
  * only from frames; the wall clock is read only to measure latency.

@@ -176,14 +176,15 @@ public final class JournalAppender
     }
 
     /**
-     * The pretoucher of this appender's queue files (created on the first call, the same object afterwards), which
-     * the caller runs on a thread of its own and stops before closing the journal. See {@link JournalPretoucher}.
+     * The pretoucher of this appender's queue files, which the caller runs on a thread of its own and stops before
+     * closing the journal (see {@link JournalPretoucher}). The same object on every call until it is stopped; the
+     * next call then makes a new one, so a journal that outlives one pipeline serves the next one too.
      *
-     * @param aheadBytes how far past the write position to keep pages populated; ignored after the first call.
+     * @param aheadBytes how far past the write position to keep pages populated; used when a new one is made.
      */
     public synchronized JournalPretoucher pretoucher(final long aheadBytes)
     {
-        if (pretoucher == null)
+        if (pretoucher == null || pretoucher.isStopped())
         {
             pretoucher = new JournalPretoucher(aheadBytes);
         }

@@ -33,9 +33,16 @@ public final class JournalPretoucher implements Runnable
     /** {@code MADV_POPULATE_WRITE} from {@code <linux/mman.h>}; Chronicle's enum predates it. */
     private static final int MADV_POPULATE_WRITE = 23;
     private static final long PAGE = 4096;
+    private static final int EPERM = 1;
+    private static final int EINVAL = 22;
+    private static final int ENOSYS = 38;
     /** Populate in steps this large: long enough to amortise the call, short enough to follow the appender. */
     private static final long STEP = 256 * 1024;
-    private static final long IDLE_NANOS = 50_000;
+    /** Idle back-off: from a short park while the appender moves, to a long one when the journal is quiet, so an
+     *  idle pipeline costs next to nothing; at the longest park the window ahead still covers milliseconds of
+     *  journal at the highest rates measured. */
+    private static final long MIN_IDLE_NANOS = 50_000;
+    private static final long MAX_IDLE_NANOS = 1_000_000;
     private static final VarHandle VERSION;
 
     static
@@ -90,7 +97,13 @@ public final class JournalPretoucher implements Runnable
         return failure;
     }
 
-    /** Asks {@link #run()} to return; it does within about {@code IDLE_NANOS} plus one step's system call. */
+    /** True once {@link #stop()} was called: a stopped pretoucher does not run again. */
+    public boolean isStopped()
+    {
+        return !running;
+    }
+
+    /** Asks {@link #run()} to return; it does within about a millisecond plus one step's system call. */
     public void stop()
     {
         running = false;
@@ -125,8 +138,15 @@ public final class JournalPretoucher implements Runnable
             disable("the native madvise call is unavailable: " + ex);
             return;
         }
+        if (posix.getClass().getSimpleName().startsWith("NoOp"))
+        {
+            // Chronicle falls back to a do-nothing implementation where it cannot load native code.
+            disable("no native access (Chronicle's no-op POSIX API is in use)");
+            return;
+        }
         long touchedChunk = 0;
         long touchedTo = 0;
+        long idleNanos = MIN_IDLE_NANOS;
         while (running && !disabled)
         {
             final long v = (long)VERSION.getAcquire(this);
@@ -135,9 +155,9 @@ public final class JournalPretoucher implements Runnable
             final long limit = chunkLimit;
             final long position = writePosition;
             VarHandle.loadLoadFence();
-            if ((v & 1) != 0 || v != (long)VERSION.getAcquire(this) || address == 0)
+            if ((v & 1) != 0 || v != (long)VERSION.getAcquire(this))
             {
-                LockSupport.parkNanos(IDLE_NANOS);
+                LockSupport.parkNanos(MIN_IDLE_NANOS); // caught mid-publish: read again soon
                 continue;
             }
             if (address != touchedChunk || touchedTo < position)
@@ -147,26 +167,43 @@ public final class JournalPretoucher implements Runnable
             }
             final long end = Math.min(position + aheadBytes, limit) & -PAGE;
             final long length = Math.min(STEP, end - touchedTo);
-            if (length <= 0)
+            if (address == 0 || length <= 0)
             {
-                LockSupport.parkNanos(IDLE_NANOS);
+                LockSupport.parkNanos(idleNanos);
+                idleNanos = Math.min(MAX_IDLE_NANOS, idleNanos * 2);
                 continue;
             }
-            final int result = posix.madvise(address + (touchedTo - start), length, MADV_POPULATE_WRITE);
+            idleNanos = MIN_IDLE_NANOS;
+            final int result;
+            try
+            {
+                result = posix.madvise(address + (touchedTo - start), length, MADV_POPULATE_WRITE);
+            }
+            catch (final RuntimeException | LinkageError ex)
+            {
+                disable("the native madvise call failed: " + ex); // JNR binds lazily: the first call may throw
+                return;
+            }
             if (result == 0)
             {
                 touchedTo += length;
                 populatedBytes += length;
             }
-            else if (populatedBytes == 0)
-            {
-                // The first call failed: no MADV_POPULATE_WRITE here (EINVAL) or no native access at all.
-                disable("madvise(MADV_POPULATE_WRITE) returned " + result + " (errno " + errno(posix) + ")");
-            }
             else
             {
-                // ENOMEM: the appender moved to another chunk and unmapped this one; start over from its next publish.
-                touchedChunk = 0;
+                final int errno = errno(posix);
+                if (errno == EINVAL || errno == ENOSYS || errno == EPERM)
+                {
+                    // A kernel before 5.14 (no MADV_POPULATE_WRITE), or a sandbox that forbids it: for good.
+                    disable("madvise(MADV_POPULATE_WRITE) returned " + result + " (errno " + errno + ")");
+                }
+                else
+                {
+                    // ENOMEM/EFAULT: the appender moved on and this chunk is unmapped; wait for its next publish.
+                    touchedChunk = 0;
+                    LockSupport.parkNanos(idleNanos);
+                    idleNanos = Math.min(MAX_IDLE_NANOS, idleNanos * 2);
+                }
             }
         }
     }

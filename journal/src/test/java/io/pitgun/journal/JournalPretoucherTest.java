@@ -97,4 +97,19 @@ class JournalPretoucherTest
             assertFalse(thread.isAlive());
         }
     }
+
+    @Test
+    void shouldGiveANewPretoucherOnceTheOldOneWasStopped()
+    {
+        try (Journal journal = Journal.open(JournalConfig.of(dir)))
+        {
+            final JournalAppender appender = journal.appender();
+            final JournalPretoucher first = appender.pretoucher(1 << 20);
+            assertTrue(first == appender.pretoucher(1 << 20), "the same one while it runs");
+            first.stop();
+            final JournalPretoucher second = appender.pretoucher(1 << 20);
+            assertFalse(second == first, "a journal that outlives one pipeline serves the next one too");
+            assertFalse(second.isStopped());
+        }
+    }
 }
