@@ -116,41 +116,52 @@ final class ManifestStage
         final MutableDirectBuffer output = slot.buffer();
         final int o = outputOffset;
 
-        output.putShort(o, (short)TelemetryFrameEncoder.BLOCK_LENGTH, ORDER);
-        output.putShort(o + 2, (short)TelemetryFrameEncoder.TEMPLATE_ID, ORDER);
-        output.putShort(o + 4, (short)TelemetryFrameEncoder.SCHEMA_ID, ORDER);
-        output.putShort(o + 6, (short)TelemetryFrameEncoder.SCHEMA_VERSION, ORDER);
+        final int count = FrameLayout.sampleCount(frame, offset);
+        // One check of everything written and read below, then unchecked access (UncheckedAccess says why).
+        frame.boundsCheck(offset, FrameLayout.SAMPLES + count * FrameLayout.SAMPLE_BYTES);
+        output.boundsCheck(o, FrameLayout.SAMPLES + (count + derivedCount) * FrameLayout.SAMPLE_BYTES);
+        final byte[] frameArray = frame.byteArray();
+        final byte[] outputArray = output.byteArray();
+        final long frameStart = frame.addressOffset() + offset;
+        final long outputStart = output.addressOffset() + o;
+
+        // Message header (blockLength, templateId, schemaId, version: four little-endian u16) as one long.
+        UncheckedAccess.putLong(outputArray, outputStart, (TelemetryFrameEncoder.BLOCK_LENGTH & 0xFFFFL) |
+            (TelemetryFrameEncoder.TEMPLATE_ID & 0xFFFFL) << 16 | (TelemetryFrameEncoder.SCHEMA_ID & 0xFFFFL) << 32 |
+            (TelemetryFrameEncoder.SCHEMA_VERSION & 0xFFFFL) << 48);
         // The 54-byte fixed block as word moves: a copyMemory call (checks, stub) costs more than the copy.
         final int block = MessageHeaderEncoder.ENCODED_LENGTH;
         int w = 0;
         for (; w + Long.BYTES <= TelemetryFrameEncoder.BLOCK_LENGTH; w += Long.BYTES)
         {
-            output.putLong(o + block + w, frame.getLong(offset + block + w, ORDER), ORDER);
+            UncheckedAccess.putLong(outputArray, outputStart + block + w,
+                UncheckedAccess.getLong(frameArray, frameStart + block + w));
         }
         for (; w < TelemetryFrameEncoder.BLOCK_LENGTH; w++)
         {
-            output.putByte(o + block + w, frame.getByte(offset + block + w));
+            UncheckedAccess.putByte(outputArray, outputStart + block + w,
+                UncheckedAccess.getByte(frameArray, frameStart + block + w));
         }
-        final int flags = (frame.getByte(offset + FrameLayout.FLAGS) | FrameLayout.FLAG_DERIVED) &
-            ~FrameLayout.FLAG_REPLAYED;
-        output.putByte(o + FrameLayout.FLAGS, (byte)flags);
-        output.putShort(o + FrameLayout.GROUP_HEADER, (short)FrameLayout.SAMPLE_BYTES, ORDER);
+        final int flags = (UncheckedAccess.getByte(frameArray, frameStart + FrameLayout.FLAGS) |
+            FrameLayout.FLAG_DERIVED) & ~FrameLayout.FLAG_REPLAYED;
+        UncheckedAccess.putByte(outputArray, outputStart + FrameLayout.FLAGS, (byte)flags);
+        UncheckedAccess.putShort(outputArray, outputStart + FrameLayout.GROUP_HEADER, (short)FrameLayout.SAMPLE_BYTES);
 
         final FrameValues in = this.in;
         in.clear();
         in.timestampUs(timestampUs);
-        final int count = FrameLayout.sampleCount(frame, offset);
-        int p = o + FrameLayout.SAMPLES;
+        long s = frameStart + FrameLayout.SAMPLES;
+        long p = outputStart + FrameLayout.SAMPLES;
         int written = 0;
-        int s = offset + FrameLayout.SAMPLES;
         for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
         {
-            final int id = frame.getShort(s + FrameLayout.SAMPLE_ID, ORDER) & 0xFFFF;
+            final int id = UncheckedAccess.getUnsignedShort(frameArray, s + FrameLayout.SAMPLE_ID);
             final int inputSlot = inputSlotById[id];
-            if (inputSlot >= 0 && frame.getByte(s + FrameLayout.SAMPLE_QUALITY) != FrameLayout.QUALITY_INVALID)
+            if (inputSlot >= 0 &&
+                UncheckedAccess.getByte(frameArray, s + FrameLayout.SAMPLE_QUALITY) != FrameLayout.QUALITY_INVALID)
             {
-                final int valueType = frame.getByte(s + FrameLayout.SAMPLE_TYPE);
-                final long bits = frame.getLong(s + FrameLayout.SAMPLE_VALUE, ORDER);
+                final int valueType = UncheckedAccess.getByte(frameArray, s + FrameLayout.SAMPLE_TYPE);
+                final long bits = UncheckedAccess.getLong(frameArray, s + FrameLayout.SAMPLE_VALUE);
                 switch (inputKindById[id])
                 {
                     case KIND_DOUBLE:
@@ -167,8 +178,8 @@ final class ManifestStage
             if (keepById[id])
             {
                 // 12 bytes as one long and one int: a copyMemory call per sample costs more than the copy.
-                output.putLong(p, frame.getLong(s, ORDER), ORDER);
-                output.putInt(p + 8, frame.getInt(s + 8, ORDER), ORDER);
+                UncheckedAccess.putLong(outputArray, p, UncheckedAccess.getLong(frameArray, s));
+                UncheckedAccess.putInt(outputArray, p + 8, UncheckedAccess.getInt(frameArray, s + 8));
                 p += FrameLayout.SAMPLE_BYTES;
                 written++;
             }
@@ -185,14 +196,14 @@ final class ManifestStage
         {
             if (derivedEmitted[i] && out.isPresent(i))
             {
-                output.putLong(p + FrameLayout.SAMPLE_VALUE, derivedBits(i, out), ORDER);
-                output.putInt(p + FrameLayout.SAMPLE_ID, typeQualityBits[i], ORDER);
+                UncheckedAccess.putLong(outputArray, p + FrameLayout.SAMPLE_VALUE, derivedBits(i, out));
+                UncheckedAccess.putInt(outputArray, p + FrameLayout.SAMPLE_ID, typeQualityBits[i]);
                 p += FrameLayout.SAMPLE_BYTES;
                 written++;
             }
         }
-        output.putShort(o + FrameLayout.GROUP_HEADER + 2, (short)written, ORDER);
-        final int length = p - o;
+        UncheckedAccess.putShort(outputArray, outputStart + FrameLayout.GROUP_HEADER + 2, (short)written);
+        final int length = (int)(p - outputStart);
         slot.outputLength(length);
         segment.onDerivedFrame(stream, output, o, firstIndex, lastIndex);
         if (emitFrames)
