@@ -1,5 +1,6 @@
 package io.pitgun.engine;
 
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.pitgun.engine.SlotDescriptor.FRAME_LENGTH_OFFSET;
@@ -11,16 +12,25 @@ import static io.pitgun.engine.SlotDescriptor.STATUS_OFFSET;
 /**
  * One ring entry: a fixed view over its slot of the off-heap allocation (layout in {@link SlotDescriptor}). The
  * Disruptor pre-allocates one per slot; nothing here allocates.
+ *
+ * <p>The header fields (native byte order) are read and written without Agrona's per-access bounds check: their
+ * offsets are constants inside {@link SlotDescriptor#HEADER_LENGTH}, checked against the slot once here, and every
+ * stage touches them for every frame.
  */
 public final class FrameSlot
 {
     private final UnsafeBuffer buffer;
     private final SlotDescriptor descriptor;
+    private final byte[] array;
+    private final long address;
 
     FrameSlot(final UnsafeBuffer buffer, final SlotDescriptor descriptor)
     {
+        buffer.boundsCheck(0, SlotDescriptor.HEADER_LENGTH);
         this.buffer = buffer;
         this.descriptor = descriptor;
+        this.array = buffer.byteArray();
+        this.address = buffer.addressOffset();
     }
 
     /** The whole slot; the frame is at {@link SlotDescriptor#FRAME_OFFSET}. */
@@ -38,64 +48,64 @@ public final class FrameSlot
     /** Publish time, {@code System.nanoTime()}. */
     public long ingestTimeNs()
     {
-        return buffer.getLong(INGEST_TIME_OFFSET);
+        return UnsafeApi.getLong(array, address + INGEST_TIME_OFFSET);
     }
 
     void ingestTimeNs(final long timeNs)
     {
-        buffer.putLong(INGEST_TIME_OFFSET, timeNs);
+        UnsafeApi.putLong(array, address + INGEST_TIME_OFFSET, timeNs);
     }
 
     /** The journal index of the frame, or {@link SlotDescriptor#NO_JOURNAL_INDEX}. */
     public long journalIndex()
     {
-        return buffer.getLong(JOURNAL_INDEX_OFFSET);
+        return UnsafeApi.getLong(array, address + JOURNAL_INDEX_OFFSET);
     }
 
     void journalIndex(final long index)
     {
-        buffer.putLong(JOURNAL_INDEX_OFFSET, index);
+        UnsafeApi.putLong(array, address + JOURNAL_INDEX_OFFSET, index);
     }
 
     /** Bytes of the SBE message in the frame area. */
     public int frameLength()
     {
-        return buffer.getInt(FRAME_LENGTH_OFFSET);
+        return UnsafeApi.getInt(array, address + FRAME_LENGTH_OFFSET);
     }
 
     void frameLength(final int length)
     {
-        buffer.putInt(FRAME_LENGTH_OFFSET, length);
+        UnsafeApi.putInt(array, address + FRAME_LENGTH_OFFSET, length);
     }
 
     /** Bytes of the derived frame in the output area (0 when none). */
     public int outputLength()
     {
-        return buffer.getInt(OUTPUT_LENGTH_OFFSET);
+        return UnsafeApi.getInt(array, address + OUTPUT_LENGTH_OFFSET);
     }
 
     void outputLength(final int length)
     {
-        buffer.putInt(OUTPUT_LENGTH_OFFSET, length);
+        UnsafeApi.putInt(array, address + OUTPUT_LENGTH_OFFSET, length);
     }
 
     /** Status word: {@code STATUS_*} plus {@code FLAG_*}. */
     public int status()
     {
-        return buffer.getInt(STATUS_OFFSET);
+        return UnsafeApi.getInt(array, address + STATUS_OFFSET);
     }
 
     void status(final int status)
     {
-        buffer.putInt(STATUS_OFFSET, status);
+        UnsafeApi.putInt(array, address + STATUS_OFFSET, status);
     }
 
     /** Resets the header for a new claim. */
     void reset(final int status)
     {
-        buffer.putLong(JOURNAL_INDEX_OFFSET, SlotDescriptor.NO_JOURNAL_INDEX);
-        buffer.putInt(FRAME_LENGTH_OFFSET, 0);
-        buffer.putInt(OUTPUT_LENGTH_OFFSET, 0);
-        buffer.putInt(STATUS_OFFSET, status);
+        UnsafeApi.putLong(array, address + JOURNAL_INDEX_OFFSET, SlotDescriptor.NO_JOURNAL_INDEX);
+        UnsafeApi.putInt(array, address + FRAME_LENGTH_OFFSET, 0);
+        UnsafeApi.putInt(array, address + OUTPUT_LENGTH_OFFSET, 0);
+        UnsafeApi.putInt(array, address + STATUS_OFFSET, status);
     }
 }

@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
  * unset, because the gateway's buffers see untrusted input. In the manifest stage those checks (some eighty per
  * six-sample frame) cost as much as the rest of the stage: turning them off JVM-wide doubled the processing stage's
  * frames/s in {@code PipelineThroughputBenchmark}. So the stage checks the whole extent it touches once per frame
- * ({@code DirectBuffer.boundsCheck}) and then uses these. Nothing else should.
+ * ({@code DirectBuffer.boundsCheck}) and then uses these; use them only where the extent was checked first.
  */
 final class UncheckedAccess
 {
