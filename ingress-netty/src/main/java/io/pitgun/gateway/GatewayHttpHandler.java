@@ -102,17 +102,20 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             final Throwable cause = request.decoderResult().cause();
             if (cause instanceof TooLongHttpHeaderException)
             {
+                server.counters().rejected(RejectReason.HEADER_TOO_LARGE);
                 exchange.error(GatewayCounters.Endpoint.OTHER, 431, RejectReason.HEADER_TOO_LARGE,
                     "request headers exceed " + config.maxHeaderBytes() + " bytes (" +
                         GatewaySetting.MAX_HEADER_BYTES.envName() + ")", true);
             }
             else if (cause instanceof TooLongHttpLineException)
             {
+                server.counters().rejected(RejectReason.HEADER_TOO_LARGE);
                 exchange.error(GatewayCounters.Endpoint.OTHER, 414, RejectReason.HEADER_TOO_LARGE,
                     "request line exceeds 8192 bytes", true);
             }
             else
             {
+                server.counters().rejected(RejectReason.MALFORMED_JSON);
                 exchange.error(GatewayCounters.Endpoint.OTHER, 400, RejectReason.MALFORMED_JSON,
                     "malformed HTTP request: " + (cause == null ? "unknown problem" : cause.getMessage()), true);
             }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -215,6 +216,15 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             server.counters().rejected(RejectReason.BODY_TOO_LARGE);
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG,
                 "message exceeds " + server.config().maxWsFrameBytes() + " bytes"));
+            return;
+        }
+        if (cause instanceof CorruptedWebSocketFrameException &&
+            ((CorruptedWebSocketFrameException)cause).closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)
+        {
+            // One frame over the limit: Netty's frame decoder has already sent the 1009 close naming the limit and
+            // closed the connection; only the refusal is left to count.
+            server.counters().rejected(RejectReason.BODY_TOO_LARGE);
+            ctx.close();
             return;
         }
         if (cause instanceof CorruptedFrameException)

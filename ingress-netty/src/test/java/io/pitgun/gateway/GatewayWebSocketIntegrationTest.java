@@ -42,6 +42,7 @@ class GatewayWebSocketIntegrationTest
         final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
         final LinkedBlockingQueue<ByteBuffer> pongs = new LinkedBlockingQueue<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final CompletableFuture<String> closeReason = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
 
         @Override
@@ -69,12 +70,14 @@ class GatewayWebSocketIntegrationTest
         public CompletionStage<?> onClose(final WebSocket webSocket, final int statusCode, final String reason)
         {
             closed.complete(statusCode);
+            closeReason.complete(reason);
             return null;
         }
 
         @Override
         public void onError(final WebSocket webSocket, final Throwable error)
         {
+            closeReason.complete("error: " + error);
             closed.complete(-1);
         }
 
