@@ -47,7 +47,7 @@ class GatewayRefusalIntegrationTest
             assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
             assertRefusal(response.body(), "rejected", "header_too_large", "1024 bytes",
                 GatewaySetting.MAX_HEADER_BYTES.envName());
-            assertEquals(1, gateway.server.counters().rejections(RejectReason.HEADER_TOO_LARGE));
+            assertEquals(1, awaitRejections(gateway, RejectReason.HEADER_TOO_LARGE, 1));
             assertBeaconAccepted(gateway);
         }
     }
@@ -71,7 +71,7 @@ class GatewayRefusalIntegrationTest
                     GatewaySetting.READ_TIMEOUT_S.envName());
                 connection.assertClosedByGateway();
             }
-            assertEquals(1, gateway.server.counters().rejections(RejectReason.REQUEST_TIMEOUT));
+            assertEquals(1, awaitRejections(gateway, RejectReason.REQUEST_TIMEOUT, 1));
             // Nothing of the half-sent envelope was ingested; the next complete one is.
             assertEquals(0, gateway.server.counters().framesAccepted());
             assertBeaconAccepted(gateway);
@@ -113,7 +113,8 @@ class GatewayRefusalIntegrationTest
             assertTrue(collector.closeReason.get(WAIT_S, TimeUnit.SECONDS).contains("4096"), collector.closeReason.get());
             assertFalse(collector.closeReason.get().contains("Exception"), collector.closeReason.get());
             assertTrue(collector.texts.isEmpty(), "the oversized message was answered: " + collector.texts);
-            assertEquals(1, gateway.server.counters().rejections(RejectReason.BODY_TOO_LARGE));
+            // Netty's decoder sends the close before the gateway's handler counts it: wait for the count.
+            assertEquals(1, awaitRejections(gateway, RejectReason.BODY_TOO_LARGE, 1));
             assertBeaconAccepted(gateway);
         }
     }
@@ -133,7 +134,7 @@ class GatewayRefusalIntegrationTest
             assertEquals(1009, collector.closed.get(WAIT_S, TimeUnit.SECONDS));
             assertTrue(collector.closeReason.get(WAIT_S, TimeUnit.SECONDS).contains("4096"), collector.closeReason.get());
             assertFalse(collector.closeReason.get().contains("Exception"), collector.closeReason.get());
-            assertEquals(1, gateway.server.counters().rejections(RejectReason.BODY_TOO_LARGE));
+            assertEquals(1, awaitRejections(gateway, RejectReason.BODY_TOO_LARGE, 1));
             assertBeaconAccepted(gateway);
         }
     }
@@ -195,6 +196,20 @@ class GatewayRefusalIntegrationTest
         }
         assertFalse(body.contains("Exception"), body);
         assertFalse(body.contains("\tat ") || body.contains("\\tat "), body);
+    }
+
+    /** The rejection count once it reaches {@code expected}, or what it is after {@link #WAIT_S} seconds. */
+    private static long awaitRejections(final GatewayHarness gateway, final RejectReason reason, final long expected)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        long count = gateway.server.counters().rejections(reason);
+        while (count < expected && System.nanoTime() < deadline)
+        {
+            Thread.sleep(10);
+            count = gateway.server.counters().rejections(reason);
+        }
+        return count;
     }
 
     private static void assertBeaconAccepted(final GatewayHarness gateway) throws Exception
