@@ -28,25 +28,17 @@ final class OutputFanout
 
     void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
     {
-        final OutputSink[] sinks = this.sinks;
-        for (int i = 0; i < sinks.length; i++)
-        {
-            if (!failed[i])
-            {
-                try
-                {
-                    sinks[i].onDerivedFrame(buffer, offset, length);
-                }
-                catch (final RuntimeException ex)
-                {
-                    fail(i, ex);
-                }
-            }
-        }
+        deliver(false, buffer, offset, length);
         counters.increment(PipelineCounter.DERIVED_FRAMES);
     }
 
     void onInsight(final DirectBuffer buffer, final int offset, final int length)
+    {
+        deliver(true, buffer, offset, length);
+        counters.increment(PipelineCounter.INSIGHTS);
+    }
+
+    private void deliver(final boolean insight, final DirectBuffer buffer, final int offset, final int length)
     {
         final OutputSink[] sinks = this.sinks;
         for (int i = 0; i < sinks.length; i++)
@@ -55,7 +47,14 @@ final class OutputFanout
             {
                 try
                 {
-                    sinks[i].onInsight(buffer, offset, length);
+                    if (insight)
+                    {
+                        sinks[i].onInsight(buffer, offset, length);
+                    }
+                    else
+                    {
+                        sinks[i].onDerivedFrame(buffer, offset, length);
+                    }
                 }
                 catch (final RuntimeException ex)
                 {
@@ -63,7 +62,6 @@ final class OutputFanout
                 }
             }
         }
-        counters.increment(PipelineCounter.INSIGHTS);
     }
 
     private void fail(final int i, final RuntimeException ex)
