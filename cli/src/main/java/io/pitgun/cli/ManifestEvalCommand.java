@@ -146,7 +146,7 @@ final class ManifestEvalCommand implements Callable<Integer>
         }
         in.clear();
         in.timestampUs(timestamp.asLong());
-        final Iterator<Map.Entry<String, JsonNode>> fields = samples.fields();
+        final Iterator<Map.Entry<String, JsonNode>> fields = samples.properties().iterator();
         while (fields.hasNext())
         {
             final Map.Entry<String, JsonNode> sample = fields.next();
@@ -196,7 +196,7 @@ final class ManifestEvalCommand implements Callable<Integer>
         final ObjectNode line = JSON.createObjectNode();
         line.put("timestamp_us", in.timestampUs());
         final ObjectNode samples = line.putObject("samples");
-        final Iterator<Map.Entry<String, JsonNode>> fields = frame.get("samples").fields();
+        final Iterator<Map.Entry<String, JsonNode>> fields = frame.get("samples").properties().iterator();
         while (fields.hasNext())
         {
             final Map.Entry<String, JsonNode> sample = fields.next();

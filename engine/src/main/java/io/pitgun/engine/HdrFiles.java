@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Writes latency histograms in HdrHistogram's own file formats, so its tools (and {@code pitgun report latency})
@@ -139,15 +140,6 @@ public final class HdrFiles
 
     private static String tags(final List<Series> series)
     {
-        final StringBuilder sb = new StringBuilder();
-        for (final Series s : series)
-        {
-            if (sb.length() > 0)
-            {
-                sb.append(", ");
-            }
-            sb.append(s.tag());
-        }
-        return sb.toString();
+        return series.stream().map(Series::tag).collect(Collectors.joining(", "));
     }
 }

@@ -211,10 +211,10 @@ public final class PipelineConfig
 
     /**
      * {@code journal.separate_thread}: the journal stage runs on its own thread, ahead of the processing thread
-     * (true), or both run on one consumer thread that journals each batch, then processes it (false, the default:
-     * on the 2-core reference machine three busy threads — producer, journal, processing — share two cores and the
-     * pipeline is slower; see {@code docs/performance.md}, "Engine"). With more cores, a separate thread overlaps
-     * journaling with processing.
+     * (true), or both run on one consumer thread that journals each batch, then processes it (false, the default: on
+     * the 2-core reference machine the two layouts trade places from run to run, and one busy consumer thread leaves
+     * a core to the producers or the gateway's event loops; see {@code docs/performance.md}, "Engine"). With more
+     * cores, a separate thread overlaps journaling with processing.
      */
     public boolean separateJournalThread()
     {
@@ -620,7 +620,7 @@ public final class PipelineConfig
 
         private void checkKeys(final JsonNode object, final String prefix, final Set<String> allowed)
         {
-            final Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+            final Iterator<Map.Entry<String, JsonNode>> fields = object.properties().iterator();
             while (fields.hasNext())
             {
                 final String name = fields.next().getKey();

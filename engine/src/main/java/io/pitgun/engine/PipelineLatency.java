@@ -53,15 +53,6 @@ public final class PipelineLatency
         openSinceMs = startMs;
     }
 
-    /** Records one latency as a batch of one; call only from the stage's thread. */
-    void record(final LatencyStage stage, final long latencyNs)
-    {
-        final BatchLatencyRecorder recorder = recorders[stage.ordinal()];
-        recorder.beginBatch();
-        recorder.record(latencyNs);
-        recorder.endBatch();
-    }
-
     /** The recorder of {@code stage}: its thread records each batch between begin and end. */
     BatchLatencyRecorder recorder(final LatencyStage stage)
     {

@@ -19,13 +19,13 @@ class PipelineLatencyTest
     void shouldKeepSnapshotsAndIntervalsConsistentWhateverTheOrderOfReads()
     {
         final PipelineLatency latency = new PipelineLatency();
-        latency.record(LatencyStage.PUBLISH_TO_JOURNALED, 1_000);
+        record(latency, LatencyStage.PUBLISH_TO_JOURNALED, 1_000);
         // A snapshot between two closes must not take these values away from the open interval.
         assertEquals(1, latency.snapshot(LatencyStage.PUBLISH_TO_JOURNALED).getTotalCount());
-        latency.record(LatencyStage.PUBLISH_TO_JOURNALED, 2_000);
+        record(latency, LatencyStage.PUBLISH_TO_JOURNALED, 2_000);
         latency.closeInterval(latency.startMs() + 1_000);
-        latency.record(LatencyStage.PUBLISH_TO_JOURNALED, 3_000);
-        latency.record(LatencyStage.PUBLISH_TO_PROCESSED, 4_000);
+        record(latency, LatencyStage.PUBLISH_TO_JOURNALED, 3_000);
+        record(latency, LatencyStage.PUBLISH_TO_PROCESSED, 4_000);
 
         final List<LatencyInterval> intervals = latency.intervals(latency.startMs() + 1_500);
 
@@ -47,8 +47,8 @@ class PipelineLatencyTest
         final int seconds = PipelineLatency.RETAINED_INTERVALS + 20;
         for (int s = 1; s <= seconds; s++)
         {
-            latency.record(LatencyStage.PUBLISH_TO_JOURNALED, s * 1_000L);
-            latency.record(LatencyStage.PUBLISH_TO_PROCESSED, s * 2_000L);
+            record(latency, LatencyStage.PUBLISH_TO_JOURNALED, s * 1_000L);
+            record(latency, LatencyStage.PUBLISH_TO_PROCESSED, s * 2_000L);
             latency.closeInterval(latency.startMs() + s * 1_000L);
         }
         final List<LatencyInterval> intervals = latency.intervals(latency.startMs() + seconds * 1_000L + 10);
@@ -76,5 +76,14 @@ class PipelineLatencyTest
         assertEquals(PipelineLatency.RETAINED_INTERVALS, journaled.getTotalCount());
         assertEquals(21_000, journaled.getMinValue(), 21);
         assertEquals(latency.startMs() + 20_000, firstStartMs);
+    }
+
+    /** One latency as a batch of one, the way a stage records a batch. */
+    private static void record(final PipelineLatency latency, final LatencyStage stage, final long latencyNs)
+    {
+        final BatchLatencyRecorder recorder = latency.recorder(stage);
+        recorder.beginBatch();
+        recorder.record(latencyNs);
+        recorder.endBatch();
     }
 }

@@ -22,8 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * memory access: if the appender has meanwhile unmapped the chunk the range belonged to, the call fails with
  * {@code ENOMEM} instead of faulting. The window it works on is published by the appender after every commit (once
  * per batch, not per frame) through a sequence lock, so it never combines one chunk's address with another's
- * bounds. On a system without {@code MADV_POPULATE_WRITE}, or when the native call is unavailable, it turns itself
- * off after the first failed call: appends work the same, just with the page faults on the appending thread.
+ * bounds. Where the kernel lacks {@code MADV_POPULATE_WRITE} ({@code EINVAL}), forbids it, or no native call is
+ * available, it turns itself off ({@link #failure()} says why): appends work the same, just with the page faults on
+ * the appending thread. Other failures (the chunk was unmapped, the disk is full) make it wait for the appender's
+ * next window, backing off like an idle loop.
  * <p>
  * Costs: the file's pages up to {@link #aheadBytes()} past the last entry are allocated (and, on a disk-backed file
  * system, dirtied) early; the extra space is bounded by that distance.
@@ -169,8 +171,7 @@ public final class JournalPretoucher implements Runnable
             final long length = Math.min(STEP, end - touchedTo);
             if (address == 0 || length <= 0)
             {
-                LockSupport.parkNanos(idleNanos);
-                idleNanos = Math.min(MAX_IDLE_NANOS, idleNanos * 2);
+                idleNanos = parkAndBackOff(idleNanos);
                 continue;
             }
             idleNanos = MIN_IDLE_NANOS;
@@ -201,11 +202,17 @@ public final class JournalPretoucher implements Runnable
                 {
                     // ENOMEM/EFAULT: the appender moved on and this chunk is unmapped; wait for its next publish.
                     touchedChunk = 0;
-                    LockSupport.parkNanos(idleNanos);
-                    idleNanos = Math.min(MAX_IDLE_NANOS, idleNanos * 2);
+                    idleNanos = parkAndBackOff(idleNanos);
                 }
             }
         }
+    }
+
+    /** Parks for {@code idleNanos} and returns the next, longer park (doubling up to {@link #MAX_IDLE_NANOS}). */
+    private static long parkAndBackOff(final long idleNanos)
+    {
+        LockSupport.parkNanos(idleNanos);
+        return Math.min(MAX_IDLE_NANOS, idleNanos * 2);
     }
 
     private static int errno(final PosixAPI posix)

@@ -35,9 +35,7 @@ public final class JournalStatsCollector implements JournalEntryHandler
     private long firstTimestampUs = Long.MAX_VALUE;
     private long lastTimestampUs = Long.MIN_VALUE;
     private long messageBytes;
-    private long badEntries;
-    private long firstBadIndex = Journal.NO_INDEX;
-    private String firstProblem;
+    private final BadEntryTally bad = new BadEntryTally();
 
     private JournalStatsCollector()
     {
@@ -51,7 +49,7 @@ public final class JournalStatsCollector implements JournalEntryHandler
             JournalScan.run(journal, Journal.NO_INDEX, Journal.NO_INDEX, collector, progress);
         if (outcome.failed())
         {
-            collector.bad(outcome.failedIndex(), outcome.failure());
+            collector.bad.add(outcome.failedIndex(), outcome.failure());
         }
         final Path directory = journal.config().directory();
         int files = 0;
@@ -74,7 +72,8 @@ public final class JournalStatsCollector implements JournalEntryHandler
         return new JournalStats(outcome.entries(), collector.frames, collector.sessionStarts, collector.sessionEnds,
             collector.manifestsLoaded, collector.sessions.size(), collector.sources.cardinality(),
             collector.firstTimestampUs, collector.lastTimestampUs, journal.firstIndex(), journal.lastIndex(), files,
-            fileBytes, collector.messageBytes, collector.badEntries, collector.firstBadIndex, collector.firstProblem);
+            fileBytes, collector.messageBytes, collector.bad.count(), collector.bad.firstIndex(),
+            collector.bad.firstProblem());
     }
 
     @Override
@@ -84,7 +83,7 @@ public final class JournalStatsCollector implements JournalEntryHandler
         messageBytes += length;
         if (!checker.check(buffer, offset, length))
         {
-            bad(index, checker.problem());
+            bad.add(index, checker.problem());
             return;
         }
         final int root = offset + ROOT;
@@ -132,13 +131,4 @@ public final class JournalStatsCollector implements JournalEntryHandler
         }
     }
 
-    private void bad(final long index, final String problem)
-    {
-        badEntries++;
-        if (firstBadIndex == Journal.NO_INDEX)
-        {
-            firstBadIndex = index;
-            firstProblem = problem;
-        }
-    }
 }

@@ -29,9 +29,7 @@ public final class JournalVerifier implements JournalEntryHandler
     }
 
     private final SbeMessageChecker checker = new SbeMessageChecker();
-    private long badEntries;
-    private long firstBadIndex = Journal.NO_INDEX;
-    private String firstProblem;
+    private final BadEntryTally bad = new BadEntryTally();
 
     private JournalVerifier()
     {
@@ -45,10 +43,10 @@ public final class JournalVerifier implements JournalEntryHandler
             JournalScan.run(journal, Journal.NO_INDEX, Journal.NO_INDEX, verifier, progress);
         if (outcome.failed())
         {
-            verifier.bad(outcome.failedIndex(), outcome.failure());
+            verifier.bad.add(outcome.failedIndex(), outcome.failure());
         }
-        return new Result(outcome.entries(), verifier.badEntries, verifier.firstBadIndex, verifier.firstProblem,
-            outcome.failed());
+        return new Result(outcome.entries(), verifier.bad.count(), verifier.bad.firstIndex(),
+            verifier.bad.firstProblem(), outcome.failed());
     }
 
     @Override
@@ -57,17 +55,8 @@ public final class JournalVerifier implements JournalEntryHandler
     {
         if (!checker.check(buffer, offset, length))
         {
-            bad(index, checker.problem());
+            bad.add(index, checker.problem());
         }
     }
 
-    private void bad(final long index, final String problem)
-    {
-        badEntries++;
-        if (firstBadIndex == Journal.NO_INDEX)
-        {
-            firstBadIndex = index;
-            firstProblem = problem;
-        }
-    }
 }

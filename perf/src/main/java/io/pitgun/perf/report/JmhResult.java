@@ -25,12 +25,6 @@ import java.util.TreeMap;
 record JmhResult(String group, String method, Map<String, String> params, String mode, double score, double error,
     String unit, double allocated, Map<String, Metric> counters, String settings)
 {
-    /** Whether this row is {@code method} with every parameter of {@code params} (others may differ). */
-    boolean is(final String method, final Map<String, String> params)
-    {
-        return this.method.equals(method) && this.params.entrySet().containsAll(params.entrySet());
-    }
-
     /** A secondary metric's score and unit. */
     record Metric(double score, double error, String unit)
     {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,8 +47,8 @@ final class JmhSummary
 
     private static List<String> envelopeDecode(final List<JmhResult> results)
     {
-        final JmhResult sbe = find(results, "decodeToSbe", Map.of());
-        final JmhResult jackson = find(results, "jacksonDatabind", Map.of());
+        final JmhResult sbe = find(results, "decodeToSbe");
+        final JmhResult jackson = find(results, "jacksonDatabind");
         final Speedup speedup = Speedup.of(sbe, jackson);
         if (speedup == null)
         {
@@ -88,9 +87,9 @@ final class JmhSummary
         final List<String> out = new ArrayList<>();
         for (final String c : cases)
         {
-            final JmhResult compiled = find(results, "compiled" + c, Map.of());
+            final JmhResult compiled = find(results, "compiled" + c);
             final List<String> parts = new ArrayList<>();
-            final Speedup hand = Speedup.of(find(results, "handWritten" + c, Map.of()), compiled);
+            final Speedup hand = Speedup.of(find(results, "handWritten" + c), compiled);
             if (hand != null)
             {
                 // Hand-written over compiled, as a time ratio: "compiled takes N× hand-written Java's time".
@@ -99,7 +98,7 @@ final class JmhSummary
             final List<String> faster = new ArrayList<>();
             for (final String library : List.of("exp4j", "jexl", "interpreted"))
             {
-                final Speedup s = Speedup.of(compiled, find(results, library + c, Map.of()));
+                final Speedup s = Speedup.of(compiled, find(results, library + c));
                 if (s != null)
                 {
                     faster.add(s.timesWithRange() + " as fast as " + label(library));
@@ -132,7 +131,7 @@ final class JmhSummary
 
     private static List<String> pipeline(final List<JmhResult> results)
     {
-        final JmhResult bare = find(results, "bareDisruptor", Map.of());
+        final JmhResult bare = find(results, "bareDisruptor");
         final List<String> out = new ArrayList<>();
         for (final JmhResult r : results)
         {
@@ -148,9 +147,9 @@ final class JmhSummary
 
     private static List<String> journal(final List<JmhResult> results)
     {
-        final JmhResult append = find(results, "append", Map.of());
-        final JmhResult batched = find(results, "appendBatched", Map.of());
-        final JmhResult read = find(results, "read", Map.of());
+        final JmhResult append = find(results, "append");
+        final JmhResult batched = find(results, "appendBatched");
+        final JmhResult read = find(results, "read");
         final List<String> out = new ArrayList<>();
         final Speedup s = Speedup.of(batched, append);
         if (s != null)
@@ -200,11 +199,12 @@ final class JmhSummary
         return out;
     }
 
-    private static JmhResult find(final List<JmhResult> results, final String method, final Map<String, String> params)
+    /** The first result of {@code method} (whatever its parameters), or null. */
+    private static JmhResult find(final List<JmhResult> results, final String method)
     {
         for (final JmhResult r : results)
         {
-            if (r.is(method, params))
+            if (r.method().equals(method))
             {
                 return r;
             }

@@ -1,6 +1,5 @@
 package io.pitgun.perf.report;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -103,8 +102,8 @@ final class PipelineLatencyTable
 
     private static String stage(final String tag)
     {
-        final List<String> words = new ArrayList<>(List.of(tag.split("_to_", 2)));
-        return words.size() == 2 ? words.get(0) + " → " + words.get(1) : tag;
+        final String[] words = tag.split("_to_", 2);
+        return words.length == 2 ? words[0] + " → " + words[1] : tag;
     }
 
     /** Three significant figures in µs below a millisecond, in ms above. */
