@@ -10,7 +10,10 @@ import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEntryHandler;
 import io.pitgun.journal.JournalTailer;
+import net.openhft.posix.PosixAPI;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,8 +32,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -39,9 +45,14 @@ import java.util.stream.Stream;
  * The journal alone, one thread: {@code append} writes a 16-sample {@code TelemetryFrame} (258-byte SBE message)
  * from an off-heap buffer as an entry of its own; {@code appendBatched} writes it 64 times into one entry, as the
  * engine's journal stage does under load (one entry per Disruptor batch);
- * {@code read} reads entries back through a {@link JournalTailer} (zero-copy view, one field touched). Run with
- * {@code -prof gc} for {@code gc.alloc.rate.norm}. The append journal is deleted after every iteration so that a
- * run does not fill the disk; the files live in the default temp directory.
+ * {@code read} reads entries back through a {@link JournalTailer} (zero-copy view, one field touched);
+ * {@code freshPage} is what the machine charges a growing journal for each new 4 KiB page of its memory-mapped file
+ * when the appender's first write traps (the page fault, the kernel zeroing a page-cache page, and on a VM the
+ * hypervisor backing guest memory touched for the first time); {@code freshPagePopulated} is the same page
+ * populated the way the journal's pretoucher does it, {@code madvise(MADV_POPULATE_WRITE)} 256 KiB at a time. One
+ * of the two is paid for every page a journal grows by, on some thread. Run with {@code -prof gc} for
+ * {@code gc.alloc.rate.norm}. The append journal is deleted after every iteration so that a run does not fill the
+ * disk; the files live in the default temp directory.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -90,6 +101,77 @@ public class JournalAppendBenchmark
         {
             journal.close();
             deleteRecursively(directory);
+        }
+    }
+
+    /**
+     * One sparse file that only grows over the trial, as a journal's cycle file does, so that every op writes to a
+     * page that was never written: kept until the trial ends, because freeing and reusing memory is far cheaper than
+     * what a journal that keeps its data pays.
+     */
+    @State(Scope.Thread)
+    public static class FreshPages
+    {
+        static final int PAGE_BYTES = 4096;
+        static final int CHUNK_BYTES = 1 << 30;
+        /** Pages per madvise call: the journal pretoucher's step. */
+        static final int POPULATE_PAGES = 64;
+        static final int MADV_POPULATE_WRITE = 23;
+
+        final PosixAPI posix = PosixAPI.posix();
+
+        Path file;
+        FileChannel channel;
+        MappedByteBuffer chunk;
+        long chunkStart;
+        int offset;
+
+        @Setup(Level.Trial)
+        public void open() throws IOException
+        {
+            file = Files.createTempFile("pitgun-fresh-pages", ".bin");
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            chunk = channel.map(FileChannel.MapMode.READ_WRITE, 0, CHUNK_BYTES);
+        }
+
+        /** Writes one byte into the next page never written. */
+        void touchNext() throws IOException
+        {
+            nextChunkIfUsedUp();
+            chunk.put(offset, (byte)1);
+            offset += PAGE_BYTES;
+        }
+
+        /** Populates the next {@value #POPULATE_PAGES} pages never written, as the pretoucher does. */
+        void populateNext() throws IOException
+        {
+            nextChunkIfUsedUp();
+            final int length = POPULATE_PAGES * PAGE_BYTES;
+            if (posix.madvise(BufferUtil.address(chunk) + offset, length, MADV_POPULATE_WRITE) != 0)
+            {
+                throw new IllegalStateException("madvise(MADV_POPULATE_WRITE) failed: errno " + posix.lastError());
+            }
+            offset += length;
+        }
+
+        /** Maps the file's next gigabyte when this one is used up (the old one stays in the page cache). */
+        private void nextChunkIfUsedUp() throws IOException
+        {
+            if (offset == CHUNK_BYTES)
+            {
+                IoUtil.unmap(chunk);
+                chunkStart += CHUNK_BYTES;
+                chunk = channel.map(FileChannel.MapMode.READ_WRITE, chunkStart, CHUNK_BYTES);
+                offset = 0;
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws IOException
+        {
+            IoUtil.unmap(chunk);
+            channel.close();
+            Files.delete(file);
         }
     }
 
@@ -168,6 +250,21 @@ public class JournalAppendBenchmark
             state.tailer.moveToIndex(state.firstIndex);
         }
         return state.checksum;
+    }
+
+    /** One op is the first write to one 4 KiB page of a growing memory-mapped file. */
+    @Benchmark
+    public void freshPage(final FreshPages state) throws IOException
+    {
+        state.touchNext();
+    }
+
+    /** One op is one 4 KiB page of a growing memory-mapped file populated by madvise, 64 pages per call. */
+    @Benchmark
+    @OperationsPerInvocation(FreshPages.POPULATE_PAGES)
+    public void freshPagePopulated(final FreshPages state) throws IOException
+    {
+        state.populateNext();
     }
 
     static int encodeFrame(final UnsafeBuffer buffer, final long sequence)

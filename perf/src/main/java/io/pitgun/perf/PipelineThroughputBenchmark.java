@@ -102,6 +102,9 @@ public class PipelineThroughputBenchmark
 
     static final int WARM_UP_FRAMES = 100_000;
 
+    /** Bytes of the 6-sample frame both methods publish (the SBE message, header included). */
+    public static final int FRAME_BYTES = 138;
+
     /** The embedded pipeline with a journal in a temporary directory. */
     @State(Scope.Benchmark)
     public static class Pipeline
@@ -325,7 +328,7 @@ public class PipelineThroughputBenchmark
         sample(b, o + 102, TORQUE, 7, Double.doubleToRawLongBits(300 + (i & 255)));
         sample(b, o + 114, GEAR, 3, 1 + (i & 7));
         sample(b, o + 126, BRAKE, 7, Double.doubleToRawLongBits((i & 31) == 0 ? 80 : 0));
-        b.putInt(SlotDescriptor.FRAME_LENGTH_OFFSET, 138);
+        b.putInt(SlotDescriptor.FRAME_LENGTH_OFFSET, FRAME_BYTES);
         b.putLong(SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
         ringBuffer.publish(position);
         return position;

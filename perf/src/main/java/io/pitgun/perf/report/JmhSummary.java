@@ -1,5 +1,8 @@
 package io.pitgun.perf.report;
 
+import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.perf.PipelineThroughputBenchmark;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +22,18 @@ final class JmhSummary
     {
     }
 
-    static String render(final String group, final List<JmhResult> results)
+    /** What a journaled frame of the pipeline benchmark occupies in the journal: its record header and bytes. */
+    static final int JOURNALED_FRAME_BYTES = JournalEntryDescriptor.MESSAGE_OFFSET + PipelineThroughputBenchmark.FRAME_BYTES;
+
+    static final int PAGE_BYTES = 4096;
+
+    /**
+     * The summary of one benchmark class.
+     *
+     * @param results the class's results.
+     * @param all     every result of the run: a summary may put one class's figure next to another's.
+     */
+    static String render(final String group, final List<JmhResult> results, final List<JmhResult> all)
     {
         final List<String> sentences;
         switch (group)
@@ -31,7 +45,7 @@ final class JmhSummary
                 sentences = formula(results);
                 break;
             case "PipelineThroughput":
-                sentences = pipeline(results);
+                sentences = pipeline(results, find(all, "freshPagePopulated"));
                 break;
             case "JournalAppend":
                 sentences = journal(results);
@@ -129,7 +143,8 @@ final class JmhSummary
         }
     }
 
-    private static List<String> pipeline(final List<JmhResult> results)
+    /** @param freshPage the cost of a fresh journal page as the pretoucher pays it (JournalAppend), or null. */
+    private static List<String> pipeline(final List<JmhResult> results, final JmhResult freshPage)
     {
         final JmhResult bare = find(results, "bareDisruptor");
         final List<String> out = new ArrayList<>();
@@ -142,7 +157,24 @@ final class JmhSummary
                     "frames/s (" + nanosPerOp(r) + " per frame against " + nanosPerOp(bare) + ").");
             }
         }
+        if (isThroughput(bare) && isThroughput(freshPage))
+        {
+            // Half the bare ring's rate gives each frame twice the bare ring's time, for every stage of the
+            // pipeline; the page faults of a growing journal are a cost no layout of those stages avoids.
+            final double budgetNs = 2e9 / bare.score();
+            final double pagesNs = 1e9 / freshPage.score() * JOURNALED_FRAME_BYTES / PAGE_BYTES;
+            out.add(String.format(Locale.ROOT, "At 50 %% of `bareDisruptor`'s rate a frame has %s ns; populating " +
+                "fresh journal pages alone costs each journaled frame (%d bytes) %s ns of CPU time on this " +
+                "machine (JournalAppend's `freshPagePopulated` × %d / %,d), paid by the pretoucher's thread.",
+                BenchTable.number(budgetNs), JOURNALED_FRAME_BYTES, BenchTable.number(pagesNs),
+                JOURNALED_FRAME_BYTES, PAGE_BYTES));
+        }
         return out;
+    }
+
+    private static boolean isThroughput(final JmhResult r)
+    {
+        return r != null && r.score() > 0 && r.unit().equals("ops/s");
     }
 
     private static List<String> journal(final List<JmhResult> results)
@@ -169,6 +201,14 @@ final class JmhSummary
         if (read != null)
         {
             costs.add("`read` " + nanosPerOp(read) + " per entry");
+        }
+        for (final String method : List.of("freshPage", "freshPagePopulated"))
+        {
+            final JmhResult page = find(results, method);
+            if (page != null)
+            {
+                costs.add("`" + method + "` " + nanosPerOp(page) + " per 4 KiB page");
+            }
         }
         if (!costs.isEmpty())
         {
@@ -222,7 +262,7 @@ final class JmhSummary
     /** Mean time per op of a throughput result, e.g. {@code 706 ns}. */
     private static String nanosPerOp(final JmhResult r)
     {
-        if (r == null || !(r.score() > 0) || !r.unit().equals("ops/s"))
+        if (!isThroughput(r))
         {
             return "?";
         }

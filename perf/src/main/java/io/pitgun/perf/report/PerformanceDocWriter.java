@@ -69,7 +69,7 @@ public final class PerformanceDocWriter
                     settings.add(r.settings());
                 }
             });
-            final String summary = JmhSummary.render(group, rows);
+            final String summary = JmhSummary.render(group, rows, results);
             blocks.put(group, run + "\n\nJMH " + (settings.isEmpty() ? "(settings not recorded)" :
                 String.join("; ", settings)) + ".\n\n" + BenchTable.render(group, rows) +
                 (summary.isEmpty() ? "" : "\n" + summary));
