@@ -35,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -81,7 +82,7 @@ public final class GatewayServer implements AutoCloseable
     private final long startedNs = System.nanoTime();
     private Channel serverChannel;
 
-    private GatewayServer(final GatewayConfig config) throws InterruptedException
+    private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads) throws InterruptedException
     {
         this.config = config;
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
@@ -101,6 +102,7 @@ public final class GatewayServer implements AutoCloseable
                 .manifest(loadManifest(config, registry))
                 .config(pipelineConfig)
                 .errorHandler((stage, error) -> LOG.error("pipeline stage {} failed: {}", stage, error.toString(), error))
+                .threadFactory(pipelineThreads)
                 .build();
         }
         catch (final ManifestException ex)
@@ -140,7 +142,22 @@ public final class GatewayServer implements AutoCloseable
      */
     public static GatewayServer start(final GatewayConfig config) throws InterruptedException
     {
-        final GatewayServer server = new GatewayServer(config);
+        return start(config, null);
+    }
+
+    /**
+     * Like {@link #start(GatewayConfig)}, with the embedded pipeline's stage threads made by {@code pipelineThreads}
+     * (see {@code TelemetryPipeline.Builder#threadFactory}): for embedders who pin those threads to cores, and for
+     * tests that hold them to stall the pipeline (the ring fills, nothing is journaled). The pipeline names the
+     * threads and makes them daemons.
+     *
+     * @param pipelineThreads the factory, or null for plain threads.
+     * @throws GatewayConfigException if the manifest or dictionary does not load, or the address cannot be bound.
+     */
+    public static GatewayServer start(final GatewayConfig config, final ThreadFactory pipelineThreads)
+        throws InterruptedException
+    {
+        final GatewayServer server = new GatewayServer(config, pipelineThreads);
         LOG.info("pitgun gateway listening on {} ({} transport, ack mode {}, journal {}, manifest {})",
             server.address(), server.transport.name(), config.ackMode().symbol(), config.journalDirectory(),
             config.manifest().map(Path::toString).orElse("built-in"));

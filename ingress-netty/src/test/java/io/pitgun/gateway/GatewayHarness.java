@@ -24,15 +24,24 @@ final class GatewayHarness implements AutoCloseable
     final GatewayServer server;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     final Path dataDir;
+    private final HeldPipelineThreads held;
 
     GatewayHarness(final Path dataDir, final Map<GatewaySetting, String> settings) throws InterruptedException
     {
+        this(dataDir, settings, null);
+    }
+
+    /** A gateway whose pipeline stages wait for {@code held} to be released (released at the latest by close). */
+    GatewayHarness(final Path dataDir, final Map<GatewaySetting, String> settings, final HeldPipelineThreads held)
+        throws InterruptedException
+    {
         this.dataDir = dataDir;
+        this.held = held;
         final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
         flags.put(GatewaySetting.BIND, "127.0.0.1:0");
         flags.put(GatewaySetting.DATA_DIR, dataDir.toString());
         flags.putAll(settings);
-        server = GatewayServer.start(GatewayConfig.resolve(Map.of(), flags));
+        server = GatewayServer.start(GatewayConfig.resolve(Map.of(), flags), held);
     }
 
     URI uri(final String path)
@@ -97,6 +106,10 @@ final class GatewayHarness implements AutoCloseable
     @Override
     public void close()
     {
+        if (held != null)
+        {
+            held.release(); // a held pipeline would never drain: shutdown would wait for it for ever
+        }
         server.shutdown();
     }
 }
