@@ -15,14 +15,16 @@ final class JournalingProcessingStage implements EventHandler<FrameSlot>
     private final RingBuffer<FrameSlot> ringBuffer;
     private final JournalStage journal;
     private final ProcessingStage processing;
+    private final StageErrors errors;
     private long nextToProcess;
 
     JournalingProcessingStage(final RingBuffer<FrameSlot> ringBuffer, final JournalStage journal,
-        final ProcessingStage processing)
+        final ProcessingStage processing, final StageErrors errors)
     {
         this.ringBuffer = ringBuffer;
         this.journal = journal;
         this.processing = processing;
+        this.errors = errors;
     }
 
     @Override
@@ -36,28 +38,23 @@ final class JournalingProcessingStage implements EventHandler<FrameSlot>
     {
         journal.onEvent(slot, sequence, endOfBatch);
         final long done = journal.doneThrough();
-        RuntimeException failure = null;
         while (nextToProcess <= done)
         {
             // Advance first: a frame whose processing throws is reported once, not retried. Go on to `done`
             // whatever happens: when this call returns or throws, the Disruptor releases every slot up to the
-            // current one to the producers, so none of them may be left unprocessed.
+            // current one to the producers, so none of them may be left unprocessed. Each failure is reported
+            // here, against its own slot: rethrown, the Disruptor would name the batch's current slot instead.
+            // Errors too: the Disruptor's loop carries on after one, so this loop must as well.
             final long next = nextToProcess++;
+            final FrameSlot frame = ringBuffer.get(next);
             try
             {
-                processing.onEvent(ringBuffer.get(next), next, next == done);
+                processing.onEvent(frame, next, next == done);
             }
-            catch (final RuntimeException ex)
+            catch (final RuntimeException | Error ex)
             {
-                if (failure == null)
-                {
-                    failure = ex;
-                }
+                errors.handleEventException(ex, next, frame);
             }
-        }
-        if (failure != null)
-        {
-            throw failure; // the first one, reported through the pipeline's exception handler
         }
     }
 }

@@ -185,7 +185,7 @@ public final class TelemetryPipeline implements AutoCloseable
         }
         else if (journalStage != null)
         {
-            lastHandler = new JournalingProcessingStage(ringBuffer, journalStage, processing);
+            lastHandler = new JournalingProcessingStage(ringBuffer, journalStage, processing, errors);
         }
         lastProcessor = processorBuilder.build(ringBuffer, processingBarrier, lastHandler);
         lastProcessor.setExceptionHandler(errors);

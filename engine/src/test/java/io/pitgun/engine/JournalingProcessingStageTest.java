@@ -17,7 +17,8 @@ import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.runtime.FrameProgram;
 import io.pitgun.manifest.runtime.FrameValues;
 import org.agrona.MutableDirectBuffer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import static io.pitgun.engine.FrameLayout.ORDER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,8 +59,16 @@ class JournalingProcessingStageTest
     @TempDir
     Path dir;
 
-    @Test
-    void shouldJournalTheBatchProcessTheRestOfItAndReportOnceWhenProcessingThrowsMidBatch()
+    /** An exception, and an Error: the Disruptor carries on after either, so the stage must finish its batch. */
+    static Stream<Throwable> failures()
+    {
+        return Stream.of(new IllegalStateException("processing failed on frame " + FAILING_FRAME),
+            new StackOverflowError("processing failed on frame " + FAILING_FRAME));
+    }
+
+    @ParameterizedTest
+    @MethodSource("failures")
+    void shouldJournalTheBatchProcessTheRestOfItAndReportOnceWhenProcessingThrowsMidBatch(final Throwable failure)
     {
         final CompiledManifest manifest = Manifests.compile("fast-only.yaml");
         final SlotDescriptor descriptor = new SlotDescriptor(1024, manifest.derivedChannels().size());
@@ -70,7 +80,6 @@ class JournalingProcessingStageTest
         final StageErrors errors = new StageErrors(counters, (stage, error) -> reported.add(stage));
         final Sequence journaled = new Sequence(-1);
         final List<Long> programSaw = Collections.synchronizedList(new ArrayList<>());
-        final IllegalStateException failure = new IllegalStateException("processing failed on frame " + FAILING_FRAME);
         final Path journalDir = dir.resolve("journal");
 
         try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
@@ -91,7 +100,7 @@ class JournalingProcessingStageTest
             final BatchEventProcessor<FrameSlot> processor = new BatchEventProcessorBuilder()
                 .setMaxBatchSize(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY)
                 .build(ringBuffer, ringBuffer.newBarrier(), new JournalingProcessingStage(ringBuffer, journalStage,
-                    processing));
+                    processing, errors));
             processor.setExceptionHandler(errors);
             ringBuffer.addGatingSequences(processor.getSequence());
 
@@ -111,8 +120,8 @@ class JournalingProcessingStageTest
                 // Every frame of the batch reached the program, those after the failing one included, once each.
                 assertEquals(range(0, 8), List.copyOf(programSaw));
                 assertEquals(8, counters.get(PipelineCounter.FRAMES_PROCESSED));
-                // Reported once, through the Disruptor (which names the batch's last slot, the one it was handling).
-                assertEquals(List.of("slot 7"), List.copyOf(reported));
+                // Reported once, against the slot that failed (not the batch's last one, which the Disruptor handles).
+                assertEquals(List.of("slot " + FAILING_FRAME), List.copyOf(reported), "reported against another slot");
                 assertSame(failure, errors.first());
                 assertEquals(1, counters.get(PipelineCounter.STAGE_ERRORS));
 
@@ -122,7 +131,7 @@ class JournalingProcessingStageTest
                 assertEquals(11, journaled.get());
                 assertEquals(12, counters.get(PipelineCounter.FRAMES_JOURNALED));
                 assertEquals(range(0, 12), List.copyOf(programSaw));
-                assertEquals(List.of("slot 7"), List.copyOf(reported), "reported again");
+                assertEquals(List.of("slot " + FAILING_FRAME), List.copyOf(reported), "reported again");
                 assertEquals(1, counters.get(PipelineCounter.STAGE_ERRORS));
             }
             finally
@@ -143,9 +152,9 @@ class JournalingProcessingStageTest
     {
         private final FrameProgram program;
         private final List<Long> saw;
-        private final RuntimeException failure;
+        private final Throwable failure;
 
-        FailingOnce(final FrameProgram program, final List<Long> saw, final RuntimeException failure)
+        FailingOnce(final FrameProgram program, final List<Long> saw, final Throwable failure)
         {
             this.program = program;
             this.saw = saw;
@@ -159,7 +168,11 @@ class JournalingProcessingStageTest
             saw.add(frame);
             if (frame == FAILING_FRAME)
             {
-                throw failure;
+                if (failure instanceof Error)
+                {
+                    throw (Error)failure;
+                }
+                throw (RuntimeException)failure;
             }
             return program.onFrame(in, out);
         }
