@@ -135,7 +135,7 @@ final class WebSocketLoadgenTransport implements LoadgenTransport
 
         private void answer(final CharSequence json)
         {
-            final long number = field(json, "message");
+            final long number = field(json, "message_number");
             final long status = field(json, "http_status");
             if (number < 0 || number >= intendedNs.length)
             {

@@ -94,8 +94,10 @@ public final class IngestReport
     }
 
     /**
-     * The answer as a WebSocket ack or nack: {@code type} ({@code ack} or {@code nack}) and {@code event_id}
-     * first (the binary path has no event id and names the message number instead).
+     * The answer as a WebSocket ack or nack: {@code type} ({@code ack} or {@code nack}), {@code event_id} (text
+     * messages) and {@code message_number} (the WebSocket message it answers, counted from 0 on the connection, so
+     * binary messages, which have no event id, can be matched too) first; {@code message} stays the refusal's text,
+     * as in HTTP answers.
      */
     public String toWebSocketJson(final String eventIdOrNull, final long messageNumber, final String ackMode,
         final long journalIndex)
@@ -108,7 +110,7 @@ public final class IngestReport
             JsonText.key(prefix, "event_id");
             JsonText.quote(prefix, eventIdOrNull).append(',');
         }
-        JsonText.key(prefix, "message").append(messageNumber).append(',');
+        JsonText.key(prefix, "message_number").append(messageNumber).append(',');
         JsonText.key(prefix, "http_status").append(status).append(',');
         return toJson(prefix, ackMode, journalIndex);
     }
