@@ -392,11 +392,18 @@ public final class GatewayServer implements AutoCloseable
         }
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (registryMirror != null)
+        try
         {
-            registryMirror.close();
+            pipeline.close();
         }
-        pipeline.close();
+        finally
+        {
+            // After the pipeline: its close flushes the open laps and sessions, and those summaries are mirrored too.
+            if (registryMirror != null)
+            {
+                registryMirror.close();
+            }
+        }
         synchronized (closed)
         {
             closed.notifyAll();

@@ -71,6 +71,12 @@ final class RunRegistryMirror implements AutoCloseable
                     sleep(10);
                 }
             }
+            // Closing: the pipeline has stopped (see GatewayServer), and the summaries it flushed on the way out
+            // are still queued; take them too.
+            while (subscription.poll(handler, 64) > 0)
+            {
+                // drains
+            }
         }, "pitgun-gateway-registry-poll");
         sender = new Thread(this::send, "pitgun-gateway-registry-post");
         poller.setDaemon(true);
@@ -81,7 +87,7 @@ final class RunRegistryMirror implements AutoCloseable
 
     private void send()
     {
-        while (running || !queue.isEmpty())
+        while (running || poller.isAlive() || !queue.isEmpty())
         {
             final String record;
             try
@@ -134,6 +140,10 @@ final class RunRegistryMirror implements AutoCloseable
         }
     }
 
+    /**
+     * Stops after posting what is queued (waiting for that at most a few seconds). Call it after the pipeline has
+     * closed, so that the summaries its close flushes (open laps and sessions) are mirrored too.
+     */
     @Override
     public void close()
     {

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /** Starts a real gateway on a free loopback port and reads its journal afterwards. */
 final class GatewayHarness implements AutoCloseable
@@ -73,16 +76,59 @@ final class GatewayHarness implements AutoCloseable
             HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * The value of one series in {@code GET /metrics}, e.g. {@code pitgun_gateway_rejections_total{reason="ring_full"}}
+     * (labels exactly as the gateway writes them).
+     *
+     * @throws AssertionError if the series is missing.
+     */
+    double metric(final String series) throws Exception
+    {
+        final HttpResponse<String> response = get("/metrics");
+        if (response.statusCode() != 200)
+        {
+            throw new AssertionError("GET /metrics answered " + response.statusCode() + ": " + response.body());
+        }
+        for (final String line : response.body().split("\n"))
+        {
+            if (line.startsWith(series + " "))
+            {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no series " + series + " in /metrics:\n" + response.body());
+    }
+
     /** The sequence numbers of every TelemetryFrame in the journal, in journal order (call after close). */
     static List<Long> journaledSequences(final Path dataDir)
     {
         final List<Long> sequences = new ArrayList<>();
+        forEachJournaledFrame(dataDir, frame -> sequences.add(frame.sequence()));
+        return sequences;
+    }
+
+    /** The dictionary ids of every sample of every TelemetryFrame in the journal (call after close). */
+    static Set<Integer> journaledParameterIds(final Path dataDir)
+    {
+        final Set<Integer> ids = new TreeSet<>();
+        forEachJournaledFrame(dataDir, frame ->
+        {
+            for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
+            {
+                ids.add(sample.parameterId());
+            }
+        });
+        return ids;
+    }
+
+    private static void forEachJournaledFrame(final Path dataDir, final Consumer<TelemetryFrameDecoder> visitor)
+    {
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
         final Path journalDir = dataDir.resolve("journal");
         if (!journalDir.toFile().isDirectory())
         {
-            return sequences;
+            return;
         }
         try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir));
              JournalTailer tailer = journal.tailer())
@@ -93,14 +139,13 @@ final class GatewayHarness implements AutoCloseable
                 if (header.templateId() == TelemetryFrameDecoder.TEMPLATE_ID)
                 {
                     frame.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-                    sequences.add(frame.sequence());
+                    visitor.accept(frame);
                 }
             }))
             {
                 // reads every entry
             }
         }
-        return sequences;
     }
 
     @Override

@@ -1,0 +1,77 @@
+package io.pitgun.gateway;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real run registry for the mirror tests: the JDK's HTTP server on a free loopback port that records every
+ * request it sees (method, content type, body) and answers each with one fixed status.
+ */
+final class RegistryReceiver implements AutoCloseable
+{
+    static final String PATH = "/runs";
+
+    /** One request as the receiver saw it. */
+    record Request(String method, String contentType, String body)
+    {
+    }
+
+    private final HttpServer server;
+    private final int status;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger answered = new AtomicInteger();
+
+    /** Starts a receiver that answers every request with {@code status}. */
+    RegistryReceiver(final int status) throws IOException
+    {
+        this.status = status;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(PATH, this::handle);
+        server.start();
+    }
+
+    private void handle(final HttpExchange exchange) throws IOException
+    {
+        try (InputStream in = exchange.getRequestBody())
+        {
+            final String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestHeaders().getFirst("Content-Type"),
+                body));
+        }
+        exchange.sendResponseHeaders(status, -1);
+        exchange.close();
+        answered.incrementAndGet();
+    }
+
+    /** The URL to give the gateway as {@code RUN_REGISTRY_URL}. */
+    String url()
+    {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + PATH;
+    }
+
+    /** Every request received so far, in arrival order. */
+    List<Request> requests()
+    {
+        return List.copyOf(requests);
+    }
+
+    /** Requests received and answered so far. */
+    int answered()
+    {
+        return answered.get();
+    }
+
+    @Override
+    public void close()
+    {
+        server.stop(0);
+    }
+}
