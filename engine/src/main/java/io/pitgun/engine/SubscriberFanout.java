@@ -72,6 +72,10 @@ final class SubscriberFanout implements OutputSink
         final Subscription[] current = subscribers;
         for (final Subscription subscription : current)
         {
+            if (type == Subscription.DERIVED_FRAME && subscription.isInsightsOnly())
+            {
+                continue;
+            }
             if (!subscription.offer(type, buffer, offset, length))
             {
                 subscription.markDropped();

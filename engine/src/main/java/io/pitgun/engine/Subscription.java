@@ -36,16 +36,19 @@ public final class Subscription implements AutoCloseable
     private final ByteBuffer memory;
     private final OneToOneRingBuffer queue;
     private final TelemetryPipeline pipeline;
+    private final boolean insightsOnly;
     private final MessageHandler dispatcher = this::dispatch;
     private SubscriptionHandler handler;
     private volatile boolean dropped;
     private volatile boolean closed;
     private volatile boolean ended;
 
-    Subscription(final String name, final int capacityBytes, final TelemetryPipeline pipeline)
+    Subscription(final String name, final int capacityBytes, final TelemetryPipeline pipeline,
+        final boolean insightsOnly)
     {
         this.name = name;
         this.pipeline = pipeline;
+        this.insightsOnly = insightsOnly;
         memory = BufferUtil.allocateDirectAligned(capacityBytes + RingBufferDescriptor.TRAILER_LENGTH, 64);
         queue = new OneToOneRingBuffer(new UnsafeBuffer(memory));
     }
@@ -69,6 +72,12 @@ public final class Subscription implements AutoCloseable
         }
         this.handler = handler;
         return queue.read(dispatcher, limit);
+    }
+
+    /** True for a subscription to insights alone ({@link TelemetryPipeline#subscribeToInsights}). */
+    public boolean isInsightsOnly()
+    {
+        return insightsOnly;
     }
 
     /** True once the subscriber fell behind and was dropped; what was queued before can still be polled. */

@@ -383,7 +383,23 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public Subscription subscribe(final String subscriberName)
     {
-        final Subscription subscription = new Subscription(subscriberName, config.subscriberBufferBytes(), this);
+        return subscribe(subscriberName, false);
+    }
+
+    /**
+     * Like {@link #subscribe}, for insights alone: derived frames are not queued for it, so a consumer of lap and
+     * session summaries (a run registry) cannot be dropped for falling behind the frame rate, only for letting
+     * {@code subscriber_buffer_bytes} of insights pile up.
+     */
+    public Subscription subscribeToInsights(final String subscriberName)
+    {
+        return subscribe(subscriberName, true);
+    }
+
+    private Subscription subscribe(final String subscriberName, final boolean insightsOnly)
+    {
+        final Subscription subscription =
+            new Subscription(subscriberName, config.subscriberBufferBytes(), this, insightsOnly);
         subscribers.add(subscription);
         return subscription;
     }

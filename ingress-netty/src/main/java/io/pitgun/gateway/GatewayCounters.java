@@ -31,6 +31,8 @@ public final class GatewayCounters
     final LongAdder registryPosted = new LongAdder();
     final LongAdder registryFailed = new LongAdder();
     final LongAdder registryDropped = new LongAdder();
+    /** Times the pipeline dropped the run-registry mirror (insights lost in between) and it subscribed again. */
+    final LongAdder registryGaps = new LongAdder();
     final LongAdder overloadWarningsSuppressed = new LongAdder();
     /** Envelopes admitted and not yet answered: the bounded ingestion queue. */
     final AtomicInteger inFlightEnvelopes = new AtomicInteger();

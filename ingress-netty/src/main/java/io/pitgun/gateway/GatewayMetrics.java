@@ -70,6 +70,9 @@ final class GatewayMetrics
         w.sample("pitgun_gateway_run_registry_records_total", counters.registryPosted.sum(), "outcome", "posted");
         w.sample("pitgun_gateway_run_registry_records_total", counters.registryFailed.sum(), "outcome", "failed");
         w.sample("pitgun_gateway_run_registry_records_total", counters.registryDropped.sum(), "outcome", "dropped");
+        counter(w, "pitgun_gateway_run_registry_gaps_total",
+            "Times the run-registry mirror fell behind the pipeline, lost insights and subscribed again.",
+            counters.registryGaps);
         gauge(w, "pitgun_gateway_run_registry_queue_records", "Run-registry records waiting to be posted.",
             counters.registryQueueDepth.get());
         counter(w, "pitgun_gateway_overload_warnings_suppressed_total",

@@ -19,8 +19,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Mirrors lap and session insight records ({@code insight-contract/v1}) to {@code PITGUN_GATEWAY_RUN_REGISTRY_URL}
  * by HTTP POST, one JSON document per request. A bounded queue of {@value #QUEUE_RECORDS} records sits between
- * the pipeline and the network: a record that finds it full is dropped and counted, and a failed POST is retried
- * {@value #ATTEMPTS} times with backoff, then counted as failed — the registry can never slow ingestion.
+ * the pipeline and the network: a record that finds it full is dropped and counted, and a POST gets
+ * {@value #ATTEMPTS} attempts with backoff, then is counted as failed — the registry can never slow ingestion.
+ * <p>
+ * It subscribes to insights alone ({@link TelemetryPipeline#subscribeToInsights}), so the frame rate cannot push it
+ * out of the pipeline; if insights ever pile up past the subscriber buffer, the pipeline drops it anyway, and then
+ * it logs the gap, counts it ({@code pitgun_gateway_run_registry_gaps_total}) and subscribes again.
  */
 final class RunRegistryMirror implements AutoCloseable
 {
@@ -30,7 +34,8 @@ final class RunRegistryMirror implements AutoCloseable
 
     private final URI target;
     private final GatewayCounters counters;
-    private final Subscription subscription;
+    private final TelemetryPipeline pipeline;
+    private volatile Subscription subscription;
     private final ArrayBlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_RECORDS);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Thread poller;
@@ -41,7 +46,8 @@ final class RunRegistryMirror implements AutoCloseable
     {
         this.target = URI.create(url);
         this.counters = counters;
-        this.subscription = pipeline.subscribe("run-registry");
+        this.pipeline = pipeline;
+        this.subscription = pipeline.subscribeToInsights("run-registry");
         final SubscriptionHandler handler = new SubscriptionHandler()
         {
             @Override
@@ -64,25 +70,48 @@ final class RunRegistryMirror implements AutoCloseable
         };
         poller = new Thread(() ->
         {
-            while (running && !subscription.isDropped())
+            while (running)
             {
-                if (subscription.poll(handler, 64) == 0)
+                if (drain(handler) == 0)
                 {
+                    if (subscription.isDropped())
+                    {
+                        resubscribe();
+                    }
                     sleep(10);
                 }
             }
             // Closing: the pipeline has stopped (see GatewayServer), and the summaries it flushed on the way out
             // are still queued; take them too.
-            while (subscription.poll(handler, 64) > 0)
-            {
-                // drains
-            }
+            drain(handler);
         }, "pitgun-gateway-registry-poll");
         sender = new Thread(this::send, "pitgun-gateway-registry-post");
         poller.setDaemon(true);
         sender.setDaemon(true);
         poller.start();
         sender.start();
+    }
+
+    /** Takes everything queued for the mirror now; returns how many outputs that was. */
+    private int drain(final SubscriptionHandler handler)
+    {
+        int total = 0;
+        int n;
+        while ((n = subscription.poll(handler, 256)) > 0)
+        {
+            total += n;
+        }
+        return total;
+    }
+
+    /** The pipeline dropped the mirror (what was queued is drained): what came after is lost; say so, go on. */
+    private void resubscribe()
+    {
+        counters.registryGaps.increment();
+        LOG.warn("run registry {}: insights piled up past the subscriber buffer and the pipeline dropped the " +
+            "mirror; the insights since then are lost; subscribing again", target);
+        subscription.close();
+        subscription = pipeline.subscribeToInsights("run-registry");
     }
 
     private void send()
@@ -158,6 +187,19 @@ final class RunRegistryMirror implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         subscription.close();
+        // Records the sender had no time for are given up: counted, so that posted + failed + dropped still
+        // accounts for every insight the mirror took.
+        int abandoned = 0;
+        while (queue.poll() != null)
+        {
+            abandoned++;
+        }
+        if (abandoned > 0)
+        {
+            counters.registryQueueDepth.addAndGet(-abandoned);
+            counters.registryDropped.add(abandoned);
+            LOG.warn("run registry {}: {} records not posted before shutdown", target, abandoned);
+        }
     }
 
     private static void sleep(final long ms)

@@ -29,6 +29,7 @@ class GatewayRunRegistryIntegrationTest
     private static final String FAILED = "pitgun_gateway_run_registry_records_total{outcome=\"failed\"}";
     private static final String DROPPED = "pitgun_gateway_run_registry_records_total{outcome=\"dropped\"}";
     private static final String QUEUED = "pitgun_gateway_run_registry_queue_records";
+    private static final String GAPS = "pitgun_gateway_run_registry_gaps_total";
     private static final long SESSION_END_US = 1_712_345_678_000_000L + 10_000;
 
     @TempDir
@@ -102,6 +103,7 @@ class GatewayRunRegistryIntegrationTest
             assertEquals(0, gateway.metric(FAILED));
             assertEquals(0, gateway.metric(DROPPED));
             assertEquals(0, gateway.metric(QUEUED));
+            assertEquals(0, gateway.metric(GAPS), "the mirror lost insights");
         }
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), GatewayHarness.journaledSequences(dataDir));
     }
