@@ -33,13 +33,13 @@ import java.util.concurrent.locks.LockSupport;
 public final class JournalPretoucher implements Runnable
 {
     /** {@code MADV_POPULATE_WRITE} from {@code <linux/mman.h>}; Chronicle's enum predates it. */
-    private static final int MADV_POPULATE_WRITE = 23;
+    public static final int MADV_POPULATE_WRITE = 23;
     private static final long PAGE = 4096;
     private static final int EPERM = 1;
     private static final int EINVAL = 22;
     private static final int ENOSYS = 38;
     /** Populate in steps this large: long enough to amortise the call, short enough to follow the appender. */
-    private static final long STEP = 256 * 1024;
+    public static final int STEP_BYTES = 256 * 1024;
     /** Idle back-off: from a short park while the appender moves, to a long one when the journal is quiet, so an
      *  idle pipeline costs next to nothing; at the longest park the window ahead still covers milliseconds of
      *  journal at the highest rates measured. */
@@ -74,9 +74,9 @@ public final class JournalPretoucher implements Runnable
 
     JournalPretoucher(final long aheadBytes)
     {
-        if (aheadBytes < STEP)
+        if (aheadBytes < STEP_BYTES)
         {
-            throw new IllegalArgumentException("aheadBytes: " + aheadBytes + " is below the step of " + STEP);
+            throw new IllegalArgumentException("aheadBytes: " + aheadBytes + " is below the step of " + STEP_BYTES);
         }
         this.aheadBytes = aheadBytes;
     }
@@ -168,7 +168,7 @@ public final class JournalPretoucher implements Runnable
                 touchedTo = (position + PAGE - 1) & -PAGE;
             }
             final long end = Math.min(position + aheadBytes, limit) & -PAGE;
-            final long length = Math.min(STEP, end - touchedTo);
+            final long length = Math.min(STEP_BYTES, end - touchedTo);
             if (address == 0 || length <= 0)
             {
                 idleNanos = parkAndBackOff(idleNanos);

@@ -1,6 +1,7 @@
 package io.pitgun.perf.report;
 
 import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.perf.JournalAppendBenchmark;
 import io.pitgun.perf.PipelineThroughputBenchmark;
 
 import java.util.ArrayList;
@@ -23,9 +24,10 @@ final class JmhSummary
     }
 
     /** What a journaled frame of the pipeline benchmark occupies in the journal: its record header and bytes. */
-    static final int JOURNALED_FRAME_BYTES = JournalEntryDescriptor.MESSAGE_OFFSET + PipelineThroughputBenchmark.FRAME_BYTES;
+    static final int JOURNALED_FRAME_BYTES =
+        JournalEntryDescriptor.MESSAGE_OFFSET + PipelineThroughputBenchmark.FRAME_BYTES;
 
-    static final int PAGE_BYTES = 4096;
+    static final int PAGE_BYTES = JournalAppendBenchmark.FreshPages.PAGE_BYTES;
 
     /**
      * The summary of one benchmark class.
