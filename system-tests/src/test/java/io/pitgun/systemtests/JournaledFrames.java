@@ -1,0 +1,97 @@
+package io.pitgun.systemtests;
+
+import io.pitgun.codecs.sbe.MessageHeaderDecoder;
+import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalTailer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * How many times each {@code (session, sequence)} frame is in a gateway's journal, read with the journal API after
+ * the gateway stopped. The reference for "every acknowledged frame exactly once".
+ */
+public final class JournaledFrames
+{
+    /** One frame's name. */
+    public record FrameKey(UUID sessionId, long sequence)
+    {
+    }
+
+    private final Map<FrameKey, Integer> counts = new HashMap<>();
+    private long frames;
+
+    private JournaledFrames()
+    {
+    }
+
+    /** Reads every TelemetryFrame of {@code dataDir/journal} (none when there is no journal yet). */
+    public static JournaledFrames read(final Path dataDir)
+    {
+        final JournaledFrames result = new JournaledFrames();
+        final Path journalDir = dataDir.resolve("journal");
+        if (!Files.isDirectory(journalDir))
+        {
+            return result;
+        }
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
+        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir));
+             JournalTailer tailer = journal.tailer())
+        {
+            while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
+            {
+                header.wrap(buffer, offset);
+                if (header.templateId() == TelemetryFrameDecoder.TEMPLATE_ID)
+                {
+                    frame.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+                        header.version());
+                    final UUID session = new UUID(frame.sessionId().mostSigBits(), frame.sessionId().leastSigBits());
+                    result.counts.merge(new FrameKey(session, frame.sequence()), 1, Integer::sum);
+                    result.frames++;
+                }
+            }))
+            {
+                // reads every entry
+            }
+        }
+        return result;
+    }
+
+    /** How many times this frame is in the journal. */
+    public int count(final UUID sessionId, final long sequence)
+    {
+        return counts.getOrDefault(new FrameKey(sessionId, sequence), 0);
+    }
+
+    /** Every distinct frame with its count. */
+    public Map<FrameKey, Integer> counts()
+    {
+        return counts;
+    }
+
+    /** Frames read, duplicates included. */
+    public long frames()
+    {
+        return frames;
+    }
+
+    /** Frames that are in the journal more than once, and how often. */
+    public Map<FrameKey, Integer> duplicates()
+    {
+        final Map<FrameKey, Integer> duplicates = new HashMap<>();
+        counts.forEach((key, count) ->
+        {
+            if (count > 1)
+            {
+                duplicates.put(key, count);
+            }
+        });
+        return duplicates;
+    }
+}
