@@ -146,13 +146,18 @@ final class ProcessingStage implements EventHandler<FrameSlot>
 
     private void endStreams(final boolean oneSession, final long msb, final long lsb)
     {
-        for (int i = 0; i < streams.capacity(); i++)
+        int i = 0;
+        while (i < streams.capacity())
         {
             final StreamState stream = streams.at(i);
             if (stream != null && (!oneSession || stream.sameSession(msb, lsb)))
             {
                 segment.endStream(stream);
-                streams.remove(stream);
+                streams.removeAt(i); // a later stream of the cluster may shift into i: look at i again
+            }
+            else
+            {
+                i++;
             }
         }
     }
