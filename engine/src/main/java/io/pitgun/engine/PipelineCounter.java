@@ -39,7 +39,12 @@ public enum PipelineCounter
     /** Session start and end markers seen by the processing stage. */
     SESSION_MARKERS(15, "session markers", "pitgun_session_markers_total"),
     /** Dropped: the journal failed (disk full, closed); from then on nothing is journaled or acknowledged. */
-    DROPPED_JOURNAL_FAILED(16, "dropped: journal failed", "pitgun_frames_dropped_journal_failed_total");
+    DROPPED_JOURNAL_FAILED(16, "dropped: journal failed", "pitgun_frames_dropped_journal_failed_total"),
+    /** Stage threads still running when {@code close()}'s deadline passed, interrupted and left behind. */
+    STAGE_THREADS_ABANDONED(17, "stage threads abandoned at close", "pitgun_stage_threads_abandoned_total"),
+    /** Dropped: published but not processed when {@code close()}'s deadline passed (a stage was stuck). */
+    DROPPED_UNPROCESSED_AT_CLOSE(18, "dropped: unprocessed at close",
+        "pitgun_frames_dropped_unprocessed_at_close_total");
 
     private final int id;
     private final String label;
