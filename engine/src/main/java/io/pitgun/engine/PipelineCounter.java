@@ -28,7 +28,7 @@ public enum PipelineCounter
     DROPPED_INVALID_PARAMETER(9, "dropped: invalid parameter", "pitgun_frames_dropped_invalid_parameter_total"),
     /** Dropped: more concurrent (session, source) streams than {@code max_sources}. */
     DROPPED_TOO_MANY_SOURCES(10, "dropped: too many sources", "pitgun_frames_dropped_too_many_sources_total"),
-    /** Dropped: not a message of the Pitgun SBE schema. */
+    /** Dropped: not a message of the Pitgun SBE schema. Written by producers and the processing thread (atomic add). */
     DROPPED_UNDECODABLE(11, "dropped: undecodable", "pitgun_frames_dropped_undecodable_total"),
     /** Samples a merged frame had no room for. */
     DROPPED_MERGE_OVERFLOW(12, "dropped: merged frame overflow", "pitgun_frames_dropped_merge_overflow_total"),

@@ -137,7 +137,8 @@ final class ProcessingStage implements EventHandler<FrameSlot>
                 break;
             }
             case FrameLayout.UNDECODABLE:
-                counters.increment(PipelineCounter.DROPPED_UNDECODABLE);
+                // Producers count refusals of this reason too: a single-writer store here would lose theirs.
+                counters.incrementShared(PipelineCounter.DROPPED_UNDECODABLE);
                 break;
             default:
                 break; // ManifestLoaded: provenance in the journal, nothing to process

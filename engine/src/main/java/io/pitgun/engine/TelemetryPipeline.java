@@ -22,6 +22,7 @@ import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.manifest.Stage;
 import org.agrona.DirectBuffer;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -98,6 +99,25 @@ public final class TelemetryPipeline implements AutoCloseable
     private final double[] maxById = new double[65_536];
     private final String[] derivedNames;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean singleProducer;
+    /** Single-producer mode only: the highest sequence claimed; see {@link #claimed}. */
+    @SuppressWarnings("unused") // accessed through CLAIMED_HIGH_WATER
+    private long claimedHighWater = -1;
+
+    private static final VarHandle CLAIMED_HIGH_WATER;
+
+    static
+    {
+        try
+        {
+            CLAIMED_HIGH_WATER = MethodHandles.lookup()
+                .findVarHandle(TelemetryPipeline.class, "claimedHighWater", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     private TelemetryPipeline(final Builder builder)
     {
@@ -121,6 +141,7 @@ public final class TelemetryPipeline implements AutoCloseable
             derivedNames[channel.index()] = channel.name();
         }
 
+        singleProducer = config.producerMode() == ProducerMode.SINGLE;
         descriptor = new SlotDescriptor(config.maxFrameBytes(), manifest.derivedChannels().size());
         ring = new SlotRing(config.channelCapacity(), descriptor,
             config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
@@ -265,8 +286,8 @@ public final class TelemetryPipeline implements AutoCloseable
      * Publishes {@code count} pre-encoded SBE messages all-or-nothing, in order, into consecutive slots: message
      * {@code i} is {@code buffer[offsets[from + i], offsets[from + i] + lengths[from + i])}. Returns {@code -1} at
      * once, publishing nothing (counted as {@code count} {@code DROPPED_RING_FULL}), when the ring lacks
-     * {@code count} free slots; the caller answers with back-pressure. With several producers another one may take
-     * slots between the check and the claim; the claim then waits briefly for the stages to free them.
+     * {@code count} free slots; the caller answers with back-pressure. The check and the claim are one atomic step,
+     * so it never waits, whatever other producers do.
      *
      * @return the ring sequence of the last message; message {@code i} is at that sequence {@code - (count - 1 - i)}.
      * @throws FrameRejectedException   if any message is larger than a slot or not a well-formed Pitgun message
@@ -296,7 +317,13 @@ public final class TelemetryPipeline implements AutoCloseable
         {
             throw new IllegalStateException("pipeline " + name + " is closed");
         }
-        if (!ringBuffer.hasAvailableCapacity(count))
+        final long last;
+        try
+        {
+            // Never next(count): when another producer takes the slots first it would wait, on an event loop.
+            last = ringBuffer.tryNext(count);
+        }
+        catch (final InsufficientCapacityException ex)
         {
             for (int i = 0; i < count; i++)
             {
@@ -304,7 +331,7 @@ public final class TelemetryPipeline implements AutoCloseable
             }
             return -1;
         }
-        final long last = ringBuffer.next(count);
+        claimed(last);
         final long first = last - count + 1;
         for (int i = 0; i < count; i++)
         {
@@ -333,10 +360,10 @@ public final class TelemetryPipeline implements AutoCloseable
             return -1; // the acquire read above orders the slot read below after the journal stage's write
         }
         final long index = ringBuffer.get(position).journalIndex();
-        // A producer claims (moves the cursor) before it resets a slot for reuse: if the cursor, read after the
-        // slot, has not wrapped onto it, the value read is this message's.
+        // A producer publishes its claim (claimedHighWater) before it resets or writes a slot for reuse: if the
+        // highest claim, read after the slot, has not wrapped onto it, the value read is this message's.
         VarHandle.loadLoadFence();
-        if (ringBuffer.getCursor() - position >= ringBuffer.getBufferSize())
+        if (claimedHighWater() - position >= ringBuffer.getBufferSize())
         {
             return -1;
         }
@@ -550,17 +577,51 @@ public final class TelemetryPipeline implements AutoCloseable
         {
             throw new IllegalStateException("pipeline " + name + " is closed");
         }
-        if (!wait && !ringBuffer.hasAvailableCapacity(1))
+        final long position;
+        if (wait)
         {
-            count(PipelineCounter.DROPPED_RING_FULL);
-            return -1;
+            position = ringBuffer.next();
         }
-        // With several producers another one may take the last slot between the check and the claim: next() then
-        // waits for the stages to free one, which is brief.
-        final long position = ringBuffer.next();
+        else
+        {
+            try
+            {
+                // One atomic claim-if-free: a capacity check then next() would wait (park an event loop) whenever
+                // another producer took the last slot in between. The exception is the Disruptor's preallocated
+                // singleton without a stack trace: no allocation.
+                position = ringBuffer.tryNext();
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                count(PipelineCounter.DROPPED_RING_FULL);
+                return -1;
+            }
+        }
+        claimed(position);
         final FrameSlot slot = ringBuffer.get(position);
         slot.reset(SlotDescriptor.STATUS_READY);
         return position;
+    }
+
+    /**
+     * Records the highest sequence claimed before the claimed slots are reset or written, for
+     * {@link #journalIndexOf}. The multi-producer sequencer's cursor already moves on claim; the single-producer
+     * sequencer's moves only on publish, so with one producer this store (release, then a store-store fence so
+     * that no slot write below overtakes it) stands in for it.
+     */
+    private void claimed(final long highest)
+    {
+        if (singleProducer)
+        {
+            CLAIMED_HIGH_WATER.setRelease(this, highest);
+            VarHandle.storeStoreFence();
+        }
+    }
+
+    /** The highest sequence any producer has claimed (published or not). Acquire read. */
+    private long claimedHighWater()
+    {
+        return singleProducer ? (long)CLAIMED_HIGH_WATER.getAcquire(this) : ringBuffer.getCursor();
     }
 
     FrameSlot slot(final long position)
@@ -689,6 +750,7 @@ public final class TelemetryPipeline implements AutoCloseable
             try
             {
                 final long end = ringBuffer.tryNext();
+                claimed(end);
                 final FrameSlot slot = ringBuffer.get(end);
                 slot.reset(SlotDescriptor.STATUS_END_OF_STREAM);
                 slot.ingestTimeNs(System.nanoTime());
