@@ -22,8 +22,6 @@ import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.manifest.Stage;
 import org.agrona.DirectBuffer;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -99,25 +97,8 @@ public final class TelemetryPipeline implements AutoCloseable
     private final double[] maxById = new double[65_536];
     private final String[] derivedNames;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final boolean singleProducer;
-    /** Single-producer mode only: the highest sequence claimed; see {@link #claimed}. */
-    @SuppressWarnings("unused") // accessed through CLAIMED_HIGH_WATER
-    private long claimedHighWater = -1;
-
-    private static final VarHandle CLAIMED_HIGH_WATER;
-
-    static
-    {
-        try
-        {
-            CLAIMED_HIGH_WATER = MethodHandles.lookup()
-                .findVarHandle(TelemetryPipeline.class, "claimedHighWater", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    private final ClaimedSequence claimed;
+    private final JournalIndexLookup journalIndexLookup;
 
     private TelemetryPipeline(final Builder builder)
     {
@@ -141,12 +122,13 @@ public final class TelemetryPipeline implements AutoCloseable
             derivedNames[channel.index()] = channel.name();
         }
 
-        singleProducer = config.producerMode() == ProducerMode.SINGLE;
         descriptor = new SlotDescriptor(config.maxFrameBytes(), manifest.derivedChannels().size());
         ring = new SlotRing(config.channelCapacity(), descriptor,
             config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
             config.waitStrategy().newWaitStrategy());
         ringBuffer = ring.ringBuffer();
+        claimed = new ClaimedSequence(ringBuffer, config.producerMode() == ProducerMode.SINGLE);
+        journalIndexLookup = new JournalIndexLookup(ringBuffer, journaledSequence, claimed);
 
         final List<OutputSink> sinkList = new ArrayList<>();
         digest = config.outputDigest() ? new OutputDigest() : null;
@@ -331,7 +313,7 @@ public final class TelemetryPipeline implements AutoCloseable
             }
             return -1;
         }
-        claimed(last);
+        claimed.onClaimed(last);
         final long first = last - count + 1;
         for (int i = 0; i < count; i++)
         {
@@ -355,19 +337,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public long journalIndexOf(final long position)
     {
-        if (position < 0 || journaledSequence.get() < position)
-        {
-            return -1; // the acquire read above orders the slot read below after the journal stage's write
-        }
-        final long index = ringBuffer.get(position).journalIndex();
-        // A producer publishes its claim (claimedHighWater) before it resets or writes a slot for reuse: if the
-        // highest claim, read after the slot, has not wrapped onto it, the value read is this message's.
-        VarHandle.loadLoadFence();
-        if (claimedHighWater() - position >= ringBuffer.getBufferSize())
-        {
-            return -1;
-        }
-        return index;
+        return journalIndexLookup.journalIndexOf(position);
     }
 
     /** Free slots in the ring now: a snapshot, since producers and stages move it concurrently. */
@@ -597,31 +567,10 @@ public final class TelemetryPipeline implements AutoCloseable
                 return -1;
             }
         }
-        claimed(position);
+        claimed.onClaimed(position);
         final FrameSlot slot = ringBuffer.get(position);
         slot.reset(SlotDescriptor.STATUS_READY);
         return position;
-    }
-
-    /**
-     * Records the highest sequence claimed before the claimed slots are reset or written, for
-     * {@link #journalIndexOf}. The multi-producer sequencer's cursor already moves on claim; the single-producer
-     * sequencer's moves only on publish, so with one producer this store (release, then a store-store fence so
-     * that no slot write below overtakes it) stands in for it.
-     */
-    private void claimed(final long highest)
-    {
-        if (singleProducer)
-        {
-            CLAIMED_HIGH_WATER.setRelease(this, highest);
-            VarHandle.storeStoreFence();
-        }
-    }
-
-    /** The highest sequence any producer has claimed (published or not). Acquire read. */
-    private long claimedHighWater()
-    {
-        return singleProducer ? (long)CLAIMED_HIGH_WATER.getAcquire(this) : ringBuffer.getCursor();
     }
 
     FrameSlot slot(final long position)
@@ -750,7 +699,7 @@ public final class TelemetryPipeline implements AutoCloseable
             try
             {
                 final long end = ringBuffer.tryNext();
-                claimed(end);
+                claimed.onClaimed(end);
                 final FrameSlot slot = ringBuffer.get(end);
                 slot.reset(SlotDescriptor.STATUS_END_OF_STREAM);
                 slot.ingestTimeNs(System.nanoTime());
