@@ -79,6 +79,7 @@ public final class FrameWriter
     /** Claims a slot (waiting while the ring is full) and starts a frame. */
     public FrameWriter begin(final long sequence, final long timestampUs)
     {
+        requireNoOpenFrame();
         start(pipeline.claim(true), sequence, timestampUs);
         return this;
     }
@@ -86,6 +87,7 @@ public final class FrameWriter
     /** Like {@link #begin} but returns false at once, counted as {@code DROPPED_RING_FULL}, when the ring is full. */
     public boolean tryBegin(final long sequence, final long timestampUs)
     {
+        requireNoOpenFrame();
         final long position = pipeline.claim(false);
         if (position < 0)
         {
@@ -95,14 +97,20 @@ public final class FrameWriter
         return true;
     }
 
-    private void start(final long position, final long sequence, final long timestampUs)
+    /**
+     * Checked before claiming: a slot claimed and then refused would hold a ring sequence nobody publishes, and the
+     * stages would wait for it for ever. The open frame stays open, to be committed or aborted.
+     */
+    private void requireNoOpenFrame()
     {
         if (claimed >= 0)
         {
-            pipeline.publishRejected(claimed);
-            claimed = -1;
             throw new IllegalStateException("begin() while a frame is open: commit() or abort() it first");
         }
+    }
+
+    private void start(final long position, final long sequence, final long timestampUs)
+    {
         claimed = position;
         slot = pipeline.slot(position);
         buffer = slot.buffer();

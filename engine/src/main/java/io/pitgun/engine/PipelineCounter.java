@@ -28,7 +28,7 @@ public enum PipelineCounter
     DROPPED_INVALID_PARAMETER(9, "dropped: invalid parameter", "pitgun_frames_dropped_invalid_parameter_total"),
     /** Dropped: more concurrent (session, source) streams than {@code max_sources}. */
     DROPPED_TOO_MANY_SOURCES(10, "dropped: too many sources", "pitgun_frames_dropped_too_many_sources_total"),
-    /** Dropped: not a message of the Pitgun SBE schema. */
+    /** Dropped: not a message of the Pitgun SBE schema. Written by producers and the processing thread (atomic add). */
     DROPPED_UNDECODABLE(11, "dropped: undecodable", "pitgun_frames_dropped_undecodable_total"),
     /** Samples a merged frame had no room for. */
     DROPPED_MERGE_OVERFLOW(12, "dropped: merged frame overflow", "pitgun_frames_dropped_merge_overflow_total"),
@@ -39,7 +39,12 @@ public enum PipelineCounter
     /** Session start and end markers seen by the processing stage. */
     SESSION_MARKERS(15, "session markers", "pitgun_session_markers_total"),
     /** Dropped: the journal failed (disk full, closed); from then on nothing is journaled or acknowledged. */
-    DROPPED_JOURNAL_FAILED(16, "dropped: journal failed", "pitgun_frames_dropped_journal_failed_total");
+    DROPPED_JOURNAL_FAILED(16, "dropped: journal failed", "pitgun_frames_dropped_journal_failed_total"),
+    /** Stage threads still running when {@code close()}'s deadline passed, interrupted and left behind. */
+    STAGE_THREADS_ABANDONED(17, "stage threads abandoned at close", "pitgun_stage_threads_abandoned_total"),
+    /** Dropped: published but not processed when {@code close()}'s deadline passed (a stage was stuck). */
+    DROPPED_UNPROCESSED_AT_CLOSE(18, "dropped: unprocessed at close",
+        "pitgun_frames_dropped_unprocessed_at_close_total");
 
     private final int id;
     private final String label;

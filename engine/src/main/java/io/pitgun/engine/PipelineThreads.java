@@ -3,6 +3,7 @@ package io.pitgun.engine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Names and remembers every thread a pipeline starts ({@code pitgun-<pipeline>-<stage>}), so that
@@ -41,21 +42,73 @@ final class PipelineThreads implements ThreadFactory
         return thread;
     }
 
-    /** Waits for every thread to end; true when all did within {@code timeoutMs} each. */
-    boolean joinAll(final long timeoutMs) throws InterruptedException
+    /**
+     * Waits until {@code deadline} ({@link System#nanoTime()}) for every thread to end, then interrupts those still
+     * alive and waits {@code graceNs} more for them. Never waits longer, even when interrupted itself (the interrupt
+     * is kept for the caller).
+     *
+     * @return the threads still alive: abandoned.
+     */
+    List<Thread> joinOrAbandon(final long deadline, final long graceNs)
     {
         final List<Thread> copy;
         synchronized (this)
         {
             copy = new ArrayList<>(threads);
         }
-        boolean all = true;
+        boolean interrupted = joinUntil(copy, deadline);
+        final List<Thread> stuck = new ArrayList<>();
         for (final Thread thread : copy)
         {
-            thread.join(timeoutMs);
-            all &= !thread.isAlive();
+            if (thread.isAlive())
+            {
+                thread.interrupt();
+                stuck.add(thread);
+            }
         }
-        return all;
+        interrupted |= joinUntil(stuck, System.nanoTime() + graceNs);
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+        stuck.removeIf(thread -> !thread.isAlive());
+        return stuck;
+    }
+
+    private static boolean joinUntil(final List<Thread> threads, final long deadline)
+    {
+        boolean interrupted = false;
+        for (final Thread thread : threads)
+        {
+            while (thread.isAlive())
+            {
+                final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (leftMs <= 0)
+                {
+                    break;
+                }
+                try
+                {
+                    thread.join(leftMs);
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true; // close() still returns by its deadline; the caller sees the interrupt
+                }
+            }
+        }
+        return interrupted;
+    }
+
+    /** The names, for messages. */
+    static String names(final List<Thread> threads)
+    {
+        final List<String> names = new ArrayList<>();
+        for (final Thread thread : threads)
+        {
+            names.add(thread.getName());
+        }
+        return names.toString();
     }
 
     synchronized List<Thread> threads()

@@ -137,7 +137,8 @@ final class ProcessingStage implements EventHandler<FrameSlot>
                 break;
             }
             case FrameLayout.UNDECODABLE:
-                counters.increment(PipelineCounter.DROPPED_UNDECODABLE);
+                // Producers count refusals of this reason too: a single-writer store here would lose theirs.
+                counters.incrementShared(PipelineCounter.DROPPED_UNDECODABLE);
                 break;
             default:
                 break; // ManifestLoaded: provenance in the journal, nothing to process
@@ -146,13 +147,18 @@ final class ProcessingStage implements EventHandler<FrameSlot>
 
     private void endStreams(final boolean oneSession, final long msb, final long lsb)
     {
-        for (int i = 0; i < streams.capacity(); i++)
+        int i = 0;
+        while (i < streams.capacity())
         {
             final StreamState stream = streams.at(i);
             if (stream != null && (!oneSession || stream.sameSession(msb, lsb)))
             {
                 segment.endStream(stream);
-                streams.remove(stream);
+                streams.removeAt(i); // a later stream of the cluster may shift into i: look at i again
+            }
+            else
+            {
+                i++;
             }
         }
     }

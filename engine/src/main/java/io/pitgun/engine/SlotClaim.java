@@ -27,12 +27,14 @@ public final class SlotClaim
     /** Claims a slot, waiting while the ring is full. */
     public void claim()
     {
+        requireNotClaimed();
         set(pipeline.claim(true));
     }
 
     /** Claims a slot, or returns false at once (counted as {@code DROPPED_RING_FULL}) when the ring is full. */
     public boolean tryClaim()
     {
+        requireNotClaimed();
         final long position = pipeline.claim(false);
         if (position < 0)
         {
@@ -42,13 +44,17 @@ public final class SlotClaim
         return true;
     }
 
-    private void set(final long position)
+    /** Checked before claiming, so that a refused second claim strands no ring sequence. */
+    private void requireNotClaimed()
     {
         if (claimed >= 0)
         {
-            pipeline.publishRejected(position);
             throw new IllegalStateException("a slot is already claimed: commit() or abort() it first");
         }
+    }
+
+    private void set(final long position)
+    {
         claimed = position;
         slot = pipeline.slot(position);
     }

@@ -6,49 +6,56 @@ import java.util.ArrayDeque;
 import java.util.function.Supplier;
 
 /**
- * Open-addressing table of the live {@link StreamState}s keyed by (session, source), at most {@code max_sources}
- * at once. Removed entries leave tombstones that inserts reuse. Iteration is in table order, which depends only on
- * the keys and the order of inserts and removals, so a replay of the same frames iterates identically.
- * Used by the processing thread only; allocates only when a stream starts and the pool is empty.
+ * Open-addressing (linear probing) table of the live {@link StreamState}s keyed by (session, source), at most
+ * {@code max_sources} at once. Used by the processing thread only; allocates only when a stream starts and the
+ * pool is empty.
+ *
+ * <p>Invariants, which keep every probe bounded however many streams come and go:
+ * <ul>
+ *   <li>The table has at least twice as many cells as {@code max_sources}, and at most {@code max_sources} are
+ *       live, so at least half the cells are empty and every probe ends at an empty cell.</li>
+ *   <li>Removal is by backward shift: the entries after the removed one in its cluster move back towards their
+ *       home cells, so no tombstone is ever left; the table after any sequence of operations holds the same
+ *       number of non-empty cells as live streams.</li>
+ *   <li>A stream that would be live number {@code max_sources + 1} is refused ({@link #findOrCreate} returns
+ *       null; the caller counts {@code DROPPED_TOO_MANY_SOURCES}).</li>
+ * </ul>
+ * Iteration is in table order, which depends only on the keys and the order of inserts and removals, so a replay
+ * of the same frames iterates identically. {@link #removeAt} may move a later entry into the removed position:
+ * a loop that removes while it iterates re-reads that position before it moves on (see {@link #removeAt}).
  */
 final class StreamTable
 {
-    private static final byte EMPTY = 0;
-    private static final byte LIVE = 1;
-    private static final byte TOMBSTONE = 2;
-
     private final int maxLive;
     private final StreamState[] entries;
-    private final byte[] states;
     private final int mask;
     private final Supplier<StreamState> factory;
-    private final ArrayDeque<StreamState> pool = new ArrayDeque<>();
+    private final ArrayDeque<StreamState> pool;
     private int live;
 
+    /**
+     * @param maxLive most streams live at once ({@code max_sources}), at least 1.
+     * @param factory makes a stream's state when none is pooled.
+     */
     StreamTable(final int maxLive, final Supplier<StreamState> factory)
     {
+        if (maxLive < 1)
+        {
+            throw new IllegalArgumentException("maxLive: must be at least 1, got " + maxLive);
+        }
         this.maxLive = maxLive;
         final int capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(4, maxLive * 2));
         entries = new StreamState[capacity];
-        states = new byte[capacity];
         mask = capacity - 1;
         this.factory = factory;
+        pool = new ArrayDeque<>(maxLive);
     }
 
     /** The stream, or null. */
     StreamState find(final long sessionMsb, final long sessionLsb, final int sourceId)
     {
-        int i = hash(sessionMsb, sessionLsb, sourceId) & mask;
-        while (states[i] != EMPTY)
-        {
-            final StreamState s = entries[i];
-            if (states[i] == LIVE && s.sourceId == sourceId && s.sessionMsb == sessionMsb && s.sessionLsb == sessionLsb)
-            {
-                return s;
-            }
-            i = (i + 1) & mask;
-        }
-        return null;
+        final int i = indexOf(sessionMsb, sessionLsb, sourceId);
+        return i < 0 ? null : entries[i];
     }
 
     /** The stream, created when new; null when {@code max_sources} streams are already live. */
@@ -56,20 +63,12 @@ final class StreamTable
         final long producerMsb, final long producerLsb)
     {
         int i = hash(sessionMsb, sessionLsb, sourceId) & mask;
-        int free = -1;
-        while (states[i] != EMPTY)
+        StreamState s;
+        while ((s = entries[i]) != null) // ends: at least half the cells are empty
         {
-            final StreamState s = entries[i];
-            if (states[i] == LIVE)
+            if (s.sourceId == sourceId && s.sessionMsb == sessionMsb && s.sessionLsb == sessionLsb)
             {
-                if (s.sourceId == sourceId && s.sessionMsb == sessionMsb && s.sessionLsb == sessionLsb)
-                {
-                    return s;
-                }
-            }
-            else if (free < 0)
-            {
-                free = i;
+                return s;
             }
             i = (i + 1) & mask;
         }
@@ -77,20 +76,21 @@ final class StreamTable
         {
             return null;
         }
-        if (free < 0)
-        {
-            free = i;
-        }
-        final StreamState s = pool.isEmpty() ? factory.get() : pool.poll();
+        s = pool.isEmpty() ? factory.get() : pool.pop();
         s.sessionMsb = sessionMsb;
         s.sessionLsb = sessionLsb;
         s.sourceId = sourceId;
         s.producerMsb = producerMsb;
         s.producerLsb = producerLsb;
-        entries[free] = s;
-        states[free] = LIVE;
+        entries[i] = s;
         live++;
         return s;
+    }
+
+    /** Streams live now. */
+    int size()
+    {
+        return live;
     }
 
     /** Number of table positions, for iteration with {@link #at}. */
@@ -102,25 +102,74 @@ final class StreamTable
     /** The live stream at table position {@code i}, or null. */
     StreamState at(final int i)
     {
-        return states[i] == LIVE ? entries[i] : null;
+        return entries[i];
     }
 
-    /** Ends a stream: its program and segments are reset and it goes back to the pool. */
+    /** Ends a stream (no-op when it is not in the table): see {@link #removeAt}. */
     void remove(final StreamState stream)
     {
-        for (int i = 0; i < entries.length; i++)
+        final int i = indexOf(stream.sessionMsb, stream.sessionLsb, stream.sourceId);
+        if (i >= 0 && entries[i] == stream)
         {
-            if (states[i] == LIVE && entries[i] == stream)
-            {
-                states[i] = TOMBSTONE;
-                entries[i] = null;
-                live--;
-                stream.program.reset();
-                stream.segments.reset();
-                pool.push(stream);
-                return;
-            }
+            removeAt(i);
         }
+    }
+
+    /**
+     * Ends the stream at table position {@code i}: its program and segments are reset and it goes back to the
+     * pool. The entries after it in its cluster shift back, so position {@code i} may then hold another stream
+     * (one that was after it, never one that was before it in table order, except for one that wrapped around
+     * from the start of the table, which an iteration has already seen).
+     */
+    void removeAt(final int i)
+    {
+        final StreamState stream = entries[i];
+        entries[i] = null;
+        live--;
+        stream.program.reset();
+        stream.segments.reset();
+        pool.push(stream);
+        shiftBack(i);
+    }
+
+    /**
+     * Backward-shift deletion (Knuth 6.4, algorithm R): walk the cluster after the gap and move back every entry
+     * whose home cell does not lie cyclically in (gap, its position], since a probe from its home would otherwise
+     * stop at the gap. Bounded by the cluster length, which is below the table size.
+     */
+    private void shiftBack(final int removed)
+    {
+        int gap = removed;
+        int i = (removed + 1) & mask;
+        StreamState s;
+        while ((s = entries[i]) != null)
+        {
+            final int home = hash(s.sessionMsb, s.sessionLsb, s.sourceId) & mask;
+            // Distance from home to i and from the gap to i, both cyclic: move s when its home is at or before
+            // the gap in probe order.
+            if (((i - home) & mask) >= ((i - gap) & mask))
+            {
+                entries[gap] = s;
+                entries[i] = null;
+                gap = i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    private int indexOf(final long sessionMsb, final long sessionLsb, final int sourceId)
+    {
+        int i = hash(sessionMsb, sessionLsb, sourceId) & mask;
+        StreamState s;
+        while ((s = entries[i]) != null) // ends: at least half the cells are empty
+        {
+            if (s.sourceId == sourceId && s.sessionMsb == sessionMsb && s.sessionLsb == sessionLsb)
+            {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+        return -1;
     }
 
     private static int hash(final long msb, final long lsb, final int sourceId)

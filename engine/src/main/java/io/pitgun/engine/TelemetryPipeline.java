@@ -4,6 +4,7 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -21,7 +22,6 @@ import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.manifest.Stage;
 import org.agrona.DirectBuffer;
 
-import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -62,7 +63,10 @@ import java.util.function.BiConsumer;
 public final class TelemetryPipeline implements AutoCloseable
 {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final long CLOSE_JOIN_TIMEOUT_MS = 30_000;
+    /** How long {@link #close()} waits for the stages to drain the ring before it abandons them. */
+    public static final long DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
+    /** How long close() waits for a stage thread it interrupted after the deadline. */
+    static final long ABANDON_GRACE_MS = 200;
     /** 8 MiB: ~10 ms of journal at the rates a 2-core machine reaches, several times one populate step. */
     private static final long PRETOUCH_AHEAD_BYTES = 8L << 20;
 
@@ -93,6 +97,8 @@ public final class TelemetryPipeline implements AutoCloseable
     private final double[] maxById = new double[65_536];
     private final String[] derivedNames;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ClaimedSequence claimed;
+    private final JournalIndexLookup journalIndexLookup;
 
     private TelemetryPipeline(final Builder builder)
     {
@@ -121,6 +127,8 @@ public final class TelemetryPipeline implements AutoCloseable
             config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
             config.waitStrategy().newWaitStrategy());
         ringBuffer = ring.ringBuffer();
+        claimed = new ClaimedSequence(ringBuffer, config.producerMode() == ProducerMode.SINGLE);
+        journalIndexLookup = new JournalIndexLookup(ringBuffer, journaledSequence, claimed);
 
         final List<OutputSink> sinkList = new ArrayList<>();
         digest = config.outputDigest() ? new OutputDigest() : null;
@@ -260,8 +268,8 @@ public final class TelemetryPipeline implements AutoCloseable
      * Publishes {@code count} pre-encoded SBE messages all-or-nothing, in order, into consecutive slots: message
      * {@code i} is {@code buffer[offsets[from + i], offsets[from + i] + lengths[from + i])}. Returns {@code -1} at
      * once, publishing nothing (counted as {@code count} {@code DROPPED_RING_FULL}), when the ring lacks
-     * {@code count} free slots; the caller answers with back-pressure. With several producers another one may take
-     * slots between the check and the claim; the claim then waits briefly for the stages to free them.
+     * {@code count} free slots; the caller answers with back-pressure. The check and the claim are one atomic step,
+     * so it never waits, whatever other producers do.
      *
      * @return the ring sequence of the last message; message {@code i} is at that sequence {@code - (count - 1 - i)}.
      * @throws FrameRejectedException   if any message is larger than a slot or not a well-formed Pitgun message
@@ -291,7 +299,13 @@ public final class TelemetryPipeline implements AutoCloseable
         {
             throw new IllegalStateException("pipeline " + name + " is closed");
         }
-        if (!ringBuffer.hasAvailableCapacity(count))
+        final long last;
+        try
+        {
+            // Never next(count): when another producer takes the slots first it would wait, on an event loop.
+            last = ringBuffer.tryNext(count);
+        }
+        catch (final InsufficientCapacityException ex)
         {
             for (int i = 0; i < count; i++)
             {
@@ -299,7 +313,7 @@ public final class TelemetryPipeline implements AutoCloseable
             }
             return -1;
         }
-        final long last = ringBuffer.next(count);
+        claimed.onClaimed(last);
         final long first = last - count + 1;
         for (int i = 0; i < count; i++)
         {
@@ -323,19 +337,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public long journalIndexOf(final long position)
     {
-        if (position < 0 || journaledSequence.get() < position)
-        {
-            return -1; // the acquire read above orders the slot read below after the journal stage's write
-        }
-        final long index = ringBuffer.get(position).journalIndex();
-        // A producer claims (moves the cursor) before it resets a slot for reuse: if the cursor, read after the
-        // slot, has not wrapped onto it, the value read is this message's.
-        VarHandle.loadLoadFence();
-        if (ringBuffer.getCursor() - position >= ringBuffer.getBufferSize())
-        {
-            return -1;
-        }
-        return index;
+        return journalIndexLookup.journalIndexOf(position);
     }
 
     /** Free slots in the ring now: a snapshot, since producers and stages move it concurrently. */
@@ -545,14 +547,27 @@ public final class TelemetryPipeline implements AutoCloseable
         {
             throw new IllegalStateException("pipeline " + name + " is closed");
         }
-        if (!wait && !ringBuffer.hasAvailableCapacity(1))
+        final long position;
+        if (wait)
         {
-            count(PipelineCounter.DROPPED_RING_FULL);
-            return -1;
+            position = ringBuffer.next();
         }
-        // With several producers another one may take the last slot between the check and the claim: next() then
-        // waits for the stages to free one, which is brief.
-        final long position = ringBuffer.next();
+        else
+        {
+            try
+            {
+                // One atomic claim-if-free: a capacity check then next() would wait (park an event loop) whenever
+                // another producer took the last slot in between. The exception is the Disruptor's preallocated
+                // singleton without a stack trace: no allocation.
+                position = ringBuffer.tryNext();
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                count(PipelineCounter.DROPPED_RING_FULL);
+                return -1;
+            }
+        }
+        claimed.onClaimed(position);
         final FrameSlot slot = ringBuffer.get(position);
         slot.reset(SlotDescriptor.STATUS_READY);
         return position;
@@ -595,24 +610,39 @@ public final class TelemetryPipeline implements AutoCloseable
     }
 
     /**
-     * Drains the ring (everything published so far is journaled and processed; open merge windows, laps and
-     * sessions are flushed), closes the sinks (the output digest becomes available), closes the journal it opened
-     * and joins every thread it started. Producers must have stopped publishing. Idempotent.
+     * {@link #close(long)} with {@value #DEFAULT_CLOSE_TIMEOUT_MS} ms to drain.
      */
     @Override
     public void close()
+    {
+        close(TimeUnit.MILLISECONDS.toNanos(DEFAULT_CLOSE_TIMEOUT_MS));
+    }
+
+    /**
+     * Drains the ring (everything published so far is journaled and processed; open merge windows, laps and
+     * sessions are flushed), closes the sinks (the output digest becomes available), closes the journal it opened
+     * and joins every thread it started. Producers must have stopped publishing. Idempotent: a later call returns
+     * at once.
+     *
+     * <p>Bounded: returns within about {@code timeoutNs} plus {@value #ABANDON_GRACE_MS} ms whatever the stages do.
+     * A stage thread still running then is interrupted and, if it still does not end, abandoned: counted as
+     * {@code STAGE_THREADS_ABANDONED}, every frame it left unprocessed as {@code DROPPED_UNPROCESSED_AT_CLOSE}; the
+     * sinks, the journal and the ring are then left open (the abandoned thread may still be using them: closing
+     * mapped memory under it could crash the JVM) and this method throws.
+     *
+     * @throws IllegalStateException naming the abandoned threads, if any; a sink's exception on close otherwise.
+     */
+    public void close(final long timeoutNs)
     {
         if (!closed.compareAndSet(false, true))
         {
             return;
         }
-        final long end = ringBuffer.next();
-        ringBuffer.get(end).reset(SlotDescriptor.STATUS_END_OF_STREAM);
-        ringBuffer.get(end).ingestTimeNs(System.nanoTime());
-        ringBuffer.publish(end);
-        // Wait on the thread, not isRunning(): a processor whose thread has not reached run() yet is not running.
+        final long deadline = System.nanoTime() + timeoutNs;
+        final long end = claimEndOfStream(deadline);
         final Sequence processed = lastProcessor.getSequence();
-        while (processed.get() < end && processingThread.isAlive())
+        // Wait on the thread, not isRunning(): a processor whose thread has not reached run() yet is not running.
+        while (end >= 0 && processed.get() < end && processingThread.isAlive() && System.nanoTime() - deadline < 0)
         {
             LockSupport.parkNanos(100_000);
         }
@@ -624,15 +654,16 @@ public final class TelemetryPipeline implements AutoCloseable
         {
             pretoucher.stop();
         }
-        boolean joined;
-        try
+        final List<Thread> abandoned = threads.joinOrAbandon(deadline, TimeUnit.MILLISECONDS.toNanos(ABANDON_GRACE_MS));
+        // Everything claimed after the last processed slot, less the end-of-stream slot itself.
+        final long unprocessed = Math.max(0, ringBuffer.getCursor() - processed.get() - (end >= 0 ? 1 : 0));
+        counters.add(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE, unprocessed);
+        if (!abandoned.isEmpty())
         {
-            joined = threads.joinAll(CLOSE_JOIN_TIMEOUT_MS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            joined = false;
+            counters.add(PipelineCounter.STAGE_THREADS_ABANDONED, abandoned.size());
+            throw new IllegalStateException("pipeline " + name + ": close() abandoned " + abandoned.size() +
+                " stage thread(s) still running after its deadline " + PipelineThreads.names(abandoned) + "; " +
+                unprocessed + " published frame(s) were not processed; sinks, journal and ring left open for them");
         }
         RuntimeException failure = null;
         for (final OutputSink sink : sinks)
@@ -651,14 +682,39 @@ public final class TelemetryPipeline implements AutoCloseable
             journal.close();
         }
         ring.close();
-        if (!joined)
-        {
-            throw new IllegalStateException("pipeline " + name + ": a stage thread did not stop within " +
-                CLOSE_JOIN_TIMEOUT_MS + " ms");
-        }
         if (failure != null)
         {
             throw failure;
+        }
+    }
+
+    /**
+     * Claims and publishes the end-of-stream slot, waiting for a free slot until {@code deadline} without ever
+     * blocking past it (tryNext, not next); -1 when the ring stayed full, so that nothing marks the end.
+     */
+    private long claimEndOfStream(final long deadline)
+    {
+        while (true)
+        {
+            try
+            {
+                final long end = ringBuffer.tryNext();
+                claimed.onClaimed(end);
+                final FrameSlot slot = ringBuffer.get(end);
+                slot.reset(SlotDescriptor.STATUS_END_OF_STREAM);
+                slot.ingestTimeNs(System.nanoTime());
+                ringBuffer.publish(end);
+                return end;
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                // Cold path: close() only. The stages free slots as they go; a stuck stage never will.
+                if (System.nanoTime() - deadline >= 0 || !processingThread.isAlive())
+                {
+                    return -1;
+                }
+                LockSupport.parkNanos(100_000);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -111,6 +112,45 @@ class PipelineLifecycleTest
         assertEquals(1_000 + 4, pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED),
             "every frame and the SessionStart/SessionEnd of both sources");
         assertThrows(IllegalStateException.class, () -> pipeline.newFrameWriter(SESSION, PRODUCER, 0).begin(1, 1));
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldReturnFromCloseWithinItsDeadlineAndCountWhatItAbandonedWhenAStageIsStuck() throws Exception
+    {
+        final HeldStageThreads held = new HeldStageThreads();
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().name("stuck")
+            .manifest(Manifests.compile("lap-power.yaml"))
+            .config(PipelineConfig.builder().journalDirectory(dir).channelCapacity(16).build())
+            .threadFactory(held).build();
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            for (int i = 0; i < 16; i++)
+            {
+                writer.begin(i, i * 1_000L).putDouble(SyntheticRun.SPEED, 100).commit();
+            }
+            assertEquals(0, pipeline.remainingCapacity(), "nothing consumed: the ring is full");
+            final long startNs = System.nanoTime();
+            final IllegalStateException abandoned = assertThrows(IllegalStateException.class,
+                () -> pipeline.close(TimeUnit.MILLISECONDS.toNanos(300)));
+            final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            assertTrue(tookMs < 300 + TelemetryPipeline.ABANDON_GRACE_MS + 2_000, "close took " + tookMs + " ms");
+            assertTrue(abandoned.getMessage().contains("pitgun-stuck-process"), abandoned.getMessage());
+            assertEquals(2, pipeline.counters().get(PipelineCounter.STAGE_THREADS_ABANDONED), "process, pretouch");
+            assertEquals(16, pipeline.counters().get(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE));
+            assertEquals(16, pipeline.counters().dropped());
+            pipeline.close(); // idempotent: returns at once
+        }
+        finally
+        {
+            held.release(); // the halted processors run no event: they exit at once
+        }
+        for (final Thread thread : pipeline.threads())
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+            assertFalse(thread.isAlive(), thread.getName() + " outlived its release");
+        }
     }
 
     @Test

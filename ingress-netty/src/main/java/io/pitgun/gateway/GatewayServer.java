@@ -35,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,6 +80,8 @@ public final class GatewayServer implements AutoCloseable
     private final FastThreadLocal<IngressThreadState> threadState = new FastThreadLocal<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Completed when the one shutdown that ran has finished; later and concurrent callers wait on it. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final long startedNs = System.nanoTime();
     private Channel serverChannel;
 
@@ -348,15 +351,30 @@ public final class GatewayServer implements AutoCloseable
     /**
      * Graceful shutdown: stop accepting; answer every admitted request (waiting for the journal in journaled mode)
      * for at most {@code SHUTDOWN_TIMEOUT_S}; close the connections (WebSocket clients get close code 1001); drain
-     * the ring; flush and close the journal; stop the event loops. Idempotent; blocks until done.
+     * the ring (at most {@code SHUTDOWN_TIMEOUT_S} more; a stuck pipeline stage is then abandoned and counted);
+     * flush and close the journal; stop the event loops. Idempotent; blocks until done: a second or concurrent
+     * caller returns only when the first caller's shutdown has finished.
      */
     public void shutdown()
     {
         if (!draining.compareAndSet(false, true))
         {
-            awaitClosed();
+            // Another caller is shutting down: return when it has finished, not before (its deadlines bound this).
+            stopped.join();
             return;
         }
+        try
+        {
+            drainAndClose();
+        }
+        finally
+        {
+            stopped.complete(null);
+        }
+    }
+
+    private void drainAndClose()
+    {
         LOG.info("pitgun gateway draining: no new connections; answering admitted requests");
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS());
         if (serverChannel != null)
@@ -394,7 +412,12 @@ public final class GatewayServer implements AutoCloseable
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         try
         {
-            pipeline.close();
+            // Bounded: a stuck stage is abandoned (counted in pitgun_stage_threads_abandoned_total) after this.
+            pipeline.close(TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS()));
+        }
+        catch (final IllegalStateException ex)
+        {
+            LOG.error("pipeline did not stop cleanly: {}", ex.getMessage());
         }
         finally
         {
@@ -402,29 +425,6 @@ public final class GatewayServer implements AutoCloseable
             if (registryMirror != null)
             {
                 registryMirror.close();
-            }
-        }
-        synchronized (closed)
-        {
-            closed.notifyAll();
-        }
-    }
-
-    private void awaitClosed()
-    {
-        synchronized (closed)
-        {
-            while (!closed.get())
-            {
-                try
-                {
-                    closed.wait(100);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
             }
         }
     }

@@ -1,0 +1,100 @@
+package io.pitgun.engine;
+
+import io.pitgun.manifest.CompiledManifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/**
+ * The stream table under session churn: streams come and go far more often than the table has cells. The timeouts
+ * are preemptive because the failure they guard against is a probe loop that never returns.
+ */
+class StreamTableTest
+{
+    private static final CompiledManifest MANIFEST = Manifests.compile("lap-power.yaml");
+    private static final SegmentPlan PLAN = new SegmentPlan(MANIFEST);
+
+    static StreamTable newTable(final int maxLive)
+    {
+        return new StreamTable(maxLive, () -> new StreamState(MANIFEST.newProgram(), new StreamSegments(PLAN)));
+    }
+
+    static int occupiedCells(final StreamTable table)
+    {
+        int occupied = 0;
+        for (int i = 0; i < table.capacity(); i++)
+        {
+            occupied += table.at(i) != null ? 1 : 0;
+        }
+        return occupied;
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldKeepFindingStreamsAfterManyMoreSessionsThanCells()
+    {
+        final StreamTable table = newTable(16);
+        for (int session = 0; session < 10_000; session++)
+        {
+            // A session's start looks its stream up first (a SessionStart ends a live one), then a frame creates it.
+            assertNull(table.find(session, ~session, 0));
+            final StreamState stream = table.findOrCreate(session, ~session, 0, 7, 8);
+            assertNotNull(stream, "session " + session);
+            assertSame(stream, table.find(session, ~session, 0));
+            table.remove(stream);
+            assertNull(table.find(session, ~session, 0), "session " + session);
+        }
+        assertEquals(0, occupiedCells(table), "no cell stays taken by a removed stream");
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldKeepEveryLiveStreamReachableWhenItsClusterShiftsBack()
+    {
+        // Session (0, 0) hashes source s to cell s: sources 0..7 make one cluster, source 32 has home 0 in a table of
+        // 32 cells and lands after it. Removing from the middle must shift the later ones back, not orphan them.
+        final StreamTable table = newTable(16);
+        assertEquals(32, table.capacity());
+        for (int source = 0; source < 8; source++)
+        {
+            assertNotNull(table.findOrCreate(0, 0, source, 0, 0));
+        }
+        assertNotNull(table.findOrCreate(0, 0, 32, 0, 0));
+        assertNotNull(table.findOrCreate(0, 0, 31, 0, 0)); // home 31: wraps the cluster around the end
+        assertNotNull(table.findOrCreate(0, 0, 63, 0, 0)); // home 31, lands in cell 9 after the wrap
+        table.remove(table.find(0, 0, 3));
+        table.remove(table.find(0, 0, 0));
+        table.remove(table.find(0, 0, 31));
+        for (final int source : new int[] {1, 2, 4, 5, 6, 7, 32, 63})
+        {
+            final StreamState stream = table.find(0, 0, source);
+            assertNotNull(stream, "source " + source);
+            assertEquals(source, stream.sourceId);
+        }
+        assertNull(table.find(0, 0, 3));
+        assertNull(table.find(0, 0, 0));
+        assertNull(table.find(0, 0, 31));
+        assertEquals(8, occupiedCells(table));
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseAStreamPastMaxSourcesAndAcceptOneAgainOnceAStreamEnds()
+    {
+        final StreamTable table = newTable(2);
+        final StreamState first = table.findOrCreate(1, 1, 0, 0, 0);
+        assertNotNull(table.findOrCreate(2, 2, 0, 0, 0));
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0), "a third live stream is refused, not looped over");
+        assertNull(table.find(3, 3, 0));
+        assertSame(first, table.findOrCreate(1, 1, 0, 0, 0), "a live stream is still found when the table is full");
+        table.remove(first);
+        assertNotNull(table.findOrCreate(3, 3, 0, 0, 0));
+        assertEquals(2, occupiedCells(table));
+    }
+}

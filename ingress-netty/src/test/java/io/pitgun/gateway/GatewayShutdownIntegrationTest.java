@@ -1,0 +1,55 @@
+package io.pitgun.gateway;
+
+import io.pitgun.engine.PipelineCounter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Shutdown is bounded even when a pipeline stage is stuck, and a second caller waits for the first to finish. */
+class GatewayShutdownIntegrationTest
+{
+    @TempDir
+    Path dataDir;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldFinishWithinItsDeadlineWithAStuckStageAndMakeAConcurrentCallerWaitForTheFirst() throws Exception
+    {
+        final HeldPipelineThreads held = new HeldPipelineThreads(); // never released before both shutdowns return
+        final GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.SHUTDOWN_TIMEOUT_S, "1"),
+            held);
+        final ExecutorService callers = Executors.newFixedThreadPool(2);
+        try
+        {
+            final long startNs = System.nanoTime();
+            final CompletableFuture<Void> first = CompletableFuture.runAsync(gateway.server::shutdown, callers);
+            Await.until("the first shutdown began", gateway.server::isDraining);
+            final CompletableFuture<Long> second = CompletableFuture.supplyAsync(() ->
+            {
+                gateway.server.shutdown();
+                // Read when the second call returns: the first call's pipeline close must be over by then.
+                return gateway.server.pipeline().counters().get(PipelineCounter.STAGE_THREADS_ABANDONED);
+            }, callers);
+            assertEquals(2, second.get(30, TimeUnit.SECONDS),
+                "the second shutdown returned before the first had closed the pipeline (process and pretouch abandoned)");
+            first.get(30, TimeUnit.SECONDS);
+            final long tookS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
+            assertTrue(tookS < 20, "shutdown took " + tookS + " s with SHUTDOWN_TIMEOUT_S=1");
+        }
+        finally
+        {
+            held.release();
+            callers.shutdownNow();
+        }
+    }
+}
