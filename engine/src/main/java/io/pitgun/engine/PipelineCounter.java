@@ -39,7 +39,12 @@ public enum PipelineCounter
     /** Session start and end markers seen by the processing stage. */
     SESSION_MARKERS(15, "session markers", "pitgun_session_markers_total"),
     /** Dropped: the journal failed (disk full, closed); from then on nothing is journaled or acknowledged. */
-    DROPPED_JOURNAL_FAILED(16, "dropped: journal failed", "pitgun_frames_dropped_journal_failed_total");
+    DROPPED_JOURNAL_FAILED(16, "dropped: journal failed", "pitgun_frames_dropped_journal_failed_total"),
+    /**
+     * Frames of a merged source that arrived after their merge window was emitted (more than {@code max_lateness_us}
+     * behind the session's newest frame): passed through unmerged, as their own frame.
+     */
+    FRAMES_LATE(17, "frames late for their merge window", "pitgun_frames_late_total");
 
     private final int id;
     private final String label;
