@@ -69,14 +69,17 @@ class MergeOrderIndependenceTest
                 "    max_lateness_us: " + MAX_LATENESS_US,
                 "")), ParameterRegistry.simV1());
         pipeline = TelemetryPipeline.builder().manifest(manifest)
-            .config(PipelineConfig.builder().channelCapacity(1024).build()).build();
+            .config(PipelineConfig.builder().channelCapacity(1024).ackMode(AckMode.ACCEPTED).build()).build();
         subscription = pipeline.subscribe("merge-order");
     }
 
     @AfterContainer
     static void stop()
     {
-        pipeline.close();
+        if (pipeline != null)
+        {
+            pipeline.close();
+        }
     }
 
     @Property(tries = 200)

@@ -48,7 +48,7 @@ class MergeScenarioTest
     private static TelemetryPipeline pipeline(final CompiledManifest manifest) throws ManifestException
     {
         return TelemetryPipeline.builder().manifest(manifest)
-            .config(PipelineConfig.builder().channelCapacity(256).build()).build();
+            .config(PipelineConfig.builder().channelCapacity(256).ackMode(AckMode.ACCEPTED).build()).build();
     }
 
     @Test
