@@ -11,6 +11,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.nio.file.Path;
@@ -75,6 +76,7 @@ class MergeOrderIndependenceTest
         final List<InFrame> canonical = canonicalOrder(input);
         final List<InFrame> arrival = interleave(input);
         final List<DecodedFrames.Out> expected = referenceMerge(canonical);
+        Statistics.label("arrival order").collect(arrival.equals(canonical) ? "canonical" : "interleaved");
 
         // A pipeline per try: ended streams leave tombstones in the stream table, so keep its sessions few.
         final List<DecodedFrames.Out> inCanonicalOrder;
