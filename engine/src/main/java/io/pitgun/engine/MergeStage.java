@@ -2,144 +2,199 @@ package io.pitgun.engine;
 
 import org.agrona.DirectBuffer;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static io.pitgun.engine.FrameLayout.ORDER;
 
 /**
- * The merge stage: frames of the merged sources of one session whose timestamps fall in one window (from the
- * window's first frame, {@code window_us} long) become one frame (see {@link MergeWindow} for the tie-break). A
- * window closes when a frame of the session falls outside it (later, or earlier: time went back), at the
- * session's end, or at the end of the stream; the merged frame then goes to the manifest stage in the slot that
- * closed it. Frames of other sources pass straight through. Decisions use only frame timestamps, so a replay
- * merges identically.
+ * The merge stage: frames of the merged sources of one session whose timestamps fall in one tumbling event-time
+ * window {@code [k·window_us, (k+1)·window_us)} become one frame ({@link MergeWindow} says how). Windows are aligned
+ * to event time, so which window a frame joins never depends on when it arrived.
+ *
+ * <p>A window is emitted, in start order, once the session's watermark reaches its end ({@link MergeSession}): when
+ * every listed source of the session has sent a frame at or past the end, or when the session's newest merged frame
+ * is {@code max_lateness_us} past the end (so a silent source delays output by at most that), at the session's end,
+ * and at the end of the stream. A frame whose window was already emitted is late: counted as
+ * {@link PipelineCounter#FRAMES_LATE} and passed through unmerged, as its own frame. A frame at most
+ * {@code max_lateness_us} behind the newest frame of its session is never late, so within that bound the merged
+ * output does not depend on how the sources' frames interleave or are batched, only on each source's own order.
+ * Decisions use only timestamps and that order, so a replay of the journal merges identically.
+ *
+ * <p>Frames of other sources pass straight through. Emitted windows go to the manifest stage in the slot of the
+ * frame that completed them (a slot may carry several). Bounded: at most {@code maxSessions} sessions (frames of
+ * further sessions are dropped as {@link PipelineCounter#DROPPED_TOO_MANY_SOURCES}), each with at most
+ * {@code ceil(max_lateness_us / window_us) + 2} windows, created on first use and then reused.
  */
 final class MergeStage
 {
-    private final boolean[] merged = new boolean[65_536];
+    private static final int NOT_MERGED = -2;
+    private static final int MERGED_UNLISTED = -1;
+
+    /** Per source id: NOT_MERGED, MERGED_UNLISTED (every source merges) or the ordinal in the listed sources. */
+    private final int[] ordinalBySource = new int[65_536];
     private final boolean enabled;
+    private final int listedSources;
     private final long windowUs;
-    private final int maxWindows;
+    private final long maxLatenessUs;
+    private final int windowsPerSession;
     private final int frameCapacity;
     private final ManifestStage next;
     private final PipelineCounters counters;
-    private final List<MergeWindow> windows = new ArrayList<>();
+    private final MergeSession[] sessions;
+    private int sessionsCreated;
 
     /**
-     * @param sources  source ids to merge, or null for every source; ignored when {@code enabled} is false.
+     * @param sources       source ids to merge, or null for every source (then only the lateness bound closes
+     *                      windows: which sources a session has is not known in advance); ignored when
+     *                      {@code enabled} is false.
+     * @param maxSessions   sessions merged at once.
      */
-    MergeStage(final boolean enabled, final List<Integer> sources, final long windowUs, final int maxWindows,
-        final int frameCapacity, final ManifestStage next, final PipelineCounters counters)
+    MergeStage(final boolean enabled, final List<Integer> sources, final long windowUs, final long maxLatenessUs,
+        final int maxSessions, final int frameCapacity, final ManifestStage next, final PipelineCounters counters)
     {
+        if (enabled && (windowUs < 1 || maxLatenessUs < 0))
+        {
+            throw new IllegalArgumentException("merge window " + windowUs + " us, lateness " + maxLatenessUs + " us");
+        }
         this.enabled = enabled;
-        this.windowUs = windowUs;
-        this.maxWindows = maxWindows;
+        this.windowUs = Math.max(1, windowUs);
+        this.maxLatenessUs = Math.max(0, maxLatenessUs);
+        this.windowsPerSession = (int)Math.min(Integer.MAX_VALUE - 2,
+            (this.maxLatenessUs + this.windowUs - 1) / this.windowUs) + 2;
         this.frameCapacity = frameCapacity;
         this.next = next;
         this.counters = counters;
-        for (int i = 0; i < merged.length; i++)
+        this.sessions = new MergeSession[enabled ? maxSessions : 0];
+        Arrays.fill(ordinalBySource, sources == null ? MERGED_UNLISTED : NOT_MERGED);
+        this.listedSources = sources == null ? 0 : sources.size();
+        if (sources != null)
         {
-            merged[i] = sources == null || sources.contains(i);
+            for (int i = 0; i < sources.size(); i++)
+            {
+                ordinalBySource[sources.get(i)] = i;
+            }
         }
     }
 
     void onFrame(final FrameSlot slot, final DirectBuffer frame, final int offset, final long index)
     {
-        if (!enabled || !merged[frame.getShort(offset + FrameLayout.SOURCE_ID, ORDER) & 0xFFFF])
+        final int ordinal = enabled ? ordinalBySource[frame.getShort(offset + FrameLayout.SOURCE_ID, ORDER) & 0xFFFF] :
+            NOT_MERGED;
+        if (ordinal == NOT_MERGED)
         {
             next.onFrame(slot, frame, offset, index, index);
             return;
         }
-        final long msb = frame.getLong(offset + FrameLayout.SESSION_MSB, ORDER);
-        final long lsb = frame.getLong(offset + FrameLayout.SESSION_LSB, ORDER);
-        final MergeWindow window = windowOf(msb, lsb);
-        if (window == null)
+        final MergeSession session = sessionOf(frame.getLong(offset + FrameLayout.SESSION_MSB, ORDER),
+            frame.getLong(offset + FrameLayout.SESSION_LSB, ORDER));
+        if (session == null)
         {
             counters.increment(PipelineCounter.DROPPED_TOO_MANY_SOURCES);
             return;
         }
         final long timestampUs = frame.getLong(offset + FrameLayout.TIMESTAMP_US, ORDER);
-        if (window.open && (timestampUs - window.startTimestampUs >= windowUs || timestampUs < window.startTimestampUs))
+        final long startUs = Math.floorDiv(timestampUs, windowUs) * windowUs;
+        if (startUs + windowUs <= session.closedBeforeUs)
         {
-            flush(slot, window);
+            counters.increment(PipelineCounter.FRAMES_LATE);
+            next.onFrame(slot, frame, offset, index, index);
+            return;
         }
-        final int overflow = window.add(frame, offset, index);
+        // Advance the watermark first: the frame's own window always stays open (it ends after the frame, and so
+        // after newest - lateness and after its source's progress), and emitting first keeps the open windows
+        // within the session's bound.
+        session.onProgress(ordinal, timestampUs);
+        emitUpTo(slot, session, session.watermarkUs(maxLatenessUs));
+        final int overflow = session.windowAt(startUs).add(frame, offset, index);
         if (overflow > 0)
         {
             counters.add(PipelineCounter.DROPPED_MERGE_OVERFLOW, overflow);
         }
-        counters.increment(PipelineCounter.FRAMES_MERGED);
     }
 
-    /** Flushes the session's window. */
+    /** Emits the session's windows, in start order, and forgets the session. */
     void onSessionEnd(final FrameSlot slot, final long sessionMsb, final long sessionLsb)
     {
-        for (int i = 0; i < windows.size(); i++)
+        for (int i = 0; i < sessionsCreated; i++)
         {
-            final MergeWindow window = windows.get(i);
-            if (window.inUse && window.sessionMsb == sessionMsb && window.sessionLsb == sessionLsb)
+            final MergeSession session = sessions[i];
+            if (session.is(sessionMsb, sessionLsb))
             {
-                if (window.open)
-                {
-                    flush(slot, window);
-                }
-                window.inUse = false;
+                emitAll(slot, session);
             }
         }
     }
 
-    /** Flushes every window, in creation order. */
+    /** Emits every session's windows (sessions in pool order, each in start order) and forgets the sessions. */
     void onEndOfStream(final FrameSlot slot)
     {
-        for (int i = 0; i < windows.size(); i++)
+        for (int i = 0; i < sessionsCreated; i++)
         {
-            final MergeWindow window = windows.get(i);
-            if (window.inUse && window.open)
+            final MergeSession session = sessions[i];
+            if (session.inUse)
             {
-                flush(slot, window);
+                emitAll(slot, session);
             }
-            window.inUse = false;
         }
     }
 
-    private void flush(final FrameSlot slot, final MergeWindow window)
+    private void emitAll(final FrameSlot slot, final MergeSession session)
     {
+        while (session.openCount() > 0)
+        {
+            emitOldest(slot, session);
+        }
+        session.inUse = false;
+    }
+
+    private void emitUpTo(final FrameSlot slot, final MergeSession session, final long watermarkUs)
+    {
+        while (session.openCount() > 0 && session.oldest().startUs + windowUs <= watermarkUs)
+        {
+            emitOldest(slot, session);
+        }
+        session.closedBeforeUs = Math.max(session.closedBeforeUs, watermarkUs);
+    }
+
+    private void emitOldest(final FrameSlot slot, final MergeSession session)
+    {
+        final MergeWindow window = session.oldest();
         window.finish();
+        if (window.hasSeveralSources())
+        {
+            counters.add(PipelineCounter.FRAMES_MERGED, window.frameCount());
+        }
+        // Out of the session before the call: a failing later stage must not leave the window to be emitted again.
+        session.removeOldest();
         next.onFrame(slot, window.buffer, 0, window.firstIndex, window.lastIndex);
     }
 
-    private MergeWindow windowOf(final long msb, final long lsb)
+    private MergeSession sessionOf(final long msb, final long lsb)
     {
-        MergeWindow free = null;
-        for (int i = 0; i < windows.size(); i++)
+        MergeSession free = null;
+        for (int i = 0; i < sessionsCreated; i++)
         {
-            final MergeWindow window = windows.get(i);
-            if (window.inUse)
+            final MergeSession session = sessions[i];
+            if (session.is(msb, lsb))
             {
-                if (window.sessionMsb == msb && window.sessionLsb == lsb)
-                {
-                    return window;
-                }
+                return session;
             }
-            else if (free == null)
+            if (free == null && !session.inUse)
             {
-                free = window;
+                free = session;
             }
         }
         if (free == null)
         {
-            if (windows.size() >= maxWindows)
+            if (sessionsCreated == sessions.length)
             {
                 return null;
             }
-            free = new MergeWindow(frameCapacity);
-            windows.add(free);
+            free = new MergeSession(listedSources, windowsPerSession, frameCapacity);
+            sessions[sessionsCreated++] = free;
         }
-        free.inUse = true;
-        free.open = false;
-        free.sessionMsb = msb;
-        free.sessionLsb = lsb;
+        free.start(msb, lsb);
         return free;
     }
 }

@@ -44,7 +44,12 @@ public enum PipelineCounter
     STAGE_THREADS_ABANDONED(17, "stage threads abandoned at close", "pitgun_stage_threads_abandoned_total"),
     /** Dropped: published but not processed when {@code close()}'s deadline passed (a stage was stuck). */
     DROPPED_UNPROCESSED_AT_CLOSE(18, "dropped: unprocessed at close",
-        "pitgun_frames_dropped_unprocessed_at_close_total");
+        "pitgun_frames_dropped_unprocessed_at_close_total"),
+    /**
+     * Frames of a merged source that arrived after their merge window was emitted (more than {@code max_lateness_us}
+     * behind the session's newest frame): passed through unmerged, as their own frame.
+     */
+    FRAMES_LATE(19, "frames late for their merge window", "pitgun_frames_late_total");
 
     private final int id;
     private final String label;

@@ -170,9 +170,10 @@ public final class TelemetryPipeline implements AutoCloseable
         final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout, counters);
         final Stage.Merge mergeSpec = manifest.merge();
         final MergeStage merge = mergeSpec != null ?
-            new MergeStage(true, mergeSpec.sources(), mergeSpec.windowUs(), config.maxSources(),
-                descriptor.frameCapacity(), manifestStage, counters) :
-            new MergeStage(config.enableMerging(), null, config.mergeWindowUs(), config.maxSources(),
+            new MergeStage(true, mergeSpec.sources(), mergeSpec.windowUs(), mergeSpec.maxLatenessUs(),
+                config.maxSources(), descriptor.frameCapacity(), manifestStage, counters) :
+            new MergeStage(config.enableMerging(), null, config.mergeWindowUs(),
+                Stage.Merge.defaultMaxLatenessUs(config.mergeWindowUs()), config.maxSources(),
                 descriptor.frameCapacity(), manifestStage, counters);
         final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency, ringBuffer);
 

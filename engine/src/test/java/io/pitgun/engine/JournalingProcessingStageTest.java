@@ -92,7 +92,7 @@ class JournalingProcessingStageTest
                 new FailingOnce(manifest.newProgram(), programSaw, failure), new StreamSegments(plan)));
             final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout,
                 counters);
-            final MergeStage merge = new MergeStage(false, null, 0, 4, descriptor.frameCapacity(), manifestStage,
+            final MergeStage merge = new MergeStage(false, null, 0, 0, 4, descriptor.frameCapacity(), manifestStage,
                 counters);
             final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency,
                 ringBuffer);

@@ -17,7 +17,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Frames of two sources whose timestamps fall in one window become one frame, with a deterministic tie-break. */
+/** Frames of two sources whose timestamps fall in one tumbling window become one frame, with a deterministic tie-break. */
 class MergeStageTest
 {
     private static final UUID SESSION = UUID.fromString("53702b3e-3e56-41a2-8834-9169ee5e991e");
@@ -57,7 +57,8 @@ class MergeStageTest
             car.begin(1, 10_500).putLong(SyntheticRun.ENGINE_RPM, 9_549).putDouble(SyntheticRun.SPEED, 120).commit();
             // 11 999 us is still inside [10 000, 12 000)
             box.begin(2, 11_999).putDouble(SyntheticRun.BRAKE, 40).commit();
-            // 12 000 us closes window 1 and opens window 2
+            // 12 000 us is in the next tumbling window [12 000, 14 000); window 1 stays open until the box passes
+            // 12 000 (or the car passes 12 000 + max_lateness_us) or the stream ends
             car.begin(2, 12_000).putLong(SyntheticRun.ENGINE_RPM, 5_000).commit();
             // a source outside the merge passes straight through
             pipeline.newFrameWriter(SESSION, PRODUCER, 7).begin(1, 12_100).putDouble(SyntheticRun.SPEED, 10).commit();
@@ -98,21 +99,23 @@ class MergeStageTest
         }, 100);
 
         assertEquals(3, frames.size(), frames.toString());
-        final Out first = frames.get(0);
+        final Out passThrough = frames.get(0);
+        assertEquals(7, passThrough.source(), "a source outside the merge is not held back");
+        final Out first = frames.get(1);
         assertEquals(10_000, first.timestampUs(), "a merged frame carries its window's start");
         assertEquals(0, first.source(), "the header comes from the lowest source");
         assertEquals(0b110, first.flags() & 0b110, "merged and derived");
-        // Speed from both sources: the car's (source 0) wins; Torque from the box, RPM from the car: Power derives
-        assertEquals(List.of((long)SyntheticRun.SPEED, (long)SyntheticRun.TORQUE, (long)SyntheticRun.ENGINE_RPM,
+        // samples in id order, then the derived channel. Speed from both sources: the car's (source 0) wins;
+        // Torque from the box, RPM from the car: Power derives
+        assertEquals(List.of((long)SyntheticRun.ENGINE_RPM, (long)SyntheticRun.SPEED, (long)SyntheticRun.TORQUE,
             (long)SyntheticRun.BRAKE, 32_768L), first.ids());
-        assertEquals(120.0, first.values().get(0));
+        assertEquals(120.0, first.values().get(1));
         assertEquals(300.0, first.values().get(4), 1e-9);
-        final Out passThrough = frames.get(1);
-        assertEquals(7, passThrough.source(), "window 1 was flushed by the car frame at 12 000 us, before it");
         final Out second = frames.get(2);
         assertEquals(12_000, second.timestampUs());
+        assertEquals(0, second.flags() & 0b010, "only the car in window 2: not merged");
         assertEquals(List.of((long)SyntheticRun.ENGINE_RPM), second.ids(), "no torque in window 2: no power");
         assertEquals(3, pipeline.counters().get(PipelineCounter.DERIVED_FRAMES));
-        assertEquals(4, pipeline.counters().get(PipelineCounter.FRAMES_MERGED));
+        assertEquals(3, pipeline.counters().get(PipelineCounter.FRAMES_MERGED), "window 1's frames; window 2 had one source");
     }
 }

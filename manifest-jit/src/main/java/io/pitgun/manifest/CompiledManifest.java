@@ -221,8 +221,8 @@ public final class CompiledManifest
         else if (stage instanceof Stage.Merge)
         {
             final Stage.Merge merge = (Stage.Merge)stage;
-            sb.append(" sources ").append(merge.sources()).append(", window ").append(merge.windowUs()).append(" us")
-                .append(newline);
+            sb.append(" sources ").append(merge.sources()).append(", window ").append(merge.windowUs())
+                .append(" us, max lateness ").append(merge.maxLatenessUs()).append(" us").append(newline);
         }
         else if (stage instanceof Stage.Segment)
         {

@@ -106,6 +106,13 @@ public final class ManifestCompiler
                         "per-frame stages run"));
                 }
                 merge = (Stage.Merge)stage;
+                if (merge.maxLatenessUs() > Stage.Merge.MAX_LATENESS_WINDOWS * merge.windowUs())
+                {
+                    throw new ManifestException(locator.at(stage.pointer() + "/max_lateness_us",
+                        "max_lateness_us " + merge.maxLatenessUs() + " is more than " +
+                        Stage.Merge.MAX_LATENESS_WINDOWS + " windows of " + merge.windowUs() + " us: a session " +
+                        "keeps lateness / window + 2 windows open; use a larger window_us or a smaller lateness"));
+                }
                 continue;
             }
             if (stage instanceof Stage.Output)

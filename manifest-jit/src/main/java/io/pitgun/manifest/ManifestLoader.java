@@ -135,7 +135,9 @@ public final class ManifestLoader
                 }
                 final long window = node.has("window_us") ? node.get("window_us").asLong() :
                     Stage.Merge.DEFAULT_WINDOW_US;
-                return new Stage.Merge(pointer, List.copyOf(sources), window);
+                final long lateness = node.has("max_lateness_us") ? node.get("max_lateness_us").asLong() :
+                    Stage.Merge.defaultMaxLatenessUs(window);
+                return new Stage.Merge(pointer, List.copyOf(sources), window, lateness);
             }
             case "segment":
             {

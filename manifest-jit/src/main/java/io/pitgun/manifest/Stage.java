@@ -37,11 +37,28 @@ public sealed interface Stage
         }
     }
 
-    /** {@code type: merge}: frames of these sources whose timestamps fall in one window become one frame. */
-    record Merge(String pointer, List<Integer> sources, long windowUs) implements Stage
+    /**
+     * {@code type: merge}: frames of these sources whose timestamps fall in one tumbling window
+     * {@code [k·windowUs, (k+1)·windowUs)} become one frame; a window is emitted once every source passed its end or
+     * the session's newest frame is {@code maxLatenessUs} past it (docs/manifest.md, "Merge").
+     */
+    record Merge(String pointer, List<Integer> sources, long windowUs, long maxLatenessUs) implements Stage
     {
         /** Default {@code window_us}: 1 ms. */
         public static final long DEFAULT_WINDOW_US = 1000;
+        /** Default {@code max_lateness_us}: this many windows. */
+        public static final long DEFAULT_LATENESS_WINDOWS = 4;
+        /**
+         * Largest {@code max_lateness_us} in windows: it bounds the windows open per session (lateness / window +
+         * 2), each holding a frame's worth of samples.
+         */
+        public static final long MAX_LATENESS_WINDOWS = 64;
+
+        /** The default {@code max_lateness_us} for a window: {@value #DEFAULT_LATENESS_WINDOWS} windows. */
+        public static long defaultMaxLatenessUs(final long windowUs)
+        {
+            return DEFAULT_LATENESS_WINDOWS * windowUs;
+        }
 
         @Override
         public String typeName()

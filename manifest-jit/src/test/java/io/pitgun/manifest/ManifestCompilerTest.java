@@ -138,6 +138,23 @@ class ManifestCompilerTest
         assertTrue(problem.reason().contains("removed by the filter at line 3"), problem.reason());
     }
 
+    @Test
+    void shouldRejectAMergeLatenessOfMoreThan64Windows() throws IOException
+    {
+        final ManifestProblem problem = firstProblem("merge-lateness-too-large.yaml");
+        assertEquals(locationOf("merge-lateness-too-large.yaml", "65000"), problem.location());
+        assertTrue(problem.reason().contains("more than 64 windows of 1000 us"), problem.reason());
+    }
+
+    @Test
+    void shouldDefaultTheMergeLatenessToFourWindows() throws Exception
+    {
+        final CompiledManifest manifest = ManifestCompiler.compile(ManifestLoader.parse(Path.of("m.yaml"),
+            "version: v1\npipeline:\n  - type: merge\n    sources: [0, 1]\n    window_us: 2500\n"), SIM_V1);
+        assertEquals(2_500, manifest.merge().windowUs());
+        assertEquals(10_000, manifest.merge().maxLatenessUs());
+    }
+
     private static ManifestProblem firstProblem(final String file)
     {
         final ManifestException ex = assertThrows(ManifestException.class,
