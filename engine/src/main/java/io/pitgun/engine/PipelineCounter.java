@@ -39,7 +39,13 @@ public enum PipelineCounter
     /** Session start and end markers seen by the processing stage. */
     SESSION_MARKERS(15, "session markers", "pitgun_session_markers_total"),
     /** Dropped: the journal failed (disk full, closed); from then on nothing is journaled or acknowledged. */
-    DROPPED_JOURNAL_FAILED(16, "dropped: journal failed", "pitgun_frames_dropped_journal_failed_total");
+    DROPPED_JOURNAL_FAILED(16, "dropped: journal failed", "pitgun_frames_dropped_journal_failed_total"),
+    /** Times the journal stage held a batch back because the journal's file system was below its free-space
+     *  headroom, and waited for space (nothing is dropped meanwhile). */
+    JOURNAL_SPACE_WAITS(17, "journal waits for disk space", "pitgun_journal_space_waits_total"),
+    /** Times the journal pretoucher turned itself off (the kernel lacks {@code MADV_POPULATE_WRITE}, no native
+     *  access...); appends go on, with the page faults on the journaling thread. */
+    JOURNAL_PRETOUCH_DISABLED(18, "journal pretoucher disabled", "pitgun_journal_pretouch_disabled_total");
 
     private final int id;
     private final String label;

@@ -37,13 +37,15 @@ public final class Journal implements AutoCloseable
 
     private final JournalConfig config;
     private final SingleChronicleQueue queue;
+    private final JournalSpaceGuard spaceGuard;
     private final List<JournalTailer> tailers = new ArrayList<>();
     private JournalAppender appender;
 
-    private Journal(final JournalConfig config, final SingleChronicleQueue queue)
+    private Journal(final JournalConfig config, final SingleChronicleQueue queue, final JournalSpaceGuard spaceGuard)
     {
         this.config = config;
         this.queue = queue;
+        this.spaceGuard = spaceGuard;
     }
 
     /**
@@ -71,13 +73,15 @@ public final class Journal implements AutoCloseable
             }
         }
         requirePositionRoom(rollCycle, config.rollCycle());
+        final JournalSpaceGuard spaceGuard = config.readOnly() ? null :
+            JournalSpaceGuard.forDirectory(directory, config.minFreeBytes());
         try
         {
             final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
                 .rollCycle(rollCycle)
                 .readOnly(config.readOnly())
                 .build();
-            return new Journal(config, queue);
+            return new Journal(config, queue, spaceGuard);
         }
         catch (final RuntimeException ex)
         {
@@ -124,6 +128,21 @@ public final class Journal implements AutoCloseable
     public JournalConfig config()
     {
         return config;
+    }
+
+    /**
+     * The free-space guard every append consults (see {@link JournalSpaceGuard}); other threads may ask it too,
+     * e.g. to refuse new data early while the file system is short of space.
+     *
+     * @throws IllegalStateException if the journal was opened read-only.
+     */
+    public JournalSpaceGuard spaceGuard()
+    {
+        if (spaceGuard == null)
+        {
+            throw new IllegalStateException(config.directory() + ": the journal was opened read-only");
+        }
+        return spaceGuard;
     }
 
     /**
