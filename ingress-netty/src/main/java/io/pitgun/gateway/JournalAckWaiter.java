@@ -2,6 +2,8 @@ package io.pitgun.gateway;
 
 import io.netty.channel.EventLoop;
 import io.pitgun.engine.TelemetryPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,10 @@ import java.util.concurrent.TimeUnit;
  * last ring position every {@value #POLL_US} µs while anything is pending. An answer whose frames are not
  * journaled within the ack timeout gets its failure callback (503 {@code ack_timeout}). One per event loop; every
  * method runs on that loop.
+ * <p>
+ * A callback that throws is logged and counted ({@code pitgun_gateway_ack_callback_failures_total}) and does not
+ * keep the answers queued after it from being completed: each callback runs on its own, and the poll is
+ * rescheduled whatever happens.
  */
 final class JournalAckWaiter
 {
@@ -23,6 +29,8 @@ final class JournalAckWaiter
     {
         void onComplete(boolean journaled);
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalAckWaiter.class);
 
     private static final class Pending
     {
@@ -41,12 +49,15 @@ final class JournalAckWaiter
     private final EventLoop loop;
     private final TelemetryPipeline pipeline;
     private final long timeoutNs;
+    private final GatewayCounters counters;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final Runnable poll = this::poll;
     private boolean scheduled;
 
-    JournalAckWaiter(final EventLoop loop, final TelemetryPipeline pipeline, final long timeoutNs)
+    JournalAckWaiter(final EventLoop loop, final TelemetryPipeline pipeline, final long timeoutNs,
+        final GatewayCounters counters)
     {
+        this.counters = counters;
         this.loop = loop;
         this.pipeline = pipeline;
         this.timeoutNs = timeoutNs;
@@ -57,7 +68,7 @@ final class JournalAckWaiter
     {
         if (position < 0 || pipeline.isJournaled(position))
         {
-            completion.onComplete(true);
+            complete(completion, true);
             return;
         }
         pending.add(new Pending(position, System.nanoTime() + timeoutNs, completion));
@@ -68,32 +79,58 @@ final class JournalAckWaiter
         }
     }
 
+    /** Answers waiting (for tests and diagnostics). */
+    int pendingCount()
+    {
+        return pending.size();
+    }
+
     private void poll()
     {
         scheduled = false;
-        final long journaled = pipeline.journaledSequence();
-        final long now = System.nanoTime();
-        // Positions grow in publish order on one loop, but duplicates can wait on older ones: scan them all.
-        for (int i = pending.size(); i > 0; i--)
+        try
         {
-            final Pending p = pending.poll();
-            if (p.position <= journaled)
+            final long journaled = pipeline.journaledSequence();
+            final long now = System.nanoTime();
+            // Positions grow in publish order on one loop, but duplicates can wait on older ones: scan them all.
+            for (int i = pending.size(); i > 0; i--)
             {
-                p.completion.onComplete(true);
-            }
-            else if (now - p.deadlineNs > 0)
-            {
-                p.completion.onComplete(false);
-            }
-            else
-            {
-                pending.add(p);
+                final Pending p = pending.poll();
+                if (p.position <= journaled)
+                {
+                    complete(p.completion, true);
+                }
+                else if (now - p.deadlineNs > 0)
+                {
+                    complete(p.completion, false);
+                }
+                else
+                {
+                    pending.add(p);
+                }
             }
         }
-        if (!pending.isEmpty())
+        finally
         {
-            scheduled = true;
-            loop.schedule(poll, POLL_US, TimeUnit.MICROSECONDS);
+            if (!pending.isEmpty() && !scheduled)
+            {
+                scheduled = true;
+                loop.schedule(poll, POLL_US, TimeUnit.MICROSECONDS);
+            }
+        }
+    }
+
+    private void complete(final Completion completion, final boolean journaled)
+    {
+        try
+        {
+            completion.onComplete(journaled);
+        }
+        catch (final RuntimeException ex)
+        {
+            counters.ackCallbackFailures.increment();
+            LOG.error("an answer's journal-ack callback failed (journaled={}); the answers after it go on", journaled,
+                ex);
         }
     }
 }
