@@ -23,9 +23,7 @@ public final class GatewayCounters
     private final LongAdder[] webSocketCloses = adders(WebSocketCloseReason.values().length);
     /** Ack callbacks that threw (the acks after them were still completed). */
     final LongAdder ackCallbackFailures = new LongAdder();
-    /** When an answer last gave up waiting for the journal ({@code ack_timeout}), {@link System#nanoTime()}; 0: never.
-     *  Written only on that (rare) path; read by {@code /health}. */
-    volatile long lastAckTimeoutNs;
+
     final LongAdder envelopesAccepted = new LongAdder();
     final LongAdder envelopesDuplicate = new LongAdder();
     final LongAdder envelopesPartial = new LongAdder();
@@ -79,13 +77,6 @@ public final class GatewayCounters
     long webSocketCloses(final WebSocketCloseReason reason)
     {
         return webSocketCloses[reason.ordinal()].sum();
-    }
-
-    /** Counts an answer that gave up waiting for the journal, and when. */
-    void ackTimedOut()
-    {
-        rejected(RejectReason.ACK_TIMEOUT);
-        lastAckTimeoutNs = System.nanoTime() | 1; // never 0, which means "never"
     }
 
     /** Answers given so far with {@code status} from {@code endpoint}. */

@@ -1,5 +1,6 @@
 package io.pitgun.gateway;
 
+import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.JournalSpaceGuard;
 
@@ -14,8 +15,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code journal_failed}: the journal stage stopped for good; nothing is journaled until a restart.</li>
  *   <li>{@code disk_full}: the journal's file system is below its free-space headroom, or the journal stage is
  *       holding frames back for want of space; ingestion is refused (507) and resumes by itself.</li>
- *   <li>{@code ingest_queue_wedged}: an answer gave up waiting for the journal ({@code ack_timeout}) within the
- *       last ack timeout: admitted envelopes are held longer than the gateway promises.</li>
+ *   <li>{@code ingest_queue_wedged}: frames are in the ring and none has been journaled for longer than the ack
+ *       timeout, so admitted envelopes are held longer than the gateway promises. Judged across calls (an
+ *       orchestrator polls): the first call that sees the ring stuck notes the time, a later one past the ack
+ *       timeout reports it.</li>
  *   <li>{@code stage_error}: a pipeline stage caught an exception ({@code TelemetryPipeline#firstError}).</li>
  * </ul>
  * Cold path: built on request.
@@ -31,6 +34,9 @@ final class GatewayHealth
     private final GatewayCounters counters;
     private final JournalAdmission journal;
     private final long ackTimeoutNs;
+    // Guarded by this: the journaled count last seen, and since when it has not moved while frames were waiting.
+    private long observedJournaled = -1;
+    private long stuckSinceNs;
 
     GatewayHealth(final TelemetryPipeline pipeline, final GatewayCounters counters, final long ackTimeoutMs)
     {
@@ -53,12 +59,12 @@ final class GatewayHealth
         {
             problems.add(new Problem("disk_full", journal.explain(journalRefusal)));
         }
-        final long lastTimeoutNs = counters.lastAckTimeoutNs;
-        if (lastTimeoutNs != 0 && System.nanoTime() - lastTimeoutNs < ackTimeoutNs)
+        final long waiting = stuckFrames(System.nanoTime());
+        if (waiting > 0)
         {
-            problems.add(new Problem("ingest_queue_wedged", "an answer waited longer than the ack timeout (" +
-                TimeUnit.NANOSECONDS.toMillis(ackTimeoutNs) + " ms) for the journal within the last ack timeout; " +
-                counters.inFlightEnvelopes() + " envelope(s) are waiting"));
+            problems.add(new Problem("ingest_queue_wedged", waiting + " frame(s) in the ring have not been " +
+                "journaled for longer than the ack timeout (" + TimeUnit.NANOSECONDS.toMillis(ackTimeoutNs) +
+                " ms); " + counters.inFlightEnvelopes() + " envelope(s) are waiting for an answer"));
         }
         final Throwable first = pipeline.firstError().orElse(null);
         if (first != null && first != pipeline.journalFailure().orElse(null))
@@ -67,6 +73,24 @@ final class GatewayHealth
                 "has the details"));
         }
         return problems;
+    }
+
+    /** Frames waiting in the ring while the journal has not moved for longer than the ack timeout, else 0. */
+    private synchronized long stuckFrames(final long nowNs)
+    {
+        if (pipeline.journal().isEmpty())
+        {
+            return 0;
+        }
+        final long journaled = pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED);
+        final long waiting = pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED) - journaled;
+        if (waiting <= 0 || journaled != observedJournaled)
+        {
+            observedJournaled = journaled;
+            stuckSinceNs = nowNs;
+            return 0;
+        }
+        return nowNs - stuckSinceNs > ackTimeoutNs ? waiting : 0;
     }
 
     /** The journal's free-space guard, or null without a journal. */

@@ -376,7 +376,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             {
                 if (!journaled)
                 {
-                    server.counters().ackTimedOut();
+                    server.counters().rejected(RejectReason.ACK_TIMEOUT);
                     report.retryAfterS = 1;
                     report.refuse(503, RejectReason.ACK_TIMEOUT, "the frames are in the ring but the journal did " +
                         "not confirm them within " + config.ackTimeoutMs() + " ms; resending the same envelopes " +

@@ -148,7 +148,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             {
                 if (!journaled)
                 {
-                    server.counters().ackTimedOut();
+                    server.counters().rejected(RejectReason.ACK_TIMEOUT);
                     report.retryAfterS = 1;
                     report.refuse(503, RejectReason.ACK_TIMEOUT, "the journal did not confirm in time");
                 }

@@ -55,6 +55,13 @@ public final class Journal implements AutoCloseable
      */
     public static Journal open(final JournalConfig config)
     {
+        return open(config, null);
+    }
+
+    /** As {@link #open(JournalConfig)}, measuring free space with {@code space} instead of the directory's file
+     *  store when it is not null (tests simulate a full disk with it). */
+    static Journal open(final JournalConfig config, final JournalSpaceGuard.UsableSpace space)
+    {
         final Path directory = config.directory();
         final RollCycle rollCycle = RollCycleNames.byName(config.rollCycle());
         if (config.readOnly())
@@ -73,7 +80,8 @@ public final class Journal implements AutoCloseable
             }
         }
         requirePositionRoom(rollCycle, config.rollCycle());
-        final JournalSpaceGuard spaceGuard = config.readOnly() ? null :
+        final JournalSpaceGuard spaceGuard = config.readOnly() ? null : space != null ?
+            new JournalSpaceGuard(space, config.minFreeBytes()) :
             JournalSpaceGuard.forDirectory(directory, config.minFreeBytes());
         try
         {
