@@ -39,8 +39,11 @@ public final class JournalAppender
 
     /** What {@link #tryCommit()} returns when the batch was not written for want of space. */
     public static final long NO_ROOM = -2;
-    /** Room kept per entry beyond its bytes: its Chronicle header, index slot and a fresh index page. */
+    /** Room asked for per entry beyond its bytes: its Chronicle header, index slot and a fresh index page. */
     private static final int ENTRY_OVERHEAD_BYTES = 8192;
+    /** What an entry takes beyond its bytes, usually (its header and index slot): the free-space estimate shrinks
+     *  by this much, not by the worst case, so that small entries at a high rate do not starve the estimate. */
+    private static final int ENTRY_HEADER_BYTES = 16;
 
     private final Journal journal;
     private ExcerptAppender appender;
@@ -230,7 +233,7 @@ public final class JournalAppender
         }
         document.close();
         open = false;
-        guard.onAppended(bytesNeeded);
+        guard.onAppended(batchLength + ENTRY_HEADER_BYTES);
         final long index = JournalEntryDescriptor.position(appender.lastIndexAppended(), 0);
         lastAppendedIndex = index + count - 1;
         return index;
