@@ -58,9 +58,11 @@ public final class Journal implements AutoCloseable
         return open(config, null);
     }
 
-    /** As {@link #open(JournalConfig)}, measuring free space with {@code space} instead of the directory's file
-     *  store when it is not null (tests simulate a full disk with it). */
-    static Journal open(final JournalConfig config, final JournalSpaceGuard.UsableSpace space)
+    /**
+     * As {@link #open(JournalConfig)}, measuring the free space the appender checks with {@code space} instead of
+     * the directory's file store when it is not null: a quota of the embedder's own, or a test's simulated disk.
+     */
+    public static Journal open(final JournalConfig config, final JournalSpaceGuard.UsableSpace space)
     {
         final Path directory = config.directory();
         final RollCycle rollCycle = RollCycleNames.byName(config.rollCycle());
