@@ -13,7 +13,8 @@ import java.nio.ByteOrder;
 
 /**
  * Appends entries to a {@link Journal}: batches of SBE messages, one Chronicle document per batch
- * ({@link JournalEntryDescriptor}). Allocation-free after the first append of each cycle file.
+ * ({@link JournalEntryDescriptor}). Allocation-free after the first append of each cycle file, except for the free-space
+ * measurement ({@link JournalSpaceGuard}: one {@code statvfs} at most every 20 ms, a few small objects).
  * <p>
  * A batch is {@link #begin()}, one or more {@link #add}, then {@link #commit()} (or {@link #abort()}); nothing of
  * it is visible to readers before {@code commit} returns, and then all of it is. {@link #append} is a batch of one.
