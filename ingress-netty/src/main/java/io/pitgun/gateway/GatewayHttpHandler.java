@@ -376,9 +376,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             {
                 if (!journaled)
                 {
-                    server.counters().rejected(RejectReason.ACK_TIMEOUT);
-                    report.retryAfterS = 1;
-                    report.refuse(503, RejectReason.ACK_TIMEOUT, "the frames are in the ring but the journal did " +
+                    JournalAckWaiter.refuseUnjournaled(report, server.pipeline(), server.counters(),
+                        "the frames are in the ring but the journal did " +
                         "not confirm them within " + config.ackTimeoutMs() + " ms; resending the same envelopes " +
                         "is safe (event_id)");
                 }

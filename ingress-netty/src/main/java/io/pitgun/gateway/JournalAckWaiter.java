@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * Completes answers once their frames are journaled, without blocking the event loop: pending answers wait in a
  * queue on their event loop, and a timer task there compares the pipeline's journaled sequence with each answer's
  * last ring position every {@value #POLL_US} µs while anything is pending. An answer whose frames are not
- * journaled within the ack timeout gets its failure callback (503 {@code ack_timeout}). One per event loop; every
+ * journaled within the ack timeout gets its failure callback (503 {@code ack_timeout}); once the journal stage has
+ * stopped for good every waiting answer gets it at once ({@link #refuseUnjournaled}: 503 {@code journal_failed})
+ * instead of waiting out the timeout. One per event loop; every
  * method runs on that loop.
  * <p>
  * A callback that throws is logged and counted ({@code pitgun_gateway_ack_callback_failures_total}) and does not
@@ -92,6 +94,7 @@ final class JournalAckWaiter
         {
             final long journaled = pipeline.journaledSequence();
             final long now = System.nanoTime();
+            final boolean journalFailed = pipeline.journalFailure().isPresent();
             // Positions grow in publish order on one loop, but duplicates can wait on older ones: scan them all.
             for (int i = pending.size(); i > 0; i--)
             {
@@ -100,7 +103,7 @@ final class JournalAckWaiter
                 {
                     complete(p.completion, true);
                 }
-                else if (now - p.deadlineNs > 0)
+                else if (journalFailed || now - p.deadlineNs > 0)
                 {
                     complete(p.completion, false);
                 }
@@ -118,6 +121,21 @@ final class JournalAckWaiter
                 loop.schedule(poll, POLL_US, TimeUnit.MICROSECONDS);
             }
         }
+    }
+
+    /**
+     * Turns {@code report} into the refusal for frames the journal did not confirm: 503 {@code journal_failed} if
+     * the journal stage has stopped for good, else 503 {@code ack_timeout} with {@code timeoutMessage}; counted.
+     */
+    static void refuseUnjournaled(final IngestReport report, final TelemetryPipeline pipeline,
+        final GatewayCounters counters, final String timeoutMessage)
+    {
+        final Throwable failure = pipeline.journalFailure().orElse(null);
+        final RejectReason reason = failure == null ? RejectReason.ACK_TIMEOUT : RejectReason.JOURNAL_FAILED;
+        counters.rejected(reason);
+        report.retryAfterS = failure == null ? 1 : JournalAdmission.FULL_RETRY_AFTER_S;
+        report.refuse(503, reason, failure == null ? timeoutMessage : "the frames are in the ring but the journal " +
+            "stage has stopped (" + failure.getMessage() + "); they were not journaled");
     }
 
     private void complete(final Completion completion, final boolean journaled)

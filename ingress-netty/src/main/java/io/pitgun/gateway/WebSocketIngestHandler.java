@@ -148,9 +148,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             {
                 if (!journaled)
                 {
-                    server.counters().rejected(RejectReason.ACK_TIMEOUT);
-                    report.retryAfterS = 1;
-                    report.refuse(503, RejectReason.ACK_TIMEOUT, "the journal did not confirm in time");
+                    JournalAckWaiter.refuseUnjournaled(report, server.pipeline(), server.counters(),
+                        "the journal did not confirm in time");
                 }
                 reply(ctx, endpoint, number, id, report, state);
             });

@@ -35,7 +35,7 @@ class GatewayHealthIntegrationTest
     void shouldReportDegradedAndRefuseWhenTheJournalStageHasFailed() throws Exception
     {
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RATE_LIMIT, "0",
-            GatewaySetting.ACK_TIMEOUT_MS, "1000")))
+            GatewaySetting.ACK_TIMEOUT_MS, "30000")))
         {
             assertEquals(200, gateway.get("/health").statusCode());
             assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 2)).statusCode());
@@ -45,8 +45,9 @@ class GatewayHealthIntegrationTest
             gateway.server.pipeline().journal().orElseThrow().close();
             final HttpResponse<String> lost = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 2, 2));
             assertEquals(503, lost.statusCode(), lost.body()); // never acknowledged: it was not journaled
-            Await.until("the journal stage reports its failure", () ->
-                gateway.server.pipeline().journalFailure().isPresent());
+            // Answered as soon as the stage stopped (the ack timeout is 30 s), saying why.
+            assertEquals("journal_failed", JSON.readTree(lost.body()).get("reason").asText(), lost.body());
+            assertTrue(gateway.server.pipeline().journalFailure().isPresent());
 
             final HttpResponse<String> health = gateway.get("/health");
             assertEquals(503, health.statusCode(), health.body());
@@ -58,7 +59,7 @@ class GatewayHealthIntegrationTest
             assertEquals(503, refused.statusCode(), refused.body());
             assertEquals("journal_failed", JSON.readTree(refused.body()).get("reason").asText(), refused.body());
             assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused.body());
-            assertEquals(1.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"journal_failed\"}"));
+            assertEquals(2.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"journal_failed\"}"));
             assertEquals(1.0, gateway.metric("pitgun_journal_failed"));
         }
     }
