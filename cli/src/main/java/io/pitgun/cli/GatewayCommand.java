@@ -80,6 +80,9 @@ public final class GatewayCommand implements Callable<Integer>
     String ioThreads;
     @Option(names = "--shutdown-timeout-s", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_SHUTDOWN_TIMEOUT_S.")
     String shutdownTimeoutS;
+    @Option(names = "--journal-min-free-bytes", paramLabel = "VALUE",
+        description = "Env PITGUN_GATEWAY_JOURNAL_MIN_FREE_BYTES.")
+    String journalMinFreeBytes;
 
     @Override
     public Integer call() throws Exception
@@ -109,6 +112,7 @@ public final class GatewayCommand implements Callable<Integer>
         put(flags, GatewaySetting.SUBSCRIBER_BUFFER_BYTES, subscriberBufferBytes);
         put(flags, GatewaySetting.IO_THREADS, ioThreads);
         put(flags, GatewaySetting.SHUTDOWN_TIMEOUT_S, shutdownTimeoutS);
+        put(flags, GatewaySetting.JOURNAL_MIN_FREE_BYTES, journalMinFreeBytes);
         final GatewayConfig config = GatewayConfig.fromEnvironment(flags);
         final GatewayServer server = GatewayServer.start(config);
         spec.commandLine().getOut().println("pitgun gateway: listening on " + server.address().getHostString() + ":" +

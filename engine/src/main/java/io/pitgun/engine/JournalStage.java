@@ -6,6 +6,9 @@ import com.lmax.disruptor.Sequence;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalFullException;
+
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The journal stage: appends accepted messages' bytes, exactly as they sit in the slots' frame areas, to the
@@ -22,6 +25,13 @@ import io.pitgun.journal.JournalEntryDescriptor;
  * processing stage (which waits on that sequence, or runs on this thread: {@link JournalingProcessingStage}) sees
  * them. If the journal fails, the sequence stops for good (nothing later is acknowledged); the open batch and every
  * later frame are dropped and counted.
+ *
+ * <p>Out of space: when the journal's file system is below its headroom the appender writes nothing and keeps the
+ * batch ({@link JournalAppender#tryCommit()}); this stage then waits, re-trying with a backed-off park, until space
+ * returns ({@link PipelineCounter#JOURNAL_SPACE_WAITS} counts the waits, {@link #isWaitingForSpace()} shows one).
+ * Nothing is dropped and nothing is acknowledged meanwhile: the ring fills and producers are refused, and once space
+ * returns the stage carries on by itself. Only a close of the pipeline ends a wait without space: the batch and
+ * every later frame are then dropped as a journal failure (never acknowledged).
  */
 final class JournalStage implements EventHandler<FrameSlot>
 {
@@ -34,8 +44,16 @@ final class JournalStage implements EventHandler<FrameSlot>
     private final long[] batchSequences = new long[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
     private int batchCount;
     private long doneThrough = -1;
+    /** Park between two attempts while waiting for space: short at first, then often enough to resume promptly
+     *  (the free space itself is measured at most every {@code JournalSpaceGuard.REFRESH_INTERVAL_NS}). */
+    private static final long MIN_SPACE_PARK_NS = 50_000;
+    private static final long MAX_SPACE_PARK_NS = 2_000_000;
+
     private JournalAppender appender;
     private boolean failed;
+    private volatile boolean waitingForSpace;
+    private volatile boolean stopWaiting;
+    private volatile Throwable failure;
 
     JournalStage(final Journal journal, final RingBuffer<FrameSlot> ringBuffer, final Sequence journaledSequence,
         final PipelineCounters counters, final PipelineLatency latency, final StageErrors errors)
@@ -109,16 +127,45 @@ final class JournalStage implements EventHandler<FrameSlot>
         batchSequences[batchCount++] = sequence;
     }
 
+    /** True while the stage holds a batch back because the journal's file system is short of space. Any thread. */
+    boolean isWaitingForSpace()
+    {
+        return waitingForSpace;
+    }
+
+    /** Why the stage stopped journaling for good, or null while it works. Any thread. */
+    Throwable failure()
+    {
+        return failure;
+    }
+
+    /** Ends any wait for space (the pipeline is closing): what cannot be written then is dropped. Any thread. */
+    void stopWaiting()
+    {
+        stopWaiting = true;
+    }
+
     private void commit(final long sequence)
     {
-        final long first;
+        long first;
         try
         {
-            first = appender.commit();
+            first = appender.tryCommit();
+            if (first == JournalAppender.NO_ROOM)
+            {
+                first = awaitRoom();
+            }
         }
         catch (final RuntimeException ex)
         {
             fail(ex);
+            done(sequence);
+            return;
+        }
+        if (first == JournalAppender.NO_ROOM)
+        {
+            fail(new JournalFullException("the pipeline closed while the journal's file system was below its " +
+                "free-space headroom: " + batchCount + " frame(s) and every later one were not journaled"));
             done(sequence);
             return;
         }
@@ -138,10 +185,37 @@ final class JournalStage implements EventHandler<FrameSlot>
         done(sequence);
     }
 
+    /** Retries the open batch until it is written or the pipeline closes ({@link JournalAppender#NO_ROOM}). */
+    private long awaitRoom()
+    {
+        counters.increment(PipelineCounter.JOURNAL_SPACE_WAITS);
+        waitingForSpace = true;
+        try
+        {
+            long parkNs = MIN_SPACE_PARK_NS;
+            while (!stopWaiting)
+            {
+                LockSupport.parkNanos(parkNs);
+                parkNs = Math.min(MAX_SPACE_PARK_NS, parkNs * 2);
+                final long first = appender.tryCommit();
+                if (first != JournalAppender.NO_ROOM)
+                {
+                    return first;
+                }
+            }
+            return JournalAppender.NO_ROOM;
+        }
+        finally
+        {
+            waitingForSpace = false;
+        }
+    }
+
     /** Drops the open batch (nothing of it was written) and every later frame. */
     private void fail(final RuntimeException ex)
     {
         failed = true;
+        failure = ex;
         try
         {
             appender.abort();

@@ -1,6 +1,7 @@
 package io.pitgun.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pitgun.journal.JournalSpaceGuard;
 import io.pitgun.schemas.DocumentException;
 import io.pitgun.schemas.DocumentFormat;
 import io.pitgun.schemas.DocumentReader;
@@ -38,6 +39,7 @@ import java.util.regex.Pattern;
  *   roll_cycle: FAST_HOURLY
  *   separate_thread: false      # journal on its own thread (true) or on the processing thread (false)
  *   pretouch: true              # populate the queue file's pages ahead of the writer on a thread of its own
+ *   min_free_bytes: 67108864    # hold appends back while the journal's file system has less free (0: no check)
  * output:
  *   json_lines: out/derived.jsonl  # optional JSON-lines file of derived frames and insights
  *   digest: true                 # SHA-256 of the derived output stream
@@ -66,7 +68,8 @@ public final class PipelineConfig
     private static final Set<String> TOP_LEVEL_KEYS = Set.of("channel_capacity", "max_sources", "enable_merging",
         "merge_window", "validate_parameters", "wait_strategy", "producer", "max_frame_bytes", "ack_mode", "journal",
         "output", "subscriber_buffer_bytes");
-    private static final Set<String> JOURNAL_KEYS = Set.of("directory", "roll_cycle", "separate_thread", "pretouch");
+    private static final Set<String> JOURNAL_KEYS = Set.of("directory", "roll_cycle", "separate_thread", "pretouch",
+        "min_free_bytes");
     private static final Set<String> OUTPUT_KEYS = Set.of("json_lines", "digest");
     private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(us|ms|s)\\s*");
     private static final Pattern ROLL_CYCLE = Pattern.compile("[A-Z][A-Z0-9_]*");
@@ -84,6 +87,7 @@ public final class PipelineConfig
     private final String rollCycle;
     private final boolean separateJournalThread;
     private final boolean journalPretouch;
+    private final long journalMinFreeBytes;
     private final Path jsonLinesFile;
     private final boolean outputDigest;
     private final int subscriberBufferBytes;
@@ -103,6 +107,7 @@ public final class PipelineConfig
         rollCycle = builder.rollCycle;
         separateJournalThread = builder.separateJournalThread;
         journalPretouch = builder.journalPretouch;
+        journalMinFreeBytes = builder.journalMinFreeBytes;
         jsonLinesFile = builder.jsonLinesFile;
         outputDigest = builder.outputDigest;
         subscriberBufferBytes = builder.subscriberBufferBytes;
@@ -137,6 +142,7 @@ public final class PipelineConfig
         b.rollCycle = rollCycle;
         b.separateJournalThread = separateJournalThread;
         b.journalPretouch = journalPretouch;
+        b.journalMinFreeBytes = journalMinFreeBytes;
         b.jsonLinesFile = jsonLinesFile;
         b.outputDigest = outputDigest;
         b.subscriberBufferBytes = subscriberBufferBytes;
@@ -232,6 +238,16 @@ public final class PipelineConfig
         return journalPretouch;
     }
 
+    /**
+     * {@code journal.min_free_bytes}: free-space headroom on the journal's file system. While less is free the
+     * journal stage holds appends back (nothing is dropped or acknowledged) and resumes once space returns
+     * ({@code io.pitgun.journal.JournalSpaceGuard}); 0 turns the check off. Default 64 MiB.
+     */
+    public long journalMinFreeBytes()
+    {
+        return journalMinFreeBytes;
+    }
+
     /** {@code output.json_lines}, or empty. */
     public Optional<Path> jsonLinesFile()
     {
@@ -258,7 +274,8 @@ public final class PipelineConfig
             ", wait_strategy=" + waitStrategy.symbol() + ", producer=" + producerMode.symbol() +
             ", max_frame_bytes=" + maxFrameBytes + ", ack_mode=" + ackMode.symbol() + ", journal.directory=" +
             journalDirectory + ", journal.roll_cycle=" + rollCycle + ", journal.separate_thread=" +
-            separateJournalThread + ", journal.pretouch=" + journalPretouch + ", output.json_lines=" + jsonLinesFile +
+            separateJournalThread + ", journal.pretouch=" + journalPretouch +
+            ", journal.min_free_bytes=" + journalMinFreeBytes + ", output.json_lines=" + jsonLinesFile +
             ", output.digest=" + outputDigest + ", subscriber_buffer_bytes=" + subscriberBufferBytes;
     }
 
@@ -308,6 +325,7 @@ public final class PipelineConfig
         private String rollCycle = DEFAULT_ROLL_CYCLE;
         private boolean separateJournalThread;
         private boolean journalPretouch = true;
+        private long journalMinFreeBytes = JournalSpaceGuard.DEFAULT_MIN_FREE_BYTES;
         private Path jsonLinesFile;
         private boolean outputDigest;
         private int subscriberBufferBytes = DEFAULT_SUBSCRIBER_BUFFER_BYTES;
@@ -398,6 +416,18 @@ public final class PipelineConfig
         public Builder journalPretouch(final boolean pretouch)
         {
             this.journalPretouch = pretouch;
+            return this;
+        }
+
+        /** {@code journal.min_free_bytes} (default 64 MiB; 0: no check). */
+        public Builder journalMinFreeBytes(final long bytes)
+        {
+            if (bytes < 0)
+            {
+                throw new PipelineConfigException("journal.min_free_bytes", "journal.min_free_bytes: must not be " +
+                    "negative, got " + bytes);
+            }
+            this.journalMinFreeBytes = bytes;
             return this;
         }
 
@@ -573,6 +603,15 @@ public final class PipelineConfig
                 if (pretouch != null)
                 {
                     builder.journalPretouch(booleanValue(pretouch, "journal.pretouch"));
+                }
+                final JsonNode minFree = journal.get("min_free_bytes");
+                if (minFree != null)
+                {
+                    if (!minFree.isIntegralNumber() || !minFree.canConvertToLong() || minFree.longValue() < 0)
+                    {
+                        throw error("journal.min_free_bytes", "must be a byte count of 0 or more, got " + minFree);
+                    }
+                    builder.journalMinFreeBytes(minFree.longValue());
                 }
             }
             final JsonNode output = root.get("output");

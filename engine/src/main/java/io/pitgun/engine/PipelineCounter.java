@@ -49,7 +49,13 @@ public enum PipelineCounter
      * Frames of a merged source that arrived after their merge window was emitted (more than {@code max_lateness_us}
      * behind the session's newest frame): passed through unmerged, as their own frame.
      */
-    FRAMES_LATE(19, "frames late for their merge window", "pitgun_frames_late_total");
+    FRAMES_LATE(19, "frames late for their merge window", "pitgun_frames_late_total"),
+    /** Times the journal stage held a batch back because the journal's file system was below its free-space
+     *  headroom, and waited for space (nothing is dropped meanwhile). */
+    JOURNAL_SPACE_WAITS(20, "journal waits for disk space", "pitgun_journal_space_waits_total"),
+    /** Times the journal pretoucher turned itself off (the kernel lacks {@code MADV_POPULATE_WRITE}, no native
+     *  access...); appends go on, with the page faults on the journaling thread. */
+    JOURNAL_PRETOUCH_DISABLED(21, "journal pretoucher disabled", "pitgun_journal_pretouch_disabled_total");
 
     private final int id;
     private final String label;

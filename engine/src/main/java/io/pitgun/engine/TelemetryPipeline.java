@@ -85,6 +85,7 @@ public final class TelemetryPipeline implements AutoCloseable
     private final PipelineThreads threads;
     private final Journal journal;
     private JournalPretoucher pretoucher;
+    private final JournalStage journalStage;
     private final boolean ownsJournal;
     private final List<BatchEventProcessor<FrameSlot>> processors = new ArrayList<>();
     private final BatchEventProcessor<FrameSlot> lastProcessor;
@@ -151,7 +152,8 @@ public final class TelemetryPipeline implements AutoCloseable
         }
         else if (config.journalDirectory().isPresent())
         {
-            journal = Journal.open(JournalConfig.of(config.journalDirectory().get()).withRollCycle(config.rollCycle()));
+            journal = Journal.open(JournalConfig.of(config.journalDirectory().get()).withRollCycle(config.rollCycle())
+                .withMinFreeBytes(config.journalMinFreeBytes()));
             ownsJournal = true;
         }
         else
@@ -180,7 +182,7 @@ public final class TelemetryPipeline implements AutoCloseable
         // A Disruptor batch is one journal entry, so bound it by what an entry holds.
         final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder()
             .setMaxBatchSize(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY);
-        final JournalStage journalStage = journal == null ? null :
+        journalStage = journal == null ? null :
             new JournalStage(journal, ringBuffer, journaledSequence, counters, latency, errors);
         SequenceBarrier processingBarrier = ringBuffer.newBarrier();
         EventHandler<FrameSlot> lastHandler = processing;
@@ -208,6 +210,7 @@ public final class TelemetryPipeline implements AutoCloseable
         if (journal != null && config.journalPretouch())
         {
             pretoucher = journal.appender().pretoucher(PRETOUCH_AHEAD_BYTES);
+            pretoucher.onDisabled(why -> counters.incrementShared(PipelineCounter.JOURNAL_PRETOUCH_DISABLED));
             threads.start("pretouch", pretoucher);
         }
         processingThread = threads.start("process", lastProcessor);
@@ -523,6 +526,24 @@ public final class TelemetryPipeline implements AutoCloseable
         return digest == null ? Optional.empty() : Optional.ofNullable(digest.hex());
     }
 
+    /**
+     * Why the journal stage stopped journaling for good (nothing after it is journaled or acknowledged), if it did;
+     * empty without a journal. Any thread.
+     */
+    public Optional<Throwable> journalFailure()
+    {
+        return journalStage == null ? Optional.empty() : Optional.ofNullable(journalStage.failure());
+    }
+
+    /**
+     * True while the journal stage holds frames back because the journal's file system is below its free-space
+     * headroom ({@code io.pitgun.journal.JournalSpaceGuard}); it resumes by itself once space returns. Any thread.
+     */
+    public boolean isJournalWaitingForSpace()
+    {
+        return journalStage != null && journalStage.isWaitingForSpace();
+    }
+
     /** The first exception a stage caught, if any. */
     public Optional<Throwable> firstError()
     {
@@ -638,6 +659,10 @@ public final class TelemetryPipeline implements AutoCloseable
         if (!closed.compareAndSet(false, true))
         {
             return;
+        }
+        if (journalStage != null)
+        {
+            journalStage.stopWaiting(); // a stage waiting for disk space would never drain: drop what it holds
         }
         final long deadline = System.nanoTime() + timeoutNs;
         final long end = claimEndOfStream(deadline);

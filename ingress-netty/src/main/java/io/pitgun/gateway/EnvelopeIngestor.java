@@ -20,6 +20,7 @@ import java.util.UUID;
  *   body spans ──decode every envelope──▶ scratch (SBE, contiguous)     nothing published if any envelope fails:
  *              (EnvelopeDecoder, no                                    400 / 413 / 422 list each failure
  *               allocation per frame)
+ *             ──admission: journal can take it?──▶ 507 JOURNAL_FULL / 503 JOURNAL_FAILED, nothing published
  *             ──admission: ingestion queue──▶ 503 QUEUE_FULL, nothing published
  *             ──per envelope: event_id seen?──▶ duplicate: acknowledged again, not published
  *             ──tryPublishBatch each envelope──▶ ring full: 503 saying which envelopes are in (each one whole or
@@ -34,6 +35,7 @@ public final class EnvelopeIngestor
     private static final int MAX_DETAILS = 100;
 
     private final TelemetryPipeline pipeline;
+    private final JournalAdmission journalAdmission;
     private final EnvelopeDecoder decoder;
     private final DecoderLimits limits;
     private final IdempotencyWindow window;
@@ -53,6 +55,7 @@ public final class EnvelopeIngestor
         final int maxEnvelopes, final int ingestQueueLimit)
     {
         this.pipeline = pipeline;
+        this.journalAdmission = new JournalAdmission(pipeline);
         this.decoder = new EnvelopeDecoder(registry, limits);
         this.limits = limits;
         this.window = window;
@@ -85,6 +88,10 @@ public final class EnvelopeIngestor
         {
             return report;
         }
+        if (journalRefused(report))
+        {
+            return report;
+        }
         if (!admit(count))
         {
             counters.rejected(RejectReason.QUEUE_FULL);
@@ -102,6 +109,21 @@ public final class EnvelopeIngestor
         return report;
     }
 
+    /** Refuses the whole request (counted) when the journal cannot take new frames ({@link JournalAdmission}). */
+    private boolean journalRefused(final IngestReport report)
+    {
+        final RejectReason reason = journalAdmission.refusal();
+        if (reason == null)
+        {
+            return false;
+        }
+        counters.rejected(reason);
+        report.retryAfterS = JournalAdmission.FULL_RETRY_AFTER_S;
+        report.refuse(reason.status(), reason, journalAdmission.explain(reason) + "; nothing of this request " +
+            "was ingested");
+        return true;
+    }
+
     /**
      * Publishes the SBE messages of one binary WebSocket message that {@code messages} validated. Binary frames
      * carry no {@code event_id}: a client whose message was only partly accepted (503) resends the frames from
@@ -112,6 +134,10 @@ public final class EnvelopeIngestor
         final IngestReport report = new IngestReport();
         report.envelopes = 1;
         report.framesInRequest = messages.count();
+        if (journalRefused(report))
+        {
+            return report;
+        }
         if (!admit(1))
         {
             counters.rejected(RejectReason.QUEUE_FULL);

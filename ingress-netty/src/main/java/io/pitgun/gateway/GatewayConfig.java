@@ -45,7 +45,8 @@ public record GatewayConfig(
     Set<String> restrictedClients,
     int subscriberBufferBytes,
     int ioThreads,
-    int shutdownTimeoutS)
+    int shutdownTimeoutS,
+    long journalMinFreeBytes)
 {
     /** The journal's directory under the data directory. */
     public Path journalDirectory()
@@ -91,7 +92,8 @@ public record GatewayConfig(
         return new GatewayConfig(address, allowNonLoopback, dataDir, runRegistryUrl, manifest, dictionary, ackMode,
             maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, ringSlots,
             rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
-            idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS);
+            idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS,
+            journalMinFreeBytes);
     }
 
     private static final class Parser
@@ -132,7 +134,8 @@ public record GatewayConfig(
                 list(GatewaySetting.RESTRICTED_CLIENTS),
                 powerOfTwo(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, 4096, 1 << 30),
                 integer(GatewaySetting.IO_THREADS, 1, 64),
-                integer(GatewaySetting.SHUTDOWN_TIMEOUT_S, 1, 3_600));
+                integer(GatewaySetting.SHUTDOWN_TIMEOUT_S, 1, 3_600),
+                integer(GatewaySetting.JOURNAL_MIN_FREE_BYTES, 0, Integer.MAX_VALUE));
             if (!problems.isEmpty())
             {
                 throw new GatewayConfigException(problems);

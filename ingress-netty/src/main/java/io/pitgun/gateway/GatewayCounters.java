@@ -20,6 +20,10 @@ public final class GatewayCounters
 
     private final LongAdder[][] responses = new LongAdder[Endpoint.values().length][600];
     private final LongAdder[] rejections = adders(RejectReason.values().length);
+    private final LongAdder[] webSocketCloses = adders(WebSocketCloseReason.values().length);
+    /** Ack callbacks that threw (the acks after them were still completed). */
+    final LongAdder ackCallbackFailures = new LongAdder();
+
     final LongAdder envelopesAccepted = new LongAdder();
     final LongAdder envelopesDuplicate = new LongAdder();
     final LongAdder envelopesPartial = new LongAdder();
@@ -61,6 +65,18 @@ public final class GatewayCounters
     public void rejected(final RejectReason reason)
     {
         rejections[reason.ordinal()].increment();
+    }
+
+    /** Counts a WebSocket connection that ended, by why. */
+    void webSocketClosed(final WebSocketCloseReason reason)
+    {
+        webSocketCloses[reason.ordinal()].increment();
+    }
+
+    /** WebSocket connections ended so far for {@code reason}. */
+    long webSocketCloses(final WebSocketCloseReason reason)
+    {
+        return webSocketCloses[reason.ordinal()].sum();
     }
 
     /** Answers given so far with {@code status} from {@code endpoint}. */

@@ -28,6 +28,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import io.pitgun.engine.AckMode;
 import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalSpaceGuard;
 import io.pitgun.schemas.SchemaId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,8 +116,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             }
             else
             {
-                server.counters().rejected(RejectReason.MALFORMED_JSON);
-                exchange.error(GatewayCounters.Endpoint.OTHER, 400, RejectReason.MALFORMED_JSON,
+                server.counters().rejected(RejectReason.MALFORMED_HTTP);
+                exchange.error(GatewayCounters.Endpoint.OTHER, 400, RejectReason.MALFORMED_HTTP,
                     "malformed HTTP request: " + (cause == null ? "unknown problem" : cause.getMessage()), true);
             }
             return;
@@ -228,9 +229,22 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private void health(final Exchange exchange)
     {
         final boolean draining = server.isDraining();
+        final List<GatewayHealth.Problem> problems = server.health().problems();
+        final boolean healthy = !draining && problems.isEmpty();
         final StringBuilder out = new StringBuilder(256).append('{');
         JsonText.key(out, "status");
-        JsonText.quote(out, draining ? "draining" : "ok").append(',');
+        JsonText.quote(out, draining ? "draining" : healthy ? "ok" : "degraded").append(',');
+        JsonText.key(out, "reasons").append('[');
+        for (int i = 0; i < problems.size(); i++)
+        {
+            final GatewayHealth.Problem problem = problems.get(i);
+            out.append(i == 0 ? "{" : ",{");
+            JsonText.key(out, "reason");
+            JsonText.quote(out, problem.reason()).append(',');
+            JsonText.key(out, "message");
+            JsonText.quote(out, problem.message()).append('}');
+        }
+        out.append("],");
         JsonText.key(out, "transport");
         JsonText.quote(out, server.transportName()).append(',');
         JsonText.key(out, "ack_mode");
@@ -241,10 +255,17 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         JsonText.key(out, "ingest_queue").append(server.counters().inFlightEnvelopes()).append(',');
         JsonText.key(out, "ingest_queue_limit").append(config.ingestQueue()).append(',');
         JsonText.key(out, "frames_published").append(server.counters().framesAccepted()).append(',');
+        final JournalSpaceGuard guard = server.health().spaceGuard();
+        if (guard != null)
+        {
+            JsonText.key(out, "journal_usable_bytes").append(guard.usableBytes()).append(',');
+            JsonText.key(out, "journal_min_free_bytes").append(guard.minFreeBytes()).append(',');
+        }
         JsonText.key(out, "journaled_sequence").append(server.pipeline().journaledSequence());
         out.append('}');
-        exchange.send(GatewayCounters.Endpoint.HEALTH, draining ? 503 : 200, JSON,
-            out.toString().getBytes(StandardCharsets.UTF_8), draining ? RejectReason.DRAINING : null, draining ? 5 : 0, 0, 0);
+        exchange.send(GatewayCounters.Endpoint.HEALTH, healthy ? 200 : 503, JSON,
+            out.toString().getBytes(StandardCharsets.UTF_8), draining ? RejectReason.DRAINING : null,
+            healthy ? 0 : 5, 0, 0);
     }
 
     private void latency(final Exchange exchange)
@@ -355,9 +376,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             {
                 if (!journaled)
                 {
-                    server.counters().rejected(RejectReason.ACK_TIMEOUT);
-                    report.retryAfterS = 1;
-                    report.refuse(503, RejectReason.ACK_TIMEOUT, "the frames are in the ring but the journal did " +
+                    JournalAckWaiter.refuseUnjournaled(report, server.pipeline(), server.counters(),
+                        "the frames are in the ring but the journal did " +
                         "not confirm them within " + config.ackTimeoutMs() + " ms; resending the same envelopes " +
                         "is safe (event_id)");
                 }
@@ -371,9 +391,9 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private void sendReport(final Exchange exchange, final GatewayCounters.Endpoint endpoint,
         final IngestReport report, final IngressThreadState state)
     {
-        if (report.status() == 503)
+        if (report.status() == 503 || report.status() == 507)
         {
-            server.overloadLog().warn(report.reason(), "answered 503 to " + peer + " (ingest queue " +
+            server.overloadLog().warn(report.reason(), "answered " + report.status() + " to " + peer + " (ingest queue " +
                 server.counters().inFlightEnvelopes() + "/" + config.ingestQueue() + ", ring " +
                 server.pipeline().config().channelCapacity() + " slots)");
         }
@@ -462,6 +482,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             {
                 server.counters().response(endpoint, 101);
                 exchange.audit(101, null, 0, 0);
+                WebSocketCloseReason.countWhenClosed(future.channel(), server.counters());
                 if (subscriber)
                 {
                     ((WebSocketSubscriberHandler)future.channel().pipeline().get("ws")).start(future.channel());
@@ -657,7 +678,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     {
         final StringBuilder out = new StringBuilder(128).append('{');
         JsonText.key(out, "status");
-        JsonText.quote(out, reason.status() == 503 ? "overloaded" : "rejected").append(',');
+        JsonText.quote(out, reason.status() == 503 || reason.status() == 507 ? "overloaded" : "rejected").append(',');
         JsonText.key(out, "reason");
         JsonText.quote(out, reason.label()).append(',');
         JsonText.key(out, "message");

@@ -4,6 +4,7 @@ import io.pitgun.engine.LatencyStage;
 import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.journal.JournalSpaceGuard;
 import org.HdrHistogram.Histogram;
 
 import java.lang.management.GarbageCollectorMXBean;
@@ -75,12 +76,38 @@ final class GatewayMetrics
             counters.registryGaps);
         gauge(w, "pitgun_gateway_run_registry_queue_records", "Run-registry records waiting to be posted.",
             counters.registryQueueDepth.get());
+        w.family("pitgun_gateway_ws_closes_total", "counter", "WebSocket connections ended, by why.");
+        for (final WebSocketCloseReason reason : WebSocketCloseReason.values())
+        {
+            w.sample("pitgun_gateway_ws_closes_total", counters.webSocketCloses(reason), "reason", reason.label);
+        }
+        counter(w, "pitgun_gateway_ack_callback_failures_total",
+            "Journal-ack callbacks that threw (logged; the answers after them were still completed).",
+            counters.ackCallbackFailures);
+        journal(w);
         counter(w, "pitgun_gateway_overload_warnings_suppressed_total",
             "Overload warnings not logged because of the log rate bound.", counters.overloadWarningsSuppressed);
         pipelineCounters(w);
         latency(w);
         jvm(w);
         return w.toString();
+    }
+
+    private void journal(final PrometheusTextWriter w)
+    {
+        if (pipeline.journal().isEmpty())
+        {
+            return;
+        }
+        final JournalSpaceGuard guard = pipeline.journal().get().spaceGuard();
+        gauge(w, "pitgun_journal_usable_bytes", "Usable bytes on the journal's file system (last measurement, " +
+            "less what was appended since; -1 if it could not be measured).", guard.usableBytes());
+        gauge(w, "pitgun_journal_min_free_bytes", "Free-space headroom below which ingestion is refused.",
+            guard.minFreeBytes());
+        gauge(w, "pitgun_journal_full", "1 while the journal's file system is below its headroom or the journal " +
+            "stage waits for space.", guard.isShort() || pipeline.isJournalWaitingForSpace() ? 1 : 0);
+        gauge(w, "pitgun_journal_failed", "1 once the journal stage stopped for good.",
+            pipeline.journalFailure().isPresent() ? 1 : 0);
     }
 
     private void responses(final PrometheusTextWriter w)

@@ -68,6 +68,7 @@ public final class GatewayServer implements AutoCloseable
     private final ClientRateLimiter rateLimiter;
     private final OverloadLog overloadLog;
     private final GatewayMetrics metrics;
+    private final GatewayHealth health;
     private final LatencyExport latencyExport;
     private final DictionaryDocuments dictionaryDocuments;
     private final SchemaCatalog schemas = SchemaCatalog.standard();
@@ -95,6 +96,7 @@ public final class GatewayServer implements AutoCloseable
             .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))
             .ackMode(config.ackMode())
             .journalDirectory(config.journalDirectory())
+            .journalMinFreeBytes(config.journalMinFreeBytes())
             .subscriberBufferBytes(config.subscriberBufferBytes())
             .build();
         try
@@ -117,6 +119,7 @@ public final class GatewayServer implements AutoCloseable
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
         this.overloadLog = new OverloadLog(counters);
         this.metrics = new GatewayMetrics(counters, pipeline);
+        this.health = new GatewayHealth(pipeline, counters, config.ackTimeoutMs());
         this.latencyExport = new LatencyExport(pipeline.latency());
         this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline, counters))
             .orElse(null);
@@ -261,6 +264,12 @@ public final class GatewayServer implements AutoCloseable
     public TelemetryPipeline pipeline()
     {
         return pipeline;
+    }
+
+    /** What {@code /health} reports. */
+    GatewayHealth health()
+    {
+        return health;
     }
 
     /** The gateway's counters. */

@@ -31,7 +31,9 @@ public enum GatewaySetting
     RESTRICTED_CLIENTS("RESTRICTED_CLIENTS", "", "comma-separated client addresses allowed to send restricted channels"),
     SUBSCRIBER_BUFFER_BYTES("SUBSCRIBER_BUFFER_BYTES", "1048576", "per-subscriber queue; a subscriber that falls this far behind is disconnected"),
     IO_THREADS("IO_THREADS", "1", "Netty event-loop threads for connections"),
-    SHUTDOWN_TIMEOUT_S("SHUTDOWN_TIMEOUT_S", "20", "longest graceful drain on SIGTERM");
+    SHUTDOWN_TIMEOUT_S("SHUTDOWN_TIMEOUT_S", "20", "longest graceful drain on SIGTERM"),
+    JOURNAL_MIN_FREE_BYTES("JOURNAL_MIN_FREE_BYTES", "67108864", "free space kept on the journal's file system: " +
+        "below it ingestion is refused (507 journal_full) and resumes by itself when space returns; 0 turns it off");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";

@@ -124,7 +124,7 @@ public final class IngestReport
             out.append(prefix);
         }
         JsonText.key(out, "status");
-        JsonText.quote(out, status == 202 ? "accepted" : status == 503 ? "overloaded" : "rejected").append(',');
+        JsonText.quote(out, status == 202 ? "accepted" : status == 503 || status == 507 ? "overloaded" : "rejected").append(',');
         if (reason != null)
         {
             JsonText.key(out, "reason");

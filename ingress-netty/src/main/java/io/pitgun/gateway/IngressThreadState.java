@@ -26,7 +26,8 @@ final class IngressThreadState
         splitter = new BeaconBodySplitter(GatewayServer.MAX_ENVELOPES_PER_REQUEST);
         sbeValidator = new SbeMessageValidator(server.registry(), GatewayServer.MAX_ENVELOPES_PER_REQUEST,
             server.pipeline().config().maxFrameBytes());
-        ackWaiter = new JournalAckWaiter(loop, server.pipeline(), config.ackTimeoutMs() * 1_000_000L);
+        ackWaiter = new JournalAckWaiter(loop, server.pipeline(), config.ackTimeoutMs() * 1_000_000L,
+            server.counters());
     }
 
     /** A buffer of at least {@code length} bytes for a request body copy (grows, never shrinks). */

@@ -49,6 +49,13 @@ public enum RejectReason
     ACK_TIMEOUT(503),
     /** The gateway is shutting down. */
     DRAINING(503),
+    /** The journal's file system is below its free-space headroom: nothing is accepted until space returns. */
+    JOURNAL_FULL(507),
+    /** The journal stage stopped for good (the gateway log and {@code /health} say why): nothing can be
+     *  journaled until the gateway restarts. */
+    JOURNAL_FAILED(503),
+    /** A request that is not valid HTTP/1.1 (bad request line, header or chunk encoding). */
+    MALFORMED_HTTP(400),
     /** A request did not arrive completely within the read timeout (slow client). */
     REQUEST_TIMEOUT(408),
     NOT_FOUND(404),

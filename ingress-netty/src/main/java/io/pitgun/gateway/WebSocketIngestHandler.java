@@ -73,6 +73,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         }
         if (frame instanceof CloseWebSocketFrame)
         {
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.CLIENT);
             handshaker.close(ctx.channel(), (CloseWebSocketFrame)frame.retain());
             return;
         }
@@ -147,9 +148,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             {
                 if (!journaled)
                 {
-                    server.counters().rejected(RejectReason.ACK_TIMEOUT);
-                    report.retryAfterS = 1;
-                    report.refuse(503, RejectReason.ACK_TIMEOUT, "the journal did not confirm in time");
+                    JournalAckWaiter.refuseUnjournaled(report, server.pipeline(), server.counters(),
+                        "the journal did not confirm in time");
                 }
                 reply(ctx, endpoint, number, id, report, state);
             });
@@ -193,7 +193,10 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         if (ctx != null && ctx.channel().isActive())
         {
             ctx.channel().eventLoop().execute(() ->
-                handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE)));
+            {
+                WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.GOING_AWAY);
+                handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
+            });
         }
     }
 
@@ -202,6 +205,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     {
         if (event instanceof IdleStateEvent)
         {
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.IDLE);
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle"));
             return;
         }
@@ -214,6 +218,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         if (cause instanceof TooLongFrameException)
         {
             server.counters().rejected(RejectReason.BODY_TOO_LARGE);
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.MESSAGE_TOO_BIG);
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG,
                 "message exceeds " + server.config().maxWsFrameBytes() + " bytes"));
             return;
@@ -224,14 +229,17 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             // One frame over the limit: Netty's frame decoder has already sent the 1009 close naming the limit and
             // closed the connection; only the refusal is left to count.
             server.counters().rejected(RejectReason.BODY_TOO_LARGE);
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.MESSAGE_TOO_BIG);
             ctx.close();
             return;
         }
         if (cause instanceof CorruptedFrameException)
         {
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.PROTOCOL_ERROR);
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, "corrupted frame"));
             return;
         }
+        WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ERROR);
         ctx.close();
     }
 }

@@ -150,6 +150,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         closing = true;
         server.counters().subscribersDisconnectedSlow.increment();
         server.overloadLog().warn(RejectReason.QUEUE_FULL, "live subscriber " + peer + " fell behind and was disconnected");
+        WebSocketCloseReason.record(channel, WebSocketCloseReason.SLOW_SUBSCRIBER);
         handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
             "subscriber too slow: more than " + server.config().subscriberBufferBytes() + " bytes behind"));
         channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
@@ -180,6 +181,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             ch.eventLoop().execute(() ->
             {
                 closing = true;
+                WebSocketCloseReason.record(ch, WebSocketCloseReason.GOING_AWAY);
                 handshaker.close(ch, new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
             });
         }
@@ -195,6 +197,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         else if (frame instanceof CloseWebSocketFrame)
         {
             closing = true;
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.CLIENT);
             handshaker.close(ctx.channel(), (CloseWebSocketFrame)frame.retain());
         }
         // Anything else a subscriber sends is ignored: this connection only streams out.
@@ -203,6 +206,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
+        WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ERROR);
         ctx.close();
     }
 }

@@ -37,13 +37,15 @@ public final class Journal implements AutoCloseable
 
     private final JournalConfig config;
     private final SingleChronicleQueue queue;
+    private final JournalSpaceGuard spaceGuard;
     private final List<JournalTailer> tailers = new ArrayList<>();
     private JournalAppender appender;
 
-    private Journal(final JournalConfig config, final SingleChronicleQueue queue)
+    private Journal(final JournalConfig config, final SingleChronicleQueue queue, final JournalSpaceGuard spaceGuard)
     {
         this.config = config;
         this.queue = queue;
+        this.spaceGuard = spaceGuard;
     }
 
     /**
@@ -52,6 +54,15 @@ public final class Journal implements AutoCloseable
      * @throws JournalException naming the directory when it cannot be created, or, read-only, holds no journal.
      */
     public static Journal open(final JournalConfig config)
+    {
+        return open(config, null);
+    }
+
+    /**
+     * As {@link #open(JournalConfig)}, measuring the free space the appender checks with {@code space} instead of
+     * the directory's file store when it is not null: a quota of the embedder's own, or a test's simulated disk.
+     */
+    public static Journal open(final JournalConfig config, final JournalSpaceGuard.UsableSpace space)
     {
         final Path directory = config.directory();
         final RollCycle rollCycle = RollCycleNames.byName(config.rollCycle());
@@ -71,13 +82,16 @@ public final class Journal implements AutoCloseable
             }
         }
         requirePositionRoom(rollCycle, config.rollCycle());
+        final JournalSpaceGuard spaceGuard = config.readOnly() ? null : space != null ?
+            new JournalSpaceGuard(space, config.minFreeBytes()) :
+            JournalSpaceGuard.forDirectory(directory, config.minFreeBytes());
         try
         {
             final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
                 .rollCycle(rollCycle)
                 .readOnly(config.readOnly())
                 .build();
-            return new Journal(config, queue);
+            return new Journal(config, queue, spaceGuard);
         }
         catch (final RuntimeException ex)
         {
@@ -124,6 +138,21 @@ public final class Journal implements AutoCloseable
     public JournalConfig config()
     {
         return config;
+    }
+
+    /**
+     * The free-space guard every append consults (see {@link JournalSpaceGuard}); other threads may ask it too,
+     * e.g. to refuse new data early while the file system is short of space.
+     *
+     * @throws IllegalStateException if the journal was opened read-only.
+     */
+    public JournalSpaceGuard spaceGuard()
+    {
+        if (spaceGuard == null)
+        {
+            throw new IllegalStateException(config.directory() + ": the journal was opened read-only");
+        }
+        return spaceGuard;
     }
 
     /**

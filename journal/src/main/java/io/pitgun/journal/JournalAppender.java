@@ -13,7 +13,8 @@ import java.nio.ByteOrder;
 
 /**
  * Appends entries to a {@link Journal}: batches of SBE messages, one Chronicle document per batch
- * ({@link JournalEntryDescriptor}). Allocation-free after the first append of each cycle file.
+ * ({@link JournalEntryDescriptor}). Allocation-free after the first append of each cycle file, except for the free-space
+ * measurement ({@link JournalSpaceGuard}: one {@code statvfs} at most every 20 ms, a few small objects).
  * <p>
  * A batch is {@link #begin()}, one or more {@link #add}, then {@link #commit()} (or {@link #abort()}); nothing of
  * it is visible to readers before {@code commit} returns, and then all of it is. {@link #append} is a batch of one.
@@ -26,7 +27,10 @@ import java.nio.ByteOrder;
  * <p>
  * <b>Durability:</b> when {@code commit} returns, the entry is complete in the memory-mapped queue file: a reader
  * in any process sees it, and it survives the writing process being killed (the kernel owns the page cache). It
- * is not yet forced to the storage device, so a power loss may lose recent entries.
+ * is not yet forced to the storage device, so a power loss may lose recent entries. An entry is written only while
+ * the file system keeps {@link JournalConfig#minFreeBytes()} free ({@link JournalSpaceGuard}): a store into a
+ * mapped page the file system cannot back faults, possibly after the document was committed, so running out of
+ * space is caught before the write ({@link #tryCommit()}), never after.
  */
 public final class JournalAppender
 {
@@ -34,8 +38,17 @@ public final class JournalAppender
     /** Room for a full batch of typical frames; a batch holding a larger message grows it (cold). */
     private static final int INITIAL_BATCH_BYTES = 2 * JournalEntryDescriptor.MAX_ENTRY_BYTES;
 
+    /** What {@link #tryCommit()} returns when the batch was not written for want of space. */
+    public static final long NO_ROOM = -2;
+    /** Room asked for per entry beyond its bytes: its Chronicle header, index slot and a fresh index page. */
+    private static final int ENTRY_OVERHEAD_BYTES = 8192;
+    /** What an entry takes beyond its bytes, usually (its header and index slot): the free-space estimate shrinks
+     *  by this much, not by the worst case, so that small entries at a high rate do not starve the estimate. */
+    private static final int ENTRY_HEADER_BYTES = 16;
+
     private final Journal journal;
     private ExcerptAppender appender;
+    private long writeFaults;
     private UnsafeBuffer batch = new UnsafeBuffer(ByteBuffer.allocateDirect(INITIAL_BATCH_BYTES));
     private boolean open;
     private int count;
@@ -140,18 +153,49 @@ public final class JournalAppender
      *
      * @return the position of the batch's first message; message {@code i} is at that position {@code + i}.
      * @throws IllegalStateException if no batch is open or it is empty (an empty batch is aborted, not written).
+     * @throws JournalFullException  if the file system is short of space ({@link #tryCommit()}); the batch stays
+     *                               open, so the caller may retry or {@link #abort()} it.
      */
     public long commit()
+    {
+        final long position = tryCommit();
+        if (position == NO_ROOM)
+        {
+            final JournalSpaceGuard guard = journal.spaceGuard();
+            throw new JournalFullException(journal.config().directory() + ": " + guard.usableBytes() +
+                " bytes usable, below the headroom of " + guard.minFreeBytes() + " bytes; the batch was not written");
+        }
+        return position;
+    }
+
+    /**
+     * Writes the open batch as one entry, unless the file system is short of space: then nothing is written, the
+     * batch stays open and {@link #NO_ROOM} is returned, so the caller can retry once space returns
+     * ({@link JournalSpaceGuard}). A fault while writing the mapped file (the JVM reports a {@code SIGBUS} from a
+     * page the file system could not allocate as an {@link InternalError}) rolls the entry back and is answered
+     * the same way: no reader ever sees a partly written entry, and nothing is reported written that is not.
+     *
+     * @return the position of the batch's first message, or {@link #NO_ROOM}.
+     * @throws IllegalStateException if no batch is open or it is empty (an empty batch is aborted, not written).
+     */
+    public long tryCommit()
     {
         if (!open)
         {
             throw new IllegalStateException("no batch is open: call begin() first");
         }
-        open = false;
         final int count = this.count;
         if (count == 0)
         {
+            open = false;
             throw new IllegalStateException("the batch is empty: nothing was written");
+        }
+        final JournalSpaceGuard guard = journal.spaceGuard();
+        // Chronicle may also write an index entry and start a new page of its index with this entry.
+        final long bytesNeeded = batchLength + ENTRY_OVERHEAD_BYTES;
+        if (!guard.hasRoomFor(bytesNeeded))
+        {
+            return NO_ROOM;
         }
         batch.putInt(JournalEntryDescriptor.COUNT_OFFSET, count, ORDER);
         batch.putInt(JournalEntryDescriptor.COUNT_OFFSET + Integer.BYTES, 0, ORDER);
@@ -161,7 +205,8 @@ public final class JournalAppender
             appender = journal.newChronicleAppender();
             this.appender = appender;
         }
-        try (DocumentContext document = appender.writingDocument())
+        final DocumentContext document = appender.writingDocument();
+        try
         {
             final Bytes<?> bytes = document.wire().bytes();
             bytes.unsafeWrite(batch.addressOffset(), batchLength);
@@ -170,9 +215,35 @@ public final class JournalAppender
                 publishWindow(bytes);
             }
         }
+        catch (final InternalError fault)
+        {
+            // An unsafe-access fault on the mapped file: the page could not be backed. Chronicle's rollback clears
+            // the header, so the entry never becomes visible; the caller retries once the guard sees space again.
+            document.rollbackOnClose();
+            document.close();
+            writeFaults++;
+            guard.invalidate();
+            return NO_ROOM;
+        }
+        catch (final RuntimeException ex)
+        {
+            document.rollbackOnClose(); // never leave a half-written entry, nor Chronicle's write lock held
+            document.close();
+            open = false;
+            throw ex;
+        }
+        document.close();
+        open = false;
+        guard.onAppended(batchLength + ENTRY_HEADER_BYTES);
         final long index = JournalEntryDescriptor.position(appender.lastIndexAppended(), 0);
         lastAppendedIndex = index + count - 1;
         return index;
+    }
+
+    /** Writes into the mapped file that faulted and were rolled back ({@link #tryCommit()}). */
+    public long writeFaults()
+    {
+        return writeFaults;
     }
 
     /**

@@ -12,8 +12,11 @@ import java.util.Objects;
  *                  the roll cycle it was created with (Chronicle reads it from the queue's metadata).
  * @param readOnly  open for reading only: the directory must already hold a journal, nothing is created and no
  *                  appender is available.
+ * @param minFreeBytes headroom on the journal's file system: an append that would leave less free space is held
+ *                  back until space returns ({@link JournalSpaceGuard}); 0 turns the check off. Default
+ *                  {@link JournalSpaceGuard#DEFAULT_MIN_FREE_BYTES}.
  */
-public record JournalConfig(Path directory, String rollCycle, boolean readOnly)
+public record JournalConfig(Path directory, String rollCycle, boolean readOnly, long minFreeBytes)
 {
     /**
      * Default roll cycle: one file per hour. Hourly files keep a busy journal's files a size that can be copied,
@@ -27,6 +30,16 @@ public record JournalConfig(Path directory, String rollCycle, boolean readOnly)
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(rollCycle, "rollCycle");
         RollCycleNames.byName(rollCycle); // fail here, naming the field, rather than inside Chronicle
+        if (minFreeBytes < 0)
+        {
+            throw new IllegalArgumentException("minFreeBytes: " + minFreeBytes + " is negative");
+        }
+    }
+
+    /** A journal with the {@linkplain JournalSpaceGuard#DEFAULT_MIN_FREE_BYTES default headroom}. */
+    public JournalConfig(final Path directory, final String rollCycle, final boolean readOnly)
+    {
+        this(directory, rollCycle, readOnly, JournalSpaceGuard.DEFAULT_MIN_FREE_BYTES);
     }
 
     /** A writable journal in {@code directory} with the {@linkplain #DEFAULT_ROLL_CYCLE default roll cycle}. */
@@ -44,6 +57,12 @@ public record JournalConfig(Path directory, String rollCycle, boolean readOnly)
     /** The same journal with another roll cycle. */
     public JournalConfig withRollCycle(final String name)
     {
-        return new JournalConfig(directory, name, readOnly);
+        return new JournalConfig(directory, name, readOnly, minFreeBytes);
+    }
+
+    /** The same journal with another free-space headroom (0: no check). */
+    public JournalConfig withMinFreeBytes(final long bytes)
+    {
+        return new JournalConfig(directory, rollCycle, readOnly, bytes);
     }
 }

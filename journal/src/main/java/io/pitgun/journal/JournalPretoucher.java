@@ -1,10 +1,13 @@
 package io.pitgun.journal;
 
 import net.openhft.posix.PosixAPI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Keeps the pages ahead of the journal's write position mapped and writable, on a thread of its own, so that the
@@ -23,7 +26,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code ENOMEM} instead of faulting. The window it works on is published by the appender after every commit (once
  * per batch, not per frame) through a sequence lock, so it never combines one chunk's address with another's
  * bounds. Where the kernel lacks {@code MADV_POPULATE_WRITE} ({@code EINVAL}), forbids it, or no native call is
- * available, it turns itself off ({@link #failure()} says why): appends work the same, just with the page faults on
+ * available, it turns itself off ({@link #failure()} says why, a warning is logged and the handler given to
+ * {@link #onDisabled} is told, so the pipeline counts it): appends work the same, just with the page faults on
  * the appending thread. Other failures (the chunk was unmapped, the disk is full) make it wait for the appender's
  * next window, backing off like an idle loop.
  * <p>
@@ -46,6 +50,7 @@ public final class JournalPretoucher implements Runnable
     private static final long MIN_IDLE_NANOS = 50_000;
     private static final long MAX_IDLE_NANOS = 1_000_000;
     private static final VarHandle VERSION;
+    private static final Logger LOG = LoggerFactory.getLogger(JournalPretoucher.class);
 
     static
     {
@@ -60,6 +65,8 @@ public final class JournalPretoucher implements Runnable
     }
 
     private final long aheadBytes;
+    private final int advice;
+    private volatile Consumer<String> disabledHandler = why -> { };
     // Written by the appending thread under the sequence lock `version` (odd while writing).
     private volatile long version;
     private long chunkAddress;
@@ -74,6 +81,13 @@ public final class JournalPretoucher implements Runnable
 
     JournalPretoucher(final long aheadBytes)
     {
+        this(aheadBytes, MADV_POPULATE_WRITE);
+    }
+
+    /** With another {@code madvise} advice: tests pass one the kernel rejects to take the "unsupported" path. */
+    JournalPretoucher(final long aheadBytes, final int advice)
+    {
+        this.advice = advice;
         if (aheadBytes < STEP_BYTES)
         {
             throw new IllegalArgumentException("aheadBytes: " + aheadBytes + " is below the step of " + STEP_BYTES);
@@ -97,6 +111,15 @@ public final class JournalPretoucher implements Runnable
     public String failure()
     {
         return failure;
+    }
+
+    /**
+     * Who to tell, once, when the pretoucher turns itself off (the reason is the argument; called on the
+     * pretoucher's thread). Set it before starting {@link #run()}.
+     */
+    public void onDisabled(final Consumer<String> handler)
+    {
+        disabledHandler = handler;
     }
 
     /** True once {@link #stop()} was called: a stopped pretoucher does not run again. */
@@ -178,7 +201,7 @@ public final class JournalPretoucher implements Runnable
             final int result;
             try
             {
-                result = posix.madvise(address + (touchedTo - start), length, MADV_POPULATE_WRITE);
+                result = posix.madvise(address + (touchedTo - start), length, advice);
             }
             catch (final RuntimeException | LinkageError ex)
             {
@@ -196,7 +219,9 @@ public final class JournalPretoucher implements Runnable
                 if (errno == EINVAL || errno == ENOSYS || errno == EPERM)
                 {
                     // A kernel before 5.14 (no MADV_POPULATE_WRITE), or a sandbox that forbids it: for good.
-                    disable("madvise(MADV_POPULATE_WRITE) returned " + result + " (errno " + errno + ")");
+                    disable("madvise(" + (advice == MADV_POPULATE_WRITE ? "MADV_POPULATE_WRITE" : advice) +
+                        ") returned " + result + " (errno " + errno + "): the kernel lacks it (Linux < 5.14) or " +
+                        "forbids it");
                 }
                 else
                 {
@@ -231,5 +256,7 @@ public final class JournalPretoucher implements Runnable
     {
         failure = why;
         disabled = true;
+        LOG.warn("journal pretoucher off, page faults stay on the journaling thread: {}", why);
+        disabledHandler.accept(why);
     }
 }

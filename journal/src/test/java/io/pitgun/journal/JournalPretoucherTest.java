@@ -112,4 +112,26 @@ class JournalPretoucherTest
             assertFalse(second.isStopped());
         }
     }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldSayWhyItTurnsItselfOffWhereTheKernelRejectsTheAdvice() throws InterruptedException
+    {
+        // An advice no kernel knows takes the same path as a kernel before 5.14 without MADV_POPULATE_WRITE: EINVAL.
+        final JournalPretoucher pretoucher = new JournalPretoucher(JournalPretoucher.STEP_BYTES, 9_999);
+        final java.util.concurrent.CompletableFuture<String> told = new java.util.concurrent.CompletableFuture<>();
+        pretoucher.onDisabled(told::complete);
+        final ByteBuffer chunk = ByteBuffer.allocateDirect(2 * JournalPretoucher.STEP_BYTES);
+        final long address = new UnsafeBuffer(chunk).addressOffset();
+        pretoucher.publish(address, 0, chunk.capacity(), 0);
+        final Thread thread = new Thread(pretoucher, "test-pretouch-unsupported");
+        thread.start();
+        thread.join(); // it returns by itself once it has turned itself off
+        assumeTrue(pretoucher.failure() == null || !pretoucher.failure().contains("no native"),
+            "no native access here: " + pretoucher.failure());
+        final String why = told.getNow(null);
+        assertTrue(why != null, "the handler was told");
+        assertEquals(pretoucher.failure(), why);
+        assertTrue(why.contains("errno 22"), why);
+    }
 }

@@ -1,0 +1,96 @@
+package io.pitgun.engine;
+
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalTailer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * While the journal's file system is below its headroom the journal stage holds frames back (nothing journaled,
+ * nothing acknowledged, nothing dropped) and carries on by itself when space returns; a close while it waits
+ * ends the wait and never acknowledges what it held.
+ */
+class JournalSpaceWaitTest
+{
+    private static final UUID SESSION = UUID.fromString("53702b3e-3e56-41a2-8834-9169ee5e991e");
+    private static final UUID PRODUCER = UUID.fromString("7d16dde5-88a6-4b47-8cd8-c711601cd61f");
+    private static final long HEADROOM = 1L << 20;
+    private static final long PLENTY = 1L << 40;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldWaitForSpaceResumeWhenItReturnsAndNeverAckWhatACloseDropped() throws Exception
+    {
+        final AtomicLong usable = new AtomicLong(PLENTY);
+        try (Journal journal = Journal.open(JournalConfig.of(dir).withMinFreeBytes(HEADROOM), usable::get))
+        {
+            final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+                .config(PipelineConfig.builder().journalDirectory(dir).journalPretouch(false).build())
+                .journal(journal).build();
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            final long first = writer.begin(1, 1_000).putDouble(SyntheticRun.SPEED, 100).commit();
+            assertTrue(pipeline.awaitJournaled(first, TimeUnit.SECONDS.toNanos(30)));
+
+            usable.set(HEADROOM - 1);
+            journal.spaceGuard().invalidate();
+            final long held = writer.begin(2, 2_000).putDouble(SyntheticRun.SPEED, 100).commit();
+            awaitWaiting(pipeline, true);
+            assertFalse(pipeline.isJournaled(held), "nothing is acknowledged while the disk is short");
+            assertEquals(1, pipeline.counters().get(PipelineCounter.JOURNAL_SPACE_WAITS));
+
+            usable.set(PLENTY);
+            journal.spaceGuard().invalidate();
+            assertTrue(pipeline.awaitJournaled(held, TimeUnit.SECONDS.toNanos(30)), "resumed by itself");
+            awaitWaiting(pipeline, false);
+            final long acknowledged = count(journal);
+
+            usable.set(HEADROOM - 1);
+            journal.spaceGuard().invalidate();
+            final long dropped = writer.begin(3, 3_000).putDouble(SyntheticRun.SPEED, 100).commit();
+            awaitWaiting(pipeline, true);
+            pipeline.close(); // must not wait for space that never comes
+            assertFalse(pipeline.isJournaled(dropped));
+            assertTrue(pipeline.journalFailure().isPresent());
+            assertEquals(1, pipeline.counters().get(PipelineCounter.DROPPED_JOURNAL_FAILED));
+            assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_RING_FULL));
+            assertEquals(acknowledged, count(journal), "nothing more than what was acknowledged");
+        }
+    }
+
+    private static void awaitWaiting(final TelemetryPipeline pipeline, final boolean waiting)
+    {
+        // Bounded by the test's timeout; the stage reaches the state within a park of at most 2 ms.
+        while (pipeline.isJournalWaitingForSpace() != waiting)
+        {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    private static long count(final Journal journal)
+    {
+        final long[] n = { 0 };
+        try (JournalTailer tailer = journal.tailer())
+        {
+            while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) -> n[0]++))
+            {
+                // counts messages
+            }
+        }
+        return n[0];
+    }
+}

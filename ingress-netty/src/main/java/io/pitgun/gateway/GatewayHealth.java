@@ -1,0 +1,101 @@
+package io.pitgun.gateway;
+
+import io.pitgun.engine.PipelineCounter;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.journal.JournalSpaceGuard;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What {@code GET /health} reports: {@code ok} (200) or {@code degraded} (503) with every reason that holds now,
+ * judged from the live state, so that an orchestrator can act on it:
+ * <ul>
+ *   <li>{@code journal_failed}: the journal stage stopped for good; nothing is journaled until a restart.</li>
+ *   <li>{@code disk_full}: the journal's file system is below its free-space headroom, or the journal stage is
+ *       holding frames back for want of space; ingestion is refused (507) and resumes by itself.</li>
+ *   <li>{@code ingest_queue_wedged}: frames are in the ring and none has been journaled for longer than the ack
+ *       timeout, so admitted envelopes are held longer than the gateway promises. Judged across calls (an
+ *       orchestrator polls): the first call that sees the ring stuck notes the time, a later one past the ack
+ *       timeout reports it.</li>
+ *   <li>{@code stage_error}: a pipeline stage caught an exception ({@code TelemetryPipeline#firstError}).</li>
+ * </ul>
+ * Cold path: built on request.
+ */
+final class GatewayHealth
+{
+    /** One reason the gateway is degraded. */
+    record Problem(String reason, String message)
+    {
+    }
+
+    private final TelemetryPipeline pipeline;
+    private final GatewayCounters counters;
+    private final JournalAdmission journal;
+    private final long ackTimeoutNs;
+    // Guarded by this: the journaled count last seen, and since when it has not moved while frames were waiting.
+    private long observedJournaled = -1;
+    private long stuckSinceNs;
+
+    GatewayHealth(final TelemetryPipeline pipeline, final GatewayCounters counters, final long ackTimeoutMs)
+    {
+        this.pipeline = pipeline;
+        this.counters = counters;
+        this.journal = new JournalAdmission(pipeline);
+        this.ackTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ackTimeoutMs);
+    }
+
+    /** Every reason the gateway is degraded now; empty when it is healthy. */
+    List<Problem> problems()
+    {
+        final List<Problem> problems = new ArrayList<>(4);
+        final RejectReason journalRefusal = journal.refusal();
+        if (journalRefusal == RejectReason.JOURNAL_FAILED)
+        {
+            problems.add(new Problem("journal_failed", journal.explain(journalRefusal)));
+        }
+        else if (journalRefusal == RejectReason.JOURNAL_FULL)
+        {
+            problems.add(new Problem("disk_full", journal.explain(journalRefusal)));
+        }
+        final long waiting = stuckFrames(System.nanoTime());
+        if (waiting > 0)
+        {
+            problems.add(new Problem("ingest_queue_wedged", waiting + " frame(s) in the ring have not been " +
+                "journaled for longer than the ack timeout (" + TimeUnit.NANOSECONDS.toMillis(ackTimeoutNs) +
+                " ms); " + counters.inFlightEnvelopes() + " envelope(s) are waiting for an answer"));
+        }
+        final Throwable first = pipeline.firstError().orElse(null);
+        if (first != null && first != pipeline.journalFailure().orElse(null))
+        {
+            problems.add(new Problem("stage_error", "a pipeline stage failed (" + first + "); the gateway log " +
+                "has the details"));
+        }
+        return problems;
+    }
+
+    /** Frames waiting in the ring while the journal has not moved for longer than the ack timeout, else 0. */
+    private synchronized long stuckFrames(final long nowNs)
+    {
+        if (pipeline.journal().isEmpty())
+        {
+            return 0;
+        }
+        final long journaled = pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED);
+        final long waiting = pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED) - journaled;
+        if (waiting <= 0 || journaled != observedJournaled)
+        {
+            observedJournaled = journaled;
+            stuckSinceNs = nowNs;
+            return 0;
+        }
+        return nowNs - stuckSinceNs > ackTimeoutNs ? waiting : 0;
+    }
+
+    /** The journal's free-space guard, or null without a journal. */
+    JournalSpaceGuard spaceGuard()
+    {
+        return journal.guard();
+    }
+}

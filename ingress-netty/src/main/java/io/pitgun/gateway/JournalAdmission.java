@@ -1,0 +1,61 @@
+package io.pitgun.gateway;
+
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalSpaceGuard;
+
+/**
+ * Whether the journal can take new frames, asked before a request is admitted: while the journal's file system is
+ * below its free-space headroom, or the journal stage has stopped for good, new data is refused at once (507
+ * {@code journal_full}, 503 {@code journal_failed}) instead of entering a ring that cannot drain and timing out.
+ * Lock-free and allocation-free; any thread.
+ */
+final class JournalAdmission
+{
+    /** Retry-After while the journal is short of space: the free space is measured about every 20 ms, so space
+     *  that returns is seen quickly; this only paces the retries. */
+    static final int FULL_RETRY_AFTER_S = 5;
+
+    private final TelemetryPipeline pipeline;
+    private final JournalSpaceGuard guard;
+
+    JournalAdmission(final TelemetryPipeline pipeline)
+    {
+        this.pipeline = pipeline;
+        this.guard = pipeline.journal().map(Journal::spaceGuard).orElse(null);
+    }
+
+    /** Null when the journal can take new frames, else why not ({@link RejectReason#JOURNAL_FULL} or
+     *  {@link RejectReason#JOURNAL_FAILED}). */
+    RejectReason refusal()
+    {
+        if (guard == null)
+        {
+            return null; // no journal: nothing to wait for
+        }
+        if (pipeline.journalFailure().isPresent())
+        {
+            return RejectReason.JOURNAL_FAILED;
+        }
+        return guard.isShort() || pipeline.isJournalWaitingForSpace() ? RejectReason.JOURNAL_FULL : null;
+    }
+
+    /** The free-space guard, or null without a journal. */
+    JournalSpaceGuard guard()
+    {
+        return guard;
+    }
+
+    /** Says why {@code reason} (from {@link #refusal()}) was given, for the answer's message. */
+    String explain(final RejectReason reason)
+    {
+        if (reason == RejectReason.JOURNAL_FAILED)
+        {
+            return "the journal stage has stopped (" + pipeline.journalFailure().map(Throwable::getMessage)
+                .orElse("unknown") + "); nothing can be journaled until the gateway restarts";
+        }
+        return "the journal's file system has " + Math.max(0, guard.usableBytes()) + " bytes usable, below the " +
+            "headroom of " + guard.minFreeBytes() + " bytes (" + GatewaySetting.JOURNAL_MIN_FREE_BYTES.envName() +
+            "); ingestion resumes by itself when space is freed";
+    }
+}

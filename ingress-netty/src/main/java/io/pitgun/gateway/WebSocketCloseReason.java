@@ -1,0 +1,55 @@
+package io.pitgun.gateway;
+
+import io.netty.channel.Channel;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
+
+import java.util.Locale;
+
+/**
+ * Why a WebSocket connection ended, counted once per connection ({@code pitgun_gateway_ws_closes_total{reason}}).
+ * The code that closes a connection records its reason on the channel first ({@link #record}); when the channel
+ * closes, the first recorded reason is counted, or {@link #PEER_GONE} if none was: the client vanished without a
+ * close handshake (reset, network loss, killed process).
+ */
+enum WebSocketCloseReason
+{
+    /** The client sent a close frame. */
+    CLIENT,
+    /** The gateway is shutting down (close code 1001). */
+    GOING_AWAY,
+    /** No traffic for {@code IDLE_TIMEOUT_S}. */
+    IDLE,
+    /** A message over {@code MAX_WS_FRAME_BYTES} (close code 1009). */
+    MESSAGE_TOO_BIG,
+    /** A corrupted frame (close code 1002). */
+    PROTOCOL_ERROR,
+    /** A live subscriber fell more than {@code SUBSCRIBER_BUFFER_BYTES} behind (close code 1008). */
+    SLOW_SUBSCRIBER,
+    /** An unexpected exception on the connection (the log has it). */
+    ERROR,
+    /** The connection ended without a close frame from either side. */
+    PEER_GONE;
+
+    private static final AttributeKey<WebSocketCloseReason> KEY = AttributeKey.valueOf("pitgun.wsCloseReason");
+
+    final String label = name().toLowerCase(Locale.ROOT);
+
+    /** Records why {@code channel} is being closed; a reason recorded earlier is kept. */
+    static void record(final Channel channel, final WebSocketCloseReason reason)
+    {
+        channel.attr(KEY).compareAndSet(null, reason);
+    }
+
+    /** Counts the connection's close reason in {@code counters} when {@code channel} closes. Call once, after the
+     *  upgrade. */
+    static void countWhenClosed(final Channel channel, final GatewayCounters counters)
+    {
+        channel.closeFuture().addListener(future ->
+        {
+            final Attribute<WebSocketCloseReason> attribute = channel.attr(KEY);
+            final WebSocketCloseReason reason = attribute.get();
+            counters.webSocketClosed(reason == null ? PEER_GONE : reason);
+        });
+    }
+}

@@ -1,0 +1,288 @@
+package io.pitgun.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalDumper;
+import io.pitgun.journal.JournalStats;
+import io.pitgun.journal.JournalStatsCollector;
+import io.pitgun.journal.JournalTailer;
+import io.pitgun.journal.JournalVerifier;
+import io.pitgun.journal.ProgressListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+/**
+ * Issue #12 point 6 end to end: a real gateway whose data directory is a small tmpfs that the test fills. Every
+ * acknowledged frame must be in the journal; new data is refused with 507 {@code journal_full} and Retry-After,
+ * counted on {@code /metrics}; {@code /health} says degraded; freeing space resumes ingestion without a restart; and
+ * after a restart the journal tools read every entry, including those acknowledged after the failure.
+ * <p>
+ * Needs root to mount the tmpfs; where it cannot mount it is skipped with the reason, except under {@code CI=true},
+ * where it fails.
+ */
+class GatewayDiskFullIntegrationTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Small enough to fill quickly, large enough for the pretoucher's 8 MiB ahead of the writer. */
+    private static final int TMPFS_MIB = 24;
+    private static final long MIN_FREE_BYTES = 2L << 20;
+    /** Free space the filler leaves above the headroom: the journal's own writes then cross the headroom. */
+    private static final long ROOM_ABOVE_HEADROOM = 512L << 10;
+    private static final int ENVELOPES_PER_POST = 20;
+    private static final int FRAMES_PER_ENVELOPE = 10;
+    private static final int MAX_POSTS_UNTIL_FULL = 2_000;
+
+    @TempDir
+    Path scratch;
+
+    private long nextSequence;
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldRefuseWhenTheDiskIsFullKeepEveryAckedFrameAndResumeWhenSpaceReturns() throws Exception
+    {
+        final Path mount = Files.createDirectory(scratch.resolve("tmpfs"));
+        mountTmpfs(mount);
+        try
+        {
+            final Path dataDir = mount.resolve("data");
+            final Set<Long> acked = new HashSet<>();
+            final Map<GatewaySetting, String> settings = Map.of(
+                GatewaySetting.JOURNAL_MIN_FREE_BYTES, Long.toString(MIN_FREE_BYTES),
+                GatewaySetting.ACK_TIMEOUT_MS, "2000",
+                GatewaySetting.RATE_LIMIT, "0");
+            final Path filler = mount.resolve("filler");
+            try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
+            {
+                assertEquals(202, postBatch(gateway, acked).statusCode());
+                // The pretoucher populates up to 8 MiB ahead of the writer; let it finish before the filler takes
+                // the rest, or the two would race for the space.
+                Await.until("the pretoucher has populated its pages ahead (or is off)", () ->
+                    usableBytes(mount) <= (long)(TMPFS_MIB - 8) << 20 ||
+                        gateway.metric("pitgun_journal_pretouch_disabled_total") > 0);
+                fill(filler, usableBytes(mount) - MIN_FREE_BYTES - ROOM_ABOVE_HEADROOM);
+
+                final HttpResponse<String> refused = postUntilRefusedForSpace(gateway, acked);
+                final JsonNode answer = JSON.readTree(refused.body());
+                assertEquals("journal_full", answer.get("reason").asText(), refused.body());
+                assertEquals(0, answer.get("frames_accepted").asInt(), refused.body());
+                assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After on " + refused.body());
+                assertTrue(gateway.metric("pitgun_gateway_rejections_total{reason=\"journal_full\"}") >= 1);
+                assertEquals(1.0, gateway.metric("pitgun_journal_full"));
+
+                final HttpResponse<String> health = gateway.get("/health");
+                assertEquals(503, health.statusCode(), health.body());
+                final JsonNode healthJson = JSON.readTree(health.body());
+                assertEquals("degraded", healthJson.get("status").asText(), health.body());
+                assertTrue(reasons(healthJson).contains("disk_full"), health.body());
+
+                Files.delete(filler);
+                Await.until("ingestion resumes once the filler is deleted", () ->
+                {
+                    final HttpResponse<String> response = postBatch(gateway, acked);
+                    return response.statusCode() == 202;
+                });
+                for (int i = 0; i < 5; i++)
+                {
+                    final HttpResponse<String> after = postBatch(gateway, acked);
+                    assertEquals(202, after.statusCode(), after.body());
+                }
+                Await.until("/health is ok again", () -> gateway.get("/health").statusCode() == 200);
+                assertEquals(0.0, gateway.metric("pitgun_journal_full"));
+            }
+
+            try (GatewayHarness restarted = new GatewayHarness(dataDir, settings))
+            {
+                final HttpResponse<String> afterRestart = postBatch(restarted, acked);
+                assertEquals(202, afterRestart.statusCode(), afterRestart.body());
+            }
+
+            final Set<Long> journaled = new HashSet<>(GatewayHarness.journaledSequences(dataDir));
+            final Set<Long> missing = new HashSet<>(acked);
+            missing.removeAll(journaled);
+            assertTrue(missing.isEmpty(), missing.size() + " acknowledged frames are not in the journal, e.g. " +
+                missing.stream().limit(10).toList());
+            assertToolsReadEveryEntry(dataDir.resolve("journal"), journaled.size());
+        }
+        finally
+        {
+            unmount(mount);
+        }
+    }
+
+    /** Posts until a 507 comes back; 202s add their frames to {@code acked}; an ack timeout may come first. */
+    private HttpResponse<String> postUntilRefusedForSpace(final GatewayHarness gateway, final Set<Long> acked)
+        throws Exception
+    {
+        for (int i = 0; i < MAX_POSTS_UNTIL_FULL; i++)
+        {
+            final HttpResponse<String> response = postBatch(gateway, acked);
+            if (response.statusCode() == 507)
+            {
+                return response;
+            }
+            if (response.statusCode() != 202)
+            {
+                // A request published just before the journal stage found the disk short waits for space and
+                // gives up after the ack timeout; that is the only other answer allowed here.
+                assertEquals(503, response.statusCode(), response.body());
+                assertEquals("ack_timeout", JSON.readTree(response.body()).get("reason").asText(), response.body());
+            }
+        }
+        return fail("no 507 after " + MAX_POSTS_UNTIL_FULL + " posts; usable bytes " +
+            gateway.metric("pitgun_journal_usable_bytes"));
+    }
+
+    /** Posts one body of fresh frames; on 202 their sequences join {@code acked}. */
+    private HttpResponse<String> postBatch(final GatewayHarness gateway, final Set<Long> acked) throws Exception
+    {
+        final StringBuilder body = new StringBuilder().append('[');
+        final long first = nextSequence;
+        for (int e = 0; e < ENVELOPES_PER_POST; e++)
+        {
+            body.append(e == 0 ? "" : ",").append(Envelopes.batch(UUID.randomUUID(), nextSequence, FRAMES_PER_ENVELOPE));
+            nextSequence += FRAMES_PER_ENVELOPE;
+        }
+        final HttpResponse<String> response = gateway.beacon(body.append(']').toString());
+        if (response.statusCode() == 202)
+        {
+            for (long s = first; s < nextSequence; s++)
+            {
+                acked.add(s);
+            }
+        }
+        return response;
+    }
+
+    private static Set<String> reasons(final JsonNode health)
+    {
+        final Set<String> reasons = new HashSet<>();
+        health.get("reasons").forEach(problem -> reasons.add(problem.get("reason").asText()));
+        return reasons;
+    }
+
+    private static void assertToolsReadEveryEntry(final Path journalDir, final int frames) throws IOException
+    {
+        long messages = 0;
+        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir)))
+        {
+            try (JournalTailer tailer = journal.tailer())
+            {
+                final long[] count = { 0 };
+                while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) -> count[0]++))
+                {
+                    // counts every message
+                }
+                messages = count[0];
+            }
+            final JournalVerifier.Result verified = JournalVerifier.verify(journal, ProgressListener.NONE);
+            assertTrue(verified.ok(), "verify: " + verified);
+            assertFalse(verified.stoppedEarly(), "verify: " + verified);
+            assertEquals(messages, verified.entriesChecked(), "verify: " + verified);
+
+            final JournalStats stats = JournalStatsCollector.collect(journal, ProgressListener.NONE);
+            assertEquals(0, stats.badEntries(), "stats: " + stats);
+            assertEquals(frames, stats.frames(), "stats: " + stats);
+
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            final JournalDumper.Result dumped = new JournalDumper(ParameterRegistry.simV1())
+                .dump(journal, JournalDumper.Options.all(), out, ProgressListener.NONE);
+            assertEquals(0, dumped.skipped(), "dump: " + dumped);
+            assertFalse(dumped.stoppedEarly(), "dump: " + dumped);
+            assertEquals(messages, dumped.written(), "dump: " + dumped);
+        }
+        assertTrue(messages >= frames, messages + " messages for " + frames + " frames");
+    }
+
+    private static long usableBytes(final Path path) throws IOException
+    {
+        return Files.getFileStore(path).getUsableSpace();
+    }
+
+    /** Writes {@code bytes} of real (not sparse) data, so the file system really loses the space. */
+    private static void fill(final Path file, final long bytes) throws IOException
+    {
+        assertTrue(bytes > 0, "nothing to fill: " + bytes);
+        final ByteBuffer block = ByteBuffer.allocate(64 << 10);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"); FileChannel channel = raf.getChannel())
+        {
+            long written = 0;
+            while (written < bytes)
+            {
+                block.clear().limit((int)Math.min(block.capacity(), bytes - written));
+                written += channel.write(block);
+            }
+        }
+    }
+
+    private static void mountTmpfs(final Path mount) throws Exception
+    {
+        final List<String> command = List.of("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_MIB + "m", "tmpfs",
+            mount.toString());
+        final String problem = run(command);
+        if (problem != null)
+        {
+            if ("true".equals(System.getenv("CI")))
+            {
+                fail("CI=true but the disk-full test cannot mount its tmpfs: " + problem);
+            }
+            abort("cannot mount a tmpfs here (needs root): " + problem);
+        }
+    }
+
+    private static void unmount(final Path mount) throws Exception
+    {
+        if (run(List.of("umount", mount.toString())) != null)
+        {
+            run(List.of("umount", "-l", mount.toString())); // still busy: detach it so the machine is not left with it
+        }
+    }
+
+    /** Runs {@code command}; null on success, else what went wrong. */
+    private static String run(final List<String> command) throws Exception
+    {
+        final Process process;
+        try
+        {
+            process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
+        }
+        catch (final IOException ex)
+        {
+            return String.join(" ", command) + ": " + ex.getMessage();
+        }
+        if (!process.waitFor(20, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            return String.join(" ", command) + ": did not finish within 20 s";
+        }
+        final String output = new String(process.getInputStream().readAllBytes()).trim();
+        return process.exitValue() == 0 ? null : String.join(" ", command) + " exited " + process.exitValue() +
+            ": " + output;
+    }
+}

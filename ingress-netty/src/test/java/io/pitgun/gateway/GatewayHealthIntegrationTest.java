@@ -1,0 +1,139 @@
+package io.pitgun.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue #12 point 11 through the real gateway: {@code /health} reports degraded states (503 with the reasons) from
+ * the live state, and stops, refusals and closes are counted by their own reason.
+ */
+class GatewayHealthIntegrationTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldReportDegradedAndRefuseWhenTheJournalStageHasFailed() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RATE_LIMIT, "0",
+            GatewaySetting.ACK_TIMEOUT_MS, "30000")))
+        {
+            assertEquals(200, gateway.get("/health").statusCode());
+            assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 2)).statusCode());
+
+            // The journal goes away under the idle stage (as a failing disk or a bug would make it): its next append
+            // throws and the stage stops for good.
+            gateway.server.pipeline().journal().orElseThrow().close();
+            final HttpResponse<String> lost = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 2, 2));
+            assertEquals(503, lost.statusCode(), lost.body()); // never acknowledged: it was not journaled
+            // Answered as soon as the stage stopped (the ack timeout is 30 s), saying why.
+            assertEquals("journal_failed", JSON.readTree(lost.body()).get("reason").asText(), lost.body());
+            assertTrue(gateway.server.pipeline().journalFailure().isPresent());
+
+            final HttpResponse<String> health = gateway.get("/health");
+            assertEquals(503, health.statusCode(), health.body());
+            final JsonNode json = JSON.readTree(health.body());
+            assertEquals("degraded", json.get("status").asText(), health.body());
+            assertTrue(reasons(json).contains("journal_failed"), health.body());
+
+            final HttpResponse<String> refused = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 4, 2));
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertEquals("journal_failed", JSON.readTree(refused.body()).get("reason").asText(), refused.body());
+            assertTrue(refused.headers().firstValue("Retry-After").isPresent(), refused.body());
+            assertEquals(2.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"journal_failed\"}"));
+            assertEquals(1.0, gateway.metric("pitgun_journal_failed"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldReportTheIngestQueueWedgedWhileNothingIsJournaledForLongerThanTheAckTimeout() throws Exception
+    {
+        final HeldPipelineThreads held = new HeldPipelineThreads();
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.ACK_TIMEOUT_MS, "300",
+            GatewaySetting.RATE_LIMIT, "0"), held))
+        {
+            assertEquals(200, gateway.get("/health").statusCode());
+            // Held stages journal nothing: the frame waits in the ring for as long as the test holds them.
+            final HttpResponse<String> answer = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 1));
+            assertEquals(503, answer.statusCode(), answer.body());
+            Await.until("/health reports the wedged ingest queue", () ->
+            {
+                final HttpResponse<String> health = gateway.get("/health");
+                return health.statusCode() == 503 &&
+                    reasons(JSON.readTree(health.body())).contains("ingest_queue_wedged");
+            });
+            held.release();
+            Await.until("/health is ok once the journal moves again", () -> gateway.get("/health").statusCode() == 200);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldCountAMalformedHttpRequestAsMalformedHttpNotMalformedJson() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+            {
+                connection.send("POST /beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                    "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+                final RawHttpConnection.Response response = connection.readResponse();
+                assertEquals(400, response.status(), response.body());
+                assertEquals("malformed_http", JSON.readTree(response.body()).get("reason").asText(), response.body());
+            }
+            assertEquals(1.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"malformed_http\"}"));
+            assertEquals(0.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"malformed_json\"}"));
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldCountWebSocketClosesByReason() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws"), new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+            Await.until("the client's close is counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"client\"}") == 1.0);
+
+            final WebSocket abrupt = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws"), new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS);
+            abrupt.abort(); // no close frame: the connection just ends
+            Await.until("the vanished client is counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}") == 1.0);
+        }
+    }
+
+    private static Set<String> reasons(final JsonNode health)
+    {
+        final Set<String> reasons = new HashSet<>();
+        final JsonNode list = health.get("reasons");
+        if (list != null)
+        {
+            list.forEach(problem -> reasons.add(problem.get("reason").asText()));
+        }
+        return reasons;
+    }
+}

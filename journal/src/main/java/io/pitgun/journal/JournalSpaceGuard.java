@@ -1,0 +1,208 @@
+package io.pitgun.journal;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Refuses journal appends before the file system under the journal runs out of space, so that no append ever
+ * writes into a page the kernel cannot back.
+ * <p>
+ * Why: the queue files are sparse, memory-mapped files. A store into a page that the file system cannot allocate
+ * (disk or tmpfs full) raises {@code SIGBUS}; the JVM turns it into a {@link InternalError} that may surface
+ * <em>after</em> the Chronicle document was committed, leaving an entry whose bytes are not there — acknowledged
+ * frames lost, and the readers stuck at a damaged entry. Detecting "out of space" before the write is the only
+ * reliable point, so the appender asks {@link #hasRoomFor} before every entry and stops (keeping the batch) when
+ * the free space would drop below {@link #minFreeBytes()}.
+ * <p>
+ * How it stays cheap: the usable space ({@link FileStore#getUsableSpace()}, one {@code statvfs} call) is measured
+ * at most every {@link #REFRESH_INTERVAL_NS} ns by whichever thread asks first (a CAS elects it); in between, each
+ * appended entry's size is subtracted from the cached value, so the estimate errs on the safe side (pages the
+ * pretoucher already allocated are counted twice) until the next measurement corrects it. The headroom must cover
+ * what other writers and Chronicle's own index pages take in one interval.
+ * <p>
+ * <b>Threading:</b> every method may be called from any thread; lock-free.
+ */
+public final class JournalSpaceGuard
+{
+    /** Default {@link #minFreeBytes()}: two of Chronicle's 64 MiB mapped chunks would not fit in less, and the
+     *  pretoucher keeps several MiB ahead of the writer. */
+    public static final long DEFAULT_MIN_FREE_BYTES = 64L << 20;
+    /** Longest time between two measurements of the free space. */
+    public static final long REFRESH_INTERVAL_NS = 20_000_000L;
+    /** A measurement that failed leaves the usable space unknown; it is then treated as this (none). */
+    private static final long UNKNOWN = -1;
+    private static final VarHandle USABLE;
+    private static final VarHandle MEASURED_AT;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            USABLE = lookup.findVarHandle(JournalSpaceGuard.class, "usableBytes", long.class);
+            MEASURED_AT = lookup.findVarHandle(JournalSpaceGuard.class, "measuredAtNs", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    /** Where the usable space comes from (the journal directory's file store; tests substitute their own). */
+    @FunctionalInterface
+    public interface UsableSpace
+    {
+        /** Bytes an unprivileged writer may still allocate. */
+        long usableBytes() throws IOException;
+    }
+
+    private final UsableSpace space;
+    private final long minFreeBytes;
+    private volatile long usableBytes;
+    private volatile long measuredAtNs;
+    private volatile boolean belowHeadroom;
+    private volatile String measureFailure;
+    private volatile long shortEpisodes;
+
+    /**
+     * @param space        where the usable space is measured.
+     * @param minFreeBytes headroom: appends are refused when they would leave less free; 0 turns the guard off.
+     */
+    public JournalSpaceGuard(final UsableSpace space, final long minFreeBytes)
+    {
+        if (minFreeBytes < 0)
+        {
+            throw new IllegalArgumentException("minFreeBytes: " + minFreeBytes + " is negative");
+        }
+        this.space = space;
+        this.minFreeBytes = minFreeBytes;
+        measure(System.nanoTime());
+    }
+
+    /** A guard over the file store holding {@code directory} (which must exist). */
+    public static JournalSpaceGuard forDirectory(final Path directory, final long minFreeBytes)
+    {
+        final FileStore store;
+        try
+        {
+            store = Files.getFileStore(directory);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException(directory + ": cannot find the file system of the journal: " + ex, ex);
+        }
+        return new JournalSpaceGuard(store::getUsableSpace, minFreeBytes);
+    }
+
+    /** The headroom: appends are refused when they would leave less free space than this. */
+    public long minFreeBytes()
+    {
+        return minFreeBytes;
+    }
+
+    /**
+     * True when {@code bytes} more can be written and leave at least {@link #minFreeBytes()} free (always true
+     * when the headroom is 0). Measures again first if the last measurement is older than
+     * {@link #REFRESH_INTERVAL_NS}. Allocation-free except for the measurement itself.
+     */
+    public boolean hasRoomFor(final long bytes)
+    {
+        if (minFreeBytes == 0)
+        {
+            return true;
+        }
+        refreshIfDue();
+        return usableBytes - bytes >= minFreeBytes;
+    }
+
+    /** Called by the appender after writing {@code bytes}: the cached estimate shrinks until the next measurement. */
+    public void onAppended(final long bytes)
+    {
+        if (minFreeBytes != 0)
+        {
+            USABLE.getAndAdd(this, -bytes);
+        }
+    }
+
+    /**
+     * True when the file system is below the headroom (new data should be refused). Measures again first if the
+     * last measurement is due, so a caller polling this sees space come back within {@link #REFRESH_INTERVAL_NS}.
+     */
+    public boolean isShort()
+    {
+        return !hasRoomFor(0);
+    }
+
+    /** The usable bytes as last measured, less what was appended since; -1 if the last measurement failed. */
+    public long usableBytes()
+    {
+        return usableBytes;
+    }
+
+    /** Times the free space fell below the headroom (measured, or estimated after appends). */
+    public long shortEpisodes()
+    {
+        return shortEpisodes;
+    }
+
+    /** Why the last measurement failed, or null. A failed measurement counts as no space. */
+    public String measureFailure()
+    {
+        return measureFailure;
+    }
+
+    /** Forces a measurement on the next check (after an append faulted, the cached estimate is not trusted). */
+    public void invalidate()
+    {
+        measuredAtNs = System.nanoTime() - REFRESH_INTERVAL_NS;
+    }
+
+    private void refreshIfDue()
+    {
+        final long now = System.nanoTime();
+        final long measuredAt = measuredAtNs;
+        if (now - measuredAt >= REFRESH_INTERVAL_NS && MEASURED_AT.compareAndSet(this, measuredAt, now))
+        {
+            measure(now);
+        }
+        else
+        {
+            noteShort(usableBytes);
+        }
+    }
+
+    private void measure(final long now)
+    {
+        long usable;
+        try
+        {
+            usable = space.usableBytes();
+            measureFailure = null;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            usable = UNKNOWN;
+            measureFailure = ex.toString();
+        }
+        usableBytes = usable;
+        measuredAtNs = now;
+        noteShort(usable);
+    }
+
+    private void noteShort(final long usable)
+    {
+        final boolean nowShort = minFreeBytes != 0 && usable < minFreeBytes;
+        if (nowShort != belowHeadroom)
+        {
+            belowHeadroom = nowShort;
+            if (nowShort)
+            {
+                shortEpisodes++; // racy increments only under contention between measuring threads: a diagnostic
+            }
+        }
+    }
+}

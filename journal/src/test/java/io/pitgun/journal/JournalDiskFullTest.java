@@ -1,0 +1,111 @@
+package io.pitgun.journal;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The appender never writes an entry the file system might not back: below the headroom it writes nothing, keeps
+ * the batch, and writes it once space returns; the journal reads back exactly what was committed.
+ */
+class JournalDiskFullTest
+{
+    private static final long HEADROOM = 1L << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldKeepTheBatchWhileShortOfSpaceAndWriteItWhenSpaceReturns()
+    {
+        final AtomicLong usable = new AtomicLong(100L << 20);
+        final TestFrames frames = new TestFrames();
+        final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(1024));
+        final List<Long> committed = new ArrayList<>();
+        try (Journal journal = Journal.open(JournalConfig.of(dir).withMinFreeBytes(HEADROOM), usable::get))
+        {
+            final JournalAppender appender = journal.appender();
+            committed.add(appender.append(frame, 0, frames.frame(frame, 0, 0, 4), 0));
+
+            usable.set(HEADROOM - 1); // the disk fills (another writer, or this journal)
+            journal.spaceGuard().invalidate(); // as if the refresh interval had passed
+            assertTrue(journal.spaceGuard().isShort());
+            appender.begin();
+            appender.add(frame, 0, frames.frame(frame, 0, 1, 4), 1);
+            appender.add(frame, 0, frames.frame(frame, 0, 2, 4), 2);
+            assertEquals(JournalAppender.NO_ROOM, appender.tryCommit());
+            assertEquals(2, appender.batchCount(), "the batch is kept for the retry");
+            assertThrows(JournalFullException.class, appender::commit);
+            assertEquals(1, count(journal), "nothing of the refused batch is visible");
+
+            usable.set(100L << 20); // space freed
+            journal.spaceGuard().invalidate();
+            final long first = appender.tryCommit();
+            assertTrue(first >= 0, "written once space returned: " + first);
+            committed.add(first);
+            committed.add(appender.append(frame, 0, frames.frame(frame, 0, 3, 4), 3));
+            assertEquals(4, count(journal));
+        }
+        try (Journal journal = Journal.open(JournalConfig.readOnly(dir)))
+        {
+            final JournalVerifier.Result verified = JournalVerifier.verify(journal, ProgressListener.NONE);
+            assertTrue(verified.ok(), verified.toString());
+            assertEquals(4, verified.entriesChecked());
+        }
+    }
+
+    @Test
+    void shouldEstimateSpaceDownAfterAppendsUntilTheNextMeasurement()
+    {
+        final AtomicLong usable = new AtomicLong(HEADROOM + 1000);
+        final JournalSpaceGuard guard = new JournalSpaceGuard(usable::get, HEADROOM);
+        assertTrue(guard.hasRoomFor(1000));
+        guard.onAppended(600);
+        assertTrue(!guard.hasRoomFor(600), "the estimate counts what was appended since the measurement");
+        guard.invalidate();
+        usable.set(HEADROOM - 1);
+        assertTrue(guard.isShort());
+        usable.set(10 * HEADROOM);
+        guard.invalidate();
+        assertTrue(!guard.isShort());
+        assertEquals(1, guard.shortEpisodes());
+    }
+
+    @Test
+    void shouldTreatAFailedMeasurementAsNoSpace()
+    {
+        final JournalSpaceGuard guard = new JournalSpaceGuard(() ->
+        {
+            throw new java.io.IOException("statvfs failed");
+        }, HEADROOM);
+        assertTrue(guard.isShort());
+        assertTrue(guard.measureFailure().contains("statvfs failed"));
+        assertTrue(new JournalSpaceGuard(() -> 0, 0).hasRoomFor(Long.MAX_VALUE / 2), "headroom 0: no check");
+    }
+
+    private static long count(final Journal journal)
+    {
+        final long[] n = { 0 };
+        try (JournalTailer tailer = journal.tailer())
+        {
+            while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) -> n[0]++))
+            {
+                // counts messages
+            }
+        }
+        return n[0];
+    }
+}
