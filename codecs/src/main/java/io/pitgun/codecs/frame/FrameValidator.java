@@ -71,6 +71,14 @@ public final class FrameValidator
     private DirectBuffer lastBuffer;
     private int lastOffset;
 
+    /** A validator of {@link Level#STRUCTURE} alone (journal tools): it has no dictionary to check against. */
+    public FrameValidator()
+    {
+        this.registry = null;
+        this.maxSamplesPerFrame = DecoderLimits.SCHEMA_MAX_SAMPLES;
+        this.frameStampById = new int[0];
+    }
+
     /** A validator with the envelope contract's sample bound ({@link DecoderLimits#SCHEMA_MAX_SAMPLES}). */
     public FrameValidator(final ParameterRegistry registry)
     {
@@ -248,6 +256,10 @@ public final class FrameValidator
         }
         if (level == Level.DICTIONARY)
         {
+            if (registry == null)
+            {
+                throw new IllegalStateException("a structure-only FrameValidator has no dictionary to check against");
+            }
             final long problem = contract(buffer, offset, FrameStructure.templateId(structure));
             if (problem != 0)
             {
