@@ -123,7 +123,7 @@ public final class JournalDumper
     }
 
     /** One read of the journal: checks each entry and the session filter, then hands it to {@link #write}. */
-    private abstract class Pass implements JournalEntryHandler
+    private abstract class Pass implements JournalScanHandler
     {
         final Options options;
         long written;
@@ -163,6 +163,12 @@ public final class JournalDumper
         }
 
         abstract boolean write(long index, DirectBuffer buffer, int offset, int templateId) throws IOException;
+
+        @Override
+        public final void onBadMessage(final long index, final String problem)
+        {
+            bad(index, problem);
+        }
 
         final void bad(final long index, final String problem)
         {

@@ -19,7 +19,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /** Reads a whole journal once and counts what it holds ({@link JournalStats}). */
-public final class JournalStatsCollector implements JournalEntryHandler
+public final class JournalStatsCollector implements JournalScanHandler
 {
     private static final int ROOT = MessageHeaderDecoder.ENCODED_LENGTH;
 
@@ -116,6 +116,12 @@ public final class JournalStatsCollector implements JournalEntryHandler
             default:
                 break;
         }
+    }
+
+    @Override
+    public void onBadMessage(final long index, final String problem)
+    {
+        bad.add(index, problem);
     }
 
     // Frames of one session arrive in runs: only a change of session costs a set lookup and a UUID.

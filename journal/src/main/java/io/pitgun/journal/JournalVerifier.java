@@ -8,7 +8,7 @@ import org.agrona.DirectBuffer;
  * ({@link FrameValidator} at {@link FrameValidator.Level#STRUCTURE}). Damage is reported by entry index: a bad
  * message is counted and the scan goes on; an entry Chronicle itself cannot read ends the scan there.
  */
-public final class JournalVerifier implements JournalEntryHandler
+public final class JournalVerifier implements JournalScanHandler
 {
     /**
      * What {@link #verify} found.
@@ -60,4 +60,9 @@ public final class JournalVerifier implements JournalEntryHandler
         }
     }
 
+    @Override
+    public void onBadMessage(final long index, final String problem)
+    {
+        bad.add(index, problem);
+    }
 }
