@@ -50,6 +50,7 @@ class GatewayHostileBinaryIntegrationTest
                 assertEquals("nack", nack.get("type").asText(), hostile.name() + ": " + nack);
                 assertEquals(hostile.reason(), nack.get("reason").asText(), hostile.name() + ": " + nack);
                 assertEquals(i, nack.get("message_number").asLong(), nack.toString());
+                assertTrue(nack.get("message").asText().startsWith("message 0 at byte 0: "), nack.toString());
             }
             assertFalse(collector.closed.isDone(), "the gateway closed the connection");
 
