@@ -141,6 +141,15 @@ public final class EnvelopeIngestor
                     (i > 0 ? "; frames 0.." + (i - 1) + " of this message are in" : ""));
                 break;
             }
+            catch (final RuntimeException ex)
+            {
+                // A bug (or a pipeline closed under us): still answered, counted and released, never a leaked place.
+                counters.rejected(RejectReason.INTERNAL_ERROR);
+                LOG.error("publishing binary frame {} failed", i, ex);
+                report.refuse(RejectReason.INTERNAL_ERROR.status(), RejectReason.INTERNAL_ERROR,
+                    "internal error; the gateway log has the details");
+                break;
+            }
             if (position < 0)
             {
                 counters.rejected(RejectReason.RING_FULL);

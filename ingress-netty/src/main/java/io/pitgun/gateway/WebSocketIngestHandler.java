@@ -148,7 +148,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             }
             catch (final RuntimeException ex)
             {
-                // A bug: ingestSbe gives its queue place back itself, so the connection can stay and be answered.
+                // A bug in the validator (ingestSbe answers its own failures and gives its queue place back): the
+                // connection stays and the message is answered.
                 LOG.error("binary message {} from {} failed", number, peer, ex);
                 nack(ctx, endpoint, number, null, RejectReason.INTERNAL_ERROR,
                     "internal error; the gateway log has the details", 0);
