@@ -34,6 +34,8 @@ class JournalCommandTest
     private static final UUID PLAYER = UUID.fromString("00000000-0000-4000-8000-000000000007");
     private static final long T0_US = 1_790_000_000_000_000L; // 2026-09-21T14:13:20Z
     private static final int FRAMES = 200;
+    private static final int QUALITY_OF_FIRST_SAMPLE = MessageHeaderEncoder.ENCODED_LENGTH +
+        TelemetryFrameEncoder.BLOCK_LENGTH + 4 + TelemetryFrameEncoder.SamplesEncoder.qualityEncodingOffset();
 
     @TempDir
     Path dir;
@@ -157,7 +159,8 @@ class JournalCommandTest
 
         final ValidateCommandTest.Run run = run("journal", "verify", journalDir.toString());
         assertEquals(1, run.exitCode(), run.out() + run.err());
-        assertTrue(run.err().contains("bad entry at index " + frameIndex.get(damaged) + ": unknown template id 9"),
+        assertTrue(run.err().contains("bad entry at index " + frameIndex.get(damaged) + ": message, byte 2: " +
+            "unknown template id (9)"),
             run.err());
         assertTrue(run.err().contains("DAMAGED, 1 bad entry in 201 checked"), run.err());
         assertFalse(run.err().contains("\tat "), run.err());
@@ -166,6 +169,61 @@ class JournalCommandTest
         assertEquals(1, dump.exitCode());
         assertEquals(200, dump.out().lines().count());
         assertTrue(dump.err().contains("skipped 1 damaged entry, first at index " + frameIndex.get(damaged)), dump.err());
+    }
+
+    /**
+     * Messages the gateway now refuses (quality 200, version 200), written with the journal API as an older build
+     * could have: every tool reports them by index with the problem and still shows every later entry.
+     */
+    @Test
+    void toolsShouldReportUndecodableMessagesAndShowEveryLaterEntry()
+    {
+        final long qualityIndex;
+        final long versionIndex;
+        final List<Long> laterIndex = new ArrayList<>();
+        try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
+        {
+            final JournalAppender appender = journal.appender();
+            final byte[] quality = frameBytes.get(0).clone();
+            quality[QUALITY_OF_FIRST_SAMPLE] = (byte)200;
+            qualityIndex = append(appender, quality);
+            final byte[] version = frameBytes.get(1).clone();
+            version[6] = (byte)200;
+            versionIndex = append(appender, version);
+            for (int n = 0; n < 3; n++)
+            {
+                laterIndex.add(append(appender, frameBytes.get(n)));
+            }
+        }
+
+        final ValidateCommandTest.Run verify = run("journal", "verify", journalDir.toString());
+        assertEquals(1, verify.exitCode(), verify.out() + verify.err());
+        assertTrue(verify.err().contains("bad entry at index " + qualityIndex + ": TelemetryFrame, byte " +
+            QUALITY_OF_FIRST_SAMPLE + " (sample 0): quality is not a defined SignalQuality (200)"), verify.err());
+        assertTrue(verify.err().contains("DAMAGED, 2 bad entries in 206 checked"), verify.err());
+
+        final ValidateCommandTest.Run stats = run("journal", "stats", journalDir.toString());
+        assertTrue(stats.out().contains("entries     206 (index "), stats.out());
+        assertTrue(stats.out().contains("frames      203"), stats.out());
+        assertTrue(stats.out().contains("damaged     2 entries, first at index " + qualityIndex), stats.out());
+
+        final ValidateCommandTest.Run dump = run("journal", "dump", journalDir.toString());
+        assertEquals(1, dump.exitCode());
+        final List<String> lines = dump.out().lines().toList();
+        assertEquals(1 + FRAMES + 3, lines.size(), dump.err()); // the SessionStart, the frames, the later three
+        for (int n = 0; n < 3; n++)
+        {
+            final String line = lines.get(1 + FRAMES + n);
+            assertTrue(line.startsWith("{\"index\":" + laterIndex.get(n) + ",\"message\":\"TelemetryFrame\",\"sequence\":" +
+                n + ","), line);
+        }
+        assertFalse(dump.out().contains("\"index\":" + versionIndex + ","), dump.out());
+        assertTrue(dump.err().contains("skipped 2 damaged entries, first at index " + qualityIndex), dump.err());
+    }
+
+    private static long append(final JournalAppender appender, final byte[] message)
+    {
+        return appender.append(new UnsafeBuffer(message), 0, message.length, System.nanoTime());
     }
 
     @Test

@@ -1,9 +1,7 @@
 package io.pitgun.engine;
 
-import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.frame.FrameStructure;
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
-import io.pitgun.codecs.sbe.SessionEndDecoder;
-import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import org.agrona.DirectBuffer;
 
@@ -58,45 +56,21 @@ final class FrameLayout
     }
 
     /**
-     * The template id of a well-formed Pitgun message in {@code buffer[offset, offset + length)}, or
-     * {@link #UNDECODABLE}: another schema, an unknown template, a block length other than this build's (frames),
-     * or fewer bytes than the header and fixed fields (and, for frames, the samples) need.
+     * The template id of the one well-formed Pitgun message that {@code buffer[offset, offset + length)} holds, or
+     * {@link #UNDECODABLE}: the codecs' {@link FrameStructure} rule (this build's block lengths, every field
+     * inside the bytes, enums defined, labels valid UTF-8, nothing left over), so that whatever a slot (and so the
+     * journal) holds is readable at the offsets above and by every journal tool.
      */
     static int check(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < HEADER)
-        {
-            return UNDECODABLE;
-        }
-        final int blockLength = buffer.getShort(offset, ORDER) & 0xFFFF;
-        final int templateId = buffer.getShort(offset + 2, ORDER) & 0xFFFF;
-        final int schemaId = buffer.getShort(offset + 4, ORDER) & 0xFFFF;
-        if (schemaId != TelemetryFrameDecoder.SCHEMA_ID)
-        {
-            return UNDECODABLE;
-        }
-        switch (templateId)
-        {
-            case TelemetryFrameDecoder.TEMPLATE_ID:
-            {
-                if (blockLength != TelemetryFrameDecoder.BLOCK_LENGTH || length < SAMPLES)
-                {
-                    return UNDECODABLE;
-                }
-                final int groupBlock = buffer.getShort(offset + GROUP_HEADER, ORDER) & 0xFFFF;
-                final int count = buffer.getShort(offset + GROUP_HEADER + 2, ORDER) & 0xFFFF;
-                return groupBlock == SAMPLE_BYTES && SAMPLES + count * SAMPLE_BYTES <= length ? templateId :
-                    UNDECODABLE;
-            }
-            case SessionStartDecoder.TEMPLATE_ID:
-            case SessionEndDecoder.TEMPLATE_ID:
-                return length >= HEADER + blockLength && blockLength >= SessionStartDecoder.BLOCK_LENGTH ?
-                    templateId : UNDECODABLE;
-            case ManifestLoadedDecoder.TEMPLATE_ID:
-                return length >= HEADER + blockLength ? templateId : UNDECODABLE;
-            default:
-                return UNDECODABLE;
-        }
+        final long result = FrameStructure.checkExactly(buffer, offset, length);
+        return FrameStructure.isReadable(result) ? FrameStructure.templateId(result) : UNDECODABLE;
+    }
+
+    /** Template id of a message that passed {@link #check} when it was published into its slot. */
+    static int templateId(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + 2, ORDER) & 0xFFFF;
     }
 
     /** Number of samples of a checked frame. */

@@ -10,6 +10,8 @@ import io.pitgun.engine.FrameRejectedException;
 import io.pitgun.engine.TelemetryPipeline;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
 
@@ -32,6 +34,7 @@ import java.util.UUID;
  */
 public final class EnvelopeIngestor
 {
+    private static final Logger LOG = LoggerFactory.getLogger(EnvelopeIngestor.class);
     private static final int MAX_DETAILS = 100;
 
     private final TelemetryPipeline pipeline;
@@ -148,7 +151,31 @@ public final class EnvelopeIngestor
         report.queuePlaces = 1;
         for (int i = 0; i < messages.count(); i++)
         {
-            final long position = pipeline.tryPublish(buffer, offset + messages.offset(i), messages.length(i));
+            final long position;
+            try
+            {
+                position = pipeline.tryPublish(buffer, offset + messages.offset(i), messages.length(i));
+            }
+            catch (final FrameRejectedException ex)
+            {
+                // The validator and the pipeline disagree (a bug or a slot size below the validator's): answer,
+                // count and give the queue place back rather than let the exception close the connection.
+                counters.rejected(RejectReason.PIPELINE_REFUSED);
+                LOG.warn("validated binary frame refused by the pipeline: {}", ex.getMessage());
+                report.refuse(RejectReason.PIPELINE_REFUSED.status(), RejectReason.PIPELINE_REFUSED, "frame " + i +
+                    " refused by the pipeline (" + ex.reason().metricName() + "): " + ex.getMessage() +
+                    (i > 0 ? "; frames 0.." + (i - 1) + " of this message are in" : ""));
+                break;
+            }
+            catch (final RuntimeException ex)
+            {
+                // A bug (or a pipeline closed under us): still answered, counted and released, never a leaked place.
+                counters.rejected(RejectReason.INTERNAL_ERROR);
+                LOG.error("publishing binary frame {} failed", i, ex);
+                report.refuse(RejectReason.INTERNAL_ERROR.status(), RejectReason.INTERNAL_ERROR,
+                    "internal error; the gateway log has the details");
+                break;
+            }
             if (position < 0)
             {
                 counters.rejected(RejectReason.RING_FULL);

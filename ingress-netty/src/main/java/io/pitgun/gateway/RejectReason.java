@@ -39,6 +39,13 @@ public enum RejectReason
     BAD_SBE(422),
     /** A binary frame with a parameter the dictionary does not define, or a value of the wrong type or range. */
     SBE_DICTIONARY(422),
+    /**
+     * A readable binary message outside the envelope contract's bounds (sequence or timestamp beyond 2^53 - 1,
+     * no samples, flags set, a label over 128 characters, a message only Pitgun writes).
+     */
+    SBE_CONTRACT(422),
+    /** The pipeline refused a message the gateway had validated (a bug or a configuration mismatch: logged). */
+    PIPELINE_REFUSED(422),
     /** The client is over its token-bucket rate. */
     RATE_LIMITED(429),
     /** The pipeline's ring had no free slot. */

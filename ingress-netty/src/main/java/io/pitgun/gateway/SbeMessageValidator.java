@@ -1,31 +1,23 @@
 package io.pitgun.gateway;
 
-import io.pitgun.codecs.dictionary.AccessLevel;
-import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
-import io.pitgun.codecs.sbe.MessageHeaderDecoder;
-import io.pitgun.codecs.sbe.SessionEndDecoder;
-import io.pitgun.codecs.sbe.SessionStartDecoder;
-import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
-import io.pitgun.codecs.sbe.ValueType;
+import io.pitgun.codecs.envelope.DecoderLimits;
+import io.pitgun.codecs.frame.FrameProblem;
+import io.pitgun.codecs.frame.FrameStructure;
+import io.pitgun.codecs.frame.FrameValidator;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Checks a binary WebSocket message: one or more SBE messages of the Pitgun schema back to back
- * ({@code TelemetryFrame}, {@code SessionStart}, {@code SessionEnd}), each complete, every sample's parameter in
- * the dictionary with the dictionary's value type and within its range, restricted channels only from allowed
- * clients. On success {@link #count()} messages with their offsets and lengths; on failure {@link #error()} names
- * the message index, its byte offset and the problem. Allocation-free on success; one per event-loop thread.
+ * Splits a binary WebSocket message into its SBE messages ({@code TelemetryFrame}, {@code SessionStart},
+ * {@code SessionEnd} back to back) and checks each with the one {@link FrameValidator} rule at
+ * {@link FrameValidator.Level#DICTIONARY} — the rule a JSON envelope's frames meet — so that everything handed to
+ * the pipeline is readable by it and by every journal tool. On success {@link #count()} messages with their
+ * offsets and lengths; on failure {@link #error()} names the message index, its byte offset and the problem, and
+ * {@link #reason()} how it is counted. Allocation-free on success; one per event-loop thread.
  */
 public final class SbeMessageValidator
 {
-    private final ParameterRegistry registry;
-    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
-    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
-    private final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
-    private final SessionStartDecoder sessionStart = new SessionStartDecoder();
-    private final SessionEndDecoder sessionEnd = new SessionEndDecoder();
+    private final FrameValidator validator;
     private final int[] offsets;
     private final int[] lengths;
     private final int maxMessageBytes;
@@ -39,7 +31,7 @@ public final class SbeMessageValidator
      */
     public SbeMessageValidator(final ParameterRegistry registry, final int maxMessages, final int maxMessageBytes)
     {
-        this.registry = registry;
+        this.validator = new FrameValidator(registry, DecoderLimits.SCHEMA_MAX_SAMPLES);
         this.offsets = new int[maxMessages];
         this.lengths = new int[maxMessages];
         this.maxMessageBytes = maxMessageBytes;
@@ -55,7 +47,7 @@ public final class SbeMessageValidator
         {
             return fail(RejectReason.BAD_SBE, "empty binary message: send one or more Pitgun SBE messages");
         }
-        view.wrap(buffer, offset, length);
+        validator.allowRestricted(allowRestricted);
         int position = 0;
         while (position < length)
         {
@@ -63,19 +55,18 @@ public final class SbeMessageValidator
             {
                 return fail(RejectReason.TOO_MANY_ENVELOPES, "more than " + offsets.length + " SBE messages in one binary message");
             }
-            final int messageLength;
-            try
+            final long result = validator.validate(buffer, offset + position, length - position,
+                FrameValidator.Level.DICTIONARY);
+            if (!FrameStructure.isReadable(result))
             {
-                messageLength = check(position, length - position, allowRestricted);
+                return fail(reasonOf(validator.problem()), "message " + count + " at byte " + position + ": " +
+                    validator.describe());
             }
-            catch (final IndexOutOfBoundsException ex)
+            final int messageLength = FrameStructure.messageLength(result);
+            if (messageLength > maxMessageBytes)
             {
-                return fail(RejectReason.BAD_SBE, "message " + count + " at byte " + position +
-                    " is truncated: its header and group counts need more bytes than the " + (length - position) + " left");
-            }
-            if (messageLength < 0)
-            {
-                return false;
+                return fail(RejectReason.BODY_TOO_LARGE, "message " + count + " at byte " + position + " is " +
+                    messageLength + " bytes; a frame may have at most " + maxMessageBytes);
             }
             offsets[count] = position;
             lengths[count] = messageLength;
@@ -85,99 +76,19 @@ public final class SbeMessageValidator
         return true;
     }
 
-    private int check(final int at, final int remaining, final boolean allowRestricted)
+    /** How a validator problem is counted: by the rule it breaks. */
+    static RejectReason reasonOf(final FrameProblem problem)
     {
-        if (remaining < MessageHeaderDecoder.ENCODED_LENGTH)
+        if (problem == FrameProblem.RESTRICTED_CHANNEL)
         {
-            fail(RejectReason.BAD_SBE, "message " + count + " at byte " + at + ": " + remaining +
-                " bytes cannot hold an 8-byte SBE message header");
-            return -1;
+            return RejectReason.RESTRICTED_CHANNEL;
         }
-        header.wrap(view, at);
-        if (header.schemaId() != TelemetryFrameDecoder.SCHEMA_ID)
+        switch (problem.kind())
         {
-            fail(RejectReason.BAD_SBE, "message " + count + " at byte " + at + ": schema id " + header.schemaId() +
-                " is not the Pitgun frame schema (" + TelemetryFrameDecoder.SCHEMA_ID + ")");
-            return -1;
+            case STRUCTURE: return RejectReason.BAD_SBE;
+            case CONTRACT: return RejectReason.SBE_CONTRACT;
+            default: return RejectReason.SBE_DICTIONARY;
         }
-        final int body = at + MessageHeaderDecoder.ENCODED_LENGTH;
-        final int blockLength = header.blockLength();
-        final int version = header.version();
-        final int length;
-        switch (header.templateId())
-        {
-            case TelemetryFrameDecoder.TEMPLATE_ID:
-                frame.wrap(view, body, blockLength, version);
-                if (!samples(at, allowRestricted))
-                {
-                    return -1;
-                }
-                length = MessageHeaderDecoder.ENCODED_LENGTH + frame.encodedLength();
-                break;
-            case SessionStartDecoder.TEMPLATE_ID:
-                sessionStart.wrap(view, body, blockLength, version);
-                sessionStart.sbeSkip();
-                length = MessageHeaderDecoder.ENCODED_LENGTH + sessionStart.encodedLength();
-                break;
-            case SessionEndDecoder.TEMPLATE_ID:
-                sessionEnd.wrap(view, body, blockLength, version);
-                sessionEnd.sbeSkip();
-                length = MessageHeaderDecoder.ENCODED_LENGTH + sessionEnd.encodedLength();
-                break;
-            default:
-                fail(RejectReason.BAD_SBE, "message " + count + " at byte " + at + ": template id " +
-                    header.templateId() + " is not TelemetryFrame (1), SessionStart (2) or SessionEnd (3)");
-                return -1;
-        }
-        if (length > remaining)
-        {
-            throw new IndexOutOfBoundsException();
-        }
-        if (length > maxMessageBytes)
-        {
-            fail(RejectReason.BODY_TOO_LARGE, "message " + count + " at byte " + at + " is " + length +
-                " bytes; a frame may have at most " + maxMessageBytes);
-            return -1;
-        }
-        return length;
-    }
-
-    private boolean samples(final int at, final boolean allowRestricted)
-    {
-        int index = 0;
-        for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
-        {
-            final int id = sample.parameterId();
-            final ParameterDefinition definition = registry.byId(id);
-            if (definition == null)
-            {
-                return fail(RejectReason.SBE_DICTIONARY, "message " + count + " at byte " + at + ", sample " + index +
-                    ": parameter id " + id + " is not in dictionary " + registry.name());
-            }
-            final ValueType type = sample.valueType();
-            if (type != definition.dataType().valueType())
-            {
-                return fail(RejectReason.SBE_DICTIONARY, "message " + count + " at byte " + at + ", sample " + index +
-                    " (" + definition.name() + "): value type " + type + " but the dictionary says " +
-                    definition.dataType().valueType());
-            }
-            final long bits = sample.value();
-            final double value = type == ValueType.F32 || type == ValueType.F64 ? Double.longBitsToDouble(bits) :
-                type == ValueType.U32 || type == ValueType.U16 || type == ValueType.U8 ? (double)bits : (double)bits;
-            if (!definition.inRange(value))
-            {
-                return fail(RejectReason.SBE_DICTIONARY, "message " + count + " at byte " + at + ", sample " + index +
-                    " (" + definition.name() + "): value " + value + " is outside [" + definition.min() + ", " +
-                    definition.max() + "]");
-            }
-            if (definition.access() == AccessLevel.RESTRICTED && !allowRestricted)
-            {
-                return fail(RejectReason.RESTRICTED_CHANNEL, "message " + count + " at byte " + at + ", sample " +
-                    index + ": channel " + definition.name() + " is restricted and this client is not allowed it");
-            }
-            index++;
-        }
-        return true;
     }
 
     private boolean fail(final RejectReason reason, final String message)
@@ -187,26 +98,31 @@ public final class SbeMessageValidator
         return false;
     }
 
+    /** SBE messages in the last validated binary message. */
     public int count()
     {
         return count;
     }
 
+    /** Offset of message {@code i} from the start of the binary message. */
     public int offset(final int i)
     {
         return offsets[i];
     }
 
+    /** Length of message {@code i}, header included. */
     public int length(final int i)
     {
         return lengths[i];
     }
 
+    /** What is wrong with the last refused binary message, or null. */
     public String error()
     {
         return error;
     }
 
+    /** How the last refusal is counted, or null. */
     public RejectReason reason()
     {
         return reason;

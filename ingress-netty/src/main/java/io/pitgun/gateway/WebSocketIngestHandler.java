@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.pitgun.engine.AckMode;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocketFrame>
 {
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketIngestHandler.class);
+
     private final GatewayServer server;
     private final GatewayHttpHandler http;
     private final WebSocketServerHandshaker handshaker;
@@ -134,12 +138,24 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                 binaryView.wrap(copy);
             }
             final SbeMessageValidator validator = state.sbeValidator;
-            if (!validator.validate(binaryView, 0, length, allowRestricted))
+            try
             {
-                nack(ctx, endpoint, number, null, validator.reason(), validator.error(), 0);
+                if (!validator.validate(binaryView, 0, length, allowRestricted))
+                {
+                    nack(ctx, endpoint, number, null, validator.reason(), validator.error(), 0);
+                    return;
+                }
+                report = state.ingestor.ingestSbe(binaryView, 0, validator);
+            }
+            catch (final RuntimeException ex)
+            {
+                // A bug in the validator (ingestSbe answers its own failures and gives its queue place back): the
+                // connection stays and the message is answered.
+                LOG.error("binary message {} from {} failed", number, peer, ex);
+                nack(ctx, endpoint, number, null, RejectReason.INTERNAL_ERROR,
+                    "internal error; the gateway log has the details", 0);
                 return;
             }
-            report = state.ingestor.ingestSbe(binaryView, 0, validator);
         }
         final String id = eventId;
         if (report.status() == 202 && server.config().ackMode() == AckMode.JOURNALED)

@@ -2,6 +2,8 @@ package io.pitgun.journal;
 
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameStructure;
+import io.pitgun.codecs.frame.FrameValidator;
 import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
@@ -71,7 +73,7 @@ public final class JournalDumper
 
     private final ParameterRegistry registry;
     private final FrameJsonEncoder jsonEncoder;
-    private final SbeMessageChecker checker = new SbeMessageChecker();
+    private final FrameValidator checker = new FrameValidator();
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
     private final SessionStartDecoder sessionStart = new SessionStartDecoder();
@@ -121,7 +123,7 @@ public final class JournalDumper
     }
 
     /** One read of the journal: checks each entry and the session filter, then hands it to {@link #write}. */
-    private abstract class Pass implements JournalEntryHandler
+    private abstract class Pass implements JournalScanHandler
     {
         final Options options;
         long written;
@@ -138,9 +140,9 @@ public final class JournalDumper
         public final void onEntry(
             final long index, final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs)
         {
-            if (!checker.check(buffer, offset, length))
+            if (!checker.validateExactly(buffer, offset, length, FrameValidator.Level.STRUCTURE))
             {
-                bad(index, checker.problem());
+                bad(index, checker.describe());
                 return;
             }
             if (options.session() != null && !inSession(buffer, offset, checker.templateId(), options.session()))
@@ -161,6 +163,12 @@ public final class JournalDumper
         }
 
         abstract boolean write(long index, DirectBuffer buffer, int offset, int templateId) throws IOException;
+
+        @Override
+        public final void onBadMessage(final long index, final String problem)
+        {
+            bad(index, problem);
+        }
 
         final void bad(final long index, final String problem)
         {
@@ -189,7 +197,7 @@ public final class JournalDumper
         {
             int p = putAscii(line, 0, "{\"index\":");
             p += line.putLongAscii(p, index);
-            p = putAscii(line, p, ",\"message\":\"" + SbeMessageChecker.nameOf(templateId) + "\"");
+            p = putAscii(line, p, ",\"message\":\"" + FrameStructure.nameOf(templateId) + "\"");
             header.wrap(buffer, offset);
             switch (templateId)
             {

@@ -7,7 +7,8 @@ import java.io.UncheckedIOException;
 /**
  * The read loop the journal tools share: delivers the messages whose position is in {@code [fromIndex, toIndex]} in
  * order, reports progress, and turns a failure inside Chronicle (a damaged file) into an outcome naming the index
- * instead of an exception.
+ * instead of an exception. A message the tool itself fails on is reported to it as bad
+ * ({@link JournalScanHandler#onBadMessage}) and the scan goes on: one message never hides the ones after it.
  */
 final class JournalScan implements JournalEntryHandler
 {
@@ -24,7 +25,7 @@ final class JournalScan implements JournalEntryHandler
 
     private final long fromIndex;
     private final long toIndex;
-    private JournalEntryHandler handler;
+    private JournalScanHandler handler;
     private boolean pastEnd;
     private long delivered;
 
@@ -39,7 +40,7 @@ final class JournalScan implements JournalEntryHandler
      * entry.
      */
     static Outcome run(
-        final Journal journal, final long fromIndex, final long toIndex, final JournalEntryHandler handler,
+        final Journal journal, final long fromIndex, final long toIndex, final JournalScanHandler handler,
         final ProgressListener progress)
     {
         final long first = journal.firstIndex();
@@ -119,7 +120,18 @@ final class JournalScan implements JournalEntryHandler
             return;
         }
         delivered++;
-        handler.onEntry(index, buffer, offset, length, ingestTimeNs);
+        try
+        {
+            handler.onEntry(index, buffer, offset, length, ingestTimeNs);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex; // the tool's output failed, not the message
+        }
+        catch (final RuntimeException ex)
+        {
+            handler.onBadMessage(index, "cannot decode the message: " + describe(ex));
+        }
     }
 
     private static String describe(final Throwable ex)

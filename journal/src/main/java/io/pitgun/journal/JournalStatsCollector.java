@@ -1,5 +1,6 @@
 package io.pitgun.journal;
 
+import io.pitgun.codecs.frame.FrameValidator;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
@@ -18,11 +19,11 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /** Reads a whole journal once and counts what it holds ({@link JournalStats}). */
-public final class JournalStatsCollector implements JournalEntryHandler
+public final class JournalStatsCollector implements JournalScanHandler
 {
     private static final int ROOT = MessageHeaderDecoder.ENCODED_LENGTH;
 
-    private final SbeMessageChecker checker = new SbeMessageChecker();
+    private final FrameValidator checker = new FrameValidator();
     private final Set<UUID> sessions = new HashSet<>();
     private final BitSet sources = new BitSet(65_536);
     private long lastSessionMsb;
@@ -81,9 +82,9 @@ public final class JournalStatsCollector implements JournalEntryHandler
         final long index, final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs)
     {
         messageBytes += length;
-        if (!checker.check(buffer, offset, length))
+        if (!checker.validateExactly(buffer, offset, length, FrameValidator.Level.STRUCTURE))
         {
-            bad.add(index, checker.problem());
+            bad.add(index, checker.describe());
             return;
         }
         final int root = offset + ROOT;
@@ -115,6 +116,12 @@ public final class JournalStatsCollector implements JournalEntryHandler
             default:
                 break;
         }
+    }
+
+    @Override
+    public void onBadMessage(final long index, final String problem)
+    {
+        bad.add(index, problem);
     }
 
     // Frames of one session arrive in runs: only a change of session costs a set lookup and a UUID.

@@ -1,13 +1,14 @@
 package io.pitgun.journal;
 
+import io.pitgun.codecs.frame.FrameValidator;
 import org.agrona.DirectBuffer;
 
 /**
  * Reads every entry of a journal and checks that each holds a well-formed Pitgun SBE message
- * ({@link SbeMessageChecker}). Damage is reported by entry index: a bad message is counted and the scan goes on;
- * an entry Chronicle itself cannot read ends the scan there.
+ * ({@link FrameValidator} at {@link FrameValidator.Level#STRUCTURE}). Damage is reported by entry index: a bad
+ * message is counted and the scan goes on; an entry Chronicle itself cannot read ends the scan there.
  */
-public final class JournalVerifier implements JournalEntryHandler
+public final class JournalVerifier implements JournalScanHandler
 {
     /**
      * What {@link #verify} found.
@@ -28,7 +29,7 @@ public final class JournalVerifier implements JournalEntryHandler
         }
     }
 
-    private final SbeMessageChecker checker = new SbeMessageChecker();
+    private final FrameValidator checker = new FrameValidator();
     private final BadEntryTally bad = new BadEntryTally();
 
     private JournalVerifier()
@@ -53,10 +54,15 @@ public final class JournalVerifier implements JournalEntryHandler
     public void onEntry(
         final long index, final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs)
     {
-        if (!checker.check(buffer, offset, length))
+        if (!checker.validateExactly(buffer, offset, length, FrameValidator.Level.STRUCTURE))
         {
-            bad.add(index, checker.problem());
+            bad.add(index, checker.describe());
         }
     }
 
+    @Override
+    public void onBadMessage(final long index, final String problem)
+    {
+        bad.add(index, problem);
+    }
 }

@@ -6,8 +6,9 @@
  * layout ({@link io.pitgun.journal.JournalEntryDescriptor}: one Chronicle document per batch of up to 64 messages,
  * each an ingest time + the SBE message exactly as accepted, named by a 64-bit position = entry index and
  * ordinal), and the cold-path tools behind {@code pitgun journal}: {@link io.pitgun.journal.JournalStatsCollector},
- * {@link io.pitgun.journal.JournalDumper} and {@link io.pitgun.journal.JournalVerifier} (with
- * {@link io.pitgun.journal.SbeMessageChecker}), which count and name messages, not entries. Appending and reading
+ * {@link io.pitgun.journal.JournalDumper} and {@link io.pitgun.journal.JournalVerifier} (which check each
+ * message with the codecs' {@code FrameValidator}, so a message they cannot decode is reported by index with its
+ * problem and the scan goes on), which count and name messages, not entries. Appending and reading
  * are allocation-free per message; a batch is durable against the writer being killed, all of it, once
  * {@code commit} returns. {@link io.pitgun.journal.JournalPretoucher} populates the queue file's pages ahead of
  * the appender from a thread of the caller's, so that the appending thread takes no page faults. What to journal

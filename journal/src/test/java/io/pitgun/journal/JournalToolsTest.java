@@ -191,7 +191,8 @@ class JournalToolsTest
             assertFalse(result.ok());
             assertEquals(frameIndex.get(damaged).longValue(), result.firstBadIndex());
             assertEquals(1, result.badEntries());
-            assertTrue(result.firstProblem().startsWith("schema id "), result.firstProblem());
+            assertTrue(result.firstProblem().contains("schema id is not the Pitgun frame schema (7406, expected 7301)"),
+                result.firstProblem());
             assertFalse(result.stoppedEarly());
             assertEquals(FRAMES + 2, result.entriesChecked());
 
