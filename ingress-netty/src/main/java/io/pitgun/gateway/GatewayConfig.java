@@ -45,7 +45,15 @@ public record GatewayConfig(
     Set<String> restrictedClients,
     int subscriberBufferBytes,
     int ioThreads,
-    int shutdownTimeoutS)
+    int shutdownTimeoutS,
+    int maxConnections,
+    int maxConnectionsPerPeer,
+    int outboundHighWaterBytes,
+    int outboundLimitBytes,
+    int slowConsumerTimeoutMs,
+    long partialMessageBudgetBytes,
+    int queueDelayTargetMs,
+    int queueDelayIntervalMs)
 {
     /** The journal's directory under the data directory. */
     public Path journalDirectory()
@@ -91,7 +99,9 @@ public record GatewayConfig(
         return new GatewayConfig(address, allowNonLoopback, dataDir, runRegistryUrl, manifest, dictionary, ackMode,
             maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, ringSlots,
             rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
-            idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS);
+            idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, maxConnections,
+            maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, slowConsumerTimeoutMs,
+            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs);
     }
 
     private static final class Parser
@@ -132,7 +142,20 @@ public record GatewayConfig(
                 list(GatewaySetting.RESTRICTED_CLIENTS),
                 powerOfTwo(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, 4096, 1 << 30),
                 integer(GatewaySetting.IO_THREADS, 1, 64),
-                integer(GatewaySetting.SHUTDOWN_TIMEOUT_S, 1, 3_600));
+                integer(GatewaySetting.SHUTDOWN_TIMEOUT_S, 1, 3_600),
+                integer(GatewaySetting.MAX_CONNECTIONS, 1, 1 << 20),
+                integer(GatewaySetting.MAX_CONNECTIONS_PER_PEER, 1, 1 << 20),
+                integer(GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, 1024, 1 << 30),
+                integer(GatewaySetting.OUTBOUND_LIMIT_BYTES, 2048, Integer.MAX_VALUE),
+                integer(GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS, 1, 3_600_000),
+                integer(GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES, 1024, Integer.MAX_VALUE),
+                integer(GatewaySetting.QUEUE_DELAY_TARGET_MS, 1, 600_000),
+                integer(GatewaySetting.QUEUE_DELAY_INTERVAL_MS, 1, 600_000));
+            if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
+            {
+                problems.add(where(GatewaySetting.OUTBOUND_LIMIT_BYTES) + ": must be above " +
+                    GatewaySetting.OUTBOUND_HIGH_WATER_BYTES.envName() + " (" + config.outboundHighWaterBytes() + ")");
+            }
             if (!problems.isEmpty())
             {
                 throw new GatewayConfigException(problems);

@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -39,6 +40,12 @@ public final class GatewayCounters
     final AtomicInteger openConnections = new AtomicInteger();
     final AtomicInteger openSubscribers = new AtomicInteger();
     final AtomicInteger registryQueueDepth = new AtomicInteger();
+    /** Times a connection's reading was paused because its outbound buffer passed the high-water mark. */
+    final LongAdder connectionsPaused = new LongAdder();
+    /** Connections whose reading is paused now. */
+    final AtomicInteger pausedConnections = new AtomicInteger();
+    /** Bytes of unfinished requests and WebSocket messages held now, all connections. */
+    final AtomicLong partialMessageBytes = new AtomicLong();
 
     public GatewayCounters()
     {
@@ -103,6 +110,18 @@ public final class GatewayCounters
     public int inFlightEnvelopes()
     {
         return inFlightEnvelopes.get();
+    }
+
+    /** Times a connection's reading was paused for back-pressure. */
+    public long connectionsPaused()
+    {
+        return connectionsPaused.sum();
+    }
+
+    /** Connections open now. */
+    public int openConnections()
+    {
+        return openConnections.get();
     }
 
     LongAdder[][] responseTable()

@@ -58,6 +58,14 @@ final class GatewayMetrics
         gauge(w, "pitgun_gateway_ring_free_slots", "Slots producers may claim now (the ring's remaining capacity).",
             pipeline.remainingCapacity());
         gauge(w, "pitgun_gateway_open_connections", "Open client connections.", counters.openConnections.get());
+        counter(w, "pitgun_gateway_connections_paused_total",
+            "Times reading from a connection paused because its unsent answers passed the high-water mark.",
+            counters.connectionsPaused);
+        gauge(w, "pitgun_gateway_connections_paused", "Connections whose reading is paused now (back-pressure).",
+            counters.pausedConnections.get());
+        gauge(w, "pitgun_gateway_partial_message_bytes",
+            "Bytes of unfinished requests and WebSocket messages held, all connections.",
+            counters.partialMessageBytes.get());
         gauge(w, "pitgun_gateway_open_subscribers", "Open live subscribers.", counters.openSubscribers.get());
         counter(w, "pitgun_gateway_websocket_connections_total", "WebSocket ingest connections opened.",
             counters.wsConnectionsOpened);

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -66,6 +67,7 @@ public final class GatewayServer implements AutoCloseable
     private final IdempotencyWindow idempotencyWindow;
     private final ClientRateLimiter rateLimiter;
     private final OverloadLog overloadLog;
+    private final ConnectionAdmission connectionAdmission;
     private final GatewayMetrics metrics;
     private final LatencyExport latencyExport;
     private final DictionaryDocuments dictionaryDocuments;
@@ -113,6 +115,8 @@ public final class GatewayServer implements AutoCloseable
             TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
         this.overloadLog = new OverloadLog(counters);
+        this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),
+            counters, overloadLog);
         this.metrics = new GatewayMetrics(counters, pipeline);
         this.latencyExport = new LatencyExport(pipeline.latency());
         this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline, counters))
@@ -170,7 +174,10 @@ public final class GatewayServer implements AutoCloseable
             .group(bossGroup, ioGroup)
             .channel(transport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
+            .handler(connectionAdmission)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(config.outboundHighWaterBytes() / 2, config.outboundHighWaterBytes()))
             .childHandler(new ChannelInitializer<SocketChannel>()
             {
                 @Override
@@ -197,8 +204,13 @@ public final class GatewayServer implements AutoCloseable
     private void initConnection(final SocketChannel ch)
     {
         channels.add(ch);
-        final GatewayHttpHandler handler = new GatewayHttpHandler(this);
+        final PartialMessageMeter meter = new PartialMessageMeter(counters.partialMessageBytes,
+            config.partialMessageBudgetBytes(), counters);
+        final GatewayHttpHandler handler = new GatewayHttpHandler(this, meter);
         ch.pipeline()
+            .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(),
+                TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, overloadLog))
+            .addLast("meter", meter)
             .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()), handler::onReadTimeout))
             .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutS()))
             .addLast("http", new HttpServerCodec(new HttpDecoderConfig()

@@ -45,6 +45,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     private final String peer;
     private final FrameJsonEncoder encoder;
     private final ExpandableArrayBuffer json = new ExpandableArrayBuffer(4096);
+    private final PartialMessageMeter meter;
     private Subscription subscription;
     private ScheduledFuture<?> poller;
     private Channel channel;
@@ -72,8 +73,10 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         }
     };
 
-    WebSocketSubscriberHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer)
+    WebSocketSubscriberHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
+        final PartialMessageMeter meter)
     {
+        this.meter = meter;
         this.server = server;
         this.handshaker = handshaker;
         this.peer = peer;
@@ -188,6 +191,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
+        meter.messageComplete(); // no aggregator here: every frame is whole
         if (frame instanceof PingWebSocketFrame)
         {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
@@ -198,6 +202,17 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             handshaker.close(ctx.channel(), (CloseWebSocketFrame)frame.retain());
         }
         // Anything else a subscriber sends is ignored: this connection only streams out.
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+    {
+        if (event == PartialMessageMeter.OVER_BUDGET)
+        {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override
