@@ -27,12 +27,14 @@ final class JournalAckWaiter
     private static final class Pending
     {
         final long position;
+        final long sinceNs;
         final long deadlineNs;
         final Completion completion;
 
-        Pending(final long position, final long deadlineNs, final Completion completion)
+        Pending(final long position, final long sinceNs, final long deadlineNs, final Completion completion)
         {
             this.position = position;
+            this.sinceNs = sinceNs;
             this.deadlineNs = deadlineNs;
             this.completion = completion;
         }
@@ -60,12 +62,24 @@ final class JournalAckWaiter
             completion.onComplete(true);
             return;
         }
-        pending.add(new Pending(position, System.nanoTime() + timeoutNs, completion));
+        final long nowNs = System.nanoTime();
+        pending.add(new Pending(position, nowNs, nowNs + timeoutNs, completion));
         if (!scheduled)
         {
             scheduled = true;
             loop.schedule(poll, POLL_US, TimeUnit.MICROSECONDS);
         }
+    }
+
+    /**
+     * How long the oldest answer still waiting has waited at {@code nowNs} (0 when none waits): the queueing delay
+     * of this loop's journaled answers. The queue stays in arrival order (the poll rotates it whole), so the
+     * oldest is at its head: O(1).
+     */
+    long oldestWaitNs(final long nowNs)
+    {
+        final Pending oldest = pending.peek();
+        return oldest == null ? 0 : nowNs - oldest.sinceNs;
     }
 
     private void poll()
