@@ -29,6 +29,8 @@ public final class GatewayCounters
     final LongAdder subscribersOpened = new LongAdder();
     final LongAdder subscribersDisconnectedSlow = new LongAdder();
     final LongAdder subscriberMessages = new LongAdder();
+    /** Outputs encoded to JSON for live subscribers: once per output per event loop, not per subscriber. */
+    final LongAdder subscriberOutputsEncoded = new LongAdder();
     final LongAdder registryPosted = new LongAdder();
     final LongAdder registryFailed = new LongAdder();
     final LongAdder registryDropped = new LongAdder();

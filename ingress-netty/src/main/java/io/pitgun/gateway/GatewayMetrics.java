@@ -74,6 +74,9 @@ final class GatewayMetrics
             "Live subscribers disconnected for falling behind.", counters.subscribersDisconnectedSlow);
         counter(w, "pitgun_gateway_subscriber_messages_total", "Messages sent to live subscribers.",
             counters.subscriberMessages);
+        counter(w, "pitgun_gateway_subscriber_outputs_encoded_total",
+            "Pipeline outputs encoded to JSON for live subscribers (once per event loop, shared by its subscribers).",
+            counters.subscriberOutputsEncoded);
         w.family("pitgun_gateway_run_registry_records_total", "counter", "Run-registry records by outcome.");
         w.sample("pitgun_gateway_run_registry_records_total", counters.registryPosted.sum(), "outcome", "posted");
         w.sample("pitgun_gateway_run_registry_records_total", counters.registryFailed.sum(), "outcome", "failed");

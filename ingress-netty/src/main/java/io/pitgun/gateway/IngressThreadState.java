@@ -14,6 +14,7 @@ final class IngressThreadState
     final BeaconBodySplitter splitter;
     final SbeMessageValidator sbeValidator;
     final JournalAckWaiter ackWaiter;
+    final SubscriberGroup subscribers;
     private byte[] body = new byte[1 << 16];
 
     IngressThreadState(final GatewayServer server, final EventLoop loop)
@@ -26,6 +27,7 @@ final class IngressThreadState
             config.queueDelayTargetMs() * 1_000_000L, config.queueDelayIntervalMs() * 1_000_000L);
         ingestor = new EnvelopeIngestor(server.pipeline(), server.registry(), limits, server.idempotencyWindow(),
             server.counters(), GatewayServer.MAX_ENVELOPES_PER_REQUEST, config.ingestQueue(), delayAdmission);
+        subscribers = new SubscriberGroup(server, loop);
         splitter = new BeaconBodySplitter(GatewayServer.MAX_ENVELOPES_PER_REQUEST);
         sbeValidator = new SbeMessageValidator(server.registry(), GatewayServer.MAX_ENVELOPES_PER_REQUEST,
             server.pipeline().config().maxFrameBytes());
