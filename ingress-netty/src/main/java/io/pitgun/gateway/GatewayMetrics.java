@@ -61,7 +61,7 @@ final class GatewayMetrics
         counter(w, "pitgun_gateway_connections_paused_total",
             "Times reading from a connection paused because its unsent answers passed the high-water mark.",
             counters.connectionsPaused);
-        gauge(w, "pitgun_gateway_connections_paused", "Connections whose reading is paused now (back-pressure).",
+        gauge(w, "pitgun_gateway_paused_connections", "Connections whose reading is paused now (back-pressure).",
             counters.pausedConnections.get());
         gauge(w, "pitgun_gateway_partial_message_bytes",
             "Bytes of unfinished requests and WebSocket messages held, all connections.",

@@ -68,7 +68,7 @@ class GatewayConnectionBoundsIntegrationTest
                     "that never read an ack");
                 assertEquals(1.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"slow_consumer\"}"));
                 assertTrue(gateway.metric("pitgun_gateway_connections_paused_total") >= 1);
-                assertEquals(0.0, gateway.metric("pitgun_gateway_connections_paused"));
+                assertEquals(0.0, gateway.metric("pitgun_gateway_paused_connections"));
                 // The connection's unsent acks are bounded by OUTBOUND_LIMIT_BYTES (8 MiB), not by what it sent.
                 final long grown = Math.max(directWhilePaused, usedDirectMemory()) - directBefore;
                 assertTrue(grown < 32L << 20, "direct memory grew by " + grown + " bytes");
