@@ -88,6 +88,8 @@ public final class GatewayCommand implements Callable<Integer>
     String outboundHighWaterBytes;
     @Option(names = "--outbound-limit-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_OUTBOUND_LIMIT_BYTES.")
     String outboundLimitBytes;
+    @Option(names = "--outbound-total-limit-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES.")
+    String outboundTotalLimitBytes;
     @Option(names = "--slow-consumer-timeout-ms", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_SLOW_CONSUMER_TIMEOUT_MS.")
     String slowConsumerTimeoutMs;
     @Option(names = "--partial-message-budget-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_PARTIAL_MESSAGE_BUDGET_BYTES.")
@@ -129,6 +131,7 @@ public final class GatewayCommand implements Callable<Integer>
         put(flags, GatewaySetting.MAX_CONNECTIONS_PER_PEER, maxConnectionsPerPeer);
         put(flags, GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, outboundHighWaterBytes);
         put(flags, GatewaySetting.OUTBOUND_LIMIT_BYTES, outboundLimitBytes);
+        put(flags, GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES, outboundTotalLimitBytes);
         put(flags, GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS, slowConsumerTimeoutMs);
         put(flags, GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES, partialMessageBudgetBytes);
         put(flags, GatewaySetting.QUEUE_DELAY_TARGET_MS, queueDelayTargetMs);

@@ -50,6 +50,7 @@ public record GatewayConfig(
     int maxConnectionsPerPeer,
     int outboundHighWaterBytes,
     int outboundLimitBytes,
+    long outboundTotalLimitBytes,
     int slowConsumerTimeoutMs,
     long partialMessageBudgetBytes,
     int queueDelayTargetMs,
@@ -100,7 +101,7 @@ public record GatewayConfig(
             maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, ringSlots,
             rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
             idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, maxConnections,
-            maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, slowConsumerTimeoutMs,
+            maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs);
     }
 
@@ -147,6 +148,7 @@ public record GatewayConfig(
                 integer(GatewaySetting.MAX_CONNECTIONS_PER_PEER, 1, 1 << 20),
                 integer(GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, 1024, 1 << 30),
                 integer(GatewaySetting.OUTBOUND_LIMIT_BYTES, 2048, Integer.MAX_VALUE),
+                integer(GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES, 2048, Integer.MAX_VALUE),
                 integer(GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS, 1, 3_600_000),
                 integer(GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES, 1024, Integer.MAX_VALUE),
                 integer(GatewaySetting.QUEUE_DELAY_TARGET_MS, 1, 600_000),

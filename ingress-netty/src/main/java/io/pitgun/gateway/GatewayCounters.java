@@ -46,6 +46,8 @@ public final class GatewayCounters
     final LongAdder connectionsPaused = new LongAdder();
     /** Connections whose reading is paused now. */
     final AtomicInteger pausedConnections = new AtomicInteger();
+    /** Unsent answer bytes of all connections, as last summed by the outbound memory guard. */
+    final AtomicLong outboundBytes = new AtomicLong();
     /** Bytes of unfinished requests and WebSocket messages held now, all connections. */
     final AtomicLong partialMessageBytes = new AtomicLong();
 

@@ -63,6 +63,8 @@ final class GatewayMetrics
             counters.connectionsPaused);
         gauge(w, "pitgun_gateway_paused_connections", "Connections whose reading is paused now (back-pressure).",
             counters.pausedConnections.get());
+        gauge(w, "pitgun_gateway_outbound_bytes", "Unsent answer bytes of all connections (summed every 100 ms).",
+            counters.outboundBytes.get());
         gauge(w, "pitgun_gateway_partial_message_bytes",
             "Bytes of unfinished requests and WebSocket messages held, all connections.",
             counters.partialMessageBytes.get());

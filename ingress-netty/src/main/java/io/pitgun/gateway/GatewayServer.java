@@ -128,6 +128,8 @@ public final class GatewayServer implements AutoCloseable
         // new connections, so that compressing two histograms a second never delays an ingest event loop.
         bossGroup.scheduleAtFixedRate(() -> pipeline.latency().closeInterval(System.currentTimeMillis()),
             1, 1, TimeUnit.SECONDS);
+        bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, config.outboundTotalLimitBytes(), counters,
+            overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
         try
         {
             bind();

@@ -36,6 +36,7 @@ public enum GatewaySetting
     MAX_CONNECTIONS_PER_PEER("MAX_CONNECTIONS_PER_PEER", "256", "open connections per client address; one more is closed on accept and counted"),
     OUTBOUND_HIGH_WATER_BYTES("OUTBOUND_HIGH_WATER_BYTES", "262144", "a connection's unsent answers above which the gateway stops reading from it (resumes below half)"),
     OUTBOUND_LIMIT_BYTES("OUTBOUND_LIMIT_BYTES", "4194304", "a connection's unsent answers above which it is closed (slow_consumer)"),
+    OUTBOUND_TOTAL_LIMIT_BYTES("OUTBOUND_TOTAL_LIMIT_BYTES", "134217728", "unsent answers of all connections together; above it the connection holding the most is closed (slow_consumer)"),
     SLOW_CONSUMER_TIMEOUT_MS("SLOW_CONSUMER_TIMEOUT_MS", "10000", "a connection that takes no answers (over the high-water mark) this long is closed (slow_consumer)"),
     PARTIAL_MESSAGE_BUDGET_BYTES("PARTIAL_MESSAGE_BUDGET_BYTES", "67108864", "bytes of unfinished requests and WebSocket messages held across all connections; a connection that would pass it is closed"),
     QUEUE_DELAY_TARGET_MS("QUEUE_DELAY_TARGET_MS", "50", "admission: once the oldest unanswered request has waited longer than this for a whole interval, new requests get 503 overload"),

@@ -82,6 +82,37 @@ class GatewayConnectionBoundsIntegrationTest
     }
 
     @Test
+    void shouldCloseTheConnectionsHoldingTheMostWhenAllTogetherPassTheTotalOutboundLimit() throws Exception
+    {
+        // Each connection alone is within its own limits (64 MiB, one minute): only the total can close them.
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
+            GatewaySetting.RATE_LIMIT, "0",
+            GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, "65536",
+            GatewaySetting.OUTBOUND_LIMIT_BYTES, Integer.toString(64 << 20),
+            GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS, "60000",
+            GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES, "2048")))
+        {
+            final RawWebSocket first = new RawWebSocket(gateway.server.address(), "/ws", null, 4096);
+            final RawWebSocket second = new RawWebSocket(gateway.server.address(), "/ws", null, 4096);
+            try
+            {
+                final CompletableFuture<Long> firstSender = CompletableFuture.supplyAsync(() -> sendUntilClosed(first));
+                final CompletableFuture<Long> secondSender = CompletableFuture.supplyAsync(() -> sendUntilClosed(second));
+                assertTrue(firstSender.get(WAIT_S, TimeUnit.SECONDS) < MAX_SENT_BYTES, "not closed");
+                assertTrue(secondSender.get(WAIT_S, TimeUnit.SECONDS) < MAX_SENT_BYTES, "not closed");
+            }
+            finally
+            {
+                first.close();
+                second.close();
+            }
+            assertEquals(2, gateway.server.counters().rejections(RejectReason.SLOW_CONSUMER));
+            assertEquals(200, gateway.get("/health").statusCode());
+            Await.until("the unsent bytes summed again", () -> gateway.server.counters().outboundBytes.get() <= 2048);
+        }
+    }
+
+    @Test
     void shouldRefuseConnectionsOverThePerPeerAndTotalCapsOnAcceptAndCountThem() throws Exception
     {
         final InetAddress peerB = InetAddress.getByName("127.0.0.2");
