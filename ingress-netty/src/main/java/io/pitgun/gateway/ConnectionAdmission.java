@@ -60,13 +60,20 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter
         ctx.fireChannelRead(child);
     }
 
+    /** Client addresses with open connections now (the map holds no others). */
+    int peers()
+    {
+        return perPeer.size();
+    }
+
     /** Open connections now (admitted, not yet closed). */
     int open()
     {
         return open.get();
     }
 
-    private RejectReason tryAcquire(final InetAddress peer)
+    /** Takes a place for a connection from {@code peer} (accept thread); the refusal reason, or null if admitted. */
+    RejectReason tryAcquire(final InetAddress peer)
     {
         if (open.incrementAndGet() > maxConnections)
         {
@@ -103,7 +110,8 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter
         return count;
     }
 
-    private void release(final InetAddress peer)
+    /** Gives back the place of a connection from {@code peer} that closed (any thread). */
+    void release(final InetAddress peer)
     {
         open.decrementAndGet();
         if (peer != null)
