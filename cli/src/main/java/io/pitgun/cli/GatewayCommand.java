@@ -83,6 +83,24 @@ public final class GatewayCommand implements Callable<Integer>
     @Option(names = "--journal-min-free-bytes", paramLabel = "VALUE",
         description = "Env PITGUN_GATEWAY_JOURNAL_MIN_FREE_BYTES.")
     String journalMinFreeBytes;
+    @Option(names = "--max-connections", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_MAX_CONNECTIONS.")
+    String maxConnections;
+    @Option(names = "--max-connections-per-peer", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER.")
+    String maxConnectionsPerPeer;
+    @Option(names = "--outbound-high-water-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_OUTBOUND_HIGH_WATER_BYTES.")
+    String outboundHighWaterBytes;
+    @Option(names = "--outbound-limit-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_OUTBOUND_LIMIT_BYTES.")
+    String outboundLimitBytes;
+    @Option(names = "--outbound-total-limit-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES.")
+    String outboundTotalLimitBytes;
+    @Option(names = "--slow-consumer-timeout-ms", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_SLOW_CONSUMER_TIMEOUT_MS.")
+    String slowConsumerTimeoutMs;
+    @Option(names = "--partial-message-budget-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_PARTIAL_MESSAGE_BUDGET_BYTES.")
+    String partialMessageBudgetBytes;
+    @Option(names = "--queue-delay-target-ms", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_QUEUE_DELAY_TARGET_MS.")
+    String queueDelayTargetMs;
+    @Option(names = "--queue-delay-interval-ms", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_QUEUE_DELAY_INTERVAL_MS.")
+    String queueDelayIntervalMs;
 
     @Override
     public Integer call() throws Exception
@@ -113,6 +131,15 @@ public final class GatewayCommand implements Callable<Integer>
         put(flags, GatewaySetting.IO_THREADS, ioThreads);
         put(flags, GatewaySetting.SHUTDOWN_TIMEOUT_S, shutdownTimeoutS);
         put(flags, GatewaySetting.JOURNAL_MIN_FREE_BYTES, journalMinFreeBytes);
+        put(flags, GatewaySetting.MAX_CONNECTIONS, maxConnections);
+        put(flags, GatewaySetting.MAX_CONNECTIONS_PER_PEER, maxConnectionsPerPeer);
+        put(flags, GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, outboundHighWaterBytes);
+        put(flags, GatewaySetting.OUTBOUND_LIMIT_BYTES, outboundLimitBytes);
+        put(flags, GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES, outboundTotalLimitBytes);
+        put(flags, GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS, slowConsumerTimeoutMs);
+        put(flags, GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES, partialMessageBudgetBytes);
+        put(flags, GatewaySetting.QUEUE_DELAY_TARGET_MS, queueDelayTargetMs);
+        put(flags, GatewaySetting.QUEUE_DELAY_INTERVAL_MS, queueDelayIntervalMs);
         final GatewayConfig config = GatewayConfig.fromEnvironment(flags);
         final GatewayServer server = GatewayServer.start(config);
         spec.commandLine().getOut().println("pitgun gateway: listening on " + server.address().getHostString() + ":" +

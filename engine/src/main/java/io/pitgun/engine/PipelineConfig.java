@@ -260,7 +260,10 @@ public final class PipelineConfig
         return outputDigest;
     }
 
-    /** {@code subscriber_buffer_bytes}: the bounded queue of each subscriber, a power of two. */
+    /**
+     * {@code subscriber_buffer_bytes}: the broadcast buffer all subscribers of a stream share (a subscriber this far
+     * behind is dropped), a power of two; raised to eight times {@code max_frame_bytes} if smaller.
+     */
     public int subscriberBufferBytes()
     {
         return subscriberBufferBytes;

@@ -3,98 +3,79 @@ package io.pitgun.engine;
 import org.agrona.DirectBuffer;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Offers every output to every subscriber without waiting. The subscriber list is copy-on-write: subscribe and
- * unsubscribe (rare, any thread) publish a new array through a volatile field, which the processing thread reads
- * once per output.
+ * Hands every output to the subscribers in O(1), whatever their number: one write into the shared broadcast buffer
+ * of each stream that has subscribers ({@link SubscriberBroadcast}) — derived frames and insights for full
+ * subscribers, insights alone for {@link TelemetryPipeline#subscribeToInsights} — instead of one queue per
+ * subscriber. The processing thread never looks at the subscribers themselves; subscribe and unsubscribe (rare, any
+ * thread) only change a stream's subscriber count.
  */
 final class SubscriberFanout implements OutputSink
 {
-    private static final Subscription[] NONE = new Subscription[0];
+    private final SubscriberBroadcast everything;
+    private final SubscriberBroadcast insights;
+    private final List<Subscription> open = new ArrayList<>();
 
-    private final PipelineCounters counters;
-    private final List<Subscription> everSubscribed = new ArrayList<>();
-    private volatile Subscription[] subscribers = NONE;
-
-    SubscriberFanout(final PipelineCounters counters)
+    SubscriberFanout(final int bufferBytes)
     {
-        this.counters = counters;
+        everything = new SubscriberBroadcast(bufferBytes);
+        insights = new SubscriberBroadcast(bufferBytes);
+    }
+
+    /** The shared stream for a new subscription. */
+    SubscriberBroadcast stream(final boolean insightsOnly)
+    {
+        return insightsOnly ? insights : everything;
     }
 
     synchronized void add(final Subscription subscription)
     {
-        final Subscription[] current = subscribers;
-        final Subscription[] next = Arrays.copyOf(current, current.length + 1);
-        next[current.length] = subscription;
-        subscribers = next;
-        everSubscribed.add(subscription);
+        open.add(subscription);
     }
 
     synchronized void remove(final Subscription subscription)
     {
-        final Subscription[] current = subscribers;
-        int found = -1;
-        for (int i = 0; i < current.length; i++)
+        if (open.remove(subscription))
         {
-            if (current[i] == subscription)
-            {
-                found = i;
-                break;
-            }
+            subscription.broadcast().leave();
         }
-        if (found < 0)
-        {
-            return;
-        }
-        final Subscription[] next = new Subscription[current.length - 1];
-        System.arraycopy(current, 0, next, 0, found);
-        System.arraycopy(current, found + 1, next, found, current.length - found - 1);
-        subscribers = next;
     }
 
     @Override
     public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
     {
-        offer(Subscription.DERIVED_FRAME, buffer, offset, length);
+        everything.transmit(Subscription.DERIVED_FRAME, buffer, offset, length);
     }
 
     @Override
     public void onInsight(final DirectBuffer buffer, final int offset, final int length)
     {
-        offer(Subscription.INSIGHT, buffer, offset, length);
+        everything.transmit(Subscription.INSIGHT, buffer, offset, length);
+        insights.transmit(Subscription.INSIGHT, buffer, offset, length);
     }
 
-    private void offer(final int type, final DirectBuffer buffer, final int offset, final int length)
+    /** Subscriptions open now (not closed by their owner). */
+    synchronized int openSubscriptions()
     {
-        final Subscription[] current = subscribers;
-        for (final Subscription subscription : current)
-        {
-            if (type == Subscription.DERIVED_FRAME && subscription.isInsightsOnly())
-            {
-                continue;
-            }
-            if (!subscription.offer(type, buffer, offset, length))
-            {
-                subscription.markDropped();
-                remove(subscription);
-                counters.increment(PipelineCounter.SUBSCRIBERS_DROPPED);
-            }
-        }
+        return open.size();
     }
 
-    /** Marks every subscriber ended; the pipeline has stopped. Queue memory is left to the garbage collector,
-     *  since a subscriber thread may still be polling what was queued. */
+    /** Records the processing thread wrote into the shared buffers so far: one per output per stream, never per
+     *  subscriber. */
+    long recordsTransmitted()
+    {
+        return everything.sequence() + insights.sequence();
+    }
+
+    /** Marks every open subscriber ended; the pipeline has stopped. The buffers stay readable for what is in them. */
     @Override
     public synchronized void close()
     {
-        subscribers = NONE;
-        for (final Subscription subscription : everSubscribed)
+        for (final Subscription subscription : open)
         {
             subscription.markEnded();
         }
-        everSubscribed.clear();
     }
 }

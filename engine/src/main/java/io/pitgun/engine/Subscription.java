@@ -1,20 +1,17 @@
 package io.pitgun.engine;
 
-import org.agrona.BufferUtil;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-
-import java.nio.ByteBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.broadcast.BroadcastReceiver;
 
 /**
- * One in-process subscriber to a pipeline's output (the gateway fans these out over WebSocket). Each has its own
- * bounded queue, an Agrona {@link OneToOneRingBuffer}: the processing thread offers every output without waiting,
- * and a subscriber whose queue is full is dropped — it stops receiving, {@link #isDropped()} turns true and the
- * pipeline's {@code SUBSCRIBERS_DROPPED} counter counts it — so a slow subscriber never slows the pipeline.
+ * One in-process subscriber to a pipeline's output (the gateway fans these out over WebSocket). Subscribers share
+ * one bounded broadcast buffer per stream ({@code subscriber_buffer_bytes}; derived frames and insights, or
+ * insights alone): the processing thread writes each output once, whatever the number of subscribers, and never
+ * waits; each subscriber reads at its own pace. A subscriber that falls more than the buffer behind is dropped —
+ * it stops receiving, {@link #isDropped()} turns true and the pipeline's {@code SUBSCRIBERS_DROPPED} counter counts
+ * it — so a slow subscriber never slows the pipeline. A subscription holds no queue of its own (a read cursor and a
+ * copy buffer as large as the largest output it received), so it costs nothing while idle and its memory goes with
+ * it.
  *
  * <p>The consumer loop, on one thread of the subscriber's own:
  * <pre>{@code
@@ -27,30 +24,40 @@ import java.nio.ByteBuffer;
  */
 public final class Subscription implements AutoCloseable
 {
-    /** Message type of a derived frame in the queue. */
+    /** Kind of a derived frame in the broadcast. */
     static final int DERIVED_FRAME = 1;
-    /** Message type of an insight in the queue. */
+    /** Kind of an insight in the broadcast. */
     static final int INSIGHT = 2;
 
     private final String name;
-    private final ByteBuffer memory;
-    private final OneToOneRingBuffer queue;
     private final TelemetryPipeline pipeline;
+    private final PipelineCounters counters;
     private final boolean insightsOnly;
-    private final MessageHandler dispatcher = this::dispatch;
-    private SubscriptionHandler handler;
+    private final SubscriberBroadcast broadcast;
+    private final BroadcastReceiver receiver;
+    private final ExpandableArrayBuffer copy = new ExpandableArrayBuffer(1024);
+    private final int startSequenceBits;
+    private final long gapsAtStart;
+    private long lappedCount;
+    private boolean started;
     private volatile boolean dropped;
     private volatile boolean closed;
     private volatile boolean ended;
 
-    Subscription(final String name, final int capacityBytes, final TelemetryPipeline pipeline,
-        final boolean insightsOnly)
+    Subscription(final String name, final TelemetryPipeline pipeline, final PipelineCounters counters,
+        final SubscriberBroadcast broadcast, final boolean insightsOnly)
     {
         this.name = name;
         this.pipeline = pipeline;
+        this.counters = counters;
         this.insightsOnly = insightsOnly;
-        memory = BufferUtil.allocateDirectAligned(capacityBytes + RingBufferDescriptor.TRAILER_LENGTH, 64);
-        queue = new OneToOneRingBuffer(new UnsafeBuffer(memory));
+        this.broadcast = broadcast;
+        this.receiver = broadcast.join();
+        // Read after joining: every record with this sequence or a later one was written after the receiver was
+        // placed, so it will see them; the one record it may see from before is skipped.
+        this.startSequenceBits = (int)(broadcast.sequence() & SubscriberBroadcast.SEQUENCE_MASK);
+        this.gapsAtStart = broadcast.gaps();
+        this.lappedCount = receiver.lappedCount();
     }
 
     /** The name given at subscribe time (for logs and metrics). */
@@ -60,18 +67,54 @@ public final class Subscription implements AutoCloseable
     }
 
     /**
-     * Delivers up to {@code limit} queued outputs to {@code handler}.
+     * Delivers up to {@code limit} outputs to {@code handler}, in order. Returns 0 once the subscriber is dropped.
      *
      * @return the number delivered.
      */
     public int poll(final SubscriptionHandler handler, final int limit)
     {
-        if (closed)
+        if (closed || dropped)
         {
             return 0;
         }
-        this.handler = handler;
-        return queue.read(dispatcher, limit);
+        int delivered = 0;
+        while (delivered < limit && receiver.receiveNext())
+        {
+            if (receiver.lappedCount() != lappedCount || broadcast.gaps() != gapsAtStart)
+            {
+                drop();
+                return delivered;
+            }
+            final int typeId = receiver.typeId();
+            final int length = receiver.length();
+            copy.putBytes(0, receiver.buffer(), receiver.offset(), length);
+            // The writer may have overwritten the record while it was copied: then this subscriber is too slow.
+            if (!receiver.validate())
+            {
+                drop();
+                return delivered;
+            }
+            if (!started)
+            {
+                final int behind = (SubscriberBroadcast.sequenceBits(typeId) - startSequenceBits) &
+                    SubscriberBroadcast.SEQUENCE_MASK;
+                if (behind > SubscriberBroadcast.SEQUENCE_MASK >>> 1)
+                {
+                    continue; // written before this subscription began
+                }
+                started = true;
+            }
+            if (SubscriberBroadcast.kind(typeId) == DERIVED_FRAME)
+            {
+                handler.onDerivedFrame(copy, 0, length);
+            }
+            else
+            {
+                handler.onInsight(copy, 0, length);
+            }
+            delivered++;
+        }
+        return delivered;
     }
 
     /** True for a subscription to insights alone ({@link TelemetryPipeline#subscribeToInsights}). */
@@ -80,13 +123,13 @@ public final class Subscription implements AutoCloseable
         return insightsOnly;
     }
 
-    /** True once the subscriber fell behind and was dropped; what was queued before can still be polled. */
+    /** True once the subscriber fell behind (more than the shared buffer) and was dropped. */
     public boolean isDropped()
     {
         return dropped;
     }
 
-    /** True once the pipeline closed: nothing more will be queued (what was queued can still be polled). */
+    /** True once the pipeline closed: nothing more will be written (what is in the buffer can still be polled). */
     public boolean isEnded()
     {
         return ended;
@@ -98,7 +141,7 @@ public final class Subscription implements AutoCloseable
         return closed;
     }
 
-    /** Unsubscribes; nothing more is queued. */
+    /** Unsubscribes; its cursor and copy buffer are garbage from now on. Idempotent. */
     @Override
     public void close()
     {
@@ -109,15 +152,9 @@ public final class Subscription implements AutoCloseable
         }
     }
 
-    /** Called by the processing thread; false when the queue is full. */
-    boolean offer(final int type, final DirectBuffer buffer, final int offset, final int length)
+    SubscriberBroadcast broadcast()
     {
-        return queue.write(type, buffer, offset, length);
-    }
-
-    void markDropped()
-    {
-        dropped = true;
+        return broadcast;
     }
 
     void markEnded()
@@ -125,15 +162,12 @@ public final class Subscription implements AutoCloseable
         ended = true;
     }
 
-    private void dispatch(final int type, final MutableDirectBuffer buffer, final int offset, final int length)
+    private void drop()
     {
-        if (type == DERIVED_FRAME)
+        if (!dropped)
         {
-            handler.onDerivedFrame(buffer, offset, length);
-        }
-        else
-        {
-            handler.onInsight(buffer, offset, length);
+            dropped = true;
+            counters.incrementShared(PipelineCounter.SUBSCRIBERS_DROPPED);
         }
     }
 }

@@ -141,7 +141,7 @@ public final class TelemetryPipeline implements AutoCloseable
         {
             sinkList.add(new JsonLinesSink(config.jsonLinesFile().get(), registry, this::derivedName));
         }
-        subscribers = new SubscriberFanout(counters);
+        subscribers = new SubscriberFanout(subscriberBufferBytes(config));
         sinkList.add(subscribers);
         sinks = sinkList.toArray(new OutputSink[0]);
 
@@ -384,8 +384,9 @@ public final class TelemetryPipeline implements AutoCloseable
     }
 
     /**
-     * Subscribes to derived frames and insights with a bounded queue of {@code subscriber_buffer_bytes}; a
-     * subscriber that falls behind is dropped (see {@link Subscription}).
+     * Subscribes to derived frames and insights, read from a buffer of {@code subscriber_buffer_bytes} shared by
+     * all subscribers (written once per output, whatever their number); a subscriber that falls more than the
+     * buffer behind is dropped (see {@link Subscription}).
      */
     public Subscription subscribe(final String subscriberName)
     {
@@ -404,10 +405,23 @@ public final class TelemetryPipeline implements AutoCloseable
 
     private Subscription subscribe(final String subscriberName, final boolean insightsOnly)
     {
-        final Subscription subscription =
-            new Subscription(subscriberName, config.subscriberBufferBytes(), this, insightsOnly);
+        final Subscription subscription = new Subscription(subscriberName, this, counters,
+            subscribers.stream(insightsOnly), insightsOnly);
         subscribers.add(subscription);
         return subscription;
+    }
+
+    // The shared broadcast buffer of a stream: subscriber_buffer_bytes, and at least large enough to carry the
+    // largest frame (a broadcast record is at most an eighth of the buffer).
+    private static int subscriberBufferBytes(final PipelineConfig config)
+    {
+        final int forFrames = Integer.highestOneBit(Math.max(1, config.maxFrameBytes() * 8 - 1)) << 1;
+        return Math.max(config.subscriberBufferBytes(), forFrames);
+    }
+
+    SubscriberFanout subscriberFanout()
+    {
+        return subscribers;
     }
 
     void unsubscribe(final Subscription subscription)

@@ -69,7 +69,9 @@ class InsightSubscriptionTest
         {
             assertTrue(insight.contains("\"insight-contract/v1\""), insight);
         }
-        // The same buffer could not hold the run's derived frames: the unread full subscriber fell behind.
+        // The same buffer could not hold the run's derived frames: the unread full subscriber fell behind, as it
+        // learns when it next reads.
+        assertEquals(0, everything.poll(handler, Integer.MAX_VALUE));
         assertTrue(everything.isDropped(), "a full subscriber was not dropped, so the test proves nothing");
         assertEquals(1, pipeline.counters().get(PipelineCounter.SUBSCRIBERS_DROPPED));
     }

@@ -45,6 +45,7 @@ public final class EnvelopeIngestor
     private final GatewayCounters counters;
     private final int ingestQueueLimit;
     private final int ringCapacity;
+    private final QueueDelayAdmission delayAdmission;
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1 << 16);
     private final int[] envelopeFirstMessage;
     private final int[] envelopeMessages;
@@ -55,8 +56,9 @@ public final class EnvelopeIngestor
 
     public EnvelopeIngestor(final TelemetryPipeline pipeline, final ParameterRegistry registry,
         final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
-        final int maxEnvelopes, final int ingestQueueLimit)
+        final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission)
     {
+        this.delayAdmission = delayAdmission;
         this.pipeline = pipeline;
         this.journalAdmission = new JournalAdmission(pipeline);
         this.decoder = new EnvelopeDecoder(registry, limits);
@@ -101,6 +103,11 @@ public final class EnvelopeIngestor
             report.retryAfterS = 1;
             return report.refuse(503, RejectReason.QUEUE_FULL, "the ingestion queue is full (" + ingestQueueLimit +
                 " envelopes awaiting acknowledgement); nothing of this request was ingested, retry after 1 s");
+        }
+        if (!delayAdmission.admit(System.nanoTime()))
+        {
+            release(count);
+            return refuseOverload(report);
         }
         report.queuePlaces = count;
         publishAll(count, report);
@@ -147,6 +154,11 @@ public final class EnvelopeIngestor
             report.retryAfterS = 1;
             return report.refuse(503, RejectReason.QUEUE_FULL, "the ingestion queue is full; nothing of this " +
                 "message was ingested, retry after 1 s");
+        }
+        if (!delayAdmission.admit(System.nanoTime()))
+        {
+            release(1);
+            return refuseOverload(report);
         }
         report.queuePlaces = 1;
         for (int i = 0; i < messages.count(); i++)
@@ -199,6 +211,17 @@ public final class EnvelopeIngestor
             report.queuePlaces = 0;
         }
         return report;
+    }
+
+    private IngestReport refuseOverload(final IngestReport report)
+    {
+        counters.rejected(RejectReason.OVERLOAD);
+        report.retryAfterS = 1;
+        final long nowNs = System.nanoTime();
+        return report.refuse(503, RejectReason.OVERLOAD, "accepted requests are waiting " +
+            delayAdmission.delayNs(nowNs) / 1_000_000 + " ms for their answer, over the " +
+            delayAdmission.targetNs() / 1_000_000 + " ms target (" + GatewaySetting.QUEUE_DELAY_TARGET_MS.envName() +
+            "); nothing was ingested, retry after 1 s");
     }
 
     /** Gives back ingestion-queue places once the answer is sent. */

@@ -46,7 +46,16 @@ public record GatewayConfig(
     int subscriberBufferBytes,
     int ioThreads,
     int shutdownTimeoutS,
-    long journalMinFreeBytes)
+    long journalMinFreeBytes,
+    int maxConnections,
+    int maxConnectionsPerPeer,
+    int outboundHighWaterBytes,
+    int outboundLimitBytes,
+    long outboundTotalLimitBytes,
+    int slowConsumerTimeoutMs,
+    long partialMessageBudgetBytes,
+    int queueDelayTargetMs,
+    int queueDelayIntervalMs)
 {
     /** The journal's directory under the data directory. */
     public Path journalDirectory()
@@ -92,8 +101,10 @@ public record GatewayConfig(
         return new GatewayConfig(address, allowNonLoopback, dataDir, runRegistryUrl, manifest, dictionary, ackMode,
             maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, ringSlots,
             rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
-            idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS,
-            journalMinFreeBytes);
+            idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
+            maxConnections,
+            maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
+            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs);
     }
 
     private static final class Parser
@@ -135,7 +146,21 @@ public record GatewayConfig(
                 powerOfTwo(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, 4096, 1 << 30),
                 integer(GatewaySetting.IO_THREADS, 1, 64),
                 integer(GatewaySetting.SHUTDOWN_TIMEOUT_S, 1, 3_600),
-                integer(GatewaySetting.JOURNAL_MIN_FREE_BYTES, 0, Integer.MAX_VALUE));
+                integer(GatewaySetting.JOURNAL_MIN_FREE_BYTES, 0, Integer.MAX_VALUE),
+                integer(GatewaySetting.MAX_CONNECTIONS, 1, 1 << 20),
+                integer(GatewaySetting.MAX_CONNECTIONS_PER_PEER, 1, 1 << 20),
+                integer(GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, 1024, 1 << 30),
+                integer(GatewaySetting.OUTBOUND_LIMIT_BYTES, 2048, Integer.MAX_VALUE),
+                integer(GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES, 2048, Integer.MAX_VALUE),
+                integer(GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS, 1, 3_600_000),
+                integer(GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES, 1024, Integer.MAX_VALUE),
+                integer(GatewaySetting.QUEUE_DELAY_TARGET_MS, 1, 600_000),
+                integer(GatewaySetting.QUEUE_DELAY_INTERVAL_MS, 1, 600_000));
+            if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
+            {
+                problems.add(where(GatewaySetting.OUTBOUND_LIMIT_BYTES) + ": must be above " +
+                    GatewaySetting.OUTBOUND_HIGH_WATER_BYTES.envName() + " (" + config.outboundHighWaterBytes() + ")");
+            }
             if (!problems.isEmpty())
             {
                 throw new GatewayConfigException(problems);

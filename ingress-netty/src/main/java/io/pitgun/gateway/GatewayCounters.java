@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -32,6 +33,8 @@ public final class GatewayCounters
     final LongAdder subscribersOpened = new LongAdder();
     final LongAdder subscribersDisconnectedSlow = new LongAdder();
     final LongAdder subscriberMessages = new LongAdder();
+    /** Outputs encoded to JSON for live subscribers: once per output per event loop, not per subscriber. */
+    final LongAdder subscriberOutputsEncoded = new LongAdder();
     final LongAdder registryPosted = new LongAdder();
     final LongAdder registryFailed = new LongAdder();
     final LongAdder registryDropped = new LongAdder();
@@ -43,6 +46,14 @@ public final class GatewayCounters
     final AtomicInteger openConnections = new AtomicInteger();
     final AtomicInteger openSubscribers = new AtomicInteger();
     final AtomicInteger registryQueueDepth = new AtomicInteger();
+    /** Times a connection's reading was paused because its outbound buffer passed the high-water mark. */
+    final LongAdder connectionsPaused = new LongAdder();
+    /** Connections whose reading is paused now. */
+    final AtomicInteger pausedConnections = new AtomicInteger();
+    /** Unsent answer bytes of all connections, as last summed by the outbound memory guard. */
+    final AtomicLong outboundBytes = new AtomicLong();
+    /** Bytes of unfinished requests and WebSocket messages held now, all connections. */
+    final AtomicLong partialMessageBytes = new AtomicLong();
 
     public GatewayCounters()
     {
@@ -119,6 +130,18 @@ public final class GatewayCounters
     public int inFlightEnvelopes()
     {
         return inFlightEnvelopes.get();
+    }
+
+    /** Times a connection's reading was paused for back-pressure. */
+    public long connectionsPaused()
+    {
+        return connectionsPaused.sum();
+    }
+
+    /** Connections open now. */
+    public int openConnections()
+    {
+        return openConnections.get();
     }
 
     LongAdder[][] responseTable()

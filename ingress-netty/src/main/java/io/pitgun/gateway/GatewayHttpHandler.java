@@ -61,13 +61,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final GatewayServer server;
     private final GatewayConfig config;
     private final String ackModeSymbol;
+    private final PartialMessageMeter meter;
     private String peer = "?";
     private String peerAddress = "?";
     private boolean allowRestricted;
 
-    GatewayHttpHandler(final GatewayServer server)
+    GatewayHttpHandler(final GatewayServer server, final PartialMessageMeter meter)
     {
         this.server = server;
+        this.meter = meter;
         this.config = server.config();
         this.ackModeSymbol = config.ackMode().symbol();
     }
@@ -92,6 +94,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
     {
         final long startNs = System.nanoTime();
+        meter.messageComplete();
         final SlowRequestGuard guard = ctx.pipeline().get(SlowRequestGuard.class);
         if (guard != null)
         {
@@ -464,14 +467,14 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         pipeline.remove(SlowRequestGuard.class);
         if (subscriber)
         {
-            final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, handshaker, peer);
+            final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, handshaker, peer, meter);
             pipeline.replace(this, "ws", handler);
             ctx.channel().attr(CLOSER).set(handler::goingAway);
         }
         else
         {
             final WebSocketIngestHandler handler = new WebSocketIngestHandler(server, this, handshaker, peer,
-                peerAddress, allowRestricted);
+                peerAddress, allowRestricted, meter);
             pipeline.replace(this, "ws", handler);
             pipeline.addBefore("ws", "wsaggregate", new WebSocketFrameAggregator(config.maxWsFrameBytes()));
             ctx.channel().attr(CLOSER).set(handler::goingAway);
@@ -538,6 +541,13 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (event instanceof IdleStateEvent)
         {
             ctx.close();
+            return;
+        }
+        if (event == PartialMessageMeter.OVER_BUDGET)
+        {
+            new Exchange(ctx, null, "?").refuseAndClose(GatewayCounters.Endpoint.OTHER, 503,
+                RejectReason.PARTIAL_MESSAGE_BUDGET, "the gateway holds too many unfinished requests (" +
+                    GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES.envName() + "); retry after 1 s", 1);
             return;
         }
         super.userEventTriggered(ctx, event);
@@ -607,6 +617,14 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             final String message, final int retryAfterS)
         {
             send(endpoint, status, JSON, errorBody(reason, message), reason, retryAfterS, 0, 0);
+        }
+
+        void refuseAndClose(final GatewayCounters.Endpoint endpoint, final int status, final RejectReason reason,
+            final String message, final int retryAfterS)
+        {
+            final FullHttpResponse response = response(status, JSON, errorBody(reason, message));
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterS);
+            write(endpoint, response, reason, 0, 0, true);
         }
 
         void methodNotAllowed(final GatewayCounters.Endpoint endpoint, final String allow)

@@ -59,6 +59,16 @@ final class GatewayMetrics
         gauge(w, "pitgun_gateway_ring_free_slots", "Slots producers may claim now (the ring's remaining capacity).",
             pipeline.remainingCapacity());
         gauge(w, "pitgun_gateway_open_connections", "Open client connections.", counters.openConnections.get());
+        counter(w, "pitgun_gateway_connections_paused_total",
+            "Times reading from a connection paused because its unsent answers passed the high-water mark.",
+            counters.connectionsPaused);
+        gauge(w, "pitgun_gateway_paused_connections", "Connections whose reading is paused now (back-pressure).",
+            counters.pausedConnections.get());
+        gauge(w, "pitgun_gateway_outbound_bytes", "Unsent answer bytes of all connections (summed every 100 ms).",
+            counters.outboundBytes.get());
+        gauge(w, "pitgun_gateway_partial_message_bytes",
+            "Bytes of unfinished requests and WebSocket messages held, all connections.",
+            counters.partialMessageBytes.get());
         gauge(w, "pitgun_gateway_open_subscribers", "Open live subscribers.", counters.openSubscribers.get());
         counter(w, "pitgun_gateway_websocket_connections_total", "WebSocket ingest connections opened.",
             counters.wsConnectionsOpened);
@@ -67,6 +77,9 @@ final class GatewayMetrics
             "Live subscribers disconnected for falling behind.", counters.subscribersDisconnectedSlow);
         counter(w, "pitgun_gateway_subscriber_messages_total", "Messages sent to live subscribers.",
             counters.subscriberMessages);
+        counter(w, "pitgun_gateway_subscriber_outputs_encoded_total",
+            "Pipeline outputs encoded to JSON for live subscribers (once per event loop, shared by its subscribers).",
+            counters.subscriberOutputsEncoded);
         w.family("pitgun_gateway_run_registry_records_total", "counter", "Run-registry records by outcome.");
         w.sample("pitgun_gateway_run_registry_records_total", counters.registryPosted.sum(), "outcome", "posted");
         w.sample("pitgun_gateway_run_registry_records_total", counters.registryFailed.sum(), "outcome", "failed");

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -67,6 +68,7 @@ public final class GatewayServer implements AutoCloseable
     private final IdempotencyWindow idempotencyWindow;
     private final ClientRateLimiter rateLimiter;
     private final OverloadLog overloadLog;
+    private final ConnectionAdmission connectionAdmission;
     private final GatewayMetrics metrics;
     private final GatewayHealth health;
     private final LatencyExport latencyExport;
@@ -118,6 +120,8 @@ public final class GatewayServer implements AutoCloseable
             TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
         this.overloadLog = new OverloadLog(counters);
+        this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),
+            counters, overloadLog);
         this.metrics = new GatewayMetrics(counters, pipeline);
         this.health = new GatewayHealth(pipeline, counters, config.ackTimeoutMs());
         this.latencyExport = new LatencyExport(pipeline.latency());
@@ -130,6 +134,8 @@ public final class GatewayServer implements AutoCloseable
         // new connections, so that compressing two histograms a second never delays an ingest event loop.
         bossGroup.scheduleAtFixedRate(() -> pipeline.latency().closeInterval(System.currentTimeMillis()),
             1, 1, TimeUnit.SECONDS);
+        bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, config.outboundTotalLimitBytes(), counters,
+            overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
         try
         {
             bind();
@@ -176,7 +182,10 @@ public final class GatewayServer implements AutoCloseable
             .group(bossGroup, ioGroup)
             .channel(transport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 1024)
+            .handler(connectionAdmission)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(config.outboundHighWaterBytes() / 2, config.outboundHighWaterBytes()))
             .childHandler(new ChannelInitializer<SocketChannel>()
             {
                 @Override
@@ -203,8 +212,13 @@ public final class GatewayServer implements AutoCloseable
     private void initConnection(final SocketChannel ch)
     {
         channels.add(ch);
-        final GatewayHttpHandler handler = new GatewayHttpHandler(this);
+        final PartialMessageMeter meter = new PartialMessageMeter(counters.partialMessageBytes,
+            config.partialMessageBudgetBytes(), counters);
+        final GatewayHttpHandler handler = new GatewayHttpHandler(this, meter);
         ch.pipeline()
+            .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(),
+                TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, overloadLog))
+            .addLast("meter", meter)
             .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()), handler::onReadTimeout))
             .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutS()))
             .addLast("http", new HttpServerCodec(new HttpDecoderConfig()

@@ -29,11 +29,20 @@ public enum GatewaySetting
     IDEMPOTENCY_ENTRIES("IDEMPOTENCY_ENTRIES", "65536", "event_ids remembered for retries (a power of two)"),
     IDEMPOTENCY_WINDOW_S("IDEMPOTENCY_WINDOW_S", "600", "how long an event_id is remembered, at most"),
     RESTRICTED_CLIENTS("RESTRICTED_CLIENTS", "", "comma-separated client addresses allowed to send restricted channels"),
-    SUBSCRIBER_BUFFER_BYTES("SUBSCRIBER_BUFFER_BYTES", "1048576", "per-subscriber queue; a subscriber that falls this far behind is disconnected"),
+    SUBSCRIBER_BUFFER_BYTES("SUBSCRIBER_BUFFER_BYTES", "1048576", "the pipeline's broadcast buffer shared by live subscribers, and each one's outbound bound; a subscriber this far behind is disconnected"),
     IO_THREADS("IO_THREADS", "1", "Netty event-loop threads for connections"),
     SHUTDOWN_TIMEOUT_S("SHUTDOWN_TIMEOUT_S", "20", "longest graceful drain on SIGTERM"),
     JOURNAL_MIN_FREE_BYTES("JOURNAL_MIN_FREE_BYTES", "67108864", "free space kept on the journal's file system: " +
-        "below it ingestion is refused (507 journal_full) and resumes by itself when space returns; 0 turns it off");
+        "below it ingestion is refused (507 journal_full) and resumes by itself when space returns; 0 turns it off"),
+    MAX_CONNECTIONS("MAX_CONNECTIONS", "2048", "open connections in total; one more is closed on accept and counted"),
+    MAX_CONNECTIONS_PER_PEER("MAX_CONNECTIONS_PER_PEER", "256", "open connections per client address; one more is closed on accept and counted"),
+    OUTBOUND_HIGH_WATER_BYTES("OUTBOUND_HIGH_WATER_BYTES", "262144", "a connection's unsent answers above which the gateway stops reading from it (resumes below half)"),
+    OUTBOUND_LIMIT_BYTES("OUTBOUND_LIMIT_BYTES", "4194304", "a connection's unsent answers above which it is closed (slow_consumer)"),
+    OUTBOUND_TOTAL_LIMIT_BYTES("OUTBOUND_TOTAL_LIMIT_BYTES", "134217728", "unsent answers of all connections together; above it the connection holding the most is closed (slow_consumer)"),
+    SLOW_CONSUMER_TIMEOUT_MS("SLOW_CONSUMER_TIMEOUT_MS", "10000", "a connection that takes no answers (over the high-water mark) this long is closed (slow_consumer)"),
+    PARTIAL_MESSAGE_BUDGET_BYTES("PARTIAL_MESSAGE_BUDGET_BYTES", "67108864", "bytes of unfinished requests and WebSocket messages held across all connections; a connection that would pass it is closed"),
+    QUEUE_DELAY_TARGET_MS("QUEUE_DELAY_TARGET_MS", "100", "admission: once the oldest unanswered request has waited longer than this for a whole interval, new requests get 503 overload"),
+    QUEUE_DELAY_INTERVAL_MS("QUEUE_DELAY_INTERVAL_MS", "1000", "admission: how long the queueing delay must stay above its target before refusing");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";

@@ -14,6 +14,7 @@ final class IngressThreadState
     final BeaconBodySplitter splitter;
     final SbeMessageValidator sbeValidator;
     final JournalAckWaiter ackWaiter;
+    final SubscriberGroup subscribers;
     private byte[] body = new byte[1 << 16];
 
     IngressThreadState(final GatewayServer server, final EventLoop loop)
@@ -21,13 +22,16 @@ final class IngressThreadState
         final GatewayConfig config = server.config();
         final DecoderLimits limits = new DecoderLimits(config.maxEnvelopeBytes(), DecoderLimits.DEFAULTS.maxDepth(),
             DecoderLimits.SCHEMA_MAX_FRAMES, DecoderLimits.SCHEMA_MAX_SAMPLES, DecoderLimits.DEFAULTS.maxStringBytes());
+        ackWaiter = new JournalAckWaiter(loop, server.pipeline(), config.ackTimeoutMs() * 1_000_000L,
+            server.counters());
+        final QueueDelayAdmission delayAdmission = new QueueDelayAdmission(ackWaiter,
+            config.queueDelayTargetMs() * 1_000_000L, config.queueDelayIntervalMs() * 1_000_000L);
         ingestor = new EnvelopeIngestor(server.pipeline(), server.registry(), limits, server.idempotencyWindow(),
-            server.counters(), GatewayServer.MAX_ENVELOPES_PER_REQUEST, config.ingestQueue());
+            server.counters(), GatewayServer.MAX_ENVELOPES_PER_REQUEST, config.ingestQueue(), delayAdmission);
+        subscribers = new SubscriberGroup(server, loop);
         splitter = new BeaconBodySplitter(GatewayServer.MAX_ENVELOPES_PER_REQUEST);
         sbeValidator = new SbeMessageValidator(server.registry(), GatewayServer.MAX_ENVELOPES_PER_REQUEST,
             server.pipeline().config().maxFrameBytes());
-        ackWaiter = new JournalAckWaiter(loop, server.pipeline(), config.ackTimeoutMs() * 1_000_000L,
-            server.counters());
     }
 
     /** A buffer of at least {@code length} bytes for a request body copy (grows, never shrinks). */

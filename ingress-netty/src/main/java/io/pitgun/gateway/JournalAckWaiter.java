@@ -37,12 +37,14 @@ final class JournalAckWaiter
     private static final class Pending
     {
         final long position;
+        final long sinceNs;
         final long deadlineNs;
         final Completion completion;
 
-        Pending(final long position, final long deadlineNs, final Completion completion)
+        Pending(final long position, final long sinceNs, final long deadlineNs, final Completion completion)
         {
             this.position = position;
+            this.sinceNs = sinceNs;
             this.deadlineNs = deadlineNs;
             this.completion = completion;
         }
@@ -73,7 +75,8 @@ final class JournalAckWaiter
             complete(completion, true);
             return;
         }
-        pending.add(new Pending(position, System.nanoTime() + timeoutNs, completion));
+        final long nowNs = System.nanoTime();
+        pending.add(new Pending(position, nowNs, nowNs + timeoutNs, completion));
         if (!scheduled)
         {
             scheduled = true;
@@ -85,6 +88,17 @@ final class JournalAckWaiter
     int pendingCount()
     {
         return pending.size();
+    }
+
+    /**
+     * How long the oldest answer still waiting has waited at {@code nowNs} (0 when none waits): the queueing delay
+     * of this loop's journaled answers. The queue stays in arrival order (the poll rotates it whole), so the
+     * oldest is at its head: O(1).
+     */
+    long oldestWaitNs(final long nowNs)
+    {
+        final Pending oldest = pending.peek();
+        return oldest == null ? 0 : nowNs - oldest.sinceNs;
     }
 
     private void poll()

@@ -54,6 +54,16 @@ public enum RejectReason
     QUEUE_FULL(503),
     /** Journaled ack mode: the journal did not confirm in time. */
     ACK_TIMEOUT(503),
+    /** Admission by queueing delay: the oldest unanswered request waited past the target for a whole interval. */
+    OVERLOAD(503),
+    /** A new connection over {@code MAX_CONNECTIONS}: closed on accept. */
+    CONNECTION_LIMIT(503),
+    /** A new connection from a client address that already has {@code MAX_CONNECTIONS_PER_PEER}: closed on accept. */
+    PEER_CONNECTION_LIMIT(503),
+    /** A connection that did not take its answers (outbound over its limit, or unwritable too long): closed. */
+    SLOW_CONSUMER(503),
+    /** Unfinished requests and WebSocket messages of all connections would pass their byte budget: closed. */
+    PARTIAL_MESSAGE_BUDGET(503),
     /** The gateway is shutting down. */
     DRAINING(503),
     /** The journal's file system is below its free-space headroom: nothing is accepted until space returns. */

@@ -40,14 +40,16 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private final String peerAddress;
     private final boolean allowRestricted;
     private final String ackMode;
+    private final PartialMessageMeter meter;
     private final UnsafeBuffer binaryView = new UnsafeBuffer(0, 0);
     private ChannelHandlerContext context;
     private long messages;
 
     WebSocketIngestHandler(final GatewayServer server, final GatewayHttpHandler http,
         final WebSocketServerHandshaker handshaker, final String peer, final String peerAddress,
-        final boolean allowRestricted)
+        final boolean allowRestricted, final PartialMessageMeter meter)
     {
+        this.meter = meter;
         this.server = server;
         this.http = http;
         this.handshaker = handshaker;
@@ -81,6 +83,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             handshaker.close(ctx.channel(), (CloseWebSocketFrame)frame.retain());
             return;
         }
+        // A data message is complete (control frames may come between the fragments of one, so they do not count).
+        meter.messageComplete();
         final long number = messages++;
         final boolean text = frame instanceof TextWebSocketFrame;
         final GatewayCounters.Endpoint endpoint = text ? GatewayCounters.Endpoint.WS_TEXT : GatewayCounters.Endpoint.WS_BINARY;
@@ -223,6 +227,15 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         {
             WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.IDLE);
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle"));
+            return;
+        }
+        if (event == PartialMessageMeter.OVER_BUDGET)
+        {
+            server.overloadLog().warn(RejectReason.PARTIAL_MESSAGE_BUDGET, "closed WebSocket client " + peer);
+            handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
+                "the gateway holds too many unfinished messages; retry later"));
+            // The close frame may never leave if the client does not read: close regardless after a moment.
+            ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
             return;
         }
         super.userEventTriggered(ctx, event);

@@ -12,141 +12,91 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.pitgun.codecs.json.FrameJsonEncoder;
-import io.pitgun.engine.Subscription;
-import io.pitgun.engine.SubscriptionHandler;
-import io.pitgun.manifest.DerivedChannel;
-import org.agrona.DirectBuffer;
-import org.agrona.ExpandableArrayBuffer;
 
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A live subscriber ({@code GET /ws?subscribe=derived}): derived frames and insights as JSON text messages,
- * {@code {"type":"derived_frame","frame":{...}}} and {@code {"type":"insight","insight":{...}}}. Its event loop
- * polls the pipeline subscription every {@value #POLL_MS} ms. Two bounds keep a slow subscriber from slowing
- * anything: the pipeline's per-subscriber queue ({@code SUBSCRIBER_BUFFER_BYTES}; when it overflows the pipeline
- * drops the subscriber) and the connection's outbound buffer (the same size as its write-buffer high-water mark;
- * when the socket stops draining and the mark is passed). Either way the client is disconnected with close code
- * 1008 and the disconnection counted.
+ * {@code {"type":"derived_frame","frame":{...}}} and {@code {"type":"insight","insight":{...}}}, written by its
+ * event loop's {@link SubscriberGroup} (one pipeline subscription and one JSON encoding per output for all the
+ * loop's subscribers). Its memory is its connection's outbound buffer, bounded by the write-buffer high-water mark
+ * ({@code SUBSCRIBER_BUFFER_BYTES}): when the socket stops draining and the mark is passed, or the loop falls a
+ * whole pipeline buffer behind, the client is disconnected with close code 1008 and the disconnection counted.
  */
 final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame>
 {
-    static final long POLL_MS = 5;
-    private static final int POLL_LIMIT = 256;
-    private static final int MAX_PER_TICK = 16_384;
-    private static final byte[] FRAME_PREFIX = "{\"type\":\"derived_frame\",\"frame\":".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] INSIGHT_PREFIX = "{\"type\":\"insight\",\"insight\":".getBytes(StandardCharsets.US_ASCII);
-
     private final GatewayServer server;
     private final WebSocketServerHandshaker handshaker;
     private final String peer;
-    private final FrameJsonEncoder encoder;
-    private final ExpandableArrayBuffer json = new ExpandableArrayBuffer(4096);
-    private Subscription subscription;
-    private ScheduledFuture<?> poller;
+    private final PartialMessageMeter meter;
+    private SubscriberGroup group;
     private Channel channel;
     private boolean closing;
+    private boolean lagging;
 
-    private final SubscriptionHandler handler = new SubscriptionHandler()
-    {
-        @Override
-        public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
-        {
-            json.putBytes(0, FRAME_PREFIX);
-            int end = encoder.encodeFrame(buffer, offset, json, FRAME_PREFIX.length, true);
-            json.putByte(end++, (byte)'}');
-            send(end);
-        }
-
-        @Override
-        public void onInsight(final DirectBuffer buffer, final int offset, final int length)
-        {
-            json.putBytes(0, INSIGHT_PREFIX);
-            json.putBytes(INSIGHT_PREFIX.length, buffer, offset, length);
-            int end = INSIGHT_PREFIX.length + length;
-            json.putByte(end++, (byte)'}');
-            send(end);
-        }
-    };
-
-    WebSocketSubscriberHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer)
+    WebSocketSubscriberHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
+        final PartialMessageMeter meter)
     {
         this.server = server;
         this.handshaker = handshaker;
         this.peer = peer;
-        final String[] derivedNames = new String[server.pipeline().manifest().derivedChannels().size()];
-        for (final DerivedChannel channel : server.pipeline().manifest().derivedChannels())
-        {
-            derivedNames[channel.index()] = channel.name();
-        }
-        this.encoder = new FrameJsonEncoder(server.registry(), id ->
-        {
-            final int index = id - DerivedChannel.ID_BASE;
-            return index >= 0 && index < derivedNames.length ? derivedNames[index] : null;
-        });
+        this.meter = meter;
     }
 
-    /** After the handshake: subscribe and start polling on this channel's event loop. */
+    /** After the handshake (on the channel's loop): join the loop's subscriber group. */
     void start(final Channel channel)
     {
         this.channel = channel;
         final int bytes = server.config().subscriberBufferBytes();
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(bytes / 2, bytes));
-        subscription = server.pipeline().subscribe("ws " + peer);
+        group = server.threadState(channel.eventLoop()).subscribers;
+        group.join(this);
         server.counters().subscribersOpened.increment();
         server.counters().openSubscribers.incrementAndGet();
         channel.closeFuture().addListener(f -> stop());
-        poller = channel.eventLoop().scheduleAtFixedRate(this::poll, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
     }
 
-    private void poll()
+    boolean isWritable()
     {
-        if (closing || subscription == null)
+        return closing || channel.isWritable();
+    }
+
+    /**
+     * Writes one encoded output (shared with the other members: a retained duplicate, not a copy).
+     *
+     * @return false the first time the connection is found not draining (the output was not written, nor will
+     *     any other be: the group disconnects it at the end of its tick).
+     */
+    boolean deliver(final ByteBuf encoded)
+    {
+        if (closing || lagging)
         {
-            return;
+            return true;
         }
-        if (!channel.isWritable() || subscription.isDropped() && drainedEverything())
+        if (!channel.isWritable())
         {
-            tooSlow();
-            return;
+            lagging = true;
+            return false;
         }
-        // Drain what is queued while the socket takes it, in bounded steps, then flush once.
-        int delivered = 0;
-        int step;
-        do
-        {
-            step = subscription.poll(handler, POLL_LIMIT);
-            delivered += step;
-        }
-        while (step == POLL_LIMIT && delivered < MAX_PER_TICK && channel.isWritable());
-        if (delivered > 0)
+        channel.write(new TextWebSocketFrame(encoded.retainedDuplicate()));
+        server.counters().subscriberMessages.increment();
+        return true;
+    }
+
+    void flush()
+    {
+        if (!closing)
         {
             channel.flush();
         }
     }
 
-    private boolean drainedEverything()
-    {
-        return subscription.poll(handler, POLL_LIMIT) == 0;
-    }
-
-    private void send(final int length)
+    void tooSlow()
     {
         if (closing)
         {
             return;
         }
-        final ByteBuf out = channel.alloc().buffer(length);
-        out.writeBytes(json.byteArray(), 0, length);
-        channel.write(new TextWebSocketFrame(out));
-        server.counters().subscriberMessages.increment();
-    }
-
-    private void tooSlow()
-    {
         closing = true;
         server.counters().subscribersDisconnectedSlow.increment();
         server.overloadLog().warn(RejectReason.QUEUE_FULL, "live subscriber " + peer + " fell behind and was disconnected");
@@ -159,15 +109,10 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
 
     private void stop()
     {
-        if (poller != null)
+        if (group != null)
         {
-            poller.cancel(false);
-            poller = null;
-        }
-        if (subscription != null)
-        {
-            subscription.close();
-            subscription = null;
+            group.leave(this);
+            group = null;
             server.counters().openSubscribers.decrementAndGet();
         }
     }
@@ -190,6 +135,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
+        meter.messageComplete(); // no aggregator here: every frame is whole
         if (frame instanceof PingWebSocketFrame)
         {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
@@ -201,6 +147,17 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             handshaker.close(ctx.channel(), (CloseWebSocketFrame)frame.retain());
         }
         // Anything else a subscriber sends is ignored: this connection only streams out.
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+    {
+        if (event == PartialMessageMeter.OVER_BUDGET)
+        {
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

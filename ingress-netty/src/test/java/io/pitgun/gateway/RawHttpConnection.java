@@ -3,6 +3,7 @@ package io.pitgun.gateway;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -44,7 +45,17 @@ final class RawHttpConnection implements AutoCloseable
 
     RawHttpConnection(final InetSocketAddress gateway) throws IOException
     {
+        this(gateway, null);
+    }
+
+    /** Connects from {@code local}, another loopback address (127.0.0.2, ...) to act as another client. */
+    RawHttpConnection(final InetSocketAddress gateway, final InetAddress local) throws IOException
+    {
         socket = new Socket();
+        if (local != null)
+        {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", gateway.getPort()), READ_TIMEOUT_MS);
         socket.setSoTimeout(READ_TIMEOUT_MS);
         in = socket.getInputStream();

@@ -1,0 +1,147 @@
+package io.pitgun.gateway;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps a client that does not read its answers from growing the gateway's memory. First in every connection's
+ * pipeline, it sees every encoded write:
+ * <ul>
+ *   <li>when the connection's unsent bytes pass the write-buffer high-water mark ({@code OUTBOUND_HIGH_WATER_BYTES},
+ *   set on the bootstrap, so {@link Channel#isWritable()} turns false) it stops reading from the connection
+ *   ({@code AUTO_READ} off, counted as a pause) — no new requests, so no new answers — and starts reading again once
+ *   Netty reports it writable (below half the mark);</li>
+ *   <li>a connection still unwritable after {@code SLOW_CONSUMER_TIMEOUT_MS}, or whose unsent bytes pass
+ *   {@code OUTBOUND_LIMIT_BYTES} (answers to what was already read when it paused), is closed and counted as
+ *   {@code slow_consumer}.</li>
+ * </ul>
+ * So a connection's outbound memory is bounded by the limit. One per connection, on its event loop.
+ */
+final class OutboundBackpressure extends ChannelDuplexHandler
+{
+    private final long limitBytes;
+    private final long timeoutNs;
+    private final GatewayCounters counters;
+    private final OverloadLog overloadLog;
+    private ScheduledFuture<?> slowTimer;
+    private boolean paused;
+    private boolean closing;
+
+    OutboundBackpressure(final long limitBytes, final long timeoutNs, final GatewayCounters counters,
+        final OverloadLog overloadLog)
+    {
+        this.limitBytes = limitBytes;
+        this.timeoutNs = timeoutNs;
+        this.counters = counters;
+        this.overloadLog = overloadLog;
+    }
+
+    @Override
+    public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise)
+    {
+        ctx.write(msg, promise);
+        if (closing)
+        {
+            return;
+        }
+        final Channel channel = ctx.channel();
+        if (!channel.isWritable())
+        {
+            // At once, not when the writability event arrives: that is fired later, and the read loop under way
+            // would go on reading requests (and queueing answers) until then.
+            pause(ctx);
+            if (pendingBytes(channel) > limitBytes)
+            {
+                slowConsumer(ctx, "its unsent answers passed " + limitBytes + " bytes");
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
+    {
+        if (ctx.channel().isWritable())
+        {
+            resume(ctx);
+        }
+        else
+        {
+            pause(ctx);
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        closing = true;
+        endPause();
+        super.channelInactive(ctx);
+    }
+
+    private void pause(final ChannelHandlerContext ctx)
+    {
+        if (paused || closing)
+        {
+            return;
+        }
+        paused = true;
+        ctx.channel().config().setAutoRead(false);
+        counters.connectionsPaused.increment();
+        counters.pausedConnections.incrementAndGet();
+        slowTimer = ctx.executor().schedule(() ->
+            slowConsumer(ctx, "it took no answers for " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms"),
+            timeoutNs, TimeUnit.NANOSECONDS);
+    }
+
+    private void resume(final ChannelHandlerContext ctx)
+    {
+        if (!paused || closing)
+        {
+            return;
+        }
+        endPause();
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private void endPause()
+    {
+        if (paused)
+        {
+            paused = false;
+            counters.pausedConnections.decrementAndGet();
+        }
+        if (slowTimer != null)
+        {
+            slowTimer.cancel(false);
+            slowTimer = null;
+        }
+    }
+
+    private void slowConsumer(final ChannelHandlerContext ctx, final String why)
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        endPause();
+        counters.rejected(RejectReason.SLOW_CONSUMER);
+        overloadLog.warn(RejectReason.SLOW_CONSUMER, "closed connection " + ctx.channel().remoteAddress() +
+            ": " + why);
+        // No close handshake: the peer is not reading, so it would sit behind everything else unsent.
+        ctx.channel().close();
+    }
+
+    private static long pendingBytes(final Channel channel)
+    {
+        final ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+}

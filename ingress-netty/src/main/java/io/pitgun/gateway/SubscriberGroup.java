@@ -1,0 +1,178 @@
+package io.pitgun.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.pitgun.codecs.json.FrameJsonEncoder;
+import io.pitgun.engine.Subscription;
+import io.pitgun.engine.SubscriptionHandler;
+import io.pitgun.manifest.DerivedChannel;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The live subscribers of one event loop, fed by one pipeline subscription: every {@value #POLL_MS} ms it takes
+ * what the pipeline output since, encodes each output to JSON once, and writes the same bytes (a retained
+ * duplicate, no copy) to every member. So the loop's work per output is one encoding plus one write per member,
+ * not one encoding per member: 300 subscribers no longer cost ingestion, which runs on the same loop, 300 JSON
+ * encodings per frame. A member whose socket stops draining (its outbound buffer over {@code SUBSCRIBER_BUFFER_BYTES})
+ * is disconnected as too slow and counted, without holding up the others. If the loop itself falls behind the
+ * pipeline (its subscription is lapped), every member is disconnected the same way. Event-loop confined.
+ */
+final class SubscriberGroup
+{
+    static final long POLL_MS = 5;
+    private static final int POLL_LIMIT = 256;
+    private static final int MAX_PER_TICK = 16_384;
+    private static final byte[] FRAME_PREFIX = "{\"type\":\"derived_frame\",\"frame\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INSIGHT_PREFIX = "{\"type\":\"insight\",\"insight\":".getBytes(StandardCharsets.US_ASCII);
+
+    private final GatewayServer server;
+    private final EventLoop loop;
+    private final FrameJsonEncoder encoder;
+    private final ExpandableArrayBuffer json = new ExpandableArrayBuffer(4096);
+    private final ArrayList<WebSocketSubscriberHandler> members = new ArrayList<>();
+    private final ArrayList<WebSocketSubscriberHandler> slow = new ArrayList<>();
+    private final Runnable poll = this::poll;
+    private Subscription subscription;
+    private ScheduledFuture<?> poller;
+
+    private final SubscriptionHandler handler = new SubscriptionHandler()
+    {
+        @Override
+        public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
+        {
+            json.putBytes(0, FRAME_PREFIX);
+            int end = encoder.encodeFrame(buffer, offset, json, FRAME_PREFIX.length, true);
+            json.putByte(end++, (byte)'}');
+            send(end);
+        }
+
+        @Override
+        public void onInsight(final DirectBuffer buffer, final int offset, final int length)
+        {
+            json.putBytes(0, INSIGHT_PREFIX);
+            json.putBytes(INSIGHT_PREFIX.length, buffer, offset, length);
+            int end = INSIGHT_PREFIX.length + length;
+            json.putByte(end++, (byte)'}');
+            send(end);
+        }
+    };
+
+    SubscriberGroup(final GatewayServer server, final EventLoop loop)
+    {
+        this.server = server;
+        this.loop = loop;
+        final String[] derivedNames = new String[server.pipeline().manifest().derivedChannels().size()];
+        for (final DerivedChannel channel : server.pipeline().manifest().derivedChannels())
+        {
+            derivedNames[channel.index()] = channel.name();
+        }
+        this.encoder = new FrameJsonEncoder(server.registry(), id ->
+        {
+            final int index = id - DerivedChannel.ID_BASE;
+            return index >= 0 && index < derivedNames.length ? derivedNames[index] : null;
+        });
+    }
+
+    /** A member joins (on the loop): the first one subscribes the loop to the pipeline. */
+    void join(final WebSocketSubscriberHandler member)
+    {
+        members.add(member);
+        if (subscription == null)
+        {
+            subscription = server.pipeline().subscribe("ws subscribers on " + loop);
+            poller = loop.scheduleAtFixedRate(poll, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** A member leaves (on the loop): the last one unsubscribes, so an idle loop costs the pipeline nothing. */
+    void leave(final WebSocketSubscriberHandler member)
+    {
+        members.remove(member);
+        if (members.isEmpty() && subscription != null)
+        {
+            poller.cancel(false);
+            poller = null;
+            subscription.close();
+            subscription = null;
+        }
+    }
+
+    /** Members now. */
+    int size()
+    {
+        return members.size();
+    }
+
+    private void poll()
+    {
+        if (subscription == null)
+        {
+            return;
+        }
+        for (int i = 0; i < members.size(); i++)
+        {
+            if (!members.get(i).isWritable())
+            {
+                slow.add(members.get(i));
+            }
+        }
+        disconnectSlow();
+        int delivered = 0;
+        int step;
+        do
+        {
+            step = subscription == null ? 0 : subscription.poll(handler, POLL_LIMIT);
+            delivered += step;
+        }
+        while (step == POLL_LIMIT && delivered < MAX_PER_TICK);
+        if (subscription != null && subscription.isDropped())
+        {
+            // The loop fell a whole buffer behind the pipeline: every member missed outputs.
+            slow.addAll(members);
+        }
+        for (int i = 0; i < members.size(); i++)
+        {
+            members.get(i).flush();
+        }
+        disconnectSlow();
+    }
+
+    private void send(final int length)
+    {
+        server.counters().subscriberOutputsEncoded.increment();
+        final ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(length);
+        out.writeBytes(json.byteArray(), 0, length);
+        try
+        {
+            for (int i = 0; i < members.size(); i++)
+            {
+                final WebSocketSubscriberHandler member = members.get(i);
+                if (!member.deliver(out))
+                {
+                    // Stopped draining during this tick: it missed this output, so it goes at the end of the tick.
+                    slow.add(member);
+                }
+            }
+        }
+        finally
+        {
+            out.release();
+        }
+    }
+
+    private void disconnectSlow()
+    {
+        for (int i = 0; i < slow.size(); i++)
+        {
+            slow.get(i).tooSlow(); // leaves the group
+        }
+        slow.clear();
+    }
+}

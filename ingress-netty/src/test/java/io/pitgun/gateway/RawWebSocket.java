@@ -1,0 +1,155 @@
+package io.pitgun.gateway;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A WebSocket client on a plain socket, for what a well-behaved client will not do: never read its acks, leave a
+ * fragmented message unfinished. Frames are masked as RFC 6455 requires of clients (with a zero mask: the bytes
+ * are the payload). Reads wait at most {@link RawHttpConnection#READ_TIMEOUT_MS}, a bound for a hung gateway.
+ */
+final class RawWebSocket implements AutoCloseable
+{
+    static final int TEXT = 0x1;
+    static final int CONTINUATION = 0x0;
+
+    private final Socket socket;
+    private final OutputStream out;
+    private final DataInputStream in;
+
+    /**
+     * Connects from {@code local} (any loopback address; null for the default) and upgrades {@code path}.
+     *
+     * @param receiveBufferBytes the socket's receive buffer, small for a client that never reads; 0 for default.
+     */
+    RawWebSocket(final InetSocketAddress gateway, final String path, final InetAddress local,
+        final int receiveBufferBytes) throws IOException
+    {
+        socket = new Socket();
+        if (receiveBufferBytes > 0)
+        {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        if (local != null)
+        {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", gateway.getPort()), RawHttpConnection.READ_TIMEOUT_MS);
+        socket.setSoTimeout(RawHttpConnection.READ_TIMEOUT_MS);
+        out = socket.getOutputStream();
+        in = new DataInputStream(socket.getInputStream());
+        final String key = Base64.getEncoder().encodeToString("pitgun-raw-client".getBytes(StandardCharsets.US_ASCII));
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        final String head = readHead();
+        assertTrue(head.startsWith("HTTP/1.1 101"), "no upgrade: " + head);
+    }
+
+    /** One frame: {@code opcode} with FIN set or not, the payload masked with a zero key. */
+    static byte[] frame(final int opcode, final boolean fin, final byte[] payload)
+    {
+        final ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write((fin ? 0x80 : 0) | opcode);
+        if (payload.length < 126)
+        {
+            frame.write(0x80 | payload.length);
+        }
+        else if (payload.length < 65_536)
+        {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        }
+        else
+        {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8)
+            {
+                frame.write((int)((long)payload.length >>> shift) & 0xFF);
+            }
+        }
+        frame.writeBytes(new byte[4]); // mask key 0: x XOR 0 = x
+        frame.writeBytes(payload);
+        return frame.toByteArray();
+    }
+
+    /** Writes raw bytes (blocks while the gateway does not read: call from a thread of its own if it may not). */
+    void send(final byte[] bytes) throws IOException
+    {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Reads the next frame from the gateway: its opcode and payload. */
+    Frame read() throws IOException
+    {
+        final int b0 = in.readUnsignedByte();
+        final int b1 = in.readUnsignedByte();
+        long length = b1 & 0x7F;
+        if (length == 126)
+        {
+            length = in.readUnsignedShort();
+        }
+        else if (length == 127)
+        {
+            length = in.readLong();
+        }
+        final byte[] payload = new byte[(int)length];
+        in.readFully(payload);
+        return new Frame(b0 & 0x0F, payload);
+    }
+
+    /** One frame read. */
+    record Frame(int opcode, byte[] payload)
+    {
+        boolean isClose()
+        {
+            return opcode == 0x8;
+        }
+
+        /** The close code of a close frame. */
+        int closeCode()
+        {
+            return payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1;
+        }
+
+        String text()
+        {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+    }
+
+    private String readHead() throws IOException
+    {
+        final InputStream raw = in;
+        final StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n"))
+        {
+            final int b = raw.read();
+            if (b < 0)
+            {
+                fail("the gateway closed the connection during the upgrade: '" + head + "'");
+            }
+            head.append((char)b);
+        }
+        return head.toString();
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        socket.close();
+    }
+}
