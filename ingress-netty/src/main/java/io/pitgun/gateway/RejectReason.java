@@ -47,6 +47,10 @@ public enum RejectReason
     QUEUE_FULL(503),
     /** Journaled ack mode: the journal did not confirm in time. */
     ACK_TIMEOUT(503),
+    /** An {@code event_id} already ingested with other content (another envelope reusing the id). */
+    EVENT_ID_CONFLICT(409),
+    /** A retry of an envelope whose original is being published on another connection right now. */
+    IN_PROGRESS(503),
     /** The gateway is shutting down. */
     DRAINING(503),
     /** A request did not arrive completely within the read timeout (slow client). */

@@ -2,6 +2,7 @@ package io.pitgun.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -137,6 +138,17 @@ public final class JournalTailer implements AutoCloseable
             skip = 0;
         }
         return found;
+    }
+
+    /**
+     * Turns the tailer round to read backwards from the end: the next {@link #readNext} delivers the last complete
+     * entry, the one after it the entry before, and so on until the first (each entry's messages still in order).
+     * For rebuilding state from a journal's recent tail without reading all of it.
+     */
+    public void readBackwardsFromEnd()
+    {
+        skip = 0;
+        tailer().direction(TailerDirection.BACKWARD).toEnd();
     }
 
     /**
