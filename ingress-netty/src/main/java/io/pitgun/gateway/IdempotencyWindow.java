@@ -156,7 +156,7 @@ public final class IdempotencyWindow
     public synchronized void release(final long ticket, final int done, final long lastPosition)
     {
         final int entry = (int)(ticket & mask);
-        if (tickets[entry] != ticket || inserted - ticket > mask)
+        if (tickets[entry] != ticket) // its slot was reused: the id was forgotten
         {
             return;
         }
