@@ -50,7 +50,7 @@ class GatewayCrashTest
     /** Envelopes of up to 100 frames: longer than one journal entry (64), so a kill can cut one in two. */
     private static final int MAX_FRAMES = 100;
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
-    private static final Duration DEADLINE = Duration.ofSeconds(LONG ? 1200 : 100);
+    private static final Duration DEADLINE = Duration.ofSeconds(LONG ? 1200 : 150);
 
     @TempDir
     Path dir;
@@ -112,7 +112,7 @@ class GatewayCrashTest
             for (int kill = 0; kill < KILLS; kill++)
             {
                 // A random moment: after a random number of acknowledgements from this gateway process.
-                final long target = acks.get() + 1 + random.nextInt(40);
+                final long target = acks.get() + 1 + random.nextInt(20);
                 while (acks.get() < target)
                 {
                     assertTrue(System.nanoTime() < deadlineNs, "no progress before kill " + kill + ": " + acks +
