@@ -183,6 +183,11 @@ public final class GatewayServer implements AutoCloseable
         final IdempotencyWindowLoader.Result result = IdempotencyWindowLoader.load(journal, idempotencyWindow,
             (long)idempotencyWindow.capacity() * RESTORE_MESSAGES_PER_ID, startNs);
         counters.idempotencyRestored.add(result.idsRestored());
+        if (result.problem() != null)
+        {
+            LOG.warn("idempotency window: stopped reading the journal at a damaged entry ({}); retries of envelopes " +
+                "journaled before it may be ingested again", result.problem());
+        }
         LOG.info("idempotency window: restored {} event_ids from the journal's last {} messages in {} ms{}",
             result.idsRestored(), result.messagesRead(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
             result.stoppedAtLimit() ? " (stopped at the read limit: older ids are not remembered)" : "");

@@ -4,6 +4,7 @@ import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEntryHandler;
 import io.pitgun.journal.JournalEventStamp;
+import io.pitgun.journal.JournalException;
 import io.pitgun.journal.JournalTailer;
 import org.agrona.DirectBuffer;
 
@@ -18,13 +19,14 @@ import java.util.Set;
  * envelope's frames are journaled in order and as a prefix ({@link JournalEntryDescriptor}, "Event identity"),
  * that message's ordinal + 1 is how many of its frames are durable, so a retry publishes exactly the rest. Stops
  * after {@code capacity} distinct ids (older ones would be forgotten anyway) or {@code maxMessages} messages (so a
- * journal full of messages without an event id cannot make start-up slow), then restores the ids oldest first.
+ * journal full of messages without an event id cannot make start-up slow) or at a damaged entry (reported), then
+ * restores the ids oldest first.
  * Cold path: allocates freely.
  */
 final class IdempotencyWindowLoader
 {
     /** What one load did. */
-    record Result(int idsRestored, long messagesRead, boolean stoppedAtLimit)
+    record Result(int idsRestored, long messagesRead, boolean stoppedAtLimit, String problem)
     {
     }
 
@@ -50,6 +52,7 @@ final class IdempotencyWindowLoader
         final EntryCollector entry = new EntryCollector();
         int found = 0;
         long read = 0;
+        String problem = null;
         try (JournalTailer tailer = journal.tailer())
         {
             tailer.readBackwardsFromEnd();
@@ -71,11 +74,17 @@ final class IdempotencyWindowLoader
                 }
             }
         }
+        catch (final JournalException ex)
+        {
+            // A damaged entry: keep what was restored from the entries after it, and say so. Refusing to start
+            // would turn one bad entry into an outage; the journal tools locate it.
+            problem = ex.getMessage();
+        }
         for (int i = found - 1; i >= 0; i--)
         {
             window.restore(msbs[i], lsbs[i], digests[i], frames[i], journaled[i], nowNs);
         }
-        return new Result(found, read, found < capacity && read >= maxMessages);
+        return new Result(found, read, found < capacity && read >= maxMessages, problem);
     }
 
     private record IdKey(long msb, long lsb)
