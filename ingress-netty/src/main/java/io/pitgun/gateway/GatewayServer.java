@@ -312,6 +312,12 @@ public final class GatewayServer implements AutoCloseable
         return registry;
     }
 
+    /** Event ids the idempotency window restored from the journal at start (see docs/gateway.md, Idempotency). */
+    public long restoredEventIds()
+    {
+        return counters.idempotencyRestored.sum();
+    }
+
     IdempotencyWindow idempotencyWindow()
     {
         return idempotencyWindow;

@@ -72,6 +72,7 @@ class GatewayCrashTest
             final HttpResponse<String> retry = gateway.beacon(envelope);
             assertEquals(202, retry.statusCode(), retry.body());
             assertTrue(retry.body().contains("\"envelopes_duplicate\":1"), retry.body());
+            assertEquals(1.0, gateway.metric("pitgun_gateway_idempotency_restored_total"), gateway.logs());
             assertEquals(0, gateway.terminate(Duration.ofSeconds(20)), gateway.logs());
         }
         final JournaledFrames journal = JournaledFrames.read(dataDir);
