@@ -113,7 +113,8 @@ class GatewayIdempotencyIntegrationTest
         final int rounds = Integer.getInteger("pitgun.idempotency.raceRounds", 200);
         final int frames = 4;
         final ExecutorService clients = Executors.newFixedThreadPool(2);
-        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.IO_THREADS, "2"));
+        try (GatewayHarness gateway = new GatewayHarness(dataDir,
+            Map.of(GatewaySetting.IO_THREADS, "2", GatewaySetting.RATE_LIMIT, "0"));
              RawHttpConnection a = new RawHttpConnection(gateway.server.address());
              RawHttpConnection b = new RawHttpConnection(gateway.server.address()))
         {
