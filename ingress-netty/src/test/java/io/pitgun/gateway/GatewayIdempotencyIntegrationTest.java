@@ -110,7 +110,7 @@ class GatewayIdempotencyIntegrationTest
     @Test
     void shouldPublishOnceWhenAnEnvelopeAndItsRetryRaceOnTwoEventLoops() throws Exception
     {
-        final int rounds = Integer.getInteger("pitgun.idempotency.raceRounds", 200);
+        final int rounds = Integer.getInteger("pitgun.idempotency.raceRounds", 2000);
         final int frames = 4;
         final ExecutorService clients = Executors.newFixedThreadPool(2);
         try (GatewayHarness gateway = new GatewayHarness(dataDir,
