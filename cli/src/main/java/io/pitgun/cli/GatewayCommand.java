@@ -145,6 +145,8 @@ public final class GatewayCommand implements Callable<Integer>
         spec.commandLine().getOut().println("pitgun gateway: listening on " + server.address().getHostString() + ":" +
             server.address().getPort() + " (" + server.transportName() + ", ack mode " + config.ackMode().symbol() +
             ", journal " + config.journalDirectory() + "); SIGTERM or Ctrl-C stops it gracefully");
+        spec.commandLine().getOut().println("pitgun gateway: idempotency window restored " +
+            server.restoredEventIds() + " event_ids from the journal");
         spec.commandLine().getOut().flush();
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() ->

@@ -3,7 +3,12 @@ package io.pitgun.engine;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import static io.pitgun.engine.SlotDescriptor.CONTENT_DIGEST_OFFSET;
+import static io.pitgun.engine.SlotDescriptor.EVENT_ID_LSB_OFFSET;
+import static io.pitgun.engine.SlotDescriptor.EVENT_ID_MSB_OFFSET;
+import static io.pitgun.engine.SlotDescriptor.FRAME_COUNT_OFFSET;
 import static io.pitgun.engine.SlotDescriptor.FRAME_LENGTH_OFFSET;
+import static io.pitgun.engine.SlotDescriptor.FRAME_ORDINAL_OFFSET;
 import static io.pitgun.engine.SlotDescriptor.INGEST_TIME_OFFSET;
 import static io.pitgun.engine.SlotDescriptor.JOURNAL_INDEX_OFFSET;
 import static io.pitgun.engine.SlotDescriptor.OUTPUT_LENGTH_OFFSET;
@@ -100,9 +105,49 @@ public final class FrameSlot
         UnsafeApi.putInt(array, address + STATUS_OFFSET, status);
     }
 
-    /** Resets the header for a new claim. */
+    /** The event id (most significant bits) of the envelope this frame came from; 0 with no event. */
+    public long eventIdMsb()
+    {
+        return UnsafeApi.getLong(array, address + EVENT_ID_MSB_OFFSET);
+    }
+
+    /** The event id (least significant bits) of the envelope this frame came from; 0 with no event. */
+    public long eventIdLsb()
+    {
+        return UnsafeApi.getLong(array, address + EVENT_ID_LSB_OFFSET);
+    }
+
+    /** The digest of the content of the envelope this frame came from; 0 with no event. */
+    public long contentDigest()
+    {
+        return UnsafeApi.getLong(array, address + CONTENT_DIGEST_OFFSET);
+    }
+
+    /** The frame's ordinal in its envelope; 0 with no event. */
+    public int frameOrdinal()
+    {
+        return UnsafeApi.getInt(array, address + FRAME_ORDINAL_OFFSET);
+    }
+
+    /** The envelope's frame count; 0 with no event. */
+    public int frameCount()
+    {
+        return UnsafeApi.getInt(array, address + FRAME_COUNT_OFFSET);
+    }
+
+    void eventIdentity(final long msb, final long lsb, final long digest, final int ordinal, final int count)
+    {
+        UnsafeApi.putLong(array, address + EVENT_ID_MSB_OFFSET, msb);
+        UnsafeApi.putLong(array, address + EVENT_ID_LSB_OFFSET, lsb);
+        UnsafeApi.putLong(array, address + CONTENT_DIGEST_OFFSET, digest);
+        UnsafeApi.putInt(array, address + FRAME_ORDINAL_OFFSET, ordinal);
+        UnsafeApi.putInt(array, address + FRAME_COUNT_OFFSET, count);
+    }
+
+    /** Resets the header for a new claim: no journal index, no event identity. */
     void reset(final int status)
     {
+        eventIdentity(0, 0, 0, 0, 0);
         UnsafeApi.putLong(array, address + JOURNAL_INDEX_OFFSET, SlotDescriptor.NO_JOURNAL_INDEX);
         UnsafeApi.putInt(array, address + FRAME_LENGTH_OFFSET, 0);
         UnsafeApi.putInt(array, address + OUTPUT_LENGTH_OFFSET, 0);

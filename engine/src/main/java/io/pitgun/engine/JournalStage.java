@@ -115,7 +115,8 @@ final class JournalStage implements EventHandler<FrameSlot>
             {
                 appender.begin();
             }
-            appender.add(slot.buffer(), SlotDescriptor.FRAME_OFFSET, slot.frameLength(), slot.ingestTimeNs());
+            appender.add(slot.buffer(), SlotDescriptor.FRAME_OFFSET, slot.frameLength(), slot.ingestTimeNs(),
+                slot.eventIdMsb(), slot.eventIdLsb(), slot.contentDigest(), slot.frameOrdinal(), slot.frameCount());
         }
         catch (final RuntimeException ex)
         {

@@ -19,7 +19,15 @@ import org.agrona.BitUtil;
  *  +-------------------------------+-------------------------------+
  *  |          status (i32)         |          reserved             | 24  READY / REJECTED / END_OF_STREAM (+flags)
  *  +-------------------------------+-------------------------------+
- *  |                      frame area (frameCapacity)              ...  32  one SBE message as accepted, header
+ *  |                     event id msb (i64)                        | 32  the envelope this frame came from, for
+ *  +---------------------------------------------------------------+     the journal (JournalEntryDescriptor,
+ *  |                     event id lsb (i64)                        | 40  "Event identity"); all 0 = no event
+ *  +---------------------------------------------------------------+
+ *  |                     content digest (i64)                      | 48  of the whole envelope
+ *  +-------------------------------+-------------------------------+
+ *  |       frame ordinal (i32)     |      frame count (i32)        | 56  in the envelope; count 0 = no event
+ *  +-------------------------------+-------------------------------+
+ *  |                      frame area (frameCapacity)              ...  64  one SBE message as accepted, header
  *  |                                                               |       included: the bytes the journal stores
  *  +---------------------------------------------------------------+
  *  |                     output area (outputCapacity)             ...      the derived TelemetryFrame the manifest
@@ -44,8 +52,18 @@ public final class SlotDescriptor
     public static final int OUTPUT_LENGTH_OFFSET = 20;
     /** Offset of the status word. */
     public static final int STATUS_OFFSET = 24;
-    /** Bytes before the frame area. */
-    public static final int HEADER_LENGTH = 32;
+    /** Offset of the event id's most significant bits. */
+    public static final int EVENT_ID_MSB_OFFSET = 32;
+    /** Offset of the event id's least significant bits. */
+    public static final int EVENT_ID_LSB_OFFSET = 40;
+    /** Offset of the digest of the envelope's content. */
+    public static final int CONTENT_DIGEST_OFFSET = 48;
+    /** Offset of the frame's ordinal in its envelope. */
+    public static final int FRAME_ORDINAL_OFFSET = 56;
+    /** Offset of the envelope's frame count (0 = no event). */
+    public static final int FRAME_COUNT_OFFSET = 60;
+    /** Bytes before the frame area: one cache line. */
+    public static final int HEADER_LENGTH = 64;
     /** Offset of the frame area. */
     public static final int FRAME_OFFSET = HEADER_LENGTH;
 

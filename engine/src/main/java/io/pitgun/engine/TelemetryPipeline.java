@@ -283,6 +283,24 @@ public final class TelemetryPipeline implements AutoCloseable
     public long tryPublishBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int from,
         final int count)
     {
+        return tryPublishBatch(buffer, offsets, lengths, from, count, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * {@link #tryPublishBatch(DirectBuffer, int[], int[], int, int)} for frames of one envelope, stamping each slot
+     * with the envelope's identity so that the journal records it ({@code JournalEntryDescriptor}, "Event
+     * identity"): message {@code i} of the batch is frame {@code firstOrdinal + i} of {@code frameCount}.
+     *
+     * @param eventIdMsb    the envelope's {@code event_id}, most significant bits.
+     * @param eventIdLsb    the envelope's {@code event_id}, least significant bits.
+     * @param contentDigest a digest of the whole envelope's content (a retry with other content is a conflict).
+     * @param firstOrdinal  the ordinal, in the envelope, of the batch's first message.
+     * @param frameCount    the envelope's frames; 0 means "no event" (then the other identity fields must be 0).
+     */
+    public long tryPublishBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int from,
+        final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
+        final int firstOrdinal, final int frameCount)
+    {
         if (count < 1 || count > config.channelCapacity())
         {
             throw new IllegalArgumentException("count: " + count + " is not in [1, " + config.channelCapacity() +
@@ -323,6 +341,10 @@ public final class TelemetryPipeline implements AutoCloseable
         {
             final FrameSlot slot = ringBuffer.get(first + i);
             slot.reset(SlotDescriptor.STATUS_READY);
+            if (frameCount > 0)
+            {
+                slot.eventIdentity(eventIdMsb, eventIdLsb, contentDigest, firstOrdinal + i, frameCount);
+            }
             final int length = lengths[from + i];
             slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offsets[from + i], length);
             slot.frameLength(length);

@@ -24,7 +24,8 @@ import java.util.UUID;
  *               allocation per frame)
  *             ──admission: journal can take it?──▶ 507 JOURNAL_FULL / 503 JOURNAL_FAILED, nothing published
  *             ──admission: ingestion queue──▶ 503 QUEUE_FULL, nothing published
- *             ──per envelope: event_id seen?──▶ duplicate: acknowledged again, not published
+ *             ──per envelope: IdempotencyWindow.claim (one atomic step)──▶ duplicate: acknowledged again,
+ *               not published; same id, other content: 409; being published by another loop: 503 in_progress
  *             ──tryPublishBatch each envelope──▶ ring full: 503 saying which envelopes are in (each one whole or
  *               (all its frames or none)       not at all); the idempotency window remembers, so a retry
  *                                              publishes only the rest
@@ -51,6 +52,11 @@ public final class EnvelopeIngestor
     private final int[] envelopeMessages;
     private final long[] eventMsb;
     private final long[] eventLsb;
+    private final IdempotencyWindow.Claim claim = new IdempotencyWindow.Claim();
+    /** Frames of the envelope being published that are in (its progress, kept right if publishing throws). */
+    private int published;
+    /** Ring position of the last frame {@link #publishRest} published, or -1. */
+    private long lastPublished;
     private int[] messageOffsets = new int[1024];
     private int[] messageLengths = new int[1024];
 
@@ -318,65 +324,71 @@ public final class EnvelopeIngestor
     private void publishAll(final int count, final IngestReport report)
     {
         final long nowNs = System.nanoTime();
+        final IdempotencyWindow.Claim claim = this.claim;
         for (int i = 0; i < count; i++)
         {
             final int frames = envelopeMessages[i];
-            int entry = window.find(eventMsb[i], eventLsb[i], nowNs);
-            int done = 0;
-            if (entry != IdempotencyWindow.ABSENT)
+            final int first = envelopeFirstMessage[i];
+            final long digest = EnvelopeDigest.of(scratch, messageOffsets, messageLengths, first, frames);
+            window.claim(eventMsb[i], eventLsb[i], digest, frames, nowNs, claim);
+            switch (claim.outcome)
             {
-                done = window.framesDone(entry);
-                if (done >= frames)
-                {
+                case IdempotencyWindow.DUPLICATE:
                     report.duplicates++;
                     counters.envelopesDuplicate.increment();
-                    report.lastPosition = Math.max(report.lastPosition, window.lastPosition(entry));
+                    report.lastPosition = Math.max(report.lastPosition, claim.lastPosition);
                     continue;
-                }
-            }
-            else
-            {
-                entry = window.add(eventMsb[i], eventLsb[i], nowNs, frames);
-            }
-            final int first = envelopeFirstMessage[i];
-            int published = done;
-            long last = -1;
-            // An envelope's frames go in all at once or not at all (a retry after an older partial publish sends
-            // only the rest); an envelope larger than the whole ring can only go frame by frame.
-            final boolean whole = frames - done <= ringCapacity;
-            while (published < frames)
-            {
-                final int m = first + published;
-                final int n = whole ? frames - published : 1;
-                final long position;
-                try
-                {
-                    position = pipeline.tryPublishBatch(scratch, messageOffsets, messageLengths, m, n);
-                }
-                catch (final FrameRejectedException ex)
-                {
-                    // Cannot happen for decoder output within the slot size the gateway configures; refuse loudly.
-                    counters.rejected(RejectReason.INTERNAL_ERROR);
-                    window.progress(entry, published, last);
-                    report.refuse(500, RejectReason.INTERNAL_ERROR, "envelope " + i + " (from frame " + published +
-                        ") refused by the pipeline: " + ex.getMessage());
-                    overloadDetails(report, count, i, published, frames);
+                case IdempotencyWindow.CONFLICT:
+                    counters.rejected(RejectReason.EVENT_ID_CONFLICT);
+                    report.refuse(409, RejectReason.EVENT_ID_CONFLICT, "event_id " +
+                        new UUID(eventMsb[i], eventLsb[i]) + " (envelope " + i + ") was already ingested with " +
+                        "other content; nothing of it was ingested now: give a new envelope a new event_id");
+                    overloadDetails(report, count, i, 0, frames);
                     return;
-                }
-                if (position < 0)
-                {
+                case IdempotencyWindow.IN_PROGRESS:
+                    counters.rejected(RejectReason.IN_PROGRESS);
+                    report.retryAfterS = 1;
+                    report.refuse(503, RejectReason.IN_PROGRESS, "event_id " + new UUID(eventMsb[i], eventLsb[i]) +
+                        " (envelope " + i + ") is being ingested by another request right now; resend it (same " +
+                        "event_id) after " + report.retryAfterS + " s to learn its outcome");
+                    overloadDetails(report, count, i, 0, frames);
+                    return;
+                default:
                     break;
-                }
-                last = position;
-                published += n;
             }
-            window.progress(entry, published, last);
+            final int done = claim.framesDone;
+            published = done;
+            lastPublished = -1;
+            try
+            {
+                publishRest(i, first, frames, digest);
+            }
+            catch (final FrameRejectedException ex)
+            {
+                // Cannot happen for decoder output within the slot size the gateway configures; refuse loudly.
+                counters.rejected(RejectReason.INTERNAL_ERROR);
+                report.refuse(500, RejectReason.INTERNAL_ERROR, "envelope " + i + " (from frame " + published +
+                    ") refused by the pipeline: " + ex.getMessage());
+                overloadDetails(report, count, i, published, frames);
+                return;
+            }
+            finally
+            {
+                // Whatever happened, the id is no longer owned and says exactly which frames are in.
+                window.release(claim.ticket, published, lastPublished);
+            }
+            final long last = lastPublished;
+            final int published = this.published;
             final int newFrames = published - done;
             report.framesAccepted += newFrames;
             counters.framesAccepted.add(newFrames);
             if (last >= 0)
             {
                 report.lastPosition = Math.max(report.lastPosition, last);
+            }
+            else if (claim.lastPosition >= 0)
+            {
+                report.lastPosition = Math.max(report.lastPosition, claim.lastPosition);
             }
             if (published < frames)
             {
@@ -391,6 +403,30 @@ public final class EnvelopeIngestor
             }
             report.accepted++;
             counters.envelopesAccepted.increment();
+        }
+    }
+
+    /**
+     * Publishes envelope {@code i}'s frames from {@link #published} on, stamped with its identity, advancing
+     * {@link #published} and {@link #lastPublished} (the ring position of the last one) as they go in, so both
+     * are right even when this throws. Stops early when the ring is full.
+     */
+    private void publishRest(final int i, final int first, final int frames, final long digest)
+    {
+        // An envelope's frames go in all at once or not at all (a retry after an older partial publish sends
+        // only the rest); an envelope larger than the whole ring can only go frame by frame.
+        final boolean whole = frames - published <= ringCapacity;
+        while (published < frames)
+        {
+            final int n = whole ? frames - published : 1;
+            final long position = pipeline.tryPublishBatch(scratch, messageOffsets, messageLengths,
+                first + published, n, eventMsb[i], eventLsb[i], digest, published, frames);
+            if (position < 0)
+            {
+                return;
+            }
+            lastPublished = position;
+            published += n;
         }
     }
 

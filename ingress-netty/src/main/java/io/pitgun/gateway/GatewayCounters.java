@@ -28,6 +28,8 @@ public final class GatewayCounters
     final LongAdder envelopesAccepted = new LongAdder();
     final LongAdder envelopesDuplicate = new LongAdder();
     final LongAdder envelopesPartial = new LongAdder();
+    /** Event ids the idempotency window restored from the journal at start. */
+    final LongAdder idempotencyRestored = new LongAdder();
     final LongAdder framesAccepted = new LongAdder();
     final LongAdder wsConnectionsOpened = new LongAdder();
     final LongAdder subscribersOpened = new LongAdder();

@@ -46,6 +46,8 @@ final class GatewayMetrics
         w.sample("pitgun_gateway_envelopes_total", counters.envelopesAccepted.sum(), "outcome", "accepted");
         w.sample("pitgun_gateway_envelopes_total", counters.envelopesDuplicate.sum(), "outcome", "duplicate");
         w.sample("pitgun_gateway_envelopes_total", counters.envelopesPartial.sum(), "outcome", "partial");
+        counter(w, "pitgun_gateway_idempotency_restored_total", "Event ids the idempotency window restored from " +
+            "the journal at start.", counters.idempotencyRestored);
         counter(w, "pitgun_gateway_frames_published_total", "Frames the gateway published into the ring.",
             counters.framesAccepted);
         gauge(w, "pitgun_gateway_ingest_queue_envelopes", "Envelopes admitted and not yet answered.",

@@ -20,6 +20,7 @@ import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.journal.Journal;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
@@ -56,6 +57,11 @@ public final class GatewayServer implements AutoCloseable
 {
     /** Most envelopes in one beacon body (and SBE messages in one binary WebSocket message). */
     public static final int MAX_ENVELOPES_PER_REQUEST = 1024;
+    /**
+     * Journal messages read at start per idempotency entry, at most: bounds the start-up time when the journal's
+     * tail holds many messages without an event id (binary WebSocket frames, long envelopes).
+     */
+    static final int RESTORE_MESSAGES_PER_ID = 64;
     /** Classpath resource of the built-in manifest. */
     public static final String DEFAULT_MANIFEST_RESOURCE = "gateway/default-manifest.yaml";
 
@@ -118,6 +124,7 @@ public final class GatewayServer implements AutoCloseable
         }
         this.idempotencyWindow = new IdempotencyWindow(config.idempotencyEntries(),
             TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
+        restoreIdempotencyWindow();
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
         this.overloadLog = new OverloadLog(counters);
         this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),
@@ -174,6 +181,28 @@ public final class GatewayServer implements AutoCloseable
             server.address(), server.transport.name(), config.ackMode().symbol(), config.journalDirectory(),
             config.manifest().map(Path::toString).orElse("built-in"));
         return server;
+    }
+
+    // Before bind: no request may be answered from a window that does not yet know what the journal holds.
+    private void restoreIdempotencyWindow()
+    {
+        final Journal journal = pipeline.journal().orElse(null);
+        if (journal == null)
+        {
+            return;
+        }
+        final long startNs = System.nanoTime();
+        final IdempotencyWindowLoader.Result result = IdempotencyWindowLoader.load(journal, idempotencyWindow,
+            (long)idempotencyWindow.capacity() * RESTORE_MESSAGES_PER_ID, startNs);
+        counters.idempotencyRestored.add(result.idsRestored());
+        if (result.problem() != null)
+        {
+            LOG.warn("idempotency window: stopped reading the journal at a damaged entry ({}); retries of envelopes " +
+                "journaled before it may be ingested again", result.problem());
+        }
+        LOG.info("idempotency window: restored {} event_ids from the journal's last {} messages in {} ms{}",
+            result.idsRestored(), result.messagesRead(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
+            result.stoppedAtLimit() ? " (stopped at the read limit: older ids are not remembered)" : "");
     }
 
     private void bind() throws InterruptedException
@@ -307,6 +336,12 @@ public final class GatewayServer implements AutoCloseable
     ParameterRegistry registry()
     {
         return registry;
+    }
+
+    /** Event ids the idempotency window restored from the journal at start (see docs/gateway.md, Idempotency). */
+    public long restoredEventIds()
+    {
+        return counters.idempotencyRestored.sum();
     }
 
     IdempotencyWindow idempotencyWindow()

@@ -4,30 +4,66 @@ package io.pitgun.gateway;
  * The {@code event_id}s seen recently, so that a retried envelope is acknowledged again without being ingested
  * twice. Bounded memory: at most {@code capacity} ids (a power of two) and none older than {@code windowNs}; the
  * oldest id is forgotten first. A retry that arrives after its id was forgotten is ingested again: the window is
- * the documented limit of the guarantee ({@code IDEMPOTENCY_ENTRIES}, {@code IDEMPOTENCY_WINDOW_S}).
+ * the documented limit of the guarantee ({@code IDEMPOTENCY_ENTRIES}, {@code IDEMPOTENCY_WINDOW_S}). At start the
+ * gateway refills it from the journal's tail ({@link IdempotencyWindowLoader}), so the guarantee holds across
+ * restarts and crashes.
  * <p>
- * Each remembered id also records how many of its envelope's frames are in the ring and the ring position of the
- * last one, so a retry of an envelope that was only partly accepted (the ring filled up) publishes the rest, and a
- * retry in journaled ack mode is answered once that position is journaled.
+ * Each remembered id records a digest of its envelope's content, how many of its frames are in (the ring, or the
+ * journal for ids restored at start), the ring position of the last one, and whether a thread is publishing it
+ * now. {@link #claim} is the one atomic step that decides what a request does with an envelope:
+ * <pre>
+ *   absent ──claim──▶ owned (NEW, 0 of n) ──release(k)──▶ k of n in ──claim──▶ owned (RESUME, from k) ...
+ *                                                          n of n in ──claim──▶ DUPLICATE (answer, publish nothing)
+ *   owned by another thread ──claim──▶ IN_PROGRESS (answer 503, retry)
+ *   other content (digest or frame count) ──claim──▶ CONFLICT (answer 409)
+ * </pre>
+ * So an envelope and its retry arriving on two event loops publish once, and a retry of a partly accepted (or
+ * partly journaled, before a crash) envelope publishes only the rest.
  * <pre>
  *   log (ring of capacity entries, oldest overwritten)      index (2 x capacity, open addressing)
- *   slot: msb lsb insertedNs framesDone framesTotal lastPos   cell: log slot + 1, or 0 when empty
+ *   slot: msb lsb digest insertedNs ticket framesDone         cell: log slot + 1, or 0 when empty
+ *         framesTotal lastPos owned
  * </pre>
- * Allocation-free. Methods are synchronized: with the default single I/O thread the lock is never contended.
+ * Allocation-free. Every method is one short critical section (synchronized); with one I/O thread it is never
+ * contended, with several it is held for a hash probe, not for the publish.
  */
 public final class IdempotencyWindow
 {
-    /** Returned by {@link #find} when the id is not remembered. */
-    public static final int ABSENT = -1;
+    /** {@link Claim#outcome}: the id was not remembered; the caller owns it and publishes every frame. */
+    public static final int NEW = 0;
+    /** {@link Claim#outcome}: some frames are in; the caller owns it and publishes from {@link Claim#framesDone}. */
+    public static final int RESUME = 1;
+    /** {@link Claim#outcome}: every frame is in; acknowledge again, publish nothing. */
+    public static final int DUPLICATE = 2;
+    /** {@link Claim#outcome}: the id was seen with other content (digest or frame count); publish nothing. */
+    public static final int CONFLICT = 3;
+    /** {@link Claim#outcome}: another thread is publishing this id now; publish nothing, answer "retry". */
+    public static final int IN_PROGRESS = 4;
+
+    /** The answer of {@link #claim}; one per calling thread, reused (no allocation). */
+    public static final class Claim
+    {
+        /** One of {@link #NEW}, {@link #RESUME}, {@link #DUPLICATE}, {@link #CONFLICT}, {@link #IN_PROGRESS}. */
+        public int outcome;
+        /** Names the ownership for {@link #release} (NEW and RESUME only). */
+        public long ticket;
+        /** Frames already in. */
+        public int framesDone;
+        /** Ring position of the last frame in, or -1 (none in this process: restored from the journal). */
+        public long lastPosition;
+    }
 
     private final int mask;
     private final long windowNs;
     private final long[] msbs;
     private final long[] lsbs;
+    private final long[] digests;
     private final long[] insertedNs;
+    private final long[] tickets;
     private final long[] lastPositions;
     private final int[] framesDone;
     private final int[] framesTotal;
+    private final boolean[] owned;
     private final int[] index;
     private final int indexMask;
     private long inserted;
@@ -46,41 +82,131 @@ public final class IdempotencyWindow
         this.windowNs = windowNs;
         msbs = new long[capacity];
         lsbs = new long[capacity];
+        digests = new long[capacity];
         insertedNs = new long[capacity];
+        tickets = new long[capacity];
         lastPositions = new long[capacity];
         framesDone = new int[capacity];
         framesTotal = new int[capacity];
+        owned = new boolean[capacity];
         index = new int[capacity * 2];
         indexMask = capacity * 2 - 1;
     }
 
-    /** The remembered entry for this id, or {@link #ABSENT} (never seen, forgotten, or older than the window). */
-    public synchronized int find(final long msb, final long lsb, final long nowNs)
+    /** Ids remembered at most. */
+    public int capacity()
     {
-        for (int cell = hash(msb, lsb) & indexMask; ; cell = (cell + 1) & indexMask)
+        return mask + 1;
+    }
+
+    /**
+     * Decides, atomically, what to do with an envelope ({@code frames} frames, content {@code digest}) and fills
+     * {@code claim}. After {@link #NEW} or {@link #RESUME} the caller must {@link #release} the ticket, whatever
+     * happens while it publishes (finally).
+     */
+    public synchronized void claim(final long msb, final long lsb, final long digest, final int frames,
+        final long nowNs, final Claim claim)
+    {
+        final int cell = findCell(msb, lsb);
+        if (cell >= 0)
         {
             final int entry = index[cell] - 1;
-            if (entry < 0)
+            if (owned[entry])
             {
-                return ABSENT;
+                // Not expired while owned: the owner is between two instructions of one request.
+                claim.outcome = IN_PROGRESS;
+                claim.framesDone = framesDone[entry];
+                claim.lastPosition = lastPositions[entry];
+                return;
             }
-            if (msbs[entry] == msb && lsbs[entry] == lsb)
+            if (nowNs - insertedNs[entry] <= windowNs)
             {
-                return nowNs - insertedNs[entry] <= windowNs ? entry : ABSENT;
+                claim.framesDone = framesDone[entry];
+                claim.lastPosition = lastPositions[entry];
+                if (digests[entry] != digest || framesTotal[entry] != frames)
+                {
+                    claim.outcome = CONFLICT;
+                }
+                else if (framesDone[entry] >= frames)
+                {
+                    claim.outcome = DUPLICATE;
+                }
+                else
+                {
+                    claim.outcome = RESUME;
+                    owned[entry] = true;
+                    claim.ticket = tickets[entry];
+                }
+                return;
             }
+            removeCell(cell); // the same id, expired: re-added fresh
+        }
+        final int entry = insert(msb, lsb, digest, frames, 0, nowNs);
+        owned[entry] = true;
+        claim.outcome = NEW;
+        claim.ticket = tickets[entry];
+        claim.framesDone = 0;
+        claim.lastPosition = -1;
+    }
+
+    /**
+     * Ends the ownership that {@link #claim} gave: {@code done} frames of the envelope are now in, the last at ring
+     * {@code lastPosition} (-1 if none was published). A ticket whose id was forgotten meanwhile is ignored.
+     */
+    public synchronized void release(final long ticket, final int done, final long lastPosition)
+    {
+        final int entry = (int)(ticket & mask);
+        if (tickets[entry] != ticket) // its slot was reused: the id was forgotten
+        {
+            return;
+        }
+        owned[entry] = false;
+        framesDone[entry] = done;
+        if (lastPosition >= 0)
+        {
+            lastPositions[entry] = lastPosition;
         }
     }
 
-    /** Remembers a new id whose envelope has {@code frames} frames, none published yet; forgets the oldest if full. */
-    public synchronized int add(final long msb, final long lsb, final long nowNs, final int frames)
+    /**
+     * Remembers an id found in the journal at start: {@code framesJournaled} of its {@code frames} frames are
+     * durable, none is in this process's ring. Restored oldest first, so the most recent is forgotten last.
+     */
+    public synchronized void restore(final long msb, final long lsb, final long digest, final int frames,
+        final int framesJournaled, final long nowNs)
     {
-        final int stale = findCell(msb, lsb);
-        if (stale >= 0)
+        final int cell = findCell(msb, lsb);
+        if (cell >= 0)
         {
-            removeCell(stale); // the same id, expired: re-added fresh
+            removeCell(cell);
         }
-        final int entry = (int)(inserted & mask);
-        if (inserted > mask)
+        insert(msb, lsb, digest, frames, framesJournaled, nowNs);
+    }
+
+    /** Frames in for this id, or -1 when it is not remembered or expired (tests and tools). */
+    public synchronized int framesDone(final long msb, final long lsb, final long nowNs)
+    {
+        final int cell = findCell(msb, lsb);
+        if (cell < 0)
+        {
+            return -1;
+        }
+        final int entry = index[cell] - 1;
+        return owned[entry] || nowNs - insertedNs[entry] <= windowNs ? framesDone[entry] : -1;
+    }
+
+    /** Ids remembered now (including expired ones not yet overwritten). */
+    public synchronized int size()
+    {
+        return (int)Math.min(inserted, mask + 1L);
+    }
+
+    private int insert(final long msb, final long lsb, final long digest, final int frames, final int done,
+        final long nowNs)
+    {
+        final long ticket = inserted++;
+        final int entry = (int)(ticket & mask);
+        if (ticket > mask)
         {
             final int cell = findCell(msbs[entry], lsbs[entry]);
             if (cell >= 0 && index[cell] - 1 == entry)
@@ -88,13 +214,15 @@ public final class IdempotencyWindow
                 removeCell(cell);
             }
         }
-        inserted++;
         msbs[entry] = msb;
         lsbs[entry] = lsb;
+        digests[entry] = digest;
         insertedNs[entry] = nowNs;
-        framesDone[entry] = 0;
+        tickets[entry] = ticket;
+        framesDone[entry] = done;
         framesTotal[entry] = frames;
         lastPositions[entry] = -1;
+        owned[entry] = false;
         int cell = hash(msb, lsb) & indexMask;
         while (index[cell] != 0)
         {
@@ -102,40 +230,6 @@ public final class IdempotencyWindow
         }
         index[cell] = entry + 1;
         return entry;
-    }
-
-    /** Frames of the entry's envelope already in the ring. */
-    public synchronized int framesDone(final int entry)
-    {
-        return framesDone[entry];
-    }
-
-    /** Frames the entry's envelope has. */
-    public synchronized int framesTotal(final int entry)
-    {
-        return framesTotal[entry];
-    }
-
-    /** Ring position of the entry's last published frame, or -1. */
-    public synchronized long lastPosition(final int entry)
-    {
-        return lastPositions[entry];
-    }
-
-    /** Records that {@code done} frames are published, the last at ring {@code position}. */
-    public synchronized void progress(final int entry, final int done, final long position)
-    {
-        framesDone[entry] = done;
-        if (position >= 0)
-        {
-            lastPositions[entry] = position;
-        }
-    }
-
-    /** Ids remembered now (including expired ones not yet overwritten). */
-    public synchronized int size()
-    {
-        return (int)Math.min(inserted, mask + 1L);
     }
 
     private int findCell(final long msb, final long lsb)

@@ -64,6 +64,10 @@ public enum RejectReason
     SLOW_CONSUMER(503),
     /** Unfinished requests and WebSocket messages of all connections would pass their byte budget: closed. */
     PARTIAL_MESSAGE_BUDGET(503),
+    /** An {@code event_id} already ingested with other content (another envelope reusing the id). */
+    EVENT_ID_CONFLICT(409),
+    /** A retry of an envelope whose original is being published on another connection right now. */
+    IN_PROGRESS(503),
     /** The gateway is shutting down. */
     DRAINING(503),
     /** The journal's file system is below its free-space headroom: nothing is accepted until space returns. */

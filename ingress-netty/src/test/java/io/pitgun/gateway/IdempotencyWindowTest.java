@@ -1,16 +1,24 @@
 package io.pitgun.gateway;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.pitgun.gateway.IdempotencyWindow.CONFLICT;
+import static io.pitgun.gateway.IdempotencyWindow.DUPLICATE;
+import static io.pitgun.gateway.IdempotencyWindow.IN_PROGRESS;
+import static io.pitgun.gateway.IdempotencyWindow.NEW;
+import static io.pitgun.gateway.IdempotencyWindow.RESUME;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+@Timeout(30)
 class IdempotencyWindowTest
 {
+    private final IdempotencyWindow.Claim claim = new IdempotencyWindow.Claim();
+
     @Test
     void shouldRememberTheNewestIdsAndForgetTheOldest()
     {
@@ -18,28 +26,18 @@ class IdempotencyWindowTest
         final IdempotencyWindow window = new IdempotencyWindow(capacity, Long.MAX_VALUE / 4);
         final SplittableRandom random = new SplittableRandom(7);
         final long[][] ids = new long[1000][2];
-        final Map<Integer, Integer> frames = new HashMap<>();
         for (int i = 0; i < ids.length; i++)
         {
             ids[i][0] = random.nextLong();
             ids[i][1] = random.nextLong();
-            final int entry = window.add(ids[i][0], ids[i][1], 0, i % 7 + 1);
-            window.progress(entry, i % 7 + 1, i);
-            frames.put(i, i % 7 + 1);
+            window.claim(ids[i][0], ids[i][1], i, i % 7 + 1, 0, claim);
+            assertEquals(NEW, claim.outcome);
+            window.release(claim.ticket, i % 7 + 1, i);
             // The reference: exactly the last `capacity` ids are remembered, with what was recorded for them.
             for (int j = Math.max(0, i - 2 * capacity); j <= i; j++)
             {
-                final int found = window.find(ids[j][0], ids[j][1], 0);
-                if (j > i - capacity)
-                {
-                    assertNotEquals(IdempotencyWindow.ABSENT, found, "id " + j + " after " + i);
-                    assertEquals(frames.get(j), window.framesDone(found));
-                    assertEquals(j, window.lastPosition(found));
-                }
-                else
-                {
-                    assertEquals(IdempotencyWindow.ABSENT, found, "id " + j + " after " + i);
-                }
+                final int done = window.framesDone(ids[j][0], ids[j][1], 0);
+                assertEquals(j > i - capacity ? j % 7 + 1 : -1, done, "id " + j + " after " + i);
             }
         }
     }
@@ -48,8 +46,94 @@ class IdempotencyWindowTest
     void shouldForgetIdsOlderThanTheWindow()
     {
         final IdempotencyWindow window = new IdempotencyWindow(16, 1_000);
-        window.add(1, 2, 0, 1);
-        assertNotEquals(IdempotencyWindow.ABSENT, window.find(1, 2, 1_000));
-        assertEquals(IdempotencyWindow.ABSENT, window.find(1, 2, 1_001));
+        window.claim(1, 2, 9, 1, 0, claim);
+        window.release(claim.ticket, 1, 5);
+        window.claim(1, 2, 9, 1, 1_000, claim);
+        assertEquals(DUPLICATE, claim.outcome);
+        assertEquals(5, claim.lastPosition);
+        window.claim(1, 2, 9, 1, 1_001, claim);
+        assertEquals(NEW, claim.outcome);
+    }
+
+    @Test
+    void shouldAnswerConflictWhenTheSameIdComesWithOtherContent()
+    {
+        final IdempotencyWindow window = new IdempotencyWindow(16, Long.MAX_VALUE / 4);
+        window.claim(1, 2, 100, 3, 0, claim);
+        window.release(claim.ticket, 3, 7);
+        window.claim(1, 2, 101, 3, 0, claim);
+        assertEquals(CONFLICT, claim.outcome);
+        window.claim(1, 2, 100, 4, 0, claim);
+        assertEquals(CONFLICT, claim.outcome);
+        window.claim(1, 2, 100, 3, 0, claim);
+        assertEquals(DUPLICATE, claim.outcome);
+    }
+
+    @Test
+    void shouldAnswerInProgressWhileAnotherClaimOwnsTheId()
+    {
+        final IdempotencyWindow window = new IdempotencyWindow(16, Long.MAX_VALUE / 4);
+        window.claim(1, 2, 100, 3, 0, claim);
+        final long ticket = claim.ticket;
+        final IdempotencyWindow.Claim retry = new IdempotencyWindow.Claim();
+        window.claim(1, 2, 100, 3, 0, retry);
+        assertEquals(IN_PROGRESS, retry.outcome);
+        window.release(ticket, 2, 11);
+        window.claim(1, 2, 100, 3, 0, retry);
+        assertEquals(RESUME, retry.outcome);
+        assertEquals(2, retry.framesDone);
+    }
+
+    @Test
+    void shouldResumeAnEnvelopeRestoredPartlyJournaled()
+    {
+        final IdempotencyWindow window = new IdempotencyWindow(16, Long.MAX_VALUE / 4);
+        window.restore(1, 2, 100, 100, 64, 0);
+        window.claim(1, 2, 100, 100, 0, claim);
+        assertEquals(RESUME, claim.outcome);
+        assertEquals(64, claim.framesDone);
+        assertEquals(-1, claim.lastPosition);
+        window.release(claim.ticket, 100, 3);
+        window.claim(1, 2, 100, 100, 0, claim);
+        assertEquals(DUPLICATE, claim.outcome);
+    }
+
+    @Test
+    void shouldGiveEachIdToExactlyOneOfTwoRacingThreads() throws InterruptedException
+    {
+        final int ids = 20_000;
+        final IdempotencyWindow window = new IdempotencyWindow(1 << 15, Long.MAX_VALUE / 4);
+        final AtomicInteger owners = new AtomicInteger();
+        final CountDownLatch start = new CountDownLatch(1);
+        final Runnable racer = () ->
+        {
+            final IdempotencyWindow.Claim mine = new IdempotencyWindow.Claim();
+            try
+            {
+                start.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            for (int i = 0; i < ids; i++)
+            {
+                window.claim(i, i * 31L, 5, 1, 0, mine);
+                if (mine.outcome == NEW || mine.outcome == RESUME)
+                {
+                    owners.incrementAndGet();
+                    window.release(mine.ticket, 1, i);
+                }
+            }
+        };
+        final Thread a = new Thread(racer);
+        final Thread b = new Thread(racer);
+        a.start();
+        b.start();
+        start.countDown();
+        a.join(20_000);
+        b.join(20_000);
+        assertEquals(ids, owners.get());
     }
 }

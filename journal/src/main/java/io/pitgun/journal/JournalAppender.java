@@ -99,7 +99,7 @@ public final class JournalAppender
     }
 
     /**
-     * Adds one message to the open batch.
+     * Adds one message without an event identity (frame count 0, "no event") to the open batch.
      *
      * @throws IllegalArgumentException if {@code length} is not in {@code [1, MAX_MESSAGE_LENGTH]} (nothing is
      *                                  added).
@@ -107,6 +107,27 @@ public final class JournalAppender
      *                                  {@link JournalEntryDescriptor#MAX_MESSAGES_PER_ENTRY} messages.
      */
     public void add(final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs)
+    {
+        add(buffer, offset, length, ingestTimeNs, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Adds one message to the open batch with the identity of the envelope it came from
+     * ({@link JournalEntryDescriptor}, "Event identity").
+     *
+     * @param eventIdMsb    the envelope's {@code event_id}, most significant bits.
+     * @param eventIdLsb    the envelope's {@code event_id}, least significant bits.
+     * @param contentDigest a digest of the whole envelope's content.
+     * @param frameOrdinal  this message's ordinal among the envelope's frames.
+     * @param frameCount    the envelope's frames, or 0 when the message has no event identity.
+     * @throws IllegalArgumentException if {@code length} is not in {@code [1, MAX_MESSAGE_LENGTH]} (nothing is
+     *                                  added).
+     * @throws IllegalStateException    if no batch is open or it holds
+     *                                  {@link JournalEntryDescriptor#MAX_MESSAGES_PER_ENTRY} messages.
+     */
+    public void add(final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs,
+        final long eventIdMsb, final long eventIdLsb, final long contentDigest, final int frameOrdinal,
+        final int frameCount)
     {
         checkMessage(buffer, offset, length);
         if (!open)
@@ -125,6 +146,11 @@ public final class JournalAppender
         }
         final UnsafeBuffer batch = this.batch;
         batch.putLong(record + JournalEntryDescriptor.INGEST_TIME_OFFSET, ingestTimeNs, ORDER);
+        batch.putLong(record + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, eventIdMsb, ORDER);
+        batch.putLong(record + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, eventIdLsb, ORDER);
+        batch.putLong(record + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, contentDigest, ORDER);
+        batch.putInt(record + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, frameOrdinal, ORDER);
+        batch.putInt(record + JournalEntryDescriptor.FRAME_COUNT_OFFSET, frameCount, ORDER);
         batch.putInt(record + JournalEntryDescriptor.LENGTH_OFFSET, length, ORDER);
         batch.putBytes(record + JournalEntryDescriptor.MESSAGE_OFFSET, buffer, offset, length);
         batchLength = end;
@@ -198,7 +224,7 @@ public final class JournalAppender
             return NO_ROOM;
         }
         batch.putInt(JournalEntryDescriptor.COUNT_OFFSET, count, ORDER);
-        batch.putInt(JournalEntryDescriptor.COUNT_OFFSET + Integer.BYTES, 0, ORDER);
+        batch.putInt(JournalEntryDescriptor.FORMAT_OFFSET, JournalEntryDescriptor.FORMAT_EVENT_IDENTITY, ORDER);
         ExcerptAppender appender = this.appender;
         if (appender == null)
         {

@@ -16,4 +16,16 @@ public interface JournalEntryHandler
      * @param ingestTimeNs the ingest time given to {@link JournalAppender#append}; for latency measurement only.
      */
     void onEntry(long index, DirectBuffer buffer, int offset, int length, long ingestTimeNs);
+
+    /**
+     * One message with its event identity; by default forwards to {@link #onEntry(long, DirectBuffer, int, int,
+     * long)}. Override it to read the identity.
+     *
+     * @param stamp the message's event identity, refilled for every message: valid only during this call.
+     */
+    default void onEntry(long index, DirectBuffer buffer, int offset, int length, long ingestTimeNs,
+        JournalEventStamp stamp)
+    {
+        onEntry(index, buffer, offset, length, ingestTimeNs);
+    }
 }

@@ -2,6 +2,7 @@ package io.pitgun.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -18,6 +19,7 @@ public final class JournalTailer implements AutoCloseable
 {
     private final Journal journal;
     private final UnsafeBuffer message = new UnsafeBuffer(0, 0);
+    private final JournalEventStamp stamp = new JournalEventStamp();
     private ExcerptTailer tailer;
     private int skip;
 
@@ -60,17 +62,25 @@ public final class JournalTailer implements AutoCloseable
                 throw new JournalException("entry at " + base + " has message count " + count + ", not in [1, " +
                     JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY + "]");
             }
+            final int format = bytes.readInt(start + JournalEntryDescriptor.FORMAT_OFFSET);
+            if (format != JournalEntryDescriptor.FORMAT_PLAIN && format != JournalEntryDescriptor.FORMAT_EVENT_IDENTITY)
+            {
+                throw new JournalException("entry at " + base + " has record format " + format + ", not " +
+                    JournalEntryDescriptor.FORMAT_PLAIN + " or " + JournalEntryDescriptor.FORMAT_EVENT_IDENTITY);
+            }
+            final int lengthOffset = JournalEntryDescriptor.lengthOffset(format);
+            final int messageOffset = JournalEntryDescriptor.messageOffset(format);
             // Check the whole entry before delivering any of it, so a damaged entry delivers nothing.
             long record = start + JournalEntryDescriptor.ENTRY_HEADER_LENGTH;
             for (int ordinal = 0; ordinal < count; ordinal++)
             {
-                final long messageStart = record + JournalEntryDescriptor.MESSAGE_OFFSET;
+                final long messageStart = record + messageOffset;
                 if (messageStart > end)
                 {
                     throw new JournalException("message " + (base + ordinal) + " is cut short: its record header " +
                         "runs past the end of the entry");
                 }
-                final int length = bytes.readInt(record + JournalEntryDescriptor.LENGTH_OFFSET);
+                final int length = bytes.readInt(record + lengthOffset);
                 if (length <= 0 || length > end - messageStart)
                 {
                     throw new JournalException("message " + (base + ordinal) + " has length " + length +
@@ -86,14 +96,26 @@ public final class JournalTailer implements AutoCloseable
             record = start + JournalEntryDescriptor.ENTRY_HEADER_LENGTH;
             for (int ordinal = 0; ordinal < count; ordinal++)
             {
-                final long messageStart = record + JournalEntryDescriptor.MESSAGE_OFFSET;
-                final int length = bytes.readInt(record + JournalEntryDescriptor.LENGTH_OFFSET);
+                final long messageStart = record + messageOffset;
+                final int length = bytes.readInt(record + lengthOffset);
                 if (ordinal >= skip)
                 {
                     // The two-argument form makes Chronicle map the whole range, so the view covers the message.
                     message.wrap(bytes.addressForRead(messageStart, length), length);
+                    if (format == JournalEntryDescriptor.FORMAT_PLAIN)
+                    {
+                        stamp.set(0, 0, 0, 0, 0);
+                    }
+                    else
+                    {
+                        stamp.set(bytes.readLong(record + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET),
+                            bytes.readLong(record + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET),
+                            bytes.readLong(record + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET),
+                            bytes.readInt(record + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET),
+                            bytes.readInt(record + JournalEntryDescriptor.FRAME_COUNT_OFFSET));
+                    }
                     handler.onEntry(base + ordinal, message, 0, length,
-                        bytes.readLong(record + JournalEntryDescriptor.INGEST_TIME_OFFSET));
+                        bytes.readLong(record + JournalEntryDescriptor.INGEST_TIME_OFFSET), stamp);
                 }
                 record = messageStart + length;
             }
@@ -116,6 +138,17 @@ public final class JournalTailer implements AutoCloseable
             skip = 0;
         }
         return found;
+    }
+
+    /**
+     * Turns the tailer round to read backwards from the end: the next {@link #readNext} delivers the last complete
+     * entry, the one after it the entry before, and so on until the first (each entry's messages still in order).
+     * For rebuilding state from a journal's recent tail without reading all of it.
+     */
+    public void readBackwardsFromEnd()
+    {
+        skip = 0;
+        tailer().direction(TailerDirection.BACKWARD).toEnd();
     }
 
     /**

@@ -1,0 +1,208 @@
+package io.pitgun.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalAppender;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalEventStamp;
+import io.pitgun.journal.JournalTailer;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue #12, point 7: an {@code event_id} is journaled once, across a graceful restart, across a crash that left
+ * an envelope partly journaled, and when an envelope and its retry race on two event loops; the same id with other
+ * content is refused with 409.
+ */
+@Timeout(60)
+class GatewayIdempotencyIntegrationTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldNotJournalAgainAnEnvelopeAcknowledgedBeforeARestart() throws Exception
+    {
+        final String envelope = Envelopes.batch(UUID.randomUUID(), 0, 5);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(envelope).statusCode());
+        }
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final HttpResponse<String> retry = gateway.beacon(envelope);
+            assertEquals(202, retry.statusCode(), retry.body());
+            final JsonNode answer = JSON.readTree(retry.body());
+            assertEquals(1, answer.get("envelopes_duplicate").asInt(), retry.body());
+            assertEquals(0, answer.get("frames_accepted").asInt(), retry.body());
+            assertEquals(1.0, gateway.metric("pitgun_gateway_idempotency_restored_total"));
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    @Test
+    void shouldCompleteAnEnvelopeACrashLeftPartlyJournaled() throws Exception
+    {
+        // A crash between two journal entries leaves the first 64 frames of a 100-frame envelope durable. Made
+        // here by journaling the envelope whole in another directory and copying its first 64 records.
+        final String envelope = Envelopes.batch(UUID.randomUUID(), 0, 100);
+        final Path whole = dataDir.resolve("whole");
+        try (GatewayHarness gateway = new GatewayHarness(whole, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(envelope).statusCode());
+        }
+        final Path crashed = dataDir.resolve("crashed");
+        copyFirstMessages(whole.resolve("journal"), crashed.resolve("journal"), 64);
+        assertEquals(LongStream.range(0, 64).boxed().toList(), GatewayHarness.journaledSequences(crashed));
+
+        try (GatewayHarness gateway = new GatewayHarness(crashed, Map.of()))
+        {
+            final HttpResponse<String> retry = gateway.beacon(envelope);
+            assertEquals(202, retry.statusCode(), retry.body());
+            assertEquals(36, JSON.readTree(retry.body()).get("frames_accepted").asInt(), retry.body());
+        }
+        assertEquals(LongStream.range(0, 100).boxed().toList(), GatewayHarness.journaledSequences(crashed));
+    }
+
+    @Test
+    void shouldAnswer409NamingTheEventIdWhenItComesBackWithOtherContent() throws Exception
+    {
+        final UUID eventId = UUID.randomUUID();
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(Envelopes.batch(eventId, 0, 3)).statusCode());
+            final HttpResponse<String> reuse = gateway.beacon(Envelopes.batch(eventId, 10, 3));
+            assertEquals(409, reuse.statusCode(), reuse.body());
+            final JsonNode answer = JSON.readTree(reuse.body());
+            assertEquals("event_id_conflict", answer.get("reason").asText(), reuse.body());
+            assertTrue(answer.get("message").asText().contains(eventId.toString()), reuse.body());
+            assertEquals(1.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"event_id_conflict\"}"));
+            // The original itself is still a plain duplicate.
+            assertEquals(202, gateway.beacon(Envelopes.batch(eventId, 0, 3)).statusCode());
+        }
+        assertEquals(List.of(0L, 1L, 2L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    @Test
+    void shouldPublishOnceWhenAnEnvelopeAndItsRetryRaceOnTwoEventLoops() throws Exception
+    {
+        final int rounds = Integer.getInteger("pitgun.idempotency.raceRounds", 2000);
+        final int frames = 4;
+        final ExecutorService clients = Executors.newFixedThreadPool(2);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir,
+            Map.of(GatewaySetting.IO_THREADS, "2", GatewaySetting.RATE_LIMIT, "0"));
+             RawHttpConnection a = new RawHttpConnection(gateway.server.address());
+             RawHttpConnection b = new RawHttpConnection(gateway.server.address()))
+        {
+            // Two connections accepted one after the other go to the two event loops (round robin).
+            final CyclicBarrier together = new CyclicBarrier(2);
+            for (int round = 0; round < rounds; round++)
+            {
+                final String request = request(Envelopes.batch(UUID.randomUUID(), (long)round * frames, frames));
+                final Future<Integer> first = clients.submit(() -> sendUntilAcknowledged(a, request, together));
+                final Future<Integer> second = clients.submit(() -> sendUntilAcknowledged(b, request, together));
+                assertEquals(202, first.get(20, TimeUnit.SECONDS));
+                assertEquals(202, second.get(20, TimeUnit.SECONDS));
+            }
+        }
+        finally
+        {
+            clients.shutdownNow();
+        }
+        assertEquals(LongStream.range(0, (long)rounds * frames).boxed().toList(),
+            GatewayHarness.journaledSequences(dataDir));
+    }
+
+    private static int sendUntilAcknowledged(final RawHttpConnection connection, final String request,
+        final CyclicBarrier together) throws Exception
+    {
+        together.await(10, TimeUnit.SECONDS);
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            connection.send(request);
+            final RawHttpConnection.Response response = connection.readResponse();
+            if (response.status() != 503 || !response.body().contains("in_progress"))
+            {
+                return response.status();
+            }
+        }
+        return -1;
+    }
+
+    private static String request(final String body)
+    {
+        return "POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+            body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    /** Copies the first {@code messages} messages of one journal, with their event identity, into a new one. */
+    private static void copyFirstMessages(final Path from, final Path to, final int messages)
+    {
+        final List<byte[]> bodies = new ArrayList<>();
+        final List<long[]> stamps = new ArrayList<>();
+        try (Journal journal = Journal.open(JournalConfig.readOnly(from));
+             JournalTailer tailer = journal.tailer())
+        {
+            final JournalEntryHandler collect = new JournalEntryHandler()
+            {
+                @Override
+                public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+                    final long ingestTimeNs)
+                {
+                    throw new AssertionError("the tailer delivers stamps");
+                }
+
+                @Override
+                public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+                    final long ingestTimeNs, final JournalEventStamp stamp)
+                {
+                    final byte[] body = new byte[length];
+                    buffer.getBytes(offset, body);
+                    bodies.add(body);
+                    stamps.add(new long[] {stamp.eventIdMsb(), stamp.eventIdLsb(), stamp.contentDigest(),
+                        stamp.frameOrdinal(), stamp.frameCount()});
+                }
+            };
+            while (bodies.size() < messages && tailer.readNext(collect))
+            {
+                // reads entries until enough messages
+            }
+        }
+        try (Journal journal = Journal.open(JournalConfig.of(to)))
+        {
+            final JournalAppender appender = journal.appender();
+            appender.begin();
+            for (int i = 0; i < messages; i++)
+            {
+                final long[] s = stamps.get(i);
+                appender.add(new UnsafeBuffer(bodies.get(i)), 0, bodies.get(i).length, 0, s[0], s[1], s[2], (int)s[3],
+                    (int)s[4]);
+            }
+            appender.commit();
+        }
+    }
+}
