@@ -114,6 +114,14 @@ final class HostileClients
         try
         {
             client.socket = RawWebSocket.connect(port);
+        }
+        catch (final IOException ex)
+        {
+            violations.add("hostile_client_could_not_connect", "never-reading: " + ex);
+            return;
+        }
+        try
+        {
             ledger.hostileConnections.increment();
             final long startNs = System.nanoTime();
             while (!stopping.get() && client.messagesWritten.get() < messages)
@@ -194,49 +202,76 @@ final class HostileClients
         };
         final String[] names = { "wrong block length", "out-of-range enum", "truncated", "unknown template",
             "overlong group" };
-        int sent = -1;
-        try (WsClient client = WsClient.open(http, ws))
+        WsClient client = null;
+        try
         {
-            ledger.hostileConnections.increment();
-            for (int i = 0; i < bad.length; i++)
+            for (int i = 0; i <= bad.length && !stopping.get(); i++)
             {
-                sent = i;
-                ledger.hostileMessages.increment();
-                final WsAnswer answer = client.sendBinary(bad[i], 0, bad[i].length);
-                if (answer.httpStatus() >= 400 && answer.httpStatus() < 500 && !answer.isAck())
+                final String name = i < bad.length ? names[i] : "the good frame after the bad ones";
+                try
                 {
-                    ledger.badSbeNacks.increment();
-                    ledger.hostileRefusals.increment();
+                    if (client == null)
+                    {
+                        client = WsClient.open(http, ws);
+                        ledger.hostileConnections.increment();
+                    }
+                    if (i < bad.length)
+                    {
+                        ledger.hostileMessages.increment();
+                        badSbeAnswered(names[i], client.sendBinary(bad[i], 0, bad[i].length));
+                    }
+                    else
+                    {
+                        // The connection must still ingest: hostile bytes must not wedge it.
+                        final WsAnswer good = client.sendBinary(frame.bytes(), 0, frame.bytes().length);
+                        if (good.isAck())
+                        {
+                            ledger.acked.add(session, 0, 1);
+                        }
+                        else if (good.httpStatus() != 503)
+                        {
+                            violations.add("good_sbe_refused_after_bad", good.text());
+                        }
+                    }
                 }
-                else if (answer.httpStatus() == 503 && answer.retryAfterS() >= 0)
+                catch (final IOException ex)
                 {
-                    ledger.overloadAnswers.increment();
+                    // A close instead of a nack: recorded, and the next message gets a new connection.
+                    if (!stopping.get())
+                    {
+                        violations.add("bad_sbe_connection_failed", "after " + name + ": " + ex.getMessage());
+                    }
+                    if (client != null)
+                    {
+                        client.close();
+                        client = null;
+                    }
                 }
-                else
-                {
-                    violations.add("bad_sbe_not_refused", names[i] + " answered " + answer.text());
-                }
-            }
-            // The connection must still ingest: hostile bytes must not wedge it.
-            sent = bad.length;
-            final WsAnswer good = client.sendBinary(frame.bytes(), 0, frame.bytes().length);
-            if (good.isAck())
-            {
-                ledger.acked.add(session, 0, 1);
-            }
-            else if (good.httpStatus() != 503)
-            {
-                violations.add("good_sbe_refused_after_bad", good.text());
             }
         }
-        catch (final IOException ex)
+        finally
         {
-            if (!stopping.get())
+            if (client != null)
             {
-                violations.add("bad_sbe_connection_failed", "after " +
-                    (sent < 0 ? "connecting" : sent < bad.length ? names[sent] : "the good frame") + ": " +
-                    ex.getMessage());
+                client.close();
             }
+        }
+    }
+
+    private void badSbeAnswered(final String name, final WsAnswer answer)
+    {
+        if (answer.httpStatus() >= 400 && answer.httpStatus() < 500 && !answer.isAck())
+        {
+            ledger.badSbeNacks.increment();
+            ledger.hostileRefusals.increment();
+        }
+        else if (answer.httpStatus() == 503 && answer.retryAfterS() >= 0)
+        {
+            ledger.overloadAnswers.increment();
+        }
+        else
+        {
+            violations.add("bad_sbe_not_refused", name + " answered " + answer.text());
         }
     }
 

@@ -252,13 +252,13 @@ class SoakTest
     {
         for (final HostileClients.NeverReader client : hostile.neverReaders())
         {
-            // Reading now (memory is measured) drains what the gateway still holds; a closed connection ends.
-            final boolean closed = client.closedByGateway.get() ||
-                (client.socket != null && client.socket.awaitClosedByPeer(3_000));
-            if (!closed)
+            // The gateway must close it while it writes (its unread answers over a bound), not merely once it
+            // falls idle after it finished: a client that got all its messages in was never cut off.
+            if (!client.closedByGateway.get())
             {
-                violations.add("never_reading_client_not_closed", "wrote " + client.messagesWritten.get() +
-                    " messages (each owed a nack) without reading; the gateway kept the connection open");
+                violations.add("never_reading_client_not_closed", "wrote all " + client.messagesWritten.get() +
+                    " messages (each owed a nack) without reading, and the gateway kept taking them" +
+                    (client.failure.isEmpty() ? "" : " (" + client.failure + ")"));
             }
         }
         final long boundNs = TimeUnit.SECONDS.toNanos(settings.idleTimeoutS() + 15);
