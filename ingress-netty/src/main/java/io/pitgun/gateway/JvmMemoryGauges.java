@@ -1,7 +1,8 @@
 package io.pitgun.gateway;
 
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -9,8 +10,9 @@ import java.lang.management.ManagementFactory;
 /**
  * The memory a long-running gateway must keep flat, as {@code /metrics} gauges: heap in use, the JVM's direct and
  * mapped buffer pools ({@link BufferPoolMXBean}, which count {@code ByteBuffer.allocateDirect} and the buffers Netty
- * allocates with a cleaner), and the memory of Netty's pooled allocator (the gateway's default allocator), whose
- * arenas may live outside the JVM's pools. A soak test samples these to prove memory stays bounded. Cold path.
+ * allocates with a cleaner), and the memory of Netty's default allocator ({@link ByteBufAllocator#DEFAULT}, the one
+ * the gateway's channels use: adaptive in Netty 4.2), whose chunks may live outside the JVM's pools. A soak test
+ * samples these to prove memory stays bounded. Cold path.
  */
 final class JvmMemoryGauges
 {
@@ -28,10 +30,13 @@ final class JvmMemoryGauges
         {
             w.sample("pitgun_jvm_direct_memory_bytes", Math.max(0, pool.getMemoryUsed()), "pool", pool.getName());
         }
-        final PooledByteBufAllocatorMetric netty = PooledByteBufAllocator.DEFAULT.metric();
-        w.family("pitgun_netty_pooled_memory_bytes", "gauge",
-            "Memory held by Netty's pooled allocator arenas, by kind (direct, heap).");
-        w.sample("pitgun_netty_pooled_memory_bytes", netty.usedDirectMemory(), "kind", "direct");
-        w.sample("pitgun_netty_pooled_memory_bytes", netty.usedHeapMemory(), "kind", "heap");
+        w.family("pitgun_netty_allocator_memory_bytes", "gauge",
+            "Memory held by Netty's default allocator (the gateway's channels use it), by kind (direct, heap).");
+        // Every allocator Netty ships reports its memory; one that does not is reported as holding none.
+        final ByteBufAllocatorMetric netty = ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider ?
+            ((ByteBufAllocatorMetricProvider)ByteBufAllocator.DEFAULT).metric() : null;
+        w.sample("pitgun_netty_allocator_memory_bytes", netty == null ? 0 : netty.usedDirectMemory(), "kind",
+            "direct");
+        w.sample("pitgun_netty_allocator_memory_bytes", netty == null ? 0 : netty.usedHeapMemory(), "kind", "heap");
     }
 }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * Samples the gateway periodically: {@code /health} must answer 200 every time, and {@code /metrics} gives heap,
- * JVM direct buffers and Netty's pooled direct memory; anonymous RSS comes from {@code /proc} (anonymous, so the
+ * JVM direct buffers and Netty's allocator direct memory; anonymous RSS comes from {@code /proc} (anonymous, so the
  * journal's memory-mapped files, which grow with the journal by design, do not count). Called from one scheduler
  * thread; read after the scheduler stopped.
  */
@@ -18,7 +18,7 @@ final class MemorySampler
 {
     /** One sample. */
     record Sample(long elapsedMs, long sessionsCompleted, long anonRssBytes, long heapUsedBytes, long jvmDirectBytes,
-        long nettyDirectBytes, long openConnections)
+        long nettyDirectBytes, long openConnections, long framesJournaled)
     {
     }
 
@@ -62,8 +62,8 @@ final class MemorySampler
             final Sample sample = new Sample((System.nanoTime() - startNs) / 1_000_000,
                 ledger.sessionsCompleted.sum(), gateway.anonymousRssBytes(), value(body, "pitgun_jvm_heap_used_bytes"),
                 value(body, "pitgun_jvm_direct_memory_bytes{pool=\"direct\"}"),
-                value(body, "pitgun_netty_pooled_memory_bytes{kind=\"direct\"}"),
-                value(body, "pitgun_gateway_open_connections"));
+                value(body, "pitgun_netty_allocator_memory_bytes{kind=\"direct\"}"),
+                value(body, "pitgun_gateway_open_connections"), value(body, "pitgun_frames_journaled_total"));
             synchronized (samples)
             {
                 samples.add(sample);

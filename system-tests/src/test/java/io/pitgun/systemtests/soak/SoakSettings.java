@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * @param driveBudget           how long the producers may take before the soak stops them (and reports it).
  * @param rssGrowthBytes        allowed growth of anonymous RSS (heap, direct buffers, native; not the journal's
  *                              mapped files) over its warm-up value.
- * @param directGrowthBytes     allowed growth of JVM direct buffers and of Netty's pooled direct memory.
+ * @param directGrowthBytes     allowed growth of JVM direct buffers and of Netty's allocator direct memory.
  * @param heapFloorGrowthBytes  allowed growth of the heap's floor (lowest heap-in-use sample of a window).
  * @param hostile               the kinds of hostile clients mixed in ({@link #ALL_HOSTILE} by default).
  * @param neverReadingClients   raw WebSocket clients that write and never read.

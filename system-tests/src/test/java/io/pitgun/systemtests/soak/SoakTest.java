@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <li>no 5xx but 503 with {@code Retry-After} (documented overload, retried), no 4xx for well-formed envelopes,
  *     every session completed within the budget;</li>
  * <li>every acked frame in the journal exactly once, no frame twice;</li>
- * <li>after warm-up, RSS, JVM direct buffers, Netty's pooled direct memory and the heap's floor within the stated
+ * <li>after warm-up, RSS, JVM direct buffers, Netty's allocator direct memory and the heap's floor within the stated
  *     bounds of their warm-up values;</li>
  * <li>{@code /health} answers 200 throughout;</li>
  * <li>hostile connections refused (4xx) or closed, and the refusals counted on {@code /metrics};</li>
@@ -48,6 +48,8 @@ class SoakTest
     static final long SAMPLE_PERIOD_MS = 1_000;
     /** Pause between rounds of short-lived hostile clients. */
     static final long HOSTILE_ROUND_PERIOD_MS = 250;
+    /** How long the journal may stand still while sessions are unfinished before the soak calls it a stall. */
+    static final long STALL_MS = 10_000;
     /** Connections the gateway may still count once every client left (the sampler's own keep-alive connection). */
     static final long RESIDUAL_CONNECTIONS = 2;
 
@@ -135,6 +137,7 @@ class SoakTest
             checkRefusalsCounted(rejections, ledger, violations);
             final List<MemorySampler.Sample> samples = sampler.samples();
             sampler.stop();
+            checkIngestionKeptMoving(samples, ledger, settings, violations);
             checkMemory(samples, warmupSample.get(), settings, violations, summary);
 
             final long stopNs = System.nanoTime();
@@ -247,6 +250,33 @@ class SoakTest
         }
     }
 
+    /**
+     * Names a stall for what it is: the journal stopped growing while sessions were still unfinished (a stuck
+     * pipeline shows as 503 ack timeouts to the producers, and would otherwise read only as "sessions not completed").
+     */
+    private static void checkIngestionKeptMoving(final List<MemorySampler.Sample> samples, final SoakLedger ledger,
+        final SoakSettings settings, final Violations violations)
+    {
+        if (samples.isEmpty() || ledger.sessionsCompleted.sum() >= settings.sessions())
+        {
+            return;
+        }
+        final MemorySampler.Sample last = samples.get(samples.size() - 1);
+        MemorySampler.Sample firstAtLast = last;
+        for (int i = samples.size() - 1; i >= 0 && samples.get(i).framesJournaled() == last.framesJournaled(); i--)
+        {
+            firstAtLast = samples.get(i);
+        }
+        final long stalledMs = last.elapsedMs() - firstAtLast.elapsedMs();
+        if (stalledMs >= STALL_MS)
+        {
+            violations.add("ingestion_stalled", "the journal stayed at " + last.framesJournaled() + " frames for the " +
+                "last " + stalledMs / 1_000 + " s of the run, from " + firstAtLast.elapsedMs() / 1_000 + " s in, " +
+                "after " + firstAtLast.sessionsCompleted() + " completed sessions, with " +
+                (settings.sessions() - ledger.sessionsCompleted.sum()) + " sessions unfinished");
+        }
+    }
+
     private static void checkHostileConnectionsClosed(final HostileClients hostile, final SoakSettings settings,
         final Violations violations) throws Exception
     {
@@ -337,7 +367,7 @@ class SoakTest
         bound("rss_anon", after, MemorySampler.Sample::anonRssBytes, settings.rssGrowthBytes(), violations, summary);
         bound("jvm_direct", after, MemorySampler.Sample::jvmDirectBytes, settings.directGrowthBytes(), violations,
             summary);
-        bound("netty_pooled_direct", after, MemorySampler.Sample::nettyDirectBytes, settings.directGrowthBytes(),
+        bound("netty_allocator_direct", after, MemorySampler.Sample::nettyDirectBytes, settings.directGrowthBytes(),
             violations, summary);
         // The heap saws up and down with GC; a leak shows as a rising floor: the lowest sample of the last third
         // against the lowest of the first third after warm-up.
