@@ -33,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class HostileClients
 {
-    /** Bytes of malformed text messages a never-reading client writes per write call. */
+    /** Malformed text messages a never-reading client writes per write call. */
     private static final int NEVER_READING_MESSAGES_PER_WRITE = 512;
     private static final String[] MALFORMED_JSON = {
         "{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":",

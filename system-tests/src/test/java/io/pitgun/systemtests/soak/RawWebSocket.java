@@ -18,9 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RawWebSocket implements AutoCloseable
 {
-    static final int OP_CONTINUATION = 0x0;
     static final int OP_TEXT = 0x1;
-    static final int OP_BINARY = 0x2;
 
     private final Socket socket;
     private final OutputStream out;

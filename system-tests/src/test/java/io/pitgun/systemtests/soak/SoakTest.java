@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -322,7 +323,7 @@ class SoakTest
 
     private static Map<String, Long> rejections(final GatewayProcess gateway) throws Exception
     {
-        final Map<String, Long> byReason = new java.util.TreeMap<>();
+        final Map<String, Long> byReason = new TreeMap<>();
         final String prefix = "pitgun_gateway_rejections_total{reason=\"";
         for (final String line : gateway.get("/metrics").body().split("\n"))
         {
@@ -424,7 +425,7 @@ class SoakTest
     {
         long missing = 0;
         long twice = 0;
-        final Map<String, Long> missingByTransport = new java.util.TreeMap<>();
+        final Map<String, Long> missingByTransport = new TreeMap<>();
         String missingExample = "";
         String twiceExample = "";
         for (final Map.Entry<UUID, BitSet> session : frames.bySession().entrySet())
