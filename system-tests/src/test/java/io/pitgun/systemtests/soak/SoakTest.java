@@ -5,6 +5,7 @@ import io.pitgun.systemtests.JournaledFrames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -309,11 +310,11 @@ class SoakTest
         throws Exception
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        double open = gateway.metric("pitgun_gateway_open_connections");
+        double open = openConnections(gateway);
         while (open > RESIDUAL_CONNECTIONS && System.nanoTime() - deadlineNs < 0)
         {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-            open = gateway.metric("pitgun_gateway_open_connections");
+            open = openConnections(gateway);
         }
         if (open > RESIDUAL_CONNECTIONS)
         {
@@ -321,11 +322,40 @@ class SoakTest
         }
     }
 
+    private static double openConnections(final GatewayProcess gateway) throws Exception
+    {
+        final String prefix = "pitgun_gateway_open_connections ";
+        for (final String line : metricsOnce(gateway).split("\n"))
+        {
+            if (line.startsWith(prefix))
+            {
+                return Double.parseDouble(line.substring(prefix.length()).trim());
+            }
+        }
+        throw new AssertionError("/metrics has no pitgun_gateway_open_connections");
+    }
+
+    /**
+     * {@code GET /metrics}, tried a second time if the first attempt met a keep-alive connection the gateway had just
+     * closed for idleness (its idle timeout is shorter than some of the soak's end checks).
+     */
+    private static String metricsOnce(final GatewayProcess gateway) throws Exception
+    {
+        try
+        {
+            return gateway.get("/metrics").body();
+        }
+        catch (final IOException ex)
+        {
+            return gateway.get("/metrics").body();
+        }
+    }
+
     private static Map<String, Long> rejections(final GatewayProcess gateway) throws Exception
     {
         final Map<String, Long> byReason = new TreeMap<>();
         final String prefix = "pitgun_gateway_rejections_total{reason=\"";
-        for (final String line : gateway.get("/metrics").body().split("\n"))
+        for (final String line : metricsOnce(gateway).split("\n"))
         {
             if (line.startsWith(prefix))
             {
