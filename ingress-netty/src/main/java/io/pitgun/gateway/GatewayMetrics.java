@@ -105,6 +105,7 @@ final class GatewayMetrics
         pipelineCounters(w);
         latency(w);
         jvm(w);
+        JvmMemoryGauges.write(w);
         return w.toString();
     }
 

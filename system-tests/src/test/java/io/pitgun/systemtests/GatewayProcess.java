@@ -226,14 +226,29 @@ public final class GatewayProcess implements AutoCloseable
     /** The child's resident set size in bytes ({@code VmRSS} of {@code /proc/PID/status}). */
     public long rssBytes() throws IOException
     {
+        return procStatusBytes("VmRSS:");
+    }
+
+    /**
+     * The child's anonymous resident memory in bytes ({@code RssAnon} of {@code /proc/PID/status}): heap, direct
+     * buffers, native allocations, but not memory-mapped files such as the journal, whose resident pages grow with
+     * the journal by design.
+     */
+    public long anonymousRssBytes() throws IOException
+    {
+        return procStatusBytes("RssAnon:");
+    }
+
+    private long procStatusBytes(final String field) throws IOException
+    {
         for (final String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status")))
         {
-            if (line.startsWith("VmRSS:"))
+            if (line.startsWith(field))
             {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
             }
         }
-        throw new IOException("no VmRSS for process " + pid());
+        throw new IOException("no " + field + " for process " + pid());
     }
 
     /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. Waits (bounded) until it is gone. */
