@@ -33,8 +33,8 @@ class JmhSummaryTest
     {
         assertEquals("**Summary (generated):** `pipeline` (journal=shared) runs at 20.0 % (interval too wide to " +
             "bound it) of `bareDisruptor`'s frames/s (625 ns per frame against 125 ns). At 50 % of `bareDisruptor`'s " +
-            "rate a frame has 250 ns; populating fresh journal pages alone costs each journaled frame (150 " +
-            "bytes) 183 ns of CPU time on this machine (JournalAppend's `freshPagePopulated` × 182 / 4,096), paid by " +
+            "rate a frame has 250 ns; populating fresh journal pages alone costs each journaled frame (182 " +
+            "bytes) 222 ns of CPU time on this machine (JournalAppend's `freshPagePopulated` × 182 / 4,096), paid by " +
             "the pretoucher's thread.\n", summary("PipelineThroughput"));
     }
 
