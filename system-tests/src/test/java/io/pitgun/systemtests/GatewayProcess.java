@@ -251,6 +251,25 @@ public final class GatewayProcess implements AutoCloseable
         throw new IOException("no " + field + " for process " + pid());
     }
 
+    /**
+     * A full collection in the child ({@code jcmd PID GC.run}, which returns when it is done), so that the heap in
+     * use read next is what is live, not garbage a collection has not reached yet.
+     */
+    public void collectGarbage() throws IOException, InterruptedException
+    {
+        final Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid()), "GC.run").redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!jcmd.waitFor(60, TimeUnit.SECONDS))
+        {
+            jcmd.destroyForcibly();
+            throw new IOException("jcmd " + pid() + " GC.run did not finish within 60 s");
+        }
+        if (jcmd.exitValue() != 0)
+        {
+            throw new IOException("jcmd " + pid() + " GC.run exited with " + jcmd.exitValue());
+        }
+    }
+
     /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. Waits (bounded) until it is gone. */
     public void kill9() throws InterruptedException
     {

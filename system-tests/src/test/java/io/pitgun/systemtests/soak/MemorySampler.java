@@ -78,6 +78,30 @@ final class MemorySampler
         }
     }
 
+    /**
+     * The heap in use right after a full collection in the gateway: what is live. The heap saws with every
+     * collection, so only this, taken at warm-up and at the end, shows whether live data grows.
+     */
+    long liveHeapBytes()
+    {
+        try
+        {
+            gateway.collectGarbage();
+            final HttpResponse<String> metrics = gateway.get("/metrics");
+            if (metrics.statusCode() != 200)
+            {
+                violations.add("metrics_not_ok", Integer.toString(metrics.statusCode()));
+                return -1;
+            }
+            return value(metrics.body(), "pitgun_jvm_heap_used_bytes");
+        }
+        catch (final Exception ex)
+        {
+            violations.add("live_heap_not_measured", ex.toString());
+            return -1;
+        }
+    }
+
     /** No more samples (the gateway is being stopped). */
     void stop()
     {

@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * @param rssGrowthBytes        allowed growth of anonymous RSS (heap, direct buffers, native; not the journal's
  *                              mapped files) over its warm-up value.
  * @param directGrowthBytes     allowed growth of JVM direct buffers and of Netty's allocator direct memory.
- * @param heapFloorGrowthBytes  allowed growth of the heap's floor (lowest heap-in-use sample of a window).
+ * @param heapGrowthBytes      allowed growth of the live heap (heap in use right after a full collection) from warm-up to the end.
  * @param hostile               the kinds of hostile clients mixed in ({@link #ALL_HOSTILE} by default).
  * @param neverReadingClients   raw WebSocket clients that write and never read.
  * @param neverReadingMessages  messages each never-reading client writes (each one owes it a nack).
@@ -37,7 +37,7 @@ public record SoakSettings(
     Duration driveBudget,
     long rssGrowthBytes,
     long directGrowthBytes,
-    long heapFloorGrowthBytes,
+    long heapGrowthBytes,
     Set<String> hostile,
     int neverReadingClients,
     int neverReadingMessages,
