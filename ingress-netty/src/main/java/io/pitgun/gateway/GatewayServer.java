@@ -26,6 +26,7 @@ import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.manifest.ManifestProblem;
+import io.pitgun.manifest.PipelineManifest;
 import io.pitgun.schemas.SchemaCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,7 @@ public final class GatewayServer implements AutoCloseable
      */
     static final int RESTORE_MESSAGES_PER_ID = 64;
     /** Classpath resource of the built-in manifest. */
+    private static final String PASSTHROUGH_MANIFEST_RESOURCE = "gateway/passthrough-manifest.yaml";
     public static final String DEFAULT_MANIFEST_RESOURCE = "gateway/default-manifest.yaml";
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
@@ -98,7 +100,8 @@ public final class GatewayServer implements AutoCloseable
     {
         this.config = config;
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
-        this.dictionaryDocuments = new DictionaryDocuments(registry, config.dictionary());
+        registry.warnings().forEach(warning -> LOG.warn("dictionary {}: {}", registry.name(), warning));
+        this.dictionaryDocuments = new DictionaryDocuments(registry);
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
             .channelCapacity(config.ringSlots())
             .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))
@@ -266,14 +269,23 @@ public final class GatewayServer implements AutoCloseable
             {
                 return ManifestCompiler.compile(ManifestLoader.load(config.manifest().get()), registry);
             }
-            try (InputStream in = GatewayServer.class.getClassLoader().getResourceAsStream(DEFAULT_MANIFEST_RESOURCE))
+            // The built-in manifest derives sim.v1 channels; any other dictionary gets the pass-through one.
+            final boolean simV1 = registry.name().equals(PipelineManifest.DEFAULT_DICTIONARY);
+            final String resource = simV1 ? DEFAULT_MANIFEST_RESOURCE : PASSTHROUGH_MANIFEST_RESOURCE;
+            try (InputStream in = GatewayServer.class.getClassLoader().getResourceAsStream(resource))
             {
                 if (in == null)
                 {
-                    throw new IllegalStateException("the built-in manifest " + DEFAULT_MANIFEST_RESOURCE + " is missing");
+                    throw new IllegalStateException("the built-in manifest " + resource + " is missing");
                 }
-                return ManifestCompiler.compile(ManifestLoader.parse(Path.of(DEFAULT_MANIFEST_RESOURCE),
-                    new String(in.readAllBytes(), StandardCharsets.UTF_8)), registry);
+                final String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                if (!simV1)
+                {
+                    LOG.info("no manifest given and dictionary {} is not {}: frames are journaled and streamed as " +
+                        "received ({})", registry.name(), PipelineManifest.DEFAULT_DICTIONARY, resource);
+                }
+                return ManifestCompiler.compile(ManifestLoader.parse(Path.of(resource),
+                    simV1 ? text : text.replace("dictionary: DICTIONARY", "dictionary: " + registry.name())), registry);
             }
         }
         catch (final ManifestException ex)
