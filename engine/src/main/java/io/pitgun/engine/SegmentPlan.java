@@ -9,9 +9,12 @@ import io.pitgun.manifest.Stage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the segment stage aggregates, resolved once from the manifest: the channels it captures from each derived
@@ -21,8 +24,12 @@ import java.util.Map;
  */
 final class SegmentPlan
 {
-    /** One aggregated channel of a segment kind. */
-    record Aggregate(String channel, String unit, int captureIndex, double[] percentiles)
+    /**
+     * One aggregated channel of a segment kind: the statistics its segments list ({@code stats}, united across
+     * segments of one kind, in {@link SegmentStatistic} order) and its percentiles.
+     */
+    record Aggregate(String channel, String unit, int captureIndex, Set<SegmentStatistic> statistics,
+        double[] percentiles)
     {
     }
 
@@ -57,9 +64,12 @@ final class SegmentPlan
                     captureIndexById[id] = capture;
                 }
                 final Aggregate previous = target.get(name);
+                final Set<SegmentStatistic> statistics = EnumSet.noneOf(SegmentStatistic.class);
+                spec.stats().forEach(symbol -> statistics.add(SegmentStatistic.fromSymbol(symbol)));
                 final List<Double> percentiles = new ArrayList<>(spec.percentiles());
                 if (previous != null)
                 {
+                    statistics.addAll(previous.statistics());
                     for (final double p : previous.percentiles())
                     {
                         if (!percentiles.contains(p))
@@ -73,7 +83,8 @@ final class SegmentPlan
                 {
                     ps[i] = percentiles.get(i);
                 }
-                target.put(name, new Aggregate(name, unitOf(manifest, name), capture, ps));
+                target.put(name, new Aggregate(name, unitOf(manifest, name), capture,
+                    Collections.unmodifiableSet(statistics), ps));
             }
         }
         captureCount = captureByName.size();
