@@ -47,6 +47,28 @@ class ManifestCommandTest
     }
 
     @Test
+    void shouldRefuseASegmentWhoseSummariesGoNowhere() throws IOException
+    {
+        final Path file = dir.resolve("segment-without-output.yaml");
+        Files.writeString(file, String.join("\n",
+            "version: v1",
+            "name: segment-without-output",
+            "pipeline:",
+            "  - type: segment",
+            "    by: lap",
+            "    aggregates:",
+            "      - channel: Speed",
+            "        stats: [max]",
+            ""));
+
+        final Run run = run("manifest", "check", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains(file + ":4:11: this segment's summaries go nowhere: add insight-contract/v1"),
+            run.err());
+    }
+
+    @Test
     void shouldCheckEveryValidExampleAndPrintThePlan() throws IOException
     {
         final List<Path> files;

@@ -89,6 +89,23 @@ class ValidateCommandTest
     }
 
     @Test
+    void shouldRunTheManifestChecksOfManifestCheckOnSchemaValidManifests()
+    {
+        final Path file = Path.of("..", "manifest-jit", "src", "test", "resources", "manifests", "invalid",
+            "unknown-channel.yaml");
+
+        final Run run = run("validate", file.toString());
+        final Run check = run("manifest", "check", file.toString());
+
+        assertEquals(1, run.exitCode, run.out + run.err);
+        assertFalse(run.out.contains(": valid"), run.out);
+        assertTrue(run.err.contains("unknown channel 'Engine_RMP'"), run.err);
+        assertTrue(run.err.contains(file + ": INVALID pipeline-manifest/v1"), run.err);
+        assertTrue(run.err.startsWith(check.err.trim()), "the same report as manifest check:\n" + run.err +
+            "\nmanifest check:\n" + check.err);
+    }
+
+    @Test
     void shouldReportSyntaxErrorsWithLineAndColumn() throws IOException
     {
         final Path file = dir.resolve("broken.json");

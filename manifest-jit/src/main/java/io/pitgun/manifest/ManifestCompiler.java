@@ -145,6 +145,12 @@ public final class ManifestCompiler
                 segments.add((Stage.Segment)stage);
             }
         }
+        if (!segments.isEmpty() && !contracts.contains("insight-contract/v1"))
+        {
+            // Summaries are only ever emitted as insight-contract/v1: without it a segment computes for nobody.
+            throw new ManifestException(locator.at(segments.get(0).pointer() + "/type", "this segment's summaries " +
+                "go nowhere: add insight-contract/v1 to the contracts of an output stage at the end of the pipeline"));
+        }
         final Set<String> outputChannels = new LinkedHashSet<>();
         for (final ParameterDefinition parameter : registry.parameters())
         {
