@@ -105,7 +105,7 @@ final class ValidateCommand implements Callable<Integer>
         if (claimed.isEmpty() || !catalog.contains(claimed.get()))
         {
             final String reason = claimed.isEmpty() ?
-                "cannot tell which contract this document follows: " + ContractDetector.explain(document.root()) :
+                ContractDetector.explain(document.root()) :
                 "the document claims " + claimed.get() + ", which is not a known contract (known: " + catalog.ids() + ")";
             reportAtMarker(document, reason + " (or name one with --schema NAME/VERSION)", err);
             return false;
