@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
  * <p>Operations per try: {@value #DEFAULT_OPS} by default (a few seconds for the whole property in CI);
  * {@code -Dpitgun.streamTable.ops=5000000} for a long run.
  */
-class StreamTableProperties
+class StreamTablePropertyTest
 {
     private static final int DEFAULT_OPS = 50_000;
     private static final int OPS = Integer.getInteger("pitgun.streamTable.ops", DEFAULT_OPS);
