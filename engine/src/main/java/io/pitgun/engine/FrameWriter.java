@@ -1,5 +1,6 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionEndEncoder;
 import io.pitgun.codecs.sbe.SessionStartEncoder;
@@ -39,9 +40,7 @@ public final class FrameWriter
     private final int sourceId;
     private final int maxSamples;
     private final boolean validate;
-    private final byte[] valueTypeById;
-    private final double[] minById;
-    private final double[] maxById;
+    private final ParameterTable parameters;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final SessionStartEncoder sessionStartEncoder = new SessionStartEncoder();
     private final SessionEndEncoder sessionEndEncoder = new SessionEndEncoder();
@@ -51,7 +50,7 @@ public final class FrameWriter
     private int sampleCount;
 
     FrameWriter(final TelemetryPipeline pipeline, final UUID sessionId, final UUID producerId, final int sourceId,
-        final byte[] valueTypeById, final double[] minById, final double[] maxById)
+        final ParameterTable parameters)
     {
         if (sourceId < 0 || sourceId > 65_535)
         {
@@ -65,9 +64,7 @@ public final class FrameWriter
         this.sourceId = sourceId;
         this.maxSamples = (pipeline.slotDescriptor().frameCapacity() - FrameLayout.SAMPLES) / FrameLayout.SAMPLE_BYTES;
         this.validate = pipeline.config().validateParameters();
-        this.valueTypeById = valueTypeById;
-        this.minById = minById;
-        this.maxById = maxById;
+        this.parameters = parameters;
     }
 
     /** Samples a frame can hold in this pipeline's slots. */
@@ -163,7 +160,7 @@ public final class FrameWriter
     public FrameWriter putDouble(final int parameterId, final double value)
     {
         final int type = typeOf(parameterId, FrameLayout.TYPE_F64);
-        if (validate && !(value >= minById[parameterId] && value <= maxById[parameterId]))
+        if (validate && !parameters.inRange(parameterId, value))
         {
             throw outOfRange(parameterId, value);
         }
@@ -196,7 +193,7 @@ public final class FrameWriter
     public FrameWriter putLong(final int parameterId, final long value)
     {
         final int type = typeOf(parameterId, 6 /* I64 */);
-        if (validate && !((double)value >= minById[parameterId] && (double)value <= maxById[parameterId]))
+        if (validate && !parameters.inRange(parameterId, (double)value))
         {
             throw outOfRange(parameterId, value);
         }
@@ -292,7 +289,7 @@ public final class FrameWriter
             throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter id " + parameterId +
                 " is outside 0..65535");
         }
-        final int type = valueTypeById[parameterId];
+        final int type = parameters.valueType(parameterId);
         if (type >= 0)
         {
             return type;
@@ -309,7 +306,7 @@ public final class FrameWriter
     {
         return refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter " + parameterId + " (" +
             pipeline.dictionary().byId(parameterId).name() + "): " + value + " is outside the dictionary range [" +
-            minById[parameterId] + ", " + maxById[parameterId] + "]");
+            parameters.min(parameterId) + ", " + parameters.max(parameterId) + "]");
     }
 
     private void requireOpen()

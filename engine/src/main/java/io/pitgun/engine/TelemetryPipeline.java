@@ -8,8 +8,8 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.dsl.ProducerType;
-import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -93,9 +92,7 @@ public final class TelemetryPipeline implements AutoCloseable
     private final OutputSink[] sinks;
     private final OutputDigest digest;
     private final SubscriberFanout subscribers;
-    private final byte[] valueTypeById = new byte[65_536];
-    private final double[] minById = new double[65_536];
-    private final double[] maxById = new double[65_536];
+    private final ParameterTable parameters;
     private final String[] derivedNames;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ClaimedSequence claimed;
@@ -110,13 +107,7 @@ public final class TelemetryPipeline implements AutoCloseable
         this.manifestSha256 = sha256(manifest.manifest().document().text());
         this.errors = new StageErrors(counters, builder.errorHandler);
         this.threads = new PipelineThreads(name, builder.threadFactory);
-        Arrays.fill(valueTypeById, (byte)-1);
-        for (final ParameterDefinition parameter : registry.parameters())
-        {
-            valueTypeById[parameter.id()] = (byte)parameter.dataType().valueType().value();
-            minById[parameter.id()] = parameter.min();
-            maxById[parameter.id()] = parameter.max();
-        }
+        this.parameters = ParameterTable.of(registry);
         derivedNames = new String[manifest.derivedChannels().size()];
         for (final DerivedChannel channel : manifest.derivedChannels())
         {
@@ -225,7 +216,7 @@ public final class TelemetryPipeline implements AutoCloseable
     /** A writer of frames for one (session, producer, source); one per producing thread. */
     public FrameWriter newFrameWriter(final UUID sessionId, final UUID producerId, final int sourceId)
     {
-        return new FrameWriter(this, sessionId, producerId, sourceId, valueTypeById, minById, maxById);
+        return new FrameWriter(this, sessionId, producerId, sourceId, parameters);
     }
 
     /** A reusable claim for encoding a message straight into a slot; one per producing thread. */
