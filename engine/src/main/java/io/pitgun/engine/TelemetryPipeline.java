@@ -4,7 +4,6 @@ import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -33,7 +32,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -94,8 +92,8 @@ public final class TelemetryPipeline implements AutoCloseable
     private final SubscriberFanout subscribers;
     private final ParameterTable parameters;
     private final String[] derivedNames;
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final ClaimedSequence claimed;
+    private final RingPublisher publisher;
     private final JournalIndexLookup journalIndexLookup;
 
     private TelemetryPipeline(final Builder builder)
@@ -121,6 +119,7 @@ public final class TelemetryPipeline implements AutoCloseable
         ringBuffer = ring.ringBuffer();
         claimed = new ClaimedSequence(ringBuffer, config.producerMode() == ProducerMode.SINGLE);
         journalIndexLookup = new JournalIndexLookup(ringBuffer, journaledSequence, claimed);
+        publisher = new RingPublisher(name, config, ring, claimed, counters);
 
         final List<OutputSink> sinkList = new ArrayList<>();
         digest = config.outputDigest() ? new OutputDigest() : null;
@@ -216,13 +215,13 @@ public final class TelemetryPipeline implements AutoCloseable
     /** A writer of frames for one (session, producer, source); one per producing thread. */
     public FrameWriter newFrameWriter(final UUID sessionId, final UUID producerId, final int sourceId)
     {
-        return new FrameWriter(this, sessionId, producerId, sourceId, parameters);
+        return new FrameWriter(publisher, registry, parameters, sessionId, producerId, sourceId);
     }
 
     /** A reusable claim for encoding a message straight into a slot; one per producing thread. */
     public SlotClaim newSlotClaim()
     {
-        return new SlotClaim(this);
+        return new SlotClaim(publisher);
     }
 
     /**
@@ -233,7 +232,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public long publish(final DirectBuffer buffer, final int offset, final int length)
     {
-        return publish(buffer, offset, length, true);
+        return publisher.publish(buffer, offset, length, true);
     }
 
     /**
@@ -242,21 +241,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public long tryPublish(final DirectBuffer buffer, final int offset, final int length)
     {
-        return publish(buffer, offset, length, false);
-    }
-
-    private long publish(final DirectBuffer buffer, final int offset, final int length, final boolean wait)
-    {
-        checkMessage(buffer, offset, length);
-        final long position = claim(wait);
-        if (position < 0)
-        {
-            return -1;
-        }
-        final FrameSlot slot = slot(position);
-        slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offset, length);
-        publishReady(position, slot, length);
-        return position;
+        return publisher.publish(buffer, offset, length, false);
     }
 
     /**
@@ -292,58 +277,8 @@ public final class TelemetryPipeline implements AutoCloseable
         final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
         final int firstOrdinal, final int frameCount)
     {
-        if (count < 1 || count > config.channelCapacity())
-        {
-            throw new IllegalArgumentException("count: " + count + " is not in [1, " + config.channelCapacity() +
-                "] (channel_capacity)");
-        }
-        for (int i = 0; i < count; i++)
-        {
-            try
-            {
-                checkMessage(buffer, offsets[from + i], lengths[from + i]);
-            }
-            catch (final FrameRejectedException ex)
-            {
-                throw new FrameRejectedException(ex.reason(), "message " + i + " of the batch: " + ex.getMessage());
-            }
-        }
-        if (closed.get())
-        {
-            throw new IllegalStateException("pipeline " + name + " is closed");
-        }
-        final long last;
-        try
-        {
-            // Never next(count): when another producer takes the slots first it would wait, on an event loop.
-            last = ringBuffer.tryNext(count);
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                count(PipelineCounter.DROPPED_RING_FULL);
-            }
-            return -1;
-        }
-        claimed.onClaimed(last);
-        final long first = last - count + 1;
-        for (int i = 0; i < count; i++)
-        {
-            final FrameSlot slot = ringBuffer.get(first + i);
-            slot.reset(SlotDescriptor.STATUS_READY);
-            if (frameCount > 0)
-            {
-                slot.eventIdentity(eventIdMsb, eventIdLsb, contentDigest, firstOrdinal + i, frameCount);
-            }
-            final int length = lengths[from + i];
-            slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offsets[from + i], length);
-            slot.frameLength(length);
-            slot.ingestTimeNs(System.nanoTime());
-            countAccepted();
-        }
-        ringBuffer.publish(first, last);
-        return last;
+        return publisher.tryPublishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb,
+            contentDigest, firstOrdinal, frameCount);
     }
 
     /**
@@ -366,34 +301,7 @@ public final class TelemetryPipeline implements AutoCloseable
     /** Publishes a message read from a journal, keeping its journal index (replays). */
     long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {
-        checkMessage(buffer, offset, length);
-        final long position = claim(true);
-        final FrameSlot slot = slot(position);
-        slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offset, length);
-        slot.status(SlotDescriptor.STATUS_READY | SlotDescriptor.FLAG_REPLAYED);
-        slot.journalIndex(journalIndex);
-        slot.frameLength(length);
-        slot.ingestTimeNs(System.nanoTime());
-        countAccepted();
-        ringBuffer.publish(position);
-        return position;
-    }
-
-    private void checkMessage(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length > descriptor.frameCapacity())
-        {
-            count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
-            throw new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "message of " + length +
-                " bytes refused: a slot holds " + descriptor.frameCapacity() + " bytes (max_frame_bytes " +
-                config.maxFrameBytes() + "); it was not truncated");
-        }
-        if (FrameLayout.check(buffer, offset, length) == FrameLayout.UNDECODABLE)
-        {
-            count(PipelineCounter.DROPPED_UNDECODABLE);
-            throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +
-                " bytes refused: not a well-formed message of the Pitgun SBE schema");
-        }
+        return publisher.publishReplayed(buffer, offset, length, journalIndex);
     }
 
     /**
@@ -590,72 +498,10 @@ public final class TelemetryPipeline implements AutoCloseable
         return index >= 0 && index < derivedNames.length ? derivedNames[index] : null;
     }
 
-    long claim(final boolean wait)
-    {
-        if (closed.get())
-        {
-            throw new IllegalStateException("pipeline " + name + " is closed");
-        }
-        final long position;
-        if (wait)
-        {
-            position = ringBuffer.next();
-        }
-        else
-        {
-            try
-            {
-                // One atomic claim-if-free: a capacity check then next() would wait (park an event loop) whenever
-                // another producer took the last slot in between. The exception is the Disruptor's preallocated
-                // singleton without a stack trace: no allocation.
-                position = ringBuffer.tryNext();
-            }
-            catch (final InsufficientCapacityException ex)
-            {
-                count(PipelineCounter.DROPPED_RING_FULL);
-                return -1;
-            }
-        }
-        claimed.onClaimed(position);
-        final FrameSlot slot = ringBuffer.get(position);
-        slot.reset(SlotDescriptor.STATUS_READY);
-        return position;
-    }
-
+    /** The slot at ring sequence {@code position} (tests of the claim protocol). */
     FrameSlot slot(final long position)
     {
-        return ringBuffer.get(position);
-    }
-
-    void publishReady(final long position, final FrameSlot slot, final int length)
-    {
-        slot.frameLength(length);
-        slot.ingestTimeNs(System.nanoTime());
-        countAccepted();
-        ringBuffer.publish(position);
-    }
-
-    void publishRejected(final long position)
-    {
-        ringBuffer.get(position).status(SlotDescriptor.STATUS_REJECTED);
-        ringBuffer.publish(position);
-    }
-
-    void count(final PipelineCounter counter)
-    {
-        counters.incrementShared(counter);
-    }
-
-    private void countAccepted()
-    {
-        if (config.producerMode() == ProducerMode.SINGLE)
-        {
-            counters.increment(PipelineCounter.FRAMES_ACCEPTED);
-        }
-        else
-        {
-            counters.incrementShared(PipelineCounter.FRAMES_ACCEPTED);
-        }
+        return publisher.slot(position);
     }
 
     /**
@@ -683,7 +529,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public void close(final long timeoutNs)
     {
-        if (!closed.compareAndSet(false, true))
+        if (!publisher.close())
         {
             return;
         }
@@ -692,7 +538,7 @@ public final class TelemetryPipeline implements AutoCloseable
             journalStage.stopWaiting(); // a stage waiting for disk space would never drain: drop what it holds
         }
         final long deadline = System.nanoTime() + timeoutNs;
-        final long end = claimEndOfStream(deadline);
+        final long end = publisher.publishEndOfStream(deadline, processingThread);
         final Sequence processed = lastProcessor.getSequence();
         // Wait on the thread, not isRunning(): a processor whose thread has not reached run() yet is not running.
         while (end >= 0 && processed.get() < end && processingThread.isAlive() && System.nanoTime() - deadline < 0)
@@ -738,36 +584,6 @@ public final class TelemetryPipeline implements AutoCloseable
         if (failure != null)
         {
             throw failure;
-        }
-    }
-
-    /**
-     * Claims and publishes the end-of-stream slot, waiting for a free slot until {@code deadline} without ever
-     * blocking past it (tryNext, not next); -1 when the ring stayed full, so that nothing marks the end.
-     */
-    private long claimEndOfStream(final long deadline)
-    {
-        while (true)
-        {
-            try
-            {
-                final long end = ringBuffer.tryNext();
-                claimed.onClaimed(end);
-                final FrameSlot slot = ringBuffer.get(end);
-                slot.reset(SlotDescriptor.STATUS_END_OF_STREAM);
-                slot.ingestTimeNs(System.nanoTime());
-                ringBuffer.publish(end);
-                return end;
-            }
-            catch (final InsufficientCapacityException ex)
-            {
-                // Cold path: close() only. The stages free slots as they go; a stuck stage never will.
-                if (System.nanoTime() - deadline >= 0 || !processingThread.isAlive())
-                {
-                    return -1;
-                }
-                LockSupport.parkNanos(100_000);
-            }
         }
     }
 
