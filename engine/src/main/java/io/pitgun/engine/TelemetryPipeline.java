@@ -77,7 +77,6 @@ public final class TelemetryPipeline implements AutoCloseable
     private final SlotDescriptor descriptor;
     private final PipelineCounters counters = new PipelineCounters();
     private final PipelineLatency latency = new PipelineLatency();
-    private final Sequence journaledSequence = new Sequence(-1);
     private final StageErrors errors;
     private final PipelineThreads threads;
     private final Journal journal;
@@ -94,7 +93,7 @@ public final class TelemetryPipeline implements AutoCloseable
     private final String[] derivedNames;
     private final ClaimedSequence claimed;
     private final RingPublisher publisher;
-    private final JournalIndexLookup journalIndexLookup;
+    private final AckTracker acks;
 
     private TelemetryPipeline(final Builder builder)
     {
@@ -118,7 +117,6 @@ public final class TelemetryPipeline implements AutoCloseable
             config.waitStrategy().newWaitStrategy());
         ringBuffer = ring.ringBuffer();
         claimed = new ClaimedSequence(ringBuffer, config.producerMode() == ProducerMode.SINGLE);
-        journalIndexLookup = new JournalIndexLookup(ringBuffer, journaledSequence, claimed);
         publisher = new RingPublisher(name, config, ring, claimed, counters);
 
         final List<OutputSink> sinkList = new ArrayList<>();
@@ -152,6 +150,8 @@ public final class TelemetryPipeline implements AutoCloseable
             ownsJournal = false;
         }
 
+        acks = new AckTracker(ringBuffer, claimed, config.ackMode(), journal != null);
+
         final OutputFanout fanout = new OutputFanout(sinks, counters, errors);
         final SegmentPlan segmentPlan = new SegmentPlan(manifest);
         final SegmentStage segment = new SegmentStage(segmentPlan,
@@ -173,7 +173,7 @@ public final class TelemetryPipeline implements AutoCloseable
         final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder()
             .setMaxBatchSize(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY);
         journalStage = journal == null ? null :
-            new JournalStage(journal, ringBuffer, journaledSequence, counters, latency, errors);
+            new JournalStage(journal, ringBuffer, acks.journaledSequence(), counters, latency, errors);
         SequenceBarrier processingBarrier = ringBuffer.newBarrier();
         EventHandler<FrameSlot> lastHandler = processing;
         if (journalStage != null && config.separateJournalThread())
@@ -289,7 +289,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public long journalIndexOf(final long position)
     {
-        return journalIndexLookup.journalIndexOf(position);
+        return acks.journalIndexOf(position);
     }
 
     /** Free slots in the ring now: a snapshot, since producers and stages move it concurrently. */
@@ -353,13 +353,13 @@ public final class TelemetryPipeline implements AutoCloseable
     /** The highest ring sequence that is journaled (every lower one is too), or -1. Acquire read. */
     public long journaledSequence()
     {
-        return journaledSequence.get();
+        return acks.journaled();
     }
 
     /** True when the frame at ring sequence {@code position} is in the journal. */
     public boolean isJournaled(final long position)
     {
-        return journaledSequence.get() >= position;
+        return acks.isJournaled(position);
     }
 
     /**
@@ -368,43 +368,18 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public boolean isAcknowledged(final long position)
     {
-        return config.ackMode() == AckMode.ACCEPTED ? position <= ringBuffer.getCursor() : isJournaled(position);
+        return acks.isAcknowledged(position);
     }
 
     /**
-     * Waits (spinning, then yielding, then parking) until the frame at {@code position} is journaled.
+     * Waits (spinning, then yielding, then parking: an Agrona {@code BackoffIdleStrategy}) until the frame at
+     * {@code position} is journaled.
      *
      * @return false if {@code timeoutNs} passed first, or the pipeline has no journal.
      */
     public boolean awaitJournaled(final long position, final long timeoutNs)
     {
-        if (journal == null)
-        {
-            return false;
-        }
-        final long deadline = System.nanoTime() + timeoutNs;
-        int idle = 0;
-        while (journaledSequence.get() < position)
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                return false;
-            }
-            if (idle < 100)
-            {
-                Thread.onSpinWait();
-            }
-            else if (idle < 200)
-            {
-                Thread.yield();
-            }
-            else
-            {
-                LockSupport.parkNanos(10_000);
-            }
-            idle++;
-        }
-        return true;
+        return acks.awaitJournaled(position, timeoutNs);
     }
 
     /** The counters, readable from any thread. */
