@@ -60,7 +60,7 @@ final class RingPublisher
         return closed.compareAndSet(false, true);
     }
 
-    /** Copies one message into a slot and publishes it; -1 (counted) when {@code wait} is false and the ring is full. */
+    /** Copies one message into a slot and publishes it; -1 (counted) without {@code wait} when the ring is full. */
     long publish(final DirectBuffer buffer, final int offset, final int length, final boolean wait)
     {
         checkMessage(buffer, offset, length);

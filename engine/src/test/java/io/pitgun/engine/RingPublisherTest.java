@@ -76,7 +76,8 @@ class RingPublisherTest
             assertEquals(lengths[1 + i], slot.frameLength());
             for (int b = 0; b < lengths[1 + i]; b++)
             {
-                assertEquals(messages.getByte(offsets[1 + i] + b), slot.buffer().getByte(SlotDescriptor.FRAME_OFFSET + b));
+                assertEquals(messages.getByte(offsets[1 + i] + b),
+                    slot.buffer().getByte(SlotDescriptor.FRAME_OFFSET + b));
             }
         }
     }
