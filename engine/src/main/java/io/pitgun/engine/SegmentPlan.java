@@ -2,13 +2,13 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.manifest.AggregateSpec;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.Stage;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +26,15 @@ final class SegmentPlan
     {
     }
 
-    final int[] captureIndexById = new int[65_536];
+    /** Per parameter id: the capture index of an aggregated channel as the slot ({@code NO_SLOT}: none). */
+    final ParameterTable captures;
     final int captureCount;
     final List<Aggregate> lapAggregates;
     final List<Aggregate> sessionAggregates;
 
     SegmentPlan(final CompiledManifest manifest)
     {
-        Arrays.fill(captureIndexById, -1);
+        final ParameterTable.Builder captureTable = ParameterTable.builder();
         final Map<String, Integer> captureByName = new LinkedHashMap<>();
         final Map<String, Aggregate> lap = new LinkedHashMap<>();
         final Map<String, Aggregate> session = new LinkedHashMap<>();
@@ -54,7 +55,7 @@ final class SegmentPlan
                 if (existing == null)
                 {
                     captureByName.put(name, capture);
-                    captureIndexById[id] = capture;
+                    captureTable.slot(id, capture, 0);
                 }
                 final Aggregate previous = target.get(name);
                 final List<Double> percentiles = new ArrayList<>(spec.percentiles());
@@ -76,6 +77,7 @@ final class SegmentPlan
                 target.put(name, new Aggregate(name, unitOf(manifest, name), capture, ps));
             }
         }
+        captures = captureTable.build();
         captureCount = captureByName.size();
         lapAggregates = List.copyOf(lap.values());
         sessionAggregates = List.copyOf(session.values());
