@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #close()} drains the ring, flushes every sink and the journal and joins every thread it started.
  *
  * <p>This class is the facade: it constructs the parts, connects them and exposes them, each part one role —
- * {@link RingPublisher} the producer side (claim, publish, batch publish), {@link StageGraph} the stages, their
- * threads and their orderly stop, {@link AckTracker} the journaled sequence and the acknowledgement wait,
- * {@link SubscriberFanout} the subscriptions, and the codecs' {@code ParameterTable} the dictionary's types and
+ * {@code RingPublisher} the producer side (claim, publish, batch publish), {@code StageGraph} the stages, their
+ * threads and their orderly stop, {@code AckTracker} the journaled sequence and the acknowledgement wait,
+ * {@code SubscriberFanout} the subscriptions, and the codecs' {@code ParameterTable} the dictionary's types and
  * ranges for {@link FrameWriter}.
  *
  * <p>Thread-safety: publishing methods may be called from any number of threads with {@link ProducerMode#MULTI}
