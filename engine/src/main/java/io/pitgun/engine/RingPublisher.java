@@ -246,7 +246,7 @@ final class RingPublisher
      *
      * @throws FrameRejectedException naming the reason.
      */
-    void checkMessage(final DirectBuffer buffer, final int offset, final int length)
+    private void checkMessage(final DirectBuffer buffer, final int offset, final int length)
     {
         if (length > descriptor.frameCapacity())
         {
