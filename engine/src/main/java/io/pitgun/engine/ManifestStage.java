@@ -2,6 +2,7 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
+import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
 import io.pitgun.manifest.CompiledManifest;
@@ -12,8 +13,6 @@ import io.pitgun.manifest.runtime.ValueKind;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import java.util.Arrays;
-
 import static io.pitgun.engine.FrameLayout.ORDER;
 
 /**
@@ -22,7 +21,8 @@ import static io.pitgun.engine.FrameLayout.ORDER;
  * channel as parameter {@code 32768 + index} with its declared type and quality {@code ESTIMATED}. Then it hands
  * the derived frame to the segment stage and, when the manifest outputs {@code pitgun-envelope/v1}, to the sinks.
  *
- * <p>Allocation-free per frame: the input table is filled straight from the SBE bytes through id-indexed arrays.
+ * <p>Allocation-free per frame: the input table is filled straight from the SBE bytes through a {@link ParameterTable}
+ * (per parameter id: the program's input slot and value kind, and whether the manifest keeps the sample).
  * Samples of quality {@code INVALID} are kept in the output but not given to the program.
  */
 final class ManifestStage
@@ -39,9 +39,8 @@ final class ManifestStage
     private final boolean emitFrames;
     private final FrameValues in;
     private final FrameValues out;
-    private final int[] inputSlotById = new int[65_536];
-    private final byte[] inputKindById = new byte[65_536];
-    private final boolean[] keepById = new boolean[65_536];
+    /** Per parameter id: slot = program input, kind = KIND_*, selected = kept in the output. */
+    private final ParameterTable inputs;
     private final int derivedCount;
     private final boolean[] derivedEmitted;
     private final byte[] derivedKind;
@@ -60,16 +59,16 @@ final class ManifestStage
         this.in = manifest.newInputValues();
         this.out = manifest.newOutputValues();
         this.outputOffset = descriptor.outputOffset();
-        Arrays.fill(inputSlotById, -1);
+        final ParameterTable.Builder inputTable = ParameterTable.builder();
         for (final ProgramPlan.Input input : manifest.inputs())
         {
-            inputSlotById[input.parameterId()] = input.slot();
-            inputKindById[input.parameterId()] = kindCode(input.kind());
+            inputTable.slot(input.parameterId(), input.slot(), kindCode(input.kind()));
         }
         for (final ParameterDefinition parameter : manifest.registry().parameters())
         {
-            keepById[parameter.id()] = manifest.emits(parameter.name());
+            inputTable.select(parameter.id(), manifest.emits(parameter.name()));
         }
+        this.inputs = inputTable.build();
         derivedCount = manifest.derivedChannels().size();
         derivedEmitted = new boolean[derivedCount];
         derivedKind = new byte[derivedCount];
@@ -148,6 +147,7 @@ final class ManifestStage
         UncheckedAccess.putShort(outputArray, outputStart + FrameLayout.GROUP_HEADER, (short)FrameLayout.SAMPLE_BYTES);
 
         final FrameValues in = this.in;
+        final ParameterTable inputs = this.inputs;
         in.clear();
         in.timestampUs(timestampUs);
         long s = frameStart + FrameLayout.SAMPLES;
@@ -156,13 +156,13 @@ final class ManifestStage
         for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
         {
             final int id = UncheckedAccess.getUnsignedShort(frameArray, s + FrameLayout.SAMPLE_ID);
-            final int inputSlot = inputSlotById[id];
+            final int inputSlot = inputs.slot(id);
             if (inputSlot >= 0 &&
                 UncheckedAccess.getByte(frameArray, s + FrameLayout.SAMPLE_QUALITY) != FrameLayout.QUALITY_INVALID)
             {
                 final int valueType = UncheckedAccess.getByte(frameArray, s + FrameLayout.SAMPLE_TYPE);
                 final long bits = UncheckedAccess.getLong(frameArray, s + FrameLayout.SAMPLE_VALUE);
-                switch (inputKindById[id])
+                switch (inputs.kind(id))
                 {
                     case KIND_DOUBLE:
                         in.putDouble(inputSlot, FrameLayout.doubleValue(valueType, bits));
@@ -175,7 +175,7 @@ final class ManifestStage
                         break;
                 }
             }
-            if (keepById[id])
+            if (inputs.isSelected(id))
             {
                 // 12 bytes as one long and one int: a copyMemory call per sample costs more than the copy.
                 UncheckedAccess.putLong(outputArray, p, UncheckedAccess.getLong(frameArray, s));

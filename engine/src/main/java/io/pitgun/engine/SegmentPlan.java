@@ -2,13 +2,13 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.manifest.AggregateSpec;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.Stage;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -33,14 +33,15 @@ final class SegmentPlan
     {
     }
 
-    final int[] captureIndexById = new int[65_536];
+    /** Per parameter id: the capture index of an aggregated channel as the slot ({@code NO_SLOT}: none). */
+    final ParameterTable captures;
     final int captureCount;
     final List<Aggregate> lapAggregates;
     final List<Aggregate> sessionAggregates;
 
     SegmentPlan(final CompiledManifest manifest)
     {
-        Arrays.fill(captureIndexById, -1);
+        final ParameterTable.Builder captureTable = ParameterTable.builder();
         final Map<String, Integer> captureByName = new LinkedHashMap<>();
         final Map<String, Aggregate> lap = new LinkedHashMap<>();
         final Map<String, Aggregate> session = new LinkedHashMap<>();
@@ -61,7 +62,7 @@ final class SegmentPlan
                 if (existing == null)
                 {
                     captureByName.put(name, capture);
-                    captureIndexById[id] = capture;
+                    captureTable.slot(id, capture, 0);
                 }
                 final Aggregate previous = target.get(name);
                 final Set<SegmentStatistic> statistics = EnumSet.noneOf(SegmentStatistic.class);
@@ -87,6 +88,7 @@ final class SegmentPlan
                     Collections.unmodifiableSet(statistics), ps));
             }
         }
+        captures = captureTable.build();
         captureCount = captureByName.size();
         lapAggregates = List.copyOf(lap.values());
         sessionAggregates = List.copyOf(session.values());

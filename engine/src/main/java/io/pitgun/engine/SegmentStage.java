@@ -1,5 +1,6 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.dictionary.ParameterTable;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -126,11 +127,11 @@ final class SegmentStage
     {
         java.util.Arrays.fill(capturedPresent, false);
         final int count = FrameLayout.sampleCount(frame, offset);
-        final int[] captureIndexById = plan.captureIndexById;
+        final ParameterTable captures = plan.captures;
         int s = offset + FrameLayout.SAMPLES;
         for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
         {
-            final int capture = captureIndexById[frame.getShort(s + FrameLayout.SAMPLE_ID, ORDER) & 0xFFFF];
+            final int capture = captures.slot(frame.getShort(s + FrameLayout.SAMPLE_ID, ORDER) & 0xFFFF);
             if (capture >= 0 && frame.getByte(s + FrameLayout.SAMPLE_QUALITY) != FrameLayout.QUALITY_INVALID)
             {
                 captured[capture] = FrameLayout.doubleValue(frame.getByte(s + FrameLayout.SAMPLE_TYPE),

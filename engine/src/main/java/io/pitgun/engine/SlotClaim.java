@@ -15,27 +15,27 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class SlotClaim
 {
-    private final TelemetryPipeline pipeline;
+    private final RingPublisher publisher;
     private long claimed = -1;
     private FrameSlot slot;
 
-    SlotClaim(final TelemetryPipeline pipeline)
+    SlotClaim(final RingPublisher publisher)
     {
-        this.pipeline = pipeline;
+        this.publisher = publisher;
     }
 
     /** Claims a slot, waiting while the ring is full. */
     public void claim()
     {
         requireNotClaimed();
-        set(pipeline.claim(true));
+        set(publisher.claim(true));
     }
 
     /** Claims a slot, or returns false at once (counted as {@code DROPPED_RING_FULL}) when the ring is full. */
     public boolean tryClaim()
     {
         requireNotClaimed();
-        final long position = pipeline.claim(false);
+        final long position = publisher.claim(false);
         if (position < 0)
         {
             return false;
@@ -56,7 +56,7 @@ public final class SlotClaim
     private void set(final long position)
     {
         claimed = position;
-        slot = pipeline.slot(position);
+        slot = publisher.slot(position);
     }
 
     /** The buffer to encode into, at {@link #offset()}. */
@@ -75,7 +75,7 @@ public final class SlotClaim
     /** The most bytes the message may have. */
     public int capacity()
     {
-        return pipeline.slotDescriptor().frameCapacity();
+        return publisher.frameCapacity();
     }
 
     /**
@@ -92,19 +92,19 @@ public final class SlotClaim
         claimed = -1;
         if (length > capacity() || length <= 0)
         {
-            pipeline.publishRejected(position);
-            pipeline.count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
+            publisher.publishRejected(position);
+            publisher.count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
             throw new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "message of " + length +
                 " bytes refused: a slot holds " + capacity() + " (max_frame_bytes)");
         }
         if (FrameLayout.check(slot.buffer(), SlotDescriptor.FRAME_OFFSET, length) == FrameLayout.UNDECODABLE)
         {
-            pipeline.publishRejected(position);
-            pipeline.count(PipelineCounter.DROPPED_UNDECODABLE);
+            publisher.publishRejected(position);
+            publisher.count(PipelineCounter.DROPPED_UNDECODABLE);
             throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +
                 " bytes refused: not a well-formed message of the Pitgun SBE schema");
         }
-        pipeline.publishReady(position, slot, length);
+        publisher.publishReady(position, slot, length);
         return position;
     }
 
@@ -115,7 +115,7 @@ public final class SlotClaim
         {
             final long position = claimed;
             claimed = -1;
-            pipeline.publishRejected(position);
+            publisher.publishRejected(position);
         }
     }
 

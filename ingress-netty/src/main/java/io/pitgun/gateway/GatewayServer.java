@@ -169,7 +169,7 @@ public final class GatewayServer implements AutoCloseable
 
     /**
      * Like {@link #start(GatewayConfig)}, with the embedded pipeline's stage threads made by {@code pipelineThreads}
-     * (see {@code TelemetryPipeline.Builder#threadFactory}): for embedders who pin those threads to cores, and for
+     * (see {@code TelemetryPipelineBuilder#threadFactory}): for embedders who pin those threads to cores, and for
      * tests that hold them to stall the pipeline (the ring fills, nothing is journaled). The pipeline names the
      * threads and makes them daemons.
      *
