@@ -82,6 +82,9 @@ public final class GatewayServer implements AutoCloseable
     private final SchemaCatalog schemas = SchemaCatalog.standard();
     private final ClasspathResources solverFiles = new ClasspathResources("solver", GatewayServer.class.getClassLoader());
     private final RunRegistryMirror registryMirror;
+    private final AdminEndpoints adminEndpoints;
+    private final BeaconEndpoint beaconEndpoint;
+    private final WebSocketUpgrade webSocketUpgrade;
     private final EventLoopTransport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
@@ -134,6 +137,9 @@ public final class GatewayServer implements AutoCloseable
         this.latencyExport = new LatencyExport(pipeline.latency());
         this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline, counters))
             .orElse(null);
+        this.adminEndpoints = new AdminEndpoints(this);
+        this.beaconEndpoint = new BeaconEndpoint(this);
+        this.webSocketUpgrade = new WebSocketUpgrade(this);
         this.transport = EventLoopTransport.select();
         this.bossGroup = transport.newGroup("accept", 1);
         this.ioGroup = transport.newGroup("io", config.ioThreads());
@@ -387,6 +393,21 @@ public final class GatewayServer implements AutoCloseable
     RunRegistryMirror registryMirror()
     {
         return registryMirror;
+    }
+
+    AdminEndpoints adminEndpoints()
+    {
+        return adminEndpoints;
+    }
+
+    BeaconEndpoint beaconEndpoint()
+    {
+        return beaconEndpoint;
+    }
+
+    WebSocketUpgrade webSocketUpgrade()
+    {
+        return webSocketUpgrade;
     }
 
     long uptimeNs()
