@@ -85,6 +85,7 @@ public final class GatewayServer implements AutoCloseable
     private final AdminEndpoints adminEndpoints;
     private final BeaconEndpoint beaconEndpoint;
     private final WebSocketUpgrade webSocketUpgrade;
+    private final JournalTailReader journalTailReader;
     private final EventLoopTransport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
@@ -137,6 +138,8 @@ public final class GatewayServer implements AutoCloseable
         this.latencyExport = new LatencyExport(pipeline.latency());
         this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline, counters))
             .orElse(null);
+        this.journalTailReader = pipeline.journal().map(journal -> new JournalTailReader(pipeline::journaledSequence,
+            journal::lastIndex, config.ioThreads() + 1)).orElse(null);
         this.adminEndpoints = new AdminEndpoints(this);
         this.beaconEndpoint = new BeaconEndpoint(this);
         this.webSocketUpgrade = new WebSocketUpgrade(this);
@@ -410,6 +413,12 @@ public final class GatewayServer implements AutoCloseable
         return webSocketUpgrade;
     }
 
+    /** Reads the journal's tail off the event loops, or null without a journal. */
+    JournalTailReader journalTailReader()
+    {
+        return journalTailReader;
+    }
+
     long uptimeNs()
     {
         return System.nanoTime() - startedNs;
@@ -489,6 +498,10 @@ public final class GatewayServer implements AutoCloseable
         }
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (journalTailReader != null)
+        {
+            journalTailReader.close(); // after the loops, its only users; before the journal closes
+        }
         try
         {
             // Bounded: a stuck stage is abandoned (counted in pitgun_stage_threads_abandoned_total) after this.

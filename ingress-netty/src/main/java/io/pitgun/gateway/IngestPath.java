@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.engine.AckMode;
-import io.pitgun.journal.Journal;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  *   ingestEnvelopes  ─┐  decode every envelope ▸ journal space ▸ ingestion queue ▸ queueing
  *   ingestBinary     ─┘  delay ▸ idempotency claim ▸ publish        ({@link EnvelopeIngestor}: one IngestReport)
  *   answer               journaled mode: wait for the journal ({@link JournalAckWaiter}, never blocking) ▸
+ *                        its journal index ({@link JournalIndexResolver}: never reads the journal on the loop) ▸
  *                        {@link AnswerHandler#onAnswer} writes the answer ▸ give back the queue places
  * </pre>
  * Allocation-free per frame; per request only the report and the answer's text.
@@ -45,6 +45,7 @@ final class IngestPath
     private final BeaconBodySplitter splitter;
     private final SbeMessageValidator sbeValidator;
     private final JournalAckWaiter ackWaiter;
+    private final JournalIndexResolver journalIndexes;
     private final UnsafeBuffer binaryView = new UnsafeBuffer(0, 0);
     private byte[] body = new byte[1 << 16];
     private int bodyLength;
@@ -58,6 +59,8 @@ final class IngestPath
         final DecoderLimits limits = new DecoderLimits(config.maxEnvelopeBytes(), DecoderLimits.DEFAULTS.maxDepth(),
             DecoderLimits.SCHEMA_MAX_FRAMES, DecoderLimits.SCHEMA_MAX_SAMPLES, DecoderLimits.DEFAULTS.maxStringBytes());
         ackWaiter = new JournalAckWaiter(loop, server.pipeline(), config.ackTimeoutMs() * 1_000_000L,
+            server.counters());
+        journalIndexes = new JournalIndexResolver(loop, server.pipeline()::journalIndexOf, server.journalTailReader(),
             server.counters());
         final QueueDelayAdmission delayAdmission = new QueueDelayAdmission(ackWaiter,
             config.queueDelayTargetMs() * 1_000_000L, config.queueDelayIntervalMs() * 1_000_000L);
@@ -210,19 +213,25 @@ final class IngestPath
 
     private void complete(final IngestReport report, final AnswerHandler handler)
     {
-        handler.onAnswer(report, journalIndex(report));
-        ingestor.release(report.queuePlaces());
-    }
-
-    private long journalIndex(final IngestReport report)
-    {
         if (!journaledAcks || report.status() != 202)
         {
-            return -1;
+            finish(report, handler, -1);
+            return;
         }
-        // The exact journal position of the request's last frame while its slot is not reused; else the journal's
-        // last position, an upper bound (cold: it reads the last entry).
-        final long index = server.pipeline().journalIndexOf(report.lastPosition());
-        return index >= 0 ? index : server.pipeline().journal().map(Journal::lastIndex).orElse(-1L);
+        // The journal position of the request's last frame: exact from its ring slot while the slot is not reused,
+        // else the journal's last position, an upper bound, read off this loop.
+        final long index = journalIndexes.indexNow(report.lastPosition());
+        if (index != JournalTailReader.NOT_READ)
+        {
+            finish(report, handler, index);
+            return;
+        }
+        journalIndexes.await(report.lastPosition(), journalIndex -> finish(report, handler, journalIndex));
+    }
+
+    private void finish(final IngestReport report, final AnswerHandler handler, final long journalIndex)
+    {
+        handler.onAnswer(report, journalIndex);
+        ingestor.release(report.queuePlaces());
     }
 }
