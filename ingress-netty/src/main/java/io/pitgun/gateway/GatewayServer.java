@@ -2,17 +2,12 @@ package io.pitgun.gateway;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
@@ -20,22 +15,13 @@ import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
-import io.pitgun.journal.Journal;
-import io.pitgun.manifest.CompiledManifest;
-import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
-import io.pitgun.manifest.ManifestLoader;
-import io.pitgun.manifest.ManifestProblem;
 import io.pitgun.schemas.SchemaCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
@@ -57,11 +43,6 @@ public final class GatewayServer implements AutoCloseable
 {
     /** Most envelopes in one beacon body (and SBE messages in one binary WebSocket message). */
     public static final int MAX_ENVELOPES_PER_REQUEST = 1024;
-    /**
-     * Journal messages read at start per idempotency entry, at most: bounds the start-up time when the journal's
-     * tail holds many messages without an event id (binary WebSocket frames, long envelopes).
-     */
-    static final int RESTORE_MESSAGES_PER_ID = 64;
     /** Classpath resource of the built-in manifest. */
     public static final String DEFAULT_MANIFEST_RESOURCE = "gateway/default-manifest.yaml";
 
@@ -116,7 +97,7 @@ public final class GatewayServer implements AutoCloseable
             this.pipeline = TelemetryPipeline.builder()
                 .name("gateway")
                 .dictionary(registry)
-                .manifest(loadManifest(config, registry))
+                .manifest(GatewayManifestLoader.load(config, registry))
                 .config(pipelineConfig)
                 .errorHandler((stage, error) -> LOG.error("pipeline stage {} failed: {}", stage, error.toString(), error))
                 .threadFactory(pipelineThreads)
@@ -128,7 +109,8 @@ public final class GatewayServer implements AutoCloseable
         }
         this.idempotencyWindow = new IdempotencyWindow(config.idempotencyEntries(),
             TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
-        restoreIdempotencyWindow();
+        // Before bind: no request may be answered from a window that does not yet know what the journal holds.
+        pipeline.journal().ifPresent(journal -> IdempotencyWindowLoader.restore(journal, idempotencyWindow, counters));
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
         this.overloadLog = new OverloadLog(counters);
         this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),
@@ -192,28 +174,6 @@ public final class GatewayServer implements AutoCloseable
         return server;
     }
 
-    // Before bind: no request may be answered from a window that does not yet know what the journal holds.
-    private void restoreIdempotencyWindow()
-    {
-        final Journal journal = pipeline.journal().orElse(null);
-        if (journal == null)
-        {
-            return;
-        }
-        final long startNs = System.nanoTime();
-        final IdempotencyWindowLoader.Result result = IdempotencyWindowLoader.load(journal, idempotencyWindow,
-            (long)idempotencyWindow.capacity() * RESTORE_MESSAGES_PER_ID, startNs);
-        counters.idempotencyRestored.add(result.idsRestored());
-        if (result.problem() != null)
-        {
-            LOG.warn("idempotency window: stopped reading the journal at a damaged entry ({}); retries of envelopes " +
-                "journaled before it may be ingested again", result.problem());
-        }
-        LOG.info("idempotency window: restored {} event_ids from the journal's last {} messages in {} ms{}",
-            result.idsRestored(), result.messagesRead(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
-            result.stoppedAtLimit() ? " (stopped at the read limit: older ids are not remembered)" : "");
-    }
-
     private void bind() throws InterruptedException
     {
         final ServerBootstrap bootstrap = new ServerBootstrap()
@@ -224,14 +184,7 @@ public final class GatewayServer implements AutoCloseable
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(config.outboundHighWaterBytes() / 2, config.outboundHighWaterBytes()))
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                @Override
-                protected void initChannel(final SocketChannel ch)
-                {
-                    initConnection(ch);
-                }
-            });
+            .childHandler(new GatewayChannelInitializer(this, channels));
         try
         {
             serverChannel = bootstrap.bind(config.bind()).sync().channel();
@@ -244,59 +197,6 @@ public final class GatewayServer implements AutoCloseable
             }
             throw new GatewayConfigException(List.of(GatewaySetting.BIND.envName() + " (" + GatewaySetting.BIND.flag() +
                 "): cannot listen on " + config.bind() + ": " + ex.getMessage()));
-        }
-    }
-
-    private void initConnection(final SocketChannel ch)
-    {
-        channels.add(ch);
-        final PartialMessageMeter meter = new PartialMessageMeter(counters.partialMessageBytes,
-            config.partialMessageBudgetBytes(), counters);
-        final GatewayHttpHandler handler = new GatewayHttpHandler(this, meter);
-        ch.pipeline()
-            .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(),
-                TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, overloadLog))
-            .addLast("meter", meter)
-            .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()), handler::onReadTimeout))
-            .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutS()))
-            .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192)
-                .setMaxHeaderSize(config.maxHeaderBytes())
-                .setMaxChunkSize(1 << 16)))
-            .addLast("aggregate", new BeaconAggregator(config.maxBodyBytes(), handler))
-            .addLast("gateway", handler);
-    }
-
-    private static CompiledManifest loadManifest(final GatewayConfig config, final ParameterRegistry registry)
-    {
-        try
-        {
-            if (config.manifest().isPresent())
-            {
-                return ManifestCompiler.compile(ManifestLoader.load(config.manifest().get()), registry);
-            }
-            try (InputStream in = GatewayServer.class.getClassLoader().getResourceAsStream(DEFAULT_MANIFEST_RESOURCE))
-            {
-                if (in == null)
-                {
-                    throw new IllegalStateException("the built-in manifest " + DEFAULT_MANIFEST_RESOURCE + " is missing");
-                }
-                return ManifestCompiler.compile(ManifestLoader.parse(Path.of(DEFAULT_MANIFEST_RESOURCE),
-                    new String(in.readAllBytes(), StandardCharsets.UTF_8)), registry);
-            }
-        }
-        catch (final ManifestException ex)
-        {
-            final List<String> problems = new ArrayList<>();
-            for (final ManifestProblem problem : ex.problems())
-            {
-                problems.add(GatewaySetting.MANIFEST.envName() + " (" + GatewaySetting.MANIFEST.flag() + "): " + problem);
-            }
-            throw new GatewayConfigException(problems.isEmpty() ? List.of(ex.getMessage()) : problems);
-        }
-        catch (final IOException ex)
-        {
-            throw new GatewayConfigException(List.of("cannot read the manifest: " + ex.getMessage()));
         }
     }
 
