@@ -21,11 +21,13 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
 {
     private final GatewayServer server;
     private final ChannelGroup channels;
+    private final HttpRoutes routes;
 
     GatewayChannelInitializer(final GatewayServer server, final ChannelGroup channels)
     {
         this.server = server;
         this.channels = channels;
+        this.routes = new HttpRoutes(server);
     }
 
     @Override
@@ -36,7 +38,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
         channels.add(ch);
         final PartialMessageMeter meter = new PartialMessageMeter(counters.partialMessageBytes,
             config.partialMessageBudgetBytes(), counters);
-        final GatewayHttpHandler handler = new GatewayHttpHandler(server, meter);
+        final GatewayHttpHandler handler = new GatewayHttpHandler(server, routes, meter);
         ch.pipeline()
             .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(),
                 TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, server.overloadLog()))

@@ -6,10 +6,6 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
@@ -19,9 +15,9 @@ import java.net.InetSocketAddress;
 
 /**
  * Routes the HTTP requests of one connection: {@code POST /beacon} to the {@link BeaconEndpoint}, {@code GET /ws}
- * to the {@link WebSocketUpgrade}, every other {@code GET} or {@code HEAD} to the {@link AdminEndpoints}. Answers
- * what goes wrong below the endpoints (malformed HTTP, body too large, read timeout, partial-message budget,
- * a bug) with a JSON body, never a stack trace. Every answer is counted and audited ({@link HttpExchange}).
+ * to the {@link WebSocketUpgrade}, every other {@code GET} or {@code HEAD} to the {@link AdminEndpoints}; what goes
+ * wrong below the endpoints to the {@link HttpFailureAnswers}. A bug is answered 500 with a JSON body, never a
+ * stack trace. Every answer is counted and audited ({@link HttpExchange}).
  */
 final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 {
@@ -36,18 +32,18 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpHandler.class);
 
     private final GatewayServer server;
-    private final GatewayConfig config;
+    private final HttpRoutes routes;
     private final PartialMessageMeter meter;
     private ChannelHandlerContext context;
     private String peer = "?";
     private String peerAddress = "?";
     private boolean allowRestricted;
 
-    GatewayHttpHandler(final GatewayServer server, final PartialMessageMeter meter)
+    GatewayHttpHandler(final GatewayServer server, final HttpRoutes routes, final PartialMessageMeter meter)
     {
+        this.routes = routes;
         this.server = server;
         this.meter = meter;
-        this.config = server.config();
     }
 
     @Override
@@ -65,7 +61,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             peerAddress = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
             peer = peerAddress + ":" + remote.getPort();
         }
-        allowRestricted = config.restrictedClients().contains(peerAddress);
+        allowRestricted = server.config().restrictedClients().contains(peerAddress);
         server.counters().openConnections.incrementAndGet();
         ctx.channel().closeFuture().addListener(f -> server.counters().openConnections.decrementAndGet());
         ctx.channel().attr(CLOSER).set(() -> ctx.channel().close());
@@ -85,7 +81,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         final HttpExchange exchange = new HttpExchange(server, peer, ctx, request, startNs);
         if (request.decoderResult().isFailure())
         {
-            refuseMalformed(exchange, request.decoderResult().cause());
+            routes.failures().onMalformed(exchange, request.decoderResult().cause());
             return;
         }
         try
@@ -111,7 +107,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 exchange.methodNotAllowed(GatewayCounters.Endpoint.BEACON, "POST");
                 return;
             }
-            server.beaconEndpoint().onRequest(exchange, peer, peerAddress, allowRestricted);
+            routes.beacon().onRequest(exchange, peer, peerAddress, allowRestricted);
         }
         else if (exchange.path.equals("/ws"))
         {
@@ -120,7 +116,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 exchange.methodNotAllowed(GatewayCounters.Endpoint.WS_TEXT, "GET");
                 return;
             }
-            server.webSocketUpgrade().onRequest(exchange, this, peer, peerAddress, allowRestricted, meter);
+            routes.upgrade().onRequest(exchange, this, peer, peerAddress, allowRestricted, meter);
         }
         else if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD))
         {
@@ -128,43 +124,14 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         else
         {
-            server.adminEndpoints().onRequest(exchange);
-        }
-    }
-
-    private void refuseMalformed(final HttpExchange exchange, final Throwable cause)
-    {
-        if (cause instanceof TooLongHttpHeaderException)
-        {
-            server.counters().rejected(RejectReason.HEADER_TOO_LARGE);
-            exchange.error(GatewayCounters.Endpoint.OTHER, 431, RejectReason.HEADER_TOO_LARGE,
-                "request headers exceed " + config.maxHeaderBytes() + " bytes (" +
-                    GatewaySetting.MAX_HEADER_BYTES.envName() + ")", true);
-        }
-        else if (cause instanceof TooLongHttpLineException)
-        {
-            server.counters().rejected(RejectReason.HEADER_TOO_LARGE);
-            exchange.error(GatewayCounters.Endpoint.OTHER, 414, RejectReason.HEADER_TOO_LARGE,
-                "request line exceeds 8192 bytes", true);
-        }
-        else
-        {
-            server.counters().rejected(RejectReason.MALFORMED_HTTP);
-            exchange.error(GatewayCounters.Endpoint.OTHER, 400, RejectReason.MALFORMED_HTTP,
-                "malformed HTTP request: " + (cause == null ? "unknown problem" : cause.getMessage()), true);
+            routes.admin().onRequest(exchange);
         }
     }
 
     /** Called by the {@link BeaconAggregator} when a body is over {@code limit}: 413, and the connection closes. */
     void onBodyTooLarge(final ChannelHandlerContext ctx, final HttpMessage oversized, final int limit)
     {
-        server.counters().rejected(RejectReason.BODY_TOO_LARGE);
-        final HttpRequest head = oversized instanceof HttpRequest ? (HttpRequest)oversized : null;
-        final String path = head != null ? new QueryStringDecoder(head.uri()).path() : "?";
-        new HttpExchange(server, peer, ctx, head, path).error(path.equals("/beacon") ?
-            GatewayCounters.Endpoint.BEACON : GatewayCounters.Endpoint.OTHER, 413, RejectReason.BODY_TOO_LARGE,
-            "request body exceeds " + limit + " bytes (" + GatewaySetting.MAX_BODY_BYTES.envName() + "); nothing " +
-                "was ingested: split it into smaller requests", true);
+        routes.failures().onBodyTooLarge(ctx, peer, oversized, limit);
     }
 
     /** Called on the event loop by the {@link SlowRequestGuard}: 408, and the connection closes. */
@@ -172,10 +139,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     {
         if (context != null)
         {
-            server.counters().rejected(RejectReason.REQUEST_TIMEOUT);
-            new HttpExchange(server, peer, context, null, "?").error(GatewayCounters.Endpoint.OTHER, 408,
-                RejectReason.REQUEST_TIMEOUT, "the request did not arrive completely within " + config.readTimeoutS() +
-                    " s (" + GatewaySetting.READ_TIMEOUT_S.envName() + ")", true);
+            routes.failures().onReadTimeout(context, peer);
         }
     }
 
@@ -189,9 +153,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         if (event == PartialMessageMeter.OVER_BUDGET)
         {
-            new HttpExchange(server, peer, ctx, null, "?").refuseAndClose(GatewayCounters.Endpoint.OTHER, 503,
-                RejectReason.PARTIAL_MESSAGE_BUDGET, "the gateway holds too many unfinished requests (" +
-                    GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES.envName() + "); retry after 1 s", 1);
+            routes.failures().onPartialMessageBudget(ctx, peer);
             return;
         }
         super.userEventTriggered(ctx, event);

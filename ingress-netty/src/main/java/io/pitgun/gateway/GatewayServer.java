@@ -63,9 +63,6 @@ public final class GatewayServer implements AutoCloseable
     private final SchemaCatalog schemas = SchemaCatalog.standard();
     private final ClasspathResources solverFiles = new ClasspathResources("solver", GatewayServer.class.getClassLoader());
     private final RunRegistryMirror registryMirror;
-    private final AdminEndpoints adminEndpoints;
-    private final BeaconEndpoint beaconEndpoint;
-    private final WebSocketUpgrade webSocketUpgrade;
     private final JournalTailReader journalTailReader;
     private final EventLoopTransport transport;
     private final EventLoopGroup bossGroup;
@@ -122,9 +119,6 @@ public final class GatewayServer implements AutoCloseable
             .orElse(null);
         this.journalTailReader = pipeline.journal().map(journal -> new JournalTailReader(pipeline::journaledSequence,
             journal::lastIndex, config.ioThreads() + 1)).orElse(null);
-        this.adminEndpoints = new AdminEndpoints(this);
-        this.beaconEndpoint = new BeaconEndpoint(this);
-        this.webSocketUpgrade = new WebSocketUpgrade(this);
         this.transport = EventLoopTransport.select();
         this.bossGroup = transport.newGroup("accept", 1);
         this.ioGroup = transport.newGroup("io", config.ioThreads());
@@ -296,21 +290,6 @@ public final class GatewayServer implements AutoCloseable
     RunRegistryMirror registryMirror()
     {
         return registryMirror;
-    }
-
-    AdminEndpoints adminEndpoints()
-    {
-        return adminEndpoints;
-    }
-
-    BeaconEndpoint beaconEndpoint()
-    {
-        return beaconEndpoint;
-    }
-
-    WebSocketUpgrade webSocketUpgrade()
-    {
-        return webSocketUpgrade;
     }
 
     /** Reads the journal's tail off the event loops, or null without a journal. */
