@@ -20,10 +20,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A WebSocket ingest connection: each text message is one envelope, each binary message one or more SBE frames;
- * every message gets one JSON ack or nack ({@code type}, {@code event_id} for text, {@code message} = the
- * message's number on this connection, then the same fields as a beacon answer). Acks in journaled mode are sent
+ * every message goes through the {@link IngestPath} a beacon takes and gets one JSON ack or nack ({@code type},
+ * {@code event_id} for text, {@code message_number} = the message's number on this connection, then the same
+ * fields as a beacon answer). Acks in journaled mode are sent
  * when the frames are journaled, so a nack for a later message can overtake an ack for an earlier one: match them
- * by {@code event_id} or {@code message}. Pings are answered with pongs.
+ * by {@code event_id} or {@code message_number}. Pings are answered with pongs.
  */
 final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocketFrame>
 {
@@ -40,8 +41,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private ChannelHandlerContext context;
     private long messages;
 
-    WebSocketIngestHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer, final String peerAddress,
-        final boolean allowRestricted, final PartialMessageMeter meter)
+    WebSocketIngestHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
+        final String peerAddress, final boolean allowRestricted, final PartialMessageMeter meter)
     {
         this.meter = meter;
         this.server = server;
