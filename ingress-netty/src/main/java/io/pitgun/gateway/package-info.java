@@ -9,8 +9,9 @@
  * {@code /schemas}, {@code /solver/} ({@link io.pitgun.gateway.AdminEndpoints})), one ingest path for HTTP and
  * WebSocket ({@link io.pitgun.gateway.IngestPath}), body splitting, decoding envelopes on the event loop
  * and publishing their frames into the ring, back-pressure (ingestion queue, ring, per-client token buckets),
- * idempotent retries ({@link io.pitgun.gateway.IdempotencyWindow}), journaled acknowledgement without blocking the
- * event loop, live subscribers, the audit log, the Prometheus exposition and graceful shutdown.
+ * idempotent retries ({@link io.pitgun.gateway.IdempotencyWindow}), journaled acknowledgement without blocking or
+ * reading the journal on the event loop ({@link io.pitgun.gateway.JournalTailReader}), live subscribers, the
+ * audit log, the Prometheus exposition and graceful shutdown.
  * {@link io.pitgun.gateway.GatewayServer} is the entry point; {@code docs/gateway.md} is the user's guide.
  */
 package io.pitgun.gateway;
