@@ -6,6 +6,7 @@ import io.pitgun.engine.LatencyStage;
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.perf.latency.PercentileDistribution;
 import io.pitgun.replay.ReplayOptions;
 import io.pitgun.replay.ReplayRunner;
 import io.pitgun.replay.ReplayStats;
