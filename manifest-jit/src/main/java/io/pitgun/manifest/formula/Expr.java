@@ -61,6 +61,13 @@ public abstract sealed class Expr
     /** Direct children, in evaluation order. */
     public abstract List<Expr> children();
 
+    /**
+     * Calls the visitor's method for this node's kind.
+     *
+     * @param visitor what to do with the node.
+     */
+    public abstract void accept(ExprVisitor visitor);
+
     /** A literal or a folded constant; always present. Booleans are held as 0/1 in {@link #longValue()}. */
     public static final class Constant extends Expr
     {
@@ -94,6 +101,12 @@ public abstract sealed class Expr
         {
             return List.of();
         }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitConstant(this);
+        }
     }
 
     /** A dictionary channel of the input frame. */
@@ -124,6 +137,12 @@ public abstract sealed class Expr
         public List<Expr> children()
         {
             return List.of();
+        }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitInputRead(this);
         }
     }
 
@@ -156,6 +175,12 @@ public abstract sealed class Expr
         {
             return List.of();
         }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitDerivedRead(this);
+        }
     }
 
     /** {@code timestamp_us}: the frame's capture time; a long, always present. */
@@ -170,6 +195,12 @@ public abstract sealed class Expr
         public List<Expr> children()
         {
             return List.of();
+        }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitTimestampRead(this);
         }
     }
 
@@ -193,6 +224,12 @@ public abstract sealed class Expr
         public List<Expr> children()
         {
             return List.of(operand);
+        }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitToDouble(this);
         }
     }
 
@@ -223,6 +260,12 @@ public abstract sealed class Expr
         public List<Expr> children()
         {
             return List.of(operand);
+        }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitUnary(this);
         }
     }
 
@@ -270,6 +313,12 @@ public abstract sealed class Expr
         {
             return List.of(left, right);
         }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitBinary(this);
+        }
     }
 
     /**
@@ -310,6 +359,12 @@ public abstract sealed class Expr
         {
             return List.of(condition, whenTrue, whenFalse);
         }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitConditional(this);
+        }
     }
 
     /** A pure function; {@code idiv} by zero is absent. */
@@ -340,6 +395,12 @@ public abstract sealed class Expr
         {
             return arguments;
         }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitCall(this);
+        }
     }
 
     /** {@code default(x, v)}: x when present, else v (absent only when both are). */
@@ -369,6 +430,12 @@ public abstract sealed class Expr
         public List<Expr> children()
         {
             return List.of(value, fallback);
+        }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitDefault(this);
         }
     }
 
@@ -419,6 +486,12 @@ public abstract sealed class Expr
         public List<Expr> children()
         {
             return List.of(argument);
+        }
+
+        @Override
+        public void accept(final ExprVisitor visitor)
+        {
+            visitor.visitTimeCall(this);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.pitgun.manifest.interpreter;
 
 import io.pitgun.manifest.formula.Expr;
+import io.pitgun.manifest.formula.ExprVisitor;
 import io.pitgun.manifest.formula.Operator;
 import io.pitgun.manifest.formula.ProgramPlan;
 import io.pitgun.manifest.formula.PureFunction;
@@ -30,6 +31,7 @@ public final class Interpreter implements FrameProgram
     private final boolean[] derivedPresent;
     private final double[] derivedDoubles;
     private final long[] derivedLongs;
+    private final Evaluation evaluation = new Evaluation();
     private FrameValues in;
 
     /** An interpreter with fresh state. */
@@ -131,19 +133,28 @@ public final class Interpreter implements FrameProgram
 
     private void evaluate(final Expr expr)
     {
-        final int id = expr.id();
-        if (expr instanceof Expr.Constant)
+        expr.accept(evaluation);
+    }
+
+    /** What each kind of node computes into its register; children are evaluated first, as the node needs them. */
+    private final class Evaluation implements ExprVisitor
+    {
+        @Override
+        public void visitConstant(final Expr.Constant constant)
         {
-            final Expr.Constant constant = (Expr.Constant)expr;
+            final int id = constant.id();
             present[id] = true;
             doubles[id] = constant.doubleValue();
             longs[id] = constant.longValue();
         }
-        else if (expr instanceof Expr.InputRead)
+
+        @Override
+        public void visitInputRead(final Expr.InputRead read)
         {
-            final int slot = ((Expr.InputRead)expr).slot();
+            final int id = read.id();
+            final int slot = read.slot();
             present[id] = in.isPresent(slot);
-            if (expr.kind() == ValueKind.DOUBLE)
+            if (read.kind() == ValueKind.DOUBLE)
             {
                 doubles[id] = in.doubleValue(slot);
             }
@@ -152,52 +163,73 @@ public final class Interpreter implements FrameProgram
                 longs[id] = in.longValue(slot);
             }
         }
-        else if (expr instanceof Expr.DerivedRead)
+
+        @Override
+        public void visitDerivedRead(final Expr.DerivedRead read)
         {
-            final int index = ((Expr.DerivedRead)expr).index();
+            final int id = read.id();
+            final int index = read.index();
             present[id] = derivedPresent[index];
             doubles[id] = derivedDoubles[index];
             longs[id] = derivedLongs[index];
         }
-        else if (expr instanceof Expr.TimestampRead)
+
+        @Override
+        public void visitTimestampRead(final Expr.TimestampRead read)
         {
-            present[id] = true;
-            longs[id] = in.timestampUs();
+            present[read.id()] = true;
+            longs[read.id()] = in.timestampUs();
         }
-        else if (expr instanceof Expr.ToDouble)
+
+        @Override
+        public void visitToDouble(final Expr.ToDouble toDouble)
         {
-            final Expr operand = ((Expr.ToDouble)expr).operand();
+            final Expr operand = toDouble.operand();
             evaluate(operand);
-            present[id] = present[operand.id()];
-            doubles[id] = (double)longs[operand.id()];
+            present[toDouble.id()] = present[operand.id()];
+            doubles[toDouble.id()] = (double)longs[operand.id()];
         }
-        else if (expr instanceof Expr.Unary)
+
+        @Override
+        public void visitUnary(final Expr.Unary unary)
         {
-            evaluateUnary((Expr.Unary)expr);
+            evaluateUnary(unary);
         }
-        else if (expr instanceof Expr.Binary)
+
+        @Override
+        public void visitBinary(final Expr.Binary binary)
         {
-            evaluateBinary((Expr.Binary)expr);
+            evaluateBinary(binary);
         }
-        else if (expr instanceof Expr.Conditional)
+
+        @Override
+        public void visitConditional(final Expr.Conditional conditional)
         {
-            evaluateConditional((Expr.Conditional)expr);
+            evaluateConditional(conditional);
         }
-        else if (expr instanceof Expr.Call)
+
+        @Override
+        public void visitCall(final Expr.Call call)
         {
-            evaluateCall((Expr.Call)expr);
+            evaluateCall(call);
         }
-        else if (expr instanceof Expr.Default)
+
+        @Override
+        public void visitDefault(final Expr.Default defaultOf)
         {
-            final Expr.Default defaultOf = (Expr.Default)expr;
             final Expr value = defaultOf.value();
             final Expr fallback = defaultOf.fallback();
             evaluate(value);
             evaluate(fallback);
             final Expr chosen = present[value.id()] ? value : fallback;
-            copy(chosen.id(), id);
+            copy(chosen.id(), defaultOf.id());
         }
-        // a TimeCall's register was filled before the step's expression ran
+
+        @Override
+        public void visitTimeCall(final Expr.TimeCall call)
+        {
+            // its register was filled before the step's expression ran
+        }
     }
 
     private void evaluateUnary(final Expr.Unary unary)
