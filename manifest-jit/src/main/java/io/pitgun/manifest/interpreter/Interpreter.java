@@ -193,25 +193,120 @@ public final class Interpreter implements FrameProgram
         @Override
         public void visitUnary(final Expr.Unary unary)
         {
-            evaluateUnary(unary);
+            final Expr operand = unary.operand();
+            evaluate(operand);
+            final int id = unary.id();
+            final int o = operand.id();
+            present[id] = present[o];
+            if (unary.operator() == Operator.NOT)
+            {
+                longs[id] = longs[o] != 0 ? 0 : 1;
+            }
+            else if (unary.kind() == ValueKind.LONG)
+            {
+                longs[id] = -longs[o];
+            }
+            else
+            {
+                doubles[id] = -doubles[o];
+            }
         }
 
         @Override
         public void visitBinary(final Expr.Binary binary)
         {
-            evaluateBinary(binary);
+            final Expr left = binary.left();
+            final Expr right = binary.right();
+            evaluate(left);
+            evaluate(right);
+            final int id = binary.id();
+            final int l = left.id();
+            final int r = right.id();
+            final Operator operator = binary.operator();
+            final ValueKind operandKind = binary.operandKind();
+            boolean isPresent = present[l] && present[r];
+            if (operandKind == ValueKind.LONG && operator == Operator.REMAINDER && longs[r] == 0)
+            {
+                isPresent = false;
+            }
+            present[id] = isPresent;
+            if (!isPresent)
+            {
+                return;
+            }
+            if (operandKind == ValueKind.BOOLEAN)
+            {
+                longs[id] = Semantics.logic(operator, longs[l] != 0, longs[r] != 0) ? 1 : 0;
+            }
+            else if (operator.isComparison())
+            {
+                final boolean result = operandKind == ValueKind.LONG ?
+                    Semantics.compare(operator, longs[l], longs[r]) : Semantics.compare(operator, doubles[l], doubles[r]);
+                longs[id] = result ? 1 : 0;
+            }
+            else if (operandKind == ValueKind.LONG)
+            {
+                longs[id] = Semantics.arithmetic(operator, longs[l], longs[r]);
+            }
+            else
+            {
+                doubles[id] = Semantics.arithmetic(operator, doubles[l], doubles[r]);
+            }
         }
 
         @Override
         public void visitConditional(final Expr.Conditional conditional)
         {
-            evaluateConditional(conditional);
+            final Expr condition = conditional.condition();
+            evaluate(condition);
+            final int id = conditional.id();
+            if (!present[condition.id()])
+            {
+                present[id] = false;
+                return;
+            }
+            final Expr chosen = longs[condition.id()] != 0 ? conditional.whenTrue() : conditional.whenFalse();
+            evaluate(chosen);
+            copy(chosen.id(), id);
         }
 
         @Override
         public void visitCall(final Expr.Call call)
         {
-            evaluateCall(call);
+            final List<Expr> arguments = call.arguments();
+            boolean isPresent = true;
+            for (int i = 0, count = arguments.size(); i < count; i++)
+            {
+                final Expr argument = arguments.get(i);
+                evaluate(argument);
+                isPresent &= present[argument.id()];
+            }
+            final PureFunction function = call.function();
+            final int id = call.id();
+            final int a = arguments.get(0).id();
+            final int b = arguments.size() > 1 ? arguments.get(1).id() : a;
+            final int c = arguments.size() > 2 ? arguments.get(2).id() : a;
+            if (function == PureFunction.IDIV && longs[b] == 0)
+            {
+                isPresent = false;
+            }
+            present[id] = isPresent;
+            if (!isPresent)
+            {
+                return;
+            }
+            if (function == PureFunction.ROUND_DOUBLE)
+            {
+                longs[id] = Semantics.round(doubles[a]);
+            }
+            else if (function.result() == ValueKind.LONG)
+            {
+                longs[id] = Semantics.callLong(function, longs[a], longs[b], longs[c]);
+            }
+            else
+            {
+                doubles[id] = Semantics.callDouble(function, doubles[a], doubles[b], doubles[c]);
+            }
         }
 
         @Override
@@ -229,121 +324,6 @@ public final class Interpreter implements FrameProgram
         public void visitTimeCall(final Expr.TimeCall call)
         {
             // its register was filled before the step's expression ran
-        }
-    }
-
-    private void evaluateUnary(final Expr.Unary unary)
-    {
-        final Expr operand = unary.operand();
-        evaluate(operand);
-        final int id = unary.id();
-        final int o = operand.id();
-        present[id] = present[o];
-        if (unary.operator() == Operator.NOT)
-        {
-            longs[id] = longs[o] != 0 ? 0 : 1;
-        }
-        else if (unary.kind() == ValueKind.LONG)
-        {
-            longs[id] = -longs[o];
-        }
-        else
-        {
-            doubles[id] = -doubles[o];
-        }
-    }
-
-    private void evaluateBinary(final Expr.Binary binary)
-    {
-        final Expr left = binary.left();
-        final Expr right = binary.right();
-        evaluate(left);
-        evaluate(right);
-        final int id = binary.id();
-        final int l = left.id();
-        final int r = right.id();
-        final Operator operator = binary.operator();
-        final ValueKind operandKind = binary.operandKind();
-        boolean isPresent = present[l] && present[r];
-        if (operandKind == ValueKind.LONG && operator == Operator.REMAINDER && longs[r] == 0)
-        {
-            isPresent = false;
-        }
-        present[id] = isPresent;
-        if (!isPresent)
-        {
-            return;
-        }
-        if (operandKind == ValueKind.BOOLEAN)
-        {
-            longs[id] = Semantics.logic(operator, longs[l] != 0, longs[r] != 0) ? 1 : 0;
-        }
-        else if (operator.isComparison())
-        {
-            final boolean result = operandKind == ValueKind.LONG ?
-                Semantics.compare(operator, longs[l], longs[r]) : Semantics.compare(operator, doubles[l], doubles[r]);
-            longs[id] = result ? 1 : 0;
-        }
-        else if (operandKind == ValueKind.LONG)
-        {
-            longs[id] = Semantics.arithmetic(operator, longs[l], longs[r]);
-        }
-        else
-        {
-            doubles[id] = Semantics.arithmetic(operator, doubles[l], doubles[r]);
-        }
-    }
-
-    private void evaluateConditional(final Expr.Conditional conditional)
-    {
-        final Expr condition = conditional.condition();
-        evaluate(condition);
-        final int id = conditional.id();
-        if (!present[condition.id()])
-        {
-            present[id] = false;
-            return;
-        }
-        final Expr chosen = longs[condition.id()] != 0 ? conditional.whenTrue() : conditional.whenFalse();
-        evaluate(chosen);
-        copy(chosen.id(), id);
-    }
-
-    private void evaluateCall(final Expr.Call call)
-    {
-        final List<Expr> arguments = call.arguments();
-        boolean isPresent = true;
-        for (int i = 0, count = arguments.size(); i < count; i++)
-        {
-            final Expr argument = arguments.get(i);
-            evaluate(argument);
-            isPresent &= present[argument.id()];
-        }
-        final PureFunction function = call.function();
-        final int id = call.id();
-        final int a = arguments.get(0).id();
-        final int b = arguments.size() > 1 ? arguments.get(1).id() : a;
-        final int c = arguments.size() > 2 ? arguments.get(2).id() : a;
-        if (function == PureFunction.IDIV && longs[b] == 0)
-        {
-            isPresent = false;
-        }
-        present[id] = isPresent;
-        if (!isPresent)
-        {
-            return;
-        }
-        if (function == PureFunction.ROUND_DOUBLE)
-        {
-            longs[id] = Semantics.round(doubles[a]);
-        }
-        else if (function.result() == ValueKind.LONG)
-        {
-            longs[id] = Semantics.callLong(function, longs[a], longs[b], longs[c]);
-        }
-        else
-        {
-            doubles[id] = Semantics.callDouble(function, doubles[a], doubles[b], doubles[c]);
         }
     }
 
