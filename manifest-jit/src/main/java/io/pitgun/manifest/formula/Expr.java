@@ -18,13 +18,15 @@ public abstract sealed class Expr
     Expr.Binary, Expr.Conditional, Expr.Call, Expr.Default, Expr.TimeCall
 {
     private final ValueKind kind;
+    private final List<Expr> children;
     private final int start;
     private final int end;
     private int id = -1;
 
-    Expr(final ValueKind kind, final int start, final int end)
+    Expr(final ValueKind kind, final List<Expr> children, final int start, final int end)
     {
         this.kind = kind;
+        this.children = children;
         this.start = start;
         this.end = end;
     }
@@ -59,7 +61,10 @@ public abstract sealed class Expr
     }
 
     /** Direct children, in evaluation order. */
-    public abstract List<Expr> children();
+    public final List<Expr> children()
+    {
+        return children;
+    }
 
     /**
      * Calls the visitor's method for this node's kind.
@@ -76,7 +81,7 @@ public abstract sealed class Expr
 
         Constant(final ValueKind kind, final double doubleValue, final long longValue, final int start, final int end)
         {
-            super(kind, start, end);
+            super(kind, List.of(), start, end);
             this.doubleValue = doubleValue;
             this.longValue = longValue;
         }
@@ -97,12 +102,6 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
-        {
-            return List.of();
-        }
-
-        @Override
         public void accept(final ExprVisitor visitor)
         {
             visitor.visitConstant(this);
@@ -117,7 +116,7 @@ public abstract sealed class Expr
 
         InputRead(final ValueKind kind, final int slot, final String name, final int start, final int end)
         {
-            super(kind, start, end);
+            super(kind, List.of(), start, end);
             this.slot = slot;
             this.name = name;
         }
@@ -131,12 +130,6 @@ public abstract sealed class Expr
         public String name()
         {
             return name;
-        }
-
-        @Override
-        public List<Expr> children()
-        {
-            return List.of();
         }
 
         @Override
@@ -154,7 +147,7 @@ public abstract sealed class Expr
 
         DerivedRead(final ValueKind kind, final int index, final String name, final int start, final int end)
         {
-            super(kind, start, end);
+            super(kind, List.of(), start, end);
             this.index = index;
             this.name = name;
         }
@@ -171,12 +164,6 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
-        {
-            return List.of();
-        }
-
-        @Override
         public void accept(final ExprVisitor visitor)
         {
             visitor.visitDerivedRead(this);
@@ -188,13 +175,7 @@ public abstract sealed class Expr
     {
         TimestampRead(final int start, final int end)
         {
-            super(ValueKind.LONG, start, end);
-        }
-
-        @Override
-        public List<Expr> children()
-        {
-            return List.of();
+            super(ValueKind.LONG, List.of(), start, end);
         }
 
         @Override
@@ -211,19 +192,13 @@ public abstract sealed class Expr
 
         ToDouble(final Expr operand)
         {
-            super(ValueKind.DOUBLE, operand.start(), operand.end());
+            super(ValueKind.DOUBLE, List.of(operand), operand.start(), operand.end());
             this.operand = operand;
         }
 
         public Expr operand()
         {
             return operand;
-        }
-
-        @Override
-        public List<Expr> children()
-        {
-            return List.of(operand);
         }
 
         @Override
@@ -241,7 +216,7 @@ public abstract sealed class Expr
 
         Unary(final Operator operator, final Expr operand, final int start, final int end)
         {
-            super(operand.kind(), start, end);
+            super(operand.kind(), List.of(operand), start, end);
             this.operator = operator;
             this.operand = operand;
         }
@@ -254,12 +229,6 @@ public abstract sealed class Expr
         public Expr operand()
         {
             return operand;
-        }
-
-        @Override
-        public List<Expr> children()
-        {
-            return List.of(operand);
         }
 
         @Override
@@ -282,7 +251,7 @@ public abstract sealed class Expr
         Binary(final ValueKind kind, final Operator operator, final Expr left, final Expr right, final int start,
             final int end)
         {
-            super(kind, start, end);
+            super(kind, List.of(left, right), start, end);
             this.operator = operator;
             this.left = left;
             this.right = right;
@@ -309,12 +278,6 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
-        {
-            return List.of(left, right);
-        }
-
-        @Override
         public void accept(final ExprVisitor visitor)
         {
             visitor.visitBinary(this);
@@ -333,7 +296,7 @@ public abstract sealed class Expr
 
         Conditional(final Expr condition, final Expr whenTrue, final Expr whenFalse, final int start, final int end)
         {
-            super(whenTrue.kind(), start, end);
+            super(whenTrue.kind(), List.of(condition, whenTrue, whenFalse), start, end);
             this.condition = condition;
             this.whenTrue = whenTrue;
             this.whenFalse = whenFalse;
@@ -355,12 +318,6 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
-        {
-            return List.of(condition, whenTrue, whenFalse);
-        }
-
-        @Override
         public void accept(final ExprVisitor visitor)
         {
             visitor.visitConditional(this);
@@ -375,9 +332,9 @@ public abstract sealed class Expr
 
         Call(final PureFunction function, final List<Expr> arguments, final int start, final int end)
         {
-            super(function.result(), start, end);
+            super(function.result(), List.copyOf(arguments), start, end);
             this.function = function;
-            this.arguments = List.copyOf(arguments);
+            this.arguments = children();
         }
 
         public PureFunction function()
@@ -386,12 +343,6 @@ public abstract sealed class Expr
         }
 
         public List<Expr> arguments()
-        {
-            return arguments;
-        }
-
-        @Override
-        public List<Expr> children()
         {
             return arguments;
         }
@@ -411,7 +362,7 @@ public abstract sealed class Expr
 
         Default(final Expr value, final Expr fallback, final int start, final int end)
         {
-            super(value.kind(), start, end);
+            super(value.kind(), List.of(value, fallback), start, end);
             this.value = value;
             this.fallback = fallback;
         }
@@ -424,12 +375,6 @@ public abstract sealed class Expr
         public Expr fallback()
         {
             return fallback;
-        }
-
-        @Override
-        public List<Expr> children()
-        {
-            return List.of(value, fallback);
         }
 
         @Override
@@ -453,7 +398,7 @@ public abstract sealed class Expr
         TimeCall(final ValueKind kind, final TimeFunction function, final Expr argument, final double parameter,
             final int stateIndex, final int start, final int end)
         {
-            super(kind, start, end);
+            super(kind, List.of(argument), start, end);
             this.function = function;
             this.argument = argument;
             this.parameter = parameter;
@@ -480,12 +425,6 @@ public abstract sealed class Expr
         public int stateIndex()
         {
             return stateIndex;
-        }
-
-        @Override
-        public List<Expr> children()
-        {
-            return List.of(argument);
         }
 
         @Override
