@@ -3,10 +3,15 @@ package io.pitgun.cli;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.engine.HdrFiles;
 import io.pitgun.engine.LatencyStage;
+import io.pitgun.engine.insight.LapSummary;
+import io.pitgun.engine.insight.LapSummaryCollector;
+import io.pitgun.engine.insight.LapSummaryTable;
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.perf.latency.PercentileDistribution;
 import io.pitgun.replay.ReplayOptions;
+import io.pitgun.replay.ReplayProgress;
 import io.pitgun.replay.ReplayRunner;
 import io.pitgun.replay.ReplayStats;
 import io.pitgun.replay.ReplayTarget;
@@ -108,7 +113,11 @@ final class DemoCommand implements Callable<Integer>
             out.flush();
             final ReplayOptions options = new ReplayOptions(target, csv, 1e9, false, false, batch, false, false,
                 true, ReplayOptions.DEFAULT_MAX_RETRIES, null, null, ParameterRegistry.simV1());
-            stats = new ReplayRunner(options, System.err, new DemoProgress(System.err)).run();
+            // On a terminal the tools' progress bar, otherwise one line per tenth of the session.
+            final ReplayProgress progress = System.console() != null ?
+                ReplayCommand.progressBar(System.err) :
+                ReplayProgress.tenths(System.err);
+            stats = new ReplayRunner(options, System.err, progress).run();
             server.shutdown();
             laps = collector.awaitLaps(30, TimeUnit.SECONDS);
         }

@@ -2,6 +2,12 @@ package io.pitgun.cli;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.engine.HdrFiles;
+import io.pitgun.perf.loadgen.BareHttpServer;
+import io.pitgun.perf.loadgen.LoadgenErrors;
+import io.pitgun.perf.loadgen.LoadgenPayloads;
+import io.pitgun.perf.loadgen.LoadgenRun;
+import io.pitgun.perf.loadgen.LoadgenSweep;
+import io.pitgun.perf.loadgen.SweepGateway;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

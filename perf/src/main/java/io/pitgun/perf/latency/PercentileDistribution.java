@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.latency;
 
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
@@ -23,21 +23,30 @@ import java.util.Map;
  * @param name   the series' name in plots and tables.
  * @param points in increasing percentile order; the last one is the maximum (percentile 1.0).
  */
-record PercentileDistribution(String name, List<Point> points)
+public record PercentileDistribution(String name, List<Point> points)
 {
-    /** One line of a distribution: {@code percentile} is a fraction in [0, 1]. */
-    record Point(double value, double percentile, long totalCount)
+    /**
+     * One line of a distribution.
+     *
+     * @param value      the value at that percentile, in the file's unit.
+     * @param percentile a fraction in [0, 1].
+     * @param totalCount values recorded at or below {@code value}.
+     */
+    public record Point(double value, double percentile, long totalCount)
     {
     }
 
-    /** The largest value (the last point). */
-    double maxValue()
+    /** @return the largest value (the last point). */
+    public double maxValue()
     {
         return points.get(points.size() - 1).value();
     }
 
-    /** The smallest value at or above {@code percentile} (a fraction), as HdrHistogram's table would give it. */
-    double valueAt(final double percentile)
+    /**
+     * @param percentile a fraction in [0, 1].
+     * @return the smallest value at or above {@code percentile}, as HdrHistogram's table would give it.
+     */
+    public double valueAt(final double percentile)
     {
         for (final Point p : points)
         {
@@ -49,8 +58,8 @@ record PercentileDistribution(String name, List<Point> points)
         return maxValue();
     }
 
-    /** The total count (the last point's). */
-    long totalCount()
+    /** @return the total count (the last point's). */
+    public long totalCount()
     {
         return points.get(points.size() - 1).totalCount();
     }
@@ -58,9 +67,12 @@ record PercentileDistribution(String name, List<Point> points)
     /**
      * Reads a {@code .hgrm} file; the series is named after the file.
      *
+     * @param file a percentile distribution as HdrHistogram's {@code outputPercentileDistribution} prints it.
+     * @return the distribution.
+     * @throws IOException when the file cannot be read.
      * @throws IllegalArgumentException naming the file and line when it is not a percentile distribution.
      */
-    static PercentileDistribution readHgrm(final Path file) throws IOException
+    public static PercentileDistribution readHgrm(final Path file) throws IOException
     {
         return parse(stripExtension(file.getFileName().toString()), file.toString(),
             Files.readAllLines(file, StandardCharsets.UTF_8));
@@ -69,8 +81,12 @@ record PercentileDistribution(String name, List<Point> points)
     /**
      * Reads an interval log ({@code .hlog}, values in nanoseconds): one distribution in microseconds per tag, the
      * sum of its intervals, named {@code file:tag}.
+     *
+     * @param file an HdrHistogram interval log.
+     * @return one distribution per tag, in the order the tags first appear.
+     * @throws IOException when the file cannot be read.
      */
-    static List<PercentileDistribution> readHlog(final Path file) throws IOException
+    public static List<PercentileDistribution> readHlog(final Path file) throws IOException
     {
         final Map<String, Histogram> byTag = new LinkedHashMap<>();
         final HistogramLogReader reader;

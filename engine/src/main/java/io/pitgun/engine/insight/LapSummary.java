@@ -1,9 +1,9 @@
-package io.pitgun.cli;
+package io.pitgun.engine.insight;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One lap of the demo's table, read from an {@code insight-contract/v1} {@code lap_summary} document.
+ * One lap of the demo's table ({@code pitgun demo}), read from an {@code insight-contract/v1} {@code lap_summary} document.
  *
  * @param lap             the lap number.
  * @param lapTimeS        end minus start of the lap's window, in seconds.
@@ -15,11 +15,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param meanBrakeFront  the mean front brake balance (%).
  * @param brakingShare    the time-weighted share of the lap spent braking (0..1).
  */
-record LapSummary(int lap, double lapTimeS, long frames, double maxSpeedKmh, double meanPowerKw, double maxPowerKw,
+public record LapSummary(int lap, double lapTimeS, long frames, double maxSpeedKmh, double meanPowerKw, double maxPowerKw,
                   double meanTyreSpread, double meanBrakeFront, double brakingShare)
 {
-    /** Reads a lap summary; a statistic the document leaves null (no frames) is NaN. */
-    static LapSummary from(final JsonNode doc)
+    /**
+     * Reads a lap summary; a statistic the document leaves null (no frames) is NaN.
+     *
+     * @param doc an {@code insight-contract/v1} document of kind {@code lap_summary}.
+     * @return its lap.
+     */
+    public static LapSummary from(final JsonNode doc)
     {
         final JsonNode window = doc.path("window");
         final JsonNode channels = doc.path("channels");

@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.latency;
 
 import java.util.List;
 
@@ -6,7 +6,7 @@ import java.util.List;
  * A self-contained HTML page (no scripts, no external resources) with the percentile plot of several latency
  * distributions side by side and a table of their headline percentiles.
  */
-final class LatencyReportPage
+public final class LatencyReportPage
 {
     private static final double[] PERCENTILES = {0.5, 0.9, 0.99, 0.999, 0.9999};
     private static final String[] HEADERS = {"p50", "p90", "p99", "p99.9", "p99.99"};
@@ -15,7 +15,13 @@ final class LatencyReportPage
     {
     }
 
-    static String render(final String title, final List<PercentileDistribution> series, final String unit)
+    /**
+     * @param title  the page's title.
+     * @param series the distributions, plotted together and tabulated.
+     * @param unit   the values' unit.
+     * @return the HTML page.
+     */
+    public static String render(final String title, final List<PercentileDistribution> series, final String unit)
     {
         final StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")

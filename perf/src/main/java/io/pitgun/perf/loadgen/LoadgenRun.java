@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import org.HdrHistogram.Histogram;
@@ -9,16 +9,32 @@ import java.util.List;
 import java.util.Map;
 
 /** One open-loop run of {@code pitgun loadgen} at a fixed rate, and what it measured. */
-final class LoadgenRun
+public final class LoadgenRun
 {
     /** How envelopes reach the gateway. */
-    enum Mode
+    public enum Mode
     {
-        http, ws, ws_binary
+        /** {@code POST /beacon} with a JSON envelope. */
+        http,
+        /** WebSocket text messages, one JSON envelope each. */
+        ws,
+        /** WebSocket binary messages, one SBE frame each. */
+        ws_binary
     }
 
-    /** What to send, where, how fast and for how long. */
-    record Settings(URI target, double rate, Duration duration, int connections, int framesPerEnvelope,
+    /**
+     * What to send, where, how fast and for how long.
+     *
+     * @param target            the gateway's base URL.
+     * @param rate              envelopes per second, all connections together.
+     * @param duration          how long to send.
+     * @param connections       HTTP clients or WebSocket connections the sends are spread over.
+     * @param framesPerEnvelope frames in each envelope.
+     * @param samplesPerFrame   samples in each frame (sim.v1 channels).
+     * @param mode              how envelopes reach the gateway.
+     * @param drain             how long to wait for answers after the last send; also the request timeout.
+     */
+    public record Settings(URI target, double rate, Duration duration, int connections, int framesPerEnvelope,
         int samplesPerFrame, Mode mode, Duration drain)
     {
         long envelopes()
@@ -27,11 +43,23 @@ final class LoadgenRun
         }
     }
 
-    /** The outcome: latencies of accepted envelopes from their intended send time, refusals by cause. */
-    record Result(long sent, long accepted, Histogram latencyNs, List<Histogram> intervals,
+    /**
+     * The outcome: latencies of accepted envelopes from their intended send time, refusals by cause.
+     *
+     * @param sent         envelopes sent.
+     * @param accepted     envelopes the target accepted.
+     * @param latencyNs    latency of each accepted envelope from its intended send time, in nanoseconds.
+     * @param intervals    the same latencies in one-second intervals (for an interval log).
+     * @param errors       refused or failed envelopes by cause.
+     * @param achievedRate accepted envelopes per second.
+     * @param startMs      wall-clock start of the run, epoch milliseconds.
+     * @param endMs        wall-clock end of the run, epoch milliseconds.
+     */
+    public record Result(long sent, long accepted, Histogram latencyNs, List<Histogram> intervals,
         Map<String, Long> errors, double achievedRate, long startMs, long endMs)
     {
-        long errorCount()
+        /** @return refused or failed envelopes, all causes together. */
+        public long errorCount()
         {
             long n = 0;
             for (final long v : errors.values())
@@ -46,7 +74,14 @@ final class LoadgenRun
     {
     }
 
-    static Result run(final Settings settings) throws Exception
+    /**
+     * Sends {@code settings.envelopes()} envelopes on the open-loop schedule and waits for the answers.
+     *
+     * @param settings what to send, where and how fast.
+     * @return what was measured.
+     * @throws Exception when the target cannot be reached at all (answers, refusals included, are counted).
+     */
+    public static Result run(final Settings settings) throws Exception
     {
         final LoadgenPayloads payloads = new LoadgenPayloads(ParameterRegistry.simV1(), settings.framesPerEnvelope(),
             settings.samplesPerFrame());

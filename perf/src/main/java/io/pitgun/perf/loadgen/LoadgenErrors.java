@@ -1,15 +1,19 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 import java.util.concurrent.CompletionException;
 
 /** Short names for transport failures in the loadgen error table (no stack traces to users). */
-final class LoadgenErrors
+public final class LoadgenErrors
 {
     private LoadgenErrors()
     {
     }
 
-    static String name(final Throwable error)
+    /**
+     * @param error a failure, possibly wrapped in {@code CompletionException}s.
+     * @return the simple class name of the first cause that is not a {@code CompletionException}.
+     */
+    public static String name(final Throwable error)
     {
         Throwable cause = error;
         while (cause instanceof CompletionException && cause.getCause() != null)

@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 import java.io.PrintWriter;
 import java.net.URI;
@@ -8,15 +8,29 @@ import java.net.URI;
  * time, share of refused or failed envelopes, or an achieved rate below 95 % of the offered one) and reports the
  * highest rate that held: the sustainable rate of that target on this machine.
  */
-final class LoadgenSweep
+public final class LoadgenSweep
 {
-    /** The limits a step must stay within, and the rates to try. */
-    record Limits(double startRate, double factor, double maxRate, double p999Ms, double maxErrorRatio)
+    /**
+     * The limits a step must stay within, and the rates to try.
+     *
+     * @param startRate     the first rate, envelopes/s.
+     * @param factor        each step multiplies the rate by this (&gt; 1).
+     * @param maxRate       the highest rate tried.
+     * @param p999Ms        a step breaks when p99.9 latency is above this, in milliseconds.
+     * @param maxErrorRatio a step breaks when more than this share of envelopes fails.
+     */
+    public record Limits(double startRate, double factor, double maxRate, double p999Ms, double maxErrorRatio)
     {
     }
 
-    /** The highest rate that held (0 if none did) and the first that broke (0 if none did). */
-    record Outcome(double sustainableRate, double brokenRate, String brokenBecause)
+    /**
+     * The highest rate that held (0 if none did) and the first that broke (0 if none did).
+     *
+     * @param sustainableRate the highest rate that held, envelopes/s.
+     * @param brokenRate      the first rate that broke the limits.
+     * @param brokenBecause   why that step broke, or null when none did.
+     */
+    public record Outcome(double sustainableRate, double brokenRate, String brokenBecause)
     {
     }
 
@@ -24,7 +38,18 @@ final class LoadgenSweep
     {
     }
 
-    static Outcome run(final String name, final URI target, final LoadgenRun.Settings template, final Limits limits,
+    /**
+     * Warms the target up at the start rate, then raises the rate step by step, printing one row per step.
+     *
+     * @param name     the target's name in the printout.
+     * @param target   the target's base URL.
+     * @param template the settings of every step but the target and the rate.
+     * @param limits   the limits and rates.
+     * @param out      where the table goes.
+     * @return the sustainable rate and why the sweep stopped.
+     * @throws Exception when the target cannot be reached.
+     */
+    public static Outcome run(final String name, final URI target, final LoadgenRun.Settings template, final Limits limits,
         final PrintWriter out) throws Exception
     {
         out.printf("%s (%s): warm-up at %.0f envelopes/s%n", name, target, limits.startRate());

@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
@@ -21,7 +21,7 @@ import java.util.Map;
  * default (pass-through) manifest, acknowledging after the journal, no per-client rate limit (one client sends
  * everything), journal in a temporary directory deleted on close.
  */
-final class SweepGateway implements AutoCloseable
+public final class SweepGateway implements AutoCloseable
 {
     private final GatewayServer server;
     private final Path dir;
@@ -32,7 +32,14 @@ final class SweepGateway implements AutoCloseable
         this.dir = dir;
     }
 
-    static SweepGateway start() throws IOException, InterruptedException
+    /**
+     * Starts the embedded gateway.
+     *
+     * @return the running gateway; close it to stop it and delete its journal.
+     * @throws IOException          when the temporary directory or the journal cannot be created.
+     * @throws InterruptedException when interrupted while the gateway binds.
+     */
+    public static SweepGateway start() throws IOException, InterruptedException
     {
         final Path dir = Files.createTempDirectory("pitgun-sweep-");
         final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
@@ -44,7 +51,8 @@ final class SweepGateway implements AutoCloseable
         return new SweepGateway(GatewayServer.start(config), dir);
     }
 
-    URI uri()
+    /** @return the gateway's base URL. */
+    public URI uri()
     {
         return URI.create("http://127.0.0.1:" + server.address().getPort());
     }

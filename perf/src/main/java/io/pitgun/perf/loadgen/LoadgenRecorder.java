@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;

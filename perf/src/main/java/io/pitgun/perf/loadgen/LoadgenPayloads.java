@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.codecs.dictionary.DataType;
@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * and samples per frame. Samples are the first public/internal channels of the sim.v1 dictionary with a value in
  * the middle of their range, so every envelope passes validation and the gateway does its full work.
  */
-final class LoadgenPayloads
+public final class LoadgenPayloads
 {
     private static final UUID PLAYER = UUID.fromString("00000000-0000-4000-8000-00000000a0ad");
 
@@ -71,7 +71,11 @@ final class LoadgenPayloads
         }
     }
 
-    static int maxSamplesPerFrame(final ParameterRegistry registry)
+    /**
+     * @param registry the dictionary.
+     * @return the most samples a frame can carry: the channels of {@code registry} a client may send.
+     */
+    public static int maxSamplesPerFrame(final ParameterRegistry registry)
     {
         int n = 0;
         for (final ParameterDefinition p : registry.parameters())

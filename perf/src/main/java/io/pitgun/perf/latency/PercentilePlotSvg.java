@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.latency;
 
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +8,7 @@ import java.util.Locale;
  * {@code log10(1 / (1 - percentile))}, labelled 0%, 50%, 90%, 99%, 99.9%, ...; the y axis is latency (linear).
  * The maximum (percentile 1, which is infinitely far on that axis) is drawn at the right edge.
  */
-final class PercentilePlotSvg
+public final class PercentilePlotSvg
 {
     static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
         "#17becf"};
@@ -23,8 +23,13 @@ final class PercentilePlotSvg
     {
     }
 
-    /** The SVG element, with {@code unit} naming the values' unit on the y axis. */
-    static String render(final String title, final List<PercentileDistribution> series, final String unit)
+    /**
+     * @param title  the plot's title.
+     * @param series the distributions, one line each.
+     * @param unit   the values' unit, named on the y axis.
+     * @return the SVG element (a standalone document).
+     */
+    public static String render(final String title, final List<PercentileDistribution> series, final String unit)
     {
         final int decades = decades(series);
         final double yMax = niceCeiling(maxValue(series));

@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;

@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 /** How {@code pitgun loadgen} puts one envelope on the wire and reports its answer to the recorder. */
 interface LoadgenTransport extends AutoCloseable

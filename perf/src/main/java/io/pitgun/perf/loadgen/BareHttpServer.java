@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * The ceiling for an HTTP ingress on this machine: a Netty server that reads each {@code POST /beacon} body whole
  * and answers 202 with a fixed JSON body, without decoding, validating or journaling anything. Loopback only.
  */
-final class BareHttpServer implements AutoCloseable
+public final class BareHttpServer implements AutoCloseable
 {
     private static final byte[] ANSWER = "{\"envelopes\":1,\"envelopes_accepted\":1}".getBytes(StandardCharsets.US_ASCII);
 
@@ -45,7 +45,15 @@ final class BareHttpServer implements AutoCloseable
     }
 
     /** Starts on a free loopback port with {@code threads} event-loop threads. */
-    static BareHttpServer start(final int threads, final int maxBodyBytes) throws InterruptedException
+    /**
+     * Binds a free loopback port.
+     *
+     * @param threads      event-loop threads.
+     * @param maxBodyBytes the largest request body read.
+     * @return the running server; close it to stop it.
+     * @throws InterruptedException when interrupted while binding.
+     */
+    public static BareHttpServer start(final int threads, final int maxBodyBytes) throws InterruptedException
     {
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         final ChannelHandler answer = new Answer();
@@ -70,7 +78,8 @@ final class BareHttpServer implements AutoCloseable
         }
     }
 
-    InetSocketAddress address()
+    /** @return the bound address. */
+    public InetSocketAddress address()
     {
         return (InetSocketAddress)channel.localAddress();
     }

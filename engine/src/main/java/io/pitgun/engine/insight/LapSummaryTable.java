@@ -1,9 +1,9 @@
-package io.pitgun.cli;
+package io.pitgun.engine.insight;
 
 import java.util.List;
 
 /** Formats the demo's lap summaries as a fixed-width text table. */
-final class LapSummaryTable
+public final class LapSummaryTable
 {
     private static final String HEADER = String.format("%4s  %9s  %7s  %10s  %10s  %9s  %11s  %10s  %8s",
         "lap", "lap time", "frames", "max km/h", "mean kW", "max kW", "tyre spread", "brake bias", "braking");
@@ -12,7 +12,11 @@ final class LapSummaryTable
     {
     }
 
-    static String format(final List<LapSummary> laps)
+    /**
+     * @param laps the laps in the order they are shown.
+     * @return a header, a rule and one row per lap, each ending with the line separator.
+     */
+    public static String format(final List<LapSummary> laps)
     {
         final StringBuilder sb = new StringBuilder(HEADER).append(System.lineSeparator());
         sb.append("-".repeat(HEADER.length())).append(System.lineSeparator());

@@ -1,4 +1,4 @@
-package io.pitgun.cli;
+package io.pitgun.perf.loadgen;
 
 import java.net.URI;
 import java.net.http.HttpClient;
