@@ -40,9 +40,9 @@ final class ReplayCommand implements Callable<Integer>
         description = "Gateway address (default: ${DEFAULT-VALUE}).")
     String target;
 
-    @Option(names = "--rate", paramLabel = "HZ", defaultValue = "0",
-        description = "Frames per second; default: real time from the timestamps.")
-    double rate;
+    @Option(names = "--rate", paramLabel = "HZ",
+        description = "Frames per second, more than 0 (default: real time, paced by the CSV's timestamps).")
+    Double rate;
 
     @Option(names = "--loop", description = "Start again at the end of the file (timestamps keep increasing); Ctrl-C stops.")
     boolean loop;
@@ -86,8 +86,14 @@ final class ReplayCommand implements Callable<Integer>
     {
         final PrintStream out = System.out;
         final PrintStream err = System.err;
+        if (rate != null && !(rate > 0))
+        {
+            spec.commandLine().getErr().println("pitgun replay: --rate must be more than 0 frames per second, got " +
+                rate + " (leave it out to replay in real time)");
+            return CliErrorHandler.FAILED;
+        }
         final ParameterRegistry registry = dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
-        final ReplayOptions options = new ReplayOptions(ReplayTarget.parse(target), input, rate, loop, webSocket, batch,
+        final ReplayOptions options = new ReplayOptions(ReplayTarget.parse(target), input, rate == null ? 0 : rate, loop, webSocket, batch,
             allowRemote, includeRestricted, sessionMarkers, maxRetries, sessionId, playerId, registry);
         final ReplayRunner runner = new ReplayRunner(options, err, System.console() != null ?
             progressBar(err) : ReplayProgress.NONE);
