@@ -277,6 +277,13 @@ final class LoadgenCommand implements Callable<Integer>
             err.println("pitgun loadgen: the gateway did not hold even the start rate " + sweepStartRate + "/s");
             return CliErrorHandler.FAILED;
         }
+        if (bare.sustainableRate() == 0)
+        {
+            // Without the ceiling the gateway's figure has nothing to be read against.
+            err.println("pitgun loadgen: the bare Netty server did not hold even the start rate " + sweepStartRate +
+                "/s");
+            return CliErrorHandler.FAILED;
+        }
         return 0;
     }
 
