@@ -8,6 +8,8 @@ import io.pitgun.perf.loadgen.LoadgenPayloads;
 import io.pitgun.perf.loadgen.LoadgenRun;
 import io.pitgun.perf.loadgen.LoadgenSweep;
 import io.pitgun.perf.loadgen.SweepGateway;
+import io.pitgun.replay.ReplayInputException;
+import io.pitgun.replay.ReplayTarget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +47,8 @@ final class LoadgenCommand implements Callable<Integer>
     static final double SWEEP_STEP_SECONDS = 5;
 
     @Option(names = "--target", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
-        description = "Gateway base URL (default: ${DEFAULT-VALUE}).")
+        description = "Gateway address: host:port, http://host:port or its /beacon URL, as replay takes it " +
+            "(default: ${DEFAULT-VALUE}).")
     String target;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
@@ -224,7 +227,7 @@ final class LoadgenCommand implements Callable<Integer>
             return "--sweep-max-rate x --duration is " + (long)(sweepMaxRate * durationSeconds) + " envelopes, at most " +
                 MAX_ENVELOPES;
         }
-        return targetProblem(target, allowRemote);
+        return targetProblem(allowRemote);
     }
 
     /** {@code --sweep}: the gateway's sustainable rate next to a bare Netty server's, in one run. */
@@ -287,22 +290,23 @@ final class LoadgenCommand implements Callable<Integer>
         return 0;
     }
 
-    /** Why {@code target} cannot be used, or null: an http(s) URL with a host, loopback unless allowed. */
-    static String targetProblem(final String target, final boolean allowRemote)
+    /**
+     * Why {@code target} cannot be used, or null: the forms {@code replay} takes ({@code host:port},
+     * {@code http://host:port}, the gateway's {@code /beacon} URL), loopback unless allowed. Rewrites {@link #target}
+     * to the gateway's base URL.
+     */
+    private String targetProblem(final boolean allowRemote)
     {
         final URI uri;
         try
         {
-            uri = URI.create(target);
+            uri = ReplayTarget.parse(target).baseUri();
         }
-        catch (final IllegalArgumentException ex)
+        catch (final ReplayInputException ex)
         {
-            return "--target is not a URL: '" + target + "'";
+            return ex.getMessage();
         }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null)
-        {
-            return "--target must be http://HOST:PORT (the gateway's base URL), got '" + target + "'";
-        }
+        target = uri.toString();
         if (allowRemote)
         {
             return null;
