@@ -5,6 +5,8 @@ import io.pitgun.journal.JournalSpaceGuard;
 import io.pitgun.schemas.SchemaId;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +21,20 @@ final class AdminEndpoints
     private final GatewayServer server;
     private final GatewayConfig config;
 
+    /** Where the seed looks a dictionary up: {@code /schemas/metrics-dictionary/sim.v1}. */
+    private static final String DICTIONARY_AS_SCHEMA = "/schemas/metrics-dictionary/";
+    /** What {@code GET /} lists: method, path, what it is. */
+    private static final String[][] ENDPOINTS = {
+        {"POST", "/beacon", "ingest pitgun-envelope-v1 envelopes (JSON, one or several)"},
+        {"GET", "/ws", "WebSocket: ingest (JSON text, SBE binary); ?subscribe=derived streams derived frames"},
+        {"GET", "/health", "liveness and readiness: 200 ok, 503 degraded or draining, with reasons"},
+        {"GET", "/metrics", "Prometheus counters, gauges and latency"},
+        {"GET", "/latency", "HdrHistogram latency of each stage (.hgrm, or ?format=hlog)"},
+        {"GET", "/dictionary", "the dictionary served; /dictionary/{name} the whole, /dictionary/{channel} one channel"},
+        {"GET", "/schemas", "the public JSON Schemas; /schemas/{name}/{version} one schema"},
+        {"GET", "/solver/", "the race-strategy solver in the browser (WebAssembly)"},
+    };
+
     AdminEndpoints(final GatewayServer server)
     {
         this.server = server;
@@ -29,7 +45,11 @@ final class AdminEndpoints
     void onRequest(final HttpExchange exchange)
     {
         final String path = exchange.path;
-        if (path.equals("/health"))
+        if (path.equals("/"))
+        {
+            exchange.json(GatewayCounters.Endpoint.OTHER, 200, index());
+        }
+        else if (path.equals("/health"))
         {
             health(exchange);
         }
@@ -50,6 +70,16 @@ final class AdminEndpoints
         {
             dictionary(exchange, path.substring("/dictionary/".length()));
         }
+        else if (path.equals("/schemas") || path.equals("/schemas/"))
+        {
+            exchange.json(GatewayCounters.Endpoint.SCHEMAS, 200, schemaList());
+        }
+        else if (path.startsWith(DICTIONARY_AS_SCHEMA) &&
+            server.dictionaryDocuments().document(path.substring(DICTIONARY_AS_SCHEMA.length())) != null)
+        {
+            // The seed's URL form: a dictionary is served where its contract's schema lives.
+            dictionary(exchange, path.substring(DICTIONARY_AS_SCHEMA.length()));
+        }
         else if (path.startsWith("/schemas/"))
         {
             schema(exchange, path.substring("/schemas/".length()));
@@ -65,7 +95,7 @@ final class AdminEndpoints
         else
         {
             exchange.error(GatewayCounters.Endpoint.OTHER, 404, RejectReason.NOT_FOUND, "no such endpoint " + path +
-                "; try /health, /metrics, /latency, /dictionary, /schemas/<name>/<version>, /solver/, POST /beacon, GET /ws", false);
+                "; GET / lists the endpoints", false);
         }
     }
 
@@ -125,16 +155,68 @@ final class AdminEndpoints
         exchange.send(GatewayCounters.Endpoint.LATENCY, 200, LatencyExport.TEXT, result.body(), null, 0, 0, 0);
     }
 
-    private void dictionary(final HttpExchange exchange, final String name)
+    /** {@code /dictionary/{name}}: the dictionary; {@code /dictionary/{channel}} or {@code {name}/{channel}}: one entry. */
+    private void dictionary(final HttpExchange exchange, final String rest)
     {
-        final String document = server.dictionaryDocuments().document(name);
-        if (document == null)
+        final DictionaryDocuments documents = server.dictionaryDocuments();
+        final String document = documents.document(rest);
+        if (document != null)
         {
-            exchange.error(GatewayCounters.Endpoint.DICTIONARY, 404, RejectReason.NOT_FOUND, "no dictionary '" +
-                name + "'; this gateway serves " + server.dictionaryDocuments().name(), false);
+            exchange.json(GatewayCounters.Endpoint.DICTIONARY, 200, document);
             return;
         }
-        exchange.json(GatewayCounters.Endpoint.DICTIONARY, 200, document);
+        final String prefix = documents.name() + "/";
+        final String channelName = rest.startsWith(prefix) ? rest.substring(prefix.length()) : rest;
+        final String channel = documents.channel(channelName);
+        if (channel != null)
+        {
+            exchange.json(GatewayCounters.Endpoint.DICTIONARY, 200, channel);
+            return;
+        }
+        final String near = documents.suggestions(channelName);
+        exchange.error(GatewayCounters.Endpoint.DICTIONARY, 404, RejectReason.NOT_FOUND, "no dictionary or channel '" +
+            rest + "'; this gateway serves dictionary " + documents.name() +
+            (near.isEmpty() ? "" : " (channels near it: " + near + ")"), false);
+    }
+
+    private String index()
+    {
+        final StringBuilder out = new StringBuilder(1024).append('{');
+        JsonText.key(out, "service");
+        JsonText.quote(out, "pitgun-gateway").append(',');
+        JsonText.key(out, "dictionary");
+        JsonText.quote(out, "/dictionary/" + server.dictionaryDocuments().name()).append(',');
+        JsonText.key(out, "endpoints").append('[');
+        for (int i = 0; i < ENDPOINTS.length; i++)
+        {
+            out.append(i == 0 ? "{" : ",{");
+            JsonText.key(out, "method");
+            JsonText.quote(out, ENDPOINTS[i][0]).append(',');
+            JsonText.key(out, "path");
+            JsonText.quote(out, ENDPOINTS[i][1]).append(',');
+            JsonText.key(out, "description");
+            JsonText.quote(out, ENDPOINTS[i][2]).append('}');
+        }
+        return out.append("]}").toString();
+    }
+
+    private String schemaList()
+    {
+        final StringBuilder out = new StringBuilder(1024).append('{');
+        JsonText.key(out, "schemas").append('[');
+        boolean first = true;
+        final List<SchemaId> ids = new ArrayList<>(server.schemas().ids());
+        ids.sort(Comparator.comparing(SchemaId::toString));
+        for (final SchemaId id : ids)
+        {
+            out.append(first ? "{" : ",{");
+            first = false;
+            JsonText.key(out, "id");
+            JsonText.quote(out, id.toString()).append(',');
+            JsonText.key(out, "href");
+            JsonText.quote(out, "/schemas/" + id).append('}');
+        }
+        return out.append("]}").toString();
     }
 
     private void schema(final HttpExchange exchange, final String id)
