@@ -13,7 +13,7 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
-import io.pitgun.journal.JournalPretoucher;
+import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.ManifestCompiler;
@@ -84,7 +84,7 @@ public final class TelemetryPipeline implements AutoCloseable
     private final StageErrors errors;
     private final PipelineThreads threads;
     private final Journal journal;
-    private JournalPretoucher pretoucher;
+    private BoundedAgentRunner pretoucher;
     private final JournalStage journalStage;
     private final boolean ownsJournal;
     private final List<BatchEventProcessor<FrameSlot>> processors = new ArrayList<>();
@@ -209,9 +209,10 @@ public final class TelemetryPipeline implements AutoCloseable
         }
         if (journal != null && config.journalPretouch())
         {
-            pretoucher = journal.appender().pretoucher(PRETOUCH_AHEAD_BYTES);
-            pretoucher.onDisabled(why -> counters.incrementShared(PipelineCounter.JOURNAL_PRETOUCH_DISABLED));
-            threads.start("pretouch", pretoucher);
+            final JournalPretouchAgent agent = journal.appender().pretoucher(PRETOUCH_AHEAD_BYTES);
+            agent.onDisabled(why -> counters.incrementShared(PipelineCounter.JOURNAL_PRETOUCH_DISABLED));
+            pretoucher = BoundedAgentRunner.start(agent, JournalPretouchAgent.idleStrategy(),
+                error -> errors.onError("pretouch", error), threads.named("pretouch"));
         }
         processingThread = threads.start("process", lastProcessor);
     }
@@ -714,7 +715,7 @@ public final class TelemetryPipeline implements AutoCloseable
         }
         if (pretoucher != null)
         {
-            pretoucher.stop();
+            pretoucher.close(Math.max(0, deadline - System.nanoTime())); // if it outlives the deadline: abandoned below
         }
         final List<Thread> abandoned = threads.joinOrAbandon(deadline, TimeUnit.MILLISECONDS.toNanos(ABANDON_GRACE_MS));
         // Everything claimed after the last processed slot, less the end-of-stream slot itself.
