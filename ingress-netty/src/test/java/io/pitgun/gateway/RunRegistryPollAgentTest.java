@@ -2,6 +2,7 @@ package io.pitgun.gateway;
 
 import io.pitgun.engine.BoundedAgentRunner;
 import io.pitgun.engine.SubscriptionHandler;
+import io.pitgun.testsupport.Await;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.pitgun.systemtests;
+package io.pitgun.testsupport;
 
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
@@ -8,9 +8,12 @@ import io.pitgun.journal.JournalTailer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * How many times each {@code (session, sequence)} frame is in a gateway's journal, read with the journal API after
@@ -34,10 +37,33 @@ public final class JournaledFrames
     public static JournaledFrames read(final Path dataDir)
     {
         final JournaledFrames result = new JournaledFrames();
-        final Path journalDir = dataDir.resolve("journal");
+        forEachFrame(dataDir.resolve("journal"), frame ->
+        {
+            final UUID session = new UUID(frame.sessionId().mostSigBits(), frame.sessionId().leastSigBits());
+            result.counts.merge(new FrameKey(session, frame.sequence()), 1, Integer::sum);
+            result.frames++;
+        });
+        return result;
+    }
+
+    /** The sequence numbers of every TelemetryFrame in the journal at {@code journalDir}, in journal order. */
+    public static List<Long> sequences(final Path journalDir)
+    {
+        final List<Long> sequences = new ArrayList<>();
+        forEachFrame(journalDir, frame -> sequences.add(frame.sequence()));
+        return sequences;
+    }
+
+    /**
+     * Hands every TelemetryFrame of the journal at {@code journalDir} to {@code visitor}, in journal order, with the
+     * journal opened read-only (call it after the writer closed); nothing when there is no journal yet. The decoder
+     * is re-wrapped for each frame: read what is needed during the call.
+     */
+    public static void forEachFrame(final Path journalDir, final Consumer<TelemetryFrameDecoder> visitor)
+    {
         if (!Files.isDirectory(journalDir))
         {
-            return result;
+            return;
         }
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
@@ -51,16 +77,13 @@ public final class JournaledFrames
                 {
                     frame.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
                         header.version());
-                    final UUID session = new UUID(frame.sessionId().mostSigBits(), frame.sessionId().leastSigBits());
-                    result.counts.merge(new FrameKey(session, frame.sequence()), 1, Integer::sum);
-                    result.frames++;
+                    visitor.accept(frame);
                 }
             }))
             {
                 // reads every entry
             }
         }
-        return result;
     }
 
     /** How many times this frame is in the journal. */
