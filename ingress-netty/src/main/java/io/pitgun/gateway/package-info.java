@@ -8,7 +8,8 @@
  * {@code /solver/}), body splitting, decoding envelopes on the event loop
  * and publishing their frames into the ring, back-pressure (ingestion queue, ring, per-client token buckets),
  * idempotent retries ({@link io.pitgun.gateway.IdempotencyWindow}), journaled acknowledgement without blocking the
- * event loop, live subscribers, the audit log, the Prometheus exposition and graceful shutdown.
+ * event loop, live subscribers, the run-registry mirror (its poller an Agrona agent,
+ * {@code RunRegistryPollAgent}), the audit log, the Prometheus exposition and graceful shutdown.
  * {@link io.pitgun.gateway.GatewayServer} is the entry point; {@code docs/gateway.md} is the user's guide.
  */
 package io.pitgun.gateway;
