@@ -5,6 +5,7 @@ import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalTailer;
+import org.agrona.DirectBuffer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,29 +62,48 @@ public final class JournaledFrames
      */
     public static void forEachFrame(final Path journalDir, final Consumer<TelemetryFrameDecoder> visitor)
     {
+        final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
+        forEachMessage(journalDir, (header, buffer, bodyOffset) ->
+        {
+            if (header.templateId() == TelemetryFrameDecoder.TEMPLATE_ID)
+            {
+                visitor.accept(frame.wrap(buffer, bodyOffset, header.blockLength(), header.version()));
+            }
+        });
+    }
+
+    /**
+     * Hands every SBE message of the journal at {@code journalDir} (frames and control messages alike) to
+     * {@code visitor} with its header read, in journal order, the journal opened read-only; nothing when there is
+     * no journal yet.
+     */
+    public static void forEachMessage(final Path journalDir, final MessageVisitor visitor)
+    {
         if (!Files.isDirectory(journalDir))
         {
             return;
         }
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
-        final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
         try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir));
              JournalTailer tailer = journal.tailer())
         {
             while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
             {
                 header.wrap(buffer, offset);
-                if (header.templateId() == TelemetryFrameDecoder.TEMPLATE_ID)
-                {
-                    frame.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
-                        header.version());
-                    visitor.accept(frame);
-                }
+                visitor.onMessage(header, buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH);
             }))
             {
                 // reads every entry
             }
         }
+    }
+
+    /** One journaled SBE message: its header (wrapped) and where its body starts. */
+    @FunctionalInterface
+    public interface MessageVisitor
+    {
+        /** Called once per message, in journal order; {@code header} is re-wrapped for the next one. */
+        void onMessage(MessageHeaderDecoder header, DirectBuffer buffer, int bodyOffset);
     }
 
     /** How many times this frame is in the journal. */
