@@ -229,7 +229,7 @@ public final class PipelineConfig
 
     /**
      * {@code journal.pretouch}: a thread of the pipeline's own keeps the journal file's pages ahead of the writer
-     * populated ({@code io.pitgun.journal.JournalPretoucher}), so that page faults are not taken on the journaling
+     * populated ({@code io.pitgun.journal.JournalPretouchAgent}), so that page faults are not taken on the journaling
      * thread (default true; on the reference machine they were half of that thread's time). It is idle when nothing
      * is appended, and turns itself off where the kernel lacks {@code MADV_POPULATE_WRITE}.
      */

@@ -32,6 +32,19 @@ final class PipelineThreads implements ThreadFactory
         return thread;
     }
 
+    /** A factory of (unstarted) threads named after {@code stage}, for runners that start their thread themselves. */
+    ThreadFactory named(final String stage)
+    {
+        return task ->
+        {
+            synchronized (this)
+            {
+                nextName = stage;
+                return newThread(task);
+            }
+        };
+    }
+
     @Override
     public synchronized Thread newThread(final Runnable task)
     {

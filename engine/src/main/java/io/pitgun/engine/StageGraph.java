@@ -11,7 +11,7 @@ import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
-import io.pitgun.journal.JournalPretoucher;
+import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.Stage;
@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *   ring ──▶ [journal thread: JournalStage] ──▶ process thread: ProcessingStage
  *            (or one thread: JournalingProcessingStage)   merge ─▶ manifest ─▶ segment ─▶ OutputFanout ─▶ sinks
- *   pretouch thread: JournalPretoucher (journal.pretouch)
+ *   pretouch thread: JournalPretouchAgent under a BoundedAgentRunner (journal.pretouch)
  * </pre>
  * The processing barrier waits on the journal processor (when it has a thread of its own), so nothing reaches a
  * sink before it is journaled; the ring is gated on the last processor only. Threads start in {@link #start()} and
@@ -41,11 +41,13 @@ final class StageGraph
     private final String pipelineName;
     private final SlotRing ring;
     private final PipelineCounters counters;
+    private final StageErrors errors;
     private final PipelineThreads threads;
     private final Journal journal;
     private final boolean ownsJournal;
     private final JournalStage journalStage;
-    private final JournalPretoucher pretoucher;
+    private final JournalPretouchAgent pretoucher;
+    private BoundedAgentRunner pretouchRunner;
     private final OutputSink[] sinks;
     private final OutputDigest digest;
     private final List<BatchEventProcessor<FrameSlot>> processors = new ArrayList<>();
@@ -66,6 +68,7 @@ final class StageGraph
         this.pipelineName = pipelineName;
         this.ring = ring;
         this.counters = counters;
+        this.errors = errors;
         this.threads = threads;
         final RingBuffer<FrameSlot> ringBuffer = ring.ringBuffer();
         final SlotDescriptor descriptor = ring.descriptor();
@@ -149,7 +152,8 @@ final class StageGraph
         }
         if (pretoucher != null)
         {
-            threads.start("pretouch", pretoucher);
+            pretouchRunner = BoundedAgentRunner.start(pretoucher, JournalPretouchAgent.idleStrategy(),
+                error -> errors.onError("pretouch", error), threads.named("pretouch"));
         }
         processingThread = threads.start("process", lastProcessor);
     }
@@ -176,9 +180,9 @@ final class StageGraph
         {
             processor.halt();
         }
-        if (pretoucher != null)
+        if (pretouchRunner != null)
         {
-            pretoucher.stop();
+            pretouchRunner.close(Math.max(0, deadline - System.nanoTime())); // past the deadline: abandoned below
         }
         final List<Thread> abandoned = threads.joinOrAbandon(deadline,
             TimeUnit.MILLISECONDS.toNanos(TelemetryPipeline.ABANDON_GRACE_MS));

@@ -10,7 +10,8 @@
  * output area), aggregates laps and sessions into {@code insight-contract/v1} documents and hands everything to
  * the sinks (output digest, JSON-lines file, bounded in-process {@link io.pitgun.engine.Subscription}s).
  * {@link io.pitgun.engine.JournalReplayer} pushes a journal through a pipeline again, byte-exact. With a journal,
- * a pretouch thread keeps the queue file's pages populated ahead of the writer ({@code journal.pretouch}); an
+ * a pretouch agent keeps the queue file's pages populated ahead of the writer ({@code journal.pretouch}), run like
+ * every duty cycle that is not a Disruptor stage by a {@link io.pitgun.engine.BoundedAgentRunner}; an
  * embedder may make every thread itself ({@code threadFactory}, e.g. to pin them), and {@code close()} joins them.
  *
  * <p>The pipeline's parts, one role each, which {@code TelemetryPipeline} constructs, connects and exposes:

@@ -6,16 +6,14 @@ import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.dsl.ProducerType;
-import io.pitgun.codecs.sbe.MessageHeaderDecoder;
-import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
-import io.pitgun.journal.JournalTailer;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.runtime.FrameProgram;
 import io.pitgun.manifest.runtime.FrameValues;
+import io.pitgun.testsupport.JournaledFrames;
 import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -144,7 +142,7 @@ class JournalingProcessingStageTest
         {
             ring.close();
         }
-        assertEquals(range(0, 12), journaledSequences(journalDir), "the journal lost or repeated a frame");
+        assertEquals(range(0, 12), JournaledFrames.sequences(journalDir), "the journal lost or repeated a frame");
     }
 
     /** The manifest's own program, throwing (before running) on the frame whose timestamp marks it as failing. */
@@ -243,27 +241,6 @@ class JournalingProcessingStageTest
             Thread.currentThread().interrupt();
         }
         assertTrue(!thread.isAlive(), "the stage thread did not stop");
-    }
-
-    private static List<Long> journaledSequences(final Path journalDir)
-    {
-        final List<Long> sequences = new ArrayList<>();
-        final MessageHeaderDecoder header = new MessageHeaderDecoder();
-        final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
-        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir));
-             JournalTailer tailer = journal.tailer())
-        {
-            while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
-            {
-                header.wrap(buffer, offset);
-                frame.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-                sequences.add(frame.sequence());
-            }))
-            {
-                // reads every message
-            }
-        }
-        return sequences;
     }
 
     private static List<Long> range(final long first, final int count)

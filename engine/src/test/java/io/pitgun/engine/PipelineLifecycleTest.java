@@ -4,6 +4,7 @@ import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.manifest.ManifestException;
+import io.pitgun.testsupport.HeldThreads;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -118,7 +119,7 @@ class PipelineLifecycleTest
     @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldReturnFromCloseWithinItsDeadlineAndCountWhatItAbandonedWhenAStageIsStuck() throws Exception
     {
-        final HeldStageThreads held = new HeldStageThreads();
+        final HeldThreads held = new HeldThreads();
         final TelemetryPipeline pipeline = TelemetryPipeline.builder().name("stuck")
             .manifest(Manifests.compile("lap-power.yaml"))
             .config(PipelineConfig.builder().journalDirectory(dir).channelCapacity(16).build())

@@ -42,6 +42,8 @@ public final class GatewayCounters
     final LongAdder registryDropped = new LongAdder();
     /** Times the pipeline dropped the run-registry mirror (insights lost in between) and it subscribed again. */
     final LongAdder registryGaps = new LongAdder();
+    /** Failures of the run-registry mirror's insight poller (its duty cycle threw; it carried on). */
+    final LongAdder registryErrors = new LongAdder();
     final LongAdder overloadWarningsSuppressed = new LongAdder();
     /** Envelopes admitted and not yet answered: the bounded ingestion queue. */
     final AtomicInteger inFlightEnvelopes = new AtomicInteger();

@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  *       timeout, so admitted envelopes are held longer than the gateway promises. Judged across calls (an
  *       orchestrator polls): the first call that sees the ring stuck notes the time, a later one past the ack
  *       timeout reports it.</li>
- *   <li>{@code stage_error}: a pipeline stage caught an exception ({@code TelemetryPipeline#firstError}).</li>
+ *   <li>{@code stage_error}: a pipeline stage caught an exception ({@code TelemetryPipeline#firstError}), the
+ *       journal pretoucher's duty cycle included.</li>
+ *   <li>{@code run_registry_error}: the run-registry mirror's insight poller failed; insights may be missing from
+ *       the registry.</li>
  * </ul>
  * Cold path: built on request.
  */
@@ -71,6 +74,13 @@ final class GatewayHealth
         {
             problems.add(new Problem("stage_error", "a pipeline stage failed (" + first + "); the gateway log " +
                 "has the details"));
+        }
+        final long registryErrors = counters.registryErrors.sum();
+        if (registryErrors > 0)
+        {
+            problems.add(new Problem("run_registry_error", "the run-registry mirror's insight poller failed " +
+                registryErrors + " time(s); insights may be missing from the registry; the gateway log has the " +
+                "details"));
         }
         return problems;
     }

@@ -89,6 +89,8 @@ final class GatewayMetrics
         counter(w, "pitgun_gateway_run_registry_gaps_total",
             "Times the run-registry mirror fell behind the pipeline, lost insights and subscribed again.",
             counters.registryGaps);
+        counter(w, "pitgun_gateway_run_registry_errors_total",
+            "Failures of the run-registry mirror's insight poller (logged; it carried on).", counters.registryErrors);
         gauge(w, "pitgun_gateway_run_registry_queue_records", "Run-registry records waiting to be posted.",
             counters.registryQueueDepth.get());
         w.family("pitgun_gateway_ws_closes_total", "counter", "WebSocket connections ended, by why.");

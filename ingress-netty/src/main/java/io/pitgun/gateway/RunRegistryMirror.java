@@ -1,9 +1,11 @@
 package io.pitgun.gateway;
 
-import io.pitgun.engine.Subscription;
+import io.pitgun.engine.BoundedAgentRunner;
 import io.pitgun.engine.SubscriptionHandler;
 import io.pitgun.engine.TelemetryPipeline;
 import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,22 +25,22 @@ import java.util.concurrent.TimeUnit;
  * {@value #ATTEMPTS} attempts with backoff, then is counted as failed — the registry can never slow ingestion.
  * <p>
  * It subscribes to insights alone ({@link TelemetryPipeline#subscribeToInsights}), so the frame rate cannot push it
- * out of the pipeline; if insights ever pile up past the subscriber buffer, the pipeline drops it anyway, and then
- * it logs the gap, counts it ({@code pitgun_gateway_run_registry_gaps_total}) and subscribes again.
+ * out of the pipeline; its poller is an agent ({@link RunRegistryPollAgent}) run by a {@link BoundedAgentRunner},
+ * whose failures are counted and reported ({@link #pollErrors}). The sender is a plain thread: each POST blocks.
  */
 final class RunRegistryMirror implements AutoCloseable
 {
     static final int QUEUE_RECORDS = 256;
     static final int ATTEMPTS = 3;
+    /** The poller sleeps this long when it found no insight (insights come a few per lap). */
+    static final long POLL_IDLE_MS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(RunRegistryMirror.class);
 
     private final URI target;
     private final GatewayCounters counters;
-    private final TelemetryPipeline pipeline;
-    private volatile Subscription subscription;
     private final ArrayBlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_RECORDS);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final Thread poller;
+    private final BoundedAgentRunner poller;
     private final Thread sender;
     private volatile boolean running = true;
 
@@ -46,8 +48,6 @@ final class RunRegistryMirror implements AutoCloseable
     {
         this.target = URI.create(url);
         this.counters = counters;
-        this.pipeline = pipeline;
-        this.subscription = pipeline.subscribeToInsights("run-registry");
         final SubscriptionHandler handler = new SubscriptionHandler()
         {
             @Override
@@ -68,55 +68,36 @@ final class RunRegistryMirror implements AutoCloseable
                 }
             }
         };
-        poller = new Thread(() ->
-        {
-            while (running)
-            {
-                if (drain(handler) == 0)
-                {
-                    if (subscription.isDropped())
-                    {
-                        resubscribe();
-                    }
-                    sleep(10);
-                }
-            }
-            // Closing: the pipeline has stopped (see GatewayServer), and the summaries it flushed on the way out
-            // are still queued; take them too.
-            drain(handler);
-        }, "pitgun-gateway-registry-poll");
-        sender = new Thread(this::send, "pitgun-gateway-registry-post");
-        poller.setDaemon(true);
-        sender.setDaemon(true);
-        poller.start();
+        poller = BoundedAgentRunner.start(new RunRegistryPollAgent(pipeline, handler, counters, url),
+            new SleepingMillisIdleStrategy(POLL_IDLE_MS), pollErrors(counters, url),
+            task -> daemon(task, "pitgun-gateway-registry-poll"));
+        sender = daemon(this::send, "pitgun-gateway-registry-post");
         sender.start();
     }
 
-    /** Takes everything queued for the mirror now; returns how many outputs that was. */
-    private int drain(final SubscriptionHandler handler)
+    /**
+     * Where the poller's failures go: counted ({@code pitgun_gateway_run_registry_errors_total}, and
+     * {@code run_registry_error} in {@code GET /health}) and logged; the poller carries on.
+     */
+    static ErrorHandler pollErrors(final GatewayCounters counters, final String target)
     {
-        int total = 0;
-        int n;
-        while ((n = subscription.poll(handler, 256)) > 0)
+        return error ->
         {
-            total += n;
-        }
-        return total;
+            counters.registryErrors.increment();
+            LOG.error("run registry {}: the insight poller failed: {}", target, error.toString(), error);
+        };
     }
 
-    /** The pipeline dropped the mirror (what was queued is drained): what came after is lost; say so, go on. */
-    private void resubscribe()
+    private static Thread daemon(final Runnable task, final String name)
     {
-        counters.registryGaps.increment();
-        LOG.warn("run registry {}: insights piled up past the subscriber buffer and the pipeline dropped the " +
-            "mirror; the insights since then are lost; subscribing again", target);
-        subscription.close();
-        subscription = pipeline.subscribeToInsights("run-registry");
+        final Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     private void send()
     {
-        while (running || poller.isAlive() || !queue.isEmpty())
+        while (running || poller.thread().isAlive() || !queue.isEmpty())
         {
             final String record;
             try
@@ -177,16 +158,15 @@ final class RunRegistryMirror implements AutoCloseable
     public void close()
     {
         running = false;
+        poller.close(TimeUnit.SECONDS.toNanos(2)); // takes the last insights and closes the subscription
         try
         {
-            poller.join(2_000);
             sender.join(5_000);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
         }
-        subscription.close();
         // Records the sender had no time for are given up: counted, so that posted + failed + dropped still
         // accounts for every insight the mirror took.
         int abandoned = 0;

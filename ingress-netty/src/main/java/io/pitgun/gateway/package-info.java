@@ -11,7 +11,8 @@
  * and publishing their frames into the ring, back-pressure (ingestion queue, ring, per-client token buckets),
  * idempotent retries ({@link io.pitgun.gateway.IdempotencyWindow}), journaled acknowledgement without blocking or
  * reading the journal on the event loop ({@link io.pitgun.gateway.JournalTailReader}), live subscribers, the
- * audit log, the Prometheus exposition and graceful shutdown.
+ * run-registry mirror (its poller an Agrona agent, {@code RunRegistryPollAgent}), the audit log, the Prometheus
+ * exposition and graceful shutdown.
  * {@link io.pitgun.gateway.GatewayServer} is the entry point; {@code docs/gateway.md} is the user's guide.
  */
 package io.pitgun.gateway;

@@ -11,6 +11,7 @@ import io.pitgun.journal.JournalStatsCollector;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.journal.JournalVerifier;
 import io.pitgun.journal.ProgressListener;
+import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

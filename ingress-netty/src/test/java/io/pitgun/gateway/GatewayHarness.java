@@ -1,33 +1,28 @@
 package io.pitgun.gateway;
 
-import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
-import io.pitgun.journal.Journal;
-import io.pitgun.journal.JournalConfig;
-import io.pitgun.journal.JournalTailer;
+import io.pitgun.testsupport.GatewayClient;
+import io.pitgun.testsupport.HeldThreads;
+import io.pitgun.testsupport.JournaledFrames;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 
 /** Starts a real gateway on a free loopback port and reads its journal afterwards. */
 final class GatewayHarness implements AutoCloseable
 {
     final GatewayServer server;
-    final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final GatewayClient http;
+    final HttpClient client;
     final Path dataDir;
-    private final HeldPipelineThreads held;
+    private final HeldThreads held;
 
     GatewayHarness(final Path dataDir, final Map<GatewaySetting, String> settings) throws InterruptedException
     {
@@ -35,7 +30,7 @@ final class GatewayHarness implements AutoCloseable
     }
 
     /** A gateway whose pipeline stages wait for {@code held} to be released (released at the latest by close). */
-    GatewayHarness(final Path dataDir, final Map<GatewaySetting, String> settings, final HeldPipelineThreads held)
+    GatewayHarness(final Path dataDir, final Map<GatewaySetting, String> settings, final HeldThreads held)
         throws InterruptedException
     {
         this.dataDir = dataDir;
@@ -45,35 +40,33 @@ final class GatewayHarness implements AutoCloseable
         flags.put(GatewaySetting.DATA_DIR, dataDir.toString());
         flags.putAll(settings);
         server = GatewayServer.start(GatewayConfig.resolve(Map.of(), flags), held);
+        http = new GatewayClient(server.address().getPort());
+        client = http.httpClient();
     }
 
     URI uri(final String path)
     {
-        final InetSocketAddress address = server.address();
-        return URI.create("http://127.0.0.1:" + address.getPort() + path);
+        return http.uri(path);
     }
 
     URI wsUri(final String path)
     {
-        return URI.create("ws://127.0.0.1:" + server.address().getPort() + path);
+        return http.wsUri(path);
     }
 
     HttpResponse<String> post(final String path, final String contentType, final String body) throws Exception
     {
-        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
-            .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        return http.post(path, contentType, body);
     }
 
     HttpResponse<String> beacon(final String body) throws Exception
     {
-        return post("/beacon", "application/json", body);
+        return http.beacon(body);
     }
 
     HttpResponse<String> get(final String path) throws Exception
     {
-        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+        return http.get(path);
     }
 
     /**
@@ -84,34 +77,25 @@ final class GatewayHarness implements AutoCloseable
      */
     double metric(final String series) throws Exception
     {
-        final HttpResponse<String> response = get("/metrics");
-        if (response.statusCode() != 200)
+        final double value = http.metricOrNaN(series);
+        if (Double.isNaN(value))
         {
-            throw new AssertionError("GET /metrics answered " + response.statusCode() + ": " + response.body());
+            throw new AssertionError("no series " + series + " in /metrics:\n" + get("/metrics").body());
         }
-        for (final String line : response.body().split("\n"))
-        {
-            if (line.startsWith(series + " "))
-            {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        throw new AssertionError("no series " + series + " in /metrics:\n" + response.body());
+        return value;
     }
 
     /** The sequence numbers of every TelemetryFrame in the journal, in journal order (call after close). */
     static List<Long> journaledSequences(final Path dataDir)
     {
-        final List<Long> sequences = new ArrayList<>();
-        forEachJournaledFrame(dataDir, frame -> sequences.add(frame.sequence()));
-        return sequences;
+        return JournaledFrames.sequences(dataDir.resolve("journal"));
     }
 
     /** The dictionary ids of every sample of every TelemetryFrame in the journal (call after close). */
     static Set<Integer> journaledParameterIds(final Path dataDir)
     {
         final Set<Integer> ids = new TreeSet<>();
-        forEachJournaledFrame(dataDir, frame ->
+        JournaledFrames.forEachFrame(dataDir.resolve("journal"), frame ->
         {
             for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
             {
@@ -119,33 +103,6 @@ final class GatewayHarness implements AutoCloseable
             }
         });
         return ids;
-    }
-
-    private static void forEachJournaledFrame(final Path dataDir, final Consumer<TelemetryFrameDecoder> visitor)
-    {
-        final MessageHeaderDecoder header = new MessageHeaderDecoder();
-        final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
-        final Path journalDir = dataDir.resolve("journal");
-        if (!journalDir.toFile().isDirectory())
-        {
-            return;
-        }
-        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir));
-             JournalTailer tailer = journal.tailer())
-        {
-            while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
-            {
-                header.wrap(buffer, offset);
-                if (header.templateId() == TelemetryFrameDecoder.TEMPLATE_ID)
-                {
-                    frame.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-                    visitor.accept(frame);
-                }
-            }))
-            {
-                // reads every entry
-            }
-        }
     }
 
     @Override

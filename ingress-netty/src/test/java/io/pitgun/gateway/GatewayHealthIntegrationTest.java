@@ -2,6 +2,8 @@ package io.pitgun.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.HeldThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +70,7 @@ class GatewayHealthIntegrationTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldReportTheIngestQueueWedgedWhileNothingIsJournaledForLongerThanTheAckTimeout() throws Exception
     {
-        final HeldPipelineThreads held = new HeldPipelineThreads();
+        final HeldThreads held = new HeldThreads();
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.ACK_TIMEOUT_MS, "300",
             GatewaySetting.RATE_LIMIT, "0"), held))
         {

@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -2,6 +2,8 @@ package io.pitgun.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.HeldThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The gateway's 503 answers — ring full, ingestion queue full, journal ack timeout — over real HTTP and WebSocket
  * against the real gateway on a free loopback port. The pipeline's stage threads are held by
- * {@link HeldPipelineThreads} until the test releases them, so the ring stays full and nothing is journaled for
+ * {@link HeldThreads} until the test releases them, so the ring stays full and nothing is journaled for
  * exactly as long as the test needs: no answer here depends on how fast the machine is. Each test checks the
  * status, the Retry-After (header, or {@code retry_after_s} in a WebSocket nack), the JSON body, the
  * {@code pitgun_gateway_rejections_total} counter, recovery after the release, and afterwards that the journal
@@ -52,7 +54,7 @@ class GatewayOverloadIntegrationTest
     @Test
     void shouldAnswer503RingFullAndIngestNothingOfTheRefusedEnvelope() throws Exception
     {
-        final HeldPipelineThreads held = new HeldPipelineThreads();
+        final HeldThreads held = new HeldThreads();
         final UUID refusedId = UUID.randomUUID();
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RING_SLOTS, "" + RING,
             GatewaySetting.ACK_MODE, "accepted"), held))
@@ -91,7 +93,7 @@ class GatewayOverloadIntegrationTest
     @Test
     void shouldAnswer503QueueFullWhileEarlierEnvelopesAwaitTheJournal() throws Exception
     {
-        final HeldPipelineThreads held = new HeldPipelineThreads();
+        final HeldThreads held = new HeldThreads();
         // A long ack timeout: the two admitted requests wait for the release, not for the clock.
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.INGEST_QUEUE, "2",
             GatewaySetting.ACK_TIMEOUT_MS, "600000"), held))
@@ -127,7 +129,7 @@ class GatewayOverloadIntegrationTest
     @Test
     void shouldAnswer503AckTimeoutAndAcknowledgeTheResentEnvelopeOnceJournaled() throws Exception
     {
-        final HeldPipelineThreads held = new HeldPipelineThreads();
+        final HeldThreads held = new HeldThreads();
         final UUID eventId = UUID.randomUUID();
         final String envelope = Envelopes.batch(eventId, 0, 4);
         // 2 s: the held pipeline guarantees the time-out; the recovery request must be journaled within it.
@@ -166,7 +168,7 @@ class GatewayOverloadIntegrationTest
     @Test
     void shouldNackWebSocketMessagesWith503RingFull() throws Exception
     {
-        final HeldPipelineThreads held = new HeldPipelineThreads();
+        final HeldThreads held = new HeldThreads();
         final UUID refusedId = UUID.randomUUID();
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RING_SLOTS, "" + RING,
             GatewaySetting.ACK_MODE, "accepted"), held))
@@ -201,7 +203,7 @@ class GatewayOverloadIntegrationTest
     @Test
     void shouldNackWebSocketMessagesWith503QueueFullAndAckTheAdmittedOnesOnceJournaled() throws Exception
     {
-        final HeldPipelineThreads held = new HeldPipelineThreads();
+        final HeldThreads held = new HeldThreads();
         final List<UUID> ids = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.INGEST_QUEUE, "2",
             GatewaySetting.ACK_TIMEOUT_MS, "600000"), held))
@@ -244,7 +246,7 @@ class GatewayOverloadIntegrationTest
     @Test
     void shouldNackAWebSocketMessageWith503AckTimeout() throws Exception
     {
-        final HeldPipelineThreads held = new HeldPipelineThreads();
+        final HeldThreads held = new HeldThreads();
         final UUID eventId = UUID.randomUUID();
         final String envelope = Envelopes.batch(eventId, 0, 4);
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.ACK_TIMEOUT_MS, "2000"), held))
@@ -330,8 +332,7 @@ class GatewayOverloadIntegrationTest
     }
 
     /** Releases the stages and waits until they have consumed the whole ring (journaled and processed). */
-    private static void releaseAndDrain(final GatewayHarness gateway, final HeldPipelineThreads held)
-        throws InterruptedException
+    private static void releaseAndDrain(final GatewayHarness gateway, final HeldThreads held) throws Exception
     {
         held.release();
         await(() -> gateway.server.pipeline().remainingCapacity() == RING, "the ring drained after the release");
@@ -366,17 +367,9 @@ class GatewayOverloadIntegrationTest
     }
 
     /** Waits for a condition that the test has made certain (bounded, so that a bug fails instead of hanging). */
-    private static void await(final BooleanSupplier condition, final String what) throws InterruptedException
+    private static void await(final BooleanSupplier condition, final String what) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
-        while (!condition.getAsBoolean())
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                fail("not within " + WAIT_S + " s: " + what);
-            }
-            Thread.sleep(5);
-        }
+        Await.until(what, Duration.ofSeconds(WAIT_S), condition::getAsBoolean);
     }
 
     private static List<Long> range(final long first, final int count)

@@ -2,6 +2,8 @@ package io.pitgun.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.HeldThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +40,7 @@ class GatewayQueueDelayAdmissionIntegrationTest
     @Test
     void shouldRefuseWith503OverloadOnceAcceptedRequestsWaitPastTheTargetAndAdmitAgainAfterwards() throws Exception
     {
-        final HeldPipelineThreads held = new HeldPipelineThreads();
+        final HeldThreads held = new HeldThreads();
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
             GatewaySetting.ACK_TIMEOUT_MS, "600000", // admitted requests wait for the release, never time out
             GatewaySetting.RATE_LIMIT, "0",

@@ -1,6 +1,8 @@
 package io.pitgun.gateway;
 
 import io.pitgun.engine.PipelineCounter;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.HeldThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +27,7 @@ class GatewayShutdownIntegrationTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldFinishWithinItsDeadlineWithAStuckStageAndMakeAConcurrentCallerWaitForTheFirst() throws Exception
     {
-        final HeldPipelineThreads held = new HeldPipelineThreads(); // never released before both shutdowns return
+        final HeldThreads held = new HeldThreads(); // never released before both shutdowns return
         final GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.SHUTDOWN_TIMEOUT_S, "1"),
             held);
         final ExecutorService callers = Executors.newFixedThreadPool(2);

@@ -2,6 +2,7 @@ package io.pitgun.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.engine.PipelineCounter;
+import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import io.pitgun.testsupport.WebSocketMessages;
 import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,9 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,51 +34,9 @@ class GatewayWebSocketIntegrationTest
     @TempDir
     Path dataDir;
 
-    /** Collects text messages and pongs. */
-    static final class Collector implements WebSocket.Listener
+    /** Collects text messages, pongs and the close; reads the next text as JSON. */
+    static final class Collector extends WebSocketMessages
     {
-        final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
-        final LinkedBlockingQueue<ByteBuffer> pongs = new LinkedBlockingQueue<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        final CompletableFuture<String> closeReason = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(final WebSocket webSocket, final CharSequence data, final boolean last)
-        {
-            partial.append(data);
-            if (last)
-            {
-                texts.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onPong(final WebSocket webSocket, final ByteBuffer message)
-        {
-            pongs.add(message);
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(final WebSocket webSocket, final int statusCode, final String reason)
-        {
-            closed.complete(statusCode);
-            closeReason.complete(reason);
-            return null;
-        }
-
-        @Override
-        public void onError(final WebSocket webSocket, final Throwable error)
-        {
-            closeReason.complete("error: " + error);
-            closed.complete(-1);
-        }
-
         JsonNode next() throws Exception
         {
             final String text = texts.poll(20, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package io.pitgun.gateway;
 
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
+import io.pitgun.testsupport.HeldThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,7 @@ class JournalAckWaiterTest
     void shouldCompleteTheAcksAfterACallbackThatThrows() throws Exception
     {
         // Held stages journal nothing, so both waits end by their (1 ms) timeout, in queue order.
-        final HeldPipelineThreads held = new HeldPipelineThreads();
+        final HeldThreads held = new HeldThreads();
         final EventLoop loop = new DefaultEventLoop();
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(), held))
         {

@@ -54,7 +54,7 @@ public final class JournalAppender
     private int count;
     private int batchLength;
     private long lastAppendedIndex = Journal.NO_INDEX;
-    private JournalPretoucher pretoucher;
+    private JournalPretouchAgent pretoucher;
     private BytesStore<?, ?> mappedChunk;
     private long chunkAddress;
     private long chunkStart;
@@ -273,17 +273,18 @@ public final class JournalAppender
     }
 
     /**
-     * The pretoucher of this appender's queue files, which the caller runs on a thread of its own and stops before
-     * closing the journal (see {@link JournalPretoucher}). The same object on every call until it is stopped; the
-     * next call then makes a new one, so a journal that outlives one pipeline serves the next one too.
+     * The pretoucher of this appender's queue files, an agent which the caller runs on a thread of its own (under an
+     * {@code AgentRunner}, with {@link JournalPretouchAgent#idleStrategy()}) and closes before closing the journal.
+     * The same object on every call until it is closed; the next call then makes a new one, so a journal that
+     * outlives one pipeline serves the next one too.
      *
      * @param aheadBytes how far past the write position to keep pages populated; used when a new one is made.
      */
-    public synchronized JournalPretoucher pretoucher(final long aheadBytes)
+    public synchronized JournalPretouchAgent pretoucher(final long aheadBytes)
     {
         if (pretoucher == null || pretoucher.isStopped())
         {
-            pretoucher = new JournalPretoucher(aheadBytes);
+            pretoucher = new JournalPretouchAgent(aheadBytes);
         }
         return pretoucher;
     }
@@ -327,7 +328,7 @@ public final class JournalAppender
         abort();
         if (pretoucher != null)
         {
-            pretoucher.stop();
+            pretoucher.onJournalClosed();
         }
         if (appender != null)
         {

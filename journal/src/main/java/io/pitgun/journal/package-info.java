@@ -10,8 +10,8 @@
  * message with the codecs' {@code FrameValidator}, so a message they cannot decode is reported by index with its
  * problem and the scan goes on), which count and name messages, not entries. Appending and reading
  * are allocation-free per message; a batch is durable against the writer being killed, all of it, once
- * {@code commit} returns. {@link io.pitgun.journal.JournalPretoucher} populates the queue file's pages ahead of
- * the appender from a thread of the caller's, so that the appending thread takes no page faults. What to journal
+ * {@code commit} returns. {@link io.pitgun.journal.JournalPretouchAgent}, an Agrona agent, populates the queue file's
+ * pages ahead of the appender on a thread of the caller's, so that the appending thread takes no page faults. What to journal
  * and when to acknowledge
  * it is the engine's business; replay (publishing journaled bytes through a pipeline) lives in the engine too.
  * <p>

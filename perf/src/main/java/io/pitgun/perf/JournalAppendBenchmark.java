@@ -9,7 +9,7 @@ import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEntryHandler;
-import io.pitgun.journal.JournalPretoucher;
+import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.journal.JournalTailer;
 import net.openhft.posix.PosixAPI;
 import org.agrona.BufferUtil;
@@ -113,7 +113,7 @@ public class JournalAppendBenchmark
         public static final int PAGE_BYTES = 4096;
         static final int CHUNK_BYTES = 1 << 30;
         /** Pages per madvise call: the journal pretoucher's step. */
-        static final int POPULATE_PAGES = JournalPretoucher.STEP_BYTES / PAGE_BYTES;
+        static final int POPULATE_PAGES = JournalPretouchAgent.STEP_BYTES / PAGE_BYTES;
 
         final PosixAPI posix = PosixAPI.posix();
 
@@ -143,8 +143,8 @@ public class JournalAppendBenchmark
         void populateNext() throws IOException
         {
             nextChunkIfUsedUp();
-            final int length = JournalPretoucher.STEP_BYTES;
-            if (posix.madvise(BufferUtil.address(chunk) + offset, length, JournalPretoucher.MADV_POPULATE_WRITE) != 0)
+            final int length = JournalPretouchAgent.STEP_BYTES;
+            if (posix.madvise(BufferUtil.address(chunk) + offset, length, JournalPretouchAgent.MADV_POPULATE_WRITE) != 0)
             {
                 throw new IllegalStateException("madvise(MADV_POPULATE_WRITE) failed: errno " + posix.lastError());
             }

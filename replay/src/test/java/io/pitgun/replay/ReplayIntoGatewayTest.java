@@ -1,16 +1,13 @@
 package io.pitgun.replay;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
-import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
-import io.pitgun.journal.Journal;
-import io.pitgun.journal.JournalConfig;
-import io.pitgun.journal.JournalTailer;
+import io.pitgun.testsupport.JournaledFrames;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,41 +109,32 @@ class ReplayIntoGatewayTest
     private static Journaled read(final Path journalDir, final UUID sessionId)
     {
         final Journaled result = new Journaled();
-        final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
-        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir));
-             JournalTailer tailer = journal.tailer())
+        JournaledFrames.forEachMessage(journalDir, (header, buffer, bodyOffset) ->
         {
-            while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
+            if (header.templateId() == TelemetryFrameDecoder.TEMPLATE_ID)
             {
-                header.wrap(buffer, offset);
-                if (header.templateId() == TelemetryFrameDecoder.TEMPLATE_ID)
+                frame.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+                if (frame.sessionId().mostSigBits() == sessionId.getMostSignificantBits() &&
+                    frame.sessionId().leastSigBits() == sessionId.getLeastSignificantBits())
                 {
-                    frame.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
-                    if (frame.sessionId().mostSigBits() == sessionId.getMostSignificantBits() &&
-                        frame.sessionId().leastSigBits() == sessionId.getLeastSignificantBits())
+                    if (result.firstTimestampUs < 0)
                     {
-                        if (result.firstTimestampUs < 0)
-                        {
-                            result.firstTimestampUs = frame.timestampUs();
-                        }
-                        result.sequences.add(frame.sequence());
-                        result.samples += frame.samples().count();
+                        result.firstTimestampUs = frame.timestampUs();
                     }
+                    result.sequences.add(frame.sequence());
+                    result.samples += frame.samples().count();
                 }
-                else if (header.templateId() == SessionStartDecoder.TEMPLATE_ID)
-                {
-                    result.markers.add("start");
-                }
-                else if (header.templateId() == SessionEndDecoder.TEMPLATE_ID)
-                {
-                    result.markers.add("end");
-                }
-            }))
-            {
-                // reads every entry
             }
-        }
+            else if (header.templateId() == SessionStartDecoder.TEMPLATE_ID)
+            {
+                result.markers.add("start");
+            }
+            else if (header.templateId() == SessionEndDecoder.TEMPLATE_ID)
+            {
+                result.markers.add("end");
+            }
+        });
         return result;
     }
 }

@@ -1,5 +1,7 @@
 package io.pitgun.systemtests;
 
+import io.pitgun.testsupport.JournaledFrames;
+import io.pitgun.testsupport.WebSocketMessages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +19,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -283,12 +284,12 @@ class GatewayCrashTest
                 }
                 replies.clear();
                 socket = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                    .buildAsync(gateway.wsUri("/ws"), new Replies(replies)).get(10, TimeUnit.SECONDS);
+                    .buildAsync(gateway.wsUri("/ws"), new WebSocketMessages(replies, true)).get(10, TimeUnit.SECONDS);
                 socketGateway = gateway;
             }
             socket.sendText(envelope, true).get(10, TimeUnit.SECONDS);
             final String reply = replies.poll(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            if (reply == null || reply.startsWith(Replies.CLOSED))
+            if (reply == null || reply.startsWith(WebSocketMessages.CLOSED))
             {
                 socket.abort();
                 socket = null;
@@ -309,46 +310,6 @@ class GatewayCrashTest
                 return false;
             }
             throw new AssertionError("answered " + status + ": " + body);
-        }
-    }
-
-    /** Collects a WebSocket's text messages (whole) and notes its close. */
-    private static final class Replies implements WebSocket.Listener
-    {
-        static final String CLOSED = "<closed>";
-
-        private final BlockingQueue<String> replies;
-        private final StringBuilder partial = new StringBuilder();
-
-        Replies(final BlockingQueue<String> replies)
-        {
-            this.replies = replies;
-        }
-
-        @Override
-        public CompletionStage<?> onText(final WebSocket webSocket, final CharSequence data, final boolean last)
-        {
-            partial.append(data);
-            if (last)
-            {
-                replies.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(final WebSocket webSocket, final int statusCode, final String reason)
-        {
-            replies.add(CLOSED + statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(final WebSocket webSocket, final Throwable error)
-        {
-            replies.add(CLOSED + error);
         }
     }
 }

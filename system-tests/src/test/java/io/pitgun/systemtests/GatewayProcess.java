@@ -1,12 +1,12 @@
 package io.pitgun.systemtests;
 
+import io.pitgun.testsupport.GatewayClient;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,12 +40,13 @@ public final class GatewayProcess implements AutoCloseable
     private final int port;
     private final Path stdout;
     private final Path stderr;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final GatewayClient http;
 
     private GatewayProcess(final Process process, final int port, final Path stdout, final Path stderr)
     {
         this.process = process;
         this.port = port;
+        this.http = new GatewayClient(port);
         this.stdout = stdout;
         this.stderr = stderr;
     }
@@ -178,28 +179,25 @@ public final class GatewayProcess implements AutoCloseable
     /** {@code http://127.0.0.1:PORT} + {@code path}. */
     public URI uri(final String path)
     {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return http.uri(path);
     }
 
     /** {@code ws://127.0.0.1:PORT} + {@code path}. */
     public URI wsUri(final String path)
     {
-        return URI.create("ws://127.0.0.1:" + port + path);
+        return http.wsUri(path);
     }
 
     /** A plain {@code GET}, answered within 20 s. */
     public HttpResponse<String> get(final String path) throws IOException, InterruptedException
     {
-        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+        return http.get(path);
     }
 
     /** {@code POST /beacon} with a JSON body, answered within 20 s. */
     public HttpResponse<String> beacon(final String body) throws IOException, InterruptedException
     {
-        return client.send(HttpRequest.newBuilder(uri("/beacon")).timeout(Duration.ofSeconds(20))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-            HttpResponse.BodyHandlers.ofString());
+        return http.beacon(body);
     }
 
     /**
@@ -208,19 +206,7 @@ public final class GatewayProcess implements AutoCloseable
      */
     public double metric(final String series) throws IOException, InterruptedException
     {
-        final HttpResponse<String> response = get("/metrics");
-        if (response.statusCode() != 200)
-        {
-            throw new AssertionError("GET /metrics answered " + response.statusCode() + ": " + response.body());
-        }
-        for (final String line : response.body().split("\n"))
-        {
-            if (line.startsWith(series + " "))
-            {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
-            }
-        }
-        return Double.NaN;
+        return http.metricOrNaN(series);
     }
 
     /** The child's resident set size in bytes ({@code VmRSS} of {@code /proc/PID/status}). */

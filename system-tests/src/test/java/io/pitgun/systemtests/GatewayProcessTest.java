@@ -1,5 +1,6 @@
 package io.pitgun.systemtests;
 
+import io.pitgun.testsupport.JournaledFrames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package io.pitgun.systemtests.soak;
 
 import io.pitgun.systemtests.GatewayProcess;
-import io.pitgun.systemtests.JournaledFrames;
+import io.pitgun.testsupport.JournaledFrames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,7 @@
 package io.pitgun.systemtests.soak;
 
+import io.pitgun.testsupport.WebSocketMessages;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,7 +9,6 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -21,10 +22,10 @@ public final class WsClient implements AutoCloseable
     public static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
     private final WebSocket webSocket;
-    private final Listener listener;
+    private final WebSocketMessages listener;
     private long nextMessageNumber;
 
-    private WsClient(final WebSocket webSocket, final Listener listener)
+    private WsClient(final WebSocket webSocket, final WebSocketMessages listener)
     {
         this.webSocket = webSocket;
         this.listener = listener;
@@ -33,16 +34,8 @@ public final class WsClient implements AutoCloseable
     /** Opens {@code uri} within 20 s. */
     public static WsClient open(final HttpClient client, final URI uri) throws IOException
     {
-        final Listener listener = new Listener();
-        try
-        {
-            return new WsClient(client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
-                .buildAsync(uri, listener).get(20, TimeUnit.SECONDS), listener);
-        }
-        catch (final Exception ex)
-        {
-            throw new IOException("WebSocket " + uri + " did not open: " + ex, ex);
-        }
+        final WebSocketMessages listener = new WebSocketMessages(new LinkedBlockingQueue<>(), true);
+        return new WsClient(WebSocketMessages.connect(client, uri, listener, Duration.ofSeconds(20)), listener);
     }
 
     /** Sends a text message and returns its answer. */
@@ -69,12 +62,12 @@ public final class WsClient implements AutoCloseable
                 final String text = listener.texts.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (text == null)
                 {
-                    throw new IOException(listener.closed.isDone() ? "closed by the gateway: " + listener.closed.join() :
+                    throw new IOException(listener.closed.isDone() ? "closed by the gateway: " + closeStatus() :
                         "no answer to message " + number + " within " + ANSWER_TIMEOUT);
                 }
-                if (text == Listener.CLOSED)
+                if (text.startsWith(WebSocketMessages.CLOSED))
                 {
-                    throw new IOException("closed by the gateway: " + listener.closed.join());
+                    throw new IOException("closed by the gateway: " + closeStatus());
                 }
                 final WsAnswer answer = WsAnswer.parse(text);
                 if (answer.messageNumber() == number)
@@ -103,6 +96,11 @@ public final class WsClient implements AutoCloseable
         }
     }
 
+    private String closeStatus()
+    {
+        return listener.closed.join() + " " + listener.closeReason.join();
+    }
+
     /** Whether the gateway closed the connection. */
     public boolean isClosed()
     {
@@ -122,42 +120,5 @@ public final class WsClient implements AutoCloseable
             // already closed or broken: abort below
         }
         webSocket.abort();
-    }
-
-    private static final class Listener implements WebSocket.Listener
-    {
-        static final String CLOSED = new String("closed");
-
-        final LinkedBlockingQueue<String> texts = new LinkedBlockingQueue<>();
-        final CompletableFuture<String> closed = new CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(final WebSocket webSocket, final CharSequence data, final boolean last)
-        {
-            partial.append(data);
-            if (last)
-            {
-                texts.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(final WebSocket webSocket, final int statusCode, final String reason)
-        {
-            closed.complete(statusCode + " " + reason);
-            texts.add(CLOSED);
-            return null;
-        }
-
-        @Override
-        public void onError(final WebSocket webSocket, final Throwable error)
-        {
-            closed.complete("error " + error);
-            texts.add(CLOSED);
-        }
     }
 }

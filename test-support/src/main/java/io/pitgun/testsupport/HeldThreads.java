@@ -1,15 +1,16 @@
-package io.pitgun.gateway;
+package io.pitgun.testsupport;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Makes threads that wait for {@link #release()} before running their task. Given to the gateway's pipeline, it
- * holds every stage thread: nothing is consumed from the ring (it fills) and nothing is journaled (acks time out),
- * for as long as a test wants and not a moment longer, whatever the machine's speed.
+ * Makes threads that wait for {@link #release()} before running their task, deaf to interrupts. Given to a
+ * pipeline (its {@code threadFactory}, or the gateway's), it holds every stage thread: nothing is consumed from the
+ * ring (it fills) and nothing is journaled (acks time out), for as long as a test wants and not a moment longer,
+ * whatever the machine's speed.
  */
-final class HeldPipelineThreads implements ThreadFactory
+public final class HeldThreads implements ThreadFactory
 {
     private final CountDownLatch released = new CountDownLatch(1);
     private final AtomicInteger made = new AtomicInteger();
@@ -41,13 +42,13 @@ final class HeldPipelineThreads implements ThreadFactory
     }
 
     /** Lets every thread made so far (and later) run its task. Idempotent. */
-    void release()
+    public void release()
     {
         released.countDown();
     }
 
     /** Threads made so far: proof that the pipeline used this factory. */
-    int threadsMade()
+    public int threadsMade()
     {
         return made.get();
     }

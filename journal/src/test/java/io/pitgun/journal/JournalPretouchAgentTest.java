@@ -1,13 +1,23 @@
 package io.pitgun.journal;
 
+import net.openhft.posix.PosixAPI;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +29,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * what was appended: populating a page must never change the journal. Its speed is a benchmark's business
  * (PipelineThroughputBenchmark); here only "it ran" and "nothing changed" are checked.
  */
-class JournalPretoucherTest
+class JournalPretouchAgentTest
 {
     private static final int FRAMES = 40_000;
     private static final int BATCH = 32;
@@ -36,9 +46,11 @@ class JournalPretoucherTest
         try (Journal journal = Journal.open(JournalConfig.of(dir)))
         {
             final JournalAppender appender = journal.appender();
-            final JournalPretoucher pretoucher = appender.pretoucher(1 << 20);
-            final Thread thread = new Thread(pretoucher, "test-pretouch");
-            thread.start();
+            final JournalPretouchAgent pretoucher = appender.pretoucher(1 << 20);
+            final List<Throwable> errors = new CopyOnWriteArrayList<>();
+            final AgentRunner runner = new AgentRunner(JournalPretouchAgent.idleStrategy(), errors::add, null,
+                pretoucher);
+            final Thread thread = AgentRunner.startOnThread(runner);
             try
             {
                 for (int n = 0; n < FRAMES; n += BATCH)
@@ -65,9 +77,10 @@ class JournalPretoucherTest
             }
             finally
             {
-                pretoucher.stop();
-                thread.join();
+                runner.close();
             }
+            assertTrue(pretoucher.isStopped(), "onClose ran");
+            assertEquals(List.of(), errors.stream().filter(e -> !(e instanceof AgentTerminationException)).toList());
             assumeTrue(pretoucher.failure() == null, "no MADV_POPULATE_WRITE here: " + pretoucher.failure());
             assertTrue(pretoucher.populatedBytes() >= 4096, "populated " + pretoucher.populatedBytes() + " bytes");
 
@@ -104,10 +117,10 @@ class JournalPretoucherTest
         try (Journal journal = Journal.open(JournalConfig.of(dir)))
         {
             final JournalAppender appender = journal.appender();
-            final JournalPretoucher first = appender.pretoucher(1 << 20);
+            final JournalPretouchAgent first = appender.pretoucher(1 << 20);
             assertTrue(first == appender.pretoucher(1 << 20), "the same one while it runs");
-            first.stop();
-            final JournalPretoucher second = appender.pretoucher(1 << 20);
+            first.onClose();
+            final JournalPretouchAgent second = appender.pretoucher(1 << 20);
             assertFalse(second == first, "a journal that outlives one pipeline serves the next one too");
             assertFalse(second.isStopped());
         }
@@ -118,20 +131,67 @@ class JournalPretoucherTest
     void shouldSayWhyItTurnsItselfOffWhereTheKernelRejectsTheAdvice() throws InterruptedException
     {
         // An advice no kernel knows takes the same path as a kernel before 5.14 without MADV_POPULATE_WRITE: EINVAL.
-        final JournalPretoucher pretoucher = new JournalPretoucher(JournalPretoucher.STEP_BYTES, 9_999);
-        final java.util.concurrent.CompletableFuture<String> told = new java.util.concurrent.CompletableFuture<>();
+        final JournalPretouchAgent pretoucher =
+            new JournalPretouchAgent(JournalPretouchAgent.STEP_BYTES, 9_999, PosixAPI::posix);
+        final CompletableFuture<String> told = new CompletableFuture<>();
         pretoucher.onDisabled(told::complete);
-        final ByteBuffer chunk = ByteBuffer.allocateDirect(2 * JournalPretoucher.STEP_BYTES);
+        final ByteBuffer chunk = ByteBuffer.allocateDirect(2 * JournalPretouchAgent.STEP_BYTES);
         final long address = new UnsafeBuffer(chunk).addressOffset();
         pretoucher.publish(address, 0, chunk.capacity(), 0);
-        final Thread thread = new Thread(pretoucher, "test-pretouch-unsupported");
-        thread.start();
-        thread.join(); // it returns by itself once it has turned itself off
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        final AgentRunner runner = new AgentRunner(JournalPretouchAgent.idleStrategy(), errors::add, null, pretoucher);
+        final Thread thread = AgentRunner.startOnThread(runner);
+        thread.join(); // its duty cycle ends by itself once it has turned itself off
+        runner.close();
+        assertTrue(errors.stream().allMatch(e -> e instanceof AgentTerminationException),
+            "turning itself off is how it ends, not an error: " + errors);
         assumeTrue(pretoucher.failure() == null || !pretoucher.failure().contains("no native"),
             "no native access here: " + pretoucher.failure());
         final String why = told.getNow(null);
         assertTrue(why != null, "the handler was told");
         assertEquals(pretoucher.failure(), why);
         assertTrue(why.contains("errno 22"), why);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldReportAFailingNativeCallToTheErrorHandlerAndCarryOn() throws InterruptedException
+    {
+        // The duty cycle's native call fails the way it would over a queue file whose directory went away.
+        final AtomicInteger calls = new AtomicInteger();
+        final PosixAPI failing = (PosixAPI)Proxy.newProxyInstance(PosixAPI.class.getClassLoader(),
+            new Class<?>[] { PosixAPI.class }, (proxy, method, args) ->
+            {
+                if (method.getName().equals("madvise"))
+                {
+                    calls.incrementAndGet();
+                    throw new UncheckedIOException(new IOException("injected: the journal directory went away"));
+                }
+                throw new UnsupportedOperationException(method.getName());
+            });
+        final JournalPretouchAgent pretoucher = new JournalPretouchAgent(
+            JournalPretouchAgent.STEP_BYTES, JournalPretouchAgent.MADV_POPULATE_WRITE, () -> failing);
+        final ByteBuffer chunk = ByteBuffer.allocateDirect(2 * JournalPretouchAgent.STEP_BYTES);
+        pretoucher.publish(new UnsafeBuffer(chunk).addressOffset(), 0, chunk.capacity(), 0);
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        final AgentRunner runner = new AgentRunner(JournalPretouchAgent.idleStrategy(), errors::add, null, pretoucher);
+        AgentRunner.startOnThread(runner);
+        try
+        {
+            while (errors.size() < 2)
+            {
+                Thread.sleep(1); // bounded by the test timeout
+            }
+        }
+        finally
+        {
+            runner.close();
+        }
+        final Throwable first = errors.get(0);
+        assertTrue(first instanceof UncheckedIOException && first.getMessage().contains("went away"), first::toString);
+        assertTrue(calls.get() >= 2, "the next duty cycle tried again: " + calls.get());
+        assertEquals(null, pretoucher.failure(), "a failed call is reported, not a reason to turn off");
+        assertTrue(pretoucher.isStopped());
+        assertEquals(0, pretoucher.populatedBytes());
     }
 }
