@@ -1,8 +1,9 @@
 package io.pitgun.engine;
 
 /**
- * The pipeline's counters, with stable ids (their position in {@link PipelineCounters}) and labels. Ids never
- * change meaning; new counters are added at the end.
+ * The pipeline's counters, with stable ids and labels, like Aeron's {@code SystemCounterDescriptor}. Ids never
+ * change meaning; new counters are added at the end. In the counters file ({@link CountersFileDescriptor}) each is
+ * a counter of type {@link #TYPE_ID} whose key holds the id; the class refuses to load with a duplicate id.
  */
 public enum PipelineCounter
 {
@@ -56,6 +57,24 @@ public enum PipelineCounter
     /** Times the journal pretoucher turned itself off (the kernel lacks {@code MADV_POPULATE_WRITE}, no native
      *  access...); appends go on, with the page faults on the journaling thread. */
     JOURNAL_PRETOUCH_DISABLED(21, "journal pretoucher disabled", "pitgun_journal_pretouch_disabled_total");
+
+    /** The counters-file type id of every pipeline counter. */
+    public static final int TYPE_ID = 1;
+
+    static
+    {
+        final PipelineCounter[] counters = values();
+        final boolean[] seen = new boolean[counters.length];
+        for (final PipelineCounter counter : counters)
+        {
+            if (counter.id < 0 || counter.id >= counters.length || seen[counter.id])
+            {
+                throw new IllegalStateException("PipelineCounter ids must be unique and dense, not " + counter.id +
+                    " for " + counter);
+            }
+            seen[counter.id] = true;
+        }
+    }
 
     private final int id;
     private final String label;

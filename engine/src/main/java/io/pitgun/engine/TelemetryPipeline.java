@@ -78,7 +78,7 @@ public final class TelemetryPipeline implements AutoCloseable
     private final SlotRing ring;
     private final RingBuffer<FrameSlot> ringBuffer;
     private final SlotDescriptor descriptor;
-    private final PipelineCounters counters = new PipelineCounters();
+    private final PipelineCounters counters;
     private final PipelineLatency latency = new PipelineLatency();
     private final Sequence journaledSequence = new Sequence(-1);
     private final StageErrors errors;
@@ -106,6 +106,7 @@ public final class TelemetryPipeline implements AutoCloseable
         this.config = builder.config;
         this.registry = builder.registry;
         this.manifest = builder.manifest;
+        this.counters = builder.counters != null ? builder.counters : new PipelineCounters();
         this.name = builder.name != null ? builder.name : "p" + INSTANCES.incrementAndGet();
         this.manifestSha256 = sha256(manifest.manifest().document().text());
         this.errors = new StageErrors(counters, builder.errorHandler);
@@ -802,6 +803,7 @@ public final class TelemetryPipeline implements AutoCloseable
         private PipelineConfig config = PipelineConfig.defaults();
         private String name;
         private Journal journal;
+        private PipelineCounters counters;
         private ThreadFactory threadFactory;
         private BiConsumer<String, Throwable> errorHandler = (stage, error) -> System.err.println(
             "pitgun engine: error in " + stage + ": " + error);
@@ -835,6 +837,16 @@ public final class TelemetryPipeline implements AutoCloseable
         public Builder config(final PipelineConfig config)
         {
             this.config = config;
+            return this;
+        }
+
+        /**
+         * Where the pipeline counts (default: fresh counters in process memory). A gateway passes counters
+         * allocated in its counters file ({@link CountersFile}) so that other processes can read them live.
+         */
+        public Builder counters(final PipelineCounters counters)
+        {
+            this.counters = counters;
             return this;
         }
 
