@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         LoadgenCommand.class,
         ReportCommand.class,
+        StatCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class PitgunCommand implements Runnable
@@ -45,6 +46,7 @@ public final class PitgunCommand implements Runnable
     {
         final CommandLine commandLine = new CommandLine(new PitgunCommand());
         commandLine.setExecutionExceptionHandler(new CliErrorHandler());
+        GatewayCommand.addSettingOptions(commandLine.getSubcommands().get("gateway").getCommandSpec());
         return commandLine;
     }
 }

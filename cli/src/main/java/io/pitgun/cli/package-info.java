@@ -8,6 +8,8 @@
  * gateway's {@code GET /latency}) writes. {@code LoadgenCommand} is the open-loop load
  * generator ({@code OpenLoopSchedule}, {@code LoadgenRecorder}, one {@code LoadgenTransport} per mode) and, with
  * {@code --sweep}, the end-to-end benchmark against a {@code BareHttpServer}.
+ * {@code StatCommand} ({@code pitgun stat DIR}) prints a gateway's live counters from its counters file, from
+ * another process. {@code GatewayCommand}'s flags are derived from {@code GatewaySetting}.
  * Commands report bad input as {@code file:line:column: pointer: reason} with the offending line, exit 1, and
  * never print a stack trace ({@code PITGUN_DEBUG=1} brings it back).
  */

@@ -18,7 +18,10 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import io.pitgun.engine.CountersFile;
+import io.pitgun.engine.CountersFileDescriptor;
 import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.Journal;
 import io.pitgun.manifest.CompiledManifest;
@@ -70,7 +73,7 @@ public final class GatewayServer implements AutoCloseable
     private final GatewayConfig config;
     private final ParameterRegistry registry;
     private final TelemetryPipeline pipeline;
-    private final GatewayCounters counters = new GatewayCounters();
+    private final GatewayCounters counters;
     private final IdempotencyWindow idempotencyWindow;
     private final ClientRateLimiter rateLimiter;
     private final OverloadLog overloadLog;
@@ -99,6 +102,11 @@ public final class GatewayServer implements AutoCloseable
         this.config = config;
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
         this.dictionaryDocuments = new DictionaryDocuments(registry, config.dictionary());
+        // The pipeline's and the gateway's counters share one file in the data directory: pitgun stat reads it.
+        final CountersFile countersFile = CountersFile.create(
+            config.dataDir().resolve(CountersFileDescriptor.FILE_NAME), CountersFileDescriptor.DEFAULT_MAX_COUNTERS);
+        final PipelineCounters pipelineCounters = new PipelineCounters(countersFile.manager());
+        this.counters = new GatewayCounters(countersFile.manager());
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
             .channelCapacity(config.ringSlots())
             .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))
@@ -114,6 +122,7 @@ public final class GatewayServer implements AutoCloseable
                 .dictionary(registry)
                 .manifest(loadManifest(config, registry))
                 .config(pipelineConfig)
+                .counters(pipelineCounters)
                 .errorHandler((stage, error) -> LOG.error("pipeline stage {} failed: {}", stage, error.toString(), error))
                 .threadFactory(pipelineThreads)
                 .build();

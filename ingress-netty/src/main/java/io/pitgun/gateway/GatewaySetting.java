@@ -4,14 +4,15 @@ import java.util.Locale;
 
 /**
  * Every gateway setting: its environment variable, its {@code pitgun gateway} flag and its default. A flag wins
- * over the environment; the environment wins over the default. {@code docs/gateway.md} lists the same table.
+ * over the environment; the environment wins over the default. The {@code pitgun gateway} flags and the settings
+ * table of {@code docs/gateway.md} are derived from this enum (a test fails when the table disagrees).
  */
 public enum GatewaySetting
 {
     BIND("BIND", "127.0.0.1:8080", "host:port to listen on; a non-loopback host also needs ALLOW_NON_LOOPBACK=1"),
-    ALLOW_NON_LOOPBACK("ALLOW_NON_LOOPBACK", "0", "1 to allow binding an address other than loopback"),
-    DATA_DIR("DATA_DIR", "./data", "storage directory; the journal is <data-dir>/journal"),
-    RUN_REGISTRY_URL("RUN_REGISTRY_URL", "", "URL that session and insight records are mirrored to by HTTP POST"),
+    ALLOW_NON_LOOPBACK("ALLOW_NON_LOOPBACK", "0", true, "1 to allow binding an address other than loopback"),
+    DATA_DIR("DATA_DIR", "./data", "storage directory: the journal is DATA_DIR/journal, the live counters DATA_DIR/pitgun-counters.dat (read by pitgun stat)"),
+    RUN_REGISTRY_URL("RUN_REGISTRY_URL", "", "URL that insight records are mirrored to by HTTP POST (queue 256, 3 attempts, counted; if the mirror ever falls behind it logs, counts pitgun_gateway_run_registry_gaps_total and subscribes again)"),
     MANIFEST("MANIFEST", "", "pipeline-manifest/v1 file (default: the built-in pass-through manifest)"),
     DICTIONARY("DICTIONARY", "", "metrics-dictionary/v1 file (default: the canonical sim.v1)"),
     ACK_MODE("ACK_MODE", "journaled", "journaled (answer after the journal append) or accepted (on entering the ring)"),
@@ -24,7 +25,7 @@ public enum GatewaySetting
     RATE_LIMIT("RATE_LIMIT", "500", "requests (and WebSocket messages) per second per client address; 0 turns it off"),
     RATE_BURST("RATE_BURST", "1000", "token-bucket depth per client address"),
     IDLE_TIMEOUT_S("IDLE_TIMEOUT_S", "60", "close a connection idle this long"),
-    READ_TIMEOUT_S("READ_TIMEOUT_S", "10", "a request must arrive completely within this time of its first byte (408)"),
+    READ_TIMEOUT_S("READ_TIMEOUT_S", "10", "a request must arrive completely within this time of its first byte (408; slow loris)"),
     ACK_TIMEOUT_MS("ACK_TIMEOUT_MS", "5000", "longest wait for the journal before a journaled-mode answer gives up (503)"),
     IDEMPOTENCY_ENTRIES("IDEMPOTENCY_ENTRIES", "65536", "event_ids remembered for retries (a power of two)"),
     IDEMPOTENCY_WINDOW_S("IDEMPOTENCY_WINDOW_S", "600", "how long an event_id is remembered, at most"),
@@ -50,11 +51,18 @@ public enum GatewaySetting
     private final String suffix;
     private final String defaultValue;
     private final String description;
+    private final boolean isSwitch;
 
     GatewaySetting(final String suffix, final String defaultValue, final String description)
     {
+        this(suffix, defaultValue, false, description);
+    }
+
+    GatewaySetting(final String suffix, final String defaultValue, final boolean isSwitch, final String description)
+    {
         this.suffix = suffix;
         this.defaultValue = defaultValue;
+        this.isSwitch = isSwitch;
         this.description = description;
     }
 
@@ -74,6 +82,12 @@ public enum GatewaySetting
     public String defaultValue()
     {
         return defaultValue;
+    }
+
+    /** True for a yes/no setting (1 or 0): its flag given alone means 1. */
+    public boolean isSwitch()
+    {
+        return isSwitch;
     }
 
     /** One line for help and docs. */
