@@ -41,11 +41,15 @@ public final class GatewayCommand implements Callable<Integer>
     {
         for (final GatewaySetting setting : GatewaySetting.values())
         {
-            final CommandLine.Model.OptionSpec.Builder option = CommandLine.Model.OptionSpec.builder(setting.flag())
+            final String[] names = setting.aliasFlag() == null ? new String[] {setting.flag()} :
+                new String[] {setting.flag(), setting.aliasFlag()};
+            final CommandLine.Model.OptionSpec.Builder option = CommandLine.Model.OptionSpec.builder(names)
                 .paramLabel(setting.isSwitch() ? "1|0" : "VALUE")
                 .type(String.class)
                 .description(setting.description() + ". Env " + setting.envName() + "; default: " +
-                    (setting.defaultValue().isEmpty() ? "none" : setting.defaultValue()) + ".");
+                    (setting.defaultValue().isEmpty() ? "none" : setting.defaultValue()) + "." +
+                    (setting.aliasFlag() == null ? "" : " " + setting.aliasFlag() + " and " + setting.aliasEnvName() +
+                        " are deprecated names of it."));
             if (setting.isSwitch())
             {
                 option.arity("0..1").fallbackValue("1");
@@ -65,9 +69,21 @@ public final class GatewayCommand implements Callable<Integer>
             if (value != null)
             {
                 flags.put(setting, value);
+                warnIfAliasUsed(setting);
             }
         }
         return flags;
+    }
+
+    private void warnIfAliasUsed(final GatewaySetting setting)
+    {
+        final String alias = setting.aliasFlag();
+        if (alias != null && spec.commandLine().getParseResult().expandedArgs().stream()
+            .anyMatch(arg -> arg.equals(alias) || arg.startsWith(alias + "=")))
+        {
+            spec.commandLine().getErr().println("pitgun gateway: " + alias + " is deprecated: use " + setting.flag() +
+                " (same meaning)");
+        }
     }
 
     @Override

@@ -23,8 +23,8 @@ class GatewayCommandTest
         final String help = run.out().replaceAll("\\s+", "");
         for (final GatewaySetting setting : GatewaySetting.values())
         {
-            final String flag = setting.flag() + (setting.isSwitch() ? "[=1|0]" : "=VALUE");
-            final String expected = flag + setting.description() + ". Env " + setting.envName() + "; default: " +
+            assertTrue(help.contains(setting.flag() + (setting.isSwitch() ? "[=1|0]" : "")), setting.flag());
+            final String expected = setting.description() + ". Env " + setting.envName() + "; default: " +
                 (setting.defaultValue().isEmpty() ? "none" : setting.defaultValue()) + ".";
             assertTrue(help.contains(expected.replaceAll("\\s+", "")), setting + ":\n" + run.out());
         }
@@ -49,9 +49,18 @@ class GatewayCommandTest
     @Test
     void shouldPassValueFlagsThroughAndLeaveTheRestToTheEnvironment()
     {
-        final Map<GatewaySetting, String> flags = parse("gateway", "--ring-slots", "64", "--data-dir", "d").flags();
-        assertEquals(Map.of(GatewaySetting.RING_SLOTS, "64", GatewaySetting.DATA_DIR, "d"), flags);
-        assertEquals(64, GatewayConfig.resolve(Map.of(), flags).ringSlots());
+        final Map<GatewaySetting, String> flags = parse("gateway", "--channel-capacity", "64", "--data-dir", "d")
+            .flags();
+        assertEquals(Map.of(GatewaySetting.CHANNEL_CAPACITY, "64", GatewaySetting.DATA_DIR, "d"), flags);
+        assertEquals(64, GatewayConfig.resolve(Map.of(), flags).channelCapacity());
+    }
+
+    @Test
+    void shouldAcceptTheDeprecatedRingSlotsFlagAsChannelCapacity()
+    {
+        final Map<GatewaySetting, String> flags = parse("gateway", "--ring-slots=128").flags();
+        assertEquals(Map.of(GatewaySetting.CHANNEL_CAPACITY, "128"), flags);
+        assertEquals(128, GatewayConfig.resolve(Map.of(), flags).channelCapacity());
     }
 
     private static GatewayCommand parse(final String... args)

@@ -5,7 +5,7 @@ package io.pitgun.engine;
  * change meaning; new counters are added at the end. In the counters file ({@link CountersFileDescriptor}) each is
  * a counter of type {@link #TYPE_ID} whose key holds the id; the class refuses to load with a duplicate id.
  */
-public enum PipelineCounter
+public enum PipelineCounter implements CounterDescriptor
 {
     /** Frames (and session markers) published into the ring. */
     FRAMES_ACCEPTED(0, "frames accepted", "pitgun_frames_accepted_total"),
@@ -63,17 +63,7 @@ public enum PipelineCounter
 
     static
     {
-        final PipelineCounter[] counters = values();
-        final boolean[] seen = new boolean[counters.length];
-        for (final PipelineCounter counter : counters)
-        {
-            if (counter.id < 0 || counter.id >= counters.length || seen[counter.id])
-            {
-                throw new IllegalStateException("PipelineCounter ids must be unique and dense, not " + counter.id +
-                    " for " + counter);
-            }
-            seen[counter.id] = true;
-        }
+        CounterDescriptor.checkIds(values());
     }
 
     private final int id;
@@ -87,13 +77,13 @@ public enum PipelineCounter
         this.metricName = metricName;
     }
 
-    /** Stable id. */
+    @Override
     public int id()
     {
         return id;
     }
 
-    /** Label for people. */
+    @Override
     public String label()
     {
         return label;

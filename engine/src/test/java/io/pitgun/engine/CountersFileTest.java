@@ -64,13 +64,30 @@ class CountersFileTest
     }
 
     @Test
-    void shouldGiveEveryPipelineCounterADistinctDenseId()
+    void shouldRefuseDescriptorsWithADuplicateId()
     {
-        final boolean[] seen = new boolean[PipelineCounter.values().length];
-        for (final PipelineCounter counter : PipelineCounter.values())
+        CounterDescriptor.checkIds(PipelineCounter.values());
+        final CounterDescriptor[] clash = { descriptor(0, "a"), descriptor(1, "b"), descriptor(1, "c") };
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> CounterDescriptor.checkIds(clash));
+        assertTrue(ex.getMessage().contains("not 1"), ex.getMessage());
+    }
+
+    private static CounterDescriptor descriptor(final int id, final String label)
+    {
+        return new CounterDescriptor()
         {
-            assertTrue(!seen[counter.id()], counter.toString());
-            seen[counter.id()] = true;
-        }
+            @Override
+            public int id()
+            {
+                return id;
+            }
+
+            @Override
+            public String label()
+            {
+                return label;
+            }
+        };
     }
 }

@@ -1,5 +1,7 @@
 package io.pitgun.gateway;
 
+import io.pitgun.engine.CounterDescriptor;
+
 /**
  * The gateway's own counters and gauges (the pipeline has {@code PipelineCounter}), with stable ids and labels, like
  * Aeron's {@code SystemCounterDescriptor}. Ids never change meaning; new counters are added at the end. In the
@@ -7,7 +9,7 @@ package io.pitgun.gateway;
  * {@link RejectReason} (type {@link #REJECTION_TYPE_ID}) and WebSocket closes per reason (type
  * {@link #WS_CLOSE_TYPE_ID}), the reason's ordinal in the key. The class refuses to load with a duplicate id.
  */
-public enum GatewayCounter
+public enum GatewayCounter implements CounterDescriptor
 {
     /** Envelopes whose frames all entered the ring. */
     ENVELOPES_ACCEPTED(0, "gateway: envelopes accepted"),
@@ -67,17 +69,7 @@ public enum GatewayCounter
 
     static
     {
-        final GatewayCounter[] counters = values();
-        final boolean[] seen = new boolean[counters.length];
-        for (final GatewayCounter counter : counters)
-        {
-            if (counter.id < 0 || counter.id >= counters.length || seen[counter.id])
-            {
-                throw new IllegalStateException("GatewayCounter ids must be unique and dense, not " + counter.id +
-                    " for " + counter);
-            }
-            seen[counter.id] = true;
-        }
+        CounterDescriptor.checkIds(values());
     }
 
     private final int id;
@@ -89,13 +81,13 @@ public enum GatewayCounter
         this.label = label;
     }
 
-    /** Stable id. */
+    @Override
     public int id()
     {
         return id;
     }
 
-    /** Label for people, as {@code pitgun stat} prints it. */
+    @Override
     public String label()
     {
         return label;

@@ -108,7 +108,7 @@ public final class GatewayServer implements AutoCloseable
         final PipelineCounters pipelineCounters = new PipelineCounters(countersFile.manager());
         this.counters = new GatewayCounters(countersFile.manager());
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
-            .channelCapacity(config.ringSlots())
+            .channelCapacity(config.channelCapacity())
             .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))
             .ackMode(config.ackMode())
             .journalDirectory(config.journalDirectory())

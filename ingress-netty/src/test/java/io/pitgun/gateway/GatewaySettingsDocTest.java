@@ -38,7 +38,10 @@ class GatewaySettingsDocTest
         final StringBuilder table = new StringBuilder("| variable | flag | default | meaning |\n|---|---|---|---|\n");
         for (final GatewaySetting setting : GatewaySetting.values())
         {
-            table.append("| `").append(setting.envName()).append("` | `").append(setting.flag()).append("` | ")
+            final String formerly = setting.aliasEnvName() == null ? "" : " (deprecated: `" + setting.aliasEnvName() + "`)";
+            final String formerlyFlag = setting.aliasFlag() == null ? "" : " (deprecated: `" + setting.aliasFlag() + "`)";
+            table.append("| `").append(setting.envName()).append('`').append(formerly).append(" | `")
+                .append(setting.flag()).append('`').append(formerlyFlag).append(" | ")
                 .append(setting.defaultValue().isEmpty() ? "—" : "`" + setting.defaultValue() + "`").append(" | ")
                 .append(setting.description().replace("|", "\\|")).append(" |\n");
         }
