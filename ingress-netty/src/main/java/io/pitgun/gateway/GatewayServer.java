@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -103,8 +104,17 @@ public final class GatewayServer implements AutoCloseable
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
         this.dictionaryDocuments = new DictionaryDocuments(registry, config.dictionary());
         // The pipeline's and the gateway's counters share one file in the data directory: pitgun stat reads it.
-        final CountersFile countersFile = CountersFile.create(
-            config.dataDir().resolve(CountersFileDescriptor.FILE_NAME), CountersFileDescriptor.DEFAULT_MAX_COUNTERS);
+        final CountersFile countersFile;
+        try
+        {
+            countersFile = CountersFile.create(config.dataDir().resolve(CountersFileDescriptor.FILE_NAME),
+                CountersFileDescriptor.DEFAULT_MAX_COUNTERS);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw new GatewayConfigException(List.of(GatewaySetting.DATA_DIR.envName() + " (" +
+                GatewaySetting.DATA_DIR.flag() + "): " + ex.getMessage()));
+        }
         final PipelineCounters pipelineCounters = new PipelineCounters(countersFile.manager());
         this.counters = new GatewayCounters(countersFile.manager());
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
