@@ -41,9 +41,7 @@ public final class GatewayCommand implements Callable<Integer>
     {
         for (final GatewaySetting setting : GatewaySetting.values())
         {
-            final String[] names = setting.aliasFlag() == null ? new String[] {setting.flag()} :
-                new String[] {setting.flag(), setting.aliasFlag()};
-            final CommandLine.Model.OptionSpec.Builder option = CommandLine.Model.OptionSpec.builder(names)
+            final CommandLine.Model.OptionSpec.Builder option = CommandLine.Model.OptionSpec.builder(setting.flag())
                 .paramLabel(setting.isSwitch() ? "1|0" : "VALUE")
                 .type(String.class)
                 .description(setting.description() + ". Env " + setting.envName() + "; default: " +
@@ -55,6 +53,12 @@ public final class GatewayCommand implements Callable<Integer>
                 option.arity("0..1").fallbackValue("1");
             }
             gateway.addOption(option.build());
+            if (setting.aliasFlag() != null)
+            {
+                // The former name, still accepted, left out of the help so that one name shows.
+                gateway.addOption(CommandLine.Model.OptionSpec.builder(setting.aliasFlag()).paramLabel("VALUE")
+                    .type(String.class).hidden(true).build());
+            }
         }
         gateway.usageMessage().sortOptions(false);
     }
@@ -65,25 +69,22 @@ public final class GatewayCommand implements Callable<Integer>
         final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
         for (final GatewaySetting setting : GatewaySetting.values())
         {
-            final String value = spec.findOption(setting.flag()).getValue();
+            String value = spec.findOption(setting.flag()).getValue();
+            if (value == null && setting.aliasFlag() != null)
+            {
+                value = spec.findOption(setting.aliasFlag()).getValue();
+                if (value != null)
+                {
+                    spec.commandLine().getErr().println("pitgun gateway: " + setting.aliasFlag() +
+                        " is deprecated: use " + setting.flag() + " (same meaning)");
+                }
+            }
             if (value != null)
             {
                 flags.put(setting, value);
-                warnIfAliasUsed(setting);
             }
         }
         return flags;
-    }
-
-    private void warnIfAliasUsed(final GatewaySetting setting)
-    {
-        final String alias = setting.aliasFlag();
-        if (alias != null && spec.commandLine().getParseResult().expandedArgs().stream()
-            .anyMatch(arg -> arg.equals(alias) || arg.startsWith(alias + "=")))
-        {
-            spec.commandLine().getErr().println("pitgun gateway: " + alias + " is deprecated: use " + setting.flag() +
-                " (same meaning)");
-        }
     }
 
     @Override

@@ -23,7 +23,7 @@ class GatewayCommandTest
         final String help = run.out().replaceAll("\\s+", "");
         for (final GatewaySetting setting : GatewaySetting.values())
         {
-            assertTrue(help.contains(setting.flag() + (setting.isSwitch() ? "[=1|0]" : "")), setting.flag());
+            assertTrue(help.contains(setting.flag() + (setting.isSwitch() ? "[=1|0]" : "=VALUE")), setting.flag());
             final String expected = setting.description() + ". Env " + setting.envName() + "; default: " +
                 (setting.defaultValue().isEmpty() ? "none" : setting.defaultValue()) + ".";
             assertTrue(help.contains(expected.replaceAll("\\s+", "")), setting + ":\n" + run.out());
@@ -61,6 +61,8 @@ class GatewayCommandTest
         final Map<GatewaySetting, String> flags = parse("gateway", "--ring-slots=128").flags();
         assertEquals(Map.of(GatewaySetting.CHANNEL_CAPACITY, "128"), flags);
         assertEquals(128, GatewayConfig.resolve(Map.of(), flags).channelCapacity());
+        assertEquals(Map.of(GatewaySetting.CHANNEL_CAPACITY, "64"),
+            parse("gateway", "--ring-slots=128", "--channel-capacity=64").flags(), "the new name wins");
     }
 
     private static GatewayCommand parse(final String... args)
