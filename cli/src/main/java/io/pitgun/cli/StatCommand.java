@@ -57,9 +57,11 @@ final class StatCommand implements Callable<Integer>
         }
         final Path file = Files.isDirectory(directory) ? directory.resolve(CountersFileDescriptor.FILE_NAME) : directory;
         final CountersReader reader;
+        final CountersFile.Writer writer;
         try
         {
             reader = CountersFile.openReader(file);
+            writer = CountersFile.writerOf(file);
         }
         catch (final UncheckedIOException | IllegalStateException ex)
         {
@@ -74,14 +76,16 @@ final class StatCommand implements Callable<Integer>
             {
                 TimeUnit.SECONDS.sleep(intervalS);
             }
-            print(out, file, reader);
+            print(out, file, writer, reader);
         }
         return 0;
     }
 
-    private static void print(final PrintWriter out, final Path file, final CountersReader reader)
+    private static void print(final PrintWriter out, final Path file, final CountersFile.Writer writer,
+        final CountersReader reader)
     {
-        out.println("# " + Instant.now() + " " + file);
+        out.println("# " + Instant.now() + " " + file + " - pid " + writer.pid() + " started " +
+            Instant.ofEpochMilli(writer.startTimeMs()) + (writer.isRunning() ? ", running" : ", not running"));
         reader.forEach((value, counterId, label) -> out.printf("%4d %20d  %s%n", counterId, value, label));
         out.flush();
     }

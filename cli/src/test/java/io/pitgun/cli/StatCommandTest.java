@@ -88,6 +88,8 @@ class StatCommandTest
             "--count", "2");
         assertEquals(0, stat.exitCode(), stat.out() + stat.err());
         assertEquals(2, stat.out().lines().filter(line -> line.startsWith("# ")).count(), stat.out());
+        // The gateway ran in this JVM, which still runs: the header names this process.
+        assertTrue(stat.out().contains(" - pid " + ProcessHandle.current().pid() + " started "), stat.out());
         assertEquals(1L, parse(stat.out()).get("gateway rejections: malformed_json"));
     }
 

@@ -8,6 +8,7 @@ import org.agrona.concurrent.status.CountersReader;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -109,6 +110,46 @@ public final class CountersFile
         }
         return new CountersReader(new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength),
             new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength));
+    }
+
+    /** Who wrote a counters file: its process id and start time. */
+    public record Writer(long pid, long startTimeMs)
+    {
+        /** True while that process runs. */
+        public boolean isRunning()
+        {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+    }
+
+    /**
+     * Reads the header of a counters file: which process writes (or wrote) it.
+     *
+     * @throws IllegalStateException if the file is not a counters file of this layout, or not complete yet.
+     */
+    public static Writer writerOf(final Path file)
+    {
+        final ByteBuffer bytes = ByteBuffer.allocate(HEADER_LENGTH);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            int read = 0;
+            while (bytes.hasRemaining() && read >= 0)
+            {
+                read = channel.read(bytes);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(file + ": cannot open the counters file: " + ex.getMessage(), ex);
+        }
+        final UnsafeBuffer header = new UnsafeBuffer(bytes.array());
+        if (bytes.hasRemaining() || !CountersFileDescriptor.isReadable(header))
+        {
+            throw new IllegalStateException(file + ": not a Pitgun counters file of layout version " +
+                CountersFileDescriptor.LAYOUT_VERSION + " (or still being created)");
+        }
+        return new Writer(header.getLong(CountersFileDescriptor.PID_OFFSET),
+            header.getLong(CountersFileDescriptor.START_TIME_MS_OFFSET));
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code pitgun stat DIR} in this JVM reads the counters of a gateway running in another process, live: what it
@@ -39,6 +40,8 @@ class StatCommandProcessTest
         {
             assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), session, 0, 10)).statusCode());
             final Map<String, Long> first = stat(dataDir);
+            assertTrue(lastOut.contains(" - pid " + gateway.pid() + " started ") && lastOut.contains(", running"),
+                lastOut);
             assertEquals(10L, first.get("frames accepted"), first.toString());
             assertEquals((long)gateway.metric("pitgun_frames_accepted_total"), first.get("frames accepted"));
             assertEquals((long)gateway.metric("pitgun_frames_journaled_total"), first.get("frames journaled"));
@@ -53,7 +56,12 @@ class StatCommandProcessTest
             assertEquals(2L, second.get("gateway: envelopes accepted"), second.toString());
             assertEquals(0, gateway.terminate(Duration.ofSeconds(10)), gateway.logs());
         }
+        final Map<String, Long> last = stat(dataDir);
+        assertEquals(15L, last.get("frames journaled"), "a stopped gateway's last values: " + last);
+        assertTrue(lastOut.contains(", not running"), lastOut);
     }
+
+    private static String lastOut = "";
 
     private static Map<String, Long> stat(final Path dataDir)
     {
@@ -63,6 +71,7 @@ class StatCommandProcessTest
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         assertEquals(0, commandLine.execute("stat", dataDir.toString()), err.toString());
+        lastOut = out.toString();
         final Map<String, Long> byLabel = new HashMap<>();
         for (final String line : out.toString().lines().toList())
         {
