@@ -5,7 +5,6 @@ import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code pitgun gateway}: runs the HTTP/WebSocket gateway in front of an embedded pipeline until SIGTERM or
  * SIGINT, then shuts down gracefully (stop accepting, answer admitted requests, drain the ring, close the journal)
- * and exits 0. Every flag has a {@code PITGUN_GATEWAY_*} environment variable; a flag wins.
+ * and exits 0. Its flags are derived from {@link GatewaySetting} ({@link #addSettingOptions}); each has a
+ * {@code PITGUN_GATEWAY_*} environment variable, and a flag wins.
  */
 @Command(
     name = "gateway",
@@ -32,115 +32,65 @@ public final class GatewayCommand implements Callable<Integer>
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bind", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_BIND.")
-    String bind;
-    @Option(names = "--allow-non-loopback", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_ALLOW_NON_LOOPBACK.")
-    String allowNonLoopback;
-    @Option(names = "--data-dir", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_DATA_DIR.")
-    String dataDir;
-    @Option(names = "--run-registry-url", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_RUN_REGISTRY_URL.")
-    String runRegistryUrl;
-    @Option(names = "--manifest", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_MANIFEST.")
-    String manifest;
-    @Option(names = "--dictionary", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_DICTIONARY.")
-    String dictionary;
-    @Option(names = "--ack-mode", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_ACK_MODE.")
-    String ackMode;
-    @Option(names = "--max-body-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_MAX_BODY_BYTES.")
-    String maxBodyBytes;
-    @Option(names = "--max-header-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_MAX_HEADER_BYTES.")
-    String maxHeaderBytes;
-    @Option(names = "--max-envelope-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_MAX_ENVELOPE_BYTES.")
-    String maxEnvelopeBytes;
-    @Option(names = "--max-ws-frame-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_MAX_WS_FRAME_BYTES.")
-    String maxWsFrameBytes;
-    @Option(names = "--ingest-queue", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_INGEST_QUEUE.")
-    String ingestQueue;
-    @Option(names = "--ring-slots", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_RING_SLOTS.")
-    String ringSlots;
-    @Option(names = "--rate-limit", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_RATE_LIMIT.")
-    String rateLimit;
-    @Option(names = "--rate-burst", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_RATE_BURST.")
-    String rateBurst;
-    @Option(names = "--idle-timeout-s", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_IDLE_TIMEOUT_S.")
-    String idleTimeoutS;
-    @Option(names = "--read-timeout-s", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_READ_TIMEOUT_S.")
-    String readTimeoutS;
-    @Option(names = "--ack-timeout-ms", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_ACK_TIMEOUT_MS.")
-    String ackTimeoutMs;
-    @Option(names = "--idempotency-entries", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_IDEMPOTENCY_ENTRIES.")
-    String idempotencyEntries;
-    @Option(names = "--idempotency-window-s", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_IDEMPOTENCY_WINDOW_S.")
-    String idempotencyWindowS;
-    @Option(names = "--restricted-clients", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_RESTRICTED_CLIENTS.")
-    String restrictedClients;
-    @Option(names = "--subscriber-buffer-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_SUBSCRIBER_BUFFER_BYTES.")
-    String subscriberBufferBytes;
-    @Option(names = "--io-threads", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_IO_THREADS.")
-    String ioThreads;
-    @Option(names = "--shutdown-timeout-s", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_SHUTDOWN_TIMEOUT_S.")
-    String shutdownTimeoutS;
-    @Option(names = "--journal-min-free-bytes", paramLabel = "VALUE",
-        description = "Env PITGUN_GATEWAY_JOURNAL_MIN_FREE_BYTES.")
-    String journalMinFreeBytes;
-    @Option(names = "--max-connections", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_MAX_CONNECTIONS.")
-    String maxConnections;
-    @Option(names = "--max-connections-per-peer", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER.")
-    String maxConnectionsPerPeer;
-    @Option(names = "--outbound-high-water-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_OUTBOUND_HIGH_WATER_BYTES.")
-    String outboundHighWaterBytes;
-    @Option(names = "--outbound-limit-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_OUTBOUND_LIMIT_BYTES.")
-    String outboundLimitBytes;
-    @Option(names = "--outbound-total-limit-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES.")
-    String outboundTotalLimitBytes;
-    @Option(names = "--slow-consumer-timeout-ms", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_SLOW_CONSUMER_TIMEOUT_MS.")
-    String slowConsumerTimeoutMs;
-    @Option(names = "--partial-message-budget-bytes", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_PARTIAL_MESSAGE_BUDGET_BYTES.")
-    String partialMessageBudgetBytes;
-    @Option(names = "--queue-delay-target-ms", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_QUEUE_DELAY_TARGET_MS.")
-    String queueDelayTargetMs;
-    @Option(names = "--queue-delay-interval-ms", paramLabel = "VALUE", description = "Env PITGUN_GATEWAY_QUEUE_DELAY_INTERVAL_MS.")
-    String queueDelayIntervalMs;
+    /**
+     * Adds one option per {@link GatewaySetting} to the {@code gateway} command, with the setting's description,
+     * environment variable and default in its help. A setting that is a switch may be given alone ({@code
+     * --allow-non-loopback} means 1). Called once while the command line is built.
+     */
+    static void addSettingOptions(final CommandLine.Model.CommandSpec gateway)
+    {
+        for (final GatewaySetting setting : GatewaySetting.values())
+        {
+            final CommandLine.Model.OptionSpec.Builder option = CommandLine.Model.OptionSpec.builder(setting.flag())
+                .paramLabel(setting.isSwitch() ? "1|0" : "VALUE")
+                .type(String.class)
+                .description(setting.description() + ". Env " + setting.envName() + "; default: " +
+                    (setting.defaultValue().isEmpty() ? "none" : setting.defaultValue()) + "." +
+                    (setting.aliasFlag() == null ? "" : " " + setting.aliasFlag() + " and " + setting.aliasEnvName() +
+                        " are deprecated names of it."));
+            if (setting.isSwitch())
+            {
+                option.arity("0..1").fallbackValue("1");
+            }
+            gateway.addOption(option.build());
+            if (setting.aliasFlag() != null)
+            {
+                // The former name, still accepted, left out of the help so that one name shows.
+                gateway.addOption(CommandLine.Model.OptionSpec.builder(setting.aliasFlag()).paramLabel("VALUE")
+                    .type(String.class).hidden(true).build());
+            }
+        }
+        gateway.usageMessage().sortOptions(false);
+    }
+
+    /** The settings given as flags on this command line. */
+    Map<GatewaySetting, String> flags()
+    {
+        final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
+        for (final GatewaySetting setting : GatewaySetting.values())
+        {
+            String value = spec.findOption(setting.flag()).getValue();
+            if (value == null && setting.aliasFlag() != null)
+            {
+                value = spec.findOption(setting.aliasFlag()).getValue();
+                if (value != null)
+                {
+                    spec.commandLine().getErr().println("pitgun gateway: " + setting.aliasFlag() +
+                        " is deprecated: use " + setting.flag() + " (same meaning)");
+                }
+            }
+            if (value != null)
+            {
+                flags.put(setting, value);
+            }
+        }
+        return flags;
+    }
 
     @Override
     public Integer call() throws Exception
     {
-        final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
-        put(flags, GatewaySetting.BIND, bind);
-        put(flags, GatewaySetting.ALLOW_NON_LOOPBACK, allowNonLoopback);
-        put(flags, GatewaySetting.DATA_DIR, dataDir);
-        put(flags, GatewaySetting.RUN_REGISTRY_URL, runRegistryUrl);
-        put(flags, GatewaySetting.MANIFEST, manifest);
-        put(flags, GatewaySetting.DICTIONARY, dictionary);
-        put(flags, GatewaySetting.ACK_MODE, ackMode);
-        put(flags, GatewaySetting.MAX_BODY_BYTES, maxBodyBytes);
-        put(flags, GatewaySetting.MAX_HEADER_BYTES, maxHeaderBytes);
-        put(flags, GatewaySetting.MAX_ENVELOPE_BYTES, maxEnvelopeBytes);
-        put(flags, GatewaySetting.MAX_WS_FRAME_BYTES, maxWsFrameBytes);
-        put(flags, GatewaySetting.INGEST_QUEUE, ingestQueue);
-        put(flags, GatewaySetting.RING_SLOTS, ringSlots);
-        put(flags, GatewaySetting.RATE_LIMIT, rateLimit);
-        put(flags, GatewaySetting.RATE_BURST, rateBurst);
-        put(flags, GatewaySetting.IDLE_TIMEOUT_S, idleTimeoutS);
-        put(flags, GatewaySetting.READ_TIMEOUT_S, readTimeoutS);
-        put(flags, GatewaySetting.ACK_TIMEOUT_MS, ackTimeoutMs);
-        put(flags, GatewaySetting.IDEMPOTENCY_ENTRIES, idempotencyEntries);
-        put(flags, GatewaySetting.IDEMPOTENCY_WINDOW_S, idempotencyWindowS);
-        put(flags, GatewaySetting.RESTRICTED_CLIENTS, restrictedClients);
-        put(flags, GatewaySetting.SUBSCRIBER_BUFFER_BYTES, subscriberBufferBytes);
-        put(flags, GatewaySetting.IO_THREADS, ioThreads);
-        put(flags, GatewaySetting.SHUTDOWN_TIMEOUT_S, shutdownTimeoutS);
-        put(flags, GatewaySetting.JOURNAL_MIN_FREE_BYTES, journalMinFreeBytes);
-        put(flags, GatewaySetting.MAX_CONNECTIONS, maxConnections);
-        put(flags, GatewaySetting.MAX_CONNECTIONS_PER_PEER, maxConnectionsPerPeer);
-        put(flags, GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, outboundHighWaterBytes);
-        put(flags, GatewaySetting.OUTBOUND_LIMIT_BYTES, outboundLimitBytes);
-        put(flags, GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES, outboundTotalLimitBytes);
-        put(flags, GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS, slowConsumerTimeoutMs);
-        put(flags, GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES, partialMessageBudgetBytes);
-        put(flags, GatewaySetting.QUEUE_DELAY_TARGET_MS, queueDelayTargetMs);
-        put(flags, GatewaySetting.QUEUE_DELAY_INTERVAL_MS, queueDelayIntervalMs);
-        final GatewayConfig config = GatewayConfig.fromEnvironment(flags);
+        final GatewayConfig config = GatewayConfig.fromEnvironment(flags());
         final GatewayServer server = GatewayServer.start(config);
         spec.commandLine().getOut().println("pitgun gateway: listening on " + server.address().getHostString() + ":" +
             server.address().getPort() + " (" + server.transportName() + ", ack mode " + config.ackMode().symbol() +
@@ -160,13 +110,5 @@ public final class GatewayCommand implements Callable<Integer>
         SignalExit.install(stopped);
         stopped.await();
         return 0;
-    }
-
-    private static void put(final Map<GatewaySetting, String> flags, final GatewaySetting setting, final String value)
-    {
-        if (value != null)
-        {
-            flags.put(setting, value);
-        }
     }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         LoadgenCommand.class,
         ReportCommand.class,
+        StatCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class PitgunCommand implements Runnable
@@ -46,6 +47,7 @@ public final class PitgunCommand implements Runnable
     {
         final CommandLine commandLine = new CommandLine(new PitgunCommand());
         commandLine.setExecutionExceptionHandler(new CliErrorHandler());
+        GatewayCommand.addSettingOptions(commandLine.getSubcommands().get("gateway").getCommandSpec());
         return commandLine;
     }
 }

@@ -6,6 +6,8 @@
  * only: what they run lives in the module that owns it, e.g. {@code pitgun report latency} plots with
  * {@link io.pitgun.perf.latency} and {@code pitgun loadgen} (with {@code --sweep}, the end-to-end benchmark) runs
  * {@link io.pitgun.perf.loadgen}, both in module perf.
+ * {@code StatCommand} ({@code pitgun stat DIR}) prints a gateway's live counters from its counters file, from
+ * another process. {@code GatewayCommand}'s flags are derived from {@code GatewaySetting}.
  * Commands report bad input as {@code file:line:column: pointer: reason} with the offending line, exit 1, and
  * never print a stack trace ({@code PITGUN_DEBUG=1} brings it back).
  */

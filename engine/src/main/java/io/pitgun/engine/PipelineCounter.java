@@ -1,10 +1,11 @@
 package io.pitgun.engine;
 
 /**
- * The pipeline's counters, with stable ids (their position in {@link PipelineCounters}) and labels. Ids never
- * change meaning; new counters are added at the end.
+ * The pipeline's counters, with stable ids and labels, like Aeron's {@code SystemCounterDescriptor}. Ids never
+ * change meaning; new counters are added at the end. In the counters file ({@link CountersFileDescriptor}) each is
+ * a counter of type {@link #TYPE_ID} whose key holds the id; the class refuses to load with a duplicate id.
  */
-public enum PipelineCounter
+public enum PipelineCounter implements CounterDescriptor
 {
     /** Frames (and session markers) published into the ring. */
     FRAMES_ACCEPTED(0, "frames accepted", "pitgun_frames_accepted_total"),
@@ -57,6 +58,14 @@ public enum PipelineCounter
      *  access...); appends go on, with the page faults on the journaling thread. */
     JOURNAL_PRETOUCH_DISABLED(21, "journal pretoucher disabled", "pitgun_journal_pretouch_disabled_total");
 
+    /** The counters-file type id of every pipeline counter. */
+    public static final int TYPE_ID = 1;
+
+    static
+    {
+        CounterDescriptor.checkIds(values());
+    }
+
     private final int id;
     private final String label;
     private final String metricName;
@@ -68,13 +77,13 @@ public enum PipelineCounter
         this.metricName = metricName;
     }
 
-    /** Stable id. */
+    @Override
     public int id()
     {
         return id;
     }
 
-    /** Label for people. */
+    @Override
     public String label()
     {
         return label;

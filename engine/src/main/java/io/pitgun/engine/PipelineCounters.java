@@ -1,25 +1,53 @@
 package io.pitgun.engine;
 
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The values of every {@link PipelineCounter}. Each counter sits on its own cache line: they are written by
- * different threads (producers, the journal thread, the processing thread). Single-writer counters are advanced
- * with a release store (no CAS); counters producers share use an atomic add. Readers on any thread see a recent
- * value.
+ * The values of every {@link PipelineCounter}, held in an Agrona {@link CountersManager}: in process memory by
+ * default, or in the counters file a gateway maps in its data directory, where another process reads them live
+ * ({@link CountersFile}). Each value has its own 128-byte record ({@link CountersReader#COUNTER_LENGTH}), two
+ * cache lines against false sharing and adjacent-line prefetch, since different threads write them (producers,
+ * the journal thread, the processing thread).
+ *
+ * <p>Ordering: a single-writer counter is advanced with a plain read and a release store (no lock prefix); counters
+ * producers share use an atomic add. Readers, on any thread or in another process, load with acquire semantics
+ * and see a recent value; an 8-byte-aligned long is never torn.
  */
 public final class PipelineCounters
 {
-    private static final int STRIDE = 16; // longs: 128 bytes, two cache lines against adjacent-line prefetch
+    private final AtomicBuffer values;
+    private final int[] offsetById = new int[PipelineCounter.values().length];
 
-    private final AtomicLongArray values = new AtomicLongArray(PipelineCounter.values().length * STRIDE);
+    /** Counters in process memory (an embedded pipeline, a replay, a test). */
+    public PipelineCounters()
+    {
+        this(CountersFile.inMemoryManager(PipelineCounter.values().length));
+    }
+
+    /**
+     * Allocates one counter per {@link PipelineCounter} from {@code manager} (type {@link PipelineCounter#TYPE_ID},
+     * the id in the key, the label as label). Allocation is not thread-safe: do it while starting.
+     */
+    public PipelineCounters(final CountersManager manager)
+    {
+        this.values = manager.valuesBuffer();
+        for (final PipelineCounter counter : PipelineCounter.values())
+        {
+            final int counterId = manager.allocate(counter.label(), PipelineCounter.TYPE_ID,
+                key -> key.putInt(0, counter.id()));
+            offsetById[counter.id()] = CountersReader.counterOffset(counterId);
+        }
+    }
 
     /** The current value. */
     public long get(final PipelineCounter counter)
     {
-        return values.get(counter.id() * STRIDE);
+        return values.getLongVolatile(offsetById[counter.id()]);
     }
 
     /** Frames refused or lost, all reasons together. */
@@ -50,27 +78,26 @@ public final class PipelineCounters
     /** Adds one from the counter's only writer thread. */
     void increment(final PipelineCounter counter)
     {
-        final int index = counter.id() * STRIDE;
-        values.lazySet(index, values.get(index) + 1);
+        add(counter, 1);
     }
 
-    /** Adds {@code delta} from the counter's only writer thread. */
+    /** Adds {@code delta} from the counter's only writer thread: plain load, release store. */
     void add(final PipelineCounter counter, final long delta)
     {
-        final int index = counter.id() * STRIDE;
-        values.lazySet(index, values.get(index) + delta);
+        final int offset = offsetById[counter.id()];
+        values.putLongRelease(offset, values.getLong(offset) + delta);
     }
 
-    /** Adds one from any thread. */
+    /** Adds one from any thread: an atomic add. */
     void incrementShared(final PipelineCounter counter)
     {
-        values.getAndIncrement(counter.id() * STRIDE);
+        values.getAndAddLong(offsetById[counter.id()], 1);
     }
 
     /** Adds {@code delta} from any thread (one atomic add for a whole batch). */
     void addShared(final PipelineCounter counter, final long delta)
     {
-        values.getAndAdd(counter.id() * STRIDE, delta);
+        values.getAndAddLong(offsetById[counter.id()], delta);
     }
 
     @Override

@@ -54,7 +54,7 @@ public final class TelemetryPipeline implements AutoCloseable
     private final CompiledManifest manifest;
     private final String manifestSha256;
     private final SlotRing ring;
-    private final PipelineCounters counters = new PipelineCounters();
+    private final PipelineCounters counters;
     private final PipelineLatency latency = new PipelineLatency();
     private final StageErrors errors;
     private final PipelineThreads threads;
@@ -71,6 +71,7 @@ public final class TelemetryPipeline implements AutoCloseable
         manifest = builder.manifest;
         manifestSha256 = OutputDigest.sha256Hex(manifest.manifest().document().text());
         final String name = builder.name != null ? builder.name : "p" + INSTANCES.incrementAndGet();
+        counters = builder.counters != null ? builder.counters : new PipelineCounters();
         errors = new StageErrors(counters, builder.errorHandler);
         threads = new PipelineThreads(name, builder.threadFactory);
 

@@ -28,6 +28,7 @@ public final class TelemetryPipelineBuilder
     PipelineConfig config = PipelineConfig.defaults();
     String name;
     Journal journal;
+    PipelineCounters counters;
     ThreadFactory threadFactory;
     BiConsumer<String, Throwable> errorHandler = (stage, error) -> System.err.println(
         "pitgun engine: error in " + stage + ": " + error);
@@ -61,6 +62,16 @@ public final class TelemetryPipelineBuilder
     public TelemetryPipelineBuilder config(final PipelineConfig config)
     {
         this.config = config;
+        return this;
+    }
+
+    /**
+     * Where the pipeline counts (default: fresh counters in process memory). A gateway passes counters allocated
+     * in its counters file ({@link CountersFile}) so that other processes can read them live.
+     */
+    public TelemetryPipelineBuilder counters(final PipelineCounters counters)
+    {
+        this.counters = counters;
         return this;
     }
 

@@ -23,7 +23,9 @@
  * {@link io.pitgun.codecs.dictionary.ParameterTable}.
  *
  * <p>Owns: {@link io.pitgun.engine.PipelineConfig} (builder and YAML), the stages, the counters
- * ({@link io.pitgun.engine.PipelineCounters}) and HdrHistogram latency recorders
+ * ({@link io.pitgun.engine.PipelineCounters}, described by {@link io.pitgun.engine.PipelineCounter}, held in an
+ * Agrona {@code CountersManager}, in a memory-mapped {@link io.pitgun.engine.CountersFile} when the gateway gives
+ * one, so that another process reads them live) and HdrHistogram latency recorders
  * ({@link io.pitgun.engine.PipelineLatency}, recorded once per Disruptor batch by
  * {@link io.pitgun.engine.BatchLatencyRecorder}) that other modules read as snapshots or one-second intervals, and
  * {@link io.pitgun.engine.HdrFiles}, which writes them in HdrHistogram's {@code .hgrm} and {@code .hlog} formats

@@ -1,6 +1,9 @@
 package io.pitgun.gateway;
 
 import io.pitgun.engine.AckMode;
+import io.pitgun.engine.PipelineSetting;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,7 +37,7 @@ public record GatewayConfig(
     int maxEnvelopeBytes,
     int maxWsFrameBytes,
     int ingestQueue,
-    int ringSlots,
+    int channelCapacity,
     int rateLimitPerSecond,
     int rateBurst,
     int idleTimeoutS,
@@ -57,6 +60,8 @@ public record GatewayConfig(
     int queueDelayTargetMs,
     int queueDelayIntervalMs)
 {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
+
     /** The journal's directory under the data directory. */
     public Path journalDirectory()
     {
@@ -90,6 +95,14 @@ public record GatewayConfig(
             {
                 value = env.get(setting.envName());
             }
+            if (value == null && setting.aliasEnvName() != null)
+            {
+                value = env.get(setting.aliasEnvName());
+                if (value != null)
+                {
+                    LOG.warn("{} is deprecated: use {} (same meaning)", setting.aliasEnvName(), setting.envName());
+                }
+            }
             text.put(setting, value == null ? setting.defaultValue() : value.trim());
         }
         return new Parser(text).parse();
@@ -99,7 +112,7 @@ public record GatewayConfig(
     public GatewayConfig withBind(final InetSocketAddress address)
     {
         return new GatewayConfig(address, allowNonLoopback, dataDir, runRegistryUrl, manifest, dictionary, ackMode,
-            maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, ringSlots,
+            maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, channelCapacity,
             rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
             idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
             maxConnections,
@@ -128,34 +141,34 @@ public record GatewayConfig(
                 optional(GatewaySetting.RUN_REGISTRY_URL).map(this::url),
                 optional(GatewaySetting.MANIFEST).map(Path::of),
                 optional(GatewaySetting.DICTIONARY).map(Path::of),
-                ackMode(),
-                integer(GatewaySetting.MAX_BODY_BYTES, 64, Integer.MAX_VALUE),
-                integer(GatewaySetting.MAX_HEADER_BYTES, 1024, 1 << 20),
-                integer(GatewaySetting.MAX_ENVELOPE_BYTES, 64, Integer.MAX_VALUE),
-                integer(GatewaySetting.MAX_WS_FRAME_BYTES, 1024, Integer.MAX_VALUE),
-                integer(GatewaySetting.INGEST_QUEUE, 1, 1 << 20),
-                powerOfTwo(GatewaySetting.RING_SLOTS, 4, 1 << 24),
-                integer(GatewaySetting.RATE_LIMIT, 0, Integer.MAX_VALUE),
-                integer(GatewaySetting.RATE_BURST, 1, Integer.MAX_VALUE),
-                integer(GatewaySetting.IDLE_TIMEOUT_S, 1, 86_400),
-                integer(GatewaySetting.READ_TIMEOUT_S, 1, 3_600),
-                integer(GatewaySetting.ACK_TIMEOUT_MS, 1, 600_000),
-                powerOfTwo(GatewaySetting.IDEMPOTENCY_ENTRIES, 16, 1 << 24),
-                integer(GatewaySetting.IDEMPOTENCY_WINDOW_S, 1, 86_400),
+                (AckMode)pipelineValue(GatewaySetting.ACK_MODE),
+                integer(GatewaySetting.MAX_BODY_BYTES),
+                integer(GatewaySetting.MAX_HEADER_BYTES),
+                integer(GatewaySetting.MAX_ENVELOPE_BYTES),
+                integer(GatewaySetting.MAX_WS_FRAME_BYTES),
+                integer(GatewaySetting.INGEST_QUEUE),
+                (Integer)pipelineValue(GatewaySetting.CHANNEL_CAPACITY),
+                integer(GatewaySetting.RATE_LIMIT),
+                integer(GatewaySetting.RATE_BURST),
+                integer(GatewaySetting.IDLE_TIMEOUT_S),
+                integer(GatewaySetting.READ_TIMEOUT_S),
+                integer(GatewaySetting.ACK_TIMEOUT_MS),
+                integer(GatewaySetting.IDEMPOTENCY_ENTRIES),
+                integer(GatewaySetting.IDEMPOTENCY_WINDOW_S),
                 list(GatewaySetting.RESTRICTED_CLIENTS),
-                powerOfTwo(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, 4096, 1 << 30),
-                integer(GatewaySetting.IO_THREADS, 1, 64),
-                integer(GatewaySetting.SHUTDOWN_TIMEOUT_S, 1, 3_600),
-                integer(GatewaySetting.JOURNAL_MIN_FREE_BYTES, 0, Integer.MAX_VALUE),
-                integer(GatewaySetting.MAX_CONNECTIONS, 1, 1 << 20),
-                integer(GatewaySetting.MAX_CONNECTIONS_PER_PEER, 1, 1 << 20),
-                integer(GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, 1024, 1 << 30),
-                integer(GatewaySetting.OUTBOUND_LIMIT_BYTES, 2048, Integer.MAX_VALUE),
-                integer(GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES, 2048, Integer.MAX_VALUE),
-                integer(GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS, 1, 3_600_000),
-                integer(GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES, 1024, Integer.MAX_VALUE),
-                integer(GatewaySetting.QUEUE_DELAY_TARGET_MS, 1, 600_000),
-                integer(GatewaySetting.QUEUE_DELAY_INTERVAL_MS, 1, 600_000));
+                (Integer)pipelineValue(GatewaySetting.SUBSCRIBER_BUFFER_BYTES),
+                integer(GatewaySetting.IO_THREADS),
+                integer(GatewaySetting.SHUTDOWN_TIMEOUT_S),
+                (Long)pipelineValue(GatewaySetting.JOURNAL_MIN_FREE_BYTES),
+                integer(GatewaySetting.MAX_CONNECTIONS),
+                integer(GatewaySetting.MAX_CONNECTIONS_PER_PEER),
+                integer(GatewaySetting.OUTBOUND_HIGH_WATER_BYTES),
+                integer(GatewaySetting.OUTBOUND_LIMIT_BYTES),
+                integer(GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES),
+                integer(GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS),
+                integer(GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES),
+                integer(GatewaySetting.QUEUE_DELAY_TARGET_MS),
+                integer(GatewaySetting.QUEUE_DELAY_INTERVAL_MS));
             if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
             {
                 problems.add(where(GatewaySetting.OUTBOUND_LIMIT_BYTES) + ": must be above " +
@@ -270,22 +283,32 @@ public record GatewayConfig(
             return value;
         }
 
-        private AckMode ackMode()
+        /** A setting passed through to the pipeline, parsed and checked by its {@code PipelineSetting}. */
+        private Object pipelineValue(final GatewaySetting setting)
         {
-            final String value = text.get(GatewaySetting.ACK_MODE).toLowerCase(Locale.ROOT);
-            for (final AckMode mode : AckMode.values())
+            final PipelineSetting pipelineSetting = setting.pipelineSetting();
+            try
             {
-                if (mode.symbol().equals(value))
+                final Object value = pipelineSetting.parse(text.get(setting));
+                final String problem = pipelineSetting.problem(value);
+                if (problem != null)
                 {
-                    return mode;
+                    problems.add(where(setting) + ": " + problem);
                 }
+                return value;
             }
-            problems.add(where(GatewaySetting.ACK_MODE) + ": '" + value + "' must be journaled or accepted");
-            return AckMode.JOURNALED;
+            catch (final IllegalArgumentException ex)
+            {
+                problems.add(where(setting) + ": " + ex.getMessage());
+                return pipelineSetting.defaultValue();
+            }
         }
 
-        private int integer(final GatewaySetting setting, final long min, final long max)
+        /** A whole number within the setting's range (and a power of two where the range says so). */
+        private int integer(final GatewaySetting setting)
         {
+            final long min = setting.range().min();
+            final long max = setting.range().max();
             final String value = text.get(setting);
             try
             {
@@ -295,6 +318,10 @@ public record GatewayConfig(
                     problems.add(where(setting) + ": " + parsed + " is outside " + min + ".." + max);
                     return (int)min;
                 }
+                if (setting.range().powerOfTwo() && Long.bitCount(parsed) != 1)
+                {
+                    problems.add(where(setting) + ": " + parsed + " must be a power of two");
+                }
                 return (int)parsed;
             }
             catch (final NumberFormatException ex)
@@ -302,16 +329,6 @@ public record GatewayConfig(
                 problems.add(where(setting) + ": '" + value + "' is not a whole number");
                 return (int)min;
             }
-        }
-
-        private int powerOfTwo(final GatewaySetting setting, final int min, final int max)
-        {
-            final int value = integer(setting, min, max);
-            if (Integer.bitCount(value) != 1)
-            {
-                problems.add(where(setting) + ": " + value + " must be a power of two");
-            }
-            return value;
         }
 
         private Set<String> list(final GatewaySetting setting)

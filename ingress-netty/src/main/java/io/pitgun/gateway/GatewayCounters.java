@@ -1,13 +1,17 @@
 package io.pitgun.gateway;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import io.pitgun.engine.CountersFile;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The gateway's own counters (the pipeline keeps its own): every outcome and every refusal reason. Written by
- * event-loop threads, read by {@code /metrics}; {@link LongAdder}s so that writers on several threads do not
- * contend.
+ * event-loop threads, read by {@code /metrics} and, through the counters file in the data directory, by
+ * {@code pitgun stat} in another process. Each scalar is a {@link GatewayCounter}; refusals and WebSocket closes
+ * have one counter per reason. Answers by endpoint and status stay in process memory ({@link LongAdder}s): there
+ * are too many combinations for the file, and {@code /metrics} has them.
  */
 public final class GatewayCounters
 {
@@ -19,54 +23,110 @@ public final class GatewayCounters
         final String label = name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Counters the gateway allocates: its own, one per refusal reason and one per WebSocket close reason. */
+    public static final int COUNTER_COUNT = GatewayCounter.values().length + RejectReason.values().length +
+        WebSocketCloseReason.values().length;
+
     private final LongAdder[][] responses = new LongAdder[Endpoint.values().length][600];
-    private final LongAdder[] rejections = adders(RejectReason.values().length);
-    private final LongAdder[] webSocketCloses = adders(WebSocketCloseReason.values().length);
+    private final AtomicCounter[] rejections = new AtomicCounter[RejectReason.values().length];
+    private final AtomicCounter[] webSocketCloses = new AtomicCounter[WebSocketCloseReason.values().length];
+    private final CountersManager manager;
     /** Ack callbacks that threw (the acks after them were still completed). */
-    final LongAdder ackCallbackFailures = new LongAdder();
+    final SharedCounter ackCallbackFailures;
 
-    final LongAdder envelopesAccepted = new LongAdder();
-    final LongAdder envelopesDuplicate = new LongAdder();
-    final LongAdder envelopesPartial = new LongAdder();
+    final SharedCounter envelopesAccepted;
+    final SharedCounter envelopesDuplicate;
+    final SharedCounter envelopesPartial;
     /** Event ids the idempotency window restored from the journal at start. */
-    final LongAdder idempotencyRestored = new LongAdder();
-    final LongAdder framesAccepted = new LongAdder();
-    final LongAdder wsConnectionsOpened = new LongAdder();
-    final LongAdder subscribersOpened = new LongAdder();
-    final LongAdder subscribersDisconnectedSlow = new LongAdder();
-    final LongAdder subscriberMessages = new LongAdder();
+    final SharedCounter idempotencyRestored;
+    final SharedCounter framesAccepted;
+    final SharedCounter wsConnectionsOpened;
+    final SharedCounter subscribersOpened;
+    final SharedCounter subscribersDisconnectedSlow;
+    final SharedCounter subscriberMessages;
     /** Outputs encoded to JSON for live subscribers: once per output per event loop, not per subscriber. */
-    final LongAdder subscriberOutputsEncoded = new LongAdder();
-    final LongAdder registryPosted = new LongAdder();
-    final LongAdder registryFailed = new LongAdder();
-    final LongAdder registryDropped = new LongAdder();
+    final SharedCounter subscriberOutputsEncoded;
+    final SharedCounter registryPosted;
+    final SharedCounter registryFailed;
+    final SharedCounter registryDropped;
     /** Times the pipeline dropped the run-registry mirror (insights lost in between) and it subscribed again. */
-    final LongAdder registryGaps = new LongAdder();
+    final SharedCounter registryGaps;
     /** Failures of the run-registry mirror's insight poller (its duty cycle threw; it carried on). */
-    final LongAdder registryErrors = new LongAdder();
-    final LongAdder overloadWarningsSuppressed = new LongAdder();
+    final SharedCounter registryErrors;
+    final SharedCounter overloadWarningsSuppressed;
     /** Envelopes admitted and not yet answered: the bounded ingestion queue. */
-    final AtomicInteger inFlightEnvelopes = new AtomicInteger();
-    final AtomicInteger openConnections = new AtomicInteger();
-    final AtomicInteger openSubscribers = new AtomicInteger();
-    final AtomicInteger registryQueueDepth = new AtomicInteger();
+    final SharedGauge inFlightEnvelopes;
+    final SharedGauge openConnections;
+    final SharedGauge openSubscribers;
+    final SharedGauge registryQueueDepth;
     /** Times a connection's reading was paused because its outbound buffer passed the high-water mark. */
-    final LongAdder connectionsPaused = new LongAdder();
+    final SharedCounter connectionsPaused;
     /** Connections whose reading is paused now. */
-    final AtomicInteger pausedConnections = new AtomicInteger();
+    final SharedGauge pausedConnections;
     /** Unsent answer bytes of all connections, as last summed by the outbound memory guard. */
-    final AtomicLong outboundBytes = new AtomicLong();
+    final SharedCounter outboundBytes;
     /** Bytes of unfinished requests and WebSocket messages held now, all connections. */
-    final AtomicLong partialMessageBytes = new AtomicLong();
+    final SharedCounter partialMessageBytes;
 
+    /** Counters in process memory (tests, and gateways built without a data directory). */
     public GatewayCounters()
     {
+        this(CountersFile.inMemoryManager(COUNTER_COUNT));
+    }
+
+    /**
+     * Allocates every gateway counter from {@code manager} (the counters file, in a running gateway). Allocation is
+     * not thread-safe: do it while starting.
+     */
+    public GatewayCounters(final CountersManager manager)
+    {
+        this.manager = manager;
         for (final LongAdder[] byStatus : responses)
         {
             for (int i = 0; i < byStatus.length; i++)
             {
                 byStatus[i] = new LongAdder();
             }
+        }
+        final AtomicCounter[] byId = new AtomicCounter[GatewayCounter.values().length];
+        for (final GatewayCounter counter : GatewayCounter.values())
+        {
+            byId[counter.id()] = newCounter(counter.label(), GatewayCounter.TYPE_ID, counter.id());
+        }
+        envelopesAccepted = new SharedCounter(byId[GatewayCounter.ENVELOPES_ACCEPTED.id()]);
+        envelopesDuplicate = new SharedCounter(byId[GatewayCounter.ENVELOPES_DUPLICATE.id()]);
+        envelopesPartial = new SharedCounter(byId[GatewayCounter.ENVELOPES_PARTIAL.id()]);
+        idempotencyRestored = new SharedCounter(byId[GatewayCounter.IDEMPOTENCY_RESTORED.id()]);
+        framesAccepted = new SharedCounter(byId[GatewayCounter.FRAMES_PUBLISHED.id()]);
+        inFlightEnvelopes = new SharedGauge(byId[GatewayCounter.INGEST_QUEUE_ENVELOPES.id()]);
+        openConnections = new SharedGauge(byId[GatewayCounter.OPEN_CONNECTIONS.id()]);
+        connectionsPaused = new SharedCounter(byId[GatewayCounter.CONNECTIONS_PAUSED.id()]);
+        pausedConnections = new SharedGauge(byId[GatewayCounter.PAUSED_CONNECTIONS.id()]);
+        outboundBytes = new SharedCounter(byId[GatewayCounter.OUTBOUND_BYTES.id()]);
+        partialMessageBytes = new SharedCounter(byId[GatewayCounter.PARTIAL_MESSAGE_BYTES.id()]);
+        openSubscribers = new SharedGauge(byId[GatewayCounter.OPEN_SUBSCRIBERS.id()]);
+        wsConnectionsOpened = new SharedCounter(byId[GatewayCounter.WEBSOCKET_CONNECTIONS.id()]);
+        subscribersOpened = new SharedCounter(byId[GatewayCounter.SUBSCRIBERS_OPENED.id()]);
+        subscribersDisconnectedSlow = new SharedCounter(byId[GatewayCounter.SUBSCRIBERS_DISCONNECTED_SLOW.id()]);
+        subscriberMessages = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_MESSAGES.id()]);
+        subscriberOutputsEncoded = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_OUTPUTS_ENCODED.id()]);
+        registryPosted = new SharedCounter(byId[GatewayCounter.REGISTRY_POSTED.id()]);
+        registryFailed = new SharedCounter(byId[GatewayCounter.REGISTRY_FAILED.id()]);
+        registryDropped = new SharedCounter(byId[GatewayCounter.REGISTRY_DROPPED.id()]);
+        registryGaps = new SharedCounter(byId[GatewayCounter.REGISTRY_GAPS.id()]);
+        registryErrors = new SharedCounter(byId[GatewayCounter.REGISTRY_ERRORS.id()]);
+        registryQueueDepth = new SharedGauge(byId[GatewayCounter.REGISTRY_QUEUE_RECORDS.id()]);
+        ackCallbackFailures = new SharedCounter(byId[GatewayCounter.ACK_CALLBACK_FAILURES.id()]);
+        overloadWarningsSuppressed = new SharedCounter(byId[GatewayCounter.OVERLOAD_WARNINGS_SUPPRESSED.id()]);
+        for (final RejectReason reason : RejectReason.values())
+        {
+            rejections[reason.ordinal()] = newCounter("gateway rejections: " + reason.label(),
+                GatewayCounter.REJECTION_TYPE_ID, reason.ordinal());
+        }
+        for (final WebSocketCloseReason reason : WebSocketCloseReason.values())
+        {
+            webSocketCloses[reason.ordinal()] = newCounter("gateway ws closes: " + reason.label,
+                GatewayCounter.WS_CLOSE_TYPE_ID, reason.ordinal());
         }
     }
 
@@ -79,6 +139,7 @@ public final class GatewayCounters
     /** Counts a refusal (one per refused envelope, binary message or request). */
     public void rejected(final RejectReason reason)
     {
+        // Atomic add (full fence): every event loop refuses.
         rejections[reason.ordinal()].increment();
     }
 
@@ -91,7 +152,7 @@ public final class GatewayCounters
     /** WebSocket connections ended so far for {@code reason}. */
     long webSocketCloses(final WebSocketCloseReason reason)
     {
-        return webSocketCloses[reason.ordinal()].sum();
+        return webSocketCloses[reason.ordinal()].get();
     }
 
     /** Answers given so far with {@code status} from {@code endpoint}. */
@@ -103,7 +164,7 @@ public final class GatewayCounters
     /** Refusals so far for {@code reason}. */
     public long rejections(final RejectReason reason)
     {
-        return rejections[reason.ordinal()].sum();
+        return rejections[reason.ordinal()].get();
     }
 
     /** Envelopes accepted (all frames in the ring) so far. */
@@ -153,13 +214,8 @@ public final class GatewayCounters
         return responses;
     }
 
-    private static LongAdder[] adders(final int n)
+    private AtomicCounter newCounter(final String label, final int typeId, final int keyId)
     {
-        final LongAdder[] adders = new LongAdder[n];
-        for (int i = 0; i < n; i++)
-        {
-            adders[i] = new LongAdder();
-        }
-        return adders;
+        return manager.newCounter(label, typeId, key -> key.putInt(0, keyId));
     }
 }

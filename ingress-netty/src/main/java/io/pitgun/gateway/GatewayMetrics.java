@@ -218,7 +218,8 @@ final class GatewayMetrics
         }
     }
 
-    private static void counter(final PrometheusTextWriter w, final String name, final String help, final LongAdder value)
+    private static void counter(final PrometheusTextWriter w, final String name, final String help,
+        final SharedCounter value)
     {
         w.family(name, "counter", help).sample(name, value.sum());
     }

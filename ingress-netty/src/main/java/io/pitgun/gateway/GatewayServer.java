@@ -13,13 +13,17 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import io.pitgun.engine.CountersFile;
+import io.pitgun.engine.CountersFileDescriptor;
 import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.schemas.SchemaCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,7 +55,7 @@ public final class GatewayServer implements AutoCloseable
     private final GatewayConfig config;
     private final ParameterRegistry registry;
     private final TelemetryPipeline pipeline;
-    private final GatewayCounters counters = new GatewayCounters();
+    private final GatewayCounters counters;
     private final IdempotencyWindow idempotencyWindow;
     private final ClientRateLimiter rateLimiter;
     private final OverloadLog overloadLog;
@@ -82,8 +86,22 @@ public final class GatewayServer implements AutoCloseable
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
         registry.warnings().forEach(warning -> LOG.warn("dictionary {}: {}", registry.name(), warning));
         this.dictionaryDocuments = new DictionaryDocuments(registry);
+        // The pipeline's and the gateway's counters share one file in the data directory: pitgun stat reads it.
+        final CountersFile countersFile;
+        try
+        {
+            countersFile = CountersFile.create(config.dataDir().resolve(CountersFileDescriptor.FILE_NAME),
+                CountersFileDescriptor.DEFAULT_MAX_COUNTERS);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw new GatewayConfigException(List.of(GatewaySetting.DATA_DIR.envName() + " (" +
+                GatewaySetting.DATA_DIR.flag() + "): " + ex.getMessage()));
+        }
+        final PipelineCounters pipelineCounters = new PipelineCounters(countersFile.manager());
+        this.counters = new GatewayCounters(countersFile.manager());
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
-            .channelCapacity(config.ringSlots())
+            .channelCapacity(config.channelCapacity())
             .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))
             .ackMode(config.ackMode())
             .journalDirectory(config.journalDirectory())
@@ -97,6 +115,7 @@ public final class GatewayServer implements AutoCloseable
                 .dictionary(registry)
                 .manifest(GatewayManifestLoader.load(config, registry))
                 .config(pipelineConfig)
+                .counters(pipelineCounters)
                 .errorHandler((stage, error) -> LOG.error("pipeline stage {} failed: {}", stage, error.toString(), error))
                 .threadFactory(pipelineThreads)
                 .build();

@@ -1,48 +1,53 @@
 package io.pitgun.gateway;
 
+import io.pitgun.engine.PipelineSetting;
+
 import java.util.Locale;
 
 /**
  * Every gateway setting: its environment variable, its {@code pitgun gateway} flag and its default. A flag wins
- * over the environment; the environment wins over the default. {@code docs/gateway.md} lists the same table.
+ * over the environment; the environment wins over the default. The {@code pitgun gateway} flags and the settings
+ * table of {@code docs/gateway.md} are derived from this enum (a test fails when the table disagrees). A setting the
+ * gateway passes through to its pipeline takes its default, meaning and check from that {@link PipelineSetting}.
  */
 public enum GatewaySetting
 {
     BIND("BIND", "127.0.0.1:8080", "host:port to listen on; a non-loopback host also needs ALLOW_NON_LOOPBACK=1"),
-    ALLOW_NON_LOOPBACK("ALLOW_NON_LOOPBACK", "0", "1 to allow binding an address other than loopback"),
-    DATA_DIR("DATA_DIR", "./data", "storage directory; the journal is <data-dir>/journal"),
-    RUN_REGISTRY_URL("RUN_REGISTRY_URL", "", "URL that session and insight records are mirrored to by HTTP POST"),
-    MANIFEST("MANIFEST", "", "pipeline-manifest/v1 file (default: the built-in pass-through manifest)"),
+    ALLOW_NON_LOOPBACK("ALLOW_NON_LOOPBACK", "0", true, "1 to allow binding an address other than loopback"),
+    DATA_DIR("DATA_DIR", "./data", "storage directory: the journal is DATA_DIR/journal, the live counters DATA_DIR/pitgun-counters.dat (read by pitgun stat)"),
+    RUN_REGISTRY_URL("RUN_REGISTRY_URL", "", "URL that insight records are mirrored to by HTTP POST (queue 256, 3 attempts, counted; if the mirror ever falls behind it logs, counts pitgun_gateway_run_registry_gaps_total and subscribes again; a failure of its poller is counted, pitgun_gateway_run_registry_errors_total)"),
+    MANIFEST("MANIFEST", "", "pipeline-manifest/v1 file (default: the built-in one; for sim.v1 it derives power and speed and summarises laps, for any other dictionary it passes frames through)"),
     DICTIONARY("DICTIONARY", "", "metrics-dictionary/v1 file (default: the canonical sim.v1)"),
-    ACK_MODE("ACK_MODE", "journaled", "journaled (answer after the journal append) or accepted (on entering the ring)"),
-    MAX_BODY_BYTES("MAX_BODY_BYTES", "4194304", "largest POST /beacon body (413 above)"),
-    MAX_HEADER_BYTES("MAX_HEADER_BYTES", "16384", "largest request header block (431 above)"),
-    MAX_ENVELOPE_BYTES("MAX_ENVELOPE_BYTES", "1048576", "largest single envelope"),
-    MAX_WS_FRAME_BYTES("MAX_WS_FRAME_BYTES", "1048576", "largest WebSocket message (the connection is closed with 1009 above)"),
-    INGEST_QUEUE("INGEST_QUEUE", "1024", "envelopes admitted but not yet acknowledged (503 above)"),
-    RING_SLOTS("RING_SLOTS", "4096", "slots in the pipeline ring, a power of two"),
-    RATE_LIMIT("RATE_LIMIT", "500", "requests (and WebSocket messages) per second per client address; 0 turns it off"),
-    RATE_BURST("RATE_BURST", "1000", "token-bucket depth per client address"),
-    IDLE_TIMEOUT_S("IDLE_TIMEOUT_S", "60", "close a connection idle this long"),
-    READ_TIMEOUT_S("READ_TIMEOUT_S", "10", "a request must arrive completely within this time of its first byte (408)"),
-    ACK_TIMEOUT_MS("ACK_TIMEOUT_MS", "5000", "longest wait for the journal before a journaled-mode answer gives up (503)"),
-    IDEMPOTENCY_ENTRIES("IDEMPOTENCY_ENTRIES", "65536", "event_ids remembered for retries (a power of two)"),
-    IDEMPOTENCY_WINDOW_S("IDEMPOTENCY_WINDOW_S", "600", "how long an event_id is remembered, at most"),
+    ACK_MODE("ACK_MODE", PipelineSetting.ACK_MODE, null, ""),
+    MAX_BODY_BYTES("MAX_BODY_BYTES", "4194304", between(64, Integer.MAX_VALUE), "largest POST /beacon body (413 above)"),
+    MAX_HEADER_BYTES("MAX_HEADER_BYTES", "16384", between(1024, 1 << 20), "largest request header block (431 above)"),
+    MAX_ENVELOPE_BYTES("MAX_ENVELOPE_BYTES", "1048576", between(64, Integer.MAX_VALUE), "largest single envelope"),
+    MAX_WS_FRAME_BYTES("MAX_WS_FRAME_BYTES", "1048576", between(1024, Integer.MAX_VALUE), "largest WebSocket message (the connection is closed with 1009 above)"),
+    INGEST_QUEUE("INGEST_QUEUE", "1024", between(1, 1 << 20), "envelopes admitted but not yet acknowledged (503 above)"),
+    CHANNEL_CAPACITY("CHANNEL_CAPACITY", PipelineSetting.CHANNEL_CAPACITY, "RING_SLOTS", ""),
+    RATE_LIMIT("RATE_LIMIT", "500", between(0, Integer.MAX_VALUE), "requests (and WebSocket messages) per second per client address; 0 turns it off"),
+    RATE_BURST("RATE_BURST", "1000", between(1, Integer.MAX_VALUE), "token-bucket depth per client address"),
+    IDLE_TIMEOUT_S("IDLE_TIMEOUT_S", "60", between(1, 86_400), "close a connection idle this long"),
+    READ_TIMEOUT_S("READ_TIMEOUT_S", "10", between(1, 3_600), "a request must arrive completely within this time of its first byte (408; slow loris)"),
+    ACK_TIMEOUT_MS("ACK_TIMEOUT_MS", "5000", between(1, 600_000), "longest wait for the journal before a journaled-mode answer gives up (503)"),
+    IDEMPOTENCY_ENTRIES("IDEMPOTENCY_ENTRIES", "65536", powerOfTwo(16, 1 << 24), "event_ids remembered for retries (a power of two)"),
+    IDEMPOTENCY_WINDOW_S("IDEMPOTENCY_WINDOW_S", "600", between(1, 86_400), "how long an event_id is remembered, at most"),
     RESTRICTED_CLIENTS("RESTRICTED_CLIENTS", "", "comma-separated client addresses allowed to send restricted channels"),
-    SUBSCRIBER_BUFFER_BYTES("SUBSCRIBER_BUFFER_BYTES", "1048576", "the pipeline's broadcast buffer shared by live subscribers, and each one's outbound bound; a subscriber this far behind is disconnected"),
-    IO_THREADS("IO_THREADS", "1", "Netty event-loop threads for connections"),
-    SHUTDOWN_TIMEOUT_S("SHUTDOWN_TIMEOUT_S", "20", "longest graceful drain on SIGTERM"),
-    JOURNAL_MIN_FREE_BYTES("JOURNAL_MIN_FREE_BYTES", "67108864", "free space kept on the journal's file system: " +
-        "below it ingestion is refused (507 journal_full) and resumes by itself when space returns; 0 turns it off"),
-    MAX_CONNECTIONS("MAX_CONNECTIONS", "2048", "open connections in total; one more is closed on accept and counted"),
-    MAX_CONNECTIONS_PER_PEER("MAX_CONNECTIONS_PER_PEER", "256", "open connections per client address; one more is closed on accept and counted"),
-    OUTBOUND_HIGH_WATER_BYTES("OUTBOUND_HIGH_WATER_BYTES", "262144", "a connection's unsent answers above which the gateway stops reading from it (resumes below half)"),
-    OUTBOUND_LIMIT_BYTES("OUTBOUND_LIMIT_BYTES", "4194304", "a connection's unsent answers above which it is closed (slow_consumer)"),
-    OUTBOUND_TOTAL_LIMIT_BYTES("OUTBOUND_TOTAL_LIMIT_BYTES", "134217728", "unsent answers of all connections together; above it the connection holding the most is closed (slow_consumer)"),
-    SLOW_CONSUMER_TIMEOUT_MS("SLOW_CONSUMER_TIMEOUT_MS", "10000", "a connection that takes no answers (over the high-water mark) this long is closed (slow_consumer)"),
-    PARTIAL_MESSAGE_BUDGET_BYTES("PARTIAL_MESSAGE_BUDGET_BYTES", "67108864", "bytes of unfinished requests and WebSocket messages held across all connections; a connection that would pass it is closed"),
-    QUEUE_DELAY_TARGET_MS("QUEUE_DELAY_TARGET_MS", "100", "admission: once the oldest unanswered request has waited longer than this for a whole interval, new requests get 503 overload"),
-    QUEUE_DELAY_INTERVAL_MS("QUEUE_DELAY_INTERVAL_MS", "1000", "admission: how long the queueing delay must stay above its target before refusing");
+    SUBSCRIBER_BUFFER_BYTES("SUBSCRIBER_BUFFER_BYTES", PipelineSetting.SUBSCRIBER_BUFFER_BYTES, null,
+        "; the gateway also bounds each live subscriber's unsent bytes by it and disconnects one that far behind"),
+    IO_THREADS("IO_THREADS", "1", between(1, 64), "Netty event-loop threads for connections"),
+    SHUTDOWN_TIMEOUT_S("SHUTDOWN_TIMEOUT_S", "20", between(1, 3_600), "longest graceful drain on SIGTERM"),
+    JOURNAL_MIN_FREE_BYTES("JOURNAL_MIN_FREE_BYTES", PipelineSetting.JOURNAL_MIN_FREE_BYTES, null,
+        "; the gateway refuses ingestion below it (507 journal_full) and resumes by itself when space returns"),
+    MAX_CONNECTIONS("MAX_CONNECTIONS", "2048", between(1, 1 << 20), "open connections in total; one more is closed on accept and counted"),
+    MAX_CONNECTIONS_PER_PEER("MAX_CONNECTIONS_PER_PEER", "256", between(1, 1 << 20), "open connections per client address; one more is closed on accept and counted"),
+    OUTBOUND_HIGH_WATER_BYTES("OUTBOUND_HIGH_WATER_BYTES", "262144", between(1024, 1 << 30), "a connection's unsent answers above which the gateway stops reading from it (resumes below half)"),
+    OUTBOUND_LIMIT_BYTES("OUTBOUND_LIMIT_BYTES", "4194304", between(2048, Integer.MAX_VALUE), "a connection's unsent answers above which it is closed (slow_consumer)"),
+    OUTBOUND_TOTAL_LIMIT_BYTES("OUTBOUND_TOTAL_LIMIT_BYTES", "134217728", between(2048, Integer.MAX_VALUE), "unsent answers of all connections together; above it the connection holding the most is closed (slow_consumer)"),
+    SLOW_CONSUMER_TIMEOUT_MS("SLOW_CONSUMER_TIMEOUT_MS", "10000", between(1, 3_600_000), "a connection that takes no answers (over the high-water mark) this long is closed (slow_consumer)"),
+    PARTIAL_MESSAGE_BUDGET_BYTES("PARTIAL_MESSAGE_BUDGET_BYTES", "67108864", between(1024, Integer.MAX_VALUE), "bytes of unfinished requests and WebSocket messages held across all connections; a connection that would pass it is closed"),
+    QUEUE_DELAY_TARGET_MS("QUEUE_DELAY_TARGET_MS", "100", between(1, 600_000), "admission: once the oldest unanswered request has waited longer than this for a whole interval, new requests get 503 overload"),
+    QUEUE_DELAY_INTERVAL_MS("QUEUE_DELAY_INTERVAL_MS", "1000", between(1, 600_000), "admission: how long the queueing delay must stay above its target before refusing");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";
@@ -50,12 +55,66 @@ public enum GatewaySetting
     private final String suffix;
     private final String defaultValue;
     private final String description;
+    private final boolean isSwitch;
+    private final PipelineSetting pipelineSetting;
+    private final String aliasSuffix;
+    private final Range range;
+
+    /** The bounds of a whole-number setting, both inclusive, and whether it must be a power of two. */
+    record Range(long min, long max, boolean powerOfTwo)
+    {
+    }
+
+    private static Range between(final long min, final long max)
+    {
+        return new Range(min, max, false);
+    }
+
+    private static Range powerOfTwo(final long min, final long max)
+    {
+        return new Range(min, max, true);
+    }
 
     GatewaySetting(final String suffix, final String defaultValue, final String description)
     {
+        this(suffix, defaultValue, false, description);
+    }
+
+    /** A whole-number setting checked against {@code range}. */
+    GatewaySetting(final String suffix, final String defaultValue, final Range range, final String description)
+    {
         this.suffix = suffix;
         this.defaultValue = defaultValue;
+        this.isSwitch = false;
         this.description = description;
+        this.pipelineSetting = null;
+        this.aliasSuffix = null;
+        this.range = range;
+    }
+
+    GatewaySetting(final String suffix, final String defaultValue, final boolean isSwitch, final String description)
+    {
+        this.suffix = suffix;
+        this.defaultValue = defaultValue;
+        this.isSwitch = isSwitch;
+        this.description = description;
+        this.pipelineSetting = null;
+        this.aliasSuffix = null;
+        this.range = null;
+    }
+
+    /** A setting passed through to the pipeline: default, meaning and check are the pipeline setting's. */
+    GatewaySetting(final String suffix, final PipelineSetting pipelineSetting, final String aliasSuffix,
+        final String gatewayNote)
+    {
+        this.suffix = suffix;
+        this.defaultValue = pipelineSetting.defaultText();
+        this.isSwitch = false;
+        this.description = pipelineSetting.description() + gatewayNote + " (the pipeline's " +
+            pipelineSetting.key() + ")";
+        this.pipelineSetting = pipelineSetting;
+        this.aliasSuffix = aliasSuffix;
+        this.range = null;
     }
 
     /** The environment variable, e.g. {@code PITGUN_GATEWAY_BIND}. */
@@ -67,6 +126,11 @@ public enum GatewaySetting
     /** The command-line flag, e.g. {@code --bind}. */
     public String flag()
     {
+        return toFlag(suffix);
+    }
+
+    private static String toFlag(final String suffix)
+    {
         return "--" + suffix.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
@@ -74,6 +138,36 @@ public enum GatewaySetting
     public String defaultValue()
     {
         return defaultValue;
+    }
+
+    /** The pipeline setting this one passes through, or null for the gateway's own. */
+    public PipelineSetting pipelineSetting()
+    {
+        return pipelineSetting;
+    }
+
+    /** The deprecated environment variable still accepted (with a warning), or null. */
+    public String aliasEnvName()
+    {
+        return aliasSuffix == null ? null : ENV_PREFIX + aliasSuffix;
+    }
+
+    /** The deprecated flag still accepted (with a warning), or null. */
+    public String aliasFlag()
+    {
+        return aliasSuffix == null ? null : toFlag(aliasSuffix);
+    }
+
+    /** The bounds of a whole-number setting, or null. */
+    Range range()
+    {
+        return range;
+    }
+
+    /** True for a yes/no setting (1 or 0): its flag given alone means 1. */
+    public boolean isSwitch()
+    {
+        return isSwitch;
     }
 
     /** One line for help and docs. */

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Bounds the bytes held for unfinished messages across all connections ({@code PARTIAL_MESSAGE_BUDGET_BYTES}).
@@ -34,13 +33,13 @@ final class PartialMessageMeter extends ChannelInboundHandlerAdapter
         }
     };
 
-    private final AtomicLong total;
+    private final SharedCounter total;
     private final long budgetBytes;
     private final GatewayCounters counters;
     private long heldBytes;
     private boolean refused;
 
-    PartialMessageMeter(final AtomicLong total, final long budgetBytes, final GatewayCounters counters)
+    PartialMessageMeter(final SharedCounter total, final long budgetBytes, final GatewayCounters counters)
     {
         this.total = total;
         this.budgetBytes = budgetBytes;

@@ -58,4 +58,22 @@ class GatewayConfigTest
         assertTrue(ex.getMessage().contains("power of two"), ex.getMessage());
         assertTrue(ex.getMessage().contains("must be host:port"), ex.getMessage());
     }
+
+    @Test
+    void shouldAcceptTheDeprecatedRingSlotsVariableUnlessChannelCapacityIsSet()
+    {
+        assertEquals(64, GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_RING_SLOTS", "64"), Map.of()).channelCapacity());
+        assertEquals(32, GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_RING_SLOTS", "64",
+            "PITGUN_GATEWAY_CHANNEL_CAPACITY", "32"), Map.of()).channelCapacity());
+    }
+
+    @Test
+    void shouldCheckPassThroughSettingsAsThePipelineDoes()
+    {
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_SUBSCRIBER_BUFFER_BYTES", "1000"), Map.of()));
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_SUBSCRIBER_BUFFER_BYTES (--subscriber-buffer-bytes): " +
+            io.pitgun.engine.PipelineSetting.SUBSCRIBER_BUFFER_BYTES.problem(1000)), ex.getMessage());
+        assertEquals(io.pitgun.engine.PipelineConfig.DEFAULT_CHANNEL_CAPACITY, GatewayConfig.defaults().channelCapacity());
+    }
 }

@@ -148,7 +148,7 @@ class GatewayHttpIntegrationTest
         }
         body.append(']');
         int overloaded = 0;
-        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RING_SLOTS, "8",
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.CHANNEL_CAPACITY, "8",
             GatewaySetting.MAX_BODY_BYTES, "8388608")))
         {
             HttpResponse<String> response = gateway.beacon(body.toString());

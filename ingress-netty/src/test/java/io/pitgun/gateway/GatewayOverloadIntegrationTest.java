@@ -56,7 +56,7 @@ class GatewayOverloadIntegrationTest
     {
         final HeldThreads held = new HeldThreads();
         final UUID refusedId = UUID.randomUUID();
-        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RING_SLOTS, "" + RING,
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.CHANNEL_CAPACITY, "" + RING,
             GatewaySetting.ACK_MODE, "accepted"), held))
         {
             assertTrue(held.threadsMade() > 0, "the pipeline did not make its threads with the given factory");
@@ -170,7 +170,7 @@ class GatewayOverloadIntegrationTest
     {
         final HeldThreads held = new HeldThreads();
         final UUID refusedId = UUID.randomUUID();
-        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RING_SLOTS, "" + RING,
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.CHANNEL_CAPACITY, "" + RING,
             GatewaySetting.ACK_MODE, "accepted"), held))
         {
             final GatewayWebSocketIntegrationTest.Collector collector = new GatewayWebSocketIntegrationTest.Collector();

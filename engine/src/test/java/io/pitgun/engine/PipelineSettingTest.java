@@ -1,0 +1,91 @@
+package io.pitgun.engine;
+
+import io.pitgun.journal.JournalSpaceGuard;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link PipelineSetting} describes each setting once: defaults, parsing, checks and the settings table of
+ * {@code docs/embedding.md} (generated here, written to {@code target/pipeline-settings.md} when it disagrees).
+ */
+class PipelineSettingTest
+{
+    static final String BEGIN = "<!-- settings table: generated from PipelineSetting, checked by PipelineSettingTest -->";
+    static final String END = "<!-- end of settings table -->";
+    private static final Path DOC = Path.of("..", "docs", "embedding.md");
+
+    @Test
+    void shouldDocumentEverySettingAsItsDescriptorSays() throws Exception
+    {
+        final String expected = table();
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "pipeline-settings.md"), expected);
+        final String doc = Files.readString(DOC);
+        final int begin = doc.indexOf(BEGIN);
+        final int end = doc.indexOf(END);
+        assertTrue(begin >= 0 && end > begin, DOC + " lacks the markers " + BEGIN + " ... " + END);
+        assertEquals(expected, doc.substring(begin + BEGIN.length() + 1, end),
+            DOC + "'s settings table disagrees with PipelineSetting; target/pipeline-settings.md holds the right one");
+    }
+
+    @Test
+    void shouldGiveTheBuilderEachDescriptorsDefaultAndPassItsOwnCheck()
+    {
+        final PipelineConfig defaults = PipelineConfig.builder().journalDirectory(Path.of("j")).build();
+        for (final PipelineSetting setting : PipelineSetting.values())
+        {
+            final Object expected = setting == PipelineSetting.JOURNAL_DIRECTORY ? Path.of("j") : setting.defaultValue();
+            assertEquals(expected, setting.get(defaults), setting.key());
+            if (setting.defaultValue() != null)
+            {
+                assertNull(setting.problem(setting.defaultValue()), setting.key());
+            }
+        }
+        assertEquals(JournalSpaceGuard.DEFAULT_MIN_FREE_BYTES, defaults.journalMinFreeBytes());
+    }
+
+    @Test
+    void shouldCopyEverySettingThroughToBuilder()
+    {
+        final PipelineConfig config = PipelineConfig.builder().channelCapacity(64).maxSources(3).merging(true, 250)
+            .validateParameters(false).waitStrategy(WaitStrategyKind.YIELDING).producerMode(ProducerMode.SINGLE)
+            .maxFrameBytes(2048).ackMode(AckMode.ACCEPTED).journalDirectory(Path.of("j")).rollCycle("FAST_DAILY")
+            .separateJournalThread(true).journalPretouch(false).journalMinFreeBytes(0).jsonLinesFile(Path.of("o"))
+            .outputDigest(true).subscriberBufferBytes(8192).build();
+        assertEquals(config.toString(), config.toBuilder().build().toString());
+        assertTrue(config.toString().contains("merge_window=250us, validate_parameters=false, wait_strategy=yielding"),
+            config.toString());
+    }
+
+    @Test
+    void shouldParseTheTextFormsAndSayWhatIsWrong()
+    {
+        assertEquals(2_000_000L, PipelineSetting.MERGE_WINDOW.parse("2s"));
+        assertEquals(true, PipelineSetting.ENABLE_MERGING.parse("1"));
+        assertEquals(1 << 20, PipelineSetting.SUBSCRIBER_BUFFER_BYTES.parse("1_048_576"));
+        assertEquals(AckMode.ACCEPTED, PipelineSetting.ACK_MODE.parse("accepted"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PipelineSetting.ACK_MODE.parse("fast"))
+            .getMessage().contains("journaled, accepted"));
+        assertTrue(PipelineSetting.CHANNEL_CAPACITY.problem(100).contains("power of two"));
+    }
+
+    /** The Markdown table, one row per setting in declaration order. */
+    static String table()
+    {
+        final StringBuilder table = new StringBuilder("| key | default | unit | meaning |\n|---|---|---|---|\n");
+        for (final PipelineSetting setting : PipelineSetting.values())
+        {
+            table.append("| `").append(setting.key()).append("` | ")
+                .append(setting.defaultText().isEmpty() ? "—" : "`" + setting.defaultText() + "`").append(" | ")
+                .append(setting.unit()).append(" | ").append(setting.description().replace("|", "\\|")).append(" |\n");
+        }
+        return table.toString();
+    }
+}

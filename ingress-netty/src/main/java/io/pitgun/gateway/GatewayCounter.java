@@ -1,0 +1,97 @@
+package io.pitgun.gateway;
+
+import io.pitgun.engine.CounterDescriptor;
+
+/**
+ * The gateway's own counters and gauges (the pipeline has {@code PipelineCounter}), with stable ids and labels, like
+ * Aeron's {@code SystemCounterDescriptor}. Ids never change meaning; new counters are added at the end. In the
+ * counters file each is a counter of type {@link #TYPE_ID} whose key holds the id; refusals are counted per
+ * {@link RejectReason} (type {@link #REJECTION_TYPE_ID}) and WebSocket closes per reason (type
+ * {@link #WS_CLOSE_TYPE_ID}), the reason's ordinal in the key. The class refuses to load with a duplicate id.
+ */
+public enum GatewayCounter implements CounterDescriptor
+{
+    /** Envelopes whose frames all entered the ring. */
+    ENVELOPES_ACCEPTED(0, "gateway: envelopes accepted"),
+    /** Retried envelopes acknowledged again without ingesting them. */
+    ENVELOPES_DUPLICATE(1, "gateway: envelopes duplicate"),
+    /** Envelopes of which only some frames entered the ring. */
+    ENVELOPES_PARTIAL(2, "gateway: envelopes partial"),
+    /** Event ids the idempotency window restored from the journal at start. */
+    IDEMPOTENCY_RESTORED(3, "gateway: idempotency ids restored"),
+    /** Frames the gateway published into the ring. */
+    FRAMES_PUBLISHED(4, "gateway: frames published"),
+    /** Gauge: envelopes admitted and not yet answered (the bounded ingestion queue). */
+    INGEST_QUEUE_ENVELOPES(5, "gateway: ingest queue envelopes"),
+    /** Gauge: open client connections. */
+    OPEN_CONNECTIONS(6, "gateway: open connections"),
+    /** Times a connection's reading paused because its unsent answers passed the high-water mark. */
+    CONNECTIONS_PAUSED(7, "gateway: connections paused"),
+    /** Gauge: connections whose reading is paused now. */
+    PAUSED_CONNECTIONS(8, "gateway: paused connections"),
+    /** Gauge: unsent answer bytes of all connections, as last summed by the outbound memory guard. */
+    OUTBOUND_BYTES(9, "gateway: outbound bytes"),
+    /** Gauge: bytes of unfinished requests and WebSocket messages held, all connections. */
+    PARTIAL_MESSAGE_BYTES(10, "gateway: partial message bytes"),
+    /** Gauge: open live subscribers. */
+    OPEN_SUBSCRIBERS(11, "gateway: open subscribers"),
+    /** WebSocket ingest connections opened. */
+    WEBSOCKET_CONNECTIONS(12, "gateway: websocket connections opened"),
+    /** Live subscribers opened. */
+    SUBSCRIBERS_OPENED(13, "gateway: subscribers opened"),
+    /** Live subscribers disconnected for falling behind. */
+    SUBSCRIBERS_DISCONNECTED_SLOW(14, "gateway: subscribers disconnected slow"),
+    /** Messages sent to live subscribers. */
+    SUBSCRIBER_MESSAGES(15, "gateway: subscriber messages"),
+    /** Outputs encoded to JSON for live subscribers: once per output per event loop, not per subscriber. */
+    SUBSCRIBER_OUTPUTS_ENCODED(16, "gateway: subscriber outputs encoded"),
+    /** Run-registry records posted. */
+    REGISTRY_POSTED(17, "gateway: run registry records posted"),
+    /** Run-registry records whose post failed. */
+    REGISTRY_FAILED(18, "gateway: run registry records failed"),
+    /** Run-registry records dropped (queue full, or abandoned at close). */
+    REGISTRY_DROPPED(19, "gateway: run registry records dropped"),
+    /** Times the pipeline dropped the run-registry mirror (insights lost in between) and it subscribed again. */
+    REGISTRY_GAPS(20, "gateway: run registry gaps"),
+    /** Gauge: run-registry records waiting to be posted. */
+    REGISTRY_QUEUE_RECORDS(21, "gateway: run registry queue records"),
+    /** Journal-ack callbacks that threw (the acks after them were still completed). */
+    ACK_CALLBACK_FAILURES(22, "gateway: ack callback failures"),
+    /** Overload warnings not logged because of the log rate bound. */
+    OVERLOAD_WARNINGS_SUPPRESSED(23, "gateway: overload warnings suppressed"),
+    /** Failures of the run-registry mirror's insight poller (its duty cycle threw; it carried on). */
+    REGISTRY_ERRORS(24, "gateway: run registry errors");
+
+    /** The counters-file type id of these counters. */
+    public static final int TYPE_ID = 2;
+    /** The counters-file type id of the refusal counters, one per {@link RejectReason}. */
+    public static final int REJECTION_TYPE_ID = 3;
+    /** The counters-file type id of the WebSocket close counters, one per close reason. */
+    public static final int WS_CLOSE_TYPE_ID = 4;
+
+    static
+    {
+        CounterDescriptor.checkIds(values());
+    }
+
+    private final int id;
+    private final String label;
+
+    GatewayCounter(final int id, final String label)
+    {
+        this.id = id;
+        this.label = label;
+    }
+
+    @Override
+    public int id()
+    {
+        return id;
+    }
+
+    @Override
+    public String label()
+    {
+        return label;
+    }
+}
