@@ -1,14 +1,14 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionEndEncoder;
 import io.pitgun.codecs.sbe.SessionStartEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import java.util.UUID;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.UUID;
-
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
 
 /**
  * Writes frames of one (session, producer, source) straight into ring slots — the embedded producer's hot path.
@@ -63,7 +63,7 @@ public final class FrameWriter
         this.producerMsb = producerId.getMostSignificantBits();
         this.producerLsb = producerId.getLeastSignificantBits();
         this.sourceId = sourceId;
-        this.maxSamples = (pipeline.slotDescriptor().frameCapacity() - FrameLayout.SAMPLES) / FrameLayout.SAMPLE_BYTES;
+        this.maxSamples = (pipeline.slotDescriptor().frameCapacity() - FrameDescriptor.SAMPLES) / FrameDescriptor.SAMPLE_LENGTH;
         this.validate = pipeline.config().validateParameters();
         this.valueTypeById = valueTypeById;
         this.minById = minById;
@@ -117,33 +117,33 @@ public final class FrameWriter
         sampleCount = 0;
         final int o = SlotDescriptor.FRAME_OFFSET;
         final UnsafeBuffer b = buffer;
-        b.putShort(o, (short)TelemetryFrameEncoder.BLOCK_LENGTH, ORDER);
-        b.putShort(o + 2, (short)TelemetryFrameEncoder.TEMPLATE_ID, ORDER);
-        b.putShort(o + 4, (short)TelemetryFrameEncoder.SCHEMA_ID, ORDER);
-        b.putShort(o + 6, (short)TelemetryFrameEncoder.SCHEMA_VERSION, ORDER);
-        b.putLong(o + FrameLayout.SESSION_MSB, sessionMsb, ORDER);
-        b.putLong(o + FrameLayout.SESSION_LSB, sessionLsb, ORDER);
-        b.putLong(o + FrameLayout.PRODUCER_MSB, producerMsb, ORDER);
-        b.putLong(o + FrameLayout.PRODUCER_LSB, producerLsb, ORDER);
-        b.putLong(o + FrameLayout.SEQUENCE, sequence, ORDER);
-        b.putLong(o + FrameLayout.TIMESTAMP_US, timestampUs, ORDER);
-        b.putShort(o + FrameLayout.SOURCE_ID, (short)sourceId, ORDER);
-        b.putShort(o + FrameLayout.LAP_NUMBER, (short)FrameLayout.NULL_LAP, ORDER);
-        b.putByte(o + FrameLayout.SECTOR, (byte)FrameLayout.NULL_SECTOR);
-        b.putByte(o + FrameLayout.FLAGS, (byte)0);
-        b.putShort(o + FrameLayout.GROUP_HEADER, (short)FrameLayout.SAMPLE_BYTES, ORDER);
+        b.putShort(o + FrameDescriptor.BLOCK_LENGTH_OFFSET, (short)TelemetryFrameEncoder.BLOCK_LENGTH, ORDER);
+        b.putShort(o + FrameDescriptor.TEMPLATE_ID_OFFSET, (short)TelemetryFrameEncoder.TEMPLATE_ID, ORDER);
+        b.putShort(o + FrameDescriptor.SCHEMA_ID_OFFSET, (short)TelemetryFrameEncoder.SCHEMA_ID, ORDER);
+        b.putShort(o + FrameDescriptor.VERSION_OFFSET, (short)TelemetryFrameEncoder.SCHEMA_VERSION, ORDER);
+        b.putLong(o + FrameDescriptor.SESSION_MSB, sessionMsb, ORDER);
+        b.putLong(o + FrameDescriptor.SESSION_LSB, sessionLsb, ORDER);
+        b.putLong(o + FrameDescriptor.PRODUCER_MSB, producerMsb, ORDER);
+        b.putLong(o + FrameDescriptor.PRODUCER_LSB, producerLsb, ORDER);
+        b.putLong(o + FrameDescriptor.SEQUENCE, sequence, ORDER);
+        b.putLong(o + FrameDescriptor.TIMESTAMP_US, timestampUs, ORDER);
+        b.putShort(o + FrameDescriptor.SOURCE_ID, (short)sourceId, ORDER);
+        b.putShort(o + FrameDescriptor.LAP_NUMBER, (short)FrameDescriptor.NULL_LAP, ORDER);
+        b.putByte(o + FrameDescriptor.SECTOR, (byte)FrameDescriptor.NULL_SECTOR);
+        b.putByte(o + FrameDescriptor.FLAGS, (byte)0);
+        b.putShort(o + FrameDescriptor.GROUP_HEADER, (short)FrameDescriptor.SAMPLE_LENGTH, ORDER);
     }
 
     /** Sets the lap number (0..65534) of the open frame. */
     public FrameWriter lapNumber(final int lapNumber)
     {
         requireOpen();
-        if (lapNumber < 0 || lapNumber >= FrameLayout.NULL_LAP)
+        if (lapNumber < 0 || lapNumber >= FrameDescriptor.NULL_LAP)
         {
             throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "lap_number: must be between 0 and 65534, got " +
                 lapNumber);
         }
-        buffer.putShort(SlotDescriptor.FRAME_OFFSET + FrameLayout.LAP_NUMBER, (short)lapNumber, ORDER);
+        buffer.putShort(SlotDescriptor.FRAME_OFFSET + FrameDescriptor.LAP_NUMBER, (short)lapNumber, ORDER);
         return this;
     }
 
@@ -151,32 +151,32 @@ public final class FrameWriter
     public FrameWriter sector(final int sector)
     {
         requireOpen();
-        if (sector < 0 || sector >= 255)
+        if (sector < 0 || sector >= FrameDescriptor.NULL_SECTOR)
         {
             throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "sector: must be between 0 and 254, got " + sector);
         }
-        buffer.putByte(SlotDescriptor.FRAME_OFFSET + FrameLayout.SECTOR, (byte)sector);
+        buffer.putByte(SlotDescriptor.FRAME_OFFSET + FrameDescriptor.SECTOR, (byte)sector);
         return this;
     }
 
     /** Appends a sample, stored in the channel's dictionary type (integers must be whole numbers). */
     public FrameWriter putDouble(final int parameterId, final double value)
     {
-        final int type = typeOf(parameterId, FrameLayout.TYPE_F64);
+        final int type = typeOf(parameterId, FrameDescriptor.TYPE_F64);
         if (validate && !(value >= minById[parameterId] && value <= maxById[parameterId]))
         {
             throw outOfRange(parameterId, value);
         }
         final long bits;
-        if (type == FrameLayout.TYPE_F64)
+        if (type == FrameDescriptor.TYPE_F64)
         {
             bits = Double.doubleToRawLongBits(value);
         }
-        else if (type == FrameLayout.TYPE_F32)
+        else if (type == FrameDescriptor.TYPE_F32)
         {
             bits = Double.doubleToRawLongBits((double)(float)value);
         }
-        else if (type == FrameLayout.TYPE_BOOL)
+        else if (type == FrameDescriptor.TYPE_BOOL)
         {
             bits = value != 0 ? 1 : 0;
         }
@@ -195,23 +195,23 @@ public final class FrameWriter
     /** Appends a sample, stored in the channel's dictionary type. */
     public FrameWriter putLong(final int parameterId, final long value)
     {
-        final int type = typeOf(parameterId, 6 /* I64 */);
+        final int type = typeOf(parameterId, FrameDescriptor.TYPE_I64);
         if (validate && !((double)value >= minById[parameterId] && (double)value <= maxById[parameterId]))
         {
             throw outOfRange(parameterId, value);
         }
-        final long bits = type == FrameLayout.TYPE_F64 ? Double.doubleToRawLongBits((double)value) :
-            type == FrameLayout.TYPE_F32 ? Double.doubleToRawLongBits((double)(float)value) :
-            type == FrameLayout.TYPE_BOOL ? (value != 0 ? 1 : 0) : value;
+        final long bits = type == FrameDescriptor.TYPE_F64 ? Double.doubleToRawLongBits((double)value) :
+            type == FrameDescriptor.TYPE_F32 ? Double.doubleToRawLongBits((double)(float)value) :
+            type == FrameDescriptor.TYPE_BOOL ? (value != 0 ? 1 : 0) : value;
         return append(parameterId, type, bits);
     }
 
     /** Appends a boolean sample (1 or 0 in a numeric channel). */
     public FrameWriter putBoolean(final int parameterId, final boolean value)
     {
-        final int type = typeOf(parameterId, FrameLayout.TYPE_BOOL);
+        final int type = typeOf(parameterId, FrameDescriptor.TYPE_BOOL);
         final long v = value ? 1 : 0;
-        final long bits = type == FrameLayout.TYPE_F64 || type == FrameLayout.TYPE_F32 ?
+        final long bits = type == FrameDescriptor.TYPE_F64 || type == FrameDescriptor.TYPE_F32 ?
             Double.doubleToRawLongBits((double)v) : v;
         return append(parameterId, type, bits);
     }
@@ -225,10 +225,10 @@ public final class FrameWriter
     public long commit()
     {
         requireOpen();
-        buffer.putShort(SlotDescriptor.FRAME_OFFSET + FrameLayout.GROUP_HEADER + 2, (short)sampleCount, ORDER);
+        buffer.putShort(SlotDescriptor.FRAME_OFFSET + FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
         final long position = claimed;
         claimed = -1;
-        pipeline.publishReady(position, slot, FrameLayout.SAMPLES + sampleCount * FrameLayout.SAMPLE_BYTES);
+        pipeline.publishReady(position, slot, FrameDescriptor.SAMPLES + sampleCount * FrameDescriptor.SAMPLE_LENGTH);
         return position;
     }
 
@@ -278,9 +278,9 @@ public final class FrameWriter
                 " samples do not fit a slot (max_frame_bytes " + pipeline.config().maxFrameBytes() +
                 "); it was not truncated");
         }
-        final int p = SlotDescriptor.FRAME_OFFSET + FrameLayout.SAMPLES + sampleCount * FrameLayout.SAMPLE_BYTES;
-        buffer.putLong(p + FrameLayout.SAMPLE_VALUE, bits, ORDER);
-        buffer.putInt(p + FrameLayout.SAMPLE_ID, (parameterId & 0xFFFF) | (type << 16), ORDER); // quality GOOD (0)
+        final int p = SlotDescriptor.FRAME_OFFSET + FrameDescriptor.SAMPLES + sampleCount * FrameDescriptor.SAMPLE_LENGTH;
+        buffer.putLong(p + FrameDescriptor.SAMPLE_VALUE, bits, ORDER);
+        buffer.putInt(p + FrameDescriptor.SAMPLE_ID, (parameterId & 0xFFFF) | (type << 16), ORDER); // quality GOOD (0)
         sampleCount++;
         return this;
     }

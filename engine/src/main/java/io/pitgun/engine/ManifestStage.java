@@ -2,6 +2,7 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
 import io.pitgun.manifest.CompiledManifest;
@@ -9,12 +10,11 @@ import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.formula.ProgramPlan;
 import io.pitgun.manifest.runtime.FrameValues;
 import io.pitgun.manifest.runtime.ValueKind;
+import java.util.Arrays;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import java.util.Arrays;
-
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
 
 /**
  * The manifest stage: runs the compiled {@code FrameProgram} of the frame's (session, source) stream and writes the
@@ -84,7 +84,7 @@ final class ManifestStage
             derivedValueType[i] = dataType.valueType().value();
             // parameterId (u16), valueType (u8) and quality (u8) are adjacent: one little-endian int writes all three.
             typeQualityBits[i] = (channel.parameterId() & 0xFFFF) | (derivedValueType[i] << 16) |
-                (FrameLayout.QUALITY_ESTIMATED << 24);
+                (FrameDescriptor.QUALITY_ESTIMATED << 24);
         }
     }
 
@@ -103,23 +103,23 @@ final class ManifestStage
         final long lastIndex)
     {
         final StreamState stream = streams.findOrCreate(
-            frame.getLong(offset + FrameLayout.SESSION_MSB, ORDER), frame.getLong(offset + FrameLayout.SESSION_LSB, ORDER),
-            frame.getShort(offset + FrameLayout.SOURCE_ID, ORDER) & 0xFFFF,
-            frame.getLong(offset + FrameLayout.PRODUCER_MSB, ORDER), frame.getLong(offset + FrameLayout.PRODUCER_LSB, ORDER));
+            frame.getLong(offset + FrameDescriptor.SESSION_MSB, ORDER), frame.getLong(offset + FrameDescriptor.SESSION_LSB, ORDER),
+            frame.getShort(offset + FrameDescriptor.SOURCE_ID, ORDER) & 0xFFFF,
+            frame.getLong(offset + FrameDescriptor.PRODUCER_MSB, ORDER), frame.getLong(offset + FrameDescriptor.PRODUCER_LSB, ORDER));
         if (stream == null)
         {
             counters.increment(PipelineCounter.DROPPED_TOO_MANY_SOURCES);
             return;
         }
         counters.increment(PipelineCounter.FRAMES_PROCESSED);
-        final long timestampUs = frame.getLong(offset + FrameLayout.TIMESTAMP_US, ORDER);
+        final long timestampUs = frame.getLong(offset + FrameDescriptor.TIMESTAMP_US, ORDER);
         final MutableDirectBuffer output = slot.buffer();
         final int o = outputOffset;
 
-        final int count = FrameLayout.sampleCount(frame, offset);
+        final int count = FrameDescriptor.sampleCount(frame, offset);
         // One check of everything written and read below, then unchecked access (UncheckedAccess says why).
-        frame.boundsCheck(offset, FrameLayout.SAMPLES + count * FrameLayout.SAMPLE_BYTES);
-        output.boundsCheck(o, FrameLayout.SAMPLES + (count + derivedCount) * FrameLayout.SAMPLE_BYTES);
+        frame.boundsCheck(offset, FrameDescriptor.SAMPLES + count * FrameDescriptor.SAMPLE_LENGTH);
+        output.boundsCheck(o, FrameDescriptor.SAMPLES + (count + derivedCount) * FrameDescriptor.SAMPLE_LENGTH);
         final byte[] frameArray = frame.byteArray();
         final byte[] outputArray = output.byteArray();
         final long frameStart = frame.addressOffset() + offset;
@@ -142,36 +142,36 @@ final class ManifestStage
             UncheckedAccess.putByte(outputArray, outputStart + block + w,
                 UncheckedAccess.getByte(frameArray, frameStart + block + w));
         }
-        final int flags = (UncheckedAccess.getByte(frameArray, frameStart + FrameLayout.FLAGS) |
-            FrameLayout.FLAG_DERIVED) & ~FrameLayout.FLAG_REPLAYED;
-        UncheckedAccess.putByte(outputArray, outputStart + FrameLayout.FLAGS, (byte)flags);
-        UncheckedAccess.putShort(outputArray, outputStart + FrameLayout.GROUP_HEADER, (short)FrameLayout.SAMPLE_BYTES);
+        final int flags = (UncheckedAccess.getByte(frameArray, frameStart + FrameDescriptor.FLAGS) |
+            FrameDescriptor.FLAG_DERIVED) & ~FrameDescriptor.FLAG_REPLAYED;
+        UncheckedAccess.putByte(outputArray, outputStart + FrameDescriptor.FLAGS, (byte)flags);
+        UncheckedAccess.putShort(outputArray, outputStart + FrameDescriptor.GROUP_HEADER, (short)FrameDescriptor.SAMPLE_LENGTH);
 
         final FrameValues in = this.in;
         in.clear();
         in.timestampUs(timestampUs);
-        long s = frameStart + FrameLayout.SAMPLES;
-        long p = outputStart + FrameLayout.SAMPLES;
+        long s = frameStart + FrameDescriptor.SAMPLES;
+        long p = outputStart + FrameDescriptor.SAMPLES;
         int written = 0;
-        for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
+        for (int i = 0; i < count; i++, s += FrameDescriptor.SAMPLE_LENGTH)
         {
-            final int id = UncheckedAccess.getUnsignedShort(frameArray, s + FrameLayout.SAMPLE_ID);
+            final int id = UncheckedAccess.getUnsignedShort(frameArray, s + FrameDescriptor.SAMPLE_ID);
             final int inputSlot = inputSlotById[id];
             if (inputSlot >= 0 &&
-                UncheckedAccess.getByte(frameArray, s + FrameLayout.SAMPLE_QUALITY) != FrameLayout.QUALITY_INVALID)
+                UncheckedAccess.getByte(frameArray, s + FrameDescriptor.SAMPLE_QUALITY) != FrameDescriptor.QUALITY_INVALID)
             {
-                final int valueType = UncheckedAccess.getByte(frameArray, s + FrameLayout.SAMPLE_TYPE);
-                final long bits = UncheckedAccess.getLong(frameArray, s + FrameLayout.SAMPLE_VALUE);
+                final int valueType = UncheckedAccess.getByte(frameArray, s + FrameDescriptor.SAMPLE_VALUE_TYPE);
+                final long bits = UncheckedAccess.getLong(frameArray, s + FrameDescriptor.SAMPLE_VALUE);
                 switch (inputKindById[id])
                 {
                     case KIND_DOUBLE:
-                        in.putDouble(inputSlot, FrameLayout.doubleValue(valueType, bits));
+                        in.putDouble(inputSlot, FrameDescriptor.doubleValue(valueType, bits));
                         break;
                     case KIND_LONG:
-                        in.putLong(inputSlot, FrameLayout.longValue(valueType, bits));
+                        in.putLong(inputSlot, FrameDescriptor.longValue(valueType, bits));
                         break;
                     default:
-                        in.putBoolean(inputSlot, FrameLayout.doubleValue(valueType, bits) != 0);
+                        in.putBoolean(inputSlot, FrameDescriptor.doubleValue(valueType, bits) != 0);
                         break;
                 }
             }
@@ -180,7 +180,7 @@ final class ManifestStage
                 // 12 bytes as one long and one int: a copyMemory call per sample costs more than the copy.
                 UncheckedAccess.putLong(outputArray, p, UncheckedAccess.getLong(frameArray, s));
                 UncheckedAccess.putInt(outputArray, p + 8, UncheckedAccess.getInt(frameArray, s + 8));
-                p += FrameLayout.SAMPLE_BYTES;
+                p += FrameDescriptor.SAMPLE_LENGTH;
                 written++;
             }
         }
@@ -196,13 +196,13 @@ final class ManifestStage
         {
             if (derivedEmitted[i] && out.isPresent(i))
             {
-                UncheckedAccess.putLong(outputArray, p + FrameLayout.SAMPLE_VALUE, derivedBits(i, out));
-                UncheckedAccess.putInt(outputArray, p + FrameLayout.SAMPLE_ID, typeQualityBits[i]);
-                p += FrameLayout.SAMPLE_BYTES;
+                UncheckedAccess.putLong(outputArray, p + FrameDescriptor.SAMPLE_VALUE, derivedBits(i, out));
+                UncheckedAccess.putInt(outputArray, p + FrameDescriptor.SAMPLE_ID, typeQualityBits[i]);
+                p += FrameDescriptor.SAMPLE_LENGTH;
                 written++;
             }
         }
-        UncheckedAccess.putShort(outputArray, outputStart + FrameLayout.GROUP_HEADER + 2, (short)written);
+        UncheckedAccess.putShort(outputArray, outputStart + FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET, (short)written);
         final int length = (int)(p - outputStart);
         slot.outputLength(length);
         segment.onDerivedFrame(stream, output, o, firstIndex, lastIndex);
@@ -221,33 +221,33 @@ final class ManifestStage
             case KIND_DOUBLE:
             {
                 final double v = out.doubleValue(i);
-                if (valueType == FrameLayout.TYPE_F64)
+                if (valueType == FrameDescriptor.TYPE_F64)
                 {
                     return Double.doubleToRawLongBits(v);
                 }
-                if (valueType == FrameLayout.TYPE_F32)
+                if (valueType == FrameDescriptor.TYPE_F32)
                 {
                     return Double.doubleToRawLongBits(v != v ? Double.NaN : (double)(float)v);
                 }
-                return valueType == FrameLayout.TYPE_BOOL ? (v != 0 ? 1 : 0) : (long)v;
+                return valueType == FrameDescriptor.TYPE_BOOL ? (v != 0 ? 1 : 0) : (long)v;
             }
             case KIND_LONG:
             {
                 final long v = out.longValue(i);
-                if (valueType == FrameLayout.TYPE_F64)
+                if (valueType == FrameDescriptor.TYPE_F64)
                 {
                     return Double.doubleToRawLongBits((double)v);
                 }
-                if (valueType == FrameLayout.TYPE_F32)
+                if (valueType == FrameDescriptor.TYPE_F32)
                 {
                     return Double.doubleToRawLongBits((double)(float)v);
                 }
-                return valueType == FrameLayout.TYPE_BOOL ? (v != 0 ? 1 : 0) : v;
+                return valueType == FrameDescriptor.TYPE_BOOL ? (v != 0 ? 1 : 0) : v;
             }
             default:
             {
                 final long v = out.longValue(i) != 0 ? 1 : 0;
-                return valueType == FrameLayout.TYPE_F64 || valueType == FrameLayout.TYPE_F32 ?
+                return valueType == FrameDescriptor.TYPE_F64 || valueType == FrameDescriptor.TYPE_F32 ?
                     Double.doubleToRawLongBits((double)v) : v;
             }
         }

@@ -1,9 +1,10 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
 
 /**
  * One tumbling event-time window {@code [startUs, startUs + window_us)} of one session being merged: the union of
@@ -42,7 +43,7 @@ final class MergeWindow
     MergeWindow(final int frameCapacity)
     {
         buffer = new UnsafeBuffer(new byte[frameCapacity]);
-        maxSamples = Math.max(0, (frameCapacity - FrameLayout.SAMPLES) / FrameLayout.SAMPLE_BYTES);
+        maxSamples = Math.max(0, (frameCapacity - FrameDescriptor.SAMPLES) / FrameDescriptor.SAMPLE_LENGTH);
         values = new long[maxSamples];
         idTypeQuality = new int[maxSamples];
         sourceOf = new int[maxSamples];
@@ -76,10 +77,10 @@ final class MergeWindow
      */
     int add(final DirectBuffer frame, final int offset, final long index)
     {
-        final int source = frame.getShort(offset + FrameLayout.SOURCE_ID, ORDER) & 0xFFFF;
+        final int source = frame.getShort(offset + FrameDescriptor.SOURCE_ID, ORDER) & 0xFFFF;
         if (frameCount == 0)
         {
-            buffer.putBytes(0, frame, offset, FrameLayout.GROUP_HEADER + 2);
+            buffer.putBytes(0, frame, offset, FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET);
             headerSource = source;
             firstSource = source;
             firstIndex = index;
@@ -89,7 +90,7 @@ final class MergeWindow
         {
             if (source < headerSource)
             {
-                buffer.putBytes(0, frame, offset, FrameLayout.GROUP_HEADER + 2);
+                buffer.putBytes(0, frame, offset, FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET);
                 headerSource = source;
             }
             severalSources |= source != firstSource;
@@ -98,12 +99,12 @@ final class MergeWindow
         }
         frameCount++;
         int overflow = 0;
-        final int count = FrameLayout.sampleCount(frame, offset);
-        int s = offset + FrameLayout.SAMPLES;
-        for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
+        final int count = FrameDescriptor.sampleCount(frame, offset);
+        int s = offset + FrameDescriptor.SAMPLES;
+        for (int i = 0; i < count; i++, s += FrameDescriptor.SAMPLE_LENGTH)
         {
-            overflow += addSample(source, frame.getInt(s + FrameLayout.SAMPLE_ID, ORDER),
-                frame.getLong(s + FrameLayout.SAMPLE_VALUE, ORDER));
+            overflow += addSample(source, frame.getInt(s + FrameDescriptor.SAMPLE_ID, ORDER),
+                frame.getLong(s + FrameDescriptor.SAMPLE_VALUE, ORDER));
         }
         return overflow;
     }
@@ -160,17 +161,17 @@ final class MergeWindow
     /** Writes the merged frame into {@link #buffer}. */
     void finish()
     {
-        buffer.putLong(FrameLayout.TIMESTAMP_US, startUs, ORDER);
+        buffer.putLong(FrameDescriptor.TIMESTAMP_US, startUs, ORDER);
         if (severalSources)
         {
-            buffer.putByte(FrameLayout.FLAGS, (byte)(buffer.getByte(FrameLayout.FLAGS) | FrameLayout.FLAG_MERGED));
+            buffer.putByte(FrameDescriptor.FLAGS, (byte)(buffer.getByte(FrameDescriptor.FLAGS) | FrameDescriptor.FLAG_MERGED));
         }
-        buffer.putShort(FrameLayout.GROUP_HEADER + 2, (short)sampleCount, ORDER);
-        int p = FrameLayout.SAMPLES;
-        for (int i = 0; i < sampleCount; i++, p += FrameLayout.SAMPLE_BYTES)
+        buffer.putShort(FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
+        int p = FrameDescriptor.SAMPLES;
+        for (int i = 0; i < sampleCount; i++, p += FrameDescriptor.SAMPLE_LENGTH)
         {
-            buffer.putLong(p + FrameLayout.SAMPLE_VALUE, values[i], ORDER);
-            buffer.putInt(p + FrameLayout.SAMPLE_ID, idTypeQuality[i], ORDER);
+            buffer.putLong(p + FrameDescriptor.SAMPLE_VALUE, values[i], ORDER);
+            buffer.putInt(p + FrameDescriptor.SAMPLE_ID, idTypeQuality[i], ORDER);
         }
     }
 }

@@ -1,9 +1,10 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
 
 /**
  * The segment stage: aggregates the derived frames of each stream per lap and per session and emits
@@ -49,19 +50,19 @@ final class SegmentStage
         {
             return;
         }
-        final long timestampUs = frame.getLong(offset + FrameLayout.TIMESTAMP_US, ORDER);
-        final long sequence = frame.getLong(offset + FrameLayout.SEQUENCE, ORDER);
-        final int lapNumber = frame.getShort(offset + FrameLayout.LAP_NUMBER, ORDER) & 0xFFFF;
+        final long timestampUs = frame.getLong(offset + FrameDescriptor.TIMESTAMP_US, ORDER);
+        final long sequence = frame.getLong(offset + FrameDescriptor.SEQUENCE, ORDER);
+        final int lapNumber = frame.getShort(offset + FrameDescriptor.LAP_NUMBER, ORDER) & 0xFFFF;
         capture(frame, offset);
 
         final SegmentWindow lap = segments.lap;
         if (lap != null)
         {
-            if (lapNumber != FrameLayout.NULL_LAP && lap.open && lap.lapNumber != lapNumber)
+            if (lapNumber != FrameDescriptor.NULL_LAP && lap.open && lap.lapNumber != lapNumber)
             {
                 closeLap(stream);
             }
-            if (lap.open || lapNumber != FrameLayout.NULL_LAP)
+            if (lap.open || lapNumber != FrameDescriptor.NULL_LAP)
             {
                 if (!lap.open)
                 {
@@ -125,16 +126,16 @@ final class SegmentStage
     private void capture(final DirectBuffer frame, final int offset)
     {
         java.util.Arrays.fill(capturedPresent, false);
-        final int count = FrameLayout.sampleCount(frame, offset);
+        final int count = FrameDescriptor.sampleCount(frame, offset);
         final int[] captureIndexById = plan.captureIndexById;
-        int s = offset + FrameLayout.SAMPLES;
-        for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
+        int s = offset + FrameDescriptor.SAMPLES;
+        for (int i = 0; i < count; i++, s += FrameDescriptor.SAMPLE_LENGTH)
         {
-            final int capture = captureIndexById[frame.getShort(s + FrameLayout.SAMPLE_ID, ORDER) & 0xFFFF];
-            if (capture >= 0 && frame.getByte(s + FrameLayout.SAMPLE_QUALITY) != FrameLayout.QUALITY_INVALID)
+            final int capture = captureIndexById[frame.getShort(s + FrameDescriptor.SAMPLE_ID, ORDER) & 0xFFFF];
+            if (capture >= 0 && frame.getByte(s + FrameDescriptor.SAMPLE_QUALITY) != FrameDescriptor.QUALITY_INVALID)
             {
-                captured[capture] = FrameLayout.doubleValue(frame.getByte(s + FrameLayout.SAMPLE_TYPE),
-                    frame.getLong(s + FrameLayout.SAMPLE_VALUE, ORDER));
+                captured[capture] = FrameDescriptor.doubleValue(frame.getByte(s + FrameDescriptor.SAMPLE_VALUE_TYPE),
+                    frame.getLong(s + FrameDescriptor.SAMPLE_VALUE, ORDER));
                 capturedPresent[capture] = true;
             }
         }

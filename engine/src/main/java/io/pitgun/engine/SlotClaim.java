@@ -1,5 +1,6 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameStructure;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -97,7 +98,7 @@ public final class SlotClaim
             throw new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "message of " + length +
                 " bytes refused: a slot holds " + capacity() + " (max_frame_bytes)");
         }
-        if (FrameLayout.check(slot.buffer(), SlotDescriptor.FRAME_OFFSET, length) == FrameLayout.UNDECODABLE)
+        if (!FrameStructure.isReadable(FrameStructure.checkExactly(slot.buffer(), SlotDescriptor.FRAME_OFFSET, length)))
         {
             pipeline.publishRejected(position);
             pipeline.count(PipelineCounter.DROPPED_UNDECODABLE);

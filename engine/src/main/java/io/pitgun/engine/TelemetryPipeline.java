@@ -2,14 +2,15 @@ package io.pitgun.engine;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameStructure;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
@@ -20,8 +21,6 @@ import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.manifest.Stage;
-import org.agrona.DirectBuffer;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -38,6 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
+import org.agrona.DirectBuffer;
 
 /**
  * An in-process Pitgun pipeline: a Disruptor ring of off-heap slots ({@link SlotRing}) and its stages wired as a
@@ -397,7 +397,7 @@ public final class TelemetryPipeline implements AutoCloseable
                 " bytes refused: a slot holds " + descriptor.frameCapacity() + " bytes (max_frame_bytes " +
                 config.maxFrameBytes() + "); it was not truncated");
         }
-        if (FrameLayout.check(buffer, offset, length) == FrameLayout.UNDECODABLE)
+        if (!FrameStructure.isReadable(FrameStructure.checkExactly(buffer, offset, length)))
         {
             count(PipelineCounter.DROPPED_UNDECODABLE);
             throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +

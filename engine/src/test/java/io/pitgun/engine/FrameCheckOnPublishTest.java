@@ -1,5 +1,6 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameStructure;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SignalQuality;
@@ -44,8 +45,8 @@ class FrameCheckOnPublishTest
     @Test
     void shouldRefuseFramesTheJournalToolsCouldNotRead()
     {
-        refused(b -> b.putByte(FrameStructure.FIRST_SAMPLE_OFFSET + FrameStructure.SAMPLE_QUALITY_OFFSET, (byte)200), 0);
-        refused(b -> b.putByte(FrameStructure.FIRST_SAMPLE_OFFSET + FrameStructure.SAMPLE_VALUE_TYPE_OFFSET, (byte)200), 0);
+        refused(b -> b.putByte(FrameDescriptor.SAMPLES + FrameDescriptor.SAMPLE_QUALITY, (byte)200), 0);
+        refused(b -> b.putByte(FrameDescriptor.SAMPLES + FrameDescriptor.SAMPLE_VALUE_TYPE, (byte)200), 0);
         refused(b -> b.putShort(6, (short)200, ByteOrder.LITTLE_ENDIAN), 0);
         refused(b -> b.putShort(0, (short)80, ByteOrder.LITTLE_ENDIAN), 0);
         refused(b -> { }, 3); // a valid frame followed by three stray bytes

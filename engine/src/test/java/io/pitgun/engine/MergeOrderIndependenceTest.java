@@ -1,19 +1,11 @@
 package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.ManifestLoader;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
-import net.jqwik.api.lifecycle.BeforeContainer;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +14,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -41,7 +41,6 @@ class MergeOrderIndependenceTest
     private static final int[] DOUBLE_IDS = {SyntheticRun.SPEED, SyntheticRun.TORQUE, SyntheticRun.BRAKE};
     private static final UUID PRODUCER = UUID.fromString("7d16dde5-88a6-4b47-8cd8-c711601cd61f");
     private static final int SENTINEL_SOURCE = 9;
-
 
     /** One input frame: its source, per-source sequence, timestamp and samples (parameter id → value). */
     record InFrame(int source, long sequence, long timestampUs, TreeMap<Integer, Double> samples)
@@ -248,7 +247,7 @@ class MergeOrderIndependenceTest
             final List<String> encoded = new ArrayList<>();
             samples.forEach((id, value) -> encoded.add(id + "=" + value));
             out.add(new DecodedFrames.Out(window.getKey(), header.source(), header.sequence(),
-                merged ? FrameLayout.FLAG_MERGED | FrameLayout.FLAG_DERIVED : FrameLayout.FLAG_DERIVED, encoded));
+                merged ? FrameDescriptor.FLAG_MERGED | FrameDescriptor.FLAG_DERIVED : FrameDescriptor.FLAG_DERIVED, encoded));
         }
         return out;
     }

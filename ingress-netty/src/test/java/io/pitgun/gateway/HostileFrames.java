@@ -1,6 +1,6 @@
 package io.pitgun.gateway;
 
-import io.pitgun.codecs.frame.FrameStructure;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionStartEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
@@ -23,9 +23,9 @@ final class HostileFrames
     {
     }
 
-    static final int SEQUENCE = FrameStructure.HEADER_LENGTH + TelemetryFrameDecoder.sequenceEncodingOffset();
-    static final int TIMESTAMP_US = FrameStructure.HEADER_LENGTH + TelemetryFrameDecoder.timestampUsEncodingOffset();
-    static final int SECOND_SAMPLE = FrameStructure.FIRST_SAMPLE_OFFSET + FrameStructure.SAMPLE_LENGTH;
+    static final int SEQUENCE = FrameDescriptor.HEADER_LENGTH + TelemetryFrameDecoder.sequenceEncodingOffset();
+    static final int TIMESTAMP_US = FrameDescriptor.HEADER_LENGTH + TelemetryFrameDecoder.timestampUsEncodingOffset();
+    static final int SECOND_SAMPLE = FrameDescriptor.SAMPLES + FrameDescriptor.SAMPLE_LENGTH;
     static final int SAMPLE_ID = TelemetryFrameDecoder.SamplesDecoder.parameterIdEncodingOffset();
 
     private HostileFrames()
@@ -68,10 +68,10 @@ final class HostileFrames
             frame("group block length 8", "bad_sbe", groupBlockLength(8)),
             frame("group block length 80", "bad_sbe", groupBlockLength(80)),
             frame("version 200", "bad_sbe", b -> b.putShort(6, (short)200, ByteOrder.LITTLE_ENDIAN)),
-            frame("quality 200", "bad_sbe", b -> b.putByte(SECOND_SAMPLE + FrameStructure.SAMPLE_QUALITY_OFFSET,
+            frame("quality 200", "bad_sbe", b -> b.putByte(SECOND_SAMPLE + FrameDescriptor.SAMPLE_QUALITY,
                 (byte)200)),
-            frame("unknown value type", "bad_sbe", b -> b.putByte(FrameStructure.FIRST_SAMPLE_OFFSET +
-                FrameStructure.SAMPLE_VALUE_TYPE_OFFSET, (byte)10)),
+            frame("unknown value type", "bad_sbe", b -> b.putByte(FrameDescriptor.SAMPLES +
+                FrameDescriptor.SAMPLE_VALUE_TYPE, (byte)10)),
             frame("sequence 2^64-1", "sbe_contract", b -> b.putLong(SEQUENCE, -1L, ByteOrder.LITTLE_ENDIAN)),
             frame("timestamp -1", "sbe_contract", b -> b.putLong(TIMESTAMP_US, -1L, ByteOrder.LITTLE_ENDIAN)),
             frame("duplicate channels", "sbe_dictionary", b -> b.putShort(SECOND_SAMPLE + SAMPLE_ID, (short)1,
@@ -96,7 +96,7 @@ final class HostileFrames
 
     private static Consumer<UnsafeBuffer> groupBlockLength(final int blockLength)
     {
-        return b -> b.putShort(FrameStructure.GROUP_HEADER_OFFSET, (short)blockLength, ByteOrder.LITTLE_ENDIAN);
+        return b -> b.putShort(FrameDescriptor.GROUP_HEADER, (short)blockLength, ByteOrder.LITTLE_ENDIAN);
     }
 
     private static Case frame(final String name, final String reason, final Consumer<UnsafeBuffer> change)

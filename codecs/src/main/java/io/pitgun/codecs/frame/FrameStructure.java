@@ -8,7 +8,15 @@ import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import io.pitgun.codecs.sbe.VarStringEncodingDecoder;
 import org.agrona.DirectBuffer;
 
-import java.nio.ByteOrder;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_HEADER;
+import static io.pitgun.codecs.frame.FrameDescriptor.HEADER_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.MAX_VAR_DATA_BYTES;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLES;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_QUALITY;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE_TYPE;
+import static io.pitgun.codecs.frame.FrameDescriptor.VAR_LENGTH_BYTES;
 
 /**
  * The structure rule of the Pitgun SBE schema, stated once: what makes bytes one message that this build can read
@@ -35,27 +43,6 @@ import java.nio.ByteOrder;
  */
 public final class FrameStructure
 {
-    /** Bytes of the SBE message header. */
-    public static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
-    /** Root block length of a {@code TelemetryFrame} in this build. */
-    public static final int FRAME_BLOCK_LENGTH = TelemetryFrameDecoder.BLOCK_LENGTH;
-    /** Bytes of the samples group header. */
-    public static final int GROUP_HEADER_LENGTH = TelemetryFrameDecoder.SamplesDecoder.HEADER_SIZE;
-    /** Block length of one sample in this build. */
-    public static final int SAMPLE_LENGTH = TelemetryFrameDecoder.SamplesDecoder.sbeBlockLength();
-    /** Offset of the samples group header from the start of a frame message. */
-    public static final int GROUP_HEADER_OFFSET = HEADER_LENGTH + FRAME_BLOCK_LENGTH;
-    /** Offset of the first sample from the start of a frame message. */
-    public static final int FIRST_SAMPLE_OFFSET = GROUP_HEADER_OFFSET + GROUP_HEADER_LENGTH;
-    /** Offset of a sample's valueType within the sample. */
-    public static final int SAMPLE_VALUE_TYPE_OFFSET = TelemetryFrameDecoder.SamplesDecoder.valueTypeEncodingOffset();
-    /** Offset of a sample's quality within the sample. */
-    public static final int SAMPLE_QUALITY_OFFSET = TelemetryFrameDecoder.SamplesDecoder.qualityEncodingOffset();
-    /** Largest var-data length the schema allows. */
-    public static final int MAX_VAR_DATA_BYTES = VarStringEncodingDecoder.lengthMaxValue();
-
-    static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
-    private static final int VAR_LENGTH_BYTES = 2;
     // ValueType 0..9 (U8..BOOL) and SignalQuality 0..3 (GOOD..INVALID): the schema's defined values, compared
     // as numbers because the generated get() throws on an undefined one.
     private static final int MAX_VALUE_TYPE = 9;
@@ -197,30 +184,30 @@ public final class FrameStructure
 
     private static long samples(final DirectBuffer buffer, final int offset, final int available)
     {
-        if (FIRST_SAMPLE_OFFSET > available)
+        if (SAMPLES > available)
         {
-            return fail(FrameProblem.TRUNCATED, GROUP_HEADER_OFFSET);
+            return fail(FrameProblem.TRUNCATED, GROUP_HEADER);
         }
-        final int groupBlockLength = buffer.getShort(offset + GROUP_HEADER_OFFSET, ORDER) & 0xFFFF;
-        final int count = buffer.getShort(offset + GROUP_HEADER_OFFSET + 2, ORDER) & 0xFFFF;
+        final int groupBlockLength = buffer.getShort(offset + GROUP_HEADER, ORDER) & 0xFFFF;
+        final int count = buffer.getShort(offset + GROUP_HEADER + 2, ORDER) & 0xFFFF;
         if (groupBlockLength != SAMPLE_LENGTH)
         {
-            return fail(FrameProblem.GROUP_BLOCK_LENGTH, GROUP_HEADER_OFFSET);
+            return fail(FrameProblem.GROUP_BLOCK_LENGTH, GROUP_HEADER);
         }
-        final int end = FIRST_SAMPLE_OFFSET + count * SAMPLE_LENGTH; // at most 65535 * 12: no overflow
+        final int end = SAMPLES + count * SAMPLE_LENGTH; // at most 65535 * 12: no overflow
         if (end > available)
         {
-            return fail(FrameProblem.TRUNCATED, GROUP_HEADER_OFFSET + 2);
+            return fail(FrameProblem.TRUNCATED, GROUP_HEADER + 2);
         }
-        for (int at = FIRST_SAMPLE_OFFSET; at < end; at += SAMPLE_LENGTH)
+        for (int at = SAMPLES; at < end; at += SAMPLE_LENGTH)
         {
-            if ((buffer.getByte(offset + at + SAMPLE_VALUE_TYPE_OFFSET) & 0xFF) > MAX_VALUE_TYPE)
+            if ((buffer.getByte(offset + at + SAMPLE_VALUE_TYPE) & 0xFF) > MAX_VALUE_TYPE)
             {
-                return fail(FrameProblem.UNDEFINED_VALUE_TYPE, at + SAMPLE_VALUE_TYPE_OFFSET);
+                return fail(FrameProblem.UNDEFINED_VALUE_TYPE, at + SAMPLE_VALUE_TYPE);
             }
-            if ((buffer.getByte(offset + at + SAMPLE_QUALITY_OFFSET) & 0xFF) > MAX_QUALITY)
+            if ((buffer.getByte(offset + at + SAMPLE_QUALITY) & 0xFF) > MAX_QUALITY)
             {
-                return fail(FrameProblem.UNDEFINED_QUALITY, at + SAMPLE_QUALITY_OFFSET);
+                return fail(FrameProblem.UNDEFINED_QUALITY, at + SAMPLE_QUALITY);
             }
         }
         return end;

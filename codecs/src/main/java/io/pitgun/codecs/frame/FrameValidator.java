@@ -11,12 +11,18 @@ import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import org.agrona.DirectBuffer;
 
-import static io.pitgun.codecs.frame.FrameStructure.FIRST_SAMPLE_OFFSET;
-import static io.pitgun.codecs.frame.FrameStructure.GROUP_HEADER_OFFSET;
-import static io.pitgun.codecs.frame.FrameStructure.HEADER_LENGTH;
-import static io.pitgun.codecs.frame.FrameStructure.ORDER;
-import static io.pitgun.codecs.frame.FrameStructure.SAMPLE_LENGTH;
-import static io.pitgun.codecs.frame.FrameStructure.SAMPLE_VALUE_TYPE_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.FLAGS;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_HEADER;
+import static io.pitgun.codecs.frame.FrameDescriptor.HEADER_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.MARKER_TIMESTAMP_US;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLES;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE_TYPE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SEQUENCE;
+import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
 import static io.pitgun.codecs.frame.FrameStructure.fail;
 
 /**
@@ -51,12 +57,6 @@ public final class FrameValidator
     /** Longest label in characters (code points), as the envelope contract allows. */
     public static final int MAX_LABEL_CODE_POINTS = 128;
 
-    private static final int FLAGS = HEADER_LENGTH + TelemetryFrameDecoder.flagsEncodingOffset();
-    private static final int SEQUENCE = HEADER_LENGTH + TelemetryFrameDecoder.sequenceEncodingOffset();
-    private static final int TIMESTAMP_US = HEADER_LENGTH + TelemetryFrameDecoder.timestampUsEncodingOffset();
-    private static final int SAMPLE_VALUE = TelemetryFrameDecoder.SamplesDecoder.valueEncodingOffset();
-    private static final int SAMPLE_ID = TelemetryFrameDecoder.SamplesDecoder.parameterIdEncodingOffset();
-    private static final int MARKER_TIMESTAMP_US = HEADER_LENGTH + SessionStartDecoder.timestampUsEncodingOffset();
     private static final int MARKER_LABEL = HEADER_LENGTH + SessionStartDecoder.BLOCK_LENGTH;
 
     private final ParameterRegistry registry;
@@ -217,7 +217,7 @@ public final class FrameValidator
 
     private void valueDetails(final StringBuilder out)
     {
-        final int at = FrameStructure.problemOffset(result) - SAMPLE_VALUE_TYPE_OFFSET;
+        final int at = FrameStructure.problemOffset(result) - SAMPLE_VALUE_TYPE;
         final int sample = lastOffset + (FrameStructure.problem(result) == FrameProblem.VALUE_WRONG_TYPE ? at :
             FrameStructure.problemOffset(result) - SAMPLE_VALUE);
         final int id = lastBuffer.getShort(sample + SAMPLE_ID, ORDER) & 0xFFFF;
@@ -283,7 +283,7 @@ public final class FrameValidator
             case UNDEFINED_VALUE_TYPE:
             case UNDEFINED_QUALITY:
             case INVALID_UTF8:
-                sampleIndex = problem == FrameProblem.INVALID_UTF8 ? -1 : (at - FIRST_SAMPLE_OFFSET) / SAMPLE_LENGTH;
+                sampleIndex = problem == FrameProblem.INVALID_UTF8 ? -1 : (at - SAMPLES) / SAMPLE_LENGTH;
                 return buffer.getByte(offset + at) & 0xFF;
             default:
                 return 0;
@@ -343,16 +343,16 @@ public final class FrameValidator
             actual = timestampUs;
             return fail(FrameProblem.TIMESTAMP_OUT_OF_RANGE, TIMESTAMP_US);
         }
-        final int count = buffer.getShort(offset + GROUP_HEADER_OFFSET + 2, ORDER) & 0xFFFF;
+        final int count = buffer.getShort(offset + GROUP_HEADER + 2, ORDER) & 0xFFFF;
         if (count == 0 || count > maxSamplesPerFrame)
         {
             actual = count;
-            return fail(FrameProblem.SAMPLE_COUNT, GROUP_HEADER_OFFSET + 2);
+            return fail(FrameProblem.SAMPLE_COUNT, GROUP_HEADER + 2);
         }
         final int stamp = nextFrameStamp();
         for (int i = 0; i < count; i++)
         {
-            final int at = FIRST_SAMPLE_OFFSET + i * SAMPLE_LENGTH;
+            final int at = SAMPLES + i * SAMPLE_LENGTH;
             final long problem = sample(buffer, offset, at, stamp);
             if (problem != 0)
             {
@@ -382,11 +382,11 @@ public final class FrameValidator
             return fail(FrameProblem.RESTRICTED_CHANNEL, at + SAMPLE_ID);
         }
         final DataType type = definition.dataType();
-        final int valueType = buffer.getByte(offset + at + SAMPLE_VALUE_TYPE_OFFSET) & 0xFF;
+        final int valueType = buffer.getByte(offset + at + SAMPLE_VALUE_TYPE) & 0xFF;
         if (valueType != (type.valueType().value() & 0xFF))
         {
             actual = valueType;
-            return fail(FrameProblem.VALUE_WRONG_TYPE, at + SAMPLE_VALUE_TYPE_OFFSET);
+            return fail(FrameProblem.VALUE_WRONG_TYPE, at + SAMPLE_VALUE_TYPE);
         }
         final long bits = buffer.getLong(offset + at + SAMPLE_VALUE, ORDER);
         actual = bits;

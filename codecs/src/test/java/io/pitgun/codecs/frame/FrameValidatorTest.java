@@ -46,8 +46,8 @@ class FrameValidatorTest
             new Sample(1, 1, 0, 100), new Sample(2, 7, 200, bits(50f)));
         assertProblem(length, Level.STRUCTURE, FrameProblem.UNDEFINED_QUALITY);
         assertEquals(1, validator.sampleIndex());
-        assertEquals(FrameStructure.FIRST_SAMPLE_OFFSET + FrameStructure.SAMPLE_LENGTH +
-            FrameStructure.SAMPLE_QUALITY_OFFSET, validator.problemOffset());
+        assertEquals(FrameDescriptor.SAMPLES + FrameDescriptor.SAMPLE_LENGTH +
+            FrameDescriptor.SAMPLE_QUALITY, validator.problemOffset());
         assertTrue(validator.describe().contains("(200)"), validator.describe());
     }
 
@@ -82,7 +82,7 @@ class FrameValidatorTest
     void shouldRefuseGroupBlockLengthOtherThanThisBuilds(final int blockLength)
     {
         final int length = SbeFrames.validFrame(buffer, 0);
-        SbeFrames.putU16(buffer, FrameStructure.GROUP_HEADER_OFFSET, blockLength);
+        SbeFrames.putU16(buffer, FrameDescriptor.GROUP_HEADER, blockLength);
         assertProblem(length, Level.STRUCTURE, FrameProblem.GROUP_BLOCK_LENGTH);
     }
 
@@ -127,7 +127,7 @@ class FrameValidatorTest
     void shouldRefuseFlagsFromProducer()
     {
         final int length = SbeFrames.validFrame(buffer, 0);
-        buffer.putByte(FrameStructure.HEADER_LENGTH + io.pitgun.codecs.sbe.TelemetryFrameDecoder.flagsEncodingOffset(),
+        buffer.putByte(FrameDescriptor.HEADER_LENGTH + io.pitgun.codecs.sbe.TelemetryFrameDecoder.flagsEncodingOffset(),
             (byte)1);
         assertProblem(length, Level.DICTIONARY, FrameProblem.FLAGS_SET);
     }

@@ -39,12 +39,12 @@ final class SbeFrames
             group.next().value(sample.bits()).parameterId(sample.parameterId());
         }
         // Codes written raw: the generated setters take enums only, and hostile codes are what is under test.
-        final int first = offset + FrameStructure.FIRST_SAMPLE_OFFSET;
+        final int first = offset + FrameDescriptor.SAMPLES;
         for (int i = 0; i < samples.length; i++)
         {
-            final int at = first + i * FrameStructure.SAMPLE_LENGTH;
-            out.putByte(at + FrameStructure.SAMPLE_VALUE_TYPE_OFFSET, (byte)samples[i].valueType());
-            out.putByte(at + FrameStructure.SAMPLE_QUALITY_OFFSET, (byte)samples[i].quality());
+            final int at = first + i * FrameDescriptor.SAMPLE_LENGTH;
+            out.putByte(at + FrameDescriptor.SAMPLE_VALUE_TYPE, (byte)samples[i].valueType());
+            out.putByte(at + FrameDescriptor.SAMPLE_QUALITY, (byte)samples[i].quality());
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
