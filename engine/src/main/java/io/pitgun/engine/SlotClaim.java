@@ -1,5 +1,6 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameFlyweight;
 import io.pitgun.codecs.frame.FrameStructure;
 import org.agrona.MutableDirectBuffer;
 
@@ -105,7 +106,10 @@ public final class SlotClaim
             throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +
                 " bytes refused: not a well-formed message of the Pitgun SBE schema");
         }
-        pipeline.publishReady(position, slot, length);
+        // In place: a message written with a newer schema's longer blocks becomes this build's layout.
+        pipeline.publishReady(position, slot,
+            FrameFlyweight.copyNormalised(slot.buffer(), SlotDescriptor.FRAME_OFFSET, length, slot.buffer(),
+            SlotDescriptor.FRAME_OFFSET));
         return position;
     }
 

@@ -10,6 +10,7 @@ import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameFlyweight;
 import io.pitgun.codecs.frame.FrameStructure;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
@@ -256,15 +257,15 @@ public final class TelemetryPipeline implements AutoCloseable
 
     private long publish(final DirectBuffer buffer, final int offset, final int length, final boolean wait)
     {
-        checkMessage(buffer, offset, length);
+        checkMessage(buffer, offset, length, false);
         final long position = claim(wait);
         if (position < 0)
         {
             return -1;
         }
         final FrameSlot slot = slot(position);
-        slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offset, length);
-        publishReady(position, slot, length);
+        publishReady(position, slot,
+            FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
         return position;
     }
 
@@ -301,6 +302,31 @@ public final class TelemetryPipeline implements AutoCloseable
         final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
         final int firstOrdinal, final int frameCount)
     {
+        return publishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb, contentDigest,
+            firstOrdinal, frameCount, false);
+    }
+
+    /**
+     * {@link #tryPublishBatch(DirectBuffer, int[], int[], int, int, long, long, long, int, int)} for messages the
+     * caller has already validated: each passed {@code FrameValidator} (the gateway's binary path) or was written by
+     * {@code EnvelopeDecoder}, whose output meets the same rule by construction (the JSON path). The pipeline then
+     * checks only that each message fits a slot, so a frame is validated once on its way from a producer to the
+     * manifest rather than once by the gateway and again here. Bytes that did not pass the rule must never come
+     * this way (a slot, and so the journal, would hold a message its readers cannot read): every other producer
+     * uses {@link #tryPublishBatch}, {@link #tryPublish} or a {@link SlotClaim}, which validate.
+     */
+    public long tryPublishValidatedBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths,
+        final int from, final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
+        final int firstOrdinal, final int frameCount)
+    {
+        return publishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb, contentDigest,
+            firstOrdinal, frameCount, true);
+    }
+
+    private long publishBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int from,
+        final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
+        final int firstOrdinal, final int frameCount, final boolean validated)
+    {
         if (count < 1 || count > config.channelCapacity())
         {
             throw new IllegalArgumentException("count: " + count + " is not in [1, " + config.channelCapacity() +
@@ -310,7 +336,7 @@ public final class TelemetryPipeline implements AutoCloseable
         {
             try
             {
-                checkMessage(buffer, offsets[from + i], lengths[from + i]);
+                checkMessage(buffer, offsets[from + i], lengths[from + i], validated);
             }
             catch (final FrameRejectedException ex)
             {
@@ -345,9 +371,8 @@ public final class TelemetryPipeline implements AutoCloseable
             {
                 slot.eventIdentity(eventIdMsb, eventIdLsb, contentDigest, firstOrdinal + i, frameCount);
             }
-            final int length = lengths[from + i];
-            slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offsets[from + i], length);
-            slot.frameLength(length);
+            slot.frameLength(FrameFlyweight.copyNormalised(buffer, offsets[from + i], lengths[from + i],
+                slot.buffer(), SlotDescriptor.FRAME_OFFSET));
             slot.ingestTimeNs(System.nanoTime());
             countAccepted();
         }
@@ -375,20 +400,21 @@ public final class TelemetryPipeline implements AutoCloseable
     /** Publishes a message read from a journal, keeping its journal index (replays). */
     long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {
-        checkMessage(buffer, offset, length);
+        checkMessage(buffer, offset, length, false);
         final long position = claim(true);
         final FrameSlot slot = slot(position);
-        slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offset, length);
         slot.status(SlotDescriptor.STATUS_READY | SlotDescriptor.FLAG_REPLAYED);
         slot.journalIndex(journalIndex);
-        slot.frameLength(length);
+        slot.frameLength(
+            FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
         slot.ingestTimeNs(System.nanoTime());
         countAccepted();
         ringBuffer.publish(position);
         return position;
     }
 
-    private void checkMessage(final DirectBuffer buffer, final int offset, final int length)
+    // The one structure check of a message on its way into a slot, unless its producer validated it already.
+    private void checkMessage(final DirectBuffer buffer, final int offset, final int length, final boolean validated)
     {
         if (length > descriptor.frameCapacity())
         {
@@ -397,7 +423,7 @@ public final class TelemetryPipeline implements AutoCloseable
                 " bytes refused: a slot holds " + descriptor.frameCapacity() + " bytes (max_frame_bytes " +
                 config.maxFrameBytes() + "); it was not truncated");
         }
-        if (!FrameStructure.isReadable(FrameStructure.checkExactly(buffer, offset, length)))
+        if (!validated && !FrameStructure.isReadable(FrameStructure.checkExactly(buffer, offset, length)))
         {
             count(PipelineCounter.DROPPED_UNDECODABLE);
             throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +

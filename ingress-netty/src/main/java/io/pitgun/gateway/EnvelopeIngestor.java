@@ -141,11 +141,11 @@ public final class EnvelopeIngestor
     }
 
     /**
-     * Publishes the SBE messages of one binary WebSocket message that {@code messages} validated. Binary frames
+     * Publishes the SBE messages of {@code buffer} that {@code messages} validated. Binary frames
      * carry no {@code event_id}: a client whose message was only partly accepted (503) resends the frames from
      * {@code frames_accepted} on.
      */
-    public IngestReport ingestSbe(final DirectBuffer buffer, final int offset, final SbeMessageValidator messages)
+    public IngestReport ingestSbe(final DirectBuffer buffer, final SbeMessageValidator messages)
     {
         final IngestReport report = new IngestReport();
         report.envelopes = 1;
@@ -172,7 +172,9 @@ public final class EnvelopeIngestor
             final long position;
             try
             {
-                position = pipeline.tryPublish(buffer, offset + messages.offset(i), messages.length(i));
+                // Validated whole by `messages` (FrameValidator) before anything was published: not re-checked.
+                position = pipeline.tryPublishValidatedBatch(buffer, messages.absoluteOffsets(),
+                    messages.lengths(), i, 1, 0, 0, 0, 0, 0);
             }
             catch (final FrameRejectedException ex)
             {
@@ -419,7 +421,8 @@ public final class EnvelopeIngestor
         while (published < frames)
         {
             final int n = whole ? frames - published : 1;
-            final long position = pipeline.tryPublishBatch(scratch, messageOffsets, messageLengths,
+            // EnvelopeDecoder wrote these frames and its rule is the validator's: the pipeline does not re-check.
+            final long position = pipeline.tryPublishValidatedBatch(scratch, messageOffsets, messageLengths,
                 first + published, n, eventMsb[i], eventLsb[i], digest, published, frames);
             if (position < 0)
             {

@@ -22,6 +22,7 @@ public final class SbeMessageValidator
     private final int[] lengths;
     private final int maxMessageBytes;
     private int count;
+    private int start;
     private String error;
     private RejectReason reason;
 
@@ -41,6 +42,7 @@ public final class SbeMessageValidator
     public boolean validate(final DirectBuffer buffer, final int offset, final int length, final boolean allowRestricted)
     {
         count = 0;
+        start = offset;
         error = null;
         reason = null;
         if (length == 0)
@@ -68,7 +70,7 @@ public final class SbeMessageValidator
                 return fail(RejectReason.BODY_TOO_LARGE, "message " + count + " at byte " + position + " is " +
                     messageLength + " bytes; a frame may have at most " + maxMessageBytes);
             }
-            offsets[count] = position;
+            offsets[count] = offset + position;
             lengths[count] = messageLength;
             count++;
             position += messageLength;
@@ -107,7 +109,19 @@ public final class SbeMessageValidator
     /** Offset of message {@code i} from the start of the binary message. */
     public int offset(final int i)
     {
-        return offsets[i];
+        return offsets[i] - start;
+    }
+
+    /** Where each message starts in the validated buffer (the first {@link #count()} entries). */
+    int[] absoluteOffsets()
+    {
+        return offsets;
+    }
+
+    /** Each message's length (the first {@link #count()} entries). */
+    int[] lengths()
+    {
+        return lengths;
     }
 
     /** Length of message {@code i}, header included. */

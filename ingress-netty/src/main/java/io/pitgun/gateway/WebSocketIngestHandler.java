@@ -149,7 +149,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                     nack(ctx, endpoint, number, null, validator.reason(), validator.error(), 0);
                     return;
                 }
-                report = state.ingestor.ingestSbe(binaryView, 0, validator);
+                report = state.ingestor.ingestSbe(binaryView, validator);
             }
             catch (final RuntimeException ex)
             {

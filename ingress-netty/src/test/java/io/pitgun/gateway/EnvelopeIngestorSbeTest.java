@@ -52,7 +52,7 @@ class EnvelopeIngestorSbeTest
 
             for (int i = 0; i < 10; i++) // more than the queue's 4 places: a leak would turn these into queue_full
             {
-                final IngestReport report = ingestor.ingestSbe(frame, 0, validator);
+                final IngestReport report = ingestor.ingestSbe(frame, validator);
                 assertEquals(RejectReason.PIPELINE_REFUSED, report.reason(), report.message);
                 assertEquals(422, report.status());
                 assertEquals(0, report.queuePlaces());

@@ -2,6 +2,7 @@ package io.pitgun.gateway;
 
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import io.pitgun.codecs.sbe.ValueType;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalTailer;
@@ -119,6 +120,36 @@ final class GatewayHarness implements AutoCloseable
             }
         });
         return ids;
+    }
+
+    /**
+     * Every journaled TelemetryFrame as {@code sequence v<version>: id=value/sampleBlockLength ...} (integers as
+     * integers, F32 and F64 as doubles), so a test sees both the values and the layout stored (call after close).
+     */
+    static List<String> journaledFrames(final Path dataDir)
+    {
+        final List<String> frames = new ArrayList<>();
+        forEachJournaledFrame(dataDir, frame ->
+        {
+            final StringBuilder out = new StringBuilder().append(frame.sequence()).append(" v")
+                .append(frame.actingVersion()).append(':');
+            for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
+            {
+                out.append(' ').append(sample.parameterId()).append('=');
+                final short type = sample.valueTypeRaw();
+                if (type == ValueType.F32.value() || type == ValueType.F64.value())
+                {
+                    out.append(Double.longBitsToDouble(sample.value()));
+                }
+                else
+                {
+                    out.append(sample.value());
+                }
+                out.append('/').append(sample.actingBlockLength());
+            }
+            frames.add(out.toString());
+        });
+        return frames;
     }
 
     private static void forEachJournaledFrame(final Path dataDir, final Consumer<TelemetryFrameDecoder> visitor)
