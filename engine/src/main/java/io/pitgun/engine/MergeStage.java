@@ -1,11 +1,15 @@
 package io.pitgun.engine;
 
-import io.pitgun.codecs.frame.FrameDescriptor;
-import java.util.Arrays;
-import java.util.List;
 import org.agrona.DirectBuffer;
 
+import java.util.Arrays;
+import java.util.List;
+
 import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.SESSION_LSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.SESSION_MSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.SOURCE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
 
 /**
  * The merge stage: frames of the merged sources of one session whose timestamps fall in one tumbling event-time
@@ -79,21 +83,21 @@ final class MergeStage
 
     void onFrame(final FrameSlot slot, final DirectBuffer frame, final int offset, final long index)
     {
-        final int ordinal = enabled ? ordinalBySource[frame.getShort(offset + FrameDescriptor.SOURCE_ID, ORDER) & 0xFFFF] :
+        final int ordinal = enabled ? ordinalBySource[frame.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF] :
             NOT_MERGED;
         if (ordinal == NOT_MERGED)
         {
             next.onFrame(slot, frame, offset, index, index);
             return;
         }
-        final MergeSession session = sessionOf(frame.getLong(offset + FrameDescriptor.SESSION_MSB, ORDER),
-            frame.getLong(offset + FrameDescriptor.SESSION_LSB, ORDER));
+        final MergeSession session = sessionOf(frame.getLong(offset + SESSION_MSB, ORDER),
+            frame.getLong(offset + SESSION_LSB, ORDER));
         if (session == null)
         {
             counters.increment(PipelineCounter.DROPPED_TOO_MANY_SOURCES);
             return;
         }
-        final long timestampUs = frame.getLong(offset + FrameDescriptor.TIMESTAMP_US, ORDER);
+        final long timestampUs = frame.getLong(offset + TIMESTAMP_US, ORDER);
         final long startUs = Math.floorDiv(timestampUs, windowUs) * windowUs;
         if (startUs + windowUs <= session.closedBeforeUs)
         {

@@ -4,7 +4,17 @@ import io.pitgun.codecs.frame.FrameDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import static io.pitgun.codecs.frame.FrameDescriptor.FLAGS;
+import static io.pitgun.codecs.frame.FrameDescriptor.FLAG_MERGED;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_COUNT_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_HEADER;
 import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLES;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SOURCE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
 
 /**
  * One tumbling event-time window {@code [startUs, startUs + window_us)} of one session being merged: the union of
@@ -43,7 +53,7 @@ final class MergeWindow
     MergeWindow(final int frameCapacity)
     {
         buffer = new UnsafeBuffer(new byte[frameCapacity]);
-        maxSamples = Math.max(0, (frameCapacity - FrameDescriptor.SAMPLES) / FrameDescriptor.SAMPLE_LENGTH);
+        maxSamples = Math.max(0, (frameCapacity - SAMPLES) / SAMPLE_LENGTH);
         values = new long[maxSamples];
         idTypeQuality = new int[maxSamples];
         sourceOf = new int[maxSamples];
@@ -77,10 +87,10 @@ final class MergeWindow
      */
     int add(final DirectBuffer frame, final int offset, final long index)
     {
-        final int source = frame.getShort(offset + FrameDescriptor.SOURCE_ID, ORDER) & 0xFFFF;
+        final int source = frame.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF;
         if (frameCount == 0)
         {
-            buffer.putBytes(0, frame, offset, FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET);
+            buffer.putBytes(0, frame, offset, GROUP_HEADER + GROUP_COUNT_OFFSET);
             headerSource = source;
             firstSource = source;
             firstIndex = index;
@@ -90,7 +100,7 @@ final class MergeWindow
         {
             if (source < headerSource)
             {
-                buffer.putBytes(0, frame, offset, FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET);
+                buffer.putBytes(0, frame, offset, GROUP_HEADER + GROUP_COUNT_OFFSET);
                 headerSource = source;
             }
             severalSources |= source != firstSource;
@@ -100,11 +110,11 @@ final class MergeWindow
         frameCount++;
         int overflow = 0;
         final int count = FrameDescriptor.sampleCount(frame, offset);
-        int s = offset + FrameDescriptor.SAMPLES;
-        for (int i = 0; i < count; i++, s += FrameDescriptor.SAMPLE_LENGTH)
+        int s = offset + SAMPLES;
+        for (int i = 0; i < count; i++, s += SAMPLE_LENGTH)
         {
-            overflow += addSample(source, frame.getInt(s + FrameDescriptor.SAMPLE_ID, ORDER),
-                frame.getLong(s + FrameDescriptor.SAMPLE_VALUE, ORDER));
+            overflow += addSample(source, frame.getInt(s + SAMPLE_ID, ORDER),
+                frame.getLong(s + SAMPLE_VALUE, ORDER));
         }
         return overflow;
     }
@@ -161,17 +171,17 @@ final class MergeWindow
     /** Writes the merged frame into {@link #buffer}. */
     void finish()
     {
-        buffer.putLong(FrameDescriptor.TIMESTAMP_US, startUs, ORDER);
+        buffer.putLong(TIMESTAMP_US, startUs, ORDER);
         if (severalSources)
         {
-            buffer.putByte(FrameDescriptor.FLAGS, (byte)(buffer.getByte(FrameDescriptor.FLAGS) | FrameDescriptor.FLAG_MERGED));
+            buffer.putByte(FLAGS, (byte)(buffer.getByte(FLAGS) | FLAG_MERGED));
         }
-        buffer.putShort(FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
-        int p = FrameDescriptor.SAMPLES;
-        for (int i = 0; i < sampleCount; i++, p += FrameDescriptor.SAMPLE_LENGTH)
+        buffer.putShort(GROUP_HEADER + GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
+        int p = SAMPLES;
+        for (int i = 0; i < sampleCount; i++, p += SAMPLE_LENGTH)
         {
-            buffer.putLong(p + FrameDescriptor.SAMPLE_VALUE, values[i], ORDER);
-            buffer.putInt(p + FrameDescriptor.SAMPLE_ID, idTypeQuality[i], ORDER);
+            buffer.putLong(p + SAMPLE_VALUE, values[i], ORDER);
+            buffer.putInt(p + SAMPLE_ID, idTypeQuality[i], ORDER);
         }
     }
 }

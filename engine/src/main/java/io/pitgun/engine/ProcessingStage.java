@@ -8,6 +8,9 @@ import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import org.agrona.DirectBuffer;
 
+import static io.pitgun.codecs.frame.FrameDescriptor.MARKER_SESSION_LSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.MARKER_SESSION_MSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.MARKER_SOURCE_ID;
 import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
 
 /**
@@ -107,7 +110,7 @@ final class ProcessingStage implements EventHandler<FrameSlot>
         }
         final DirectBuffer buffer = slot.buffer();
         final int offset = SlotDescriptor.FRAME_OFFSET;
-        // Every slot passed FrameStructure.checkExactly when it was published (or was written by FrameWriter).
+        // Every slot holds one valid message in this build's layout (FrameDescriptor): validated once on its way in.
         switch (FrameDescriptor.templateId(buffer, offset))
         {
             case TelemetryFrameDecoder.TEMPLATE_ID:
@@ -116,8 +119,9 @@ final class ProcessingStage implements EventHandler<FrameSlot>
             case SessionStartDecoder.TEMPLATE_ID:
             {
                 counters.increment(PipelineCounter.SESSION_MARKERS);
-                final StreamState stream = streams.find(buffer.getLong(offset + FrameDescriptor.MARKER_SESSION_MSB, ORDER),
-                    buffer.getLong(offset + FrameDescriptor.MARKER_SESSION_LSB, ORDER), buffer.getShort(offset + FrameDescriptor.MARKER_SOURCE_ID, ORDER) & 0xFFFF);
+                final StreamState stream = streams.find(buffer.getLong(offset + MARKER_SESSION_MSB, ORDER),
+                    buffer.getLong(offset + MARKER_SESSION_LSB, ORDER),
+                    buffer.getShort(offset + MARKER_SOURCE_ID, ORDER) & 0xFFFF);
                 if (stream != null)
                 {
                     segment.endStream(stream);
@@ -128,8 +132,8 @@ final class ProcessingStage implements EventHandler<FrameSlot>
             case SessionEndDecoder.TEMPLATE_ID:
             {
                 counters.increment(PipelineCounter.SESSION_MARKERS);
-                final long msb = buffer.getLong(offset + FrameDescriptor.MARKER_SESSION_MSB, ORDER);
-                final long lsb = buffer.getLong(offset + FrameDescriptor.MARKER_SESSION_LSB, ORDER);
+                final long msb = buffer.getLong(offset + MARKER_SESSION_MSB, ORDER);
+                final long lsb = buffer.getLong(offset + MARKER_SESSION_LSB, ORDER);
                 merge.onSessionEnd(slot, msb, lsb);
                 endStreams(true, msb, lsb);
                 break;

@@ -3,9 +3,10 @@ package io.pitgun.engine;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import org.agrona.DirectBuffer;
+
 import java.util.ArrayList;
 import java.util.List;
-import org.agrona.DirectBuffer;
 
 /** Collects a subscription's derived frames as plain values, for comparing whole outputs in merge tests. */
 final class DecodedFrames implements SubscriptionHandler

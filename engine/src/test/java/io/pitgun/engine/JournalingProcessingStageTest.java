@@ -17,6 +17,11 @@ import io.pitgun.journal.JournalTailer;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.runtime.FrameProgram;
 import io.pitgun.manifest.runtime.FrameValues;
+import org.agrona.MutableDirectBuffer;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,10 +29,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import org.agrona.MutableDirectBuffer;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -6,14 +6,6 @@ import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.ManifestLoader;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
-import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -22,6 +14,15 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -247,7 +248,7 @@ class MergeOrderIndependenceTest
             final List<String> encoded = new ArrayList<>();
             samples.forEach((id, value) -> encoded.add(id + "=" + value));
             out.add(new DecodedFrames.Out(window.getKey(), header.source(), header.sequence(),
-                merged ? FrameDescriptor.FLAG_MERGED | FrameDescriptor.FLAG_DERIVED : FrameDescriptor.FLAG_DERIVED, encoded));
+                FrameDescriptor.FLAG_DERIVED | (merged ? FrameDescriptor.FLAG_MERGED : 0), encoded));
         }
         return out;
     }

@@ -145,7 +145,7 @@ public final class EnvelopeIngestor
      * carry no {@code event_id}: a client whose message was only partly accepted (503) resends the frames from
      * {@code frames_accepted} on.
      */
-    public IngestReport ingestSbe(final DirectBuffer buffer, final SbeMessageValidator messages)
+    public IngestReport ingestSbe(final DirectBuffer buffer, final SbeMessageSplitter messages)
     {
         final IngestReport report = new IngestReport();
         report.envelopes = 1;
@@ -178,7 +178,7 @@ public final class EnvelopeIngestor
             }
             catch (final FrameRejectedException ex)
             {
-                // The validator and the pipeline disagree (a bug or a slot size below the validator's): answer,
+                // The splitter and the pipeline disagree (a bug or a slot smaller than the splitter allows): answer,
                 // count and give the queue place back rather than let the exception close the connection.
                 counters.rejected(RejectReason.PIPELINE_REFUSED);
                 LOG.warn("validated binary frame refused by the pipeline: {}", ex.getMessage());

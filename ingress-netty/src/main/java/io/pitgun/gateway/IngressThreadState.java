@@ -5,14 +5,14 @@ import io.pitgun.codecs.envelope.DecoderLimits;
 
 /**
  * What one event-loop thread needs to ingest without allocating per frame or sharing mutable state: its decoder
- * (inside the {@link EnvelopeIngestor}), body splitter, binary validator, a body copy buffer and the waiter for
+ * (inside the {@link EnvelopeIngestor}), body splitter, binary message splitter, a body copy buffer and the waiter for
  * journaled acks. Created on first use by the thread, never shared.
  */
 final class IngressThreadState
 {
     final EnvelopeIngestor ingestor;
     final BeaconBodySplitter splitter;
-    final SbeMessageValidator sbeValidator;
+    final SbeMessageSplitter sbeSplitter;
     final JournalAckWaiter ackWaiter;
     final SubscriberGroup subscribers;
     private byte[] body = new byte[1 << 16];
@@ -30,7 +30,7 @@ final class IngressThreadState
             server.counters(), GatewayServer.MAX_ENVELOPES_PER_REQUEST, config.ingestQueue(), delayAdmission);
         subscribers = new SubscriberGroup(server, loop);
         splitter = new BeaconBodySplitter(GatewayServer.MAX_ENVELOPES_PER_REQUEST);
-        sbeValidator = new SbeMessageValidator(server.registry(), GatewayServer.MAX_ENVELOPES_PER_REQUEST,
+        sbeSplitter = new SbeMessageSplitter(server.registry(), GatewayServer.MAX_ENVELOPES_PER_REQUEST,
             server.pipeline().config().maxFrameBytes());
     }
 

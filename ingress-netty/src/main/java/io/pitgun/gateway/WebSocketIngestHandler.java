@@ -141,19 +141,19 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                 content.getBytes(content.readerIndex(), copy);
                 binaryView.wrap(copy);
             }
-            final SbeMessageValidator validator = state.sbeValidator;
+            final SbeMessageSplitter splitter = state.sbeSplitter;
             try
             {
-                if (!validator.validate(binaryView, 0, length, allowRestricted))
+                if (!splitter.split(binaryView, 0, length, allowRestricted))
                 {
-                    nack(ctx, endpoint, number, null, validator.reason(), validator.error(), 0);
+                    nack(ctx, endpoint, number, null, splitter.reason(), splitter.error(), 0);
                     return;
                 }
-                report = state.ingestor.ingestSbe(binaryView, validator);
+                report = state.ingestor.ingestSbe(binaryView, splitter);
             }
             catch (final RuntimeException ex)
             {
-                // A bug in the validator (ingestSbe answers its own failures and gives its queue place back): the
+                // A bug in the splitter (ingestSbe answers its own failures and gives its queue place back): the
                 // connection stays and the message is answered.
                 LOG.error("binary message {} from {} failed", number, peer, ex);
                 nack(ctx, endpoint, number, null, RejectReason.INTERNAL_ERROR,

@@ -63,8 +63,8 @@ final class HostileFrames
         return List.of(
             frame("header block length 0", "bad_sbe", b -> b.putShort(0, (short)0, ByteOrder.LITTLE_ENDIAN)),
             frame("header block length 8", "bad_sbe", b -> b.putShort(0, (short)8, ByteOrder.LITTLE_ENDIAN)),
-            frame("header block length 53", "bad_sbe", b -> b.putShort(0, (short)(FrameDescriptor.FRAME_BLOCK_LENGTH - 1),
-                ByteOrder.LITTLE_ENDIAN)),
+            frame("header block length 53", "bad_sbe", b -> b.putShort(0,
+                (short)(FrameDescriptor.FRAME_BLOCK_LENGTH - 1), ByteOrder.LITTLE_ENDIAN)),
             // Longer blocks are read at their acting length (a newer schema), but these bytes do not hold them.
             frame("header block length 80, bytes missing", "bad_sbe", b -> b.putShort(0, (short)80,
                 ByteOrder.LITTLE_ENDIAN)),
@@ -103,7 +103,8 @@ final class HostileFrames
         out.putShort(group + FrameDescriptor.GROUP_COUNT_OFFSET, (short)count, ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < count; i++)
         {
-            final int to = group + FrameDescriptor.GROUP_HEADER_LENGTH + i * (FrameDescriptor.SAMPLE_LENGTH + extraSample);
+            final int to = group + FrameDescriptor.GROUP_HEADER_LENGTH +
+                i * (FrameDescriptor.SAMPLE_LENGTH + extraSample);
             out.putBytes(to, in, FrameDescriptor.SAMPLES + i * FrameDescriptor.SAMPLE_LENGTH,
                 FrameDescriptor.SAMPLE_LENGTH);
             out.setMemory(to + FrameDescriptor.SAMPLE_LENGTH, extraSample, (byte)0xA5);

@@ -60,6 +60,15 @@ public final class FrameDescriptor
 
     /** Root block length of a {@code TelemetryFrame} in this build. */
     public static final int FRAME_BLOCK_LENGTH = TelemetryFrameDecoder.BLOCK_LENGTH;
+    /**
+     * This build's {@code TelemetryFrame} message header (block length, template id, schema id, version) as the one
+     * little-endian long its eight bytes form, so a writer puts the whole header with one store.
+     */
+    public static final long FRAME_HEADER_WORD =
+        (FRAME_BLOCK_LENGTH & 0xFFFFL) << (BLOCK_LENGTH_OFFSET * Byte.SIZE) |
+        (TelemetryFrameDecoder.TEMPLATE_ID & 0xFFFFL) << (TEMPLATE_ID_OFFSET * Byte.SIZE) |
+        (TelemetryFrameDecoder.SCHEMA_ID & 0xFFFFL) << (SCHEMA_ID_OFFSET * Byte.SIZE) |
+        (TelemetryFrameDecoder.SCHEMA_VERSION & 0xFFFFL) << (VERSION_OFFSET * Byte.SIZE);
     /** A frame's session id, most significant half. */
     public static final int SESSION_MSB = HEADER_LENGTH + TelemetryFrameDecoder.sessionIdEncodingOffset();
     /** A frame's session id, least significant half. */

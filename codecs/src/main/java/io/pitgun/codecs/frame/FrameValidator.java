@@ -43,9 +43,9 @@ import static io.pitgun.codecs.frame.FrameStructure.fail;
  * The fields are read through {@link FrameFlyweight}, so a frame of a newer schema with longer blocks is checked
  * field by field like one of this build's.
  * <p>
- * Diagnostics (for tools and nacks): after a failed check {@link #problem()}, {@link #problemOffset()}, {@link #sampleIndex()} and
- * {@link #describe()} name the problem and where it is. Checking allocates nothing; describing allocates.
- * Not thread-safe: one per thread.
+ * Diagnostics (for tools and nacks): after a failed check {@link #problem()}, {@link #problemOffset()},
+ * {@link #sampleIndex()} and {@link #describe()} name the problem and where it is. Checking allocates nothing;
+ * describing allocates. Not thread-safe: one per thread.
  */
 public final class FrameValidator
 {
