@@ -2,9 +2,9 @@ package io.pitgun.engine;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -22,6 +22,8 @@ import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.manifest.Stage;
+import org.agrona.DirectBuffer;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -38,7 +40,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
-import org.agrona.DirectBuffer;
 
 /**
  * An in-process Pitgun pipeline: a Disruptor ring of off-heap slots ({@link SlotRing}) and its stages wired as a

@@ -18,9 +18,9 @@ import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.runtime.FrameProgram;
 import io.pitgun.manifest.runtime.FrameValues;
 import org.agrona.MutableDirectBuffer;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
