@@ -3,10 +3,15 @@ package io.pitgun.cli;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.engine.HdrFiles;
 import io.pitgun.engine.LatencyStage;
+import io.pitgun.engine.insight.LapSummary;
+import io.pitgun.engine.insight.LapSummaryCollector;
+import io.pitgun.engine.insight.LapSummaryTable;
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.perf.latency.PercentileDistribution;
 import io.pitgun.replay.ReplayOptions;
+import io.pitgun.replay.ReplayProgress;
 import io.pitgun.replay.ReplayRunner;
 import io.pitgun.replay.ReplayStats;
 import io.pitgun.replay.ReplayTarget;
@@ -54,12 +59,12 @@ final class DemoCommand implements Callable<Integer>
         description = "Session CSV to replay (default: " + SAMPLE + " of this checkout).")
     Path input;
 
-    @Option(names = "--rows", paramLabel = "N", defaultValue = "0",
-        description = "Replay only the first N rows (default: all).")
-    int rows;
+    @Option(names = "--rows", paramLabel = "N", description = "Replay only the first N rows, N >= 1 (default: all).")
+    Integer rows;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Where the journal and reports go (default: a new temporary directory).")
+        description = "Where the journal and reports go: a new or empty directory (default: a new temporary " +
+            "directory).")
     Path dataDir;
 
     @Option(names = "--batch", paramLabel = "N", defaultValue = "100",
@@ -74,11 +79,19 @@ final class DemoCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        if (rows < 0)
+        if (rows != null && rows < 1)
         {
-            err.println("pitgun demo: --rows must not be negative, got " + rows);
+            err.println("pitgun demo: --rows must be at least 1, got " + rows + " (leave it out to replay every row)");
             return CliErrorHandler.FAILED;
         }
+        if (dataDir != null && Files.exists(dataDir) && !isEmptyDirectory(dataDir))
+        {
+            // Never mix a run's journal with earlier ones, and never offer to delete what the demo did not create.
+            err.println("pitgun demo: --data-dir " + dataDir + " already exists and is not an empty directory; " +
+                "give a new or empty one (or leave --data-dir out for a temporary directory)");
+            return CliErrorHandler.FAILED;
+        }
+        final boolean created = dataDir == null || !Files.exists(dataDir);
         final Path sample = input != null ? input : findSample();
         if (sample == null || !Files.isRegularFile(sample))
         {
@@ -89,7 +102,7 @@ final class DemoCommand implements Callable<Integer>
         final Path dir = (dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("pitgun-demo-"))
             .toAbsolutePath();
         final Path manifest = copyManifest(dir);
-        final Path csv = rows > 0 ? slice(sample, dir.resolve("session-slice.csv"), rows) : sample.toAbsolutePath();
+        final Path csv = rows != null ? slice(sample, dir.resolve("session-slice.csv"), rows) : sample.toAbsolutePath();
 
         out.println("pitgun demo: gateway with manifest demo-reference (power, tyre spread, brake balance, laps)");
         out.println("  data directory: " + dir);
@@ -108,7 +121,11 @@ final class DemoCommand implements Callable<Integer>
             out.flush();
             final ReplayOptions options = new ReplayOptions(target, csv, 1e9, false, false, batch, false, false,
                 true, ReplayOptions.DEFAULT_MAX_RETRIES, null, null, ParameterRegistry.simV1());
-            stats = new ReplayRunner(options, System.err, new DemoProgress(System.err)).run();
+            // On a terminal the tools' progress bar, otherwise one line per tenth of the session.
+            final ReplayProgress progress = System.console() != null ?
+                ReplayCommand.progressBar(System.err) :
+                ReplayProgress.tenths(System.err);
+            stats = new ReplayRunner(options, System.err, progress).run();
             server.shutdown();
             laps = collector.awaitLaps(30, TimeUnit.SECONDS);
         }
@@ -162,7 +179,10 @@ final class DemoCommand implements Callable<Integer>
         out.println("  bin/pitgun journal stats " + journal);
         out.println("  xdg-open " + report + "    # or: bin/pitgun report latency " + hdrDir.resolve("*.hgrm") +
             " --out report.html");
-        out.println("  rm -rf " + dir + "    # when done");
+        if (created)
+        {
+            out.println("  rm -rf " + dir + "    # when done");
+        }
         out.flush();
 
         final boolean ok = stats.envelopesRejected() == 0 && stats.framesAcked() > 0 && !laps.isEmpty();
@@ -233,6 +253,18 @@ final class DemoCommand implements Callable<Integer>
         catch (final URISyntaxException | RuntimeException ex)
         {
             return here;
+        }
+    }
+
+    private static boolean isEmptyDirectory(final Path dir) throws IOException
+    {
+        if (!Files.isDirectory(dir))
+        {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(dir))
+        {
+            return entries.findAny().isEmpty();
         }
     }
 

@@ -2,6 +2,14 @@ package io.pitgun.cli;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.engine.HdrFiles;
+import io.pitgun.perf.loadgen.BareHttpServer;
+import io.pitgun.perf.loadgen.LoadgenErrors;
+import io.pitgun.perf.loadgen.LoadgenPayloads;
+import io.pitgun.perf.loadgen.LoadgenRun;
+import io.pitgun.perf.loadgen.LoadgenSweep;
+import io.pitgun.perf.loadgen.SweepGateway;
+import io.pitgun.replay.ReplayInputException;
+import io.pitgun.replay.ReplayTarget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +47,8 @@ final class LoadgenCommand implements Callable<Integer>
     static final double SWEEP_STEP_SECONDS = 5;
 
     @Option(names = "--target", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
-        description = "Gateway base URL (default: ${DEFAULT-VALUE}).")
+        description = "Gateway address: host:port, http://host:port or its /beacon URL, as replay takes it " +
+            "(default: ${DEFAULT-VALUE}).")
     String target;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
@@ -218,7 +227,7 @@ final class LoadgenCommand implements Callable<Integer>
             return "--sweep-max-rate x --duration is " + (long)(sweepMaxRate * durationSeconds) + " envelopes, at most " +
                 MAX_ENVELOPES;
         }
-        return targetProblem(target, allowRemote);
+        return targetProblem(allowRemote);
     }
 
     /** {@code --sweep}: the gateway's sustainable rate next to a bare Netty server's, in one run. */
@@ -271,25 +280,33 @@ final class LoadgenCommand implements Callable<Integer>
             err.println("pitgun loadgen: the gateway did not hold even the start rate " + sweepStartRate + "/s");
             return CliErrorHandler.FAILED;
         }
+        if (bare.sustainableRate() == 0)
+        {
+            // Without the ceiling the gateway's figure has nothing to be read against.
+            err.println("pitgun loadgen: the bare Netty server did not hold even the start rate " + sweepStartRate +
+                "/s");
+            return CliErrorHandler.FAILED;
+        }
         return 0;
     }
 
-    /** Why {@code target} cannot be used, or null: an http(s) URL with a host, loopback unless allowed. */
-    static String targetProblem(final String target, final boolean allowRemote)
+    /**
+     * Why {@code target} cannot be used, or null: the forms {@code replay} takes ({@code host:port},
+     * {@code http://host:port}, the gateway's {@code /beacon} URL), loopback unless allowed. Rewrites {@link #target}
+     * to the gateway's base URL.
+     */
+    private String targetProblem(final boolean allowRemote)
     {
         final URI uri;
         try
         {
-            uri = URI.create(target);
+            uri = ReplayTarget.parse(target).baseUri();
         }
-        catch (final IllegalArgumentException ex)
+        catch (final ReplayInputException ex)
         {
-            return "--target is not a URL: '" + target + "'";
+            return ex.getMessage();
         }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null)
-        {
-            return "--target must be http://HOST:PORT (the gateway's base URL), got '" + target + "'";
-        }
+        target = uri.toString();
         if (allowRemote)
         {
             return null;

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ValidateCommand.class,
         ManifestCommand.class,
+        DictionaryCommand.class,
         SolveCommand.class,
         GatewayCommand.class,
         JournalCommand.class,

@@ -1,6 +1,7 @@
 package io.pitgun.cli;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.journal.ProgressBar;
 import io.pitgun.replay.ReplayInputException;
 import io.pitgun.replay.ReplayOptions;
 import io.pitgun.replay.ReplayProgress;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -38,9 +40,9 @@ final class ReplayCommand implements Callable<Integer>
         description = "Gateway address (default: ${DEFAULT-VALUE}).")
     String target;
 
-    @Option(names = "--rate", paramLabel = "HZ", defaultValue = "0",
-        description = "Frames per second; default: real time from the timestamps.")
-    double rate;
+    @Option(names = "--rate", paramLabel = "HZ",
+        description = "Frames per second, more than 0 (default: real time, paced by the CSV's timestamps).")
+    Double rate;
 
     @Option(names = "--loop", description = "Start again at the end of the file (timestamps keep increasing); Ctrl-C stops.")
     boolean loop;
@@ -84,11 +86,17 @@ final class ReplayCommand implements Callable<Integer>
     {
         final PrintStream out = System.out;
         final PrintStream err = System.err;
+        if (rate != null && !(rate > 0))
+        {
+            spec.commandLine().getErr().println("pitgun replay: --rate must be more than 0 frames per second, got " +
+                rate + " (leave it out to replay in real time)");
+            return CliErrorHandler.FAILED;
+        }
         final ParameterRegistry registry = dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
-        final ReplayOptions options = new ReplayOptions(ReplayTarget.parse(target), input, rate, loop, webSocket, batch,
+        final ReplayOptions options = new ReplayOptions(ReplayTarget.parse(target), input, rate == null ? 0 : rate, loop, webSocket, batch,
             allowRemote, includeRestricted, sessionMarkers, maxRetries, sessionId, playerId, registry);
-        final ReplayProgressBar bar = System.console() != null ? new ReplayProgressBar(err) : null;
-        final ReplayRunner runner = new ReplayRunner(options, err, bar == null ? ReplayProgress.NONE : bar);
+        final ReplayRunner runner = new ReplayRunner(options, err, System.console() != null ?
+            progressBar(err) : ReplayProgress.NONE);
 
         // Ctrl-C ends the replay cleanly: the envelope in flight is answered, the session closed, the summary printed.
         final CountDownLatch finished = new CountDownLatch(1);
@@ -117,10 +125,6 @@ final class ReplayCommand implements Callable<Integer>
                 err.println("pitgun replay: " + ex.getMessage());
                 return CliErrorHandler.FAILED;
             }
-            if (bar != null)
-            {
-                bar.finish();
-            }
             out.print(stats.summary(webSocket ? options.target().webSocketUri().toString() :
                 options.target().beaconUri().toString()));
             return stats.envelopesRejected() == 0 ? 0 : CliErrorHandler.FAILED;
@@ -137,5 +141,36 @@ final class ReplayCommand implements Callable<Integer>
                 // Already shutting down: the hook is running and will see the latch.
             }
         }
+    }
+
+    /**
+     * A replay's progress on the tools' one {@link ProgressBar} (module journal): the current pass over the file,
+     * then frames sent, acknowledged and rejected and the send rate. Shared with {@code pitgun demo}.
+     */
+    static ReplayProgress progressBar(final PrintStream terminal)
+    {
+        final ProgressBar bar = new ProgressBar(new PrintWriter(terminal), "replay");
+        final long startNs = System.nanoTime();
+        return new ReplayProgress()
+        {
+            @Override
+            public void onProgress(final long framesSent, final long totalFrames, final ReplayStats stats)
+            {
+                final long pass = totalFrames <= 0 ? framesSent :
+                    framesSent % totalFrames == 0 && framesSent > 0 ? totalFrames : framesSent % totalFrames;
+                bar.draw(pass, totalFrames, () ->
+                {
+                    final double seconds = (System.nanoTime() - startNs) / 1e9;
+                    return String.format("%d frames, %d acked, %d rejected, %.0f frames/s", framesSent,
+                        stats.framesAcked(), stats.envelopesRejected(), seconds > 0 ? framesSent / seconds : 0.0);
+                });
+            }
+
+            @Override
+            public void onDone()
+            {
+                bar.onDone();
+            }
+        };
     }
 }

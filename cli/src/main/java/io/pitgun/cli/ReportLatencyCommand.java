@@ -1,5 +1,8 @@
 package io.pitgun.cli;
 
+import io.pitgun.perf.latency.LatencyReportPage;
+import io.pitgun.perf.latency.PercentileDistribution;
+import io.pitgun.perf.latency.PercentilePlotSvg;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

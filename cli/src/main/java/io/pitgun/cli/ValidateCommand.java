@@ -5,6 +5,8 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.envelope.DecodeError;
 import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.manifest.PipelineManifest;
 import io.pitgun.schemas.ContractDetector;
 import io.pitgun.schemas.DocumentException;
 import io.pitgun.schemas.DocumentReader;
@@ -40,6 +42,7 @@ final class ValidateCommand implements Callable<Integer>
 {
     private static final SchemaId ENVELOPE = SchemaId.parse("pitgun-envelope/v1");
     private static final SchemaId DICTIONARY = SchemaId.parse("metrics-dictionary/v1");
+    private static final SchemaId MANIFEST = SchemaId.parse("pipeline-manifest/v1");
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Documents to validate (.json, .yaml, .yml).")
     List<Path> files;
@@ -102,7 +105,7 @@ final class ValidateCommand implements Callable<Integer>
         if (claimed.isEmpty() || !catalog.contains(claimed.get()))
         {
             final String reason = claimed.isEmpty() ?
-                "cannot tell which contract this document follows: " + ContractDetector.explain(document.root()) :
+                ContractDetector.explain(document.root()) :
                 "the document claims " + claimed.get() + ", which is not a known contract (known: " + catalog.ids() + ")";
             reportAtMarker(document, reason + " (or name one with --schema NAME/VERSION)", err);
             return false;
@@ -127,6 +130,10 @@ final class ValidateCommand implements Callable<Integer>
             return false;
         }
         if (id.equals(DICTIONARY) && !dictionaryIsConsistent(document, err))
+        {
+            return false;
+        }
+        if (id.equals(MANIFEST) && !manifestCompiles(file, err))
         {
             return false;
         }
@@ -161,6 +168,24 @@ final class ValidateCommand implements Callable<Integer>
         err.println(indent(document.excerpt(location)));
         err.println(document.path() + ": INVALID against dictionary " + registry.name());
         return false;
+    }
+
+    // A manifest is valid when it would run: the same semantic checks (dictionary, channels, types, stage order)
+    // and the same report as `manifest check`.
+    private boolean manifestCompiles(final Path file, final PrintWriter err)
+    {
+        try
+        {
+            ManifestCommand.compile(file, dictionary).newProgram();
+            return true;
+        }
+        catch (final ManifestException ex)
+        {
+            err.println(ex.getMessage());
+            err.println(file + ": INVALID " + MANIFEST + " (it does not compile against dictionary " +
+                (dictionary == null ? PipelineManifest.DEFAULT_DICTIONARY : dictionary) + ")");
+            return false;
+        }
     }
 
     private static boolean dictionaryIsConsistent(final ParsedDocument document, final PrintWriter err)

@@ -1,6 +1,7 @@
 package io.pitgun.cli;
 
 import io.pitgun.gateway.GatewayServer;
+import io.pitgun.perf.latency.PercentileDistribution;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -44,6 +44,19 @@ class LoadgenCommandTest
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1:PORT", "http://127.0.0.1:PORT", "http://127.0.0.1:PORT/beacon"})
+    void shouldTakeTheTargetFormsReplayTakes(final String form) throws Exception
+    {
+        final String target = form.replace("PORT", Integer.toString(server.address().getPort()));
+
+        final Run run = pitgun("loadgen", "--target", target, "--rate", "50", "--duration", "1", "--out",
+            dir.resolve("run").toString());
+
+        assertEquals(0, run.exit, run.out + run.err);
+        assertTrue(run.out.contains("sent 50, accepted 50, refused or failed 0"), run.out);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"http", "ws", "ws-binary"})
     void shouldLoadTheGatewayAndWriteHdrFilesThatHdrHistogramAndTheReportRead(final String mode) throws Exception
     {

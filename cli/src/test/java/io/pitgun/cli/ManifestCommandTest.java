@@ -47,6 +47,103 @@ class ManifestCommandTest
     }
 
     @Test
+    void shouldReportEveryProblemOfAManifestInOneRunInSourceOrder() throws IOException
+    {
+        final Path file = dir.resolve("four-mistakes.yaml");
+        Files.writeString(file, String.join("\n",
+            "version: v1",
+            "name: four-mistakes",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - name: Power_kW",
+            "        expr: \"Torque_Nm * Engine_RMP / 9549.0\"",
+            "      - name: Speed_ms",
+            "        expr: \"Speed / \"",
+            "      - name: Brake_Hot",
+            "        expr: \"Brake_Temp_FL > 800\"",
+            "  - type: segment",
+            "    by: lap",
+            "    aggregates:",
+            "      - channel: Speeed",
+            "        stats: [max]",
+            "  - type: output",
+            "    contracts: [pitgun-envelope/v1, insight-contract/v1]",
+            ""));
+
+        final Run run = run("manifest", "check", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        final List<String> located = run.err().lines().filter(line -> line.startsWith(file + ":"))
+            .collect(Collectors.toList());
+        assertEquals(4, located.size(), run.err());
+        assertTrue(located.get(0).startsWith(file + ":7:28: unknown channel 'Engine_RMP'"), run.err());
+        assertTrue(located.get(1).startsWith(file + ":9:24: expected a number"), run.err());
+        assertTrue(located.get(2).startsWith(file + ":11:15: derived channel 'Brake_Hot' is declared f64"), run.err());
+        assertTrue(located.get(3).startsWith(file + ":15:18: unknown channel 'Speeed'"), run.err());
+    }
+
+    @Test
+    void shouldNotReportWhatFollowsFromAnEarlierProblem() throws IOException
+    {
+        final Path file = dir.resolve("cascade.yaml");
+        Files.writeString(file, String.join("\n",
+            "version: v1",
+            "name: cascade",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - name: A",
+            "        expr: \"Speed / \"",
+            "      - name: B",
+            "        expr: \"A * 2\"",
+            "      - name: C",
+            "        expr: \"C + 1\"",
+            "  - type: filter",
+            "    where: \"B > 3\"",
+            "  - type: segment",
+            "    by: lap",
+            "    aggregates:",
+            "      - channel: B",
+            "        stats: [max]",
+            "  - type: output",
+            "    contracts: [insight-contract/v1]",
+            ""));
+
+        final Run run = run("manifest", "check", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        final List<String> located = run.err().lines().filter(line -> line.startsWith(file + ":"))
+            .collect(Collectors.toList());
+        assertEquals(2, located.size(), "the broken A and the cycle of C; B, the filter and the segment only " +
+            "follow from A:\n" + run.err());
+        assertTrue(located.get(0).startsWith(file + ":7:24: expected a number"), run.err());
+        assertTrue(located.get(1).startsWith(file + ":11:16: dependency cycle"), run.err());
+    }
+
+    @Test
+    void shouldRefuseASegmentWhoseSummariesGoNowhere() throws IOException
+    {
+        final Path file = dir.resolve("segment-without-output.yaml");
+        Files.writeString(file, String.join("\n",
+            "version: v1",
+            "name: segment-without-output",
+            "pipeline:",
+            "  - type: segment",
+            "    by: lap",
+            "    aggregates:",
+            "      - channel: Speed",
+            "        stats: [max]",
+            ""));
+
+        final Run run = run("manifest", "check", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains(file + ":4:11: this segment's summaries go nowhere: add insight-contract/v1"),
+            run.err());
+    }
+
+    @Test
     void shouldCheckEveryValidExampleAndPrintThePlan() throws IOException
     {
         final List<Path> files;

@@ -16,29 +16,11 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code pitgun report latency} on files HdrHistogram itself wrote. */
+/** {@code pitgun report latency} on files HdrHistogram itself wrote (the parsing itself: perf's {@code PercentileDistributionTest}). */
 class ReportLatencyCommandTest
 {
     @TempDir
     Path dir;
-
-    @Test
-    void shouldParseAnHgrmAsHdrHistogramWroteIt() throws Exception
-    {
-        final Histogram nanos = histogram(10_000, 42);
-        final Path file = dir.resolve("stage.hgrm");
-        HdrFiles.writePercentiles(file, new HdrFiles.Series("stage", nanos));
-
-        final PercentileDistribution d = PercentileDistribution.readHgrm(file);
-
-        assertEquals("stage", d.name());
-        assertEquals(nanos.getTotalCount(), d.totalCount());
-        // The table prints each value as the top of its bucket.
-        assertEquals(nanos.highestEquivalentValue(nanos.getMaxValue()) / 1000.0, d.maxValue(), 0.001);
-        // 50% is always a row of the table; other percentiles read the first row at or above them.
-        assertEquals(nanos.getValueAtPercentile(50) / 1000.0, d.valueAt(0.5), 0.001);
-        assertTrue(d.valueAt(0.99) >= nanos.getValueAtPercentile(99) / 1000.0);
-    }
 
     @Test
     void shouldRenderSeveralFilesSideBySideWithAPercentileAxis() throws Exception

@@ -89,6 +89,53 @@ class ValidateCommandTest
     }
 
     @Test
+    void shouldRunTheManifestChecksOfManifestCheckOnSchemaValidManifests()
+    {
+        final Path file = Path.of("..", "manifest-jit", "src", "test", "resources", "manifests", "invalid",
+            "unknown-channel.yaml");
+
+        final Run run = run("validate", file.toString());
+        final Run check = run("manifest", "check", file.toString());
+
+        assertEquals(1, run.exitCode, run.out + run.err);
+        assertFalse(run.out.contains(": valid"), run.out);
+        assertTrue(run.err.contains("unknown channel 'Engine_RMP'"), run.err);
+        assertTrue(run.err.contains(file + ": INVALID pipeline-manifest/v1"), run.err);
+        assertTrue(run.err.startsWith(check.err.trim()), "the same report as manifest check:\n" + run.err +
+            "\nmanifest check:\n" + check.err);
+    }
+
+    @Test
+    void shouldReportABadTimestampOnceInWords() throws IOException
+    {
+        final Path file = dir.resolve("bad-ts.json");
+        final String valid = Files.readString(EXAMPLES.resolve("pitgun-envelope/v1/valid/beacon.json"));
+        Files.writeString(file, valid.replaceFirst("\"ts\": *\"[^\"]*\"", "\"ts\": \"yesterday\""));
+
+        final Run run = run("validate", file.toString());
+
+        assertEquals(1, run.exitCode, run.out + run.err);
+        assertEquals(1, run.err.lines().filter(line -> line.contains(": /ts: ")).count(), run.err);
+        assertTrue(run.err.contains(": /ts: is not a valid date-time: must be a valid RFC 3339 date-time"), run.err);
+        assertFalse(run.err.contains("regex"), run.err);
+        assertTrue(run.err.contains("INVALID pitgun-envelope/v1 (1 problem)"), run.err);
+    }
+
+    @Test
+    void shouldSayOnceThatItCannotTellTheContract() throws IOException
+    {
+        final Path file = dir.resolve("none.json");
+        Files.writeString(file, "{\"hello\": 1}\n");
+
+        final Run run = run("validate", file.toString());
+
+        assertEquals(1, run.exitCode, run.out + run.err);
+        final String phrase = "cannot tell which contract this document follows";
+        assertEquals(run.err.indexOf(phrase), run.err.lastIndexOf(phrase), run.err);
+        assertTrue(run.err.contains(phrase), run.err);
+    }
+
+    @Test
     void shouldReportSyntaxErrorsWithLineAndColumn() throws IOException
     {
         final Path file = dir.resolve("broken.json");

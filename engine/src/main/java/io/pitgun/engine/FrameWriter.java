@@ -1,5 +1,7 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionEndEncoder;
@@ -51,7 +53,8 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TYPE_BOOL;
  */
 public final class FrameWriter
 {
-    private final TelemetryPipeline pipeline;
+    private final RingPublisher publisher;
+    private final ParameterRegistry dictionary;
     private final long sessionMsb;
     private final long sessionLsb;
     private final long producerMsb;
@@ -59,9 +62,7 @@ public final class FrameWriter
     private final int sourceId;
     private final int maxSamples;
     private final boolean validate;
-    private final byte[] valueTypeById;
-    private final double[] minById;
-    private final double[] maxById;
+    private final ParameterTable parameters;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final SessionStartEncoder sessionStartEncoder = new SessionStartEncoder();
     private final SessionEndEncoder sessionEndEncoder = new SessionEndEncoder();
@@ -70,24 +71,23 @@ public final class FrameWriter
     private UnsafeBuffer buffer;
     private int sampleCount;
 
-    FrameWriter(final TelemetryPipeline pipeline, final UUID sessionId, final UUID producerId, final int sourceId,
-        final byte[] valueTypeById, final double[] minById, final double[] maxById)
+    FrameWriter(final RingPublisher publisher, final ParameterRegistry dictionary, final ParameterTable parameters,
+        final UUID sessionId, final UUID producerId, final int sourceId)
     {
         if (sourceId < 0 || sourceId > 65_535)
         {
             throw new IllegalArgumentException("sourceId: must be between 0 and 65535, got " + sourceId);
         }
-        this.pipeline = pipeline;
+        this.publisher = publisher;
+        this.dictionary = dictionary;
         this.sessionMsb = sessionId.getMostSignificantBits();
         this.sessionLsb = sessionId.getLeastSignificantBits();
         this.producerMsb = producerId.getMostSignificantBits();
         this.producerLsb = producerId.getLeastSignificantBits();
         this.sourceId = sourceId;
-        this.maxSamples = (pipeline.slotDescriptor().frameCapacity() - SAMPLES) / SAMPLE_LENGTH;
-        this.validate = pipeline.config().validateParameters();
-        this.valueTypeById = valueTypeById;
-        this.minById = minById;
-        this.maxById = maxById;
+        this.maxSamples = (publisher.frameCapacity() - SAMPLES) / SAMPLE_LENGTH;
+        this.validate = publisher.config().validateParameters();
+        this.parameters = parameters;
     }
 
     /** Samples a frame can hold in this pipeline's slots. */
@@ -100,7 +100,7 @@ public final class FrameWriter
     public FrameWriter begin(final long sequence, final long timestampUs)
     {
         requireNoOpenFrame();
-        start(pipeline.claim(true), sequence, timestampUs);
+        start(publisher.claim(true), sequence, timestampUs);
         return this;
     }
 
@@ -108,7 +108,7 @@ public final class FrameWriter
     public boolean tryBegin(final long sequence, final long timestampUs)
     {
         requireNoOpenFrame();
-        final long position = pipeline.claim(false);
+        final long position = publisher.claim(false);
         if (position < 0)
         {
             return false;
@@ -132,7 +132,7 @@ public final class FrameWriter
     private void start(final long position, final long sequence, final long timestampUs)
     {
         claimed = position;
-        slot = pipeline.slot(position);
+        slot = publisher.slot(position);
         buffer = slot.buffer();
         sampleCount = 0;
         final int o = SlotDescriptor.FRAME_OFFSET;
@@ -180,7 +180,7 @@ public final class FrameWriter
     public FrameWriter putDouble(final int parameterId, final double value)
     {
         final int type = typeOf(parameterId, FrameDescriptor.TYPE_F64);
-        if (validate && !(value >= minById[parameterId] && value <= maxById[parameterId]))
+        if (validate && !parameters.inRange(parameterId, value))
         {
             throw outOfRange(parameterId, value);
         }
@@ -213,7 +213,7 @@ public final class FrameWriter
     public FrameWriter putLong(final int parameterId, final long value)
     {
         final int type = typeOf(parameterId, FrameDescriptor.TYPE_I64);
-        if (validate && !((double)value >= minById[parameterId] && (double)value <= maxById[parameterId]))
+        if (validate && !parameters.inRange(parameterId, (double)value))
         {
             throw outOfRange(parameterId, value);
         }
@@ -245,7 +245,7 @@ public final class FrameWriter
         buffer.putShort(SlotDescriptor.FRAME_OFFSET + GROUP_HEADER + GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
         final long position = claimed;
         claimed = -1;
-        pipeline.publishReady(position, slot, SAMPLES + sampleCount * SAMPLE_LENGTH);
+        publisher.publishReady(position, slot, SAMPLES + sampleCount * SAMPLE_LENGTH);
         return position;
     }
 
@@ -256,33 +256,33 @@ public final class FrameWriter
         {
             final long position = claimed;
             claimed = -1;
-            pipeline.publishRejected(position);
+            publisher.publishRejected(position);
         }
     }
 
     /** Publishes a {@code SessionStart} for this writer's session and source. Cold path (encodes the label). */
     public long sessionStart(final long timestampUs, final String label)
     {
-        final long position = pipeline.claim(true);
-        final FrameSlot s = pipeline.slot(position);
+        final long position = publisher.claim(true);
+        final FrameSlot s = publisher.slot(position);
         sessionStartEncoder.wrapAndApplyHeader(s.buffer(), SlotDescriptor.FRAME_OFFSET, headerEncoder);
         sessionStartEncoder.sessionId().mostSigBits(sessionMsb).leastSigBits(sessionLsb);
         sessionStartEncoder.producerId().mostSigBits(producerMsb).leastSigBits(producerLsb);
         sessionStartEncoder.timestampUs(timestampUs).sourceId(sourceId).label(label == null ? "" : label);
-        pipeline.publishReady(position, s, MessageHeaderEncoder.ENCODED_LENGTH + sessionStartEncoder.encodedLength());
+        publisher.publishReady(position, s, MessageHeaderEncoder.ENCODED_LENGTH + sessionStartEncoder.encodedLength());
         return position;
     }
 
     /** Publishes a {@code SessionEnd} for this writer's session and source. Cold path. */
     public long sessionEnd(final long timestampUs, final String label)
     {
-        final long position = pipeline.claim(true);
-        final FrameSlot s = pipeline.slot(position);
+        final long position = publisher.claim(true);
+        final FrameSlot s = publisher.slot(position);
         sessionEndEncoder.wrapAndApplyHeader(s.buffer(), SlotDescriptor.FRAME_OFFSET, headerEncoder);
         sessionEndEncoder.sessionId().mostSigBits(sessionMsb).leastSigBits(sessionLsb);
         sessionEndEncoder.producerId().mostSigBits(producerMsb).leastSigBits(producerLsb);
         sessionEndEncoder.timestampUs(timestampUs).sourceId(sourceId).label(label == null ? "" : label);
-        pipeline.publishReady(position, s, MessageHeaderEncoder.ENCODED_LENGTH + sessionEndEncoder.encodedLength());
+        publisher.publishReady(position, s, MessageHeaderEncoder.ENCODED_LENGTH + sessionEndEncoder.encodedLength());
         return position;
     }
 
@@ -292,7 +292,7 @@ public final class FrameWriter
         if (sampleCount == maxSamples)
         {
             throw refuse(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "frame refused: more than " + maxSamples +
-                " samples do not fit a slot (max_frame_bytes " + pipeline.config().maxFrameBytes() +
+                " samples do not fit a slot (max_frame_bytes " + publisher.config().maxFrameBytes() +
                 "); it was not truncated");
         }
         final int p = SlotDescriptor.FRAME_OFFSET + SAMPLES + sampleCount * SAMPLE_LENGTH;
@@ -309,7 +309,7 @@ public final class FrameWriter
             throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter id " + parameterId +
                 " is outside 0..65535");
         }
-        final int type = valueTypeById[parameterId];
+        final int type = parameters.valueType(parameterId);
         if (type >= 0)
         {
             return type;
@@ -317,7 +317,7 @@ public final class FrameWriter
         if (validate)
         {
             throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter id " + parameterId +
-                " is not in dictionary " + pipeline.dictionary().name());
+                " is not in dictionary " + dictionary.name());
         }
         return undeclaredType;
     }
@@ -325,8 +325,8 @@ public final class FrameWriter
     private FrameRejectedException outOfRange(final int parameterId, final double value)
     {
         return refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter " + parameterId + " (" +
-            pipeline.dictionary().byId(parameterId).name() + "): " + value + " is outside the dictionary range [" +
-            minById[parameterId] + ", " + maxById[parameterId] + "]");
+            dictionary.byId(parameterId).name() + "): " + value + " is outside the dictionary range [" +
+            parameters.min(parameterId) + ", " + parameters.max(parameterId) + "]");
     }
 
     private void requireOpen()
@@ -340,7 +340,7 @@ public final class FrameWriter
     private FrameRejectedException refuse(final PipelineCounter reason, final String message)
     {
         abort();
-        pipeline.count(reason);
+        publisher.count(reason);
         return new FrameRejectedException(reason, message);
     }
 }

@@ -106,16 +106,17 @@ final class InsightWriter
                 c.put("unit", aggregate.unit());
             }
             final long count = stats.count();
-            c.put("count", count);
-            number(c, "first", count, stats.first());
-            number(c, "last", count, stats.last());
-            number(c, "min", count, stats.min());
-            number(c, "max", count, stats.max());
-            number(c, "mean", count, stats.mean());
-            number(c, "time_weighted_mean", count, stats.timeWeightedMean());
-            number(c, "sum", count, stats.sum());
-            number(c, "stddev", count, stats.stddev());
-            number(c, "integral", count, stats.integral());
+            for (final SegmentStatistic statistic : aggregate.statistics())
+            {
+                if (statistic == SegmentStatistic.COUNT)
+                {
+                    c.put(statistic.symbol(), count);
+                }
+                else
+                {
+                    number(c, statistic.symbol(), count, statistic.valueOf(stats));
+                }
+            }
             if (aggregate.percentiles().length > 0)
             {
                 final ObjectNode percentiles = c.putObject("percentiles");

@@ -2,6 +2,7 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
+import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
@@ -10,8 +11,6 @@ import io.pitgun.manifest.runtime.FrameValues;
 import io.pitgun.manifest.runtime.ValueKind;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-
-import java.util.Arrays;
 
 import static io.pitgun.codecs.frame.FrameDescriptor.FLAGS;
 import static io.pitgun.codecs.frame.FrameDescriptor.FLAG_DERIVED;
@@ -44,7 +43,8 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TYPE_BOOL;
  * channel as parameter {@code 32768 + index} with its declared type and quality {@code ESTIMATED}. Then it hands
  * the derived frame to the segment stage and, when the manifest outputs {@code pitgun-envelope/v1}, to the sinks.
  *
- * <p>Allocation-free per frame: the input table is filled straight from the SBE bytes through id-indexed arrays.
+ * <p>Allocation-free per frame: the input table is filled straight from the SBE bytes through a {@link ParameterTable}
+ * (per parameter id: the program's input slot and value kind, and whether the manifest keeps the sample).
  * Samples of quality {@code INVALID} are kept in the output but not given to the program.
  */
 final class ManifestStage
@@ -61,9 +61,8 @@ final class ManifestStage
     private final boolean emitFrames;
     private final FrameValues in;
     private final FrameValues out;
-    private final int[] inputSlotById = new int[65_536];
-    private final byte[] inputKindById = new byte[65_536];
-    private final boolean[] keepById = new boolean[65_536];
+    /** Per parameter id: slot = program input, kind = KIND_*, selected = kept in the output. */
+    private final ParameterTable inputs;
     private final int derivedCount;
     private final boolean[] derivedEmitted;
     private final byte[] derivedKind;
@@ -82,16 +81,16 @@ final class ManifestStage
         this.in = manifest.newInputValues();
         this.out = manifest.newOutputValues();
         this.outputOffset = descriptor.outputOffset();
-        Arrays.fill(inputSlotById, -1);
+        final ParameterTable.Builder inputTable = ParameterTable.builder();
         for (final ProgramPlan.Input input : manifest.inputs())
         {
-            inputSlotById[input.parameterId()] = input.slot();
-            inputKindById[input.parameterId()] = kindCode(input.kind());
+            inputTable.slot(input.parameterId(), input.slot(), kindCode(input.kind()));
         }
         for (final ParameterDefinition parameter : manifest.registry().parameters())
         {
-            keepById[parameter.id()] = manifest.emits(parameter.name());
+            inputTable.select(parameter.id(), manifest.emits(parameter.name()));
         }
+        this.inputs = inputTable.build();
         derivedCount = manifest.derivedChannels().size();
         derivedEmitted = new boolean[derivedCount];
         derivedKind = new byte[derivedCount];
@@ -168,6 +167,7 @@ final class ManifestStage
         UncheckedAccess.putShort(outputArray, outputStart + GROUP_HEADER, (short)SAMPLE_LENGTH);
 
         final FrameValues in = this.in;
+        final ParameterTable inputs = this.inputs;
         in.clear();
         in.timestampUs(timestampUs);
         long s = frameStart + SAMPLES;
@@ -176,13 +176,13 @@ final class ManifestStage
         for (int i = 0; i < count; i++, s += SAMPLE_LENGTH)
         {
             final int id = UncheckedAccess.getUnsignedShort(frameArray, s + SAMPLE_ID);
-            final int inputSlot = inputSlotById[id];
+            final int inputSlot = inputs.slot(id);
             if (inputSlot >= 0 &&
                 UncheckedAccess.getByte(frameArray, s + SAMPLE_QUALITY) != QUALITY_INVALID)
             {
                 final int valueType = UncheckedAccess.getByte(frameArray, s + SAMPLE_VALUE_TYPE);
                 final long bits = UncheckedAccess.getLong(frameArray, s + SAMPLE_VALUE);
-                switch (inputKindById[id])
+                switch (inputs.kind(id))
                 {
                     case KIND_DOUBLE:
                         in.putDouble(inputSlot, FrameDescriptor.doubleValue(valueType, bits));
@@ -195,7 +195,7 @@ final class ManifestStage
                         break;
                 }
             }
-            if (keepById[id])
+            if (inputs.isSelected(id))
             {
                 // 12 bytes as one long and one int: a copyMemory call per sample costs more than the copy.
                 UncheckedAccess.putLong(outputArray, p, UncheckedAccess.getLong(frameArray, s));

@@ -1,8 +1,8 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.dictionary.ParameterTable;
 import org.agrona.DirectBuffer;
 
-import java.util.Arrays;
 import java.util.List;
 
 import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
@@ -35,8 +35,9 @@ final class MergeStage
     private static final int NOT_MERGED = -2;
     private static final int MERGED_UNLISTED = -1;
 
-    /** Per source id: NOT_MERGED, MERGED_UNLISTED (every source merges) or the ordinal in the listed sources. */
-    private final int[] ordinalBySource = new int[65_536];
+    /** Per source id: its ordinal in the listed sources as the slot ({@link ParameterTable#NO_SLOT}: not listed). */
+    private final ParameterTable listedSourceTable;
+    private final boolean mergesEverySource;
     private final boolean enabled;
     private final int listedSources;
     private final long windowUs;
@@ -70,21 +71,37 @@ final class MergeStage
         this.next = next;
         this.counters = counters;
         this.sessions = new MergeSession[enabled ? maxSessions : 0];
-        Arrays.fill(ordinalBySource, sources == null ? MERGED_UNLISTED : NOT_MERGED);
+        this.mergesEverySource = sources == null;
         this.listedSources = sources == null ? 0 : sources.size();
+        final ParameterTable.Builder table = ParameterTable.builder();
         if (sources != null)
         {
             for (int i = 0; i < sources.size(); i++)
             {
-                ordinalBySource[sources.get(i)] = i;
+                table.slot(sources.get(i), i, 0);
             }
         }
+        this.listedSourceTable = table.build();
+    }
+
+    /** NOT_MERGED, MERGED_UNLISTED (every source merges) or the source's ordinal in the listed sources. */
+    private int ordinalOf(final int sourceId)
+    {
+        if (!enabled)
+        {
+            return NOT_MERGED;
+        }
+        if (mergesEverySource)
+        {
+            return MERGED_UNLISTED;
+        }
+        final int listed = listedSourceTable.slot(sourceId);
+        return listed == ParameterTable.NO_SLOT ? NOT_MERGED : listed;
     }
 
     void onFrame(final FrameSlot slot, final DirectBuffer frame, final int offset, final long index)
     {
-        final int ordinal = enabled ? ordinalBySource[frame.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF] :
-            NOT_MERGED;
+        final int ordinal = ordinalOf(frame.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF);
         if (ordinal == NOT_MERGED)
         {
             next.onFrame(slot, frame, offset, index, index);

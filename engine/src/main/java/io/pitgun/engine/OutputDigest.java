@@ -2,6 +2,7 @@ package io.pitgun.engine;
 
 import org.agrona.DirectBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,9 +22,20 @@ final class OutputDigest implements OutputSink
 
     OutputDigest()
     {
+        digest = newSha256();
+    }
+
+    /** The SHA-256 of {@code text}'s UTF-8 bytes, lower-case hex (the manifest's digest in insight provenance). */
+    static String sha256Hex(final String text)
+    {
+        return HexFormat.of().formatHex(newSha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest newSha256()
+    {
         try
         {
-            digest = MessageDigest.getInstance("SHA-256");
+            return MessageDigest.getInstance("SHA-256");
         }
         catch (final NoSuchAlgorithmException ex)
         {

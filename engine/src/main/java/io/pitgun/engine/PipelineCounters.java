@@ -67,6 +67,12 @@ public final class PipelineCounters
         values.getAndIncrement(counter.id() * STRIDE);
     }
 
+    /** Adds {@code delta} from any thread (one atomic add for a whole batch). */
+    void addShared(final PipelineCounter counter, final long delta)
+    {
+        values.getAndAdd(counter.id() * STRIDE, delta);
+    }
+
     @Override
     public String toString()
     {

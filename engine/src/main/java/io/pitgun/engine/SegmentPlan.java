@@ -2,16 +2,19 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.manifest.AggregateSpec;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.Stage;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the segment stage aggregates, resolved once from the manifest: the channels it captures from each derived
@@ -21,19 +24,24 @@ import java.util.Map;
  */
 final class SegmentPlan
 {
-    /** One aggregated channel of a segment kind. */
-    record Aggregate(String channel, String unit, int captureIndex, double[] percentiles)
+    /**
+     * One aggregated channel of a segment kind: the statistics its segments list ({@code stats}, united across
+     * segments of one kind, in {@link SegmentStatistic} order) and its percentiles.
+     */
+    record Aggregate(String channel, String unit, int captureIndex, Set<SegmentStatistic> statistics,
+        double[] percentiles)
     {
     }
 
-    final int[] captureIndexById = new int[65_536];
+    /** Per parameter id: the capture index of an aggregated channel as the slot ({@code NO_SLOT}: none). */
+    final ParameterTable captures;
     final int captureCount;
     final List<Aggregate> lapAggregates;
     final List<Aggregate> sessionAggregates;
 
     SegmentPlan(final CompiledManifest manifest)
     {
-        Arrays.fill(captureIndexById, -1);
+        final ParameterTable.Builder captureTable = ParameterTable.builder();
         final Map<String, Integer> captureByName = new LinkedHashMap<>();
         final Map<String, Aggregate> lap = new LinkedHashMap<>();
         final Map<String, Aggregate> session = new LinkedHashMap<>();
@@ -54,12 +62,15 @@ final class SegmentPlan
                 if (existing == null)
                 {
                     captureByName.put(name, capture);
-                    captureIndexById[id] = capture;
+                    captureTable.slot(id, capture, 0);
                 }
                 final Aggregate previous = target.get(name);
+                final Set<SegmentStatistic> statistics = EnumSet.noneOf(SegmentStatistic.class);
+                spec.stats().forEach(symbol -> statistics.add(SegmentStatistic.fromSymbol(symbol)));
                 final List<Double> percentiles = new ArrayList<>(spec.percentiles());
                 if (previous != null)
                 {
+                    statistics.addAll(previous.statistics());
                     for (final double p : previous.percentiles())
                     {
                         if (!percentiles.contains(p))
@@ -73,9 +84,11 @@ final class SegmentPlan
                 {
                     ps[i] = percentiles.get(i);
                 }
-                target.put(name, new Aggregate(name, unitOf(manifest, name), capture, ps));
+                target.put(name, new Aggregate(name, unitOf(manifest, name), capture,
+                    Collections.unmodifiableSet(statistics), ps));
             }
         }
+        captures = captureTable.build();
         captureCount = captureByName.size();
         lapAggregates = List.copyOf(lap.values());
         sessionAggregates = List.copyOf(session.values());

@@ -1,5 +1,6 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -138,11 +139,11 @@ final class SegmentStage
     {
         java.util.Arrays.fill(capturedPresent, false);
         final int count = FrameDescriptor.sampleCount(frame, offset);
-        final int[] captureIndexById = plan.captureIndexById;
+        final ParameterTable captures = plan.captures;
         int s = offset + SAMPLES;
         for (int i = 0; i < count; i++, s += SAMPLE_LENGTH)
         {
-            final int capture = captureIndexById[frame.getShort(s + SAMPLE_ID, ORDER) & 0xFFFF];
+            final int capture = captures.slot(frame.getShort(s + SAMPLE_ID, ORDER) & 0xFFFF);
             if (capture >= 0 && frame.getByte(s + SAMPLE_QUALITY) != QUALITY_INVALID)
             {
                 captured[capture] = FrameDescriptor.doubleValue(frame.getByte(s + SAMPLE_VALUE_TYPE),

@@ -17,27 +17,27 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class SlotClaim
 {
-    private final TelemetryPipeline pipeline;
+    private final RingPublisher publisher;
     private long claimed = -1;
     private FrameSlot slot;
 
-    SlotClaim(final TelemetryPipeline pipeline)
+    SlotClaim(final RingPublisher publisher)
     {
-        this.pipeline = pipeline;
+        this.publisher = publisher;
     }
 
     /** Claims a slot, waiting while the ring is full. */
     public void claim()
     {
         requireNotClaimed();
-        set(pipeline.claim(true));
+        set(publisher.claim(true));
     }
 
     /** Claims a slot, or returns false at once (counted as {@code DROPPED_RING_FULL}) when the ring is full. */
     public boolean tryClaim()
     {
         requireNotClaimed();
-        final long position = pipeline.claim(false);
+        final long position = publisher.claim(false);
         if (position < 0)
         {
             return false;
@@ -58,7 +58,7 @@ public final class SlotClaim
     private void set(final long position)
     {
         claimed = position;
-        slot = pipeline.slot(position);
+        slot = publisher.slot(position);
     }
 
     /** The buffer to encode into, at {@link #offset()}. */
@@ -77,7 +77,7 @@ public final class SlotClaim
     /** The most bytes the message may have. */
     public int capacity()
     {
-        return pipeline.slotDescriptor().frameCapacity();
+        return publisher.frameCapacity();
     }
 
     /**
@@ -94,20 +94,20 @@ public final class SlotClaim
         claimed = -1;
         if (length > capacity() || length <= 0)
         {
-            pipeline.publishRejected(position);
-            pipeline.count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
+            publisher.publishRejected(position);
+            publisher.count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
             throw new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "message of " + length +
                 " bytes refused: a slot holds " + capacity() + " (max_frame_bytes)");
         }
         if (!FrameStructure.isReadable(FrameStructure.checkExactly(slot.buffer(), SlotDescriptor.FRAME_OFFSET, length)))
         {
-            pipeline.publishRejected(position);
-            pipeline.count(PipelineCounter.DROPPED_UNDECODABLE);
+            publisher.publishRejected(position);
+            publisher.count(PipelineCounter.DROPPED_UNDECODABLE);
             throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +
                 " bytes refused: not a well-formed message of the Pitgun SBE schema");
         }
         // In place: a message written with a newer schema's longer blocks becomes this build's layout.
-        pipeline.publishReady(position, slot,
+        publisher.publishReady(position, slot,
             FrameFlyweight.copyNormalised(slot.buffer(), SlotDescriptor.FRAME_OFFSET, length, slot.buffer(),
             SlotDescriptor.FRAME_OFFSET));
         return position;
@@ -120,7 +120,7 @@ public final class SlotClaim
         {
             final long position = claimed;
             claimed = -1;
-            pipeline.publishRejected(position);
+            publisher.publishRejected(position);
         }
     }
 

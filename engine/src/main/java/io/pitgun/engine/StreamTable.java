@@ -54,7 +54,7 @@ final class StreamTable
     /** The stream, or null. */
     StreamState find(final long sessionMsb, final long sessionLsb, final int sourceId)
     {
-        final int i = indexOf(sessionMsb, sessionLsb, sourceId);
+        final int i = probe(sessionMsb, sessionLsb, sourceId);
         return i < 0 ? null : entries[i];
     }
 
@@ -62,21 +62,17 @@ final class StreamTable
     StreamState findOrCreate(final long sessionMsb, final long sessionLsb, final int sourceId,
         final long producerMsb, final long producerLsb)
     {
-        int i = hash(sessionMsb, sessionLsb, sourceId) & mask;
-        StreamState s;
-        while ((s = entries[i]) != null) // ends: at least half the cells are empty
+        final int found = probe(sessionMsb, sessionLsb, sourceId);
+        if (found >= 0)
         {
-            if (s.sourceId == sourceId && s.sessionMsb == sessionMsb && s.sessionLsb == sessionLsb)
-            {
-                return s;
-            }
-            i = (i + 1) & mask;
+            return entries[found];
         }
         if (live >= maxLive)
         {
             return null;
         }
-        s = pool.isEmpty() ? factory.get() : pool.pop();
+        final int i = -found - 1;
+        final StreamState s = pool.isEmpty() ? factory.get() : pool.pop();
         s.sessionMsb = sessionMsb;
         s.sessionLsb = sessionLsb;
         s.sourceId = sourceId;
@@ -108,7 +104,7 @@ final class StreamTable
     /** Ends a stream (no-op when it is not in the table): see {@link #removeAt}. */
     void remove(final StreamState stream)
     {
-        final int i = indexOf(stream.sessionMsb, stream.sessionLsb, stream.sourceId);
+        final int i = probe(stream.sessionMsb, stream.sessionLsb, stream.sourceId);
         if (i >= 0 && entries[i] == stream)
         {
             removeAt(i);
@@ -157,7 +153,8 @@ final class StreamTable
         }
     }
 
-    private int indexOf(final long sessionMsb, final long sessionLsb, final int sourceId)
+    /** The stream's cell, or {@code -(empty cell) - 1}: the empty cell that ends its probe, where it would go. */
+    private int probe(final long sessionMsb, final long sessionLsb, final int sourceId)
     {
         int i = hash(sessionMsb, sessionLsb, sourceId) & mask;
         StreamState s;
@@ -169,7 +166,7 @@ final class StreamTable
             }
             i = (i + 1) & mask;
         }
-        return -1;
+        return -i - 1;
     }
 
     private static int hash(final long msb, final long lsb, final int sourceId)

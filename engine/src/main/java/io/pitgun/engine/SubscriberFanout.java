@@ -14,27 +14,47 @@ import java.util.List;
  */
 final class SubscriberFanout implements OutputSink
 {
+    private final PipelineCounters counters;
     private final SubscriberBroadcast everything;
     private final SubscriberBroadcast insights;
     private final List<Subscription> open = new ArrayList<>();
 
-    SubscriberFanout(final int bufferBytes)
+    /** Two streams (everything, insights) of {@link #bufferBytes(PipelineConfig)} each. */
+    SubscriberFanout(final PipelineConfig config, final PipelineCounters counters)
     {
-        everything = new SubscriberBroadcast(bufferBytes);
-        insights = new SubscriberBroadcast(bufferBytes);
+        this.counters = counters;
+        everything = new SubscriberBroadcast(bufferBytes(config));
+        insights = new SubscriberBroadcast(bufferBytes(config));
     }
 
-    /** The shared stream for a new subscription. */
-    SubscriberBroadcast stream(final boolean insightsOnly)
+    /**
+     * The shared broadcast buffer of a stream: {@code subscriber_buffer_bytes}, and at least large enough to carry
+     * the largest frame (a broadcast record is at most an eighth of the buffer).
+     */
+    static int bufferBytes(final PipelineConfig config)
     {
-        return insightsOnly ? insights : everything;
+        final int forFrames = Integer.highestOneBit(Math.max(1, config.maxFrameBytes() * 8 - 1)) << 1;
+        return Math.max(config.subscriberBufferBytes(), forFrames);
     }
 
-    synchronized void add(final Subscription subscription)
+    /**
+     * A new subscriber to everything, or to insights alone ({@link TelemetryPipeline#subscribe},
+     * {@link TelemetryPipeline#subscribeToInsights}). Any thread.
+     */
+    Subscription subscribe(final String subscriberName, final boolean insightsOnly)
+    {
+        final Subscription subscription = new Subscription(subscriberName, this, counters,
+            insightsOnly ? insights : everything, insightsOnly);
+        add(subscription);
+        return subscription;
+    }
+
+    private synchronized void add(final Subscription subscription)
     {
         open.add(subscription);
     }
 
+    /** Called by {@link Subscription#close()}. */
     synchronized void remove(final Subscription subscription)
     {
         if (open.remove(subscription))

@@ -30,7 +30,7 @@ public final class Subscription implements AutoCloseable
     static final int INSIGHT = 2;
 
     private final String name;
-    private final TelemetryPipeline pipeline;
+    private final SubscriberFanout fanout;
     private final PipelineCounters counters;
     private final boolean insightsOnly;
     private final SubscriberBroadcast broadcast;
@@ -44,11 +44,11 @@ public final class Subscription implements AutoCloseable
     private volatile boolean closed;
     private volatile boolean ended;
 
-    Subscription(final String name, final TelemetryPipeline pipeline, final PipelineCounters counters,
+    Subscription(final String name, final SubscriberFanout fanout, final PipelineCounters counters,
         final SubscriberBroadcast broadcast, final boolean insightsOnly)
     {
         this.name = name;
-        this.pipeline = pipeline;
+        this.fanout = fanout;
         this.counters = counters;
         this.insightsOnly = insightsOnly;
         this.broadcast = broadcast;
@@ -148,7 +148,7 @@ public final class Subscription implements AutoCloseable
         if (!closed)
         {
             closed = true;
-            pipeline.unsubscribe(this);
+            fanout.remove(this);
         }
     }
 

@@ -1,45 +1,17 @@
 package io.pitgun.engine;
 
-import com.lmax.disruptor.BatchEventProcessor;
-import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.EventHandler;
-import com.lmax.disruptor.InsufficientCapacityException;
-import com.lmax.disruptor.Sequence;
-import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.dsl.ProducerType;
-import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
-import io.pitgun.codecs.frame.FrameFlyweight;
-import io.pitgun.codecs.frame.FrameStructure;
+import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.journal.Journal;
-import io.pitgun.journal.JournalConfig;
-import io.pitgun.journal.JournalEntryDescriptor;
-import io.pitgun.journal.JournalPretoucher;
 import io.pitgun.manifest.CompiledManifest;
-import io.pitgun.manifest.DerivedChannel;
-import io.pitgun.manifest.ManifestCompiler;
-import io.pitgun.manifest.ManifestException;
-import io.pitgun.manifest.ManifestLoader;
-import io.pitgun.manifest.Stage;
 import org.agrona.DirectBuffer;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BiConsumer;
 
 /**
  * An in-process Pitgun pipeline: a Disruptor ring of off-heap slots ({@link SlotRing}) and its stages wired as a
@@ -58,6 +30,12 @@ import java.util.function.BiConsumer;
  * thread. Without a journal directory the journal stage is left out. Build one with {@link #builder()};
  * {@link #close()} drains the ring, flushes every sink and the journal and joins every thread it started.
  *
+ * <p>This class is the facade: it constructs the parts, connects them and exposes them, each part one role —
+ * {@code RingPublisher} the producer side (claim, publish, batch publish), {@code StageGraph} the stages, their
+ * threads and their orderly stop, {@code AckTracker} the journaled sequence and the acknowledgement wait,
+ * {@code SubscriberFanout} the subscriptions, and the codecs' {@code ParameterTable} the dictionary's types and
+ * ranges for {@link FrameWriter}.
+ *
  * <p>Thread-safety: publishing methods may be called from any number of threads with {@link ProducerMode#MULTI}
  * (from one thread only with {@link ProducerMode#SINGLE}); {@link FrameWriter} and {@link SlotClaim} instances
  * belong to one thread each. Counters, latency snapshots and the journaled sequence may be read from any thread.
@@ -69,171 +47,63 @@ public final class TelemetryPipeline implements AutoCloseable
     public static final long DEFAULT_CLOSE_TIMEOUT_MS = 30_000;
     /** How long close() waits for a stage thread it interrupted after the deadline. */
     static final long ABANDON_GRACE_MS = 200;
-    /** 8 MiB: ~10 ms of journal at the rates a 2-core machine reaches, several times one populate step. */
-    private static final long PRETOUCH_AHEAD_BYTES = 8L << 20;
 
-    private final String name;
     private final PipelineConfig config;
     private final ParameterRegistry registry;
+    private final ParameterTable parameters;
     private final CompiledManifest manifest;
     private final String manifestSha256;
     private final SlotRing ring;
-    private final RingBuffer<FrameSlot> ringBuffer;
-    private final SlotDescriptor descriptor;
     private final PipelineCounters counters = new PipelineCounters();
     private final PipelineLatency latency = new PipelineLatency();
-    private final Sequence journaledSequence = new Sequence(-1);
     private final StageErrors errors;
     private final PipelineThreads threads;
-    private final Journal journal;
-    private JournalPretoucher pretoucher;
-    private final JournalStage journalStage;
-    private final boolean ownsJournal;
-    private final List<BatchEventProcessor<FrameSlot>> processors = new ArrayList<>();
-    private final BatchEventProcessor<FrameSlot> lastProcessor;
-    private final Thread processingThread;
-    private final OutputSink[] sinks;
-    private final OutputDigest digest;
+    private final RingPublisher publisher;
+    private final AckTracker acks;
     private final SubscriberFanout subscribers;
-    private final byte[] valueTypeById = new byte[65_536];
-    private final double[] minById = new double[65_536];
-    private final double[] maxById = new double[65_536];
-    private final String[] derivedNames;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final ClaimedSequence claimed;
-    private final JournalIndexLookup journalIndexLookup;
+    private final StageGraph stages;
 
-    private TelemetryPipeline(final Builder builder)
+    TelemetryPipeline(final TelemetryPipelineBuilder builder)
     {
-        this.config = builder.config;
-        this.registry = builder.registry;
-        this.manifest = builder.manifest;
-        this.name = builder.name != null ? builder.name : "p" + INSTANCES.incrementAndGet();
-        this.manifestSha256 = sha256(manifest.manifest().document().text());
-        this.errors = new StageErrors(counters, builder.errorHandler);
-        this.threads = new PipelineThreads(name, builder.threadFactory);
-        Arrays.fill(valueTypeById, (byte)-1);
-        for (final ParameterDefinition parameter : registry.parameters())
-        {
-            valueTypeById[parameter.id()] = (byte)parameter.dataType().valueType().value();
-            minById[parameter.id()] = parameter.min();
-            maxById[parameter.id()] = parameter.max();
-        }
-        derivedNames = new String[manifest.derivedChannels().size()];
-        for (final DerivedChannel channel : manifest.derivedChannels())
-        {
-            derivedNames[channel.index()] = channel.name();
-        }
+        config = builder.config;
+        registry = builder.registry;
+        parameters = ParameterTable.of(registry);
+        manifest = builder.manifest;
+        manifestSha256 = OutputDigest.sha256Hex(manifest.manifest().document().text());
+        final String name = builder.name != null ? builder.name : "p" + INSTANCES.incrementAndGet();
+        errors = new StageErrors(counters, builder.errorHandler);
+        threads = new PipelineThreads(name, builder.threadFactory);
 
-        descriptor = new SlotDescriptor(config.maxFrameBytes(), manifest.derivedChannels().size());
-        ring = new SlotRing(config.channelCapacity(), descriptor,
-            config.producerMode() == ProducerMode.SINGLE ? ProducerType.SINGLE : ProducerType.MULTI,
-            config.waitStrategy().newWaitStrategy());
-        ringBuffer = ring.ringBuffer();
-        claimed = new ClaimedSequence(ringBuffer, config.producerMode() == ProducerMode.SINGLE);
-        journalIndexLookup = new JournalIndexLookup(ringBuffer, journaledSequence, claimed);
-
-        final List<OutputSink> sinkList = new ArrayList<>();
-        digest = config.outputDigest() ? new OutputDigest() : null;
-        if (digest != null)
-        {
-            sinkList.add(digest);
-        }
-        if (config.jsonLinesFile().isPresent())
-        {
-            sinkList.add(new JsonLinesSink(config.jsonLinesFile().get(), registry, this::derivedName));
-        }
-        subscribers = new SubscriberFanout(subscriberBufferBytes(config));
-        sinkList.add(subscribers);
-        sinks = sinkList.toArray(new OutputSink[0]);
-
-        if (builder.journal != null)
-        {
-            journal = builder.journal;
-            ownsJournal = false;
-        }
-        else if (config.journalDirectory().isPresent())
-        {
-            journal = Journal.open(JournalConfig.of(config.journalDirectory().get()).withRollCycle(config.rollCycle())
-                .withMinFreeBytes(config.journalMinFreeBytes()));
-            ownsJournal = true;
-        }
-        else
-        {
-            journal = null;
-            ownsJournal = false;
-        }
-
-        final OutputFanout fanout = new OutputFanout(sinks, counters, errors);
-        final SegmentPlan segmentPlan = new SegmentPlan(manifest);
-        final SegmentStage segment = new SegmentStage(segmentPlan,
-            new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name()), fanout,
-            manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
-        final StreamTable streams = new StreamTable(config.maxSources(),
-            () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)));
-        final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout, counters);
-        final Stage.Merge mergeSpec = manifest.merge();
-        final MergeStage merge = mergeSpec != null ?
-            new MergeStage(true, mergeSpec.sources(), mergeSpec.windowUs(), mergeSpec.maxLatenessUs(),
-                config.maxSources(), descriptor.frameCapacity(), manifestStage, counters) :
-            new MergeStage(config.enableMerging(), null, config.mergeWindowUs(),
-                Stage.Merge.defaultMaxLatenessUs(config.mergeWindowUs()), config.maxSources(),
-                descriptor.frameCapacity(), manifestStage, counters);
-        final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency, ringBuffer);
-
-        // A Disruptor batch is one journal entry, so bound it by what an entry holds.
-        final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder()
-            .setMaxBatchSize(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY);
-        journalStage = journal == null ? null :
-            new JournalStage(journal, ringBuffer, journaledSequence, counters, latency, errors);
-        SequenceBarrier processingBarrier = ringBuffer.newBarrier();
-        EventHandler<FrameSlot> lastHandler = processing;
-        if (journalStage != null && config.separateJournalThread())
-        {
-            final BatchEventProcessor<FrameSlot> journalProcessor =
-                processorBuilder.build(ringBuffer, ringBuffer.newBarrier(), journalStage);
-            journalProcessor.setExceptionHandler(errors);
-            processors.add(journalProcessor);
-            processingBarrier = ringBuffer.newBarrier(journalProcessor.getSequence());
-        }
-        else if (journalStage != null)
-        {
-            lastHandler = new JournalingProcessingStage(ringBuffer, journalStage, processing, errors);
-        }
-        lastProcessor = processorBuilder.build(ringBuffer, processingBarrier, lastHandler);
-        lastProcessor.setExceptionHandler(errors);
-        processors.add(lastProcessor);
-        ringBuffer.addGatingSequences(lastProcessor.getSequence());
-
-        if (processors.size() > 1)
-        {
-            threads.start("journal", processors.get(0));
-        }
-        if (journal != null && config.journalPretouch())
-        {
-            pretoucher = journal.appender().pretoucher(PRETOUCH_AHEAD_BYTES);
-            pretoucher.onDisabled(why -> counters.incrementShared(PipelineCounter.JOURNAL_PRETOUCH_DISABLED));
-            threads.start("pretouch", pretoucher);
-        }
-        processingThread = threads.start("process", lastProcessor);
+        final boolean singleProducer = config.producerMode() == ProducerMode.SINGLE;
+        ring = new SlotRing(config.channelCapacity(),
+            new SlotDescriptor(config.maxFrameBytes(), manifest.derivedChannels().size()),
+            singleProducer ? ProducerType.SINGLE : ProducerType.MULTI, config.waitStrategy().newWaitStrategy());
+        final ClaimedSequence claimed = new ClaimedSequence(ring.ringBuffer(), singleProducer);
+        publisher = new RingPublisher(name, config, ring, claimed, counters);
+        acks = new AckTracker(ring.ringBuffer(), claimed, config.ackMode(),
+            builder.journal != null || config.journalDirectory().isPresent());
+        subscribers = new SubscriberFanout(config, counters);
+        stages = new StageGraph(name, config, registry, manifest, manifestSha256, ring, acks, subscribers,
+            builder.journal, threads, counters, latency, errors);
+        stages.start();
     }
 
     /** A builder; the dictionary defaults to {@code sim.v1}, the configuration to {@link PipelineConfig#defaults()}. */
-    public static Builder builder()
+    public static TelemetryPipelineBuilder builder()
     {
-        return new Builder();
+        return new TelemetryPipelineBuilder();
     }
 
     /** A writer of frames for one (session, producer, source); one per producing thread. */
     public FrameWriter newFrameWriter(final UUID sessionId, final UUID producerId, final int sourceId)
     {
-        return new FrameWriter(this, sessionId, producerId, sourceId, valueTypeById, minById, maxById);
+        return new FrameWriter(publisher, registry, parameters, sessionId, producerId, sourceId);
     }
 
     /** A reusable claim for encoding a message straight into a slot; one per producing thread. */
     public SlotClaim newSlotClaim()
     {
-        return new SlotClaim(this);
+        return new SlotClaim(publisher);
     }
 
     /**
@@ -244,7 +114,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public long publish(final DirectBuffer buffer, final int offset, final int length)
     {
-        return publish(buffer, offset, length, true);
+        return publisher.publish(buffer, offset, length, true);
     }
 
     /**
@@ -253,21 +123,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public long tryPublish(final DirectBuffer buffer, final int offset, final int length)
     {
-        return publish(buffer, offset, length, false);
-    }
-
-    private long publish(final DirectBuffer buffer, final int offset, final int length, final boolean wait)
-    {
-        checkMessage(buffer, offset, length, false);
-        final long position = claim(wait);
-        if (position < 0)
-        {
-            return -1;
-        }
-        final FrameSlot slot = slot(position);
-        publishReady(position, slot,
-            FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
-        return position;
+        return publisher.publish(buffer, offset, length, false);
     }
 
     /**
@@ -303,8 +159,8 @@ public final class TelemetryPipeline implements AutoCloseable
         final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
         final int firstOrdinal, final int frameCount)
     {
-        return publishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb, contentDigest,
-            firstOrdinal, frameCount, false);
+        return publisher.tryPublishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb,
+            contentDigest, firstOrdinal, frameCount);
     }
 
     /**
@@ -320,65 +176,8 @@ public final class TelemetryPipeline implements AutoCloseable
         final int from, final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
         final int firstOrdinal, final int frameCount)
     {
-        return publishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb, contentDigest,
-            firstOrdinal, frameCount, true);
-    }
-
-    private long publishBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int from,
-        final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
-        final int firstOrdinal, final int frameCount, final boolean validated)
-    {
-        if (count < 1 || count > config.channelCapacity())
-        {
-            throw new IllegalArgumentException("count: " + count + " is not in [1, " + config.channelCapacity() +
-                "] (channel_capacity)");
-        }
-        for (int i = 0; i < count; i++)
-        {
-            try
-            {
-                checkMessage(buffer, offsets[from + i], lengths[from + i], validated);
-            }
-            catch (final FrameRejectedException ex)
-            {
-                throw new FrameRejectedException(ex.reason(), "message " + i + " of the batch: " + ex.getMessage());
-            }
-        }
-        if (closed.get())
-        {
-            throw new IllegalStateException("pipeline " + name + " is closed");
-        }
-        final long last;
-        try
-        {
-            // Never next(count): when another producer takes the slots first it would wait, on an event loop.
-            last = ringBuffer.tryNext(count);
-        }
-        catch (final InsufficientCapacityException ex)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                count(PipelineCounter.DROPPED_RING_FULL);
-            }
-            return -1;
-        }
-        claimed.onClaimed(last);
-        final long first = last - count + 1;
-        for (int i = 0; i < count; i++)
-        {
-            final FrameSlot slot = ringBuffer.get(first + i);
-            slot.reset(SlotDescriptor.STATUS_READY);
-            if (frameCount > 0)
-            {
-                slot.eventIdentity(eventIdMsb, eventIdLsb, contentDigest, firstOrdinal + i, frameCount);
-            }
-            slot.frameLength(FrameFlyweight.copyNormalised(buffer, offsets[from + i], lengths[from + i],
-                slot.buffer(), SlotDescriptor.FRAME_OFFSET));
-            slot.ingestTimeNs(System.nanoTime());
-            countAccepted();
-        }
-        ringBuffer.publish(first, last);
-        return last;
+        return publisher.tryPublishValidatedBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb,
+            contentDigest, firstOrdinal, frameCount);
     }
 
     /**
@@ -389,47 +188,19 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public long journalIndexOf(final long position)
     {
-        return journalIndexLookup.journalIndexOf(position);
+        return acks.journalIndexOf(position);
     }
 
     /** Free slots in the ring now: a snapshot, since producers and stages move it concurrently. */
     public int remainingCapacity()
     {
-        return (int)ringBuffer.remainingCapacity();
+        return (int)ring.ringBuffer().remainingCapacity();
     }
 
     /** Publishes a message read from a journal, keeping its journal index (replays). */
     long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {
-        checkMessage(buffer, offset, length, false);
-        final long position = claim(true);
-        final FrameSlot slot = slot(position);
-        slot.status(SlotDescriptor.STATUS_READY | SlotDescriptor.FLAG_REPLAYED);
-        slot.journalIndex(journalIndex);
-        slot.frameLength(
-            FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
-        slot.ingestTimeNs(System.nanoTime());
-        countAccepted();
-        ringBuffer.publish(position);
-        return position;
-    }
-
-    // The one structure check of a message on its way into a slot, unless its producer validated it already.
-    private void checkMessage(final DirectBuffer buffer, final int offset, final int length, final boolean validated)
-    {
-        if (length > descriptor.frameCapacity())
-        {
-            count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
-            throw new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "message of " + length +
-                " bytes refused: a slot holds " + descriptor.frameCapacity() + " bytes (max_frame_bytes " +
-                config.maxFrameBytes() + "); it was not truncated");
-        }
-        if (!validated && !FrameStructure.isReadable(FrameStructure.checkExactly(buffer, offset, length)))
-        {
-            count(PipelineCounter.DROPPED_UNDECODABLE);
-            throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +
-                " bytes refused: not a well-formed message of the Pitgun SBE schema");
-        }
+        return publisher.publishReplayed(buffer, offset, length, journalIndex);
     }
 
     /**
@@ -439,7 +210,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public Subscription subscribe(final String subscriberName)
     {
-        return subscribe(subscriberName, false);
+        return subscribers.subscribe(subscriberName, false);
     }
 
     /**
@@ -449,23 +220,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public Subscription subscribeToInsights(final String subscriberName)
     {
-        return subscribe(subscriberName, true);
-    }
-
-    private Subscription subscribe(final String subscriberName, final boolean insightsOnly)
-    {
-        final Subscription subscription = new Subscription(subscriberName, this, counters,
-            subscribers.stream(insightsOnly), insightsOnly);
-        subscribers.add(subscription);
-        return subscription;
-    }
-
-    // The shared broadcast buffer of a stream: subscriber_buffer_bytes, and at least large enough to carry the
-    // largest frame (a broadcast record is at most an eighth of the buffer).
-    private static int subscriberBufferBytes(final PipelineConfig config)
-    {
-        final int forFrames = Integer.highestOneBit(Math.max(1, config.maxFrameBytes() * 8 - 1)) << 1;
-        return Math.max(config.subscriberBufferBytes(), forFrames);
+        return subscribers.subscribe(subscriberName, true);
     }
 
     SubscriberFanout subscriberFanout()
@@ -473,21 +228,16 @@ public final class TelemetryPipeline implements AutoCloseable
         return subscribers;
     }
 
-    void unsubscribe(final Subscription subscription)
-    {
-        subscribers.remove(subscription);
-    }
-
     /** The highest ring sequence that is journaled (every lower one is too), or -1. Acquire read. */
     public long journaledSequence()
     {
-        return journaledSequence.get();
+        return acks.journaled();
     }
 
     /** True when the frame at ring sequence {@code position} is in the journal. */
     public boolean isJournaled(final long position)
     {
-        return journaledSequence.get() >= position;
+        return acks.isJournaled(position);
     }
 
     /**
@@ -496,43 +246,18 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public boolean isAcknowledged(final long position)
     {
-        return config.ackMode() == AckMode.ACCEPTED ? position <= ringBuffer.getCursor() : isJournaled(position);
+        return acks.isAcknowledged(position);
     }
 
     /**
-     * Waits (spinning, then yielding, then parking) until the frame at {@code position} is journaled.
+     * Waits (spinning, then yielding, then parking: an Agrona {@code BackoffIdleStrategy}) until the frame at
+     * {@code position} is journaled.
      *
      * @return false if {@code timeoutNs} passed first, or the pipeline has no journal.
      */
     public boolean awaitJournaled(final long position, final long timeoutNs)
     {
-        if (journal == null)
-        {
-            return false;
-        }
-        final long deadline = System.nanoTime() + timeoutNs;
-        int idle = 0;
-        while (journaledSequence.get() < position)
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                return false;
-            }
-            if (idle < 100)
-            {
-                Thread.onSpinWait();
-            }
-            else if (idle < 200)
-            {
-                Thread.yield();
-            }
-            else
-            {
-                LockSupport.parkNanos(10_000);
-            }
-            idle++;
-        }
-        return true;
+        return acks.awaitJournaled(position, timeoutNs);
     }
 
     /** The counters, readable from any thread. */
@@ -574,19 +299,19 @@ public final class TelemetryPipeline implements AutoCloseable
     /** The slot layout. */
     public SlotDescriptor slotDescriptor()
     {
-        return descriptor;
+        return ring.descriptor();
     }
 
     /** The journal, when the pipeline has one. */
     public Optional<Journal> journal()
     {
-        return Optional.ofNullable(journal);
+        return Optional.ofNullable(stages.journal());
     }
 
     /** The SHA-256 of the derived output stream (see {@code output.digest}), available after {@link #close()}. */
     public Optional<String> outputDigest()
     {
-        return digest == null ? Optional.empty() : Optional.ofNullable(digest.hex());
+        return Optional.ofNullable(stages.outputDigestHex());
     }
 
     /**
@@ -595,7 +320,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public Optional<Throwable> journalFailure()
     {
-        return journalStage == null ? Optional.empty() : Optional.ofNullable(journalStage.failure());
+        return Optional.ofNullable(stages.journalFailure());
     }
 
     /**
@@ -604,7 +329,7 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public boolean isJournalWaitingForSpace()
     {
-        return journalStage != null && journalStage.isWaitingForSpace();
+        return stages.isJournalWaitingForSpace();
     }
 
     /** The first exception a stage caught, if any. */
@@ -619,79 +344,10 @@ public final class TelemetryPipeline implements AutoCloseable
         return threads.threads();
     }
 
-    /** The name of a derived channel's parameter id, or null. */
-    String derivedName(final int parameterId)
-    {
-        final int index = parameterId - DerivedChannel.ID_BASE;
-        return index >= 0 && index < derivedNames.length ? derivedNames[index] : null;
-    }
-
-    long claim(final boolean wait)
-    {
-        if (closed.get())
-        {
-            throw new IllegalStateException("pipeline " + name + " is closed");
-        }
-        final long position;
-        if (wait)
-        {
-            position = ringBuffer.next();
-        }
-        else
-        {
-            try
-            {
-                // One atomic claim-if-free: a capacity check then next() would wait (park an event loop) whenever
-                // another producer took the last slot in between. The exception is the Disruptor's preallocated
-                // singleton without a stack trace: no allocation.
-                position = ringBuffer.tryNext();
-            }
-            catch (final InsufficientCapacityException ex)
-            {
-                count(PipelineCounter.DROPPED_RING_FULL);
-                return -1;
-            }
-        }
-        claimed.onClaimed(position);
-        final FrameSlot slot = ringBuffer.get(position);
-        slot.reset(SlotDescriptor.STATUS_READY);
-        return position;
-    }
-
+    /** The slot at ring sequence {@code position} (tests of the claim protocol). */
     FrameSlot slot(final long position)
     {
-        return ringBuffer.get(position);
-    }
-
-    void publishReady(final long position, final FrameSlot slot, final int length)
-    {
-        slot.frameLength(length);
-        slot.ingestTimeNs(System.nanoTime());
-        countAccepted();
-        ringBuffer.publish(position);
-    }
-
-    void publishRejected(final long position)
-    {
-        ringBuffer.get(position).status(SlotDescriptor.STATUS_REJECTED);
-        ringBuffer.publish(position);
-    }
-
-    void count(final PipelineCounter counter)
-    {
-        counters.incrementShared(counter);
-    }
-
-    private void countAccepted()
-    {
-        if (config.producerMode() == ProducerMode.SINGLE)
-        {
-            counters.increment(PipelineCounter.FRAMES_ACCEPTED);
-        }
-        else
-        {
-            counters.incrementShared(PipelineCounter.FRAMES_ACCEPTED);
-        }
+        return publisher.slot(position);
     }
 
     /**
@@ -719,208 +375,9 @@ public final class TelemetryPipeline implements AutoCloseable
      */
     public void close(final long timeoutNs)
     {
-        if (!closed.compareAndSet(false, true))
+        if (publisher.close())
         {
-            return;
-        }
-        if (journalStage != null)
-        {
-            journalStage.stopWaiting(); // a stage waiting for disk space would never drain: drop what it holds
-        }
-        final long deadline = System.nanoTime() + timeoutNs;
-        final long end = claimEndOfStream(deadline);
-        final Sequence processed = lastProcessor.getSequence();
-        // Wait on the thread, not isRunning(): a processor whose thread has not reached run() yet is not running.
-        while (end >= 0 && processed.get() < end && processingThread.isAlive() && System.nanoTime() - deadline < 0)
-        {
-            LockSupport.parkNanos(100_000);
-        }
-        for (final BatchEventProcessor<FrameSlot> processor : processors)
-        {
-            processor.halt();
-        }
-        if (pretoucher != null)
-        {
-            pretoucher.stop();
-        }
-        final List<Thread> abandoned = threads.joinOrAbandon(deadline, TimeUnit.MILLISECONDS.toNanos(ABANDON_GRACE_MS));
-        // Everything claimed after the last processed slot, less the end-of-stream slot itself.
-        final long unprocessed = Math.max(0, ringBuffer.getCursor() - processed.get() - (end >= 0 ? 1 : 0));
-        counters.add(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE, unprocessed);
-        if (!abandoned.isEmpty())
-        {
-            counters.add(PipelineCounter.STAGE_THREADS_ABANDONED, abandoned.size());
-            throw new IllegalStateException("pipeline " + name + ": close() abandoned " + abandoned.size() +
-                " stage thread(s) still running after its deadline " + PipelineThreads.names(abandoned) + "; " +
-                unprocessed + " published frame(s) were not processed; sinks, journal and ring left open for them");
-        }
-        RuntimeException failure = null;
-        for (final OutputSink sink : sinks)
-        {
-            try
-            {
-                sink.close();
-            }
-            catch (final RuntimeException ex)
-            {
-                failure = failure == null ? ex : failure;
-            }
-        }
-        if (ownsJournal)
-        {
-            journal.close();
-        }
-        ring.close();
-        if (failure != null)
-        {
-            throw failure;
-        }
-    }
-
-    /**
-     * Claims and publishes the end-of-stream slot, waiting for a free slot until {@code deadline} without ever
-     * blocking past it (tryNext, not next); -1 when the ring stayed full, so that nothing marks the end.
-     */
-    private long claimEndOfStream(final long deadline)
-    {
-        while (true)
-        {
-            try
-            {
-                final long end = ringBuffer.tryNext();
-                claimed.onClaimed(end);
-                final FrameSlot slot = ringBuffer.get(end);
-                slot.reset(SlotDescriptor.STATUS_END_OF_STREAM);
-                slot.ingestTimeNs(System.nanoTime());
-                ringBuffer.publish(end);
-                return end;
-            }
-            catch (final InsufficientCapacityException ex)
-            {
-                // Cold path: close() only. The stages free slots as they go; a stuck stage never will.
-                if (System.nanoTime() - deadline >= 0 || !processingThread.isAlive())
-                {
-                    return -1;
-                }
-                LockSupport.parkNanos(100_000);
-            }
-        }
-    }
-
-    private static String sha256(final String text)
-    {
-        try
-        {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(text.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException("this JVM has no SHA-256", ex);
-        }
-    }
-
-    /** Collects the parts of a pipeline; {@link #build()} starts it. */
-    public static final class Builder
-    {
-        private ParameterRegistry registry;
-        private CompiledManifest manifest;
-        private Path manifestPath;
-        private PipelineConfig config = PipelineConfig.defaults();
-        private String name;
-        private Journal journal;
-        private ThreadFactory threadFactory;
-        private BiConsumer<String, Throwable> errorHandler = (stage, error) -> System.err.println(
-            "pitgun engine: error in " + stage + ": " + error);
-
-        private Builder()
-        {
-        }
-
-        /** The dictionary (default {@code sim.v1}). */
-        public Builder dictionary(final ParameterRegistry registry)
-        {
-            this.registry = registry;
-            return this;
-        }
-
-        /** A compiled manifest. */
-        public Builder manifest(final CompiledManifest manifest)
-        {
-            this.manifest = manifest;
-            return this;
-        }
-
-        /** A manifest file, loaded and compiled against the dictionary at {@link #build()}. */
-        public Builder manifest(final Path manifestFile)
-        {
-            this.manifestPath = manifestFile;
-            return this;
-        }
-
-        /** The configuration (default {@link PipelineConfig#defaults()}). */
-        public Builder config(final PipelineConfig config)
-        {
-            this.config = config;
-            return this;
-        }
-
-        /** The name used in thread names ({@code pitgun-<name>-journal}); default {@code p<n>}. */
-        public Builder name(final String name)
-        {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * An already open journal to append to, instead of opening {@code journal.directory}; the pipeline does
-         * not close it.
-         */
-        public Builder journal(final Journal journal)
-        {
-            this.journal = journal;
-            return this;
-        }
-
-        /**
-         * Makes the pipeline's threads, e.g. to pin the processing thread to a core of its own with an affinity
-         * library; the pipeline then names them {@code pitgun-<name>-<stage>} (stages: {@code process},
-         * {@code journal}, {@code pretouch}) and makes them daemons before starting them. Default: plain threads.
-         */
-        public Builder threadFactory(final ThreadFactory factory)
-        {
-            this.threadFactory = factory;
-            return this;
-        }
-
-        /** Receives stage exceptions (stage name, exception); default prints one line to standard error. */
-        public Builder errorHandler(final BiConsumer<String, Throwable> handler)
-        {
-            this.errorHandler = handler;
-            return this;
-        }
-
-        /**
-         * Builds and starts the pipeline.
-         *
-         * @throws ManifestException if the manifest file does not load or compile.
-         * @throws IllegalArgumentException if no manifest was given.
-         */
-        public TelemetryPipeline build() throws ManifestException
-        {
-            if (registry == null)
-            {
-                registry = ParameterRegistry.simV1();
-            }
-            if (manifest == null)
-            {
-                if (manifestPath == null)
-                {
-                    throw new IllegalArgumentException("manifest: a pipeline needs a manifest");
-                }
-                manifest = ManifestCompiler.compile(ManifestLoader.load(manifestPath), registry);
-            }
-            return new TelemetryPipeline(this);
+            stages.close(timeoutNs, publisher);
         }
     }
 }

@@ -13,6 +13,14 @@
  * a pretouch thread keeps the queue file's pages populated ahead of the writer ({@code journal.pretouch}); an
  * embedder may make every thread itself ({@code threadFactory}, e.g. to pin them), and {@code close()} joins them.
  *
+ * <p>The pipeline's parts, one role each, which {@code TelemetryPipeline} constructs, connects and exposes:
+ * {@link io.pitgun.engine.TelemetryPipelineBuilder} collects what it is built from;
+ * {@code RingPublisher} is the producer side (every claim and publish); {@code StageGraph} builds the stages and
+ * their Disruptor processors, starts their threads ({@code PipelineThreads}) and stops them at close;
+ * {@code AckTracker} follows the journaled sequence and waits for it; {@code SubscriberFanout} holds the
+ * subscriptions. Per-sample lookups by parameter id go through the codecs' dense
+ * {@link io.pitgun.codecs.dictionary.ParameterTable}.
+ *
  * <p>Owns: {@link io.pitgun.engine.PipelineConfig} (builder and YAML), the stages, the counters
  * ({@link io.pitgun.engine.PipelineCounters}) and HdrHistogram latency recorders
  * ({@link io.pitgun.engine.PipelineLatency}, recorded once per Disruptor batch by

@@ -88,9 +88,15 @@ class InsightContractTest
                     expected = Math.max(expected, (double)(float)SyntheticRun.speed(source, i));
                 }
                 assertEquals(expected, maxSpeed, "lap max speed");
+                // Exactly what the manifest's stats and percentiles list, in the contract's order.
+                assertEquals(List.of("unit", "count", "min", "max", "mean", "time_weighted_mean", "stddev",
+                    "percentiles"), fieldNames(doc.at("/channels/Power_kW")));
+                assertEquals(List.of("unit", "min", "max", "mean"), fieldNames(doc.at("/channels/Speed")));
             }
             else
             {
+                assertEquals(List.of("unit", "last"), fieldNames(doc.at("/channels/Energy_kJ")));
+                assertEquals(List.of("unit", "max"), fieldNames(doc.at("/channels/Speed")));
                 assertEquals(3, doc.get("laps").size());
                 assertEquals(3_000, doc.at("/window/frame_count").asLong());
             }
@@ -100,5 +106,12 @@ class InsightContractTest
         final List<String> lines = Files.readAllLines(dir.resolve("out.jsonl"), StandardCharsets.UTF_8);
         assertEquals(RUN.totalFrames() + insights.size(), lines.size(), "one JSON line per derived frame and insight");
         assertTrue(lines.get(0).contains("\"Power_kW\":"), lines.get(0));
+    }
+
+    private static List<String> fieldNames(final JsonNode node)
+    {
+        final List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

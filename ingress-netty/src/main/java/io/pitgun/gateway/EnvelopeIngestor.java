@@ -22,8 +22,8 @@ import java.util.UUID;
  *   body spans ──decode every envelope──▶ scratch (SBE, contiguous)     nothing published if any envelope fails:
  *              (EnvelopeDecoder, no                                    400 / 413 / 422 list each failure
  *               allocation per frame)
- *             ──admission: journal can take it?──▶ 507 JOURNAL_FULL / 503 JOURNAL_FAILED, nothing published
- *             ──admission: ingestion queue──▶ 503 QUEUE_FULL, nothing published
+ *             ──{@link IngestAdmission}: journal can take it?──▶ 507 JOURNAL_FULL / 503 JOURNAL_FAILED,
+ *               ingestion queue──▶ 503 QUEUE_FULL, queueing delay──▶ 503 OVERLOAD; nothing published
  *             ──per envelope: IdempotencyWindow.claim (one atomic step)──▶ duplicate: acknowledged again,
  *               not published; same id, other content: 409; being published by another loop: 503 in_progress
  *             ──tryPublishBatch each envelope──▶ ring full: 503 saying which envelopes are in (each one whole or
@@ -39,14 +39,16 @@ public final class EnvelopeIngestor
     private static final int MAX_DETAILS = 100;
 
     private final TelemetryPipeline pipeline;
-    private final JournalAdmission journalAdmission;
+    private static final String BINARY_QUEUE_FULL_MESSAGE = "the ingestion queue is full; nothing of this " +
+        "message was ingested, retry after 1 s";
+
+    private final IngestAdmission admission;
+    private final String queueFullMessage;
     private final EnvelopeDecoder decoder;
     private final DecoderLimits limits;
     private final IdempotencyWindow window;
     private final GatewayCounters counters;
-    private final int ingestQueueLimit;
     private final int ringCapacity;
-    private final QueueDelayAdmission delayAdmission;
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1 << 16);
     private final int[] envelopeFirstMessage;
     private final int[] envelopeMessages;
@@ -64,14 +66,14 @@ public final class EnvelopeIngestor
         final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
         final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission)
     {
-        this.delayAdmission = delayAdmission;
         this.pipeline = pipeline;
-        this.journalAdmission = new JournalAdmission(pipeline);
+        this.admission = new IngestAdmission(pipeline, counters, ingestQueueLimit, delayAdmission);
+        this.queueFullMessage = "the ingestion queue is full (" + ingestQueueLimit + " envelopes awaiting " +
+            "acknowledgement); nothing of this request was ingested, retry after 1 s";
         this.decoder = new EnvelopeDecoder(registry, limits);
         this.limits = limits;
         this.window = window;
         this.counters = counters;
-        this.ingestQueueLimit = ingestQueueLimit;
         this.ringCapacity = pipeline.config().channelCapacity();
         envelopeFirstMessage = new int[maxEnvelopes];
         envelopeMessages = new int[maxEnvelopes];
@@ -99,23 +101,10 @@ public final class EnvelopeIngestor
         {
             return report;
         }
-        if (journalRefused(report))
+        if (!admission.admit(report, count, queueFullMessage))
         {
             return report;
         }
-        if (!admit(count))
-        {
-            counters.rejected(RejectReason.QUEUE_FULL);
-            report.retryAfterS = 1;
-            return report.refuse(503, RejectReason.QUEUE_FULL, "the ingestion queue is full (" + ingestQueueLimit +
-                " envelopes awaiting acknowledgement); nothing of this request was ingested, retry after 1 s");
-        }
-        if (!delayAdmission.admit(System.nanoTime()))
-        {
-            release(count);
-            return refuseOverload(report);
-        }
-        report.queuePlaces = count;
         publishAll(count, report);
         if (report.status != 202 && report.framesAccepted == 0 && report.duplicates == 0)
         {
@@ -123,21 +112,6 @@ public final class EnvelopeIngestor
             report.queuePlaces = 0;
         }
         return report;
-    }
-
-    /** Refuses the whole request (counted) when the journal cannot take new frames ({@link JournalAdmission}). */
-    private boolean journalRefused(final IngestReport report)
-    {
-        final RejectReason reason = journalAdmission.refusal();
-        if (reason == null)
-        {
-            return false;
-        }
-        counters.rejected(reason);
-        report.retryAfterS = JournalAdmission.FULL_RETRY_AFTER_S;
-        report.refuse(reason.status(), reason, journalAdmission.explain(reason) + "; nothing of this request " +
-            "was ingested");
-        return true;
     }
 
     /**
@@ -150,23 +124,10 @@ public final class EnvelopeIngestor
         final IngestReport report = new IngestReport();
         report.envelopes = 1;
         report.framesInRequest = messages.count();
-        if (journalRefused(report))
+        if (!admission.admit(report, 1, BINARY_QUEUE_FULL_MESSAGE))
         {
             return report;
         }
-        if (!admit(1))
-        {
-            counters.rejected(RejectReason.QUEUE_FULL);
-            report.retryAfterS = 1;
-            return report.refuse(503, RejectReason.QUEUE_FULL, "the ingestion queue is full; nothing of this " +
-                "message was ingested, retry after 1 s");
-        }
-        if (!delayAdmission.admit(System.nanoTime()))
-        {
-            release(1);
-            return refuseOverload(report);
-        }
-        report.queuePlaces = 1;
         for (int i = 0; i < messages.count(); i++)
         {
             final long position;
@@ -221,40 +182,10 @@ public final class EnvelopeIngestor
         return report;
     }
 
-    private IngestReport refuseOverload(final IngestReport report)
-    {
-        counters.rejected(RejectReason.OVERLOAD);
-        report.retryAfterS = 1;
-        final long nowNs = System.nanoTime();
-        return report.refuse(503, RejectReason.OVERLOAD, "accepted requests are waiting " +
-            delayAdmission.delayNs(nowNs) / 1_000_000 + " ms for their answer, over the " +
-            delayAdmission.targetNs() / 1_000_000 + " ms target (" + GatewaySetting.QUEUE_DELAY_TARGET_MS.envName() +
-            "); nothing was ingested, retry after 1 s");
-    }
-
     /** Gives back ingestion-queue places once the answer is sent. */
     public void release(final int envelopes)
     {
-        if (envelopes > 0)
-        {
-            counters.inFlightEnvelopes.addAndGet(-envelopes);
-        }
-    }
-
-    private boolean admit(final int envelopes)
-    {
-        while (true)
-        {
-            final int current = counters.inFlightEnvelopes.get();
-            if (current + envelopes > ingestQueueLimit && current > 0)
-            {
-                return false;
-            }
-            if (counters.inFlightEnvelopes.compareAndSet(current, current + envelopes))
-            {
-                return true;
-            }
-        }
+        admission.release(envelopes);
     }
 
     private boolean decodeAll(final byte[] body, final BeaconBodySplitter spans, final IngestReport report)
@@ -289,7 +220,7 @@ public final class EnvelopeIngestor
                 }
                 if (report.details.size() < MAX_DETAILS)
                 {
-                    report.details.add(problem(i, start - spans.start(0), error, body, start, length));
+                    report.details.add(DecodeProblemEncoder.encode(i, start - spans.start(0), error, body, start, length));
                 }
                 continue;
             }
@@ -454,54 +385,6 @@ public final class EnvelopeIngestor
         {
             report.message = report.message + "; envelopes 0.." + (stoppedAt - 1) + " were accepted in full";
         }
-    }
-
-    private static String problem(final int index, final int envelopeOffsetInBody, final DecodeError error,
-        final byte[] body, final int start, final int length)
-    {
-        final StringBuilder out = new StringBuilder(160).append('{');
-        JsonText.key(out, "index").append(index).append(',');
-        final String eventId = EventIdSniffer.find(body, start, length);
-        if (eventId != null)
-        {
-            JsonText.key(out, "event_id");
-            JsonText.quote(out, eventId).append(',');
-        }
-        JsonText.key(out, "code");
-        JsonText.quote(out, error.code().name()).append(',');
-        JsonText.key(out, "status").append(RejectReason.of(error.code()).status()).append(',');
-        JsonText.key(out, "pointer");
-        JsonText.quote(out, error.pointer()).append(',');
-        final int frame = frameIndex(error.pointer());
-        if (frame >= 0)
-        {
-            JsonText.key(out, "frame").append(frame).append(',');
-        }
-        JsonText.key(out, "byte_offset").append(envelopeOffsetInBody + error.byteOffset()).append(',');
-        JsonText.key(out, "envelope_byte_offset").append(error.byteOffset()).append(',');
-        JsonText.key(out, "message");
-        JsonText.quote(out, error.message());
-        return out.append('}').toString();
-    }
-
-    /** The frame index in a pointer like {@code /payload/frames/3/samples/Speed}, or -1. */
-    static int frameIndex(final String pointer)
-    {
-        final String prefix = "/payload/frames/";
-        if (!pointer.startsWith(prefix))
-        {
-            return -1;
-        }
-        int i = prefix.length();
-        int value = 0;
-        boolean digits = false;
-        while (i < pointer.length() && Character.isDigit(pointer.charAt(i)))
-        {
-            value = value * 10 + (pointer.charAt(i) - '0');
-            digits = true;
-            i++;
-        }
-        return digits ? value : -1;
     }
 
     private static int rank(final int status)

@@ -2,17 +2,12 @@ package io.pitgun.gateway;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
@@ -20,22 +15,13 @@ import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
-import io.pitgun.journal.Journal;
-import io.pitgun.manifest.CompiledManifest;
-import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
-import io.pitgun.manifest.ManifestLoader;
-import io.pitgun.manifest.ManifestProblem;
 import io.pitgun.schemas.SchemaCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
@@ -57,11 +43,6 @@ public final class GatewayServer implements AutoCloseable
 {
     /** Most envelopes in one beacon body (and SBE messages in one binary WebSocket message). */
     public static final int MAX_ENVELOPES_PER_REQUEST = 1024;
-    /**
-     * Journal messages read at start per idempotency entry, at most: bounds the start-up time when the journal's
-     * tail holds many messages without an event id (binary WebSocket frames, long envelopes).
-     */
-    static final int RESTORE_MESSAGES_PER_ID = 64;
     /** Classpath resource of the built-in manifest. */
     public static final String DEFAULT_MANIFEST_RESOURCE = "gateway/default-manifest.yaml";
 
@@ -82,6 +63,7 @@ public final class GatewayServer implements AutoCloseable
     private final SchemaCatalog schemas = SchemaCatalog.standard();
     private final ClasspathResources solverFiles = new ClasspathResources("solver", GatewayServer.class.getClassLoader());
     private final RunRegistryMirror registryMirror;
+    private final JournalTailReader journalTailReader;
     private final EventLoopTransport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
@@ -98,7 +80,8 @@ public final class GatewayServer implements AutoCloseable
     {
         this.config = config;
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
-        this.dictionaryDocuments = new DictionaryDocuments(registry, config.dictionary());
+        registry.warnings().forEach(warning -> LOG.warn("dictionary {}: {}", registry.name(), warning));
+        this.dictionaryDocuments = new DictionaryDocuments(registry);
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
             .channelCapacity(config.ringSlots())
             .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))
@@ -112,7 +95,7 @@ public final class GatewayServer implements AutoCloseable
             this.pipeline = TelemetryPipeline.builder()
                 .name("gateway")
                 .dictionary(registry)
-                .manifest(loadManifest(config, registry))
+                .manifest(GatewayManifestLoader.load(config, registry))
                 .config(pipelineConfig)
                 .errorHandler((stage, error) -> LOG.error("pipeline stage {} failed: {}", stage, error.toString(), error))
                 .threadFactory(pipelineThreads)
@@ -124,7 +107,8 @@ public final class GatewayServer implements AutoCloseable
         }
         this.idempotencyWindow = new IdempotencyWindow(config.idempotencyEntries(),
             TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
-        restoreIdempotencyWindow();
+        // Before bind: no request may be answered from a window that does not yet know what the journal holds.
+        pipeline.journal().ifPresent(journal -> IdempotencyWindowLoader.restore(journal, idempotencyWindow, counters));
         this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
         this.overloadLog = new OverloadLog(counters);
         this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),
@@ -134,6 +118,8 @@ public final class GatewayServer implements AutoCloseable
         this.latencyExport = new LatencyExport(pipeline.latency());
         this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline, counters))
             .orElse(null);
+        this.journalTailReader = pipeline.journal().map(journal -> new JournalTailReader(pipeline::journaledSequence,
+            journal::lastIndex, config.ioThreads() + 1)).orElse(null);
         this.transport = EventLoopTransport.select();
         this.bossGroup = transport.newGroup("accept", 1);
         this.ioGroup = transport.newGroup("io", config.ioThreads());
@@ -166,7 +152,7 @@ public final class GatewayServer implements AutoCloseable
 
     /**
      * Like {@link #start(GatewayConfig)}, with the embedded pipeline's stage threads made by {@code pipelineThreads}
-     * (see {@code TelemetryPipeline.Builder#threadFactory}): for embedders who pin those threads to cores, and for
+     * (see {@code TelemetryPipelineBuilder#threadFactory}): for embedders who pin those threads to cores, and for
      * tests that hold them to stall the pipeline (the ring fills, nothing is journaled). The pipeline names the
      * threads and makes them daemons.
      *
@@ -183,28 +169,6 @@ public final class GatewayServer implements AutoCloseable
         return server;
     }
 
-    // Before bind: no request may be answered from a window that does not yet know what the journal holds.
-    private void restoreIdempotencyWindow()
-    {
-        final Journal journal = pipeline.journal().orElse(null);
-        if (journal == null)
-        {
-            return;
-        }
-        final long startNs = System.nanoTime();
-        final IdempotencyWindowLoader.Result result = IdempotencyWindowLoader.load(journal, idempotencyWindow,
-            (long)idempotencyWindow.capacity() * RESTORE_MESSAGES_PER_ID, startNs);
-        counters.idempotencyRestored.add(result.idsRestored());
-        if (result.problem() != null)
-        {
-            LOG.warn("idempotency window: stopped reading the journal at a damaged entry ({}); retries of envelopes " +
-                "journaled before it may be ingested again", result.problem());
-        }
-        LOG.info("idempotency window: restored {} event_ids from the journal's last {} messages in {} ms{}",
-            result.idsRestored(), result.messagesRead(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
-            result.stoppedAtLimit() ? " (stopped at the read limit: older ids are not remembered)" : "");
-    }
-
     private void bind() throws InterruptedException
     {
         final ServerBootstrap bootstrap = new ServerBootstrap()
@@ -215,14 +179,7 @@ public final class GatewayServer implements AutoCloseable
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(config.outboundHighWaterBytes() / 2, config.outboundHighWaterBytes()))
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                @Override
-                protected void initChannel(final SocketChannel ch)
-                {
-                    initConnection(ch);
-                }
-            });
+            .childHandler(new GatewayChannelInitializer(this, channels));
         try
         {
             serverChannel = bootstrap.bind(config.bind()).sync().channel();
@@ -235,59 +192,6 @@ public final class GatewayServer implements AutoCloseable
             }
             throw new GatewayConfigException(List.of(GatewaySetting.BIND.envName() + " (" + GatewaySetting.BIND.flag() +
                 "): cannot listen on " + config.bind() + ": " + ex.getMessage()));
-        }
-    }
-
-    private void initConnection(final SocketChannel ch)
-    {
-        channels.add(ch);
-        final PartialMessageMeter meter = new PartialMessageMeter(counters.partialMessageBytes,
-            config.partialMessageBudgetBytes(), counters);
-        final GatewayHttpHandler handler = new GatewayHttpHandler(this, meter);
-        ch.pipeline()
-            .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(),
-                TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, overloadLog))
-            .addLast("meter", meter)
-            .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()), handler::onReadTimeout))
-            .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutS()))
-            .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192)
-                .setMaxHeaderSize(config.maxHeaderBytes())
-                .setMaxChunkSize(1 << 16)))
-            .addLast("aggregate", new BeaconAggregator(config.maxBodyBytes(), handler))
-            .addLast("gateway", handler);
-    }
-
-    private static CompiledManifest loadManifest(final GatewayConfig config, final ParameterRegistry registry)
-    {
-        try
-        {
-            if (config.manifest().isPresent())
-            {
-                return ManifestCompiler.compile(ManifestLoader.load(config.manifest().get()), registry);
-            }
-            try (InputStream in = GatewayServer.class.getClassLoader().getResourceAsStream(DEFAULT_MANIFEST_RESOURCE))
-            {
-                if (in == null)
-                {
-                    throw new IllegalStateException("the built-in manifest " + DEFAULT_MANIFEST_RESOURCE + " is missing");
-                }
-                return ManifestCompiler.compile(ManifestLoader.parse(Path.of(DEFAULT_MANIFEST_RESOURCE),
-                    new String(in.readAllBytes(), StandardCharsets.UTF_8)), registry);
-            }
-        }
-        catch (final ManifestException ex)
-        {
-            final List<String> problems = new ArrayList<>();
-            for (final ManifestProblem problem : ex.problems())
-            {
-                problems.add(GatewaySetting.MANIFEST.envName() + " (" + GatewaySetting.MANIFEST.flag() + "): " + problem);
-            }
-            throw new GatewayConfigException(problems.isEmpty() ? List.of(ex.getMessage()) : problems);
-        }
-        catch (final IOException ex)
-        {
-            throw new GatewayConfigException(List.of("cannot read the manifest: " + ex.getMessage()));
         }
     }
 
@@ -389,6 +293,12 @@ public final class GatewayServer implements AutoCloseable
         return registryMirror;
     }
 
+    /** Reads the journal's tail off the event loops, or null without a journal. */
+    JournalTailReader journalTailReader()
+    {
+        return journalTailReader;
+    }
+
     long uptimeNs()
     {
         return System.nanoTime() - startedNs;
@@ -468,6 +378,10 @@ public final class GatewayServer implements AutoCloseable
         }
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (journalTailReader != null)
+        {
+            journalTailReader.close(); // after the loops, its only users; before the journal closes
+        }
         try
         {
             // Bounded: a stuck stage is abandoned (counted in pitgun_stage_threads_abandoned_total) after this.

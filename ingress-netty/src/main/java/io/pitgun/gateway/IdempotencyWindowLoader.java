@@ -7,9 +7,12 @@ import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalException;
 import io.pitgun.journal.JournalTailer;
 import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Refills an {@link IdempotencyWindow} from the journal's tail at gateway start, before any connection is
@@ -30,8 +33,35 @@ final class IdempotencyWindowLoader
     {
     }
 
+    /**
+     * Journal messages read at start per idempotency entry, at most: bounds the start-up time when the journal's
+     * tail holds many messages without an event id (binary WebSocket frames, long envelopes).
+     */
+    static final int RESTORE_MESSAGES_PER_ID = 64;
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotencyWindowLoader.class);
+
     private IdempotencyWindowLoader()
     {
+    }
+
+    /**
+     * The gateway's start: restores {@code window} from {@code journal} (at most {@link #RESTORE_MESSAGES_PER_ID}
+     * messages per entry of the window), counts the ids restored and logs what it did.
+     */
+    static void restore(final Journal journal, final IdempotencyWindow window, final GatewayCounters counters)
+    {
+        final long startNs = System.nanoTime();
+        final Result result = load(journal, window, (long)window.capacity() * RESTORE_MESSAGES_PER_ID, startNs);
+        counters.idempotencyRestored.add(result.idsRestored());
+        if (result.problem() != null)
+        {
+            LOG.warn("idempotency window: stopped reading the journal at a damaged entry ({}); retries of envelopes " +
+                "journaled before it may be ingested again", result.problem());
+        }
+        LOG.info("idempotency window: restored {} event_ids from the journal's last {} messages in {} ms{}",
+            result.idsRestored(), result.messagesRead(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
+            result.stoppedAtLimit() ? " (stopped at the read limit: older ids are not remembered)" : "");
     }
 
     /**

@@ -15,43 +15,37 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.pitgun.engine.AckMode;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * A WebSocket ingest connection: each text message is one envelope, each binary message one or more SBE frames;
- * every message gets one JSON ack or nack ({@code type}, {@code event_id} for text, {@code message} = the
- * message's number on this connection, then the same fields as a beacon answer). Acks in journaled mode are sent
+ * every message goes through the {@link IngestPath} a beacon takes and gets one JSON ack or nack ({@code type},
+ * {@code event_id} for text, {@code message_number} = the message's number on this connection, then the same
+ * fields as a beacon answer). Acks in journaled mode are sent
  * when the frames are journaled, so a nack for a later message can overtake an ack for an earlier one: match them
- * by {@code event_id} or {@code message}. Pings are answered with pongs.
+ * by {@code event_id} or {@code message_number}. Pings are answered with pongs.
  */
 final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocketFrame>
 {
-    private static final Logger LOG = LoggerFactory.getLogger(WebSocketIngestHandler.class);
+    /** The message of a 503 {@code ack_timeout} nack. */
+    private static final String ACK_TIMEOUT_MESSAGE = "the journal did not confirm in time";
 
     private final GatewayServer server;
-    private final GatewayHttpHandler http;
     private final WebSocketServerHandshaker handshaker;
     private final String peer;
     private final String peerAddress;
     private final boolean allowRestricted;
     private final String ackMode;
     private final PartialMessageMeter meter;
-    private final UnsafeBuffer binaryView = new UnsafeBuffer(0, 0);
     private ChannelHandlerContext context;
     private long messages;
 
-    WebSocketIngestHandler(final GatewayServer server, final GatewayHttpHandler http,
-        final WebSocketServerHandshaker handshaker, final String peer, final String peerAddress,
-        final boolean allowRestricted, final PartialMessageMeter meter)
+    WebSocketIngestHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
+        final String peerAddress, final boolean allowRestricted, final PartialMessageMeter meter)
     {
         this.meter = meter;
         this.server = server;
-        this.http = http;
         this.handshaker = handshaker;
         this.peer = peer;
         this.peerAddress = peerAddress;
@@ -88,98 +82,53 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         final long number = messages++;
         final boolean text = frame instanceof TextWebSocketFrame;
         final GatewayCounters.Endpoint endpoint = text ? GatewayCounters.Endpoint.WS_TEXT : GatewayCounters.Endpoint.WS_BINARY;
-        if (server.isDraining())
+        final IngestPath path = server.threadState(ctx.channel().eventLoop()).ingest;
+        final RejectReason refusal = path.admitClient(peerAddress, System.nanoTime());
+        if (refusal != null)
         {
-            nack(ctx, endpoint, number, null, RejectReason.DRAINING, "the gateway is shutting down", 5);
+            nack(ctx, endpoint, number, null, refusal, refusal == RejectReason.DRAINING ?
+                "the gateway is shutting down" : "client " + peerAddress + " is over its rate limit", path.retryAfterS());
             return;
         }
-        final long waitNs = server.rateLimiter().tryAcquire(peerAddress, System.nanoTime());
-        if (waitNs != ClientRateLimiter.GRANTED)
-        {
-            nack(ctx, endpoint, number, null, RejectReason.RATE_LIMITED, "client " + peerAddress +
-                " is over its rate limit", (int)Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNs + 999_999_999L)));
-            return;
-        }
-        final IngressThreadState state = server.threadState(ctx.channel().eventLoop());
-        final ByteBuf content = frame.content();
-        final int length = content.readableBytes();
-        final IngestReport report;
-        String eventId = null;
         if (text)
         {
-            final byte[] body = state.body(length);
-            content.getBytes(content.readerIndex(), body, 0, length);
-            final BeaconBodySplitter splitter = state.splitter;
-            if (!splitter.split(body, 0, length))
-            {
-                nack(ctx, endpoint, number, EventIdSniffer.find(body, 0, length), RejectReason.MALFORMED_JSON,
-                    splitter.error() + " (byte " + splitter.errorOffset() + ")", 0);
-                return;
-            }
-            if (splitter.count() != 1)
-            {
-                nack(ctx, endpoint, number, null, RejectReason.NO_ENVELOPE, "a text message holds exactly one " +
-                    "envelope; this one holds " + splitter.count(), 0);
-                return;
-            }
-            report = state.ingestor.ingest(body, splitter, allowRestricted);
-            eventId = report.firstEventId() != null ? report.firstEventId() : EventIdSniffer.find(body, 0, length);
+            onText(ctx, endpoint, number, frame.content(), path);
         }
         else
         {
-            if (content.hasMemoryAddress())
-            {
-                binaryView.wrap(content.memoryAddress() + content.readerIndex(), length);
-            }
-            else if (content.hasArray())
-            {
-                binaryView.wrap(content.array(), content.arrayOffset() + content.readerIndex(), length);
-            }
-            else
-            {
-                final byte[] copy = new byte[length];
-                content.getBytes(content.readerIndex(), copy);
-                binaryView.wrap(copy);
-            }
-            final SbeMessageSplitter splitter = state.sbeSplitter;
-            try
-            {
-                if (!splitter.split(binaryView, 0, length, allowRestricted))
-                {
-                    nack(ctx, endpoint, number, null, splitter.reason(), splitter.error(), 0);
-                    return;
-                }
-                report = state.ingestor.ingestSbe(binaryView, splitter);
-            }
-            catch (final RuntimeException ex)
-            {
-                // A bug in the splitter (ingestSbe answers its own failures and gives its queue place back): the
-                // connection stays and the message is answered.
-                LOG.error("binary message {} from {} failed", number, peer, ex);
-                nack(ctx, endpoint, number, null, RejectReason.INTERNAL_ERROR,
-                    "internal error; the gateway log has the details", 0);
-                return;
-            }
+            final IngestReport report = path.ingestBinary(frame.content(), allowRestricted, number, peer);
+            path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
+                reply(ctx, endpoint, number, null, answer, journalIndex));
         }
-        final String id = eventId;
-        if (report.status() == 202 && server.config().ackMode() == AckMode.JOURNALED)
+    }
+
+    private void onText(final ChannelHandlerContext ctx, final GatewayCounters.Endpoint endpoint, final long number,
+        final ByteBuf content, final IngestPath path)
+    {
+        if (!path.splitEnvelopes(content))
         {
-            state.ackWaiter.await(report.lastPosition(), journaled ->
-            {
-                if (!journaled)
-                {
-                    JournalAckWaiter.refuseUnjournaled(report, server.pipeline(), server.counters(),
-                        "the journal did not confirm in time");
-                }
-                reply(ctx, endpoint, number, id, report, state);
-            });
+            server.counters().rejected(RejectReason.MALFORMED_JSON);
+            final BeaconBodySplitter splitter = path.splitter();
+            nack(ctx, endpoint, number, EventIdSniffer.find(path.body(), 0, path.bodyLength()),
+                RejectReason.MALFORMED_JSON, splitter.error() + " (byte " + splitter.errorOffset() + ")", 0);
             return;
         }
-        reply(ctx, endpoint, number, id, report, state);
+        if (path.splitter().count() != 1)
+        {
+            server.counters().rejected(RejectReason.NO_ENVELOPE);
+            nack(ctx, endpoint, number, null, RejectReason.NO_ENVELOPE, "a text message holds exactly one " +
+                "envelope; this one holds " + path.splitter().count(), 0);
+            return;
+        }
+        final IngestReport report = path.ingestEnvelopes(allowRestricted);
+        final String eventId = report.firstEventId() != null ? report.firstEventId() :
+            EventIdSniffer.find(path.body(), 0, path.bodyLength());
+        path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
+            reply(ctx, endpoint, number, eventId, answer, journalIndex));
     }
 
     private void reply(final ChannelHandlerContext ctx, final GatewayCounters.Endpoint endpoint, final long number,
-        final String eventId, final IngestReport report, final IngressThreadState state)
+        final String eventId, final IngestReport report, final long journalIndex)
     {
         server.counters().response(endpoint, report.status());
         if (report.status() == 503)
@@ -188,20 +137,15 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         }
         if (ctx.channel().isActive())
         {
-            ctx.writeAndFlush(new TextWebSocketFrame(report.toWebSocketJson(eventId, number, ackMode,
-                http.journalIndex(report))));
+            ctx.writeAndFlush(new TextWebSocketFrame(report.toWebSocketJson(eventId, number, ackMode, journalIndex)));
         }
-        state.ingestor.release(report.queuePlaces());
     }
 
+    /** A refusal before anything was ingested (already counted): answered at once, no queue place held. */
     private void nack(final ChannelHandlerContext ctx, final GatewayCounters.Endpoint endpoint, final long number,
         final String eventId, final RejectReason reason, final String message, final int retryAfterS)
     {
-        server.counters().rejected(reason);
-        final IngestReport report = new IngestReport();
-        report.envelopes = 1;
-        report.retryAfterS = retryAfterS;
-        report.refuse(reason.status(), reason, message);
+        final IngestReport report = IngestPath.refusal(reason, message, retryAfterS);
         server.counters().response(endpoint, report.status());
         ctx.writeAndFlush(new TextWebSocketFrame(report.toWebSocketJson(eventId, number, ackMode, -1)));
     }

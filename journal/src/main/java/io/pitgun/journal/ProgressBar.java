@@ -1,10 +1,16 @@
 package io.pitgun.journal;
 
 import java.io.PrintWriter;
+import java.util.function.Supplier;
 
 /**
- * Draws a one-line progress bar on a terminal, redrawing in place with a carriage return and at most ten times a
- * second. Only for interactive output: callers decide (the CLI uses it when {@code System.console() != null}).
+ * The one progress bar of the tools: draws a one-line bar on a terminal, redrawing in place with a carriage return
+ * and at most ten times a second, and clears it when done. Only for interactive output: callers decide (the CLI uses
+ * it when {@code System.console() != null}). A journal tool feeds it as a {@link ProgressListener} (entries);
+ * another tool calls {@link #draw} with its own detail text (the CSV replay: frames, acks, rate).
+ * <pre>
+ * label [#############-----------------]  43% detail
+ * </pre>
  */
 public final class ProgressBar implements ProgressListener
 {
@@ -16,15 +22,32 @@ public final class ProgressBar implements ProgressListener
     private long lastDrawNs = Long.MIN_VALUE;
     private boolean drawn;
 
-    /** A bar written to {@code out} (stderr, so that a tool's stdout stays clean for pipes). */
+    /**
+     * @param out   where the bar goes (stderr, so that a tool's stdout stays clean for pipes).
+     * @param label what the bar measures, printed before it.
+     */
     public ProgressBar(final PrintWriter out, final String label)
     {
         this.out = out;
         this.label = label;
     }
 
+    /** Draws {@code done} of {@code total} journal entries. */
     @Override
     public void onProgress(final long done, final long total)
+    {
+        draw(done, total, () -> String.format("%,d / %,d entries", done, total));
+    }
+
+    /**
+     * Redraws the bar at {@code done / total} followed by {@code detail}, unless it was drawn less than a tenth of a
+     * second ago (then {@code detail} is not called).
+     *
+     * @param done   units done so far.
+     * @param total  units expected; at most 0 shows a full bar.
+     * @param detail the text after the percentage.
+     */
+    public void draw(final long done, final long total, final Supplier<String> detail)
     {
         final long now = System.nanoTime();
         if (drawn && now - lastDrawNs < REDRAW_INTERVAL_NS)
@@ -40,8 +63,7 @@ public final class ProgressBar implements ProgressListener
         {
             line.append(i < filled ? '#' : '-');
         }
-        line.append("] ").append(String.format("%3d%%", (int)(fraction * 100))).append(' ')
-            .append(String.format("%,d / %,d entries", done, total));
+        line.append("] ").append(String.format("%3d%%", (int)(fraction * 100))).append(' ').append(detail.get());
         out.print(line);
         out.flush();
     }

@@ -52,6 +52,10 @@ public final class ManifestCompiler
     private final Map<String, String> hiddenBy = new HashMap<>();
     private final List<String> executionOrder = new ArrayList<>();
     private Set<String> whitelist;
+    /** Every problem found so far; compilation goes on past one so that a run reports them all. */
+    private final List<ManifestProblem> problems = new ArrayList<>();
+    /** Derived channels whose definition failed: a reference to one is not a problem of its own. */
+    private final Set<String> failed = new HashSet<>();
 
     private ManifestCompiler(final PipelineManifest manifest, final ParameterRegistry registry)
     {
@@ -63,7 +67,8 @@ public final class ManifestCompiler
     /**
      * Compiles a manifest against a dictionary.
      *
-     * @throws ManifestException at the first problem: wrong dictionary, unknown channel, type error, cycle, ...
+     * @throws ManifestException listing every problem found, in source order: wrong dictionary (alone), unknown
+     *                           channels, type errors, cycles, ...
      */
     public static CompiledManifest compile(final PipelineManifest manifest, final ParameterRegistry registry)
         throws ManifestException
@@ -100,15 +105,16 @@ public final class ManifestCompiler
             {
                 if (perFrameSeen || merge != null)
                 {
-                    throw new ManifestException(locator.at(stage.pointer() + "/type", merge != null ?
+                    report(locator.at(stage.pointer() + "/type", merge != null ?
                         "a pipeline has at most one merge stage" :
                         "a merge stage must come before every other stage: sources are merged before the " +
                         "per-frame stages run"));
+                    continue;
                 }
                 merge = (Stage.Merge)stage;
                 if (merge.maxLatenessUs() > Stage.Merge.MAX_LATENESS_WINDOWS * merge.windowUs())
                 {
-                    throw new ManifestException(locator.at(stage.pointer() + "/max_lateness_us",
+                    report(locator.at(stage.pointer() + "/max_lateness_us",
                         "max_lateness_us " + merge.maxLatenessUs() + " is more than " +
                         Stage.Merge.MAX_LATENESS_WINDOWS + " windows of " + merge.windowUs() + " us: a session " +
                         "keeps lateness / window + 2 windows open; use a larger window_us or a smaller lateness"));
@@ -119,13 +125,13 @@ public final class ManifestCompiler
             {
                 if (s != stages.size() - 1)
                 {
-                    throw new ManifestException(locator.at(stage.pointer() + "/type",
+                    report(locator.at(stage.pointer() + "/type",
                         "the output stage must be the last stage of the pipeline"));
                 }
                 contracts = ((Stage.Output)stage).contracts();
                 if (contracts.contains("insight-contract/v1") && segments.isEmpty())
                 {
-                    throw new ManifestException(locator.at(stage.pointer() + "/contracts",
+                    report(locator.at(stage.pointer() + "/contracts",
                         "insight-contract/v1 needs a segment stage to produce lap, sector or session summaries"));
                 }
                 continue;
@@ -144,6 +150,16 @@ public final class ManifestCompiler
                 segment((Stage.Segment)stage);
                 segments.add((Stage.Segment)stage);
             }
+        }
+        if (!segments.isEmpty() && !contracts.contains("insight-contract/v1"))
+        {
+            // Summaries are only ever emitted as insight-contract/v1: without it a segment computes for nobody.
+            report(locator.at(segments.get(0).pointer() + "/type", "this segment's summaries " +
+                "go nowhere: add insight-contract/v1 to the contracts of an output stage at the end of the pipeline"));
+        }
+        if (!problems.isEmpty())
+        {
+            throw new ManifestException(ManifestProblems.inSourceOrder(problems));
         }
         final Set<String> outputChannels = new LinkedHashSet<>();
         for (final ParameterDefinition parameter : registry.parameters())
@@ -175,7 +191,15 @@ public final class ManifestCompiler
         final Map<String, Syntax> syntaxes = new HashMap<>();
         for (final DerivedChannelSpec spec : stage.derivedChannels())
         {
-            checkNewName(spec, specs);
+            try
+            {
+                checkNewName(spec, specs);
+            }
+            catch (final ManifestException ex)
+            {
+                problems.addAll(ex.problems());
+                continue; // the first definition stands; this one is not compiled
+            }
             specs.put(spec.name(), spec);
             try
             {
@@ -183,12 +207,29 @@ public final class ManifestCompiler
             }
             catch (final FormulaException ex)
             {
-                throw formulaProblem(spec.pointer() + "/expr", spec.expr(), ex);
+                problems.addAll(formulaProblem(spec.pointer() + "/expr", spec.expr(), ex).problems());
+                failed.add(spec.name());
             }
         }
         for (final DerivedChannelSpec spec : dependencyOrder(specs, syntaxes))
         {
-            bindDerived(spec, syntaxes.get(spec.name()), stageNumber);
+            if (failed.contains(spec.name()))
+            {
+                continue;
+            }
+            try
+            {
+                bindDerived(spec, syntaxes.get(spec.name()), stageNumber);
+            }
+            catch (final ManifestException ex)
+            {
+                problems.addAll(ex.problems());
+                failed.add(spec.name());
+            }
+            catch (final AlreadyReported ex)
+            {
+                failed.add(spec.name());
+            }
         }
     }
 
@@ -217,14 +258,24 @@ public final class ManifestCompiler
 
     /** Depth-first topological order, in declaration order where dependencies allow; a cycle is an error. */
     private List<DerivedChannelSpec> dependencyOrder(final Map<String, DerivedChannelSpec> specs,
-        final Map<String, Syntax> syntaxes) throws ManifestException
+        final Map<String, Syntax> syntaxes)
     {
         final List<DerivedChannelSpec> order = new ArrayList<>();
         final Set<String> done = new HashSet<>();
         final List<String> path = new ArrayList<>();
         for (final String name : specs.keySet())
         {
-            visit(name, specs, syntaxes, done, path, order);
+            try
+            {
+                visit(name, specs, syntaxes, done, path, order);
+            }
+            catch (final ManifestException ex)
+            {
+                problems.addAll(ex.problems());
+                failed.addAll(path); // the cycle's channels; their references are not problems of their own
+                done.addAll(path);
+                path.clear();
+            }
         }
         return order;
     }
@@ -359,7 +410,23 @@ public final class ManifestCompiler
         return manifest.document().locate(spec.pointer() + "/data_type").isPresent();
     }
 
-    private void filter(final Stage.Filter stage) throws ManifestException
+    private void filter(final Stage.Filter stage)
+    {
+        try
+        {
+            filterChecked(stage);
+        }
+        catch (final ManifestException ex)
+        {
+            problems.addAll(ex.problems());
+        }
+        catch (final AlreadyReported ex)
+        {
+            // the where formula names a channel whose definition failed: reported there
+        }
+    }
+
+    private void filterChecked(final Stage.Filter stage) throws ManifestException
     {
         final String description = "the filter at line " +
             manifest.document().locateNearest(stage.pointer()).line();
@@ -424,6 +491,10 @@ public final class ManifestCompiler
         for (int i = 0; i < names.size(); i++)
         {
             final String name = names.get(i);
+            if (failed.contains(name))
+            {
+                continue;
+            }
             if (registry.byName(name) == null && !derived.containsKey(name))
             {
                 throw new ManifestException(locator.at(pointer + "/" + i, unknownChannel(name)));
@@ -435,44 +506,60 @@ public final class ManifestCompiler
         }
     }
 
-    private void segment(final Stage.Segment stage) throws ManifestException
+    private void segment(final Stage.Segment stage)
     {
         for (final AggregateSpec aggregate : stage.aggregates())
         {
-            final String name = aggregate.channel();
-            final String pointer = aggregate.pointer() + "/channel";
-            final ValueKind kind;
-            if (derived.containsKey(name))
+            if (failed.contains(aggregate.channel()))
             {
-                kind = derived.get(name).kind();
+                continue;
             }
-            else if (registry.byName(name) != null)
+            try
             {
-                kind = kindOf(registry.byName(name).dataType());
+                aggregate(aggregate);
             }
-            else
+            catch (final ManifestException ex)
             {
-                throw new ManifestException(locator.at(pointer, unknownChannel(name)));
+                problems.addAll(ex.problems());
             }
-            if (!visible(name))
+        }
+    }
+
+    private void aggregate(final AggregateSpec aggregate) throws ManifestException
+    {
+        final String name = aggregate.channel();
+        final String pointer = aggregate.pointer() + "/channel";
+        final ValueKind kind;
+        if (derived.containsKey(name))
+        {
+            kind = derived.get(name).kind();
+        }
+        else if (registry.byName(name) != null)
+        {
+            kind = kindOf(registry.byName(name).dataType());
+        }
+        else
+        {
+            throw new ManifestException(locator.at(pointer, unknownChannel(name)));
+        }
+        if (!visible(name))
+        {
+            throw new ManifestException(locator.at(pointer, removedChannel(name)));
+        }
+        if (kind == ValueKind.BOOLEAN)
+        {
+            for (int i = 0; i < aggregate.stats().size(); i++)
             {
-                throw new ManifestException(locator.at(pointer, removedChannel(name)));
-            }
-            if (kind == ValueKind.BOOLEAN)
-            {
-                for (int i = 0; i < aggregate.stats().size(); i++)
+                if (!BOOLEAN_STATS.contains(aggregate.stats().get(i)))
                 {
-                    if (!BOOLEAN_STATS.contains(aggregate.stats().get(i)))
-                    {
-                        throw new ManifestException(locator.at(aggregate.pointer() + "/stats/" + i, "'" + name +
-                            "' is boolean: only count, first and last apply (derive 'x ? 1 : 0' for a duty cycle)"));
-                    }
+                    throw new ManifestException(locator.at(aggregate.pointer() + "/stats/" + i, "'" + name +
+                        "' is boolean: only count, first and last apply (derive 'x ? 1 : 0' for a duty cycle)"));
                 }
-                if (!aggregate.percentiles().isEmpty())
-                {
-                    throw new ManifestException(locator.at(aggregate.pointer() + "/percentiles",
-                        "'" + name + "' is boolean and has no percentiles"));
-                }
+            }
+            if (!aggregate.percentiles().isEmpty())
+            {
+                throw new ManifestException(locator.at(aggregate.pointer() + "/percentiles",
+                    "'" + name + "' is boolean and has no percentiles"));
             }
         }
     }
@@ -484,6 +571,10 @@ public final class ManifestCompiler
             if (TIMESTAMP_NAME.equals(name))
             {
                 return new ResolvedName(ResolvedName.Target.TIMESTAMP, ValueKind.LONG, 0);
+            }
+            if (failed.contains(name))
+            {
+                throw AlreadyReported.INSTANCE;
             }
             final DerivedChannel channel = derived.get(name);
             final ParameterDefinition parameter = channel == null ? registry.byName(name) : null;
@@ -549,6 +640,26 @@ public final class ManifestCompiler
     {
         return "channel '" + name + "' was removed by " + hiddenBy.getOrDefault(name, "an earlier filter") +
             " and is not available to later stages";
+    }
+
+    private void report(final ManifestProblem problem)
+    {
+        problems.add(problem);
+    }
+
+    /**
+     * Thrown (without a stack trace) when a formula names a derived channel whose definition already failed: the
+     * formula cannot be typed, but the problem was reported where the channel is defined.
+     */
+    private static final class AlreadyReported extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+        static final AlreadyReported INSTANCE = new AlreadyReported();
+
+        private AlreadyReported()
+        {
+            super("a channel this formula uses failed to compile", null, false, false);
+        }
     }
 
     private ManifestException formulaProblem(final String pointer, final String formula, final FormulaException ex)

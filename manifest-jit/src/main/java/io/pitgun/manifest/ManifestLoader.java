@@ -91,10 +91,7 @@ public final class ManifestLoader
                     problems.add(locator.at(problem.pointer(), reason));
                 }
             }
-            problems.sort((a, b) -> a.location().line() != b.location().line() ?
-                Integer.compare(a.location().line(), b.location().line()) :
-                Integer.compare(a.location().column(), b.location().column()));
-            throw new ManifestException(problems);
+            throw new ManifestException(ManifestProblems.inSourceOrder(problems));
         }
         final List<Stage> stages = new ArrayList<>();
         final JsonNode pipeline = root.get("pipeline");

@@ -1,6 +1,7 @@
 package io.pitgun.replay;
 
 import io.pitgun.codecs.dictionary.AccessLevel;
+import io.pitgun.codecs.dictionary.NameSuggester;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -65,7 +65,7 @@ public final class ColumnMapping
         final Map<String, ParameterDefinition> byNormalName = new HashMap<>();
         for (final ParameterDefinition definition : registry.parameters())
         {
-            byNormalName.put(normalise(definition.name()), definition);
+            byNormalName.put(NameSuggester.normalise(definition.name()), definition);
         }
         int timestamp = ABSENT;
         int lap = ABSENT;
@@ -78,19 +78,19 @@ public final class ColumnMapping
         for (int i = 0; i < header.size(); i++)
         {
             final String name = header.get(i).trim();
-            final String normal = normalise(name);
+            final String normal = NameSuggester.normalise(name);
             final String target;
-            if (normal.equals(normalise(TIMESTAMP)))
+            if (normal.equals(NameSuggester.normalise(TIMESTAMP)))
             {
                 target = TIMESTAMP;
                 timestamp = i;
             }
-            else if (normal.equals(normalise(LAP_NUMBER)))
+            else if (normal.equals(NameSuggester.normalise(LAP_NUMBER)))
             {
                 target = LAP_NUMBER;
                 lap = i;
             }
-            else if (normal.equals(normalise(SECTOR)))
+            else if (normal.equals(NameSuggester.normalise(SECTOR)))
             {
                 target = SECTOR;
                 sector = i;
@@ -136,21 +136,6 @@ public final class ColumnMapping
         return new ColumnMapping(List.copyOf(header), timestamp, lap, sector, channelColumns,
             mapped.toArray(new ParameterDefinition[0]), Collections.unmodifiableList(unknown),
             Collections.unmodifiableList(restricted));
-    }
-
-    /** Lower case without {@code _ - . space}: the form two names are compared in. */
-    static String normalise(final String name)
-    {
-        final StringBuilder sb = new StringBuilder(name.length());
-        for (int i = 0; i < name.length(); i++)
-        {
-            final char c = name.charAt(i);
-            if (c != '_' && c != '-' && c != ' ' && c != '.')
-            {
-                sb.append(c);
-            }
-        }
-        return sb.toString().toLowerCase(Locale.ROOT);
     }
 
     /** The header as read. */

@@ -152,6 +152,7 @@ public final class ReplayRunner
             }
             reader.close();
             progress.onProgress(stats.framesSent(), totalFrames, stats);
+            progress.onDone();
             if (options.sessionMarkers())
             {
                 final UUID eventId = UUID.randomUUID();

@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 
 /**
- * Where the gateway listens: {@code host:port}, {@code [v6]:port} or {@code http://host:port}. Loopback only unless
+ * Where the gateway listens: {@code host:port}, {@code [v6]:port}, {@code http://host:port}, or one of the gateway's
+ * URLs as the tools print them ({@code http://host:port/beacon}, {@code ws://host:port/ws}). The same forms are
+ * accepted by {@code replay} and {@code loadgen}. Loopback only unless
  * the user asks for more: a replay floods its target, and pointing it at a shared gateway by a typo should not be
  * possible.
  *
@@ -14,6 +16,9 @@ import java.net.UnknownHostException;
  */
 public record ReplayTarget(String host, int port)
 {
+    /** The paths of the gateway's URLs a target may end with (they all name the same gateway). */
+    private static final String[] GATEWAY_PATHS = {"/beacon/", "/beacon", "/ws/", "/ws", "/"};
+
     /**
      * Parses a target.
      *
@@ -26,14 +31,27 @@ public record ReplayTarget(String host, int port)
         {
             rest = rest.substring("http://".length());
         }
+        else if (rest.startsWith("ws://"))
+        {
+            rest = rest.substring("ws://".length());
+        }
         else if (rest.contains("://"))
         {
-            throw new ReplayInputException("--target " + text + ": only http:// targets are supported (--ws switches " +
-                "to the gateway's WebSocket on the same address)");
+            throw new ReplayInputException("--target " + text + ": only http:// (or ws://) targets are supported " +
+                "(--ws switches to the gateway's WebSocket on the same address)");
         }
-        if (rest.endsWith("/"))
+        for (final String path : GATEWAY_PATHS)
         {
-            rest = rest.substring(0, rest.length() - 1);
+            if (rest.endsWith(path))
+            {
+                rest = rest.substring(0, rest.length() - path.length());
+                break;
+            }
+        }
+        if (rest.indexOf('/') >= 0)
+        {
+            throw new ReplayInputException("--target " + text + ": expected host:port, http://host:port or the " +
+                "gateway's http://host:port/beacon");
         }
         final String host;
         final String port;
@@ -92,6 +110,12 @@ public record ReplayTarget(String host, int port)
         {
             throw new ReplayInputException("--target " + host + ":" + port + ": unknown host");
         }
+    }
+
+    /** {@code http://host:port}: the gateway's base URL. */
+    public URI baseUri()
+    {
+        return URI.create("http://" + authority());
     }
 
     private String authority()

@@ -23,6 +23,18 @@ class ReplayTargetTest
     }
 
     @Test
+    void shouldTakeTheGatewayUrlsTheToolsPrint()
+    {
+        final ReplayTarget expected = new ReplayTarget("127.0.0.1", 8080);
+        assertEquals(expected, ReplayTarget.parse("http://127.0.0.1:8080/beacon"));
+        assertEquals(expected, ReplayTarget.parse("http://127.0.0.1:8080/beacon/"));
+        assertEquals(expected, ReplayTarget.parse("ws://127.0.0.1:8080/ws"));
+        assertEquals("http://127.0.0.1:8080", ReplayTarget.parse("127.0.0.1:8080/beacon").baseUri().toString());
+        assertTrue(assertThrows(ReplayInputException.class, () -> ReplayTarget.parse("http://127.0.0.1:8080/metrics"))
+            .getMessage().contains("expected host:port, http://host:port or the gateway's http://host:port/beacon"));
+    }
+
+    @Test
     void shouldExplainBadTargets()
     {
         assertTrue(assertThrows(ReplayInputException.class, () -> ReplayTarget.parse("127.0.0.1"))

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -197,6 +198,9 @@ public final class SchemaCatalog
         return toProblems(metaSchema.validate(schemaDocument));
     }
 
+    private static final java.util.regex.Pattern FORMAT_WORDING =
+        java.util.regex.Pattern.compile("^does not match the (\\S+) pattern (.+)$");
+
     private static List<SchemaProblem> toProblems(final Set<ValidationMessage> messages)
     {
         final List<SchemaProblem> problems = new ArrayList<>(messages.size());
@@ -213,10 +217,44 @@ public final class SchemaCatalog
                 // The validator's wording ("schema for 'range' is false") describes the schema, not the document.
                 text = "'" + unescape(pointer.substring(pointer.lastIndexOf('/') + 1)) + "' is not allowed here";
             }
+            if ("format".equals(message.getType()))
+            {
+                // The validator says "does not match the date-time pattern must be a valid RFC 3339 date-time".
+                text = FORMAT_WORDING.matcher(text).replaceFirst("is not a valid $1: $2");
+            }
             problems.add(new SchemaProblem(pointer, message.getType(), text));
         }
         problems.sort(Comparator.comparing(SchemaProblem::pointer).thenComparing(SchemaProblem::keyword));
-        return problems;
+        return withoutPatternsBehindFormats(problems);
+    }
+
+    /**
+     * A value the schema checks with both a {@code format} and a {@code pattern} (timestamps, UUIDs) fails both: the
+     * format's words say what is wrong, the pattern's raw regular expression only repeats it. Keep the format's.
+     */
+    private static List<SchemaProblem> withoutPatternsBehindFormats(final List<SchemaProblem> problems)
+    {
+        final Set<String> formatPointers = new HashSet<>();
+        for (final SchemaProblem problem : problems)
+        {
+            if ("format".equals(problem.keyword()))
+            {
+                formatPointers.add(problem.pointer());
+            }
+        }
+        if (formatPointers.isEmpty())
+        {
+            return problems;
+        }
+        final List<SchemaProblem> kept = new ArrayList<>(problems.size());
+        for (final SchemaProblem problem : problems)
+        {
+            if (!("pattern".equals(problem.keyword()) && formatPointers.contains(problem.pointer())))
+            {
+                kept.add(problem);
+            }
+        }
+        return kept;
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Turns a parsed {@code metrics-dictionary/v1} document into parameter definitions: schema validation first,
  * then the checks a schema cannot express (unique ids and names, non-empty ranges that the data type can hold).
- * Every problem names the entry by index and name. Cold path.
+ * Every problem names the entry by index and name. A seed registry ({@link SeedRegistryFormat}) is read into this
+ * form first, its defaults reported as warnings. Cold path.
  */
 final class DictionaryReader
 {
@@ -23,8 +24,11 @@ final class DictionaryReader
     {
     }
 
-    static ParameterRegistry read(final String source, final JsonNode document)
+    /** @param warnings what reading the text already assumed; the registry's warnings start with these. */
+    static ParameterRegistry read(final String source, final JsonNode written, final List<String> warnings)
     {
+        final JsonNode document = SeedRegistryFormat.matches(written) ?
+            SeedRegistryFormat.toDictionary(written, warnings) : written;
         final List<String> problems = new ArrayList<>();
         for (final SchemaProblem problem : SchemaCatalog.standard().validate(SCHEMA, document))
         {
@@ -66,7 +70,7 @@ final class DictionaryReader
         {
             throw new DictionaryException(source, problems);
         }
-        return new ParameterRegistry(document.path("name").asText(), definitions);
+        return new ParameterRegistry(document.path("name").asText(), definitions, document, warnings);
     }
 
     private static ParameterDefinition definition(final JsonNode entry, final String where, final List<String> problems)

@@ -7,9 +7,11 @@ import java.util.Locale;
 
 /**
  * Suggests the dictionary names nearest to one that was not found, for error messages ("did you mean ...").
- * Cold path: only runs when a request is already being rejected.
+ * Cold path: only runs when a request is already being rejected. {@link #normalise} is also the form in which other
+ * tools compare a name with the dictionary's (the CSV replay's column mapping), so that a name matched there and a
+ * name suggested here are the same thing.
  */
-final class NameSuggester
+public final class NameSuggester
 {
     private NameSuggester()
     {
@@ -46,7 +48,14 @@ final class NameSuggester
         return result;
     }
 
-    private static String normalise(final CharSequence name)
+    /**
+     * The form two channel names are compared in: lower case (root locale) without {@code _}, {@code -}, space and
+     * {@code .}, so that {@code "Tyre_Temp FL"} and {@code "tyre-temp-fl"} are the same name.
+     *
+     * @param name a channel name as written by a user or a dictionary.
+     * @return the name in its comparable form.
+     */
+    public static String normalise(final CharSequence name)
     {
         final StringBuilder sb = new StringBuilder(name.length());
         for (int i = 0; i < name.length(); i++)

@@ -9,6 +9,7 @@ import org.agrona.DirectBuffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,10 +36,15 @@ public final class ParameterRegistry
     private final List<String> names;
     private final ParameterDefinition[] byId;
     private final ChannelNameIndex nameIndex;
+    private final JsonNode document;
+    private final List<String> warnings;
 
-    ParameterRegistry(final String name, final List<ParameterDefinition> definitions)
+    ParameterRegistry(final String name, final List<ParameterDefinition> definitions, final JsonNode document,
+        final List<String> warnings)
     {
         this.name = name;
+        this.document = document.deepCopy();
+        this.warnings = List.copyOf(warnings);
         final List<ParameterDefinition> sorted = new ArrayList<>(definitions);
         sorted.sort(Comparator.comparingInt(ParameterDefinition::id));
         this.parameters = Collections.unmodifiableList(sorted);
@@ -118,29 +124,46 @@ public final class ParameterRegistry
     /** Builds a registry from a document that is already parsed (validated here like a file). */
     public static ParameterRegistry fromDocument(final String source, final JsonNode document)
     {
-        return DictionaryReader.read(source, document);
+        return DictionaryReader.read(source, document, new ArrayList<>());
     }
 
     private static ParameterRegistry parse(final String source, final byte[] bytes, final boolean yaml)
     {
         final ObjectMapper mapper = yaml ? new YAMLMapper() : new JsonMapper();
+        final List<String> warnings = new ArrayList<>();
         final JsonNode document;
         try
         {
-            document = mapper.readTree(bytes);
+            document = yaml ? mapper.readTree(YamlIndentation.normalise(
+                new String(bytes, StandardCharsets.UTF_8), warnings)) : mapper.readTree(bytes);
         }
         catch (final IOException ex)
         {
             throw new DictionaryException(source, List.of("not valid " + (yaml ? "YAML" : "JSON") + ": " +
                 ex.getMessage()));
         }
-        return DictionaryReader.read(source, document);
+        return DictionaryReader.read(source, document, warnings);
     }
 
     private static boolean isYaml(final String fileName)
     {
         final String lower = fileName.toLowerCase(Locale.ROOT);
         return lower.endsWith(".yaml") || lower.endsWith(".yml");
+    }
+
+    /**
+     * The validated {@code metrics-dictionary/v1} document this registry was built from (for a seed registry, the
+     * converted document), a copy: what {@code GET /dictionary} serves and {@code pitgun dictionary import} writes.
+     */
+    public JsonNode document()
+    {
+        return document.deepCopy();
+    }
+
+    /** What was defaulted or assumed while reading (empty for a canonical dictionary), one line each. */
+    public List<String> warnings()
+    {
+        return warnings;
     }
 
     /** The dictionary's name, e.g. {@code sim.v1}. */

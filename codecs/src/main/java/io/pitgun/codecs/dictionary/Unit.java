@@ -7,50 +7,61 @@ package io.pitgun.codecs.dictionary;
  */
 public enum Unit
 {
-    DIMENSIONLESS("1"),
-    PERCENT("%"),
-    BOOL("bool"),
-    COUNT("count"),
-    RPM("rpm"),
-    KILOMETRES_PER_HOUR("km/h"),
-    METRES_PER_SECOND("m/s"),
-    MILES_PER_HOUR("mph"),
-    METRES_PER_SECOND_SQUARED("m/s^2"),
-    STANDARD_GRAVITY("g"),
-    METRE("m"),
-    KILOMETRE("km"),
-    MILLIMETRE("mm"),
-    SECOND("s"),
-    MILLISECOND("ms"),
-    MICROSECOND("us"),
-    DEGREE_CELSIUS("degC"),
-    KELVIN("K"),
-    DEGREE_FAHRENHEIT("degF"),
-    KILOPASCAL("kPa"),
-    BAR("bar"),
-    PSI("psi"),
-    KILOGRAM("kg"),
-    POUND("lb"),
-    NEWTON("N"),
-    NEWTON_METRE("Nm"),
-    WATT("W"),
-    KILOWATT("kW"),
-    JOULE("J"),
-    KILOJOULE("kJ"),
-    MEGAJOULE("MJ"),
-    DEGREE("deg"),
-    RADIAN("rad"),
-    DEGREE_PER_SECOND("deg/s"),
-    RADIAN_PER_SECOND("rad/s"),
-    VOLT("V"),
-    AMPERE("A"),
-    LITRE("L");
+    DIMENSIONLESS("1", Dimension.DIMENSIONLESS),
+    PERCENT("%", Dimension.RATIO),
+    BOOL("bool", Dimension.BOOLEAN),
+    COUNT("count", Dimension.COUNT),
+    RPM("rpm", Dimension.ANGULAR_VELOCITY),
+    KILOMETRES_PER_HOUR("km/h", Dimension.VELOCITY),
+    METRES_PER_SECOND("m/s", Dimension.VELOCITY),
+    MILES_PER_HOUR("mph", Dimension.VELOCITY),
+    METRES_PER_SECOND_SQUARED("m/s^2", Dimension.ACCELERATION),
+    STANDARD_GRAVITY("g", Dimension.ACCELERATION),
+    METRE("m", Dimension.LENGTH),
+    KILOMETRE("km", Dimension.LENGTH),
+    MILLIMETRE("mm", Dimension.LENGTH),
+    SECOND("s", Dimension.TIME),
+    MILLISECOND("ms", Dimension.TIME),
+    MICROSECOND("us", Dimension.TIME),
+    DEGREE_CELSIUS("degC", Dimension.TEMPERATURE),
+    KELVIN("K", Dimension.TEMPERATURE),
+    DEGREE_FAHRENHEIT("degF", Dimension.TEMPERATURE),
+    KILOPASCAL("kPa", Dimension.PRESSURE),
+    BAR("bar", Dimension.PRESSURE),
+    PSI("psi", Dimension.PRESSURE),
+    KILOGRAM("kg", Dimension.MASS),
+    POUND("lb", Dimension.MASS),
+    NEWTON("N", Dimension.FORCE),
+    NEWTON_METRE("Nm", Dimension.TORQUE),
+    WATT("W", Dimension.POWER),
+    KILOWATT("kW", Dimension.POWER),
+    JOULE("J", Dimension.ENERGY),
+    KILOJOULE("kJ", Dimension.ENERGY),
+    MEGAJOULE("MJ", Dimension.ENERGY),
+    DEGREE("deg", Dimension.ANGLE),
+    RADIAN("rad", Dimension.ANGLE),
+    DEGREE_PER_SECOND("deg/s", Dimension.ANGULAR_RATE),
+    RADIAN_PER_SECOND("rad/s", Dimension.ANGULAR_RATE),
+    VOLT("V", Dimension.VOLTAGE),
+    AMPERE("A", Dimension.CURRENT),
+    LITRE("L", Dimension.VOLUME);
 
     private final String symbol;
+    private final Dimension dimension;
 
-    Unit(final String symbol)
+    Unit(final String symbol, final Dimension dimension)
     {
         this.symbol = symbol;
+        this.dimension = dimension;
+    }
+
+    /**
+     * The dimension this unit usually measures, used where a dictionary entry does not say (a seed registry): a
+     * metre can also be a {@link Dimension#POSITION}, which only an explicit {@code dimension} can tell.
+     */
+    public Dimension dimension()
+    {
+        return dimension;
     }
 
     /** The symbol used in dictionaries and manifests, e.g. {@code km/h}. */

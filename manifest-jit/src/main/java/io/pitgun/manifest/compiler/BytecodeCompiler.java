@@ -1,6 +1,7 @@
 package io.pitgun.manifest.compiler;
 
 import io.pitgun.manifest.formula.Expr;
+import io.pitgun.manifest.formula.ExprVisitor;
 import io.pitgun.manifest.formula.Operator;
 import io.pitgun.manifest.formula.ProgramPlan;
 import io.pitgun.manifest.formula.PureFunction;
@@ -172,7 +173,7 @@ public final class BytecodeCompiler
     }
 
     /** Generates {@code onFrame}: one instance per method, holding the local-variable layout. */
-    private static final class FrameMethodGenerator
+    private static final class FrameMethodGenerator implements ExprVisitor
     {
         private static final int IN = 1;
         private static final int OUT = 2;
@@ -395,43 +396,50 @@ public final class BytecodeCompiler
 
         private void emit(final Expr expr)
         {
-            if (isLeaf(expr) || expr instanceof Expr.TimeCall)
-            {
-                return;
-            }
-            if (expr instanceof Expr.ToDouble)
-            {
-                final Expr operand = ((Expr.ToDouble)expr).operand();
-                emit(operand);
-                loadPresence(operand);
-                storePresence(expr);
-                loadValue(operand);
-                mv.visitInsn(Opcodes.L2D);
-                storeValue(expr);
-            }
-            else if (expr instanceof Expr.Unary)
-            {
-                emitUnary((Expr.Unary)expr);
-            }
-            else if (expr instanceof Expr.Binary)
-            {
-                emitBinary((Expr.Binary)expr);
-            }
-            else if (expr instanceof Expr.Conditional)
-            {
-                emitConditional((Expr.Conditional)expr);
-            }
-            else if (expr instanceof Expr.Call)
-            {
-                emitCall((Expr.Call)expr);
-            }
-            else
-            {
-                emitDefault((Expr.Default)expr);
-            }
+            expr.accept(this);
         }
 
-        private void emitUnary(final Expr.Unary unary)
+        // Leaves have no code of their own: loadPresence and loadValue read them where they are used.
+        @Override
+        public void visitConstant(final Expr.Constant constant)
+        {
+        }
+
+        @Override
+        public void visitInputRead(final Expr.InputRead read)
+        {
+        }
+
+        @Override
+        public void visitDerivedRead(final Expr.DerivedRead read)
+        {
+        }
+
+        @Override
+        public void visitTimestampRead(final Expr.TimestampRead read)
+        {
+        }
+
+        @Override
+        public void visitTimeCall(final Expr.TimeCall call)
+        {
+            // Emitted (argument, state update) before the step's expression; here its register is only read.
+        }
+
+        @Override
+        public void visitToDouble(final Expr.ToDouble toDouble)
+        {
+            final Expr operand = toDouble.operand();
+            emit(operand);
+            loadPresence(operand);
+            storePresence(toDouble);
+            loadValue(operand);
+            mv.visitInsn(Opcodes.L2D);
+            storeValue(toDouble);
+        }
+
+        @Override
+        public void visitUnary(final Expr.Unary unary)
         {
             final Expr operand = unary.operand();
             emit(operand);
@@ -450,7 +458,8 @@ public final class BytecodeCompiler
             storeValue(unary);
         }
 
-        private void emitBinary(final Expr.Binary binary)
+        @Override
+        public void visitBinary(final Expr.Binary binary)
         {
             final Expr left = binary.left();
             final Expr right = binary.right();
@@ -562,7 +571,8 @@ public final class BytecodeCompiler
             mv.visitLabel(end);
         }
 
-        private void emitConditional(final Expr.Conditional conditional)
+        @Override
+        public void visitConditional(final Expr.Conditional conditional)
         {
             final Expr condition = conditional.condition();
             emit(condition);
@@ -592,7 +602,8 @@ public final class BytecodeCompiler
             storeValue(target);
         }
 
-        private void emitCall(final Expr.Call call)
+        @Override
+        public void visitCall(final Expr.Call call)
         {
             final List<Expr> arguments = call.arguments();
             for (final Expr argument : arguments)
@@ -626,7 +637,8 @@ public final class BytecodeCompiler
             presentAndDone(call, absent, done);
         }
 
-        private void emitDefault(final Expr.Default defaultOf)
+        @Override
+        public void visitDefault(final Expr.Default defaultOf)
         {
             final Expr value = defaultOf.value();
             final Expr fallback = defaultOf.fallback();

@@ -18,13 +18,15 @@ public abstract sealed class Expr
     Expr.Binary, Expr.Conditional, Expr.Call, Expr.Default, Expr.TimeCall
 {
     private final ValueKind kind;
+    private final List<Expr> children;
     private final int start;
     private final int end;
     private int id = -1;
 
-    Expr(final ValueKind kind, final int start, final int end)
+    Expr(final ValueKind kind, final List<Expr> children, final int start, final int end)
     {
         this.kind = kind;
+        this.children = children;
         this.start = start;
         this.end = end;
     }
@@ -59,7 +61,17 @@ public abstract sealed class Expr
     }
 
     /** Direct children, in evaluation order. */
-    public abstract List<Expr> children();
+    public final List<Expr> children()
+    {
+        return children;
+    }
+
+    /**
+     * Calls the visitor's method for this node's kind.
+     *
+     * @param visitor what to do with the node.
+     */
+    public abstract void accept(ExprVisitor visitor);
 
     /** A literal or a folded constant; always present. Booleans are held as 0/1 in {@link #longValue()}. */
     public static final class Constant extends Expr
@@ -69,7 +81,7 @@ public abstract sealed class Expr
 
         Constant(final ValueKind kind, final double doubleValue, final long longValue, final int start, final int end)
         {
-            super(kind, start, end);
+            super(kind, List.of(), start, end);
             this.doubleValue = doubleValue;
             this.longValue = longValue;
         }
@@ -90,9 +102,9 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return List.of();
+            visitor.visitConstant(this);
         }
     }
 
@@ -104,7 +116,7 @@ public abstract sealed class Expr
 
         InputRead(final ValueKind kind, final int slot, final String name, final int start, final int end)
         {
-            super(kind, start, end);
+            super(kind, List.of(), start, end);
             this.slot = slot;
             this.name = name;
         }
@@ -121,9 +133,9 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return List.of();
+            visitor.visitInputRead(this);
         }
     }
 
@@ -135,7 +147,7 @@ public abstract sealed class Expr
 
         DerivedRead(final ValueKind kind, final int index, final String name, final int start, final int end)
         {
-            super(kind, start, end);
+            super(kind, List.of(), start, end);
             this.index = index;
             this.name = name;
         }
@@ -152,9 +164,9 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return List.of();
+            visitor.visitDerivedRead(this);
         }
     }
 
@@ -163,13 +175,13 @@ public abstract sealed class Expr
     {
         TimestampRead(final int start, final int end)
         {
-            super(ValueKind.LONG, start, end);
+            super(ValueKind.LONG, List.of(), start, end);
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return List.of();
+            visitor.visitTimestampRead(this);
         }
     }
 
@@ -180,7 +192,7 @@ public abstract sealed class Expr
 
         ToDouble(final Expr operand)
         {
-            super(ValueKind.DOUBLE, operand.start(), operand.end());
+            super(ValueKind.DOUBLE, List.of(operand), operand.start(), operand.end());
             this.operand = operand;
         }
 
@@ -190,9 +202,9 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return List.of(operand);
+            visitor.visitToDouble(this);
         }
     }
 
@@ -204,7 +216,7 @@ public abstract sealed class Expr
 
         Unary(final Operator operator, final Expr operand, final int start, final int end)
         {
-            super(operand.kind(), start, end);
+            super(operand.kind(), List.of(operand), start, end);
             this.operator = operator;
             this.operand = operand;
         }
@@ -220,9 +232,9 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return List.of(operand);
+            visitor.visitUnary(this);
         }
     }
 
@@ -239,7 +251,7 @@ public abstract sealed class Expr
         Binary(final ValueKind kind, final Operator operator, final Expr left, final Expr right, final int start,
             final int end)
         {
-            super(kind, start, end);
+            super(kind, List.of(left, right), start, end);
             this.operator = operator;
             this.left = left;
             this.right = right;
@@ -266,9 +278,9 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return List.of(left, right);
+            visitor.visitBinary(this);
         }
     }
 
@@ -284,7 +296,7 @@ public abstract sealed class Expr
 
         Conditional(final Expr condition, final Expr whenTrue, final Expr whenFalse, final int start, final int end)
         {
-            super(whenTrue.kind(), start, end);
+            super(whenTrue.kind(), List.of(condition, whenTrue, whenFalse), start, end);
             this.condition = condition;
             this.whenTrue = whenTrue;
             this.whenFalse = whenFalse;
@@ -306,9 +318,9 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return List.of(condition, whenTrue, whenFalse);
+            visitor.visitConditional(this);
         }
     }
 
@@ -320,9 +332,9 @@ public abstract sealed class Expr
 
         Call(final PureFunction function, final List<Expr> arguments, final int start, final int end)
         {
-            super(function.result(), start, end);
+            super(function.result(), List.copyOf(arguments), start, end);
             this.function = function;
-            this.arguments = List.copyOf(arguments);
+            this.arguments = children();
         }
 
         public PureFunction function()
@@ -336,9 +348,9 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return arguments;
+            visitor.visitCall(this);
         }
     }
 
@@ -350,7 +362,7 @@ public abstract sealed class Expr
 
         Default(final Expr value, final Expr fallback, final int start, final int end)
         {
-            super(value.kind(), start, end);
+            super(value.kind(), List.of(value, fallback), start, end);
             this.value = value;
             this.fallback = fallback;
         }
@@ -366,9 +378,9 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return List.of(value, fallback);
+            visitor.visitDefault(this);
         }
     }
 
@@ -386,7 +398,7 @@ public abstract sealed class Expr
         TimeCall(final ValueKind kind, final TimeFunction function, final Expr argument, final double parameter,
             final int stateIndex, final int start, final int end)
         {
-            super(kind, start, end);
+            super(kind, List.of(argument), start, end);
             this.function = function;
             this.argument = argument;
             this.parameter = parameter;
@@ -416,9 +428,9 @@ public abstract sealed class Expr
         }
 
         @Override
-        public List<Expr> children()
+        public void accept(final ExprVisitor visitor)
         {
-            return List.of(argument);
+            visitor.visitTimeCall(this);
         }
     }
 }

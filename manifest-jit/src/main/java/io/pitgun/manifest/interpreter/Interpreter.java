@@ -1,6 +1,7 @@
 package io.pitgun.manifest.interpreter;
 
 import io.pitgun.manifest.formula.Expr;
+import io.pitgun.manifest.formula.ExprVisitor;
 import io.pitgun.manifest.formula.Operator;
 import io.pitgun.manifest.formula.ProgramPlan;
 import io.pitgun.manifest.formula.PureFunction;
@@ -30,6 +31,7 @@ public final class Interpreter implements FrameProgram
     private final boolean[] derivedPresent;
     private final double[] derivedDoubles;
     private final long[] derivedLongs;
+    private final Evaluation evaluation = new Evaluation();
     private FrameValues in;
 
     /** An interpreter with fresh state. */
@@ -131,19 +133,28 @@ public final class Interpreter implements FrameProgram
 
     private void evaluate(final Expr expr)
     {
-        final int id = expr.id();
-        if (expr instanceof Expr.Constant)
+        expr.accept(evaluation);
+    }
+
+    /** What each kind of node computes into its register; children are evaluated first, as the node needs them. */
+    private final class Evaluation implements ExprVisitor
+    {
+        @Override
+        public void visitConstant(final Expr.Constant constant)
         {
-            final Expr.Constant constant = (Expr.Constant)expr;
+            final int id = constant.id();
             present[id] = true;
             doubles[id] = constant.doubleValue();
             longs[id] = constant.longValue();
         }
-        else if (expr instanceof Expr.InputRead)
+
+        @Override
+        public void visitInputRead(final Expr.InputRead read)
         {
-            final int slot = ((Expr.InputRead)expr).slot();
+            final int id = read.id();
+            final int slot = read.slot();
             present[id] = in.isPresent(slot);
-            if (expr.kind() == ValueKind.DOUBLE)
+            if (read.kind() == ValueKind.DOUBLE)
             {
                 doubles[id] = in.doubleValue(slot);
             }
@@ -152,166 +163,167 @@ public final class Interpreter implements FrameProgram
                 longs[id] = in.longValue(slot);
             }
         }
-        else if (expr instanceof Expr.DerivedRead)
+
+        @Override
+        public void visitDerivedRead(final Expr.DerivedRead read)
         {
-            final int index = ((Expr.DerivedRead)expr).index();
+            final int id = read.id();
+            final int index = read.index();
             present[id] = derivedPresent[index];
             doubles[id] = derivedDoubles[index];
             longs[id] = derivedLongs[index];
         }
-        else if (expr instanceof Expr.TimestampRead)
+
+        @Override
+        public void visitTimestampRead(final Expr.TimestampRead read)
         {
-            present[id] = true;
-            longs[id] = in.timestampUs();
+            present[read.id()] = true;
+            longs[read.id()] = in.timestampUs();
         }
-        else if (expr instanceof Expr.ToDouble)
+
+        @Override
+        public void visitToDouble(final Expr.ToDouble toDouble)
         {
-            final Expr operand = ((Expr.ToDouble)expr).operand();
+            final Expr operand = toDouble.operand();
             evaluate(operand);
-            present[id] = present[operand.id()];
-            doubles[id] = (double)longs[operand.id()];
+            present[toDouble.id()] = present[operand.id()];
+            doubles[toDouble.id()] = (double)longs[operand.id()];
         }
-        else if (expr instanceof Expr.Unary)
+
+        @Override
+        public void visitUnary(final Expr.Unary unary)
         {
-            evaluateUnary((Expr.Unary)expr);
+            final Expr operand = unary.operand();
+            evaluate(operand);
+            final int id = unary.id();
+            final int o = operand.id();
+            present[id] = present[o];
+            if (unary.operator() == Operator.NOT)
+            {
+                longs[id] = longs[o] != 0 ? 0 : 1;
+            }
+            else if (unary.kind() == ValueKind.LONG)
+            {
+                longs[id] = -longs[o];
+            }
+            else
+            {
+                doubles[id] = -doubles[o];
+            }
         }
-        else if (expr instanceof Expr.Binary)
+
+        @Override
+        public void visitBinary(final Expr.Binary binary)
         {
-            evaluateBinary((Expr.Binary)expr);
+            final Expr left = binary.left();
+            final Expr right = binary.right();
+            evaluate(left);
+            evaluate(right);
+            final int id = binary.id();
+            final int l = left.id();
+            final int r = right.id();
+            final Operator operator = binary.operator();
+            final ValueKind operandKind = binary.operandKind();
+            boolean isPresent = present[l] && present[r];
+            if (operandKind == ValueKind.LONG && operator == Operator.REMAINDER && longs[r] == 0)
+            {
+                isPresent = false;
+            }
+            present[id] = isPresent;
+            if (!isPresent)
+            {
+                return;
+            }
+            if (operandKind == ValueKind.BOOLEAN)
+            {
+                longs[id] = Semantics.logic(operator, longs[l] != 0, longs[r] != 0) ? 1 : 0;
+            }
+            else if (operator.isComparison())
+            {
+                final boolean result = operandKind == ValueKind.LONG ?
+                    Semantics.compare(operator, longs[l], longs[r]) : Semantics.compare(operator, doubles[l], doubles[r]);
+                longs[id] = result ? 1 : 0;
+            }
+            else if (operandKind == ValueKind.LONG)
+            {
+                longs[id] = Semantics.arithmetic(operator, longs[l], longs[r]);
+            }
+            else
+            {
+                doubles[id] = Semantics.arithmetic(operator, doubles[l], doubles[r]);
+            }
         }
-        else if (expr instanceof Expr.Conditional)
+
+        @Override
+        public void visitConditional(final Expr.Conditional conditional)
         {
-            evaluateConditional((Expr.Conditional)expr);
+            final Expr condition = conditional.condition();
+            evaluate(condition);
+            final int id = conditional.id();
+            if (!present[condition.id()])
+            {
+                present[id] = false;
+                return;
+            }
+            final Expr chosen = longs[condition.id()] != 0 ? conditional.whenTrue() : conditional.whenFalse();
+            evaluate(chosen);
+            copy(chosen.id(), id);
         }
-        else if (expr instanceof Expr.Call)
+
+        @Override
+        public void visitCall(final Expr.Call call)
         {
-            evaluateCall((Expr.Call)expr);
+            final List<Expr> arguments = call.arguments();
+            boolean isPresent = true;
+            for (int i = 0, count = arguments.size(); i < count; i++)
+            {
+                final Expr argument = arguments.get(i);
+                evaluate(argument);
+                isPresent &= present[argument.id()];
+            }
+            final PureFunction function = call.function();
+            final int id = call.id();
+            final int a = arguments.get(0).id();
+            final int b = arguments.size() > 1 ? arguments.get(1).id() : a;
+            final int c = arguments.size() > 2 ? arguments.get(2).id() : a;
+            if (function == PureFunction.IDIV && longs[b] == 0)
+            {
+                isPresent = false;
+            }
+            present[id] = isPresent;
+            if (!isPresent)
+            {
+                return;
+            }
+            if (function == PureFunction.ROUND_DOUBLE)
+            {
+                longs[id] = Semantics.round(doubles[a]);
+            }
+            else if (function.result() == ValueKind.LONG)
+            {
+                longs[id] = Semantics.callLong(function, longs[a], longs[b], longs[c]);
+            }
+            else
+            {
+                doubles[id] = Semantics.callDouble(function, doubles[a], doubles[b], doubles[c]);
+            }
         }
-        else if (expr instanceof Expr.Default)
+
+        @Override
+        public void visitDefault(final Expr.Default defaultOf)
         {
-            final Expr.Default defaultOf = (Expr.Default)expr;
             final Expr value = defaultOf.value();
             final Expr fallback = defaultOf.fallback();
             evaluate(value);
             evaluate(fallback);
             final Expr chosen = present[value.id()] ? value : fallback;
-            copy(chosen.id(), id);
+            copy(chosen.id(), defaultOf.id());
         }
-        // a TimeCall's register was filled before the step's expression ran
-    }
 
-    private void evaluateUnary(final Expr.Unary unary)
-    {
-        final Expr operand = unary.operand();
-        evaluate(operand);
-        final int id = unary.id();
-        final int o = operand.id();
-        present[id] = present[o];
-        if (unary.operator() == Operator.NOT)
+        @Override
+        public void visitTimeCall(final Expr.TimeCall call)
         {
-            longs[id] = longs[o] != 0 ? 0 : 1;
-        }
-        else if (unary.kind() == ValueKind.LONG)
-        {
-            longs[id] = -longs[o];
-        }
-        else
-        {
-            doubles[id] = -doubles[o];
-        }
-    }
-
-    private void evaluateBinary(final Expr.Binary binary)
-    {
-        final Expr left = binary.left();
-        final Expr right = binary.right();
-        evaluate(left);
-        evaluate(right);
-        final int id = binary.id();
-        final int l = left.id();
-        final int r = right.id();
-        final Operator operator = binary.operator();
-        final ValueKind operandKind = binary.operandKind();
-        boolean isPresent = present[l] && present[r];
-        if (operandKind == ValueKind.LONG && operator == Operator.REMAINDER && longs[r] == 0)
-        {
-            isPresent = false;
-        }
-        present[id] = isPresent;
-        if (!isPresent)
-        {
-            return;
-        }
-        if (operandKind == ValueKind.BOOLEAN)
-        {
-            longs[id] = Semantics.logic(operator, longs[l] != 0, longs[r] != 0) ? 1 : 0;
-        }
-        else if (operator.isComparison())
-        {
-            final boolean result = operandKind == ValueKind.LONG ?
-                Semantics.compare(operator, longs[l], longs[r]) : Semantics.compare(operator, doubles[l], doubles[r]);
-            longs[id] = result ? 1 : 0;
-        }
-        else if (operandKind == ValueKind.LONG)
-        {
-            longs[id] = Semantics.arithmetic(operator, longs[l], longs[r]);
-        }
-        else
-        {
-            doubles[id] = Semantics.arithmetic(operator, doubles[l], doubles[r]);
-        }
-    }
-
-    private void evaluateConditional(final Expr.Conditional conditional)
-    {
-        final Expr condition = conditional.condition();
-        evaluate(condition);
-        final int id = conditional.id();
-        if (!present[condition.id()])
-        {
-            present[id] = false;
-            return;
-        }
-        final Expr chosen = longs[condition.id()] != 0 ? conditional.whenTrue() : conditional.whenFalse();
-        evaluate(chosen);
-        copy(chosen.id(), id);
-    }
-
-    private void evaluateCall(final Expr.Call call)
-    {
-        final List<Expr> arguments = call.arguments();
-        boolean isPresent = true;
-        for (int i = 0, count = arguments.size(); i < count; i++)
-        {
-            final Expr argument = arguments.get(i);
-            evaluate(argument);
-            isPresent &= present[argument.id()];
-        }
-        final PureFunction function = call.function();
-        final int id = call.id();
-        final int a = arguments.get(0).id();
-        final int b = arguments.size() > 1 ? arguments.get(1).id() : a;
-        final int c = arguments.size() > 2 ? arguments.get(2).id() : a;
-        if (function == PureFunction.IDIV && longs[b] == 0)
-        {
-            isPresent = false;
-        }
-        present[id] = isPresent;
-        if (!isPresent)
-        {
-            return;
-        }
-        if (function == PureFunction.ROUND_DOUBLE)
-        {
-            longs[id] = Semantics.round(doubles[a]);
-        }
-        else if (function.result() == ValueKind.LONG)
-        {
-            longs[id] = Semantics.callLong(function, longs[a], longs[b], longs[c]);
-        }
-        else
-        {
-            doubles[id] = Semantics.callDouble(function, doubles[a], doubles[b], doubles[c]);
+            // its register was filled before the step's expression ran
         }
     }
 

@@ -67,6 +67,13 @@ record JmhResult(String group, String method, Map<String, String> params, String
         {
             throw new IllegalArgumentException("result " + index + " (" + benchmark + "): no primaryMetric.score");
         }
+        final double score = primary.path("score").asDouble(Double.NaN);
+        if (!(score > 0) || Double.isInfinite(score))
+        {
+            // A failed or empty measurement (JMH writes 0 or NaN): no figure may come from it.
+            throw new IllegalArgumentException("result " + index + " (" + benchmark + "): primaryMetric.score " +
+                primary.path("score").asText() + " is not a measurement");
+        }
         double allocated = Double.NaN;
         final Map<String, Metric> counters = new TreeMap<>();
         final JsonNode secondary = node.path("secondaryMetrics");

@@ -117,6 +117,19 @@ class PerformanceDocWriterTest
         assertEquals("result 0 (io.pitgun.perf.XBenchmark.m): no primaryMetric.score", ex.getMessage());
     }
 
+    @Test
+    void shouldRefuseAResultWithoutAMeasurementInsteadOfWritingZero()
+    {
+        for (final String score : new String[] {"0", "0.0", "\"NaN\"", "-1"})
+        {
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () ->
+                JmhResult.parse(new ObjectMapper().readTree("[{\"benchmark\":\"io.pitgun.perf.XBenchmark.m\"," +
+                    "\"mode\":\"thrpt\",\"primaryMetric\":{\"score\":" + score + ",\"scoreError\":0," +
+                    "\"scoreUnit\":\"ops/s\"}}]")), score);
+            assertTrue(ex.getMessage().contains("is not a measurement"), ex.getMessage());
+        }
+    }
+
     private Path copyFixture() throws Exception
     {
         final Path json = dir.resolve("jmh.json");

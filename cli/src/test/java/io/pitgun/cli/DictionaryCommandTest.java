@@ -1,0 +1,94 @@
+package io.pitgun.cli;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pitgun dictionary check} and {@code pitgun dictionary import} on the seed's registry file, through picocli. */
+class DictionaryCommandTest
+{
+    private static final Path F1_GENERIC = Path.of("..", "datasets", "registries", "f1_generic.yaml");
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err)
+    {
+    }
+
+    private static Run run(final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine commandLine = PitgunCommand.newCommandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        final int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldCheckTheSeedRegistryAndPrintItsDefaultsAsWarnings()
+    {
+        final Run run = run("dictionary", "check", F1_GENERIC.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(F1_GENERIC + ": OK, dictionary 'f1-generic-registry', 2 channels, 3 warnings", run.out().trim());
+        assertTrue(run.err().contains(F1_GENERIC + ": warning: no access level, public assumed for 2 entries"),
+            run.err());
+    }
+
+    @Test
+    void shouldImportTheSeedRegistryIntoADictionaryThatReadsBackWithoutWarnings() throws IOException
+    {
+        final Path out = dir.resolve("f1.yaml");
+
+        final Run run = run("dictionary", "import", F1_GENERIC.toString(), "--output", out.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        final String yaml = Files.readString(out);
+        assertTrue(yaml.startsWith("schema_version: metrics-dictionary/v1\nname: f1-generic-registry\n"), yaml);
+        final ParameterRegistry imported = ParameterRegistry.load(out);
+        assertEquals(ParameterRegistry.load(F1_GENERIC).parameters(), imported.parameters());
+        assertTrue(imported.warnings().isEmpty(), imported.warnings().toString());
+        assertEquals(0, run("dictionary", "check", out.toString()).exitCode());
+
+        final Run again = run("dictionary", "import", F1_GENERIC.toString(), "-o", out.toString());
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("already exists; not replaced"), again.err());
+        assertEquals(yaml, Files.readString(out));
+    }
+
+    @Test
+    void shouldImportToStandardOutput()
+    {
+        final Run run = run("dictionary", "import", F1_GENERIC.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("dimension: angular_velocity"), run.out());
+    }
+
+    @Test
+    void shouldRefuseABrokenRegistryNamingEachProblem() throws IOException
+    {
+        final Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "version: \"1\"\nname: \"Bad\"\nparameters:\n" +
+            "  - { id: 1, name: \"A\", unit: \"rpm\", data_type: u8, range: { min: 0, max: 10 } }\n" +
+            "  - { id: 1, name: \"B\", unit: \"rpm\", data_type: u8, range: { min: 0, max: 10 } }\n");
+
+        final Run run = run("dictionary", "check", file.toString());
+
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains(file + ": parameters[1] 'B': duplicate id 1"), run.err());
+    }
+}

@@ -1,0 +1,311 @@
+package io.pitgun.engine;
+
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import io.pitgun.codecs.frame.FrameFlyweight;
+import io.pitgun.codecs.frame.FrameStructure;
+import org.agrona.DirectBuffer;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The producer side of a pipeline: claims ring slots, copies or lets a {@link FrameWriter} / {@link SlotClaim} encode
+ * messages into them, and publishes them to the stages. Every claim goes through here:
+ * <pre>
+ *   claim:   closed? ─▶ next() | tryNext() ─▶ ClaimedSequence.onClaimed ─▶ reset the slot
+ *   publish: frame length, ingest time (one clock read) ─▶ FRAMES_ACCEPTED ─▶ ringBuffer.publish (release)
+ * </pre>
+ * A copied message is checked once (FrameStructure; not again when the caller validated it, tryPublishValidatedBatch)
+ * and copied normalised to this build's layout ({@code FrameFlyweight.copyNormalised}). A try path (tryPublish,
+ * tryPublishBatch, tryPublishValidatedBatch, {@code tryBegin}, {@code tryClaim}, the end-of-stream slot) claims with
+ * {@code tryNext} only: {@code next} waits for a free slot, and another producer may take the last one between a
+ * capacity check and the claim, so a try path built on it could park an event loop. Allocation-free; thread-safety
+ * is the ring's ({@link ProducerMode}).
+ */
+final class RingPublisher
+{
+    private final String pipelineName;
+    private final PipelineConfig config;
+    private final SlotDescriptor descriptor;
+    private final RingBuffer<FrameSlot> ringBuffer;
+    private final ClaimedSequence claimed;
+    private final PipelineCounters counters;
+    private final boolean singleProducer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    RingPublisher(final String pipelineName, final PipelineConfig config, final SlotRing ring,
+        final ClaimedSequence claimed, final PipelineCounters counters)
+    {
+        this.pipelineName = pipelineName;
+        this.config = config;
+        this.descriptor = ring.descriptor();
+        this.ringBuffer = ring.ringBuffer();
+        this.claimed = claimed;
+        this.counters = counters;
+        this.singleProducer = config.producerMode() == ProducerMode.SINGLE;
+    }
+
+    /** The configuration the producers see (frame size, validation). */
+    PipelineConfig config()
+    {
+        return config;
+    }
+
+    /** The most bytes a message may have. */
+    int frameCapacity()
+    {
+        return descriptor.frameCapacity();
+    }
+
+    /** Refuses every later claim; true for the first caller only (close() is idempotent through it). */
+    boolean close()
+    {
+        return closed.compareAndSet(false, true);
+    }
+
+    /** Copies one message into a slot and publishes it; -1 (counted) without {@code wait} when the ring is full. */
+    long publish(final DirectBuffer buffer, final int offset, final int length, final boolean wait)
+    {
+        checkMessage(buffer, offset, length, false);
+        final long position = claim(wait);
+        if (position < 0)
+        {
+            return -1;
+        }
+        final FrameSlot slot = slot(position);
+        publishReady(position, slot,
+            FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
+        return position;
+    }
+
+    /**
+     * Copies {@code count} messages into consecutive slots and publishes them all at once, or nothing when the ring
+     * lacks {@code count} free slots. One claim, one clock read, one counter update and one publish per batch.
+     * {@link TelemetryPipeline#tryPublishBatch(DirectBuffer, int[], int[], int, int, long, long, long, int, int)}
+     * says what the arguments mean.
+     */
+    long tryPublishBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int from,
+        final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
+        final int firstOrdinal, final int frameCount)
+    {
+        return publishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb, contentDigest,
+            firstOrdinal, frameCount, false);
+    }
+
+    /**
+     * {@link #tryPublishBatch} for messages the caller has already validated (the gateway's {@code FrameValidator},
+     * or {@code EnvelopeDecoder}'s output, which meets the same rule by construction): each is only checked to fit a
+     * slot. {@link TelemetryPipeline#tryPublishValidatedBatch} says who may come this way.
+     */
+    long tryPublishValidatedBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths,
+        final int from, final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
+        final int firstOrdinal, final int frameCount)
+    {
+        return publishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb, contentDigest,
+            firstOrdinal, frameCount, true);
+    }
+
+    private long publishBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int from,
+        final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
+        final int firstOrdinal, final int frameCount, final boolean validated)
+    {
+        if (count < 1 || count > config.channelCapacity())
+        {
+            throw new IllegalArgumentException("count: " + count + " is not in [1, " + config.channelCapacity() +
+                "] (channel_capacity)");
+        }
+        for (int i = 0; i < count; i++)
+        {
+            try
+            {
+                checkMessage(buffer, offsets[from + i], lengths[from + i], validated);
+            }
+            catch (final FrameRejectedException ex)
+            {
+                throw new FrameRejectedException(ex.reason(), "message " + i + " of the batch: " + ex.getMessage());
+            }
+        }
+        requireOpen();
+        final long last;
+        try
+        {
+            // Never next(count): when another producer takes the slots first it would wait, on an event loop.
+            last = ringBuffer.tryNext(count);
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            counters.addShared(PipelineCounter.DROPPED_RING_FULL, count);
+            return -1;
+        }
+        claimed.onClaimed(last);
+        final long first = last - count + 1;
+        // The whole batch becomes visible at one publish: one ingest time for all of it, read before the copies so
+        // that a batch's latency includes its own copying.
+        final long ingestTimeNs = System.nanoTime();
+        for (int i = 0; i < count; i++)
+        {
+            final FrameSlot slot = ringBuffer.get(first + i);
+            slot.reset(SlotDescriptor.STATUS_READY);
+            if (frameCount > 0)
+            {
+                slot.eventIdentity(eventIdMsb, eventIdLsb, contentDigest, firstOrdinal + i, frameCount);
+            }
+            slot.frameLength(FrameFlyweight.copyNormalised(buffer, offsets[from + i], lengths[from + i],
+                slot.buffer(), SlotDescriptor.FRAME_OFFSET));
+            slot.ingestTimeNs(ingestTimeNs);
+        }
+        countAccepted(count);
+        ringBuffer.publish(first, last);
+        return last;
+    }
+
+    /** Publishes a message read from a journal, keeping its journal index (replays); waits while the ring is full. */
+    long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
+    {
+        checkMessage(buffer, offset, length, false);
+        final long position = claim(true);
+        final FrameSlot slot = slot(position);
+        slot.status(SlotDescriptor.STATUS_READY | SlotDescriptor.FLAG_REPLAYED);
+        slot.journalIndex(journalIndex);
+        publishReady(position, slot,
+            FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
+        return position;
+    }
+
+    /**
+     * Claims one slot and resets it for a message: waiting while the ring is full ({@code wait}), else -1 at once,
+     * counted as {@code DROPPED_RING_FULL}.
+     *
+     * @throws IllegalStateException once the pipeline is closed.
+     */
+    long claim(final boolean wait)
+    {
+        requireOpen();
+        final long position;
+        if (wait)
+        {
+            position = ringBuffer.next();
+        }
+        else
+        {
+            try
+            {
+                // One atomic claim-if-free: a capacity check then next() would wait (park an event loop) whenever
+                // another producer took the last slot in between. The exception is the Disruptor's preallocated
+                // singleton without a stack trace: no allocation.
+                position = ringBuffer.tryNext();
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                count(PipelineCounter.DROPPED_RING_FULL);
+                return -1;
+            }
+        }
+        claimed.onClaimed(position);
+        ringBuffer.get(position).reset(SlotDescriptor.STATUS_READY);
+        return position;
+    }
+
+    FrameSlot slot(final long position)
+    {
+        return ringBuffer.get(position);
+    }
+
+    /** Stamps a claimed slot with its message length and ingest time, counts it and publishes it. */
+    void publishReady(final long position, final FrameSlot slot, final int length)
+    {
+        slot.frameLength(length);
+        slot.ingestTimeNs(System.nanoTime());
+        countAccepted(1);
+        ringBuffer.publish(position);
+    }
+
+    /** Publishes a claimed slot as rejected, which every stage skips: a claimed sequence must always be published. */
+    void publishRejected(final long position)
+    {
+        ringBuffer.get(position).status(SlotDescriptor.STATUS_REJECTED);
+        ringBuffer.publish(position);
+    }
+
+    /**
+     * Claims and publishes the end-of-stream slot, waiting for a free slot until {@code deadline} without ever
+     * blocking past it (tryNext, not next); -1 when the ring stayed full or {@code consumer} ended, so that nothing
+     * marks the end. Cold path: close() only.
+     */
+    long publishEndOfStream(final long deadline, final Thread consumer)
+    {
+        while (true)
+        {
+            try
+            {
+                final long end = ringBuffer.tryNext();
+                claimed.onClaimed(end);
+                final FrameSlot slot = ringBuffer.get(end);
+                slot.reset(SlotDescriptor.STATUS_END_OF_STREAM);
+                slot.ingestTimeNs(System.nanoTime());
+                ringBuffer.publish(end);
+                return end;
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                // The stages free slots as they go; a stuck stage never will.
+                if (System.nanoTime() - deadline >= 0 || !consumer.isAlive())
+                {
+                    return -1;
+                }
+                LockSupport.parkNanos(100_000);
+            }
+        }
+    }
+
+    /** Counts a refusal from any producer thread. */
+    void count(final PipelineCounter counter)
+    {
+        counters.incrementShared(counter);
+    }
+
+    /**
+     * Refuses a message larger than a slot or not of the Pitgun schema, counted, before anything is claimed: the one
+     * structure check of a message on its way into a slot, unless its producer validated it already.
+     *
+     * @throws FrameRejectedException naming the reason.
+     */
+    private void checkMessage(final DirectBuffer buffer, final int offset, final int length, final boolean validated)
+    {
+        if (length > descriptor.frameCapacity())
+        {
+            count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
+            throw new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "message of " + length +
+                " bytes refused: a slot holds " + descriptor.frameCapacity() + " bytes (max_frame_bytes " +
+                config.maxFrameBytes() + "); it was not truncated");
+        }
+        if (!validated && !FrameStructure.isReadable(FrameStructure.checkExactly(buffer, offset, length)))
+        {
+            count(PipelineCounter.DROPPED_UNDECODABLE);
+            throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +
+                " bytes refused: not a well-formed message of the Pitgun SBE schema");
+        }
+    }
+
+    private void requireOpen()
+    {
+        if (closed.get())
+        {
+            throw new IllegalStateException("pipeline " + pipelineName + " is closed");
+        }
+    }
+
+    // One writer (the single producer) needs no atomic add; several share it.
+    private void countAccepted(final int frames)
+    {
+        if (singleProducer)
+        {
+            counters.add(PipelineCounter.FRAMES_ACCEPTED, frames);
+        }
+        else
+        {
+            counters.addShared(PipelineCounter.FRAMES_ACCEPTED, frames);
+        }
+    }
+}

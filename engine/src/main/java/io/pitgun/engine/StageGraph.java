@@ -1,0 +1,256 @@
+package io.pitgun.engine;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.json.FrameJsonEncoder;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalPretoucher;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.DerivedChannel;
+import io.pitgun.manifest.Stage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The consumer side of a pipeline: the output sinks, the stages and the Disruptor batch processors that run them
+ * over the ring, their threads, and their orderly stop —
+ * <pre>
+ *   ring ──▶ [journal thread: JournalStage] ──▶ process thread: ProcessingStage
+ *            (or one thread: JournalingProcessingStage)   merge ─▶ manifest ─▶ segment ─▶ OutputFanout ─▶ sinks
+ *   pretouch thread: JournalPretoucher (journal.pretouch)
+ * </pre>
+ * The processing barrier waits on the journal processor (when it has a thread of its own), so nothing reaches a
+ * sink before it is journaled; the ring is gated on the last processor only. Threads start in {@link #start()} and
+ * are named {@code pitgun-<pipeline>-<stage>} ({@link PipelineThreads}).
+ */
+final class StageGraph
+{
+    /** 8 MiB: ~10 ms of journal at the rates a 2-core machine reaches, several times one populate step. */
+    private static final long PRETOUCH_AHEAD_BYTES = 8L << 20;
+
+    private final String pipelineName;
+    private final SlotRing ring;
+    private final PipelineCounters counters;
+    private final PipelineThreads threads;
+    private final Journal journal;
+    private final boolean ownsJournal;
+    private final JournalStage journalStage;
+    private final JournalPretoucher pretoucher;
+    private final OutputSink[] sinks;
+    private final OutputDigest digest;
+    private final List<BatchEventProcessor<FrameSlot>> processors = new ArrayList<>();
+    private final BatchEventProcessor<FrameSlot> lastProcessor;
+    private Thread processingThread;
+
+    /**
+     * Builds the graph without starting a thread.
+     *
+     * @param adoptedJournal an open journal to append to and leave open, or null to open {@code journal.directory}
+     *                       (if set) and close it with the graph.
+     */
+    StageGraph(final String pipelineName, final PipelineConfig config, final ParameterRegistry registry,
+        final CompiledManifest manifest, final String manifestSha256, final SlotRing ring, final AckTracker acks,
+        final SubscriberFanout subscribers, final Journal adoptedJournal, final PipelineThreads threads,
+        final PipelineCounters counters, final PipelineLatency latency, final StageErrors errors)
+    {
+        this.pipelineName = pipelineName;
+        this.ring = ring;
+        this.counters = counters;
+        this.threads = threads;
+        final RingBuffer<FrameSlot> ringBuffer = ring.ringBuffer();
+        final SlotDescriptor descriptor = ring.descriptor();
+
+        final List<OutputSink> sinkList = new ArrayList<>();
+        digest = config.outputDigest() ? new OutputDigest() : null;
+        if (digest != null)
+        {
+            sinkList.add(digest);
+        }
+        if (config.jsonLinesFile().isPresent())
+        {
+            sinkList.add(new JsonLinesSink(config.jsonLinesFile().get(), registry, derivedNames(manifest)));
+        }
+        sinkList.add(subscribers);
+        sinks = sinkList.toArray(new OutputSink[0]);
+
+        ownsJournal = adoptedJournal == null && config.journalDirectory().isPresent();
+        journal = adoptedJournal != null ? adoptedJournal : ownsJournal ? Journal.open(
+            JournalConfig.of(config.journalDirectory().get()).withRollCycle(config.rollCycle())
+                .withMinFreeBytes(config.journalMinFreeBytes())) : null;
+
+        final OutputFanout fanout = new OutputFanout(sinks, counters, errors);
+        final SegmentPlan segmentPlan = new SegmentPlan(manifest);
+        final SegmentStage segment = new SegmentStage(segmentPlan,
+            new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name()), fanout,
+            manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
+        final StreamTable streams = new StreamTable(config.maxSources(),
+            () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)));
+        final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout, counters);
+        final Stage.Merge mergeSpec = manifest.merge();
+        final MergeStage merge = mergeSpec != null ?
+            new MergeStage(true, mergeSpec.sources(), mergeSpec.windowUs(), mergeSpec.maxLatenessUs(),
+                config.maxSources(), descriptor.frameCapacity(), manifestStage, counters) :
+            new MergeStage(config.enableMerging(), null, config.mergeWindowUs(),
+                Stage.Merge.defaultMaxLatenessUs(config.mergeWindowUs()), config.maxSources(),
+                descriptor.frameCapacity(), manifestStage, counters);
+        final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency, ringBuffer);
+
+        // A Disruptor batch is one journal entry, so bound it by what an entry holds.
+        final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder()
+            .setMaxBatchSize(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY);
+        journalStage = journal == null ? null :
+            new JournalStage(journal, ringBuffer, acks.journaledSequence(), counters, latency, errors);
+        SequenceBarrier processingBarrier = ringBuffer.newBarrier();
+        EventHandler<FrameSlot> lastHandler = processing;
+        if (journalStage != null && config.separateJournalThread())
+        {
+            final BatchEventProcessor<FrameSlot> journalProcessor =
+                processorBuilder.build(ringBuffer, ringBuffer.newBarrier(), journalStage);
+            journalProcessor.setExceptionHandler(errors);
+            processors.add(journalProcessor);
+            processingBarrier = ringBuffer.newBarrier(journalProcessor.getSequence());
+        }
+        else if (journalStage != null)
+        {
+            lastHandler = new JournalingProcessingStage(ringBuffer, journalStage, processing, errors);
+        }
+        lastProcessor = processorBuilder.build(ringBuffer, processingBarrier, lastHandler);
+        lastProcessor.setExceptionHandler(errors);
+        processors.add(lastProcessor);
+        ringBuffer.addGatingSequences(lastProcessor.getSequence());
+
+        if (journal != null && config.journalPretouch())
+        {
+            pretoucher = journal.appender().pretoucher(PRETOUCH_AHEAD_BYTES);
+            pretoucher.onDisabled(why -> counters.incrementShared(PipelineCounter.JOURNAL_PRETOUCH_DISABLED));
+        }
+        else
+        {
+            pretoucher = null;
+        }
+    }
+
+    /** Starts the journal thread (if separate), the pretoucher (if any) and the processing thread, in that order. */
+    void start()
+    {
+        if (processors.size() > 1)
+        {
+            threads.start("journal", processors.get(0));
+        }
+        if (pretoucher != null)
+        {
+            threads.start("pretouch", pretoucher);
+        }
+        processingThread = threads.start("process", lastProcessor);
+    }
+
+    /**
+     * Drains and stops: see {@link TelemetryPipeline#close(long)}, whose contract this is. The publisher must
+     * already refuse new claims.
+     */
+    void close(final long timeoutNs, final RingPublisher publisher)
+    {
+        if (journalStage != null)
+        {
+            journalStage.stopWaiting(); // a stage waiting for disk space would never drain: drop what it holds
+        }
+        final long deadline = System.nanoTime() + timeoutNs;
+        final long end = publisher.publishEndOfStream(deadline, processingThread);
+        final Sequence processed = lastProcessor.getSequence();
+        // Wait on the thread, not isRunning(): a processor whose thread has not reached run() yet is not running.
+        while (end >= 0 && processed.get() < end && processingThread.isAlive() && System.nanoTime() - deadline < 0)
+        {
+            LockSupport.parkNanos(100_000);
+        }
+        for (final BatchEventProcessor<FrameSlot> processor : processors)
+        {
+            processor.halt();
+        }
+        if (pretoucher != null)
+        {
+            pretoucher.stop();
+        }
+        final List<Thread> abandoned = threads.joinOrAbandon(deadline,
+            TimeUnit.MILLISECONDS.toNanos(TelemetryPipeline.ABANDON_GRACE_MS));
+        // Everything claimed after the last processed slot, less the end-of-stream slot itself.
+        final long unprocessed = Math.max(0, ring.ringBuffer().getCursor() - processed.get() - (end >= 0 ? 1 : 0));
+        counters.add(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE, unprocessed);
+        if (!abandoned.isEmpty())
+        {
+            counters.add(PipelineCounter.STAGE_THREADS_ABANDONED, abandoned.size());
+            throw new IllegalStateException("pipeline " + pipelineName + ": close() abandoned " + abandoned.size() +
+                " stage thread(s) still running after its deadline " + PipelineThreads.names(abandoned) + "; " +
+                unprocessed + " published frame(s) were not processed; sinks, journal and ring left open for them");
+        }
+        RuntimeException failure = null;
+        for (final OutputSink sink : sinks)
+        {
+            try
+            {
+                sink.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                failure = failure == null ? ex : failure;
+            }
+        }
+        if (ownsJournal)
+        {
+            journal.close();
+        }
+        ring.close();
+        if (failure != null)
+        {
+            throw failure;
+        }
+    }
+
+    /** The journal, or null. */
+    Journal journal()
+    {
+        return journal;
+    }
+
+    /** Why the journal stage stopped for good, or null (also without a journal). */
+    Throwable journalFailure()
+    {
+        return journalStage == null ? null : journalStage.failure();
+    }
+
+    /** True while the journal stage waits for disk space. */
+    boolean isJournalWaitingForSpace()
+    {
+        return journalStage != null && journalStage.isWaitingForSpace();
+    }
+
+    /** The output digest in hex once the sinks are closed; null before, or when {@code output.digest} is off. */
+    String outputDigestHex()
+    {
+        return digest == null ? null : digest.hex();
+    }
+
+    /** The names of the manifest's derived channels by parameter id, for the JSON-lines sink. */
+    private static FrameJsonEncoder.ChannelNames derivedNames(final CompiledManifest manifest)
+    {
+        final String[] names = new String[manifest.derivedChannels().size()];
+        for (final DerivedChannel channel : manifest.derivedChannels())
+        {
+            names[channel.index()] = channel.name();
+        }
+        return parameterId ->
+        {
+            final int index = parameterId - DerivedChannel.ID_BASE;
+            return index >= 0 && index < names.length ? names[index] : null;
+        };
+    }
+}

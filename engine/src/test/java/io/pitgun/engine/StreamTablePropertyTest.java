@@ -1,0 +1,134 @@
+package io.pitgun.engine;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/**
+ * The stream table against a {@link HashMap} under random finds, creates, removals and session ends, with far more
+ * distinct keys over a run than the table has cells. Keys are drawn so that many share a home cell (session (0, 0)
+ * hashes source {@code s} to cell {@code s}) and clusters wrap around the table's end.
+ *
+ * <p>Operations per try: {@value #DEFAULT_OPS} by default (a few seconds for the whole property in CI);
+ * {@code -Dpitgun.streamTable.ops=5000000} for a long run.
+ */
+class StreamTablePropertyTest
+{
+    private static final int DEFAULT_OPS = 50_000;
+    private static final int OPS = Integer.getInteger("pitgun.streamTable.ops", DEFAULT_OPS);
+
+    private record Key(long msb, long lsb, int source)
+    {
+    }
+
+    @Property(tries = 40)
+    void shouldBehaveLikeAHashMapUnderChurn(@ForAll @IntRange(min = 1, max = 48) final int maxLive,
+        @ForAll final long seed)
+    {
+        final StreamTable table = StreamTableTest.newTable(maxLive);
+        final Map<Key, StreamState> reference = new HashMap<>();
+        final SplittableRandom random = new SplittableRandom(seed);
+        final int sessions = 1 + random.nextInt(4 * maxLive);
+        for (int op = 0; op < OPS; op++)
+        {
+            final Key key = randomKey(random, sessions, table.capacity());
+            final int choice = random.nextInt(10);
+            if (choice < 4)
+            {
+                final StreamState created = table.findOrCreate(key.msb, key.lsb, key.source, 1, 2);
+                final StreamState expected = reference.get(key);
+                if (expected != null)
+                {
+                    assertSame(expected, created, "op " + op);
+                }
+                else if (reference.size() >= maxLive)
+                {
+                    assertNull(created, "op " + op + ": a stream past max_sources must be refused");
+                }
+                else
+                {
+                    assertEquals(key.source, created.sourceId);
+                    reference.put(key, created);
+                }
+            }
+            else if (choice < 7)
+            {
+                assertSame(reference.get(key), table.find(key.msb, key.lsb, key.source), "op " + op);
+            }
+            else if (choice < 9)
+            {
+                final StreamState removed = reference.remove(key);
+                if (removed != null)
+                {
+                    table.remove(removed);
+                }
+            }
+            else
+            {
+                endSession(table, reference, key.msb, key.lsb);
+            }
+            assertEquals(reference.size(), table.size(), "op " + op);
+        }
+        assertEquals(reference.size(), StreamTableTest.occupiedCells(table), "no cell held by a removed stream");
+        for (final Map.Entry<Key, StreamState> entry : reference.entrySet())
+        {
+            final Key key = entry.getKey();
+            assertSame(entry.getValue(), table.find(key.msb, key.lsb, key.source));
+        }
+    }
+
+    /** The processing stage's loop on a SessionEnd: every stream of the session ends, in table order. */
+    private static void endSession(final StreamTable table, final Map<Key, StreamState> reference, final long msb,
+        final long lsb)
+    {
+        final List<Key> expected = new ArrayList<>();
+        for (final Key key : reference.keySet())
+        {
+            if (key.msb == msb && key.lsb == lsb)
+            {
+                expected.add(key);
+            }
+        }
+        int ended = 0;
+        int i = 0;
+        while (i < table.capacity())
+        {
+            final StreamState stream = table.at(i);
+            if (stream != null && stream.sameSession(msb, lsb))
+            {
+                table.removeAt(i);
+                ended++;
+            }
+            else
+            {
+                i++;
+            }
+        }
+        for (final Key key : expected)
+        {
+            reference.remove(key);
+        }
+        assertEquals(expected.size(), ended, "every stream of the session ended exactly once");
+    }
+
+    private static Key randomKey(final SplittableRandom random, final int sessions, final int capacity)
+    {
+        if (random.nextBoolean())
+        {
+            // Session (0, 0): source s has home cell s mod capacity, so these collide and cluster on purpose.
+            return new Key(0, 0, random.nextInt(3 * capacity));
+        }
+        final long session = random.nextInt(sessions);
+        return new Key(session * 0x9E3779B97F4A7C15L, ~session, random.nextInt(3));
+    }
+}

@@ -1,0 +1,102 @@
+package io.pitgun.gateway;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * {@code POST /beacon}: the HTTP framing of the {@link IngestPath}. The body is one envelope, a JSON array of them
+ * or NDJSON; the answer is the {@link IngestReport} as JSON with its status code and {@code Retry-After}, sent when
+ * the ack condition holds. Shared by all connections; runs on the connection's event loop.
+ */
+final class BeaconEndpoint
+{
+    private final GatewayServer server;
+    private final GatewayConfig config;
+    private final String ackModeSymbol;
+    private final String ackTimeoutMessage;
+
+    BeaconEndpoint(final GatewayServer server)
+    {
+        this.server = server;
+        this.config = server.config();
+        this.ackModeSymbol = config.ackMode().symbol();
+        this.ackTimeoutMessage = "the frames are in the ring but the journal did not confirm them within " +
+            config.ackTimeoutMs() + " ms; resending the same envelopes is safe (event_id)";
+    }
+
+    /** Ingests the body of {@code exchange} from {@code peerAddress} and answers it. */
+    void onRequest(final HttpExchange exchange, final String peer, final String peerAddress,
+        final boolean allowRestricted)
+    {
+        final GatewayCounters.Endpoint endpoint = GatewayCounters.Endpoint.BEACON;
+        final IngestPath path = server.threadState(exchange.ctx.channel().eventLoop()).ingest;
+        final RejectReason refusal = path.admitClient(peerAddress, exchange.startNs);
+        if (refusal != null)
+        {
+            exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress);
+            return;
+        }
+        final String contentType = exchange.request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (!acceptedContentType(contentType))
+        {
+            server.counters().rejected(RejectReason.UNSUPPORTED_MEDIA_TYPE);
+            exchange.refuse(endpoint, 415, RejectReason.UNSUPPORTED_MEDIA_TYPE, "Content-Type " +
+                (contentType == null ? "(none)" : "'" + contentType + "'") + " is not accepted: send " +
+                "application/json (one envelope or an array) or application/x-ndjson (one envelope per line)", 0);
+            return;
+        }
+        if (!path.splitEnvelopes(exchange.request.content()))
+        {
+            refuseUnsplittable(exchange, endpoint, path.splitter());
+            return;
+        }
+        final IngestReport report = path.ingestEnvelopes(allowRestricted);
+        path.answer(report, ackTimeoutMessage, (answer, journalIndex) ->
+            send(exchange, endpoint, peer, answer, journalIndex));
+    }
+
+    private void refuseUnsplittable(final HttpExchange exchange, final GatewayCounters.Endpoint endpoint,
+        final BeaconBodySplitter splitter)
+    {
+        final RejectReason reason = splitter.tooMany() ? RejectReason.TOO_MANY_ENVELOPES : RejectReason.MALFORMED_JSON;
+        server.counters().rejected(reason);
+        final StringBuilder out = new StringBuilder(160).append('{');
+        JsonText.key(out, "status");
+        JsonText.quote(out, "rejected").append(',');
+        JsonText.key(out, "reason");
+        JsonText.quote(out, reason.label()).append(',');
+        JsonText.key(out, "message");
+        JsonText.quote(out, splitter.error()).append(',');
+        JsonText.key(out, "byte_offset").append(splitter.errorOffset()).append('}');
+        exchange.send(endpoint, reason.status(), HttpExchange.JSON, out.toString().getBytes(StandardCharsets.UTF_8),
+            reason, 0, 0, 0);
+    }
+
+    private void send(final HttpExchange exchange, final GatewayCounters.Endpoint endpoint, final String peer,
+        final IngestReport report, final long journalIndex)
+    {
+        if (report.status() == 503 || report.status() == 507)
+        {
+            server.overloadLog().warn(report.reason(), "answered " + report.status() + " to " + peer + " (ingest queue " +
+                server.counters().inFlightEnvelopes() + "/" + config.ingestQueue() + ", ring " +
+                server.pipeline().config().channelCapacity() + " slots)");
+        }
+        final String json = report.toJson(ackModeSymbol, journalIndex);
+        exchange.send(endpoint, report.status(), HttpExchange.JSON, json.getBytes(StandardCharsets.UTF_8),
+            report.reason(), report.retryAfterS(), Math.max(0, report.envelopes()), report.framesAccepted());
+    }
+
+    /** JSON, NDJSON or plain text (curl's default); parameters such as {@code charset} are ignored. */
+    static boolean acceptedContentType(final String contentType)
+    {
+        if (contentType == null)
+        {
+            return false;
+        }
+        final String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || type.equals("application/x-ndjson") ||
+            type.equals("application/ndjson") || type.equals("application/jsonl") || type.equals("text/plain");
+    }
+}

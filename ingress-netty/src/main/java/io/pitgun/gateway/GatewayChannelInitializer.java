@@ -1,0 +1,55 @@
+package io.pitgun.gateway;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the handler pipeline of each accepted connection, outermost first:
+ * <pre>
+ *   OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleStateHandler ▸ HttpServerCodec ▸
+ *   BeaconAggregator ▸ GatewayHttpHandler (replaced by a WebSocket handler on upgrade)
+ * </pre>
+ * and adds the connection to the group a shutdown closes.
+ */
+final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
+{
+    private final GatewayServer server;
+    private final ChannelGroup channels;
+    private final HttpRoutes routes;
+
+    GatewayChannelInitializer(final GatewayServer server, final ChannelGroup channels)
+    {
+        this.server = server;
+        this.channels = channels;
+        this.routes = new HttpRoutes(server);
+    }
+
+    @Override
+    protected void initChannel(final SocketChannel ch)
+    {
+        final GatewayConfig config = server.config();
+        final GatewayCounters counters = server.counters();
+        channels.add(ch);
+        final PartialMessageMeter meter = new PartialMessageMeter(counters.partialMessageBytes,
+            config.partialMessageBudgetBytes(), counters);
+        final GatewayHttpHandler handler = new GatewayHttpHandler(server, routes, meter);
+        ch.pipeline()
+            .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(),
+                TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, server.overloadLog()))
+            .addLast("meter", meter)
+            .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()), handler::onReadTimeout))
+            .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutS()))
+            .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(config.maxHeaderBytes())
+                .setMaxChunkSize(1 << 16)))
+            .addLast("aggregate", new BeaconAggregator(config.maxBodyBytes(), handler))
+            .addLast("gateway", handler);
+    }
+}

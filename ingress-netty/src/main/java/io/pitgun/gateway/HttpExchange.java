@@ -1,0 +1,193 @@
+package io.pitgun.gateway;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP request and its answer: keep-alive, the response count per endpoint and status, and the audit line.
+ * Every answer the gateway writes over HTTP goes through {@link #write}, so none escapes counting or audit. On the
+ * connection's event loop.
+ */
+final class HttpExchange
+{
+    /** The content type of every JSON answer. */
+    static final String JSON = "application/json";
+
+    final ChannelHandlerContext ctx;
+    /** The whole request, or null when the answer is written before one arrived completely. */
+    final FullHttpRequest request;
+    final String path;
+    final long startNs;
+    private final GatewayServer server;
+    private final String peer;
+    private final HttpRequest head;
+    private final boolean keepAlive;
+
+    HttpExchange(final GatewayServer server, final String peer, final ChannelHandlerContext ctx,
+        final FullHttpRequest request, final long startNs)
+    {
+        this.server = server;
+        this.peer = peer;
+        this.ctx = ctx;
+        this.request = request;
+        this.head = request;
+        this.path = new QueryStringDecoder(request.uri()).path();
+        this.startNs = startNs;
+        this.keepAlive = HttpUtil.isKeepAlive(request);
+    }
+
+    /** An answer to an incomplete request ({@code head} may be null): the connection is closed after it. */
+    HttpExchange(final GatewayServer server, final String peer, final ChannelHandlerContext ctx,
+        final HttpRequest head, final String path)
+    {
+        this.server = server;
+        this.peer = peer;
+        this.ctx = ctx;
+        this.request = null;
+        this.head = head;
+        this.path = path;
+        this.startNs = System.nanoTime();
+        this.keepAlive = false;
+    }
+
+    void json(final GatewayCounters.Endpoint endpoint, final int status, final String body)
+    {
+        send(endpoint, status, JSON, body.getBytes(StandardCharsets.UTF_8), null, 0, 0, 0);
+    }
+
+    void error(final GatewayCounters.Endpoint endpoint, final int status, final RejectReason reason,
+        final String message, final boolean close)
+    {
+        final FullHttpResponse response = response(status, JSON, errorBody(reason, message));
+        write(endpoint, response, reason, 0, 0, close);
+    }
+
+    void refuse(final GatewayCounters.Endpoint endpoint, final int status, final RejectReason reason,
+        final String message, final int retryAfterS)
+    {
+        send(endpoint, status, JSON, errorBody(reason, message), reason, retryAfterS, 0, 0);
+    }
+
+    void refuseAndClose(final GatewayCounters.Endpoint endpoint, final int status, final RejectReason reason,
+        final String message, final int retryAfterS)
+    {
+        final FullHttpResponse response = response(status, JSON, errorBody(reason, message));
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterS);
+        write(endpoint, response, reason, 0, 0, true);
+    }
+
+    /**
+     * Answers a refusal {@link IngestPath#admitClient} gave: 503 {@code draining} or 429 {@code rate_limited}, with
+     * {@code Retry-After}.
+     */
+    void refuseClient(final GatewayCounters.Endpoint endpoint, final RejectReason reason, final int retryAfterS,
+        final String peerAddress)
+    {
+        final GatewayConfig config = server.config();
+        refuse(endpoint, reason.status(), reason, reason == RejectReason.DRAINING ? "the gateway is shutting down; " +
+            "retry against another instance or after it restarts" : "client " + peerAddress + " is over its rate " +
+            "limit of " + config.rateLimitPerSecond() + " requests/s (burst " + config.rateBurst() + ")", retryAfterS);
+    }
+
+    void methodNotAllowed(final GatewayCounters.Endpoint endpoint, final String allow)
+    {
+        server.counters().rejected(RejectReason.METHOD_NOT_ALLOWED);
+        final FullHttpResponse response = response(405, JSON, errorBody(RejectReason.METHOD_NOT_ALLOWED,
+            request.method() + " is not allowed on " + path + "; use " + allow));
+        response.headers().set(HttpHeaderNames.ALLOW, allow);
+        write(endpoint, response, RejectReason.METHOD_NOT_ALLOWED, 0, 0, false);
+    }
+
+    void send(final GatewayCounters.Endpoint endpoint, final int status, final String contentType,
+        final byte[] body, final RejectReason reason, final int retryAfterS, final int envelopes, final int frames)
+    {
+        final FullHttpResponse response = response(status, contentType, body);
+        if (retryAfterS > 0)
+        {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterS);
+        }
+        write(endpoint, response, reason, envelopes, frames, false);
+    }
+
+    /** A redirect to {@code location} (301). */
+    void redirect(final GatewayCounters.Endpoint endpoint, final String location)
+    {
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.MOVED_PERMANENTLY);
+        response.headers().set(HttpHeaderNames.LOCATION, location);
+        write(endpoint, response, null, 0, 0, false);
+    }
+
+    void write(final GatewayCounters.Endpoint endpoint, final FullHttpResponse response, final RejectReason reason,
+        final int envelopes, final int frames, final boolean forceClose)
+    {
+        final int status = response.status().code();
+        server.counters().response(endpoint, status);
+        final boolean close = forceClose || !keepAlive || server.isDraining();
+        if (request != null && request.method().equals(HttpMethod.HEAD))
+        {
+            response.content().clear();
+        }
+        HttpUtil.setKeepAlive(response, !close);
+        final ChannelFuture future = ctx.writeAndFlush(response);
+        if (close)
+        {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+        audit(status, reason, envelopes, frames);
+    }
+
+    void audit(final int status, final RejectReason reason, final int envelopes, final int frames)
+    {
+        if (!AuditLog.enabled())
+        {
+            return;
+        }
+        AuditLog.request(peer,
+            head == null ? null : head.headers().get("X-Forwarded-For"),
+            head == null ? null : head.headers().get("X-Real-IP"),
+            head == null ? "?" : head.method().name(), path, status, reason,
+            request == null ? 0 : request.content().readableBytes(), envelopes, frames,
+            TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNs));
+    }
+
+    private static FullHttpResponse response(final int status, final String contentType, final byte[] body)
+    {
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+        response.headers()
+            .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+            .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        return response;
+    }
+
+    /** The body of every refusal that is not an ingest report: {@code status}, {@code reason}, {@code message}. */
+    static byte[] errorBody(final RejectReason reason, final String message)
+    {
+        final StringBuilder out = new StringBuilder(128).append('{');
+        JsonText.key(out, "status");
+        JsonText.quote(out, reason.status() == 503 || reason.status() == 507 ? "overloaded" : "rejected").append(',');
+        JsonText.key(out, "reason");
+        JsonText.quote(out, reason.label()).append(',');
+        JsonText.key(out, "message");
+        JsonText.quote(out, message);
+        return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

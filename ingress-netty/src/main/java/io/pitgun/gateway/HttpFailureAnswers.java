@@ -1,0 +1,80 @@
+package io.pitgun.gateway;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+
+/**
+ * The answers to what goes wrong below the endpoints of one HTTP connection — a request Netty could not decode, a
+ * body over its limit, a request that did not arrive in time, the partial-message budget — each counted, with a
+ * JSON body naming the limit and its setting, and the connection closed after it (its input cannot be trusted to
+ * continue at a request boundary). On the connection's event loop.
+ */
+final class HttpFailureAnswers
+{
+    private final GatewayServer server;
+    private final GatewayConfig config;
+
+    HttpFailureAnswers(final GatewayServer server)
+    {
+        this.server = server;
+        this.config = server.config();
+    }
+
+    /** A request whose line, headers or encoding Netty's decoder refused ({@code cause}): 431, 414 or 400. */
+    void onMalformed(final HttpExchange exchange, final Throwable cause)
+    {
+        if (cause instanceof TooLongHttpHeaderException)
+        {
+            server.counters().rejected(RejectReason.HEADER_TOO_LARGE);
+            exchange.error(GatewayCounters.Endpoint.OTHER, 431, RejectReason.HEADER_TOO_LARGE,
+                "request headers exceed " + config.maxHeaderBytes() + " bytes (" +
+                    GatewaySetting.MAX_HEADER_BYTES.envName() + ")", true);
+        }
+        else if (cause instanceof TooLongHttpLineException)
+        {
+            server.counters().rejected(RejectReason.HEADER_TOO_LARGE);
+            exchange.error(GatewayCounters.Endpoint.OTHER, 414, RejectReason.HEADER_TOO_LARGE,
+                "request line exceeds 8192 bytes", true);
+        }
+        else
+        {
+            server.counters().rejected(RejectReason.MALFORMED_HTTP);
+            exchange.error(GatewayCounters.Endpoint.OTHER, 400, RejectReason.MALFORMED_HTTP,
+                "malformed HTTP request: " + (cause == null ? "unknown problem" : cause.getMessage()), true);
+        }
+    }
+
+    /** A body over {@code limit} bytes ({@link BeaconAggregator}): 413. */
+    void onBodyTooLarge(final ChannelHandlerContext ctx, final String peer, final HttpMessage oversized,
+        final int limit)
+    {
+        server.counters().rejected(RejectReason.BODY_TOO_LARGE);
+        final HttpRequest head = oversized instanceof HttpRequest ? (HttpRequest)oversized : null;
+        final String path = head != null ? new QueryStringDecoder(head.uri()).path() : "?";
+        new HttpExchange(server, peer, ctx, head, path).error(path.equals("/beacon") ?
+            GatewayCounters.Endpoint.BEACON : GatewayCounters.Endpoint.OTHER, 413, RejectReason.BODY_TOO_LARGE,
+            "request body exceeds " + limit + " bytes (" + GatewaySetting.MAX_BODY_BYTES.envName() + "); nothing " +
+                "was ingested: split it into smaller requests", true);
+    }
+
+    /** A request that did not arrive completely within the read timeout ({@link SlowRequestGuard}): 408. */
+    void onReadTimeout(final ChannelHandlerContext ctx, final String peer)
+    {
+        server.counters().rejected(RejectReason.REQUEST_TIMEOUT);
+        new HttpExchange(server, peer, ctx, null, "?").error(GatewayCounters.Endpoint.OTHER, 408,
+            RejectReason.REQUEST_TIMEOUT, "the request did not arrive completely within " + config.readTimeoutS() +
+                " s (" + GatewaySetting.READ_TIMEOUT_S.envName() + ")", true);
+    }
+
+    /** Unfinished requests of all connections over their byte budget ({@link PartialMessageMeter}): 503. */
+    void onPartialMessageBudget(final ChannelHandlerContext ctx, final String peer)
+    {
+        new HttpExchange(server, peer, ctx, null, "?").refuseAndClose(GatewayCounters.Endpoint.OTHER, 503,
+            RejectReason.PARTIAL_MESSAGE_BUDGET, "the gateway holds too many unfinished requests (" +
+                GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES.envName() + "); retry after 1 s", 1);
+    }
+}

@@ -1,0 +1,237 @@
+package io.pitgun.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.pitgun.codecs.envelope.DecoderLimits;
+import io.pitgun.engine.AckMode;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one ingest path of both transports ({@code POST /beacon} and WebSocket {@code /ws} messages), one per event
+ * loop, never shared. The transport only frames the request and writes the answer:
+ * <pre>
+ *   admitClient          draining? 503 · over the client's token bucket? 429                 (counted here)
+ *   splitEnvelopes       copy the body, find its envelopes (JSON / NDJSON)                    (transport answers)
+ *   ingestEnvelopes  ─┐  decode every envelope ▸ journal space ▸ ingestion queue ▸ queueing
+ *   ingestBinary     ─┘  delay ▸ idempotency claim ▸ publish        ({@link EnvelopeIngestor}: one IngestReport)
+ *   answer               journaled mode: wait for the journal ({@link JournalAckWaiter}, never blocking) ▸
+ *                        its journal index ({@link JournalIndexResolver}: never reads the journal on the loop) ▸
+ *                        {@link AnswerHandler#onAnswer} writes the answer ▸ give back the queue places
+ * </pre>
+ * Allocation-free per frame; per request only the report and the answer's text.
+ */
+final class IngestPath
+{
+    /** How a transport writes an ingest answer; called on the event loop once the ack condition holds. */
+    @FunctionalInterface
+    interface AnswerHandler
+    {
+        /**
+         * @param report       the outcome (a refusal when the journal did not confirm in time).
+         * @param journalIndex the journal position of the request's last frame (journaled mode, accepted), or -1.
+         */
+        void onAnswer(IngestReport report, long journalIndex);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestPath.class);
+
+    private final GatewayServer server;
+    private final boolean journaledAcks;
+    private final EnvelopeIngestor ingestor;
+    private final BeaconBodySplitter splitter;
+    private final SbeMessageSplitter sbeSplitter;
+    private final JournalAckWaiter ackWaiter;
+    private final JournalIndexResolver journalIndexes;
+    private final UnsafeBuffer binaryView = new UnsafeBuffer(0, 0);
+    private byte[] body = new byte[1 << 16];
+    private int bodyLength;
+    private int retryAfterS;
+
+    IngestPath(final GatewayServer server, final EventLoop loop)
+    {
+        this.server = server;
+        final GatewayConfig config = server.config();
+        this.journaledAcks = config.ackMode() == AckMode.JOURNALED;
+        final DecoderLimits limits = new DecoderLimits(config.maxEnvelopeBytes(), DecoderLimits.DEFAULTS.maxDepth(),
+            DecoderLimits.SCHEMA_MAX_FRAMES, DecoderLimits.SCHEMA_MAX_SAMPLES, DecoderLimits.DEFAULTS.maxStringBytes());
+        ackWaiter = new JournalAckWaiter(loop, server.pipeline(), config.ackTimeoutMs() * 1_000_000L,
+            server.counters());
+        journalIndexes = new JournalIndexResolver(loop, server.pipeline()::journalIndexOf, server.journalTailReader(),
+            server.counters());
+        final QueueDelayAdmission delayAdmission = new QueueDelayAdmission(ackWaiter,
+            config.queueDelayTargetMs() * 1_000_000L, config.queueDelayIntervalMs() * 1_000_000L);
+        ingestor = new EnvelopeIngestor(server.pipeline(), server.registry(), limits, server.idempotencyWindow(),
+            server.counters(), GatewayServer.MAX_ENVELOPES_PER_REQUEST, config.ingestQueue(), delayAdmission);
+        splitter = new BeaconBodySplitter(GatewayServer.MAX_ENVELOPES_PER_REQUEST);
+        // The one place the gateway validates binary frames.
+        sbeSplitter = new SbeMessageSplitter(server.registry(), GatewayServer.MAX_ENVELOPES_PER_REQUEST,
+            server.pipeline().config().maxFrameBytes());
+    }
+
+    /**
+     * Whether a client may send now: null when admitted, else the reason, counted ({@link RejectReason#DRAINING}
+     * while the gateway shuts down, {@link RejectReason#RATE_LIMITED} over the client's token bucket, when
+     * {@link #retryAfterS()} says when to retry).
+     */
+    RejectReason admitClient(final String peerAddress, final long nowNs)
+    {
+        if (server.isDraining())
+        {
+            server.counters().rejected(RejectReason.DRAINING);
+            retryAfterS = 5;
+            return RejectReason.DRAINING;
+        }
+        final long waitNs = server.rateLimiter().tryAcquire(peerAddress, nowNs);
+        if (waitNs != ClientRateLimiter.GRANTED)
+        {
+            server.counters().rejected(RejectReason.RATE_LIMITED);
+            retryAfterS = (int)Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNs + 999_999_999L));
+            return RejectReason.RATE_LIMITED;
+        }
+        return null;
+    }
+
+    /** Seconds for {@code Retry-After} of the last refusal {@link #admitClient} gave. */
+    int retryAfterS()
+    {
+        return retryAfterS;
+    }
+
+    /**
+     * Copies {@code content} (JSON: one envelope, an array, or NDJSON) and finds its envelopes; false when it
+     * cannot be split ({@link #splitter()} says why, {@link #body()} holds the bytes).
+     */
+    boolean splitEnvelopes(final ByteBuf content)
+    {
+        bodyLength = content.readableBytes();
+        if (body.length < bodyLength)
+        {
+            body = new byte[Math.max(bodyLength, body.length * 2)];
+        }
+        content.getBytes(content.readerIndex(), body, 0, bodyLength);
+        return splitter.split(body, 0, bodyLength);
+    }
+
+    /** The envelopes {@link #splitEnvelopes} found. */
+    BeaconBodySplitter splitter()
+    {
+        return splitter;
+    }
+
+    /** The body {@link #splitEnvelopes} copied ({@link #bodyLength()} bytes). */
+    byte[] body()
+    {
+        return body;
+    }
+
+    int bodyLength()
+    {
+        return bodyLength;
+    }
+
+    /** Decodes and publishes the envelopes {@link #splitEnvelopes} found; then {@link #answer} the report. */
+    IngestReport ingestEnvelopes(final boolean allowRestricted)
+    {
+        return ingestor.ingest(body, splitter, allowRestricted);
+    }
+
+    /**
+     * Splits, validates (once: {@link SbeMessageSplitter}) and publishes the SBE messages of one binary message, read
+     * in place; a message that does not validate is refused (counted) with the splitter's reason and error. Then {@link #answer} the report.
+     */
+    IngestReport ingestBinary(final ByteBuf content, final boolean allowRestricted, final long messageNumber,
+        final String peer)
+    {
+        final int length = content.readableBytes();
+        if (content.hasMemoryAddress())
+        {
+            binaryView.wrap(content.memoryAddress() + content.readerIndex(), length);
+        }
+        else if (content.hasArray())
+        {
+            binaryView.wrap(content.array(), content.arrayOffset() + content.readerIndex(), length);
+        }
+        else
+        {
+            final byte[] copy = new byte[length];
+            content.getBytes(content.readerIndex(), copy);
+            binaryView.wrap(copy);
+        }
+        try
+        {
+            if (!sbeSplitter.split(binaryView, 0, length, allowRestricted))
+            {
+                server.counters().rejected(sbeSplitter.reason());
+                return refusal(sbeSplitter.reason(), sbeSplitter.error(), 0);
+            }
+            return ingestor.ingestSbe(binaryView, sbeSplitter);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A bug in the splitter (ingestSbe answers its own failures and gives its queue place back): the
+            // connection stays and the message is answered.
+            LOG.error("binary message {} from {} failed", messageNumber, peer, ex);
+            server.counters().rejected(RejectReason.INTERNAL_ERROR);
+            return refusal(RejectReason.INTERNAL_ERROR, "internal error; the gateway log has the details", 0);
+        }
+    }
+
+    /** The report of one message refused before anything of it was ingested (the caller counts the refusal). */
+    static IngestReport refusal(final RejectReason reason, final String message, final int retryAfterS)
+    {
+        final IngestReport report = new IngestReport();
+        report.envelopes = 1;
+        report.retryAfterS = retryAfterS;
+        return report.refuse(reason.status(), reason, message);
+    }
+
+    /**
+     * Answers {@code report} through {@code handler} once its ack condition holds (journaled mode: its last frame
+     * journaled, or 503 after the ack timeout with {@code ackTimeoutMessage}), then gives back its queue places.
+     */
+    void answer(final IngestReport report, final String ackTimeoutMessage, final AnswerHandler handler)
+    {
+        if (report.status() == 202 && journaledAcks)
+        {
+            ackWaiter.await(report.lastPosition(), journaled ->
+            {
+                if (!journaled)
+                {
+                    JournalAckWaiter.refuseUnjournaled(report, server.pipeline(), server.counters(),
+                        ackTimeoutMessage);
+                }
+                complete(report, handler);
+            });
+            return;
+        }
+        complete(report, handler);
+    }
+
+    private void complete(final IngestReport report, final AnswerHandler handler)
+    {
+        if (!journaledAcks || report.status() != 202)
+        {
+            finish(report, handler, -1);
+            return;
+        }
+        // The journal position of the request's last frame: exact from its ring slot while the slot is not reused,
+        // else the journal's last position, an upper bound, read off this loop.
+        final long index = journalIndexes.indexNow(report.lastPosition());
+        if (index != JournalTailReader.NOT_READ)
+        {
+            finish(report, handler, index);
+            return;
+        }
+        journalIndexes.await(report.lastPosition(), journalIndex -> finish(report, handler, journalIndex));
+    }
+
+    private void finish(final IngestReport report, final AnswerHandler handler, final long journalIndex)
+    {
+        handler.onAnswer(report, journalIndex);
+        ingestor.release(report.queuePlaces());
+    }
+}

@@ -1,0 +1,113 @@
+package io.pitgun.gateway;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+
+import java.util.List;
+
+/**
+ * {@code GET /ws}: checks the upgrade, admits the client ({@link IngestPath#admitClient}), and replaces the HTTP
+ * handler of the connection by a {@link WebSocketIngestHandler} (or, for {@code ?subscribe=derived}, a
+ * {@link WebSocketSubscriberHandler}) before the handshake answer leaves. Shared by all connections; runs on the
+ * connection's event loop.
+ */
+final class WebSocketUpgrade
+{
+    private final GatewayServer server;
+    private final GatewayConfig config;
+
+    WebSocketUpgrade(final GatewayServer server)
+    {
+        this.server = server;
+        this.config = server.config();
+    }
+
+    /**
+     * Upgrades the connection of {@code exchange}, whose handler is {@code http}.
+     *
+     * @param meter the connection's partial-message meter, handed on to the WebSocket handler.
+     */
+    void onRequest(final HttpExchange exchange, final ChannelHandler http, final String peer, final String peerAddress,
+        final boolean allowRestricted, final PartialMessageMeter meter)
+    {
+        final ChannelHandlerContext ctx = exchange.ctx;
+        final FullHttpRequest request = exchange.request;
+        if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE)))
+        {
+            exchange.error(GatewayCounters.Endpoint.WS_TEXT, 400, RejectReason.NOT_FOUND,
+                "GET /ws needs a WebSocket upgrade (Upgrade: websocket)", false);
+            return;
+        }
+        final List<String> subscribe = new QueryStringDecoder(request.uri()).parameters().get("subscribe");
+        final boolean subscriber = subscribe != null && !subscribe.isEmpty();
+        if (subscriber && !"derived".equals(subscribe.get(0)))
+        {
+            exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 400, RejectReason.NOT_FOUND, "subscribe='" +
+                subscribe.get(0) + "' is not a stream; use /ws?subscribe=derived", false);
+            return;
+        }
+        final GatewayCounters.Endpoint endpoint = subscriber ? GatewayCounters.Endpoint.WS_SUBSCRIBE :
+            GatewayCounters.Endpoint.WS_TEXT;
+        final IngestPath path = server.threadState(ctx.channel().eventLoop()).ingest;
+        final RejectReason refusal = path.admitClient(peerAddress, exchange.startNs);
+        if (refusal != null)
+        {
+            exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress);
+            return;
+        }
+        final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
+        final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory("ws://" + host + "/ws", null,
+            false, config.maxWsFrameBytes()).newHandshaker(request);
+        if (handshaker == null)
+        {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            exchange.audit(426, null, 0, 0);
+            return;
+        }
+        final ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove(SlowRequestGuard.class);
+        if (subscriber)
+        {
+            final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, handshaker, peer, meter);
+            pipeline.replace(http, "ws", handler);
+            ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);
+        }
+        else
+        {
+            final WebSocketIngestHandler handler = new WebSocketIngestHandler(server, handshaker, peer, peerAddress,
+                allowRestricted, meter);
+            pipeline.replace(http, "ws", handler);
+            pipeline.addBefore("ws", "wsaggregate", new WebSocketFrameAggregator(config.maxWsFrameBytes()));
+            ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);
+        }
+        handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener)future ->
+        {
+            if (future.isSuccess())
+            {
+                server.counters().response(endpoint, 101);
+                exchange.audit(101, null, 0, 0);
+                WebSocketCloseReason.countWhenClosed(future.channel(), server.counters());
+                if (subscriber)
+                {
+                    ((WebSocketSubscriberHandler)future.channel().pipeline().get("ws")).start(future.channel());
+                }
+                else
+                {
+                    server.counters().wsConnectionsOpened.increment();
+                }
+            }
+            else
+            {
+                future.channel().close();
+            }
+        });
+    }
+}

@@ -1,0 +1,189 @@
+package io.pitgun.perf.latency;
+
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A latency percentile distribution as HdrHistogram prints it ({@code .hgrm}): points of (value, percentile,
+ * count), values in the file's unit (microseconds for Pitgun's files).
+ *
+ * @param name   the series' name in plots and tables.
+ * @param points in increasing percentile order; the last one is the maximum (percentile 1.0).
+ */
+public record PercentileDistribution(String name, List<Point> points)
+{
+    /**
+     * One line of a distribution.
+     *
+     * @param value      the value at that percentile, in the file's unit.
+     * @param percentile a fraction in [0, 1].
+     * @param totalCount values recorded at or below {@code value}.
+     */
+    public record Point(double value, double percentile, long totalCount)
+    {
+    }
+
+    /** @return the largest value (the last point). */
+    public double maxValue()
+    {
+        return points.get(points.size() - 1).value();
+    }
+
+    /**
+     * @param percentile a fraction in [0, 1].
+     * @return the smallest value at or above {@code percentile}, as HdrHistogram's table would give it.
+     */
+    public double valueAt(final double percentile)
+    {
+        for (final Point p : points)
+        {
+            if (p.percentile() >= percentile)
+            {
+                return p.value();
+            }
+        }
+        return maxValue();
+    }
+
+    /** @return the total count (the last point's). */
+    public long totalCount()
+    {
+        return points.get(points.size() - 1).totalCount();
+    }
+
+    /**
+     * Reads a {@code .hgrm} file; the series is named after the file.
+     *
+     * @param file a percentile distribution as HdrHistogram's {@code outputPercentileDistribution} prints it.
+     * @return the distribution.
+     * @throws IOException when the file cannot be read.
+     * @throws IllegalArgumentException naming the file and line when it is not a percentile distribution.
+     */
+    public static PercentileDistribution readHgrm(final Path file) throws IOException
+    {
+        return parse(stripExtension(file.getFileName().toString()), file.toString(),
+            Files.readAllLines(file, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Reads an interval log ({@code .hlog}, values in nanoseconds): one distribution in microseconds per tag, the
+     * sum of its intervals, named {@code file:tag}.
+     *
+     * @param file an HdrHistogram interval log.
+     * @return one distribution per tag, in the order the tags first appear.
+     * @throws IOException when the file cannot be read.
+     */
+    public static List<PercentileDistribution> readHlog(final Path file) throws IOException
+    {
+        final Map<String, Histogram> byTag = new LinkedHashMap<>();
+        final HistogramLogReader reader;
+        try
+        {
+            reader = new HistogramLogReader(file.toString());
+        }
+        catch (final FileNotFoundException ex)
+        {
+            throw new IOException("cannot read " + file + ": " + ex.getMessage(), ex);
+        }
+        try
+        {
+            for (EncodableHistogram h = reader.nextIntervalHistogram(); h != null; h = reader.nextIntervalHistogram())
+            {
+                if (!(h instanceof Histogram))
+                {
+                    throw new IllegalArgumentException(file + ": only integer-valued histograms are supported");
+                }
+                final String tag = h.getTag() == null ? "untagged" : h.getTag();
+                byTag.computeIfAbsent(tag, t -> new Histogram(3)).add((Histogram)h);
+            }
+        }
+        finally
+        {
+            reader.close();
+        }
+        if (byTag.isEmpty())
+        {
+            throw new IllegalArgumentException(file + ": no interval histogram in this log");
+        }
+        final List<PercentileDistribution> result = new ArrayList<>();
+        final String base = stripExtension(file.getFileName().toString());
+        for (final Map.Entry<String, Histogram> entry : byTag.entrySet())
+        {
+            final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8))
+            {
+                entry.getValue().outputPercentileDistribution(out, 5, 1000.0);
+            }
+            result.add(parse(base + ":" + entry.getKey(), file + " tag " + entry.getKey(),
+                List.of(bytes.toString(StandardCharsets.UTF_8).split("\n"))));
+        }
+        return result;
+    }
+
+    /** Parses the lines of a percentile distribution; {@code where} names the source in errors. */
+    static PercentileDistribution parse(final String name, final String where, final List<String> lines)
+    {
+        final List<Point> points = new ArrayList<>();
+        boolean header = false;
+        for (int i = 0; i < lines.size(); i++)
+        {
+            final String line = lines.get(i).trim();
+            if (line.isEmpty() || line.startsWith("#"))
+            {
+                continue;
+            }
+            if (line.startsWith("Value"))
+            {
+                header = true;
+                continue;
+            }
+            final String[] fields = line.split("\\s+");
+            if (fields.length < 3)
+            {
+                throw new IllegalArgumentException(where + ":" + (i + 1) +
+                    ": expected 'value percentile count', got '" + line + "'");
+            }
+            try
+            {
+                final double value = Double.parseDouble(fields[0]);
+                final double percentile = Double.parseDouble(fields[1]);
+                final long count = Long.parseLong(fields[2]);
+                if (percentile < 0 || percentile > 1)
+                {
+                    throw new IllegalArgumentException(where + ":" + (i + 1) + ": percentile " + fields[1] +
+                        " is not a fraction in [0, 1]");
+                }
+                points.add(new Point(value, percentile, count));
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException(where + ":" + (i + 1) + ": not a number in '" + line + "'");
+            }
+        }
+        if (!header || points.isEmpty())
+        {
+            throw new IllegalArgumentException(where + ": not an HdrHistogram percentile distribution (no " +
+                "'Value Percentile TotalCount' table)");
+        }
+        return new PercentileDistribution(name, List.copyOf(points));
+    }
+
+    private static String stripExtension(final String fileName)
+    {
+        final int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+}
