@@ -172,14 +172,15 @@ class JournalCommandTest
     }
 
     /**
-     * Messages the gateway now refuses (quality 200, version 200), written with the journal API as an older build
-     * could have: every tool reports them by index with the problem and still shows every later entry.
+     * Messages the gateway now refuses (quality 200, a root block length of 8, shorter than its fields), written
+     * with the journal API as an older build could have: every tool reports them by index with the problem and
+     * still shows every later entry.
      */
     @Test
     void toolsShouldReportUndecodableMessagesAndShowEveryLaterEntry()
     {
         final long qualityIndex;
-        final long versionIndex;
+        final long shortBlockIndex;
         final List<Long> laterIndex = new ArrayList<>();
         try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
         {
@@ -187,9 +188,10 @@ class JournalCommandTest
             final byte[] quality = frameBytes.get(0).clone();
             quality[QUALITY_OF_FIRST_SAMPLE] = (byte)200;
             qualityIndex = append(appender, quality);
-            final byte[] version = frameBytes.get(1).clone();
-            version[6] = (byte)200;
-            versionIndex = append(appender, version);
+            final byte[] shortBlock = frameBytes.get(1).clone();
+            shortBlock[0] = 8; // blockLength, a little-endian u16
+            shortBlock[1] = 0;
+            shortBlockIndex = append(appender, shortBlock);
             for (int n = 0; n < 3; n++)
             {
                 laterIndex.add(append(appender, frameBytes.get(n)));
@@ -217,7 +219,7 @@ class JournalCommandTest
             assertTrue(line.startsWith("{\"index\":" + laterIndex.get(n) + ",\"message\":\"TelemetryFrame\",\"sequence\":" +
                 n + ","), line);
         }
-        assertFalse(dump.out().contains("\"index\":" + versionIndex + ","), dump.out());
+        assertFalse(dump.out().contains("\"index\":" + shortBlockIndex + ","), dump.out());
         assertTrue(dump.err().contains("skipped 2 damaged entries, first at index " + qualityIndex), dump.err());
     }
 

@@ -2,15 +2,35 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.dictionary.ParameterTable;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionEndEncoder;
 import io.pitgun.codecs.sbe.SessionStartEncoder;
-import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.UUID;
 
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.FLAGS;
+import static io.pitgun.codecs.frame.FrameDescriptor.FRAME_HEADER_WORD;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_COUNT_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_HEADER;
+import static io.pitgun.codecs.frame.FrameDescriptor.LAP_NUMBER;
+import static io.pitgun.codecs.frame.FrameDescriptor.NULL_LAP;
+import static io.pitgun.codecs.frame.FrameDescriptor.NULL_SECTOR;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.PRODUCER_LSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.PRODUCER_MSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLES;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SECTOR;
+import static io.pitgun.codecs.frame.FrameDescriptor.SEQUENCE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SESSION_LSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.SESSION_MSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.SOURCE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
+import static io.pitgun.codecs.frame.FrameDescriptor.TYPE_BOOL;
 
 /**
  * Writes frames of one (session, producer, source) straight into ring slots — the embedded producer's hot path.
@@ -65,7 +85,7 @@ public final class FrameWriter
         this.producerMsb = producerId.getMostSignificantBits();
         this.producerLsb = producerId.getLeastSignificantBits();
         this.sourceId = sourceId;
-        this.maxSamples = (publisher.frameCapacity() - FrameLayout.SAMPLES) / FrameLayout.SAMPLE_BYTES;
+        this.maxSamples = (publisher.frameCapacity() - SAMPLES) / SAMPLE_LENGTH;
         this.validate = publisher.config().validateParameters();
         this.parameters = parameters;
     }
@@ -117,33 +137,30 @@ public final class FrameWriter
         sampleCount = 0;
         final int o = SlotDescriptor.FRAME_OFFSET;
         final UnsafeBuffer b = buffer;
-        b.putShort(o, (short)TelemetryFrameEncoder.BLOCK_LENGTH, ORDER);
-        b.putShort(o + 2, (short)TelemetryFrameEncoder.TEMPLATE_ID, ORDER);
-        b.putShort(o + 4, (short)TelemetryFrameEncoder.SCHEMA_ID, ORDER);
-        b.putShort(o + 6, (short)TelemetryFrameEncoder.SCHEMA_VERSION, ORDER);
-        b.putLong(o + FrameLayout.SESSION_MSB, sessionMsb, ORDER);
-        b.putLong(o + FrameLayout.SESSION_LSB, sessionLsb, ORDER);
-        b.putLong(o + FrameLayout.PRODUCER_MSB, producerMsb, ORDER);
-        b.putLong(o + FrameLayout.PRODUCER_LSB, producerLsb, ORDER);
-        b.putLong(o + FrameLayout.SEQUENCE, sequence, ORDER);
-        b.putLong(o + FrameLayout.TIMESTAMP_US, timestampUs, ORDER);
-        b.putShort(o + FrameLayout.SOURCE_ID, (short)sourceId, ORDER);
-        b.putShort(o + FrameLayout.LAP_NUMBER, (short)FrameLayout.NULL_LAP, ORDER);
-        b.putByte(o + FrameLayout.SECTOR, (byte)FrameLayout.NULL_SECTOR);
-        b.putByte(o + FrameLayout.FLAGS, (byte)0);
-        b.putShort(o + FrameLayout.GROUP_HEADER, (short)FrameLayout.SAMPLE_BYTES, ORDER);
+        b.putLong(o, FRAME_HEADER_WORD, ORDER);
+        b.putLong(o + SESSION_MSB, sessionMsb, ORDER);
+        b.putLong(o + SESSION_LSB, sessionLsb, ORDER);
+        b.putLong(o + PRODUCER_MSB, producerMsb, ORDER);
+        b.putLong(o + PRODUCER_LSB, producerLsb, ORDER);
+        b.putLong(o + SEQUENCE, sequence, ORDER);
+        b.putLong(o + TIMESTAMP_US, timestampUs, ORDER);
+        b.putShort(o + SOURCE_ID, (short)sourceId, ORDER);
+        b.putShort(o + LAP_NUMBER, (short)NULL_LAP, ORDER);
+        b.putByte(o + SECTOR, (byte)NULL_SECTOR);
+        b.putByte(o + FLAGS, (byte)0);
+        b.putShort(o + GROUP_HEADER, (short)SAMPLE_LENGTH, ORDER);
     }
 
     /** Sets the lap number (0..65534) of the open frame. */
     public FrameWriter lapNumber(final int lapNumber)
     {
         requireOpen();
-        if (lapNumber < 0 || lapNumber >= FrameLayout.NULL_LAP)
+        if (lapNumber < 0 || lapNumber >= NULL_LAP)
         {
             throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "lap_number: must be between 0 and 65534, got " +
                 lapNumber);
         }
-        buffer.putShort(SlotDescriptor.FRAME_OFFSET + FrameLayout.LAP_NUMBER, (short)lapNumber, ORDER);
+        buffer.putShort(SlotDescriptor.FRAME_OFFSET + LAP_NUMBER, (short)lapNumber, ORDER);
         return this;
     }
 
@@ -151,32 +168,32 @@ public final class FrameWriter
     public FrameWriter sector(final int sector)
     {
         requireOpen();
-        if (sector < 0 || sector >= 255)
+        if (sector < 0 || sector >= NULL_SECTOR)
         {
             throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "sector: must be between 0 and 254, got " + sector);
         }
-        buffer.putByte(SlotDescriptor.FRAME_OFFSET + FrameLayout.SECTOR, (byte)sector);
+        buffer.putByte(SlotDescriptor.FRAME_OFFSET + SECTOR, (byte)sector);
         return this;
     }
 
     /** Appends a sample, stored in the channel's dictionary type (integers must be whole numbers). */
     public FrameWriter putDouble(final int parameterId, final double value)
     {
-        final int type = typeOf(parameterId, FrameLayout.TYPE_F64);
+        final int type = typeOf(parameterId, FrameDescriptor.TYPE_F64);
         if (validate && !parameters.inRange(parameterId, value))
         {
             throw outOfRange(parameterId, value);
         }
         final long bits;
-        if (type == FrameLayout.TYPE_F64)
+        if (type == FrameDescriptor.TYPE_F64)
         {
             bits = Double.doubleToRawLongBits(value);
         }
-        else if (type == FrameLayout.TYPE_F32)
+        else if (type == FrameDescriptor.TYPE_F32)
         {
             bits = Double.doubleToRawLongBits((double)(float)value);
         }
-        else if (type == FrameLayout.TYPE_BOOL)
+        else if (type == TYPE_BOOL)
         {
             bits = value != 0 ? 1 : 0;
         }
@@ -195,23 +212,23 @@ public final class FrameWriter
     /** Appends a sample, stored in the channel's dictionary type. */
     public FrameWriter putLong(final int parameterId, final long value)
     {
-        final int type = typeOf(parameterId, 6 /* I64 */);
+        final int type = typeOf(parameterId, FrameDescriptor.TYPE_I64);
         if (validate && !parameters.inRange(parameterId, (double)value))
         {
             throw outOfRange(parameterId, value);
         }
-        final long bits = type == FrameLayout.TYPE_F64 ? Double.doubleToRawLongBits((double)value) :
-            type == FrameLayout.TYPE_F32 ? Double.doubleToRawLongBits((double)(float)value) :
-            type == FrameLayout.TYPE_BOOL ? (value != 0 ? 1 : 0) : value;
+        final long bits = type == FrameDescriptor.TYPE_F64 ? Double.doubleToRawLongBits((double)value) :
+            type == FrameDescriptor.TYPE_F32 ? Double.doubleToRawLongBits((double)(float)value) :
+            type == TYPE_BOOL ? (value != 0 ? 1 : 0) : value;
         return append(parameterId, type, bits);
     }
 
     /** Appends a boolean sample (1 or 0 in a numeric channel). */
     public FrameWriter putBoolean(final int parameterId, final boolean value)
     {
-        final int type = typeOf(parameterId, FrameLayout.TYPE_BOOL);
+        final int type = typeOf(parameterId, TYPE_BOOL);
         final long v = value ? 1 : 0;
-        final long bits = type == FrameLayout.TYPE_F64 || type == FrameLayout.TYPE_F32 ?
+        final long bits = type == FrameDescriptor.TYPE_F64 || type == FrameDescriptor.TYPE_F32 ?
             Double.doubleToRawLongBits((double)v) : v;
         return append(parameterId, type, bits);
     }
@@ -225,10 +242,10 @@ public final class FrameWriter
     public long commit()
     {
         requireOpen();
-        buffer.putShort(SlotDescriptor.FRAME_OFFSET + FrameLayout.GROUP_HEADER + 2, (short)sampleCount, ORDER);
+        buffer.putShort(SlotDescriptor.FRAME_OFFSET + GROUP_HEADER + GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
         final long position = claimed;
         claimed = -1;
-        publisher.publishReady(position, slot, FrameLayout.SAMPLES + sampleCount * FrameLayout.SAMPLE_BYTES);
+        publisher.publishReady(position, slot, SAMPLES + sampleCount * SAMPLE_LENGTH);
         return position;
     }
 
@@ -278,9 +295,9 @@ public final class FrameWriter
                 " samples do not fit a slot (max_frame_bytes " + publisher.config().maxFrameBytes() +
                 "); it was not truncated");
         }
-        final int p = SlotDescriptor.FRAME_OFFSET + FrameLayout.SAMPLES + sampleCount * FrameLayout.SAMPLE_BYTES;
-        buffer.putLong(p + FrameLayout.SAMPLE_VALUE, bits, ORDER);
-        buffer.putInt(p + FrameLayout.SAMPLE_ID, (parameterId & 0xFFFF) | (type << 16), ORDER); // quality GOOD (0)
+        final int p = SlotDescriptor.FRAME_OFFSET + SAMPLES + sampleCount * SAMPLE_LENGTH;
+        buffer.putLong(p + SAMPLE_VALUE, bits, ORDER);
+        buffer.putInt(p + SAMPLE_ID, (parameterId & 0xFFFF) | (type << 16), ORDER); // quality GOOD (0)
         sampleCount++;
         return this;
     }

@@ -3,8 +3,7 @@ package io.pitgun.engine;
 import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterTable;
-import io.pitgun.codecs.sbe.MessageHeaderEncoder;
-import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.formula.ProgramPlan;
@@ -13,7 +12,30 @@ import io.pitgun.manifest.runtime.ValueKind;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.FLAGS;
+import static io.pitgun.codecs.frame.FrameDescriptor.FLAG_DERIVED;
+import static io.pitgun.codecs.frame.FrameDescriptor.FLAG_REPLAYED;
+import static io.pitgun.codecs.frame.FrameDescriptor.FRAME_BLOCK_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.FRAME_HEADER_WORD;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_COUNT_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_HEADER;
+import static io.pitgun.codecs.frame.FrameDescriptor.HEADER_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.PRODUCER_LSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.PRODUCER_MSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.QUALITY_ESTIMATED;
+import static io.pitgun.codecs.frame.FrameDescriptor.QUALITY_INVALID;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLES;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_QUALITY;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE_TYPE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SESSION_LSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.SESSION_MSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.SOURCE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
+import static io.pitgun.codecs.frame.FrameDescriptor.TYPE_BOOL;
 
 /**
  * The manifest stage: runs the compiled {@code FrameProgram} of the frame's (session, source) stream and writes the
@@ -83,7 +105,7 @@ final class ManifestStage
             derivedValueType[i] = dataType.valueType().value();
             // parameterId (u16), valueType (u8) and quality (u8) are adjacent: one little-endian int writes all three.
             typeQualityBits[i] = (channel.parameterId() & 0xFFFF) | (derivedValueType[i] << 16) |
-                (FrameLayout.QUALITY_ESTIMATED << 24);
+                (QUALITY_ESTIMATED << 24);
         }
     }
 
@@ -102,76 +124,74 @@ final class ManifestStage
         final long lastIndex)
     {
         final StreamState stream = streams.findOrCreate(
-            frame.getLong(offset + FrameLayout.SESSION_MSB, ORDER), frame.getLong(offset + FrameLayout.SESSION_LSB, ORDER),
-            frame.getShort(offset + FrameLayout.SOURCE_ID, ORDER) & 0xFFFF,
-            frame.getLong(offset + FrameLayout.PRODUCER_MSB, ORDER), frame.getLong(offset + FrameLayout.PRODUCER_LSB, ORDER));
+            frame.getLong(offset + SESSION_MSB, ORDER), frame.getLong(offset + SESSION_LSB, ORDER),
+            frame.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF,
+            frame.getLong(offset + PRODUCER_MSB, ORDER), frame.getLong(offset + PRODUCER_LSB, ORDER));
         if (stream == null)
         {
             counters.increment(PipelineCounter.DROPPED_TOO_MANY_SOURCES);
             return;
         }
         counters.increment(PipelineCounter.FRAMES_PROCESSED);
-        final long timestampUs = frame.getLong(offset + FrameLayout.TIMESTAMP_US, ORDER);
+        final long timestampUs = frame.getLong(offset + TIMESTAMP_US, ORDER);
         final MutableDirectBuffer output = slot.buffer();
         final int o = outputOffset;
 
-        final int count = FrameLayout.sampleCount(frame, offset);
+        final int count = FrameDescriptor.sampleCount(frame, offset);
         // One check of everything written and read below, then unchecked access (UncheckedAccess says why).
-        frame.boundsCheck(offset, FrameLayout.SAMPLES + count * FrameLayout.SAMPLE_BYTES);
-        output.boundsCheck(o, FrameLayout.SAMPLES + (count + derivedCount) * FrameLayout.SAMPLE_BYTES);
+        frame.boundsCheck(offset, SAMPLES + count * SAMPLE_LENGTH);
+        output.boundsCheck(o, SAMPLES + (count + derivedCount) * SAMPLE_LENGTH);
         final byte[] frameArray = frame.byteArray();
         final byte[] outputArray = output.byteArray();
         final long frameStart = frame.addressOffset() + offset;
         final long outputStart = output.addressOffset() + o;
 
-        // Message header (blockLength, templateId, schemaId, version: four little-endian u16) as one long.
-        UncheckedAccess.putLong(outputArray, outputStart, (TelemetryFrameEncoder.BLOCK_LENGTH & 0xFFFFL) |
-            (TelemetryFrameEncoder.TEMPLATE_ID & 0xFFFFL) << 16 | (TelemetryFrameEncoder.SCHEMA_ID & 0xFFFFL) << 32 |
-            (TelemetryFrameEncoder.SCHEMA_VERSION & 0xFFFFL) << 48);
+        // The message header in one store.
+        UncheckedAccess.putLong(outputArray, outputStart, FRAME_HEADER_WORD);
         // The 54-byte fixed block as word moves: a copyMemory call (checks, stub) costs more than the copy.
-        final int block = MessageHeaderEncoder.ENCODED_LENGTH;
+        final int block = HEADER_LENGTH;
         int w = 0;
-        for (; w + Long.BYTES <= TelemetryFrameEncoder.BLOCK_LENGTH; w += Long.BYTES)
+        for (; w + Long.BYTES <= FRAME_BLOCK_LENGTH; w += Long.BYTES)
         {
             UncheckedAccess.putLong(outputArray, outputStart + block + w,
                 UncheckedAccess.getLong(frameArray, frameStart + block + w));
         }
-        for (; w < TelemetryFrameEncoder.BLOCK_LENGTH; w++)
+        for (; w < FRAME_BLOCK_LENGTH; w++)
         {
             UncheckedAccess.putByte(outputArray, outputStart + block + w,
                 UncheckedAccess.getByte(frameArray, frameStart + block + w));
         }
-        final int flags = (UncheckedAccess.getByte(frameArray, frameStart + FrameLayout.FLAGS) |
-            FrameLayout.FLAG_DERIVED) & ~FrameLayout.FLAG_REPLAYED;
-        UncheckedAccess.putByte(outputArray, outputStart + FrameLayout.FLAGS, (byte)flags);
-        UncheckedAccess.putShort(outputArray, outputStart + FrameLayout.GROUP_HEADER, (short)FrameLayout.SAMPLE_BYTES);
+        final int flags = (UncheckedAccess.getByte(frameArray, frameStart + FLAGS) |
+            FLAG_DERIVED) & ~FLAG_REPLAYED;
+        UncheckedAccess.putByte(outputArray, outputStart + FLAGS, (byte)flags);
+        UncheckedAccess.putShort(outputArray, outputStart + GROUP_HEADER, (short)SAMPLE_LENGTH);
 
         final FrameValues in = this.in;
         final ParameterTable inputs = this.inputs;
         in.clear();
         in.timestampUs(timestampUs);
-        long s = frameStart + FrameLayout.SAMPLES;
-        long p = outputStart + FrameLayout.SAMPLES;
+        long s = frameStart + SAMPLES;
+        long p = outputStart + SAMPLES;
         int written = 0;
-        for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
+        for (int i = 0; i < count; i++, s += SAMPLE_LENGTH)
         {
-            final int id = UncheckedAccess.getUnsignedShort(frameArray, s + FrameLayout.SAMPLE_ID);
+            final int id = UncheckedAccess.getUnsignedShort(frameArray, s + SAMPLE_ID);
             final int inputSlot = inputs.slot(id);
             if (inputSlot >= 0 &&
-                UncheckedAccess.getByte(frameArray, s + FrameLayout.SAMPLE_QUALITY) != FrameLayout.QUALITY_INVALID)
+                UncheckedAccess.getByte(frameArray, s + SAMPLE_QUALITY) != QUALITY_INVALID)
             {
-                final int valueType = UncheckedAccess.getByte(frameArray, s + FrameLayout.SAMPLE_TYPE);
-                final long bits = UncheckedAccess.getLong(frameArray, s + FrameLayout.SAMPLE_VALUE);
+                final int valueType = UncheckedAccess.getByte(frameArray, s + SAMPLE_VALUE_TYPE);
+                final long bits = UncheckedAccess.getLong(frameArray, s + SAMPLE_VALUE);
                 switch (inputs.kind(id))
                 {
                     case KIND_DOUBLE:
-                        in.putDouble(inputSlot, FrameLayout.doubleValue(valueType, bits));
+                        in.putDouble(inputSlot, FrameDescriptor.doubleValue(valueType, bits));
                         break;
                     case KIND_LONG:
-                        in.putLong(inputSlot, FrameLayout.longValue(valueType, bits));
+                        in.putLong(inputSlot, FrameDescriptor.longValue(valueType, bits));
                         break;
                     default:
-                        in.putBoolean(inputSlot, FrameLayout.doubleValue(valueType, bits) != 0);
+                        in.putBoolean(inputSlot, FrameDescriptor.doubleValue(valueType, bits) != 0);
                         break;
                 }
             }
@@ -180,7 +200,7 @@ final class ManifestStage
                 // 12 bytes as one long and one int: a copyMemory call per sample costs more than the copy.
                 UncheckedAccess.putLong(outputArray, p, UncheckedAccess.getLong(frameArray, s));
                 UncheckedAccess.putInt(outputArray, p + 8, UncheckedAccess.getInt(frameArray, s + 8));
-                p += FrameLayout.SAMPLE_BYTES;
+                p += SAMPLE_LENGTH;
                 written++;
             }
         }
@@ -196,13 +216,13 @@ final class ManifestStage
         {
             if (derivedEmitted[i] && out.isPresent(i))
             {
-                UncheckedAccess.putLong(outputArray, p + FrameLayout.SAMPLE_VALUE, derivedBits(i, out));
-                UncheckedAccess.putInt(outputArray, p + FrameLayout.SAMPLE_ID, typeQualityBits[i]);
-                p += FrameLayout.SAMPLE_BYTES;
+                UncheckedAccess.putLong(outputArray, p + SAMPLE_VALUE, derivedBits(i, out));
+                UncheckedAccess.putInt(outputArray, p + SAMPLE_ID, typeQualityBits[i]);
+                p += SAMPLE_LENGTH;
                 written++;
             }
         }
-        UncheckedAccess.putShort(outputArray, outputStart + FrameLayout.GROUP_HEADER + 2, (short)written);
+        UncheckedAccess.putShort(outputArray, outputStart + GROUP_HEADER + GROUP_COUNT_OFFSET, (short)written);
         final int length = (int)(p - outputStart);
         slot.outputLength(length);
         segment.onDerivedFrame(stream, output, o, firstIndex, lastIndex);
@@ -221,33 +241,33 @@ final class ManifestStage
             case KIND_DOUBLE:
             {
                 final double v = out.doubleValue(i);
-                if (valueType == FrameLayout.TYPE_F64)
+                if (valueType == FrameDescriptor.TYPE_F64)
                 {
                     return Double.doubleToRawLongBits(v);
                 }
-                if (valueType == FrameLayout.TYPE_F32)
+                if (valueType == FrameDescriptor.TYPE_F32)
                 {
                     return Double.doubleToRawLongBits(v != v ? Double.NaN : (double)(float)v);
                 }
-                return valueType == FrameLayout.TYPE_BOOL ? (v != 0 ? 1 : 0) : (long)v;
+                return valueType == TYPE_BOOL ? (v != 0 ? 1 : 0) : (long)v;
             }
             case KIND_LONG:
             {
                 final long v = out.longValue(i);
-                if (valueType == FrameLayout.TYPE_F64)
+                if (valueType == FrameDescriptor.TYPE_F64)
                 {
                     return Double.doubleToRawLongBits((double)v);
                 }
-                if (valueType == FrameLayout.TYPE_F32)
+                if (valueType == FrameDescriptor.TYPE_F32)
                 {
                     return Double.doubleToRawLongBits((double)(float)v);
                 }
-                return valueType == FrameLayout.TYPE_BOOL ? (v != 0 ? 1 : 0) : v;
+                return valueType == TYPE_BOOL ? (v != 0 ? 1 : 0) : v;
             }
             default:
             {
                 final long v = out.longValue(i) != 0 ? 1 : 0;
-                return valueType == FrameLayout.TYPE_F64 || valueType == FrameLayout.TYPE_F32 ?
+                return valueType == FrameDescriptor.TYPE_F64 || valueType == FrameDescriptor.TYPE_F32 ?
                     Double.doubleToRawLongBits((double)v) : v;
             }
         }

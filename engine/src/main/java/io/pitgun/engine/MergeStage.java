@@ -5,7 +5,11 @@ import org.agrona.DirectBuffer;
 
 import java.util.List;
 
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.SESSION_LSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.SESSION_MSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.SOURCE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
 
 /**
  * The merge stage: frames of the merged sources of one session whose timestamps fall in one tumbling event-time
@@ -97,20 +101,20 @@ final class MergeStage
 
     void onFrame(final FrameSlot slot, final DirectBuffer frame, final int offset, final long index)
     {
-        final int ordinal = ordinalOf(frame.getShort(offset + FrameLayout.SOURCE_ID, ORDER) & 0xFFFF);
+        final int ordinal = ordinalOf(frame.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF);
         if (ordinal == NOT_MERGED)
         {
             next.onFrame(slot, frame, offset, index, index);
             return;
         }
-        final MergeSession session = sessionOf(frame.getLong(offset + FrameLayout.SESSION_MSB, ORDER),
-            frame.getLong(offset + FrameLayout.SESSION_LSB, ORDER));
+        final MergeSession session = sessionOf(frame.getLong(offset + SESSION_MSB, ORDER),
+            frame.getLong(offset + SESSION_LSB, ORDER));
         if (session == null)
         {
             counters.increment(PipelineCounter.DROPPED_TOO_MANY_SOURCES);
             return;
         }
-        final long timestampUs = frame.getLong(offset + FrameLayout.TIMESTAMP_US, ORDER);
+        final long timestampUs = frame.getLong(offset + TIMESTAMP_US, ORDER);
         final long startUs = Math.floorDiv(timestampUs, windowUs) * windowUs;
         if (startUs + windowUs <= session.closedBeforeUs)
         {

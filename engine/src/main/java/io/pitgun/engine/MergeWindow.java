@@ -1,9 +1,20 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.FLAGS;
+import static io.pitgun.codecs.frame.FrameDescriptor.FLAG_MERGED;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_COUNT_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_HEADER;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLES;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SOURCE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
 
 /**
  * One tumbling event-time window {@code [startUs, startUs + window_us)} of one session being merged: the union of
@@ -42,7 +53,7 @@ final class MergeWindow
     MergeWindow(final int frameCapacity)
     {
         buffer = new UnsafeBuffer(new byte[frameCapacity]);
-        maxSamples = Math.max(0, (frameCapacity - FrameLayout.SAMPLES) / FrameLayout.SAMPLE_BYTES);
+        maxSamples = Math.max(0, (frameCapacity - SAMPLES) / SAMPLE_LENGTH);
         values = new long[maxSamples];
         idTypeQuality = new int[maxSamples];
         sourceOf = new int[maxSamples];
@@ -76,10 +87,10 @@ final class MergeWindow
      */
     int add(final DirectBuffer frame, final int offset, final long index)
     {
-        final int source = frame.getShort(offset + FrameLayout.SOURCE_ID, ORDER) & 0xFFFF;
+        final int source = frame.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF;
         if (frameCount == 0)
         {
-            buffer.putBytes(0, frame, offset, FrameLayout.GROUP_HEADER + 2);
+            buffer.putBytes(0, frame, offset, GROUP_HEADER + GROUP_COUNT_OFFSET);
             headerSource = source;
             firstSource = source;
             firstIndex = index;
@@ -89,7 +100,7 @@ final class MergeWindow
         {
             if (source < headerSource)
             {
-                buffer.putBytes(0, frame, offset, FrameLayout.GROUP_HEADER + 2);
+                buffer.putBytes(0, frame, offset, GROUP_HEADER + GROUP_COUNT_OFFSET);
                 headerSource = source;
             }
             severalSources |= source != firstSource;
@@ -98,12 +109,12 @@ final class MergeWindow
         }
         frameCount++;
         int overflow = 0;
-        final int count = FrameLayout.sampleCount(frame, offset);
-        int s = offset + FrameLayout.SAMPLES;
-        for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
+        final int count = FrameDescriptor.sampleCount(frame, offset);
+        int s = offset + SAMPLES;
+        for (int i = 0; i < count; i++, s += SAMPLE_LENGTH)
         {
-            overflow += addSample(source, frame.getInt(s + FrameLayout.SAMPLE_ID, ORDER),
-                frame.getLong(s + FrameLayout.SAMPLE_VALUE, ORDER));
+            overflow += addSample(source, frame.getInt(s + SAMPLE_ID, ORDER),
+                frame.getLong(s + SAMPLE_VALUE, ORDER));
         }
         return overflow;
     }
@@ -160,17 +171,17 @@ final class MergeWindow
     /** Writes the merged frame into {@link #buffer}. */
     void finish()
     {
-        buffer.putLong(FrameLayout.TIMESTAMP_US, startUs, ORDER);
+        buffer.putLong(TIMESTAMP_US, startUs, ORDER);
         if (severalSources)
         {
-            buffer.putByte(FrameLayout.FLAGS, (byte)(buffer.getByte(FrameLayout.FLAGS) | FrameLayout.FLAG_MERGED));
+            buffer.putByte(FLAGS, (byte)(buffer.getByte(FLAGS) | FLAG_MERGED));
         }
-        buffer.putShort(FrameLayout.GROUP_HEADER + 2, (short)sampleCount, ORDER);
-        int p = FrameLayout.SAMPLES;
-        for (int i = 0; i < sampleCount; i++, p += FrameLayout.SAMPLE_BYTES)
+        buffer.putShort(GROUP_HEADER + GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
+        int p = SAMPLES;
+        for (int i = 0; i < sampleCount; i++, p += SAMPLE_LENGTH)
         {
-            buffer.putLong(p + FrameLayout.SAMPLE_VALUE, values[i], ORDER);
-            buffer.putInt(p + FrameLayout.SAMPLE_ID, idTypeQuality[i], ORDER);
+            buffer.putLong(p + SAMPLE_VALUE, values[i], ORDER);
+            buffer.putInt(p + SAMPLE_ID, idTypeQuality[i], ORDER);
         }
     }
 }

@@ -2,12 +2,16 @@ package io.pitgun.engine;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import org.agrona.DirectBuffer;
 
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.MARKER_SESSION_LSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.MARKER_SESSION_MSB;
+import static io.pitgun.codecs.frame.FrameDescriptor.MARKER_SOURCE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
 
 /**
  * The processing thread's event handler: dispatches each slot by template id through the merge → manifest →
@@ -25,10 +29,6 @@ import static io.pitgun.engine.FrameLayout.ORDER;
  */
 final class ProcessingStage implements EventHandler<FrameSlot>
 {
-    private static final int SESSION_MSB = FrameLayout.HEADER + SessionStartDecoder.sessionIdEncodingOffset();
-    private static final int SESSION_LSB = SESSION_MSB + 8;
-    private static final int SOURCE_ID = FrameLayout.HEADER + SessionStartDecoder.sourceIdEncodingOffset();
-
     private final MergeStage merge;
     private final SegmentStage segment;
     private final StreamTable streams;
@@ -110,8 +110,8 @@ final class ProcessingStage implements EventHandler<FrameSlot>
         }
         final DirectBuffer buffer = slot.buffer();
         final int offset = SlotDescriptor.FRAME_OFFSET;
-        // Every slot passed FrameLayout.check when it was published (or was written by FrameWriter): checked once.
-        switch (FrameLayout.templateId(buffer, offset))
+        // Every slot holds one valid message in this build's layout (FrameDescriptor): validated once on its way in.
+        switch (FrameDescriptor.templateId(buffer, offset))
         {
             case TelemetryFrameDecoder.TEMPLATE_ID:
                 merge.onFrame(slot, buffer, offset, index);
@@ -119,8 +119,9 @@ final class ProcessingStage implements EventHandler<FrameSlot>
             case SessionStartDecoder.TEMPLATE_ID:
             {
                 counters.increment(PipelineCounter.SESSION_MARKERS);
-                final StreamState stream = streams.find(buffer.getLong(offset + SESSION_MSB, ORDER),
-                    buffer.getLong(offset + SESSION_LSB, ORDER), buffer.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF);
+                final StreamState stream = streams.find(buffer.getLong(offset + MARKER_SESSION_MSB, ORDER),
+                    buffer.getLong(offset + MARKER_SESSION_LSB, ORDER),
+                    buffer.getShort(offset + MARKER_SOURCE_ID, ORDER) & 0xFFFF);
                 if (stream != null)
                 {
                     segment.endStream(stream);
@@ -131,16 +132,12 @@ final class ProcessingStage implements EventHandler<FrameSlot>
             case SessionEndDecoder.TEMPLATE_ID:
             {
                 counters.increment(PipelineCounter.SESSION_MARKERS);
-                final long msb = buffer.getLong(offset + SESSION_MSB, ORDER);
-                final long lsb = buffer.getLong(offset + SESSION_LSB, ORDER);
+                final long msb = buffer.getLong(offset + MARKER_SESSION_MSB, ORDER);
+                final long lsb = buffer.getLong(offset + MARKER_SESSION_LSB, ORDER);
                 merge.onSessionEnd(slot, msb, lsb);
                 endStreams(true, msb, lsb);
                 break;
             }
-            case FrameLayout.UNDECODABLE:
-                // Producers count refusals of this reason too: a single-writer store here would lose theirs.
-                counters.incrementShared(PipelineCounter.DROPPED_UNDECODABLE);
-                break;
             default:
                 break; // ManifestLoaded: provenance in the journal, nothing to process
         }

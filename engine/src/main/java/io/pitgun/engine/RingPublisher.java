@@ -2,6 +2,8 @@ package io.pitgun.engine;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import io.pitgun.codecs.frame.FrameFlyweight;
+import io.pitgun.codecs.frame.FrameStructure;
 import org.agrona.DirectBuffer;
 
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  *   claim:   closed? ─▶ next() | tryNext() ─▶ ClaimedSequence.onClaimed ─▶ reset the slot
  *   publish: frame length, ingest time (one clock read) ─▶ FRAMES_ACCEPTED ─▶ ringBuffer.publish (release)
  * </pre>
- * A try path (tryPublish, tryPublishBatch, {@code tryBegin}, {@code tryClaim}, the end-of-stream slot) claims with
+ * A copied message is checked once (FrameStructure; not again when the caller validated it, tryPublishValidatedBatch)
+ * and copied normalised to this build's layout ({@code FrameFlyweight.copyNormalised}). A try path (tryPublish,
+ * tryPublishBatch, tryPublishValidatedBatch, {@code tryBegin}, {@code tryClaim}, the end-of-stream slot) claims with
  * {@code tryNext} only: {@code next} waits for a free slot, and another producer may take the last one between a
  * capacity check and the claim, so a try path built on it could park an event loop. Allocation-free; thread-safety
  * is the ring's ({@link ProducerMode}).
@@ -63,15 +67,15 @@ final class RingPublisher
     /** Copies one message into a slot and publishes it; -1 (counted) without {@code wait} when the ring is full. */
     long publish(final DirectBuffer buffer, final int offset, final int length, final boolean wait)
     {
-        checkMessage(buffer, offset, length);
+        checkMessage(buffer, offset, length, false);
         final long position = claim(wait);
         if (position < 0)
         {
             return -1;
         }
         final FrameSlot slot = slot(position);
-        slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offset, length);
-        publishReady(position, slot, length);
+        publishReady(position, slot,
+            FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
         return position;
     }
 
@@ -85,6 +89,27 @@ final class RingPublisher
         final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
         final int firstOrdinal, final int frameCount)
     {
+        return publishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb, contentDigest,
+            firstOrdinal, frameCount, false);
+    }
+
+    /**
+     * {@link #tryPublishBatch} for messages the caller has already validated (the gateway's {@code FrameValidator},
+     * or {@code EnvelopeDecoder}'s output, which meets the same rule by construction): each is only checked to fit a
+     * slot. {@link TelemetryPipeline#tryPublishValidatedBatch} says who may come this way.
+     */
+    long tryPublishValidatedBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths,
+        final int from, final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
+        final int firstOrdinal, final int frameCount)
+    {
+        return publishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb, contentDigest,
+            firstOrdinal, frameCount, true);
+    }
+
+    private long publishBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int from,
+        final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
+        final int firstOrdinal, final int frameCount, final boolean validated)
+    {
         if (count < 1 || count > config.channelCapacity())
         {
             throw new IllegalArgumentException("count: " + count + " is not in [1, " + config.channelCapacity() +
@@ -94,7 +119,7 @@ final class RingPublisher
         {
             try
             {
-                checkMessage(buffer, offsets[from + i], lengths[from + i]);
+                checkMessage(buffer, offsets[from + i], lengths[from + i], validated);
             }
             catch (final FrameRejectedException ex)
             {
@@ -126,9 +151,8 @@ final class RingPublisher
             {
                 slot.eventIdentity(eventIdMsb, eventIdLsb, contentDigest, firstOrdinal + i, frameCount);
             }
-            final int length = lengths[from + i];
-            slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offsets[from + i], length);
-            slot.frameLength(length);
+            slot.frameLength(FrameFlyweight.copyNormalised(buffer, offsets[from + i], lengths[from + i],
+                slot.buffer(), SlotDescriptor.FRAME_OFFSET));
             slot.ingestTimeNs(ingestTimeNs);
         }
         countAccepted(count);
@@ -139,13 +163,13 @@ final class RingPublisher
     /** Publishes a message read from a journal, keeping its journal index (replays); waits while the ring is full. */
     long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {
-        checkMessage(buffer, offset, length);
+        checkMessage(buffer, offset, length, false);
         final long position = claim(true);
         final FrameSlot slot = slot(position);
-        slot.buffer().putBytes(SlotDescriptor.FRAME_OFFSET, buffer, offset, length);
         slot.status(SlotDescriptor.STATUS_READY | SlotDescriptor.FLAG_REPLAYED);
         slot.journalIndex(journalIndex);
-        publishReady(position, slot, length);
+        publishReady(position, slot,
+            FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
         return position;
     }
 
@@ -242,11 +266,12 @@ final class RingPublisher
     }
 
     /**
-     * Refuses a message larger than a slot or not of the Pitgun schema, counted, before anything is claimed.
+     * Refuses a message larger than a slot or not of the Pitgun schema, counted, before anything is claimed: the one
+     * structure check of a message on its way into a slot, unless its producer validated it already.
      *
      * @throws FrameRejectedException naming the reason.
      */
-    private void checkMessage(final DirectBuffer buffer, final int offset, final int length)
+    private void checkMessage(final DirectBuffer buffer, final int offset, final int length, final boolean validated)
     {
         if (length > descriptor.frameCapacity())
         {
@@ -255,7 +280,7 @@ final class RingPublisher
                 " bytes refused: a slot holds " + descriptor.frameCapacity() + " bytes (max_frame_bytes " +
                 config.maxFrameBytes() + "); it was not truncated");
         }
-        if (FrameLayout.check(buffer, offset, length) == FrameLayout.UNDECODABLE)
+        if (!validated && !FrameStructure.isReadable(FrameStructure.checkExactly(buffer, offset, length)))
         {
             count(PipelineCounter.DROPPED_UNDECODABLE);
             throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +

@@ -1,10 +1,22 @@
 package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterTable;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.LAP_NUMBER;
+import static io.pitgun.codecs.frame.FrameDescriptor.NULL_LAP;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.QUALITY_INVALID;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLES;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_QUALITY;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE_TYPE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SEQUENCE;
+import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
 
 /**
  * The segment stage: aggregates the derived frames of each stream per lap and per session and emits
@@ -50,19 +62,19 @@ final class SegmentStage
         {
             return;
         }
-        final long timestampUs = frame.getLong(offset + FrameLayout.TIMESTAMP_US, ORDER);
-        final long sequence = frame.getLong(offset + FrameLayout.SEQUENCE, ORDER);
-        final int lapNumber = frame.getShort(offset + FrameLayout.LAP_NUMBER, ORDER) & 0xFFFF;
+        final long timestampUs = frame.getLong(offset + TIMESTAMP_US, ORDER);
+        final long sequence = frame.getLong(offset + SEQUENCE, ORDER);
+        final int lapNumber = frame.getShort(offset + LAP_NUMBER, ORDER) & 0xFFFF;
         capture(frame, offset);
 
         final SegmentWindow lap = segments.lap;
         if (lap != null)
         {
-            if (lapNumber != FrameLayout.NULL_LAP && lap.open && lap.lapNumber != lapNumber)
+            if (lapNumber != NULL_LAP && lap.open && lap.lapNumber != lapNumber)
             {
                 closeLap(stream);
             }
-            if (lap.open || lapNumber != FrameLayout.NULL_LAP)
+            if (lap.open || lapNumber != NULL_LAP)
             {
                 if (!lap.open)
                 {
@@ -126,16 +138,16 @@ final class SegmentStage
     private void capture(final DirectBuffer frame, final int offset)
     {
         java.util.Arrays.fill(capturedPresent, false);
-        final int count = FrameLayout.sampleCount(frame, offset);
+        final int count = FrameDescriptor.sampleCount(frame, offset);
         final ParameterTable captures = plan.captures;
-        int s = offset + FrameLayout.SAMPLES;
-        for (int i = 0; i < count; i++, s += FrameLayout.SAMPLE_BYTES)
+        int s = offset + SAMPLES;
+        for (int i = 0; i < count; i++, s += SAMPLE_LENGTH)
         {
-            final int capture = captures.slot(frame.getShort(s + FrameLayout.SAMPLE_ID, ORDER) & 0xFFFF);
-            if (capture >= 0 && frame.getByte(s + FrameLayout.SAMPLE_QUALITY) != FrameLayout.QUALITY_INVALID)
+            final int capture = captures.slot(frame.getShort(s + SAMPLE_ID, ORDER) & 0xFFFF);
+            if (capture >= 0 && frame.getByte(s + SAMPLE_QUALITY) != QUALITY_INVALID)
             {
-                captured[capture] = FrameLayout.doubleValue(frame.getByte(s + FrameLayout.SAMPLE_TYPE),
-                    frame.getLong(s + FrameLayout.SAMPLE_VALUE, ORDER));
+                captured[capture] = FrameDescriptor.doubleValue(frame.getByte(s + SAMPLE_VALUE_TYPE),
+                    frame.getLong(s + SAMPLE_VALUE, ORDER));
                 capturedPresent[capture] = true;
             }
         }

@@ -1,5 +1,7 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameFlyweight;
+import io.pitgun.codecs.frame.FrameStructure;
 import org.agrona.MutableDirectBuffer;
 
 /**
@@ -97,14 +99,17 @@ public final class SlotClaim
             throw new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "message of " + length +
                 " bytes refused: a slot holds " + capacity() + " (max_frame_bytes)");
         }
-        if (FrameLayout.check(slot.buffer(), SlotDescriptor.FRAME_OFFSET, length) == FrameLayout.UNDECODABLE)
+        if (!FrameStructure.isReadable(FrameStructure.checkExactly(slot.buffer(), SlotDescriptor.FRAME_OFFSET, length)))
         {
             publisher.publishRejected(position);
             publisher.count(PipelineCounter.DROPPED_UNDECODABLE);
             throw new FrameRejectedException(PipelineCounter.DROPPED_UNDECODABLE, "message of " + length +
                 " bytes refused: not a well-formed message of the Pitgun SBE schema");
         }
-        publisher.publishReady(position, slot, length);
+        // In place: a message written with a newer schema's longer blocks becomes this build's layout.
+        publisher.publishReady(position, slot,
+            FrameFlyweight.copyNormalised(slot.buffer(), SlotDescriptor.FRAME_OFFSET, length, slot.buffer(),
+            SlotDescriptor.FRAME_OFFSET));
         return position;
     }
 

@@ -1,7 +1,8 @@
 package io.pitgun.engine;
 
-import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
 import org.agrona.BitUtil;
+
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_LENGTH;
 
 /**
  * The layout of one ring slot. Every slot is a fixed-size window over one cache-line aligned off-heap allocation
@@ -81,9 +82,6 @@ public final class SlotDescriptor
     /** Mask of the status without flags. */
     public static final int STATUS_MASK = 0xFF;
 
-    /** Bytes of one sample in a TelemetryFrame. */
-    public static final int SAMPLE_BYTES = TelemetryFrameEncoder.SamplesEncoder.sbeBlockLength();
-
     private final int frameCapacity;
     private final int outputCapacity;
     private final int slotBytes;
@@ -95,7 +93,7 @@ public final class SlotDescriptor
     public SlotDescriptor(final int maxFrameBytes, final int derivedChannels)
     {
         frameCapacity = BitUtil.align(maxFrameBytes, 8);
-        outputCapacity = BitUtil.align(frameCapacity + derivedChannels * SAMPLE_BYTES, 8);
+        outputCapacity = BitUtil.align(frameCapacity + derivedChannels * SAMPLE_LENGTH, 8);
         slotBytes = BitUtil.align(HEADER_LENGTH + frameCapacity + outputCapacity, BitUtil.CACHE_LINE_LENGTH);
     }
 

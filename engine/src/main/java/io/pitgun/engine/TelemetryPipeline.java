@@ -165,6 +165,23 @@ public final class TelemetryPipeline implements AutoCloseable
     }
 
     /**
+     * {@link #tryPublishBatch(DirectBuffer, int[], int[], int, int, long, long, long, int, int)} for messages the
+     * caller has already validated: each passed {@code FrameValidator} (the gateway's binary path) or was written by
+     * {@code EnvelopeDecoder}, whose output meets the same rule by construction (the JSON path). The pipeline then
+     * checks only that each message fits a slot, so a frame is validated once on its way from a producer to the
+     * manifest rather than once by the gateway and again here. Bytes that did not pass the rule must never come
+     * this way (a slot, and so the journal, would hold a message its readers cannot read): every other producer
+     * uses {@link #tryPublishBatch}, {@link #tryPublish} or a {@link SlotClaim}, which validate.
+     */
+    public long tryPublishValidatedBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths,
+        final int from, final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
+        final int firstOrdinal, final int frameCount)
+    {
+        return publisher.tryPublishValidatedBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb,
+            contentDigest, firstOrdinal, frameCount);
+    }
+
+    /**
      * The journal position ({@code io.pitgun.journal.JournalEntryDescriptor#position}: entry index and ordinal) of
      * the message published at ring sequence {@code position}, or {@code -1} if it is not journaled yet, the
      * pipeline has no journal, or its slot has since been reused (more than {@code channel_capacity} later

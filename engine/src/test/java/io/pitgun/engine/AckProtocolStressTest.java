@@ -1,5 +1,7 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.frame.FrameStructure;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
@@ -22,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.pitgun.engine.FrameLayout.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,9 +106,9 @@ class AckProtocolStressTest
                         else
                         {
                             final int length = PipelineLifecycleTest.encodeFrame(claim.buffer(), claim.offset(), 1, s);
-                            claim.buffer().putLong(claim.offset() + FrameLayout.PRODUCER_MSB, 1, ORDER);
-                            claim.buffer().putLong(claim.offset() + FrameLayout.PRODUCER_LSB, producer, ORDER);
-                            claim.buffer().putShort(claim.offset() + FrameLayout.SOURCE_ID, (short)producer, ORDER);
+                            claim.buffer().putLong(claim.offset() + FrameDescriptor.PRODUCER_MSB, 1, ORDER);
+                            claim.buffer().putLong(claim.offset() + FrameDescriptor.PRODUCER_LSB, producer, ORDER);
+                            claim.buffer().putShort(claim.offset() + FrameDescriptor.SOURCE_ID, (short)producer, ORDER);
                             position = claim.commit(length);
                         }
                         positions[producer][s] = position;
@@ -226,10 +228,12 @@ class AckProtocolStressTest
         {
             while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
             {
-                if (FrameLayout.check(buffer, offset, length) == TelemetryFrameDecoder.TEMPLATE_ID)
+                final long result = FrameStructure.checkExactly(buffer, offset, length);
+                if (FrameStructure.isReadable(result) &&
+                    FrameStructure.templateId(result) == TelemetryFrameDecoder.TEMPLATE_ID)
                 {
-                    frames.put(index, buffer.getLong(offset + FrameLayout.PRODUCER_LSB, ORDER) << 32 |
-                        buffer.getLong(offset + FrameLayout.SEQUENCE, ORDER));
+                    frames.put(index, buffer.getLong(offset + FrameDescriptor.PRODUCER_LSB, ORDER) << 32 |
+                        buffer.getLong(offset + FrameDescriptor.SEQUENCE, ORDER));
                 }
             }))
             {

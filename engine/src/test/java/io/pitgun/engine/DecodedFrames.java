@@ -1,5 +1,6 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import org.agrona.DirectBuffer;
@@ -61,7 +62,7 @@ final class DecodedFrames implements SubscriptionHandler
         final int flags = frame.flags().getRaw() & 0xFF;
         for (final TelemetryFrameDecoder.SamplesDecoder s : frame.samples())
         {
-            samples.add(s.parameterId() + "=" + FrameLayout.doubleValue(s.valueTypeRaw(), s.value()));
+            samples.add(s.parameterId() + "=" + FrameDescriptor.doubleValue(s.valueTypeRaw(), s.value()));
         }
         frames.add(new Out(t, source, sequence, flags, samples));
     }

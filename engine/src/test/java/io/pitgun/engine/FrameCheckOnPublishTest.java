@@ -1,5 +1,6 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameStructure;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SignalQuality;
@@ -44,15 +45,36 @@ class FrameCheckOnPublishTest
     @Test
     void shouldRefuseFramesTheJournalToolsCouldNotRead()
     {
-        refused(b -> b.putByte(FrameStructure.FIRST_SAMPLE_OFFSET + FrameStructure.SAMPLE_QUALITY_OFFSET, (byte)200), 0);
-        refused(b -> b.putByte(FrameStructure.FIRST_SAMPLE_OFFSET + FrameStructure.SAMPLE_VALUE_TYPE_OFFSET, (byte)200), 0);
-        refused(b -> b.putShort(6, (short)200, ByteOrder.LITTLE_ENDIAN), 0);
-        refused(b -> b.putShort(0, (short)80, ByteOrder.LITTLE_ENDIAN), 0);
+        refused(b -> b.putByte(FrameDescriptor.SAMPLES + FrameDescriptor.SAMPLE_QUALITY, (byte)200), 0);
+        refused(b -> b.putByte(FrameDescriptor.SAMPLES + FrameDescriptor.SAMPLE_VALUE_TYPE, (byte)200), 0);
+        refused(b -> b.putShort(0, (short)8, ByteOrder.LITTLE_ENDIAN), 0); // shorter than this build's block
+        refused(b -> b.putShort(0, (short)80, ByteOrder.LITTLE_ENDIAN), 0); // longer, but the bytes are not there
         refused(b -> { }, 3); // a valid frame followed by three stray bytes
         assertEquals(5, pipeline.counters().get(PipelineCounter.DROPPED_UNDECODABLE));
 
         final int length = validFrame();
         assertTrue(pipeline.tryPublish(frame, 0, length) >= 0);
+    }
+
+    @Test
+    void shouldTakeFrameOfNewerSchemaWithLongerBlocks()
+    {
+        final int length = validFrame();
+        final UnsafeBuffer grown = new UnsafeBuffer(new byte[512]);
+        final int extra = 8;
+        grown.putBytes(0, frame, 0, FrameDescriptor.GROUP_HEADER);
+        grown.putShort(FrameDescriptor.BLOCK_LENGTH_OFFSET, (short)(FrameDescriptor.FRAME_BLOCK_LENGTH + extra),
+            ByteOrder.LITTLE_ENDIAN);
+        grown.putShort(FrameDescriptor.VERSION_OFFSET, (short)2, ByteOrder.LITTLE_ENDIAN);
+        grown.putBytes(FrameDescriptor.GROUP_HEADER + extra, frame, FrameDescriptor.GROUP_HEADER,
+            length - FrameDescriptor.GROUP_HEADER);
+        assertTrue(pipeline.tryPublish(grown, 0, length + extra) >= 0);
+
+        final SlotClaim claim = pipeline.newSlotClaim();
+        assertTrue(claim.tryClaim());
+        claim.buffer().putBytes(claim.offset(), grown, 0, length + extra);
+        assertTrue(claim.commit(length + extra) >= 0);
+        assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_UNDECODABLE));
     }
 
     private void refused(final Consumer<UnsafeBuffer> change, final int trailingBytes)

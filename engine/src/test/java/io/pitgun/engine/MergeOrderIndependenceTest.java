@@ -1,6 +1,7 @@
 package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
@@ -41,7 +42,6 @@ class MergeOrderIndependenceTest
     private static final int[] DOUBLE_IDS = {SyntheticRun.SPEED, SyntheticRun.TORQUE, SyntheticRun.BRAKE};
     private static final UUID PRODUCER = UUID.fromString("7d16dde5-88a6-4b47-8cd8-c711601cd61f");
     private static final int SENTINEL_SOURCE = 9;
-
 
     /** One input frame: its source, per-source sequence, timestamp and samples (parameter id → value). */
     record InFrame(int source, long sequence, long timestampUs, TreeMap<Integer, Double> samples)
@@ -248,7 +248,7 @@ class MergeOrderIndependenceTest
             final List<String> encoded = new ArrayList<>();
             samples.forEach((id, value) -> encoded.add(id + "=" + value));
             out.add(new DecodedFrames.Out(window.getKey(), header.source(), header.sequence(),
-                merged ? FrameLayout.FLAG_MERGED | FrameLayout.FLAG_DERIVED : FrameLayout.FLAG_DERIVED, encoded));
+                FrameDescriptor.FLAG_DERIVED | (merged ? FrameDescriptor.FLAG_MERGED : 0), encoded));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
@@ -121,7 +122,7 @@ class MergeScenarioTest
             "[10 000, 11 000) when the car passed 13 000, then the late frame as it came, then the rest at close");
         final DecodedFrames.Out late = frames.get(1);
         assertEquals(1, late.source());
-        assertEquals(0, late.flags() & FrameLayout.FLAG_MERGED, "a late frame is passed through unmerged");
+        assertEquals(0, late.flags() & FrameDescriptor.FLAG_MERGED, "a late frame is passed through unmerged");
         assertEquals(1, pipeline.counters().get(PipelineCounter.FRAMES_LATE));
         assertEquals(0, pipeline.counters().get(PipelineCounter.FRAMES_MERGED), "no window held two sources");
         assertEquals(4, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));

@@ -26,7 +26,7 @@ import java.util.UUID;
  *               ingestion queue──▶ 503 QUEUE_FULL, queueing delay──▶ 503 OVERLOAD; nothing published
  *             ──per envelope: IdempotencyWindow.claim (one atomic step)──▶ duplicate: acknowledged again,
  *               not published; same id, other content: 409; being published by another loop: 503 in_progress
- *             ──tryPublishBatch each envelope──▶ ring full: 503 saying which envelopes are in (each one whole or
+ *             ──tryPublishValidatedBatch each envelope──▶ ring full: 503 saying which envelopes are in (each one whole or
  *               (all its frames or none)       not at all); the idempotency window remembers, so a retry
  *                                              publishes only the rest
  * </pre>
@@ -115,11 +115,11 @@ public final class EnvelopeIngestor
     }
 
     /**
-     * Publishes the SBE messages of one binary WebSocket message that {@code messages} validated. Binary frames
+     * Publishes the SBE messages of {@code buffer} that {@code messages} validated. Binary frames
      * carry no {@code event_id}: a client whose message was only partly accepted (503) resends the frames from
      * {@code frames_accepted} on.
      */
-    public IngestReport ingestSbe(final DirectBuffer buffer, final int offset, final SbeMessageValidator messages)
+    public IngestReport ingestSbe(final DirectBuffer buffer, final SbeMessageSplitter messages)
     {
         final IngestReport report = new IngestReport();
         report.envelopes = 1;
@@ -133,11 +133,13 @@ public final class EnvelopeIngestor
             final long position;
             try
             {
-                position = pipeline.tryPublish(buffer, offset + messages.offset(i), messages.length(i));
+                // Validated whole by `messages` (FrameValidator) before anything was published: not re-checked.
+                position = pipeline.tryPublishValidatedBatch(buffer, messages.absoluteOffsets(),
+                    messages.lengths(), i, 1, 0, 0, 0, 0, 0);
             }
             catch (final FrameRejectedException ex)
             {
-                // The validator and the pipeline disagree (a bug or a slot size below the validator's): answer,
+                // The splitter and the pipeline disagree (a bug or a slot smaller than the splitter allows): answer,
                 // count and give the queue place back rather than let the exception close the connection.
                 counters.rejected(RejectReason.PIPELINE_REFUSED);
                 LOG.warn("validated binary frame refused by the pipeline: {}", ex.getMessage());
@@ -350,7 +352,8 @@ public final class EnvelopeIngestor
         while (published < frames)
         {
             final int n = whole ? frames - published : 1;
-            final long position = pipeline.tryPublishBatch(scratch, messageOffsets, messageLengths,
+            // EnvelopeDecoder wrote these frames and its rule is the validator's: the pipeline does not re-check.
+            final long position = pipeline.tryPublishValidatedBatch(scratch, messageOffsets, messageLengths,
                 first + published, n, eventMsb[i], eventLsb[i], digest, published, frames);
             if (position < 0)
             {

@@ -43,7 +43,7 @@ final class IngestPath
     private final boolean journaledAcks;
     private final EnvelopeIngestor ingestor;
     private final BeaconBodySplitter splitter;
-    private final SbeMessageValidator sbeValidator;
+    private final SbeMessageSplitter sbeSplitter;
     private final JournalAckWaiter ackWaiter;
     private final JournalIndexResolver journalIndexes;
     private final UnsafeBuffer binaryView = new UnsafeBuffer(0, 0);
@@ -68,7 +68,7 @@ final class IngestPath
             server.counters(), GatewayServer.MAX_ENVELOPES_PER_REQUEST, config.ingestQueue(), delayAdmission);
         splitter = new BeaconBodySplitter(GatewayServer.MAX_ENVELOPES_PER_REQUEST);
         // The one place the gateway validates binary frames.
-        sbeValidator = new SbeMessageValidator(server.registry(), GatewayServer.MAX_ENVELOPES_PER_REQUEST,
+        sbeSplitter = new SbeMessageSplitter(server.registry(), GatewayServer.MAX_ENVELOPES_PER_REQUEST,
             server.pipeline().config().maxFrameBytes());
     }
 
@@ -140,8 +140,8 @@ final class IngestPath
     }
 
     /**
-     * Validates and publishes the SBE messages of one binary message, read in place; a message that does not
-     * validate is refused (counted) with the validator's reason and error. Then {@link #answer} the report.
+     * Splits, validates (once: {@link SbeMessageSplitter}) and publishes the SBE messages of one binary message, read
+     * in place; a message that does not validate is refused (counted) with the splitter's reason and error. Then {@link #answer} the report.
      */
     IngestReport ingestBinary(final ByteBuf content, final boolean allowRestricted, final long messageNumber,
         final String peer)
@@ -163,16 +163,16 @@ final class IngestPath
         }
         try
         {
-            if (!sbeValidator.validate(binaryView, 0, length, allowRestricted))
+            if (!sbeSplitter.split(binaryView, 0, length, allowRestricted))
             {
-                server.counters().rejected(sbeValidator.reason());
-                return refusal(sbeValidator.reason(), sbeValidator.error(), 0);
+                server.counters().rejected(sbeSplitter.reason());
+                return refusal(sbeSplitter.reason(), sbeSplitter.error(), 0);
             }
-            return ingestor.ingestSbe(binaryView, 0, sbeValidator);
+            return ingestor.ingestSbe(binaryView, sbeSplitter);
         }
         catch (final RuntimeException ex)
         {
-            // A bug in the validator (ingestSbe answers its own failures and gives its queue place back): the
+            // A bug in the splitter (ingestSbe answers its own failures and gives its queue place back): the
             // connection stays and the message is answered.
             LOG.error("binary message {} from {} failed", messageNumber, peer, ex);
             server.counters().rejected(RejectReason.INTERNAL_ERROR);

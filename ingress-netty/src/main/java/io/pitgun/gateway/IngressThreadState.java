@@ -4,8 +4,8 @@ import io.netty.channel.EventLoop;
 
 /**
  * What one event-loop thread needs to ingest and to feed subscribers without allocating per frame or sharing
- * mutable state: its {@link IngestPath} (decoder, body splitter, binary validator, journaled-ack waiter) and its
- * {@link SubscriberGroup}. Created on first use by the thread, never shared.
+ * mutable state: its {@link IngestPath} (decoder, body splitter, binary message splitter, journaled-ack waiter) and
+ * its {@link SubscriberGroup}. Created on first use by the thread, never shared.
  */
 final class IngressThreadState
 {

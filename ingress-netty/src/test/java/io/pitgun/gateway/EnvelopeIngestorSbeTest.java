@@ -45,14 +45,14 @@ class EnvelopeIngestorSbeTest
                 new IdempotencyWindow(1024, 60_000_000_000L), counters, 16, 4,
                 new QueueDelayAdmission(new JournalAckWaiter(new io.netty.channel.DefaultEventLoop(), pipeline,
                     1_000_000_000L, counters), 100_000_000L, 1_000_000_000L));
-            final SbeMessageValidator validator = new SbeMessageValidator(REGISTRY, 16, 1 << 16);
+            final SbeMessageSplitter splitter = new SbeMessageSplitter(REGISTRY, 16, 1 << 16);
             final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
             final int length = frameOfFloats(frame, 20);
-            assertTrue(validator.validate(frame, 0, length, false), validator::error);
+            assertTrue(splitter.split(frame, 0, length, false), splitter::error);
 
             for (int i = 0; i < 10; i++) // more than the queue's 4 places: a leak would turn these into queue_full
             {
-                final IngestReport report = ingestor.ingestSbe(frame, 0, validator);
+                final IngestReport report = ingestor.ingestSbe(frame, splitter);
                 assertEquals(RejectReason.PIPELINE_REFUSED, report.reason(), report.message);
                 assertEquals(422, report.status());
                 assertEquals(0, report.queuePlaces());

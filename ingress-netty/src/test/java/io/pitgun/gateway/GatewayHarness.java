@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import io.pitgun.codecs.sbe.ValueType;
 import io.pitgun.testsupport.GatewayClient;
 import io.pitgun.testsupport.HeldThreads;
 import io.pitgun.testsupport.JournaledFrames;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +105,36 @@ final class GatewayHarness implements AutoCloseable
             }
         });
         return ids;
+    }
+
+    /**
+     * Every journaled TelemetryFrame as {@code sequence v<version>: id=value/sampleBlockLength ...} (integers as
+     * integers, F32 and F64 as doubles), so a test sees both the values and the layout stored (call after close).
+     */
+    static List<String> journaledFrames(final Path dataDir)
+    {
+        final List<String> frames = new ArrayList<>();
+        JournaledFrames.forEachFrame(dataDir.resolve("journal"), frame ->
+        {
+            final StringBuilder out = new StringBuilder().append(frame.sequence()).append(" v")
+                .append(frame.actingVersion()).append(':');
+            for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
+            {
+                out.append(' ').append(sample.parameterId()).append('=');
+                final short type = sample.valueTypeRaw();
+                if (type == ValueType.F32.value() || type == ValueType.F64.value())
+                {
+                    out.append(Double.longBitsToDouble(sample.value()));
+                }
+                else
+                {
+                    out.append(sample.value());
+                }
+                out.append('/').append(sample.actingBlockLength());
+            }
+            frames.add(out.toString());
+        });
+        return frames;
     }
 
     @Override

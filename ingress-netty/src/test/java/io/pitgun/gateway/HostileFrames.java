@@ -1,6 +1,6 @@
 package io.pitgun.gateway;
 
-import io.pitgun.codecs.frame.FrameStructure;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionStartEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
@@ -23,9 +23,9 @@ final class HostileFrames
     {
     }
 
-    static final int SEQUENCE = FrameStructure.HEADER_LENGTH + TelemetryFrameDecoder.sequenceEncodingOffset();
-    static final int TIMESTAMP_US = FrameStructure.HEADER_LENGTH + TelemetryFrameDecoder.timestampUsEncodingOffset();
-    static final int SECOND_SAMPLE = FrameStructure.FIRST_SAMPLE_OFFSET + FrameStructure.SAMPLE_LENGTH;
+    static final int SEQUENCE = FrameDescriptor.HEADER_LENGTH + TelemetryFrameDecoder.sequenceEncodingOffset();
+    static final int TIMESTAMP_US = FrameDescriptor.HEADER_LENGTH + TelemetryFrameDecoder.timestampUsEncodingOffset();
+    static final int SECOND_SAMPLE = FrameDescriptor.SAMPLES + FrameDescriptor.SAMPLE_LENGTH;
     static final int SAMPLE_ID = TelemetryFrameDecoder.SamplesDecoder.parameterIdEncodingOffset();
 
     private HostileFrames()
@@ -63,20 +63,53 @@ final class HostileFrames
         return List.of(
             frame("header block length 0", "bad_sbe", b -> b.putShort(0, (short)0, ByteOrder.LITTLE_ENDIAN)),
             frame("header block length 8", "bad_sbe", b -> b.putShort(0, (short)8, ByteOrder.LITTLE_ENDIAN)),
-            frame("header block length 80", "bad_sbe", b -> b.putShort(0, (short)80, ByteOrder.LITTLE_ENDIAN)),
+            frame("header block length 53", "bad_sbe", b -> b.putShort(0,
+                (short)(FrameDescriptor.FRAME_BLOCK_LENGTH - 1), ByteOrder.LITTLE_ENDIAN)),
+            // Longer blocks are read at their acting length (a newer schema), but these bytes do not hold them.
+            frame("header block length 80, bytes missing", "bad_sbe", b -> b.putShort(0, (short)80,
+                ByteOrder.LITTLE_ENDIAN)),
             frame("group block length 0", "bad_sbe", groupBlockLength(0)),
             frame("group block length 8", "bad_sbe", groupBlockLength(8)),
-            frame("group block length 80", "bad_sbe", groupBlockLength(80)),
-            frame("version 200", "bad_sbe", b -> b.putShort(6, (short)200, ByteOrder.LITTLE_ENDIAN)),
-            frame("quality 200", "bad_sbe", b -> b.putByte(SECOND_SAMPLE + FrameStructure.SAMPLE_QUALITY_OFFSET,
+            frame("group block length 80, bytes missing", "bad_sbe", groupBlockLength(80)),
+            frame("quality 200", "bad_sbe", b -> b.putByte(SECOND_SAMPLE + FrameDescriptor.SAMPLE_QUALITY,
                 (byte)200)),
-            frame("unknown value type", "bad_sbe", b -> b.putByte(FrameStructure.FIRST_SAMPLE_OFFSET +
-                FrameStructure.SAMPLE_VALUE_TYPE_OFFSET, (byte)10)),
+            frame("unknown value type", "bad_sbe", b -> b.putByte(FrameDescriptor.SAMPLES +
+                FrameDescriptor.SAMPLE_VALUE_TYPE, (byte)10)),
             frame("sequence 2^64-1", "sbe_contract", b -> b.putLong(SEQUENCE, -1L, ByteOrder.LITTLE_ENDIAN)),
             frame("timestamp -1", "sbe_contract", b -> b.putLong(TIMESTAMP_US, -1L, ByteOrder.LITTLE_ENDIAN)),
             frame("duplicate channels", "sbe_dictionary", b -> b.putShort(SECOND_SAMPLE + SAMPLE_ID, (short)1,
                 ByteOrder.LITTLE_ENDIAN)),
             new Case("invalid UTF-8 label", "bad_sbe", sessionStart(new byte[] { 'Q', (byte)0xC3, (byte)0x28 })));
+    }
+
+    /**
+     * {@code frame} as a newer schema (version 2) writes it: {@code extraRoot} bytes appended to the root block
+     * and {@code extraSample} to each sample, their block lengths saying so, the fields this build knows unchanged.
+     */
+    static byte[] grown(final byte[] frame, final int extraRoot, final int extraSample)
+    {
+        final UnsafeBuffer in = new UnsafeBuffer(frame);
+        final int count = in.getShort(FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET,
+            ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[frame.length + extraRoot + count * extraSample]);
+        out.putBytes(0, in, 0, FrameDescriptor.GROUP_HEADER);
+        out.putShort(FrameDescriptor.BLOCK_LENGTH_OFFSET, (short)(FrameDescriptor.FRAME_BLOCK_LENGTH + extraRoot),
+            ByteOrder.LITTLE_ENDIAN);
+        out.putShort(FrameDescriptor.VERSION_OFFSET, (short)2, ByteOrder.LITTLE_ENDIAN);
+        out.setMemory(FrameDescriptor.GROUP_HEADER, extraRoot, (byte)0x5A);
+        final int group = FrameDescriptor.GROUP_HEADER + extraRoot;
+        out.putShort(group + FrameDescriptor.GROUP_BLOCK_LENGTH_OFFSET,
+            (short)(FrameDescriptor.SAMPLE_LENGTH + extraSample), ByteOrder.LITTLE_ENDIAN);
+        out.putShort(group + FrameDescriptor.GROUP_COUNT_OFFSET, (short)count, ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++)
+        {
+            final int to = group + FrameDescriptor.GROUP_HEADER_LENGTH +
+                i * (FrameDescriptor.SAMPLE_LENGTH + extraSample);
+            out.putBytes(to, in, FrameDescriptor.SAMPLES + i * FrameDescriptor.SAMPLE_LENGTH,
+                FrameDescriptor.SAMPLE_LENGTH);
+            out.setMemory(to + FrameDescriptor.SAMPLE_LENGTH, extraSample, (byte)0xA5);
+        }
+        return out.byteArray();
     }
 
     static byte[] sessionStart(final byte[] label)
@@ -96,7 +129,7 @@ final class HostileFrames
 
     private static Consumer<UnsafeBuffer> groupBlockLength(final int blockLength)
     {
-        return b -> b.putShort(FrameStructure.GROUP_HEADER_OFFSET, (short)blockLength, ByteOrder.LITTLE_ENDIAN);
+        return b -> b.putShort(FrameDescriptor.GROUP_HEADER, (short)blockLength, ByteOrder.LITTLE_ENDIAN);
     }
 
     private static Case frame(final String name, final String reason, final Consumer<UnsafeBuffer> change)

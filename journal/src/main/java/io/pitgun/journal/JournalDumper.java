@@ -2,6 +2,7 @@ package io.pitgun.journal;
 
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameStructure;
 import io.pitgun.codecs.frame.FrameValidator;
 import io.pitgun.codecs.json.FrameJsonEncoder;
@@ -368,24 +369,21 @@ public final class JournalDumper
 
     private boolean inSession(final DirectBuffer buffer, final int offset, final int templateId, final UUID session)
     {
-        final int sessionOffset;
+        final int at;
         switch (templateId)
         {
             case TelemetryFrameDecoder.TEMPLATE_ID:
-                sessionOffset = TelemetryFrameDecoder.sessionIdEncodingOffset();
+                at = offset + FrameDescriptor.SESSION_MSB;
                 break;
             case SessionStartDecoder.TEMPLATE_ID:
-                sessionOffset = SessionStartDecoder.sessionIdEncodingOffset();
-                break;
             case SessionEndDecoder.TEMPLATE_ID:
-                sessionOffset = SessionEndDecoder.sessionIdEncodingOffset();
+                at = offset + FrameDescriptor.MARKER_SESSION_MSB;
                 break;
             default:
                 return false;
         }
-        final int at = offset + ROOT + sessionOffset;
-        return buffer.getLong(at, TelemetryFrameDecoder.BYTE_ORDER) == session.getMostSignificantBits() &&
-            buffer.getLong(at + Long.BYTES, TelemetryFrameDecoder.BYTE_ORDER) == session.getLeastSignificantBits();
+        return buffer.getLong(at, FrameDescriptor.ORDER) == session.getMostSignificantBits() &&
+            buffer.getLong(at + Long.BYTES, FrameDescriptor.ORDER) == session.getLeastSignificantBits();
     }
 
     /** Same spelling as the JSON dump: shortest round-trip text for floats, true/false, empty for non-finite. */

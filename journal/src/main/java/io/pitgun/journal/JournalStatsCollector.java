@@ -1,8 +1,8 @@
 package io.pitgun.journal;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameValidator;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
-import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
@@ -21,8 +21,6 @@ import java.util.stream.Stream;
 /** Reads a whole journal once and counts what it holds ({@link JournalStats}). */
 public final class JournalStatsCollector implements JournalScanHandler
 {
-    private static final int ROOT = MessageHeaderDecoder.ENCODED_LENGTH;
-
     private final FrameValidator checker = new FrameValidator();
     private final Set<UUID> sessions = new HashSet<>();
     private final BitSet sources = new BitSet(65_536);
@@ -87,28 +85,25 @@ public final class JournalStatsCollector implements JournalScanHandler
             bad.add(index, checker.describe());
             return;
         }
-        final int root = offset + ROOT;
         switch (checker.templateId())
         {
             case TelemetryFrameDecoder.TEMPLATE_ID:
             {
                 frames++;
-                final long timestampUs = buffer.getLong(root + TelemetryFrameDecoder.timestampUsEncodingOffset(),
-                    TelemetryFrameDecoder.BYTE_ORDER);
+                final long timestampUs = buffer.getLong(offset + FrameDescriptor.TIMESTAMP_US, FrameDescriptor.ORDER);
                 firstTimestampUs = Math.min(firstTimestampUs, timestampUs);
                 lastTimestampUs = Math.max(lastTimestampUs, timestampUs);
-                sources.set(buffer.getShort(root + TelemetryFrameDecoder.sourceIdEncodingOffset(),
-                    TelemetryFrameDecoder.BYTE_ORDER) & 0xFFFF);
-                session(buffer, root + TelemetryFrameDecoder.sessionIdEncodingOffset());
+                sources.set(buffer.getShort(offset + FrameDescriptor.SOURCE_ID, FrameDescriptor.ORDER) & 0xFFFF);
+                session(buffer, offset + FrameDescriptor.SESSION_MSB);
                 break;
             }
             case SessionStartDecoder.TEMPLATE_ID:
                 sessionStarts++;
-                session(buffer, root + SessionStartDecoder.sessionIdEncodingOffset());
+                session(buffer, offset + FrameDescriptor.MARKER_SESSION_MSB);
                 break;
             case SessionEndDecoder.TEMPLATE_ID:
                 sessionEnds++;
-                session(buffer, root + SessionEndDecoder.sessionIdEncodingOffset());
+                session(buffer, offset + FrameDescriptor.MARKER_SESSION_MSB);
                 break;
             case ManifestLoadedDecoder.TEMPLATE_ID:
                 manifestsLoaded++;
@@ -127,8 +122,8 @@ public final class JournalStatsCollector implements JournalScanHandler
     // Frames of one session arrive in runs: only a change of session costs a set lookup and a UUID.
     private void session(final DirectBuffer buffer, final int at)
     {
-        final long msb = buffer.getLong(at, TelemetryFrameDecoder.BYTE_ORDER);
-        final long lsb = buffer.getLong(at + Long.BYTES, TelemetryFrameDecoder.BYTE_ORDER);
+        final long msb = buffer.getLong(at, FrameDescriptor.ORDER);
+        final long lsb = buffer.getLong(at + Long.BYTES, FrameDescriptor.ORDER);
         if (!anySession || msb != lastSessionMsb || lsb != lastSessionLsb)
         {
             anySession = true;

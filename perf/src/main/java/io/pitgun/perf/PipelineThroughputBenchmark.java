@@ -6,7 +6,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
-import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.FrameSlot;
 import io.pitgun.engine.FrameWriter;
@@ -99,7 +99,7 @@ public class PipelineThroughputBenchmark
     static final int WARM_UP_FRAMES = 100_000;
 
     /** Bytes of the 6-sample frame both methods publish (the SBE message, header included). */
-    public static final int FRAME_BYTES = 138;
+    public static final int FRAME_BYTES = FrameDescriptor.SAMPLES + 6 * FrameDescriptor.SAMPLE_LENGTH;
 
     /** The embedded pipeline with a journal in a temporary directory. */
     @State(Scope.Benchmark)
@@ -300,30 +300,29 @@ public class PipelineThroughputBenchmark
         final long position = ringBuffer.next();
         final UnsafeBuffer b = ringBuffer.get(position).buffer();
         final int o = SlotDescriptor.FRAME_OFFSET;
-        final ByteOrder le = ByteOrder.LITTLE_ENDIAN;
-        // The same bytes the FrameWriter writes: header, fixed fields, six samples.
-        b.putShort(o, (short)TelemetryFrameEncoder.BLOCK_LENGTH, le);
-        b.putShort(o + 2, (short)TelemetryFrameEncoder.TEMPLATE_ID, le);
-        b.putShort(o + 4, (short)TelemetryFrameEncoder.SCHEMA_ID, le);
-        b.putShort(o + 6, (short)TelemetryFrameEncoder.SCHEMA_VERSION, le);
-        b.putLong(o + 8, 1, le);
-        b.putLong(o + 16, 2, le);
-        b.putLong(o + 24, 3, le);
-        b.putLong(o + 32, 4, le);
-        b.putLong(o + 40, i, le);
-        b.putLong(o + 48, i * 1_000L, le);
-        b.putShort(o + 56, (short)0, le);
-        b.putShort(o + 58, (short)(1 + (i >>> 16)), le);
-        b.putByte(o + 60, (byte)255);
-        b.putByte(o + 61, (byte)0);
-        b.putShort(o + 62, (short)12, le);
-        b.putShort(o + 64, (short)6, le);
-        sample(b, o + 66, ENGINE_RPM, 1, 4_000 + (i & 8_191));
-        sample(b, o + 78, THROTTLE, 7, Double.doubleToRawLongBits(i & 63));
-        sample(b, o + 90, SPEED, 7, Double.doubleToRawLongBits(100 + (i & 127)));
-        sample(b, o + 102, TORQUE, 7, Double.doubleToRawLongBits(300 + (i & 255)));
-        sample(b, o + 114, GEAR, 3, 1 + (i & 7));
-        sample(b, o + 126, BRAKE, 7, Double.doubleToRawLongBits((i & 31) == 0 ? 80 : 0));
+        final ByteOrder le = FrameDescriptor.ORDER;
+        // The same bytes the FrameWriter writes: header, fixed fields, six samples (FrameDescriptor's offsets).
+        b.putLong(o, FrameDescriptor.FRAME_HEADER_WORD, le);
+        b.putLong(o + FrameDescriptor.SESSION_MSB, 1, le);
+        b.putLong(o + FrameDescriptor.SESSION_LSB, 2, le);
+        b.putLong(o + FrameDescriptor.PRODUCER_MSB, 3, le);
+        b.putLong(o + FrameDescriptor.PRODUCER_LSB, 4, le);
+        b.putLong(o + FrameDescriptor.SEQUENCE, i, le);
+        b.putLong(o + FrameDescriptor.TIMESTAMP_US, i * 1_000L, le);
+        b.putShort(o + FrameDescriptor.SOURCE_ID, (short)0, le);
+        b.putShort(o + FrameDescriptor.LAP_NUMBER, (short)(1 + (i >>> 16)), le);
+        b.putByte(o + FrameDescriptor.SECTOR, (byte)FrameDescriptor.NULL_SECTOR);
+        b.putByte(o + FrameDescriptor.FLAGS, (byte)0);
+        b.putShort(o + FrameDescriptor.GROUP_HEADER, (short)FrameDescriptor.SAMPLE_LENGTH, le);
+        b.putShort(o + FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET, (short)6, le);
+        final int s = o + FrameDescriptor.SAMPLES;
+        final int n = FrameDescriptor.SAMPLE_LENGTH;
+        sample(b, s, ENGINE_RPM, 1, 4_000 + (i & 8_191));
+        sample(b, s + n, THROTTLE, 7, Double.doubleToRawLongBits(i & 63));
+        sample(b, s + 2 * n, SPEED, 7, Double.doubleToRawLongBits(100 + (i & 127)));
+        sample(b, s + 3 * n, TORQUE, 7, Double.doubleToRawLongBits(300 + (i & 255)));
+        sample(b, s + 4 * n, GEAR, 3, 1 + (i & 7));
+        sample(b, s + 5 * n, BRAKE, 7, Double.doubleToRawLongBits((i & 31) == 0 ? 80 : 0));
         b.putInt(SlotDescriptor.FRAME_LENGTH_OFFSET, FRAME_BYTES);
         b.putLong(SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
         ringBuffer.publish(position);
@@ -332,7 +331,7 @@ public class PipelineThroughputBenchmark
 
     private static void sample(final UnsafeBuffer b, final int at, final int id, final int type, final long bits)
     {
-        b.putLong(at, bits, ByteOrder.LITTLE_ENDIAN);
-        b.putInt(at + 8, id | (type << 16), ByteOrder.LITTLE_ENDIAN);
+        b.putLong(at + FrameDescriptor.SAMPLE_VALUE, bits, FrameDescriptor.ORDER);
+        b.putInt(at + FrameDescriptor.SAMPLE_ID, id | (type << 16), FrameDescriptor.ORDER);
     }
 }

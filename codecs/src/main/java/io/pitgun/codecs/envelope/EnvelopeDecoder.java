@@ -5,6 +5,7 @@ import io.pitgun.codecs.dictionary.ChannelNameIndex;
 import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionEndEncoder;
 import io.pitgun.codecs.sbe.SessionStartEncoder;
@@ -83,16 +84,10 @@ public final class EnvelopeDecoder
     /** 2^53 - 1: sequence numbers and timestamps stay exact in JavaScript producers (the schema's bound). */
     public static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
 
-    private static final int FRAME_HEADER_BYTES = MessageHeaderEncoder.ENCODED_LENGTH + TelemetryFrameEncoder.BLOCK_LENGTH + 4;
-    private static final int SAMPLE_BYTES = TelemetryFrameEncoder.SamplesEncoder.sbeBlockLength();
-    private static final int SESSION_ID_OFFSET = TelemetryFrameEncoder.sessionIdEncodingOffset();
-    private static final int PRODUCER_ID_OFFSET = TelemetryFrameEncoder.producerIdEncodingOffset();
-    private static final int SEQUENCE_OFFSET = TelemetryFrameEncoder.sequenceEncodingOffset();
-    private static final int TIMESTAMP_OFFSET = TelemetryFrameEncoder.timestampUsEncodingOffset();
-    private static final int SOURCE_ID_OFFSET = TelemetryFrameEncoder.sourceIdEncodingOffset();
+    // The frame is written at FrameDescriptor's offsets; these two name the sizes the writer advances by.
+    private static final int FRAME_HEADER_BYTES = FrameDescriptor.SAMPLES;
+    private static final int SAMPLE_BYTES = FrameDescriptor.SAMPLE_LENGTH;
     private static final long FRAME_MESSAGE_HEADER = frameMessageHeader();
-    private static final int SAMPLE_VALUE_OFFSET = TelemetryFrameEncoder.SamplesEncoder.valueEncodingOffset();
-    private static final int SAMPLE_ID_OFFSET = TelemetryFrameEncoder.SamplesEncoder.parameterIdEncodingOffset();
     private static final double[] POWERS_OF_TEN = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
     private static final long[] LONG_POWERS_OF_TEN = { 1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L,
         10_000_000L, 100_000_000L };
@@ -885,8 +880,8 @@ public final class EnvelopeDecoder
             return -1;
         }
         channelStamp[id] = frameStamp;
-        output.putLong(at + SAMPLE_VALUE_OFFSET, bits, ByteOrder.LITTLE_ENDIAN);
-        output.putInt(at + SAMPLE_ID_OFFSET, channel.sampleHeader, ByteOrder.LITTLE_ENDIAN);
+        output.putLong(at + FrameDescriptor.SAMPLE_VALUE, bits, ByteOrder.LITTLE_ENDIAN);
+        output.putInt(at + FrameDescriptor.SAMPLE_ID, channel.sampleHeader, ByteOrder.LITTLE_ENDIAN);
         sampleCount++;
         return p;
     }
@@ -1086,8 +1081,8 @@ public final class EnvelopeDecoder
         {
             return tooSmall();
         }
-        output.putLong(at + SAMPLE_VALUE_OFFSET, bits, ByteOrder.LITTLE_ENDIAN);
-        output.putInt(at + SAMPLE_ID_OFFSET, channel.sampleHeader, ByteOrder.LITTLE_ENDIAN);
+        output.putLong(at + FrameDescriptor.SAMPLE_VALUE, bits, ByteOrder.LITTLE_ENDIAN);
+        output.putInt(at + FrameDescriptor.SAMPLE_ID, channel.sampleHeader, ByteOrder.LITTLE_ENDIAN);
         sampleCount++;
         return true;
     }
@@ -1141,20 +1136,20 @@ public final class EnvelopeDecoder
             return tooSmall();
         }
         final MutableDirectBuffer out = output;
-        final int block = start + MessageHeaderEncoder.ENCODED_LENGTH;
         out.putLong(start, FRAME_MESSAGE_HEADER, ByteOrder.LITTLE_ENDIAN);
-        out.putLong(block + SESSION_ID_OFFSET, sessionId.mostSigBits, ByteOrder.LITTLE_ENDIAN);
-        out.putLong(block + SESSION_ID_OFFSET + 8, sessionId.leastSigBits, ByteOrder.LITTLE_ENDIAN);
-        out.putLong(block + PRODUCER_ID_OFFSET, producerId.mostSigBits, ByteOrder.LITTLE_ENDIAN);
-        out.putLong(block + PRODUCER_ID_OFFSET + 8, producerId.leastSigBits, ByteOrder.LITTLE_ENDIAN);
-        out.putLong(block + SEQUENCE_OFFSET, frameSequence, ByteOrder.LITTLE_ENDIAN);
-        out.putLong(block + TIMESTAMP_OFFSET, frameTimestampUs, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(start + FrameDescriptor.SESSION_MSB, sessionId.mostSigBits, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(start + FrameDescriptor.SESSION_LSB, sessionId.leastSigBits, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(start + FrameDescriptor.PRODUCER_MSB, producerId.mostSigBits, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(start + FrameDescriptor.PRODUCER_LSB, producerId.leastSigBits, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(start + FrameDescriptor.SEQUENCE, frameSequence, ByteOrder.LITTLE_ENDIAN);
+        out.putLong(start + FrameDescriptor.TIMESTAMP_US, frameTimestampUs, ByteOrder.LITTLE_ENDIAN);
         // sourceId u16 | lapNumber u16 | sector u8 | flags u8 (none) | group blockLength u16, then numInGroup u16.
-        final long lap = frameLapNumber < 0 ? TelemetryFrameEncoder.lapNumberNullValue() : frameLapNumber;
-        final long sector = frameSector < 0 ? TelemetryFrameEncoder.sectorNullValue() : frameSector;
-        out.putLong(block + SOURCE_ID_OFFSET, (sourceId & 0xFFFFL) | lap << 16 | sector << 32 | (long)SAMPLE_BYTES << 48,
+        final long lap = frameLapNumber < 0 ? FrameDescriptor.NULL_LAP : frameLapNumber;
+        final long sector = frameSector < 0 ? FrameDescriptor.NULL_SECTOR : frameSector;
+        out.putLong(start + FrameDescriptor.SOURCE_ID, (sourceId & 0xFFFFL) | lap << 16 | sector << 32 |
+            (long)SAMPLE_BYTES << 48, ByteOrder.LITTLE_ENDIAN);
+        out.putShort(start + FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET, (short)sampleCount,
             ByteOrder.LITTLE_ENDIAN);
-        out.putShort(block + SOURCE_ID_OFFSET + 8, (short)sampleCount, ByteOrder.LITTLE_ENDIAN);
         final int length = FRAME_HEADER_BYTES + sampleCount * SAMPLE_BYTES;
         result.addMessage(start, length, sampleCount);
         outputPosition = start + length;
@@ -1420,19 +1415,19 @@ public final class EnvelopeDecoder
         return bound == Math.rint(bound) && Math.abs(bound) < 1e15 ? Long.toString((long)bound) : Double.toString(bound);
     }
 
-    // blockLength | templateId | schemaId | version, as the one little-endian long they form; and a check that
+    // The frame header as one long (FrameDescriptor.FRAME_HEADER_WORD), after a check that
     // the block's tail is laid out as encodeFrame writes it.
     private static long frameMessageHeader()
     {
-        if (TelemetryFrameEncoder.lapNumberEncodingOffset() != SOURCE_ID_OFFSET + 2 ||
-            TelemetryFrameEncoder.sectorEncodingOffset() != SOURCE_ID_OFFSET + 4 ||
-            TelemetryFrameEncoder.flagsEncodingOffset() != SOURCE_ID_OFFSET + 5 ||
-            TelemetryFrameEncoder.BLOCK_LENGTH != SOURCE_ID_OFFSET + 6)
+        if (FrameDescriptor.LAP_NUMBER != FrameDescriptor.SOURCE_ID + 2 ||
+            FrameDescriptor.SECTOR != FrameDescriptor.SOURCE_ID + 4 ||
+            FrameDescriptor.FLAGS != FrameDescriptor.SOURCE_ID + 5 ||
+            FrameDescriptor.GROUP_HEADER != FrameDescriptor.SOURCE_ID + 6 ||
+            FrameDescriptor.GROUP_BLOCK_LENGTH_OFFSET != 0 || FrameDescriptor.GROUP_COUNT_OFFSET != 2)
         {
             throw new IllegalStateException("TelemetryFrame layout changed: update EnvelopeDecoder.encodeFrame");
         }
-        return (TelemetryFrameEncoder.BLOCK_LENGTH & 0xFFFFL) | (long)TelemetryFrameEncoder.TEMPLATE_ID << 16 |
-            (long)TelemetryFrameEncoder.SCHEMA_ID << 32 | (long)TelemetryFrameEncoder.SCHEMA_VERSION << 48;
+        return FrameDescriptor.FRAME_HEADER_WORD;
     }
 
     private static byte[][] quotedKeys(final String[] names)

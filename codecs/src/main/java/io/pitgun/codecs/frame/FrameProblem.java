@@ -11,14 +11,12 @@ public enum FrameProblem
     TRUNCATED(Kind.STRUCTURE, "the message needs more bytes than there are"),
     /** The header's schema id is not the Pitgun frame schema. */
     WRONG_SCHEMA(Kind.STRUCTURE, "schema id is not the Pitgun frame schema"),
-    /** The header's version is newer than the schema this build reads. */
-    UNSUPPORTED_VERSION(Kind.STRUCTURE, "schema version is newer than this build reads"),
     /** The header's template id names no message of the schema. */
     UNKNOWN_TEMPLATE(Kind.STRUCTURE, "unknown template id"),
-    /** The header's block length is not this build's block length for the template. */
-    BLOCK_LENGTH(Kind.STRUCTURE, "root block length differs from this build's"),
-    /** The samples group's block length is not this build's. */
-    GROUP_BLOCK_LENGTH(Kind.STRUCTURE, "samples group block length differs from this build's"),
+    /** The header's block length is shorter than this build's fixed fields of the template. */
+    BLOCK_LENGTH(Kind.STRUCTURE, "root block length is shorter than this build's fields"),
+    /** The samples group's block length is shorter than this build's sample fields. */
+    GROUP_BLOCK_LENGTH(Kind.STRUCTURE, "samples group block length is shorter than this build's fields"),
     /** A sample's valueType is not one of the schema's ValueType values. */
     UNDEFINED_VALUE_TYPE(Kind.STRUCTURE, "valueType is not a defined ValueType"),
     /** A sample's quality is not one of the schema's SignalQuality values. */

@@ -4,62 +4,66 @@ import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
+import io.pitgun.codecs.sbe.SignalQuality;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
-import io.pitgun.codecs.sbe.VarStringEncodingDecoder;
+import io.pitgun.codecs.sbe.ValueType;
 import org.agrona.DirectBuffer;
 
-import java.nio.ByteOrder;
+import static io.pitgun.codecs.frame.FrameDescriptor.BLOCK_LENGTH_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_BLOCK_LENGTH_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_COUNT_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_HEADER_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.HEADER_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.MAX_VAR_DATA_BYTES;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_QUALITY;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE_TYPE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SCHEMA_ID_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.TEMPLATE_ID_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.VAR_LENGTH_BYTES;
 
 /**
  * The structure rule of the Pitgun SBE schema, stated once: what makes bytes one message that this build can read
- * field by field at fixed offsets. Stateless, thread-safe, allocation-free and exception-free on any input (every
- * read is bounds-checked here first), so the engine's publish path, the gateway and the journal tools all call it.
- * <pre>
- *  0      2          4         6        8                      8+blockLength
- *  +------+----------+---------+--------+----------------------+-------------------------------------------+
- *  |block |templateId| schemaId| version| root block           | TelemetryFrame: samples group             |
- *  |Length|          |  (7301) |  (<=1) | (this build's length)|  blockLength u16 (=12) | numInGroup u16   |
- *  +------+----------+---------+--------+----------------------+  numInGroup x {value i64, parameterId u16, |
- *                                                              |               valueType u8, quality u8}   |
- *                                                              | Session*: label; ManifestLoaded: two names |
- *                                                              |  length u16 (<=1024), UTF-8 bytes          |
- *                                                              +-------------------------------------------+
- * </pre>
- * Block lengths must equal this build's: the engine reads frames at fixed offsets and the journal stores them byte
- * for byte, so a message written by a producer with a different block length is refused here rather than read
- * wrongly later ({@link FrameProblem#BLOCK_LENGTH}, {@link FrameProblem#GROUP_BLOCK_LENGTH}).
+ * field by field. Stateless, thread-safe, allocation-free and exception-free on any input (every read is
+ * bounds-checked here first). {@link FrameValidator} is the one entry point for callers; this is its first level.
+ * <p>
+ * Acting lengths, as SBE decoders and Aeron's adapters honour them: the header's block length and version and the
+ * samples group's block length are the ones the message was written with. A block longer than this build's (a
+ * newer schema appended fields) is read at this build's field offsets and its unknown trailing bytes are skipped;
+ * a version newer than this build's is read the same way. A block shorter than this build's fixed fields cannot
+ * hold them and is refused ({@link FrameProblem#BLOCK_LENGTH}, {@link FrameProblem#GROUP_BLOCK_LENGTH}). The
+ * layout and its offsets are {@link FrameDescriptor}'s; {@link FrameFlyweight} reads a message at its acting
+ * lengths and turns it into this build's layout.
  * <p>
  * A result is one {@code long}: non-negative for a readable message ({@link #templateId(long)},
- * {@link #messageLength(long)}), negative for a problem ({@link #problem(long)} at byte
+ * {@link #messageLength(long)}, the length as received), negative for a problem ({@link #problem(long)} at byte
  * {@link #problemOffset(long)} of the message).
  */
 public final class FrameStructure
 {
-    /** Bytes of the SBE message header. */
-    public static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
-    /** Root block length of a {@code TelemetryFrame} in this build. */
-    public static final int FRAME_BLOCK_LENGTH = TelemetryFrameDecoder.BLOCK_LENGTH;
-    /** Bytes of the samples group header. */
-    public static final int GROUP_HEADER_LENGTH = TelemetryFrameDecoder.SamplesDecoder.HEADER_SIZE;
-    /** Block length of one sample in this build. */
-    public static final int SAMPLE_LENGTH = TelemetryFrameDecoder.SamplesDecoder.sbeBlockLength();
-    /** Offset of the samples group header from the start of a frame message. */
-    public static final int GROUP_HEADER_OFFSET = HEADER_LENGTH + FRAME_BLOCK_LENGTH;
-    /** Offset of the first sample from the start of a frame message. */
-    public static final int FIRST_SAMPLE_OFFSET = GROUP_HEADER_OFFSET + GROUP_HEADER_LENGTH;
-    /** Offset of a sample's valueType within the sample. */
-    public static final int SAMPLE_VALUE_TYPE_OFFSET = TelemetryFrameDecoder.SamplesDecoder.valueTypeEncodingOffset();
-    /** Offset of a sample's quality within the sample. */
-    public static final int SAMPLE_QUALITY_OFFSET = TelemetryFrameDecoder.SamplesDecoder.qualityEncodingOffset();
-    /** Largest var-data length the schema allows. */
-    public static final int MAX_VAR_DATA_BYTES = VarStringEncodingDecoder.lengthMaxValue();
+    // The schema's defined ValueType and SignalQuality codes, looked up by number because the generated get()
+    // throws on an undefined one.
+    private static final boolean[] VALUE_TYPE_DEFINED = new boolean[256];
+    private static final boolean[] QUALITY_DEFINED = new boolean[256];
 
-    static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
-    private static final int VAR_LENGTH_BYTES = 2;
-    // ValueType 0..9 (U8..BOOL) and SignalQuality 0..3 (GOOD..INVALID): the schema's defined values, compared
-    // as numbers because the generated get() throws on an undefined one.
-    private static final int MAX_VALUE_TYPE = 9;
-    private static final int MAX_QUALITY = 3;
+    static
+    {
+        for (final ValueType type : ValueType.values())
+        {
+            if (type != ValueType.NULL_VAL)
+            {
+                VALUE_TYPE_DEFINED[type.value() & 0xFF] = true;
+            }
+        }
+        for (final SignalQuality quality : SignalQuality.values())
+        {
+            if (quality != SignalQuality.NULL_VAL)
+            {
+                QUALITY_DEFINED[quality.value() & 0xFF] = true;
+            }
+        }
+    }
     private static final long FAILED = Long.MIN_VALUE;
 
     private FrameStructure()
@@ -78,26 +82,20 @@ public final class FrameStructure
         {
             return fail(FrameProblem.TRUNCATED, 0);
         }
-        final int blockLength = buffer.getShort(offset, ORDER) & 0xFFFF;
-        final int templateId = buffer.getShort(offset + 2, ORDER) & 0xFFFF;
-        final int schemaId = buffer.getShort(offset + 4, ORDER) & 0xFFFF;
-        final int version = buffer.getShort(offset + 6, ORDER) & 0xFFFF;
-        if (schemaId != MessageHeaderDecoder.SCHEMA_ID)
+        final int blockLength = FrameDescriptor.blockLength(buffer, offset);
+        final int templateId = FrameDescriptor.templateId(buffer, offset);
+        if (FrameDescriptor.schemaId(buffer, offset) != MessageHeaderDecoder.SCHEMA_ID)
         {
-            return fail(FrameProblem.WRONG_SCHEMA, 4);
+            return fail(FrameProblem.WRONG_SCHEMA, SCHEMA_ID_OFFSET);
         }
-        if (version > MessageHeaderDecoder.SCHEMA_VERSION)
+        final int ownBlockLength = blockLengthOf(templateId);
+        if (ownBlockLength < 0)
         {
-            return fail(FrameProblem.UNSUPPORTED_VERSION, 6);
+            return fail(FrameProblem.UNKNOWN_TEMPLATE, TEMPLATE_ID_OFFSET);
         }
-        final int expectedBlockLength = blockLengthOf(templateId);
-        if (expectedBlockLength < 0)
+        if (blockLength < ownBlockLength)
         {
-            return fail(FrameProblem.UNKNOWN_TEMPLATE, 2);
-        }
-        if (blockLength != expectedBlockLength)
-        {
-            return fail(FrameProblem.BLOCK_LENGTH, 0);
+            return fail(FrameProblem.BLOCK_LENGTH, BLOCK_LENGTH_OFFSET);
         }
         final int position = HEADER_LENGTH + blockLength;
         if (position > available)
@@ -108,7 +106,7 @@ public final class FrameStructure
         switch (templateId)
         {
             case TelemetryFrameDecoder.TEMPLATE_ID:
-                end = samples(buffer, offset, available);
+                end = samples(buffer, offset, position, available);
                 break;
             case SessionStartDecoder.TEMPLATE_ID:
             case SessionEndDecoder.TEMPLATE_ID:
@@ -195,32 +193,35 @@ public final class FrameStructure
         }
     }
 
-    private static long samples(final DirectBuffer buffer, final int offset, final int available)
+    // The samples group whose header is at `groupHeader`; returns the position after it.
+    private static long samples(final DirectBuffer buffer, final int offset, final int groupHeader,
+        final int available)
     {
-        if (FIRST_SAMPLE_OFFSET > available)
+        final int firstSample = groupHeader + GROUP_HEADER_LENGTH;
+        if (firstSample > available)
         {
-            return fail(FrameProblem.TRUNCATED, GROUP_HEADER_OFFSET);
+            return fail(FrameProblem.TRUNCATED, groupHeader);
         }
-        final int groupBlockLength = buffer.getShort(offset + GROUP_HEADER_OFFSET, ORDER) & 0xFFFF;
-        final int count = buffer.getShort(offset + GROUP_HEADER_OFFSET + 2, ORDER) & 0xFFFF;
-        if (groupBlockLength != SAMPLE_LENGTH)
+        final int sampleLength = buffer.getShort(offset + groupHeader + GROUP_BLOCK_LENGTH_OFFSET, ORDER) & 0xFFFF;
+        final int count = buffer.getShort(offset + groupHeader + GROUP_COUNT_OFFSET, ORDER) & 0xFFFF;
+        if (sampleLength < SAMPLE_LENGTH)
         {
-            return fail(FrameProblem.GROUP_BLOCK_LENGTH, GROUP_HEADER_OFFSET);
+            return fail(FrameProblem.GROUP_BLOCK_LENGTH, groupHeader + GROUP_BLOCK_LENGTH_OFFSET);
         }
-        final int end = FIRST_SAMPLE_OFFSET + count * SAMPLE_LENGTH; // at most 65535 * 12: no overflow
+        final long end = firstSample + (long)count * sampleLength; // up to 65535 * 65535: a long
         if (end > available)
         {
-            return fail(FrameProblem.TRUNCATED, GROUP_HEADER_OFFSET + 2);
+            return fail(FrameProblem.TRUNCATED, groupHeader + GROUP_COUNT_OFFSET);
         }
-        for (int at = FIRST_SAMPLE_OFFSET; at < end; at += SAMPLE_LENGTH)
+        for (int at = firstSample; at < end; at += sampleLength)
         {
-            if ((buffer.getByte(offset + at + SAMPLE_VALUE_TYPE_OFFSET) & 0xFF) > MAX_VALUE_TYPE)
+            if (!VALUE_TYPE_DEFINED[buffer.getByte(offset + at + SAMPLE_VALUE_TYPE) & 0xFF])
             {
-                return fail(FrameProblem.UNDEFINED_VALUE_TYPE, at + SAMPLE_VALUE_TYPE_OFFSET);
+                return fail(FrameProblem.UNDEFINED_VALUE_TYPE, at + SAMPLE_VALUE_TYPE);
             }
-            if ((buffer.getByte(offset + at + SAMPLE_QUALITY_OFFSET) & 0xFF) > MAX_QUALITY)
+            if (!QUALITY_DEFINED[buffer.getByte(offset + at + SAMPLE_QUALITY) & 0xFF])
             {
-                return fail(FrameProblem.UNDEFINED_QUALITY, at + SAMPLE_QUALITY_OFFSET);
+                return fail(FrameProblem.UNDEFINED_QUALITY, at + SAMPLE_QUALITY);
             }
         }
         return end;

@@ -11,20 +11,27 @@ import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import org.agrona.DirectBuffer;
 
-import static io.pitgun.codecs.frame.FrameStructure.FIRST_SAMPLE_OFFSET;
-import static io.pitgun.codecs.frame.FrameStructure.GROUP_HEADER_OFFSET;
-import static io.pitgun.codecs.frame.FrameStructure.HEADER_LENGTH;
-import static io.pitgun.codecs.frame.FrameStructure.ORDER;
-import static io.pitgun.codecs.frame.FrameStructure.SAMPLE_LENGTH;
-import static io.pitgun.codecs.frame.FrameStructure.SAMPLE_VALUE_TYPE_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.FLAGS;
+import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_COUNT_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.MARKER_TIMESTAMP_US;
+import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_ID;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_LENGTH;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE_TYPE;
+import static io.pitgun.codecs.frame.FrameDescriptor.SEQUENCE;
+import static io.pitgun.codecs.frame.FrameDescriptor.TEMPLATE_ID_OFFSET;
+import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
+import static io.pitgun.codecs.frame.FrameDescriptor.VAR_LENGTH_BYTES;
 import static io.pitgun.codecs.frame.FrameStructure.fail;
 
 /**
  * What a valid Pitgun SBE message is, for every path that takes one: the binary WebSocket gateway, the journal
  * tools and (through {@link FrameStructure}) the engine. Two levels:
  * <ul>
- *   <li>{@link Level#STRUCTURE}: {@link FrameStructure}'s rule — readable at this build's fixed offsets, enums
- *   defined, var-data within the schema's length and valid UTF-8. What the journal tools need to decode.</li>
+ *   <li>{@link Level#STRUCTURE}: {@link FrameStructure}'s rule — readable at its acting block lengths (at least
+ *   this build's), enums defined, var-data within the schema's length and valid UTF-8. What the journal tools need
+ *   to decode and what the pipeline checks on publish.</li>
  *   <li>{@link Level#DICTIONARY}: also what the envelope contract ({@code pitgun-envelope/v1}) and the
  *   {@link EnvelopeDecoder} require of the same frame sent as JSON — sequence and timestamp in [0, 2^53 - 1], 1 to
  *   max samples, no flags, labels of at most 128 characters, producer messages only — and what the dictionary
@@ -33,9 +40,12 @@ import static io.pitgun.codecs.frame.FrameStructure.fail;
  *   ({@link io.pitgun.codecs.json.FrameJsonEncoder}) passes the envelope decoder, for the quality and value
  *   fields JSON can express.</li>
  * </ul>
- * Diagnostics: after a failed check {@link #problem()}, {@link #problemOffset()}, {@link #sampleIndex()} and
- * {@link #describe()} name the problem and where it is. Checking allocates nothing; describing allocates.
- * Not thread-safe: one per thread.
+ * The fields are read through {@link FrameFlyweight}, so a frame of a newer schema with longer blocks is checked
+ * field by field like one of this build's.
+ * <p>
+ * Diagnostics (for tools and nacks): after a failed check {@link #problem()}, {@link #problemOffset()},
+ * {@link #sampleIndex()} and {@link #describe()} name the problem and where it is. Checking allocates nothing;
+ * describing allocates. Not thread-safe: one per thread.
  */
 public final class FrameValidator
 {
@@ -51,13 +61,6 @@ public final class FrameValidator
     /** Longest label in characters (code points), as the envelope contract allows. */
     public static final int MAX_LABEL_CODE_POINTS = 128;
 
-    private static final int FLAGS = HEADER_LENGTH + TelemetryFrameDecoder.flagsEncodingOffset();
-    private static final int SEQUENCE = HEADER_LENGTH + TelemetryFrameDecoder.sequenceEncodingOffset();
-    private static final int TIMESTAMP_US = HEADER_LENGTH + TelemetryFrameDecoder.timestampUsEncodingOffset();
-    private static final int SAMPLE_VALUE = TelemetryFrameDecoder.SamplesDecoder.valueEncodingOffset();
-    private static final int SAMPLE_ID = TelemetryFrameDecoder.SamplesDecoder.parameterIdEncodingOffset();
-    private static final int MARKER_TIMESTAMP_US = HEADER_LENGTH + SessionStartDecoder.timestampUsEncodingOffset();
-    private static final int MARKER_LABEL = HEADER_LENGTH + SessionStartDecoder.BLOCK_LENGTH;
 
     private final ParameterRegistry registry;
     private final int maxSamplesPerFrame;
@@ -65,6 +68,7 @@ public final class FrameValidator
     private int frameStamp;
     private boolean allowRestricted;
 
+    private final FrameFlyweight flyweight = new FrameFlyweight();
     private long result;
     private int sampleIndex;
     private long actual;
@@ -148,7 +152,7 @@ public final class FrameValidator
         final FrameProblem problem = FrameStructure.problem(result);
         return problem == FrameProblem.TRUNCATED && FrameStructure.problemOffset(result) == 0 ||
             problem == FrameProblem.WRONG_SCHEMA || problem == FrameProblem.UNKNOWN_TEMPLATE ?
-            -1 : lastBuffer.getShort(lastOffset + 2, ORDER) & 0xFFFF;
+            -1 : FrameDescriptor.templateId(lastBuffer, lastOffset);
     }
 
     /**
@@ -176,15 +180,13 @@ public final class FrameValidator
             case WRONG_SCHEMA:
                 out.append(" (").append(actual).append(", expected ").append(TelemetryFrameDecoder.SCHEMA_ID).append(')');
                 break;
-            case UNSUPPORTED_VERSION:
-                out.append(" (").append(actual).append(" > ").append(TelemetryFrameDecoder.SCHEMA_VERSION).append(')');
-                break;
             case BLOCK_LENGTH:
-                out.append(" (").append(actual).append(" bytes, this build's is ")
+                out.append(" (").append(actual).append(" bytes, this build's fields need ")
                     .append(FrameStructure.blockLengthOf(templateId)).append(')');
                 break;
             case GROUP_BLOCK_LENGTH:
-                out.append(" (").append(actual).append(" bytes, this build's is ").append(SAMPLE_LENGTH).append(')');
+                out.append(" (").append(actual).append(" bytes, this build's fields need ").append(SAMPLE_LENGTH)
+                    .append(')');
                 break;
             case SEQUENCE_OUT_OF_RANGE:
                 out.append(" (").append(Long.toUnsignedString(actual)).append(')');
@@ -217,7 +219,7 @@ public final class FrameValidator
 
     private void valueDetails(final StringBuilder out)
     {
-        final int at = FrameStructure.problemOffset(result) - SAMPLE_VALUE_TYPE_OFFSET;
+        final int at = FrameStructure.problemOffset(result) - SAMPLE_VALUE_TYPE;
         final int sample = lastOffset + (FrameStructure.problem(result) == FrameProblem.VALUE_WRONG_TYPE ? at :
             FrameStructure.problemOffset(result) - SAMPLE_VALUE);
         final int id = lastBuffer.getShort(sample + SAMPLE_ID, ORDER) & 0xFFFF;
@@ -274,7 +276,6 @@ public final class FrameValidator
         switch (problem)
         {
             case WRONG_SCHEMA:
-            case UNSUPPORTED_VERSION:
             case UNKNOWN_TEMPLATE:
             case BLOCK_LENGTH:
             case GROUP_BLOCK_LENGTH:
@@ -283,7 +284,8 @@ public final class FrameValidator
             case UNDEFINED_VALUE_TYPE:
             case UNDEFINED_QUALITY:
             case INVALID_UTF8:
-                sampleIndex = problem == FrameProblem.INVALID_UTF8 ? -1 : (at - FIRST_SAMPLE_OFFSET) / SAMPLE_LENGTH;
+                sampleIndex = problem == FrameProblem.INVALID_UTF8 ? -1 :
+                    (at - flyweight.wrap(buffer, offset).sampleOffset(0)) / flyweight.actingSampleLength();
                 return buffer.getByte(offset + at) & 0xFF;
             default:
                 return 0;
@@ -301,24 +303,25 @@ public final class FrameValidator
             case SessionEndDecoder.TEMPLATE_ID:
                 return marker(buffer, offset);
             default:
-                return fail(FrameProblem.NOT_A_PRODUCER_MESSAGE, 2);
+                return fail(FrameProblem.NOT_A_PRODUCER_MESSAGE, TEMPLATE_ID_OFFSET);
         }
     }
 
     private long marker(final DirectBuffer buffer, final int offset)
     {
+        final int label = flyweight.wrap(buffer, offset).afterRootBlock();
         final long timestampUs = buffer.getLong(offset + MARKER_TIMESTAMP_US, ORDER);
         if (timestampUs < 0 || timestampUs > EnvelopeDecoder.MAX_SAFE_INTEGER)
         {
             actual = timestampUs;
             return fail(FrameProblem.TIMESTAMP_OUT_OF_RANGE, MARKER_TIMESTAMP_US);
         }
-        final int labelLength = buffer.getShort(offset + MARKER_LABEL, ORDER) & 0xFFFF;
-        final int codePoints = Utf8.codePoints(buffer, offset + MARKER_LABEL + 2, labelLength);
+        final int labelLength = buffer.getShort(offset + label, ORDER) & 0xFFFF;
+        final int codePoints = Utf8.codePoints(buffer, offset + label + VAR_LENGTH_BYTES, labelLength);
         if (codePoints > MAX_LABEL_CODE_POINTS)
         {
             actual = codePoints;
-            return fail(FrameProblem.LABEL_TOO_LONG, MARKER_LABEL);
+            return fail(FrameProblem.LABEL_TOO_LONG, label);
         }
         return 0;
     }
@@ -343,16 +346,17 @@ public final class FrameValidator
             actual = timestampUs;
             return fail(FrameProblem.TIMESTAMP_OUT_OF_RANGE, TIMESTAMP_US);
         }
-        final int count = buffer.getShort(offset + GROUP_HEADER_OFFSET + 2, ORDER) & 0xFFFF;
+        final FrameFlyweight frame = flyweight.wrap(buffer, offset);
+        final int count = frame.sampleCount();
         if (count == 0 || count > maxSamplesPerFrame)
         {
             actual = count;
-            return fail(FrameProblem.SAMPLE_COUNT, GROUP_HEADER_OFFSET + 2);
+            return fail(FrameProblem.SAMPLE_COUNT, frame.afterRootBlock() + GROUP_COUNT_OFFSET);
         }
         final int stamp = nextFrameStamp();
         for (int i = 0; i < count; i++)
         {
-            final int at = FIRST_SAMPLE_OFFSET + i * SAMPLE_LENGTH;
+            final int at = frame.sampleOffset(i);
             final long problem = sample(buffer, offset, at, stamp);
             if (problem != 0)
             {
@@ -382,11 +386,11 @@ public final class FrameValidator
             return fail(FrameProblem.RESTRICTED_CHANNEL, at + SAMPLE_ID);
         }
         final DataType type = definition.dataType();
-        final int valueType = buffer.getByte(offset + at + SAMPLE_VALUE_TYPE_OFFSET) & 0xFF;
+        final int valueType = buffer.getByte(offset + at + SAMPLE_VALUE_TYPE) & 0xFF;
         if (valueType != (type.valueType().value() & 0xFF))
         {
             actual = valueType;
-            return fail(FrameProblem.VALUE_WRONG_TYPE, at + SAMPLE_VALUE_TYPE_OFFSET);
+            return fail(FrameProblem.VALUE_WRONG_TYPE, at + SAMPLE_VALUE_TYPE);
         }
         final long bits = buffer.getLong(offset + at + SAMPLE_VALUE, ORDER);
         actual = bits;

@@ -46,8 +46,8 @@ class FrameValidatorTest
             new Sample(1, 1, 0, 100), new Sample(2, 7, 200, bits(50f)));
         assertProblem(length, Level.STRUCTURE, FrameProblem.UNDEFINED_QUALITY);
         assertEquals(1, validator.sampleIndex());
-        assertEquals(FrameStructure.FIRST_SAMPLE_OFFSET + FrameStructure.SAMPLE_LENGTH +
-            FrameStructure.SAMPLE_QUALITY_OFFSET, validator.problemOffset());
+        assertEquals(FrameDescriptor.SAMPLES + FrameDescriptor.SAMPLE_LENGTH +
+            FrameDescriptor.SAMPLE_QUALITY, validator.problemOffset());
         assertTrue(validator.describe().contains("(200)"), validator.describe());
     }
 
@@ -59,17 +59,16 @@ class FrameValidatorTest
     }
 
     @Test
-    void shouldRefuseNewerVersion()
+    void shouldReadNewerVersionAtItsActingLengths()
     {
         final int length = SbeFrames.validFrame(buffer, 0);
-        SbeFrames.putU16(buffer, 6, 200);
-        assertProblem(length, Level.STRUCTURE, FrameProblem.UNSUPPORTED_VERSION);
-        assertTrue(validator.describe().contains("200"), validator.describe());
+        SbeFrames.putU16(buffer, FrameDescriptor.VERSION_OFFSET, 200);
+        assertTrue(validator.validateExactly(buffer, 0, length, Level.DICTIONARY), validator::describe);
     }
 
     @ParameterizedTest
-    @ValueSource(ints = { 0, 8, 80 })
-    void shouldRefuseHeaderBlockLengthOtherThanThisBuilds(final int blockLength)
+    @ValueSource(ints = { 0, 8, FrameDescriptor.FRAME_BLOCK_LENGTH - 1 })
+    void shouldRefuseHeaderBlockLengthShorterThanThisBuilds(final int blockLength)
     {
         final int length = SbeFrames.validFrame(buffer, 0);
         SbeFrames.putU16(buffer, 0, blockLength);
@@ -77,13 +76,29 @@ class FrameValidatorTest
         assertEquals(0, validator.problemOffset());
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = { 0, 8, 80 })
-    void shouldRefuseGroupBlockLengthOtherThanThisBuilds(final int blockLength)
+    @Test
+    void shouldRefuseLongerHeaderBlockLengthWhoseBytesAreNotThere()
     {
         final int length = SbeFrames.validFrame(buffer, 0);
-        SbeFrames.putU16(buffer, FrameStructure.GROUP_HEADER_OFFSET, blockLength);
+        SbeFrames.putU16(buffer, 0, 80);
+        assertProblem(length, Level.STRUCTURE, FrameProblem.TRUNCATED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = { 0, 8, 11 }) // 11: one byte short of a sample's fields
+    void shouldRefuseGroupBlockLengthShorterThanThisBuilds(final int blockLength)
+    {
+        final int length = SbeFrames.validFrame(buffer, 0);
+        SbeFrames.putU16(buffer, FrameDescriptor.GROUP_HEADER, blockLength);
         assertProblem(length, Level.STRUCTURE, FrameProblem.GROUP_BLOCK_LENGTH);
+    }
+
+    @Test
+    void shouldRefuseLongerGroupBlockLengthWhoseBytesAreNotThere()
+    {
+        final int length = SbeFrames.validFrame(buffer, 0);
+        SbeFrames.putU16(buffer, FrameDescriptor.GROUP_HEADER, 80);
+        assertProblem(length, Level.STRUCTURE, FrameProblem.TRUNCATED);
     }
 
     @Test
@@ -127,7 +142,7 @@ class FrameValidatorTest
     void shouldRefuseFlagsFromProducer()
     {
         final int length = SbeFrames.validFrame(buffer, 0);
-        buffer.putByte(FrameStructure.HEADER_LENGTH + io.pitgun.codecs.sbe.TelemetryFrameDecoder.flagsEncodingOffset(),
+        buffer.putByte(FrameDescriptor.HEADER_LENGTH + io.pitgun.codecs.sbe.TelemetryFrameDecoder.flagsEncodingOffset(),
             (byte)1);
         assertProblem(length, Level.DICTIONARY, FrameProblem.FLAGS_SET);
     }

@@ -39,12 +39,12 @@ final class SbeFrames
             group.next().value(sample.bits()).parameterId(sample.parameterId());
         }
         // Codes written raw: the generated setters take enums only, and hostile codes are what is under test.
-        final int first = offset + FrameStructure.FIRST_SAMPLE_OFFSET;
+        final int first = offset + FrameDescriptor.SAMPLES;
         for (int i = 0; i < samples.length; i++)
         {
-            final int at = first + i * FrameStructure.SAMPLE_LENGTH;
-            out.putByte(at + FrameStructure.SAMPLE_VALUE_TYPE_OFFSET, (byte)samples[i].valueType());
-            out.putByte(at + FrameStructure.SAMPLE_QUALITY_OFFSET, (byte)samples[i].quality());
+            final int at = first + i * FrameDescriptor.SAMPLE_LENGTH;
+            out.putByte(at + FrameDescriptor.SAMPLE_VALUE_TYPE, (byte)samples[i].valueType());
+            out.putByte(at + FrameDescriptor.SAMPLE_QUALITY, (byte)samples[i].quality());
         }
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
@@ -66,6 +66,40 @@ final class SbeFrames
         encoder.producerId().mostSigBits(3).leastSigBits(4);
         encoder.putLabel(label, 0, label.length);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    /**
+     * Rewrites the frame {@code src[0, length)} as a newer schema would write it, into {@code out} at 0: header
+     * version {@code version}, {@code extraRoot} bytes of {@code filler} appended to the root block and
+     * {@code extraSample} appended to each sample, block lengths saying so. Returns the new length.
+     */
+    static int grow(final MutableDirectBuffer src, final int length, final int extraRoot, final int extraSample,
+        final int version, final byte filler, final MutableDirectBuffer out)
+    {
+        final int count = src.getShort(FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET,
+            ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        out.putBytes(0, src, 0, FrameDescriptor.GROUP_HEADER);
+        putU16(out, FrameDescriptor.BLOCK_LENGTH_OFFSET, FrameDescriptor.FRAME_BLOCK_LENGTH + extraRoot);
+        putU16(out, FrameDescriptor.VERSION_OFFSET, version);
+        int to = FrameDescriptor.GROUP_HEADER;
+        out.setMemory(to, extraRoot, filler);
+        to += extraRoot;
+        putU16(out, to + FrameDescriptor.GROUP_BLOCK_LENGTH_OFFSET, FrameDescriptor.SAMPLE_LENGTH + extraSample);
+        putU16(out, to + FrameDescriptor.GROUP_COUNT_OFFSET, count);
+        to += FrameDescriptor.GROUP_HEADER_LENGTH;
+        for (int i = 0; i < count; i++)
+        {
+            out.putBytes(to, src, FrameDescriptor.SAMPLES + i * FrameDescriptor.SAMPLE_LENGTH,
+                FrameDescriptor.SAMPLE_LENGTH);
+            to += FrameDescriptor.SAMPLE_LENGTH;
+            out.setMemory(to, extraSample, filler);
+            to += extraSample;
+        }
+        if (to - length != extraRoot + count * extraSample)
+        {
+            throw new IllegalStateException("not a frame of " + count + " samples");
+        }
+        return to;
     }
 
     static void putU16(final MutableDirectBuffer out, final int at, final int value)

@@ -9,19 +9,22 @@ import org.agrona.DirectBuffer;
 
 /**
  * Splits a binary WebSocket message into its SBE messages ({@code TelemetryFrame}, {@code SessionStart},
- * {@code SessionEnd} back to back) and checks each with the one {@link FrameValidator} rule at
- * {@link FrameValidator.Level#DICTIONARY} — the rule a JSON envelope's frames meet — so that everything handed to
- * the pipeline is readable by it and by every journal tool. On success {@link #count()} messages with their
- * offsets and lengths; on failure {@link #error()} names the message index, its byte offset and the problem, and
+ * {@code SessionEnd} back to back), each found and checked by the one {@link FrameValidator} rule at
+ * {@link FrameValidator.Level#DICTIONARY} (the rule a JSON envelope's frames meet; this class has no frame rule of
+ * its own, only the gateway's limits: not empty, at most so many messages, each within a slot). The pipeline takes
+ * the split messages through {@code tryPublishValidatedBatch} without checking them again: one check per frame.
+ * On success {@link #count()} messages with their offsets and lengths; on failure {@link #error()} names the
+ * message index, its byte offset and the problem, and
  * {@link #reason()} how it is counted. Allocation-free on success; one per event-loop thread.
  */
-public final class SbeMessageValidator
+public final class SbeMessageSplitter
 {
     private final FrameValidator validator;
     private final int[] offsets;
     private final int[] lengths;
     private final int maxMessageBytes;
     private int count;
+    private int start;
     private String error;
     private RejectReason reason;
 
@@ -29,7 +32,7 @@ public final class SbeMessageValidator
      * @param maxMessages     most SBE messages in one binary WebSocket message.
      * @param maxMessageBytes largest single SBE message (a ring slot).
      */
-    public SbeMessageValidator(final ParameterRegistry registry, final int maxMessages, final int maxMessageBytes)
+    public SbeMessageSplitter(final ParameterRegistry registry, final int maxMessages, final int maxMessageBytes)
     {
         this.validator = new FrameValidator(registry, DecoderLimits.SCHEMA_MAX_SAMPLES);
         this.offsets = new int[maxMessages];
@@ -37,10 +40,11 @@ public final class SbeMessageValidator
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** Checks {@code buffer[offset, offset + length)}; offsets reported are relative to {@code offset}. */
-    public boolean validate(final DirectBuffer buffer, final int offset, final int length, final boolean allowRestricted)
+    /** Splits and checks {@code buffer[offset, offset + length)}; offsets reported are relative to {@code offset}. */
+    public boolean split(final DirectBuffer buffer, final int offset, final int length, final boolean allowRestricted)
     {
         count = 0;
+        start = offset;
         error = null;
         reason = null;
         if (length == 0)
@@ -68,7 +72,7 @@ public final class SbeMessageValidator
                 return fail(RejectReason.BODY_TOO_LARGE, "message " + count + " at byte " + position + " is " +
                     messageLength + " bytes; a frame may have at most " + maxMessageBytes);
             }
-            offsets[count] = position;
+            offsets[count] = offset + position;
             lengths[count] = messageLength;
             count++;
             position += messageLength;
@@ -98,7 +102,7 @@ public final class SbeMessageValidator
         return false;
     }
 
-    /** SBE messages in the last validated binary message. */
+    /** SBE messages in the last split binary message. */
     public int count()
     {
         return count;
@@ -107,7 +111,19 @@ public final class SbeMessageValidator
     /** Offset of message {@code i} from the start of the binary message. */
     public int offset(final int i)
     {
-        return offsets[i];
+        return offsets[i] - start;
+    }
+
+    /** Where each message starts in the validated buffer (the first {@link #count()} entries). */
+    int[] absoluteOffsets()
+    {
+        return offsets;
+    }
+
+    /** Each message's length (the first {@link #count()} entries). */
+    int[] lengths()
+    {
+        return lengths;
     }
 
     /** Length of message {@code i}, header included. */
