@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -56,6 +57,13 @@ final class HostileClients
     record HalfSent(RawWebSocket socket, String kind, long openedNs)
     {
     }
+
+    /**
+     * How long a never-reading client that wrote all its messages keeps writing (slowly) for the gateway's close
+     * to show: past the gateway's slow-consumer timeout (10 s) with a margin.
+     */
+    private static final long CLOSE_GRACE_NS = TimeUnit.SECONDS.toNanos(15);
+    private static final long CLOSE_PROBE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final int port;
     private final URI beacon;
@@ -135,6 +143,16 @@ final class HostileClients
                 {
                     LockSupport.parkNanos(dueNs - System.nanoTime());
                 }
+            }
+            // All written: the kernel's socket buffers can hold the lot on a fast run, so the gateway's close may
+            // not have met a write yet. Keep writing, slowly, until a write fails or the close grace runs out.
+            final long graceEndNs = System.nanoTime() + CLOSE_GRACE_NS;
+            while (!stopping.get() && System.nanoTime() - graceEndNs < 0)
+            {
+                client.socket.write(chunk);
+                client.messagesWritten.addAndGet(NEVER_READING_MESSAGES_PER_WRITE);
+                ledger.hostileMessages.add(NEVER_READING_MESSAGES_PER_WRITE);
+                LockSupport.parkNanos(CLOSE_PROBE_INTERVAL_NS);
             }
         }
         catch (final IOException ex)
