@@ -6,11 +6,15 @@ import org.slf4j.LoggerFactory;
 /**
  * One JSON line per request on the {@code pitgun.audit} logger: when, who (peer address, {@code X-Forwarded-For},
  * {@code X-Real-IP} as sent — recorded, never trusted for limits), what (method, path, status, reason), how much
- * (bytes, envelopes, frames) and how long. Route or silence it with ordinary logging configuration.
+ * (bytes, envelopes, frames) and how long. {@code AUDIT_LOG} sends it to a file or standard error
+ * ({@link AuditLogOutput}); otherwise route or silence it with ordinary logging configuration.
  */
 final class AuditLog
 {
-    private static final Logger LOG = LoggerFactory.getLogger("pitgun.audit");
+    /** The logger's name. */
+    static final String LOGGER_NAME = "pitgun.audit";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
 
     private AuditLog()
     {

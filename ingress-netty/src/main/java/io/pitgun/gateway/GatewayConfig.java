@@ -58,7 +58,8 @@ public record GatewayConfig(
     int slowConsumerTimeoutMs,
     long partialMessageBudgetBytes,
     int queueDelayTargetMs,
-    int queueDelayIntervalMs)
+    int queueDelayIntervalMs,
+    Optional<String> auditLog)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -117,7 +118,7 @@ public record GatewayConfig(
             idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
             maxConnections,
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
-            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs);
+            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog);
     }
 
     private static final class Parser
@@ -168,7 +169,8 @@ public record GatewayConfig(
                 integer(GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS),
                 integer(GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES),
                 integer(GatewaySetting.QUEUE_DELAY_TARGET_MS),
-                integer(GatewaySetting.QUEUE_DELAY_INTERVAL_MS));
+                integer(GatewaySetting.QUEUE_DELAY_INTERVAL_MS),
+                optional(GatewaySetting.AUDIT_LOG));
             if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
             {
                 problems.add(where(GatewaySetting.OUTBOUND_LIMIT_BYTES) + ": must be above " +

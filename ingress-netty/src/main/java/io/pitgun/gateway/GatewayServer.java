@@ -67,6 +67,8 @@ public final class GatewayServer implements AutoCloseable
     private final SchemaCatalog schemas = SchemaCatalog.standard();
     private final ClasspathResources solverFiles = new ClasspathResources("solver", GatewayServer.class.getClassLoader());
     private final RunRegistryMirror registryMirror;
+    /** Where AUDIT_LOG sends the audit log, or null (the logging configuration decides). */
+    private final AuditLogOutput auditLog;
     private final JournalTailReader journalTailReader;
     private final EventLoopTransport transport;
     private final EventLoopGroup bossGroup;
@@ -83,6 +85,7 @@ public final class GatewayServer implements AutoCloseable
     private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads) throws InterruptedException
     {
         this.config = config;
+        this.auditLog = config.auditLog().map(AuditLogOutput::open).orElse(null);
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
         registry.warnings().forEach(warning -> LOG.warn("dictionary {}: {}", registry.name(), warning));
         this.dictionaryDocuments = new DictionaryDocuments(registry);
@@ -416,6 +419,10 @@ public final class GatewayServer implements AutoCloseable
             if (registryMirror != null)
             {
                 registryMirror.close();
+            }
+            if (auditLog != null)
+            {
+                auditLog.close(); // last: the drain's answers are audited too
             }
         }
     }

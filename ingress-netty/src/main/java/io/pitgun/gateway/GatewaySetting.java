@@ -47,7 +47,8 @@ public enum GatewaySetting
     SLOW_CONSUMER_TIMEOUT_MS("SLOW_CONSUMER_TIMEOUT_MS", "10000", between(1, 3_600_000), "a connection that takes no answers (over the high-water mark) this long is closed (slow_consumer)"),
     PARTIAL_MESSAGE_BUDGET_BYTES("PARTIAL_MESSAGE_BUDGET_BYTES", "67108864", between(1024, Integer.MAX_VALUE), "bytes of unfinished requests and WebSocket messages held across all connections; a connection that would pass it is closed"),
     QUEUE_DELAY_TARGET_MS("QUEUE_DELAY_TARGET_MS", "100", between(1, 600_000), "admission: once the oldest unanswered request has waited longer than this for a whole interval, new requests get 503 overload"),
-    QUEUE_DELAY_INTERVAL_MS("QUEUE_DELAY_INTERVAL_MS", "1000", between(1, 600_000), "admission: how long the queueing delay must stay above its target before refusing");
+    QUEUE_DELAY_INTERVAL_MS("QUEUE_DELAY_INTERVAL_MS", "1000", between(1, 600_000), "admission: how long the queueing delay must stay above its target before refusing"),
+    AUDIT_LOG("AUDIT_LOG", "", "file the audit log is appended to, one JSON line per request (peer, forwarded-for, status, reason, sizes, duration); - for standard error (default: off)");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";
