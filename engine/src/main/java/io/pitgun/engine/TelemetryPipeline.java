@@ -1,10 +1,12 @@
 package io.pitgun.engine;
 
 import com.lmax.disruptor.dsl.ProducerType;
+import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.journal.Journal;
 import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.DerivedChannel;
 import org.agrona.DirectBuffer;
 
 import java.util.List;
@@ -283,6 +285,24 @@ public final class TelemetryPipeline implements AutoCloseable
     public ParameterRegistry dictionary()
     {
         return registry;
+    }
+
+    /**
+     * The id frames carry for the channel named {@code name} (exactly as the dictionary or the manifest spells it):
+     * a dictionary channel's id, or the id of a channel the manifest derives; -1 when it is neither. Resolve once,
+     * then read frames by id with a {@link FrameView}: derived ids are assigned by the manifest, not by the user.
+     */
+    public int channelId(final String name)
+    {
+        for (final DerivedChannel channel : manifest.derivedChannels())
+        {
+            if (channel.name().equals(name))
+            {
+                return channel.parameterId();
+            }
+        }
+        final ParameterDefinition parameter = registry.byName(name);
+        return parameter == null ? -1 : parameter.id();
     }
 
     /** The manifest. */

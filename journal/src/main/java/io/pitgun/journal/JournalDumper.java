@@ -69,7 +69,7 @@ public final class JournalDumper
     {
     }
 
-    private static final int ROOT = MessageHeaderDecoder.ENCODED_LENGTH;
+    private static final int ROOT = FrameDescriptor.HEADER_LENGTH;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private final ParameterRegistry registry;

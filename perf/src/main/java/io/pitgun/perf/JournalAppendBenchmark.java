@@ -1,5 +1,6 @@
 package io.pitgun.perf;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SignalQuality;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
@@ -211,8 +212,7 @@ public class JournalAppendBenchmark
         public void onEntry(
             final long index, final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs)
         {
-            checksum += buffer.getLong(offset + MessageHeaderEncoder.ENCODED_LENGTH +
-                TelemetryFrameEncoder.sequenceEncodingOffset()) + length;
+            checksum += buffer.getLong(offset + FrameDescriptor.SEQUENCE, FrameDescriptor.ORDER) + length;
         }
     }
 

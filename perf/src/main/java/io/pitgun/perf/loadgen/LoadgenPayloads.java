@@ -4,6 +4,7 @@ import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SignalQuality;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
@@ -112,8 +113,7 @@ public final class LoadgenPayloads
     /** Envelope {@code n} as SBE {@code TelemetryFrame} messages back to back (one binary WebSocket message). */
     ByteBuffer sbe(final long n)
     {
-        final int frameBytes = MessageHeaderEncoder.ENCODED_LENGTH + TelemetryFrameEncoder.BLOCK_LENGTH + 4 +
-            channels.size() * TelemetryFrameEncoder.SamplesEncoder.sbeBlockLength();
+        final int frameBytes = FrameDescriptor.SAMPLES + channels.size() * FrameDescriptor.SAMPLE_LENGTH;
         final ByteBuffer bytes = ByteBuffer.allocate(frameBytes * framesPerEnvelope + 64);
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
         int offset = 0;
