@@ -3,7 +3,9 @@ package io.pitgun.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.codecs.json.FrameJsonEncoder;
+import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.Subscription;
 import io.pitgun.engine.SubscriptionHandler;
 import io.pitgun.manifest.DerivedChannel;
@@ -35,6 +37,7 @@ final class SubscriberGroup
     private final GatewayServer server;
     private final EventLoop loop;
     private final FrameJsonEncoder encoder;
+    private final InsightRedactor redactor;
     private final ExpandableArrayBuffer json = new ExpandableArrayBuffer(4096);
     private final ArrayList<WebSocketSubscriberHandler> members = new ArrayList<>();
     private final ArrayList<WebSocketSubscriberHandler> slow = new ArrayList<>();
@@ -57,8 +60,18 @@ final class SubscriberGroup
         public void onInsight(final DirectBuffer buffer, final int offset, final int length)
         {
             json.putBytes(0, INSIGHT_PREFIX);
-            json.putBytes(INSIGHT_PREFIX.length, buffer, offset, length);
-            int end = INSIGHT_PREFIX.length + length;
+            int end;
+            if (redactor.passesAll())
+            {
+                json.putBytes(INSIGHT_PREFIX.length, buffer, offset, length);
+                end = INSIGHT_PREFIX.length + length;
+            }
+            else
+            {
+                final byte[] redacted = redactor.redact(buffer, offset, length);
+                json.putBytes(INSIGHT_PREFIX.length, redacted);
+                end = INSIGHT_PREFIX.length + redacted.length;
+            }
             json.putByte(end++, (byte)'}');
             send(end);
         }
@@ -73,11 +86,14 @@ final class SubscriberGroup
         {
             derivedNames[channel.index()] = channel.name();
         }
+        // Subscribers read public channels only: internal and restricted ones (and what is derived from them) are
+        // journaled but never streamed (docs/contracts.md, access levels).
         this.encoder = new FrameJsonEncoder(server.registry(), id ->
         {
             final int index = id - DerivedChannel.ID_BASE;
             return index >= 0 && index < derivedNames.length ? derivedNames[index] : null;
-        });
+        }, ChannelAccess.of(server.pipeline().manifest()).readableAt(AccessLevel.PUBLIC));
+        this.redactor = new InsightRedactor(server.pipeline(), AccessLevel.PUBLIC);
     }
 
     /** A member joins (on the loop): the first one subscribes the loop to the pipeline. */

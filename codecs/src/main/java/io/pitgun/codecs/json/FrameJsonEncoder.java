@@ -33,6 +33,17 @@ public final class FrameJsonEncoder
         String nameOf(int parameterId);
     }
 
+    /** Which channels an output may show (the others are left out of it, silently: that is the output's policy). */
+    @FunctionalInterface
+    public interface ChannelFilter
+    {
+        /** Every channel shown. */
+        ChannelFilter ALL = parameterId -> true;
+
+        /** Whether {@code parameterId} is written. */
+        boolean shows(int parameterId);
+    }
+
     private static final byte[] SEQUENCE = ascii("{\"sequence\":");
     private static final byte[] TIMESTAMP = ascii(",\"timestamp_us\":");
     private static final byte[] LAP = ascii(",\"lap_number\":");
@@ -48,6 +59,7 @@ public final class FrameJsonEncoder
 
     private final ParameterRegistry registry;
     private final ChannelNames derivedNames;
+    private final ChannelFilter filter;
     private final byte[][] quotedNameById;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final TelemetryFrameDecoder frameDecoder = new TelemetryFrameDecoder();
@@ -61,8 +73,19 @@ public final class FrameJsonEncoder
     /** An encoder that also names channels outside the dictionary (e.g. derived by a manifest). */
     public FrameJsonEncoder(final ParameterRegistry registry, final ChannelNames derivedNames)
     {
+        this(registry, derivedNames, ChannelFilter.ALL);
+    }
+
+    /**
+     * An encoder that writes only the channels {@code filter} shows: what a subscriber may not read (internal or
+     * restricted channels, and channels derived from them) is left out of its frames.
+     */
+    public FrameJsonEncoder(final ParameterRegistry registry, final ChannelNames derivedNames,
+        final ChannelFilter filter)
+    {
         this.registry = registry;
         this.derivedNames = derivedNames;
+        this.filter = filter;
         this.quotedNameById = new byte[65_536][];
     }
 
@@ -106,6 +129,10 @@ public final class FrameJsonEncoder
         boolean first = true;
         for (final TelemetryFrameDecoder.SamplesDecoder sample : frameDecoder.samples())
         {
+            if (!filter.shows(sample.parameterId()))
+            {
+                continue;
+            }
             if (!first)
             {
                 out.putByte(p++, (byte)',');

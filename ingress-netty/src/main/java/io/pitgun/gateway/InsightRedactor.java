@@ -1,0 +1,72 @@
+package io.pitgun.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pitgun.codecs.dictionary.AccessLevel;
+import io.pitgun.engine.ChannelAccess;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.manifest.AggregateSpec;
+import io.pitgun.manifest.Stage;
+import org.agrona.DirectBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Takes out of an insight what its reader may not see: the summaries of channels above the reader's access level
+ * (an internal channel's lap statistics tell as much as its samples). When the manifest aggregates no such channel,
+ * which is the common case, insights pass untouched and nothing is parsed; otherwise each insight is rewritten
+ * without those channels (cold path: once per lap or session).
+ */
+final class InsightRedactor
+{
+    private final ObjectMapper json = new ObjectMapper();
+    private final Set<String> hidden = new TreeSet<>();
+
+    /** Hides, for readers at {@code ceiling}, the aggregated channels of {@code pipeline} above it. */
+    InsightRedactor(final TelemetryPipeline pipeline, final AccessLevel ceiling)
+    {
+        final ChannelAccess access = ChannelAccess.of(pipeline.manifest());
+        for (final Stage.Segment segment : pipeline.manifest().segments())
+        {
+            for (final AggregateSpec aggregate : segment.aggregates())
+            {
+                final int id = pipeline.channelId(aggregate.channel());
+                if (id >= 0 && access.levelOf(id).compareTo(ceiling) > 0)
+                {
+                    hidden.add(aggregate.channel());
+                }
+            }
+        }
+    }
+
+    /** Whether every insight passes as it is. */
+    boolean passesAll()
+    {
+        return hidden.isEmpty();
+    }
+
+    /** The insight {@code buffer[offset, offset + length)} without the hidden channels, as UTF-8 JSON. */
+    byte[] redact(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        try
+        {
+            final JsonNode insight = json.readTree(bytes);
+            final JsonNode channels = insight.path("channels");
+            if (channels.isObject())
+            {
+                ((ObjectNode)channels).remove(hidden);
+            }
+            return json.writeValueAsBytes(insight);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("an insight the pipeline wrote is not JSON", ex);
+        }
+    }
+}
