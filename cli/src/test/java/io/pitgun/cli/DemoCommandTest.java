@@ -25,27 +25,14 @@ class DemoCommandTest
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err)
-    {
-    }
 
-    private static Run run(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = PitgunCommand.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        final int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void shouldRefuseADataDirectoryThatAlreadyHoldsFilesAndLeaveThemAlone() throws Exception
     {
         final Path mine = Files.writeString(dir.resolve("my-notes.txt"), "mine");
 
-        final Run run = run("demo", "--rows", "10", "--data-dir", dir.toString());
+        final CliRun run = CliRun.of("demo", "--rows", "10", "--data-dir", dir.toString());
 
         assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("already exists and is not an empty directory"), run.err());
@@ -56,7 +43,7 @@ class DemoCommandTest
     @Test
     void shouldRefuseZeroRows()
     {
-        final Run run = run("demo", "--rows", "0", "--data-dir", dir.resolve("new").toString());
+        final CliRun run = CliRun.of("demo", "--rows", "0", "--data-dir", dir.resolve("new").toString());
 
         assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("--rows must be at least 1, got 0"), run.err());
@@ -66,7 +53,7 @@ class DemoCommandTest
     @Test
     void shouldRefuseAReplayRateOfZero()
     {
-        final Run run = run("replay", "--input", "../" + DemoCommand.SAMPLE, "--rate", "0");
+        final CliRun run = CliRun.of("replay", "--input", "../" + DemoCommand.SAMPLE, "--rate", "0");
 
         assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("--rate must be more than 0 frames per second, got 0.0"), run.err());

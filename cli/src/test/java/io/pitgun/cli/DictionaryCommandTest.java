@@ -3,11 +3,8 @@ package io.pitgun.cli;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,25 +19,12 @@ class DictionaryCommandTest
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err)
-    {
-    }
 
-    private static Run run(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine commandLine = PitgunCommand.newCommandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        final int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 
     @Test
     void shouldCheckTheSeedRegistryAndPrintItsDefaultsAsWarnings()
     {
-        final Run run = run("dictionary", "check", F1_GENERIC.toString());
+        final CliRun run = CliRun.of("dictionary", "check", F1_GENERIC.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(F1_GENERIC + ": OK, dictionary 'f1-generic-registry', 2 channels, 3 warnings", run.out().trim());
@@ -53,7 +37,7 @@ class DictionaryCommandTest
     {
         final Path out = dir.resolve("f1.yaml");
 
-        final Run run = run("dictionary", "import", F1_GENERIC.toString(), "--output", out.toString());
+        final CliRun run = CliRun.of("dictionary", "import", F1_GENERIC.toString(), "--output", out.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         final String yaml = Files.readString(out);
@@ -61,9 +45,9 @@ class DictionaryCommandTest
         final ParameterRegistry imported = ParameterRegistry.load(out);
         assertEquals(ParameterRegistry.load(F1_GENERIC).parameters(), imported.parameters());
         assertTrue(imported.warnings().isEmpty(), imported.warnings().toString());
-        assertEquals(0, run("dictionary", "check", out.toString()).exitCode());
+        assertEquals(0, CliRun.of("dictionary", "check", out.toString()).exitCode());
 
-        final Run again = run("dictionary", "import", F1_GENERIC.toString(), "-o", out.toString());
+        final CliRun again = CliRun.of("dictionary", "import", F1_GENERIC.toString(), "-o", out.toString());
         assertEquals(1, again.exitCode());
         assertTrue(again.err().contains("already exists; not replaced"), again.err());
         assertEquals(yaml, Files.readString(out));
@@ -72,7 +56,7 @@ class DictionaryCommandTest
     @Test
     void shouldImportToStandardOutput()
     {
-        final Run run = run("dictionary", "import", F1_GENERIC.toString());
+        final CliRun run = CliRun.of("dictionary", "import", F1_GENERIC.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("dimension: angular_velocity"), run.out());
@@ -86,7 +70,7 @@ class DictionaryCommandTest
             "  - { id: 1, name: \"A\", unit: \"rpm\", data_type: u8, range: { min: 0, max: 10 } }\n" +
             "  - { id: 1, name: \"B\", unit: \"rpm\", data_type: u8, range: { min: 0, max: 10 } }\n");
 
-        final Run run = run("dictionary", "check", file.toString());
+        final CliRun run = CliRun.of("dictionary", "check", file.toString());
 
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains(file + ": parameters[1] 'B': duplicate id 1"), run.err());

@@ -17,7 +17,7 @@ class GatewayCommandTest
     @Test
     void shouldListEverySettingWithItsMeaningEnvironmentVariableAndDefaultInHelp()
     {
-        final ValidateCommandTest.Run run = ValidateCommandTest.run("gateway", "--help");
+        final CliRun run = CliRun.of("gateway", "--help");
         assertEquals(0, run.exitCode(), run.err());
         // Picocli wraps at 80 columns, inside paths too: compare without white space.
         final String help = run.out().replaceAll("\\s+", "");

@@ -4,10 +4,7 @@ import io.pitgun.gateway.GatewayServer;
 import io.pitgun.perf.latency.PercentileDistribution;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,10 +39,10 @@ class GatewayLatencyReportTest
         try
         {
             final String target = "http://127.0.0.1:" + server.address().getPort();
-            final Run load = pitgun("loadgen", "--target", target, "--mode", "http", "--rate", "100", "--duration", "1",
+            final CliRun load = CliRun.of("loadgen", "--target", target, "--mode", "http", "--rate", "100", "--duration", "1",
                 "--connections", "1", "--frames-per-envelope", "3", "--out", dir.resolve("run").toString());
-            assertEquals(0, load.exit, load.out + load.err);
-            assertEquals(FRAMES, server.counters().framesAccepted(), load.out);
+            assertEquals(0, load.exitCode(), load.out() + load.err());
+            assertEquals(FRAMES, server.counters().framesAccepted(), load.out());
 
             final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             for (final Map.Entry<String, Path> get : Map.of("/latency?stage=journaled", hgrm, "/latency?format=hlog", hlog)
@@ -71,8 +68,8 @@ class GatewayLatencyReportTest
         assertEquals(FRAMES, logged.get(0).totalCount());
 
         final Path html = dir.resolve("report.html");
-        final Run report = pitgun("report", "latency", hgrm.toString(), hlog.toString(), "--out", html.toString());
-        assertEquals(0, report.exit, report.out + report.err);
+        final CliRun report = CliRun.of("report", "latency", hgrm.toString(), hlog.toString(), "--out", html.toString());
+        assertEquals(0, report.exitCode(), report.out() + report.err());
         final String page = Files.readString(html);
         for (final String series : List.of("journaled", "gateway:publish_to_journaled", "gateway:publish_to_processed"))
         {
@@ -80,18 +77,5 @@ class GatewayLatencyReportTest
         }
     }
 
-    private record Run(int exit, String out, String err)
-    {
-    }
 
-    private static Run pitgun(final String... args)
-    {
-        final CommandLine cli = PitgunCommand.newCommandLine();
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        final int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 }

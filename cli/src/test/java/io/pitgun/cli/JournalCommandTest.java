@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import static io.pitgun.cli.ValidateCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,7 +83,7 @@ class JournalCommandTest
     @Test
     void statsShouldCountFramesSessionsSourcesAndTimeRange()
     {
-        final ValidateCommandTest.Run run = run("journal", "stats", journalDir.toString());
+        final CliRun run = CliRun.of("journal", "stats", journalDir.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("entries     201 (index "), run.out());
         assertTrue(run.out().contains("frames      200"), run.out());
@@ -98,7 +97,7 @@ class JournalCommandTest
     @Test
     void dumpShouldWriteJsonLinesForAnIndexRangeAndSession()
     {
-        final ValidateCommandTest.Run run = run("journal", "dump", journalDir.toString(),
+        final CliRun run = CliRun.of("journal", "dump", journalDir.toString(),
             "--from", frameIndex.get(10).toString(), "--to", frameIndex.get(19).toString(),
             "--session", SESSION_B.toString());
         assertEquals(0, run.exitCode(), run.err());
@@ -113,7 +112,7 @@ class JournalCommandTest
     @Test
     void dumpShouldWriteCsvWithAHeaderOfChannelsFound()
     {
-        final ValidateCommandTest.Run run = run("journal", "dump", journalDir.toString(), "--format", "csv");
+        final CliRun run = CliRun.of("journal", "dump", journalDir.toString(), "--format", "csv");
         assertEquals(0, run.exitCode(), run.err());
         final List<String> lines = run.out().lines().toList();
         assertEquals(FRAMES + 1, lines.size());
@@ -126,11 +125,11 @@ class JournalCommandTest
     @Test
     void dumpShouldNameTheBadOption()
     {
-        final ValidateCommandTest.Run badSession =
-            run("journal", "dump", journalDir.toString(), "--session", "not-a-uuid");
+        final CliRun badSession =
+            CliRun.of("journal", "dump", journalDir.toString(), "--session", "not-a-uuid");
         assertEquals(1, badSession.exitCode());
         assertTrue(badSession.err().contains("--session: not a UUID: 'not-a-uuid'"), badSession.err());
-        final ValidateCommandTest.Run badFormat = run("journal", "dump", journalDir.toString(), "--format", "xml");
+        final CliRun badFormat = CliRun.of("journal", "dump", journalDir.toString(), "--format", "xml");
         assertEquals(1, badFormat.exitCode());
         assertTrue(badFormat.err().contains("--format: expected json or csv, got 'xml'"), badFormat.err());
     }
@@ -138,7 +137,7 @@ class JournalCommandTest
     @Test
     void verifyShouldPassAnIntactJournal()
     {
-        final ValidateCommandTest.Run run = run("journal", "verify", journalDir.toString());
+        final CliRun run = CliRun.of("journal", "verify", journalDir.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains(": OK, 201 entries checked"), run.out());
     }
@@ -157,7 +156,7 @@ class JournalCommandTest
         bytes[at + 2] = 9; // template id 9: no such message
         Files.write(file, bytes);
 
-        final ValidateCommandTest.Run run = run("journal", "verify", journalDir.toString());
+        final CliRun run = CliRun.of("journal", "verify", journalDir.toString());
         assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("bad entry at index " + frameIndex.get(damaged) + ": message, byte 2: " +
             "unknown template id (9)"),
@@ -165,7 +164,7 @@ class JournalCommandTest
         assertTrue(run.err().contains("DAMAGED, 1 bad entry in 201 checked"), run.err());
         assertFalse(run.err().contains("\tat "), run.err());
 
-        final ValidateCommandTest.Run dump = run("journal", "dump", journalDir.toString());
+        final CliRun dump = CliRun.of("journal", "dump", journalDir.toString());
         assertEquals(1, dump.exitCode());
         assertEquals(200, dump.out().lines().count());
         assertTrue(dump.err().contains("skipped 1 damaged entry, first at index " + frameIndex.get(damaged)), dump.err());
@@ -198,18 +197,18 @@ class JournalCommandTest
             }
         }
 
-        final ValidateCommandTest.Run verify = run("journal", "verify", journalDir.toString());
+        final CliRun verify = CliRun.of("journal", "verify", journalDir.toString());
         assertEquals(1, verify.exitCode(), verify.out() + verify.err());
         assertTrue(verify.err().contains("bad entry at index " + qualityIndex + ": TelemetryFrame, byte " +
             QUALITY_OF_FIRST_SAMPLE + " (sample 0): quality is not a defined SignalQuality (200)"), verify.err());
         assertTrue(verify.err().contains("DAMAGED, 2 bad entries in 206 checked"), verify.err());
 
-        final ValidateCommandTest.Run stats = run("journal", "stats", journalDir.toString());
+        final CliRun stats = CliRun.of("journal", "stats", journalDir.toString());
         assertTrue(stats.out().contains("entries     206 (index "), stats.out());
         assertTrue(stats.out().contains("frames      203"), stats.out());
         assertTrue(stats.out().contains("damaged     2 entries, first at index " + qualityIndex), stats.out());
 
-        final ValidateCommandTest.Run dump = run("journal", "dump", journalDir.toString());
+        final CliRun dump = CliRun.of("journal", "dump", journalDir.toString());
         assertEquals(1, dump.exitCode());
         final List<String> lines = dump.out().lines().toList();
         assertEquals(1 + FRAMES + 3, lines.size(), dump.err()); // the SessionStart, the frames, the later three
@@ -234,7 +233,7 @@ class JournalCommandTest
         final Path missing = dir.resolve("nope");
         for (final String tool : List.of("stats", "dump", "verify"))
         {
-            final ValidateCommandTest.Run run = run("journal", tool, missing.toString());
+            final CliRun run = CliRun.of("journal", tool, missing.toString());
             assertEquals(1, run.exitCode(), tool);
             assertTrue(run.err().contains("pitgun journal " + tool + ": " + missing + ": no journal here"), run.err());
             assertFalse(run.err().contains("\tat "), run.err());

@@ -11,10 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -49,11 +46,11 @@ class LoadgenCommandTest
     {
         final String target = form.replace("PORT", Integer.toString(server.address().getPort()));
 
-        final Run run = pitgun("loadgen", "--target", target, "--rate", "50", "--duration", "1", "--out",
+        final CliRun run = CliRun.of("loadgen", "--target", target, "--rate", "50", "--duration", "1", "--out",
             dir.resolve("run").toString());
 
-        assertEquals(0, run.exit, run.out + run.err);
-        assertTrue(run.out.contains("sent 50, accepted 50, refused or failed 0"), run.out);
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("sent 50, accepted 50, refused or failed 0"), run.out());
     }
 
     @ParameterizedTest
@@ -61,17 +58,17 @@ class LoadgenCommandTest
     void shouldLoadTheGatewayAndWriteHdrFilesThatHdrHistogramAndTheReportRead(final String mode) throws Exception
     {
         final Path out = dir.resolve("run");
-        final Run run = pitgun("loadgen", "--target", "http://127.0.0.1:" + server.address().getPort(),
+        final CliRun run = CliRun.of("loadgen", "--target", "http://127.0.0.1:" + server.address().getPort(),
             "--mode", mode, "--rate", "200", "--duration", "2", "--connections", "2", "--frames-per-envelope", "3",
             "--samples-per-frame", "5", "--out", out.toString());
 
-        assertEquals(0, run.exit, run.out + run.err);
-        final Matcher sent = Pattern.compile("sent (\\d+), accepted (\\d+), refused or failed 0").matcher(run.out);
-        assertTrue(sent.find(), run.out);
-        assertEquals(400, Long.parseLong(sent.group(1)), run.out);
-        assertEquals(400, Long.parseLong(sent.group(2)), run.out);
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        final Matcher sent = Pattern.compile("sent (\\d+), accepted (\\d+), refused or failed 0").matcher(run.out());
+        assertTrue(sent.find(), run.out());
+        assertEquals(400, Long.parseLong(sent.group(1)), run.out());
+        assertEquals(400, Long.parseLong(sent.group(2)), run.out());
         // Every frame of every envelope reached the gateway's ring.
-        assertEquals(1200, server.counters().framesAccepted(), run.out);
+        assertEquals(1200, server.counters().framesAccepted(), run.out());
 
         final String hgrm = Files.readString(out.resolve("loadgen.hgrm"));
         assertTrue(hgrm.contains("Value     Percentile TotalCount 1/(1-Percentile)"), hgrm);
@@ -98,8 +95,8 @@ class LoadgenCommandTest
         assertTrue(summary.contains("Total count    =          400]"), summary);
 
         final Path html = dir.resolve("report.html");
-        final Run report = pitgun("report", "latency", out.resolve("loadgen.hgrm").toString(), "--out", html.toString());
-        assertEquals(0, report.exit, report.out + report.err);
+        final CliRun report = CliRun.of("report", "latency", out.resolve("loadgen.hgrm").toString(), "--out", html.toString());
+        assertEquals(0, report.exitCode(), report.out() + report.err());
         final String page = Files.readString(html);
         assertTrue(page.contains("<svg") && page.contains("99.9%"), page);
     }
@@ -108,55 +105,42 @@ class LoadgenCommandTest
     void shouldSweepTheGatewayAndTheBareServerAndPrintBothSustainableRates()
     {
         // Generous limits: this checks the sweep's steps and report, not the machine's speed.
-        final Run run = pitgun("loadgen", "--sweep", "--duration", "1", "--sweep-start-rate", "100",
+        final CliRun run = CliRun.of("loadgen", "--sweep", "--duration", "1", "--sweep-start-rate", "100",
             "--sweep-factor", "2", "--sweep-max-rate", "200", "--p999-limit-ms", "60000", "--max-error-ratio", "1",
             "--connections", "2");
 
-        assertEquals(0, run.exit, run.out + run.err);
-        assertTrue(run.out.contains("gateway (embedded, ack after journal) (http://127.0.0.1:"), run.out);
-        assertTrue(run.out.contains("bare Netty (reads the body, answers 202, 1 event loop) (http://127.0.0.1:"), run.out);
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("gateway (embedded, ack after journal) (http://127.0.0.1:"), run.out());
+        assertTrue(run.out().contains("bare Netty (reads the body, answers 202, 1 event loop) (http://127.0.0.1:"), run.out());
         // Two steps (100/s, 200/s) for each target, both held under these limits.
         final Matcher steps = Pattern.compile("(?m)^\\s+(100|200)\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+\\d+\\s+ok$")
-            .matcher(run.out);
+            .matcher(run.out());
         int count = 0;
         while (steps.find())
         {
             count++;
         }
-        assertEquals(4, count, run.out);
-        assertTrue(run.out.contains("Sustainable rate: gateway 200 envelopes/s, bare Netty 200 envelopes/s"), run.out);
+        assertEquals(4, count, run.out());
+        assertTrue(run.out().contains("Sustainable rate: gateway 200 envelopes/s, bare Netty 200 envelopes/s"), run.out());
     }
 
     @Test
     void shouldRefuseARemoteTargetUnlessAllowed()
     {
-        final Run run = pitgun("loadgen", "--target", "http://192.0.2.1:8080", "--duration", "1");
-        assertEquals(1, run.exit);
-        assertTrue(run.err.contains("--target 192.0.2.1 is not a loopback address"), run.err);
+        final CliRun run = CliRun.of("loadgen", "--target", "http://192.0.2.1:8080", "--duration", "1");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("--target 192.0.2.1 is not a loopback address"), run.err());
     }
 
     @Test
     void shouldNameTheBadOption()
     {
-        assertTrue(pitgun("loadgen", "--rate", "0").err.contains("--rate must be a positive number"));
-        assertTrue(pitgun("loadgen", "--mode", "udp").err.contains("--mode must be http, ws or ws-binary, got 'udp'"));
-        assertTrue(pitgun("loadgen", "--samples-per-frame", "10000").err.contains("--samples-per-frame must be in [1, "));
-        assertTrue(pitgun("loadgen", "--rate", "1000000", "--duration", "3600").err.contains("at most 50000000"));
-        assertTrue(pitgun("loadgen", "--sweep", "--mode", "ws").err.contains("--sweep compares the gateway with a bare HTTP server"));
+        assertTrue(CliRun.of("loadgen", "--rate", "0").err().contains("--rate must be a positive number"));
+        assertTrue(CliRun.of("loadgen", "--mode", "udp").err().contains("--mode must be http, ws or ws-binary, got 'udp'"));
+        assertTrue(CliRun.of("loadgen", "--samples-per-frame", "10000").err().contains("--samples-per-frame must be in [1, "));
+        assertTrue(CliRun.of("loadgen", "--rate", "1000000", "--duration", "3600").err().contains("at most 50000000"));
+        assertTrue(CliRun.of("loadgen", "--sweep", "--mode", "ws").err().contains("--sweep compares the gateway with a bare HTTP server"));
     }
 
-    private record Run(int exit, String out, String err)
-    {
-    }
 
-    private static Run pitgun(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = PitgunCommand.newCommandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        final int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 }

@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,20 +28,7 @@ class ManifestCommandTest
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err)
-    {
-    }
 
-    private static Run run(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine commandLine = PitgunCommand.newCommandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        final int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 
     @Test
     void shouldReportEveryProblemOfAManifestInOneRunInSourceOrder() throws IOException
@@ -71,7 +55,7 @@ class ManifestCommandTest
             "    contracts: [pitgun-envelope/v1, insight-contract/v1]",
             ""));
 
-        final Run run = run("manifest", "check", file.toString());
+        final CliRun run = CliRun.of("manifest", "check", file.toString());
 
         assertEquals(1, run.exitCode(), run.out() + run.err());
         final List<String> located = run.err().lines().filter(line -> line.startsWith(file + ":"))
@@ -110,7 +94,7 @@ class ManifestCommandTest
             "    contracts: [insight-contract/v1]",
             ""));
 
-        final Run run = run("manifest", "check", file.toString());
+        final CliRun run = CliRun.of("manifest", "check", file.toString());
 
         assertEquals(1, run.exitCode(), run.out() + run.err());
         final List<String> located = run.err().lines().filter(line -> line.startsWith(file + ":"))
@@ -136,7 +120,7 @@ class ManifestCommandTest
             "        stats: [max]",
             ""));
 
-        final Run run = run("manifest", "check", file.toString());
+        final CliRun run = CliRun.of("manifest", "check", file.toString());
 
         assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains(file + ":4:11: this segment's summaries go nowhere: add insight-contract/v1"),
@@ -154,7 +138,7 @@ class ManifestCommandTest
         assertTrue(files.size() >= 4, "expected the seed example and three richer ones");
         for (final Path file : files)
         {
-            final Run run = run("manifest", "check", file.toString());
+            final CliRun run = CliRun.of("manifest", "check", file.toString());
             assertEquals(0, run.exitCode(), file + ": " + run.err());
             assertTrue(run.out().contains("execution order per frame:"), run.out());
             assertTrue(run.out().contains("depends on:"), run.out());
@@ -164,7 +148,7 @@ class ManifestCommandTest
     @Test
     void shouldPrintResolvedDependenciesAndUnitsOfTheSeedExample()
     {
-        final Run run = run("manifest", "check", EXAMPLES.resolve("valid/pipeline.yaml").toString());
+        final CliRun run = CliRun.of("manifest", "check", EXAMPLES.resolve("valid/pipeline.yaml").toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("Power_kW = Torque_Nm * Engine_RPM / 9549.0"), run.out());
         assertTrue(run.out().contains("Torque_Nm (Nm, f32), Engine_RPM (rpm, u16)"), run.out());
@@ -181,7 +165,7 @@ class ManifestCommandTest
 
     private static void assertFailure(final String file, final String expected)
     {
-        final Run run = run("manifest", "check", INVALID.resolve(file).toString());
+        final CliRun run = CliRun.of("manifest", "check", INVALID.resolve(file).toString());
         assertEquals(1, run.exitCode(), run.out());
         assertTrue(run.err().contains(expected), run.err());
         assertTrue(run.err().matches("(?s).*" + file.replace(".", "\\.") + ":\\d+:\\d+: .*\\n.*\\n *\\^.*"),
@@ -200,9 +184,9 @@ class ManifestCommandTest
             ""));
         for (final String mode : new String[] {"--input", "--interpreter"})
         {
-            final Run run = mode.equals("--input") ?
-                run("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input", frames.toString()) :
-                run("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input", frames.toString(),
+            final CliRun run = mode.equals("--input") ?
+                CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input", frames.toString()) :
+                CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input", frames.toString(),
                     "--interpreter");
             assertEquals(0, run.exitCode(), run.err());
             final String[] lines = run.out().strip().split("\\R");
@@ -222,7 +206,7 @@ class ManifestCommandTest
     {
         final Path frames = dir.resolve("bad.jsonl");
         Files.writeString(frames, "{\"timestamp_us\":1,\"samples\":{}}\n{\"timestamp_us\":2,\"samples\":{\"Sped\":1}}\n");
-        final Run run = run("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input",
+        final CliRun run = CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input",
             frames.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("bad.jsonl:2: samples.Sped: unknown channel"), run.err());

@@ -7,12 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,17 +23,14 @@ class SolveCommandTest
     @TempDir
     Path tempDir;
 
-    private record Run(int exitCode, String out, String err)
-    {
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"dry-race-enumerated.json", "wet-risk-given-strategies.json"})
     void shouldPrintValidResultIndependentOfThreadCount(final String example) throws IOException
     {
         final Path request = copyExample("valid/" + example);
-        final Run oneThread = pitgun("solve", request.toString(), "--threads", "1");
-        final Run twoThreads = pitgun("solve", request.toString(), "--threads", "2");
+        final CliRun oneThread = CliRun.of("solve", request.toString(), "--threads", "1");
+        final CliRun twoThreads = CliRun.of("solve", request.toString(), "--threads", "2");
 
         assertEquals(0, oneThread.exitCode(), oneThread.err());
         assertEquals(oneThread.out(), twoThreads.out());
@@ -49,7 +43,7 @@ class SolveCommandTest
     @Test
     void shouldReportSchemaViolationWithPointerAndLine() throws IOException
     {
-        final Run run = pitgun("solve", copyExample("invalid/rain-probability-above-one.json").toString());
+        final CliRun run = CliRun.of("solve", copyExample("invalid/rain-probability-above-one.json").toString());
 
         assertEquals(1, run.exitCode());
         assertEquals("", run.out());
@@ -63,7 +57,7 @@ class SolveCommandTest
         final Path request = copyExample("valid/wet-risk-given-strategies.json");
         Files.writeString(request, Files.readString(request).replace("\"shower_max_laps\": 12", "\"shower_max_laps\": 2"));
 
-        final Run run = pitgun("solve", request.toString());
+        final CliRun run = CliRun.of("solve", request.toString());
 
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("/base_config/weather/shower_max_laps: must be at least shower_min_laps"), run.err());
@@ -72,7 +66,7 @@ class SolveCommandTest
     @Test
     void shouldRejectZeroThreads() throws IOException
     {
-        final Run run = pitgun("solve", copyExample("valid/wet-risk-given-strategies.json").toString(), "--threads", "0");
+        final CliRun run = CliRun.of("solve", copyExample("valid/wet-risk-given-strategies.json").toString(), "--threads", "0");
 
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("--threads must be at least 1"), run.err());
@@ -88,14 +82,4 @@ class SolveCommandTest
         return target;
     }
 
-    private static Run pitgun(final String... args)
-    {
-        final CommandLine commandLine = PitgunCommand.newCommandLine();
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        final int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 }

@@ -53,7 +53,7 @@ class StatCommandTest
             metrics = client.send(HttpRequest.newBuilder(URI.create(target + "/metrics")).GET()
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
 
-            final ValidateCommandTest.Run stat = ValidateCommandTest.run("stat", dataDir.toString());
+            final CliRun stat = CliRun.of("stat", dataDir.toString());
             assertEquals(0, stat.exitCode(), stat.out() + stat.err());
             printed = parse(stat.out());
         }
@@ -84,7 +84,7 @@ class StatCommandTest
         assertEquals(400, post(client, target, "{"));
         server.shutdown();
 
-        final ValidateCommandTest.Run stat = ValidateCommandTest.run("stat", dataDir.toString(), "--interval-s", "1",
+        final CliRun stat = CliRun.of("stat", dataDir.toString(), "--interval-s", "1",
             "--count", "2");
         assertEquals(0, stat.exitCode(), stat.out() + stat.err());
         assertEquals(2, stat.out().lines().filter(line -> line.startsWith("# ")).count(), stat.out());
@@ -96,7 +96,7 @@ class StatCommandTest
     @Test
     void shouldFailOnADirectoryWithoutACountersFile()
     {
-        final ValidateCommandTest.Run stat = ValidateCommandTest.run("stat", dir.toString());
+        final CliRun stat = CliRun.of("stat", dir.toString());
         assertEquals(1, stat.exitCode());
         assertTrue(stat.err().contains(CountersFileDescriptor.FILE_NAME), stat.err());
     }

@@ -4,12 +4,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,9 +34,9 @@ class ValidateCommandTest
         {
             tests.add(DynamicTest.dynamicTest(EXAMPLES.relativize(file).toString(), () ->
             {
-                final Run run = run("validate", file.toString());
-                assertEquals(0, run.exitCode, run.err);
-                assertTrue(run.out.contains(": valid "), run.out);
+                final CliRun run = CliRun.of("validate", file.toString());
+                assertEquals(0, run.exitCode(), run.err());
+                assertTrue(run.out().contains(": valid "), run.out());
             }));
         }
         assertFalse(tests.isEmpty());
@@ -60,15 +57,15 @@ class ValidateCommandTest
             final String pointer = expected.getProperty(file.getFileName().toString());
             tests.add(DynamicTest.dynamicTest(EXAMPLES.relativize(file).toString(), () ->
             {
-                final Run run = run("validate", file.toString());
-                assertEquals(1, run.exitCode, run.out + run.err);
+                final CliRun run = CliRun.of("validate", file.toString());
+                assertEquals(1, run.exitCode(), run.out() + run.err());
                 // file:line:column: pointer: reason
                 final String located = file + ":";
-                assertTrue(run.err.contains(located), run.err);
+                assertTrue(run.err().contains(located), run.err());
                 final String where = pointer == null || pointer.isEmpty() ? "(document)" : pointer;
-                assertTrue(run.err.contains(": " + where + ": ") || run.err.contains(": " + where + "/"),
-                    "expected a problem at " + where + " in:\n" + run.err);
-                assertTrue(run.err.lines().anyMatch(line -> line.trim().equals("^")), "caret line in:\n" + run.err);
+                assertTrue(run.err().contains(": " + where + ": ") || run.err().contains(": " + where + "/"),
+                    "expected a problem at " + where + " in:\n" + run.err());
+                assertTrue(run.err().lines().anyMatch(line -> line.trim().equals("^")), "caret line in:\n" + run.err());
             }));
         }
         assertFalse(tests.isEmpty());
@@ -81,11 +78,11 @@ class ValidateCommandTest
         final Path file = dir.resolve("unknown-channel.json");
         final String valid = Files.readString(EXAMPLES.resolve("pitgun-envelope/v1/valid/beacon.json"));
         Files.writeString(file, valid.replaceFirst("\"Engine_RPM\"", "\"Engine_RMP\""));
-        final Run run = run("validate", file.toString());
-        assertEquals(1, run.exitCode, run.out + run.err);
-        assertTrue(run.err.contains("unknown channel 'Engine_RMP'"), run.err);
-        assertTrue(run.err.contains("did you mean Engine_RPM"), run.err);
-        assertTrue(run.err.contains("[UNKNOWN_CHANNEL]"), run.err);
+        final CliRun run = CliRun.of("validate", file.toString());
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("unknown channel 'Engine_RMP'"), run.err());
+        assertTrue(run.err().contains("did you mean Engine_RPM"), run.err());
+        assertTrue(run.err().contains("[UNKNOWN_CHANNEL]"), run.err());
     }
 
     @Test
@@ -94,15 +91,15 @@ class ValidateCommandTest
         final Path file = Path.of("..", "manifest-jit", "src", "test", "resources", "manifests", "invalid",
             "unknown-channel.yaml");
 
-        final Run run = run("validate", file.toString());
-        final Run check = run("manifest", "check", file.toString());
+        final CliRun run = CliRun.of("validate", file.toString());
+        final CliRun check = CliRun.of("manifest", "check", file.toString());
 
-        assertEquals(1, run.exitCode, run.out + run.err);
-        assertFalse(run.out.contains(": valid"), run.out);
-        assertTrue(run.err.contains("unknown channel 'Engine_RMP'"), run.err);
-        assertTrue(run.err.contains(file + ": INVALID pipeline-manifest/v1"), run.err);
-        assertTrue(run.err.startsWith(check.err.trim()), "the same report as manifest check:\n" + run.err +
-            "\nmanifest check:\n" + check.err);
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertFalse(run.out().contains(": valid"), run.out());
+        assertTrue(run.err().contains("unknown channel 'Engine_RMP'"), run.err());
+        assertTrue(run.err().contains(file + ": INVALID pipeline-manifest/v1"), run.err());
+        assertTrue(run.err().startsWith(check.err().trim()), "the same report as manifest check:\n" + run.err() +
+            "\nmanifest check:\n" + check.err());
     }
 
     @Test
@@ -112,13 +109,13 @@ class ValidateCommandTest
         final String valid = Files.readString(EXAMPLES.resolve("pitgun-envelope/v1/valid/beacon.json"));
         Files.writeString(file, valid.replaceFirst("\"ts\": *\"[^\"]*\"", "\"ts\": \"yesterday\""));
 
-        final Run run = run("validate", file.toString());
+        final CliRun run = CliRun.of("validate", file.toString());
 
-        assertEquals(1, run.exitCode, run.out + run.err);
-        assertEquals(1, run.err.lines().filter(line -> line.contains(": /ts: ")).count(), run.err);
-        assertTrue(run.err.contains(": /ts: is not a valid date-time: must be a valid RFC 3339 date-time"), run.err);
-        assertFalse(run.err.contains("regex"), run.err);
-        assertTrue(run.err.contains("INVALID pitgun-envelope/v1 (1 problem)"), run.err);
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertEquals(1, run.err().lines().filter(line -> line.contains(": /ts: ")).count(), run.err());
+        assertTrue(run.err().contains(": /ts: is not a valid date-time: must be a valid RFC 3339 date-time"), run.err());
+        assertFalse(run.err().contains("regex"), run.err());
+        assertTrue(run.err().contains("INVALID pitgun-envelope/v1 (1 problem)"), run.err());
     }
 
     @Test
@@ -127,12 +124,12 @@ class ValidateCommandTest
         final Path file = dir.resolve("none.json");
         Files.writeString(file, "{\"hello\": 1}\n");
 
-        final Run run = run("validate", file.toString());
+        final CliRun run = CliRun.of("validate", file.toString());
 
-        assertEquals(1, run.exitCode, run.out + run.err);
+        assertEquals(1, run.exitCode(), run.out() + run.err());
         final String phrase = "cannot tell which contract this document follows";
-        assertEquals(run.err.indexOf(phrase), run.err.lastIndexOf(phrase), run.err);
-        assertTrue(run.err.contains(phrase), run.err);
+        assertEquals(run.err().indexOf(phrase), run.err().lastIndexOf(phrase), run.err());
+        assertTrue(run.err().contains(phrase), run.err());
     }
 
     @Test
@@ -140,9 +137,9 @@ class ValidateCommandTest
     {
         final Path file = dir.resolve("broken.json");
         Files.writeString(file, "{\n  \"schema_version\": \"pitgun-envelope-v1\",\n  \"event_id\": tru\n}\n");
-        final Run run = run("validate", file.toString());
-        assertEquals(1, run.exitCode);
-        assertTrue(run.err.contains(file + ":3:"), run.err);
+        final CliRun run = CliRun.of("validate", file.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains(file + ":3:"), run.err());
     }
 
     @Test
@@ -150,19 +147,19 @@ class ValidateCommandTest
     {
         final Path file = dir.resolve("mystery.json");
         Files.writeString(file, "{\"hello\": 1}");
-        final Run run = run("validate", file.toString());
-        assertEquals(1, run.exitCode);
-        assertTrue(run.err.contains("--schema"), run.err);
-        assertEquals(0, run("validate", "--schema", "pitgun-envelope/v1",
-            EXAMPLES.resolve("pitgun-envelope/v1/valid/beacon.json").toString()).exitCode);
+        final CliRun run = CliRun.of("validate", file.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("--schema"), run.err());
+        assertEquals(0, CliRun.of("validate", "--schema", "pitgun-envelope/v1",
+            EXAMPLES.resolve("pitgun-envelope/v1/valid/beacon.json").toString()).exitCode());
     }
 
     @Test
     void shouldReportMissingFileWithoutStackTrace()
     {
-        final Run run = run("validate", dir.resolve("nope.json").toString());
-        assertEquals(1, run.exitCode);
-        assertFalse(run.err.contains("\tat "), run.err);
+        final CliRun run = CliRun.of("validate", dir.resolve("nope.json").toString());
+        assertEquals(1, run.exitCode());
+        assertFalse(run.err().contains("\tat "), run.err());
     }
 
     private static List<Path> examples(final String kind) throws IOException
@@ -177,18 +174,5 @@ class ValidateCommandTest
         }
     }
 
-    static Run run(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine commandLine = PitgunCommand.newCommandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        final int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
 
-    record Run(int exitCode, String out, String err)
-    {
-    }
 }
