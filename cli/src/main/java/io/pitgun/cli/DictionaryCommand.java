@@ -19,6 +19,8 @@ import java.nio.file.Path;
     subcommands = {DictionaryCheckCommand.class, DictionaryImportCommand.class})
 final class DictionaryCommand implements Runnable
 {
+    private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("\\d+:\\d+: ");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -26,6 +28,12 @@ final class DictionaryCommand implements Runnable
     public void run()
     {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code FILE:line:column: problem} when the problem has a position, else {@code FILE: problem}. */
+    static String located(final Path file, final String problem)
+    {
+        return file + (LOCATION.matcher(problem).lookingAt() ? ":" : ": ") + problem;
     }
 
     /**
@@ -41,7 +49,7 @@ final class DictionaryCommand implements Runnable
         }
         catch (final DictionaryException ex)
         {
-            ex.problems().forEach(problem -> err.println(file + ": " + problem));
+            ex.problems().forEach(problem -> err.println(located(file, problem)));
             return null;
         }
         registry.warnings().forEach(warning -> err.println(file + ": warning: " + warning));

@@ -192,14 +192,14 @@ final class ValidateCommand implements Callable<Integer>
     {
         try
         {
-            ParameterRegistry.fromDocument(document.path().toString(), document.root());
+            ParameterRegistry.fromDocument(document);
             return true;
         }
         catch (final DictionaryException ex)
         {
             for (final String problem : ex.problems())
             {
-                err.println(document.path() + ": " + problem);
+                err.println(DictionaryCommand.located(document.path(), problem));
             }
             err.println(document.path() + ": INVALID dictionary (" + ex.problems().size() + " problem" +
                 (ex.problems().size() == 1 ? "" : "s") + ")");

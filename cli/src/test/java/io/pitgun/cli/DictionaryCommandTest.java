@@ -73,6 +73,6 @@ class DictionaryCommandTest
         final CliRun run = CliRun.of("dictionary", "check", file.toString());
 
         assertEquals(1, run.exitCode());
-        assertTrue(run.err().contains(file + ": parameters[1] 'B': duplicate id 1"), run.err());
+        assertTrue(run.err().contains(file + ":5:11: parameters[1] 'B': duplicate id 1"), run.err());
     }
 }

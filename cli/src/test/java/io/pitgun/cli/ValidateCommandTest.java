@@ -103,6 +103,25 @@ class ValidateCommandTest
     }
 
     @Test
+    void shouldLocateADictionarysSemanticProblems() throws IOException
+    {
+        final Path file = dir.resolve("dictionary.yaml");
+        Files.writeString(file, String.join("\n",
+            "schema_version: metrics-dictionary/v1",
+            "name: mine",
+            "parameters:",
+            "  - { id: 1, name: A, unit: rpm, data_type: u16, range: { min: 0, max: 10 }, dimension: angular_velocity, access: public }",
+            "  - { id: 1, name: B, unit: rpm, data_type: u16, range: { min: 5, max: 1 }, dimension: angular_velocity, access: public }",
+            ""));
+
+        final CliRun run = CliRun.of("validate", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains(file + ":5:11: parameters[1] 'B': duplicate id 1"), run.err());
+        assertTrue(run.err().contains(file + ":5:57: parameters[1] 'B': empty range"), run.err());
+    }
+
+    @Test
     void shouldReportABadTimestampOnceInWords() throws IOException
     {
         final Path file = dir.resolve("bad-ts.json");

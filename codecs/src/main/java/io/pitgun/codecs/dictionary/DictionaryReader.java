@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pitgun.schemas.SchemaCatalog;
 import io.pitgun.schemas.SchemaId;
 import io.pitgun.schemas.SchemaProblem;
+import io.pitgun.schemas.TextLocation;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Turns a parsed {@code metrics-dictionary/v1} document into parameter definitions: schema validation first,
@@ -27,12 +29,22 @@ final class DictionaryReader
     /** @param warnings what reading the text already assumed; the registry's warnings start with these. */
     static ParameterRegistry read(final String source, final JsonNode written, final List<String> warnings)
     {
+        return read(source, written, warnings, null);
+    }
+
+    /**
+     * @param locate where a JSON pointer of the written document is in its text, or null when there is no text:
+     *               each problem then starts with {@code line:column: }, as a manifest's do.
+     */
+    static ParameterRegistry read(final String source, final JsonNode written, final List<String> warnings,
+        final Function<String, TextLocation> locate)
+    {
         final JsonNode document = SeedRegistryFormat.matches(written) ?
             SeedRegistryFormat.toDictionary(written, warnings) : written;
         final List<String> problems = new ArrayList<>();
         for (final SchemaProblem problem : SchemaCatalog.standard().validate(SCHEMA, document))
         {
-            problems.add(describe(document, problem));
+            problems.add(located(locate, problem.pointer(), describe(document, problem)));
         }
         if (!problems.isEmpty())
         {
@@ -52,15 +64,18 @@ final class DictionaryReader
             final String previousWithId = namesById.putIfAbsent(id, name);
             if (previousWithId != null)
             {
-                problems.add(where + ": duplicate id " + id + " (already used by '" + previousWithId + "')");
+                problems.add(located(locate, "/parameters/" + i + "/id",
+                    where + ": duplicate id " + id + " (already used by '" + previousWithId + "')"));
             }
             final String previousWithName = namesByFoldedName.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), name);
             if (previousWithName != null)
             {
-                problems.add(where + ": duplicate name (already defined as '" + previousWithName + "'; names are " +
-                    "compared case-insensitively so producers cannot drift between spellings)");
+                problems.add(located(locate, "/parameters/" + i + "/name", where + ": duplicate name (already defined as '" +
+                    previousWithName + "'; names are " +
+                    "compared case-insensitively so producers cannot drift between spellings)"));
             }
-            final ParameterDefinition definition = definition(entry, where, problems);
+            final ParameterDefinition definition = definition(entry, where, problemsAt(locate, "/parameters/" + i,
+                problems));
             if (definition != null)
             {
                 definitions.add(definition);
@@ -73,7 +88,33 @@ final class DictionaryReader
         return new ParameterRegistry(document.path("name").asText(), definitions, document, warnings);
     }
 
-    private static ParameterDefinition definition(final JsonNode entry, final String where, final List<String> problems)
+    /** Where an entry's own problems go: {@code field} names the entry's field, for the location. */
+    @FunctionalInterface
+    private interface EntryProblems
+    {
+        void add(String field, String problem);
+    }
+
+    private static EntryProblems problemsAt(final Function<String, TextLocation> locate, final String entryPointer,
+        final List<String> problems)
+    {
+        return (field, problem) -> problems.add(located(locate, entryPointer + "/" + field, problem));
+    }
+
+    /** {@code line:column: text} where {@code pointer} is in the text, else {@code text}. */
+    private static String located(final Function<String, TextLocation> locate, final String pointer,
+        final String text)
+    {
+        if (locate == null)
+        {
+            return text;
+        }
+        final TextLocation location = locate.apply(pointer);
+        return location == null ? text : location.line() + ":" + location.column() + ": " + text;
+    }
+
+    private static ParameterDefinition definition(final JsonNode entry, final String where,
+        final EntryProblems problems)
     {
         final DataType dataType = DataType.fromSymbol(entry.path("data_type").asText());
         double min = 0;
@@ -83,7 +124,7 @@ final class DictionaryReader
         {
             if (!range.isMissingNode() && (range.path("min").asDouble() != 0 || range.path("max").asDouble() != 1))
             {
-                problems.add(where + ": a bool channel's range is always {min: 0, max: 1}");
+                problems.add("range", where + ": a bool channel's range is always {min: 0, max: 1}");
                 return null;
             }
         }
@@ -93,20 +134,20 @@ final class DictionaryReader
             max = range.path("max").asDouble();
             if (!(min <= max))
             {
-                problems.add(where + ": empty range, min " + range.path("min").asText() + " > max " +
+                problems.add("range", where + ": empty range, min " + range.path("min").asText() + " > max " +
                     range.path("max").asText());
                 return null;
             }
             if (dataType.isInteger() && (min < dataType.minInteger() || max > dataType.maxInteger()))
             {
-                problems.add(where + ": range [" + range.path("min").asText() + ", " + range.path("max").asText() +
+                problems.add("range", where + ": range [" + range.path("min").asText() + ", " + range.path("max").asText() +
                     "] does not fit data_type " + dataType.symbol() + " [" + dataType.minInteger() + ", " +
                     dataType.maxInteger() + "]");
                 return null;
             }
             if (dataType == DataType.F32 && (Math.abs(min) > Float.MAX_VALUE || Math.abs(max) > Float.MAX_VALUE))
             {
-                problems.add(where + ": range does not fit data_type f32");
+                problems.add("range", where + ": range does not fit data_type f32");
                 return null;
             }
         }
@@ -118,7 +159,7 @@ final class DictionaryReader
             final double scale = conversionNode.path("scale").asDouble(1.0);
             if (scale == 0.0 || !Double.isFinite(scale))
             {
-                problems.add(where + ": conversion.scale must be a finite, non-zero number");
+                problems.add("conversion/scale", where + ": conversion.scale must be a finite, non-zero number");
                 return null;
             }
             conversion = new Conversion(

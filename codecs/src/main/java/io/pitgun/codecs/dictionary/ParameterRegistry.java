@@ -1,9 +1,10 @@
 package io.pitgun.codecs.dictionary;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.pitgun.schemas.DocumentException;
+import io.pitgun.schemas.DocumentFormat;
+import io.pitgun.schemas.DocumentReader;
+import io.pitgun.schemas.ParsedDocument;
 import org.agrona.DirectBuffer;
 
 import java.io.IOException;
@@ -121,6 +122,16 @@ public final class ParameterRegistry
         return parse(file.toString(), bytes, isYaml(file.getFileName().toString()));
     }
 
+    /**
+     * Builds a registry from a document read with positions ({@code DocumentReader}), validated like a file: each
+     * problem starts with {@code line:column: }.
+     */
+    public static ParameterRegistry fromDocument(final ParsedDocument document)
+    {
+        return DictionaryReader.read(String.valueOf(document.path()), document.root(), new ArrayList<>(),
+            document::locateNearest);
+    }
+
     /** Builds a registry from a document that is already parsed (validated here like a file). */
     public static ParameterRegistry fromDocument(final String source, final JsonNode document)
     {
@@ -129,20 +140,21 @@ public final class ParameterRegistry
 
     private static ParameterRegistry parse(final String source, final byte[] bytes, final boolean yaml)
     {
-        final ObjectMapper mapper = yaml ? new YAMLMapper() : new JsonMapper();
         final List<String> warnings = new ArrayList<>();
-        final JsonNode document;
+        final String text = new String(bytes, StandardCharsets.UTF_8);
+        final ParsedDocument document;
         try
         {
-            document = yaml ? mapper.readTree(YamlIndentation.normalise(
-                new String(bytes, StandardCharsets.UTF_8), warnings)) : mapper.readTree(bytes);
+            // Read with positions, so that every problem can say where it is (line:column).
+            document = DocumentReader.parse(Path.of(source), yaml ? YamlIndentation.normalise(text, warnings) : text,
+                yaml ? DocumentFormat.YAML : DocumentFormat.JSON);
         }
-        catch (final IOException ex)
+        catch (final DocumentException ex)
         {
-            throw new DictionaryException(source, List.of("not valid " + (yaml ? "YAML" : "JSON") + ": " +
-                ex.getMessage()));
+            throw new DictionaryException(source, List.of(ex.location().map(at -> at.line() + ":" + at.column() +
+                ": ").orElse("") + "not valid " + (yaml ? "YAML" : "JSON") + ": " + ex.reason()));
         }
-        return DictionaryReader.read(source, document, warnings);
+        return DictionaryReader.read(source, document.root(), warnings, document::locateNearest);
     }
 
     private static boolean isYaml(final String fileName)
