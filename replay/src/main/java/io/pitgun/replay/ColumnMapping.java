@@ -1,6 +1,8 @@
 package io.pitgun.replay;
 
 import io.pitgun.codecs.dictionary.AccessLevel;
+import io.pitgun.codecs.dictionary.Conversion;
+import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.codecs.dictionary.NameSuggester;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
@@ -33,13 +35,15 @@ public final class ColumnMapping
     private final int sectorColumn;
     private final int[] channelColumns;
     private final ParameterDefinition[] channels;
+    private final Conversion[] rawConversions;
     private final List<String> unknown;
     private final List<String> restrictedSkipped;
 
     private ColumnMapping(final List<String> header, final int timestampColumn, final int lapColumn,
         final int sectorColumn, final int[] channelColumns, final ParameterDefinition[] channels,
-        final List<String> unknown, final List<String> restrictedSkipped)
+        final Conversion[] rawConversions, final List<String> unknown, final List<String> restrictedSkipped)
     {
+        this.rawConversions = rawConversions;
         this.header = header;
         this.timestampColumn = timestampColumn;
         this.lapColumn = lapColumn;
@@ -72,12 +76,17 @@ public final class ColumnMapping
         int sector = ABSENT;
         final List<Integer> columns = new ArrayList<>();
         final List<ParameterDefinition> mapped = new ArrayList<>();
+        final List<Conversion> conversions = new ArrayList<>();
         final Map<String, String> claimedBy = new HashMap<>();
         final List<String> unknown = new ArrayList<>();
         final List<String> restricted = new ArrayList<>();
         for (int i = 0; i < header.size(); i++)
         {
-            final String name = header.get(i).trim();
+            final String written = header.get(i).trim();
+            // "Tyre_Surface_Temp_FL[K]": the column holds the raw reading in that unit.
+            final int bracket = written.endsWith("]") ? written.lastIndexOf('[') : -1;
+            final String name = bracket > 0 ? written.substring(0, bracket).trim() : written;
+            final String unit = bracket > 0 ? written.substring(bracket + 1, written.length() - 1).trim() : null;
             final String normal = NameSuggester.normalise(name);
             final String target;
             if (normal.equals(NameSuggester.normalise(TIMESTAMP)))
@@ -114,6 +123,7 @@ public final class ColumnMapping
                 {
                     columns.add(i);
                     mapped.add(definition);
+                    conversions.add(rawConversion(written, definition, unit));
                 }
             }
             final String previous = claimedBy.put(target, name);
@@ -134,8 +144,42 @@ public final class ColumnMapping
             channelColumns[i] = columns.get(i);
         }
         return new ColumnMapping(List.copyOf(header), timestamp, lap, sector, channelColumns,
-            mapped.toArray(new ParameterDefinition[0]), Collections.unmodifiableList(unknown),
+            mapped.toArray(new ParameterDefinition[0]), conversions.toArray(new Conversion[0]),
+            Collections.unmodifiableList(unknown),
             Collections.unmodifiableList(restricted));
+    }
+
+    /**
+     * The conversion a column marked with a raw unit needs ({@code Name[raw_unit]}: the dictionary's
+     * {@code conversion} from that unit), or null when the column is in the channel's engineering unit.
+     */
+    private static Conversion rawConversion(final String column, final ParameterDefinition definition,
+        final String unit)
+    {
+        if (unit == null || unit.equals(definition.unit().symbol()))
+        {
+            return null;
+        }
+        final Conversion conversion = definition.conversion();
+        if (conversion.rawUnit() == null || !conversion.rawUnit().symbol().equals(unit))
+        {
+            throw new ReplayInputException("column '" + column + "': " + definition.name() + " is in " +
+                definition.unit().symbol() + (conversion.rawUnit() == null ? " and the dictionary gives no conversion" :
+                "; the dictionary converts only from " + conversion.rawUnit().symbol()) + " (write the column as " +
+                definition.name() + " or " + definition.name() + "[" + definition.unit().symbol() + "])");
+        }
+        if (definition.dataType().isInteger() || definition.dataType() == DataType.BOOL)
+        {
+            throw new ReplayInputException("column '" + column + "': " + definition.name() + " is " +
+                definition.dataType().symbol() + "; raw conversion applies to f32 and f64 channels");
+        }
+        return conversion;
+    }
+
+    /** The conversion to apply to channel {@code i}'s cells (raw column), or null (engineering units already). */
+    public Conversion rawConversion(final int i)
+    {
+        return rawConversions[i];
     }
 
     /** The header as read. */

@@ -1,5 +1,6 @@
 package io.pitgun.replay;
 
+import io.pitgun.codecs.dictionary.Conversion;
 import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
@@ -144,7 +145,9 @@ public final class CsvTelemetryReader implements Closeable
             }
             final ParameterDefinition channel = mapping.channel(i);
             channels[present] = channel;
-            values[present] = jsonValue(cell, channel);
+            final Conversion raw = mapping.rawConversion(i);
+            values[present] = raw == null ? jsonValue(cell, channel) :
+                Double.toString(raw.toEngineering(Double.parseDouble(jsonValue(cell, channel))));
             present++;
         }
         if (present < count)

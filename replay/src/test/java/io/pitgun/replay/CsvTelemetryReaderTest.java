@@ -61,6 +61,30 @@ class CsvTelemetryReaderTest
     }
 
     @Test
+    void shouldConvertAColumnMarkedWithTheDictionarysRawUnit() throws IOException
+    {
+        // sim.v1: Tyre_Surface_Temp_FL is in degC, converted from K (offset -273.15).
+        try (CsvTelemetryReader reader = reader(
+            "timestamp_us,Tyre_Surface_Temp_FL[K],Tyre_Surface_Temp_FR[degC],Tyre_Surface_Temp_RL\n" +
+            "1000,368.15,95.5,96.5\n"))
+        {
+            final TelemetryRow row = reader.next();
+            assertEquals(95.0, Double.parseDouble(row.jsonValues()[0]), 1e-9, "368.15 K is 95 °C");
+            assertEquals("95.5", row.jsonValues()[1]);
+            assertEquals("96.5", row.jsonValues()[2]);
+        }
+    }
+
+    @Test
+    void shouldRefuseARawUnitTheDictionaryDoesNotConvertFrom()
+    {
+        assertTrue(failure("timestamp_us,Tyre_Surface_Temp_FL[degF]\n1000,200\n")
+            .contains("Tyre_Surface_Temp_FL is in degC; the dictionary converts only from K"));
+        assertTrue(failure("timestamp_us,Speed[mph]\n1000,200\n")
+            .contains("Speed is in km/h and the dictionary gives no conversion"));
+    }
+
+    @Test
     void shouldNameLineAndColumnOfBadValues()
     {
         assertEquals("test.csv:3: column Engine_RPM: '12.5' is not a whole number (Engine_RPM is u16)",
