@@ -1,9 +1,9 @@
 package io.pitgun.engine;
 
 import io.pitgun.journal.JournalSpaceGuard;
+import io.pitgun.testsupport.GeneratedDocBlock;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,15 +24,7 @@ class PipelineSettingTest
     @Test
     void shouldDocumentEverySettingAsItsDescriptorSays() throws Exception
     {
-        final String expected = table();
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "pipeline-settings.md"), expected);
-        final String doc = Files.readString(DOC);
-        final int begin = doc.indexOf(BEGIN);
-        final int end = doc.indexOf(END);
-        assertTrue(begin >= 0 && end > begin, DOC + " lacks the markers " + BEGIN + " ... " + END);
-        assertEquals(expected, doc.substring(begin + BEGIN.length() + 1, end),
-            DOC + "'s settings table disagrees with PipelineSetting; target/pipeline-settings.md holds the right one");
+        GeneratedDocBlock.assertMatches(DOC, BEGIN, END, table(), "pipeline-settings.md");
     }
 
     @Test

@@ -1,12 +1,9 @@
 package io.pitgun.gateway;
 
+import io.pitgun.testsupport.GeneratedDocBlock;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The settings table of {@code docs/gateway.md} is generated from {@link GatewaySetting}: this test fails when the
@@ -21,15 +18,7 @@ class GatewaySettingsDocTest
     @Test
     void shouldDocumentEverySettingAsItsDescriptorSays() throws Exception
     {
-        final String expected = table();
-        Files.createDirectories(Path.of("target"));
-        Files.writeString(Path.of("target", "gateway-settings.md"), expected);
-        final String doc = Files.readString(DOC);
-        final int begin = doc.indexOf(BEGIN);
-        final int end = doc.indexOf(END);
-        assertTrue(begin >= 0 && end > begin, DOC + " lacks the markers " + BEGIN + " ... " + END);
-        assertEquals(expected, doc.substring(begin + BEGIN.length() + 1, end),
-            DOC + "'s settings table disagrees with GatewaySetting; target/gateway-settings.md holds the right one");
+        GeneratedDocBlock.assertMatches(DOC, BEGIN, END, table(), "gateway-settings.md");
     }
 
     /** The Markdown table, one row per setting in declaration order. */
