@@ -85,7 +85,6 @@ public final class GatewayServer implements AutoCloseable
     private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads) throws InterruptedException
     {
         this.config = config;
-        this.auditLog = config.auditLog().map(AuditLogOutput::open).orElse(null);
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
         registry.warnings().forEach(warning -> LOG.warn("dictionary {}: {}", registry.name(), warning));
         this.dictionaryDocuments = new DictionaryDocuments(registry);
@@ -153,6 +152,8 @@ public final class GatewayServer implements AutoCloseable
             overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
         try
         {
+            // Opened last, where a failure (its own or the bind's) closes everything started before it.
+            this.auditLog = config.auditLog().map(AuditLogOutput::open).orElse(null);
             bind();
         }
         catch (final RuntimeException | InterruptedException ex)
