@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Errors: whatever the duty cycle throws goes to the given {@link ErrorHandler}, which counts and reports it (the
  * pipeline's handler counts {@code STAGE_ERRORS} and keeps the first for {@code firstError()}, which
- * {@code GET /health} reports); the agent then carries on with its next duty cycle. An
+ * {@code GET /health} reports); the agent then carries on with its next duty cycle, after the idle strategy's
+ * back-off as for an idle cycle (Agrona's runner would go straight into the next one, so an error that recurs would
+ * spin a core and flood the handler). An
  * {@link AgentTerminationException} is how an agent ends itself once it has said why (the pretoucher turning
  * itself off): it ends the thread and is not reported as an error.
  * <p>
@@ -66,7 +68,7 @@ public final class BoundedAgentRunner implements AutoCloseable
                 errorHandler.onError(error);
             }
         };
-        final AgentRunner runner = new AgentRunner(idleStrategy, reporting, null, agent);
+        final AgentRunner runner = new AgentRunner(idleStrategy, reporting, null, new BackingOffOnError(agent, reporting));
         final Thread thread = threadFactory.newThread(runner);
         thread.start();
         return new BoundedAgentRunner(runner, thread);
@@ -149,6 +151,55 @@ public final class BoundedAgentRunner implements AutoCloseable
         DeadlinePassed()
         {
             super(null, null, false, false);
+        }
+    }
+
+    /** Reports what a duty cycle throws and counts the cycle as idle, so that the idle strategy backs off. */
+    private static final class BackingOffOnError implements Agent
+    {
+        private final Agent agent;
+        private final ErrorHandler errorHandler;
+
+        BackingOffOnError(final Agent agent, final ErrorHandler errorHandler)
+        {
+            this.agent = agent;
+            this.errorHandler = errorHandler;
+        }
+
+        @Override
+        public void onStart()
+        {
+            agent.onStart();
+        }
+
+        @Override
+        public int doWork() throws Exception
+        {
+            try
+            {
+                return agent.doWork();
+            }
+            catch (final AgentTerminationException ex)
+            {
+                throw ex;
+            }
+            catch (final RuntimeException ex)
+            {
+                errorHandler.onError(ex);
+                return 0;
+            }
+        }
+
+        @Override
+        public void onClose()
+        {
+            agent.onClose();
+        }
+
+        @Override
+        public String roleName()
+        {
+            return agent.roleName();
         }
     }
 }

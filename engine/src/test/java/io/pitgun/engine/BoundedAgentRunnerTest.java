@@ -2,6 +2,7 @@ package io.pitgun.engine;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,50 @@ class BoundedAgentRunnerTest
         assertTrue(cycles.get() > 2 * 3 - 1, "it carried on after each failure: " + cycles.get());
         assertFalse(runner.thread().isAlive());
         assertEquals("test-failing-agent", runner.thread().getName());
+    }
+
+    @Test
+    void shouldBackOffAfterAFailingDutyCycleAsAfterAnIdleOne() throws InterruptedException
+    {
+        final AtomicInteger failures = new AtomicInteger();
+        final AtomicInteger idles = new AtomicInteger();
+        final CountDownLatch closed = new CountDownLatch(1);
+        final Agent alwaysFailing = new TestAgent(() ->
+        {
+            failures.incrementAndGet();
+            throw new IllegalStateException("the same failure every cycle");
+        }, closed);
+        final IdleStrategy countingIdle = new IdleStrategy()
+        {
+            @Override
+            public void idle(final int workCount)
+            {
+                if (workCount == 0)
+                {
+                    idles.incrementAndGet();
+                    Thread.yield();
+                }
+            }
+
+            @Override
+            public void idle()
+            {
+                Thread.yield();
+            }
+
+            @Override
+            public void reset()
+            {
+            }
+        };
+        final BoundedAgentRunner runner = BoundedAgentRunner.start(alwaysFailing, countingIdle, error -> { },
+            Thread::new);
+        while (failures.get() < 100)
+        {
+            Thread.sleep(1);
+        }
+        assertTrue(runner.close(TimeUnit.SECONDS.toNanos(5)));
+        assertTrue(idles.get() >= failures.get() - 1, failures.get() + " failures, " + idles.get() + " back-offs");
     }
 
     @Test

@@ -224,7 +224,7 @@ public final class JournalPretouchAgent implements Agent
         VarHandle.loadLoadFence();
         if ((v & 1) != 0 || v != (long)VERSION.getAcquire(this))
         {
-            return 0; // caught mid-publish: read again after the shortest park
+            return 0; // caught mid-publish: read again after the idle strategy's back-off (50 µs to 1 ms)
         }
         if (address != touchedChunk || touchedTo < position)
         {
