@@ -68,17 +68,17 @@ public final class FrameView
         {
             return Double.NaN;
         }
-        final int type = frame.sampleValueType(i);
-        final long bits = frame.sampleValue(i);
-        return type == FrameDescriptor.TYPE_F32 || type == FrameDescriptor.TYPE_F64 ? Double.longBitsToDouble(bits) :
-            bits;
+        return FrameDescriptor.doubleValue(frame.sampleValueType(i), frame.sampleValue(i));
     }
 
-    /** The value of an integer or boolean channel {@code channelId}, or {@code absent} when the frame lacks it. */
+    /**
+     * The value of channel {@code channelId} as a long (a floating-point value truncated toward zero, a boolean 0 or
+     * 1), or {@code absent} when the frame lacks it.
+     */
     public long longValue(final int channelId, final long absent)
     {
         final int i = indexOf(channelId);
-        return i < 0 ? absent : frame.sampleValue(i);
+        return i < 0 ? absent : FrameDescriptor.longValue(frame.sampleValueType(i), frame.sampleValue(i));
     }
 
     private int indexOf(final int channelId)
