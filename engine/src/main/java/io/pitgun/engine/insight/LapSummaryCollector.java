@@ -1,9 +1,7 @@
 package io.pitgun.engine.insight;
 
+import io.pitgun.engine.BoundedAgentRunner;
 import io.pitgun.engine.Subscription;
-import org.agrona.CloseHelper;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.util.List;
@@ -13,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Collects the {@code lap_summary} insights of a pipeline subscription on a thread of its own: a
- * {@link LapSummaryAgent} run by an Agrona {@link AgentRunner} that sleeps a millisecond when a poll finds nothing
+ * {@link LapSummaryAgent} run by a {@link BoundedAgentRunner} that sleeps a millisecond when a poll finds nothing
  * (a person reads the result; latency does not matter). A failure of the agent (an unreadable insight, or anything
  * its duty cycle throws) goes to this collector's error handler, which counts it and keeps the first for {@link #awaitLaps} to report. Usage:
  * {@code start()}, let the pipeline end (shut the gateway down), then {@code awaitLaps(timeout, unit)}.
@@ -23,22 +21,20 @@ public final class LapSummaryCollector
     private final LapSummaryAgent agent;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
-    private final AgentRunner runner;
+    private volatile BoundedAgentRunner runner;
 
     /** @param subscription the pipeline subscription to read; the collector closes it. */
     public LapSummaryCollector(final Subscription subscription)
     {
         agent = new LapSummaryAgent(subscription, this::onError);
-        final IdleStrategy idle = new SleepingMillisIdleStrategy(1);
-        runner = new AgentRunner(idle, this::onError, null, agent);
     }
 
     /** Starts the agent on a daemon thread named after its role. */
     public void start()
     {
-        AgentRunner.startOnThread(runner, task ->
+        runner = BoundedAgentRunner.start(agent, new SleepingMillisIdleStrategy(1), this::onError, task ->
         {
-            final Thread thread = new Thread(task);
+            final Thread thread = new Thread(task, agent.roleName());
             thread.setDaemon(true);
             return thread;
         });
@@ -58,7 +54,11 @@ public final class LapSummaryCollector
     public List<LapSummary> awaitLaps(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         final boolean finished = agent.finished().await(timeout, unit);
-        CloseHelper.close(runner);
+        final BoundedAgentRunner started = runner;
+        if (started != null)
+        {
+            started.close(BoundedAgentRunner.DEFAULT_CLOSE_TIMEOUT_NS); // bounded: a stuck agent is left, a daemon
+        }
         if (!finished)
         {
             throw new IllegalStateException("the lap summaries did not arrive within " + timeout + " " + unit);
