@@ -65,6 +65,8 @@ final class AuditLogOutput implements AutoCloseable
             final FileAppender<ILoggingEvent> file = new FileAppender<>();
             file.setFile(target);
             file.setAppend(true);
+            // Written on the event loops: buffered (8 KiB), not a write and flush per request; close() flushes.
+            file.setImmediateFlush(false);
             appender = file;
         }
         appender.setContext(context);
