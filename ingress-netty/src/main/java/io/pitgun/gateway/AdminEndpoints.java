@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The read-only endpoints ({@code GET} or {@code HEAD}): {@code /health}, {@code /metrics}, {@code /latency},
- * {@code /dictionary[/name]}, {@code /schemas/name/version} and the solver page under {@code /solver/}, and the
- * 404 for any other path. Each answer is built from memory (documents read at start, counters, latency
+ * The read-only endpoints ({@code GET} or {@code HEAD}): {@code /} (what is served), {@code /health},
+ * {@code /metrics}, {@code /latency}, {@code /dictionary[/name][/channel]}, {@code /schemas[/name/version]} (and the
+ * seed's {@code /schemas/metrics-dictionary/name}) and the solver page under {@code /solver/}, and the 404 for any
+ * other path. Each answer is built from memory (documents read at start, counters, latency
  * snapshots), never from the journal or a file, so it is safe on the event loop. Shared by all connections.
  */
 final class AdminEndpoints

@@ -417,10 +417,4 @@ public final class EnvelopeIngestor
             messageLengths = java.util.Arrays.copyOf(messageLengths, size);
         }
     }
-
-    /** The scratch buffer holding the last request's SBE messages (tests and the binary path). */
-    DirectBuffer scratch()
-    {
-        return scratch;
-    }
 }

@@ -26,12 +26,6 @@ final class IngestAdmission
         this.delayAdmission = delayAdmission;
     }
 
-    /** The ingestion queue's size (envelopes awaiting acknowledgement). */
-    int ingestQueueLimit()
-    {
-        return ingestQueueLimit;
-    }
-
     /**
      * Admits a request of {@code places} envelopes (or one binary message), taking that many queue places; else
      * refuses {@code report} (counted) and returns false.

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *                        its journal index ({@link JournalIndexResolver}: never reads the journal on the loop) ▸
  *                        {@link AnswerHandler#onAnswer} writes the answer ▸ give back the queue places
  * </pre>
- * Allocation-free per frame; per request only the report and the answer's text.
+ * Allocation-free per frame; per request the report, the answer's text and the callback that writes it.
  */
 final class IngestPath
 {

@@ -24,7 +24,6 @@ public final class SbeMessageSplitter
     private final int[] lengths;
     private final int maxMessageBytes;
     private int count;
-    private int start;
     private String error;
     private RejectReason reason;
 
@@ -40,11 +39,10 @@ public final class SbeMessageSplitter
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** Splits and checks {@code buffer[offset, offset + length)}; offsets reported are relative to {@code offset}. */
+    /** Splits and checks {@code buffer[offset, offset + length)}; {@link #absoluteOffsets()} says where each is. */
     public boolean split(final DirectBuffer buffer, final int offset, final int length, final boolean allowRestricted)
     {
         count = 0;
-        start = offset;
         error = null;
         reason = null;
         if (length == 0)
@@ -108,12 +106,6 @@ public final class SbeMessageSplitter
         return count;
     }
 
-    /** Offset of message {@code i} from the start of the binary message. */
-    public int offset(final int i)
-    {
-        return offsets[i] - start;
-    }
-
     /** Where each message starts in the validated buffer (the first {@link #count()} entries). */
     int[] absoluteOffsets()
     {
@@ -124,12 +116,6 @@ public final class SbeMessageSplitter
     int[] lengths()
     {
         return lengths;
-    }
-
-    /** Length of message {@code i}, header included. */
-    public int length(final int i)
-    {
-        return lengths[i];
     }
 
     /** What is wrong with the last refused binary message, or null. */

@@ -80,7 +80,7 @@ final class SeedRegistryFormat
             }
             final ObjectNode entry = ((ObjectNode)source).deepCopy();
             final String where = "parameters[" + i + "] '" + entry.path("name").asText("?") + "'";
-            final Unit unit = unit(entry.path("unit").asText(""));
+            final Unit unit = Unit.findIgnoringCase(entry.path("unit").asText(""));
             if (unit != null && !unit.symbol().equals(entry.path("unit").asText()))
             {
                 unitRespelled.add(where + " " + entry.path("unit").asText() + " -> " + unit.symbol());
@@ -102,18 +102,6 @@ final class SeedRegistryFormat
         warn(warnings, "no dimension, the unit's usual dimension assumed", dimensionDefaulted);
         warn(warnings, "no access level, public assumed", accessDefaulted);
         return dictionary;
-    }
-
-    private static Unit unit(final String symbol)
-    {
-        for (final Unit unit : Unit.values())
-        {
-            if (unit.symbol().equalsIgnoreCase(symbol))
-            {
-                return unit;
-            }
-        }
-        return null;
     }
 
     /** A schema-valid dictionary name ({@code ^[a-z][a-z0-9_.-]{0,63}$}) made from a registry's display name. */

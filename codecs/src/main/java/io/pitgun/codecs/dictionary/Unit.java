@@ -87,6 +87,19 @@ public enum Unit
         throw new IllegalArgumentException("unknown unit '" + symbol + "' (the unit vocabulary is " + symbols() + ")");
     }
 
+    /** The unit whose symbol is {@code symbol} in any case ({@code RPM} is {@code rpm}), or null (no two differ only in case). */
+    static Unit findIgnoringCase(final String symbol)
+    {
+        for (final Unit unit : values())
+        {
+            if (unit.symbol.equalsIgnoreCase(symbol))
+            {
+                return unit;
+            }
+        }
+        return null;
+    }
+
     static String symbols()
     {
         final StringBuilder sb = new StringBuilder();

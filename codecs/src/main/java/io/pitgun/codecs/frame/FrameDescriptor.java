@@ -144,7 +144,7 @@ public final class FrameDescriptor
     public static final int TYPE_BOOL = ValueType.BOOL.value();
     /** SignalQuality ESTIMATED (what derived channels carry). */
     public static final int QUALITY_ESTIMATED = SignalQuality.ESTIMATED.value();
-    /** SignalQuality INVALID (kept, not used). */
+    /** SignalQuality INVALID: such a sample is journaled but neither fed to formulas nor aggregated. */
     public static final int QUALITY_INVALID = SignalQuality.INVALID.value();
 
     private FrameDescriptor()

@@ -1,9 +1,9 @@
 package io.pitgun.manifest.formula;
 
 /**
- * One callback per kind of {@link Expr} node, called by {@link Expr#accept}: the one place that dispatches on the
- * node's kind, so the reference interpreter and the bytecode compiler each say what a node does rather than testing
- * what it is. A visitor decides itself whether and in which order to visit a node's children. Because {@code Expr}
+ * One callback per kind of {@link Expr} node, called by {@link Expr#accept}: the one place that tells node kinds
+ * apart, so the bytecode compiler says what each node emits and the reference interpreter records each node's kind
+ * once ({@code NodeKinds}) rather than testing what it is per frame. A visitor decides itself whether and in which order to visit a node's children. Because {@code Expr}
  * is sealed, a new kind of node adds a method here and every visitor fails to compile until it handles it.
  */
 public interface ExprVisitor

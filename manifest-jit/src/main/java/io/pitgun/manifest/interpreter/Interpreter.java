@@ -171,9 +171,11 @@ public final class Interpreter implements FrameProgram
             case NodeKinds.DEFAULT:
                 visitDefault((Expr.Default)expr);
                 break;
-            default:
+            case NodeKinds.TIME_CALL:
                 visitTimeCall((Expr.TimeCall)expr);
                 break;
+            default:
+                throw new IllegalStateException("node " + expr.id() + " was not recorded by NodeKinds");
         }
     }
 

@@ -1,8 +1,5 @@
 package io.pitgun.replay.sim;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * A closed circuit sampled every {@value #STEP_M} m along its centre line: curvature, heading, world position
  * (X and Z horizontal, Y up) and the DRS zones and sector lines.
@@ -17,7 +14,6 @@ public final class Circuit
 {
     /** Spacing of the precomputed samples along the lap, metres. */
     public static final double STEP_M = 0.5;
-
 
     private final String name;
     private final double lengthM;
