@@ -241,11 +241,25 @@ public final class FrameWriter
      */
     public long commit()
     {
+        return commit(System.nanoTime());
+    }
+
+    /**
+     * Publishes the open frame with an ingest time the caller read: a producer that timestamps at the source (a paced
+     * producer's intended send time, a frame's arrival time) makes the pipeline's publish → journaled and
+     * publish → processed latencies ({@link TelemetryPipeline#latency()}) start there instead of at this call, so a
+     * producer that fell behind its schedule is charged for the delay (no coordinated omission).
+     *
+     * @param ingestTimeNs a {@link System#nanoTime()} reading, at or before now.
+     * @return the frame's ring sequence, as {@link #commit()}.
+     */
+    public long commit(final long ingestTimeNs)
+    {
         requireOpen();
         buffer.putShort(SlotDescriptor.FRAME_OFFSET + GROUP_HEADER + GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
         final long position = claimed;
         claimed = -1;
-        publisher.publishReady(position, slot, SAMPLES + sampleCount * SAMPLE_LENGTH);
+        publisher.publishReady(position, slot, SAMPLES + sampleCount * SAMPLE_LENGTH, ingestTimeNs);
         return position;
     }
 

@@ -215,8 +215,14 @@ final class RingPublisher
     /** Stamps a claimed slot with its message length and ingest time, counts it and publishes it. */
     void publishReady(final long position, final FrameSlot slot, final int length)
     {
+        publishReady(position, slot, length, System.nanoTime());
+    }
+
+    /** {@link #publishReady(long, FrameSlot, int)} with the producer's own ingest time (FrameWriter.commit(long)). */
+    void publishReady(final long position, final FrameSlot slot, final int length, final long ingestTimeNs)
+    {
         slot.frameLength(length);
-        slot.ingestTimeNs(System.nanoTime());
+        slot.ingestTimeNs(ingestTimeNs);
         countAccepted(1);
         ringBuffer.publish(position);
     }
