@@ -53,8 +53,8 @@ public final class BenchmarkMain
         return all.toArray(new String[0]);
     }
 
-    /** The flags the build wrote into {@value #FLAGS_RESOURCE}, whitespace collapsed. */
-    static String jvmFlags() throws IOException
+    /** The flags the build wrote into {@value #FLAGS_RESOURCE}, whitespace collapsed (also for paced.PacedLatencyMain). */
+    public static String jvmFlags() throws IOException
     {
         try (InputStream in = BenchmarkMain.class.getClassLoader().getResourceAsStream(FLAGS_RESOURCE))
         {

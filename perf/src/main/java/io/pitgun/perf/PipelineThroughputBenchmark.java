@@ -70,36 +70,10 @@ import java.util.stream.Stream;
 @Fork(1)
 public class PipelineThroughputBenchmark
 {
-    /** The benchmark manifest: ten derived channels over the six channels of each frame. */
-    static final String TEN_FORMULAS = String.join("\n",
-        "version: v1",
-        "name: ten-formulas",
-        "pipeline:",
-        "  - type: formula",
-        "    derived_channels:",
-        "      - { name: Power_kW, expr: \"Torque_Nm * Engine_RPM / 9549.0\", unit: kW }",
-        "      - { name: Speed_ms, expr: \"Speed / 3.6\", unit: m/s }",
-        "      - { name: Accel_Long, expr: \"derivative(Speed_ms)\", unit: m/s^2 }",
-        "      - { name: Energy_kJ, expr: \"integral(max(Power_kW, 0))\", unit: kJ }",
-        "      - { name: Throttle_Smooth, expr: \"ema(Throttle_Position, 0.1)\", unit: \"%\" }",
-        "      - { name: Brake_Heavy, expr: \"Brake_Pedal > 50\", data_type: bool }",
-        "      - { name: Rpm_Per_Kmh, expr: \"Speed > 1 ? Engine_RPM / Speed : 0\", unit: \"1\" }",
-        "      - { name: Throttle_Mean_10, expr: \"mean(Throttle_Position, 10)\", unit: \"%\" }",
-        "      - { name: Gear_Change, expr: \"default(delta(Gear), 0) != 0\", data_type: bool }",
-        "      - { name: Power_Peak, expr: \"max(Power_kW, prev(Power_kW))\", unit: kW }",
-        "");
-
-    static final int ENGINE_RPM = 1;
-    static final int THROTTLE = 2;
-    static final int SPEED = 3;
-    static final int TORQUE = 4;
-    static final int GEAR = 6;
-    static final int BRAKE = 7;
-
     static final int WARM_UP_FRAMES = 100_000;
 
-    /** Bytes of the 6-sample frame both methods publish (the SBE message, header included). */
-    public static final int FRAME_BYTES = FrameDescriptor.SAMPLES + 6 * FrameDescriptor.SAMPLE_LENGTH;
+    /** Bytes of the 6-sample frame both methods publish ({@link BenchPipeline#FRAME_BYTES}). */
+    public static final int FRAME_BYTES = BenchPipeline.FRAME_BYTES;
 
     /** The embedded pipeline with a journal in a temporary directory. */
     @State(Scope.Benchmark)
@@ -131,16 +105,8 @@ public class PipelineThroughputBenchmark
         @Setup(Level.Trial)
         public void setUp() throws IOException, ManifestException
         {
-            final CompiledManifest manifest = ManifestCompiler.compile(
-                ManifestLoader.parse(Path.of("ten-formulas.yaml"), TEN_FORMULAS), ParameterRegistry.simV1());
             directory = Files.createTempDirectory("pitgun-bench-journal");
-            final boolean journaled = !"none".equals(journal);
-            pipeline = TelemetryPipeline.builder().name("bench").manifest(manifest)
-                .config(PipelineConfig.builder().journalDirectory(journaled ? directory : null)
-                    .separateJournalThread("separate".equals(journal)).waitStrategy(waitStrategy)
-                    .ackMode(journaled ? AckMode.JOURNALED : AckMode.ACCEPTED).producerMode(ProducerMode.SINGLE)
-                    .build())
-                .build();
+            pipeline = BenchPipeline.open(journal, directory, waitStrategy);
             writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0);
             // Start-up work of the stage threads (the first Chronicle append maps the cycle file and allocates) is
             // done here, not inside the first warm-up iteration.
@@ -177,10 +143,7 @@ public class PipelineThroughputBenchmark
             {
                 throw new IllegalStateException("the pipeline dropped frames or failed: " + pipeline.counters());
             }
-            try (Stream<Path> files = Files.walk(directory))
-            {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchPipeline.delete(directory);
         }
 
         private static void print(final String what, final Histogram h)
@@ -280,16 +243,7 @@ public class PipelineThroughputBenchmark
 
     static long publish(final Pipeline state)
     {
-        final long i = state.sequence++;
-        return state.writer.begin(i, i * 1_000L)
-            .lapNumber(1 + (int)(i >>> 16))
-            .putLong(ENGINE_RPM, 4_000 + (i & 8_191))
-            .putDouble(THROTTLE, i & 63)
-            .putDouble(SPEED, 100 + (i & 127))
-            .putDouble(TORQUE, 300 + (i & 255))
-            .putLong(GEAR, 1 + (i & 7))
-            .putDouble(BRAKE, (i & 31) == 0 ? 80 : 0)
-            .commit();
+        return BenchPipeline.writeFrame(state.writer, state.sequence++).commit();
     }
 
     @Benchmark
@@ -299,39 +253,11 @@ public class PipelineThroughputBenchmark
         final RingBuffer<FrameSlot> ringBuffer = state.ringBuffer;
         final long position = ringBuffer.next();
         final UnsafeBuffer b = ringBuffer.get(position).buffer();
-        final int o = SlotDescriptor.FRAME_OFFSET;
-        final ByteOrder le = FrameDescriptor.ORDER;
-        // The same bytes the FrameWriter writes: header, fixed fields, six samples (FrameDescriptor's offsets).
-        b.putLong(o, FrameDescriptor.FRAME_HEADER_WORD, le);
-        b.putLong(o + FrameDescriptor.SESSION_MSB, 1, le);
-        b.putLong(o + FrameDescriptor.SESSION_LSB, 2, le);
-        b.putLong(o + FrameDescriptor.PRODUCER_MSB, 3, le);
-        b.putLong(o + FrameDescriptor.PRODUCER_LSB, 4, le);
-        b.putLong(o + FrameDescriptor.SEQUENCE, i, le);
-        b.putLong(o + FrameDescriptor.TIMESTAMP_US, i * 1_000L, le);
-        b.putShort(o + FrameDescriptor.SOURCE_ID, (short)0, le);
-        b.putShort(o + FrameDescriptor.LAP_NUMBER, (short)(1 + (i >>> 16)), le);
-        b.putByte(o + FrameDescriptor.SECTOR, (byte)FrameDescriptor.NULL_SECTOR);
-        b.putByte(o + FrameDescriptor.FLAGS, (byte)0);
-        b.putShort(o + FrameDescriptor.GROUP_HEADER, (short)FrameDescriptor.SAMPLE_LENGTH, le);
-        b.putShort(o + FrameDescriptor.GROUP_HEADER + FrameDescriptor.GROUP_COUNT_OFFSET, (short)6, le);
-        final int s = o + FrameDescriptor.SAMPLES;
-        final int n = FrameDescriptor.SAMPLE_LENGTH;
-        sample(b, s, ENGINE_RPM, 1, 4_000 + (i & 8_191));
-        sample(b, s + n, THROTTLE, 7, Double.doubleToRawLongBits(i & 63));
-        sample(b, s + 2 * n, SPEED, 7, Double.doubleToRawLongBits(100 + (i & 127)));
-        sample(b, s + 3 * n, TORQUE, 7, Double.doubleToRawLongBits(300 + (i & 255)));
-        sample(b, s + 4 * n, GEAR, 3, 1 + (i & 7));
-        sample(b, s + 5 * n, BRAKE, 7, Double.doubleToRawLongBits((i & 31) == 0 ? 80 : 0));
+        // The same bytes the FrameWriter writes: header, fixed fields, six samples.
+        BenchPipeline.encodeFrame(b, SlotDescriptor.FRAME_OFFSET, i);
         b.putInt(SlotDescriptor.FRAME_LENGTH_OFFSET, FRAME_BYTES);
         b.putLong(SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
         ringBuffer.publish(position);
         return position;
-    }
-
-    private static void sample(final UnsafeBuffer b, final int at, final int id, final int type, final long bits)
-    {
-        b.putLong(at + FrameDescriptor.SAMPLE_VALUE, bits, FrameDescriptor.ORDER);
-        b.putInt(at + FrameDescriptor.SAMPLE_ID, id | (type << 16), FrameDescriptor.ORDER);
     }
 }

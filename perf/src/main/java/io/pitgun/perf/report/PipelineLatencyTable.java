@@ -11,7 +11,7 @@ import java.util.Map;
  * values in nanoseconds, e.g. {@code journal=shared stage=publish_to_journaled count=123 p50=1370000 p90=...
  * p99=... p99.9=... max=...}. A stage that recorded no frame (the journal stage of {@code journal=none}) has no row.
  */
-final class PipelineLatencyTable
+public final class PipelineLatencyTable
 {
     private static final List<String> PERCENTILES = List.of("p50", "p90", "p99", "p99.9", "max");
 
@@ -106,8 +106,8 @@ final class PipelineLatencyTable
         return words.length == 2 ? words[0] + " → " + words[1] : tag;
     }
 
-    /** Three significant figures in µs below a millisecond, in ms above. */
-    static String duration(final long nanos)
+    /** Three significant figures in µs below a millisecond, in ms above (also the paced latency table's unit). */
+    public static String duration(final long nanos)
     {
         if (nanos >= 1_000_000)
         {

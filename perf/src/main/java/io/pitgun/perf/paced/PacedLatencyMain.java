@@ -1,0 +1,456 @@
+package io.pitgun.perf.paced;
+
+import io.pitgun.engine.FrameWriter;
+import io.pitgun.engine.HdrFiles;
+import io.pitgun.engine.LatencyStage;
+import io.pitgun.engine.PipelineCounter;
+import io.pitgun.engine.PipelineLatency;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.perf.BenchPipeline;
+import io.pitgun.perf.BenchmarkMain;
+import io.pitgun.perf.latency.PercentileDistribution;
+import io.pitgun.perf.latency.PercentilePlotSvg;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The paced (open-loop) latency benchmark of the embedded pipeline, next to a bare Chronicle Queue append of the same
+ * bytes at the same rates in the same JVM:
+ * <pre>
+ *   java -cp perf/target/benchmarks.jar io.pitgun.perf.paced.PacedLatencyMain [--quick] --out DIR
+ * </pre>
+ * For each {@link PacedConfiguration} (the benchmark pipeline of {@link BenchPipeline}: ten formulas, journal shared
+ * with processing, one producer) and each rate: a warm-up, then the bare append at that rate, then the pipeline at
+ * that rate, each on one thread that spins until every frame's intended send time and never waits for the previous
+ * frame. Latencies run from the intended time: the producer's {@code commit()}, and through
+ * {@code FrameWriter.commit(intendedNs)} the pipeline's own publish → journaled and publish → processed recorders.
+ * After its first warm-up each configuration sits idle while its threads' CPU time is measured. Writes into DIR a
+ * {@code .hgrm} per (configuration, rate, metric), an SVG plot per (configuration, rate) and {@code
+ * paced-latency.md}, the block of {@code docs/performance.md} ({@link PacedLatencyReport}).
+ *
+ * <p>Started without Pitgun's JVM flags (Chronicle's opens and exports), it runs itself in a child JVM that has them,
+ * the way {@link BenchmarkMain} gives them to JMH's forks.
+ */
+public final class PacedLatencyMain
+{
+    /** The rates #15 names; the search for the highest sustainable one starts from the last. */
+    static final long[] RATES = {10_000, 100_000, 1_000_000};
+    /** Each step of the search for the highest sustainable rate multiplies the rate by this. */
+    static final double STEP_FACTOR = 1.5;
+    static final String CHILD_PROPERTY = "pitgun.paced.child";
+    private static final String USAGE = "usage: PacedLatencyMain [--quick] --out DIR [--rates R,R...] " +
+        "[--configurations NAME,...] [--warmup-ms N] [--measure-ms N] [--idle-ms N] [--max-steps N]";
+    private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+    /** The first frame of a run is intended this long after the run is set up. */
+    private static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /** The command line. */
+    record Options(Path out, boolean quick, long[] rates, List<String> configurations, long warmupMs,
+        long measureMs, long idleMs, int maxSteps)
+    {
+        static Options parse(final String[] args)
+        {
+            Path out = null;
+            boolean quick = false;
+            long[] rates = RATES;
+            List<String> configurations = null;
+            Long warmupMs = null;
+            Long measureMs = null;
+            Long idleMs = null;
+            Integer maxSteps = null;
+            for (int i = 0; i < args.length; i++)
+            {
+                final String arg = args[i];
+                switch (arg)
+                {
+                    case "--quick" -> quick = true;
+                    case "--out" -> out = Path.of(value(args, ++i, arg));
+                    case "--rates" -> rates = Arrays.stream(value(args, ++i, arg).split(","))
+                        .mapToLong(s -> Long.parseLong(s.trim().replace("_", ""))).toArray();
+                    case "--configurations" -> configurations = List.of(value(args, ++i, arg).split(","));
+                    case "--warmup-ms" -> warmupMs = Long.parseLong(value(args, ++i, arg));
+                    case "--measure-ms" -> measureMs = Long.parseLong(value(args, ++i, arg));
+                    case "--idle-ms" -> idleMs = Long.parseLong(value(args, ++i, arg));
+                    case "--max-steps" -> maxSteps = Integer.parseInt(value(args, ++i, arg));
+                    default -> throw new IllegalArgumentException("unknown argument " + arg + "; " + USAGE);
+                }
+            }
+            if (out == null)
+            {
+                throw new IllegalArgumentException("--out DIR is required; " + USAGE);
+            }
+            // quick: bin/bench quick's step stays within about three minutes on 2 cores; full: longer points.
+            return new Options(out, quick, rates, configurations,
+                warmupMs != null ? warmupMs : quick ? 300 : 2_000,
+                measureMs != null ? measureMs : quick ? 1_000 : 5_000,
+                idleMs != null ? idleMs : quick ? 2_000 : 5_000,
+                maxSteps != null ? maxSteps : quick ? 4 : 6);
+        }
+
+        private static String value(final String[] args, final int i, final String option)
+        {
+            if (i >= args.length)
+            {
+                throw new IllegalArgumentException(option + " needs a value; " + USAGE);
+            }
+            return args[i];
+        }
+    }
+
+    private PacedLatencyMain()
+    {
+    }
+
+    /**
+     * Runs the benchmark (in a child JVM with Pitgun's JVM flags unless this one was started as that child).
+     *
+     * @param args {@code [--quick] --out DIR}, and for short runs {@code --rates}, {@code --configurations},
+     *             {@code --warmup-ms}, {@code --measure-ms}, {@code --idle-ms}, {@code --max-steps}.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final Options options;
+        try
+        {
+            options = Options.parse(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("PacedLatencyMain: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (System.getProperty(CHILD_PROPERTY) == null)
+        {
+            System.exit(runInChild(args));
+        }
+        run(options, System.out);
+    }
+
+    private static int runInChild(final String[] args) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(List.of(BenchmarkMain.jvmFlags().split(" ")));
+        command.add("-D" + CHILD_PROPERTY + "=true");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(PacedLatencyMain.class.getName());
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).inheritIO().start().waitFor();
+    }
+
+    /**
+     * Runs every configuration and writes the outputs into {@code options.out()}.
+     *
+     * @return the results, in the order they ran.
+     */
+    static List<PacedConfigurationResult> run(final Options options, final PrintStream log)
+        throws IOException, ManifestException
+    {
+        Files.createDirectories(options.out());
+        final List<PacedConfiguration> configurations = new ArrayList<>();
+        for (final PacedConfiguration c : PacedConfiguration.all())
+        {
+            if (options.configurations() == null || options.configurations().contains(c.name()))
+            {
+                configurations.add(c);
+            }
+        }
+        if (configurations.isEmpty())
+        {
+            throw new IllegalArgumentException("no configuration named " + options.configurations() + "; there are " +
+                PacedConfiguration.all().stream().map(PacedConfiguration::name).toList());
+        }
+        final List<PacedConfigurationResult> results = new ArrayList<>();
+        final Path bareDirectory = Files.createTempDirectory("pitgun-paced-bare");
+        try (BareChronicleAppend bare = new BareChronicleAppend(bareDirectory))
+        {
+            for (final PacedConfiguration c : configurations)
+            {
+                results.add(new ConfigurationRun(c, options, bare, log).run());
+            }
+        }
+        finally
+        {
+            BenchPipeline.delete(bareDirectory);
+        }
+        final String settings = String.format(Locale.ROOT, "Each point: %d ms warm-up, then %d ms measured, the " +
+            "bare append first and the pipeline right after at the same rate; idle CPU over %d ms after the first " +
+            "warm-up; %d cores. Latencies from each frame's intended send time (coordinated omission corrected). " +
+            "Raw `.hgrm` files and plots next to this file's copy in `perf/results/`.", options.warmupMs(),
+            options.measureMs(), options.idleMs(), Runtime.getRuntime().availableProcessors());
+        final String block = PacedLatencyReport.render(settings, results);
+        Files.writeString(options.out().resolve("paced-latency.md"), block, StandardCharsets.UTF_8);
+        log.println();
+        log.print(block);
+        return results;
+    }
+
+    /** One configuration: its pipeline, its producer and its points. */
+    private static final class ConfigurationRun
+    {
+        private final PacedConfiguration configuration;
+        private final Options options;
+        private final BareChronicleAppend bare;
+        private final PrintStream log;
+        private final Histogram commitNs = histogram();
+        private final Histogram bareNs = histogram();
+        private TelemetryPipeline pipeline;
+        private final OpenLoop.FrameSender producer = this::send;
+        private FrameWriter writer;
+        private long published;
+
+        ConfigurationRun(final PacedConfiguration configuration, final Options options, final BareChronicleAppend bare,
+            final PrintStream log)
+        {
+            this.configuration = configuration;
+            this.options = options;
+            this.bare = bare;
+            this.log = log;
+        }
+
+        PacedConfigurationResult run() throws IOException, ManifestException
+        {
+            final Path directory = Files.createTempDirectory("pitgun-paced-journal");
+            pipeline = BenchPipeline.open(BenchPipeline.JOURNAL_SHARED, directory, configuration::apply);
+            try
+            {
+                final String skipped = skipReason();
+                if (skipped != null)
+                {
+                    log.println("paced: skipping " + configuration.name() + ": " + skipped);
+                    return result(skipped, Double.NaN, List.of());
+                }
+                writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0);
+                final PacedSchedule first = new PacedSchedule(options.rates()[0]);
+                publish(first, first.frames(ms(options.warmupMs())), null);
+                drain();
+                final double idle = idleCpuPercent();
+                log.printf(Locale.ROOT, "paced: %s idle: %.1f %% of a core%n", configuration.name(), idle);
+                final List<PacedPoint> points = new ArrayList<>();
+                PacedPoint last = null;
+                for (final long rate : options.rates())
+                {
+                    last = point(rate, false);
+                    points.add(last);
+                }
+                // The search for the highest sustainable rate: up by STEP_FACTOR while the producer keeps up.
+                for (int step = 0; step < options.maxSteps() && last != null && last.keptUp(); step++)
+                {
+                    last = point(new PacedSchedule(last.rate()).next(STEP_FACTOR), true);
+                    points.add(last);
+                }
+                return result(null, idle, points);
+            }
+            finally
+            {
+                pipeline.close();
+                if (pipeline.counters().dropped() != 0 || pipeline.firstError().isPresent())
+                {
+                    log.println("paced: " + configuration.name() + " dropped frames or failed: " + pipeline.counters() +
+                        pipeline.firstError().map(e -> " " + e).orElse(""));
+                }
+                BenchPipeline.delete(directory);
+            }
+        }
+
+        private PacedConfigurationResult result(final String skipped, final double idle, final List<PacedPoint> points)
+        {
+            return new PacedConfigurationResult(configuration.name(), configuration.isDefault(),
+                configuration.latencyProfile(), skipped, idle, List.copyOf(points));
+        }
+
+        /**
+         * A configuration whose stage threads spin needs a core for each of them and one for the producer, which
+         * spins too; with fewer cores they take turns by the scheduler's time slice and the figures say nothing
+         * about the configuration.
+         */
+        private String skipReason()
+        {
+            if (!configuration.spinsWhenIdle())
+            {
+                return null;
+            }
+            // The pretoucher backs off on its own idle strategy, whatever the configuration's wait strategy.
+            final long spinning = 1 + pipeline.threads().stream().filter(t -> !t.getName().endsWith("-pretouch"))
+                .count();
+            final int cores = Runtime.getRuntime().availableProcessors();
+            return spinning > cores ? String.format(Locale.ROOT, "%d threads spin (the producer and %d stage " +
+                "thread(s) of %s) on %d cores", spinning, spinning - 1, configuration.waitStrategy().symbol(), cores) :
+                null;
+        }
+
+        private PacedPoint point(final long rate, final boolean stepUp)
+        {
+            final PacedSchedule schedule = new PacedSchedule(rate);
+            final long warmup = schedule.frames(ms(options.warmupMs()));
+            final long frames = schedule.frames(ms(options.measureMs()));
+            // The bare append first, then the pipeline, back to back at the same rate.
+            bare.run(schedule, System.nanoTime() + START_DELAY_NS, warmup, null);
+            bareNs.reset();
+            final long bareStart = System.nanoTime() + START_DELAY_NS;
+            final long bareEnd = bare.run(schedule, bareStart, frames, bareNs);
+            final double bareAchieved = PacedSchedule.achieved(frames, bareStart, bareEnd);
+
+            publish(schedule, warmup, null);
+            drain();
+            final Histogram journaledBefore = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED);
+            final Histogram processedBefore = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED);
+            commitNs.reset();
+            final long start = System.nanoTime() + START_DELAY_NS;
+            final long end = publish(schedule, start, frames, commitNs);
+            final double achieved = PacedSchedule.achieved(frames, start, end);
+            final Histogram[] after = drain();
+            final Histogram journaled = minus(after[0], journaledBefore);
+            final Histogram processed = minus(after[1], processedBefore);
+
+            final PacedPoint point = new PacedPoint(rate, achieved, Percentiles.of(commitNs),
+                Percentiles.of(journaled), Percentiles.of(processed), bareAchieved, Percentiles.of(bareNs), stepUp);
+            log.printf(Locale.ROOT, "paced: %s at %,d/s: achieved %,.0f/s%s, journaled p50 %d ns p99 %d ns, " +
+                "bare p50 %d ns p99 %d ns%n", configuration.name(), rate, achieved, point.keptUp() ? "" :
+                " (fell behind)", point.journaled().p50(), point.journaled().p99(), point.bare().p50(),
+                point.bare().p99());
+            write(rate, stepUp, journaled, processed);
+            return point;
+        }
+
+        /** Publishes on {@code schedule} from a moment from now; returns the nanoTime after the last commit. */
+        private long publish(final PacedSchedule schedule, final long frames, final Histogram latencyNs)
+        {
+            return publish(schedule, System.nanoTime() + START_DELAY_NS, frames, latencyNs);
+        }
+
+        private long publish(final PacedSchedule schedule, final long startNs, final long frames,
+            final Histogram latencyNs)
+        {
+            return OpenLoop.run(schedule, startNs, frames, producer, latencyNs);
+        }
+
+        /**
+         * The producer: writes and commits a frame with its intended time as its ingest time (a full ring still makes
+         * {@code begin} wait: the open loop then charges that delay to every later frame). Allocation-free.
+         */
+        private void send(final long k, final long intendedNs)
+        {
+            BenchPipeline.writeFrame(writer, published++).commit(intendedNs);
+        }
+
+        /**
+         * Waits (bounded) until every frame published so far is in both latency histograms; returns their
+         * snapshots (journaled, processed).
+         */
+        private Histogram[] drain()
+        {
+            final long deadline = System.nanoTime() + DRAIN_TIMEOUT_NS;
+            while (true)
+            {
+                final Histogram journaled = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED);
+                final Histogram processed = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED);
+                if (journaled.getTotalCount() >= published && processed.getTotalCount() >= published)
+                {
+                    return new Histogram[] {journaled, processed};
+                }
+                if (System.nanoTime() - deadline > 0 || pipeline.firstError().isPresent())
+                {
+                    throw new IllegalStateException(configuration.name() + ": " + published + " frames published, " +
+                        journaled.getTotalCount() + " journaled, " + processed.getTotalCount() + " processed after " +
+                        TimeUnit.NANOSECONDS.toSeconds(DRAIN_TIMEOUT_NS) + " s: " + pipeline.counters() +
+                        pipeline.firstError().map(e -> ", " + e).orElse(""));
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
+
+        /** CPU time of the pipeline's threads while nothing is published, in % of one core. */
+        private double idleCpuPercent()
+        {
+            final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            final List<Thread> pipelineThreads = pipeline.threads();
+            final long[] before = new long[pipelineThreads.size()];
+            for (int i = 0; i < before.length; i++)
+            {
+                before[i] = threads.getThreadCpuTime(pipelineThreads.get(i).getId());
+            }
+            final long startNs = System.nanoTime();
+            final long deadline = startNs + ms(options.idleMs());
+            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime())
+            {
+                LockSupport.parkNanos(left);
+            }
+            final long wallNs = System.nanoTime() - startNs;
+            long cpuNs = 0;
+            for (int i = 0; i < before.length; i++)
+            {
+                final long now = threads.getThreadCpuTime(pipelineThreads.get(i).getId());
+                if (now >= 0 && before[i] >= 0)
+                {
+                    cpuNs += now - before[i];
+                }
+            }
+            if (pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED) != published)
+            {
+                throw new IllegalStateException("frames were published while the pipeline was meant to be idle");
+            }
+            return 100.0 * cpuNs / wallNs;
+        }
+
+        /** The point's .hgrm files (µs) and its SVG plot, named after the configuration, the rate and the metric. */
+        private void write(final long rate, final boolean stepUp, final Histogram journaled, final Histogram processed)
+        {
+            final String base = configuration.slug() + "-" + rate;
+            final String[] metrics = {"commit", "publish_to_journaled", "publish_to_processed", "bare_append"};
+            final Histogram[] histograms = {commitNs, journaled, processed, bareNs};
+            final List<PercentileDistribution> series = new ArrayList<>();
+            try
+            {
+                for (int i = 0; i < metrics.length; i++)
+                {
+                    final Path file = options.out().resolve(base + "-" + metrics[i] + ".hgrm");
+                    HdrFiles.writePercentiles(file, new HdrFiles.Series(metrics[i], histograms[i]));
+                    series.add(PercentileDistribution.readHgrm(file));
+                }
+                Files.writeString(options.out().resolve(base + ".svg"), PercentilePlotSvg.render(String.format(
+                    Locale.ROOT, "%s at %,d frames/s%s, from the intended send time", configuration.name(), rate,
+                    stepUp ? " (step-up)" : ""), series, "µs"), StandardCharsets.UTF_8);
+            }
+            catch (final IOException ex)
+            {
+                throw new IllegalStateException("cannot write " + base + " into " + options.out() + ": " + ex, ex);
+            }
+        }
+    }
+
+    /** {@code after − before}: what a cumulative histogram gained over a point. */
+    static Histogram minus(final Histogram after, final Histogram before)
+    {
+        final Histogram delta = after.copy();
+        delta.subtract(before);
+        return delta;
+    }
+
+    private static Histogram histogram()
+    {
+        return new Histogram(1, PipelineLatency.HIGHEST_TRACKABLE_NS, 3);
+    }
+
+    private static long ms(final long millis)
+    {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+}

@@ -1,0 +1,51 @@
+package io.pitgun.perf.paced;
+
+import io.pitgun.perf.latency.PercentileDistribution;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The whole benchmark, tiny: one configuration, one rate, a fraction of a second per point. */
+class PacedLatencyMainSmokeTest
+{
+    @TempDir
+    Path out;
+
+    @Test
+    @Timeout(30)
+    void shouldWriteHistogramsPlotsAndTheBlockOfOneShortRun() throws Exception
+    {
+        final ByteArrayOutputStream log = new ByteArrayOutputStream();
+        final List<PacedConfigurationResult> results = PacedLatencyMain.run(PacedLatencyMain.Options.parse(new String[]
+            {"--out", out.toString(), "--rates", "2000", "--configurations", "wait_strategy=yielding", "--warmup-ms",
+                "50", "--measure-ms", "250", "--idle-ms", "100", "--max-steps", "0"}),
+            new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        assertEquals(1, results.size());
+        assertNull(results.get(0).skipped());
+        assertEquals(1, results.get(0).points().size());
+        assertTrue(results.get(0).idleCpuPercent() >= 0);
+        for (final String metric : List.of("commit", "publish_to_journaled", "publish_to_processed", "bare_append"))
+        {
+            final PercentileDistribution d = PercentileDistribution.readHgrm(
+                out.resolve("wait-strategy-yielding-2000-" + metric + ".hgrm"));
+            // Exactly the measured frames: the warm-up and the other points are not in a point's histogram.
+            assertEquals(500, d.totalCount(), metric);
+        }
+        assertTrue(Files.readString(out.resolve("wait-strategy-yielding-2000.svg")).startsWith("<svg"));
+        final String block = Files.readString(out.resolve("paced-latency.md"));
+        assertTrue(block.contains("| `wait_strategy=yielding` | 2,000 |"), block);
+        assertTrue(block.contains("**Verdict (generated)**"), block);
+    }
+}

@@ -1,0 +1,77 @@
+package io.pitgun.perf.paced;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The generated block: rows, ratios and the verdict on #15's embedded targets, from fixed figures. */
+class PacedLatencyReportTest
+{
+    private static Percentiles p(final long p50, final long p99)
+    {
+        return new Percentiles(1_000, p50, p99, p99 * 2, p99 * 3);
+    }
+
+    private static PacedPoint point(final long rate, final long journaledP50, final long journaledP99,
+        final long bareP50, final long bareP99)
+    {
+        return new PacedPoint(rate, rate, p(300, 900), p(journaledP50, journaledP99), p(journaledP50 + 100,
+            journaledP99 + 100), rate, p(bareP50, bareP99), false);
+    }
+
+    @Test
+    void shouldTabulateEachPointWithItsRatiosToTheBareAppend()
+    {
+        final String md = PacedLatencyReport.render("Settings.", List.of(new PacedConfigurationResult(
+            "wait_strategy=sleeping", true, false, null, 12.34, List.of(point(10_000, 45_000, 3_700_000, 450,
+            45_000)))));
+
+        assertTrue(md.startsWith("Settings.\n\n| configuration | frames/s |"), md);
+        assertTrue(md.contains("| `wait_strategy=sleeping` (default) | 10,000 | 10,000 | 0.30 µs / 0.90 µs / 1.80 µs " +
+            "/ 2.70 µs | 45.0 µs / 3.70 ms / 7.40 ms / 11.1 ms | 45.1 µs / 3.70 ms / 7.40 ms / 11.1 ms | 0.45 µs / " +
+            "45.0 µs / 90.0 µs | 100× | 82.2× | 12.3 % |\n"), md);
+    }
+
+    @Test
+    void shouldJudgeTheDefaultsTargetsAndSayWhenNoLatencyProfileRan()
+    {
+        final String verdict = PacedLatencyReport.verdict(List.of(new PacedConfigurationResult(
+            "wait_strategy=sleeping", true, false, null, 12.34, List.of(point(10_000, 15_000, 3_700_000, 450, 45_000),
+            point(100_000, 25_000, 3_700_000, 450, 45_000)))));
+
+        assertTrue(verdict.contains("- Latency profile, p50 ≤ 2.00× and p99 ≤ 3.00× the bare append's at 10,000 " +
+            "and 100,000 frames/s: **not measured** (no configuration of this run is the latency profile).\n"), verdict);
+        assertTrue(verdict.contains("- Default settings, p50 ≤ 20.0 µs at 10,000 and 100,000 frames/s: **NOT met** " +
+            "with `wait_strategy=sleeping` — 10,000/s: p50 15.0 µs; 100,000/s: p50 25.0 µs.\n"), verdict);
+        assertTrue(verdict.contains("- Default settings, idle ≤ 5.0 % of a core: **NOT met** with " +
+            "`wait_strategy=sleeping` — 12.3 %.\n"), verdict);
+    }
+
+    @Test
+    void shouldJudgeTheLatencyProfileOnItsRatiosAtBothRates()
+    {
+        final PacedConfigurationResult met = new PacedConfigurationResult("latency", false, true, null, 100, List.of(
+            point(10_000, 900, 120_000, 450, 45_000), point(100_000, 800, 90_000, 450, 45_000)));
+        final PacedConfigurationResult missed = new PacedConfigurationResult("latency", false, true, null, 100,
+            List.of(point(10_000, 900, 120_000, 450, 45_000), point(100_000, 1_000, 90_000, 450, 45_000)));
+
+        assertTrue(PacedLatencyReport.verdict(List.of(met)).contains("**met** with `latency` — 10,000/s: p50 0.90 µs " +
+            "vs 0.45 µs (2.00×), p99 120 µs vs 45.0 µs (2.67×); 100,000/s: p50 0.80 µs vs 0.45 µs (1.78×), p99 " +
+            "90.0 µs vs 45.0 µs (2.00×).\n"), PacedLatencyReport.verdict(List.of(met)));
+        assertTrue(PacedLatencyReport.verdict(List.of(missed)).contains("**NOT met** with `latency`"));
+        assertTrue(PacedLatencyReport.verdict(List.of(met)).contains("Default settings, p50 ≤ 20.0 µs at 10,000 " +
+            "and 100,000 frames/s: **not measured**"));
+    }
+
+    @Test
+    void shouldReportASkippedConfigurationWithItsReason()
+    {
+        final String md = PacedLatencyReport.render("S.", List.of(new PacedConfigurationResult("wait_strategy=busy_spin",
+            false, false, "3 threads spin on 2 cores", Double.NaN, List.of())));
+        assertTrue(md.contains("Not run: `wait_strategy=busy_spin`: 3 threads spin on 2 cores\n"), md);
+        assertEquals("1.50×", PacedLatencyReport.ratio(3, 2));
+    }
+}
