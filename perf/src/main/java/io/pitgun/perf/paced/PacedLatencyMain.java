@@ -58,6 +58,9 @@ public final class PacedLatencyMain
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
     /** The first frame of a run is intended this long after the run is set up. */
     private static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The sending thread's allocation counter: the measured loops must allocate nothing. */
+    private static final com.sun.management.ThreadMXBean ALLOCATIONS =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     /** The command line. */
     record Options(Path out, boolean quick, long[] rates, List<String> configurations, long warmupMs,
@@ -305,7 +308,9 @@ public final class PacedLatencyMain
             bare.run(schedule, System.nanoTime() + START_DELAY_NS, warmup, null);
             bareNs.reset();
             final long bareStart = System.nanoTime() + START_DELAY_NS;
+            final long bareAllocated = ALLOCATIONS.getCurrentThreadAllocatedBytes();
             final long bareEnd = bare.run(schedule, bareStart, frames, bareNs);
+            final long bareBytes = ALLOCATIONS.getCurrentThreadAllocatedBytes() - bareAllocated;
             final double bareAchieved = PacedSchedule.achieved(frames, bareStart, bareEnd);
 
             publish(schedule, warmup, null);
@@ -314,18 +319,22 @@ public final class PacedLatencyMain
             final Histogram processedBefore = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED);
             commitNs.reset();
             final long start = System.nanoTime() + START_DELAY_NS;
+            final long pipelineAllocated = ALLOCATIONS.getCurrentThreadAllocatedBytes();
             final long end = publish(schedule, start, frames, commitNs);
+            final long pipelineBytes = ALLOCATIONS.getCurrentThreadAllocatedBytes() - pipelineAllocated;
+            final long allocated = bareBytes + pipelineBytes;
             final double achieved = PacedSchedule.achieved(frames, start, end);
             final Histogram[] after = drain();
             final Histogram journaled = minus(after[0], journaledBefore);
             final Histogram processed = minus(after[1], processedBefore);
 
             final PacedPoint point = new PacedPoint(rate, achieved, Percentiles.of(commitNs),
-                Percentiles.of(journaled), Percentiles.of(processed), bareAchieved, Percentiles.of(bareNs), stepUp);
+                Percentiles.of(journaled), Percentiles.of(processed), bareAchieved, Percentiles.of(bareNs), stepUp,
+                allocated);
             log.printf(Locale.ROOT, "paced: %s at %,d/s: achieved %,.0f/s%s, journaled p50 %d ns p99 %d ns, " +
-                "bare p50 %d ns p99 %d ns%n", configuration.name(), rate, achieved, point.keptUp() ? "" :
+                "bare p50 %d ns p99 %d ns; allocated: bare %d B, pipeline %d B%n", configuration.name(), rate, achieved, point.keptUp() ? "" :
                 " (fell behind)", point.journaled().p50(), point.journaled().p99(), point.bare().p50(),
-                point.bare().p99());
+                point.bare().p99(), bareBytes, pipelineBytes);
             write(rate, stepUp, journaled, processed);
             return point;
         }

@@ -66,6 +66,7 @@ public final class PacedLatencyReport
             md.append("Not run: ").append(s).append("\n\n");
         }
         md.append(highest(results));
+        md.append(allocations(results));
         md.append(verdict(results));
         return md.toString();
     }
@@ -82,9 +83,35 @@ public final class PacedLatencyReport
                     String.format(Locale.ROOT, "%,d", best)));
             }
         }
-        return parts.isEmpty() ? "" : "**Highest sustainable rate (generated)** (the producer kept " +
-            Math.round(PacedSchedule.KEPT_UP_SHARE * 100) + " % of the schedule's rate; stepped up from 1,000,000 " +
-            "frames/s by ×1.5): " + String.join("; ", parts) + ".\n\n";
+        return parts.isEmpty() ? "" : "**Highest sustainable rate (generated)**, the highest measured rate at which " +
+            "the producer kept " + Math.round(PacedSchedule.KEPT_UP_SHARE * 100) + " % of the schedule's (step-up " +
+            "rows: ×" + PacedLatencyMain.STEP_FACTOR + " from the last fixed rate while it keeps up): " +
+            String.join("; ", parts) + ".\n\n";
+    }
+
+    private static String allocations(final List<PacedConfigurationResult> results)
+    {
+        final List<String> allocating = new ArrayList<>();
+        int points = 0;
+        for (final PacedConfigurationResult c : results)
+        {
+            for (final PacedPoint p : c.points())
+            {
+                points++;
+                if (p.allocatedBytes() != 0)
+                {
+                    allocating.add(String.format(Locale.ROOT, "`%s` at %,d/s: %,d B", c.name(), p.rate(),
+                        p.allocatedBytes()));
+                }
+            }
+        }
+        if (points == 0)
+        {
+            return "";
+        }
+        return "**Allocation (generated):** the sending thread's measured loops (bare append and pipeline) " +
+            (allocating.isEmpty() ? "allocated 0 B at every point.\n\n" : "allocated at " + allocating.size() +
+            " of " + points + " points: " + String.join("; ", allocating) + ".\n\n");
     }
 
     /** The verdict on the embedded targets of #15, one line per target, met or NOT met with the numbers. */

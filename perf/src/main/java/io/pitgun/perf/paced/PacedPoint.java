@@ -12,9 +12,10 @@ package io.pitgun.perf.paced;
  * @param bareAchieved    frames/s the bare append achieved.
  * @param bare            intended time → the bare Chronicle append returned.
  * @param stepUp          whether this point belongs to the search for the highest sustainable rate.
+ * @param allocatedBytes  bytes the sending thread allocated in the two measured loops (bare and pipeline).
  */
 public record PacedPoint(long rate, double achieved, Percentiles commit, Percentiles journaled,
-    Percentiles processed, double bareAchieved, Percentiles bare, boolean stepUp)
+    Percentiles processed, double bareAchieved, Percentiles bare, boolean stepUp, long allocatedBytes)
 {
     /** Whether the pipeline's producer kept up with the schedule. */
     public boolean keptUp()

@@ -21,18 +21,20 @@ import java.util.function.UnaryOperator;
  * file fills the block named after each benchmark class without {@code Benchmark} ({@code EnvelopeDecode}, ...)
  * with a table and a generated summary ({@link JmhSummary}); several files (runs with different settings) merge.
  * {@code --run} describes the run (machine, JDK, date) and heads every block. The other inputs fill block NAME from
- * a file: {@code --text} as preformatted text (the end-to-end sweep), {@code --demo} with {@link DemoExcerpt},
+ * a file: {@code --text} as preformatted text (the end-to-end sweep), {@code --markdown} as it is (Markdown a tool
+ * generated, e.g. {@code paced.PacedLatencyMain}'s table and verdict), {@code --demo} with {@link DemoExcerpt},
  * {@code --solver-browser} with {@link SolverBrowserTable}, {@code --pipeline-latency} with {@link
  * PipelineLatencyTable}.
  */
 public final class PerformanceDocWriter
 {
-    private static final String USAGE = "usage: PerformanceDocWriter --doc FILE --run TEXT [--text|--demo|" +
+    private static final String USAGE = "usage: PerformanceDocWriter --doc FILE --run TEXT [--text|--markdown|--demo|" +
         "--solver-browser|--pipeline-latency NAME=FILE]... RESULT.json...";
 
     /** How each input option turns a file's text into a block's Markdown. */
     private static final Map<String, UnaryOperator<String>> RENDERERS = Map.of(
         "--text", PerformanceDocWriter::preformatted,
+        "--markdown", UnaryOperator.identity(),
         "--demo", DemoExcerpt::render,
         "--solver-browser", SolverBrowserTable::render,
         "--pipeline-latency", PipelineLatencyTable::render);

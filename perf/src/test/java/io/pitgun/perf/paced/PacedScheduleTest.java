@@ -3,6 +3,7 @@ package io.pitgun.perf.paced;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,5 +62,28 @@ class PacedScheduleTest
         // From frame 11 on the loop is back on schedule: a microsecond each.
         assertTrue(latencyNs.getCountBetweenValues(1, 10_000) >= 9);
         assertTrue(end >= TimeUnit.MILLISECONDS.toNanos(19));
+    }
+
+    @Test
+    void shouldAllocateNothingPerFrame()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long[] now = {0};
+        final long[] sent = {0};
+        final OpenLoop.FrameSender sender = (k, intendedNs) -> sent[0]++;
+        final java.util.function.LongSupplier clock = () -> now[0] += 100;
+        final Histogram latencyNs = new Histogram(1, TimeUnit.SECONDS.toNanos(60), 3);
+        final PacedSchedule schedule = new PacedSchedule(1_000_000);
+        for (int warm = 0; warm < 20; warm++)
+        {
+            OpenLoop.run(schedule, now[0], 10_000, sender, latencyNs, clock);
+        }
+        final long before = threads.getCurrentThreadAllocatedBytes();
+        OpenLoop.run(schedule, now[0], 100_000, sender, latencyNs, clock);
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertEquals(0, allocated, "bytes allocated by 100,000 frames of the loop");
+        assertEquals(300_000, sent[0]);
     }
 }

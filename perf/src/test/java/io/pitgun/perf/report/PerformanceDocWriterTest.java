@@ -110,6 +110,21 @@ class PerformanceDocWriterTest
     }
 
     @Test
+    void shouldPutGeneratedMarkdownIntoItsBlockAsItIs() throws Exception
+    {
+        final Path table = dir.resolve("paced-latency.md");
+        Files.writeString(table, "| a | b |\n|---|---:|\n| x | 1 |\n");
+        final Path doc = dir.resolve("performance.md");
+        Files.writeString(doc, "x\n<!-- bench:PacedLatency -->\nold\n<!-- /bench:PacedLatency -->\ny\n");
+
+        PerformanceDocWriter.run(new String[] {"--doc", doc.toString(), "--run", RUN, "--markdown",
+            "PacedLatency=" + table});
+
+        assertEquals("x\n<!-- bench:PacedLatency -->\n" + RUN + "\n\n| a | b |\n|---|---:|\n| x | 1 |\n" +
+            "<!-- /bench:PacedLatency -->\ny\n", Files.readString(doc));
+    }
+
+    @Test
     void shouldNameTheBrokenResult()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () ->
