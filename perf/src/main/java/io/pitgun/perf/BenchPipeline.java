@@ -60,7 +60,7 @@ public final class BenchPipeline
     /** Bytes of the 6-sample frame every variant publishes (the SBE message, header included). */
     public static final int FRAME_BYTES = FrameDescriptor.SAMPLES + SAMPLES_PER_FRAME * FrameDescriptor.SAMPLE_LENGTH;
 
-    /** The journal layouts: {@code shared} (the default), {@code separate} (own thread), {@code none}. */
+    /** The default journal layout, journal and processing on one consumer thread (see {@link #open}). */
     public static final String JOURNAL_SHARED = "shared";
 
     private BenchPipeline()

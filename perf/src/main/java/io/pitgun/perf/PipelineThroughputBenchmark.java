@@ -5,23 +5,17 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.ProducerType;
-import io.pitgun.codecs.dictionary.ParameterRegistry;
-import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.FrameSlot;
 import io.pitgun.engine.FrameWriter;
 import io.pitgun.engine.LatencyStage;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineCounter;
-import io.pitgun.engine.ProducerMode;
 import io.pitgun.engine.SlotDescriptor;
 import io.pitgun.engine.SlotRing;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.WaitStrategyKind;
-import io.pitgun.manifest.CompiledManifest;
-import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
-import io.pitgun.manifest.ManifestLoader;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -42,10 +36,8 @@ import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Frames per second through the engine, two ways in one run, with the same slot size and wait strategy:

@@ -322,7 +322,6 @@ public final class PacedLatencyMain
             final long pipelineAllocated = ALLOCATIONS.getCurrentThreadAllocatedBytes();
             final long end = publish(schedule, start, frames, commitNs);
             final long pipelineBytes = ALLOCATIONS.getCurrentThreadAllocatedBytes() - pipelineAllocated;
-            final long allocated = bareBytes + pipelineBytes;
             final double achieved = PacedSchedule.achieved(frames, start, end);
             final Histogram[] after = drain();
             final Histogram journaled = minus(after[0], journaledBefore);
@@ -330,7 +329,7 @@ public final class PacedLatencyMain
 
             final PacedPoint point = new PacedPoint(rate, achieved, Percentiles.of(commitNs),
                 Percentiles.of(journaled), Percentiles.of(processed), bareAchieved, Percentiles.of(bareNs), stepUp,
-                allocated);
+                bareBytes, pipelineBytes);
             log.printf(Locale.ROOT, "paced: %s at %,d/s: achieved %,.0f/s%s, journaled p50 %d ns p99 %d ns, " +
                 "bare p50 %d ns p99 %d ns; allocated: bare %d B, pipeline %d B%n", configuration.name(), rate, achieved, point.keptUp() ? "" :
                 " (fell behind)", point.journaled().p50(), point.journaled().p99(), point.bare().p50(),

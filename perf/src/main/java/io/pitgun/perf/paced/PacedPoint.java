@@ -12,10 +12,12 @@ package io.pitgun.perf.paced;
  * @param bareAchieved    frames/s the bare append achieved.
  * @param bare            intended time → the bare Chronicle append returned.
  * @param stepUp          whether this point belongs to the search for the highest sustainable rate.
- * @param allocatedBytes  bytes the sending thread allocated in the two measured loops (bare and pipeline).
+ * @param bareAllocatedBytes     bytes the sending thread allocated in the bare append's measured loop.
+ * @param pipelineAllocatedBytes bytes the producer allocated in the pipeline's measured loop.
  */
 public record PacedPoint(long rate, double achieved, Percentiles commit, Percentiles journaled,
-    Percentiles processed, double bareAchieved, Percentiles bare, boolean stepUp, long allocatedBytes)
+    Percentiles processed, double bareAchieved, Percentiles bare, boolean stepUp, long bareAllocatedBytes,
+    long pipelineAllocatedBytes)
 {
     /** Whether the pipeline's producer kept up with the schedule. */
     public boolean keptUp()

@@ -36,7 +36,7 @@ class PacedLatencyMainSmokeTest
         assertNull(results.get(0).skipped());
         assertEquals(1, results.get(0).points().size());
         assertTrue(results.get(0).idleCpuPercent() >= 0);
-        assertTrue(results.get(0).points().get(0).allocatedBytes() >= 0);
+        assertTrue(results.get(0).points().get(0).pipelineAllocatedBytes() >= 0);
         for (final String metric : List.of("commit", "publish_to_journaled", "publish_to_processed", "bare_append"))
         {
             final PercentileDistribution d = PercentileDistribution.readHgrm(
@@ -48,6 +48,6 @@ class PacedLatencyMainSmokeTest
         final String block = Files.readString(out.resolve("paced-latency.md"));
         assertTrue(block.contains("| `wait_strategy=yielding` | 2,000 |"), block);
         assertTrue(block.contains("**Verdict (generated)**"), block);
-        assertTrue(block.contains("**Allocation (generated):**"), block);
+        assertTrue(block.contains("**Allocation (generated)**"), block);
     }
 }

@@ -19,7 +19,7 @@ class PacedLatencyReportTest
         final long bareP50, final long bareP99)
     {
         return new PacedPoint(rate, rate, p(300, 900), p(journaledP50, journaledP99), p(journaledP50 + 100,
-            journaledP99 + 100), rate, p(bareP50, bareP99), false, 0);
+            journaledP99 + 100), rate, p(bareP50, bareP99), false, 0, 0);
     }
 
     @Test
@@ -33,7 +33,7 @@ class PacedLatencyReportTest
         assertTrue(md.contains("| `wait_strategy=sleeping` (default) | 10,000 | 10,000 | 0.30 µs / 0.90 µs / 1.80 µs " +
             "/ 2.70 µs | 45.0 µs / 3.70 ms / 7.40 ms / 11.1 ms | 45.1 µs / 3.70 ms / 7.40 ms / 11.1 ms | 0.45 µs / " +
             "45.0 µs / 90.0 µs | 100× | 82.2× | 12.3 % |\n"), md);
-        assertTrue(md.contains("allocated 0 B at every point."), md);
+        assertTrue(md.contains("pipeline producer 0 B at every point; bare append 0 B at every point."), md);
     }
 
     @Test
