@@ -16,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * messages and {@link JournalEntryDescriptor#MAX_ENTRY_BYTES} bytes), because a Chronicle document costs a fixed
  * ~0.25–1 µs that one frame per document cannot afford. After the entry is committed it records each message's
  * journal position in its slot and advances the journaled sequence that producers wait on for a durable
- * acknowledgement ({@link AckMode#JOURNALED}), then tells the {@link JournaledListener}s. Slots that a replay published already carry their position and are
- * not appended again.
+ * acknowledgement ({@link AckMode#JOURNALED}), then tells the {@link JournaledListener}s. Slots that a replay
+ * published already carry their position and are not appended again.
  *
  * <p>Memory ordering: the journaled sequence is advanced with a release store after the batch's entry was
  * committed, so a producer that reads it with an acquire load knows its frame is in the memory-mapped queue file.
