@@ -23,6 +23,7 @@ final class AckTracker
     static final long PARK_NS = 10_000;
 
     private final Sequence journaledSequence = new Sequence(-1);
+    private final JournaledListeners listeners = new JournaledListeners();
     private final RingBuffer<FrameSlot> ringBuffer;
     private final AckMode ackMode;
     private final boolean hasJournal;
@@ -47,6 +48,12 @@ final class AckTracker
     Sequence journaledSequence()
     {
         return journaledSequence;
+    }
+
+    /** Who the journal stage tells when it advances {@link #journaledSequence()}. */
+    JournaledListeners listeners()
+    {
+        return listeners;
     }
 
     /** The highest journaled ring sequence (every lower one is too), or -1. Acquire read. */

@@ -16,8 +16,8 @@ import java.util.concurrent.locks.LockSupport;
  * messages and {@link JournalEntryDescriptor#MAX_ENTRY_BYTES} bytes), because a Chronicle document costs a fixed
  * ~0.25–1 µs that one frame per document cannot afford. After the entry is committed it records each message's
  * journal position in its slot and advances the journaled sequence that producers wait on for a durable
- * acknowledgement ({@link AckMode#JOURNALED}). Slots that a replay published already carry their position and are
- * not appended again.
+ * acknowledgement ({@link AckMode#JOURNALED}), then tells the {@link JournaledListener}s. Slots that a replay
+ * published already carry their position and are not appended again.
  *
  * <p>Memory ordering: the journaled sequence is advanced with a release store after the batch's entry was
  * committed, so a producer that reads it with an acquire load knows its frame is in the memory-mapped queue file.
@@ -38,6 +38,7 @@ final class JournalStage implements EventHandler<FrameSlot>
     private final Journal journal;
     private final RingBuffer<FrameSlot> ringBuffer;
     private final Sequence journaledSequence;
+    private final JournaledListeners listeners;
     private final PipelineCounters counters;
     private final BatchLatencyRecorder journaledLatency;
     private final StageErrors errors;
@@ -56,11 +57,13 @@ final class JournalStage implements EventHandler<FrameSlot>
     private volatile Throwable failure;
 
     JournalStage(final Journal journal, final RingBuffer<FrameSlot> ringBuffer, final Sequence journaledSequence,
-        final PipelineCounters counters, final PipelineLatency latency, final StageErrors errors)
+        final JournaledListeners listeners, final PipelineCounters counters, final PipelineLatency latency,
+        final StageErrors errors)
     {
         this.journal = journal;
         this.ringBuffer = ringBuffer;
         this.journaledSequence = journaledSequence;
+        this.listeners = listeners;
         this.counters = counters;
         this.journaledLatency = latency.recorder(LatencyStage.PUBLISH_TO_JOURNALED);
         this.errors = errors;
@@ -100,11 +103,22 @@ final class JournalStage implements EventHandler<FrameSlot>
         if (batchCount == 0)
         {
             done(sequence);
+            if (endOfBatch)
+            {
+                notifyJournaled();
+            }
         }
         else if (endOfBatch || appender.isFull())
         {
             commit(sequence);
+            notifyJournaled();
         }
+    }
+
+    /** Wakes the waiters for acknowledgements: once per committed entry or Disruptor batch, not per frame. */
+    private void notifyJournaled()
+    {
+        listeners.onJournaled(journaledSequence.get(), errors);
     }
 
     private void add(final FrameSlot slot, final long sequence)
@@ -232,6 +246,8 @@ final class JournalStage implements EventHandler<FrameSlot>
         counters.add(PipelineCounter.DROPPED_JOURNAL_FAILED, batchCount);
         batchCount = 0;
         errors.onError("journal", ex);
+        // The waiters refuse at once (failure is set) instead of waiting out their timeout.
+        listeners.onJournalFailed(journaledSequence.get(), errors);
     }
 
     private void done(final long sequence)

@@ -330,10 +330,27 @@ public final class PipelineConfig
             return this;
         }
 
-        /** {@code wait_strategy} (default {@link WaitStrategyKind#SLEEPING}). */
+        /** {@code wait_strategy} (default {@link WaitStrategyKind#BACKOFF}). */
         public Builder waitStrategy(final WaitStrategyKind kind)
         {
             this.waitStrategy = kind;
+            return this;
+        }
+
+        /**
+         * The latency profile, for a pipeline whose stage threads have cores of their own: stages busy-spin
+         * ({@link WaitStrategyKind#BUSY_SPIN}, no park or yield between frames) and the journal runs on the
+         * processing thread ({@code journal.separate_thread: false}: one thread to pin instead of two). The same in
+         * YAML is {@code wait_strategy: busy_spin} and {@code journal.separate_thread: false}. Java cannot pin a
+         * thread itself: give {@link TelemetryPipelineBuilder#threadFactory} an affinity library's factory, or
+         * confine the process ({@code taskset}, {@code isolcpus}); {@code docs/embedding.md} "The latency profile"
+         * shows both. On cores shared with other busy threads a spinning stage starves them: keep the default
+         * {@link WaitStrategyKind#BACKOFF} there.
+         */
+        public Builder latencyProfile()
+        {
+            this.waitStrategy = WaitStrategyKind.BUSY_SPIN;
+            this.separateJournalThread = false;
             return this;
         }
 

@@ -24,8 +24,9 @@ public enum PipelineSetting
         "the merge window: a duration such as 500us, 1ms or 2s, or an integer of microseconds"),
     VALIDATE_PARAMETERS("validate_parameters", Type.BOOLEAN, "true", "",
         "embedded writers: refuse unknown ids and values outside the dictionary range"),
-    WAIT_STRATEGY("wait_strategy", Type.WAIT_STRATEGY, "sleeping", "",
-        "how stage threads wait: sleeping, yielding, blocking or busy_spin"),
+    WAIT_STRATEGY("wait_strategy", Type.WAIT_STRATEGY, "backoff", "",
+        "how stage threads wait: backoff (spin, yield, then growing parks), sleeping, yielding, blocking or " +
+            "busy_spin (cores of their own)"),
     PRODUCER("producer", Type.PRODUCER, "multi", "",
         "multi (any thread publishes) or single (one thread only)"),
     MAX_FRAME_BYTES("max_frame_bytes", Type.INT, "1024", "bytes",
@@ -237,7 +238,7 @@ public enum PipelineSetting
         }
     }
 
-    /** The enum values' spellings, e.g. {@code sleeping, yielding, blocking, busy_spin}. */
+    /** The enum values' spellings, e.g. {@code backoff, sleeping, yielding, blocking, busy_spin}. */
     public String choices()
     {
         final StringBuilder choices = new StringBuilder();

@@ -10,6 +10,7 @@ import io.pitgun.manifest.DerivedChannel;
 import org.agrona.DirectBuffer;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -235,6 +236,23 @@ public final class TelemetryPipeline implements AutoCloseable
     public long journaledSequence()
     {
         return acks.journaled();
+    }
+
+    /**
+     * Registers {@code listener} to be called on the journal stage's thread each time the journaled sequence
+     * advances and once when the journal fails for good: a waiter for durable acknowledgements is woken instead of
+     * polling (the gateway's event loops are). {@link JournaledListener} gives the contract and the memory ordering.
+     * Any thread; without a journal it is never called.
+     */
+    public void addJournaledListener(final JournaledListener listener)
+    {
+        acks.listeners().add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Unregisters {@code listener}; true if it was registered. Any thread. */
+    public boolean removeJournaledListener(final JournaledListener listener)
+    {
+        return acks.listeners().remove(listener);
     }
 
     /** True when the frame at ring sequence {@code position} is in the journal. */

@@ -11,22 +11,25 @@ import java.util.Locale;
 /**
  * How the pipeline's stage threads wait for the next frame (the Disruptor wait strategy).
  *
- * <p>On a 2-core machine the choice is between throughput and idle CPU: {@link #YIELDING} spins with
- * {@code Thread.yield()} and gives the best throughput and latency, but keeps every stage thread on a core while
- * idle; {@link #SLEEPING} (the default) behaves the same under load (it spins and yields first) and backs off to
- * 100 ns parks when idle, so an idle pipeline leaves the cores to the gateway and other processes. {@link #BUSY_SPIN}
- * collapses once threads outnumber cores; {@link #BLOCKING} uses a lock and condition (lowest CPU, highest wake-up
- * latency).
+ * <p>Which to use (idle CPU measured on a 2-core VM, {@code docs/architecture.md} "Threads and how they wait"):
+ * {@link #BACKOFF} (the default) answers in microseconds under a steady load and costs about 1 % of a core when
+ * idle, so it suits a machine shared with the gateway and other processes. {@link #BUSY_SPIN} (the latency profile,
+ * {@link PipelineConfig.Builder#latencyProfile()}) and {@link #YIELDING} give the lowest latency but keep every
+ * stage thread on a core for ever: only for cores of their own. {@link #SLEEPING} parks 100 ns when idle, which the
+ * kernel's 50 µs timer slack turns into ~55 µs: it costs the p50 at moderate rates and still wakes ~18,000 times a
+ * second when idle. {@link #BLOCKING} uses a lock and condition (producers pay a signal per publish).
  */
 public enum WaitStrategyKind
 {
-    /** {@code SleepingWaitStrategy}: spin, then yield, then park 100 ns. The default. */
+    /** {@link BackoffWaitStrategy} with its default phases: spin, yield, then growing parks. The default. */
+    BACKOFF,
+    /** {@code SleepingWaitStrategy}: spin, then yield, then park 100 ns (~55 µs on Linux). */
     SLEEPING,
     /** {@code YieldingWaitStrategy}: spin 100 times, then {@code Thread.yield()}. Best throughput on 2 cores. */
     YIELDING,
     /** {@code BlockingWaitStrategy}: lock and condition. */
     BLOCKING,
-    /** {@code BusySpinWaitStrategy}: only when every stage thread has a core of its own. */
+    /** {@code BusySpinWaitStrategy}: only when every stage thread has a core of its own (the latency profile). */
     BUSY_SPIN;
 
     /** A new Disruptor wait strategy of this kind. */
@@ -40,8 +43,10 @@ public enum WaitStrategyKind
                 return new BlockingWaitStrategy();
             case BUSY_SPIN:
                 return new BusySpinWaitStrategy();
-            default:
+            case SLEEPING:
                 return new SleepingWaitStrategy();
+            default:
+                return new BackoffWaitStrategy();
         }
     }
 

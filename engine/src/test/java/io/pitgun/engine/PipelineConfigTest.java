@@ -22,7 +22,7 @@ class PipelineConfigTest
         assertFalse(config.enableMerging());
         assertEquals(1_000, config.mergeWindowUs());
         assertTrue(config.validateParameters());
-        assertEquals(WaitStrategyKind.SLEEPING, config.waitStrategy());
+        assertEquals(WaitStrategyKind.BACKOFF, config.waitStrategy());
         assertEquals(AckMode.ACCEPTED, config.ackMode());
         assertTrue(config.journalDirectory().isEmpty());
     }
@@ -85,7 +85,7 @@ class PipelineConfigTest
             () -> PipelineConfig.parseYaml(SOURCE, "enable_merging: yes please\n")).key());
         final PipelineConfigException wait = assertThrows(PipelineConfigException.class,
             () -> PipelineConfig.parseYaml(SOURCE, "wait_strategy: spin\n"));
-        assertTrue(wait.getMessage().contains("sleeping, yielding, blocking, busy_spin"), wait.getMessage());
+        assertTrue(wait.getMessage().contains("backoff, sleeping, yielding, blocking, busy_spin"), wait.getMessage());
         assertEquals("merge_window", assertThrows(PipelineConfigException.class,
             () -> PipelineConfig.parseYaml(SOURCE, "merge_window: 1 fortnight\n")).key());
     }

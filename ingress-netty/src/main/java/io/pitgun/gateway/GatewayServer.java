@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>
  *   boss loop (accept) ──▶ I/O loops (IO_THREADS, default 1): HTTP codec ▸ aggregate ▸ route ▸ decode every
  *                          envelope on the loop ▸ tryPublish into the ring ▸ answer (journaled: when the
- *                          journaled sequence passes, polled on the same loop — the loop never blocks)
+ *                          journaled sequence passes: the journal stage wakes the loop — it never blocks)
  *   pipeline threads: journal stage ▸ processing stage ▸ subscribers (polled by each subscriber's loop)
  * </pre>
  * {@link #start} binds and returns; {@link #shutdown} drains gracefully (stop accepting, answer what was admitted,

@@ -1,31 +1,50 @@
 package io.pitgun.gateway;
 
 import io.netty.channel.EventLoop;
+import io.pitgun.engine.JournaledListener;
 import io.pitgun.engine.TelemetryPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Completes answers once their frames are journaled, without blocking the event loop: pending answers wait in a
- * queue on their event loop, and a timer task there compares the pipeline's journaled sequence with each answer's
- * last ring position every {@value #POLL_US} µs while anything is pending. An answer whose frames are not
- * journaled within the ack timeout gets its failure callback (503 {@code ack_timeout}); once the journal stage has
- * stopped for good every waiting answer gets it at once ({@link #refuseUnjournaled}: 503 {@code journal_failed})
- * instead of waiting out the timeout. One per event loop; every
- * method runs on that loop.
+ * Completes answers once their frames are journaled, without blocking the event loop and without polling: pending
+ * answers wait in a queue on their event loop, and the journal stage wakes the loop when the journaled sequence
+ * passes one of them ({@link JournaledListener}), handing it a pre-allocated drain task that completes every answer
+ * whose last ring position is journaled. An answer whose frames are not journaled within the ack timeout gets its
+ * failure callback (503 {@code ack_timeout}) from a coarse timer that runs only at the oldest answer's deadline;
+ * once the journal stage has stopped for good it wakes the loop too, and every waiting answer gets the failure at
+ * once ({@link #refuseUnjournaled}: 503 {@code journal_failed}). One per event loop; every method but
+ * {@link #onJournaled} and {@link #onJournalFailed} runs on that loop.
+ *
+ * <p>The wake-up protocol (the loop publishes, the journal thread wakes; neither ever blocks):
+ * <pre>
+ *   event loop: await(position)                        journal thread: onJournaled(journaled)
+ *     pending.add(answer)                                (journaled sequence stored, full fence: JournaledListener)
+ *     lowestPending = min(lowestPending, position)       if journaled >= lowestPending
+ *     full fence                                            and wakeOutstanding: false -> true (CAS)
+ *     if journaled >= position: wake()  (the race)            loop.execute(drain)
+ *   drain (on the loop):
+ *     wakeOutstanding = false, full fence                (a later advance then schedules another drain)
+ *     complete every answer whose position <= journaled; expire those past their deadline
+ *     lowestPending = min over those left, full fence, wake() again if journaled >= it
+ * </pre>
+ * Each side stores, fences, then loads what the other stores (Dekker), so whichever runs second sees the other:
+ * an answer added just after the journal thread read {@code lowestPending} is found by the loop's own re-check.
+ * Only a lowered {@code lowestPending} needs the re-check; a higher position waits behind one that already wakes
+ * the loop. Callbacks may call {@link #await} (a pipelined request answered on the same loop): a drain never
+ * completes an answer inline from {@code await}, it is queued as a task, so the drain's scan is never re-entered.
  * <p>
  * A callback that throws is logged and counted ({@code pitgun_gateway_ack_callback_failures_total}) and does not
- * keep the answers queued after it from being completed: each callback runs on its own, and the poll is
- * rescheduled whatever happens.
+ * keep the answers queued after it from being completed: each callback runs on its own.
  */
-final class JournalAckWaiter
+final class JournalAckWaiter implements JournaledListener
 {
-    /** How often pending answers are checked. */
-    static final long POLL_US = 200;
-
     /** What to do when the wait ends. */
     interface Completion
     {
@@ -33,6 +52,8 @@ final class JournalAckWaiter
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalAckWaiter.class);
+    /** {@link #lowestPending} when nothing waits. */
+    private static final long NONE = Long.MAX_VALUE;
 
     private static final class Pending
     {
@@ -50,37 +71,82 @@ final class JournalAckWaiter
         }
     }
 
+    /** How far the journal has got: the pipeline, or a test's hand-driven stand-in. */
+    interface JournalProgress
+    {
+        /** {@link TelemetryPipeline#journaledSequence()}: acquire read. */
+        long journaledSequence();
+
+        /** True once the journal stage has stopped for good ({@link TelemetryPipeline#journalFailure()}). */
+        boolean journalFailed();
+    }
+
     private final EventLoop loop;
-    private final TelemetryPipeline pipeline;
+    private final JournalProgress journal;
     private final long timeoutNs;
     private final GatewayCounters counters;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final Runnable poll = this::poll;
-    private boolean scheduled;
+    /** Pre-allocated: the journal thread hands it to the loop without allocating. */
+    private final Runnable drain = this::drain;
+    private final Runnable deadlineCheck = this::onDeadline;
+    /** True from the journal thread's (or the loop's) wake-up until the drain starts: at most one drain queued. */
+    private final AtomicBoolean wakeOutstanding = new AtomicBoolean();
+    /** The lowest ring position a pending answer waits for, {@link #NONE} when none: the loop writes, the journal
+     *  thread reads. */
+    private volatile long lowestPending = NONE;
+    /** True while the deadline timer is scheduled. Loop only. */
+    private boolean deadlineScheduled;
 
+    /** Registers itself with {@code pipeline} as a {@link JournaledListener}: the journal stage wakes it. */
     JournalAckWaiter(final EventLoop loop, final TelemetryPipeline pipeline, final long timeoutNs,
+        final GatewayCounters counters)
+    {
+        this(loop, new JournalProgress()
+        {
+            @Override
+            public long journaledSequence()
+            {
+                return pipeline.journaledSequence();
+            }
+
+            @Override
+            public boolean journalFailed()
+            {
+                return pipeline.journalFailure().isPresent(); // Optional.empty() is a constant: no allocation
+            }
+        }, timeoutNs, counters);
+        pipeline.addJournaledListener(this);
+    }
+
+    /** A waiter on {@code journal}, woken by whoever calls {@link #onJournaled} (tests drive it by hand). */
+    JournalAckWaiter(final EventLoop loop, final JournalProgress journal, final long timeoutNs,
         final GatewayCounters counters)
     {
         this.counters = counters;
         this.loop = loop;
-        this.pipeline = pipeline;
+        this.journal = journal;
         this.timeoutNs = timeoutNs;
     }
 
     /** Calls {@code completion} once ring position {@code position} is journaled (at once if it already is). */
     void await(final long position, final Completion completion)
     {
-        if (position < 0 || pipeline.isJournaled(position))
+        if (position < 0 || journal.journaledSequence() >= position)
         {
             complete(completion, true);
             return;
         }
         final long nowNs = System.nanoTime();
         pending.add(new Pending(position, nowNs, nowNs + timeoutNs, completion));
-        if (!scheduled)
+        if (!deadlineScheduled)
         {
-            scheduled = true;
-            loop.schedule(poll, POLL_US, TimeUnit.MICROSECONDS);
+            deadlineScheduled = true;
+            loop.schedule(deadlineCheck, timeoutNs, TimeUnit.NANOSECONDS);
+        }
+        if (position < lowestPending)
+        {
+            lowestPending = position;
+            recheck(position);
         }
     }
 
@@ -92,7 +158,7 @@ final class JournalAckWaiter
 
     /**
      * How long the oldest answer still waiting has waited at {@code nowNs} (0 when none waits): the queueing delay
-     * of this loop's journaled answers. The queue stays in arrival order (the poll rotates it whole), so the
+     * of this loop's journaled answers. The queue stays in arrival order (a drain rotates it whole), so the
      * oldest is at its head: O(1).
      */
     long oldestWaitNs(final long nowNs)
@@ -101,39 +167,119 @@ final class JournalAckWaiter
         return oldest == null ? 0 : nowNs - oldest.sinceNs;
     }
 
-    private void poll()
+    /** On the journal stage's thread: wakes the loop if an answer here may now be complete. Never blocks. */
+    @Override
+    public void onJournaled(final long journaledSequence)
     {
-        scheduled = false;
-        try
+        if (journaledSequence >= lowestPending)
         {
-            final long journaled = pipeline.journaledSequence();
-            final long now = System.nanoTime();
-            final boolean journalFailed = pipeline.journalFailure().isPresent();
-            // Positions grow in publish order on one loop, but duplicates can wait on older ones: scan them all.
-            for (int i = pending.size(); i > 0; i--)
+            wake();
+        }
+    }
+
+    /** On the journal stage's thread: wakes the loop if anything waits, to refuse it. */
+    @Override
+    public void onJournalFailed(final long journaledSequence)
+    {
+        if (lowestPending != NONE)
+        {
+            wake();
+        }
+    }
+
+    /**
+     * After publishing {@code lowest}: the journal thread may have read the old value just before, so look at the
+     * journaled sequence (and a failure) after a full fence and wake the loop if it has passed already.
+     */
+    private void recheck(final long lowest)
+    {
+        // StoreLoad against the journal thread's store of the journaled sequence (JournaledListener's fence).
+        VarHandle.fullFence();
+        if (journal.journaledSequence() >= lowest || journal.journalFailed())
+        {
+            wake();
+        }
+    }
+
+    /** Queues one drain on the loop unless one is queued already. Any thread; no allocation. */
+    private void wake()
+    {
+        if (wakeOutstanding.compareAndSet(false, true))
+        {
+            try
             {
-                final Pending p = pending.poll();
-                if (p.position <= journaled)
-                {
-                    complete(p.completion, true);
-                }
-                else if (journalFailed || now - p.deadlineNs > 0)
-                {
-                    complete(p.completion, false);
-                }
-                else
-                {
-                    pending.add(p);
-                }
+                loop.execute(drain);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The loop is shutting down: its answers go with its channels.
+                wakeOutstanding.set(false);
             }
         }
-        finally
+    }
+
+    private void drain()
+    {
+        wakeOutstanding.set(false);
+        // StoreLoad: a journal advance that read wakeOutstanding true (and so queued nothing) is seen below.
+        VarHandle.fullFence();
+        scan();
+    }
+
+    private void onDeadline()
+    {
+        deadlineScheduled = false;
+        scan();
+    }
+
+    /**
+     * Completes the journaled answers and expires the overdue ones, then publishes the lowest position left and
+     * re-arms the deadline timer for the earliest deadline left. Loop only.
+     */
+    private void scan()
+    {
+        final long journaled = journal.journaledSequence();
+        final long now = System.nanoTime();
+        final boolean journalFailed = journal.journalFailed();
+        // Positions grow in publish order on one loop, but duplicates can wait on older ones: scan them all. A
+        // callback may add answers at the tail; they are not in this count and are looked at below.
+        for (int i = pending.size(); i > 0; i--)
         {
-            if (!pending.isEmpty() && !scheduled)
+            final Pending p = pending.poll();
+            if (p.position <= journaled)
             {
-                scheduled = true;
-                loop.schedule(poll, POLL_US, TimeUnit.MICROSECONDS);
+                complete(p.completion, true);
             }
+            else if (journalFailed || now - p.deadlineNs > 0)
+            {
+                complete(p.completion, false);
+            }
+            else
+            {
+                pending.add(p);
+            }
+        }
+        long lowest = NONE;
+        long earliestDeadlineNs = now;
+        for (int i = pending.size(); i > 0; i--)
+        {
+            final Pending p = pending.poll();
+            if (lowest == NONE || p.deadlineNs - earliestDeadlineNs < 0)
+            {
+                earliestDeadlineNs = p.deadlineNs;
+            }
+            lowest = Math.min(lowest, p.position);
+            pending.add(p);
+        }
+        lowestPending = lowest;
+        if (lowest != NONE)
+        {
+            if (!deadlineScheduled)
+            {
+                deadlineScheduled = true;
+                loop.schedule(deadlineCheck, Math.max(0, earliestDeadlineNs - now), TimeUnit.NANOSECONDS);
+            }
+            recheck(lowest);
         }
     }
 
