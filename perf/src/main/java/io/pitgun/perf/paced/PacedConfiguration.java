@@ -32,6 +32,8 @@ public record PacedConfiguration(String name, WaitStrategyKind waitStrategy,
         {
             all.add(new PacedConfiguration("wait_strategy=" + kind.symbol(), kind, UnaryOperator.identity(), false));
         }
+        all.add(new PacedConfiguration("profile=latency", WaitStrategyKind.BUSY_SPIN,
+            PipelineConfig.Builder::latencyProfile, true));
         return List.copyOf(all);
     }
 
