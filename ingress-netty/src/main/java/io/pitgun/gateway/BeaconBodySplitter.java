@@ -1,5 +1,9 @@
 package io.pitgun.gateway;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Finds the envelopes in a {@code POST /beacon} body without parsing them: one envelope, a JSON array of
  * envelopes, or NDJSON (envelopes separated by newlines; any whitespace between top-level values works). One pass
@@ -8,10 +12,25 @@ package io.pitgun.gateway;
  * business; the splitter only refuses a body whose top-level structure is broken (unbalanced brackets, an
  * unterminated string, text after a closing {@code ]}).
  * <p>
+ * The pass is the one scan of the body besides the decoder's, so it skips what cannot change its state eight bytes
+ * at a time (SWAR over {@code long} words): inside a string everything but a quote or a backslash, inside an object
+ * or array everything but a quote or a bracket. Measured with {@code IngestPathBenchmark.partSplit}.
+ * <p>
  * Not thread-safe: one per event-loop thread.
  */
 public final class BeaconBodySplitter
 {
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+        ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    /** OR-ed into every byte, it turns the square brackets into the curly ones and no other byte into either. */
+    private static final long CASE_BITS = 0x2020_2020_2020_2020L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
+    private static final long OPEN_BRACES = ONES * '{';
+    private static final long CLOSE_BRACES = ONES * '}';
+
     private final int[] starts;
     private final int[] lengths;
     private int count;
@@ -105,6 +124,19 @@ public final class BeaconBodySplitter
         boolean inString = false;
         for (int i = from; i < end; i++)
         {
+            // Jump to the next byte that can change the state: the per-byte logic below would pass over the others.
+            if (inString)
+            {
+                i = nextQuoteOrBackslash(body, i, end);
+            }
+            else if (depth > 0)
+            {
+                i = nextQuoteOrBracket(body, i, end);
+            }
+            if (i >= end)
+            {
+                break;
+            }
             final byte b = body[i];
             if (inString)
             {
@@ -175,6 +207,60 @@ public final class BeaconBodySplitter
             return -1;
         }
         return end;
+    }
+
+    // The first index in [from, end) holding a quote or a backslash, or end.
+    private static int nextQuoteOrBackslash(final byte[] body, final int from, final int end)
+    {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES)
+        {
+            final long word = (long)LONG_LE.get(body, i);
+            final long found = matches(word, QUOTES) | matches(word, BACKSLASHES);
+            if (found != 0)
+            {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        while (i < end && body[i] != '"' && body[i] != '\\')
+        {
+            i++;
+        }
+        return i;
+    }
+
+    // The first index in [from, end) holding a quote or a bracket, or end.
+    private static int nextQuoteOrBracket(final byte[] body, final int from, final int end)
+    {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES)
+        {
+            final long word = (long)LONG_LE.get(body, i);
+            final long folded = word | CASE_BITS;
+            final long found = matches(word, QUOTES) | matches(folded, OPEN_BRACES) | matches(folded, CLOSE_BRACES);
+            if (found != 0)
+            {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        while (i < end)
+        {
+            final byte b = body[i];
+            if (b == '"' || b == '{' || b == '}' || b == '[' || b == ']')
+            {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    // The high bit of each byte of `word` equal to the byte repeated in `pattern`. Exact up to and including the
+    // lowest match (a borrow only reaches the bytes above a match), which is the only one the callers use.
+    private static long matches(final long word, final long pattern)
+    {
+        final long x = word ^ pattern;
+        return (x - ONES) & ~x & HIGH_BITS;
     }
 
     private boolean add(final int base, final int start, final int end)
