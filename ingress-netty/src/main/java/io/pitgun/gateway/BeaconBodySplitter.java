@@ -12,9 +12,9 @@ import java.nio.ByteOrder;
  * business; the splitter only refuses a body whose top-level structure is broken (unbalanced brackets, an
  * unterminated string, text after a closing {@code ]}).
  * <p>
- * The pass is the one scan of the body besides the decoder's, so it skips what cannot change its state eight bytes
- * at a time (SWAR over {@code long} words): inside a string everything but a quote or a backslash, inside an object
- * or array everything but a quote or a bracket. Measured with {@code IngestPathBenchmark.partSplit}.
+ * The pass is the one scan of the body besides the decoder's, so inside an envelope it reads eight bytes at a time
+ * (SWAR over {@code long} words, no branch per byte): a word's string bytes are the parity of the quotes before
+ * them, and its brackets outside strings move the depth. Measured with {@code IngestPathBenchmark.partSplit}.
  * <p>
  * Not thread-safe: one per event-loop thread.
  */
@@ -24,6 +24,7 @@ public final class BeaconBodySplitter
         ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+    private static final long LOW_BITS = 0x7F7F_7F7F_7F7F_7F7FL;
     /** OR-ed into every byte, it turns the square brackets into the curly ones and no other byte into either. */
     private static final long CASE_BITS = 0x2020_2020_2020_2020L;
     private static final long QUOTES = ONES * '"';
@@ -124,14 +125,31 @@ public final class BeaconBodySplitter
         boolean inString = false;
         for (int i = from; i < end; i++)
         {
-            // Jump to the next byte that can change the state: the per-byte logic below would pass over the others.
-            if (inString)
+            // Inside an object or array, a whole word at a time, without a branch per byte: which of its bytes are
+            // in a string (the parity of the quotes before them), how the brackets outside strings change the
+            // depth. Byte by byte (below) only a word with a backslash, or one in which the value may end.
+            while (depth > 0 && i + Long.BYTES <= end)
             {
-                i = nextQuoteOrBackslash(body, i, end);
-            }
-            else if (depth > 0)
-            {
-                i = nextQuoteOrBracket(body, i, end);
+                final long word = (long)LONG_LE.get(body, i);
+                if (equalBytes(word, BACKSLASHES) != 0)
+                {
+                    break;
+                }
+                long inside = prefixXor(equalBytes(word, QUOTES));
+                if (inString)
+                {
+                    inside = ~inside;
+                }
+                final long outside = ~inside & HIGH_BITS;
+                final long folded = word | CASE_BITS;
+                final int closes = Long.bitCount(equalBytes(folded, CLOSE_BRACES) & outside);
+                if (closes >= depth)
+                {
+                    break;
+                }
+                depth += Long.bitCount(equalBytes(folded, OPEN_BRACES) & outside) - closes;
+                inString = inside < 0; // the last byte's bit: after an opening quote, in a string
+                i += Long.BYTES;
             }
             if (i >= end)
             {
@@ -209,58 +227,22 @@ public final class BeaconBodySplitter
         return end;
     }
 
-    // The first index in [from, end) holding a quote or a backslash, or end.
-    private static int nextQuoteOrBackslash(final byte[] body, final int from, final int end)
-    {
-        int i = from;
-        for (; i + Long.BYTES <= end; i += Long.BYTES)
-        {
-            final long word = (long)LONG_LE.get(body, i);
-            final long found = matches(word, QUOTES) | matches(word, BACKSLASHES);
-            if (found != 0)
-            {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
-            }
-        }
-        while (i < end && body[i] != '"' && body[i] != '\\')
-        {
-            i++;
-        }
-        return i;
-    }
-
-    // The first index in [from, end) holding a quote or a bracket, or end.
-    private static int nextQuoteOrBracket(final byte[] body, final int from, final int end)
-    {
-        int i = from;
-        for (; i + Long.BYTES <= end; i += Long.BYTES)
-        {
-            final long word = (long)LONG_LE.get(body, i);
-            final long folded = word | CASE_BITS;
-            final long found = matches(word, QUOTES) | matches(folded, OPEN_BRACES) | matches(folded, CLOSE_BRACES);
-            if (found != 0)
-            {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
-            }
-        }
-        while (i < end)
-        {
-            final byte b = body[i];
-            if (b == '"' || b == '{' || b == '}' || b == '[' || b == ']')
-            {
-                break;
-            }
-            i++;
-        }
-        return i;
-    }
-
-    // The high bit of each byte of `word` equal to the byte repeated in `pattern`. Exact up to and including the
-    // lowest match (a borrow only reaches the bytes above a match), which is the only one the callers use.
-    private static long matches(final long word, final long pattern)
+    // The high bit of each byte of `word` that equals the byte repeated in `pattern`, exactly (no borrow between
+    // bytes: the low seven bits are added within each byte).
+    private static long equalBytes(final long word, final long pattern)
     {
         final long x = word ^ pattern;
-        return (x - ONES) & ~x & HIGH_BITS;
+        return ~(((x & LOW_BITS) + LOW_BITS) | x | LOW_BITS);
+    }
+
+    // Each byte's high bit becomes the parity of the high bits of it and the bytes before it (lower addresses).
+    private static long prefixXor(final long highBits)
+    {
+        long x = highBits;
+        x ^= x << 8;
+        x ^= x << 16;
+        x ^= x << 32;
+        return x;
     }
 
     private boolean add(final int base, final int start, final int end)
