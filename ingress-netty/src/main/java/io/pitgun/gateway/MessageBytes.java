@@ -11,7 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <ul>
  *   <li>JSON: the decoder scans a {@code byte[]} (its SWAR reads are array view handles), so a body in a heap buffer
  *   is read in its own array, and one in Netty's direct memory (the usual case: a socket read fills a direct buffer)
- *   is copied once into this loop's array — the one copy of the JSON bytes before decoding (about 1 % of the
+ *   is copied once into this loop's array — the one copy of the JSON bytes before decoding (under 2 % of the
  *   decode's cost: {@code IngestPathBenchmark.partCopyBody});</li>
  *   <li>binary: read in place when the message is one piece of memory (a direct buffer's address or a heap buffer's
  *   array: an unfragmented WebSocket message); a fragmented one (a composite of its fragments) is copied once into
