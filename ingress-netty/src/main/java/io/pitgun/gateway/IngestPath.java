@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.engine.AckMode;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * loop, never shared. The transport only frames the request and writes the answer:
  * <pre>
  *   admitClient          draining? 503 · over the client's token bucket? 429                 (counted here)
- *   splitEnvelopes       copy the body, find its envelopes (JSON / NDJSON)                    (transport answers)
+ *   splitEnvelopes       the body into the loop's array (MessageBytes), find its envelopes   (transport answers)
  *   ingestEnvelopes  ─┐  decode every envelope ▸ journal space ▸ ingestion queue ▸ queueing
  *   ingestBinary     ─┘  delay ▸ idempotency claim ▸ publish        ({@link EnvelopeIngestor}: one IngestReport)
  *   answer               journaled mode: wait for the journal ({@link JournalAckWaiter}, never blocking) ▸
@@ -46,9 +46,7 @@ final class IngestPath
     private final SbeMessageSplitter sbeSplitter;
     private final JournalAckWaiter ackWaiter;
     private final JournalIndexResolver journalIndexes;
-    private final UnsafeBuffer binaryView = new UnsafeBuffer(0, 0);
-    private byte[] body = new byte[1 << 16];
-    private int bodyLength;
+    private final MessageBytes bytes = new MessageBytes();
     private int retryAfterS;
 
     IngestPath(final GatewayServer server, final EventLoop loop)
@@ -102,18 +100,14 @@ final class IngestPath
     }
 
     /**
-     * Copies {@code content} (JSON: one envelope, an array, or NDJSON) and finds its envelopes; false when it
-     * cannot be split ({@link #splitter()} says why, {@link #body()} holds the bytes).
+     * Finds the envelopes of {@code content} (JSON: one envelope, an array, or NDJSON), read where
+     * {@link MessageBytes} puts them; false when it cannot be split ({@link #splitter()} says why, {@link #body()}
+     * holds the bytes).
      */
     boolean splitEnvelopes(final ByteBuf content)
     {
-        bodyLength = content.readableBytes();
-        if (body.length < bodyLength)
-        {
-            body = new byte[Math.max(bodyLength, body.length * 2)];
-        }
-        content.getBytes(content.readerIndex(), body, 0, bodyLength);
-        return splitter.split(body, 0, bodyLength);
+        bytes.wrapJson(content);
+        return splitter.split(bytes.array(), bytes.offset(), bytes.length());
     }
 
     /** The envelopes {@link #splitEnvelopes} found. */
@@ -122,21 +116,26 @@ final class IngestPath
         return splitter;
     }
 
-    /** The body {@link #splitEnvelopes} copied ({@link #bodyLength()} bytes). */
+    /** The array of the body {@link #splitEnvelopes} split ({@link #bodyLength()} bytes at {@link #bodyOffset()}). */
     byte[] body()
     {
-        return body;
+        return bytes.array();
+    }
+
+    int bodyOffset()
+    {
+        return bytes.offset();
     }
 
     int bodyLength()
     {
-        return bodyLength;
+        return bytes.length();
     }
 
     /** Decodes and publishes the envelopes {@link #splitEnvelopes} found; then {@link #answer} the report. */
     IngestReport ingestEnvelopes(final boolean allowRestricted)
     {
-        return ingestor.ingest(body, splitter, allowRestricted);
+        return ingestor.ingest(bytes.array(), splitter, allowRestricted);
     }
 
     /**
@@ -147,20 +146,7 @@ final class IngestPath
         final String peer)
     {
         final int length = content.readableBytes();
-        if (content.hasMemoryAddress())
-        {
-            binaryView.wrap(content.memoryAddress() + content.readerIndex(), length);
-        }
-        else if (content.hasArray())
-        {
-            binaryView.wrap(content.array(), content.arrayOffset() + content.readerIndex(), length);
-        }
-        else
-        {
-            final byte[] copy = new byte[length];
-            content.getBytes(content.readerIndex(), copy);
-            binaryView.wrap(copy);
-        }
+        final DirectBuffer binaryView = bytes.wrapBinary(content);
         try
         {
             if (!sbeSplitter.split(binaryView, 0, length, allowRestricted))

@@ -109,7 +109,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         {
             server.counters().rejected(RejectReason.MALFORMED_JSON);
             final BeaconBodySplitter splitter = path.splitter();
-            nack(ctx, endpoint, number, EventIdSniffer.find(path.body(), 0, path.bodyLength()),
+            nack(ctx, endpoint, number, EventIdSniffer.find(path.body(), path.bodyOffset(), path.bodyLength()),
                 RejectReason.MALFORMED_JSON, splitter.error() + " (byte " + splitter.errorOffset() + ")", 0);
             return;
         }
@@ -122,7 +122,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         }
         final IngestReport report = path.ingestEnvelopes(allowRestricted);
         final String eventId = report.firstEventId() != null ? report.firstEventId() :
-            EventIdSniffer.find(path.body(), 0, path.bodyLength());
+            EventIdSniffer.find(path.body(), path.bodyOffset(), path.bodyLength());
         path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
             reply(ctx, endpoint, number, eventId, answer, journalIndex));
     }

@@ -3,6 +3,7 @@ package io.pitgun.gateway;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,5 +55,92 @@ class BeaconBodySplitterTest
         final byte[] body = "{}\n{}\n{}\n{}\n{}".getBytes(StandardCharsets.UTF_8);
         assertFalse(splitter.split(body, 0, body.length));
         assertTrue(splitter.tooMany());
+    }
+
+    @Test
+    void shouldSplitExactlyAsTheBytewiseScanWhateverTheBody()
+    {
+        // Bodies dense in what the scan cares about (quotes, escapes, brackets, separators) at every offset and
+        // length, so that each of them falls at every position of an eight-byte word, and in the byte-wise tail.
+        final byte[] alphabet = "{}[]\"\\\\,: \n\tab1\u00e9".getBytes(StandardCharsets.UTF_8);
+        final SplittableRandom random = new SplittableRandom(15);
+        final BeaconBodySplitter fast = new BeaconBodySplitter(64);
+        final BytewiseBodySplitter plain = new BytewiseBodySplitter(64);
+        final byte[] body = new byte[80];
+        int splits = 0;
+        for (int run = 0; run < 300_000; run++)
+        {
+            int length = random.nextInt(body.length - 3);
+            final int offset = random.nextInt(3);
+            final boolean array = random.nextInt(3) == 0;
+            for (int i = 0; i < body.length; i++)
+            {
+                body[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            body[offset] = array ? (byte)'[' : (byte)'{';
+            if (random.nextBoolean())
+            {
+                // Balanced values (the bodies that split), strings full of brackets and escapes, NDJSON or an array.
+                final StringBuilder text = new StringBuilder();
+                while (text.length() < 30)
+                {
+                    value(text, random, 0);
+                    text.append(array ? "," : "\n");
+                }
+                final byte[] bytes = ((array ? "[" : "") + text.substring(0, text.length() - 1) + (array ? "]" : ""))
+                    .getBytes(StandardCharsets.UTF_8);
+                length = Math.min(bytes.length, body.length - offset);
+                System.arraycopy(bytes, 0, body, offset, length);
+            }
+            final boolean split = fast.split(body, offset, length);
+            final String what = "body " + new String(body, offset, length, StandardCharsets.UTF_8);
+            assertEquals(plain.split(body, offset, length), split, what);
+            assertEquals(plain.error(), fast.error(), what);
+            assertEquals(plain.errorOffset(), fast.errorOffset(), what);
+            assertEquals(plain.tooMany(), fast.tooMany(), what);
+            if (split)
+            {
+                splits++;
+                assertEquals(plain.count(), fast.count(), what);
+                for (int i = 0; i < fast.count(); i++)
+                {
+                    assertEquals(plain.start(i), fast.start(i), what);
+                    assertEquals(plain.length(i), fast.length(i), what);
+                }
+            }
+        }
+        assertTrue(splits > 30_000, "bodies that split: " + splits);
+    }
+
+    private static void value(final StringBuilder out, final SplittableRandom random, final int depth)
+    {
+        final int kind = depth > 3 ? 2 + random.nextInt(2) : random.nextInt(4);
+        switch (kind)
+        {
+            case 0, 1 ->
+            {
+                out.append(kind == 0 ? '{' : '[');
+                final int items = random.nextInt(3);
+                for (int i = 0; i < items; i++)
+                {
+                    out.append(i == 0 ? "" : random.nextBoolean() ? "," : ", ");
+                    value(out, random, depth + 1);
+                }
+                out.append(kind == 0 ? '}' : ']');
+            }
+            case 2 ->
+            {
+                out.append('"');
+                final int chars = random.nextInt(12);
+                for (int i = 0; i < chars; i++)
+                {
+                    // Brackets and separators mean nothing in a string; escaped quotes and backslashes neither.
+                    final int c = random.nextInt(11);
+                    out.append(c < 9 ? String.valueOf("ab{}[]:,\u00e9".charAt(c)) : c == 9 ? "\\\"" : "\\\\");
+                }
+                out.append('"');
+            }
+            default -> out.append(random.nextBoolean() ? "12.5" : "true");
+        }
     }
 }
