@@ -54,7 +54,7 @@ public final class BenchmarkMain
     }
 
     /** The flags the build wrote into {@value #FLAGS_RESOURCE}, whitespace collapsed. */
-    static String jvmFlags() throws IOException
+    public static String jvmFlags() throws IOException
     {
         try (InputStream in = BenchmarkMain.class.getClassLoader().getResourceAsStream(FLAGS_RESOURCE))
         {

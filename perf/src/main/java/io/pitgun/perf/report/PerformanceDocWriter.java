@@ -1,6 +1,7 @@
 package io.pitgun.perf.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.perf.wrk.GatewayWrkTable;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,19 +24,20 @@ import java.util.function.UnaryOperator;
  * {@code --run} describes the run (machine, JDK, date) and heads every block. The other inputs fill block NAME from
  * a file: {@code --text} as preformatted text (the end-to-end sweep), {@code --demo} with {@link DemoExcerpt},
  * {@code --solver-browser} with {@link SolverBrowserTable}, {@code --pipeline-latency} with {@link
- * PipelineLatencyTable}.
+ * PipelineLatencyTable}, {@code --gateway-wrk} with {@link GatewayWrkTable}.
  */
 public final class PerformanceDocWriter
 {
     private static final String USAGE = "usage: PerformanceDocWriter --doc FILE --run TEXT [--text|--demo|" +
-        "--solver-browser|--pipeline-latency NAME=FILE]... RESULT.json...";
+        "--solver-browser|--pipeline-latency|--gateway-wrk NAME=FILE]... RESULT.json...";
 
     /** How each input option turns a file's text into a block's Markdown. */
     private static final Map<String, UnaryOperator<String>> RENDERERS = Map.of(
         "--text", PerformanceDocWriter::preformatted,
         "--demo", DemoExcerpt::render,
         "--solver-browser", SolverBrowserTable::render,
-        "--pipeline-latency", PipelineLatencyTable::render);
+        "--pipeline-latency", PipelineLatencyTable::render,
+        "--gateway-wrk", GatewayWrkTable::render);
 
     /** A block's input: which option named it, so which renderer turns the file into Markdown. */
     private record Input(String option, Path file)
