@@ -110,7 +110,8 @@ public final class GatewayWrkMain
             Files.write(script, in.readAllBytes());
         }
         final String samples = LoadgenPayloads.samplesJson(ParameterRegistry.simV1(), SAMPLES_PER_FRAME);
-        final String version = firstLine(exec(List.of(wrk, "-v"), s.rawDir().resolve("wrk-version.txt"), 30));
+        final String version = firstLine(exec(List.of(wrk, "-v"), s.rawDir().resolve("wrk-version.txt"), 30))
+            .replaceFirst(" Copyright.*", "");
         final List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "# profile %s: %d s per point after a %d s warm-up at the same point " +
                 "(each server first warmed %d s); %s, threads = min(%d, connections), --timeout %s; %d samples per " +
