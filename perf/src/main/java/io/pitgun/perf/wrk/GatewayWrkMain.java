@@ -55,6 +55,8 @@ public final class GatewayWrkMain
     private static final String WRK_TIMEOUT = "10s";
     /** 256 connections plus the driver's own /metrics requests stay under it (the default is 256). */
     private static final String MAX_CONNECTIONS_PER_PEER = "1024";
+    /** The gateway's logging configuration, relative to the repository (bin/pitgun's parent). */
+    private static final String CLI_LOGBACK = "cli/src/main/resources/logback.xml";
     /** JDK 23+ only; bin/pitgun drops it on older JDKs in the same way. */
     private static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access=allow";
 
@@ -295,6 +297,17 @@ public final class GatewayWrkMain
         if (s.jfr() != null)
         {
             command.add(jfrFlag(s.jfr().resolve("bare.jfr")));
+        }
+        // The CLI's logging configuration, so the bare server logs what the gateway logs (warnings, to stderr)
+        // rather than logback's default of everything at DEBUG to stdout.
+        final Path logback = s.pitgun().toAbsolutePath().getParent().resolveSibling(CLI_LOGBACK);
+        if (Files.isRegularFile(logback))
+        {
+            command.add("-Dlogback.configurationFile=" + logback);
+        }
+        else
+        {
+            System.err.println("GatewayWrkMain: no " + logback + "; the bare server logs with logback's defaults");
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServerMain.class.getName(), "1"));
         // Standard input stays a pipe: closing it stops the server.
