@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -37,7 +38,8 @@ import java.util.stream.Stream;
  * <p>Usage: {@code GatewayWrkMain --summary FILE --raw-dir DIR [--profile quick|full] [--points 1x4,100x32,...]
  * [--seconds N] [--warmup-seconds N] [--first-warmup-seconds N] [--pitgun bin/pitgun] [--wrk PATH]
  * [--jfr DIR]}; quick: 5 s per point, 1 s warm-up per point, 5 s first warm-up of each server; full: 20, 5 and 20 s.
- * Without wrk it runs {@code apt-get install -y wrk} once; if that fails the summary says {@code not measured:} and why, and the exit status is
+ * Without wrk it runs {@code apt-get install -y wrk} once; if that fails the summary says {@code not measured:} and
+ * why, and the exit status is
  * 0 (a missing tool is not a failed benchmark). The summary is what {@link GatewayWrkTable} renders; the raw wrk
  * outputs, the script and the servers' logs go to the raw directory. {@code --jfr DIR} records both servers with
  * JFR's {@code profile} settings ({@code DIR/gateway.jfr}, {@code DIR/bare.jfr}).
@@ -55,6 +57,9 @@ public final class GatewayWrkMain
     private static final String WRK_TIMEOUT = "10s";
     /** 256 connections plus the driver's own /metrics requests stay under it (the default is 256). */
     private static final String MAX_CONNECTIONS_PER_PEER = "1024";
+    private static final String JOURNALED = "pitgun_frames_journaled_total";
+    private static final String PUBLISHED = "pitgun_gateway_frames_published_total";
+    private static final String REJECTIONS = "pitgun_gateway_rejections_total";
     /** The gateway's logging configuration, relative to the repository (bin/pitgun's parent). */
     private static final String CLI_LOGBACK = "cli/src/main/resources/logback.xml";
     /** JDK 23+ only; bin/pitgun drops it on older JDKs in the same way. */
@@ -67,7 +72,8 @@ public final class GatewayWrkMain
     }
 
     /** The run's settings, from the command line. */
-    private record Settings(Path summary, Path rawDir, String profile, List<int[]> points, int seconds, int warmupSeconds,
+    private record Settings(Path summary, Path rawDir, String profile, List<int[]> points, int seconds,
+        int warmupSeconds,
         int firstWarmupSeconds, Path pitgun, String wrk, Path jfr)
     {
     }
@@ -153,19 +159,23 @@ public final class GatewayWrkMain
                     final URI uri = isGateway ? gatewayUri : bareUri;
                     final String name = server + "-f" + frames + "-c" + connections;
                     wrk(s, wrk, script, samples, uri, frames, connections, s.warmupSeconds(), "warmup-" + name);
-                    final long journaledBefore = isGateway ? journaledSettled(gatewayUri) : -1;
+                    final String before = isGateway ? settledMetrics(gatewayUri) : "";
                     final WrkResult result = wrk(s, wrk, script, samples, uri, frames, connections, s.seconds(), name);
                     String check = "";
                     if (isGateway)
                     {
-                        final long journaled = journaledSettled(gatewayUri) - journaledBefore;
-                        check = " acked_frames=" + result.successes() * frames + " journaled_frames=" + journaled;
+                        final String after = settledMetrics(gatewayUri);
+                        final long journaled = metric(after, JOURNALED) - metric(before, JOURNALED);
+                        check = " acked_frames=" + result.successes() * frames + " journaled_frames=" + journaled +
+                            " rejections=" + rejections(before, after);
                     }
                     final String line = String.format(Locale.ROOT, "point server=%s frames=%d connections=%d " +
-                            "threads=%d seconds=%d%s %s", server, frames, connections, threads(connections), s.seconds(),
+                            "threads=%d seconds=%d%s %s", server, frames, connections, threads(connections),
+                        s.seconds(),
                         check, wrkLine(s.rawDir().resolve(name + ".txt")));
                     lines.add(line);
-                    System.err.printf(Locale.ROOT, "GatewayWrkMain: %s: %,.0f req/s, p50 %d µs, p99 %d µs, non-2xx %d%s%n",
+                    System.err.printf(Locale.ROOT,
+                        "GatewayWrkMain: %s: %,.0f req/s, p50 %d µs, p99 %d µs, non-2xx %d%s%n",
                         name, result.requestsPerSecond(), result.p50Us(), result.p99Us(), result.non2xx(), check);
                 }
             }
@@ -228,7 +238,8 @@ public final class GatewayWrkMain
         int status;
         try
         {
-            final Process p = new ProcessBuilder(install).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            final Process p = new ProcessBuilder(install).redirectErrorStream(true).redirectOutput(log.toFile())
+                .start();
             status = p.waitFor(10, TimeUnit.MINUTES) ? p.exitValue() : -1;
             p.destroyForcibly();
         }
@@ -362,25 +373,45 @@ public final class GatewayWrkMain
     }
 
     /**
-     * The gateway's {@code pitgun_frames_journaled_total} once the journal has caught up with what the gateway
-     * published (wrk stops with requests in flight, so the last frames may still be on their way).
+     * The gateway's {@code /metrics} once the journal has caught up with what the gateway published (wrk stops with
+     * requests in flight, so the last frames may still be on their way), or after 30 s.
      */
-    private long journaledSettled(final URI uri) throws IOException, InterruptedException
+    private String settledMetrics(final URI uri) throws IOException, InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true)
         {
             final String metrics = get(uri.resolve("/metrics")).body();
-            final long journaled = metric(metrics, "pitgun_frames_journaled_total");
-            final long published = metric(metrics, "pitgun_gateway_frames_published_total");
-            if (journaled >= published || System.nanoTime() > deadline)
+            if (metric(metrics, JOURNALED) >= metric(metrics, PUBLISHED) || System.nanoTime() > deadline)
             {
-                return journaled;
+                return metrics;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
     }
 
+    /** The gateway's refusals between two scrapes by reason ({@code overload:12,...}), or {@code none}. */
+    static String rejections(final String before, final String after)
+    {
+        final StringJoiner reasons = new StringJoiner(",");
+        for (final String line : after.split("\n"))
+        {
+            if (line.startsWith(REJECTIONS + "{reason=\""))
+            {
+                final String series = line.substring(0, line.lastIndexOf(' '));
+                final long delta = metric(after, series) - metric(before, series);
+                if (delta > 0)
+                {
+                    final String reason = series.substring(REJECTIONS.length() + "{reason=\"".length(),
+                        series.length() - "\"}".length());
+                    reasons.add(reason + ":" + delta);
+                }
+            }
+        }
+        return reasons.length() == 0 ? "none" : reasons.toString();
+    }
+
+    /** {@code name}'s value in a Prometheus text, {@code name} with its labels if it has any; 0 when absent. */
     static long metric(final String metrics, final String name)
     {
         for (final String line : metrics.split("\n"))
@@ -389,6 +420,10 @@ public final class GatewayWrkMain
             {
                 return (long)Double.parseDouble(line.substring(name.length() + 1).strip());
             }
+        }
+        if (name.indexOf('{') >= 0)
+        {
+            return 0;
         }
         throw new IllegalStateException("no " + name + " in the gateway's /metrics");
     }
@@ -431,7 +466,7 @@ public final class GatewayWrkMain
         }
     }
 
-    /** SIGTERM to the gateway (a graceful drain, and JFR's dump), end of input to the bare server; then bounded waits. */
+    /** SIGTERM to the gateway (a graceful drain, JFR's dump), end of input to the bare server; bounded waits. */
     private static void stop(final Process gateway, final Process bare) throws InterruptedException
     {
         if (bare != null)

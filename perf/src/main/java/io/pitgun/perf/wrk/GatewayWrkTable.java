@@ -14,8 +14,9 @@ import java.util.StringJoiner;
  * verdict on issue 15's gateway targets, met or not, with the figures. Pure: text in, Markdown out.
  *
  * <p>The summary's lines: an optional {@code # settings ...} line, then one {@code point server=gateway|bare
- * frames=F connections=C threads=T [acked_frames=A journaled_frames=J] <wrk's keys>} line per wrk run ({@link
- * WrkResult}). A summary whose first line starts with {@code not measured:} (no wrk on the machine) becomes a block
+ * frames=F connections=C threads=T [acked_frames=A journaled_frames=J rejections=R] <wrk's keys>} line per wrk
+ * run ({@link WrkResult}; R is the gateway's refusals by reason, {@code overload:12,...} or {@code none}). A
+ * summary whose first line starts with {@code not measured:} (no wrk on the machine) becomes a block
  * saying so.
  */
 public final class GatewayWrkTable
@@ -34,7 +35,7 @@ public final class GatewayWrkTable
 
     /** One server's run at one point, with the gateway's journal check (-1 when not taken: the bare server). */
     record Run(String server, int frames, int connections, int threads, WrkResult wrk, long ackedFrames,
-        long journaledFrames)
+        long journaledFrames, String rejections)
     {
     }
 
@@ -95,8 +96,9 @@ public final class GatewayWrkTable
         {
             sb.append("Settings: ").append(settings).append(".\n\n");
         }
-        sb.append("| frames/envelope | connections | gateway req/s | bare req/s | ratio | gateway p50 / p99 / p99.9 | " +
-            "bare p50 / p99 / p99.9 | p50 ratio | gateway frames/s | non-2xx gateway / bare | journaled ≥ acknowledged |\n");
+        sb.append("| frames/envelope | connections | gateway req/s | bare req/s | ratio | gateway p50 / p99 / " +
+            "p99.9 | bare p50 / p99 / p99.9 | p50 ratio | gateway frames/s | non-2xx gateway / bare | " +
+            "journaled ≥ acknowledged |\n");
         sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (final Point p : points)
         {
@@ -108,7 +110,9 @@ public final class GatewayWrkTable
                 .append(" | ").append(latencies(g)).append(" | ").append(latencies(b))
                 .append(" | ").append(String.format(Locale.ROOT, "%.1f×", p.p50Ratio()))
                 .append(" | ").append(rate(g.requestsPerSecond() * p.frames()))
-                .append(" | ").append(errors(g)).append(" / ").append(errors(b))
+                .append(" | ").append(errors(g))
+                .append(p.gateway().rejections().equals("none") ? "" : " (" + p.gateway().rejections() + ")")
+                .append(" / ").append(errors(b))
                 .append(" | ").append(journal(p.gateway())).append(" |\n");
         }
         sb.append('\n').append(verdict(points));
@@ -132,7 +136,8 @@ public final class GatewayWrkTable
                     micros(p.gateway().wrk().p50Us()), micros(p.bare().wrk().p50Us()), p.p50Ratio()));
             }
         }
-        sb.append("- p50 ≤ ").append(String.format(Locale.ROOT, "%.0f", P50_MAX_RATIO)).append("× the bare server's at ")
+        sb.append("- p50 ≤ ").append(String.format(Locale.ROOT, "%.0f", P50_MAX_RATIO))
+            .append("× the bare server's at ")
             .append(P50_CONNECTIONS).append(" connections: ")
             .append(p50.length() == 0 ? "**not measured** (no point at " + P50_CONNECTIONS + " connections)" :
                 (p50Met ? "**met**: " : "**NOT met**: ") + p50)
@@ -140,16 +145,22 @@ public final class GatewayWrkTable
         long missing = 0;
         long gatewayErrors = 0;
         long bareErrors = 0;
+        final StringJoiner reasons = new StringJoiner("; ", " (the gateway's refusals by reason: ", ")");
+        reasons.setEmptyValue("");
         for (final Point p : points)
         {
             missing += Math.max(0, p.gateway().ackedFrames() - p.gateway().journaledFrames());
             gatewayErrors += p.gateway().wrk().non2xx() + p.gateway().wrk().socketErrors();
+            if (!p.gateway().rejections().equals("none"))
+            {
+                reasons.add(p.frames() + "×" + p.connections() + "c " + p.gateway().rejections());
+            }
             bareErrors += p.bare().wrk().non2xx() + p.bare().wrk().socketErrors();
         }
         sb.append("- every acknowledged frame journaled (the gateway's `pitgun_frames_journaled_total` against wrk's ")
             .append("2xx × frames): ").append(missing == 0 ? "**yes**" : "**NO**: " + missing + " frames missing")
             .append("\n- non-2xx answers and socket errors: gateway ").append(gatewayErrors).append(", bare ")
-            .append(bareErrors).append('\n');
+            .append(bareErrors).append(reasons).append('\n');
         return sb.toString();
     }
 
@@ -215,7 +226,8 @@ public final class GatewayWrkTable
             return new Run(server, Integer.parseInt(values.get("frames")), Integer.parseInt(values.get("connections")),
                 Integer.parseInt(values.get("threads")), WrkResult.of(values),
                 Long.parseLong(values.getOrDefault("acked_frames", "-1")),
-                Long.parseLong(values.getOrDefault("journaled_frames", "-1")));
+                Long.parseLong(values.getOrDefault("journaled_frames", "-1")),
+                values.getOrDefault("rejections", "none"));
         }
         catch (final NumberFormatException ex)
         {

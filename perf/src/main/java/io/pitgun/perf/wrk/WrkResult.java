@@ -45,7 +45,8 @@ public record WrkResult(long requests, long durationUs, long non2xx, long socket
         }
         if (line == null)
         {
-            throw new IllegalArgumentException("no '" + PREFIX + "' line in wrk's output (was the script's done() run?)");
+            throw new IllegalArgumentException("no '" + PREFIX + "' line in wrk's output (did the script's done() " +
+                "run?)");
         }
         return of(keyValues(line));
     }

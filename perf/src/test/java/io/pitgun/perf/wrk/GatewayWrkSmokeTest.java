@@ -27,7 +27,8 @@ class GatewayWrkSmokeTest
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void shouldMeasureBothServersAndFindEveryAcknowledgedFrameJournaled() throws Exception
     {
-        assumeTrue(Boolean.getBoolean("pitgun.wrk.smoke"), "opt-in: -Dpitgun.wrk.smoke=true (needs wrk and bin/pitgun)");
+        assumeTrue(Boolean.getBoolean("pitgun.wrk.smoke"),
+            "opt-in: -Dpitgun.wrk.smoke=true (needs wrk and bin/pitgun)");
         final Path summary = dir.resolve("summary.txt");
 
         GatewayWrkMain.main(new String[] {"--summary", summary.toString(), "--raw-dir", dir.resolve("raw").toString(),

@@ -15,7 +15,8 @@ class GatewayWrkTableTest
     {
         return "point server=" + server + " frames=" + frames + " connections=" + connections + " threads=2 seconds=5" +
             journal + " requests=" + requests + " duration_us=1000000 bytes=1 non2xx=" + non2xx + " connect_errors=0 " +
-            "read_errors=0 write_errors=0 timeouts=0 p50_us=" + p50Us + " p90_us=" + 2 * p50Us + " p99_us=" + 3 * p50Us +
+            "read_errors=0 write_errors=0 timeouts=0 p50_us=" + p50Us + " p90_us=" + 2 * p50Us +
+            " p99_us=" + 3 * p50Us +
             " p99.9_us=" + 1500 * p50Us + " max_us=" + 2000 * p50Us + " mean_us=1.0";
     }
 
@@ -42,7 +43,8 @@ class GatewayWrkTableTest
             "65 µs / 195 µs / 97.5 ms | 6.1× | 7,893 | 0 / 0 | yes (7894 ≥ 7893) |\n"), block);
         assertTrue(block.contains("| 100 | 4 | 3,736 | 16,125 | 23 % |"), block);
         assertTrue(block.contains("| 373,600 | 0 / 0 | yes (373700 ≥ 373600) |"), block);
-        assertTrue(block.contains("- ≥ 70 % of the bare server's requests/s at every point with one-frame envelopes: " +
+        assertTrue(block.contains("- ≥ 70 % of the bare server's requests/s at every point with one-frame " +
+            "envelopes: " +
             "**NOT met** (worst: 1 frames, 4 connections, 7,893 vs 38,389 req/s = 21 %; all points, frames × " +
             "connections: 1×4c 21 %, 1×32c 71 %)\n"), block);
         assertTrue(block.contains("- ≥ 50 % of the bare server's requests/s at every point with larger envelopes: " +
@@ -73,14 +75,15 @@ class GatewayWrkTableTest
     void shouldFlagFramesAcknowledgedButNotJournaledAndNon2xx()
     {
         final String summary = String.join("\n",
-            point("gateway", 1, 4, 1000, 100, 7, " acked_frames=993 journaled_frames=990"),
+            point("gateway", 1, 4, 1000, 100, 7, " acked_frames=993 journaled_frames=990 rejections=overload:7"),
             point("bare", 1, 4, 1000, 60, 0, ""));
 
         final String block = GatewayWrkTable.render(summary);
 
-        assertTrue(block.contains("| 7 / 0 | **NO** (990 < 993) |"), block);
+        assertTrue(block.contains("| 7 (overload:7) / 0 | **NO** (990 < 993) |"), block);
         assertTrue(block.contains("against wrk's 2xx × frames): **NO**: 3 frames missing\n"), block);
-        assertTrue(block.contains("- non-2xx answers and socket errors: gateway 7, bare 0\n"), block);
+        assertTrue(block.contains("- non-2xx answers and socket errors: gateway 7, bare 0 (the gateway's refusals by " +
+            "reason: 1×4c overload:7)\n"), block);
         assertTrue(block.contains("with larger envelopes: **not measured**\n"), block);
     }
 
