@@ -185,7 +185,8 @@ public final class GatewayWrkTable
             return;
         }
         sb.append(worst.ratio() >= min ? "**met**" : "**NOT met**").append(String.format(Locale.ROOT,
-            " (worst: %d frames, %d connections, %s vs %s req/s = %s; all points, frames × connections: %s)\n",
+            " (worst: %d-frame envelopes, %d connections, %s vs %s req/s = %s; all points, frames × " +
+                "connections: %s)\n",
             worst.frames(), worst.connections(), rate(worst.gateway().wrk().requestsPerSecond()),
             rate(worst.bare().wrk().requestsPerSecond()), percent(worst.ratio()), all));
     }

@@ -44,11 +44,10 @@ class GatewayWrkTableTest
         assertTrue(block.contains("| 100 | 4 | 3,736 | 16,125 | 23 % |"), block);
         assertTrue(block.contains("| 373,600 | 0 / 0 | yes (373700 ≥ 373600) |"), block);
         assertTrue(block.contains("- ≥ 70 % of the bare server's requests/s at every point with one-frame " +
-            "envelopes: " +
-            "**NOT met** (worst: 1 frames, 4 connections, 7,893 vs 38,389 req/s = 21 %; all points, frames × " +
-            "connections: 1×4c 21 %, 1×32c 71 %)\n"), block);
+            "envelopes: **NOT met** (worst: 1-frame envelopes, 4 connections, 7,893 vs 38,389 req/s = 21 %; all " +
+            "points, frames × connections: 1×4c 21 %, 1×32c 71 %)\n"), block);
         assertTrue(block.contains("- ≥ 50 % of the bare server's requests/s at every point with larger envelopes: " +
-            "**NOT met** (worst: 100 frames, 4 connections"), block);
+            "**NOT met** (worst: 100-frame envelopes, 4 connections"), block);
         assertTrue(block.contains("at 4 connections: **NOT met**: 1-frame 396 µs vs 65 µs (6.1×); " +
             "100-frame 1.0 ms vs 240 µs (4.2×)\n"), block);
         assertTrue(block.contains("every acknowledged frame journaled (the gateway's `pitgun_frames_journaled_total` " +
@@ -64,7 +63,8 @@ class GatewayWrkTableTest
 
         final String verdict = GatewayWrkTable.render(summary);
 
-        assertTrue(verdict.contains("with one-frame envelopes: **met** (worst: 1 frames, 4 connections"), verdict);
+        assertTrue(verdict.contains("with one-frame envelopes: **met** (worst: 1-frame envelopes, 4 connections"),
+            verdict);
         assertTrue(verdict.contains("with larger envelopes: **met**"), verdict);
         assertTrue(verdict.contains("at 4 connections: **met**: 1-frame 100 µs vs 60 µs (1.7×); " +
             "100-frame 100 µs vs 50 µs (2.0×)"), verdict);
