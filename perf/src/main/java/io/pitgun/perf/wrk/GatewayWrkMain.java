@@ -37,10 +37,9 @@ import java.util.stream.Stream;
  *
  * <p>Usage: {@code GatewayWrkMain --summary FILE --raw-dir DIR [--profile quick|full] [--points 1x4,100x32,...]
  * [--seconds N] [--warmup-seconds N] [--first-warmup-seconds N] [--pitgun bin/pitgun] [--wrk PATH]
- * [--jfr DIR]}; quick: 5 s per point, 1 s warm-up per point, 5 s first warm-up of each server; full: 20, 5 and 20 s.
- * Without wrk it runs {@code apt-get install -y wrk} once; if that fails the summary says {@code not measured:} and
- * why, and the exit status is
- * 0 (a missing tool is not a failed benchmark). The summary is what {@link GatewayWrkTable} renders; the raw wrk
+ * [--jfr DIR] [--ack-mode journaled|accepted]}; quick: 5 s per point, 1 s warm-up per point, 5 s first warm-up
+ * of each server; full: 20, 5 and 20 s. Without wrk it runs {@code apt-get install -y wrk} once; if that fails the
+ * summary says {@code not measured:} and why, and the exit status is 0 (a missing tool is not a failed benchmark). The summary is what {@link GatewayWrkTable} renders; the raw wrk
  * outputs, the script and the servers' logs go to the raw directory. {@code --jfr DIR} records both servers with
  * JFR's {@code profile} settings ({@code DIR/gateway.jfr}, {@code DIR/bare.jfr}).
  */
@@ -74,7 +73,7 @@ public final class GatewayWrkMain
     /** The run's settings, from the command line. */
     private record Settings(Path summary, Path rawDir, String profile, List<int[]> points, int seconds,
         int warmupSeconds,
-        int firstWarmupSeconds, Path pitgun, String wrk, Path jfr)
+        int firstWarmupSeconds, Path pitgun, String wrk, Path jfr, String ackMode)
     {
     }
 
@@ -123,11 +122,11 @@ public final class GatewayWrkMain
         final List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "# profile %s: %d s per point after a %d s warm-up at the same point " +
                 "(each server first warmed %d s); %s, threads = min(%d, connections), --timeout %s; %d samples per " +
-                "frame (sim.v1); gateway: `pitgun gateway --ack-mode journaled --rate-limit 0 " +
+                "frame (sim.v1); gateway: `pitgun gateway --ack-mode %s --rate-limit 0 " +
                 "--max-connections-per-peer %s` (default IO_THREADS 1); bare: BareHttpServer, 1 event-loop thread " +
                 "(NIO); each in its own JVM with the same flags; the servers take turns at each point",
             s.profile(), s.seconds(), s.warmupSeconds(), s.firstWarmupSeconds(), version.strip(), MAX_WRK_THREADS,
-            WRK_TIMEOUT, SAMPLES_PER_FRAME, MAX_CONNECTIONS_PER_PEER));
+            WRK_TIMEOUT, SAMPLES_PER_FRAME, s.ackMode(), MAX_CONNECTIONS_PER_PEER));
         final Path dataDir = Files.createTempDirectory("pitgun-wrk-");
         Process gateway = null;
         Process bare = null;
@@ -278,7 +277,7 @@ public final class GatewayWrkMain
     private static Process startGateway(final Settings s, final int port, final Path dataDir) throws IOException
     {
         final ProcessBuilder pb = new ProcessBuilder(s.pitgun().toString(), "gateway", "--bind", "127.0.0.1:" + port,
-            "--data-dir", dataDir.toString(), "--ack-mode", "journaled", "--rate-limit", "0",
+            "--data-dir", dataDir.toString(), "--ack-mode", s.ackMode(), "--rate-limit", "0",
             "--max-connections-per-peer", MAX_CONNECTIONS_PER_PEER)
             .redirectErrorStream(true).redirectOutput(s.rawDir().resolve("gateway.log").toFile());
         if (s.jfr() != null)
@@ -517,6 +516,8 @@ public final class GatewayWrkMain
         Integer firstWarmup = null;
         Path pitgun = Path.of("bin", "pitgun");
         String wrk = null;
+        // journaled: issue 15's setting (and the default); accepted shows what the wait for the journal costs.
+        String ackMode = "journaled";
         Path jfr = null;
         for (int i = 0; i < args.length; i++)
         {
@@ -538,6 +539,7 @@ public final class GatewayWrkMain
                 case "--pitgun" -> pitgun = Path.of(value);
                 case "--wrk" -> wrk = value;
                 case "--jfr" -> jfr = Path.of(value);
+                case "--ack-mode" -> ackMode = value;
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -545,7 +547,7 @@ public final class GatewayWrkMain
         {
             throw new IllegalArgumentException("usage: GatewayWrkMain --summary FILE --raw-dir DIR [--profile " +
                 "quick|full] [--points 1x4,100x32,...] [--seconds N] [--warmup-seconds N] [--first-warmup-seconds N] " +
-                "[--pitgun bin/pitgun] [--wrk PATH] [--jfr DIR]");
+                "[--pitgun bin/pitgun] [--wrk PATH] [--jfr DIR] [--ack-mode journaled|accepted]");
         }
         final boolean full = switch (profile)
         {
@@ -556,7 +558,7 @@ public final class GatewayWrkMain
         return new Settings(summary, rawDir, profile, points == null ? defaultPoints() : points(points),
             seconds != null ? seconds : full ? 20 : 5, warmup != null ? warmup : full ? 5 : 1,
             firstWarmup != null ? firstWarmup : full ? 20 : 5, pitgun,
-            wrk, jfr);
+            wrk, jfr, ackMode);
     }
 
     private static List<int[]> defaultPoints()
