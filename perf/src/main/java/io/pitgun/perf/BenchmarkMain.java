@@ -53,7 +53,8 @@ public final class BenchmarkMain
         return all.toArray(new String[0]);
     }
 
-    /** The flags the build wrote into {@value #FLAGS_RESOURCE}, whitespace collapsed (also for paced.PacedLatencyMain). */
+    /** The flags the build wrote into {@value #FLAGS_RESOURCE}, whitespace collapsed (also for the benchmark mains
+     *  that start JVMs of their own: paced.PacedLatencyMain, wrk.GatewayWrkMain). */
     public static String jvmFlags() throws IOException
     {
         try (InputStream in = BenchmarkMain.class.getClassLoader().getResourceAsStream(FLAGS_RESOURCE))

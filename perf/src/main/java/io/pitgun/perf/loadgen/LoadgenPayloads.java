@@ -28,8 +28,9 @@ public final class LoadgenPayloads
 
     private final int framesPerEnvelope;
     private final List<ParameterDefinition> channels;
-    private final String[] jsonValues;
     private final long[] rawValues;
+    /** One frame's samples as JSON object members, the same in every frame. */
+    private final String samplesJson;
     private final UUID session = UUID.randomUUID();
     private final long baseTimestampUs = System.currentTimeMillis() * 1000L;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
@@ -51,7 +52,7 @@ public final class LoadgenPayloads
             throw new IllegalArgumentException("--samples-per-frame: the dictionary " + registry.name() + " has only " +
                 channels.size() + " channels a client may send, asked for " + samplesPerFrame);
         }
-        jsonValues = new String[channels.size()];
+        final String[] jsonValues = new String[channels.size()];
         rawValues = new long[channels.size()];
         for (int i = 0; i < channels.size(); i++)
         {
@@ -70,6 +71,25 @@ public final class LoadgenPayloads
                 rawValues[i] = Double.doubleToLongBits(p.dataType() == DataType.F32 ? (double)v : mid);
             }
         }
+        final StringBuilder samples = new StringBuilder(channels.size() * 28);
+        for (int c = 0; c < channels.size(); c++)
+        {
+            samples.append(c == 0 ? "\"" : ",\"").append(channels.get(c).name()).append("\":").append(jsonValues[c]);
+        }
+        samplesJson = samples.toString();
+    }
+
+    /**
+     * The samples of every frame the load generator sends, for clients that build the envelopes themselves (the
+     * {@code wrk} script of {@code io.pitgun.perf.wrk}), so both send the same frames.
+     *
+     * @param registry        the dictionary.
+     * @param samplesPerFrame samples in each frame.
+     * @return the members of a frame's {@code samples} object, without the braces: {@code "name":value,...}.
+     */
+    public static String samplesJson(final ParameterRegistry registry, final int samplesPerFrame)
+    {
+        return new LoadgenPayloads(registry, 1, samplesPerFrame).samplesJson;
     }
 
     /**
@@ -100,12 +120,8 @@ public final class LoadgenPayloads
         {
             final long sequence = first + f;
             sb.append(f == 0 ? "{" : ",{").append("\"sequence\":").append(sequence)
-                .append(",\"timestamp_us\":").append(baseTimestampUs + sequence * 1000L).append(",\"samples\":{");
-            for (int c = 0; c < channels.size(); c++)
-            {
-                sb.append(c == 0 ? "\"" : ",\"").append(channels.get(c).name()).append("\":").append(jsonValues[c]);
-            }
-            sb.append("}}");
+                .append(",\"timestamp_us\":").append(baseTimestampUs + sequence * 1000L).append(",\"samples\":{")
+                .append(samplesJson).append("}}");
         }
         return sb.append("]}}").toString();
     }

@@ -1,6 +1,7 @@
 package io.pitgun.perf.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.perf.wrk.GatewayWrkTable;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,12 +25,12 @@ import java.util.function.UnaryOperator;
  * a file: {@code --text} as preformatted text (the end-to-end sweep), {@code --markdown} as it is (Markdown a tool
  * generated, e.g. {@code paced.PacedLatencyMain}'s table and verdict), {@code --demo} with {@link DemoExcerpt},
  * {@code --solver-browser} with {@link SolverBrowserTable}, {@code --pipeline-latency} with {@link
- * PipelineLatencyTable}.
+ * PipelineLatencyTable}, {@code --gateway-wrk} with {@link GatewayWrkTable}.
  */
 public final class PerformanceDocWriter
 {
     private static final String USAGE = "usage: PerformanceDocWriter --doc FILE --run TEXT [--text|--markdown|--demo|" +
-        "--solver-browser|--pipeline-latency NAME=FILE]... RESULT.json...";
+        "--solver-browser|--pipeline-latency|--gateway-wrk NAME=FILE]... RESULT.json...";
 
     /** How each input option turns a file's text into a block's Markdown. */
     private static final Map<String, UnaryOperator<String>> RENDERERS = Map.of(
@@ -37,7 +38,8 @@ public final class PerformanceDocWriter
         "--markdown", UnaryOperator.identity(),
         "--demo", DemoExcerpt::render,
         "--solver-browser", SolverBrowserTable::render,
-        "--pipeline-latency", PipelineLatencyTable::render);
+        "--pipeline-latency", PipelineLatencyTable::render,
+        "--gateway-wrk", GatewayWrkTable::render);
 
     /** A block's input: which option named it, so which renderer turns the file into Markdown. */
     private record Input(String option, Path file)

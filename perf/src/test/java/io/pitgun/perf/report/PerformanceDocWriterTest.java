@@ -125,6 +125,21 @@ class PerformanceDocWriterTest
     }
 
     @Test
+    void shouldFillTheGatewayWrkBlockFromTheDriversSummary() throws Exception
+    {
+        final Path summary = dir.resolve("gateway-wrk.txt");
+        Files.writeString(summary, "not measured: no wrk on this machine.\n");
+        final Path doc = dir.resolve("performance.md");
+        Files.writeString(doc, "x\n<!-- bench:GatewayWrk -->\nold\n<!-- /bench:GatewayWrk -->\ny\n");
+
+        PerformanceDocWriter.run(new String[] {"--doc", doc.toString(), "--run", RUN, "--gateway-wrk",
+            "GatewayWrk=" + summary});
+
+        assertEquals("x\n<!-- bench:GatewayWrk -->\n" + RUN + "\n\n**Not measured in this run:** no wrk on this " +
+            "machine.\n<!-- /bench:GatewayWrk -->\ny\n", Files.readString(doc));
+    }
+
+    @Test
     void shouldNameTheBrokenResult()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () ->

@@ -1,0 +1,591 @@
+package io.pitgun.perf.wrk;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.perf.BenchmarkMain;
+import io.pitgun.perf.loadgen.LoadgenPayloads;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.StringJoiner;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * The gateway under an external client: {@code wrk} with {@code wrk/envelopes.lua} against {@code pitgun gateway}
+ * (journaled acks, per-client rate limit off, a temporary data directory) and against {@link BareServerMain} (a
+ * bare Netty server that reads each body and answers 202), each in a JVM of its own with the same flags, at every
+ * (frames per envelope, connections) point; the two servers take turns at each point, the one going first
+ * alternating, so a drift of the machine (the VM's stolen time) falls on both. After each gateway point it waits
+ * for the journal to catch up and compares {@code pitgun_frames_journaled_total} with wrk's 2xx count × frames.
+ *
+ * <p>Usage: {@code GatewayWrkMain --summary FILE --raw-dir DIR [--profile quick|full] [--points 1x4,100x32,...]
+ * [--seconds N] [--warmup-seconds N] [--first-warmup-seconds N] [--pitgun bin/pitgun] [--wrk PATH]
+ * [--jfr DIR] [--ack-mode journaled|accepted]}; quick: 5 s per point, 1 s warm-up per point, 5 s first warm-up
+ * of each server; full: 20, 5 and 20 s. Without wrk it runs {@code apt-get install -y wrk} once; if that fails the
+ * summary says {@code not measured:} and why, and the exit status is 0 (a missing tool is not a failed benchmark). The summary is what {@link GatewayWrkTable} renders; the raw wrk
+ * outputs, the script and the servers' logs go to the raw directory. {@code --jfr DIR} records both servers with
+ * JFR's {@code profile} settings ({@code DIR/gateway.jfr}, {@code DIR/bare.jfr}).
+ */
+public final class GatewayWrkMain
+{
+    private static final String SCRIPT_RESOURCE = "wrk/envelopes.lua";
+    private static final int[] FRAMES = {1, 100};
+    private static final int[] CONNECTIONS = {1, 4, 32, 256};
+    /** wrk threads: at most two, the machine's client share (the servers need the other cores). */
+    private static final int MAX_WRK_THREADS = 2;
+    /** Samples per frame: the load generator's default, so the frames are {@code pitgun loadgen}'s. */
+    private static final int SAMPLES_PER_FRAME = 8;
+    /** wrk's per-request timeout: far above any latency either server shows, so only a stuck server hits it. */
+    private static final String WRK_TIMEOUT = "10s";
+    /** 256 connections plus the driver's own /metrics requests stay under it (the default is 256). */
+    private static final String MAX_CONNECTIONS_PER_PEER = "1024";
+    private static final String JOURNALED = "pitgun_frames_journaled_total";
+    private static final String PUBLISHED = "pitgun_gateway_frames_published_total";
+    private static final String REJECTIONS = "pitgun_gateway_rejections_total";
+    /** The gateway's logging configuration, relative to the repository (bin/pitgun's parent). */
+    private static final String CLI_LOGBACK = "cli/src/main/resources/logback.xml";
+    /** JDK 23+ only; bin/pitgun drops it on older JDKs in the same way. */
+    private static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access=allow";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayWrkMain()
+    {
+    }
+
+    /** The run's settings, from the command line. */
+    private record Settings(Path summary, Path rawDir, String profile, List<int[]> points, int seconds,
+        int warmupSeconds,
+        int firstWarmupSeconds, Path pitgun, String wrk, Path jfr, String ackMode)
+    {
+    }
+
+    /**
+     * Runs the benchmark; see the class comment for the arguments.
+     *
+     * @param args the arguments.
+     * @throws Exception when a server or wrk fails (the summary is then incomplete and the exit status non-zero).
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        final Settings settings;
+        try
+        {
+            settings = parse(args);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("GatewayWrkMain: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        new GatewayWrkMain().run(settings);
+    }
+
+    private void run(final Settings s) throws Exception
+    {
+        Files.createDirectories(s.rawDir());
+        final String wrk = findOrInstallWrk(s);
+        if (wrk == null)
+        {
+            return;
+        }
+        final Path script = s.rawDir().resolve("envelopes.lua");
+        try (InputStream in = GatewayWrkMain.class.getClassLoader().getResourceAsStream(SCRIPT_RESOURCE))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException(SCRIPT_RESOURCE + " is missing from the class path");
+            }
+            Files.write(script, in.readAllBytes());
+        }
+        final String samples = LoadgenPayloads.samplesJson(ParameterRegistry.simV1(), SAMPLES_PER_FRAME);
+        final String version = firstLine(exec(List.of(wrk, "-v"), s.rawDir().resolve("wrk-version.txt"), 30))
+            .replaceFirst(" Copyright.*", "");
+        final List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "# profile %s: %d s per point after a %d s warm-up at the same point " +
+                "(each server first warmed %d s); %s, threads = min(%d, connections), --timeout %s; %d samples per " +
+                "frame (sim.v1); gateway: `pitgun gateway --ack-mode %s --rate-limit 0 " +
+                "--max-connections-per-peer %s` (default IO_THREADS 1); bare: BareHttpServer, 1 event-loop thread " +
+                "(NIO); each in its own JVM with the same flags; the servers take turns at each point",
+            s.profile(), s.seconds(), s.warmupSeconds(), s.firstWarmupSeconds(), version.strip(), MAX_WRK_THREADS,
+            WRK_TIMEOUT, SAMPLES_PER_FRAME, s.ackMode(), MAX_CONNECTIONS_PER_PEER));
+        final Path dataDir = Files.createTempDirectory("pitgun-wrk-");
+        Process gateway = null;
+        Process bare = null;
+        try
+        {
+            final int gatewayPort = freePort();
+            gateway = startGateway(s, gatewayPort, dataDir);
+            final int barePort;
+            bare = startBare(s);
+            barePort = awaitListening(bare, s.rawDir().resolve("bare.out"));
+            final URI gatewayUri = URI.create("http://127.0.0.1:" + gatewayPort);
+            final URI bareUri = URI.create("http://127.0.0.1:" + barePort);
+            awaitHealthy(gateway, gatewayUri);
+            for (final URI uri : List.of(gatewayUri, bareUri))
+            {
+                wrk(s, wrk, script, samples, uri, 1, 32, s.firstWarmupSeconds(), "warmup-first-" +
+                    (uri == gatewayUri ? "gateway" : "bare"));
+            }
+            int i = 0;
+            for (final int[] point : s.points())
+            {
+                final int frames = point[0];
+                final int connections = point[1];
+                final boolean gatewayFirst = i++ % 2 == 0;
+                for (int turn = 0; turn < 2; turn++)
+                {
+                    final boolean isGateway = (turn == 0) == gatewayFirst;
+                    final String server = isGateway ? "gateway" : "bare";
+                    final URI uri = isGateway ? gatewayUri : bareUri;
+                    final String name = server + "-f" + frames + "-c" + connections;
+                    wrk(s, wrk, script, samples, uri, frames, connections, s.warmupSeconds(), "warmup-" + name);
+                    final String before = isGateway ? settledMetrics(gatewayUri) : "";
+                    final WrkResult result = wrk(s, wrk, script, samples, uri, frames, connections, s.seconds(), name);
+                    String check = "";
+                    if (isGateway)
+                    {
+                        final String after = settledMetrics(gatewayUri);
+                        final long journaled = metric(after, JOURNALED) - metric(before, JOURNALED);
+                        check = " acked_frames=" + result.successes() * frames + " journaled_frames=" + journaled +
+                            " rejections=" + rejections(before, after);
+                    }
+                    final String line = String.format(Locale.ROOT, "point server=%s frames=%d connections=%d " +
+                            "threads=%d seconds=%d%s %s", server, frames, connections, threads(connections),
+                        s.seconds(),
+                        check, wrkLine(s.rawDir().resolve(name + ".txt")));
+                    lines.add(line);
+                    System.err.printf(Locale.ROOT,
+                        "GatewayWrkMain: %s: %,.0f req/s, p50 %d µs, p99 %d µs, non-2xx %d%s%n",
+                        name, result.requestsPerSecond(), result.p50Us(), result.p99Us(), result.non2xx(), check);
+                }
+            }
+        }
+        finally
+        {
+            stop(gateway, bare);
+            deleteTree(dataDir);
+        }
+        Files.write(s.summary(), lines, StandardCharsets.UTF_8);
+        System.out.print(GatewayWrkTable.render(String.join("\n", lines)));
+    }
+
+    private WrkResult wrk(final Settings s, final String wrk, final Path script, final String samples, final URI uri,
+        final int frames, final int connections, final int seconds, final String name) throws IOException,
+        InterruptedException
+    {
+        final String runId = String.format("%08x", ThreadLocalRandom.current().nextInt());
+        final long baseTimestampUs = System.currentTimeMillis() * 1000L;
+        final List<String> command = List.of(wrk, "-t", Integer.toString(threads(connections)), "-c",
+            Integer.toString(connections), "-d", seconds + "s", "--timeout", WRK_TIMEOUT, "-s", script.toString(),
+            uri.toString(), "--", Integer.toString(frames), runId, Long.toString(baseTimestampUs), samples);
+        final Path out = s.rawDir().resolve(name + ".txt");
+        final String output = exec(command, out, seconds + 60L);
+        return WrkResult.parse(output);
+    }
+
+    private static int threads(final int connections)
+    {
+        return Math.min(MAX_WRK_THREADS, connections);
+    }
+
+    /** The {@code pitgun-wrk:} line's keys and values, as the summary repeats them. */
+    private static String wrkLine(final Path raw) throws IOException
+    {
+        for (final String line : Files.readAllLines(raw, StandardCharsets.UTF_8))
+        {
+            final int at = line.indexOf(WrkResult.PREFIX);
+            if (at >= 0)
+            {
+                return line.substring(at + WrkResult.PREFIX.length()).strip();
+            }
+        }
+        throw new IllegalStateException("no " + WrkResult.PREFIX + " line in " + raw);
+    }
+
+    /** wrk's path, installing it with apt-get when missing; null (and a "not measured" summary) if that fails. */
+    private static String findOrInstallWrk(final Settings s) throws IOException, InterruptedException
+    {
+        String wrk = findWrk(s.wrk());
+        if (wrk != null)
+        {
+            return wrk;
+        }
+        final boolean root = "root".equals(System.getProperty("user.name"));
+        final List<String> install = new ArrayList<>(root ? List.of() : List.of("sudo", "-n"));
+        install.addAll(List.of("apt-get", "install", "-y", "wrk"));
+        final Path log = s.rawDir().resolve("apt-get-install-wrk.txt");
+        System.err.println("GatewayWrkMain: no wrk; running " + String.join(" ", install));
+        int status;
+        try
+        {
+            final Process p = new ProcessBuilder(install).redirectErrorStream(true).redirectOutput(log.toFile())
+                .start();
+            status = p.waitFor(10, TimeUnit.MINUTES) ? p.exitValue() : -1;
+            p.destroyForcibly();
+        }
+        catch (final IOException ex)
+        {
+            status = -2;
+        }
+        wrk = findWrk(s.wrk());
+        if (wrk == null)
+        {
+            final String why = "not measured: no wrk on this machine and `" + String.join(" ", install) + "` failed " +
+                "(exit " + status + "; log: `" + log + "`). Debian: `apt-get install -y wrk`.";
+            Files.writeString(s.summary(), why + "\n", StandardCharsets.UTF_8);
+            System.err.println("GatewayWrkMain: " + why);
+        }
+        return wrk;
+    }
+
+    private static String findWrk(final String given)
+    {
+        if (given != null)
+        {
+            return Files.isExecutable(Path.of(given)) ? given : null;
+        }
+        for (final String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
+        {
+            final Path candidate = Path.of(dir.isEmpty() ? "." : dir, "wrk");
+            if (Files.isExecutable(candidate))
+            {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    private static Process startGateway(final Settings s, final int port, final Path dataDir) throws IOException
+    {
+        final ProcessBuilder pb = new ProcessBuilder(s.pitgun().toString(), "gateway", "--bind", "127.0.0.1:" + port,
+            "--data-dir", dataDir.toString(), "--ack-mode", s.ackMode(), "--rate-limit", "0",
+            "--max-connections-per-peer", MAX_CONNECTIONS_PER_PEER)
+            .redirectErrorStream(true).redirectOutput(s.rawDir().resolve("gateway.log").toFile());
+        if (s.jfr() != null)
+        {
+            final String opts = System.getenv().getOrDefault("PITGUN_JAVA_OPTS", "");
+            pb.environment().put("PITGUN_JAVA_OPTS", (opts + " " + jfrFlag(s.jfr().resolve("gateway.jfr"))).strip());
+        }
+        return pb.start();
+    }
+
+    private static Process startBare(final Settings s) throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String flag : BenchmarkMain.jvmFlags().split(" "))
+        {
+            if (!flag.isEmpty() && (!flag.equals(UNSAFE_FLAG) || Runtime.version().feature() >= 23))
+            {
+                command.add(flag);
+            }
+        }
+        final String opts = System.getenv().getOrDefault("PITGUN_JAVA_OPTS", "").strip();
+        if (!opts.isEmpty())
+        {
+            command.addAll(Arrays.asList(opts.split("\\s+")));
+        }
+        if (s.jfr() != null)
+        {
+            command.add(jfrFlag(s.jfr().resolve("bare.jfr")));
+        }
+        // The CLI's logging configuration, so the bare server logs what the gateway logs (warnings, to stderr)
+        // rather than logback's default of everything at DEBUG to stdout.
+        final Path logback = s.pitgun().toAbsolutePath().getParent().resolveSibling(CLI_LOGBACK);
+        if (Files.isRegularFile(logback))
+        {
+            command.add("-Dlogback.configurationFile=" + logback);
+        }
+        else
+        {
+            System.err.println("GatewayWrkMain: no " + logback + "; the bare server logs with logback's defaults");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServerMain.class.getName(), "1"));
+        // Standard input stays a pipe: closing it stops the server.
+        return new ProcessBuilder(command).redirectOutput(s.rawDir().resolve("bare.out").toFile())
+            .redirectError(s.rawDir().resolve("bare.log").toFile()).start();
+    }
+
+    private static String jfrFlag(final Path file)
+    {
+        return "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + file.toAbsolutePath();
+    }
+
+    private static int awaitListening(final Process bare, final Path out) throws IOException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && bare.isAlive())
+        {
+            final String text = Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "";
+            final int at = text.indexOf("listening on ");
+            final int end = text.indexOf('\n', at);
+            if (at >= 0 && end > at)
+            {
+                return Integer.parseInt(text.substring(at + "listening on ".length(), end).strip());
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        throw new IllegalStateException("the bare server did not say 'listening on PORT' within 60 s (alive: " +
+            bare.isAlive() + "); see " + out.resolveSibling("bare.log"));
+    }
+
+    /** Waits for {@code GET /health} to answer 200; bin/pitgun may build the CLI first, hence the long bound. */
+    private void awaitHealthy(final Process gateway, final URI uri) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (System.nanoTime() < deadline && gateway.isAlive())
+        {
+            try
+            {
+                if (get(uri.resolve("/health")).statusCode() == 200)
+                {
+                    return;
+                }
+            }
+            catch (final IOException notYet)
+            {
+                // Not listening yet.
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+        throw new IllegalStateException("the gateway did not answer GET /health with 200 (alive: " + gateway.isAlive() +
+            "); see gateway.log in the raw directory");
+    }
+
+    /**
+     * The gateway's {@code /metrics} once the journal has caught up with what the gateway published (wrk stops with
+     * requests in flight, so the last frames may still be on their way), or after 30 s.
+     */
+    private String settledMetrics(final URI uri) throws IOException, InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true)
+        {
+            final String metrics = get(uri.resolve("/metrics")).body();
+            if (metric(metrics, JOURNALED) >= metric(metrics, PUBLISHED) || System.nanoTime() > deadline)
+            {
+                return metrics;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    /** The gateway's refusals between two scrapes by reason ({@code overload:12,...}), or {@code none}. */
+    static String rejections(final String before, final String after)
+    {
+        final StringJoiner reasons = new StringJoiner(",");
+        for (final String line : after.split("\n"))
+        {
+            if (line.startsWith(REJECTIONS + "{reason=\""))
+            {
+                final String series = line.substring(0, line.lastIndexOf(' '));
+                final long delta = metric(after, series) - metric(before, series);
+                if (delta > 0)
+                {
+                    final String reason = series.substring(REJECTIONS.length() + "{reason=\"".length(),
+                        series.length() - "\"}".length());
+                    reasons.add(reason + ":" + delta);
+                }
+            }
+        }
+        return reasons.length() == 0 ? "none" : reasons.toString();
+    }
+
+    /** {@code name}'s value in a Prometheus text, {@code name} with its labels if it has any; 0 when absent. */
+    static long metric(final String metrics, final String name)
+    {
+        for (final String line : metrics.split("\n"))
+        {
+            if (line.startsWith(name + " "))
+            {
+                return (long)Double.parseDouble(line.substring(name.length() + 1).strip());
+            }
+        }
+        if (name.indexOf('{') >= 0)
+        {
+            return 0;
+        }
+        throw new IllegalStateException("no " + name + " in the gateway's /metrics");
+    }
+
+    private HttpResponse<String> get(final URI uri) throws IOException, InterruptedException
+    {
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Runs a command to completion within {@code timeoutSeconds}, its output (both streams) into {@code out}. */
+    private static String exec(final List<String> command, final Path out, final long timeoutSeconds)
+        throws IOException, InterruptedException
+    {
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+        {
+            p.destroyForcibly();
+            throw new IllegalStateException(command.get(0) + " did not finish within " + timeoutSeconds + " s: " + out);
+        }
+        final String output = Files.readString(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0 && !command.contains("-v"))
+        {
+            throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + output);
+        }
+        return output;
+    }
+
+    private static String firstLine(final String text)
+    {
+        final int nl = text.indexOf('\n');
+        return nl < 0 ? text : text.substring(0, nl);
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** SIGTERM to the gateway (a graceful drain, JFR's dump), end of input to the bare server; bounded waits. */
+    private static void stop(final Process gateway, final Process bare) throws InterruptedException
+    {
+        if (bare != null)
+        {
+            try
+            {
+                bare.getOutputStream().close();
+            }
+            catch (final IOException ignored)
+            {
+                bare.destroy();
+            }
+        }
+        if (gateway != null)
+        {
+            // bin/pitgun execs java, so this is the gateway's JVM itself.
+            gateway.destroy();
+        }
+        for (final Process p : Arrays.asList(gateway, bare))
+        {
+            if (p != null && !p.waitFor(60, TimeUnit.SECONDS))
+            {
+                System.err.println("GatewayWrkMain: a server did not stop within 60 s; killing it");
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static void deleteTree(final Path dir) throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static Settings parse(final String[] args)
+    {
+        Path summary = null;
+        Path rawDir = null;
+        String profile = "quick";
+        String points = null;
+        Integer seconds = null;
+        Integer warmup = null;
+        Integer firstWarmup = null;
+        Path pitgun = Path.of("bin", "pitgun");
+        String wrk = null;
+        // journaled: issue 15's setting (and the default); accepted shows what the wait for the journal costs.
+        String ackMode = "journaled";
+        Path jfr = null;
+        for (int i = 0; i < args.length; i++)
+        {
+            final String arg = args[i];
+            if (i + 1 >= args.length)
+            {
+                throw new IllegalArgumentException(arg + " needs a value");
+            }
+            final String value = args[++i];
+            switch (arg)
+            {
+                case "--summary" -> summary = Path.of(value);
+                case "--raw-dir" -> rawDir = Path.of(value);
+                case "--profile" -> profile = value;
+                case "--points" -> points = value;
+                case "--seconds" -> seconds = Integer.parseInt(value);
+                case "--warmup-seconds" -> warmup = Integer.parseInt(value);
+                case "--first-warmup-seconds" -> firstWarmup = Integer.parseInt(value);
+                case "--pitgun" -> pitgun = Path.of(value);
+                case "--wrk" -> wrk = value;
+                case "--jfr" -> jfr = Path.of(value);
+                case "--ack-mode" -> ackMode = value;
+                default -> throw new IllegalArgumentException("unknown option " + arg);
+            }
+        }
+        if (summary == null || rawDir == null)
+        {
+            throw new IllegalArgumentException("usage: GatewayWrkMain --summary FILE --raw-dir DIR [--profile " +
+                "quick|full] [--points 1x4,100x32,...] [--seconds N] [--warmup-seconds N] [--first-warmup-seconds N] " +
+                "[--pitgun bin/pitgun] [--wrk PATH] [--jfr DIR] [--ack-mode journaled|accepted]");
+        }
+        final boolean full = switch (profile)
+        {
+            case "quick" -> false;
+            case "full" -> true;
+            default -> throw new IllegalArgumentException("--profile quick|full, got " + profile);
+        };
+        return new Settings(summary, rawDir, profile, points == null ? defaultPoints() : points(points),
+            seconds != null ? seconds : full ? 20 : 5, warmup != null ? warmup : full ? 5 : 1,
+            firstWarmup != null ? firstWarmup : full ? 20 : 5, pitgun,
+            wrk, jfr, ackMode);
+    }
+
+    private static List<int[]> defaultPoints()
+    {
+        final List<int[]> points = new ArrayList<>();
+        for (final int frames : FRAMES)
+        {
+            for (final int connections : CONNECTIONS)
+            {
+                points.add(new int[] {frames, connections});
+            }
+        }
+        return points;
+    }
+
+    static List<int[]> points(final String spec)
+    {
+        final List<int[]> points = new ArrayList<>();
+        for (final String p : spec.split(","))
+        {
+            final String[] fc = p.strip().split("x");
+            if (fc.length != 2)
+            {
+                throw new IllegalArgumentException("--points: FRAMESxCONNECTIONS, got '" + p + "'");
+            }
+            points.add(new int[] {Integer.parseInt(fc[0]), Integer.parseInt(fc[1])});
+        }
+        return points;
+    }
+}

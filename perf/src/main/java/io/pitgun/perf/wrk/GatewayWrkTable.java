@@ -1,0 +1,274 @@
+package io.pitgun.perf.wrk;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The {@code GatewayWrk} block of {@code docs/performance.md} from the summary {@link GatewayWrkMain} writes: per
+ * (frames per envelope, connections) the gateway's and the bare server's requests/s, their ratio, the latency
+ * percentiles of each, the non-2xx answers and whether the gateway journaled every frame it acknowledged; then the
+ * verdict on issue 15's gateway targets, met or not, with the figures. Pure: text in, Markdown out.
+ *
+ * <p>The summary's lines: an optional {@code # settings ...} line, then one {@code point server=gateway|bare
+ * frames=F connections=C threads=T [acked_frames=A journaled_frames=J rejections=R] <wrk's keys>} line per wrk
+ * run ({@link WrkResult}; R is the gateway's refusals by reason, {@code overload:12,...} or {@code none}). A
+ * summary whose first line starts with {@code not measured:} (no wrk on the machine) becomes a block
+ * saying so.
+ */
+public final class GatewayWrkTable
+{
+    /** Issue 15: the gateway's requests/s with one-frame envelopes, as a share of the bare server's, at every point. */
+    static final double ONE_FRAME_MIN_RATIO = 0.70;
+    /** Issue 15: the same with larger envelopes (100 frames). */
+    static final double MANY_FRAMES_MIN_RATIO = 0.50;
+    /** Issue 15: the gateway's p50 at most this many times the bare server's ... */
+    static final double P50_MAX_RATIO = 2.0;
+    /** ... at this many connections. */
+    static final int P50_CONNECTIONS = 4;
+
+    private static final String NOT_MEASURED = "not measured:";
+    private static final String POINT = "point ";
+
+    /** One server's run at one point, with the gateway's journal check (-1 when not taken: the bare server). */
+    record Run(String server, int frames, int connections, int threads, WrkResult wrk, long ackedFrames,
+        long journaledFrames, String rejections)
+    {
+    }
+
+    /** Both servers at one point. */
+    record Point(int frames, int connections, Run gateway, Run bare)
+    {
+        double ratio()
+        {
+            return gateway.wrk().requestsPerSecond() / bare.wrk().requestsPerSecond();
+        }
+
+        double p50Ratio()
+        {
+            return (double)gateway.wrk().p50Us() / Math.max(1, bare.wrk().p50Us());
+        }
+    }
+
+    private GatewayWrkTable()
+    {
+    }
+
+    /**
+     * The block's Markdown.
+     *
+     * @param text the summary {@link GatewayWrkMain} wrote.
+     * @return the table and the verdict.
+     * @throws IllegalArgumentException when the text has no complete point and no {@code not measured:} line.
+     */
+    public static String render(final String text)
+    {
+        final String trimmed = text.strip();
+        if (trimmed.startsWith(NOT_MEASURED))
+        {
+            // An earlier run's table is dropped on purpose: a figure from another day must not pass for this run's.
+            return "**Not measured in this run:** " + trimmed.substring(NOT_MEASURED.length()).strip() + "\n";
+        }
+        String settings = null;
+        final List<Run> runs = new ArrayList<>();
+        for (final String line : trimmed.split("\n"))
+        {
+            if (line.startsWith("# "))
+            {
+                settings = line.substring(2).strip();
+            }
+            else if (line.startsWith(POINT))
+            {
+                runs.add(run(line.substring(POINT.length())));
+            }
+        }
+        final List<Point> points = pair(runs);
+        if (points.isEmpty())
+        {
+            throw new IllegalArgumentException("no point measured on both the gateway and the bare server (and no " +
+                "'not measured:' line)");
+        }
+        final StringBuilder sb = new StringBuilder();
+        if (settings != null)
+        {
+            sb.append("Settings: ").append(settings).append(".\n\n");
+        }
+        sb.append("| frames/envelope | connections | gateway req/s | bare req/s | ratio | gateway p50 / p99 / " +
+            "p99.9 | bare p50 / p99 / p99.9 | p50 ratio | gateway frames/s | non-2xx gateway / bare | " +
+            "journaled ≥ acknowledged |\n");
+        sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (final Point p : points)
+        {
+            final WrkResult g = p.gateway().wrk();
+            final WrkResult b = p.bare().wrk();
+            sb.append("| ").append(p.frames()).append(" | ").append(p.connections())
+                .append(" | ").append(rate(g.requestsPerSecond())).append(" | ").append(rate(b.requestsPerSecond()))
+                .append(" | ").append(percent(p.ratio()))
+                .append(" | ").append(latencies(g)).append(" | ").append(latencies(b))
+                .append(" | ").append(String.format(Locale.ROOT, "%.1f×", p.p50Ratio()))
+                .append(" | ").append(rate(g.requestsPerSecond() * p.frames()))
+                .append(" | ").append(errors(g))
+                .append(p.gateway().rejections().equals("none") ? "" : " (" + p.gateway().rejections() + ")")
+                .append(" / ").append(errors(b))
+                .append(" | ").append(journal(p.gateway())).append(" |\n");
+        }
+        sb.append('\n').append(verdict(points));
+        return sb.toString();
+    }
+
+    /** The verdict on issue 15's targets, one bullet each. */
+    static String verdict(final List<Point> points)
+    {
+        final StringBuilder sb = new StringBuilder("Verdict on issue 15's gateway targets (ratios from this run):\n\n");
+        ratioTarget(sb, points, true, ONE_FRAME_MIN_RATIO, "one-frame envelopes");
+        ratioTarget(sb, points, false, MANY_FRAMES_MIN_RATIO, "larger envelopes");
+        final StringJoiner p50 = new StringJoiner("; ");
+        boolean p50Met = true;
+        for (final Point p : points)
+        {
+            if (p.connections() == P50_CONNECTIONS)
+            {
+                p50Met &= p.p50Ratio() <= P50_MAX_RATIO;
+                p50.add(String.format(Locale.ROOT, "%d-frame %s vs %s (%.1f×)", p.frames(),
+                    micros(p.gateway().wrk().p50Us()), micros(p.bare().wrk().p50Us()), p.p50Ratio()));
+            }
+        }
+        sb.append("- p50 ≤ ").append(String.format(Locale.ROOT, "%.0f", P50_MAX_RATIO))
+            .append("× the bare server's at ")
+            .append(P50_CONNECTIONS).append(" connections: ")
+            .append(p50.length() == 0 ? "**not measured** (no point at " + P50_CONNECTIONS + " connections)" :
+                (p50Met ? "**met**: " : "**NOT met**: ") + p50)
+            .append('\n');
+        long missing = 0;
+        long gatewayErrors = 0;
+        long bareErrors = 0;
+        final StringJoiner reasons = new StringJoiner("; ", " (the gateway's refusals by reason: ", ")");
+        reasons.setEmptyValue("");
+        for (final Point p : points)
+        {
+            missing += Math.max(0, p.gateway().ackedFrames() - p.gateway().journaledFrames());
+            gatewayErrors += p.gateway().wrk().non2xx() + p.gateway().wrk().socketErrors();
+            if (!p.gateway().rejections().equals("none"))
+            {
+                reasons.add(p.frames() + "×" + p.connections() + "c " + p.gateway().rejections());
+            }
+            bareErrors += p.bare().wrk().non2xx() + p.bare().wrk().socketErrors();
+        }
+        sb.append("- every acknowledged frame journaled (the gateway's `pitgun_frames_journaled_total` against wrk's ")
+            .append("2xx × frames): ").append(missing == 0 ? "**yes**" : "**NO**: " + missing + " frames missing")
+            .append("\n- non-2xx answers and socket errors: gateway ").append(gatewayErrors).append(", bare ")
+            .append(bareErrors).append(reasons).append('\n');
+        return sb.toString();
+    }
+
+    private static void ratioTarget(final StringBuilder sb, final List<Point> points, final boolean oneFrame,
+        final double min, final String what)
+    {
+        Point worst = null;
+        final StringJoiner all = new StringJoiner(", ");
+        for (final Point p : points)
+        {
+            if ((p.frames() == 1) == oneFrame)
+            {
+                all.add(p.frames() + "×" + p.connections() + "c " + percent(p.ratio()));
+                worst = worst == null || p.ratio() < worst.ratio() ? p : worst;
+            }
+        }
+        sb.append("- ≥ ").append(percent(min)).append(" of the bare server's requests/s at every point with ")
+            .append(what).append(": ");
+        if (worst == null)
+        {
+            sb.append("**not measured**\n");
+            return;
+        }
+        sb.append(worst.ratio() >= min ? "**met**" : "**NOT met**").append(String.format(Locale.ROOT,
+            " (worst: %d-frame envelopes, %d connections, %s vs %s req/s = %s; all points, frames × " +
+                "connections: %s)\n",
+            worst.frames(), worst.connections(), rate(worst.gateway().wrk().requestsPerSecond()),
+            rate(worst.bare().wrk().requestsPerSecond()), percent(worst.ratio()), all));
+    }
+
+    /** Pairs each gateway run with the bare run at the same point, in the gateway runs' order. */
+    static List<Point> pair(final List<Run> runs)
+    {
+        final Map<String, Run> bare = new LinkedHashMap<>();
+        for (final Run r : runs)
+        {
+            if (r.server().equals("bare"))
+            {
+                bare.put(r.frames() + "x" + r.connections(), r);
+            }
+        }
+        final List<Point> points = new ArrayList<>();
+        for (final Run r : runs)
+        {
+            final Run b = bare.get(r.frames() + "x" + r.connections());
+            if (r.server().equals("gateway") && b != null)
+            {
+                points.add(new Point(r.frames(), r.connections(), r, b));
+            }
+        }
+        return points;
+    }
+
+    static Run run(final String line)
+    {
+        final Map<String, String> values = WrkResult.keyValues(line);
+        final String server = values.get("server");
+        if (!"gateway".equals(server) && !"bare".equals(server))
+        {
+            throw new IllegalArgumentException("point without server=gateway|bare: " + line);
+        }
+        try
+        {
+            return new Run(server, Integer.parseInt(values.get("frames")), Integer.parseInt(values.get("connections")),
+                Integer.parseInt(values.get("threads")), WrkResult.of(values),
+                Long.parseLong(values.getOrDefault("acked_frames", "-1")),
+                Long.parseLong(values.getOrDefault("journaled_frames", "-1")),
+                values.getOrDefault("rejections", "none"));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("point with a missing or bad frames/connections/threads: " + line, ex);
+        }
+    }
+
+    private static String journal(final Run gateway)
+    {
+        if (gateway.journaledFrames() < 0)
+        {
+            return "not checked";
+        }
+        return gateway.journaledFrames() >= gateway.ackedFrames() ?
+            "yes (" + gateway.journaledFrames() + " ≥ " + gateway.ackedFrames() + ")" :
+            "**NO** (" + gateway.journaledFrames() + " < " + gateway.ackedFrames() + ")";
+    }
+
+    private static String errors(final WrkResult r)
+    {
+        return r.socketErrors() == 0 ? Long.toString(r.non2xx()) : r.non2xx() + " (+" + r.socketErrors() + " socket)";
+    }
+
+    private static String latencies(final WrkResult r)
+    {
+        return micros(r.p50Us()) + " / " + micros(r.p99Us()) + " / " + micros(r.p999Us());
+    }
+
+    static String micros(final long us)
+    {
+        return us < 1000 ? us + " µs" : String.format(Locale.ROOT, "%.1f ms", us / 1000.0);
+    }
+
+    private static String rate(final double perSecond)
+    {
+        return String.format(Locale.ROOT, "%,.0f", perSecond);
+    }
+
+    private static String percent(final double ratio)
+    {
+        return String.format(Locale.ROOT, "%.0f %%", ratio * 100);
+    }
+}

@@ -1,0 +1,46 @@
+package io.pitgun.perf.wrk;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The whole driver at one short point: the real {@code bin/pitgun gateway} and the bare server as processes, wrk
+ * with the script against both, the journal check, the block. Opt-in ({@code -Dpitgun.wrk.smoke=true}): it needs
+ * wrk, which {@code .ci/run} does not install, and the CLI jar that {@code bin/pitgun} runs (or builds).
+ */
+class GatewayWrkSmokeTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void shouldMeasureBothServersAndFindEveryAcknowledgedFrameJournaled() throws Exception
+    {
+        assumeTrue(Boolean.getBoolean("pitgun.wrk.smoke"),
+            "opt-in: -Dpitgun.wrk.smoke=true (needs wrk and bin/pitgun)");
+        final Path summary = dir.resolve("summary.txt");
+
+        GatewayWrkMain.main(new String[] {"--summary", summary.toString(), "--raw-dir", dir.resolve("raw").toString(),
+            "--points", "1x4,100x4", "--seconds", "2", "--warmup-seconds", "1", "--first-warmup-seconds", "1",
+            "--pitgun", Path.of("..", "bin", "pitgun").toString()});
+
+        final String text = Files.readString(summary, StandardCharsets.UTF_8);
+        assertEquals(4, text.lines().filter(l -> l.startsWith("point ")).count(), text);
+        final String block = GatewayWrkTable.render(text);
+        assertTrue(block.contains("every acknowledged frame journaled (the gateway's `pitgun_frames_journaled_total` " +
+            "against wrk's 2xx × frames): **yes**"), block);
+        assertTrue(block.contains("- non-2xx answers and socket errors: gateway 0, bare 0\n"), block);
+        assertTrue(Files.exists(dir.resolve("raw").resolve("gateway-f100-c4.txt")));
+    }
+}

@@ -1,0 +1,105 @@
+package io.pitgun.perf.wrk;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The GatewayWrk block and its verdict from a summary, pure text to text. */
+class GatewayWrkTableTest
+{
+    private static String point(final String server, final int frames, final int connections, final long requests,
+        final long p50Us, final long non2xx, final String journal)
+    {
+        return "point server=" + server + " frames=" + frames + " connections=" + connections + " threads=2 seconds=5" +
+            journal + " requests=" + requests + " duration_us=1000000 bytes=1 non2xx=" + non2xx + " connect_errors=0 " +
+            "read_errors=0 write_errors=0 timeouts=0 p50_us=" + p50Us + " p90_us=" + 2 * p50Us +
+            " p99_us=" + 3 * p50Us +
+            " p99.9_us=" + 1500 * p50Us + " max_us=" + 2000 * p50Us + " mean_us=1.0";
+    }
+
+    private static String gateway(final int frames, final int connections, final long requests, final long p50Us)
+    {
+        final long acked = requests * frames;
+        return point("gateway", frames, connections, requests, p50Us, 0,
+            " acked_frames=" + acked + " journaled_frames=" + (acked + frames));
+    }
+
+    @Test
+    void shouldTabulateEachPointAndSayWhichTargetsAreNotMet()
+    {
+        final String summary = String.join("\n", "# profile quick: 5 s per point",
+            gateway(1, 4, 7893, 396), point("bare", 1, 4, 38389, 65, 0, ""),
+            point("bare", 1, 32, 47558, 600, 0, ""), gateway(1, 32, 33727, 900),
+            gateway(100, 4, 3736, 1000), point("bare", 100, 4, 16125, 240, 0, ""));
+
+        final String block = GatewayWrkTable.render(summary);
+
+        assertTrue(block.startsWith("Settings: profile quick: 5 s per point.\n\n| frames/envelope | connections |"),
+            block);
+        assertTrue(block.contains("| 1 | 4 | 7,893 | 38,389 | 21 % | 396 µs / 1.2 ms / 594.0 ms | " +
+            "65 µs / 195 µs / 97.5 ms | 6.1× | 7,893 | 0 / 0 | yes (7894 ≥ 7893) |\n"), block);
+        assertTrue(block.contains("| 100 | 4 | 3,736 | 16,125 | 23 % |"), block);
+        assertTrue(block.contains("| 373,600 | 0 / 0 | yes (373700 ≥ 373600) |"), block);
+        assertTrue(block.contains("- ≥ 70 % of the bare server's requests/s at every point with one-frame " +
+            "envelopes: **NOT met** (worst: 1-frame envelopes, 4 connections, 7,893 vs 38,389 req/s = 21 %; all " +
+            "points, frames × connections: 1×4c 21 %, 1×32c 71 %)\n"), block);
+        assertTrue(block.contains("- ≥ 50 % of the bare server's requests/s at every point with larger envelopes: " +
+            "**NOT met** (worst: 100-frame envelopes, 4 connections"), block);
+        assertTrue(block.contains("at 4 connections: **NOT met**: 1-frame 396 µs vs 65 µs (6.1×); " +
+            "100-frame 1.0 ms vs 240 µs (4.2×)\n"), block);
+        assertTrue(block.contains("every acknowledged frame journaled (the gateway's `pitgun_frames_journaled_total` " +
+            "against wrk's 2xx × frames): **yes**\n"), block);
+        assertTrue(block.contains("- non-2xx answers and socket errors: gateway 0, bare 0\n"), block);
+    }
+
+    @Test
+    void shouldSayMetWhenEveryPointIsWithinTheTargets()
+    {
+        final String summary = String.join("\n", gateway(1, 4, 7000, 100), point("bare", 1, 4, 10000, 60, 0, ""),
+            gateway(100, 4, 5000, 100), point("bare", 100, 4, 10000, 50, 0, ""));
+
+        final String verdict = GatewayWrkTable.render(summary);
+
+        assertTrue(verdict.contains("with one-frame envelopes: **met** (worst: 1-frame envelopes, 4 connections"),
+            verdict);
+        assertTrue(verdict.contains("with larger envelopes: **met**"), verdict);
+        assertTrue(verdict.contains("at 4 connections: **met**: 1-frame 100 µs vs 60 µs (1.7×); " +
+            "100-frame 100 µs vs 50 µs (2.0×)"), verdict);
+        assertFalse(verdict.contains("NOT met"), verdict);
+    }
+
+    @Test
+    void shouldFlagFramesAcknowledgedButNotJournaledAndNon2xx()
+    {
+        final String summary = String.join("\n",
+            point("gateway", 1, 4, 1000, 100, 7, " acked_frames=993 journaled_frames=990 rejections=overload:7"),
+            point("bare", 1, 4, 1000, 60, 0, ""));
+
+        final String block = GatewayWrkTable.render(summary);
+
+        assertTrue(block.contains("| 7 (overload:7) / 0 | **NO** (990 < 993) |"), block);
+        assertTrue(block.contains("against wrk's 2xx × frames): **NO**: 3 frames missing\n"), block);
+        assertTrue(block.contains("- non-2xx answers and socket errors: gateway 7, bare 0 (the gateway's refusals by " +
+            "reason: 1×4c overload:7)\n"), block);
+        assertTrue(block.contains("with larger envelopes: **not measured**\n"), block);
+    }
+
+    @Test
+    void shouldSayNotMeasuredWithTheReason()
+    {
+        assertEquals("**Not measured in this run:** no wrk on this machine.\n",
+            GatewayWrkTable.render("not measured: no wrk on this machine.\n"));
+    }
+
+    @Test
+    void shouldRefuseASummaryWithoutACompletePoint()
+    {
+        assertThrows(IllegalArgumentException.class,
+            () -> GatewayWrkTable.render(gateway(1, 4, 10, 10)));
+        assertThrows(IllegalArgumentException.class,
+            () -> GatewayWrkTable.render(point("nginx", 1, 4, 10, 10, 0, "")));
+    }
+}
