@@ -18,11 +18,20 @@ import io.pitgun.engine.SlotDescriptor;
 import io.pitgun.engine.SlotRing;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.WaitStrategyKind;
+import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.ManifestLoader;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,7 +65,12 @@ import java.util.stream.Stream;
  *   manifest, writes the derived frame into the slot's output area and hands it to the sink stage (the fan-out
  *   with no subscriber attached);</li>
  *   <li>{@code bareDisruptor}: the ceiling — the same 6-sample frame written into the same off-heap slots of a bare
- *   Disruptor ring, 1 producer → 1 consumer that reads the frame's bytes once and does nothing else.</li>
+ *   Disruptor ring, 1 producer → 1 consumer that reads the frame's bytes once and does nothing else;</li>
+ *   <li>{@code bareJournaledDisruptor}: the journaled ceiling a user could build from the same libraries — the same
+ *   frame in the same slots of a bare Disruptor ring, 1 producer → 1 consumer that appends it to a Chronicle queue
+ *   the way the journal stage does (one document per Disruptor batch, bounded like
+ *   {@link JournalEntryDescriptor#MAX_MESSAGES_PER_ENTRY} / {@link JournalEntryDescriptor#MAX_ENTRY_BYTES}, the same
+ *   record bytes per message), with the pipeline's roll cycle and the same pretoucher, and does nothing else.</li>
  * </ul>
  * One op is one frame published; a full ring makes the producer wait, so ops/s is
  * the sustained throughput. Run
@@ -272,6 +286,168 @@ public class PipelineThroughputBenchmark
         }
     }
 
+    /**
+     * The journaled baseline: a bare Disruptor over the same slots whose one consumer appends each batch to a
+     * Chronicle queue of its own ({@link ChronicleAppendingHandler}), with the pipeline's default roll cycle and
+     * Chronicle's default block size (what the pipeline's journal opens with), and the pipeline's pretoucher
+     * ({@link JournalPretouchAgent}, the same distance ahead, the same idle strategy) on a thread of its own: the
+     * fair comparison, since without one the baseline's consumer would take every fresh page's fault itself.
+     */
+    @State(Scope.Benchmark)
+    public static class BareJournaled
+    {
+        /** The same wait strategy as the pipeline's. */
+        @Param({ "SLEEPING" })
+        public WaitStrategyKind waitStrategy;
+
+        Path directory;
+        SingleChronicleQueue queue;
+        JournalPretouchAgent pretoucher;
+        AgentRunner pretouchRunner;
+        SlotRing ring;
+        RingBuffer<FrameSlot> ringBuffer;
+        BatchEventProcessor<FrameSlot> consumer;
+        Thread thread;
+        long sequence;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException
+        {
+            directory = Files.createTempDirectory("pitgun-bench-bare-journal");
+            final PipelineConfig config = PipelineConfig.builder().journalDirectory(directory)
+                .ackMode(AckMode.JOURNALED).waitStrategy(waitStrategy).build();
+            queue = ChronicleQueue.singleBuilder(directory).rollCycle(RollCycles.valueOf(config.rollCycle())).build();
+            pretoucher = new JournalPretouchAgent(JournalPretouchAgent.DEFAULT_AHEAD_BYTES);
+            ring = new SlotRing(config.channelCapacity(), new SlotDescriptor(config.maxFrameBytes(), 10),
+                ProducerType.SINGLE, config.waitStrategy().newWaitStrategy());
+            ringBuffer = ring.ringBuffer();
+            consumer = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(),
+                new ChronicleAppendingHandler(queue, pretoucher));
+            ringBuffer.addGatingSequences(consumer.getSequence());
+            pretouchRunner = new AgentRunner(JournalPretouchAgent.idleStrategy(), Throwable::printStackTrace, null,
+                pretoucher);
+            AgentRunner.startOnThread(pretouchRunner);
+            thread = new Thread(consumer, "bench-bare-journaled-consumer");
+            thread.start();
+            // As for the pipeline: the first append maps the cycle file, so warm it outside any iteration.
+            final long warm = sequence + WARM_UP_FRAMES;
+            while (sequence < warm)
+            {
+                publishBareJournaled(this);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException
+        {
+            while (consumer.getSequence().get() < ringBuffer.getCursor())
+            {
+                Thread.onSpinWait();
+            }
+            consumer.halt();
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            pretouchRunner.close();
+            System.out.println();
+            System.out.println("bareJournaledDisruptor: " + pretoucher.populatedBytes() + " bytes pretouched" +
+                (pretoucher.failure() == null ? "" : ", pretoucher off: " + pretoucher.failure()));
+            queue.close();
+            ring.close();
+            try (Stream<Path> files = Files.walk(directory))
+            {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * The journaled baseline's whole work, written the way a user of Chronicle Queue would: per Disruptor batch one
+     * document, opened on the batch's first frame and closed on its last (or when it holds
+     * {@link JournalEntryDescriptor#MAX_MESSAGES_PER_ENTRY} messages or {@link JournalEntryDescriptor#MAX_ENTRY_BYTES}
+     * bytes), each frame written straight into the mapped document: the record reserved with one {@code writeSkip},
+     * its header (ingest time, event identity, length) stored field by field and its bytes copied from the slot
+     * once. The entry's layout is
+     * {@link JournalEntryDescriptor}'s, so the journal it writes is the one Pitgun writes, byte for byte.
+     */
+    static final class ChronicleAppendingHandler implements EventHandler<FrameSlot>
+    {
+        private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN; // JournalEntryDescriptor's
+
+        private final SingleChronicleQueue queue;
+        private final JournalPretouchAgent pretoucher;
+        private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
+        private ExcerptAppender appender;
+        private DocumentContext document;
+        private Bytes<?> bytes;
+        private long entryStart;
+        private int count;
+
+        ChronicleAppendingHandler(final SingleChronicleQueue queue, final JournalPretouchAgent pretoucher)
+        {
+            this.queue = queue;
+            this.pretoucher = pretoucher;
+        }
+
+        @Override
+        public void onStart()
+        {
+            appender = queue.createAppender(); // Chronicle's appenders belong to the thread that made them
+        }
+
+        @Override
+        public void onShutdown()
+        {
+            appender.close();
+        }
+
+        @Override
+        public void onEvent(final FrameSlot slot, final long sequence, final boolean endOfBatch)
+        {
+            Bytes<?> bytes = this.bytes;
+            if (document == null)
+            {
+                document = appender.writingDocument();
+                bytes = document.wire().bytes();
+                this.bytes = bytes;
+                entryStart = bytes.writePosition();
+                bytes.writeInt(0); // the count, set at the end of the batch
+                bytes.writeInt(JournalEntryDescriptor.FORMAT_EVENT_IDENTITY);
+                count = 0;
+            }
+            // Chronicle's own pattern for raw writes (its unsafeWrite): reserve the record in the document, then
+            // store into the mapped memory directly — per-field writeLong calls check the chunk on every field.
+            final int length = slot.frameLength();
+            final int recordLength = JournalEntryDescriptor.MESSAGE_OFFSET + length;
+            bytes.writeSkip(recordLength);
+            final UnsafeBuffer record = this.record;
+            record.wrap(bytes.addressForWrite(bytes.writePosition() - recordLength), recordLength);
+            record.putLong(JournalEntryDescriptor.INGEST_TIME_OFFSET, slot.ingestTimeNs(), ORDER);
+            record.putLong(JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, slot.eventIdMsb(), ORDER);
+            record.putLong(JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, slot.eventIdLsb(), ORDER);
+            record.putLong(JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, slot.contentDigest(), ORDER);
+            record.putInt(JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, slot.frameOrdinal(), ORDER);
+            record.putInt(JournalEntryDescriptor.FRAME_COUNT_OFFSET, slot.frameCount(), ORDER);
+            record.putInt(JournalEntryDescriptor.LENGTH_OFFSET, length, ORDER);
+            record.putBytes(JournalEntryDescriptor.MESSAGE_OFFSET, slot.buffer(), SlotDescriptor.FRAME_OFFSET, length);
+            count++;
+            if (endOfBatch || count == JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY ||
+                bytes.writePosition() - entryStart >= JournalEntryDescriptor.MAX_ENTRY_BYTES)
+            {
+                bytes.writeInt(entryStart + JournalEntryDescriptor.COUNT_OFFSET, count);
+                pretoucher.onAppended(bytes);
+                document.close();
+                document = null;
+                this.bytes = null;
+            }
+        }
+    }
+
     @Benchmark
     public long pipeline(final Pipeline state)
     {
@@ -298,10 +474,39 @@ public class PipelineThroughputBenchmark
         final long i = state.sequence++;
         final RingBuffer<FrameSlot> ringBuffer = state.ringBuffer;
         final long position = ringBuffer.next();
+        writeFrame(ringBuffer.get(position).buffer(), i);
+        ringBuffer.publish(position);
+        return position;
+    }
+
+    @Benchmark
+    public long bareJournaledDisruptor(final BareJournaled state)
+    {
+        return publishBareJournaled(state);
+    }
+
+    static long publishBareJournaled(final BareJournaled state)
+    {
+        final long i = state.sequence++;
+        final RingBuffer<FrameSlot> ringBuffer = state.ringBuffer;
+        final long position = ringBuffer.next();
         final UnsafeBuffer b = ringBuffer.get(position).buffer();
+        writeFrame(b, i);
+        // The event identity the consumer journals ("no event", as the embedded FrameWriter's slots carry).
+        b.putLong(SlotDescriptor.EVENT_ID_MSB_OFFSET, 0);
+        b.putLong(SlotDescriptor.EVENT_ID_LSB_OFFSET, 0);
+        b.putLong(SlotDescriptor.CONTENT_DIGEST_OFFSET, 0);
+        b.putInt(SlotDescriptor.FRAME_ORDINAL_OFFSET, 0);
+        b.putInt(SlotDescriptor.FRAME_COUNT_OFFSET, 0);
+        ringBuffer.publish(position);
+        return position;
+    }
+
+    /** The same bytes the FrameWriter writes (header, fixed fields, six samples), its length and ingest time. */
+    static void writeFrame(final UnsafeBuffer b, final long i)
+    {
         final int o = SlotDescriptor.FRAME_OFFSET;
         final ByteOrder le = FrameDescriptor.ORDER;
-        // The same bytes the FrameWriter writes: header, fixed fields, six samples (FrameDescriptor's offsets).
         b.putLong(o, FrameDescriptor.FRAME_HEADER_WORD, le);
         b.putLong(o + FrameDescriptor.SESSION_MSB, 1, le);
         b.putLong(o + FrameDescriptor.SESSION_LSB, 2, le);
@@ -325,8 +530,6 @@ public class PipelineThroughputBenchmark
         sample(b, s + 5 * n, BRAKE, 7, Double.doubleToRawLongBits((i & 31) == 0 ? 80 : 0));
         b.putInt(SlotDescriptor.FRAME_LENGTH_OFFSET, FRAME_BYTES);
         b.putLong(SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
-        ringBuffer.publish(position);
-        return position;
     }
 
     private static void sample(final UnsafeBuffer b, final int at, final int id, final int type, final long bits)

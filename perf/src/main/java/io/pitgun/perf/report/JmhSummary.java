@@ -149,6 +149,7 @@ final class JmhSummary
     private static List<String> pipeline(final List<JmhResult> results, final JmhResult freshPage)
     {
         final JmhResult bare = find(results, "bareDisruptor");
+        final JmhResult journaled = find(results, "bareJournaledDisruptor");
         final List<String> out = new ArrayList<>();
         for (final JmhResult r : results)
         {
@@ -157,6 +158,16 @@ final class JmhSummary
             {
                 out.add("`pipeline` (" + params(r) + ") runs at " + s.percentWithRange() + " of `bareDisruptor`'s " +
                     "frames/s (" + nanosPerOp(r) + " per frame against " + nanosPerOp(bare) + ").");
+            }
+        }
+        for (final JmhResult r : results)
+        {
+            final Speedup s = Speedup.of(r, journaled);
+            if (r.method().equals("pipeline") && !"none".equals(r.params().get("journal")) && s != null)
+            {
+                out.add("`pipeline` (" + params(r) + ") runs at " + s.percentWithRange() + " of " +
+                    "`bareJournaledDisruptor`'s frames/s (" + nanosPerOp(r) + " per frame against " +
+                    nanosPerOp(journaled) + "; target ≥ 80 %).");
             }
         }
         if (isThroughput(bare) && isThroughput(freshPage))
