@@ -48,6 +48,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -300,6 +301,15 @@ public class PipelineThroughputBenchmark
         @Param({ "SLEEPING" })
         public WaitStrategyKind waitStrategy;
 
+        /**
+         * How the consumer writes a batch's records, the two ways a user would: {@code staged} into an off-heap
+         * buffer, copied into the document in one piece at the end of the batch (what the journal stage does);
+         * {@code direct} straight into the mapped document, record by record. The ceiling is the faster of the two
+         * (the generated summary compares against the better one).
+         */
+        @Param({ "staged", "direct" })
+        public String write;
+
         Path directory;
         SingleChronicleQueue queue;
         JournalPretouchAgent pretoucher;
@@ -322,7 +332,8 @@ public class PipelineThroughputBenchmark
                 ProducerType.SINGLE, config.waitStrategy().newWaitStrategy());
             ringBuffer = ring.ringBuffer();
             consumer = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(),
-                new ChronicleAppendingHandler(queue, pretoucher));
+                new ChronicleAppendingHandler(queue, pretoucher, "staged".equals(write),
+                    ring.descriptor().frameCapacity()));
             ringBuffer.addGatingSequences(consumer.getSequence());
             pretouchRunner = new AgentRunner(JournalPretouchAgent.idleStrategy(), Throwable::printStackTrace, null,
                 pretoucher);
@@ -368,12 +379,13 @@ public class PipelineThroughputBenchmark
 
     /**
      * The journaled baseline's whole work, written the way a user of Chronicle Queue would: per Disruptor batch one
-     * document, opened on the batch's first frame and closed on its last (or when it holds
+     * document (closed on the batch's last frame, or when it holds
      * {@link JournalEntryDescriptor#MAX_MESSAGES_PER_ENTRY} messages or {@link JournalEntryDescriptor#MAX_ENTRY_BYTES}
-     * bytes), each frame written straight into the mapped document: the record reserved with one {@code writeSkip},
-     * its header (ingest time, event identity, length) stored field by field and its bytes copied from the slot
-     * once. The entry's layout is
-     * {@link JournalEntryDescriptor}'s, so the journal it writes is the one Pitgun writes, byte for byte.
+     * bytes), each frame's record — its header (ingest time, event identity, length) stored field by field, its
+     * bytes copied from the slot once — either staged in an off-heap buffer that goes into the document with one
+     * copy per batch, or written straight into the mapped document (one {@code writeSkip} per record, Chronicle's
+     * own pattern for raw writes: per-field {@code writeLong} calls check the chunk on every field). The entry's
+     * layout is {@link JournalEntryDescriptor}'s, so the journal it writes is the one Pitgun writes, byte for byte.
      */
     static final class ChronicleAppendingHandler implements EventHandler<FrameSlot>
     {
@@ -381,17 +393,29 @@ public class PipelineThroughputBenchmark
 
         private final SingleChronicleQueue queue;
         private final JournalPretouchAgent pretoucher;
-        private final UnsafeBuffer record = new UnsafeBuffer(0, 0);
+        private final boolean staged;
+        /** The staged batch, or a view of the record being written in the mapped document. */
+        private final UnsafeBuffer record;
         private ExcerptAppender appender;
         private DocumentContext document;
         private Bytes<?> bytes;
         private long entryStart;
+        private int entryLength;
         private int count;
 
-        ChronicleAppendingHandler(final SingleChronicleQueue queue, final JournalPretouchAgent pretoucher)
+        /**
+         * @param staged        stage the batch and copy it once, or write each record into the document.
+         * @param frameCapacity the largest frame a slot holds (sizes the staging buffer: a batch is committed once it
+         *                      reaches {@link JournalEntryDescriptor#MAX_ENTRY_BYTES}, so one more record fits).
+         */
+        ChronicleAppendingHandler(final SingleChronicleQueue queue, final JournalPretouchAgent pretoucher,
+            final boolean staged, final int frameCapacity)
         {
             this.queue = queue;
             this.pretoucher = pretoucher;
+            this.staged = staged;
+            this.record = staged ? new UnsafeBuffer(ByteBuffer.allocateDirect(JournalEntryDescriptor.MAX_ENTRY_BYTES +
+                JournalEntryDescriptor.MESSAGE_OFFSET + frameCapacity)) : new UnsafeBuffer(0, 0);
         }
 
         @Override
@@ -409,42 +433,72 @@ public class PipelineThroughputBenchmark
         @Override
         public void onEvent(final FrameSlot slot, final long sequence, final boolean endOfBatch)
         {
-            Bytes<?> bytes = this.bytes;
-            if (document == null)
+            if (count == 0)
             {
-                document = appender.writingDocument();
-                bytes = document.wire().bytes();
-                this.bytes = bytes;
-                entryStart = bytes.writePosition();
-                bytes.writeInt(0); // the count, set at the end of the batch
-                bytes.writeInt(JournalEntryDescriptor.FORMAT_EVENT_IDENTITY);
-                count = 0;
+                entryLength = JournalEntryDescriptor.ENTRY_HEADER_LENGTH;
+                if (!staged)
+                {
+                    document = appender.writingDocument();
+                    bytes = document.wire().bytes();
+                    entryStart = bytes.writePosition();
+                    bytes.writeSkip(JournalEntryDescriptor.ENTRY_HEADER_LENGTH);
+                }
             }
-            // Chronicle's own pattern for raw writes (its unsafeWrite): reserve the record in the document, then
-            // store into the mapped memory directly — per-field writeLong calls check the chunk on every field.
             final int length = slot.frameLength();
             final int recordLength = JournalEntryDescriptor.MESSAGE_OFFSET + length;
-            bytes.writeSkip(recordLength);
             final UnsafeBuffer record = this.record;
-            record.wrap(bytes.addressForWrite(bytes.writePosition() - recordLength), recordLength);
-            record.putLong(JournalEntryDescriptor.INGEST_TIME_OFFSET, slot.ingestTimeNs(), ORDER);
-            record.putLong(JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, slot.eventIdMsb(), ORDER);
-            record.putLong(JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, slot.eventIdLsb(), ORDER);
-            record.putLong(JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, slot.contentDigest(), ORDER);
-            record.putInt(JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, slot.frameOrdinal(), ORDER);
-            record.putInt(JournalEntryDescriptor.FRAME_COUNT_OFFSET, slot.frameCount(), ORDER);
-            record.putInt(JournalEntryDescriptor.LENGTH_OFFSET, length, ORDER);
-            record.putBytes(JournalEntryDescriptor.MESSAGE_OFFSET, slot.buffer(), SlotDescriptor.FRAME_OFFSET, length);
+            final int at;
+            if (staged)
+            {
+                at = entryLength;
+            }
+            else
+            {
+                final Bytes<?> bytes = this.bytes;
+                bytes.writeSkip(recordLength);
+                record.wrap(bytes.addressForWrite(bytes.writePosition() - recordLength), recordLength);
+                at = 0;
+            }
+            record.putLong(at + JournalEntryDescriptor.INGEST_TIME_OFFSET, slot.ingestTimeNs(), ORDER);
+            record.putLong(at + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, slot.eventIdMsb(), ORDER);
+            record.putLong(at + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, slot.eventIdLsb(), ORDER);
+            record.putLong(at + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, slot.contentDigest(), ORDER);
+            record.putInt(at + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, slot.frameOrdinal(), ORDER);
+            record.putInt(at + JournalEntryDescriptor.FRAME_COUNT_OFFSET, slot.frameCount(), ORDER);
+            record.putInt(at + JournalEntryDescriptor.LENGTH_OFFSET, length, ORDER);
+            record.putBytes(at + JournalEntryDescriptor.MESSAGE_OFFSET, slot.buffer(), SlotDescriptor.FRAME_OFFSET,
+                length);
+            entryLength += recordLength;
             count++;
             if (endOfBatch || count == JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY ||
-                bytes.writePosition() - entryStart >= JournalEntryDescriptor.MAX_ENTRY_BYTES)
+                entryLength >= JournalEntryDescriptor.MAX_ENTRY_BYTES)
+            {
+                commit();
+            }
+        }
+
+        private void commit()
+        {
+            if (staged)
+            {
+                record.putInt(JournalEntryDescriptor.COUNT_OFFSET, count, ORDER);
+                record.putInt(JournalEntryDescriptor.FORMAT_OFFSET, JournalEntryDescriptor.FORMAT_EVENT_IDENTITY,
+                    ORDER);
+                document = appender.writingDocument();
+                bytes = document.wire().bytes();
+                bytes.unsafeWrite(record.addressOffset(), entryLength);
+            }
+            else
             {
                 bytes.writeInt(entryStart + JournalEntryDescriptor.COUNT_OFFSET, count);
-                pretoucher.onAppended(bytes);
-                document.close();
-                document = null;
-                this.bytes = null;
+                bytes.writeInt(entryStart + JournalEntryDescriptor.FORMAT_OFFSET,
+                    JournalEntryDescriptor.FORMAT_EVENT_IDENTITY);
             }
+            pretoucher.onAppended(bytes);
+            document.close();
+            document = null;
+            bytes = null;
+            count = 0;
         }
     }
 

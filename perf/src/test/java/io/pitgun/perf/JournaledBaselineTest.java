@@ -17,7 +17,8 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -28,16 +29,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The journaled baseline writes the journal Pitgun writes: what its handler appends, Pitgun's own tailer reads back
- * message by message (bytes, ingest time, event identity, positions of one entry per Disruptor batch).
+ * The journaled baseline writes the journal Pitgun writes, staged or direct: what its handler appends, Pitgun's own
+ * tailer reads back message by message (bytes, ingest time, event identity, positions of one entry per Disruptor
+ * batch).
  */
 class JournaledBaselineTest
 {
     @TempDir
     Path dir;
 
-    @Test
-    void shouldWriteEntriesPitgunsTailerReadsBackOnePerBatch()
+    @ParameterizedTest
+    @ValueSource(booleans = { true, false })
+    void shouldWriteEntriesPitgunsTailerReadsBackOnePerBatch(final boolean staged)
     {
         final List<byte[]> written = new ArrayList<>();
         final List<Long> ingestTimes = new ArrayList<>();
@@ -48,7 +51,8 @@ class JournaledBaselineTest
         {
             final PipelineThroughputBenchmark.ChronicleAppendingHandler handler =
                 new PipelineThroughputBenchmark.ChronicleAppendingHandler(queue,
-                    new JournalPretouchAgent(JournalPretouchAgent.DEFAULT_AHEAD_BYTES));
+                    new JournalPretouchAgent(JournalPretouchAgent.DEFAULT_AHEAD_BYTES), staged,
+                    ring.descriptor().frameCapacity());
             final RingBuffer<FrameSlot> ringBuffer = ring.ringBuffer();
             handler.onStart();
             for (int i = 0; i < 4; i++)
