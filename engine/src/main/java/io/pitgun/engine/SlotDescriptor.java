@@ -63,6 +63,10 @@ public final class SlotDescriptor
     public static final int FRAME_ORDINAL_OFFSET = 56;
     /** Offset of the envelope's frame count (0 = no event). */
     public static final int FRAME_COUNT_OFFSET = 60;
+    /** Offset of the event identity (id, digest, ordinal, count: offsets 32 to 64), laid out exactly as a journal
+     *  record's identity block ({@code JournalEntryDescriptor.IDENTITY_OFFSET}), so that the journal stage copies
+     *  it in one piece ({@code SlotDescriptorTest} pins the match). */
+    public static final int IDENTITY_OFFSET = EVENT_ID_MSB_OFFSET;
     /** Bytes before the frame area: one cache line. */
     public static final int HEADER_LENGTH = 64;
     /** Offset of the frame area. */

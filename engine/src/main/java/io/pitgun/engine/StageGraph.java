@@ -35,9 +35,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class StageGraph
 {
-    /** 8 MiB: ~10 ms of journal at the rates a 2-core machine reaches, several times one populate step. */
-    private static final long PRETOUCH_AHEAD_BYTES = 8L << 20;
-
     private final String pipelineName;
     private final SlotRing ring;
     private final PipelineCounters counters;
@@ -135,7 +132,7 @@ final class StageGraph
 
         if (journal != null && config.journalPretouch())
         {
-            pretoucher = journal.appender().pretoucher(PRETOUCH_AHEAD_BYTES);
+            pretoucher = journal.appender().pretoucher(JournalPretouchAgent.DEFAULT_AHEAD_BYTES);
             pretoucher.onDisabled(why -> counters.incrementShared(PipelineCounter.JOURNAL_PRETOUCH_DISABLED));
         }
         else

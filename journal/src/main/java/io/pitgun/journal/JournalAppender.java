@@ -1,8 +1,6 @@
 package io.pitgun.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.bytes.BytesStore;
-import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
@@ -55,10 +53,6 @@ public final class JournalAppender
     private int batchLength;
     private long lastAppendedIndex = Journal.NO_INDEX;
     private JournalPretouchAgent pretoucher;
-    private BytesStore<?, ?> mappedChunk;
-    private long chunkAddress;
-    private long chunkStart;
-    private long chunkLimit;
 
     JournalAppender(final Journal journal)
     {
@@ -129,6 +123,45 @@ public final class JournalAppender
         final long eventIdMsb, final long eventIdLsb, final long contentDigest, final int frameOrdinal,
         final int frameCount)
     {
+        final int record = reserve(buffer, offset, length);
+        final UnsafeBuffer batch = this.batch;
+        batch.putLong(record + JournalEntryDescriptor.INGEST_TIME_OFFSET, ingestTimeNs, ORDER);
+        batch.putLong(record + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, eventIdMsb, ORDER);
+        batch.putLong(record + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, eventIdLsb, ORDER);
+        batch.putLong(record + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, contentDigest, ORDER);
+        batch.putInt(record + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, frameOrdinal, ORDER);
+        batch.putInt(record + JournalEntryDescriptor.FRAME_COUNT_OFFSET, frameCount, ORDER);
+        batch.putInt(record + JournalEntryDescriptor.LENGTH_OFFSET, length, ORDER);
+        batch.putBytes(record + JournalEntryDescriptor.MESSAGE_OFFSET, buffer, offset, length);
+    }
+
+    /**
+     * As {@link #add(DirectBuffer, int, int, long, long, long, long, int, int)}, with the event identity taken as
+     * one block: {@link JournalEntryDescriptor#IDENTITY_LENGTH} bytes at {@code identity[identityOffset]}, laid out
+     * as the record's ({@link JournalEntryDescriptor#IDENTITY_OFFSET}), little endian. One copy instead of five
+     * loads and stores, for a caller whose buffers already hold the identity in that layout (the engine's slots).
+     *
+     * @throws IllegalArgumentException if {@code length} is not in {@code [1, MAX_MESSAGE_LENGTH]} (nothing is
+     *                                  added).
+     * @throws IllegalStateException    if no batch is open or it holds
+     *                                  {@link JournalEntryDescriptor#MAX_MESSAGES_PER_ENTRY} messages.
+     */
+    public void add(final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs,
+        final DirectBuffer identity, final int identityOffset)
+    {
+        identity.boundsCheck(identityOffset, JournalEntryDescriptor.IDENTITY_LENGTH);
+        final int record = reserve(buffer, offset, length);
+        final UnsafeBuffer batch = this.batch;
+        batch.putLong(record + JournalEntryDescriptor.INGEST_TIME_OFFSET, ingestTimeNs, ORDER);
+        batch.putBytes(record + JournalEntryDescriptor.IDENTITY_OFFSET, identity, identityOffset,
+            JournalEntryDescriptor.IDENTITY_LENGTH);
+        batch.putInt(record + JournalEntryDescriptor.LENGTH_OFFSET, length, ORDER);
+        batch.putBytes(record + JournalEntryDescriptor.MESSAGE_OFFSET, buffer, offset, length);
+    }
+
+    /** Checks the message and the batch, makes room for the record and counts it; returns the record's offset. */
+    private int reserve(final DirectBuffer buffer, final int offset, final int length)
+    {
         checkMessage(buffer, offset, length);
         if (!open)
         {
@@ -144,17 +177,9 @@ public final class JournalAppender
         {
             grow(end);
         }
-        final UnsafeBuffer batch = this.batch;
-        batch.putLong(record + JournalEntryDescriptor.INGEST_TIME_OFFSET, ingestTimeNs, ORDER);
-        batch.putLong(record + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, eventIdMsb, ORDER);
-        batch.putLong(record + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, eventIdLsb, ORDER);
-        batch.putLong(record + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, contentDigest, ORDER);
-        batch.putInt(record + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, frameOrdinal, ORDER);
-        batch.putInt(record + JournalEntryDescriptor.FRAME_COUNT_OFFSET, frameCount, ORDER);
-        batch.putInt(record + JournalEntryDescriptor.LENGTH_OFFSET, length, ORDER);
-        batch.putBytes(record + JournalEntryDescriptor.MESSAGE_OFFSET, buffer, offset, length);
         batchLength = end;
         count++;
+        return record;
     }
 
     /** Messages in the open batch (0 when none is open). */
@@ -238,7 +263,7 @@ public final class JournalAppender
             bytes.unsafeWrite(batch.addressOffset(), batchLength);
             if (pretoucher != null)
             {
-                publishWindow(bytes);
+                pretoucher.onAppended(bytes);
             }
         }
         catch (final InternalError fault)
@@ -287,28 +312,6 @@ public final class JournalAppender
             pretoucher = new JournalPretouchAgent(aheadBytes);
         }
         return pretoucher;
-    }
-
-    /** Tells the pretoucher where the appender now writes; the chunk's bounds are looked up only when it changes. */
-    private void publishWindow(final Bytes<?> bytes)
-    {
-        final BytesStore<?, ?> store = bytes.bytesStore();
-        if (store != mappedChunk)
-        {
-            mappedChunk = store;
-            if (store instanceof MappedBytesStore)
-            {
-                final MappedBytesStore chunk = (MappedBytesStore)store;
-                chunkStart = chunk.start();
-                chunkLimit = chunk.safeLimit();
-                chunkAddress = chunk.addressForRead(chunkStart);
-            }
-            else
-            {
-                chunkAddress = 0; // not a mapped file: nothing to populate
-            }
-        }
-        pretoucher.publish(chunkAddress, chunkStart, chunkLimit, bytes.writePosition());
     }
 
     /** Discards the open batch, if any: nothing of it is written. */

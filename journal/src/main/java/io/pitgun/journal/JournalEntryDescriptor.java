@@ -88,6 +88,17 @@ public final class JournalEntryDescriptor
     /** Offset of the envelope's frame count (int32, 0 = no event) in a format-1 record. */
     public static final int FRAME_COUNT_OFFSET = FRAME_ORDINAL_OFFSET + Integer.BYTES;
 
+    /**
+     * Offset of the event identity block in a format-1 record: event id msb, event id lsb, content digest, frame
+     * ordinal, frame count, packed in that order ({@link #IDENTITY_LENGTH} bytes). A caller that keeps the identity
+     * in the same layout hands it to {@link JournalAppender#add(org.agrona.DirectBuffer, int, int, long,
+     * org.agrona.DirectBuffer, int)} as one block, copied in one piece.
+     */
+    public static final int IDENTITY_OFFSET = EVENT_ID_MSB_OFFSET;
+
+    /** Bytes of the event identity block ({@link #IDENTITY_OFFSET}). */
+    public static final int IDENTITY_LENGTH = FRAME_COUNT_OFFSET + Integer.BYTES - IDENTITY_OFFSET;
+
     /** Offset of the message length (int32) in a format-1 record. */
     public static final int LENGTH_OFFSET = FRAME_COUNT_OFFSET + Integer.BYTES;
 

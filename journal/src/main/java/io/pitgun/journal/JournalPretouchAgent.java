@@ -1,5 +1,8 @@
 package io.pitgun.journal;
 
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.posix.PosixAPI;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
@@ -28,9 +31,13 @@ import java.util.function.Supplier;
  * Why it is safe: {@code madvise} never changes file contents (a populated page reads as zeros, like the hole it
  * replaces, and Chronicle treats zeros past the last entry as "nothing written yet"), and it is a system call, not a
  * memory access: if the appender has meanwhile unmapped the chunk the range belonged to, the call fails with
- * {@code ENOMEM} instead of faulting. The window it works on is published by the appender after every commit (once
- * per batch, not per frame) through a sequence lock, so it never combines one chunk's address with another's
- * bounds.
+ * {@code ENOMEM} instead of faulting. The window it works on is published by the appending thread after every
+ * commit (once per batch, not per frame: {@link #onAppended}) through a sequence lock, so it never combines one
+ * chunk's address with another's bounds.
+ * <p>
+ * A {@link Journal}'s appender makes and feeds its own ({@link JournalAppender#pretoucher}); code that appends to a
+ * Chronicle queue of its own (the journaled baseline of the perf module) makes one with
+ * {@link #JournalPretouchAgent(long)} and calls {@link #onAppended} itself.
  * <p>
  * Duty cycle: each {@link #doWork()} reads the published window once and populates at most {@link #STEP_BYTES},
  * returning 1 when it did and 0 when there was nothing to do, so that the runner's {@link #idleStrategy()} backs
@@ -49,6 +56,9 @@ public final class JournalPretouchAgent implements Agent
 {
     /** {@code MADV_POPULATE_WRITE} from {@code <linux/mman.h>}; Chronicle's enum predates it. */
     public static final int MADV_POPULATE_WRITE = 23;
+    /** How far ahead of the write position the pipeline keeps pages populated, 8 MiB: ~10 ms of journal at the
+     *  rates a 2-core machine reaches, several times one populate step and far more than the longest idle park. */
+    public static final long DEFAULT_AHEAD_BYTES = 8L << 20;
     /** Populate in steps this large: long enough to amortise the call, short enough to follow the appender. */
     public static final int STEP_BYTES = 256 * 1024;
     private static final long PAGE = 4096;
@@ -86,6 +96,12 @@ public final class JournalPretouchAgent implements Agent
     private long chunkLimit;
     private long writePosition;
 
+    // The appending thread's own cache of the chunk it last published (onAppended): bounds looked up on change only.
+    private BytesStore<?, ?> appendedChunk;
+    private long appendedChunkAddress;
+    private long appendedChunkStart;
+    private long appendedChunkLimit;
+
     // The duty cycle's own state: only the agent's thread touches it.
     private PosixAPI posix;
     private long touchedChunk;
@@ -97,7 +113,14 @@ public final class JournalPretouchAgent implements Agent
     private volatile long populatedBytes;
     private volatile String failure;
 
-    JournalPretouchAgent(final long aheadBytes)
+    /**
+     * A pretoucher for a Chronicle appender of the caller's own, which calls {@link #onAppended} after each commit.
+     *
+     * @param aheadBytes how far past the write position to keep pages populated, at least {@link #STEP_BYTES}
+     *                   (the pipeline uses {@link #DEFAULT_AHEAD_BYTES}).
+     * @throws IllegalArgumentException if {@code aheadBytes} is below {@link #STEP_BYTES}.
+     */
+    public JournalPretouchAgent(final long aheadBytes)
     {
         this(aheadBytes, MADV_POPULATE_WRITE, PosixAPI::posix);
     }
@@ -175,7 +198,33 @@ public final class JournalPretouchAgent implements Agent
     }
 
     /**
-     * Called by the appending thread after each commit: the mapped chunk it wrote into (its native address, the
+     * Called by the appending thread after each commit, or just before it while the document is still open, with the
+     * document's bytes: publishes the mapped chunk the appender writes into and its write position, looking the
+     * chunk's bounds up only when the chunk changed. Allocation-free, wait-free; one appending thread only.
+     */
+    public void onAppended(final Bytes<?> bytes)
+    {
+        final BytesStore<?, ?> store = bytes.bytesStore();
+        if (store != appendedChunk)
+        {
+            appendedChunk = store;
+            if (store instanceof MappedBytesStore)
+            {
+                final MappedBytesStore chunk = (MappedBytesStore)store;
+                appendedChunkStart = chunk.start();
+                appendedChunkLimit = chunk.safeLimit();
+                appendedChunkAddress = chunk.addressForRead(appendedChunkStart);
+            }
+            else
+            {
+                appendedChunkAddress = 0; // not a mapped file: nothing to populate
+            }
+        }
+        publish(appendedChunkAddress, appendedChunkStart, appendedChunkLimit, bytes.writePosition());
+    }
+
+    /**
+     * The window behind {@link #onAppended}: the mapped chunk it wrote into (its native address, the
      * file offsets it covers) and the file offset just past the last entry. Allocation-free, wait-free.
      */
     void publish(final long address, final long start, final long limit, final long position)

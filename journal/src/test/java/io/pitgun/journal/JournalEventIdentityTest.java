@@ -63,6 +63,35 @@ class JournalEventIdentityTest
         }
     }
 
+    @Test
+    void shouldRecordAnIdentityGivenAsOneBlockLikeTheSameFieldsGivenOneByOne()
+    {
+        final TestFrames frames = new TestFrames();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+        // The identity block somewhere in a buffer of the caller's, in the record's layout, little endian.
+        final UnsafeBuffer identity = new UnsafeBuffer(new byte[16 + JournalEntryDescriptor.IDENTITY_LENGTH]);
+        final int at = 16;
+        final int base = at - JournalEntryDescriptor.IDENTITY_OFFSET;
+        identity.putLong(base + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, 7, java.nio.ByteOrder.LITTLE_ENDIAN);
+        identity.putLong(base + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, 8, java.nio.ByteOrder.LITTLE_ENDIAN);
+        identity.putLong(base + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, 9, java.nio.ByteOrder.LITTLE_ENDIAN);
+        identity.putInt(base + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, 1, java.nio.ByteOrder.LITTLE_ENDIAN);
+        identity.putInt(base + JournalEntryDescriptor.FRAME_COUNT_OFFSET, 2, java.nio.ByteOrder.LITTLE_ENDIAN);
+        try (Journal journal = Journal.open(JournalConfig.of(dir)))
+        {
+            final JournalAppender appender = journal.appender();
+            appender.begin();
+            final int length = frames.frame(buffer, 0, 0, 3);
+            appender.add(buffer, 0, length, 0, identity, at);
+            appender.add(buffer, 0, length, 1, 7, 8, 9, 1, 2);
+            appender.commit();
+
+            final List<long[]> seen = read(journal, false);
+            assertArrayEquals(new long[] {0, 7, 8, 9, 1, 2}, seen.get(0));
+            assertArrayEquals(new long[] {1, 7, 8, 9, 1, 2}, seen.get(1));
+        }
+    }
+
     private static List<long[]> read(final Journal journal, final boolean backwards)
     {
         final List<long[]> seen = new ArrayList<>();

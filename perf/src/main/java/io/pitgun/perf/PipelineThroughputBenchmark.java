@@ -15,8 +15,20 @@ import io.pitgun.engine.SlotDescriptor;
 import io.pitgun.engine.SlotRing;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.WaitStrategyKind;
+import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalPretouchAgent;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
+import io.pitgun.manifest.ManifestLoader;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,11 +45,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Frames per second through the engine, two ways in one run, with the same slot size and wait strategy:
@@ -48,7 +63,12 @@ import java.util.concurrent.TimeUnit;
  *   manifest, writes the derived frame into the slot's output area and hands it to the sink stage (the fan-out
  *   with no subscriber attached);</li>
  *   <li>{@code bareDisruptor}: the ceiling — the same 6-sample frame written into the same off-heap slots of a bare
- *   Disruptor ring, 1 producer → 1 consumer that reads the frame's bytes once and does nothing else.</li>
+ *   Disruptor ring, 1 producer → 1 consumer that reads the frame's bytes once and does nothing else;</li>
+ *   <li>{@code bareJournaledDisruptor}: the journaled ceiling a user could build from the same libraries — the same
+ *   frame in the same slots of a bare Disruptor ring, 1 producer → 1 consumer that appends it to a Chronicle queue
+ *   the way the journal stage does (one document per Disruptor batch, bounded like
+ *   {@link JournalEntryDescriptor#MAX_MESSAGES_PER_ENTRY} / {@link JournalEntryDescriptor#MAX_ENTRY_BYTES}, the same
+ *   record bytes per message), with the pipeline's roll cycle and the same pretoucher, and does nothing else.</li>
  * </ul>
  * One op is one frame published; a full ring makes the producer wait, so ops/s is
  * the sustained throughput. Run
@@ -227,6 +247,221 @@ public class PipelineThroughputBenchmark
         }
     }
 
+    /**
+     * The journaled baseline: a bare Disruptor over the same slots whose one consumer appends each batch to a
+     * Chronicle queue of its own ({@link ChronicleAppendingHandler}), with the pipeline's default roll cycle and
+     * Chronicle's default block size (what the pipeline's journal opens with), and the pipeline's pretoucher
+     * ({@link JournalPretouchAgent}, the same distance ahead, the same idle strategy) on a thread of its own: the
+     * fair comparison, since without one the baseline's consumer would take every fresh page's fault itself.
+     */
+    @State(Scope.Benchmark)
+    public static class BareJournaled
+    {
+        /** The same wait strategy as the pipeline's. */
+        @Param({ "SLEEPING" })
+        public WaitStrategyKind waitStrategy;
+
+        /**
+         * How the consumer writes a batch's records, the two ways a user would: {@code staged} into an off-heap
+         * buffer, copied into the document in one piece at the end of the batch (what the journal stage does);
+         * {@code direct} straight into the mapped document, record by record. The ceiling is the faster of the two
+         * (the generated summary compares against the better one).
+         */
+        @Param({ "staged", "direct" })
+        public String write;
+
+        Path directory;
+        SingleChronicleQueue queue;
+        JournalPretouchAgent pretoucher;
+        AgentRunner pretouchRunner;
+        SlotRing ring;
+        RingBuffer<FrameSlot> ringBuffer;
+        BatchEventProcessor<FrameSlot> consumer;
+        Thread thread;
+        long sequence;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException
+        {
+            directory = Files.createTempDirectory("pitgun-bench-bare-journal");
+            final PipelineConfig config = PipelineConfig.builder().journalDirectory(directory)
+                .ackMode(AckMode.JOURNALED).waitStrategy(waitStrategy).build();
+            queue = ChronicleQueue.singleBuilder(directory).rollCycle(RollCycles.valueOf(config.rollCycle())).build();
+            pretoucher = new JournalPretouchAgent(JournalPretouchAgent.DEFAULT_AHEAD_BYTES);
+            ring = new SlotRing(config.channelCapacity(), new SlotDescriptor(config.maxFrameBytes(), 10),
+                ProducerType.SINGLE, config.waitStrategy().newWaitStrategy());
+            ringBuffer = ring.ringBuffer();
+            consumer = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(),
+                new ChronicleAppendingHandler(queue, pretoucher, "staged".equals(write),
+                    ring.descriptor().frameCapacity()));
+            ringBuffer.addGatingSequences(consumer.getSequence());
+            pretouchRunner = new AgentRunner(JournalPretouchAgent.idleStrategy(), Throwable::printStackTrace, null,
+                pretoucher);
+            AgentRunner.startOnThread(pretouchRunner);
+            thread = new Thread(consumer, "bench-bare-journaled-consumer");
+            thread.start();
+            // As for the pipeline: the first append maps the cycle file, so warm it outside any iteration.
+            final long warm = sequence + WARM_UP_FRAMES;
+            while (sequence < warm)
+            {
+                publishBareJournaled(this);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException
+        {
+            while (consumer.getSequence().get() < ringBuffer.getCursor())
+            {
+                Thread.onSpinWait();
+            }
+            consumer.halt();
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+            pretouchRunner.close();
+            System.out.println();
+            System.out.println("bareJournaledDisruptor: " + pretoucher.populatedBytes() + " bytes pretouched" +
+                (pretoucher.failure() == null ? "" : ", pretoucher off: " + pretoucher.failure()));
+            queue.close();
+            ring.close();
+            try (Stream<Path> files = Files.walk(directory))
+            {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * The journaled baseline's whole work, written the way a user of Chronicle Queue would: per Disruptor batch one
+     * document (closed on the batch's last frame, or when it holds
+     * {@link JournalEntryDescriptor#MAX_MESSAGES_PER_ENTRY} messages or {@link JournalEntryDescriptor#MAX_ENTRY_BYTES}
+     * bytes), each frame's record — its header (ingest time, event identity, length) stored field by field, its
+     * bytes copied from the slot once — either staged in an off-heap buffer that goes into the document with one
+     * copy per batch, or written straight into the mapped document (one {@code writeSkip} per record, Chronicle's
+     * own pattern for raw writes: per-field {@code writeLong} calls check the chunk on every field). The entry's
+     * layout is {@link JournalEntryDescriptor}'s, so the journal it writes is the one Pitgun writes, byte for byte.
+     */
+    static final class ChronicleAppendingHandler implements EventHandler<FrameSlot>
+    {
+        private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN; // JournalEntryDescriptor's
+
+        private final SingleChronicleQueue queue;
+        private final JournalPretouchAgent pretoucher;
+        private final boolean staged;
+        /** The staged batch, or a view of the record being written in the mapped document. */
+        private final UnsafeBuffer record;
+        private ExcerptAppender appender;
+        private DocumentContext document;
+        private Bytes<?> bytes;
+        private long entryStart;
+        private int entryLength;
+        private int count;
+
+        /**
+         * @param staged        stage the batch and copy it once, or write each record into the document.
+         * @param frameCapacity the largest frame a slot holds (sizes the staging buffer: a batch is committed once it
+         *                      reaches {@link JournalEntryDescriptor#MAX_ENTRY_BYTES}, so one more record fits).
+         */
+        ChronicleAppendingHandler(final SingleChronicleQueue queue, final JournalPretouchAgent pretoucher,
+            final boolean staged, final int frameCapacity)
+        {
+            this.queue = queue;
+            this.pretoucher = pretoucher;
+            this.staged = staged;
+            this.record = staged ? new UnsafeBuffer(ByteBuffer.allocateDirect(JournalEntryDescriptor.MAX_ENTRY_BYTES +
+                JournalEntryDescriptor.MESSAGE_OFFSET + frameCapacity)) : new UnsafeBuffer(0, 0);
+        }
+
+        @Override
+        public void onStart()
+        {
+            appender = queue.createAppender(); // Chronicle's appenders belong to the thread that made them
+        }
+
+        @Override
+        public void onShutdown()
+        {
+            appender.close();
+        }
+
+        @Override
+        public void onEvent(final FrameSlot slot, final long sequence, final boolean endOfBatch)
+        {
+            if (count == 0)
+            {
+                entryLength = JournalEntryDescriptor.ENTRY_HEADER_LENGTH;
+                if (!staged)
+                {
+                    document = appender.writingDocument();
+                    bytes = document.wire().bytes();
+                    entryStart = bytes.writePosition();
+                    bytes.writeSkip(JournalEntryDescriptor.ENTRY_HEADER_LENGTH);
+                }
+            }
+            final int length = slot.frameLength();
+            final int recordLength = JournalEntryDescriptor.MESSAGE_OFFSET + length;
+            final UnsafeBuffer record = this.record;
+            final int at;
+            if (staged)
+            {
+                at = entryLength;
+            }
+            else
+            {
+                final Bytes<?> bytes = this.bytes;
+                bytes.writeSkip(recordLength);
+                record.wrap(bytes.addressForWrite(bytes.writePosition() - recordLength), recordLength);
+                at = 0;
+            }
+            record.putLong(at + JournalEntryDescriptor.INGEST_TIME_OFFSET, slot.ingestTimeNs(), ORDER);
+            record.putLong(at + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, slot.eventIdMsb(), ORDER);
+            record.putLong(at + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, slot.eventIdLsb(), ORDER);
+            record.putLong(at + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, slot.contentDigest(), ORDER);
+            record.putInt(at + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, slot.frameOrdinal(), ORDER);
+            record.putInt(at + JournalEntryDescriptor.FRAME_COUNT_OFFSET, slot.frameCount(), ORDER);
+            record.putInt(at + JournalEntryDescriptor.LENGTH_OFFSET, length, ORDER);
+            record.putBytes(at + JournalEntryDescriptor.MESSAGE_OFFSET, slot.buffer(), SlotDescriptor.FRAME_OFFSET,
+                length);
+            entryLength += recordLength;
+            count++;
+            if (endOfBatch || count == JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY ||
+                entryLength >= JournalEntryDescriptor.MAX_ENTRY_BYTES)
+            {
+                commit();
+            }
+        }
+
+        private void commit()
+        {
+            if (staged)
+            {
+                record.putInt(JournalEntryDescriptor.COUNT_OFFSET, count, ORDER);
+                record.putInt(JournalEntryDescriptor.FORMAT_OFFSET, JournalEntryDescriptor.FORMAT_EVENT_IDENTITY,
+                    ORDER);
+                document = appender.writingDocument();
+                bytes = document.wire().bytes();
+                bytes.unsafeWrite(record.addressOffset(), entryLength);
+            }
+            else
+            {
+                bytes.writeInt(entryStart + JournalEntryDescriptor.COUNT_OFFSET, count);
+                bytes.writeInt(entryStart + JournalEntryDescriptor.FORMAT_OFFSET,
+                    JournalEntryDescriptor.FORMAT_EVENT_IDENTITY);
+            }
+            pretoucher.onAppended(bytes);
+            document.close();
+            document = null;
+            bytes = null;
+            count = 0;
+        }
+    }
+
     @Benchmark
     public long pipeline(final Pipeline state)
     {
@@ -244,12 +479,39 @@ public class PipelineThroughputBenchmark
         final long i = state.sequence++;
         final RingBuffer<FrameSlot> ringBuffer = state.ringBuffer;
         final long position = ringBuffer.next();
+        writeFrame(ringBuffer.get(position).buffer(), i);
+        ringBuffer.publish(position);
+        return position;
+    }
+
+    @Benchmark
+    public long bareJournaledDisruptor(final BareJournaled state)
+    {
+        return publishBareJournaled(state);
+    }
+
+    static long publishBareJournaled(final BareJournaled state)
+    {
+        final long i = state.sequence++;
+        final RingBuffer<FrameSlot> ringBuffer = state.ringBuffer;
+        final long position = ringBuffer.next();
         final UnsafeBuffer b = ringBuffer.get(position).buffer();
-        // The same bytes the FrameWriter writes: header, fixed fields, six samples.
+        writeFrame(b, i);
+        // The event identity the consumer journals ("no event", as the embedded FrameWriter's slots carry).
+        b.putLong(SlotDescriptor.EVENT_ID_MSB_OFFSET, 0);
+        b.putLong(SlotDescriptor.EVENT_ID_LSB_OFFSET, 0);
+        b.putLong(SlotDescriptor.CONTENT_DIGEST_OFFSET, 0);
+        b.putInt(SlotDescriptor.FRAME_ORDINAL_OFFSET, 0);
+        b.putInt(SlotDescriptor.FRAME_COUNT_OFFSET, 0);
+        ringBuffer.publish(position);
+        return position;
+    }
+
+    /** The same bytes the FrameWriter writes (header, fixed fields, six samples), its length and ingest time. */
+    static void writeFrame(final UnsafeBuffer b, final long i)
+    {
         BenchPipeline.encodeFrame(b, SlotDescriptor.FRAME_OFFSET, i);
         b.putInt(SlotDescriptor.FRAME_LENGTH_OFFSET, FRAME_BYTES);
         b.putLong(SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
-        ringBuffer.publish(position);
-        return position;
     }
 }

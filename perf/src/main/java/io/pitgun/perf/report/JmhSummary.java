@@ -149,6 +149,7 @@ final class JmhSummary
     private static List<String> pipeline(final List<JmhResult> results, final JmhResult freshPage)
     {
         final JmhResult bare = find(results, "bareDisruptor");
+        final JmhResult journaled = journaled(results);
         final List<String> out = new ArrayList<>();
         for (final JmhResult r : results)
         {
@@ -157,6 +158,18 @@ final class JmhSummary
             {
                 out.add("`pipeline` (" + params(r) + ") runs at " + s.percentWithRange() + " of `bareDisruptor`'s " +
                     "frames/s (" + nanosPerOp(r) + " per frame against " + nanosPerOp(bare) + ").");
+            }
+        }
+        for (final JmhResult r : results)
+        {
+            final Speedup s = Speedup.of(r, journaled);
+            if (r.method().equals("pipeline") && !"none".equals(r.params().get("journal")) && s != null)
+            {
+                final String which = journaled.params().containsKey("write") ?
+                    " (write=" + journaled.params().get("write") + ", the faster way)" : "";
+                out.add("`pipeline` (" + params(r) + ") runs at " + s.percentWithRange() + " of " +
+                    "`bareJournaledDisruptor`" + which + "'s frames/s (" + nanosPerOp(r) + " per frame against " +
+                    nanosPerOp(journaled) + "; target ≥ 80 %).");
             }
         }
         if (isThroughput(bare) && isThroughput(freshPage))
@@ -172,6 +185,20 @@ final class JmhSummary
                 JOURNALED_FRAME_BYTES, PAGE_BYTES));
         }
         return out;
+    }
+
+    /** The journaled baseline's best parameter set (the ceiling: its faster way of writing), or null. */
+    private static JmhResult journaled(final List<JmhResult> results)
+    {
+        final List<JmhResult> rows = new ArrayList<>();
+        for (final JmhResult r : results)
+        {
+            if (r.method().equals("bareJournaledDisruptor") && isThroughput(r))
+            {
+                rows.add(r);
+            }
+        }
+        return rows.isEmpty() ? null : BenchTable.baselineOf(rows.get(0), rows, "bareJournaledDisruptor");
     }
 
     private static boolean isThroughput(final JmhResult r)
