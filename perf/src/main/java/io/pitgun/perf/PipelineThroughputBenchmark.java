@@ -344,7 +344,7 @@ public class PipelineThroughputBenchmark
      * own pattern for raw writes: per-field {@code writeLong} calls check the chunk on every field). The entry's
      * layout is {@link JournalEntryDescriptor}'s, so the journal it writes is the one Pitgun writes, byte for byte.
      */
-    static final class ChronicleAppendingHandler implements EventHandler<FrameSlot>
+    public static final class ChronicleAppendingHandler implements EventHandler<FrameSlot>
     {
         private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN; // JournalEntryDescriptor's
 
@@ -365,7 +365,7 @@ public class PipelineThroughputBenchmark
          * @param frameCapacity the largest frame a slot holds (sizes the staging buffer: a batch is committed once it
          *                      reaches {@link JournalEntryDescriptor#MAX_ENTRY_BYTES}, so one more record fits).
          */
-        ChronicleAppendingHandler(final SingleChronicleQueue queue, final JournalPretouchAgent pretoucher,
+        public ChronicleAppendingHandler(final SingleChronicleQueue queue, final JournalPretouchAgent pretoucher,
             final boolean staged, final int frameCapacity)
         {
             this.queue = queue;
@@ -434,6 +434,15 @@ public class PipelineThroughputBenchmark
             }
         }
 
+        /**
+         * Records taken since the last document closed: 0 right after an {@link #onEvent} that committed its batch
+         * (the paced benchmark's journaled-ring floor stamps the batch's frames durable then).
+         */
+        public int pendingRecords()
+        {
+            return count;
+        }
+
         private void commit()
         {
             if (staged)
@@ -492,23 +501,35 @@ public class PipelineThroughputBenchmark
         final long i = state.sequence++;
         final RingBuffer<FrameSlot> ringBuffer = state.ringBuffer;
         final long position = ringBuffer.next();
-        final UnsafeBuffer b = ringBuffer.get(position).buffer();
-        writeFrame(b, i);
-        // The event identity the consumer journals ("no event", as the embedded FrameWriter's slots carry).
+        writeJournaledSlot(ringBuffer.get(position).buffer(), i, System.nanoTime());
+        ringBuffer.publish(position);
+        return position;
+    }
+
+    /**
+     * Writes what {@link ChronicleAppendingHandler} journals into a slot: the frame of {@link #writeFrame}, its
+     * ingest time and the event identity "no event", as the embedded FrameWriter's slots carry.
+     */
+    public static void writeJournaledSlot(final UnsafeBuffer b, final long i, final long ingestTimeNs)
+    {
+        writeFrame(b, i, ingestTimeNs);
         b.putLong(SlotDescriptor.EVENT_ID_MSB_OFFSET, 0);
         b.putLong(SlotDescriptor.EVENT_ID_LSB_OFFSET, 0);
         b.putLong(SlotDescriptor.CONTENT_DIGEST_OFFSET, 0);
         b.putInt(SlotDescriptor.FRAME_ORDINAL_OFFSET, 0);
         b.putInt(SlotDescriptor.FRAME_COUNT_OFFSET, 0);
-        ringBuffer.publish(position);
-        return position;
     }
 
     /** The same bytes the FrameWriter writes (header, fixed fields, six samples), its length and ingest time. */
     static void writeFrame(final UnsafeBuffer b, final long i)
     {
+        writeFrame(b, i, System.nanoTime());
+    }
+
+    private static void writeFrame(final UnsafeBuffer b, final long i, final long ingestTimeNs)
+    {
         BenchPipeline.encodeFrame(b, SlotDescriptor.FRAME_OFFSET, i);
         b.putInt(SlotDescriptor.FRAME_LENGTH_OFFSET, FRAME_BYTES);
-        b.putLong(SlotDescriptor.INGEST_TIME_OFFSET, System.nanoTime());
+        b.putLong(SlotDescriptor.INGEST_TIME_OFFSET, ingestTimeNs);
     }
 }

@@ -22,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -182,22 +184,26 @@ public final class PacedLatencyMain
         }
         final List<PacedConfigurationResult> results = new ArrayList<>();
         final Path bareDirectory = Files.createTempDirectory("pitgun-paced-bare");
-        try (BareChronicleAppend bare = new BareChronicleAppend(bareDirectory))
+        final Path ringDirectory = Files.createTempDirectory("pitgun-paced-ring");
+        try (BareChronicleAppend bare = new BareChronicleAppend(bareDirectory);
+            JournaledRingFloor ring = new JournaledRingFloor(ringDirectory))
         {
             for (final PacedConfiguration c : configurations)
             {
-                results.add(new ConfigurationRun(c, options, bare, log).run());
+                results.add(new ConfigurationRun(c, options, bare, ring, log).run());
             }
         }
         finally
         {
             BenchPipeline.delete(bareDirectory);
+            BenchPipeline.delete(ringDirectory);
         }
         final String settings = String.format(Locale.ROOT, "Each point: %d ms warm-up, then %d ms measured, the " +
-            "bare append first and the pipeline right after at the same rate; idle CPU over %d ms after the first " +
-            "warm-up; %d cores. Latencies from each frame's intended send time (coordinated omission corrected). " +
-            "Raw `.hgrm` files and plots next to this file's copy in `perf/results/`.", options.warmupMs(),
-            options.measureMs(), options.idleMs(), Runtime.getRuntime().availableProcessors());
+            "bare append first and the pipeline right after at the same rate; the journaled ring (busy-spin, see the " +
+            "verdict) likewise at each fixed rate right before each configuration's pipeline opens; idle CPU over %d " +
+            "ms after the first warm-up; %d cores. Latencies from each frame's intended send time (coordinated " +
+            "omission corrected). Raw `.hgrm` files and plots next to this file's copy in `perf/results/`.",
+            options.warmupMs(), options.measureMs(), options.idleMs(), Runtime.getRuntime().availableProcessors());
         final String block = PacedLatencyReport.render(settings, results);
         Files.writeString(options.out().resolve("paced-latency.md"), block, StandardCharsets.UTF_8);
         log.println();
@@ -211,25 +217,31 @@ public final class PacedLatencyMain
         private final PacedConfiguration configuration;
         private final Options options;
         private final BareChronicleAppend bare;
+        private final JournaledRingFloor ring;
         private final PrintStream log;
         private final Histogram commitNs = histogram();
         private final Histogram bareNs = histogram();
+        private final Histogram ringNs = histogram();
+        /** The journaled ring's intended → journaled at each fixed rate, measured before this pipeline opened. */
+        private final Map<Long, Percentiles> ringFloor = new HashMap<>();
         private TelemetryPipeline pipeline;
         private final OpenLoop.FrameSender producer = this::send;
         private FrameWriter writer;
         private long published;
 
         ConfigurationRun(final PacedConfiguration configuration, final Options options, final BareChronicleAppend bare,
-            final PrintStream log)
+            final JournaledRingFloor ring, final PrintStream log)
         {
             this.configuration = configuration;
             this.options = options;
             this.bare = bare;
+            this.ring = ring;
             this.log = log;
         }
 
         PacedConfigurationResult run() throws IOException, ManifestException
         {
+            measureRingFloor();
             final Path directory = Files.createTempDirectory("pitgun-paced-journal");
             pipeline = BenchPipeline.open(BenchPipeline.JOURNAL_SHARED, directory, configuration::apply);
             try
@@ -270,6 +282,28 @@ public final class PacedLatencyMain
                         pipeline.firstError().map(e -> " " + e).orElse(""));
                 }
                 BenchPipeline.delete(directory);
+            }
+        }
+
+        /**
+         * The journaled ring at each fixed rate, right before this configuration's pipeline opens: measured while
+         * an open pipeline's threads (which spin when idle in some configurations) would share the cores, the floor
+         * would say more about them than about a thread handoff. Step-up rates are not measured.
+         */
+        private void measureRingFloor() throws IOException
+        {
+            for (final long rate : options.rates())
+            {
+                final PacedSchedule schedule = new PacedSchedule(rate);
+                ring.run(schedule, System.nanoTime() + START_DELAY_NS, schedule.frames(ms(options.warmupMs())), null);
+                ringNs.reset();
+                ring.run(schedule, System.nanoTime() + START_DELAY_NS, schedule.frames(ms(options.measureMs())),
+                    ringNs);
+                ringFloor.put(rate, Percentiles.of(ringNs));
+                HdrFiles.writePercentiles(options.out().resolve(configuration.slug() + "-" + rate +
+                    "-ring_journaled.hgrm"), new HdrFiles.Series("ring_journaled", ringNs));
+                log.printf(Locale.ROOT, "paced: journaled ring before %s at %,d/s: p50 %d ns p99 %d ns%n",
+                    configuration.name(), rate, ringNs.getValueAtPercentile(50), ringNs.getValueAtPercentile(99));
             }
         }
 
@@ -329,11 +363,12 @@ public final class PacedLatencyMain
 
             final PacedPoint point = new PacedPoint(rate, achieved, Percentiles.of(commitNs),
                 Percentiles.of(journaled), Percentiles.of(processed), bareAchieved, Percentiles.of(bareNs), stepUp,
-                bareBytes, pipelineBytes);
+                bareBytes, pipelineBytes, ringFloor.get(rate));
             log.printf(Locale.ROOT, "paced: %s at %,d/s: achieved %,.0f/s%s, journaled p50 %d ns p99 %d ns, " +
-                "bare p50 %d ns p99 %d ns; allocated: bare %d B, pipeline %d B%n", configuration.name(), rate, achieved, point.keptUp() ? "" :
-                " (fell behind)", point.journaled().p50(), point.journaled().p99(), point.bare().p50(),
-                point.bare().p99(), bareBytes, pipelineBytes);
+                "bare p50 %d ns p99 %d ns, ring p50 %d ns p99 %d ns; allocated: bare %d B, pipeline %d B%n",
+                configuration.name(), rate, achieved, point.keptUp() ? "" : " (fell behind)", point.journaled().p50(),
+                point.journaled().p99(), point.bare().p50(), point.bare().p99(), point.ringFloor() == null ? -1 :
+                point.ringFloor().p50(), point.ringFloor() == null ? -1 : point.ringFloor().p99(), bareBytes, pipelineBytes);
             write(rate, stepUp, journaled, processed);
             return point;
         }

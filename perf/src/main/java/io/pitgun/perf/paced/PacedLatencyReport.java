@@ -38,8 +38,9 @@ public final class PacedLatencyReport
         md.append(settings).append("\n\n");
         md.append("| configuration | frames/s | achieved/s | commit p50 / p99 / p99.9 / max | publish → journaled ")
             .append("p50 / p99 / p99.9 / max | publish → processed p50 / p99 / p99.9 / max | bare append p50 / p99 ")
-            .append("/ p99.9 | journaled ÷ bare p50 | journaled ÷ bare p99 | idle CPU |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            .append("/ p99.9 | journaled ÷ bare p50 | journaled ÷ bare p99 | idle CPU | journaled ring p50 / p99 / ")
+            .append("p99.9 | journaled ÷ ring p50 |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         final List<String> skipped = new ArrayList<>();
         for (final PacedConfigurationResult c : results)
         {
@@ -57,7 +58,10 @@ public final class PacedLatencyReport
                     .append(p.bareKeptUp() ? "" : " (fell behind)").append(" | ")
                     .append(ratio(p.journaled().p50(), p.bare().p50())).append(" | ")
                     .append(ratio(p.journaled().p99(), p.bare().p99())).append(" | ")
-                    .append(percent(c.idleCpuPercent())).append(" |\n");
+                    .append(percent(c.idleCpuPercent())).append(" | ")
+                    .append(p.ringFloor() == null ? "—" : three(p.ringFloor())).append(" | ")
+                    .append(p.ringFloor() == null ? "—" : ratio(p.journaled().p50(), p.ringFloor().p50()))
+                    .append(" |\n");
             }
         }
         md.append('\n');
@@ -174,6 +178,7 @@ public final class PacedLatencyReport
             md.append(outcome(measured, met)).append(" with `").append(profile.name()).append("` — ")
                 .append(String.join("; ", figures)).append(".\n");
         }
+        md.append(floor(profile));
         md.append("- Default settings, p50 ≤ ").append(PipelineLatencyTable.duration(DEFAULT_P50_NS))
             .append(" at 10,000 and 100,000 frames/s: ");
         if (defaults == null)
@@ -206,6 +211,40 @@ public final class PacedLatencyReport
             .append(outcome(idleMeasured, defaults.idleCpuPercent() <= DEFAULT_IDLE_PERCENT)).append(" with `")
             .append(defaults.name()).append("` — ").append(percent(defaults.idleCpuPercent())).append(".\n");
         return md.toString();
+    }
+
+    /**
+     * The latency profile against the journaled-ring floor: whether "2× a same-thread append" is below what any
+     * design that journals on another thread than the producer's reaches on this machine.
+     */
+    private static String floor(final PacedConfigurationResult profile)
+    {
+        final StringBuilder md = new StringBuilder("- Latency profile vs the journaled-ring floor (a hand-built ")
+            .append("busy-spin Disruptor ring whose consumer appends each batch to Chronicle: the least any design ")
+            .append("that journals on another thread than the producer's pays), p50 at 10,000 and 100,000 frames/s: ");
+        if (profile == null)
+        {
+            return md.append("**not measured**.\n").toString();
+        }
+        final List<String> figures = new ArrayList<>();
+        for (final long rate : TARGET_RATES)
+        {
+            final PacedPoint p = profile.at(rate);
+            if (p == null || p.ringFloor() == null)
+            {
+                figures.add(String.format(Locale.ROOT, "%,d/s not measured", rate));
+                continue;
+            }
+            final long ring = p.ringFloor().p50();
+            final long target = Math.round(PROFILE_P50_RATIO * p.bare().p50());
+            figures.add(String.format(Locale.ROOT, "%,d/s: pipeline %s vs ring %s (%s); the ring is %s the bare " +
+                "append's (%s), so %s %s", rate, PipelineLatencyTable.duration(p.journaled().p50()),
+                PipelineLatencyTable.duration(ring), ratio(p.journaled().p50(), ring), ratio(ring, p.bare().p50()),
+                PipelineLatencyTable.duration(p.bare().p50()), times(PROFILE_P50_RATIO) + " the bare append (" +
+                PipelineLatencyTable.duration(target) + ")", ring <= target ? "is within a thread handoff's reach" :
+                "is below the floor of a thread handoff"));
+        }
+        return md.append(String.join("; ", figures)).append(".\n").toString();
     }
 
     private static String outcome(final boolean measured, final boolean met)

@@ -14,10 +14,12 @@ package io.pitgun.perf.paced;
  * @param stepUp          whether this point belongs to the search for the highest sustainable rate.
  * @param bareAllocatedBytes     bytes the sending thread allocated in the bare append's measured loop.
  * @param pipelineAllocatedBytes bytes the producer allocated in the pipeline's measured loop.
+ * @param ringFloor       intended time → journaled through the hand-built journaled ring ({@link JournaledRingFloor}),
+ *                        measured at the same rate between the bare append and the pipeline.
  */
 public record PacedPoint(long rate, double achieved, Percentiles commit, Percentiles journaled,
     Percentiles processed, double bareAchieved, Percentiles bare, boolean stepUp, long bareAllocatedBytes,
-    long pipelineAllocatedBytes)
+    long pipelineAllocatedBytes, Percentiles ringFloor)
 {
     /** Whether the pipeline's producer kept up with the schedule. */
     public boolean keptUp()

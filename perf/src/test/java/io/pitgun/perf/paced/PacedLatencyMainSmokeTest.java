@@ -37,7 +37,8 @@ class PacedLatencyMainSmokeTest
         assertEquals(1, results.get(0).points().size());
         assertTrue(results.get(0).idleCpuPercent() >= 0);
         assertTrue(results.get(0).points().get(0).pipelineAllocatedBytes() >= 0);
-        for (final String metric : List.of("commit", "publish_to_journaled", "publish_to_processed", "bare_append"))
+        for (final String metric : List.of("commit", "publish_to_journaled", "publish_to_processed", "bare_append",
+            "ring_journaled"))
         {
             final PercentileDistribution d = PercentileDistribution.readHgrm(
                 out.resolve("wait-strategy-yielding-2000-" + metric + ".hgrm"));
@@ -48,6 +49,7 @@ class PacedLatencyMainSmokeTest
         final String block = Files.readString(out.resolve("paced-latency.md"));
         assertTrue(block.contains("| `wait_strategy=yielding` | 2,000 |"), block);
         assertTrue(block.contains("**Verdict (generated)**"), block);
+        assertEquals(500, results.get(0).points().get(0).ringFloor().count());
         assertTrue(block.contains("**Allocation (generated)**"), block);
     }
 }

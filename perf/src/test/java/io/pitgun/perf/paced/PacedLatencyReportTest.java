@@ -19,7 +19,7 @@ class PacedLatencyReportTest
         final long bareP50, final long bareP99)
     {
         return new PacedPoint(rate, rate, p(300, 900), p(journaledP50, journaledP99), p(journaledP50 + 100,
-            journaledP99 + 100), rate, p(bareP50, bareP99), false, 0, 0);
+            journaledP99 + 100), rate, p(bareP50, bareP99), false, 0, 0, p(bareP50 * 3, bareP99 * 2));
     }
 
     @Test
@@ -32,7 +32,7 @@ class PacedLatencyReportTest
         assertTrue(md.startsWith("Settings.\n\n| configuration | frames/s |"), md);
         assertTrue(md.contains("| `wait_strategy=sleeping` (default) | 10,000 | 10,000 | 0.30 µs / 0.90 µs / 1.80 µs " +
             "/ 2.70 µs | 45.0 µs / 3.70 ms / 7.40 ms / 11.1 ms | 45.1 µs / 3.70 ms / 7.40 ms / 11.1 ms | 0.45 µs / " +
-            "45.0 µs / 90.0 µs | 100× | 82.2× | 12.3 % |\n"), md);
+            "45.0 µs / 90.0 µs | 100× | 82.2× | 12.3 % | 1.35 µs / 90.0 µs / 180 µs | 33.3× |\n"), md);
         assertTrue(md.contains("pipeline producer 0 B at every point; bare append 0 B at every point."), md);
     }
 
@@ -65,6 +65,22 @@ class PacedLatencyReportTest
         assertTrue(PacedLatencyReport.verdict(List.of(missed)).contains("**NOT met** with `latency`"));
         assertTrue(PacedLatencyReport.verdict(List.of(met)).contains("Default settings, p50 ≤ 20.0 µs at 10,000 " +
             "and 100,000 frames/s: **not measured**"));
+    }
+
+    @Test
+    void shouldSetTheLatencyProfileAgainstTheJournaledRingFloor()
+    {
+        final String verdict = PacedLatencyReport.verdict(List.of(new PacedConfigurationResult("latency", false, true,
+            null, 100, List.of(point(10_000, 1_800, 120_000, 450, 45_000), point(100_000, 800, 90_000, 300,
+            45_000)))));
+
+        assertTrue(verdict.contains("- Latency profile vs the journaled-ring floor (a hand-built busy-spin Disruptor " +
+            "ring whose consumer appends each batch to Chronicle: the least any design that journals on another " +
+            "thread than the producer's pays), p50 at 10,000 and 100,000 frames/s: 10,000/s: pipeline 1.80 µs vs " +
+            "ring 1.35 µs (1.33×); the ring is 3.00× the bare append's (0.45 µs), so 2.00× the bare append (0.90 " +
+            "µs) is below the floor of a thread handoff; 100,000/s: pipeline 0.80 µs vs ring 0.90 µs (0.89×); the " +
+            "ring is 3.00× the bare append's (0.30 µs), so 2.00× the bare append (0.60 µs) is below the floor of a " +
+            "thread handoff.\n"), verdict);
     }
 
     @Test
