@@ -438,14 +438,19 @@ public final class PacedLatencyMain
             }
             final long wallNs = System.nanoTime() - startNs;
             long cpuNs = 0;
+            final List<String> perThread = new ArrayList<>();
             for (int i = 0; i < before.length; i++)
             {
                 final long now = threads.getThreadCpuTime(pipelineThreads.get(i).getId());
                 if (now >= 0 && before[i] >= 0)
                 {
                     cpuNs += now - before[i];
+                    perThread.add(String.format(Locale.ROOT, "%s %.2f %%", pipelineThreads.get(i).getName(),
+                        100.0 * (now - before[i]) / wallNs));
                 }
             }
+            // Which thread the idle cost comes from: the figure to work on when it is too high.
+            log.println("paced: " + configuration.name() + " idle by thread: " + String.join(", ", perThread));
             if (pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED) != published)
             {
                 throw new IllegalStateException("frames were published while the pipeline was meant to be idle");
