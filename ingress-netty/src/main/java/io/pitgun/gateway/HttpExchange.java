@@ -1,20 +1,24 @@
 package io.pitgun.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +32,13 @@ final class HttpExchange
 {
     /** The content type of every JSON answer. */
     static final String JSON = "application/json";
+    private static final AsciiString JSON_ASCII = AsciiString.cached(JSON);
+    /**
+     * Headers of the answers {@link #response} builds, unvalidated: every name and value there is the gateway's own
+     * constant or number, so validating them per answer would only cost the event loop time.
+     */
+    private static final HttpHeadersFactory OWN_HEADERS = DefaultHttpHeadersFactory.headersFactory()
+        .withValidation(false);
 
     final ChannelHandlerContext ctx;
     /** The whole request, or null when the answer is written before one arrived completely. */
@@ -47,7 +58,7 @@ final class HttpExchange
         this.ctx = ctx;
         this.request = request;
         this.head = request;
-        this.path = new QueryStringDecoder(request.uri()).path();
+        this.path = path(request.uri());
         this.startNs = startNs;
         this.keepAlive = HttpUtil.isKeepAlive(request);
     }
@@ -64,6 +75,23 @@ final class HttpExchange
         this.path = path;
         this.startNs = System.nanoTime();
         this.keepAlive = false;
+    }
+
+    /**
+     * The path of {@code uri} as {@link QueryStringDecoder#path()} gives it; a URI with no query, fragment or
+     * escape (every {@code POST /beacon}) is its own path, with no decoder made per request.
+     */
+    static String path(final String uri)
+    {
+        for (int i = 0; i < uri.length(); i++)
+        {
+            final char c = uri.charAt(i);
+            if (c == '?' || c == '#' || c == '%' || c == '+')
+            {
+                return new QueryStringDecoder(uri).path();
+            }
+        }
+        return uri;
     }
 
     void json(final GatewayCounters.Endpoint endpoint, final int status, final String body)
@@ -117,6 +145,13 @@ final class HttpExchange
     void send(final GatewayCounters.Endpoint endpoint, final int status, final String contentType,
         final byte[] body, final RejectReason reason, final int retryAfterS, final int envelopes, final int frames)
     {
+        sendJson(endpoint, status, contentType, Unpooled.wrappedBuffer(body), reason, retryAfterS, envelopes, frames);
+    }
+
+    /** Like {@link #send}, with a body already in a buffer (the write releases it). */
+    void sendJson(final GatewayCounters.Endpoint endpoint, final int status, final CharSequence contentType,
+        final ByteBuf body, final RejectReason reason, final int retryAfterS, final int envelopes, final int frames)
+    {
         final FullHttpResponse response = response(status, contentType, body);
         if (retryAfterS > 0)
         {
@@ -169,11 +204,16 @@ final class HttpExchange
 
     private static FullHttpResponse response(final int status, final String contentType, final byte[] body)
     {
+        return response(status, contentType, Unpooled.wrappedBuffer(body));
+    }
+
+    private static FullHttpResponse response(final int status, final CharSequence contentType, final ByteBuf body)
+    {
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+            HttpResponseStatus.valueOf(status), body, OWN_HEADERS, OWN_HEADERS);
         response.headers()
-            .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+            .set(HttpHeaderNames.CONTENT_TYPE, JSON.equals(contentType) ? JSON_ASCII : contentType)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
             .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         return response;
     }
