@@ -1,7 +1,5 @@
 package io.pitgun.gateway;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 
 import java.nio.charset.StandardCharsets;
@@ -86,20 +84,16 @@ final class BeaconEndpoint
                 server.counters().inFlightEnvelopes() + "/" + config.ingestQueue() + ", ring " +
                 server.pipeline().config().channelCapacity() + " slots)");
         }
-        final ByteBuf body;
         if (report.plain())
         {
-            // Every accepted request: written into a pooled buffer, which the write releases.
-            body = exchange.ctx.alloc().buffer(PLAIN_ANSWER_BYTES);
-            report.writePlainJson(body, quotedAckMode, journalIndex);
+            // Every accepted request: no String per answer.
+            exchange.sendAccepted(endpoint, report, quotedAckMode, journalIndex, Math.max(0, report.envelopes()),
+                report.framesAccepted());
+            return;
         }
-        else
-        {
-            body = Unpooled.wrappedBuffer(
-                report.toJson(ackModeSymbol, journalIndex).getBytes(StandardCharsets.UTF_8));
-        }
-        exchange.sendJson(endpoint, report.status(), HttpExchange.JSON, body, report.reason(), report.retryAfterS(),
-            Math.max(0, report.envelopes()), report.framesAccepted());
+        exchange.send(endpoint, report.status(), HttpExchange.JSON,
+            report.toJson(ackModeSymbol, journalIndex).getBytes(StandardCharsets.UTF_8), report.reason(),
+            report.retryAfterS(), Math.max(0, report.envelopes()), report.framesAccepted());
     }
 
     /**
@@ -137,8 +131,6 @@ final class BeaconEndpoint
     /** The media types {@code POST /beacon} takes, lower case. */
     private static final String[] ACCEPTED_CONTENT_TYPES =
         {"application/json", "application/x-ndjson", "application/ndjson", "application/jsonl", "text/plain"};
-    /** Room for a plain answer with every number at its widest; the buffer grows if ever needed. */
-    private static final int PLAIN_ANSWER_BYTES = 256;
 
     private static boolean equalsAsciiIgnoreCase(final String text, final int start, final int end,
         final String lowerCase)

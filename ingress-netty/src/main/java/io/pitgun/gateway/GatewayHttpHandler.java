@@ -35,6 +35,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final HttpRoutes routes;
     private final PartialMessageMeter meter;
     private ChannelHandlerContext context;
+    /** Where an already encoded answer is written: past the HTTP encoder, into the rest of the pipeline. */
+    private ChannelHandlerContext encoderContext;
     private String peer = "?";
     private String peerAddress = "?";
     private boolean allowRestricted;
@@ -50,6 +52,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
         context = ctx;
+        encoderContext = ctx.pipeline().context(GatewayChannelInitializer.ENCODER);
     }
 
     @Override
@@ -78,7 +81,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             guard.requestComplete();
         }
-        final HttpExchange exchange = new HttpExchange(server, peer, ctx, request, startNs);
+        final HttpExchange exchange = new HttpExchange(server, peer, ctx, encoderContext, request, startNs);
         if (request.decoderResult().isFailure())
         {
             routes.failures().onMalformed(exchange, request.decoderResult().cause());

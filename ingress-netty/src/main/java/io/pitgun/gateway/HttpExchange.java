@@ -41,6 +41,8 @@ final class HttpExchange
         .withValidation(false);
 
     final ChannelHandlerContext ctx;
+    /** The HTTP encoder's context ({@link #sendAccepted}), or null. */
+    private final ChannelHandlerContext encoderCtx;
     /** The whole request, or null when the answer is written before one arrived completely. */
     final FullHttpRequest request;
     final String path;
@@ -51,11 +53,12 @@ final class HttpExchange
     private final boolean keepAlive;
 
     HttpExchange(final GatewayServer server, final String peer, final ChannelHandlerContext ctx,
-        final FullHttpRequest request, final long startNs)
+        final ChannelHandlerContext encoderCtx, final FullHttpRequest request, final long startNs)
     {
         this.server = server;
         this.peer = peer;
         this.ctx = ctx;
+        this.encoderCtx = encoderCtx;
         this.request = request;
         this.head = request;
         this.path = path(request.uri());
@@ -70,6 +73,7 @@ final class HttpExchange
         this.server = server;
         this.peer = peer;
         this.ctx = ctx;
+        this.encoderCtx = null;
         this.request = null;
         this.head = head;
         this.path = path;
@@ -160,6 +164,55 @@ final class HttpExchange
         write(endpoint, response, reason, envelopes, frames, false);
     }
 
+    /**
+     * Answers an accepted ingest request with {@code report}'s {@link IngestReport#plain() plain} JSON, on a
+     * keep-alive connection: the same bytes as {@link #sendJson} (a test compares them) written already encoded
+     * into one pooled buffer past the HTTP encoder, with no response object, header map, second buffer or promise
+     * per answer; this is the answer to almost every request, written by the event loop. Otherwise as
+     * {@link #sendJson}.
+     */
+    void sendAccepted(final GatewayCounters.Endpoint endpoint, final IngestReport report, final byte[] quotedAckMode,
+        final long journalIndex, final int envelopes, final int frames)
+    {
+        final ByteBuf body = ctx.alloc().buffer(PLAIN_ANSWER_BYTES);
+        report.writePlainJson(body, quotedAckMode, journalIndex);
+        if (encoderCtx == null || report.status() != 202 || report.retryAfterS() > 0 || !keepAlive ||
+            server.isDraining() || request.method().equals(HttpMethod.HEAD))
+        {
+            sendJson(endpoint, report.status(), JSON, body, null, report.retryAfterS(), envelopes, frames);
+            return;
+        }
+        server.counters().response(endpoint, 202);
+        final ByteBuf out = ctx.alloc().buffer(ACCEPTED_HEAD.length + ACCEPTED_HEAD_END.length + 4 +
+            body.readableBytes());
+        encodeAccepted(out, body);
+        body.release();
+        // A write failure closes the connection through exceptionCaught; nothing waits on this write.
+        encoderCtx.writeAndFlush(out, encoderCtx.voidPromise());
+        audit(202, null, envelopes, frames);
+    }
+
+    /** Writes the whole HTTP answer 202 with JSON {@code body} (not consumed), as {@link #sendAccepted} sends it. */
+    static void encodeAccepted(final ByteBuf out, final ByteBuf body)
+    {
+        out.writeBytes(ACCEPTED_HEAD);
+        IngestReport.writeDecimal(out, body.readableBytes());
+        out.writeBytes(ACCEPTED_HEAD_END);
+        out.writeBytes(body, body.readerIndex(), body.readableBytes());
+    }
+
+    /** Room for a plain ingest answer with every number at its widest; the buffer grows if ever needed. */
+    private static final int PLAIN_ANSWER_BYTES = 256;
+    /**
+     * The head of a 202 JSON answer as the HTTP encoder writes {@link #response}'s on a keep-alive connection, up
+     * to the content length's digits; {@link #ACCEPTED_HEAD_END} after them.
+     */
+    private static final byte[] ACCEPTED_HEAD = (HttpVersion.HTTP_1_1 + " " + HttpResponseStatus.ACCEPTED + "\r\n" +
+        HttpHeaderNames.CONTENT_TYPE + ": " + JSON + "\r\n" + HttpHeaderNames.CONTENT_LENGTH + ": ")
+        .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ACCEPTED_HEAD_END = ("\r\n" + HttpHeaderNames.CACHE_CONTROL + ": " +
+        HttpHeaderValues.NO_STORE + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
     /** A redirect to {@code location} (301). */
     void redirect(final GatewayCounters.Endpoint endpoint, final String location)
     {
@@ -207,7 +260,7 @@ final class HttpExchange
         return response(status, contentType, Unpooled.wrappedBuffer(body));
     }
 
-    private static FullHttpResponse response(final int status, final CharSequence contentType, final ByteBuf body)
+    static FullHttpResponse response(final int status, final CharSequence contentType, final ByteBuf body)
     {
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(status), body, OWN_HEADERS, OWN_HEADERS);

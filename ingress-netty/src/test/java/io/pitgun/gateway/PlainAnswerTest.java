@@ -2,6 +2,10 @@ package io.pitgun.gateway;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -44,6 +48,36 @@ class PlainAnswerTest
         for (final String ackMode : List.of("journaled", "accepted"))
         {
             assertEquals(report.toJson(ackMode, journalIndex), plain(report, ackMode, journalIndex));
+        }
+    }
+
+    @Test
+    void shouldEncodeAcceptedAnswerAsTheHttpEncoderDoes()
+    {
+        final IngestReport report = new IngestReport();
+        report.envelopes = 1;
+        report.accepted = 1;
+        report.framesAccepted = 1;
+        for (final long position : new long[] {-1, 0, 7, 123_456_789, Long.MAX_VALUE})
+        {
+            report.lastPosition = position;
+            final ByteBuf body = Unpooled.buffer();
+            report.writePlainJson(body, IngestReport.quotedAscii("journaled"), position);
+            final ByteBuf raw = Unpooled.buffer();
+            HttpExchange.encodeAccepted(raw, body);
+
+            final EmbeddedChannel channel = new EmbeddedChannel(new HttpResponseEncoder());
+            final FullHttpResponse response = HttpExchange.response(202, HttpExchange.JSON, body);
+            HttpUtil.setKeepAlive(response, true);
+            channel.writeOutbound(response);
+            final ByteBuf encoded = Unpooled.buffer();
+            for (ByteBuf part = channel.readOutbound(); part != null; part = channel.readOutbound())
+            {
+                encoded.writeBytes(part);
+                part.release();
+            }
+            assertEquals(encoded.toString(StandardCharsets.UTF_8), raw.toString(StandardCharsets.UTF_8));
+            channel.finishAndReleaseAll();
         }
     }
 
