@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * What happened to one request's envelopes (or one binary WebSocket message's frames), and the JSON answer that
@@ -23,7 +24,10 @@ public final class IngestReport
     int framesInRequest;
     long lastPosition = -1;
     int retryAfterS;
-    String firstEventId;
+    /** The first envelope's {@code event_id}, kept as its two halves until asked for ({@link #firstEventId()}). */
+    boolean hasFirstEventId;
+    long firstEventIdMsb;
+    long firstEventIdLsb;
     int queuePlaces;
     /** Rendered JSON objects, one per refused envelope (validation) or per envelope not fully accepted (overload). */
     final List<String> details = new ArrayList<>();
@@ -67,7 +71,8 @@ public final class IngestReport
     /** The first envelope's {@code event_id}, or null if it did not decode. */
     public String firstEventId()
     {
-        return firstEventId;
+        // Rendered here, not per request: only WebSocket answers carry it.
+        return hasFirstEventId ? new UUID(firstEventIdMsb, firstEventIdLsb).toString() : null;
     }
 
     /** Envelopes in the request. */
