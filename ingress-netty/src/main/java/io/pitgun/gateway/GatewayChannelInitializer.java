@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds the handler pipeline of each accepted connection, outermost first:
  * <pre>
- *   OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleStateHandler ▸ HttpRequestDecoder ▸
- *   HttpResponseEncoder ▸ BeaconAggregator ▸ GatewayHttpHandler (replaced by a WebSocket handler on upgrade)
+ *   OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleStateHandler ▸ HttpResponseEncoder ▸
+ *   HttpRequestDecoder ▸ BeaconAggregator ▸ GatewayHttpHandler (replaced by a WebSocket handler on upgrade)
  * </pre>
  * and adds the connection to the group a shutdown closes. The decoder and encoder are separate, not an
  * {@code HttpServerCodec}, because an accepted {@code /beacon} answer is written already encoded from the encoder's
@@ -52,11 +52,13 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
             .addLast("meter", meter)
             .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()), handler::onReadTimeout))
             .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutS()))
+            // The encoder before the decoder: what the WebSocket decoder that replaces the HTTP decoder writes
+            // itself (a 1009 close) then passes the WebSocket encoder the handshake adds before this one.
+            .addLast(ENCODER, new HttpResponseEncoder())
             .addLast("http", new HttpRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(8192)
                 .setMaxHeaderSize(config.maxHeaderBytes())
                 .setMaxChunkSize(1 << 16)))
-            .addLast(ENCODER, new HttpResponseEncoder())
             .addLast("aggregate", new BeaconAggregator(config.maxBodyBytes(), handler))
             .addLast("gateway", handler);
     }
