@@ -37,6 +37,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private ChannelHandlerContext context;
     /** Where an already encoded answer is written: past the HTTP encoder, into the rest of the pipeline. */
     private ChannelHandlerContext encoderContext;
+    private SlowRequestGuard guard;
     private String peer = "?";
     private String peerAddress = "?";
     private boolean allowRestricted;
@@ -53,6 +54,9 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     {
         context = ctx;
         encoderContext = ctx.pipeline().context(GatewayChannelInitializer.ENCODER);
+        // Found once, not per request (a scan of the pipeline by class); the upgrade that removes the guard
+        // replaces this handler too.
+        guard = ctx.pipeline().get(SlowRequestGuard.class);
     }
 
     @Override
@@ -76,7 +80,6 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     {
         final long startNs = System.nanoTime();
         meter.messageComplete();
-        final SlowRequestGuard guard = ctx.pipeline().get(SlowRequestGuard.class);
         if (guard != null)
         {
             guard.requestComplete();
