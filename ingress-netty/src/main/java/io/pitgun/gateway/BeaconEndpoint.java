@@ -3,7 +3,6 @@ package io.pitgun.gateway;
 import io.netty.handler.codec.http.HttpHeaderNames;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * {@code POST /beacon}: the HTTP framing of the {@link IngestPath}. The body is one envelope, a JSON array of them
@@ -15,6 +14,7 @@ final class BeaconEndpoint
     private final GatewayServer server;
     private final GatewayConfig config;
     private final String ackModeSymbol;
+    private final byte[] quotedAckMode;
     private final String ackTimeoutMessage;
 
     BeaconEndpoint(final GatewayServer server)
@@ -22,6 +22,7 @@ final class BeaconEndpoint
         this.server = server;
         this.config = server.config();
         this.ackModeSymbol = config.ackMode().symbol();
+        this.quotedAckMode = IngestReport.quotedAscii(ackModeSymbol);
         this.ackTimeoutMessage = "the frames are in the ring but the journal did not confirm them within " +
             config.ackTimeoutMs() + " ms; resending the same envelopes is safe (event_id)";
     }
@@ -83,20 +84,73 @@ final class BeaconEndpoint
                 server.counters().inFlightEnvelopes() + "/" + config.ingestQueue() + ", ring " +
                 server.pipeline().config().channelCapacity() + " slots)");
         }
-        final String json = report.toJson(ackModeSymbol, journalIndex);
-        exchange.send(endpoint, report.status(), HttpExchange.JSON, json.getBytes(StandardCharsets.UTF_8),
-            report.reason(), report.retryAfterS(), Math.max(0, report.envelopes()), report.framesAccepted());
+        if (report.plain())
+        {
+            // Every accepted request: no String per answer.
+            exchange.sendAccepted(endpoint, report, quotedAckMode, journalIndex, Math.max(0, report.envelopes()),
+                report.framesAccepted());
+            return;
+        }
+        exchange.send(endpoint, report.status(), HttpExchange.JSON,
+            report.toJson(ackModeSymbol, journalIndex).getBytes(StandardCharsets.UTF_8), report.reason(),
+            report.retryAfterS(), Math.max(0, report.envelopes()), report.framesAccepted());
     }
 
-    /** JSON, NDJSON or plain text (curl's default); parameters such as {@code charset} are ignored. */
+    /**
+     * JSON, NDJSON or plain text (curl's default); parameters such as {@code charset} are ignored, case too. Read in
+     * place, per request: the media type is what comes before the first {@code ;}, without the characters up to
+     * the space at either end ({@link String#trim}); only ASCII letters fold, as every accepted name is ASCII.
+     */
     static boolean acceptedContentType(final String contentType)
     {
         if (contentType == null)
         {
             return false;
         }
-        final String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        return type.equals("application/json") || type.equals("application/x-ndjson") ||
-            type.equals("application/ndjson") || type.equals("application/jsonl") || type.equals("text/plain");
+        int end = contentType.indexOf(';');
+        end = end < 0 ? contentType.length() : end;
+        int start = 0;
+        while (start < end && contentType.charAt(start) <= ' ')
+        {
+            start++;
+        }
+        while (end > start && contentType.charAt(end - 1) <= ' ')
+        {
+            end--;
+        }
+        for (final String accepted : ACCEPTED_CONTENT_TYPES)
+        {
+            if (equalsAsciiIgnoreCase(contentType, start, end, accepted))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The media types {@code POST /beacon} takes, lower case. */
+    private static final String[] ACCEPTED_CONTENT_TYPES =
+        {"application/json", "application/x-ndjson", "application/ndjson", "application/jsonl", "text/plain"};
+
+    private static boolean equalsAsciiIgnoreCase(final String text, final int start, final int end,
+        final String lowerCase)
+    {
+        if (end - start != lowerCase.length())
+        {
+            return false;
+        }
+        for (int i = start; i < end; i++)
+        {
+            char c = text.charAt(i);
+            if (c >= 'A' && c <= 'Z')
+            {
+                c += 'a' - 'A';
+            }
+            if (c != lowerCase.charAt(i - start))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -256,7 +256,9 @@ public final class EnvelopeIngestor
             position += result.encodedLength();
             if (i == 0)
             {
-                report.firstEventId = new UUID(result.eventIdMsb(), result.eventIdLsb()).toString();
+                report.hasFirstEventId = true;
+                report.firstEventIdMsb = result.eventIdMsb();
+                report.firstEventIdLsb = result.eventIdLsb();
             }
         }
         report.framesInRequest = messages;

@@ -4,7 +4,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
@@ -12,13 +13,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds the handler pipeline of each accepted connection, outermost first:
  * <pre>
- *   OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleStateHandler ▸ HttpServerCodec ▸
- *   BeaconAggregator ▸ GatewayHttpHandler (replaced by a WebSocket handler on upgrade)
+ *   OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleStateHandler ▸ HttpResponseEncoder ▸
+ *   HttpRequestDecoder ▸ BeaconAggregator ▸ GatewayHttpHandler (replaced by a WebSocket handler on upgrade)
  * </pre>
- * and adds the connection to the group a shutdown closes.
+ * and adds the connection to the group a shutdown closes. The decoder and encoder are separate, not an
+ * {@code HttpServerCodec}, because an accepted {@code /beacon} answer is written already encoded from the encoder's
+ * context ({@link HttpExchange#sendAccepted}); the codec would remember every request's method for an answer
+ * that never passes it, without bound. HEAD answers lose their body in {@link HttpExchange#write}.
  */
 final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
 {
+    /** The name of the HTTP response encoder in a connection's pipeline. */
+    static final String ENCODER = "httpEncoder";
+
     private final GatewayServer server;
     private final ChannelGroup channels;
     private final HttpRoutes routes;
@@ -45,7 +52,10 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
             .addLast("meter", meter)
             .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()), handler::onReadTimeout))
             .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutS()))
-            .addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+            // The encoder before the decoder: what the WebSocket decoder that replaces the HTTP decoder writes
+            // itself (a 1009 close) then passes the WebSocket encoder the handshake adds before this one.
+            .addLast(ENCODER, new HttpResponseEncoder())
+            .addLast("http", new HttpRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(8192)
                 .setMaxHeaderSize(config.maxHeaderBytes())
                 .setMaxChunkSize(1 << 16)))

@@ -35,6 +35,9 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final HttpRoutes routes;
     private final PartialMessageMeter meter;
     private ChannelHandlerContext context;
+    /** Where an already encoded answer is written: past the HTTP encoder, into the rest of the pipeline. */
+    private ChannelHandlerContext encoderContext;
+    private SlowRequestGuard guard;
     private String peer = "?";
     private String peerAddress = "?";
     private boolean allowRestricted;
@@ -50,6 +53,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
         context = ctx;
+        encoderContext = ctx.pipeline().context(GatewayChannelInitializer.ENCODER);
+        // Found once, not per request (a scan of the pipeline by class); the upgrade that removes the guard
+        // replaces this handler too.
+        guard = ctx.pipeline().get(SlowRequestGuard.class);
     }
 
     @Override
@@ -73,12 +80,11 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     {
         final long startNs = System.nanoTime();
         meter.messageComplete();
-        final SlowRequestGuard guard = ctx.pipeline().get(SlowRequestGuard.class);
         if (guard != null)
         {
             guard.requestComplete();
         }
-        final HttpExchange exchange = new HttpExchange(server, peer, ctx, request, startNs);
+        final HttpExchange exchange = new HttpExchange(server, peer, ctx, encoderContext, request, startNs);
         if (request.decoderResult().isFailure())
         {
             routes.failures().onMalformed(exchange, request.decoderResult().cause());

@@ -1,20 +1,24 @@
 package io.pitgun.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +32,17 @@ final class HttpExchange
 {
     /** The content type of every JSON answer. */
     static final String JSON = "application/json";
+    private static final AsciiString JSON_ASCII = AsciiString.cached(JSON);
+    /**
+     * Headers of the answers {@link #response} builds, unvalidated: every name and value there is the gateway's own
+     * constant or number, so validating them per answer would only cost the event loop time.
+     */
+    private static final HttpHeadersFactory OWN_HEADERS = DefaultHttpHeadersFactory.headersFactory()
+        .withValidation(false);
 
     final ChannelHandlerContext ctx;
+    /** The HTTP encoder's context ({@link #sendAccepted}), or null. */
+    private final ChannelHandlerContext encoderCtx;
     /** The whole request, or null when the answer is written before one arrived completely. */
     final FullHttpRequest request;
     final String path;
@@ -40,14 +53,15 @@ final class HttpExchange
     private final boolean keepAlive;
 
     HttpExchange(final GatewayServer server, final String peer, final ChannelHandlerContext ctx,
-        final FullHttpRequest request, final long startNs)
+        final ChannelHandlerContext encoderCtx, final FullHttpRequest request, final long startNs)
     {
         this.server = server;
         this.peer = peer;
         this.ctx = ctx;
+        this.encoderCtx = encoderCtx;
         this.request = request;
         this.head = request;
-        this.path = new QueryStringDecoder(request.uri()).path();
+        this.path = path(request.uri());
         this.startNs = startNs;
         this.keepAlive = HttpUtil.isKeepAlive(request);
     }
@@ -59,11 +73,29 @@ final class HttpExchange
         this.server = server;
         this.peer = peer;
         this.ctx = ctx;
+        this.encoderCtx = null;
         this.request = null;
         this.head = head;
         this.path = path;
         this.startNs = System.nanoTime();
         this.keepAlive = false;
+    }
+
+    /**
+     * The path of {@code uri} as {@link QueryStringDecoder#path()} gives it; a URI with no query, fragment or
+     * escape (every {@code POST /beacon}) is its own path, with no decoder made per request.
+     */
+    static String path(final String uri)
+    {
+        for (int i = 0; i < uri.length(); i++)
+        {
+            final char c = uri.charAt(i);
+            if (c == '?' || c == '#' || c == '%' || c == '+')
+            {
+                return new QueryStringDecoder(uri).path();
+            }
+        }
+        return uri;
     }
 
     void json(final GatewayCounters.Endpoint endpoint, final int status, final String body)
@@ -117,6 +149,13 @@ final class HttpExchange
     void send(final GatewayCounters.Endpoint endpoint, final int status, final String contentType,
         final byte[] body, final RejectReason reason, final int retryAfterS, final int envelopes, final int frames)
     {
+        sendJson(endpoint, status, contentType, Unpooled.wrappedBuffer(body), reason, retryAfterS, envelopes, frames);
+    }
+
+    /** Like {@link #send}, with a body already in a buffer (the write releases it). */
+    void sendJson(final GatewayCounters.Endpoint endpoint, final int status, final CharSequence contentType,
+        final ByteBuf body, final RejectReason reason, final int retryAfterS, final int envelopes, final int frames)
+    {
         final FullHttpResponse response = response(status, contentType, body);
         if (retryAfterS > 0)
         {
@@ -124,6 +163,55 @@ final class HttpExchange
         }
         write(endpoint, response, reason, envelopes, frames, false);
     }
+
+    /**
+     * Answers an accepted ingest request with {@code report}'s {@link IngestReport#plain() plain} JSON, on a
+     * keep-alive connection: the same bytes as {@link #sendJson} (a test compares them) written already encoded
+     * into one pooled buffer past the HTTP encoder, with no response object, header map, second buffer or promise
+     * per answer; this is the answer to almost every request, written by the event loop. Otherwise as
+     * {@link #sendJson}.
+     */
+    void sendAccepted(final GatewayCounters.Endpoint endpoint, final IngestReport report, final byte[] quotedAckMode,
+        final long journalIndex, final int envelopes, final int frames)
+    {
+        final ByteBuf body = ctx.alloc().buffer(PLAIN_ANSWER_BYTES);
+        report.writePlainJson(body, quotedAckMode, journalIndex);
+        if (encoderCtx == null || report.status() != 202 || report.retryAfterS() > 0 || !keepAlive ||
+            server.isDraining() || request.method().equals(HttpMethod.HEAD))
+        {
+            sendJson(endpoint, report.status(), JSON, body, null, report.retryAfterS(), envelopes, frames);
+            return;
+        }
+        server.counters().response(endpoint, 202);
+        final ByteBuf out = ctx.alloc().buffer(ACCEPTED_HEAD.length + ACCEPTED_HEAD_END.length + 4 +
+            body.readableBytes());
+        encodeAccepted(out, body);
+        body.release();
+        // A write failure closes the connection through exceptionCaught; nothing waits on this write.
+        encoderCtx.writeAndFlush(out, encoderCtx.voidPromise());
+        audit(202, null, envelopes, frames);
+    }
+
+    /** Writes the whole HTTP answer 202 with JSON {@code body} (not consumed), as {@link #sendAccepted} sends it. */
+    static void encodeAccepted(final ByteBuf out, final ByteBuf body)
+    {
+        out.writeBytes(ACCEPTED_HEAD);
+        IngestReport.writeDecimal(out, body.readableBytes());
+        out.writeBytes(ACCEPTED_HEAD_END);
+        out.writeBytes(body, body.readerIndex(), body.readableBytes());
+    }
+
+    /** Room for a plain ingest answer with every number at its widest; the buffer grows if ever needed. */
+    private static final int PLAIN_ANSWER_BYTES = 256;
+    /**
+     * The head of a 202 JSON answer as the HTTP encoder writes {@link #response}'s on a keep-alive connection, up
+     * to the content length's digits; {@link #ACCEPTED_HEAD_END} after them.
+     */
+    private static final byte[] ACCEPTED_HEAD = (HttpVersion.HTTP_1_1 + " " + HttpResponseStatus.ACCEPTED + "\r\n" +
+        HttpHeaderNames.CONTENT_TYPE + ": " + JSON + "\r\n" + HttpHeaderNames.CONTENT_LENGTH + ": ")
+        .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ACCEPTED_HEAD_END = ("\r\n" + HttpHeaderNames.CACHE_CONTROL + ": " +
+        HttpHeaderValues.NO_STORE + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
     /** A redirect to {@code location} (301). */
     void redirect(final GatewayCounters.Endpoint endpoint, final String location)
@@ -169,11 +257,16 @@ final class HttpExchange
 
     private static FullHttpResponse response(final int status, final String contentType, final byte[] body)
     {
+        return response(status, contentType, Unpooled.wrappedBuffer(body));
+    }
+
+    static FullHttpResponse response(final int status, final CharSequence contentType, final ByteBuf body)
+    {
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+            HttpResponseStatus.valueOf(status), body, OWN_HEADERS, OWN_HEADERS);
         response.headers()
-            .set(HttpHeaderNames.CONTENT_TYPE, contentType)
-            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+            .set(HttpHeaderNames.CONTENT_TYPE, JSON.equals(contentType) ? JSON_ASCII : contentType)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
             .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         return response;
     }

@@ -1,7 +1,11 @@
 package io.pitgun.gateway;
 
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * What happened to one request's envelopes (or one binary WebSocket message's frames), and the JSON answer that
@@ -20,7 +24,10 @@ public final class IngestReport
     int framesInRequest;
     long lastPosition = -1;
     int retryAfterS;
-    String firstEventId;
+    /** The first envelope's {@code event_id}, kept as its two halves until asked for ({@link #firstEventId()}). */
+    boolean hasFirstEventId;
+    long firstEventIdMsb;
+    long firstEventIdLsb;
     int queuePlaces;
     /** Rendered JSON objects, one per refused envelope (validation) or per envelope not fully accepted (overload). */
     final List<String> details = new ArrayList<>();
@@ -64,7 +71,8 @@ public final class IngestReport
     /** The first envelope's {@code event_id}, or null if it did not decode. */
     public String firstEventId()
     {
-        return firstEventId;
+        // Rendered here, not per request: only WebSocket answers carry it.
+        return hasFirstEventId ? new UUID(firstEventIdMsb, firstEventIdLsb).toString() : null;
     }
 
     /** Envelopes in the request. */
@@ -113,6 +121,108 @@ public final class IngestReport
         JsonText.key(prefix, "message_number").append(messageNumber).append(',');
         JsonText.key(prefix, "http_status").append(status).append(',');
         return toJson(prefix, ackMode, journalIndex);
+    }
+
+    /**
+     * Whether {@link #writePlainJson} can write this report's answer: one with no text in it (no reason, message or
+     * details), which is every accepted request's. The others keep the {@link #toJson(String, long)} path, where the
+     * text is escaped.
+     */
+    boolean plain()
+    {
+        return reason == null && message == null && details.isEmpty();
+    }
+
+    /**
+     * Writes the same bytes as {@code toJson(ackMode, journalIndex)} for a {@link #plain()} report straight into
+     * {@code out}: ASCII digits and pre-encoded names, no String or StringBuilder per answer (the answer of every
+     * accepted request is written by the event loop, so its cost is per request).
+     *
+     * @param ackMode the quoted ack mode as {@link #quotedAscii} makes it.
+     */
+    void writePlainJson(final ByteBuf out, final byte[] ackMode, final long journalIndex)
+    {
+        out.writeBytes(status == 202 ? PLAIN_ACCEPTED : status == 503 || status == 507 ? PLAIN_OVERLOADED :
+            PLAIN_REJECTED);
+        writeDecimal(out, envelopes);
+        out.writeBytes(PLAIN_ENVELOPES_ACCEPTED);
+        writeDecimal(out, accepted);
+        out.writeBytes(PLAIN_ENVELOPES_DUPLICATE);
+        writeDecimal(out, duplicates);
+        out.writeBytes(PLAIN_FRAMES_ACCEPTED);
+        writeDecimal(out, framesAccepted);
+        out.writeBytes(PLAIN_ACK_MODE);
+        out.writeBytes(ackMode);
+        if (lastPosition >= 0)
+        {
+            out.writeBytes(PLAIN_RING_POSITION);
+            writeDecimal(out, lastPosition);
+        }
+        if (journalIndex >= 0)
+        {
+            out.writeBytes(PLAIN_JOURNAL_INDEX);
+            writeDecimal(out, journalIndex);
+        }
+        if (retryAfterS > 0)
+        {
+            out.writeBytes(PLAIN_RETRY_AFTER_S);
+            writeDecimal(out, retryAfterS);
+        }
+        out.writeByte('}');
+    }
+
+    /** {@code value} as a quoted JSON string in UTF-8, escaped like every other string of an answer. */
+    static byte[] quotedAscii(final String value)
+    {
+        return JsonText.quote(new StringBuilder(), value).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Writes {@code value} in decimal as {@link StringBuilder#append(long)} does, without allocating. */
+    static void writeDecimal(final ByteBuf out, final long value)
+    {
+        if (value < 0)
+        {
+            if (value == Long.MIN_VALUE)
+            {
+                out.writeBytes(LONG_MIN_VALUE);
+                return;
+            }
+            out.writeByte('-');
+            writeDecimal(out, -value);
+            return;
+        }
+        int digits = 1;
+        for (long bound = 10; digits < 19 && value >= bound; bound *= 10)
+        {
+            digits++;
+        }
+        final int start = out.writerIndex();
+        out.ensureWritable(digits);
+        long rest = value;
+        for (int i = digits - 1; i >= 0; i--)
+        {
+            out.setByte(start + i, (int)('0' + rest % 10));
+            rest /= 10;
+        }
+        out.writerIndex(start + digits);
+    }
+
+    private static final byte[] LONG_MIN_VALUE = ascii(Long.toString(Long.MIN_VALUE));
+    // The fixed parts of a plain answer, in toJson's order; each names the member whose value follows it.
+    private static final byte[] PLAIN_ACCEPTED = ascii("{\"status\":\"accepted\",\"envelopes\":");
+    private static final byte[] PLAIN_OVERLOADED = ascii("{\"status\":\"overloaded\",\"envelopes\":");
+    private static final byte[] PLAIN_REJECTED = ascii("{\"status\":\"rejected\",\"envelopes\":");
+    private static final byte[] PLAIN_ENVELOPES_ACCEPTED = ascii(",\"envelopes_accepted\":");
+    private static final byte[] PLAIN_ENVELOPES_DUPLICATE = ascii(",\"envelopes_duplicate\":");
+    private static final byte[] PLAIN_FRAMES_ACCEPTED = ascii(",\"frames_accepted\":");
+    private static final byte[] PLAIN_ACK_MODE = ascii(",\"ack_mode\":");
+    private static final byte[] PLAIN_RING_POSITION = ascii(",\"ring_position\":");
+    private static final byte[] PLAIN_JOURNAL_INDEX = ascii(",\"journal_index\":");
+    private static final byte[] PLAIN_RETRY_AFTER_S = ascii(",\"retry_after_s\":");
+
+    private static byte[] ascii(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     private String toJson(final StringBuilder prefix, final String ackMode, final long journalIndex)

@@ -121,7 +121,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             return;
         }
         final IngestReport report = path.ingestEnvelopes(allowRestricted);
-        final String eventId = report.firstEventId() != null ? report.firstEventId() :
+        final String firstEventId = report.firstEventId();
+        final String eventId = firstEventId != null ? firstEventId :
             EventIdSniffer.find(path.body(), path.bodyOffset(), path.bodyLength());
         path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
             reply(ctx, endpoint, number, eventId, answer, journalIndex));
