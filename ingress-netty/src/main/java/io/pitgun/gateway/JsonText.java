@@ -40,7 +40,10 @@ final class JsonText
                 default:
                     if (c < 0x20 || c == 0x2028 || c == 0x2029)
                     {
-                        out.append("\\u00").append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
+                        // All four hex digits: U+2028/U+2029 (line separators JavaScript will not take raw in a
+                        // string literal) need the high byte too.
+                        out.append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF])
+                            .append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
                     }
                     else
                     {
