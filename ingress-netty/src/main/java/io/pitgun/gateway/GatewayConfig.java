@@ -2,6 +2,7 @@ package io.pitgun.gateway;
 
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.PipelineSetting;
+import io.pitgun.engine.WaitStrategyKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ public record GatewayConfig(
     int maxWsFrameBytes,
     int ingestQueue,
     int channelCapacity,
+    WaitStrategyKind waitStrategy,
     int rateLimitPerSecond,
     int rateBurst,
     int idleTimeoutS,
@@ -114,7 +116,7 @@ public record GatewayConfig(
     {
         return new GatewayConfig(address, allowNonLoopback, dataDir, runRegistryUrl, manifest, dictionary, ackMode,
             maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, channelCapacity,
-            rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
+            waitStrategy, rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
             idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
             maxConnections,
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
@@ -149,6 +151,7 @@ public record GatewayConfig(
                 integer(GatewaySetting.MAX_WS_FRAME_BYTES),
                 integer(GatewaySetting.INGEST_QUEUE),
                 (Integer)pipelineValue(GatewaySetting.CHANNEL_CAPACITY),
+                (WaitStrategyKind)pipelineValue(GatewaySetting.WAIT_STRATEGY),
                 integer(GatewaySetting.RATE_LIMIT),
                 integer(GatewaySetting.RATE_BURST),
                 integer(GatewaySetting.IDLE_TIMEOUT_S),

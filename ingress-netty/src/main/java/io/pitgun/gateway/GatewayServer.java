@@ -104,6 +104,7 @@ public final class GatewayServer implements AutoCloseable
         this.counters = new GatewayCounters(countersFile.manager());
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
             .channelCapacity(config.channelCapacity())
+            .waitStrategy(config.waitStrategy())
             .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))
             .ackMode(config.ackMode())
             .journalDirectory(config.journalDirectory())

@@ -25,6 +25,7 @@ public enum GatewaySetting
     MAX_WS_FRAME_BYTES("MAX_WS_FRAME_BYTES", "1048576", between(1024, Integer.MAX_VALUE), "largest WebSocket message (the connection is closed with 1009 above)"),
     INGEST_QUEUE("INGEST_QUEUE", "1024", between(1, 1 << 20), "envelopes admitted but not yet acknowledged (503 above)"),
     CHANNEL_CAPACITY("CHANNEL_CAPACITY", PipelineSetting.CHANNEL_CAPACITY, "RING_SLOTS", ""),
+    WAIT_STRATEGY("WAIT_STRATEGY", PipelineSetting.WAIT_STRATEGY, null, ""),
     RATE_LIMIT("RATE_LIMIT", "500", between(0, Integer.MAX_VALUE), "requests (and WebSocket messages) per second per client address; 0 turns it off"),
     RATE_BURST("RATE_BURST", "1000", between(1, Integer.MAX_VALUE), "token-bucket depth per client address"),
     IDLE_TIMEOUT_S("IDLE_TIMEOUT_S", "60", between(1, 86_400), "close a connection idle this long"),

@@ -68,6 +68,17 @@ class GatewayConfigTest
     }
 
     @Test
+    void shouldPassTheWaitStrategyThroughToThePipeline()
+    {
+        assertEquals(io.pitgun.engine.WaitStrategyKind.BACKOFF, GatewayConfig.defaults().waitStrategy());
+        assertEquals(io.pitgun.engine.WaitStrategyKind.YIELDING, GatewayConfig.resolve(Map.of(), Map.of(
+            GatewaySetting.WAIT_STRATEGY, "yielding")).waitStrategy());
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_WAIT_STRATEGY", "fast"), Map.of()));
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_WAIT_STRATEGY (--wait-strategy)"), ex.getMessage());
+    }
+
+    @Test
     void shouldCheckPassThroughSettingsAsThePipelineDoes()
     {
         final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
