@@ -6,7 +6,6 @@ import io.pitgun.manifest.ManifestException;
 import io.pitgun.schemas.SchemaCatalog;
 import io.pitgun.schemas.SchemaId;
 import io.pitgun.schemas.SchemaProblem;
-import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,19 +45,7 @@ class InsightContractTest
         {
             pipeline.close();
         }
-        subscription.poll(new SubscriptionHandler()
-        {
-            @Override
-            public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
-            {
-            }
-
-            @Override
-            public void onInsight(final DirectBuffer buffer, final int offset, final int length)
-            {
-                insights.add(buffer.getStringWithoutLengthUtf8(offset, length));
-            }
-        }, Integer.MAX_VALUE);
+        insights.addAll(SubscribedInsights.drain(subscription));
 
         assertTrue(!subscription.isDropped(), "the queue held the whole run");
         assertEquals(2 * (3 + 1), insights.size(), "three laps and a session for each of two sources");

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,19 +45,7 @@ class SegmentCaptureTest
         {
             pipeline.close();
         }
-        subscription.poll(new SubscriptionHandler()
-        {
-            @Override
-            public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
-            {
-            }
-
-            @Override
-            public void onInsight(final DirectBuffer buffer, final int offset, final int length)
-            {
-                insights.add(buffer.getStringWithoutLengthUtf8(offset, length));
-            }
-        }, Integer.MAX_VALUE);
+        insights.addAll(SubscribedInsights.drain(subscription));
 
         assertFalse(subscription.isDropped());
         assertEquals(2, insights.size(), () -> "two lap summaries: " + insights);
