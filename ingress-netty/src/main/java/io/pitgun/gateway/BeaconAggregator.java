@@ -6,7 +6,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 
 /**
  * Collects a request body up to {@code MAX_BODY_BYTES}; a larger one (by {@code Content-Length} up front, or while
- * it streams in) is answered 413 with a JSON body and the connection closed, instead of Netty's empty answer.
+ * it streams in) is answered 413 with a JSON body and the connection closed, instead of Netty's empty answer. An
+ * {@code Expect} other than {@code 100-continue} is answered 417 and the connection closed: the request it announced
+ * never reaches the handler, so nothing would tell the slow-request guard that it ended (a 408 would follow).
  */
 final class BeaconAggregator extends HttpObjectAggregator
 {
@@ -14,7 +16,7 @@ final class BeaconAggregator extends HttpObjectAggregator
 
     BeaconAggregator(final int maxBodyBytes, final GatewayHttpHandler handler)
     {
-        super(maxBodyBytes);
+        super(maxBodyBytes, true);
         this.handler = handler;
     }
 

@@ -176,8 +176,11 @@ final class HttpExchange
     {
         final ByteBuf body = ctx.alloc().buffer(PLAIN_ANSWER_BYTES);
         report.writePlainJson(body, quotedAckMode, journalIndex);
-        if (encoderCtx == null || report.status() != 202 || report.retryAfterS() > 0 || !keepAlive ||
-            server.isDraining() || request.method().equals(HttpMethod.HEAD))
+        // A WebSocket handshake pipelined behind this request removes the HTTP encoder before a journaled answer is
+        // ready: its bytes must not go past the WebSocket encoder into the stream, so that answer takes the encoder's
+        // path (where, with no HTTP encoder left, it is dropped as before the bypass existed).
+        if (encoderCtx == null || encoderCtx.isRemoved() || report.status() != 202 || report.retryAfterS() > 0 ||
+            !keepAlive || server.isDraining() || request.method().equals(HttpMethod.HEAD))
         {
             sendJson(endpoint, report.status(), JSON, body, null, report.retryAfterS(), envelopes, frames);
             return;
