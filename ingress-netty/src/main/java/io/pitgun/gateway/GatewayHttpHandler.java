@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 
 /**
  * Routes the HTTP requests of one connection: {@code POST /beacon} to the {@link BeaconEndpoint}, {@code GET /ws}
@@ -41,6 +42,17 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private String peer = "?";
     private String peerAddress = "?";
     private boolean allowRestricted;
+    /**
+     * HTTP/1.1 pipelining: requests that arrived while an earlier one on this connection was still unanswered (a
+     * journaled 202 waits for the journal), answered in arrival order, each retained until its turn. At most
+     * {@link #MAX_PIPELINED}; one more closes the connection ({@link RejectReason#TOO_MANY_PIPELINED}).
+     */
+    private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
+    /** The request whose answer is not written yet, or null. */
+    private HttpExchange unanswered;
+    private final Runnable nextTurn = this::nextTurn;
+    private final Runnable answerPipelined = this::answerPipelined;
+    static final int MAX_PIPELINED = 64;
 
     GatewayHttpHandler(final GatewayServer server, final HttpRoutes routes, final PartialMessageMeter meter)
     {
@@ -84,6 +96,23 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             guard.requestComplete();
         }
+        if (unanswered != null)
+        {
+            if (pipelined.size() >= MAX_PIPELINED)
+            {
+                server.counters().rejected(RejectReason.TOO_MANY_PIPELINED);
+                LOG.debug("{} pipelined more than {} requests behind an unanswered one: closed", peer, MAX_PIPELINED);
+                ctx.close();
+                return;
+            }
+            pipelined.add(request.retain());
+            return;
+        }
+        answer(ctx, request, startNs);
+    }
+
+    private void answer(final ChannelHandlerContext ctx, final FullHttpRequest request, final long startNs)
+    {
         final HttpExchange exchange = new HttpExchange(server, peer, ctx, encoderContext, request, startNs);
         if (request.decoderResult().isFailure())
         {
@@ -93,6 +122,12 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         try
         {
             route(exchange);
+            // An upgrade answers through the WebSocket handshake and replaces this handler: nothing to wait for.
+            if (!exchange.isAnswered() && !exchange.path.equals("/ws"))
+            {
+                unanswered = exchange;
+                exchange.whenAnswered(nextTurn);
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -100,6 +135,54 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             server.counters().rejected(RejectReason.INTERNAL_ERROR);
             exchange.error(GatewayCounters.Endpoint.OTHER, 500, RejectReason.INTERNAL_ERROR,
                 "internal error; the gateway log has the details", true);
+        }
+    }
+
+    /** The unanswered request has its answer: the next pipelined one's turn, as a task of its own (not nested). */
+    private void nextTurn()
+    {
+        unanswered = null;
+        if (!pipelined.isEmpty())
+        {
+            context.executor().execute(answerPipelined);
+        }
+    }
+
+    private void answerPipelined()
+    {
+        while (unanswered == null && !pipelined.isEmpty() && context.channel().isActive())
+        {
+            final FullHttpRequest request = pipelined.poll();
+            try
+            {
+                answer(context, request, System.nanoTime());
+            }
+            finally
+            {
+                request.release();
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
+    {
+        releasePipelined();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx)
+    {
+        releasePipelined();
+    }
+
+    private void releasePipelined()
+    {
+        FullHttpRequest request;
+        while ((request = pipelined.poll()) != null)
+        {
+            request.release();
         }
     }
 

@@ -51,6 +51,9 @@ final class HttpExchange
     private final String peer;
     private final HttpRequest head;
     private final boolean keepAlive;
+    /** Runs once this exchange's answer is written ({@link #whenAnswered}); null when nobody waits for it. */
+    private Runnable onAnswered;
+    private boolean answered;
 
     HttpExchange(final GatewayServer server, final String peer, final ChannelHandlerContext ctx,
         final ChannelHandlerContext encoderCtx, final FullHttpRequest request, final long startNs)
@@ -193,6 +196,7 @@ final class HttpExchange
         // A write failure closes the connection through exceptionCaught; nothing waits on this write.
         encoderCtx.writeAndFlush(out, encoderCtx.voidPromise());
         audit(202, null, envelopes, frames);
+        answered();
     }
 
     /** Writes the whole HTTP answer 202 with JSON {@code body} (not consumed), as {@link #sendAccepted} sends it. */
@@ -242,6 +246,30 @@ final class HttpExchange
             future.addListener(ChannelFutureListener.CLOSE);
         }
         audit(status, reason, envelopes, frames);
+        answered();
+    }
+
+    /** True once this exchange's answer is written. Loop only. */
+    boolean isAnswered()
+    {
+        return answered;
+    }
+
+    /** Runs {@code then} on the loop once this exchange's answer is written (the next pipelined request's turn). */
+    void whenAnswered(final Runnable then)
+    {
+        onAnswered = then;
+    }
+
+    private void answered()
+    {
+        answered = true;
+        final Runnable then = onAnswered;
+        onAnswered = null;
+        if (then != null)
+        {
+            then.run();
+        }
     }
 
     void audit(final int status, final RejectReason reason, final int envelopes, final int frames)

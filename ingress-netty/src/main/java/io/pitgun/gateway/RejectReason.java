@@ -64,6 +64,8 @@ public enum RejectReason
     SLOW_CONSUMER(503),
     /** Unfinished requests and WebSocket messages of all connections would pass their byte budget: closed. */
     PARTIAL_MESSAGE_BUDGET(503),
+    /** More pipelined requests waiting behind an unanswered one than a connection may hold: closed. */
+    TOO_MANY_PIPELINED(503),
     /** An {@code event_id} already ingested with other content (another envelope reusing the id). */
     EVENT_ID_CONFLICT(409),
     /** A retry of an envelope whose original is being published on another connection right now. */

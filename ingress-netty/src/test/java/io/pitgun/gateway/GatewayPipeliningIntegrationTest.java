@@ -1,0 +1,63 @@
+package io.pitgun.gateway;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * HTTP/1.1 pipelining: requests sent back to back on one connection are answered in the order they were sent, even
+ * when the first one's answer (a journaled 202) is ready only after the journal has it and the later ones (a 404,
+ * {@code /health}) could be answered at once.
+ */
+class GatewayPipeliningIntegrationTest
+{
+    @Test
+    void shouldAnswerPipelinedRequestsInTheOrderTheyWereSent(@TempDir final Path dataDir) throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+            Socket socket = new Socket("127.0.0.1", gateway.server.address().getPort()))
+        {
+            socket.setSoTimeout(10_000);
+            final String first = Envelopes.batch(UUID.randomUUID(), 0, 1);
+            final String second = Envelopes.batch(UUID.randomUUID(), 1, 1);
+            socket.getOutputStream().write((beacon(first) + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n" + beacon(second) +
+                "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+
+            final String stream = readToEnd(socket.getInputStream()); // the gateway closes after the last answer
+            final int accepted1 = stream.indexOf("HTTP/1.1 202");
+            final int notFound = stream.indexOf("HTTP/1.1 404");
+            final int accepted2 = stream.indexOf("HTTP/1.1 202", accepted1 + 1);
+            final int health = stream.lastIndexOf("HTTP/1.1 ");
+            assertTrue(accepted1 == 0 && notFound > accepted1 && accepted2 > notFound && health > accepted2, stream);
+            assertEquals(4, stream.split("HTTP/1\\.1 ", -1).length - 1, stream);
+        }
+    }
+
+    private static String beacon(final String body)
+    {
+        return "POST /beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+            body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    private static String readToEnd(final InputStream in) throws Exception
+    {
+        final ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0)
+        {
+            seen.write(b);
+        }
+        return seen.toString(StandardCharsets.UTF_8);
+    }
+}
