@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  *                        its journal index ({@link JournalIndexResolver}: never reads the journal on the loop) ▸
  *                        {@link AnswerHandler#onAnswer} writes the answer ▸ give back the queue places
  * </pre>
- * Allocation-free per frame; per request the report, the answer's text and the callback that writes it.
+ * Allocation-free per frame; per request the report and the callback that writes the answer (an accepted HTTP
+ * answer is written into a pooled buffer, not built as text; refusals and WebSocket answers are built as text).
  */
 final class IngestPath
 {
