@@ -38,9 +38,9 @@ public final class BackoffWaitStrategy implements WaitStrategy
     /** The default first park, in ns (the kernel's timer slack rounds it up to ~50 µs). */
     public static final long DEFAULT_MIN_PARK_NS = 50_000;
     /**
-     * The default longest park, in ns: an idle stage wakes ~500 times a second. Each wake costs ~10 µs of CPU on a
-     * VM (the timer, two context switches), so this bounds the idle cost (at 1 ms a stage took ~1-2 % of a core);
-     * it also bounds the extra delay of the first frame after a quiet spell, while under a steady load the busy
+     * The default longest park, in ns: an idle stage wakes ~500 times a second. Each wake costs ~30 µs of CPU on the
+     * 2-core VM (the timer, two context switches), so this bounds the idle cost (at 1 ms a stage took ~1-2 % of a
+     * core); it also bounds the extra delay of the first frame after a quiet spell, while under a steady load the busy
      * phase ({@link #DEFAULT_BUSY_US} µs since the last frame) keeps a stage from parking at all.
      */
     public static final long DEFAULT_MAX_PARK_NS = 2_000_000;
@@ -61,7 +61,8 @@ public final class BackoffWaitStrategy implements WaitStrategy
      * @param minParkNs the first park.
      * @param maxParkNs the longest park: bounds the idle wake-up rate and the delay of the first frame after a
      *                  quiet spell.
-     * @throws IllegalArgumentException if a duration is negative or {@code maxParkNs < minParkNs}.
+     * @throws IllegalArgumentException if {@code busyNs} is negative, {@code minParkNs < 1} or
+     *                                  {@code maxParkNs < minParkNs}.
      */
     public BackoffWaitStrategy(final long busyNs, final long minParkNs, final long maxParkNs)
     {

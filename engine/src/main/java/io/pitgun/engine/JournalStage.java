@@ -124,6 +124,10 @@ final class JournalStage implements EventHandler<FrameSlot>
     /** Wakes the waiters for acknowledgements: once per committed entry or Disruptor batch, not per frame. */
     private void notifyJournaled()
     {
+        if (failed)
+        {
+            return; // the waiters were told once, by fail(): the sequence will not move again
+        }
         listeners.onJournaled(journaledSequence.get(), errors);
     }
 

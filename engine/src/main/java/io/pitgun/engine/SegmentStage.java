@@ -2,6 +2,7 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.manifest.runtime.FrameValues;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -34,12 +35,9 @@ final class SegmentStage
     private final InsightWriter writer;
     private final OutputFanout fanout;
     private final boolean emitInsights;
-    private final double[] captured;
-    /** Per capture: the {@link #captureStamp} of the frame that set it; present in this frame when equal. A stamp
-     *  per frame instead of clearing a presence array per frame (an {@code Arrays.fill} call, a tenth of the
-     *  processing thread's samples in a 100-frame gateway profile), as {@code FrameValues} does. */
-    private final int[] capturedStamp;
-    private int captureStamp;
+    /** This frame's captured values: {@link FrameValues#clear()} is one increment, not a fill per frame (a fill
+     *  was a tenth of the processing thread's samples in a 100-frame gateway profile). */
+    private final FrameValues captured;
     private final UnsafeBuffer insightBuffer = new UnsafeBuffer(new byte[0]);
 
     SegmentStage(final SegmentPlan plan, final InsightWriter writer, final OutputFanout fanout,
@@ -49,8 +47,7 @@ final class SegmentStage
         this.writer = writer;
         this.fanout = fanout;
         this.emitInsights = emitInsights;
-        captured = new double[plan.captureCount];
-        capturedStamp = new int[plan.captureCount];
+        captured = new FrameValues(plan.captureCount);
     }
 
     boolean active()
@@ -141,13 +138,7 @@ final class SegmentStage
 
     private void capture(final DirectBuffer frame, final int offset)
     {
-        if (++captureStamp == 0)
-        {
-            // Wrapped after 2^32 frames: stamps left from 2^32 frames ago must not read as this frame's.
-            java.util.Arrays.fill(capturedStamp, 0);
-            captureStamp = 1;
-        }
-        final int stamp = captureStamp;
+        captured.clear();
         final int count = FrameDescriptor.sampleCount(frame, offset);
         final ParameterTable captures = plan.captures;
         int s = offset + SAMPLES;
@@ -156,9 +147,8 @@ final class SegmentStage
             final int capture = captures.slot(frame.getShort(s + SAMPLE_ID, ORDER) & 0xFFFF);
             if (capture >= 0 && frame.getByte(s + SAMPLE_QUALITY) != QUALITY_INVALID)
             {
-                captured[capture] = FrameDescriptor.doubleValue(frame.getByte(s + SAMPLE_VALUE_TYPE),
-                    frame.getLong(s + SAMPLE_VALUE, ORDER));
-                capturedStamp[capture] = stamp;
+                captured.putDouble(capture, FrameDescriptor.doubleValue(frame.getByte(s + SAMPLE_VALUE_TYPE),
+                    frame.getLong(s + SAMPLE_VALUE, ORDER)));
             }
         }
     }
@@ -169,9 +159,9 @@ final class SegmentStage
         for (int i = 0; i < window.stats.length; i++)
         {
             final int capture = aggregates.get(i).captureIndex();
-            if (capturedStamp[capture] == captureStamp)
+            if (captured.isPresent(capture))
             {
-                window.stats[i].add(timestampUs, captured[capture]);
+                window.stats[i].add(timestampUs, captured.doubleValue(capture));
             }
         }
     }

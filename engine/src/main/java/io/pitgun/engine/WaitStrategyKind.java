@@ -11,8 +11,8 @@ import java.util.Locale;
 /**
  * How the pipeline's stage threads wait for the next frame (the Disruptor wait strategy).
  *
- * <p>Which to use (idle CPU measured on a 2-core VM, {@code docs/architecture.md} "Threads and how they wait"):
- * {@link #BACKOFF} (the default) answers in microseconds under a steady load and costs about 1 % of a core when
+ * <p>Which to use (idle CPU measured on a 2-core VM, {@code docs/embedding.md} "How the stages wait"):
+ * {@link #BACKOFF} (the default) answers in microseconds under a steady load and costs about 2 % of a core when
  * idle, so it suits a machine shared with the gateway and other processes. {@link #BUSY_SPIN} (the latency profile,
  * {@link PipelineConfig.Builder#latencyProfile()}) and {@link #YIELDING} give the lowest latency but keep every
  * stage thread on a core for ever: only for cores of their own. {@link #SLEEPING} parks 100 ns when idle, which the
@@ -45,8 +45,10 @@ public enum WaitStrategyKind
                 return new BusySpinWaitStrategy();
             case SLEEPING:
                 return new SleepingWaitStrategy();
-            default:
+            case BACKOFF:
                 return new BackoffWaitStrategy();
+            default:
+                throw new IllegalStateException("no wait strategy for " + this);
         }
     }
 

@@ -56,8 +56,8 @@ public final class JournalPretouchAgent implements Agent
 {
     /** {@code MADV_POPULATE_WRITE} from {@code <linux/mman.h>}; Chronicle's enum predates it. */
     public static final int MADV_POPULATE_WRITE = 23;
-    /** How far ahead of the write position the pipeline keeps pages populated, 8 MiB: ~10 ms of journal at the
-     *  rates a 2-core machine reaches, several times one populate step and far more than the longest idle park. */
+    /** How far ahead of the write position the pipeline keeps pages populated, 8 MiB: ~29 ms of journal at the
+     *  highest rate measured on 2 cores (below), several populate steps and far more than the longest idle park. */
     public static final long DEFAULT_AHEAD_BYTES = 8L << 20;
     /** Populate in steps this large: long enough to amortise the call, short enough to follow the appender. */
     public static final int STEP_BYTES = 256 * 1024;
@@ -66,8 +66,9 @@ public final class JournalPretouchAgent implements Agent
     private static final int EINVAL = 22;
     private static final int ENOSYS = 38;
     /** Idle back-off: from a short park while the appender moves, to a long one when the journal is quiet, so an
-     *  idle pipeline costs next to nothing. Each wake costs ~10 µs of CPU on a VM, so a 1 ms longest park made
-     *  this thread half of an idle pipeline's CPU (~1-2 % of a core); at 4 ms it is a quarter of that, and the
+     *  idle pipeline costs next to nothing. Each wake costs ~30 µs of CPU on the 2-core VM (IdlePipelineCpuTest),
+     *  so a 1 ms longest park made this thread half of an idle pipeline's CPU (~1-2 % of a core); at 4 ms it is a
+     *  quarter of that, and the
      *  window ahead ({@link #DEFAULT_AHEAD_BYTES}) still covers several longest parks of journal at the highest
      *  rates measured (~1.5 M frames/s of ~190 B records: ~29 ms). */
     private static final long MIN_IDLE_NANOS = 50_000;
@@ -275,7 +276,7 @@ public final class JournalPretouchAgent implements Agent
         VarHandle.loadLoadFence();
         if ((v & 1) != 0 || v != (long)VERSION.getAcquire(this))
         {
-            return 0; // caught mid-publish: read again after the idle strategy's back-off (50 µs to 1 ms)
+            return 0; // caught mid-publish: read again after the idle strategy's back-off (50 µs to 4 ms)
         }
         if (address != touchedChunk || touchedTo < position)
         {
