@@ -22,7 +22,7 @@ final class BeaconEndpoint
         this.server = server;
         this.config = server.config();
         this.ackModeSymbol = config.ackMode().symbol();
-        this.quotedAckMode = IngestReport.quotedAscii(ackModeSymbol);
+        this.quotedAckMode = IngestReport.quotedJson(ackModeSymbol);
         this.ackTimeoutMessage = "the frames are in the ring but the journal did not confirm them within " +
             config.ackTimeoutMs() + " ms; resending the same envelopes is safe (event_id)";
     }
@@ -132,6 +132,7 @@ final class BeaconEndpoint
     private static final String[] ACCEPTED_CONTENT_TYPES =
         {"application/json", "application/x-ndjson", "application/ndjson", "application/jsonl", "text/plain"};
 
+    /** ASCII only, unlike {@code String.regionMatches(true, ...)}, which also folds e.g. {@code İ} to {@code i}. */
     private static boolean equalsAsciiIgnoreCase(final String text, final int start, final int end,
         final String lowerCase)
     {

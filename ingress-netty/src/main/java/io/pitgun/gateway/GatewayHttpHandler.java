@@ -48,8 +48,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
      * {@link #MAX_PIPELINED}; one more closes the connection ({@link RejectReason#TOO_MANY_PIPELINED}).
      */
     private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
-    /** The request whose answer is not written yet, or null. */
-    private HttpExchange unanswered;
+    /** True while a request's answer is not written yet. */
+    private boolean awaitingAnswer;
     private final Runnable nextTurn = this::nextTurn;
     private final Runnable answerPipelined = this::answerPipelined;
     static final int MAX_PIPELINED = 64;
@@ -96,7 +96,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             guard.requestComplete();
         }
-        if (unanswered != null)
+        if (awaitingAnswer)
         {
             if (pipelined.size() >= MAX_PIPELINED)
             {
@@ -122,10 +122,9 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         try
         {
             route(exchange);
-            // An upgrade answers through the WebSocket handshake and replaces this handler: nothing to wait for.
-            if (!exchange.isAnswered() && !exchange.path.equals("/ws"))
+            if (!exchange.isAnswered())
             {
-                unanswered = exchange;
+                awaitingAnswer = true;
                 exchange.whenAnswered(nextTurn);
             }
         }
@@ -141,7 +140,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     /** The unanswered request has its answer: the next pipelined one's turn, as a task of its own (not nested). */
     private void nextTurn()
     {
-        unanswered = null;
+        awaitingAnswer = false;
         if (!pipelined.isEmpty())
         {
             context.executor().execute(answerPipelined);
@@ -150,7 +149,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private void answerPipelined()
     {
-        while (unanswered == null && !pipelined.isEmpty() && context.channel().isActive())
+        while (!awaitingAnswer && !pipelined.isEmpty() && context.channel().isActive())
         {
             final FullHttpRequest request = pipelined.poll();
             try

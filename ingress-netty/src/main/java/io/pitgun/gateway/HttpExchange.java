@@ -170,8 +170,8 @@ final class HttpExchange
     /**
      * Answers an accepted ingest request with {@code report}'s {@link IngestReport#plain() plain} JSON, on a
      * keep-alive connection: the same bytes as {@link #sendJson} (a test compares them) written already encoded
-     * into one pooled buffer past the HTTP encoder, with no response object, header map, second buffer or promise
-     * per answer; this is the answer to almost every request, written by the event loop. Otherwise as
+     * past the HTTP encoder: the body into a pooled buffer, then the pre-encoded head, its length and the body into
+     * the one buffer written, with no response object, header map or promise per answer; this is the answer to almost every request, written by the event loop. Otherwise as
      * {@link #sendJson}.
      */
     void sendAccepted(final GatewayCounters.Endpoint endpoint, final IngestReport report, final byte[] quotedAckMode,
@@ -179,11 +179,10 @@ final class HttpExchange
     {
         final ByteBuf body = ctx.alloc().buffer(PLAIN_ANSWER_BYTES);
         report.writePlainJson(body, quotedAckMode, journalIndex);
-        // A WebSocket handshake pipelined behind this request removes the HTTP encoder before a journaled answer is
-        // ready: its bytes must not go past the WebSocket encoder into the stream, so that answer takes the encoder's
-        // path (where, with no HTTP encoder left, it is dropped as before the bypass existed).
-        if (encoderCtx == null || encoderCtx.isRemoved() || report.status() != 202 || report.retryAfterS() > 0 ||
-            !keepAlive || server.isDraining() || request.method().equals(HttpMethod.HEAD))
+        // Past the encoder is safe: answers go out in request order (GatewayHttpHandler), so a WebSocket upgrade
+        // pipelined behind this request, which removes the HTTP encoder, has not been handled yet.
+        if (encoderCtx == null || report.status() != 202 || report.retryAfterS() > 0 || !keepAlive ||
+            server.isDraining() || request.method().equals(HttpMethod.HEAD))
         {
             sendJson(endpoint, report.status(), JSON, body, null, report.retryAfterS(), envelopes, frames);
             return;
@@ -261,7 +260,8 @@ final class HttpExchange
         onAnswered = then;
     }
 
-    private void answered()
+    /** Marks the answer written (every answer but the WebSocket handshake's goes through {@link #write}). */
+    void answered()
     {
         answered = true;
         final Runnable then = onAnswered;

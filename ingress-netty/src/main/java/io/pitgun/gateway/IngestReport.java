@@ -138,7 +138,7 @@ public final class IngestReport
      * {@code out}: ASCII digits and pre-encoded names, no String or StringBuilder per answer (the answer of every
      * accepted request is written by the event loop, so its cost is per request).
      *
-     * @param ackMode the quoted ack mode as {@link #quotedAscii} makes it.
+     * @param ackMode the quoted ack mode as {@link #quotedJson} makes it.
      */
     void writePlainJson(final ByteBuf out, final byte[] ackMode, final long journalIndex)
     {
@@ -172,7 +172,7 @@ public final class IngestReport
     }
 
     /** {@code value} as a quoted JSON string in UTF-8, escaped like every other string of an answer. */
-    static byte[] quotedAscii(final String value)
+    static byte[] quotedJson(final String value)
     {
         return JsonText.quote(new StringBuilder(), value).toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -70,6 +70,7 @@ final class WebSocketUpgrade
         {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             exchange.audit(426, null, 0, 0);
+            exchange.answered();
             return;
         }
         final ChannelPipeline pipeline = ctx.pipeline();
@@ -88,6 +89,8 @@ final class WebSocketUpgrade
             pipeline.addBefore("ws", "wsaggregate", new WebSocketFrameAggregator(config.maxWsFrameBytes()));
             ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);
         }
+        // The 101 is written by the handshake, which replaces the HTTP handler: this exchange is answered.
+        exchange.answered();
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener)future ->
         {
             if (future.isSuccess())

@@ -62,7 +62,7 @@ class PlainAnswerTest
         {
             report.lastPosition = position;
             final ByteBuf body = Unpooled.buffer();
-            report.writePlainJson(body, IngestReport.quotedAscii("journaled"), position);
+            report.writePlainJson(body, IngestReport.quotedJson("journaled"), position);
             final ByteBuf raw = Unpooled.buffer();
             HttpExchange.encodeAccepted(raw, body);
 
@@ -118,7 +118,7 @@ class PlainAnswerTest
     private static String plain(final IngestReport report, final String ackMode, final long journalIndex)
     {
         final ByteBuf out = Unpooled.buffer(16);
-        report.writePlainJson(out, IngestReport.quotedAscii(ackMode), journalIndex);
+        report.writePlainJson(out, IngestReport.quotedJson(ackMode), journalIndex);
         return out.toString(StandardCharsets.UTF_8);
     }
 
