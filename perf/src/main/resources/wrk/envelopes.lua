@@ -15,7 +15,8 @@
 -- sequences n * 10^d + f (d the digits of FRAMES - 1, f = 0 .. FRAMES - 1; for 1 and 100 frames that is n * FRAMES
 -- + f, the load generator's numbering) and timestamp_us = BASE + sequence * 1000 (BASE: BASE_TS_US rounded down to
 -- 10^(d + 3)). The body is a table of constant pieces built once per thread; per request only the two number
--- prefixes are written (two string.format calls, whatever FRAMES is) and one table.concat joins it: formatting
+-- prefixes, the event_id's counter and the envelope's ts are written (three string.format calls and an os.date,
+-- whatever FRAMES is) and one table.concat joins it: formatting
 -- every frame in Lua cost wrk about half a core at 100 frames, on the cores the servers need.
 --
 -- done() prints one line, "pitgun-wrk: key=value ...", latencies in microseconds. wrk counts a status >= 400 as

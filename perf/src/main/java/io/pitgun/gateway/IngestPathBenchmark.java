@@ -189,10 +189,7 @@ public class IngestPathBenchmark
         pipeline.close();
         json.release();
         sbe.release();
-        try (var files = Files.walk(directory))
-        {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        io.pitgun.perf.BenchPipeline.delete(directory);
     }
 
     /** One envelope of JSON, from its buffer to its frames in the ring (IngestPath.splitEnvelopes + ingest). */

@@ -53,8 +53,28 @@ public final class BenchmarkMain
         return all.toArray(new String[0]);
     }
 
-    /** The flags the build wrote into {@value #FLAGS_RESOURCE}, whitespace collapsed (also for the benchmark mains
-     *  that start JVMs of their own: paced.PacedLatencyMain, wrk.GatewayWrkMain). */
+    /**
+     * {@link #jvmFlags()} one flag per element, for the benchmark mains that start JVMs of their own
+     * (paced.PacedLatencyMain, wrk.GatewayWrkMain); without {@value #UNSAFE_FLAG} on a JDK before 23, which refuses
+     * it (a jar built on a newer JDK carries it), as bin/pitgun drops it.
+     */
+    public static List<String> jvmFlagList() throws IOException
+    {
+        final List<String> flags = new ArrayList<>();
+        for (final String flag : jvmFlags().split(" "))
+        {
+            if (!flag.isEmpty() && (!flag.equals(UNSAFE_FLAG) || Runtime.version().feature() >= 23))
+            {
+                flags.add(flag);
+            }
+        }
+        return flags;
+    }
+
+    /** A flag JDK 23+ takes and older JDKs refuse. */
+    private static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access=allow";
+
+    /** The flags the build wrote into {@value #FLAGS_RESOURCE}, whitespace collapsed. */
     public static String jvmFlags() throws IOException
     {
         try (InputStream in = BenchmarkMain.class.getClassLoader().getResourceAsStream(FLAGS_RESOURCE))

@@ -46,10 +46,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Frames per second through the engine, two ways in one run, with the same slot size and wait strategy:
@@ -80,9 +78,6 @@ import java.util.stream.Stream;
 public class PipelineThroughputBenchmark
 {
     static final int WARM_UP_FRAMES = 100_000;
-
-    /** Bytes of the 6-sample frame both methods publish ({@link BenchPipeline#FRAME_BYTES}). */
-    public static final int FRAME_BYTES = BenchPipeline.FRAME_BYTES;
 
     /** The embedded pipeline with a journal in a temporary directory. */
     @State(Scope.Benchmark)
@@ -327,10 +322,7 @@ public class PipelineThroughputBenchmark
                 (pretoucher.failure() == null ? "" : ", pretoucher off: " + pretoucher.failure()));
             queue.close();
             ring.close();
-            try (Stream<Path> files = Files.walk(directory))
-            {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchPipeline.delete(directory);
         }
     }
 
@@ -529,7 +521,7 @@ public class PipelineThroughputBenchmark
     private static void writeFrame(final UnsafeBuffer b, final long i, final long ingestTimeNs)
     {
         BenchPipeline.encodeFrame(b, SlotDescriptor.FRAME_OFFSET, i);
-        b.putInt(SlotDescriptor.FRAME_LENGTH_OFFSET, FRAME_BYTES);
+        b.putInt(SlotDescriptor.FRAME_LENGTH_OFFSET, BenchPipeline.FRAME_BYTES);
         b.putLong(SlotDescriptor.INGEST_TIME_OFFSET, ingestTimeNs);
     }
 }

@@ -64,7 +64,7 @@ class JournaledBaselineTest
                 b.putLong(SlotDescriptor.CONTENT_DIGEST_OFFSET, i == 1 ? 13 : 0);
                 b.putInt(SlotDescriptor.FRAME_ORDINAL_OFFSET, i == 1 ? 2 : 0);
                 b.putInt(SlotDescriptor.FRAME_COUNT_OFFSET, i == 1 ? 3 : 0);
-                final byte[] frame = new byte[PipelineThroughputBenchmark.FRAME_BYTES];
+                final byte[] frame = new byte[BenchPipeline.FRAME_BYTES];
                 b.getBytes(SlotDescriptor.FRAME_OFFSET, frame);
                 written.add(frame);
                 ingestTimes.add(b.getLong(SlotDescriptor.INGEST_TIME_OFFSET));

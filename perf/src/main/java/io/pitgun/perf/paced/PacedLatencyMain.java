@@ -99,7 +99,7 @@ public final class PacedLatencyMain
             {
                 throw new IllegalArgumentException("--out DIR is required; " + USAGE);
             }
-            // quick: bin/bench quick's step stays within about three minutes on 2 cores; full: longer points.
+            // quick: bin/bench quick's step takes about two minutes on 2 cores; full: longer points.
             return new Options(out, quick, rates, configurations,
                 warmupMs != null ? warmupMs : quick ? 300 : 2_000,
                 measureMs != null ? measureMs : quick ? 1_000 : 5_000,
@@ -151,7 +151,7 @@ public final class PacedLatencyMain
     {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(List.of(BenchmarkMain.jvmFlags().split(" ")));
+        command.addAll(BenchmarkMain.jvmFlagList());
         command.add("-D" + CHILD_PROPERTY + "=true");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

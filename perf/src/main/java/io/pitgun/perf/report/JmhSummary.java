@@ -1,8 +1,8 @@
 package io.pitgun.perf.report;
 
 import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.perf.BenchPipeline;
 import io.pitgun.perf.JournalAppendBenchmark;
-import io.pitgun.perf.PipelineThroughputBenchmark;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,7 +25,7 @@ final class JmhSummary
 
     /** What a journaled frame of the pipeline benchmark occupies in the journal: its record header and bytes. */
     static final int JOURNALED_FRAME_BYTES =
-        JournalEntryDescriptor.MESSAGE_OFFSET + PipelineThroughputBenchmark.FRAME_BYTES;
+        JournalEntryDescriptor.MESSAGE_OFFSET + BenchPipeline.FRAME_BYTES;
 
     static final int PAGE_BYTES = JournalAppendBenchmark.FreshPages.PAGE_BYTES;
 

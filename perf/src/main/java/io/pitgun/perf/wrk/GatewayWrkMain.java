@@ -1,6 +1,7 @@
 package io.pitgun.perf.wrk;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.perf.BenchPipeline;
 import io.pitgun.perf.BenchmarkMain;
 import io.pitgun.perf.loadgen.LoadgenPayloads;
 
@@ -18,14 +19,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * The gateway under an external client: {@code wrk} with {@code wrk/envelopes.lua} against {@code pitgun gateway}
@@ -61,8 +60,6 @@ public final class GatewayWrkMain
     private static final String REJECTIONS = "pitgun_gateway_rejections_total";
     /** The gateway's logging configuration, relative to the repository (bin/pitgun's parent). */
     private static final String CLI_LOGBACK = "cli/src/main/resources/logback.xml";
-    /** JDK 23+ only; bin/pitgun drops it on older JDKs in the same way. */
-    private static final String UNSAFE_FLAG = "--sun-misc-unsafe-memory-access=allow";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -117,7 +114,7 @@ public final class GatewayWrkMain
             Files.write(script, in.readAllBytes());
         }
         final String samples = LoadgenPayloads.samplesJson(ParameterRegistry.simV1(), SAMPLES_PER_FRAME);
-        final String version = firstLine(exec(List.of(wrk, "-v"), s.rawDir().resolve("wrk-version.txt"), 30))
+        final String version = firstLine(exec(List.of(wrk, "-v"), s.rawDir().resolve("wrk-version.txt"), 30, true))
             .replaceFirst(" Copyright.*", "");
         final List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "# profile %s: %d s per point after a %d s warm-up at the same point " +
@@ -182,7 +179,7 @@ public final class GatewayWrkMain
         finally
         {
             stop(gateway, bare);
-            deleteTree(dataDir);
+            BenchPipeline.delete(dataDir);
         }
         Files.write(s.summary(), lines, StandardCharsets.UTF_8);
         System.out.print(GatewayWrkTable.render(String.join("\n", lines)));
@@ -198,7 +195,7 @@ public final class GatewayWrkMain
             Integer.toString(connections), "-d", seconds + "s", "--timeout", WRK_TIMEOUT, "-s", script.toString(),
             uri.toString(), "--", Integer.toString(frames), runId, Long.toString(baseTimestampUs), samples);
         final Path out = s.rawDir().resolve(name + ".txt");
-        final String output = exec(command, out, seconds + 60L);
+        final String output = exec(command, out, seconds + 60L, false);
         return WrkResult.parse(output);
     }
 
@@ -292,13 +289,7 @@ public final class GatewayWrkMain
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (final String flag : BenchmarkMain.jvmFlags().split(" "))
-        {
-            if (!flag.isEmpty() && (!flag.equals(UNSAFE_FLAG) || Runtime.version().feature() >= 23))
-            {
-                command.add(flag);
-            }
-        }
+        command.addAll(BenchmarkMain.jvmFlagList());
         final String opts = System.getenv().getOrDefault("PITGUN_JAVA_OPTS", "").strip();
         if (!opts.isEmpty())
         {
@@ -433,8 +424,13 @@ public final class GatewayWrkMain
             HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Runs a command to completion within {@code timeoutSeconds}, its output (both streams) into {@code out}. */
-    private static String exec(final List<String> command, final Path out, final long timeoutSeconds)
+    /**
+     * Runs a command to completion within {@code timeoutSeconds}, its output (both streams) into {@code out}.
+     *
+     * @param anyExit true for {@code wrk -v}, which prints its version and exits 1.
+     */
+    private static String exec(final List<String> command, final Path out, final long timeoutSeconds,
+        final boolean anyExit)
         throws IOException, InterruptedException
     {
         final Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -444,7 +440,7 @@ public final class GatewayWrkMain
             throw new IllegalStateException(command.get(0) + " did not finish within " + timeoutSeconds + " s: " + out);
         }
         final String output = Files.readString(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0 && !command.contains("-v"))
+        if (p.exitValue() != 0 && !anyExit)
         {
             throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + output);
         }
@@ -490,17 +486,6 @@ public final class GatewayWrkMain
             {
                 System.err.println("GatewayWrkMain: a server did not stop within 60 s; killing it");
                 p.destroyForcibly();
-            }
-        }
-    }
-
-    private static void deleteTree(final Path dir) throws IOException
-    {
-        try (Stream<Path> paths = Files.walk(dir))
-        {
-            for (final Path p : paths.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(p);
             }
         }
     }
