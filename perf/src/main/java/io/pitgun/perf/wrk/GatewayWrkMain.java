@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  * of each server; full: 20, 5 and 20 s. Without wrk it runs {@code apt-get install -y wrk} once; if that fails the
  * summary says {@code not measured:} and why, and the exit status is 0 (a missing tool is not a failed benchmark). The summary is what {@link GatewayWrkTable} renders; the raw wrk
  * outputs, the script and the servers' logs go to the raw directory. {@code --jfr DIR} records both servers with
- * JFR's {@code profile} settings ({@code DIR/gateway.jfr}, {@code DIR/bare.jfr}).
+ * JFR's {@code profile} settings ({@code DIR/gateway.jfr}, {@code DIR/bare.jfr}). Around each measured run it also
+ * reads the CPU time of the server's threads by role and of wrk ({@link ThreadCpu}), for the CPU-per-request table.
  */
 public final class GatewayWrkMain
 {
@@ -156,7 +158,15 @@ public final class GatewayWrkMain
                     final String name = server + "-f" + frames + "-c" + connections;
                     wrk(s, wrk, script, samples, uri, frames, connections, s.warmupSeconds(), "warmup-" + name);
                     final String before = isGateway ? settledMetrics(gatewayUri) : "";
+                    final long pid = (isGateway ? gateway : bare).pid();
+                    final Map<Long, String> threadNames = ThreadCpu.threadNames(pid);
+                    final long[] cpuBefore = ThreadCpu.byRole(pid, threadNames);
+                    final long wrkCpuBefore = ThreadCpu.finishedChildrenNanos();
                     final WrkResult result = wrk(s, wrk, script, samples, uri, frames, connections, s.seconds(), name);
+                    final long wrkCpuUs = TimeUnit.NANOSECONDS.toMicros(ThreadCpu.finishedChildrenNanos() -
+                        wrkCpuBefore);
+                    final String cpu = ThreadCpu.summaryWords(cpuBefore, ThreadCpu.byRole(pid, threadNames)) +
+                        " wrk_cpu_us=" + wrkCpuUs + " cores=" + Runtime.getRuntime().availableProcessors();
                     String check = "";
                     if (isGateway)
                     {
@@ -166,9 +176,8 @@ public final class GatewayWrkMain
                             " rejections=" + rejections(before, after);
                     }
                     final String line = String.format(Locale.ROOT, "point server=%s frames=%d connections=%d " +
-                            "threads=%d seconds=%d%s %s", server, frames, connections, threads(connections),
-                        s.seconds(),
-                        check, wrkLine(s.rawDir().resolve(name + ".txt")));
+                            "threads=%d seconds=%d%s%s %s", server, frames, connections, threads(connections),
+                        s.seconds(), check, cpu, wrkLine(s.rawDir().resolve(name + ".txt")));
                     lines.add(line);
                     System.err.printf(Locale.ROOT,
                         "GatewayWrkMain: %s: %,.0f req/s, p50 %d µs, p99 %d µs, non-2xx %d%s%n",

@@ -33,10 +33,48 @@ public final class GatewayWrkTable
     private static final String NOT_MEASURED = "not measured:";
     private static final String POINT = "point ";
 
-    /** One server's run at one point, with the gateway's journal check (-1 when not taken: the bare server). */
+    /** One server's run at one point, with the gateway's journal check (-1 when not taken: the bare server) and the
+     *  CPU it and wrk used (null in a summary from before the CPU was read). */
     record Run(String server, int frames, int connections, int threads, WrkResult wrk, long ackedFrames,
-        long journaledFrames, String rejections)
+        long journaledFrames, String rejections, Cpu cpu)
     {
+        /** @return the server's CPU microseconds per answer, all its threads. */
+        double serverCpuPerRequest()
+        {
+            return cpu.serverTotalUs() / (double)Math.max(1, wrk.requests());
+        }
+
+        /** @return wrk's CPU microseconds per answer. */
+        double wrkCpuPerRequest()
+        {
+            return cpu.wrkUs() / (double)Math.max(1, wrk.requests());
+        }
+
+        /** @return the share of the machine the server and wrk used together during the run. */
+        double machineBusy()
+        {
+            return (cpu.serverTotalUs() + cpu.wrkUs()) / ((double)cpu.cores() * wrk.durationUs());
+        }
+    }
+
+    /**
+     * CPU used during one run ({@link ThreadCpu}).
+     *
+     * @param serverUs the server's thread CPU microseconds by {@link ThreadCpu.Role#ordinal()}.
+     * @param wrkUs    wrk's CPU microseconds.
+     * @param cores    the machine's cores.
+     */
+    record Cpu(long[] serverUs, long wrkUs, int cores)
+    {
+        long serverTotalUs()
+        {
+            long total = 0;
+            for (final long us : serverUs)
+            {
+                total += us;
+            }
+            return total;
+        }
     }
 
     /** Both servers at one point. */
@@ -114,6 +152,15 @@ public final class GatewayWrkTable
                 .append(p.gateway().rejections().equals("none") ? "" : " (" + p.gateway().rejections() + ")")
                 .append(" / ").append(errors(b))
                 .append(" | ").append(journal(p.gateway())).append(" |\n");
+        }
+        boolean allCpu = true;
+        for (final Point p : points)
+        {
+            allCpu &= p.gateway().cpu() != null && p.bare().cpu() != null;
+        }
+        if (allCpu)
+        {
+            sb.append('\n').append(cpuTable(points));
         }
         sb.append('\n').append(verdict(points));
         return sb.toString();
@@ -228,12 +275,73 @@ public final class GatewayWrkTable
                 Integer.parseInt(values.get("threads")), WrkResult.of(values),
                 Long.parseLong(values.getOrDefault("acked_frames", "-1")),
                 Long.parseLong(values.getOrDefault("journaled_frames", "-1")),
-                values.getOrDefault("rejections", "none"));
+                values.getOrDefault("rejections", "none"), cpu(values));
         }
         catch (final NumberFormatException ex)
         {
             throw new IllegalArgumentException("point with a missing or bad frames/connections/threads: " + line, ex);
         }
+    }
+
+    /** The run's CPU words, or null when the summary has none (a summary written before they were read). */
+    private static Cpu cpu(final Map<String, String> values)
+    {
+        if (!values.containsKey("wrk_cpu_us"))
+        {
+            return null;
+        }
+        final long[] serverUs = new long[ThreadCpu.Role.values().length];
+        for (final ThreadCpu.Role role : ThreadCpu.Role.values())
+        {
+            serverUs[role.ordinal()] = Long.parseLong(values.get(role.key));
+        }
+        return new Cpu(serverUs, Long.parseLong(values.get("wrk_cpu_us")), Integer.parseInt(values.get("cores")));
+    }
+
+    /**
+     * The CPU-per-request table and, for each point below its requests/s target, the CPU a request may cost the
+     * gateway there: at {@code target × bare req/s} the machine's cores must carry the gateway and wrk, so the
+     * gateway may spend at most {@code cores / (target × bare req/s) − wrk's CPU per request}.
+     */
+    static String cpuTable(final List<Point> points)
+    {
+        final StringBuilder sb = new StringBuilder("CPU per request, from `/proc` around each measured run (all of " +
+            "a server's threads; `ThreadCpu`): the gateway's split by thread role, event loop / pipeline / " +
+            "pretouch / GC+JIT+VM / other; \"machine busy\" is the server and wrk together over all cores; " +
+            "\"budget at the target\" is what a request may cost the gateway for it to reach its requests/s " +
+            "target on these cores next to wrk's measured CPU per request.\n\n");
+        sb.append("| frames/envelope | connections | gateway CPU µs/req (loop / pipeline / pretouch / runtime / " +
+            "other) | bare CPU µs/req | wrk CPU µs/req gateway / bare | machine busy gateway / bare | budget at " +
+            "the target |\n");
+        sb.append("|---:|---:|---|---:|---:|---:|---|\n");
+        for (final Point p : points)
+        {
+            final Run g = p.gateway();
+            final Run b = p.bare();
+            final StringJoiner split = new StringJoiner(" / ", " (", ")");
+            for (final long us : g.cpu().serverUs())
+            {
+                split.add(String.format(Locale.ROOT, "%.1f", us / (double)Math.max(1, g.wrk().requests())));
+            }
+            sb.append("| ").append(p.frames()).append(" | ").append(p.connections())
+                .append(" | ").append(String.format(Locale.ROOT, "%.1f", g.serverCpuPerRequest())).append(split)
+                .append(" | ").append(String.format(Locale.ROOT, "%.1f", b.serverCpuPerRequest()))
+                .append(" | ").append(String.format(Locale.ROOT, "%.1f / %.1f", g.wrkCpuPerRequest(),
+                    b.wrkCpuPerRequest()))
+                .append(" | ").append(percent(g.machineBusy())).append(" / ").append(percent(b.machineBusy()))
+                .append(" | ").append(budget(p)).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** What a gateway request may cost at this point's requests/s target, next to what it cost. */
+    static String budget(final Point p)
+    {
+        final double target = p.frames() == 1 ? ONE_FRAME_MIN_RATIO : MANY_FRAMES_MIN_RATIO;
+        final double targetRate = target * p.bare().wrk().requestsPerSecond();
+        final double budgetUs = p.gateway().cpu().cores() * 1e6 / targetRate - p.gateway().wrkCpuPerRequest();
+        return String.format(Locale.ROOT, "%s req/s needs ≤ %.1f µs/req (spent %.1f%s)", rate(targetRate), budgetUs,
+            p.gateway().serverCpuPerRequest(), p.ratio() >= target ? ", met" : "");
     }
 
     private static String journal(final Run gateway)

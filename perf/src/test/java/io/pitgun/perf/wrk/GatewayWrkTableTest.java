@@ -88,6 +88,34 @@ class GatewayWrkTableTest
     }
 
     @Test
+    void shouldTabulateCpuPerRequestAndTheBudgetAtTheTarget()
+    {
+        // 1-frame at 4 connections: bare 10,000 req/s, so the 70 % target is 7,000 req/s; on 2 cores that leaves
+        // 2e6 / 7000 = 285.7 µs per request for the gateway and wrk together, wrk took 50 µs per request.
+        final String cpu = " cpu_event_loop_us=600000 cpu_pipeline_us=300000 cpu_pretouch_us=50000 " +
+            "cpu_runtime_us=40000 cpu_other_us=10000 wrk_cpu_us=250000 cores=2";
+        final String bareCpu = " cpu_event_loop_us=500000 cpu_pipeline_us=0 cpu_pretouch_us=0 " +
+            "cpu_runtime_us=10000 cpu_other_us=0 wrk_cpu_us=400000 cores=2";
+        final String summary = String.join("\n",
+            point("gateway", 1, 4, 5000, 100, 0, " acked_frames=5000 journaled_frames=5000" + cpu),
+            point("bare", 1, 4, 10000, 60, 0, bareCpu));
+
+        final String block = GatewayWrkTable.render(summary);
+
+        assertTrue(block.contains("| 1 | 4 | 200.0 (120.0 / 60.0 / 10.0 / 8.0 / 2.0) | 51.0 | 50.0 / 40.0 | " +
+            "63 % / 46 % | 7,000 req/s needs ≤ 235.7 µs/req (spent 200.0) |\n"), block);
+    }
+
+    @Test
+    void shouldLeaveOutTheCpuTableForASummaryWithoutCpu()
+    {
+        final String block = GatewayWrkTable.render(String.join("\n", gateway(1, 4, 7000, 100),
+            point("bare", 1, 4, 10000, 60, 0, "")));
+
+        assertFalse(block.contains("CPU per request"), block);
+    }
+
+    @Test
     void shouldSayNotMeasuredWithTheReason()
     {
         assertEquals("**Not measured in this run:** no wrk on this machine.\n",
