@@ -75,8 +75,8 @@ final class AuditLogOutput implements AutoCloseable
         appender.start();
         if (!appender.isStarted())
         {
-            throw new GatewayConfigException(java.util.List.of(GatewaySetting.AUDIT_LOG.envName() + " (" +
-                GatewaySetting.AUDIT_LOG.flag() + "): cannot write " + target));
+            throw new GatewayConfigException(java.util.List.of(GatewaySetting.AUDIT_LOG.label() +
+                ": cannot write " + target));
         }
         return new AuditLogOutput(context.getLogger(AuditLog.LOGGER_NAME), appender);
     }

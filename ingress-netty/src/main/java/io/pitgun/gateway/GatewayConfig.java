@@ -176,7 +176,7 @@ public record GatewayConfig(
                 optional(GatewaySetting.AUDIT_LOG));
             if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
             {
-                problems.add(where(GatewaySetting.OUTBOUND_LIMIT_BYTES) + ": must be above " +
+                problems.add(GatewaySetting.OUTBOUND_LIMIT_BYTES.label() + ": must be above " +
                     GatewaySetting.OUTBOUND_HIGH_WATER_BYTES.envName() + " (" + config.outboundHighWaterBytes() + ")");
             }
             if (!problems.isEmpty())
@@ -186,11 +186,6 @@ public record GatewayConfig(
             return config;
         }
 
-        private String where(final GatewaySetting setting)
-        {
-            return setting.envName() + " (" + setting.flag() + ")";
-        }
-
         private InetSocketAddress bind(final boolean allowNonLoopback)
         {
             final GatewaySetting setting = GatewaySetting.BIND;
@@ -198,7 +193,7 @@ public record GatewayConfig(
             final int colon = value.lastIndexOf(':');
             if (colon <= 0 || colon == value.length() - 1)
             {
-                problems.add(where(setting) + ": '" + value + "' must be host:port, e.g. 127.0.0.1:8080");
+                problems.add(setting.label() + ": '" + value + "' must be host:port, e.g. 127.0.0.1:8080");
                 return null;
             }
             String host = value.substring(0, colon);
@@ -213,12 +208,12 @@ public record GatewayConfig(
             }
             catch (final NumberFormatException ex)
             {
-                problems.add(where(setting) + ": port '" + value.substring(colon + 1) + "' is not a number");
+                problems.add(setting.label() + ": port '" + value.substring(colon + 1) + "' is not a number");
                 return null;
             }
             if (port < 0 || port > 65_535)
             {
-                problems.add(where(setting) + ": port " + port + " is outside 0..65535");
+                problems.add(setting.label() + ": port " + port + " is outside 0..65535");
                 return null;
             }
             final InetAddress address;
@@ -228,13 +223,13 @@ public record GatewayConfig(
             }
             catch (final UnknownHostException ex)
             {
-                problems.add(where(setting) + ": host '" + host + "' does not resolve");
+                problems.add(setting.label() + ": host '" + host + "' does not resolve");
                 return null;
             }
             if (!address.isLoopbackAddress() && !allowNonLoopback)
             {
-                problems.add(where(setting) + ": refusing to bind " + value + ", which is not a loopback address: the " +
-                    "gateway would accept telemetry from other machines. To allow it, set " +
+                problems.add(setting.label() + ": refusing to bind " + value + ", which is not a loopback address: " +
+                    "the gateway would accept telemetry from other machines. To allow it, set " +
                     GatewaySetting.ALLOW_NON_LOOPBACK.envName() + "=1 (or pass " +
                     GatewaySetting.ALLOW_NON_LOOPBACK.flag() + "=1); to stay local, bind 127.0.0.1:" + port);
                 return null;
@@ -257,7 +252,7 @@ public record GatewayConfig(
                 case "no":
                     return false;
                 default:
-                    problems.add(where(setting) + ": '" + value + "' must be 1 or 0");
+                    problems.add(setting.label() + ": '" + value + "' must be 1 or 0");
                     return false;
             }
         }
@@ -267,7 +262,7 @@ public record GatewayConfig(
             final String value = text.get(setting);
             if (value.isEmpty())
             {
-                problems.add(where(setting) + ": must not be empty");
+                problems.add(setting.label() + ": must not be empty");
                 return ".";
             }
             return value;
@@ -283,7 +278,8 @@ public record GatewayConfig(
         {
             if (!(value.startsWith("http://") || value.startsWith("https://")))
             {
-                problems.add(where(GatewaySetting.RUN_REGISTRY_URL) + ": '" + value + "' must be an http:// or https:// URL");
+                problems.add(GatewaySetting.RUN_REGISTRY_URL.label() + ": '" + value +
+                    "' must be an http:// or https:// URL");
             }
             return value;
         }
@@ -298,13 +294,13 @@ public record GatewayConfig(
                 final String problem = pipelineSetting.problem(value);
                 if (problem != null)
                 {
-                    problems.add(where(setting) + ": " + problem);
+                    problems.add(setting.label() + ": " + problem);
                 }
                 return value;
             }
             catch (final IllegalArgumentException ex)
             {
-                problems.add(where(setting) + ": " + ex.getMessage());
+                problems.add(setting.label() + ": " + ex.getMessage());
                 return pipelineSetting.defaultValue();
             }
         }
@@ -320,18 +316,18 @@ public record GatewayConfig(
                 final long parsed = Long.parseLong(value.replace("_", ""));
                 if (parsed < min || parsed > max)
                 {
-                    problems.add(where(setting) + ": " + parsed + " is outside " + min + ".." + max);
+                    problems.add(setting.label() + ": " + parsed + " is outside " + min + ".." + max);
                     return (int)min;
                 }
                 if (setting.range().powerOfTwo() && Long.bitCount(parsed) != 1)
                 {
-                    problems.add(where(setting) + ": " + parsed + " must be a power of two");
+                    problems.add(setting.label() + ": " + parsed + " must be a power of two");
                 }
                 return (int)parsed;
             }
             catch (final NumberFormatException ex)
             {
-                problems.add(where(setting) + ": '" + value + "' is not a whole number");
+                problems.add(setting.label() + ": '" + value + "' is not a whole number");
                 return (int)min;
             }
         }

@@ -67,7 +67,7 @@ final class GatewayManifestLoader
             final List<String> problems = new ArrayList<>();
             for (final ManifestProblem problem : ex.problems())
             {
-                problems.add(GatewaySetting.MANIFEST.envName() + " (" + GatewaySetting.MANIFEST.flag() + "): " +
+                problems.add(GatewaySetting.MANIFEST.label() + ": " +
                     problem.format());
             }
             throw new GatewayConfigException(problems.isEmpty() ? List.of(ex.getMessage()) : problems);

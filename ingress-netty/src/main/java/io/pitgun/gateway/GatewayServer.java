@@ -97,8 +97,8 @@ public final class GatewayServer implements AutoCloseable
         }
         catch (final UncheckedIOException ex)
         {
-            throw new GatewayConfigException(List.of(GatewaySetting.DATA_DIR.envName() + " (" +
-                GatewaySetting.DATA_DIR.flag() + "): " + ex.getMessage()));
+            throw new GatewayConfigException(List.of(GatewaySetting.DATA_DIR.label() + ": " +
+                ex.getMessage()));
         }
         final PipelineCounters pipelineCounters = new PipelineCounters(countersFile.manager());
         this.counters = new GatewayCounters(countersFile.manager());
@@ -214,8 +214,8 @@ public final class GatewayServer implements AutoCloseable
             {
                 throw (InterruptedException)ex;
             }
-            throw new GatewayConfigException(List.of(GatewaySetting.BIND.envName() + " (" + GatewaySetting.BIND.flag() +
-                "): cannot listen on " + config.bind() + ": " + ex.getMessage()));
+            throw new GatewayConfigException(List.of(GatewaySetting.BIND.label() +
+                ": cannot listen on " + config.bind() + ": " + ex.getMessage()));
         }
     }
 

@@ -125,6 +125,12 @@ public enum GatewaySetting
         return ENV_PREFIX + suffix;
     }
 
+    /** How a problem message names this setting: both spellings, e.g. {@code PITGUN_GATEWAY_BIND (--bind)}. */
+    public String label()
+    {
+        return envName() + " (" + flag() + ")";
+    }
+
     /** The command-line flag, e.g. {@code --bind}. */
     public String flag()
     {

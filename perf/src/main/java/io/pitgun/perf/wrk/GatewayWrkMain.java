@@ -101,6 +101,10 @@ public final class GatewayWrkMain
     private void run(final Settings s) throws Exception
     {
         Files.createDirectories(s.rawDir());
+        if (s.jfr() != null)
+        {
+            Files.createDirectories(s.jfr()); // JFR does not create it, and a JVM told to record there will not start
+        }
         final String wrk = findOrInstallWrk(s);
         if (wrk == null)
         {
