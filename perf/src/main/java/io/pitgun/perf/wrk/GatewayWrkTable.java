@@ -189,6 +189,7 @@ public final class GatewayWrkTable
             .append(p50.length() == 0 ? "**not measured** (no point at " + P50_CONNECTIONS + " connections)" :
                 (p50Met ? "**met**: " : "**NOT met**: ") + p50)
             .append('\n');
+        cpuVerdict(sb, points);
         long missing = 0;
         long gatewayErrors = 0;
         long bareErrors = 0;
@@ -334,14 +335,57 @@ public final class GatewayWrkTable
         return sb.toString();
     }
 
+    /**
+     * For each point below its requests/s target (with the CPU read): what a request cost the gateway against its
+     * budget there, and whether the journal side alone (the pipeline's thread and the pretoucher's page faults,
+     * which every journaled frame needs whatever the event loop does) already exceeds the budget.
+     */
+    private static void cpuVerdict(final StringBuilder sb, final List<Point> points)
+    {
+        final StringJoiner missed = new StringJoiner("; ");
+        for (final Point p : points)
+        {
+            if (p.ratio() >= target(p) || p.gateway().cpu() == null || p.bare().cpu() == null)
+            {
+                continue;
+            }
+            final long[] us = p.gateway().cpu().serverUs();
+            final double requests = Math.max(1, p.gateway().wrk().requests());
+            final double journalSide = (us[ThreadCpu.Role.PIPELINE.ordinal()] +
+                us[ThreadCpu.Role.PRETOUCH.ordinal()]) / requests;
+            final double budget = budgetUs(p);
+            missed.add(String.format(Locale.ROOT, "%d×%dc spent %.1f µs against ≤ %.1f µs, of which the journal " +
+                    "side (pipeline + pretouch) %.1f µs%s", p.frames(), p.connections(),
+                p.gateway().serverCpuPerRequest(), budget, journalSide,
+                journalSide > budget ? ", over the budget by itself" : ""));
+        }
+        if (missed.length() > 0)
+        {
+            sb.append("- CPU per request where a requests/s target is not met (see the CPU table): ").append(missed)
+                .append('\n');
+        }
+    }
+
+    /** The point's requests/s target as a share of the bare server's. */
+    private static double target(final Point p)
+    {
+        return p.frames() == 1 ? ONE_FRAME_MIN_RATIO : MANY_FRAMES_MIN_RATIO;
+    }
+
+    /** The gateway CPU microseconds a request may cost for the gateway to reach its target at this point. */
+    private static double budgetUs(final Point p)
+    {
+        return p.gateway().cpu().cores() * 1e6 / (target(p) * p.bare().wrk().requestsPerSecond()) -
+            p.gateway().wrkCpuPerRequest();
+    }
+
     /** What a gateway request may cost at this point's requests/s target, next to what it cost. */
     static String budget(final Point p)
     {
-        final double target = p.frames() == 1 ? ONE_FRAME_MIN_RATIO : MANY_FRAMES_MIN_RATIO;
-        final double targetRate = target * p.bare().wrk().requestsPerSecond();
-        final double budgetUs = p.gateway().cpu().cores() * 1e6 / targetRate - p.gateway().wrkCpuPerRequest();
-        return String.format(Locale.ROOT, "%s req/s needs ≤ %.1f µs/req (spent %.1f%s)", rate(targetRate), budgetUs,
-            p.gateway().serverCpuPerRequest(), p.ratio() >= target ? ", met" : "");
+        final double target = target(p);
+        return String.format(Locale.ROOT, "%s req/s needs ≤ %.1f µs/req (spent %.1f%s)",
+            rate(target * p.bare().wrk().requestsPerSecond()), budgetUs(p), p.gateway().serverCpuPerRequest(),
+            p.ratio() >= target ? ", met" : "");
     }
 
     private static String journal(final Run gateway)

@@ -42,5 +42,18 @@ class GatewayWrkSmokeTest
             "against wrk's 2xx × frames): **yes**"), block);
         assertTrue(block.contains("- non-2xx answers and socket errors: gateway 0, bare 0\n"), block);
         assertTrue(Files.exists(dir.resolve("raw").resolve("gateway-f100-c4.txt")));
+        // The CPU was read and the threads told apart by their full names: the gateway's event loop and pipeline
+        // threads, the bare server's event loop.
+        assertTrue(block.contains("CPU per request"), block);
+        for (final String line : text.lines().filter(l -> l.startsWith("point ")).toList())
+        {
+            final GatewayWrkTable.Run run = GatewayWrkTable.run(line.substring("point ".length()));
+            assertTrue(run.cpu().serverUs()[ThreadCpu.Role.EVENT_LOOP.ordinal()] > 0, line);
+            assertTrue(run.cpu().wrkUs() > 0, line);
+            if (run.server().equals("gateway"))
+            {
+                assertTrue(run.cpu().serverUs()[ThreadCpu.Role.PIPELINE.ordinal()] > 0, line);
+            }
+        }
     }
 }

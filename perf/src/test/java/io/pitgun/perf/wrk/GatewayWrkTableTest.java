@@ -104,6 +104,9 @@ class GatewayWrkTableTest
 
         assertTrue(block.contains("| 1 | 4 | 200.0 (120.0 / 60.0 / 10.0 / 8.0 / 2.0) | 51.0 | 50.0 / 40.0 | " +
             "63 % / 46 % | 7,000 req/s needs ≤ 235.7 µs/req (spent 200.0) |\n"), block);
+        assertTrue(block.contains("- CPU per request where a requests/s target is not met (see the CPU table): " +
+            "1×4c spent 200.0 µs against ≤ 235.7 µs, of which the journal side (pipeline + pretouch) 70.0 µs\n"),
+            block);
     }
 
     @Test
