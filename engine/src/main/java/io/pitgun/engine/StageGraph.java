@@ -31,8 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  *   pretouch thread: JournalPretouchAgent under a BoundedAgentRunner (journal.pretouch)
  * </pre>
  * The processing barrier waits on the journal processor (when it has a thread of its own), so nothing reaches a
- * sink before it is journaled (with {@link JournalThread#PRODUCER} a slot is journaled before it is published); the ring is gated on the last processor only. Threads start in {@link #start()} and
- * are named {@code pitgun-<pipeline>-<stage>} ({@link PipelineThreads}).
+ * sink before it is journaled (with {@link JournalThread#PRODUCER} a slot is journaled before it is published);
+ * the ring is gated on the last processor only. Threads start in {@link #start()} and are named
+ * {@code pitgun-<pipeline>-<stage>} ({@link PipelineThreads}).
  */
 final class StageGraph
 {

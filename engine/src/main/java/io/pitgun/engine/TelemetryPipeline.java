@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * provenance) and nothing reaches a subscriber before it is journaled. The journal writes one entry per Disruptor
  * batch (up to 64 frames). By default both stages run on one consumer thread that journals a batch, then processes
  * it ({@link JournalingProcessingStage}); {@link PipelineConfig#journalThread()} gives the journal its own
- * thread, or has the single producer journal each frame inside its publish. Without a journal directory the journal stage is left out. Build one with {@link #builder()};
+ * thread, or has the single producer journal each frame inside its publish. Without a journal directory the
+ * journal stage is left out. Build one with {@link #builder()};
  * {@link #close()} drains the ring, flushes every sink and the journal and joins every thread it started.
  *
  * <p>This class is the facade: it constructs the parts, connects them and exposes them, each part one role —
