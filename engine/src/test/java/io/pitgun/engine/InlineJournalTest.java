@@ -4,10 +4,13 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalDumper;
+import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalTailer;
 import io.pitgun.journal.JournalVerifier;
 import io.pitgun.journal.ProgressListener;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.testsupport.HeldThreads;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +97,67 @@ class InlineJournalTest
             held.release();
             pipeline.close();
         }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldJournalABatchPublishAsOneEntryAndASlotClaimBeforeEitherReturns() throws Exception
+    {
+        // Three well-formed messages, taken from a journal a FrameWriter wrote.
+        final UnsafeBuffer messages = new UnsafeBuffer(new byte[4096]);
+        final int[] offsets = new int[3];
+        final int[] lengths = new int[3];
+        final Path source = dir.resolve("source");
+        runInto(new SyntheticRun(1, 2, 1_000), source, JournalThread.PRODUCER, "lap-power.yaml");
+        try (Journal journal = Journal.open(JournalConfig.readOnly(source)); JournalTailer tailer = journal.tailer())
+        {
+            final int[] n = { 0, 0 };
+            while (n[0] < 3 && tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
+            {
+                if (n[0] < 3)
+                {
+                    offsets[n[0]] = n[1];
+                    lengths[n[0]] = length;
+                    messages.putBytes(n[1], buffer, offset, length);
+                    n[1] += length;
+                    n[0]++;
+                }
+            }))
+            {
+                // three messages
+            }
+        }
+
+        final HeldThreads held = new HeldThreads();
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().name("batch")
+            .manifest(Manifests.compile("lap-power.yaml"))
+            .config(PipelineConfig.builder().journalDirectory(dir.resolve("batch")).latencyProfile().build())
+            .threadFactory(held).build();
+        try
+        {
+            final long last = pipeline.tryPublishBatch(messages, offsets, lengths, 0, 3);
+            assertTrue(pipeline.isJournaled(last), "journaled before tryPublishBatch returned");
+            final long entry = JournalEntryDescriptor.entryIndex(pipeline.journalIndexOf(last));
+            for (int i = 0; i < 3; i++)
+            {
+                assertEquals(JournalEntryDescriptor.position(entry, i), pipeline.journalIndexOf(last - 2 + i),
+                    "one entry holds the batch, in ring order");
+            }
+
+            final SlotClaim claim = pipeline.newSlotClaim();
+            claim.claim();
+            claim.buffer().putBytes(claim.offset(), messages, offsets[0], lengths[0]);
+            final long claimed = claim.commit(lengths[0]);
+            assertTrue(pipeline.isJournaled(claimed), "journaled before SlotClaim.commit returned");
+            assertEquals(JournalEntryDescriptor.position(entry + 1, 0), pipeline.journalIndexOf(claimed));
+            assertEquals(4, pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED));
+        }
+        finally
+        {
+            held.release();
+            pipeline.close();
+        }
+        assertEquals(0, pipeline.counters().dropped());
     }
 
     @Test
