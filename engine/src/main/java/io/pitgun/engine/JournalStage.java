@@ -21,6 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * acknowledgement ({@link AckMode#JOURNALED}), then tells the {@link JournaledListener}s. Slots that a replay
  * published already carry their position and are not appended again.
  *
+ * <p>Where it runs ({@link JournalThread}): on a journal thread of its own, on the processing thread
+ * ({@link JournalingProcessingStage}), or on the single producer's thread inside each publish (the publisher calls
+ * {@link #onEvent} with each slot before making it visible, {@code RingPublisher}); always on one thread at a time,
+ * so its counters and latency recorder keep one writer.
+ *
  * <p>Memory ordering: the journaled sequence is advanced with a release store after the batch's entry was
  * committed, so a producer that reads it with an acquire load knows its frame is in the memory-mapped queue file.
  * The positions are written into the slots before this stage's Disruptor sequence moves past them, so the

@@ -3,7 +3,9 @@ package io.pitgun.engine;
 /**
  * Told when the journal stage has advanced the journaled sequence, so that a waiter for durable acknowledgements
  * can be woken instead of polling ({@link TelemetryPipeline#addJournaledListener}). Called on the journal stage's
- * thread, once per journaled batch (up to 64 frames); {@link #onJournalFailed} once the journal stops for good.
+ * thread, once per journaled batch (up to 64 frames) — with {@code journal.thread: producer} that is the producer's
+ * own thread, inside its publish, once per publish: keep it short; {@link #onJournalFailed} once the journal stops
+ * for good.
  *
  * <p>Memory ordering: the journaled sequence is stored, then a full fence is issued, then listeners are called. A
  * waiter that publishes its interest (a volatile store), issues a full fence and then reads

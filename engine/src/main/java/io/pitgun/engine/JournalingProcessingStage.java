@@ -4,8 +4,8 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 
 /**
- * Journal and processing on one consumer thread ({@link PipelineConfig#separateJournalThread()} false): each batch
- * is journaled first (its entry committed, the journaled sequence advanced), then its frames are processed in ring
+ * Journal and processing on one consumer thread ({@link PipelineConfig#journalThread()} {@link JournalThread#PROCESS},
+ * the default): each batch is journaled first (its entry committed, the journaled sequence advanced), then its frames are processed in ring
  * order. On a 2-core machine this leaves one core to the producer instead of three busy threads sharing two; the
  * order guarantee is the same as with two threads — nothing is processed (or reaches a subscriber) before it is
  * journaled.

@@ -54,7 +54,7 @@ public final class PipelineConfig
     private final AckMode ackMode;
     private final Path journalDirectory;
     private final String rollCycle;
-    private final boolean separateJournalThread;
+    private final JournalThread journalThread;
     private final boolean journalPretouch;
     private final long journalMinFreeBytes;
     private final Path jsonLinesFile;
@@ -74,7 +74,7 @@ public final class PipelineConfig
         ackMode = builder.ackMode;
         journalDirectory = builder.journalDirectory;
         rollCycle = builder.rollCycle;
-        separateJournalThread = builder.separateJournalThread;
+        journalThread = builder.journalThread;
         journalPretouch = builder.journalPretouch;
         journalMinFreeBytes = builder.journalMinFreeBytes;
         jsonLinesFile = builder.jsonLinesFile;
@@ -171,16 +171,10 @@ public final class PipelineConfig
         return rollCycle;
     }
 
-    /**
-     * {@code journal.separate_thread}: the journal stage runs on its own thread, ahead of the processing thread
-     * (true), or both run on one consumer thread that journals each batch, then processes it (false, the default: on
-     * the 2-core reference machine the two layouts trade places from run to run, and one busy consumer thread leaves
-     * a core to the producers or the gateway's event loops; see {@code docs/performance.md}, "Engine"). With more
-     * cores, a separate thread overlaps journaling with processing.
-     */
-    public boolean separateJournalThread()
+    /** {@code journal.thread}: which thread journals published frames ({@link JournalThread} says what each costs). */
+    public JournalThread journalThread()
     {
-        return separateJournalThread;
+        return journalThread;
     }
 
     /** {@code journal.pretouch} ({@code io.pitgun.journal.JournalPretouchAgent}): page faults off the journaling thread
@@ -276,7 +270,7 @@ public final class PipelineConfig
         private AckMode ackMode = (AckMode)PipelineSetting.ACK_MODE.defaultValue();
         private Path journalDirectory;
         private String rollCycle = DEFAULT_ROLL_CYCLE;
-        private boolean separateJournalThread = (Boolean)PipelineSetting.JOURNAL_SEPARATE_THREAD.defaultValue();
+        private JournalThread journalThread = (JournalThread)PipelineSetting.JOURNAL_THREAD.defaultValue();
         private boolean journalPretouch = (Boolean)PipelineSetting.JOURNAL_PRETOUCH.defaultValue();
         private long journalMinFreeBytes = (Long)PipelineSetting.JOURNAL_MIN_FREE_BYTES.defaultValue();
         private Path jsonLinesFile;
@@ -338,19 +332,22 @@ public final class PipelineConfig
         }
 
         /**
-         * The latency profile, for a pipeline whose stage threads have cores of their own: stages busy-spin
-         * ({@link WaitStrategyKind#BUSY_SPIN}, no park or yield between frames) and the journal runs on the
-         * processing thread ({@code journal.separate_thread: false}: one thread to pin instead of two). The same in
-         * YAML is {@code wait_strategy: busy_spin} and {@code journal.separate_thread: false}. Java cannot pin a
-         * thread itself: give {@link TelemetryPipelineBuilder#threadFactory} an affinity library's factory, or
-         * confine the process ({@code taskset}, {@code isolcpus}); {@code docs/embedding.md} "The latency profile"
-         * shows both. On cores shared with other busy threads a spinning stage starves them: keep the default
+         * The latency profile, for a pipeline with one producing thread whose stage threads have cores of their own:
+         * the producer journals each frame itself inside its publish ({@link JournalThread#PRODUCER}: no hand-over
+         * to another thread between publish and journaled), which needs {@code producer: single}, so this sets it
+         * too; the stages busy-spin ({@link WaitStrategyKind#BUSY_SPIN}, no park or yield between frames). The same
+         * in YAML is {@code wait_strategy: busy_spin}, {@code journal.thread: producer} and {@code producer: single}.
+         * Publishing from a second thread then corrupts the ring and the journal. Java cannot pin a thread itself:
+         * give {@link TelemetryPipelineBuilder#threadFactory} an affinity library's factory, or confine the process
+         * ({@code taskset}, {@code isolcpus}); {@code docs/embedding.md} "The latency profile" shows both. On cores
+         * shared with other busy threads a spinning stage starves them: keep the default
          * {@link WaitStrategyKind#BACKOFF} there.
          */
         public Builder latencyProfile()
         {
             this.waitStrategy = WaitStrategyKind.BUSY_SPIN;
-            this.separateJournalThread = false;
+            this.journalThread = JournalThread.PRODUCER;
+            this.producerMode = ProducerMode.SINGLE;
             return this;
         }
 
@@ -389,10 +386,10 @@ public final class PipelineConfig
             return this;
         }
 
-        /** {@code journal.separate_thread} (default false: journal and processing share one thread). */
-        public Builder separateJournalThread(final boolean separate)
+        /** {@code journal.thread} (default {@link JournalThread#PROCESS}). */
+        public Builder journalThread(final JournalThread thread)
         {
-            this.separateJournalThread = separate;
+            this.journalThread = thread;
             return this;
         }
 
@@ -452,6 +449,13 @@ public final class PipelineConfig
                 {
                     throw bad(setting.key(), "'journaled' needs journal.directory; use 'accepted' for a pipeline " +
                         "without a journal");
+                }
+                if (setting == PipelineSetting.JOURNAL_THREAD && journalThread == JournalThread.PRODUCER &&
+                    producerMode != ProducerMode.SINGLE)
+                {
+                    throw bad(setting.key(), "'producer' needs producer: single (got " + producerMode.symbol() +
+                        "): with several producers the journal's order would not be the ring's, and a replay " +
+                        "would not reproduce the output");
                 }
             }
             return config;

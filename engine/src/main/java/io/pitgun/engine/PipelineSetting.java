@@ -37,8 +37,9 @@ public enum PipelineSetting
         "the journal's directory (relative to the YAML file); none for a pipeline without a journal (replays)"),
     JOURNAL_ROLL_CYCLE("journal.roll_cycle", Type.TEXT, "FAST_HOURLY", "",
         "a Chronicle Queue RollCycles name"),
-    JOURNAL_SEPARATE_THREAD("journal.separate_thread", Type.BOOLEAN, "false", "",
-        "journal on its own thread (true) or on the processing thread, before processing each batch (false)"),
+    JOURNAL_THREAD("journal.thread", Type.JOURNAL_THREAD, "process", "",
+        "who journals: process (the processing thread, before processing each batch), separate (a thread of its " +
+            "own) or producer (the publishing thread inside each publish; needs producer: single)"),
     JOURNAL_PRETOUCH("journal.pretouch", Type.BOOLEAN, "true", "",
         "populate the queue file's pages ahead of the writer on a thread of its own"),
     JOURNAL_MIN_FREE_BYTES("journal.min_free_bytes", Type.LONG, "67108864", "bytes",
@@ -65,7 +66,8 @@ public enum PipelineSetting
     public enum Type
     {
         INT, LONG, BOOLEAN, DURATION_US, TEXT, PATH, WAIT_STRATEGY(WaitStrategyKind.class),
-        PRODUCER(ProducerMode.class), ACK_MODE(AckMode.class);
+        PRODUCER(ProducerMode.class), ACK_MODE(AckMode.class),
+        JOURNAL_THREAD(JournalThread.class);
 
         private final Class<? extends Enum<?>> enumType;
 
@@ -232,6 +234,7 @@ public enum PipelineSetting
             case WAIT_STRATEGY:
             case PRODUCER:
             case ACK_MODE:
+            case JOURNAL_THREAD:
                 return value == null ? "must be given" : null;
             default:
                 return null;
@@ -304,7 +307,7 @@ public enum PipelineSetting
             case ACK_MODE: return config.ackMode();
             case JOURNAL_DIRECTORY: return config.journalDirectory().orElse(null);
             case JOURNAL_ROLL_CYCLE: return config.rollCycle();
-            case JOURNAL_SEPARATE_THREAD: return config.separateJournalThread();
+            case JOURNAL_THREAD: return config.journalThread();
             case JOURNAL_PRETOUCH: return config.journalPretouch();
             case JOURNAL_MIN_FREE_BYTES: return config.journalMinFreeBytes();
             case OUTPUT_JSON_LINES: return config.jsonLinesFile().orElse(null);
@@ -329,7 +332,7 @@ public enum PipelineSetting
             case ACK_MODE: builder.ackMode((AckMode)value); break;
             case JOURNAL_DIRECTORY: builder.journalDirectory((Path)value); break;
             case JOURNAL_ROLL_CYCLE: builder.rollCycle((String)value); break;
-            case JOURNAL_SEPARATE_THREAD: builder.separateJournalThread((Boolean)value); break;
+            case JOURNAL_THREAD: builder.journalThread((JournalThread)value); break;
             case JOURNAL_PRETOUCH: builder.journalPretouch((Boolean)value); break;
             case JOURNAL_MIN_FREE_BYTES: builder.journalMinFreeBytes((Long)value); break;
             case OUTPUT_JSON_LINES: builder.jsonLinesFile((Path)value); break;

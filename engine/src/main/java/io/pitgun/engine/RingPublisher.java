@@ -14,8 +14,13 @@ import java.util.concurrent.locks.LockSupport;
  * messages into them, and publishes them to the stages. Every claim goes through here:
  * <pre>
  *   claim:   closed? ─▶ next() | tryNext() ─▶ ClaimedSequence.onClaimed ─▶ reset the slot
- *   publish: frame length, ingest time (one clock read) ─▶ FRAMES_ACCEPTED ─▶ ringBuffer.publish (release)
+ *   publish: frame length, ingest time (one clock read) ─▶ FRAMES_ACCEPTED ─▶ [journal] ─▶ ringBuffer.publish (release)
  * </pre>
+ * [journal]: with {@code journal.thread: producer} ({@link JournalThread#PRODUCER}, single producer only) the
+ * publishing thread runs the {@link JournalStage} over each slot it is about to publish, a batch publish as one
+ * Disruptor batch (one journal entry): the entry is committed, the slot holds its journal position and the
+ * journaled sequence has moved before the slot becomes visible to the stages. A journal failure turns the slot into
+ * a rejected one (counted, never acknowledged); a full disk holds the publish until space returns or close().
  * A copied message is checked once (FrameStructure; not again when the caller validated it, tryPublishValidatedBatch)
  * and copied normalised to this build's layout ({@code FrameFlyweight.copyNormalised}). A try path (tryPublish,
  * tryPublishBatch, tryPublishValidatedBatch, {@code tryBegin}, {@code tryClaim}, the end-of-stream slot) claims with
@@ -33,6 +38,9 @@ final class RingPublisher
     private final PipelineCounters counters;
     private final boolean singleProducer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The journal stage this (single) producer runs before each publish, or null: set once, before any producer
+     *  can reach this publisher (the pipeline's constructor; its final field publishes it). */
+    private JournalStage inlineJournal;
 
     RingPublisher(final String pipelineName, final PipelineConfig config, final SlotRing ring,
         final ClaimedSequence claimed, final PipelineCounters counters)
@@ -44,6 +52,12 @@ final class RingPublisher
         this.claimed = claimed;
         this.counters = counters;
         this.singleProducer = config.producerMode() == ProducerMode.SINGLE;
+    }
+
+    /** Makes every publish journal its slots first, on the publishing thread ({@link JournalThread#PRODUCER}). */
+    void journalOnPublish(final JournalStage stage)
+    {
+        inlineJournal = stage;
     }
 
     /** The configuration the producers see (frame size, validation). */
@@ -156,6 +170,14 @@ final class RingPublisher
             slot.ingestTimeNs(ingestTimeNs);
         }
         countAccepted(count);
+        final JournalStage journal = inlineJournal;
+        if (journal != null)
+        {
+            for (long sequence = first; sequence <= last; sequence++)
+            {
+                journal.onEvent(ringBuffer.get(sequence), sequence, sequence == last);
+            }
+        }
         ringBuffer.publish(first, last);
         return last;
     }
@@ -224,14 +246,27 @@ final class RingPublisher
         slot.frameLength(length);
         slot.ingestTimeNs(ingestTimeNs);
         countAccepted(1);
+        journal(position, slot);
         ringBuffer.publish(position);
     }
 
     /** Publishes a claimed slot as rejected, which every stage skips: a claimed sequence must always be published. */
     void publishRejected(final long position)
     {
-        ringBuffer.get(position).status(SlotDescriptor.STATUS_REJECTED);
+        final FrameSlot slot = ringBuffer.get(position);
+        slot.status(SlotDescriptor.STATUS_REJECTED);
+        journal(position, slot); // nothing to append: moves the journaled sequence past it, as the stage would
         ringBuffer.publish(position);
+    }
+
+    /** One slot as a Disruptor batch of one through the inline journal stage, if there is one. */
+    private void journal(final long position, final FrameSlot slot)
+    {
+        final JournalStage journal = inlineJournal;
+        if (journal != null)
+        {
+            journal.onEvent(slot, position, true);
+        }
     }
 
     /**

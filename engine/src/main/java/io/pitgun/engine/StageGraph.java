@@ -27,11 +27,13 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  *   ring ──▶ [journal thread: JournalStage] ──▶ process thread: ProcessingStage
  *            (or one thread: JournalingProcessingStage)   merge ─▶ manifest ─▶ segment ─▶ OutputFanout ─▶ sinks
+ *            (or none: the producer runs JournalStage inside its publish, journal.thread: producer)
  *   pretouch thread: JournalPretouchAgent under a BoundedAgentRunner (journal.pretouch)
  * </pre>
  * The processing barrier waits on the journal processor (when it has a thread of its own), so nothing reaches a
- * sink before it is journaled; the ring is gated on the last processor only. Threads start in {@link #start()} and
- * are named {@code pitgun-<pipeline>-<stage>} ({@link PipelineThreads}).
+ * sink before it is journaled (with {@link JournalThread#PRODUCER} a slot is journaled before it is published);
+ * the ring is gated on the last processor only. Threads start in {@link #start()} and are named
+ * {@code pitgun-<pipeline>-<stage>} ({@link PipelineThreads}).
  */
 final class StageGraph
 {
@@ -43,6 +45,8 @@ final class StageGraph
     private final Journal journal;
     private final boolean ownsJournal;
     private final JournalStage journalStage;
+    /** The journal stage the producer runs inside its publish (journal.thread: producer), else null. */
+    private JournalStage inlineJournal;
     private final JournalPretouchAgent pretoucher;
     private BoundedAgentRunner pretouchRunner;
     private final OutputSink[] sinks;
@@ -113,7 +117,12 @@ final class StageGraph
                 errors);
         SequenceBarrier processingBarrier = ringBuffer.newBarrier();
         EventHandler<FrameSlot> lastHandler = processing;
-        if (journalStage != null && config.separateJournalThread())
+        if (journalStage != null && config.journalThread() == JournalThread.PRODUCER)
+        {
+            journalStage.onStart(); // the Chronicle appender itself is made by the producer's first append
+            inlineJournal = journalStage;
+        }
+        else if (journalStage != null && config.journalThread() == JournalThread.SEPARATE)
         {
             final BatchEventProcessor<FrameSlot> journalProcessor =
                 processorBuilder.build(ringBuffer, ringBuffer.newBarrier(), journalStage);
@@ -215,6 +224,12 @@ final class StageGraph
         {
             throw failure;
         }
+    }
+
+    /** The journal stage the producer must run inside each publish ({@link JournalThread#PRODUCER}), or null. */
+    JournalStage inlineJournal()
+    {
+        return inlineJournal;
     }
 
     /** The journal, or null. */

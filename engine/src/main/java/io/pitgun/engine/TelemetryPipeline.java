@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The processing stage depends on the journal stage, so every frame it sees carries its journal position (insight
  * provenance) and nothing reaches a subscriber before it is journaled. The journal writes one entry per Disruptor
  * batch (up to 64 frames). By default both stages run on one consumer thread that journals a batch, then processes
- * it ({@link JournalingProcessingStage}); {@link PipelineConfig#separateJournalThread()} gives the journal its own
- * thread. Without a journal directory the journal stage is left out. Build one with {@link #builder()};
+ * it ({@link JournalingProcessingStage}); {@link PipelineConfig#journalThread()} gives the journal its own
+ * thread, or has the single producer journal each frame inside its publish. Without a journal directory the
+ * journal stage is left out. Build one with {@link #builder()};
  * {@link #close()} drains the ring, flushes every sink and the journal and joins every thread it started.
  *
  * <p>This class is the facade: it constructs the parts, connects them and exposes them, each part one role —
@@ -89,6 +90,7 @@ public final class TelemetryPipeline implements AutoCloseable
         subscribers = new SubscriberFanout(config, counters);
         stages = new StageGraph(name, config, registry, manifest, manifestSha256, ring, acks, subscribers,
             builder.journal, threads, counters, latency, errors);
+        publisher.journalOnPublish(stages.inlineJournal()); // before any producer can reach the publisher
         stages.start();
     }
 

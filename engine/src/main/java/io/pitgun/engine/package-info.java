@@ -5,8 +5,9 @@
  * allocation ({@link io.pitgun.engine.SlotDescriptor} draws the layout). Producers claim a slot, encode one SBE
  * message straight into it ({@link io.pitgun.engine.FrameWriter}, {@link io.pitgun.engine.SlotClaim}) or copy a
  * pre-encoded one ({@code publish}, or several all-or-nothing with {@code tryPublishBatch}), and publish. The
- * journal stage appends the bytes to the Chronicle Queue journal, one entry per Disruptor batch; the processing
- * stage then (on the same consumer thread by default, see {@code journal.separate_thread}) merges sources, runs the compiled manifest (derived samples go to the slot's
+ * journal stage appends the bytes to the Chronicle Queue journal, one entry per Disruptor batch (on the processing
+ * thread by default, on a thread of its own, or inside the single producer's publish: {@code journal.thread}); the
+ * processing stage then merges sources, runs the compiled manifest (derived samples go to the slot's
  * output area), aggregates laps and sessions into {@code insight-contract/v1} documents and hands everything to
  * the sinks (output digest, JSON-lines file, bounded in-process {@link io.pitgun.engine.Subscription}s).
  * {@link io.pitgun.engine.JournalReplayer} pushes a journal through a pipeline again, byte-exact. With a journal,

@@ -9,6 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * While the journal's file system is below its headroom the journal stage holds frames back (nothing journaled,
  * nothing acknowledged, nothing dropped) and carries on by itself when space returns; a close while it waits
- * ends the wait and never acknowledges what it held.
+ * ends the wait and never acknowledges what it held. With {@code journal.thread: producer} the producer's commit()
+ * waits the same way.
  */
 class JournalSpaceWaitTest
 {
@@ -68,6 +72,59 @@ class JournalSpaceWaitTest
             assertEquals(1, pipeline.counters().get(PipelineCounter.DROPPED_JOURNAL_FAILED));
             assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_RING_FULL));
             assertEquals(acknowledged, count(journal), "nothing more than what was acknowledged");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldHoldTheProducersCommitWhileTheDiskIsShortWithTheJournalOnTheProducersThread() throws Exception
+    {
+        // journal.thread: producer: the same wait, but inside commit() on the producing thread, which a test thread
+        // of its own plays (the one thread that ever publishes), while this one watches.
+        final AtomicLong usable = new AtomicLong(PLENTY);
+        final ExecutorService producer = Executors.newSingleThreadExecutor();
+        try (Journal journal = Journal.open(JournalConfig.of(dir).withMinFreeBytes(HEADROOM), usable::get))
+        {
+            final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+                .config(PipelineConfig.builder().journalDirectory(dir).journalPretouch(false)
+                    .producerMode(ProducerMode.SINGLE).journalThread(JournalThread.PRODUCER).build())
+                .journal(journal).build();
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            final long first = producer.submit(() -> writer.begin(1, 1_000).putDouble(SyntheticRun.SPEED, 100)
+                .commit()).get();
+            assertTrue(pipeline.isJournaled(first), "journaled when commit() returned");
+
+            usable.set(HEADROOM - 1);
+            journal.spaceGuard().invalidate();
+            final Future<Long> held = producer.submit(() -> writer.begin(2, 2_000)
+                .putDouble(SyntheticRun.SPEED, 100).commit());
+            awaitWaiting(pipeline, true);
+            assertFalse(held.isDone(), "commit() waits for space");
+            assertFalse(pipeline.isJournaled(first + 1), "nothing is acknowledged while the disk is short");
+            assertEquals(1, pipeline.counters().get(PipelineCounter.JOURNAL_SPACE_WAITS));
+
+            usable.set(PLENTY);
+            journal.spaceGuard().invalidate();
+            final long resumed = held.get(30, TimeUnit.SECONDS);
+            assertEquals(first + 1, resumed);
+            assertTrue(pipeline.isJournaled(resumed), "resumed by itself, journaled when commit() returned");
+            final long acknowledged = count(journal);
+
+            usable.set(HEADROOM - 1);
+            journal.spaceGuard().invalidate();
+            final Future<Long> dropped = producer.submit(() -> writer.begin(3, 3_000)
+                .putDouble(SyntheticRun.SPEED, 100).commit());
+            awaitWaiting(pipeline, true);
+            pipeline.close(); // ends the producer's wait, which never comes to an end by itself
+            assertFalse(pipeline.isJournaled(dropped.get(30, TimeUnit.SECONDS)));
+            assertTrue(pipeline.journalFailure().isPresent());
+            assertEquals(1, pipeline.counters().get(PipelineCounter.DROPPED_JOURNAL_FAILED));
+            assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_RING_FULL));
+            assertEquals(acknowledged, count(journal), "nothing more than what was acknowledged");
+        }
+        finally
+        {
+            producer.shutdownNow();
         }
     }
 

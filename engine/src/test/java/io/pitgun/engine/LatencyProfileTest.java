@@ -11,11 +11,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The latency profile of {@code docs/embedding.md}: busy-spinning stages, the journal on the processing thread, and
+ * The latency profile of {@code docs/embedding.md}: busy-spinning stages, the journal on the one producer's thread, and
  * the stage threads made by an affinity library's factory (which pins them where it can, and runs them unpinned
  * where it cannot, as on a 2-core CI machine).
  */
@@ -25,13 +24,14 @@ class LatencyProfileTest
     Path dir;
 
     @Test
-    void shouldSelectBusySpinningStagesAndTheJournalOnTheProcessingThread()
+    void shouldSelectBusySpinningStagesAndTheJournalOnTheOneProducersThread()
     {
-        final PipelineConfig config = PipelineConfig.builder().journalDirectory(dir).separateJournalThread(true)
-            .latencyProfile().build();
+        final PipelineConfig config = PipelineConfig.builder().journalDirectory(dir)
+            .journalThread(JournalThread.SEPARATE).latencyProfile().build();
 
         assertEquals(WaitStrategyKind.BUSY_SPIN, config.waitStrategy());
-        assertFalse(config.separateJournalThread());
+        assertEquals(JournalThread.PRODUCER, config.journalThread());
+        assertEquals(ProducerMode.SINGLE, config.producerMode());
     }
 
     @Test

@@ -48,7 +48,8 @@ class PipelineLifecycleTest
     @Test
     void shouldStopEveryThreadItStartedOnCloseWithASeparateJournalThread() throws ManifestException
     {
-        assertStopsEveryThread(PipelineConfig.builder().journalDirectory(dir).separateJournalThread(true).build(), 3);
+        assertStopsEveryThread(PipelineConfig.builder().journalDirectory(dir).journalThread(JournalThread.SEPARATE)
+            .build(), 3);
     }
 
     @Test

@@ -49,7 +49,8 @@ class PipelineSettingTest
         final PipelineConfig config = PipelineConfig.builder().channelCapacity(64).maxSources(3).merging(true, 250)
             .validateParameters(false).waitStrategy(WaitStrategyKind.YIELDING).producerMode(ProducerMode.SINGLE)
             .maxFrameBytes(2048).ackMode(AckMode.ACCEPTED).journalDirectory(Path.of("j")).rollCycle("FAST_DAILY")
-            .separateJournalThread(true).journalPretouch(false).journalMinFreeBytes(0).jsonLinesFile(Path.of("o"))
+            .journalThread(JournalThread.SEPARATE).journalPretouch(false).journalMinFreeBytes(0)
+            .jsonLinesFile(Path.of("o"))
             .outputDigest(true).subscriberBufferBytes(8192).build();
         assertEquals(config.toString(), config.toBuilder().build().toString());
         assertTrue(config.toString().contains("merge_window=250us, validate_parameters=false, wait_strategy=yielding"),

@@ -87,15 +87,16 @@ class ReplayDeterminismTest
     }
 
     @Test
-    void shouldReplayToTheLiveDigestWithTheJournalOnItsOwnThreadOrSharingOne() throws ManifestException
+    void shouldReplayToTheLiveDigestWhicheverThreadJournals() throws ManifestException
     {
         // Two live runs differ in their journal positions (cycle and batching), which insights carry as
-        // provenance, so each layout is compared with the replay of its own journal.
+        // provenance, so each layout is compared with the replay of its own journal. With journal.thread: producer
+        // every frame is an entry of its own, written on the publishing thread.
         final SyntheticRun run = new SyntheticRun(2, 20_000, 1_000);
-        for (final boolean separateThread : new boolean[] {false, true})
+        for (final JournalThread journalThread : JournalThread.values())
         {
-            final Path journalDir = dir.resolve(separateThread ? "separate" : "shared");
-            final String live = liveDigest(run, journalDir, separateThread);
+            final Path journalDir = dir.resolve(journalThread.symbol());
+            final String live = liveDigest(run, journalDir, journalThread);
             try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir)))
             {
                 final TelemetryPipeline replay = TelemetryPipeline.builder().name("replay")
@@ -103,17 +104,17 @@ class ReplayDeterminismTest
                     .config(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).outputDigest(true).build()).build();
                 assertEquals(run.totalFrames() + 4L * run.sessions, JournalReplayer.replay(journal, replay, null));
                 replay.close();
-                assertEquals(live, replay.outputDigest().orElseThrow(), "separate thread: " + separateThread);
+                assertEquals(live, replay.outputDigest().orElseThrow(), "journal.thread: " + journalThread.symbol());
             }
         }
     }
 
-    private static String liveDigest(final SyntheticRun run, final Path journalDir, final boolean separateThread)
+    private static String liveDigest(final SyntheticRun run, final Path journalDir, final JournalThread journalThread)
         throws ManifestException
     {
-        final TelemetryPipeline live = TelemetryPipeline.builder().name(separateThread ? "separate" : "shared")
+        final TelemetryPipeline live = TelemetryPipeline.builder().name(journalThread.symbol())
             .manifest(Manifests.compile("lap-power.yaml")).config(PipelineConfig.builder().journalDirectory(journalDir)
-                .separateJournalThread(separateThread).outputDigest(true).build()).build();
+                .producerMode(ProducerMode.SINGLE).journalThread(journalThread).outputDigest(true).build()).build();
         try
         {
             final long last = run.publish(live);

@@ -12,7 +12,8 @@ import java.nio.ByteOrder;
 /**
  * Appends entries to a {@link Journal}: batches of SBE messages, one Chronicle document per batch
  * ({@link JournalEntryDescriptor}). Allocation-free after the first append of each cycle file, except for the free-space
- * measurement ({@link JournalSpaceGuard}: one {@code statvfs} at most every 20 ms, a few small objects).
+ * measurement ({@link JournalSpaceGuard}: one {@code statvfs} at most every 20 ms, a few small objects; while this
+ * appender's {@link #pretoucher} runs, it measures instead, on its own thread).
  * <p>
  * A batch is {@link #begin()}, one or more {@link #add}, then {@link #commit()} (or {@link #abort()}); nothing of
  * it is visible to readers before {@code commit} returns, and then all of it is. {@link #append} is a batch of one.
@@ -309,7 +310,7 @@ public final class JournalAppender
     {
         if (pretoucher == null || pretoucher.isStopped())
         {
-            pretoucher = new JournalPretouchAgent(aheadBytes);
+            pretoucher = new JournalPretouchAgent(aheadBytes, journal.spaceGuard());
         }
         return pretoucher;
     }

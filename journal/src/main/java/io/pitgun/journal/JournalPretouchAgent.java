@@ -89,6 +89,8 @@ public final class JournalPretouchAgent implements Agent
     }
 
     private final long aheadBytes;
+    /** Kept fresh each duty cycle, or null. */
+    private final JournalSpaceGuard spaceGuard;
     private final int advice;
     private final Supplier<PosixAPI> posixSupplier;
     private volatile Consumer<String> disabledHandler = why -> { };
@@ -129,11 +131,28 @@ public final class JournalPretouchAgent implements Agent
     }
 
     /**
+     * A pretoucher that also keeps {@code spaceGuard}'s measurement fresh on each duty cycle
+     * ({@link JournalSpaceGuard#refreshAhead()}), so that the appending thread does not measure the free space itself
+     * while this agent runs.
+     */
+    public JournalPretouchAgent(final long aheadBytes, final JournalSpaceGuard spaceGuard)
+    {
+        this(aheadBytes, MADV_POPULATE_WRITE, PosixAPI::posix, spaceGuard);
+    }
+
+    /**
      * With another {@code madvise} advice (tests pass one the kernel rejects to take the "unsupported" path) and
      * another source of the native calls (tests pass one that fails, to see the failure reported).
      */
     JournalPretouchAgent(final long aheadBytes, final int advice, final Supplier<PosixAPI> posixSupplier)
     {
+        this(aheadBytes, advice, posixSupplier, null);
+    }
+
+    private JournalPretouchAgent(final long aheadBytes, final int advice, final Supplier<PosixAPI> posixSupplier,
+        final JournalSpaceGuard spaceGuard)
+    {
+        this.spaceGuard = spaceGuard;
         this.advice = advice;
         this.posixSupplier = posixSupplier;
         if (aheadBytes < STEP_BYTES)
@@ -267,6 +286,11 @@ public final class JournalPretouchAgent implements Agent
         if (disabled || journalClosed)
         {
             throw new AgentTerminationException(journalClosed ? "journal closed" : "journal pretoucher off: " + failure);
+        }
+        final JournalSpaceGuard guard = spaceGuard;
+        if (guard != null)
+        {
+            guard.refreshAhead();
         }
         final long v = (long)VERSION.getAcquire(this);
         final long address = chunkAddress;

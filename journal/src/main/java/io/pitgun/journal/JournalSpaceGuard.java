@@ -155,6 +155,23 @@ public final class JournalSpaceGuard
         return measureFailure;
     }
 
+    /**
+     * Measures now if the last measurement is at least half {@link #REFRESH_INTERVAL_NS} old: a thread other than the
+     * appending one (the {@link JournalPretouchAgent}, each duty cycle) calls it so that the appender finds the
+     * estimate fresh and never pays the {@code statvfs} and its few small objects itself — which matters when the
+     * appending thread is the application's producer ({@code journal.thread: producer}). Any thread.
+     */
+    public void refreshAhead()
+    {
+        final long now = System.nanoTime();
+        final long measuredAt = measuredAtNs;
+        if (minFreeBytes != 0 && now - measuredAt >= REFRESH_INTERVAL_NS / 2 &&
+            MEASURED_AT.compareAndSet(this, measuredAt, now))
+        {
+            measure(now);
+        }
+    }
+
     /** Forces a measurement on the next check (after an append faulted, the cached estimate is not trusted). */
     public void invalidate()
     {

@@ -85,6 +85,27 @@ class JournalDiskFullTest
     }
 
     @Test
+    void shouldLetAnotherThreadMeasureAheadSoThatTheAppenderFindsTheEstimateFresh()
+    {
+        // The pretoucher calls refreshAhead() each duty cycle: the appender (with journal.thread: producer, the
+        // application's own thread) then never pays the statvfs and its allocations.
+        final AtomicLong measurements = new AtomicLong();
+        final JournalSpaceGuard guard = new JournalSpaceGuard(() ->
+        {
+            measurements.incrementAndGet();
+            return 10 * HEADROOM;
+        }, HEADROOM);
+        assertEquals(1, measurements.get(), "measured when made");
+        guard.refreshAhead();
+        assertEquals(1, measurements.get(), "fresh: not measured again");
+        guard.invalidate(); // as if a whole interval had passed
+        guard.refreshAhead();
+        assertEquals(2, measurements.get(), "due within half an interval: measured ahead");
+        assertTrue(guard.hasRoomFor(1000));
+        assertEquals(2, measurements.get(), "the appender's check found it fresh");
+    }
+
+    @Test
     void shouldTreatAFailedMeasurementAsNoSpace()
     {
         final JournalSpaceGuard guard = new JournalSpaceGuard(() ->

@@ -5,6 +5,7 @@ import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.FrameWriter;
 import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.JournalThread;
 import io.pitgun.engine.ProducerMode;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.WaitStrategyKind;
@@ -88,7 +89,7 @@ public final class BenchPipeline
     {
         final boolean journaled = !"none".equals(journal);
         final PipelineConfig.Builder config = PipelineConfig.builder().journalDirectory(journaled ? directory : null)
-            .separateJournalThread("separate".equals(journal))
+            .journalThread("separate".equals(journal) ? JournalThread.SEPARATE : JournalThread.PROCESS)
             .ackMode(journaled ? AckMode.JOURNALED : AckMode.ACCEPTED).producerMode(ProducerMode.SINGLE);
         return TelemetryPipeline.builder().name("bench").manifest(manifest()).config(settings.apply(config).build())
             .build();

@@ -85,7 +85,7 @@ public class PipelineThroughputBenchmark
     {
         /**
          * {@code shared}: journal and processing on one consumer thread (the default layout); {@code separate}: the
-         * journal on its own thread ({@code journal.separate_thread: true}); {@code none}: no journal stage, the
+         * journal on its own thread ({@code journal.thread: separate}); {@code none}: no journal stage, the
          * processing stage's own ceiling (not the measured configuration).
          */
         @Param({ "shared", "separate", "none" })

@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  *   java -cp perf/target/benchmarks.jar io.pitgun.perf.paced.PacedLatencyMain [--quick] --out DIR
  * </pre>
  * For each {@link PacedConfiguration} (the benchmark pipeline of {@link BenchPipeline}: ten formulas, journal shared
- * with processing, one producer) and each rate: a warm-up, then the bare append at that rate, then the pipeline at
+ * with processing — on the producer's thread in the latency profile — one producer) and each rate: a warm-up, then the bare append at that rate, then the pipeline at
  * that rate, each on one thread that spins until every frame's intended send time and never waits for the previous
  * frame. Latencies run from the intended time: the producer's {@code commit()}, and through
  * {@code FrameWriter.commit(intendedNs)} the pipeline's own publish → journaled and publish → processed recorders.

@@ -215,13 +215,16 @@ public final class PacedLatencyReport
 
     /**
      * The latency profile against the journaled-ring floor: whether "2× a same-thread append" is below what any
-     * design that journals on another thread than the producer's reaches on this machine.
+     * design that journals on another thread than the producer's reaches on this machine — the reason the profile
+     * journals on the producer's thread ({@code journal.thread: producer}), which the floor then no longer bounds.
      */
     private static String floor(final PacedConfigurationResult profile)
     {
         final StringBuilder md = new StringBuilder("- Latency profile vs the journaled-ring floor (a hand-built ")
             .append("busy-spin Disruptor ring whose consumer appends each batch to Chronicle: the least any design ")
-            .append("that journals on another thread than the producer's pays), p50 at 10,000 and 100,000 frames/s: ");
+            .append("that journals on another thread than the producer's pays; the latency profile journals on the ")
+            .append("producer's own thread, `journal.thread: producer`, which this floor does not bound), p50 at ")
+            .append("10,000 and 100,000 frames/s: ");
         if (profile == null)
         {
             return md.append("**not measured**.\n").toString();
