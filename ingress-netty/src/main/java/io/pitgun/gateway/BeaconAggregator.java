@@ -1,6 +1,8 @@
 package io.pitgun.gateway;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 
@@ -24,5 +26,21 @@ final class BeaconAggregator extends HttpObjectAggregator
     protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
     {
         handler.onBodyTooLarge(ctx, oversized, maxContentLength());
+    }
+
+    /**
+     * Netty's answer to an {@code Expect} header (100, or 417 for another expectation), after one look for the
+     * header: almost no request has one, and Netty's own check looks it up twice (unsupported, then
+     * {@code 100-continue}), a case-insensitive header search each, per request on the event loop.
+     */
+    @Override
+    protected Object newContinueResponse(final HttpMessage start, final int maxContentLength,
+        final ChannelPipeline pipeline)
+    {
+        if (!start.headers().contains(HttpHeaderNames.EXPECT))
+        {
+            return null;
+        }
+        return super.newContinueResponse(start, maxContentLength, pipeline);
     }
 }

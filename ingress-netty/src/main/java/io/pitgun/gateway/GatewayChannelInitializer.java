@@ -6,14 +6,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the handler pipeline of each accepted connection, outermost first:
  * <pre>
- *   OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleStateHandler ▸ HttpResponseEncoder ▸
+ *   OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleConnectionGuard ▸ HttpResponseEncoder ▸
  *   HttpRequestDecoder ▸ BeaconAggregator ▸ GatewayHttpHandler (replaced by a WebSocket handler on upgrade)
  * </pre>
  * and adds the connection to the group a shutdown closes. The decoder and encoder are separate, not an
@@ -51,7 +50,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
                 TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, server.overloadLog()))
             .addLast("meter", meter)
             .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()), handler::onReadTimeout))
-            .addLast("idle", new IdleStateHandler(0, 0, config.idleTimeoutS()))
+            .addLast("idle", new IdleConnectionGuard(TimeUnit.SECONDS.toNanos(config.idleTimeoutS())))
             // The encoder before the decoder: what the WebSocket decoder that replaces the HTTP decoder writes
             // itself (a 1009 close) then passes the WebSocket encoder the handshake adds before this one.
             .addLast(ENCODER, new HttpResponseEncoder())

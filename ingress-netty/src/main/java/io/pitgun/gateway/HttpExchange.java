@@ -170,45 +170,71 @@ final class HttpExchange
     /**
      * Answers an accepted ingest request with {@code report}'s {@link IngestReport#plain() plain} JSON, on a
      * keep-alive connection: the same bytes as {@link #sendJson} (a test compares them) written already encoded
-     * past the HTTP encoder: the body into a pooled buffer, then the pre-encoded head, its length and the body into
-     * the one buffer written, with no response object, header map or promise per answer; this is the answer to almost every request, written by the event loop. Otherwise as
-     * {@link #sendJson}.
+     * past the HTTP encoder, head and body into one pooled buffer ({@link #encodeAccepted}), with no response
+     * object, header map, promise or second buffer per answer; this is the answer to almost every request, written
+     * by the event loop. Otherwise as {@link #sendJson}.
      */
     void sendAccepted(final GatewayCounters.Endpoint endpoint, final IngestReport report, final byte[] quotedAckMode,
         final long journalIndex, final int envelopes, final int frames)
     {
-        final ByteBuf body = ctx.alloc().buffer(PLAIN_ANSWER_BYTES);
-        report.writePlainJson(body, quotedAckMode, journalIndex);
         // Past the encoder is safe: answers go out in request order (GatewayHttpHandler), so a WebSocket upgrade
         // pipelined behind this request, which removes the HTTP encoder, has not been handled yet.
         if (encoderCtx == null || report.status() != 202 || report.retryAfterS() > 0 || !keepAlive ||
             server.isDraining() || request.method().equals(HttpMethod.HEAD))
         {
+            final ByteBuf body = ctx.alloc().buffer(PLAIN_ANSWER_BYTES);
+            report.writePlainJson(body, quotedAckMode, journalIndex);
             sendJson(endpoint, report.status(), JSON, body, null, report.retryAfterS(), envelopes, frames);
             return;
         }
         server.counters().response(endpoint, 202);
-        final ByteBuf out = ctx.alloc().buffer(ACCEPTED_HEAD.length + ACCEPTED_HEAD_END.length + 4 +
-            body.readableBytes());
-        encodeAccepted(out, body);
-        body.release();
+        final ByteBuf out = ctx.alloc().buffer(ACCEPTED_HEAD.length + LENGTH_DIGITS + ACCEPTED_HEAD_END.length +
+            PLAIN_ANSWER_BYTES);
+        encodeAccepted(out, report, quotedAckMode, journalIndex);
         // A write failure closes the connection through exceptionCaught; nothing waits on this write.
         encoderCtx.writeAndFlush(out, encoderCtx.voidPromise());
         audit(202, null, envelopes, frames);
         answered();
     }
 
-    /** Writes the whole HTTP answer 202 with JSON {@code body} (not consumed), as {@link #sendAccepted} sends it. */
-    static void encodeAccepted(final ByteBuf out, final ByteBuf body)
+    /**
+     * Writes the whole HTTP answer 202 with {@code report}'s plain JSON body ({@link IngestReport#writePlainJson}),
+     * as {@link #sendAccepted} sends it. The body is written in place behind a {@link #LENGTH_DIGITS}-digit content
+     * length that is filled in after it; a body of another number of digits (none of the plain answers has one:
+     * they are 100 to 400 bytes long) is written once more behind its own length.
+     */
+    static void encodeAccepted(final ByteBuf out, final IngestReport report, final byte[] quotedAckMode,
+        final long journalIndex)
     {
         out.writeBytes(ACCEPTED_HEAD);
-        IngestReport.writeDecimal(out, body.readableBytes());
+        final int lengthAt = out.writerIndex();
+        out.writeZero(LENGTH_DIGITS);
         out.writeBytes(ACCEPTED_HEAD_END);
-        out.writeBytes(body, body.readerIndex(), body.readableBytes());
+        final int bodyAt = out.writerIndex();
+        report.writePlainJson(out, quotedAckMode, journalIndex);
+        final int length = out.writerIndex() - bodyAt;
+        if (length >= LENGTH_MIN && length < LENGTH_MIN * 10)
+        {
+            int rest = length;
+            for (int i = LENGTH_DIGITS - 1; i >= 0; i--)
+            {
+                out.setByte(lengthAt + i, '0' + rest % 10);
+                rest /= 10;
+            }
+            return;
+        }
+        out.writerIndex(lengthAt);
+        IngestReport.writeDecimal(out, length);
+        out.writeBytes(ACCEPTED_HEAD_END);
+        report.writePlainJson(out, quotedAckMode, journalIndex);
     }
 
     /** Room for a plain ingest answer with every number at its widest; the buffer grows if ever needed. */
     private static final int PLAIN_ANSWER_BYTES = 256;
+    /** The content-length digits {@link #encodeAccepted} reserves before it knows the body's length. */
+    private static final int LENGTH_DIGITS = 3;
+    /** The smallest length of {@link #LENGTH_DIGITS} digits. */
+    private static final int LENGTH_MIN = 100;
     /**
      * The head of a 202 JSON answer as the HTTP encoder writes {@link #response}'s on a keep-alive connection, up
      * to the content length's digits; {@link #ACCEPTED_HEAD_END} after them.

@@ -21,9 +21,12 @@ package io.pitgun.gateway;
  * partly journaled, before a crash) envelope publishes only the rest.
  * <pre>
  *   log (ring of capacity entries, oldest overwritten)      index (2 x capacity, open addressing)
- *   slot: msb lsb digest insertedNs ticket framesDone         cell: log slot + 1, or 0 when empty
- *         framesTotal lastPos owned
+ *   slot: msb lsb digest insertedNs ticket framesDone         cell: the id's hash (high 32 bits), log slot + 1
+ *         framesTotal lastPos owned                                 (low 32 bits); 0 when empty
  * </pre>
+ * A probe compares the hash in the cell and reads the log only when it matches: almost every request's id is new,
+ * and without the hash each cell passed on the way to an empty one cost two reads of the log (its msb and lsb,
+ * cache misses in tables of megabytes) on the event loop.
  * Allocation-free. Every method is one short critical section (synchronized); with one I/O thread it is never
  * contended, with several it is held for a hash probe, not for the publish.
  */
@@ -64,7 +67,7 @@ public final class IdempotencyWindow
     private final int[] framesDone;
     private final int[] framesTotal;
     private final boolean[] owned;
-    private final int[] index;
+    private final long[] index;
     private final int indexMask;
     private long inserted;
 
@@ -89,7 +92,7 @@ public final class IdempotencyWindow
         framesDone = new int[capacity];
         framesTotal = new int[capacity];
         owned = new boolean[capacity];
-        index = new int[capacity * 2];
+        index = new long[capacity * 2];
         indexMask = capacity * 2 - 1;
     }
 
@@ -110,7 +113,7 @@ public final class IdempotencyWindow
         final int cell = findCell(msb, lsb);
         if (cell >= 0)
         {
-            final int entry = index[cell] - 1;
+            final int entry = entryAt(cell);
             if (owned[entry])
             {
                 // Not expired while owned: the owner is between two instructions of one request.
@@ -191,7 +194,7 @@ public final class IdempotencyWindow
         {
             return -1;
         }
-        final int entry = index[cell] - 1;
+        final int entry = entryAt(cell);
         return owned[entry] || nowNs - insertedNs[entry] <= windowNs ? framesDone[entry] : -1;
     }
 
@@ -209,7 +212,7 @@ public final class IdempotencyWindow
         if (ticket > mask)
         {
             final int cell = findCell(msbs[entry], lsbs[entry]);
-            if (cell >= 0 && index[cell] - 1 == entry)
+            if (cell >= 0 && entryAt(cell) == entry)
             {
                 removeCell(cell);
             }
@@ -223,29 +226,41 @@ public final class IdempotencyWindow
         framesTotal[entry] = frames;
         lastPositions[entry] = -1;
         owned[entry] = false;
-        int cell = hash(msb, lsb) & indexMask;
+        final int hash = hash(msb, lsb);
+        int cell = hash & indexMask;
         while (index[cell] != 0)
         {
             cell = (cell + 1) & indexMask;
         }
-        index[cell] = entry + 1;
+        index[cell] = (long)hash << 32 | entry + 1;
         return entry;
     }
 
     private int findCell(final long msb, final long lsb)
     {
-        for (int cell = hash(msb, lsb) & indexMask; ; cell = (cell + 1) & indexMask)
+        final int hash = hash(msb, lsb);
+        for (int cell = hash & indexMask; ; cell = (cell + 1) & indexMask)
         {
-            final int entry = index[cell] - 1;
-            if (entry < 0)
+            final long value = index[cell];
+            if (value == 0)
             {
                 return -1;
             }
-            if (msbs[entry] == msb && lsbs[entry] == lsb)
+            if ((int)(value >>> 32) == hash)
             {
-                return cell;
+                final int entry = (int)value - 1;
+                if (msbs[entry] == msb && lsbs[entry] == lsb)
+                {
+                    return cell;
+                }
             }
         }
+    }
+
+    /** The log slot of an occupied index cell. */
+    private int entryAt(final int cell)
+    {
+        return (int)index[cell] - 1;
     }
 
     // Backward-shift deletion keeps every remaining key reachable from its home cell without tombstones.
@@ -255,8 +270,7 @@ public final class IdempotencyWindow
         index[hole] = 0;
         for (int cell = (hole + 1) & indexMask; index[cell] != 0; cell = (cell + 1) & indexMask)
         {
-            final int entry = index[cell] - 1;
-            final int home = hash(msbs[entry], lsbs[entry]) & indexMask;
+            final int home = (int)(index[cell] >>> 32) & indexMask;
             // Move the entry into the hole unless its home lies cyclically in (hole, cell].
             final boolean homeBetween = hole <= cell ? home > hole && home <= cell : home > hole || home <= cell;
             if (!homeBetween)

@@ -242,7 +242,11 @@ final class JournalAckWaiter implements JournaledListener
         final long now = System.nanoTime();
         final boolean journalFailed = journal.journalFailed();
         // Positions grow in publish order on one loop, but duplicates can wait on older ones: scan them all. A
-        // callback may add answers at the tail; they are not in this count and are looked at below.
+        // callback may add answers at the tail; they are not in this count. The lowest position and the earliest
+        // deadline left are found in the same pass, over the answers kept.
+        long lowest = NONE;
+        long earliestDeadlineNs = now;
+        int kept = 0;
         for (int i = pending.size(); i > 0; i--)
         {
             final Pending p = pending.poll();
@@ -256,20 +260,30 @@ final class JournalAckWaiter implements JournaledListener
             }
             else
             {
+                if (lowest == NONE || p.deadlineNs - earliestDeadlineNs < 0)
+                {
+                    earliestDeadlineNs = p.deadlineNs;
+                }
+                lowest = Math.min(lowest, p.position);
+                kept++;
                 pending.add(p);
             }
         }
-        long lowest = NONE;
-        long earliestDeadlineNs = now;
-        for (int i = pending.size(); i > 0; i--)
+        if (pending.size() != kept)
         {
-            final Pending p = pending.poll();
-            if (lowest == NONE || p.deadlineNs - earliestDeadlineNs < 0)
+            // Callbacks added answers (pipelined requests): take them into account too, in a second pass.
+            lowest = NONE;
+            earliestDeadlineNs = now;
+            for (int i = pending.size(); i > 0; i--)
             {
-                earliestDeadlineNs = p.deadlineNs;
+                final Pending p = pending.poll();
+                if (lowest == NONE || p.deadlineNs - earliestDeadlineNs < 0)
+                {
+                    earliestDeadlineNs = p.deadlineNs;
+                }
+                lowest = Math.min(lowest, p.position);
+                pending.add(p);
             }
-            lowest = Math.min(lowest, p.position);
-            pending.add(p);
         }
         lowestPending = lowest;
         if (lowest != NONE)

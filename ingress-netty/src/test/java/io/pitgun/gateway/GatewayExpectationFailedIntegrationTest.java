@@ -4,18 +4,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An unsupported {@code Expect} is answered 417 and the connection closed; it used to stay open with the slow-request
- * guard still timing the request the aggregator had dropped, so the next request on it got a 408.
+ * guard still timing the request the aggregator had dropped, so the next request on it got a 408. And
+ * {@code Expect: 100-continue} is answered 100 before the body is sent ({@link BeaconAggregator} looks for the header
+ * once before Netty's check).
  */
 class GatewayExpectationFailedIntegrationTest
 {
@@ -42,5 +46,44 @@ class GatewayExpectationFailedIntegrationTest
             assertTrue(stream.startsWith("HTTP/1.1 417"), stream);
             assertFalse(stream.contains("408"), stream);
         }
+    }
+
+    @Test
+    void shouldAnswer100ContinueBeforeTheBodyIsSent(@TempDir final Path dataDir) throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+            Socket socket = new Socket("127.0.0.1", gateway.server.address().getPort()))
+        {
+            socket.setSoTimeout(10_000);
+            final byte[] body = Envelopes.batch(UUID.randomUUID(), 0, 1).getBytes(StandardCharsets.UTF_8);
+            socket.getOutputStream().write(("POST /beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                "Expect: 100-continue\r\nContent-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            final InputStream in = socket.getInputStream();
+            final String interim = readHead(in);
+            assertTrue(interim.startsWith("HTTP/1.1 100 Continue"), interim);
+
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            final String answer = readHead(in);
+            assertTrue(answer.startsWith("HTTP/1.1 202"), answer);
+        }
+    }
+
+    /** An answer's head, up to and including the blank line. */
+    private static String readHead(final InputStream in) throws IOException
+    {
+        final ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n"))
+        {
+            final int b = in.read();
+            if (b < 0)
+            {
+                break;
+            }
+            head.write(b);
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 }

@@ -58,26 +58,30 @@ class PlainAnswerTest
         report.envelopes = 1;
         report.accepted = 1;
         report.framesAccepted = 1;
-        for (final long position : new long[] {-1, 0, 7, 123_456_789, Long.MAX_VALUE})
+        // A long ack mode makes a body of four digits: the path that writes the body again behind its length.
+        for (final String ackMode : List.of("journaled", "accepted", "x".repeat(1_000)))
         {
-            report.lastPosition = position;
-            final ByteBuf body = Unpooled.buffer();
-            report.writePlainJson(body, IngestReport.quotedJson("journaled"), position);
-            final ByteBuf raw = Unpooled.buffer();
-            HttpExchange.encodeAccepted(raw, body);
-
-            final EmbeddedChannel channel = new EmbeddedChannel(new HttpResponseEncoder());
-            final FullHttpResponse response = HttpExchange.response(202, HttpExchange.JSON, body);
-            HttpUtil.setKeepAlive(response, true);
-            channel.writeOutbound(response);
-            final ByteBuf encoded = Unpooled.buffer();
-            for (ByteBuf part = channel.readOutbound(); part != null; part = channel.readOutbound())
+            for (final long position : new long[] {-1, 0, 7, 123_456_789, Long.MAX_VALUE})
             {
-                encoded.writeBytes(part);
-                part.release();
+                report.lastPosition = position;
+                final ByteBuf body = Unpooled.buffer();
+                report.writePlainJson(body, IngestReport.quotedJson(ackMode), position);
+                final ByteBuf raw = Unpooled.buffer();
+                HttpExchange.encodeAccepted(raw, report, IngestReport.quotedJson(ackMode), position);
+
+                final EmbeddedChannel channel = new EmbeddedChannel(new HttpResponseEncoder());
+                final FullHttpResponse response = HttpExchange.response(202, HttpExchange.JSON, body);
+                HttpUtil.setKeepAlive(response, true);
+                channel.writeOutbound(response);
+                final ByteBuf encoded = Unpooled.buffer();
+                for (ByteBuf part = channel.readOutbound(); part != null; part = channel.readOutbound())
+                {
+                    encoded.writeBytes(part);
+                    part.release();
+                }
+                assertEquals(encoded.toString(StandardCharsets.UTF_8), raw.toString(StandardCharsets.UTF_8));
+                channel.finishAndReleaseAll();
             }
-            assertEquals(encoded.toString(StandardCharsets.UTF_8), raw.toString(StandardCharsets.UTF_8));
-            channel.finishAndReleaseAll();
         }
     }
 
