@@ -44,6 +44,8 @@ public final class HiveEdgeWriter implements AutoCloseable
     private int replyStreamId;
     private Publication reply;
     private boolean ackPending;
+    /** A rewind was asked for and no batch in sequence has come since. */
+    private boolean rewindSent;
     private int ackFlags;
     private volatile long heldIndex;
     private volatile long framesWritten;
@@ -142,15 +144,22 @@ public final class HiveEdgeWriter implements AutoCloseable
         final long held = heldIndex;
         if (count == 0)
         {
+            rewindSent = true;
             requestAck(ShippingDescriptor.ACK_REWIND); // a hello: tell the edge where to start
             return;
         }
         if (previous > held)
         {
             gaps++;
-            requestAck(ShippingDescriptor.ACK_REWIND);
+            // One rewind per gap: the batches the edge sent before it saw the rewind all follow the gap too.
+            if (!rewindSent)
+            {
+                rewindSent = true;
+                requestAck(ShippingDescriptor.ACK_REWIND);
+            }
             return;
         }
+        rewindSent = false;
         final int channelLength = buffer.getInt(offset + ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, ORDER);
         int record = offset + ShippingDescriptor.framesOffset(channelLength);
         final int end = offset + length;
