@@ -67,8 +67,11 @@ public final class HiveEdgeWriter implements AutoCloseable
         LOG.info("edge {}: journal {}, holds up to edge position {}", edgeId, journalDirectory, heldIndex);
     }
 
-    /** The edge position held by the last record of {@code journal} (its ingest-time field), or NO_INDEX. */
-    static long readHeldIndex(final Journal journal)
+    /**
+     * The last edge position a hive's journal for an edge holds (its last record's ingest-time field), or
+     * {@code Journal.NO_INDEX} when it is empty. Reads one record (a cold path).
+     */
+    public static long readHeldIndex(final Journal journal)
     {
         final long last = journal.lastIndex();
         if (last == Journal.NO_INDEX)
