@@ -15,7 +15,12 @@ import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -32,7 +37,13 @@ public final class Hive implements AutoCloseable
     private static final int ARCHIVE_CONTROL_STREAM_ID = 1610;
     private static final String IPC = "aeron:ipc";
 
+    /** The file a running hive holds locked in its data directory: one hive per directory. */
+    public static final String LOCK_FILE = "hive.lock";
+    /** The Archive's mark file, under its directory: stale after a {@code kill -9} (see {@link #start}). */
+    private static final String ARCHIVE_MARK_FILE = "archive-mark.dat";
+
     private final HiveConfig config;
+    private final FileChannel lock;
     /** An {@link ArchivingMediaDriver}, or a bare media driver when not recording. */
     private final AutoCloseable driver;
     private final Aeron aeron;
@@ -40,10 +51,11 @@ public final class Hive implements AutoCloseable
     private final HiveAgent agent;
     private final AgentRunner runner;
 
-    private Hive(final HiveConfig config, final AutoCloseable driver, final Aeron aeron,
+    private Hive(final HiveConfig config, final FileChannel lock, final AutoCloseable driver, final Aeron aeron,
         final AeronArchive archive, final HiveAgent agent, final AgentRunner runner)
     {
         this.config = config;
+        this.lock = lock;
         this.driver = driver;
         this.aeron = aeron;
         this.archive = archive;
@@ -51,9 +63,19 @@ public final class Hive implements AutoCloseable
         this.runner = runner;
     }
 
-    /** Starts the driver, the archive (recording the shipping stream) and the writer's thread. */
+    /**
+     * Starts the driver, the archive (recording the shipping stream) and the writer's thread.
+     * <p>
+     * The hive first locks {@value #LOCK_FILE} in its data directory (the operating system releases the lock when
+     * the process dies, however it dies). Holding it, the hive knows no other hive uses the directory, so an
+     * Archive mark file it finds was left by a killed hive: it is removed, since the Archive would otherwise refuse
+     * to start until the dead process's mark had aged past its timeout (10 s).
+     *
+     * @throws IllegalStateException if another hive holds the directory.
+     */
     public static Hive start(final HiveConfig config)
     {
+        final FileChannel lock = lockDataDirectory(config.dataDirectory());
         final Path aeronDirectory = config.aeronDirectory() != null ? config.aeronDirectory() :
             AeronDirectories.forRole(config.dataDirectory(), "hive");
         final Archive.Context archiveContext = new Archive.Context()
@@ -94,11 +116,11 @@ public final class Hive implements AutoCloseable
             AgentRunner.startOnThread(runner);
             LOG.info("pitgun hive listening on {} stream {} (aeron {}, data {}, recording {})",
                 config.listenChannel(), config.streamId(), aeronDirectory, config.dataDirectory(), config.record());
-            return new Hive(config, driver, aeron, archive, agent, runner);
+            return new Hive(config, lock, driver, aeron, archive, agent, runner);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(runner, archive, aeron, driver);
+            CloseHelper.quietCloseAll(runner, archive, aeron, driver, lock);
             throw ex;
         }
     }
@@ -119,6 +141,34 @@ public final class Hive implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(runner, archive, aeron, driver);
+        CloseHelper.closeAll(runner, archive, aeron, driver, lock);
+    }
+
+    private static FileChannel lockDataDirectory(final Path dataDirectory)
+    {
+        final Path file = dataDirectory.resolve(LOCK_FILE);
+        FileChannel channel = null;
+        try
+        {
+            Files.createDirectories(dataDirectory);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() == null)
+            {
+                throw new IllegalStateException(dataDirectory + ": another hive is running here (" + file +
+                    " is locked)");
+            }
+            Files.deleteIfExists(dataDirectory.resolve(HiveConfig.ARCHIVE_DIRECTORY).resolve(ARCHIVE_MARK_FILE));
+            return channel;
+        }
+        catch (final IOException | OverlappingFileLockException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw new IllegalStateException(dataDirectory + ": cannot lock " + file + ": " + ex, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw ex;
+        }
     }
 }
