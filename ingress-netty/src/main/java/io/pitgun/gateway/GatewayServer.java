@@ -159,6 +159,10 @@ public final class GatewayServer implements AutoCloseable
         {
             this.shipper = config.shipTo().map(channel -> EdgeShipper.start(pipeline.journal().orElseThrow(),
                 config.dataDir(), ShipperConfig.to(channel).withReplyChannel(config.shipReply()))).orElse(null);
+            if (shipper != null)
+            {
+                metrics.shipping(shipper.counters());
+            }
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
             this.auditLog = config.auditLog().map(AuditLogOutput::open).orElse(null);
             bind();

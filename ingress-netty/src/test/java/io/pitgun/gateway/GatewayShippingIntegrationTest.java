@@ -54,6 +54,10 @@ class GatewayShippingIntegrationTest
                 Await.until("the hive holds the gateway's journal", () ->
                     !hive.edges().isEmpty() && hive.edges().get(0).heldIndex() == journal.lastIndex() &&
                         journal.lastIndex() != Journal.NO_INDEX);
+                Await.until("the shipper's lag drains", () -> gateway.metric("pitgun_ship_lag_frames") == 0);
+                assertEquals(200, gateway.metric("pitgun_events_shipped_total"));
+                assertEquals(0, gateway.metric("pitgun_events_dropped_total"));
+                assertEquals(2, gateway.metric("pitgun_ship_connection_state"));
             }
         }
         final List<String> atGateway = frames(gatewayData.resolve("journal"), false);
@@ -69,6 +73,7 @@ class GatewayShippingIntegrationTest
         {
             assertEquals(202, gateway.beacon(EnvelopeJson.batch(UUID.randomUUID(), "2024-01-01T00:00:00Z",
                 UUID.randomUUID(), 0, 3, 1, sequence -> 1_000_000L + sequence)).statusCode());
+            assertFalse(gateway.get("/metrics").body().contains("pitgun_events_shipped_total"), "shipping counters");
             for (final Thread thread : Thread.getAllStackTraces().keySet())
             {
                 final String name = thread.getName();
