@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * An edge's shipping, started beside a journal that something else writes (a gateway, an embedded pipeline): an
@@ -46,6 +47,16 @@ public final class EdgeShipper implements AutoCloseable
      */
     public static EdgeShipper start(final Journal journal, final Path dataDirectory, final ShipperConfig config)
     {
+        return start(journal, dataDirectory, config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(Journal, Path, ShipperConfig)}, with the media driver's context adjusted by
+     * {@code driverSettings} before launch: e.g. a test's loss generator.
+     */
+    public static EdgeShipper start(final Journal journal, final Path dataDirectory, final ShipperConfig config,
+        final UnaryOperator<MediaDriver.Context> driverSettings)
+    {
         final UUID edgeId = EdgeId.loadOrCreate(dataDirectory);
         final Path aeronDirectory = config.aeronDirectory() != null ? config.aeronDirectory() :
             AeronDirectories.forRole(dataDirectory, "edge");
@@ -54,7 +65,7 @@ public final class EdgeShipper implements AutoCloseable
         AgentRunner runner = null;
         try
         {
-            driver = MediaDriver.launch(AeronDirectories.driverContext(aeronDirectory));
+            driver = MediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)));
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
             final ExclusivePublication publication = aeron.addExclusivePublication(config.channel(),
                 config.streamId());

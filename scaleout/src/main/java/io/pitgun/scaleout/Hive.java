@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A hive: an embedded media driver and Aeron Archive ({@link ArchivingMediaDriver}) that record the shipping
@@ -75,6 +76,15 @@ public final class Hive implements AutoCloseable
      */
     public static Hive start(final HiveConfig config)
     {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(HiveConfig)}, with the media driver's context adjusted by {@code driverSettings} before launch:
+     * e.g. a test's loss generator ({@code io.aeron.driver.ext.DebugReceiveChannelEndpoint}).
+     */
+    public static Hive start(final HiveConfig config, final UnaryOperator<MediaDriver.Context> driverSettings)
+    {
         final FileChannel lock = lockDataDirectory(config.dataDirectory());
         final Path aeronDirectory = config.aeronDirectory() != null ? config.aeronDirectory() :
             AeronDirectories.forRole(config.dataDirectory(), "hive");
@@ -97,8 +107,9 @@ public final class Hive implements AutoCloseable
         try
         {
             driver = config.record() ?
-                ArchivingMediaDriver.launch(AeronDirectories.driverContext(aeronDirectory), archiveContext) :
-                MediaDriver.launch(AeronDirectories.driverContext(aeronDirectory));
+                ArchivingMediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)),
+                    archiveContext) :
+                MediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)));
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
             if (config.record())
             {

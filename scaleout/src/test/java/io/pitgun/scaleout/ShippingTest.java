@@ -1,5 +1,10 @@
 package io.pitgun.scaleout;
 
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.status.SystemCounterDescriptor;
+import io.aeron.driver.ext.DebugReceiveChannelEndpoint;
+import io.aeron.driver.ext.RandomLossGenerator;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
@@ -117,6 +122,37 @@ class ShippingTest
         awaitHiveHolds(shipper.edgeId());
         assertSameFrames(shipper.edgeId());
         assertTrue(shipper.counters().rewinds() >= 2, "started once, rewound after the hive came back");
+    }
+
+    @Test
+    void shouldShipExactlyOnceWhenPacketsAreLostBothWays() throws Exception
+    {
+        // Aeron's own loss generator drops 10 % of the data packets each side receives: batches to the hive, ACKs
+        // to the edge. Aeron's NAKs and retransmits recover them; nothing of ours may lose or repeat a frame.
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")),
+            ShippingTest::lossy);
+        open.add(hive);
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData,
+            shipperConfig().withAeronDirectory(dir.resolve("aeron-edge")), ShippingTest::lossy);
+        open.add(shipper);
+        try (Writer writer = new Writer(edgeJournal, 20_000))
+        {
+            writer.awaitDone();
+        }
+        awaitHiveHolds(shipper.edgeId());
+        assertSameFrames(shipper.edgeId());
+        try (Aeron client = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.resolve("aeron-hive").toString())))
+        {
+            final long naks = client.countersReader().getCounterValue(SystemCounterDescriptor.NAK_MESSAGES_SENT.id());
+            assertTrue(naks > 0, "the hive asked for retransmissions (packets were lost): " + naks);
+        }
+    }
+
+    private static MediaDriver.Context lossy(final MediaDriver.Context context)
+    {
+        return context.receiveChannelEndpointSupplier((udpChannel, dispatcher, status, driver) ->
+            new DebugReceiveChannelEndpoint(udpChannel, dispatcher, status, driver,
+                new RandomLossGenerator(0.1, 16), new RandomLossGenerator(0.0, 16)));
     }
 
     private Hive startHive()
