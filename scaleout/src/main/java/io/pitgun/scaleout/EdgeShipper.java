@@ -8,6 +8,7 @@ import io.pitgun.journal.Journal;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,13 @@ public final class EdgeShipper implements AutoCloseable
     public static EdgeShipper start(final Journal journal, final Path dataDirectory, final ShipperConfig config,
         final UnaryOperator<MediaDriver.Context> driverSettings)
     {
+        return start(journal, dataDirectory, config, driverSettings, SystemNanoClock.INSTANCE);
+    }
+
+    /** As above, with the shipper's clock given (tests: a clock they move). */
+    static EdgeShipper start(final Journal journal, final Path dataDirectory, final ShipperConfig config,
+        final UnaryOperator<MediaDriver.Context> driverSettings, final NanoClock clock)
+    {
         final UUID edgeId = EdgeId.loadOrCreate(dataDirectory);
         final Path aeronDirectory = config.aeronDirectory() != null ? config.aeronDirectory() :
             AeronDirectories.forRole(dataDirectory, "edge");
@@ -71,7 +79,7 @@ public final class EdgeShipper implements AutoCloseable
                 config.streamId());
             final Subscription replies = aeron.addSubscription(config.replyChannel(), config.replyStreamId());
             final EdgeShipperAgent agent = new EdgeShipperAgent(journal, publication, replies, config, edgeId,
-                SystemNanoClock.INSTANCE);
+                clock);
             runner = new AgentRunner(new BackoffIdleStrategy(), ex -> LOG.error("edge shipper failed", ex), null,
                 agent);
             AgentRunner.startOnThread(runner);

@@ -48,8 +48,12 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
     private static final long HELLO_INTERVAL_NS = 200_000_000L;
     /** ACK fragments taken per duty cycle. */
     private static final int ACK_FRAGMENT_LIMIT = 16;
-    /** Batches in flight whose frame count is remembered for the lag counter; more only blurs the counter. */
-    private static final int IN_FLIGHT_CAPACITY = 1024;
+    /**
+     * Most batches shipped and not yet acknowledged: the shipper waits for an ACK before shipping more. Bounds what
+     * is sent in vain to a hive that restarted (it drops batches after a gap until the edge rewinds) while leaving
+     * enough in flight to cover the ACK's round trip.
+     */
+    static final int MAX_UNACKED_BATCHES = 16;
 
     private final Journal journal;
     private final ExclusivePublication publication;
@@ -60,8 +64,8 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
     private final long edgeIdLsb;
     private final ShipperCounters counters = new ShipperCounters();
     private final UnsafeBuffer batch;
-    private final long[] inFlightLastIndex = new long[IN_FLIGHT_CAPACITY];
-    private final long[] inFlightFrames = new long[IN_FLIGHT_CAPACITY];
+    private final long[] inFlightLastIndex = new long[MAX_UNACKED_BATCHES];
+    private final long[] inFlightFrames = new long[MAX_UNACKED_BATCHES];
     private int inFlightHead;
     private int inFlightCount;
 
@@ -69,7 +73,8 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
     private int framesOffset = -1;
     private int state = ShipperCounters.NOT_CONNECTED;
     private long lastHelloNs;
-    private long lastAckNs;
+    /** Since when the shipper has waited for an ACK: the last ACK, or the first batch shipped after it. */
+    private long ackWaitSinceNs;
     /** The edge position the hive last said it holds. */
     private long ackedIndex = Journal.NO_INDEX;
     /** The position of the last frame shipped (or, after a rewind, the position shipping resumes after). */
@@ -156,12 +161,16 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
             rewind();
             work++;
         }
-        if (shippedIndex != ackedIndex && nowNs - lastAckNs > config.ackTimeoutNs())
+        if (shippedIndex != ackedIndex && nowNs - ackWaitSinceNs > config.ackTimeoutNs())
         {
             LOG.warn("no acknowledgement from the hive for {} ms (shipped up to {}, acknowledged {}): asking again",
                 config.ackTimeoutNs() / 1_000_000, shippedIndex, ackedIndex);
             enter(ShipperCounters.AWAITING_ACK);
             return work + 1;
+        }
+        if (inFlightCount == MAX_UNACKED_BATCHES)
+        {
+            return work; // wait for the hive to catch up
         }
         work += fill(nowNs);
         if (frames > 0 && (frames >= config.batchSize() || resumeIndex != Journal.NO_INDEX ||
@@ -340,6 +349,10 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
         if (result > 0)
         {
             counters.onBatchShipped(frames, limit);
+            if (inFlightCount == 0)
+            {
+                ackWaitSinceNs = nowNs; // the ACK timeout runs from the first batch not acknowledged
+            }
             shippedIndex = lastIndex;
             rememberInFlight(lastIndex, frames);
             final long resume = resumeIndex;
@@ -362,15 +375,7 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
 
     private void rememberInFlight(final long index, final int count)
     {
-        if (inFlightCount == IN_FLIGHT_CAPACITY)
-        {
-            // Full: fold the oldest into the next so no frame leaves the count.
-            final int next = (inFlightHead + 1) % IN_FLIGHT_CAPACITY;
-            inFlightFrames[next] += inFlightFrames[inFlightHead];
-            inFlightHead = next;
-            inFlightCount--;
-        }
-        final int slot = (inFlightHead + inFlightCount) % IN_FLIGHT_CAPACITY;
+        final int slot = (inFlightHead + inFlightCount) % MAX_UNACKED_BATCHES;
         inFlightLastIndex[slot] = index;
         inFlightFrames[slot] = count;
         inFlightCount++;
@@ -383,7 +388,7 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
         while (inFlightCount > 0 && inFlightLastIndex[inFlightHead] <= heldIndex)
         {
             lag -= inFlightFrames[inFlightHead];
-            inFlightHead = (inFlightHead + 1) % IN_FLIGHT_CAPACITY;
+            inFlightHead = (inFlightHead + 1) % MAX_UNACKED_BATCHES;
             inFlightCount--;
         }
         counters.lagFrames(Math.max(0, lag));
@@ -403,7 +408,7 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
         final long held = buffer.getLong(offset + ShippingDescriptor.HELD_INDEX_OFFSET, ORDER);
         final boolean rewind =
             (buffer.getInt(offset + ShippingDescriptor.ACK_FLAGS_OFFSET, ORDER) & ShippingDescriptor.ACK_REWIND) != 0;
-        lastAckNs = clock.nanoTime();
+        ackWaitSinceNs = clock.nanoTime();
         ackedIndex = held;
         counters.ackedIndex(held);
         if (state == ShipperCounters.AWAITING_ACK)

@@ -27,6 +27,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,6 +85,26 @@ class ShippingTest
 
         append(edgeJournal, 2_500, 10); // a partial batch goes out after the flush interval
         awaitHiveHolds(shipper.edgeId());
+        assertSameFrames(shipper.edgeId());
+    }
+
+    @Test
+    void shouldNotMistakeAnIdlePeriodForASilentHive() throws Exception
+    {
+        // The clock is the test's: time passes only when the test says so.
+        final AtomicLong nowNs = new AtomicLong(1_000_000_000L);
+        startHive();
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData,
+            shipperConfig().withFlushIntervalNs(0).withAeronDirectory(dir.resolve("aeron-edge")),
+            UnaryOperator.identity(), nowNs::get);
+        open.add(shipper);
+        append(edgeJournal, 0, 100);
+        awaitHiveHolds(shipper.edgeId());
+        nowNs.addAndGet(60_000_000_000L); // a minute without frames, far past the ACK timeout
+        append(edgeJournal, 100, 100);
+        awaitHiveHolds(shipper.edgeId());
+        Await.until("the last batch acknowledged", WAIT, () -> shipper.counters().lagFrames() == 0);
+        assertEquals(1, shipper.counters().rewinds(), "rewound only at start: the ACK timeout runs from the batch");
         assertSameFrames(shipper.edgeId());
     }
 
