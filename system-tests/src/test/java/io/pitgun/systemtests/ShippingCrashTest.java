@@ -1,5 +1,6 @@
 package io.pitgun.systemtests;
 
+import io.pitgun.cli.PitgunCommand;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryHandler;
@@ -28,6 +29,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue #16's foundation, as processes: {@code pitgun hive} and {@code pitgun gateway --ship-to}, beacons over HTTP,
@@ -82,6 +84,18 @@ class ShippingCrashTest
             final List<String> journaled = frames(gatewayJournal, false);
             assertEquals(ROUNDS * BEACONS_PER_ROUND * FRAMES_PER_BEACON, journaled.size());
             assertEquals(journaled, frames(hiveJournal, true), running.logs());
+            // Derived output: replaying the hive's journal (with the edge positions it keeps) equals replaying the
+            // gateway's through the gateway's manifest, byte for byte.
+            final Path manifest = Path.of("..", "ingress-netty", "src", "main", "resources", "gateway",
+                "default-manifest.yaml");
+            final Path fromGateway = dir.resolve("gateway-replay.jsonl");
+            final Path fromHive = dir.resolve("hive-replay.jsonl");
+            assertEquals(0, PitgunCommand.newCommandLine().execute("journal", "replay", "--manifest",
+                manifest.toString(), "--out", fromGateway.toString(), gatewayJournal.toString()));
+            assertEquals(0, PitgunCommand.newCommandLine().execute("journal", "replay", "--edge-positions",
+                "--manifest", manifest.toString(), "--out", fromHive.toString(), hiveJournal.toString()));
+            assertTrue(Files.size(fromGateway) > 0, "derived output");
+            assertEquals(-1, Files.mismatch(fromGateway, fromHive), "derived output of the hive's journal");
         }
         finally
         {
