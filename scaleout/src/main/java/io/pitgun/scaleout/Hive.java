@@ -171,7 +171,13 @@ public final class Hive implements AutoCloseable
             Files.deleteIfExists(dataDirectory.resolve(HiveConfig.ARCHIVE_DIRECTORY).resolve(ARCHIVE_MARK_FILE));
             return channel;
         }
-        catch (final IOException | OverlappingFileLockException ex)
+        catch (final OverlappingFileLockException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw new IllegalStateException(dataDirectory + ": another hive is running here, in this process (" +
+                file + " is locked)", ex);
+        }
+        catch (final IOException ex)
         {
             CloseHelper.quietClose(channel);
             throw new IllegalStateException(dataDirectory + ": cannot lock " + file + ": " + ex, ex);
