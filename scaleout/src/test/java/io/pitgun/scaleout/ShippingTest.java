@@ -89,6 +89,42 @@ class ShippingTest
     }
 
     @Test
+    void shouldKeepOneJournalPerEdge() throws Exception
+    {
+        final Hive hive = startHive();
+        final Path otherData = dir.resolve("edge-2");
+        try (Journal other = Journal.open(JournalConfig.of(otherData.resolve("journal"))))
+        {
+            append(edgeJournal, 0, 3_000);
+            append(other, 10_000, 2_000);
+            final EdgeShipper first = startShipper();
+            try (EdgeShipper second = EdgeShipper.start(other, otherData,
+                shipperConfig().withAeronDirectory(dir.resolve("aeron-edge-2"))))
+            {
+                awaitHiveHolds(first.edgeId());
+                assertSameFrames(first.edgeId());
+                final Path otherAtHive = HiveConfig.of(channel, hiveData).edgeJournal(second.edgeId().toString());
+                Await.until("the hive holds the second edge's journal", WAIT, () ->
+                {
+                    if (!otherAtHive.toFile().isDirectory())
+                    {
+                        return false;
+                    }
+                    try (Journal atHive = Journal.open(JournalConfig.readOnly(otherAtHive)))
+                    {
+                        return HiveEdgeWriter.readHeldIndex(atHive) == other.lastIndex();
+                    }
+                });
+                try (Journal atHive = Journal.open(JournalConfig.readOnly(otherAtHive)))
+                {
+                    assertEquals(read(other, false), read(atHive, true));
+                }
+                assertEquals(2, hive.edges().size());
+            }
+        }
+    }
+
+    @Test
     void shouldNotMistakeAnIdlePeriodForASilentHive() throws Exception
     {
         // The clock is the test's: time passes only when the test says so.
