@@ -24,11 +24,13 @@ import java.util.concurrent.CountDownLatch;
         "the stream with Aeron Archive (DATA_DIR/archive) and keep one journal per edge",
         "(DATA_DIR/edges/EDGE_ID/journal), each frame once. See docs/scale-out.md."
     },
+    subcommands = HiveStatusCommand.class,
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped (SIGTERM/SIGINT)", "1:the hive could not start"})
 public final class HiveCommand implements Callable<Integer>
 {
-    @Option(names = "--listen", required = true, paramLabel = "CHANNEL",
+    // Checked in call(), not by picocli: 'pitgun hive status' must not need it.
+    @Option(names = "--listen", paramLabel = "CHANNEL",
         description = "Aeron channel to receive on, e.g. aeron:udp?endpoint=127.0.0.1:40456 (the edges' --ship-to).")
     String listen;
 
@@ -54,6 +56,10 @@ public final class HiveCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        if (listen == null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--listen=CHANNEL'");
+        }
         final HiveConfig config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0);
         final Hive hive = Hive.start(config);
         spec.commandLine().getOut().println("pitgun hive: listening on " + listen + " stream " + streamId +
