@@ -63,7 +63,9 @@ public record GatewayConfig(
     int queueDelayIntervalMs,
     Optional<String> auditLog,
     Optional<String> shipTo,
-    String shipReply)
+    String shipReply,
+    int shipBatchSize,
+    int shipFlushIntervalMs)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -122,7 +124,8 @@ public record GatewayConfig(
             idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
             maxConnections,
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
-            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply);
+            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
+            shipBatchSize, shipFlushIntervalMs);
     }
 
     private static final class Parser
@@ -177,7 +180,9 @@ public record GatewayConfig(
                 integer(GatewaySetting.QUEUE_DELAY_INTERVAL_MS),
                 optional(GatewaySetting.AUDIT_LOG),
                 optional(GatewaySetting.SHIP_TO).map(channel -> aeronChannel(GatewaySetting.SHIP_TO, channel)),
-                aeronChannel(GatewaySetting.SHIP_REPLY, nonEmpty(GatewaySetting.SHIP_REPLY)));
+                aeronChannel(GatewaySetting.SHIP_REPLY, nonEmpty(GatewaySetting.SHIP_REPLY)),
+                integer(GatewaySetting.SHIP_BATCH_SIZE),
+                integer(GatewaySetting.SHIP_FLUSH_INTERVAL_MS));
             if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
             {
                 problems.add(GatewaySetting.OUTBOUND_LIMIT_BYTES.label() + ": must be above " +

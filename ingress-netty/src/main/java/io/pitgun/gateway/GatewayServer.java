@@ -158,7 +158,9 @@ public final class GatewayServer implements AutoCloseable
         try
         {
             this.shipper = config.shipTo().map(channel -> EdgeShipper.start(pipeline.journal().orElseThrow(),
-                config.dataDir(), ShipperConfig.to(channel).withReplyChannel(config.shipReply()))).orElse(null);
+                config.dataDir(), ShipperConfig.to(channel).withReplyChannel(config.shipReply())
+                    .withBatchSize(config.shipBatchSize())
+                    .withFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(config.shipFlushIntervalMs())))).orElse(null);
             if (shipper != null)
             {
                 metrics.shipping(shipper.counters());
