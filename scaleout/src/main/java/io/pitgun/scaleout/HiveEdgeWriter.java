@@ -213,11 +213,16 @@ public final class HiveEdgeWriter implements AutoCloseable
             noRoom = true;
         }
         duplicatesDropped += duplicates;
-        if (!noRoom)
+        if (noRoom)
+        {
+            // Short of space: no ACK, and no rewind for the batches that follow (they now follow a gap), so the
+            // edge asks again (a hello) after its ACK timeout instead of resending at once, again and again.
+            rewindSent = true;
+        }
+        else
         {
             requestAck(0);
         }
-        // Short of space: no ACK, so the edge asks again after its ACK timeout and resends from what is held.
     }
 
     /** Commits the open entry; on success the hive holds through {@code last}. False (nothing written) when the
