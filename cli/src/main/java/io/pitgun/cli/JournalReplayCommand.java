@@ -51,6 +51,12 @@ final class JournalReplayCommand implements Callable<Integer>
         description = "Dictionary file the manifest refers to (default: the shipped sim.v1).")
     Path dictionary;
 
+    @Option(names = "--edge-positions",
+        description = "The journal is a hive's journal of an edge (DATA_DIR/edges/EDGE_ID/journal): name each frame " +
+            "by its position in the edge's journal, which the hive keeps in each record, so the output equals " +
+            "replaying the edge's own journal (docs/scale-out.md).")
+    boolean edgePositions;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -82,7 +88,8 @@ final class JournalReplayCommand implements Callable<Integer>
                 .config(replayConfig).build();
             try
             {
-                entries = JournalReplayer.replay(journal, pipeline, terminal ? n -> progress(err, n, total) : null);
+                entries = JournalReplayer.replay(journal, pipeline, terminal ? n -> progress(err, n, total) : null,
+                    edgePositions);
             }
             finally
             {

@@ -36,7 +36,19 @@ public final class JournalReplayer
      */
     public static long replay(final Journal journal, final TelemetryPipeline pipeline, final LongConsumer progress)
     {
-        final Publisher publisher = new Publisher(pipeline);
+        return replay(journal, pipeline, progress, false);
+    }
+
+    /**
+     * As {@link #replay(Journal, TelemetryPipeline, LongConsumer)}; with {@code recordedPositions}, each message is
+     * published with the position its record's ingest-time field holds instead of its own. A hive's journal of an
+     * edge keeps there the position the frame has in the edge's journal ({@code docs/scale-out.md}), so its replay
+     * names the edge's positions in the output's provenance and derives the bytes replaying the edge's journal does.
+     */
+    public static long replay(final Journal journal, final TelemetryPipeline pipeline, final LongConsumer progress,
+        final boolean recordedPositions)
+    {
+        final Publisher publisher = new Publisher(pipeline, recordedPositions);
         long reported = 0;
         try (JournalTailer tailer = journal.tailer())
         {
@@ -56,11 +68,13 @@ public final class JournalReplayer
     private static final class Publisher implements JournalEntryHandler
     {
         private final TelemetryPipeline pipeline;
+        private final boolean recordedPositions;
         private long count;
 
-        Publisher(final TelemetryPipeline pipeline)
+        Publisher(final TelemetryPipeline pipeline, final boolean recordedPositions)
         {
             this.pipeline = pipeline;
+            this.recordedPositions = recordedPositions;
         }
 
         @Override
@@ -69,7 +83,7 @@ public final class JournalReplayer
         {
             try
             {
-                pipeline.publishReplayed(buffer, offset, length, index);
+                pipeline.publishReplayed(buffer, offset, length, recordedPositions ? ingestTimeNs : index);
             }
             catch (final FrameRejectedException ex)
             {

@@ -61,7 +61,11 @@ public record GatewayConfig(
     long partialMessageBudgetBytes,
     int queueDelayTargetMs,
     int queueDelayIntervalMs,
-    Optional<String> auditLog)
+    Optional<String> auditLog,
+    Optional<String> shipTo,
+    String shipReply,
+    int shipBatchSize,
+    int shipFlushIntervalMs)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -120,7 +124,8 @@ public record GatewayConfig(
             idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
             maxConnections,
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
-            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog);
+            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
+            shipBatchSize, shipFlushIntervalMs);
     }
 
     private static final class Parser
@@ -173,7 +178,11 @@ public record GatewayConfig(
                 integer(GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES),
                 integer(GatewaySetting.QUEUE_DELAY_TARGET_MS),
                 integer(GatewaySetting.QUEUE_DELAY_INTERVAL_MS),
-                optional(GatewaySetting.AUDIT_LOG));
+                optional(GatewaySetting.AUDIT_LOG),
+                optional(GatewaySetting.SHIP_TO).map(channel -> aeronChannel(GatewaySetting.SHIP_TO, channel)),
+                aeronChannel(GatewaySetting.SHIP_REPLY, nonEmpty(GatewaySetting.SHIP_REPLY)),
+                integer(GatewaySetting.SHIP_BATCH_SIZE),
+                integer(GatewaySetting.SHIP_FLUSH_INTERVAL_MS));
             if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
             {
                 problems.add(GatewaySetting.OUTBOUND_LIMIT_BYTES.label() + ": must be above " +
@@ -272,6 +281,16 @@ public record GatewayConfig(
         {
             final String value = text.get(setting);
             return value.isEmpty() ? Optional.empty() : Optional.of(value);
+        }
+
+        private String aeronChannel(final GatewaySetting setting, final String value)
+        {
+            if (!value.startsWith("aeron:udp?"))
+            {
+                problems.add(setting.label() + ": '" + value + "' must be an Aeron UDP channel, e.g. " +
+                    "aeron:udp?endpoint=127.0.0.1:40456");
+            }
+            return value;
         }
 
         private String url(final String value)

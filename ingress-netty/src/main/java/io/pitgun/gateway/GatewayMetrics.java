@@ -5,6 +5,7 @@ import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.JournalSpaceGuard;
+import io.pitgun.scaleout.ShipperCounters;
 import org.HdrHistogram.Histogram;
 
 import java.lang.management.GarbageCollectorMXBean;
@@ -25,6 +26,8 @@ final class GatewayMetrics
 
     private final GatewayCounters counters;
     private final TelemetryPipeline pipeline;
+    /** The edge shipper's counters when the gateway ships (SHIP_TO), else null: set once, before the bind. */
+    private volatile ShipperCounters shipping;
 
     GatewayMetrics(final GatewayCounters counters, final TelemetryPipeline pipeline)
     {
@@ -102,6 +105,7 @@ final class GatewayMetrics
             "Journal-ack callbacks that threw (logged; the answers after them were still completed).",
             counters.ackCallbackFailures);
         journal(w);
+        shipping(w);
         counter(w, "pitgun_gateway_overload_warnings_suppressed_total",
             "Overload warnings not logged because of the log rate bound.", counters.overloadWarningsSuppressed);
         pipelineCounters(w);
@@ -109,6 +113,37 @@ final class GatewayMetrics
         jvm(w);
         JvmMemoryGauges.write(w);
         return w.toString();
+    }
+
+    /** Exports the shipper's counters from now on. */
+    void shipping(final ShipperCounters counters)
+    {
+        shipping = counters;
+    }
+
+    /** Seed 002's shipping counters, {@code pitgun_} prefixed; written only when the gateway ships. */
+    private void shipping(final PrometheusTextWriter w)
+    {
+        final ShipperCounters c = shipping;
+        if (c == null)
+        {
+            return;
+        }
+        w.family("pitgun_events_shipped_total", "counter", "Frames sent to the hive (resends included).")
+            .sample("pitgun_events_shipped_total", c.framesShipped());
+        w.family("pitgun_events_dropped_total", "counter", "Frames lost to back-pressure: 0 while the journal " +
+            "has disk (the shipper waits instead).").sample("pitgun_events_dropped_total", c.framesDropped());
+        w.family("pitgun_batches_shipped_total", "counter", "Batches sent to the hive.")
+            .sample("pitgun_batches_shipped_total", c.batchesShipped());
+        w.family("pitgun_bytes_shipped_total", "counter", "Bytes of batches sent to the hive.")
+            .sample("pitgun_bytes_shipped_total", c.bytesShipped());
+        w.family("pitgun_ship_rewinds_total", "counter", "Times shipping resumed from what the hive acknowledged.")
+            .sample("pitgun_ship_rewinds_total", c.rewinds());
+        gauge(w, "pitgun_ship_lag_frames", "Frames shipped and not yet acknowledged by the hive.", c.lagFrames());
+        gauge(w, "pitgun_ship_lag_seconds", "Seconds since the shipper last had nothing unshipped or " +
+            "unacknowledged (0: caught up).", c.lagSeconds(System.nanoTime()));
+        gauge(w, "pitgun_ship_connection_state", "0 not connected, 1 waiting for the hive's word, 2 shipping.",
+            c.connectionState());
     }
 
     private void journal(final PrometheusTextWriter w)

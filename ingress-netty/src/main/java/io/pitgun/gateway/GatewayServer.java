@@ -19,6 +19,8 @@ import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.manifest.ManifestException;
+import io.pitgun.scaleout.EdgeShipper;
+import io.pitgun.scaleout.ShipperConfig;
 import io.pitgun.schemas.SchemaCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +72,8 @@ public final class GatewayServer implements AutoCloseable
     /** Where AUDIT_LOG sends the audit log, or null (the logging configuration decides). */
     private final AuditLogOutput auditLog;
     private final JournalTailReader journalTailReader;
+    /** Ships the journal to a hive ({@code SHIP_TO}), or null: without it no Aeron thread or file exists. */
+    private final EdgeShipper shipper;
     private final EventLoopTransport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
@@ -153,6 +157,14 @@ public final class GatewayServer implements AutoCloseable
             overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
         try
         {
+            this.shipper = config.shipTo().map(channel -> EdgeShipper.start(pipeline.journal().orElseThrow(),
+                config.dataDir(), ShipperConfig.to(channel).withReplyChannel(config.shipReply())
+                    .withBatchSize(config.shipBatchSize())
+                    .withFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(config.shipFlushIntervalMs())))).orElse(null);
+            if (shipper != null)
+            {
+                metrics.shipping(shipper.counters());
+            }
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
             this.auditLog = config.auditLog().map(AuditLogOutput::open).orElse(null);
             bind();
@@ -405,6 +417,10 @@ public final class GatewayServer implements AutoCloseable
         if (journalTailReader != null)
         {
             journalTailReader.close(); // after the loops, its only users; before the journal closes
+        }
+        if (shipper != null)
+        {
+            shipper.close(); // before the journal it reads; it resumes from the hive's word at the next start
         }
         try
         {

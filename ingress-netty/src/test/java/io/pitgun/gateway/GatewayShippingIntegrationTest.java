@@ -1,0 +1,131 @@
+package io.pitgun.gateway;
+
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalTailer;
+import io.pitgun.scaleout.AeronDirectories;
+import io.pitgun.scaleout.EdgeId;
+import io.pitgun.scaleout.Hive;
+import io.pitgun.scaleout.HiveConfig;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.EnvelopeJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.DatagramSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code SHIP_TO}: a gateway ships what it journals to a hive; without it, nothing of Aeron starts. */
+class GatewayShippingIntegrationTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldShipEveryJournaledFrameToTheHive() throws Exception
+    {
+        final String channel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        final Path gatewayData = dir.resolve("gateway");
+        final Path hiveData = dir.resolve("hive");
+        final UUID edgeId;
+        try (Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))))
+        {
+            try (GatewayHarness gateway = new GatewayHarness(gatewayData, Map.of(GatewaySetting.SHIP_TO, channel)))
+            {
+                final UUID session = UUID.randomUUID();
+                for (int i = 0; i < 20; i++)
+                {
+                    assertEquals(202, gateway.beacon(EnvelopeJson.batch(UUID.randomUUID(), "2024-01-01T00:00:00Z",
+                        session, i * 10L, 10, 1, sequence -> 1_000_000L + sequence * 1_000)).statusCode());
+                }
+                edgeId = EdgeId.loadOrCreate(gatewayData);
+                final Journal journal = gateway.server.pipeline().journal().orElseThrow();
+                Await.until("the hive holds the gateway's journal", () ->
+                    !hive.edges().isEmpty() && hive.edges().get(0).heldIndex() == journal.lastIndex() &&
+                        journal.lastIndex() != Journal.NO_INDEX);
+                Await.until("the shipper's lag drains", () -> gateway.metric("pitgun_ship_lag_frames") == 0);
+                assertEquals(200, gateway.metric("pitgun_events_shipped_total"));
+                assertEquals(0, gateway.metric("pitgun_events_dropped_total"));
+                assertEquals(2, gateway.metric("pitgun_ship_connection_state"));
+            }
+        }
+        final List<String> atGateway = frames(gatewayData.resolve("journal"), false);
+        assertEquals(200, atGateway.size());
+        assertEquals(atGateway, frames(HiveConfig.of(channel, hiveData).edgeJournal(edgeId.toString()), true));
+    }
+
+    @Test
+    void shouldStartNothingOfAeronWithoutShipTo() throws Exception
+    {
+        final Path gatewayData = dir.resolve("gateway");
+        try (GatewayHarness gateway = new GatewayHarness(gatewayData, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(EnvelopeJson.batch(UUID.randomUUID(), "2024-01-01T00:00:00Z",
+                UUID.randomUUID(), 0, 3, 1, sequence -> 1_000_000L + sequence)).statusCode());
+            assertFalse(gateway.get("/metrics").body().contains("pitgun_events_shipped_total"), "shipping counters");
+            for (final Thread thread : Thread.getAllStackTraces().keySet())
+            {
+                final String name = thread.getName();
+                assertFalse(name.contains("shipper") || name.contains("aeron") || name.contains("conductor") ||
+                    name.contains("sender") || name.contains("receiver"), "thread " + name);
+            }
+        }
+        assertFalse(Files.exists(gatewayData.resolve(EdgeId.FILE_NAME)), "an edge id file");
+        assertFalse(Files.exists(AeronDirectories.forRole(gatewayData, "edge")), "an Aeron directory");
+        assertFalse(Files.exists(gatewayData.resolve("aeron")), "an Aeron directory");
+    }
+
+    /** Each message of a journal: edge position (at the hive: the ingest-time field), identity and bytes. */
+    private static List<String> frames(final Path journalDirectory, final boolean atHive)
+    {
+        final List<String> frames = new ArrayList<>();
+        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory));
+            JournalTailer tailer = journal.tailer())
+        {
+            final JournalEntryHandler handler = new JournalEntryHandler()
+            {
+                @Override
+                public void onEntry(final long index, final org.agrona.DirectBuffer buffer, final int offset,
+                    final int length, final long ingestTimeNs)
+                {
+                    throw new AssertionError();
+                }
+
+                @Override
+                public void onEntry(final long index, final org.agrona.DirectBuffer buffer, final int offset,
+                    final int length, final long ingestTimeNs, final io.pitgun.journal.JournalEventStamp stamp)
+                {
+                    final byte[] bytes = new byte[length];
+                    buffer.getBytes(offset, bytes);
+                    frames.add((atHive ? ingestTimeNs : index) + " " + stamp.eventId() + "/" + stamp.frameOrdinal() +
+                        "/" + stamp.frameCount() + "/" + stamp.contentDigest() + " " + Arrays.toString(bytes));
+                }
+            };
+            while (tailer.readNext(handler))
+            {
+                // read on
+            }
+        }
+        assertTrue(!frames.isEmpty() || !atHive, "the hive's journal is empty");
+        return frames;
+    }
+
+    private static int freeUdpPort() throws Exception
+    {
+        try (DatagramSocket socket = new DatagramSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.pitgun.scaleout;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.pitgun.journal.Journal;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * An edge's shipping, started beside a journal that something else writes (a gateway, an embedded pipeline): an
+ * embedded media driver, the shipping publication and the {@link EdgeShipperAgent} on its own thread
+ * ({@code pitgun-shipper}). Nothing here is on the ingest path.
+ */
+public final class EdgeShipper implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeShipper.class);
+
+    private final UUID edgeId;
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final EdgeShipperAgent agent;
+    private final AgentRunner runner;
+
+    private EdgeShipper(final UUID edgeId, final MediaDriver driver, final Aeron aeron, final EdgeShipperAgent agent,
+        final AgentRunner runner)
+    {
+        this.edgeId = edgeId;
+        this.driver = driver;
+        this.aeron = aeron;
+        this.agent = agent;
+        this.runner = runner;
+    }
+
+    /**
+     * Starts shipping {@code journal} as the edge whose id is kept in {@code dataDirectory} ({@link EdgeId}).
+     * Close the shipper before the journal.
+     */
+    public static EdgeShipper start(final Journal journal, final Path dataDirectory, final ShipperConfig config)
+    {
+        return start(journal, dataDirectory, config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(Journal, Path, ShipperConfig)}, with the media driver's context adjusted by
+     * {@code driverSettings} before launch: e.g. a test's loss generator.
+     */
+    public static EdgeShipper start(final Journal journal, final Path dataDirectory, final ShipperConfig config,
+        final UnaryOperator<MediaDriver.Context> driverSettings)
+    {
+        return start(journal, dataDirectory, config, driverSettings, SystemNanoClock.INSTANCE);
+    }
+
+    /** As above, with the shipper's clock given (tests: a clock they move). */
+    static EdgeShipper start(final Journal journal, final Path dataDirectory, final ShipperConfig config,
+        final UnaryOperator<MediaDriver.Context> driverSettings, final NanoClock clock)
+    {
+        final UUID edgeId = EdgeId.loadOrCreate(dataDirectory);
+        final Path aeronDirectory = config.aeronDirectory() != null ? config.aeronDirectory() :
+            AeronDirectories.forRole(dataDirectory, "edge");
+        MediaDriver driver = null;
+        Aeron aeron = null;
+        AgentRunner runner = null;
+        try
+        {
+            driver = MediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
+            final ExclusivePublication publication = aeron.addExclusivePublication(config.channel(),
+                config.streamId());
+            final Subscription replies = aeron.addSubscription(config.replyChannel(), config.replyStreamId());
+            final EdgeShipperAgent agent = new EdgeShipperAgent(journal, publication, replies, config, edgeId,
+                clock);
+            runner = new AgentRunner(new BackoffIdleStrategy(), ex -> LOG.error("edge shipper failed", ex), null,
+                agent);
+            AgentRunner.startOnThread(runner);
+            LOG.info("edge {} shipping {} to {} (aeron {})", edgeId, journal.config().directory(), config.channel(),
+                aeronDirectory);
+            return new EdgeShipper(edgeId, driver, aeron, agent, runner);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(runner, aeron, driver);
+            throw ex;
+        }
+    }
+
+    /** This edge's id. */
+    public UUID edgeId()
+    {
+        return edgeId;
+    }
+
+    /** The shipper's counters. */
+    public ShipperCounters counters()
+    {
+        return agent.counters();
+    }
+
+    /** Stops the shipper's thread, then the client and the driver. */
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(runner, aeron, driver);
+    }
+}

@@ -1,0 +1,432 @@
+package io.pitgun.scaleout;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalEventStamp;
+import io.pitgun.journal.JournalTailer;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * The edge's shipper: tails the edge's journal on its own thread and ships its frames to the hive in batches
+ * ({@link ShippingDescriptor}), never touching the ingest path. The journal is the buffer: when the hive is slow,
+ * gone or back-pressures, the shipper keeps its place and tries again; ingestion never waits for it.
+ * <p>
+ * <b>Exactly once.</b> The edge keeps nothing but its place in memory. It ships only after the hive has told it
+ * (an ACK, answering a hello) the last edge position the hive holds durably, and starts from the frame after it;
+ * each batch names its predecessor, so the hive takes a batch only in sequence and answers a gap with a rewind. On
+ * a lost connection or acknowledgements that stop coming, it asks again (a hello) and resumes from the answer.
+ * Transport is therefore at-least-once, and the hive drops any frame at or below what it holds.
+ * <pre>
+ *   NOT_CONNECTED --publication connected--> AWAITING_ACK --ACK(held)--> SHIPPING (from held + 1)
+ *        ^                                        ^                          |
+ *        +------------- connection lost ----------+---- ACK timeout ---------+
+ *                                                      ACK with REWIND: resume from held + 1 at once
+ * </pre>
+ * <b>Threading:</b> every method runs on the agent's thread; {@link #counters()} may be read from any thread.
+ */
+public final class EdgeShipperAgent implements Agent, JournalEntryHandler, FragmentHandler
+{
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeShipperAgent.class);
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /** How often a hello is repeated while no ACK answers it. */
+    private static final long HELLO_INTERVAL_NS = 200_000_000L;
+    /** ACK fragments taken per duty cycle. */
+    private static final int ACK_FRAGMENT_LIMIT = 16;
+    /**
+     * Most batches shipped and not yet acknowledged: the shipper waits for an ACK before shipping more. Bounds what
+     * is sent in vain to a hive that restarted (it drops batches after a gap until the edge rewinds) while leaving
+     * enough in flight to cover the ACK's round trip.
+     */
+    static final int MAX_UNACKED_BATCHES = 16;
+
+    private final Journal journal;
+    private final ExclusivePublication publication;
+    private final Subscription replySubscription;
+    private final ShipperConfig config;
+    private final NanoClock clock;
+    private final long edgeIdMsb;
+    private final long edgeIdLsb;
+    private final ShipperCounters counters = new ShipperCounters();
+    private final UnsafeBuffer batch;
+    private final long[] inFlightLastIndex = new long[MAX_UNACKED_BATCHES];
+    private final long[] inFlightFrames = new long[MAX_UNACKED_BATCHES];
+    private int inFlightHead;
+    private int inFlightCount;
+
+    private JournalTailer tailer;
+    private int framesOffset = -1;
+    private int state = ShipperCounters.NOT_CONNECTED;
+    private long lastHelloNs;
+    /** Since when the shipper has waited for an ACK: the last ACK, or the first batch shipped after it. */
+    private long ackWaitSinceNs;
+    /** The edge position the hive last said it holds. */
+    private long ackedIndex = Journal.NO_INDEX;
+    /** The position of the last frame shipped (or, after a rewind, the position shipping resumes after). */
+    private long shippedIndex = Journal.NO_INDEX;
+    /** Frames at or below this position are skipped when read (the tailer lands on the start of their entry). */
+    private long skipThroughIndex = Journal.NO_INDEX;
+    /** Set by an ACK while shipping: rewind to {@link #ackedIndex} before the next batch. */
+    private boolean rewindRequested;
+
+    // The batch being filled: frames, bytes used, first/last position, when its first frame came.
+    private int frames;
+    private int limit;
+    private long firstIndex = Journal.NO_INDEX;
+    private long lastIndex = Journal.NO_INDEX;
+    private long firstFrameNs;
+    /** The first frame that did not fit the batch: the tailer goes back to it once the batch is shipped. */
+    private long resumeIndex = Journal.NO_INDEX;
+    private boolean tooLargeReported;
+
+    /**
+     * @param journal           the edge's journal (read only: a tailer of its own).
+     * @param publication       the shipping publication (to the hive).
+     * @param replySubscription where ACKs arrive; its channel (resolved, if it asked for port 0) travels in batches.
+     * @param edgeId            the edge's id ({@link EdgeId}).
+     */
+    public EdgeShipperAgent(final Journal journal, final ExclusivePublication publication,
+        final Subscription replySubscription, final ShipperConfig config, final UUID edgeId, final NanoClock clock)
+    {
+        this.journal = journal;
+        this.publication = publication;
+        this.replySubscription = replySubscription;
+        this.config = config;
+        this.clock = clock;
+        this.edgeIdMsb = edgeId.getMostSignificantBits();
+        this.edgeIdLsb = edgeId.getLeastSignificantBits();
+        this.batch = new UnsafeBuffer(ByteBuffer.allocateDirect(publication.maxMessageLength()));
+    }
+
+    /** The shipper's counters, readable from any thread. */
+    public ShipperCounters counters()
+    {
+        return counters;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "pitgun-shipper";
+    }
+
+    @Override
+    public int doWork()
+    {
+        final long nowNs = clock.nanoTime();
+        if (framesOffset < 0)
+        {
+            return resolveReplyChannel();
+        }
+        int work = replySubscription.poll(this, ACK_FRAGMENT_LIMIT);
+        if (!publication.isConnected())
+        {
+            if (state != ShipperCounters.NOT_CONNECTED)
+            {
+                enter(ShipperCounters.NOT_CONNECTED);
+            }
+            counters.caughtUp(false, nowNs);
+            return work;
+        }
+        if (state == ShipperCounters.NOT_CONNECTED)
+        {
+            enter(ShipperCounters.AWAITING_ACK);
+        }
+        if (state == ShipperCounters.AWAITING_ACK)
+        {
+            if (nowNs - lastHelloNs >= HELLO_INTERVAL_NS && offerHello())
+            {
+                lastHelloNs = nowNs;
+                work++;
+            }
+            return work;
+        }
+        if (rewindRequested)
+        {
+            rewind();
+            work++;
+        }
+        if (shippedIndex != ackedIndex && nowNs - ackWaitSinceNs > config.ackTimeoutNs())
+        {
+            LOG.warn("no acknowledgement from the hive for {} ms (shipped up to {}, acknowledged {}): asking again",
+                config.ackTimeoutNs() / 1_000_000, shippedIndex, ackedIndex);
+            enter(ShipperCounters.AWAITING_ACK);
+            return work + 1;
+        }
+        if (inFlightCount == MAX_UNACKED_BATCHES)
+        {
+            return work; // wait for the hive to catch up
+        }
+        work += fill(nowNs);
+        if (frames > 0 && (frames >= config.batchSize() || resumeIndex != Journal.NO_INDEX ||
+            nowNs - firstFrameNs >= config.flushIntervalNs()))
+        {
+            work += offerBatch(nowNs);
+        }
+        counters.caughtUp(frames == 0 && shippedIndex == ackedIndex, nowNs);
+        return work;
+    }
+
+    @Override
+    public void onClose()
+    {
+        if (tailer != null)
+        {
+            tailer.close(); // on the reading thread, as the tailer asks
+            tailer = null;
+        }
+    }
+
+    private int resolveReplyChannel()
+    {
+        final String channel = replySubscription.tryResolveChannelEndpointPort();
+        if (channel == null)
+        {
+            return 0; // the driver has not bound the reply endpoint yet
+        }
+        final byte[] bytes = channel.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length > ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH)
+        {
+            throw new IllegalStateException("reply channel longer than " +
+                ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH + " bytes: " + channel);
+        }
+        // The batch's constant part is written once.
+        batch.putInt(ShippingDescriptor.TYPE_OFFSET, ShippingDescriptor.TYPE_BATCH, ORDER);
+        batch.putLong(ShippingDescriptor.EDGE_ID_MSB_OFFSET, edgeIdMsb, ORDER);
+        batch.putLong(ShippingDescriptor.EDGE_ID_LSB_OFFSET, edgeIdLsb, ORDER);
+        batch.putInt(ShippingDescriptor.REPLY_STREAM_ID_OFFSET, replySubscription.streamId(), ORDER);
+        batch.putInt(ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, bytes.length, ORDER);
+        batch.putBytes(ShippingDescriptor.REPLY_CHANNEL_OFFSET, bytes);
+        framesOffset = ShippingDescriptor.framesOffset(bytes.length);
+        LOG.info("shipping to {} stream {}, acknowledgements on {} stream {}", publication.channel(),
+            publication.streamId(), channel, replySubscription.streamId());
+        return 1;
+    }
+
+    private void enter(final int newState)
+    {
+        state = newState;
+        counters.connectionState(newState);
+        clearBatch();
+        lastHelloNs = clock.nanoTime() - HELLO_INTERVAL_NS; // say hello at once
+    }
+
+    private boolean offerHello()
+    {
+        writeHeader(0, Journal.NO_INDEX, Journal.NO_INDEX);
+        final long result = publication.offer(batch, 0, framesOffset);
+        return result > 0;
+    }
+
+    private void writeHeader(final int count, final long first, final long last)
+    {
+        batch.putInt(ShippingDescriptor.FRAME_COUNT_OFFSET, count, ORDER);
+        batch.putLong(ShippingDescriptor.PREVIOUS_INDEX_OFFSET, shippedIndex, ORDER);
+        batch.putLong(ShippingDescriptor.FIRST_INDEX_OFFSET, first, ORDER);
+        batch.putLong(ShippingDescriptor.LAST_INDEX_OFFSET, last, ORDER);
+    }
+
+    /** Starts again after the last position the hive holds: a fresh read of the journal from there. */
+    private void rewind()
+    {
+        rewindRequested = false;
+        counters.onRewind();
+        resumeIndex = Journal.NO_INDEX; // the tailer is repositioned below
+        clearBatch();
+        shippedIndex = ackedIndex;
+        skipThroughIndex = ackedIndex;
+        inFlightCount = 0;
+        counters.lagFrames(0);
+        if (tailer != null)
+        {
+            tailer.close();
+        }
+        tailer = journal.tailer(); // a new tailer starts at the journal's first entry
+        if (ackedIndex != Journal.NO_INDEX && !tailer.moveToIndex(ackedIndex))
+        {
+            // The acknowledged frame is not in this journal (it was deleted or replaced): read it all, skipping
+            // what the hive holds by position.
+            LOG.warn("the hive holds up to position {}, which this journal does not hold: reading from its start",
+                ackedIndex);
+            tailer.close();
+            tailer = journal.tailer();
+        }
+    }
+
+    private void clearBatch()
+    {
+        frames = 0;
+        limit = framesOffset;
+        firstIndex = Journal.NO_INDEX;
+        lastIndex = Journal.NO_INDEX;
+        if (resumeIndex != Journal.NO_INDEX)
+        {
+            resumeIndex = Journal.NO_INDEX;
+            rewindRequested = state == ShipperCounters.SHIPPING; // the tailer is past frames not shipped
+        }
+    }
+
+    private int fill(final long nowNs)
+    {
+        int entries = 0;
+        while (frames < config.batchSize() && resumeIndex == Journal.NO_INDEX && tailer.readNext(this))
+        {
+            entries++;
+        }
+        if (frames > 0 && firstFrameNs == Long.MIN_VALUE)
+        {
+            firstFrameNs = nowNs;
+        }
+        return entries;
+    }
+
+    @Override
+    public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+        final long ingestTimeNs)
+    {
+        throw new UnsupportedOperationException("the tailer always delivers the event stamp");
+    }
+
+    @Override
+    public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+        final long ingestTimeNs, final JournalEventStamp stamp)
+    {
+        if (index <= skipThroughIndex || resumeIndex != Journal.NO_INDEX)
+        {
+            return;
+        }
+        final int record = limit;
+        final int end = record + ShippingDescriptor.FRAME_MESSAGE_OFFSET + length;
+        if (frames >= config.batchSize() || end > batch.capacity())
+        {
+            resumeIndex = index;
+            if (frames == 0 && !tooLargeReported)
+            {
+                tooLargeReported = true;
+                LOG.error("frame at position {} is {} bytes, more than a batch can carry ({} bytes): shipping stops " +
+                    "here", index, length, batch.capacity() - framesOffset - ShippingDescriptor.FRAME_MESSAGE_OFFSET);
+            }
+            return;
+        }
+        final int identity = record + ShippingDescriptor.FRAME_IDENTITY_OFFSET - JournalEntryDescriptor.IDENTITY_OFFSET;
+        batch.putLong(record + ShippingDescriptor.FRAME_POSITION_OFFSET, index, ORDER);
+        batch.putLong(identity + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, stamp.eventIdMsb(), ORDER);
+        batch.putLong(identity + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, stamp.eventIdLsb(), ORDER);
+        batch.putLong(identity + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, stamp.contentDigest(), ORDER);
+        batch.putInt(identity + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, stamp.frameOrdinal(), ORDER);
+        batch.putInt(identity + JournalEntryDescriptor.FRAME_COUNT_OFFSET, stamp.frameCount(), ORDER);
+        batch.putInt(record + ShippingDescriptor.FRAME_LENGTH_OFFSET, length, ORDER);
+        batch.putBytes(record + ShippingDescriptor.FRAME_MESSAGE_OFFSET, buffer, offset, length);
+        if (frames == 0)
+        {
+            firstIndex = index;
+            firstFrameNs = Long.MIN_VALUE; // stamped by fill() with the duty cycle's clock reading
+        }
+        lastIndex = index;
+        limit = end;
+        frames++;
+    }
+
+    private int offerBatch(final long nowNs)
+    {
+        writeHeader(frames, firstIndex, lastIndex);
+        final long result = publication.offer(batch, 0, limit);
+        if (result > 0)
+        {
+            counters.onBatchShipped(frames, limit);
+            if (inFlightCount == 0)
+            {
+                ackWaitSinceNs = nowNs; // the ACK timeout runs from the first batch not acknowledged
+            }
+            shippedIndex = lastIndex;
+            rememberInFlight(lastIndex, frames);
+            final long resume = resumeIndex;
+            resumeIndex = Journal.NO_INDEX;
+            clearBatch();
+            if (resume != Journal.NO_INDEX && !tailer.moveToIndex(resume))
+            {
+                rewindRequested = true; // cannot happen for a position just read; start over from the hive's word
+            }
+            return 1;
+        }
+        if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED ||
+            result == Publication.MAX_POSITION_EXCEEDED)
+        {
+            enter(ShipperCounters.NOT_CONNECTED);
+        }
+        // BACK_PRESSURED or ADMIN_ACTION: keep the batch and offer it again on a later duty cycle.
+        return 0;
+    }
+
+    private void rememberInFlight(final long index, final int count)
+    {
+        final int slot = (inFlightHead + inFlightCount) % MAX_UNACKED_BATCHES;
+        inFlightLastIndex[slot] = index;
+        inFlightFrames[slot] = count;
+        inFlightCount++;
+        counters.lagFrames(counters.lagFrames() + count);
+    }
+
+    private void forgetInFlight(final long heldIndex)
+    {
+        long lag = counters.lagFrames();
+        while (inFlightCount > 0 && inFlightLastIndex[inFlightHead] <= heldIndex)
+        {
+            lag -= inFlightFrames[inFlightHead];
+            inFlightHead = (inFlightHead + 1) % MAX_UNACKED_BATCHES;
+            inFlightCount--;
+        }
+        counters.lagFrames(Math.max(0, lag));
+    }
+
+    /** An ACK from the hive. */
+    @Override
+    public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (length < ShippingDescriptor.ACK_LENGTH ||
+            buffer.getInt(offset + ShippingDescriptor.TYPE_OFFSET, ORDER) != ShippingDescriptor.TYPE_ACK ||
+            buffer.getLong(offset + ShippingDescriptor.EDGE_ID_MSB_OFFSET, ORDER) != edgeIdMsb ||
+            buffer.getLong(offset + ShippingDescriptor.EDGE_ID_LSB_OFFSET, ORDER) != edgeIdLsb)
+        {
+            return;
+        }
+        final long held = buffer.getLong(offset + ShippingDescriptor.HELD_INDEX_OFFSET, ORDER);
+        final boolean rewind =
+            (buffer.getInt(offset + ShippingDescriptor.ACK_FLAGS_OFFSET, ORDER) & ShippingDescriptor.ACK_REWIND) != 0;
+        ackWaitSinceNs = clock.nanoTime();
+        ackedIndex = held;
+        counters.ackedIndex(held);
+        if (state == ShipperCounters.AWAITING_ACK)
+        {
+            state = ShipperCounters.SHIPPING;
+            counters.connectionState(state);
+            rewindRequested = true;
+        }
+        else if (state == ShipperCounters.SHIPPING)
+        {
+            if (rewind)
+            {
+                rewindRequested = true;
+            }
+            else
+            {
+                forgetInFlight(held);
+            }
+        }
+    }
+}

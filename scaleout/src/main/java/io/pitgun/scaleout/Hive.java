@@ -1,0 +1,191 @@
+package io.pitgun.scaleout;
+
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.ArchivingMediaDriver;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.codecs.SourceLocation;
+import io.aeron.driver.MediaDriver;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A hive: an embedded media driver and Aeron Archive ({@link ArchivingMediaDriver}) that record the shipping
+ * stream, and the {@link HiveAgent} that keeps one journal per edge from the live stream, exactly once.
+ * <p>
+ * The Archive's recording is the raw record of what arrived (every batch, resends included, one recording per edge
+ * connection); the per-edge journals are the deduplicated record the journal tools and replay read.
+ */
+public final class Hive implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Hive.class);
+    /** The Archive's control stream on IPC: the hive is its only client, so it opens no control port. */
+    private static final int ARCHIVE_CONTROL_STREAM_ID = 1610;
+    private static final String IPC = "aeron:ipc";
+
+    /** The file a running hive holds locked in its data directory: one hive per directory. */
+    public static final String LOCK_FILE = "hive.lock";
+    /** The Archive's mark file, under its directory: stale after a {@code kill -9} (see {@link #start}). */
+    private static final String ARCHIVE_MARK_FILE = "archive-mark.dat";
+
+    private final HiveConfig config;
+    private final FileChannel lock;
+    /** An {@link ArchivingMediaDriver}, or a bare media driver when not recording. */
+    private final AutoCloseable driver;
+    private final Aeron aeron;
+    private final AeronArchive archive;
+    private final HiveAgent agent;
+    private final AgentRunner runner;
+
+    private Hive(final HiveConfig config, final FileChannel lock, final AutoCloseable driver, final Aeron aeron,
+        final AeronArchive archive, final HiveAgent agent, final AgentRunner runner)
+    {
+        this.config = config;
+        this.lock = lock;
+        this.driver = driver;
+        this.aeron = aeron;
+        this.archive = archive;
+        this.agent = agent;
+        this.runner = runner;
+    }
+
+    /**
+     * Starts the driver, the archive (recording the shipping stream) and the writer's thread.
+     * <p>
+     * The hive first locks {@value #LOCK_FILE} in its data directory (the operating system releases the lock when
+     * the process dies, however it dies). Holding it, the hive knows no other hive uses the directory, so an
+     * Archive mark file it finds was left by a killed hive: it is removed, since the Archive would otherwise refuse
+     * to start until the dead process's mark had aged past its timeout (10 s).
+     *
+     * @throws IllegalStateException if another hive holds the directory.
+     */
+    public static Hive start(final HiveConfig config)
+    {
+        return start(config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(HiveConfig)}, with the media driver's context adjusted by {@code driverSettings} before launch:
+     * e.g. a test's loss generator ({@code io.aeron.driver.ext.DebugReceiveChannelEndpoint}).
+     */
+    public static Hive start(final HiveConfig config, final UnaryOperator<MediaDriver.Context> driverSettings)
+    {
+        final FileChannel lock = lockDataDirectory(config.dataDirectory());
+        final Path aeronDirectory = config.aeronDirectory() != null ? config.aeronDirectory() :
+            AeronDirectories.forRole(config.dataDirectory(), "hive");
+        final Archive.Context archiveContext = new Archive.Context()
+            .aeronDirectoryName(aeronDirectory.toString())
+            .archiveDir(config.dataDirectory().resolve(HiveConfig.ARCHIVE_DIRECTORY).toFile())
+            .controlChannelEnabled(false)
+            .localControlChannel(IPC)
+            .localControlStreamId(ARCHIVE_CONTROL_STREAM_ID)
+            // Replication (archive to archive) is not used; Aeron still asks for its channels to be named.
+            .replicationChannel("aeron:udp?endpoint=127.0.0.1:0")
+            .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=127.0.0.1:0"))
+            .recordingEventsEnabled(false)
+            .threadingMode(ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(BackoffIdleStrategy::new);
+        AutoCloseable driver = null;
+        Aeron aeron = null;
+        AeronArchive archive = null;
+        AgentRunner runner = null;
+        try
+        {
+            driver = config.record() ?
+                ArchivingMediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)),
+                    archiveContext) :
+                MediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)));
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
+            if (config.record())
+            {
+                archive = AeronArchive.connect(new AeronArchive.Context()
+                    .aeron(aeron)
+                    .controlRequestChannel(IPC)
+                    .controlRequestStreamId(ARCHIVE_CONTROL_STREAM_ID)
+                    .controlResponseChannel(IPC));
+                archive.startRecording(config.listenChannel(), config.streamId(), SourceLocation.REMOTE);
+            }
+            final Subscription subscription = aeron.addSubscription(config.listenChannel(), config.streamId());
+            final HiveAgent agent = new HiveAgent(aeron, subscription, config, SystemEpochClock.INSTANCE);
+            runner = new AgentRunner(new BackoffIdleStrategy(), ex -> LOG.error("hive writer failed", ex), null,
+                agent);
+            AgentRunner.startOnThread(runner);
+            LOG.info("pitgun hive listening on {} stream {} (aeron {}, data {}, recording {})",
+                config.listenChannel(), config.streamId(), aeronDirectory, config.dataDirectory(), config.record());
+            return new Hive(config, lock, driver, aeron, archive, agent, runner);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(runner, archive, aeron, driver, lock);
+            throw ex;
+        }
+    }
+
+    /** How the hive was started. */
+    public HiveConfig config()
+    {
+        return config;
+    }
+
+    /** The edges heard from since start, with their counters. */
+    public List<HiveEdgeWriter> edges()
+    {
+        return agent.edges();
+    }
+
+    /** Stops the writer (closing the edges' journals), the archive and the driver. */
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(runner, archive, aeron, driver, lock);
+    }
+
+    private static FileChannel lockDataDirectory(final Path dataDirectory)
+    {
+        final Path file = dataDirectory.resolve(LOCK_FILE);
+        FileChannel channel = null;
+        try
+        {
+            Files.createDirectories(dataDirectory);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() == null)
+            {
+                throw new IllegalStateException(dataDirectory + ": another hive is running here (" + file +
+                    " is locked)");
+            }
+            Files.deleteIfExists(dataDirectory.resolve(HiveConfig.ARCHIVE_DIRECTORY).resolve(ARCHIVE_MARK_FILE));
+            return channel;
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw new IllegalStateException(dataDirectory + ": another hive is running here, in this process (" +
+                file + " is locked)", ex);
+        }
+        catch (final IOException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw new IllegalStateException(dataDirectory + ": cannot lock " + file + ": " + ex, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(channel);
+            throw ex;
+        }
+    }
+}

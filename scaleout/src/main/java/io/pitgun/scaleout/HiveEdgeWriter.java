@@ -1,0 +1,307 @@
+package io.pitgun.scaleout;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalAppender;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalTailer;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * One edge at the hive: its journal (a Pitgun journal like the edge's own, so the journal tools read it), the last
+ * edge position it holds, and the publication that acknowledges to the edge.
+ * <p>
+ * <b>The held position is in the journal itself.</b> Each record's ingest-time field holds the frame's position in
+ * the edge's journal: the edge's ingest time is a {@code System.nanoTime()} reading of another process, meaningless
+ * here, and derived output never reads it. So the last record says what the hive holds, written in the same
+ * all-or-nothing entry as the frames: a hive killed at any moment restarts knowing exactly what it holds.
+ * <p>
+ * <b>Threading:</b> confined to the hive agent's thread, except the counters' getters.
+ */
+public final class HiveEdgeWriter implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(HiveEdgeWriter.class);
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private final UUID edgeId;
+    private final long edgeIdMsb;
+    private final long edgeIdLsb;
+    private final Journal journal;
+    private final JournalAppender appender;
+    private final UnsafeBuffer ack = new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH));
+    private final byte[] replyChannelBytes = new byte[ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH];
+    private int replyChannelLength = -1;
+    private int replyStreamId;
+    private Publication reply;
+    private boolean ackPending;
+    /** A rewind was asked for and no batch in sequence has come since. */
+    private boolean rewindSent;
+    private int ackFlags;
+    private volatile long heldIndex;
+    private volatile long framesWritten;
+    private volatile long duplicatesDropped;
+    private volatile long gaps;
+    private volatile long lastSeenMs;
+
+    HiveEdgeWriter(final UUID edgeId, final Path journalDirectory)
+    {
+        this.edgeId = edgeId;
+        this.edgeIdMsb = edgeId.getMostSignificantBits();
+        this.edgeIdLsb = edgeId.getLeastSignificantBits();
+        this.journal = Journal.open(JournalConfig.of(journalDirectory));
+        this.appender = journal.appender();
+        this.heldIndex = readHeldIndex(journal);
+        ack.putInt(ShippingDescriptor.TYPE_OFFSET, ShippingDescriptor.TYPE_ACK, ORDER);
+        ack.putLong(ShippingDescriptor.EDGE_ID_MSB_OFFSET, edgeIdMsb, ORDER);
+        ack.putLong(ShippingDescriptor.EDGE_ID_LSB_OFFSET, edgeIdLsb, ORDER);
+        LOG.info("edge {}: journal {}, holds up to edge position {}", edgeId, journalDirectory, heldIndex);
+    }
+
+    /**
+     * The last edge position a hive's journal for an edge holds (its last record's ingest-time field), or
+     * {@code Journal.NO_INDEX} when it is empty. Reads one record (a cold path).
+     */
+    public static long readHeldIndex(final Journal journal)
+    {
+        final long last = journal.lastIndex();
+        if (last == Journal.NO_INDEX)
+        {
+            return Journal.NO_INDEX;
+        }
+        final long[] held = {Journal.NO_INDEX};
+        try (JournalTailer tailer = journal.tailer())
+        {
+            if (tailer.moveToIndex(last))
+            {
+                tailer.readNext((index, buffer, offset, length, edgePosition) -> held[0] = edgePosition);
+            }
+        }
+        if (held[0] == Journal.NO_INDEX)
+        {
+            throw new IllegalStateException(journal.config().directory() + ": cannot read its last record");
+        }
+        return held[0];
+    }
+
+    /** The edge's id. */
+    public UUID edgeId()
+    {
+        return edgeId;
+    }
+
+    /** The last edge position this hive holds durably (in its journal), or {@code Journal.NO_INDEX}. */
+    public long heldIndex()
+    {
+        return heldIndex;
+    }
+
+    /** Frames written to this edge's journal since the hive started. */
+    public long framesWritten()
+    {
+        return framesWritten;
+    }
+
+    /** Frames received again that the hive already held, dropped (resends after a rewind). */
+    public long duplicatesDropped()
+    {
+        return duplicatesDropped;
+    }
+
+    /** Batches refused because the hive did not hold their predecessor (frames lost in transit: a rewind). */
+    public long gaps()
+    {
+        return gaps;
+    }
+
+    /** When the edge was last heard from (epoch milliseconds), or 0. */
+    public long lastSeenMs()
+    {
+        return lastSeenMs;
+    }
+
+    boolean matches(final long msb, final long lsb)
+    {
+        return msb == edgeIdMsb && lsb == edgeIdLsb;
+    }
+
+    /**
+     * A BATCH from this edge, at {@code offset} of {@code buffer}: writes the frames after what the hive holds, if
+     * the hive holds the batch's predecessor, and sets the ACK to send.
+     */
+    void onBatch(final Aeron aeron, final DirectBuffer buffer, final int offset, final int length, final long nowMs)
+    {
+        lastSeenMs = nowMs;
+        updateReply(aeron, buffer, offset);
+        final int count = buffer.getInt(offset + ShippingDescriptor.FRAME_COUNT_OFFSET, ORDER);
+        final long previous = buffer.getLong(offset + ShippingDescriptor.PREVIOUS_INDEX_OFFSET, ORDER);
+        final long held = heldIndex;
+        if (count == 0)
+        {
+            rewindSent = true;
+            requestAck(ShippingDescriptor.ACK_REWIND); // a hello: tell the edge where to start
+            return;
+        }
+        if (previous > held)
+        {
+            gaps++;
+            // One rewind per gap: the batches the edge sent before it saw the rewind all follow the gap too.
+            if (!rewindSent)
+            {
+                rewindSent = true;
+                requestAck(ShippingDescriptor.ACK_REWIND);
+            }
+            return;
+        }
+        rewindSent = false;
+        final int channelLength = buffer.getInt(offset + ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, ORDER);
+        int record = offset + ShippingDescriptor.framesOffset(channelLength);
+        final int end = offset + length;
+        long duplicates = 0;
+        boolean noRoom = false;
+        long lastInEntry = held;
+        boolean open = false;
+        for (int i = 0; i < count; i++)
+        {
+            final long position = buffer.getLong(record + ShippingDescriptor.FRAME_POSITION_OFFSET, ORDER);
+            final int messageLength = buffer.getInt(record + ShippingDescriptor.FRAME_LENGTH_OFFSET, ORDER);
+            final int message = record + ShippingDescriptor.FRAME_MESSAGE_OFFSET;
+            if (messageLength <= 0 || message + messageLength > end)
+            {
+                LOG.error("edge {}: batch after position {} is damaged at frame {} (length {}): ignored from there",
+                    edgeId, previous, i, messageLength);
+                break;
+            }
+            if (position <= lastInEntry)
+            {
+                duplicates++;
+            }
+            else
+            {
+                if (open && appender.isFull())
+                {
+                    open = false;
+                    if (!commit(lastInEntry))
+                    {
+                        noRoom = true;
+                        break;
+                    }
+                }
+                if (!open)
+                {
+                    appender.begin();
+                    open = true;
+                }
+                // The ingest-time field carries the edge position (see the class comment).
+                appender.add(buffer, message, messageLength, position, buffer,
+                    record + ShippingDescriptor.FRAME_IDENTITY_OFFSET);
+                lastInEntry = position;
+            }
+            record = message + messageLength;
+        }
+        if (open && !commit(lastInEntry))
+        {
+            noRoom = true;
+        }
+        duplicatesDropped += duplicates;
+        if (noRoom)
+        {
+            // Short of space: no ACK, and no rewind for the batches that follow (they now follow a gap), so the
+            // edge asks again (a hello) after its ACK timeout instead of resending at once, again and again.
+            rewindSent = true;
+        }
+        else
+        {
+            requestAck(0);
+        }
+    }
+
+    /** Commits the open entry; on success the hive holds through {@code last}. False (nothing written) when the
+     *  disk is short of space: the edge's unanswered frames come again after its ACK timeout. */
+    private boolean commit(final long last)
+    {
+        final int frames = appender.batchCount();
+        if (appender.tryCommit() == JournalAppender.NO_ROOM)
+        {
+            appender.abort();
+            LOG.warn("edge {}: the hive's disk is short of space; frames after {} wait", edgeId, heldIndex);
+            return false;
+        }
+        heldIndex = last;
+        framesWritten += frames;
+        return true;
+    }
+
+    private void updateReply(final Aeron aeron, final DirectBuffer buffer, final int offset)
+    {
+        final int streamId = buffer.getInt(offset + ShippingDescriptor.REPLY_STREAM_ID_OFFSET, ORDER);
+        final int length = buffer.getInt(offset + ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, ORDER);
+        if (length <= 0 || length > ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH)
+        {
+            return;
+        }
+        boolean same = reply != null && length == replyChannelLength && streamId == replyStreamId;
+        for (int i = 0; same && i < length; i++)
+        {
+            same = replyChannelBytes[i] == buffer.getByte(offset + ShippingDescriptor.REPLY_CHANNEL_OFFSET + i);
+        }
+        if (same)
+        {
+            return;
+        }
+        // A new edge process (a new reply port): a cold path, once per edge start.
+        buffer.getBytes(offset + ShippingDescriptor.REPLY_CHANNEL_OFFSET, replyChannelBytes, 0, length);
+        replyChannelLength = length;
+        replyStreamId = streamId;
+        if (reply != null)
+        {
+            reply.close();
+        }
+        final String channel = new String(replyChannelBytes, 0, length, StandardCharsets.US_ASCII);
+        reply = aeron.addPublication(channel, streamId);
+        LOG.info("edge {}: acknowledging on {} stream {}", edgeId, channel, streamId);
+    }
+
+    private void requestAck(final int flags)
+    {
+        ackPending = true;
+        ackFlags |= flags;
+    }
+
+    /** Offers the pending ACK, if any; returns 1 if one was sent. It stays pending while the edge cannot take it. */
+    int sendAck()
+    {
+        if (!ackPending || reply == null)
+        {
+            return 0;
+        }
+        ack.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, ackFlags, ORDER);
+        ack.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
+        if (reply.offer(ack, 0, ShippingDescriptor.ACK_LENGTH) > 0)
+        {
+            ackPending = false;
+            ackFlags = 0;
+            return 1;
+        }
+        return 0;
+    }
+
+    @Override
+    public void close()
+    {
+        if (reply != null)
+        {
+            reply.close();
+        }
+        journal.close();
+    }
+}

@@ -1,0 +1,132 @@
+package io.pitgun.scaleout;
+
+/**
+ * An edge shipper's counters (seed 002's names, {@code pitgun_} prefixed in exports). Written only by the shipper's
+ * thread; read from any thread (volatile fields: a reader sees each value as last written, not a consistent set).
+ */
+public final class ShipperCounters
+{
+    /** {@link #connectionState()}: the publication has no connected hive. */
+    public static final int NOT_CONNECTED = 0;
+    /** {@link #connectionState()}: connected, waiting for the hive to say what it holds. */
+    public static final int AWAITING_ACK = 1;
+    /** {@link #connectionState()}: connected and shipping. */
+    public static final int SHIPPING = 2;
+
+    private volatile long framesShipped;
+    private volatile long batchesShipped;
+    private volatile long bytesShipped;
+    private volatile long ackedIndex = io.pitgun.journal.Journal.NO_INDEX;
+    private volatile long lagFrames;
+    private volatile long behindSinceNs;
+    private volatile int connectionState;
+    private volatile long rewinds;
+
+    /** Frames sent to the hive, resends after a rewind included ({@code pitgun_events_shipped_total}). */
+    public long framesShipped()
+    {
+        return framesShipped;
+    }
+
+    /** Batches sent, hellos not counted ({@code pitgun_batches_shipped_total}). */
+    public long batchesShipped()
+    {
+        return batchesShipped;
+    }
+
+    /** Bytes of batches sent ({@code pitgun_bytes_shipped_total}). */
+    public long bytesShipped()
+    {
+        return bytesShipped;
+    }
+
+    /**
+     * Frames lost to back-pressure ({@code pitgun_events_dropped_total}): always 0, since the shipper reads the
+     * journal and waits instead of dropping; kept so the seed's dashboard shows it.
+     */
+    public long framesDropped()
+    {
+        return 0;
+    }
+
+    /** The last edge position the hive has acknowledged holding, or {@code Journal.NO_INDEX}. */
+    public long ackedIndex()
+    {
+        return ackedIndex;
+    }
+
+    /** Frames shipped and not yet acknowledged ({@code pitgun_ship_lag_frames}); frames not yet read from the
+     *  journal are not counted. */
+    public long lagFrames()
+    {
+        return lagFrames;
+    }
+
+    /**
+     * Seconds since the shipper last had nothing to ship and nothing unacknowledged ({@code pitgun_ship_lag_seconds}):
+     * 0 while caught up.
+     */
+    public double lagSeconds(final long nowNs)
+    {
+        final long since = behindSinceNs;
+        return since == 0 ? 0.0 : Math.max(0, nowNs - since) / 1e9;
+    }
+
+    /** {@link #NOT_CONNECTED}, {@link #AWAITING_ACK} or {@link #SHIPPING} ({@code pitgun_ship_connection_state}). */
+    public int connectionState()
+    {
+        return connectionState;
+    }
+
+    /** Times the shipper went back to what the hive acknowledged (after a reconnect, a gap or a silent hive). */
+    public long rewinds()
+    {
+        return rewinds;
+    }
+
+    void onBatchShipped(final int frames, final int bytes)
+    {
+        framesShipped += frames;
+        batchesShipped++;
+        bytesShipped += bytes;
+    }
+
+    void ackedIndex(final long index)
+    {
+        ackedIndex = index;
+    }
+
+    void lagFrames(final long frames)
+    {
+        lagFrames = frames;
+    }
+
+    /** Records whether the shipper is caught up; while it is not, keeps the time it fell behind. */
+    void caughtUp(final boolean caughtUp, final long nowNs)
+    {
+        if (caughtUp)
+        {
+            if (behindSinceNs != 0)
+            {
+                behindSinceNs = 0;
+            }
+        }
+        else if (behindSinceNs == 0)
+        {
+            behindSinceNs = nowNs | 1; // never 0, which means caught up
+        }
+    }
+
+    void connectionState(final int state)
+    {
+        if (connectionState != state)
+        {
+            connectionState = state;
+        }
+    }
+
+    void onRewind()
+    {
+        rewinds++;
+    }
+}

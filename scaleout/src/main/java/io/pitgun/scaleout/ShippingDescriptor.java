@@ -1,0 +1,91 @@
+package io.pitgun.scaleout;
+
+import io.pitgun.journal.JournalEntryDescriptor;
+
+/**
+ * Layout of the two messages of the shipping protocol: a BATCH of journal frames (edge to hive, on the shipping
+ * channel) and an ACK (hive to edge, on the reply channel the batch names). Each is one Aeron message (Aeron
+ * fragments and reassembles it; a BATCH is at most the publication's {@code maxMessageLength()}).
+ * <pre>
+ *   BATCH                                                          ACK
+ *   0       type int32 = {@link #TYPE_BATCH}                                0   type int32 = {@link #TYPE_ACK}
+ *   4       frame count int32 (0: a hello, asking for an ACK)       4   flags int32 (bit 0: {@link #ACK_REWIND})
+ *   8       edge id msb int64                                      8   edge id msb int64
+ *   16      edge id lsb int64                                      16  edge id lsb int64
+ *   24      previous index int64: the edge position shipped        24  held index int64: the last edge position
+ *           just before this batch's first frame, or                   the hive holds durably, or NO_INDEX
+ *           {@code Journal.NO_INDEX} when shipping from the start    32  (end)
+ *   32      first index int64 (NO_INDEX when count = 0)
+ *   40      last index int64 (NO_INDEX when count = 0)
+ *   48      reply stream id int32
+ *   52      reply channel length int32, then the channel (US-ASCII)
+ *   56+n    frames, unpadded, count of them:
+ *           0   edge position int64 (the frame's position in the edge's journal)
+ *           8   event identity, {@link JournalEntryDescriptor#IDENTITY_LENGTH} bytes, laid out as the journal's
+ *               ({@link JournalEntryDescriptor#IDENTITY_OFFSET}: event id msb, lsb, content digest, ordinal, count)
+ *           40  length int32
+ *           44  the SBE message, exactly as the edge's journal holds it (message header included)
+ * </pre>
+ * All integers little endian. Positions are the journal's ({@link JournalEntryDescriptor#position}): increasing,
+ * not contiguous, so a batch names its predecessor ({@code previous index}) and the hive takes a batch only when
+ * it holds that predecessor: a frame lost in transit (a hive restart drops what its driver had not delivered) shows
+ * as a gap and is answered by an ACK with {@link #ACK_REWIND}, never silently skipped.
+ */
+public final class ShippingDescriptor
+{
+    /** Message type of a batch of frames (or, with no frames, a hello). */
+    public static final int TYPE_BATCH = 1;
+    /** Message type of an acknowledgement. */
+    public static final int TYPE_ACK = 2;
+
+    /** Offset of the message type (int32) in both messages. */
+    public static final int TYPE_OFFSET = 0;
+    /** Offset of the frame count (int32) in a BATCH. */
+    public static final int FRAME_COUNT_OFFSET = TYPE_OFFSET + Integer.BYTES;
+    /** Offset of the ACK's flags (int32): the same slot as a BATCH's frame count. */
+    public static final int ACK_FLAGS_OFFSET = FRAME_COUNT_OFFSET;
+    /** Offset of the edge id's most significant bits (int64) in both messages. */
+    public static final int EDGE_ID_MSB_OFFSET = FRAME_COUNT_OFFSET + Integer.BYTES;
+    /** Offset of the edge id's least significant bits (int64) in both messages. */
+    public static final int EDGE_ID_LSB_OFFSET = EDGE_ID_MSB_OFFSET + Long.BYTES;
+    /** Offset of the previous index (int64) in a BATCH. */
+    public static final int PREVIOUS_INDEX_OFFSET = EDGE_ID_LSB_OFFSET + Long.BYTES;
+    /** Offset of the held index (int64) in an ACK: the same slot as a BATCH's previous index. */
+    public static final int HELD_INDEX_OFFSET = PREVIOUS_INDEX_OFFSET;
+    /** Length of an ACK. */
+    public static final int ACK_LENGTH = HELD_INDEX_OFFSET + Long.BYTES;
+    /** Offset of the first frame's edge position (int64) in a BATCH. */
+    public static final int FIRST_INDEX_OFFSET = PREVIOUS_INDEX_OFFSET + Long.BYTES;
+    /** Offset of the last frame's edge position (int64) in a BATCH. */
+    public static final int LAST_INDEX_OFFSET = FIRST_INDEX_OFFSET + Long.BYTES;
+    /** Offset of the reply stream id (int32) in a BATCH. */
+    public static final int REPLY_STREAM_ID_OFFSET = LAST_INDEX_OFFSET + Long.BYTES;
+    /** Offset of the reply channel's length (int32) in a BATCH; the channel's bytes follow it. */
+    public static final int REPLY_CHANNEL_LENGTH_OFFSET = REPLY_STREAM_ID_OFFSET + Integer.BYTES;
+    /** Offset of the reply channel's bytes in a BATCH. */
+    public static final int REPLY_CHANNEL_OFFSET = REPLY_CHANNEL_LENGTH_OFFSET + Integer.BYTES;
+    /** Longest reply channel accepted, in bytes (an Aeron URI is far shorter). */
+    public static final int MAX_REPLY_CHANNEL_LENGTH = 1024;
+
+    /** Offset of the edge position (int64) in a frame record. */
+    public static final int FRAME_POSITION_OFFSET = 0;
+    /** Offset of the event identity block in a frame record. */
+    public static final int FRAME_IDENTITY_OFFSET = FRAME_POSITION_OFFSET + Long.BYTES;
+    /** Offset of the message length (int32) in a frame record. */
+    public static final int FRAME_LENGTH_OFFSET = FRAME_IDENTITY_OFFSET + JournalEntryDescriptor.IDENTITY_LENGTH;
+    /** Offset of the SBE message in a frame record (= the record's header length). */
+    public static final int FRAME_MESSAGE_OFFSET = FRAME_LENGTH_OFFSET + Integer.BYTES;
+
+    /** ACK flag: the hive did not take the last batch (or answers a hello); resume from held index + 1. */
+    public static final int ACK_REWIND = 1;
+
+    private ShippingDescriptor()
+    {
+    }
+
+    /** Offset of the first frame record in a BATCH whose reply channel is {@code replyChannelLength} bytes. */
+    public static int framesOffset(final int replyChannelLength)
+    {
+        return REPLY_CHANNEL_OFFSET + replyChannelLength;
+    }
+}

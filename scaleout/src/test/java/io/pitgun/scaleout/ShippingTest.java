@@ -1,0 +1,378 @@
+package io.pitgun.scaleout;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.status.SystemCounterDescriptor;
+import io.aeron.driver.ext.DebugReceiveChannelEndpoint;
+import io.aeron.driver.ext.RandomLossGenerator;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalAppender;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalEventStamp;
+import io.pitgun.journal.JournalTailer;
+import io.pitgun.testsupport.Await;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.DatagramSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An edge journal, a shipper and a hive in one process over loopback UDP: the hive's journal for the edge must
+ * hold the edge's frames, byte for byte, in order, once — also when the shipper or the hive restarts mid-stream.
+ */
+class ShippingTest
+{
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private Path edgeData;
+    private Path hiveData;
+    private String channel;
+    private Journal edgeJournal;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        edgeData = dir.resolve("edge");
+        hiveData = dir.resolve("hive");
+        channel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        edgeJournal = Journal.open(JournalConfig.of(edgeData.resolve("journal")));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        for (int i = open.size() - 1; i >= 0; i--)
+        {
+            open.get(i).close();
+        }
+        edgeJournal.close();
+    }
+
+    @Test
+    void shouldShipEveryFrameOnceInOrder() throws Exception
+    {
+        append(edgeJournal, 0, 2_500);
+        final Hive hive = startHive();
+        final EdgeShipper shipper = startShipper();
+        awaitHiveHolds(shipper.edgeId());
+        assertSameFrames(shipper.edgeId());
+        assertEquals(2_500, shipper.counters().framesShipped());
+        assertTrue(shipper.counters().batchesShipped() >= 3, "batches of at most 1,000 frames");
+        assertEquals(0, shipper.counters().framesDropped());
+        Await.until("the shipper's lag drains", WAIT, () -> shipper.counters().lagFrames() == 0);
+        assertEquals(2_500, hive.edges().get(0).framesWritten());
+
+        append(edgeJournal, 2_500, 10); // a partial batch goes out after the flush interval
+        awaitHiveHolds(shipper.edgeId());
+        assertSameFrames(shipper.edgeId());
+    }
+
+    @Test
+    void shouldKeepOneJournalPerEdge() throws Exception
+    {
+        final Hive hive = startHive();
+        final Path otherData = dir.resolve("edge-2");
+        try (Journal other = Journal.open(JournalConfig.of(otherData.resolve("journal"))))
+        {
+            append(edgeJournal, 0, 3_000);
+            append(other, 10_000, 2_000);
+            final EdgeShipper first = startShipper();
+            try (EdgeShipper second = EdgeShipper.start(other, otherData,
+                shipperConfig().withAeronDirectory(dir.resolve("aeron-edge-2"))))
+            {
+                awaitHiveHolds(first.edgeId());
+                assertSameFrames(first.edgeId());
+                final Path otherAtHive = HiveConfig.of(channel, hiveData).edgeJournal(second.edgeId().toString());
+                Await.until("the hive holds the second edge's journal", WAIT, () ->
+                {
+                    if (!otherAtHive.toFile().isDirectory())
+                    {
+                        return false;
+                    }
+                    try (Journal atHive = Journal.open(JournalConfig.readOnly(otherAtHive)))
+                    {
+                        return HiveEdgeWriter.readHeldIndex(atHive) == other.lastIndex();
+                    }
+                });
+                try (Journal atHive = Journal.open(JournalConfig.readOnly(otherAtHive)))
+                {
+                    assertEquals(read(other, false), read(atHive, true));
+                }
+                assertEquals(2, hive.edges().size());
+            }
+        }
+    }
+
+    @Test
+    void shouldNotMistakeAnIdlePeriodForASilentHive() throws Exception
+    {
+        // The clock is the test's: time passes only when the test says so.
+        final AtomicLong nowNs = new AtomicLong(1_000_000_000L);
+        startHive();
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData,
+            shipperConfig().withFlushIntervalNs(0).withAeronDirectory(dir.resolve("aeron-edge")),
+            UnaryOperator.identity(), nowNs::get);
+        open.add(shipper);
+        append(edgeJournal, 0, 100);
+        awaitHiveHolds(shipper.edgeId());
+        nowNs.addAndGet(60_000_000_000L); // a minute without frames, far past the ACK timeout
+        append(edgeJournal, 100, 100);
+        awaitHiveHolds(shipper.edgeId());
+        Await.until("the last batch acknowledged", WAIT, () -> shipper.counters().lagFrames() == 0);
+        assertEquals(1, shipper.counters().rewinds(), "rewound only at start: the ACK timeout runs from the batch");
+        assertSameFrames(shipper.edgeId());
+    }
+
+    @Test
+    void shouldShipExactlyOnceAcrossAShipperRestartMidStream() throws Exception
+    {
+        startHive();
+        final Path aeronDir = dir.resolve("aeron-edge");
+        final ShipperConfig config = shipperConfig().withAeronDirectory(aeronDir);
+        try (Writer writer = new Writer(edgeJournal, 20_000))
+        {
+            EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData, config);
+            Await.until("some frames shipped", WAIT, () -> shipper.counters().framesShipped() > 2_000);
+            shipper.close(); // batches in flight, their ACKs never read
+            final EdgeShipper second = EdgeShipper.start(edgeJournal, edgeData, config);
+            open.add(second);
+            writer.awaitDone();
+            awaitHiveHolds(second.edgeId());
+            assertSameFrames(second.edgeId());
+        }
+    }
+
+    @Test
+    void shouldShipExactlyOnceAcrossAHiveRestartMidStream() throws Exception
+    {
+        final HiveConfig hiveConfig = HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"));
+        final Hive first = Hive.start(hiveConfig);
+        final EdgeShipper shipper = startShipper();
+        try (Writer writer = new Writer(edgeJournal, 20_000))
+        {
+            Await.until("some frames at the hive", WAIT,
+                () -> !first.edges().isEmpty() && first.edges().get(0).framesWritten() > 2_000);
+            first.close(); // frames in flight to it are lost: the edge must send them again
+            open.add(Hive.start(hiveConfig));
+            writer.awaitDone();
+        }
+        awaitHiveHolds(shipper.edgeId());
+        assertSameFrames(shipper.edgeId());
+        assertTrue(shipper.counters().rewinds() >= 2, "started once, rewound after the hive came back");
+    }
+
+    @Test
+    void shouldShipExactlyOnceWhenPacketsAreLostBothWays() throws Exception
+    {
+        // Aeron's own loss generator drops 10 % of the data packets each side receives: batches to the hive, ACKs
+        // to the edge. Aeron's NAKs and retransmits recover them; nothing of ours may lose or repeat a frame.
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")),
+            ShippingTest::lossy);
+        open.add(hive);
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData,
+            shipperConfig().withAeronDirectory(dir.resolve("aeron-edge")), ShippingTest::lossy);
+        open.add(shipper);
+        try (Writer writer = new Writer(edgeJournal, 20_000))
+        {
+            writer.awaitDone();
+        }
+        awaitHiveHolds(shipper.edgeId());
+        assertSameFrames(shipper.edgeId());
+        try (Aeron client = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir.resolve("aeron-hive").toString())))
+        {
+            final long naks = client.countersReader().getCounterValue(SystemCounterDescriptor.NAK_MESSAGES_SENT.id());
+            assertTrue(naks > 0, "the hive asked for retransmissions (packets were lost): " + naks);
+        }
+    }
+
+    private static MediaDriver.Context lossy(final MediaDriver.Context context)
+    {
+        return context.receiveChannelEndpointSupplier((udpChannel, dispatcher, status, driver) ->
+            new DebugReceiveChannelEndpoint(udpChannel, dispatcher, status, driver,
+                new RandomLossGenerator(0.1, 16), new RandomLossGenerator(0.0, 16)));
+    }
+
+    private Hive startHive()
+    {
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));
+        open.add(hive);
+        return hive;
+    }
+
+    private EdgeShipper startShipper()
+    {
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData,
+            shipperConfig().withAeronDirectory(dir.resolve("aeron-edge")));
+        open.add(shipper);
+        return shipper;
+    }
+
+    private ShipperConfig shipperConfig()
+    {
+        return ShipperConfig.to(channel).withFlushIntervalNs(5_000_000L).withAckTimeoutNs(500_000_000L);
+    }
+
+    private void awaitHiveHolds(final UUID edgeId) throws Exception
+    {
+        final long last = edgeJournal.lastIndex();
+        final Path journal = HiveConfig.of(channel, hiveData).edgeJournal(edgeId.toString());
+        Await.until("the hive holds up to edge position " + last, WAIT, () ->
+        {
+            if (!journal.toFile().isDirectory())
+            {
+                return false;
+            }
+            try (Journal hive = Journal.open(JournalConfig.readOnly(journal)))
+            {
+                return hive.lastIndex() != Journal.NO_INDEX && HiveEdgeWriter.readHeldIndex(hive) == last;
+            }
+        });
+    }
+
+    private void assertSameFrames(final UUID edgeId)
+    {
+        final List<String> edge = read(edgeJournal, false);
+        try (Journal hive = Journal.open(JournalConfig.readOnly(
+            HiveConfig.of(channel, hiveData).edgeJournal(edgeId.toString()))))
+        {
+            final List<String> atHive = read(hive, true);
+            assertEquals(edge.size(), atHive.size(), "frames at the hive");
+            assertEquals(edge, atHive);
+        }
+    }
+
+    /** Each frame as text: its edge position, identity and bytes. At the hive the position is the ingest field. */
+    private static List<String> read(final Journal journal, final boolean atHive)
+    {
+        final List<String> frames = new ArrayList<>();
+        try (JournalTailer tailer = journal.tailer())
+        {
+            final JournalEntryHandler handler = new JournalEntryHandler()
+            {
+                @Override
+                public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+                    final long ingestTimeNs)
+                {
+                    throw new AssertionError();
+                }
+
+                @Override
+                public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+                    final long ingestTimeNs, final JournalEventStamp stamp)
+                {
+                    final byte[] bytes = new byte[length];
+                    buffer.getBytes(offset, bytes);
+                    frames.add((atHive ? ingestTimeNs : index) + " " + stamp.eventIdMsb() + "/" +
+                        stamp.eventIdLsb() + "/" + stamp.contentDigest() + "/" + stamp.frameOrdinal() + "/" +
+                        stamp.frameCount() + " " + Arrays.toString(bytes));
+                }
+            };
+            while (tailer.readNext(handler))
+            {
+                // read on
+            }
+        }
+        return frames;
+    }
+
+    /** Appends frames {@code [from, from + count)}: varying lengths and identities, in entries of 1 to 40. */
+    private static void append(final Journal journal, final int from, final int count)
+    {
+        final JournalAppender appender = journal.appender();
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[512]);
+        int i = from;
+        while (i < from + count)
+        {
+            appender.begin();
+            final int inEntry = Math.min(1 + i % 40, from + count - i);
+            for (int k = 0; k < inEntry; k++, i++)
+            {
+                final int length = 8 + i % 300;
+                for (int b = 0; b < length; b++)
+                {
+                    message.putByte(b, (byte)(i * 31 + b));
+                }
+                appender.add(message, 0, length, 12345L + i, i, ~i, i * 7L, k, i % 3 == 0 ? 0 : inEntry);
+            }
+            appender.commit();
+        }
+    }
+
+    /** Appends {@code total} frames on a thread of its own, in small steps, while the test restarts things. */
+    private static final class Writer implements AutoCloseable
+    {
+        private final Thread thread;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private volatile Throwable failure;
+
+        Writer(final Journal journal, final int total)
+        {
+            thread = new Thread(() ->
+            {
+                try
+                {
+                    for (int i = 0; i < total && !stop.get(); i += 50)
+                    {
+                        append(journal, i, 50);
+                        if (i % 1_000 == 0)
+                        {
+                            Thread.onSpinWait();
+                            Thread.yield();
+                        }
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failure = ex;
+                }
+            }, "test-writer");
+            thread.start();
+        }
+
+        void awaitDone() throws InterruptedException
+        {
+            thread.join(WAIT.toMillis());
+            assertTrue(!thread.isAlive(), "the writer finished");
+            if (failure != null)
+            {
+                throw new AssertionError("writer failed", failure);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException
+        {
+            stop.set(true);
+            thread.join(WAIT.toMillis());
+        }
+    }
+
+    private static int freeUdpPort() throws Exception
+    {
+        try (DatagramSocket socket = new DatagramSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}
