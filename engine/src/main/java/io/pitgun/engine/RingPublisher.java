@@ -276,6 +276,18 @@ final class RingPublisher
      */
     long publishEndOfStream(final long deadline, final Thread consumer)
     {
+        // With one producer the sequencer is not thread-safe: claiming here while the producer still holds an
+        // unpublished claim (a commit held by the journal's wait for space, journal.thread: producer, which close()
+        // has just ended) would let the producer's later publish move the cursor back behind this slot, and the
+        // end would never be seen. So wait, until the deadline, for every claim to be published first.
+        while (singleProducer && claimed.highest() > ringBuffer.getCursor())
+        {
+            if (System.nanoTime() - deadline >= 0)
+            {
+                return -1;
+            }
+            LockSupport.parkNanos(100_000);
+        }
         while (true)
         {
             try

@@ -3,6 +3,7 @@ package io.pitgun.engine;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalTailer;
+import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,8 +83,13 @@ class JournalSpaceWaitTest
         // journal.thread: producer: the same wait, but inside commit() on the producing thread, which a test thread
         // of its own plays (the one thread that ever publishes), while this one watches.
         final AtomicLong usable = new AtomicLong(PLENTY);
+        final AtomicLong spaceReads = new AtomicLong();
         final ExecutorService producer = Executors.newSingleThreadExecutor();
-        try (Journal journal = Journal.open(JournalConfig.of(dir).withMinFreeBytes(HEADROOM), usable::get))
+        try (Journal journal = Journal.open(JournalConfig.of(dir).withMinFreeBytes(HEADROOM), () ->
+        {
+            spaceReads.incrementAndGet();
+            return usable.get();
+        }))
         {
             final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
                 .config(PipelineConfig.builder().journalDirectory(dir).journalPretouch(false)
@@ -115,7 +121,14 @@ class JournalSpaceWaitTest
             final Future<Long> dropped = producer.submit(() -> writer.begin(3, 3_000)
                 .putDouble(SyntheticRun.SPEED, 100).commit());
             awaitWaiting(pipeline, true);
-            pipeline.close(); // ends the producer's wait, which never comes to an end by itself
+            // Let the wait grow to its longest park (the free space is read at most every 20 ms, so three reads take
+            // over 40 ms): the producer then sleeps through close()'s claim, which is what lost the end of stream.
+            final long reads = spaceReads.get();
+            Await.until("the producer's wait re-read the free space three times", () -> spaceReads.get() >= reads + 3);
+            // Ends the producer's wait, which never comes to an end by itself, and then drains at once: a close
+            // that claimed the end-of-stream slot while the producer still held its claim lost the end and waited
+            // out its whole deadline (longer than this test's timeout).
+            pipeline.close(TimeUnit.SECONDS.toNanos(120));
             assertFalse(pipeline.isJournaled(dropped.get(30, TimeUnit.SECONDS)));
             assertTrue(pipeline.journalFailure().isPresent());
             assertEquals(1, pipeline.counters().get(PipelineCounter.DROPPED_JOURNAL_FAILED));
