@@ -144,6 +144,9 @@ final class GatewayMetrics
             "unacknowledged (0: caught up).", c.lagSeconds(System.nanoTime()));
         gauge(w, "pitgun_ship_connection_state", "0 not connected, 1 waiting for the hive's word, 2 shipping.",
             c.connectionState());
+        gauge(w, "pitgun_ship_stalled", "0 shipping goes on; 1 a frame larger than a batch stopped it; 2 the hive " +
+            "holds positions of this edge id that this journal does not (journal reset under the same id).",
+            c.stalled());
     }
 
     private void journal(final PrometheusTextWriter w)

@@ -93,6 +93,9 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
     /** The first frame that did not fit the batch: the tailer goes back to it once the batch is shipped. */
     private long resumeIndex = Journal.NO_INDEX;
     private boolean tooLargeReported;
+    /** True after a rewind that did not find the acknowledged position in this journal: a frame at or below it
+     *  then means the journal diverged from what the hive holds ({@link ShipperCounters#STALLED_JOURNAL_DIVERGED}). */
+    private boolean ackedPositionMissing;
 
     /**
      * @param journal           the edge's journal (read only: a tailer of its own).
@@ -129,6 +132,10 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
     public int doWork()
     {
         final long nowNs = clock.nanoTime();
+        if (counters.stalled() == ShipperCounters.STALLED_JOURNAL_DIVERGED)
+        {
+            return 0; // stopped for good: shipping would lose frames the hive takes for ones it holds
+        }
         if (framesOffset < 0)
         {
             return resolveReplyChannel();
@@ -178,7 +185,9 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
         {
             work += offerBatch(nowNs);
         }
-        counters.caughtUp(frames == 0 && shippedIndex == ackedIndex, nowNs);
+        // A stalled shipper is never caught up: its lag must grow, not read 0.
+        counters.caughtUp(frames == 0 && shippedIndex == ackedIndex &&
+            counters.stalled() == ShipperCounters.NOT_STALLED, nowNs);
         return work;
     }
 
@@ -257,8 +266,10 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
             tailer.close();
         }
         tailer = journal.tailer(); // a new tailer starts at the journal's first entry
+        ackedPositionMissing = false;
         if (ackedIndex != Journal.NO_INDEX && !tailer.moveToIndex(ackedIndex))
         {
+            ackedPositionMissing = true;
             // The acknowledged frame is not in this journal (it was deleted or replaced): read it all, skipping
             // what the hive holds by position.
             LOG.warn("the hive holds up to position {}, which this journal does not hold: reading from its start",
@@ -306,6 +317,15 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
     public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
         final long ingestTimeNs, final JournalEventStamp stamp)
     {
+        if (index <= skipThroughIndex && ackedPositionMissing && counters.stalled() == ShipperCounters.NOT_STALLED)
+        {
+            // Cycles deleted before the acknowledged position leave only later positions; a frame at or below it
+            // in a journal without it is one the hive never had, under a position it has.
+            counters.stall(ShipperCounters.STALLED_JOURNAL_DIVERGED);
+            LOG.error("the hive holds this edge's positions up to {}, but this journal has a different frame at {}: " +
+                "the journal was reset or lost its tail under the same edge id; shipping stops (give the edge a new " +
+                "id: delete its edge-id file)", skipThroughIndex, index);
+        }
         if (index <= skipThroughIndex || resumeIndex != Journal.NO_INDEX)
         {
             return;
@@ -318,6 +338,7 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
             if (frames == 0 && !tooLargeReported)
             {
                 tooLargeReported = true;
+                counters.stall(ShipperCounters.STALLED_FRAME_TOO_LARGE);
                 LOG.error("frame at position {} is {} bytes, more than a batch can carry ({} bytes): shipping stops " +
                     "here", index, length, batch.capacity() - framesOffset - ShippingDescriptor.FRAME_MESSAGE_OFFSET);
             }

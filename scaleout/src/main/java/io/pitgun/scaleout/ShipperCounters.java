@@ -21,6 +21,29 @@ public final class ShipperCounters
     private volatile long behindSinceNs;
     private volatile int connectionState;
     private volatile long rewinds;
+    private volatile int stalled;
+
+    /** {@link #stalled()}: shipping goes on. */
+    public static final int NOT_STALLED = 0;
+    /** {@link #stalled()}: a frame is larger than a batch can carry; nothing after it is shipped. */
+    public static final int STALLED_FRAME_TOO_LARGE = 1;
+    /**
+     * {@link #stalled()}: the hive holds positions of this edge id that this journal does not (a journal deleted or
+     * reset under the same {@code edge-id}, or a tail lost with its machine): its frames would be taken for ones the
+     * hive has. Nothing is shipped until the edge gets a new id.
+     */
+    public static final int STALLED_JOURNAL_DIVERGED = 2;
+
+    /** Why shipping stopped for good ({@code pitgun_ship_stalled}), or {@link #NOT_STALLED}. */
+    public int stalled()
+    {
+        return stalled;
+    }
+
+    void stall(final int reason)
+    {
+        stalled = reason;
+    }
 
     /** Frames sent to the hive, resends after a rewind included ({@code pitgun_events_shipped_total}). */
     public long framesShipped()

@@ -20,15 +20,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.DatagramSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -161,6 +164,37 @@ class ShippingTest
             awaitHiveHolds(second.edgeId());
             assertSameFrames(second.edgeId());
         }
+    }
+
+    @Test
+    void shouldStopAndSaySoWhenTheEdgeJournalWasResetUnderTheSameEdgeId() throws Exception
+    {
+        // A journal deleted and started again within the same roll cycle numbers its frames from the same
+        // positions: shipping them would have the hive drop them as ones it holds, so the shipper stops, counted.
+        append(edgeJournal, 0, 500);
+        final Hive hive = startHive();
+        final Path aeronDir = dir.resolve("aeron-edge");
+        final ShipperConfig config = shipperConfig().withAeronDirectory(aeronDir);
+        final EdgeShipper first = EdgeShipper.start(edgeJournal, edgeData, config);
+        awaitHiveHolds(first.edgeId());
+        first.close();
+        edgeJournal.close();
+        try (Stream<Path> files = Files.walk(edgeData.resolve("journal")))
+        {
+            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.delete(file);
+            }
+        }
+        edgeJournal = Journal.open(JournalConfig.of(edgeData.resolve("journal")));
+        append(edgeJournal, 500, 300);
+
+        final EdgeShipper second = EdgeShipper.start(edgeJournal, edgeData, config);
+        open.add(second);
+        Await.until("the shipper says the journal diverged", WAIT,
+            () -> second.counters().stalled() == ShipperCounters.STALLED_JOURNAL_DIVERGED);
+        assertEquals(0, second.counters().framesShipped());
+        assertEquals(500, hive.edges().get(0).framesWritten());
     }
 
     @Test
