@@ -420,7 +420,15 @@ public final class GatewayServer implements AutoCloseable
         }
         if (shipper != null)
         {
-            shipper.close(); // before the journal it reads; it resumes from the hive's word at the next start
+            try
+            {
+                shipper.close(); // before the journal it reads; it resumes from the hive's word at the next start
+            }
+            catch (final RuntimeException ex)
+            {
+                // The rest of the shutdown (the pipeline's drain, the journal, the audit log) must still run.
+                LOG.error("the edge shipper did not stop cleanly: {}", ex.toString());
+            }
         }
         try
         {

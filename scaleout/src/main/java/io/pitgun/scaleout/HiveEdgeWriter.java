@@ -59,8 +59,16 @@ public final class HiveEdgeWriter implements AutoCloseable
         this.edgeIdMsb = edgeId.getMostSignificantBits();
         this.edgeIdLsb = edgeId.getLeastSignificantBits();
         this.journal = Journal.open(JournalConfig.of(journalDirectory));
-        this.appender = journal.appender();
-        this.heldIndex = readHeldIndex(journal);
+        try
+        {
+            this.appender = journal.appender();
+            this.heldIndex = readHeldIndex(journal);
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close(); // the caller tries again with the edge's next batch: never leave a queue open per try
+            throw ex;
+        }
         ack.putInt(ShippingDescriptor.TYPE_OFFSET, ShippingDescriptor.TYPE_ACK, ORDER);
         ack.putLong(ShippingDescriptor.EDGE_ID_MSB_OFFSET, edgeIdMsb, ORDER);
         ack.putLong(ShippingDescriptor.EDGE_ID_LSB_OFFSET, edgeIdLsb, ORDER);
