@@ -13,6 +13,9 @@ import java.util.TreeSet;
 /** Maps a parsed YAML tree onto a builder, with errors at the key's line and column. */
 final class PipelineConfigYamlReader
 {
+    /** The key {@code journal.thread} replaced. */
+    private static final String REPLACED_SEPARATE_THREAD = "journal.separate_thread";
+
     private final ParsedDocument document;
     private final PipelineConfig.Builder builder = PipelineConfig.builder();
 
@@ -142,6 +145,12 @@ final class PipelineConfigYamlReader
             if (!allowed.contains(name))
             {
                 final String key = section.isEmpty() ? name : section + "." + name;
+                if (key.equals(REPLACED_SEPARATE_THREAD))
+                {
+                    // The boolean of earlier releases: say what replaced it rather than only that it is unknown.
+                    throw error(key, "replaced by " + PipelineSetting.JOURNAL_THREAD.key() +
+                        " (true: separate, false: process; producer journals on the publishing thread)");
+                }
                 throw error(key, "unknown key; expected one of " + allowed);
             }
         }

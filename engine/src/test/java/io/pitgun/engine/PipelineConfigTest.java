@@ -88,6 +88,10 @@ class PipelineConfigTest
         assertTrue(wait.getMessage().contains("backoff, sleeping, yielding, blocking, busy_spin"), wait.getMessage());
         assertEquals("merge_window", assertThrows(PipelineConfigException.class,
             () -> PipelineConfig.parseYaml(SOURCE, "merge_window: 1 fortnight\n")).key());
+        final PipelineConfigException replaced = assertThrows(PipelineConfigException.class,
+            () -> PipelineConfig.parseYaml(SOURCE, "journal:\n  separate_thread: true\n"));
+        assertTrue(replaced.getMessage().contains("replaced by journal.thread (true: separate, false: process"),
+            replaced.getMessage());
     }
 
     @Test

@@ -44,8 +44,9 @@ final class ThreadCpu
         }
     }
 
-    /** {@code "name" #12 ... nid=0x1f4 ...}: a thread's full name and its Linux thread id, as jcmd prints them. */
-    private static final Pattern JCMD_THREAD = Pattern.compile("^\"(.*)\".*\\bnid=(0x[0-9a-fA-F]+)");
+    /** {@code "name" #12 ... nid=0x1f4 ...}: a thread's full name and its Linux thread id, as jcmd prints them (in
+     *  hex up to JDK 18, in decimal from JDK 19). */
+    private static final Pattern JCMD_THREAD = Pattern.compile("^\"(.*)\".*\\bnid=(0x[0-9a-fA-F]+|[0-9]+)");
     private static final long NANOS_PER_TICK = nanosPerTick();
 
     private ThreadCpu()

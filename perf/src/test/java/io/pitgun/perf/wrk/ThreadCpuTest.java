@@ -39,9 +39,12 @@ class ThreadCpuTest
             "\"pitgun-gateway-process\" #23 daemon prio=5 os_prio=0 cpu=5.21ms elapsed=10.02s tid=0x00007f " +
                 "nid=0x618a runnable  [0x00007f]",
             "   java.lang.Thread.State: RUNNABLE",
-            "\"VM Thread\" os_prio=0 cpu=12.00ms elapsed=10.10s tid=0x00007f nid=0x6174 runnable  "));
+            "\"VM Thread\" os_prio=0 cpu=12.00ms elapsed=10.10s tid=0x00007f nid=0x6174 runnable  ",
+            "\"C2 CompilerThread0\" #14 daemon [25003] prio=9 os_prio=0 cpu=9.1ms elapsed=3.2s tid=0x00007f nid=25003 " +
+                "waiting on condition  [0x0000000000000000]"));
 
-        assertEquals(Map.of(0x618aL, "pitgun-gateway-process", 0x6174L, "VM Thread"), names);
+        assertEquals(Map.of(0x618aL, "pitgun-gateway-process", 0x6174L, "VM Thread", 25003L, "C2 CompilerThread0"),
+            names);
     }
 
     @Test
