@@ -51,6 +51,7 @@ public final class HiveEdgeWriter implements AutoCloseable
     private volatile long framesWritten;
     private volatile long duplicatesDropped;
     private volatile long gaps;
+    private volatile long malformedBatches;
     private volatile long lastSeenMs;
 
     HiveEdgeWriter(final UUID edgeId, final Path journalDirectory)
@@ -131,6 +132,12 @@ public final class HiveEdgeWriter implements AutoCloseable
         return gaps;
     }
 
+    /** Batches whose frame count or reply channel length cannot be right for their size, ignored. */
+    public long malformedBatches()
+    {
+        return malformedBatches;
+    }
+
     /** When the edge was last heard from (epoch milliseconds), or 0. */
     public long lastSeenMs()
     {
@@ -149,8 +156,18 @@ public final class HiveEdgeWriter implements AutoCloseable
     void onBatch(final Aeron aeron, final DirectBuffer buffer, final int offset, final int length, final long nowMs)
     {
         lastSeenMs = nowMs;
-        updateReply(aeron, buffer, offset);
         final int count = buffer.getInt(offset + ShippingDescriptor.FRAME_COUNT_OFFSET, ORDER);
+        final int channelLength = buffer.getInt(offset + ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, ORDER);
+        if (count < 0 || channelLength <= 0 || channelLength > ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH ||
+            ShippingDescriptor.framesOffset(channelLength) > length)
+        {
+            // The lengths come from the network: never let one place a read outside the datagram.
+            malformedBatches++;
+            LOG.warn("edge {}: a batch with {} frames and a reply channel of {} bytes in {} bytes is malformed: " +
+                "ignored", edgeId, count, channelLength, length);
+            return;
+        }
+        updateReply(aeron, buffer, offset);
         final long previous = buffer.getLong(offset + ShippingDescriptor.PREVIOUS_INDEX_OFFSET, ORDER);
         final long held = heldIndex;
         if (count == 0)
@@ -171,7 +188,6 @@ public final class HiveEdgeWriter implements AutoCloseable
             return;
         }
         rewindSent = false;
-        final int channelLength = buffer.getInt(offset + ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, ORDER);
         int record = offset + ShippingDescriptor.framesOffset(channelLength);
         final int end = offset + length;
         long duplicates = 0;
@@ -180,6 +196,12 @@ public final class HiveEdgeWriter implements AutoCloseable
         boolean open = false;
         for (int i = 0; i < count; i++)
         {
+            if (record + ShippingDescriptor.FRAME_MESSAGE_OFFSET > end)
+            {
+                LOG.error("edge {}: batch after position {} ends inside frame {}'s header: ignored from there",
+                    edgeId, previous, i);
+                break;
+            }
             final long position = buffer.getLong(record + ShippingDescriptor.FRAME_POSITION_OFFSET, ORDER);
             final int messageLength = buffer.getInt(record + ShippingDescriptor.FRAME_LENGTH_OFFSET, ORDER);
             final int message = record + ShippingDescriptor.FRAME_MESSAGE_OFFSET;
