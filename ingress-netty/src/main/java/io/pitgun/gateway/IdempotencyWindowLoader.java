@@ -2,9 +2,9 @@ package io.pitgun.gateway;
 
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalEntryDescriptor;
-import io.pitgun.journal.JournalEntryHandler;
 import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalException;
+import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
@@ -122,7 +122,7 @@ final class IdempotencyWindowLoader
     }
 
     /** The identities of one entry's messages, in order. */
-    private static final class EntryCollector implements JournalEntryHandler
+    private static final class EntryCollector implements JournalStampedEntryHandler
     {
         final long[] msbs = new long[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
         final long[] lsbs = new long[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
@@ -135,13 +135,6 @@ final class IdempotencyWindowLoader
         {
             count = 0;
             return this;
-        }
-
-        @Override
-        public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
-            final long ingestTimeNs)
-        {
-            throw new IllegalStateException("the tailer delivers the event stamp");
         }
 
         @Override

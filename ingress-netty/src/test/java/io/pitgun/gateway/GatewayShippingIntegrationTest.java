@@ -2,7 +2,7 @@ package io.pitgun.gateway;
 
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
-import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.scaleout.AeronDirectories;
 import io.pitgun.scaleout.EdgeId;
@@ -93,15 +93,8 @@ class GatewayShippingIntegrationTest
         try (Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory));
             JournalTailer tailer = journal.tailer())
         {
-            final JournalEntryHandler handler = new JournalEntryHandler()
+            final JournalStampedEntryHandler handler = new JournalStampedEntryHandler()
             {
-                @Override
-                public void onEntry(final long index, final org.agrona.DirectBuffer buffer, final int offset,
-                    final int length, final long ingestTimeNs)
-                {
-                    throw new AssertionError();
-                }
-
                 @Override
                 public void onEntry(final long index, final org.agrona.DirectBuffer buffer, final int offset,
                     final int length, final long ingestTimeNs, final io.pitgun.journal.JournalEventStamp stamp)

@@ -9,6 +9,9 @@ import java.util.UUID;
  */
 public final class JournalEventStamp
 {
+    /** The identity of a message without an event; never refilled (only a tailer's own stamp is). */
+    static final JournalEventStamp NONE = new JournalEventStamp();
+
     private long eventIdMsb;
     private long eventIdLsb;
     private long contentDigest;

@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Each message record keeps its envelope's identity, and a tailer reads entries backwards from the end. */
 @Timeout(30)
@@ -61,6 +62,20 @@ class JournalEventIdentityTest
             }
             assertArrayEquals(new long[] {8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3}, order);
         }
+    }
+
+    @Test
+    void shouldGiveAStampedHandlerCalledWithoutAStampTheNoEventStamp()
+    {
+        final List<JournalEventStamp> stamps = new ArrayList<>();
+        final JournalStampedEntryHandler handler = (index, buffer, offset, length, ingestTimeNs, stamp) ->
+            stamps.add(stamp);
+
+        handler.onEntry(7, new UnsafeBuffer(new byte[8]), 0, 8, 0L);
+
+        assertEquals(1, stamps.size());
+        assertFalse(stamps.get(0).hasEvent());
+        assertEquals(0, stamps.get(0).frameCount());
     }
 
     @Test

@@ -7,8 +7,8 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalEntryDescriptor;
-import io.pitgun.journal.JournalEntryHandler;
 import io.pitgun.journal.JournalEventStamp;
+import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -40,7 +40,7 @@ import java.util.UUID;
  * </pre>
  * <b>Threading:</b> every method runs on the agent's thread; {@link #counters()} may be read from any thread.
  */
-public final class EdgeShipperAgent implements Agent, JournalEntryHandler, FragmentHandler
+public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler, FragmentHandler
 {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeShipperAgent.class);
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
@@ -304,13 +304,6 @@ public final class EdgeShipperAgent implements Agent, JournalEntryHandler, Fragm
             firstFrameNs = nowNs;
         }
         return entries;
-    }
-
-    @Override
-    public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
-        final long ingestTimeNs)
-    {
-        throw new UnsupportedOperationException("the tailer always delivers the event stamp");
     }
 
     @Override

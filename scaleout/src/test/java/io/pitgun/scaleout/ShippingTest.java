@@ -8,8 +8,8 @@ import io.aeron.driver.ext.RandomLossGenerator;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
-import io.pitgun.journal.JournalEntryHandler;
 import io.pitgun.journal.JournalEventStamp;
+import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.testsupport.Await;
 import org.agrona.DirectBuffer;
@@ -302,15 +302,8 @@ class ShippingTest
         final List<String> frames = new ArrayList<>();
         try (JournalTailer tailer = journal.tailer())
         {
-            final JournalEntryHandler handler = new JournalEntryHandler()
+            final JournalStampedEntryHandler handler = new JournalStampedEntryHandler()
             {
-                @Override
-                public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
-                    final long ingestTimeNs)
-                {
-                    throw new AssertionError();
-                }
-
                 @Override
                 public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
                     final long ingestTimeNs, final JournalEventStamp stamp)

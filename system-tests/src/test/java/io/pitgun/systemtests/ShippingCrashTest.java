@@ -3,8 +3,8 @@ package io.pitgun.systemtests;
 import io.pitgun.cli.PitgunCommand;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
-import io.pitgun.journal.JournalEntryHandler;
 import io.pitgun.journal.JournalEventStamp;
+import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.scaleout.AeronDirectories;
 import io.pitgun.scaleout.EdgeId;
@@ -129,15 +129,8 @@ class ShippingCrashTest
         try (Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory));
              JournalTailer tailer = journal.tailer())
         {
-            final JournalEntryHandler handler = new JournalEntryHandler()
+            final JournalStampedEntryHandler handler = new JournalStampedEntryHandler()
             {
-                @Override
-                public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
-                    final long ingestTimeNs)
-                {
-                    throw new AssertionError("the tailer delivers the stamp");
-                }
-
                 @Override
                 public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
                     final long ingestTimeNs, final JournalEventStamp stamp)
