@@ -226,6 +226,10 @@ final class JournalAckWaiter implements JournaledListener
         scan();
     }
 
+    /** A scan's tally of the answers it keeps ({@link #keep}); loop only. */
+    private long lowestLeft = NONE;
+    private long earliestDeadlineLeftNs;
+
     private void onDeadline()
     {
         deadlineScheduled = false;
@@ -244,8 +248,7 @@ final class JournalAckWaiter implements JournaledListener
         // Positions grow in publish order on one loop, but duplicates can wait on older ones: scan them all. A
         // callback may add answers at the tail; they are not in this count. The lowest position and the earliest
         // deadline left are found in the same pass, over the answers kept.
-        long lowest = NONE;
-        long earliestDeadlineNs = now;
+        startLeft(now);
         int kept = 0;
         for (int i = pending.size(); i > 0; i--)
         {
@@ -260,31 +263,21 @@ final class JournalAckWaiter implements JournaledListener
             }
             else
             {
-                if (lowest == NONE || p.deadlineNs - earliestDeadlineNs < 0)
-                {
-                    earliestDeadlineNs = p.deadlineNs;
-                }
-                lowest = Math.min(lowest, p.position);
+                keep(p);
                 kept++;
-                pending.add(p);
             }
         }
         if (pending.size() != kept)
         {
             // Callbacks added answers (pipelined requests): take them into account too, in a second pass.
-            lowest = NONE;
-            earliestDeadlineNs = now;
+            startLeft(now);
             for (int i = pending.size(); i > 0; i--)
             {
-                final Pending p = pending.poll();
-                if (lowest == NONE || p.deadlineNs - earliestDeadlineNs < 0)
-                {
-                    earliestDeadlineNs = p.deadlineNs;
-                }
-                lowest = Math.min(lowest, p.position);
-                pending.add(p);
+                keep(pending.poll());
             }
         }
+        final long lowest = lowestLeft;
+        final long earliestDeadlineNs = earliestDeadlineLeftNs;
         lowestPending = lowest;
         if (lowest != NONE)
         {
@@ -295,6 +288,24 @@ final class JournalAckWaiter implements JournaledListener
             }
             recheck(lowest);
         }
+    }
+
+    /** Starts a scan's tally of the answers left: none yet. */
+    private void startLeft(final long now)
+    {
+        lowestLeft = NONE;
+        earliestDeadlineLeftNs = now;
+    }
+
+    /** Puts an answer back in the queue and in the tally: the lowest position and the earliest deadline left. */
+    private void keep(final Pending p)
+    {
+        if (lowestLeft == NONE || p.deadlineNs - earliestDeadlineLeftNs < 0)
+        {
+            earliestDeadlineLeftNs = p.deadlineNs;
+        }
+        lowestLeft = Math.min(lowestLeft, p.position);
+        pending.add(p);
     }
 
     /**
