@@ -1,10 +1,8 @@
 package io.pitgun.engine;
 
 import io.pitgun.journal.Journal;
-import io.pitgun.journal.JournalEntryHandler;
-import io.pitgun.journal.JournalTailer;
-import org.agrona.DirectBuffer;
 
+import java.nio.file.Path;
 import java.util.function.LongConsumer;
 
 /**
@@ -18,11 +16,23 @@ import java.util.function.LongConsumer;
  *     long entries = JournalReplayer.replay(journal, pipeline, null);
  * }   // close() drains: pipeline.outputDigest() now holds the digest
  * }</pre>
+ * A live follower of a journal being written is a {@link JournalFollower}, the reader this class runs to the end.
  */
 public final class JournalReplayer
 {
     private JournalReplayer()
     {
+    }
+
+    /**
+     * The configuration a replay runs with: {@code base} (merging, frame size, ...) without a journal of its own,
+     * acknowledging on acceptance, writing its output as JSON lines to {@code jsonLinesFile} and digesting it. One
+     * place for it, so that {@code pitgun journal replay} and a hive's live derived output are the same bytes.
+     */
+    public static PipelineConfig replayConfig(final PipelineConfig base, final Path jsonLinesFile)
+    {
+        return base.toBuilder().journalDirectory(null).ackMode(AckMode.ACCEPTED).jsonLinesFile(jsonLinesFile)
+            .outputDigest(true).build();
     }
 
     /**
@@ -48,48 +58,19 @@ public final class JournalReplayer
     public static long replay(final Journal journal, final TelemetryPipeline pipeline, final LongConsumer progress,
         final boolean recordedPositions)
     {
-        final Publisher publisher = new Publisher(pipeline, recordedPositions);
         long reported = 0;
-        try (JournalTailer tailer = journal.tailer())
+        try (JournalFollower follower = new JournalFollower(journal, pipeline, recordedPositions))
         {
             // Each readNext delivers one journal entry: a batch of up to 64 messages.
-            while (tailer.readNext(publisher))
+            while (follower.readNext())
             {
-                if (progress != null && publisher.count - reported >= 0x10000)
+                if (progress != null && follower.messages() - reported >= 0x10000)
                 {
-                    reported = publisher.count;
+                    reported = follower.messages();
                     progress.accept(reported);
                 }
             }
-        }
-        return publisher.count;
-    }
-
-    private static final class Publisher implements JournalEntryHandler
-    {
-        private final TelemetryPipeline pipeline;
-        private final boolean recordedPositions;
-        private long count;
-
-        Publisher(final TelemetryPipeline pipeline, final boolean recordedPositions)
-        {
-            this.pipeline = pipeline;
-            this.recordedPositions = recordedPositions;
-        }
-
-        @Override
-        public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
-            final long ingestTimeNs)
-        {
-            try
-            {
-                pipeline.publishReplayed(buffer, offset, length, recordedPositions ? ingestTimeNs : index);
-            }
-            catch (final FrameRejectedException ex)
-            {
-                throw new FrameRejectedException(ex.reason(), "journal entry " + index + ": " + ex.getMessage());
-            }
-            count++;
+            return follower.messages();
         }
     }
 }

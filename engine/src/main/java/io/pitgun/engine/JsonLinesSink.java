@@ -85,6 +85,15 @@ final class JsonLinesSink implements OutputSink
         }
     }
 
+    @Override
+    public void onIdle()
+    {
+        if (position > 0)
+        {
+            flush();
+        }
+    }
+
     private void flush()
     {
         direct.clear().limit(position);

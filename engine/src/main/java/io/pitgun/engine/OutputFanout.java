@@ -38,6 +38,26 @@ final class OutputFanout
         counters.increment(PipelineCounter.INSIGHTS);
     }
 
+    /** The processing stage caught up with the ring: each sink may write out what it buffers. */
+    void onIdle()
+    {
+        final OutputSink[] sinks = this.sinks;
+        for (int i = 0; i < sinks.length; i++)
+        {
+            if (!failed[i])
+            {
+                try
+                {
+                    sinks[i].onIdle();
+                }
+                catch (final RuntimeException ex)
+                {
+                    fail(i, ex);
+                }
+            }
+        }
+    }
+
     private void deliver(final boolean insight, final DirectBuffer buffer, final int offset, final int length)
     {
         final OutputSink[] sinks = this.sinks;

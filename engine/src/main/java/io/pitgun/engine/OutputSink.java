@@ -15,6 +15,15 @@ interface OutputSink extends AutoCloseable
     /** One insight document. */
     void onInsight(DirectBuffer buffer, int offset, int length);
 
+    /**
+     * The processing stage has caught up with the ring (only called in a pipeline built with
+     * {@code flushOutputWhenIdle}): a sink that buffers writes out what it holds, so a reader of its file sees every
+     * output so far whenever the pipeline is idle. Default: nothing.
+     */
+    default void onIdle()
+    {
+    }
+
     /** Releases resources after the last output (called once, after the processing thread stopped). */
     @Override
     void close();

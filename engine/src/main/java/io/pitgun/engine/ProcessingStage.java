@@ -35,11 +35,25 @@ final class ProcessingStage implements EventHandler<FrameSlot>
     private final PipelineCounters counters;
     private final RingBuffer<FrameSlot> ringBuffer;
     private final BatchLatencyRecorder processedLatency;
+    /** Told when the stage has caught up with the ring ({@code flushOutputWhenIdle}), or null. */
+    private final OutputFanout idleOutput;
     private long batchStart = -1;
 
     ProcessingStage(final MergeStage merge, final SegmentStage segment, final StreamTable streams,
         final PipelineCounters counters, final PipelineLatency latency, final RingBuffer<FrameSlot> ringBuffer)
     {
+        this(merge, segment, streams, counters, latency, ringBuffer, null);
+    }
+
+    /**
+     * @param idleOutput told (its sinks flush) at the end of each batch after which nothing more was published, or
+     *                   null never to be told.
+     */
+    ProcessingStage(final MergeStage merge, final SegmentStage segment, final StreamTable streams,
+        final PipelineCounters counters, final PipelineLatency latency, final RingBuffer<FrameSlot> ringBuffer,
+        final OutputFanout idleOutput)
+    {
+        this.idleOutput = idleOutput;
         this.merge = merge;
         this.segment = segment;
         this.streams = streams;
@@ -69,6 +83,12 @@ final class ProcessingStage implements EventHandler<FrameSlot>
         if (endOfBatch)
         {
             recordLatency(sequence);
+            // A batch is capped at one journal entry, so its end alone does not mean idle: the cursor says whether
+            // anything was claimed after it (a later batch then ends with this check again).
+            if (idleOutput != null && sequence >= ringBuffer.getCursor())
+            {
+                idleOutput.onIdle();
+            }
         }
     }
 

@@ -60,11 +60,13 @@ final class StageGraph
      *
      * @param adoptedJournal an open journal to append to and leave open, or null to open {@code journal.directory}
      *                       (if set) and close it with the graph.
+     * @param flushOutputWhenIdle the sinks write out what they buffer whenever processing catches up with the ring.
      */
     StageGraph(final String pipelineName, final PipelineConfig config, final ParameterRegistry registry,
         final CompiledManifest manifest, final String manifestSha256, final SlotRing ring, final AckTracker acks,
         final SubscriberFanout subscribers, final Journal adoptedJournal, final PipelineThreads threads,
-        final PipelineCounters counters, final PipelineLatency latency, final StageErrors errors)
+        final PipelineCounters counters, final PipelineLatency latency, final StageErrors errors,
+        final boolean flushOutputWhenIdle)
     {
         this.pipelineName = pipelineName;
         this.ring = ring;
@@ -107,7 +109,8 @@ final class StageGraph
             new MergeStage(config.enableMerging(), null, config.mergeWindowUs(),
                 Stage.Merge.defaultMaxLatenessUs(config.mergeWindowUs()), config.maxSources(),
                 descriptor.frameCapacity(), manifestStage, counters);
-        final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency, ringBuffer);
+        final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency, ringBuffer,
+            flushOutputWhenIdle ? fanout : null);
 
         // A Disruptor batch is one journal entry, so bound it by what an entry holds.
         final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder()

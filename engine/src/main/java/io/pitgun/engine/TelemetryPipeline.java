@@ -89,7 +89,7 @@ public final class TelemetryPipeline implements AutoCloseable
             builder.journal != null || config.journalDirectory().isPresent());
         subscribers = new SubscriberFanout(config, counters);
         stages = new StageGraph(name, config, registry, manifest, manifestSha256, ring, acks, subscribers,
-            builder.journal, threads, counters, latency, errors);
+            builder.journal, threads, counters, latency, errors, builder.flushOutputWhenIdle);
         publisher.journalOnPublish(stages.inlineJournal()); // before any producer can reach the publisher
         stages.start();
     }

@@ -28,6 +28,7 @@ public final class TelemetryPipelineBuilder
     PipelineConfig config = PipelineConfig.defaults();
     String name;
     Journal journal;
+    boolean flushOutputWhenIdle;
     PipelineCounters counters;
     ThreadFactory threadFactory;
     BiConsumer<String, Throwable> errorHandler = (stage, error) -> System.err.println(
@@ -100,6 +101,17 @@ public final class TelemetryPipelineBuilder
     public TelemetryPipelineBuilder threadFactory(final ThreadFactory factory)
     {
         this.threadFactory = factory;
+        return this;
+    }
+
+    /**
+     * With {@code true}, the output sinks that buffer (the JSON-lines file) write out what they hold whenever the
+     * processing stage has caught up with the ring, so a reader of the file sees every output so far while the
+     * pipeline is idle (a hive's derived output); default false: they write when their buffer fills and at close.
+     */
+    public TelemetryPipelineBuilder flushOutputWhenIdle(final boolean on)
+    {
+        this.flushOutputWhenIdle = on;
         return this;
     }
 

@@ -1,0 +1,136 @@
+package io.pitgun.engine;
+
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalTailer;
+import org.agrona.DirectBuffer;
+
+/**
+ * {@link JournalReplayer}'s reading side, step by step: tails a journal, possibly while another thread or process
+ * appends to it, and publishes each message, in order, with its position into a pipeline without a journal of its
+ * own. A live follower of a journal (a hive's derived output per edge) and a one-shot replay are the same reader, so
+ * their output is the same bytes.
+ *
+ * <pre>{@code
+ * JournalFollower follower = new JournalFollower(journal, pipeline, false);
+ * while (running) {
+ *     int entries = follower.poll(16);   // never waits: stops when the pipeline's ring is short of room
+ *     idle.idle(entries);
+ * }
+ * follower.close();                      // then pipeline.close() drains the rest of the output
+ * }</pre>
+ *
+ * <p><b>Threading:</b> one thread (the journal tailer's); that thread must be the pipeline's only producer, so that
+ * the room {@link #poll} sees in the ring is still there when it publishes. {@link #messages()} and
+ * {@link #lastPosition()} may be read from any thread.
+ */
+public final class JournalFollower implements AutoCloseable
+{
+    /** What {@link #lastPosition()} returns before the first message. */
+    public static final long NO_POSITION = Journal.NO_INDEX;
+
+    private final TelemetryPipeline pipeline;
+    private final JournalTailer tailer;
+    private final Publisher publisher;
+    /** The free slots poll needs before it reads an entry: a whole entry's worth. */
+    private final int entryRoom;
+
+    /**
+     * @param journal           the journal to read from its first message; left open by {@link #close()}.
+     * @param pipeline          the pipeline to publish into: built without a journal, left open by {@link #close()}.
+     * @param recordedPositions publish each message with the position its record's ingest-time field holds instead
+     *                          of its own (a hive's journal of an edge: see {@link JournalReplayer}).
+     */
+    public JournalFollower(final Journal journal, final TelemetryPipeline pipeline, final boolean recordedPositions)
+    {
+        this.pipeline = pipeline;
+        // A ring smaller than an entry never has that much room: there poll waits for the rest of a large entry.
+        this.entryRoom = Math.min(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY, pipeline.config().channelCapacity());
+        this.publisher = new Publisher(pipeline, recordedPositions);
+        this.tailer = journal.tailer();
+    }
+
+    /**
+     * Publishes the messages of up to {@code entryLimit} journal entries, stopping early at the journal's end or
+     * when the pipeline's ring has less room than a whole entry, so it never waits for the pipeline (unless its
+     * {@code channel_capacity} is below the 64 messages an entry can hold).
+     *
+     * @return the entries read (0: caught up with the journal, or the pipeline is behind).
+     * @throws FrameRejectedException if a message is larger than the pipeline's slots or is not a Pitgun message
+     *                                (the message names the journal position); the follower has moved past it.
+     */
+    public int poll(final int entryLimit)
+    {
+        int entries = 0;
+        while (entries < entryLimit &&
+            pipeline.remainingCapacity() >= entryRoom &&
+            tailer.readNext(publisher))
+        {
+            entries++;
+        }
+        return entries;
+    }
+
+    /**
+     * Publishes the messages of the next journal entry, waiting while the pipeline's ring is full.
+     *
+     * @return false at the journal's end (no complete entry yet).
+     * @throws FrameRejectedException as {@link #poll}.
+     */
+    public boolean readNext()
+    {
+        return tailer.readNext(publisher);
+    }
+
+    /** Messages published so far. */
+    public long messages()
+    {
+        return publisher.count;
+    }
+
+    /** The position the last published message was published with, or {@link #NO_POSITION}. */
+    public long lastPosition()
+    {
+        return publisher.lastPosition;
+    }
+
+    /** Closes the tailer (on the reading thread); the journal and the pipeline stay open. */
+    @Override
+    public void close()
+    {
+        tailer.close();
+    }
+
+    private static final class Publisher implements JournalEntryHandler
+    {
+        private final TelemetryPipeline pipeline;
+        private final boolean recordedPositions;
+        // Written by the reading thread only; volatile so that other threads read them whole.
+        private volatile long count;
+        private volatile long lastPosition = NO_POSITION;
+
+        Publisher(final TelemetryPipeline pipeline, final boolean recordedPositions)
+        {
+            this.pipeline = pipeline;
+            this.recordedPositions = recordedPositions;
+        }
+
+        @Override
+        public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+            final long ingestTimeNs)
+        {
+            final long position = recordedPositions ? ingestTimeNs : index;
+            try
+            {
+                pipeline.publishReplayed(buffer, offset, length, position);
+            }
+            catch (final FrameRejectedException ex)
+            {
+                throw new FrameRejectedException(ex.reason(), "journal entry " + index + ": " + ex.getMessage());
+            }
+            count++;
+            lastPosition = position;
+        }
+    }
+}
