@@ -43,6 +43,9 @@ public final class Hive implements AutoCloseable
     /** The Archive's mark file, under its directory: stale after a {@code kill -9} (see {@link #start}). */
     private static final String ARCHIVE_MARK_FILE = "archive-mark.dat";
 
+    /** How long close waits for the derive thread before it warns and interrupts it (then waits again). */
+    private static final int DERIVE_CLOSE_RETRY_MS = 60_000;
+
     private final HiveConfig config;
     private final FileChannel lock;
     /** An {@link ArchivingMediaDriver}, or a bare media driver when not recording. */
@@ -51,10 +54,16 @@ public final class Hive implements AutoCloseable
     private final AeronArchive archive;
     private final HiveAgent agent;
     private final AgentRunner runner;
+    /** The derive thread, or null without a {@link HivePipeline}. */
+    private final HiveDeriveAgent deriveAgent;
+    private final AgentRunner deriveRunner;
 
     private Hive(final HiveConfig config, final FileChannel lock, final AutoCloseable driver, final Aeron aeron,
-        final AeronArchive archive, final HiveAgent agent, final AgentRunner runner)
+        final AeronArchive archive, final HiveAgent agent, final AgentRunner runner, final HiveDeriveAgent deriveAgent,
+        final AgentRunner deriveRunner)
     {
+        this.deriveAgent = deriveAgent;
+        this.deriveRunner = deriveRunner;
         this.config = config;
         this.lock = lock;
         this.driver = driver;
@@ -85,6 +94,26 @@ public final class Hive implements AutoCloseable
      */
     public static Hive start(final HiveConfig config, final UnaryOperator<MediaDriver.Context> driverSettings)
     {
+        return start(config, null, driverSettings);
+    }
+
+    /**
+     * As {@link #start(HiveConfig)}, also running {@code pipeline} over each edge's journal, live, into
+     * {@code DATA_DIR/edges/EDGE_ID/}{@value HiveConfig#DERIVED_FILE} on a thread of its own
+     * ({@code pitgun-hive-derive}; see {@link #derivedOutputs()}).
+     */
+    public static Hive start(final HiveConfig config, final HivePipeline pipeline)
+    {
+        return start(config, pipeline, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(HiveConfig, UnaryOperator)} with {@code pipeline} run over each edge's journal, or none when
+     * it is null.
+     */
+    public static Hive start(final HiveConfig config, final HivePipeline pipeline,
+        final UnaryOperator<MediaDriver.Context> driverSettings)
+    {
         final FileChannel lock = lockDataDirectory(config.dataDirectory());
         final Path aeronDirectory = config.aeronDirectory() != null ? config.aeronDirectory() :
             AeronDirectories.forRole(config.dataDirectory(), "hive");
@@ -104,6 +133,7 @@ public final class Hive implements AutoCloseable
         Aeron aeron = null;
         AeronArchive archive = null;
         AgentRunner runner = null;
+        AgentRunner deriveRunner = null;
         try
         {
             driver = config.record() ?
@@ -125,13 +155,21 @@ public final class Hive implements AutoCloseable
             runner = new AgentRunner(new BackoffIdleStrategy(), ex -> LOG.error("hive writer failed", ex), null,
                 agent);
             AgentRunner.startOnThread(runner);
+            HiveDeriveAgent deriveAgent = null;
+            if (pipeline != null)
+            {
+                deriveAgent = new HiveDeriveAgent(config, pipeline, agent.edges());
+                deriveRunner = new AgentRunner(new BackoffIdleStrategy(),
+                    ex -> LOG.error("hive derived output failed", ex), null, deriveAgent);
+                AgentRunner.startOnThread(deriveRunner);
+            }
             LOG.info("pitgun hive listening on {} stream {} (aeron {}, data {}, recording {})",
                 config.listenChannel(), config.streamId(), aeronDirectory, config.dataDirectory(), config.record());
-            return new Hive(config, lock, driver, aeron, archive, agent, runner);
+            return new Hive(config, lock, driver, aeron, archive, agent, runner, deriveAgent, deriveRunner);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(runner, archive, aeron, driver, lock);
+            CloseHelper.quietCloseAll(runner, deriveRunner, archive, aeron, driver, lock);
             throw ex;
         }
     }
@@ -148,11 +186,36 @@ public final class Hive implements AutoCloseable
         return agent.edges();
     }
 
-    /** Stops the writer (closing the edges' journals), the archive and the driver. */
+    /**
+     * Each edge's live derived output ({@link HivePipeline}): per edge, the messages derived, the last edge position
+     * derived, any failure and the output's SHA-256 ({@link HiveEdgeDeriver#fileSha256()} reads the file;
+     * {@link HiveEdgeDeriver#outputDigest()} once the hive has stopped). Empty when the hive runs no pipeline. Safe
+     * from any thread; the list grows as edges appear.
+     */
+    public List<HiveEdgeDeriver> derivedOutputs()
+    {
+        return deriveAgent == null ? List.of() : deriveAgent.derivers();
+    }
+
+    /**
+     * Stops the writer (closing the edges' journals), then the derive thread, which first runs what the journals
+     * hold through the pipelines and closes them (so each derived file is complete: the replay's output), then the
+     * archive and the driver.
+     */
     @Override
     public void close()
     {
-        CloseHelper.closeAll(runner, archive, aeron, driver, lock);
+        CloseHelper.closeAll(runner, this::closeDeriving, archive, aeron, driver, lock);
+    }
+
+    private void closeDeriving()
+    {
+        if (deriveRunner != null)
+        {
+            // Draining a backlog and closing the pipelines can take a while: not interrupted after Agrona's 5 s.
+            deriveRunner.close(DERIVE_CLOSE_RETRY_MS,
+                thread -> LOG.warn("hive derived output: still completing the edges' outputs on {}", thread));
+        }
     }
 
     private static FileChannel lockDataDirectory(final Path dataDirectory)

@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * @param listenChannel  the channel edges ship to, e.g. {@code aeron:udp?endpoint=127.0.0.1:40456}.
  * @param streamId       the shipping stream id ({@link ShipperConfig#DEFAULT_STREAM_ID}).
- * @param dataDirectory  the hive's directory: {@code edges/<edge-id>/journal} per edge, {@code archive} for the
- *                       Aeron Archive recording of the shipping stream.
+ * @param dataDirectory  the hive's directory: {@code edges/<edge-id>/journal} (and {@value #DERIVED_FILE}) per
+ *                       edge, {@code archive} for the Aeron Archive recording of the shipping stream.
  * @param aeronDirectory the embedded media driver's directory, or null for {@link AeronDirectories#forRole}.
  * @param record         record the shipping stream with Aeron Archive (the raw record of what arrived).
  */
@@ -19,6 +19,8 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
     public static final String EDGES_DIRECTORY = "edges";
     /** Each edge's journal, under its directory. */
     public static final String JOURNAL_DIRECTORY = "journal";
+    /** Each edge's derived output (JSON lines, as {@code pitgun journal replay --out} writes), under its directory. */
+    public static final String DERIVED_FILE = "derived.jsonl";
     /** The Aeron Archive's directory, under the hive's. */
     public static final String ARCHIVE_DIRECTORY = "archive";
 
@@ -49,6 +51,12 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
     public HiveConfig withRecording(final boolean on)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, on);
+    }
+
+    /** The derived output the hive writes for {@code edgeId} when it runs a {@link HivePipeline}. */
+    public Path edgeDerivedFile(final String edgeId)
+    {
+        return dataDirectory.resolve(EDGES_DIRECTORY).resolve(edgeId).resolve(DERIVED_FILE);
     }
 
     /** The journal the hive keeps for {@code edgeId}. */

@@ -1,0 +1,235 @@
+package io.pitgun.scaleout;
+
+import io.pitgun.engine.JournalFollower;
+import io.pitgun.engine.JournalReplayer;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.manifest.ManifestException;
+import org.agrona.CloseHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * One edge's live derived output at the hive: a {@link JournalFollower} tailing the hive's journal of the edge
+ * (opened read-only, beside the {@link HiveEdgeWriter} appending to it) into a pipeline of its own that writes
+ * {@value HiveConfig#DERIVED_FILE}, naming each frame by its edge position exactly as
+ * {@code pitgun journal replay --edge-positions} does, so the file is that replay's output, byte for byte.
+ * <p>
+ * <b>Threading:</b> driven by the hive's derive thread ({@link HiveDeriveAgent}); the getters may be read from any
+ * thread.
+ */
+public final class HiveEdgeDeriver
+{
+    private static final Logger LOG = LoggerFactory.getLogger(HiveEdgeDeriver.class);
+
+    private final String edgeId;
+    private final Path outputFile;
+    private final Journal journal;
+    private final TelemetryPipeline pipeline;
+    private final JournalFollower follower;
+    private volatile Throwable failure;
+    private volatile boolean closed;
+
+    private HiveEdgeDeriver(final String edgeId, final Path outputFile, final Journal journal,
+        final TelemetryPipeline pipeline, final JournalFollower follower)
+    {
+        this.edgeId = edgeId;
+        this.outputFile = outputFile;
+        this.journal = journal;
+        this.pipeline = pipeline;
+        this.follower = follower;
+    }
+
+    /**
+     * Opens the edge's journal read-only and starts a pipeline writing {@code outputFile} from scratch (truncated:
+     * the output is derived again from the journal's first frame).
+     *
+     * @throws io.pitgun.journal.JournalException if the journal cannot be opened.
+     */
+    static HiveEdgeDeriver open(final String edgeId, final Path journalDirectory, final Path outputFile,
+        final HivePipeline spec)
+    {
+        final Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory));
+        TelemetryPipeline pipeline = null;
+        try
+        {
+            pipeline = TelemetryPipeline.builder()
+                .name("hive-" + edgeId.substring(0, Math.min(8, edgeId.length())))
+                .dictionary(spec.manifest().registry())
+                .manifest(spec.manifest())
+                .config(JournalReplayer.replayConfig(spec.config(), outputFile))
+                .flushOutputWhenIdle(true)
+                .errorHandler((stage, ex) -> LOG.error("edge {}: derived output: error in {}", edgeId, stage, ex))
+                .build();
+            final HiveEdgeDeriver deriver =
+                new HiveEdgeDeriver(edgeId, outputFile, journal, pipeline, new JournalFollower(journal, pipeline, true));
+            LOG.info("edge {}: deriving {} from its journal with manifest {}", edgeId, outputFile,
+                spec.manifest().manifest().name());
+            return deriver;
+        }
+        catch (final ManifestException | RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(pipeline, journal);
+            throw ex instanceof RuntimeException runtime ? runtime :
+                new IllegalStateException("edge " + edgeId + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The edge's id (its directory's name under {@code DATA_DIR/edges}). */
+    public String edgeId()
+    {
+        return edgeId;
+    }
+
+    /** The derived output file ({@code DATA_DIR/edges/EDGE_ID/}{@value HiveConfig#DERIVED_FILE}). */
+    public Path outputFile()
+    {
+        return outputFile;
+    }
+
+    /** Journal messages (frames and session markers) run through the pipeline since the hive started. */
+    public long derivedMessages()
+    {
+        return follower.messages();
+    }
+
+    /** The edge position of the last message run through the pipeline, or {@link Journal#NO_INDEX}. */
+    public long derivedPosition()
+    {
+        return follower.lastPosition();
+    }
+
+    /**
+     * Why this edge's derivation stopped (a frame the pipeline rejects, a damaged journal entry), if it did: its
+     * output then ends at the frame before, as {@code pitgun journal replay} of the journal would, which fails there
+     * too. Other edges are not affected.
+     */
+    public Optional<Throwable> failure()
+    {
+        return Optional.ofNullable(failure);
+    }
+
+    /** The first error a pipeline stage reported (its output may then lack what that stage did not finish). */
+    public Optional<Throwable> pipelineError()
+    {
+        return pipeline.firstError();
+    }
+
+    /**
+     * The SHA-256 of the pipeline's output stream ({@code output sha256} of {@code pitgun journal replay}), known
+     * once the derivation has stopped: after the hive closed, or after a {@link #failure()}.
+     */
+    public Optional<String> outputDigest()
+    {
+        return closed ? pipeline.outputDigest() : Optional.empty();
+    }
+
+    /**
+     * The SHA-256 (lower-case hex) of the output file as it is now: reads the whole file (a cold path, for status
+     * and tests). While the hive runs the file ends at the last output the pipeline wrote out, which is all of it
+     * whenever the edge is idle; the lap, session and merge output still open is written when the hive stops.
+     */
+    public String fileSha256()
+    {
+        return sha256(outputFile);
+    }
+
+    /** The SHA-256 (lower-case hex) of the file {@code file}, read whole. */
+    public static String sha256(final Path file)
+    {
+        try (InputStream in = Files.newInputStream(file))
+        {
+            final MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            final byte[] chunk = new byte[64 << 10];
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk))
+            {
+                digest.update(chunk, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(file + ": " + ex.getMessage(), ex);
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("SHA-256 is a required JDK algorithm", ex);
+        }
+    }
+
+    /**
+     * Runs up to {@code entryLimit} new journal entries through the pipeline, never waiting for it.
+     *
+     * @return the entries read; 0 when caught up, behind, failed or closed.
+     */
+    int poll(final int entryLimit)
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        try
+        {
+            return follower.poll(entryLimit);
+        }
+        catch (final RuntimeException ex)
+        {
+            fail(ex);
+            return 1;
+        }
+    }
+
+    /** Runs what is left of the journal through the pipeline (waiting for it), then stops: the hive is stopping. */
+    void drainAndClose()
+    {
+        try
+        {
+            while (!closed && follower.readNext())
+            {
+                // every entry the writer committed before it stopped
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            fail(ex);
+        }
+        close();
+    }
+
+    private void fail(final RuntimeException ex)
+    {
+        failure = ex;
+        LOG.error("edge {}: derived output stops at edge position {}: {}", edgeId, follower.lastPosition(),
+            ex.getMessage());
+        close(); // the output so far is written out, as a replay's is when it fails
+    }
+
+    /** Closes the follower, then the pipeline (draining what it holds into the file) and the journal. */
+    void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            CloseHelper.closeAll(follower, pipeline);
+        }
+        finally
+        {
+            CloseHelper.quietClose(journal);
+        }
+    }
+}

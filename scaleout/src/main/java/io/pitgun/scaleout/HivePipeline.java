@@ -1,0 +1,30 @@
+package io.pitgun.scaleout;
+
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.manifest.CompiledManifest;
+
+import java.util.Objects;
+
+/**
+ * What a hive runs over each edge's journal, live: the engine pipeline of {@code pitgun journal replay
+ * --edge-positions --manifest M [--config C]}, one per edge, writing the edge's derived frames and insights to
+ * {@code DATA_DIR/edges/EDGE_ID/}{@value HiveConfig#DERIVED_FILE}.
+ *
+ * @param manifest the compiled manifest (its dictionary is {@code manifest.registry()}).
+ * @param config   the pipeline settings (merging, max_frame_bytes, ...); as for a replay, its journal, ack_mode and
+ *                 output keys are replaced ({@code JournalReplayer.replayConfig}).
+ */
+public record HivePipeline(CompiledManifest manifest, PipelineConfig config)
+{
+    public HivePipeline
+    {
+        Objects.requireNonNull(manifest, "manifest");
+        Objects.requireNonNull(config, "config");
+    }
+
+    /** {@code manifest} with the default pipeline settings. */
+    public static HivePipeline of(final CompiledManifest manifest)
+    {
+        return new HivePipeline(manifest, PipelineConfig.defaults());
+    }
+}

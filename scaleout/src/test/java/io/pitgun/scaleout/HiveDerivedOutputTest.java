@@ -1,0 +1,330 @@
+package io.pitgun.scaleout;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.engine.AckMode;
+import io.pitgun.engine.FrameWriter;
+import io.pitgun.engine.JournalReplayer;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalAppender;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestCompiler;
+import io.pitgun.manifest.ManifestLoader;
+import io.pitgun.testsupport.Await;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.DatagramSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Edges ship real telemetry (a pipeline with a journal at each edge) into a hive that runs a manifest over each
+ * edge's journal, live: each edge's {@code derived.jsonl} must be, byte for byte, what replaying that edge's own
+ * journal through the same manifest writes ({@link JournalReplayer}, the engine API behind
+ * {@code pitgun journal replay}) — also across a hive restart, and whatever another edge ships.
+ */
+class HiveDerivedOutputTest
+{
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String MANIFEST = """
+        version: v1
+        name: hive-derived-test
+        pipeline:
+          - type: formula
+            derived_channels:
+              - name: Power_kW
+                expr: "Torque_Nm * Engine_RPM / 9549.0"
+                unit: kW
+          - type: segment
+            by: lap
+            aggregates:
+              - channel: Speed
+                stats: [count, min, max, mean]
+          - type: segment
+            by: session
+            aggregates:
+              - channel: Speed
+                stats: [max]
+          - type: output
+            contracts: [pitgun-envelope/v1, insight-contract/v1]
+        """;
+
+    @TempDir
+    Path dir;
+
+    private String channel;
+    private CompiledManifest manifest;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        channel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        manifest = ManifestCompiler.compile(ManifestLoader.parse(Path.of("hive-derived-test.yaml"), MANIFEST),
+            ParameterRegistry.simV1());
+    }
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        for (int i = open.size() - 1; i >= 0; i--)
+        {
+            open.get(i).close();
+        }
+    }
+
+    @Test
+    void shouldDeriveEachEdgesOutputAsReplayingItsOwnJournalDoes() throws Exception
+    {
+        final Edge first = new Edge("edge-1", 1);
+        final Edge second = new Edge("edge-2", 2);
+        first.publish(0, 3_000);
+        second.publish(0, 2_000);
+        final Hive hive = startHive();
+        first.ship();
+        second.ship();
+
+        first.awaitDerived(hive);
+        second.awaitDerived(hive);
+        // Idle: what the hive has written so far is the replay's output less what only closing flushes (open laps
+        // and sessions), so an external reader sees complete lines up to there.
+        final byte[] reference = first.replayOwnJournal();
+        Await.until("the idle hive wrote out the first edge's output so far", WAIT,
+            () -> isNonEmptyPrefix(first.derivedFile(hive), reference));
+
+        first.publish(3_000, 1_500); // more after an idle period
+        first.awaitDerived(hive);
+        final HiveEdgeDeriver deriver = first.deriver(hive);
+        assertEquals(first.journal.lastIndex(), deriver.derivedPosition(), "names frames by their edge positions");
+        assertTrue(deriver.failure().isEmpty());
+
+        hive.close();
+        assertSameBytes(first.replayOwnJournal(), first.derivedFile(hive));
+        assertSameBytes(second.replayOwnJournal(), second.derivedFile(hive));
+        assertEquals(HiveEdgeDeriver.sha256(first.derivedFile(hive)), deriver.fileSha256());
+        assertTrue(deriver.outputDigest().isPresent(), "the pipeline's digest, once the hive stopped");
+    }
+
+    @Test
+    void shouldEndByteIdenticalAcrossAHiveRestartMidStream() throws Exception
+    {
+        final Edge edge = new Edge("edge", 7);
+        edge.publish(0, 2_000);
+        final HiveConfig config = hiveConfig();
+        final Hive first = Hive.start(config, HivePipeline.of(manifest));
+        edge.ship();
+        Await.until("some output derived", WAIT,
+            () -> !first.derivedOutputs().isEmpty() && first.derivedOutputs().get(0).derivedMessages() > 500);
+        edge.publish(2_000, 1_000); // in flight while the hive stops
+        first.close();
+        edge.publish(3_000, 1_000); // while no hive runs
+
+        final Hive second = Hive.start(config, HivePipeline.of(manifest));
+        open.add(second);
+        edge.publish(4_000, 1_000);
+        edge.awaitDerived(second);
+        second.close();
+        assertSameBytes(edge.replayOwnJournal(), config.edgeDerivedFile(edge.id().toString()));
+    }
+
+    @Test
+    void shouldKeepDerivingOtherEdgesWhenOneEdgesFramesAreRejected() throws Exception
+    {
+        final Edge good = new Edge("good", 3);
+        final Path badData = dir.resolve("bad");
+        final Journal bad = Journal.open(JournalConfig.of(badData.resolve("journal")));
+        open.add(bad);
+        appendNotPitgunMessages(bad, 300);
+        good.publish(0, 2_000);
+        final Hive hive = startHive();
+        final EdgeShipper badShipper = EdgeShipper.start(bad, badData,
+            shipperConfig().withAeronDirectory(dir.resolve("aeron-bad")));
+        open.add(badShipper);
+        good.ship();
+
+        Await.until("the rejected edge's derivation failed", WAIT, () -> hive.derivedOutputs().stream()
+            .anyMatch(d -> d.edgeId().equals(badShipper.edgeId().toString()) && d.failure().isPresent()));
+        good.publish(2_000, 1_000);
+        good.awaitDerived(hive);
+        Await.until("the hive holds all of the rejected edge's journal", WAIT, () -> hive.edges().stream()
+            .anyMatch(w -> w.edgeId().equals(badShipper.edgeId()) && w.heldIndex() == bad.lastIndex()));
+
+        hive.close();
+        assertSameBytes(good.replayOwnJournal(), good.derivedFile(hive));
+        final HiveEdgeDeriver failed = hive.derivedOutputs().stream()
+            .filter(d -> d.edgeId().equals(badShipper.edgeId().toString())).findFirst().orElseThrow();
+        assertEquals(0, failed.derivedMessages(), "nothing derived from messages that are not Pitgun's");
+    }
+
+    private Hive startHive()
+    {
+        final Hive hive = Hive.start(hiveConfig(), HivePipeline.of(manifest));
+        open.add(hive);
+        return hive;
+    }
+
+    private HiveConfig hiveConfig()
+    {
+        return HiveConfig.of(channel, dir.resolve("hive")).withAeronDirectory(dir.resolve("aeron-hive"));
+    }
+
+    private ShipperConfig shipperConfig()
+    {
+        return ShipperConfig.to(channel).withFlushIntervalNs(5_000_000L).withAckTimeoutNs(500_000_000L);
+    }
+
+    private static boolean isNonEmptyPrefix(final Path file, final byte[] whole) throws Exception
+    {
+        if (!Files.isRegularFile(file))
+        {
+            return false;
+        }
+        final byte[] bytes = Files.readAllBytes(file);
+        return bytes.length > 0 && bytes.length <= whole.length &&
+            Arrays.equals(bytes, 0, bytes.length, whole, 0, bytes.length) && bytes[bytes.length - 1] == '\n';
+    }
+
+    private static void assertSameBytes(final byte[] expected, final Path actual) throws Exception
+    {
+        final byte[] bytes = Files.readAllBytes(actual);
+        assertTrue(expected.length > 0, "the reference derives something");
+        assertEquals(expected.length, bytes.length, actual + ": size");
+        assertArrayEquals(expected, bytes, actual.toString());
+    }
+
+    /** Messages that are not Pitgun SBE messages: the hive journals them, its pipeline rejects the first. */
+    private static void appendNotPitgunMessages(final Journal journal, final int count)
+    {
+        final JournalAppender appender = journal.appender();
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+        for (int i = 0; i < count; i++)
+        {
+            message.setMemory(0, 64, (byte)(0xA0 + i % 16));
+            appender.append(message, 0, 64, 1_000L + i);
+        }
+    }
+
+    /** An edge: a pipeline journaling real frames (one source's laps and sessions) and, once started, a shipper. */
+    private final class Edge
+    {
+        private final Path data;
+        private final Journal journal;
+        private final TelemetryPipeline pipeline;
+        private final FrameWriter writer;
+        private EdgeShipper shipper;
+
+        Edge(final String name, final int sourceId) throws Exception
+        {
+            data = dir.resolve(name);
+            journal = Journal.open(JournalConfig.of(data.resolve("journal")));
+            open.add(journal);
+            pipeline = TelemetryPipeline.builder().name(name).manifest(manifest).journal(journal)
+                .config(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).build()).build();
+            open.add(pipeline);
+            writer = pipeline.newFrameWriter(new UUID(sourceId, 42), new UUID(sourceId, 43), sourceId);
+        }
+
+        /** Frames {@code [from, from + count)}: a session of 2,500 frames, a lap every 200, varying values. */
+        void publish(final int from, final int count)
+        {
+            final int speed = pipeline.channelId("Speed");
+            final int torque = pipeline.channelId("Torque_Nm");
+            final int rpm = pipeline.channelId("Engine_RPM");
+            long last = -1;
+            for (int i = from; i < from + count; i++)
+            {
+                final long timestampUs = 1_000_000L + i * 10_000L;
+                if (i % 2_500 == 0)
+                {
+                    if (i > 0)
+                    {
+                        writer.sessionEnd(timestampUs - 1, "session " + (i / 2_500 - 1));
+                    }
+                    writer.sessionStart(timestampUs, "session " + i / 2_500);
+                }
+                last = writer.begin(i, timestampUs).lapNumber(1 + (i % 2_500) / 200)
+                    .putDouble(speed, 100 + (i * 37) % 180)
+                    .putDouble(torque, 200 + (i * 13) % 300)
+                    .putDouble(rpm, 6_000 + (i * 101) % 6_000)
+                    .commit();
+            }
+            assertTrue(pipeline.awaitJournaled(last, TimeUnit.SECONDS.toNanos(30)), "journaled at the edge");
+        }
+
+        void ship()
+        {
+            shipper = EdgeShipper.start(journal, data,
+                shipperConfig().withAeronDirectory(dir.resolve("aeron-" + data.getFileName())));
+            open.add(shipper);
+        }
+
+        UUID id()
+        {
+            return shipper.edgeId();
+        }
+
+        HiveEdgeDeriver deriver(final Hive hive)
+        {
+            return hive.derivedOutputs().stream().filter(d -> d.edgeId().equals(id().toString())).findFirst()
+                .orElseThrow();
+        }
+
+        Path derivedFile(final Hive hive)
+        {
+            return hive.config().edgeDerivedFile(id().toString());
+        }
+
+        /** Waits until the hive has run every frame this edge journaled through its pipeline. */
+        void awaitDerived(final Hive hive) throws Exception
+        {
+            final long last = journal.lastIndex();
+            Await.until("the hive derived " + data.getFileName() + " up to edge position " + last, WAIT,
+                () -> hive.derivedOutputs().stream().anyMatch(
+                    d -> d.edgeId().equals(id().toString()) && d.derivedPosition() == last));
+        }
+
+        /** The reference: this edge's own journal replayed through the same manifest, as JSON lines. */
+        byte[] replayOwnJournal() throws Exception
+        {
+            final Path out = Files.createTempFile(dir, "replay-", ".jsonl");
+            try (Journal readOnly = Journal.open(JournalConfig.readOnly(data.resolve("journal"))))
+            {
+                final TelemetryPipeline replay = TelemetryPipeline.builder().name("reference").manifest(manifest)
+                    .config(JournalReplayer.replayConfig(PipelineConfig.defaults(), out)).build();
+                try
+                {
+                    JournalReplayer.replay(readOnly, replay, null);
+                }
+                finally
+                {
+                    replay.close();
+                }
+            }
+            return Files.readAllBytes(out);
+        }
+    }
+
+    private static int freeUdpPort() throws Exception
+    {
+        try (DatagramSocket socket = new DatagramSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}
