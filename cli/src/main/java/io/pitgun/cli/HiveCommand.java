@@ -1,12 +1,23 @@
 package io.pitgun.cli;
 
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.gateway.GatewayServer;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestCompiler;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.scaleout.Hive;
 import io.pitgun.scaleout.HiveConfig;
+import io.pitgun.scaleout.HivePipeline;
 import io.pitgun.scaleout.ShipperConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code pitgun hive}: receives the journals edges ship ({@code pitgun gateway --ship-to}) over Aeron, records the
  * stream with Aeron Archive and keeps one journal per edge ({@code DATA_DIR/edges/EDGE_ID/journal}, read by
- * {@code pitgun journal ...}), exactly once, until SIGTERM or SIGINT. See docs/scale-out.md.
+ * {@code pitgun journal ...}), exactly once, and runs the engine pipeline over each, live, into
+ * {@code DATA_DIR/edges/EDGE_ID/derived.jsonl}, until SIGTERM or SIGINT. See docs/scale-out.md.
  */
 @Command(
     name = "hive",
@@ -22,7 +34,8 @@ import java.util.concurrent.CountDownLatch;
     description = {
         "Run a hive: receive the journals edge gateways ship (pitgun gateway --ship-to) over Aeron UDP, record",
         "the stream with Aeron Archive (DATA_DIR/archive) and keep one journal per edge",
-        "(DATA_DIR/edges/EDGE_ID/journal), each frame once. See docs/scale-out.md."
+        "(DATA_DIR/edges/EDGE_ID/journal), each frame once; run the engine pipeline (--manifest) over each",
+        "journal, live, into DATA_DIR/edges/EDGE_ID/derived.jsonl. See docs/scale-out.md."
     },
     subcommands = HiveStatusCommand.class,
     exitCodeListHeading = "%nExit codes:%n",
@@ -50,6 +63,26 @@ public final class HiveCommand implements Callable<Integer>
         description = "1 to record the stream with Aeron Archive (the raw record of what arrived), 0 not to. Default: ${DEFAULT-VALUE}.")
     int record;
 
+    @Option(names = "--derive", paramLabel = "1|0", defaultValue = "1",
+        description = "1 to run the engine pipeline over each edge's journal, live, into " +
+            "DATA_DIR/edges/EDGE_ID/" + HiveConfig.DERIVED_FILE + " (what 'pitgun journal replay --edge-positions' " +
+            "of that journal writes), 0 not to. Default: ${DEFAULT-VALUE}.")
+    int derive;
+
+    @Option(names = "--manifest", paramLabel = "M",
+        description = "The manifest the hive runs over each edge's journal. Default: the gateway's built-in " +
+            "manifest (" + GatewayServer.DEFAULT_MANIFEST_RESOURCE + ", what edges run when given none).")
+    Path manifest;
+
+    @Option(names = "--dictionary", paramLabel = "D",
+        description = "Dictionary file the manifest refers to (default: the shipped sim.v1).")
+    Path dictionary;
+
+    @Option(names = "--config", paramLabel = "C",
+        description = "Pipeline configuration YAML for the derived output (merging, max_frame_bytes, ...); its " +
+            "journal, ack_mode and output keys are ignored, as in 'pitgun journal replay'.")
+    Path pipelineConfig;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -61,10 +94,21 @@ public final class HiveCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--listen=CHANNEL'");
         }
         final HiveConfig config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0);
-        final Hive hive = Hive.start(config);
+        final HivePipeline pipeline;
+        try
+        {
+            pipeline = derive == 0 ? null : pipeline();
+        }
+        catch (final ManifestException ex)
+        {
+            spec.commandLine().getErr().println(ex.getMessage());
+            return CliErrorHandler.FAILED;
+        }
+        final Hive hive = Hive.start(config, pipeline);
         spec.commandLine().getOut().println("pitgun hive: listening on " + listen + " stream " + streamId +
             ", edges' journals under " + dataDir.resolve(HiveConfig.EDGES_DIRECTORY) +
-            "; SIGTERM or Ctrl-C stops it");
+            (pipeline == null ? ", no derived output" : ", derived output (" + pipeline.manifest().manifest().name() +
+                ") beside each in " + HiveConfig.DERIVED_FILE) + "; SIGTERM or Ctrl-C stops it");
         spec.commandLine().getOut().flush();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -75,5 +119,37 @@ public final class HiveCommand implements Callable<Integer>
         SignalExit.install(stopped);
         stopped.await();
         return 0;
+    }
+
+    /** The pipeline of --manifest, --dictionary and --config; the gateway's built-in manifest without --manifest. */
+    private HivePipeline pipeline() throws ManifestException, IOException
+    {
+        final CompiledManifest compiled;
+        if (manifest != null)
+        {
+            compiled = ManifestCommand.compile(manifest, dictionary);
+        }
+        else if (dictionary != null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--dictionary needs --manifest (the built-in manifest derives sim.v1 channels)");
+        }
+        else
+        {
+            try (InputStream in = HiveCommand.class.getClassLoader()
+                .getResourceAsStream(GatewayServer.DEFAULT_MANIFEST_RESOURCE))
+            {
+                if (in == null)
+                {
+                    throw new IllegalStateException("the built-in manifest " +
+                        GatewayServer.DEFAULT_MANIFEST_RESOURCE + " is missing");
+                }
+                compiled = ManifestCompiler.compile(ManifestLoader.parse(
+                    Path.of(GatewayServer.DEFAULT_MANIFEST_RESOURCE),
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8)), ParameterRegistry.simV1());
+            }
+        }
+        return new HivePipeline(compiled,
+            pipelineConfig == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(pipelineConfig));
     }
 }

@@ -4,6 +4,7 @@ import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalException;
 import io.pitgun.scaleout.HiveConfig;
+import io.pitgun.scaleout.HiveEdgeDeriver;
 import io.pitgun.scaleout.HiveEdgeWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,13 +22,15 @@ import java.util.stream.Stream;
 
 /**
  * {@code pitgun hive status --data-dir DIR}: the edges a hive holds journals of, read from its directory (running or
- * not): per edge, the last edge position held and when its journal was last written.
+ * not): per edge, the last edge position held and when its journal was last written, and its derived output's size
+ * and SHA-256 (the whole file is read).
  */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description = "List the edges a hive holds journals of (from its data directory, running or not): the last edge " +
-        "position held and when each journal was last written.")
+        "position held, when each journal was last written, and the size and SHA-256 of its derived output " +
+        "(derived.jsonl, read whole).")
 final class HiveStatusCommand implements Callable<Integer>
 {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./hive-data",
@@ -64,6 +67,7 @@ final class HiveStatusCommand implements Callable<Integer>
                     HiveEdgeWriter.readHeldIndex(journal);
                 out.println(edge.getFileName() + "  held edge position " + (held == Journal.NO_INDEX ? "none" : held) +
                     "  last written " + lastWritten(journalDirectory) + "  journal " + journalDirectory);
+                out.println(edge.getFileName() + "  " + derived(edge.resolve(HiveConfig.DERIVED_FILE)));
             }
             catch (final JournalException | IllegalStateException ex)
             {
@@ -73,6 +77,16 @@ final class HiveStatusCommand implements Callable<Integer>
         }
         out.flush();
         return failed == 0 ? 0 : CliErrorHandler.FAILED;
+    }
+
+    /** The derived output's size and SHA-256 (read whole: compare with pitgun journal replay's output file). */
+    private static String derived(final Path file) throws IOException
+    {
+        if (!Files.isRegularFile(file))
+        {
+            return "derived output none (the hive ran without --derive 1, or nothing derived yet)";
+        }
+        return "derived output " + Files.size(file) + " bytes  sha256 " + HiveEdgeDeriver.sha256(file) + "  " + file;
     }
 
     private static Instant lastWritten(final Path journalDirectory) throws IOException

@@ -1,6 +1,5 @@
 package io.pitgun.cli;
 
-import io.pitgun.engine.AckMode;
 import io.pitgun.engine.JournalReplayer;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineCounter;
@@ -75,8 +74,7 @@ final class JournalReplayCommand implements Callable<Integer>
             return CliErrorHandler.FAILED;
         }
         final PipelineConfig base = config == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(config);
-        final PipelineConfig replayConfig = base.toBuilder().journalDirectory(null).ackMode(AckMode.ACCEPTED)
-            .jsonLinesFile(out).outputDigest(true).build();
+        final PipelineConfig replayConfig = JournalReplayer.replayConfig(base, out);
         final boolean terminal = System.console() != null;
         final long started = System.nanoTime();
         final long entries;
