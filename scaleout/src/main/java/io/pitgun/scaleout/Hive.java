@@ -26,7 +26,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A hive: an embedded media driver and Aeron Archive ({@link ArchivingMediaDriver}) that record the shipping
- * stream, and the {@link HiveAgent} that keeps one journal per edge from the live stream, exactly once.
+ * stream, the {@link HiveAgent} that keeps one journal per edge from the live stream, exactly once, and, given a
+ * {@link HivePipeline}, the derive thread that runs the engine pipeline over each edge's journal, live
+ * ({@link #derivedOutputs()}).
  * <p>
  * The Archive's recording is the raw record of what arrived (every batch, resends included, one recording per edge
  * connection); the per-edge journals are the deduplicated record the journal tools and replay read.

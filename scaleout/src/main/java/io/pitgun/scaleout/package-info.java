@@ -8,6 +8,9 @@
  *   EdgeShipperAgent (thread pitgun-shipper)               ▸ ACK(held) to the edge's reply channel
  *     BATCH(edge id, previous, first..last, frames) ──Aeron UDP──▶
  *     ◀──────────────────────────────── ACK(held index, rewind?) ──
+ *                                                        HiveDeriveAgent (thread pitgun-hive-derive)
+ *                                                          ▸ per edge: journal ▸ JournalFollower ▸ pipeline
+ *                                                            ▸ edges/&lt;edge-id&gt;/derived.jsonl
  * </pre>
  * <ul>
  * <li>The edge's shipper tails its journal on its own thread; ingestion never waits for it (the journal is the
