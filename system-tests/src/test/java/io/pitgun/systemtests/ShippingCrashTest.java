@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue #16's foundation, as processes: {@code pitgun hive} and {@code pitgun gateway --ship-to}, beacons over HTTP,
  * {@code kill -9} of the gateway and of the hive mid-stream, restarts; in the end the hive's journal for the edge
- * holds exactly the frames the gateway journaled, in order, byte for byte.
+ * holds exactly the frames the gateway journaled, in order, byte for byte, and its live derived output is the
+ * replay's.
  */
 class ShippingCrashTest
 {
@@ -96,6 +97,13 @@ class ShippingCrashTest
                 "--manifest", manifest.toString(), "--out", fromHive.toString(), hiveJournal.toString()));
             assertTrue(Files.size(fromGateway) > 0, "derived output");
             assertEquals(-1, Files.mismatch(fromGateway, fromHive), "derived output of the hive's journal");
+            // The hive's live derived output (by default the gateway's built-in manifest), derived again from its
+            // journal after the kill -9 and complete once the hive stops (SIGTERM): the same bytes.
+            running.close();
+            final Path derived = HiveConfig.of(channel, hiveData)
+                .edgeDerivedFile(EdgeId.loadOrCreate(gatewayData).toString());
+            assertEquals(-1, Files.mismatch(fromGateway, derived), "the hive's live derived output\n" +
+                running.logs());
         }
         finally
         {
