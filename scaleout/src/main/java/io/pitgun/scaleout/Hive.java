@@ -8,10 +8,12 @@ import io.aeron.archive.ArchivingMediaDriver;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.archive.codecs.SourceLocation;
 import io.aeron.driver.MediaDriver;
+import io.aeron.archive.status.RecordingPos;
 import org.agrona.CloseHelper;
+import org.agrona.collections.LongLongConsumer;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.status.CountersReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,17 +101,17 @@ public final class Hive implements AutoCloseable
             .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=127.0.0.1:0"))
             .recordingEventsEnabled(false)
             .threadingMode(ArchiveThreadingMode.SHARED)
-            .idleStrategySupplier(BackoffIdleStrategy::new);
+            .idleStrategySupplier(config.idleStrategy()::newIdleStrategy);
         AutoCloseable driver = null;
         Aeron aeron = null;
         AeronArchive archive = null;
         AgentRunner runner = null;
         try
         {
+            final MediaDriver.Context driverContext =
+                driverSettings.apply(AeronDirectories.driverContext(aeronDirectory, config.idleStrategy()));
             driver = config.record() ?
-                ArchivingMediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)),
-                    archiveContext) :
-                MediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)));
+                ArchivingMediaDriver.launch(driverContext, archiveContext) : MediaDriver.launch(driverContext);
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
             if (config.record())
             {
@@ -122,8 +124,8 @@ public final class Hive implements AutoCloseable
             }
             final Subscription subscription = aeron.addSubscription(config.listenChannel(), config.streamId());
             final HiveAgent agent = new HiveAgent(aeron, subscription, config, SystemEpochClock.INSTANCE);
-            runner = new AgentRunner(new BackoffIdleStrategy(), ex -> LOG.error("hive writer failed", ex), null,
-                agent);
+            runner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
+                ex -> LOG.error("hive writer failed", ex), null, agent);
             AgentRunner.startOnThread(runner);
             LOG.info("pitgun hive listening on {} stream {} (aeron {}, data {}, recording {})",
                 config.listenChannel(), config.streamId(), aeronDirectory, config.dataDirectory(), config.record());
@@ -146,6 +148,33 @@ public final class Hive implements AutoCloseable
     public List<HiveEdgeWriter> edges()
     {
         return agent.edges();
+    }
+
+    /** Fragments on the shipping stream that were not batches, ignored (see {@link HiveAgent#fragmentsIgnored}). */
+    public long fragmentsIgnored()
+    {
+        return agent.fragmentsIgnored();
+    }
+
+    /**
+     * Calls {@code action} with the recording id and recorded position (bytes) of each recording the Archive is
+     * writing now, read from the driver's counters (thread-safe reads of shared memory; the writer's thread is not
+     * involved). None when the hive does not record.
+     */
+    public void forEachActiveRecording(final LongLongConsumer action)
+    {
+        if (archive == null)
+        {
+            return;
+        }
+        final CountersReader counters = aeron.countersReader();
+        counters.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (typeId == RecordingPos.RECORDING_POSITION_TYPE_ID)
+            {
+                action.accept(RecordingPos.getRecordingId(counters, counterId), counters.getCounterValue(counterId));
+            }
+        });
     }
 
     /** Stops the writer (closing the edges' journals), the archive and the driver. */

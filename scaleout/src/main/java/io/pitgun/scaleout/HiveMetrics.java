@@ -1,0 +1,119 @@
+package io.pitgun.scaleout;
+
+import io.pitgun.journal.Journal;
+
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Renders a hive's counters in the Prometheus text exposition format 0.0.4 ({@code GET /metrics} of
+ * {@link HiveMetricsServer}): hive-wide families, then one sample per edge (label {@code edge="EDGE_ID"}) of each
+ * family in {@link #EDGE_FAMILIES}. Names follow Prometheus conventions (base units, {@code _total} counters,
+ * {@code pitgun_hive_} prefix; seed 002's {@code events} for frames), so {@code promtool check metrics} reports
+ * nothing. Cold path: built on request from counters the writer's thread publishes (volatile fields, the driver's
+ * counters), never by asking that thread.
+ */
+public final class HiveMetrics
+{
+    /** The content type of the format. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** The label naming the edge in per-edge families. */
+    public static final String EDGE_LABEL = "edge";
+
+    /** One per-edge family: its name, Prometheus type, help and how to read it from an edge's writer. */
+    private record EdgeFamily(String name, String type, String help, ToDoubleFunction<HiveEdgeWriter> value)
+    {
+    }
+
+    /**
+     * Every per-edge family: the one place per-edge lines are defined (a family added here is rendered for every
+     * edge). {@code pitgun_hive_edge_held_position} is -1 while the hive holds nothing of the edge.
+     */
+    private static final List<EdgeFamily> EDGE_FAMILIES = List.of(
+        new EdgeFamily("pitgun_hive_edge_held_position", "gauge",
+            "The last edge journal position the hive holds durably (-1: none).",
+            w -> w.heldIndex() == Journal.NO_INDEX ? -1 : w.heldIndex()),
+        new EdgeFamily("pitgun_hive_events_written_total", "counter",
+            "Frames written to the edge's journal at the hive since the hive started.", HiveEdgeWriter::framesWritten),
+        new EdgeFamily("pitgun_hive_duplicates_dropped_total", "counter",
+            "Frames received that the hive already held (resends after a rewind), dropped.",
+            HiveEdgeWriter::duplicatesDropped),
+        new EdgeFamily("pitgun_hive_gaps_total", "counter",
+            "Batches refused because the hive did not hold their predecessor (a rewind was asked for).",
+            HiveEdgeWriter::gaps),
+        new EdgeFamily("pitgun_hive_malformed_batches_total", "counter",
+            "Batches whose lengths cannot fit their datagram, ignored.", HiveEdgeWriter::malformedBatches),
+        new EdgeFamily("pitgun_hive_edge_batches_received_total", "counter",
+            "Batches and hellos received from the edge, resends and refused ones included.",
+            HiveEdgeWriter::batchesReceived),
+        new EdgeFamily("pitgun_hive_bytes_received_total", "counter",
+            "Bytes of the batches received from the edge.", HiveEdgeWriter::bytesReceived),
+        new EdgeFamily("pitgun_hive_edge_last_seen_timestamp_seconds", "gauge",
+            "When the edge was last heard from (Unix time, seconds; 0: not since the hive started).",
+            w -> w.lastSeenMs() / 1000.0));
+
+    private HiveMetrics()
+    {
+    }
+
+    /** The hive's counters, now. */
+    public static String render(final Hive hive)
+    {
+        final StringBuilder out = new StringBuilder(4096);
+        final List<HiveEdgeWriter> edges = hive.edges();
+        family(out, "pitgun_hive_edges", "gauge", "Edges heard from since the hive started.");
+        sample(out, "pitgun_hive_edges", null, edges.size());
+        long batches = 0;
+        for (final HiveEdgeWriter edge : edges)
+        {
+            batches += edge.batchesReceived();
+        }
+        family(out, "pitgun_hive_batches_received_total", "counter",
+            "Batches and hellos received from all edges (pitgun_hive_edge_batches_received_total per edge).");
+        sample(out, "pitgun_hive_batches_received_total", null, batches);
+        family(out, "pitgun_hive_fragments_ignored_total", "counter",
+            "Messages on the shipping stream that were not batches, ignored.");
+        sample(out, "pitgun_hive_fragments_ignored_total", null, hive.fragmentsIgnored());
+        for (final EdgeFamily f : EDGE_FAMILIES)
+        {
+            family(out, f.name(), f.type(), f.help());
+            for (final HiveEdgeWriter edge : edges)
+            {
+                sample(out, f.name(), edge.edgeId().toString(), f.value().applyAsDouble(edge));
+            }
+        }
+        family(out, "pitgun_hive_archive_recording_position_bytes", "gauge",
+            "Bytes the Archive has recorded, per recording being written now (one per edge connection).");
+        hive.forEachActiveRecording((recordingId, position) -> out
+            .append("pitgun_hive_archive_recording_position_bytes{recording_id=\"").append(recordingId)
+            .append("\"} ").append(position).append('\n'));
+        return out.toString();
+    }
+
+    private static void family(final StringBuilder out, final String name, final String type, final String help)
+    {
+        // The helps are this class's constants: no backslash or newline to escape.
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    /** A sample, labelled with {@code edge} unless null (an edge id is a UUID: nothing to escape). */
+    private static void sample(final StringBuilder out, final String name, final String edge, final double value)
+    {
+        out.append(name);
+        if (edge != null)
+        {
+            out.append('{').append(EDGE_LABEL).append("=\"").append(edge).append("\"}");
+        }
+        out.append(' ');
+        if (value == Math.rint(value) && Math.abs(value) < 1e15)
+        {
+            out.append((long)value);
+        }
+        else
+        {
+            out.append(value);
+        }
+        out.append('\n');
+    }
+}
