@@ -65,13 +65,13 @@ public enum AeronIdleStrategy
         throw new IllegalArgumentException("'" + text + "' is not an idle strategy (" + choices() + ")");
     }
 
-    /** The choices, e.g. {@code backoff|sleeping|yielding|busy_spin}. */
+    /** The choices, e.g. {@code backoff, sleeping, yielding, busy_spin}. */
     public static String choices()
     {
         final StringBuilder out = new StringBuilder();
         for (final AeronIdleStrategy kind : values())
         {
-            out.append(out.length() == 0 ? "" : "|").append(kind.text());
+            out.append(out.length() == 0 ? "" : ", ").append(kind.text());
         }
         return out.toString();
     }
