@@ -1,12 +1,17 @@
 package io.pitgun.cli;
 
+import io.pitgun.scaleout.AeronIdleStrategy;
 import io.pitgun.scaleout.Hive;
 import io.pitgun.scaleout.HiveConfig;
+import io.pitgun.scaleout.HiveMetricsServer;
 import io.pitgun.scaleout.ShipperConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +55,20 @@ public final class HiveCommand implements Callable<Integer>
         description = "1 to record the stream with Aeron Archive (the raw record of what arrived), 0 not to. Default: ${DEFAULT-VALUE}.")
     int record;
 
+    @Option(names = "--idle-strategy", paramLabel = "KIND", defaultValue = "backoff",
+        description = "How the hive's writer, media driver and archive wait when idle: one of backoff, sleeping, " +
+            "yielding, busy_spin (busy_spin only with cores to spare). Default: ${DEFAULT-VALUE}.")
+    String idleStrategy;
+
+    @Option(names = "--metrics-bind", paramLabel = "HOST:PORT",
+        description = "Serve the hive's counters (Prometheus text) at http://HOST:PORT/metrics; port 0 takes a free " +
+            "one (printed). Loopback only unless --metrics-allow-non-loopback. Default: off.")
+    String metricsBind;
+
+    @Option(names = "--metrics-allow-non-loopback",
+        description = "Allow --metrics-bind on an address other than loopback.")
+    boolean metricsAllowNonLoopback;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,20 +79,79 @@ public final class HiveCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--listen=CHANNEL'");
         }
-        final HiveConfig config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0);
+        final AeronIdleStrategy idle;
+        try
+        {
+            idle = AeronIdleStrategy.parse(idleStrategy);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--idle-strategy: " + ex.getMessage());
+        }
+        final InetSocketAddress metricsAddress = metricsBind == null ? null : metricsAddress();
+        final HiveConfig config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0, idle);
         final Hive hive = Hive.start(config);
+        final HiveMetricsServer metrics;
+        try
+        {
+            metrics = metricsAddress == null ? null : HiveMetricsServer.start(hive, metricsAddress);
+        }
+        catch (final RuntimeException ex)
+        {
+            hive.close();
+            throw ex;
+        }
         spec.commandLine().getOut().println("pitgun hive: listening on " + listen + " stream " + streamId +
             ", edges' journals under " + dataDir.resolve(HiveConfig.EDGES_DIRECTORY) +
             "; SIGTERM or Ctrl-C stops it");
+        if (metrics != null)
+        {
+            spec.commandLine().getOut().println("pitgun hive: metrics on http://" +
+                metrics.address().getAddress().getHostAddress() + ":" + metrics.address().getPort() +
+                HiveMetricsServer.PATH);
+        }
         spec.commandLine().getOut().flush();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            if (metrics != null)
+            {
+                metrics.close();
+            }
             hive.close();
             stopped.countDown();
         }, "pitgun-hive-shutdown"));
         SignalExit.install(stopped);
         stopped.await();
         return 0;
+    }
+
+    /** --metrics-bind as an address, refused (a usage error) unless loopback or allowed. */
+    private InetSocketAddress metricsAddress()
+    {
+        final int colon = metricsBind.lastIndexOf(':');
+        final InetSocketAddress address;
+        try
+        {
+            if (colon <= 0)
+            {
+                throw new IllegalArgumentException("no host");
+            }
+            final String host = metricsBind.substring(0, colon).replace("[", "").replace("]", "");
+            address = new InetSocketAddress(InetAddress.getByName(host),
+                Integer.parseInt(metricsBind.substring(colon + 1)));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-bind: '" + metricsBind +
+                "' must be HOST:PORT, e.g. 127.0.0.1:9464 (" + ex.getMessage() + ")");
+        }
+        if (!address.getAddress().isLoopbackAddress() && !metricsAllowNonLoopback)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-bind: '" + metricsBind +
+                "' is not a loopback HOST:PORT; add --metrics-allow-non-loopback to serve the counters beyond " +
+                "this machine");
+        }
+        return address;
     }
 }

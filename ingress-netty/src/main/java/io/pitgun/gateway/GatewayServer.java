@@ -160,7 +160,7 @@ public final class GatewayServer implements AutoCloseable
                 config.dataDir(), shipping)).orElse(null);
             if (shipper != null)
             {
-                metrics.shipping(shipper.counters());
+                metrics.shipping(shipper.edgeId(), shipper.counters());
             }
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
             this.auditLog = config.auditLog().map(AuditLogOutput::open).orElse(null);

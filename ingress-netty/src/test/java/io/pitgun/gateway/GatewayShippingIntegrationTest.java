@@ -60,6 +60,8 @@ class GatewayShippingIntegrationTest
                 assertEquals(200, gateway.metric("pitgun_events_shipped_total"));
                 assertEquals(0, gateway.metric("pitgun_events_dropped_total"));
                 assertEquals(2, gateway.metric("pitgun_ship_connection_state"));
+                assertEquals(1, gateway.metric("pitgun_ship_edge_info{edge=\"" + edgeId + "\"}"),
+                    "the edge id, to join with the hive's series");
             }
         }
         final List<String> atGateway = frames(gatewayData.resolve("journal"), false);

@@ -3,7 +3,7 @@ package io.pitgun.scaleout;
 import io.pitgun.journal.Journal;
 
 import java.util.List;
-import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Renders a hive's counters in the Prometheus text exposition format 0.0.4 ({@code GET /metrics} of
@@ -20,19 +20,34 @@ public final class HiveMetrics
     /** The label naming the edge in per-edge families. */
     public static final String EDGE_LABEL = "edge";
 
-    /** One per-edge family: its name, Prometheus type, help and how to read it from an edge's writer. */
-    private record EdgeFamily(String name, String type, String help, ToDoubleFunction<HiveEdgeWriter> value)
+    /**
+     * One per-edge family: its name, Prometheus type, help and how to read it from an edge's writer, a whole number
+     * written exactly (a journal position passes 2^53, where a double would round it), or thousandths when
+     * {@code milli}.
+     */
+    private record EdgeFamily(String name, String type, String help, ToLongFunction<HiveEdgeWriter> value,
+        boolean milli)
     {
+        EdgeFamily(final String name, final String type, final String help, final ToLongFunction<HiveEdgeWriter> value)
+        {
+            this(name, type, help, value, false);
+        }
     }
 
     /**
      * Every per-edge family: the one place per-edge lines are defined (a family added here is rendered for every
-     * edge). {@code pitgun_hive_edge_held_position} is -1 while the hive holds nothing of the edge.
+     * edge). {@code pitgun_hive_edge_held_position} is -1 while the hive holds nothing of the edge; it is written
+     * exactly, though Prometheus stores samples as doubles (exact up to 2^53: compare positions with
+     * {@code pitgun hive status}, which reads the text).
      */
     private static final List<EdgeFamily> EDGE_FAMILIES = List.of(
         new EdgeFamily("pitgun_hive_edge_held_position", "gauge",
             "The last edge journal position the hive holds durably (-1: none).",
-            w -> w.heldIndex() == Journal.NO_INDEX ? -1 : w.heldIndex()),
+            w ->
+            {
+                final long held = w.heldIndex();
+                return held == Journal.NO_INDEX ? -1 : held;
+            }),
         new EdgeFamily("pitgun_hive_events_written_total", "counter",
             "Frames written to the edge's journal at the hive since the hive started.", HiveEdgeWriter::framesWritten),
         new EdgeFamily("pitgun_hive_duplicates_dropped_total", "counter",
@@ -50,7 +65,7 @@ public final class HiveMetrics
             "Bytes of the batches received from the edge.", HiveEdgeWriter::bytesReceived),
         new EdgeFamily("pitgun_hive_edge_last_seen_timestamp_seconds", "gauge",
             "When the edge was last heard from (Unix time, seconds; 0: not since the hive started).",
-            w -> w.lastSeenMs() / 1000.0));
+            HiveEdgeWriter::lastSeenMs, true));
 
     private HiveMetrics()
     {
@@ -79,7 +94,15 @@ public final class HiveMetrics
             family(out, f.name(), f.type(), f.help());
             for (final HiveEdgeWriter edge : edges)
             {
-                sample(out, f.name(), edge.edgeId().toString(), f.value().applyAsDouble(edge));
+                final long value = f.value().applyAsLong(edge);
+                if (f.milli())
+                {
+                    sampleMilli(out, f.name(), edge.edgeId().toString(), value);
+                }
+                else
+                {
+                    sample(out, f.name(), edge.edgeId().toString(), value);
+                }
             }
         }
         family(out, "pitgun_hive_archive_recording_position_bytes", "gauge",
@@ -98,22 +121,27 @@ public final class HiveMetrics
     }
 
     /** A sample, labelled with {@code edge} unless null (an edge id is a UUID: nothing to escape). */
-    private static void sample(final StringBuilder out, final String name, final String edge, final double value)
+    private static void sample(final StringBuilder out, final String name, final String edge, final long value)
+    {
+        series(out, name, edge).append(value).append('\n');
+    }
+
+    /** A sample of {@code thousandths} / 1000, written exactly. */
+    private static void sampleMilli(final StringBuilder out, final String name, final String edge,
+        final long thousandths)
+    {
+        final long fraction = Math.abs(thousandths % 1000);
+        series(out, name, edge).append(thousandths / 1000).append('.')
+            .append(fraction < 100 ? (fraction < 10 ? "00" : "0") : "").append(fraction).append('\n');
+    }
+
+    private static StringBuilder series(final StringBuilder out, final String name, final String edge)
     {
         out.append(name);
         if (edge != null)
         {
             out.append('{').append(EDGE_LABEL).append("=\"").append(edge).append("\"}");
         }
-        out.append(' ');
-        if (value == Math.rint(value) && Math.abs(value) < 1e15)
-        {
-            out.append((long)value);
-        }
-        else
-        {
-            out.append(value);
-        }
-        out.append('\n');
+        return out.append(' ');
     }
 }

@@ -77,7 +77,8 @@ class HiveMetricsTest
         assertEquals(200, response.statusCode());
         assertEquals(HiveMetrics.CONTENT_TYPE, response.headers().firstValue("Content-Type").orElseThrow());
         assertEquals(1, value(body, "pitgun_hive_edges"));
-        assertEquals(edgeJournal.lastIndex(), value(body, "pitgun_hive_edge_held_position" + edge));
+        assertEquals(Long.toString(edgeJournal.lastIndex()), text(body, "pitgun_hive_edge_held_position" + edge),
+            "a journal position, written exactly (past 2^53 a double would round it)");
         assertEquals(0, value(body, "pitgun_hive_duplicates_dropped_total" + edge));
         assertEquals(0, value(body, "pitgun_hive_malformed_batches_total" + edge));
         final double batches = value(body, "pitgun_hive_edge_batches_received_total" + edge);
@@ -146,8 +147,15 @@ class HiveMetricsTest
     /** The value of the sample {@code series} (name and labels as rendered), or NaN when absent. */
     static double value(final String body, final String series)
     {
+        final String text = text(body, series);
+        return text == null ? Double.NaN : Double.parseDouble(text);
+    }
+
+    /** The value of the sample {@code series} as written, or null when absent. */
+    static String text(final String body, final String series)
+    {
         final Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(body);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        return m.find() ? m.group(1) : null;
     }
 
     /** Appends {@code count} frames of {@code length} bytes, one entry each. */
