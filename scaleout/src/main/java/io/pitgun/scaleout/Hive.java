@@ -24,6 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -53,10 +56,23 @@ public final class Hive implements AutoCloseable
     private final AeronArchive archive;
     private final HiveAgent agent;
     private final AgentRunner runner;
+    /** Purges finished recordings, or null when not recording. */
+    private final ArchiveRetention retention;
+    /** Runs {@link #retention} every {@link #ARCHIVE_SWEEP_INTERVAL_MS}, or null when not recording. */
+    private final ScheduledExecutorService retentionThread;
+
+    /**
+     * How often finished recordings are looked for and purged: a listing over IPC, cheap; a finished connection's
+     * recording is gone within about this long.
+     */
+    public static final long ARCHIVE_SWEEP_INTERVAL_MS = 1_000;
 
     private Hive(final HiveConfig config, final FileChannel lock, final AutoCloseable driver, final Aeron aeron,
-        final AeronArchive archive, final HiveAgent agent, final AgentRunner runner)
+        final AeronArchive archive, final HiveAgent agent, final AgentRunner runner,
+        final ArchiveRetention retention, final ScheduledExecutorService retentionThread)
     {
+        this.retention = retention;
+        this.retentionThread = retentionThread;
         this.config = config;
         this.lock = lock;
         this.driver = driver;
@@ -106,6 +122,8 @@ public final class Hive implements AutoCloseable
         Aeron aeron = null;
         AeronArchive archive = null;
         AgentRunner runner = null;
+        ArchiveRetention retention = null;
+        ScheduledExecutorService retentionThread = null;
         try
         {
             final MediaDriver.Context driverContext =
@@ -120,6 +138,9 @@ public final class Hive implements AutoCloseable
                     .controlRequestChannel(IPC)
                     .controlRequestStreamId(ARCHIVE_CONTROL_STREAM_ID)
                     .controlResponseChannel(IPC));
+                // Recordings of earlier runs are all finished: purged before this run's recording starts.
+                retention = new ArchiveRetention(archive, aeron.countersReader(), config.streamId());
+                retention.sweep();
                 archive.startRecording(config.listenChannel(), config.streamId(), SourceLocation.REMOTE);
             }
             final Subscription subscription = aeron.addSubscription(config.listenChannel(), config.streamId());
@@ -127,12 +148,27 @@ public final class Hive implements AutoCloseable
             runner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
                 ex -> LOG.error("hive writer failed", ex), null, agent);
             AgentRunner.startOnThread(runner);
+            if (retention != null)
+            {
+                retentionThread = Executors.newSingleThreadScheduledExecutor(task ->
+                {
+                    final Thread thread = new Thread(task, "pitgun-hive-retention");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                retentionThread.scheduleWithFixedDelay(retention::sweep, ARCHIVE_SWEEP_INTERVAL_MS,
+                    ARCHIVE_SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            }
             LOG.info("pitgun hive listening on {} stream {} (aeron {}, data {}, recording {})",
                 config.listenChannel(), config.streamId(), aeronDirectory, config.dataDirectory(), config.record());
-            return new Hive(config, lock, driver, aeron, archive, agent, runner);
+            return new Hive(config, lock, driver, aeron, archive, agent, runner, retention, retentionThread);
         }
         catch (final RuntimeException ex)
         {
+            if (retentionThread != null)
+            {
+                retentionThread.shutdownNow();
+            }
             CloseHelper.quietCloseAll(runner, archive, aeron, driver, lock);
             throw ex;
         }
@@ -177,10 +213,41 @@ public final class Hive implements AutoCloseable
         });
     }
 
-    /** Stops the writer (closing the edges' journals), the archive and the driver. */
+    /** Finished recordings purged since start ({@link ArchiveRetention}); 0 when not recording. */
+    public long archiveRecordingsPurged()
+    {
+        return retention == null ? 0 : retention.recordingsPurged();
+    }
+
+    /** Bytes of those recordings. */
+    public long archiveBytesPurged()
+    {
+        return retention == null ? 0 : retention.bytesPurged();
+    }
+
+    /** Purges or listings of the archive that failed (tried again next sweep). */
+    public long archiveRetentionFailures()
+    {
+        return retention == null ? 0 : retention.failures();
+    }
+
+    /** Stops the retention sweeps, the writer (closing the edges' journals), the archive and the driver. */
     @Override
     public void close()
     {
+        if (retentionThread != null)
+        {
+            retentionThread.shutdown(); // cancels the periodic sweep; one under way finishes
+            try
+            {
+                // A sweep under way uses the archive client: let it end before the client closes.
+                retentionThread.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
         CloseHelper.closeAll(runner, archive, aeron, driver, lock);
     }
 

@@ -105,6 +105,14 @@ public final class HiveMetrics
                 }
             }
         }
+        family(out, "pitgun_hive_archive_recordings_purged_total", "counter",
+            "Finished recordings purged from the Archive (their batches are in the edges' journals, or shipped again).");
+        sample(out, "pitgun_hive_archive_recordings_purged_total", null, hive.archiveRecordingsPurged());
+        family(out, "pitgun_hive_archive_purged_bytes_total", "counter", "Bytes of the recordings purged.");
+        sample(out, "pitgun_hive_archive_purged_bytes_total", null, hive.archiveBytesPurged());
+        family(out, "pitgun_hive_archive_retention_failures_total", "counter",
+            "Archive listings or purges that failed (tried again at the next sweep).");
+        sample(out, "pitgun_hive_archive_retention_failures_total", null, hive.archiveRetentionFailures());
         family(out, "pitgun_hive_archive_recording_position_bytes", "gauge",
             "Bytes the Archive has recorded, per recording being written now (one per edge connection).");
         hive.forEachActiveRecording((recordingId, position) -> out
