@@ -130,13 +130,14 @@ public final class HiveCommand implements Callable<Integer>
     private InetSocketAddress metricsAddress()
     {
         final int colon = metricsBind.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-bind: '" + metricsBind +
+                "' must be HOST:PORT, e.g. 127.0.0.1:9464");
+        }
         final InetSocketAddress address;
         try
         {
-            if (colon <= 0)
-            {
-                throw new IllegalArgumentException("no host");
-            }
             final String host = metricsBind.substring(0, colon).replace("[", "").replace("]", "");
             address = new InetSocketAddress(InetAddress.getByName(host),
                 Integer.parseInt(metricsBind.substring(colon + 1)));

@@ -1,7 +1,6 @@
 package io.pitgun.scaleout;
 
 import io.aeron.archive.client.AeronArchive;
-import io.aeron.archive.client.ArchiveException;
 import io.aeron.archive.status.RecordingPos;
 import io.aeron.exceptions.AeronException;
 import org.agrona.collections.LongArrayList;
@@ -91,7 +90,7 @@ final class ArchiveRetention
                     archive.purgeRecording(recordingId);
                     recordingsPurged++;
                 }
-                catch (final ArchiveException ex)
+                catch (final AeronException ex)
                 {
                     // E.g. listed between its catalogue entry and its position counter: active after all. Tried
                     // again next sweep; said once.
@@ -111,8 +110,9 @@ final class ArchiveRetention
             }
             return stopped.size();
         }
-        catch (final AeronException ex)
+        catch (final RuntimeException ex)
         {
+            // Caught whatever it is: an exception escaping a periodic task would end the sweeps silently.
             failures++;
             LOG.warn("archive: retention sweep failed, tried again later: {}", ex.toString());
             return 0;
