@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -56,9 +58,20 @@ public final class HiveCommand implements Callable<Integer>
     int record;
 
     @Option(names = "--idle-strategy", paramLabel = "KIND", defaultValue = "backoff",
-        description = "How the hive's writer, media driver and archive wait when idle: one of backoff, sleeping, " +
-            "yielding, busy_spin (busy_spin only with cores to spare). Default: ${DEFAULT-VALUE}.")
+        completionCandidates = IdleStrategies.class,
+        description = "How the hive's writer, media driver and archive wait when idle: one of " +
+            "${COMPLETION-CANDIDATES} (busy_spin only with cores to spare). Default: ${DEFAULT-VALUE}.")
     String idleStrategy;
+
+    /** The --idle-strategy choices, as {@link AeronIdleStrategy} spells them. */
+    static final class IdleStrategies implements Iterable<String>
+    {
+        @Override
+        public Iterator<String> iterator()
+        {
+            return Arrays.stream(AeronIdleStrategy.values()).map(AeronIdleStrategy::text).iterator();
+        }
+    }
 
     @Option(names = "--metrics-bind", paramLabel = "HOST:PORT",
         description = "Serve the hive's counters (Prometheus text) at http://HOST:PORT/metrics; port 0 takes a free " +
