@@ -10,6 +10,10 @@ import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.scaleout.Hive;
 import io.pitgun.scaleout.HiveConfig;
 import io.pitgun.scaleout.HivePipeline;
+import io.pitgun.scaleout.AeronIdleStrategy;
+import io.pitgun.scaleout.Hive;
+import io.pitgun.scaleout.HiveConfig;
+import io.pitgun.scaleout.HiveMetricsServer;
 import io.pitgun.scaleout.ShipperConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +22,11 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -82,6 +90,30 @@ public final class HiveCommand implements Callable<Integer>
         description = "Pipeline configuration YAML for the derived output (merging, max_frame_bytes, ...); its " +
             "journal, ack_mode and output keys are ignored, as in 'pitgun journal replay'.")
     Path pipelineConfig;
+    @Option(names = "--idle-strategy", paramLabel = "KIND", defaultValue = "backoff",
+        completionCandidates = IdleStrategies.class,
+        description = "How the hive's writer, media driver and archive wait when idle: one of " +
+            "${COMPLETION-CANDIDATES} (busy_spin only with cores to spare). Default: ${DEFAULT-VALUE}.")
+    String idleStrategy;
+
+    /** The --idle-strategy choices, as {@link AeronIdleStrategy} spells them. */
+    static final class IdleStrategies implements Iterable<String>
+    {
+        @Override
+        public Iterator<String> iterator()
+        {
+            return Arrays.stream(AeronIdleStrategy.values()).map(AeronIdleStrategy::text).iterator();
+        }
+    }
+
+    @Option(names = "--metrics-bind", paramLabel = "HOST:PORT",
+        description = "Serve the hive's counters (Prometheus text) at http://HOST:PORT/metrics; port 0 takes a free " +
+            "one (printed). Loopback only unless --metrics-allow-non-loopback. Default: off.")
+    String metricsBind;
+
+    @Option(names = "--metrics-allow-non-loopback",
+        description = "Allow --metrics-bind on an address other than loopback.")
+    boolean metricsAllowNonLoopback;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -93,7 +125,17 @@ public final class HiveCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--listen=CHANNEL'");
         }
-        final HiveConfig config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0);
+        final AeronIdleStrategy idle;
+        try
+        {
+            idle = AeronIdleStrategy.parse(idleStrategy);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--idle-strategy: " + ex.getMessage());
+        }
+        final InetSocketAddress metricsAddress = metricsBind == null ? null : metricsAddress();
+        final HiveConfig config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0, idle);
         final HivePipeline pipeline;
         try
         {
@@ -105,14 +147,34 @@ public final class HiveCommand implements Callable<Integer>
             return CliErrorHandler.FAILED;
         }
         final Hive hive = Hive.start(config, pipeline);
+        final HiveMetricsServer metrics;
+        try
+        {
+            metrics = metricsAddress == null ? null : HiveMetricsServer.start(hive, metricsAddress);
+        }
+        catch (final RuntimeException ex)
+        {
+            hive.close();
+            throw ex;
+        }
         spec.commandLine().getOut().println("pitgun hive: listening on " + listen + " stream " + streamId +
             ", edges' journals under " + dataDir.resolve(HiveConfig.EDGES_DIRECTORY) +
             (pipeline == null ? ", no derived output" : ", derived output (" + pipeline.manifest().manifest().name() +
                 ") beside each in " + HiveConfig.DERIVED_FILE) + "; SIGTERM or Ctrl-C stops it");
+        if (metrics != null)
+        {
+            spec.commandLine().getOut().println("pitgun hive: metrics on http://" +
+                metrics.address().getAddress().getHostAddress() + ":" + metrics.address().getPort() +
+                HiveMetricsServer.PATH);
+        }
         spec.commandLine().getOut().flush();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            if (metrics != null)
+            {
+                metrics.close();
+            }
             hive.close();
             stopped.countDown();
         }, "pitgun-hive-shutdown"));
@@ -151,5 +213,35 @@ public final class HiveCommand implements Callable<Integer>
         }
         return new HivePipeline(compiled,
             pipelineConfig == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(pipelineConfig));
+    }
+
+    /** --metrics-bind as an address, refused (a usage error) unless loopback or allowed. */
+    private InetSocketAddress metricsAddress()
+    {
+        final int colon = metricsBind.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-bind: '" + metricsBind +
+                "' must be HOST:PORT, e.g. 127.0.0.1:9464");
+        }
+        final InetSocketAddress address;
+        try
+        {
+            final String host = metricsBind.substring(0, colon).replace("[", "").replace("]", "");
+            address = new InetSocketAddress(InetAddress.getByName(host),
+                Integer.parseInt(metricsBind.substring(colon + 1)));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-bind: '" + metricsBind +
+                "' must be HOST:PORT, e.g. 127.0.0.1:9464 (" + ex.getMessage() + ")");
+        }
+        if (!address.getAddress().isLoopbackAddress() && !metricsAllowNonLoopback)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-bind: '" + metricsBind +
+                "' is not a loopback HOST:PORT; add --metrics-allow-non-loopback to serve the counters beyond " +
+                "this machine");
+        }
+        return address;
     }
 }

@@ -6,50 +6,142 @@ import io.pitgun.journal.JournalException;
 import io.pitgun.scaleout.HiveConfig;
 import io.pitgun.scaleout.HiveEdgeDeriver;
 import io.pitgun.scaleout.HiveEdgeWriter;
+import io.pitgun.scaleout.HiveMetrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code pitgun hive status --data-dir DIR}: the edges a hive holds journals of, read from its directory (running or
- * not): per edge, the last edge position held and when its journal was last written, and its derived output's size
- * and SHA-256 (the whole file is read).
+ * {@code pitgun hive status}: the edges a hive holds journals of. From its data directory (running or not): per edge,
+ * the last edge position held, when its journal was last written, and its derived output's size and SHA-256 (the
+ * whole file is read). From a running hive's {@code /metrics} ({@code --metrics-url}): per edge, the position held,
+ * frames written and when the edge was last heard from. An edge's lag is the edge's to know (what it journaled that
+ * the hive has not acknowledged): with the edge gateways' {@code /metrics} ({@code --edge-metrics}, their
+ * {@code pitgun_ship_lag_frames} and {@code pitgun_ship_lag_seconds}) each edge's line shows it.
  */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "List the edges a hive holds journals of (from its data directory, running or not): the last edge " +
-        "position held, when each journal was last written, and the size and SHA-256 of its derived output " +
-        "(derived.jsonl, read whole).")
+    description = {
+        "List the edges a hive holds journals of: from its data directory (running or not), the last edge position",
+        "held, when each journal was last written and the size and SHA-256 of its derived output (derived.jsonl,",
+        "read whole); with --metrics-url (a running hive's --metrics-bind), the position held, frames written and",
+        "when each edge was last heard from. Lag is measured at the edge: give the edge gateways' /metrics with",
+        "--edge-metrics to show each edge's lag (pitgun_ship_lag_frames/seconds)."
+    })
 final class HiveStatusCommand implements Callable<Integer>
 {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./hive-data",
-        description = "The hive's data directory. Default: ${DEFAULT-VALUE}.")
+        description = "The hive's data directory (read when --metrics-url is not given). Default: ${DEFAULT-VALUE}.")
     Path dataDir;
+
+    @Option(names = "--metrics-url", paramLabel = "URL",
+        description = "A running hive's metrics, e.g. http://127.0.0.1:9464/metrics (pitgun hive --metrics-bind).")
+    URI metricsUrl;
+
+    @Option(names = "--edge-metrics", paramLabel = "URL",
+        description = "An edge gateway's metrics, e.g. http://127.0.0.1:8080/metrics, for its lag; repeatable.")
+    List<URI> edgeMetrics = new ArrayList<>();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException
+    public Integer call() throws IOException, InterruptedException
     {
         final PrintWriter out = spec.commandLine().getOut();
+        final Map<String, String> lags = new LinkedHashMap<>();
+        int failed = 0;
+        for (final URI url : edgeMetrics)
+        {
+            try
+            {
+                final PrometheusSamples edge = PrometheusSamples.fetch(url, "edge");
+                if (edge.labelValues().isEmpty())
+                {
+                    failed++;
+                    out.println(url + "  not shipping (no pitgun_ship_edge_info: is SHIP_TO set?)");
+                    continue;
+                }
+                lags.put(edge.labelValues().iterator().next(), "lag " + number(edge.get("pitgun_ship_lag_frames", "")) +
+                    " frames, " + String.format(Locale.ROOT, "%.3f", edge.get("pitgun_ship_lag_seconds", "")) + " s, " +
+                    connection(edge.get("pitgun_ship_connection_state", "")) + " (" + url + ")");
+            }
+            catch (final IOException ex)
+            {
+                failed++;
+                out.println(url + "  cannot read: " + ex.getMessage());
+            }
+        }
+        failed += metricsUrl != null ? fromMetrics(out, lags) : fromFiles(out, lags);
+        if (edgeMetrics.isEmpty())
+        {
+            out.println("lag: measured at each edge (pitgun_ship_lag_frames, pitgun_ship_lag_seconds on its " +
+                "/metrics); give --edge-metrics URL to show it here");
+        }
+        for (final Map.Entry<String, String> unmatched : lags.entrySet())
+        {
+            out.println(unmatched.getKey() + "  not known to this hive  " + unmatched.getValue());
+        }
+        out.flush();
+        return failed == 0 ? 0 : CliErrorHandler.FAILED;
+    }
+
+    /** Per edge from a running hive's counters; returns the number of failures. */
+    private int fromMetrics(final PrintWriter out, final Map<String, String> lags) throws InterruptedException
+    {
+        final PrometheusSamples hive;
+        try
+        {
+            hive = PrometheusSamples.fetch(metricsUrl, HiveMetrics.EDGE_LABEL);
+        }
+        catch (final IOException ex)
+        {
+            spec.commandLine().getErr().println("pitgun hive status: " + metricsUrl + ": cannot read: " +
+                ex.getMessage());
+            return 1;
+        }
+        out.println("edges       " + number(hive.get("pitgun_hive_edges", "")) + " heard from since the hive " +
+            "started (" + metricsUrl + ")");
+        final long nowMs = System.currentTimeMillis();
+        for (final String edge : hive.labelValues())
+        {
+            final String held = hive.text("pitgun_hive_edge_held_position", edge);
+            final double lastSeen = hive.get("pitgun_hive_edge_last_seen_timestamp_seconds", edge);
+            out.println(edge + "  held edge position " + (held == null ? "?" : held.equals("-1") ? "none" : held) +
+                "  frames written " + number(hive.get("pitgun_hive_events_written_total", edge)) +
+                "  last seen " + (lastSeen > 0 ? Instant.ofEpochMilli((long)(lastSeen * 1000)) + " (" +
+                Math.max(0, nowMs / 1000 - (long)lastSeen) + " s ago)" : "never") +
+                "  duplicates " + number(hive.get("pitgun_hive_duplicates_dropped_total", edge)) +
+                "  gaps " + number(hive.get("pitgun_hive_gaps_total", edge)) + lag(lags, edge));
+        }
+        return 0;
+    }
+
+    /** Per edge from the hive's directory; returns the number of failures. */
+    private int fromFiles(final PrintWriter out, final Map<String, String> lags) throws IOException
+    {
         final Path edges = dataDir.resolve(HiveConfig.EDGES_DIRECTORY);
         if (!Files.isDirectory(edges))
         {
             spec.commandLine().getErr().println("pitgun hive status: " + edges + ": no edges (not a hive's data " +
                 "directory, or nothing shipped yet)");
-            return CliErrorHandler.FAILED;
+            return 1;
         }
         final List<Path> edgeDirectories;
         try (Stream<Path> list = Files.list(edges))
@@ -66,7 +158,8 @@ final class HiveStatusCommand implements Callable<Integer>
                 final long held = journal.lastIndex() == Journal.NO_INDEX ? Journal.NO_INDEX :
                     HiveEdgeWriter.readHeldIndex(journal);
                 out.println(edge.getFileName() + "  held edge position " + (held == Journal.NO_INDEX ? "none" : held) +
-                    "  last written " + lastWritten(journalDirectory) + "  journal " + journalDirectory);
+                    "  last written " + lastWritten(journalDirectory) + "  journal " + journalDirectory +
+                    lag(lags, edge.getFileName().toString()));
                 out.println(edge.getFileName() + "  " + derived(edge.resolve(HiveConfig.DERIVED_FILE)));
             }
             catch (final JournalException | IllegalStateException ex)
@@ -75,8 +168,24 @@ final class HiveStatusCommand implements Callable<Integer>
                 out.println(edge.getFileName() + "  cannot read: " + ex.getMessage());
             }
         }
-        out.flush();
-        return failed == 0 ? 0 : CliErrorHandler.FAILED;
+        return failed;
+    }
+
+    /** The edge's lag as its gateway reported it, taken out of {@code lags}, or "". */
+    private static String lag(final Map<String, String> lags, final String edge)
+    {
+        final String lag = lags.remove(edge);
+        return lag == null ? "" : "  " + lag;
+    }
+
+    private static String connection(final double state)
+    {
+        return state == 2 ? "shipping" : state == 1 ? "awaiting the hive's word" : "not connected";
+    }
+
+    private static String number(final double value)
+    {
+        return Double.isNaN(value) ? "?" : Long.toString((long)value);
     }
 
     /** The derived output's size and SHA-256 (read whole: compare with pitgun journal replay's output file). */

@@ -2,13 +2,24 @@ package io.pitgun.cli;
 
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.gateway.GatewayConfig;
+import io.pitgun.gateway.GatewayServer;
+import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.scaleout.EdgeId;
+import io.pitgun.scaleout.Hive;
 import io.pitgun.scaleout.HiveConfig;
+import io.pitgun.scaleout.HiveMetricsServer;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.EnvelopeJson;
+import io.pitgun.testsupport.GatewayClient;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,6 +71,74 @@ class HiveCommandTest
             dir.toString(), "--dictionary", dir.resolve("d.yaml").toString());
         assertEquals(2, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("--dictionary needs --manifest"), run.err());
+    }
+
+    @Test
+    void shouldShowEachEdgeFromARunningHivesMetricsWithTheLagItsGatewayReports() throws Exception
+    {
+        final String channel;
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0))
+        {
+            channel = "aeron:udp?endpoint=127.0.0.1:" + socket.getLocalPort();
+        }
+        try (Hive hive = Hive.start(HiveConfig.of(channel, dir.resolve("hive"))
+                .withAeronDirectory(dir.resolve("aeron-hive")));
+            HiveMetricsServer metrics = HiveMetricsServer.start(hive, new InetSocketAddress("127.0.0.1", 0));
+            GatewayServer gateway = GatewayServer.start(GatewayConfig.resolve(Map.of(), Map.of(
+                GatewaySetting.BIND, "127.0.0.1:0", GatewaySetting.DATA_DIR, dir.resolve("gateway").toString(),
+                GatewaySetting.SHIP_TO, channel, GatewaySetting.SHIP_FLUSH_INTERVAL_MS, "1",
+                GatewaySetting.SHIP_AERON_DIR, dir.resolve("aeron-edge").toString()))))
+        {
+            final GatewayClient client = new GatewayClient(gateway.address().getPort());
+            assertEquals(202, client.beacon(EnvelopeJson.batch(UUID.randomUUID(),
+                "2024-01-01T00:00:00Z", UUID.randomUUID(), 0, 25, 1, sequence -> 1_000_000L + sequence)).statusCode());
+            final Journal journal = gateway.pipeline().journal().orElseThrow();
+            Await.until("the hive holds the gateway's 25 frames", () -> !hive.edges().isEmpty() &&
+                hive.edges().get(0).heldIndex() == journal.lastIndex() && journal.lastIndex() != Journal.NO_INDEX);
+            final String edge = EdgeId.loadOrCreate(dir.resolve("gateway")).toString();
+            final String hiveUrl = "http://127.0.0.1:" + metrics.address().getPort() + "/metrics";
+            final String gatewayUrl = "http://127.0.0.1:" + gateway.address().getPort() + "/metrics";
+            Await.until("the status shows the edge caught up", () ->
+                CliRun.of("hive", "status", "--metrics-url", hiveUrl, "--edge-metrics", gatewayUrl).out()
+                    .contains("lag 0 frames, 0.000 s, shipping"));
+
+            final CliRun run = CliRun.of("hive", "status", "--metrics-url", hiveUrl, "--edge-metrics", gatewayUrl);
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("edges       1 heard from since the hive started"), run.out());
+            assertTrue(run.out().contains(edge + "  held edge position " + journal.lastIndex() +
+                "  frames written 25  last seen 20"), run.out());
+            assertTrue(run.out().contains("lag 0 frames, 0.000 s, shipping (" + gatewayUrl + ")"), run.out());
+
+            final CliRun withoutEdges = CliRun.of("hive", "status", "--metrics-url", hiveUrl);
+            assertEquals(0, withoutEdges.exitCode(), withoutEdges.err());
+            assertTrue(withoutEdges.out().contains("give --edge-metrics URL to show it here"), withoutEdges.out());
+        }
+    }
+
+    @Test
+    void shouldFailWhenTheHivesMetricsCannotBeRead() throws Exception
+    {
+        final int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0))
+        {
+            port = socket.getLocalPort();
+        }
+        final CliRun run = CliRun.of("hive", "status", "--metrics-url", "http://127.0.0.1:" + port + "/metrics");
+        assertEquals(CliErrorHandler.FAILED, run.exitCode(), run.out());
+        assertTrue(run.err().contains("cannot read"), run.err());
+    }
+
+    @Test
+    void shouldRefuseToServeMetricsBeyondLoopbackUnlessAllowed()
+    {
+        final CliRun run = CliRun.of("hive", "--listen", "aeron:udp?endpoint=127.0.0.1:40456", "--data-dir",
+            dir.toString(), "--metrics-bind", "0.0.0.0:9464");
+        assertEquals(2, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("--metrics-allow-non-loopback"), run.err());
+        final CliRun idle = CliRun.of("hive", "--listen", "aeron:udp?endpoint=127.0.0.1:40456", "--data-dir",
+            dir.toString(), "--idle-strategy", "lazy");
+        assertEquals(2, idle.exitCode(), idle.out() + idle.err());
+        assertTrue(idle.err().contains("'lazy' is not an idle strategy"), idle.err());
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.pitgun.gateway;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.PipelineSetting;
 import io.pitgun.engine.WaitStrategyKind;
+import io.pitgun.scaleout.AeronIdleStrategy;
+import io.pitgun.scaleout.ShipperConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The gateway's configuration, resolved from {@code PITGUN_GATEWAY_*} environment variables and
@@ -65,7 +68,11 @@ public record GatewayConfig(
     Optional<String> shipTo,
     String shipReply,
     int shipBatchSize,
-    int shipFlushIntervalMs)
+    int shipFlushIntervalMs,
+    int shipStreamId,
+    int shipReplyStreamId,
+    Optional<Path> shipAeronDir,
+    AeronIdleStrategy shipIdleStrategy)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -125,7 +132,19 @@ public record GatewayConfig(
             maxConnections,
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
-            shipBatchSize, shipFlushIntervalMs);
+            shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy);
+    }
+
+    /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
+    public Optional<ShipperConfig> shipper()
+    {
+        return shipTo.map(channel -> ShipperConfig.to(channel)
+            .withReplyChannel(shipReply)
+            .withStreamIds(shipStreamId, shipReplyStreamId)
+            .withBatchSize(shipBatchSize)
+            .withFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(shipFlushIntervalMs))
+            .withAeronDirectory(shipAeronDir.orElse(null))
+            .withIdleStrategy(shipIdleStrategy));
     }
 
     private static final class Parser
@@ -182,7 +201,11 @@ public record GatewayConfig(
                 optional(GatewaySetting.SHIP_TO).map(channel -> aeronChannel(GatewaySetting.SHIP_TO, channel)),
                 aeronChannel(GatewaySetting.SHIP_REPLY, nonEmpty(GatewaySetting.SHIP_REPLY)),
                 integer(GatewaySetting.SHIP_BATCH_SIZE),
-                integer(GatewaySetting.SHIP_FLUSH_INTERVAL_MS));
+                integer(GatewaySetting.SHIP_FLUSH_INTERVAL_MS),
+                integer(GatewaySetting.SHIP_STREAM_ID),
+                integer(GatewaySetting.SHIP_REPLY_STREAM_ID),
+                optional(GatewaySetting.SHIP_AERON_DIR).map(Path::of),
+                idleStrategy(GatewaySetting.SHIP_IDLE_STRATEGY));
             if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
             {
                 problems.add(GatewaySetting.OUTBOUND_LIMIT_BYTES.label() + ": must be above " +
@@ -291,6 +314,19 @@ public record GatewayConfig(
                     "aeron:udp?endpoint=127.0.0.1:40456");
             }
             return value;
+        }
+
+        private AeronIdleStrategy idleStrategy(final GatewaySetting setting)
+        {
+            try
+            {
+                return AeronIdleStrategy.parse(text.get(setting));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                problems.add(setting.label() + ": " + ex.getMessage());
+                return AeronIdleStrategy.BACKOFF;
+            }
         }
 
         private String url(final String value)

@@ -12,6 +12,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,6 +29,8 @@ final class GatewayMetrics
     private final TelemetryPipeline pipeline;
     /** The edge shipper's counters when the gateway ships (SHIP_TO), else null: set once, before the bind. */
     private volatile ShipperCounters shipping;
+    /** The edge id the gateway ships as: written before {@link #shipping}, read after it. */
+    private String shippingEdge;
 
     GatewayMetrics(final GatewayCounters counters, final TelemetryPipeline pipeline)
     {
@@ -115,10 +118,11 @@ final class GatewayMetrics
         return w.toString();
     }
 
-    /** Exports the shipper's counters from now on. */
-    void shipping(final ShipperCounters counters)
+    /** Exports the shipper's counters, and the edge id it ships as, from now on. */
+    void shipping(final UUID edgeId, final ShipperCounters counters)
     {
-        shipping = counters;
+        shippingEdge = edgeId.toString();
+        shipping = counters; // the volatile write publishes shippingEdge with it
     }
 
     /** Seed 002's shipping counters, {@code pitgun_} prefixed; written only when the gateway ships. */
@@ -129,6 +133,9 @@ final class GatewayMetrics
         {
             return;
         }
+        // The edge id as a label, so a hive's per-edge series ({edge="..."}) can be joined to this gateway's lag.
+        w.family("pitgun_ship_edge_info", "gauge", "The edge id this gateway ships as (label edge); always 1.")
+            .sample("pitgun_ship_edge_info", 1, "edge", shippingEdge);
         w.family("pitgun_events_shipped_total", "counter", "Frames sent to the hive (resends included).")
             .sample("pitgun_events_shipped_total", c.framesShipped());
         w.family("pitgun_events_dropped_total", "counter", "Frames lost to back-pressure: 0 while the journal " +

@@ -20,7 +20,6 @@ import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.scaleout.EdgeShipper;
-import io.pitgun.scaleout.ShipperConfig;
 import io.pitgun.schemas.SchemaCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,13 +156,11 @@ public final class GatewayServer implements AutoCloseable
             overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
         try
         {
-            this.shipper = config.shipTo().map(channel -> EdgeShipper.start(pipeline.journal().orElseThrow(),
-                config.dataDir(), ShipperConfig.to(channel).withReplyChannel(config.shipReply())
-                    .withBatchSize(config.shipBatchSize())
-                    .withFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(config.shipFlushIntervalMs())))).orElse(null);
+            this.shipper = config.shipper().map(shipping -> EdgeShipper.start(pipeline.journal().orElseThrow(),
+                config.dataDir(), shipping)).orElse(null);
             if (shipper != null)
             {
-                metrics.shipping(shipper.counters());
+                metrics.shipping(shipper.edgeId(), shipper.counters());
             }
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
             this.auditLog = config.auditLog().map(AuditLogOutput::open).orElse(null);

@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import io.pitgun.engine.PipelineSetting;
+import io.pitgun.scaleout.AeronIdleStrategy;
 import io.pitgun.scaleout.ShipperConfig;
 
 import java.util.Locale;
@@ -54,7 +55,11 @@ public enum GatewaySetting
     SHIP_TO("SHIP_TO", "", "Aeron channel of a hive to ship the journal to, e.g. aeron:udp?endpoint=127.0.0.1:40456 (docs/scale-out.md); a thread of its own tails the journal, ingestion never waits for it (default: off: no Aeron thread or file)"),
     SHIP_REPLY("SHIP_REPLY", ShipperConfig.DEFAULT_REPLY_CHANNEL, "Aeron channel the hive's acknowledgements come back on when shipping (port 0: a free port); name an address the hive can reach when it runs on another machine"),
     SHIP_BATCH_SIZE("SHIP_BATCH_SIZE", Integer.toString(ShipperConfig.DEFAULT_BATCH_SIZE), between(1, 1 << 20), "most frames per batch shipped to the hive (seed 002's default)"),
-    SHIP_FLUSH_INTERVAL_MS("SHIP_FLUSH_INTERVAL_MS", Long.toString(ShipperConfig.DEFAULT_FLUSH_INTERVAL_NS / 1_000_000), between(0, 60_000), "longest a partial batch waits for more frames before it is shipped (seed 002's default)");
+    SHIP_FLUSH_INTERVAL_MS("SHIP_FLUSH_INTERVAL_MS", Long.toString(ShipperConfig.DEFAULT_FLUSH_INTERVAL_NS / 1_000_000), between(0, 60_000), "longest a partial batch waits for more frames before it is shipped (seed 002's default)"),
+    SHIP_STREAM_ID("SHIP_STREAM_ID", Integer.toString(ShipperConfig.DEFAULT_STREAM_ID), between(1, Integer.MAX_VALUE), "Aeron stream id the batches go out on: the hive's --stream-id"),
+    SHIP_REPLY_STREAM_ID("SHIP_REPLY_STREAM_ID", Integer.toString(ShipperConfig.DEFAULT_REPLY_STREAM_ID), between(1, Integer.MAX_VALUE), "Aeron stream id the hive's acknowledgements come back on (SHIP_REPLY); the hive learns it from each batch"),
+    SHIP_AERON_DIR("SHIP_AERON_DIR", "", "the shipper's embedded Aeron media driver directory (default: /dev/shm/pitgun-edge-… when /dev/shm exists, else DATA_DIR/aeron); put it on a disk when /dev/shm is small"),
+    SHIP_IDLE_STRATEGY("SHIP_IDLE_STRATEGY", AeronIdleStrategy.BACKOFF.text(), "how the shipper's thread and its media driver wait when idle: one of " + AeronIdleStrategy.choices() + " (busy_spin only with a core to spare)");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";

@@ -60,6 +60,28 @@ class GatewayConfigTest
     }
 
     @Test
+    void shouldBuildTheShipperConfigFromEveryShipSetting()
+    {
+        assertTrue(GatewayConfig.defaults().shipper().isEmpty(), "no SHIP_TO: no shipping");
+        final io.pitgun.scaleout.ShipperConfig shipper = GatewayConfig.resolve(Map.of(
+            "PITGUN_GATEWAY_SHIP_TO", "aeron:udp?endpoint=127.0.0.1:40456",
+            "PITGUN_GATEWAY_SHIP_STREAM_ID", "7", "PITGUN_GATEWAY_SHIP_AERON_DIR", "/tmp/edge-aeron"), Map.of(
+            GatewaySetting.SHIP_REPLY_STREAM_ID, "8", GatewaySetting.SHIP_IDLE_STRATEGY, "BUSY_SPIN",
+            GatewaySetting.SHIP_BATCH_SIZE, "64", GatewaySetting.SHIP_FLUSH_INTERVAL_MS, "3")).shipper().orElseThrow();
+        assertEquals(new io.pitgun.scaleout.ShipperConfig("aeron:udp?endpoint=127.0.0.1:40456", 7,
+            io.pitgun.scaleout.ShipperConfig.DEFAULT_REPLY_CHANNEL, 8, 64, 3_000_000L,
+            io.pitgun.scaleout.ShipperConfig.DEFAULT_ACK_TIMEOUT_NS, java.nio.file.Path.of("/tmp/edge-aeron"),
+            io.pitgun.scaleout.AeronIdleStrategy.BUSY_SPIN), shipper);
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_SHIP_IDLE_STRATEGY", "lazy", "PITGUN_GATEWAY_SHIP_STREAM_ID", "0"), Map.of()));
+        assertEquals(2, ex.problems().size(), ex.getMessage());
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_SHIP_IDLE_STRATEGY (--ship-idle-strategy): 'lazy' is " +
+            "not an idle strategy (backoff, sleeping, yielding, busy_spin)"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_SHIP_STREAM_ID (--ship-stream-id): 0 is outside"),
+            ex.getMessage());
+    }
+
+    @Test
     void shouldAcceptTheDeprecatedRingSlotsVariableUnlessChannelCapacityIsSet()
     {
         assertEquals(64, GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_RING_SLOTS", "64"), Map.of()).channelCapacity());

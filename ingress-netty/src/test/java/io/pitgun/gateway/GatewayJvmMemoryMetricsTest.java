@@ -1,5 +1,6 @@
 package io.pitgun.gateway;
 
+import io.pitgun.testsupport.Promtool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,8 +6,10 @@ import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.scaleout.AeronDirectories;
 import io.pitgun.scaleout.EdgeId;
+import io.pitgun.scaleout.EdgeShipper;
 import io.pitgun.scaleout.Hive;
 import io.pitgun.scaleout.HiveConfig;
+import io.pitgun.scaleout.ShipperConfig;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.EnvelopeJson;
 import org.junit.jupiter.api.Test;
@@ -58,11 +60,63 @@ class GatewayShippingIntegrationTest
                 assertEquals(200, gateway.metric("pitgun_events_shipped_total"));
                 assertEquals(0, gateway.metric("pitgun_events_dropped_total"));
                 assertEquals(2, gateway.metric("pitgun_ship_connection_state"));
+                assertEquals(1, gateway.metric("pitgun_ship_edge_info{edge=\"" + edgeId + "\"}"),
+                    "the edge id, to join with the hive's series");
             }
         }
         final List<String> atGateway = frames(gatewayData.resolve("journal"), false);
         assertEquals(200, atGateway.size());
         assertEquals(atGateway, frames(HiveConfig.of(channel, hiveData).edgeJournal(edgeId.toString()), true));
+    }
+
+    @Test
+    void shouldShipOnlyToAHiveOnItsStreamIdFromItsAeronDirectory() throws Exception
+    {
+        final String channel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        final int streamId = ShipperConfig.DEFAULT_STREAM_ID + 100;
+        final Path gatewayData = dir.resolve("gateway");
+        final Path aeronDirectory = dir.resolve("aeron-edge");
+        final Path hiveData = dir.resolve("hive");
+        final Path controlData = dir.resolve("control");
+        try (Journal control = Journal.open(JournalConfig.of(controlData.resolve("journal")));
+            GatewayHarness gateway = new GatewayHarness(gatewayData, Map.of(GatewaySetting.SHIP_TO, channel,
+                GatewaySetting.SHIP_STREAM_ID, Integer.toString(streamId),
+                GatewaySetting.SHIP_REPLY_STREAM_ID, Integer.toString(ShipperConfig.DEFAULT_REPLY_STREAM_ID + 100),
+                GatewaySetting.SHIP_AERON_DIR, aeronDirectory.toString(),
+                GatewaySetting.SHIP_IDLE_STRATEGY, "sleeping")))
+        {
+            assertTrue(Files.isDirectory(aeronDirectory), "the shipper's media driver runs in SHIP_AERON_DIR");
+            assertEquals(202, gateway.beacon(EnvelopeJson.batch(UUID.randomUUID(), "2024-01-01T00:00:00Z",
+                UUID.randomUUID(), 0, 10, 1, sequence -> 1_000_000L + sequence * 1_000)).statusCode());
+            final Journal journal = gateway.server.pipeline().journal().orElseThrow();
+            final UUID edgeId = EdgeId.loadOrCreate(gatewayData);
+            final byte[] frame = {1, 2, 3, 4, 5, 6, 7, 8};
+            final io.pitgun.journal.JournalAppender appender = control.appender();
+            appender.begin();
+            appender.add(new org.agrona.concurrent.UnsafeBuffer(frame), 0, frame.length, 1L, 1, 2, 3, 0, 0);
+            appender.commit();
+
+            // A hive on the default stream id hears the control edge (on the default too), not the gateway.
+            try (Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-1")));
+                EdgeShipper controlShipper = EdgeShipper.start(control, controlData,
+                    ShipperConfig.to(channel).withFlushIntervalNs(1_000_000L)
+                        .withAeronDirectory(dir.resolve("aeron-control"))))
+            {
+                Await.until("the control edge's frame is held", () -> hive.edges().size() == 1 &&
+                    hive.edges().get(0).heldIndex() == control.lastIndex());
+                assertEquals(controlShipper.edgeId(), hive.edges().get(0).edgeId(), "only the control edge");
+                assertEquals(0, gateway.metric("pitgun_ship_connection_state"), "the gateway is not connected");
+            }
+            // A hive on the gateway's stream id, on the same channel, gets the gateway's frames.
+            try (Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withStreamId(streamId)
+                .withAeronDirectory(dir.resolve("aeron-2"))))
+            {
+                Await.until("the hive on stream " + streamId + " holds the gateway's journal", () ->
+                    hive.edges().size() == 1 && hive.edges().get(0).heldIndex() == journal.lastIndex());
+                assertEquals(edgeId, hive.edges().get(0).edgeId());
+                assertEquals(10, hive.edges().get(0).framesWritten());
+            }
+        }
     }
 
     @Test

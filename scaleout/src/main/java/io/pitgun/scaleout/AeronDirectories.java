@@ -2,7 +2,6 @@ package io.pitgun.scaleout;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +44,16 @@ public final class AeronDirectories
      */
     public static MediaDriver.Context driverContext(final Path directory)
     {
+        return driverContext(directory, AeronIdleStrategy.BACKOFF);
+    }
+
+    /** As {@link #driverContext(Path)}, the driver's thread waiting with {@code idleStrategy} when idle. */
+    public static MediaDriver.Context driverContext(final Path directory, final AeronIdleStrategy idleStrategy)
+    {
         return new MediaDriver.Context()
             .aeronDirectoryName(directory.toString())
             .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
+            .sharedIdleStrategy(idleStrategy.newIdleStrategy())
             .publicationTermBufferLength(TERM_LENGTH_BYTES)
             .termBufferSparseFile(true)
             .dirDeleteOnStart(true)

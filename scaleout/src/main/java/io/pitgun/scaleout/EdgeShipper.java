@@ -7,7 +7,6 @@ import io.aeron.driver.MediaDriver;
 import io.pitgun.journal.Journal;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.slf4j.Logger;
@@ -73,15 +72,16 @@ public final class EdgeShipper implements AutoCloseable
         AgentRunner runner = null;
         try
         {
-            driver = MediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)));
+            driver = MediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory,
+                config.idleStrategy())));
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
             final ExclusivePublication publication = aeron.addExclusivePublication(config.channel(),
                 config.streamId());
             final Subscription replies = aeron.addSubscription(config.replyChannel(), config.replyStreamId());
             final EdgeShipperAgent agent = new EdgeShipperAgent(journal, publication, replies, config, edgeId,
                 clock);
-            runner = new AgentRunner(new BackoffIdleStrategy(), ex -> LOG.error("edge shipper failed", ex), null,
-                agent);
+            runner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
+                ex -> LOG.error("edge shipper failed", ex), null, agent);
             AgentRunner.startOnThread(runner);
             LOG.info("edge {} shipping {} to {} (aeron {})", edgeId, journal.config().directory(), config.channel(),
                 aeronDirectory);

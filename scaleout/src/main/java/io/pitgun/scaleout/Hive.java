@@ -8,10 +8,12 @@ import io.aeron.archive.ArchivingMediaDriver;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.archive.codecs.SourceLocation;
 import io.aeron.driver.MediaDriver;
+import io.aeron.archive.status.RecordingPos;
 import org.agrona.CloseHelper;
+import org.agrona.collections.LongLongConsumer;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.status.CountersReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -59,13 +64,25 @@ public final class Hive implements AutoCloseable
     /** The derive thread, or null without a {@link HivePipeline}. */
     private final HiveDeriveAgent deriveAgent;
     private final AgentRunner deriveRunner;
+    /** Purges finished recordings, or null when not recording. */
+    private final ArchiveRetention retention;
+    /** Runs {@link #retention} every {@link #ARCHIVE_SWEEP_INTERVAL_MS}, or null when not recording. */
+    private final ScheduledExecutorService retentionThread;
+
+    /**
+     * How often finished recordings are looked for and purged: a listing over IPC, cheap; a finished connection's
+     * recording is gone within about this long.
+     */
+    public static final long ARCHIVE_SWEEP_INTERVAL_MS = 1_000;
 
     private Hive(final HiveConfig config, final FileChannel lock, final AutoCloseable driver, final Aeron aeron,
         final AeronArchive archive, final HiveAgent agent, final AgentRunner runner, final HiveDeriveAgent deriveAgent,
-        final AgentRunner deriveRunner)
+        final AgentRunner deriveRunner, final ArchiveRetention retention, final ScheduledExecutorService retentionThread)
     {
         this.deriveAgent = deriveAgent;
         this.deriveRunner = deriveRunner;
+        this.retention = retention;
+        this.retentionThread = retentionThread;
         this.config = config;
         this.lock = lock;
         this.driver = driver;
@@ -130,18 +147,20 @@ public final class Hive implements AutoCloseable
             .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=127.0.0.1:0"))
             .recordingEventsEnabled(false)
             .threadingMode(ArchiveThreadingMode.SHARED)
-            .idleStrategySupplier(BackoffIdleStrategy::new);
+            .idleStrategySupplier(config.idleStrategy()::newIdleStrategy);
         AutoCloseable driver = null;
         Aeron aeron = null;
         AeronArchive archive = null;
         AgentRunner runner = null;
         AgentRunner deriveRunner = null;
+        ArchiveRetention retention = null;
+        ScheduledExecutorService retentionThread = null;
         try
         {
+            final MediaDriver.Context driverContext =
+                driverSettings.apply(AeronDirectories.driverContext(aeronDirectory, config.idleStrategy()));
             driver = config.record() ?
-                ArchivingMediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)),
-                    archiveContext) :
-                MediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory)));
+                ArchivingMediaDriver.launch(driverContext, archiveContext) : MediaDriver.launch(driverContext);
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
             if (config.record())
             {
@@ -150,27 +169,46 @@ public final class Hive implements AutoCloseable
                     .controlRequestChannel(IPC)
                     .controlRequestStreamId(ARCHIVE_CONTROL_STREAM_ID)
                     .controlResponseChannel(IPC));
+                // Recordings of earlier runs are all finished: purged before this run's recording starts.
+                retention = new ArchiveRetention(archive, aeron.countersReader(), config.streamId());
+                retention.sweep();
                 archive.startRecording(config.listenChannel(), config.streamId(), SourceLocation.REMOTE);
             }
             final Subscription subscription = aeron.addSubscription(config.listenChannel(), config.streamId());
             final HiveAgent agent = new HiveAgent(aeron, subscription, config, SystemEpochClock.INSTANCE);
-            runner = new AgentRunner(new BackoffIdleStrategy(), ex -> LOG.error("hive writer failed", ex), null,
-                agent);
+            runner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
+                ex -> LOG.error("hive writer failed", ex), null, agent);
             AgentRunner.startOnThread(runner);
             HiveDeriveAgent deriveAgent = null;
             if (pipeline != null)
             {
                 deriveAgent = new HiveDeriveAgent(config, pipeline, agent.edges());
-                deriveRunner = new AgentRunner(new BackoffIdleStrategy(),
+                deriveRunner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
                     ex -> LOG.error("hive derived output failed", ex), null, deriveAgent);
                 AgentRunner.startOnThread(deriveRunner);
             }
+            if (retention != null)
+            {
+                retentionThread = Executors.newSingleThreadScheduledExecutor(task ->
+                {
+                    final Thread thread = new Thread(task, "pitgun-hive-retention");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                retentionThread.scheduleWithFixedDelay(retention::sweep, ARCHIVE_SWEEP_INTERVAL_MS,
+                    ARCHIVE_SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            }
             LOG.info("pitgun hive listening on {} stream {} (aeron {}, data {}, recording {})",
                 config.listenChannel(), config.streamId(), aeronDirectory, config.dataDirectory(), config.record());
-            return new Hive(config, lock, driver, aeron, archive, agent, runner, deriveAgent, deriveRunner);
+            return new Hive(config, lock, driver, aeron, archive, agent, runner, deriveAgent, deriveRunner, retention,
+                retentionThread);
         }
         catch (final RuntimeException ex)
         {
+            if (retentionThread != null)
+            {
+                retentionThread.shutdownNow();
+            }
             CloseHelper.quietCloseAll(runner, deriveRunner, archive, aeron, driver, lock);
             throw ex;
         }
@@ -199,14 +237,72 @@ public final class Hive implements AutoCloseable
         return deriveAgent == null ? List.of() : deriveAgent.derivers();
     }
 
+    /** Fragments on the shipping stream that were not batches, ignored (see {@link HiveAgent#fragmentsIgnored}). */
+    public long fragmentsIgnored()
+    {
+        return agent.fragmentsIgnored();
+    }
+
     /**
-     * Stops the writer (closing the edges' journals), then the derive thread, which first runs what the journals
-     * hold through the pipelines and closes them (so each derived file is complete: the replay's output), then the
-     * archive and the driver.
+     * Calls {@code action} with the recording id and recorded position (bytes) of each recording the Archive is
+     * writing now, read from the driver's counters (thread-safe reads of shared memory; the writer's thread is not
+     * involved). None when the hive does not record.
+     */
+    public void forEachActiveRecording(final LongLongConsumer action)
+    {
+        if (archive == null)
+        {
+            return;
+        }
+        final CountersReader counters = aeron.countersReader();
+        counters.forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (typeId == RecordingPos.RECORDING_POSITION_TYPE_ID)
+            {
+                action.accept(RecordingPos.getRecordingId(counters, counterId), counters.getCounterValue(counterId));
+            }
+        });
+    }
+
+    /** Finished recordings purged since start ({@link ArchiveRetention}); 0 when not recording. */
+    public long archiveRecordingsPurged()
+    {
+        return retention == null ? 0 : retention.recordingsPurged();
+    }
+
+    /** Bytes of those recordings. */
+    public long archiveBytesPurged()
+    {
+        return retention == null ? 0 : retention.bytesPurged();
+    }
+
+    /** Purges or listings of the archive that failed (tried again next sweep). */
+    public long archiveRetentionFailures()
+    {
+        return retention == null ? 0 : retention.failures();
+    }
+
+    /**
+     * Stops the retention sweeps, the writer (closing the edges' journals), then the derive thread, which first runs
+     * what the journals hold through the pipelines and closes them (so each derived file is complete: the replay's
+     * output), then the archive and the driver.
      */
     @Override
     public void close()
     {
+        if (retentionThread != null)
+        {
+            retentionThread.shutdown(); // cancels the periodic sweep; one under way finishes
+            try
+            {
+                // A sweep under way uses the archive client: let it end before the client closes.
+                retentionThread.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
         CloseHelper.closeAll(runner, this::closeDeriving, archive, aeron, driver, lock);
     }
 

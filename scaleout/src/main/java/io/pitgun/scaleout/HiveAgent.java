@@ -39,6 +39,8 @@ public final class HiveAgent implements Agent, FragmentHandler
     /** The same writers for other threads (status, metrics). */
     private final List<HiveEdgeWriter> published = new CopyOnWriteArrayList<>();
     private long epochMs;
+    /** Fragments on the shipping stream that are not batches (too short or another type), ignored. */
+    private volatile long fragmentsIgnored;
 
     /**
      * @param subscription the live subscription to the shipping channel.
@@ -56,6 +58,12 @@ public final class HiveAgent implements Agent, FragmentHandler
     public List<HiveEdgeWriter> edges()
     {
         return published;
+    }
+
+    /** Fragments on the shipping stream that were not batches, ignored; safe from any thread. */
+    public long fragmentsIgnored()
+    {
+        return fragmentsIgnored;
     }
 
     @Override
@@ -82,6 +90,7 @@ public final class HiveAgent implements Agent, FragmentHandler
         if (length < ShippingDescriptor.REPLY_CHANNEL_OFFSET ||
             buffer.getInt(offset + ShippingDescriptor.TYPE_OFFSET, ORDER) != ShippingDescriptor.TYPE_BATCH)
         {
+            fragmentsIgnored++;
             return;
         }
         final long msb = buffer.getLong(offset + ShippingDescriptor.EDGE_ID_MSB_OFFSET, ORDER);

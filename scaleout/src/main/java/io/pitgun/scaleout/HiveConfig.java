@@ -12,8 +12,10 @@ import java.util.Objects;
  *                       edge, {@code archive} for the Aeron Archive recording of the shipping stream.
  * @param aeronDirectory the embedded media driver's directory, or null for {@link AeronDirectories#forRole}.
  * @param record         record the shipping stream with Aeron Archive (the raw record of what arrived).
+ * @param idleStrategy   how the hive's writer, its media driver and its archive wait when idle.
  */
-public record HiveConfig(String listenChannel, int streamId, Path dataDirectory, Path aeronDirectory, boolean record)
+public record HiveConfig(String listenChannel, int streamId, Path dataDirectory, Path aeronDirectory, boolean record,
+    AeronIdleStrategy idleStrategy)
 {
     /** The hive's subdirectory holding one directory per edge. */
     public static final String EDGES_DIRECTORY = "edges";
@@ -28,6 +30,7 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
     {
         Objects.requireNonNull(listenChannel, "listenChannel");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(idleStrategy, "idleStrategy");
         if (!listenChannel.startsWith("aeron:"))
         {
             throw new IllegalArgumentException("listen channel: '" + listenChannel +
@@ -38,19 +41,32 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
     /** Listening on {@code channel}, keeping data in {@code dataDirectory}, recording, other fields default. */
     public static HiveConfig of(final String channel, final Path dataDirectory)
     {
-        return new HiveConfig(channel, ShipperConfig.DEFAULT_STREAM_ID, dataDirectory, null, true);
+        return new HiveConfig(channel, ShipperConfig.DEFAULT_STREAM_ID, dataDirectory, null, true,
+            AeronIdleStrategy.BACKOFF);
     }
 
     /** The same with the media driver in {@code directory}. */
     public HiveConfig withAeronDirectory(final Path directory)
     {
-        return new HiveConfig(listenChannel, streamId, dataDirectory, directory, record);
+        return new HiveConfig(listenChannel, streamId, dataDirectory, directory, record, idleStrategy);
     }
 
     /** The same, recording with Aeron Archive or not. */
     public HiveConfig withRecording(final boolean on)
     {
-        return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, on);
+        return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, on, idleStrategy);
+    }
+
+    /** The same on another shipping stream id. */
+    public HiveConfig withStreamId(final int id)
+    {
+        return new HiveConfig(listenChannel, id, dataDirectory, aeronDirectory, record, idleStrategy);
+    }
+
+    /** The same with another idle strategy. */
+    public HiveConfig withIdleStrategy(final AeronIdleStrategy strategy)
+    {
+        return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, strategy);
     }
 
     /** The derived output the hive writes for {@code edgeId} when it runs a {@link HivePipeline}. */

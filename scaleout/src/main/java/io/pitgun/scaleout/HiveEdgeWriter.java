@@ -53,6 +53,8 @@ public final class HiveEdgeWriter implements AutoCloseable
     private volatile long gaps;
     private volatile long malformedBatches;
     private volatile long lastSeenMs;
+    private volatile long batchesReceived;
+    private volatile long bytesReceived;
 
     HiveEdgeWriter(final UUID edgeId, final Path journalDirectory)
     {
@@ -138,6 +140,18 @@ public final class HiveEdgeWriter implements AutoCloseable
         return malformedBatches;
     }
 
+    /** Batches (and hellos) received from this edge since the hive started, resends and refused ones included. */
+    public long batchesReceived()
+    {
+        return batchesReceived;
+    }
+
+    /** Bytes of those batches. */
+    public long bytesReceived()
+    {
+        return bytesReceived;
+    }
+
     /** When the edge was last heard from (epoch milliseconds), or 0. */
     public long lastSeenMs()
     {
@@ -156,6 +170,8 @@ public final class HiveEdgeWriter implements AutoCloseable
     void onBatch(final Aeron aeron, final DirectBuffer buffer, final int offset, final int length, final long nowMs)
     {
         lastSeenMs = nowMs;
+        batchesReceived++;
+        bytesReceived += length;
         final int count = buffer.getInt(offset + ShippingDescriptor.FRAME_COUNT_OFFSET, ORDER);
         final int channelLength = buffer.getInt(offset + ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, ORDER);
         if (count < 0 || channelLength <= 0 || channelLength > ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH ||

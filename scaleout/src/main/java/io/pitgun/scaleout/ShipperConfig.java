@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param ackTimeoutNs    shipped frames not acknowledged this long make the edge ask the hive again (a hello) and
  *                        resume from what the hive holds.
  * @param aeronDirectory  the embedded media driver's directory, or null for {@link AeronDirectories#forRole}.
+ * @param idleStrategy    how the shipper's thread and its media driver wait when idle.
  */
 public record ShipperConfig(String channel, int streamId, String replyChannel, int replyStreamId, int batchSize,
-    long flushIntervalNs, long ackTimeoutNs, Path aeronDirectory)
+    long flushIntervalNs, long ackTimeoutNs, Path aeronDirectory, AeronIdleStrategy idleStrategy)
 {
     /** Default shipping stream id. */
     public static final int DEFAULT_STREAM_ID = 1601;
@@ -38,6 +39,7 @@ public record ShipperConfig(String channel, int streamId, String replyChannel, i
     {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(replyChannel, "replyChannel");
+        Objects.requireNonNull(idleStrategy, "idleStrategy");
         if (!channel.startsWith("aeron:"))
         {
             throw new IllegalArgumentException("channel: '" + channel + "' is not an Aeron channel (aeron:udp?endpoint=HOST:PORT)");
@@ -57,41 +59,56 @@ public record ShipperConfig(String channel, int streamId, String replyChannel, i
     public static ShipperConfig to(final String channel)
     {
         return new ShipperConfig(channel, DEFAULT_STREAM_ID, DEFAULT_REPLY_CHANNEL, DEFAULT_REPLY_STREAM_ID,
-            DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL_NS, DEFAULT_ACK_TIMEOUT_NS, null);
+            DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL_NS, DEFAULT_ACK_TIMEOUT_NS, null, AeronIdleStrategy.BACKOFF);
     }
 
     /** The same with another batch size. */
     public ShipperConfig withBatchSize(final int frames)
     {
         return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, frames, flushIntervalNs,
-            ackTimeoutNs, aeronDirectory);
+            ackTimeoutNs, aeronDirectory, idleStrategy);
     }
 
     /** The same with another flush interval. */
     public ShipperConfig withFlushIntervalNs(final long nanos)
     {
         return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, batchSize, nanos, ackTimeoutNs,
-            aeronDirectory);
+            aeronDirectory, idleStrategy);
     }
 
     /** The same with another acknowledgement timeout. */
     public ShipperConfig withAckTimeoutNs(final long nanos)
     {
         return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, batchSize, flushIntervalNs, nanos,
-            aeronDirectory);
+            aeronDirectory, idleStrategy);
     }
 
     /** The same with another reply channel. */
     public ShipperConfig withReplyChannel(final String reply)
     {
         return new ShipperConfig(channel, streamId, reply, replyStreamId, batchSize, flushIntervalNs, ackTimeoutNs,
-            aeronDirectory);
+            aeronDirectory, idleStrategy);
     }
 
     /** The same with the media driver in {@code directory}. */
     public ShipperConfig withAeronDirectory(final Path directory)
     {
         return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, batchSize, flushIntervalNs,
-            ackTimeoutNs, directory);
+            ackTimeoutNs, directory, idleStrategy);
+    }
+
+    /** The same with other stream ids: {@code streamId} for the batches (the hive listens on it),
+     *  {@code replyStreamId} for the hive's acknowledgements. */
+    public ShipperConfig withStreamIds(final int dataStreamId, final int ackStreamId)
+    {
+        return new ShipperConfig(channel, dataStreamId, replyChannel, ackStreamId, batchSize, flushIntervalNs,
+            ackTimeoutNs, aeronDirectory, idleStrategy);
+    }
+
+    /** The same with another idle strategy. */
+    public ShipperConfig withIdleStrategy(final AeronIdleStrategy strategy)
+    {
+        return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, batchSize, flushIntervalNs,
+            ackTimeoutNs, aeronDirectory, strategy);
     }
 }

@@ -1,4 +1,4 @@
-package io.pitgun.gateway;
+package io.pitgun.testsupport;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -10,13 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs {@code promtool check metrics} on an exposition; skips loudly when promtool is absent, unless CI=true. */
-final class Promtool
+public final class Promtool
 {
     private Promtool()
     {
     }
 
-    static void assertMetricsPass(final String exposition) throws Exception
+    /**
+     * Fails unless {@code promtool check metrics} accepts {@code exposition} without a remark; aborts the test
+     * (skipped, with a warning) when promtool is not installed, unless the environment has {@code CI=true}.
+     */
+    public static void assertMetricsPass(final String exposition) throws Exception
     {
         final String path = findPromtool();
         if (path == null)

@@ -1,0 +1,139 @@
+package io.pitgun.scaleout;
+
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.archive.status.RecordingPos;
+import io.aeron.exceptions.AeronException;
+import org.agrona.collections.LongArrayList;
+import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.status.CountersReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the hive's Aeron Archive from growing without bound: purges every <b>stopped</b> recording of the shipping
+ * stream (one per finished edge connection), keeping the ones being written.
+ * <p>
+ * <b>Why that is safe:</b> the per-edge journals, not the recordings, are the hive's record of truth. The writer
+ * reads batches from its live subscription, never from a recording, and a batch it did not hold when its connection
+ * ended is not acknowledged, so the edge ships it again from its own journal. A finished recording is therefore
+ * never needed for the delivery guarantee; it is a raw record of what arrived, kept only while its connection lasts.
+ * <p>
+ * <b>Threading:</b> {@link #sweep()} runs on the hive's retention thread (and once at start, before recording
+ * begins); the counters are read from any thread.
+ */
+final class ArchiveRetention
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveRetention.class);
+    /** Recordings listed per control request: a sweep pages through the catalogue in steps of this many. */
+    private static final int LIST_PAGE = 256;
+
+    private final AeronArchive archive;
+    private final CountersReader counters;
+    private final int streamId;
+    private final LongArrayList stopped = new LongArrayList();
+    /** Recordings a purge failed for, so each is logged once. */
+    private final LongHashSet warned = new LongHashSet();
+    private long stoppedBytes;
+    private long lastListedId;
+    private volatile long recordingsPurged;
+    private volatile long bytesPurged;
+    private volatile long failures;
+
+    /**
+     * @param counters the driver's counters: a recording is being written while its position counter exists.
+     */
+    ArchiveRetention(final AeronArchive archive, final CountersReader counters, final int streamId)
+    {
+        this.archive = archive;
+        this.counters = counters;
+        this.streamId = streamId;
+    }
+
+    /** Stopped recordings purged since the hive started. */
+    long recordingsPurged()
+    {
+        return recordingsPurged;
+    }
+
+    /** Bytes of those recordings (stop minus start position; 0 for one a killed hive left without a stop). */
+    long bytesPurged()
+    {
+        return bytesPurged;
+    }
+
+    /** Purges or listings that failed (the archive refused or did not answer); the next sweep tries again. */
+    long failures()
+    {
+        return failures;
+    }
+
+    /** Purges every stopped recording of the shipping stream; returns how many. */
+    int sweep()
+    {
+        try
+        {
+            stopped.clear();
+            stoppedBytes = 0;
+            lastListedId = -1;
+            int listed;
+            do
+            {
+                // Lists valid recordings (purged ones are not) from the id given: page on after the last one seen.
+                listed = archive.listRecordings(lastListedId + 1, LIST_PAGE, this::onRecording);
+            }
+            while (listed == LIST_PAGE);
+            for (int i = 0; i < stopped.size(); i++)
+            {
+                final long recordingId = stopped.getLong(i);
+                try
+                {
+                    archive.purgeRecording(recordingId);
+                    recordingsPurged++;
+                }
+                catch (final AeronException ex)
+                {
+                    // E.g. listed between its catalogue entry and its position counter: active after all. Tried
+                    // again next sweep; said once.
+                    failures++;
+                    if (warned.add(recordingId))
+                    {
+                        LOG.warn("archive: recording {} not purged (tried again each sweep): {}", recordingId,
+                            ex.getMessage());
+                    }
+                }
+            }
+            if (!stopped.isEmpty())
+            {
+                bytesPurged += stoppedBytes;
+                LOG.info("archive: purged {} finished recording(s), {} bytes (their batches are in the edges' " +
+                    "journals or will be shipped again)", stopped.size(), stoppedBytes);
+            }
+            return stopped.size();
+        }
+        catch (final RuntimeException ex)
+        {
+            // Caught whatever it is: an exception escaping a periodic task would end the sweeps silently.
+            failures++;
+            LOG.warn("archive: retention sweep failed, tried again later: {}", ex.toString());
+            return 0;
+        }
+    }
+
+    @SuppressWarnings("checkstyle:ParameterNumber")
+    private void onRecording(final long controlSessionId, final long correlationId, final long recordingId,
+        final long startTimestamp, final long stopTimestamp, final long startPosition, final long stopPosition,
+        final int initialTermId, final int segmentFileLength, final int termBufferLength, final int mtuLength,
+        final int sessionId, final int recordingStreamId, final String strippedChannel,
+        final String originalChannel, final String sourceIdentity)
+    {
+        lastListedId = Math.max(lastListedId, recordingId);
+        // Stopped: no position counter. (A hive killed mid-recording leaves its stop position unset in the catalogue,
+        // so the counter, not the stop position, says whether the archive is still writing it.)
+        if (recordingStreamId == streamId &&
+            RecordingPos.findCounterIdByRecording(counters, recordingId) == CountersReader.NULL_COUNTER_ID)
+        {
+            stopped.addLong(recordingId);
+            stoppedBytes += stopPosition == AeronArchive.NULL_POSITION ? 0 : stopPosition - startPosition;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.pitgun.scaleout;
+
+import io.pitgun.journal.Journal;
+
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * Renders a hive's counters in the Prometheus text exposition format 0.0.4 ({@code GET /metrics} of
+ * {@link HiveMetricsServer}): hive-wide families, then one sample per edge (label {@code edge="EDGE_ID"}) of each
+ * family in {@link #EDGE_FAMILIES}. Names follow Prometheus conventions (base units, {@code _total} counters,
+ * {@code pitgun_hive_} prefix; seed 002's {@code events} for frames), so {@code promtool check metrics} reports
+ * nothing. Cold path: built on request from counters the writer's thread publishes (volatile fields, the driver's
+ * counters), never by asking that thread.
+ */
+public final class HiveMetrics
+{
+    /** The content type of the format. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** The label naming the edge in per-edge families. */
+    public static final String EDGE_LABEL = "edge";
+
+    /**
+     * One per-edge family: its name, Prometheus type, help and how to read it from an edge's writer, a whole number
+     * written exactly (a journal position passes 2^53, where a double would round it), or thousandths when
+     * {@code milli}.
+     */
+    private record EdgeFamily(String name, String type, String help, ToLongFunction<HiveEdgeWriter> value,
+        boolean milli)
+    {
+        EdgeFamily(final String name, final String type, final String help, final ToLongFunction<HiveEdgeWriter> value)
+        {
+            this(name, type, help, value, false);
+        }
+    }
+
+    /**
+     * Every per-edge family: the one place per-edge lines are defined (a family added here is rendered for every
+     * edge). {@code pitgun_hive_edge_held_position} is -1 while the hive holds nothing of the edge; it is written
+     * exactly, though Prometheus stores samples as doubles (exact up to 2^53: compare positions with
+     * {@code pitgun hive status}, which reads the text).
+     */
+    private static final List<EdgeFamily> EDGE_FAMILIES = List.of(
+        new EdgeFamily("pitgun_hive_edge_held_position", "gauge",
+            "The last edge journal position the hive holds durably (-1: none).",
+            w ->
+            {
+                final long held = w.heldIndex();
+                return held == Journal.NO_INDEX ? -1 : held;
+            }),
+        new EdgeFamily("pitgun_hive_events_written_total", "counter",
+            "Frames written to the edge's journal at the hive since the hive started.", HiveEdgeWriter::framesWritten),
+        new EdgeFamily("pitgun_hive_duplicates_dropped_total", "counter",
+            "Frames received that the hive already held (resends after a rewind), dropped.",
+            HiveEdgeWriter::duplicatesDropped),
+        new EdgeFamily("pitgun_hive_gaps_total", "counter",
+            "Batches refused because the hive did not hold their predecessor (a rewind was asked for).",
+            HiveEdgeWriter::gaps),
+        new EdgeFamily("pitgun_hive_malformed_batches_total", "counter",
+            "Batches whose lengths cannot fit their datagram, ignored.", HiveEdgeWriter::malformedBatches),
+        new EdgeFamily("pitgun_hive_edge_batches_received_total", "counter",
+            "Batches and hellos received from the edge, resends and refused ones included.",
+            HiveEdgeWriter::batchesReceived),
+        new EdgeFamily("pitgun_hive_bytes_received_total", "counter",
+            "Bytes of the batches received from the edge.", HiveEdgeWriter::bytesReceived),
+        new EdgeFamily("pitgun_hive_edge_last_seen_timestamp_seconds", "gauge",
+            "When the edge was last heard from (Unix time, seconds; 0: not since the hive started).",
+            HiveEdgeWriter::lastSeenMs, true));
+
+    private HiveMetrics()
+    {
+    }
+
+    /** The hive's counters, now. */
+    public static String render(final Hive hive)
+    {
+        final StringBuilder out = new StringBuilder(4096);
+        final List<HiveEdgeWriter> edges = hive.edges();
+        family(out, "pitgun_hive_edges", "gauge", "Edges heard from since the hive started.");
+        sample(out, "pitgun_hive_edges", null, edges.size());
+        long batches = 0;
+        for (final HiveEdgeWriter edge : edges)
+        {
+            batches += edge.batchesReceived();
+        }
+        family(out, "pitgun_hive_batches_received_total", "counter",
+            "Batches and hellos received from all edges (pitgun_hive_edge_batches_received_total per edge).");
+        sample(out, "pitgun_hive_batches_received_total", null, batches);
+        family(out, "pitgun_hive_fragments_ignored_total", "counter",
+            "Messages on the shipping stream that were not batches, ignored.");
+        sample(out, "pitgun_hive_fragments_ignored_total", null, hive.fragmentsIgnored());
+        for (final EdgeFamily f : EDGE_FAMILIES)
+        {
+            family(out, f.name(), f.type(), f.help());
+            for (final HiveEdgeWriter edge : edges)
+            {
+                final long value = f.value().applyAsLong(edge);
+                if (f.milli())
+                {
+                    sampleMilli(out, f.name(), edge.edgeId().toString(), value);
+                }
+                else
+                {
+                    sample(out, f.name(), edge.edgeId().toString(), value);
+                }
+            }
+        }
+        family(out, "pitgun_hive_archive_recordings_purged_total", "counter",
+            "Finished recordings purged from the Archive (their batches are in the edges' journals, or shipped again).");
+        sample(out, "pitgun_hive_archive_recordings_purged_total", null, hive.archiveRecordingsPurged());
+        family(out, "pitgun_hive_archive_purged_bytes_total", "counter", "Bytes of the recordings purged.");
+        sample(out, "pitgun_hive_archive_purged_bytes_total", null, hive.archiveBytesPurged());
+        family(out, "pitgun_hive_archive_retention_failures_total", "counter",
+            "Archive listings or purges that failed (tried again at the next sweep).");
+        sample(out, "pitgun_hive_archive_retention_failures_total", null, hive.archiveRetentionFailures());
+        family(out, "pitgun_hive_archive_recording_position_bytes", "gauge",
+            "Bytes the Archive has recorded, per recording being written now (one per edge connection).");
+        hive.forEachActiveRecording((recordingId, position) -> out
+            .append("pitgun_hive_archive_recording_position_bytes{recording_id=\"").append(recordingId)
+            .append("\"} ").append(position).append('\n'));
+        return out.toString();
+    }
+
+    private static void family(final StringBuilder out, final String name, final String type, final String help)
+    {
+        // The helps are this class's constants: no backslash or newline to escape.
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    /** A sample, labelled with {@code edge} unless null (an edge id is a UUID: nothing to escape). */
+    private static void sample(final StringBuilder out, final String name, final String edge, final long value)
+    {
+        series(out, name, edge).append(value).append('\n');
+    }
+
+    /** A sample of {@code thousandths} / 1000, written exactly. */
+    private static void sampleMilli(final StringBuilder out, final String name, final String edge,
+        final long thousandths)
+    {
+        final long fraction = Math.abs(thousandths % 1000);
+        series(out, name, edge).append(thousandths / 1000).append('.')
+            .append(fraction < 100 ? (fraction < 10 ? "00" : "0") : "").append(fraction).append('\n');
+    }
+
+    private static StringBuilder series(final StringBuilder out, final String name, final String edge)
+    {
+        out.append(name);
+        if (edge != null)
+        {
+            out.append('{').append(EDGE_LABEL).append("=\"").append(edge).append("\"}");
+        }
+        return out.append(' ');
+    }
+}

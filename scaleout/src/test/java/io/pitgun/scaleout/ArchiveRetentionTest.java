@@ -1,0 +1,146 @@
+package io.pitgun.scaleout;
+
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalAppender;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.testsupport.Await;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The hive purges the Archive's recordings of finished edge connections, and keeps the one being written. */
+class ArchiveRetentionTest
+{
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private String channel;
+    private Path hiveData;
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        try (DatagramSocket socket = new DatagramSocket(0))
+        {
+            channel = "aeron:udp?endpoint=127.0.0.1:" + socket.getLocalPort();
+        }
+        hiveData = dir.resolve("hive");
+    }
+
+    @Test
+    void shouldPurgeTheRecordingOfAFinishedConnectionAndKeepTheLiveOne() throws Exception
+    {
+        try (Journal first = Journal.open(JournalConfig.of(dir.resolve("edge-1/journal")));
+            Journal second = Journal.open(JournalConfig.of(dir.resolve("edge-2/journal")));
+            Hive hive = startHive())
+        {
+            append(first, 500);
+            append(second, 300);
+            try (EdgeShipper shipper = startShipper(first, "edge-1"))
+            {
+                awaitHeld(hive, shipper, first);
+            }
+            try (EdgeShipper shipper = startShipper(second, "edge-2"))
+            {
+                awaitHeld(hive, shipper, second);
+                Await.until("the first connection's recording is purged", WAIT,
+                    () -> hive.archiveRecordingsPurged() == 1);
+                assertTrue(hive.archiveBytesPurged() > 500 * 64, "bytes purged: " + hive.archiveBytesPurged());
+                assertEquals(0, hive.archiveRetentionFailures());
+                final List<Long> live = activeRecordings(hive);
+                assertEquals(1, live.size(), "the live connection's recording goes on: " + live);
+                assertEquals(Set.of(live.get(0)), recordingsOnDisk(), "only the live recording's segment files");
+
+                append(second, 100); // the live recording keeps recording
+                awaitHeld(hive, shipper, second);
+                assertEquals(1, hive.archiveRecordingsPurged(), "the live recording is kept");
+                assertEquals(Set.of(live.get(0)), recordingsOnDisk());
+            }
+        }
+    }
+
+    @Test
+    void shouldPurgeAtStartWhatAnEarlierRunRecorded() throws Exception
+    {
+        try (Journal journal = Journal.open(JournalConfig.of(dir.resolve("edge/journal"))))
+        {
+            append(journal, 200);
+            try (Hive hive = startHive(); EdgeShipper shipper = startShipper(journal, "edge"))
+            {
+                awaitHeld(hive, shipper, journal);
+            }
+            assertEquals(1, recordingsOnDisk().size(), "the stopped hive left its recording");
+            try (Hive hive = startHive())
+            {
+                assertEquals(1, hive.archiveRecordingsPurged(), "purged at start");
+                assertEquals(Set.of(), recordingsOnDisk());
+                assertEquals(List.of(), activeRecordings(hive));
+            }
+        }
+    }
+
+    private Hive startHive()
+    {
+        return Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));
+    }
+
+    private EdgeShipper startShipper(final Journal journal, final String name)
+    {
+        return EdgeShipper.start(journal, dir.resolve(name), ShipperConfig.to(channel)
+            .withFlushIntervalNs(1_000_000L).withAeronDirectory(dir.resolve("aeron-" + name)));
+    }
+
+    private static void awaitHeld(final Hive hive, final EdgeShipper shipper, final Journal journal) throws Exception
+    {
+        Await.until("the hive holds " + shipper.edgeId(), WAIT, () -> hive.edges().stream().anyMatch(edge ->
+            edge.edgeId().equals(shipper.edgeId()) && edge.heldIndex() == journal.lastIndex()));
+    }
+
+    private static List<Long> activeRecordings(final Hive hive)
+    {
+        final List<Long> ids = new java.util.ArrayList<>();
+        hive.forEachActiveRecording((recordingId, position) -> ids.add(recordingId));
+        return ids;
+    }
+
+    /** The recording ids that have segment files ({@code RECORDING_ID-POSITION.rec}) in the archive directory. */
+    private Set<Long> recordingsOnDisk() throws IOException
+    {
+        try (Stream<Path> files = Files.list(hiveData.resolve(HiveConfig.ARCHIVE_DIRECTORY)))
+        {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".rec"))
+                .map(name -> Long.parseLong(name.substring(0, name.indexOf('-'))))
+                .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private static void append(final Journal journal, final int count)
+    {
+        final JournalAppender appender = journal.appender();
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[64]);
+        for (int i = 0; i < count; i++)
+        {
+            message.putInt(0, i);
+            appender.begin();
+            appender.add(message, 0, 64, 1L + i, i, ~i, i * 7L, 0, 0);
+            appender.commit();
+        }
+    }
+}
