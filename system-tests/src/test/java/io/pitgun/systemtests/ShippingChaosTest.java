@@ -20,6 +20,7 @@ import io.pitgun.testsupport.EnvelopeJson;
 import io.pitgun.testsupport.JournaledFrames;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -55,6 +56,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -93,17 +95,20 @@ class ShippingChaosTest
      */
     private enum Mode
     {
-        SHORT(2, 1, 20, 80),
-        LONG(8, 8, 100, 600);
+        SHORT(2, 1, 20, 80, Duration.ofSeconds(120)),
+        LONG(8, 8, 100, 600, Duration.ofMinutes(15));
 
         final int killsPerProcess;
         final int lossyKillsPerProcess;
         final int minBeaconsBetweenKills;
         final int maxBeaconsBetweenKills;
+        /** The bound of one test method: the reactor's default (pitgun.test.timeout) is for the short mode. */
+        final Duration timeout;
 
         Mode(final int killsPerProcess, final int lossyKillsPerProcess, final int minBeaconsBetweenKills,
-            final int maxBeaconsBetweenKills)
+            final int maxBeaconsBetweenKills, final Duration timeout)
         {
+            this.timeout = timeout;
             this.killsPerProcess = killsPerProcess;
             this.lossyKillsPerProcess = lossyKillsPerProcess;
             this.minBeaconsBetweenKills = minBeaconsBetweenKills;
@@ -120,23 +125,28 @@ class ShippingChaosTest
     Path dir;
 
     @Test
-    void shouldHoldExactlyEveryEdgesJournalAfterRandomKillsOfEdgesAndHive() throws Exception
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // the long mode's; each mode's own bound is Mode.timeout
+    void shouldHoldExactlyEveryEdgesJournalAfterRandomKillsOfEdgesAndHive()
     {
-        final Totals totals = chaos("kills", Mode.fromProperty().killsPerProcess, List.of());
+        final Mode mode = Mode.fromProperty();
+        final Totals totals = assertTimeoutPreemptively(mode.timeout,
+            () -> chaos("kills", mode.killsPerProcess, List.of()));
         assertTrue(totals.kills > 0, "nothing was killed");
     }
 
     @Test
-    void shouldHoldExactlyEveryEdgesJournalAfterRandomKillsUnderPacketLossBothWays() throws Exception
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // the long mode's; each mode's own bound is Mode.timeout
+    void shouldHoldExactlyEveryEdgesJournalAfterRandomKillsUnderPacketLossBothWays()
     {
+        final Mode mode = Mode.fromProperty();
         final long seed = seed();
         // DebugReceiveChannelEndpoint drops received data packets: at the hive the edges' batches, at an edge the
         // hive's acknowledgements; the receiver NAKs each gap and the sender retransmits.
-        final Totals totals = chaos("loss", Mode.fromProperty().lossyKillsPerProcess, List.of(
-            "-D" + Configuration.RECEIVE_CHANNEL_ENDPOINT_SUPPLIER_PROP_NAME + "=" +
-                DebugReceiveChannelEndpointSupplier.class.getName(),
-            "-D" + DebugChannelEndpointConfiguration.RECEIVE_DATA_LOSS_RATE_PROP_NAME + "=" + LOSS_RATE,
-            "-D" + DebugChannelEndpointConfiguration.RECEIVE_DATA_LOSS_SEED_PROP_NAME + "=" + seed));
+        final Totals totals = assertTimeoutPreemptively(mode.timeout, () -> chaos("loss", mode.lossyKillsPerProcess,
+            List.of("-D" + Configuration.RECEIVE_CHANNEL_ENDPOINT_SUPPLIER_PROP_NAME + "=" +
+                    DebugReceiveChannelEndpointSupplier.class.getName(),
+                "-D" + DebugChannelEndpointConfiguration.RECEIVE_DATA_LOSS_RATE_PROP_NAME + "=" + LOSS_RATE,
+                "-D" + DebugChannelEndpointConfiguration.RECEIVE_DATA_LOSS_SEED_PROP_NAME + "=" + seed)));
         assertTrue(totals.hiveNaksSent > 0, "the hive never lost a batch packet: " + totals);
         assertTrue(totals.edgeNaksSent > 0, "no edge ever lost an acknowledgement packet: " + totals);
         assertTrue(totals.edgeRetransmitsSent > 0, "no edge ever retransmitted: " + totals);
