@@ -50,8 +50,8 @@ public final class GatewayProcess implements AutoCloseable
      * @param env        extra environment variables, e.g. {@code PITGUN_GATEWAY_ACK_MODE}.
      * @param args       extra {@code pitgun gateway} arguments.
      */
-    public static GatewayProcess start(final Path dataDir, final List<String> javaOptions, final Map<String, String> env,
-        final String... args) throws IOException, InterruptedException
+    public static GatewayProcess start(final Path dataDir, final List<String> javaOptions,
+        final Map<String, String> env, final String... args) throws IOException, InterruptedException
     {
         return start(dataDir, 0, javaOptions, env, args);
     }
@@ -75,7 +75,8 @@ public final class GatewayProcess implements AutoCloseable
     }
 
     /** {@link #start(Path, List, Map, String...)} with no extra JVM options or environment. */
-    public static GatewayProcess start(final Path dataDir, final String... args) throws IOException, InterruptedException
+    public static GatewayProcess start(final Path dataDir, final String... args)
+        throws IOException, InterruptedException
     {
         return start(dataDir, List.of(), Map.of(), args);
     }

@@ -63,10 +63,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue #16's proof, as processes: a {@code pitgun hive} and three {@code pitgun gateway --ship-to} edges on
  * loopback, beacons over HTTP into every edge from a producer thread each, and a chaos loop that {@code kill -9}s a
  * random edge or the hive at random moments (after a random number of further beacons, with more in flight),
- * several times each, and restarts it on the same data directory and ports. Then, per edge: the hive's journal for the edge holds
- * exactly the edge's journal (same count, order, positions, event identities and bytes; so no loss and no
- * duplicate), every acknowledged frame is in the edge's journal once, and replaying the hive's journal gives the
- * same derived output as replaying the edge's. The lossy variant runs the same with Aeron's loss generator dropping
+ * several times each, and restarts it on the same data directory and ports. Then, per edge: the hive's journal for
+ * the edge holds exactly the edge's journal (same count, order, positions, event identities and bytes; so no loss
+ * and no duplicate), every acknowledged frame is in the edge's journal once, and replaying the hive's journal gives
+ * the same derived output as replaying the edge's. The lossy variant runs the same with Aeron's loss generator dropping
  * data packets in both directions and proves, from the drivers' NAK counters, that loss happened.
  *
  * <p>{@code -Dpitgun.shipping.seed=N} replays a chaos schedule (the seed is printed; process timing still varies);
@@ -268,7 +268,7 @@ class ShippingChaosTest
         {
             for (final Producer producer : producers)
             {
-                producer.stop();
+                producer.halt();
             }
             for (final Edge edge : edges)
             {
@@ -548,10 +548,17 @@ class ShippingChaosTest
             }
         }
 
-        void stop() throws InterruptedException
+        /** Stops the thread (bounded wait) without judging it: for clean-up after a failure. */
+        void halt() throws InterruptedException
         {
             stopped = true;
             thread.join(TimeUnit.SECONDS.toMillis(60));
+        }
+
+        /** Stops the thread and fails if it did not stop or failed. */
+        void stop() throws InterruptedException
+        {
+            halt();
             assertFalse(thread.isAlive(), thread.getName() + " did not stop");
             if (error != null)
             {
