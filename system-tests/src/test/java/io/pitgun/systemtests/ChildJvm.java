@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,6 +32,18 @@ final class ChildJvm
     private static final long KILL_TIMEOUT_S = 30;
     /** The tail of a log file shown in a failure message. */
     private static final int SHOWN_LOG_CHARS = 20_000;
+
+    /**
+     * Children still running when the test JVM exits (a test abandoned by a timeout does not get to close them) are
+     * killed then rather than left running after the build.
+     */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static
+    {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+            "child-jvm-reaper"));
+    }
 
     private final String role;
     private final Process process;
@@ -76,7 +90,10 @@ final class ChildJvm
         final ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("PITGUN_GATEWAY_"));
         builder.environment().putAll(env);
-        final ChildJvm child = new ChildJvm(role, builder.start(), stdout, stderr);
+        final Process process = builder.start();
+        RUNNING.add(process);
+        process.onExit().thenRun(() -> RUNNING.remove(process));
+        final ChildJvm child = new ChildJvm(role, process, stdout, stderr);
         final CompletableFuture<T> ready = new CompletableFuture<>();
         final Thread pump = new Thread(() -> child.pump(started, ready), role + "-stdout-" + child.process.pid());
         pump.setDaemon(true);
