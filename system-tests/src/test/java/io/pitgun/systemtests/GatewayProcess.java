@@ -2,13 +2,9 @@ package io.pitgun.systemtests;
 
 import io.pitgun.testsupport.GatewayClient;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,18 +12,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real {@code pitgun gateway} in a child JVM, as an operator runs it: the CLI's own main class, the test class path
- * and the build's JVM flags ({@code pitgun.jvm.flags}, passed by surefire), a free loopback port, a data directory
- * the test owns. The child's stdout and stderr go to files beside the data directory so a failing test can show
- * them. Every wait is bounded.
+ * A real {@code pitgun gateway} in a child JVM ({@link ChildJvm}), as an operator runs it: a loopback port, a data
+ * directory the test owns, the child's output in files beside it so a failing test can show them. Every wait is
+ * bounded.
  */
 public final class GatewayProcess implements AutoCloseable
 {
@@ -36,19 +28,17 @@ public final class GatewayProcess implements AutoCloseable
 
     private static final Pattern LISTENING = Pattern.compile("pitgun gateway: listening on [^ ]+:(\\d+) ");
 
+    private final ChildJvm child;
     private final Process process;
     private final int port;
-    private final Path stdout;
-    private final Path stderr;
     private final GatewayClient http;
 
-    private GatewayProcess(final Process process, final int port, final Path stdout, final Path stderr)
+    private GatewayProcess(final ChildJvm child, final int port)
     {
-        this.process = process;
+        this.child = child;
+        this.process = child.process();
         this.port = port;
         this.http = new GatewayClient(port);
-        this.stdout = stdout;
-        this.stderr = stderr;
     }
 
     /**
@@ -60,102 +50,35 @@ public final class GatewayProcess implements AutoCloseable
      * @param env        extra environment variables, e.g. {@code PITGUN_GATEWAY_ACK_MODE}.
      * @param args       extra {@code pitgun gateway} arguments.
      */
-    public static GatewayProcess start(final Path dataDir, final List<String> javaOptions, final Map<String, String> env,
-        final String... args) throws IOException, InterruptedException
+    public static GatewayProcess start(final Path dataDir, final List<String> javaOptions,
+        final Map<String, String> env, final String... args) throws IOException, InterruptedException
     {
-        Files.createDirectories(dataDir);
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags());
-        command.addAll(javaOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("io.pitgun.cli.PitgunCommand");
-        command.add("gateway");
-        command.add("--bind");
-        command.add("127.0.0.1:0");
-        command.add("--data-dir");
-        command.add(dataDir.toString());
-        command.add("--rate-limit");
-        command.add("0");
-        command.addAll(Arrays.asList(args));
+        return start(dataDir, 0, javaOptions, env, args);
+    }
 
-        final String name = dataDir.getFileName().toString();
-        final Path logDir = dataDir.resolveSibling(name + "-logs");
-        Files.createDirectories(logDir);
-        final int attempt = (int)Files.list(logDir).count() / 2;
-        final Path stdout = logDir.resolve("gateway-" + attempt + ".out");
-        final Path stderr = logDir.resolve("gateway-" + attempt + ".err");
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
-        builder.environment().keySet().removeIf(key -> key.startsWith("PITGUN_GATEWAY_"));
-        builder.environment().putAll(env);
-        final Process process = builder.start();
-        final CompletableFuture<Integer> listening = new CompletableFuture<>();
-        final Thread pump = new Thread(() -> pump(process, stdout, listening), "gateway-stdout-" + process.pid());
-        pump.setDaemon(true);
-        pump.start();
-        try
+    /**
+     * {@link #start(Path, List, Map, String...)} on loopback port {@code port} (0: a free one), e.g. to restart a
+     * killed gateway where its clients expect it.
+     */
+    public static GatewayProcess start(final Path dataDir, final int port, final List<String> javaOptions,
+        final Map<String, String> env, final String... args) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>(List.of("gateway", "--bind", "127.0.0.1:" + port, "--data-dir",
+            dataDir.toString(), "--rate-limit", "0"));
+        command.addAll(Arrays.asList(args));
+        final ChildJvm.Started<Integer> started = ChildJvm.start("gateway", dataDir, javaOptions, env, command, line ->
         {
-            return new GatewayProcess(process, listening.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
-                stdout, stderr);
-        }
-        catch (final ExecutionException | TimeoutException ex)
-        {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-            throw new IllegalStateException("the gateway did not start: " + ex.getMessage() + "\n" +
-                read(stdout) + read(stderr), ex);
-        }
+            final Matcher matcher = LISTENING.matcher(line);
+            return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
+        });
+        return new GatewayProcess(started.child(), started.value());
     }
 
     /** {@link #start(Path, List, Map, String...)} with no extra JVM options or environment. */
-    public static GatewayProcess start(final Path dataDir, final String... args) throws IOException, InterruptedException
+    public static GatewayProcess start(final Path dataDir, final String... args)
+        throws IOException, InterruptedException
     {
         return start(dataDir, List.of(), Map.of(), args);
-    }
-
-    /** The build's JVM flags (Agrona, Chronicle), as surefire passes them. */
-    static List<String> jvmFlags()
-    {
-        final String flags = System.getProperty("pitgun.jvm.flags", "").trim();
-        return flags.isEmpty() ? List.of() : Arrays.asList(flags.split("\\s+"));
-    }
-
-    private static void pump(final Process process, final Path stdout, final CompletableFuture<Integer> listening)
-    {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.UTF_8));
-             PrintWriter out = new PrintWriter(Files.newBufferedWriter(stdout, StandardCharsets.UTF_8), true))
-        {
-            String line;
-            while ((line = lines.readLine()) != null)
-            {
-                out.println(line);
-                final Matcher matcher = LISTENING.matcher(line);
-                if (matcher.find())
-                {
-                    listening.complete(Integer.parseInt(matcher.group(1)));
-                }
-            }
-            listening.completeExceptionally(new IllegalStateException("stdout closed, exit " + exitOf(process)));
-        }
-        catch (final IOException ex)
-        {
-            listening.completeExceptionally(ex);
-        }
-    }
-
-    private static String exitOf(final Process process)
-    {
-        try
-        {
-            return process.waitFor(10, TimeUnit.SECONDS) ? Integer.toString(process.exitValue()) : "(still running)";
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return "(interrupted)";
-        }
     }
 
     /** The loopback port the gateway listens on. */
@@ -259,11 +182,7 @@ public final class GatewayProcess implements AutoCloseable
     /** SIGKILL, as a crash or the OOM killer would: no shutdown hook runs. Waits (bounded) until it is gone. */
     public void kill9() throws InterruptedException
     {
-        process.destroyForcibly();
-        if (!process.waitFor(30, TimeUnit.SECONDS))
-        {
-            throw new AssertionError("the gateway " + pid() + " did not die after SIGKILL");
-        }
+        child.kill9();
     }
 
     /**
@@ -286,21 +205,7 @@ public final class GatewayProcess implements AutoCloseable
     /** The child's stdout and stderr so far, for failure messages. */
     public String logs()
     {
-        return "--- gateway stdout (" + stdout + ")\n" + read(stdout) + "--- gateway stderr (" + stderr + ")\n" +
-            read(stderr);
-    }
-
-    private static String read(final Path file)
-    {
-        try
-        {
-            final String text = Files.exists(file) ? Files.readString(file) : "";
-            return text.length() > 20_000 ? "..." + text.substring(text.length() - 20_000) : text;
-        }
-        catch (final IOException ex)
-        {
-            return "(unreadable: " + ex + ")\n";
-        }
+        return child.logs();
     }
 
     /** Kills the child if a test left it running. */
