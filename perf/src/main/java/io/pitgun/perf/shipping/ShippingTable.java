@@ -20,17 +20,39 @@ public final class ShippingTable
     }
 
     /**
+     * One side of a run.
+     *
+     * @param framesPerSecond the receiving side's rate, all edges (publishers) together.
+     * @param cpuNsPerFrame   CPU time of every thread of the run over the same window, per frame.
+     */
+    public record Side(double framesPerSecond, double cpuNsPerFrame)
+    {
+    }
+
+    /**
      * One measured pair, taken back to back: shipping and bare Aeron with the same edge count and frames.
      *
-     * @param shippingFramesPerSecond the hive's ingest rate, all edges together.
-     * @param bareFramesPerSecond     the bare subscriber's rate, all publishers together.
+     * @param shipping the hive's ingest, all edges together.
+     * @param bare     the bare subscriber's, all publishers together.
      */
-    public record Run(double shippingFramesPerSecond, double bareFramesPerSecond)
+    public record Run(Side shipping, Side bare)
     {
+        /** The hive's ingest rate. */
+        public double shippingFramesPerSecond()
+        {
+            return shipping.framesPerSecond();
+        }
+
+        /** The bare subscriber's rate. */
+        public double bareFramesPerSecond()
+        {
+            return bare.framesPerSecond();
+        }
+
         /** Shipping's share of bare Aeron's rate in this pair. */
         public double ratio()
         {
-            return shippingFramesPerSecond / bareFramesPerSecond;
+            return shippingFramesPerSecond() / bareFramesPerSecond();
         }
     }
 
@@ -63,6 +85,18 @@ public final class ShippingTable
         public double bareFramesPerSecond()
         {
             return median(runs.stream().mapToDouble(Run::bareFramesPerSecond).toArray());
+        }
+
+        /** The median of the runs' CPU per frame, shipping. */
+        public double shippingCpuNsPerFrame()
+        {
+            return median(runs.stream().mapToDouble(r -> r.shipping().cpuNsPerFrame()).toArray());
+        }
+
+        /** The median of the runs' CPU per frame, bare Aeron. */
+        public double bareCpuNsPerFrame()
+        {
+            return median(runs.stream().mapToDouble(r -> r.bare().cpuNsPerFrame()).toArray());
         }
 
         /**
@@ -98,8 +132,8 @@ public final class ShippingTable
         }
         final StringBuilder out = new StringBuilder(settings.strip()).append("\n\n");
         out.append("| edges | hive ingest frames/s (all edges) | MB/s | per edge frames/s | bare Aeron frames/s | " +
-            "MB/s | shipping / bare | runs (shipping / bare, back to back) |\n");
-        out.append("|---:|---:|---:|---:|---:|---:|---:|---|\n");
+            "MB/s | shipping / bare | CPU ns per frame shipping / bare | runs (shipping / bare, back to back) |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         Point worst = null;
         final List<String> all = new ArrayList<>();
         for (final Point p : points)
@@ -112,9 +146,10 @@ public final class ShippingTable
                 runs.add(String.format(Locale.ROOT, "%,.0f / %,.0f = %s", r.shippingFramesPerSecond(),
                     r.bareFramesPerSecond(), percent(r.ratio())));
             }
-            out.append(String.format(Locale.ROOT, "| %d | %,.0f | %.1f | %,.0f | %,.0f | %.1f | %s | %s |\n",
+            out.append(String.format(Locale.ROOT, "| %d | %,.0f | %.1f | %,.0f | %,.0f | %.1f | %s | %,.0f / %,.0f | %s |\n",
                 p.edges(), ship, megabytes(ship, p.frameBytes()), ship / p.edges(), bare,
-                megabytes(bare, p.frameBytes()), percent(p.ratio()), String.join("; ", runs)));
+                megabytes(bare, p.frameBytes()), percent(p.ratio()), p.shippingCpuNsPerFrame(),
+                p.bareCpuNsPerFrame(), String.join("; ", runs)));
             all.add(p.edges() + (p.edges() == 1 ? " edge " : " edges ") + percent(p.ratio()));
             if (worst == null || p.ratio() < worst.ratio())
             {

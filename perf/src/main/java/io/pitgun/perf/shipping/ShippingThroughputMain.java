@@ -29,6 +29,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -83,6 +84,9 @@ public final class ShippingThroughputMain
     private static final String CHILD_PROPERTY = "pitgun.shipping.child";
     private static final long RUN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /** The JVM's CPU time, all threads: nothing else runs in it during a run but the sampling main thread. */
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+        (com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean();
     /** A reply channel of the length the shipper's resolved one has, so bare batches have the shipper's bytes. */
     private static final String BARE_REPLY_CHANNEL = "aeron:udp?endpoint=127.0.0.1:40000";
     private static final String USAGE = "usage: ShippingThroughputMain [--profile quick|full] [--summary FILE] " +
@@ -223,8 +227,8 @@ public final class ShippingThroughputMain
                 for (int r = 0; r < options.runs(); r++)
                 {
                     final boolean shippingFirst = pair++ % 2 == 0;
-                    double ship = 0;
-                    double bare = 0;
+                    ShippingTable.Side ship = null;
+                    ShippingTable.Side bare = null;
                     for (int turn = 0; turn < 2; turn++)
                     {
                         if ((turn == 0) == shippingFirst)
@@ -238,8 +242,10 @@ public final class ShippingThroughputMain
                     }
                     final ShippingTable.Run run = new ShippingTable.Run(ship, bare);
                     runs.add(run);
-                    log.printf(Locale.ROOT, "ShippingThroughputMain: %d edge(s), run %d: shipping %,.0f frames/s, " +
-                        "bare Aeron %,.0f frames/s, %.0f %%%n", edges, r + 1, ship, bare, run.ratio() * 100);
+                    log.printf(Locale.ROOT, "ShippingThroughputMain: %d edge(s), run %d: shipping %,.0f frames/s " +
+                        "(CPU %.0f ns/frame), bare Aeron %,.0f frames/s (CPU %.0f ns/frame), %.0f %%%n", edges, r + 1,
+                        ship.framesPerSecond(), ship.cpuNsPerFrame(), bare.framesPerSecond(), bare.cpuNsPerFrame(),
+                        run.ratio() * 100);
                 }
                 points.add(new ShippingTable.Point(edges, BenchPipeline.FRAME_BYTES, runs));
             }
@@ -259,7 +265,7 @@ public final class ShippingThroughputMain
                 "batches of %,d frames (`ShipperConfig`'s defaults); %d back-to-back pairs per edge count (shipping " +
                 "and bare Aeron, the one going first alternating) after one unreported pair, medians; a rate is " +
                 "the frames the receiving side took between its first and last observation (every %d µs) over " +
-                "that time. Shipping: a `Hive` (media driver + Aeron Archive recording, fresh data directory) and " +
+                "that time, and CPU per frame the JVM's CPU time (all threads) over that window per frame. Shipping: a `Hive` (media driver + Aeron Archive recording, fresh data directory) and " +
                 "an `EdgeShipper` per edge, each with its own media driver. Bare Aeron: an `ExclusivePublication` " +
                 "per edge, each on its own media driver, offering the same batches (same bytes, `ShippingDescriptor` " +
                 "layout) over UDP loopback to one subscription on another driver that reassembles them and reads " +
@@ -336,7 +342,7 @@ public final class ShippingThroughputMain
     }
 
     /** One shipping run: a fresh hive, {@code edges} shippers; the hive's ingest rate, frames/s. */
-    private static double shipping(final Path root, final List<Journal> journals, final List<Path> edgeData,
+    private static ShippingTable.Side shipping(final Path root, final List<Journal> journals, final List<Path> edgeData,
         final int edges, final int framesPerEdge, final PrintStream log) throws Exception
     {
         final Path hiveData = Files.createTempDirectory(root, "hive-");
@@ -354,7 +360,7 @@ public final class ShippingThroughputMain
                 open.add(shipper);
                 shippers.add(shipper);
             }
-            final double rate = rate("shipping", (long)edges * framesPerEdge, () ->
+            final ShippingTable.Side rate = rate("shipping", (long)edges * framesPerEdge, () ->
             {
                 long held = 0;
                 for (final HiveEdgeWriter writer : hive.edges())
@@ -398,7 +404,7 @@ public final class ShippingThroughputMain
     }
 
     /** One bare Aeron run: {@code edges} publishers offering every batch to one subscriber; its rate, frames/s. */
-    private static double bare(final Path root, final List<UnsafeBuffer> batches, final int edges,
+    private static ShippingTable.Side bare(final Path root, final List<UnsafeBuffer> batches, final int edges,
         final int framesPerEdge) throws Exception
     {
         final Path dir = Files.createTempDirectory(root, "bare-");
@@ -448,13 +454,15 @@ public final class ShippingThroughputMain
 
     /**
      * Waits until {@code taken} reaches {@code total}, reading it every {@link #SAMPLE_INTERVAL_US}; the frames taken
-     * between the first observation above 0 and the last, over the time between them.
+     * between the first observation above 0 and the last, over the time between them, and the process's CPU time
+     * over the same window per frame (every thread of the run: drivers, shipper or publisher, hive or subscriber).
      */
-    static double rate(final String what, final long total, final LongSupplier taken)
+    static ShippingTable.Side rate(final String what, final long total, final LongSupplier taken)
     {
         final long deadline = System.nanoTime() + RUN_TIMEOUT_NS;
         long firstNs = 0;
         long firstCount = 0;
+        long firstCpuNs = 0;
         while (true)
         {
             final long now = System.nanoTime();
@@ -463,6 +471,7 @@ public final class ShippingThroughputMain
             {
                 firstNs = now;
                 firstCount = count;
+                firstCpuNs = PROCESS.getProcessCpuTime();
             }
             if (count >= total)
             {
@@ -471,7 +480,9 @@ public final class ShippingThroughputMain
                     throw new IllegalStateException(what + ": all " + total + " frames arrived within one " +
                         "observation: too few frames to time (raise --frames)");
                 }
-                return (count - firstCount) * 1e9 / (now - firstNs);
+                final double frames = count - firstCount;
+                return new ShippingTable.Side(frames * 1e9 / (now - firstNs),
+                    (PROCESS.getProcessCpuTime() - firstCpuNs) / frames);
             }
             if (now > deadline)
             {

@@ -18,8 +18,7 @@ class ShippingTableTest
     {
         // Three pairs: ratios 50 %, 90 %, 80 %; the median pair ratio is 80 %, not the ratio of the medians.
         final ShippingTable.Point p = new ShippingTable.Point(2, FRAME_BYTES, List.of(
-            new ShippingTable.Run(500_000, 1_000_000), new ShippingTable.Run(900_000, 1_000_000),
-            new ShippingTable.Run(1_200_000, 1_500_000)));
+            run(500_000, 1_000_000), run(900_000, 1_000_000), run(1_200_000, 1_500_000)));
 
         assertEquals(0.80, p.ratio(), 1e-9);
         assertEquals(900_000, p.shippingFramesPerSecond(), 1e-9);
@@ -34,7 +33,7 @@ class ShippingTableTest
             point(1, 850_000, 1_000_000), point(2, 800_000, 1_000_000)));
         assertTrue(met.startsWith("Settings: x.\n\n| edges | hive ingest frames/s (all edges) |"), met);
         // 850,000 frames/s of 100 bytes: 85.0 MB/s; per edge the same with one edge.
-        assertTrue(met.contains("| 1 | 850,000 | 85.0 | 850,000 | 1,000,000 | 100.0 | 85 % | " +
+        assertTrue(met.contains("| 1 | 850,000 | 85.0 | 850,000 | 1,000,000 | 100.0 | 85 % | 2,000 / 500 | " +
             "850,000 / 1,000,000 = 85 % |\n"), met);
         assertTrue(met.contains("| 2 | 800,000 | 80.0 | 400,000 | 1,000,000 | 100.0 | 80 % |"), met);
         assertTrue(met.contains("at every edge count: **met** (worst: 2 edges, 800,000 vs 1,000,000 frames/s = 80 %; " +
@@ -55,6 +54,12 @@ class ShippingTableTest
 
     private static ShippingTable.Point point(final int edges, final double shipping, final double bare)
     {
-        return new ShippingTable.Point(edges, FRAME_BYTES, List.of(new ShippingTable.Run(shipping, bare)));
+        return new ShippingTable.Point(edges, FRAME_BYTES, List.of(run(shipping, bare)));
+    }
+
+    /** A run whose CPU per frame is 2,000 ns shipping and 500 ns bare. */
+    private static ShippingTable.Run run(final double shipping, final double bare)
+    {
+        return new ShippingTable.Run(new ShippingTable.Side(shipping, 2_000), new ShippingTable.Side(bare, 500));
     }
 }
