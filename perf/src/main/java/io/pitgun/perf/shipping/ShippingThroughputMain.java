@@ -48,8 +48,9 @@ import java.util.function.LongSupplier;
  * Shipping throughput, edge to hive, next to bare Aeron in the same run:
  * <pre>
  *   java -cp perf/target/benchmarks.jar io.pitgun.perf.shipping.ShippingThroughputMain [--profile quick|full]
- *       [--summary FILE] [--frames N] [--runs N] [--edges 1,2,3]
+ *       [--summary FILE] [--frames N] [--runs N] [--edges 1,2,3] [--hive-recording on|off]
  * </pre>
+ * quick: 200,000 frames per edge, 5 pairs per edge count (about 1.5 minutes on 2 cores); full: 1,000,000 and 5.
  * Each edge's journal is prepared once with the same N frames: {@link BenchPipeline}'s 6-sample SBE frame, in
  * entries of {@value #FRAMES_PER_ENVELOPE} frames with an event identity, as the gateway journals an envelope. For
  * each edge count, each run is a back-to-back pair (which of the two goes first alternates):
@@ -90,7 +91,7 @@ public final class ShippingThroughputMain
     /** A reply channel of the length the shipper's resolved one has, so bare batches have the shipper's bytes. */
     private static final String BARE_REPLY_CHANNEL = "aeron:udp?endpoint=127.0.0.1:40000";
     private static final String USAGE = "usage: ShippingThroughputMain [--profile quick|full] [--summary FILE] " +
-        "[--frames N] [--runs N] [--edges 1,2,3]";
+        "[--frames N] [--runs N] [--edges 1,2,3] [--hive-recording on|off]";
 
     private ShippingThroughputMain()
     {
@@ -104,8 +105,10 @@ public final class ShippingThroughputMain
      * @param framesPerEdge frames in each edge's journal.
      * @param runs          pairs per edge count.
      * @param edges         the edge counts, in order.
+     * @param hiveRecording the hive records the shipping stream with Aeron Archive (as {@code pitgun hive} does);
+     *                      off shows what the recording costs.
      */
-    record Options(String profile, Path summary, int framesPerEdge, int runs, int[] edges)
+    record Options(String profile, Path summary, int framesPerEdge, int runs, int[] edges, boolean hiveRecording)
     {
         static Options parse(final String[] args)
         {
@@ -114,6 +117,7 @@ public final class ShippingThroughputMain
             Integer frames = null;
             Integer runs = null;
             int[] edges = {1, 2, 3};
+            boolean recording = true;
             for (int i = 0; i < args.length; i++)
             {
                 final String arg = args[i];
@@ -130,6 +134,12 @@ public final class ShippingThroughputMain
                     case "--runs" -> runs = Integer.parseInt(value);
                     case "--edges" -> edges = java.util.Arrays.stream(value.split(",")).mapToInt(Integer::parseInt)
                         .toArray();
+                    case "--hive-recording" -> recording = switch (value)
+                    {
+                        case "on" -> true;
+                        case "off" -> false;
+                        default -> throw new IllegalArgumentException("--hive-recording on|off, got '" + value + "'");
+                    };
                     default -> throw new IllegalArgumentException("unknown option " + arg + "; " + USAGE);
                 }
             }
@@ -140,8 +150,9 @@ public final class ShippingThroughputMain
                 case "full" -> quick = false;
                 default -> throw new IllegalArgumentException("--profile quick|full, got '" + profile + "'");
             }
-            final Options options = new Options(profile, summary, frames != null ? frames : quick ? 100_000 : 500_000,
-                runs != null ? runs : quick ? 3 : 5, edges);
+            final Options options = new Options(profile, summary,
+                frames != null ? frames : quick ? 200_000 : 1_000_000, runs != null ? runs : quick ? 5 : 5, edges,
+                recording);
             if (options.framesPerEdge() < 1 || options.runs() < 1 || edges.length == 0 ||
                 java.util.Arrays.stream(edges).anyMatch(e -> e < 1))
             {
@@ -217,7 +228,7 @@ public final class ShippingThroughputMain
             }
             final List<UnsafeBuffer> batches = bareBatches(options.framesPerEdge());
             // Warm-up: one pair with the largest edge count, not reported (the JIT compiles both paths).
-            shipping(root, journals, edgeData, maxEdges, options.framesPerEdge(), log);
+            shipping(root, journals, edgeData, maxEdges, options, log);
             bare(root, batches, maxEdges, options.framesPerEdge());
             final List<ShippingTable.Point> points = new ArrayList<>();
             int pair = 0;
@@ -233,7 +244,7 @@ public final class ShippingThroughputMain
                     {
                         if ((turn == 0) == shippingFirst)
                         {
-                            ship = shipping(root, journals, edgeData, edges, options.framesPerEdge(), log);
+                            ship = shipping(root, journals, edgeData, edges, options, log);
                         }
                         else
                         {
@@ -265,16 +276,18 @@ public final class ShippingThroughputMain
                 "batches of %,d frames (`ShipperConfig`'s defaults); %d back-to-back pairs per edge count (shipping " +
                 "and bare Aeron, the one going first alternating) after one unreported pair, medians; a rate is " +
                 "the frames the receiving side took between its first and last observation (every %d µs) over " +
-                "that time, and CPU per frame the JVM's CPU time (all threads) over that window per frame. Shipping: a `Hive` (media driver + Aeron Archive recording, fresh data directory) and " +
-                "an `EdgeShipper` per edge, each with its own media driver. Bare Aeron: an `ExclusivePublication` " +
-                "per edge, each on its own media driver, offering the same batches (same bytes, `ShippingDescriptor` " +
+                "that time, and CPU per frame the JVM's CPU time (all threads) over that window per frame. " +
+                "Shipping: a `Hive` (media driver%s, fresh data directory) and an `EdgeShipper` per edge, each " +
+                "with its own media driver. Bare Aeron: an `ExclusivePublication` per edge, each on its own media driver, offering the same batches (same bytes, `ShippingDescriptor` " +
                 "layout) over UDP loopback to one subscription on another driver that reassembles them and reads " +
                 "every frame; same driver settings (`AeronDirectories.driverContext`: shared threading, backoff), " +
                 "backoff idle strategies, fragment limit. All in one JVM (`ShippingThroughputMain`): each side has " +
                 "its own media drivers and talks over UDP as processes would; on %d cores separate processes would " +
                 "add JVMs to warm up, not cores.",
             o.profile(), o.framesPerEdge(), BenchPipeline.FRAME_BYTES, FRAMES_PER_ENVELOPE,
-            ShipperConfig.DEFAULT_BATCH_SIZE, o.runs(), SAMPLE_INTERVAL_US, Runtime.getRuntime().availableProcessors());
+            ShipperConfig.DEFAULT_BATCH_SIZE, o.runs(), SAMPLE_INTERVAL_US,
+            o.hiveRecording() ? " + Aeron Archive recording the stream" : ", **not recording** (`--hive-recording off`)",
+            Runtime.getRuntime().availableProcessors());
     }
 
     /** An edge's journal with {@code frames} frames, as the gateway journals envelopes of {@link #FRAMES_PER_ENVELOPE}. */
@@ -343,14 +356,15 @@ public final class ShippingThroughputMain
 
     /** One shipping run: a fresh hive, {@code edges} shippers; the hive's ingest rate, frames/s. */
     private static ShippingTable.Side shipping(final Path root, final List<Journal> journals, final List<Path> edgeData,
-        final int edges, final int framesPerEdge, final PrintStream log) throws Exception
+        final int edges, final Options options, final PrintStream log) throws Exception
     {
+        final int framesPerEdge = options.framesPerEdge();
         final Path hiveData = Files.createTempDirectory(root, "hive-");
         final String channel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
         final List<AutoCloseable> open = new ArrayList<>();
         try
         {
-            final Hive hive = Hive.start(HiveConfig.of(channel, hiveData));
+            final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withRecording(options.hiveRecording()));
             open.add(hive);
             final List<EdgeShipper> shippers = new ArrayList<>();
             for (int e = 0; e < edges; e++)
