@@ -6,8 +6,6 @@ import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
-
 /**
  * Reads a {@link Journal}'s messages in order, starting at the first, one entry (batch) per {@link #readNext}.
  * Allocation-free per message: the handler gets a view of the memory-mapped message, not a copy.
@@ -20,10 +18,6 @@ import java.nio.ByteOrder;
 public final class JournalTailer implements AutoCloseable
 {
     private final Journal journal;
-    /** Little endian, as {@link JournalEntryDescriptor} lays entries out. */
-    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
-    /** A view of the entry being read. */
-    private final UnsafeBuffer entry = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer message = new UnsafeBuffer(0, 0);
     private final JournalEventStamp stamp = new JournalEventStamp();
     private ExcerptTailer tailer;
@@ -62,19 +56,13 @@ public final class JournalTailer implements AutoCloseable
                 throw new JournalException("entry at " + base + " holds " + (end - start) +
                     " bytes, fewer than its " + JournalEntryDescriptor.ENTRY_HEADER_LENGTH + "-byte header");
             }
-            // One view of the whole entry, read through Agrona: a Chronicle read per field checks the mapping and
-            // the bounds each time, which was most of a shipper's CPU (ShippingThroughputMain, JFR). The two-argument
-            // form makes Chronicle map the whole range, so the view covers the entry.
-            final int entryLength = (int)(end - start);
-            final UnsafeBuffer entry = this.entry;
-            entry.wrap(bytes.addressForRead(start, entryLength), entryLength);
-            final int count = entry.getInt(JournalEntryDescriptor.COUNT_OFFSET, ORDER);
+            final int count = bytes.readInt(start + JournalEntryDescriptor.COUNT_OFFSET);
             if (count <= 0 || count > JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY)
             {
                 throw new JournalException("entry at " + base + " has message count " + count + ", not in [1, " +
                     JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY + "]");
             }
-            final int format = entry.getInt(JournalEntryDescriptor.FORMAT_OFFSET, ORDER);
+            final int format = bytes.readInt(start + JournalEntryDescriptor.FORMAT_OFFSET);
             if (format != JournalEntryDescriptor.FORMAT_PLAIN && format != JournalEntryDescriptor.FORMAT_EVENT_IDENTITY)
             {
                 throw new JournalException("entry at " + base + " has record format " + format + ", not " +
@@ -83,50 +71,51 @@ public final class JournalTailer implements AutoCloseable
             final int lengthOffset = JournalEntryDescriptor.lengthOffset(format);
             final int messageOffset = JournalEntryDescriptor.messageOffset(format);
             // Check the whole entry before delivering any of it, so a damaged entry delivers nothing.
-            int record = JournalEntryDescriptor.ENTRY_HEADER_LENGTH;
+            long record = start + JournalEntryDescriptor.ENTRY_HEADER_LENGTH;
             for (int ordinal = 0; ordinal < count; ordinal++)
             {
-                final int messageStart = record + messageOffset;
-                if (messageStart > entryLength)
+                final long messageStart = record + messageOffset;
+                if (messageStart > end)
                 {
                     throw new JournalException("message " + (base + ordinal) + " is cut short: its record header " +
                         "runs past the end of the entry");
                 }
-                final int length = entry.getInt(record + lengthOffset, ORDER);
-                if (length <= 0 || length > entryLength - messageStart)
+                final int length = bytes.readInt(record + lengthOffset);
+                if (length <= 0 || length > end - messageStart)
                 {
                     throw new JournalException("message " + (base + ordinal) + " has length " + length +
-                        ", not in [1, " + (entryLength - messageStart) + "] (the bytes left in its entry)");
+                        ", not in [1, " + (end - messageStart) + "] (the bytes left in its entry)");
                 }
                 record = messageStart + length;
             }
-            if (record != entryLength)
+            if (record != end)
             {
-                throw new JournalException("entry at " + base + " holds " + (entryLength - record) + " bytes after " +
-                    "its " + count + " messages");
+                throw new JournalException("entry at " + base + " holds " + (end - record) + " bytes after its " +
+                    count + " messages");
             }
-            record = JournalEntryDescriptor.ENTRY_HEADER_LENGTH;
+            record = start + JournalEntryDescriptor.ENTRY_HEADER_LENGTH;
             for (int ordinal = 0; ordinal < count; ordinal++)
             {
-                final int messageStart = record + messageOffset;
-                final int length = entry.getInt(record + lengthOffset, ORDER);
+                final long messageStart = record + messageOffset;
+                final int length = bytes.readInt(record + lengthOffset);
                 if (ordinal >= skip)
                 {
-                    message.wrap(entry, messageStart, length);
+                    // The two-argument form makes Chronicle map the whole range, so the view covers the message.
+                    message.wrap(bytes.addressForRead(messageStart, length), length);
                     if (format == JournalEntryDescriptor.FORMAT_PLAIN)
                     {
                         stamp.set(0, 0, 0, 0, 0);
                     }
                     else
                     {
-                        stamp.set(entry.getLong(record + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, ORDER),
-                            entry.getLong(record + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, ORDER),
-                            entry.getLong(record + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, ORDER),
-                            entry.getInt(record + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, ORDER),
-                            entry.getInt(record + JournalEntryDescriptor.FRAME_COUNT_OFFSET, ORDER));
+                        stamp.set(bytes.readLong(record + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET),
+                            bytes.readLong(record + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET),
+                            bytes.readLong(record + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET),
+                            bytes.readInt(record + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET),
+                            bytes.readInt(record + JournalEntryDescriptor.FRAME_COUNT_OFFSET));
                     }
                     handler.onEntry(base + ordinal, message, 0, length,
-                        entry.getLong(record + JournalEntryDescriptor.INGEST_TIME_OFFSET, ORDER), stamp);
+                        bytes.readLong(record + JournalEntryDescriptor.INGEST_TIME_OFFSET), stamp);
                 }
                 record = messageStart + length;
             }
