@@ -156,6 +156,12 @@ public final class ShippingTable
                 worst = p;
             }
         }
+        final List<String> cpu = new ArrayList<>();
+        for (final Point p : points)
+        {
+            cpu.add(String.format(Locale.ROOT, "%d %s %.1f×", p.edges(), p.edges() == 1 ? "edge" : "edges",
+                p.shippingCpuNsPerFrame() / p.bareCpuNsPerFrame()));
+        }
         final boolean met = worst.ratio() >= TARGET_RATIO;
         out.append(String.format(Locale.ROOT, "\nVerdict on issue 16's target (medians of back-to-back ratios " +
                 "from this run):\n\n- shipping ≥ %s of bare Aeron's frames/s at every edge count: **%s** (worst: " +
@@ -163,6 +169,9 @@ public final class ShippingTable
             percent(TARGET_RATIO), met ? "met" : "NOT met", worst.edges(), worst.edges() == 1 ? "edge" : "edges",
             worst.shippingFramesPerSecond(), worst.bareFramesPerSecond(), percent(worst.ratio()),
             String.join(", ", all)));
+        out.append(String.format(Locale.ROOT, "- CPU per frame, shipping against bare Aeron (medians): %s; where both " +
+            "paths are bound by the same cores, shipping's rate is at most bare Aeron's divided by that\n",
+            String.join(", ", cpu)));
         return out.toString();
     }
 
