@@ -146,7 +146,8 @@ public final class ShippingTable
                 runs.add(String.format(Locale.ROOT, "%,.0f / %,.0f = %s", r.shippingFramesPerSecond(),
                     r.bareFramesPerSecond(), percent(r.ratio())));
             }
-            out.append(String.format(Locale.ROOT, "| %d | %,.0f | %.1f | %,.0f | %,.0f | %.1f | %s | %,.0f / %,.0f | %s |\n",
+            out.append(String.format(Locale.ROOT,
+                "| %d | %,.0f | %.1f | %,.0f | %,.0f | %.1f | %s | %,.0f / %,.0f | %s |\n",
                 p.edges(), ship, megabytes(ship, p.frameBytes()), ship / p.edges(), bare,
                 megabytes(bare, p.frameBytes()), percent(p.ratio()), p.shippingCpuNsPerFrame(),
                 p.bareCpuNsPerFrame(), String.join("; ", runs)));
@@ -169,8 +170,8 @@ public final class ShippingTable
             percent(TARGET_RATIO), met ? "met" : "NOT met", worst.edges(), worst.edges() == 1 ? "edge" : "edges",
             worst.shippingFramesPerSecond(), worst.bareFramesPerSecond(), percent(worst.ratio()),
             String.join(", ", all)));
-        out.append(String.format(Locale.ROOT, "- CPU per frame, shipping against bare Aeron (medians): %s; where both " +
-            "paths are bound by the same cores, shipping's rate is at most bare Aeron's divided by that\n",
+        out.append(String.format(Locale.ROOT, "- CPU per frame, shipping against bare Aeron (medians): %s; where " +
+            "both paths are bound by the same cores, shipping's rate is at most bare Aeron's divided by that\n",
             String.join(", ", cpu)));
         return out.toString();
     }

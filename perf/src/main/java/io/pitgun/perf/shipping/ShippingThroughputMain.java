@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,8 @@ public final class ShippingThroughputMain
     static final int FRAMES_PER_ENVELOPE = 20;
     /** How often the receiving side's count is read. */
     static final long SAMPLE_INTERVAL_US = 500;
+    /** Pairs per edge count by default, in both profiles: the medians need a few; the profiles differ in frames. */
+    static final int RUNS = 5;
     private static final String CHILD_PROPERTY = "pitgun.shipping.child";
     private static final long RUN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
@@ -132,7 +135,7 @@ public final class ShippingThroughputMain
                     case "--summary" -> summary = Path.of(value);
                     case "--frames" -> frames = Integer.parseInt(value);
                     case "--runs" -> runs = Integer.parseInt(value);
-                    case "--edges" -> edges = java.util.Arrays.stream(value.split(",")).mapToInt(Integer::parseInt)
+                    case "--edges" -> edges = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt)
                         .toArray();
                     case "--hive-recording" -> recording = switch (value)
                     {
@@ -151,10 +154,10 @@ public final class ShippingThroughputMain
                 default -> throw new IllegalArgumentException("--profile quick|full, got '" + profile + "'");
             }
             final Options options = new Options(profile, summary,
-                frames != null ? frames : quick ? 200_000 : 1_000_000, runs != null ? runs : quick ? 5 : 5, edges,
+                frames != null ? frames : quick ? 200_000 : 1_000_000, runs != null ? runs : RUNS, edges,
                 recording);
             if (options.framesPerEdge() < 1 || options.runs() < 1 || edges.length == 0 ||
-                java.util.Arrays.stream(edges).anyMatch(e -> e < 1))
+                Arrays.stream(edges).anyMatch(e -> e < 1))
             {
                 throw new IllegalArgumentException("--frames, --runs and --edges must be positive; " + USAGE);
             }
@@ -214,7 +217,7 @@ public final class ShippingThroughputMain
      */
     static String run(final Options options, final PrintStream log) throws Exception
     {
-        final int maxEdges = java.util.Arrays.stream(options.edges()).max().orElseThrow();
+        final int maxEdges = Arrays.stream(options.edges()).max().orElseThrow();
         final Path root = Files.createTempDirectory("pitgun-shipping-");
         final List<Journal> journals = new ArrayList<>();
         try
@@ -278,7 +281,8 @@ public final class ShippingThroughputMain
                 "the frames the receiving side took between its first and last observation (every %d µs) over " +
                 "that time, and CPU per frame the JVM's CPU time (all threads) over that window per frame. " +
                 "Shipping: a `Hive` (media driver%s, fresh data directory) and an `EdgeShipper` per edge, each " +
-                "with its own media driver. Bare Aeron: an `ExclusivePublication` per edge, each on its own media driver, offering the same batches (same bytes, `ShippingDescriptor` " +
+                "with its own media driver. Bare Aeron: an `ExclusivePublication` per edge, each on its own " +
+                "media driver, offering the same batches (same bytes, `ShippingDescriptor` " +
                 "layout) over UDP loopback to one subscription on another driver that reassembles them and reads " +
                 "every frame; same driver settings (`AeronDirectories.driverContext`: shared threading, backoff), " +
                 "backoff idle strategies, fragment limit. All in one JVM (`ShippingThroughputMain`): each side has " +
@@ -286,11 +290,13 @@ public final class ShippingThroughputMain
                 "add JVMs to warm up, not cores.",
             o.profile(), o.framesPerEdge(), BenchPipeline.FRAME_BYTES, FRAMES_PER_ENVELOPE,
             ShipperConfig.DEFAULT_BATCH_SIZE, o.runs(), SAMPLE_INTERVAL_US,
-            o.hiveRecording() ? " + Aeron Archive recording the stream" : ", **not recording** (`--hive-recording off`)",
+            o.hiveRecording() ? " + Aeron Archive recording the stream" :
+                ", **not recording** (`--hive-recording off`)",
             Runtime.getRuntime().availableProcessors());
     }
 
-    /** An edge's journal with {@code frames} frames, as the gateway journals envelopes of {@link #FRAMES_PER_ENVELOPE}. */
+    /** An edge's journal of {@code frames} frames, journaled as the gateway journals envelopes of
+     *  {@link #FRAMES_PER_ENVELOPE}. */
     static Journal prepareJournal(final Path directory, final int frames, final int edge)
     {
         final Journal journal = Journal.open(JournalConfig.of(directory));

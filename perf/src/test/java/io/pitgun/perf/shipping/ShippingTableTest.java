@@ -38,8 +38,9 @@ class ShippingTableTest
         assertTrue(met.contains("| 2 | 800,000 | 80.0 | 400,000 | 1,000,000 | 100.0 | 80 % |"), met);
         assertTrue(met.contains("at every edge count: **met** (worst: 2 edges, 800,000 vs 1,000,000 frames/s = 80 %; " +
             "all: 1 edge 85 %, 2 edges 80 %)"), met);
-        assertTrue(met.endsWith("- CPU per frame, shipping against bare Aeron (medians): 1 edge 4.0×, 2 edges 4.0×; " +
-            "where both paths are bound by the same cores, shipping's rate is at most bare Aeron's divided by that\n"),
+        assertTrue(met.endsWith("- CPU per frame, shipping against bare Aeron (medians): 1 edge 4.0×, " +
+            "2 edges 4.0×; where both paths are bound by the same cores, shipping's rate is at most bare Aeron's " +
+            "divided by that\n"),
             met);
 
         final String notMet = ShippingTable.render("Settings: x.", List.of(

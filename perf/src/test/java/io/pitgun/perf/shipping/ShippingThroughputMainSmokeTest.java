@@ -36,7 +36,8 @@ class ShippingThroughputMainSmokeTest
     {
         final ByteArrayOutputStream log = new ByteArrayOutputStream();
         final String block = ShippingThroughputMain.run(ShippingThroughputMain.Options.parse(new String[]
-            {"--frames", "20000", "--runs", "1", "--edges", "1,2"}), new PrintStream(log, true, StandardCharsets.UTF_8));
+            {"--frames", "20000", "--runs", "1", "--edges", "1,2"}),
+            new PrintStream(log, true, StandardCharsets.UTF_8));
 
         assertTrue(block.startsWith("Settings: profile quick; 20,000 frames per edge"), block);
         assertTrue(block.contains("\n| 1 | "), block);
@@ -83,7 +84,8 @@ class ShippingThroughputMainSmokeTest
                 batch.getInt(ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN));
             for (int k = 0; k < count; k++, i++)
             {
-                final int length = batch.getInt(record + ShippingDescriptor.FRAME_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
+                final int length = batch.getInt(record + ShippingDescriptor.FRAME_LENGTH_OFFSET,
+                    ByteOrder.LITTLE_ENDIAN);
                 final byte[] bytes = new byte[length];
                 batch.getBytes(record + ShippingDescriptor.FRAME_MESSAGE_OFFSET, bytes);
                 assertArrayEquals(journaled.get(i), bytes, "frame " + i);
