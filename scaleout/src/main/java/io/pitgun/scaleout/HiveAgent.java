@@ -27,7 +27,7 @@ public final class HiveAgent implements Agent, FragmentHandler
     private static final Logger LOG = LoggerFactory.getLogger(HiveAgent.class);
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     /** Fragments taken per duty cycle: bounded work, so ACKs go out between batches. */
-    private static final int FRAGMENT_LIMIT = 64;
+    public static final int FRAGMENT_LIMIT = 64;
 
     private final Aeron aeron;
     private final Subscription subscription;
