@@ -106,6 +106,13 @@ public final class HiveCommand implements Callable<Integer>
         }
     }
 
+    @Option(names = "--socket-rcvbuf", paramLabel = "BYTES",
+        defaultValue = "" + HiveConfig.DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES,
+        description = "The listening UDP socket's receive buffer (SO_RCVBUF), shared by every edge's stream: room " +
+            "for each edge's receiver window (128 KiB) spares NAKs and resends; capped by the kernel's " +
+            "net.core.rmem_max. Default: ${DEFAULT-VALUE}.")
+    int socketRcvbuf;
+
     @Option(names = "--metrics-bind", paramLabel = "HOST:PORT",
         description = "Serve the hive's counters (Prometheus text) at http://HOST:PORT/metrics; port 0 takes a free " +
             "one (printed). Loopback only unless --metrics-allow-non-loopback. Default: off.")
@@ -135,7 +142,15 @@ public final class HiveCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--idle-strategy: " + ex.getMessage());
         }
         final InetSocketAddress metricsAddress = metricsBind == null ? null : metricsAddress();
-        final HiveConfig config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0, idle);
+        final HiveConfig config;
+        try
+        {
+            config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0, idle, socketRcvbuf);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
         final HivePipeline pipeline;
         try
         {

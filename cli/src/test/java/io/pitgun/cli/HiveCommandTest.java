@@ -139,6 +139,10 @@ class HiveCommandTest
             dir.toString(), "--idle-strategy", "lazy");
         assertEquals(2, idle.exitCode(), idle.out() + idle.err());
         assertTrue(idle.err().contains("'lazy' is not an idle strategy"), idle.err());
+        final CliRun buffer = CliRun.of("hive", "--listen", "aeron:udp?endpoint=127.0.0.1:40456", "--data-dir",
+            dir.toString(), "--socket-rcvbuf", "100");
+        assertEquals(2, buffer.exitCode(), buffer.out() + buffer.err());
+        assertTrue(buffer.err().contains("socket receive buffer: 100 bytes; at least 4096"), buffer.err());
     }
 
     @Test

@@ -158,7 +158,8 @@ public final class Hive implements AutoCloseable
         try
         {
             final MediaDriver.Context driverContext =
-                driverSettings.apply(AeronDirectories.driverContext(aeronDirectory, config.idleStrategy()));
+                driverSettings.apply(AeronDirectories.driverContext(aeronDirectory, config.idleStrategy())
+                    .socketRcvbufLength(config.socketReceiveBufferBytes()));
             driver = config.record() ?
                 ArchivingMediaDriver.launch(driverContext, archiveContext) : MediaDriver.launch(driverContext);
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));

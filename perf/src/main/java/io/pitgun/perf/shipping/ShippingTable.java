@@ -2,8 +2,10 @@ package io.pitgun.perf.shipping;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The {@code Shipping} block of {@code docs/performance.md}: per edge count, the hive's ingest rate while the edges
@@ -24,9 +26,27 @@ public final class ShippingTable
      *
      * @param framesPerSecond the receiving side's rate, all edges (publishers) together.
      * @param cpuNsPerFrame   CPU time of every thread of the run over the same window, per frame.
+     * @param cpuNsPerFrameByRole the same by {@link ShippingThreadRole} (empty when not measured); {@code OTHER} is
+     *                        what the named roles leave of {@code cpuNsPerFrame}, so the roles add up to it.
      */
-    public record Side(double framesPerSecond, double cpuNsPerFrame)
+    public record Side(double framesPerSecond, double cpuNsPerFrame, Map<ShippingThreadRole, Double> cpuNsPerFrameByRole)
     {
+        public Side
+        {
+            cpuNsPerFrameByRole = cpuNsPerFrameByRole.isEmpty() ? Map.of() : new EnumMap<>(cpuNsPerFrameByRole);
+        }
+
+        /** A side without the breakdown by role. */
+        public Side(final double framesPerSecond, final double cpuNsPerFrame)
+        {
+            this(framesPerSecond, cpuNsPerFrame, Map.of());
+        }
+
+        /** CPU per frame of {@code role}, 0 when not measured. */
+        double cpuNsPerFrame(final ShippingThreadRole role)
+        {
+            return cpuNsPerFrameByRole.getOrDefault(role, 0.0);
+        }
     }
 
     /**
@@ -97,6 +117,25 @@ public final class ShippingTable
         public double bareCpuNsPerFrame()
         {
             return median(runs.stream().mapToDouble(r -> r.bare().cpuNsPerFrame()).toArray());
+        }
+
+        /** Whether every run's sides carry the breakdown by role. */
+        boolean hasRoles()
+        {
+            return runs.stream().allMatch(r -> !r.shipping().cpuNsPerFrameByRole().isEmpty() &&
+                !r.bare().cpuNsPerFrameByRole().isEmpty());
+        }
+
+        /** The median of the runs' CPU per frame of {@code role}, shipping. */
+        public double shippingCpuNsPerFrame(final ShippingThreadRole role)
+        {
+            return median(runs.stream().mapToDouble(r -> r.shipping().cpuNsPerFrame(role)).toArray());
+        }
+
+        /** The median of the runs' CPU per frame of {@code role}, bare Aeron. */
+        public double bareCpuNsPerFrame(final ShippingThreadRole role)
+        {
+            return median(runs.stream().mapToDouble(r -> r.bare().cpuNsPerFrame(role)).toArray());
         }
 
         /**
@@ -173,7 +212,66 @@ public final class ShippingTable
         out.append(String.format(Locale.ROOT, "- CPU per frame, shipping against bare Aeron (medians): %s; where " +
             "both paths are bound by the same cores, shipping's rate is at most bare Aeron's divided by that\n",
             String.join(", ", cpu)));
+        if (points.stream().allMatch(Point::hasRoles))
+        {
+            renderRoles(out, points);
+        }
         return out.toString();
+    }
+
+    /**
+     * Where each side's CPU goes, by thread role (medians over the runs; a role's median, so the columns of a row add
+     * up to about its total, not exactly), and what shipping spends beyond bare Aeron in the roles bare Aeron does
+     * not have or does less in.
+     */
+    private static void renderRoles(final StringBuilder out, final List<Point> points)
+    {
+        final ShippingThreadRole[] roles = ShippingThreadRole.values();
+        out.append("\nCPU ns per frame by thread (medians; the JVM's threads by name, `ShippingThreadRole`):\n\n");
+        out.append("| edges | side |");
+        final StringBuilder rule = new StringBuilder("|---:|---|");
+        for (final ShippingThreadRole role : roles)
+        {
+            out.append(' ').append(role.label()).append(" |");
+            rule.append("---:|");
+        }
+        out.append(" total |\n").append(rule).append("---:|\n");
+        for (final Point p : points)
+        {
+            for (final boolean shipping : new boolean[] {true, false})
+            {
+                out.append("| ").append(p.edges()).append(" | ").append(shipping ? "shipping" : "bare Aeron").append(" |");
+                for (final ShippingThreadRole role : roles)
+                {
+                    out.append(String.format(Locale.ROOT, " %,.0f |",
+                        shipping ? p.shippingCpuNsPerFrame(role) : p.bareCpuNsPerFrame(role)));
+                }
+                out.append(String.format(Locale.ROOT, " %,.0f |\n",
+                    shipping ? p.shippingCpuNsPerFrame() : p.bareCpuNsPerFrame()));
+            }
+        }
+        out.append("\nThe roles, shipping / bare Aeron: ");
+        final List<String> what = new ArrayList<>();
+        for (final ShippingThreadRole role : roles)
+        {
+            what.add(role.label() + ": " + role.shipping() + " / " + role.bare());
+        }
+        out.append(String.join("; ", what)).append(".\n");
+        final List<String> extra = new ArrayList<>();
+        for (final Point p : points)
+        {
+            final double archive = p.shippingCpuNsPerFrame(ShippingThreadRole.ARCHIVE);
+            final double writer = p.shippingCpuNsPerFrame(ShippingThreadRole.RECEIVER) -
+                p.bareCpuNsPerFrame(ShippingThreadRole.RECEIVER);
+            final double reader = p.shippingCpuNsPerFrame(ShippingThreadRole.SENDERS) -
+                p.bareCpuNsPerFrame(ShippingThreadRole.SENDERS);
+            final double bound = p.bareCpuNsPerFrame() / (p.bareCpuNsPerFrame() + archive + writer + reader);
+            extra.add(String.format(Locale.ROOT, "%d %s: Archive %,.0f + journal append %,.0f + journal read %,.0f " +
+                    "ns/frame, so at most %s of bare Aeron's rate on shared cores even with nothing else added",
+                p.edges(), p.edges() == 1 ? "edge" : "edges", archive, writer, reader, percent(bound)));
+        }
+        out.append("\nWork shipping does that bare Aeron does not (medians, beyond the bare thread of the same role): ")
+            .append(String.join("; ", extra)).append(".\n");
     }
 
     private static double megabytes(final double framesPerSecond, final int frameBytes)

@@ -30,6 +30,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.DatagramSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,8 +40,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -88,6 +93,13 @@ public final class ShippingThroughputMain
     private static final String CHILD_PROPERTY = "pitgun.shipping.child";
     private static final long RUN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(120);
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /**
+     * With {@code -Dpitgun.shipping.threads=true} (passed on to the child JVM), each run's CPU per frame by thread
+     * name also goes to standard error (the block has it by {@link ShippingThreadRole}).
+     */
+    static final String THREAD_CPU_PROPERTY = "pitgun.shipping.threads";
+    private static final boolean THREAD_CPU = Boolean.getBoolean(THREAD_CPU_PROPERTY);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** The JVM's CPU time, all threads: nothing else runs in it during a run but the sampling main thread. */
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
         (com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean();
@@ -203,6 +215,7 @@ public final class ShippingThroughputMain
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(BenchmarkMain.jvmFlagList());
         command.add("-D" + CHILD_PROPERTY + "=true");
+        command.add("-D" + THREAD_CPU_PROPERTY + "=" + THREAD_CPU);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(ShippingThroughputMain.class.getName());
@@ -284,7 +297,8 @@ public final class ShippingThroughputMain
                 "with its own media driver. Bare Aeron: an `ExclusivePublication` per edge, each on its own " +
                 "media driver, offering the same batches (same bytes, `ShippingDescriptor` " +
                 "layout) over UDP loopback to one subscription on another driver that reassembles them and reads " +
-                "every frame; same driver settings (`AeronDirectories.driverContext`: shared threading, backoff), " +
+                "every frame; same driver settings (`AeronDirectories.driverContext`: shared threading, backoff; the " +
+                "receiving socket's buffer the hive's, `HiveConfig.DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES`), " +
                 "backoff idle strategies, fragment limit. All in one JVM (`ShippingThroughputMain`): each side has " +
                 "its own media drivers and talks over UDP as processes would; on %d cores separate processes would " +
                 "add JVMs to warm up, not cores.",
@@ -432,13 +446,16 @@ public final class ShippingThroughputMain
         final List<AutoCloseable> open = new ArrayList<>();
         try
         {
-            final Aeron subscriberClient = client(dir.resolve("subscriber"), open);
+            // The subscriber's socket has the hive's receive buffer, so the two receiving ends differ in nothing else.
+            final Aeron subscriberClient = client(dir.resolve("subscriber"), ShippingThreadRole.BARE_SUBSCRIBER_ROLE,
+                HiveConfig.DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES, open);
             final BareSubscriber subscriber = new BareSubscriber(
                 subscriberClient.addSubscription(channel, ShipperConfig.DEFAULT_STREAM_ID));
             open.add(start(subscriber));
             for (int e = 0; e < edges; e++)
             {
-                final Aeron client = client(dir.resolve("publisher-" + e), open);
+                final Aeron client = client(dir.resolve("publisher-" + e), ShippingThreadRole.BARE_PUBLISHER_ROLE,
+                    0, open);
                 open.add(start(new BarePublisher(
                     client.addExclusivePublication(channel, ShipperConfig.DEFAULT_STREAM_ID), batches)));
             }
@@ -454,10 +471,17 @@ public final class ShippingThroughputMain
         }
     }
 
-    private static Aeron client(final Path data, final List<AutoCloseable> open)
+    /** A media driver and client in {@code data}; {@code receiveBufferBytes} 0 keeps Aeron's socket default. */
+    private static Aeron client(final Path data, final String role, final int receiveBufferBytes,
+        final List<AutoCloseable> open)
     {
-        final Path aeronDir = AeronDirectories.forRole(data, "bench");
-        final MediaDriver driver = MediaDriver.launch(AeronDirectories.driverContext(aeronDir));
+        final Path aeronDir = AeronDirectories.forRole(data, role);
+        final MediaDriver.Context context = AeronDirectories.driverContext(aeronDir);
+        if (receiveBufferBytes > 0)
+        {
+            context.socketRcvbufLength(receiveBufferBytes);
+        }
+        final MediaDriver driver = MediaDriver.launch(context);
         open.add(driver);
         final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir.toString()));
         open.add(aeron);
@@ -483,6 +507,7 @@ public final class ShippingThroughputMain
         long firstNs = 0;
         long firstCount = 0;
         long firstCpuNs = 0;
+        Map<Long, Map.Entry<String, Long>> firstThreads = null;
         while (true)
         {
             final long now = System.nanoTime();
@@ -492,6 +517,7 @@ public final class ShippingThroughputMain
                 firstNs = now;
                 firstCount = count;
                 firstCpuNs = PROCESS.getProcessCpuTime();
+                firstThreads = threadCpu();
             }
             if (count >= total)
             {
@@ -501,8 +527,14 @@ public final class ShippingThroughputMain
                         "observation: too few frames to time (raise --frames)");
                 }
                 final double frames = count - firstCount;
-                return new ShippingTable.Side(frames * 1e9 / (now - firstNs),
-                    (PROCESS.getProcessCpuTime() - firstCpuNs) / frames);
+                final double cpuNsPerFrame = (PROCESS.getProcessCpuTime() - firstCpuNs) / frames;
+                final Map<Long, Map.Entry<String, Long>> lastThreads = threadCpu();
+                if (THREAD_CPU)
+                {
+                    printThreadCpu(what, firstThreads, lastThreads, frames);
+                }
+                return new ShippingTable.Side(frames * 1e9 / (now - firstNs), cpuNsPerFrame,
+                    byRole(firstThreads, lastThreads, frames, cpuNsPerFrame));
             }
             if (now > deadline)
             {
@@ -511,6 +543,63 @@ public final class ShippingThroughputMain
             }
             LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(SAMPLE_INTERVAL_US));
         }
+    }
+
+    /** Every live thread's CPU time, ns, by thread id, each with its name (no stacks taken: this runs in the window). */
+    private static Map<Long, Map.Entry<String, Long>> threadCpu()
+    {
+        final Map<Long, Map.Entry<String, Long>> cpu = new TreeMap<>();
+        for (final ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds()))
+        {
+            final long ns = info == null ? -1 : THREADS.getThreadCpuTime(info.getThreadId());
+            if (ns >= 0)
+            {
+                cpu.put(info.getThreadId(), Map.entry(info.getThreadName(), ns));
+            }
+        }
+        return cpu;
+    }
+
+    /** CPU per frame by role; {@code OTHER} is what the named roles leave of the process's {@code total}. */
+    private static Map<ShippingThreadRole, Double> byRole(final Map<Long, Map.Entry<String, Long>> first,
+        final Map<Long, Map.Entry<String, Long>> last, final double frames, final double total)
+    {
+        final Map<ShippingThreadRole, Double> roles = new EnumMap<>(ShippingThreadRole.class);
+        double named = 0;
+        for (final Map.Entry<Long, Map.Entry<String, Long>> thread : last.entrySet())
+        {
+            final ShippingThreadRole role = ShippingThreadRole.of(thread.getValue().getKey());
+            if (role != ShippingThreadRole.OTHER)
+            {
+                final Map.Entry<String, Long> before = first.get(thread.getKey());
+                final double ns = (thread.getValue().getValue() - (before == null ? 0 : before.getValue())) / frames;
+                roles.merge(role, ns, Double::sum);
+                named += ns;
+            }
+        }
+        roles.put(ShippingThreadRole.OTHER, Math.max(0, total - named));
+        return roles;
+    }
+
+    /** CPU per frame by thread name (the drivers' threads of one name summed: "receiver x3"), largest first. */
+    private static void printThreadCpu(final String what, final Map<Long, Map.Entry<String, Long>> first,
+        final Map<Long, Map.Entry<String, Long>> last, final double frames)
+    {
+        final Map<String, long[]> byName = new TreeMap<>();
+        last.forEach((id, now) ->
+        {
+            final Map.Entry<String, Long> before = first.get(id);
+            final long[] sum = byName.computeIfAbsent(now.getKey(), name -> new long[2]);
+            sum[0] += now.getValue() - (before == null ? 0 : before.getValue());
+            sum[1]++;
+        });
+        final StringBuilder out = new StringBuilder("ShippingThroughputMain: " + what + " CPU ns/frame by thread:");
+        byName.entrySet().stream()
+            .filter(e -> e.getValue()[0] / frames >= 1)
+            .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+            .forEach(e -> out.append(String.format(Locale.ROOT, " %s%s=%.0f", e.getKey(),
+                e.getValue()[1] > 1 ? " x" + e.getValue()[1] : "", e.getValue()[0] / frames)));
+        System.err.println(out);
     }
 
     private static int freeUdpPort() throws IOException
@@ -553,7 +642,7 @@ public final class ShippingThroughputMain
         @Override
         public String roleName()
         {
-            return "bench-bare-publisher";
+            return ShippingThreadRole.BARE_PUBLISHER_THREAD;
         }
     }
 
@@ -594,7 +683,7 @@ public final class ShippingThroughputMain
         @Override
         public String roleName()
         {
-            return "bench-bare-subscriber";
+            return ShippingThreadRole.BARE_SUBSCRIBER_THREAD;
         }
     }
 }

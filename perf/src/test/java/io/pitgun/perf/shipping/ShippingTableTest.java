@@ -3,8 +3,10 @@ package io.pitgun.perf.shipping;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +49,54 @@ class ShippingTableTest
             point(1, 850_000, 1_000_000), point(3, 790_000, 1_000_000)));
         assertTrue(notMet.contains("at every edge count: **NOT met** (worst: 3 edges, 790,000 vs 1,000,000 " +
             "frames/s = 79 %;"), notMet);
+    }
+
+    @Test
+    void shouldBreakTheCpuDownByRoleAndBoundTheRatioByWhatOnlyShippingDoes()
+    {
+        final Map<ShippingThreadRole, Double> shipping = Map.of(ShippingThreadRole.SENDING_DRIVERS, 300.0,
+            ShippingThreadRole.SENDERS, 200.0, ShippingThreadRole.RECEIVING_DRIVER, 300.0,
+            ShippingThreadRole.ARCHIVE, 100.0, ShippingThreadRole.RECEIVER, 250.0, ShippingThreadRole.OTHER, 50.0);
+        final Map<ShippingThreadRole, Double> bare = Map.of(ShippingThreadRole.SENDING_DRIVERS, 300.0,
+            ShippingThreadRole.SENDERS, 100.0, ShippingThreadRole.RECEIVING_DRIVER, 300.0,
+            ShippingThreadRole.RECEIVER, 50.0, ShippingThreadRole.OTHER, 50.0);
+        final ShippingTable.Run run = new ShippingTable.Run(new ShippingTable.Side(600_000, 1_200, shipping),
+            new ShippingTable.Side(1_000_000, 800, bare));
+        final String block = ShippingTable.render("Settings: x.",
+            List.of(new ShippingTable.Point(1, FRAME_BYTES, List.of(run))));
+
+        assertTrue(block.contains("| 1 | shipping | 300 | 200 | 300 | 100 | 250 | 50 | 1,200 |\n" +
+            "| 1 | bare Aeron | 300 | 100 | 300 | 0 | 50 | 50 | 800 |\n"), block);
+        // Beyond bare Aeron: Archive 100 + append 250 - 50 + read 200 - 100 = 400 ns; 800 / (800 + 400) = 67 %.
+        assertTrue(block.contains("1 edge: Archive 100 + journal append 200 + journal read 100 ns/frame, so at " +
+            "most 67 % of bare Aeron's rate"), block);
+        // Without the breakdown (a side not measured by role) there is no such table.
+        assertFalse(ShippingTable.render("Settings: x.", List.of(point(1, 850_000, 1_000_000)))
+            .contains("by thread"));
+    }
+
+    @Test
+    void shouldTellTheThreadsRolesByName()
+    {
+        assertEquals(ShippingThreadRole.SENDING_DRIVERS,
+            ShippingThreadRole.of("/dev/shm/pitgun-edge-1bebc30 [sender,receiver,driver-conductor]"));
+        assertEquals(ShippingThreadRole.SENDING_DRIVERS,
+            ShippingThreadRole.of("/dev/shm/pitgun-bench-pub-49013e5e [sender,receiver,driver-conductor]"));
+        assertEquals(ShippingThreadRole.SENDING_DRIVERS,
+            ShippingThreadRole.of("/tmp/x/bare-1/publisher-2/aeron [sender,receiver,driver-conductor]"));
+        assertEquals(ShippingThreadRole.RECEIVING_DRIVER,
+            ShippingThreadRole.of("/dev/shm/pitgun-hive-9bb4608e [sender,receiver,driver-conductor]"));
+        assertEquals(ShippingThreadRole.RECEIVING_DRIVER,
+            ShippingThreadRole.of("/tmp/x/bare-1/subscriber/aeron [sender,receiver,driver-conductor]"));
+        assertEquals(ShippingThreadRole.RECEIVING_DRIVER,
+            ShippingThreadRole.of("/tmp/x/hive-77/aeron [sender,receiver,driver-conductor]"));
+        assertEquals(ShippingThreadRole.SENDERS, ShippingThreadRole.of("pitgun-shipper"));
+        assertEquals(ShippingThreadRole.SENDERS, ShippingThreadRole.of(ShippingThreadRole.BARE_PUBLISHER_THREAD));
+        assertEquals(ShippingThreadRole.RECEIVER, ShippingThreadRole.of("pitgun-hive"));
+        assertEquals(ShippingThreadRole.RECEIVER, ShippingThreadRole.of(ShippingThreadRole.BARE_SUBSCRIBER_THREAD));
+        assertEquals(ShippingThreadRole.ARCHIVE, ShippingThreadRole.of("archive-conductor"));
+        assertEquals(ShippingThreadRole.OTHER, ShippingThreadRole.of("pitgun-hive-retention"));
+        assertEquals(ShippingThreadRole.OTHER, ShippingThreadRole.of("main"));
     }
 
     @Test
