@@ -113,6 +113,18 @@ public final class HiveCommand implements Callable<Integer>
             "net.core.rmem_max. Default: ${DEFAULT-VALUE}.")
     int socketRcvbuf;
 
+    @Option(names = "--max-edges", paramLabel = "N", defaultValue = "" + HiveConfig.DEFAULT_MAX_EDGES,
+        description = "Most edges the hive serves: each has an open journal, a reply publication and, deriving, a " +
+            "pipeline with a thread of its own; batches of further edge ids are ignored and counted " +
+            "(pitgun_hive_edges_refused_total). Default: ${DEFAULT-VALUE}.")
+    int maxEdges;
+
+    @Option(names = "--archive-max-recording-bytes", paramLabel = "BYTES",
+        defaultValue = "" + HiveConfig.DEFAULT_MAX_LIVE_RECORDING_BYTES,
+        description = "Most bytes one Archive recording being written may hold; then the stream's recording " +
+            "restarts and the finished recordings are purged (the journals are the record). Default: ${DEFAULT-VALUE}.")
+    long archiveMaxRecordingBytes;
+
     @Option(names = "--metrics-bind", paramLabel = "HOST:PORT",
         description = "Serve the hive's counters (Prometheus text) at http://HOST:PORT/metrics; port 0 takes a free " +
             "one (printed). Loopback only unless --metrics-allow-non-loopback. Default: off.")
@@ -145,7 +157,8 @@ public final class HiveCommand implements Callable<Integer>
         final HiveConfig config;
         try
         {
-            config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0, idle, socketRcvbuf);
+            config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0, idle, socketRcvbuf,
+                maxEdges, archiveMaxRecordingBytes);
         }
         catch (final IllegalArgumentException ex)
         {

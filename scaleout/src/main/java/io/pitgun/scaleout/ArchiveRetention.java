@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the hive's Aeron Archive from growing without bound: purges every <b>stopped</b> recording of the shipping
- * stream (one per finished edge connection), keeping the ones being written.
+ * stream (one per finished edge connection), keeping the ones being written; and when one being written passes
+ * {@link #maxLiveBytes} (an edge connected for days), restarts the stream's recording, which stops every current
+ * recording (purged by the next sweep) and begins new ones where the stream is. What arrives between the stop and the
+ * start is not recorded: a gap in the raw record, never in the journals.
  * <p>
  * <b>Why that is safe:</b> the per-edge journals, not the recordings, are the hive's record of truth. The writer
  * reads batches from its live subscription, never from a recording, and a batch it did not hold when its connection
@@ -30,6 +33,10 @@ final class ArchiveRetention
     private final AeronArchive archive;
     private final CountersReader counters;
     private final int streamId;
+    private final long maxLiveBytes;
+    private final Runnable restartRecording;
+    private boolean restartNeeded;
+    private volatile long recordingRestarts;
     private final LongArrayList stopped = new LongArrayList();
     /** Recordings a purge failed for, so each is logged once. */
     private final LongHashSet warned = new LongHashSet();
@@ -40,13 +47,24 @@ final class ArchiveRetention
     private volatile long failures;
 
     /**
-     * @param counters the driver's counters: a recording is being written while its position counter exists.
+     * @param counters         the driver's counters: a recording is being written while its position counter exists.
+     * @param maxLiveBytes     the most bytes a recording being written may hold before the recording restarts.
+     * @param restartRecording stops and starts the shipping stream's recording.
      */
-    ArchiveRetention(final AeronArchive archive, final CountersReader counters, final int streamId)
+    ArchiveRetention(final AeronArchive archive, final CountersReader counters, final int streamId,
+        final long maxLiveBytes, final Runnable restartRecording)
     {
         this.archive = archive;
         this.counters = counters;
         this.streamId = streamId;
+        this.maxLiveBytes = maxLiveBytes;
+        this.restartRecording = restartRecording;
+    }
+
+    /** Times the recording restarted because one being written passed the most bytes. */
+    long recordingRestarts()
+    {
+        return recordingRestarts;
     }
 
     /** Stopped recordings purged since the hive started. */
@@ -75,6 +93,7 @@ final class ArchiveRetention
             stopped.clear();
             stoppedBytes = 0;
             lastListedId = -1;
+            restartNeeded = false;
             int listed;
             do
             {
@@ -82,6 +101,13 @@ final class ArchiveRetention
                 listed = archive.listRecordings(lastListedId + 1, LIST_PAGE, this::onRecording);
             }
             while (listed == LIST_PAGE);
+            if (restartNeeded)
+            {
+                restartRecording.run();
+                recordingRestarts++;
+                LOG.info("archive: a recording passed {} bytes: recording restarted (the next sweep purges the " +
+                    "finished ones)", maxLiveBytes);
+            }
             for (int i = 0; i < stopped.size(); i++)
             {
                 final long recordingId = stopped.getLong(i);
@@ -129,11 +155,19 @@ final class ArchiveRetention
         lastListedId = Math.max(lastListedId, recordingId);
         // Stopped: no position counter. (A hive killed mid-recording leaves its stop position unset in the catalogue,
         // so the counter, not the stop position, says whether the archive is still writing it.)
-        if (recordingStreamId == streamId &&
-            RecordingPos.findCounterIdByRecording(counters, recordingId) == CountersReader.NULL_COUNTER_ID)
+        if (recordingStreamId != streamId)
+        {
+            return;
+        }
+        final int positionCounter = RecordingPos.findCounterIdByRecording(counters, recordingId);
+        if (positionCounter == CountersReader.NULL_COUNTER_ID)
         {
             stopped.addLong(recordingId);
             stoppedBytes += stopPosition == AeronArchive.NULL_POSITION ? 0 : stopPosition - startPosition;
+        }
+        else if (counters.getCounterValue(positionCounter) - startPosition > maxLiveBytes)
+        {
+            restartNeeded = true;
         }
     }
 }

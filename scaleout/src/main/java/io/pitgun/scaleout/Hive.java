@@ -171,7 +171,13 @@ public final class Hive implements AutoCloseable
                     .controlRequestStreamId(ARCHIVE_CONTROL_STREAM_ID)
                     .controlResponseChannel(IPC));
                 // Recordings of earlier runs are all finished: purged before this run's recording starts.
-                retention = new ArchiveRetention(archive, aeron.countersReader(), config.streamId());
+                final AeronArchive recording = archive;
+                retention = new ArchiveRetention(archive, aeron.countersReader(), config.streamId(),
+                    config.maxLiveRecordingBytes(), () ->
+                    {
+                        recording.stopRecording(config.listenChannel(), config.streamId());
+                        recording.startRecording(config.listenChannel(), config.streamId(), SourceLocation.REMOTE);
+                    });
                 retention.sweep();
                 archive.startRecording(config.listenChannel(), config.streamId(), SourceLocation.REMOTE);
             }
@@ -236,6 +242,24 @@ public final class Hive implements AutoCloseable
     public List<HiveEdgeDeriver> derivedOutputs()
     {
         return deriveAgent == null ? List.of() : deriveAgent.derivers();
+    }
+
+    /** Times the Archive's recording restarted because one being written passed its most bytes. */
+    public long archiveRecordingRestarts()
+    {
+        return retention == null ? 0 : retention.recordingRestarts();
+    }
+
+    /** Batches of new edge ids beyond {@link HiveConfig#maxEdges()}, ignored. */
+    public long edgesRefused()
+    {
+        return agent.edgesRefused();
+    }
+
+    /** Reply channels refused (another host than the batches'); see {@link HiveAgent#repliesRefused}. */
+    public long repliesRefused()
+    {
+        return agent.repliesRefused();
     }
 
     /** Fragments on the shipping stream that were not batches, ignored (see {@link HiveAgent#fragmentsIgnored}). */

@@ -2,6 +2,8 @@ package io.pitgun.scaleout;
 
 import io.aeron.Aeron;
 import io.aeron.FragmentAssembler;
+import io.aeron.Image;
+import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
@@ -22,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * same stream beside it), writes each edge's new frames to that edge's journal ({@link HiveEdgeWriter}) and
  * acknowledges what it holds. Runs on its own thread.
  */
-public final class HiveAgent implements Agent, FragmentHandler
+public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
 {
     private static final Logger LOG = LoggerFactory.getLogger(HiveAgent.class);
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
@@ -41,6 +43,10 @@ public final class HiveAgent implements Agent, FragmentHandler
     private long epochMs;
     /** Fragments on the shipping stream that are not batches (too short or another type), ignored. */
     private volatile long fragmentsIgnored;
+    /** Batches of edge ids beyond {@link HiveConfig#maxEdges()}, ignored. */
+    private volatile long edgesRefused;
+    /** Reply channels refused: not from the host the batches come from. */
+    private volatile long repliesRefused;
 
     /**
      * @param subscription the live subscription to the shipping channel.
@@ -64,6 +70,18 @@ public final class HiveAgent implements Agent, FragmentHandler
     public long fragmentsIgnored()
     {
         return fragmentsIgnored;
+    }
+
+    /** Batches ignored because they came from a new edge id when the hive already had its most edges. */
+    public long edgesRefused()
+    {
+        return edgesRefused;
+    }
+
+    /** Reply channels refused because they named another host than the one the batches came from. */
+    public long repliesRefused()
+    {
+        return repliesRefused;
     }
 
     @Override
@@ -95,7 +113,29 @@ public final class HiveAgent implements Agent, FragmentHandler
         }
         final long msb = buffer.getLong(offset + ShippingDescriptor.EDGE_ID_MSB_OFFSET, ORDER);
         final long lsb = buffer.getLong(offset + ShippingDescriptor.EDGE_ID_LSB_OFFSET, ORDER);
-        writer(msb, lsb).onBatch(aeron, buffer, offset, length, epochMs);
+        final HiveEdgeWriter writer = writer(msb, lsb);
+        if (writer != null)
+        {
+            writer.onBatch(this, header.sessionId(), buffer, offset, length, epochMs);
+        }
+    }
+
+    @Override
+    public Publication connect(final ReplyEndpoint endpoint, final int streamId, final int sessionId)
+    {
+        final Image image = subscription.imageBySessionId(sessionId);
+        final String source = image == null ? null : image.sourceIdentity();
+        // sourceIdentity is "ADDRESS:PORT" (an IPv6 address in brackets or not, depending on the driver's version).
+        final String sourceAddress = source == null ? null :
+            source.substring(0, Math.max(0, source.lastIndexOf(':'))).replace("[", "").replace("]", "");
+        if (!endpoint.address().equals(sourceAddress))
+        {
+            repliesRefused++;
+            LOG.warn("reply channel {} names another host than the batches' source {}: refused", endpoint.channel(),
+                source);
+            return null;
+        }
+        return aeron.addPublication(endpoint.channel(), streamId);
     }
 
     private HiveEdgeWriter writer(final long msb, final long lsb)
@@ -107,6 +147,16 @@ public final class HiveAgent implements Agent, FragmentHandler
             {
                 return writer;
             }
+        }
+        if (writers.size() >= config.maxEdges())
+        {
+            // Logged at the first refusal and then every 1,000th: a flood of made-up ids must not flood the log.
+            if (edgesRefused++ % 1_000 == 0)
+            {
+                LOG.warn("edge {}: the hive already has its most edges ({}, --max-edges): batches ignored ({} so " +
+                    "far)", new UUID(msb, lsb), config.maxEdges(), edgesRefused);
+            }
+            return null;
         }
         final UUID edgeId = new UUID(msb, lsb); // a new edge: a cold path
         final HiveEdgeWriter writer = new HiveEdgeWriter(edgeId, config.edgeJournal(edgeId.toString()));

@@ -15,10 +15,18 @@ import java.util.Objects;
  * @param idleStrategy   how the hive's writer, its media driver and its archive wait when idle.
  * @param socketReceiveBufferBytes the listening UDP socket's receive buffer ({@code SO_RCVBUF}), which every edge's
  *                       stream shares: {@link #DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES}.
+ * @param maxEdges       most edges the hive serves in one run ({@link #DEFAULT_MAX_EDGES}); batches of further edge
+ *                       ids are ignored and counted, so made-up ids cannot make journals and threads without bound.
+ * @param maxLiveRecordingBytes the most bytes one Archive recording being written may hold before the stream's
+ *                       recording restarts ({@link #DEFAULT_MAX_LIVE_RECORDING_BYTES}, {@code ArchiveRetention}).
  */
 public record HiveConfig(String listenChannel, int streamId, Path dataDirectory, Path aeronDirectory, boolean record,
-    AeronIdleStrategy idleStrategy, int socketReceiveBufferBytes)
+    AeronIdleStrategy idleStrategy, int socketReceiveBufferBytes, int maxEdges, long maxLiveRecordingBytes)
 {
+    /** 1 GiB: an edge connected for weeks would otherwise grow its recording without bound. */
+    public static final long DEFAULT_MAX_LIVE_RECORDING_BYTES = 1L << 30;
+    /** Most edges by default: each has an open journal, a publication and, deriving, a pipeline with a thread. */
+    public static final int DEFAULT_MAX_EDGES = 64;
     /**
      * 2 MiB. Every edge's stream arrives on the hive's one listening socket, and each may have a receiver window
      * (Aeron's default, 128 KiB) in flight: a buffer smaller than the windows together overflows in the kernel, and
@@ -41,6 +49,15 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
         Objects.requireNonNull(listenChannel, "listenChannel");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(idleStrategy, "idleStrategy");
+        if (maxLiveRecordingBytes < 65_536)
+        {
+            throw new IllegalArgumentException("max live recording bytes: " + maxLiveRecordingBytes +
+                "; at least 65536");
+        }
+        if (maxEdges < 1)
+        {
+            throw new IllegalArgumentException("max edges: " + maxEdges + "; at least 1");
+        }
         if (socketReceiveBufferBytes < 4096)
         {
             throw new IllegalArgumentException("socket receive buffer: " + socketReceiveBufferBytes +
@@ -57,41 +74,57 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
     public static HiveConfig of(final String channel, final Path dataDirectory)
     {
         return new HiveConfig(channel, ShipperConfig.DEFAULT_STREAM_ID, dataDirectory, null, true,
-            AeronIdleStrategy.BACKOFF, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES);
+            AeronIdleStrategy.BACKOFF, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES, DEFAULT_MAX_EDGES,
+            DEFAULT_MAX_LIVE_RECORDING_BYTES);
     }
 
     /** The same with the media driver in {@code directory}. */
     public HiveConfig withAeronDirectory(final Path directory)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, directory, record, idleStrategy,
-            socketReceiveBufferBytes);
+            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes);
     }
 
     /** The same, recording with Aeron Archive or not. */
     public HiveConfig withRecording(final boolean on)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, on, idleStrategy,
-            socketReceiveBufferBytes);
+            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes);
     }
 
     /** The same on another shipping stream id. */
     public HiveConfig withStreamId(final int id)
     {
         return new HiveConfig(listenChannel, id, dataDirectory, aeronDirectory, record, idleStrategy,
-            socketReceiveBufferBytes);
+            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes);
     }
 
     /** The same with another idle strategy. */
     public HiveConfig withIdleStrategy(final AeronIdleStrategy strategy)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, strategy,
-            socketReceiveBufferBytes);
+            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes);
     }
 
     /** The same with another socket receive buffer size. */
     public HiveConfig withSocketReceiveBufferBytes(final int bytes)
     {
-        return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy, bytes);
+        return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy, bytes,
+            maxEdges, maxLiveRecordingBytes);
+    }
+
+    /** The same with another most edges. */
+    public HiveConfig withMaxEdges(final int edges)
+    {
+        return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
+            socketReceiveBufferBytes, edges, maxLiveRecordingBytes);
+    }
+
+    /** The same with another most bytes of a recording being written. */
+    public HiveConfig withMaxLiveRecordingBytes(final long bytes)
+    {
+        return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
+            socketReceiveBufferBytes, maxEdges, bytes);
     }
 
     /** The derived output the hive writes for {@code edgeId} when it runs a {@link HivePipeline}. */

@@ -1,10 +1,10 @@
 package io.pitgun.scaleout;
 
-import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalTailer;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -134,7 +134,10 @@ public final class HiveEdgeWriter implements AutoCloseable
         return gaps;
     }
 
-    /** Batches whose frame count or reply channel length cannot be right for their size, ignored. */
+    /**
+     * Batches refused whole and not acknowledged: lengths that cannot fit the datagram or that the journal does not
+     * take, frame positions not increasing from after the batch's predecessor, or a write that failed.
+     */
     public long malformedBatches()
     {
         return malformedBatches;
@@ -167,7 +170,8 @@ public final class HiveEdgeWriter implements AutoCloseable
      * A BATCH from this edge, at {@code offset} of {@code buffer}: writes the frames after what the hive holds, if
      * the hive holds the batch's predecessor, and sets the ACK to send.
      */
-    void onBatch(final Aeron aeron, final DirectBuffer buffer, final int offset, final int length, final long nowMs)
+    void onBatch(final ReplyConnector connector, final int sessionId, final DirectBuffer buffer, final int offset,
+        final int length, final long nowMs)
     {
         lastSeenMs = nowMs;
         batchesReceived++;
@@ -183,7 +187,7 @@ public final class HiveEdgeWriter implements AutoCloseable
                 "ignored", edgeId, count, channelLength, length);
             return;
         }
-        updateReply(aeron, buffer, offset);
+        updateReply(connector, sessionId, buffer, offset);
         final long previous = buffer.getLong(offset + ShippingDescriptor.PREVIOUS_INDEX_OFFSET, ORDER);
         final long held = heldIndex;
         if (count == 0)
@@ -204,59 +208,64 @@ public final class HiveEdgeWriter implements AutoCloseable
             return;
         }
         rewindSent = false;
-        int record = offset + ShippingDescriptor.framesOffset(channelLength);
+        final int first = offset + ShippingDescriptor.framesOffset(channelLength);
         final int end = offset + length;
+        if (!framesWellFormed(buffer, first, end, count, previous))
+        {
+            malformedBatches++;
+            return; // no ACK: a batch the edge really sent comes again after its ACK timeout
+        }
+        int record = first;
         long duplicates = 0;
         boolean noRoom = false;
         long lastInEntry = held;
         boolean open = false;
-        for (int i = 0; i < count; i++)
+        try
         {
-            if (record + ShippingDescriptor.FRAME_MESSAGE_OFFSET > end)
+            for (int i = 0; i < count; i++)
             {
-                LOG.error("edge {}: batch after position {} ends inside frame {}'s header: ignored from there",
-                    edgeId, previous, i);
-                break;
-            }
-            final long position = buffer.getLong(record + ShippingDescriptor.FRAME_POSITION_OFFSET, ORDER);
-            final int messageLength = buffer.getInt(record + ShippingDescriptor.FRAME_LENGTH_OFFSET, ORDER);
-            final int message = record + ShippingDescriptor.FRAME_MESSAGE_OFFSET;
-            if (messageLength <= 0 || message + messageLength > end)
-            {
-                LOG.error("edge {}: batch after position {} is damaged at frame {} (length {}): ignored from there",
-                    edgeId, previous, i, messageLength);
-                break;
-            }
-            if (position <= lastInEntry)
-            {
-                duplicates++;
-            }
-            else
-            {
-                if (open && appender.isFull())
+                final long position = buffer.getLong(record + ShippingDescriptor.FRAME_POSITION_OFFSET, ORDER);
+                final int messageLength = buffer.getInt(record + ShippingDescriptor.FRAME_LENGTH_OFFSET, ORDER);
+                final int message = record + ShippingDescriptor.FRAME_MESSAGE_OFFSET;
+                if (position <= lastInEntry)
                 {
-                    open = false;
-                    if (!commit(lastInEntry))
+                    duplicates++;
+                }
+                else
+                {
+                    if (open && appender.isFull())
                     {
-                        noRoom = true;
-                        break;
+                        open = false;
+                        if (!commit(lastInEntry))
+                        {
+                            noRoom = true;
+                            break;
+                        }
                     }
+                    if (!open)
+                    {
+                        appender.begin();
+                        open = true;
+                    }
+                    // The ingest-time field carries the edge position (see the class comment).
+                    appender.add(buffer, message, messageLength, position, buffer,
+                        record + ShippingDescriptor.FRAME_IDENTITY_OFFSET);
+                    lastInEntry = position;
                 }
-                if (!open)
-                {
-                    appender.begin();
-                    open = true;
-                }
-                // The ingest-time field carries the edge position (see the class comment).
-                appender.add(buffer, message, messageLength, position, buffer,
-                    record + ShippingDescriptor.FRAME_IDENTITY_OFFSET);
-                lastInEntry = position;
+                record = message + messageLength;
             }
-            record = message + messageLength;
+            if (open && !commit(lastInEntry))
+            {
+                noRoom = true;
+            }
         }
-        if (open && !commit(lastInEntry))
+        catch (final RuntimeException ex)
         {
-            noRoom = true;
+            // Never leave the appender's batch open: the next batch would fail on it, and the edge with it.
+            appender.abort();
+            malformedBatches++;
+            LOG.error("edge {}: a batch after position {} could not be written: ignored", edgeId, previous, ex);
+            return;
         }
         duplicatesDropped += duplicates;
         if (noRoom)
@@ -269,6 +278,47 @@ public final class HiveEdgeWriter implements AutoCloseable
         {
             requestAck(0);
         }
+    }
+
+    /**
+     * Whether the {@code count} frame records from {@code record} to {@code end} are what an edge sends: each
+     * header and message inside the datagram (checked without overflow: the lengths come from the network), each
+     * message of a length the journal takes, and positions strictly increasing from after {@code previous}. Checked
+     * before anything is written, so a batch is taken whole or not at all. A refusal is logged.
+     */
+    private boolean framesWellFormed(final DirectBuffer buffer, final int first, final int end, final int count,
+        final long previous)
+    {
+        int record = first;
+        long last = previous;
+        for (int i = 0; i < count; i++)
+        {
+            if (end - record < ShippingDescriptor.FRAME_MESSAGE_OFFSET)
+            {
+                LOG.warn("edge {}: batch after position {} ends inside frame {}'s header: refused", edgeId,
+                    previous, i);
+                return false;
+            }
+            final long position = buffer.getLong(record + ShippingDescriptor.FRAME_POSITION_OFFSET, ORDER);
+            final int messageLength = buffer.getInt(record + ShippingDescriptor.FRAME_LENGTH_OFFSET, ORDER);
+            final int message = record + ShippingDescriptor.FRAME_MESSAGE_OFFSET;
+            if (messageLength <= 0 || messageLength > JournalEntryDescriptor.MAX_MESSAGE_LENGTH ||
+                messageLength > end - message)
+            {
+                LOG.warn("edge {}: batch after position {} has frame {} of length {} in {} bytes left: refused",
+                    edgeId, previous, i, messageLength, end - message);
+                return false;
+            }
+            if (position <= last)
+            {
+                LOG.warn("edge {}: batch after position {} has frame {} at position {}, not after {}: refused",
+                    edgeId, previous, i, position, last);
+                return false;
+            }
+            last = position;
+            record = message + messageLength;
+        }
+        return true;
     }
 
     /** Commits the open entry; on success the hive holds through {@code last}. False (nothing written) when the
@@ -287,7 +337,8 @@ public final class HiveEdgeWriter implements AutoCloseable
         return true;
     }
 
-    private void updateReply(final Aeron aeron, final DirectBuffer buffer, final int offset)
+    private void updateReply(final ReplyConnector connector, final int sessionId, final DirectBuffer buffer,
+        final int offset)
     {
         final int streamId = buffer.getInt(offset + ShippingDescriptor.REPLY_STREAM_ID_OFFSET, ORDER);
         final int length = buffer.getInt(offset + ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, ORDER);
@@ -295,7 +346,7 @@ public final class HiveEdgeWriter implements AutoCloseable
         {
             return;
         }
-        boolean same = reply != null && length == replyChannelLength && streamId == replyStreamId;
+        boolean same = length == replyChannelLength && streamId == replyStreamId;
         for (int i = 0; same && i < length; i++)
         {
             same = replyChannelBytes[i] == buffer.getByte(offset + ShippingDescriptor.REPLY_CHANNEL_OFFSET + i);
@@ -304,17 +355,29 @@ public final class HiveEdgeWriter implements AutoCloseable
         {
             return;
         }
-        // A new edge process (a new reply port): a cold path, once per edge start.
+        // A new edge process (a new reply port): a cold path, once per edge start. The channel is remembered even
+        // when refused, so that a refused one is not tried again with every batch.
         buffer.getBytes(offset + ShippingDescriptor.REPLY_CHANNEL_OFFSET, replyChannelBytes, 0, length);
         replyChannelLength = length;
         replyStreamId = streamId;
+        final String channel = new String(replyChannelBytes, 0, length, StandardCharsets.US_ASCII);
+        final ReplyEndpoint endpoint = ReplyEndpoint.parse(channel);
+        final Publication next = endpoint == null ? null :
+            connector.connect(endpoint, streamId, sessionId);
+        if (endpoint == null)
+        {
+            LOG.warn("edge {}: reply channel '{}' is not aeron:udp?endpoint=IP:PORT: no acknowledgements until the " +
+                "edge names one", edgeId, channel);
+        }
         if (reply != null)
         {
             reply.close();
         }
-        final String channel = new String(replyChannelBytes, 0, length, StandardCharsets.US_ASCII);
-        reply = aeron.addPublication(channel, streamId);
-        LOG.info("edge {}: acknowledging on {} stream {}", edgeId, channel, streamId);
+        reply = next;
+        if (next != null)
+        {
+            LOG.info("edge {}: acknowledging on {} stream {}", edgeId, next.channel(), streamId);
+        }
     }
 
     private void requestAck(final int flags)

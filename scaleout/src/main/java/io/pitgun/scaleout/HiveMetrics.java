@@ -57,7 +57,7 @@ public final class HiveMetrics
             "Batches refused because the hive did not hold their predecessor (a rewind was asked for).",
             HiveEdgeWriter::gaps),
         new EdgeFamily("pitgun_hive_malformed_batches_total", "counter",
-            "Batches whose lengths cannot fit their datagram, ignored.", HiveEdgeWriter::malformedBatches),
+            "Batches refused whole: lengths that cannot fit their datagram, positions not increasing, a failed write.", HiveEdgeWriter::malformedBatches),
         new EdgeFamily("pitgun_hive_edge_batches_received_total", "counter",
             "Batches and hellos received from the edge, resends and refused ones included.",
             HiveEdgeWriter::batchesReceived),
@@ -89,6 +89,15 @@ public final class HiveMetrics
         family(out, "pitgun_hive_fragments_ignored_total", "counter",
             "Messages on the shipping stream that were not batches, ignored.");
         sample(out, "pitgun_hive_fragments_ignored_total", null, hive.fragmentsIgnored());
+        family(out, "pitgun_hive_archive_recording_restarts_total", "counter",
+            "Times the Archive's recording restarted because one being written passed --archive-max-recording-bytes.");
+        sample(out, "pitgun_hive_archive_recording_restarts_total", null, hive.archiveRecordingRestarts());
+        family(out, "pitgun_hive_edges_refused_total", "counter",
+            "Batches ignored because they came from a new edge id when the hive already had --max-edges edges.");
+        sample(out, "pitgun_hive_edges_refused_total", null, hive.edgesRefused());
+        family(out, "pitgun_hive_replies_refused_total", "counter",
+            "Reply channels refused: naming another host than the one the edge's batches come from.");
+        sample(out, "pitgun_hive_replies_refused_total", null, hive.repliesRefused());
         for (final EdgeFamily f : EDGE_FAMILIES)
         {
             family(out, f.name(), f.type(), f.help());

@@ -96,6 +96,28 @@ class ArchiveRetentionTest
         }
     }
 
+    @Test
+    void shouldRestartARecordingBeingWrittenThatPassesItsMostBytesAndPurgeWhatItHeld() throws Exception
+    {
+        try (Journal journal = Journal.open(JournalConfig.of(dir.resolve("edge/journal")));
+            Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+                .withMaxLiveRecordingBytes(65_536));
+            EdgeShipper shipper = startShipper(journal, "edge"))
+        {
+            // One connection that never ends: 3,000 frames of 64 bytes are about 300 KiB of batches.
+            append(journal, 3_000);
+            awaitHeld(hive, shipper, journal);
+            Await.until("the live recording restarted and the finished one purged", WAIT,
+                () -> hive.archiveRecordingRestarts() >= 1 && hive.archiveRecordingsPurged() >= 1);
+            Await.until("only the live recording is on disk", WAIT, () -> recordingsOnDisk().size() == 1);
+            assertEquals(activeRecordings(hive).size(), 1, "the edge's connection is recorded again");
+            assertEquals(0, hive.archiveRetentionFailures());
+
+            append(journal, 100); // shipping goes on over the same connection
+            awaitHeld(hive, shipper, journal);
+        }
+    }
+
     private Hive startHive()
     {
         return Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));

@@ -8,6 +8,7 @@ import io.aeron.driver.ext.RandomLossGenerator;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalException;
 import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
@@ -34,6 +35,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -125,6 +127,45 @@ class ShippingTest
                 assertEquals(2, hive.edges().size());
             }
         }
+    }
+
+    @Test
+    void shouldServeNoMoreEdgesThanItsMostAndCountTheOthers() throws Exception
+    {
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+            .withMaxEdges(1));
+        open.add(hive);
+        final Path otherData = dir.resolve("edge-2");
+        try (Journal other = Journal.open(JournalConfig.of(otherData.resolve("journal"))))
+        {
+            append(edgeJournal, 0, 100);
+            append(other, 0, 100);
+            final EdgeShipper first = startShipper();
+            awaitHiveHolds(first.edgeId());
+            try (EdgeShipper second = EdgeShipper.start(other, otherData,
+                shipperConfig().withAeronDirectory(dir.resolve("aeron-edge-2"))))
+            {
+                Await.until("the second edge's batches refused", WAIT, () -> hive.edgesRefused() > 0);
+                assertEquals(1, hive.edges().size());
+                assertFalse(Files.exists(HiveConfig.of(channel, hiveData).edgeJournal(second.edgeId().toString())),
+                    "a refused edge gets no journal");
+                assertEquals(Journal.NO_INDEX, second.counters().ackedIndex());
+            }
+        }
+    }
+
+    @Test
+    void shouldNotAcknowledgeToAReplyAddressOnAnotherHostThanTheBatches() throws Exception
+    {
+        startHive();
+        append(edgeJournal, 0, 100);
+        // 127.0.0.2 is loopback too, so the edge can listen there; the batches still come from 127.0.0.1.
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData, shipperConfig()
+            .withAeronDirectory(dir.resolve("aeron-edge")).withReplyChannel("aeron:udp?endpoint=127.0.0.2:0"));
+        open.add(shipper);
+        final Hive hive = (Hive)open.get(0);
+        Await.until("the reply channel refused", WAIT, () -> hive.repliesRefused() > 0);
+        assertEquals(Journal.NO_INDEX, shipper.counters().ackedIndex());
     }
 
     @Test
@@ -280,6 +321,10 @@ class ShippingTest
             try (Journal hive = Journal.open(JournalConfig.readOnly(journal)))
             {
                 return hive.lastIndex() != Journal.NO_INDEX && HiveEdgeWriter.readHeldIndex(hive) == last;
+            }
+            catch (final JournalException notYet)
+            {
+                return false; // the hive made the directory and has not written its first file yet
             }
         });
     }
