@@ -29,7 +29,8 @@ public final class ShippingTable
      * @param cpuNsPerFrameByRole the same by {@link ShippingThreadRole} (empty when not measured); {@code OTHER} is
      *                        what the named roles leave of {@code cpuNsPerFrame}, so the roles add up to it.
      */
-    public record Side(double framesPerSecond, double cpuNsPerFrame, Map<ShippingThreadRole, Double> cpuNsPerFrameByRole)
+    public record Side(double framesPerSecond, double cpuNsPerFrame,
+        Map<ShippingThreadRole, Double> cpuNsPerFrameByRole)
     {
         public Side
         {
@@ -205,9 +206,9 @@ public final class ShippingTable
         final boolean met = worst.ratio() >= TARGET_RATIO;
         out.append(String.format(Locale.ROOT, "\nVerdict on issue 16's target (medians of back-to-back ratios " +
                 "from this run):\n\n- shipping ≥ %s of bare Aeron's frames/s at every edge count: **%s** (worst: " +
-                "%d %s, %,.0f vs %,.0f frames/s = %s; all: %s)\n",
+                "%d %s, %s, the median of its pairs' ratios; median rates %,.0f and %,.0f frames/s; all: %s)\n",
             percent(TARGET_RATIO), met ? "met" : "NOT met", worst.edges(), worst.edges() == 1 ? "edge" : "edges",
-            worst.shippingFramesPerSecond(), worst.bareFramesPerSecond(), percent(worst.ratio()),
+            percent(worst.ratio()), worst.shippingFramesPerSecond(), worst.bareFramesPerSecond(),
             String.join(", ", all)));
         out.append(String.format(Locale.ROOT, "- CPU per frame, shipping against bare Aeron (medians): %s; where " +
             "both paths are bound by the same cores, shipping's rate is at most bare Aeron's divided by that\n",
@@ -240,7 +241,8 @@ public final class ShippingTable
         {
             for (final boolean shipping : new boolean[] {true, false})
             {
-                out.append("| ").append(p.edges()).append(" | ").append(shipping ? "shipping" : "bare Aeron").append(" |");
+                out.append("| ").append(p.edges()).append(" | ").append(shipping ? "shipping" : "bare Aeron")
+                    .append(" |");
                 for (final ShippingThreadRole role : roles)
                 {
                     out.append(String.format(Locale.ROOT, " %,.0f |",

@@ -58,7 +58,8 @@ enum ShippingThreadRole
     /**
      * The role of the thread named {@code name}. A media driver's thread (shared threading) is named after its
      * directory followed by {@code [sender,receiver,driver-conductor]}: its directory is
-     * {@code /dev/shm/pitgun-ROLE-…}, or {@code …/aeron} under the data directory where there is no {@code /dev/shm},
+     * {@code /dev/shm/pitgun-ROLE-…}, or {@code …/aeron} under the data directory where there is no
+     * {@code /dev/shm},
      * whose parents then say the role (the benchmark's data directories are named {@code edge-N}, {@code hive-…},
      * {@code publisher-N} and {@code subscriber}).
      */

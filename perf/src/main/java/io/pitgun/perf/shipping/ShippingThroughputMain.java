@@ -293,7 +293,9 @@ public final class ShippingThroughputMain
                 "and bare Aeron, the one going first alternating) after one unreported pair, medians; a rate is " +
                 "the frames the receiving side took between its first and last observation (every %d µs) over " +
                 "that time, and CPU per frame the JVM's CPU time (all threads) over that window per frame. " +
-                "Shipping: a `Hive` (media driver%s, fresh data directory) and an `EdgeShipper` per edge, each " +
+                "Shipping: a `Hive` (media driver%s, fresh data directory; no derived output: `pitgun hive`'s " +
+                "default `--derive 1` adds an engine pipeline per edge, not measured here) and an `EdgeShipper` " +
+                "per edge, each " +
                 "with its own media driver. Bare Aeron: an `ExclusivePublication` per edge, each on its own " +
                 "media driver, offering the same batches (same bytes, `ShippingDescriptor` " +
                 "layout) over UDP loopback to one subscription on another driver that reassembles them and reads " +
@@ -545,7 +547,7 @@ public final class ShippingThroughputMain
         }
     }
 
-    /** Every live thread's CPU time, ns, by thread id, each with its name (no stacks taken: this runs in the window). */
+    /** Every live thread's CPU time, ns, by thread id, with its name (no stacks taken: this runs in the window). */
     private static Map<Long, Map.Entry<String, Long>> threadCpu()
     {
         final Map<Long, Map.Entry<String, Long>> cpu = new TreeMap<>();
