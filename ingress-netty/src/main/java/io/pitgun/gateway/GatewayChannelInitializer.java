@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds the handler pipeline of each accepted connection, outermost first:
  * <pre>
- *   OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleConnectionGuard ▸ HttpResponseEncoder ▸
+ *   [SslHandler ▸ TlsHandshakeMeter, with TLS] ▸ OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleConnectionGuard ▸ HttpResponseEncoder ▸
  *   HttpRequestDecoder ▸ BeaconAggregator ▸ GatewayHttpHandler (replaced by a WebSocket handler on upgrade)
  * </pre>
  * and adds the connection to the group a shutdown closes. The decoder and encoder are separate, not an
@@ -45,6 +45,14 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
         final PartialMessageMeter meter = new PartialMessageMeter(counters.partialMessageBytes,
             config.partialMessageBudgetBytes(), counters);
         final GatewayHttpHandler handler = new GatewayHttpHandler(server, routes, meter);
+        final GatewayTls tls = server.tls();
+        if (tls != null)
+        {
+            // Outermost: everything above sees plain text; the meter leaves once the handshake is done.
+            ch.pipeline()
+                .addLast("tls", tls.newHandler(ch.alloc()))
+                .addLast("tlsHandshake", new TlsHandshakeMeter(counters));
+        }
         ch.pipeline()
             .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(),
                 TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, server.overloadLog()))

@@ -72,7 +72,9 @@ public record GatewayConfig(
     int shipStreamId,
     int shipReplyStreamId,
     Optional<Path> shipAeronDir,
-    AeronIdleStrategy shipIdleStrategy)
+    AeronIdleStrategy shipIdleStrategy,
+    Optional<Path> tlsCert,
+    Optional<Path> tlsKey)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -132,7 +134,8 @@ public record GatewayConfig(
             maxConnections,
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
-            shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy);
+            shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
+            tlsCert, tlsKey);
     }
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
@@ -205,7 +208,14 @@ public record GatewayConfig(
                 integer(GatewaySetting.SHIP_STREAM_ID),
                 integer(GatewaySetting.SHIP_REPLY_STREAM_ID),
                 optional(GatewaySetting.SHIP_AERON_DIR).map(Path::of),
-                idleStrategy(GatewaySetting.SHIP_IDLE_STRATEGY));
+                idleStrategy(GatewaySetting.SHIP_IDLE_STRATEGY),
+                optional(GatewaySetting.TLS_CERT).map(Path::of),
+                optional(GatewaySetting.TLS_KEY).map(Path::of));
+            if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
+            {
+                problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +
+                    ": give both (the certificate chain and its private key) or neither");
+            }
             if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
             {
                 problems.add(GatewaySetting.OUTBOUND_LIMIT_BYTES.label() + ": must be above " +

@@ -60,7 +60,15 @@ public enum GatewayCounter implements CounterDescriptor
     /** Overload warnings not logged because of the log rate bound. */
     OVERLOAD_WARNINGS_SUPPRESSED(23, "gateway: overload warnings suppressed"),
     /** Failures of the run-registry mirror's insight poller (its duty cycle threw; it carried on). */
-    REGISTRY_ERRORS(24, "gateway: run registry errors");
+    REGISTRY_ERRORS(24, "gateway: run registry errors"),
+    /** TLS handshakes that failed: plain-text clients on the TLS port, clients that refused the certificate. */
+    TLS_HANDSHAKE_FAILURES(25, "gateway: tls handshake failures"),
+    /** Times the certificate and key were loaded again after a change. */
+    TLS_RELOADS(26, "gateway: tls reloads"),
+    /** Times they changed but did not load (the certificate before stayed in use). */
+    TLS_RELOAD_FAILURES(27, "gateway: tls reload failures"),
+    /** Gauge: the end of the certificate's validity (notAfter), seconds since the epoch; 0 without TLS. */
+    TLS_CERTIFICATE_EXPIRY(28, "gateway: tls certificate expiry seconds");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -33,6 +33,10 @@ public final class GatewayCounters
     private final CountersManager manager;
     /** Ack callbacks that threw (the acks after them were still completed). */
     final SharedCounter ackCallbackFailures;
+    final SharedCounter tlsHandshakeFailures;
+    final SharedCounter tlsReloads;
+    final SharedCounter tlsReloadFailures;
+    final SharedCounter tlsCertificateExpirySeconds;
 
     final SharedCounter envelopesAccepted;
     final SharedCounter envelopesDuplicate;
@@ -117,6 +121,10 @@ public final class GatewayCounters
         registryErrors = new SharedCounter(byId[GatewayCounter.REGISTRY_ERRORS.id()]);
         registryQueueDepth = new SharedGauge(byId[GatewayCounter.REGISTRY_QUEUE_RECORDS.id()]);
         ackCallbackFailures = new SharedCounter(byId[GatewayCounter.ACK_CALLBACK_FAILURES.id()]);
+        tlsHandshakeFailures = new SharedCounter(byId[GatewayCounter.TLS_HANDSHAKE_FAILURES.id()]);
+        tlsReloads = new SharedCounter(byId[GatewayCounter.TLS_RELOADS.id()]);
+        tlsReloadFailures = new SharedCounter(byId[GatewayCounter.TLS_RELOAD_FAILURES.id()]);
+        tlsCertificateExpirySeconds = new SharedCounter(byId[GatewayCounter.TLS_CERTIFICATE_EXPIRY.id()]);
         overloadWarningsSuppressed = new SharedCounter(byId[GatewayCounter.OVERLOAD_WARNINGS_SUPPRESSED.id()]);
         for (final RejectReason reason : RejectReason.values())
         {

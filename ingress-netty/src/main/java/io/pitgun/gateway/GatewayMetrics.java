@@ -31,11 +31,19 @@ final class GatewayMetrics
     private volatile ShipperCounters shipping;
     /** The edge id the gateway ships as: written before {@link #shipping}, read after it. */
     private String shippingEdge;
+    /** Whether the gateway serves TLS: set once, before the bind. */
+    private volatile boolean tlsOn;
 
     GatewayMetrics(final GatewayCounters counters, final TelemetryPipeline pipeline)
     {
         this.counters = counters;
         this.pipeline = pipeline;
+    }
+
+    /** Adds the TLS series: the gateway serves TLS (TLS_CERT). */
+    void tlsOn()
+    {
+        tlsOn = true;
     }
 
     String render()
@@ -107,6 +115,7 @@ final class GatewayMetrics
         counter(w, "pitgun_gateway_ack_callback_failures_total",
             "Journal-ack callbacks that threw (logged; the answers after them were still completed).",
             counters.ackCallbackFailures);
+        tls(w);
         journal(w);
         shipping(w);
         counter(w, "pitgun_gateway_overload_warnings_suppressed_total",
@@ -261,6 +270,24 @@ final class GatewayMetrics
             w.family("process_cpu_seconds_total", "counter", "CPU time used by the process.");
             w.sample("process_cpu_seconds_total", ((com.sun.management.OperatingSystemMXBean)os).getProcessCpuTime() / 1e9);
         }
+    }
+
+    /** TLS handshakes and reloads; written only when TLS is on (TLS_CERT). */
+    private void tls(final PrometheusTextWriter w)
+    {
+        if (!tlsOn)
+        {
+            return;
+        }
+        counter(w, "pitgun_gateway_tls_handshake_failures_total", "TLS handshakes that failed (plain-text clients " +
+            "on the TLS port, clients that refused the certificate, no common protocol or cipher).",
+            counters.tlsHandshakeFailures);
+        counter(w, "pitgun_gateway_tls_reloads_total", "Times the certificate and key were loaded again after a " +
+            "change.", counters.tlsReloads);
+        counter(w, "pitgun_gateway_tls_reload_failures_total", "Times the certificate or key changed but did not " +
+            "load; the one before stayed in use.", counters.tlsReloadFailures);
+        gauge(w, "pitgun_gateway_tls_certificate_expiry_timestamp_seconds", "End of the served certificate's " +
+            "validity (notAfter), seconds since the epoch.", counters.tlsCertificateExpirySeconds.sum());
     }
 
     private static void counter(final PrometheusTextWriter w, final String name, final String help,

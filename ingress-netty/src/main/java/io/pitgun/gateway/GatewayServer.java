@@ -73,6 +73,8 @@ public final class GatewayServer implements AutoCloseable
     private final JournalTailReader journalTailReader;
     /** Ships the journal to a hive ({@code SHIP_TO}), or null: without it no Aeron thread or file exists. */
     private final EdgeShipper shipper;
+    /** The TLS context (TLS_CERT, TLS_KEY), or null for plain HTTP. */
+    private final GatewayTls tls;
     private final EventLoopTransport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
@@ -105,6 +107,9 @@ public final class GatewayServer implements AutoCloseable
         }
         final PipelineCounters pipelineCounters = new PipelineCounters(countersFile.manager());
         this.counters = new GatewayCounters(countersFile.manager());
+        // Before the journal opens: a certificate that does not load stops the gateway with nothing started.
+        this.tls = config.tlsCert().map(cert -> GatewayTls.load(cert, config.tlsKey().orElseThrow(), counters))
+            .orElse(null);
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
             .channelCapacity(config.channelCapacity())
             .waitStrategy(config.waitStrategy())
@@ -139,6 +144,10 @@ public final class GatewayServer implements AutoCloseable
         this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),
             counters, overloadLog);
         this.metrics = new GatewayMetrics(counters, pipeline);
+        if (tls != null)
+        {
+            metrics.tlsOn();
+        }
         this.health = new GatewayHealth(pipeline, counters, config.ackTimeoutMs());
         this.latencyExport = new LatencyExport(pipeline.latency());
         this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline, counters))
@@ -152,6 +161,11 @@ public final class GatewayServer implements AutoCloseable
         // new connections, so that compressing two histograms a second never delays an ingest event loop.
         bossGroup.scheduleAtFixedRate(() -> pipeline.latency().closeInterval(System.currentTimeMillis()),
             1, 1, TimeUnit.SECONDS);
+        if (tls != null)
+        {
+            bossGroup.scheduleAtFixedRate(tls::reloadIfChanged, GatewayTls.RELOAD_CHECK_INTERVAL_MS,
+                GatewayTls.RELOAD_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
         bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, config.outboundTotalLimitBytes(), counters,
             overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
         try
@@ -196,8 +210,12 @@ public final class GatewayServer implements AutoCloseable
         throws InterruptedException
     {
         final GatewayServer server = new GatewayServer(config, pipelineThreads);
-        LOG.info("pitgun gateway listening on {} ({} transport, ack mode {}, journal {}, manifest {})",
-            server.address(), server.transport.name(), config.ackMode().symbol(), config.journalDirectory(),
+        LOG.info("pitgun gateway listening on {} ({} transport, {}, ack mode {}, journal {}, manifest {})",
+            server.address(), server.transport.name(), server.tls == null ? "plain HTTP" :
+                "TLS " + GatewayTls.TLS_1_3 + "/" + GatewayTls.TLS_1_2 + " with " +
+                server.tls.certificate().getSubjectX500Principal().getName() + ", valid until " +
+                server.tls.certificate().getNotAfter(),
+            config.ackMode().symbol(), config.journalDirectory(),
             config.manifest().map(Path::toString).orElse("built-in"));
         return server;
     }
@@ -250,6 +268,12 @@ public final class GatewayServer implements AutoCloseable
     GatewayHealth health()
     {
         return health;
+    }
+
+    /** The TLS context, or null when the gateway speaks plain HTTP. */
+    GatewayTls tls()
+    {
+        return tls;
     }
 
     /** The gateway's counters. */

@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * HTTP to a real gateway on a loopback port, the part both gateway harnesses share: ingress-netty's in-process
  * {@code GatewayHarness} and system-tests' child-JVM {@code GatewayProcess}. Every request is answered within
@@ -17,13 +19,27 @@ public final class GatewayClient
     /** How long a request may take. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final int port;
+    private final boolean tls;
 
     /** A client of the gateway listening on {@code 127.0.0.1:port}. */
     public GatewayClient(final int port)
     {
         this.port = port;
+        this.tls = false;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * A client of the gateway serving TLS on {@code 127.0.0.1:port} ({@code https}, {@code wss}) that trusts what
+     * {@code trust} trusts and verifies the host name (the certificate must name {@code 127.0.0.1}).
+     */
+    public GatewayClient(final int port, final SSLContext trust)
+    {
+        this.port = port;
+        this.tls = true;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust).build();
     }
 
     /** The JDK client underneath, for requests the methods here do not make. */
@@ -32,16 +48,16 @@ public final class GatewayClient
         return client;
     }
 
-    /** {@code http://127.0.0.1:PORT} + {@code path}. */
+    /** {@code http://127.0.0.1:PORT} (or {@code https}) + {@code path}. */
     public URI uri(final String path)
     {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + path);
     }
 
-    /** {@code ws://127.0.0.1:PORT} + {@code path}. */
+    /** {@code ws://127.0.0.1:PORT} (or {@code wss}) + {@code path}. */
     public URI wsUri(final String path)
     {
-        return URI.create("ws://127.0.0.1:" + port + path);
+        return URI.create((tls ? "wss" : "ws") + "://127.0.0.1:" + port + path);
     }
 
     /** A plain {@code GET}. */
