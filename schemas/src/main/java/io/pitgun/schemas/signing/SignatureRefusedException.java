@@ -12,6 +12,7 @@ public final class SignatureRefusedException extends RuntimeException
 
     private final transient Path file;
     private final SignatureRefusal refusal;
+    private final String reason;
 
     /** A refusal of {@code file} for {@code refusal}, {@code detail} saying more. */
     public SignatureRefusedException(final Path file, final SignatureRefusal refusal, final String detail)
@@ -19,6 +20,13 @@ public final class SignatureRefusedException extends RuntimeException
         super(file + ": refused: " + refusal.text() + ": " + detail);
         this.file = file;
         this.refusal = refusal;
+        this.reason = "refused: " + refusal.text() + ": " + detail;
+    }
+
+    /** The message without the file name in front: {@code refused: tampered: ...}. */
+    public String reason()
+    {
+        return reason;
     }
 
     /** The refused file. */
