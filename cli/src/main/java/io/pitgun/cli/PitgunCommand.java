@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         ValidateCommand.class,
         ManifestCommand.class,
+        KeysCommand.class,
+        PolicyCommand.class,
         DictionaryCommand.class,
         SolveCommand.class,
         GatewayCommand.class,

@@ -72,7 +72,8 @@ public record GatewayConfig(
     int shipStreamId,
     int shipReplyStreamId,
     Optional<Path> shipAeronDir,
-    AeronIdleStrategy shipIdleStrategy)
+    AeronIdleStrategy shipIdleStrategy,
+    List<Path> trust)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -132,7 +133,7 @@ public record GatewayConfig(
             maxConnections,
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
-            shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy);
+            shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy, trust);
     }
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
@@ -205,7 +206,13 @@ public record GatewayConfig(
                 integer(GatewaySetting.SHIP_STREAM_ID),
                 integer(GatewaySetting.SHIP_REPLY_STREAM_ID),
                 optional(GatewaySetting.SHIP_AERON_DIR).map(Path::of),
-                idleStrategy(GatewaySetting.SHIP_IDLE_STRATEGY));
+                idleStrategy(GatewaySetting.SHIP_IDLE_STRATEGY),
+                trustFiles());
+            if (!config.trust().isEmpty() && config.manifest().isEmpty())
+            {
+                problems.add(GatewaySetting.TRUST.label() + ": requires " + GatewaySetting.MANIFEST.label() +
+                    ": the built-in manifest carries no signature; give a signed manifest file");
+            }
             if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
             {
                 problems.add(GatewaySetting.OUTBOUND_LIMIT_BYTES.label() + ": must be above " +
@@ -385,6 +392,20 @@ public record GatewayConfig(
                 problems.add(setting.label() + ": '" + value + "' is not a whole number");
                 return (int)min;
             }
+        }
+
+        // In the order given (the first key named is the first listed in messages).
+        private List<Path> trustFiles()
+        {
+            final List<Path> files = new ArrayList<>();
+            for (final String part : text.get(GatewaySetting.TRUST).split(","))
+            {
+                if (!part.isBlank())
+                {
+                    files.add(Path.of(part.trim()));
+                }
+            }
+            return List.copyOf(files);
         }
 
         private Set<String> list(final GatewaySetting setting)
