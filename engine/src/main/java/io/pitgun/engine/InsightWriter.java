@@ -23,14 +23,17 @@ final class InsightWriter
     private final String manifestName;
     private final String dictionary;
     private final String signerKeyId;
+    private final String dictionarySha256;
 
     /**
+     * @param dictionarySha256 {@link DictionaryDigest} of the dictionary the channels resolve in.
      * @param signerKeyId the key id of the trusted key the manifest was verified with, or null when no signature
      *                    was required (then the insight has no {@code signer_key_id}).
      */
     InsightWriter(final String manifestSha256, final String manifestName, final String dictionary,
-        final String signerKeyId)
+        final String dictionarySha256, final String signerKeyId)
     {
+        this.dictionarySha256 = dictionarySha256;
         this.signerKeyId = signerKeyId;
         this.manifestSha256 = manifestSha256;
         this.manifestName = manifestName;
@@ -106,6 +109,7 @@ final class InsightWriter
         range.put("first_index", window.firstJournalIndex);
         range.put("last_index", window.lastJournalIndex);
         provenance.put("dictionary", dictionary);
+        provenance.put("dictionary_sha256", dictionarySha256);
         final ObjectNode channels = doc.putObject("channels");
         for (int i = 0; i < aggregates.size(); i++)
         {

@@ -98,7 +98,8 @@ final class StageGraph
         final OutputFanout fanout = new OutputFanout(sinks, counters, errors);
         final SegmentPlan segmentPlan = new SegmentPlan(manifest);
         final SegmentStage segment = new SegmentStage(segmentPlan,
-            new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name(), signerKeyId), fanout,
+            new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name(),
+                DictionaryDigest.sha256Hex(registry), signerKeyId), fanout,
             manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
         final StreamTable streams = new StreamTable(config.maxSources(),
             () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)));

@@ -107,6 +107,8 @@ class SignedManifestPipelineTest
             assertTrue(problems.isEmpty(), () -> problems + " in " + insight);
             assertTrue(insight.contains("\"signer_key_id\":\"" + keyId + "\""), insight);
             assertTrue(insight.contains("\"manifest_sha256\":\"" + sha256 + "\""), insight);
+            assertTrue(insight.contains("\"dictionary_sha256\":\"" +
+                DictionaryDigest.sha256Hex(ParameterRegistry.simV1()) + "\""), insight);
         }
     }
 
