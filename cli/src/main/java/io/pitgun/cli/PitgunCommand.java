@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         ManifestCommand.class,
         KeysCommand.class,
         PolicyCommand.class,
+        InsightCommand.class,
         DictionaryCommand.class,
         SolveCommand.class,
         GatewayCommand.class,

@@ -202,10 +202,8 @@ public final class TelemetryPipelineBuilder
                 throw new IllegalArgumentException("manifest: signatures are required (trust) but the manifest " +
                     manifest.manifest().name() + " was given compiled, without the file it came from");
             }
-            if (manifestSource.signerKeyId().isEmpty())
-            {
-                manifestSource = verifier.verify(manifestSource.file(), manifestSource.bytes());
-            }
+            // Checked with this builder's keys even when the source says it was verified: by which keys is not known.
+            manifestSource = verifier.verify(manifestSource.file(), manifestSource.bytes());
         }
         signerKeyId = manifestSource == null ? null : manifestSource.signerKeyId().orElse(null);
         return new TelemetryPipeline(this);
