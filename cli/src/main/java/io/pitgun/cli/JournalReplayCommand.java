@@ -5,10 +5,15 @@ import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.engine.TelemetryPipelineBuilder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestException;
+import io.pitgun.schemas.signing.SignatureRefusedException;
+import io.pitgun.schemas.signing.SignatureVerifier;
+import io.pitgun.schemas.signing.TrustedKeys;
+import io.pitgun.schemas.signing.VerifiedDocument;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,6 +21,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -50,6 +56,11 @@ final class JournalReplayCommand implements Callable<Integer>
         description = "Dictionary file the manifest refers to (default: the shipped sim.v1).")
     Path dictionary;
 
+    @Option(names = "--trust", split = ",", paramLabel = "PUB",
+        description = "Trusted public key files: the manifest must carry a valid signature (M.sig) by one of them, " +
+            "as the gateway's --trust requires; insights then carry its signer_key_id, as the live run's did.")
+    List<Path> trust;
+
     @Option(names = "--edge-positions",
         description = "The journal is a hive's journal of an edge (DATA_DIR/edges/EDGE_ID/journal): name each frame " +
             "by its position in the edge's journal, which the hive keeps in each record, so the output equals " +
@@ -64,11 +75,14 @@ final class JournalReplayCommand implements Callable<Integer>
     {
         final PrintWriter err = spec.commandLine().getErr();
         final CompiledManifest compiled;
+        final VerifiedDocument source;
         try
         {
-            compiled = ManifestCommand.compile(manifest, dictionary);
+            source = trust == null ? null : new SignatureVerifier(TrustedKeys.load(trust)).read(manifest);
+            compiled = source == null ? ManifestCommand.compile(manifest, dictionary) :
+                ManifestCommand.compile(source, dictionary);
         }
-        catch (final ManifestException ex)
+        catch (final ManifestException | SignatureRefusedException ex)
         {
             err.println(ex.getMessage());
             return CliErrorHandler.FAILED;
@@ -82,8 +96,16 @@ final class JournalReplayCommand implements Callable<Integer>
         try (Journal journal = Journal.open(JournalConfig.readOnly(directory)))
         {
             final long total = Math.max(1, journal.countEntries(journal.firstIndex(), journal.lastIndex()));
-            pipeline = TelemetryPipeline.builder().name("replay").dictionary(compiled.registry()).manifest(compiled)
-                .config(replayConfig).build();
+            final TelemetryPipelineBuilder builder = TelemetryPipeline.builder();
+            if (source != null)
+            {
+                builder.manifest(compiled, source); // its signer goes into the insights' provenance
+            }
+            else
+            {
+                builder.manifest(compiled);
+            }
+            pipeline = builder.name("replay").dictionary(compiled.registry()).config(replayConfig).build();
             try
             {
                 entries = JournalReplayer.replay(journal, pipeline, terminal ? n -> progress(err, n, total) : null,

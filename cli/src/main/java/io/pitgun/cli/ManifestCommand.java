@@ -6,20 +6,22 @@ import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.manifest.PipelineManifest;
+import io.pitgun.schemas.signing.VerifiedDocument;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.nio.file.Path;
 
 /**
- * {@code pitgun manifest}: the pipeline-manifest tools ({@code check}, {@code eval}). Only wires the subcommands
+ * {@code pitgun manifest}: the pipeline-manifest tools ({@code check}, {@code eval}, {@code sign}, {@code verify}). Only wires the subcommands
  * and shares how a manifest is loaded and compiled.
  */
 @Command(
     name = "manifest",
     mixinStandardHelpOptions = true,
-    description = "Check, explain and run pipeline manifests (pipeline-manifest/v1).",
-    subcommands = {ManifestCheckCommand.class, ManifestEvalCommand.class})
+    description = "Check, explain, run, sign and verify pipeline manifests (pipeline-manifest/v1).",
+    subcommands = {ManifestCheckCommand.class, ManifestEvalCommand.class, ManifestSignCommand.class,
+        ManifestVerifyCommand.class})
 final class ManifestCommand implements Runnable
 {
     @CommandLine.Spec
@@ -37,7 +39,18 @@ final class ManifestCommand implements Runnable
      */
     static CompiledManifest compile(final Path file, final Path dictionary) throws ManifestException
     {
-        final PipelineManifest manifest = ManifestLoader.load(file);
+        return compile(ManifestLoader.load(file), file, dictionary);
+    }
+
+    /** As {@link #compile(Path, Path)} for the bytes a {@code SignatureVerifier} checked (never the file again). */
+    static CompiledManifest compile(final VerifiedDocument source, final Path dictionary) throws ManifestException
+    {
+        return compile(ManifestLoader.parse(source.file(), source.text()), source.file(), dictionary);
+    }
+
+    private static CompiledManifest compile(final PipelineManifest manifest, final Path file, final Path dictionary)
+        throws ManifestException
+    {
         final ParameterRegistry registry;
         if (dictionary != null)
         {

@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
     subcommands = {
         ValidateCommand.class,
         ManifestCommand.class,
+        KeysCommand.class,
+        PolicyCommand.class,
+        InsightCommand.class,
         DictionaryCommand.class,
         SolveCommand.class,
         GatewayCommand.class,

@@ -22,9 +22,19 @@ final class InsightWriter
     private final String manifestSha256;
     private final String manifestName;
     private final String dictionary;
+    private final String signerKeyId;
+    private final String dictionarySha256;
 
-    InsightWriter(final String manifestSha256, final String manifestName, final String dictionary)
+    /**
+     * @param dictionarySha256 {@link DictionaryDigest} of the dictionary the channels resolve in.
+     * @param signerKeyId the key id of the trusted key the manifest was verified with, or null when no signature
+     *                    was required (then the insight has no {@code signer_key_id}).
+     */
+    InsightWriter(final String manifestSha256, final String manifestName, final String dictionary,
+        final String dictionarySha256, final String signerKeyId)
     {
+        this.dictionarySha256 = dictionarySha256;
+        this.signerKeyId = signerKeyId;
         this.manifestSha256 = manifestSha256;
         this.manifestName = manifestName;
         this.dictionary = dictionary;
@@ -91,10 +101,15 @@ final class InsightWriter
         final ObjectNode provenance = doc.putObject("provenance");
         provenance.put("manifest_sha256", manifestSha256);
         provenance.put("manifest_name", manifestName);
+        if (signerKeyId != null)
+        {
+            provenance.put("signer_key_id", signerKeyId);
+        }
         final ObjectNode range = provenance.putObject("journal_range");
         range.put("first_index", window.firstJournalIndex);
         range.put("last_index", window.lastJournalIndex);
         provenance.put("dictionary", dictionary);
+        provenance.put("dictionary_sha256", dictionarySha256);
         final ObjectNode channels = doc.putObject("channels");
         for (int i = 0; i < aggregates.size(); i++)
         {

@@ -63,7 +63,8 @@ final class StageGraph
      * @param flushOutputWhenIdle the sinks write out what they buffer whenever processing catches up with the ring.
      */
     StageGraph(final String pipelineName, final PipelineConfig config, final ParameterRegistry registry,
-        final CompiledManifest manifest, final String manifestSha256, final SlotRing ring, final AckTracker acks,
+        final CompiledManifest manifest, final String manifestSha256, final String signerKeyId, final SlotRing ring,
+        final AckTracker acks,
         final SubscriberFanout subscribers, final Journal adoptedJournal, final PipelineThreads threads,
         final PipelineCounters counters, final PipelineLatency latency, final StageErrors errors,
         final boolean flushOutputWhenIdle)
@@ -97,7 +98,8 @@ final class StageGraph
         final OutputFanout fanout = new OutputFanout(sinks, counters, errors);
         final SegmentPlan segmentPlan = new SegmentPlan(manifest);
         final SegmentStage segment = new SegmentStage(segmentPlan,
-            new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name()), fanout,
+            new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name(),
+                DictionaryDigest.sha256Hex(registry), signerKeyId), fanout,
             manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
         final StreamTable streams = new StreamTable(config.maxSources(),
             () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)));

@@ -7,6 +7,7 @@ import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.journal.Journal;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
+import io.pitgun.schemas.signing.VerifiedDocument;
 import org.agrona.DirectBuffer;
 
 import java.util.List;
@@ -57,6 +58,7 @@ public final class TelemetryPipeline implements AutoCloseable
     private final ParameterTable parameters;
     private final CompiledManifest manifest;
     private final String manifestSha256;
+    private final String signerKeyId;
     private final SlotRing ring;
     private final PipelineCounters counters;
     private final PipelineLatency latency = new PipelineLatency();
@@ -88,10 +90,28 @@ public final class TelemetryPipeline implements AutoCloseable
         acks = new AckTracker(ring.ringBuffer(), claimed, config.ackMode(),
             builder.journal != null || config.journalDirectory().isPresent());
         subscribers = new SubscriberFanout(config, counters);
-        stages = new StageGraph(name, config, registry, manifest, manifestSha256, ring, acks, subscribers,
-            builder.journal, threads, counters, latency, errors, builder.flushOutputWhenIdle);
+        signerKeyId = builder.signerKeyId;
+        stages = new StageGraph(name, config, registry, manifest, manifestSha256, signerKeyId, ring, acks,
+            subscribers, builder.journal, threads, counters, latency, errors, builder.flushOutputWhenIdle);
         publisher.journalOnPublish(stages.inlineJournal()); // before any producer can reach the publisher
         stages.start();
+        final Journal journal = stages.journal();
+        if (journal != null)
+        {
+            // Provenance before any frame: no producer has this pipeline yet, so the entry precedes every frame
+            // derived with this manifest.
+            try
+            {
+                ManifestLoadedEntry.append(journal, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()),
+                    manifestSha256, manifest.manifest().name(), registry.name(),
+                    signerKeyId != null ? signerKeyId : VerifiedDocument.UNSIGNED);
+            }
+            catch (final RuntimeException ex)
+            {
+                close();
+                throw ex;
+            }
+        }
     }
 
     /** A builder; the dictionary defaults to {@code sim.v1}, the configuration to {@link PipelineConfig#defaults()}. */
@@ -341,6 +361,12 @@ public final class TelemetryPipeline implements AutoCloseable
     public SlotDescriptor slotDescriptor()
     {
         return ring.descriptor();
+    }
+
+    /** The key id of the trusted key the manifest was verified with, or empty when no signature was required. */
+    public Optional<String> manifestSignerKeyId()
+    {
+        return Optional.ofNullable(signerKeyId);
     }
 
     /** The journal, when the pipeline has one. */

@@ -6,6 +6,12 @@ import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.ManifestLoader;
+import io.pitgun.manifest.ManifestProblem;
+import io.pitgun.schemas.signing.KeyFileException;
+import io.pitgun.schemas.signing.SignatureRefusedException;
+import io.pitgun.schemas.signing.SignatureVerifier;
+import io.pitgun.schemas.signing.TrustedKeys;
+import io.pitgun.schemas.signing.VerifiedDocument;
 
 import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
@@ -25,6 +31,9 @@ public final class TelemetryPipelineBuilder
     ParameterRegistry registry;
     CompiledManifest manifest;
     private Path manifestPath;
+    private SignatureVerifier verifier;
+    private VerifiedDocument manifestSource;
+    String signerKeyId;
     PipelineConfig config = PipelineConfig.defaults();
     String name;
     Journal journal;
@@ -56,6 +65,37 @@ public final class TelemetryPipelineBuilder
     public TelemetryPipelineBuilder manifest(final Path manifestFile)
     {
         this.manifestPath = manifestFile;
+        return this;
+    }
+
+    /**
+     * A compiled manifest with the document it was compiled from, read (and, when signatures are required,
+     * verified) by a {@link SignatureVerifier}: the pipeline records its signer in the journal's
+     * {@code ManifestLoaded} entry and in every insight's provenance ({@code signer_key_id}).
+     *
+     * @throws IllegalArgumentException if {@code source} is not the text the manifest was compiled from.
+     */
+    public TelemetryPipelineBuilder manifest(final CompiledManifest manifest, final VerifiedDocument source)
+    {
+        if (!manifest.manifest().document().text().equals(source.text()))
+        {
+            throw new IllegalArgumentException("manifest: " + source.file() +
+                ": the compiled manifest was not compiled from these bytes");
+        }
+        this.manifest = manifest;
+        this.manifestSource = source;
+        return this;
+    }
+
+    /**
+     * Requires the manifest to carry a valid detached signature ({@code FILE.sig}, docs/security.md) by one of
+     * these keys: {@link #build()} then refuses an unsigned, tampered or foreign-signed manifest. The manifest must
+     * then be given as a file ({@link #manifest(Path)}) or with its verified source
+     * ({@link #manifest(CompiledManifest, VerifiedDocument)}), never as a bare compiled manifest.
+     */
+    public TelemetryPipelineBuilder trust(final TrustedKeys keys)
+    {
+        this.verifier = new SignatureVerifier(keys);
         return this;
     }
 
@@ -126,7 +166,10 @@ public final class TelemetryPipelineBuilder
      * Builds and starts the pipeline.
      *
      * @throws ManifestException if the manifest file does not load or compile.
-     * @throws IllegalArgumentException if no manifest was given.
+     * @throws SignatureRefusedException if signatures are required ({@link #trust}) and the manifest file has no
+     *                                   valid one by a trusted key; the message names the file and why.
+     * @throws IllegalArgumentException if no manifest was given, or signatures are required of a manifest given
+     *                                  without its source.
      */
     public TelemetryPipeline build() throws ManifestException
     {
@@ -140,8 +183,41 @@ public final class TelemetryPipelineBuilder
             {
                 throw new IllegalArgumentException("manifest: a pipeline needs a manifest");
             }
-            manifest = ManifestCompiler.compile(ManifestLoader.load(manifestPath), registry);
+            if (verifier != null)
+            {
+                // Parse the bytes that were verified, not the file again: it may have changed in between.
+                final VerifiedDocument source = readManifest(manifestPath);
+                manifest = ManifestCompiler.compile(ManifestLoader.parse(manifestPath, source.text()), registry);
+                manifestSource = source;
+            }
+            else
+            {
+                manifest = ManifestCompiler.compile(ManifestLoader.load(manifestPath), registry);
+            }
         }
+        if (verifier != null)
+        {
+            if (manifestSource == null)
+            {
+                throw new IllegalArgumentException("manifest: signatures are required (trust) but the manifest " +
+                    manifest.manifest().name() + " was given compiled, without the file it came from");
+            }
+            // Checked with this builder's keys even when the source says it was verified: by which keys is not known.
+            manifestSource = verifier.verify(manifestSource.file(), manifestSource.bytes());
+        }
+        signerKeyId = manifestSource == null ? null : manifestSource.signerKeyId().orElse(null);
         return new TelemetryPipeline(this);
+    }
+
+    private VerifiedDocument readManifest(final Path file) throws ManifestException
+    {
+        try
+        {
+            return verifier.read(file);
+        }
+        catch (final KeyFileException ex)
+        {
+            throw new ManifestException(new ManifestProblem(file, null, ex.getMessage(), ""));
+        }
     }
 }

@@ -86,7 +86,7 @@ class JournalingProcessingStageTest
             final OutputFanout fanout = new OutputFanout(new OutputSink[0], counters, errors);
             final SegmentPlan plan = new SegmentPlan(manifest);
             final SegmentStage segment = new SegmentStage(plan,
-                new InsightWriter("test", manifest.manifest().name(), "sim.v1"), fanout, false);
+                new InsightWriter("test", manifest.manifest().name(), "sim.v1", "test", null), fanout, false);
             final StreamTable streams = new StreamTable(4, () -> new StreamState(
                 new FailingOnce(manifest.newProgram(), programSaw, failure), new StreamSegments(plan)));
             final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout,

@@ -184,10 +184,11 @@ class PipelineLifecycleTest
                     // all of it
                 }
             }
-            assertEquals(1 + positions.length, journalPositions.size());
+            // The ManifestLoaded provenance entry, then the first frame, then the batch.
+            assertEquals(2 + positions.length, journalPositions.size());
             for (int i = 0; i < positions.length; i++)
             {
-                assertEquals(journalPositions.get(1 + i).longValue(), pipeline.journalIndexOf(positions[i]));
+                assertEquals(journalPositions.get(2 + i).longValue(), pipeline.journalIndexOf(positions[i]));
             }
             assertEquals(-1, pipeline.journalIndexOf(positions[positions.length - 1] + 1), "not published yet");
         }

@@ -65,7 +65,8 @@ class ReplayDeterminismTest
                 .config(replayConfig).build();
             final long entries = JournalReplayer.replay(journal, replay, null);
             replay.close();
-            assertEquals(RUN.totalFrames() + 4L * RUN.sessions, entries);
+            // + 1: the live pipeline's ManifestLoaded provenance entry, replayed and passed over by processing
+            assertEquals(RUN.totalFrames() + 4L * RUN.sessions + 1, entries);
         }
         assertEquals(liveDigest, replay.outputDigest().orElseThrow(), "replay output is byte-identical");
         assertEquals(liveDerived, replay.counters().get(PipelineCounter.DERIVED_FRAMES));
@@ -102,7 +103,8 @@ class ReplayDeterminismTest
                 final TelemetryPipeline replay = TelemetryPipeline.builder().name("replay")
                     .manifest(Manifests.compile("lap-power.yaml"))
                     .config(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).outputDigest(true).build()).build();
-                assertEquals(run.totalFrames() + 4L * run.sessions, JournalReplayer.replay(journal, replay, null));
+                assertEquals(run.totalFrames() + 4L * run.sessions + 1, // + ManifestLoaded
+                    JournalReplayer.replay(journal, replay, null));
                 replay.close();
                 assertEquals(live, replay.outputDigest().orElseThrow(), "journal.thread: " + journalThread.symbol());
             }

@@ -74,7 +74,8 @@ public record GatewayConfig(
     Optional<Path> shipAeronDir,
     AeronIdleStrategy shipIdleStrategy,
     Optional<Path> tlsCert,
-    Optional<Path> tlsKey)
+    Optional<Path> tlsKey,
+    List<Path> trust)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -135,7 +136,7 @@ public record GatewayConfig(
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
             shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey);
+            tlsCert, tlsKey, trust);
     }
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
@@ -210,11 +211,17 @@ public record GatewayConfig(
                 optional(GatewaySetting.SHIP_AERON_DIR).map(Path::of),
                 idleStrategy(GatewaySetting.SHIP_IDLE_STRATEGY),
                 optional(GatewaySetting.TLS_CERT).map(Path::of),
-                optional(GatewaySetting.TLS_KEY).map(Path::of));
+                optional(GatewaySetting.TLS_KEY).map(Path::of),
+                trustFiles());
             if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
             {
                 problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +
                     ": give both (the certificate chain and its private key) or neither");
+            }
+            if (!config.trust().isEmpty() && config.manifest().isEmpty())
+            {
+                problems.add(GatewaySetting.TRUST.label() + ": requires " + GatewaySetting.MANIFEST.label() +
+                    ": the built-in manifest carries no signature; give a signed manifest file");
             }
             if (config.outboundLimitBytes() <= config.outboundHighWaterBytes())
             {
@@ -395,6 +402,20 @@ public record GatewayConfig(
                 problems.add(setting.label() + ": '" + value + "' is not a whole number");
                 return (int)min;
             }
+        }
+
+        // In the order given (the first key named is the first listed in messages).
+        private List<Path> trustFiles()
+        {
+            final List<Path> files = new ArrayList<>();
+            for (final String part : text.get(GatewaySetting.TRUST).split(","))
+            {
+                if (!part.isBlank())
+                {
+                    files.add(Path.of(part.trim()));
+                }
+            }
+            return List.copyOf(files);
         }
 
         private Set<String> list(final GatewaySetting setting)

@@ -7,6 +7,11 @@ import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.manifest.ManifestProblem;
 import io.pitgun.manifest.PipelineManifest;
+import io.pitgun.schemas.signing.KeyFileException;
+import io.pitgun.schemas.signing.SignatureRefusedException;
+import io.pitgun.schemas.signing.SignatureVerifier;
+import io.pitgun.schemas.signing.TrustedKeys;
+import io.pitgun.schemas.signing.VerifiedDocument;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +24,8 @@ import java.util.List;
 
 /**
  * Loads the gateway's manifest at start: the file {@code MANIFEST} names, or a built-in one on the class path (the
- * default manifest for sim.v1, a pass-through one for any other dictionary).
+ * default manifest for sim.v1, a pass-through one for any other dictionary). With {@code TRUST} set the file must
+ * carry a valid detached signature by a trusted key (docs/security.md).
  */
 final class GatewayManifestLoader
 {
@@ -31,17 +37,28 @@ final class GatewayManifestLoader
     }
 
     /**
-     * Compiles the manifest {@code MANIFEST} names, or the built-in one.
+     * Compiles the manifest {@code MANIFEST} names, or the built-in one; with {@code TRUST} set, only after its
+     * signature checked out (and from the bytes that were checked).
      *
-     * @throws GatewayConfigException naming the setting and every problem when it does not load or compile.
+     * @return the compiled manifest, and the verified document it came from when signatures are required (else
+     *         null).
+     * @throws GatewayConfigException naming the setting and every problem when it does not load or compile, or
+     *                                naming the file and why its signature was refused.
      */
-    static CompiledManifest load(final GatewayConfig config, final ParameterRegistry registry)
+    static Loaded load(final GatewayConfig config, final ParameterRegistry registry)
     {
         try
         {
+            if (config.manifest().isPresent() && !config.trust().isEmpty())
+            {
+                final VerifiedDocument source = verified(config.manifest().get(), config.trust());
+                return new Loaded(ManifestCompiler.compile(ManifestLoader.parse(source.file(), source.text()),
+                    registry), source);
+            }
             if (config.manifest().isPresent())
             {
-                return ManifestCompiler.compile(ManifestLoader.load(config.manifest().get()), registry);
+                return new Loaded(ManifestCompiler.compile(ManifestLoader.load(config.manifest().get()), registry),
+                    null);
             }
             // The built-in manifest derives sim.v1 channels; any other dictionary gets the pass-through one.
             final boolean simV1 = registry.name().equals(PipelineManifest.DEFAULT_DICTIONARY);
@@ -58,8 +75,9 @@ final class GatewayManifestLoader
                     LOG.info("no manifest given and dictionary {} is not {}: frames are journaled and streamed as " +
                         "received ({})", registry.name(), PipelineManifest.DEFAULT_DICTIONARY, resource);
                 }
-                return ManifestCompiler.compile(ManifestLoader.parse(Path.of(resource),
-                    simV1 ? text : text.replace("dictionary: DICTIONARY", "dictionary: " + registry.name())), registry);
+                return new Loaded(ManifestCompiler.compile(ManifestLoader.parse(Path.of(resource),
+                    simV1 ? text : text.replace("dictionary: DICTIONARY", "dictionary: " + registry.name())), registry),
+                    null);
             }
         }
         catch (final ManifestException ex)
@@ -76,5 +94,39 @@ final class GatewayManifestLoader
         {
             throw new GatewayConfigException(List.of("cannot read the manifest: " + ex.getMessage()));
         }
+    }
+
+    private static VerifiedDocument verified(final Path manifest, final List<Path> trust)
+    {
+        final TrustedKeys keys;
+        try
+        {
+            keys = TrustedKeys.load(trust);
+        }
+        catch (final KeyFileException ex)
+        {
+            throw new GatewayConfigException(List.of(GatewaySetting.TRUST.label() + ": " + ex.getMessage()));
+        }
+        try
+        {
+            final VerifiedDocument source = new SignatureVerifier(keys).read(manifest);
+            LOG.info("manifest {} (sha256 {}) is signed by trusted key {}", manifest, source.sha256(),
+                source.signerOrUnsigned());
+            return source;
+        }
+        catch (final SignatureRefusedException | KeyFileException ex)
+        {
+            throw new GatewayConfigException(List.of(GatewaySetting.MANIFEST.label() + ": " + ex.getMessage()));
+        }
+    }
+
+    /**
+     * A compiled manifest and, when signatures were required, the verified document it was compiled from.
+     *
+     * @param compiled the manifest.
+     * @param source   the verified file, or null when no signature was required.
+     */
+    record Loaded(CompiledManifest compiled, VerifiedDocument source)
+    {
     }
 }

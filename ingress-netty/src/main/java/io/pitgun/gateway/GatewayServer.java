@@ -18,6 +18,7 @@ import io.pitgun.engine.CountersFileDescriptor;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.engine.TelemetryPipelineBuilder;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.scaleout.EdgeShipper;
 import io.pitgun.schemas.SchemaCatalog;
@@ -121,10 +122,19 @@ public final class GatewayServer implements AutoCloseable
             .build();
         try
         {
-            this.pipeline = TelemetryPipeline.builder()
+            final GatewayManifestLoader.Loaded manifest = GatewayManifestLoader.load(config, registry);
+            final TelemetryPipelineBuilder builder = TelemetryPipeline.builder();
+            if (manifest.source() != null)
+            {
+                builder.manifest(manifest.compiled(), manifest.source()); // the verified signer goes into provenance
+            }
+            else
+            {
+                builder.manifest(manifest.compiled());
+            }
+            this.pipeline = builder
                 .name("gateway")
                 .dictionary(registry)
-                .manifest(GatewayManifestLoader.load(config, registry))
                 .config(pipelineConfig)
                 .counters(pipelineCounters)
                 .errorHandler((stage, error) -> LOG.error("pipeline stage {} failed: {}", stage, error.toString(), error))

@@ -20,6 +20,7 @@ public enum GatewaySetting
     RUN_REGISTRY_URL("RUN_REGISTRY_URL", "", "URL that insight records are mirrored to by HTTP POST (queue 256, 3 attempts, counted; if the mirror ever falls behind it logs, counts pitgun_gateway_run_registry_gaps_total and subscribes again; a failure of its poller is counted, pitgun_gateway_run_registry_errors_total)"),
     MANIFEST("MANIFEST", "", "pipeline-manifest/v1 file (default: the built-in one; for sim.v1 it derives power and speed and summarises laps, for any other dictionary it passes frames through)"),
     DICTIONARY("DICTIONARY", "", "metrics-dictionary/v1 file (default: the canonical sim.v1)"),
+    TRUST("TRUST", "", "comma-separated public key files (.pub, from pitgun keys generate); when set, MANIFEST is required and must carry a valid signature (MANIFEST.sig) by one of them, or the gateway refuses to start (docs/security.md) (default: signatures not checked)"),
     ACK_MODE("ACK_MODE", PipelineSetting.ACK_MODE, null, ""),
     MAX_BODY_BYTES("MAX_BODY_BYTES", "4194304", between(64, Integer.MAX_VALUE), "largest POST /beacon body (413 above)"),
     MAX_HEADER_BYTES("MAX_HEADER_BYTES", "16384", between(1024, 1 << 20), "largest request header block (431 above)"),

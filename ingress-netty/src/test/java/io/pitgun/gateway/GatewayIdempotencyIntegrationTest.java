@@ -2,6 +2,8 @@ package io.pitgun.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
@@ -180,6 +182,11 @@ class GatewayIdempotencyIntegrationTest
                 public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
                     final long ingestTimeNs, final JournalEventStamp stamp)
                 {
+                    if (new MessageHeaderDecoder().wrap(buffer, offset).templateId() ==
+                        ManifestLoadedDecoder.TEMPLATE_ID)
+                    {
+                        return; // the gateway's provenance entry: the copy holds the envelope's frames only
+                    }
                     final byte[] body = new byte[length];
                     buffer.getBytes(offset, body);
                     bodies.add(body);

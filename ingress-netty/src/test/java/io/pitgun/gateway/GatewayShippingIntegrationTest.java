@@ -57,7 +57,8 @@ class GatewayShippingIntegrationTest
                     !hive.edges().isEmpty() && hive.edges().get(0).heldIndex() == journal.lastIndex() &&
                         journal.lastIndex() != Journal.NO_INDEX);
                 Await.until("the shipper's lag drains", () -> gateway.metric("pitgun_ship_lag_frames") == 0);
-                assertEquals(200, gateway.metric("pitgun_events_shipped_total"));
+                // The journal is shipped message for message: 200 frames and the ManifestLoaded entry before them.
+                assertEquals(200 + 1, gateway.metric("pitgun_events_shipped_total"));
                 assertEquals(0, gateway.metric("pitgun_events_dropped_total"));
                 assertEquals(2, gateway.metric("pitgun_ship_connection_state"));
                 assertEquals(1, gateway.metric("pitgun_ship_edge_info{edge=\"" + edgeId + "\"}"),
@@ -65,7 +66,7 @@ class GatewayShippingIntegrationTest
             }
         }
         final List<String> atGateway = frames(gatewayData.resolve("journal"), false);
-        assertEquals(200, atGateway.size());
+        assertEquals(200 + 1, atGateway.size(), "200 frames and the ManifestLoaded entry");
         assertEquals(atGateway, frames(HiveConfig.of(channel, hiveData).edgeJournal(edgeId.toString()), true));
     }
 
@@ -114,7 +115,7 @@ class GatewayShippingIntegrationTest
                 Await.until("the hive on stream " + streamId + " holds the gateway's journal", () ->
                     hive.edges().size() == 1 && hive.edges().get(0).heldIndex() == journal.lastIndex());
                 assertEquals(edgeId, hive.edges().get(0).edgeId());
-                assertEquals(10, hive.edges().get(0).framesWritten());
+                assertEquals(10 + 1, hive.edges().get(0).framesWritten(), "10 frames and the ManifestLoaded entry");
             }
         }
     }

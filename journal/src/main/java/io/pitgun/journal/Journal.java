@@ -7,6 +7,7 @@ import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -171,6 +172,34 @@ public final class Journal implements AutoCloseable
             appender = new JournalAppender(this);
         }
         return appender;
+    }
+
+    /**
+     * Appends an entry holding one message with an appender of its own, closed before it returns: for a control
+     * message written once (the engine's {@code ManifestLoaded} at start) from a thread that is not the one the
+     * {@linkplain #appender() single appender} is confined to. Chronicle serialises appenders with its write lock,
+     * so the entry lands whole before or after any batch of the single appender. Cold path.
+     *
+     * @return the message's position ({@link JournalEntryDescriptor#position}).
+     * @throws IllegalStateException if the journal was opened read-only.
+     * @throws JournalFullException  if the file system is short of space (nothing is written).
+     */
+    public long appendOnce(final DirectBuffer buffer, final int offset, final int length,
+        final long ingestTimeNs)
+    {
+        if (config.readOnly())
+        {
+            throw new IllegalStateException(config.directory() + ": the journal was opened read-only");
+        }
+        final JournalAppender once = new JournalAppender(this);
+        try
+        {
+            return once.append(buffer, offset, length, ingestTimeNs);
+        }
+        finally
+        {
+            once.close();
+        }
     }
 
     /** A new reader positioned at the first entry; use one per thread and close it when done. */

@@ -236,7 +236,8 @@ public final class JournalDumper
                         line.putByte(p++, HEX[b & 0xF]);
                     }
                     p = putAscii(line, p, "\",\"manifest_name\":" + jsonString(manifestLoaded.manifestName()) +
-                        ",\"dictionary_name\":" + jsonString(manifestLoaded.dictionaryName()) + "}");
+                        ",\"dictionary_name\":" + jsonString(manifestLoaded.dictionaryName()) +
+                        ",\"signer_key_id\":" + jsonString(manifestLoaded.signerKeyId()) + "}");
                     break;
                 }
                 default:

@@ -34,7 +34,7 @@ import java.nio.ByteOrder;
  *   | parameterId   |valueType|quality|                             |      (+0 value, +8 id, +10 type, +11 quality)
  *   +---------------+---------------+-------------------------------+
  *   SessionStart / SessionEnd: header, root block (sessionId, producerId, timestampUs, sourceId), label
- *   ManifestLoaded: header, root block (timestampUs, manifestDigest), manifestName, dictionaryName
+ *   ManifestLoaded: header, root block (timestampUs, manifestDigest), manifestName, dictionaryName, signerKeyId
  *   var-data: length u16 (at most MAX_VAR_DATA_BYTES), then that many UTF-8 bytes
  * </pre>
  * A received message may be laid out by a newer schema that appended fields to the root block or to a sample:

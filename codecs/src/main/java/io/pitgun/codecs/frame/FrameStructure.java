@@ -65,6 +65,8 @@ public final class FrameStructure
         }
     }
     private static final long FAILED = Long.MIN_VALUE;
+    /** ManifestLoaded's var-data fields after its root block: manifestName, dictionaryName, signerKeyId. */
+    private static final int MANIFEST_LOADED_VAR_FIELDS = 3;
 
     private FrameStructure()
     {
@@ -112,10 +114,14 @@ public final class FrameStructure
             case SessionEndDecoder.TEMPLATE_ID:
                 end = varString(buffer, offset, position, available);
                 break;
-            default: // ManifestLoaded: manifestName, dictionaryName
+            default: // ManifestLoaded: manifestName, dictionaryName, signerKeyId
             {
-                final long afterName = varString(buffer, offset, position, available);
-                end = afterName < 0 ? afterName : varString(buffer, offset, (int)afterName, available);
+                long after = varString(buffer, offset, position, available);
+                for (int field = 1; field < MANIFEST_LOADED_VAR_FIELDS && after >= 0; field++)
+                {
+                    after = varString(buffer, offset, (int)after, available);
+                }
+                end = after;
                 break;
             }
         }

@@ -205,6 +205,7 @@ class FrameValidatorTest
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).timestampUs(NOW_US);
         encoder.manifestName("laps");
         encoder.dictionaryName("sim.v1");
+        encoder.signerKeyId("unsigned");
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         assertTrue(validator.validateExactly(buffer, 0, length, Level.STRUCTURE), validator::describe);
         assertProblem(length, Level.DICTIONARY, FrameProblem.NOT_A_PRODUCER_MESSAGE);

@@ -1,0 +1,240 @@
+package io.pitgun.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.engine.DictionaryDigest;
+import io.pitgun.engine.JournalReplayer;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.engine.TelemetryPipelineBuilder;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.schemas.signing.SignatureRefusedException;
+import io.pitgun.schemas.signing.SignatureVerifier;
+import io.pitgun.schemas.signing.TrustedKeys;
+import io.pitgun.schemas.signing.VerifiedDocument;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pitgun insight verify INSIGHT.json --journal DIR --manifest M}: proves that an insight is what manifest M
+ * derives from the journal, byte for byte, or says exactly what differs. It checks the manifest (its SHA-256 against
+ * the insight's {@code manifest_sha256}, its signature with {@code --trust}), the dictionary (against
+ * {@code dictionary_sha256}) and the journal (it must reach the insight's last index), then replays the journal from
+ * its first entry (a lap's figures may depend on state from earlier frames, e.g. an {@code ema}) and compares the
+ * insight with the same {@code insight_id} the replay derives.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {"Prove that an insight is byte-identical to what the manifest derives from the journal it names, " +
+        "or print exactly what differs; exit 0 when it is, 1 otherwise. The journal is replayed from its start."})
+final class InsightVerifyCommand implements Callable<Integer>
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(index = "0", paramLabel = "INSIGHT", description = "The insight (one insight-contract/v1 JSON " +
+        "document, e.g. a line of a derived output file).")
+    Path insightFile;
+
+    @Option(names = "--journal", required = true, paramLabel = "DIR", description = "The journal the insight names.")
+    Path journalDirectory;
+
+    @Option(names = "--manifest", required = true, paramLabel = "M", description = "The manifest that derived it.")
+    Path manifest;
+
+    @Option(names = "--dictionary", paramLabel = "D",
+        description = "Dictionary file the manifest refers to (default: the shipped sim.v1).")
+    Path dictionary;
+
+    @Option(names = "--config", paramLabel = "C", description = "Pipeline configuration YAML of the live run " +
+        "(merging, max_frame_bytes, ...); its journal, ack_mode and output keys are ignored.")
+    Path config;
+
+    @Option(names = "--trust", split = ",", paramLabel = "PUB", description = "Trusted public key files: the " +
+        "manifest must carry a valid signature by one of them (needed when the insight names a signer_key_id).")
+    List<Path> trust;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final String insightText = Files.readString(insightFile, StandardCharsets.UTF_8).strip();
+        final JsonNode insight = JSON.readTree(insightText);
+        if (insight == null || !insight.path("schema_version").asText().equals("insight-contract/v1"))
+        {
+            err.println(insightFile + ": not an insight-contract/v1 document");
+            return CliErrorHandler.FAILED;
+        }
+        final String insightId = insight.path("insight_id").asText();
+        final JsonNode provenance = insight.path("provenance");
+
+        final CompiledManifest compiled;
+        final VerifiedDocument source;
+        try
+        {
+            final String signer = provenance.path("signer_key_id").asText(null);
+            if (signer != null && trust == null)
+            {
+                err.println(insightFile + ": the insight names signer key " + signer +
+                    "; give --trust with that key's public file to verify the manifest's signature");
+                return CliErrorHandler.FAILED;
+            }
+            source = trust == null ? VerifiedDocument.unchecked(manifest, Files.readAllBytes(manifest)) :
+                new SignatureVerifier(TrustedKeys.load(trust)).read(manifest);
+            compiled = ManifestCommand.compile(source, dictionary);
+        }
+        catch (final ManifestException | SignatureRefusedException ex)
+        {
+            err.println(ex.getMessage());
+            return CliErrorHandler.FAILED;
+        }
+        final List<String> differences = new ArrayList<>();
+        final String expectedManifest = provenance.path("manifest_sha256").asText();
+        final String manifestSha256 = source.sha256();
+        if (!manifestSha256.equals(expectedManifest))
+        {
+            differences.add("manifest differs: the insight was derived by manifest sha256 " + expectedManifest +
+                ", " + manifest + " has " + manifestSha256);
+        }
+        final String expectedDictionary = provenance.path("dictionary_sha256").asText(null);
+        final String dictionarySha256 = DictionaryDigest.sha256Hex(compiled.registry());
+        if (expectedDictionary != null && !expectedDictionary.equals(dictionarySha256))
+        {
+            differences.add("dictionary differs: the insight names dictionary sha256 " + expectedDictionary + ", " +
+                compiled.registry().name() + " here has " + dictionarySha256);
+        }
+        if (!differences.isEmpty())
+        {
+            differences.forEach(line -> err.println(insightFile + ": " + line));
+            return CliErrorHandler.FAILED;
+        }
+
+        final long lastIndex = provenance.path("journal_range").path("last_index").asLong(-1);
+        final Path output = Files.createTempFile("pitgun-insight-verify", ".jsonl");
+        try
+        {
+            final PipelineConfig base = config == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(config);
+            try (Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory)))
+            {
+                if (journal.lastIndex() < lastIndex)
+                {
+                    err.println(insightFile + ": journal range differs: the insight reaches index " + lastIndex +
+                        ", " + journalDirectory + " ends at " + journal.lastIndex());
+                    return CliErrorHandler.FAILED;
+                }
+                final TelemetryPipelineBuilder builder = TelemetryPipeline.builder().name("verify")
+                    .dictionary(compiled.registry()).config(JournalReplayer.replayConfig(base, output));
+                builder.manifest(compiled, source);
+                final TelemetryPipeline pipeline = builder.build();
+                try
+                {
+                    JournalReplayer.replay(journal, pipeline, null);
+                }
+                finally
+                {
+                    pipeline.close();
+                }
+            }
+            catch (final ManifestException ex)
+            {
+                err.println(ex.getMessage());
+                return CliErrorHandler.FAILED;
+            }
+            final String replayed = findInsight(output, insightId);
+            if (replayed == null)
+            {
+                err.println(insightFile + ": journal range differs: replaying " + journalDirectory + " through " +
+                    manifest + " derives no insight " + insightId);
+                return CliErrorHandler.FAILED;
+            }
+            if (replayed.equals(insightText))
+            {
+                out.println(insightFile + ": OK: byte-identical to what " + manifest + " (sha256 " + manifestSha256 +
+                    (source.signerKeyId().isPresent() ? ", signed by " + source.signerOrUnsigned() : "") +
+                    ") derives from " + journalDirectory + " (indexes " +
+                    provenance.path("journal_range").path("first_index").asLong() + " .. " + lastIndex + ")");
+                out.flush();
+                return 0;
+            }
+            differences(JSON.readTree(insightText), JSON.readTree(replayed), "", differences);
+            if (differences.isEmpty())
+            {
+                differences.add("same content, other bytes (formatting): the replay writes " + replayed);
+            }
+            err.println(insightFile + ": differs from what the replay derives (insight vs replay):");
+            differences.forEach(line -> err.println("  " + line));
+            return CliErrorHandler.FAILED;
+        }
+        finally
+        {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static String findInsight(final Path output, final String insightId) throws IOException
+    {
+        final String needle = "\"insight_id\":\"" + insightId + "\"";
+        for (final String line : Files.readAllLines(output, StandardCharsets.UTF_8))
+        {
+            if (line.contains(needle))
+            {
+                return line.strip();
+            }
+        }
+        return null;
+    }
+
+    // Every JSON pointer whose value differs, with both values.
+    private static void differences(final JsonNode a, final JsonNode b, final String pointer, final List<String> out)
+    {
+        if (a.isObject() && b.isObject())
+        {
+            final TreeSet<String> names = new TreeSet<>();
+            a.fieldNames().forEachRemaining(names::add);
+            b.fieldNames().forEachRemaining(names::add);
+            for (final String name : names)
+            {
+                final String child = pointer + "/" + name.replace("~", "~0").replace("/", "~1");
+                if (!a.has(name) || !b.has(name))
+                {
+                    out.add(child + ": " + (a.has(name) ? a.get(name) : "(absent)") + " vs " +
+                        (b.has(name) ? b.get(name) : "(absent)"));
+                }
+                else
+                {
+                    differences(a.get(name), b.get(name), child, out);
+                }
+            }
+        }
+        else if (a.isArray() && b.isArray() && a.size() == b.size())
+        {
+            for (int i = 0; i < a.size(); i++)
+            {
+                differences(a.get(i), b.get(i), pointer + "/" + i, out);
+            }
+        }
+        else if (!a.equals(b))
+        {
+            out.add((pointer.isEmpty() ? "/" : pointer) + ": " + a + " vs " + b);
+        }
+    }
+}

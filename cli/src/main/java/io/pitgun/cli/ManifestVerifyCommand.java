@@ -1,0 +1,36 @@
+package io.pitgun.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code pitgun manifest verify M --trust PUB...}: checks M's signature as a gateway with {@code --trust} would. */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {"Check that a manifest carries a valid signature (M.sig) by a trusted key, as the gateway does " +
+        "with --trust; exit 0 and the signer's key id, or 1 and why it is refused (unsigned, tampered, untrusted " +
+        "key, bad signature)."})
+final class ManifestVerifyCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "M", description = "The manifest.")
+    Path file;
+
+    @Option(names = "--trust", required = true, split = ",", paramLabel = "PUB",
+        description = "Trusted public key files (repeat the option or separate with commas).")
+    List<Path> trust;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        return DocumentSigning.verify(spec, file, trust);
+    }
+}

@@ -1,0 +1,60 @@
+package io.pitgun.cli;
+
+import io.pitgun.schemas.DocumentException;
+import io.pitgun.schemas.DocumentReader;
+import io.pitgun.schemas.SchemaCatalog;
+import io.pitgun.schemas.SchemaId;
+import io.pitgun.schemas.SchemaProblem;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pitgun policy sign P --key K}: writes {@code P.sig}, an Ed25519 signature over P's exact bytes; a policy
+ * that does not validate against {@code tuning-policy/v1} is not signed.
+ */
+@Command(
+    name = "sign",
+    mixinStandardHelpOptions = true,
+    description = {"Sign a tuning policy: writes P.sig (Ed25519 over P's exact bytes, docs/security.md). " +
+        "A policy that does not validate against tuning-policy/v1 is not signed."})
+final class PolicySignCommand implements Callable<Integer>
+{
+    /** The contract a policy must meet before it is signed. */
+    static final SchemaId SCHEMA = new SchemaId("tuning-policy", "v1");
+
+    @Parameters(index = "0", paramLabel = "P", description = "The tuning policy (.yaml or .json).")
+    Path file;
+
+    @Option(names = "--key", required = true, paramLabel = "K", description = "The private key (NAME.key).")
+    Path key;
+
+    @Option(names = "--pub", paramLabel = "PUB",
+        description = "Its public key (default: NAME.pub next to NAME.key), for the key id.")
+    Path pub;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws DocumentException
+    {
+        final List<SchemaProblem> problems = SchemaCatalog.standard().validate(SCHEMA,
+            DocumentReader.read(file).root());
+        if (!problems.isEmpty())
+        {
+            for (final SchemaProblem problem : problems)
+            {
+                spec.commandLine().getErr().println(file + ": " + problem);
+            }
+            spec.commandLine().getErr().println(file + ": not signed: it is not a valid " + SCHEMA);
+            return CliErrorHandler.FAILED;
+        }
+        return DocumentSigning.sign(spec, file, key, pub);
+    }
+}

@@ -1,0 +1,125 @@
+package io.pitgun.cli;
+
+import io.pitgun.engine.AckMode;
+import io.pitgun.engine.FrameWriter;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.schemas.signing.TrustedKeys;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code pitgun insight verify}: a real insight of a signed manifest's live run verifies against its journal; an
+ * altered journal, manifest or insight fails, naming what differs.
+ */
+class InsightVerifyCommandTest
+{
+    private static final String MANIFEST = String.join("\n",
+        "version: v1",
+        "name: laps",
+        "pipeline:",
+        "  - type: formula",
+        "    derived_channels:",
+        "      - { name: Power_kW, expr: \"Torque_Nm * Engine_RPM / 9549.0\", unit: kW }",
+        "  - type: segment",
+        "    by: lap",
+        "    aggregates:",
+        "      - { channel: Power_kW, stats: [max, mean] }",
+        "  - type: output",
+        "    contracts: [pitgun-envelope/v1, insight-contract/v1]",
+        "");
+    private static final UUID SESSION = UUID.fromString("53702b3e-3e56-41a2-8834-9169ee5e991e");
+    private static final UUID PRODUCER = UUID.fromString("7d16dde5-88a6-4b47-8cd8-c711601cd61f");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldProveARealInsightAndNameWhatDiffersWhenTheJournalManifestOrInsightIsAltered() throws Exception
+    {
+        assertEquals(0, CliRun.of("keys", "generate", "--out", dir.resolve("authority").toString()).exitCode());
+        final Path manifest = dir.resolve("laps.yaml");
+        Files.writeString(manifest, MANIFEST, StandardCharsets.UTF_8);
+        assertEquals(0, CliRun.of("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("authority.key").toString()).exitCode());
+        final String trust = dir.resolve("authority.pub").toString();
+
+        final Path journal = dir.resolve("journal");
+        final Path output = dir.resolve("live.jsonl");
+        run(manifest, journal, output, -1);
+        final String lap = Files.readAllLines(output).stream().filter(line -> line.contains("\"lap_summary\""))
+            .findFirst().orElseThrow();
+        final Path insight = dir.resolve("insight.json");
+        Files.writeString(insight, lap + "\n");
+
+        final CliRun ok = CliRun.of("insight", "verify", insight.toString(), "--journal", journal.toString(),
+            "--manifest", manifest.toString(), "--trust", trust);
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains(insight + ": OK: byte-identical"), ok.out());
+
+        final CliRun noTrust = CliRun.of("insight", "verify", insight.toString(), "--journal", journal.toString(),
+            "--manifest", manifest.toString());
+        assertEquals(1, noTrust.exitCode());
+        assertTrue(noTrust.err().contains("names signer key"), noTrust.err());
+
+        // The same run with one frame's torque changed: the insight's figures no longer follow from that journal.
+        final Path altered = dir.resolve("altered");
+        run(manifest, altered, dir.resolve("altered.jsonl"), 10);
+        final CliRun journalAltered = CliRun.of("insight", "verify", insight.toString(), "--journal",
+            altered.toString(), "--manifest", manifest.toString(), "--trust", trust);
+        assertEquals(1, journalAltered.exitCode(), journalAltered.out());
+        assertTrue(journalAltered.err().contains("/channels/Power_kW/max:"), journalAltered.err());
+
+        // Another manifest (one changed byte, signed again): refused before any replay, naming both digests.
+        Files.writeString(manifest, MANIFEST.replace("max, mean", "mean, max"), StandardCharsets.UTF_8);
+        assertEquals(0, CliRun.of("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("authority.key").toString()).exitCode());
+        final CliRun manifestAltered = CliRun.of("insight", "verify", insight.toString(), "--journal",
+            journal.toString(), "--manifest", manifest.toString(), "--trust", trust);
+        assertEquals(1, manifestAltered.exitCode());
+        assertTrue(manifestAltered.err().contains("manifest differs"), manifestAltered.err());
+
+        // The insight itself edited: the pointer and both values are named.
+        Files.writeString(manifest, MANIFEST, StandardCharsets.UTF_8);
+        assertEquals(0, CliRun.of("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("authority.key").toString()).exitCode());
+        Files.writeString(insight, lap.replaceFirst("\"frame_count\":\\d+", "\"frame_count\":1") + "\n");
+        final CliRun insightAltered = CliRun.of("insight", "verify", insight.toString(), "--journal",
+            journal.toString(), "--manifest", manifest.toString(), "--trust", trust);
+        assertEquals(1, insightAltered.exitCode());
+        assertTrue(insightAltered.err().contains("/window/frame_count: 1 vs "), insightAltered.err());
+    }
+
+    // A live run of the signed manifest: 3 laps of 1000 frames; frame `alteredFrame` (if >= 0) gets another torque.
+    private void run(final Path manifest, final Path journal, final Path output, final int alteredFrame)
+        throws Exception
+    {
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(manifest)
+            .trust(TrustedKeys.load(List.of(dir.resolve("authority.pub"))))
+            .config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED)
+                .jsonLinesFile(output).build()).build();
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            for (int i = 0; i < 3_000; i++)
+            {
+                writer.begin(i, 1_000_000L * 1_000 + i * 1_000L).lapNumber(1 + i / 1_000)
+                    .putDouble(3, 100 + i % 100).putLong(1, 8_000 + i % 500)
+                    .putDouble(4, i == alteredFrame ? 900 : 250 + i % 7).commit();
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+    }
+}

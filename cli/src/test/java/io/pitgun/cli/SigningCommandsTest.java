@@ -1,0 +1,113 @@
+package io.pitgun.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pitgun keys generate}, {@code manifest sign|verify} and {@code policy sign|verify}, round trip. */
+class SigningCommandsTest
+{
+    private static final Pattern KEY_ID = Pattern.compile("key id: ([0-9a-f]{16})");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldGenerateKeysSignAManifestAndVerifyItThenRefuseItOnceChanged() throws IOException
+    {
+        final String keyId = keys("authority");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+            dir.resolve("authority.key"))));
+        final Path manifest = copy("examples/pipeline-manifest/v1/valid/demo-reference.yaml", "m.yaml");
+
+        final CliRun sign = CliRun.of("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("authority.key").toString());
+        assertEquals(0, sign.exitCode(), sign.err());
+        assertTrue(sign.out().contains("with key " + keyId + ": " + manifest + ".sig"), sign.out());
+        assertTrue(Files.readString(dir.resolve("m.yaml.sig")).contains("\"key_id\":\"" + keyId + "\""));
+
+        final CliRun verify = CliRun.of("manifest", "verify", manifest.toString(), "--trust",
+            dir.resolve("authority.pub").toString());
+        assertEquals(0, verify.exitCode(), verify.err());
+        assertTrue(verify.out().contains(manifest + ": OK: signed by trusted key " + keyId), verify.out());
+
+        Files.writeString(manifest, Files.readString(manifest) + "\n");
+        final CliRun tampered = CliRun.of("manifest", "verify", manifest.toString(), "--trust",
+            dir.resolve("authority.pub").toString());
+        assertEquals(1, tampered.exitCode());
+        assertTrue(tampered.err().contains(manifest + ": refused: tampered: digest differs"), tampered.err());
+
+        keys("other");
+        final CliRun resigned = CliRun.of("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("other.key").toString());
+        assertEquals(0, resigned.exitCode(), resigned.err());
+        final CliRun untrusted = CliRun.of("manifest", "verify", manifest.toString(), "--trust",
+            dir.resolve("authority.pub").toString());
+        assertEquals(1, untrusted.exitCode());
+        assertTrue(untrusted.err().contains("refused: untrusted key"), untrusted.err());
+        final CliRun eitherKey = CliRun.of("manifest", "verify", manifest.toString(), "--trust",
+            dir.resolve("authority.pub") + "," + dir.resolve("other.pub"));
+        assertEquals(0, eitherKey.exitCode(), eitherKey.err());
+    }
+
+    @Test
+    void shouldNeverOverwriteAKeyFile()
+    {
+        keys("authority");
+        final CliRun again = CliRun.of("keys", "generate", "--out", dir.resolve("authority").toString());
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("exists; a key file is never overwritten"), again.err());
+    }
+
+    @Test
+    void shouldSignAndVerifyAPolicyButNotSignAnInvalidOne() throws IOException
+    {
+        final String keyId = keys("authority");
+        final Path policy = copy("examples/tuning-policy/v1/valid/seed-policy.yaml", "tuning.v1.yaml");
+        final CliRun sign = CliRun.of("policy", "sign", policy.toString(), "--key",
+            dir.resolve("authority.key").toString());
+        assertEquals(0, sign.exitCode(), sign.err());
+        final CliRun verify = CliRun.of("policy", "verify", policy.toString(), "--trust",
+            dir.resolve("authority.pub").toString());
+        assertEquals(0, verify.exitCode(), verify.err());
+        assertTrue(verify.out().contains("signed by trusted key " + keyId), verify.out());
+
+        final Path invalid = dir.resolve("invalid.yaml");
+        Files.writeString(invalid, "version: v1\nlimits:\n  max_engine_rpm: 15000\n"); // no signed_by
+        final CliRun refused = CliRun.of("policy", "sign", invalid.toString(), "--key",
+            dir.resolve("authority.key").toString());
+        assertEquals(1, refused.exitCode());
+        assertTrue(refused.err().contains("not signed: it is not a valid tuning-policy/v1"), refused.err());
+        assertFalse(Files.exists(dir.resolve("invalid.yaml.sig")));
+    }
+
+    private String keys(final String name)
+    {
+        final CliRun run = CliRun.of("keys", "generate", "--out", dir.resolve(name).toString());
+        assertEquals(0, run.exitCode(), run.err());
+        final Matcher matcher = KEY_ID.matcher(run.out());
+        assertTrue(matcher.find(), run.out());
+        return matcher.group(1);
+    }
+
+    private Path copy(final String resource, final String name) throws IOException
+    {
+        final Path file = dir.resolve(name);
+        try (InputStream in = SigningCommandsTest.class.getClassLoader().getResourceAsStream(resource))
+        {
+            Files.write(file, in.readAllBytes());
+        }
+        return file;
+    }
+}

@@ -1,0 +1,59 @@
+package io.pitgun.engine;
+
+import io.pitgun.codecs.sbe.ManifestLoadedEncoder;
+import io.pitgun.codecs.sbe.MessageHeaderEncoder;
+import io.pitgun.journal.Journal;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+/**
+ * The journal's provenance record of a pipeline start: a {@code ManifestLoaded} control message saying which
+ * manifest (SHA-256 of its text, its name), dictionary and signer (a trusted key id, or {@code unsigned}) the
+ * frames journaled after it were derived with. {@code pitgun journal stats} counts these, {@code journal dump}
+ * prints them. The processing stage passes over the message, so a replay's derived output does not depend on it.
+ * Written once per start, before any producer can publish (cold path).
+ */
+final class ManifestLoadedEntry
+{
+    private ManifestLoadedEntry()
+    {
+    }
+
+    /**
+     * Appends the entry with an appender of its own ({@link Journal#appendOnce}).
+     *
+     * @param timestampUs wall-clock microseconds of the load: for people reading the journal, never in derived output.
+     * @return its journal position.
+     */
+    static long append(final Journal journal, final long timestampUs, final String manifestSha256Hex,
+        final String manifestName, final String dictionaryName, final String signerKeyId)
+    {
+        final byte[] digest = HexFormat.of().parseHex(manifestSha256Hex);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH +
+            ManifestLoadedEncoder.BLOCK_LENGTH + 3 * (ManifestLoadedEncoder.manifestNameHeaderLength() + 1024)]);
+        final ManifestLoadedEncoder encoder = new ManifestLoadedEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .timestampUs(timestampUs);
+        for (int i = 0; i < digest.length; i++)
+        {
+            encoder.manifestDigest(i, (short)(digest[i] & 0xFF));
+        }
+        encoder.manifestName(truncated(manifestName)).dictionaryName(truncated(dictionaryName))
+            .signerKeyId(truncated(signerKeyId));
+        return journal.appendOnce(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
+            System.nanoTime());
+    }
+
+    // var-data holds at most 1024 bytes (the schema's maxValue); a name is never that long, but never fail on one.
+    private static String truncated(final String text)
+    {
+        String t = text;
+        while (t.getBytes(StandardCharsets.UTF_8).length > 1024)
+        {
+            t = t.substring(0, t.length() - 1);
+        }
+        return t;
+    }
+}

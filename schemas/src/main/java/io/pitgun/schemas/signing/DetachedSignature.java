@@ -1,0 +1,114 @@
+package io.pitgun.schemas.signing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+/**
+ * The detached signature of one file, stored next to it as {@code FILE.sig}:
+ *
+ * <pre>{@code
+ * {"format":"pitgun-signature/v1","algorithm":"Ed25519","key_id":"3f9c0a7d12e45b68",
+ *  "sha256":"<64 hex digits of the signed file's bytes>","signature":"<base64 of the 64-byte signature>"}
+ * }</pre>
+ *
+ * The signature is over the file's exact bytes (not over this document and not over a canonical form): the
+ * {@code sha256} is there so that a verifier can tell "the file changed" (tampered) from "the signature is not by
+ * that key", and say which digest it expected. The {@code key_id} only selects the trusted key to check with; it is
+ * not evidence of anything by itself.
+ *
+ * @param keyId        {@link Ed25519Keys#keyId} of the signing key.
+ * @param sha256       lower-case hex SHA-256 of the signed bytes.
+ * @param signature    the Ed25519 signature of the signed bytes.
+ */
+public record DetachedSignature(String keyId, String sha256, byte[] signature)
+{
+    /** The value of {@code format}; a later layout would get another. */
+    public static final String FORMAT = "pitgun-signature/v1";
+    /** The file name suffix of a detached signature. */
+    public static final String SUFFIX = ".sig";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{" + Ed25519Keys.KEY_ID_HEX_DIGITS + "}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final int SIGNATURE_BYTES = 64;
+
+    /** Where the signature of {@code file} is: {@code FILE.sig} in the same directory. */
+    public static Path fileFor(final Path file)
+    {
+        return file.resolveSibling(file.getFileName() + SUFFIX);
+    }
+
+    /** The document, one line of JSON with a trailing newline. */
+    public String toJson()
+    {
+        final ObjectNode doc = JSON.createObjectNode();
+        doc.put("format", FORMAT);
+        doc.put("algorithm", Ed25519Keys.ALGORITHM);
+        doc.put("key_id", keyId);
+        doc.put("sha256", sha256);
+        doc.put("signature", Base64.getEncoder().encodeToString(signature));
+        return doc.toString() + "\n";
+    }
+
+    /**
+     * Parses a signature document.
+     *
+     * @throws IllegalArgumentException saying which member is missing or malformed.
+     */
+    public static DetachedSignature parse(final byte[] json)
+    {
+        final JsonNode doc;
+        try
+        {
+            doc = JSON.readTree(json);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("not JSON: " + ex.getMessage(), ex);
+        }
+        if (doc == null || !doc.isObject())
+        {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        require(doc, "format", Pattern.compile(Pattern.quote(FORMAT)));
+        require(doc, "algorithm", Pattern.compile(Ed25519Keys.ALGORITHM));
+        final String keyId = require(doc, "key_id", KEY_ID);
+        final String sha256 = require(doc, "sha256", SHA256);
+        final String encoded = require(doc, "signature", Pattern.compile("[A-Za-z0-9+/=]+"));
+        final byte[] signature;
+        try
+        {
+            signature = Base64.getDecoder().decode(encoded);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("signature: not base64: " + ex.getMessage(), ex);
+        }
+        if (signature.length != SIGNATURE_BYTES)
+        {
+            throw new IllegalArgumentException("signature: " + signature.length + " bytes, an " +
+                Ed25519Keys.ALGORITHM + " signature has " + SIGNATURE_BYTES);
+        }
+        return new DetachedSignature(keyId, sha256, signature);
+    }
+
+    private static String require(final JsonNode doc, final String member, final Pattern pattern)
+    {
+        final JsonNode value = doc.get(member);
+        if (value == null || !value.isTextual())
+        {
+            throw new IllegalArgumentException(member + ": missing (a string is required)");
+        }
+        if (!pattern.matcher(value.textValue()).matches())
+        {
+            throw new IllegalArgumentException(member + ": '" + value.textValue() + "' must match " + pattern);
+        }
+        return value.textValue();
+    }
+}
