@@ -1,6 +1,10 @@
 package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.engine.tuning.ManifestLimitCheck;
+import io.pitgun.engine.tuning.TuningPolicy;
+import io.pitgun.engine.tuning.TuningPolicyException;
+import io.pitgun.engine.tuning.TuningPolicyLoader;
 import io.pitgun.journal.Journal;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
@@ -25,6 +29,8 @@ public final class TelemetryPipelineBuilder
     ParameterRegistry registry;
     CompiledManifest manifest;
     private Path manifestPath;
+    TuningPolicy tuningPolicy;
+    private Path tuningPolicyPath;
     PipelineConfig config = PipelineConfig.defaults();
     String name;
     Journal journal;
@@ -56,6 +62,23 @@ public final class TelemetryPipelineBuilder
     public TelemetryPipelineBuilder manifest(final Path manifestFile)
     {
         this.manifestPath = manifestFile;
+        return this;
+    }
+
+    /**
+     * A tuning policy ({@link TuningPolicyLoader}): {@link #build()} refuses a manifest over its limits
+     * ({@link ManifestLimitCheck}), and {@link FrameWriter}s refuse (or flag) samples outside its channel limits.
+     */
+    public TelemetryPipelineBuilder tuningPolicy(final TuningPolicy policy)
+    {
+        this.tuningPolicy = policy;
+        return this;
+    }
+
+    /** A {@code tuning-policy/v1} file, loaded against the dictionary at {@link #build()}. */
+    public TelemetryPipelineBuilder tuningPolicy(final Path policyFile)
+    {
+        this.tuningPolicyPath = policyFile;
         return this;
     }
 
@@ -126,6 +149,7 @@ public final class TelemetryPipelineBuilder
      * Builds and starts the pipeline.
      *
      * @throws ManifestException if the manifest file does not load or compile.
+     * @throws TuningPolicyException if the tuning policy does not load, or the manifest is over its limits.
      * @throws IllegalArgumentException if no manifest was given.
      */
     public TelemetryPipeline build() throws ManifestException
@@ -141,6 +165,14 @@ public final class TelemetryPipelineBuilder
                 throw new IllegalArgumentException("manifest: a pipeline needs a manifest");
             }
             manifest = ManifestCompiler.compile(ManifestLoader.load(manifestPath), registry);
+        }
+        if (tuningPolicy == null && tuningPolicyPath != null)
+        {
+            tuningPolicy = TuningPolicyLoader.load(tuningPolicyPath, registry);
+        }
+        if (tuningPolicy != null)
+        {
+            ManifestLimitCheck.check(tuningPolicy, manifest);
         }
         return new TelemetryPipeline(this);
     }

@@ -60,7 +60,9 @@ public enum GatewayCounter implements CounterDescriptor
     /** Overload warnings not logged because of the log rate bound. */
     OVERLOAD_WARNINGS_SUPPRESSED(23, "gateway: overload warnings suppressed"),
     /** Failures of the run-registry mirror's insight poller (its duty cycle threw; it carried on). */
-    REGISTRY_ERRORS(24, "gateway: run registry errors");
+    REGISTRY_ERRORS(24, "gateway: run registry errors"),
+    /** Samples accepted outside a flag limit of the tuning policy (their quality set DEGRADED). */
+    TUNING_FLAGGED_SAMPLES(25, "gateway: samples flagged by tuning limits");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

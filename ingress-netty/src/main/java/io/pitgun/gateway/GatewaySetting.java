@@ -20,6 +20,7 @@ public enum GatewaySetting
     RUN_REGISTRY_URL("RUN_REGISTRY_URL", "", "URL that insight records are mirrored to by HTTP POST (queue 256, 3 attempts, counted; if the mirror ever falls behind it logs, counts pitgun_gateway_run_registry_gaps_total and subscribes again; a failure of its poller is counted, pitgun_gateway_run_registry_errors_total)"),
     MANIFEST("MANIFEST", "", "pipeline-manifest/v1 file (default: the built-in one; for sim.v1 it derives power and speed and summarises laps, for any other dictionary it passes frames through)"),
     DICTIONARY("DICTIONARY", "", "metrics-dictionary/v1 file (default: the canonical sim.v1)"),
+    TUNING_POLICY("TUNING_POLICY", "", "tuning-policy/v1 file whose limits frames and the manifest must keep (docs/security.md, Tuning limits): a frame outside a reject limit is refused (422 tuning_limit_exceeded), one outside a flag limit accepted with the sample DEGRADED and counted; a manifest over a limit stops the start (default: none)"),
     ACK_MODE("ACK_MODE", PipelineSetting.ACK_MODE, null, ""),
     MAX_BODY_BYTES("MAX_BODY_BYTES", "4194304", between(64, Integer.MAX_VALUE), "largest POST /beacon body (413 above)"),
     MAX_HEADER_BYTES("MAX_HEADER_BYTES", "16384", between(1024, 1 << 20), "largest request header block (431 above)"),

@@ -180,8 +180,10 @@ public final class ManifestLimitCheck
         final List<DerivedChannelSpec> derived, final DerivedChannelLimit limit, final String by,
         final List<String> problems)
     {
-        final String bound = "[" + ChannelLimitTable.number(limit.min()) + ", " + ChannelLimitTable.number(limit.max()) +
-            "]";
+        final String bound = limit.min() == Double.NEGATIVE_INFINITY ? "(at most " +
+            ChannelLimitTable.number(limit.max()) + ")" : limit.max() == Double.POSITIVE_INFINITY ? "(at least " +
+            ChannelLimitTable.number(limit.min()) + ")" : "[" + ChannelLimitTable.number(limit.min()) + ", " +
+            ChannelLimitTable.number(limit.max()) + "]";
         for (final DerivedChannelSpec spec : derived)
         {
             if (!spec.name().equals(limit.channel()))
@@ -192,14 +194,13 @@ public final class ManifestLimitCheck
             {
                 problems.add(where(source, spec.pointer()) + ": derived channel " + spec.name() + " declares no " +
                     "range, so nothing shows it keeps within the tuning limit channels." + limit.channel() + " " +
-                    bound + " (" + limit.where() + "); declare a range within it" + by);
+                    bound + " at " + limit.where() + "; declare a range within it");
             }
             else if (spec.min() < limit.min() || spec.max() > limit.max())
             {
                 problems.add(where(source, spec.pointer()) + ": derived channel " + spec.name() + " declares range " +
                     "[" + ChannelLimitTable.number(spec.min()) + ", " + ChannelLimitTable.number(spec.max()) + "], " +
-                    "beyond the tuning limit channels." + limit.channel() + " " + bound + " (" + limit.where() + ")" +
-                    by);
+                    "beyond the tuning limit channels." + limit.channel() + " " + bound + " at " + limit.where());
             }
             return;
         }

@@ -88,7 +88,7 @@ class ManifestLimitCheckTest
         assertEquals(2, ex.problems().size(), ex.getMessage());
         assertTrue(ex.problems().get(0).startsWith(dir.resolve("manifest.yaml") + ":6:") &&
             ex.problems().get(0).contains("derived channel Power_kW declares range [-500, 1300], beyond the tuning " +
-            "limit channels.Power_kW [-Infinity, 1000]"), ex.getMessage());
+            "limit channels.Power_kW (at most 1000) at " + dir.resolve("policy.yaml") + ":6:"), ex.getMessage());
         assertTrue(ex.problems().get(1).contains("derived channel Hybrid_kW declares no range"), ex.getMessage());
     }
 
