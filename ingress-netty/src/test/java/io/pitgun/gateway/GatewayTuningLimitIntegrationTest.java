@@ -139,10 +139,14 @@ class GatewayTuningLimitIntegrationTest
             policy.toString())))
         {
             // Sequences 499..502: 9499 and 9500 within, 9501 and 9502 over.
-            final HttpResponse<String> accepted = gateway.post("/beacon", "application/json",
-                Envelopes.batch(UUID.randomUUID(), 499, 4));
+            final String envelope = Envelopes.batch(UUID.randomUUID(), 499, 4);
+            final HttpResponse<String> accepted = gateway.post("/beacon", "application/json", envelope);
             assertEquals(202, accepted.statusCode(), accepted.body());
             assertEquals(4, JSON.readTree(accepted.body()).get("frames_accepted").asInt());
+            // Its retry is the same content (the mark is made before the digest): a duplicate, not a conflict.
+            final HttpResponse<String> retry = gateway.post("/beacon", "application/json", envelope);
+            assertEquals(202, retry.statusCode(), retry.body());
+            assertEquals(1, JSON.readTree(retry.body()).get("envelopes_duplicate").asInt(), retry.body());
 
             // Binary too: 9503 over.
             final GatewayWebSocketIntegrationTest.Collector collector = new GatewayWebSocketIntegrationTest.Collector();

@@ -90,6 +90,29 @@ class TuningPolicyLoaderTest
             ex.getMessage());
     }
 
+    @Test
+    void shouldRefuseANamedLimitWhoseChannelsAreMissingOrInAnotherUnit() throws IOException
+    {
+        final Path dictionary = dir.resolve("bar.yaml");
+        Files.writeString(dictionary, "schema_version: metrics-dictionary/v1\nname: bar.v1\ntitle: Bar\n" +
+            "description: pressures in bar\nparameters:\n" +
+            "  - {id: 1, name: Tyre_Pressure_FL, unit: bar, data_type: f32, range: {min: 0, max: 4}, " +
+            "dimension: pressure, access: public}\n");
+        final Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, "version: v1\nlimits:\n  min_tire_pressure_kpa: 140\nsigned_by: a.pitgun.io\n");
+        final TuningPolicyException ex = assertThrows(TuningPolicyException.class,
+            () -> TuningPolicyLoader.load(policy, ParameterRegistry.load(dictionary)));
+        assertEquals(List.of(
+            policy + ":3:26: min_tire_pressure_kpa is in kPa but channel Tyre_Pressure_FL of dictionary bar.v1 is in " +
+                "bar; bound it under limits.channels in its own unit",
+            policy + ":3:26: min_tire_pressure_kpa bounds channel Tyre_Pressure_FR, which dictionary bar.v1 does not " +
+                "have; bound that dictionary's own channel under limits.channels",
+            policy + ":3:26: min_tire_pressure_kpa bounds channel Tyre_Pressure_RL, which dictionary bar.v1 does not " +
+                "have; bound that dictionary's own channel under limits.channels",
+            policy + ":3:26: min_tire_pressure_kpa bounds channel Tyre_Pressure_RR, which dictionary bar.v1 does not " +
+                "have; bound that dictionary's own channel under limits.channels"), ex.problems());
+    }
+
     private TuningPolicy load(final String text) throws IOException
     {
         final Path file = dir.resolve("policy.yaml");
