@@ -13,7 +13,6 @@ import io.pitgun.schemas.SchemaProblem;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -114,9 +113,8 @@ public final class TuningPolicyLoader
                 TuningAction.valueOf(root.get("on_violation").asText().toUpperCase(java.util.Locale.ROOT)) :
                 TuningAction.REJECT;
             final JsonNode limitsNode = root.get("limits");
-            for (final Iterator<Map.Entry<String, JsonNode>> it = limitsNode.fields(); it.hasNext(); )
+            for (final Map.Entry<String, JsonNode> entry : limitsNode.properties())
             {
-                final Map.Entry<String, JsonNode> entry = it.next();
                 if (entry.getKey().equals("channels"))
                 {
                     channelLimits(entry.getValue(), policyAction);
@@ -170,9 +168,8 @@ public final class TuningPolicyLoader
 
         private void channelLimits(final JsonNode channels, final TuningAction policyAction)
         {
-            for (final Iterator<Map.Entry<String, JsonNode>> it = channels.fields(); it.hasNext(); )
+            for (final Map.Entry<String, JsonNode> entry : channels.properties())
             {
-                final Map.Entry<String, JsonNode> entry = it.next();
                 final String channel = entry.getKey();
                 final JsonNode limit = entry.getValue();
                 final String pointer = "/limits/channels/" + channel;
