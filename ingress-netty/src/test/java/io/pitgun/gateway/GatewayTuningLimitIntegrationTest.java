@@ -181,6 +181,47 @@ class GatewayTuningLimitIntegrationTest
     }
 
     @Test
+    void shouldCheckAndFlagBinaryFramesOfANewerSchemaAtTheirActingLayout() throws Exception
+    {
+        final Path policy = policy("channels:\n    Speed: {max: 110, on_violation: flag}\n    Engine_RPM: {max: 8999}\n");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.TUNING_POLICY,
+            policy.toString())))
+        {
+            final GatewayWebSocketIntegrationTest.Collector collector = new GatewayWebSocketIntegrationTest.Collector();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws"), collector).get(10, TimeUnit.SECONDS);
+
+            // Root blocks 8 bytes longer and samples 4 bytes longer than this build's; Engine_RPM 9000, Speed 120.
+            ws.sendBinary(ByteBuffer.wrap(HostileFrames.grown(HostileFrames.validFrame(5), 8, 4)), true)
+                .get(5, TimeUnit.SECONDS);
+            final JsonNode refused = collector.next();
+            assertEquals("nack", refused.get("type").asText(), refused.toString());
+            assertEquals("message 0 at byte 0: Engine_RPM 9000 is above 8999, the tuning limit channels.Engine_RPM " +
+                "(reject)", refused.get("message").asText());
+
+            // The same with Engine_RPM 8000: accepted, Speed flagged.
+            final byte[] within = HostileFrames.grown(HostileFrames.validFrame(6), 8, 4);
+            new org.agrona.concurrent.UnsafeBuffer(within).putLong(io.pitgun.codecs.frame.FrameDescriptor.SAMPLES + 8,
+                8000, java.nio.ByteOrder.LITTLE_ENDIAN);
+            ws.sendBinary(ByteBuffer.wrap(within), true).get(5, TimeUnit.SECONDS);
+            assertEquals("ack", collector.next().get("type").asText());
+            assertEquals(1, gateway.metric(FLAGGED));
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        }
+        // Stored in this build's layout (12-byte samples), the flag kept.
+        final List<String> samples = new ArrayList<>();
+        JournaledFrames.forEachFrame(dataDir.resolve("journal"), frame ->
+        {
+            for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
+            {
+                samples.add(frame.sequence() + " " + sample.parameterId() + " " + sample.quality() + " " +
+                    sample.actingBlockLength());
+            }
+        });
+        assertEquals(List.of("6 1 GOOD 12", "6 3 DEGRADED 12"), samples);
+    }
+
+    @Test
     void shouldNotStartWithAManifestOverALimit() throws Exception
     {
         final Path manifest = files.resolve("power.yaml");
