@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.SignalQuality;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import io.pitgun.testsupport.JournaledFrames;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -201,8 +204,7 @@ class GatewayTuningLimitIntegrationTest
 
             // The same with Engine_RPM 8000: accepted, Speed flagged.
             final byte[] within = HostileFrames.grown(HostileFrames.validFrame(6), 8, 4);
-            new org.agrona.concurrent.UnsafeBuffer(within).putLong(io.pitgun.codecs.frame.FrameDescriptor.SAMPLES + 8,
-                8000, java.nio.ByteOrder.LITTLE_ENDIAN);
+            new UnsafeBuffer(within).putLong(FrameDescriptor.SAMPLES + 8, 8000, ByteOrder.LITTLE_ENDIAN);
             ws.sendBinary(ByteBuffer.wrap(within), true).get(5, TimeUnit.SECONDS);
             assertEquals("ack", collector.next().get("type").asText());
             assertEquals(1, gateway.metric(FLAGGED));
