@@ -97,6 +97,18 @@ public final class ChannelLimitTable
         return limits;
     }
 
+    /** The lowest value of channel {@code id} its reject limits let in ({@code -Infinity} when none). Cold path. */
+    public double rejectMin(final int id)
+    {
+        return id < rejectMin.length ? rejectMin[id] : Double.NEGATIVE_INFINITY;
+    }
+
+    /** The highest value of channel {@code id} its reject limits let in ({@code Infinity} when none). Cold path. */
+    public double rejectMax(final int id)
+    {
+        return id < rejectMax.length ? rejectMax[id] : Double.POSITIVE_INFINITY;
+    }
+
     /** True when some limit flags rather than refuses, so {@link #flag} has work to do. */
     public boolean hasFlagLimits()
     {

@@ -28,8 +28,9 @@ import java.util.Set;
  *       a filter or a segment aggregate) whose access level is above {@code max_access};</li>
  *   <li>a {@code limits.channels} entry that names no dictionary channel must name a channel the manifest
  *       derives, and that channel must declare a {@code range} within the limit (the manifest states what its
- *       output can be; an output that may exceed a limit, or says nothing, is refused). The values a formula
- *       computes at run time are not checked again: its inputs are the frames the limits already let in.</li>
+ *       output can be; an output that may exceed a limit, or says nothing, is refused), and its formula must not
+ *       be able to leave the limit over the ranges of what it reads ({@link FormulaRange}; where no bound can be
+ *       shown, the declared range decides). Derived values are not checked again at run time.</li>
  * </ul>
  */
 public final class ManifestLimitCheck
@@ -80,9 +81,10 @@ public final class ManifestLimitCheck
         {
             access(manifest, limits.maxAccess(), by, problems);
         }
+        final FormulaRange.Interval[] ranges = policy.derivedLimits().isEmpty() ? null : formulaRanges(policy, manifest);
         for (final DerivedChannelLimit limit : policy.derivedLimits())
         {
-            derivedChannel(source, manifest.registry(), derived, limit, by, problems);
+            derivedChannel(source, manifest, derived, ranges, limit, problems);
         }
         if (!problems.isEmpty())
         {
@@ -176,10 +178,39 @@ public final class ManifestLimitCheck
         }
     }
 
-    private static void derivedChannel(final PipelineManifest source, final ParameterRegistry registry,
-        final List<DerivedChannelSpec> derived, final DerivedChannelLimit limit, final String by,
+    /**
+     * The values each derived channel's formula can take, in execution order, each read of a dictionary channel
+     * ranging over the dictionary's range tightened by the policy's reject limits (frames outside those never
+     * arrive); flag limits let values through, so they do not narrow it.
+     */
+    private static FormulaRange.Interval[] formulaRanges(final TuningPolicy policy, final CompiledManifest manifest)
+    {
+        final ParameterRegistry registry = manifest.registry();
+        final ChannelLimitTable table = policy.table();
+        final FormulaRange.Interval[] ranges = new FormulaRange.Interval[manifest.derivedChannels().size()];
+        final FormulaRange range = new FormulaRange(name ->
+        {
+            final ParameterDefinition channel = registry.byName(name);
+            return channel == null ? FormulaRange.Interval.UNBOUNDED : FormulaRange.Interval.of(
+                Math.max(channel.min(), table.rejectMin(channel.id())),
+                Math.min(channel.max(), table.rejectMax(channel.id())));
+        }, index -> index < ranges.length && ranges[index] != null ? ranges[index] : FormulaRange.Interval.UNBOUNDED);
+        for (final ProgramPlan.Step step : manifest.plan().steps())
+        {
+            if (step instanceof ProgramPlan.Derive)
+            {
+                final ProgramPlan.Derive derive = (ProgramPlan.Derive)step;
+                ranges[derive.derivedIndex()] = range.of(derive.expr());
+            }
+        }
+        return ranges;
+    }
+
+    private static void derivedChannel(final PipelineManifest source, final CompiledManifest manifest,
+        final List<DerivedChannelSpec> derived, final FormulaRange.Interval[] ranges, final DerivedChannelLimit limit,
         final List<String> problems)
     {
+        final ParameterRegistry registry = manifest.registry();
         final String bound = limit.min() == Double.NEGATIVE_INFINITY ? "(at most " +
             ChannelLimitTable.number(limit.max()) + ")" : limit.max() == Double.POSITIVE_INFINITY ? "(at least " +
             ChannelLimitTable.number(limit.min()) + ")" : "[" + ChannelLimitTable.number(limit.min()) + ", " +
@@ -202,6 +233,20 @@ public final class ManifestLimitCheck
                     "[" + ChannelLimitTable.number(spec.min()) + ", " + ChannelLimitTable.number(spec.max()) + "], " +
                     "beyond the tuning limit channels." + limit.channel() + " " + bound + " at " + limit.where());
             }
+            else
+            {
+                final FormulaRange.Interval range = ranges[indexOf(manifest, spec.name())];
+                // Unbounded: no bound can be shown (time functions, ...), and the declared range is what holds.
+                final boolean bounded = !Double.isInfinite(range.min()) && !Double.isInfinite(range.max());
+                if (bounded && (range.min() < limit.min() || range.max() > limit.max()))
+                {
+                    problems.add(where(source, spec.pointer() + "/expr") + ": the formula of derived channel " +
+                        spec.name() + " can reach [" + rounded(range.min()) + ", " + rounded(range.max()) + "] over " +
+                        "the ranges of the channels it reads (the dictionary's, tightened by the policy's reject " +
+                        "limits), beyond the tuning limit channels." + limit.channel() + " " + bound + " at " +
+                        limit.where() + "; bound its inputs in the policy, or clamp() it in the formula");
+                }
+            }
             return;
         }
         final List<String> names = new ArrayList<>();
@@ -211,6 +256,24 @@ public final class ManifestLimitCheck
             registry.name() + " nor one the manifest " + source.document().path() + " derives" +
             (near.isEmpty() ? "" : "; nearest dictionary channels: " + String.join(", ", near)) +
             (names.isEmpty() ? "" : "; derived channels: " + String.join(", ", names)));
+    }
+
+    private static int indexOf(final CompiledManifest manifest, final String name)
+    {
+        for (final io.pitgun.manifest.DerivedChannel channel : manifest.derivedChannels())
+        {
+            if (channel.name().equals(name))
+            {
+                return channel.index();
+            }
+        }
+        throw new IllegalStateException("derived channel " + name + " is not in the compiled manifest");
+    }
+
+    /** Four decimals at most: enough to see how far over a limit a formula goes. */
+    private static String rounded(final double value)
+    {
+        return ChannelLimitTable.number(Math.round(value * 10_000) / 10_000.0);
     }
 
     private static String where(final PipelineManifest source, final String pointer)

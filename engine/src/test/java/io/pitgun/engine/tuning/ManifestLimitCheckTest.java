@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +50,9 @@ class ManifestLimitCheckTest
     @Test
     void shouldAcceptAManifestWithinEveryLimit() throws Exception
     {
+        // Power_kW = Torque_Nm * Engine_RPM / 9549: within [-600, 1300] once the policy bounds Torque_Nm to 800.
         final TuningPolicy policy = policy(POLICY_HEAD + "  channels:\n    Power_kW: {min: -600, max: 1300}\n" +
+            "    Torque_Nm: {max: 800}\n" +
             "manifest_limits:\n  max_stages: 3\n  max_derived_channels: 2\n  max_expression_length: 34\n" +
             "  max_expression_depth: 3\n  max_access: internal\n");
         assertDoesNotThrow(() -> ManifestLimitCheck.check(policy, manifest()));
@@ -90,6 +93,21 @@ class ManifestLimitCheckTest
             ex.problems().get(0).contains("derived channel Power_kW declares range [-500, 1300], beyond the tuning " +
             "limit channels.Power_kW (at most 1000) at " + dir.resolve("policy.yaml") + ":6:"), ex.getMessage());
         assertTrue(ex.problems().get(1).contains("derived channel Hybrid_kW declares no range"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseADerivedChannelWhoseFormulaCanLeaveItsLimit() throws Exception
+    {
+        // Declared [-500, 1300], but Torque_Nm 1200 at 15000 rpm makes 1885 kW; a flag limit lets such frames in.
+        final TuningPolicy policy = policy(POLICY_HEAD + "  channels:\n    Power_kW: {min: -600, max: 1300}\n" +
+            "    Torque_Nm: {max: 800, on_violation: flag}\n");
+        final TuningPolicyException ex = assertThrows(TuningPolicyException.class,
+            () -> ManifestLimitCheck.check(policy, manifest()));
+        assertEquals(List.of(dir.resolve("manifest.yaml") + ":7:15: the formula of derived channel Power_kW can " +
+            "reach [-471.2535, 1885.0141] over the ranges of the channels it reads (the dictionary's, tightened by " +
+            "the policy's reject limits), beyond the tuning limit channels.Power_kW [-600, 1300] at " +
+            dir.resolve("policy.yaml") + ":6:15; bound its inputs in the policy, or clamp() it in the formula"),
+            ex.problems());
     }
 
     @Test
