@@ -6,6 +6,7 @@ import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionEndEncoder;
 import io.pitgun.codecs.sbe.SessionStartEncoder;
+import io.pitgun.engine.tuning.ChannelLimitTable;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.UUID;
@@ -49,7 +50,10 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TYPE_BOOL;
  * header there; each {@code put} appends one sample in the slot; {@link #commit} publishes it. Between begin and
  * commit the slot holds up the stages, so fill it without delay. A sample's value type is the dictionary's; with
  * {@code validate_parameters} an unknown id or a value outside the dictionary range refuses the whole frame, and
- * so does a frame that would outgrow the slot — {@link FrameRejectedException}, never truncation.
+ * so does a frame that would outgrow the slot — {@link FrameRejectedException}, never truncation. With a tuning
+ * policy ({@link TelemetryPipelineBuilder#tuningPolicy}) {@link #commit} refuses a frame with a sample outside a
+ * reject limit ({@code DROPPED_TUNING_LIMIT}) and marks samples outside a flag limit {@code DEGRADED}
+ * ({@code SAMPLES_TUNING_FLAGGED}).
  */
 public final class FrameWriter
 {
@@ -63,6 +67,7 @@ public final class FrameWriter
     private final int maxSamples;
     private final boolean validate;
     private final ParameterTable parameters;
+    private final ChannelLimitTable tuningLimits;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final SessionStartEncoder sessionStartEncoder = new SessionStartEncoder();
     private final SessionEndEncoder sessionEndEncoder = new SessionEndEncoder();
@@ -72,7 +77,7 @@ public final class FrameWriter
     private int sampleCount;
 
     FrameWriter(final RingPublisher publisher, final ParameterRegistry dictionary, final ParameterTable parameters,
-        final UUID sessionId, final UUID producerId, final int sourceId)
+        final ChannelLimitTable tuningLimits, final UUID sessionId, final UUID producerId, final int sourceId)
     {
         if (sourceId < 0 || sourceId > 65_535)
         {
@@ -88,6 +93,7 @@ public final class FrameWriter
         this.maxSamples = (publisher.frameCapacity() - SAMPLES) / SAMPLE_LENGTH;
         this.validate = publisher.config().validateParameters();
         this.parameters = parameters;
+        this.tuningLimits = tuningLimits;
     }
 
     /** Samples a frame can hold in this pipeline's slots. */
@@ -257,6 +263,10 @@ public final class FrameWriter
     {
         requireOpen();
         buffer.putShort(SlotDescriptor.FRAME_OFFSET + GROUP_HEADER + GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
+        if (tuningLimits != null)
+        {
+            checkTuningLimits();
+        }
         final long position = claimed;
         claimed = -1;
         publisher.publishReady(position, slot, SAMPLES + sampleCount * SAMPLE_LENGTH, ingestTimeNs);
@@ -341,6 +351,22 @@ public final class FrameWriter
         return refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter " + parameterId + " (" +
             dictionary.byId(parameterId).name() + "): " + value + " is outside the dictionary range [" +
             parameters.min(parameterId) + ", " + parameters.max(parameterId) + "]");
+    }
+
+    // The frame is complete in its slot: one pass for the reject limits, one for the flag limits (if any).
+    private void checkTuningLimits()
+    {
+        final int rejected = tuningLimits.firstRejected(buffer, SlotDescriptor.FRAME_OFFSET);
+        if (rejected != ChannelLimitTable.WITHIN_LIMITS)
+        {
+            throw refuse(PipelineCounter.DROPPED_TUNING_LIMIT, "frame refused: " +
+                tuningLimits.violation(buffer, SlotDescriptor.FRAME_OFFSET, rejected).describe());
+        }
+        final int flagged = tuningLimits.flag(buffer, SlotDescriptor.FRAME_OFFSET);
+        if (flagged > 0)
+        {
+            publisher.count(PipelineCounter.SAMPLES_TUNING_FLAGGED, flagged);
+        }
     }
 
     private void requireOpen()

@@ -56,7 +56,11 @@ public enum PipelineCounter implements CounterDescriptor
     JOURNAL_SPACE_WAITS(20, "journal waits for disk space", "pitgun_journal_space_waits_total"),
     /** Times the journal pretoucher turned itself off (the kernel lacks {@code MADV_POPULATE_WRITE}, no native
      *  access...); appends go on, with the page faults on the journaling thread. */
-    JOURNAL_PRETOUCH_DISABLED(21, "journal pretoucher disabled", "pitgun_journal_pretouch_disabled_total");
+    JOURNAL_PRETOUCH_DISABLED(21, "journal pretoucher disabled", "pitgun_journal_pretouch_disabled_total"),
+    /** Refused by a {@link FrameWriter}: a sample outside a reject limit of the pipeline's tuning policy. */
+    DROPPED_TUNING_LIMIT(22, "dropped: outside a tuning limit", "pitgun_frames_dropped_tuning_limit_total"),
+    /** Samples a {@link FrameWriter} published outside a flag limit of the tuning policy, marked DEGRADED. */
+    SAMPLES_TUNING_FLAGGED(23, "samples flagged by tuning limits", "pitgun_samples_tuning_flagged_total");
 
     /** The counters-file type id of every pipeline counter. */
     public static final int TYPE_ID = 1;

@@ -318,6 +318,11 @@ final class RingPublisher
         counters.incrementShared(counter);
     }
 
+    void count(final PipelineCounter counter, final long delta)
+    {
+        counters.addShared(counter, delta);
+    }
+
     /**
      * Refuses a message larger than a slot or not of the Pitgun schema, counted, before anything is claimed: the one
      * structure check of a message on its way into a slot, unless its producer validated it already.

@@ -4,6 +4,7 @@ import com.lmax.disruptor.dsl.ProducerType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.dictionary.ParameterTable;
+import io.pitgun.engine.tuning.TuningPolicy;
 import io.pitgun.journal.Journal;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
@@ -68,6 +69,7 @@ public final class TelemetryPipeline implements AutoCloseable
     private final AckTracker acks;
     private final SubscriberFanout subscribers;
     private final StageGraph stages;
+    private final TuningPolicy tuningPolicy;
 
     TelemetryPipeline(final TelemetryPipelineBuilder builder)
     {
@@ -75,6 +77,7 @@ public final class TelemetryPipeline implements AutoCloseable
         registry = builder.registry;
         parameters = ParameterTable.of(registry);
         manifest = builder.manifest;
+        tuningPolicy = builder.tuningPolicy;
         manifestSha256 = OutputDigest.sha256Hex(manifest.manifest().document().text());
         final String name = builder.name != null ? builder.name : "p" + INSTANCES.incrementAndGet();
         counters = builder.counters != null ? builder.counters : new PipelineCounters();
@@ -123,7 +126,8 @@ public final class TelemetryPipeline implements AutoCloseable
     /** A writer of frames for one (session, producer, source); one per producing thread. */
     public FrameWriter newFrameWriter(final UUID sessionId, final UUID producerId, final int sourceId)
     {
-        return new FrameWriter(publisher, registry, parameters, sessionId, producerId, sourceId);
+        return new FrameWriter(publisher, registry, parameters, tuningPolicy == null ? null : tuningPolicy.table(),
+            sessionId, producerId, sourceId);
     }
 
     /** A reusable claim for encoding a message straight into a slot; one per producing thread. */
@@ -343,6 +347,12 @@ public final class TelemetryPipeline implements AutoCloseable
         }
         final ParameterDefinition parameter = registry.byName(name);
         return parameter == null ? -1 : parameter.id();
+    }
+
+    /** The tuning policy its frame writers and its manifest keep to, if it was given one. */
+    public Optional<TuningPolicy> tuningPolicy()
+    {
+        return Optional.ofNullable(tuningPolicy);
     }
 
     /** The manifest. */

@@ -1,6 +1,10 @@
 package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.engine.tuning.ManifestLimitCheck;
+import io.pitgun.engine.tuning.TuningPolicy;
+import io.pitgun.engine.tuning.TuningPolicyException;
+import io.pitgun.engine.tuning.TuningPolicyLoader;
 import io.pitgun.journal.Journal;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
@@ -34,6 +38,8 @@ public final class TelemetryPipelineBuilder
     private SignatureVerifier verifier;
     private VerifiedDocument manifestSource;
     String signerKeyId;
+    TuningPolicy tuningPolicy;
+    private Path tuningPolicyPath;
     PipelineConfig config = PipelineConfig.defaults();
     String name;
     Journal journal;
@@ -96,6 +102,19 @@ public final class TelemetryPipelineBuilder
     public TelemetryPipelineBuilder trust(final TrustedKeys keys)
     {
         this.verifier = new SignatureVerifier(keys);
+     * A tuning policy ({@link TuningPolicyLoader}): {@link #build()} refuses a manifest over its limits
+     * ({@link ManifestLimitCheck}), and {@link FrameWriter}s refuse (or flag) samples outside its channel limits.
+     */
+    public TelemetryPipelineBuilder tuningPolicy(final TuningPolicy policy)
+    {
+        this.tuningPolicy = policy;
+        return this;
+    }
+
+    /** A {@code tuning-policy/v1} file, loaded against the dictionary at {@link #build()}. */
+    public TelemetryPipelineBuilder tuningPolicy(final Path policyFile)
+    {
+        this.tuningPolicyPath = policyFile;
         return this;
     }
 
@@ -170,6 +189,8 @@ public final class TelemetryPipelineBuilder
      *                                   valid one by a trusted key; the message names the file and why.
      * @throws IllegalArgumentException if no manifest was given, or signatures are required of a manifest given
      *                                  without its source.
+     * @throws TuningPolicyException if the tuning policy does not load, or the manifest is over its limits.
+     * @throws IllegalArgumentException if no manifest was given.
      */
     public TelemetryPipeline build() throws ManifestException
     {
@@ -206,6 +227,14 @@ public final class TelemetryPipelineBuilder
             manifestSource = verifier.verify(manifestSource.file(), manifestSource.bytes());
         }
         signerKeyId = manifestSource == null ? null : manifestSource.signerKeyId().orElse(null);
+        if (tuningPolicy == null && tuningPolicyPath != null)
+        {
+            tuningPolicy = TuningPolicyLoader.load(tuningPolicyPath, registry);
+        }
+        if (tuningPolicy != null)
+        {
+            ManifestLimitCheck.check(tuningPolicy, manifest);
+        }
         return new TelemetryPipeline(this);
     }
 

@@ -94,7 +94,7 @@ class RingPublisherTest
         assertEquals(-1, publisher.publish(messages, offsets[0], lengths[0], false));
         assertEquals(-1, publisher.claim(false));
         final FrameWriter writer = new FrameWriter(publisher, ParameterRegistry.simV1(),
-            ParameterTable.of(ParameterRegistry.simV1()), UUID.randomUUID(), UUID.randomUUID(), 1);
+            ParameterTable.of(ParameterRegistry.simV1()), null, UUID.randomUUID(), UUID.randomUUID(), 1);
         assertFalse(writer.tryBegin(1, 1));
         assertFalse(new SlotClaim(publisher).tryClaim());
 

@@ -8,8 +8,10 @@ import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.engine.FrameRejectedException;
 import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.engine.tuning.ChannelLimitTable;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,7 @@ import java.util.UUID;
  *   body spans ──decode every envelope──▶ scratch (SBE, contiguous)     nothing published if any envelope fails:
  *              (EnvelopeDecoder, no                                    400 / 413 / 422 list each failure
  *               allocation per frame)
+ *             ──tuning limits ({@link TuningLimitGate})──▶ 422 TUNING_LIMIT_EXCEEDED; flag limits mark in place
  *             ──{@link IngestAdmission}: journal can take it?──▶ 507 JOURNAL_FULL / 503 JOURNAL_FAILED,
  *               ingestion queue──▶ 503 QUEUE_FULL, queueing delay──▶ 503 OVERLOAD; nothing published
  *             ──per envelope: IdempotencyWindow.claim (one atomic step)──▶ duplicate: acknowledged again,
@@ -52,6 +55,9 @@ public final class EnvelopeIngestor
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1 << 16);
     private final int[] envelopeFirstMessage;
     private final int[] envelopeMessages;
+    /** Samples of each envelope outside a flag limit (marked DEGRADED), counted once the envelope is accepted. */
+    private final int[] envelopeFlagged;
+    private final TuningLimitGate tuningGate;
     private final long[] eventMsb;
     private final long[] eventLsb;
     private final IdempotencyWindow.Claim claim = new IdempotencyWindow.Claim();
@@ -66,6 +72,19 @@ public final class EnvelopeIngestor
         final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
         final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission)
     {
+        this(pipeline, registry, limits, window, counters, maxEnvelopes, ingestQueueLimit, delayAdmission, null);
+    }
+
+    /**
+     * @param tuningLimits the tuning policy's channel limits every frame must keep, or null for none.
+     */
+    public EnvelopeIngestor(final TelemetryPipeline pipeline, final ParameterRegistry registry,
+        final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
+        final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission,
+        final ChannelLimitTable tuningLimits)
+    {
+        this.tuningGate = tuningLimits == null ? null : new TuningLimitGate(tuningLimits);
+        this.envelopeFlagged = new int[maxEnvelopes];
         this.pipeline = pipeline;
         this.admission = new IngestAdmission(pipeline, counters, ingestQueueLimit, delayAdmission);
         this.queueFullMessage = "the ingestion queue is full (" + ingestQueueLimit + " envelopes awaiting " +
@@ -124,6 +143,21 @@ public final class EnvelopeIngestor
         final IngestReport report = new IngestReport();
         report.envelopes = 1;
         report.framesInRequest = messages.count();
+        int flagged = 0;
+        if (tuningGate != null)
+        {
+            // Flag mode marks samples in place: the transport's view of the message is writable (MessageBytes).
+            final MutableDirectBuffer writable = (MutableDirectBuffer)buffer;
+            if (!tuningGate.check(writable, messages.absoluteOffsets(), 0, messages.count()))
+            {
+                final int frame = tuningGate.refusedFrame();
+                counters.rejected(RejectReason.TUNING_LIMIT_EXCEEDED);
+                return report.refuse(RejectReason.TUNING_LIMIT_EXCEEDED.status(), RejectReason.TUNING_LIMIT_EXCEEDED,
+                    "message " + frame + " at byte " + messages.absoluteOffsets()[frame] + ": " +
+                    tuningGate.violation(writable, messages.absoluteOffsets(), 0).describe());
+            }
+            flagged = tuningGate.flagged();
+        }
         if (!admission.admit(report, 1, BINARY_QUEUE_FULL_MESSAGE))
         {
             return report;
@@ -189,6 +223,10 @@ public final class EnvelopeIngestor
         {
             report.accepted = 1;
             counters.envelopesAccepted.increment();
+            if (flagged > 0)
+            {
+                counters.tuningFlaggedSamples.add(flagged);
+            }
         }
         else if (report.framesAccepted == 0)
         {
@@ -254,6 +292,26 @@ public final class EnvelopeIngestor
                 messages++;
             }
             position += result.encodedLength();
+            envelopeFlagged[i] = 0;
+            if (tuningGate != null && !tuningGate.check(scratch, messageOffsets, envelopeFirstMessage[i], n))
+            {
+                counters.rejected(RejectReason.TUNING_LIMIT_EXCEEDED);
+                failures++;
+                if (worstReason == null)
+                {
+                    worstStatus = RejectReason.TUNING_LIMIT_EXCEEDED.status();
+                    worstReason = RejectReason.TUNING_LIMIT_EXCEEDED;
+                }
+                if (report.details.size() < MAX_DETAILS)
+                {
+                    report.details.add(tuningGate.describeEnvelope(i, eventMsb[i], eventLsb[i],
+                        tuningGate.violation(scratch, messageOffsets, envelopeFirstMessage[i])));
+                }
+            }
+            else if (tuningGate != null)
+            {
+                envelopeFlagged[i] = tuningGate.flagged();
+            }
             if (i == 0)
             {
                 report.hasFirstEventId = true;
@@ -354,6 +412,10 @@ public final class EnvelopeIngestor
             }
             report.accepted++;
             counters.envelopesAccepted.increment();
+            if (envelopeFlagged[i] > 0)
+            {
+                counters.tuningFlaggedSamples.add(envelopeFlagged[i]);
+            }
         }
     }
 

@@ -35,6 +35,7 @@ public record GatewayConfig(
     Optional<String> runRegistryUrl,
     Optional<Path> manifest,
     Optional<Path> dictionary,
+    Optional<Path> tuningPolicy,
     AckMode ackMode,
     int maxBodyBytes,
     int maxHeaderBytes,
@@ -128,7 +129,8 @@ public record GatewayConfig(
     /** A copy with another bind address (tests bind port 0). */
     public GatewayConfig withBind(final InetSocketAddress address)
     {
-        return new GatewayConfig(address, allowNonLoopback, dataDir, runRegistryUrl, manifest, dictionary, ackMode,
+        return new GatewayConfig(address, allowNonLoopback, dataDir, runRegistryUrl, manifest, dictionary, tuningPolicy,
+            ackMode,
             maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, channelCapacity,
             waitStrategy, rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
             idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
@@ -172,6 +174,7 @@ public record GatewayConfig(
                 optional(GatewaySetting.RUN_REGISTRY_URL).map(this::url),
                 optional(GatewaySetting.MANIFEST).map(Path::of),
                 optional(GatewaySetting.DICTIONARY).map(Path::of),
+                optional(GatewaySetting.TUNING_POLICY).map(Path::of),
                 (AckMode)pipelineValue(GatewaySetting.ACK_MODE),
                 integer(GatewaySetting.MAX_BODY_BYTES),
                 integer(GatewaySetting.MAX_HEADER_BYTES),

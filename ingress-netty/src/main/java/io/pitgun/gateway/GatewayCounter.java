@@ -68,7 +68,9 @@ public enum GatewayCounter implements CounterDescriptor
     /** Times they changed but did not load (the certificate before stayed in use). */
     TLS_RELOAD_FAILURES(27, "gateway: tls reload failures"),
     /** Gauge: the end of the certificate's validity (notAfter), seconds since the epoch; 0 without TLS. */
-    TLS_CERTIFICATE_EXPIRY(28, "gateway: tls certificate expiry seconds");
+    TLS_CERTIFICATE_EXPIRY(28, "gateway: tls certificate expiry seconds"),
+    /** Samples accepted outside a flag limit of the tuning policy (their quality set DEGRADED). */
+    TUNING_FLAGGED_SAMPLES(29, "gateway: samples flagged by tuning limits");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -58,6 +58,8 @@ public final class GatewayCounters
     /** Failures of the run-registry mirror's insight poller (its duty cycle threw; it carried on). */
     final SharedCounter registryErrors;
     final SharedCounter overloadWarningsSuppressed;
+    /** Samples accepted outside a flag limit of the tuning policy. */
+    final SharedCounter tuningFlaggedSamples;
     /** Envelopes admitted and not yet answered: the bounded ingestion queue. */
     final SharedGauge inFlightEnvelopes;
     final SharedGauge openConnections;
@@ -126,6 +128,7 @@ public final class GatewayCounters
         tlsReloadFailures = new SharedCounter(byId[GatewayCounter.TLS_RELOAD_FAILURES.id()]);
         tlsCertificateExpirySeconds = new SharedCounter(byId[GatewayCounter.TLS_CERTIFICATE_EXPIRY.id()]);
         overloadWarningsSuppressed = new SharedCounter(byId[GatewayCounter.OVERLOAD_WARNINGS_SUPPRESSED.id()]);
+        tuningFlaggedSamples = new SharedCounter(byId[GatewayCounter.TUNING_FLAGGED_SAMPLES.id()]);
         for (final RejectReason reason : RejectReason.values())
         {
             rejections[reason.ordinal()] = newCounter("gateway rejections: " + reason.label(),

@@ -105,6 +105,8 @@ final class GatewayMetrics
             counters.registryGaps);
         counter(w, "pitgun_gateway_run_registry_errors_total",
             "Failures of the run-registry mirror's insight poller (logged; it carried on).", counters.registryErrors);
+        counter(w, "pitgun_gateway_tuning_flagged_samples_total", "Samples accepted outside a flag limit of the " +
+            "tuning policy, their quality set DEGRADED.", counters.tuningFlaggedSamples);
         gauge(w, "pitgun_gateway_run_registry_queue_records", "Run-registry records waiting to be posted.",
             counters.registryQueueDepth.get());
         w.family("pitgun_gateway_ws_closes_total", "counter", "WebSocket connections ended, by why.");

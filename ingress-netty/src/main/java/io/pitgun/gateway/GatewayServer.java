@@ -19,6 +19,10 @@ import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.TelemetryPipelineBuilder;
+import io.pitgun.engine.tuning.ChannelLimitTable;
+import io.pitgun.engine.tuning.TuningPolicy;
+import io.pitgun.engine.tuning.TuningPolicyException;
+import io.pitgun.engine.tuning.TuningPolicyLoader;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.scaleout.EdgeShipper;
 import io.pitgun.schemas.SchemaCatalog;
@@ -87,6 +91,8 @@ public final class GatewayServer implements AutoCloseable
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private final long startedNs = System.nanoTime();
     private Channel serverChannel;
+    /** The TUNING_POLICY, or null. */
+    private final TuningPolicy tuningPolicy;
 
     private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads) throws InterruptedException
     {
@@ -94,6 +100,7 @@ public final class GatewayServer implements AutoCloseable
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
         registry.warnings().forEach(warning -> LOG.warn("dictionary {}: {}", registry.name(), warning));
         this.dictionaryDocuments = new DictionaryDocuments(registry);
+        this.tuningPolicy = config.tuningPolicy().map(this::loadTuningPolicy).orElse(null);
         // The pipeline's and the gateway's counters share one file in the data directory: pitgun stat reads it.
         final CountersFile countersFile;
         try
@@ -135,6 +142,7 @@ public final class GatewayServer implements AutoCloseable
             this.pipeline = builder
                 .name("gateway")
                 .dictionary(registry)
+                .tuningPolicy(tuningPolicy)
                 .config(pipelineConfig)
                 .counters(pipelineCounters)
                 .errorHandler((stage, error) -> LOG.error("pipeline stage {} failed: {}", stage, error.toString(), error))
@@ -144,6 +152,12 @@ public final class GatewayServer implements AutoCloseable
         catch (final ManifestException ex)
         {
             throw new GatewayConfigException(List.of(GatewaySetting.MANIFEST.envName() + ": " + ex.getMessage()));
+        }
+        catch (final TuningPolicyException ex)
+        {
+            // The manifest is over a limit of the policy: the gateway does not start with it.
+            throw new GatewayConfigException(ex.problems().stream().map(problem -> GatewaySetting.MANIFEST.label() +
+                " over a limit of " + GatewaySetting.TUNING_POLICY.label() + ": " + problem).toList());
         }
         this.idempotencyWindow = new IdempotencyWindow(config.idempotencyEntries(),
             TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
@@ -195,6 +209,29 @@ public final class GatewayServer implements AutoCloseable
             closeQuietly();
             throw ex;
         }
+    }
+
+    private TuningPolicy loadTuningPolicy(final java.nio.file.Path file)
+    {
+        try
+        {
+            final TuningPolicy policy = TuningPolicyLoader.load(file, registry);
+            policy.warnings().forEach(warning -> LOG.warn("{}: {}", GatewaySetting.TUNING_POLICY.envName(), warning));
+            LOG.info("tuning policy {} ({}): {} channel limit(s) enforced", policy.name(), file,
+                policy.table().limits().size());
+            return policy;
+        }
+        catch (final TuningPolicyException ex)
+        {
+            throw new GatewayConfigException(ex.problems().stream()
+                .map(problem -> GatewaySetting.TUNING_POLICY.label() + ": " + problem).toList());
+        }
+    }
+
+    /** The channel limits of the TUNING_POLICY, for the ingest path; null without a policy. */
+    ChannelLimitTable tuningLimits()
+    {
+        return tuningPolicy == null ? null : tuningPolicy.table();
     }
 
     /**

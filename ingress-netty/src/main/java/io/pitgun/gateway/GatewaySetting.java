@@ -21,6 +21,7 @@ public enum GatewaySetting
     MANIFEST("MANIFEST", "", "pipeline-manifest/v1 file (default: the built-in one; for sim.v1 it derives power and speed and summarises laps, for any other dictionary it passes frames through)"),
     DICTIONARY("DICTIONARY", "", "metrics-dictionary/v1 file (default: the canonical sim.v1)"),
     TRUST("TRUST", "", "comma-separated public key files (.pub, from pitgun keys generate); when set, MANIFEST is required and must carry a valid signature (MANIFEST.sig) by one of them, or the gateway refuses to start (docs/security.md) (default: signatures not checked)"),
+    TUNING_POLICY("TUNING_POLICY", "", "tuning-policy/v1 file whose limits frames and the manifest must keep (docs/security.md, Tuning limits): a frame outside a reject limit is refused (422 tuning_limit_exceeded), one outside a flag limit accepted with the sample DEGRADED and counted; a manifest over a limit stops the start (default: none)"),
     ACK_MODE("ACK_MODE", PipelineSetting.ACK_MODE, null, ""),
     MAX_BODY_BYTES("MAX_BODY_BYTES", "4194304", between(64, Integer.MAX_VALUE), "largest POST /beacon body (413 above)"),
     MAX_HEADER_BYTES("MAX_HEADER_BYTES", "16384", between(1024, 1 << 20), "largest request header block (431 above)"),

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   admitClient          draining? 503 · over the client's token bucket? 429                 (counted here)
  *   splitEnvelopes       the body into the loop's array (MessageBytes), find its envelopes   (transport answers)
- *   ingestEnvelopes  ─┐  decode every envelope ▸ journal space ▸ ingestion queue ▸ queueing
+ *   ingestEnvelopes  ─┐  decode every envelope ▸ tuning limits ▸ journal space ▸ ingestion queue ▸ queueing
  *   ingestBinary     ─┘  delay ▸ idempotency claim ▸ publish        ({@link EnvelopeIngestor}: one IngestReport)
  *   answer               journaled mode: wait for the journal ({@link JournalAckWaiter}, never blocking) ▸
  *                        its journal index ({@link JournalIndexResolver}: never reads the journal on the loop) ▸
@@ -64,7 +64,8 @@ final class IngestPath
         final QueueDelayAdmission delayAdmission = new QueueDelayAdmission(ackWaiter,
             config.queueDelayTargetMs() * 1_000_000L, config.queueDelayIntervalMs() * 1_000_000L);
         ingestor = new EnvelopeIngestor(server.pipeline(), server.registry(), limits, server.idempotencyWindow(),
-            server.counters(), GatewayServer.MAX_ENVELOPES_PER_REQUEST, config.ingestQueue(), delayAdmission);
+            server.counters(), GatewayServer.MAX_ENVELOPES_PER_REQUEST, config.ingestQueue(), delayAdmission,
+            server.tuningLimits());
         splitter = new BeaconBodySplitter(GatewayServer.MAX_ENVELOPES_PER_REQUEST);
         // The one place the gateway validates binary frames.
         sbeSplitter = new SbeMessageSplitter(server.registry(), GatewayServer.MAX_ENVELOPES_PER_REQUEST,

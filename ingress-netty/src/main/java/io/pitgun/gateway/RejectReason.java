@@ -86,7 +86,12 @@ public enum RejectReason
     /** A query parameter of a GET endpoint that is unknown, repeated, or not one of its allowed values. */
     BAD_PARAMETER(400),
     /** A bug: counted and answered without details (the log has them). */
-    INTERNAL_ERROR(500);
+    INTERNAL_ERROR(500),
+    /**
+     * A frame with a sample outside a reject limit of the tuning policy ({@code TUNING_POLICY}). Last: a reason's
+     * ordinal is its counter's key in the counters file.
+     */
+    TUNING_LIMIT_EXCEEDED(422);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

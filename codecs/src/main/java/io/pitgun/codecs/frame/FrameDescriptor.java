@@ -142,6 +142,10 @@ public final class FrameDescriptor
     public static final int TYPE_F64 = ValueType.F64.value();
     /** ValueType BOOL. */
     public static final int TYPE_BOOL = ValueType.BOOL.value();
+    /** SignalQuality GOOD: measured and within the dictionary range (what JSON frames carry). */
+    public static final int QUALITY_GOOD = SignalQuality.GOOD.value();
+    /** SignalQuality DEGRADED: measured but flagged (by the producer, or by a tuning policy in flag mode). */
+    public static final int QUALITY_DEGRADED = SignalQuality.DEGRADED.value();
     /** SignalQuality ESTIMATED (what derived channels carry). */
     public static final int QUALITY_ESTIMATED = SignalQuality.ESTIMATED.value();
     /** SignalQuality INVALID: such a sample is journaled but neither fed to formulas nor aggregated. */

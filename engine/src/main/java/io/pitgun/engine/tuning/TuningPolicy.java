@@ -1,0 +1,72 @@
+package io.pitgun.engine.tuning;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A loaded {@code tuning-policy/v1}, resolved against one dictionary ({@link TuningPolicyLoader} makes one): its
+ * channel limits as a {@link ChannelLimitTable} for the ingest path, the limits on derived channels and
+ * {@code manifest_limits} for {@link ManifestLimitCheck}. Immutable.
+ */
+public final class TuningPolicy
+{
+    private final Path source;
+    private final String name;
+    private final ChannelLimitTable table;
+    private final List<DerivedChannelLimit> derivedLimits;
+    private final ManifestLimits manifestLimits;
+    private final List<String> warnings;
+
+    TuningPolicy(final Path source, final String name, final ChannelLimitTable table,
+        final List<DerivedChannelLimit> derivedLimits, final ManifestLimits manifestLimits, final List<String> warnings)
+    {
+        this.source = source;
+        this.name = name;
+        this.table = table;
+        this.derivedLimits = List.copyOf(derivedLimits);
+        this.manifestLimits = manifestLimits;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    /** The file it was read from. */
+    public Path source()
+    {
+        return source;
+    }
+
+    /** Its {@code name}, or the file name without extension. */
+    public String name()
+    {
+        return name;
+    }
+
+    /** The limits on dictionary channels, precomputed for the hot path. */
+    public ChannelLimitTable table()
+    {
+        return table;
+    }
+
+    /** The limits on channels a manifest must derive. */
+    public List<DerivedChannelLimit> derivedLimits()
+    {
+        return derivedLimits;
+    }
+
+    /** Its {@code manifest_limits}. */
+    public ManifestLimits manifestLimits()
+    {
+        return manifestLimits;
+    }
+
+    /** What of the policy is read but not enforced (e.g. {@code frame_limits}), to be logged at start. */
+    public List<String> warnings()
+    {
+        return warnings;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "tuning policy " + name + " (" + source + ", " + table.limits().size() + " channel limits)";
+    }
+}

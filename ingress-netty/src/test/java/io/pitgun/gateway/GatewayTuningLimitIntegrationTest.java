@@ -1,0 +1,278 @@
+package io.pitgun.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.sbe.SignalQuality;
+import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import io.pitgun.testsupport.JournaledFrames;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A gateway started with a tuning policy ({@code TUNING_POLICY}) over real HTTP and WebSocket clients: a frame over
+ * a reject limit refuses its request with 422 naming the limit and nothing of it is journaled, a frame within is
+ * accepted; in flag mode it is accepted, its sample marked DEGRADED in the journal and counted; a manifest over a
+ * limit stops the start. The test envelopes carry {@code Engine_RPM} = 9000 + sequence % 1000.
+ */
+class GatewayTuningLimitIntegrationTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ParameterRegistry SIM_V1 = ParameterRegistry.simV1();
+    private static final String REJECTIONS = "pitgun_gateway_rejections_total{reason=\"tuning_limit_exceeded\"}";
+    private static final String FLAGGED = "pitgun_gateway_tuning_flagged_samples_total";
+
+    @TempDir
+    Path dataDir;
+    @TempDir
+    Path files;
+
+    @Test
+    void shouldRefuseAFrameOverALimitOverHttpNamingTheLimitAndJournalNothingOfIt() throws Exception
+    {
+        final Path policy = policy("max_engine_rpm: 9500\n");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.TUNING_POLICY,
+            policy.toString())))
+        {
+            // Envelope 0 within the limit, envelope 1's frame 1 at 9501 rpm: nothing of the request goes in.
+            final HttpResponse<String> refused = gateway.post("/beacon", "application/x-ndjson",
+                Envelopes.batch(UUID.randomUUID(), 0, 2) + "\n" + Envelopes.batch(UUID.randomUUID(), 500, 2));
+            assertEquals(422, refused.statusCode(), refused.body());
+            final JsonNode answer = JSON.readTree(refused.body());
+            assertEquals("tuning_limit_exceeded", answer.get("reason").asText(), refused.body());
+            assertEquals(0, answer.get("frames_accepted").asInt());
+            assertEquals(1, answer.get("errors").size(), refused.body());
+            final JsonNode error = answer.get("errors").get(0);
+            assertEquals(1, error.get("index").asInt());
+            assertEquals(1, error.get("frame").asInt());
+            assertEquals("TUNING_LIMIT_EXCEEDED", error.get("code").asText());
+            assertEquals(422, error.get("status").asInt());
+            assertEquals("max_engine_rpm", error.get("limit").asText());
+            assertEquals("Engine_RPM", error.get("channel").asText());
+            assertEquals(9501, error.get("value").asInt());
+            assertEquals(9500, error.get("bound").asInt());
+            assertEquals("/payload/frames/1/samples/Engine_RPM", error.get("pointer").asText());
+            assertEquals("frame 1: Engine_RPM 9501 is above 9500, the tuning limit max_engine_rpm (reject)",
+                error.get("message").asText());
+
+            // Exactly at the limit is within it.
+            final HttpResponse<String> accepted = gateway.post("/beacon", "application/json",
+                Envelopes.batch(UUID.randomUUID(), 499, 2));
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            assertEquals(2, JSON.readTree(accepted.body()).get("frames_accepted").asInt());
+
+            assertEquals(1, gateway.metric(REJECTIONS));
+            assertEquals(2, gateway.metric("pitgun_gateway_frames_published_total"));
+        }
+        assertEquals(List.of(499L, 500L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    @Test
+    void shouldNackAFrameOverALimitOverWebSocketTextAndBinary() throws Exception
+    {
+        final Path policy = policy("channels:\n    Speed: {max: 150}\n");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.TUNING_POLICY,
+            policy.toString())))
+        {
+            final GatewayWebSocketIntegrationTest.Collector collector = new GatewayWebSocketIntegrationTest.Collector();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws"), collector).get(10, TimeUnit.SECONDS);
+
+            // Speed = 100 + sequence % 100 + 0.5: sequence 49 is at 149.5 km/h, 50 at 150.5.
+            final UUID eventId = UUID.randomUUID();
+            ws.sendText(Envelopes.batch(eventId, 49, 2), true).get(5, TimeUnit.SECONDS);
+            final JsonNode text = collector.next();
+            assertEquals("nack", text.get("type").asText(), text.toString());
+            assertEquals(eventId.toString(), text.get("event_id").asText());
+            assertEquals(422, text.get("http_status").asInt());
+            assertEquals("tuning_limit_exceeded", text.get("reason").asText());
+            final JsonNode error = text.get("errors").get(0);
+            assertEquals("channels.Speed", error.get("limit").asText(), error.toString());
+            assertEquals("Speed", error.get("channel").asText());
+            assertEquals(1, error.get("frame").asInt());
+
+            // The same frames as SBE: one nack naming the SBE message, its byte and the limit.
+            ws.sendBinary(sbe(Envelopes.batch(UUID.randomUUID(), 49, 2)), true).get(5, TimeUnit.SECONDS);
+            final JsonNode binary = collector.next();
+            assertEquals("nack", binary.get("type").asText(), binary.toString());
+            assertEquals(422, binary.get("http_status").asInt());
+            assertEquals("tuning_limit_exceeded", binary.get("reason").asText());
+            assertTrue(binary.get("message").asText().matches("message 1 at byte \\d+: Speed 150.5 is above 150, " +
+                "the tuning limit channels.Speed \\(reject\\)"), binary.toString());
+            assertEquals(0, binary.get("frames_accepted").asInt());
+
+            ws.sendBinary(sbe(Envelopes.batch(UUID.randomUUID(), 10, 2)), true).get(5, TimeUnit.SECONDS);
+            final JsonNode ack = collector.next();
+            assertEquals("ack", ack.get("type").asText(), ack.toString());
+            assertEquals(2, ack.get("frames_accepted").asInt());
+
+            assertEquals(2, gateway.metric(REJECTIONS));
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(10L, 11L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    @Test
+    void shouldAcceptFlagAndCountAFrameOverALimitInFlagMode() throws Exception
+    {
+        final Path policy = policy("max_engine_rpm: 9500\n", "on_violation: flag\n");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.TUNING_POLICY,
+            policy.toString())))
+        {
+            // Sequences 499..502: 9499 and 9500 within, 9501 and 9502 over.
+            final String envelope = Envelopes.batch(UUID.randomUUID(), 499, 4);
+            final HttpResponse<String> accepted = gateway.post("/beacon", "application/json", envelope);
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            assertEquals(4, JSON.readTree(accepted.body()).get("frames_accepted").asInt());
+            // Its retry is the same content (the mark is made before the digest): a duplicate, not a conflict.
+            final HttpResponse<String> retry = gateway.post("/beacon", "application/json", envelope);
+            assertEquals(202, retry.statusCode(), retry.body());
+            assertEquals(1, JSON.readTree(retry.body()).get("envelopes_duplicate").asInt(), retry.body());
+
+            // Binary too: 9503 over.
+            final GatewayWebSocketIntegrationTest.Collector collector = new GatewayWebSocketIntegrationTest.Collector();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws"), collector).get(10, TimeUnit.SECONDS);
+            ws.sendBinary(sbe(Envelopes.batch(UUID.randomUUID(), 503, 1)), true).get(5, TimeUnit.SECONDS);
+            assertEquals("ack", collector.next().get("type").asText());
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+
+            assertEquals(3, gateway.metric(FLAGGED));
+            assertEquals(0, gateway.metric(REJECTIONS));
+        }
+        final int rpm = SIM_V1.byName("Engine_RPM").id();
+        final List<String> qualities = new ArrayList<>();
+        JournaledFrames.forEachFrame(dataDir.resolve("journal"), frame ->
+        {
+            final long sequence = frame.sequence();
+            for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
+            {
+                if (sample.parameterId() == rpm)
+                {
+                    qualities.add(sequence + " " + sample.value() + " " + sample.quality());
+                }
+                else
+                {
+                    assertEquals(SignalQuality.GOOD, sample.quality(), "only the sample over the limit is flagged");
+                }
+            }
+        });
+        assertEquals(List.of("499 9499 GOOD", "500 9500 GOOD", "501 9501 DEGRADED", "502 9502 DEGRADED",
+            "503 9503 DEGRADED"), qualities);
+    }
+
+    @Test
+    void shouldCheckAndFlagBinaryFramesOfANewerSchemaAtTheirActingLayout() throws Exception
+    {
+        final Path policy = policy("channels:\n    Speed: {max: 110, on_violation: flag}\n    Engine_RPM: {max: 8999}\n");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.TUNING_POLICY,
+            policy.toString())))
+        {
+            final GatewayWebSocketIntegrationTest.Collector collector = new GatewayWebSocketIntegrationTest.Collector();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws"), collector).get(10, TimeUnit.SECONDS);
+
+            // Root blocks 8 bytes longer and samples 4 bytes longer than this build's; Engine_RPM 9000, Speed 120.
+            ws.sendBinary(ByteBuffer.wrap(HostileFrames.grown(HostileFrames.validFrame(5), 8, 4)), true)
+                .get(5, TimeUnit.SECONDS);
+            final JsonNode refused = collector.next();
+            assertEquals("nack", refused.get("type").asText(), refused.toString());
+            assertEquals("message 0 at byte 0: Engine_RPM 9000 is above 8999, the tuning limit channels.Engine_RPM " +
+                "(reject)", refused.get("message").asText());
+
+            // The same with Engine_RPM 8000: accepted, Speed flagged.
+            final byte[] within = HostileFrames.grown(HostileFrames.validFrame(6), 8, 4);
+            new UnsafeBuffer(within).putLong(FrameDescriptor.SAMPLES + 8, 8000, ByteOrder.LITTLE_ENDIAN);
+            ws.sendBinary(ByteBuffer.wrap(within), true).get(5, TimeUnit.SECONDS);
+            assertEquals("ack", collector.next().get("type").asText());
+            assertEquals(1, gateway.metric(FLAGGED));
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        }
+        // Stored in this build's layout (12-byte samples), the flag kept.
+        final List<String> samples = new ArrayList<>();
+        JournaledFrames.forEachFrame(dataDir.resolve("journal"), frame ->
+        {
+            for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
+            {
+                samples.add(frame.sequence() + " " + sample.parameterId() + " " + sample.quality() + " " +
+                    sample.actingBlockLength());
+            }
+        });
+        assertEquals(List.of("6 1 GOOD 12", "6 3 DEGRADED 12"), samples);
+    }
+
+    @Test
+    void shouldNotStartWithAManifestOverALimit() throws Exception
+    {
+        final Path manifest = files.resolve("power.yaml");
+        Files.writeString(manifest, String.join("\n",
+            "version: v1",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - name: Power_kW",
+            "        expr: \"Torque_Nm * Engine_RPM / 9549.0\"",
+            "        unit: kW",
+            "        range: {min: 0, max: 1300}",
+            ""));
+        final Path policy = policy("channels:\n    Power_kW: {max: 1000}\n");
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
+            () -> new GatewayHarness(dataDir, Map.of(GatewaySetting.TUNING_POLICY, policy.toString(),
+                GatewaySetting.MANIFEST, manifest.toString())).close());
+        assertEquals(List.of("PITGUN_GATEWAY_MANIFEST (--manifest) over a limit of PITGUN_GATEWAY_TUNING_POLICY " +
+            "(--tuning-policy): " + manifest + ":5:9: derived channel Power_kW declares range [0, 1300], beyond the " +
+            "tuning limit channels.Power_kW (at most 1000) at " + policy + ":5:15"), ex.problems());
+        assertTrue(!Files.exists(dataDir.resolve("journal")) || GatewayHarness.journaledSequences(dataDir).isEmpty());
+    }
+
+    @Test
+    void shouldNotStartWithAPolicyNamingAnUnknownChannel() throws Exception
+    {
+        final Path policy = policy("channels:\n    Engine_Rpm: {max: 9000}\n");
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
+            () -> new GatewayHarness(dataDir, Map.of(GatewaySetting.TUNING_POLICY, policy.toString())).close());
+        assertEquals(1, ex.problems().size(), ex.getMessage());
+        assertTrue(ex.problems().get(0).contains("limits.channels.Engine_Rpm names no channel of dictionary sim.v1") &&
+            ex.problems().get(0).contains("nearest dictionary channels: Engine_RPM"), ex.getMessage());
+    }
+
+    private Path policy(final String limits, final String... top) throws Exception
+    {
+        final Path file = files.resolve("policy.yaml");
+        Files.writeString(file, "version: v1\nsigned_by: authority.pitgun.io\n" + String.join("", top) +
+            "limits:\n  " + limits);
+        return file;
+    }
+
+    /** The envelope's frames as SBE messages, as a binary WebSocket client sends them. */
+    private static ByteBuffer sbe(final String envelope)
+    {
+        final EnvelopeDecoder decoder = new EnvelopeDecoder(SIM_V1);
+        final ExpandableArrayBuffer out = new ExpandableArrayBuffer(1 << 16);
+        final byte[] text = envelope.getBytes(StandardCharsets.UTF_8);
+        assertTrue(decoder.decode(text, 0, text.length, out, 0), () -> decoder.error().toString());
+        return ByteBuffer.wrap(out.byteArray(), 0, decoder.result().encodedLength());
+    }
+}
