@@ -102,6 +102,10 @@ public final class TelemetryPipelineBuilder
     public TelemetryPipelineBuilder trust(final TrustedKeys keys)
     {
         this.verifier = new SignatureVerifier(keys);
+        return this;
+    }
+
+    /**
      * A tuning policy ({@link TuningPolicyLoader}): {@link #build()} refuses a manifest over its limits
      * ({@link ManifestLimitCheck}), and {@link FrameWriter}s refuse (or flag) samples outside its channel limits.
      */
@@ -190,7 +194,6 @@ public final class TelemetryPipelineBuilder
      * @throws IllegalArgumentException if no manifest was given, or signatures are required of a manifest given
      *                                  without its source.
      * @throws TuningPolicyException if the tuning policy does not load, or the manifest is over its limits.
-     * @throws IllegalArgumentException if no manifest was given.
      */
     public TelemetryPipeline build() throws ManifestException
     {
@@ -227,9 +230,16 @@ public final class TelemetryPipelineBuilder
             manifestSource = verifier.verify(manifestSource.file(), manifestSource.bytes());
         }
         signerKeyId = manifestSource == null ? null : manifestSource.signerKeyId().orElse(null);
+        if (verifier != null && tuningPolicy != null && tuningPolicyPath == null)
+        {
+            throw new IllegalArgumentException("tuning policy: signatures are required (trust) but the policy " +
+                tuningPolicy.name() + " was given loaded, without the file it came from");
+        }
         if (tuningPolicy == null && tuningPolicyPath != null)
         {
-            tuningPolicy = TuningPolicyLoader.load(tuningPolicyPath, registry);
+            // Under trust() the policy file must be signed by a trusted key too.
+            tuningPolicy = verifier == null ? TuningPolicyLoader.load(tuningPolicyPath, registry) :
+                TuningPolicyLoader.load(verifier.read(tuningPolicyPath), registry);
         }
         if (tuningPolicy != null)
         {

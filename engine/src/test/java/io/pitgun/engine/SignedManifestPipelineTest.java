@@ -7,6 +7,7 @@ import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalDumper;
 import io.pitgun.journal.JournalStatsCollector;
 import io.pitgun.journal.ProgressListener;
+import io.pitgun.engine.tuning.TuningPolicyLoader;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.schemas.SchemaCatalog;
 import io.pitgun.schemas.SchemaId;
@@ -159,6 +160,31 @@ class SignedManifestPipelineTest
         assertThrows(IllegalArgumentException.class, () -> TelemetryPipeline.builder()
             .manifest(Manifests.compile("lap-power.yaml"))
             .trust(TrustedKeys.load(List.of(dir.resolve("authority.pub")))).build());
+    }
+
+    @Test
+    void shouldRequireATrustedSignatureOnTheTuningPolicyToo() throws Exception
+    {
+        final Path manifest = manifest(keys("authority"));
+        final Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy,
+            "version: v1\nname: practice\nsigned_by: authority.pitgun.io\nlimits:\n  max_engine_rpm: 15000\n");
+
+        assertEquals(SignatureRefusal.UNSIGNED, assertThrows(SignatureRefusedException.class,
+            () -> trusting(manifest, "authority").tuningPolicy(policy).build()).refusal());
+
+        DocumentSigner.fromKeyFiles(dir.resolve("authority.key"), null).signFile(policy);
+        try (TelemetryPipeline pipeline = trusting(manifest, "authority").tuningPolicy(policy).build())
+        {
+            assertEquals("practice", pipeline.tuningPolicy().orElseThrow().name());
+        }
+
+        Files.writeString(policy, Files.readString(policy).replace("15000", "16000"));
+        assertEquals(SignatureRefusal.TAMPERED, assertThrows(SignatureRefusedException.class,
+            () -> trusting(manifest, "authority").tuningPolicy(policy).build()).refusal());
+        // A policy given loaded cannot be checked: refused under trust.
+        assertThrows(IllegalArgumentException.class, () -> trusting(manifest, "authority")
+            .tuningPolicy(TuningPolicyLoader.load(policy, ParameterRegistry.simV1())).build());
     }
 
     @Test

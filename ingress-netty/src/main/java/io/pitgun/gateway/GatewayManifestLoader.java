@@ -51,7 +51,8 @@ final class GatewayManifestLoader
         {
             if (config.manifest().isPresent() && !config.trust().isEmpty())
             {
-                final VerifiedDocument source = verified(config.manifest().get(), config.trust());
+                final VerifiedDocument source = verified(GatewaySetting.MANIFEST, config.manifest().get(),
+                    config.trust());
                 return new Loaded(ManifestCompiler.compile(ManifestLoader.parse(source.file(), source.text()),
                     registry), source);
             }
@@ -96,7 +97,13 @@ final class GatewayManifestLoader
         }
     }
 
-    private static VerifiedDocument verified(final Path manifest, final List<Path> trust)
+    /**
+     * {@code file} (the MANIFEST or the TUNING_POLICY, named by {@code setting}) read once and verified against the
+     * TRUST keys.
+     *
+     * @throws GatewayConfigException naming the setting and why, if it carries no valid signature by them.
+     */
+    static VerifiedDocument verified(final GatewaySetting setting, final Path file, final List<Path> trust)
     {
         final TrustedKeys keys;
         try
@@ -109,14 +116,14 @@ final class GatewayManifestLoader
         }
         try
         {
-            final VerifiedDocument source = new SignatureVerifier(keys).read(manifest);
-            LOG.info("manifest {} (sha256 {}) is signed by trusted key {}", manifest, source.sha256(),
+            final VerifiedDocument source = new SignatureVerifier(keys).read(file);
+            LOG.info("{} {} (sha256 {}) is signed by trusted key {}", setting.envName(), file, source.sha256(),
                 source.signerOrUnsigned());
             return source;
         }
         catch (final SignatureRefusedException | KeyFileException ex)
         {
-            throw new GatewayConfigException(List.of(GatewaySetting.MANIFEST.label() + ": " + ex.getMessage()));
+            throw new GatewayConfigException(List.of(setting.label() + ": " + ex.getMessage()));
         }
     }
 

@@ -215,7 +215,11 @@ public final class GatewayServer implements AutoCloseable
     {
         try
         {
-            final TuningPolicy policy = TuningPolicyLoader.load(file, registry);
+            // With TRUST, the policy must be signed by a trusted key, as the manifest must; the text parsed is the
+            // text verified.
+            final TuningPolicy policy = config.trust().isEmpty() ? TuningPolicyLoader.load(file, registry) :
+                TuningPolicyLoader.load(GatewayManifestLoader.verified(GatewaySetting.TUNING_POLICY, file,
+                    config.trust()), registry);
             policy.warnings().forEach(warning -> LOG.warn("{}: {}", GatewaySetting.TUNING_POLICY.envName(), warning));
             LOG.info("tuning policy {} ({}): {} channel limit(s) enforced", policy.name(), file,
                 policy.table().limits().size());

@@ -6,6 +6,8 @@ import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.schemas.DocumentException;
 import io.pitgun.schemas.DocumentReader;
+import io.pitgun.schemas.signing.VerifiedDocument;
+import io.pitgun.schemas.DocumentFormat;
 import io.pitgun.schemas.ParsedDocument;
 import io.pitgun.schemas.SchemaCatalog;
 import io.pitgun.schemas.SchemaId;
@@ -61,6 +63,31 @@ public final class TuningPolicyLoader
         {
             throw new TuningPolicyException(List.of(ex.path() + ex.location().map(l -> ":" + l).orElse("") + ": " +
                 ex.reason()));
+        }
+        return fromDocument(document, registry);
+    }
+
+    /**
+     * Loads a policy whose bytes were read (and, when signatures are required, verified) once by a
+     * {@code SignatureVerifier}: the text parsed is the text verified.
+     *
+     * @throws TuningPolicyException listing every problem.
+     */
+    public static TuningPolicy load(final VerifiedDocument verified, final ParameterRegistry registry)
+    {
+        final ParsedDocument document;
+        try
+        {
+            document = DocumentReader.parse(verified.file(), verified.text(), DocumentFormat.of(verified.file()));
+        }
+        catch (final DocumentException ex)
+        {
+            throw new TuningPolicyException(List.of(ex.path() + ex.location().map(l -> ":" + l).orElse("") + ": " +
+                ex.reason()));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new TuningPolicyException(List.of(verified.file() + ": " + ex.getMessage()));
         }
         return fromDocument(document, registry);
     }
