@@ -61,6 +61,7 @@ public final class GatewayServer implements AutoCloseable
     private final ClientRateLimiter rateLimiter;
     private final OverloadLog overloadLog;
     private final ConnectionAdmission connectionAdmission;
+    private final GatewayAccess access;
     private final GatewayMetrics metrics;
     private final GatewayHealth health;
     private final LatencyExport latencyExport;
@@ -88,6 +89,8 @@ public final class GatewayServer implements AutoCloseable
     private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads) throws InterruptedException
     {
         this.config = config;
+        // First: a token file that cannot be read stops the start before anything is opened.
+        this.access = new GatewayAccess(config);
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
         registry.warnings().forEach(warning -> LOG.warn("dictionary {}: {}", registry.name(), warning));
         this.dictionaryDocuments = new DictionaryDocuments(registry);
@@ -152,6 +155,12 @@ public final class GatewayServer implements AutoCloseable
         // new connections, so that compressing two histograms a second never delays an ingest event loop.
         bossGroup.scheduleAtFixedRate(() -> pipeline.latency().closeInterval(System.currentTimeMillis()),
             1, 1, TimeUnit.SECONDS);
+        if (access.tokens() != null)
+        {
+            // Off the event loops: they only ever read the snapshot the poll publishes.
+            bossGroup.scheduleWithFixedDelay(access.tokens()::poll, TokenStore.POLL_MS, TokenStore.POLL_MS,
+                TimeUnit.MILLISECONDS);
+        }
         bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, config.outboundTotalLimitBytes(), counters,
             overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
         try
@@ -196,6 +205,12 @@ public final class GatewayServer implements AutoCloseable
         throws InterruptedException
     {
         final GatewayServer server = new GatewayServer(config, pipelineThreads);
+        if (!config.security().tokensOn() && !server.address().getAddress().isLoopbackAddress())
+        {
+            LOG.warn("INSECURE: listening on {}, which is not a loopback address, without tokens ({} is set): " +
+                "anyone who reaches it may ingest, subscribe and read metrics (docs/security.md)", server.address(),
+                GatewaySetting.INSECURE.envName());
+        }
         LOG.info("pitgun gateway listening on {} ({} transport, ack mode {}, journal {}, manifest {})",
             server.address(), server.transport.name(), config.ackMode().symbol(), config.journalDirectory(),
             config.manifest().map(Path::toString).orElse("built-in"));
@@ -284,6 +299,12 @@ public final class GatewayServer implements AutoCloseable
     IdempotencyWindow idempotencyWindow()
     {
         return idempotencyWindow;
+    }
+
+    /** Who may do what (tokens, origins, trusted proxies). */
+    GatewayAccess access()
+    {
+        return access;
     }
 
     ClientRateLimiter rateLimiter()

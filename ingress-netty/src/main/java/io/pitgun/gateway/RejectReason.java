@@ -86,7 +86,13 @@ public enum RejectReason
     /** A query parameter of a GET endpoint that is unknown, repeated, or not one of its allowed values. */
     BAD_PARAMETER(400),
     /** A bug: counted and answered without details (the log has them). */
-    INTERNAL_ERROR(500);
+    INTERNAL_ERROR(500),
+    /** Tokens are on and the request presents no valid token ({@code Authorization: Bearer ID.SECRET}). */
+    UNAUTHENTICATED(401),
+    /** A valid token without the capability the endpoint needs. */
+    MISSING_CAPABILITY(403),
+    /** A POST or WebSocket upgrade whose {@code Origin} is neither the gateway's own nor in {@code ALLOWED_ORIGINS}. */
+    ORIGIN_NOT_ALLOWED(403);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

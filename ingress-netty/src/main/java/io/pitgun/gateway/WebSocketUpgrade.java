@@ -35,8 +35,8 @@ final class WebSocketUpgrade
      *
      * @param meter the connection's partial-message meter, handed on to the WebSocket handler.
      */
-    void onRequest(final HttpExchange exchange, final ChannelHandler http, final String peer, final String peerAddress,
-        final boolean allowRestricted, final PartialMessageMeter meter)
+    void onRequest(final HttpExchange exchange, final ChannelHandler http, final String peer,
+        final ConnectionAccess access, final PartialMessageMeter meter)
     {
         final ChannelHandlerContext ctx = exchange.ctx;
         final FullHttpRequest request = exchange.request;
@@ -56,6 +56,13 @@ final class WebSocketUpgrade
         }
         final GatewayCounters.Endpoint endpoint = subscriber ? GatewayCounters.Endpoint.WS_SUBSCRIBE :
             GatewayCounters.Endpoint.WS_TEXT;
+        // Before the upgrade: a browser cannot read a refused handshake's answer, but it never gets a socket.
+        if (!access.admit(exchange, endpoint, subscriber ? Capability.SUBSCRIBE : Capability.INGEST))
+        {
+            return;
+        }
+        final String peerAddress = access.identity();
+        final boolean allowRestricted = access.mayIngestRestricted();
         final IngestPath path = server.threadState(ctx.channel().eventLoop()).ingest;
         final RejectReason refusal = path.admitClient(peerAddress, exchange.startNs);
         if (refusal != null)
@@ -77,7 +84,8 @@ final class WebSocketUpgrade
         pipeline.remove(SlowRequestGuard.class);
         if (subscriber)
         {
-            final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, handshaker, peer, meter);
+            final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, handshaker, peer, meter,
+                access.readsRestricted());
             pipeline.replace(http, "ws", handler);
             ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);
         }
