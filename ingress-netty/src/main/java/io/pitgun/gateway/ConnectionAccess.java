@@ -71,7 +71,13 @@ final class ConnectionAccess
         {
             return true;
         }
-        final AccessToken presented = authenticate(tokens, headers.get(HttpHeaderNames.AUTHORIZATION));
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization == null && (endpoint == GatewayCounters.Endpoint.WS_TEXT ||
+            endpoint == GatewayCounters.Endpoint.WS_SUBSCRIBE))
+        {
+            authorization = subprotocolToken(headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        }
+        final AccessToken presented = authenticate(tokens, authorization);
         if (presented == null)
         {
             server.counters().rejected(RejectReason.UNAUTHENTICATED);
@@ -92,6 +98,28 @@ final class ConnectionAccess
         token = presented;
         identity = presented.id();
         return true;
+    }
+
+    /**
+     * A browser cannot set headers on a WebSocket, only subprotocols: it offers {@code pitgun} and
+     * {@code pitgun.bearer.ID.SECRET} ({@code new WebSocket(url, ["pitgun", "pitgun.bearer." + token])}); the
+     * gateway selects {@code pitgun}, so the secret is never echoed. Returns it as an {@code Authorization} value.
+     */
+    static String subprotocolToken(final String offered)
+    {
+        if (offered == null)
+        {
+            return null;
+        }
+        for (final String protocol : offered.split(","))
+        {
+            final String trimmed = protocol.trim();
+            if (trimmed.startsWith(WebSocketUpgrade.BEARER_SUBPROTOCOL_PREFIX))
+            {
+                return TokenSnapshot.BEARER + trimmed.substring(WebSocketUpgrade.BEARER_SUBPROTOCOL_PREFIX.length());
+            }
+        }
+        return null;
     }
 
     private void refuse(final HttpExchange exchange, final GatewayCounters.Endpoint endpoint, final RejectReason reason,

@@ -21,6 +21,11 @@ import java.util.List;
  */
 final class WebSocketUpgrade
 {
+    /** The subprotocol the gateway selects when a client offers it (a browser presenting its token that way). */
+    static final String SUBPROTOCOL = "pitgun";
+    /** The subprotocol that carries a token, {@code pitgun.bearer.ID.SECRET}: never selected, never echoed. */
+    static final String BEARER_SUBPROTOCOL_PREFIX = "pitgun.bearer.";
+
     private final GatewayServer server;
     private final GatewayConfig config;
 
@@ -71,7 +76,7 @@ final class WebSocketUpgrade
             return;
         }
         final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
-        final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory("ws://" + host + "/ws", null,
+        final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory("ws://" + host + "/ws", SUBPROTOCOL,
             false, config.maxWsFrameBytes()).newHandshaker(request);
         if (handshaker == null)
         {

@@ -127,6 +127,27 @@ class GatewayTokensIntegrationTest
     }
 
     @Test
+    void shouldTakeABrowsersTokenFromTheWebSocketSubprotocolAndNeverEchoIt() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), withTokens(Map.of())))
+        {
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .subprotocols("pitgun", "pitgun.bearer." + subscribe)
+                .buildAsync(gateway.wsUri("/ws?subscribe=derived"), new WebSocketMessages()).get(20, TimeUnit.SECONDS);
+            assertEquals("pitgun", ws.getSubprotocol());
+            Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == 1);
+            ws.abort();
+
+            final WebSocket.Builder wrong = HttpClient.newHttpClient().newWebSocketBuilder()
+                .subprotocols("pitgun", "pitgun.bearer." + ingest);
+            final ExecutionException ex = assertThrows(ExecutionException.class, () -> wrong.buildAsync(
+                gateway.wsUri("/ws?subscribe=derived"), new WebSocketMessages()).get(20, TimeUnit.SECONDS));
+            assertTrue(ex.getCause() instanceof WebSocketHandshakeException, ex::toString);
+            assertEquals(403, ((WebSocketHandshakeException)ex.getCause()).getResponse().statusCode());
+        }
+    }
+
+    @Test
     void shouldStopAcceptingARevokedTokenWithoutARestart() throws Exception
     {
         try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), withTokens(Map.of())))
