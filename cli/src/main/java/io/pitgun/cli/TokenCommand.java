@@ -54,6 +54,11 @@ final class TokenCommand implements Runnable
             description = "What it may do, comma-separated: ingest, subscribe, read_restricted, metrics, admin.")
         List<String> capabilities;
 
+        @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "0",
+            description = "Its own limit in requests (and WebSocket messages) per second, burst one second's worth; " +
+                "0 (default): the gateway's RATE_LIMIT.")
+        int rateLimit;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -67,7 +72,7 @@ final class TokenCommand implements Runnable
                 {
                     set.add(Capability.fromSymbol(capability));
                 }
-                final String token = TokenFile.add(file, id, set, 0);
+                final String token = TokenFile.add(file, id, set, rateLimit);
                 spec.commandLine().getErr().println("pitgun token: added '" + id + "' (" + symbols(set) + ") to " +
                     file + "; the token below is shown this once");
                 spec.commandLine().getOut().println(token);
@@ -83,7 +88,8 @@ final class TokenCommand implements Runnable
 
     /** {@code pitgun token list}: ids and capabilities, never secrets (the file has none). */
     @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the tokens of a file: id, capabilities, when added. Secrets are not in the file.")
+        description = "List the tokens of a file: id, capabilities, own rate limit, when added. Secrets are not in " +
+            "the file.")
     static final class ListTokens implements Callable<Integer>
     {
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "The token file.")
@@ -110,10 +116,11 @@ final class TokenCommand implements Runnable
                 spec.commandLine().getErr().println("pitgun token list: " + ex.getMessage());
                 return CliErrorHandler.FAILED;
             }
-            spec.commandLine().getOut().printf("%-24s %-50s %s%n", "id", "capabilities", "created");
+            spec.commandLine().getOut().printf("%-24s %-50s %-10s %s%n", "id", "capabilities", "rate_limit", "created");
             for (final AccessToken token : tokens)
             {
-                spec.commandLine().getOut().printf("%-24s %-50s %s%n", token.id(), symbols(token.capabilitySet()),
+                spec.commandLine().getOut().printf("%-24s %-50s %-10s %s%n", token.id(), symbols(token.capabilitySet()),
+                    token.rateLimitPerSecond() == 0 ? "gateway" : Integer.toString(token.rateLimitPerSecond()),
                     token.created());
             }
             return 0;

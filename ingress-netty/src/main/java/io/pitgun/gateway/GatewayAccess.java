@@ -33,6 +33,17 @@ final class GatewayAccess
         return tokens;
     }
 
+    /** The request rate of {@code client}'s token (its {@code rate_limit}), or 0: the gateway's {@code RATE_LIMIT}. */
+    int rateLimitOf(final String client)
+    {
+        if (tokens == null)
+        {
+            return 0;
+        }
+        final AccessToken token = tokens.snapshot().byId(client);
+        return token == null ? 0 : token.rateLimitPerSecond();
+    }
+
     boolean isTrustedProxy(final String peerAddress)
     {
         return trustedProxies.contains(peerAddress);

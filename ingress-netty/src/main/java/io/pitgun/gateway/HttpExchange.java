@@ -135,9 +135,11 @@ final class HttpExchange
         final String peerAddress)
     {
         final GatewayConfig config = server.config();
+        final int own = server.access().rateLimitOf(peerAddress);
         refuse(endpoint, reason.status(), reason, reason == RejectReason.DRAINING ? "the gateway is shutting down; " +
             "retry against another instance or after it restarts" : "client " + peerAddress + " is over its rate " +
-            "limit of " + config.rateLimitPerSecond() + " requests/s (burst " + config.rateBurst() + ")", retryAfterS);
+            "limit of " + (own > 0 ? own + " requests/s (burst " + own : config.rateLimitPerSecond() +
+            " requests/s (burst " + config.rateBurst()) + ")", retryAfterS);
     }
 
     void methodNotAllowed(final GatewayCounters.Endpoint endpoint, final String allow)

@@ -195,6 +195,27 @@ class GatewayTokensIntegrationTest
     }
 
     @Test
+    void shouldHoldATokenToItsOwnRateLimit() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), withTokens(Map.of())))
+        {
+            final String slow = TokenFile.add(tokens, "slow", EnumSet.of(Capability.INGEST), 1);
+            Await.until("the slow token is loaded", Duration.ofSeconds(20), () -> post(gateway, "/beacon",
+                "application/json", Envelopes.batch(UUID.randomUUID(), 0, 1), slow, null).statusCode() != 401);
+            final HttpResponse<String> limited = post(gateway, "/beacon", "application/json",
+                Envelopes.batch(UUID.randomUUID(), 1, 1), slow, null);
+            assertEquals(429, limited.statusCode(), limited.body());
+            assertTrue(limited.body().contains("client slow is over its rate limit of 1 requests/s"), limited.body());
+            // The others keep the gateway's RATE_LIMIT (500/s).
+            for (int i = 0; i < 5; i++)
+            {
+                assertEquals(202, post(gateway, "/beacon", "application/json",
+                    Envelopes.batch(UUID.randomUUID(), 10 + i, 1), ingest, null).statusCode());
+            }
+        }
+    }
+
+    @Test
     void shouldAcceptRestrictedChannelsFromTheTokensNamedInRestrictedClients() throws Exception
     {
         try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
