@@ -97,6 +97,7 @@ final class ConnectionAccess
         }
         token = presented;
         identity = presented.id();
+        exchange.tokenId = presented.id();
         return true;
     }
 

@@ -46,6 +46,8 @@ final class HttpExchange
     /** The whole request, or null when the answer is written before one arrived completely. */
     final FullHttpRequest request;
     final String path;
+    /** The id of the token the request presented, once {@link ConnectionAccess} admitted it; else null. */
+    String tokenId;
     final long startNs;
     private final GatewayServer server;
     private final String peer;
@@ -306,7 +308,7 @@ final class HttpExchange
         {
             return;
         }
-        AuditLog.request(peer,
+        AuditLog.request(peer, tokenId,
             head == null ? null : head.headers().get("X-Forwarded-For"),
             head == null ? null : head.headers().get("X-Real-IP"),
             head == null ? "?" : head.method().name(), path, status, reason,
