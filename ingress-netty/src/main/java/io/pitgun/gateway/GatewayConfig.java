@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gateway's configuration, resolved from {@code PITGUN_GATEWAY_*} environment variables and
  * {@code pitgun gateway} flags ({@link GatewaySetting} lists them). Resolution checks everything at once and
- * refuses a non-loopback bind unless {@code PITGUN_GATEWAY_ALLOW_NON_LOOPBACK=1}: exposing an ingress is a
- * decision, not an accident.
+ * refuses a non-loopback bind without tokens ({@code PITGUN_GATEWAY_TOKENS_FILE}) unless
+ * {@code PITGUN_GATEWAY_INSECURE=1}: exposing an unauthenticated ingress is a decision, not an accident.
  */
 public record GatewayConfig(
     InetSocketAddress bind,
@@ -161,6 +161,13 @@ public record GatewayConfig(
         GatewayConfig parse()
         {
             final boolean allowNonLoopback = bool(GatewaySetting.ALLOW_NON_LOOPBACK);
+            if (allowNonLoopback)
+            {
+                // It always meant "expose without authentication", which is what INSECURE now says.
+                LOG.warn("{} is deprecated: it means {}=1 (no authentication); set {} to require tokens instead",
+                    GatewaySetting.ALLOW_NON_LOOPBACK.label(), GatewaySetting.INSECURE.envName(),
+                    GatewaySetting.TOKENS_FILE.label());
+            }
             final GatewaySecurity security = new GatewaySecurity(
                 optional(GatewaySetting.TOKENS_FILE).map(Path::of),
                 bool(GatewaySetting.INSECURE) || allowNonLoopback,
