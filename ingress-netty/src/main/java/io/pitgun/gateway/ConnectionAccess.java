@@ -166,6 +166,22 @@ final class ConnectionAccess
         return peerAddress;
     }
 
+    /**
+     * Whether the token this connection was admitted with still has {@code needed} (and, if {@code alsoNeeded} is not
+     * null, that too): for a WebSocket, which outlives the request that opened it. While the token file is unchanged
+     * this is one reference comparison; after a reload the same {@code Authorization} value is checked again.
+     */
+    boolean stillAuthorized(final Capability needed, final Capability alsoNeeded)
+    {
+        final TokenStore tokens = access.tokens();
+        if (tokens == null)
+        {
+            return true;
+        }
+        final AccessToken now = tokens.snapshot() == lastSnapshot ? lastToken : authenticate(tokens, lastAuthorization);
+        return now != null && now.has(needed) && (alsoNeeded == null || now.has(alsoNeeded));
+    }
+
     /** Who the client of the last admitted request is: its token id, or its address. */
     String identity()
     {

@@ -49,6 +49,7 @@ final class SubscriberGroup
     private final ExpandableArrayBuffer json = new ExpandableArrayBuffer(4096);
     private final ArrayList<WebSocketSubscriberHandler> members = new ArrayList<>();
     private final ArrayList<WebSocketSubscriberHandler> slow = new ArrayList<>();
+    private final ArrayList<WebSocketSubscriberHandler> revoked = new ArrayList<>();
     private final Runnable poll = this::poll;
     private Subscription subscription;
     private ScheduledFuture<?> poller;
@@ -177,11 +178,20 @@ final class SubscriberGroup
         }
         for (int i = 0; i < members.size(); i++)
         {
-            if (!members.get(i).isWritable())
+            if (!members.get(i).stillAuthorized())
+            {
+                revoked.add(members.get(i));
+            }
+            else if (!members.get(i).isWritable())
             {
                 slow.add(members.get(i));
             }
         }
+        for (int i = 0; i < revoked.size(); i++)
+        {
+            revoked.get(i).revoked(); // leaves the group
+        }
+        revoked.clear();
         disconnectSlow();
         int delivered = 0;
         int step;

@@ -31,19 +31,42 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     private final String peer;
     private final PartialMessageMeter meter;
     private final boolean readsRestricted;
+    private final ConnectionAccess access;
     private SubscriberGroup group;
     private Channel channel;
     private boolean closing;
     private boolean lagging;
 
     WebSocketSubscriberHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
-        final PartialMessageMeter meter, final boolean readsRestricted)
+        final PartialMessageMeter meter, final ConnectionAccess access)
     {
+        this.access = access;
         this.server = server;
         this.handshaker = handshaker;
         this.peer = peer;
         this.meter = meter;
-        this.readsRestricted = readsRestricted;
+        this.readsRestricted = access.readsRestricted();
+    }
+
+    /** Whether its token still allows what it was opened with (checked by the group every tick). */
+    boolean stillAuthorized()
+    {
+        return access.stillAuthorized(Capability.SUBSCRIBE, readsRestricted ? Capability.READ_RESTRICTED : null);
+    }
+
+    /** Its token was revoked or lost a capability: close 1008, leave the group. */
+    void revoked()
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        server.counters().rejected(RejectReason.UNAUTHENTICATED);
+        WebSocketCloseReason.record(channel, WebSocketCloseReason.TOKEN_REVOKED);
+        handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "token revoked"));
+        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
+        stop();
     }
 
     /** Whether this subscriber's token has {@code read_restricted}: it receives restricted channels too. */

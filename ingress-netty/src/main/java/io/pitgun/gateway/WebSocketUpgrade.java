@@ -67,7 +67,6 @@ final class WebSocketUpgrade
             return;
         }
         final String peerAddress = access.identity();
-        final boolean allowRestricted = access.mayIngestRestricted();
         final IngestPath path = server.threadState(ctx.channel().eventLoop()).ingest;
         final RejectReason refusal = path.admitClient(peerAddress, exchange.startNs);
         if (refusal != null)
@@ -90,14 +89,13 @@ final class WebSocketUpgrade
         if (subscriber)
         {
             final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, handshaker, peer, meter,
-                access.readsRestricted());
+                access);
             pipeline.replace(http, "ws", handler);
             ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);
         }
         else
         {
-            final WebSocketIngestHandler handler = new WebSocketIngestHandler(server, handshaker, peer, peerAddress,
-                allowRestricted, meter);
+            final WebSocketIngestHandler handler = new WebSocketIngestHandler(server, handshaker, peer, access, meter);
             pipeline.replace(http, "ws", handler);
             pipeline.addBefore("ws", "wsaggregate", new WebSocketFrameAggregator(config.maxWsFrameBytes()));
             ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);

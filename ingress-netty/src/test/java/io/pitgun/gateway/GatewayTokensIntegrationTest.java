@@ -159,7 +159,7 @@ class GatewayTokensIntegrationTest
             Await.until("the revoked token is refused", Duration.ofSeconds(20), () -> post(gateway, "/beacon",
                 "application/json", Envelopes.batch(UUID.randomUUID(), 100, 1), ingest, null).statusCode() == 401);
 
-            // And a token added now works at once after the next poll, also without a restart.
+            // And a token added now works after the next poll, also without a restart.
             final String late = TokenFile.add(tokens, "late", EnumSet.of(Capability.INGEST), 0);
             Await.until("the new token is accepted", Duration.ofSeconds(20), () -> post(gateway, "/beacon",
                 "application/json", Envelopes.batch(UUID.randomUUID(), 200, 1), late, null).statusCode() == 202);
@@ -174,6 +174,35 @@ class GatewayTokensIntegrationTest
                     .statusCode());
             }
         }
+    }
+
+    @Test
+    void shouldCloseOpenWebSocketsOfARevokedToken() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), withTokens(Map.of())))
+        {
+            final WebSocketMessages acks = new WebSocketMessages();
+            final WebSocket ingestSocket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + ingest)
+                .buildAsync(gateway.wsUri("/ws"), acks).get(20, TimeUnit.SECONDS);
+            ingestSocket.sendText(Envelopes.batch(UUID.randomUUID(), 0, 1), true).get(5, TimeUnit.SECONDS);
+            assertNotNull(acks.texts.poll(20, TimeUnit.SECONDS), "no ack within 20 s");
+            final WebSocketMessages stream = new WebSocketMessages();
+            HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + subscribe)
+                .buildAsync(gateway.wsUri("/ws?subscribe=derived"), stream).get(20, TimeUnit.SECONDS);
+            Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == 1);
+
+            assertTrue(TokenFile.revoke(tokens, "viewer"));
+            assertEquals(1008, stream.closed.get(20, TimeUnit.SECONDS));
+            assertTrue(TokenFile.revoke(tokens, "producer"));
+            // Asked where it ingests nothing: 403 while the token is known, 401 once it is revoked.
+            Await.until("the revocation is loaded", Duration.ofSeconds(20),
+                () -> get(gateway, "/metrics", ingest).statusCode() == 401);
+            ingestSocket.sendText(Envelopes.batch(UUID.randomUUID(), 2, 1), true).get(5, TimeUnit.SECONDS);
+            assertEquals(1008, acks.closed.get(20, TimeUnit.SECONDS));
+            assertEquals(2, metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"token_revoked\"}"));
+        }
+        assertEquals(List.of(0L), GatewayHarness.journaledSequences(dir.resolve("data")), "nothing after the revocation");
     }
 
     @Test
