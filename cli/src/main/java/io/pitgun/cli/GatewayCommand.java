@@ -36,7 +36,7 @@ public final class GatewayCommand implements Callable<Integer>
     /**
      * Adds one option per {@link GatewaySetting} to the {@code gateway} command, with the setting's description,
      * environment variable and default in its help. A setting that is a switch may be given alone ({@code
-     * --allow-non-loopback} means 1). Called once while the command line is built.
+     * --insecure} means 1). Called once while the command line is built.
      */
     static void addSettingOptions(final CommandLine.Model.CommandSpec gateway)
     {
