@@ -17,9 +17,9 @@ final class GatewayAccess
     private final Set<String> restrictedClients;
     private final String bindHost;
 
-    GatewayAccess(final GatewayConfig config)
+    GatewayAccess(final GatewayConfig config, final GatewayCounters counters)
     {
-        this.tokens = config.security().tokensFile().map(TokenStore::new).orElse(null);
+        this.tokens = config.security().tokensFile().map(file -> new TokenStore(file, counters)).orElse(null);
         this.allowedOrigins = config.security().allowedOrigins();
         this.trustedProxies = config.security().trustedProxies();
         this.restrictedClients = config.restrictedClients();

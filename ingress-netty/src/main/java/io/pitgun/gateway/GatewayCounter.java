@@ -60,7 +60,11 @@ public enum GatewayCounter implements CounterDescriptor
     /** Overload warnings not logged because of the log rate bound. */
     OVERLOAD_WARNINGS_SUPPRESSED(23, "gateway: overload warnings suppressed"),
     /** Failures of the run-registry mirror's insight poller (its duty cycle threw; it carried on). */
-    REGISTRY_ERRORS(24, "gateway: run registry errors");
+    REGISTRY_ERRORS(24, "gateway: run registry errors"),
+    /** Times the token file changed and was read again (TOKENS_FILE). */
+    TOKEN_RELOADS(25, "gateway: token file reloads"),
+    /** Times the token file changed but could not be read, or was gone (the log says why). */
+    TOKEN_RELOAD_FAILURES(26, "gateway: token file reload failures");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

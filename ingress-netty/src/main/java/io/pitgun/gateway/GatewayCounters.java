@@ -53,6 +53,8 @@ public final class GatewayCounters
     final SharedCounter registryGaps;
     /** Failures of the run-registry mirror's insight poller (its duty cycle threw; it carried on). */
     final SharedCounter registryErrors;
+    final SharedCounter tokenReloads;
+    final SharedCounter tokenReloadFailures;
     final SharedCounter overloadWarningsSuppressed;
     /** Envelopes admitted and not yet answered: the bounded ingestion queue. */
     final SharedGauge inFlightEnvelopes;
@@ -115,6 +117,8 @@ public final class GatewayCounters
         registryDropped = new SharedCounter(byId[GatewayCounter.REGISTRY_DROPPED.id()]);
         registryGaps = new SharedCounter(byId[GatewayCounter.REGISTRY_GAPS.id()]);
         registryErrors = new SharedCounter(byId[GatewayCounter.REGISTRY_ERRORS.id()]);
+        tokenReloads = new SharedCounter(byId[GatewayCounter.TOKEN_RELOADS.id()]);
+        tokenReloadFailures = new SharedCounter(byId[GatewayCounter.TOKEN_RELOAD_FAILURES.id()]);
         registryQueueDepth = new SharedGauge(byId[GatewayCounter.REGISTRY_QUEUE_RECORDS.id()]);
         ackCallbackFailures = new SharedCounter(byId[GatewayCounter.ACK_CALLBACK_FAILURES.id()]);
         overloadWarningsSuppressed = new SharedCounter(byId[GatewayCounter.OVERLOAD_WARNINGS_SUPPRESSED.id()]);

@@ -97,6 +97,10 @@ final class GatewayMetrics
             counters.registryGaps);
         counter(w, "pitgun_gateway_run_registry_errors_total",
             "Failures of the run-registry mirror's insight poller (logged; it carried on).", counters.registryErrors);
+        counter(w, "pitgun_gateway_token_reloads_total",
+            "Times the token file changed and was read again.", counters.tokenReloads);
+        counter(w, "pitgun_gateway_token_reload_failures_total",
+            "Times the token file changed but could not be read or was gone (logged).", counters.tokenReloadFailures);
         gauge(w, "pitgun_gateway_run_registry_queue_records", "Run-registry records waiting to be posted.",
             counters.registryQueueDepth.get());
         w.family("pitgun_gateway_ws_closes_total", "counter", "WebSocket connections ended, by why.");

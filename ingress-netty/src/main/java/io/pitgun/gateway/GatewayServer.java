@@ -89,8 +89,6 @@ public final class GatewayServer implements AutoCloseable
     private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads) throws InterruptedException
     {
         this.config = config;
-        // First: a token file that cannot be read stops the start before anything is opened.
-        this.access = new GatewayAccess(config);
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
         registry.warnings().forEach(warning -> LOG.warn("dictionary {}: {}", registry.name(), warning));
         this.dictionaryDocuments = new DictionaryDocuments(registry);
@@ -108,6 +106,8 @@ public final class GatewayServer implements AutoCloseable
         }
         final PipelineCounters pipelineCounters = new PipelineCounters(countersFile.manager());
         this.counters = new GatewayCounters(countersFile.manager());
+        // Before the pipeline: a token file that cannot be read stops the start before the journal is opened.
+        this.access = new GatewayAccess(config, counters);
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
             .channelCapacity(config.channelCapacity())
             .waitStrategy(config.waitStrategy())

@@ -30,6 +30,7 @@ final class TokenStore
     private static final Logger LOG = LoggerFactory.getLogger(TokenStore.class);
 
     private final Path file;
+    private final GatewayCounters counters;
     private final FastThreadLocal<TokenHasher> hashers = new FastThreadLocal<>()
     {
         @Override
@@ -46,9 +47,10 @@ final class TokenStore
      *
      * @throws GatewayConfigException if it cannot be read: a gateway never starts with tokens it cannot check.
      */
-    TokenStore(final Path file)
+    TokenStore(final Path file, final GatewayCounters counters)
     {
         this.file = file;
+        this.counters = counters;
         try
         {
             this.stamp = stamp(file);
@@ -99,16 +101,19 @@ final class TokenStore
         if (now instanceof String)
         {
             snapshot = new TokenSnapshot(List.of());
+            counters.tokenReloadFailures.increment();
             LOG.error("tokens: {} is {}: no token is valid until it is back", file, now);
             return;
         }
         try
         {
             snapshot = TokenFile.read(file);
+            counters.tokenReloads.increment();
             LOG.info("tokens: reloaded {}, {} tokens", file, snapshot.tokens().size());
         }
         catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
         {
+            counters.tokenReloadFailures.increment();
             LOG.error("tokens: {} changed but cannot be read, the tokens read before stay in force: {}", file,
                 ex.getMessage());
         }

@@ -173,6 +173,9 @@ class GatewayTokensIntegrationTest
                     Envelopes.batch(UUID.randomUUID(), 300 + (System.nanoTime() - before) / 1_000, 1), late, null)
                     .statusCode());
             }
+            Await.until("the failed reload is counted", Duration.ofSeconds(20),
+                () -> metric(gateway, "pitgun_gateway_token_reload_failures_total") == 1);
+            assertEquals(2, metric(gateway, "pitgun_gateway_token_reloads_total"));
         }
     }
 
