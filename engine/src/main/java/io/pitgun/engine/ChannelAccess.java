@@ -8,6 +8,7 @@ import io.pitgun.manifest.DerivedChannel;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The access level of every channel a pipeline's frames can carry. A dictionary channel has the level its entry
@@ -15,8 +16,9 @@ import java.util.Map;
  * other derived channels), since its value tells about them: power computed from a restricted torque is restricted.
  *
  * <p>What a level means on the way out: {@link AccessLevel#PUBLIC} goes to every reader; {@link AccessLevel#INTERNAL}
- * is accepted and journaled but never streamed to subscribers; {@link AccessLevel#RESTRICTED} is also accepted only
- * from allowed clients. Built once (cold path); {@link #levelOf} is an array read.
+ * is accepted and journaled but never streamed to subscribers; {@link AccessLevel#RESTRICTED} is accepted only from
+ * allowed clients and streamed only to readers allowed it (the gateway's: a token with {@code read_restricted}),
+ * {@link #readableIn}. Built once (cold path); {@link #levelOf} is an array read.
  */
 public final class ChannelAccess
 {
@@ -59,7 +61,8 @@ public final class ChannelAccess
                     level = of.compareTo(level) > 0 ? of : level;
                     reveals |= revealsByName.getOrDefault(dependency, 1 << AccessLevel.PUBLIC.ordinal());
                 }
-                if (byName.get(channel.name()) != level || !Integer.valueOf(reveals).equals(revealsByName.get(channel.name())))
+                final Integer revealedBefore = revealsByName.get(channel.name());
+                if (byName.get(channel.name()) != level || revealedBefore == null || revealedBefore != reveals)
                 {
                     byName.put(channel.name(), level);
                     revealsByName.put(channel.name(), reveals);
@@ -88,7 +91,7 @@ public final class ChannelAccess
      * A filter showing the channels a reader allowed exactly {@code levels} may read: those that reveal no other
      * level (a derived channel reveals the levels of everything it reads). An id no one defines counts as public.
      */
-    public FrameJsonEncoder.ChannelFilter readableIn(final java.util.Set<AccessLevel> levels)
+    public FrameJsonEncoder.ChannelFilter readableIn(final Set<AccessLevel> levels)
     {
         int allowed = 0;
         for (final AccessLevel level : levels)
@@ -105,7 +108,7 @@ public final class ChannelAccess
     }
 
     /** Whether a reader allowed exactly {@code levels} may read channel {@code parameterId} (see {@link #readableIn}). */
-    public boolean readableIn(final java.util.Set<AccessLevel> levels, final int parameterId)
+    public boolean readableIn(final Set<AccessLevel> levels, final int parameterId)
     {
         int allowed = 0;
         for (final AccessLevel level : levels)
