@@ -64,7 +64,9 @@ public enum GatewayCounter implements CounterDescriptor
     /** Times the token file changed and was read again (TOKENS_FILE). */
     TOKEN_RELOADS(25, "gateway: token file reloads"),
     /** Times the token file changed but could not be read, or was gone (the log says why). */
-    TOKEN_RELOAD_FAILURES(26, "gateway: token file reload failures");
+    TOKEN_RELOAD_FAILURES(26, "gateway: token file reload failures"),
+    /** Audit lines the audit-log file could not take (its queue was full, or a write failed). */
+    AUDIT_DROPPED(27, "gateway: audit lines dropped");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -55,6 +55,7 @@ public final class GatewayCounters
     final SharedCounter registryErrors;
     final SharedCounter tokenReloads;
     final SharedCounter tokenReloadFailures;
+    final SharedCounter auditDropped;
     final SharedCounter overloadWarningsSuppressed;
     /** Envelopes admitted and not yet answered: the bounded ingestion queue. */
     final SharedGauge inFlightEnvelopes;
@@ -119,6 +120,7 @@ public final class GatewayCounters
         registryErrors = new SharedCounter(byId[GatewayCounter.REGISTRY_ERRORS.id()]);
         tokenReloads = new SharedCounter(byId[GatewayCounter.TOKEN_RELOADS.id()]);
         tokenReloadFailures = new SharedCounter(byId[GatewayCounter.TOKEN_RELOAD_FAILURES.id()]);
+        auditDropped = new SharedCounter(byId[GatewayCounter.AUDIT_DROPPED.id()]);
         registryQueueDepth = new SharedGauge(byId[GatewayCounter.REGISTRY_QUEUE_RECORDS.id()]);
         ackCallbackFailures = new SharedCounter(byId[GatewayCounter.ACK_CALLBACK_FAILURES.id()]);
         overloadWarningsSuppressed = new SharedCounter(byId[GatewayCounter.OVERLOAD_WARNINGS_SUPPRESSED.id()]);

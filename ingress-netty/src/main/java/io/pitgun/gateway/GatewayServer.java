@@ -172,7 +172,8 @@ public final class GatewayServer implements AutoCloseable
                 metrics.shipping(shipper.edgeId(), shipper.counters());
             }
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
-            this.auditLog = config.auditLog().map(AuditLogOutput::open).orElse(null);
+            this.auditLog = config.auditLog().map(target -> AuditLogOutput.open(target, counters.auditDropped::increment))
+                .orElse(null);
             bind();
         }
         catch (final RuntimeException | InterruptedException ex)

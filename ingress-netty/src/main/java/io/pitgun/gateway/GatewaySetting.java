@@ -55,7 +55,7 @@ public enum GatewaySetting
     PARTIAL_MESSAGE_BUDGET_BYTES("PARTIAL_MESSAGE_BUDGET_BYTES", "67108864", between(1024, Integer.MAX_VALUE), "bytes of unfinished requests and WebSocket messages held across all connections; a connection that would pass it is closed"),
     QUEUE_DELAY_TARGET_MS("QUEUE_DELAY_TARGET_MS", "100", between(1, 600_000), "admission: once the oldest unanswered request has waited longer than this for a whole interval, new requests get 503 overload"),
     QUEUE_DELAY_INTERVAL_MS("QUEUE_DELAY_INTERVAL_MS", "1000", between(1, 600_000), "admission: how long the queueing delay must stay above its target before refusing"),
-    AUDIT_LOG("AUDIT_LOG", "", "file the audit log is appended to, one JSON line per request (peer, token id, forwarded-for, status, reason, sizes, duration); - for standard error (default: off)"),
+    AUDIT_LOG("AUDIT_LOG", "", "file the audit log is appended to, one JSON line per request (peer, token id, forwarded-for, status, reason, sizes, duration), written by a thread of its own and rotated at 64 MiB (FILE.1 to FILE.5 kept); - for standard error (default: off)"),
     SHIP_TO("SHIP_TO", "", "Aeron channel of a hive to ship the journal to, e.g. aeron:udp?endpoint=127.0.0.1:40456 (docs/scale-out.md); a thread of its own tails the journal, ingestion never waits for it (default: off: no Aeron thread or file)"),
     SHIP_REPLY("SHIP_REPLY", ShipperConfig.DEFAULT_REPLY_CHANNEL, "Aeron channel the hive's acknowledgements come back on when shipping (port 0: a free port); name an address the hive can reach when it runs on another machine"),
     SHIP_BATCH_SIZE("SHIP_BATCH_SIZE", Integer.toString(ShipperConfig.DEFAULT_BATCH_SIZE), between(1, 1 << 20), "most frames per batch shipped to the hive (seed 002's default)"),
