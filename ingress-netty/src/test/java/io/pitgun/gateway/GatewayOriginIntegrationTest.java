@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -83,6 +84,27 @@ class GatewayOriginIntegrationTest
                 Envelopes.batch(UUID.randomUUID(), 0, 1), null, "https://dash.example").statusCode());
             assertEquals(2, gateway.metric(ORIGIN_REFUSALS));
         }
+    }
+
+    @Test
+    void shouldRefuseAPageThatReachedTheGatewayThroughDnsRebinding() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+             RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+        {
+            // evil.example resolved to 127.0.0.1 for the browser: the page is "same origin" with what it reached,
+            // but Host names the attacker's host, not a loopback name.
+            final String host = "evil.example:" + gateway.server.address().getPort();
+            final String body = Envelopes.batch(UUID.randomUUID(), 0, 1);
+            connection.send("POST /beacon HTTP/1.1\r\nHost: " + host + "\r\nOrigin: http://" + host +
+                "\r\nContent-Type: text/plain\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length +
+                "\r\n\r\n" + body);
+            final RawHttpConnection.Response refused = connection.readResponse();
+            assertEquals(403, refused.status(), refused.body());
+            assertTrue(refused.body().contains("origin_not_allowed"), refused.body());
+        }
+        assertEquals(List.of(), GatewayHarness.journaledSequences(dataDir));
     }
 
     @Test
