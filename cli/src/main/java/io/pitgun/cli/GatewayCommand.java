@@ -22,7 +22,8 @@ import java.util.concurrent.CountDownLatch;
     mixinStandardHelpOptions = true,
     description = {
         "Run the Pitgun gateway: POST /beacon, GET /ws, /health, /metrics, /dictionary, /schemas, /solver/.",
-        "Binds 127.0.0.1:8080 by default; a non-loopback bind also needs PITGUN_GATEWAY_ALLOW_NON_LOOPBACK=1.",
+        "Binds 127.0.0.1:8080 by default, where every endpoint is open; a non-loopback bind also needs tokens",
+        "(PITGUN_GATEWAY_TOKENS_FILE, pitgun token add) or PITGUN_GATEWAY_INSECURE=1 (docs/security.md).",
         "See docs/gateway.md for every setting."
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -35,7 +36,7 @@ public final class GatewayCommand implements Callable<Integer>
     /**
      * Adds one option per {@link GatewaySetting} to the {@code gateway} command, with the setting's description,
      * environment variable and default in its help. A setting that is a switch may be given alone ({@code
-     * --allow-non-loopback} means 1). Called once while the command line is built.
+     * --insecure} means 1). Called once while the command line is built.
      */
     static void addSettingOptions(final CommandLine.Model.CommandSpec gateway)
     {

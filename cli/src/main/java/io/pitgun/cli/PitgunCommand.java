@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         DictionaryCommand.class,
         SolveCommand.class,
         GatewayCommand.class,
+        TokenCommand.class,
         HiveCommand.class,
         JournalCommand.class,
         ReplayCommand.class,

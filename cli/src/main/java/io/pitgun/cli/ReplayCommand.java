@@ -30,9 +30,13 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Stream a telemetry CSV (timestamp_us, optional lap_number and sector, one column per dictionary channel) " +
             "into a running gateway as pitgun-envelope-v1 envelopes.",
-        "Exit 0 when every envelope was acknowledged, 1 otherwise." })
+        "Exit 0 when every envelope was acknowledged, 1 otherwise.",
+        "A gateway with a token file: put a token with capability ingest (ID.SECRET) in PITGUN_TOKEN." })
 final class ReplayCommand implements Callable<Integer>
 {
+    /** The environment variable holding the gateway token the replay presents (docs/security.md). */
+    static final String TOKEN_ENV = "PITGUN_TOKEN";
+
     @Option(names = "--input", required = true, paramLabel = "FILE", description = "CSV file to replay (.csv or .csv.gz).")
     Path input;
 
@@ -95,8 +99,9 @@ final class ReplayCommand implements Callable<Integer>
         final ParameterRegistry registry = dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
         final ReplayOptions options = new ReplayOptions(ReplayTarget.parse(target), input, rate == null ? 0 : rate, loop, webSocket, batch,
             allowRemote, includeRestricted, sessionMarkers, maxRetries, sessionId, playerId, registry);
+        // From the environment, not a flag: a secret on the command line shows in ps and in the shell's history.
         final ReplayRunner runner = new ReplayRunner(options, err, System.console() != null ?
-            progressBar(err) : ReplayProgress.NONE);
+            progressBar(err) : ReplayProgress.NONE).withToken(System.getenv(TOKEN_ENV));
 
         // Ctrl-C ends the replay cleanly: the envelope in flight is answered, the session closed, the summary printed.
         final CountDownLatch finished = new CountDownLatch(1);

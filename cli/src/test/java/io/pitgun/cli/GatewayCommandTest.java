@@ -33,17 +33,17 @@ class GatewayCommandTest
     @Test
     void shouldTakeASwitchGivenAloneAsOne()
     {
-        final GatewayCommand command = parse("gateway", "--allow-non-loopback", "--bind", "0.0.0.0:0");
+        final GatewayCommand command = parse("gateway", "--insecure", "--bind", "0.0.0.0:0");
         final Map<GatewaySetting, String> flags = command.flags();
-        assertEquals("1", flags.get(GatewaySetting.ALLOW_NON_LOOPBACK));
-        assertTrue(GatewayConfig.resolve(Map.of(), flags).allowNonLoopback());
+        assertEquals("1", flags.get(GatewaySetting.INSECURE));
+        assertTrue(GatewayConfig.resolve(Map.of(), flags).security().insecure());
     }
 
     @Test
     void shouldTakeASwitchWithAnExplicitValue()
     {
-        final Map<GatewaySetting, String> flags = parse("gateway", "--allow-non-loopback=0").flags();
-        assertFalse(GatewayConfig.resolve(Map.of(), flags).allowNonLoopback());
+        final Map<GatewaySetting, String> flags = parse("gateway", "--insecure=0").flags();
+        assertFalse(GatewayConfig.resolve(Map.of(), flags).security().insecure());
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.pitgun.manifest.DerivedChannel;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The access level of every channel a pipeline's frames can carry. A dictionary channel has the level its entry
@@ -15,18 +16,29 @@ import java.util.Map;
  * other derived channels), since its value tells about them: power computed from a restricted torque is restricted.
  *
  * <p>What a level means on the way out: {@link AccessLevel#PUBLIC} goes to every reader; {@link AccessLevel#INTERNAL}
- * is accepted and journaled but never streamed to subscribers; {@link AccessLevel#RESTRICTED} is also accepted only
- * from allowed clients. Built once (cold path); {@link #levelOf} is an array read.
+ * is accepted and journaled but never streamed to subscribers; {@link AccessLevel#RESTRICTED} is accepted only from
+ * allowed clients and streamed only to readers allowed it (the gateway's: a token with {@code read_restricted}),
+ * {@link #readableIn}. Built once (cold path); {@link #levelOf} is an array read.
  */
 public final class ChannelAccess
 {
     private final AccessLevel[] levelById = new AccessLevel[65_536];
+    /**
+     * Per channel, the levels its value tells about, one bit per {@link AccessLevel} ordinal: a dictionary channel
+     * its own; a derived channel those of every channel it reads. A reader allowed some levels (restricted but not
+     * internal) may read a channel only if it reveals nothing else: power from a restricted torque and an internal
+     * map is hidden from it, though its level is restricted.
+     */
+    private final int[] revealsById = new int[65_536];
 
     private ChannelAccess(final CompiledManifest manifest)
     {
+        final Map<String, Integer> revealsByName = new HashMap<>();
         for (final ParameterDefinition parameter : manifest.registry().parameters())
         {
             levelById[parameter.id()] = parameter.access();
+            revealsById[parameter.id()] = 1 << parameter.access().ordinal();
+            revealsByName.put(parameter.name(), 1 << parameter.access().ordinal());
         }
         final Map<String, AccessLevel> byName = new HashMap<>();
         for (final ParameterDefinition parameter : manifest.registry().parameters())
@@ -42,15 +54,20 @@ public final class ChannelAccess
             for (final DerivedChannel channel : manifest.derivedChannels())
             {
                 AccessLevel level = AccessLevel.PUBLIC;
+                int reveals = 1 << AccessLevel.PUBLIC.ordinal();
                 for (final String dependency : channel.dependencies())
                 {
                     final AccessLevel of = byName.getOrDefault(dependency, AccessLevel.PUBLIC);
                     level = of.compareTo(level) > 0 ? of : level;
+                    reveals |= revealsByName.getOrDefault(dependency, 1 << AccessLevel.PUBLIC.ordinal());
                 }
-                if (byName.get(channel.name()) != level)
+                final Integer revealedBefore = revealsByName.get(channel.name());
+                if (byName.get(channel.name()) != level || revealedBefore == null || revealedBefore != reveals)
                 {
                     byName.put(channel.name(), level);
+                    revealsByName.put(channel.name(), reveals);
                     levelById[channel.parameterId()] = level;
+                    revealsById[channel.parameterId()] = reveals;
                     changed = true;
                 }
             }
@@ -68,6 +85,39 @@ public final class ChannelAccess
     {
         final AccessLevel level = levelById[parameterId];
         return level == null ? AccessLevel.PUBLIC : level;
+    }
+
+    /**
+     * A filter showing the channels a reader allowed exactly {@code levels} may read: those that reveal no other
+     * level (a derived channel reveals the levels of everything it reads). An id no one defines counts as public.
+     */
+    public FrameJsonEncoder.ChannelFilter readableIn(final Set<AccessLevel> levels)
+    {
+        int allowed = 0;
+        for (final AccessLevel level : levels)
+        {
+            allowed |= 1 << level.ordinal();
+        }
+        final boolean[] shown = new boolean[levelById.length];
+        for (int id = 0; id < shown.length; id++)
+        {
+            final int reveals = levelById[id] == null ? 1 << AccessLevel.PUBLIC.ordinal() : revealsById[id];
+            shown[id] = (reveals & ~allowed) == 0;
+        }
+        return parameterId -> shown[parameterId];
+    }
+
+    /** Whether a reader allowed exactly {@code levels} may read channel {@code parameterId} (see {@link #readableIn}). */
+    public boolean readableIn(final Set<AccessLevel> levels, final int parameterId)
+    {
+        int allowed = 0;
+        for (final AccessLevel level : levels)
+        {
+            allowed |= 1 << level.ordinal();
+        }
+        final int reveals = levelById[parameterId] == null ? 1 << AccessLevel.PUBLIC.ordinal() :
+            revealsById[parameterId];
+        return (reveals & ~allowed) == 0;
     }
 
     /** A filter showing the channels a reader with {@code ceiling} may read (levels up to it). */

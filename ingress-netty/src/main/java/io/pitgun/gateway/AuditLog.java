@@ -4,7 +4,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One JSON line per request on the {@code pitgun.audit} logger: when, who (peer address, {@code X-Forwarded-For},
+ * One JSON line per request on the {@code pitgun.audit} logger: when, who (peer address, the id of the token it
+ * presented (null without one), {@code X-Forwarded-For},
  * {@code X-Real-IP} as sent — recorded, never trusted for limits), what (method, path, status, reason), how much
  * (bytes, envelopes, frames) and how long. {@code AUDIT_LOG} sends it to a file or standard error
  * ({@link AuditLogOutput}); otherwise route or silence it with ordinary logging configuration.
@@ -25,7 +26,7 @@ final class AuditLog
         return LOG.isInfoEnabled();
     }
 
-    static void request(final String peer, final String forwardedFor, final String realIp, final String method,
+    static void request(final String peer, final String tokenId, final String forwardedFor, final String realIp, final String method,
         final String path, final int status, final RejectReason reason, final long bytesIn, final int envelopes,
         final int frames, final long durationUs)
     {
@@ -38,6 +39,8 @@ final class AuditLog
         JsonText.quote(out, java.time.Instant.now().toString()).append(',');
         JsonText.key(out, "peer");
         JsonText.quote(out, peer).append(',');
+        JsonText.key(out, "token_id");
+        JsonText.quote(out, tokenId).append(',');
         JsonText.key(out, "x_forwarded_for");
         JsonText.quote(out, forwardedFor).append(',');
         JsonText.key(out, "x_real_ip");

@@ -6,9 +6,13 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
-import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.OutputStreamAppender;
 import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * Where {@code AUDIT_LOG} sends the audit log ({@link AuditLog}'s {@code pitgun.audit} logger): a file the lines are
@@ -22,11 +26,11 @@ final class AuditLogOutput implements AutoCloseable
     static final String STDERR = "-";
 
     private final Logger logger;
-    private final OutputStreamAppender<ILoggingEvent> appender;
+    private final Appender<ILoggingEvent> appender;
     private final Level previousLevel;
     private final boolean previousAdditive;
 
-    private AuditLogOutput(final Logger logger, final OutputStreamAppender<ILoggingEvent> appender)
+    private AuditLogOutput(final Logger logger, final Appender<ILoggingEvent> appender)
     {
         this.logger = logger;
         this.appender = appender;
@@ -40,9 +44,11 @@ final class AuditLogOutput implements AutoCloseable
     /**
      * Starts writing the audit log to {@code target} (a file path, or {@code -} for standard error).
      *
+     * @param onDropped called for each line a file could not take (its queue was full, or a write failed).
+     *
      * @return null when SLF4J is not bound to Logback (then the embedder's logging configuration decides).
      */
-    static AuditLogOutput open(final String target)
+    static AuditLogOutput open(final String target, final Runnable onDropped)
     {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext))
         {
@@ -62,12 +68,24 @@ final class AuditLogOutput implements AutoCloseable
         }
         else
         {
-            final FileAppender<ILoggingEvent> file = new FileAppender<>();
-            file.setFile(target);
-            file.setAppend(true);
-            // Written on the event loops: buffered (8 KiB), not a write and flush per request; close() flushes.
-            file.setImmediateFlush(false);
-            appender = file;
+            // Off the event loops: they only queue the line (AuditFileWriter), a thread of its own writes and
+            // rotates the file.
+            final AuditFileWriter writer;
+            try
+            {
+                writer = new AuditFileWriter(Path.of(target), AuditFileWriter.MAX_BYTES, AuditFileWriter.KEEP,
+                    AuditFileWriter.QUEUE_LINES, onDropped).start();
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                throw new GatewayConfigException(java.util.List.of(GatewaySetting.AUDIT_LOG.label() +
+                    ": cannot write " + target + ": " + ex.getMessage()));
+            }
+            final QueueAppender queued = new QueueAppender(writer);
+            queued.setContext(context);
+            queued.setName("pitgun-audit-log");
+            queued.start();
+            return new AuditLogOutput(context.getLogger(AuditLog.LOGGER_NAME), queued);
         }
         appender.setContext(context);
         appender.setName("pitgun-audit-log");
@@ -79,6 +97,30 @@ final class AuditLogOutput implements AutoCloseable
                 ": cannot write " + target));
         }
         return new AuditLogOutput(context.getLogger(AuditLog.LOGGER_NAME), appender);
+    }
+
+    /** Hands each line to the {@link AuditFileWriter}; unsynchronized: event loops append concurrently. */
+    private static final class QueueAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
+    {
+        private final AuditFileWriter writer;
+
+        QueueAppender(final AuditFileWriter writer)
+        {
+            this.writer = writer;
+        }
+
+        @Override
+        protected void append(final ILoggingEvent event)
+        {
+            writer.offer(event.getFormattedMessage());
+        }
+
+        @Override
+        public void stop()
+        {
+            super.stop();
+            writer.close();
+        }
     }
 
     /** Stops writing (flushes and closes the file) and gives the logger back its previous settings. */

@@ -3,10 +3,11 @@ package io.pitgun.gateway;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per client address: {@code ratePerSecond} tokens a second, at most {@code burst} saved up. One
- * request (or WebSocket message) takes one token. The client key is the peer address, never a forwarded header,
- * which a client could forge to escape its limit. Memory is bounded: past {@code maxClients} buckets, full ones
- * (clients that have been quiet) are forgotten.
+ * A token bucket per client: {@code ratePerSecond} tokens a second, at most {@code burst} saved up, or the client's
+ * own rate (a token file's {@code rate_limit}). One request (or WebSocket message) takes one token. The client key
+ * is its identity ({@link ConnectionAccess}): the token id with tokens, else the peer address, or the address a
+ * trusted proxy forwards, never a header a client could forge to escape its limit. Memory is bounded: past
+ * {@code maxClients} buckets, full ones (clients that have been quiet) are forgotten.
  */
 public final class ClientRateLimiter
 {
@@ -39,10 +40,23 @@ public final class ClientRateLimiter
      */
     public long tryAcquire(final String client, final long nowNs)
     {
-        if (!enabled())
+        return tryAcquire(client, 0, nowNs);
+    }
+
+    /**
+     * Takes a token for {@code client}, whose own rate is {@code ratePerSecond} (a token file's {@code rate_limit},
+     * with a burst of one second's worth) or, when 0, this limiter's.
+     *
+     * @return {@link #GRANTED}, or the nanoseconds until a token is available (for {@code Retry-After}).
+     */
+    public long tryAcquire(final String client, final int ratePerSecond, final long nowNs)
+    {
+        if (ratePerSecond == 0 && !enabled())
         {
             return GRANTED;
         }
+        final double rate = ratePerSecond == 0 ? tokensPerNs : ratePerSecond / 1e9;
+        final double depth = ratePerSecond == 0 ? burst : Math.max(1, ratePerSecond);
         Bucket bucket = buckets.get(client);
         if (bucket == null)
         {
@@ -50,24 +64,30 @@ public final class ClientRateLimiter
             {
                 buckets.values().removeIf(b -> b.isFull(nowNs));
             }
-            bucket = buckets.computeIfAbsent(client, key -> new Bucket(burst, nowNs));
+            bucket = buckets.computeIfAbsent(client, key -> new Bucket(depth, nowNs));
         }
-        return bucket.take(nowNs);
+        return bucket.take(nowNs, rate, depth);
     }
 
-    private final class Bucket
+    private static final class Bucket
     {
         private double tokens;
         private long updatedNs;
+        private double tokensPerNs;
+        private double burst;
 
         Bucket(final double tokens, final long nowNs)
         {
             this.tokens = tokens;
             this.updatedNs = nowNs;
+            this.burst = tokens;
         }
 
-        synchronized long take(final long nowNs)
+        /** Takes a token at the client's rate now (a token file's rate may change while the bucket lives). */
+        synchronized long take(final long nowNs, final double tokensPerNs, final double burst)
         {
+            this.tokensPerNs = tokensPerNs;
+            this.burst = burst;
             refill(nowNs);
             if (tokens >= 1)
             {

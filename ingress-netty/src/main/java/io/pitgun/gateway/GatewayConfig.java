@@ -25,12 +25,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * The gateway's configuration, resolved from {@code PITGUN_GATEWAY_*} environment variables and
  * {@code pitgun gateway} flags ({@link GatewaySetting} lists them). Resolution checks everything at once and
- * refuses a non-loopback bind unless {@code PITGUN_GATEWAY_ALLOW_NON_LOOPBACK=1}: exposing an ingress is a
- * decision, not an accident.
+ * refuses a non-loopback bind without tokens ({@code PITGUN_GATEWAY_TOKENS_FILE}) unless
+ * {@code PITGUN_GATEWAY_INSECURE=1}: exposing an unauthenticated ingress is a decision, not an accident.
  */
 public record GatewayConfig(
     InetSocketAddress bind,
     boolean allowNonLoopback,
+    GatewaySecurity security,
     Path dataDir,
     Optional<String> runRegistryUrl,
     Optional<Path> manifest,
@@ -129,8 +130,8 @@ public record GatewayConfig(
     /** A copy with another bind address (tests bind port 0). */
     public GatewayConfig withBind(final InetSocketAddress address)
     {
-        return new GatewayConfig(address, allowNonLoopback, dataDir, runRegistryUrl, manifest, dictionary, tuningPolicy,
-            ackMode,
+        return new GatewayConfig(address, allowNonLoopback, security, dataDir, runRegistryUrl, manifest, dictionary,
+            tuningPolicy, ackMode,
             maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, channelCapacity,
             waitStrategy, rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
             idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
@@ -166,10 +167,23 @@ public record GatewayConfig(
         GatewayConfig parse()
         {
             final boolean allowNonLoopback = bool(GatewaySetting.ALLOW_NON_LOOPBACK);
-            final InetSocketAddress bind = bind(allowNonLoopback);
+            if (allowNonLoopback)
+            {
+                // It always meant "expose without authentication", which is what INSECURE now says.
+                LOG.warn("{} is deprecated: it means {}=1 (no authentication); set {} to require tokens instead",
+                    GatewaySetting.ALLOW_NON_LOOPBACK.label(), GatewaySetting.INSECURE.envName(),
+                    GatewaySetting.TOKENS_FILE.label());
+            }
+            final GatewaySecurity security = new GatewaySecurity(
+                optional(GatewaySetting.TOKENS_FILE).map(Path::of),
+                bool(GatewaySetting.INSECURE) || allowNonLoopback,
+                addresses(GatewaySetting.TRUSTED_PROXIES),
+                origins(GatewaySetting.ALLOWED_ORIGINS));
+            final InetSocketAddress bind = bind(security);
             final GatewayConfig config = new GatewayConfig(
                 bind,
                 allowNonLoopback,
+                security,
                 Path.of(nonEmpty(GatewaySetting.DATA_DIR)),
                 optional(GatewaySetting.RUN_REGISTRY_URL).map(this::url),
                 optional(GatewaySetting.MANIFEST).map(Path::of),
@@ -190,7 +204,7 @@ public record GatewayConfig(
                 integer(GatewaySetting.ACK_TIMEOUT_MS),
                 integer(GatewaySetting.IDEMPOTENCY_ENTRIES),
                 integer(GatewaySetting.IDEMPOTENCY_WINDOW_S),
-                list(GatewaySetting.RESTRICTED_CLIENTS),
+                addresses(GatewaySetting.RESTRICTED_CLIENTS),
                 (Integer)pipelineValue(GatewaySetting.SUBSCRIBER_BUFFER_BYTES),
                 integer(GatewaySetting.IO_THREADS),
                 integer(GatewaySetting.SHUTDOWN_TIMEOUT_S),
@@ -238,7 +252,7 @@ public record GatewayConfig(
             return config;
         }
 
-        private InetSocketAddress bind(final boolean allowNonLoopback)
+        private InetSocketAddress bind(final GatewaySecurity security)
         {
             final GatewaySetting setting = GatewaySetting.BIND;
             final String value = text.get(setting);
@@ -278,12 +292,13 @@ public record GatewayConfig(
                 problems.add(setting.label() + ": host '" + host + "' does not resolve");
                 return null;
             }
-            if (!address.isLoopbackAddress() && !allowNonLoopback)
+            if (!address.isLoopbackAddress() && security.tokensFile().isEmpty() && !security.insecure())
             {
-                problems.add(setting.label() + ": refusing to bind " + value + ", which is not a loopback address: " +
-                    "the gateway would accept telemetry from other machines. To allow it, set " +
-                    GatewaySetting.ALLOW_NON_LOOPBACK.envName() + "=1 (or pass " +
-                    GatewaySetting.ALLOW_NON_LOOPBACK.flag() + "=1); to stay local, bind 127.0.0.1:" + port);
+                problems.add(setting.label() + ": refusing to bind " + value + ", which is not a loopback address, " +
+                    "without tokens: anyone who reaches it could ingest, subscribe and read metrics. Set " +
+                    GatewaySetting.TOKENS_FILE.label() + " (see docs/security.md), or set " +
+                    GatewaySetting.INSECURE.envName() + "=1 (or pass " + GatewaySetting.INSECURE.flag() +
+                    ") to expose it without authentication; to stay local, bind 127.0.0.1:" + port);
                 return null;
             }
             return new InetSocketAddress(address, port);
@@ -421,15 +436,39 @@ public record GatewayConfig(
             return List.copyOf(files);
         }
 
-        private Set<String> list(final GatewaySetting setting)
+        /** Comma-separated client addresses (or token ids), each address in the form peers are compared in. */
+        private Set<String> addresses(final GatewaySetting setting)
         {
             final Set<String> values = new TreeSet<>();
             for (final String part : text.get(setting).split(","))
             {
                 if (!part.isBlank())
                 {
-                    values.add(part.trim());
+                    values.add(ClientAddresses.canonical(part.trim()));
                 }
+            }
+            return Set.copyOf(values);
+        }
+
+        /** Comma-separated origins, {@code scheme://host[:port]}, lower case as browsers send them. */
+        private Set<String> origins(final GatewaySetting setting)
+        {
+            final Set<String> values = new TreeSet<>();
+            for (final String part : text.get(setting).split(","))
+            {
+                final String origin = part.trim().toLowerCase(Locale.ROOT);
+                if (origin.isEmpty())
+                {
+                    continue;
+                }
+                if (!(origin.startsWith("http://") || origin.startsWith("https://")) || origin.endsWith("/") ||
+                    origin.indexOf('/', origin.indexOf("//") + 2) >= 0)
+                {
+                    problems.add(setting.label() + ": '" + part.trim() + "' is not an origin; write " +
+                        "scheme://host[:port], e.g. https://dash.example.com");
+                    continue;
+                }
+                values.add(origin);
             }
             return Set.copyOf(values);
         }

@@ -70,7 +70,13 @@ public enum GatewayCounter implements CounterDescriptor
     /** Gauge: the end of the certificate's validity (notAfter), seconds since the epoch; 0 without TLS. */
     TLS_CERTIFICATE_EXPIRY(28, "gateway: tls certificate expiry seconds"),
     /** Samples accepted outside a flag limit of the tuning policy (their quality set DEGRADED). */
-    TUNING_FLAGGED_SAMPLES(29, "gateway: samples flagged by tuning limits");
+    TUNING_FLAGGED_SAMPLES(29, "gateway: samples flagged by tuning limits"),
+    /** Times the token file changed and was read again (TOKENS_FILE). */
+    TOKEN_RELOADS(30, "gateway: token file reloads"),
+    /** Times the token file changed but could not be read, or was gone (the log says why). */
+    TOKEN_RELOAD_FAILURES(31, "gateway: token file reload failures"),
+    /** Audit lines the audit-log file could not take (its queue was full, or a write failed). */
+    AUDIT_DROPPED(32, "gateway: audit lines dropped");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -57,6 +57,9 @@ public final class GatewayCounters
     final SharedCounter registryGaps;
     /** Failures of the run-registry mirror's insight poller (its duty cycle threw; it carried on). */
     final SharedCounter registryErrors;
+    final SharedCounter tokenReloads;
+    final SharedCounter tokenReloadFailures;
+    final SharedCounter auditDropped;
     final SharedCounter overloadWarningsSuppressed;
     /** Samples accepted outside a flag limit of the tuning policy. */
     final SharedCounter tuningFlaggedSamples;
@@ -121,6 +124,9 @@ public final class GatewayCounters
         registryDropped = new SharedCounter(byId[GatewayCounter.REGISTRY_DROPPED.id()]);
         registryGaps = new SharedCounter(byId[GatewayCounter.REGISTRY_GAPS.id()]);
         registryErrors = new SharedCounter(byId[GatewayCounter.REGISTRY_ERRORS.id()]);
+        tokenReloads = new SharedCounter(byId[GatewayCounter.TOKEN_RELOADS.id()]);
+        tokenReloadFailures = new SharedCounter(byId[GatewayCounter.TOKEN_RELOAD_FAILURES.id()]);
+        auditDropped = new SharedCounter(byId[GatewayCounter.AUDIT_DROPPED.id()]);
         registryQueueDepth = new SharedGauge(byId[GatewayCounter.REGISTRY_QUEUE_RECORDS.id()]);
         ackCallbackFailures = new SharedCounter(byId[GatewayCounter.ACK_CALLBACK_FAILURES.id()]);
         tlsHandshakeFailures = new SharedCounter(byId[GatewayCounter.TLS_HANDSHAKE_FAILURES.id()]);

@@ -41,7 +41,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private SlowRequestGuard guard;
     private String peer = "?";
     private String peerAddress = "?";
-    private boolean allowRestricted;
+    private ConnectionAccess access;
     /**
      * HTTP/1.1 pipelining: requests that arrived while an earlier one on this connection was still unanswered (a
      * journaled 202 waits for the journal), answered in arrival order, each retained until its turn. At most
@@ -80,7 +80,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             peerAddress = remote.getAddress() != null ? remote.getAddress().getHostAddress() : remote.getHostString();
             peer = peerAddress + ":" + remote.getPort();
         }
-        allowRestricted = server.config().restrictedClients().contains(peerAddress);
+        access = new ConnectionAccess(server, peerAddress);
         server.counters().openConnections.incrementAndGet();
         ctx.channel().closeFuture().addListener(f -> server.counters().openConnections.decrementAndGet());
         ctx.channel().attr(CLOSER).set(() -> ctx.channel().close());
@@ -195,7 +195,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 exchange.methodNotAllowed(GatewayCounters.Endpoint.BEACON, "POST");
                 return;
             }
-            routes.beacon().onRequest(exchange, peer, peerAddress, allowRestricted);
+            if (access.admit(exchange, GatewayCounters.Endpoint.BEACON, Capability.INGEST))
+            {
+                routes.beacon().onRequest(exchange, peer, access.identity(), access.mayIngestRestricted());
+            }
         }
         else if (exchange.path.equals("/ws"))
         {
@@ -204,11 +207,23 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 exchange.methodNotAllowed(GatewayCounters.Endpoint.WS_TEXT, "GET");
                 return;
             }
-            routes.upgrade().onRequest(exchange, this, peer, peerAddress, allowRestricted, meter);
+            routes.upgrade().onRequest(exchange, this, peer, access, meter);
         }
         else if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD))
         {
+            if (method.equals(HttpMethod.POST) && !access.admit(exchange, GatewayCounters.Endpoint.OTHER, null))
+            {
+                return; // a foreign Origin learns nothing, not even which paths take a POST
+            }
             exchange.methodNotAllowed(GatewayCounters.Endpoint.OTHER, "GET, HEAD");
+        }
+        else if (exchange.path.equals("/metrics") || exchange.path.equals("/latency"))
+        {
+            if (access.admit(exchange, exchange.path.equals("/metrics") ? GatewayCounters.Endpoint.METRICS :
+                GatewayCounters.Endpoint.LATENCY, Capability.METRICS))
+            {
+                routes.admin().onRequest(exchange);
+            }
         }
         else
         {

@@ -107,6 +107,12 @@ final class GatewayMetrics
             "Failures of the run-registry mirror's insight poller (logged; it carried on).", counters.registryErrors);
         counter(w, "pitgun_gateway_tuning_flagged_samples_total", "Samples accepted outside a flag limit of the " +
             "tuning policy, their quality set DEGRADED.", counters.tuningFlaggedSamples);
+        counter(w, "pitgun_gateway_token_reloads_total",
+            "Times the token file changed and was read again.", counters.tokenReloads);
+        counter(w, "pitgun_gateway_token_reload_failures_total",
+            "Times the token file changed but could not be read or was gone (logged).", counters.tokenReloadFailures);
+        counter(w, "pitgun_gateway_audit_lines_dropped_total",
+            "Audit lines the audit-log file could not take (queue full or write failed).", counters.auditDropped);
         gauge(w, "pitgun_gateway_run_registry_queue_records", "Run-registry records waiting to be posted.",
             counters.registryQueueDepth.get());
         w.family("pitgun_gateway_ws_closes_total", "counter", "WebSocket connections ended, by why.");

@@ -66,6 +66,7 @@ public final class GatewayServer implements AutoCloseable
     private final ClientRateLimiter rateLimiter;
     private final OverloadLog overloadLog;
     private final ConnectionAdmission connectionAdmission;
+    private final GatewayAccess access;
     private final GatewayMetrics metrics;
     private final GatewayHealth health;
     private final LatencyExport latencyExport;
@@ -118,6 +119,8 @@ public final class GatewayServer implements AutoCloseable
         // Before the journal opens: a certificate that does not load stops the gateway with nothing started.
         this.tls = config.tlsCert().map(cert -> GatewayTls.load(cert, config.tlsKey().orElseThrow(), counters))
             .orElse(null);
+        // Before the pipeline: a token file that cannot be read stops the start before the journal is opened.
+        this.access = new GatewayAccess(config, counters);
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
             .channelCapacity(config.channelCapacity())
             .waitStrategy(config.waitStrategy())
@@ -190,6 +193,12 @@ public final class GatewayServer implements AutoCloseable
             bossGroup.scheduleAtFixedRate(tls::reloadIfChanged, GatewayTls.RELOAD_CHECK_INTERVAL_MS,
                 GatewayTls.RELOAD_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
         }
+        if (access.tokens() != null)
+        {
+            // Off the event loops: they only ever read the snapshot the poll publishes.
+            bossGroup.scheduleWithFixedDelay(access.tokens()::poll, TokenStore.POLL_MS, TokenStore.POLL_MS,
+                TimeUnit.MILLISECONDS);
+        }
         bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, config.outboundTotalLimitBytes(), counters,
             overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
         try
@@ -201,7 +210,8 @@ public final class GatewayServer implements AutoCloseable
                 metrics.shipping(shipper.edgeId(), shipper.counters());
             }
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
-            this.auditLog = config.auditLog().map(AuditLogOutput::open).orElse(null);
+            this.auditLog = config.auditLog().map(target -> AuditLogOutput.open(target, counters.auditDropped::increment))
+                .orElse(null);
             bind();
         }
         catch (final RuntimeException | InterruptedException ex)
@@ -261,6 +271,12 @@ public final class GatewayServer implements AutoCloseable
         throws InterruptedException
     {
         final GatewayServer server = new GatewayServer(config, pipelineThreads);
+        if (!config.security().tokensOn() && !server.address().getAddress().isLoopbackAddress())
+        {
+            LOG.warn("INSECURE: listening on {}, which is not a loopback address, without tokens ({} is set): " +
+                "anyone who reaches it may ingest, subscribe and read metrics (docs/security.md)", server.address(),
+                GatewaySetting.INSECURE.envName());
+        }
         LOG.info("pitgun gateway listening on {} ({} transport, {}, ack mode {}, journal {}, manifest {})",
             server.address(), server.transport.name(), server.tls == null ? "plain HTTP" :
                 "TLS " + GatewayTls.TLS_1_3 + "/" + GatewayTls.TLS_1_2 + " with " +
@@ -359,6 +375,12 @@ public final class GatewayServer implements AutoCloseable
     IdempotencyWindow idempotencyWindow()
     {
         return idempotencyWindow;
+    }
+
+    /** Who may do what (tokens, origins, trusted proxies). */
+    GatewayAccess access()
+    {
+        return access;
     }
 
     ClientRateLimiter rateLimiter()

@@ -46,6 +46,8 @@ final class HttpExchange
     /** The whole request, or null when the answer is written before one arrived completely. */
     final FullHttpRequest request;
     final String path;
+    /** The id of the token the request presented, once {@link ConnectionAccess} admitted it; else null. */
+    String tokenId;
     final long startNs;
     private final GatewayServer server;
     private final String peer;
@@ -135,9 +137,11 @@ final class HttpExchange
         final String peerAddress)
     {
         final GatewayConfig config = server.config();
+        final int own = server.access().rateLimitOf(peerAddress);
         refuse(endpoint, reason.status(), reason, reason == RejectReason.DRAINING ? "the gateway is shutting down; " +
             "retry against another instance or after it restarts" : "client " + peerAddress + " is over its rate " +
-            "limit of " + config.rateLimitPerSecond() + " requests/s (burst " + config.rateBurst() + ")", retryAfterS);
+            "limit of " + (own > 0 ? own + " requests/s (burst " + own : config.rateLimitPerSecond() +
+            " requests/s (burst " + config.rateBurst()) + ")", retryAfterS);
     }
 
     void methodNotAllowed(final GatewayCounters.Endpoint endpoint, final String allow)
@@ -304,7 +308,7 @@ final class HttpExchange
         {
             return;
         }
-        AuditLog.request(peer,
+        AuditLog.request(peer, tokenId,
             head == null ? null : head.headers().get("X-Forwarded-For"),
             head == null ? null : head.headers().get("X-Real-IP"),
             head == null ? "?" : head.method().name(), path, status, reason,

@@ -85,7 +85,8 @@ final class IngestPath
             retryAfterS = 5;
             return RejectReason.DRAINING;
         }
-        final long waitNs = server.rateLimiter().tryAcquire(peerAddress, nowNs);
+        final long waitNs = server.rateLimiter().tryAcquire(peerAddress, server.access().rateLimitOf(peerAddress),
+            nowNs);
         if (waitNs != ClientRateLimiter.GRANTED)
         {
             server.counters().rejected(RejectReason.RATE_LIMITED);

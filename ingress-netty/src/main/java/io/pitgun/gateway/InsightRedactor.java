@@ -26,8 +26,8 @@ final class InsightRedactor
     private final ObjectMapper json = new ObjectMapper();
     private final Set<String> hidden = new TreeSet<>();
 
-    /** Hides, for readers at {@code ceiling}, the aggregated channels of {@code pipeline} above it. */
-    InsightRedactor(final TelemetryPipeline pipeline, final AccessLevel ceiling)
+    /** Hides, for readers allowed {@code readable}, the aggregated channels of {@code pipeline} that reveal more. */
+    InsightRedactor(final TelemetryPipeline pipeline, final Set<AccessLevel> readable)
     {
         final ChannelAccess access = ChannelAccess.of(pipeline.manifest());
         for (final Stage.Segment segment : pipeline.manifest().segments())
@@ -35,7 +35,7 @@ final class InsightRedactor
             for (final AggregateSpec aggregate : segment.aggregates())
             {
                 final int id = pipeline.channelId(aggregate.channel());
-                if (id >= 0 && access.levelOf(id).compareTo(ceiling) > 0)
+                if (id >= 0 && !access.readableIn(readable, id))
                 {
                     hidden.add(aggregate.channel());
                 }

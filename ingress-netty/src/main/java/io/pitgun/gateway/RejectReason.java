@@ -87,11 +87,17 @@ public enum RejectReason
     BAD_PARAMETER(400),
     /** A bug: counted and answered without details (the log has them). */
     INTERNAL_ERROR(500),
+    /** A frame with a sample outside a reject limit of the tuning policy ({@code TUNING_POLICY}). */
+    TUNING_LIMIT_EXCEEDED(422),
+    /** Tokens are on and the request presents no valid token ({@code Authorization: Bearer ID.SECRET}). */
+    UNAUTHENTICATED(401),
+    /** A valid token without the capability the endpoint needs. */
+    MISSING_CAPABILITY(403),
     /**
-     * A frame with a sample outside a reject limit of the tuning policy ({@code TUNING_POLICY}). Last: a reason's
-     * ordinal is its counter's key in the counters file.
+     * A POST or WebSocket upgrade whose {@code Origin} is neither the gateway's own nor in {@code ALLOWED_ORIGINS}.
+     * Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
      */
-    TUNING_LIMIT_EXCEEDED(422);
+    ORIGIN_NOT_ALLOWED(403);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

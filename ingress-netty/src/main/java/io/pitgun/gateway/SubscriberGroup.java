@@ -14,6 +14,8 @@ import org.agrona.ExpandableArrayBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -36,11 +38,18 @@ final class SubscriberGroup
 
     private final GatewayServer server;
     private final EventLoop loop;
+    /** For subscribers that read public channels only. */
     private final FrameJsonEncoder encoder;
     private final InsightRedactor redactor;
+    /** For subscribers whose token has read_restricted: public and restricted channels, never internal ones. */
+    private final FrameJsonEncoder restrictedEncoder;
+    private final InsightRedactor restrictedRedactor;
+    /** Members that read restricted channels; the others read public ones only. */
+    private int restrictedMembers;
     private final ExpandableArrayBuffer json = new ExpandableArrayBuffer(4096);
     private final ArrayList<WebSocketSubscriberHandler> members = new ArrayList<>();
     private final ArrayList<WebSocketSubscriberHandler> slow = new ArrayList<>();
+    private final ArrayList<WebSocketSubscriberHandler> revoked = new ArrayList<>();
     private final Runnable poll = this::poll;
     private Subscription subscription;
     private ScheduledFuture<?> poller;
@@ -50,32 +59,57 @@ final class SubscriberGroup
         @Override
         public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
         {
-            json.putBytes(0, FRAME_PREFIX);
-            int end = encoder.encodeFrame(buffer, offset, json, FRAME_PREFIX.length, true);
-            json.putByte(end++, (byte)'}');
-            send(end);
+            // One encoding per audience that has members: most loops have one audience, so one encoding.
+            if (members.size() > restrictedMembers)
+            {
+                send(encodeFrame(encoder, buffer, offset), false);
+            }
+            if (restrictedMembers > 0)
+            {
+                send(encodeFrame(restrictedEncoder, buffer, offset), true);
+            }
         }
 
         @Override
         public void onInsight(final DirectBuffer buffer, final int offset, final int length)
         {
-            json.putBytes(0, INSIGHT_PREFIX);
-            int end;
-            if (redactor.passesAll())
+            if (members.size() > restrictedMembers)
             {
-                json.putBytes(INSIGHT_PREFIX.length, buffer, offset, length);
-                end = INSIGHT_PREFIX.length + length;
+                send(encodeInsight(redactor, buffer, offset, length), false);
             }
-            else
+            if (restrictedMembers > 0)
             {
-                final byte[] redacted = redactor.redact(buffer, offset, length);
-                json.putBytes(INSIGHT_PREFIX.length, redacted);
-                end = INSIGHT_PREFIX.length + redacted.length;
+                send(encodeInsight(restrictedRedactor, buffer, offset, length), true);
             }
-            json.putByte(end++, (byte)'}');
-            send(end);
         }
     };
+
+    private int encodeFrame(final FrameJsonEncoder with, final DirectBuffer buffer, final int offset)
+    {
+        json.putBytes(0, FRAME_PREFIX);
+        int end = with.encodeFrame(buffer, offset, json, FRAME_PREFIX.length, true);
+        json.putByte(end++, (byte)'}');
+        return end;
+    }
+
+    private int encodeInsight(final InsightRedactor with, final DirectBuffer buffer, final int offset, final int length)
+    {
+        json.putBytes(0, INSIGHT_PREFIX);
+        int end;
+        if (with.passesAll())
+        {
+            json.putBytes(INSIGHT_PREFIX.length, buffer, offset, length);
+            end = INSIGHT_PREFIX.length + length;
+        }
+        else
+        {
+            final byte[] redacted = with.redact(buffer, offset, length);
+            json.putBytes(INSIGHT_PREFIX.length, redacted);
+            end = INSIGHT_PREFIX.length + redacted.length;
+        }
+        json.putByte(end++, (byte)'}');
+        return end;
+    }
 
     SubscriberGroup(final GatewayServer server, final EventLoop loop)
     {
@@ -86,20 +120,27 @@ final class SubscriberGroup
         {
             derivedNames[channel.index()] = channel.name();
         }
-        // Subscribers read public channels only: internal and restricted ones (and what is derived from them) are
-        // journaled but never streamed (docs/contracts.md, access levels).
-        this.encoder = new FrameJsonEncoder(server.registry(), id ->
+        // Internal channels (and what is derived from them) are journaled but never streamed; restricted ones only
+        // to subscribers whose token has read_restricted (docs/contracts.md, access levels; docs/security.md).
+        final FrameJsonEncoder.ChannelNames names = id ->
         {
             final int index = id - DerivedChannel.ID_BASE;
             return index >= 0 && index < derivedNames.length ? derivedNames[index] : null;
-        }, ChannelAccess.of(server.pipeline().manifest()).readableAt(AccessLevel.PUBLIC));
-        this.redactor = new InsightRedactor(server.pipeline(), AccessLevel.PUBLIC);
+        };
+        final ChannelAccess access = ChannelAccess.of(server.pipeline().manifest());
+        final Set<AccessLevel> publicOnly = EnumSet.of(AccessLevel.PUBLIC);
+        final Set<AccessLevel> withRestricted = EnumSet.of(AccessLevel.PUBLIC, AccessLevel.RESTRICTED);
+        this.encoder = new FrameJsonEncoder(server.registry(), names, access.readableIn(publicOnly));
+        this.redactor = new InsightRedactor(server.pipeline(), publicOnly);
+        this.restrictedEncoder = new FrameJsonEncoder(server.registry(), names, access.readableIn(withRestricted));
+        this.restrictedRedactor = new InsightRedactor(server.pipeline(), withRestricted);
     }
 
     /** A member joins (on the loop): the first one subscribes the loop to the pipeline. */
     void join(final WebSocketSubscriberHandler member)
     {
         members.add(member);
+        restrictedMembers += member.readsRestricted() ? 1 : 0;
         if (subscription == null)
         {
             subscription = server.pipeline().subscribe("ws subscribers on " + loop);
@@ -110,7 +151,10 @@ final class SubscriberGroup
     /** A member leaves (on the loop): the last one unsubscribes, so an idle loop costs the pipeline nothing. */
     void leave(final WebSocketSubscriberHandler member)
     {
-        members.remove(member);
+        if (members.remove(member) && member.readsRestricted())
+        {
+            restrictedMembers--;
+        }
         if (members.isEmpty() && subscription != null)
         {
             poller.cancel(false);
@@ -134,11 +178,20 @@ final class SubscriberGroup
         }
         for (int i = 0; i < members.size(); i++)
         {
-            if (!members.get(i).isWritable())
+            if (!members.get(i).stillAuthorized())
+            {
+                revoked.add(members.get(i));
+            }
+            else if (!members.get(i).isWritable())
             {
                 slow.add(members.get(i));
             }
         }
+        for (int i = 0; i < revoked.size(); i++)
+        {
+            revoked.get(i).revoked(); // leaves the group
+        }
+        revoked.clear();
         disconnectSlow();
         int delivered = 0;
         int step;
@@ -160,7 +213,8 @@ final class SubscriberGroup
         disconnectSlow();
     }
 
-    private void send(final int length)
+    /** Writes the {@code length} encoded bytes to the members of one audience ({@code restricted} or public). */
+    private void send(final int length, final boolean restricted)
     {
         server.counters().subscriberOutputsEncoded.increment();
         final ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(length);
@@ -170,6 +224,10 @@ final class SubscriberGroup
             for (int i = 0; i < members.size(); i++)
             {
                 final WebSocketSubscriberHandler member = members.get(i);
+                if (member.readsRestricted() != restricted)
+                {
+                    continue;
+                }
                 if (!member.deliver(out))
                 {
                     // Stopped draining during this tick: it missed this output, so it goes at the end of the tick.

@@ -29,7 +29,9 @@ enum WebSocketCloseReason
     /** An unexpected exception on the connection (the log has it). */
     ERROR,
     /** The connection ended without a close frame from either side. */
-    PEER_GONE;
+    PEER_GONE,
+    /** The token the connection was opened with was revoked, or lost the capability (close code 1008). */
+    TOKEN_REVOKED;
 
     private static final AttributeKey<WebSocketCloseReason> KEY = AttributeKey.valueOf("pitgun.wsCloseReason");
 

@@ -36,20 +36,22 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private final String peer;
     private final String peerAddress;
     private final boolean allowRestricted;
+    private final ConnectionAccess access;
     private final String ackMode;
     private final PartialMessageMeter meter;
     private ChannelHandlerContext context;
     private long messages;
 
     WebSocketIngestHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
-        final String peerAddress, final boolean allowRestricted, final PartialMessageMeter meter)
+        final ConnectionAccess access, final PartialMessageMeter meter)
     {
+        this.access = access;
         this.meter = meter;
         this.server = server;
         this.handshaker = handshaker;
         this.peer = peer;
-        this.peerAddress = peerAddress;
-        this.allowRestricted = allowRestricted;
+        this.peerAddress = access.identity();
+        this.allowRestricted = access.mayIngestRestricted();
         this.ackMode = server.config().ackMode().symbol();
     }
 
@@ -79,6 +81,15 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         }
         // A data message is complete (control frames may come between the fragments of one, so they do not count).
         meter.messageComplete();
+        if (!access.stillAuthorized(Capability.INGEST, null))
+        {
+            // Revoked while the connection was open: nothing more from it is ingested.
+            server.counters().rejected(RejectReason.UNAUTHENTICATED);
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.TOKEN_REVOKED);
+            handshaker.close(ctx.channel(), new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
+                io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.POLICY_VIOLATION, "token revoked"));
+            return;
+        }
         final long number = messages++;
         final boolean text = frame instanceof TextWebSocketFrame;
         final GatewayCounters.Endpoint endpoint = text ? GatewayCounters.Endpoint.WS_TEXT : GatewayCounters.Endpoint.WS_BINARY;

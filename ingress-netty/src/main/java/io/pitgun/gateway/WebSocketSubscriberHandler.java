@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * loop's subscribers). Its memory is its connection's outbound buffer, bounded by the write-buffer high-water mark
  * ({@code SUBSCRIBER_BUFFER_BYTES}): when the socket stops draining and the mark is passed, or the loop falls a
  * whole pipeline buffer behind, the client is disconnected with close code 1008 and the disconnection counted.
+ * It receives public channels, and restricted ones too when its token has {@code read_restricted}; internal ones never.
  */
 final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame>
 {
@@ -29,18 +30,49 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     private final WebSocketServerHandshaker handshaker;
     private final String peer;
     private final PartialMessageMeter meter;
+    private final boolean readsRestricted;
+    private final ConnectionAccess access;
     private SubscriberGroup group;
     private Channel channel;
     private boolean closing;
     private boolean lagging;
 
     WebSocketSubscriberHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
-        final PartialMessageMeter meter)
+        final PartialMessageMeter meter, final ConnectionAccess access)
     {
+        this.access = access;
         this.server = server;
         this.handshaker = handshaker;
         this.peer = peer;
         this.meter = meter;
+        this.readsRestricted = access.readsRestricted();
+    }
+
+    /** Whether its token still allows what it was opened with (checked by the group every tick). */
+    boolean stillAuthorized()
+    {
+        return access.stillAuthorized(Capability.SUBSCRIBE, readsRestricted ? Capability.READ_RESTRICTED : null);
+    }
+
+    /** Its token was revoked or lost a capability: close 1008, leave the group. */
+    void revoked()
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        server.counters().rejected(RejectReason.UNAUTHENTICATED);
+        WebSocketCloseReason.record(channel, WebSocketCloseReason.TOKEN_REVOKED);
+        handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "token revoked"));
+        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
+        stop();
+    }
+
+    /** Whether this subscriber's token has {@code read_restricted}: it receives restricted channels too. */
+    boolean readsRestricted()
+    {
+        return readsRestricted;
     }
 
     /** After the handshake (on the channel's loop): join the loop's subscriber group. */

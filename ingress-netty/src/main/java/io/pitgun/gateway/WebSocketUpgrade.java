@@ -21,6 +21,11 @@ import java.util.List;
  */
 final class WebSocketUpgrade
 {
+    /** The subprotocol the gateway selects when a client offers it (a browser presenting its token that way). */
+    static final String SUBPROTOCOL = "pitgun";
+    /** The subprotocol that carries a token, {@code pitgun.bearer.ID.SECRET}: never selected, never echoed. */
+    static final String BEARER_SUBPROTOCOL_PREFIX = "pitgun.bearer.";
+
     private final GatewayServer server;
     private final GatewayConfig config;
 
@@ -35,8 +40,8 @@ final class WebSocketUpgrade
      *
      * @param meter the connection's partial-message meter, handed on to the WebSocket handler.
      */
-    void onRequest(final HttpExchange exchange, final ChannelHandler http, final String peer, final String peerAddress,
-        final boolean allowRestricted, final PartialMessageMeter meter)
+    void onRequest(final HttpExchange exchange, final ChannelHandler http, final String peer,
+        final ConnectionAccess access, final PartialMessageMeter meter)
     {
         final ChannelHandlerContext ctx = exchange.ctx;
         final FullHttpRequest request = exchange.request;
@@ -56,6 +61,12 @@ final class WebSocketUpgrade
         }
         final GatewayCounters.Endpoint endpoint = subscriber ? GatewayCounters.Endpoint.WS_SUBSCRIBE :
             GatewayCounters.Endpoint.WS_TEXT;
+        // Before the upgrade: a browser cannot read a refused handshake's answer, but it never gets a socket.
+        if (!access.admit(exchange, endpoint, subscriber ? Capability.SUBSCRIBE : Capability.INGEST))
+        {
+            return;
+        }
+        final String peerAddress = access.identity();
         final IngestPath path = server.threadState(ctx.channel().eventLoop()).ingest;
         final RejectReason refusal = path.admitClient(peerAddress, exchange.startNs);
         if (refusal != null)
@@ -64,7 +75,7 @@ final class WebSocketUpgrade
             return;
         }
         final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
-        final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory("ws://" + host + "/ws", null,
+        final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory("ws://" + host + "/ws", SUBPROTOCOL,
             false, config.maxWsFrameBytes()).newHandshaker(request);
         if (handshaker == null)
         {
@@ -77,14 +88,14 @@ final class WebSocketUpgrade
         pipeline.remove(SlowRequestGuard.class);
         if (subscriber)
         {
-            final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, handshaker, peer, meter);
+            final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, handshaker, peer, meter,
+                access);
             pipeline.replace(http, "ws", handler);
             ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);
         }
         else
         {
-            final WebSocketIngestHandler handler = new WebSocketIngestHandler(server, handshaker, peer, peerAddress,
-                allowRestricted, meter);
+            final WebSocketIngestHandler handler = new WebSocketIngestHandler(server, handshaker, peer, access, meter);
             pipeline.replace(http, "ws", handler);
             pipeline.addBefore("ws", "wsaggregate", new WebSocketFrameAggregator(config.maxWsFrameBytes()));
             ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);

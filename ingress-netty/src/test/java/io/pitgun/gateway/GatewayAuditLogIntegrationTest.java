@@ -46,5 +46,29 @@ class GatewayAuditLogIntegrationTest
         assertEquals("/health", lines.get(1).get("path").asText());
         assertEquals("not_found", lines.get(2).get("reason").asText());
         assertTrue(lines.get(0).get("peer").asText().startsWith("127.0.0.1:"), lines.get(0).toString());
+        assertTrue(lines.get(0).get("token_id").isNull(), "no tokens: " + lines.get(0));
+    }
+
+    @Test
+    void shouldNameTheTokenOfEveryAuthenticatedRequest() throws Exception
+    {
+        final Path audit = dir.resolve("audit.log");
+        final Path tokens = dir.resolve("tokens.json");
+        final String ingest = TokenFile.add(tokens, "producer", java.util.EnumSet.of(Capability.INGEST), 0);
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.AUDIT_LOG, audit.toString(), GatewaySetting.TOKENS_FILE, tokens.toString())))
+        {
+            assertEquals(202, GatewayTokensIntegrationTest.post(gateway, "/beacon", "application/json",
+                Envelopes.batch(UUID.randomUUID(), 0, 2), ingest, null).statusCode());
+            assertEquals(401, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 2, 1)).statusCode());
+        }
+        final List<String> lines = Files.readAllLines(audit);
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals("producer", JSON.readTree(lines.get(0)).get("token_id").asText());
+        assertEquals(401, JSON.readTree(lines.get(1)).get("status").asInt());
+        assertEquals("unauthenticated", JSON.readTree(lines.get(1)).get("reason").asText());
+        assertTrue(JSON.readTree(lines.get(1)).get("token_id").isNull(), lines.get(1));
+        assertTrue(lines.stream().noneMatch(line -> line.contains(ingest.substring(ingest.indexOf('.') + 1))),
+            "a secret in the audit log: " + lines);
     }
 }

@@ -4,8 +4,10 @@ import io.pitgun.engine.AckMode;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,16 +28,56 @@ class GatewayConfigTest
     {
         final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
             () -> GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_BIND", "0.0.0.0:8080"), Map.of()));
-        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_ALLOW_NON_LOOPBACK=1"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_TOKENS_FILE (--tokens-file)"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_INSECURE=1"), ex.getMessage());
         assertTrue(ex.getMessage().contains("0.0.0.0:8080"), ex.getMessage());
     }
 
     @Test
-    void shouldAllowNonLoopbackBindWhenAllowed()
+    void shouldAllowNonLoopbackBindWhenInsecureIsSaid()
+    {
+        final GatewayConfig config = GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_BIND", "0.0.0.0:9000", "PITGUN_GATEWAY_INSECURE", "1"), Map.of());
+        assertEquals(9000, config.bind().getPort());
+        assertTrue(config.security().insecure());
+    }
+
+    @Test
+    void shouldTakeTheDeprecatedAllowNonLoopbackAsInsecure()
     {
         final GatewayConfig config = GatewayConfig.resolve(
             Map.of("PITGUN_GATEWAY_BIND", "0.0.0.0:9000", "PITGUN_GATEWAY_ALLOW_NON_LOOPBACK", "1"), Map.of());
         assertEquals(9000, config.bind().getPort());
+        assertTrue(config.security().insecure());
+    }
+
+    @Test
+    void shouldAllowNonLoopbackBindWithTokens()
+    {
+        final GatewayConfig config = GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_BIND", "0.0.0.0:9000", "PITGUN_GATEWAY_TOKENS_FILE", "tokens.json"), Map.of());
+        assertEquals(9000, config.bind().getPort());
+        assertTrue(config.security().tokensOn());
+        assertFalse(config.security().insecure());
+    }
+
+    @Test
+    void shouldWriteConfiguredAddressesAsPeersAreWritten()
+    {
+        final GatewayConfig config = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_RESTRICTED_CLIENTS",
+            "::1, [::ffff:10.0.0.1], 10.0.0.2, ci-rig", "PITGUN_GATEWAY_TRUSTED_PROXIES", "::1"), Map.of());
+        assertEquals(Set.of("0:0:0:0:0:0:0:1", "10.0.0.1", "10.0.0.2", "ci-rig"), config.restrictedClients());
+        assertEquals(Set.of("0:0:0:0:0:0:0:1"), config.security().trustedProxies());
+    }
+
+    @Test
+    void shouldRefuseAnOriginThatIsNotSchemeHostPort()
+    {
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_ALLOWED_ORIGINS", "https://ok.example:8443, dash.example, https://x.example/"),
+            Map.of()));
+        assertEquals(2, ex.problems().size(), ex.getMessage());
+        assertTrue(ex.getMessage().contains("'dash.example' is not an origin"), ex.getMessage());
     }
 
     @Test

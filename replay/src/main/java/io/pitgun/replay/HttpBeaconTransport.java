@@ -19,10 +19,18 @@ public final class HttpBeaconTransport implements EnvelopeTransport
 
     private final HttpClient client;
     private final ReplayTarget target;
+    private final String authorization;
 
     public HttpBeaconTransport(final ReplayTarget target)
     {
+        this(target, null);
+    }
+
+    /** With {@code token} ({@code ID.SECRET}) sent as {@code Authorization: Bearer} on every request, or none. */
+    public HttpBeaconTransport(final ReplayTarget target, final String token)
+    {
         this.target = target;
+        this.authorization = token == null ? null : "Bearer " + token;
         this.client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -32,11 +40,15 @@ public final class HttpBeaconTransport implements EnvelopeTransport
     @Override
     public SendOutcome send(final String eventId, final String json) throws IOException, InterruptedException
     {
-        final HttpRequest request = HttpRequest.newBuilder(target.beaconUri())
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(target.beaconUri())
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-            .build();
+            .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (authorization != null)
+        {
+            builder.header("Authorization", authorization);
+        }
+        final HttpRequest request = builder.build();
         final long start = System.nanoTime();
         final HttpResponse<String> response;
         try

@@ -37,6 +37,8 @@ public final class ReplayRunner
     private final ReplayProgress progress;
     private final ReplayStats stats = new ReplayStats();
     private volatile boolean stopping;
+    /** The gateway token, {@code ID.SECRET}, or null: sent as {@code Authorization: Bearer} (docs/security.md). */
+    private String token;
 
     /**
      * @param options  what to replay where.
@@ -54,6 +56,18 @@ public final class ReplayRunner
     public void stop()
     {
         stopping = true;
+    }
+
+    /**
+     * Presents {@code token} ({@code ID.SECRET}, a token with {@code ingest}) to a gateway that has a token file;
+     * null for none.
+     *
+     * @return this runner.
+     */
+    public ReplayRunner withToken(final String token)
+    {
+        this.token = token;
+        return this;
     }
 
     /**
@@ -84,7 +98,7 @@ public final class ReplayRunner
         final long firstTimestampUs = row.timestampUs();
 
         try (EnvelopeTransport transport = options.webSocket() ?
-            WebSocketTransport.connect(options.target()) : new HttpBeaconTransport(options.target()))
+            WebSocketTransport.connect(options.target(), token) : new HttpBeaconTransport(options.target(), token))
         {
             final long start = System.nanoTime();
             if (options.sessionMarkers())

@@ -36,11 +36,23 @@ public final class WebSocketTransport implements EnvelopeTransport
     /** Opens the WebSocket. */
     public static WebSocketTransport connect(final ReplayTarget target) throws IOException, InterruptedException
     {
+        return connect(target, null);
+    }
+
+    /** Opens the WebSocket presenting {@code token} ({@code ID.SECRET}) as {@code Authorization: Bearer}, or none. */
+    public static WebSocketTransport connect(final ReplayTarget target, final String token)
+        throws IOException, InterruptedException
+    {
         final Listener listener = new Listener();
         try
         {
-            final WebSocket socket = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                .newWebSocketBuilder()
+            final WebSocket.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                .newWebSocketBuilder();
+            if (token != null)
+            {
+                builder.header("Authorization", "Bearer " + token);
+            }
+            final WebSocket socket = builder
                 .buildAsync(target.webSocketUri(), listener)
                 .get(10, TimeUnit.SECONDS);
             return new WebSocketTransport(target, socket, listener);

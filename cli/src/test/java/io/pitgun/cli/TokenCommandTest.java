@@ -1,0 +1,93 @@
+package io.pitgun.cli;
+
+import io.pitgun.gateway.Capability;
+import io.pitgun.gateway.TokenFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pitgun token add|list|revoke}: the secret is printed once and stored nowhere; list never shows it. */
+class TokenCommandTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldPrintTheTokenOnceAndStoreOnlyItsHash() throws Exception
+    {
+        final Path file = dir.resolve("tokens.json");
+        final CliRun add = CliRun.of("token", "add", "--file", file.toString(), "--id", "ci",
+            "--capability", "ingest,metrics", "--rate-limit", "50");
+        assertEquals(0, add.exitCode(), add.err());
+        final String token = add.out().trim();
+        assertTrue(token.matches("ci\\.[A-Za-z0-9_-]{43}"), token);
+        final String secret = token.substring(3);
+        final String stored = Files.readString(file);
+        assertFalse(stored.contains(secret), "the secret is in the file: " + stored);
+        assertTrue(stored.contains("\"secret_sha256\""), stored);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(Set.of(Capability.INGEST, Capability.METRICS),
+            TokenFile.read(file).byId("ci").capabilitySet());
+
+        final CliRun list = CliRun.of("token", "list", "--file", file.toString());
+        assertEquals(0, list.exitCode(), list.err());
+        assertTrue(list.out().matches("(?s).*\\nci +ingest,metrics +50 +20\\d\\d-.*"), list.out());
+        assertFalse(list.out().contains(secret), list.out());
+    }
+
+    @Test
+    void shouldRefuseADuplicateIdAnUnknownCapabilityAndABadId()
+    {
+        final Path file = dir.resolve("tokens.json");
+        assertEquals(0, CliRun.of("token", "add", "--file", file.toString(), "--id", "ci", "--capability", "ingest")
+            .exitCode());
+        final CliRun again = CliRun.of("token", "add", "--file", file.toString(), "--id", "ci", "--capability", "ingest");
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("token id 'ci' is already in"), again.err());
+        final CliRun unknown = CliRun.of("token", "add", "--file", file.toString(), "--id", "x", "--capability", "root");
+        assertEquals(1, unknown.exitCode());
+        assertTrue(unknown.err().contains("unknown capability 'root'; one of ingest, subscribe, read_restricted, " +
+            "metrics, admin"), unknown.err());
+        final CliRun badId = CliRun.of("token", "add", "--file", file.toString(), "--id", "a.b", "--capability", "ingest");
+        assertEquals(1, badId.exitCode());
+        assertTrue(badId.err().contains("only letters, digits"), badId.err());
+    }
+
+    @Test
+    void shouldRevokeATokenAndSayWhenThereIsNone()
+    {
+        final Path file = dir.resolve("tokens.json");
+        assertEquals(0, CliRun.of("token", "add", "--file", file.toString(), "--id", "ci", "--capability", "ingest")
+            .exitCode());
+        assertEquals(0, CliRun.of("token", "add", "--file", file.toString(), "--id", "ops", "--capability", "admin")
+            .exitCode());
+        final CliRun revoke = CliRun.of("token", "revoke", "--file", file.toString(), "--id", "ci");
+        assertEquals(0, revoke.exitCode(), revoke.err());
+        assertNull(TokenFile.read(file).byId("ci"));
+        assertNotNull(TokenFile.read(file).byId("ops"));
+        final CliRun again = CliRun.of("token", "revoke", "--file", file.toString(), "--id", "ci");
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("no token 'ci'"), again.err());
+    }
+
+    @Test
+    void shouldRefuseToStartANonLoopbackGatewayWithoutTokens()
+    {
+        final CliRun run = CliRun.of("gateway", "--bind", "0.0.0.0:0", "--data-dir", dir.resolve("data").toString());
+        assertEquals(1, run.exitCode(), run.out());
+        assertTrue(run.err().contains("refusing to bind 0.0.0.0:0, which is not a loopback address, without tokens"),
+            run.err());
+        assertTrue(run.err().contains("--tokens-file") && run.err().contains("--insecure"), run.err());
+        assertFalse(Files.exists(dir.resolve("data")), "nothing started");
+    }
+}

@@ -1,0 +1,70 @@
+package io.pitgun.gateway;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One entry of a token file: its id (the identity rate limits, {@code RESTRICTED_CLIENTS} and the audit log key on),
+ * the SHA-256 of its secret (the secret itself is never stored), what it may do, and its own request rate.
+ *
+ * @param id                 {@code [A-Za-z0-9_-]}, 1 to 64 characters: never secret, it appears in logs.
+ * @param secretSha256       32 bytes.
+ * @param capabilities       a mask of {@link Capability#bit()}s.
+ * @param rateLimitPerSecond requests (and WebSocket messages) per second for this token; 0: the gateway's
+ *                           {@code RATE_LIMIT}.
+ * @param created            when {@code pitgun token add} made it (ISO-8601), for the operator.
+ */
+public record AccessToken(String id, byte[] secretSha256, int capabilities, int rateLimitPerSecond, String created)
+{
+    /** The longest id. */
+    public static final int MAX_ID_LENGTH = 64;
+
+    /** Whether this token has {@code capability}. */
+    public boolean has(final Capability capability)
+    {
+        return (capabilities & capability.bit()) != 0;
+    }
+
+    /** The capabilities, as a set. */
+    public Set<Capability> capabilitySet()
+    {
+        final EnumSet<Capability> set = EnumSet.noneOf(Capability.class);
+        for (final Capability capability : Capability.values())
+        {
+            if (has(capability))
+            {
+                set.add(capability);
+            }
+        }
+        return set;
+    }
+
+    /** The mask of {@code capabilities}. */
+    static int mask(final Set<Capability> capabilities)
+    {
+        int mask = 0;
+        for (final Capability capability : capabilities)
+        {
+            mask |= capability.bit();
+        }
+        return mask;
+    }
+
+    /** Null when {@code id} may name a token, else why not. */
+    public static String idProblem(final String id)
+    {
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH)
+        {
+            return "a token id has 1 to " + MAX_ID_LENGTH + " characters";
+        }
+        for (int i = 0; i < id.length(); i++)
+        {
+            final char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'))
+            {
+                return "token id '" + id + "': only letters, digits, '_' and '-' (the '.' separates id and secret)";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,75 @@
+package io.pitgun.gateway;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * One spelling per client address, so that configured addresses match peers: {@code ::1}, {@code [::1]} and
+ * {@code 0:0:0:0:0:0:0:1} are the same client, and a peer's address is written by
+ * {@link InetAddress#getHostAddress()} in the long form. Anything that is not an IP literal (a token id) is kept as
+ * it is; no name is ever resolved.
+ */
+final class ClientAddresses
+{
+    private ClientAddresses()
+    {
+    }
+
+    /** {@code text} as {@link InetAddress#getHostAddress()} writes that address, or {@code text} if it is not one. */
+    static String canonical(final String text)
+    {
+        String literal = text;
+        if (literal.startsWith("[") && literal.endsWith("]"))
+        {
+            literal = literal.substring(1, literal.length() - 1);
+        }
+        if (!isIpLiteral(literal))
+        {
+            return text;
+        }
+        try
+        {
+            // A literal: parsed, never looked up in DNS.
+            return InetAddress.getByName(literal).getHostAddress();
+        }
+        catch (final UnknownHostException ex)
+        {
+            return text;
+        }
+    }
+
+    /** An IPv6 literal (has a colon) or a dotted IPv4 one (digits and dots only). */
+    static boolean isIpLiteral(final String text)
+    {
+        if (text.isEmpty())
+        {
+            return false;
+        }
+        if (text.indexOf(':') >= 0)
+        {
+            for (int i = 0; i < text.length(); i++)
+            {
+                final char c = text.charAt(i);
+                if (!(c == ':' || c == '.' || c == '%' || Character.digit(c, 16) >= 0))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        int dots = 0;
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (c == '.')
+            {
+                dots++;
+            }
+            else if (c < '0' || c > '9')
+            {
+                return false;
+            }
+        }
+        return dots == 3;
+    }
+}

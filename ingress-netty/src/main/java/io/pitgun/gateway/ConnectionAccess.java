@@ -1,0 +1,208 @@
+package io.pitgun.gateway;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+
+/**
+ * Admits or refuses each request of one connection by the {@link GatewayAccess} policy, and says who the client is.
+ * Event-loop confined. In order:
+ * <ol>
+ * <li>a POST or WebSocket upgrade with a foreign {@code Origin} → 403 {@code origin_not_allowed};</li>
+ * <li>with tokens, an endpoint that needs a capability: no valid token → 401 {@code unauthenticated} (with
+ * {@code WWW-Authenticate}), a token without it → 403 {@code missing_capability};</li>
+ * <li>the client's identity: the token id with tokens; else the peer address, or, from a trusted proxy, the last
+ * address of {@code X-Forwarded-For} that is not itself a trusted proxy.</li>
+ * </ol>
+ * A keep-alive client presents the same {@code Authorization} value on every request: it is hashed once per
+ * connection and token-file version, later requests compare the string (no allocation).
+ */
+final class ConnectionAccess
+{
+    private final GatewayServer server;
+    private final GatewayAccess access;
+    private final String peerAddress;
+    private final boolean viaProxy;
+    private String lastAuthorization;
+    private TokenSnapshot lastSnapshot;
+    private AccessToken lastToken;
+    private String identity;
+    private AccessToken token;
+
+    ConnectionAccess(final GatewayServer server, final String peerAddress)
+    {
+        this.server = server;
+        this.access = server.access();
+        this.peerAddress = peerAddress;
+        this.viaProxy = access.isTrustedProxy(peerAddress);
+        this.identity = peerAddress;
+    }
+
+    /**
+     * Checks {@code exchange} for an endpoint that needs {@code needed} (null: open to all); answers and counts the
+     * refusal itself.
+     *
+     * @return true when the request may proceed ({@link #identity()} etc. then describe its client).
+     */
+    boolean admit(final HttpExchange exchange, final GatewayCounters.Endpoint endpoint, final Capability needed)
+    {
+        final HttpHeaders headers = exchange.request.headers();
+        if (exchange.request.method().equals(HttpMethod.POST) || endpoint == GatewayCounters.Endpoint.WS_TEXT ||
+            endpoint == GatewayCounters.Endpoint.WS_SUBSCRIBE)
+        {
+            final String origin = headers.get(HttpHeaderNames.ORIGIN);
+            if (origin != null && !access.originAllowed(origin, headers.get(HttpHeaderNames.HOST)))
+            {
+                refuse(exchange, endpoint, RejectReason.ORIGIN_NOT_ALLOWED, "Origin '" + origin + "' may not " +
+                    (endpoint == GatewayCounters.Endpoint.BEACON ? "post here" : "open a WebSocket here") +
+                    "; the gateway's operator lists allowed origins in " + GatewaySetting.ALLOWED_ORIGINS.envName());
+                return false;
+            }
+        }
+        final TokenStore tokens = access.tokens();
+        if (tokens == null)
+        {
+            token = null;
+            identity = viaProxy ? forwardedClient(headers) : peerAddress;
+            return true;
+        }
+        if (needed == null)
+        {
+            return true;
+        }
+        String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);
+        if (authorization == null && (endpoint == GatewayCounters.Endpoint.WS_TEXT ||
+            endpoint == GatewayCounters.Endpoint.WS_SUBSCRIBE))
+        {
+            authorization = subprotocolToken(headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        }
+        final AccessToken presented = authenticate(tokens, authorization);
+        if (presented == null)
+        {
+            server.counters().rejected(RejectReason.UNAUTHENTICATED);
+            final FullHttpResponse response = HttpExchange.response(401, HttpExchange.JSON,
+                io.netty.buffer.Unpooled.wrappedBuffer(HttpExchange.errorBody(RejectReason.UNAUTHENTICATED,
+                    "this endpoint needs a token with capability '" + needed.symbol() + "': send " +
+                    "Authorization: Bearer ID.SECRET (pitgun token add)")));
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"pitgun\"");
+            exchange.write(endpoint, response, RejectReason.UNAUTHENTICATED, 0, 0, false);
+            return false;
+        }
+        if (!presented.has(needed))
+        {
+            refuse(exchange, endpoint, RejectReason.MISSING_CAPABILITY, "token '" + presented.id() +
+                "' lacks capability '" + needed.symbol() + "'");
+            return false;
+        }
+        token = presented;
+        identity = presented.id();
+        exchange.tokenId = presented.id();
+        return true;
+    }
+
+    /**
+     * A browser cannot set headers on a WebSocket, only subprotocols: it offers {@code pitgun} and
+     * {@code pitgun.bearer.ID.SECRET} ({@code new WebSocket(url, ["pitgun", "pitgun.bearer." + token])}); the
+     * gateway selects {@code pitgun}, so the secret is never echoed. Returns it as an {@code Authorization} value.
+     */
+    static String subprotocolToken(final String offered)
+    {
+        if (offered == null)
+        {
+            return null;
+        }
+        for (final String protocol : offered.split(","))
+        {
+            final String trimmed = protocol.trim();
+            if (trimmed.startsWith(WebSocketUpgrade.BEARER_SUBPROTOCOL_PREFIX))
+            {
+                return TokenSnapshot.BEARER + trimmed.substring(WebSocketUpgrade.BEARER_SUBPROTOCOL_PREFIX.length());
+            }
+        }
+        return null;
+    }
+
+    private void refuse(final HttpExchange exchange, final GatewayCounters.Endpoint endpoint, final RejectReason reason,
+        final String message)
+    {
+        server.counters().rejected(reason);
+        exchange.refuse(endpoint, reason.status(), reason, message, 0);
+    }
+
+    private AccessToken authenticate(final TokenStore tokens, final String authorization)
+    {
+        final TokenSnapshot snapshot = tokens.snapshot();
+        if (authorization != null && snapshot == lastSnapshot && authorization.equals(lastAuthorization))
+        {
+            return lastToken;
+        }
+        final AccessToken found = tokens.authenticate(snapshot, authorization);
+        lastSnapshot = snapshot;
+        lastAuthorization = authorization;
+        lastToken = found;
+        return found;
+    }
+
+    /** The last address of {@code X-Forwarded-For} not a trusted proxy's (the one the nearest proxy saw). */
+    private String forwardedClient(final HttpHeaders headers)
+    {
+        final String forwarded = headers.get("X-Forwarded-For");
+        if (forwarded == null)
+        {
+            return peerAddress;
+        }
+        int end = forwarded.length();
+        while (end > 0)
+        {
+            final int comma = forwarded.lastIndexOf(',', end - 1);
+            final String hop = ClientAddresses.canonical(forwarded.substring(comma + 1, end).trim());
+            if (!access.isTrustedProxy(hop))
+            {
+                return hop.isEmpty() ? peerAddress : hop;
+            }
+            end = comma < 0 ? 0 : comma;
+        }
+        return peerAddress;
+    }
+
+    /**
+     * Whether the token this connection was admitted with still has {@code needed} (and, if {@code alsoNeeded} is not
+     * null, that too): for a WebSocket, which outlives the request that opened it. While the token file is unchanged
+     * this is one reference comparison; after a reload the same {@code Authorization} value is checked again.
+     */
+    boolean stillAuthorized(final Capability needed, final Capability alsoNeeded)
+    {
+        final TokenStore tokens = access.tokens();
+        if (tokens == null)
+        {
+            return true;
+        }
+        final AccessToken now = tokens.snapshot() == lastSnapshot ? lastToken : authenticate(tokens, lastAuthorization);
+        return now != null && now.has(needed) && (alsoNeeded == null || now.has(alsoNeeded));
+    }
+
+    /** Who the client of the last admitted request is: its token id, or its address. */
+    String identity()
+    {
+        return identity;
+    }
+
+    /** The token of the last admitted request, or null (no tokens, or an open endpoint). */
+    AccessToken token()
+    {
+        return token;
+    }
+
+    /** Whether the last admitted request may send restricted channels ({@code RESTRICTED_CLIENTS} names its client). */
+    boolean mayIngestRestricted()
+    {
+        return access.mayIngestRestricted(identity);
+    }
+
+    /** Whether a subscriber admitted by the last request receives restricted channels: only with tokens. */
+    boolean readsRestricted()
+    {
+        return token != null && token.has(Capability.READ_RESTRICTED);
+    }
+}

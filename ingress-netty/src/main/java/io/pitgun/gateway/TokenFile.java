@@ -1,0 +1,236 @@
+package io.pitgun.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The token file ({@code TOKENS_FILE}): JSON, {@code {"format":"pitgun-tokens/v1","tokens":[{"id":"ci",
+ * "secret_sha256":"<64 hex>","capabilities":["ingest"],"rate_limit":0,"created":"..."}]}}. Secrets are 256 random
+ * bits shown once by {@link #add}; the file holds only their SHA-256. Every change is written to a temporary file
+ * in the same directory and moved over the old one, so the gateway's reload never reads a half-written file.
+ */
+public final class TokenFile
+{
+    /** The value of {@code format}. */
+    public static final String FORMAT = "pitgun-tokens/v1";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int SECRET_BYTES = 32;
+
+    private TokenFile()
+    {
+    }
+
+    /**
+     * Reads {@code file}.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it.
+     */
+    public static TokenSnapshot read(final Path file)
+    {
+        return new TokenSnapshot(entries(file));
+    }
+
+    /**
+     * Adds a token to {@code file} (created if missing, readable by its owner only) and returns what the client
+     * presents, {@code ID.SECRET}: shown this once, never stored.
+     *
+     * @param rateLimitPerSecond 0 for the gateway's {@code RATE_LIMIT}.
+     * @throws IllegalArgumentException if the id is taken or not an id, or no capability is given.
+     */
+    public static String add(final Path file, final String id, final Set<Capability> capabilities,
+        final int rateLimitPerSecond)
+    {
+        final String idProblem = AccessToken.idProblem(id);
+        if (idProblem != null)
+        {
+            throw new IllegalArgumentException(idProblem);
+        }
+        if (capabilities.isEmpty())
+        {
+            throw new IllegalArgumentException("a token needs at least one capability: " + Capability.choices());
+        }
+        if (rateLimitPerSecond < 0)
+        {
+            throw new IllegalArgumentException("rate limit " + rateLimitPerSecond + " is negative");
+        }
+        final List<AccessToken> tokens = Files.exists(file) ? entries(file) : new ArrayList<>();
+        for (final AccessToken token : tokens)
+        {
+            if (token.id().equals(id))
+            {
+                throw new IllegalArgumentException("token id '" + id + "' is already in " + file +
+                    "; revoke it first or choose another id");
+            }
+        }
+        final byte[] secretBytes = new byte[SECRET_BYTES];
+        RANDOM.nextBytes(secretBytes);
+        final String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        final byte[] hash = new TokenHasher().sha256(secret, 0, secret.length()).clone();
+        tokens.add(new AccessToken(id, hash, AccessToken.mask(capabilities), rateLimitPerSecond,
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+        write(file, tokens);
+        return id + "." + secret;
+    }
+
+    /** Removes token {@code id} from {@code file}; false if it holds none. */
+    public static boolean revoke(final Path file, final String id)
+    {
+        final List<AccessToken> tokens = entries(file);
+        final boolean removed = tokens.removeIf(token -> token.id().equals(id));
+        if (removed)
+        {
+            write(file, tokens);
+        }
+        return removed;
+    }
+
+    private static List<AccessToken> entries(final Path file)
+    {
+        final JsonNode root;
+        try
+        {
+            root = JSON.readTree(Files.readAllBytes(file));
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException(file + ": cannot be read as JSON: " + ex.getMessage(), ex);
+        }
+        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText()))
+        {
+            throw new IllegalArgumentException(file + ": not a token file (\"format\": \"" + FORMAT + "\" missing)");
+        }
+        final JsonNode array = root.path("tokens");
+        if (!array.isArray())
+        {
+            throw new IllegalArgumentException(file + ": /tokens must be an array");
+        }
+        final List<AccessToken> tokens = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++)
+        {
+            tokens.add(entry(file, "/tokens/" + i, array.get(i)));
+        }
+        return tokens;
+    }
+
+    private static AccessToken entry(final Path file, final String pointer, final JsonNode node)
+    {
+        final String id = node.path("id").asText(null);
+        final String idProblem = AccessToken.idProblem(id);
+        if (idProblem != null)
+        {
+            throw new IllegalArgumentException(file + ": " + pointer + "/id: " + idProblem);
+        }
+        final byte[] hash;
+        try
+        {
+            hash = HexFormat.of().parseHex(node.path("secret_sha256").asText(""));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(file + ": " + pointer + "/secret_sha256: not hexadecimal", ex);
+        }
+        if (hash.length != 32)
+        {
+            throw new IllegalArgumentException(file + ": " + pointer + "/secret_sha256: must be 64 hex digits");
+        }
+        int mask = 0;
+        final JsonNode capabilities = node.path("capabilities");
+        if (!capabilities.isArray())
+        {
+            throw new IllegalArgumentException(file + ": " + pointer + "/capabilities must be an array");
+        }
+        for (final Iterator<JsonNode> it = capabilities.elements(); it.hasNext(); )
+        {
+            try
+            {
+                mask |= Capability.fromSymbol(it.next().asText()).bit();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(file + ": " + pointer + "/capabilities: " + ex.getMessage(), ex);
+            }
+        }
+        final int rateLimit = node.path("rate_limit").asInt(0);
+        if (rateLimit < 0)
+        {
+            throw new IllegalArgumentException(file + ": " + pointer + "/rate_limit: must not be negative");
+        }
+        return new AccessToken(id, hash, mask, rateLimit, node.path("created").asText(""));
+    }
+
+    private static void write(final Path file, final List<AccessToken> tokens)
+    {
+        final ObjectNode root = JSON.createObjectNode().put("format", FORMAT);
+        final ArrayNode array = root.putArray("tokens");
+        for (final AccessToken token : tokens)
+        {
+            final ObjectNode entry = array.addObject().put("id", token.id())
+                .put("secret_sha256", HexFormat.of().formatHex(token.secretSha256()));
+            final ArrayNode capabilities = entry.putArray("capabilities");
+            token.capabilitySet().forEach(capability -> capabilities.add(capability.symbol()));
+            entry.put("rate_limit", token.rateLimitPerSecond()).put("created", token.created());
+        }
+        final Path directory = file.toAbsolutePath().getParent();
+        try
+        {
+            Files.createDirectories(directory);
+            final Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
+            try
+            {
+                ownerOnly(temporary);
+                Files.write(temporary, JSON.writeValueAsBytes(root));
+                try
+                {
+                    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                catch (final AtomicMoveNotSupportedException ex)
+                {
+                    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            finally
+            {
+                Files.deleteIfExists(temporary);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(file + ": cannot be written: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The hashes are not secrets, but who holds which capability is nobody else's business. */
+    private static void ownerOnly(final Path path) throws IOException
+    {
+        try
+        {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            // Not a POSIX file system: its own permissions apply.
+        }
+    }
+}

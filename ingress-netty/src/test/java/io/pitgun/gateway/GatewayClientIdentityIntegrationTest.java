@@ -1,0 +1,78 @@
+package io.pitgun.gateway;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Without tokens the client is its address: {@code RESTRICTED_CLIENTS} matches an IPv6 client however the address
+ * is written, and {@code X-Forwarded-For} names the client only when a {@code TRUSTED_PROXIES} peer sends it.
+ */
+class GatewayClientIdentityIntegrationTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldMatchRestrictedClientsWrittenShortAgainstAnIpv6Client() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.BIND, "[::1]:0", GatewaySetting.RESTRICTED_CLIENTS, "::1")))
+        {
+            final URI beacon = URI.create("http://[::1]:" + gateway.server.address().getPort() + "/beacon");
+            final String restricted = Envelopes.batch(UUID.randomUUID(), 0, 1)
+                .replace("\"Speed\":", "\"Engine_Map\":3,\"Speed\":");
+            final HttpResponse<String> accepted = gateway.client.send(HttpRequest.newBuilder(beacon)
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(restricted)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, accepted.statusCode(), accepted.body());
+        }
+    }
+
+    @Test
+    void shouldKeyRateLimitsOnTheForwardedClientOnlyBehindATrustedProxy() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of(GatewaySetting.TRUSTED_PROXIES,
+            "127.0.0.1", GatewaySetting.RATE_LIMIT, "1", GatewaySetting.RATE_BURST, "1")))
+        {
+            assertEquals(202, forwarded(gateway, "10.0.0.1", 0).statusCode());
+            final HttpResponse<String> limited = forwarded(gateway, "10.0.0.1", 1);
+            assertEquals(429, limited.statusCode(), limited.body());
+            assertTrue(limited.body().contains("client 10.0.0.1 is over its rate limit"), limited.body());
+            // Another client behind the same proxy has its own bucket; a hop the client wrote itself is ignored.
+            assertEquals(202, forwarded(gateway, "6.6.6.6, 10.0.0.2", 2).statusCode());
+        }
+    }
+
+    @Test
+    void shouldIgnoreForwardedForFromAPeerThatIsNotATrustedProxy() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.RATE_LIMIT, "1", GatewaySetting.RATE_BURST, "1")))
+        {
+            assertEquals(202, forwarded(gateway, "10.0.0.1", 0).statusCode());
+            final HttpResponse<String> limited = forwarded(gateway, "10.0.0.2", 1);
+            assertEquals(429, limited.statusCode(), limited.body());
+            assertTrue(limited.body().contains("client 127.0.0.1 is over its rate limit"), limited.body());
+        }
+    }
+
+    private static HttpResponse<String> forwarded(final GatewayHarness gateway, final String forwardedFor,
+        final long sequence) throws Exception
+    {
+        return gateway.client.send(HttpRequest.newBuilder(gateway.uri("/beacon")).timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json").header("X-Forwarded-For", forwardedFor)
+            .POST(HttpRequest.BodyPublishers.ofString(Envelopes.batch(UUID.randomUUID(), sequence, 1))).build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+}

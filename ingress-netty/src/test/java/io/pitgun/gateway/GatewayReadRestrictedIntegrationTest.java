@@ -1,0 +1,142 @@
+package io.pitgun.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.WebSocketMessages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Restricted channels on the way out, over real WebSocket subscriptions of a session that carries one
+ * ({@code Engine_Map}, restricted in sim.v1): a subscriber whose token has {@code read_restricted} receives it, what
+ * is derived from it, and its lap statistics; one without never does. Internal channels reach neither, nor does a
+ * channel derived from an internal and a restricted one.
+ */
+class GatewayReadRestrictedIntegrationTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String MANIFEST = String.join("\n",
+        "version: v1",
+        "name: restricted-out",
+        "pipeline:",
+        "  - type: formula",
+        "    derived_channels:",
+        "      - name: Map_Tenth",
+        "        expr: \"Engine_Map / 10.0\"",
+        "      - name: Map_And_Hybrid",
+        "        expr: \"Engine_Map + MGUK_Power\"",
+        "      - name: Speed_ms",
+        "        expr: \"Speed / 3.6\"",
+        "  - type: segment",
+        "    by: lap",
+        "    aggregates:",
+        "      - channel: Engine_Map",
+        "        stats: [max]",
+        "      - channel: Speed",
+        "        stats: [max]",
+        "  - type: output",
+        "    contracts: [pitgun-envelope/v1, insight-contract/v1]",
+        "");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldStreamRestrictedChannelsOnlyToSubscribersWithReadRestricted() throws Exception
+    {
+        final Path manifest = Files.writeString(dir.resolve("restricted.yaml"), MANIFEST);
+        final Path tokens = dir.resolve("tokens.json");
+        final String producer = TokenFile.add(tokens, "producer", EnumSet.of(Capability.INGEST), 0);
+        final String analyst = TokenFile.add(tokens, "analyst",
+            EnumSet.of(Capability.SUBSCRIBE, Capability.READ_RESTRICTED), 0);
+        final String viewer = TokenFile.add(tokens, "viewer", EnumSet.of(Capability.SUBSCRIBE), 0);
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of(
+            GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.TOKENS_FILE, tokens.toString(),
+            GatewaySetting.RESTRICTED_CLIENTS, "producer")))
+        {
+            final WebSocketMessages restricted = subscribe(gateway, analyst);
+            final WebSocketMessages plain = subscribe(gateway, viewer);
+
+            final String body = envelope(1, 1, 4, 50.0, 200.0) + "\n" + envelope(2, 2, 5, 60.0, 210.0);
+            final HttpResponse<String> accepted = gateway.client.send(HttpRequest.newBuilder(gateway.uri("/beacon"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/x-ndjson")
+                .header("Authorization", "Bearer " + producer).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, accepted.statusCode(), accepted.body());
+
+            expect(restricted, true);
+            expect(plain, false);
+        }
+    }
+
+    /** Reads frames and an insight from {@code subscriber} and checks what it may see. */
+    private static void expect(final WebSocketMessages subscriber, final boolean readsRestricted) throws Exception
+    {
+        boolean sawFrame = false;
+        boolean sawInsight = false;
+        while (!(sawFrame && sawInsight))
+        {
+            final String text = subscriber.texts.poll(20, TimeUnit.SECONDS);
+            assertNotNull(text, "no output within 20 s (frame " + sawFrame + ", insight " + sawInsight + ")");
+            final JsonNode message = JSON.readTree(text);
+            if (message.get("type").asText().equals("derived_frame"))
+            {
+                final JsonNode samples = message.at("/frame/samples");
+                assertTrue(samples.has("Speed") && samples.has("Speed_ms"), text);
+                assertEquals(readsRestricted, samples.has("Engine_Map"), text);
+                assertEquals(readsRestricted, samples.has("Map_Tenth"), text);
+                assertFalse(samples.has("MGUK_Power"), "internal channel streamed: " + text);
+                assertFalse(samples.has("Map_And_Hybrid"), "channel derived from an internal one streamed: " + text);
+                sawFrame = true;
+            }
+            else
+            {
+                final JsonNode channels = message.at("/insight/channels");
+                assertTrue(channels.has("Speed"), text);
+                assertEquals(readsRestricted, channels.has("Engine_Map"), text);
+                sawInsight = true;
+            }
+        }
+    }
+
+    private static WebSocketMessages subscribe(final GatewayHarness gateway, final String token) throws Exception
+    {
+        final WebSocketMessages messages = new WebSocketMessages();
+        final double before = gateway.server.counters().openSubscribers.get();
+        final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+            .header("Authorization", "Bearer " + token)
+            .buildAsync(gateway.wsUri("/ws?subscribe=derived"), messages).get(20, TimeUnit.SECONDS);
+        assertNotNull(ws);
+        Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == before + 1);
+        return messages;
+    }
+
+    private static String envelope(final long sequence, final int lap, final int engineMap, final double mguk,
+        final double speed)
+    {
+        return "{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":\"" + UUID.randomUUID() +
+            "\",\"ts\":\"2026-04-11T12:43:44.279Z\",\"player_id\":\"" + Envelopes.PLAYER + "\",\"session_id\":\"" +
+            Envelopes.SESSION + "\",\"event_type\":\"telemetry.sample_batch\",\"payload\":{\"frames\":[" +
+            "{\"sequence\":" + sequence + ",\"timestamp_us\":" + (1_712_345_678_000_000L + sequence * 1_000) +
+            ",\"lap_number\":" + lap + ",\"samples\":{\"MGUK_Power\":" + mguk + ",\"Engine_Map\":" + engineMap +
+            ",\"Speed\":" + speed + "}}]}}";
+    }
+}
