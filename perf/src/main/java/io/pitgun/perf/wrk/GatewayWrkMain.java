@@ -4,6 +4,7 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.perf.BenchPipeline;
 import io.pitgun.perf.BenchmarkMain;
 import io.pitgun.perf.loadgen.LoadgenPayloads;
+import io.pitgun.testsupport.SelfSignedPem;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,16 +64,24 @@ public final class GatewayWrkMain
     /** The gateway's logging configuration, relative to the repository (bin/pitgun's parent). */
     private static final String CLI_LOGBACK = "cli/src/main/resources/logback.xml";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** What a TLS run's summary says the two servers are ({@link GatewayWrkTable}'s labels line). */
+    static final String TLS_LABELS = "# labels gateway=gateway with TLS, bare=gateway without TLS";
+
+    private HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private GatewayWrkMain()
     {
     }
 
-    /** The run's settings, from the command line. */
+    /**
+     * The run's settings, from the command line.
+     *
+     * @param tls with TLS the two servers are the gateway serving TLS ("gateway", https) and the same gateway
+     *            without it ("bare", http), instead of the gateway and the bare Netty server: what TLS costs.
+     */
     private record Settings(Path summary, Path rawDir, String profile, List<int[]> points, int seconds,
         int warmupSeconds,
-        int firstWarmupSeconds, Path pitgun, String wrk, Path jfr, String ackMode)
+        int firstWarmupSeconds, Path pitgun, String wrk, Path jfr, String ackMode, boolean tls)
     {
     }
 
@@ -126,22 +135,47 @@ public final class GatewayWrkMain
         lines.add(String.format(Locale.ROOT, "# profile %s: %d s per point after a %d s warm-up at the same point " +
                 "(each server first warmed %d s); %s, threads = min(%d, connections), --timeout %s; %d samples per " +
                 "frame (sim.v1); gateway: `pitgun gateway --ack-mode %s --rate-limit 0 " +
-                "--max-connections-per-peer %s` (default IO_THREADS 1); bare: BareHttpServer, 1 event-loop thread " +
-                "(NIO); each in its own JVM with the same flags; the servers take turns at each point",
+                "--max-connections-per-peer %s` (default IO_THREADS 1); %s; each in its own JVM with the same " +
+                "flags; the servers take turns at each point",
             s.profile(), s.seconds(), s.warmupSeconds(), s.firstWarmupSeconds(), version.strip(), MAX_WRK_THREADS,
-            WRK_TIMEOUT, SAMPLES_PER_FRAME, s.ackMode(), MAX_CONNECTIONS_PER_PEER));
+            WRK_TIMEOUT, SAMPLES_PER_FRAME, s.ackMode(), MAX_CONNECTIONS_PER_PEER, s.tls() ?
+                "the gateway with `--tls-cert --tls-key` (an openssl EC P-256 certificate; TLS 1.3 as wrk's OpenSSL " +
+                "negotiates it, the JDK provider) against the same gateway without TLS" :
+                "bare: BareHttpServer, 1 event-loop thread (NIO)"));
         final Path dataDir = Files.createTempDirectory("pitgun-wrk-");
         Process gateway = null;
         Process bare = null;
         try
         {
             final int gatewayPort = freePort();
-            gateway = startGateway(s, gatewayPort, dataDir);
             final int barePort;
-            bare = startBare(s);
-            barePort = awaitListening(bare, s.rawDir().resolve("bare.out"));
-            final URI gatewayUri = URI.create("http://127.0.0.1:" + gatewayPort);
-            final URI bareUri = URI.create("http://127.0.0.1:" + barePort);
+            final URI gatewayUri;
+            final URI bareUri;
+            if (s.tls())
+            {
+                // The certificate the TLS gateway serves, made the way an operator would (openssl, PEM files);
+                // this driver's own requests (/health, /metrics) verify it. wrk does not verify certificates.
+                final SelfSignedPem pem = SelfSignedPem.create(s.rawDir(), "gateway-tls", "pitgun-bench");
+                http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .sslContext(pem.trustingOnlyThis()).build();
+                lines.add(TLS_LABELS);
+                gateway = startGateway(s, gatewayPort, dataDir, List.of("--tls-cert", pem.certificate().toString(),
+                    "--tls-key", pem.key().toString()), "gateway.log");
+                barePort = freePort();
+                bare = startGateway(s, barePort, Files.createDirectories(dataDir.resolve("plain")), List.of(),
+                    "gateway-plain.log");
+                gatewayUri = URI.create("https://127.0.0.1:" + gatewayPort);
+                bareUri = URI.create("http://127.0.0.1:" + barePort);
+                awaitHealthy(bare, bareUri);
+            }
+            else
+            {
+                gateway = startGateway(s, gatewayPort, dataDir, List.of(), "gateway.log");
+                bare = startBare(s);
+                barePort = awaitListening(bare, s.rawDir().resolve("bare.out"));
+                gatewayUri = URI.create("http://127.0.0.1:" + gatewayPort);
+                bareUri = URI.create("http://127.0.0.1:" + barePort);
+            }
             awaitHealthy(gateway, gatewayUri);
             for (final URI uri : List.of(gatewayUri, bareUri))
             {
@@ -191,7 +225,7 @@ public final class GatewayWrkMain
         }
         finally
         {
-            stop(gateway, bare);
+            stop(gateway, bare, s.tls());
             BenchPipeline.delete(dataDir);
         }
         Files.write(s.summary(), lines, StandardCharsets.UTF_8);
@@ -284,12 +318,15 @@ public final class GatewayWrkMain
         return null;
     }
 
-    private static Process startGateway(final Settings s, final int port, final Path dataDir) throws IOException
+    private static Process startGateway(final Settings s, final int port, final Path dataDir,
+        final List<String> extraArgs, final String log) throws IOException
     {
-        final ProcessBuilder pb = new ProcessBuilder(s.pitgun().toString(), "gateway", "--bind", "127.0.0.1:" + port,
-            "--data-dir", dataDir.toString(), "--ack-mode", s.ackMode(), "--rate-limit", "0",
-            "--max-connections-per-peer", MAX_CONNECTIONS_PER_PEER)
-            .redirectErrorStream(true).redirectOutput(s.rawDir().resolve("gateway.log").toFile());
+        final List<String> command = new ArrayList<>(List.of(s.pitgun().toString(), "gateway", "--bind",
+            "127.0.0.1:" + port, "--data-dir", dataDir.toString(), "--ack-mode", s.ackMode(), "--rate-limit", "0",
+            "--max-connections-per-peer", MAX_CONNECTIONS_PER_PEER));
+        command.addAll(extraArgs);
+        final ProcessBuilder pb = new ProcessBuilder(command)
+            .redirectErrorStream(true).redirectOutput(s.rawDir().resolve(log).toFile());
         if (s.jfr() != null)
         {
             final String opts = System.getenv().getOrDefault("PITGUN_JAVA_OPTS", "");
@@ -475,9 +512,15 @@ public final class GatewayWrkMain
     }
 
     /** SIGTERM to the gateway (a graceful drain, JFR's dump), end of input to the bare server; bounded waits. */
-    private static void stop(final Process gateway, final Process bare) throws InterruptedException
+    /** Stops both servers; {@code bareIsGateway}: the "bare" side is a gateway too (TLS run), stopped by SIGTERM. */
+    private static void stop(final Process gateway, final Process bare, final boolean bareIsGateway)
+        throws InterruptedException
     {
-        if (bare != null)
+        if (bare != null && bareIsGateway)
+        {
+            bare.destroy();
+        }
+        else if (bare != null)
         {
             try
             {
@@ -517,6 +560,7 @@ public final class GatewayWrkMain
         // journaled: issue 15's setting (and the default); accepted shows what the wait for the journal costs.
         String ackMode = "journaled";
         Path jfr = null;
+        boolean tls = false;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -538,6 +582,12 @@ public final class GatewayWrkMain
                 case "--wrk" -> wrk = value;
                 case "--jfr" -> jfr = Path.of(value);
                 case "--ack-mode" -> ackMode = value;
+                case "--tls" -> tls = switch (value)
+                {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--tls on|off, got " + value);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -545,7 +595,7 @@ public final class GatewayWrkMain
         {
             throw new IllegalArgumentException("usage: GatewayWrkMain --summary FILE --raw-dir DIR [--profile " +
                 "quick|full] [--points 1x4,100x32,...] [--seconds N] [--warmup-seconds N] [--first-warmup-seconds N] " +
-                "[--pitgun bin/pitgun] [--wrk PATH] [--jfr DIR] [--ack-mode journaled|accepted]");
+                "[--pitgun bin/pitgun] [--wrk PATH] [--jfr DIR] [--ack-mode journaled|accepted] [--tls on|off]");
         }
         final boolean full = switch (profile)
         {
@@ -556,7 +606,7 @@ public final class GatewayWrkMain
         return new Settings(summary, rawDir, profile, points == null ? defaultPoints() : points(points),
             seconds != null ? seconds : full ? 20 : 5, warmup != null ? warmup : full ? 5 : 1,
             firstWarmup != null ? firstWarmup : full ? 20 : 5, pitgun,
-            wrk, jfr, ackMode);
+            wrk, jfr, ackMode, tls);
     }
 
     private static List<int[]> defaultPoints()

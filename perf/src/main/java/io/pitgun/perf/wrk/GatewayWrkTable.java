@@ -17,7 +17,9 @@ import java.util.StringJoiner;
  * frames=F connections=C threads=T [acked_frames=A journaled_frames=J rejections=R] <wrk's keys>} line per wrk
  * run ({@link WrkResult}; R is the gateway's refusals by reason, {@code overload:12,...} or {@code none}). A
  * summary whose first line starts with {@code not measured:} (no wrk on the machine) becomes a block
- * saying so.
+ * saying so. A {@code # labels gateway=NAME, bare=NAME} line (the TLS run: the gateway with and without TLS) names
+ * the two servers in the headings, and the verdict on issue 15 (whose baseline is the bare server) gives way to the
+ * cost of the "gateway" side against the "bare" one.
  */
 public final class GatewayWrkTable
 {
@@ -31,6 +33,7 @@ public final class GatewayWrkTable
     static final int P50_CONNECTIONS = 4;
 
     private static final String NOT_MEASURED = "not measured:";
+    private static final String LABELS = "# labels ";
     private static final String POINT = "point ";
 
     /** One server's run at one point, with the gateway's journal check (-1 when not taken: the bare server) and the
@@ -111,10 +114,27 @@ public final class GatewayWrkTable
             return "**Not measured in this run:** " + trimmed.substring(NOT_MEASURED.length()).strip() + "\n";
         }
         String settings = null;
+        String gatewayLabel = null;
+        String bareLabel = null;
         final List<Run> runs = new ArrayList<>();
         for (final String line : trimmed.split("\n"))
         {
-            if (line.startsWith("# "))
+            if (line.startsWith(LABELS))
+            {
+                for (final String label : line.substring(LABELS.length()).split(","))
+                {
+                    final String[] kv = label.strip().split("=", 2);
+                    if (kv.length == 2 && kv[0].equals("gateway"))
+                    {
+                        gatewayLabel = kv[1].strip();
+                    }
+                    else if (kv.length == 2 && kv[0].equals("bare"))
+                    {
+                        bareLabel = kv[1].strip();
+                    }
+                }
+            }
+            else if (line.startsWith("# "))
             {
                 settings = line.substring(2).strip();
             }
@@ -134,9 +154,12 @@ public final class GatewayWrkTable
         {
             sb.append("Settings: ").append(settings).append(".\n\n");
         }
-        sb.append("| frames/envelope | connections | gateway req/s | bare req/s | ratio | gateway p50 / p99 / " +
-            "p99.9 | bare p50 / p99 / p99.9 | p50 ratio | gateway frames/s | non-2xx gateway / bare | " +
-            "journaled ≥ acknowledged |\n");
+        final boolean labelled = gatewayLabel != null && bareLabel != null;
+        final String g0 = labelled ? gatewayLabel : "gateway";
+        final String b0 = labelled ? bareLabel : "bare";
+        sb.append("| frames/envelope | connections | " + g0 + " req/s | " + b0 + " req/s | ratio | " + g0 +
+            " p50 / p99 / p99.9 | " + b0 + " p50 / p99 / p99.9 | p50 ratio | " + g0 + " frames/s | non-2xx " + g0 +
+            " / " + b0 + " | journaled ≥ acknowledged |\n");
         sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (final Point p : points)
         {
@@ -157,6 +180,19 @@ public final class GatewayWrkTable
         for (final Point p : points)
         {
             allCpu &= p.gateway().cpu() != null && p.bare().cpu() != null;
+        }
+        if (labelled)
+        {
+            // Not issue 15's baseline: the two sides are both gateways; say what the first costs against the second.
+            final StringJoiner cost = new StringJoiner("; ");
+            for (final Point p : points)
+            {
+                cost.add(String.format(Locale.ROOT, "%d×%d: %s of the requests/s, p50 %.1f×", p.frames(),
+                    p.connections(), percent(p.ratio()), p.p50Ratio()));
+            }
+            sb.append('\n').append(g0).append(" against ").append(b0).append(" (frames × connections): ")
+                .append(cost).append(".\n");
+            return sb.toString();
         }
         if (allCpu)
         {

@@ -56,6 +56,22 @@ class GatewayWrkTableTest
     }
 
     @Test
+    void shouldNameTheServersByTheLabelsLineAndGiveTheCostInsteadOfIssue15sVerdict()
+    {
+        final String summary = String.join("\n", "# profile quick: TLS", GatewayWrkMain.TLS_LABELS,
+            gateway(1, 4, 6000, 500), point("bare", 1, 4, 8000, 400, 0, ""));
+
+        final String block = GatewayWrkTable.render(summary);
+
+        assertTrue(block.startsWith("Settings: profile quick: TLS.\n\n| frames/envelope | connections | gateway " +
+            "with TLS req/s | gateway without TLS req/s | ratio |"), block);
+        assertTrue(block.contains("| 1 | 4 | 6,000 | 8,000 | 75 % |"), block);
+        assertTrue(block.contains("gateway with TLS against gateway without TLS (frames × connections): 1×4: 75 % " +
+            "of the requests/s, p50 1.3×.\n"), block);
+        assertFalse(block.contains("NOT met"), block);
+    }
+
+    @Test
     void shouldSayMetWhenEveryPointIsWithinTheTargets()
     {
         final String summary = String.join("\n", gateway(1, 4, 7000, 100), point("bare", 1, 4, 10000, 60, 0, ""),
