@@ -77,6 +77,13 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     private long ackWaitSinceNs;
     /** The edge position the hive last said it holds. */
     private long ackedIndex = Journal.NO_INDEX;
+    /** The fingerprint of the frame the hive holds at {@link #ackedIndex}, from the same ACK. */
+    private long ackedFingerprint = FrameFingerprint.NONE;
+    /** After a rewind: the position whose frame must match {@link #verifyFingerprint} before anything after it is
+     *  shipped, or NO_INDEX when there is nothing to check. */
+    private long verifyIndex = Journal.NO_INDEX;
+    private long verifyFingerprint;
+    private final FrameFingerprint fingerprint = new FrameFingerprint();
     /** The position of the last frame shipped (or, after a rewind, the position shipping resumes after). */
     private long shippedIndex = Journal.NO_INDEX;
     /** Frames at or below this position are skipped when read (the tailer lands on the start of their entry). */
@@ -267,8 +274,11 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         }
         tailer = journal.tailer(); // a new tailer starts at the journal's first entry
         ackedPositionMissing = false;
+        verifyIndex = ackedIndex;
+        verifyFingerprint = ackedFingerprint;
         if (ackedIndex != Journal.NO_INDEX && !tailer.moveToIndex(ackedIndex))
         {
+            verifyIndex = Journal.NO_INDEX; // the frame is not there at all: onEntry's check below says so
             ackedPositionMissing = true;
             // The acknowledged frame is not in this journal (it was deleted or replaced): read it all, skipping
             // what the hive holds by position.
@@ -310,6 +320,24 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
         final long ingestTimeNs, final JournalEventStamp stamp)
     {
+        if (verifyIndex != Journal.NO_INDEX && index >= verifyIndex)
+        {
+            // The first frame read at or after the hive's last one: it must be the very frame the hive holds there.
+            final boolean same = index == verifyIndex && fingerprint.of(buffer, offset, length, stamp.eventIdMsb(),
+                stamp.eventIdLsb(), stamp.contentDigest(), stamp.frameOrdinal()) == verifyFingerprint;
+            final long checked = verifyIndex;
+            verifyIndex = Journal.NO_INDEX;
+            if (!same)
+            {
+                counters.stall(ShipperCounters.STALLED_JOURNAL_DIVERGED);
+                LOG.error("the hive holds this edge's frames up to position {}, but this journal's frame there {} " +
+                    "the one the hive holds: the journal lost its tail or was reset under the same edge id, and new " +
+                    "frames took the old positions; shipping stops (give the edge a new id: delete its edge-id file)",
+                    checked, index == checked ? "is not" : "is missing, so it cannot be");
+                resumeIndex = index; // nothing more of this read goes into the batch
+                return;
+            }
+        }
         if (index <= skipThroughIndex && ackedPositionMissing && counters.stalled() == ShipperCounters.NOT_STALLED)
         {
             // Cycles deleted before the acknowledged position leave only later positions; a frame at or below it
@@ -420,6 +448,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
             return;
         }
         final long held = buffer.getLong(offset + ShippingDescriptor.HELD_INDEX_OFFSET, ORDER);
+        ackedFingerprint = buffer.getLong(offset + ShippingDescriptor.HELD_FINGERPRINT_OFFSET, ORDER);
         final boolean rewind =
             (buffer.getInt(offset + ShippingDescriptor.ACK_FLAGS_OFFSET, ORDER) & ShippingDescriptor.ACK_REWIND) != 0;
         ackWaitSinceNs = clock.nanoTime();

@@ -5,6 +5,7 @@ import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -48,6 +49,9 @@ public final class HiveEdgeWriter implements AutoCloseable
     private boolean rewindSent;
     private int ackFlags;
     private volatile long heldIndex;
+    /** The fingerprint of the frame at {@link #heldIndex} ({@link FrameFingerprint}), sent with every ACK. */
+    private long heldFingerprint = FrameFingerprint.NONE;
+    private final FrameFingerprint fingerprint = new FrameFingerprint();
     private volatile long framesWritten;
     private volatile long duplicatesDropped;
     private volatile long gaps;
@@ -66,6 +70,7 @@ public final class HiveEdgeWriter implements AutoCloseable
         {
             this.appender = journal.appender();
             this.heldIndex = readHeldIndex(journal);
+            this.heldFingerprint = readHeldFingerprint(journal);
         }
         catch (final RuntimeException ex)
         {
@@ -100,6 +105,27 @@ public final class HiveEdgeWriter implements AutoCloseable
         if (held[0] == Journal.NO_INDEX)
         {
             throw new IllegalStateException(journal.config().directory() + ": cannot read its last record");
+        }
+        return held[0];
+    }
+
+    /** The fingerprint of the journal's last record ({@link FrameFingerprint#NONE} when empty); a cold path. */
+    private long readHeldFingerprint(final Journal journal)
+    {
+        final long last = journal.lastIndex();
+        if (last == Journal.NO_INDEX)
+        {
+            return FrameFingerprint.NONE;
+        }
+        final long[] held = {FrameFingerprint.NONE};
+        try (JournalTailer tailer = journal.tailer())
+        {
+            if (tailer.moveToIndex(last))
+            {
+                tailer.readNext((JournalStampedEntryHandler)(index, buffer, offset, length, edgePosition, stamp) ->
+                    held[0] = fingerprint.of(buffer, offset, length, stamp.eventIdMsb(), stamp.eventIdLsb(),
+                        stamp.contentDigest(), stamp.frameOrdinal()));
+            }
         }
         return held[0];
     }
@@ -216,6 +242,7 @@ public final class HiveEdgeWriter implements AutoCloseable
             return; // no ACK: a batch the edge really sent comes again after its ACK timeout
         }
         int record = first;
+        int lastAdded = -1;
         long duplicates = 0;
         boolean noRoom = false;
         long lastInEntry = held;
@@ -236,7 +263,7 @@ public final class HiveEdgeWriter implements AutoCloseable
                     if (open && appender.isFull())
                     {
                         open = false;
-                        if (!commit(lastInEntry))
+                        if (!commit(lastInEntry, buffer, lastAdded))
                         {
                             noRoom = true;
                             break;
@@ -251,10 +278,11 @@ public final class HiveEdgeWriter implements AutoCloseable
                     appender.add(buffer, message, messageLength, position, buffer,
                         record + ShippingDescriptor.FRAME_IDENTITY_OFFSET);
                     lastInEntry = position;
+                    lastAdded = record;
                 }
                 record = message + messageLength;
             }
-            if (open && !commit(lastInEntry))
+            if (open && !commit(lastInEntry, buffer, lastAdded))
             {
                 noRoom = true;
             }
@@ -278,6 +306,18 @@ public final class HiveEdgeWriter implements AutoCloseable
         {
             requestAck(0);
         }
+    }
+
+    /** The fingerprint of the frame record at {@code record} of a batch (identity laid out as the journal's). */
+    private long fingerprintOfRecord(final DirectBuffer buffer, final int record)
+    {
+        final int identity = record + ShippingDescriptor.FRAME_IDENTITY_OFFSET - JournalEntryDescriptor.IDENTITY_OFFSET;
+        return fingerprint.of(buffer, record + ShippingDescriptor.FRAME_MESSAGE_OFFSET,
+            buffer.getInt(record + ShippingDescriptor.FRAME_LENGTH_OFFSET, ORDER),
+            buffer.getLong(identity + JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, ORDER),
+            buffer.getLong(identity + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET, ORDER),
+            buffer.getLong(identity + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET, ORDER),
+            buffer.getInt(identity + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET, ORDER));
     }
 
     /**
@@ -321,9 +361,10 @@ public final class HiveEdgeWriter implements AutoCloseable
         return true;
     }
 
-    /** Commits the open entry; on success the hive holds through {@code last}. False (nothing written) when the
-     *  disk is short of space: the edge's unanswered frames come again after its ACK timeout. */
-    private boolean commit(final long last)
+    /** Commits the open entry; on success the hive holds through {@code last}, the frame of the batch's record at
+     *  {@code lastRecord}. False (nothing written) when the disk is short of space: the edge's unanswered frames come
+     *  again after its ACK timeout. */
+    private boolean commit(final long last, final DirectBuffer buffer, final int lastRecord)
     {
         final int frames = appender.batchCount();
         if (appender.tryCommit() == JournalAppender.NO_ROOM)
@@ -332,6 +373,7 @@ public final class HiveEdgeWriter implements AutoCloseable
             LOG.warn("edge {}: the hive's disk is short of space; frames after {} wait", edgeId, heldIndex);
             return false;
         }
+        heldFingerprint = fingerprintOfRecord(buffer, lastRecord);
         heldIndex = last;
         framesWritten += frames;
         return true;
@@ -395,6 +437,7 @@ public final class HiveEdgeWriter implements AutoCloseable
         }
         ack.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, ackFlags, ORDER);
         ack.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
+        ack.putLong(ShippingDescriptor.HELD_FINGERPRINT_OFFSET, heldFingerprint, ORDER);
         if (reply.offer(ack, 0, ShippingDescriptor.ACK_LENGTH) > 0)
         {
             ackPending = false;

@@ -14,7 +14,9 @@ import io.pitgun.journal.JournalEntryDescriptor;
  *   16      edge id lsb int64                                      16  edge id lsb int64
  *   24      previous index int64: the edge position shipped        24  held index int64: the last edge position
  *           just before this batch's first frame, or                   the hive holds durably, or NO_INDEX
- *           {@code Journal.NO_INDEX} when shipping from the start    32  (end)
+ *           {@code Journal.NO_INDEX} when shipping from the start    32  held fingerprint int64 ({@link FrameFingerprint}
+ *                                                                       of the frame at held index; 0 with NO_INDEX)
+ *                                                                   40  (end)
  *   32      first index int64 (NO_INDEX when count = 0)
  *   40      last index int64 (NO_INDEX when count = 0)
  *   48      reply stream id int32
@@ -52,8 +54,10 @@ public final class ShippingDescriptor
     public static final int PREVIOUS_INDEX_OFFSET = EDGE_ID_LSB_OFFSET + Long.BYTES;
     /** Offset of the held index (int64) in an ACK: the same slot as a BATCH's previous index. */
     public static final int HELD_INDEX_OFFSET = PREVIOUS_INDEX_OFFSET;
+    /** Offset of the held frame's fingerprint (int64) in an ACK: the edge checks its own frame there on a rewind. */
+    public static final int HELD_FINGERPRINT_OFFSET = HELD_INDEX_OFFSET + Long.BYTES;
     /** Length of an ACK. */
-    public static final int ACK_LENGTH = HELD_INDEX_OFFSET + Long.BYTES;
+    public static final int ACK_LENGTH = HELD_FINGERPRINT_OFFSET + Long.BYTES;
     /** Offset of the first frame's edge position (int64) in a BATCH. */
     public static final int FIRST_INDEX_OFFSET = PREVIOUS_INDEX_OFFSET + Long.BYTES;
     /** Offset of the last frame's edge position (int64) in a BATCH. */

@@ -239,6 +239,37 @@ class ShippingTest
     }
 
     @Test
+    void shouldStopWhenTheResetJournalHasOtherFramesAtThePositionsTheHiveHolds() throws Exception
+    {
+        // The case positions alone cannot catch: the journal lost its tail (or was reset) and journaled new frames
+        // past the hive's last position before the hive answered. The frame at that position is another one; the
+        // ACK's fingerprint of the hive's frame says so.
+        append(edgeJournal, 0, 500);
+        final Hive hive = startHive();
+        final ShipperConfig config = shipperConfig().withAeronDirectory(dir.resolve("aeron-edge"));
+        final EdgeShipper first = EdgeShipper.start(edgeJournal, edgeData, config);
+        awaitHiveHolds(first.edgeId());
+        first.close();
+        edgeJournal.close();
+        try (Stream<Path> files = Files.walk(edgeData.resolve("journal")))
+        {
+            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.delete(file);
+            }
+        }
+        edgeJournal = Journal.open(JournalConfig.of(edgeData.resolve("journal")));
+        append(edgeJournal, 0, 800, 1); // the same positions, other bytes, and 300 more
+
+        final EdgeShipper second = EdgeShipper.start(edgeJournal, edgeData, config);
+        open.add(second);
+        Await.until("the shipper says the journal diverged", WAIT,
+            () -> second.counters().stalled() == ShipperCounters.STALLED_JOURNAL_DIVERGED);
+        assertEquals(0, second.counters().framesShipped());
+        assertEquals(500, hive.edges().get(0).framesWritten());
+    }
+
+    @Test
     void shouldShipExactlyOnceAcrossAHiveRestartMidStream() throws Exception
     {
         final HiveConfig hiveConfig = HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"));
@@ -371,6 +402,12 @@ class ShippingTest
     /** Appends frames {@code [from, from + count)}: varying lengths and identities, in entries of 1 to 40. */
     private static void append(final Journal journal, final int from, final int count)
     {
+        append(journal, from, count, 0);
+    }
+
+    /** As {@link #append(Journal, int, int)}, the bytes of each message shifted by {@code salt} (same layout). */
+    private static void append(final Journal journal, final int from, final int count, final int salt)
+    {
         final JournalAppender appender = journal.appender();
         final UnsafeBuffer message = new UnsafeBuffer(new byte[512]);
         int i = from;
@@ -383,7 +420,7 @@ class ShippingTest
                 final int length = 8 + i % 300;
                 for (int b = 0; b < length; b++)
                 {
-                    message.putByte(b, (byte)(i * 31 + b));
+                    message.putByte(b, (byte)(i * 31 + b + salt));
                 }
                 appender.add(message, 0, length, 12345L + i, i, ~i, i * 7L, k, i % 3 == 0 ? 0 : inEntry);
             }
