@@ -11,8 +11,33 @@ import java.net.UnknownHostException;
  */
 final class ClientAddresses
 {
+    /**
+     * The one identity of every loopback address ({@code 127.0.0.0/8}, {@code ::1}) without tokens: the same
+     * machine is one client, so 20 loopback addresses do not get 20 rate-limit buckets, and {@code RESTRICTED_CLIENTS}
+     * naming any of them names them all.
+     */
+    static final String LOOPBACK = "loopback";
+
     private ClientAddresses()
     {
+    }
+
+    /** The client identity of {@code address} without tokens: {@link #LOOPBACK} for a loopback one, else canonical. */
+    static String identity(final String address)
+    {
+        final String canonical = canonical(address);
+        if (!isIpLiteral(canonical))
+        {
+            return canonical;
+        }
+        try
+        {
+            return InetAddress.getByName(canonical).isLoopbackAddress() ? LOOPBACK : canonical; // a literal: no DNS
+        }
+        catch (final UnknownHostException ex)
+        {
+            return canonical;
+        }
     }
 
     /** {@code text} as {@link InetAddress#getHostAddress()} writes that address, or {@code text} if it is not one. */

@@ -23,6 +23,8 @@ final class ConnectionAccess
     private final GatewayServer server;
     private final GatewayAccess access;
     private final String peerAddress;
+    /** The peer's identity without tokens ({@link ClientAddresses#identity}: every loopback address is one). */
+    private final String peerIdentity;
     private final boolean viaProxy;
     private String lastAuthorization;
     private TokenSnapshot lastSnapshot;
@@ -36,7 +38,8 @@ final class ConnectionAccess
         this.access = server.access();
         this.peerAddress = peerAddress;
         this.viaProxy = access.isTrustedProxy(peerAddress);
-        this.identity = peerAddress;
+        this.peerIdentity = ClientAddresses.identity(peerAddress);
+        this.identity = peerIdentity;
     }
 
     /**
@@ -64,7 +67,7 @@ final class ConnectionAccess
         if (tokens == null)
         {
             token = null;
-            identity = viaProxy ? forwardedClient(headers) : peerAddress;
+            identity = viaProxy ? forwardedClient(headers) : peerIdentity;
             return true;
         }
         if (needed == null)
@@ -150,7 +153,7 @@ final class ConnectionAccess
         final String forwarded = headers.get("X-Forwarded-For");
         if (forwarded == null)
         {
-            return peerAddress;
+            return peerIdentity;
         }
         int end = forwarded.length();
         while (end > 0)
@@ -159,11 +162,11 @@ final class ConnectionAccess
             final String hop = ClientAddresses.canonical(forwarded.substring(comma + 1, end).trim());
             if (!access.isTrustedProxy(hop))
             {
-                return hop.isEmpty() ? peerAddress : hop;
+                return hop.isEmpty() ? peerIdentity : hop;
             }
             end = comma < 0 ? 0 : comma;
         }
-        return peerAddress;
+        return peerIdentity;
     }
 
     /**

@@ -204,7 +204,7 @@ public record GatewayConfig(
                 integer(GatewaySetting.ACK_TIMEOUT_MS),
                 integer(GatewaySetting.IDEMPOTENCY_ENTRIES),
                 integer(GatewaySetting.IDEMPOTENCY_WINDOW_S),
-                addresses(GatewaySetting.RESTRICTED_CLIENTS),
+                identities(GatewaySetting.RESTRICTED_CLIENTS),
                 (Integer)pipelineValue(GatewaySetting.SUBSCRIBER_BUFFER_BYTES),
                 integer(GatewaySetting.IO_THREADS),
                 integer(GatewaySetting.SHUTDOWN_TIMEOUT_S),
@@ -434,6 +434,17 @@ public record GatewayConfig(
                 }
             }
             return List.copyOf(files);
+        }
+
+        /** {@link #addresses}, each as the client identity a peer of that address has (all loopback ones alike). */
+        private Set<String> identities(final GatewaySetting setting)
+        {
+            final Set<String> values = new TreeSet<>();
+            for (final String address : addresses(setting))
+            {
+                values.add(ClientAddresses.identity(address));
+            }
+            return Set.copyOf(values);
         }
 
         /** Comma-separated client addresses (or token ids), each address in the form peers are compared in. */

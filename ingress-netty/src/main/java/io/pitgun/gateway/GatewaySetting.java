@@ -41,7 +41,7 @@ public enum GatewaySetting
     ACK_TIMEOUT_MS("ACK_TIMEOUT_MS", "5000", between(1, 600_000), "longest wait for the journal before a journaled-mode answer gives up (503)"),
     IDEMPOTENCY_ENTRIES("IDEMPOTENCY_ENTRIES", "65536", powerOfTwo(16, 1 << 24), "event_ids remembered for retries (a power of two)"),
     IDEMPOTENCY_WINDOW_S("IDEMPOTENCY_WINDOW_S", "600", between(1, 86_400), "how long an event_id is remembered, at most"),
-    RESTRICTED_CLIENTS("RESTRICTED_CLIENTS", "", "comma-separated client addresses (with TOKENS_FILE: token ids) allowed to send restricted channels"),
+    RESTRICTED_CLIENTS("RESTRICTED_CLIENTS", "", "comma-separated client addresses (any loopback address stands for all of them; with TOKENS_FILE: token ids) allowed to send restricted channels"),
     SUBSCRIBER_BUFFER_BYTES("SUBSCRIBER_BUFFER_BYTES", PipelineSetting.SUBSCRIBER_BUFFER_BYTES, null,
         "; the gateway also bounds each live subscriber's unsent bytes by it and disconnects one that far behind"),
     IO_THREADS("IO_THREADS", "1", between(1, 64), "Netty event-loop threads for connections"),

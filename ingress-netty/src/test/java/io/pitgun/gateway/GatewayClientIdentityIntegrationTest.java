@@ -3,9 +3,12 @@ package io.pitgun.gateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -63,8 +66,40 @@ class GatewayClientIdentityIntegrationTest
             assertEquals(202, forwarded(gateway, "10.0.0.1", 0).statusCode());
             final HttpResponse<String> limited = forwarded(gateway, "10.0.0.2", 1);
             assertEquals(429, limited.statusCode(), limited.body());
-            assertTrue(limited.body().contains("client 127.0.0.1 is over its rate limit"), limited.body());
+            assertTrue(limited.body().contains("client loopback is over its rate limit"), limited.body());
         }
+    }
+
+    @Test
+    void shouldTakeEveryLoopbackAddressForOneClientWithoutTokens() throws Exception
+    {
+        // The hostile finding: 127.0.0.1, 127.0.0.2, ... each had a rate-limit bucket of its own.
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of(GatewaySetting.RATE_LIMIT, "1",
+            GatewaySetting.RATE_BURST, "1", GatewaySetting.RESTRICTED_CLIENTS, "127.0.0.9")))
+        {
+            final InetSocketAddress target = new InetSocketAddress("127.0.0.1", gateway.server.address().getPort());
+            final String restricted = Envelopes.batch(UUID.randomUUID(), 0, 1)
+                .replace("\"Speed\":", "\"Engine_Map\":3,\"Speed\":");
+            try (RawHttpConnection first = new RawHttpConnection(target, InetAddress.getByName("127.0.0.2")))
+            {
+                // RESTRICTED_CLIENTS named another loopback address: the same client.
+                first.send(post(restricted));
+                assertEquals(202, first.readResponse().status());
+            }
+            try (RawHttpConnection second = new RawHttpConnection(target, InetAddress.getByName("127.0.0.3")))
+            {
+                second.send(post(Envelopes.batch(UUID.randomUUID(), 1, 1)));
+                final RawHttpConnection.Response limited = second.readResponse();
+                assertEquals(429, limited.status(), limited.head() + limited.body());
+                assertTrue(limited.body().contains("client loopback is over its rate limit"), limited.body());
+            }
+        }
+    }
+
+    private static String post(final String body)
+    {
+        return "POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+            body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
     }
 
     private static HttpResponse<String> forwarded(final GatewayHarness gateway, final String forwardedFor,

@@ -66,7 +66,8 @@ class GatewayConfigTest
     {
         final GatewayConfig config = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_RESTRICTED_CLIENTS",
             "::1, [::ffff:10.0.0.1], 10.0.0.2, ci-rig", "PITGUN_GATEWAY_TRUSTED_PROXIES", "::1"), Map.of());
-        assertEquals(Set.of("0:0:0:0:0:0:0:1", "10.0.0.1", "10.0.0.2", "ci-rig"), config.restrictedClients());
+        // A restricted client is an identity: every loopback address is the one client "loopback".
+        assertEquals(Set.of(ClientAddresses.LOOPBACK, "10.0.0.1", "10.0.0.2", "ci-rig"), config.restrictedClients());
         assertEquals(Set.of("0:0:0:0:0:0:0:1"), config.security().trustedProxies());
     }
 
