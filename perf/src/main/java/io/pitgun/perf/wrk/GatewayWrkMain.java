@@ -159,9 +159,15 @@ public final class GatewayWrkMain
                 http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                     .sslContext(pem.trustingOnlyThis()).build();
                 lines.add(TLS_LABELS);
+                // Both ports before either server starts: one not yet bound could be handed out again.
+                int plainPort = freePort();
+                while (plainPort == gatewayPort)
+                {
+                    plainPort = freePort();
+                }
+                barePort = plainPort;
                 gateway = startGateway(s, gatewayPort, dataDir, List.of("--tls-cert", pem.certificate().toString(),
                     "--tls-key", pem.key().toString()), "gateway.log");
-                barePort = freePort();
                 bare = startGateway(s, barePort, Files.createDirectories(dataDir.resolve("plain")), List.of(),
                     "gateway-plain.log");
                 gatewayUri = URI.create("https://127.0.0.1:" + gatewayPort);
