@@ -7,6 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -78,7 +79,7 @@ final class TokenCommand implements Runnable
                 spec.commandLine().getOut().println(token);
                 return 0;
             }
-            catch (final IllegalArgumentException ex)
+            catch (final IllegalArgumentException | UncheckedIOException ex)
             {
                 spec.commandLine().getErr().println("pitgun token add: " + ex.getMessage());
                 return CliErrorHandler.FAILED;
@@ -111,7 +112,7 @@ final class TokenCommand implements Runnable
             {
                 tokens = TokenFile.read(file).tokens();
             }
-            catch (final IllegalArgumentException ex)
+            catch (final IllegalArgumentException | UncheckedIOException ex)
             {
                 spec.commandLine().getErr().println("pitgun token list: " + ex.getMessage());
                 return CliErrorHandler.FAILED;
@@ -153,7 +154,7 @@ final class TokenCommand implements Runnable
                     return CliErrorHandler.FAILED;
                 }
             }
-            catch (final IllegalArgumentException ex)
+            catch (final IllegalArgumentException | UncheckedIOException ex)
             {
                 spec.commandLine().getErr().println("pitgun token revoke: " + ex.getMessage());
                 return CliErrorHandler.FAILED;

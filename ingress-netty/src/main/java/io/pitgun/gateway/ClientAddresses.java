@@ -63,7 +63,11 @@ final class ClientAddresses
         }
     }
 
-    /** An IPv6 literal (has a colon) or a dotted IPv4 one (digits and dots only). */
+    /**
+     * An IPv6 literal (has a colon; the JDK refuses a malformed one without a lookup) or a dotted IPv4 one: four
+     * numbers of 0 to 255. Strictly: the JDK sends anything else it is given, {@code 999.1.1.8} included, to DNS, and a
+     * client's {@code Host} or {@code X-Forwarded-For} must never make the event loop wait for a name server.
+     */
     static boolean isIpLiteral(final String text)
     {
         if (text.isEmpty())
@@ -83,18 +87,35 @@ final class ClientAddresses
             return true;
         }
         int dots = 0;
+        int value = 0;
+        int digits = 0;
         for (int i = 0; i < text.length(); i++)
         {
             final char c = text.charAt(i);
             if (c == '.')
             {
+                if (digits == 0)
+                {
+                    return false;
+                }
                 dots++;
+                value = 0;
+                digits = 0;
             }
-            else if (c < '0' || c > '9')
+            else if (c >= '0' && c <= '9' && digits < 3)
+            {
+                value = value * 10 + (c - '0');
+                digits++;
+                if (value > 255)
+                {
+                    return false;
+                }
+            }
+            else
             {
                 return false;
             }
         }
-        return dots == 3;
+        return dots == 3 && digits > 0;
     }
 }

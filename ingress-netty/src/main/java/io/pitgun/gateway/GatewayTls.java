@@ -12,12 +12,19 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -45,6 +52,8 @@ final class GatewayTls
         "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
         "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     private static final Logger LOG = LoggerFactory.getLogger(GatewayTls.class);
+    private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
+    private static final String PKCS8_END = "-----END PRIVATE KEY-----";
 
     private final Path certificateChain;
     private final Path privateKey;
@@ -169,7 +178,58 @@ final class GatewayTls
             .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
             .clientAuth(ClientAuth.NONE)
             .build();
+        checkKeyMatches(certificate, privateKey);
         return new Loaded(context, certificate);
+    }
+
+    /**
+     * Signs a probe with the private key and verifies it with the certificate's public key: the context builds with a
+     * key of another pair, and every handshake would then fail (a renewal that replaced one file of the two).
+     */
+    private static void checkKeyMatches(final X509Certificate certificate, final Path privateKey)
+        throws IOException, CertificateException
+    {
+        final String pem = Files.readString(privateKey, StandardCharsets.US_ASCII);
+        final int begin = pem.indexOf(PKCS8_BEGIN);
+        final int end = pem.indexOf(PKCS8_END);
+        if (begin < 0 || end < begin)
+        {
+            throw new CertificateException(privateKey + ": not an unencrypted PKCS#8 private key (" + PKCS8_BEGIN + ")");
+        }
+        try
+        {
+            final byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + PKCS8_BEGIN.length(), end));
+            final String algorithm = certificate.getPublicKey().getAlgorithm();
+            final PrivateKey key = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            final String signatureAlgorithm = switch (algorithm)
+            {
+                case "EC" -> "SHA256withECDSA";
+                case "RSA" -> "SHA256withRSA";
+                default -> algorithm; // Ed25519, Ed448: the key's own algorithm names the signature
+            };
+            final byte[] probe = "pitgun: does this key belong to this certificate".getBytes(StandardCharsets.US_ASCII);
+            final Signature signer = Signature.getInstance(signatureAlgorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            final byte[] signature = signer.sign();
+            final Signature verifier = Signature.getInstance(signatureAlgorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            if (!verifier.verify(signature))
+            {
+                throw new CertificateException(privateKey + " is not the private key of the certificate " +
+                    certificate.getSubjectX500Principal().getName());
+            }
+        }
+        catch (final GeneralSecurityException | IllegalArgumentException ex)
+        {
+            if (ex instanceof CertificateException certificateException)
+            {
+                throw certificateException;
+            }
+            throw new CertificateException(privateKey + " is not the private key of the certificate " +
+                certificate.getSubjectX500Principal().getName() + ": " + ex.getMessage(), ex);
+        }
     }
 
     private static FileStamp stamp(final Path certificateChain, final Path privateKey) throws IOException

@@ -108,10 +108,20 @@ public final class TokenFile
 
     private static List<AccessToken> entries(final Path file)
     {
+        final byte[] bytes;
+        try
+        {
+            bytes = Files.readAllBytes(file);
+        }
+        catch (final IOException ex)
+        {
+            // Not readable at all (permissions, I/O): distinct from a file that is there and is not JSON.
+            throw new UncheckedIOException(file + ": cannot be read: " + ex, ex);
+        }
         final JsonNode root;
         try
         {
-            root = JSON.readTree(Files.readAllBytes(file));
+            root = JSON.readTree(bytes);
         }
         catch (final IOException ex)
         {
@@ -201,6 +211,7 @@ public final class TokenFile
             {
                 ownerOnly(temporary);
                 Files.write(temporary, JSON.writeValueAsBytes(root));
+                keepOwner(file, temporary);
                 try
                 {
                     Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -218,6 +229,32 @@ public final class TokenFile
         catch (final IOException ex)
         {
             throw new UncheckedIOException(file + ": cannot be written: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The rewritten file keeps the owner and group of the one it replaces (when this process may set them: root, or
+     * the owner itself): {@code sudo pitgun token revoke} must not leave a file the gateway's user cannot read, or the
+     * revocation would not reach the gateway. Best effort: where it cannot, the gateway finds the file unreadable and
+     * refuses every token until it is fixed (fail closed, {@link TokenStore}).
+     */
+    private static void keepOwner(final Path file, final Path temporary)
+    {
+        if (!Files.exists(file))
+        {
+            return;
+        }
+        try
+        {
+            final java.nio.file.attribute.PosixFileAttributes old =
+                Files.readAttributes(file, java.nio.file.attribute.PosixFileAttributes.class);
+            Files.setOwner(temporary, old.owner());
+            Files.getFileAttributeView(temporary, java.nio.file.attribute.PosixFileAttributeView.class)
+                .setGroup(old.group());
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            // Not permitted (another user's file) or not POSIX: the file stays the writer's.
         }
     }
 

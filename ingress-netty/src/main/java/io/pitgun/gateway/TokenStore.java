@@ -56,7 +56,7 @@ final class TokenStore
             this.stamp = stamp(file);
             this.snapshot = TokenFile.read(file);
         }
-        catch (final IOException | IllegalArgumentException ex)
+        catch (final IOException | IllegalArgumentException | java.io.UncheckedIOException ex)
         {
             throw new GatewayConfigException(List.of(GatewaySetting.TOKENS_FILE.label() + ": " +
                 (ex instanceof NoSuchFileException ? file + " does not exist (create it with pitgun token add " +
@@ -111,8 +111,18 @@ final class TokenStore
             counters.tokenReloads.increment();
             LOG.info("tokens: reloaded {}, {} tokens", file, snapshot.tokens().size());
         }
-        catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
+        catch (final java.io.UncheckedIOException ex)
         {
+            // Unreadable (permissions, I/O): fail closed, as for a missing file. Keeping the old tokens would keep a
+            // token revoked in this very file valid (a revoke run as another user leaves a file this one cannot read).
+            snapshot = new TokenSnapshot(List.of());
+            counters.tokenReloadFailures.increment();
+            LOG.error("tokens: {} changed but cannot be read ({}): no token is valid until it can be", file,
+                ex.getMessage());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // Readable but not a token file (a hand edit half saved): the tokens read before stay in force.
             counters.tokenReloadFailures.increment();
             LOG.error("tokens: {} changed but cannot be read, the tokens read before stay in force: {}", file,
                 ex.getMessage());

@@ -149,9 +149,15 @@ class GatewayTlsIntegrationTest
             final HttpResponse<String> renewed = secondClient.get("/health");
             assertEquals(second.x509(), renewed.sslSession().orElseThrow().getPeerCertificates()[0]);
 
-            // A key that is not PEM: logged, counted, and the renewed certificate stays in use.
-            Files.writeString(second.key(), "not a key\n");
+            // A key of another pair, then a key that is not PEM: each logged, counted, and the renewed certificate
+            // stays in use.
+            Files.copy(SelfSignedPem.create(certificates, "stranger", "stranger").key(), second.key(),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             awaitMetric(secondClient, "pitgun_gateway_tls_reload_failures_total", 1.0);
+            assertEquals(second.x509(), new GatewayClient(port, second.trustingOnlyThis()).get("/health")
+                .sslSession().orElseThrow().getPeerCertificates()[0]);
+            Files.writeString(second.key(), "not a key\n");
+            awaitMetric(secondClient, "pitgun_gateway_tls_reload_failures_total", 2.0);
             final X509Certificate served = (X509Certificate)new GatewayClient(port, second.trustingOnlyThis())
                 .get("/health").sslSession().orElseThrow().getPeerCertificates()[0];
             assertArrayEquals(second.x509().getEncoded(), served.getEncoded());
@@ -166,6 +172,14 @@ class GatewayTlsIntegrationTest
         final GatewayConfigException broken = assertThrows(GatewayConfigException.class, () -> start(pem));
         assertTrue(broken.getMessage().contains("PITGUN_GATEWAY_TLS_CERT") &&
             broken.getMessage().contains(pem.key().toString()), broken.getMessage());
+
+        // A key of another pair: the context builds, every handshake would fail; refused at start, naming it.
+        final SelfSignedPem other = SelfSignedPem.create(certificates, "other", "other");
+        final SelfSignedPem mismatched = new SelfSignedPem(
+            SelfSignedPem.create(certificates, "fresh", "fresh").certificate(), other.key());
+        final GatewayConfigException wrongKey = assertThrows(GatewayConfigException.class, () -> start(mismatched));
+        assertTrue(wrongKey.getMessage().contains("is not the private key of the certificate"),
+            wrongKey.getMessage());
 
         final GatewayConfigException half = assertThrows(GatewayConfigException.class, () ->
             new GatewayHarness(dataDir, Map.of(GatewaySetting.TLS_CERT, pem.certificate().toString())));

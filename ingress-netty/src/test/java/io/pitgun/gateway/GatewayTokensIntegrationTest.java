@@ -173,6 +173,14 @@ class GatewayTokensIntegrationTest
             assertEquals(202, post(gateway, "/beacon", "application/json", Envelopes.batch(UUID.randomUUID(), 300, 1),
                 late, null).statusCode());
             assertEquals(2, metric(gateway, "pitgun_gateway_token_reloads_total"));
+
+            // A file the gateway cannot read at all (here a directory in its place; in the field, a revoke run as
+            // another user that left a file this one may not read) fails closed: no token is valid any more.
+            Files.delete(tokens);
+            Files.createDirectory(tokens);
+            Await.until("an unreadable token file refuses every token", Duration.ofSeconds(20), () -> post(gateway,
+                "/beacon", "application/json", Envelopes.batch(UUID.randomUUID(), 400, 1), late, null)
+                .statusCode() == 401);
         }
     }
 
