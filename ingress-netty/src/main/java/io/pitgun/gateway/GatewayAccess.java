@@ -57,7 +57,8 @@ final class GatewayAccess
 
     /**
      * Whether a browser page from {@code origin} may POST or open a WebSocket here: one in {@code ALLOWED_ORIGINS},
-     * or the gateway's own pages ({@code http://} + the request's {@code Host}) when that host is a loopback name or
+     * or the gateway's own pages ({@code http://} or, with TLS, {@code https://} + the request's {@code Host}) when that
+     * host is a loopback name or
      * the bound address. Only those: a page of another site reached through DNS rebinding names the attacker's host
      * in {@code Host}, and is refused.
      */
@@ -68,8 +69,9 @@ final class GatewayAccess
         {
             return true;
         }
-        final int scheme = "http://".length();
-        if (host == null || !lowerOrigin.startsWith("http://") || lowerOrigin.length() != scheme + host.length() ||
+        final int scheme = lowerOrigin.startsWith("https://") ? "https://".length() :
+            lowerOrigin.startsWith("http://") ? "http://".length() : -1;
+        if (host == null || scheme < 0 || lowerOrigin.length() != scheme + host.length() ||
             !lowerOrigin.regionMatches(true, scheme, host, 0, host.length()))
         {
             return false;

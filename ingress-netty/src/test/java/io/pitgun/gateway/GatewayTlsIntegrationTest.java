@@ -67,13 +67,21 @@ class GatewayTlsIntegrationTest
             assertEquals("TLSv1.3", session.getProtocol());
             assertEquals(pem.x509(), session.getPeerCertificates()[0]);
 
+            // A page the gateway serves itself over TLS posts with its https origin: its own, not a foreign one.
+            final String own = "https://127.0.0.1:" + gateway.server.address().getPort();
+            final HttpResponse<String> fromOwnPage = https.httpClient().send(java.net.http.HttpRequest.newBuilder(
+                https.uri("/beacon")).header("Content-Type", "application/json").header("Origin", own)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Envelopes.batch(UUID.randomUUID(), 5, 1)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, fromOwnPage.statusCode(), fromOwnPage.body());
+
             final WebSocketMessages messages = new WebSocketMessages();
             WebSocketMessages.connect(https.httpClient(), https.wsUri("/ws"), messages, WAIT)
                 .sendText(Envelopes.batch(UUID.randomUUID(), 2, 3), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             final String ack = messages.texts.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
             assertTrue(ack != null && ack.contains("\"ack\"") && ack.contains("\"frames_accepted\":3"), ack);
 
-            awaitMetric(https, "pitgun_gateway_frames_published_total", 5.0);
+            awaitMetric(https, "pitgun_gateway_frames_published_total", 6.0);
             assertEquals(pem.x509().getNotAfter().getTime() / 1000,
                 (long)https.metricOrNaN("pitgun_gateway_tls_certificate_expiry_timestamp_seconds"));
             Promtool.assertMetricsPass(https.get("/metrics").body());
