@@ -63,7 +63,10 @@ public final class TelemetryPipelineBuilder
     /** A compiled manifest. */
     public TelemetryPipelineBuilder manifest(final CompiledManifest manifest)
     {
+        // The last manifest given is the one that runs, and only its own source may be credited with a signer.
         this.manifest = manifest;
+        this.manifestSource = null;
+        this.manifestPath = null;
         return this;
     }
 
@@ -71,6 +74,8 @@ public final class TelemetryPipelineBuilder
     public TelemetryPipelineBuilder manifest(final Path manifestFile)
     {
         this.manifestPath = manifestFile;
+        this.manifest = null;
+        this.manifestSource = null;
         return this;
     }
 
@@ -90,6 +95,7 @@ public final class TelemetryPipelineBuilder
         }
         this.manifest = manifest;
         this.manifestSource = source;
+        this.manifestPath = null;
         return this;
     }
 

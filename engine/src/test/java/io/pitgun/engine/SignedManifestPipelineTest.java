@@ -2,13 +2,16 @@ package io.pitgun.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.engine.tuning.TuningPolicyLoader;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalDumper;
 import io.pitgun.journal.JournalStatsCollector;
 import io.pitgun.journal.ProgressListener;
-import io.pitgun.engine.tuning.TuningPolicyLoader;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
+import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.schemas.SchemaCatalog;
 import io.pitgun.schemas.SchemaId;
 import io.pitgun.schemas.SchemaProblem;
@@ -16,7 +19,9 @@ import io.pitgun.schemas.signing.DocumentSigner;
 import io.pitgun.schemas.signing.Ed25519Keys;
 import io.pitgun.schemas.signing.SignatureRefusal;
 import io.pitgun.schemas.signing.SignatureRefusedException;
+import io.pitgun.schemas.signing.SignatureVerifier;
 import io.pitgun.schemas.signing.TrustedKeys;
+import io.pitgun.schemas.signing.VerifiedDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,6 +164,27 @@ class SignedManifestPipelineTest
         assertEquals(SignatureRefusal.UNSIGNED, assertThrows(SignatureRefusedException.class,
             () -> trusting(manifest, "authority").build()).refusal());
         assertThrows(IllegalArgumentException.class, () -> TelemetryPipeline.builder()
+            .manifest(Manifests.compile("lap-power.yaml"))
+            .trust(TrustedKeys.load(List.of(dir.resolve("authority.pub")))).build());
+    }
+
+    @Test
+    void shouldCreditASignerOnlyToTheManifestThatRuns() throws Exception
+    {
+        final Path manifest = manifest(keys("authority"));
+        final VerifiedDocument source =
+            new SignatureVerifier(TrustedKeys.load(List.of(dir.resolve("authority.pub")))).read(manifest);
+        final CompiledManifest signed = ManifestCompiler.compile(ManifestLoader.parse(manifest, source.text()),
+            ParameterRegistry.simV1());
+        // The signed one given first, another (unsigned) given last: the last runs, and it has no signer.
+        final TelemetryPipelineBuilder builder = TelemetryPipeline.builder().manifest(signed, source)
+            .manifest(Manifests.compile("lap-power.yaml"));
+        try (TelemetryPipeline pipeline = builder.build())
+        {
+            assertNull(builder.signerKeyId, "the signer of a manifest that does not run");
+        }
+        // Under trust, the unsigned one given last is refused, not run on the first one's signature.
+        assertThrows(IllegalArgumentException.class, () -> TelemetryPipeline.builder().manifest(signed, source)
             .manifest(Manifests.compile("lap-power.yaml"))
             .trust(TrustedKeys.load(List.of(dir.resolve("authority.pub")))).build());
     }
