@@ -118,16 +118,28 @@ final class AuditFileWriter implements AutoCloseable
     private void rotate() throws IOException
     {
         out.close();
-        Files.deleteIfExists(rotated(keep));
-        for (int i = keep - 1; i >= 1; i--)
+        try
         {
-            if (Files.exists(rotated(i)))
+            Files.deleteIfExists(rotated(keep));
+            for (int i = keep - 1; i >= 1; i--)
             {
-                Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+                if (Files.exists(rotated(i)))
+                {
+                    Files.move(rotated(i), rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
+            Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.move(file, rotated(1), StandardCopyOption.REPLACE_EXISTING);
-        open();
+        catch (final IOException ex)
+        {
+            // Rotation failed: keep appending to the file where it is (it grows past maxBytes) rather than leave the
+            // stream closed and lose every later line; the next line tries to rotate again.
+            LOG.error("audit log {}: cannot rotate, appending on: {}", file, ex.toString());
+        }
+        finally
+        {
+            open();
+        }
     }
 
     private Path rotated(final int index)

@@ -50,6 +50,29 @@ class AuditFileWriterTest
     }
 
     @Test
+    void shouldKeepWritingWhenARotationFails() throws Exception
+    {
+        final Path file = dir.resolve("audit.log");
+        // audit.log.1 is a directory with a file in it: moving audit.log there fails, every time.
+        Files.createDirectories(dir.resolve("audit.log.1"));
+        Files.writeString(dir.resolve("audit.log.1").resolve("in-the-way"), "x");
+        final AtomicInteger dropped = new AtomicInteger();
+        final List<String> written = new ArrayList<>();
+        try (AuditFileWriter writer = new AuditFileWriter(file, 100, 1, 1024, dropped::incrementAndGet))
+        {
+            writer.start();
+            for (int i = 0; i < 10; i++)
+            {
+                final String line = "{\"n\":" + i + ",\"pad\":\"xxxxxxxxxxxxxxxxxxxx\"}";
+                written.add(line);
+                writer.offer(line);
+            }
+        }
+        assertEquals(0, dropped.get(), "no line lost to the failed rotations");
+        assertEquals(written, Files.readAllLines(file));
+    }
+
+    @Test
     void shouldDropAndCountWhatAFullQueueCannotTake() throws Exception
     {
         final Path file = dir.resolve("audit.log");
