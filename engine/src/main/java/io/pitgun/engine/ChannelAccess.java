@@ -119,15 +119,4 @@ public final class ChannelAccess
             revealsById[parameterId];
         return (reveals & ~allowed) == 0;
     }
-
-    /** A filter showing the channels a reader with {@code ceiling} may read (levels up to it). */
-    public FrameJsonEncoder.ChannelFilter readableAt(final AccessLevel ceiling)
-    {
-        final boolean[] shown = new boolean[levelById.length];
-        for (int id = 0; id < shown.length; id++)
-        {
-            shown[id] = levelOf(id).compareTo(ceiling) <= 0;
-        }
-        return parameterId -> shown[parameterId];
-    }
 }

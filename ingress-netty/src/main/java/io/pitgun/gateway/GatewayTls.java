@@ -35,9 +35,9 @@ import java.util.List;
  * <p>
  * Protocols {@value #TLS_1_3} and {@value #TLS_1_2} only, with forward-secret AEAD cipher suites for 1.2
  * ({@link #CIPHERS}; 1.3's suites are all AEAD). The provider is the JDK's ({@code SunJSSE}): no native library to
- * ship, and the gateway's cost per request is dominated by its own work, not the cipher (docs/security.md has the
- * benchmark figures). A file that does not load at start stops the gateway; one that does not load on a change is
- * logged and counted, and the gateway keeps the context it has.
+ * ship. What TLS costs is measured against the same gateway without it (docs/performance.md, GatewayWrkTls);
+ * netty-tcnative's BoringSSL has not been measured against it yet. A file that does not load at start stops the
+ * gateway; one that does not load on a change is logged and counted, and the gateway keeps the context it has.
  */
 final class GatewayTls
 {

@@ -40,7 +40,8 @@ final class ArchiveRetention
     private final LongArrayList stopped = new LongArrayList();
     /** Recordings a purge failed for, so each is logged once. */
     private final LongHashSet warned = new LongHashSet();
-    private long stoppedBytes;
+    /** The bytes of each recording in {@link #stopped}, at the same index. */
+    private final LongArrayList stoppedLengths = new LongArrayList();
     private long lastListedId;
     private volatile long recordingsPurged;
     private volatile long bytesPurged;
@@ -91,7 +92,7 @@ final class ArchiveRetention
         try
         {
             stopped.clear();
-            stoppedBytes = 0;
+            stoppedLengths.clear();
             lastListedId = -1;
             restartNeeded = false;
             int listed;
@@ -108,6 +109,8 @@ final class ArchiveRetention
                 LOG.info("archive: a recording passed {} bytes: recording restarted (the next sweep purges the " +
                     "finished ones)", maxLiveBytes);
             }
+            int purged = 0;
+            long purgedBytes = 0;
             for (int i = 0; i < stopped.size(); i++)
             {
                 final long recordingId = stopped.getLong(i);
@@ -115,6 +118,8 @@ final class ArchiveRetention
                 {
                     archive.purgeRecording(recordingId);
                     recordingsPurged++;
+                    purged++;
+                    purgedBytes += stoppedLengths.getLong(i);
                 }
                 catch (final AeronException ex)
                 {
@@ -128,13 +133,14 @@ final class ArchiveRetention
                     }
                 }
             }
-            if (!stopped.isEmpty())
+            if (purged > 0)
             {
-                bytesPurged += stoppedBytes;
+                // Only what was purged: a recording whose purge failed is tried (and counted) again next sweep.
+                bytesPurged += purgedBytes;
                 LOG.info("archive: purged {} finished recording(s), {} bytes (their batches are in the edges' " +
-                    "journals or will be shipped again)", stopped.size(), stoppedBytes);
+                    "journals or will be shipped again)", purged, purgedBytes);
             }
-            return stopped.size();
+            return purged;
         }
         catch (final RuntimeException ex)
         {
@@ -163,7 +169,7 @@ final class ArchiveRetention
         if (positionCounter == CountersReader.NULL_COUNTER_ID)
         {
             stopped.addLong(recordingId);
-            stoppedBytes += stopPosition == AeronArchive.NULL_POSITION ? 0 : stopPosition - startPosition;
+            stoppedLengths.addLong(stopPosition == AeronArchive.NULL_POSITION ? 0 : stopPosition - startPosition);
         }
         else if (counters.getCounterValue(positionCounter) - startPosition > maxLiveBytes)
         {

@@ -51,6 +51,9 @@ public final class HiveEdgeWriter implements AutoCloseable
     private volatile long heldIndex;
     /** The fingerprint of the frame at {@link #heldIndex} ({@link FrameFingerprint}), sent with every ACK. */
     private long heldFingerprint = FrameFingerprint.NONE;
+    /** The record (in the batch being taken) of the last frame committed, whose fingerprint is taken once the batch
+     *  is done, not at each commit of it; -1 when nothing was committed since. */
+    private int heldRecord = -1;
     private final FrameFingerprint fingerprint = new FrameFingerprint();
     private volatile long framesWritten;
     private volatile long duplicatesDropped;
@@ -208,9 +211,9 @@ public final class HiveEdgeWriter implements AutoCloseable
             ShippingDescriptor.framesOffset(channelLength) > length)
         {
             // The lengths come from the network: never let one place a read outside the datagram.
-            malformedBatches++;
-            LOG.warn("edge {}: a batch with {} frames and a reply channel of {} bytes in {} bytes is malformed: " +
+            warnMalformed("edge {}: a batch with {} frames and a reply channel of {} bytes in {} bytes is malformed: " +
                 "ignored", edgeId, count, channelLength, length);
+            malformedBatches++;
             return;
         }
         updateReply(connector, sessionId, buffer, offset);
@@ -295,6 +298,14 @@ public final class HiveEdgeWriter implements AutoCloseable
             LOG.error("edge {}: a batch after position {} could not be written: ignored", edgeId, previous, ex);
             return;
         }
+        finally
+        {
+            if (heldRecord >= 0)
+            {
+                heldFingerprint = fingerprintOfRecord(buffer, heldRecord); // once per batch, for the ACK
+                heldRecord = -1;
+            }
+        }
         duplicatesDropped += duplicates;
         if (noRoom)
         {
@@ -335,7 +346,7 @@ public final class HiveEdgeWriter implements AutoCloseable
         {
             if (end - record < ShippingDescriptor.FRAME_MESSAGE_OFFSET)
             {
-                LOG.warn("edge {}: batch after position {} ends inside frame {}'s header: refused", edgeId,
+                warnMalformed("edge {}: batch after position {} ends inside frame {}'s header: refused", edgeId,
                     previous, i);
                 return false;
             }
@@ -345,13 +356,13 @@ public final class HiveEdgeWriter implements AutoCloseable
             if (messageLength <= 0 || messageLength > JournalEntryDescriptor.MAX_MESSAGE_LENGTH ||
                 messageLength > end - message)
             {
-                LOG.warn("edge {}: batch after position {} has frame {} of length {} in {} bytes left: refused",
+                warnMalformed("edge {}: batch after position {} has frame {} of length {} in {} bytes left: refused",
                     edgeId, previous, i, messageLength, end - message);
                 return false;
             }
             if (position <= last)
             {
-                LOG.warn("edge {}: batch after position {} has frame {} at position {}, not after {}: refused",
+                warnMalformed("edge {}: batch after position {} has frame {} at position {}, not after {}: refused",
                     edgeId, previous, i, position, last);
                 return false;
             }
@@ -359,6 +370,26 @@ public final class HiveEdgeWriter implements AutoCloseable
             record = message + messageLength;
         }
         return true;
+    }
+
+    /**
+     * Logs why a batch is refused: the first time and then every 1,000th per edge ({@link #malformedBatches} counts
+     * them all). Anything that reaches the port can send malformed batches, and an edge resends its own after each ACK
+     * timeout: one line each would flood the log.
+     */
+    private void warnMalformed(final String format, final Object... arguments)
+    {
+        if (malformedBatches % 1_000 == 0)
+        {
+            LOG.warn(format + " ({} refused so far)", append(arguments, malformedBatches));
+        }
+    }
+
+    private static Object[] append(final Object[] arguments, final Object last)
+    {
+        final Object[] all = java.util.Arrays.copyOf(arguments, arguments.length + 1);
+        all[arguments.length] = last;
+        return all;
     }
 
     /** Commits the open entry; on success the hive holds through {@code last}, the frame of the batch's record at
@@ -373,7 +404,7 @@ public final class HiveEdgeWriter implements AutoCloseable
             LOG.warn("edge {}: the hive's disk is short of space; frames after {} wait", edgeId, heldIndex);
             return false;
         }
-        heldFingerprint = fingerprintOfRecord(buffer, lastRecord);
+        heldRecord = lastRecord;
         heldIndex = last;
         framesWritten += frames;
         return true;

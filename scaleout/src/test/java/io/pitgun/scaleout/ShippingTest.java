@@ -212,22 +212,9 @@ class ShippingTest
     {
         // A journal deleted and started again within the same roll cycle numbers its frames from the same
         // positions: shipping them would have the hive drop them as ones it holds, so the shipper stops, counted.
-        append(edgeJournal, 0, 500);
         final Hive hive = startHive();
-        final Path aeronDir = dir.resolve("aeron-edge");
-        final ShipperConfig config = shipperConfig().withAeronDirectory(aeronDir);
-        final EdgeShipper first = EdgeShipper.start(edgeJournal, edgeData, config);
-        awaitHiveHolds(first.edgeId());
-        first.close();
-        edgeJournal.close();
-        try (Stream<Path> files = Files.walk(edgeData.resolve("journal")))
-        {
-            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(file);
-            }
-        }
-        edgeJournal = Journal.open(JournalConfig.of(edgeData.resolve("journal")));
+        final ShipperConfig config = shipperConfig().withAeronDirectory(dir.resolve("aeron-edge"));
+        shipThenResetTheEdgeJournal(500, config);
         append(edgeJournal, 500, 300);
 
         final EdgeShipper second = EdgeShipper.start(edgeJournal, edgeData, config);
@@ -244,21 +231,9 @@ class ShippingTest
         // The case positions alone cannot catch: the journal lost its tail (or was reset) and journaled new frames
         // past the hive's last position before the hive answered. The frame at that position is another one; the
         // ACK's fingerprint of the hive's frame says so.
-        append(edgeJournal, 0, 500);
         final Hive hive = startHive();
         final ShipperConfig config = shipperConfig().withAeronDirectory(dir.resolve("aeron-edge"));
-        final EdgeShipper first = EdgeShipper.start(edgeJournal, edgeData, config);
-        awaitHiveHolds(first.edgeId());
-        first.close();
-        edgeJournal.close();
-        try (Stream<Path> files = Files.walk(edgeData.resolve("journal")))
-        {
-            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(file);
-            }
-        }
-        edgeJournal = Journal.open(JournalConfig.of(edgeData.resolve("journal")));
+        shipThenResetTheEdgeJournal(500, config);
         append(edgeJournal, 0, 800, 1); // the same positions, other bytes, and 300 more
 
         final EdgeShipper second = EdgeShipper.start(edgeJournal, edgeData, config);
@@ -310,6 +285,28 @@ class ShippingTest
             final long naks = client.countersReader().getCounterValue(SystemCounterDescriptor.NAK_MESSAGES_SENT.id());
             assertTrue(naks > 0, "the hive asked for retransmissions (packets were lost): " + naks);
         }
+    }
+
+    /**
+     * Journals {@code frames} frames, ships them all to the hive with a shipper that then stops, and deletes the edge
+     * journal, opening an empty one in its place under the same edge id (the same roll cycle: the same positions).
+     */
+    private void shipThenResetTheEdgeJournal(final int frames, final ShipperConfig config) throws Exception
+    {
+        append(edgeJournal, 0, frames);
+        try (EdgeShipper first = EdgeShipper.start(edgeJournal, edgeData, config))
+        {
+            awaitHiveHolds(first.edgeId());
+        }
+        edgeJournal.close();
+        try (Stream<Path> files = Files.walk(edgeData.resolve("journal")))
+        {
+            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.delete(file);
+            }
+        }
+        edgeJournal = Journal.open(JournalConfig.of(edgeData.resolve("journal")));
     }
 
     private static MediaDriver.Context lossy(final MediaDriver.Context context)
