@@ -142,14 +142,14 @@ class ShippingChaosTest
     void shouldHoldExactlyEveryEdgesJournalAfterRandomKillsUnderPacketLossBothWays()
     {
         final Mode mode = Mode.fromProperty();
-        final long seed = seed();
         // DebugReceiveChannelEndpoint drops received data packets: at the hive the edges' batches, at an edge the
-        // hive's acknowledgements; the receiver NAKs each gap and the sender retransmits.
+        // hive's acknowledgements; the receiver NAKs each gap and the sender retransmits. No loss seed: with one
+        // seed for every process, every life of every edge drew the same sequence, and for a seed whose first drop
+        // comes at the 16th packet, edges that took fewer acknowledgements per life never lost one (seen once in CI).
         final Totals totals = assertTimeoutPreemptively(mode.timeout, () -> chaos("loss", mode.lossyKillsPerProcess,
             List.of("-D" + Configuration.RECEIVE_CHANNEL_ENDPOINT_SUPPLIER_PROP_NAME + "=" +
                     DebugReceiveChannelEndpointSupplier.class.getName(),
-                "-D" + DebugChannelEndpointConfiguration.RECEIVE_DATA_LOSS_RATE_PROP_NAME + "=" + LOSS_RATE,
-                "-D" + DebugChannelEndpointConfiguration.RECEIVE_DATA_LOSS_SEED_PROP_NAME + "=" + seed)));
+                "-D" + DebugChannelEndpointConfiguration.RECEIVE_DATA_LOSS_RATE_PROP_NAME + "=" + LOSS_RATE)));
         assertTrue(totals.hiveNaksSent > 0, "the hive never lost a batch packet: " + totals);
         assertTrue(totals.edgeNaksSent > 0, "no edge ever lost an acknowledgement packet: " + totals);
         assertTrue(totals.edgeRetransmitsSent > 0, "no edge ever retransmitted: " + totals);
