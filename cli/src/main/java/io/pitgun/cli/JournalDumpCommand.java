@@ -47,6 +47,11 @@ final class JournalDumpCommand implements Callable<Integer>
         description = "Dictionary naming the channels (default: the shipped sim.v1).")
     Path dictionary;
 
+    @Option(names = "--include-restricted",
+        description = "Also write the values of channels the dictionary marks restricted or internal (default: " +
+            "left out, so that a dump pasted into a ticket or a chat carries none of them; docs/security.md).")
+    boolean includeRestricted;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -87,9 +92,10 @@ final class JournalDumpCommand implements Callable<Integer>
             fromIndex == null ? Journal.NO_INDEX : fromIndex, toIndex == null ? Journal.NO_INDEX : toIndex, sessionId,
             outputFormat);
         final JournalDumper.Result result;
+        final JournalDumper dumper = new JournalDumper(registry, includeRestricted);
         try (Journal journal = JournalCommand.openReadOnly(directory))
         {
-            result = new JournalDumper(registry).dump(journal, options, new WriterOutputStream(spec.commandLine().getOut()),
+            result = dumper.dump(journal, options, new WriterOutputStream(spec.commandLine().getOut()),
                 JournalCommand.progress(spec, "dump"));
         }
         catch (final JournalException ex)
@@ -98,6 +104,11 @@ final class JournalDumpCommand implements Callable<Integer>
             return CliErrorHandler.FAILED;
         }
         err.println(String.format("dumped %,d of %,d entries read", result.written(), result.entriesRead()));
+        if (dumper.hiddenSamples() > 0)
+        {
+            err.println(String.format("left out %,d sample(s) of restricted or internal channels (--include-restricted " +
+                "writes them)", dumper.hiddenSamples()));
+        }
         if (result.skipped() > 0)
         {
             err.println(String.format("skipped %,d damaged entr%s, first at index %d: %s", result.skipped(),

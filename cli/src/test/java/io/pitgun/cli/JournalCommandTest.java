@@ -256,4 +256,63 @@ class JournalCommandTest
         }
         throw new AssertionError("frame bytes not found in the queue file");
     }
+
+    /** Frames carrying Speed (public), Engine_Map (restricted, id 20) and MGUK_Power (internal, id 15). */
+    private Path journalWithRestrictedChannels()
+    {
+        final Path restrictedDir = dir.resolve("restricted-journal");
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final TelemetryFrameEncoder frame = new TelemetryFrameEncoder();
+        try (Journal journal = Journal.open(JournalConfig.of(restrictedDir)))
+        {
+            final JournalAppender appender = journal.appender();
+            for (int n = 0; n < 3; n++)
+            {
+                frame.wrapAndApplyHeader(buffer, 0, header);
+                frame.sessionId().mostSigBits(SESSION_A.getMostSignificantBits()).leastSigBits(SESSION_A.getLeastSignificantBits());
+                frame.producerId().mostSigBits(PLAYER.getMostSignificantBits()).leastSigBits(PLAYER.getLeastSignificantBits());
+                frame.sequence(n).timestampUs(T0_US + n * 20_000L).sourceId(1).lapNumber(1).sector((short)1);
+                final TelemetryFrameEncoder.SamplesEncoder samples = frame.samplesCount(3);
+                samples.next().value(Double.doubleToLongBits((float)(200 + n))).parameterId(3)
+                    .valueType(ValueType.F32).quality(SignalQuality.GOOD);
+                samples.next().value(7).parameterId(20).valueType(ValueType.U8).quality(SignalQuality.GOOD);
+                samples.next().value(Double.doubleToLongBits(123.25f)).parameterId(15)
+                    .valueType(ValueType.F32).quality(SignalQuality.GOOD);
+                appender.append(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + frame.encodedLength(), System.nanoTime());
+            }
+        }
+        return restrictedDir;
+    }
+
+    @Test
+    void dumpShouldLeaveOutRestrictedAndInternalChannelsUnlessAskedToIncludeThem()
+    {
+        final Path journal = journalWithRestrictedChannels();
+        final CliRun json = CliRun.of("journal", "dump", journal.toString());
+        assertEquals(0, json.exitCode(), json.err());
+        assertEquals(3, json.out().lines().count(), json.out());
+        assertTrue(json.out().contains("\"samples\":{\"Speed\":200.0}"), json.out());
+        assertFalse(json.out().contains("Engine_Map"), json.out());
+        assertFalse(json.out().contains("MGUK_Power"), json.out());
+        assertFalse(json.out().contains("123.25"), json.out());
+        assertTrue(json.err().contains("left out 6 sample(s) of restricted or internal channels (--include-restricted"),
+            json.err());
+
+        final CliRun csv = CliRun.of("journal", "dump", journal.toString(), "--format", "csv");
+        assertEquals(0, csv.exitCode(), csv.err());
+        assertEquals("index,session_id,player_id,source_id,sequence,timestamp_us,lap_number,sector,Speed",
+            csv.out().lines().findFirst().orElseThrow());
+        assertFalse(csv.out().contains("123.25"), csv.out());
+
+        final CliRun all = CliRun.of("journal", "dump", journal.toString(), "--include-restricted");
+        assertEquals(0, all.exitCode(), all.err());
+        assertTrue(all.out().contains("\"samples\":{\"Speed\":200.0,\"Engine_Map\":7,\"MGUK_Power\":123.25}"),
+            all.out());
+        assertFalse(all.err().contains("left out"), all.err());
+        final CliRun allCsv = CliRun.of("journal", "dump", journal.toString(), "--format", "csv", "--include-restricted");
+        assertEquals("index,session_id,player_id,source_id,sequence,timestamp_us,lap_number,sector,Speed," +
+            "MGUK_Power,Engine_Map",
+            allCsv.out().lines().findFirst().orElseThrow());
+    }
 }

@@ -1,5 +1,6 @@
 package io.pitgun.journal;
 
+import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.frame.FrameDescriptor;
@@ -74,6 +75,9 @@ public final class JournalDumper
 
     private final ParameterRegistry registry;
     private final FrameJsonEncoder jsonEncoder;
+    /** Per parameter id: whether its samples are written (restricted and internal ones can be left out). */
+    private final boolean[] shown = new boolean[65_536];
+    private long hiddenSamples;
     private final FrameValidator checker = new FrameValidator();
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
@@ -83,11 +87,49 @@ public final class JournalDumper
     private final ExpandableArrayBuffer line = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
 
-    /** A dumper naming channels from {@code registry} (channels it does not know are named {@code param_<id>}). */
+    /**
+     * A dumper naming channels from {@code registry} (channels it does not know are named {@code param_<id>}) that
+     * writes every channel, restricted and internal ones included.
+     */
     public JournalDumper(final ParameterRegistry registry)
     {
+        this(registry, true);
+    }
+
+    /**
+     * A dumper naming channels from {@code registry}; unless {@code includeRestricted}, the samples of channels the
+     * dictionary marks {@code restricted} or {@code internal} are left out of frames (JSON) and columns (CSV), and
+     * counted ({@link #hiddenSamples()}). A channel the dictionary does not know counts as public.
+     */
+    public JournalDumper(final ParameterRegistry registry, final boolean includeRestricted)
+    {
         this.registry = registry;
-        this.jsonEncoder = new FrameJsonEncoder(registry);
+        java.util.Arrays.fill(shown, true);
+        if (!includeRestricted)
+        {
+            for (final ParameterDefinition parameter : registry.parameters())
+            {
+                shown[parameter.id()] = parameter.access() == AccessLevel.PUBLIC;
+            }
+        }
+        this.jsonEncoder = includeRestricted ? new FrameJsonEncoder(registry) :
+            new FrameJsonEncoder(registry, id -> null, this::countShown);
+    }
+
+    /** Samples of restricted or internal channels left out of what the last {@link #dump} wrote. */
+    public long hiddenSamples()
+    {
+        return hiddenSamples;
+    }
+
+    private boolean countShown(final int parameterId)
+    {
+        if (shown[parameterId])
+        {
+            return true;
+        }
+        hiddenSamples++;
+        return false;
     }
 
     /** Dumps the selected entries of {@code journal} to {@code out} (not closed). */
@@ -105,6 +147,7 @@ public final class JournalDumper
             JournalScan.run(journal, options.fromIndex(), options.toIndex(), columns, progress);
             pass = new CsvPass(options, out, columns.ids);
         }
+        hiddenSamples = 0;
         final JournalScan.Outcome outcome;
         try
         {
@@ -280,7 +323,10 @@ public final class JournalDumper
                 wrapFrame(buffer, offset);
                 for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
                 {
-                    ids.set(sample.parameterId());
+                    if (shown[sample.parameterId()])
+                    {
+                        ids.set(sample.parameterId());
+                    }
                 }
             }
             return false;
@@ -344,6 +390,10 @@ public final class JournalDumper
             java.util.Arrays.fill(present, false);
             for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
             {
+                if (!countShown(sample.parameterId()))
+                {
+                    continue;
+                }
                 final int column = columnOf[sample.parameterId()];
                 values[column] = sample.value();
                 types[column] = sample.valueType();
