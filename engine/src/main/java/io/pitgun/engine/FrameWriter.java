@@ -3,6 +3,7 @@ package io.pitgun.engine;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.frame.FrameFlyweight;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionEndEncoder;
 import io.pitgun.codecs.sbe.SessionStartEncoder;
@@ -68,6 +69,8 @@ public final class FrameWriter
     private final boolean validate;
     private final ParameterTable parameters;
     private final ChannelLimitTable tuningLimits;
+    /** Reads the written frame for the tuning limits (the table is shared; the flyweight is this writer's). */
+    private final FrameFlyweight limitView = new FrameFlyweight();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final SessionStartEncoder sessionStartEncoder = new SessionStartEncoder();
     private final SessionEndEncoder sessionEndEncoder = new SessionEndEncoder();
@@ -356,13 +359,14 @@ public final class FrameWriter
     // The frame is complete in its slot: one pass for the reject limits, one for the flag limits (if any).
     private void checkTuningLimits()
     {
-        final int rejected = tuningLimits.firstRejected(buffer, SlotDescriptor.FRAME_OFFSET);
+        final FrameFlyweight frame = limitView.wrap(buffer, SlotDescriptor.FRAME_OFFSET);
+        final int rejected = tuningLimits.firstRejected(frame);
         if (rejected != ChannelLimitTable.WITHIN_LIMITS)
         {
             throw refuse(PipelineCounter.DROPPED_TUNING_LIMIT, "frame refused: " +
-                tuningLimits.violation(buffer, SlotDescriptor.FRAME_OFFSET, rejected).describe());
+                tuningLimits.violation(frame, rejected).describe());
         }
-        final int flagged = tuningLimits.flag(buffer, SlotDescriptor.FRAME_OFFSET);
+        final int flagged = tuningLimits.flag(frame);
         if (flagged > 0)
         {
             publisher.count(PipelineCounter.SAMPLES_TUNING_FLAGGED, flagged);

@@ -3,10 +3,11 @@ package io.pitgun.gateway;
 import io.pitgun.codecs.envelope.DecodeError;
 
 /**
- * Encodes one envelope's decode error as the JSON object an answer lists under {@code errors}: {@code index},
+ * Encodes one refused envelope's problem as the JSON object an answer lists under {@code errors}: {@code index},
  * {@code event_id} (when it can be found), {@code code}, {@code status}, {@code pointer}, {@code frame} (when the
- * pointer names one), {@code byte_offset} in the body and in the envelope, {@code message}. Cold path: only
- * refused envelopes get here.
+ * pointer names one), then for a decode error {@code byte_offset} in the body and in the envelope, for a limit
+ * ({@link TuningLimitGate}) the limit, value and bound; last {@code message}. Cold path: only refused envelopes get
+ * here.
  */
 final class DecodeProblemEncoder
 {
@@ -25,29 +26,64 @@ final class DecodeProblemEncoder
     static String encode(final int index, final int envelopeOffsetInBody, final DecodeError error,
         final byte[] body, final int start, final int length)
     {
-        final StringBuilder out = new StringBuilder(160).append('{');
+        final StringBuilder out = head(index, EventIdSniffer.find(body, start, length),
+            error.code().name(), RejectReason.of(error.code()).status(), error.pointer());
+        JsonText.key(out, "byte_offset").append(envelopeOffsetInBody + error.byteOffset()).append(',');
+        JsonText.key(out, "envelope_byte_offset").append(error.byteOffset()).append(',');
+        JsonText.key(out, "message");
+        JsonText.quote(out, error.message());
+        return out.append('}').toString();
+    }
+
+    /**
+     * The entry of an envelope refused by a limit after it decoded (a tuning limit): {@code index},
+     * {@code event_id}, {@code code}, {@code status}, {@code pointer}, {@code frame} as for a decode error, then
+     * {@code limit}, {@code channel} (when the limit bounds one), {@code value}, {@code bound}, {@code message}.
+     *
+     * @param eventId the envelope's {@code event_id}, or null when it is not known.
+     * @param value   the value found, as JSON (a number).
+     * @param bound   the bound it passes, as JSON (a number).
+     */
+    static String encodeLimit(final int index, final String eventId, final RejectReason reason, final String pointer,
+        final String limit, final String channel, final String value, final String bound, final String message)
+    {
+        final StringBuilder out = head(index, eventId, reason.name(), reason.status(), pointer);
+        JsonText.key(out, "limit");
+        JsonText.quote(out, limit).append(',');
+        if (channel != null)
+        {
+            JsonText.key(out, "channel");
+            JsonText.quote(out, channel).append(',');
+        }
+        JsonText.key(out, "value").append(value).append(',');
+        JsonText.key(out, "bound").append(bound).append(',');
+        JsonText.key(out, "message");
+        JsonText.quote(out, message);
+        return out.append('}').toString();
+    }
+
+    /** The members every entry starts with, each followed by a comma. */
+    private static StringBuilder head(final int index, final String eventId, final String code, final int status,
+        final String pointer)
+    {
+        final StringBuilder out = new StringBuilder(256).append('{');
         JsonText.key(out, "index").append(index).append(',');
-        final String eventId = EventIdSniffer.find(body, start, length);
         if (eventId != null)
         {
             JsonText.key(out, "event_id");
             JsonText.quote(out, eventId).append(',');
         }
         JsonText.key(out, "code");
-        JsonText.quote(out, error.code().name()).append(',');
-        JsonText.key(out, "status").append(RejectReason.of(error.code()).status()).append(',');
+        JsonText.quote(out, code).append(',');
+        JsonText.key(out, "status").append(status).append(',');
         JsonText.key(out, "pointer");
-        JsonText.quote(out, error.pointer()).append(',');
-        final int frame = frameIndex(error.pointer());
+        JsonText.quote(out, pointer).append(',');
+        final int frame = frameIndex(pointer);
         if (frame >= 0)
         {
             JsonText.key(out, "frame").append(frame).append(',');
         }
-        JsonText.key(out, "byte_offset").append(envelopeOffsetInBody + error.byteOffset()).append(',');
-        JsonText.key(out, "envelope_byte_offset").append(error.byteOffset()).append(',');
-        JsonText.key(out, "message");
-        JsonText.quote(out, error.message());
-        return out.append('}').toString();
+        return out;
     }
 
     /** The frame index in a pointer like {@code /payload/frames/3/samples/Speed}, or -1. */

@@ -9,6 +9,7 @@ import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.engine.FrameRejectedException;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.tuning.ChannelLimitTable;
+import io.pitgun.engine.tuning.FrameLimits;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -24,7 +25,8 @@ import java.util.UUID;
  *   body spans ──decode every envelope──▶ scratch (SBE, contiguous)     nothing published if any envelope fails:
  *              (EnvelopeDecoder, no                                    400 / 413 / 422 list each failure
  *               allocation per frame)
- *             ──tuning limits ({@link TuningLimitGate})──▶ 422 TUNING_LIMIT_EXCEEDED; flag limits mark in place
+ *             ──tuning limits ({@link TuningLimitGate}: frame_limits, channel limits)──▶ 422 TUNING_LIMIT_EXCEEDED;
+ *               flag limits mark in place
  *             ──{@link IngestAdmission}: journal can take it?──▶ 507 JOURNAL_FULL / 503 JOURNAL_FAILED,
  *               ingestion queue──▶ 503 QUEUE_FULL, queueing delay──▶ 503 OVERLOAD; nothing published
  *             ──per envelope: IdempotencyWindow.claim (one atomic step)──▶ duplicate: acknowledged again,
@@ -83,7 +85,21 @@ public final class EnvelopeIngestor
         final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission,
         final ChannelLimitTable tuningLimits)
     {
-        this.tuningGate = tuningLimits == null ? null : new TuningLimitGate(tuningLimits);
+        this(pipeline, registry, limits, window, counters, maxEnvelopes, ingestQueueLimit, delayAdmission,
+            tuningLimits, FrameLimits.NONE);
+    }
+
+    /**
+     * @param tuningLimits the tuning policy's channel limits every frame must keep, or null for none.
+     * @param frameLimits  the tuning policy's {@code frame_limits} every envelope must keep.
+     */
+    public EnvelopeIngestor(final TelemetryPipeline pipeline, final ParameterRegistry registry,
+        final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
+        final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission,
+        final ChannelLimitTable tuningLimits, final FrameLimits frameLimits)
+    {
+        this.tuningGate = tuningLimits == null && !frameLimits.checksFrames() ? null :
+            new TuningLimitGate(tuningLimits, frameLimits);
         this.envelopeFlagged = new int[maxEnvelopes];
         this.pipeline = pipeline;
         this.admission = new IngestAdmission(pipeline, counters, ingestQueueLimit, delayAdmission);
@@ -148,13 +164,17 @@ public final class EnvelopeIngestor
         {
             // Flag mode marks samples in place: the transport's view of the message is writable (MessageBytes).
             final MutableDirectBuffer writable = (MutableDirectBuffer)buffer;
-            if (!tuningGate.check(writable, messages.absoluteOffsets(), 0, messages.count()))
+            // The message holds its SBE messages back to back from byte 0 (the splitter refuses trailing bytes).
+            final int last = messages.count() - 1;
+            final int messageBytes = last < 0 ? 0 : messages.absoluteOffsets()[last] + messages.lengths()[last];
+            if (!tuningGate.checkBytes(messageBytes) ||
+                !tuningGate.check(writable, messages.absoluteOffsets(), 0, messages.count()))
             {
                 final int frame = tuningGate.refusedFrame();
                 counters.rejected(RejectReason.TUNING_LIMIT_EXCEEDED);
                 return report.refuse(RejectReason.TUNING_LIMIT_EXCEEDED.status(), RejectReason.TUNING_LIMIT_EXCEEDED,
-                    "message " + frame + " at byte " + messages.absoluteOffsets()[frame] + ": " +
-                    tuningGate.violation(writable, messages.absoluteOffsets(), 0).describe());
+                    (frame >= 0 ? "message " + frame + " at byte " + messages.absoluteOffsets()[frame] + ": " : "") +
+                    tuningGate.describe(writable, messages.absoluteOffsets(), 0));
             }
             flagged = tuningGate.flagged();
         }
@@ -253,6 +273,22 @@ public final class EnvelopeIngestor
         {
             final int start = spans.start(i);
             final int length = spans.length(i);
+            if (tuningGate != null && !tuningGate.checkBytes(length))
+            {
+                counters.rejected(RejectReason.TUNING_LIMIT_EXCEEDED);
+                failures++;
+                if (worstReason == null)
+                {
+                    worstStatus = RejectReason.TUNING_LIMIT_EXCEEDED.status();
+                    worstReason = RejectReason.TUNING_LIMIT_EXCEEDED;
+                }
+                if (report.details.size() < MAX_DETAILS)
+                {
+                    report.details.add(tuningGate.describeEnvelope(i, EventIdSniffer.find(body, start, length),
+                        scratch, messageOffsets, 0));
+                }
+                continue;
+            }
             scratch.checkLimit(position + Math.max(4 * length + 4096, 1 << 14));
             boolean ok = decoder.decode(body, start, length, scratch, position);
             if (!ok && decoder.error().code() == DecodeErrorCode.OUTPUT_TOO_SMALL)
@@ -304,8 +340,8 @@ public final class EnvelopeIngestor
                 }
                 if (report.details.size() < MAX_DETAILS)
                 {
-                    report.details.add(tuningGate.describeEnvelope(i, eventMsb[i], eventLsb[i],
-                        tuningGate.violation(scratch, messageOffsets, envelopeFirstMessage[i])));
+                    report.details.add(tuningGate.describeEnvelope(i, new UUID(eventMsb[i], eventLsb[i]).toString(),
+                        scratch, messageOffsets, envelopeFirstMessage[i]));
                 }
             }
             else if (tuningGate != null)

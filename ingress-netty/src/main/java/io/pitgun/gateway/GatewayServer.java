@@ -20,6 +20,7 @@ import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.TelemetryPipelineBuilder;
 import io.pitgun.engine.tuning.ChannelLimitTable;
+import io.pitgun.engine.tuning.FrameLimits;
 import io.pitgun.engine.tuning.TuningPolicy;
 import io.pitgun.engine.tuning.TuningPolicyException;
 import io.pitgun.engine.tuning.TuningPolicyLoader;
@@ -246,6 +247,12 @@ public final class GatewayServer implements AutoCloseable
     ChannelLimitTable tuningLimits()
     {
         return tuningPolicy == null ? null : tuningPolicy.table();
+    }
+
+    /** The tuning policy's {@code frame_limits} ({@link FrameLimits#NONE} without a policy). */
+    FrameLimits frameLimits()
+    {
+        return tuningPolicy == null ? FrameLimits.NONE : tuningPolicy.frameLimits();
     }
 
     /**

@@ -1,56 +1,129 @@
 package io.pitgun.gateway;
 
+import io.pitgun.codecs.frame.FrameFlyweight;
+import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import io.pitgun.engine.tuning.ChannelLimitTable;
+import io.pitgun.engine.tuning.FrameLimits;
 import org.agrona.MutableDirectBuffer;
 
-import java.util.UUID;
-
 /**
- * The tuning policy's channel limits on the ingest path, after the dictionary check and before anything is
- * published: a frame with a sample outside a {@code reject} limit refuses its envelope (or binary message) with
- * 422 {@link RejectReason#TUNING_LIMIT_EXCEEDED}; samples outside a {@code flag} limit are marked {@code DEGRADED}
- * in place and counted once their envelope is accepted. One per event loop (the table is shared); allocation-free
- * but for the refusal's text.
+ * The tuning policy on the ingest path, after the dictionary check and before anything is published: an envelope
+ * (or binary message) over a {@code frame_limits} bound, or with a sample outside a {@code reject} channel limit,
+ * is refused with 422 {@link RejectReason#TUNING_LIMIT_EXCEEDED} naming the limit; samples outside a {@code flag}
+ * limit are marked {@code DEGRADED} in place and counted once their envelope is accepted. One per event loop (the
+ * table is shared; the flyweight is this gate's); allocation-free but for the refusal's text.
  */
 final class TuningLimitGate
 {
+    private static final int NONE = Integer.MAX_VALUE;
+
+    /** The channel limits, or null when the policy has none worth checking. */
     private final ChannelLimitTable table;
+    private final int maxFramesPerEnvelope;
+    private final int maxSamplesPerFrame;
+    private final int maxEnvelopeBytes;
+    private final FrameFlyweight frame = new FrameFlyweight();
+    /** What the last failed check found: a channel limit's violation, or a frame limit with its value. */
     private int refusedFrame = -1;
     private int refusedSample = -1;
+    private String refusedFrameLimit;
+    private long refusedValue;
+    private long refusedBound;
     private int flagged;
 
-    TuningLimitGate(final ChannelLimitTable table)
+    TuningLimitGate(final ChannelLimitTable table, final FrameLimits frameLimits)
     {
         this.table = table;
+        this.maxFramesPerEnvelope = orNone(frameLimits.maxFramesPerEnvelope());
+        this.maxSamplesPerFrame = orNone(frameLimits.maxSamplesPerFrame());
+        this.maxEnvelopeBytes = orNone(frameLimits.maxEnvelopeBytes());
+    }
+
+    private static int orNone(final Integer limit)
+    {
+        return limit == null ? NONE : limit;
     }
 
     /**
-     * Checks the {@code count} validated messages at {@code offsets[first..]} of {@code buffer}: false when one is
-     * outside a reject limit ({@link #describe} says which), else true with the flagged samples marked
-     * ({@link #flagged()} says how many). Nothing is marked when the answer is false.
+     * Whether an envelope (or binary message) of {@code bytes} is within {@code frame_limits.max_envelope_bytes}:
+     * checked before it is decoded. When false, {@link #describe} and {@link #describeEnvelope} say why.
+     */
+    boolean checkBytes(final int bytes)
+    {
+        if (bytes <= maxEnvelopeBytes)
+        {
+            return true;
+        }
+        refuseFrameLimit(-1, FrameLimits.MAX_ENVELOPE_BYTES, bytes, maxEnvelopeBytes);
+        return false;
+    }
+
+    /**
+     * Checks the {@code count} validated messages at {@code offsets[first..]} of {@code buffer}: false when they
+     * pass a frame limit or one is outside a reject limit ({@link #describe} says which), else true with the flagged
+     * samples marked ({@link #flagged()} says how many). Nothing is marked when the answer is false.
      */
     boolean check(final MutableDirectBuffer buffer, final int[] offsets, final int first, final int count)
     {
         refusedFrame = -1;
+        refusedFrameLimit = null;
         flagged = 0;
+        int frames = 0;
         for (int m = 0; m < count; m++)
         {
-            final int sample = table.firstRejected(buffer, offsets[first + m]);
-            if (sample != ChannelLimitTable.WITHIN_LIMITS)
+            final FrameFlyweight frame = this.frame.wrap(buffer, offsets[first + m]);
+            if (frame.templateId() != TelemetryFrameDecoder.TEMPLATE_ID)
             {
-                refusedFrame = m;
-                refusedSample = sample;
+                continue;
+            }
+            if (++frames > maxFramesPerEnvelope)
+            {
+                refuseFrameLimit(m, FrameLimits.MAX_FRAMES_PER_ENVELOPE, countFrames(buffer, offsets, first, count),
+                    maxFramesPerEnvelope);
                 return false;
             }
+            if (frame.sampleCount() > maxSamplesPerFrame)
+            {
+                refuseFrameLimit(m, FrameLimits.MAX_SAMPLES_PER_FRAME, frame.sampleCount(), maxSamplesPerFrame);
+                return false;
+            }
+            if (table != null)
+            {
+                final int sample = table.firstRejected(frame);
+                if (sample != ChannelLimitTable.WITHIN_LIMITS)
+                {
+                    refusedFrame = m;
+                    refusedSample = sample;
+                    return false;
+                }
+            }
         }
-        if (table.hasFlagLimits())
+        if (table != null && table.hasFlagLimits())
         {
             for (int m = 0; m < count; m++)
             {
-                flagged += table.flag(buffer, offsets[first + m]);
+                flagged += table.flag(frame.wrap(buffer, offsets[first + m]));
             }
         }
         return true;
+    }
+
+    private int countFrames(final MutableDirectBuffer buffer, final int[] offsets, final int first, final int count)
+    {
+        int frames = 0;
+        for (int m = 0; m < count; m++)
+        {
+            frames += frame.wrap(buffer, offsets[first + m]).templateId() == TelemetryFrameDecoder.TEMPLATE_ID ? 1 : 0;
+        }
+        return frames;
+    }
+
+    private void refuseFrameLimit(final int frameIndex, final String limit, final long value, final long bound)
+    {
+        refusedFrame = frameIndex;
+        refusedFrameLimit = limit;
+        refusedValue = value;
+        refusedBound = bound;
     }
 
     /** Samples the last successful {@link #check} flagged. */
@@ -59,44 +132,59 @@ final class TuningLimitGate
         return flagged;
     }
 
-    /** The refused sample of the last failed {@link #check}. Cold path. */
-    ChannelLimitTable.Violation violation(final MutableDirectBuffer buffer, final int[] offsets, final int first)
-    {
-        return table.violation(buffer, offsets[first + refusedFrame], refusedSample);
-    }
-
-    /** Index (among the checked messages) of the frame the last failed {@link #check} refused. */
+    /**
+     * Index (among the checked messages) of the frame the last failed check refused; -1 when the refusal is of the
+     * envelope as a whole ({@code max_envelope_bytes}).
+     */
     int refusedFrame()
     {
         return refusedFrame;
     }
 
     /**
-     * The {@code errors[]} entry of an envelope refused by the last {@link #check}, shaped as a decoder error's
-     * ({@code index}, {@code event_id}, {@code code}, {@code status}, {@code pointer}, {@code frame},
-     * {@code message}) plus {@code limit}, {@code channel}, {@code value} and {@code bound}. Cold path.
+     * The refusal of the last failed check as a sentence naming the limit, e.g.
+     * {@code Speed 150.5 is above 150, the tuning limit channels.Speed (reject)} or
+     * {@code 40 samples, above the tuning limit frame_limits.max_samples_per_frame 32}. Cold path.
      */
-    String describeEnvelope(final int index, final long eventMsb, final long eventLsb,
-        final ChannelLimitTable.Violation violation)
+    String describe(final MutableDirectBuffer buffer, final int[] offsets, final int first)
     {
-        final StringBuilder out = new StringBuilder(256).append('{');
-        JsonText.key(out, "index").append(index).append(',');
-        JsonText.key(out, "event_id");
-        JsonText.quote(out, new UUID(eventMsb, eventLsb).toString()).append(',');
-        JsonText.key(out, "code");
-        JsonText.quote(out, RejectReason.TUNING_LIMIT_EXCEEDED.name()).append(',');
-        JsonText.key(out, "status").append(RejectReason.TUNING_LIMIT_EXCEEDED.status()).append(',');
-        JsonText.key(out, "pointer");
-        JsonText.quote(out, "/payload/frames/" + refusedFrame + "/samples/" + violation.limit().channel()).append(',');
-        JsonText.key(out, "frame").append(refusedFrame).append(',');
-        JsonText.key(out, "limit");
-        JsonText.quote(out, violation.limit().name()).append(',');
-        JsonText.key(out, "channel");
-        JsonText.quote(out, violation.limit().channel()).append(',');
-        JsonText.key(out, "value").append(ChannelLimitTable.number(violation.value())).append(',');
-        JsonText.key(out, "bound").append(ChannelLimitTable.number(violation.bound())).append(',');
-        JsonText.key(out, "message");
-        JsonText.quote(out, "frame " + refusedFrame + ": " + violation.describe());
-        return out.append('}').toString();
+        if (refusedFrameLimit != null)
+        {
+            final String what = refusedFrameLimit.equals(FrameLimits.MAX_ENVELOPE_BYTES) ? " bytes" :
+                refusedFrameLimit.equals(FrameLimits.MAX_FRAMES_PER_ENVELOPE) ? " frames" : " samples";
+            return refusedValue + what + ", above the tuning limit " + refusedFrameLimit + " " + refusedBound;
+        }
+        return violation(buffer, offsets, first).describe();
+    }
+
+    private ChannelLimitTable.Violation violation(final MutableDirectBuffer buffer, final int[] offsets,
+        final int first)
+    {
+        return table.violation(frame.wrap(buffer, offsets[first + refusedFrame]), refusedSample);
+    }
+
+    /**
+     * The {@code errors[]} entry of an envelope refused by the last failed check, shaped as a decoder error's
+     * ({@link DecodeProblemEncoder}) plus {@code limit}, {@code value}, {@code bound} and, for a channel limit,
+     * {@code channel}. Cold path.
+     */
+    String describeEnvelope(final int index, final String eventId, final MutableDirectBuffer buffer,
+        final int[] offsets, final int first)
+    {
+        final String message = (refusedFrame >= 0 ? "frame " + refusedFrame + ": " : "") +
+            describe(buffer, offsets, first);
+        if (refusedFrameLimit != null)
+        {
+            final String pointer = refusedFrameLimit.equals(FrameLimits.MAX_SAMPLES_PER_FRAME) ?
+                "/payload/frames/" + refusedFrame + "/samples" :
+                refusedFrameLimit.equals(FrameLimits.MAX_FRAMES_PER_ENVELOPE) ? "/payload/frames" : "";
+            return DecodeProblemEncoder.encodeLimit(index, eventId, RejectReason.TUNING_LIMIT_EXCEEDED, pointer,
+                refusedFrameLimit, null, Long.toString(refusedValue), Long.toString(refusedBound), message);
+        }
+        final ChannelLimitTable.Violation violation = violation(buffer, offsets, first);
+        return DecodeProblemEncoder.encodeLimit(index, eventId, RejectReason.TUNING_LIMIT_EXCEEDED,
+            "/payload/frames/" + refusedFrame + "/samples/" + violation.limit().channel(), violation.limit().name(),
+            violation.limit().channel(), ChannelLimitTable.number(violation.value()),
+            ChannelLimitTable.number(violation.bound()), message);
     }
 }

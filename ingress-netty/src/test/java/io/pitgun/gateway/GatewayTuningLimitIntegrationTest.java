@@ -90,6 +90,77 @@ class GatewayTuningLimitIntegrationTest
     }
 
     @Test
+    void shouldRefuseEnvelopesOverFrameLimitsNamingTheLimitOverHttpAndBinaryWebSocket() throws Exception
+    {
+        final Path policy = policy("max_engine_rpm: 12000\n", "frame_limits:\n  max_frames_per_envelope: 2\n" +
+            "  max_samples_per_frame: 3\n  max_envelope_bytes: 1024\n");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.TUNING_POLICY,
+            policy.toString())))
+        {
+            final JsonNode frames = refusal(gateway.post("/beacon", "application/json",
+                Envelopes.batch(UUID.randomUUID(), 0, 3)));
+            assertEquals("frame_limits.max_frames_per_envelope", frames.get("limit").asText(), frames.toString());
+            assertEquals(3, frames.get("value").asInt());
+            assertEquals(2, frames.get("bound").asInt());
+            assertEquals("/payload/frames", frames.get("pointer").asText());
+            assertEquals("frame 2: 3 frames, above the tuning limit frame_limits.max_frames_per_envelope 2",
+                frames.get("message").asText());
+
+            final String fourSamples = Envelopes.batch(UUID.randomUUID(), 10, 1)
+                .replace("\"Torque_Nm\":300.25", "\"Torque_Nm\":300.25,\"Gear\":4");
+            final JsonNode samples = refusal(gateway.post("/beacon", "application/json", fourSamples));
+            assertEquals("frame_limits.max_samples_per_frame", samples.get("limit").asText(), samples.toString());
+            assertEquals(4, samples.get("value").asInt());
+            assertEquals(3, samples.get("bound").asInt());
+            assertEquals(0, samples.get("frame").asInt());
+            assertEquals("/payload/frames/0/samples", samples.get("pointer").asText());
+
+            // Valid JSON, two frames, and over 1024 bytes with the spaces: refused before it is decoded.
+            final String padded = Envelopes.batch(UUID.randomUUID(), 20, 2);
+            final String large = padded.substring(0, padded.length() - 1) + " ".repeat(1024) + "}";
+            final JsonNode bytes = refusal(gateway.post("/beacon", "application/json", large));
+            assertEquals("frame_limits.max_envelope_bytes", bytes.get("limit").asText(), bytes.toString());
+            assertEquals(large.length(), bytes.get("value").asInt());
+            assertEquals(1024, bytes.get("bound").asInt());
+            assertEquals(large.length() + " bytes, above the tuning limit frame_limits.max_envelope_bytes 1024",
+                bytes.get("message").asText());
+
+            final HttpResponse<String> accepted = gateway.post("/beacon", "application/json", padded);
+            assertEquals(202, accepted.statusCode(), accepted.body());
+
+            // A binary message is one envelope: three SBE frames in one message pass max_frames_per_envelope.
+            final GatewayWebSocketIntegrationTest.Collector collector = new GatewayWebSocketIntegrationTest.Collector();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws"), collector).get(10, TimeUnit.SECONDS);
+            ws.sendBinary(sbe(Envelopes.batch(UUID.randomUUID(), 30, 3)), true).get(5, TimeUnit.SECONDS);
+            final JsonNode binary = collector.next();
+            assertEquals("nack", binary.get("type").asText(), binary.toString());
+            assertEquals(422, binary.get("http_status").asInt());
+            assertEquals("tuning_limit_exceeded", binary.get("reason").asText());
+            assertTrue(binary.get("message").asText().matches("message 2 at byte \\d+: 3 frames, above the tuning " +
+                "limit frame_limits.max_frames_per_envelope 2"), binary.toString());
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+
+            assertEquals(4, gateway.metric(REJECTIONS));
+        }
+        assertEquals(List.of(20L, 21L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    /** The one error of a 422 tuning_limit_exceeded answer. */
+    private static JsonNode refusal(final HttpResponse<String> response) throws Exception
+    {
+        assertEquals(422, response.statusCode(), response.body());
+        final JsonNode answer = JSON.readTree(response.body());
+        assertEquals("tuning_limit_exceeded", answer.get("reason").asText(), response.body());
+        assertEquals(0, answer.get("frames_accepted").asInt());
+        assertEquals(1, answer.get("errors").size(), response.body());
+        final JsonNode error = answer.get("errors").get(0);
+        assertEquals("TUNING_LIMIT_EXCEEDED", error.get("code").asText());
+        assertEquals(422, error.get("status").asInt());
+        return error;
+    }
+
+    @Test
     void shouldNackAFrameOverALimitOverWebSocketTextAndBinary() throws Exception
     {
         final Path policy = policy("channels:\n    Speed: {max: 150}\n");

@@ -146,6 +146,23 @@ public final class FrameFlyweight
         return buffer.getByte(offset + sampleOffset(i) + SAMPLE_QUALITY) & 0xFF;
     }
 
+    /** Sample {@code i}'s value as a double, whatever its ValueType ({@link FrameDescriptor#doubleValue}). */
+    public double sampleDoubleValue(final int i)
+    {
+        final int sample = offset + sampleOffset(i);
+        return FrameDescriptor.doubleValue(buffer.getByte(sample + SAMPLE_VALUE_TYPE) & 0xFF,
+            buffer.getLong(sample + SAMPLE_VALUE, ORDER));
+    }
+
+    /**
+     * Sets sample {@code i}'s SignalQuality code in place: the wrapped buffer must be a {@link MutableDirectBuffer}
+     * (a received message the caller may change, e.g. to flag a sample).
+     */
+    public void sampleQuality(final int i, final int quality)
+    {
+        ((MutableDirectBuffer)buffer).putByte(offset + sampleOffset(i) + SAMPLE_QUALITY, (byte)quality);
+    }
+
     /**
      * Copies the validated message {@code src[srcOffset, srcOffset + length)} to {@code dst} at {@code dstOffset}
      * in this build's layout: byte for byte when its acting lengths are this build's (the usual case: one

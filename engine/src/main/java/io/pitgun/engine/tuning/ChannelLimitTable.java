@@ -1,24 +1,13 @@
 package io.pitgun.engine.tuning;
 
-import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.frame.FrameFlyweight;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
 import java.util.Arrays;
 import java.util.List;
 
-import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_BLOCK_LENGTH_OFFSET;
-import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_COUNT_OFFSET;
-import static io.pitgun.codecs.frame.FrameDescriptor.GROUP_HEADER_LENGTH;
-import static io.pitgun.codecs.frame.FrameDescriptor.HEADER_LENGTH;
-import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
 import static io.pitgun.codecs.frame.FrameDescriptor.QUALITY_DEGRADED;
 import static io.pitgun.codecs.frame.FrameDescriptor.QUALITY_GOOD;
-import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_ID;
-import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_QUALITY;
-import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE;
-import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE_TYPE;
 
 /**
  * A tuning policy's limits precomputed into arrays indexed by parameter id, for the ingest hot path: checking a
@@ -31,8 +20,9 @@ import static io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE_TYPE;
  * else a value outside a {@code flag} bound flags the sample.
  * <p>
  * Frames must have passed {@code FrameValidator} (dictionary level): ids are then the dictionary's and the reads
- * here trust the structure. Any acting layout is read (a newer schema's longer blocks); messages other than
- * {@code TelemetryFrame} have no samples and always pass.
+ * here trust the structure. Frames are read through the caller's {@link FrameFlyweight} (one per thread), at their
+ * acting layout (a newer schema's longer blocks); messages other than {@code TelemetryFrame} have no samples and
+ * always pass.
  */
 public final class ChannelLimitTable
 {
@@ -116,28 +106,24 @@ public final class ChannelLimitTable
     }
 
     /**
-     * The index of the first sample of the validated message at {@code offset} outside a {@code reject} bound, or
-     * {@link #WITHIN_LIMITS}. Allocation-free; any thread.
+     * The index of the first sample of the validated message {@code frame} is wrapped around outside a
+     * {@code reject} bound, or {@link #WITHIN_LIMITS}. Allocation-free; any thread (the flyweight is the caller's).
      */
-    public int firstRejected(final DirectBuffer buffer, final int offset)
+    public int firstRejected(final FrameFlyweight frame)
     {
-        if (FrameDescriptor.templateId(buffer, offset) != TelemetryFrameDecoder.TEMPLATE_ID)
+        if (frame.templateId() != TelemetryFrameDecoder.TEMPLATE_ID)
         {
             return WITHIN_LIMITS;
         }
-        final int groupHeader = offset + HEADER_LENGTH + FrameDescriptor.blockLength(buffer, offset);
-        final int stride = buffer.getShort(groupHeader + GROUP_BLOCK_LENGTH_OFFSET, ORDER) & 0xFFFF;
-        final int count = buffer.getShort(groupHeader + GROUP_COUNT_OFFSET, ORDER) & 0xFFFF;
         final double[] rejectMin = this.rejectMin;
         final double[] rejectMax = this.rejectMax;
-        int sample = groupHeader + GROUP_HEADER_LENGTH;
-        for (int i = 0; i < count; i++, sample += stride)
+        final int count = frame.sampleCount();
+        for (int i = 0; i < count; i++)
         {
-            final int id = buffer.getShort(sample + SAMPLE_ID, ORDER) & 0xFFFF;
+            final int id = frame.sampleParameterId(i);
             if (id < rejectMin.length)
             {
-                final double value = FrameDescriptor.doubleValue(buffer.getByte(sample + SAMPLE_VALUE_TYPE) & 0xFF,
-                    buffer.getLong(sample + SAMPLE_VALUE, ORDER));
+                final double value = frame.sampleDoubleValue(i);
                 if (!(value >= rejectMin[id] && value <= rejectMax[id]))
                 {
                     return i;
@@ -148,37 +134,34 @@ public final class ChannelLimitTable
     }
 
     /**
-     * Flags the samples of the validated message at {@code offset} outside a {@code flag} bound: their quality
-     * becomes {@code DEGRADED} when it was {@code GOOD} (a producer's own worse quality is kept). Allocation-free.
+     * Flags the samples of the validated message {@code frame} is wrapped around (in a buffer the caller may change)
+     * outside a {@code flag} bound: their quality becomes {@code DEGRADED} when it was {@code GOOD} (a producer's own
+     * worse quality is kept). Allocation-free.
      *
      * @return how many samples were outside a flag bound.
      */
-    public int flag(final MutableDirectBuffer buffer, final int offset)
+    public int flag(final FrameFlyweight frame)
     {
-        if (!hasFlagLimits || FrameDescriptor.templateId(buffer, offset) != TelemetryFrameDecoder.TEMPLATE_ID)
+        if (!hasFlagLimits || frame.templateId() != TelemetryFrameDecoder.TEMPLATE_ID)
         {
             return 0;
         }
-        final int groupHeader = offset + HEADER_LENGTH + FrameDescriptor.blockLength(buffer, offset);
-        final int stride = buffer.getShort(groupHeader + GROUP_BLOCK_LENGTH_OFFSET, ORDER) & 0xFFFF;
-        final int count = buffer.getShort(groupHeader + GROUP_COUNT_OFFSET, ORDER) & 0xFFFF;
         final double[] flagMin = this.flagMin;
         final double[] flagMax = this.flagMax;
+        final int count = frame.sampleCount();
         int flagged = 0;
-        int sample = groupHeader + GROUP_HEADER_LENGTH;
-        for (int i = 0; i < count; i++, sample += stride)
+        for (int i = 0; i < count; i++)
         {
-            final int id = buffer.getShort(sample + SAMPLE_ID, ORDER) & 0xFFFF;
+            final int id = frame.sampleParameterId(i);
             if (id < flagMin.length)
             {
-                final double value = FrameDescriptor.doubleValue(buffer.getByte(sample + SAMPLE_VALUE_TYPE) & 0xFF,
-                    buffer.getLong(sample + SAMPLE_VALUE, ORDER));
+                final double value = frame.sampleDoubleValue(i);
                 if (!(value >= flagMin[id] && value <= flagMax[id]))
                 {
                     flagged++;
-                    if ((buffer.getByte(sample + SAMPLE_QUALITY) & 0xFF) == QUALITY_GOOD)
+                    if (frame.sampleQuality(i) == QUALITY_GOOD)
                     {
-                        buffer.putByte(sample + SAMPLE_QUALITY, (byte)QUALITY_DEGRADED);
+                        frame.sampleQuality(i, QUALITY_DEGRADED);
                     }
                 }
             }
@@ -187,17 +170,14 @@ public final class ChannelLimitTable
     }
 
     /**
-     * What refused sample {@code sampleIndex} of the message at {@code offset} (as {@link #firstRejected} found):
-     * the limit, the channel, the value and the bound, as a sentence. Cold path: allocates.
+     * What refused sample {@code sampleIndex} of the message {@code frame} is wrapped around (as
+     * {@link #firstRejected} found): the limit, the channel, the value and the bound, as a sentence. Cold path:
+     * allocates.
      */
-    public Violation violation(final DirectBuffer buffer, final int offset, final int sampleIndex)
+    public Violation violation(final FrameFlyweight frame, final int sampleIndex)
     {
-        final int groupHeader = offset + HEADER_LENGTH + FrameDescriptor.blockLength(buffer, offset);
-        final int stride = buffer.getShort(groupHeader + GROUP_BLOCK_LENGTH_OFFSET, ORDER) & 0xFFFF;
-        final int sample = groupHeader + GROUP_HEADER_LENGTH + sampleIndex * stride;
-        final int id = buffer.getShort(sample + SAMPLE_ID, ORDER) & 0xFFFF;
-        final double value = FrameDescriptor.doubleValue(buffer.getByte(sample + SAMPLE_VALUE_TYPE) & 0xFF,
-            buffer.getLong(sample + SAMPLE_VALUE, ORDER));
+        final int id = frame.sampleParameterId(sampleIndex);
+        final double value = frame.sampleDoubleValue(sampleIndex);
         // A value is never below its minimum and above its maximum at once: min <= max is checked at load.
         int index = value < rejectMin[id] ? rejectMinLimit[id] : rejectMaxLimit[id];
         if (index == NO_LIMIT) // NaN, which the dictionary check refuses first; named by whichever bound exists

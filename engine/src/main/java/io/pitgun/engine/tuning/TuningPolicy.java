@@ -15,11 +15,14 @@ public final class TuningPolicy
     private final ChannelLimitTable table;
     private final List<DerivedChannelLimit> derivedLimits;
     private final ManifestLimits manifestLimits;
+    private final FrameLimits frameLimits;
     private final List<String> warnings;
 
     TuningPolicy(final Path source, final String name, final ChannelLimitTable table,
-        final List<DerivedChannelLimit> derivedLimits, final ManifestLimits manifestLimits, final List<String> warnings)
+        final List<DerivedChannelLimit> derivedLimits, final ManifestLimits manifestLimits,
+        final FrameLimits frameLimits, final List<String> warnings)
     {
+        this.frameLimits = frameLimits;
         this.source = source;
         this.name = name;
         this.table = table;
@@ -52,7 +55,13 @@ public final class TuningPolicy
         return derivedLimits;
     }
 
-    /** Its {@code manifest_limits}. */
+    /** Its {@code frame_limits}; {@link FrameLimits#NONE} when the policy has none. */
+    public FrameLimits frameLimits()
+    {
+        return frameLimits;
+    }
+
+    /** {@code manifest_limits}; {@link ManifestLimits#NONE} when the policy has none. */
     public ManifestLimits manifestLimits()
     {
         return manifestLimits;

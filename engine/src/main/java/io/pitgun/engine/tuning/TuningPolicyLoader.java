@@ -33,7 +33,8 @@ import java.util.Map;
  *       {@code min} at most {@code max}; {@code on_violation: clamp} is refused (a clamped value would journal a
  *       reading the car never sent);</li>
  *   <li>the limits on one channel leave some value allowed;</li>
- *   <li>{@code frame_limits} are read but not enforced yet: a warning says so.</li>
+ *   <li>{@code frame_limits} are enforced by the gateway's ingest path, but for {@code max_sources_per_session},
+ *       which is read and not enforced yet: a warning says so.</li>
  * </ul>
  * The policy's own {@code on_violation} ({@code reject}, the default, or {@code flag}) applies to every limit that
  * does not set its own.
@@ -152,10 +153,11 @@ public final class TuningPolicyLoader
                 }
             }
             checkSatisfiable();
-            if (root.has("frame_limits"))
+            final FrameLimits frameLimits = frameLimits(root.get("frame_limits"));
+            if (frameLimits.maxSourcesPerSession() != null)
             {
-                warnings.add(where("/frame_limits") + ": frame_limits are not enforced yet (the gateway's own " +
-                    "limits apply)");
+                warnings.add(where("/frame_limits/max_sources_per_session") + ": max_sources_per_session is not " +
+                    "enforced yet (the pipeline's max_sources applies); the other frame_limits are");
             }
             if (!problems.isEmpty())
             {
@@ -165,7 +167,7 @@ public final class TuningPolicyLoader
             final String name = root.has("name") ? root.get("name").asText() :
                 fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
             return new TuningPolicy(document.path(), name, new ChannelLimitTable(limits, registry.maxId() + 1),
-                derivedLimits, manifestLimits(root.get("manifest_limits")), warnings);
+                derivedLimits, manifestLimits(root.get("manifest_limits")), frameLimits, warnings);
         }
 
         private void namedLimit(final NamedLimit named, final double bound, final TuningAction action)
@@ -266,6 +268,16 @@ public final class TuningPolicyLoader
             return new ManifestLimits(integer(node, "max_stages"), integer(node, "max_derived_channels"),
                 integer(node, "max_expression_length"), integer(node, "max_expression_depth"),
                 node.has("max_access") ? AccessLevel.fromSymbol(node.get("max_access").asText()) : null);
+        }
+
+        private static FrameLimits frameLimits(final JsonNode node)
+        {
+            if (node == null)
+            {
+                return FrameLimits.NONE;
+            }
+            return new FrameLimits(integer(node, "max_frames_per_envelope"), integer(node, "max_samples_per_frame"),
+                integer(node, "max_envelope_bytes"), integer(node, "max_sources_per_session"));
         }
 
         private static Integer integer(final JsonNode node, final String key)

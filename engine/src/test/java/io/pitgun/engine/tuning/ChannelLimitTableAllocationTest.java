@@ -1,6 +1,7 @@
 package io.pitgun.engine.tuning;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameFlyweight;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SignalQuality;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
@@ -54,6 +55,7 @@ class ChannelLimitTableAllocationTest
     {
         final TelemetryFrameEncoder encoder = new TelemetryFrameEncoder();
         final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final FrameFlyweight view = new FrameFlyweight();
         for (int i = 0; i < frames; i++)
         {
             encoder.wrapAndApplyHeader(frame, 0, header).sequence(i).timestampUs(i).sourceId(1).lapNumber(1)
@@ -63,13 +65,13 @@ class ChannelLimitTableAllocationTest
             samples.next().value(Double.doubleToRawLongBits(i % 3 == 0 ? 351.0 : 200.0)).parameterId(3)
                 .valueType(ValueType.F32).quality(SignalQuality.GOOD);
             samples.next().value(12_001).parameterId(1).valueType(ValueType.U16).quality(SignalQuality.GOOD);
-            if (table.firstRejected(frame, 0) != ChannelLimitTable.WITHIN_LIMITS)
+            if (table.firstRejected(view.wrap(frame, 0)) != ChannelLimitTable.WITHIN_LIMITS)
             {
                 refusedAndFlagged[0]++;
             }
             else
             {
-                refusedAndFlagged[1] += table.flag(frame, 0);
+                refusedAndFlagged[1] += table.flag(view);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.pitgun.engine.tuning;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.frame.FrameFlyweight;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SignalQuality;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
@@ -45,11 +46,12 @@ class ChannelLimitTablePropertyTest
         encode(random, buffer, ids, values, qualities);
 
         final int expectedRejected = referenceFirstRejected(limits, ids, values);
-        final int rejected = table.firstRejected(buffer, 0);
+        final FrameFlyweight view = new FrameFlyweight().wrap(buffer, 0);
+        final int rejected = table.firstRejected(view);
         assertEquals(expectedRejected, rejected, "limits " + limits);
         if (rejected != ChannelLimitTable.WITHIN_LIMITS)
         {
-            final ChannelLimitTable.Violation violation = table.violation(buffer, 0, rejected);
+            final ChannelLimitTable.Violation violation = table.violation(view, rejected);
             assertSame(TuningAction.REJECT, violation.limit().action());
             assertEquals(ids[rejected], violation.limit().parameterId());
             assertEquals(values[rejected], violation.value());
@@ -70,7 +72,7 @@ class ChannelLimitTablePropertyTest
             }
             expectedFlagged += flagged[i] ? 1 : 0;
         }
-        assertEquals(expectedFlagged, table.flag(buffer, 0));
+        assertEquals(expectedFlagged, table.flag(view));
         for (int i = 0; i < samples; i++)
         {
             final int expectedQuality = flagged[i] && qualities[i] == FrameDescriptor.QUALITY_GOOD ?
