@@ -69,6 +69,12 @@ final class InsightVerifyCommand implements Callable<Integer>
         "manifest must carry a valid signature by one of them (needed when the insight names a signer_key_id).")
     List<Path> trust;
 
+    @Option(names = "--include-restricted",
+        description = "Replay with restricted and internal channels in the insights, as output.include_restricted: true " +
+            "writes them (default: left out, as the default output file and a subscriber without read_restricted " +
+            "have them).")
+    boolean includeRestricted;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -142,7 +148,7 @@ final class InsightVerifyCommand implements Callable<Integer>
                     return CliErrorHandler.FAILED;
                 }
                 final TelemetryPipelineBuilder builder = TelemetryPipeline.builder().name("verify")
-                    .dictionary(compiled.registry()).config(JournalReplayer.replayConfig(base, output));
+                    .dictionary(compiled.registry()).config(JournalReplayer.replayConfig(base, output, includeRestricted));
                 builder.manifest(compiled, source);
                 final TelemetryPipeline pipeline = builder.build();
                 try

@@ -67,6 +67,11 @@ final class JournalReplayCommand implements Callable<Integer>
             "replaying the edge's own journal (docs/scale-out.md).")
     boolean edgePositions;
 
+    @Option(names = "--include-restricted",
+        description = "Also write restricted and internal channels (and what derives from them) to OUT (default: left " +
+            "out of frames and insights, as output.include_restricted: false does; the printed digest covers all).")
+    boolean includeRestricted;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -88,7 +93,7 @@ final class JournalReplayCommand implements Callable<Integer>
             return CliErrorHandler.FAILED;
         }
         final PipelineConfig base = config == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(config);
-        final PipelineConfig replayConfig = JournalReplayer.replayConfig(base, out);
+        final PipelineConfig replayConfig = JournalReplayer.replayConfig(base, out, includeRestricted);
         final boolean terminal = System.console() != null;
         final long started = System.nanoTime();
         final long entries;

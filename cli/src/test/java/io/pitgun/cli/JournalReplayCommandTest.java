@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,8 +47,70 @@ class JournalReplayCommandTest
         "    where: \"Speed > 150\"",
         "");
 
+    /** Reads a restricted (Engine_Map) and an internal (MGUK_Power) channel, directly and through derived ones. */
+    private static final String RESTRICTED_MANIFEST = String.join("\n",
+        "version: v1",
+        "name: restricted",
+        "pipeline:",
+        "  - type: formula",
+        "    derived_channels:",
+        "      - { name: Speed_Twice, expr: \"Speed * 2\", unit: km/h }",
+        "      - { name: Map_Twice, expr: \"Engine_Map * 2\", unit: \"1\" }",
+        "      - { name: MGUK_Tenth, expr: \"MGUK_Power / 10\", unit: kW }",
+        "  - type: segment",
+        "    by: lap",
+        "    aggregates:",
+        "      - { channel: Speed, stats: [max] }",
+        "      - { channel: Engine_Map, stats: [max] }",
+        "      - { channel: Map_Twice, stats: [max] }",
+        "  - type: output",
+        "    contracts: [pitgun-envelope/v1, insight-contract/v1]",
+        "");
+
     @TempDir
     Path dir;
+
+    @Test
+    void shouldLeaveRestrictedAndInternalChannelsOutOfOutputFilesUnlessAskedToIncludeThem() throws Exception
+    {
+        final Path manifest = write("restricted.yaml", RESTRICTED_MANIFEST);
+        final Path journal = dir.resolve("journal");
+        final Path liveOutput = dir.resolve("live.jsonl");
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(manifest).config(PipelineConfig.builder()
+            .journalDirectory(journal).ackMode(AckMode.JOURNALED).jsonLinesFile(liveOutput).build()).build();
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 3);
+            for (int i = 0; i < 300; i++)
+            {
+                writer.begin(i, 1_000_000L * 1_000 + i * 1_000L).lapNumber(1 + i / 100)
+                    .putDouble(3, 100 + i % 50).putLong(20, 7).putDouble(15, 83.25).commit();
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        // The live pipeline's output.json_lines, by default: public channels and what derives from them only.
+        final String live = Files.readString(liveOutput, StandardCharsets.UTF_8);
+        assertTrue(live.contains("\"Speed_Twice\":"), live.substring(0, 400));
+        assertTrue(live.contains("\"insight_id\""), "the insights are written");
+        for (final String hidden : List.of("Engine_Map", "Map_Twice", "MGUK_Power", "MGUK_Tenth", "83.25", "8.325"))
+        {
+            assertFalse(live.contains(hidden), hidden + " in the default output");
+        }
+
+        final String redacted = run(journal, manifest, dir.resolve("redacted.jsonl"));
+        final String replayed = Files.readString(dir.resolve("redacted.jsonl"), StandardCharsets.UTF_8);
+        assertEquals(live, replayed, "the replay's default output is the live default output");
+
+        final String included = run(journal, manifest, dir.resolve("all.jsonl"), "--include-restricted");
+        final String all = Files.readString(dir.resolve("all.jsonl"), StandardCharsets.UTF_8);
+        assertTrue(all.contains("\"Map_Twice\":14"), all.substring(0, 400));
+        assertTrue(all.contains("\"MGUK_Tenth\":8.325"), all.substring(0, 400));
+        assertTrue(all.contains("\"Engine_Map\":{"), "the insights keep Engine_Map's statistics");
+        assertEquals(digestOf(redacted), digestOf(included), "the digest covers the whole output either way");
+    }
 
     @Test
     void shouldReplayAJournalToTheLiveDigestAndApplyAnotherManifest() throws Exception
@@ -98,15 +161,17 @@ class JournalReplayCommandTest
         assertTrue(!err.toString().contains("\tat "), err.toString());
     }
 
-    private String run(final Path journal, final Path manifest, final Path out)
+    private String run(final Path journal, final Path manifest, final Path out, final String... more)
     {
         final StringWriter text = new StringWriter();
         final StringWriter err = new StringWriter();
         final CommandLine cli = new CommandLine(new JournalReplayCommand())
             .setExecutionExceptionHandler(new CliErrorHandler())
             .setOut(new PrintWriter(text)).setErr(new PrintWriter(err));
-        final int status = cli.execute(journal.toString(), "--manifest", manifest.toString(), "--out",
-            out.toString());
+        final List<String> args = new java.util.ArrayList<>(List.of(journal.toString(), "--manifest",
+            manifest.toString(), "--out", out.toString()));
+        args.addAll(List.of(more));
+        final int status = cli.execute(args.toArray(new String[0]));
         assertEquals(0, status, err.toString());
         return text.toString();
     }

@@ -5,8 +5,14 @@ import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
+import io.pitgun.manifest.Stage;
+import io.pitgun.manifest.formula.FormulaException;
+import io.pitgun.manifest.formula.Parser;
+import io.pitgun.manifest.formula.Syntax;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,6 +36,19 @@ public final class ChannelAccess
      * map is hidden from it, though its level is restricted.
      */
     private final int[] revealsById = new int[65_536];
+    /** Every channel a filter's {@code where} reads, in stage order: whether a frame passes tells about each. */
+    private final List<FilterRead> filterReads = new ArrayList<>();
+
+    /**
+     * A channel a filter stage's {@code where} reads.
+     *
+     * @param pointer     the filter's {@code where}, as a JSON Pointer into the manifest.
+     * @param channel     the channel's name.
+     * @param parameterId its id (a dictionary channel's, or a derived channel's).
+     */
+    public record FilterRead(String pointer, String channel, int parameterId)
+    {
+    }
 
     private ChannelAccess(final CompiledManifest manifest)
     {
@@ -72,6 +91,86 @@ public final class ChannelAccess
                 }
             }
         }
+        final Map<String, Integer> ids = new HashMap<>();
+        for (final ParameterDefinition parameter : manifest.registry().parameters())
+        {
+            ids.put(parameter.name(), parameter.id());
+        }
+        for (final DerivedChannel channel : manifest.derivedChannels())
+        {
+            ids.put(channel.name(), channel.parameterId());
+        }
+        for (final Stage stage : manifest.manifest().stages())
+        {
+            if (stage instanceof Stage.Filter && ((Stage.Filter)stage).where() != null)
+            {
+                final List<String> names = new ArrayList<>();
+                try
+                {
+                    names(Parser.parse(((Stage.Filter)stage).where()), names);
+                }
+                catch (final FormulaException ex)
+                {
+                    throw new IllegalStateException("a compiled manifest's filter does not parse", ex);
+                }
+                for (final String name : names)
+                {
+                    final Integer id = ids.get(name);
+                    if (id != null) // else the frame time, which tells about no channel
+                    {
+                        filterReads.add(new FilterRead(stage.pointer() + "/where", name, id));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void names(final Syntax syntax, final List<String> out)
+    {
+        if (syntax instanceof Syntax.Name)
+        {
+            out.add(((Syntax.Name)syntax).name());
+        }
+        else if (syntax instanceof Syntax.Unary)
+        {
+            names(((Syntax.Unary)syntax).operand(), out);
+        }
+        else if (syntax instanceof Syntax.Binary)
+        {
+            names(((Syntax.Binary)syntax).left(), out);
+            names(((Syntax.Binary)syntax).right(), out);
+        }
+        else if (syntax instanceof Syntax.Conditional)
+        {
+            final Syntax.Conditional conditional = (Syntax.Conditional)syntax;
+            names(conditional.condition(), out);
+            names(conditional.whenTrue(), out);
+            names(conditional.whenFalse(), out);
+        }
+        else if (syntax instanceof Syntax.Call)
+        {
+            for (final Syntax argument : ((Syntax.Call)syntax).arguments())
+            {
+                names(argument, out);
+            }
+        }
+    }
+
+    /**
+     * The first channel a filter's {@code where} reads that a reader allowed exactly {@code levels} may not read
+     * (see {@link #readableIn}), or null when there is none. Such a reader must not receive the pipeline's output:
+     * which frames pass the filter tells about the channel, whatever the frames carry.
+     */
+    public FilterRead unreadableFilterRead(final Set<AccessLevel> levels)
+    {
+        for (final FilterRead read : filterReads)
+        {
+            if (!readableIn(levels, read.parameterId()))
+            {
+                return read;
+            }
+        }
+        return null;
     }
 
     /** The access levels of {@code manifest}'s channels (its dictionary's and those it derives). */

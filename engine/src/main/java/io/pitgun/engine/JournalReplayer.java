@@ -36,6 +36,17 @@ public final class JournalReplayer
     }
 
     /**
+     * {@link #replayConfig(PipelineConfig, Path)} whose JSON-lines output holds restricted and internal channels
+     * only when {@code includeRestricted} ({@code output.include_restricted}), whatever {@code base} says. The
+     * digest covers the whole output either way.
+     */
+    public static PipelineConfig replayConfig(final PipelineConfig base, final Path jsonLinesFile,
+        final boolean includeRestricted)
+    {
+        return replayConfig(base.toBuilder().outputIncludeRestricted(includeRestricted).build(), jsonLinesFile);
+    }
+
+    /**
      * Publishes every message of {@code journal} into {@code pipeline}, in order, on the calling thread, each with
      * its journal position.
      *

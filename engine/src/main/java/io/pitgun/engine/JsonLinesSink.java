@@ -1,7 +1,9 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.json.FrameJsonEncoder;
+import io.pitgun.manifest.CompiledManifest;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -12,10 +14,17 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Writes the output as JSON lines: one line per derived frame (the frame object of {@link FrameJsonEncoder}, with
  * session, player and source ids) and one per insight document. Buffered in 1 MiB of direct memory.
+ * <p>
+ * Unless {@code output.include_restricted}, it writes what a subscriber without {@code read_restricted} receives:
+ * restricted and internal channels, and channels derived from them, are left out of frames, and their lap
+ * statistics out of insights ({@link ChannelAccess}, {@link InsightRedactor}): a file is copied and mailed more
+ * easily than a journal.
  */
 final class JsonLinesSink implements OutputSink
 {
@@ -27,13 +36,28 @@ final class JsonLinesSink implements OutputSink
     private final ByteBuffer direct = ByteBuffer.allocateDirect(CAPACITY);
     private final UnsafeBuffer out = new UnsafeBuffer(direct);
     private final FrameJsonEncoder encoder;
+    /** Null when every insight is written as it is. */
+    private final InsightRedactor redactor;
     private int position;
     private boolean closed;
 
-    JsonLinesSink(final Path file, final ParameterRegistry registry, final FrameJsonEncoder.ChannelNames derivedNames)
+    JsonLinesSink(final Path file, final ParameterRegistry registry, final FrameJsonEncoder.ChannelNames derivedNames,
+        final CompiledManifest manifest, final boolean includeRestricted)
     {
         this.file = file;
-        this.encoder = new FrameJsonEncoder(registry, derivedNames);
+        if (includeRestricted)
+        {
+            this.encoder = new FrameJsonEncoder(registry, derivedNames);
+            this.redactor = null;
+        }
+        else
+        {
+            final ChannelAccess access = ChannelAccess.of(manifest);
+            final Set<AccessLevel> publicOnly = EnumSet.of(AccessLevel.PUBLIC);
+            this.encoder = new FrameJsonEncoder(registry, derivedNames, access.readableIn(publicOnly));
+            final InsightRedactor insights = new InsightRedactor(manifest, access, publicOnly);
+            this.redactor = insights.passesAll() ? null : insights;
+        }
         try
         {
             final Path parent = file.toAbsolutePath().getParent();
@@ -63,6 +87,17 @@ final class JsonLinesSink implements OutputSink
 
     @Override
     public void onInsight(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (redactor != null)
+        {
+            final byte[] redacted = redactor.redact(buffer, offset, length);
+            writeInsight(new UnsafeBuffer(redacted), 0, redacted.length);
+            return;
+        }
+        writeInsight(buffer, offset, length);
+    }
+
+    private void writeInsight(final DirectBuffer buffer, final int offset, final int length)
     {
         if (position + length + 1 > CAPACITY)
         {

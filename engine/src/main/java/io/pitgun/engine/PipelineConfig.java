@@ -59,6 +59,7 @@ public final class PipelineConfig
     private final long journalMinFreeBytes;
     private final Path jsonLinesFile;
     private final boolean outputDigest;
+    private final boolean outputIncludeRestricted;
     private final int subscriberBufferBytes;
 
     private PipelineConfig(final Builder builder)
@@ -79,6 +80,7 @@ public final class PipelineConfig
         journalMinFreeBytes = builder.journalMinFreeBytes;
         jsonLinesFile = builder.jsonLinesFile;
         outputDigest = builder.outputDigest;
+        outputIncludeRestricted = builder.outputIncludeRestricted;
         subscriberBufferBytes = builder.subscriberBufferBytes;
     }
 
@@ -204,6 +206,15 @@ public final class PipelineConfig
     }
 
     /**
+     * {@code output.include_restricted}: write restricted and internal channels (and channels derived from them) to
+     * {@code output.json_lines}; when false they are left out of its frames and insights.
+     */
+    public boolean outputIncludeRestricted()
+    {
+        return outputIncludeRestricted;
+    }
+
+    /**
      * {@code subscriber_buffer_bytes}: the broadcast buffer all subscribers of a stream share (a subscriber this far
      * behind is dropped), a power of two; raised to eight times {@code max_frame_bytes} if smaller.
      */
@@ -275,6 +286,7 @@ public final class PipelineConfig
         private long journalMinFreeBytes = (Long)PipelineSetting.JOURNAL_MIN_FREE_BYTES.defaultValue();
         private Path jsonLinesFile;
         private boolean outputDigest = (Boolean)PipelineSetting.OUTPUT_DIGEST.defaultValue();
+        private boolean outputIncludeRestricted = (Boolean)PipelineSetting.OUTPUT_INCLUDE_RESTRICTED.defaultValue();
         private int subscriberBufferBytes = DEFAULT_SUBSCRIBER_BUFFER_BYTES;
 
         private Builder()
@@ -423,6 +435,13 @@ public final class PipelineConfig
         public Builder outputDigest(final boolean digest)
         {
             this.outputDigest = digest;
+            return this;
+        }
+
+        /** {@code output.include_restricted} (default false). */
+        public Builder outputIncludeRestricted(final boolean include)
+        {
+            this.outputIncludeRestricted = include;
             return this;
         }
 

@@ -50,7 +50,10 @@ public enum PipelineSetting
         "compute the SHA-256 of the derived output stream"),
     SUBSCRIBER_BUFFER_BYTES("subscriber_buffer_bytes", Type.INT, "1048576", "bytes",
         "the broadcast buffer all subscribers of a stream share (a subscriber this far behind is dropped), a power of " +
-            "two; raised to eight times max_frame_bytes if smaller");
+            "two; raised to eight times max_frame_bytes if smaller"),
+    OUTPUT_INCLUDE_RESTRICTED("output.include_restricted", Type.BOOLEAN, "false", "",
+        "write restricted and internal channels (and what derives from them) to output.json_lines; by default " +
+            "their values are left out of frames and insights, as for a subscriber without read_restricted");
 
     /** The largest {@code channel_capacity}. */
     static final int MAX_CHANNEL_CAPACITY = 1 << 24;
@@ -312,6 +315,7 @@ public enum PipelineSetting
             case JOURNAL_MIN_FREE_BYTES: return config.journalMinFreeBytes();
             case OUTPUT_JSON_LINES: return config.jsonLinesFile().orElse(null);
             case OUTPUT_DIGEST: return config.outputDigest();
+            case OUTPUT_INCLUDE_RESTRICTED: return config.outputIncludeRestricted();
             default: return config.subscriberBufferBytes();
         }
     }
@@ -337,6 +341,7 @@ public enum PipelineSetting
             case JOURNAL_MIN_FREE_BYTES: builder.journalMinFreeBytes((Long)value); break;
             case OUTPUT_JSON_LINES: builder.jsonLinesFile((Path)value); break;
             case OUTPUT_DIGEST: builder.outputDigest((Boolean)value); break;
+            case OUTPUT_INCLUDE_RESTRICTED: builder.outputIncludeRestricted((Boolean)value); break;
             default: builder.subscriberBufferBytes((Integer)value); break;
         }
     }

@@ -85,7 +85,8 @@ final class StageGraph
         }
         if (config.jsonLinesFile().isPresent())
         {
-            sinkList.add(new JsonLinesSink(config.jsonLinesFile().get(), registry, derivedNames(manifest)));
+            sinkList.add(new JsonLinesSink(config.jsonLinesFile().get(), registry, derivedNames(manifest), manifest,
+                config.outputIncludeRestricted()));
         }
         sinkList.add(subscribers);
         sinks = sinkList.toArray(new OutputSink[0]);

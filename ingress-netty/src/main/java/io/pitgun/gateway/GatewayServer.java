@@ -13,8 +13,10 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.CountersFile;
 import io.pitgun.engine.CountersFileDescriptor;
+import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
@@ -62,6 +64,8 @@ public final class GatewayServer implements AutoCloseable
     private final GatewayConfig config;
     private final ParameterRegistry registry;
     private final TelemetryPipeline pipeline;
+    /** The access levels of the pipeline's channels, built once for every event loop (immutable). */
+    private final ChannelAccess channelAccess;
     private final GatewayCounters counters;
     private final IdempotencyWindow idempotencyWindow;
     private final ClientRateLimiter rateLimiter;
@@ -152,6 +156,7 @@ public final class GatewayServer implements AutoCloseable
                 .errorHandler((stage, error) -> LOG.error("pipeline stage {} failed: {}", stage, error.toString(), error))
                 .threadFactory(pipelineThreads)
                 .build();
+            this.channelAccess = ChannelAccess.of(pipeline.manifest());
         }
         catch (final ManifestException ex)
         {
@@ -178,7 +183,9 @@ public final class GatewayServer implements AutoCloseable
         }
         this.health = new GatewayHealth(pipeline, counters, config.ackTimeoutMs());
         this.latencyExport = new LatencyExport(pipeline.latency());
-        this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline, counters))
+        this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline,
+            config.runRegistryIncludeRestricted() ? null :
+                new InsightRedactor(pipeline.manifest(), channelAccess, SubscriberGroup.PUBLIC_ONLY), counters))
             .orElse(null);
         this.journalTailReader = pipeline.journal().map(journal -> new JournalTailReader(pipeline::journaledSequence,
             journal::lastIndex, config.ioThreads() + 1)).orElse(null);
@@ -336,6 +343,12 @@ public final class GatewayServer implements AutoCloseable
     public TelemetryPipeline pipeline()
     {
         return pipeline;
+    }
+
+    /** The access levels of the pipeline's channels (shared by every event loop). */
+    ChannelAccess channelAccess()
+    {
+        return channelAccess;
     }
 
     /** What {@code /health} reports. */

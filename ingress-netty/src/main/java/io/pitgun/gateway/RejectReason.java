@@ -93,11 +93,14 @@ public enum RejectReason
     UNAUTHENTICATED(401),
     /** A valid token without the capability the endpoint needs. */
     MISSING_CAPABILITY(403),
+    /** A POST or WebSocket upgrade whose {@code Origin} is neither the gateway's own nor in {@code ALLOWED_ORIGINS}. */
+    ORIGIN_NOT_ALLOWED(403),
     /**
-     * A POST or WebSocket upgrade whose {@code Origin} is neither the gateway's own nor in {@code ALLOWED_ORIGINS}.
+     * A subscription refused because a filter stage of the manifest reads a channel the subscriber may not read
+     * (which frames pass would tell about it).
      * Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
      */
-    ORIGIN_NOT_ALLOWED(403);
+    FILTER_NOT_READABLE(403);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import io.pitgun.engine.BoundedAgentRunner;
+import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.SubscriptionHandler;
 import io.pitgun.engine.TelemetryPipeline;
 import org.agrona.DirectBuffer;
@@ -24,6 +25,10 @@ import java.util.concurrent.TimeUnit;
  * the pipeline and the network: a record that finds it full is dropped and counted, and a POST gets
  * {@value #ATTEMPTS} attempts with backoff, then is counted as failed — the registry can never slow ingestion.
  * <p>
+ * Records leave the machine, so they carry what a subscriber without {@code read_restricted} receives: the
+ * statistics of restricted and internal channels are taken out ({@link InsightRedactor}) unless
+ * {@code RUN_REGISTRY_INCLUDE_RESTRICTED=1}.
+ * <p>
  * It subscribes to insights alone ({@link TelemetryPipeline#subscribeToInsights}), so the frame rate cannot push it
  * out of the pipeline; its poller is an agent ({@link RunRegistryPollAgent}) run by a {@link BoundedAgentRunner},
  * whose failures are counted and reported ({@link #pollErrors}). The sender is a plain thread: each POST blocks.
@@ -44,8 +49,15 @@ final class RunRegistryMirror implements AutoCloseable
     private final Thread sender;
     private volatile boolean running = true;
 
-    RunRegistryMirror(final String url, final TelemetryPipeline pipeline, final GatewayCounters counters)
+    /**
+     * @param redactor takes out of each record what a subscriber without {@code read_restricted} may not read, or
+     *                 null to mirror records whole ({@code RUN_REGISTRY_INCLUDE_RESTRICTED}); used on the poller
+     *                 thread only.
+     */
+    RunRegistryMirror(final String url, final TelemetryPipeline pipeline, final InsightRedactor redactor,
+        final GatewayCounters counters)
     {
+        final InsightRedactor records = redactor == null || redactor.passesAll() ? null : redactor;
         this.target = URI.create(url);
         this.counters = counters;
         final SubscriptionHandler handler = new SubscriptionHandler()
@@ -58,7 +70,9 @@ final class RunRegistryMirror implements AutoCloseable
             @Override
             public void onInsight(final DirectBuffer buffer, final int offset, final int length)
             {
-                if (queue.offer(buffer.getStringWithoutLengthUtf8(offset, length)))
+                final String record = records == null ? buffer.getStringWithoutLengthUtf8(offset, length) :
+                    new String(records.redact(buffer, offset, length), StandardCharsets.UTF_8);
+                if (queue.offer(record))
                 {
                     counters.registryQueueDepth.incrementAndGet();
                 }

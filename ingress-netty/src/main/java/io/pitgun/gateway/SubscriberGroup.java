@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.engine.ChannelAccess;
+import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.Subscription;
 import io.pitgun.engine.SubscriptionHandler;
 import io.pitgun.manifest.DerivedChannel;
@@ -14,6 +15,7 @@ import org.agrona.ExpandableArrayBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
@@ -35,6 +37,12 @@ final class SubscriberGroup
     private static final int MAX_PER_TICK = 16_384;
     private static final byte[] FRAME_PREFIX = "{\"type\":\"derived_frame\",\"frame\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] INSIGHT_PREFIX = "{\"type\":\"insight\",\"insight\":".getBytes(StandardCharsets.US_ASCII);
+
+    /** What a subscriber without {@code read_restricted} may read. */
+    static final Set<AccessLevel> PUBLIC_ONLY = Collections.unmodifiableSet(EnumSet.of(AccessLevel.PUBLIC));
+    /** What a subscriber whose token has {@code read_restricted} may read: never internal channels. */
+    static final Set<AccessLevel> WITH_RESTRICTED =
+        Collections.unmodifiableSet(EnumSet.of(AccessLevel.PUBLIC, AccessLevel.RESTRICTED));
 
     private final GatewayServer server;
     private final EventLoop loop;
@@ -127,13 +135,12 @@ final class SubscriberGroup
             final int index = id - DerivedChannel.ID_BASE;
             return index >= 0 && index < derivedNames.length ? derivedNames[index] : null;
         };
-        final ChannelAccess access = ChannelAccess.of(server.pipeline().manifest());
-        final Set<AccessLevel> publicOnly = EnumSet.of(AccessLevel.PUBLIC);
-        final Set<AccessLevel> withRestricted = EnumSet.of(AccessLevel.PUBLIC, AccessLevel.RESTRICTED);
-        this.encoder = new FrameJsonEncoder(server.registry(), names, access.readableIn(publicOnly));
-        this.redactor = new InsightRedactor(server.pipeline(), publicOnly);
-        this.restrictedEncoder = new FrameJsonEncoder(server.registry(), names, access.readableIn(withRestricted));
-        this.restrictedRedactor = new InsightRedactor(server.pipeline(), withRestricted);
+        // Built once per gateway and shared by every loop (immutable).
+        final ChannelAccess access = server.channelAccess();
+        this.encoder = new FrameJsonEncoder(server.registry(), names, access.readableIn(PUBLIC_ONLY));
+        this.redactor = new InsightRedactor(server.pipeline().manifest(), access, PUBLIC_ONLY);
+        this.restrictedEncoder = new FrameJsonEncoder(server.registry(), names, access.readableIn(WITH_RESTRICTED));
+        this.restrictedRedactor = new InsightRedactor(server.pipeline().manifest(), access, WITH_RESTRICTED);
     }
 
     /** A member joins (on the loop): the first one subscribes the loop to the pipeline. */

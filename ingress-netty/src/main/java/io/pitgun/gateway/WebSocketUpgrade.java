@@ -10,6 +10,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.pitgun.codecs.dictionary.AccessLevel;
+import io.pitgun.engine.ChannelAccess;
+import io.pitgun.manifest.DerivedChannel;
 
 import java.util.List;
 
@@ -63,6 +66,10 @@ final class WebSocketUpgrade
             GatewayCounters.Endpoint.WS_TEXT;
         // Before the upgrade: a browser cannot read a refused handshake's answer, but it never gets a socket.
         if (!access.admit(exchange, endpoint, subscriber ? Capability.SUBSCRIBE : Capability.INGEST))
+        {
+            return;
+        }
+        if (subscriber && !mayReadFilters(exchange, access))
         {
             return;
         }
@@ -123,5 +130,28 @@ final class WebSocketUpgrade
                 future.channel().close();
             }
         });
+    }
+
+    /**
+     * A subscriber receives only frames that passed the manifest's filters, so a filter whose {@code where} reads
+     * a channel it may not read (internal, or restricted without {@code read_restricted}) would tell it about that
+     * channel: such a subscription is refused before the upgrade, 403 {@code filter_not_readable}, counted.
+     */
+    private boolean mayReadFilters(final HttpExchange exchange, final ConnectionAccess access)
+    {
+        final ChannelAccess.FilterRead read = server.channelAccess().unreadableFilterRead(
+            access.readsRestricted() ? SubscriberGroup.WITH_RESTRICTED : SubscriberGroup.PUBLIC_ONLY);
+        if (read == null)
+        {
+            return true;
+        }
+        server.counters().rejected(RejectReason.FILTER_NOT_READABLE);
+        final AccessLevel level = server.channelAccess().levelOf(read.parameterId());
+        exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 403, RejectReason.FILTER_NOT_READABLE,
+            "the manifest's filter at " + read.pointer() + " reads " + read.channel() + " (" + level.symbol() +
+            (read.parameterId() >= DerivedChannel.ID_BASE ? ", or derived from such a channel" : "") + "), which this " +
+            "subscriber may not read" + (level == AccessLevel.RESTRICTED && !access.readsRestricted() ?
+            " (it needs a token with read_restricted)" : "") + ": which frames pass would tell about it", false);
+        return false;
     }
 }

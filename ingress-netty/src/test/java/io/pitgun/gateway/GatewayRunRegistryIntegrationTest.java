@@ -110,6 +110,53 @@ class GatewayRunRegistryIntegrationTest
     }
 
     @Test
+    void shouldLeaveRestrictedChannelsOutOfMirroredRecordsUnlessTold() throws Exception
+    {
+        // Engine_Map is restricted in sim.v1: its lap statistics leave the machine only when the operator says so.
+        final Path manifest = java.nio.file.Files.writeString(dataDir.resolve("restricted.yaml"), String.join("\n",
+            "version: v1",
+            "name: restricted-registry",
+            "pipeline:",
+            "  - type: segment",
+            "    by: lap",
+            "    aggregates:",
+            "      - { channel: Speed, stats: [max] }",
+            "      - { channel: Engine_Map, stats: [max] }",
+            "  - type: output",
+            "    contracts: [pitgun-envelope/v1, insight-contract/v1]",
+            ""));
+        for (final boolean include : new boolean[] {false, true})
+        {
+            try (RegistryReceiver registry = new RegistryReceiver(204);
+                 GatewayHarness gateway = new GatewayHarness(dataDir.resolve("data-" + include), Map.of(
+                     GatewaySetting.RUN_REGISTRY_URL, registry.url(), GatewaySetting.MANIFEST, manifest.toString(),
+                     GatewaySetting.RESTRICTED_CLIENTS, "127.0.0.1",
+                     GatewaySetting.RUN_REGISTRY_INCLUDE_RESTRICTED, include ? "1" : "0")))
+            {
+                final HttpResponse<String> laps = gateway.post("/beacon", "application/x-ndjson",
+                    withEngineMap(Envelopes.batch(UUID.randomUUID(), 0, 2, 1)) + "\n" +
+                    withEngineMap(Envelopes.batch(UUID.randomUUID(), 2, 1, 2)));
+                assertEquals(202, laps.statusCode(), laps.body());
+                Await.until("the lap 1 summary reaches the registry", () -> registry.requests().size() >= 1);
+                final JsonNode channels = JSON.readTree(registry.requests().get(0).body()).get("channels");
+                assertEquals(111.5, channels.get("Speed").get("max").asDouble(), 1e-9, channels.toString());
+                assertEquals(include, channels.has("Engine_Map"), channels.toString());
+                if (include)
+                {
+                    assertEquals(7.0, channels.get("Engine_Map").get("max").asDouble(), 1e-9);
+                }
+            }
+        }
+    }
+
+    /** The envelope with Engine_Map = 7 in every frame, and Speed = 111.5. */
+    private static String withEngineMap(final String envelope)
+    {
+        return envelope.replace("\"Torque_Nm\":300.25", "\"Torque_Nm\":300.25,\"Engine_Map\":7")
+            .replaceAll("\"Speed\":[0-9.]+", "\"Speed\":111.5");
+    }
+
+    @Test
     void shouldPostTheSummariesThatTheShutdownFlushes() throws Exception
     {
         try (RegistryReceiver registry = new RegistryReceiver(200))

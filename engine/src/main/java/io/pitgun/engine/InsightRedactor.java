@@ -1,12 +1,13 @@
-package io.pitgun.gateway;
+package io.pitgun.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pitgun.codecs.dictionary.AccessLevel;
-import io.pitgun.engine.ChannelAccess;
-import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.manifest.AggregateSpec;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.Stage;
 import org.agrona.DirectBuffer;
 
@@ -19,22 +20,27 @@ import java.util.TreeSet;
  * Takes out of an insight what its reader may not see: the summaries of channels above the reader's access level
  * (an internal channel's lap statistics tell as much as its samples). When the manifest aggregates no such channel,
  * which is the common case, insights pass untouched and nothing is parsed; otherwise each insight is rewritten
- * without those channels (cold path: once per lap or session).
+ * without those channels (cold path: once per lap or session). Used by the gateway's subscribers and by the
+ * pipeline's file output ({@code output.include_restricted}). One per thread (the parser is not shared).
  */
-final class InsightRedactor
+public final class InsightRedactor
 {
     private final ObjectMapper json = new ObjectMapper();
     private final Set<String> hidden = new TreeSet<>();
 
-    /** Hides, for readers allowed {@code readable}, the aggregated channels of {@code pipeline} that reveal more. */
-    InsightRedactor(final TelemetryPipeline pipeline, final Set<AccessLevel> readable)
+    /**
+     * Hides, for readers allowed {@code readable}, the aggregated channels of {@code manifest} that reveal more.
+     *
+     * @param access the levels of {@code manifest}'s channels (built once, shared).
+     */
+    public InsightRedactor(final CompiledManifest manifest, final ChannelAccess access,
+        final Set<AccessLevel> readable)
     {
-        final ChannelAccess access = ChannelAccess.of(pipeline.manifest());
-        for (final Stage.Segment segment : pipeline.manifest().segments())
+        for (final Stage.Segment segment : manifest.segments())
         {
             for (final AggregateSpec aggregate : segment.aggregates())
             {
-                final int id = pipeline.channelId(aggregate.channel());
+                final int id = idOf(manifest, aggregate.channel());
                 if (id >= 0 && !access.readableIn(readable, id))
                 {
                     hidden.add(aggregate.channel());
@@ -43,14 +49,27 @@ final class InsightRedactor
         }
     }
 
+    private static int idOf(final CompiledManifest manifest, final String name)
+    {
+        for (final DerivedChannel channel : manifest.derivedChannels())
+        {
+            if (channel.name().equals(name))
+            {
+                return channel.parameterId();
+            }
+        }
+        final ParameterDefinition parameter = manifest.registry().byName(name);
+        return parameter == null ? -1 : parameter.id();
+    }
+
     /** Whether every insight passes as it is. */
-    boolean passesAll()
+    public boolean passesAll()
     {
         return hidden.isEmpty();
     }
 
     /** The insight {@code buffer[offset, offset + length)} without the hidden channels, as UTF-8 JSON. */
-    byte[] redact(final DirectBuffer buffer, final int offset, final int length)
+    public byte[] redact(final DirectBuffer buffer, final int offset, final int length)
     {
         final byte[] bytes = new byte[length];
         buffer.getBytes(offset, bytes);
