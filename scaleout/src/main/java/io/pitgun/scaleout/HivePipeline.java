@@ -11,8 +11,9 @@ import java.util.Objects;
  * {@code DATA_DIR/edges/EDGE_ID/}{@value HiveConfig#DERIVED_FILE}.
  *
  * @param manifest the compiled manifest (its dictionary is {@code manifest.registry()}).
- * @param config   the pipeline settings (merging, max_frame_bytes, ...); as for a replay, its journal, ack_mode and
- *                 output keys are replaced ({@code JournalReplayer.replayConfig}).
+ * @param config   the pipeline settings (merging, max_frame_bytes, ...); as for a replay, its journal, ack_mode,
+ *                 output.json_lines and output.digest are replaced ({@code JournalReplayer.replayConfig});
+ *                 output.include_restricted is honoured.
  */
 public record HivePipeline(CompiledManifest manifest, PipelineConfig config)
 {
