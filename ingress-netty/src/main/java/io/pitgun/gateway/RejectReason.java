@@ -93,11 +93,17 @@ public enum RejectReason
     UNAUTHENTICATED(401),
     /** A valid token without the capability the endpoint needs. */
     MISSING_CAPABILITY(403),
+    /** A POST or WebSocket upgrade whose {@code Origin} is neither the gateway's own nor in {@code ALLOWED_ORIGINS}. */
+    ORIGIN_NOT_ALLOWED(403),
+    /** A TLS connection whose handshake did not complete within {@code TLS_HANDSHAKE_TIMEOUT_MS}: closed. */
+    TLS_HANDSHAKE_TIMEOUT(408),
+    /** A new TLS connection while {@code TLS_MAX_HANDSHAKES} handshakes are in progress: closed before its own. */
+    TLS_HANDSHAKE_LIMIT(503),
     /**
-     * A POST or WebSocket upgrade whose {@code Origin} is neither the gateway's own nor in {@code ALLOWED_ORIGINS}.
+     * A new TLS connection from an address with {@code TLS_MAX_HANDSHAKES_PER_PEER} handshakes in progress: closed.
      * Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
      */
-    ORIGIN_NOT_ALLOWED(403);
+    TLS_PEER_HANDSHAKE_LIMIT(503);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 
