@@ -46,7 +46,7 @@ import java.util.List;
  */
 final class GatewayTls
 {
-    /** How often the files are checked for a change (their modification time and size), on the accept thread. */
+    /** How often the files are checked for a change ({@link FileStamp}), on the accept thread. */
     static final long RELOAD_CHECK_INTERVAL_MS = 1_000;
     static final String TLS_1_3 = "TLSv1.3";
     static final String TLS_1_2 = "TLSv1.2";

@@ -194,6 +194,7 @@ public final class GatewayWrkMain
                 servers.add(new Server("gateway", startGateway(s, gatewayPort, dataDir, List.of(), "gateway.log",
                     "gateway"), URI.create("http://127.0.0.1:" + gatewayPort), true));
                 final Process bare = startBare(s);
+                // Listed before its port is known, so that the finally below stops it if it never says.
                 servers.add(new Server("bare", bare, null, false));
                 final int barePort = awaitListening(bare, s.rawDir().resolve("bare.out"));
                 servers.set(1, new Server("bare", bare, URI.create("http://127.0.0.1:" + barePort), false));
