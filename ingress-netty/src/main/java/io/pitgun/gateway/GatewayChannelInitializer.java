@@ -7,12 +7,13 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 
+import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Builds the handler pipeline of each accepted connection, outermost first:
  * <pre>
- *   [SslHandler ▸ TlsHandshakeMeter, with TLS] ▸ OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleConnectionGuard ▸ HttpResponseEncoder ▸
+ *   [SslHandler ▸ TlsHandshakeMeter, with TLS (and a place under the handshake caps)] ▸ OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleConnectionGuard ▸ HttpResponseEncoder ▸
  *   HttpRequestDecoder ▸ BeaconAggregator ▸ GatewayHttpHandler (replaced by a WebSocket handler on upgrade)
  * </pre>
  * and adds the connection to the group a shutdown closes. The decoder and encoder are separate, not an
@@ -41,17 +42,24 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
     {
         final GatewayConfig config = server.config();
         final GatewayCounters counters = server.counters();
+        final GatewayTls tls = server.tls();
+        final InetAddress peer = ch.remoteAddress() == null ? null : ch.remoteAddress().getAddress();
+        if (tls != null && !server.tlsHandshakes().tryAcquire(peer))
+        {
+            // Over a handshake cap (counted): closed before its handshake costs anything.
+            ch.close();
+            return;
+        }
         channels.add(ch);
         final PartialMessageMeter meter = new PartialMessageMeter(counters.partialMessageBytes,
             config.partialMessageBudgetBytes(), counters);
         final GatewayHttpHandler handler = new GatewayHttpHandler(server, routes, meter);
-        final GatewayTls tls = server.tls();
         if (tls != null)
         {
             // Outermost: everything above sees plain text; the meter leaves once the handshake is done.
             ch.pipeline()
                 .addLast("tls", tls.newHandler(ch.alloc()))
-                .addLast("tlsHandshake", new TlsHandshakeMeter(counters));
+                .addLast("tlsHandshake", new TlsHandshakeMeter(counters, server.tlsHandshakes(), peer));
         }
         ch.pipeline()
             .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(),

@@ -77,6 +77,7 @@ public record GatewayConfig(
     AeronIdleStrategy shipIdleStrategy,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
+    TlsOptions tls,
     List<Path> trust,
     boolean runRegistryIncludeRestricted)
 {
@@ -140,7 +141,7 @@ public record GatewayConfig(
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
             shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey, trust, runRegistryIncludeRestricted);
+            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted);
     }
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
@@ -230,6 +231,8 @@ public record GatewayConfig(
                 idleStrategy(GatewaySetting.SHIP_IDLE_STRATEGY),
                 optional(GatewaySetting.TLS_CERT).map(Path::of),
                 optional(GatewaySetting.TLS_KEY).map(Path::of),
+                new TlsOptions(tlsProvider(), integer(GatewaySetting.TLS_HANDSHAKE_TIMEOUT_MS),
+                    integer(GatewaySetting.TLS_MAX_HANDSHAKES), integer(GatewaySetting.TLS_MAX_HANDSHAKES_PER_PEER)),
                 trustFiles(),
                 bool(GatewaySetting.RUN_REGISTRY_INCLUDE_RESTRICTED));
             if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
@@ -351,6 +354,19 @@ public record GatewayConfig(
                     "aeron:udp?endpoint=127.0.0.1:40456");
             }
             return value;
+        }
+
+        private TlsProvider tlsProvider()
+        {
+            try
+            {
+                return TlsProvider.parse(text.get(GatewaySetting.TLS_PROVIDER));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                problems.add(GatewaySetting.TLS_PROVIDER.label() + ": " + ex.getMessage());
+                return TlsProvider.JDK;
+            }
         }
 
         private AeronIdleStrategy idleStrategy(final GatewaySetting setting)

@@ -37,6 +37,8 @@ public final class GatewayCounters
     final SharedCounter tlsReloads;
     final SharedCounter tlsReloadFailures;
     final SharedCounter tlsCertificateExpirySeconds;
+    /** 1 when TLS_PROVIDER=openssl did not load and the JDK's provider serves instead. */
+    final SharedCounter tlsOpenSslFallback;
 
     final SharedCounter envelopesAccepted;
     final SharedCounter envelopesDuplicate;
@@ -133,6 +135,7 @@ public final class GatewayCounters
         tlsReloads = new SharedCounter(byId[GatewayCounter.TLS_RELOADS.id()]);
         tlsReloadFailures = new SharedCounter(byId[GatewayCounter.TLS_RELOAD_FAILURES.id()]);
         tlsCertificateExpirySeconds = new SharedCounter(byId[GatewayCounter.TLS_CERTIFICATE_EXPIRY.id()]);
+        tlsOpenSslFallback = new SharedCounter(byId[GatewayCounter.TLS_OPENSSL_FALLBACK.id()]);
         overloadWarningsSuppressed = new SharedCounter(byId[GatewayCounter.OVERLOAD_WARNINGS_SUPPRESSED.id()]);
         tuningFlaggedSamples = new SharedCounter(byId[GatewayCounter.TUNING_FLAGGED_SAMPLES.id()]);
         for (final RejectReason reason : RejectReason.values())

@@ -31,8 +31,8 @@ final class GatewayMetrics
     private volatile ShipperCounters shipping;
     /** The edge id the gateway ships as: written before {@link #shipping}, read after it. */
     private String shippingEdge;
-    /** Whether the gateway serves TLS: set once, before the bind. */
-    private volatile boolean tlsOn;
+    /** The TLS provider serving, or null without TLS: set once, before the bind. */
+    private volatile TlsProvider tlsProvider;
 
     GatewayMetrics(final GatewayCounters counters, final TelemetryPipeline pipeline)
     {
@@ -40,10 +40,10 @@ final class GatewayMetrics
         this.pipeline = pipeline;
     }
 
-    /** Adds the TLS series: the gateway serves TLS (TLS_CERT). */
-    void tlsOn()
+    /** Adds the TLS series: the gateway serves TLS (TLS_CERT) with {@code provider}. */
+    void tlsOn(final TlsProvider provider)
     {
-        tlsOn = true;
+        tlsProvider = provider;
     }
 
     String render()
@@ -283,10 +283,13 @@ final class GatewayMetrics
     /** TLS handshakes and reloads; written only when TLS is on (TLS_CERT). */
     private void tls(final PrometheusTextWriter w)
     {
-        if (!tlsOn)
+        final TlsProvider provider = tlsProvider;
+        if (provider == null)
         {
             return;
         }
+        w.family("pitgun_gateway_tls_provider_info", "gauge", "The TLS implementation serving (TLS_PROVIDER, or jdk " +
+            "after a fallback).").sample("pitgun_gateway_tls_provider_info", 1, "provider", provider.text());
         counter(w, "pitgun_gateway_tls_handshake_failures_total", "TLS handshakes that failed (plain-text clients " +
             "on the TLS port, clients that refused the certificate, no common protocol or cipher).",
             counters.tlsHandshakeFailures);
@@ -296,6 +299,9 @@ final class GatewayMetrics
             "load; the one before stayed in use.", counters.tlsReloadFailures);
         gauge(w, "pitgun_gateway_tls_certificate_expiry_timestamp_seconds", "End of the served certificate's " +
             "validity (notAfter), seconds since the epoch.", counters.tlsCertificateExpirySeconds.sum());
+        gauge(w, "pitgun_gateway_tls_openssl_fallback", "1 when TLS_PROVIDER asked for openssl but it did not load " +
+            "on this machine, so the JDK's provider serves TLS (the log says why); else 0.",
+            counters.tlsOpenSslFallback.sum());
     }
 
     private static void counter(final PrometheusTextWriter w, final String name, final String help,

@@ -86,6 +86,8 @@ public final class GatewayServer implements AutoCloseable
     private final EdgeShipper shipper;
     /** The TLS context (TLS_CERT, TLS_KEY), or null for plain HTTP. */
     private final GatewayTls tls;
+    /** The caps on TLS handshakes in progress, or null for plain HTTP. */
+    private final TlsHandshakeAdmission tlsHandshakes;
     private final EventLoopTransport transport;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
@@ -122,8 +124,8 @@ public final class GatewayServer implements AutoCloseable
         final PipelineCounters pipelineCounters = new PipelineCounters(countersFile.manager());
         this.counters = new GatewayCounters(countersFile.manager());
         // Before the journal opens: a certificate that does not load stops the gateway with nothing started.
-        this.tls = config.tlsCert().map(cert -> GatewayTls.load(cert, config.tlsKey().orElseThrow(), counters))
-            .orElse(null);
+        this.tls = config.tlsCert().map(cert -> GatewayTls.load(cert, config.tlsKey().orElseThrow(), config.tls(),
+            counters)).orElse(null);
         // Before the pipeline: a token file that cannot be read stops the start before the journal is opened.
         this.access = new GatewayAccess(config, counters);
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
@@ -176,10 +178,11 @@ public final class GatewayServer implements AutoCloseable
         this.overloadLog = new OverloadLog(counters);
         this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),
             counters, overloadLog);
+        this.tlsHandshakes = tls == null ? null : new TlsHandshakeAdmission(config.tls(), counters, overloadLog);
         this.metrics = new GatewayMetrics(counters, pipeline);
         if (tls != null)
         {
-            metrics.tlsOn();
+            metrics.tlsOn(tls.provider());
         }
         this.health = new GatewayHealth(pipeline, counters, config.ackTimeoutMs());
         this.latencyExport = new LatencyExport(pipeline.latency());
@@ -293,7 +296,8 @@ public final class GatewayServer implements AutoCloseable
         }
         LOG.info("pitgun gateway listening on {} ({} transport, {}, ack mode {}, journal {}, manifest {})",
             server.address(), server.transport.name(), server.tls == null ? "plain HTTP" :
-                "TLS " + GatewayTls.TLS_1_3 + "/" + GatewayTls.TLS_1_2 + " with " +
+                "TLS " + GatewayTls.TLS_1_3 + "/" + GatewayTls.TLS_1_2 + " (" + server.tls.provider().text() +
+                " provider) with " +
                 server.tls.certificate().getSubjectX500Principal().getName() + ", valid until " +
                 server.tls.certificate().getNotAfter(),
             config.ackMode().symbol(), config.journalDirectory(),
@@ -361,6 +365,12 @@ public final class GatewayServer implements AutoCloseable
     GatewayTls tls()
     {
         return tls;
+    }
+
+    /** The caps on TLS handshakes in progress, or null when the gateway speaks plain HTTP. */
+    TlsHandshakeAdmission tlsHandshakes()
+    {
+        return tlsHandshakes;
     }
 
     /** The gateway's counters. */

@@ -68,7 +68,11 @@ public enum GatewaySetting
     SHIP_IDLE_STRATEGY("SHIP_IDLE_STRATEGY", AeronIdleStrategy.BACKOFF.text(), "how the shipper's thread and its media driver wait when idle: one of " + AeronIdleStrategy.choices() + " (busy_spin only with a core to spare)"),
     TLS_CERT("TLS_CERT", "", "PEM file of the certificate chain (server certificate first): with TLS_KEY, the port speaks only HTTPS and WSS (TLS 1.3 and 1.2); both files are read again when either changes (default: off, plain HTTP)"),
     TLS_KEY("TLS_KEY", "", "PEM file of TLS_CERT's private key (PKCS#8, unencrypted; keep it readable by the gateway's user only)"),
-    RUN_REGISTRY_INCLUDE_RESTRICTED("RUN_REGISTRY_INCLUDE_RESTRICTED", "0", true, "1 to mirror the lap statistics of restricted and internal channels (and of channels derived from them) to RUN_REGISTRY_URL; by default they are left out of each record, as for a subscriber without read_restricted");
+    RUN_REGISTRY_INCLUDE_RESTRICTED("RUN_REGISTRY_INCLUDE_RESTRICTED", "0", true, "1 to mirror the lap statistics of restricted and internal channels (and of channels derived from them) to RUN_REGISTRY_URL; by default they are left out of each record, as for a subscriber without read_restricted"),
+    TLS_PROVIDER("TLS_PROVIDER", TlsProvider.OPENSSL.text(), "the TLS implementation: openssl (BoringSSL from netty-tcnative, Linux x86-64; where it does not load the gateway uses jdk, logs a warning and sets pitgun_gateway_tls_openssl_fallback) or jdk (the JDK's SunJSSE)"),
+    TLS_HANDSHAKE_TIMEOUT_MS("TLS_HANDSHAKE_TIMEOUT_MS", "5000", between(100, 600_000), "a TLS handshake must complete within this time of the connection's accept, or the connection is closed (tls_handshake_timeout)"),
+    TLS_MAX_HANDSHAKES("TLS_MAX_HANDSHAKES", "512", between(1, 1 << 20), "TLS handshakes in progress in total; a new connection beyond it is closed before its handshake (tls_handshake_limit)"),
+    TLS_MAX_HANDSHAKES_PER_PEER("TLS_MAX_HANDSHAKES_PER_PEER", "64", between(1, 1 << 20), "TLS handshakes in progress per client address; a new connection beyond it is closed before its handshake (tls_peer_handshake_limit)");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";

@@ -98,9 +98,17 @@ public enum RejectReason
     /**
      * A subscription refused because a filter stage of the manifest reads a channel the subscriber may not read
      * (which frames pass would tell about it).
+     */
+    FILTER_NOT_READABLE(403),
+    /** A TLS connection whose handshake did not complete within {@code TLS_HANDSHAKE_TIMEOUT_MS}: closed. */
+    TLS_HANDSHAKE_TIMEOUT(408),
+    /** A new TLS connection while {@code TLS_MAX_HANDSHAKES} handshakes are in progress: closed before its own. */
+    TLS_HANDSHAKE_LIMIT(503),
+    /**
+     * A new TLS connection from an address with {@code TLS_MAX_HANDSHAKES_PER_PEER} handshakes in progress: closed.
      * Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
      */
-    FILTER_NOT_READABLE(403);
+    TLS_PEER_HANDSHAKE_LIMIT(503);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

@@ -5,10 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,6 +38,7 @@ final class TokenStore
         }
     };
     private volatile TokenSnapshot snapshot;
+    /** The file's version last looked at: a {@link FileStamp}, or a string saying why there is none. */
     private Object stamp;
 
     /**
@@ -53,7 +52,7 @@ final class TokenStore
         this.counters = counters;
         try
         {
-            this.stamp = stamp(file);
+            this.stamp = FileStamp.of(file);
             this.snapshot = TokenFile.read(file);
         }
         catch (final IOException | IllegalArgumentException | java.io.UncheckedIOException ex)
@@ -83,7 +82,7 @@ final class TokenStore
         Object now;
         try
         {
-            now = stamp(file);
+            now = FileStamp.of(file);
         }
         catch (final NoSuchFileException ex)
         {
@@ -129,10 +128,4 @@ final class TokenStore
         }
     }
 
-    private static Object stamp(final Path file) throws IOException
-    {
-        final BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        return List.of(attributes.lastModifiedTime(), attributes.size(),
-            Objects.requireNonNullElse(attributes.fileKey(), "no key"));
-    }
 }

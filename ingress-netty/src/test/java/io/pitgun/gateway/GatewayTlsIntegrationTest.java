@@ -5,7 +5,8 @@ import io.pitgun.testsupport.GatewayClient;
 import io.pitgun.testsupport.Promtool;
 import io.pitgun.testsupport.SelfSignedPem;
 import io.pitgun.testsupport.WebSocketMessages;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -36,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The gateway with {@code TLS_CERT} and {@code TLS_KEY} (PEM files made by {@code openssl}), through real clients
  * that verify the certificate: HTTPS and WSS work, a plain-text client and a client that does not trust the
  * certificate are refused and counted, and a renewed certificate is served to new connections without a restart
- * while a broken one is not taken.
+ * while a broken one is not taken; each with both providers (TLS_PROVIDER jdk and openssl).
  */
 class GatewayTlsIntegrationTest
 {
@@ -48,17 +49,18 @@ class GatewayTlsIntegrationTest
     @TempDir
     Path certificates;
 
-    private GatewayHarness start(final SelfSignedPem pem) throws InterruptedException
+    private GatewayHarness start(final SelfSignedPem pem, final TlsProvider provider) throws InterruptedException
     {
         return new GatewayHarness(dataDir, Map.of(GatewaySetting.TLS_CERT, pem.certificate().toString(),
-            GatewaySetting.TLS_KEY, pem.key().toString()));
+            GatewaySetting.TLS_KEY, pem.key().toString(), GatewaySetting.TLS_PROVIDER, provider.text()));
     }
 
-    @Test
-    void shouldServeHttpsAndWssToClientsThatVerifyTheCertificate() throws Exception
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void shouldServeHttpsAndWssToClientsThatVerifyTheCertificate(final TlsProvider provider) throws Exception
     {
         final SelfSignedPem pem = SelfSignedPem.create(certificates, "gateway", "pitgun-test");
-        try (GatewayHarness gateway = start(pem))
+        try (GatewayHarness gateway = start(pem, provider))
         {
             final GatewayClient https = new GatewayClient(gateway.server.address().getPort(), pem.trustingOnlyThis());
             final HttpResponse<String> accepted = https.beacon(Envelopes.batch(UUID.randomUUID(), 0, 2));
@@ -84,16 +86,22 @@ class GatewayTlsIntegrationTest
             awaitMetric(https, "pitgun_gateway_frames_published_total", 6.0);
             assertEquals(pem.x509().getNotAfter().getTime() / 1000,
                 (long)https.metricOrNaN("pitgun_gateway_tls_certificate_expiry_timestamp_seconds"));
+            // The provider asked for is the one serving (BoringSSL loads on the machines the build runs on).
+            assertEquals(1.0, https.metricOrNaN("pitgun_gateway_tls_provider_info{provider=\"" + provider.text() +
+                "\"}"));
+            assertEquals(0.0, https.metricOrNaN("pitgun_gateway_tls_openssl_fallback"));
             Promtool.assertMetricsPass(https.get("/metrics").body());
         }
     }
 
-    @Test
-    void shouldRefuseAndCountAPlainTextClientAndOneThatDoesNotTrustTheCertificate() throws Exception
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void shouldRefuseAndCountAPlainTextClientAndOneThatDoesNotTrustTheCertificate(final TlsProvider provider)
+        throws Exception
     {
         final SelfSignedPem pem = SelfSignedPem.create(certificates, "gateway", "pitgun-test");
         final SelfSignedPem stranger = SelfSignedPem.create(certificates, "stranger", "someone-else");
-        try (GatewayHarness gateway = start(pem))
+        try (GatewayHarness gateway = start(pem, provider))
         {
             final int port = gateway.server.address().getPort();
             try (Socket plain = new Socket("127.0.0.1", port))
@@ -119,11 +127,12 @@ class GatewayTlsIntegrationTest
         }
     }
 
-    @Test
-    void shouldRefuseTlsOlderThan12() throws Exception
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void shouldRefuseTlsOlderThan12(final TlsProvider provider) throws Exception
     {
         final SelfSignedPem pem = SelfSignedPem.create(certificates, "gateway", "pitgun-test");
-        try (GatewayHarness gateway = start(pem);
+        try (GatewayHarness gateway = start(pem, provider);
             SSLSocket socket = (SSLSocket)pem.trustingOnlyThis().getSocketFactory()
                 .createSocket("127.0.0.1", gateway.server.address().getPort()))
         {
@@ -134,11 +143,13 @@ class GatewayTlsIntegrationTest
         }
     }
 
-    @Test
-    void shouldServeARenewedCertificateToNewConnectionsAndKeepItWhenTheNextDoesNotLoad() throws Exception
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void shouldServeARenewedCertificateToNewConnectionsAndKeepItWhenTheNextDoesNotLoad(final TlsProvider provider)
+        throws Exception
     {
         final SelfSignedPem first = SelfSignedPem.create(certificates, "gateway", "first");
-        try (GatewayHarness gateway = start(first))
+        try (GatewayHarness gateway = start(first, provider))
         {
             final int port = gateway.server.address().getPort();
             final GatewayClient firstClient = new GatewayClient(port, first.trustingOnlyThis());
@@ -172,12 +183,13 @@ class GatewayTlsIntegrationTest
         }
     }
 
-    @Test
-    void shouldRefuseToStartWithAKeyThatIsNotPemOrOnlyOneOfTheTwoFiles() throws Exception
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    void shouldRefuseToStartWithAKeyThatIsNotPemOrOnlyOneOfTheTwoFiles(final TlsProvider provider) throws Exception
     {
         final SelfSignedPem pem = SelfSignedPem.create(certificates, "gateway", "pitgun-test");
         Files.writeString(pem.key(), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
-        final GatewayConfigException broken = assertThrows(GatewayConfigException.class, () -> start(pem));
+        final GatewayConfigException broken = assertThrows(GatewayConfigException.class, () -> start(pem, provider));
         assertTrue(broken.getMessage().contains("PITGUN_GATEWAY_TLS_CERT") &&
             broken.getMessage().contains(pem.key().toString()), broken.getMessage());
 
@@ -185,12 +197,14 @@ class GatewayTlsIntegrationTest
         final SelfSignedPem other = SelfSignedPem.create(certificates, "other", "other");
         final SelfSignedPem mismatched = new SelfSignedPem(
             SelfSignedPem.create(certificates, "fresh", "fresh").certificate(), other.key());
-        final GatewayConfigException wrongKey = assertThrows(GatewayConfigException.class, () -> start(mismatched));
+        final GatewayConfigException wrongKey = assertThrows(GatewayConfigException.class,
+            () -> start(mismatched, provider));
         assertTrue(wrongKey.getMessage().contains("is not the private key of the certificate"),
             wrongKey.getMessage());
 
         final GatewayConfigException half = assertThrows(GatewayConfigException.class, () ->
-            new GatewayHarness(dataDir, Map.of(GatewaySetting.TLS_CERT, pem.certificate().toString())));
+            new GatewayHarness(dataDir, Map.of(GatewaySetting.TLS_CERT, pem.certificate().toString(),
+                GatewaySetting.TLS_PROVIDER, provider.text())));
         assertTrue(half.getMessage().contains("give both"), half.getMessage());
     }
 

@@ -38,12 +38,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Usage: {@code GatewayWrkMain --summary FILE --raw-dir DIR [--profile quick|full] [--points 1x4,100x32,...]
  * [--seconds N] [--warmup-seconds N] [--first-warmup-seconds N] [--pitgun bin/pitgun] [--wrk PATH]
- * [--jfr DIR] [--ack-mode journaled|accepted]}; quick: 5 s per point, 1 s warm-up per point, 5 s first warm-up
+ * [--jfr DIR] [--ack-mode journaled|accepted] [--tls on|off]}; quick: 5 s per point, 1 s warm-up per point, 5 s first warm-up
  * of each server; full: 20, 5 and 20 s. Without wrk it runs {@code apt-get install -y wrk} once; if that fails the
  * summary says {@code not measured:} and why, and the exit status is 0 (a missing tool is not a failed benchmark). The summary is what {@link GatewayWrkTable} renders; the raw wrk
  * outputs, the script and the servers' logs go to the raw directory. {@code --jfr DIR} records both servers with
  * JFR's {@code profile} settings ({@code DIR/gateway.jfr}, {@code DIR/bare.jfr}). Around each measured run it also
  * reads the CPU time of the server's threads by role and of wrk ({@link ThreadCpu}), for the CPU-per-request table.
+ * {@code --tls on} measures three gateways instead, taking turns the same way: TLS with the JDK's provider, TLS with
+ * OpenSSL (BoringSSL) and no TLS ({@link #TLS_SERVERS}; JFR files {@code DIR/KEY.jfr}), each journal checked;
+ * {@link GatewayWrkComparison} renders them side by side, so the providers are compared within one run.
  */
 public final class GatewayWrkMain
 {
@@ -64,8 +67,12 @@ public final class GatewayWrkMain
     /** The gateway's logging configuration, relative to the repository (bin/pitgun's parent). */
     private static final String CLI_LOGBACK = "cli/src/main/resources/logback.xml";
 
-    /** What a TLS run's summary says the two servers are ({@link GatewayWrkTable}'s labels line). */
-    static final String TLS_LABELS = "# labels gateway=gateway with TLS, bare=gateway without TLS";
+    /** The TLS run's servers, in the summary's order: the gateway with each provider, then without TLS. */
+    static final List<String> TLS_SERVERS = List.of("jdk", "openssl", "plain");
+    /** The TLS run's server without TLS, the baseline ({@link GatewayWrkComparison}: the labels line's last). */
+    private static final String TLS_PLAIN = "plain";
+    /** What a TLS run's summary says the servers are ({@link GatewayWrkTable}'s labels line). */
+    static final String TLS_LABELS = "# labels jdk=TLS (JDK), openssl=TLS (OpenSSL), plain=no TLS";
 
     private HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -76,12 +83,25 @@ public final class GatewayWrkMain
     /**
      * The run's settings, from the command line.
      *
-     * @param tls with TLS the two servers are the gateway serving TLS ("gateway", https) and the same gateway
-     *            without it ("bare", http), instead of the gateway and the bare Netty server: what TLS costs.
+     * @param tls with TLS the servers are the gateway serving TLS with the JDK's provider ("jdk", https), with
+     *            OpenSSL ("openssl", https) and without TLS ("plain", http), instead of the gateway and the bare
+     *            Netty server: what TLS costs with each provider, in one run.
      */
     private record Settings(Path summary, Path rawDir, String profile, List<int[]> points, int seconds,
         int warmupSeconds,
         int firstWarmupSeconds, Path pitgun, String wrk, Path jfr, String ackMode, boolean tls)
+    {
+    }
+
+    /**
+     * One server under test.
+     *
+     * @param key     its name in the summary ({@code server=KEY}) and the raw files.
+     * @param process its process.
+     * @param uri     where it listens.
+     * @param gateway true for a {@code pitgun gateway} (its journal is checked), false for the bare server.
+     */
+    private record Server(String key, Process process, URI uri, boolean gateway)
     {
     }
 
@@ -140,87 +160,92 @@ public final class GatewayWrkMain
             s.profile(), s.seconds(), s.warmupSeconds(), s.firstWarmupSeconds(), version.strip(), MAX_WRK_THREADS,
             WRK_TIMEOUT, SAMPLES_PER_FRAME, s.ackMode(), MAX_CONNECTIONS_PER_PEER, s.tls() ?
                 "the gateway with `--tls-cert --tls-key` (an openssl EC P-256 certificate; TLS 1.3 as wrk's OpenSSL " +
-                "negotiates it, the JDK provider) against the same gateway without TLS" :
+                "negotiates it) and `--tls-provider jdk`, then `--tls-provider openssl`, against the same gateway " +
+                "without TLS" :
                 "bare: BareHttpServer, 1 event-loop thread (NIO)"));
         final Path dataDir = Files.createTempDirectory("pitgun-wrk-");
-        Process gateway = null;
-        Process bare = null;
+        final List<Server> servers = new ArrayList<>();
         try
         {
-            final int gatewayPort = freePort();
-            final int barePort;
-            final URI gatewayUri;
-            final URI bareUri;
             if (s.tls())
             {
-                // The certificate the TLS gateway serves, made the way an operator would (openssl, PEM files);
+                // The certificate the TLS gateways serve, made the way an operator would (openssl, PEM files);
                 // this driver's own requests (/health, /metrics) verify it. wrk does not verify certificates.
                 final SelfSignedPem pem = SelfSignedPem.create(s.rawDir(), "gateway-tls", "pitgun-bench");
                 http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                     .sslContext(pem.trustingOnlyThis()).build();
                 lines.add(TLS_LABELS);
-                // Both ports before either server starts: one not yet bound could be handed out again.
-                int plainPort = freePort();
-                while (plainPort == gatewayPort)
+                // Every port before any server starts: one not yet bound could be handed out again.
+                final int[] ports = distinctFreePorts(TLS_SERVERS.size());
+                for (int i = 0; i < TLS_SERVERS.size(); i++)
                 {
-                    plainPort = freePort();
+                    final String key = TLS_SERVERS.get(i);
+                    final boolean plain = key.equals(TLS_PLAIN);
+                    final List<String> tlsArgs = plain ? List.of() : List.of("--tls-cert",
+                        pem.certificate().toString(), "--tls-key", pem.key().toString(), "--tls-provider", key);
+                    servers.add(new Server(key, startGateway(s, ports[i],
+                        Files.createDirectories(dataDir.resolve(key)), tlsArgs, "gateway-" + key + ".log", key),
+                        URI.create((plain ? "http" : "https") + "://127.0.0.1:" + ports[i]), true));
                 }
-                barePort = plainPort;
-                gateway = startGateway(s, gatewayPort, dataDir, List.of("--tls-cert", pem.certificate().toString(),
-                    "--tls-key", pem.key().toString()), "gateway.log");
-                bare = startGateway(s, barePort, Files.createDirectories(dataDir.resolve("plain")), List.of(),
-                    "gateway-plain.log");
-                gatewayUri = URI.create("https://127.0.0.1:" + gatewayPort);
-                bareUri = URI.create("http://127.0.0.1:" + barePort);
-                awaitHealthy(bare, bareUri);
             }
             else
             {
-                gateway = startGateway(s, gatewayPort, dataDir, List.of(), "gateway.log");
-                bare = startBare(s);
-                barePort = awaitListening(bare, s.rawDir().resolve("bare.out"));
-                gatewayUri = URI.create("http://127.0.0.1:" + gatewayPort);
-                bareUri = URI.create("http://127.0.0.1:" + barePort);
+                final int gatewayPort = freePort();
+                servers.add(new Server("gateway", startGateway(s, gatewayPort, dataDir, List.of(), "gateway.log",
+                    "gateway"), URI.create("http://127.0.0.1:" + gatewayPort), true));
+                final Process bare = startBare(s);
+                // Listed before its port is known, so that the finally below stops it if it never says.
+                servers.add(new Server("bare", bare, null, false));
+                final int barePort = awaitListening(bare, s.rawDir().resolve("bare.out"));
+                servers.set(1, new Server("bare", bare, URI.create("http://127.0.0.1:" + barePort), false));
             }
-            awaitHealthy(gateway, gatewayUri);
-            for (final URI uri : List.of(gatewayUri, bareUri))
+            for (final Server server : servers)
             {
-                wrk(s, wrk, script, samples, uri, 1, 32, s.firstWarmupSeconds(), "warmup-first-" +
-                    (uri == gatewayUri ? "gateway" : "bare"));
+                if (server.gateway())
+                {
+                    awaitHealthy(server.process(), server.uri());
+                }
+            }
+            for (final Server server : servers)
+            {
+                wrk(s, wrk, script, samples, server.uri(), 1, 32, s.firstWarmupSeconds(), "warmup-first-" +
+                    server.key());
             }
             int i = 0;
             for (final int[] point : s.points())
             {
                 final int frames = point[0];
                 final int connections = point[1];
-                final boolean gatewayFirst = i++ % 2 == 0;
-                for (int turn = 0; turn < 2; turn++)
+                // The servers take turns, the one going first moving on at each point: a drift of the machine
+                // falls on all of them.
+                final int firstTurn = i++ % servers.size();
+                for (int turn = 0; turn < servers.size(); turn++)
                 {
-                    final boolean isGateway = (turn == 0) == gatewayFirst;
-                    final String server = isGateway ? "gateway" : "bare";
-                    final URI uri = isGateway ? gatewayUri : bareUri;
-                    final String name = server + "-f" + frames + "-c" + connections;
-                    wrk(s, wrk, script, samples, uri, frames, connections, s.warmupSeconds(), "warmup-" + name);
-                    final String before = isGateway ? settledMetrics(gatewayUri) : "";
-                    final long pid = (isGateway ? gateway : bare).pid();
+                    final Server server = servers.get((firstTurn + turn) % servers.size());
+                    final String name = server.key() + "-f" + frames + "-c" + connections;
+                    wrk(s, wrk, script, samples, server.uri(), frames, connections, s.warmupSeconds(),
+                        "warmup-" + name);
+                    final String before = server.gateway() ? settledMetrics(server.uri()) : "";
+                    final long pid = server.process().pid();
                     final Map<Long, String> threadNames = ThreadCpu.threadNames(pid);
                     final long[] cpuBefore = ThreadCpu.byRole(pid, threadNames);
                     final long wrkCpuBefore = ThreadCpu.finishedChildrenNanos();
-                    final WrkResult result = wrk(s, wrk, script, samples, uri, frames, connections, s.seconds(), name);
+                    final WrkResult result = wrk(s, wrk, script, samples, server.uri(), frames, connections,
+                        s.seconds(), name);
                     final long wrkCpuUs = TimeUnit.NANOSECONDS.toMicros(ThreadCpu.finishedChildrenNanos() -
                         wrkCpuBefore);
                     final String cpu = ThreadCpu.summaryWords(cpuBefore, ThreadCpu.byRole(pid, threadNames)) +
                         " wrk_cpu_us=" + wrkCpuUs + " cores=" + Runtime.getRuntime().availableProcessors();
                     String check = "";
-                    if (isGateway)
+                    if (server.gateway())
                     {
-                        final String after = settledMetrics(gatewayUri);
+                        final String after = settledMetrics(server.uri());
                         final long journaled = metric(after, JOURNALED) - metric(before, JOURNALED);
                         check = " acked_frames=" + result.successes() * frames + " journaled_frames=" + journaled +
                             " rejections=" + rejections(before, after);
                     }
                     final String line = String.format(Locale.ROOT, "point server=%s frames=%d connections=%d " +
-                            "threads=%d seconds=%d%s%s %s", server, frames, connections, threads(connections),
+                            "threads=%d seconds=%d%s%s %s", server.key(), frames, connections, threads(connections),
                         s.seconds(), check, cpu, wrkLine(s.rawDir().resolve(name + ".txt")));
                     lines.add(line);
                     System.err.printf(Locale.ROOT,
@@ -231,7 +256,7 @@ public final class GatewayWrkMain
         }
         finally
         {
-            stop(gateway, bare, s.tls());
+            stop(servers);
             BenchPipeline.delete(dataDir);
         }
         Files.write(s.summary(), lines, StandardCharsets.UTF_8);
@@ -325,7 +350,7 @@ public final class GatewayWrkMain
     }
 
     private static Process startGateway(final Settings s, final int port, final Path dataDir,
-        final List<String> extraArgs, final String log) throws IOException
+        final List<String> extraArgs, final String log, final String jfrName) throws IOException
     {
         final List<String> command = new ArrayList<>(List.of(s.pitgun().toString(), "gateway", "--bind",
             "127.0.0.1:" + port, "--data-dir", dataDir.toString(), "--ack-mode", s.ackMode(), "--rate-limit", "0",
@@ -336,7 +361,7 @@ public final class GatewayWrkMain
         if (s.jfr() != null)
         {
             final String opts = System.getenv().getOrDefault("PITGUN_JAVA_OPTS", "");
-            pb.environment().put("PITGUN_JAVA_OPTS", (opts + " " + jfrFlag(s.jfr().resolve("gateway.jfr"))).strip());
+            pb.environment().put("PITGUN_JAVA_OPTS", (opts + " " + jfrFlag(s.jfr().resolve(jfrName + ".jfr"))).strip());
         }
         return pb.start();
     }
@@ -509,6 +534,26 @@ public final class GatewayWrkMain
         return nl < 0 ? text : text.substring(0, nl);
     }
 
+    /** {@code n} free ports, all different. */
+    private static int[] distinctFreePorts(final int n) throws IOException
+    {
+        final int[] ports = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            boolean again = true;
+            while (again)
+            {
+                ports[i] = freePort();
+                again = false;
+                for (int j = 0; j < i; j++)
+                {
+                    again |= ports[j] == ports[i];
+                }
+            }
+        }
+        return ports;
+    }
+
     private static int freePort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
@@ -517,37 +562,32 @@ public final class GatewayWrkMain
         }
     }
 
-    /** SIGTERM to the gateway (a graceful drain, JFR's dump), end of input to the bare server; bounded waits. */
-    /** Stops both servers; {@code bareIsGateway}: the "bare" side is a gateway too (TLS run), stopped by SIGTERM. */
-    private static void stop(final Process gateway, final Process bare, final boolean bareIsGateway)
-        throws InterruptedException
+    /** SIGTERM to each gateway (a graceful drain, JFR's dump), end of input to the bare server; bounded waits. */
+    private static void stop(final List<Server> servers) throws InterruptedException
     {
-        if (bare != null && bareIsGateway)
+        for (final Server server : servers)
         {
-            bare.destroy();
-        }
-        else if (bare != null)
-        {
+            if (server.gateway())
+            {
+                // bin/pitgun execs java, so this is the gateway's JVM itself.
+                server.process().destroy();
+                continue;
+            }
             try
             {
-                bare.getOutputStream().close();
+                server.process().getOutputStream().close();
             }
             catch (final IOException ignored)
             {
-                bare.destroy();
+                server.process().destroy();
             }
         }
-        if (gateway != null)
+        for (final Server server : servers)
         {
-            // bin/pitgun execs java, so this is the gateway's JVM itself.
-            gateway.destroy();
-        }
-        for (final Process p : Arrays.asList(gateway, bare))
-        {
-            if (p != null && !p.waitFor(60, TimeUnit.SECONDS))
+            if (!server.process().waitFor(60, TimeUnit.SECONDS))
             {
-                System.err.println("GatewayWrkMain: a server did not stop within 60 s; killing it");
-                p.destroyForcibly();
+                System.err.println("GatewayWrkMain: " + server.key() + " did not stop within 60 s; killing it");
+                server.process().destroyForcibly();
             }
         }
     }

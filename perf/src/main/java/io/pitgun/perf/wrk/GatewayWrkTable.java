@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 /**
@@ -17,9 +18,10 @@ import java.util.StringJoiner;
  * frames=F connections=C threads=T [acked_frames=A journaled_frames=J rejections=R] <wrk's keys>} line per wrk
  * run ({@link WrkResult}; R is the gateway's refusals by reason, {@code overload:12,...} or {@code none}). A
  * summary whose first line starts with {@code not measured:} (no wrk on the machine) becomes a block
- * saying so. A {@code # labels gateway=NAME, bare=NAME} line (the TLS run: the gateway with and without TLS) names
- * the two servers in the headings, and the verdict on issue 15 (whose baseline is the bare server) gives way to the
- * cost of the "gateway" side against the "bare" one.
+ * saying so. A {@code # labels gateway=NAME, bare=NAME} line names the two servers in the headings, and the verdict
+ * on issue 15 (whose baseline is the bare server) gives way to the cost of the "gateway" side against the "bare" one.
+ * A labels line naming other servers (the TLS run: {@code jdk=..., openssl=..., plain=...}) is rendered by
+ * {@link GatewayWrkComparison}: every server side by side against the last one.
  */
 public final class GatewayWrkTable
 {
@@ -114,8 +116,7 @@ public final class GatewayWrkTable
             return "**Not measured in this run:** " + trimmed.substring(NOT_MEASURED.length()).strip() + "\n";
         }
         String settings = null;
-        String gatewayLabel = null;
-        String bareLabel = null;
+        final Map<String, String> labels = new LinkedHashMap<>();
         final List<Run> runs = new ArrayList<>();
         for (final String line : trimmed.split("\n"))
         {
@@ -124,13 +125,9 @@ public final class GatewayWrkTable
                 for (final String label : line.substring(LABELS.length()).split(","))
                 {
                     final String[] kv = label.strip().split("=", 2);
-                    if (kv.length == 2 && kv[0].equals("gateway"))
+                    if (kv.length == 2)
                     {
-                        gatewayLabel = kv[1].strip();
-                    }
-                    else if (kv.length == 2 && kv[0].equals("bare"))
-                    {
-                        bareLabel = kv[1].strip();
+                        labels.put(kv[0].strip(), kv[1].strip());
                     }
                 }
             }
@@ -143,6 +140,12 @@ public final class GatewayWrkTable
                 runs.add(run(line.substring(POINT.length())));
             }
         }
+        if (!labels.isEmpty() && !labels.keySet().equals(Set.of("gateway", "bare")))
+        {
+            return GatewayWrkComparison.render(settings, labels, runs);
+        }
+        final String gatewayLabel = labels.get("gateway");
+        final String bareLabel = labels.get("bare");
         final List<Point> points = pair(runs);
         if (points.isEmpty())
         {
@@ -302,9 +305,10 @@ public final class GatewayWrkTable
     {
         final Map<String, String> values = WrkResult.keyValues(line);
         final String server = values.get("server");
-        if (!"gateway".equals(server) && !"bare".equals(server))
+        if (server == null || !server.matches("[a-z]+"))
         {
-            throw new IllegalArgumentException("point without server=gateway|bare: " + line);
+            throw new IllegalArgumentException("point without server=NAME (gateway, bare, or a labels line's): " +
+                line);
         }
         try
         {
@@ -424,7 +428,7 @@ public final class GatewayWrkTable
             p.ratio() >= target ? ", met" : "");
     }
 
-    private static String journal(final Run gateway)
+    static String journal(final Run gateway)
     {
         if (gateway.journaledFrames() < 0)
         {
@@ -435,12 +439,12 @@ public final class GatewayWrkTable
             "**NO** (" + gateway.journaledFrames() + " < " + gateway.ackedFrames() + ")";
     }
 
-    private static String errors(final WrkResult r)
+    static String errors(final WrkResult r)
     {
         return r.socketErrors() == 0 ? Long.toString(r.non2xx()) : r.non2xx() + " (+" + r.socketErrors() + " socket)";
     }
 
-    private static String latencies(final WrkResult r)
+    static String latencies(final WrkResult r)
     {
         return micros(r.p50Us()) + " / " + micros(r.p99Us()) + " / " + micros(r.p999Us());
     }
@@ -450,12 +454,12 @@ public final class GatewayWrkTable
         return us < 1000 ? us + " µs" : String.format(Locale.ROOT, "%.1f ms", us / 1000.0);
     }
 
-    private static String rate(final double perSecond)
+    static String rate(final double perSecond)
     {
         return String.format(Locale.ROOT, "%,.0f", perSecond);
     }
 
-    private static String percent(final double ratio)
+    static String percent(final double ratio)
     {
         return String.format(Locale.ROOT, "%.0f %%", ratio * 100);
     }

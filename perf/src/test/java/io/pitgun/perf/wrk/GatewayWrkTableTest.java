@@ -22,8 +22,14 @@ class GatewayWrkTableTest
 
     private static String gateway(final int frames, final int connections, final long requests, final long p50Us)
     {
+        return gateway("gateway", frames, connections, requests, p50Us);
+    }
+
+    private static String gateway(final String server, final int frames, final int connections, final long requests,
+        final long p50Us)
+    {
         final long acked = requests * frames;
-        return point("gateway", frames, connections, requests, p50Us, 0,
+        return point(server, frames, connections, requests, p50Us, 0,
             " acked_frames=" + acked + " journaled_frames=" + (acked + frames));
     }
 
@@ -58,7 +64,8 @@ class GatewayWrkTableTest
     @Test
     void shouldNameTheServersByTheLabelsLineAndGiveTheCostInsteadOfIssue15sVerdict()
     {
-        final String summary = String.join("\n", "# profile quick: TLS", GatewayWrkMain.TLS_LABELS,
+        final String summary = String.join("\n", "# profile quick: TLS",
+            "# labels gateway=gateway with TLS, bare=gateway without TLS",
             gateway(1, 4, 6000, 500), point("bare", 1, 4, 8000, 400, 0, ""));
 
         final String block = GatewayWrkTable.render(summary);
@@ -69,6 +76,34 @@ class GatewayWrkTableTest
         assertTrue(block.contains("gateway with TLS against gateway without TLS (frames × connections): 1×4: 75 % " +
             "of the requests/s, p50 1.3×.\n"), block);
         assertFalse(block.contains("NOT met"), block);
+    }
+
+    @Test
+    void shouldSetEveryLabelledServerSideBySideAgainstTheLastAndEachAgainstThoseBefore()
+    {
+        final String summary = String.join("\n", "# profile quick: TLS", GatewayWrkMain.TLS_LABELS,
+            gateway("openssl", 1, 4, 7000, 450), gateway("plain", 1, 4, 8000, 400), gateway("jdk", 1, 4, 5000, 600),
+            gateway("jdk", 100, 32, 1000, 900), gateway("openssl", 100, 32, 1500, 800),
+            // A point one server missed is left out.
+            gateway("jdk", 1, 256, 10, 10));
+
+        final String block = GatewayWrkTable.render(summary);
+
+        assertTrue(block.startsWith("Settings: profile quick: TLS.\n\n| frames/envelope | connections | TLS (JDK) " +
+            "req/s | TLS (OpenSSL) req/s | no TLS req/s | jdk / plain | openssl / plain | openssl / jdk | TLS (JDK) " +
+            "p50 / p99 / p99.9 |"), block);
+        assertTrue(block.contains("| 1 | 4 | 5,000 | 7,000 | 8,000 | 63 % | 88 % | 140 % | 600 µs / 1.8 ms / " +
+            "900.0 ms |"), block);
+        assertTrue(block.contains("| 0 / 0 / 0 | yes (5001 ≥ 5000) / yes (7001 ≥ 7000) / yes (8001 ≥ 8000) |\n"),
+            block);
+        assertFalse(block.contains("| 100 | 32 |"), block);
+        assertFalse(block.contains("| 1 | 256 |"), block);
+        assertTrue(block.contains("- TLS (JDK) against no TLS (frames × connections): 1×4: 63 % of the requests/s, " +
+            "p50 1.5×.\n- TLS (OpenSSL) against no TLS (frames × connections): 1×4: 88 % of the requests/s, " +
+            "p50 1.1×.\n- TLS (OpenSSL) against TLS (JDK) (frames × connections): 1×4: 140 % of the requests/s, " +
+            "p50 0.8×.\n"), block);
+        assertThrows(IllegalArgumentException.class, () -> GatewayWrkTable.render(String.join("\n",
+            GatewayWrkMain.TLS_LABELS, gateway("jdk", 1, 4, 5000, 600))));
     }
 
     @Test

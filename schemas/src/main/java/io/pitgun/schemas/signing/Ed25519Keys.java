@@ -155,22 +155,14 @@ public final class Ed25519Keys
         {
             throw new KeyFileException(file + ": cannot read the key file: " + ex, ex);
         }
-        final String begin = "-----BEGIN " + label + "-----";
-        final String end = "-----END " + label + "-----";
-        final int from = text.indexOf(begin);
-        final int to = text.indexOf(end);
-        if (from < 0 || to < from)
-        {
-            throw new KeyFileException(file + ": no '" + begin + "' block (expected a PEM " +
-                (label.equals(PUBLIC_LABEL) ? ".pub" : ".key") + " file as pitgun keys generate writes)");
-        }
         try
         {
-            return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+            return PemBlock.der(text, label);
         }
         catch (final IllegalArgumentException ex)
         {
-            throw new KeyFileException(file + ": the PEM block is not base64: " + ex.getMessage(), ex);
+            throw new KeyFileException(file + ": " + ex.getMessage() + " (expected a PEM " +
+                (label.equals(PUBLIC_LABEL) ? ".pub" : ".key") + " file as pitgun keys generate writes)", ex);
         }
     }
 
