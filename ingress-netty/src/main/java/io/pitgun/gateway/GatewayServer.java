@@ -73,6 +73,7 @@ public final class GatewayServer implements AutoCloseable
     private final DictionaryDocuments dictionaryDocuments;
     private final SchemaCatalog schemas = SchemaCatalog.standard();
     private final ClasspathResources solverFiles = new ClasspathResources("solver", GatewayServer.class.getClassLoader());
+    private final LivePage livePage = new LivePage(GatewayServer.class.getClassLoader());
     private final RunRegistryMirror registryMirror;
     /** Where AUDIT_LOG sends the audit log, or null (the logging configuration decides). */
     private final AuditLogOutput auditLog;
@@ -416,6 +417,11 @@ public final class GatewayServer implements AutoCloseable
     ClasspathResources solverFiles()
     {
         return solverFiles;
+    }
+
+    LivePage livePage()
+    {
+        return livePage;
     }
 
     RunRegistryMirror registryMirror()
