@@ -47,6 +47,15 @@ class LivePageBrowserTest
     private static final Set<String> CHANNELS = Set.of("Speed", "Throttle_Position", "Brake_Pedal", "Engine_RPM",
         "Torque_Nm", "Gear", "Lap_Distance", "LapTime");
     private static final int LAPS = 3;
+    private static final long SOAK_S = 60;
+    /** The whole page after a garbage collection: uPlot, the rings and lap traces (a few MB), the DOM. */
+    private static final long HEAP_LIMIT_BYTES = 64L << 20;
+    /**
+     * Growth allowed once the window is full: the lap being driven keeps its trace for the comparison (distance,
+     * time and six channels, about 0.3 MB a minute at 100 Hz), so a little growth is expected, an unbounded buffer
+     * (73 channels at 100 Hz, several MB a minute) is not.
+     */
+    private static final long HEAP_GROWTH_LIMIT_BYTES = 4L << 20;
     /**
      * How far the comparison's delta at the finish may be from the difference of the two lap times: a lap's time is
      * from its first sample to its last, and each of those falls up to one sample period after (first) or before
@@ -183,6 +192,90 @@ class LivePageBrowserTest
                 "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))").asBoolean());
             browser.screenshot(png);
             assertTrue(Files.size(png) > 10_000, "a screenshot with something on it: " + png.toAbsolutePath());
+        }
+        finally
+        {
+            server.shutdown();
+        }
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldSubscribeWithTheTokenFromItsFormKeptInSessionStorageAndNeverInTheUrl() throws Exception
+    {
+        final Path chromium = HeadlessChromium.requireExecutable();
+        final Path tokens = dataDir.resolve("tokens.json");
+        final CliRun add = CliRun.of("token", "add", "--file", tokens.toString(), "--id", "viewer", "--capability",
+            "subscribe");
+        assertEquals(0, add.exitCode(), add.err());
+        final String token = add.out().trim();
+        final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
+        flags.put(GatewaySetting.BIND, "127.0.0.1:0");
+        flags.put(GatewaySetting.DATA_DIR, dataDir.resolve("data").toString());
+        flags.put(GatewaySetting.TOKENS_FILE, tokens.toString());
+        final GatewayServer server = GatewayServer.start(GatewayConfig.resolve(Map.of(), flags));
+        final String page = "http://127.0.0.1:" + server.address().getPort() + "/live";
+        try (HeadlessChromium browser = HeadlessChromium.launch(chromium, page, 1200, 800))
+        {
+            // The page itself is public; its subscription is refused until it presents a token.
+            Await.until("the page says it is not connected", () ->
+                eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().startsWith("disconnected"));
+            eval(browser, "(() => { document.getElementById('token').value = '" + token + "';" +
+                " document.getElementById('token-form').requestSubmit(); return true; })()");
+            Await.until("subscribed with the token", () -> eval(browser, "pitgunLive.status()").asText().equals("live"));
+            assertEquals(token, eval(browser, "sessionStorage.getItem('pitgun.token')").asText());
+            assertEquals(page, eval(browser, "location.href").asText(), "the token is not in the URL");
+        }
+        finally
+        {
+            server.shutdown();
+        }
+    }
+
+    /**
+     * The page open for {@value #SOAK_S} s (-Dpitgun.live.soakSeconds) at the simulator's full rate, every channel
+     * (100 Hz, more than the game's fastest 60 Hz), with a 2,048-sample window so the rings wrap several times:
+     * its JavaScript heap, measured after a garbage collection, must not grow once the window is full.
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void shouldKeepThePagesMemoryBoundedAtFullRate() throws Exception
+    {
+        final Path chromium = HeadlessChromium.requireExecutable();
+        final long soakS = Long.getLong("pitgun.live.soakSeconds", SOAK_S);
+        final GatewayServer server = gateway(dataDir);
+        final String base = "http://127.0.0.1:" + server.address().getPort();
+        try (HeadlessChromium browser = HeadlessChromium.launch(chromium, base + "/live?window=2048", 1400, 1000))
+        {
+            Await.until("the page is loaded and subscribed", () ->
+                eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().equals("live"));
+            final SimulatedSessionFeed feed = new SimulatedSessionFeed(URI.create(base), UUID.randomUUID(),
+                SessionGenerator.SAMPLE_SEED, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()), null, 10);
+            final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(soakS);
+            final CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    return feed.run(Integer.MAX_VALUE, true, () -> System.nanoTime() > endNs);
+                }
+                catch (final Exception ex)
+                {
+                    throw new IllegalStateException(ex);
+                }
+            });
+            Await.until("the window is full", Duration.ofSeconds(60), () ->
+                eval(browser, "pitgunLive.ringSize()").asInt() == 2048);
+            final long fullBytes = browser.heapUsedBytes();
+            final long sentFrames = sent.get(soakS + 60, TimeUnit.SECONDS);
+            Await.until("the page has every frame", () ->
+                eval(browser, "pitgunLive.framesReceived()").asLong() == sentFrames);
+            final long endBytes = browser.heapUsedBytes();
+            System.out.printf("live page heap: %,d B with the window full, %,d B after %d s (%,d frames)%n",
+                fullBytes, endBytes, soakS, sentFrames);
+            assertTrue(endBytes < HEAP_LIMIT_BYTES, "heap " + endBytes + " B");
+            assertTrue(endBytes - fullBytes < HEAP_GROWTH_LIMIT_BYTES,
+                "heap grew from " + fullBytes + " to " + endBytes + " B once the window was full");
+            assertTrue(eval(browser, "pitgunLive.charts()[0].points").asInt() == 2048);
         }
         finally
         {
