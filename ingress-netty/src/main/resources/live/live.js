@@ -40,6 +40,7 @@
   let lapsDirty = false;
   let compareDirty = false;
   let lastSessionLabelsMs = 0;
+  let labelRefreshPending = false;
   const chosen = new Set();
   /** name → {plot, el, points, lastX}: one strip chart per chosen channel. */
   const charts = new Map();
@@ -356,7 +357,14 @@
   function render() {
     scheduled = false;
     const now = Date.now();
-    if (sessionsDirty || now - lastSessionLabelsMs > 500) { renderSessions(); lastSessionLabelsMs = now; }
+    // Session labels (frame counts) at most twice a second; a late refresh is scheduled so the last one shows.
+    if (sessionsDirty || now - lastSessionLabelsMs >= 500) {
+      renderSessions();
+      lastSessionLabelsMs = now;
+    } else if (!labelRefreshPending) {
+      labelRefreshPending = true;
+      setTimeout(() => { labelRefreshPending = false; sessionsDirty = true; schedule(); }, 500);
+    }
     if (channelsDirty) renderChannelChoices();
     if (selected !== null && dirty) {
       renderNow(selected);
@@ -577,11 +585,17 @@
           { stroke: '#aaa', size: 60, label: unit || '', grid: { stroke: '#2a2f37' } }],
       }, data, $('compare-chart'));
       deltaPlot = new uPlot({
-        width, height: 130, scales: { x: { time: false } }, cursor: { sync },
+        width, height: 170, cursor: { sync },
+        scales: {
+          x: { time: false },
+          // Symmetric about zero, so ahead and behind read at a glance.
+          y: { range: (u, min, max) => { const m = Math.max(Math.abs(min), Math.abs(max), 0.01) * 1.1; return [-m, m]; } },
+        },
         series: [{ label: 'distance (m)' },
           { label: 'Δ time B − A (s)', stroke: '#fc4', width: 1.5, points: { show: false },
             value: (u, v) => (v == null ? '–' : v.toFixed(3)) }],
-        axes: [{ stroke: '#aaa', grid: { stroke: '#2a2f37' } }, { stroke: '#aaa', size: 60, grid: { stroke: '#2a2f37' } }],
+        axes: [{ stroke: '#aaa', grid: { stroke: '#2a2f37' } },
+          { stroke: '#aaa', size: 60, label: 's', grid: { stroke: '#2a2f37' }, values: (u, ticks) => ticks.map((v) => v.toFixed(3)) }],
       }, deltaData, $('delta-chart'));
     }
   }

@@ -165,11 +165,20 @@ public final class HeadlessChromium implements AutoCloseable
         Files.write(png, Base64.getDecoder().decode(shot.path("data").asText()));
     }
 
-    /** The page's JavaScript heap in use, in bytes, right after a full garbage collection. */
+    /**
+     * The page's JavaScript memory in use, in bytes, right after a full garbage collection: the V8 heap plus the
+     * backing stores of its ArrayBuffers (typed arrays keep their bytes outside the heap, so the heap alone would not
+     * see them; Chromium reports them since version 113).
+     */
     public long heapUsedBytes() throws Exception
     {
         call("HeapProfiler.collectGarbage", null, Duration.ofSeconds(30));
-        return call("Runtime.getHeapUsage", null, Duration.ofSeconds(30)).path("usedSize").asLong();
+        final JsonNode usage = call("Runtime.getHeapUsage", null, Duration.ofSeconds(30));
+        if (!usage.has("backingStorageSize"))
+        {
+            throw new IllegalStateException("this Chromium does not report ArrayBuffer backing stores: " + usage);
+        }
+        return usage.path("usedSize").asLong() + usage.path("backingStorageSize").asLong();
     }
 
     private void onMessage(final String text)
