@@ -25,6 +25,11 @@
   const COLORS = ['#f55', '#5af', '#fc4', '#6d6', '#c8f', '#f9a', '#4dd', '#fa6'];
 
   const $ = (id) => document.getElementById(id);
+  /** What the Content-Security-Policy (the gateway's own origin only) refused: should stay empty. */
+  const policyViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => {
+    if (policyViolations.length < 100) policyViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+  });
 
   /** Units and which channels the dictionary has (the others are derived by the manifest). */
   const dictionary = { units: new Map(), loaded: false };
@@ -699,5 +704,6 @@
       capacity: t.distance.length }))),
     ringSize: () => (selected === null || selected.ring === null ? 0 : selected.ring.size),
     comparison: () => ({ ...comparison }),
+    policyViolations: () => policyViolations.slice(),
   };
 })();

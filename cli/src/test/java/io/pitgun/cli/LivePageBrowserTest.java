@@ -190,6 +190,8 @@ class LivePageBrowserTest
             final JsonNode foreign = eval(browser, "performance.getEntriesByType('resource').map(e => e.name)" +
                 ".filter(n => !n.startsWith(location.origin + '/'))");
             assertEquals(0, foreign.size(), "requests outside the gateway: " + foreign);
+            final JsonNode refused = eval(browser, "pitgunLive.policyViolations()");
+            assertEquals(0, refused.size(), "what the page's Content-Security-Policy refused: " + refused);
 
             final Path png = Path.of("target", "live-page.png");
             Await.until("the page has drawn its last frame", () -> eval(browser,
