@@ -41,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * {@code pitgun demo}: the whole runtime in one command. Starts an embedded gateway on a free loopback port with a
  * temporary data directory, replays the shipped sample session through the reference manifest as fast as the
  * gateway acknowledges it, then prints the lap summaries the engine produced, the latency percentiles, where the
- * journal and the HDR files are, and the commands to look further. Nothing keeps running afterwards.
+ * journal and the HDR files are, and the commands to look further. Nothing keeps running afterwards. With
+ * {@code --live} it is {@link LiveDemo} instead: the car simulator in real time and the live page, until Ctrl-C.
  */
 @Command(
     name = "demo",
@@ -49,7 +50,9 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Start an embedded gateway on a free loopback port, replay the sample session through the reference " +
             "manifest, and print the lap summaries and latency percentiles.",
-        "Exit 0 when every frame was acknowledged and lap summaries came back, 1 otherwise."})
+        "Exit 0 when every frame was acknowledged and lap summaries came back, 1 otherwise.",
+        "With --live: the car simulator drives laps into the gateway in real time and the gateway serves the live " +
+            "page; prints its URL, runs until Ctrl-C or SIGTERM, exits 0."})
 final class DemoCommand implements Callable<Integer>
 {
     static final String MANIFEST_RESOURCE = "examples/pipeline-manifest/v1/valid/demo-reference.yaml";
@@ -71,6 +74,15 @@ final class DemoCommand implements Callable<Integer>
         description = "Frames per envelope, 1..1024 (default: ${DEFAULT-VALUE}).")
     int batch;
 
+    @Option(names = "--live",
+        description = "Instead of the replay: the car simulator drives laps into the gateway in real time, without " +
+            "end, and the gateway serves the live page (docs/live.md); prints its URL and runs until Ctrl-C.")
+    boolean live;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
+        description = "With --live: the loopback port of the gateway (default: a free one).")
+    int port;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -91,7 +103,20 @@ final class DemoCommand implements Callable<Integer>
                 "give a new or empty one (or leave --data-dir out for a temporary directory)");
             return CliErrorHandler.FAILED;
         }
+        if (port < 0 || port > 65_535 || (port != 0 && !live))
+        {
+            err.println("pitgun demo: --port takes a port 0..65535 and goes with --live, got " + port);
+            return CliErrorHandler.FAILED;
+        }
         final boolean created = dataDir == null || !Files.exists(dataDir);
+        if (live)
+        {
+            final Path dir = (dataDir != null ? Files.createDirectories(dataDir) :
+                Files.createTempDirectory("pitgun-demo-")).toAbsolutePath();
+            // The gateway's built-in manifest, as `pitgun gateway` runs it: derived frames and lap summaries both
+            // reach subscribers (the reference manifest outputs insights only).
+            return new LiveDemo(out, err).run(gatewayConfig(dir, null, port), dir, created);
+        }
         final Path sample = input != null ? input : findSample();
         if (sample == null || !Files.isRegularFile(sample))
         {
@@ -109,7 +134,7 @@ final class DemoCommand implements Callable<Integer>
         out.flush();
 
         final long startMs = System.currentTimeMillis();
-        final GatewayServer server = GatewayServer.start(gatewayConfig(dir, manifest));
+        final GatewayServer server = GatewayServer.start(gatewayConfig(dir, manifest, 0));
         final ReplayStats stats;
         final List<LapSummary> laps;
         try
@@ -206,18 +231,22 @@ final class DemoCommand implements Callable<Integer>
         }
     }
 
-    private static GatewayConfig gatewayConfig(final Path dir, final Path manifest) throws IOException
+    /** The demo gateway: loopback {@code port} (0: a free one), journaled acks, {@code manifest} (null: the built-in one). */
+    static GatewayConfig gatewayConfig(final Path dir, final Path manifest, final int port) throws IOException
     {
         final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
         flags.put(GatewaySetting.DATA_DIR, dir.toString());
-        flags.put(GatewaySetting.MANIFEST, manifest.toString());
+        if (manifest != null)
+        {
+            flags.put(GatewaySetting.MANIFEST, manifest.toString());
+        }
         flags.put(GatewaySetting.ACK_MODE, "journaled");
         // One local client sends as fast as it is answered: the per-client rate limit would only slow the demo.
         flags.put(GatewaySetting.RATE_LIMIT, "0");
         flags.put(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, String.valueOf(1 << 24));
         // The environment does not configure the demo: it is the same on every machine.
         return GatewayConfig.resolve(Map.of(), flags)
-            .withBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            .withBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }
 
     private static Path copyManifest(final Path dir) throws IOException

@@ -132,7 +132,8 @@ class DocCommandsTest
         return files > 0;
     }
 
-    private static List<String> jvmFlags() throws IOException
+    /** The JVM flags the CLI runs with (bin/pitgun's), for tests that start it as a process. */
+    static List<String> jvmFlags() throws IOException
     {
         try (InputStream in = PitgunCommand.class.getResourceAsStream("/pitgun-jvm.flags"))
         {

@@ -1,5 +1,6 @@
 package io.pitgun.gateway;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pitgun.journal.JournalSpaceGuard;
 import io.pitgun.schemas.SchemaId;
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The read-only endpoints ({@code GET} or {@code HEAD}): {@code /} (what is served), {@code /health},
  * {@code /metrics}, {@code /latency}, {@code /dictionary[/name][/channel]}, {@code /schemas[/name/version]} (and the
- * seed's {@code /schemas/metrics-dictionary/name}) and the solver page under {@code /solver/}, and the 404 for any
+ * seed's {@code /schemas/metrics-dictionary/name}), the solver page under {@code /solver/}, the live page
+ * ({@code /live}, and {@code /} for a browser), and the 404 for any
  * other path. Each answer is built from memory (documents read at start, counters, latency
  * snapshots), never from the journal or a file, so it is safe on the event loop. Shared by all connections.
  */
@@ -34,6 +36,7 @@ final class AdminEndpoints
         {"GET", "/dictionary", "the dictionary served; /dictionary/{name} the whole, /dictionary/{channel} one channel"},
         {"GET", "/schemas", "the public JSON Schemas; /schemas/{name}/{version} one schema"},
         {"GET", "/solver/", "the race-strategy solver in the browser (WebAssembly)"},
+        {"GET", "/live", "the live page: strip charts, laps and lap comparison of a session (also / for browsers)"},
     };
 
     AdminEndpoints(final GatewayServer server)
@@ -48,7 +51,20 @@ final class AdminEndpoints
         final String path = exchange.path;
         if (path.equals("/"))
         {
-            exchange.json(GatewayCounters.Endpoint.OTHER, 200, index());
+            // A browser (it asks for HTML) gets the live page; tools keep getting the JSON list of endpoints.
+            final String accept = exchange.request.headers().get(HttpHeaderNames.ACCEPT);
+            if (accept != null && accept.contains("text/html"))
+            {
+                server.livePage().onRequest(exchange, path);
+            }
+            else
+            {
+                exchange.json(GatewayCounters.Endpoint.OTHER, 200, index());
+            }
+        }
+        else if (LivePage.serves(path))
+        {
+            server.livePage().onRequest(exchange, path);
         }
         else if (path.equals("/health"))
         {

@@ -18,7 +18,7 @@ public final class GatewayCounters
     /** Endpoints counted separately. */
     public enum Endpoint
     {
-        BEACON, WS_TEXT, WS_BINARY, WS_SUBSCRIBE, HEALTH, METRICS, LATENCY, DICTIONARY, SCHEMAS, SOLVER, OTHER;
+        BEACON, WS_TEXT, WS_BINARY, WS_SUBSCRIBE, HEALTH, METRICS, LATENCY, DICTIONARY, SCHEMAS, SOLVER, OTHER, LIVE;
 
         final String label = name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -78,6 +78,7 @@ public final class GatewayServer implements AutoCloseable
     private final DictionaryDocuments dictionaryDocuments;
     private final SchemaCatalog schemas = SchemaCatalog.standard();
     private final ClasspathResources solverFiles = new ClasspathResources("solver", GatewayServer.class.getClassLoader());
+    private final LivePage livePage = new LivePage(GatewayServer.class.getClassLoader());
     private final RunRegistryMirror registryMirror;
     /** Where AUDIT_LOG sends the audit log, or null (the logging configuration decides). */
     private final AuditLogOutput auditLog;
@@ -446,6 +447,11 @@ public final class GatewayServer implements AutoCloseable
     ClasspathResources solverFiles()
     {
         return solverFiles;
+    }
+
+    LivePage livePage()
+    {
+        return livePage;
     }
 
     RunRegistryMirror registryMirror()

@@ -17,7 +17,7 @@ public enum GatewaySetting
     BIND("BIND", "127.0.0.1:8080", "host:port to listen on; a non-loopback host also needs TOKENS_FILE (or INSECURE=1)"),
     ALLOW_NON_LOOPBACK("ALLOW_NON_LOOPBACK", "0", true, "deprecated: the same as INSECURE=1"),
     INSECURE("INSECURE", "0", true, "1 to bind a non-loopback address without TOKENS_FILE: nothing is authenticated, and every start logs a warning saying so"),
-    TOKENS_FILE("TOKENS_FILE", "", "token file (pitgun token add); when set, every endpoint but /health, /, /dictionary, /schemas and /solver needs a bearer token with its capability (docs/security.md); changes take effect without a restart"),
+    TOKENS_FILE("TOKENS_FILE", "", "token file (pitgun token add); when set, every endpoint but /health, /, /dictionary, /schemas, /solver and /live needs a bearer token with its capability (docs/security.md); changes take effect without a restart"),
     TRUSTED_PROXIES("TRUSTED_PROXIES", "", "comma-separated addresses of reverse proxies whose X-Forwarded-For names the client (rate limits and RESTRICTED_CLIENTS without tokens); from any other peer the header is ignored"),
     ALLOWED_ORIGINS("ALLOWED_ORIGINS", "", "comma-separated browser origins (scheme://host[:port]) allowed to open a WebSocket or POST; any other Origin header is refused with 403 (pages of the gateway itself, reached by a loopback name, are allowed)"),
     DATA_DIR("DATA_DIR", "./data", "storage directory: the journal is DATA_DIR/journal, the live counters DATA_DIR/pitgun-counters.dat (read by pitgun stat)"),

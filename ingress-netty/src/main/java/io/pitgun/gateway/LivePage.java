@@ -1,0 +1,206 @@
+package io.pitgun.gateway;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live page (docs/live.md): {@code /live} (and {@code /} for a browser), its script and style under
+ * {@code /live/}, and uPlot from its WebJar under {@code /live/uplot-VERSION/}, all from the class path, read once
+ * and kept in memory (a few hundred kB). Nothing is fetched from elsewhere, at build or run time: the page works
+ * offline.
+ * <p>
+ * Caching: uPlot's files are named by their version, so they never change at a URL and are cached for a year
+ * ({@code immutable}); the page, its script and its style keep their URL across releases, so the browser revalidates
+ * them every time ({@code no-cache}) with their {@code ETag} (SHA-256 of the bytes) and gets a 304 when unchanged.
+ * The HTML carries a Content-Security-Policy that allows only the gateway itself ({@code 'self'}: scripts, styles,
+ * and the WebSocket back to it), so the page cannot reach another host even if a file were changed to.
+ */
+final class LivePage
+{
+    /** The page's own path; {@code /} serves it too when the client asks for HTML. */
+    static final String PATH = "/live";
+    private static final String PREFIX = PATH + "/";
+    private static final String OWN_ROOT = "live/";
+    private static final String UPLOT_PROPERTIES = "META-INF/maven/org.webjars.npm/uplot/pom.properties";
+    private static final String VERSION_MARK = "@UPLOT_VERSION@";
+    private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    private static final String REVALIDATE = "no-cache";
+    /** Only the gateway itself; uPlot sets element styles through the CSSOM, which a style-src does not govern. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; " +
+        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    /** A file to serve, with its validator and caching rule. */
+    record Asset(byte[] bytes, String contentType, String etag, String cacheControl, boolean html)
+    {
+    }
+
+    private static final Asset MISSING = new Asset(new byte[0], "", "", "", false);
+
+    private final ClassLoader loader;
+    private final String uplotVersion;
+    private final String uplotPrefix;
+    private final ConcurrentHashMap<String, Asset> cache = new ConcurrentHashMap<>();
+
+    LivePage(final ClassLoader loader)
+    {
+        this.loader = loader;
+        this.uplotVersion = uplotVersion(loader);
+        this.uplotPrefix = "uplot-" + uplotVersion + "/";
+    }
+
+    /** The uPlot version served (from the WebJar's own metadata, so the root pom is the only place it is named). */
+    String uplotVersion()
+    {
+        return uplotVersion;
+    }
+
+    /** Whether {@code path} is the page or one of its files. */
+    static boolean serves(final String path)
+    {
+        return path.equals(PATH) || path.startsWith(PREFIX);
+    }
+
+    /** Answers a {@code GET}/{@code HEAD} of {@code path} ({@code /} included): 200, 304, or 404. */
+    void onRequest(final HttpExchange exchange, final String path)
+    {
+        final Asset asset = find(path);
+        if (asset == null)
+        {
+            exchange.error(GatewayCounters.Endpoint.LIVE, 404, RejectReason.NOT_FOUND, "no live page file " + path,
+                false);
+            return;
+        }
+        final String ifNoneMatch = exchange.request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+        final boolean unchanged = ifNoneMatch != null && ifNoneMatch.contains(asset.etag());
+        final FullHttpResponse response = HttpExchange.response(unchanged ? 304 : 200, asset.contentType(),
+            unchanged ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(asset.bytes()));
+        response.headers()
+            .set(HttpHeaderNames.CACHE_CONTROL, asset.cacheControl())
+            .set(HttpHeaderNames.ETAG, asset.etag())
+            .set("X-Content-Type-Options", "nosniff");
+        if (unchanged)
+        {
+            response.headers().remove(HttpHeaderNames.CONTENT_TYPE).remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
+        if (asset.html())
+        {
+            response.headers()
+                .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
+                .set("Referrer-Policy", "no-referrer");
+        }
+        exchange.write(GatewayCounters.Endpoint.LIVE, response, null, 0, 0, false);
+    }
+
+    /** The file at {@code path} ({@code /}, {@code /live}, {@code /live/...}), or null. */
+    Asset find(final String path)
+    {
+        final String relative;
+        if (path.equals("/") || path.equals(PATH) || path.equals(PREFIX))
+        {
+            relative = "index.html";
+        }
+        else if (path.startsWith(PREFIX))
+        {
+            relative = path.substring(PREFIX.length());
+        }
+        else
+        {
+            return null;
+        }
+        if (relative.isEmpty() || relative.contains("..") || relative.contains("\\") || relative.contains("//"))
+        {
+            return null;
+        }
+        final Asset asset = cache.computeIfAbsent(relative, this::load);
+        return asset == MISSING ? null : asset;
+    }
+
+    private Asset load(final String relative)
+    {
+        if (relative.startsWith(uplotPrefix))
+        {
+            final String file = relative.substring(uplotPrefix.length());
+            // Only the two files the page uses, not the WebJar's whole tree.
+            if (!file.equals("uPlot.iife.min.js") && !file.equals("uPlot.min.css"))
+            {
+                return MISSING;
+            }
+            final byte[] bytes = read("META-INF/resources/webjars/uplot/" + uplotVersion + "/dist/" + file);
+            return bytes == null ? MISSING : asset(bytes, file, IMMUTABLE);
+        }
+        if (relative.indexOf('/') >= 0)
+        {
+            return MISSING;
+        }
+        final byte[] bytes = read(OWN_ROOT + relative);
+        if (bytes == null)
+        {
+            return MISSING;
+        }
+        // The page names uPlot's files by version; the version is filled in here, once.
+        final byte[] filled = relative.endsWith(".html") ?
+            new String(bytes, StandardCharsets.UTF_8).replace(VERSION_MARK, uplotVersion).getBytes(StandardCharsets.UTF_8) :
+            bytes;
+        return asset(filled, relative, REVALIDATE);
+    }
+
+    private static Asset asset(final byte[] bytes, final String name, final String cacheControl)
+    {
+        return new Asset(bytes, ClasspathResources.contentType(name), etag(bytes), cacheControl,
+            name.endsWith(".html"));
+    }
+
+    private byte[] read(final String resource)
+    {
+        try (InputStream in = loader.getResourceAsStream(resource))
+        {
+            return in == null ? null : in.readAllBytes();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read " + resource + " from the class path", ex);
+        }
+    }
+
+    private static String etag(final byte[] bytes)
+    {
+        try
+        {
+            return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16) + "\"";
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("every JDK has SHA-256", ex);
+        }
+    }
+
+    private static String uplotVersion(final ClassLoader loader)
+    {
+        try (InputStream in = loader.getResourceAsStream(UPLOT_PROPERTIES))
+        {
+            if (in == null)
+            {
+                // A build without the WebJar: the page still loads and says the charts are missing.
+                return "missing";
+            }
+            final Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty("version", "missing");
+        }
+        catch (final IOException ex)
+        {
+            return "missing";
+        }
+    }
+}
