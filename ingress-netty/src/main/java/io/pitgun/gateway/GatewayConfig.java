@@ -77,7 +77,9 @@ public record GatewayConfig(
     AeronIdleStrategy shipIdleStrategy,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
-    List<Path> trust)
+    List<Path> trust,
+    int shipAckTimeoutMs,
+    Optional<Path> shipSecretFile)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -139,7 +141,7 @@ public record GatewayConfig(
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
             shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey, trust);
+            tlsCert, tlsKey, trust, shipAckTimeoutMs, shipSecretFile);
     }
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
@@ -151,7 +153,9 @@ public record GatewayConfig(
             .withBatchSize(shipBatchSize)
             .withFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(shipFlushIntervalMs))
             .withAeronDirectory(shipAeronDir.orElse(null))
-            .withIdleStrategy(shipIdleStrategy));
+            .withIdleStrategy(shipIdleStrategy)
+            .withAckTimeoutNs(TimeUnit.MILLISECONDS.toNanos(shipAckTimeoutMs))
+            .withSecretFile(shipSecretFile.orElse(null)));
     }
 
     private static final class Parser
@@ -229,7 +233,9 @@ public record GatewayConfig(
                 idleStrategy(GatewaySetting.SHIP_IDLE_STRATEGY),
                 optional(GatewaySetting.TLS_CERT).map(Path::of),
                 optional(GatewaySetting.TLS_KEY).map(Path::of),
-                trustFiles());
+                trustFiles(),
+                integer(GatewaySetting.SHIP_ACK_TIMEOUT_MS),
+                optional(GatewaySetting.SHIP_SECRET_FILE).map(Path::of));
             if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
             {
                 problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +

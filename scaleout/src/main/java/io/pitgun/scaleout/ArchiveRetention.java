@@ -33,6 +33,8 @@ final class ArchiveRetention
     private final AeronArchive archive;
     private final CountersReader counters;
     private final int streamId;
+    /** The shipping stream: earlier versions recorded it as it arrived; those recordings are purged once stopped. */
+    private final int legacyStreamId;
     private final long maxLiveBytes;
     private final Runnable restartRecording;
     private boolean restartNeeded;
@@ -53,8 +55,9 @@ final class ArchiveRetention
      * @param restartRecording stops and starts the shipping stream's recording.
      */
     ArchiveRetention(final AeronArchive archive, final CountersReader counters, final int streamId,
-        final long maxLiveBytes, final Runnable restartRecording)
+        final int legacyStreamId, final long maxLiveBytes, final Runnable restartRecording)
     {
+        this.legacyStreamId = legacyStreamId;
         this.archive = archive;
         this.counters = counters;
         this.streamId = streamId;
@@ -161,7 +164,7 @@ final class ArchiveRetention
         lastListedId = Math.max(lastListedId, recordingId);
         // Stopped: no position counter. (A hive killed mid-recording leaves its stop position unset in the catalogue,
         // so the counter, not the stop position, says whether the archive is still writing it.)
-        if (recordingStreamId != streamId)
+        if (recordingStreamId != streamId && recordingStreamId != legacyStreamId)
         {
             return;
         }
