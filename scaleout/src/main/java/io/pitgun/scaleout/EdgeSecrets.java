@@ -98,7 +98,7 @@ public final class EdgeSecrets
         return secrets.length;
     }
 
-    /** A new authenticator for each edge listed, in the file's order, or null for an id not listed. */
+    /** A new authenticator for each edge listed, in the file's order. */
     BatchAuthenticator[] authenticators()
     {
         final BatchAuthenticator[] all = new BatchAuthenticator[secrets.length];

@@ -34,8 +34,9 @@ import java.util.function.UnaryOperator;
  * {@link HivePipeline}, the derive thread that runs the engine pipeline over each edge's journal, live
  * ({@link #derivedOutputs()}).
  * <p>
- * The Archive's recording is the raw record of what arrived (every batch, resends included, one recording per edge
- * connection); the per-edge journals are the deduplicated record the journal tools and replay read.
+ * The Archive records every batch the writer takes before it is appended ({@link HiveRecorder}: one recording,
+ * extended across restarts, whose tail is replayed into the journals at start); the per-edge journals are the
+ * record of truth the journal tools and replay read.
  */
 public final class Hive implements AutoCloseable
 {

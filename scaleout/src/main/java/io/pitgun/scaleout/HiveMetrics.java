@@ -140,7 +140,7 @@ public final class HiveMetrics
             "Batches appended to a journal that the Archive's record lacks (the Archive back-pressured too long).");
         sample(out, "pitgun_hive_archive_batches_not_recorded_total", null, hive.archiveBatchesNotRecorded());
         family(out, "pitgun_hive_archive_recording_position_bytes", "gauge",
-            "Bytes the Archive has recorded, per recording being written now (one per edge connection).");
+            "Bytes the Archive has recorded, per recording being written now (the hive's record: one).");
         hive.forEachActiveRecording((recordingId, position) -> out
             .append("pitgun_hive_archive_recording_position_bytes{recording_id=\"").append(recordingId)
             .append("\"} ").append(position).append('\n'));
