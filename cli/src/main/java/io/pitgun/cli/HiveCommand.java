@@ -201,6 +201,14 @@ public final class HiveCommand implements Callable<Integer>
             ", edges' journals under " + dataDir.resolve(HiveConfig.EDGES_DIRECTORY) +
             (pipeline == null ? ", no derived output" : ", derived output (" + pipeline.manifest().manifest().name() +
                 ") beside each in " + HiveConfig.DERIVED_FILE) + "; SIGTERM or Ctrl-C stops it");
+        if (edgeSecrets == null)
+        {
+            spec.commandLine().getErr().println(insecure ?
+                "pitgun hive: WARNING: --insecure without --edge-secrets: batches from any host are taken " +
+                    "unauthenticated; anyone who reaches the port can write any edge's journal" :
+                "pitgun hive: no --edge-secrets: batches are taken only from loopback (docs/scale-out.md, " +
+                    "Authentication)");
+        }
         if (metrics != null)
         {
             spec.commandLine().getOut().println("pitgun hive: metrics on http://" +
