@@ -257,8 +257,10 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     /** A batch replayed from the Archive's record at start: taken by its writer without any answer. */
     private void onReplayedBatch(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (length < ShippingDescriptor.REPLY_CHANNEL_OFFSET ||
-            buffer.getInt(offset + ShippingDescriptor.TYPE_OFFSET, ORDER) != ShippingDescriptor.TYPE_BATCH)
+        final int type = length < ShippingDescriptor.REPLY_CHANNEL_OFFSET ? 0 :
+            buffer.getInt(offset + ShippingDescriptor.TYPE_OFFSET, ORDER);
+        // A signed edge's batch keeps its type in the record; its MAC, checked when it arrived, is not recorded.
+        if (type != ShippingDescriptor.TYPE_BATCH && type != ShippingDescriptor.TYPE_BATCH_AUTHENTICATED)
         {
             return;
         }

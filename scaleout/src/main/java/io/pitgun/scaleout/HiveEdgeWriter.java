@@ -64,11 +64,13 @@ public final class HiveEdgeWriter implements AutoCloseable
     private volatile long batchesReceived;
     private volatile long bytesReceived;
     private volatile long duplicateEdgeRefusals;
-    /** The Aeron session (edge connection) whose batches this writer takes, or {@link #NO_SESSION}. */
-    private int ownerSession = NO_SESSION;
-    private static final int NO_SESSION = 0;
-    /** The refused duplicate connection last answered, its reply publication and whether a refusal is due. */
-    private int refusedSession = NO_SESSION;
+    /** The Aeron session (edge connection) whose batches this writer takes, when {@link #owned}. */
+    private int ownerSession;
+    private boolean owned;
+    /** The refused duplicate connection last answered (when {@link #refusing}), its reply publication and whether
+     *  a refusal is due. */
+    private int refusedSession;
+    private boolean refusing;
     private Publication refusedReply;
     private boolean refusalPending;
     /** The batch being taken comes from the Archive's record (at start), not from an edge. */
@@ -220,16 +222,17 @@ public final class HiveEdgeWriter implements AutoCloseable
     boolean admits(final int sessionId, final IntPredicate liveness, final ReplyConnector connector,
         final DirectBuffer buffer, final int offset, final int length)
     {
-        if (sessionId == ownerSession)
+        if (owned && sessionId == ownerSession)
         {
             return true;
         }
-        if (ownerSession != NO_SESSION && liveness.test(ownerSession))
+        if (owned && liveness.test(ownerSession))
         {
             duplicateEdgeRefusals++;
-            if (sessionId != refusedSession)
+            if (!refusing || sessionId != refusedSession)
             {
                 // A cold path: once per duplicate connection.
+                refusing = true;
                 refusedSession = sessionId;
                 if (refusedReply != null)
                 {
@@ -243,15 +246,22 @@ public final class HiveEdgeWriter implements AutoCloseable
             refusalPending = true;
             return false;
         }
-        if (ownerSession != NO_SESSION)
+        if (owned)
         {
             LOG.info("edge {}: connection (session {}) replaces session {}, which has gone", edgeId, sessionId,
                 ownerSession);
         }
         ownerSession = sessionId;
-        if (sessionId == refusedSession)
+        owned = true;
+        if (refusing && sessionId == refusedSession)
         {
-            refusedSession = NO_SESSION;
+            refusing = false;
+            refusalPending = false; // refused while the other lived; its replies now go through updateReply
+            if (refusedReply != null)
+            {
+                refusedReply.close();
+                refusedReply = null;
+            }
         }
         return true;
     }

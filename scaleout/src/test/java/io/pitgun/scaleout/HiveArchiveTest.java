@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,9 @@ class HiveArchiveTest
     private Path hiveData;
     private String channel;
     private Journal edgeJournal;
+    /** Null: unsigned batches (loopback); else the hive's secrets and the edge's secret file. */
+    private EdgeSecrets hiveSecrets;
+    private Path edgeSecretFile;
 
     @BeforeEach
     void setUp() throws Exception
@@ -100,6 +104,21 @@ class HiveArchiveTest
     @Test
     void shouldAppendFromTheRecordABatchRecordedButNotAppendedWhenTheHiveDied() throws Exception
     {
+        recordedButNotAppended();
+    }
+
+    @Test
+    void shouldAppendFromTheRecordASignedEdgesBatchRecordedButNotAppended() throws Exception
+    {
+        final String secret = "a-secret-of-at-least-32-characters-0123456789";
+        final UUID id = EdgeId.loadOrCreate(edgeData);
+        hiveSecrets = EdgeSecrets.read(Files.writeString(dir.resolve("edge-secrets"), id + " " + secret + "\n"));
+        edgeSecretFile = Files.writeString(dir.resolve("edge-secret"), secret);
+        recordedButNotAppended();
+    }
+
+    private void recordedButNotAppended() throws Exception
+    {
         ShippingTest.append(edgeJournal, 0, 600);
         final UUID edgeId;
         try (Hive hive = startHive())
@@ -131,13 +150,15 @@ class HiveArchiveTest
 
     private Hive startHive()
     {
-        return Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));
+        return Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+            .withEdgeSecrets(hiveSecrets));
     }
 
     private EdgeShipper startShipper()
     {
         return EdgeShipper.start(edgeJournal, edgeData, ShipperConfig.to(channel).withFlushIntervalNs(5_000_000L)
-            .withAckTimeoutNs(500_000_000L).withAeronDirectory(dir.resolve("aeron-edge")));
+            .withAckTimeoutNs(500_000_000L).withAeronDirectory(dir.resolve("aeron-edge"))
+            .withSecretFile(edgeSecretFile));
     }
 
     /** Waits until the Archive has recorded everything offered to the record. */
