@@ -130,6 +130,17 @@ public final class HiveCommand implements Callable<Integer>
             "one (printed). Loopback only unless --metrics-allow-non-loopback. Default: off.")
     String metricsBind;
 
+    @Option(names = "--edge-secrets", paramLabel = "FILE",
+        description = "File of edge secrets, one 'EDGE_ID SECRET' a line (secrets of at least 32 characters): each " +
+            "edge's batches must carry an HMAC-SHA256 under its secret (its gateway's SHIP_SECRET_FILE); batches of " +
+            "edges not listed, unsigned or forged are refused and counted (docs/scale-out.md)")
+    Path edgeSecrets;
+
+    @Option(names = "--insecure",
+        description = "Without --edge-secrets, take unauthenticated batches from any host (default: only from " +
+            "loopback); anyone who reaches the port can then write any edge's journal")
+    boolean insecure;
+
     @Option(names = "--metrics-allow-non-loopback",
         description = "Allow --metrics-bind on an address other than loopback.")
     boolean metricsAllowNonLoopback;
@@ -158,7 +169,8 @@ public final class HiveCommand implements Callable<Integer>
         try
         {
             config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0, idle, socketRcvbuf,
-                maxEdges, archiveMaxRecordingBytes);
+                maxEdges, archiveMaxRecordingBytes, edgeSecrets == null ? null :
+                io.pitgun.scaleout.EdgeSecrets.read(edgeSecrets), insecure);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -189,6 +201,14 @@ public final class HiveCommand implements Callable<Integer>
             ", edges' journals under " + dataDir.resolve(HiveConfig.EDGES_DIRECTORY) +
             (pipeline == null ? ", no derived output" : ", derived output (" + pipeline.manifest().manifest().name() +
                 ") beside each in " + HiveConfig.DERIVED_FILE) + "; SIGTERM or Ctrl-C stops it");
+        if (edgeSecrets == null)
+        {
+            spec.commandLine().getErr().println(insecure ?
+                "pitgun hive: WARNING: --insecure without --edge-secrets: batches from any host are taken " +
+                    "unauthenticated; anyone who reaches the port can write any edge's journal" :
+                "pitgun hive: no --edge-secrets: batches are taken only from loopback (docs/scale-out.md, " +
+                    "Authentication)");
+        }
         if (metrics != null)
         {
             spec.commandLine().getOut().println("pitgun hive: metrics on http://" +

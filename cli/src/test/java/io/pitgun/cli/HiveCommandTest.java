@@ -147,6 +147,17 @@ class HiveCommandTest
     }
 
     @Test
+    void shouldRefuseAnEdgeSecretsFileWithAShortSecret() throws Exception
+    {
+        final java.nio.file.Path secrets = java.nio.file.Files.writeString(dir.resolve("edge-secrets"),
+            java.util.UUID.randomUUID() + " short\n");
+        final CliRun run = CliRun.of("hive", "--listen", "aeron:udp?endpoint=127.0.0.1:40456", "--data-dir",
+            dir.toString(), "--edge-secrets", secrets.toString());
+        assertEquals(2, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("line 1: a secret of 5 characters; at least 32"), run.err());
+    }
+
+    @Test
     void shouldSayWhenTheDirectoryHoldsNoEdges()
     {
         final CliRun run = CliRun.of("hive", "status", "--data-dir", dir.toString());

@@ -79,7 +79,9 @@ public record GatewayConfig(
     Optional<Path> tlsKey,
     TlsOptions tls,
     List<Path> trust,
-    boolean runRegistryIncludeRestricted)
+    boolean runRegistryIncludeRestricted,
+    int shipAckTimeoutMs,
+    Optional<Path> shipSecretFile)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -141,7 +143,7 @@ public record GatewayConfig(
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
             shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted);
+            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile);
     }
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
@@ -153,7 +155,9 @@ public record GatewayConfig(
             .withBatchSize(shipBatchSize)
             .withFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(shipFlushIntervalMs))
             .withAeronDirectory(shipAeronDir.orElse(null))
-            .withIdleStrategy(shipIdleStrategy));
+            .withIdleStrategy(shipIdleStrategy)
+            .withAckTimeoutNs(TimeUnit.MILLISECONDS.toNanos(shipAckTimeoutMs))
+            .withSecretFile(shipSecretFile.orElse(null)));
     }
 
     private static final class Parser
@@ -234,7 +238,9 @@ public record GatewayConfig(
                 new TlsOptions(tlsProvider(), integer(GatewaySetting.TLS_HANDSHAKE_TIMEOUT_MS),
                     integer(GatewaySetting.TLS_MAX_HANDSHAKES), integer(GatewaySetting.TLS_MAX_HANDSHAKES_PER_PEER)),
                 trustFiles(),
-                bool(GatewaySetting.RUN_REGISTRY_INCLUDE_RESTRICTED));
+                bool(GatewaySetting.RUN_REGISTRY_INCLUDE_RESTRICTED),
+                integer(GatewaySetting.SHIP_ACK_TIMEOUT_MS),
+                optional(GatewaySetting.SHIP_SECRET_FILE).map(Path::of));
             if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
             {
                 problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +

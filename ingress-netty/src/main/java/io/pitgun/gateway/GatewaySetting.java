@@ -72,7 +72,9 @@ public enum GatewaySetting
     TLS_PROVIDER("TLS_PROVIDER", TlsProvider.OPENSSL.text(), "the TLS implementation: openssl (BoringSSL from netty-tcnative, Linux x86-64; where it does not load the gateway uses jdk, logs a warning and sets pitgun_gateway_tls_openssl_fallback) or jdk (the JDK's SunJSSE)"),
     TLS_HANDSHAKE_TIMEOUT_MS("TLS_HANDSHAKE_TIMEOUT_MS", "5000", between(100, 600_000), "a TLS handshake must complete within this time of the connection's accept, or the connection is closed (tls_handshake_timeout)"),
     TLS_MAX_HANDSHAKES("TLS_MAX_HANDSHAKES", "512", between(1, 1 << 20), "TLS handshakes in progress in total; a new connection beyond it is closed before its handshake (tls_handshake_limit)"),
-    TLS_MAX_HANDSHAKES_PER_PEER("TLS_MAX_HANDSHAKES_PER_PEER", "64", between(1, 1 << 20), "TLS handshakes in progress per client address; a new connection beyond it is closed before its handshake (tls_peer_handshake_limit)");
+    TLS_MAX_HANDSHAKES_PER_PEER("TLS_MAX_HANDSHAKES_PER_PEER", "64", between(1, 1 << 20), "TLS handshakes in progress per client address; a new connection beyond it is closed before its handshake (tls_peer_handshake_limit)"),
+    SHIP_ACK_TIMEOUT_MS("SHIP_ACK_TIMEOUT_MS", Long.toString(ShipperConfig.DEFAULT_ACK_TIMEOUT_NS / 1_000_000), between(1, 3_600_000), "when shipping, how long batches may go unacknowledged before the edge asks the hive again (a hello) and resumes from what it holds; above the round trip to the hive"),
+    SHIP_SECRET_FILE("SHIP_SECRET_FILE", "", "file holding this edge's shared secret with the hive (one line, at least 32 characters; the hive's --edge-secrets lists it against the edge id): each batch then carries an HMAC-SHA256 of itself (docs/scale-out.md); without it the hive takes this edge's batches only over loopback or when started --insecure");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";

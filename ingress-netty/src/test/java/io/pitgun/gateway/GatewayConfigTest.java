@@ -108,13 +108,18 @@ class GatewayConfigTest
         assertTrue(GatewayConfig.defaults().shipper().isEmpty(), "no SHIP_TO: no shipping");
         final io.pitgun.scaleout.ShipperConfig shipper = GatewayConfig.resolve(Map.of(
             "PITGUN_GATEWAY_SHIP_TO", "aeron:udp?endpoint=127.0.0.1:40456",
-            "PITGUN_GATEWAY_SHIP_STREAM_ID", "7", "PITGUN_GATEWAY_SHIP_AERON_DIR", "/tmp/edge-aeron"), Map.of(
+            "PITGUN_GATEWAY_SHIP_STREAM_ID", "7", "PITGUN_GATEWAY_SHIP_AERON_DIR", "/tmp/edge-aeron",
+            "PITGUN_GATEWAY_SHIP_SECRET_FILE", "/tmp/edge-secret"), Map.of(
             GatewaySetting.SHIP_REPLY_STREAM_ID, "8", GatewaySetting.SHIP_IDLE_STRATEGY, "BUSY_SPIN",
-            GatewaySetting.SHIP_BATCH_SIZE, "64", GatewaySetting.SHIP_FLUSH_INTERVAL_MS, "3")).shipper().orElseThrow();
+            GatewaySetting.SHIP_BATCH_SIZE, "64", GatewaySetting.SHIP_FLUSH_INTERVAL_MS, "3",
+            GatewaySetting.SHIP_ACK_TIMEOUT_MS, "750")).shipper().orElseThrow();
         assertEquals(new io.pitgun.scaleout.ShipperConfig("aeron:udp?endpoint=127.0.0.1:40456", 7,
-            io.pitgun.scaleout.ShipperConfig.DEFAULT_REPLY_CHANNEL, 8, 64, 3_000_000L,
-            io.pitgun.scaleout.ShipperConfig.DEFAULT_ACK_TIMEOUT_NS, java.nio.file.Path.of("/tmp/edge-aeron"),
-            io.pitgun.scaleout.AeronIdleStrategy.BUSY_SPIN), shipper);
+            io.pitgun.scaleout.ShipperConfig.DEFAULT_REPLY_CHANNEL, 8, 64, 3_000_000L, 750_000_000L,
+            java.nio.file.Path.of("/tmp/edge-aeron"), io.pitgun.scaleout.AeronIdleStrategy.BUSY_SPIN,
+            java.nio.file.Path.of("/tmp/edge-secret")), shipper);
+        assertEquals(io.pitgun.scaleout.ShipperConfig.DEFAULT_ACK_TIMEOUT_NS, GatewayConfig.resolve(Map.of(
+            "PITGUN_GATEWAY_SHIP_TO", "aeron:udp?endpoint=127.0.0.1:40456"), Map.of()).shipper().orElseThrow()
+            .ackTimeoutNs(), "the setting's default is the shipper's");
         final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
             Map.of("PITGUN_GATEWAY_SHIP_IDLE_STRATEGY", "lazy", "PITGUN_GATEWAY_SHIP_STREAM_ID", "0"), Map.of()));
         assertEquals(2, ex.problems().size(), ex.getMessage());

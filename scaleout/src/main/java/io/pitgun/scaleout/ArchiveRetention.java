@@ -10,19 +10,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the hive's Aeron Archive from growing without bound: purges every <b>stopped</b> recording of the shipping
- * stream (one per finished edge connection), keeping the ones being written; and when one being written passes
- * {@link #maxLiveBytes} (an edge connected for days), restarts the stream's recording, which stops every current
- * recording (purged by the next sweep) and begins new ones where the stream is. What arrives between the stop and the
- * start is not recorded: a gap in the raw record, never in the journals.
+ * Keeps the hive's Aeron Archive from growing without bound: purges every <b>stopped</b> recording of the hive's
+ * record ({@link HiveRecorder}), and of the shipping stream itself (recorded as it arrived by earlier versions),
+ * keeping the ones being written; and when one being written passes {@link #maxLiveBytes}, restarts the record's
+ * recording, which stops it (purged by the next sweep) and begins a new one where the record is.
  * <p>
- * <b>Why that is safe:</b> the per-edge journals, not the recordings, are the hive's record of truth. The writer
- * reads batches from its live subscription, never from a recording, and a batch it did not hold when its connection
- * ended is not acknowledged, so the edge ships it again from its own journal. A finished recording is therefore
- * never needed for the delivery guarantee; it is a raw record of what arrived, kept only while its connection lasts.
+ * <b>Why that is safe:</b> the per-edge journals, not the recordings, are the hive's record of truth. Only the tail
+ * of the last recording is ever read back (at start, {@link HiveRecorder}), and a batch missing from it is one the
+ * hive never acknowledged, which the edge ships again from its own journal.
  * <p>
- * <b>Threading:</b> {@link #sweep()} runs on the hive's retention thread (and once at start, before recording
- * begins); the counters are read from any thread.
+ * <b>Threading:</b> {@link #sweep()} runs on the hive's retention thread (and once at start, after the record's
+ * recording is continued); the counters are read from any thread.
  */
 final class ArchiveRetention
 {
@@ -33,6 +31,8 @@ final class ArchiveRetention
     private final AeronArchive archive;
     private final CountersReader counters;
     private final int streamId;
+    /** The shipping stream: earlier versions recorded it as it arrived; those recordings are purged once stopped. */
+    private final int legacyStreamId;
     private final long maxLiveBytes;
     private final Runnable restartRecording;
     private boolean restartNeeded;
@@ -53,8 +53,9 @@ final class ArchiveRetention
      * @param restartRecording stops and starts the shipping stream's recording.
      */
     ArchiveRetention(final AeronArchive archive, final CountersReader counters, final int streamId,
-        final long maxLiveBytes, final Runnable restartRecording)
+        final int legacyStreamId, final long maxLiveBytes, final Runnable restartRecording)
     {
+        this.legacyStreamId = legacyStreamId;
         this.archive = archive;
         this.counters = counters;
         this.streamId = streamId;
@@ -161,7 +162,7 @@ final class ArchiveRetention
         lastListedId = Math.max(lastListedId, recordingId);
         // Stopped: no position counter. (A hive killed mid-recording leaves its stop position unset in the catalogue,
         // so the counter, not the stop position, says whether the archive is still writing it.)
-        if (recordingStreamId != streamId)
+        if (recordingStreamId != streamId && recordingStreamId != legacyStreamId)
         {
             return;
         }

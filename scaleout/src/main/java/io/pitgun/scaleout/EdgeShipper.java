@@ -78,13 +78,15 @@ public final class EdgeShipper implements AutoCloseable
             final ExclusivePublication publication = aeron.addExclusivePublication(config.channel(),
                 config.streamId());
             final Subscription replies = aeron.addSubscription(config.replyChannel(), config.replyStreamId());
+            final BatchAuthenticator authenticator = config.secretFile() == null ? null :
+                new BatchAuthenticator(EdgeSecrets.readEdgeSecret(config.secretFile()));
             final EdgeShipperAgent agent = new EdgeShipperAgent(journal, publication, replies, config, edgeId,
-                clock);
+                clock, authenticator);
             runner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
                 ex -> LOG.error("edge shipper failed", ex), null, agent);
             AgentRunner.startOnThread(runner);
-            LOG.info("edge {} shipping {} to {} (aeron {})", edgeId, journal.config().directory(), config.channel(),
-                aeronDirectory);
+            LOG.info("edge {} shipping {} to {} (aeron {}, batches {})", edgeId, journal.config().directory(),
+                config.channel(), aeronDirectory, authenticator == null ? "unauthenticated" : "signed (HMAC-SHA256)");
             return new EdgeShipper(edgeId, driver, aeron, agent, runner);
         }
         catch (final RuntimeException ex)

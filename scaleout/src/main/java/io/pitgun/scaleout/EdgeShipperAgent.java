@@ -54,6 +54,8 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
      * enough in flight to cover the ACK's round trip.
      */
     static final int MAX_UNACKED_BATCHES = 16;
+    /** How often the journal entries not yet acknowledged are counted (a cold read of the journal's index). */
+    private static final long UNACKNOWLEDGED_COUNT_INTERVAL_NS = 1_000_000_000L;
 
     private final Journal journal;
     private final ExclusivePublication publication;
@@ -64,6 +66,11 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     private final long edgeIdLsb;
     private final ShipperCounters counters = new ShipperCounters();
     private final UnsafeBuffer batch;
+    /** Signs each batch and hello with the edge's secret, or null when shipping unauthenticated. */
+    private final BatchAuthenticator authenticator;
+    /** {@link BatchAuthenticator#MAC_LENGTH} when signing, else 0: kept free at the end of every batch. */
+    private final int macLength;
+    private long lastUnacknowledgedCountNs;
     private final long[] inFlightLastIndex = new long[MAX_UNACKED_BATCHES];
     private final long[] inFlightFrames = new long[MAX_UNACKED_BATCHES];
     private int inFlightHead;
@@ -113,6 +120,16 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     public EdgeShipperAgent(final Journal journal, final ExclusivePublication publication,
         final Subscription replySubscription, final ShipperConfig config, final UUID edgeId, final NanoClock clock)
     {
+        this(journal, publication, replySubscription, config, edgeId, clock, null);
+    }
+
+    /** As above, signing every batch with {@code authenticator} (null: unauthenticated batches). */
+    EdgeShipperAgent(final Journal journal, final ExclusivePublication publication,
+        final Subscription replySubscription, final ShipperConfig config, final UUID edgeId, final NanoClock clock,
+        final BatchAuthenticator authenticator)
+    {
+        this.authenticator = authenticator;
+        this.macLength = authenticator == null ? 0 : BatchAuthenticator.MAC_LENGTH;
         this.journal = journal;
         this.publication = publication;
         this.replySubscription = replySubscription;
@@ -148,6 +165,11 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
             return resolveReplyChannel();
         }
         int work = replySubscription.poll(this, ACK_FRAGMENT_LIMIT);
+        if (nowNs - lastUnacknowledgedCountNs >= UNACKNOWLEDGED_COUNT_INTERVAL_NS)
+        {
+            lastUnacknowledgedCountNs = nowNs;
+            countUnacknowledged();
+        }
         if (!publication.isConnected())
         {
             if (state != ShipperCounters.NOT_CONNECTED)
@@ -222,7 +244,8 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
                 ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH + " bytes: " + channel);
         }
         // The batch's constant part is written once.
-        batch.putInt(ShippingDescriptor.TYPE_OFFSET, ShippingDescriptor.TYPE_BATCH, ORDER);
+        batch.putInt(ShippingDescriptor.TYPE_OFFSET, authenticator == null ? ShippingDescriptor.TYPE_BATCH :
+            ShippingDescriptor.TYPE_BATCH_AUTHENTICATED, ORDER);
         batch.putLong(ShippingDescriptor.EDGE_ID_MSB_OFFSET, edgeIdMsb, ORDER);
         batch.putLong(ShippingDescriptor.EDGE_ID_LSB_OFFSET, edgeIdLsb, ORDER);
         batch.putInt(ShippingDescriptor.REPLY_STREAM_ID_OFFSET, replySubscription.streamId(), ORDER);
@@ -245,8 +268,44 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     private boolean offerHello()
     {
         writeHeader(0, Journal.NO_INDEX, Journal.NO_INDEX);
-        final long result = publication.offer(batch, 0, framesOffset);
+        final long result = publication.offer(batch, 0, sealed(framesOffset));
         return result > 0;
+    }
+
+    /** The length to offer for a batch of {@code length} bytes: with its MAC written after it when signing. */
+    private int sealed(final int length)
+    {
+        if (authenticator == null)
+        {
+            return length;
+        }
+        authenticator.sign(batch, 0, length, batch, length);
+        return length + macLength;
+    }
+
+    /**
+     * Publishes how many journal entries follow the one holding the last frame the hive acknowledged: what the hive
+     * lacks, kept only by this journal ({@code pitgun_ship_unacknowledged_journal_entries}). The journal deletes
+     * nothing, so this is the edge's buffer, bounded by its disk. Reads the journal's index: at most once a second.
+     */
+    private void countUnacknowledged()
+    {
+        final long last = journal.lastIndex();
+        final long acked = ackedIndex;
+        final long entries;
+        if (last == Journal.NO_INDEX)
+        {
+            entries = 0;
+        }
+        else if (acked == Journal.NO_INDEX)
+        {
+            entries = journal.countEntries(journal.firstIndex(), last);
+        }
+        else
+        {
+            entries = Math.max(0, journal.countEntries(Math.min(acked, last), last) - 1);
+        }
+        counters.unacknowledgedEntries(entries);
     }
 
     private void writeHeader(final int count, final long first, final long last)
@@ -353,7 +412,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         }
         final int record = limit;
         final int end = record + ShippingDescriptor.FRAME_MESSAGE_OFFSET + length;
-        if (frames >= config.batchSize() || end > batch.capacity())
+        if (frames >= config.batchSize() || end > batch.capacity() - macLength)
         {
             resumeIndex = index;
             if (frames == 0 && !tooLargeReported)
@@ -361,7 +420,8 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
                 tooLargeReported = true;
                 counters.stall(ShipperCounters.STALLED_FRAME_TOO_LARGE);
                 LOG.error("frame at position {} is {} bytes, more than a batch can carry ({} bytes): shipping stops " +
-                    "here", index, length, batch.capacity() - framesOffset - ShippingDescriptor.FRAME_MESSAGE_OFFSET);
+                    "here", index, length,
+                    batch.capacity() - macLength - framesOffset - ShippingDescriptor.FRAME_MESSAGE_OFFSET);
             }
             return;
         }
@@ -387,7 +447,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     private int offerBatch(final long nowNs)
     {
         writeHeader(frames, firstIndex, lastIndex);
-        final long result = publication.offer(batch, 0, limit);
+        final long result = publication.offer(batch, 0, sealed(limit));
         if (result > 0)
         {
             counters.onBatchShipped(frames, limit);
@@ -449,8 +509,18 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         }
         final long held = buffer.getLong(offset + ShippingDescriptor.HELD_INDEX_OFFSET, ORDER);
         ackedFingerprint = buffer.getLong(offset + ShippingDescriptor.HELD_FINGERPRINT_OFFSET, ORDER);
-        final boolean rewind =
-            (buffer.getInt(offset + ShippingDescriptor.ACK_FLAGS_OFFSET, ORDER) & ShippingDescriptor.ACK_REWIND) != 0;
+        final int flags = buffer.getInt(offset + ShippingDescriptor.ACK_FLAGS_OFFSET, ORDER);
+        if ((flags & ShippingDescriptor.ACK_REFUSED_DUPLICATE_EDGE) != 0)
+        {
+            onRefusedAsDuplicate();
+            return;
+        }
+        if (counters.stalled() == ShipperCounters.STALLED_DUPLICATE_EDGE_ID)
+        {
+            counters.stall(ShipperCounters.NOT_STALLED); // the other connection under this id is gone
+            LOG.info("the hive takes this edge's batches again");
+        }
+        final boolean rewind = (flags & ShippingDescriptor.ACK_REWIND) != 0;
         ackWaitSinceNs = clock.nanoTime();
         ackedIndex = held;
         counters.ackedIndex(held);
@@ -470,6 +540,25 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
             {
                 forgetInFlight(held);
             }
+        }
+    }
+
+    /**
+     * The hive refuses this connection: another live one ships under the same edge id. Nothing is shipped; the
+     * shipper keeps saying hello, so it is taken once the other connection has gone (its image timed out at the hive).
+     */
+    private void onRefusedAsDuplicate()
+    {
+        if (counters.stalled() != ShipperCounters.STALLED_DUPLICATE_EDGE_ID)
+        {
+            counters.stall(ShipperCounters.STALLED_DUPLICATE_EDGE_ID);
+            LOG.error("the hive refuses this edge: another live edge ships under the same edge id (a copied data " +
+                "directory?); nothing is shipped until it has gone (give one of them a new id: delete its edge-id " +
+                "file)");
+        }
+        if (state == ShipperCounters.SHIPPING)
+        {
+            enter(ShipperCounters.AWAITING_ACK);
         }
     }
 }

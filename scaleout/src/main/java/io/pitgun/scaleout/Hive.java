@@ -6,7 +6,6 @@ import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.ArchivingMediaDriver;
 import io.aeron.archive.client.AeronArchive;
-import io.aeron.archive.codecs.SourceLocation;
 import io.aeron.driver.MediaDriver;
 import io.aeron.archive.status.RecordingPos;
 import org.agrona.CloseHelper;
@@ -35,8 +34,9 @@ import java.util.function.UnaryOperator;
  * {@link HivePipeline}, the derive thread that runs the engine pipeline over each edge's journal, live
  * ({@link #derivedOutputs()}).
  * <p>
- * The Archive's recording is the raw record of what arrived (every batch, resends included, one recording per edge
- * connection); the per-edge journals are the deduplicated record the journal tools and replay read.
+ * The Archive records every batch the writer takes before it is appended ({@link HiveRecorder}: one recording,
+ * extended across restarts, whose tail is replayed into the journals at start); the per-edge journals are the
+ * record of truth the journal tools and replay read.
  */
 public final class Hive implements AutoCloseable
 {
@@ -64,6 +64,8 @@ public final class Hive implements AutoCloseable
     /** The derive thread, or null without a {@link HivePipeline}. */
     private final HiveDeriveAgent deriveAgent;
     private final AgentRunner deriveRunner;
+    /** The Archive's record of the batches taken, or null when not recording. */
+    private final HiveRecorder recorder;
     /** Purges finished recordings, or null when not recording. */
     private final ArchiveRetention retention;
     /** Runs {@link #retention} every {@link #ARCHIVE_SWEEP_INTERVAL_MS}, or null when not recording. */
@@ -77,8 +79,10 @@ public final class Hive implements AutoCloseable
 
     private Hive(final HiveConfig config, final FileChannel lock, final AutoCloseable driver, final Aeron aeron,
         final AeronArchive archive, final HiveAgent agent, final AgentRunner runner, final HiveDeriveAgent deriveAgent,
-        final AgentRunner deriveRunner, final ArchiveRetention retention, final ScheduledExecutorService retentionThread)
+        final AgentRunner deriveRunner, final ArchiveRetention retention, final ScheduledExecutorService retentionThread,
+        final HiveRecorder recorder)
     {
+        this.recorder = recorder;
         this.deriveAgent = deriveAgent;
         this.deriveRunner = deriveRunner;
         this.retention = retention;
@@ -152,6 +156,7 @@ public final class Hive implements AutoCloseable
         Aeron aeron = null;
         AeronArchive archive = null;
         AgentRunner runner = null;
+        HiveRecorder recorder = null;
         AgentRunner deriveRunner = null;
         ArchiveRetention retention = null;
         ScheduledExecutorService retentionThread = null;
@@ -159,7 +164,8 @@ public final class Hive implements AutoCloseable
         {
             final MediaDriver.Context driverContext =
                 driverSettings.apply(AeronDirectories.driverContext(aeronDirectory, config.idleStrategy())
-                    .socketRcvbufLength(config.socketReceiveBufferBytes()));
+                    .socketRcvbufLength(config.socketReceiveBufferBytes())
+                    .imageLivenessTimeoutNs(HiveConfig.IMAGE_LIVENESS_TIMEOUT_NS));
             driver = config.record() ?
                 ArchivingMediaDriver.launch(driverContext, archiveContext) : MediaDriver.launch(driverContext);
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
@@ -170,19 +176,21 @@ public final class Hive implements AutoCloseable
                     .controlRequestChannel(IPC)
                     .controlRequestStreamId(ARCHIVE_CONTROL_STREAM_ID)
                     .controlResponseChannel(IPC));
-                // Recordings of earlier runs are all finished: purged before this run's recording starts.
-                final AeronArchive recording = archive;
-                retention = new ArchiveRetention(archive, aeron.countersReader(), config.streamId(),
-                    config.maxLiveRecordingBytes(), () ->
-                    {
-                        recording.stopRecording(config.listenChannel(), config.streamId());
-                        recording.startRecording(config.listenChannel(), config.streamId(), SourceLocation.REMOTE);
-                    });
-                retention.sweep();
-                archive.startRecording(config.listenChannel(), config.streamId(), SourceLocation.REMOTE);
             }
             final Subscription subscription = aeron.addSubscription(config.listenChannel(), config.streamId());
             final HiveAgent agent = new HiveAgent(aeron, subscription, config, SystemEpochClock.INSTANCE);
+            if (archive != null)
+            {
+                // Replays the record's tail into the journals, then continues the recording (HiveRecorder); the
+                // earlier runs' other recordings are finished and purged by the first sweep, the continued one kept.
+                recorder = HiveRecorder.start(aeron, archive, agent.replayHandler());
+                agent.closeWritersThatTookNothing();
+                agent.recorder(recorder);
+                final HiveRecorder recording = recorder;
+                retention = new ArchiveRetention(archive, aeron.countersReader(), HiveRecorder.RECORDING_STREAM_ID,
+                    config.streamId(), config.maxLiveRecordingBytes(), recording::restartRecording);
+                retention.sweep();
+            }
             runner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
                 ex -> LOG.error("hive writer failed", ex), null, agent);
             AgentRunner.startOnThread(runner);
@@ -208,7 +216,7 @@ public final class Hive implements AutoCloseable
             LOG.info("pitgun hive listening on {} stream {} (aeron {}, data {}, recording {})",
                 config.listenChannel(), config.streamId(), aeronDirectory, config.dataDirectory(), config.record());
             return new Hive(config, lock, driver, aeron, archive, agent, runner, deriveAgent, deriveRunner, retention,
-                retentionThread);
+                retentionThread, recorder);
         }
         catch (final RuntimeException ex)
         {
@@ -216,7 +224,7 @@ public final class Hive implements AutoCloseable
             {
                 retentionThread.shutdownNow();
             }
-            CloseHelper.quietCloseAll(runner, deriveRunner, archive, aeron, driver, lock);
+            CloseHelper.quietCloseAll(runner, deriveRunner, recorder, archive, aeron, driver, lock);
             throw ex;
         }
     }
@@ -328,7 +336,50 @@ public final class Hive implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
-        CloseHelper.closeAll(runner, this::closeDeriving, archive, aeron, driver, lock);
+        CloseHelper.closeAll(runner, this::closeDeriving, recorder, archive, aeron, driver, lock);
+    }
+
+    /** Batches refused as unauthenticated for {@code reason} (see {@link HiveAgent.UnauthenticatedReason}). */
+    public long unauthenticatedBatches(final HiveAgent.UnauthenticatedReason reason)
+    {
+        return agent.unauthenticatedBatches(reason);
+    }
+
+    /** Whether this run continues the previous run's Archive recording ({@code extendRecording}); false when not
+     *  recording or when there was none. */
+    public boolean archiveRecordingExtended()
+    {
+        return recorder != null && recorder.extended();
+    }
+
+    /** Bytes of the Archive's record replayed into the journals at start (its tail; see {@link HiveRecorder}). */
+    public long archiveReplayedBytes()
+    {
+        return recorder == null ? 0 : recorder.replayedBytes();
+    }
+
+    /** Batches appended to a journal that the Archive's record lacks (it back-pressured too long). */
+    public long archiveBatchesNotRecorded()
+    {
+        return recorder == null ? 0 : recorder.batchesNotRecorded();
+    }
+
+    /** The Archive client (tests read the record through it; it serialises its requests). */
+    AeronArchive archiveClient()
+    {
+        return archive;
+    }
+
+    /** The writer (tests). */
+    HiveAgent agent()
+    {
+        return agent;
+    }
+
+    /** The position of the record's publication (tests wait for the Archive to reach it). */
+    long recordPosition()
+    {
+        return recorder == null ? 0 : recorder.position();
     }
 
     private void closeDeriving()

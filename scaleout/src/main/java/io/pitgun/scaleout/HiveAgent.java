@@ -13,11 +13,17 @@ import org.agrona.concurrent.EpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.agrona.collections.Int2IntHashMap;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntPredicate;
 
 /**
  * The hive's writer: takes the edges' batches from the live shipping subscription (the Aeron Archive records the
@@ -47,6 +53,41 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     private volatile long edgesRefused;
     /** Reply channels refused: not from the host the batches come from. */
     private volatile long repliesRefused;
+    /** Batches refused as unauthenticated, by {@link UnauthenticatedReason} ordinal. */
+    private final AtomicLongArray unauthenticated = new AtomicLongArray(UnauthenticatedReason.values().length);
+    private final EdgeSecrets secrets;
+    /** One per edge of {@link #secrets}, at its index there. */
+    private final BatchAuthenticator[] authenticators;
+    /** Without secrets: per Aeron session, whether its source is a loopback address (1) or not (0). */
+    private final Int2IntHashMap loopbackSessions = new Int2IntHashMap(-1);
+    private final IntPredicate liveSession = this::isLive;
+    /** Where each batch taken is recorded first (the Archive), or null. */
+    private BatchRecorder recorder;
+    /** Test hook: the next batch recorded halts the writer before it is appended, as a kill would. */
+    private volatile boolean haltAfterNextRecord;
+    private boolean halted;
+    /** Hands batches replayed from the Archive's record to their writers (at start, before the thread runs). */
+    private final FragmentHandler replayHandler = this::onReplayedBatch;
+    private final BatchRecorder recordThenAppend = this::record;
+
+    /** Why a batch was refused as unauthenticated ({@code pitgun_hive_unauthenticated_batches_total}). */
+    public enum UnauthenticatedReason
+    {
+        /** The edge id is not in {@code --edge-secrets}. */
+        UNKNOWN_EDGE,
+        /** The edge has a secret but the batch carries no MAC. */
+        MISSING_MAC,
+        /** The MAC does not match the batch under the edge's secret: forged or altered. */
+        BAD_MAC,
+        /** No secrets configured and not {@code --insecure}: a batch from another host than loopback. */
+        NOT_LOOPBACK;
+
+        /** The metric label: the constant's name in lower case. */
+        public String label()
+        {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /**
      * @param subscription the live subscription to the shipping channel.
@@ -58,6 +99,50 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         this.subscription = subscription;
         this.config = config;
         this.clock = clock;
+        this.secrets = config.edgeSecrets();
+        this.authenticators = secrets == null ? new BatchAuthenticator[0] : secrets.authenticators();
+    }
+
+    /** Records each batch taken with {@code recorder} before it is appended (set before the thread starts). */
+    void recorder(final BatchRecorder recorder)
+    {
+        this.recorder = recorder;
+    }
+
+    /** The handler batches replayed from the Archive's record go to at start (see {@link HiveRecorder}). */
+    FragmentHandler replayHandler()
+    {
+        return replayHandler;
+    }
+
+    /**
+     * After the Archive's tail is replayed (before the thread starts): closes the writers the replay opened that took
+     * nothing (their journals already held the tail), so the edges listed are those heard from, or appended to.
+     */
+    void closeWritersThatTookNothing()
+    {
+        for (int i = writers.size() - 1; i >= 0; i--)
+        {
+            final HiveEdgeWriter writer = writers.get(i);
+            if (writer.framesWritten() == 0)
+            {
+                writers.remove(i);
+                published.remove(writer);
+                writer.close();
+            }
+        }
+    }
+
+    /** Test hook: after the next batch is recorded, the writer stops before appending it and takes nothing more. */
+    void haltAfterNextRecord()
+    {
+        haltAfterNextRecord = true;
+    }
+
+    /** Batches refused as unauthenticated for {@code reason}; safe from any thread. */
+    public long unauthenticatedBatches(final UnauthenticatedReason reason)
+    {
+        return unauthenticated.get(reason.ordinal());
     }
 
     /** The edges heard from since the hive started, with their counters; safe from any thread. */
@@ -93,6 +178,10 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     @Override
     public int doWork()
     {
+        if (halted)
+        {
+            return 0;
+        }
         epochMs = clock.time();
         int work = subscription.poll(assembler, FRAGMENT_LIMIT);
         for (int i = 0, n = writers.size(); i < n; i++)
@@ -105,19 +194,129 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     @Override
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (length < ShippingDescriptor.REPLY_CHANNEL_OFFSET ||
-            buffer.getInt(offset + ShippingDescriptor.TYPE_OFFSET, ORDER) != ShippingDescriptor.TYPE_BATCH)
+        if (halted)
+        {
+            return;
+        }
+        final int type = length < ShippingDescriptor.REPLY_CHANNEL_OFFSET ? 0 :
+            buffer.getInt(offset + ShippingDescriptor.TYPE_OFFSET, ORDER);
+        final boolean signed = type == ShippingDescriptor.TYPE_BATCH_AUTHENTICATED;
+        if (type != ShippingDescriptor.TYPE_BATCH && !signed ||
+            signed && length < ShippingDescriptor.REPLY_CHANNEL_OFFSET + BatchAuthenticator.MAC_LENGTH)
         {
             fragmentsIgnored++;
             return;
         }
         final long msb = buffer.getLong(offset + ShippingDescriptor.EDGE_ID_MSB_OFFSET, ORDER);
         final long lsb = buffer.getLong(offset + ShippingDescriptor.EDGE_ID_LSB_OFFSET, ORDER);
+        // The MAC is checked first: nothing of an unauthenticated batch is used (no journal, no reply channel).
+        final int batchLength = signed ? length - BatchAuthenticator.MAC_LENGTH : length;
+        final int sessionId = header.sessionId();
+        if (secrets != null)
+        {
+            final int index = secrets.indexOf(msb, lsb);
+            if (index < 0)
+            {
+                refuse(UnauthenticatedReason.UNKNOWN_EDGE, msb, lsb, sessionId);
+                return;
+            }
+            if (!signed)
+            {
+                refuse(UnauthenticatedReason.MISSING_MAC, msb, lsb, sessionId);
+                return;
+            }
+            if (!authenticators[index].verify(buffer, offset, batchLength, offset + batchLength))
+            {
+                refuse(UnauthenticatedReason.BAD_MAC, msb, lsb, sessionId);
+                return;
+            }
+        }
+        else if (!config.insecure() && !fromLoopback(sessionId))
+        {
+            refuse(UnauthenticatedReason.NOT_LOOPBACK, msb, lsb, sessionId);
+            return;
+        }
         final HiveEdgeWriter writer = writer(msb, lsb);
+        if (writer != null && writer.admits(sessionId, liveSession, this, buffer, offset, batchLength))
+        {
+            writer.onBatch(this, sessionId, buffer, offset, batchLength, epochMs, recorder == null ? null :
+                recordThenAppend);
+        }
+    }
+
+    private void record(final DirectBuffer buffer, final int offset, final int length)
+    {
+        recorder.onTaking(buffer, offset, length);
+        if (haltAfterNextRecord)
+        {
+            halted = true; // as if killed here: recorded, not appended, never acknowledged
+            throw new IllegalStateException("test hook: the hive writer halts after recording a batch");
+        }
+    }
+
+    /** A batch replayed from the Archive's record at start: taken by its writer without any answer. */
+    private void onReplayedBatch(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int type = length < ShippingDescriptor.REPLY_CHANNEL_OFFSET ? 0 :
+            buffer.getInt(offset + ShippingDescriptor.TYPE_OFFSET, ORDER);
+        // A signed edge's batch keeps its type in the record; its MAC, checked when it arrived, is not recorded.
+        if (type != ShippingDescriptor.TYPE_BATCH && type != ShippingDescriptor.TYPE_BATCH_AUTHENTICATED)
+        {
+            return;
+        }
+        final HiveEdgeWriter writer = writer(buffer.getLong(offset + ShippingDescriptor.EDGE_ID_MSB_OFFSET, ORDER),
+            buffer.getLong(offset + ShippingDescriptor.EDGE_ID_LSB_OFFSET, ORDER));
         if (writer != null)
         {
-            writer.onBatch(this, header.sessionId(), buffer, offset, length, epochMs);
+            writer.onBatch(null, header.sessionId(), buffer, offset, length, clock.time(), null);
         }
+    }
+
+    private void refuse(final UnauthenticatedReason reason, final long msb, final long lsb, final int sessionId)
+    {
+        final long refused = unauthenticated.get(reason.ordinal());
+        unauthenticated.lazySet(reason.ordinal(), refused + 1); // only this thread writes it
+        if (refused % 1_000 == 0) // logged at the first and every 1,000th: a flood must not flood the log
+        {
+            LOG.warn("a batch claiming edge {} (session {}) refused as unauthenticated: {} ({} so far)",
+                new UUID(msb, lsb), sessionId, reason.label(), refused + 1);
+        }
+    }
+
+    /** Whether the session's image comes from a loopback address; looked up once per session (a cold path). */
+    private boolean fromLoopback(final int sessionId)
+    {
+        int known = loopbackSessions.get(sessionId);
+        if (known < 0)
+        {
+            final Image image = subscription.imageBySessionId(sessionId);
+            final String source = image == null ? null : image.sourceIdentity();
+            final String address = source == null ? "" :
+                source.substring(0, Math.max(0, source.lastIndexOf(':'))).replace("[", "").replace("]", "");
+            boolean loopback;
+            try
+            {
+                loopback = !address.isEmpty() && InetAddress.getByName(address).isLoopbackAddress();
+            }
+            catch (final UnknownHostException ex)
+            {
+                loopback = false;
+            }
+            if (loopbackSessions.size() > 4_096)
+            {
+                loopbackSessions.clear(); // sessions come and go: do not keep them all
+            }
+            known = loopback ? 1 : 0;
+            loopbackSessions.put(sessionId, known);
+        }
+        return known == 1;
+    }
+
+    /** Whether the edge connection of {@code sessionId} is still alive: its image is there and not ended. */
+    private boolean isLive(final int sessionId)
+    {
+        final Image image = subscription.imageBySessionId(sessionId);
+        return image != null && !image.isClosed() && !image.isEndOfStream();
     }
 
     @Override

@@ -19,9 +19,13 @@ import java.util.Objects;
  *                       ids are ignored and counted, so made-up ids cannot make journals and threads without bound.
  * @param maxLiveRecordingBytes the most bytes one Archive recording being written may hold before the stream's
  *                       recording restarts ({@link #DEFAULT_MAX_LIVE_RECORDING_BYTES}, {@code ArchiveRetention}).
+ * @param edgeSecrets    each edge's shared secret ({@code --edge-secrets}): a batch must then carry a valid
+ *                       HMAC-SHA256 under its edge's secret, and an edge not listed is refused; null: none.
+ * @param insecure       without {@code edgeSecrets}, take unauthenticated batches from any host, not only loopback.
  */
 public record HiveConfig(String listenChannel, int streamId, Path dataDirectory, Path aeronDirectory, boolean record,
-    AeronIdleStrategy idleStrategy, int socketReceiveBufferBytes, int maxEdges, long maxLiveRecordingBytes)
+    AeronIdleStrategy idleStrategy, int socketReceiveBufferBytes, int maxEdges, long maxLiveRecordingBytes,
+    EdgeSecrets edgeSecrets, boolean insecure)
 {
     /** 1 GiB: an edge connected for weeks would otherwise grow its recording without bound. */
     public static final long DEFAULT_MAX_LIVE_RECORDING_BYTES = 1L << 30;
@@ -35,6 +39,13 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
      * 2 MiB holds 16 windows; the kernel caps it at {@code net.core.rmem_max}, and Aeron logs when it does.
      */
     public static final int DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES = 2 * 1024 * 1024;
+    /**
+     * How long the hive's driver keeps an edge's connection (Aeron image) without hearing anything, heartbeats
+     * included (an idle publication sends one every 100 ms), before it counts it gone: 3 s instead of Aeron's 10 s,
+     * because a second connection under the same edge id is refused while the first is alive, so an edge restarted
+     * after a {@code kill -9} waits this long before its hello is taken.
+     */
+    public static final long IMAGE_LIVENESS_TIMEOUT_NS = 3_000_000_000L;
     /** The hive's subdirectory holding one directory per edge. */
     public static final String EDGES_DIRECTORY = "edges";
     /** Each edge's journal, under its directory. */
@@ -75,56 +86,70 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
     {
         return new HiveConfig(channel, ShipperConfig.DEFAULT_STREAM_ID, dataDirectory, null, true,
             AeronIdleStrategy.BACKOFF, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES, DEFAULT_MAX_EDGES,
-            DEFAULT_MAX_LIVE_RECORDING_BYTES);
+            DEFAULT_MAX_LIVE_RECORDING_BYTES, null, false);
     }
 
     /** The same with the media driver in {@code directory}. */
     public HiveConfig withAeronDirectory(final Path directory)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, directory, record, idleStrategy,
-            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes);
+            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same, recording with Aeron Archive or not. */
     public HiveConfig withRecording(final boolean on)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, on, idleStrategy,
-            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes);
+            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same on another shipping stream id. */
     public HiveConfig withStreamId(final int id)
     {
         return new HiveConfig(listenChannel, id, dataDirectory, aeronDirectory, record, idleStrategy,
-            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes);
+            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same with another idle strategy. */
     public HiveConfig withIdleStrategy(final AeronIdleStrategy strategy)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, strategy,
-            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes);
+            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same with another socket receive buffer size. */
     public HiveConfig withSocketReceiveBufferBytes(final int bytes)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy, bytes,
-            maxEdges, maxLiveRecordingBytes);
+            maxEdges, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same with another most edges. */
     public HiveConfig withMaxEdges(final int edges)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
-            socketReceiveBufferBytes, edges, maxLiveRecordingBytes);
+            socketReceiveBufferBytes, edges, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same with another most bytes of a recording being written. */
     public HiveConfig withMaxLiveRecordingBytes(final long bytes)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
-            socketReceiveBufferBytes, maxEdges, bytes);
+            socketReceiveBufferBytes, maxEdges, bytes, edgeSecrets, insecure);
+    }
+
+    /** The same, authenticating batches with {@code secrets} (null: none). */
+    public HiveConfig withEdgeSecrets(final EdgeSecrets secrets)
+    {
+        return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
+            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, secrets, insecure);
+    }
+
+    /** The same, taking unauthenticated batches from other hosts than loopback ({@code --insecure}) or not. */
+    public HiveConfig withInsecure(final boolean on)
+    {
+        return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
+            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, edgeSecrets, on);
     }
 
     /** The derived output the hive writes for {@code edgeId} when it runs a {@link HivePipeline}. */

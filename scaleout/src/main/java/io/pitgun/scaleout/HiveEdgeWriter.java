@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.function.IntPredicate;
 
 /**
  * One edge at the hive: its journal (a Pitgun journal like the edge's own, so the journal tools read it), the last
@@ -62,6 +63,19 @@ public final class HiveEdgeWriter implements AutoCloseable
     private volatile long lastSeenMs;
     private volatile long batchesReceived;
     private volatile long bytesReceived;
+    private volatile long duplicateEdgeRefusals;
+    /** The Aeron session (edge connection) whose batches this writer takes, when {@link #owned}. */
+    private int ownerSession;
+    private boolean owned;
+    /** The refused duplicate connection last answered (when {@link #refusing}), its reply publication and whether
+     *  a refusal is due. */
+    private int refusedSession;
+    private boolean refusing;
+    private Publication refusedReply;
+    private boolean refusalPending;
+    /** The batch being taken comes from the Archive's record (at start), not from an edge. */
+    private boolean replaying;
+    private final UnsafeBuffer refusal = new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH));
 
     HiveEdgeWriter(final UUID edgeId, final Path journalDirectory)
     {
@@ -83,6 +97,8 @@ public final class HiveEdgeWriter implements AutoCloseable
         ack.putInt(ShippingDescriptor.TYPE_OFFSET, ShippingDescriptor.TYPE_ACK, ORDER);
         ack.putLong(ShippingDescriptor.EDGE_ID_MSB_OFFSET, edgeIdMsb, ORDER);
         ack.putLong(ShippingDescriptor.EDGE_ID_LSB_OFFSET, edgeIdLsb, ORDER);
+        refusal.putBytes(0, ack, 0, ShippingDescriptor.ACK_LENGTH);
+        refusal.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, ShippingDescriptor.ACK_REFUSED_DUPLICATE_EDGE, ORDER);
         LOG.info("edge {}: journal {}, holds up to edge position {}", edgeId, journalDirectory, heldIndex);
     }
 
@@ -190,6 +206,82 @@ public final class HiveEdgeWriter implements AutoCloseable
         return lastSeenMs;
     }
 
+    /** Batches refused because another live connection ships under this edge id (a copied data directory). */
+    public long duplicateEdgeRefusals()
+    {
+        return duplicateEdgeRefusals;
+    }
+
+    /**
+     * Whether a batch of Aeron session {@code sessionId} may be taken: it comes from the connection this writer
+     * takes, or from a new one while the previous one is no longer alive ({@code liveness}: its image is gone or
+     * ended, which Aeron decides from the publication's heartbeats), which then becomes the one taken. A batch of a
+     * second live connection under the same edge id is refused, counted and answered with a refusal, so two edges
+     * sharing an id never interleave their frames in one journal.
+     */
+    boolean admits(final int sessionId, final IntPredicate liveness, final ReplyConnector connector,
+        final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (owned && sessionId == ownerSession)
+        {
+            return true;
+        }
+        if (owned && liveness.test(ownerSession))
+        {
+            duplicateEdgeRefusals++;
+            if (!refusing || sessionId != refusedSession)
+            {
+                // A cold path: once per duplicate connection.
+                refusing = true;
+                refusedSession = sessionId;
+                if (refusedReply != null)
+                {
+                    refusedReply.close();
+                }
+                refusedReply = replyPublication(connector, sessionId, buffer, offset, length);
+                LOG.error("edge {}: a second live connection (session {}) ships under this edge id while session " +
+                    "{} does: refused (two edges with one edge-id, a copied data directory?)", edgeId, sessionId,
+                    ownerSession);
+            }
+            refusalPending = true;
+            return false;
+        }
+        if (owned)
+        {
+            LOG.info("edge {}: connection (session {}) replaces session {}, which has gone", edgeId, sessionId,
+                ownerSession);
+        }
+        ownerSession = sessionId;
+        owned = true;
+        if (refusing && sessionId == refusedSession)
+        {
+            refusing = false;
+            refusalPending = false; // refused while the other lived; its replies now go through updateReply
+            if (refusedReply != null)
+            {
+                refusedReply.close();
+                refusedReply = null;
+            }
+        }
+        return true;
+    }
+
+    private Publication replyPublication(final ReplyConnector connector, final int sessionId,
+        final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int channelLength = buffer.getInt(offset + ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, ORDER);
+        if (channelLength <= 0 || channelLength > ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH ||
+            ShippingDescriptor.framesOffset(channelLength) > length)
+        {
+            return null;
+        }
+        final byte[] bytes = new byte[channelLength];
+        buffer.getBytes(offset + ShippingDescriptor.REPLY_CHANNEL_OFFSET, bytes);
+        final ReplyEndpoint endpoint = ReplyEndpoint.parse(new String(bytes, StandardCharsets.US_ASCII));
+        return endpoint == null ? null : connector.connect(endpoint,
+            buffer.getInt(offset + ShippingDescriptor.REPLY_STREAM_ID_OFFSET, ORDER), sessionId);
+    }
+
     boolean matches(final long msb, final long lsb)
     {
         return msb == edgeIdMsb && lsb == edgeIdLsb;
@@ -197,11 +289,17 @@ public final class HiveEdgeWriter implements AutoCloseable
 
     /**
      * A BATCH from this edge, at {@code offset} of {@code buffer}: writes the frames after what the hive holds, if
-     * the hive holds the batch's predecessor, and sets the ACK to send.
+     * the hive holds the batch's predecessor, and sets the ACK to send. A batch that brings frames the hive does
+     * not hold goes to {@code recorder} (the Archive's record) before its frames are appended.
+     *
+     * @param connector null when the batch is replayed from the Archive's record at start: then no reply channel
+     *                  is set up and nothing is acknowledged or recorded.
+     * @param recorder  null when nothing is to be recorded.
      */
     void onBatch(final ReplyConnector connector, final int sessionId, final DirectBuffer buffer, final int offset,
-        final int length, final long nowMs)
+        final int length, final long nowMs, final BatchRecorder recorder)
     {
+        replaying = connector == null;
         lastSeenMs = nowMs;
         batchesReceived++;
         bytesReceived += length;
@@ -216,11 +314,18 @@ public final class HiveEdgeWriter implements AutoCloseable
             malformedBatches++;
             return;
         }
-        updateReply(connector, sessionId, buffer, offset);
+        if (connector != null)
+        {
+            updateReply(connector, sessionId, buffer, offset);
+        }
         final long previous = buffer.getLong(offset + ShippingDescriptor.PREVIOUS_INDEX_OFFSET, ORDER);
         final long held = heldIndex;
         if (count == 0)
         {
+            if (connector == null)
+            {
+                return;
+            }
             rewindSent = true;
             requestAck(ShippingDescriptor.ACK_REWIND); // a hello: tell the edge where to start
             return;
@@ -243,6 +348,11 @@ public final class HiveEdgeWriter implements AutoCloseable
         {
             malformedBatches++;
             return; // no ACK: a batch the edge really sent comes again after its ACK timeout
+        }
+        if (recorder != null && buffer.getLong(offset + ShippingDescriptor.LAST_INDEX_OFFSET, ORDER) > held)
+        {
+            // Recorded before it is appended: a hive killed between the two finds it in the record at its restart.
+            recorder.onTaking(buffer, offset, length);
         }
         int record = first;
         int lastAdded = -1;
@@ -455,13 +565,26 @@ public final class HiveEdgeWriter implements AutoCloseable
 
     private void requestAck(final int flags)
     {
+        if (replaying)
+        {
+            return; // nobody to answer: the batch came from the Archive's record
+        }
         ackPending = true;
         ackFlags |= flags;
     }
 
-    /** Offers the pending ACK, if any; returns 1 if one was sent. It stays pending while the edge cannot take it. */
+    /** Offers the pending ACK (and refusal), if any; returns 1 if one was sent. It stays pending while the edge
+     *  cannot take it. */
     int sendAck()
     {
+        if (refusalPending && refusedReply != null)
+        {
+            refusal.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
+            if (refusedReply.offer(refusal, 0, ShippingDescriptor.ACK_LENGTH) > 0)
+            {
+                refusalPending = false;
+            }
+        }
         if (!ackPending || reply == null)
         {
             return 0;
@@ -484,6 +607,10 @@ public final class HiveEdgeWriter implements AutoCloseable
         if (reply != null)
         {
             reply.close();
+        }
+        if (refusedReply != null)
+        {
+            refusedReply.close();
         }
         journal.close();
     }

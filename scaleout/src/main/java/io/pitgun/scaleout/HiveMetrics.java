@@ -66,7 +66,10 @@ public final class HiveMetrics
             "Bytes of the batches received from the edge.", HiveEdgeWriter::bytesReceived),
         new EdgeFamily("pitgun_hive_edge_last_seen_timestamp_seconds", "gauge",
             "When the edge was last heard from (Unix time, seconds; 0: not since the hive started).",
-            HiveEdgeWriter::lastSeenMs, true));
+            HiveEdgeWriter::lastSeenMs, true),
+        new EdgeFamily("pitgun_hive_duplicate_edge_refusals_total", "counter",
+            "Batches refused because another live connection ships under the same edge id.",
+            HiveEdgeWriter::duplicateEdgeRefusals));
 
     private HiveMetrics()
     {
@@ -123,8 +126,21 @@ public final class HiveMetrics
         family(out, "pitgun_hive_archive_retention_failures_total", "counter",
             "Archive listings or purges that failed (tried again at the next sweep).");
         sample(out, "pitgun_hive_archive_retention_failures_total", null, hive.archiveRetentionFailures());
+        family(out, "pitgun_hive_unauthenticated_batches_total", "counter",
+            "Batches refused as unauthenticated, by reason (unknown_edge, missing_mac, bad_mac, not_loopback).");
+        for (final HiveAgent.UnauthenticatedReason reason : HiveAgent.UnauthenticatedReason.values())
+        {
+            out.append("pitgun_hive_unauthenticated_batches_total{reason=\"").append(reason.label()).append("\"} ")
+                .append(hive.unauthenticatedBatches(reason)).append('\n');
+        }
+        family(out, "pitgun_hive_archive_replayed_bytes", "gauge",
+            "Bytes of the Archive's record replayed into the edges' journals when the hive started.");
+        sample(out, "pitgun_hive_archive_replayed_bytes", null, hive.archiveReplayedBytes());
+        family(out, "pitgun_hive_archive_batches_not_recorded_total", "counter",
+            "Batches appended to a journal that the Archive's record lacks (the Archive back-pressured too long).");
+        sample(out, "pitgun_hive_archive_batches_not_recorded_total", null, hive.archiveBatchesNotRecorded());
         family(out, "pitgun_hive_archive_recording_position_bytes", "gauge",
-            "Bytes the Archive has recorded, per recording being written now (one per edge connection).");
+            "Bytes the Archive has recorded, per recording being written now (the hive's record: one).");
         hive.forEachActiveRecording((recordingId, position) -> out
             .append("pitgun_hive_archive_recording_position_bytes{recording_id=\"").append(recordingId)
             .append("\"} ").append(position).append('\n'));

@@ -18,9 +18,12 @@ import java.util.Objects;
  *                        resume from what the hive holds.
  * @param aeronDirectory  the embedded media driver's directory, or null for {@link AeronDirectories#forRole}.
  * @param idleStrategy    how the shipper's thread and its media driver wait when idle.
+ * @param secretFile      a file holding this edge's shared secret with the hive ({@link EdgeSecrets}): every batch
+ *                        then carries an HMAC-SHA256 of itself under it; null ships unauthenticated batches, which a
+ *                        hive takes only from loopback or when started {@code --insecure}.
  */
 public record ShipperConfig(String channel, int streamId, String replyChannel, int replyStreamId, int batchSize,
-    long flushIntervalNs, long ackTimeoutNs, Path aeronDirectory, AeronIdleStrategy idleStrategy)
+    long flushIntervalNs, long ackTimeoutNs, Path aeronDirectory, AeronIdleStrategy idleStrategy, Path secretFile)
 {
     /** Default shipping stream id. */
     public static final int DEFAULT_STREAM_ID = 1601;
@@ -59,42 +62,43 @@ public record ShipperConfig(String channel, int streamId, String replyChannel, i
     public static ShipperConfig to(final String channel)
     {
         return new ShipperConfig(channel, DEFAULT_STREAM_ID, DEFAULT_REPLY_CHANNEL, DEFAULT_REPLY_STREAM_ID,
-            DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL_NS, DEFAULT_ACK_TIMEOUT_NS, null, AeronIdleStrategy.BACKOFF);
+            DEFAULT_BATCH_SIZE, DEFAULT_FLUSH_INTERVAL_NS, DEFAULT_ACK_TIMEOUT_NS, null, AeronIdleStrategy.BACKOFF,
+            null);
     }
 
     /** The same with another batch size. */
     public ShipperConfig withBatchSize(final int frames)
     {
         return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, frames, flushIntervalNs,
-            ackTimeoutNs, aeronDirectory, idleStrategy);
+            ackTimeoutNs, aeronDirectory, idleStrategy, secretFile);
     }
 
     /** The same with another flush interval. */
     public ShipperConfig withFlushIntervalNs(final long nanos)
     {
         return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, batchSize, nanos, ackTimeoutNs,
-            aeronDirectory, idleStrategy);
+            aeronDirectory, idleStrategy, secretFile);
     }
 
     /** The same with another acknowledgement timeout. */
     public ShipperConfig withAckTimeoutNs(final long nanos)
     {
         return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, batchSize, flushIntervalNs, nanos,
-            aeronDirectory, idleStrategy);
+            aeronDirectory, idleStrategy, secretFile);
     }
 
     /** The same with another reply channel. */
     public ShipperConfig withReplyChannel(final String reply)
     {
         return new ShipperConfig(channel, streamId, reply, replyStreamId, batchSize, flushIntervalNs, ackTimeoutNs,
-            aeronDirectory, idleStrategy);
+            aeronDirectory, idleStrategy, secretFile);
     }
 
     /** The same with the media driver in {@code directory}. */
     public ShipperConfig withAeronDirectory(final Path directory)
     {
         return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, batchSize, flushIntervalNs,
-            ackTimeoutNs, directory, idleStrategy);
+            ackTimeoutNs, directory, idleStrategy, secretFile);
     }
 
     /** The same with other stream ids: {@code streamId} for the batches (the hive listens on it),
@@ -102,13 +106,20 @@ public record ShipperConfig(String channel, int streamId, String replyChannel, i
     public ShipperConfig withStreamIds(final int dataStreamId, final int ackStreamId)
     {
         return new ShipperConfig(channel, dataStreamId, replyChannel, ackStreamId, batchSize, flushIntervalNs,
-            ackTimeoutNs, aeronDirectory, idleStrategy);
+            ackTimeoutNs, aeronDirectory, idleStrategy, secretFile);
     }
 
     /** The same with another idle strategy. */
     public ShipperConfig withIdleStrategy(final AeronIdleStrategy strategy)
     {
         return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, batchSize, flushIntervalNs,
-            ackTimeoutNs, aeronDirectory, strategy);
+            ackTimeoutNs, aeronDirectory, strategy, secretFile);
+    }
+
+    /** The same, authenticating each batch with the secret in {@code file} (null: none). */
+    public ShipperConfig withSecretFile(final Path file)
+    {
+        return new ShipperConfig(channel, streamId, replyChannel, replyStreamId, batchSize, flushIntervalNs,
+            ackTimeoutNs, aeronDirectory, idleStrategy, file);
     }
 }

@@ -33,6 +33,26 @@ public final class ShipperCounters
      * hive has. Nothing is shipped until the edge gets a new id.
      */
     public static final int STALLED_JOURNAL_DIVERGED = 2;
+    /**
+     * {@link #stalled()}: the hive refuses this edge because another live connection ships under the same edge id (a
+     * copied data directory). Not for good: the hive takes this edge once the other has gone.
+     */
+    public static final int STALLED_DUPLICATE_EDGE_ID = 3;
+    private volatile long unacknowledgedEntries;
+
+    /**
+     * Journal entries after the one holding the last frame the hive acknowledged, counted about once a second
+     * ({@code pitgun_ship_unacknowledged_journal_entries}): what only this edge's journal holds.
+     */
+    public long unacknowledgedEntries()
+    {
+        return unacknowledgedEntries;
+    }
+
+    void unacknowledgedEntries(final long entries)
+    {
+        unacknowledgedEntries = entries;
+    }
 
     /** Why shipping stopped for good ({@code pitgun_ship_stalled}), or {@link #NOT_STALLED}. */
     public int stalled()

@@ -28,6 +28,11 @@ import io.pitgun.journal.JournalEntryDescriptor;
  *           40  length int32
  *           44  the SBE message, exactly as the edge's journal holds it (message header included)
  * </pre>
+ * An authenticated batch ({@link #TYPE_BATCH_AUTHENTICATED}: the edge has a shared secret) is the same BATCH with
+ * {@link BatchAuthenticator#MAC_LENGTH} more bytes at its end: the HMAC-SHA256, under the edge's secret, of every
+ * byte before it (header, reply channel and frames), so neither the edge id, the positions, the reply channel nor
+ * a frame can be forged or changed without the secret. One MAC per batch, checked before anything in it is used.
+ * <p>
  * All integers little endian. Positions are the journal's ({@link JournalEntryDescriptor#position}): increasing,
  * not contiguous, so a batch names its predecessor ({@code previous index}) and the hive takes a batch only when
  * it holds that predecessor: a frame lost in transit (a hive restart drops what its driver had not delivered) shows
@@ -37,6 +42,8 @@ public final class ShippingDescriptor
 {
     /** Message type of a batch of frames (or, with no frames, a hello). */
     public static final int TYPE_BATCH = 1;
+    /** Message type of a batch (or hello) followed by its HMAC-SHA256 ({@link BatchAuthenticator}). */
+    public static final int TYPE_BATCH_AUTHENTICATED = 3;
     /** Message type of an acknowledgement. */
     public static final int TYPE_ACK = 2;
 
@@ -82,6 +89,13 @@ public final class ShippingDescriptor
 
     /** ACK flag: the hive did not take the last batch (or answers a hello); resume from held index + 1. */
     public static final int ACK_REWIND = 1;
+
+    /**
+     * ACK flag: the hive refuses this edge's batches because another live connection ships under the same edge id
+     * (a copied data directory); the edge ships nothing and says so ({@code pitgun_ship_stalled} 3) until the hive
+     * takes it.
+     */
+    public static final int ACK_REFUSED_DUPLICATE_EDGE = 2;
 
     private ShippingDescriptor()
     {

@@ -23,7 +23,10 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The hive purges the Archive's recordings of finished edge connections, and keeps the one being written. */
+/**
+ * The hive's Archive record is one recording, kept while it is written and continued across restarts; a recording
+ * past its most bytes is finished and purged, as are the shipping stream's recordings earlier versions made.
+ */
 class ArchiveRetentionTest
 {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -45,7 +48,7 @@ class ArchiveRetentionTest
     }
 
     @Test
-    void shouldPurgeTheRecordingOfAFinishedConnectionAndKeepTheLiveOne() throws Exception
+    void shouldRecordSuccessiveEdgeConnectionsInOneLiveRecording() throws Exception
     {
         try (Journal first = Journal.open(JournalConfig.of(dir.resolve("edge-1/journal")));
             Journal second = Journal.open(JournalConfig.of(dir.resolve("edge-2/journal")));
@@ -60,38 +63,43 @@ class ArchiveRetentionTest
             try (EdgeShipper shipper = startShipper(second, "edge-2"))
             {
                 awaitHeld(hive, shipper, second);
-                Await.until("the first connection's recording is purged", WAIT,
-                    () -> hive.archiveRecordingsPurged() == 1);
-                assertTrue(hive.archiveBytesPurged() > 500 * 64, "bytes purged: " + hive.archiveBytesPurged());
-                assertEquals(0, hive.archiveRetentionFailures());
                 final List<Long> live = activeRecordings(hive);
-                assertEquals(1, live.size(), "the live connection's recording goes on: " + live);
-                assertEquals(Set.of(live.get(0)), recordingsOnDisk(), "only the live recording's segment files");
-
-                append(second, 100); // the live recording keeps recording
+                assertEquals(1, live.size(), "the hive's record is one recording: " + live);
+                assertEquals(Set.of(live.get(0)), recordingsOnDisk(), "its segment files alone");
+                append(second, 100);
                 awaitHeld(hive, shipper, second);
-                assertEquals(1, hive.archiveRecordingsPurged(), "the live recording is kept");
-                assertEquals(Set.of(live.get(0)), recordingsOnDisk());
+                assertEquals(live, activeRecordings(hive), "the same recording goes on");
+                assertEquals(0, hive.archiveRecordingsPurged(), "nothing finished, nothing purged");
+                assertEquals(0, hive.archiveRetentionFailures());
             }
         }
     }
 
     @Test
-    void shouldPurgeAtStartWhatAnEarlierRunRecorded() throws Exception
+    void shouldPurgeAtStartTheRecordingsOfTheShippingStreamAnEarlierVersionMade() throws Exception
     {
         try (Journal journal = Journal.open(JournalConfig.of(dir.resolve("edge/journal"))))
         {
             append(journal, 200);
-            try (Hive hive = startHive(); EdgeShipper shipper = startShipper(journal, "edge"))
-            {
-                awaitHeld(hive, shipper, journal);
-            }
-            assertEquals(1, recordingsOnDisk().size(), "the stopped hive left its recording");
+            final List<Long> record;
             try (Hive hive = startHive())
             {
-                assertEquals(1, hive.archiveRecordingsPurged(), "purged at start");
-                assertEquals(Set.of(), recordingsOnDisk());
-                assertEquals(List.of(), activeRecordings(hive));
+                // What hives before the write-ahead record did: record the shipping stream as it arrives.
+                hive.archiveClient().startRecording(channel, ShipperConfig.DEFAULT_STREAM_ID,
+                    io.aeron.archive.codecs.SourceLocation.REMOTE);
+                try (EdgeShipper shipper = startShipper(journal, "edge"))
+                {
+                    awaitHeld(hive, shipper, journal);
+                    Await.until("both recordings are written", WAIT, () -> activeRecordings(hive).size() == 2);
+                }
+                record = List.of(activeRecordings(hive).stream().mapToLong(Long::longValue).min().orElseThrow());
+            }
+            assertEquals(2, recordingsOnDisk().size(), "the stopped hive left both recordings");
+            try (Hive hive = startHive())
+            {
+                assertEquals(1, hive.archiveRecordingsPurged(), "the shipping stream's recording purged at start");
+                assertEquals(Set.copyOf(record), recordingsOnDisk(), "the hive's record kept");
+                assertEquals(record, activeRecordings(hive), "and continued");
             }
         }
     }

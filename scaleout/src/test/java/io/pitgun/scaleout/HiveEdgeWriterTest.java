@@ -43,7 +43,7 @@ class HiveEdgeWriterTest
                 term.putLong(offset + ShippingDescriptor.PREVIOUS_INDEX_OFFSET, Journal.NO_INDEX, ORDER);
                 term.putInt(offset + ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, channelLength, ORDER);
 
-                writer.onBatch(NO_REPLY, 0, term, offset, length, 1L);
+                writer.onBatch(NO_REPLY, 0, term, offset, length, 1L, null);
             }
 
             assertEquals(4, writer.malformedBatches());
@@ -58,19 +58,19 @@ class HiveEdgeWriterTest
         try (HiveEdgeWriter writer = new HiveEdgeWriter(UUID.randomUUID(), dir.resolve("journal")))
         {
             final UnsafeBuffer good = batch(Journal.NO_INDEX, new long[] {10}, new int[] {16});
-            writer.onBatch(NO_REPLY, 0, good, 0, good.capacity(), 1L);
+            writer.onBatch(NO_REPLY, 0, good, 0, good.capacity(), 1L, null);
             assertEquals(10, writer.heldIndex());
 
             // A length near Integer.MAX_VALUE: message + length wraps negative, so a naive end check passes it.
             final UnsafeBuffer hostile = batch(10, new long[] {11, 12}, new int[] {16, 16});
             hostile.putInt(recordOffset(hostile, 1) + ShippingDescriptor.FRAME_LENGTH_OFFSET, Integer.MAX_VALUE - 20,
                 ORDER);
-            writer.onBatch(NO_REPLY, 0, hostile, 0, hostile.capacity(), 2L);
+            writer.onBatch(NO_REPLY, 0, hostile, 0, hostile.capacity(), 2L, null);
             assertEquals(1, writer.malformedBatches());
             assertEquals(10, writer.heldIndex(), "a refused batch is refused whole");
 
             final UnsafeBuffer next = batch(10, new long[] {11, 12, 13}, new int[] {16, 24, 16});
-            writer.onBatch(NO_REPLY, 0, next, 0, next.capacity(), 3L);
+            writer.onBatch(NO_REPLY, 0, next, 0, next.capacity(), 3L, null);
             assertEquals(13, writer.heldIndex());
             assertEquals(4, writer.framesWritten());
         }
@@ -84,13 +84,13 @@ class HiveEdgeWriterTest
             for (final long[] positions : new long[][] {{5, 5}, {7, 6}, {-1, 3}})
             {
                 final UnsafeBuffer refused = batch(Journal.NO_INDEX, positions, new int[] {16, 16});
-                writer.onBatch(NO_REPLY, 0, refused, 0, refused.capacity(), 1L);
+                writer.onBatch(NO_REPLY, 0, refused, 0, refused.capacity(), 1L, null);
             }
             // Held 10: a batch after 10 whose first frame is 10 again.
             final UnsafeBuffer good = batch(Journal.NO_INDEX, new long[] {10}, new int[] {16});
-            writer.onBatch(NO_REPLY, 0, good, 0, good.capacity(), 1L);
+            writer.onBatch(NO_REPLY, 0, good, 0, good.capacity(), 1L, null);
             final UnsafeBuffer notAfterPredecessor = batch(10, new long[] {10, 11}, new int[] {16, 16});
-            writer.onBatch(NO_REPLY, 0, notAfterPredecessor, 0, notAfterPredecessor.capacity(), 1L);
+            writer.onBatch(NO_REPLY, 0, notAfterPredecessor, 0, notAfterPredecessor.capacity(), 1L, null);
 
             assertEquals(4, writer.malformedBatches());
             assertEquals(1, writer.framesWritten());
@@ -104,7 +104,7 @@ class HiveEdgeWriterTest
         try (HiveEdgeWriter writer = new HiveEdgeWriter(UUID.randomUUID(), dir.resolve("journal")))
         {
             final UnsafeBuffer refused = batch(Journal.NO_INDEX, new long[] {3, 2}, new int[] {16, 16});
-            writer.onBatch(NO_REPLY, 0, refused, 0, refused.capacity(), 1L);
+            writer.onBatch(NO_REPLY, 0, refused, 0, refused.capacity(), 1L, null);
             assertEquals(1, writer.malformedBatches());
             assertEquals(0, writer.framesWritten());
             assertEquals(Journal.NO_INDEX, writer.heldIndex());

@@ -370,7 +370,7 @@ class ShippingTest
     }
 
     /** Each frame as text: its edge position, identity and bytes. At the hive the position is the ingest field. */
-    private static List<String> read(final Journal journal, final boolean atHive)
+    static List<String> read(final Journal journal, final boolean atHive)
     {
         final List<String> frames = new ArrayList<>();
         try (JournalTailer tailer = journal.tailer())
@@ -397,7 +397,7 @@ class ShippingTest
     }
 
     /** Appends frames {@code [from, from + count)}: varying lengths and identities, in entries of 1 to 40. */
-    private static void append(final Journal journal, final int from, final int count)
+    static void append(final Journal journal, final int from, final int count)
     {
         append(journal, from, count, 0);
     }
@@ -474,7 +474,7 @@ class ShippingTest
         }
     }
 
-    private static int freeUdpPort() throws Exception
+    static int freeUdpPort() throws Exception
     {
         try (DatagramSocket socket = new DatagramSocket(0))
         {

@@ -1,0 +1,301 @@
+package io.pitgun.scaleout;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.driver.MediaDriver;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalException;
+import io.pitgun.testsupport.Await;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What the hive refuses and what the edge reports: batches that are not authenticated (a forged batch sent with a
+ * raw Aeron publication, an edge not listed, a non-loopback edge without secrets), a second live edge under the same
+ * edge id; and the edge's count of the journal entries the hive has not acknowledged.
+ */
+class ShippingGuardsTest
+{
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    private static final String SECRET = "0123456789abcdef0123456789abcdef-edge-one";
+
+    @TempDir
+    Path dir;
+
+    private Path edgeData;
+    private Path hiveData;
+    private String channel;
+    private Journal edgeJournal;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        edgeData = dir.resolve("edge");
+        hiveData = dir.resolve("hive");
+        channel = "aeron:udp?endpoint=127.0.0.1:" + ShippingTest.freeUdpPort();
+        edgeJournal = Journal.open(JournalConfig.of(edgeData.resolve("journal")));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        for (int i = open.size() - 1; i >= 0; i--)
+        {
+            open.get(i).close();
+        }
+        edgeJournal.close();
+    }
+
+    @Test
+    void shouldComputeTheSameMacAsTheJdk() throws Exception
+    {
+        final byte[] message = new byte[10_000];
+        for (int i = 0; i < message.length; i++)
+        {
+            message[i] = (byte)(i * 7);
+        }
+        final Mac jdk = Mac.getInstance("HmacSHA256");
+        jdk.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        final byte[] expected = jdk.doFinal(message);
+        final UnsafeBuffer out = new UnsafeBuffer(new byte[BatchAuthenticator.MAC_LENGTH]);
+        new BatchAuthenticator(SECRET.getBytes(StandardCharsets.UTF_8)).sign(new UnsafeBuffer(message), 0,
+            message.length, out, 0);
+        assertArrayEquals(expected, out.byteArray());
+    }
+
+    @Test
+    void shouldTakeASignedEdgeAndRefuseForgedBatchesFromARawPublication() throws Exception
+    {
+        final UUID edgeId = EdgeId.loadOrCreate(edgeData);
+        final Path secrets = Files.writeString(dir.resolve("edge-secrets"), "# edge id, secret\n" + edgeId + " " +
+            SECRET + "\n");
+        final Path edgeSecret = Files.writeString(dir.resolve("edge-secret"), SECRET + "\n");
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+            .withEdgeSecrets(EdgeSecrets.read(secrets)));
+        open.add(hive);
+        ShippingTest.append(edgeJournal, 0, 1_500);
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData, shipperConfig()
+            .withSecretFile(edgeSecret));
+        open.add(shipper);
+        awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+        final List<String> held = framesAtHive(edgeId);
+        assertEquals(ShippingTest.read(edgeJournal, false), held, "the signed edge's frames, once, in order");
+        final long heldIndex = edgeJournal.lastIndex();
+
+        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(dir.resolve("aeron-forger").toString()).dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            ExclusivePublication forger = aeron.addExclusivePublication(channel, ShipperConfig.DEFAULT_STREAM_ID))
+        {
+            Await.until("the forger's publication connects", WAIT, forger::isConnected);
+            // Well formed, in sequence after what the hive holds, claiming the real edge's id: unsigned, then with a
+            // MAC made up without the secret; and a made-up edge id.
+            offer(forger, forgedBatch(edgeId, heldIndex, ShippingDescriptor.TYPE_BATCH, 0));
+            offer(forger, forgedBatch(edgeId, heldIndex, ShippingDescriptor.TYPE_BATCH_AUTHENTICATED,
+                BatchAuthenticator.MAC_LENGTH));
+            offer(forger, forgedBatch(UUID.randomUUID(), Journal.NO_INDEX, ShippingDescriptor.TYPE_BATCH, 0));
+            Await.until("the forged batches are refused", WAIT, () ->
+                hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.MISSING_MAC) == 1 &&
+                hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.BAD_MAC) == 1 &&
+                hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.UNKNOWN_EDGE) == 1);
+        }
+        assertEquals(1, hive.edges().size(), "no journal for the made-up edge");
+        ShippingTest.append(edgeJournal, 1_500, 100); // the real edge ships on
+        awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+        assertEquals(ShippingTest.read(edgeJournal, false), framesAtHive(edgeId), "no forged frame at the hive");
+        assertEquals(0, hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.NOT_LOOPBACK));
+    }
+
+    @Test
+    void shouldRefuseAnUnauthenticatedEdgeFromAnotherHostThanLoopbackUnlessInsecure() throws Exception
+    {
+        final String address = nonLoopbackAddress();
+        assumeTrue(address != null, "this machine has no non-loopback IPv4 address");
+        final String remoteChannel = "aeron:udp?endpoint=" + address + ":" + ShippingTest.freeUdpPort();
+        ShippingTest.append(edgeJournal, 0, 200);
+        final ShipperConfig config = ShipperConfig.to(remoteChannel).withFlushIntervalNs(5_000_000L)
+            .withAckTimeoutNs(500_000_000L).withReplyChannel("aeron:udp?endpoint=" + address + ":0")
+            .withAeronDirectory(dir.resolve("aeron-edge"));
+        final UUID edgeId;
+        try (Hive hive = Hive.start(HiveConfig.of(remoteChannel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));
+            EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData, config))
+        {
+            edgeId = shipper.edgeId();
+            Await.until("the edge's batches are refused", WAIT,
+                () -> hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.NOT_LOOPBACK) >= 3);
+            assertEquals(0, hive.edges().size(), "nothing taken");
+            assertEquals(ShipperCounters.AWAITING_ACK, shipper.counters().connectionState());
+        }
+        try (Hive hive = Hive.start(HiveConfig.of(remoteChannel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+                .withInsecure(true));
+            EdgeShipper ignored = EdgeShipper.start(edgeJournal, edgeData, config))
+        {
+            awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+            assertEquals(0, hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.NOT_LOOPBACK));
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondLiveEdgeWithTheSameIdAndLetTheEdgeSaySo() throws Exception
+    {
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));
+        open.add(hive);
+        ShippingTest.append(edgeJournal, 0, 1_000);
+        final EdgeShipper first = EdgeShipper.start(edgeJournal, edgeData, shipperConfig());
+        open.add(first);
+        awaitHiveHolds(first.edgeId(), edgeJournal.lastIndex());
+
+        // A copy of the edge's data directory: the same edge-id, a journal of other frames.
+        final Path copyData = dir.resolve("copy");
+        Files.createDirectories(copyData);
+        Files.copy(edgeData.resolve(EdgeId.FILE_NAME), copyData.resolve(EdgeId.FILE_NAME));
+        try (Journal copy = Journal.open(JournalConfig.of(copyData.resolve("journal"))))
+        {
+            ShippingTest.append(copy, 0, 2_000);
+            try (EdgeShipper second = EdgeShipper.start(copy, copyData,
+                shipperConfig().withAeronDirectory(dir.resolve("aeron-copy"))))
+            {
+                assertEquals(first.edgeId(), second.edgeId());
+                Await.until("the second edge says the hive refuses it", WAIT, () ->
+                    second.counters().stalled() == ShipperCounters.STALLED_DUPLICATE_EDGE_ID);
+                assertTrue(hive.edges().get(0).duplicateEdgeRefusals() > 0);
+                assertEquals(0, second.counters().framesShipped(), "nothing shipped while refused");
+
+                ShippingTest.append(edgeJournal, 1_000, 300); // the first edge ships on
+                awaitHiveHolds(first.edgeId(), edgeJournal.lastIndex());
+                assertEquals(ShippingTest.read(edgeJournal, false), framesAtHive(first.edgeId()),
+                    "only the first edge's frames, none of the copy's");
+                assertEquals(ShipperCounters.NOT_STALLED, first.counters().stalled());
+            }
+        }
+    }
+
+    @Test
+    void shouldCountTheJournalEntriesTheHiveHasNotAcknowledged() throws Exception
+    {
+        ShippingTest.append(edgeJournal, 0, 500);
+        final long entries = edgeJournal.countEntries(edgeJournal.firstIndex(), edgeJournal.lastIndex());
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData, shipperConfig());
+        open.add(shipper);
+        Await.until("no hive: every entry is unacknowledged", WAIT,
+            () -> shipper.counters().unacknowledgedEntries() == entries);
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));
+        open.add(hive);
+        awaitHiveHolds(shipper.edgeId(), edgeJournal.lastIndex());
+        Await.until("all acknowledged", WAIT, () -> shipper.counters().unacknowledgedEntries() == 0);
+    }
+
+    private ShipperConfig shipperConfig()
+    {
+        return ShipperConfig.to(channel).withFlushIntervalNs(5_000_000L).withAckTimeoutNs(500_000_000L)
+            .withAeronDirectory(dir.resolve("aeron-edge"));
+    }
+
+    /** One frame of 16 bytes at {@code previous + 1}, replies to a loopback port, of {@code type}. */
+    private static UnsafeBuffer forgedBatch(final UUID edgeId, final long previous, final int type, final int trailer)
+    {
+        final byte[] reply = "aeron:udp?endpoint=127.0.0.1:9".getBytes(StandardCharsets.US_ASCII);
+        final int frames = ShippingDescriptor.framesOffset(reply.length);
+        final int length = frames + ShippingDescriptor.FRAME_MESSAGE_OFFSET + 16 + trailer;
+        final UnsafeBuffer batch = new UnsafeBuffer(ByteBuffer.allocateDirect(length));
+        batch.putInt(ShippingDescriptor.TYPE_OFFSET, type, ORDER);
+        batch.putInt(ShippingDescriptor.FRAME_COUNT_OFFSET, 1, ORDER);
+        batch.putLong(ShippingDescriptor.EDGE_ID_MSB_OFFSET, edgeId.getMostSignificantBits(), ORDER);
+        batch.putLong(ShippingDescriptor.EDGE_ID_LSB_OFFSET, edgeId.getLeastSignificantBits(), ORDER);
+        batch.putLong(ShippingDescriptor.PREVIOUS_INDEX_OFFSET, previous, ORDER);
+        batch.putLong(ShippingDescriptor.FIRST_INDEX_OFFSET, previous + 1, ORDER);
+        batch.putLong(ShippingDescriptor.LAST_INDEX_OFFSET, previous + 1, ORDER);
+        batch.putInt(ShippingDescriptor.REPLY_STREAM_ID_OFFSET, ShipperConfig.DEFAULT_REPLY_STREAM_ID, ORDER);
+        batch.putInt(ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, reply.length, ORDER);
+        batch.putBytes(ShippingDescriptor.REPLY_CHANNEL_OFFSET, reply);
+        batch.putLong(frames + ShippingDescriptor.FRAME_POSITION_OFFSET, previous + 1, ORDER);
+        batch.putLong(frames + ShippingDescriptor.FRAME_IDENTITY_OFFSET - JournalEntryDescriptor.IDENTITY_OFFSET +
+            JournalEntryDescriptor.EVENT_ID_MSB_OFFSET, 42, ORDER);
+        batch.putInt(frames + ShippingDescriptor.FRAME_LENGTH_OFFSET, 16, ORDER);
+        batch.setMemory(frames + ShippingDescriptor.FRAME_MESSAGE_OFFSET, 16, (byte)0x66);
+        batch.setMemory(length - trailer, trailer, (byte)0x5A); // a MAC made up without the secret
+        return batch;
+    }
+
+    private static void offer(final ExclusivePublication publication, final UnsafeBuffer batch) throws Exception
+    {
+        Await.until("the forged batch is offered", WAIT, () -> publication.offer(batch, 0, batch.capacity()) > 0);
+    }
+
+    private static String nonLoopbackAddress() throws Exception
+    {
+        for (final NetworkInterface networkInterface : Collections.list(NetworkInterface.getNetworkInterfaces()))
+        {
+            if (!networkInterface.isUp() || networkInterface.isLoopback())
+            {
+                continue;
+            }
+            for (final InetAddress address : Collections.list(networkInterface.getInetAddresses()))
+            {
+                if (address instanceof Inet4Address && !address.isLoopbackAddress() && !address.isLinkLocalAddress())
+                {
+                    return address.getHostAddress();
+                }
+            }
+        }
+        return null;
+    }
+
+    private List<String> framesAtHive(final UUID edgeId)
+    {
+        try (Journal hive = Journal.open(JournalConfig.readOnly(
+            HiveConfig.of(channel, hiveData).edgeJournal(edgeId.toString()))))
+        {
+            return ShippingTest.read(hive, true);
+        }
+    }
+
+    private void awaitHiveHolds(final UUID edgeId, final long last) throws Exception
+    {
+        final Path journal = HiveConfig.of(channel, hiveData).edgeJournal(edgeId.toString());
+        Await.until("the hive holds up to edge position " + last, WAIT, () ->
+        {
+            if (!journal.toFile().isDirectory())
+            {
+                return false;
+            }
+            try (Journal hive = Journal.open(JournalConfig.readOnly(journal)))
+            {
+                return hive.lastIndex() != Journal.NO_INDEX && HiveEdgeWriter.readHeldIndex(hive) == last;
+            }
+            catch (final JournalException notYet)
+            {
+                return false;
+            }
+        });
+    }
+}
