@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pitgun.codecs.dictionary.AccessLevel;
+import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.manifest.AggregateSpec;
@@ -29,17 +30,41 @@ final class InsightRedactor
     /** Hides, for readers allowed {@code readable}, the aggregated channels of {@code pipeline} that reveal more. */
     InsightRedactor(final TelemetryPipeline pipeline, final Set<AccessLevel> readable)
     {
-        final ChannelAccess access = ChannelAccess.of(pipeline.manifest());
+        this(pipeline, ChannelAccess.of(pipeline.manifest()).readableIn(readable));
+    }
+
+    /** Hides the aggregated channels of {@code pipeline} that {@code shown} does not show (by parameter id). */
+    InsightRedactor(final TelemetryPipeline pipeline, final FrameJsonEncoder.ChannelFilter shown)
+    {
         for (final Stage.Segment segment : pipeline.manifest().segments())
         {
             for (final AggregateSpec aggregate : segment.aggregates())
             {
                 final int id = pipeline.channelId(aggregate.channel());
-                if (id >= 0 && !access.readableIn(readable, id))
+                if (id >= 0 && !shown.shows(id))
                 {
                     hidden.add(aggregate.channel());
                 }
             }
+        }
+    }
+
+    /**
+     * The {@code session_id} of the insight {@code buffer[offset, offset + length)}, or null (cold path: a reader
+     * limited to some sessions reads it once per insight).
+     */
+    java.util.UUID sessionOf(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        try
+        {
+            final JsonNode session = json.readTree(bytes).path("session_id");
+            return session.isTextual() ? java.util.UUID.fromString(session.asText()) : null;
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            return null;
         }
     }
 
