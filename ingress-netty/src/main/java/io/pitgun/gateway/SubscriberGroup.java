@@ -37,7 +37,7 @@ final class SubscriberGroup
     private final FrameJsonEncoder.ChannelNames names;
     /**
      * Who sees what: one audience per access level, token allow-lists and requested session among the members
-     * (usually one or two). Kept while the loop lives: an audience without members costs a size check per output.
+     * (usually one or two), made when its first member joins and dropped with its last.
      */
     private final ArrayList<SubscriberAudience> audiences = new ArrayList<>();
     private final ExpandableArrayBuffer json = new ExpandableArrayBuffer(4096);
@@ -165,9 +165,11 @@ final class SubscriberGroup
     /** A member leaves (on the loop): the last one unsubscribes, so an idle loop costs the pipeline nothing. */
     void leave(final WebSocketSubscriberHandler member)
     {
-        if (members.remove(member))
+        if (members.remove(member) && --member.audience.members == 0)
         {
-            member.audience.members--;
+            // Dropped with its last member: audiences are keyed by what clients ask for (any session id), so
+            // keeping empty ones would let clients grow this list without bound.
+            audiences.remove(member.audience);
         }
         if (members.isEmpty() && subscription != null)
         {
