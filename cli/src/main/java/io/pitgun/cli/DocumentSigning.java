@@ -8,7 +8,12 @@ import io.pitgun.schemas.signing.TrustedKeys;
 import io.pitgun.schemas.signing.VerifiedDocument;
 import picocli.CommandLine;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -22,10 +27,50 @@ final class DocumentSigning
     {
     }
 
-    /** Signs {@code file} (writes {@code FILE.sig}) and prints what it wrote; exit status 0. */
-    static int sign(final CommandLine.Model.CommandSpec spec, final Path file, final Path key, final Path pub)
+    /** How a command checks the text of a document before it is signed. */
+    @FunctionalInterface
+    interface Validation
     {
-        final DetachedSignature signature = DocumentSigner.fromKeyFiles(key, pub).signFile(file);
+        /** What is wrong with {@code text}, the content of {@code file}, one line each; empty when it is valid. */
+        List<String> problems(Path file, String text);
+    }
+
+    /**
+     * Reads {@code file} once, checks those bytes with {@code validation} and signs the same bytes (writes
+     * {@code FILE.sig}): never a second read, which could see a file changed after it was checked. Exit status 0 and
+     * what it wrote, or 1 and why it did not sign.
+     *
+     * @param what the kind of document, for the refusal ("a valid manifest").
+     */
+    static int sign(final CommandLine.Model.CommandSpec spec, final Path file, final Path key, final Path pub,
+        final String what, final Validation validation)
+    {
+        final PrintWriter err = spec.commandLine().getErr();
+        final byte[] bytes;
+        final String text;
+        try
+        {
+            bytes = Files.readAllBytes(file);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        }
+        catch (final CharacterCodingException ex)
+        {
+            err.println(file + ": not signed: it is not valid UTF-8 text");
+            return CliErrorHandler.FAILED;
+        }
+        catch (final IOException ex)
+        {
+            err.println(file + ": not signed: cannot read it: " + ex);
+            return CliErrorHandler.FAILED;
+        }
+        final List<String> problems = validation.problems(file, text);
+        if (!problems.isEmpty())
+        {
+            problems.forEach(err::println);
+            err.println(file + ": not signed: it is not " + what);
+            return CliErrorHandler.FAILED;
+        }
+        final DetachedSignature signature = DocumentSigner.fromKeyFiles(key, pub).signBytes(file, bytes);
         final PrintWriter out = spec.commandLine().getOut();
         out.println("signed " + file + " (sha256 " + signature.sha256() + ") with key " + signature.keyId() + ": " +
             DetachedSignature.fileFor(file));

@@ -87,6 +87,14 @@ final class LoadgenCommand implements Callable<Integer>
     @Option(names = "--allow-remote", description = "Allow a target that is not a loopback address.")
     boolean allowRemote;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+        description = "A file holding the token (ID.SECRET, capability ingest) for a gateway with a token file; " +
+            "without it, the environment variable PITGUN_TOKEN. Never an argument: arguments are visible in ps.")
+    Path tokenFile;
+
+    /** The token the sends present ({@link #resolveToken}), or null. */
+    String token;
+
     @Option(names = "--sweep", description = {
         "End-to-end benchmark: start an embedded gateway (unless --target is given) and a bare Netty server that " +
             "answers the same POSTs without processing, raise the rate step by step on each until p99.9 or errors " +
@@ -125,6 +133,12 @@ final class LoadgenCommand implements Callable<Integer>
         if (problem != null)
         {
             err.println("pitgun loadgen: " + problem);
+            return CliErrorHandler.FAILED;
+        }
+        final String tokenProblem = resolveToken(System.getenv(ReplayCommand.TOKEN_ENV));
+        if (tokenProblem != null)
+        {
+            err.println("pitgun loadgen: " + tokenProblem);
             return CliErrorHandler.FAILED;
         }
         if (sweep)
@@ -172,7 +186,42 @@ final class LoadgenCommand implements Callable<Integer>
     {
         return new LoadgenRun.Settings(base, rate, Duration.ofNanos((long)(durationSeconds * 1e9)), connections,
             framesPerEnvelope, samplesPerFrame, LoadgenRun.Mode.valueOf(mode.replace('-', '_')),
-            Duration.ofNanos((long)(drainSeconds * 1e9)));
+            Duration.ofNanos((long)(drainSeconds * 1e9)), token);
+    }
+
+    /**
+     * Sets {@link #token} from {@code --token-file} (its first line), else from {@code environment} (the value of
+     * {@code PITGUN_TOKEN}, or null); returns the problem, or null.
+     */
+    String resolveToken(final String environment)
+    {
+        String value = environment;
+        if (tokenFile != null)
+        {
+            try
+            {
+                final List<String> lines = Files.readAllLines(tokenFile);
+                value = lines.isEmpty() ? "" : lines.get(0);
+            }
+            catch (final java.io.IOException ex)
+            {
+                return "--token-file " + tokenFile + ": cannot be read: " + ex.getMessage();
+            }
+        }
+        if (value == null || value.isBlank() && tokenFile == null)
+        {
+            token = null;
+            return null;
+        }
+        value = value.trim();
+        if (value.indexOf('.') <= 0 || value.indexOf('.') == value.length() - 1)
+        {
+            // Never print the value: it may be a secret put in the wrong place.
+            return (tokenFile != null ? "--token-file " + tokenFile : ReplayCommand.TOKEN_ENV) + " does not hold a " +
+                "token (ID.SECRET, as pitgun token add prints it)";
+        }
+        token = value;
+        return null;
     }
 
     /** The first problem with the options, or null. */

@@ -37,16 +37,20 @@ final class ManifestSignCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        return DocumentSigning.sign(spec, file, key, pub, "a valid manifest", ManifestSignCommand::problems);
+    }
+
+    /** What is wrong with manifest {@code text} (the content of {@code file}): nothing, or the loader's message. */
+    static java.util.List<String> problems(final Path file, final String text)
+    {
         try
         {
-            ManifestLoader.load(file);
+            ManifestLoader.parse(file, text);
+            return java.util.List.of();
         }
         catch (final ManifestException ex)
         {
-            spec.commandLine().getErr().println(ex.getMessage());
-            spec.commandLine().getErr().println(file + ": not signed: it is not a valid manifest");
-            return CliErrorHandler.FAILED;
+            return java.util.List.of(ex.getMessage());
         }
-        return DocumentSigning.sign(spec, file, key, pub);
     }
 }

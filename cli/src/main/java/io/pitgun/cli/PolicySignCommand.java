@@ -1,6 +1,7 @@
 package io.pitgun.cli;
 
 import io.pitgun.schemas.DocumentException;
+import io.pitgun.schemas.DocumentFormat;
 import io.pitgun.schemas.DocumentReader;
 import io.pitgun.schemas.SchemaCatalog;
 import io.pitgun.schemas.SchemaId;
@@ -42,19 +43,29 @@ final class PolicySignCommand implements Callable<Integer>
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws DocumentException
+    public Integer call()
     {
-        final List<SchemaProblem> problems = SchemaCatalog.standard().validate(SCHEMA,
-            DocumentReader.read(file).root());
-        if (!problems.isEmpty())
+        return DocumentSigning.sign(spec, file, key, pub, "a valid " + SCHEMA, PolicySignCommand::problems);
+    }
+
+    /** What is wrong with policy {@code text} (the content of {@code file}) against {@code tuning-policy/v1}. */
+    static List<String> problems(final Path file, final String text)
+    {
+        final List<SchemaProblem> problems;
+        try
         {
-            for (final SchemaProblem problem : problems)
-            {
-                spec.commandLine().getErr().println(file + ": " + problem);
-            }
-            spec.commandLine().getErr().println(file + ": not signed: it is not a valid " + SCHEMA);
-            return CliErrorHandler.FAILED;
+            problems = SchemaCatalog.standard().validate(SCHEMA,
+                DocumentReader.parse(file, text, DocumentFormat.of(file)).root());
         }
-        return DocumentSigning.sign(spec, file, key, pub);
+        catch (final DocumentException | IllegalArgumentException ex)
+        {
+            return List.of(ex.getMessage());
+        }
+        final List<String> lines = new java.util.ArrayList<>();
+        for (final SchemaProblem problem : problems)
+        {
+            lines.add(file + ": " + problem);
+        }
+        return lines;
     }
 }

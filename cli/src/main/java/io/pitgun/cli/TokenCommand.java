@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
- * {@code pitgun token add|list|revoke --file F}: edits the gateway's token file ({@code TOKENS_FILE}); a running
+ * {@code pitgun token add|list|revoke|allow --file F}: edits the gateway's token file ({@code TOKENS_FILE}); a running
  * gateway picks each change up by itself (docs/security.md).
  */
 @Command(
@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
     mixinStandardHelpOptions = true,
     description = "Manage the gateway's bearer tokens (PITGUN_GATEWAY_TOKENS_FILE); a running gateway reloads the " +
         "file by itself. See docs/security.md.",
-    subcommands = {TokenCommand.Add.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
+    subcommands = {TokenCommand.Add.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class,
+        TokenCommand.Allow.class})
 final class TokenCommand implements Runnable
 {
     @CommandLine.Spec
@@ -60,6 +61,16 @@ final class TokenCommand implements Runnable
                 "0 (default): the gateway's RATE_LIMIT.")
         int rateLimit;
 
+        @Option(names = "--sessions", split = ",", paramLabel = "SESSION",
+            description = "Only these sessions, comma-separated: session ids, or a prefix of one ending in '*' " +
+                "(0192f3a4-*). Default: every session.")
+        List<String> sessions = List.of();
+
+        @Option(names = "--channels", split = ",", paramLabel = "CHANNEL",
+            description = "Only these dictionary channels (and, for subscribers, what derives from them only), " +
+                "comma-separated. Default: every channel its capabilities allow.")
+        List<String> channels = List.of();
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -73,7 +84,7 @@ final class TokenCommand implements Runnable
                 {
                     set.add(Capability.fromSymbol(capability));
                 }
-                final String token = TokenFile.add(file, id, set, rateLimit);
+                final String token = TokenFile.add(file, id, set, rateLimit, sessions, channels);
                 spec.commandLine().getErr().println("pitgun token: added '" + id + "' (" + symbols(set) + ") to " +
                     file + "; the token below is shown this once");
                 spec.commandLine().getOut().println(token);
@@ -117,12 +128,14 @@ final class TokenCommand implements Runnable
                 spec.commandLine().getErr().println("pitgun token list: " + ex.getMessage());
                 return CliErrorHandler.FAILED;
             }
-            spec.commandLine().getOut().printf("%-24s %-50s %-10s %s%n", "id", "capabilities", "rate_limit", "created");
+            spec.commandLine().getOut().printf("%-24s %-50s %-10s %-20s %-40s %s%n", "id", "capabilities",
+                "rate_limit", "created", "sessions", "channels");
             for (final AccessToken token : tokens)
             {
-                spec.commandLine().getOut().printf("%-24s %-50s %-10s %s%n", token.id(), symbols(token.capabilitySet()),
+                spec.commandLine().getOut().printf("%-24s %-50s %-10s %-20s %-40s %s%n", token.id(),
+                    symbols(token.capabilitySet()),
                     token.rateLimitPerSecond() == 0 ? "gateway" : Integer.toString(token.rateLimitPerSecond()),
-                    token.created());
+                    token.created(), allOr(token.sessions()), allOr(token.channels()));
             }
             return 0;
         }
@@ -162,6 +175,57 @@ final class TokenCommand implements Runnable
             spec.commandLine().getOut().println("pitgun token: revoked '" + id + "' in " + file);
             return 0;
         }
+    }
+
+    /** {@code pitgun token allow}: replaces a token's allow-lists; a running gateway applies them by itself. */
+    @Command(name = "allow", mixinStandardHelpOptions = true,
+        description = "Set which sessions and channels a token may use (its secret and capabilities stay); an " +
+            "option left out lifts that limit. A running gateway applies the change within 250 ms, to open " +
+            "connections too.")
+    static final class Allow implements Callable<Integer>
+    {
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "The token file.")
+        Path file;
+
+        @Option(names = "--id", required = true, paramLabel = "ID", description = "The token to change.")
+        String id;
+
+        @Option(names = "--sessions", split = ",", paramLabel = "SESSION",
+            description = "Only these sessions: session ids, or a prefix of one ending in '*'. Default: every session.")
+        List<String> sessions = List.of();
+
+        @Option(names = "--channels", split = ",", paramLabel = "CHANNEL",
+            description = "Only these dictionary channels. Default: every channel its capabilities allow.")
+        List<String> channels = List.of();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            try
+            {
+                if (!Files.exists(file) || !TokenFile.allow(file, id, sessions, channels))
+                {
+                    spec.commandLine().getErr().println("pitgun token allow: no token '" + id + "' in " + file);
+                    return CliErrorHandler.FAILED;
+                }
+            }
+            catch (final IllegalArgumentException | UncheckedIOException ex)
+            {
+                spec.commandLine().getErr().println("pitgun token allow: " + ex.getMessage());
+                return CliErrorHandler.FAILED;
+            }
+            spec.commandLine().getOut().println("pitgun token: '" + id + "' in " + file + " now allows sessions " +
+                allOr(sessions) + ", channels " + allOr(channels));
+            return 0;
+        }
+    }
+
+    private static String allOr(final List<String> values)
+    {
+        return values.isEmpty() ? "all" : String.join(",", values);
     }
 
     private static String symbols(final Set<Capability> capabilities)

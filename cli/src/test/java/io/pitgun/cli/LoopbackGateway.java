@@ -17,7 +17,14 @@ final class LoopbackGateway
 
     static GatewayServer start(final Path dataDir) throws Exception
     {
+        return start(dataDir, Map.of());
+    }
+
+    /** With {@code settings} too (e.g. a token file). */
+    static GatewayServer start(final Path dataDir, final Map<GatewaySetting, String> settings) throws Exception
+    {
         final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
+        flags.putAll(settings);
         flags.put(GatewaySetting.BIND, "127.0.0.1:0");
         flags.put(GatewaySetting.DATA_DIR, dataDir.toString());
         flags.put(GatewaySetting.RATE_LIMIT, "0");

@@ -46,6 +46,39 @@ class TokenCommandTest
     }
 
     @Test
+    void shouldStoreListAndChangeATokensAllowedSessionsAndChannels() throws Exception
+    {
+        final Path file = dir.resolve("tokens.json");
+        final CliRun add = CliRun.of("token", "add", "--file", file.toString(), "--id", "rig7", "--capability",
+            "ingest", "--sessions", "0192f3a4-*,53702b3e-3e56-41a2-8834-9169ee5e991e", "--channels", "Speed,Gear");
+        assertEquals(0, add.exitCode(), add.err());
+        assertEquals(java.util.List.of("0192f3a4-*", "53702b3e-3e56-41a2-8834-9169ee5e991e"),
+            TokenFile.read(file).byId("rig7").sessions());
+        assertEquals(java.util.List.of("Speed", "Gear"), TokenFile.read(file).byId("rig7").channels());
+
+        final CliRun list = CliRun.of("token", "list", "--file", file.toString());
+        assertEquals(0, list.exitCode(), list.err());
+        assertTrue(list.out().matches("(?s).*\\nrig7 +ingest +gateway +20\\S+ +0192f3a4-\\*,53702b3e-\\S+ +Speed,Gear\\n.*"),
+            list.out());
+
+        final CliRun allow = CliRun.of("token", "allow", "--file", file.toString(), "--id", "rig7", "--channels",
+            "Speed");
+        assertEquals(0, allow.exitCode(), allow.err());
+        assertTrue(TokenFile.read(file).byId("rig7").sessions().isEmpty());
+        assertEquals(java.util.List.of("Speed"), TokenFile.read(file).byId("rig7").channels());
+        assertTrue(CliRun.of("token", "list", "--file", file.toString()).out().matches("(?s).*\\nrig7 .* all +Speed\\n.*"));
+
+        final CliRun bad = CliRun.of("token", "add", "--file", file.toString(), "--id", "x", "--capability", "ingest",
+            "--sessions", "team-a-*");
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("session 'team-a-*': character 1 must be a hex digit (session ids are UUIDs)"),
+            bad.err());
+        final CliRun none = CliRun.of("token", "allow", "--file", file.toString(), "--id", "nobody");
+        assertEquals(1, none.exitCode());
+        assertTrue(none.err().contains("no token 'nobody'"), none.err());
+    }
+
+    @Test
     void shouldRefuseADuplicateIdAnUnknownCapabilityAndABadId()
     {
         final Path file = dir.resolve("tokens.json");

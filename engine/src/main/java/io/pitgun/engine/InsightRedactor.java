@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
+import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.manifest.AggregateSpec;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
@@ -36,16 +37,41 @@ public final class InsightRedactor
     public InsightRedactor(final CompiledManifest manifest, final ChannelAccess access,
         final Set<AccessLevel> readable)
     {
+        this(manifest, access.readableIn(readable));
+    }
+
+    /** Hides the aggregated channels of {@code manifest} that {@code shown} does not show (by parameter id). */
+    public InsightRedactor(final CompiledManifest manifest, final FrameJsonEncoder.ChannelFilter shown)
+{
         for (final Stage.Segment segment : manifest.segments())
         {
             for (final AggregateSpec aggregate : segment.aggregates())
             {
                 final int id = idOf(manifest, aggregate.channel());
-                if (id >= 0 && !access.readableIn(readable, id))
+                if (id >= 0 && !shown.shows(id))
                 {
                     hidden.add(aggregate.channel());
                 }
             }
+        }
+    }
+
+    /**
+     * The {@code session_id} of the insight {@code buffer[offset, offset + length)}, or null (cold path: a reader
+     * limited to some sessions reads it once per insight).
+     */
+    public java.util.UUID sessionOf(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        try
+        {
+            final JsonNode session = json.readTree(bytes).path("session_id");
+            return session.isTextual() ? java.util.UUID.fromString(session.asText()) : null;
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            return null;
         }
     }
 

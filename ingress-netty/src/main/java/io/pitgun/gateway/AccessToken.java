@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,9 +14,21 @@ import java.util.Set;
  * @param rateLimitPerSecond requests (and WebSocket messages) per second for this token; 0: the gateway's
  *                           {@code RATE_LIMIT}.
  * @param created            when {@code pitgun token add} made it (ISO-8601), for the operator.
+ * @param sessions           the sessions it may write and read (session ids or prefixes ending in {@code *});
+ *                           empty: every session.
+ * @param channels           the dictionary channels it may write and read (what derives only from them too);
+ *                           empty: every channel its capabilities allow.
  */
-public record AccessToken(String id, byte[] secretSha256, int capabilities, int rateLimitPerSecond, String created)
+public record AccessToken(String id, byte[] secretSha256, int capabilities, int rateLimitPerSecond, String created,
+    List<String> sessions, List<String> channels)
 {
+    /** Copies the lists: a token is immutable, shared by every event loop. */
+    public AccessToken
+    {
+        sessions = List.copyOf(sessions);
+        channels = List.copyOf(channels);
+    }
+
     /** The longest id. */
     public static final int MAX_ID_LENGTH = 64;
 

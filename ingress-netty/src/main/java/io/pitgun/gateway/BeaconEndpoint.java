@@ -27,16 +27,16 @@ final class BeaconEndpoint
             config.ackTimeoutMs() + " ms; resending the same envelopes is safe (event_id)";
     }
 
-    /** Ingests the body of {@code exchange} from {@code peerAddress} and answers it. */
-    void onRequest(final HttpExchange exchange, final String peer, final String peerAddress,
-        final boolean allowRestricted)
+    /** Ingests the body of {@code exchange} from the client {@code access} admitted, and answers it. */
+    void onRequest(final HttpExchange exchange, final String peer, final ConnectionAccess access)
     {
         final GatewayCounters.Endpoint endpoint = GatewayCounters.Endpoint.BEACON;
         final IngestPath path = server.threadState(exchange.ctx.channel().eventLoop()).ingest;
-        final RejectReason refusal = path.admitClient(peerAddress, exchange.startNs);
+        final String peerAddress = access.identity();
+        final RejectReason refusal = path.admitClient(peerAddress, access.rateLimit(), exchange.startNs);
         if (refusal != null)
         {
-            exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress);
+            exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress, access.rateLimit());
             return;
         }
         final String contentType = exchange.request.headers().get(HttpHeaderNames.CONTENT_TYPE);
@@ -53,7 +53,8 @@ final class BeaconEndpoint
             refuseUnsplittable(exchange, endpoint, path.splitter());
             return;
         }
-        final IngestReport report = path.ingestEnvelopes(allowRestricted);
+        final IngestReport report = path.ingestEnvelopes(access.mayIngestRestricted(), access.scope(),
+            exchange.tokenId);
         path.answer(report, ackTimeoutMessage, (answer, journalIndex) ->
             send(exchange, endpoint, peer, answer, journalIndex));
     }

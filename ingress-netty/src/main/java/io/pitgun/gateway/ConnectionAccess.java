@@ -10,13 +10,18 @@ import io.netty.handler.codec.http.HttpMethod;
  * Event-loop confined. In order:
  * <ol>
  * <li>a POST or WebSocket upgrade with a foreign {@code Origin} → 403 {@code origin_not_allowed};</li>
+ * <li>a loopback gateway without tokens: a {@code Host} that is not a loopback name nor an {@code ALLOWED_ORIGINS}
+ * host → 421 {@code host_not_allowed} (DNS rebinding; {@link GatewayAccess#hostAllowed});</li>
  * <li>with tokens, an endpoint that needs a capability: no valid token → 401 {@code unauthenticated} (with
  * {@code WWW-Authenticate}), a token without it → 403 {@code missing_capability};</li>
  * <li>the client's identity: the token id with tokens; else the peer address, or, from a trusted proxy, the last
  * address of {@code X-Forwarded-For} that is not itself a trusted proxy.</li>
  * </ol>
  * A keep-alive client presents the same {@code Authorization} value on every request: it is hashed once per
- * connection and token-file version, later requests compare the string (no allocation).
+ * connection and token-file version, later requests compare the string (no allocation). The same holds for the
+ * other header checks: the verdict on an {@code Origin} (with its {@code Host}), a {@code Host}, and the client an
+ * {@code X-Forwarded-For} names is kept with the value it was made for, so a connection that keeps sending the same
+ * headers allocates nothing for them after its first request.
  */
 final class ConnectionAccess
 {
@@ -29,8 +34,19 @@ final class ConnectionAccess
     private String lastAuthorization;
     private TokenSnapshot lastSnapshot;
     private AccessToken lastToken;
+    private TokenScope lastScope;
+    private String lastOrigin;
+    private String lastOriginHost;
+    private boolean lastOriginAllowed;
+    private String lastHost;
+    private boolean lastHostAllowed;
+    private String lastForwarded;
+    private String lastForwardedClient;
+    /** Whether requests must name a loopback (or allowed) {@code Host}: loopback bind, no tokens. */
+    private final boolean checksHost;
     private String identity;
     private AccessToken token;
+    private TokenScope scope;
 
     ConnectionAccess(final GatewayServer server, final String peerAddress)
     {
@@ -40,6 +56,7 @@ final class ConnectionAccess
         this.viaProxy = access.isTrustedProxy(peerAddress);
         this.peerIdentity = ClientAddresses.identity(peerAddress);
         this.identity = peerIdentity;
+        this.checksHost = access.checksHost();
     }
 
     /**
@@ -55,7 +72,7 @@ final class ConnectionAccess
             endpoint == GatewayCounters.Endpoint.WS_SUBSCRIBE)
         {
             final String origin = headers.get(HttpHeaderNames.ORIGIN);
-            if (origin != null && !access.originAllowed(origin, headers.get(HttpHeaderNames.HOST)))
+            if (origin != null && !originAllowed(origin, headers.get(HttpHeaderNames.HOST)))
             {
                 refuse(exchange, endpoint, RejectReason.ORIGIN_NOT_ALLOWED, "Origin '" + origin + "' may not " +
                     (endpoint == GatewayCounters.Endpoint.BEACON ? "post here" : "open a WebSocket here") +
@@ -63,10 +80,18 @@ final class ConnectionAccess
                 return false;
             }
         }
+        if (checksHost && !hostAllowed(headers.get(HttpHeaderNames.HOST)))
+        {
+            refuse(exchange, endpoint, RejectReason.HOST_NOT_ALLOWED, "Host '" + headers.get(HttpHeaderNames.HOST) +
+                "' is not this gateway's: a gateway on loopback without tokens answers only requests naming a " +
+                "loopback host (localhost, 127.0.0.1, [::1]) or a host of " + GatewaySetting.ALLOWED_ORIGINS.envName());
+            return false;
+        }
         final TokenStore tokens = access.tokens();
         if (tokens == null)
         {
             token = null;
+            scope = null;
             identity = viaProxy ? forwardedClient(headers) : peerIdentity;
             return true;
         }
@@ -99,9 +124,35 @@ final class ConnectionAccess
             return false;
         }
         token = presented;
+        scope = lastScope;
         identity = presented.id();
         exchange.tokenId = presented.id();
         return true;
+    }
+
+    private boolean originAllowed(final String origin, final String host)
+    {
+        if (!origin.equals(lastOrigin) || !java.util.Objects.equals(host, lastOriginHost))
+        {
+            lastOriginAllowed = access.originAllowed(origin, host);
+            lastOrigin = origin;
+            lastOriginHost = host;
+        }
+        return lastOriginAllowed;
+    }
+
+    private boolean hostAllowed(final String host)
+    {
+        if (host == null)
+        {
+            return true; // HTTP/1.0 without Host: not a browser (browsers always send one)
+        }
+        if (!host.equals(lastHost))
+        {
+            lastHostAllowed = access.hostAllowed(host);
+            lastHost = host;
+        }
+        return lastHostAllowed;
     }
 
     /**
@@ -144,6 +195,7 @@ final class ConnectionAccess
         lastSnapshot = snapshot;
         lastAuthorization = authorization;
         lastToken = found;
+        lastScope = snapshot.scopeOf(found);
         return found;
     }
 
@@ -155,6 +207,16 @@ final class ConnectionAccess
         {
             return peerIdentity;
         }
+        if (!forwarded.equals(lastForwarded))
+        {
+            lastForwardedClient = lastHopNotProxy(forwarded);
+            lastForwarded = forwarded;
+        }
+        return lastForwardedClient;
+    }
+
+    private String lastHopNotProxy(final String forwarded)
+    {
         int end = forwarded.length();
         while (end > 0)
         {
@@ -182,7 +244,29 @@ final class ConnectionAccess
             return true;
         }
         final AccessToken now = tokens.snapshot() == lastSnapshot ? lastToken : authenticate(tokens, lastAuthorization);
-        return now != null && now.has(needed) && (alsoNeeded == null || now.has(alsoNeeded));
+        if (now == null || !now.has(needed) || alsoNeeded != null && !now.has(alsoNeeded))
+        {
+            return false;
+        }
+        // The allow-lists may have changed with the file: the next message is checked against the new ones.
+        token = now;
+        scope = lastScope;
+        return true;
+    }
+
+    /**
+     * The allow-lists of the token of the last admitted request (as of the last {@link #stillAuthorized} for a
+     * WebSocket), or null: no tokens, or a token without any.
+     */
+    TokenScope scope()
+    {
+        return scope;
+    }
+
+    /** The own rate of the last admitted request's token ({@code rate_limit}), or 0: the gateway's. */
+    int rateLimit()
+    {
+        return token == null ? 0 : token.rateLimitPerSecond();
     }
 
     /** Who the client of the last admitted request is: its token id, or its address. */

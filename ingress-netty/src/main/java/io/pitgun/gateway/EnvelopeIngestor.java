@@ -50,6 +50,7 @@ public final class EnvelopeIngestor
     private final IngestAdmission admission;
     private final String queueFullMessage;
     private final EnvelopeDecoder decoder;
+    private final ParameterRegistry registry;
     private final DecoderLimits limits;
     private final IdempotencyWindow window;
     private final GatewayCounters counters;
@@ -106,6 +107,7 @@ public final class EnvelopeIngestor
         this.queueFullMessage = "the ingestion queue is full (" + ingestQueueLimit + " envelopes awaiting " +
             "acknowledgement); nothing of this request was ingested, retry after 1 s";
         this.decoder = new EnvelopeDecoder(registry, limits);
+        this.registry = registry;
         this.limits = limits;
         this.window = window;
         this.counters = counters;
@@ -123,6 +125,17 @@ public final class EnvelopeIngestor
      */
     public IngestReport ingest(final byte[] body, final BeaconBodySplitter spans, final boolean allowRestricted)
     {
+        return ingest(body, spans, allowRestricted, null, null);
+    }
+
+    /**
+     * As {@link #ingest(byte[], BeaconBodySplitter, boolean)}, each envelope's frames held to {@code scope} (the
+     * client's token's session and channel allow-lists; null: none): one outside it refuses the request, 403
+     * {@code session_not_allowed} or {@code channel_not_allowed}, with {@code client} named.
+     */
+    IngestReport ingest(final byte[] body, final BeaconBodySplitter spans, final boolean allowRestricted,
+        final TokenScope scope, final String client)
+    {
         final IngestReport report = new IngestReport();
         final int count = spans.count();
         report.envelopes = count;
@@ -132,7 +145,7 @@ public final class EnvelopeIngestor
             return report.refuse(422, RejectReason.NO_ENVELOPE, "the body holds no envelope");
         }
         decoder.allowRestricted(allowRestricted);
-        if (!decodeAll(body, spans, report))
+        if (!decodeAll(body, spans, report, scope, client))
         {
             return report;
         }
@@ -262,7 +275,8 @@ public final class EnvelopeIngestor
         admission.release(envelopes);
     }
 
-    private boolean decodeAll(final byte[] body, final BeaconBodySplitter spans, final IngestReport report)
+    private boolean decodeAll(final byte[] body, final BeaconBodySplitter spans, final IngestReport report,
+        final TokenScope scope, final String client)
     {
         int position = 0;
         int messages = 0;
@@ -329,7 +343,25 @@ public final class EnvelopeIngestor
             }
             position += result.encodedLength();
             envelopeFlagged[i] = 0;
-            if (tuningGate != null && !tuningGate.check(scratch, messageOffsets, envelopeFirstMessage[i], n))
+            final int outOfScope = scope == null ? TokenScope.ALLOWED :
+                scope.check(scratch, messageOffsets, envelopeFirstMessage[i], n);
+            if (outOfScope != TokenScope.ALLOWED)
+            {
+                final RejectReason reason = TokenScope.reason(outOfScope);
+                counters.rejected(reason);
+                failures++;
+                if (worstReason == null || rank(reason.status()) > rank(worstStatus))
+                {
+                    worstStatus = reason.status();
+                    worstReason = reason;
+                }
+                if (report.details.size() < MAX_DETAILS)
+                {
+                    report.details.add(describeOutOfScope(i, reason, scope.describe(client, outOfScope, scratch,
+                        messageOffsets[envelopeFirstMessage[i] + TokenScope.refusedFrame(outOfScope)], registry)));
+                }
+            }
+            else if (tuningGate != null && !tuningGate.check(scratch, messageOffsets, envelopeFirstMessage[i], n))
             {
                 counters.rejected(RejectReason.TUNING_LIMIT_EXCEEDED);
                 failures++;
@@ -503,9 +535,25 @@ public final class EnvelopeIngestor
         }
     }
 
+    // An errors[] entry for an envelope outside its token's allow-lists, shaped as a decoder error's. Cold path.
+    private String describeOutOfScope(final int index, final RejectReason reason, final String message)
+    {
+        final StringBuilder out = new StringBuilder(160).append('{');
+        JsonText.key(out, "index").append(index).append(',');
+        JsonText.key(out, "event_id");
+        JsonText.quote(out, new UUID(eventMsb[index], eventLsb[index]).toString()).append(',');
+        JsonText.key(out, "code");
+        JsonText.quote(out, reason.name()).append(',');
+        JsonText.key(out, "status").append(reason.status()).append(',');
+        JsonText.key(out, "message");
+        JsonText.quote(out, message);
+        return out.append('}').toString();
+    }
+
+    // 400 (not JSON) outranks 413 (too big), which outranks 403 (outside the token's allow-lists), then 422.
     private static int rank(final int status)
     {
-        return status == 400 ? 3 : status == 413 ? 2 : status == 422 ? 1 : 0;
+        return status == 400 ? 4 : status == 413 ? 3 : status == 403 ? 2 : status == 422 ? 1 : 0;
     }
 
     private void ensureMessages(final int needed)

@@ -16,32 +16,77 @@ final class GatewayAccess
     private final Set<String> trustedProxies;
     private final Set<String> restrictedClients;
     private final String bindHost;
+    /** Host names (no port) of {@code ALLOWED_ORIGINS}: a request naming one of them is not a rebinding. */
+    private final Set<String> allowedHosts;
+    /** {@link #checksHost}. */
+    private final boolean checksHost;
 
-    GatewayAccess(final GatewayConfig config, final GatewayCounters counters)
+    GatewayAccess(final GatewayConfig config, final GatewayCounters counters,
+        final io.pitgun.codecs.dictionary.ParameterRegistry registry)
     {
-        this.tokens = config.security().tokensFile().map(file -> new TokenStore(file, counters)).orElse(null);
+        this.tokens = config.security().tokensFile().map(file -> new TokenStore(file, counters, registry))
+            .orElse(null);
         this.allowedOrigins = config.security().allowedOrigins();
         this.trustedProxies = config.security().trustedProxies();
         this.restrictedClients = config.restrictedClients();
         final InetAddress address = config.bind().getAddress();
         this.bindHost = address == null ? "" : address.getHostAddress();
+        final Set<String> hosts = new java.util.HashSet<>();
+        for (final String origin : allowedOrigins)
+        {
+            final int scheme = origin.indexOf("://");
+            hosts.add(hostName(scheme < 0 ? origin : origin.substring(scheme + 3)));
+        }
+        this.allowedHosts = Set.copyOf(hosts);
+        this.checksHost = tokens == null && address != null && address.isLoopbackAddress();
+    }
+
+    /**
+     * Whether every request's {@code Host} is checked ({@link #hostAllowed}): on a loopback bind without tokens, where
+     * the open GET endpoints would otherwise answer a page that resolved its own name to 127.0.0.1 (DNS rebinding).
+     * With tokens the endpoints that tell anything need a token, which such a page does not have; on another bind
+     * clients name the gateway by names the gateway cannot know.
+     */
+    boolean checksHost()
+    {
+        return checksHost;
+    }
+
+    /**
+     * Whether {@code host} (a {@code Host} header value) names this loopback gateway: {@code localhost}, an address of
+     * {@code 127.0.0.0/8}, {@code [::1]}, the bound address, or a host of {@code ALLOWED_ORIGINS} (any port: the port
+     * is the gateway's whichever name reached it). Cold path: once per connection and value.
+     */
+    boolean hostAllowed(final String host)
+    {
+        final String name = hostName(host.trim().toLowerCase(Locale.ROOT));
+        return name.equals("localhost") || name.equals("::1") || isLoopbackV4(name) || name.equals(bindHost) ||
+            allowedHosts.contains(name);
+    }
+
+    /** {@code 127.a.b.c} with each part a decimal number up to 255. */
+    private static boolean isLoopbackV4(final String name)
+    {
+        final String[] parts = name.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals("127"))
+        {
+            return false;
+        }
+        for (final String part : parts)
+        {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit) ||
+                Integer.parseInt(part) > 255)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The tokens, or null when TOKENS_FILE is not set. */
     TokenStore tokens()
     {
         return tokens;
-    }
-
-    /** The request rate of {@code client}'s token (its {@code rate_limit}), or 0: the gateway's {@code RATE_LIMIT}. */
-    int rateLimitOf(final String client)
-    {
-        if (tokens == null)
-        {
-            return 0;
-        }
-        final AccessToken token = tokens.snapshot().byId(client);
-        return token == null ? 0 : token.rateLimitPerSecond();
     }
 
     boolean isTrustedProxy(final String peerAddress)

@@ -197,7 +197,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             }
             if (access.admit(exchange, GatewayCounters.Endpoint.BEACON, Capability.INGEST))
             {
-                routes.beacon().onRequest(exchange, peer, access.identity(), access.mayIngestRestricted());
+                routes.beacon().onRequest(exchange, peer, access);
             }
         }
         else if (exchange.path.equals("/ws"))
@@ -225,10 +225,28 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 routes.admin().onRequest(exchange);
             }
         }
-        else
+        else if (access.admit(exchange, openEndpoint(exchange.path), null))
         {
             routes.admin().onRequest(exchange);
         }
+    }
+
+    /** The endpoint an open GET is counted under, for a refusal answered before {@link AdminEndpoints} sees it. */
+    private static GatewayCounters.Endpoint openEndpoint(final String path)
+    {
+        if (path.equals("/health"))
+        {
+            return GatewayCounters.Endpoint.HEALTH;
+        }
+        if (path.startsWith("/dictionary"))
+        {
+            return GatewayCounters.Endpoint.DICTIONARY;
+        }
+        if (path.startsWith("/schemas"))
+        {
+            return GatewayCounters.Endpoint.SCHEMAS;
+        }
+        return path.startsWith("/solver") ? GatewayCounters.Endpoint.SOLVER : GatewayCounters.Endpoint.OTHER;
     }
 
     /** Called by the {@link BeaconAggregator} when a body is over {@code limit}: 413, and the connection closes. */

@@ -6,6 +6,8 @@ import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.JournalSpaceGuard;
 import io.pitgun.scaleout.ShipperCounters;
+import io.pitgun.schemas.signing.SignatureRefusal;
+import io.pitgun.schemas.signing.SignatureRefusalCounts;
 import org.HdrHistogram.Histogram;
 
 import java.lang.management.GarbageCollectorMXBean;
@@ -55,6 +57,13 @@ final class GatewayMetrics
         for (final RejectReason reason : RejectReason.values())
         {
             w.sample("pitgun_gateway_rejections_total", counters.rejections(reason), "reason", reason.label());
+        }
+        w.family("pitgun_signature_refusals_total", "counter", "Manifest and policy signatures this process refused " +
+            "(under TRUST), by reason.");
+        for (final SignatureRefusal refusal : SignatureRefusal.values())
+        {
+            w.sample("pitgun_signature_refusals_total", SignatureRefusalCounts.count(refusal), "reason",
+                refusal.label());
         }
         w.family("pitgun_gateway_envelopes_total", "counter", "Envelopes by outcome (binary messages count as one).");
         w.sample("pitgun_gateway_envelopes_total", counters.envelopesAccepted.sum(), "outcome", "accepted");

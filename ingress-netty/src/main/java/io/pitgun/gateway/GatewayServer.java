@@ -128,7 +128,7 @@ public final class GatewayServer implements AutoCloseable
         this.tls = config.tlsCert().map(cert -> GatewayTls.load(cert, config.tlsKey().orElseThrow(), config.tls(),
             counters)).orElse(null);
         // Before the pipeline: a token file that cannot be read stops the start before the journal is opened.
-        this.access = new GatewayAccess(config, counters);
+        this.access = new GatewayAccess(config, counters, registry);
         final PipelineConfig pipelineConfig = PipelineConfig.builder()
             .channelCapacity(config.channelCapacity())
             .waitStrategy(config.waitStrategy())

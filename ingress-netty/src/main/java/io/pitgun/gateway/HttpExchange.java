@@ -131,13 +131,12 @@ final class HttpExchange
 
     /**
      * Answers a refusal {@link IngestPath#admitClient} gave: 503 {@code draining} or 429 {@code rate_limited}, with
-     * {@code Retry-After}.
+     * {@code Retry-After}. {@code own} is the client's token's {@code rate_limit} (0: the gateway's).
      */
     void refuseClient(final GatewayCounters.Endpoint endpoint, final RejectReason reason, final int retryAfterS,
-        final String peerAddress)
+        final String peerAddress, final int own)
     {
         final GatewayConfig config = server.config();
-        final int own = server.access().rateLimitOf(peerAddress);
         refuse(endpoint, reason.status(), reason, reason == RejectReason.DRAINING ? "the gateway is shutting down; " +
             "retry against another instance or after it restarts" : "client " + peerAddress + " is over its rate " +
             "limit of " + (own > 0 ? own + " requests/s (burst " + own : config.rateLimitPerSecond() +

@@ -75,9 +75,10 @@ final class IngestPath
     /**
      * Whether a client may send now: null when admitted, else the reason, counted ({@link RejectReason#DRAINING}
      * while the gateway shuts down, {@link RejectReason#RATE_LIMITED} over the client's token bucket, when
-     * {@link #retryAfterS()} says when to retry).
+     * {@link #retryAfterS()} says when to retry). {@code rateLimit} is the client's token's own rate, already
+     * resolved with the token (0: the gateway's {@code RATE_LIMIT}).
      */
-    RejectReason admitClient(final String peerAddress, final long nowNs)
+    RejectReason admitClient(final String peerAddress, final int rateLimit, final long nowNs)
     {
         if (server.isDraining())
         {
@@ -85,8 +86,7 @@ final class IngestPath
             retryAfterS = 5;
             return RejectReason.DRAINING;
         }
-        final long waitNs = server.rateLimiter().tryAcquire(peerAddress, server.access().rateLimitOf(peerAddress),
-            nowNs);
+        final long waitNs = server.rateLimiter().tryAcquire(peerAddress, rateLimit, nowNs);
         if (waitNs != ClientRateLimiter.GRANTED)
         {
             server.counters().rejected(RejectReason.RATE_LIMITED);
@@ -135,18 +135,23 @@ final class IngestPath
         return bytes.length();
     }
 
-    /** Decodes and publishes the envelopes {@link #splitEnvelopes} found; then {@link #answer} the report. */
-    IngestReport ingestEnvelopes(final boolean allowRestricted)
+    /**
+     * Decodes and publishes the envelopes {@link #splitEnvelopes} found, each within {@code scope} (the client's
+     * token's allow-lists, or null), then {@link #answer} the report. {@code client} names the token in a refusal.
+     */
+    IngestReport ingestEnvelopes(final boolean allowRestricted, final TokenScope scope, final String client)
     {
-        return ingestor.ingest(bytes.array(), splitter, allowRestricted);
+        return ingestor.ingest(bytes.array(), splitter, allowRestricted, scope, client);
     }
 
     /**
      * Splits, validates (once: {@link SbeMessageSplitter}) and publishes the SBE messages of one binary message, read
-     * in place; a message that does not validate is refused (counted) with the splitter's reason and error. Then {@link #answer} the report.
+     * in place; a message that does not validate is refused (counted) with the splitter's reason and error, one with a
+     * frame outside {@code scope} (the token's allow-lists, or null) with {@link RejectReason#SESSION_NOT_ALLOWED} or
+     * {@link RejectReason#CHANNEL_NOT_ALLOWED}. Then {@link #answer} the report.
      */
-    IngestReport ingestBinary(final ByteBuf content, final boolean allowRestricted, final long messageNumber,
-        final String peer)
+    IngestReport ingestBinary(final ByteBuf content, final boolean allowRestricted, final TokenScope scope,
+        final String client, final long messageNumber, final String peer)
     {
         final int length = content.readableBytes();
         final DirectBuffer binaryView = bytes.wrapBinary(content);
@@ -156,6 +161,17 @@ final class IngestPath
             {
                 server.counters().rejected(sbeSplitter.reason());
                 return refusal(sbeSplitter.reason(), sbeSplitter.error(), 0);
+            }
+            if (scope != null)
+            {
+                final int outcome = scope.check(binaryView, sbeSplitter.absoluteOffsets(), 0, sbeSplitter.count());
+                if (outcome != TokenScope.ALLOWED)
+                {
+                    final RejectReason reason = TokenScope.reason(outcome);
+                    server.counters().rejected(reason);
+                    return refusal(reason, scope.describe(client, outcome, binaryView,
+                        sbeSplitter.absoluteOffsets()[TokenScope.refusedFrame(outcome)], server.registry()), 0);
+                }
             }
             return ingestor.ingestSbe(binaryView, sbeSplitter);
         }

@@ -106,9 +106,18 @@ public enum RejectReason
     TLS_HANDSHAKE_LIMIT(503),
     /**
      * A new TLS connection from an address with {@code TLS_MAX_HANDSHAKES_PER_PEER} handshakes in progress: closed.
+     */
+    TLS_PEER_HANDSHAKE_LIMIT(503),
+    /** A frame (or session marker) for a session its token's {@code sessions} allow-list does not name. */
+    SESSION_NOT_ALLOWED(403),
+    /** A frame carrying a channel its token's {@code channels} allow-list does not name. */
+    CHANNEL_NOT_ALLOWED(403),
+    /**
+     * A loopback gateway without tokens got a request whose {@code Host} is neither a loopback name nor a host of
+     * {@code ALLOWED_ORIGINS}: a page reached through DNS rebinding (421: this server does not serve that authority).
      * Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
      */
-    TLS_PEER_HANDSHAKE_LIMIT(503);
+    HOST_NOT_ALLOWED(421);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

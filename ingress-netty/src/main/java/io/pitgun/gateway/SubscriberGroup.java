@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.codecs.json.FrameJsonEncoder;
-import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.Subscription;
 import io.pitgun.engine.SubscriptionHandler;
@@ -46,18 +45,17 @@ final class SubscriberGroup
 
     private final GatewayServer server;
     private final EventLoop loop;
-    /** For subscribers that read public channels only. */
-    private final FrameJsonEncoder encoder;
-    private final InsightRedactor redactor;
-    /** For subscribers whose token has read_restricted: public and restricted channels, never internal ones. */
-    private final FrameJsonEncoder restrictedEncoder;
-    private final InsightRedactor restrictedRedactor;
-    /** Members that read restricted channels; the others read public ones only. */
-    private int restrictedMembers;
+    private final FrameJsonEncoder.ChannelNames names;
+    /**
+     * Who sees what: one audience per access level, token allow-lists and requested session among the members
+     * (usually one or two), made when its first member joins and dropped with its last.
+     */
+    private final ArrayList<SubscriberAudience> audiences = new ArrayList<>();
     private final ExpandableArrayBuffer json = new ExpandableArrayBuffer(4096);
     private final ArrayList<WebSocketSubscriberHandler> members = new ArrayList<>();
     private final ArrayList<WebSocketSubscriberHandler> slow = new ArrayList<>();
     private final ArrayList<WebSocketSubscriberHandler> revoked = new ArrayList<>();
+    private final ArrayList<WebSocketSubscriberHandler> rescoped = new ArrayList<>();
     private final Runnable poll = this::poll;
     private Subscription subscription;
     private ScheduledFuture<?> poller;
@@ -67,27 +65,38 @@ final class SubscriberGroup
         @Override
         public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
         {
-            // One encoding per audience that has members: most loops have one audience, so one encoding.
-            if (members.size() > restrictedMembers)
+            // One encoding per audience that has members and may see this frame's session.
+            for (int a = 0; a < audiences.size(); a++)
             {
-                send(encodeFrame(encoder, buffer, offset), false);
-            }
-            if (restrictedMembers > 0)
-            {
-                send(encodeFrame(restrictedEncoder, buffer, offset), true);
+                final SubscriberAudience audience = audiences.get(a);
+                if (audience.members > 0 && audience.showsFrame(buffer, offset))
+                {
+                    send(encodeFrame(audience.encoder, buffer, offset), audience);
+                }
             }
         }
 
         @Override
         public void onInsight(final DirectBuffer buffer, final int offset, final int length)
         {
-            if (members.size() > restrictedMembers)
+            java.util.UUID session = null;
+            boolean sessionRead = false;
+            for (int a = 0; a < audiences.size(); a++)
             {
-                send(encodeInsight(redactor, buffer, offset, length), false);
-            }
-            if (restrictedMembers > 0)
-            {
-                send(encodeInsight(restrictedRedactor, buffer, offset, length), true);
+                final SubscriberAudience audience = audiences.get(a);
+                if (audience.members == 0)
+                {
+                    continue;
+                }
+                if (audience.filtersSessions() && !sessionRead)
+                {
+                    session = audience.redactor.sessionOf(buffer, offset, length);
+                    sessionRead = true;
+                }
+                if (audience.showsInsight(session))
+                {
+                    send(encodeInsight(audience.redactor, buffer, offset, length), audience);
+                }
             }
         }
     };
@@ -129,25 +138,34 @@ final class SubscriberGroup
             derivedNames[channel.index()] = channel.name();
         }
         // Internal channels (and what is derived from them) are journaled but never streamed; restricted ones only
-        // to subscribers whose token has read_restricted (docs/contracts.md, access levels; docs/security.md).
-        final FrameJsonEncoder.ChannelNames names = id ->
+        // to subscribers whose token has read_restricted (docs/contracts.md, access levels; docs/security.md); a
+        // token's allow-lists narrow that further (SubscriberAudience).
+        this.names = id ->
         {
             final int index = id - DerivedChannel.ID_BASE;
             return index >= 0 && index < derivedNames.length ? derivedNames[index] : null;
         };
-        // Built once per gateway and shared by every loop (immutable).
-        final ChannelAccess access = server.channelAccess();
-        this.encoder = new FrameJsonEncoder(server.registry(), names, access.readableIn(PUBLIC_ONLY));
-        this.redactor = new InsightRedactor(server.pipeline().manifest(), access, PUBLIC_ONLY);
-        this.restrictedEncoder = new FrameJsonEncoder(server.registry(), names, access.readableIn(WITH_RESTRICTED));
-        this.restrictedRedactor = new InsightRedactor(server.pipeline().manifest(), access, WITH_RESTRICTED);
     }
 
     /** A member joins (on the loop): the first one subscribes the loop to the pipeline. */
     void join(final WebSocketSubscriberHandler member)
     {
+        SubscriberAudience audience = null;
+        for (int a = 0; a < audiences.size() && audience == null; a++)
+        {
+            if (audiences.get(a).matches(member.readsRestricted(), member.scope(), member.session()))
+            {
+                audience = audiences.get(a);
+            }
+        }
+        if (audience == null)
+        {
+            audience = new SubscriberAudience(server, names, member.readsRestricted(), member.scope(), member.session());
+            audiences.add(audience);
+        }
+        audience.members++;
+        member.audience = audience;
         members.add(member);
-        restrictedMembers += member.readsRestricted() ? 1 : 0;
         if (subscription == null)
         {
             subscription = server.pipeline().subscribe("ws subscribers on " + loop);
@@ -158,9 +176,11 @@ final class SubscriberGroup
     /** A member leaves (on the loop): the last one unsubscribes, so an idle loop costs the pipeline nothing. */
     void leave(final WebSocketSubscriberHandler member)
     {
-        if (members.remove(member) && member.readsRestricted())
+        if (members.remove(member) && --member.audience.members == 0)
         {
-            restrictedMembers--;
+            // Dropped with its last member: audiences are keyed by what clients ask for (any session id), so
+            // keeping empty ones would let clients grow this list without bound.
+            audiences.remove(member.audience);
         }
         if (members.isEmpty() && subscription != null)
         {
@@ -185,13 +205,18 @@ final class SubscriberGroup
         }
         for (int i = 0; i < members.size(); i++)
         {
-            if (!members.get(i).stillAuthorized())
+            final WebSocketSubscriberHandler member = members.get(i);
+            if (!member.stillAuthorized())
             {
-                revoked.add(members.get(i));
+                revoked.add(member);
             }
-            else if (!members.get(i).isWritable())
+            else if (member.scopeChanged())
             {
-                slow.add(members.get(i));
+                rescoped.add(member);
+            }
+            else if (!member.isWritable())
+            {
+                slow.add(member);
             }
         }
         for (int i = 0; i < revoked.size(); i++)
@@ -199,6 +224,18 @@ final class SubscriberGroup
             revoked.get(i).revoked(); // leaves the group
         }
         revoked.clear();
+        for (int i = 0; i < rescoped.size(); i++)
+        {
+            // The token's allow-lists changed in the file: from now on it sees what the new ones allow, or, when
+            // the session it asked for is no longer allowed, it is closed.
+            final WebSocketSubscriberHandler member = rescoped.get(i);
+            leave(member);
+            if (member.adoptScope())
+            {
+                join(member);
+            }
+        }
+        rescoped.clear();
         disconnectSlow();
         int delivered = 0;
         int step;
@@ -220,8 +257,8 @@ final class SubscriberGroup
         disconnectSlow();
     }
 
-    /** Writes the {@code length} encoded bytes to the members of one audience ({@code restricted} or public). */
-    private void send(final int length, final boolean restricted)
+    /** Writes the {@code length} encoded bytes to the members of {@code audience}. */
+    private void send(final int length, final SubscriberAudience audience)
     {
         server.counters().subscriberOutputsEncoded.increment();
         final ByteBuf out = ByteBufAllocator.DEFAULT.directBuffer(length);
@@ -231,7 +268,7 @@ final class SubscriberGroup
             for (int i = 0; i < members.size(); i++)
             {
                 final WebSocketSubscriberHandler member = members.get(i);
-                if (member.readsRestricted() != restricted)
+                if (member.audience != audience)
                 {
                     continue;
                 }

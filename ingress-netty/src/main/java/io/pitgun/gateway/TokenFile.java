@@ -25,7 +25,8 @@ import java.util.Set;
 
 /**
  * The token file ({@code TOKENS_FILE}): JSON, {@code {"format":"pitgun-tokens/v1","tokens":[{"id":"ci",
- * "secret_sha256":"<64 hex>","capabilities":["ingest"],"rate_limit":0,"created":"..."}]}}. Secrets are 256 random
+ * "secret_sha256":"<64 hex>","capabilities":["ingest"],"rate_limit":0,"created":"...","sessions":[...],
+ * "channels":[...]}]}} ({@code sessions} and {@code channels} optional allow-lists). Secrets are 256 random
  * bits shown once by {@link #add}; the file holds only their SHA-256. Every change is written to a temporary file
  * in the same directory and moved over the old one, so the gateway's reload never reads a half-written file.
  */
@@ -53,6 +54,24 @@ public final class TokenFile
     }
 
     /**
+     * Reads {@code file} and resolves each token's allow-lists against {@code registry} (the gateway's dictionary).
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it, or a channel not in the dictionary.
+     */
+    static TokenSnapshot read(final Path file, final io.pitgun.codecs.dictionary.ParameterRegistry registry)
+    {
+        final List<AccessToken> tokens = entries(file);
+        try
+        {
+            return new TokenSnapshot(tokens, registry);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
      * Adds a token to {@code file} (created if missing, readable by its owner only) and returns what the client
      * presents, {@code ID.SECRET}: shown this once, never stored.
      *
@@ -62,6 +81,19 @@ public final class TokenFile
     public static String add(final Path file, final String id, final Set<Capability> capabilities,
         final int rateLimitPerSecond)
     {
+        return add(file, id, capabilities, rateLimitPerSecond, List.of(), List.of());
+    }
+
+    /**
+     * Adds a token limited to {@code sessions} (session ids, or prefixes ending in {@code *}) and {@code channels}
+     * (dictionary channel names); an empty list does not limit. Otherwise as {@link #add(Path, String, Set, int)}.
+     *
+     * @throws IllegalArgumentException also for a session pattern that is not a session id or a prefix of one.
+     */
+    public static String add(final Path file, final String id, final Set<Capability> capabilities,
+        final int rateLimitPerSecond, final List<String> sessions, final List<String> channels)
+    {
+        checkAllowLists(sessions, channels);
         final String idProblem = AccessToken.idProblem(id);
         if (idProblem != null)
         {
@@ -89,7 +121,7 @@ public final class TokenFile
         final String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
         final byte[] hash = new TokenHasher().sha256(secret, 0, secret.length()).clone();
         tokens.add(new AccessToken(id, hash, AccessToken.mask(capabilities), rateLimitPerSecond,
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), sessions, channels));
         write(file, tokens);
         return id + "." + secret;
     }
@@ -104,6 +136,51 @@ public final class TokenFile
             write(file, tokens);
         }
         return removed;
+    }
+
+    /**
+     * Replaces the allow-lists of token {@code id} (its secret and capabilities stay); empty lists lift the limit. A
+     * running gateway applies them from its next look at the file, to connections already open too.
+     *
+     * @return false if {@code file} holds no such token.
+     * @throws IllegalArgumentException for a session pattern that is not a session id or a prefix of one.
+     */
+    public static boolean allow(final Path file, final String id, final List<String> sessions,
+        final List<String> channels)
+    {
+        checkAllowLists(sessions, channels);
+        final List<AccessToken> tokens = entries(file);
+        for (int i = 0; i < tokens.size(); i++)
+        {
+            final AccessToken token = tokens.get(i);
+            if (token.id().equals(id))
+            {
+                tokens.set(i, new AccessToken(id, token.secretSha256(), token.capabilities(),
+                    token.rateLimitPerSecond(), token.created(), sessions, channels));
+                write(file, tokens);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkAllowLists(final List<String> sessions, final List<String> channels)
+    {
+        for (final String session : sessions)
+        {
+            final String problem = TokenScope.sessionPatternProblem(session);
+            if (problem != null)
+            {
+                throw new IllegalArgumentException(problem);
+            }
+        }
+        for (final String channel : channels)
+        {
+            if (channel.isBlank())
+            {
+                throw new IllegalArgumentException("an empty channel name in the channel allow-list");
+            }
+        }
     }
 
     private static List<AccessToken> entries(final Path file)
@@ -187,7 +264,40 @@ public final class TokenFile
         {
             throw new IllegalArgumentException(file + ": " + pointer + "/rate_limit: must not be negative");
         }
-        return new AccessToken(id, hash, mask, rateLimit, node.path("created").asText(""));
+        final List<String> sessions = strings(file, pointer + "/sessions", node.path("sessions"));
+        final List<String> channels = strings(file, pointer + "/channels", node.path("channels"));
+        try
+        {
+            checkAllowLists(sessions, channels);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(file + ": " + pointer + ": " + ex.getMessage(), ex);
+        }
+        return new AccessToken(id, hash, mask, rateLimit, node.path("created").asText(""), sessions, channels);
+    }
+
+    /** An optional array of strings (absent: empty). */
+    private static List<String> strings(final Path file, final String pointer, final JsonNode node)
+    {
+        if (node.isMissingNode() || node.isNull())
+        {
+            return List.of();
+        }
+        if (!node.isArray())
+        {
+            throw new IllegalArgumentException(file + ": " + pointer + " must be an array of strings");
+        }
+        final List<String> values = new ArrayList<>();
+        for (final JsonNode element : node)
+        {
+            if (!element.isTextual())
+            {
+                throw new IllegalArgumentException(file + ": " + pointer + " must be an array of strings");
+            }
+            values.add(element.asText());
+        }
+        return values;
     }
 
     private static void write(final Path file, final List<AccessToken> tokens)
@@ -201,6 +311,17 @@ public final class TokenFile
             final ArrayNode capabilities = entry.putArray("capabilities");
             token.capabilitySet().forEach(capability -> capabilities.add(capability.symbol()));
             entry.put("rate_limit", token.rateLimitPerSecond()).put("created", token.created());
+            // Written only when set: a token without allow-lists reads as before they existed.
+            if (!token.sessions().isEmpty())
+            {
+                final ArrayNode sessions = entry.putArray("sessions");
+                token.sessions().forEach(sessions::add);
+            }
+            if (!token.channels().isEmpty())
+            {
+                final ArrayNode channels = entry.putArray("channels");
+                token.channels().forEach(channels::add);
+            }
         }
         final Path directory = file.toAbsolutePath().getParent();
         try

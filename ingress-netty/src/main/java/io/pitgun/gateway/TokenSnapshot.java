@@ -20,15 +20,38 @@ public final class TokenSnapshot
     private static final int MAX_SECRET_CHARS = 128;
 
     private final Map<String, AccessToken> byId;
+    /** The resolved allow-lists of the tokens that have any (only when read against a dictionary). */
+    private final Map<String, TokenScope> scopes = new HashMap<>();
 
     TokenSnapshot(final Collection<AccessToken> tokens)
+    {
+        this(tokens, null);
+    }
+
+    /**
+     * @param registry the dictionary the allow-lists' channels are resolved against, or null not to resolve them
+     *                 ({@code pitgun token list} needs none).
+     * @throws IllegalArgumentException when an allow-list names a channel the dictionary does not define.
+     */
+    TokenSnapshot(final Collection<AccessToken> tokens, final io.pitgun.codecs.dictionary.ParameterRegistry registry)
     {
         final Map<String, AccessToken> map = new HashMap<>();
         for (final AccessToken token : tokens)
         {
             map.put(token.id(), token);
+            final TokenScope scope = registry == null ? null : TokenScope.of(token, registry);
+            if (scope != null)
+            {
+                scopes.put(token.id(), scope);
+            }
         }
         this.byId = map;
+    }
+
+    /** The allow-lists of {@code token} as the gateway checks them, or null: it has none. */
+    TokenScope scopeOf(final AccessToken token)
+    {
+        return token == null ? null : scopes.get(token.id());
     }
 
     /** The tokens, by id. */

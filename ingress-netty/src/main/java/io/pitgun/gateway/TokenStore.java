@@ -29,6 +29,8 @@ final class TokenStore
 
     private final Path file;
     private final GatewayCounters counters;
+    /** The dictionary the tokens' channel allow-lists name. */
+    private final io.pitgun.codecs.dictionary.ParameterRegistry registry;
     private final FastThreadLocal<TokenHasher> hashers = new FastThreadLocal<>()
     {
         @Override
@@ -46,14 +48,16 @@ final class TokenStore
      *
      * @throws GatewayConfigException if it cannot be read: a gateway never starts with tokens it cannot check.
      */
-    TokenStore(final Path file, final GatewayCounters counters)
+    TokenStore(final Path file, final GatewayCounters counters,
+        final io.pitgun.codecs.dictionary.ParameterRegistry registry)
     {
         this.file = file;
         this.counters = counters;
+        this.registry = registry;
         try
         {
             this.stamp = FileStamp.of(file);
-            this.snapshot = TokenFile.read(file);
+            this.snapshot = TokenFile.read(file, registry);
         }
         catch (final IOException | IllegalArgumentException | java.io.UncheckedIOException ex)
         {
@@ -106,7 +110,7 @@ final class TokenStore
         }
         try
         {
-            snapshot = TokenFile.read(file);
+            snapshot = TokenFile.read(file, registry);
             counters.tokenReloads.increment();
             LOG.info("tokens: reloaded {}, {} tokens", file, snapshot.tokens().size());
         }

@@ -94,7 +94,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         final boolean text = frame instanceof TextWebSocketFrame;
         final GatewayCounters.Endpoint endpoint = text ? GatewayCounters.Endpoint.WS_TEXT : GatewayCounters.Endpoint.WS_BINARY;
         final IngestPath path = server.threadState(ctx.channel().eventLoop()).ingest;
-        final RejectReason refusal = path.admitClient(peerAddress, System.nanoTime());
+        final RejectReason refusal = path.admitClient(peerAddress, access.rateLimit(), System.nanoTime());
         if (refusal != null)
         {
             nack(ctx, endpoint, number, null, refusal, refusal == RejectReason.DRAINING ?
@@ -107,7 +107,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         }
         else
         {
-            final IngestReport report = path.ingestBinary(frame.content(), allowRestricted, number, peer);
+            final IngestReport report = path.ingestBinary(frame.content(), allowRestricted, access.scope(),
+                peerAddress, number, peer);
             path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
                 reply(ctx, endpoint, number, null, answer, journalIndex));
         }
@@ -131,7 +132,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                 "envelope; this one holds " + path.splitter().count(), 0);
             return;
         }
-        final IngestReport report = path.ingestEnvelopes(allowRestricted);
+        final IngestReport report = path.ingestEnvelopes(allowRestricted, access.scope(), peerAddress);
         final String firstEventId = report.firstEventId();
         final String eventId = firstEventId != null ? firstEventId :
             EventIdSniffer.find(path.body(), path.bodyOffset(), path.bodyLength());

@@ -32,15 +32,23 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     private final PartialMessageMeter meter;
     private final boolean readsRestricted;
     private final ConnectionAccess access;
+    /** The session it asked for ({@code ?session=}), or null: every session it may see. */
+    private final java.util.UUID session;
+    /** Its token's allow-lists as it sees them now (null: none). */
+    private TokenScope scope;
+    /** Who it sees outputs with: set by its {@link SubscriberGroup}. */
+    SubscriberAudience audience;
     private SubscriberGroup group;
     private Channel channel;
     private boolean closing;
     private boolean lagging;
 
     WebSocketSubscriberHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
-        final PartialMessageMeter meter, final ConnectionAccess access)
+        final PartialMessageMeter meter, final ConnectionAccess access, final java.util.UUID session)
     {
         this.access = access;
+        this.session = session;
+        this.scope = access.scope();
         this.server = server;
         this.handshaker = handshaker;
         this.peer = peer;
@@ -57,16 +65,56 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     /** Its token was revoked or lost a capability: close 1008, leave the group. */
     void revoked()
     {
+        closeRefused(RejectReason.UNAUTHENTICATED, "token revoked");
+    }
+
+    /** Whether its token's allow-lists changed since it joined (checked by the group every tick, after a reload). */
+    boolean scopeChanged()
+    {
+        final TokenScope now = access.scope();
+        return now != scope && !SubscriberAudience.sameLists(now, scope);
+    }
+
+    /**
+     * Takes its token's new allow-lists: true when it goes on (the group puts it in the audience they make); false,
+     * closed with 1008 and counted, when the session it asked for is no longer allowed.
+     */
+    boolean adoptScope()
+    {
+        scope = access.scope();
+        if (session != null && scope != null &&
+            !scope.allowsSession(session.getMostSignificantBits(), session.getLeastSignificantBits()))
+        {
+            closeRefused(RejectReason.SESSION_NOT_ALLOWED, "session not allowed");
+            return false;
+        }
+        return true;
+    }
+
+    private void closeRefused(final RejectReason reason, final String why)
+    {
         if (closing)
         {
             return;
         }
         closing = true;
-        server.counters().rejected(RejectReason.UNAUTHENTICATED);
+        server.counters().rejected(reason);
         WebSocketCloseReason.record(channel, WebSocketCloseReason.TOKEN_REVOKED);
-        handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "token revoked"));
+        handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, why));
         channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
         stop();
+    }
+
+    /** Its token's allow-lists (null: none). */
+    TokenScope scope()
+    {
+        return scope;
+    }
+
+    /** The session it asked for, or null. */
+    java.util.UUID session()
+    {
+        return session;
     }
 
     /** Whether this subscriber's token has {@code read_restricted}: it receives restricted channels too. */
@@ -143,8 +191,9 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     {
         if (group != null)
         {
-            group.leave(this);
+            final SubscriberGroup left = group;
             group = null;
+            left.leave(this);
             server.counters().openSubscribers.decrementAndGet();
         }
     }

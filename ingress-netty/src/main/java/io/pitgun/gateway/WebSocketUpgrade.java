@@ -54,7 +54,8 @@ final class WebSocketUpgrade
                 "GET /ws needs a WebSocket upgrade (Upgrade: websocket)", false);
             return;
         }
-        final List<String> subscribe = new QueryStringDecoder(request.uri()).parameters().get("subscribe");
+        final java.util.Map<String, List<String>> parameters = new QueryStringDecoder(request.uri()).parameters();
+        final List<String> subscribe = parameters.get("subscribe");
         final boolean subscriber = subscribe != null && !subscribe.isEmpty();
         if (subscriber && !"derived".equals(subscribe.get(0)))
         {
@@ -73,12 +74,30 @@ final class WebSocketUpgrade
         {
             return;
         }
+        java.util.UUID session = null;
+        if (subscriber && parameters.containsKey("session"))
+        {
+            session = sessionParameter(exchange, parameters.get("session"));
+            if (session == null)
+            {
+                return;
+            }
+            final TokenScope scope = access.scope();
+            if (scope != null && !scope.allowsSession(session.getMostSignificantBits(), session.getLeastSignificantBits()))
+            {
+                server.counters().rejected(RejectReason.SESSION_NOT_ALLOWED);
+                exchange.refuse(endpoint, RejectReason.SESSION_NOT_ALLOWED.status(), RejectReason.SESSION_NOT_ALLOWED,
+                    "token '" + exchange.tokenId + "' may not read session " + session + " (its sessions: " +
+                    String.join(", ", scope.sessionPatterns()) + ")", 0);
+                return;
+            }
+        }
         final String peerAddress = access.identity();
         final IngestPath path = server.threadState(ctx.channel().eventLoop()).ingest;
-        final RejectReason refusal = path.admitClient(peerAddress, exchange.startNs);
+        final RejectReason refusal = path.admitClient(peerAddress, access.rateLimit(), exchange.startNs);
         if (refusal != null)
         {
-            exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress);
+            exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress, access.rateLimit());
             return;
         }
         final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
@@ -96,7 +115,7 @@ final class WebSocketUpgrade
         if (subscriber)
         {
             final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, handshaker, peer, meter,
-                access);
+                access, session);
             pipeline.replace(http, "ws", handler);
             ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);
         }
@@ -153,5 +172,26 @@ final class WebSocketUpgrade
             "subscriber may not read" + (level == AccessLevel.RESTRICTED && !access.readsRestricted() ?
             " (it needs a token with read_restricted)" : "") + ": which frames pass would tell about it", false);
         return false;
+    }
+
+    /** The {@code session} of a subscription (one session id), or null once a 400 is answered. */
+    private java.util.UUID sessionParameter(final HttpExchange exchange, final List<String> values)
+    {
+        if (values.size() == 1)
+        {
+            try
+            {
+                return java.util.UUID.fromString(values.get(0));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // answered below
+            }
+        }
+        server.counters().rejected(RejectReason.BAD_PARAMETER);
+        exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 400, RejectReason.BAD_PARAMETER, "session='" +
+            String.join(",", values) + "': give one session id (a UUID), e.g. /ws?subscribe=derived&session=" +
+            "0192f3a4-5b6c-7d8e-9f00-112233445566", false);
+        return null;
     }
 }

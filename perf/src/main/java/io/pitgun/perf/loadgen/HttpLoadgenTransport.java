@@ -45,11 +45,14 @@ final class HttpLoadgenTransport implements LoadgenTransport
     private final LoadgenPayloads payloads;
     private final LoadgenRecorder recorder;
     private final String host;
+    /** {@code Authorization} of every request, or null. */
+    private final String authorization;
     private final AtomicLong outstanding = new AtomicLong();
 
     HttpLoadgenTransport(final URI base, final int count, final LoadgenPayloads payloads,
-        final LoadgenRecorder recorder, final Duration timeout) throws InterruptedException
+        final LoadgenRecorder recorder, final Duration timeout, final String authorization) throws InterruptedException
     {
+        this.authorization = authorization;
         this.payloads = payloads;
         this.recorder = recorder;
         final int port = base.getPort() > 0 ? base.getPort() : 80;
@@ -140,6 +143,10 @@ final class HttpLoadgenTransport implements LoadgenTransport
             request.headers().set(HttpHeaderNames.HOST, host)
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+            if (authorization != null)
+            {
+                request.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
+            }
             channel.writeAndFlush(request);
         }
 

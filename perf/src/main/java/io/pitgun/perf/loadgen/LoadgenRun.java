@@ -35,8 +35,30 @@ public final class LoadgenRun
      * @param drain             how long to wait for answers after the last send; also the request timeout.
      */
     public record Settings(URI target, double rate, Duration duration, int connections, int framesPerEnvelope,
-        int samplesPerFrame, Mode mode, Duration drain)
+        int samplesPerFrame, Mode mode, Duration drain, String token)
     {
+        /** Without a token: for a gateway without a token file. */
+        public Settings(final URI target, final double rate, final Duration duration, final int connections,
+            final int framesPerEnvelope, final int samplesPerFrame, final Mode mode, final Duration drain)
+        {
+            this(target, rate, duration, connections, framesPerEnvelope, samplesPerFrame, mode, drain, null);
+        }
+
+        /** {@code Authorization} value the sends present, or null. */
+        String authorization()
+        {
+            return token == null ? null : "Bearer " + token;
+        }
+
+        @Override
+        public String toString()
+        {
+            // Never the secret: settings end up in logs and reports.
+            return "Settings[target=" + target + ", rate=" + rate + ", duration=" + duration + ", connections=" +
+                connections + ", mode=" + mode + ", token=" + (token == null ? "none" :
+                token.substring(0, Math.max(0, token.indexOf('.'))) + ".***") + "]";
+        }
+
         long envelopes()
         {
             return Math.max(1, (long)Math.ceil(rate * duration.toNanos() / 1e9));
@@ -109,12 +131,13 @@ public final class LoadgenRun
         switch (settings.mode())
         {
             case http:
-                return new HttpLoadgenTransport(settings.target(), settings.connections(), payloads, recorder, timeout);
+                return new HttpLoadgenTransport(settings.target(), settings.connections(), payloads, recorder, timeout,
+                    settings.authorization());
             case ws:
             case ws_binary:
                 final long perConnection = envelopes / settings.connections() + 1;
                 return new WebSocketLoadgenTransport(settings.target(), settings.connections(), perConnection,
-                    settings.mode() == Mode.ws_binary, payloads, recorder, timeout);
+                    settings.mode() == Mode.ws_binary, payloads, recorder, timeout, settings.authorization());
             default:
                 throw new IllegalStateException("unknown mode " + settings.mode());
         }

@@ -95,6 +95,6 @@ public final class LoadgenSweep
     private static LoadgenRun.Settings with(final LoadgenRun.Settings t, final URI target, final double rate)
     {
         return new LoadgenRun.Settings(target, rate, t.duration(), t.connections(), t.framesPerEnvelope(),
-            t.samplesPerFrame(), t.mode(), t.drain());
+            t.samplesPerFrame(), t.mode(), t.drain(), t.token());
     }
 }

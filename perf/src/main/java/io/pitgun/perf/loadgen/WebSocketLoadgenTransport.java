@@ -24,8 +24,8 @@ final class WebSocketLoadgenTransport implements LoadgenTransport
     private final AtomicLong outstanding = new AtomicLong();
 
     WebSocketLoadgenTransport(final URI base, final int count, final long maxMessagesPerConnection,
-        final boolean binary, final LoadgenPayloads payloads, final LoadgenRecorder recorder, final Duration timeout)
-        throws Exception
+        final boolean binary, final LoadgenPayloads payloads, final LoadgenRecorder recorder, final Duration timeout,
+        final String authorization) throws Exception
     {
         this.payloads = payloads;
         this.recorder = recorder;
@@ -36,7 +36,12 @@ final class WebSocketLoadgenTransport implements LoadgenTransport
         for (int i = 0; i < count; i++)
         {
             final Connection c = new Connection(maxMessagesPerConnection);
-            c.socket = client.newWebSocketBuilder().connectTimeout(timeout).buildAsync(ws, c)
+            final java.net.http.WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(timeout);
+            if (authorization != null)
+            {
+                builder.header("Authorization", authorization);
+            }
+            c.socket = builder.buildAsync(ws, c)
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             c.sending = CompletableFuture.completedFuture(c.socket);
             connections[i] = c;

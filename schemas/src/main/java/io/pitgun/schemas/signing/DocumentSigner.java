@@ -87,6 +87,19 @@ public final class DocumentSigner
         {
             throw new KeyFileException(file + ": cannot read the file to sign: " + ex, ex);
         }
+        return signBytes(file, bytes);
+    }
+
+    /**
+     * Signs {@code bytes}, the content of {@code file} as the caller read (and checked) it: writes (replaces)
+     * {@code FILE.sig} and returns what it wrote. The file is not read again, so what is signed is exactly what was
+     * checked, even if the file changes in between (the signature then no longer matches it, and verification
+     * says {@code tampered}).
+     *
+     * @throws KeyFileException if the signature cannot be written.
+     */
+    public DetachedSignature signBytes(final Path file, final byte[] bytes)
+    {
         final DetachedSignature signature = signature(bytes);
         final Path sigFile = DetachedSignature.fileFor(file);
         try

@@ -15,10 +15,17 @@ public enum SignatureRefusal
     BAD_SIGNATURE("bad signature");
 
     private final String text;
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
 
     SignatureRefusal(final String text)
     {
         this.text = text;
+    }
+
+    /** The metric label, e.g. {@code untrusted_key} ({@code pitgun_signature_refusals_total{reason="..."}}). */
+    public String label()
+    {
+        return label;
     }
 
     /** The short name, e.g. {@code tampered}. */

@@ -48,9 +48,22 @@ public final class SignatureVerifier
      * Verifies that {@code bytes}, read from {@code file}, carry a valid signature by a trusted key
      * ({@code FILE.sig}).
      *
-     * @throws SignatureRefusedException naming the file and the reason.
+     * @throws SignatureRefusedException naming the file and the reason (counted, {@link SignatureRefusalCounts}).
      */
     public VerifiedDocument verify(final Path file, final byte[] bytes)
+    {
+        try
+        {
+            return check(file, bytes);
+        }
+        catch (final SignatureRefusedException ex)
+        {
+            SignatureRefusalCounts.record(ex.refusal());
+            throw ex;
+        }
+    }
+
+    private VerifiedDocument check(final Path file, final byte[] bytes)
     {
         final Path sigFile = DetachedSignature.fileFor(file);
         final byte[] sigBytes;

@@ -1,0 +1,84 @@
+package io.pitgun.gateway;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * DNS rebinding against the open GET endpoints: a page whose own name resolves to 127.0.0.1 reaches a loopback
+ * gateway with {@code Host: evil.example}. A loopback gateway without tokens answers only requests naming a loopback
+ * host or a host of {@code ALLOWED_ORIGINS} (421 {@code host_not_allowed}, counted); with tokens the rule is off
+ * (what tells anything needs a token). Sent over a raw socket: the JDK's client will not send another {@code Host}.
+ */
+class GatewayHostCheckIntegrationTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRefuseAForeignHostOnATokenlessLoopbackGateway() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.ALLOWED_ORIGINS, "https://dash.example"));
+             RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+        {
+            final int port = gateway.server.address().getPort();
+            for (final String path : List.of("/metrics", "/latency", "/health", "/dictionary"))
+            {
+                final RawHttpConnection.Response refused = get(connection, path, "evil.example:" + port);
+                assertEquals(421, refused.status(), path + ": " + refused.body());
+                assertTrue(refused.body().contains("\"reason\":\"host_not_allowed\""), refused.body());
+            }
+            final RawHttpConnection.Response upgrade = send(connection, "GET /ws?subscribe=derived HTTP/1.1\r\n" +
+                "Host: evil.example:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            assertEquals(421, upgrade.status(), upgrade.body());
+
+            for (final String host : List.of("localhost:" + port, "127.0.0.1:" + port, "127.0.0.2", "[::1]:" + port,
+                "LOCALHOST", "dash.example"))
+            {
+                assertEquals(200, get(connection, "/health", host).status(), host);
+            }
+            // Not fooled by look-alikes of loopback names.
+            for (final String host : List.of("127.0.0.1.evil.example", "localhost.evil.example", "127.0.0.256"))
+            {
+                assertEquals(421, get(connection, "/health", host).status(), host);
+            }
+            assertEquals(8, gateway.metric("pitgun_gateway_rejections_total{reason=\"host_not_allowed\"}"));
+        }
+    }
+
+    @Test
+    void shouldNotCheckTheHostWhenTokensAreOn() throws Exception
+    {
+        final Path tokens = dir.resolve("tokens.json");
+        TokenFile.add(tokens, "ops", EnumSet.of(Capability.METRICS), 0);
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.TOKENS_FILE, tokens.toString()));
+             RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+        {
+            assertEquals(200, get(connection, "/health", "evil.example").status());
+            assertEquals(401, get(connection, "/metrics", "evil.example").status());
+        }
+    }
+
+    private static RawHttpConnection.Response get(final RawHttpConnection connection, final String path,
+        final String host) throws Exception
+    {
+        return send(connection, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+    }
+
+    private static RawHttpConnection.Response send(final RawHttpConnection connection, final String request)
+        throws Exception
+    {
+        connection.send(request);
+        return connection.readResponse();
+    }
+}
