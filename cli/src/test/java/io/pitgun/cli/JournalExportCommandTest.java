@@ -102,6 +102,29 @@ class JournalExportCommandTest
             final java.time.Instant exportedAt = java.time.Instant.parse(footer.get("pitgun.exported_at"));
             assertTrue(exportedAt.isAfter(java.time.Instant.now().minusSeconds(600)), exportedAt.toString());
         }
+
+        // Rotation by size: 64 KiB files, each holding the journal range after the previous one's.
+        final Path small = dir.resolve("small");
+        final CliRun rotated = CliRun.of("journal", "export", journal.toString(), "--out", small.toString(),
+            "--max-file-bytes", "65536");
+        assertEquals(0, rotated.exitCode(), rotated.err());
+        final List<Path> smallFiles = files(small.resolve("runs"), ".parquet");
+        assertTrue(smallFiles.size() > 3, smallFiles.toString());
+        try (Connection duck = duckDb())
+        {
+            assertRowsEqualJournal(duck, "read_parquet('" + small.resolve("runs") + "/*/*.parquet')", frames, false,
+                false);
+            long next = frames.get(0).index;
+            for (final Path file : smallFiles.stream().sorted((a, b) -> Long.compare(
+                firstIndex(duck, a), firstIndex(duck, b))).toList())
+            {
+                assertTrue(Files.size(file) <= 2 * 65536, file + ": " + Files.size(file) + " bytes");
+                final Map<String, String> footer = footer(duck, file);
+                assertEquals(Long.toString(firstIndex(duck, file)), footer.get("pitgun.journal_first_index"));
+                assertTrue(Long.parseLong(footer.get("pitgun.journal_first_index")) >= next, file.toString());
+                next = Long.parseLong(footer.get("pitgun.journal_last_index")) + 1;
+            }
+        }
     }
 
     @Test
@@ -516,6 +539,19 @@ class JournalExportCommandTest
             default:
                 assertEquals(Long.toString(bits), rs.getString(column), where);
                 break;
+        }
+    }
+
+    private static long firstIndex(final Connection duck, final Path file)
+    {
+        try (ResultSet rs = query(duck, "SELECT min(journal_index) FROM read_parquet('" + file + "')"))
+        {
+            rs.next();
+            return rs.getLong(1);
+        }
+        catch (final SQLException ex)
+        {
+            throw new IllegalStateException(ex);
         }
     }
 

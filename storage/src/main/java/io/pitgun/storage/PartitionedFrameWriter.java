@@ -27,7 +27,7 @@ final class PartitionedFrameWriter implements AutoCloseable
     private static final DateTimeFormatter HOUR =
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
     private static final long US_PER_HOUR = 3_600_000_000L;
-    private static final int SIZE_CHECK_EVERY = 1024;
+    private static final int SIZE_CHECK_EVERY = 64;
 
     private final Path root;
     private final FrameTable table;
@@ -83,7 +83,7 @@ final class PartitionedFrameWriter implements AutoCloseable
         {
             return true;
         }
-        // The Parquet size estimate walks every column: asked every 1024 rows, a file overshoots by at most that.
+        // The Parquet size estimate walks every column: asked every 64 rows, a file overshoots by at most that.
         return file.rows % SIZE_CHECK_EVERY == 0 && file.writer.sizeBytes() >= rotation.maxFileBytes();
     }
 
