@@ -23,7 +23,8 @@ import java.time.Instant;
         JournalStatsCommand.class,
         JournalDumpCommand.class,
         JournalVerifyCommand.class,
-        JournalReplayCommand.class
+        JournalReplayCommand.class,
+        JournalExportCommand.class
     })
 final class JournalCommand implements Runnable
 {

@@ -95,7 +95,8 @@ public final class TelemetryPipeline implements AutoCloseable
         subscribers = new SubscriberFanout(config, counters);
         signerKeyId = builder.signerKeyId;
         stages = new StageGraph(name, config, registry, manifest, manifestSha256, signerKeyId, ring, acks,
-            subscribers, builder.journal, threads, counters, latency, errors, builder.flushOutputWhenIdle);
+            subscribers, builder.journal, threads, counters, latency, errors, builder.flushOutputWhenIdle,
+            builder.outputHandler);
         publisher.journalOnPublish(stages.inlineJournal()); // before any producer can reach the publisher
         stages.start();
         final Journal journal = stages.journal();
@@ -227,8 +228,13 @@ public final class TelemetryPipeline implements AutoCloseable
         return (int)ring.ringBuffer().remainingCapacity();
     }
 
-    /** Publishes a message read from a journal, keeping its journal index (replays). */
-    long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
+    /**
+     * Publishes a message read from a journal, keeping its journal index (replays, exports), as {@link #publish}
+     * does otherwise: waits while the ring is full.
+     *
+     * @throws FrameRejectedException as {@link #publish}.
+     */
+    public long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {
         return publisher.publishReplayed(buffer, offset, length, journalIndex);
     }

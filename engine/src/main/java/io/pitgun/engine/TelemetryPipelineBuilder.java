@@ -44,6 +44,7 @@ public final class TelemetryPipelineBuilder
     String name;
     Journal journal;
     boolean flushOutputWhenIdle;
+    SubscriptionHandler outputHandler;
     PipelineCounters counters;
     ThreadFactory threadFactory;
     BiConsumer<String, Throwable> errorHandler = (stage, error) -> System.err.println(
@@ -181,6 +182,19 @@ public final class TelemetryPipelineBuilder
     public TelemetryPipelineBuilder flushOutputWhenIdle(final boolean on)
     {
         this.flushOutputWhenIdle = on;
+        return this;
+    }
+
+    /**
+     * Gives every output (derived frames and insights) to {@code handler} on the processing thread, in output order,
+     * after the configured sinks and before the subscribers: unlike a {@link Subscription}, it never misses one, and
+     * it holds up processing while it runs, so it suits a replay or an export rather than a live pipeline. An
+     * exception it throws goes to the error handler and {@link TelemetryPipeline#firstError}, and it is not called
+     * again. Default: none.
+     */
+    public TelemetryPipelineBuilder outputHandler(final SubscriptionHandler handler)
+    {
+        this.outputHandler = handler;
         return this;
     }
 

@@ -10,12 +10,13 @@ import java.io.UncheckedIOException;
  * instead of an exception. A message the tool itself fails on is reported to it as bad
  * ({@link JournalScanHandler#onBadMessage}) and the scan goes on: one message never hides the ones after it.
  */
-final class JournalScan implements JournalEntryHandler
+public final class JournalScan implements JournalEntryHandler
 {
     /** How the scan ended. {@code failedIndex} is {@link Journal#NO_INDEX} when every entry could be read. */
-    record Outcome(long entries, long failedIndex, String failure)
+    public record Outcome(long entries, long failedIndex, String failure)
     {
-        boolean failed()
+        /** True if an unreadable entry ended the scan ({@code failure} says why). */
+        public boolean failed()
         {
             return failure != null;
         }
@@ -39,7 +40,7 @@ final class JournalScan implements JournalEntryHandler
      * Scans {@code journal}. {@code fromIndex}/{@code toIndex} of {@link Journal#NO_INDEX} mean the first/last
      * entry.
      */
-    static Outcome run(
+    public static Outcome run(
         final Journal journal, final long fromIndex, final long toIndex, final JournalScanHandler handler,
         final ProgressListener progress)
     {
@@ -110,6 +111,14 @@ final class JournalScan implements JournalEntryHandler
     public void onEntry(
         final long index, final DirectBuffer buffer, final int offset, final int length, final long ingestTimeNs)
     {
+        onEntry(index, buffer, offset, length, ingestTimeNs, JournalEventStamp.NONE);
+    }
+
+    /** Forwards the message with its event identity (a handler that does not read it ignores it). */
+    @Override
+    public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+        final long ingestTimeNs, final JournalEventStamp stamp)
+    {
         if (index > toIndex)
         {
             pastEnd = true;
@@ -122,7 +131,7 @@ final class JournalScan implements JournalEntryHandler
         delivered++;
         try
         {
-            handler.onEntry(index, buffer, offset, length, ingestTimeNs);
+            handler.onEntry(index, buffer, offset, length, ingestTimeNs, stamp);
         }
         catch (final UncheckedIOException ex)
         {

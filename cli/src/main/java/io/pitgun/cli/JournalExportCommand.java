@@ -1,0 +1,212 @@
+package io.pitgun.cli;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalException;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestException;
+import io.pitgun.storage.ExportFormat;
+import io.pitgun.storage.ExportSelection;
+import io.pitgun.storage.ExportSummary;
+import io.pitgun.storage.FileRotation;
+import io.pitgun.storage.JournalExporter;
+import io.pitgun.storage.ProvenanceKeys;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+/** {@code pitgun journal export DIR --out OUT}: the journal as Parquet or CSV files, partitioned by session and hour. */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Export a journal as Parquet (or CSV) files: one row per frame, one typed column per dictionary channel, in " +
+            "OUT/runs/<session>/<hour>.parquet; with --manifest also the derived frames in OUT/derived/<session>/.",
+        "Each Parquet footer carries the provenance (version, build commit, session, dictionary and manifest " +
+            "digests, journal index range, export time). See docs/storage.md."})
+final class JournalExportCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
+    Path directory;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT",
+        description = "Output directory (files already there are never overwritten).")
+    Path out;
+
+    @Option(names = "--format", paramLabel = "parquet|csv", defaultValue = "parquet",
+        description = "File format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--manifest", paramLabel = "M",
+        description = "Also run this pipeline manifest over the exported messages and export its derived frames.")
+    Path manifest;
+
+    @Option(names = "--dictionary", paramLabel = "FILE",
+        description = "Dictionary naming and typing the channels (default: the shipped sim.v1).")
+    Path dictionary;
+
+    @Option(names = "--from", paramLabel = "INDEX|TIME",
+        description = "First journal index (as dump prints it), or earliest frame time (ISO-8601, e.g. " +
+            "2026-12-03T14:00:00Z).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "INDEX|TIME", description = "Last journal index, or latest frame time.")
+    String to;
+
+    @Option(names = "--session", paramLabel = "UUID", description = "Only frames of this session.")
+    String session;
+
+    @Option(names = "--include-restricted",
+        description = "Also export restricted channels (left out by default).")
+    boolean includeRestricted;
+
+    @Option(names = "--max-file-bytes", paramLabel = "BYTES",
+        description = "Start a new file once one holds this many bytes (default: 268435456, 256 MiB).")
+    long maxFileBytes = FileRotation.DEFAULT_MAX_FILE_BYTES;
+
+    @Option(names = "--max-file-rows", paramLabel = "ROWS",
+        description = "Start a new file once one holds this many rows (default: 0, no limit). A file never spans " +
+            "two UTC hours.")
+    long maxFileRows = FileRotation.DEFAULT_MAX_FILE_ROWS;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final PrintWriter err = spec.commandLine().getErr();
+        final ExportFormat exportFormat;
+        switch (format.toLowerCase(Locale.ROOT))
+        {
+            case "parquet":
+                exportFormat = ExportFormat.PARQUET;
+                break;
+            case "csv":
+                exportFormat = ExportFormat.CSV;
+                break;
+            default:
+                err.println("pitgun journal export: --format: expected parquet or csv, got '" + format + "'");
+                return CliErrorHandler.FAILED;
+        }
+        final ExportSelection selection;
+        final FileRotation rotation;
+        try
+        {
+            final UUID sessionId = session == null ? null : parseSession(session);
+            final long[] lower = bound("--from", from, Journal.NO_INDEX, Long.MIN_VALUE);
+            final long[] upper = bound("--to", to, Journal.NO_INDEX, Long.MAX_VALUE);
+            selection = new ExportSelection(lower[0], upper[0], lower[1], upper[1], sessionId);
+            rotation = new FileRotation(maxFileBytes, maxFileRows);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("pitgun journal export: " + ex.getMessage());
+            return CliErrorHandler.FAILED;
+        }
+        final CompiledManifest compiled;
+        final ParameterRegistry registry;
+        try
+        {
+            compiled = manifest == null ? null : ManifestCommand.compile(manifest, dictionary);
+            registry = compiled != null ? compiled.registry() :
+                dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
+        }
+        catch (final ManifestException ex)
+        {
+            err.println(ex.getMessage());
+            return CliErrorHandler.FAILED;
+        }
+        final Map<String, String> provenance =
+            Map.of(ProvenanceKeys.VERSION, PitgunVersion.version(), ProvenanceKeys.BUILD_COMMIT, PitgunVersion.commit());
+        final ExportSummary summary;
+        try (Journal journal = JournalCommand.openReadOnly(directory))
+        {
+            summary = new JournalExporter(registry, exportFormat, rotation, includeRestricted)
+                .export(journal, selection, compiled, out, provenance, JournalCommand.progress(spec, "export"));
+        }
+        catch (final JournalException | ManifestException | IllegalStateException ex)
+        {
+            err.println("pitgun journal export: " + ex.getMessage());
+            return CliErrorHandler.FAILED;
+        }
+        catch (final IOException ex)
+        {
+            err.println("pitgun journal export: cannot write " + ex.getMessage());
+            return CliErrorHandler.FAILED;
+        }
+        final PrintWriter stdout = spec.commandLine().getOut();
+        final double seconds = summary.elapsedNs() / 1e9;
+        stdout.printf(Locale.ROOT, "exported %,d frames (%,d messages read) into %d file%s under %s%n",
+            summary.frameRows(), summary.messagesRead(), summary.files().size(), summary.files().size() == 1 ? "" : "s",
+            out.resolve(JournalExporter.RUNS_DIRECTORY));
+        if (compiled != null)
+        {
+            stdout.printf(Locale.ROOT, "derived %,d frames through %s into %d file%s under %s%n", summary.derivedRows(),
+                compiled.manifest().name(), summary.derivedFiles().size(), summary.derivedFiles().size() == 1 ? "" : "s",
+                out.resolve(JournalExporter.DERIVED_DIRECTORY));
+        }
+        stdout.printf(Locale.ROOT, "%,d bytes in %.2f s (%,.0f frames/s)%n", summary.totalBytes(), seconds,
+            seconds > 0 ? summary.frameRows() / seconds : 0.0);
+        if (summary.restrictedLeftOut() > 0)
+        {
+            stdout.printf(Locale.ROOT, "left out %d restricted channel%s (--include-restricted exports them)%n",
+                summary.restrictedLeftOut(), summary.restrictedLeftOut() == 1 ? "" : "s");
+        }
+        stdout.flush();
+        if (summary.skipped() > 0)
+        {
+            err.printf(Locale.ROOT, "skipped %,d damaged entr%s, first at %s%n", summary.skipped(),
+                summary.skipped() == 1 ? "y" : "ies", summary.firstProblem());
+            return CliErrorHandler.FAILED;
+        }
+        return 0;
+    }
+
+    private static UUID parseSession(final String text)
+    {
+        try
+        {
+            return UUID.fromString(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("--session: not a UUID: '" + text + "'");
+        }
+    }
+
+    /** {index, timeUs} of a --from/--to value: digits are a journal index, anything else an ISO-8601 instant. */
+    private static long[] bound(final String option, final String text, final long noIndex, final long noTime)
+    {
+        if (text == null)
+        {
+            return new long[] {noIndex, noTime};
+        }
+        if (text.chars().allMatch(Character::isDigit) && !text.isEmpty())
+        {
+            return new long[] {Long.parseLong(text), noTime};
+        }
+        try
+        {
+            final Instant instant = Instant.parse(text);
+            return new long[] {noIndex, Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L),
+                instant.getNano() / 1_000)};
+        }
+        catch (final DateTimeParseException | ArithmeticException ex)
+        {
+            throw new IllegalArgumentException(option + ": expected a journal index or an ISO-8601 time such as " +
+                "2026-12-03T14:00:00Z, got '" + text + "'");
+        }
+    }
+}

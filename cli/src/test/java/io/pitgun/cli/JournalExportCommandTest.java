@@ -1,0 +1,616 @@
+package io.pitgun.cli;
+
+import io.pitgun.codecs.dictionary.DataType;
+import io.pitgun.codecs.dictionary.ParameterDefinition;
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.sbe.MessageHeaderDecoder;
+import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import io.pitgun.engine.AckMode;
+import io.pitgun.engine.DictionaryDigest;
+import io.pitgun.engine.FrameWriter;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalEventStamp;
+import io.pitgun.journal.JournalTailer;
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@code pitgun journal export}, run through the CLI entry point; every file is read back by DuckDB (an independent
+ * Parquet and CSV reader) and compared value by value with the journal, read here by a plain tailer.
+ */
+class JournalExportCommandTest
+{
+    private static final ParameterRegistry SIM_V1 = ParameterRegistry.simV1();
+    private static final int RPM = 1;
+    private static final int SPEED = 3;
+    private static final int TORQUE = 4;
+    private static final int GEAR = 6;
+    private static final int DRS_OPEN = 10;
+    private static final int ENGINE_MAP = 20; // restricted in sim.v1
+    private static final long HOUR_14_US = 1_796_306_400_000_000L; // 2026-12-03T14:00:00Z
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldExportTheSampleSessionSoThatDuckDbReadsEveryJournalValueBack() throws Exception
+    {
+        final Path data = dir.resolve("demo");
+        final CliRun demo = CliRun.of("demo", "--rows", "3000", "--data-dir", data.toString());
+        assertEquals(0, demo.exitCode(), demo.err());
+        final Path journal = data.resolve("journal");
+        final Path out = dir.resolve("export");
+
+        final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        final List<JournalFrame> frames = readJournal(journal);
+        assertEquals(3_000, frames.size());
+        assertTrue(run.out().contains("exported 3,000 frames"), run.out());
+        assertTrue(run.out().contains("left out 2 restricted channels"), run.out());
+        final List<Path> files = files(out.resolve("runs"), ".parquet");
+        assertEquals(1, files.size(), files.toString());
+        try (Connection duck = duckDb())
+        {
+            assertRowsEqualJournal(duck, "read_parquet('" + out.resolve("runs") + "/*/*.parquet')", frames, false,
+                false);
+            final Map<String, String> footer = footer(duck, files.get(0));
+            assertEquals(PitgunVersion.version(), footer.get("pitgun.version"));
+            assertEquals(PitgunVersion.commit(), footer.get("pitgun.build_commit"));
+            assertEquals(frames.get(0).session, footer.get("pitgun.session"));
+            assertEquals(files.get(0).getParent().getFileName().toString(), footer.get("pitgun.session"));
+            assertEquals("frames", footer.get("pitgun.table"));
+            assertEquals("sim.v1", footer.get("pitgun.dictionary_name"));
+            assertEquals(DictionaryDigest.sha256Hex(SIM_V1), footer.get("pitgun.dictionary_sha256"));
+            assertEquals(Long.toString(frames.get(0).index), footer.get("pitgun.journal_first_index"));
+            assertEquals(Long.toString(frames.get(frames.size() - 1).index), footer.get("pitgun.journal_last_index"));
+            assertEquals("false", footer.get("pitgun.includes_restricted"));
+            assertTrue(frames.stream().allMatch(f -> f.eventId != null), "the demo sends envelopes: events");
+            assertNull(footer.get("pitgun.manifest_sha256"), "no manifest was run");
+            final java.time.Instant exportedAt = java.time.Instant.parse(footer.get("pitgun.exported_at"));
+            assertTrue(exportedAt.isAfter(java.time.Instant.now().minusSeconds(600)), exportedAt.toString());
+        }
+
+        // Rotation by size: 64 KiB files, each holding the journal range after the previous one's.
+        final Path small = dir.resolve("small");
+        final CliRun rotated = CliRun.of("journal", "export", journal.toString(), "--out", small.toString(),
+            "--max-file-bytes", "65536");
+        assertEquals(0, rotated.exitCode(), rotated.err());
+        final List<Path> smallFiles = files(small.resolve("runs"), ".parquet");
+        assertTrue(smallFiles.size() > 3, smallFiles.toString());
+        try (Connection duck = duckDb())
+        {
+            assertRowsEqualJournal(duck, "read_parquet('" + small.resolve("runs") + "/*/*.parquet')", frames, false,
+                false);
+            long next = frames.get(0).index;
+            for (final Path file : smallFiles.stream().sorted((a, b) -> Long.compare(
+                firstIndex(duck, a), firstIndex(duck, b))).toList())
+            {
+                assertTrue(Files.size(file) <= 2 * 65536, file + ": " + Files.size(file) + " bytes");
+                final Map<String, String> footer = footer(duck, file);
+                assertEquals(Long.toString(firstIndex(duck, file)), footer.get("pitgun.journal_first_index"));
+                assertTrue(Long.parseLong(footer.get("pitgun.journal_first_index")) >= next, file.toString());
+                next = Long.parseLong(footer.get("pitgun.journal_last_index")) + 1;
+            }
+        }
+    }
+
+    @Test
+    void shouldPartitionBySessionAndHourRotateByRowsAndLeaveAbsentChannelsNull() throws Exception
+    {
+        final Path journal = syntheticJournal(dir.resolve("journal"));
+        final List<JournalFrame> frames = readJournal(journal);
+        final Path out = dir.resolve("export");
+
+        final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(),
+            "--max-file-rows", "100");
+
+        assertEquals(0, run.exitCode(), run.err());
+        final Map<String, List<JournalFrame>> bySession =
+            frames.stream().collect(Collectors.groupingBy(f -> f.session, TreeMap::new, Collectors.toList()));
+        assertEquals(2, bySession.size());
+        final List<Path> files = files(out.resolve("runs"), ".parquet");
+        final String sessionA = bySession.keySet().stream().filter(s -> bySession.get(s).size() == 450).findFirst()
+            .orElseThrow();
+        // Session A: 250 frames in 13:xx (100 + 100 + 50) and 200 in 14:xx (100 + 100); session B: 150 in 14:xx.
+        final List<String> expectedNamesA = List.of("2026-12-03T13.1.parquet", "2026-12-03T13.2.parquet",
+            "2026-12-03T13.parquet", "2026-12-03T14.1.parquet", "2026-12-03T14.parquet");
+        assertEquals(expectedNamesA, names(out.resolve("runs").resolve(sessionA)));
+        try (Connection duck = duckDb())
+        {
+            long total = 0;
+            for (final Path file : files)
+            {
+                final String session = file.getParent().getFileName().toString();
+                final String hour = file.getFileName().toString().substring(0, "2026-12-03T14".length());
+                try (ResultSet rs = query(duck, "SELECT count(*), count(DISTINCT session_id), min(session_id), " +
+                    "min(strftime(timestamp_us AT TIME ZONE 'UTC', '%Y-%m-%dT%H')), " +
+                    "max(strftime(timestamp_us AT TIME ZONE 'UTC', '%Y-%m-%dT%H')) FROM read_parquet('" + file + "')"))
+                {
+                    rs.next();
+                    assertTrue(rs.getLong(1) > 0 && rs.getLong(1) <= 100, file + ": " + rs.getLong(1) + " rows");
+                    assertEquals(1, rs.getLong(2), file.toString());
+                    assertEquals(session, rs.getString(3));
+                    assertEquals(hour, rs.getString(4), file.toString());
+                    assertEquals(hour, rs.getString(5), file.toString());
+                    total += rs.getLong(1);
+                }
+                final Map<String, String> footer = footer(duck, file);
+                assertEquals(session, footer.get("pitgun.session"));
+                try (ResultSet rs = query(duck, "SELECT min(journal_index), max(journal_index) FROM read_parquet('" +
+                    file + "')"))
+                {
+                    rs.next();
+                    assertEquals(Long.toString(rs.getLong(1)), footer.get("pitgun.journal_first_index"), file.toString());
+                    assertEquals(Long.toString(rs.getLong(2)), footer.get("pitgun.journal_last_index"), file.toString());
+                }
+            }
+            assertEquals(frames.size(), total);
+            final String all = "read_parquet('" + out.resolve("runs") + "/*/*.parquet')";
+            assertRowsEqualJournal(duck, all, frames, false, false);
+            try (ResultSet rs = query(duck, "SELECT count(*) FILTER (WHERE Speed IS NULL), " +
+                "count(*) FILTER (WHERE Gear IS NULL) FROM " + all))
+            {
+                rs.next();
+                assertEquals(frames.stream().filter(f -> !f.samples.containsKey(SPEED)).count(), rs.getLong(1));
+                assertEquals(frames.stream().filter(f -> !f.samples.containsKey(GEAR)).count(), rs.getLong(2));
+                assertTrue(rs.getLong(1) > 0 && rs.getLong(2) > 0);
+            }
+            assertFalse(columns(duck, all).contains("Engine_Map"), "restricted channels stay out by default");
+            assertFalse(Files.exists(out.resolve("derived")));
+        }
+
+        final Path withRestricted = dir.resolve("restricted");
+        final CliRun restricted = CliRun.of("journal", "export", journal.toString(), "--out",
+            withRestricted.toString(), "--include-restricted", "--session", sessionA);
+        assertEquals(0, restricted.exitCode(), restricted.err());
+        try (Connection duck = duckDb())
+        {
+            final String all = "read_parquet('" + withRestricted.resolve("runs") + "/*/*.parquet')";
+            assertEquals(List.of(sessionA), names(withRestricted.resolve("runs")));
+            assertRowsEqualJournal(duck, all, bySession.get(sessionA), true, false);
+        }
+    }
+
+    @Test
+    void shouldWriteTheSameColumnsAsCsvPartitionedTheSameWay() throws Exception
+    {
+        final Path journal = syntheticJournal(dir.resolve("journal"));
+        final List<JournalFrame> frames = readJournal(journal);
+        final Path out = dir.resolve("csv");
+
+        final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(), "--format",
+            "csv");
+
+        assertEquals(0, run.exitCode(), run.err());
+        final List<Path> files = files(out.resolve("runs"), ".csv");
+        assertEquals(3, files.size(), files.toString()); // session A in two hours, session B in one
+        final List<String> parquetColumns;
+        final Path parquet = dir.resolve("parquet");
+        assertEquals(0, CliRun.of("journal", "export", journal.toString(), "--out", parquet.toString()).exitCode());
+        try (Connection duck = duckDb())
+        {
+            parquetColumns = columns(duck, "read_parquet('" + parquet.resolve("runs") + "/*/*.parquet')");
+            final String csv = "read_csv('" + out.resolve("runs") + "/*/*.csv', header = true, all_varchar = true)";
+            assertEquals(parquetColumns, columns(duck, csv));
+            assertRowsEqualJournal(duck, csv, frames, false, true);
+        }
+    }
+
+    @Test
+    void shouldExportTheManifestsDerivedFramesAsTheirOwnTable() throws Exception
+    {
+        final Path journal = syntheticJournal(dir.resolve("journal"));
+        final List<JournalFrame> frames = readJournal(journal);
+        final String manifestText = String.join("\n",
+            "version: v1",
+            "name: export-power",
+            "pipeline:",
+            "  - type: filter",
+            "    where: \"Speed > 120\"",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - { name: Power_kW, expr: \"Torque_Nm * Engine_RPM / 9549.0\", unit: kW }",
+            "  - type: output",
+            "    contracts: [pitgun-envelope/v1]",
+            "");
+        final Path manifest = dir.resolve("power.yaml");
+        Files.writeString(manifest, manifestText);
+        final Path out = dir.resolve("export");
+
+        final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(), "--manifest",
+            manifest.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        // The filter drops whole frames ("where" false or absent), so derived frames are fewer than journal frames.
+        final List<JournalFrame> kept = frames.stream()
+            .filter(f -> f.samples.containsKey(SPEED) && Double.longBitsToDouble(f.samples.get(SPEED)) > 120).toList();
+        assertTrue(kept.size() > 0 && kept.size() < frames.size());
+        final String manifestSha256 = HexFormat.of().formatHex(
+            MessageDigest.getInstance("SHA-256").digest(manifestText.getBytes(StandardCharsets.UTF_8)));
+        try (Connection duck = duckDb())
+        {
+            assertRowsEqualJournal(duck, "read_parquet('" + out.resolve("runs") + "/*/*.parquet')", frames, false,
+                false);
+            final String derived = "read_parquet('" + out.resolve("derived") + "/*/*.parquet')";
+            final List<Long> power = new ArrayList<>();
+            try (ResultSet rs = query(duck, "SELECT session_id, source_id, sequence, epoch_us(timestamp_us), Power_kW " +
+                "FROM " + derived + " ORDER BY session_id, sequence"))
+            {
+                while (rs.next())
+                {
+                    power.add(Double.doubleToRawLongBits(rs.getDouble(5)));
+                }
+            }
+            final List<Long> expected = kept.stream()
+                .filter(f -> f.samples.containsKey(TORQUE) && f.samples.containsKey(RPM))
+                .sorted((a, b) -> a.session.equals(b.session) ? Long.compare(a.sequence, b.sequence) :
+                    a.session.compareTo(b.session))
+                .map(f -> Double.doubleToRawLongBits(
+                    Double.longBitsToDouble(f.samples.get(TORQUE)) * (double)f.samples.get(RPM) / 9549.0))
+                .toList();
+            assertEquals(kept.size(), power.size(), "one derived row per frame the filter kept");
+            // Every synthetic frame carries Torque_Nm and Engine_RPM: Power_kW is never absent, and bit-exact.
+            assertEquals(expected, power);
+            for (final Path file : files(out.resolve("derived"), ".parquet"))
+            {
+                final Map<String, String> footer = footer(duck, file);
+                assertEquals("derived", footer.get("pitgun.table"));
+                assertEquals("export-power", footer.get("pitgun.manifest_name"));
+                assertEquals(manifestSha256, footer.get("pitgun.manifest_sha256"));
+                assertEquals(file.getParent().getFileName().toString(), footer.get("pitgun.session"));
+            }
+            for (final Path file : files(out.resolve("runs"), ".parquet"))
+            {
+                assertEquals(manifestSha256, footer(duck, file).get("pitgun.manifest_sha256"));
+            }
+        }
+        assertTrue(run.out().contains("derived " + String.format("%,d", kept.size()) + " frames through export-power"),
+            run.out());
+    }
+
+    @Test
+    void shouldSelectByTimeAndRefuseToOverwriteAnEarlierExport() throws Exception
+    {
+        final Path journal = syntheticJournal(dir.resolve("journal"));
+        final List<JournalFrame> frames = readJournal(journal);
+        final Path out = dir.resolve("export");
+
+        final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(), "--from",
+            "2026-12-03T14:00:00Z");
+
+        assertEquals(0, run.exitCode(), run.err());
+        final List<JournalFrame> fromFourteen = frames.stream().filter(f -> f.timestampUs >= HOUR_14_US).toList();
+        try (Connection duck = duckDb())
+        {
+            assertRowsEqualJournal(duck, "read_parquet('" + out.resolve("runs") + "/*/*.parquet')", fromFourteen,
+                false, false);
+        }
+        final CliRun again = CliRun.of("journal", "export", journal.toString(), "--out", out.toString());
+        assertEquals(1, again.exitCode());
+        assertTrue(again.err().contains("2026-12-03T14.parquet") && again.err().contains("earlier export"),
+            again.err());
+        final CliRun badTime = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(), "--to",
+            "yesterday");
+        assertEquals(1, badTime.exitCode());
+        assertTrue(badTime.err().contains("--to: expected a journal index or an ISO-8601 time"), badTime.err());
+    }
+
+    /**
+     * Two sessions: A has 450 frames from 13:59:57.500 at 100 Hz (250 before 14:00, 200 after), B 150 frames after
+     * 14:00. Speed is missing from every 3rd frame and Gear from every 5th; Engine_Map (restricted) is in every 4th.
+     */
+    private static Path syntheticJournal(final Path journal) throws Exception
+    {
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(writeManifest(journal.getParent()))
+            .config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED).build()).build();
+        try
+        {
+            final FrameWriter a = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 1);
+            final FrameWriter b = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 2);
+            for (int i = 0; i < 450; i++)
+            {
+                frame(a, i, HOUR_14_US - 2_500_000L + i * 10_000L);
+                if (i >= 300)
+                {
+                    frame(b, i - 300, HOUR_14_US + 500_000L + i * 10_000L);
+                }
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        return journal;
+    }
+
+    private static void frame(final FrameWriter writer, final int i, final long timestampUs)
+    {
+        writer.begin(i, timestampUs).lapNumber(1 + i / 200);
+        writer.putLong(RPM, 8_000 + i % 500).putDouble(TORQUE, 250.125 + i % 7 * 0.3);
+        if (i % 3 != 0)
+        {
+            writer.putDouble(SPEED, 100 + i % 50 * 1.7);
+        }
+        if (i % 5 != 0)
+        {
+            writer.putLong(GEAR, 1 + i % 8);
+        }
+        if (i % 4 == 0)
+        {
+            writer.putLong(ENGINE_MAP, 1 + i % 3);
+        }
+        writer.putLong(DRS_OPEN, i % 2);
+        writer.commit();
+    }
+
+    private static Path writeManifest(final Path directory) throws Exception
+    {
+        Files.createDirectories(directory);
+        final Path manifest = directory.resolve("journal-writer.yaml");
+        Files.writeString(manifest, String.join("\n", "version: v1", "name: writer", "pipeline:", "  - type: formula",
+            "    derived_channels:", "      - { name: Power_kW, expr: \"Torque_Nm * Engine_RPM / 9549.0\", unit: kW }", ""));
+        return manifest;
+    }
+
+    /** One frame of the journal as a plain reader sees it. */
+    private record JournalFrame(long index, long timestampUs, String session, String player, int sourceId,
+        long sequence, Integer lapNumber, Integer sector, int flags, String eventId, int eventFrame, int eventFrames,
+        Map<Integer, Long> samples)
+    {
+    }
+
+    private static List<JournalFrame> readJournal(final Path journalDir)
+    {
+        final List<JournalFrame> frames = new ArrayList<>();
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final TelemetryFrameDecoder frame = new TelemetryFrameDecoder();
+        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir));
+             JournalTailer tailer = journal.tailer())
+        {
+            while (tailer.readNext(new JournalEntryHandler()
+            {
+                @Override
+                public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+                    final long ingestTimeNs)
+                {
+                    fail("the tailer gives every message its event identity");
+                }
+
+                @Override
+                public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+                    final long ingestTimeNs, final JournalEventStamp stamp)
+                {
+                header.wrap(buffer, offset);
+                if (header.templateId() != TelemetryFrameDecoder.TEMPLATE_ID)
+                {
+                    return;
+                }
+                frame.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
+                    header.version());
+                final Map<Integer, Long> samples = new HashMap<>();
+                final String session = new UUID(frame.sessionId().mostSigBits(), frame.sessionId().leastSigBits())
+                    .toString();
+                final String player = new UUID(frame.producerId().mostSigBits(), frame.producerId().leastSigBits())
+                    .toString();
+                final long sequence = frame.sequence();
+                final long timestampUs = frame.timestampUs();
+                final int sourceId = frame.sourceId();
+                final int lap = frame.lapNumber();
+                final int sector = frame.sector();
+                final int flags = buffer.getByte(offset + FrameDescriptor.FLAGS) & 0xFF;
+                for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
+                {
+                    samples.put(sample.parameterId(), sample.value());
+                }
+                frames.add(new JournalFrame(index, timestampUs, session, player, sourceId, sequence,
+                    lap == TelemetryFrameDecoder.lapNumberNullValue() ? null : lap,
+                    sector == TelemetryFrameDecoder.sectorNullValue() ? null : sector, flags, stamp.eventId(),
+                    stamp.frameOrdinal(), stamp.frameCount(), samples));
+                }
+            }))
+            {
+                // every entry
+            }
+        }
+        return frames;
+    }
+
+    /**
+     * Compares every row of {@code table} (ordered by journal index) with the journal's frames: identity columns,
+     * and every dictionary channel column (restricted ones only when exported) — bit-exact for Parquet, through
+     * the text CSV holds (floats as their shortest text) for CSV; null exactly where the frame lacks the channel.
+     */
+    private static void assertRowsEqualJournal(final Connection duck, final String table,
+        final List<JournalFrame> frames, final boolean restrictedIncluded, final boolean csv) throws SQLException
+    {
+        final List<String> columns = columns(duck, table);
+        final String order = csv ? "CAST(journal_index AS BIGINT)" : "journal_index";
+        final String time = csv ? "CAST(timestamp_us AS BIGINT)" : "epoch_us(timestamp_us)";
+        try (ResultSet rs = query(duck, "SELECT " + time + " AS t, * FROM " + table + " ORDER BY " + order))
+        {
+            int row = 0;
+            while (rs.next())
+            {
+                assertTrue(row < frames.size(), "more rows than journal frames");
+                final JournalFrame frame = frames.get(row++);
+                final String at = "journal index " + frame.index;
+                assertEquals(frame.index, Long.parseLong(rs.getString("journal_index")), at);
+                assertEquals(frame.timestampUs, rs.getLong("t"), at);
+                assertEquals(frame.session, rs.getString("session_id"), at);
+                assertEquals(frame.player, rs.getString("player_id"), at);
+                assertEquals(frame.sourceId, Integer.parseInt(rs.getString("source_id")), at);
+                assertEquals(Long.toUnsignedString(frame.sequence), rs.getString("sequence"), at);
+                assertEquals(frame.lapNumber == null ? null : frame.lapNumber.toString(), rs.getString("lap_number"),
+                    at);
+                assertEquals(frame.sector == null ? null : frame.sector.toString(), rs.getString("sector"), at);
+                assertEquals(frame.flags, Integer.parseInt(rs.getString("flags")), at);
+                assertEquals(frame.eventId, rs.getString("event_id"), at);
+                if (frame.eventId != null)
+                {
+                    assertEquals(frame.eventFrame, Integer.parseInt(rs.getString("event_frame")), at);
+                    assertEquals(frame.eventFrames, Integer.parseInt(rs.getString("event_frames")), at);
+                }
+                else
+                {
+                    assertNull(rs.getString("event_frame"), at);
+                }
+                for (final ParameterDefinition channel : SIM_V1.parameters())
+                {
+                    final boolean exported = channel.access() != io.pitgun.codecs.dictionary.AccessLevel.RESTRICTED ||
+                        restrictedIncluded;
+                    assertEquals(exported, columns.contains(channel.name()), channel.name());
+                    if (!exported)
+                    {
+                        continue;
+                    }
+                    final Long bits = frame.samples.get(channel.id());
+                    final String where = at + ", " + channel.name();
+                    if (bits == null)
+                    {
+                        assertNull(rs.getObject(channel.name()), where + ": absent in the frame, so null");
+                        continue;
+                    }
+                    assertNotNull(rs.getObject(channel.name()), where);
+                    assertValue(channel.dataType(), bits, rs, channel.name(), csv, where);
+                }
+            }
+            assertEquals(frames.size(), row, "one row per journal frame");
+        }
+    }
+
+    private static void assertValue(final DataType type, final long bits, final ResultSet rs, final String column,
+        final boolean csv, final String where) throws SQLException
+    {
+        switch (type)
+        {
+            case F64:
+                if (csv)
+                {
+                    assertEquals(Double.longBitsToDouble(bits), Double.parseDouble(rs.getString(column)), where);
+                }
+                else
+                {
+                    assertEquals(bits, Double.doubleToRawLongBits(rs.getDouble(column)), where);
+                }
+                break;
+            case F32:
+            {
+                final float expected = (float)Double.longBitsToDouble(bits);
+                final float actual = csv ? Float.parseFloat(rs.getString(column)) : rs.getFloat(column);
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(actual), where);
+                break;
+            }
+            case BOOL:
+                assertEquals(bits != 0, Boolean.parseBoolean(rs.getString(column)), where);
+                break;
+            default:
+                assertEquals(Long.toString(bits), rs.getString(column), where);
+                break;
+        }
+    }
+
+    private static long firstIndex(final Connection duck, final Path file)
+    {
+        try (ResultSet rs = query(duck, "SELECT min(journal_index) FROM read_parquet('" + file + "')"))
+        {
+            rs.next();
+            return rs.getLong(1);
+        }
+        catch (final SQLException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static Map<String, String> footer(final Connection duck, final Path file) throws SQLException
+    {
+        final Map<String, String> footer = new HashMap<>();
+        try (ResultSet rs = query(duck, "SELECT decode(key), decode(value) FROM parquet_kv_metadata('" + file + "')"))
+        {
+            while (rs.next())
+            {
+                footer.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return footer;
+    }
+
+    private static List<String> columns(final Connection duck, final String table) throws SQLException
+    {
+        final List<String> columns = new ArrayList<>();
+        try (ResultSet rs = query(duck, "DESCRIBE SELECT * FROM " + table))
+        {
+            while (rs.next())
+            {
+                columns.add(rs.getString(1));
+            }
+        }
+        return columns;
+    }
+
+    private static ResultSet query(final Connection duck, final String sql) throws SQLException
+    {
+        final Statement statement = duck.createStatement();
+        statement.closeOnCompletion();
+        return statement.executeQuery(sql);
+    }
+
+    private static Connection duckDb() throws SQLException
+    {
+        return DriverManager.getConnection("jdbc:duckdb:");
+    }
+
+    private static List<Path> files(final Path root, final String extension) throws Exception
+    {
+        try (Stream<Path> walk = Files.walk(root))
+        {
+            return walk.filter(p -> p.getFileName().toString().endsWith(extension)).sorted().toList();
+        }
+    }
+
+    private static List<String> names(final Path directory) throws Exception
+    {
+        try (Stream<Path> list = Files.list(directory))
+        {
+            final List<String> names = list.map(p -> p.getFileName().toString()).sorted().toList();
+            if (names.stream().anyMatch(n -> n.startsWith(".")))
+            {
+                fail("a temporary file was left: " + names);
+            }
+            return names;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.pitgun.storage;
+
+import java.util.List;
+
+/**
+ * What an export did.
+ *
+ * @param files          the journal-frame files written.
+ * @param derivedFiles   the derived-frame files written (none without a manifest).
+ * @param messagesRead   journal messages read in the index range.
+ * @param frameRows      journal frames written (one row each).
+ * @param derivedRows    derived frames written.
+ * @param skipped        messages skipped because they are not well-formed (named by the first).
+ * @param firstProblem   what is wrong with the first skipped one, or null.
+ * @param restrictedLeftOut restricted dictionary channels left out (0 with {@code --include-restricted}).
+ * @param elapsedNs      how long the export took.
+ */
+public record ExportSummary(List<ExportedFile> files, List<ExportedFile> derivedFiles, long messagesRead,
+    long frameRows, long derivedRows, long skipped, String firstProblem, int restrictedLeftOut, long elapsedNs)
+{
+    /** Bytes of every file written. */
+    public long totalBytes()
+    {
+        long bytes = 0;
+        for (final ExportedFile file : files)
+        {
+            bytes += file.sizeBytes();
+        }
+        for (final ExportedFile file : derivedFiles)
+        {
+            bytes += file.sizeBytes();
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,314 @@
+package io.pitgun.storage;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.frame.FrameValidator;
+import io.pitgun.codecs.sbe.SessionEndDecoder;
+import io.pitgun.codecs.sbe.SessionStartDecoder;
+import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import io.pitgun.engine.AckMode;
+import io.pitgun.engine.DictionaryDigest;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.SubscriptionHandler;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalEventStamp;
+import io.pitgun.journal.JournalScan;
+import io.pitgun.journal.JournalScanHandler;
+import io.pitgun.journal.ProgressListener;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestException;
+import org.agrona.DirectBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Exports a journal as files an analyst opens in DuckDB, pandas or Spark: one row per frame in
+ * {@code OUT/runs/<session>/<hour>.parquet} (or {@code .csv}), columns as {@link FrameTable#frames} says. With a
+ * manifest, the selected messages are also published, with their journal positions, into a pipeline running it
+ * (as {@code journal replay} does) and its derived frames go to {@code OUT/derived/<session>/<hour>.parquet}: a
+ * separate table, because filters drop frames and merges fold several into one, so derived frames are not one to
+ * one with journal frames; an unmerged derived frame joins its journal frame on
+ * {@code (session_id, source_id, sequence)}.
+ *
+ * <pre>{@code
+ * try (Journal journal = Journal.open(JournalConfig.readOnly(dir))) {
+ *     ExportSummary summary = new JournalExporter(registry, ExportFormat.PARQUET, FileRotation.defaults(), false)
+ *         .export(journal, ExportSelection.all(), null, out, Map.of(ProvenanceKeys.VERSION, "0.1.0"), ProgressListener.NONE);
+ * }
+ * }</pre>
+ * Not thread-safe; one export at a time.
+ */
+public final class JournalExporter
+{
+    /** The journal-frame table's directory under OUT. */
+    public static final String RUNS_DIRECTORY = "runs";
+    /** The derived-frame table's directory under OUT. */
+    public static final String DERIVED_DIRECTORY = "derived";
+
+    private final ParameterRegistry registry;
+    private final ExportFormat format;
+    private final FileRotation rotation;
+    private final boolean includeRestricted;
+
+    /**
+     * @param registry          the dictionary naming and typing the channel columns.
+     * @param includeRestricted export restricted channels too (left out by default).
+     */
+    public JournalExporter(final ParameterRegistry registry, final ExportFormat format, final FileRotation rotation,
+        final boolean includeRestricted)
+    {
+        this.registry = registry;
+        this.format = format;
+        this.rotation = rotation;
+        this.includeRestricted = includeRestricted;
+    }
+
+    /**
+     * Exports the selected messages of {@code journal} under {@code out}.
+     *
+     * @param manifest   run over the selected messages for the derived table, or null for none.
+     * @param provenance keys every Parquet footer carries besides those the export adds (dictionary, manifest,
+     *                   session, journal range, export time): the caller's version and build commit.
+     * @throws IOException if a file cannot be written, or would overwrite an existing one.
+     * @throws ManifestException if the manifest's pipeline cannot be built.
+     * @throws IllegalStateException if the manifest's pipeline failed (the message says how).
+     */
+    public ExportSummary export(final Journal journal, final ExportSelection selection, final CompiledManifest manifest,
+        final Path out, final Map<String, String> provenance, final ProgressListener progress)
+        throws IOException, ManifestException
+    {
+        final long started = System.nanoTime();
+        final Map<String, String> footer = new LinkedHashMap<>(provenance);
+        footer.put(ProvenanceKeys.DICTIONARY_NAME, registry.name());
+        footer.put(ProvenanceKeys.DICTIONARY_SHA256, DictionaryDigest.sha256Hex(registry));
+        footer.put(ProvenanceKeys.INCLUDES_RESTRICTED, Boolean.toString(includeRestricted));
+        footer.put(ProvenanceKeys.EXPORTED_AT, java.time.Instant.now().toString());
+
+        final FrameTable frames = FrameTable.frames(registry, includeRestricted);
+        final Map<String, String> framesFooter = new LinkedHashMap<>(footer);
+        framesFooter.put(ProvenanceKeys.TABLE, "frames");
+        final PartitionedFrameWriter frameWriter =
+            new PartitionedFrameWriter(out.resolve(RUNS_DIRECTORY), frames, format, rotation, framesFooter);
+
+        TelemetryPipeline pipeline = null;
+        DerivedRows derived = null;
+        if (manifest != null)
+        {
+            final FrameTable derivedTable = FrameTable.derived(manifest);
+            final Map<String, String> derivedFooter = new LinkedHashMap<>(footer);
+            derivedFooter.put(ProvenanceKeys.TABLE, "derived");
+            derivedFooter.put(ProvenanceKeys.MANIFEST_NAME, manifest.manifest().name());
+            derived = new DerivedRows(new PartitionedFrameWriter(out.resolve(DERIVED_DIRECTORY), derivedTable, format,
+                rotation, derivedFooter));
+            final PipelineConfig config = PipelineConfig.defaults().toBuilder().journalDirectory(null)
+                .ackMode(AckMode.ACCEPTED).build();
+            pipeline = TelemetryPipeline.builder().name("export").manifest(manifest).dictionary(manifest.registry())
+                .config(config).outputHandler(derived).build();
+            // The writers hold these maps, not copies: both tables name the manifest the export ran.
+            derivedFooter.put(ProvenanceKeys.MANIFEST_SHA256, pipeline.manifestSha256());
+            framesFooter.put(ProvenanceKeys.MANIFEST_NAME, manifest.manifest().name());
+            framesFooter.put(ProvenanceKeys.MANIFEST_SHA256, pipeline.manifestSha256());
+        }
+
+        final Selector selector = new Selector(selection, frames, frameWriter, pipeline);
+        final JournalScan.Outcome outcome;
+        try
+        {
+            outcome = JournalScan.run(journal, selection.fromIndex(), selection.toIndex(), selector, progress);
+        }
+        catch (final RuntimeException ex)
+        {
+            frameWriter.abort();
+            if (pipeline != null)
+            {
+                pipeline.close();
+                derived.writer.abort();
+            }
+            if (ex instanceof UncheckedIOException)
+            {
+                throw ((UncheckedIOException)ex).getCause();
+            }
+            throw ex;
+        }
+        if (outcome.failed())
+        {
+            selector.bad(outcome.failedIndex(), outcome.failure());
+        }
+        frameWriter.close();
+        List<ExportedFile> derivedFiles = List.of();
+        long derivedRows = 0;
+        if (pipeline != null)
+        {
+            pipeline.close(); // drains: every derived frame has reached the writer
+            if (pipeline.firstError().isPresent())
+            {
+                throw new IllegalStateException("the manifest's pipeline failed: " + pipeline.firstError().get(),
+                    pipeline.firstError().get());
+            }
+            if (derived.failure != null)
+            {
+                throw derived.failure;
+            }
+            // The derived files' journal range is the selection's: their frames do not name their own.
+            derived.writer.close();
+            derivedFiles = derived.writer.files();
+            derivedRows = derived.rows;
+        }
+        return new ExportSummary(frameWriter.files(), derivedFiles, outcome.entries(), selector.rows, derivedRows,
+            selector.skipped, selector.firstProblem, frames.restrictedLeftOut(), System.nanoTime() - started);
+    }
+
+    /** Reads each selected message: frames become rows, and with a manifest every selected message is published. */
+    private static final class Selector implements JournalScanHandler
+    {
+        private final ExportSelection selection;
+        private final PartitionedFrameWriter writer;
+        private final TelemetryPipeline pipeline;
+        private final FrameRow row;
+        private final FrameValidator checker = new FrameValidator();
+        long rows;
+        long skipped;
+        long firstBadIndex = Journal.NO_INDEX;
+        String firstProblem;
+
+        Selector(final ExportSelection selection, final FrameTable table, final PartitionedFrameWriter writer,
+            final TelemetryPipeline pipeline)
+        {
+            this.selection = selection;
+            this.writer = writer;
+            this.pipeline = pipeline;
+            this.row = new FrameRow(table);
+        }
+
+        @Override
+        public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+            final long ingestTimeNs)
+        {
+            onEntry(index, buffer, offset, length, ingestTimeNs, null);
+        }
+
+        @Override
+        public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
+            final long ingestTimeNs, final JournalEventStamp stamp)
+        {
+            if (!checker.validateExactly(buffer, offset, length, FrameValidator.Level.STRUCTURE))
+            {
+                bad(index, checker.describe());
+                return;
+            }
+            final int templateId = checker.templateId();
+            final long timestampUs;
+            final int sessionAt;
+            switch (templateId)
+            {
+                case TelemetryFrameDecoder.TEMPLATE_ID:
+                    timestampUs = buffer.getLong(offset + FrameDescriptor.TIMESTAMP_US, FrameDescriptor.ORDER);
+                    sessionAt = offset + FrameDescriptor.SESSION_MSB;
+                    break;
+                case SessionStartDecoder.TEMPLATE_ID:
+                case SessionEndDecoder.TEMPLATE_ID:
+                    timestampUs = buffer.getLong(offset + FrameDescriptor.MARKER_TIMESTAMP_US, FrameDescriptor.ORDER);
+                    sessionAt = offset + FrameDescriptor.MARKER_SESSION_MSB;
+                    break;
+                default:
+                    return; // control messages (manifest loaded, ...) are neither rows nor pipeline input
+            }
+            if (!selection.inTime(timestampUs) || !inSession(buffer, sessionAt, selection.session()))
+            {
+                return;
+            }
+            if (pipeline != null)
+            {
+                pipeline.publishReplayed(buffer, offset, length, index);
+            }
+            if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
+            {
+                row.wrap(buffer, offset, index, stamp);
+                try
+                {
+                    writer.write(row);
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+                rows++;
+            }
+        }
+
+        @Override
+        public void onBadMessage(final long index, final String problem)
+        {
+            bad(index, problem);
+        }
+
+        void bad(final long index, final String problem)
+        {
+            skipped++;
+            if (firstBadIndex == Journal.NO_INDEX)
+            {
+                firstBadIndex = index;
+                firstProblem = "index " + index + ": " + problem;
+            }
+        }
+
+        private static boolean inSession(final DirectBuffer buffer, final int at, final UUID session)
+        {
+            return session == null ||
+                buffer.getLong(at, FrameDescriptor.ORDER) == session.getMostSignificantBits() &&
+                buffer.getLong(at + Long.BYTES, FrameDescriptor.ORDER) == session.getLeastSignificantBits();
+        }
+    }
+
+    /** The pipeline's derived frames, on its processing thread, into the derived table. Insights are not exported. */
+    private static final class DerivedRows implements SubscriptionHandler
+    {
+        final PartitionedFrameWriter writer;
+        final FrameRow row;
+        long rows;
+        IOException failure;
+
+        DerivedRows(final PartitionedFrameWriter writer)
+        {
+            this.writer = writer;
+            this.row = new FrameRow(writerTable(writer));
+        }
+
+        private static FrameTable writerTable(final PartitionedFrameWriter writer)
+        {
+            return writer.table();
+        }
+
+        @Override
+        public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (failure != null)
+            {
+                return;
+            }
+            row.wrap(buffer, offset, Journal.NO_INDEX, null);
+            try
+            {
+                writer.write(row);
+                rows++;
+            }
+            catch (final IOException ex)
+            {
+                failure = ex;
+            }
+        }
+
+        @Override
+        public void onInsight(final DirectBuffer buffer, final int offset, final int length)
+        {
+            // Insights are documents, not rows: they belong to the PostgreSQL sink (docs/storage.md).
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.pitgun.storage;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes rows into {@code ROOT/<session>/<hour><ext>}: one open file per session, closed and renamed into place when
+ * its session's frames reach another UTC hour, when it reaches the {@link FileRotation} limits (the next file of the
+ * hour is {@code <hour>.1<ext>}, then {@code .2}, ...), or at {@link #close}. A file is written under a hidden
+ * temporary name ({@code .<name>.inprogress}) and renamed when complete, so a reader globbing {@code *.parquet}
+ * never sees half a file. An existing file is never overwritten: the export fails naming it.
+ */
+final class PartitionedFrameWriter implements AutoCloseable
+{
+    private static final DateTimeFormatter HOUR =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
+    private static final long US_PER_HOUR = 3_600_000_000L;
+    private static final int SIZE_CHECK_EVERY = 64;
+
+    private final Path root;
+    private final FrameTable table;
+    private final ExportFormat format;
+    private final FileRotation rotation;
+    private final Map<String, String> provenance;
+    private final Map<String, OpenFile> open = new LinkedHashMap<>();
+    private final Map<String, Integer> partsWritten = new HashMap<>();
+    private final List<ExportedFile> files = new ArrayList<>();
+
+    /**
+     * @param provenance the keys every file's footer carries; each file adds its session and journal index range.
+     */
+    PartitionedFrameWriter(final Path root, final FrameTable table, final ExportFormat format,
+        final FileRotation rotation, final Map<String, String> provenance)
+    {
+        this.root = root;
+        this.table = table;
+        this.format = format;
+        this.rotation = rotation;
+        this.provenance = provenance;
+    }
+
+    /** Appends the row to its session's file, rotating first when needed. */
+    void write(final FrameRow row) throws IOException
+    {
+        final String session = row.sessionId();
+        final long hour = Math.floorDiv(row.timestampUs, US_PER_HOUR);
+        OpenFile file = open.get(session);
+        if (file != null && (file.hour != hour || full(file)))
+        {
+            finish(file);
+            open.remove(session);
+            file = null;
+        }
+        if (file == null)
+        {
+            file = begin(session, hour);
+            open.put(session, file);
+        }
+        file.writer.write(row);
+        if (file.rows == 0)
+        {
+            file.firstIndex = row.journalIndex;
+        }
+        file.lastIndex = row.journalIndex;
+        file.rows++;
+    }
+
+    private boolean full(final OpenFile file) throws IOException
+    {
+        if (rotation.maxFileRows() > 0 && file.rows >= rotation.maxFileRows())
+        {
+            return true;
+        }
+        // The Parquet size estimate walks every column: asked every 64 rows, a file overshoots by at most that.
+        return file.rows % SIZE_CHECK_EVERY == 0 && file.writer.sizeBytes() >= rotation.maxFileBytes();
+    }
+
+    private OpenFile begin(final String session, final long hour) throws IOException
+    {
+        final String hourName = HOUR.format(Instant.ofEpochSecond(hour * 3600));
+        final String key = session + '/' + hourName;
+        final int part = partsWritten.merge(key, 1, Integer::sum) - 1;
+        final String name = hourName + (part == 0 ? "" : "." + part) + format.extension();
+        final Path directory = root.resolve(session);
+        Files.createDirectories(directory);
+        final Path target = directory.resolve(name);
+        if (Files.exists(target))
+        {
+            throw new FileAlreadyExistsException(target.toString(), null,
+                "an earlier export wrote it; export into a new directory or remove it");
+        }
+        final Path temporary = directory.resolve("." + name + ".inprogress");
+        Files.deleteIfExists(temporary); // left by an export that died; never a finished file
+        final RowFileWriter writer = format == ExportFormat.PARQUET ?
+            new ParquetRowFileWriter(temporary, table) : new CsvRowFileWriter(temporary, table);
+        return new OpenFile(session, hour, target, temporary, writer);
+    }
+
+    private void finish(final OpenFile file) throws IOException
+    {
+        final Map<String, String> footer = new LinkedHashMap<>(provenance);
+        footer.put(ProvenanceKeys.SESSION, file.session);
+        if (table.isJournalFrames())
+        {
+            footer.put(ProvenanceKeys.JOURNAL_FIRST_INDEX, Long.toString(file.firstIndex));
+            footer.put(ProvenanceKeys.JOURNAL_LAST_INDEX, Long.toString(file.lastIndex));
+        }
+        file.writer.close(footer);
+        Files.move(file.temporary, file.target, StandardCopyOption.ATOMIC_MOVE);
+        files.add(new ExportedFile(file.target, file.session, file.rows, Files.size(file.target),
+            table.isJournalFrames() ? file.firstIndex : -1, table.isJournalFrames() ? file.lastIndex : -1));
+    }
+
+    FrameTable table()
+    {
+        return table;
+    }
+
+    /** The files completed so far, in the order they were completed. */
+    List<ExportedFile> files()
+    {
+        return files;
+    }
+
+    /** Completes every open file. */
+    @Override
+    public void close()
+    {
+        try
+        {
+            for (final OpenFile file : open.values())
+            {
+                finish(file);
+            }
+            open.clear();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * After a failure: closes every open file and deletes it (it was never renamed into place); the files
+     * completed before stay.
+     */
+    void abort()
+    {
+        for (final OpenFile file : open.values())
+        {
+            try
+            {
+                file.writer.close(Map.of());
+            }
+            catch (final IOException | RuntimeException ignored)
+            {
+                // deleted next: what it holds is incomplete anyway
+            }
+            try
+            {
+                Files.deleteIfExists(file.temporary);
+            }
+            catch (final IOException ignored)
+            {
+                // a hidden .inprogress file: a later export of the same hour deletes it
+            }
+        }
+        open.clear();
+    }
+
+    private static final class OpenFile
+    {
+        final String session;
+        final long hour;
+        final Path target;
+        final Path temporary;
+        final RowFileWriter writer;
+        long rows;
+        long firstIndex;
+        long lastIndex;
+
+        OpenFile(final String session, final long hour, final Path target, final Path temporary,
+            final RowFileWriter writer)
+        {
+            this.session = session;
+            this.hour = hour;
+            this.target = target;
+            this.temporary = temporary;
+            this.writer = writer;
+        }
+    }
+}
