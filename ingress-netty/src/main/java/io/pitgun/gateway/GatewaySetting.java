@@ -67,7 +67,9 @@ public enum GatewaySetting
     SHIP_AERON_DIR("SHIP_AERON_DIR", "", "the shipper's embedded Aeron media driver directory (default: /dev/shm/pitgun-edge-… when /dev/shm exists, else DATA_DIR/aeron); put it on a disk when /dev/shm is small"),
     SHIP_IDLE_STRATEGY("SHIP_IDLE_STRATEGY", AeronIdleStrategy.BACKOFF.text(), "how the shipper's thread and its media driver wait when idle: one of " + AeronIdleStrategy.choices() + " (busy_spin only with a core to spare)"),
     TLS_CERT("TLS_CERT", "", "PEM file of the certificate chain (server certificate first): with TLS_KEY, the port speaks only HTTPS and WSS (TLS 1.3 and 1.2); both files are read again when either changes (default: off, plain HTTP)"),
-    TLS_KEY("TLS_KEY", "", "PEM file of TLS_CERT's private key (PKCS#8, unencrypted; keep it readable by the gateway's user only)");
+    TLS_KEY("TLS_KEY", "", "PEM file of TLS_CERT's private key (PKCS#8, unencrypted; keep it readable by the gateway's user only)"),
+    UDP_BIND("UDP_BIND", "", "--udp", "host:port to receive the F1 25 (or F1 24) game's UDP telemetry on, e.g. 127.0.0.1:20777 (docs/f1.md); frames of the f1-25.v1 dictionary, which becomes the default DICTIONARY; a non-loopback address also needs INSECURE=1, UDP carries no token (default: off)"),
+    UDP_ALL_CARS("UDP_ALL_CARS", "0", true, "1 to write every active car of the game's UDP telemetry as its own source (source id = car index), not only the player's");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";
@@ -79,6 +81,7 @@ public enum GatewaySetting
     private final PipelineSetting pipelineSetting;
     private final String aliasSuffix;
     private final Range range;
+    private final String flag;
 
     /** The bounds of a whole-number setting, both inclusive, and whether it must be a power of two. */
     record Range(long min, long max, boolean powerOfTwo)
@@ -110,6 +113,7 @@ public enum GatewaySetting
         this.pipelineSetting = null;
         this.aliasSuffix = null;
         this.range = range;
+        this.flag = null;
     }
 
     GatewaySetting(final String suffix, final String defaultValue, final boolean isSwitch, final String description)
@@ -121,6 +125,26 @@ public enum GatewaySetting
         this.pipelineSetting = null;
         this.aliasSuffix = null;
         this.range = null;
+        this.flag = null;
+    }
+
+    /** A setting whose flag is not derived from its variable ({@code UDP_BIND} is {@code --udp}). */
+    GatewaySetting(final String suffix, final String defaultValue, final String flag, final String description)
+    {
+        this(suffix, defaultValue, false, description, flag);
+    }
+
+    private GatewaySetting(final String suffix, final String defaultValue, final boolean isSwitch,
+        final String description, final String flag)
+    {
+        this.suffix = suffix;
+        this.defaultValue = defaultValue;
+        this.isSwitch = isSwitch;
+        this.description = description;
+        this.pipelineSetting = null;
+        this.aliasSuffix = null;
+        this.range = null;
+        this.flag = flag;
     }
 
     /** A setting passed through to the pipeline: default, meaning and check are the pipeline setting's. */
@@ -135,6 +159,7 @@ public enum GatewaySetting
         this.pipelineSetting = pipelineSetting;
         this.aliasSuffix = aliasSuffix;
         this.range = null;
+        this.flag = null;
     }
 
     /** The environment variable, e.g. {@code PITGUN_GATEWAY_BIND}. */
@@ -152,7 +177,7 @@ public enum GatewaySetting
     /** The command-line flag, e.g. {@code --bind}. */
     public String flag()
     {
-        return toFlag(suffix);
+        return flag != null ? flag : toFlag(suffix);
     }
 
     private static String toFlag(final String suffix)
