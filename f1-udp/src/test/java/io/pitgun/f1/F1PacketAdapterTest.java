@@ -333,6 +333,13 @@ class F1PacketAdapterTest
         assertEquals(2, counters.get(F1UdpCounters.Total.SAMPLES_OUT_OF_RANGE));
     }
 
+    /** One packet of each id the decoder decodes (the allocation test's workload). */
+    static SpecPacket[] everyDecodedPacket()
+    {
+        return new SpecPacket[] { motionPacket(1), sessionPacket(1), lapPacket(1, 1, 3, 1), eventPacket(1, "SPTP"),
+            telemetryPacket(2025, 1, 1, 250), statusPacket(1) };
+    }
+
     private static double value(final JournaledFrames.Frame frame, final F1Channel channel)
     {
         final Double value = frame.values().get(channel.id());
