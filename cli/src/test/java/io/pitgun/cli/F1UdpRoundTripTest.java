@@ -96,6 +96,11 @@ class F1UdpRoundTripTest
                 assertEquals(value.getValue(), got.values().get(value.getKey().id()), where + " " + value.getKey());
             }
         }
+        // journal dump names the channels with the dictionary the journal's ManifestLoaded names, unasked.
+        final CliRun dump = CliRun.of("journal", "dump", dataDir.resolve("journal").toString());
+        assertEquals(0, dump.exitCode(), dump.err());
+        assertTrue(dump.out().contains("\"Engine_RPM\":") && dump.out().contains("\"Event_Code\":1096045395"),
+            dump.out().lines().limit(5).toList().toString());
         // Every packet id the source decodes went through, and the session was opened and closed by its events.
         assertEquals(List.of("event SSTA", "motion", "telemetry", "lap data", "car status", "session", "event SEND"),
             expected.stream().map(e -> e.kind).distinct().toList());
