@@ -34,7 +34,7 @@ import static io.pitgun.f1.F1PacketDescriptor.*;
  *       packets give one frame on the player's car.</li>
  * </ul>
  * A packet that is truncated, too long, of another format, of an unknown id, older than the last of its id
- * ({@code overallFrameIdentifier}, which a flashback does not rewind) or without a valid player car is dropped and
+ * ({@code overallFrameIdentifier}, which a flashback does not rewind), of the session just replaced, or without a valid player car is dropped and
  * counted by {@link F1DropReason}; a value outside the dictionary range leaves its sample out, counted.
  */
 public final class F1PacketAdapter
@@ -60,11 +60,16 @@ public final class F1PacketAdapter
     private final long[] lastOverallFrame = new long[PACKET_ID_COUNT];
     private boolean inSession;
     private long sessionUid;
+    private boolean hadPreviousSession;
+    private long previousSessionUid;
     private UUID sessionId;
     private long anchorUs;
     private long timestampUs;
+    /** The packet being decoded, and where it starts. */
     private DirectBuffer buffer;
     private int offset;
+    /** The writer of the frame being filled. */
+    private FrameWriter current;
 
     /**
      * @param pipeline the pipeline to write into; its dictionary must hold every {@link F1Channel} with its id.
@@ -156,6 +161,11 @@ public final class F1PacketAdapter
         final float sessionTime = buffer.getFloat(offset + SESSION_TIME, ORDER);
         if (!inSession || uid != sessionUid)
         {
+            if (inSession && hadPreviousSession && uid == previousSessionUid)
+            {
+                // A straggler of the session before: it must not end the one that replaced it.
+                return drop(F1DropReason.OUT_OF_ORDER);
+            }
             startSession(uid, sessionTime);
         }
         final long overall = buffer.getInt(offset + OVERALL_FRAME_IDENTIFIER, ORDER) & 0xFFFF_FFFFL;
@@ -201,6 +211,11 @@ public final class F1PacketAdapter
 
     private void startSession(final long uid, final float sessionTime)
     {
+        if (inSession)
+        {
+            hadPreviousSession = true;
+            previousSessionUid = sessionUid;
+        }
         endSession();
         inSession = true;
         sessionUid = uid;
@@ -483,8 +498,6 @@ public final class F1PacketAdapter
             endSession();
         }
     }
-
-    private FrameWriter current;
 
     private boolean begin(final int car)
     {

@@ -301,6 +301,24 @@ class F1PacketAdapterTest
     }
 
     @Test
+    void shouldDropAStragglerOfTheSessionBeforeWithoutEndingTheNewOne()
+    {
+        assertTrue(send(telemetryPacket(2025, 5, 5, 100)));
+        final SpecPacket next = SpecPacket.header(2025, 6, SESSION_UID + 1, 0.5f, 1, 1, PLAYER);
+        appendTelemetryCars(next, 120);
+        assertTrue(send(next));
+        assertFalse(send(telemetryPacket(2025, 6, 6, 101))); // late, from the first session
+        final SpecPacket after = SpecPacket.header(2025, 6, SESSION_UID + 1, 0.6f, 2, 2, PLAYER);
+        appendTelemetryCars(after, 121);
+        assertTrue(send(after));
+        assertEquals(1, counters.drops(F1DropReason.OUT_OF_ORDER));
+        final List<JournaledFrames.Frame> frames = journaled();
+        assertEquals(3, frames.size());
+        assertEquals(F1PacketAdapter.sessionId(SESSION_UID + 1), frames.get(2).sessionId());
+        assertEquals(1, frames.get(2).sequence(), "the new session's stream went on");
+    }
+
+    @Test
     void shouldWriteEveryActiveCarAsItsOwnSourceWhenAskedTo() throws Exception
     {
         pipeline.close();
