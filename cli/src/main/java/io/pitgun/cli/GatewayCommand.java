@@ -96,6 +96,8 @@ public final class GatewayCommand implements Callable<Integer>
         spec.commandLine().getOut().println("pitgun gateway: listening on " + server.address().getHostString() + ":" +
             server.address().getPort() + " (" + server.transportName() + ", ack mode " + config.ackMode().symbol() +
             ", journal " + config.journalDirectory() + "); SIGTERM or Ctrl-C stops it gracefully");
+        server.udpAddress().ifPresent(udp -> spec.commandLine().getOut().println("pitgun gateway: receiving F1 UDP " +
+            "telemetry on " + udp.getHostString() + ":" + udp.getPort()));
         spec.commandLine().getOut().println("pitgun gateway: idempotency window restored " +
             server.restoredEventIds() + " event_ids from the journal");
         spec.commandLine().getOut().flush();

@@ -44,7 +44,8 @@ final class JournalDumpCommand implements Callable<Integer>
     String format;
 
     @Option(names = "--dictionary", paramLabel = "FILE",
-        description = "Dictionary naming the channels (default: the shipped sim.v1).")
+        description = "Dictionary naming the channels (default: the shipped dictionary the journal's first " +
+            "ManifestLoaded names, e.g. f1-25.v1 for a gateway with --udp; else sim.v1).")
     Path dictionary;
 
     @Option(names = "--include-restricted",
@@ -87,7 +88,8 @@ final class JournalDumpCommand implements Callable<Integer>
             err.println("pitgun journal dump: --from " + fromIndex + " is after --to " + toIndex);
             return CliErrorHandler.FAILED;
         }
-        final ParameterRegistry registry = dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
+        final ParameterRegistry registry = dictionary == null ? JournalCommand.shippedDictionaryOf(directory) :
+            ParameterRegistry.load(dictionary);
         final JournalDumper.Options options = new JournalDumper.Options(
             fromIndex == null ? Journal.NO_INDEX : fromIndex, toIndex == null ? Journal.NO_INDEX : toIndex, sessionId,
             outputFormat);

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         JournalCommand.class,
         ReplayCommand.class,
         SimulateCommand.class,
+        F1UdpSimCommand.class,
         DemoCommand.class,
         LoadgenCommand.class,
         ReportCommand.class,

@@ -81,7 +81,9 @@ public record GatewayConfig(
     List<Path> trust,
     boolean runRegistryIncludeRestricted,
     int shipAckTimeoutMs,
-    Optional<Path> shipSecretFile)
+    Optional<Path> shipSecretFile,
+    Optional<InetSocketAddress> udpBind,
+    boolean udpAllCars)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -143,7 +145,22 @@ public record GatewayConfig(
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
             shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile);
+            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, udpBind, udpAllCars);
+    }
+
+    /** A copy that receives the F1 game's UDP telemetry on {@code address} (tests bind port 0). */
+    public GatewayConfig withUdpBind(final InetSocketAddress address, final boolean allCars)
+    {
+        return new GatewayConfig(bind, allowNonLoopback, security, dataDir, runRegistryUrl, manifest, dictionary,
+            tuningPolicy, ackMode,
+            maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, channelCapacity,
+            waitStrategy, rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
+            idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
+            maxConnections,
+            maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
+            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
+            shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
+            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, Optional.of(address), allCars);
     }
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
@@ -240,7 +257,9 @@ public record GatewayConfig(
                 trustFiles(),
                 bool(GatewaySetting.RUN_REGISTRY_INCLUDE_RESTRICTED),
                 integer(GatewaySetting.SHIP_ACK_TIMEOUT_MS),
-                optional(GatewaySetting.SHIP_SECRET_FILE).map(Path::of));
+                optional(GatewaySetting.SHIP_SECRET_FILE).map(Path::of),
+                optional(GatewaySetting.UDP_BIND).map(value -> udpBind(value, security)),
+                bool(GatewaySetting.UDP_ALL_CARS));
             if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
             {
                 problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +
@@ -310,6 +329,54 @@ public record GatewayConfig(
                     GatewaySetting.TOKENS_FILE.label() + " (see docs/security.md), or set " +
                     GatewaySetting.INSECURE.envName() + "=1 (or pass " + GatewaySetting.INSECURE.flag() +
                     ") to expose it without authentication; to stay local, bind 127.0.0.1:" + port);
+                return null;
+            }
+            return new InetSocketAddress(address, port);
+        }
+
+        /** The F1 UDP source's address: host:port; no token can travel with a datagram, so off loopback only with INSECURE. */
+        private InetSocketAddress udpBind(final String value, final GatewaySecurity security)
+        {
+            final GatewaySetting setting = GatewaySetting.UDP_BIND;
+            final int colon = value.lastIndexOf(':');
+            if (colon <= 0 || colon == value.length() - 1)
+            {
+                problems.add(setting.label() + ": '" + value + "' must be host:port, e.g. 127.0.0.1:20777");
+                return null;
+            }
+            final String host = value.startsWith("[") && colon > 1 && value.charAt(colon - 1) == ']' ?
+                value.substring(1, colon - 1) : value.substring(0, colon);
+            final int port;
+            try
+            {
+                port = Integer.parseInt(value.substring(colon + 1));
+            }
+            catch (final NumberFormatException ex)
+            {
+                problems.add(setting.label() + ": port '" + value.substring(colon + 1) + "' is not a number");
+                return null;
+            }
+            if (port < 0 || port > 65_535)
+            {
+                problems.add(setting.label() + ": port " + port + " is outside 0..65535");
+                return null;
+            }
+            final InetAddress address;
+            try
+            {
+                address = InetAddress.getByName(host);
+            }
+            catch (final UnknownHostException ex)
+            {
+                problems.add(setting.label() + ": host '" + host + "' does not resolve");
+                return null;
+            }
+            if (!address.isLoopbackAddress() && !security.insecure())
+            {
+                problems.add(setting.label() + ": refusing to receive UDP on " + value + ", which is not a loopback " +
+                    "address: a datagram carries no token, so anyone who reaches the port could write frames. Set " +
+                    GatewaySetting.INSECURE.envName() + "=1 (or pass " + GatewaySetting.INSECURE.flag() + ") to " +
+                    "accept that (docs/f1.md), or receive on 127.0.0.1:" + port);
                 return null;
             }
             return new InetSocketAddress(address, port);

@@ -4,6 +4,8 @@ import io.pitgun.engine.LatencyStage;
 import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.f1.F1DropReason;
+import io.pitgun.f1.F1UdpCounters;
 import io.pitgun.journal.JournalSpaceGuard;
 import io.pitgun.scaleout.ShipperCounters;
 import io.pitgun.schemas.signing.SignatureRefusal;
@@ -35,11 +37,19 @@ final class GatewayMetrics
     private String shippingEdge;
     /** The TLS provider serving, or null without TLS: set once, before the bind. */
     private volatile TlsProvider tlsProvider;
+    /** The F1 UDP source's counters (UDP_BIND), or null: set once, before the bind. */
+    private volatile F1UdpCounters udp;
 
     GatewayMetrics(final GatewayCounters counters, final TelemetryPipeline pipeline)
     {
         this.counters = counters;
         this.pipeline = pipeline;
+    }
+
+    /** Adds the F1 UDP source's series (UDP_BIND). */
+    void udp(final F1UdpCounters counters)
+    {
+        udp = counters;
     }
 
     /** Adds the TLS series: the gateway serves TLS (TLS_CERT) with {@code provider}. */
@@ -48,10 +58,35 @@ final class GatewayMetrics
         tlsProvider = provider;
     }
 
+    private void udp(final PrometheusTextWriter w)
+    {
+        final F1UdpCounters f1 = udp;
+        if (f1 == null)
+        {
+            return;
+        }
+        w.family("pitgun_f1_udp_packets_total", "counter", "F1 UDP datagrams: received, decoded into frames, " +
+            "ignored (well-formed, of a packet id the source does not decode).");
+        w.sample("pitgun_f1_udp_packets_total", f1.get(F1UdpCounters.Total.PACKETS_RECEIVED), "outcome", "received");
+        w.sample("pitgun_f1_udp_packets_total", f1.get(F1UdpCounters.Total.PACKETS_DECODED), "outcome", "decoded");
+        w.sample("pitgun_f1_udp_packets_total", f1.get(F1UdpCounters.Total.PACKETS_IGNORED), "outcome", "ignored");
+        w.family("pitgun_f1_udp_drops_total", "counter", "F1 UDP packets dropped (ring_full: frames), by reason.");
+        for (final F1DropReason reason : F1DropReason.values())
+        {
+            w.sample("pitgun_f1_udp_drops_total", f1.drops(reason), "reason", reason.label());
+        }
+        w.family("pitgun_f1_udp_frames_published_total", "counter", "Frames the F1 UDP source published.");
+        w.sample("pitgun_f1_udp_frames_published_total", f1.get(F1UdpCounters.Total.FRAMES_PUBLISHED));
+        w.family("pitgun_f1_udp_samples_out_of_range_total", "counter",
+            "F1 UDP values left out of their frame: outside the dictionary range, or NaN.");
+        w.sample("pitgun_f1_udp_samples_out_of_range_total", f1.get(F1UdpCounters.Total.SAMPLES_OUT_OF_RANGE));
+    }
+
     String render()
     {
         final PrometheusTextWriter w = new PrometheusTextWriter();
         responses(w);
+        udp(w);
         w.family("pitgun_gateway_rejections_total", "counter",
             "Refused envelopes, binary messages or requests, by reason.");
         for (final RejectReason reason : RejectReason.values())

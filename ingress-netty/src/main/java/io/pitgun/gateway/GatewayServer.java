@@ -15,6 +15,10 @@ import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.CountersFile;
+import io.pitgun.f1.F1Channel;
+import io.pitgun.f1.F1PacketAdapter;
+import io.pitgun.f1.F1UdpCounters;
+import io.pitgun.f1.F1UdpSource;
 import io.pitgun.engine.CountersFileDescriptor;
 import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.PipelineConfig;
@@ -85,6 +89,8 @@ public final class GatewayServer implements AutoCloseable
     private final JournalTailReader journalTailReader;
     /** Ships the journal to a hive ({@code SHIP_TO}), or null: without it no Aeron thread or file exists. */
     private final EdgeShipper shipper;
+    /** Receives the F1 game's UDP telemetry ({@code UDP_BIND}), or null. */
+    private final F1UdpSource udpSource;
     /** The TLS context (TLS_CERT, TLS_KEY), or null for plain HTTP. */
     private final GatewayTls tls;
     /** The caps on TLS handshakes in progress, or null for plain HTTP. */
@@ -106,8 +112,21 @@ public final class GatewayServer implements AutoCloseable
     private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads) throws InterruptedException
     {
         this.config = config;
-        this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(ParameterRegistry::simV1);
+        // The game's source writes f1-25.v1 frames: with UDP_BIND that dictionary is the default one.
+        this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(() -> config.udpBind().isPresent() ?
+            ParameterRegistry.loadResource(F1Channel.DICTIONARY_RESOURCE) : ParameterRegistry.simV1());
         registry.warnings().forEach(warning -> LOG.warn("dictionary {}: {}", registry.name(), warning));
+        if (config.udpBind().isPresent())
+        {
+            try
+            {
+                F1PacketAdapter.requireChannels(registry); // before the journal opens
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new GatewayConfigException(List.of(GatewaySetting.UDP_BIND.label() + ": " + ex.getMessage()));
+            }
+        }
         this.dictionaryDocuments = new DictionaryDocuments(registry);
         this.tuningPolicy = config.tuningPolicy().map(this::loadTuningPolicy).orElse(null);
         // The pipeline's and the gateway's counters share one file in the data directory: pitgun stat reads it.
@@ -221,6 +240,11 @@ public final class GatewayServer implements AutoCloseable
             {
                 metrics.shipping(shipper.edgeId(), shipper.counters());
             }
+            this.udpSource = config.udpBind().map(address -> startUdp(address, countersFile)).orElse(null);
+            if (udpSource != null)
+            {
+                metrics.udp(udpSource.counters());
+            }
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
             this.auditLog = config.auditLog().map(target -> AuditLogOutput.open(target, counters.auditDropped::increment))
                 .orElse(null);
@@ -231,6 +255,28 @@ public final class GatewayServer implements AutoCloseable
             closeQuietly();
             throw ex;
         }
+    }
+
+    private F1UdpSource startUdp(final InetSocketAddress address, final CountersFile countersFile)
+    {
+        try
+        {
+            final F1UdpSource source = F1UdpSource.start(pipeline, address, config.udpAllCars(),
+                new F1UdpCounters(countersFile.manager()));
+            LOG.info("receiving F1 UDP telemetry on {} ({})", source.localAddress(),
+                config.udpAllCars() ? "every active car" : "the player's car");
+            return source;
+        }
+        catch (final java.io.UncheckedIOException ex)
+        {
+            throw new GatewayConfigException(List.of(GatewaySetting.UDP_BIND.label() + ": " + ex.getMessage()));
+        }
+    }
+
+    /** Where the F1 UDP source receives (the real port when UDP_BIND asked for port 0), or empty without it. */
+    public java.util.Optional<InetSocketAddress> udpAddress()
+    {
+        return udpSource == null ? java.util.Optional.empty() : java.util.Optional.of(udpSource.localAddress());
     }
 
     private TuningPolicy loadTuningPolicy(final java.nio.file.Path file)
@@ -547,6 +593,10 @@ public final class GatewayServer implements AutoCloseable
         if (journalTailReader != null)
         {
             journalTailReader.close(); // after the loops, its only users; before the journal closes
+        }
+        if (udpSource != null)
+        {
+            udpSource.close(); // a producer: stopped before the pipeline drains
         }
         if (shipper != null)
         {

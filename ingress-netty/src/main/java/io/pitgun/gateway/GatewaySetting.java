@@ -74,7 +74,8 @@ public enum GatewaySetting
     TLS_MAX_HANDSHAKES("TLS_MAX_HANDSHAKES", "512", between(1, 1 << 20), "TLS handshakes in progress in total; a new connection beyond it is closed before its handshake (tls_handshake_limit)"),
     TLS_MAX_HANDSHAKES_PER_PEER("TLS_MAX_HANDSHAKES_PER_PEER", "64", between(1, 1 << 20), "TLS handshakes in progress per client address; a new connection beyond it is closed before its handshake (tls_peer_handshake_limit)"),
     SHIP_ACK_TIMEOUT_MS("SHIP_ACK_TIMEOUT_MS", Long.toString(ShipperConfig.DEFAULT_ACK_TIMEOUT_NS / 1_000_000), between(1, 3_600_000), "when shipping, how long batches may go unacknowledged before the edge asks the hive again (a hello) and resumes from what it holds; above the round trip to the hive"),
-    SHIP_SECRET_FILE("SHIP_SECRET_FILE", "", "file holding this edge's shared secret with the hive (one line, at least 32 characters; the hive's --edge-secrets lists it against the edge id): each batch then carries an HMAC-SHA256 of itself (docs/scale-out.md); without it the hive takes this edge's batches only over loopback or when started --insecure");
+    SHIP_SECRET_FILE("SHIP_SECRET_FILE", "", "file holding this edge's shared secret with the hive (one line, at least 32 characters; the hive's --edge-secrets lists it against the edge id): each batch then carries an HMAC-SHA256 of itself (docs/scale-out.md); without it the hive takes this edge's batches only over loopback or when started --insecure"),    UDP_BIND("UDP_BIND", "", "--udp", "host:port to receive the F1 25 (or F1 24) game's UDP telemetry on, e.g. 127.0.0.1:20777 (docs/f1.md); frames of the f1-25.v1 dictionary, which becomes the default DICTIONARY; a non-loopback address also needs INSECURE=1, UDP carries no token (default: off)"),
+    UDP_ALL_CARS("UDP_ALL_CARS", "0", true, "1 to write every active car of the game's UDP telemetry as its own source (source id = car index), not only the player's");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";
@@ -86,6 +87,7 @@ public enum GatewaySetting
     private final PipelineSetting pipelineSetting;
     private final String aliasSuffix;
     private final Range range;
+    private final String flag;
 
     /** The bounds of a whole-number setting, both inclusive, and whether it must be a power of two. */
     record Range(long min, long max, boolean powerOfTwo)
@@ -117,6 +119,7 @@ public enum GatewaySetting
         this.pipelineSetting = null;
         this.aliasSuffix = null;
         this.range = range;
+        this.flag = null;
     }
 
     GatewaySetting(final String suffix, final String defaultValue, final boolean isSwitch, final String description)
@@ -128,6 +131,26 @@ public enum GatewaySetting
         this.pipelineSetting = null;
         this.aliasSuffix = null;
         this.range = null;
+        this.flag = null;
+    }
+
+    /** A setting whose flag is not derived from its variable ({@code UDP_BIND} is {@code --udp}). */
+    GatewaySetting(final String suffix, final String defaultValue, final String flag, final String description)
+    {
+        this(suffix, defaultValue, false, description, flag);
+    }
+
+    private GatewaySetting(final String suffix, final String defaultValue, final boolean isSwitch,
+        final String description, final String flag)
+    {
+        this.suffix = suffix;
+        this.defaultValue = defaultValue;
+        this.isSwitch = isSwitch;
+        this.description = description;
+        this.pipelineSetting = null;
+        this.aliasSuffix = null;
+        this.range = null;
+        this.flag = flag;
     }
 
     /** A setting passed through to the pipeline: default, meaning and check are the pipeline setting's. */
@@ -142,6 +165,7 @@ public enum GatewaySetting
         this.pipelineSetting = pipelineSetting;
         this.aliasSuffix = aliasSuffix;
         this.range = null;
+        this.flag = null;
     }
 
     /** The environment variable, e.g. {@code PITGUN_GATEWAY_BIND}. */
@@ -159,7 +183,7 @@ public enum GatewaySetting
     /** The command-line flag, e.g. {@code --bind}. */
     public String flag()
     {
-        return toFlag(suffix);
+        return flag != null ? flag : toFlag(suffix);
     }
 
     private static String toFlag(final String suffix)

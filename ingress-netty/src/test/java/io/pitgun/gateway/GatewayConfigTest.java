@@ -157,4 +157,46 @@ class GatewayConfigTest
             io.pitgun.engine.PipelineSetting.SUBSCRIBER_BUFFER_BYTES.problem(1000)), ex.getMessage());
         assertEquals(io.pitgun.engine.PipelineConfig.DEFAULT_CHANNEL_CAPACITY, GatewayConfig.defaults().channelCapacity());
     }
+
+    @Test
+    void shouldReceiveNoGameTelemetryUnlessAskedTo()
+    {
+        final GatewayConfig config = GatewayConfig.resolve(Map.of(), Map.of());
+        assertTrue(config.udpBind().isEmpty());
+        assertFalse(config.udpAllCars());
+    }
+
+    @Test
+    void shouldTakeTheUdpAddressFromTheEnvironmentOrTheUdpFlag()
+    {
+        assertEquals("--udp", GatewaySetting.UDP_BIND.flag());
+        assertEquals("PITGUN_GATEWAY_UDP_BIND", GatewaySetting.UDP_BIND.envName());
+        final GatewayConfig fromEnv = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_UDP_BIND", "127.0.0.1:20777",
+            "PITGUN_GATEWAY_UDP_ALL_CARS", "1"), Map.of());
+        assertEquals(20777, fromEnv.udpBind().orElseThrow().getPort());
+        assertTrue(fromEnv.udpAllCars());
+        final GatewayConfig fromFlag = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_UDP_BIND", "127.0.0.1:20777"),
+            Map.of(GatewaySetting.UDP_BIND, "127.0.0.1:20778"));
+        assertEquals(20778, fromFlag.udpBind().orElseThrow().getPort());
+    }
+
+    @Test
+    void shouldRefuseANonLoopbackUdpAddressUnlessInsecureIsSaid()
+    {
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
+            () -> GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_UDP_BIND", "0.0.0.0:20777"), Map.of()));
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_UDP_BIND (--udp)"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_INSECURE=1"), ex.getMessage());
+        final GatewayConfig config = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_UDP_BIND", "0.0.0.0:20777",
+            "PITGUN_GATEWAY_INSECURE", "1", "PITGUN_GATEWAY_BIND", "127.0.0.1:8080"), Map.of());
+        assertEquals(20777, config.udpBind().orElseThrow().getPort());
+    }
+
+    @Test
+    void shouldRefuseAUdpAddressWithoutAPort()
+    {
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
+            () -> GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_UDP_BIND", "127.0.0.1"), Map.of()));
+        assertTrue(ex.getMessage().contains("must be host:port, e.g. 127.0.0.1:20777"), ex.getMessage());
+    }
 }

@@ -27,6 +27,43 @@ public final class JournaledFrames
     {
     }
 
+    /**
+     * One journaled frame, copied out: its identity, time, lap and sector ({@code 65535} and {@code 255}: absent)
+     * and each sample's value by channel id (floats and integers as doubles, booleans as 0 or 1).
+     */
+    public record Frame(UUID sessionId, int sourceId, long sequence, long timestampUs, int lapNumber, int sector,
+        Map<Integer, Double> values)
+    {
+    }
+
+    /** Every TelemetryFrame of the journal at {@code journalDir}, in journal order, copied out. */
+    public static List<Frame> frames(final Path journalDir)
+    {
+        final List<Frame> frames = new ArrayList<>();
+        forEachFrame(journalDir, frame ->
+        {
+            final UUID session = new UUID(frame.sessionId().mostSigBits(), frame.sessionId().leastSigBits());
+            final int sourceId = frame.sourceId();
+            final long sequence = frame.sequence();
+            final long timestampUs = frame.timestampUs();
+            final int lap = frame.lapNumber();
+            final int sector = frame.sector();
+            final Map<Integer, Double> values = new java.util.LinkedHashMap<>();
+            for (final TelemetryFrameDecoder.SamplesDecoder sample : frame.samples())
+            {
+                final long bits = sample.value();
+                final double value = switch (sample.valueType())
+                {
+                    case F32, F64 -> Double.longBitsToDouble(bits);
+                    default -> (double)bits;
+                };
+                values.put(sample.parameterId(), value);
+            }
+            frames.add(new Frame(session, sourceId, sequence, timestampUs, lap, sector, values));
+        });
+        return frames;
+    }
+
     private final Map<FrameKey, Integer> counts = new HashMap<>();
     private long frames;
 

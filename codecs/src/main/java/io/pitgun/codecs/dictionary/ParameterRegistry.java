@@ -30,6 +30,9 @@ public final class ParameterRegistry
     /** Classpath location of the canonical simulator dictionary. */
     public static final String SIM_V1_RESOURCE = "dictionaries/sim.v1.yaml";
 
+    /** Classpath location of the F1 25 game's UDP telemetry dictionary (the f1-udp source's frames). */
+    public static final String F1_25_V1_RESOURCE = "dictionaries/f1-25.v1.yaml";
+
     private static volatile ParameterRegistry simV1;
 
     private final String name;
@@ -84,6 +87,23 @@ public final class ParameterRegistry
             }
         }
         return registry;
+    }
+
+    /**
+     * A dictionary shipped with Pitgun, by its name ({@code sim.v1}, {@code f1-25.v1}): what a journal's
+     * {@code ManifestLoaded} names is enough to read its frames. Empty for any other name.
+     */
+    public static java.util.Optional<ParameterRegistry> shipped(final String name)
+    {
+        switch (name)
+        {
+            case "sim.v1":
+                return java.util.Optional.of(simV1());
+            case "f1-25.v1":
+                return java.util.Optional.of(loadResource(F1_25_V1_RESOURCE));
+            default:
+                return java.util.Optional.empty();
+        }
     }
 
     /** Loads a dictionary from the classpath. */

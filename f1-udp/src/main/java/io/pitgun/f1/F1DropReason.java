@@ -1,0 +1,35 @@
+package io.pitgun.f1;
+
+import java.util.Locale;
+
+/**
+ * Why the UDP source dropped a packet (or, for {@link #RING_FULL}, a frame). Each is counted; none stops the source.
+ * New reasons are added at the end: the ordinal is the key of the reason's counter.
+ */
+public enum F1DropReason
+{
+    /** Shorter than the header, or than its packet id's layout. */
+    TRUNCATED,
+    /** Longer than its packet id's layout (or than any F1 packet). */
+    OVERSIZED,
+    /** A {@code packetFormat} other than 2025 or 2024 (a big-endian writer's 2025 reads as 59655). */
+    WRONG_FORMAT,
+    /** A packet id the F1 25 specification does not define (16 and above). */
+    UNKNOWN_PACKET_ID,
+    /** Its {@code overallFrameIdentifier} is below the last one of its packet id in the same session. */
+    OUT_OF_ORDER,
+    /** The player's car index is not 0..21 (spectating, or a broken packet), so the player's car is unknown. */
+    BAD_CAR_INDEX,
+    /** A frame found the ring full and was dropped (the pipeline counts it as well). */
+    RING_FULL,
+    /** The pipeline refused to take the frame (it is closing); logged. */
+    PIPELINE_REFUSED;
+
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    /** The reason as {@code /metrics} and {@code pitgun stat} show it, e.g. {@code out_of_order}. */
+    public String label()
+    {
+        return label;
+    }
+}

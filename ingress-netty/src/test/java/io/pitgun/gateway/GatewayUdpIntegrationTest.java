@@ -1,0 +1,78 @@
+package io.pitgun.gateway;
+
+import io.pitgun.f1.F1PacketDescriptor;
+import io.pitgun.f1.F1PacketEncoder;
+import io.pitgun.testsupport.Await;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gateway's F1 UDP source ({@code --udp}): broken datagrams are counted by reason in {@code /metrics} and the
+ * source carries on; a dictionary without the F1 channels stops the start.
+ */
+class GatewayUdpIntegrationTest
+{
+    private static final Path SIM_V1 = Path.of("..", "schemas", "src", "main", "resources", "dictionaries",
+        "sim.v1.yaml");
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldCountBrokenPacketsByReasonAndKeepDecoding() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.UDP_BIND, "127.0.0.1:0"));
+             DatagramChannel game = DatagramChannel.open())
+        {
+            final InetSocketAddress target = gateway.server.udpAddress().orElseThrow();
+            final UnsafeBuffer packet = new UnsafeBuffer(new byte[F1PacketDescriptor.MAX_PACKET_BYTES]);
+            final int length = F1PacketEncoder.header(packet, F1PacketDescriptor.CAR_TELEMETRY, 42L, 1.0f, 1, 0);
+            send(game, target, packet, length - 10); // truncated
+            packet.putShort(F1PacketDescriptor.PACKET_FORMAT, (short)0xE907, F1PacketDescriptor.ORDER);
+            send(game, target, packet, length); // 2025 written big-endian
+            packet.putShort(F1PacketDescriptor.PACKET_FORMAT, (short)F1PacketDescriptor.FORMAT_2025,
+                F1PacketDescriptor.ORDER);
+            packet.putByte(F1PacketDescriptor.PACKET_ID, (byte)99);
+            send(game, target, packet, length); // unknown packet id
+            packet.putByte(F1PacketDescriptor.PACKET_ID, (byte)F1PacketDescriptor.CAR_TELEMETRY);
+            send(game, target, packet, length); // whole
+            Await.until("four datagrams received", () ->
+                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"received\"}") == 4);
+            assertEquals(1, gateway.metric("pitgun_f1_udp_drops_total{reason=\"truncated\"}"));
+            assertEquals(1, gateway.metric("pitgun_f1_udp_drops_total{reason=\"wrong_format\"}"));
+            assertEquals(1, gateway.metric("pitgun_f1_udp_drops_total{reason=\"unknown_packet_id\"}"));
+            assertEquals(1, gateway.metric("pitgun_f1_udp_packets_total{outcome=\"decoded\"}"));
+            assertEquals(1, gateway.metric("pitgun_f1_udp_frames_published_total"));
+            assertTrue(gateway.get("/dictionary").body().contains("f1-25.v1"), "the default dictionary with --udp");
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartWithADictionaryWithoutTheF1Channels()
+    {
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> new GatewayHarness(dataDir,
+            Map.of(GatewaySetting.UDP_BIND, "127.0.0.1:0", GatewaySetting.DICTIONARY, SIM_V1.toString())));
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_UDP_BIND (--udp)"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("use f1-25.v1"), ex.getMessage());
+    }
+
+    private static void send(final DatagramChannel channel, final InetSocketAddress target, final UnsafeBuffer packet,
+        final int length) throws Exception
+    {
+        final ByteBuffer bytes = ByteBuffer.allocate(length);
+        packet.getBytes(0, bytes, length);
+        bytes.flip();
+        channel.send(bytes, target);
+    }
+}
