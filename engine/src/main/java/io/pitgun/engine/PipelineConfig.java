@@ -60,6 +60,8 @@ public final class PipelineConfig
     private final Path jsonLinesFile;
     private final boolean outputDigest;
     private final int subscriberBufferBytes;
+    private final String questDb;
+    private final String postgresUrl;
 
     private PipelineConfig(final Builder builder)
     {
@@ -80,6 +82,8 @@ public final class PipelineConfig
         jsonLinesFile = builder.jsonLinesFile;
         outputDigest = builder.outputDigest;
         subscriberBufferBytes = builder.subscriberBufferBytes;
+        questDb = builder.questDb;
+        postgresUrl = builder.postgresUrl;
     }
 
     /** A builder holding the defaults. */
@@ -212,6 +216,18 @@ public final class PipelineConfig
         return subscriberBufferBytes;
     }
 
+    /** {@code output.questdb}: the QuestDB ILP client configuration of the QuestDB sink, or empty. */
+    public Optional<String> questDb()
+    {
+        return Optional.ofNullable(questDb);
+    }
+
+    /** {@code output.postgres}: the JDBC URL of the PostgreSQL sink, or empty. */
+    public Optional<String> postgresUrl()
+    {
+        return Optional.ofNullable(postgresUrl);
+    }
+
     @Override
     public String toString()
     {
@@ -276,6 +292,8 @@ public final class PipelineConfig
         private Path jsonLinesFile;
         private boolean outputDigest = (Boolean)PipelineSetting.OUTPUT_DIGEST.defaultValue();
         private int subscriberBufferBytes = DEFAULT_SUBSCRIBER_BUFFER_BYTES;
+        private String questDb;
+        private String postgresUrl;
 
         private Builder()
         {
@@ -430,6 +448,20 @@ public final class PipelineConfig
         public Builder subscriberBufferBytes(final int bytes)
         {
             this.subscriberBufferBytes = bytes;
+            return this;
+        }
+
+        /** {@code output.questdb}: an ILP client configuration string; null for none. */
+        public Builder questDb(final String configuration)
+        {
+            this.questDb = configuration;
+            return this;
+        }
+
+        /** {@code output.postgres}: a JDBC URL; null for none. */
+        public Builder postgresUrl(final String url)
+        {
+            this.postgresUrl = url;
             return this;
         }
 

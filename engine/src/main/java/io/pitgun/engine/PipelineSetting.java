@@ -50,7 +50,13 @@ public enum PipelineSetting
         "compute the SHA-256 of the derived output stream"),
     SUBSCRIBER_BUFFER_BYTES("subscriber_buffer_bytes", Type.INT, "1048576", "bytes",
         "the broadcast buffer all subscribers of a stream share (a subscriber this far behind is dropped), a power of " +
-            "two; raised to eight times max_frame_bytes if smaller");
+            "two; raised to eight times max_frame_bytes if smaller"),
+    OUTPUT_QUESTDB("output.questdb", Type.TEXT, "", "",
+        "a QuestDB ILP client configuration (http::addr=host:9000;) to write frames and insights to, from the " +
+            "journal, by a follower of its own (docs/storage.md); none by default"),
+    OUTPUT_POSTGRES("output.postgres", Type.TEXT, "", "",
+        "a PostgreSQL JDBC URL (jdbc:postgresql://host/db?user=u) to write runs, laps and insights to, from the " +
+            "journal, by a follower of its own (docs/storage.md); none by default");
 
     /** The largest {@code channel_capacity}. */
     static final int MAX_CHANNEL_CAPACITY = 1 << 24;
@@ -312,6 +318,8 @@ public enum PipelineSetting
             case JOURNAL_MIN_FREE_BYTES: return config.journalMinFreeBytes();
             case OUTPUT_JSON_LINES: return config.jsonLinesFile().orElse(null);
             case OUTPUT_DIGEST: return config.outputDigest();
+            case OUTPUT_QUESTDB: return config.questDb().orElse(null);
+            case OUTPUT_POSTGRES: return config.postgresUrl().orElse(null);
             default: return config.subscriberBufferBytes();
         }
     }
@@ -337,6 +345,8 @@ public enum PipelineSetting
             case JOURNAL_MIN_FREE_BYTES: builder.journalMinFreeBytes((Long)value); break;
             case OUTPUT_JSON_LINES: builder.jsonLinesFile((Path)value); break;
             case OUTPUT_DIGEST: builder.outputDigest((Boolean)value); break;
+            case OUTPUT_QUESTDB: builder.questDb((String)value); break;
+            case OUTPUT_POSTGRES: builder.postgresUrl((String)value); break;
             default: builder.subscriberBufferBytes((Integer)value); break;
         }
     }

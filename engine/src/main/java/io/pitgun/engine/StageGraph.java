@@ -65,7 +65,7 @@ final class StageGraph
     StageGraph(final String pipelineName, final PipelineConfig config, final ParameterRegistry registry,
         final CompiledManifest manifest, final String manifestSha256, final String signerKeyId, final SlotRing ring,
         final AckTracker acks,
-        final SubscriberFanout subscribers, final Journal adoptedJournal, final PipelineThreads threads,
+        final SubscriberFanout subscribers, final List<OutputSink> extraSinks, final Journal adoptedJournal, final PipelineThreads threads,
         final PipelineCounters counters, final PipelineLatency latency, final StageErrors errors,
         final boolean flushOutputWhenIdle)
     {
@@ -87,6 +87,7 @@ final class StageGraph
         {
             sinkList.add(new JsonLinesSink(config.jsonLinesFile().get(), registry, derivedNames(manifest)));
         }
+        sinkList.addAll(extraSinks);
         sinkList.add(subscribers);
         sinks = sinkList.toArray(new OutputSink[0]);
 
