@@ -15,7 +15,8 @@ SELECT insight_id,
 FROM insights
 WHERE kind = 'lap_summary';
 
--- A run: one source of one session processed by one manifest.
+-- A run: one source of one session processed by one manifest. Lap 0 is the out-lap (before the car first crosses
+-- the line, as the F1 games and the shipped simulator number it): a lap, but not a candidate for the best lap.
 CREATE VIEW runs AS
 SELECT session_id,
        source_id,
@@ -25,7 +26,7 @@ SELECT session_id,
        max(end_timestamp_us)                                       AS end_timestamp_us,
        count(*) FILTER (WHERE kind = 'lap_summary')                AS laps,
        min((end_timestamp_us - start_timestamp_us) / 1e6)
-           FILTER (WHERE kind = 'lap_summary')                     AS best_lap_s,
+           FILTER (WHERE kind = 'lap_summary' AND lap_number >= 1) AS best_lap_s,
        bool_or(kind = 'session_summary')                           AS completed
 FROM insights
 GROUP BY session_id, source_id, manifest_sha256;

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         LoadgenCommand.class,
         ReportCommand.class,
         StatCommand.class,
+        RunsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class PitgunCommand implements Runnable

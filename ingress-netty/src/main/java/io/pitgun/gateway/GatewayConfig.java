@@ -77,7 +77,9 @@ public record GatewayConfig(
     AeronIdleStrategy shipIdleStrategy,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
-    List<Path> trust)
+    List<Path> trust,
+    Optional<String> questDb,
+    Optional<String> postgresUrl)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -139,7 +141,7 @@ public record GatewayConfig(
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
             shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey, trust);
+            tlsCert, tlsKey, trust, questDb, postgresUrl);
     }
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
@@ -229,7 +231,9 @@ public record GatewayConfig(
                 idleStrategy(GatewaySetting.SHIP_IDLE_STRATEGY),
                 optional(GatewaySetting.TLS_CERT).map(Path::of),
                 optional(GatewaySetting.TLS_KEY).map(Path::of),
-                trustFiles());
+                trustFiles(),
+                optional(GatewaySetting.QUESTDB),
+                optional(GatewaySetting.POSTGRES_URL));
             if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
             {
                 problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +

@@ -25,6 +25,7 @@ import io.pitgun.engine.tuning.TuningPolicyException;
 import io.pitgun.engine.tuning.TuningPolicyLoader;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.scaleout.EdgeShipper;
+import io.pitgun.sinks.DatabaseSinks;
 import io.pitgun.schemas.SchemaCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,8 @@ public final class GatewayServer implements AutoCloseable
     private final JournalTailReader journalTailReader;
     /** Ships the journal to a hive ({@code SHIP_TO}), or null: without it no Aeron thread or file exists. */
     private final EdgeShipper shipper;
+    /** QUESTDB, POSTGRES_URL: followers of the journal writing to databases (none when neither is set). */
+    private DatabaseSinks databaseSinks;
     /** The TLS context (TLS_CERT, TLS_KEY), or null for plain HTTP. */
     private final GatewayTls tls;
     private final EventLoopTransport transport;
@@ -129,6 +132,8 @@ public final class GatewayServer implements AutoCloseable
             .journalDirectory(config.journalDirectory())
             .journalMinFreeBytes(config.journalMinFreeBytes())
             .subscriberBufferBytes(config.subscriberBufferBytes())
+            .questDb(config.questDb().orElse(null))
+            .postgresUrl(config.postgresUrl().orElse(null))
             .build();
         try
         {
@@ -209,6 +214,8 @@ public final class GatewayServer implements AutoCloseable
             {
                 metrics.shipping(shipper.edgeId(), shipper.counters());
             }
+            this.databaseSinks = DatabaseSinks.start(pipeline, pipeline.config());
+            metrics.databaseSinks(databaseSinks.counters());
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
             this.auditLog = config.auditLog().map(target -> AuditLogOutput.open(target, counters.auditDropped::increment))
                 .orElse(null);
@@ -511,6 +518,17 @@ public final class GatewayServer implements AutoCloseable
         if (journalTailReader != null)
         {
             journalTailReader.close(); // after the loops, its only users; before the journal closes
+        }
+        if (databaseSinks != null)
+        {
+            try
+            {
+                databaseSinks.close(); // before the journal they follow; they resume from the databases at next start
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.error("the database sinks did not stop cleanly: {}", ex.toString());
+            }
         }
         if (shipper != null)
         {

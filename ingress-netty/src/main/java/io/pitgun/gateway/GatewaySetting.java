@@ -67,7 +67,9 @@ public enum GatewaySetting
     SHIP_AERON_DIR("SHIP_AERON_DIR", "", "the shipper's embedded Aeron media driver directory (default: /dev/shm/pitgun-edge-… when /dev/shm exists, else DATA_DIR/aeron); put it on a disk when /dev/shm is small"),
     SHIP_IDLE_STRATEGY("SHIP_IDLE_STRATEGY", AeronIdleStrategy.BACKOFF.text(), "how the shipper's thread and its media driver wait when idle: one of " + AeronIdleStrategy.choices() + " (busy_spin only with a core to spare)"),
     TLS_CERT("TLS_CERT", "", "PEM file of the certificate chain (server certificate first): with TLS_KEY, the port speaks only HTTPS and WSS (TLS 1.3 and 1.2); both files are read again when either changes (default: off, plain HTTP)"),
-    TLS_KEY("TLS_KEY", "", "PEM file of TLS_CERT's private key (PKCS#8, unencrypted; keep it readable by the gateway's user only)");
+    TLS_KEY("TLS_KEY", "", "PEM file of TLS_CERT's private key (PKCS#8, unencrypted; keep it readable by the gateway's user only)"),
+    QUESTDB("QUESTDB", PipelineSetting.OUTPUT_QUESTDB, null, ""),
+    POSTGRES_URL("POSTGRES_URL", PipelineSetting.OUTPUT_POSTGRES, null, "");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";
