@@ -239,6 +239,17 @@ public record GatewayConfig(
                 problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +
                     ": give both (the certificate chain and its private key) or neither");
             }
+            // Checked here so a typo stops the start with the setting's name, not at the sink's first connect.
+            if (config.questDb().isPresent() && !config.questDb().get().matches("(?i)https?::.*"))
+            {
+                problems.add(GatewaySetting.QUESTDB.label() + ": must be an ILP configuration over HTTP, such as " +
+                    "http::addr=127.0.0.1:9000; (the sink resumes through QuestDB's SQL endpoint, which TCP lacks)");
+            }
+            if (config.postgresUrl().isPresent() && !config.postgresUrl().get().startsWith("jdbc:postgresql:"))
+            {
+                problems.add(GatewaySetting.POSTGRES_URL.label() + ": must be a jdbc:postgresql: URL, such as " +
+                    "jdbc:postgresql://127.0.0.1:5432/pitgun?user=pitgun");
+            }
             if (!config.trust().isEmpty() && config.manifest().isEmpty())
             {
                 problems.add(GatewaySetting.TRUST.label() + ": requires " + GatewaySetting.MANIFEST.label() +

@@ -5,7 +5,7 @@ import io.pitgun.engine.FrameWriter;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.testsupport.Await;
-import org.junit.jupiter.api.Assumptions;
+import io.pitgun.testsupport.PostgresServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +17,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,18 +39,7 @@ class PostgresSinkIntegrationTest
     @Test
     void shouldHoldEveryInsightOnceThroughAServerCrashAndASinkRestart() throws Exception
     {
-        final Optional<Path> bin = PostgresServer.binDirectory();
-        if (bin.isEmpty())
-        {
-            if ("true".equals(System.getenv("CI")))
-            {
-                throw new AssertionError("PostgreSQL (initdb, pg_ctl) is not installed: under CI=true .ci/run " +
-                    "installs Debian's postgresql package");
-            }
-            Assumptions.assumeTrue(false, "PostgreSQL's initdb is not installed (Debian: apt-get install " +
-                "postgresql); skipped outside CI");
-        }
-        try (PostgresServer server = PostgresServer.start(bin.get()))
+        try (PostgresServer server = PostgresServer.startOrSkip())
         {
             final PipelineConfig config = PipelineConfig.builder().journalDirectory(dir.resolve("journal"))
                 .ackMode(AckMode.JOURNALED).postgresUrl(server.jdbcUrl()).build();
