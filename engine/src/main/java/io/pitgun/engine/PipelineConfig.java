@@ -234,12 +234,25 @@ public final class PipelineConfig
         final StringBuilder sb = new StringBuilder();
         for (final PipelineSetting setting : PipelineSetting.values())
         {
-            final Object value = setting.get(this);
+            final Object value = setting == PipelineSetting.OUTPUT_QUESTDB || setting == PipelineSetting.OUTPUT_POSTGRES ?
+                withoutSecrets((String)setting.get(this)) : setting.get(this);
             sb.append(sb.length() == 0 ? "" : ", ").append(setting.key()).append('=')
                 .append(value instanceof Enum ? ((Enum<?>)value).name().toLowerCase(Locale.ROOT) : value)
                 .append(setting.type() == PipelineSetting.Type.DURATION_US ? "us" : "");
         }
         return sb.toString();
+    }
+
+    /** A database setting as it may be logged: a JDBC URL without its query, an ILP string without password/token. */
+    private static String withoutSecrets(final String value)
+    {
+        if (value == null)
+        {
+            return null;
+        }
+        final int query = value.indexOf('?');
+        return (query < 0 ? value : value.substring(0, query) + "?…")
+            .replaceAll("(?i)(password|token)=[^;]*", "$1=…");
     }
 
     /** Reads a YAML (or JSON) configuration file; every key is optional. */
