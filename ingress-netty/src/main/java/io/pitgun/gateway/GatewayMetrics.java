@@ -175,7 +175,7 @@ final class GatewayMetrics
             "(logged).");
         sinks.forEach(c -> w.sample("pitgun_sink_dropped_total", c.dropped(), "sink", c.sink()));
         w.family("pitgun_sink_lag_seconds", "gauge", "Seconds since the sink last had written everything the " +
-            "journal held (0: caught up).");
+            "journal held (0: caught up); it grows while the sink is disconnected.");
         sinks.forEach(c -> w.sample("pitgun_sink_lag_seconds", c.lagSeconds(nowNs), "sink", c.sink()));
         w.family("pitgun_sink_connected", "gauge", "1 while the sink is connected and writing, 0 while it waits " +
             "to reconnect.");

@@ -110,7 +110,7 @@ public final class JournalSinkRunner implements AutoCloseable
                 {
                     break;
                 }
-                counters.onFailure();
+                counters.onFailure(System.nanoTime());
                 LOG.warn("sink {}: {}; retrying in {} ms", counters.sink(), ex.toString(), connected ? MIN_BACKOFF_MS :
                     backoffMs);
             }

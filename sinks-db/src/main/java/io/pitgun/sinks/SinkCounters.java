@@ -76,7 +76,8 @@ public final class SinkCounters
         return state;
     }
 
-    /** Seconds since the sink last had written everything the journal held (0: caught up). */
+    /** Seconds since the sink last had written everything the journal held (0: caught up); it grows while the sink
+     *  is disconnected. */
     public double lagSeconds(final long nowNs)
     {
         final long since = behindSinceNs;
@@ -94,10 +95,16 @@ public final class SinkCounters
         rowsSkipped++;
     }
 
-    void onFailure()
+    /** A failure at {@code nowNs}: from then on the sink is behind until it has caught up again, even if the
+     *  journal gets nothing new meanwhile (it cannot know what the database kept). */
+    void onFailure(final long nowNs)
     {
         failures++;
         state = NOT_CONNECTED;
+        if (behindSinceNs == 0)
+        {
+            behindSinceNs = nowNs;
+        }
     }
 
     void onDropped()
