@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
         LoadgenCommand.class,
         ReportCommand.class,
         StatCommand.class,
+        RunsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class PitgunCommand implements Runnable

@@ -228,7 +228,7 @@ final class ManifestStage
         segment.onDerivedFrame(stream, output, o, firstIndex, lastIndex);
         if (emitFrames)
         {
-            fanout.onDerivedFrame(output, o, length);
+            fanout.onDerivedFrame(output, o, length, lastIndex);
         }
     }
 

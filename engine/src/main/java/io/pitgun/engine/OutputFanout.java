@@ -26,15 +26,15 @@ final class OutputFanout
         this.errors = errors;
     }
 
-    void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
+    void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length, final long position)
     {
-        deliver(false, buffer, offset, length);
+        deliver(false, buffer, offset, length, position);
         counters.increment(PipelineCounter.DERIVED_FRAMES);
     }
 
     void onInsight(final DirectBuffer buffer, final int offset, final int length)
     {
-        deliver(true, buffer, offset, length);
+        deliver(true, buffer, offset, length, -1);
         counters.increment(PipelineCounter.INSIGHTS);
     }
 
@@ -58,7 +58,8 @@ final class OutputFanout
         }
     }
 
-    private void deliver(final boolean insight, final DirectBuffer buffer, final int offset, final int length)
+    private void deliver(final boolean insight, final DirectBuffer buffer, final int offset, final int length,
+        final long position)
     {
         final OutputSink[] sinks = this.sinks;
         for (int i = 0; i < sinks.length; i++)
@@ -73,7 +74,7 @@ final class OutputFanout
                     }
                     else
                     {
-                        sinks[i].onDerivedFrame(buffer, offset, length);
+                        sinks[i].onDerivedFrame(buffer, offset, length, position);
                     }
                 }
                 catch (final RuntimeException ex)

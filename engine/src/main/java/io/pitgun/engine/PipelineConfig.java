@@ -61,6 +61,8 @@ public final class PipelineConfig
     private final boolean outputDigest;
     private final boolean outputIncludeRestricted;
     private final int subscriberBufferBytes;
+    private final String questDb;
+    private final String postgresUrl;
 
     private PipelineConfig(final Builder builder)
     {
@@ -82,6 +84,8 @@ public final class PipelineConfig
         outputDigest = builder.outputDigest;
         outputIncludeRestricted = builder.outputIncludeRestricted;
         subscriberBufferBytes = builder.subscriberBufferBytes;
+        questDb = builder.questDb;
+        postgresUrl = builder.postgresUrl;
     }
 
     /** A builder holding the defaults. */
@@ -223,18 +227,43 @@ public final class PipelineConfig
         return subscriberBufferBytes;
     }
 
+    /** {@code output.questdb}: the QuestDB ILP client configuration of the QuestDB sink, or empty. */
+    public Optional<String> questDb()
+    {
+        return Optional.ofNullable(questDb);
+    }
+
+    /** {@code output.postgres}: the JDBC URL of the PostgreSQL sink, or empty. */
+    public Optional<String> postgresUrl()
+    {
+        return Optional.ofNullable(postgresUrl);
+    }
+
     @Override
     public String toString()
     {
         final StringBuilder sb = new StringBuilder();
         for (final PipelineSetting setting : PipelineSetting.values())
         {
-            final Object value = setting.get(this);
+            final Object value = setting == PipelineSetting.OUTPUT_QUESTDB || setting == PipelineSetting.OUTPUT_POSTGRES ?
+                withoutSecrets((String)setting.get(this)) : setting.get(this);
             sb.append(sb.length() == 0 ? "" : ", ").append(setting.key()).append('=')
                 .append(value instanceof Enum ? ((Enum<?>)value).name().toLowerCase(Locale.ROOT) : value)
                 .append(setting.type() == PipelineSetting.Type.DURATION_US ? "us" : "");
         }
         return sb.toString();
+    }
+
+    /** A database setting as it may be logged: a JDBC URL without its query, an ILP string without password/token. */
+    private static String withoutSecrets(final String value)
+    {
+        if (value == null)
+        {
+            return null;
+        }
+        final int query = value.indexOf('?');
+        return (query < 0 ? value : value.substring(0, query) + "?…")
+            .replaceAll("(?i)(password|token)=[^;]*", "$1=…");
     }
 
     /** Reads a YAML (or JSON) configuration file; every key is optional. */
@@ -288,6 +317,8 @@ public final class PipelineConfig
         private boolean outputDigest = (Boolean)PipelineSetting.OUTPUT_DIGEST.defaultValue();
         private boolean outputIncludeRestricted = (Boolean)PipelineSetting.OUTPUT_INCLUDE_RESTRICTED.defaultValue();
         private int subscriberBufferBytes = DEFAULT_SUBSCRIBER_BUFFER_BYTES;
+        private String questDb;
+        private String postgresUrl;
 
         private Builder()
         {
@@ -449,6 +480,20 @@ public final class PipelineConfig
         public Builder subscriberBufferBytes(final int bytes)
         {
             this.subscriberBufferBytes = bytes;
+            return this;
+        }
+
+        /** {@code output.questdb}: an ILP client configuration string; null for none. */
+        public Builder questDb(final String configuration)
+        {
+            this.questDb = configuration;
+            return this;
+        }
+
+        /** {@code output.postgres}: a JDBC URL; null for none. */
+        public Builder postgresUrl(final String url)
+        {
+            this.postgresUrl = url;
             return this;
         }
 

@@ -53,7 +53,13 @@ public enum PipelineSetting
             "two; raised to eight times max_frame_bytes if smaller"),
     OUTPUT_INCLUDE_RESTRICTED("output.include_restricted", Type.BOOLEAN, "false", "",
         "write restricted and internal channels (and what derives from them) to output.json_lines; by default " +
-            "their values are left out of frames and insights, as for a subscriber without read_restricted");
+            "their values are left out of frames and insights, as for a subscriber without read_restricted"),
+    OUTPUT_QUESTDB("output.questdb", Type.TEXT, "", "",
+        "a QuestDB ILP client configuration (http::addr=host:9000;) to write frames and insights to, from the " +
+            "journal, by a follower of its own (docs/storage.md); none by default"),
+    OUTPUT_POSTGRES("output.postgres", Type.TEXT, "", "",
+        "a PostgreSQL JDBC URL (jdbc:postgresql://host/db?user=u) to write runs, laps and insights to, from the " +
+            "journal, by a follower of its own (docs/storage.md); none by default");
 
     /** The largest {@code channel_capacity}. */
     static final int MAX_CHANNEL_CAPACITY = 1 << 24;
@@ -316,6 +322,8 @@ public enum PipelineSetting
             case OUTPUT_JSON_LINES: return config.jsonLinesFile().orElse(null);
             case OUTPUT_DIGEST: return config.outputDigest();
             case OUTPUT_INCLUDE_RESTRICTED: return config.outputIncludeRestricted();
+            case OUTPUT_QUESTDB: return config.questDb().orElse(null);
+            case OUTPUT_POSTGRES: return config.postgresUrl().orElse(null);
             default: return config.subscriberBufferBytes();
         }
     }
@@ -342,6 +350,8 @@ public enum PipelineSetting
             case OUTPUT_JSON_LINES: builder.jsonLinesFile((Path)value); break;
             case OUTPUT_DIGEST: builder.outputDigest((Boolean)value); break;
             case OUTPUT_INCLUDE_RESTRICTED: builder.outputIncludeRestricted((Boolean)value); break;
+            case OUTPUT_QUESTDB: builder.questDb((String)value); break;
+            case OUTPUT_POSTGRES: builder.postgresUrl((String)value); break;
             default: builder.subscriberBufferBytes((Integer)value); break;
         }
     }

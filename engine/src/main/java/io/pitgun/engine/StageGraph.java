@@ -61,14 +61,13 @@ final class StageGraph
      * @param adoptedJournal an open journal to append to and leave open, or null to open {@code journal.directory}
      *                       (if set) and close it with the graph.
      * @param flushOutputWhenIdle the sinks write out what they buffer whenever processing catches up with the ring.
-     * @param outputHandler       receives every output after the configured sinks, or null.
      */
     StageGraph(final String pipelineName, final PipelineConfig config, final ParameterRegistry registry,
         final CompiledManifest manifest, final String manifestSha256, final String signerKeyId, final SlotRing ring,
         final AckTracker acks,
-        final SubscriberFanout subscribers, final Journal adoptedJournal, final PipelineThreads threads,
+        final SubscriberFanout subscribers, final List<OutputSink> extraSinks, final Journal adoptedJournal, final PipelineThreads threads,
         final PipelineCounters counters, final PipelineLatency latency, final StageErrors errors,
-        final boolean flushOutputWhenIdle, final SubscriptionHandler outputHandler)
+        final boolean flushOutputWhenIdle)
     {
         this.pipelineName = pipelineName;
         this.ring = ring;
@@ -89,10 +88,7 @@ final class StageGraph
             sinkList.add(new JsonLinesSink(config.jsonLinesFile().get(), registry, derivedNames(manifest), manifest,
                 config.outputIncludeRestricted()));
         }
-        if (outputHandler != null)
-        {
-            sinkList.add(new HandlerSink(outputHandler));
-        }
+        sinkList.addAll(extraSinks);
         sinkList.add(subscribers);
         sinks = sinkList.toArray(new OutputSink[0]);
 

@@ -95,8 +95,8 @@ public final class TelemetryPipeline implements AutoCloseable
         subscribers = new SubscriberFanout(config, counters);
         signerKeyId = builder.signerKeyId;
         stages = new StageGraph(name, config, registry, manifest, manifestSha256, signerKeyId, ring, acks,
-            subscribers, builder.journal, threads, counters, latency, errors, builder.flushOutputWhenIdle,
-            builder.outputHandler);
+            subscribers, builder.outputSinks, builder.journal, threads, counters, latency, errors,
+            builder.flushOutputWhenIdle);
         publisher.journalOnPublish(stages.inlineJournal()); // before any producer can reach the publisher
         stages.start();
         final Journal journal = stages.journal();

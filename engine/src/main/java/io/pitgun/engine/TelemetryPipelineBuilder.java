@@ -18,6 +18,9 @@ import io.pitgun.schemas.signing.TrustedKeys;
 import io.pitgun.schemas.signing.VerifiedDocument;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BiConsumer;
 
@@ -44,7 +47,7 @@ public final class TelemetryPipelineBuilder
     String name;
     Journal journal;
     boolean flushOutputWhenIdle;
-    SubscriptionHandler outputHandler;
+    final List<OutputSink> outputSinks = new ArrayList<>();
     PipelineCounters counters;
     ThreadFactory threadFactory;
     BiConsumer<String, Throwable> errorHandler = (stage, error) -> System.err.println(
@@ -194,7 +197,16 @@ public final class TelemetryPipelineBuilder
      */
     public TelemetryPipelineBuilder outputHandler(final SubscriptionHandler handler)
     {
-        this.outputHandler = handler;
+        return outputSink(new HandlerSink(handler));
+    }
+
+    /**
+     * Adds a sink that receives every output on the processing thread, after the digest and the JSON-lines file
+     * and before the subscribers; the pipeline closes it. A sink that throws is skipped from then on and reported.
+     */
+    public TelemetryPipelineBuilder outputSink(final OutputSink sink)
+    {
+        outputSinks.add(Objects.requireNonNull(sink, "sink"));
         return this;
     }
 

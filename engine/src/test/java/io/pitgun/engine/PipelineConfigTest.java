@@ -102,4 +102,17 @@ class PipelineConfigTest
         assertEquals("ack_mode", ex.key());
         assertTrue(ex.getMessage().contains("journal.directory"), ex.getMessage());
     }
+
+    @Test
+    void shouldNotPrintTheDatabaseSinksSecrets()
+    {
+        final PipelineConfig config = PipelineConfig.builder().ackMode(AckMode.ACCEPTED)
+            .questDb("http::addr=db:9000;username=admin;password=hunter2;")
+            .postgresUrl("jdbc:postgresql://db/pitgun?user=pitgun&password=hunter2").build();
+        final String text = config.toString();
+        assertTrue(text.contains("output.questdb=http::addr=db:9000;username=admin;password=…;"), text);
+        assertTrue(text.contains("output.postgres=jdbc:postgresql://db/pitgun?…"), text);
+        assertTrue(!text.contains("hunter2"), text);
+        assertEquals("jdbc:postgresql://db/pitgun?user=pitgun&password=hunter2", config.postgresUrl().orElseThrow());
+    }
 }

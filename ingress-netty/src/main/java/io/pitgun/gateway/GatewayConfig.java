@@ -83,7 +83,9 @@ public record GatewayConfig(
     int shipAckTimeoutMs,
     Optional<Path> shipSecretFile,
     Optional<InetSocketAddress> udpBind,
-    boolean udpAllCars)
+    boolean udpAllCars,
+    Optional<String> questDb,
+    Optional<String> postgresUrl)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -145,7 +147,7 @@ public record GatewayConfig(
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
             shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, udpBind, udpAllCars);
+            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, udpBind, udpAllCars, questDb, postgresUrl);
     }
 
     /** A copy that receives the F1 game's UDP telemetry on {@code address} (tests bind port 0). */
@@ -160,7 +162,8 @@ public record GatewayConfig(
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
             shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, Optional.of(address), allCars);
+            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, Optional.of(address), allCars,
+            questDb, postgresUrl);
     }
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
@@ -259,11 +262,24 @@ public record GatewayConfig(
                 integer(GatewaySetting.SHIP_ACK_TIMEOUT_MS),
                 optional(GatewaySetting.SHIP_SECRET_FILE).map(Path::of),
                 optional(GatewaySetting.UDP_BIND).map(value -> udpBind(value, security)),
-                bool(GatewaySetting.UDP_ALL_CARS));
+                bool(GatewaySetting.UDP_ALL_CARS),
+                optional(GatewaySetting.QUESTDB),
+                optional(GatewaySetting.POSTGRES_URL));
             if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
             {
                 problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +
                     ": give both (the certificate chain and its private key) or neither");
+            }
+            // Checked here so a typo stops the start with the setting's name, not at the sink's first connect.
+            if (config.questDb().isPresent() && !config.questDb().get().matches("(?i)https?::.*"))
+            {
+                problems.add(GatewaySetting.QUESTDB.label() + ": must be an ILP configuration over HTTP, such as " +
+                    "http::addr=127.0.0.1:9000; (the sink resumes through QuestDB's SQL endpoint, which TCP lacks)");
+            }
+            if (config.postgresUrl().isPresent() && !config.postgresUrl().get().startsWith("jdbc:postgresql:"))
+            {
+                problems.add(GatewaySetting.POSTGRES_URL.label() + ": must be a jdbc:postgresql: URL, such as " +
+                    "jdbc:postgresql://127.0.0.1:5432/pitgun?user=pitgun");
             }
             if (!config.trust().isEmpty() && config.manifest().isEmpty())
             {

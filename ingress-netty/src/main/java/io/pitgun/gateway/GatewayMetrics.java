@@ -10,11 +10,13 @@ import io.pitgun.journal.JournalSpaceGuard;
 import io.pitgun.scaleout.ShipperCounters;
 import io.pitgun.schemas.signing.SignatureRefusal;
 import io.pitgun.schemas.signing.SignatureRefusalCounts;
+import io.pitgun.sinks.SinkCounters;
 import org.HdrHistogram.Histogram;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,6 +35,7 @@ final class GatewayMetrics
     private final TelemetryPipeline pipeline;
     /** The edge shipper's counters when the gateway ships (SHIP_TO), else null: set once, before the bind. */
     private volatile ShipperCounters shipping;
+    private volatile List<SinkCounters> sinks = List.of();
     /** The edge id the gateway ships as: written before {@link #shipping}, read after it. */
     private String shippingEdge;
     /** The TLS provider serving, or null without TLS: set once, before the bind. */
@@ -170,6 +173,7 @@ final class GatewayMetrics
         tls(w);
         journal(w);
         shipping(w);
+        databaseSinks(w);
         counter(w, "pitgun_gateway_overload_warnings_suppressed_total",
             "Overload warnings not logged because of the log rate bound.", counters.overloadWarningsSuppressed);
         pipelineCounters(w);
@@ -184,6 +188,42 @@ final class GatewayMetrics
     {
         shippingEdge = edgeId.toString();
         shipping = counters; // the volatile write publishes shippingEdge with it
+    }
+
+    void databaseSinks(final List<SinkCounters> counters)
+    {
+        sinks = List.copyOf(counters);
+    }
+
+    /** The database sinks' counters ({@code sink} label); written only when a sink is configured. */
+    private void databaseSinks(final PrometheusTextWriter w)
+    {
+        final List<SinkCounters> sinks = this.sinks;
+        if (sinks.isEmpty())
+        {
+            return;
+        }
+        final long nowNs = System.nanoTime();
+        w.family("pitgun_sink_rows_written_total", "counter", "Rows (frames, insights) the database accepted; a " +
+            "re-run after a restart writes some again, which the database deduplicates.");
+        sinks.forEach(c -> w.sample("pitgun_sink_rows_written_total", c.rowsWritten(), "sink", c.sink()));
+        w.family("pitgun_sink_rows_skipped_total", "counter", "Outputs not written again because the database " +
+            "already held them (resume point).");
+        sinks.forEach(c -> w.sample("pitgun_sink_rows_skipped_total", c.rowsSkipped(), "sink", c.sink()));
+        w.family("pitgun_sink_batches_written_total", "counter", "Batches (ILP flushes, transactions) accepted.");
+        sinks.forEach(c -> w.sample("pitgun_sink_batches_written_total", c.batchesWritten(), "sink", c.sink()));
+        w.family("pitgun_sink_failures_total", "counter", "Connections refused or lost and writes that failed; " +
+            "each is followed by a reconnect with back-off and a re-run of the journal.");
+        sinks.forEach(c -> w.sample("pitgun_sink_failures_total", c.failures(), "sink", c.sink()));
+        w.family("pitgun_sink_dropped_total", "counter", "Outputs the sink could not represent and left out " +
+            "(logged).");
+        sinks.forEach(c -> w.sample("pitgun_sink_dropped_total", c.dropped(), "sink", c.sink()));
+        w.family("pitgun_sink_lag_seconds", "gauge", "Seconds since the sink last had written everything the " +
+            "journal held (0: caught up); it grows while the sink is disconnected.");
+        sinks.forEach(c -> w.sample("pitgun_sink_lag_seconds", c.lagSeconds(nowNs), "sink", c.sink()));
+        w.family("pitgun_sink_connected", "gauge", "1 while the sink is connected and writing, 0 while it waits " +
+            "to reconnect.");
+        sinks.forEach(c -> w.sample("pitgun_sink_connected", c.state(), "sink", c.sink()));
     }
 
     /** Seed 002's shipping counters, {@code pitgun_} prefixed; written only when the gateway ships. */

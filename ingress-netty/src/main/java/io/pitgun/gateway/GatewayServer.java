@@ -32,6 +32,7 @@ import io.pitgun.engine.tuning.TuningPolicyException;
 import io.pitgun.engine.tuning.TuningPolicyLoader;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.scaleout.EdgeShipper;
+import io.pitgun.sinks.DatabaseSinks;
 import io.pitgun.schemas.SchemaCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +92,8 @@ public final class GatewayServer implements AutoCloseable
     private final EdgeShipper shipper;
     /** Receives the F1 game's UDP telemetry ({@code UDP_BIND}), or null. */
     private final F1UdpSource udpSource;
+    /** QUESTDB, POSTGRES_URL: followers of the journal writing to databases (none when neither is set). */
+    private DatabaseSinks databaseSinks;
     /** The TLS context (TLS_CERT, TLS_KEY), or null for plain HTTP. */
     private final GatewayTls tls;
     /** The caps on TLS handshakes in progress, or null for plain HTTP. */
@@ -156,6 +159,8 @@ public final class GatewayServer implements AutoCloseable
             .journalDirectory(config.journalDirectory())
             .journalMinFreeBytes(config.journalMinFreeBytes())
             .subscriberBufferBytes(config.subscriberBufferBytes())
+            .questDb(config.questDb().orElse(null))
+            .postgresUrl(config.postgresUrl().orElse(null))
             .build();
         try
         {
@@ -245,6 +250,8 @@ public final class GatewayServer implements AutoCloseable
             {
                 metrics.udp(udpSource.counters());
             }
+            this.databaseSinks = DatabaseSinks.start(pipeline, pipeline.config());
+            metrics.databaseSinks(databaseSinks.counters());
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
             this.auditLog = config.auditLog().map(target -> AuditLogOutput.open(target, counters.auditDropped::increment))
                 .orElse(null);
@@ -597,6 +604,17 @@ public final class GatewayServer implements AutoCloseable
         if (udpSource != null)
         {
             udpSource.close(); // a producer: stopped before the pipeline drains
+        }
+        if (databaseSinks != null)
+        {
+            try
+            {
+                databaseSinks.close(); // before the journal they follow; they resume from the databases at next start
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.error("the database sinks did not stop cleanly: {}", ex.toString());
+            }
         }
         if (shipper != null)
         {

@@ -75,7 +75,9 @@ public enum GatewaySetting
     TLS_MAX_HANDSHAKES_PER_PEER("TLS_MAX_HANDSHAKES_PER_PEER", "64", between(1, 1 << 20), "TLS handshakes in progress per client address; a new connection beyond it is closed before its handshake (tls_peer_handshake_limit)"),
     SHIP_ACK_TIMEOUT_MS("SHIP_ACK_TIMEOUT_MS", Long.toString(ShipperConfig.DEFAULT_ACK_TIMEOUT_NS / 1_000_000), between(1, 3_600_000), "when shipping, how long batches may go unacknowledged before the edge asks the hive again (a hello) and resumes from what it holds; above the round trip to the hive"),
     SHIP_SECRET_FILE("SHIP_SECRET_FILE", "", "file holding this edge's shared secret with the hive (one line, at least 32 characters; the hive's --edge-secrets lists it against the edge id): each batch then carries an HMAC-SHA256 of itself (docs/scale-out.md); without it the hive takes this edge's batches only over loopback or when started --insecure"),    UDP_BIND("UDP_BIND", "", "--udp", "host:port to receive the F1 25 (or F1 24) game's UDP telemetry on, e.g. 127.0.0.1:20777 (docs/f1.md); frames of the f1-25.v1 dictionary, which becomes the default DICTIONARY; a non-loopback address also needs INSECURE=1, UDP carries no token (default: off)"),
-    UDP_ALL_CARS("UDP_ALL_CARS", "0", true, "1 to write every active car of the game's UDP telemetry as its own source (source id = car index), not only the player's");
+    UDP_ALL_CARS("UDP_ALL_CARS", "0", true, "1 to write every active car of the game's UDP telemetry as its own source (source id = car index), not only the player's"),
+    QUESTDB("QUESTDB", PipelineSetting.OUTPUT_QUESTDB, null, ""),
+    POSTGRES_URL("POSTGRES_URL", PipelineSetting.OUTPUT_POSTGRES, null, "");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";

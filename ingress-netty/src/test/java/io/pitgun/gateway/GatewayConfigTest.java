@@ -199,4 +199,23 @@ class GatewayConfigTest
             () -> GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_UDP_BIND", "127.0.0.1"), Map.of()));
         assertTrue(ex.getMessage().contains("must be host:port, e.g. 127.0.0.1:20777"), ex.getMessage());
     }
+
+    @Test
+    void shouldTakeTheDatabaseSinksAndRefuseWhatTheyCannotUse()
+    {
+        final GatewayConfig config = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_QUESTDB", "http::addr=127.0.0.1:9000;",
+            "PITGUN_GATEWAY_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/pitgun?user=pitgun"), Map.of());
+        assertEquals("http::addr=127.0.0.1:9000;", config.questDb().orElseThrow());
+        assertEquals("jdbc:postgresql://127.0.0.1:5432/pitgun?user=pitgun", config.postgresUrl().orElseThrow());
+        assertTrue(GatewayConfig.defaults().questDb().isEmpty() && GatewayConfig.defaults().postgresUrl().isEmpty());
+
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
+            () -> GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_QUESTDB", "tcp::addr=127.0.0.1:9009;",
+                "PITGUN_GATEWAY_POSTGRES_URL", "postgres://u:secret@127.0.0.1/pitgun"), Map.of()));
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_QUESTDB (--questdb): must be an ILP configuration over " +
+            "HTTP"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_POSTGRES_URL (--postgres-url): must be a " +
+            "jdbc:postgresql: URL"), ex.getMessage());
+        assertTrue(!ex.getMessage().contains("secret"), "the URL's password is not repeated: " + ex.getMessage());
+    }
 }

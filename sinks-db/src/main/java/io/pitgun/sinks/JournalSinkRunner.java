@@ -1,0 +1,220 @@
+package io.pitgun.sinks;
+
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.engine.AckMode;
+import io.pitgun.engine.JournalFollower;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.journal.Journal;
+import io.pitgun.manifest.CompiledManifest;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Feeds one {@link DatabaseSink} from a journal, on a thread of its own: a {@link JournalFollower} tails the journal
+ * (from its first message) into a pipeline of its own, built with the same manifest, dictionary and settings as the
+ * journal's writer but without a journal, whose output goes to the sink. The ingesting pipeline never sees the sink:
+ * when the database is slow the follower's pipeline fills and the follower waits; ingestion does not.
+ *
+ * <pre>
+ *   journal ──▶ JournalFollower ──▶ pipeline (manifest, no journal) ──▶ DatabaseSink ──▶ database
+ *               (this runner's thread)   (its processing thread)
+ * </pre>
+ *
+ * <p>On a failure (connect refused, write failed) the runner counts it, closes that pipeline, waits (100 ms,
+ * doubling to 5 s) and starts again from the journal's first message with a new connection: the manifest's state
+ * (laps, merges) is rebuilt from the start, so what is derived is what the live run derived, and the sink skips or
+ * the database deduplicates what it already holds.
+ */
+public final class JournalSinkRunner implements AutoCloseable
+{
+    /** First wait before a reconnect; doubled after each failure up to {@link #MAX_BACKOFF_MS}. */
+    static final long MIN_BACKOFF_MS = 100;
+    /** Longest wait between reconnects. */
+    static final long MAX_BACKOFF_MS = 5_000;
+    /** Journal entries (up to 64 messages each) the follower reads per duty cycle. */
+    private static final int ENTRIES_PER_POLL = 16;
+    private static final long CLOSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalSinkRunner.class);
+
+    private final Journal journal;
+    private final CompiledManifest manifest;
+    private final ParameterRegistry registry;
+    private final PipelineConfig config;
+    private final DatabaseSink.Factory factory;
+    private final SinkCounters counters;
+    private final ChannelNames names;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    private JournalSinkRunner(final String sinkName, final Journal journal, final CompiledManifest manifest,
+        final ParameterRegistry registry, final PipelineConfig base, final DatabaseSink.Factory factory)
+    {
+        this.journal = journal;
+        this.manifest = manifest;
+        this.registry = registry;
+        // The writer's settings (merging, frame size, sources) so the output is the live run's; no journal, no
+        // file, no other database sink.
+        this.config = base.toBuilder().journalDirectory(null).ackMode(AckMode.ACCEPTED).jsonLinesFile(null)
+            .outputDigest(false).questDb(null).postgresUrl(null).build();
+        this.factory = factory;
+        this.counters = new SinkCounters(sinkName);
+        this.names = new ChannelNames(registry, manifest);
+        this.thread = new Thread(this::run, "pitgun-sink-" + sinkName);
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts following {@code journal} into a sink that {@code factory} opens (and re-opens after each failure).
+     *
+     * @param sinkName the sink's name in thread names, logs and the {@code sink} label of its counters.
+     * @param journal  the journal to follow; must outlive this runner ({@link #close()} it first).
+     * @param base     the settings of the pipeline that writes the journal.
+     */
+    public static JournalSinkRunner start(final String sinkName, final Journal journal, final CompiledManifest manifest,
+        final ParameterRegistry registry, final PipelineConfig base, final DatabaseSink.Factory factory)
+    {
+        final JournalSinkRunner runner = new JournalSinkRunner(sinkName, journal, manifest, registry, base, factory);
+        runner.thread.start();
+        return runner;
+    }
+
+    /** The sink's counters. */
+    public SinkCounters counters()
+    {
+        return counters;
+    }
+
+    private void run()
+    {
+        long backoffMs = MIN_BACKOFF_MS;
+        while (running)
+        {
+            boolean connected = false;
+            try
+            {
+                final DatabaseSink sink = factory.open(names, counters);
+                connected = true;
+                follow(sink);
+            }
+            catch (final Exception | LinkageError ex)
+            {
+                if (!running)
+                {
+                    break;
+                }
+                counters.onFailure(System.nanoTime());
+                LOG.warn("sink {}: {}; retrying in {} ms", counters.sink(), ex.toString(), connected ? MIN_BACKOFF_MS :
+                    backoffMs);
+            }
+            counters.state(SinkCounters.NOT_CONNECTED);
+            backoffMs = connected ? MIN_BACKOFF_MS : backoffMs;
+            if (running)
+            {
+                sleep(backoffMs);
+                backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+            }
+        }
+    }
+
+    /** Runs the journal through a new pipeline into {@code sink} until the sink fails or the runner closes. */
+    private void follow(final DatabaseSink sink) throws Exception
+    {
+        final TelemetryPipeline pipeline;
+        try
+        {
+            pipeline = TelemetryPipeline.builder()
+                .name("sink-" + counters.sink())
+                .dictionary(registry)
+                .manifest(manifest)
+                .config(config)
+                .outputSink(sink)
+                .flushOutputWhenIdle(true)
+                .errorHandler((stage, ex) -> LOG.debug("sink {}: {} failed: {}", counters.sink(), stage, ex.toString()))
+                .build();
+        }
+        catch (final Exception | LinkageError ex)
+        {
+            sink.close();
+            throw ex;
+        }
+        counters.state(SinkCounters.WRITING);
+        final int capacity = config.channelCapacity();
+        final IdleStrategy idle = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(10),
+            TimeUnit.MILLISECONDS.toNanos(1));
+        try (JournalFollower follower = new JournalFollower(journal, pipeline, false))
+        {
+            while (running && sink.failure() == null)
+            {
+                final int entries = follower.poll(ENTRIES_PER_POLL);
+                final boolean caughtUp = entries == 0 && pipeline.remainingCapacity() == capacity && sink.isFlushed();
+                counters.onProgress(caughtUp, System.nanoTime());
+                idle.idle(entries);
+            }
+        }
+        finally
+        {
+            try
+            {
+                pipeline.close(CLOSE_TIMEOUT_NS); // drains into the sink and closes it (a last flush)
+            }
+            catch (final RuntimeException ex)
+            {
+                // The sink's own failure is reported below; a close that fails after it says the same thing again.
+                if (sink.failure() == null)
+                {
+                    LOG.warn("sink {}: closing its pipeline failed: {}", counters.sink(), ex.toString());
+                }
+            }
+        }
+        final Throwable failure = sink.failure();
+        if (failure != null)
+        {
+            throw failure instanceof Exception exception ? exception : new IllegalStateException(failure);
+        }
+    }
+
+    private void sleep(final long ms)
+    {
+        try
+        {
+            // A latch, not an interrupt, wakes it at close: Chronicle's tailer must not see an interrupted thread.
+            stopped.await(ms, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /**
+     * Stops following, writes out what the sink's pipeline holds (a database that is down by then loses nothing: the
+     * next start runs the journal again) and waits for the thread, at most 30 s.
+     */
+    @Override
+    public void close()
+    {
+        running = false;
+        stopped.countDown();
+        try
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(35));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive())
+        {
+            LOG.error("sink {}: its thread did not stop within 35 s", counters.sink());
+        }
+    }
+}
