@@ -68,7 +68,7 @@ final class JournalExportCommand implements Callable<Integer>
     String session;
 
     @Option(names = "--include-restricted",
-        description = "Also export restricted channels (left out by default).")
+        description = "Also export restricted and internal channels, and derived channels that read them (left out by default).")
     boolean includeRestricted;
 
     @Option(names = "--max-file-bytes", paramLabel = "BYTES",
@@ -161,7 +161,7 @@ final class JournalExportCommand implements Callable<Integer>
             seconds > 0 ? summary.frameRows() / seconds : 0.0);
         if (summary.restrictedLeftOut() > 0)
         {
-            stdout.printf(Locale.ROOT, "left out %d restricted channel%s (--include-restricted exports them)%n",
+            stdout.printf(Locale.ROOT, "left out %d restricted or internal channel%s (--include-restricted exports them)%n",
                 summary.restrictedLeftOut(), summary.restrictedLeftOut() == 1 ? "" : "s");
         }
         stdout.flush();

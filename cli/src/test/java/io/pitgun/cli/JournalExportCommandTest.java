@@ -79,7 +79,7 @@ class JournalExportCommandTest
         final List<JournalFrame> frames = readJournal(journal);
         assertEquals(3_000, frames.size());
         assertTrue(run.out().contains("exported 3,000 frames"), run.out());
-        assertTrue(run.out().contains("left out 2 restricted channels"), run.out());
+        assertTrue(run.out().contains("left out 8 restricted or internal channels"), run.out());
         final List<Path> files = files(out.resolve("runs"), ".parquet");
         assertEquals(1, files.size(), files.toString());
         try (Connection duck = duckDb())
@@ -243,6 +243,8 @@ class JournalExportCommandTest
             "  - type: formula",
             "    derived_channels:",
             "      - { name: Power_kW, expr: \"Torque_Nm * Engine_RPM / 9549.0\", unit: kW }",
+            "      - { name: Map_Copy, expr: \"Engine_Map * 1.0\" }",
+            "      - { name: Mguk_Copy, expr: \"MGUK_Power * 1.0\" }",
             "  - type: output",
             "    contracts: [pitgun-envelope/v1]",
             "");
@@ -284,6 +286,12 @@ class JournalExportCommandTest
             assertEquals(kept.size(), power.size(), "one derived row per frame the filter kept");
             // Every synthetic frame carries Torque_Nm and Engine_RPM: Power_kW is never absent, and bit-exact.
             assertEquals(expected, power);
+            // Derived from a restricted (Engine_Map) and an internal (MGUK_Power) channel: their values tell about
+            // them, so they stay out by default as those channels do.
+            final List<String> derivedColumns = columns(duck, derived);
+            assertFalse(derivedColumns.contains("Map_Copy"), derivedColumns.toString());
+            assertFalse(derivedColumns.contains("Mguk_Copy"), derivedColumns.toString());
+            assertTrue(derivedColumns.contains("Power_kW"), derivedColumns.toString());
             for (final Path file : files(out.resolve("derived"), ".parquet"))
             {
                 final Map<String, String> footer = footer(duck, file);
@@ -489,7 +497,7 @@ class JournalExportCommandTest
                 }
                 for (final ParameterDefinition channel : SIM_V1.parameters())
                 {
-                    final boolean exported = channel.access() != io.pitgun.codecs.dictionary.AccessLevel.RESTRICTED ||
+                    final boolean exported = channel.access() == io.pitgun.codecs.dictionary.AccessLevel.PUBLIC ||
                         restrictedIncluded;
                     assertEquals(exported, columns.contains(channel.name()), channel.name());
                     if (!exported)

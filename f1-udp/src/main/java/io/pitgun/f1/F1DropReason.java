@@ -23,7 +23,12 @@ public enum F1DropReason
     /** A frame found the ring full and was dropped (the pipeline counts it as well). */
     RING_FULL,
     /** The pipeline refused to take the frame (it is closing); logged. */
-    PIPELINE_REFUSED;
+    PIPELINE_REFUSED,
+    /**
+     * A {@code sessionTime} that is not a number, negative or beyond a day: the frame's time would fall outside the
+     * contract's range (a forged or broken datagram).
+     */
+    BAD_TIME;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

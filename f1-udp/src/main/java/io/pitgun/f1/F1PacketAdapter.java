@@ -47,6 +47,10 @@ public final class F1PacketAdapter
     private static final Logger LOG = LoggerFactory.getLogger(F1PacketAdapter.class);
     private static final String SESSION_LABEL = "f1 udp";
     private static final int NO_LAP = -1;
+    /** The longest session time believed, in seconds: a day (a race weekend's longest session is hours). */
+    private static final float MAX_SESSION_TIME_S = 86_400f;
+    /** Out-of-order packets of one id in a row after which the stream's own frame numbers are followed again. */
+    private static final int RESYNC_AFTER = 120;
 
     private final TelemetryPipeline pipeline;
     private final ParameterTable table;
@@ -58,6 +62,8 @@ public final class F1PacketAdapter
     private final int[] sectors = new int[MAX_CARS];
     private final boolean[] active = new boolean[MAX_CARS];
     private final long[] lastOverallFrame = new long[PACKET_ID_COUNT];
+    /** Packets in a row of each id below {@link #lastOverallFrame}: {@link #RESYNC_AFTER} of them resynchronise. */
+    private final int[] outOfOrderInARow = new int[PACKET_ID_COUNT];
     private boolean inSession;
     private long sessionUid;
     private boolean hadPreviousSession;
@@ -159,6 +165,10 @@ public final class F1PacketAdapter
         }
         final long uid = buffer.getLong(offset + SESSION_UID, ORDER);
         final float sessionTime = buffer.getFloat(offset + SESSION_TIME, ORDER);
+        if (!(sessionTime >= 0f && sessionTime <= MAX_SESSION_TIME_S)) // false for NaN too
+        {
+            return drop(F1DropReason.BAD_TIME);
+        }
         if (!inSession || uid != sessionUid)
         {
             if (inSession && hadPreviousSession && uid == previousSessionUid)
@@ -171,8 +181,16 @@ public final class F1PacketAdapter
         final long overall = buffer.getInt(offset + OVERALL_FRAME_IDENTIFIER, ORDER) & 0xFFFF_FFFFL;
         if (overall < lastOverallFrame[packetId])
         {
-            return drop(F1DropReason.OUT_OF_ORDER);
+            // One forged datagram with a huge overallFrameIdentifier would otherwise make every later packet of its
+            // id "out of order" until the session changes: after RESYNC_AFTER in a row, the stream's own numbers win.
+            if (++outOfOrderInARow[packetId] < RESYNC_AFTER)
+            {
+                return drop(F1DropReason.OUT_OF_ORDER);
+            }
+            LOG.warn("F1 UDP packet id {}: {} packets in a row below frame {}; following the stream again from {}",
+                packetId, RESYNC_AFTER, lastOverallFrame[packetId], overall);
         }
+        outOfOrderInARow[packetId] = 0;
         lastOverallFrame[packetId] = overall;
         this.buffer = buffer;
         this.offset = offset;
@@ -222,6 +240,7 @@ public final class F1PacketAdapter
         sessionId = sessionId(uid); // cold: once per session
         anchorUs = System.currentTimeMillis() * 1000L - Math.round(sessionTime * 1e6);
         java.util.Arrays.fill(lastOverallFrame, -1L);
+        java.util.Arrays.fill(outOfOrderInARow, 0);
         java.util.Arrays.fill(sequences, 0L);
         java.util.Arrays.fill(laps, NO_LAP);
         java.util.Arrays.fill(sectors, NO_LAP);

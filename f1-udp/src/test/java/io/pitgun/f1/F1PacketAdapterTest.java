@@ -279,6 +279,36 @@ class F1PacketAdapterTest
     }
 
     @Test
+    void shouldDropAPacketWhoseSessionTimeIsNotATimeOfASession()
+    {
+        for (final float time : new float[] {Float.NaN, Float.POSITIVE_INFINITY, -1f, 3.4e38f, -3.4e38f})
+        {
+            final SpecPacket packet = SpecPacket.header(2025, 6, SESSION_UID, time, 1, 1, PLAYER);
+            appendTelemetryCars(packet, 100);
+            assertFalse(send(packet), "session time " + time);
+        }
+        assertEquals(5, counters.drops(F1DropReason.BAD_TIME));
+        assertTrue(journaled().isEmpty(), "no frame with a timestamp outside the contract's range");
+    }
+
+    @Test
+    void shouldFollowTheStreamAgainAfterOneForgedHugeFrameNumber()
+    {
+        assertTrue(send(telemetryPacket(2025, 10, 10, 100)));
+        assertTrue(send(telemetryPacket(2025, 11, 0xFFFF_FFFF, 101))); // forged: the last frame number there is
+        long overall = 12;
+        int dropped = 0;
+        while (!send(telemetryPacket(2025, (int)overall, (int)overall, 102)))
+        {
+            dropped++;
+            overall++;
+            assertTrue(dropped <= 120, "still dropping after " + dropped + " packets");
+        }
+        assertEquals(119, dropped, "the stream's own numbers win after 120 packets in a row");
+        assertTrue(send(telemetryPacket(2025, (int)overall + 1, (int)overall + 1, 103)));
+    }
+
+    @Test
     void shouldRefuseAPlayerIndexOutsideTheCars()
     {
         final SpecPacket packet = SpecPacket.header(2025, 6, SESSION_UID, 1f, 1, 1, 255);

@@ -30,7 +30,7 @@ class GatewayExpectationFailedIntegrationTest
             Socket socket = new Socket("127.0.0.1", gateway.server.address().getPort()))
         {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("POST /beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+            socket.getOutputStream().write(("POST /beacon HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
                 "Expect: something-else\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
 
@@ -56,7 +56,7 @@ class GatewayExpectationFailedIntegrationTest
         {
             socket.setSoTimeout(10_000);
             final byte[] body = Envelopes.batch(UUID.randomUUID(), 0, 1).getBytes(StandardCharsets.UTF_8);
-            socket.getOutputStream().write(("POST /beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+            socket.getOutputStream().write(("POST /beacon HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
                 "Expect: 100-continue\r\nContent-Length: " + body.length + "\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();

@@ -97,7 +97,7 @@ class GatewayHealthIntegrationTest
         {
             try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
             {
-                connection.send("POST /beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+                connection.send("POST /beacon HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
                     "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
                 final RawHttpConnection.Response response = connection.readResponse();
                 assertEquals(400, response.status(), response.body());

@@ -30,8 +30,8 @@ class GatewayPipeliningIntegrationTest
             socket.setSoTimeout(10_000);
             final String first = Envelopes.batch(UUID.randomUUID(), 0, 1);
             final String second = Envelopes.batch(UUID.randomUUID(), 1, 1);
-            socket.getOutputStream().write((beacon(first) + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n" + beacon(second) +
-                "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write((beacon(first) + "GET /nope HTTP/1.1\r\nHost: localhost\r\n\r\n" + beacon(second) +
+                "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
 
             final String stream = readToEnd(socket.getInputStream()); // the gateway closes after the last answer
@@ -46,7 +46,7 @@ class GatewayPipeliningIntegrationTest
 
     private static String beacon(final String body)
     {
-        return "POST /beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+        return "POST /beacon HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " +
             body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
     }
 

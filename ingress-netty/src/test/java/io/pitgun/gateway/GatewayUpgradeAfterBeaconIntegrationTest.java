@@ -35,9 +35,9 @@ class GatewayUpgradeAfterBeaconIntegrationTest
             socket.setSoTimeout(10_000);
             final String envelope = Envelopes.batch(UUID.randomUUID(), 0, 1);
             final OutputStream out = socket.getOutputStream();
-            out.write(("POST /beacon HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+            out.write(("POST /beacon HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " +
                 envelope.length() + "\r\n\r\n" + envelope +
-                "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();

@@ -1,7 +1,11 @@
 package io.pitgun.sinks;
 
+import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.engine.AckMode;
+import io.pitgun.engine.ChannelAccess;
+import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.JournalFollower;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
@@ -12,6 +16,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.EnumSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +55,8 @@ public final class JournalSinkRunner implements AutoCloseable
     private final DatabaseSink.Factory factory;
     private final SinkCounters counters;
     private final ChannelNames names;
+    /** Takes hidden channels' statistics out of insights, or null when none is hidden. */
+    private final InsightRedactor redactor;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -66,7 +73,13 @@ public final class JournalSinkRunner implements AutoCloseable
             .outputDigest(false).questDb(null).postgresUrl(null).build();
         this.factory = factory;
         this.counters = new SinkCounters(sinkName);
-        this.names = new ChannelNames(registry, manifest);
+        // Restricted and internal channels (and what derives from them) stay out of the database unless
+        // output.include_restricted, as they stay out of every output file.
+        final FrameJsonEncoder.ChannelFilter shown = base.outputIncludeRestricted() ? FrameJsonEncoder.ChannelFilter.ALL :
+            ChannelAccess.of(manifest).readableIn(EnumSet.of(AccessLevel.PUBLIC));
+        this.names = new ChannelNames(registry, manifest, shown);
+        final InsightRedactor insights = new InsightRedactor(manifest, shown);
+        this.redactor = insights.passesAll() ? null : insights;
         this.thread = new Thread(this::run, "pitgun-sink-" + sinkName);
         this.thread.setDaemon(true);
     }
@@ -135,7 +148,7 @@ public final class JournalSinkRunner implements AutoCloseable
                 .dictionary(registry)
                 .manifest(manifest)
                 .config(config)
-                .outputSink(sink)
+                .outputSink(redactor == null ? sink : new InsightRedactingSink(sink, redactor))
                 .flushOutputWhenIdle(true)
                 .errorHandler((stage, ex) -> LOG.debug("sink {}: {} failed: {}", counters.sink(), stage, ex.toString()))
                 .build();

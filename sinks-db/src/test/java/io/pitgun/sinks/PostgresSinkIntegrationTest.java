@@ -90,6 +90,9 @@ class PostgresSinkIntegrationTest
             assertEquals(LAPS + 1, count(server, "SELECT count(*) FROM insights WHERE document->>'insight_id' = " +
                 "insight_id::text AND document->>'schema_version' = schema_version"));
             assertEquals(1, count(server, "SELECT count(*) FROM pitgun_schema_history WHERE version = '2' AND success"));
+            // The lap statistics of a restricted channel (Engine_Map) stay out of the stored documents.
+            assertEquals(0, count(server, "SELECT count(*) FROM insights WHERE document::text LIKE '%Engine_Map%'"));
+            assertEquals(LAPS + 1, count(server, "SELECT count(*) FROM insights WHERE document::text LIKE '%Speed%'"));
 
             final StringWriter text = new StringWriter();
             assertEquals(1, RunsReport.print(server.jdbcUrl(), SinkTestSession.SESSION, new PrintWriter(text)));

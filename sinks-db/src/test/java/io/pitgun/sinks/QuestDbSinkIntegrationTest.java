@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -119,6 +120,14 @@ class QuestDbSinkIntegrationTest
             final JsonNode insights = server.query("SELECT count(), count_distinct(insight_id) FROM pitgun_insights")
                 .path("dataset").path(0);
             assertEquals(insights.path(0).asLong(), insights.path(1).asLong(), "every insight once");
+
+            // A restricted channel (Engine_Map), the channel derived from it and its lap statistics stay out.
+            final String columns = server.query("SELECT \"column\" FROM table_columns('pitgun_frames')").toString();
+            assertTrue(columns.contains("Speed_Half"), columns);
+            assertFalse(columns.contains("Engine_Map") || columns.contains("Map_Half"), columns);
+            final String documents = server.query("SELECT document FROM pitgun_insights").toString();
+            assertTrue(documents.contains("Speed"), documents);
+            assertFalse(documents.contains("Engine_Map"), documents);
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param derivedRows    derived frames written.
  * @param skipped        messages skipped because they are not well-formed (named by the first).
  * @param firstProblem   what is wrong with the first skipped one, or null.
- * @param restrictedLeftOut restricted dictionary channels left out (0 with {@code --include-restricted}).
+ * @param restrictedLeftOut restricted and internal channels left out (dictionary and derived) (0 with {@code --include-restricted}).
  * @param elapsedNs      how long the export took.
  */
 public record ExportSummary(List<ExportedFile> files, List<ExportedFile> derivedFiles, long messagesRead,

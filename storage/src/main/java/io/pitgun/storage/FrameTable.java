@@ -1,6 +1,7 @@
 package io.pitgun.storage;
 
 import io.pitgun.codecs.dictionary.AccessLevel;
+import io.pitgun.engine.ChannelAccess;
 import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
@@ -61,9 +62,9 @@ public final class FrameTable
     }
 
     /**
-     * The journal-frame table of {@code registry}: every channel, except restricted ones unless
-     * {@code includeRestricted} (internal channels are exported: the export is an operator's tool, not a public
-     * surface).
+     * The journal-frame table of {@code registry}: every public channel, and the restricted and internal ones only
+     * when {@code includeRestricted} (as {@code journal dump}: an export is copied and mailed more freely than the
+     * journal it came from).
      */
     public static FrameTable frames(final ParameterRegistry registry, final boolean includeRestricted)
     {
@@ -71,7 +72,7 @@ public final class FrameTable
         int leftOut = 0;
         for (final ParameterDefinition definition : registry.parameters())
         {
-            if (definition.access() == AccessLevel.RESTRICTED && !includeRestricted)
+            if (definition.access() != AccessLevel.PUBLIC && !includeRestricted)
             {
                 leftOut++;
                 continue;
@@ -82,19 +83,33 @@ public final class FrameTable
         return new FrameTable(true, channels, leftOut);
     }
 
-    /** The derived-frame table of {@code manifest}: each derived channel it emits. */
-    public static FrameTable derived(final CompiledManifest manifest)
+    /**
+     * The derived-frame table of {@code manifest}: each derived channel it emits, except, unless
+     * {@code includeRestricted}, those that read a restricted or internal channel (a derived channel takes the most
+     * restrictive level of what it reads, {@link ChannelAccess}).
+     */
+    public static FrameTable derived(final CompiledManifest manifest, final boolean includeRestricted)
     {
+        final ChannelAccess access = ChannelAccess.of(manifest);
         final List<Channel> channels = new ArrayList<>();
+        int leftOut = 0;
         for (final DerivedChannel channel : manifest.derivedChannels())
         {
-            if (manifest.emits(channel.name()))
+            if (!manifest.emits(channel.name()))
+            {
+                continue;
+            }
+            if (access.levelOf(channel.parameterId()) != AccessLevel.PUBLIC && !includeRestricted)
+            {
+                leftOut++;
+                continue;
+            }
             {
                 channels.add(new Channel(channel.parameterId(), channel.name(), channel.dataType()));
             }
         }
         channels.sort((a, b) -> Integer.compare(a.parameterId(), b.parameterId()));
-        return new FrameTable(false, channels, 0);
+        return new FrameTable(false, channels, leftOut);
     }
 
     /** True for the journal-frame table (it has the journal index and event identity columns). */

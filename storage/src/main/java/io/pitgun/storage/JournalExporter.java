@@ -99,9 +99,11 @@ public final class JournalExporter
 
         TelemetryPipeline pipeline = null;
         DerivedRows derived = null;
+        int leftOut = frames.restrictedLeftOut();
         if (manifest != null)
         {
-            final FrameTable derivedTable = FrameTable.derived(manifest);
+            final FrameTable derivedTable = FrameTable.derived(manifest, includeRestricted);
+            leftOut += derivedTable.restrictedLeftOut();
             final Map<String, String> derivedFooter = new LinkedHashMap<>(footer);
             derivedFooter.put(ProvenanceKeys.TABLE, "derived");
             derivedFooter.put(ProvenanceKeys.MANIFEST_NAME, manifest.manifest().name());
@@ -162,7 +164,7 @@ public final class JournalExporter
             derivedRows = derived.rows;
         }
         return new ExportSummary(frameWriter.files(), derivedFiles, outcome.entries(), selector.rows, derivedRows,
-            selector.skipped, selector.firstProblem, frames.restrictedLeftOut(), System.nanoTime() - started);
+            selector.skipped, selector.firstProblem, leftOut, System.nanoTime() - started);
     }
 
     /** Reads each selected message: frames become rows, and with a manifest every selected message is published. */
