@@ -64,8 +64,11 @@ final class SubscriberAudience
         this.redactor = new InsightRedactor(server.pipeline().manifest(), filter);
     }
 
-    /** The dictionary channels the allow-list names, and the derived channels that read only those. */
-    private static boolean[] allowedChannels(final GatewayServer server, final TokenScope scope)
+    /**
+     * The dictionary channels the allow-list names, and the derived channels that read only those, indexed by
+     * parameter id. Cold path (a subscriber's upgrade or audience).
+     */
+    static boolean[] allowedChannels(final GatewayServer server, final TokenScope scope)
     {
         final boolean[] allowed = new boolean[65_536];
         final Map<String, Boolean> byName = new HashMap<>();
