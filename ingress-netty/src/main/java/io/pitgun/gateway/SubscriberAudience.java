@@ -5,6 +5,7 @@ import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.InsightRedactor;
 import io.pitgun.manifest.DerivedChannel;
 import org.agrona.DirectBuffer;
@@ -62,6 +63,28 @@ final class SubscriberAudience
         }
         this.encoder = new FrameJsonEncoder(server.registry(), names, filter);
         this.redactor = new InsightRedactor(server.pipeline().manifest(), filter);
+    }
+
+    /**
+     * The first channel a filter of the running manifest reads that {@code scope}'s channel allow-list does not show
+     * (nor derive from what it shows), or null when there is none or the channels are not limited. A subscriber of
+     * such a token must not be served: which frames pass would tell about that channel. Cold path.
+     */
+    static ChannelAccess.FilterRead filterReadOutside(final GatewayServer server, final TokenScope scope)
+    {
+        if (scope == null || !scope.limitsChannels() || server.channelAccess().filterReads().isEmpty())
+        {
+            return null;
+        }
+        final boolean[] allowed = allowedChannels(server, scope);
+        for (final ChannelAccess.FilterRead read : server.channelAccess().filterReads())
+        {
+            if (!allowed[read.parameterId()])
+            {
+                return read;
+            }
+        }
+        return null;
     }
 
     /**

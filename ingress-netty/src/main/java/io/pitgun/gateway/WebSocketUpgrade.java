@@ -180,25 +180,18 @@ final class WebSocketUpgrade
      */
     private boolean mayReadFiltersInScope(final HttpExchange exchange, final TokenScope scope)
     {
-        if (scope == null || !scope.limitsChannels() || server.channelAccess().filterReads().isEmpty())
+        final ChannelAccess.FilterRead read = SubscriberAudience.filterReadOutside(server, scope);
+        if (read == null)
         {
             return true;
         }
-        final boolean[] allowed = SubscriberAudience.allowedChannels(server, scope);
-        for (final ChannelAccess.FilterRead read : server.channelAccess().filterReads())
-        {
-            if (!allowed[read.parameterId()])
-            {
-                server.counters().rejected(RejectReason.FILTER_NOT_READABLE);
-                exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 403, RejectReason.FILTER_NOT_READABLE,
-                    "the manifest's filter at " + read.pointer() + " reads " + read.channel() +
-                    (read.parameterId() >= DerivedChannel.ID_BASE ? " (derived from channels outside it)" : "") +
-                    ", which token '" + exchange.tokenId + "' may not read (its channels: " +
-                    String.join(", ", scope.channelNames()) + "): which frames pass would tell about it", false);
-                return false;
-            }
-        }
-        return true;
+        server.counters().rejected(RejectReason.FILTER_NOT_READABLE);
+        exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 403, RejectReason.FILTER_NOT_READABLE,
+            "the manifest's filter at " + read.pointer() + " reads " + read.channel() +
+            (read.parameterId() >= DerivedChannel.ID_BASE ? " (derived from channels outside it)" : "") +
+            ", which token '" + exchange.tokenId + "' may not read (its channels: " +
+            String.join(", ", scope.channelNames()) + "): which frames pass would tell about it", false);
+        return false;
     }
 
     /** The {@code session} of a subscription (one session id), or null once a 400 is answered. */

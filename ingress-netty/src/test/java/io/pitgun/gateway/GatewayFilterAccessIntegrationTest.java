@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A manifest filter whose {@code where} reads a channel a subscriber may not read tells it about that channel
  * through which frames arrive: such a subscription is refused at the upgrade (403 {@code filter_not_readable},
  * counted), over real WebSocket upgrades, whether an access level or the token's {@code channels} allow-list
- * excludes the channel; a subscriber allowed the channel subscribes as before.
+ * excludes the channel; a subscriber allowed the channel subscribes as before, and is closed (1008) once its
+ * allow-list is narrowed to leave the channel out.
  */
 class GatewayFilterAccessIntegrationTest
 {
@@ -107,13 +108,19 @@ class GatewayFilterAccessIntegrationTest
             assertEquals(1, gateway.server.counters().rejections(RejectReason.FILTER_NOT_READABLE));
             assertEquals(0, gateway.server.counters().openSubscribers.get());
 
+            final WebSocketMessages messages = new WebSocketMessages();
             final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Authorization", "Bearer " + speed)
-                .buildAsync(gateway.wsUri("/ws?subscribe=derived"), new WebSocketMessages()).get(20, TimeUnit.SECONDS);
+                .buildAsync(gateway.wsUri("/ws?subscribe=derived"), messages).get(20, TimeUnit.SECONDS);
             assertNotNull(ws);
             Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == 1);
             assertEquals(1, gateway.server.counters().rejections(RejectReason.FILTER_NOT_READABLE));
-            ws.abort();
+
+            // Narrowed in the file (no restart): the subscriber already open is closed as the upgrade would refuse.
+            assertTrue(TokenFile.allow(tokens, "speed", List.of(), List.of("Engine_RPM")));
+            assertEquals(1008, messages.closed.get(20, TimeUnit.SECONDS));
+            assertEquals("filter not readable", messages.closeReason.get(20, TimeUnit.SECONDS));
+            assertEquals(2, gateway.server.counters().rejections(RejectReason.FILTER_NOT_READABLE));
         }
     }
 
