@@ -13,10 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code max_sources_per_session} state: the limit holds across threads racing on one session, the tracked sessions
- * stay within their cap with every eviction counted, and a thread's cache does not outlive an eviction.
+ * stay within their cap with every eviction counted, a thread's cache does not outlive an eviction, and a pair already
+ * admitted is admitted again without allocating.
  */
 class SessionSourceLimitTest
 {
@@ -84,5 +86,35 @@ class SessionSourceLimitTest
         assertFalse(other.admit(0, 1, 5));
         assertEquals(2, limit.evictions());
         assertEquals(2, limit.trackedSessions());
+    }
+
+    @Test
+    void shouldAdmitKnownPairsWithoutAllocating()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot count allocated bytes per thread");
+        threads.setThreadAllocatedMemoryEnabled(true);
+        final SessionSourceLimit limit = new SessionSourceLimit(4, 64, () -> { });
+        final SessionSourceLimit.Cache cache = limit.newCache(1024);
+        final int frames = 100_000;
+        long admitted = run(cache, frames);
+        final long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        admitted += run(cache, frames);
+        final long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+
+        // 8 sessions of 4 sources each: every frame admitted; one allocation per frame would be at least 1.6 MB.
+        assertEquals(2L * frames, admitted);
+        assertTrue(allocated < 4_096, "admitting " + frames + " frames allocated " + allocated + " bytes");
+    }
+
+    private static long run(final SessionSourceLimit.Cache cache, final int frames)
+    {
+        long admitted = 0;
+        for (int i = 0; i < frames; i++)
+        {
+            admitted += cache.admit(0x53702b3eL, i % 8, i % 4) ? 1 : 0;
+        }
+        return admitted;
     }
 }
