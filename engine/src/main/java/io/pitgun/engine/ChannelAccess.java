@@ -173,6 +173,12 @@ public final class ChannelAccess
         return null;
     }
 
+    /** Every channel a filter's {@code where} reads, in stage order (a reader must be allowed each). */
+    public List<FilterRead> filterReads()
+    {
+        return java.util.Collections.unmodifiableList(filterReads);
+    }
+
     /** The access levels of {@code manifest}'s channels (its dictionary's and those it derives). */
     public static ChannelAccess of(final CompiledManifest manifest)
     {

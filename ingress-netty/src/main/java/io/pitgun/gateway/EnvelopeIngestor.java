@@ -10,6 +10,7 @@ import io.pitgun.engine.FrameRejectedException;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.tuning.ChannelLimitTable;
 import io.pitgun.engine.tuning.FrameLimits;
+import io.pitgun.engine.tuning.SessionSourceLimit;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -99,8 +100,23 @@ public final class EnvelopeIngestor
         final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission,
         final ChannelLimitTable tuningLimits, final FrameLimits frameLimits)
     {
+        this(pipeline, registry, limits, window, counters, maxEnvelopes, ingestQueueLimit, delayAdmission,
+            tuningLimits, frameLimits, null);
+    }
+
+    /**
+     * @param tuningLimits   the tuning policy's channel limits every frame must keep, or null for none.
+     * @param frameLimits    the tuning policy's {@code frame_limits} every envelope must keep.
+     * @param sessionSources the gateway's one {@code max_sources_per_session} state (shared by every loop), or null
+     *                       when the policy sets none.
+     */
+    EnvelopeIngestor(final TelemetryPipeline pipeline, final ParameterRegistry registry,
+        final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
+        final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission,
+        final ChannelLimitTable tuningLimits, final FrameLimits frameLimits, final SessionSourceLimit sessionSources)
+    {
         this.tuningGate = tuningLimits == null && !frameLimits.checksFrames() ? null :
-            new TuningLimitGate(tuningLimits, frameLimits);
+            new TuningLimitGate(tuningLimits, frameLimits, sessionSources);
         this.envelopeFlagged = new int[maxEnvelopes];
         this.pipeline = pipeline;
         this.admission = new IngestAdmission(pipeline, counters, ingestQueueLimit, delayAdmission);

@@ -78,7 +78,9 @@ public enum GatewayCounter implements CounterDescriptor
     /** Audit lines the audit-log file could not take (its queue was full, or a write failed). */
     AUDIT_DROPPED(32, "gateway: audit lines dropped"),
     /** Gauge: 1 when TLS_PROVIDER asked for openssl but it did not load, so the JDK's provider serves TLS. */
-    TLS_OPENSSL_FALLBACK(33, "gateway: tls openssl fallback to jdk");
+    TLS_OPENSSL_FALLBACK(33, "gateway: tls openssl fallback to jdk"),
+    /** Sessions the max_sources_per_session state forgot to stay bounded (SessionSourceLimit). */
+    SESSION_SOURCE_EVICTIONS(34, "gateway: sessions forgotten by max_sources_per_session");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -65,6 +65,7 @@ public final class GatewayCounters
     final SharedCounter overloadWarningsSuppressed;
     /** Samples accepted outside a flag limit of the tuning policy. */
     final SharedCounter tuningFlaggedSamples;
+    final SharedCounter sessionSourceEvictions;
     /** Envelopes admitted and not yet answered: the bounded ingestion queue. */
     final SharedGauge inFlightEnvelopes;
     final SharedGauge openConnections;
@@ -138,6 +139,7 @@ public final class GatewayCounters
         tlsOpenSslFallback = new SharedCounter(byId[GatewayCounter.TLS_OPENSSL_FALLBACK.id()]);
         overloadWarningsSuppressed = new SharedCounter(byId[GatewayCounter.OVERLOAD_WARNINGS_SUPPRESSED.id()]);
         tuningFlaggedSamples = new SharedCounter(byId[GatewayCounter.TUNING_FLAGGED_SAMPLES.id()]);
+        sessionSourceEvictions = new SharedCounter(byId[GatewayCounter.SESSION_SOURCE_EVICTIONS.id()]);
         for (final RejectReason reason : RejectReason.values())
         {
             rejections[reason.ordinal()] = newCounter("gateway rejections: " + reason.label(),

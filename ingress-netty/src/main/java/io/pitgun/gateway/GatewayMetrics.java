@@ -154,6 +154,8 @@ final class GatewayMetrics
             "Failures of the run-registry mirror's insight poller (logged; it carried on).", counters.registryErrors);
         counter(w, "pitgun_gateway_tuning_flagged_samples_total", "Samples accepted outside a flag limit of the " +
             "tuning policy, their quality set DEGRADED.", counters.tuningFlaggedSamples);
+        counter(w, "pitgun_gateway_session_source_evictions_total", "Sessions whose sources the " +
+            "max_sources_per_session limit forgot to keep its state bounded.", counters.sessionSourceEvictions);
         counter(w, "pitgun_gateway_token_reloads_total",
             "Times the token file changed and was read again.", counters.tokenReloads);
         counter(w, "pitgun_gateway_token_reload_failures_total",

@@ -27,6 +27,7 @@ import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.TelemetryPipelineBuilder;
 import io.pitgun.engine.tuning.ChannelLimitTable;
 import io.pitgun.engine.tuning.FrameLimits;
+import io.pitgun.engine.tuning.SessionSourceLimit;
 import io.pitgun.engine.tuning.TuningPolicy;
 import io.pitgun.engine.tuning.TuningPolicyException;
 import io.pitgun.engine.tuning.TuningPolicyLoader;
@@ -61,6 +62,11 @@ public final class GatewayServer implements AutoCloseable
 {
     /** Most envelopes in one beacon body (and SBE messages in one binary WebSocket message). */
     public static final int MAX_ENVELOPES_PER_REQUEST = 1024;
+    /**
+     * Most sessions whose sources {@code max_sources_per_session} tracks at once (the least recently seen is forgotten
+     * beyond it, counted): about 64 bytes and 4 bytes a source each.
+     */
+    public static final int MAX_SOURCE_TRACKED_SESSIONS = 65_536;
     /** Classpath resource of the built-in manifest. */
     public static final String DEFAULT_MANIFEST_RESOURCE = "gateway/default-manifest.yaml";
 
@@ -111,6 +117,8 @@ public final class GatewayServer implements AutoCloseable
     private Channel serverChannel;
     /** The TUNING_POLICY, or null. */
     private final TuningPolicy tuningPolicy;
+    /** The policy's max_sources_per_session state, one for every loop; null when it sets none. */
+    private final SessionSourceLimit sessionSources;
 
     private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads) throws InterruptedException
     {
@@ -146,6 +154,9 @@ public final class GatewayServer implements AutoCloseable
         }
         final PipelineCounters pipelineCounters = new PipelineCounters(countersFile.manager());
         this.counters = new GatewayCounters(countersFile.manager());
+        final Integer maxSources = frameLimits().maxSourcesPerSession();
+        this.sessionSources = maxSources == null ? null : new SessionSourceLimit(maxSources,
+            MAX_SOURCE_TRACKED_SESSIONS, counters.sessionSourceEvictions::increment);
         // Before the journal opens: a certificate that does not load stops the gateway with nothing started.
         this.tls = config.tlsCert().map(cert -> GatewayTls.load(cert, config.tlsKey().orElseThrow(), config.tls(),
             counters)).orElse(null);
@@ -311,6 +322,12 @@ public final class GatewayServer implements AutoCloseable
     ChannelLimitTable tuningLimits()
     {
         return tuningPolicy == null ? null : tuningPolicy.table();
+    }
+
+    /** The policy's {@code max_sources_per_session} state shared by every loop, or null when it sets none. */
+    SessionSourceLimit sessionSources()
+    {
+        return sessionSources;
     }
 
     /** The tuning policy's {@code frame_limits} ({@link FrameLimits#NONE} without a policy). */

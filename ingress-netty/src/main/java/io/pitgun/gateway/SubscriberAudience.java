@@ -5,6 +5,7 @@ import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.InsightRedactor;
 import io.pitgun.manifest.DerivedChannel;
 import org.agrona.DirectBuffer;
@@ -64,8 +65,33 @@ final class SubscriberAudience
         this.redactor = new InsightRedactor(server.pipeline().manifest(), filter);
     }
 
-    /** The dictionary channels the allow-list names, and the derived channels that read only those. */
-    private static boolean[] allowedChannels(final GatewayServer server, final TokenScope scope)
+    /**
+     * The first channel a filter of the running manifest reads that {@code scope}'s channel allow-list does not show
+     * (nor derive from what it shows), or null when there is none or the channels are not limited. A subscriber of
+     * such a token must not be served: which frames pass would tell about that channel. Cold path.
+     */
+    static ChannelAccess.FilterRead filterReadOutside(final GatewayServer server, final TokenScope scope)
+    {
+        if (scope == null || !scope.limitsChannels() || server.channelAccess().filterReads().isEmpty())
+        {
+            return null;
+        }
+        final boolean[] allowed = allowedChannels(server, scope);
+        for (final ChannelAccess.FilterRead read : server.channelAccess().filterReads())
+        {
+            if (!allowed[read.parameterId()])
+            {
+                return read;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The dictionary channels the allow-list names, and the derived channels that read only those, indexed by
+     * parameter id. Cold path (a subscriber's upgrade or audience).
+     */
+    static boolean[] allowedChannels(final GatewayServer server, final TokenScope scope)
     {
         final boolean[] allowed = new boolean[65_536];
         final Map<String, Boolean> byName = new HashMap<>();

@@ -1,27 +1,35 @@
 package io.pitgun.gateway;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameFlyweight;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import io.pitgun.engine.tuning.ChannelLimitTable;
 import io.pitgun.engine.tuning.FrameLimits;
+import io.pitgun.engine.tuning.SessionSourceLimit;
 import org.agrona.MutableDirectBuffer;
 
 /**
  * The tuning policy on the ingest path, after the dictionary check and before anything is published: an envelope
  * (or binary message) over a {@code frame_limits} bound, or with a sample outside a {@code reject} channel limit,
- * is refused with 422 {@link RejectReason#TUNING_LIMIT_EXCEEDED} naming the limit; samples outside a {@code flag}
+ * or with a frame of a source its session may not add ({@code max_sources_per_session}, state shared by every loop:
+ * {@link SessionSourceLimit}), is refused with 422 {@link RejectReason#TUNING_LIMIT_EXCEEDED} naming the limit;
+ * samples outside a {@code flag}
  * limit are marked {@code DEGRADED} in place and counted once their envelope is accepted. One per event loop (the
  * table is shared; the flyweight is this gate's); allocation-free but for the refusal's text.
  */
 final class TuningLimitGate
 {
     private static final int NONE = Integer.MAX_VALUE;
+    /** (session, source) pairs each loop remembers as admitted without asking the shared state. */
+    private static final int SOURCE_CACHE_SLOTS = 1024;
 
     /** The channel limits, or null when the policy has none worth checking. */
     private final ChannelLimitTable table;
     private final int maxFramesPerEnvelope;
     private final int maxSamplesPerFrame;
     private final int maxEnvelopeBytes;
+    /** This loop's view of the shared {@code max_sources_per_session} state, or null when the policy sets none. */
+    private final SessionSourceLimit.Cache sources;
     private final FrameFlyweight frame = new FrameFlyweight();
     /** What the last failed check found: a channel limit's violation, or a frame limit with its value. */
     private int refusedFrame = -1;
@@ -31,9 +39,15 @@ final class TuningLimitGate
     private long refusedBound;
     private int flagged;
 
-    TuningLimitGate(final ChannelLimitTable table, final FrameLimits frameLimits)
+    /**
+     * @param sessionSources the gateway's one {@code max_sources_per_session} state, or null when the policy sets
+     *                       none.
+     */
+    TuningLimitGate(final ChannelLimitTable table, final FrameLimits frameLimits,
+        final SessionSourceLimit sessionSources)
     {
         this.table = table;
+        this.sources = sessionSources == null ? null : sessionSources.newCache(SOURCE_CACHE_SLOTS);
         this.maxFramesPerEnvelope = orNone(frameLimits.maxFramesPerEnvelope());
         this.maxSamplesPerFrame = orNone(frameLimits.maxSamplesPerFrame());
         this.maxEnvelopeBytes = orNone(frameLimits.maxEnvelopeBytes());
@@ -98,11 +112,33 @@ final class TuningLimitGate
                 }
             }
         }
+        // Last, so that an envelope refused for another reason records no source of its session.
+        if (sources != null && !admitSources(buffer, offsets, first, count))
+        {
+            return false;
+        }
         if (table != null && table.hasFlagLimits())
         {
             for (int m = 0; m < count; m++)
             {
                 flagged += table.flag(frame.wrap(buffer, offsets[first + m]));
+            }
+        }
+        return true;
+    }
+
+    private boolean admitSources(final MutableDirectBuffer buffer, final int[] offsets, final int first,
+        final int count)
+    {
+        for (int m = 0; m < count; m++)
+        {
+            final FrameFlyweight frame = this.frame.wrap(buffer, offsets[first + m]);
+            if (frame.templateId() == TelemetryFrameDecoder.TEMPLATE_ID &&
+                !sources.admit(frame.longField(FrameDescriptor.SESSION_MSB), frame.longField(FrameDescriptor.SESSION_LSB),
+                frame.shortField(FrameDescriptor.SOURCE_ID)))
+            {
+                refuseFrameLimit(m, FrameLimits.MAX_SOURCES_PER_SESSION, sources.limit() + 1L, sources.limit());
+                return false;
             }
         }
         return true;
@@ -150,6 +186,14 @@ final class TuningLimitGate
     {
         if (refusedFrameLimit != null)
         {
+            if (refusedFrameLimit.equals(FrameLimits.MAX_SOURCES_PER_SESSION))
+            {
+                final FrameFlyweight frame = this.frame.wrap(buffer, offsets[first + refusedFrame]);
+                return "source " + frame.shortField(FrameDescriptor.SOURCE_ID) + " would be source " + refusedValue +
+                    " of session " + new java.util.UUID(frame.longField(FrameDescriptor.SESSION_MSB),
+                    frame.longField(FrameDescriptor.SESSION_LSB)) + ", above the tuning limit " + refusedFrameLimit +
+                    " " + refusedBound;
+            }
             final String what = refusedFrameLimit.equals(FrameLimits.MAX_ENVELOPE_BYTES) ? " bytes" :
                 refusedFrameLimit.equals(FrameLimits.MAX_FRAMES_PER_ENVELOPE) ? " frames" : " samples";
             return refusedValue + what + ", above the tuning limit " + refusedFrameLimit + " " + refusedBound;
@@ -177,7 +221,8 @@ final class TuningLimitGate
         {
             final String pointer = refusedFrameLimit.equals(FrameLimits.MAX_SAMPLES_PER_FRAME) ?
                 "/payload/frames/" + refusedFrame + "/samples" :
-                refusedFrameLimit.equals(FrameLimits.MAX_FRAMES_PER_ENVELOPE) ? "/payload/frames" : "";
+                refusedFrameLimit.equals(FrameLimits.MAX_FRAMES_PER_ENVELOPE) ? "/payload/frames" :
+                refusedFrameLimit.equals(FrameLimits.MAX_SOURCES_PER_SESSION) ? "/source_id" : "";
             return DecodeProblemEncoder.encodeLimit(index, eventId, RejectReason.TUNING_LIMIT_EXCEEDED, pointer,
                 refusedFrameLimit, null, Long.toString(refusedValue), Long.toString(refusedBound), message);
         }

@@ -77,7 +77,8 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
 
     /**
      * Takes its token's new allow-lists: true when it goes on (the group puts it in the audience they make); false,
-     * closed with 1008 and counted, when the session it asked for is no longer allowed.
+     * closed with 1008 and counted, when the session it asked for is no longer allowed, or when a manifest filter
+     * reads a channel its narrowed channel list leaves out (as {@link WebSocketUpgrade} refuses at the upgrade).
      */
     boolean adoptScope()
     {
@@ -86,6 +87,11 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             !scope.allowsSession(session.getMostSignificantBits(), session.getLeastSignificantBits()))
         {
             closeRefused(RejectReason.SESSION_NOT_ALLOWED, "session not allowed");
+            return false;
+        }
+        if (SubscriberAudience.filterReadOutside(server, scope) != null)
+        {
+            closeRefused(RejectReason.FILTER_NOT_READABLE, "filter not readable");
             return false;
         }
         return true;

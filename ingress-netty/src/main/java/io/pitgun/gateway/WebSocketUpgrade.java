@@ -162,7 +162,7 @@ final class WebSocketUpgrade
             access.readsRestricted() ? SubscriberGroup.WITH_RESTRICTED : SubscriberGroup.PUBLIC_ONLY);
         if (read == null)
         {
-            return true;
+            return mayReadFiltersInScope(exchange, access.scope());
         }
         server.counters().rejected(RejectReason.FILTER_NOT_READABLE);
         final AccessLevel level = server.channelAccess().levelOf(read.parameterId());
@@ -171,6 +171,26 @@ final class WebSocketUpgrade
             (read.parameterId() >= DerivedChannel.ID_BASE ? ", or derived from such a channel" : "") + "), which this " +
             "subscriber may not read" + (level == AccessLevel.RESTRICTED && !access.readsRestricted() ?
             " (it needs a token with read_restricted)" : "") + ": which frames pass would tell about it", false);
+        return false;
+    }
+
+    /**
+     * As {@link #mayReadFilters} for the token's {@code channels} allow-list: a filter reading a channel outside it
+     * (or a derived channel reading one) would tell the subscriber about that channel through which frames pass.
+     */
+    private boolean mayReadFiltersInScope(final HttpExchange exchange, final TokenScope scope)
+    {
+        final ChannelAccess.FilterRead read = SubscriberAudience.filterReadOutside(server, scope);
+        if (read == null)
+        {
+            return true;
+        }
+        server.counters().rejected(RejectReason.FILTER_NOT_READABLE);
+        exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 403, RejectReason.FILTER_NOT_READABLE,
+            "the manifest's filter at " + read.pointer() + " reads " + read.channel() +
+            (read.parameterId() >= DerivedChannel.ID_BASE ? " (derived from channels outside it)" : "") +
+            ", which token '" + exchange.tokenId + "' may not read (its channels: " +
+            String.join(", ", scope.channelNames()) + "): which frames pass would tell about it", false);
         return false;
     }
 

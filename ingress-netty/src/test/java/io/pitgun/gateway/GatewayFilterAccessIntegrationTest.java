@@ -10,6 +10,7 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A manifest filter whose {@code where} reads a channel a subscriber may not read tells it about that channel
  * through which frames arrive: such a subscription is refused at the upgrade (403 {@code filter_not_readable},
- * counted), over real WebSocket upgrades; a subscriber allowed the channel subscribes as before.
+ * counted), over real WebSocket upgrades, whether an access level or the token's {@code channels} allow-list
+ * excludes the channel; a subscriber allowed the channel subscribes as before, and is closed (1008) once its
+ * allow-list is narrowed to leave the channel out.
  */
 class GatewayFilterAccessIntegrationTest
 {
@@ -69,6 +72,55 @@ class GatewayFilterAccessIntegrationTest
             assertTrue(refused.body().contains("the manifest's filter at /pipeline/1/where reads Hybrid_kW " +
                 "(internal, or derived from such a channel), which this subscriber may not read"), refused.body());
             assertEquals(1, gateway.server.counters().rejections(RejectReason.FILTER_NOT_READABLE));
+        }
+    }
+
+    @Test
+    void shouldRefuseASubscriberWhoseChannelsAllowListExcludesAChannelAFilterReads() throws Exception
+    {
+        // Speed_ms derives from Speed: a token allowed Engine_RPM only may read neither, a token allowed Speed both.
+        final Path manifest = Files.writeString(dir.resolve("filter.yaml"), String.join("\n",
+            "version: v1",
+            "name: filtered",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - { name: Speed_ms, expr: \"Speed / 3.6\", unit: m/s }",
+            "  - type: filter",
+            "    where: \"Speed_ms > 10\"",
+            "  - type: output",
+            "    contracts: [pitgun-envelope/v1]",
+            ""));
+        final Path tokens = dir.resolve("tokens.json");
+        final String rpmOnly = TokenFile.add(tokens, "rpm-only", EnumSet.of(Capability.SUBSCRIBE), 0,
+            List.of(), List.of("Engine_RPM"));
+        final String speed = TokenFile.add(tokens, "speed", EnumSet.of(Capability.SUBSCRIBE), 0,
+            List.of(), List.of("Speed", "Engine_RPM"));
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of(
+            GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.TOKENS_FILE, tokens.toString())))
+        {
+            final RawHttpConnection.Response refused = upgrade(gateway, rpmOnly);
+            assertEquals(403, refused.status(), refused.head());
+            assertTrue(refused.body().contains("\"reason\":\"filter_not_readable\""), refused.body());
+            assertTrue(refused.body().contains("the manifest's filter at /pipeline/1/where reads Speed_ms (derived " +
+                "from channels outside it), which token 'rpm-only' may not read (its channels: Engine_RPM)"),
+                refused.body());
+            assertEquals(1, gateway.server.counters().rejections(RejectReason.FILTER_NOT_READABLE));
+            assertEquals(0, gateway.server.counters().openSubscribers.get());
+
+            final WebSocketMessages messages = new WebSocketMessages();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + speed)
+                .buildAsync(gateway.wsUri("/ws?subscribe=derived"), messages).get(20, TimeUnit.SECONDS);
+            assertNotNull(ws);
+            Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == 1);
+            assertEquals(1, gateway.server.counters().rejections(RejectReason.FILTER_NOT_READABLE));
+
+            // Narrowed in the file (no restart): the subscriber already open is closed as the upgrade would refuse.
+            assertTrue(TokenFile.allow(tokens, "speed", List.of(), List.of("Engine_RPM")));
+            assertEquals(1008, messages.closed.get(20, TimeUnit.SECONDS));
+            assertEquals("filter not readable", messages.closeReason.get(20, TimeUnit.SECONDS));
+            assertEquals(2, gateway.server.counters().rejections(RejectReason.FILTER_NOT_READABLE));
         }
     }
 

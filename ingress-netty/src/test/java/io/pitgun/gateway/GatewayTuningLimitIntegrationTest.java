@@ -7,6 +7,7 @@ import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.SignalQuality;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
+import io.pitgun.testsupport.EnvelopeJson;
 import io.pitgun.testsupport.JournaledFrames;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -144,6 +145,63 @@ class GatewayTuningLimitIntegrationTest
             assertEquals(4, gateway.metric(REJECTIONS));
         }
         assertEquals(List.of(20L, 21L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    @Test
+    void shouldRefuseASessionsSourceBeyondMaxSourcesPerSessionAcrossRequestsAndConnections() throws Exception
+    {
+        final Path policy = policy("max_engine_rpm: 12000\n", "frame_limits:\n  max_sources_per_session: 2\n");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.TUNING_POLICY,
+            policy.toString())))
+        {
+            assertEquals(202, gateway.post("/beacon", "application/json", fromSource(0, 0)).statusCode());
+            assertEquals(202, gateway.post("/beacon", "application/json", fromSource(1, 10)).statusCode());
+
+            final JsonNode third = refusal(gateway.post("/beacon", "application/json", fromSource(2, 20)));
+            assertEquals("frame_limits.max_sources_per_session", third.get("limit").asText(), third.toString());
+            assertEquals(3, third.get("value").asInt());
+            assertEquals(2, third.get("bound").asInt());
+            assertEquals("/source_id", third.get("pointer").asText());
+            assertEquals("frame 0: source 2 would be source 3 of session " + Envelopes.SESSION + ", above the " +
+                "tuning limit frame_limits.max_sources_per_session 2", third.get("message").asText());
+
+            // A source the session has stays admitted; the limit is per session.
+            assertEquals(202, gateway.post("/beacon", "application/json", fromSource(1, 30)).statusCode());
+            final String otherSession = EnvelopeJson.batch(UUID.randomUUID(), "2026-04-11T12:43:44.279Z",
+                "0192f3a4-5b6c-7d8e-9f00-112233445566", 40, 1, 1, sequence -> 1_712_345_678_000_000L + sequence)
+                .replace("\"event_type\":", "\"source_id\":2,\"event_type\":");
+            assertEquals(202, gateway.post("/beacon", "application/json", otherSession).statusCode());
+
+            // Another connection (so perhaps another event loop) sees the same state: a binary frame of a third
+            // source of the session is refused.
+            final GatewayWebSocketIntegrationTest.Collector collector = new GatewayWebSocketIntegrationTest.Collector();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws"), collector).get(10, TimeUnit.SECONDS);
+            ws.sendBinary(sbe(fromSource(3, 50)), true).get(5, TimeUnit.SECONDS);
+            final JsonNode binary = collector.next();
+            assertEquals("nack", binary.get("type").asText(), binary.toString());
+            assertEquals(422, binary.get("http_status").asInt());
+            assertEquals("tuning_limit_exceeded", binary.get("reason").asText());
+            assertTrue(binary.get("message").asText().matches("message 0 at byte \\d+: source 3 would be source 3 " +
+                "of session " + Envelopes.SESSION + ", above the tuning limit " +
+                "frame_limits.max_sources_per_session 2"), binary.toString());
+            ws.sendBinary(sbe(fromSource(0, 60)), true).get(5, TimeUnit.SECONDS);
+            final JsonNode ack = collector.next();
+            assertEquals("ack", ack.get("type").asText(), ack.toString());
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+
+            assertEquals(2, gateway.metric(REJECTIONS));
+            assertEquals(0, gateway.metric("pitgun_gateway_session_source_evictions_total"));
+        }
+        assertEquals(List.of(0L, 10L, 30L, 40L, 60L), GatewayHarness.journaledSequences(dataDir).stream().sorted()
+            .toList());
+    }
+
+    /** A one-frame envelope of {@link Envelopes#SESSION} from source {@code source}. */
+    private static String fromSource(final int source, final long sequence)
+    {
+        return Envelopes.batch(UUID.randomUUID(), sequence, 1)
+            .replace("\"event_type\":", "\"source_id\":" + source + ",\"event_type\":");
     }
 
     /** The one error of a 422 tuning_limit_exceeded answer. */

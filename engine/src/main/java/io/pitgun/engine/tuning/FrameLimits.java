@@ -8,7 +8,8 @@ package io.pitgun.engine.tuning;
  * @param maxFramesPerEnvelope most frames in one envelope (one binary WebSocket message counts as one envelope).
  * @param maxSamplesPerFrame   most samples in one frame.
  * @param maxEnvelopeBytes     most bytes of one envelope as sent (JSON text, or a binary message).
- * @param maxSourcesPerSession read, and not enforced yet: it needs state across requests (a warning says so).
+ * @param maxSourcesPerSession most distinct source ids per session, over every request and connection
+ *                             ({@link SessionSourceLimit}).
  */
 public record FrameLimits(Integer maxFramesPerEnvelope, Integer maxSamplesPerFrame, Integer maxEnvelopeBytes,
     Integer maxSourcesPerSession)
@@ -23,9 +24,13 @@ public record FrameLimits(Integer maxFramesPerEnvelope, Integer maxSamplesPerFra
     /** The name of {@link #maxEnvelopeBytes} in a policy and in refusals. */
     public static final String MAX_ENVELOPE_BYTES = "frame_limits.max_envelope_bytes";
 
+    /** The name of {@link #maxSourcesPerSession} in a policy and in refusals. */
+    public static final String MAX_SOURCES_PER_SESSION = "frame_limits.max_sources_per_session";
+
     /** Whether some limit the ingest path checks is set. */
     public boolean checksFrames()
     {
-        return maxFramesPerEnvelope != null || maxSamplesPerFrame != null || maxEnvelopeBytes != null;
+        return maxFramesPerEnvelope != null || maxSamplesPerFrame != null || maxEnvelopeBytes != null ||
+            maxSourcesPerSession != null;
     }
 }

@@ -33,8 +33,8 @@ import java.util.Map;
  *       {@code min} at most {@code max}; {@code on_violation: clamp} is refused (a clamped value would journal a
  *       reading the car never sent);</li>
  *   <li>the limits on one channel leave some value allowed;</li>
- *   <li>{@code frame_limits} are enforced by the gateway's ingest path, but for {@code max_sources_per_session},
- *       which is read and not enforced yet: a warning says so.</li>
+ *   <li>{@code frame_limits} are enforced by the gateway's ingest path ({@code max_sources_per_session} across
+ *       requests and connections, {@link SessionSourceLimit}).</li>
  * </ul>
  * The policy's own {@code on_violation} ({@code reject}, the default, or {@code flag}) applies to every limit that
  * does not set its own.
@@ -154,11 +154,6 @@ public final class TuningPolicyLoader
             }
             checkSatisfiable();
             final FrameLimits frameLimits = frameLimits(root.get("frame_limits"));
-            if (frameLimits.maxSourcesPerSession() != null)
-            {
-                warnings.add(where("/frame_limits/max_sources_per_session") + ": max_sources_per_session is not " +
-                    "enforced yet (the pipeline's max_sources applies); the other frame_limits are");
-            }
             if (!problems.isEmpty())
             {
                 throw new TuningPolicyException(problems);
