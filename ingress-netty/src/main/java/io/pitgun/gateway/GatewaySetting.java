@@ -78,7 +78,7 @@ public enum GatewaySetting
     UDP_ALL_CARS("UDP_ALL_CARS", "0", true, "1 to write every active car of the game's UDP telemetry as its own source (source id = car index), not only the player's"),
     QUESTDB("QUESTDB", PipelineSetting.OUTPUT_QUESTDB, null, ""),
     POSTGRES_URL("POSTGRES_URL", PipelineSetting.OUTPUT_POSTGRES, null, ""),
-    PARQUET_DIR("PARQUET_DIR", PipelineSetting.OUTPUT_PARQUET, null, "");
+    PARQUET_DIR("PARQUET_DIR", PipelineSetting.OUTPUT_PARQUET, null, "; here relative to the working directory");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";
