@@ -137,6 +137,48 @@ class LiveParquetSinkTest
         }
     }
 
+    @Test
+    void shouldDiscardTheUnfinishedFileOfAFailedWriteAndWriteItsFramesAgainOnce() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path parquet = dir.resolve("parquet");
+        final Path runs = parquet.resolve("runs");
+        // A regular file where session B's directory must go: every attempt to write B fails until it is removed.
+        Files.createDirectories(runs);
+        final Path blocker = runs.resolve(SESSION_B.toString());
+        Files.writeString(blocker, "not a directory");
+
+        try (GatewayServer gateway = start(dataDir, parquet))
+        {
+            final GatewayClient client = new GatewayClient(gateway.address().getPort());
+            send(client, SESSION_A, 0, 100, 0); // into an open file of A ...
+            send(client, SESSION_B, 0, 50, 0);  // ... which the failure on B discards
+            Await.until("the failed write is counted", Duration.ofSeconds(60),
+                () -> client.metricOrNaN("pitgun_sink_failures_total{sink=\"parquet\"}") >= 1);
+            Files.delete(blocker);
+            Await.until("the sink started again and caught up", Duration.ofSeconds(60),
+                () -> client.metricOrNaN("pitgun_sink_connected{sink=\"parquet\"}") == 1 &&
+                    client.metricOrNaN(LAG) == 0);
+        }
+
+        final List<JournalFrame> frames = readJournal(dataDir.resolve("journal"));
+        assertEquals(150, frames.size());
+        assertEquals(List.of(runs.resolve(SESSION_A.toString()).resolve("2026-04-11T12.parquet"),
+            runs.resolve(SESSION_B.toString()).resolve("2026-04-11T12.parquet")), files(runs, ".parquet"));
+        assertTrue(files(parquet, ".inprogress").isEmpty(), "the discarded file is gone");
+        try (Connection duck = duckDb())
+        {
+            final String all = "read_parquet('" + runs + "/*/*.parquet')";
+            try (ResultSet rs = query(duck, "SELECT count(*), count(DISTINCT journal_index) FROM " + all))
+            {
+                rs.next();
+                assertEquals(150, rs.getLong(1), "one row per journal frame");
+                assertEquals(150, rs.getLong(2), "no journal frame twice");
+            }
+            assertRowsEqualJournal(duck, all, frames, false, false);
+        }
+    }
+
     private static void send(final GatewayClient client, final UUID session, final long firstSequence,
         final int frames, final long offsetUs) throws Exception
     {
