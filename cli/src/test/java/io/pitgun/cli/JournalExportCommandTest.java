@@ -394,13 +394,13 @@ class JournalExportCommandTest
     }
 
     /** One frame of the journal as a plain reader sees it. */
-    private record JournalFrame(long index, long timestampUs, String session, String player, int sourceId,
+    record JournalFrame(long index, long timestampUs, String session, String player, int sourceId,
         long sequence, Integer lapNumber, Integer sector, int flags, String eventId, int eventFrame, int eventFrames,
         Map<Integer, Long> samples)
     {
     }
 
-    private static List<JournalFrame> readJournal(final Path journalDir)
+    static List<JournalFrame> readJournal(final Path journalDir)
     {
         final List<JournalFrame> frames = new ArrayList<>();
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
@@ -461,7 +461,7 @@ class JournalExportCommandTest
      * and every dictionary channel column (restricted ones only when exported) — bit-exact for Parquet, through
      * the text CSV holds (floats as their shortest text) for CSV; null exactly where the frame lacks the channel.
      */
-    private static void assertRowsEqualJournal(final Connection duck, final String table,
+    static void assertRowsEqualJournal(final Connection duck, final String table,
         final List<JournalFrame> frames, final boolean restrictedIncluded, final boolean csv) throws SQLException
     {
         final List<String> columns = columns(duck, table);
@@ -563,7 +563,7 @@ class JournalExportCommandTest
         }
     }
 
-    private static Map<String, String> footer(final Connection duck, final Path file) throws SQLException
+    static Map<String, String> footer(final Connection duck, final Path file) throws SQLException
     {
         final Map<String, String> footer = new HashMap<>();
         try (ResultSet rs = query(duck, "SELECT decode(key), decode(value) FROM parquet_kv_metadata('" + file + "')"))
@@ -589,19 +589,19 @@ class JournalExportCommandTest
         return columns;
     }
 
-    private static ResultSet query(final Connection duck, final String sql) throws SQLException
+    static ResultSet query(final Connection duck, final String sql) throws SQLException
     {
         final Statement statement = duck.createStatement();
         statement.closeOnCompletion();
         return statement.executeQuery(sql);
     }
 
-    private static Connection duckDb() throws SQLException
+    static Connection duckDb() throws SQLException
     {
         return DriverManager.getConnection("jdbc:duckdb:");
     }
 
-    private static List<Path> files(final Path root, final String extension) throws Exception
+    static List<Path> files(final Path root, final String extension) throws Exception
     {
         try (Stream<Path> walk = Files.walk(root))
         {

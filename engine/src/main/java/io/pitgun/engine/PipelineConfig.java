@@ -63,6 +63,7 @@ public final class PipelineConfig
     private final int subscriberBufferBytes;
     private final String questDb;
     private final String postgresUrl;
+    private final Path parquetDirectory;
 
     private PipelineConfig(final Builder builder)
     {
@@ -86,6 +87,7 @@ public final class PipelineConfig
         subscriberBufferBytes = builder.subscriberBufferBytes;
         questDb = builder.questDb;
         postgresUrl = builder.postgresUrl;
+        parquetDirectory = builder.parquetDirectory;
     }
 
     /** A builder holding the defaults. */
@@ -239,6 +241,12 @@ public final class PipelineConfig
         return Optional.ofNullable(postgresUrl);
     }
 
+    /** {@code output.parquet}: the directory of the live Parquet sink, or empty. */
+    public Optional<Path> parquetDirectory()
+    {
+        return Optional.ofNullable(parquetDirectory);
+    }
+
     @Override
     public String toString()
     {
@@ -319,6 +327,7 @@ public final class PipelineConfig
         private int subscriberBufferBytes = DEFAULT_SUBSCRIBER_BUFFER_BYTES;
         private String questDb;
         private String postgresUrl;
+        private Path parquetDirectory;
 
         private Builder()
         {
@@ -494,6 +503,13 @@ public final class PipelineConfig
         public Builder postgresUrl(final String url)
         {
             this.postgresUrl = url;
+            return this;
+        }
+
+        /** {@code output.parquet}: the live Parquet sink's directory; null for none. */
+        public Builder parquetDirectory(final Path directory)
+        {
+            this.parquetDirectory = directory;
             return this;
         }
 

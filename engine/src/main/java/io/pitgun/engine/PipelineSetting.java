@@ -59,7 +59,11 @@ public enum PipelineSetting
             "journal, by a follower of its own (docs/storage.md); none by default"),
     OUTPUT_POSTGRES("output.postgres", Type.TEXT, "", "",
         "a PostgreSQL JDBC URL (jdbc:postgresql://host/db?user=u) to write runs, laps and insights to, from the " +
-            "journal, by a follower of its own (docs/storage.md); none by default");
+            "journal, by a follower of its own (docs/storage.md); none by default"),
+    OUTPUT_PARQUET("output.parquet", Type.PATH, "", "",
+        "a directory (relative to the YAML file) to write the journal's frames to as Parquet files " +
+            "(runs/<session>/<hour>.parquet, rotated), from the journal, by a follower of its own (docs/storage.md); " +
+            "none by default");
 
     /** The largest {@code channel_capacity}. */
     static final int MAX_CHANNEL_CAPACITY = 1 << 24;
@@ -324,6 +328,7 @@ public enum PipelineSetting
             case OUTPUT_INCLUDE_RESTRICTED: return config.outputIncludeRestricted();
             case OUTPUT_QUESTDB: return config.questDb().orElse(null);
             case OUTPUT_POSTGRES: return config.postgresUrl().orElse(null);
+            case OUTPUT_PARQUET: return config.parquetDirectory().orElse(null);
             default: return config.subscriberBufferBytes();
         }
     }
@@ -352,6 +357,7 @@ public enum PipelineSetting
             case OUTPUT_INCLUDE_RESTRICTED: builder.outputIncludeRestricted((Boolean)value); break;
             case OUTPUT_QUESTDB: builder.questDb((String)value); break;
             case OUTPUT_POSTGRES: builder.postgresUrl((String)value); break;
+            case OUTPUT_PARQUET: builder.parquetDirectory((Path)value); break;
             default: builder.subscriberBufferBytes((Integer)value); break;
         }
     }

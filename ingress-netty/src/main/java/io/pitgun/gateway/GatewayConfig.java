@@ -85,7 +85,8 @@ public record GatewayConfig(
     Optional<InetSocketAddress> udpBind,
     boolean udpAllCars,
     Optional<String> questDb,
-    Optional<String> postgresUrl)
+    Optional<String> postgresUrl,
+    Optional<Path> parquetDir)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -147,7 +148,8 @@ public record GatewayConfig(
             maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
             shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, udpBind, udpAllCars, questDb, postgresUrl);
+            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, udpBind, udpAllCars, questDb, postgresUrl,
+            parquetDir);
     }
 
     /** A copy that receives the F1 game's UDP telemetry on {@code address} (tests bind port 0). */
@@ -163,7 +165,7 @@ public record GatewayConfig(
             partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
             shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
             tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, Optional.of(address), allCars,
-            questDb, postgresUrl);
+            questDb, postgresUrl, parquetDir);
     }
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
@@ -264,7 +266,8 @@ public record GatewayConfig(
                 optional(GatewaySetting.UDP_BIND).map(value -> udpBind(value, security)),
                 bool(GatewaySetting.UDP_ALL_CARS),
                 optional(GatewaySetting.QUESTDB),
-                optional(GatewaySetting.POSTGRES_URL));
+                optional(GatewaySetting.POSTGRES_URL),
+                optional(GatewaySetting.PARQUET_DIR).map(Path::of));
             if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
             {
                 problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +

@@ -34,6 +34,9 @@ import io.pitgun.engine.tuning.TuningPolicyLoader;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.scaleout.EdgeShipper;
 import io.pitgun.sinks.DatabaseSinks;
+import io.pitgun.sinks.SinkCounters;
+import io.pitgun.storage.FileRotation;
+import io.pitgun.storage.LiveParquetSink;
 import io.pitgun.schemas.SchemaCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +44,7 @@ import org.slf4j.LoggerFactory;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
@@ -100,6 +104,8 @@ public final class GatewayServer implements AutoCloseable
     private final F1UdpSource udpSource;
     /** QUESTDB, POSTGRES_URL: followers of the journal writing to databases (none when neither is set). */
     private DatabaseSinks databaseSinks;
+    /** PARQUET_DIR: a follower of the journal writing Parquet files (null when not set). */
+    private LiveParquetSink parquetSink;
     /** The TLS context (TLS_CERT, TLS_KEY), or null for plain HTTP. */
     private final GatewayTls tls;
     /** The caps on TLS handshakes in progress, or null for plain HTTP. */
@@ -172,6 +178,7 @@ public final class GatewayServer implements AutoCloseable
             .subscriberBufferBytes(config.subscriberBufferBytes())
             .questDb(config.questDb().orElse(null))
             .postgresUrl(config.postgresUrl().orElse(null))
+            .parquetDirectory(config.parquetDir().orElse(null))
             .build();
         try
         {
@@ -262,7 +269,15 @@ public final class GatewayServer implements AutoCloseable
                 metrics.udp(udpSource.counters());
             }
             this.databaseSinks = DatabaseSinks.start(pipeline, pipeline.config());
-            metrics.databaseSinks(databaseSinks.counters());
+            final List<SinkCounters> sinkCounters = new ArrayList<>(databaseSinks.counters());
+            this.parquetSink = pipeline.config().parquetDirectory().map(directory -> LiveParquetSink.start(
+                pipeline.journal().orElseThrow(), pipeline.dictionary(), directory, FileRotation.defaults(),
+                LiveParquetSink.DEFAULT_IDLE_CLOSE_NS, pipeline.config().outputIncludeRestricted())).orElse(null);
+            if (parquetSink != null)
+            {
+                sinkCounters.add(parquetSink.counters());
+            }
+            metrics.databaseSinks(sinkCounters);
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
             this.auditLog = config.auditLog().map(target -> AuditLogOutput.open(target, counters.auditDropped::increment))
                 .orElse(null);
@@ -621,6 +636,10 @@ public final class GatewayServer implements AutoCloseable
         if (udpSource != null)
         {
             udpSource.close(); // a producer: stopped before the pipeline drains
+        }
+        if (parquetSink != null)
+        {
+            parquetSink.close(); // before the journal it follows; completes its open files
         }
         if (databaseSinks != null)
         {

@@ -77,7 +77,8 @@ public enum GatewaySetting
     SHIP_SECRET_FILE("SHIP_SECRET_FILE", "", "file holding this edge's shared secret with the hive (one line, at least 32 characters; the hive's --edge-secrets lists it against the edge id): each batch then carries an HMAC-SHA256 of itself (docs/scale-out.md); without it the hive takes this edge's batches only over loopback or when started --insecure"),    UDP_BIND("UDP_BIND", "", "--udp", "host:port to receive the F1 25 (or F1 24) game's UDP telemetry on, e.g. 127.0.0.1:20777 (docs/f1.md); frames of the f1-25.v1 dictionary, which becomes the default DICTIONARY; a non-loopback address also needs INSECURE=1, UDP carries no token (default: off)"),
     UDP_ALL_CARS("UDP_ALL_CARS", "0", true, "1 to write every active car of the game's UDP telemetry as its own source (source id = car index), not only the player's"),
     QUESTDB("QUESTDB", PipelineSetting.OUTPUT_QUESTDB, null, ""),
-    POSTGRES_URL("POSTGRES_URL", PipelineSetting.OUTPUT_POSTGRES, null, "");
+    POSTGRES_URL("POSTGRES_URL", PipelineSetting.OUTPUT_POSTGRES, null, ""),
+    PARQUET_DIR("PARQUET_DIR", PipelineSetting.OUTPUT_PARQUET, null, "; here relative to the working directory");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";

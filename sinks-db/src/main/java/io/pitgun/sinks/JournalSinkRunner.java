@@ -70,7 +70,7 @@ public final class JournalSinkRunner implements AutoCloseable
         // The writer's settings (merging, frame size, sources) so the output is the live run's; no journal, no
         // file, no other database sink.
         this.config = base.toBuilder().journalDirectory(null).ackMode(AckMode.ACCEPTED).jsonLinesFile(null)
-            .outputDigest(false).questDb(null).postgresUrl(null).build();
+            .outputDigest(false).questDb(null).postgresUrl(null).parquetDirectory(null).build();
         this.factory = factory;
         this.counters = new SinkCounters(sinkName);
         // Restricted and internal channels (and what derives from them) stay out of the database unless

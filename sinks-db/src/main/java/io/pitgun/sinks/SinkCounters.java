@@ -22,7 +22,7 @@ public final class SinkCounters
     private volatile long behindSinceNs;
     private volatile int state;
 
-    /** @param sink the sink's name, the {@code sink} label: {@code questdb} or {@code postgres}. */
+    /** @param sink the sink's name, the {@code sink} label: {@code questdb}, {@code postgres} or {@code parquet}. */
     public SinkCounters(final String sink)
     {
         this.sink = sink;
@@ -84,20 +84,22 @@ public final class SinkCounters
         return since == 0 ? 0 : Math.max(0, nowNs - since) / 1e9;
     }
 
-    void onRowsWritten(final long rows)
+    /** A batch of {@code rows} the target accepted (for Parquet: a file completed). */
+    public void onRowsWritten(final long rows)
     {
         rowsWritten += rows;
         batchesWritten++;
     }
 
-    void onSkipped()
+    /** An output the target already held, not written again. */
+    public void onSkipped()
     {
         rowsSkipped++;
     }
 
     /** A failure at {@code nowNs}: from then on the sink is behind until it has caught up again, even if the
      *  journal gets nothing new meanwhile (it cannot know what the database kept). */
-    void onFailure(final long nowNs)
+    public void onFailure(final long nowNs)
     {
         failures++;
         state = NOT_CONNECTED;
@@ -107,23 +109,26 @@ public final class SinkCounters
         }
     }
 
-    void onDropped()
+    /** An output the sink could not represent (logged by the sink). */
+    public void onDropped()
     {
         dropped++;
     }
 
-    void onPosition(final long position)
+    /** The journal position of the last frame written. */
+    public void onPosition(final long position)
     {
         writtenPosition = position;
     }
 
-    void state(final int state)
+    /** {@link #NOT_CONNECTED} or {@link #WRITING}. */
+    public void state(final int state)
     {
         this.state = state;
     }
 
     /** Called by the follower: {@code caughtUp} when it has read the journal to its end and the sink wrote it all. */
-    void onProgress(final boolean caughtUp, final long nowNs)
+    public void onProgress(final boolean caughtUp, final long nowNs)
     {
         if (caughtUp)
         {

@@ -12,15 +12,18 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Writes rows into {@code ROOT/<session>/<hour><ext>}: one open file per session, closed and renamed into place when
  * its session's frames reach another UTC hour, when it reaches the {@link FileRotation} limits (the next file of the
  * hour is {@code <hour>.1<ext>}, then {@code .2}, ...), or at {@link #close}. A file is written under a hidden
  * temporary name ({@code .<name>.inprogress}) and renamed when complete, so a reader globbing {@code *.parquet}
- * never sees half a file. An existing file is never overwritten: the export fails naming it.
+ * never sees half a file. An existing file is never overwritten: the export fails naming it, the live sink
+ * ({@link #live}) numbers its file after the ones already there (a restart continues an hour in {@code <hour>.N}).
  */
 final class PartitionedFrameWriter implements AutoCloseable
 {
@@ -37,6 +40,8 @@ final class PartitionedFrameWriter implements AutoCloseable
     private final Map<String, OpenFile> open = new LinkedHashMap<>();
     private final Map<String, Integer> partsWritten = new HashMap<>();
     private final List<ExportedFile> files = new ArrayList<>();
+    private final Consumer<ExportedFile> completed;
+    private final boolean numberAfterExisting;
 
     /**
      * @param provenance the keys every file's footer carries; each file adds its session and journal index range.
@@ -49,6 +54,30 @@ final class PartitionedFrameWriter implements AutoCloseable
         this.format = format;
         this.rotation = rotation;
         this.provenance = provenance;
+        this.completed = files::add;
+        this.numberAfterExisting = false;
+    }
+
+    private PartitionedFrameWriter(final Path root, final FrameTable table, final FileRotation rotation,
+        final Map<String, String> provenance, final Consumer<ExportedFile> completed)
+    {
+        this.root = root;
+        this.table = table;
+        this.format = ExportFormat.PARQUET;
+        this.rotation = rotation;
+        this.provenance = provenance;
+        this.completed = completed;
+        this.numberAfterExisting = true;
+    }
+
+    /**
+     * A writer for the live sink: it keeps no list of its files (it runs for as long as the gateway) but hands each
+     * completed one to {@code completed}, and a file of an hour that already has files takes the next free number.
+     */
+    static PartitionedFrameWriter live(final Path root, final FrameTable table, final FileRotation rotation,
+        final Map<String, String> provenance, final Consumer<ExportedFile> completed)
+    {
+        return new PartitionedFrameWriter(root, table, rotation, provenance, completed);
     }
 
     /** Appends the row to its session's file, rotating first when needed. */
@@ -75,6 +104,41 @@ final class PartitionedFrameWriter implements AutoCloseable
         }
         file.lastIndex = row.journalIndex;
         file.rows++;
+        file.lastWriteNs = System.nanoTime();
+    }
+
+    /** Completes the session's open file, if any (its session ended: nothing more will come for it). */
+    void closeSession(final String session) throws IOException
+    {
+        final OpenFile file = open.remove(session);
+        if (file != null)
+        {
+            finish(file);
+        }
+    }
+
+    /**
+     * Completes every file that has had no row for {@code idleNs}, so what it holds becomes readable (a Parquet file
+     * is readable only once its footer is written).
+     */
+    void closeIdle(final long nowNs, final long idleNs) throws IOException
+    {
+        final Iterator<OpenFile> it = open.values().iterator();
+        while (it.hasNext())
+        {
+            final OpenFile file = it.next();
+            if (nowNs - file.lastWriteNs >= idleNs)
+            {
+                it.remove();
+                finish(file);
+            }
+        }
+    }
+
+    /** True while some file is open (holds rows not yet readable). */
+    boolean hasOpenFiles()
+    {
+        return !open.isEmpty();
     }
 
     private boolean full(final OpenFile file) throws IOException
@@ -91,10 +155,16 @@ final class PartitionedFrameWriter implements AutoCloseable
     {
         final String hourName = HOUR.format(Instant.ofEpochSecond(hour * 3600));
         final String key = session + '/' + hourName;
-        final int part = partsWritten.merge(key, 1, Integer::sum) - 1;
-        final String name = hourName + (part == 0 ? "" : "." + part) + format.extension();
+        int part = partsWritten.merge(key, 1, Integer::sum) - 1;
         final Path directory = root.resolve(session);
         Files.createDirectories(directory);
+        String name = hourName + (part == 0 ? "" : "." + part) + format.extension();
+        while (numberAfterExisting && Files.exists(directory.resolve(name)))
+        {
+            part++;
+            name = hourName + "." + part + format.extension();
+        }
+        partsWritten.put(key, part + 1);
         final Path target = directory.resolve(name);
         if (Files.exists(target))
         {
@@ -119,7 +189,7 @@ final class PartitionedFrameWriter implements AutoCloseable
         }
         file.writer.close(footer);
         Files.move(file.temporary, file.target, StandardCopyOption.ATOMIC_MOVE);
-        files.add(new ExportedFile(file.target, file.session, file.rows, Files.size(file.target),
+        completed.accept(new ExportedFile(file.target, file.session, file.rows, Files.size(file.target),
             table.isJournalFrames() ? file.firstIndex : -1, table.isJournalFrames() ? file.lastIndex : -1));
     }
 
@@ -190,6 +260,7 @@ final class PartitionedFrameWriter implements AutoCloseable
         long rows;
         long firstIndex;
         long lastIndex;
+        long lastWriteNs;
 
         OpenFile(final String session, final long hour, final Path target, final Path temporary,
             final RowFileWriter writer)

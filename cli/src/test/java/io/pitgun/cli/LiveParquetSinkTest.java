@@ -1,0 +1,199 @@
+package io.pitgun.cli;
+
+import io.pitgun.cli.JournalExportCommandTest.JournalFrame;
+import io.pitgun.gateway.GatewayConfig;
+import io.pitgun.gateway.GatewayServer;
+import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.EnvelopeJson;
+import io.pitgun.testsupport.GatewayClient;
+import io.pitgun.testsupport.Promtool;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.pitgun.cli.JournalExportCommandTest.assertRowsEqualJournal;
+import static io.pitgun.cli.JournalExportCommandTest.duckDb;
+import static io.pitgun.cli.JournalExportCommandTest.files;
+import static io.pitgun.cli.JournalExportCommandTest.footer;
+import static io.pitgun.cli.JournalExportCommandTest.query;
+import static io.pitgun.cli.JournalExportCommandTest.readJournal;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The live Parquet sink ({@code PARQUET_DIR}, the pipeline's {@code output.parquet}) of a real gateway: frames sent
+ * over {@code POST /beacon} become readable Parquet files while the gateway runs (an idle file is completed), the
+ * gateway is restarted on the same data directory (the sink resumes from its files' footers and discards a file left
+ * unfinished), more frames come (a session end completes its file at once; another session starts in the next hour),
+ * and after the stop DuckDB reads every journal frame exactly once, value for value.
+ */
+class LiveParquetSinkTest
+{
+    private static final UUID SESSION_A = UUID.fromString("4d7e2a10-8c3b-4f6e-9b21-0a5c7d9e1f32");
+    private static final UUID SESSION_B = UUID.fromString("6a1f3c5e-7b9d-4e2f-8a0c-1b3d5f7a9c2e");
+    private static final String TS = "2026-04-11T12:00:00Z";
+    private static final long START_US = 1_775_908_800_000_000L; // 2026-04-11T12:00:00Z
+    private static final long HOUR_US = 3_600_000_000L;
+    private static final String WRITTEN = "pitgun_sink_rows_written_total{sink=\"parquet\"}";
+    private static final String SKIPPED = "pitgun_sink_rows_skipped_total{sink=\"parquet\"}";
+    private static final String LAG = "pitgun_sink_lag_seconds{sink=\"parquet\"}";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldWriteEveryJournalFrameOnceIntoReadableFilesThroughARestart() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path parquet = dir.resolve("parquet");
+        final Path runs = parquet.resolve("runs");
+        final Path sessionA = runs.resolve(SESSION_A.toString());
+
+        try (GatewayServer gateway = start(dataDir, parquet))
+        {
+            final GatewayClient client = new GatewayClient(gateway.address().getPort());
+            send(client, SESSION_A, 0, 100, 0);
+            send(client, SESSION_A, 100, 100, 0);
+            // No restart and no session end: the idle file is completed and becomes readable while the gateway runs.
+            Await.until("the idle file is completed", Duration.ofSeconds(60),
+                () -> client.metricOrNaN(WRITTEN) == 200);
+            assertEquals(List.of(sessionA.resolve("2026-04-11T12.parquet")), files(runs, ".parquet"));
+            try (Connection duck = duckDb();
+                 ResultSet rs = query(duck, "SELECT count(*) FROM read_parquet('" + runs + "/*/*.parquet')"))
+            {
+                rs.next();
+                assertEquals(200, rs.getLong(1), "readable while the gateway runs");
+            }
+            assertEquals(1, client.metricOrNaN("pitgun_sink_connected{sink=\"parquet\"}"));
+            Promtool.assertMetricsPass(client.get("/metrics").body());
+
+            send(client, SESSION_A, 200, 100, 0); // in an open file when the gateway stops: completed by the stop
+        }
+        assertEquals(2, files(runs, ".parquet").size(), files(runs, ".parquet").toString());
+        // What a crash mid-file leaves: a temporary file never renamed into place. The restart must discard it.
+        final Path unfinished = sessionA.resolve(".2026-04-11T12.2.parquet.inprogress");
+        Files.writeString(unfinished, "half a file");
+
+        try (GatewayServer gateway = start(dataDir, parquet))
+        {
+            final GatewayClient client = new GatewayClient(gateway.address().getPort());
+            Await.until("the restarted sink skipped what its files hold", Duration.ofSeconds(60),
+                () -> client.metricOrNaN(SKIPPED) == 300 && client.metricOrNaN(LAG) == 0);
+            assertFalse(Files.exists(unfinished), "an unfinished file is discarded at start");
+            send(client, SESSION_A, 300, 100, 0);
+            final HttpResponse<String> end = client.beacon(EnvelopeJson.timestamped(UUID.randomUUID(), TS, SESSION_A,
+                "session.end", START_US + 400 * 10_000L));
+            assertEquals(202, end.statusCode(), end.body());
+            send(client, SESSION_B, 0, 50, HOUR_US); // the next hour
+            Await.until("the ended session's file is completed", Duration.ofSeconds(60),
+                () -> client.metricOrNaN(WRITTEN) >= 100);
+            assertEquals(0, client.metricOrNaN("pitgun_sink_failures_total{sink=\"parquet\"}"));
+            assertEquals(0, client.metricOrNaN("pitgun_sink_dropped_total{sink=\"parquet\"}"));
+        }
+
+        final List<JournalFrame> frames = readJournal(dataDir.resolve("journal"));
+        assertEquals(450, frames.size());
+        final List<Path> written = files(runs, ".parquet");
+        assertEquals(List.of(sessionA.resolve("2026-04-11T12.1.parquet"), sessionA.resolve("2026-04-11T12.2.parquet"),
+            sessionA.resolve("2026-04-11T12.parquet"), runs.resolve(SESSION_B.toString()).resolve(
+                "2026-04-11T13.parquet")), written);
+        assertTrue(files(parquet, ".inprogress").isEmpty(), "no temporary file is left after a stop");
+        try (Connection duck = duckDb())
+        {
+            final String all = "read_parquet('" + runs + "/*/*.parquet')";
+            try (ResultSet rs = query(duck, "SELECT count(*), count(DISTINCT journal_index) FROM " + all))
+            {
+                rs.next();
+                assertEquals(450, rs.getLong(1), "one row per journal frame");
+                assertEquals(450, rs.getLong(2), "no journal frame twice");
+            }
+            assertRowsEqualJournal(duck, all, frames, false, false);
+            for (final Path file : written)
+            {
+                final Map<String, String> footer = footer(duck, file);
+                assertEquals(file.getParent().getFileName().toString(), footer.get("pitgun.session"));
+                assertEquals("frames", footer.get("pitgun.table"));
+                assertEquals("sim.v1", footer.get("pitgun.dictionary_name"));
+                try (ResultSet rs = query(duck, "SELECT min(journal_index), max(journal_index) FROM read_parquet('" +
+                    file + "')"))
+                {
+                    rs.next();
+                    assertEquals(Long.toString(rs.getLong(1)), footer.get("pitgun.journal_first_index"), file.toString());
+                    assertEquals(Long.toString(rs.getLong(2)), footer.get("pitgun.journal_last_index"), file.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldDiscardTheUnfinishedFileOfAFailedWriteAndWriteItsFramesAgainOnce() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path parquet = dir.resolve("parquet");
+        final Path runs = parquet.resolve("runs");
+        // A regular file where session B's directory must go: every attempt to write B fails until it is removed.
+        Files.createDirectories(runs);
+        final Path blocker = runs.resolve(SESSION_B.toString());
+        Files.writeString(blocker, "not a directory");
+
+        try (GatewayServer gateway = start(dataDir, parquet))
+        {
+            final GatewayClient client = new GatewayClient(gateway.address().getPort());
+            send(client, SESSION_A, 0, 100, 0); // into an open file of A ...
+            send(client, SESSION_B, 0, 50, 0);  // ... which the failure on B discards
+            Await.until("the failed write is counted", Duration.ofSeconds(60),
+                () -> client.metricOrNaN("pitgun_sink_failures_total{sink=\"parquet\"}") >= 1);
+            Files.delete(blocker);
+            Await.until("the sink started again and caught up", Duration.ofSeconds(60),
+                () -> client.metricOrNaN("pitgun_sink_connected{sink=\"parquet\"}") == 1 &&
+                    client.metricOrNaN(LAG) == 0);
+        }
+
+        final List<JournalFrame> frames = readJournal(dataDir.resolve("journal"));
+        assertEquals(150, frames.size());
+        assertEquals(List.of(runs.resolve(SESSION_A.toString()).resolve("2026-04-11T12.parquet"),
+            runs.resolve(SESSION_B.toString()).resolve("2026-04-11T12.parquet")), files(runs, ".parquet"));
+        assertTrue(files(parquet, ".inprogress").isEmpty(), "the discarded file is gone");
+        try (Connection duck = duckDb())
+        {
+            final String all = "read_parquet('" + runs + "/*/*.parquet')";
+            try (ResultSet rs = query(duck, "SELECT count(*), count(DISTINCT journal_index) FROM " + all))
+            {
+                rs.next();
+                assertEquals(150, rs.getLong(1), "one row per journal frame");
+                assertEquals(150, rs.getLong(2), "no journal frame twice");
+            }
+            assertRowsEqualJournal(duck, all, frames, false, false);
+        }
+    }
+
+    private static void send(final GatewayClient client, final UUID session, final long firstSequence,
+        final int frames, final long offsetUs) throws Exception
+    {
+        final HttpResponse<String> answer = client.beacon(EnvelopeJson.batch(UUID.randomUUID(), TS, session,
+            firstSequence, frames, 1, sequence -> START_US + offsetUs + sequence * 10_000));
+        assertEquals(202, answer.statusCode(), answer.body());
+    }
+
+    private static GatewayServer start(final Path dataDir, final Path parquet) throws Exception
+    {
+        final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
+        flags.put(GatewaySetting.BIND, "127.0.0.1:0");
+        flags.put(GatewaySetting.DATA_DIR, dataDir.toString());
+        flags.put(GatewaySetting.RATE_LIMIT, "0");
+        flags.put(GatewaySetting.PARQUET_DIR, parquet.toString());
+        return GatewayServer.start(GatewayConfig.resolve(Map.of(), flags));
+    }
+}
