@@ -61,8 +61,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class StorageMain
 {
     private static final String CHILD_PROPERTY = "pitgun.storage.child";
-    /** The child's logging configuration, a class path resource: the CLI's (WARN to stderr). */
-    static final String LOGBACK_CONFIGURATION = "io/pitgun/perf/storage/logback.xml";
     /** Timed passes of the journal's read (after one unreported): it is short, so the median of several. */
     static final int READ_PASSES = 5;
     private static final long SINK_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(300);
@@ -190,8 +188,7 @@ public final class StorageMain
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(BenchmarkMain.jvmFlagList());
         command.add("-D" + CHILD_PROPERTY + "=true");
-        // pitgun's logging (WARN), not logback's default DEBUG: see the resource's comment.
-        command.add("-Dlogback.configurationFile=" + LOGBACK_CONFIGURATION);
+        // Logging: benchmarks.jar's logback.xml (WARN), as pitgun's.
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(StorageMain.class.getName());
