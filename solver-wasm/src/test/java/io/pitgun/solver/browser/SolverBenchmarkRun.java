@@ -4,6 +4,7 @@ import io.pitgun.solver.ParallelSolver;
 import io.pitgun.solver.RequestReader;
 import io.pitgun.solver.RiskAnalysisRequest;
 import io.pitgun.solver.SimulationResultWriter;
+import io.pitgun.testsupport.HeadlessChromium;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 

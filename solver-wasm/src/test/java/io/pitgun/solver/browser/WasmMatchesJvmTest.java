@@ -2,6 +2,7 @@ package io.pitgun.solver.browser;
 
 import io.pitgun.solver.ParallelSolver;
 import io.pitgun.solver.RaceStrategySolver;
+import io.pitgun.testsupport.HeadlessChromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

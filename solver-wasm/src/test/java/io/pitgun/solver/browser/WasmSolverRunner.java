@@ -2,6 +2,8 @@ package io.pitgun.solver.browser;
 
 import io.pitgun.solver.json.JsonReader;
 import io.pitgun.solver.json.JsonWriter;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.HeadlessChromium;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,9 @@ import java.util.Map;
 final class WasmSolverRunner implements AutoCloseable
 {
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(60);
+    /** Chromium's own headless default, which the page was written against. */
+    private static final int WINDOW_WIDTH = 800;
+    private static final int WINDOW_HEIGHT = 600;
 
     private final StaticFileServer server;
     private final HeadlessChromium browser;
@@ -48,19 +53,21 @@ final class WasmSolverRunner implements AutoCloseable
         try
         {
             final String pageUrl = server.url("index.html");
-            final HeadlessChromium browser = HeadlessChromium.launch(chromium, pageUrl);
+            final HeadlessChromium browser = HeadlessChromium.launch(chromium, pageUrl, WINDOW_WIDTH, WINDOW_HEIGHT);
             try
             {
-                browser.awaitLoaded(pageUrl, LOAD_TIMEOUT);
+                Await.until("the solver page has loaded", LOAD_TIMEOUT, () -> browser.evaluate(
+                    "location.href + ' ' + document.readyState", LOAD_TIMEOUT).asText().equals(pageUrl + " complete"));
                 return new WasmSolverRunner(server, browser);
             }
-            catch (final Exception ex)
+            catch (final Throwable ex)
             {
+                // Throwable: a load that times out fails with Await's AssertionError, and the browser must still go.
                 browser.close();
                 throw ex;
             }
         }
-        catch (final Exception ex)
+        catch (final Throwable ex)
         {
             server.close();
             throw ex;
@@ -87,7 +94,7 @@ final class WasmSolverRunner implements AutoCloseable
             "  worker.onerror = (e) => finish({ error: 'worker failed: ' + e.message });",
             "  worker.postMessage({ id: 1, requestJson: " + requestLiteral + ", chunkScenarios: 500 });",
             "})");
-        final Map<String, Object> outcome = (Map<String, Object>)JsonReader.parse(browser.evaluate(script, timeout));
+        final Map<String, Object> outcome = (Map<String, Object>)JsonReader.parse(browser.evaluate(script, timeout).asText());
         final Object resultJson = outcome.get("resultJson");
         final Object error = outcome.get("error");
         final Object solveMs = outcome.get("solveMs");
