@@ -9,6 +9,7 @@ import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.perf.BenchPipeline;
 import io.pitgun.perf.BenchmarkMain;
+import io.pitgun.perf.ChildJvm;
 import io.pitgun.perf.latency.PercentileDistribution;
 import io.pitgun.perf.latency.PercentilePlotSvg;
 import org.HdrHistogram.Histogram;
@@ -142,22 +143,9 @@ public final class PacedLatencyMain
         }
         if (System.getProperty(CHILD_PROPERTY) == null)
         {
-            System.exit(runInChild(args));
+            System.exit(ChildJvm.run(PacedLatencyMain.class, CHILD_PROPERTY, List.of(), args));
         }
         run(options, System.out);
-    }
-
-    private static int runInChild(final String[] args) throws IOException, InterruptedException
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(BenchmarkMain.jvmFlagList());
-        command.add("-D" + CHILD_PROPERTY + "=true");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PacedLatencyMain.class.getName());
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
     /**

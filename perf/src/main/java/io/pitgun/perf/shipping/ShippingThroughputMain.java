@@ -11,7 +11,7 @@ import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.perf.BenchPipeline;
-import io.pitgun.perf.BenchmarkMain;
+import io.pitgun.perf.ChildJvm;
 import io.pitgun.scaleout.AeronDirectories;
 import io.pitgun.scaleout.EdgeShipper;
 import io.pitgun.scaleout.Hive;
@@ -198,7 +198,8 @@ public final class ShippingThroughputMain
         }
         if (System.getProperty(CHILD_PROPERTY) == null)
         {
-            System.exit(runInChild(args));
+            System.exit(ChildJvm.run(ShippingThroughputMain.class, CHILD_PROPERTY,
+                List.of("-D" + THREAD_CPU_PROPERTY + "=" + THREAD_CPU), args));
         }
         final String block = run(options, System.err);
         if (options.summary() != null)
@@ -207,20 +208,6 @@ public final class ShippingThroughputMain
         }
         System.out.print(block);
         System.exit(0); // Aeron's and the journal's daemon threads are closed; nothing else should keep the JVM
-    }
-
-    private static int runInChild(final String[] args) throws IOException, InterruptedException
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(BenchmarkMain.jvmFlagList());
-        command.add("-D" + CHILD_PROPERTY + "=true");
-        command.add("-D" + THREAD_CPU_PROPERTY + "=" + THREAD_CPU);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ShippingThroughputMain.class.getName());
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
     /**

@@ -9,7 +9,7 @@ import io.pitgun.journal.JournalScan;
 import io.pitgun.journal.JournalScanHandler;
 import io.pitgun.journal.ProgressListener;
 import io.pitgun.perf.BenchPipeline;
-import io.pitgun.perf.BenchmarkMain;
+import io.pitgun.perf.ChildJvm;
 import io.pitgun.sinks.DatabaseSinks;
 import io.pitgun.sinks.SinkCounters;
 import io.pitgun.storage.ExportFormat;
@@ -20,7 +20,6 @@ import io.pitgun.storage.JournalExporter;
 import io.pitgun.testsupport.PostgresServer;
 import org.agrona.DirectBuffer;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -171,7 +170,7 @@ public final class StorageMain
         }
         if (System.getProperty(CHILD_PROPERTY) == null)
         {
-            System.exit(runInChild(args));
+            System.exit(ChildJvm.run(StorageMain.class, CHILD_PROPERTY, List.of(), args));
         }
         final String block = run(options, System.err);
         if (options.summary() != null)
@@ -180,20 +179,6 @@ public final class StorageMain
         }
         System.out.print(block);
         System.exit(0); // the sinks' and the journal's daemon threads are closed; nothing else should keep the JVM
-    }
-
-    private static int runInChild(final String[] args) throws IOException, InterruptedException
-    {
-        final List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(BenchmarkMain.jvmFlagList());
-        command.add("-D" + CHILD_PROPERTY + "=true");
-        // Logging: benchmarks.jar's logback.xml (WARN), as pitgun's.
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(StorageMain.class.getName());
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
     /** Makes the journal, measures every path over it and returns the block. */
