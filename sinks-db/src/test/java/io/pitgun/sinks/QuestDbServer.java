@@ -2,6 +2,7 @@ package io.pitgun.sinks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.QuestDbServerCommand;
 
 import java.io.File;
 import java.io.IOException;
@@ -43,18 +44,7 @@ final class QuestDbServer implements AutoCloseable
 
     void start() throws Exception
     {
-        final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx512m", "-p", questDbJar(), "-m", "io.questdb/io.questdb.ServerMain", "-d",
-            root.toString());
-        builder.environment().put("QDB_HTTP_BIND_TO", "127.0.0.1:" + httpPort);
-        builder.environment().put("QDB_HTTP_MIN_ENABLED", "false");
-        builder.environment().put("QDB_PG_ENABLED", "false");
-        builder.environment().put("QDB_LINE_TCP_ENABLED", "false");
-        builder.environment().put("QDB_LINE_UDP_ENABLED", "false");
-        builder.environment().put("QDB_TELEMETRY_ENABLED", "false");
-        builder.environment().put("QDB_SHARED_WORKER_COUNT", "2");
-        builder.redirectErrorStream(true).redirectOutput(root.resolve("server.log").toFile());
-        process = builder.start();
+        process = QuestDbServerCommand.processBuilder(questDbJar(), root, httpPort).start();
         final QuestDbHttp http = http();
         Await.until("QuestDB answers on port " + httpPort, Duration.ofSeconds(60), () ->
         {
@@ -109,13 +99,13 @@ final class QuestDbServer implements AutoCloseable
         }
     }
 
-    private static String questDbJar()
+    private static Path questDbJar()
     {
         for (final String entry : System.getProperty("java.class.path").split(File.pathSeparator))
         {
             if (entry.matches(".*questdb-\\d[^/]*\\.jar"))
             {
-                return entry;
+                return Path.of(entry);
             }
         }
         throw new IllegalStateException("org.questdb:questdb is not on the test class path");

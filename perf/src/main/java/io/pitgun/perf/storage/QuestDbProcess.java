@@ -1,6 +1,7 @@
 package io.pitgun.perf.storage;
 
 import io.pitgun.sinks.QuestDbHttp;
+import io.pitgun.testsupport.QuestDbServerCommand;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -43,18 +44,8 @@ final class QuestDbProcess implements AutoCloseable
         {
             port = socket.getLocalPort();
         }
-        final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx512m", "-p", jar.toString(), "-m", "io.questdb/io.questdb.ServerMain", "-d",
-            root.toString());
-        builder.environment().put("QDB_HTTP_BIND_TO", "127.0.0.1:" + port);
-        builder.environment().put("QDB_HTTP_MIN_ENABLED", "false");
-        builder.environment().put("QDB_PG_ENABLED", "false");
-        builder.environment().put("QDB_LINE_TCP_ENABLED", "false");
-        builder.environment().put("QDB_LINE_UDP_ENABLED", "false");
-        builder.environment().put("QDB_TELEMETRY_ENABLED", "false");
-        builder.environment().put("QDB_SHARED_WORKER_COUNT", "2");
-        builder.redirectErrorStream(true).redirectOutput(root.resolve("server.log").toFile());
-        final QuestDbProcess server = new QuestDbProcess(jar, root, port, builder.start());
+        final QuestDbProcess server = new QuestDbProcess(jar, root, port,
+            QuestDbServerCommand.processBuilder(jar, root, port).start());
         final long deadline = System.nanoTime() + START_TIMEOUT_NS;
         while (true)
         {
