@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.EnumSet;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,9 +56,7 @@ public final class JournalSinkRunner implements AutoCloseable
     private final ChannelNames names;
     /** Takes hidden channels' statistics out of insights, or null when none is hidden. */
     private final InsightRedactor redactor;
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private final SinkThread thread;
 
     private JournalSinkRunner(final String sinkName, final Journal journal, final CompiledManifest manifest,
         final ParameterRegistry registry, final PipelineConfig base, final DatabaseSink.Factory factory)
@@ -80,8 +77,7 @@ public final class JournalSinkRunner implements AutoCloseable
         this.names = new ChannelNames(registry, manifest, shown);
         final InsightRedactor insights = new InsightRedactor(manifest, shown);
         this.redactor = insights.passesAll() ? null : insights;
-        this.thread = new Thread(this::run, "pitgun-sink-" + sinkName);
-        this.thread.setDaemon(true);
+        this.thread = new SinkThread(sinkName, this::run);
     }
 
     /**
@@ -108,7 +104,7 @@ public final class JournalSinkRunner implements AutoCloseable
     private void run()
     {
         long backoffMs = MIN_BACKOFF_MS;
-        while (running)
+        while (thread.isRunning())
         {
             boolean connected = false;
             try
@@ -119,7 +115,7 @@ public final class JournalSinkRunner implements AutoCloseable
             }
             catch (final Exception | LinkageError ex)
             {
-                if (!running)
+                if (!thread.isRunning())
                 {
                     break;
                 }
@@ -129,9 +125,9 @@ public final class JournalSinkRunner implements AutoCloseable
             }
             counters.state(SinkCounters.NOT_CONNECTED);
             backoffMs = connected ? MIN_BACKOFF_MS : backoffMs;
-            if (running)
+            if (thread.isRunning())
             {
-                sleep(backoffMs);
+                thread.pause(backoffMs);
                 backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
             }
         }
@@ -164,7 +160,7 @@ public final class JournalSinkRunner implements AutoCloseable
             TimeUnit.MILLISECONDS.toNanos(1));
         try (JournalFollower follower = new JournalFollower(journal, pipeline, false))
         {
-            while (running && sink.failure() == null)
+            while (thread.isRunning() && sink.failure() == null)
             {
                 final int entries = follower.poll(ENTRIES_PER_POLL);
                 final boolean caughtUp = entries == 0 && pipeline.remainingCapacity() == capacity && sink.isFlushed();
@@ -194,20 +190,6 @@ public final class JournalSinkRunner implements AutoCloseable
         }
     }
 
-    private void sleep(final long ms)
-    {
-        try
-        {
-            // A latch, not an interrupt, wakes it at close: Chronicle's tailer must not see an interrupted thread.
-            stopped.await(ms, TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     /**
      * Stops following, writes out what the sink's pipeline holds (a database that is down by then loses nothing: the
      * next start runs the journal again) and waits for the thread, at most 30 s.
@@ -215,19 +197,6 @@ public final class JournalSinkRunner implements AutoCloseable
     @Override
     public void close()
     {
-        running = false;
-        stopped.countDown();
-        try
-        {
-            thread.join(TimeUnit.SECONDS.toMillis(35));
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive())
-        {
-            LOG.error("sink {}: its thread did not stop within 35 s", counters.sink());
-        }
+        thread.stop();
     }
 }

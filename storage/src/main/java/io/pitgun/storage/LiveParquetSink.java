@@ -11,6 +11,7 @@ import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.sinks.SinkCounters;
+import io.pitgun.sinks.SinkThread;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -29,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,9 +69,7 @@ public final class LiveParquetSink implements AutoCloseable
     private final long idleCloseNs;
     private final Map<String, String> provenance;
     private final SinkCounters counters = new SinkCounters(NAME);
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean running = true;
+    private final SinkThread thread;
 
     private LiveParquetSink(final Journal journal, final ParameterRegistry registry, final Path directory,
         final FileRotation rotation, final long idleCloseNs, final boolean includeRestricted)
@@ -88,8 +86,7 @@ public final class LiveParquetSink implements AutoCloseable
         footer.put(ProvenanceKeys.EXPORTED_AT, Instant.now().toString());
         footer.put(ProvenanceKeys.TABLE, "frames");
         this.provenance = footer;
-        this.thread = new Thread(this::run, "pitgun-sink-" + NAME);
-        this.thread.setDaemon(true);
+        this.thread = new SinkThread(NAME, this::run);
     }
 
     /**
@@ -118,7 +115,7 @@ public final class LiveParquetSink implements AutoCloseable
     private void run()
     {
         long backoffMs = MIN_BACKOFF_MS;
-        while (running)
+        while (thread.isRunning())
         {
             try
             {
@@ -130,7 +127,7 @@ public final class LiveParquetSink implements AutoCloseable
                 counters.onFailure(System.nanoTime());
                 LOG.warn("sink {}: {}; starting again in {} ms", NAME, ex.toString(), backoffMs);
                 counters.state(SinkCounters.NOT_CONNECTED);
-                sleep(backoffMs);
+                thread.pause(backoffMs);
                 backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
             }
         }
@@ -150,7 +147,7 @@ public final class LiveParquetSink implements AutoCloseable
         boolean completed = false;
         try (JournalTailer tailer = journal.tailer())
         {
-            while (running)
+            while (thread.isRunning())
             {
                 int entries = 0;
                 while (entries < ENTRIES_PER_POLL && tailer.readNext(follower))
@@ -295,37 +292,10 @@ public final class LiveParquetSink implements AutoCloseable
             ProvenanceKeys.BUILD_COMMIT, commit.startsWith("${") ? "unknown" : commit);
     }
 
-    private void sleep(final long ms)
-    {
-        try
-        {
-            // A latch, not an interrupt, wakes it at close: Chronicle's tailer must not see an interrupted thread.
-            stopped.await(ms, TimeUnit.MILLISECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     /** Stops following and completes every open file; waits for the thread, at most 35 s. */
     @Override
     public void close()
     {
-        running = false;
-        stopped.countDown();
-        try
-        {
-            thread.join(TimeUnit.SECONDS.toMillis(35));
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive())
-        {
-            LOG.error("sink {}: its thread did not stop within 35 s", NAME);
-        }
+        thread.stop();
     }
 }
