@@ -18,9 +18,11 @@
   /** Lap rows kept per session. */
   const MAX_LAP_ROWS = 500;
   const DISTANCE_CHANNELS = ['Lap_Distance', 'lap_distance', 'LapDistance'];
-  const DEFAULT_CHANNELS = ['Speed', 'Throttle_Position', 'Brake_Pedal', 'Power_kW', 'speed', 'throttle', 'brake'];
+  // sim.v1 names, then the F1 game's (f1-25.v1: Throttle, Brake), then lower-case ones.
+  const DEFAULT_CHANNELS = ['Speed', 'Throttle_Position', 'Brake_Pedal', 'Power_kW', 'Throttle', 'Brake', 'speed',
+    'throttle', 'brake'];
   const COMPARE_CHANNELS = ['Speed', 'Throttle_Position', 'Brake_Pedal', 'Engine_RPM', 'Gear', 'Power_kW',
-    'speed', 'throttle', 'brake', 'engine_rpm', 'gear'];
+    'Throttle', 'Brake', 'speed', 'throttle', 'brake', 'engine_rpm', 'gear'];
   const TOKEN_KEY = 'pitgun.token';
   const COLORS = ['#f55', '#5af', '#fc4', '#6d6', '#c8f', '#f9a', '#4dd', '#fa6'];
 
@@ -227,10 +229,17 @@
     }
     s.ring.push((frame.timestamp_us - s.firstUs) / 1e6, samples);
     if (s.trace !== null) {
+      // Only frames with something to compare: the F1 game sends distance (lap data) and speed (car telemetry) in
+      // packets of their own, and its manifest puts the held distance on the telemetry frames.
       const d = distanceOf(samples);
-      if (d !== null) s.trace.add(frame.timestamp_us, d, samples);
+      if (d !== null && hasCompareChannel(samples)) s.trace.add(frame.timestamp_us, d, samples);
     }
     dirty = true;
+  }
+
+  function hasCompareChannel(samples) {
+    for (const name of COMPARE_CHANNELS) if (typeof samples[name] === 'number') return true;
+    return false;
   }
 
   function distanceOf(samples) {
