@@ -103,9 +103,12 @@
       const w2 = w + this.capacity;
       this.time[w] = t;
       this.time[w2] = t;
+      // A channel absent from this frame keeps its last value (a step): the F1 game sends its channels in packets
+      // of their own (speed in car telemetry, distance in lap data), so most frames carry only some of them.
+      const last = this.size === 0 ? -1 : (w + this.capacity - 1) % this.capacity;
       for (const [name, column] of this.columns) {
         const v = samples[name];
-        const x = typeof v === 'number' ? v : (v === true ? 1 : (v === false ? 0 : NaN));
+        const x = typeof v === 'number' ? v : (v === true ? 1 : (v === false ? 0 : (last < 0 ? NaN : column[last])));
         column[w] = x;
         column[w2] = x;
       }
@@ -240,6 +243,15 @@
   function hasCompareChannel(samples) {
     for (const name of COMPARE_CHANNELS) if (typeof samples[name] === 'number') return true;
     return false;
+  }
+
+  /** The points of a channel's chart that have a value (NaN ones are not drawn). */
+  function drawnPoints(name) {
+    const column = selected === null || selected.ring === null ? undefined : selected.ring.columns.get(name);
+    if (column === undefined) return 0;
+    let n = 0;
+    for (let i = selected.ring.start(); i < selected.ring.end(); i++) if (Number.isFinite(column[i])) n++;
+    return n;
   }
 
   function distanceOf(samples) {
@@ -707,7 +719,8 @@
       frames: s.frames, lap: s.lap, sector: s.sector })),
     selected: () => (selected === null ? null : selected.key),
     select: (key) => select(key),
-    charts: () => [...charts.entries()].map(([name, c]) => ({ name, points: c.points, lastX: c.lastX })),
+    charts: () => [...charts.entries()].map(([name, c]) => ({ name, points: c.points, lastX: c.lastX,
+      drawn: drawnPoints(name) })),
     laps: () => (selected === null ? [] : [...selected.laps.values()]),
     traces: () => (selected === null ? [] : [...selected.traces.values()].map((t) => ({ lap: t.lap, n: t.n,
       capacity: t.distance.length }))),
