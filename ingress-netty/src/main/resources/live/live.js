@@ -18,9 +18,11 @@
   /** Lap rows kept per session. */
   const MAX_LAP_ROWS = 500;
   const DISTANCE_CHANNELS = ['Lap_Distance', 'lap_distance', 'LapDistance'];
-  const DEFAULT_CHANNELS = ['Speed', 'Throttle_Position', 'Brake_Pedal', 'Power_kW', 'speed', 'throttle', 'brake'];
+  // sim.v1 names, then the F1 game's (f1-25.v1: Throttle, Brake), then lower-case ones.
+  const DEFAULT_CHANNELS = ['Speed', 'Throttle_Position', 'Brake_Pedal', 'Power_kW', 'Throttle', 'Brake', 'speed',
+    'throttle', 'brake'];
   const COMPARE_CHANNELS = ['Speed', 'Throttle_Position', 'Brake_Pedal', 'Engine_RPM', 'Gear', 'Power_kW',
-    'speed', 'throttle', 'brake', 'engine_rpm', 'gear'];
+    'Throttle', 'Brake', 'speed', 'throttle', 'brake', 'engine_rpm', 'gear'];
   const TOKEN_KEY = 'pitgun.token';
   const COLORS = ['#f55', '#5af', '#fc4', '#6d6', '#c8f', '#f9a', '#4dd', '#fa6'];
 
@@ -101,9 +103,12 @@
       const w2 = w + this.capacity;
       this.time[w] = t;
       this.time[w2] = t;
+      // A channel absent from this frame keeps its last value (a step): the F1 game sends its channels in packets
+      // of their own (speed in car telemetry, distance in lap data), so most frames carry only some of them.
+      const last = this.size === 0 ? -1 : (w + this.capacity - 1) % this.capacity;
       for (const [name, column] of this.columns) {
         const v = samples[name];
-        const x = typeof v === 'number' ? v : (v === true ? 1 : (v === false ? 0 : NaN));
+        const x = typeof v === 'number' ? v : (v === true ? 1 : (v === false ? 0 : (last < 0 ? NaN : column[last])));
         column[w] = x;
         column[w2] = x;
       }
@@ -227,10 +232,26 @@
     }
     s.ring.push((frame.timestamp_us - s.firstUs) / 1e6, samples);
     if (s.trace !== null) {
+      // Only frames with something to compare: the F1 game sends distance (lap data) and speed (car telemetry) in
+      // packets of their own, and its manifest puts the held distance on the telemetry frames.
       const d = distanceOf(samples);
-      if (d !== null) s.trace.add(frame.timestamp_us, d, samples);
+      if (d !== null && hasCompareChannel(samples)) s.trace.add(frame.timestamp_us, d, samples);
     }
     dirty = true;
+  }
+
+  function hasCompareChannel(samples) {
+    for (const name of COMPARE_CHANNELS) if (typeof samples[name] === 'number') return true;
+    return false;
+  }
+
+  /** The points of a channel's chart that have a value (NaN ones are not drawn). */
+  function drawnPoints(name) {
+    const column = selected === null || selected.ring === null ? undefined : selected.ring.columns.get(name);
+    if (column === undefined) return 0;
+    let n = 0;
+    for (let i = selected.ring.start(); i < selected.ring.end(); i++) if (Number.isFinite(column[i])) n++;
+    return n;
   }
 
   function distanceOf(samples) {
@@ -698,7 +719,8 @@
       frames: s.frames, lap: s.lap, sector: s.sector })),
     selected: () => (selected === null ? null : selected.key),
     select: (key) => select(key),
-    charts: () => [...charts.entries()].map(([name, c]) => ({ name, points: c.points, lastX: c.lastX })),
+    charts: () => [...charts.entries()].map(([name, c]) => ({ name, points: c.points, lastX: c.lastX,
+      drawn: drawnPoints(name) })),
     laps: () => (selected === null ? [] : [...selected.laps.values()]),
     traces: () => (selected === null ? [] : [...selected.traces.values()].map((t) => ({ lap: t.lap, n: t.n,
       capacity: t.distance.length }))),

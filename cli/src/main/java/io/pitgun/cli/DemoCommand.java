@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * temporary data directory, replays the shipped sample session through the reference manifest as fast as the
  * gateway acknowledges it, then prints the lap summaries the engine produced, the latency percentiles, where the
  * journal and the HDR files are, and the commands to look further. Nothing keeps running afterwards. With
- * {@code --live} it is {@link LiveDemo} instead: the car simulator in real time and the live page, until Ctrl-C.
+ * {@code --live} it is {@link LiveDemo} instead: the F1 UDP simulator in real time into the gateway's UDP source and
+ * the live page, until Ctrl-C.
  */
 @Command(
     name = "demo",
@@ -51,8 +52,8 @@ import java.util.concurrent.TimeUnit;
         "Start an embedded gateway on a free loopback port, replay the sample session through the reference " +
             "manifest, and print the lap summaries and latency percentiles.",
         "Exit 0 when every frame was acknowledged and lap summaries came back, 1 otherwise.",
-        "With --live: the car simulator drives laps into the gateway in real time and the gateway serves the live " +
-            "page; prints its URL, runs until Ctrl-C or SIGTERM, exits 0."})
+        "With --live: the F1 game's UDP simulator drives laps into the gateway's UDP source in real time and the " +
+            "gateway serves the live page; prints its URL, runs until Ctrl-C or SIGTERM, exits 0."})
 final class DemoCommand implements Callable<Integer>
 {
     static final String MANIFEST_RESOURCE = "examples/pipeline-manifest/v1/valid/demo-reference.yaml";
@@ -75,8 +76,8 @@ final class DemoCommand implements Callable<Integer>
     int batch;
 
     @Option(names = "--live",
-        description = "Instead of the replay: the car simulator drives laps into the gateway in real time, without " +
-            "end, and the gateway serves the live page (docs/live.md); prints its URL and runs until Ctrl-C.")
+        description = "Instead of the replay: the F1 game's UDP simulator (pitgun f1-udp-sim) drives laps into the " +
+            "gateway's UDP source in real time, without end, and the gateway serves the live page (docs/live.md); prints its URL and runs until Ctrl-C.")
     boolean live;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
@@ -115,7 +116,7 @@ final class DemoCommand implements Callable<Integer>
                 Files.createTempDirectory("pitgun-demo-")).toAbsolutePath();
             // The gateway's built-in manifest, as `pitgun gateway` runs it: derived frames and lap summaries both
             // reach subscribers (the reference manifest outputs insights only).
-            return new LiveDemo(out, err).run(gatewayConfig(dir, null, port), dir, created);
+            return new LiveDemo(out, err).run(liveGatewayConfig(dir, port), dir, created);
         }
         final Path sample = input != null ? input : findSample();
         if (sample == null || !Files.isRegularFile(sample))
@@ -245,6 +246,20 @@ final class DemoCommand implements Callable<Integer>
         flags.put(GatewaySetting.RATE_LIMIT, "0");
         flags.put(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, String.valueOf(1 << 24));
         // The environment does not configure the demo: it is the same on every machine.
+        return GatewayConfig.resolve(Map.of(), flags)
+            .withBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /**
+     * The demo's gateway with the F1 game's UDP source on a free loopback port: its dictionary is f1-25.v1 and its
+     * manifest the built-in f1-25-laps one (lap distance, lap summaries for the page's lap table).
+     */
+    static GatewayConfig liveGatewayConfig(final Path dir, final int port)
+    {
+        final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
+        flags.put(GatewaySetting.DATA_DIR, dir.toString());
+        flags.put(GatewaySetting.UDP_BIND, "127.0.0.1:0");
+        flags.put(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, String.valueOf(1 << 24));
         return GatewayConfig.resolve(Map.of(), flags)
             .withBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     }

@@ -38,6 +38,11 @@ final class F1UdpSimCommand implements Callable<Integer>
         description = "Cars on track, 1 to 22 (default: ${DEFAULT-VALUE}).")
     int cars;
 
+    @Option(names = "--speed", defaultValue = "1", paramLabel = "FACTOR",
+        description = "Send the session this many times faster than real time (default: ${DEFAULT-VALUE}, the " +
+            "game's own pace).")
+    double speed;
+
     @Option(names = "--seed", defaultValue = "2025", description = "Seed of the cars' driver variation; also the " +
         "session's sessionUID (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -46,16 +51,17 @@ final class F1UdpSimCommand implements Callable<Integer>
     public Integer call()
     {
         final int colon = target.lastIndexOf(':');
-        if (colon <= 0 || durationS <= 0 || cars < 1 || cars > 22)
+        if (colon <= 0 || durationS <= 0 || !(speed > 0) || cars < 1 || cars > 22)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "need --target HOST:PORT, --duration > 0 " +
-                "and --cars 1..22");
+            throw new CommandLine.ParameterException(spec.commandLine(), "need --target HOST:PORT, --duration > 0, " +
+                "--speed > 0 and --cars 1..22");
         }
         final InetSocketAddress address = new InetSocketAddress(target.substring(0, colon),
             Integer.parseInt(target.substring(colon + 1)));
-        final F1UdpSimulator simulator = new F1UdpSimulator(address, seed, cars, durationS);
+        final F1UdpSimulator simulator = new F1UdpSimulator(address, seed, cars, durationS, speed);
         spec.commandLine().getOut().println("pitgun f1-udp-sim: sending " + durationS + " s of " + cars +
-            " car(s) to " + target + " at " + F1SessionPackets.TICK_HZ + " Hz (sessionUID " +
+            " car(s) to " + target + " at " + F1SessionPackets.TICK_HZ + " Hz" +
+            (speed == 1 ? "" : " of session time, " + speed + "x real time") + " (sessionUID " +
             Long.toUnsignedString(simulator.sessionUid()) + ")");
         spec.commandLine().getOut().flush();
         final long packets = simulator.run();

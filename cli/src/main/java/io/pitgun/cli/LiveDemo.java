@@ -2,28 +2,30 @@ package io.pitgun.cli;
 
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
-import io.pitgun.replay.sim.SessionGenerator;
-import io.pitgun.replay.sim.SimulatedSessionFeed;
+import io.pitgun.replay.f1.F1SessionPackets;
+import io.pitgun.replay.f1.F1UdpSimulator;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code pitgun demo --live}: an embedded gateway on loopback, the car simulator driving laps into it in real time
- * through its ordinary ingest ({@code POST /beacon}), and the URL of the live page it serves (docs/live.md). Runs
- * until SIGINT or SIGTERM, which stop the simulator and drain the gateway, and exits 0; exits 1 if the simulator's
- * envelopes are refused.
+ * {@code pitgun demo --live}: an embedded gateway on loopback with the F1 game's UDP source, the F1 UDP simulator
+ * ({@code pitgun f1-udp-sim}) sending a session into that source in real time as the game would, and the URL of the
+ * live page the gateway serves (docs/live.md). Runs until SIGINT or SIGTERM, which stop the simulator and drain the
+ * gateway, and exits 0; exits 1 if the simulator cannot send.
  */
 final class LiveDemo
 {
-    /** Samples per envelope: 100 ms of the simulator's 100 Hz, so the page sees the car move smoothly. */
-    static final int FRAMES_PER_ENVELOPE = 10;
+    /** Cars on track: the player's car is the one the gateway decodes, the others make the session a race. */
+    static final int CARS = 3;
+    /** Session length in seconds: longer than anyone watches (a day); Ctrl-C ends it. */
+    static final double DURATION_S = 24 * 3600;
+    /** The simulator's seed: also the session's sessionUID. */
+    static final long SEED = 2025;
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -38,22 +40,18 @@ final class LiveDemo
     {
         final GatewayServer server = GatewayServer.start(config);
         final String base = "http://127.0.0.1:" + server.address().getPort();
-        final SimulatedSessionFeed feed = new SimulatedSessionFeed(URI.create(base), UUID.randomUUID(),
-            SessionGenerator.SAMPLE_SEED, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()), null,
-            FRAMES_PER_ENVELOPE);
+        final String udp = "127.0.0.1:" + server.udpAddress().orElseThrow().getPort();
+        final F1UdpSimulator simulator = new F1UdpSimulator(server.udpAddress().orElseThrow(), SEED, CARS,
+            DURATION_S);
         final AtomicBoolean stopping = new AtomicBoolean();
         final CompletableFuture<Integer> outcome = new CompletableFuture<>();
         final Thread driver = new Thread(() ->
         {
             try
             {
-                feed.run(Integer.MAX_VALUE, true, stopping::get);
+                simulator.run(stopping::get);
             }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-            catch (final Exception ex)
+            catch (final RuntimeException ex)
             {
                 if (!stopping.get())
                 {
@@ -65,8 +63,9 @@ final class LiveDemo
         }, "pitgun-demo-simulator");
         driver.setDaemon(true);
 
-        out.println("pitgun demo --live: the car simulator drives laps of a Monza-like circuit into the gateway at " +
-            "100 Hz (session " + feed.sessionId() + ")");
+        out.println("pitgun demo --live: the F1 UDP simulator sends " + CARS + " cars on a Monza-like circuit to the " +
+            "gateway's UDP source " + udp + " at " + F1SessionPackets.TICK_HZ + " Hz (sessionUID " +
+            Long.toUnsignedString(simulator.sessionUid()) + ")");
         out.println("  data directory: " + dir + (created ? " (remove it when done)" : ""));
         out.println("  live page: " + base + "/live");
         out.println("  Ctrl-C stops it");
@@ -75,10 +74,8 @@ final class LiveDemo
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread hook = new Thread(() ->
         {
-            // The simulator first (it would only be refused by a draining gateway), then the gateway's drain, which
-            // ends the open lap and session.
+            // The simulator first, then the gateway's drain, which ends the open lap and session.
             stopping.set(true);
-            driver.interrupt();
             try
             {
                 driver.join(TimeUnit.SECONDS.toMillis(5));

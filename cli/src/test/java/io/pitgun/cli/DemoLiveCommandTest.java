@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code pitgun demo --live} as a user runs it, in a process of its own: it prints the live page's URL, the page is
- * there, the simulator's frames arrive, and Ctrl-C (SIGINT) or SIGTERM ends it with status 0.
+ * there, the F1 UDP simulator's packets arrive through the gateway's UDP source, and Ctrl-C (SIGINT) or SIGTERM
+ * ends it with status 0.
  */
 class DemoLiveCommandTest
 {
@@ -82,11 +83,20 @@ class DemoLiveCommandTest
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("Pitgun live"), page.body());
-            final URI health = URI.create(url.replace("/live", "/health"));
-            // The simulator sends 100 frames a second, ten per envelope, in real time.
-            Await.until("the simulator's frames reach the gateway", Duration.ofSeconds(60), () -> JSON.readTree(
-                client.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).body())
-                .path("frames_published").asLong() >= 100);
+            // The F1 UDP simulator sends the player's car's packets at 60 Hz into the gateway's UDP source.
+            assertTrue(output.toString().contains("to the gateway's UDP source 127.0.0.1:"), output.toString());
+            final URI metricsUri = URI.create(url.replace("/live", "/metrics"));
+            Await.until("the simulator's packets are decoded into frames", Duration.ofSeconds(60), () -> client.send(
+                HttpRequest.newBuilder(metricsUri).build(), HttpResponse.BodyHandlers.ofString()).body().lines()
+                .anyMatch(line -> line.startsWith("pitgun_f1_udp_frames_published_total ") &&
+                    Double.parseDouble(line.substring(line.indexOf(' ') + 1)) >= 100));
+            final String metrics = client.send(HttpRequest.newBuilder(metricsUri).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.lines().anyMatch(line -> line.startsWith(
+                "pitgun_f1_udp_packets_total{outcome=\"decoded\"} ") && !line.endsWith(" 0")), metrics);
+            // The dictionary is the game's: the page names its channels from it.
+            assertEquals(200, client.send(HttpRequest.newBuilder(URI.create(url.replace("/live",
+                "/dictionary/f1-25.v1"))).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
 
             assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(demo.pid())).start().waitFor());
             assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIG" + signal + ":\n" + output);

@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.f1.F1Channel;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
@@ -24,13 +25,15 @@ import java.util.List;
 
 /**
  * Loads the gateway's manifest at start: the file {@code MANIFEST} names, or a built-in one on the class path (the
- * default manifest for sim.v1, a pass-through one for any other dictionary). With {@code TRUST} set the file must
+ * default manifest for sim.v1, f1-25-laps for f1-25.v1, a pass-through one for any other dictionary). With {@code TRUST} set the file must
  * carry a valid detached signature by a trusted key (docs/security.md).
  */
 final class GatewayManifestLoader
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayManifestLoader.class);
     private static final String PASSTHROUGH_MANIFEST_RESOURCE = "gateway/passthrough-manifest.yaml";
+    /** The built-in manifest for the UDP source's dictionary: lap distance, lap and session summaries. */
+    static final String F1_MANIFEST_RESOURCE = "gateway/f1-25-laps-manifest.yaml";
 
     private GatewayManifestLoader()
     {
@@ -61,9 +64,11 @@ final class GatewayManifestLoader
                 return new Loaded(ManifestCompiler.compile(ManifestLoader.load(config.manifest().get()), registry),
                     null);
             }
-            // The built-in manifest derives sim.v1 channels; any other dictionary gets the pass-through one.
+            // The built-in manifests derive sim.v1 or f1-25.v1 channels; any other dictionary gets the pass-through one.
             final boolean simV1 = registry.name().equals(PipelineManifest.DEFAULT_DICTIONARY);
-            final String resource = simV1 ? GatewayServer.DEFAULT_MANIFEST_RESOURCE : PASSTHROUGH_MANIFEST_RESOURCE;
+            final boolean f1 = registry.name().equals(F1Channel.DICTIONARY_NAME);
+            final String resource = simV1 ? GatewayServer.DEFAULT_MANIFEST_RESOURCE :
+                f1 ? F1_MANIFEST_RESOURCE : PASSTHROUGH_MANIFEST_RESOURCE;
             try (InputStream in = GatewayManifestLoader.class.getClassLoader().getResourceAsStream(resource))
             {
                 if (in == null)
@@ -71,13 +76,13 @@ final class GatewayManifestLoader
                     throw new IllegalStateException("the built-in manifest " + resource + " is missing");
                 }
                 final String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                if (!simV1)
+                if (!simV1 && !f1)
                 {
                     LOG.info("no manifest given and dictionary {} is not {}: frames are journaled and streamed as " +
                         "received ({})", registry.name(), PipelineManifest.DEFAULT_DICTIONARY, resource);
                 }
                 return new Loaded(ManifestCompiler.compile(ManifestLoader.parse(Path.of(resource),
-                    simV1 ? text : text.replace("dictionary: DICTIONARY", "dictionary: " + registry.name())), registry),
+                    simV1 || f1 ? text : text.replace("dictionary: DICTIONARY", "dictionary: " + registry.name())), registry),
                     null);
             }
         }

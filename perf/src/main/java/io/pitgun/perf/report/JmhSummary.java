@@ -55,6 +55,9 @@ final class JmhSummary
             case "Solver":
                 sentences = solver(results);
                 break;
+            case "F1UdpDecode":
+                sentences = f1UdpDecode(results);
+                break;
             default:
                 sentences = List.of();
         }
@@ -76,6 +79,44 @@ final class JmhSummary
         out.add("Bytes allocated per envelope: `decodeToSbe` " + bytes(sbe.allocated()) + ", `jacksonDatabind` " +
             bytes(jackson.allocated()) + ".");
         return out;
+    }
+
+    /** The F1 game's highest send rate: motion, lap data, car telemetry and car status every frame at 60 Hz. */
+    static final int F1_FRAME_HZ = 60;
+    /** The packet ids the game sends every frame at that rate, of those the source decodes. */
+    static final List<String> F1_PER_FRAME_IDS = List.of("0", "2", "6", "7");
+
+    /**
+     * The decode cost of one game frame (one packet of each per-frame id, 22 cars each) against the 1/60 s the game
+     * leaves between frames: the margin over 22 cars at the game's highest rate.
+     */
+    private static List<String> f1UdpDecode(final List<JmhResult> results)
+    {
+        double frameNs = 0;
+        double worstAllocated = 0;
+        for (final String id : F1_PER_FRAME_IDS)
+        {
+            JmhResult found = null;
+            for (final JmhResult r : results)
+            {
+                if (id.equals(r.params().get("packetId")))
+                {
+                    found = r;
+                }
+            }
+            if (found == null || !(found.score() > 0))
+            {
+                return List.of();
+            }
+            frameNs += 1e9 / found.score();
+            worstAllocated = Double.isNaN(found.allocated()) ? Double.NaN : Math.max(worstAllocated, found.allocated());
+        }
+        final double budgetNs = 1e9 / F1_FRAME_HZ;
+        return List.of(String.format(Locale.ROOT, "One game frame of 22 cars (packet ids %s, one each) costs %,.0f ns " +
+            "to decode: at the game's highest rate (%d Hz, %d packets/s) that is %.3f %% of one core, a margin of " +
+            "%,.0f×.", String.join(", ", F1_PER_FRAME_IDS), frameNs, F1_FRAME_HZ,
+            F1_FRAME_HZ * F1_PER_FRAME_IDS.size(), 100 * frameNs / budgetNs, budgetNs / frameNs),
+            "Bytes allocated per packet, the most of those ids: " + bytes(worstAllocated) + ".");
     }
 
     /** {@code  (887 vs 275 MB/s of JSON)} from the {@code jsonBytes} counters, when both have one. */
