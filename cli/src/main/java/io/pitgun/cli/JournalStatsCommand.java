@@ -44,8 +44,9 @@ final class JournalStatsCommand implements Callable<Integer>
         out.println(String.format("entries     %,d", stats.entries()) + (stats.entries() == 0 ? "" :
             " (index " + stats.firstIndex() + " .. " + stats.lastIndex() + ")"));
         out.println(String.format("frames      %,d", stats.frames()));
-        out.println(String.format("control     %,d session start, %,d session end, %,d manifest loaded",
-            stats.sessionStarts(), stats.sessionEnds(), stats.manifestsLoaded()));
+        out.println(String.format("control     %,d session start, %,d session end, %,d manifest loaded, " +
+            "%,d policy loaded",
+            stats.sessionStarts(), stats.sessionEnds(), stats.manifestsLoaded(), stats.policiesLoaded()));
         out.println(String.format("sessions    %,d", stats.sessions()));
         out.println(String.format("sources     %,d", stats.sources()));
         if (stats.hasFrames())

@@ -159,7 +159,7 @@ final class ProcessingStage implements EventHandler<FrameSlot>
                 break;
             }
             default:
-                break; // ManifestLoaded: provenance in the journal, nothing to process
+                break; // ManifestLoaded, PolicyLoaded: provenance in the journal, nothing to process
         }
     }
 

@@ -102,13 +102,17 @@ public final class TelemetryPipeline implements AutoCloseable
         final Journal journal = stages.journal();
         if (journal != null)
         {
-            // Provenance before any frame: no producer has this pipeline yet, so the entry precedes every frame
-            // derived with this manifest.
+            // Provenance before any frame: no producer has this pipeline yet, so the entries precede every frame
+            // derived with this manifest and policy.
             try
             {
-                ManifestLoadedEntry.append(journal, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()),
-                    manifestSha256, manifest.manifest().name(), registry.name(),
-                    signerKeyId != null ? signerKeyId : VerifiedDocument.UNSIGNED);
+                final long loadedUs = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+                ManifestLoadedEntry.append(journal, loadedUs, manifestSha256, manifest.manifest().name(),
+                    registry.name(), signerKeyId != null ? signerKeyId : VerifiedDocument.UNSIGNED);
+                if (tuningPolicy != null)
+                {
+                    PolicyLoadedEntry.append(journal, loadedUs, tuningPolicy);
+                }
             }
             catch (final RuntimeException ex)
             {

@@ -233,4 +233,39 @@ class SignedManifestPipelineTest
             assertEquals(live.outputDigest().orElseThrow(), replay.outputDigest().orElseThrow());
         }
     }
+
+    @Test
+    void shouldJournalThePolicyAfterTheManifestAndReplayToTheSameOutputWithoutIt() throws Exception
+    {
+        final Path journalDir = dir.resolve("policy-journal");
+        final Path policy = dir.resolve("loose.yaml");
+        Files.writeString(policy, "version: v1\nname: loose\nsigned_by: authority.pitgun.io\nlimits:\n" +
+            "  max_engine_rpm: 65535\n");
+        final SyntheticRun run = new SyntheticRun(1, 1_000, 250);
+        final TelemetryPipeline live = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+            .tuningPolicy(policy)
+            .config(PipelineConfig.builder().journalDirectory(journalDir).outputDigest(true).build()).build();
+        assertTrue(live.awaitJournaled(run.publish(live), TimeUnit.SECONDS.toNanos(60)));
+        live.close();
+        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir)))
+        {
+            assertEquals(1, JournalStatsCollector.collect(journal, ProgressListener.NONE).policiesLoaded());
+            final ByteArrayOutputStream out = new ByteArrayOutputStream();
+            new JournalDumper(ParameterRegistry.simV1()).dump(journal, JournalDumper.Options.all(), out,
+                ProgressListener.NONE);
+            final List<String> lines = out.toString(StandardCharsets.UTF_8).lines().limit(2).toList();
+            assertTrue(lines.get(0).contains("\"message\":\"ManifestLoaded\""), lines.toString());
+            assertTrue(lines.get(1).contains("\"message\":\"PolicyLoaded\""), lines.toString());
+            assertTrue(lines.get(1).contains("\"policy_digest\":\"" +
+                VerifiedDocument.unchecked(policy, Files.readAllBytes(policy)).sha256() +
+                "\",\"policy_name\":\"loose\",\"signer_key_id\":\"unsigned\"}"), lines.get(1));
+
+            // The processing stage passes over PolicyLoaded: a replay without the policy derives the same bytes.
+            final TelemetryPipeline replay = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+                .config(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).outputDigest(true).build()).build();
+            JournalReplayer.replay(journal, replay, null);
+            replay.close();
+            assertEquals(live.outputDigest().orElseThrow(), replay.outputDigest().orElseThrow());
+        }
+    }
 }

@@ -8,6 +8,7 @@ import io.pitgun.codecs.frame.FrameStructure;
 import io.pitgun.codecs.frame.FrameValidator;
 import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.sbe.PolicyLoadedDecoder;
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
@@ -84,6 +85,7 @@ public final class JournalDumper
     private final SessionStartDecoder sessionStart = new SessionStartDecoder();
     private final SessionEndDecoder sessionEnd = new SessionEndDecoder();
     private final ManifestLoadedDecoder manifestLoaded = new ManifestLoadedDecoder();
+    private final PolicyLoadedDecoder policyLoaded = new PolicyLoadedDecoder();
     private final ExpandableArrayBuffer line = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
 
@@ -281,6 +283,22 @@ public final class JournalDumper
                     p = putAscii(line, p, "\",\"manifest_name\":" + jsonString(manifestLoaded.manifestName()) +
                         ",\"dictionary_name\":" + jsonString(manifestLoaded.dictionaryName()) +
                         ",\"signer_key_id\":" + jsonString(manifestLoaded.signerKeyId()) + "}");
+                    break;
+                }
+                case PolicyLoadedDecoder.TEMPLATE_ID:
+                {
+                    policyLoaded.wrap(buffer, offset + ROOT, header.blockLength(), header.version());
+                    p = putAscii(line, p, ",\"timestamp_us\":");
+                    p += line.putLongAscii(p, policyLoaded.timestampUs());
+                    p = putAscii(line, p, ",\"policy_digest\":\"");
+                    for (int i = 0; i < PolicyLoadedDecoder.policyDigestLength(); i++)
+                    {
+                        final int b = policyLoaded.policyDigest(i);
+                        line.putByte(p++, HEX[b >>> 4]);
+                        line.putByte(p++, HEX[b & 0xF]);
+                    }
+                    p = putAscii(line, p, "\",\"policy_name\":" + jsonString(policyLoaded.policyName()) +
+                        ",\"signer_key_id\":" + jsonString(policyLoaded.signerKeyId()) + "}");
                     break;
                 }
                 default:

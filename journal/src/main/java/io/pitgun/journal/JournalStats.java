@@ -8,6 +8,7 @@ package io.pitgun.journal;
  * @param sessionStarts    {@code SessionStart} entries.
  * @param sessionEnds      {@code SessionEnd} entries.
  * @param manifestsLoaded  {@code ManifestLoaded} entries.
+ * @param policiesLoaded   {@code PolicyLoaded} entries.
  * @param sessions         distinct session ids in frames and session messages.
  * @param sources          distinct source ids in frames.
  * @param firstTimestampUs smallest frame {@code timestampUs}, or {@link Long#MAX_VALUE} without frames.
@@ -22,7 +23,8 @@ package io.pitgun.journal;
  * @param firstProblem     what is wrong with it, or null.
  */
 public record JournalStats(
-    long entries, long frames, long sessionStarts, long sessionEnds, long manifestsLoaded, int sessions, int sources,
+    long entries, long frames, long sessionStarts, long sessionEnds, long manifestsLoaded, long policiesLoaded,
+    int sessions, int sources,
     long firstTimestampUs, long lastTimestampUs, long firstIndex, long lastIndex, int files, long fileBytes,
     long messageBytes, long badEntries, long firstBadIndex, String firstProblem)
 {

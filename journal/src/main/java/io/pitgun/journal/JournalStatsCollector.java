@@ -3,6 +3,7 @@ package io.pitgun.journal;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameValidator;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.sbe.PolicyLoadedDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
@@ -31,6 +32,7 @@ public final class JournalStatsCollector implements JournalScanHandler
     private long sessionStarts;
     private long sessionEnds;
     private long manifestsLoaded;
+    private long policiesLoaded;
     private long firstTimestampUs = Long.MAX_VALUE;
     private long lastTimestampUs = Long.MIN_VALUE;
     private long messageBytes;
@@ -69,7 +71,7 @@ public final class JournalStatsCollector implements JournalScanHandler
             throw new UncheckedIOException(directory + ": cannot list the journal files", ex);
         }
         return new JournalStats(outcome.entries(), collector.frames, collector.sessionStarts, collector.sessionEnds,
-            collector.manifestsLoaded, collector.sessions.size(), collector.sources.cardinality(),
+            collector.manifestsLoaded, collector.policiesLoaded, collector.sessions.size(), collector.sources.cardinality(),
             collector.firstTimestampUs, collector.lastTimestampUs, journal.firstIndex(), journal.lastIndex(), files,
             fileBytes, collector.messageBytes, collector.bad.count(), collector.bad.firstIndex(),
             collector.bad.firstProblem());
@@ -107,6 +109,9 @@ public final class JournalStatsCollector implements JournalScanHandler
                 break;
             case ManifestLoadedDecoder.TEMPLATE_ID:
                 manifestsLoaded++;
+                break;
+            case PolicyLoadedDecoder.TEMPLATE_ID:
+                policiesLoaded++;
                 break;
             default:
                 break;

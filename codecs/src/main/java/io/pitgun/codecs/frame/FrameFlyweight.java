@@ -206,7 +206,7 @@ public final class FrameFlyweight
             copy(src, srcOffset, dst, dstOffset, length);
             return length;
         }
-        // Session markers and ManifestLoaded: the root block, then var-data that has no block length of its own.
+        // Session markers, ManifestLoaded and PolicyLoaded: the root block, then var-data that has no block length of its own.
         copy(src, srcOffset, dst, dstOffset, ownRootEnd);
         writeOwnHeader(dst, dstOffset);
         moveTowardStart(src, srcOffset + rootEnd, dst, dstOffset + ownRootEnd, length - rootEnd);

@@ -2,6 +2,7 @@ package io.pitgun.codecs.frame;
 
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
+import io.pitgun.codecs.sbe.PolicyLoadedDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.SignalQuality;
@@ -67,6 +68,8 @@ public final class FrameStructure
     private static final long FAILED = Long.MIN_VALUE;
     /** ManifestLoaded's var-data fields after its root block: manifestName, dictionaryName, signerKeyId. */
     private static final int MANIFEST_LOADED_VAR_FIELDS = 3;
+    /** PolicyLoaded's var-data fields after its root block: policyName, signerKeyId. */
+    private static final int POLICY_LOADED_VAR_FIELDS = 2;
 
     private FrameStructure()
     {
@@ -114,10 +117,12 @@ public final class FrameStructure
             case SessionEndDecoder.TEMPLATE_ID:
                 end = varString(buffer, offset, position, available);
                 break;
-            default: // ManifestLoaded: manifestName, dictionaryName, signerKeyId
+            default: // ManifestLoaded, PolicyLoaded: their var-data strings, one after another
             {
+                final int fields = templateId == PolicyLoadedDecoder.TEMPLATE_ID ?
+                    POLICY_LOADED_VAR_FIELDS : MANIFEST_LOADED_VAR_FIELDS;
                 long after = varString(buffer, offset, position, available);
-                for (int field = 1; field < MANIFEST_LOADED_VAR_FIELDS && after >= 0; field++)
+                for (int field = 1; field < fields && after >= 0; field++)
                 {
                     after = varString(buffer, offset, (int)after, available);
                 }
@@ -177,6 +182,7 @@ public final class FrameStructure
             case SessionStartDecoder.TEMPLATE_ID: return "SessionStart";
             case SessionEndDecoder.TEMPLATE_ID: return "SessionEnd";
             case ManifestLoadedDecoder.TEMPLATE_ID: return "ManifestLoaded";
+            case PolicyLoadedDecoder.TEMPLATE_ID: return "PolicyLoaded";
             default: return "template " + templateId;
         }
     }
@@ -195,6 +201,7 @@ public final class FrameStructure
             case SessionStartDecoder.TEMPLATE_ID: return SessionStartDecoder.BLOCK_LENGTH;
             case SessionEndDecoder.TEMPLATE_ID: return SessionEndDecoder.BLOCK_LENGTH;
             case ManifestLoadedDecoder.TEMPLATE_ID: return ManifestLoadedDecoder.BLOCK_LENGTH;
+            case PolicyLoadedDecoder.TEMPLATE_ID: return PolicyLoadedDecoder.BLOCK_LENGTH;
             default: return -1;
         }
     }

@@ -3,6 +3,7 @@ package io.pitgun.codecs.frame;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.frame.FrameValidator.Level;
 import io.pitgun.codecs.sbe.ManifestLoadedEncoder;
+import io.pitgun.codecs.sbe.PolicyLoadedEncoder;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -209,6 +210,21 @@ class FrameValidatorTest
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
         assertTrue(validator.validateExactly(buffer, 0, length, Level.STRUCTURE), validator::describe);
         assertProblem(length, Level.DICTIONARY, FrameProblem.NOT_A_PRODUCER_MESSAGE);
+    }
+
+    @Test
+    void shouldRefusePolicyLoadedFromProducerButReadItInJournalWithItsTwoStrings()
+    {
+        final PolicyLoadedEncoder encoder = new PolicyLoadedEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).timestampUs(NOW_US);
+        encoder.policyName("track-limits");
+        encoder.signerKeyId("7b62de3d73627631");
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+        // Exactly two var-data strings: read as ManifestLoaded's three, the message would be truncated.
+        assertTrue(validator.validateExactly(buffer, 0, length, Level.STRUCTURE), validator::describe);
+        assertEquals("PolicyLoaded", FrameStructure.nameOf(PolicyLoadedEncoder.TEMPLATE_ID));
+        assertProblem(length, Level.DICTIONARY, FrameProblem.NOT_A_PRODUCER_MESSAGE);
+        assertProblem(length - 1, Level.STRUCTURE, FrameProblem.TRUNCATED);
     }
 
     @Test

@@ -17,11 +17,15 @@ public final class TuningPolicy
     private final ManifestLimits manifestLimits;
     private final FrameLimits frameLimits;
     private final List<String> warnings;
+    private final String sha256;
+    private final String signerKeyId;
 
     TuningPolicy(final Path source, final String name, final ChannelLimitTable table,
         final List<DerivedChannelLimit> derivedLimits, final ManifestLimits manifestLimits,
-        final FrameLimits frameLimits, final List<String> warnings)
+        final FrameLimits frameLimits, final List<String> warnings, final String sha256, final String signerKeyId)
     {
+        this.sha256 = sha256;
+        this.signerKeyId = signerKeyId;
         this.frameLimits = frameLimits;
         this.source = source;
         this.name = name;
@@ -71,6 +75,21 @@ public final class TuningPolicy
     public List<String> warnings()
     {
         return warnings;
+    }
+
+    /** Lower-case hex SHA-256 of the policy's text as read (for a signed policy, the bytes the signature covers). */
+    public String sha256()
+    {
+        return sha256;
+    }
+
+    /**
+     * The key id of the trusted key whose signature the policy carried, or {@code unsigned} when it was loaded
+     * without a signature check: what the journal's {@code PolicyLoaded} entry records.
+     */
+    public String signerKeyId()
+    {
+        return signerKeyId;
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.pitgun.schemas.SchemaCatalog;
 import io.pitgun.schemas.SchemaId;
 import io.pitgun.schemas.SchemaProblem;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,7 @@ public final class TuningPolicyLoader
         {
             throw new TuningPolicyException(List.of(verified.file() + ": " + ex.getMessage()));
         }
-        return fromDocument(document, registry);
+        return fromDocument(document, registry, verified.sha256(), verified.signerOrUnsigned());
     }
 
     /**
@@ -100,7 +101,15 @@ public final class TuningPolicyLoader
      */
     public static TuningPolicy fromDocument(final ParsedDocument document, final ParameterRegistry registry)
     {
-        final Resolver resolver = new Resolver(document, registry);
+        // The text exactly as read: for a file, the SHA-256 of its bytes, as a signature's digest is.
+        return fromDocument(document, registry, VerifiedDocument.unchecked(document.path(),
+            document.text().getBytes(StandardCharsets.UTF_8)).sha256(), VerifiedDocument.UNSIGNED);
+    }
+
+    private static TuningPolicy fromDocument(final ParsedDocument document, final ParameterRegistry registry,
+        final String sha256, final String signerKeyId)
+    {
+        final Resolver resolver = new Resolver(document, registry, sha256, signerKeyId);
         final List<SchemaProblem> schemaProblems = SchemaCatalog.standard().validate(SCHEMA, document.root());
         if (!schemaProblems.isEmpty())
         {
@@ -122,11 +131,16 @@ public final class TuningPolicyLoader
         private final List<String> warnings = new ArrayList<>();
         private final List<TuningLimit> limits = new ArrayList<>();
         private final List<DerivedChannelLimit> derivedLimits = new ArrayList<>();
+        private final String sha256;
+        private final String signerKeyId;
 
-        Resolver(final ParsedDocument document, final ParameterRegistry registry)
+        Resolver(final ParsedDocument document, final ParameterRegistry registry, final String sha256,
+            final String signerKeyId)
         {
             this.document = document;
             this.registry = registry;
+            this.sha256 = sha256;
+            this.signerKeyId = signerKeyId;
         }
 
         TuningPolicy resolve()
@@ -162,7 +176,8 @@ public final class TuningPolicyLoader
             final String name = root.has("name") ? root.get("name").asText() :
                 fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
             return new TuningPolicy(document.path(), name, new ChannelLimitTable(limits, registry.maxId() + 1),
-                derivedLimits, manifestLimits(root.get("manifest_limits")), frameLimits, warnings);
+                derivedLimits, manifestLimits(root.get("manifest_limits")), frameLimits, warnings, sha256,
+                signerKeyId);
         }
 
         private void namedLimit(final NamedLimit named, final double bound, final TuningAction action)
