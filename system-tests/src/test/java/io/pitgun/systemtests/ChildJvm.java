@@ -64,10 +64,12 @@ final class ChildJvm
      *
      * @param javaOptions extra JVM options for the child.
      * @param env         extra environment variables; every inherited {@code PITGUN_GATEWAY_*} one is removed.
+     * @param timeout     how long the child may take to print its start line.
      * @throws IllegalStateException (after killing the child) if it did not start in time, with its output.
      */
     static <T> Started<T> start(final String role, final Path dataDir, final List<String> javaOptions,
-        final Map<String, String> env, final List<String> args, final Function<String, T> started)
+        final Map<String, String> env, final List<String> args, final Function<String, T> started,
+        final java.time.Duration timeout)
         throws IOException, InterruptedException
     {
         Files.createDirectories(dataDir);
@@ -100,7 +102,7 @@ final class ChildJvm
         pump.start();
         try
         {
-            return new Started<>(child, ready.get(GatewayProcess.START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            return new Started<>(child, ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
         }
         catch (final ExecutionException | TimeoutException ex)
         {

@@ -70,7 +70,7 @@ public final class GatewayProcess implements AutoCloseable
         {
             final Matcher matcher = LISTENING.matcher(line);
             return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
-        });
+        }, START_TIMEOUT);
         return new GatewayProcess(started.child(), started.value());
     }
 

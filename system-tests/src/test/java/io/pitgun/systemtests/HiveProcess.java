@@ -22,6 +22,13 @@ public final class HiveProcess implements AutoCloseable
     }
 
     /** Starts {@code pitgun hive --listen CHANNEL --data-dir DATA_DIR --aeron-dir DATA_DIR-aeron} and waits. */
+    /**
+     * How long a hive may take to start. Longer than a gateway's: after a kill -9 it waits for Aeron Archive to
+     * recover its catalog and replays its record's tail before it listens; in one CI run on a loaded 2-core machine
+     * that took over 60 s, where it usually takes a few (a slow start still proves nothing lost or duplicated).
+     */
+    static final java.time.Duration START_TIMEOUT = java.time.Duration.ofSeconds(180);
+
     public static HiveProcess start(final Path dataDir, final String channel) throws IOException, InterruptedException
     {
         return start(dataDir, channel, List.of());
@@ -36,7 +43,7 @@ public final class HiveProcess implements AutoCloseable
     {
         return new HiveProcess(ChildJvm.start("hive", dataDir, javaOptions, Map.of(), List.of("hive", "--listen",
             channel, "--data-dir", dataDir.toString(), "--aeron-dir", aeronDirectory(dataDir).toString()),
-            line -> line.startsWith(LISTENING) ? Boolean.TRUE : null).child());
+            line -> line.startsWith(LISTENING) ? Boolean.TRUE : null, START_TIMEOUT).child());
     }
 
     /** The directory of the embedded media driver of a hive started on {@code dataDir}. */
