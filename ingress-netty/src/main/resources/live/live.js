@@ -54,6 +54,12 @@
   let comparePlot = null;
   let deltaPlot = null;
   let compareAuto = true;
+  /** The laps and channel the person picked; what is drawn follows on the next render. */
+  const compareRequest = { lapA: null, lapB: null, channel: null };
+  /**
+   * What the comparison view shows, set only by renderCompare so its laps and figures always belong together (a
+   * reader never sees the new laps with the old delta).
+   */
   const comparison = { lapA: null, lapB: null, channel: null, points: 0, finalDeltaS: null, lapTimeDiffS: null };
 
   function clampInt(text, fallback, min, max) {
@@ -558,8 +564,8 @@
     compareDirty = false;
     const laps = comparableLaps(s);
     const lapLabel = (lap) => lap + ' · ' + formatLapTime(s.laps.get(Number(lap)).timeS);
-    let a = comparison.lapA;
-    let b = comparison.lapB;
+    let a = compareRequest.lapA;
+    let b = compareRequest.lapB;
     if (compareAuto || !laps.includes(a) || !laps.includes(b)) {
       // MoTeC's habit: the best lap as the reference, the latest one against it.
       const best = bestLap(s);
@@ -572,7 +578,7 @@
     const traceA = s.traces.get(a);
     const traceB = s.traces.get(b);
     const channels = traceA ? COMPARE_CHANNELS.filter((c) => traceA.channels.has(c)) : [];
-    let channel = comparison.channel;
+    let channel = compareRequest.channel;
     if (!channels.includes(channel)) channel = channels[0];
     fillSelect($('compare-channel'), channels, channel, (c) => c);
     if (traceA === undefined || traceB === undefined || a === b || channel === undefined) {
@@ -682,9 +688,9 @@
   });
   const onCompareChange = () => {
     compareAuto = false;
-    comparison.lapA = Number($('lap-a').value);
-    comparison.lapB = Number($('lap-b').value);
-    comparison.channel = $('compare-channel').value;
+    compareRequest.lapA = Number($('lap-a').value);
+    compareRequest.lapB = Number($('lap-b').value);
+    compareRequest.channel = $('compare-channel').value;
     compareDirty = true;
     schedule();
   };
