@@ -25,8 +25,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -245,9 +243,9 @@ final class DemoCommand implements Callable<Integer>
         // One local client sends as fast as it is answered: the per-client rate limit would only slow the demo.
         flags.put(GatewaySetting.RATE_LIMIT, "0");
         flags.put(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, String.valueOf(1 << 24));
+        flags.put(GatewaySetting.BIND, "127.0.0.1:" + port);
         // The environment does not configure the demo: it is the same on every machine.
-        return GatewayConfig.resolve(Map.of(), flags)
-            .withBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return GatewayConfig.resolve(Map.of(), flags);
     }
 
     /**
@@ -260,8 +258,8 @@ final class DemoCommand implements Callable<Integer>
         flags.put(GatewaySetting.DATA_DIR, dir.toString());
         flags.put(GatewaySetting.UDP_BIND, "127.0.0.1:0");
         flags.put(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, String.valueOf(1 << 24));
-        return GatewayConfig.resolve(Map.of(), flags)
-            .withBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        flags.put(GatewaySetting.BIND, "127.0.0.1:" + port);
+        return GatewayConfig.resolve(Map.of(), flags);
     }
 
     private static Path copyManifest(final Path dir) throws IOException

@@ -136,38 +136,6 @@ public record GatewayConfig(
         return new Parser(text).parse();
     }
 
-    /** A copy with another bind address (tests bind port 0). */
-    public GatewayConfig withBind(final InetSocketAddress address)
-    {
-        return new GatewayConfig(address, allowNonLoopback, security, dataDir, runRegistryUrl, manifest, dictionary,
-            tuningPolicy, ackMode,
-            maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, channelCapacity,
-            waitStrategy, rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
-            idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
-            maxConnections,
-            maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
-            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
-            shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, udpBind, udpAllCars, questDb, postgresUrl,
-            parquetDir);
-    }
-
-    /** A copy that receives the F1 game's UDP telemetry on {@code address} (tests bind port 0). */
-    public GatewayConfig withUdpBind(final InetSocketAddress address, final boolean allCars)
-    {
-        return new GatewayConfig(bind, allowNonLoopback, security, dataDir, runRegistryUrl, manifest, dictionary,
-            tuningPolicy, ackMode,
-            maxBodyBytes, maxHeaderBytes, maxEnvelopeBytes, maxWsFrameBytes, ingestQueue, channelCapacity,
-            waitStrategy, rateLimitPerSecond, rateBurst, idleTimeoutS, readTimeoutS, ackTimeoutMs, idempotencyEntries,
-            idempotencyWindowS, restrictedClients, subscriberBufferBytes, ioThreads, shutdownTimeoutS, journalMinFreeBytes,
-            maxConnections,
-            maxConnectionsPerPeer, outboundHighWaterBytes, outboundLimitBytes, outboundTotalLimitBytes, slowConsumerTimeoutMs,
-            partialMessageBudgetBytes, queueDelayTargetMs, queueDelayIntervalMs, auditLog, shipTo, shipReply,
-            shipBatchSize, shipFlushIntervalMs, shipStreamId, shipReplyStreamId, shipAeronDir, shipIdleStrategy,
-            tlsCert, tlsKey, tls, trust, runRegistryIncludeRestricted, shipAckTimeoutMs, shipSecretFile, Optional.of(address), allCars,
-            questDb, postgresUrl, parquetDir);
-    }
-
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
     public Optional<ShipperConfig> shipper()
     {

@@ -5,8 +5,6 @@ import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -46,8 +44,8 @@ public final class SweepGateway implements AutoCloseable
         flags.put(GatewaySetting.DATA_DIR, dir.toString());
         flags.put(GatewaySetting.ACK_MODE, "journaled");
         flags.put(GatewaySetting.RATE_LIMIT, "0");
-        final GatewayConfig config = GatewayConfig.resolve(Map.of(), flags)
-            .withBind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        flags.put(GatewaySetting.BIND, "127.0.0.1:0");
+        final GatewayConfig config = GatewayConfig.resolve(Map.of(), flags);
         return new SweepGateway(GatewayServer.start(config), dir);
     }
 
