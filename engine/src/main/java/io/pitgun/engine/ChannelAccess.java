@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * The access level of every channel a pipeline's frames can carry. A dictionary channel has the level its entry
@@ -38,6 +39,8 @@ public final class ChannelAccess
     private final int[] revealsById = new int[65_536];
     /** Every channel a filter's {@code where} reads, in stage order: whether a frame passes tells about each. */
     private final List<FilterRead> filterReads = new ArrayList<>();
+    /** Per derived channel id, the dictionary channel ids it is computed from (see {@link DerivedSources}). */
+    private final Map<Integer, int[]> sourcesById;
 
     /**
      * A channel a filter stage's {@code where} reads.
@@ -52,44 +55,25 @@ public final class ChannelAccess
 
     private ChannelAccess(final CompiledManifest manifest)
     {
-        final Map<String, Integer> revealsByName = new HashMap<>();
         for (final ParameterDefinition parameter : manifest.registry().parameters())
         {
             levelById[parameter.id()] = parameter.access();
             revealsById[parameter.id()] = 1 << parameter.access().ordinal();
-            revealsByName.put(parameter.name(), 1 << parameter.access().ordinal());
         }
-        final Map<String, AccessLevel> byName = new HashMap<>();
-        for (final ParameterDefinition parameter : manifest.registry().parameters())
+        // A derived channel's level and what it reveals follow from the dictionary channels it is computed from.
+        sourcesById = DerivedSources.of(manifest);
+        for (final DerivedChannel channel : manifest.derivedChannels())
         {
-            byName.put(parameter.name(), parameter.access());
-        }
-        // Derived channels in index order: a formula reads only channels derived before it (or in its stage, in
-        // dependency order), so a fixed point takes at most as many passes as there are derived channels.
-        boolean changed = true;
-        while (changed)
-        {
-            changed = false;
-            for (final DerivedChannel channel : manifest.derivedChannels())
+            AccessLevel level = AccessLevel.PUBLIC;
+            int reveals = 1 << AccessLevel.PUBLIC.ordinal();
+            for (final int source : sourcesById.get(channel.parameterId()))
             {
-                AccessLevel level = AccessLevel.PUBLIC;
-                int reveals = 1 << AccessLevel.PUBLIC.ordinal();
-                for (final String dependency : channel.dependencies())
-                {
-                    final AccessLevel of = byName.getOrDefault(dependency, AccessLevel.PUBLIC);
-                    level = of.compareTo(level) > 0 ? of : level;
-                    reveals |= revealsByName.getOrDefault(dependency, 1 << AccessLevel.PUBLIC.ordinal());
-                }
-                final Integer revealedBefore = revealsByName.get(channel.name());
-                if (byName.get(channel.name()) != level || revealedBefore == null || revealedBefore != reveals)
-                {
-                    byName.put(channel.name(), level);
-                    revealsByName.put(channel.name(), reveals);
-                    levelById[channel.parameterId()] = level;
-                    revealsById[channel.parameterId()] = reveals;
-                    changed = true;
-                }
+                final AccessLevel of = levelOf(source);
+                level = of.compareTo(level) > 0 ? of : level;
+                reveals |= 1 << of.ordinal();
             }
+            levelById[channel.parameterId()] = level;
+            revealsById[channel.parameterId()] = reveals;
         }
         final Map<String, Integer> ids = new HashMap<>();
         for (final ParameterDefinition parameter : manifest.registry().parameters())
@@ -210,6 +194,34 @@ public final class ChannelAccess
             shown[id] = (reveals & ~allowed) == 0;
         }
         return parameterId -> shown[parameterId];
+    }
+
+    /**
+     * The channels a reader allowed the dictionary channels {@code allowed} accepts may read, indexed by parameter
+     * id: those channels, and each derived channel computed only from them (its value tells about nothing else).
+     * Cold path (a subscriber's allow-list).
+     */
+    public boolean[] readableFrom(final IntPredicate allowed)
+    {
+        final boolean[] shown = new boolean[levelById.length];
+        for (int id = 0; id < shown.length; id++)
+        {
+            final int[] sources = sourcesById.get(id);
+            if (sources == null)
+            {
+                shown[id] = allowed.test(id);
+            }
+            else
+            {
+                boolean all = true;
+                for (final int source : sources)
+                {
+                    all &= allowed.test(source);
+                }
+                shown[id] = all;
+            }
+        }
+        return shown;
     }
 
     /** Whether a reader allowed exactly {@code levels} may read channel {@code parameterId} (see {@link #readableIn}). */

@@ -1,18 +1,14 @@
 package io.pitgun.gateway;
 
 import io.pitgun.codecs.dictionary.AccessLevel;
-import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.InsightRedactor;
-import io.pitgun.manifest.DerivedChannel;
 import org.agrona.DirectBuffer;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -93,34 +89,7 @@ final class SubscriberAudience
      */
     static boolean[] allowedChannels(final GatewayServer server, final TokenScope scope)
     {
-        final boolean[] allowed = new boolean[65_536];
-        final Map<String, Boolean> byName = new HashMap<>();
-        for (final ParameterDefinition parameter : server.registry().parameters())
-        {
-            allowed[parameter.id()] = scope.allowsChannel(parameter.id());
-            byName.put(parameter.name(), allowed[parameter.id()]);
-        }
-        // A formula reads only channels derived before it; passes until nothing changes, as in ChannelAccess.
-        boolean changed = true;
-        while (changed)
-        {
-            changed = false;
-            for (final DerivedChannel channel : server.pipeline().manifest().derivedChannels())
-            {
-                boolean all = true;
-                for (final String dependency : channel.dependencies())
-                {
-                    all &= byName.getOrDefault(dependency, Boolean.FALSE);
-                }
-                if (all && !allowed[channel.parameterId()])
-                {
-                    allowed[channel.parameterId()] = true;
-                    byName.put(channel.name(), Boolean.TRUE);
-                    changed = true;
-                }
-            }
-        }
-        return allowed;
+        return server.channelAccess().readableFrom(scope::allowsChannel);
     }
 
     /** Whether members with these properties belong to this audience. */
