@@ -121,6 +121,11 @@ final class LoadgenCommand implements Callable<Integer>
         description = "A sweep step breaks when more than this share of envelopes fails (default: ${DEFAULT-VALUE}).")
     double maxErrorRatio;
 
+    @Option(names = "--min-achieved-ratio", paramLabel = "R", defaultValue = "0.95",
+        description = "A sweep step breaks when it sent fewer envelopes than this share of the offered rate " +
+            "(default: ${DEFAULT-VALUE}).")
+    double minAchievedRatio;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -266,10 +271,10 @@ final class LoadgenCommand implements Callable<Integer>
             return "--sweep compares the gateway with a bare HTTP server: it needs --mode http, got '" + mode + "'";
         }
         if (sweep && (!(sweepStartRate > 0) || !(sweepFactor > 1) || !(sweepMaxRate >= sweepStartRate) ||
-            !(p999LimitMs > 0) || !(maxErrorRatio >= 0)))
+            !(p999LimitMs > 0) || !(maxErrorRatio >= 0) || !(minAchievedRatio >= 0 && minAchievedRatio <= 1)))
         {
             return "--sweep needs --sweep-start-rate > 0, --sweep-factor > 1, --sweep-max-rate >= the start rate, " +
-                "--p999-limit-ms > 0 and --max-error-ratio >= 0";
+                "--p999-limit-ms > 0, --max-error-ratio >= 0 and --min-achieved-ratio in [0, 1]";
         }
         if (sweep && sweepMaxRate * durationSeconds > MAX_ENVELOPES)
         {
@@ -283,16 +288,17 @@ final class LoadgenCommand implements Callable<Integer>
     private int sweep(final PrintWriter out, final PrintWriter err) throws Exception
     {
         final LoadgenSweep.Limits limits = new LoadgenSweep.Limits(sweepStartRate, sweepFactor, sweepMaxRate,
-            p999LimitMs, maxErrorRatio);
+            p999LimitMs, maxErrorRatio, minAchievedRatio);
         final boolean ownGateway = !spec.commandLine().getParseResult().hasMatchedOption("--target");
         if (!spec.commandLine().getParseResult().hasMatchedOption("--duration"))
         {
             durationSeconds = SWEEP_STEP_SECONDS;
         }
         out.printf("pitgun loadgen --sweep: %.1f s per step from %.0f envelopes/s x %.2f up to %.0f; a step breaks on " +
-                "p99.9 > %.1f ms, more than %.2f %% errors or under 95 %% of the offered rate; %d connection(s), " +
+                "p99.9 > %.1f ms, more than %.2f %% errors or under %.0f %% of the offered rate; %d connection(s), " +
                 "%d frame(s) x %d sample(s) per envelope%n", durationSeconds, sweepStartRate, sweepFactor,
-            sweepMaxRate, p999LimitMs, maxErrorRatio * 100, connections, framesPerEnvelope, samplesPerFrame);
+            sweepMaxRate, p999LimitMs, maxErrorRatio * 100, minAchievedRatio * 100, connections, framesPerEnvelope,
+            samplesPerFrame);
         out.flush();
         final LoadgenSweep.Outcome gateway;
         if (ownGateway)

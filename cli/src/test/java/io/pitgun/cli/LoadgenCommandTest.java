@@ -104,10 +104,11 @@ class LoadgenCommandTest
     @Test
     void shouldSweepTheGatewayAndTheBareServerAndPrintBothSustainableRates()
     {
-        // Generous limits: this checks the sweep's steps and report, not the machine's speed.
+        // Generous limits: this checks the sweep's steps and report, not the machine's speed (a CI run once sent
+        // only 166 of 200 envelopes/s to the bare server in its one-second step, under the default 95 %).
         final CliRun run = CliRun.of("loadgen", "--sweep", "--duration", "1", "--sweep-start-rate", "100",
             "--sweep-factor", "2", "--sweep-max-rate", "200", "--p999-limit-ms", "60000", "--max-error-ratio", "1",
-            "--connections", "2");
+            "--min-achieved-ratio", "0", "--connections", "2");
 
         assertEquals(0, run.exitCode(), run.out() + run.err());
         assertTrue(run.out().contains("gateway (embedded, ack after journal) (http://127.0.0.1:"), run.out());

@@ -5,7 +5,8 @@ import java.net.URI;
 
 /**
  * Runs the load generator at increasing rates until a step breaks the limits (p99.9 latency from the intended send
- * time, share of refused or failed envelopes, or an achieved rate below 95 % of the offered one) and reports the
+ * time, share of refused or failed envelopes, or an achieved rate below a share of the offered one, 95 % unless told)
+ * and reports the
  * highest rate that held: the sustainable rate of that target on this machine.
  */
 public final class LoadgenSweep
@@ -18,8 +19,11 @@ public final class LoadgenSweep
      * @param maxRate       the highest rate tried.
      * @param p999Ms        a step breaks when p99.9 latency is above this, in milliseconds.
      * @param maxErrorRatio a step breaks when more than this share of envelopes fails.
+     * @param minAchievedRatio a step breaks when it sent fewer than this share of the offered rate (the load generator
+     *                      itself fell behind, or the target's answers held it back).
      */
-    public record Limits(double startRate, double factor, double maxRate, double p999Ms, double maxErrorRatio)
+    public record Limits(double startRate, double factor, double maxRate, double p999Ms, double maxErrorRatio,
+        double minAchievedRatio)
     {
     }
 
@@ -85,9 +89,9 @@ public final class LoadgenSweep
         {
             return String.format("p99.9 over %.1f ms", limits.p999Ms());
         }
-        if (r.achievedRate() < 0.95 * rate)
+        if (r.achievedRate() < limits.minAchievedRatio() * rate)
         {
-            return "achieved rate under 95 % of offered";
+            return String.format("achieved rate under %.0f %% of offered", limits.minAchievedRatio() * 100);
         }
         return null;
     }
