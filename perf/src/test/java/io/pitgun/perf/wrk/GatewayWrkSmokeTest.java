@@ -56,4 +56,37 @@ class GatewayWrkSmokeTest
             }
         }
     }
+
+    /**
+     * {@code --tls on}: the gateway with the JDK's provider, with OpenSSL and without TLS, each over wrk at one point,
+     * every acknowledged frame journaled by each (the path bin/bench's GatewayWrkTls block takes).
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void shouldMeasureTheGatewayWithEachTlsProviderAndWithoutTls() throws Exception
+    {
+        assumeTrue(Boolean.getBoolean("pitgun.wrk.smoke"),
+            "opt-in: -Dpitgun.wrk.smoke=true (needs wrk, openssl and bin/pitgun)");
+        final Path summary = dir.resolve("summary.txt");
+
+        GatewayWrkMain.main(new String[] {"--summary", summary.toString(), "--raw-dir", dir.resolve("raw").toString(),
+            "--points", "1x4", "--seconds", "2", "--warmup-seconds", "1", "--first-warmup-seconds", "1",
+            "--pitgun", Path.of("..", "bin", "pitgun").toString(), "--tls", "on"});
+
+        final String text = Files.readString(summary, StandardCharsets.UTF_8);
+        final java.util.List<String> points = text.lines().filter(l -> l.startsWith("point ")).toList();
+        assertEquals(GatewayWrkMain.TLS_SERVERS.size(), points.size(), text);
+        for (final String line : points)
+        {
+            final GatewayWrkTable.Run run = GatewayWrkTable.run(line.substring("point ".length()));
+            assertTrue(GatewayWrkMain.TLS_SERVERS.contains(run.server()), line);
+            // Each server is a gateway: its journal holds every frame wrk saw acknowledged, and wrk saw no errors.
+            assertTrue(line.contains(" acked_frames="), line);
+            final long acked = Long.parseLong(line.replaceAll(".* acked_frames=(\\d+) .*", "$1"));
+            final long journaled = Long.parseLong(line.replaceAll(".* journaled_frames=(\\d+) .*", "$1"));
+            assertTrue(acked > 0 && journaled >= acked, line);
+        }
+        final String block = GatewayWrkTable.render(text);
+        assertTrue(block.contains("TLS (JDK)") && block.contains("TLS (OpenSSL)"), block);
+    }
 }
