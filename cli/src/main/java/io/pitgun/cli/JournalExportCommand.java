@@ -120,8 +120,9 @@ final class JournalExportCommand implements Callable<Integer>
         try
         {
             compiled = manifest == null ? null : ManifestCommand.compile(manifest, dictionary);
+            // As journal dump: unasked, the dictionary the journal's ManifestLoaded names (an F1 gateway's f1-25.v1).
             registry = compiled != null ? compiled.registry() :
-                dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
+                dictionary == null ? JournalCommand.shippedDictionaryOf(directory) : ParameterRegistry.load(dictionary);
         }
         catch (final ManifestException ex)
         {

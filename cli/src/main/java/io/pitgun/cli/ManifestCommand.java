@@ -56,14 +56,12 @@ final class ManifestCommand implements Runnable
         {
             registry = ParameterRegistry.load(dictionary);
         }
-        else if (PipelineManifest.DEFAULT_DICTIONARY.equals(manifest.dictionary()))
-        {
-            registry = ParameterRegistry.simV1();
-        }
         else
         {
-            throw new IllegalArgumentException(file + ": the manifest uses dictionary '" + manifest.dictionary() +
-                "', which is not built in; pass it with --dictionary FILE");
+            // A shipped dictionary (sim.v1, f1-25.v1) is found by name; any other is a file the caller names.
+            registry = ParameterRegistry.shipped(manifest.dictionary()).orElseThrow(() -> new IllegalArgumentException(
+                file + ": the manifest uses dictionary '" + manifest.dictionary() + "', which is not built in; pass " +
+                    "it with --dictionary FILE"));
         }
         return ManifestCompiler.compile(manifest, registry);
     }

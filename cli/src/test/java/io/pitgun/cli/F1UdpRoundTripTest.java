@@ -101,6 +101,25 @@ class F1UdpRoundTripTest
         assertEquals(0, dump.exitCode(), dump.err());
         assertTrue(dump.out().contains("\"Engine_RPM\":") && dump.out().contains("\"Event_Code\":1096045395"),
             dump.out().lines().limit(5).toList().toString());
+        // So does journal export: its columns are f1-25.v1's channels, not sim.v1's names for the same ids.
+        final Path csv = dataDir.resolve("export");
+        final CliRun export = CliRun.of("journal", "export", dataDir.resolve("journal").toString(), "--format", "csv",
+            "--out", csv.toString());
+        assertEquals(0, export.exitCode(), export.out() + export.err());
+        final String header;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(csv))
+        {
+            final Path file = files.filter(f -> f.toString().endsWith(".csv")).findFirst().orElseThrow();
+            header = java.nio.file.Files.readAllLines(file).get(0);
+        }
+        final List<String> columns = List.of(header.split(","));
+        for (final Expected want : expected)
+        {
+            for (final F1Channel channel : want.values.keySet())
+            {
+                assertTrue(columns.contains(channel.channelName()), channel + " in " + header);
+            }
+        }
         // Every packet id the source decodes went through, and the session was opened and closed by its events.
         assertEquals(List.of("event SSTA", "motion", "telemetry", "lap data", "car status", "session", "event SEND"),
             expected.stream().map(e -> e.kind).distinct().toList());

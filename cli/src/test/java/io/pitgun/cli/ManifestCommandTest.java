@@ -31,6 +31,15 @@ class ManifestCommandTest
 
 
     @Test
+    void shouldFindAShippedDictionaryByTheNameTheManifestGives()
+    {
+        // The gateway's built-in F1 manifest names f1-25.v1, which ships with Pitgun: no --dictionary needed.
+        final Path f1 = Path.of("..", "ingress-netty", "src", "main", "resources", "gateway", "f1-25-laps-manifest.yaml");
+        final CliRun check = CliRun.of("manifest", "check", f1.toString());
+        assertEquals(0, check.exitCode(), check.out() + check.err());
+    }
+
+    @Test
     void shouldReportEveryProblemOfAManifestInOneRunInSourceOrder() throws IOException
     {
         final Path file = dir.resolve("four-mistakes.yaml");
