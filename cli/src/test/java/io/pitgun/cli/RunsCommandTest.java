@@ -85,6 +85,23 @@ class RunsCommandTest
             assertEquals("  lap   1      0.990 s      100 frames", lines[1]);
             assertEquals("  lap   3      0.990 s      100 frames", lines[3]);
 
+            // A run with its out-lap only has no best lap: "-", not 0.
+            final UUID outLapOnly = UUID.randomUUID();
+            try (GatewayServer gateway = start(postgres))
+            {
+                final GatewayClient client = new GatewayClient(gateway.address().getPort());
+                assertEquals(202, client.beacon(EnvelopeJson.batch(UUID.randomUUID(), TS, outLapOnly, 0, FRAMES_PER_LAP,
+                    0, sequence -> START_US + sequence * 10_000)).statusCode());
+                assertEquals(202, client.beacon(EnvelopeJson.timestamped(UUID.randomUUID(), TS, outLapOnly,
+                    "session.end", START_US + FRAMES_PER_LAP * 10_000L)).statusCode());
+                Await.until("the out-lap and its session are in PostgreSQL", Duration.ofSeconds(60),
+                    () -> count(postgres, "SELECT count(*) FROM insights WHERE session_id = '" + outLapOnly + "'") == 2);
+            }
+            final CliRun outLap = CliRun.of("runs", "--url", postgres.jdbcUrl(), "--session", outLapOnly.toString());
+            assertEquals(0, outLap.exitCode(), outLap.err());
+            final String first = outLap.out().split("\n")[0];
+            assertEquals("laps 1  best -  completed", first.substring(first.indexOf("laps ")), outLap.out());
+
             final CliRun none = CliRun.of("runs", "--url", postgres.jdbcUrl(), "--session", UUID.randomUUID().toString());
             assertEquals(0, none.exitCode(), none.err());
             assertEquals(true, none.out().startsWith("no runs of session "), none.out());

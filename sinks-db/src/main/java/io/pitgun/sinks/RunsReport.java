@@ -48,11 +48,13 @@ public final class RunsReport
                     final UUID session = (UUID)run.getObject(1);
                     final int source = run.getInt(2);
                     final String manifestSha = run.getString(4);
+                    final long laps = run.getLong(7);
                     final double best = run.getDouble(8);
+                    // wasNull speaks of the last column read: best's, read just now (no flying lap: NULL).
+                    final String bestText = run.wasNull() ? "-" : String.format(Locale.ROOT, "%.3f s", best);
                     out.printf(Locale.ROOT, "session %s  source %d  manifest %s (%s)  laps %d  best %s  %s%n",
                         session, source, run.getString(3), manifestSha.substring(0, Math.min(12, manifestSha.length())),
-                        run.getLong(7), run.wasNull() ? "-" : String.format(Locale.ROOT, "%.3f s", best),
-                        run.getBoolean(9) ? "completed" : "open");
+                        laps, bestText, run.getBoolean(9) ? "completed" : "open");
                     lapQuery.setObject(1, session);
                     lapQuery.setInt(2, source);
                     lapQuery.setString(3, manifestSha);
