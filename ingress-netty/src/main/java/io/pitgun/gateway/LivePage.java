@@ -65,6 +65,12 @@ final class LivePage
         return uplotVersion;
     }
 
+    /** Files held in memory: the page's own, once asked for (a test's view). */
+    int cachedFiles()
+    {
+        return cache.size();
+    }
+
     /** Whether {@code path} is the page or one of its files. */
     static boolean serves(final String path)
     {
@@ -122,8 +128,19 @@ final class LivePage
         {
             return null;
         }
-        final Asset asset = cache.computeIfAbsent(relative, this::load);
-        return asset == MISSING ? null : asset;
+        final Asset cached = cache.get(relative);
+        if (cached != null)
+        {
+            return cached;
+        }
+        final Asset loaded = load(relative);
+        if (loaded == MISSING)
+        {
+            // Misses are not kept: anyone may ask for any name, and the cache holds only the page's own files.
+            return null;
+        }
+        final Asset raced = cache.putIfAbsent(relative, loaded);
+        return raced == null ? loaded : raced;
     }
 
     private Asset load(final String relative)
