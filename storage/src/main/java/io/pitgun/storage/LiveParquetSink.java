@@ -11,6 +11,7 @@ import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.sinks.SinkCounters;
+import io.pitgun.sinks.SinkFollower;
 import io.pitgun.sinks.SinkThread;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -49,7 +50,7 @@ import java.util.concurrent.TimeUnit;
  * a session at or below its newest file's last index is in a file already and is skipped. The journal is read from
  * its first message to find the rest: a restart writes each frame that is not in a complete file exactly once.
  */
-public final class LiveParquetSink implements AutoCloseable
+public final class LiveParquetSink implements SinkFollower
 {
     /** The sink's name: its thread is {@code pitgun-sink-parquet}, its counters' label {@code sink="parquet"}. */
     public static final String NAME = "parquet";
@@ -106,7 +107,14 @@ public final class LiveParquetSink implements AutoCloseable
         return sink;
     }
 
+    @Override
+    public String name()
+    {
+        return NAME;
+    }
+
     /** The sink's counters ({@code sink="parquet"}). */
+    @Override
     public SinkCounters counters()
     {
         return counters;
@@ -163,7 +171,7 @@ public final class LiveParquetSink implements AutoCloseable
                 idle.idle(entries);
             }
             // Closing: read to the journal's end first, so every frame acknowledged before the close is in a
-            // completed file; what is appended after this (the pipeline's drain) is written at the next start.
+            // completed file (the pipeline stops its followers after its drain, so that is everything it journaled).
             while (tailer.readNext(follower))
             {
                 // to the end
