@@ -6,7 +6,10 @@ import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineSetting;
 import io.pitgun.engine.TelemetryPipeline;
 
-/** {@code output.parquet}: a {@link LiveParquetSink} with the export's rotation. A service provider. */
+/**
+ * {@code output.parquet}: a {@link LiveParquetSink} with the export's rotation, writing the journal's frames and the
+ * derived frames of the pipeline's manifest. A service provider.
+ */
 public final class ParquetFollowerProvider implements OutputFollowerProvider
 {
     @Override
@@ -18,8 +21,8 @@ public final class ParquetFollowerProvider implements OutputFollowerProvider
     @Override
     public OutputFollower start(final TelemetryPipeline pipeline, final PipelineConfig config)
     {
-        return LiveParquetSink.start(pipeline.journal().orElseThrow(), pipeline.dictionary(),
-            config.parquetDirectory().orElseThrow(), FileRotation.defaults(), LiveParquetSink.DEFAULT_IDLE_CLOSE_NS,
-            config.outputIncludeRestricted());
+        return LiveParquetSink.start(pipeline.journal().orElseThrow(), pipeline.dictionary(), pipeline.manifest(),
+            config, config.parquetDirectory().orElseThrow(), FileRotation.defaults(),
+            LiveParquetSink.DEFAULT_IDLE_CLOSE_NS);
     }
 }
