@@ -228,6 +228,10 @@ public final class LiveParquetSink implements SinkFollower
                 {
                     entries++;
                 }
+                if (derived != null && derived.failure() != null)
+                {
+                    throw derived.failure(); // a derived row could not be written: start again from the files
+                }
                 final long now = System.nanoTime();
                 if (entries == 0)
                 {
@@ -368,10 +372,6 @@ public final class LiveParquetSink implements SinkFollower
             if (derived == null)
             {
                 return;
-            }
-            if (derived.failure() != null)
-            {
-                throw derived.failure();
             }
             derived.closeIdle(nowNs, idleCloseNs);
             if (!endedSessions.isEmpty() && derived.isDrained())
