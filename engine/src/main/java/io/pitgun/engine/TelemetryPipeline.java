@@ -467,7 +467,8 @@ public final class TelemetryPipeline implements AutoCloseable
      * before the journal closes. Producers must have stopped publishing. Idempotent: a later call returns
      * at once.
      *
-     * <p>Bounded: returns within about {@code timeoutNs} plus {@value #ABANDON_GRACE_MS} ms whatever the stages do.
+     * <p>Bounded: returns within about {@code timeoutNs} plus {@value #ABANDON_GRACE_MS} ms whatever the stages do,
+     * plus the output followers' own bounded stop (each waits for its thread, at most about 35 s).
      * A stage thread still running then is interrupted and, if it still does not end, abandoned: counted as
      * {@code STAGE_THREADS_ABANDONED}, every frame it left unprocessed as {@code DROPPED_UNPROCESSED_AT_CLOSE}; the
      * sinks, the journal and the ring are then left open (the abandoned thread may still be using them: closing
