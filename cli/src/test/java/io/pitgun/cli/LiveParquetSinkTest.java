@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +180,92 @@ class LiveParquetSinkTest
         }
     }
 
+    @Test
+    void shouldWriteTheManifestsDerivedFramesAsTheExportWithTheManifestDoesThroughARestart() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path parquet = dir.resolve("parquet");
+        final Path manifest = dir.resolve("live-derived.yaml");
+        Files.writeString(manifest, String.join("\n", "version: v1", "name: live-derived", "pipeline:",
+            "  - type: formula", "    derived_channels:",
+            "      - { name: Speed_Half, expr: \"Speed / 2\", unit: km/h }",
+            "      - { name: Power_kW, expr: \"Torque_Nm * Engine_RPM / 9549.0\", unit: kW }", ""));
+
+        try (GatewayServer gateway = start(dataDir, parquet, manifest))
+        {
+            final GatewayClient client = new GatewayClient(gateway.address().getPort());
+            send(client, SESSION_A, 0, 100, 0);
+            send(client, SESSION_B, 0, 50, 0);
+        }
+        // Restarted: the manifest runs again from the journal's first message; the derived frames its complete files
+        // hold are not written again.
+        try (GatewayServer gateway = start(dataDir, parquet, manifest))
+        {
+            final GatewayClient client = new GatewayClient(gateway.address().getPort());
+            send(client, SESSION_A, 100, 100, 0);
+            final HttpResponse<String> end = client.beacon(EnvelopeJson.timestamped(UUID.randomUUID(), TS, SESSION_A,
+                "session.end", START_US + 200 * 10_000L));
+            assertEquals(202, end.statusCode(), end.body());
+        }
+
+        final Path export = dir.resolve("export");
+        final CliRun run = CliRun.of("journal", "export", dataDir.resolve("journal").toString(), "--out",
+            export.toString(), "--manifest", manifest.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        final Path derived = parquet.resolve("derived");
+        final Path sessionA = derived.resolve(SESSION_A.toString());
+        assertEquals(List.of(sessionA.resolve("2026-04-11T12.1.parquet"), sessionA.resolve("2026-04-11T12.parquet"),
+            derived.resolve(SESSION_B.toString()).resolve("2026-04-11T12.parquet")), files(derived, ".parquet"));
+        assertTrue(files(parquet, ".inprogress").isEmpty(), "every file completed at the stops");
+        try (Connection duck = duckDb())
+        {
+            final String live = "read_parquet('" + derived + "/*/*.parquet')";
+            final String exported = "read_parquet('" + export.resolve("derived") + "/*/*.parquet')";
+            assertEquals(columnsOf(duck, exported), columnsOf(duck, live));
+            final String liveColumns = columnsOf(duck, live).toString();
+            assertTrue(liveColumns.contains("Speed_Half ") && liveColumns.contains("Power_kW "), liveColumns);
+            try (ResultSet rs = query(duck, "SELECT (SELECT count(*) FROM " + live + "), (SELECT count(*) FROM " +
+                exported + "), (SELECT count(Power_kW) FROM " + live + ")"))
+            {
+                rs.next();
+                assertEquals(250, rs.getLong(1), "live derived rows");
+                assertEquals(250, rs.getLong(2), "exported derived rows");
+                assertEquals(250, rs.getLong(3), "derived values");
+            }
+            // Row for row and value for value (doubles compared exactly), duplicates included.
+            for (final String[] pair : List.of(new String[] {live, exported}, new String[] {exported, live}))
+            {
+                try (ResultSet rs = query(duck, "SELECT count(*) FROM (SELECT * FROM " + pair[0] +
+                    " EXCEPT ALL SELECT * FROM " + pair[1] + ")"))
+                {
+                    rs.next();
+                    assertEquals(0, rs.getLong(1), "rows of " + pair[0] + " not in " + pair[1]);
+                }
+            }
+            final Map<String, String> liveFooter = footer(duck, sessionA.resolve("2026-04-11T12.parquet"));
+            final Map<String, String> exportFooter = footer(duck, files(export.resolve("derived"), ".parquet").get(0));
+            assertEquals("derived", liveFooter.get("pitgun.table"));
+            assertEquals("live-derived", liveFooter.get("pitgun.manifest_name"));
+            assertEquals(exportFooter.get("pitgun.manifest_sha256"), liveFooter.get("pitgun.manifest_sha256"));
+            assertEquals(liveFooter.get("pitgun.manifest_sha256"),
+                footer(duck, files(parquet.resolve("runs"), ".parquet").get(0)).get("pitgun.manifest_sha256"),
+                "the frames table names the manifest too, as the export's does");
+        }
+    }
+
+    private static List<String> columnsOf(final Connection duck, final String table) throws Exception
+    {
+        final List<String> columns = new ArrayList<>();
+        try (ResultSet rs = query(duck, "DESCRIBE SELECT * FROM " + table))
+        {
+            while (rs.next())
+            {
+                columns.add(rs.getString(1) + " " + rs.getString(2));
+            }
+        }
+        return columns;
+    }
+
     private static void send(final GatewayClient client, final UUID session, final long firstSequence,
         final int frames, final long offsetUs) throws Exception
     {
@@ -189,11 +276,20 @@ class LiveParquetSinkTest
 
     private static GatewayServer start(final Path dataDir, final Path parquet) throws Exception
     {
+        return start(dataDir, parquet, null);
+    }
+
+    private static GatewayServer start(final Path dataDir, final Path parquet, final Path manifest) throws Exception
+    {
         final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
         flags.put(GatewaySetting.BIND, "127.0.0.1:0");
         flags.put(GatewaySetting.DATA_DIR, dataDir.toString());
         flags.put(GatewaySetting.RATE_LIMIT, "0");
         flags.put(GatewaySetting.PARQUET_DIR, parquet.toString());
+        if (manifest != null)
+        {
+            flags.put(GatewaySetting.MANIFEST, manifest.toString());
+        }
         return GatewayServer.start(GatewayConfig.resolve(Map.of(), flags));
     }
 }

@@ -31,8 +31,9 @@ public final class JournalReplayer
      */
     public static PipelineConfig replayConfig(final PipelineConfig base, final Path jsonLinesFile)
     {
-        return base.toBuilder().journalDirectory(null).ackMode(AckMode.ACCEPTED).jsonLinesFile(jsonLinesFile)
-            .outputDigest(true).build();
+        // Not the journal's writer: the outputs that follow the journal (output.parquet, ...) are not its to start.
+        return OutputFollowers.withoutFollowers(base.toBuilder()).journalDirectory(null).ackMode(AckMode.ACCEPTED)
+            .jsonLinesFile(jsonLinesFile).outputDigest(true).build();
     }
 
     /**

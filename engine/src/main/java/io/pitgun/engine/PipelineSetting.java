@@ -61,9 +61,9 @@ public enum PipelineSetting
         "a PostgreSQL JDBC URL (jdbc:postgresql://host/db?user=u) to write runs, laps and insights to, from the " +
             "journal, by a follower of its own (docs/storage.md); none by default"),
     OUTPUT_PARQUET("output.parquet", Type.PATH, "", "",
-        "a directory (relative to the YAML file) to write the journal's frames to as Parquet files " +
-            "(runs/<session>/<hour>.parquet, rotated), from the journal, by a follower of its own (docs/storage.md); " +
-            "none by default");
+        "a directory (relative to the YAML file) to write the journal's frames (runs/<session>/<hour>.parquet) and " +
+            "the manifest's derived frames (derived/...) to as Parquet files, rotated, from the journal, by a follower " +
+            "of its own (docs/storage.md); none by default");
 
     /** The largest {@code channel_capacity}. */
     static final int MAX_CHANNEL_CAPACITY = 1 << 24;

@@ -176,7 +176,7 @@ final class StageGraph
      * Drains and stops: see {@link TelemetryPipeline#close(long)}, whose contract this is. The publisher must
      * already refuse new claims.
      */
-    void close(final long timeoutNs, final RingPublisher publisher)
+    void close(final long timeoutNs, final RingPublisher publisher, final Runnable beforeJournalCloses)
     {
         if (journalStage != null)
         {
@@ -200,6 +200,15 @@ final class StageGraph
         }
         final List<Thread> abandoned = threads.joinOrAbandon(deadline,
             TimeUnit.MILLISECONDS.toNanos(TelemetryPipeline.ABANDON_GRACE_MS));
+        RuntimeException failure = null;
+        try
+        {
+            beforeJournalCloses.run(); // also when stages were abandoned: the journal stays open for them anyway
+        }
+        catch (final RuntimeException ex)
+        {
+            failure = ex;
+        }
         // Everything claimed after the last processed slot, less the end-of-stream slot itself.
         final long unprocessed = Math.max(0, ring.ringBuffer().getCursor() - processed.get() - (end >= 0 ? 1 : 0));
         counters.add(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE, unprocessed);
@@ -210,7 +219,6 @@ final class StageGraph
                 " stage thread(s) still running after its deadline " + PipelineThreads.names(abandoned) + "; " +
                 unprocessed + " published frame(s) were not processed; sinks, journal and ring left open for them");
         }
-        RuntimeException failure = null;
         for (final OutputSink sink : sinks)
         {
             try

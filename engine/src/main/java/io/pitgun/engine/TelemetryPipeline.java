@@ -70,10 +70,14 @@ public final class TelemetryPipeline implements AutoCloseable
     private final SubscriberFanout subscribers;
     private final StageGraph stages;
     private final TuningPolicy tuningPolicy;
+    /** output.parquet, output.questdb, output.postgres: started once the journal holds the provenance entries. */
+    private volatile OutputFollowers followers = OutputFollowers.none();
 
     TelemetryPipeline(final TelemetryPipelineBuilder builder)
     {
         config = builder.config;
+        // Before any thread starts: an output that is set but cannot run refuses the pipeline.
+        OutputFollowers.providers(config, builder.journal != null || config.journalDirectory().isPresent());
         registry = builder.registry;
         parameters = ParameterTable.of(registry);
         manifest = builder.manifest;
@@ -113,6 +117,7 @@ public final class TelemetryPipeline implements AutoCloseable
                 {
                     PolicyLoadedEntry.append(journal, loadedUs, tuningPolicy);
                 }
+                followers = OutputFollowers.start(this, config);
             }
             catch (final RuntimeException ex)
             {
@@ -389,6 +394,15 @@ public final class TelemetryPipeline implements AutoCloseable
         return Optional.ofNullable(signerKeyId);
     }
 
+    /**
+     * The outputs following its journal that its settings switched on ({@code output.parquet},
+     * {@code output.questdb}, {@code output.postgres}), in start order; {@link #close()} stops them.
+     */
+    public List<OutputFollower> outputFollowers()
+    {
+        return followers.followers();
+    }
+
     /** The journal, when the pipeline has one. */
     public Optional<Journal> journal()
     {
@@ -449,10 +463,12 @@ public final class TelemetryPipeline implements AutoCloseable
     /**
      * Drains the ring (everything published so far is journaled and processed; open merge windows, laps and
      * sessions are flushed), closes the sinks (the output digest becomes available), closes the journal it opened
-     * and joins every thread it started. Producers must have stopped publishing. Idempotent: a later call returns
+     * and joins every thread it started; the {@linkplain #outputFollowers() output followers} stop after the drain,
+     * before the journal closes. Producers must have stopped publishing. Idempotent: a later call returns
      * at once.
      *
-     * <p>Bounded: returns within about {@code timeoutNs} plus {@value #ABANDON_GRACE_MS} ms whatever the stages do.
+     * <p>Bounded: returns within about {@code timeoutNs} plus {@value #ABANDON_GRACE_MS} ms whatever the stages do,
+     * plus the output followers' own bounded stop (each waits for its thread, at most about 35 s).
      * A stage thread still running then is interrupted and, if it still does not end, abandoned: counted as
      * {@code STAGE_THREADS_ABANDONED}, every frame it left unprocessed as {@code DROPPED_UNPROCESSED_AT_CLOSE}; the
      * sinks, the journal and the ring are then left open (the abandoned thread may still be using them: closing
@@ -464,7 +480,9 @@ public final class TelemetryPipeline implements AutoCloseable
     {
         if (publisher.close())
         {
-            stages.close(timeoutNs, publisher);
+            // The followers stop once everything published is journaled and before the journal closes, so that
+            // they have read (and written) everything the pipeline journaled.
+            stages.close(timeoutNs, publisher, () -> followers.close());
         }
     }
 }

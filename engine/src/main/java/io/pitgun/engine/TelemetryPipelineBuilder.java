@@ -218,8 +218,11 @@ public final class TelemetryPipelineBuilder
     }
 
     /**
-     * Builds and starts the pipeline.
+     * Builds and starts the pipeline, and the outputs that follow its journal ({@link OutputFollowers}).
      *
+     * @throws PipelineConfigException if {@code output.parquet}, {@code output.questdb} or {@code output.postgres} is
+     *                                 set without a journal or without its provider on the class path (nothing is
+     *                                 started then; the message names the artifact to add).
      * @throws ManifestException if the manifest file does not load or compile.
      * @throws SignatureRefusedException if signatures are required ({@link #trust}) and the manifest file has no
      *                                   valid one by a trusted key; the message names the file and why.

@@ -33,10 +33,7 @@ import io.pitgun.engine.tuning.TuningPolicyException;
 import io.pitgun.engine.tuning.TuningPolicyLoader;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.scaleout.EdgeShipper;
-import io.pitgun.sinks.DatabaseSinks;
-import io.pitgun.sinks.SinkCounters;
-import io.pitgun.storage.FileRotation;
-import io.pitgun.storage.LiveParquetSink;
+import io.pitgun.sinks.SinkFollower;
 import io.pitgun.schemas.SchemaCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +41,6 @@ import org.slf4j.LoggerFactory;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
@@ -102,10 +98,6 @@ public final class GatewayServer implements AutoCloseable
     private final EdgeShipper shipper;
     /** Receives the F1 game's UDP telemetry ({@code UDP_BIND}), or null. */
     private final F1UdpSource udpSource;
-    /** QUESTDB, POSTGRES_URL: followers of the journal writing to databases (none when neither is set). */
-    private DatabaseSinks databaseSinks;
-    /** PARQUET_DIR: a follower of the journal writing Parquet files (null when not set). */
-    private LiveParquetSink parquetSink;
     /** The TLS context (TLS_CERT, TLS_KEY), or null for plain HTTP. */
     private final GatewayTls tls;
     /** The caps on TLS handshakes in progress, or null for plain HTTP. */
@@ -268,16 +260,8 @@ public final class GatewayServer implements AutoCloseable
             {
                 metrics.udp(udpSource.counters());
             }
-            this.databaseSinks = DatabaseSinks.start(pipeline, pipeline.config());
-            final List<SinkCounters> sinkCounters = new ArrayList<>(databaseSinks.counters());
-            this.parquetSink = pipeline.config().parquetDirectory().map(directory -> LiveParquetSink.start(
-                pipeline.journal().orElseThrow(), pipeline.dictionary(), directory, FileRotation.defaults(),
-                LiveParquetSink.DEFAULT_IDLE_CLOSE_NS, pipeline.config().outputIncludeRestricted())).orElse(null);
-            if (parquetSink != null)
-            {
-                sinkCounters.add(parquetSink.counters());
-            }
-            metrics.databaseSinks(sinkCounters);
+            // The pipeline started them (output.questdb, output.postgres, output.parquet: OutputFollowers).
+            metrics.databaseSinks(SinkFollower.countersOf(pipeline.outputFollowers()));
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
             this.auditLog = config.auditLog().map(target -> AuditLogOutput.open(target, counters.auditDropped::increment))
                 .orElse(null);
@@ -636,21 +620,6 @@ public final class GatewayServer implements AutoCloseable
         if (udpSource != null)
         {
             udpSource.close(); // a producer: stopped before the pipeline drains
-        }
-        if (parquetSink != null)
-        {
-            parquetSink.close(); // before the journal it follows; completes its open files
-        }
-        if (databaseSinks != null)
-        {
-            try
-            {
-                databaseSinks.close(); // before the journal they follow; they resume from the databases at next start
-            }
-            catch (final RuntimeException ex)
-            {
-                LOG.error("the database sinks did not stop cleanly: {}", ex.toString());
-            }
         }
         if (shipper != null)
         {

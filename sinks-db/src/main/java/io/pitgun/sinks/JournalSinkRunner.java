@@ -7,6 +7,7 @@ import io.pitgun.engine.AckMode;
 import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.JournalFollower;
+import io.pitgun.engine.OutputFollowers;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.Journal;
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * (laps, merges) is rebuilt from the start, so what is derived is what the live run derived, and the sink skips or
  * the database deduplicates what it already holds.
  */
-public final class JournalSinkRunner implements AutoCloseable
+public final class JournalSinkRunner implements SinkFollower
 {
     /** First wait before a reconnect; doubled after each failure up to {@link #MAX_BACKOFF_MS}. */
     static final long MIN_BACKOFF_MS = 100;
@@ -66,8 +67,8 @@ public final class JournalSinkRunner implements AutoCloseable
         this.registry = registry;
         // The writer's settings (merging, frame size, sources) so the output is the live run's; no journal, no
         // file, no other database sink.
-        this.config = base.toBuilder().journalDirectory(null).ackMode(AckMode.ACCEPTED).jsonLinesFile(null)
-            .outputDigest(false).questDb(null).postgresUrl(null).parquetDirectory(null).build();
+        this.config = OutputFollowers.withoutFollowers(base.toBuilder()).journalDirectory(null)
+            .ackMode(AckMode.ACCEPTED).jsonLinesFile(null).outputDigest(false).build();
         this.factory = factory;
         this.counters = new SinkCounters(sinkName);
         // Restricted and internal channels (and what derives from them) stay out of the database unless
@@ -95,7 +96,14 @@ public final class JournalSinkRunner implements AutoCloseable
         return runner;
     }
 
+    @Override
+    public String name()
+    {
+        return counters.sink();
+    }
+
     /** The sink's counters. */
+    @Override
     public SinkCounters counters()
     {
         return counters;

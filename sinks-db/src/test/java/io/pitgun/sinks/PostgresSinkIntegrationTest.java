@@ -2,6 +2,7 @@ package io.pitgun.sinks;
 
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.FrameWriter;
+import io.pitgun.engine.OutputFollowers;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.testsupport.Await;
@@ -42,15 +43,18 @@ class PostgresSinkIntegrationTest
         try (PostgresServer server = PostgresServer.startOrSkip())
         {
             final PipelineConfig config = PipelineConfig.builder().journalDirectory(dir.resolve("journal"))
-                .ackMode(AckMode.JOURNALED).postgresUrl(server.jdbcUrl()).build();
+                .ackMode(AckMode.JOURNALED).build();
+            // Started by the test rather than by the pipeline (as its setting would), so that it can stop and
+            // restart the sink while the pipeline runs: a gateway restart, as far as the sink can tell.
+            final PipelineConfig sinkConfig = config.toBuilder().postgresUrl(server.jdbcUrl()).build();
             try (TelemetryPipeline pipeline = TelemetryPipeline.builder()
                 .manifest(SinkTestSession.writeManifest(dir)).config(config).build())
             {
                 final FrameWriter writer = SinkTestSession.writer(pipeline);
-                DatabaseSinks sinks = DatabaseSinks.start(pipeline, pipeline.config());
+                OutputFollowers sinks = OutputFollowers.start(pipeline, sinkConfig);
                 try
                 {
-                    final SinkCounters first = sinks.counters().get(0);
+                    final SinkCounters first = SinkFollower.countersOf(sinks.followers()).get(0);
                     SinkTestSession.write(writer, 0, FRAMES / 4 + 1); // laps 1 and 2 close
                     Await.until("the first lap summaries were committed", () -> first.rowsWritten() >= 2);
 
@@ -69,10 +73,10 @@ class PostgresSinkIntegrationTest
                 final long last = SinkTestSession.write(writer, FRAMES / 2 + 1, FRAMES);
                 writer.sessionEnd(SinkTestSession.START_US + FRAMES * 10_000L, "end");
                 assertTrue(pipeline.awaitJournaled(last + 1, TimeUnit.SECONDS.toNanos(10)));
-                sinks = DatabaseSinks.start(pipeline, pipeline.config());
+                sinks = OutputFollowers.start(pipeline, sinkConfig);
                 try
                 {
-                    final SinkCounters second = sinks.counters().get(0);
+                    final SinkCounters second = SinkFollower.countersOf(sinks.followers()).get(0);
                     Await.until("every insight is in PostgreSQL", Duration.ofSeconds(60),
                         () -> count(server, "SELECT count(*) FROM insights") == LAPS + 1);
                     Await.until("the restarted sink caught up", () -> second.lagSeconds(System.nanoTime()) == 0 &&

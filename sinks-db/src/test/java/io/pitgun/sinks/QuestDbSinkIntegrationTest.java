@@ -3,6 +3,7 @@ package io.pitgun.sinks;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.FrameWriter;
+import io.pitgun.engine.OutputFollowers;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.testsupport.Await;
@@ -38,15 +39,18 @@ class QuestDbSinkIntegrationTest
         {
             server.start();
             final PipelineConfig config = PipelineConfig.builder().journalDirectory(dir.resolve("journal"))
-                .ackMode(AckMode.JOURNALED).questDb(server.ilpConfiguration()).build();
+                .ackMode(AckMode.JOURNALED).build();
+            // Started by the test rather than by the pipeline (as its setting would), so that it can stop and
+            // restart the sink while the pipeline runs: a gateway restart, as far as the sink can tell.
+            final PipelineConfig sinkConfig = config.toBuilder().questDb(server.ilpConfiguration()).build();
             try (TelemetryPipeline pipeline = TelemetryPipeline.builder()
                 .manifest(SinkTestSession.writeManifest(dir)).config(config).build())
             {
                 final FrameWriter writer = SinkTestSession.writer(pipeline);
-                DatabaseSinks sinks = DatabaseSinks.start(pipeline, pipeline.config());
+                OutputFollowers sinks = OutputFollowers.start(pipeline, sinkConfig);
                 try
                 {
-                    final SinkCounters first = sinks.counters().get(0);
+                    final SinkCounters first = SinkFollower.countersOf(sinks.followers()).get(0);
                     SinkTestSession.write(writer, 0, FRAMES / 4);
                     Await.until("the sink wrote the first frames", () -> first.writtenPosition() >= 0);
                     // Killed once the first rows are applied: in one run here, a kill while QuestDB 9.2.2 was still
@@ -73,10 +77,10 @@ class QuestDbSinkIntegrationTest
                 final long last = SinkTestSession.write(writer, 3 * FRAMES / 4, FRAMES);
                 writer.sessionEnd(SinkTestSession.START_US + FRAMES * 10_000L, "end");
                 assertTrue(pipeline.awaitJournaled(last + 1, TimeUnit.SECONDS.toNanos(10)));
-                sinks = DatabaseSinks.start(pipeline, pipeline.config());
+                sinks = OutputFollowers.start(pipeline, sinkConfig);
                 try
                 {
-                    final SinkCounters second = sinks.counters().get(0);
+                    final SinkCounters second = SinkFollower.countersOf(sinks.followers()).get(0);
                     Await.until("the restarted sink caught up", Duration.ofSeconds(60), () ->
                         second.writtenPosition() == pipeline.journalIndexOf(last) &&
                             second.lagSeconds(System.nanoTime()) == 0);

@@ -6,11 +6,8 @@ import io.pitgun.codecs.frame.FrameValidator;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
-import io.pitgun.engine.AckMode;
 import io.pitgun.engine.DictionaryDigest;
 import io.pitgun.engine.PipelineConfig;
-import io.pitgun.engine.SubscriptionHandler;
-import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalScan;
@@ -97,29 +94,16 @@ public final class JournalExporter
         final PartitionedFrameWriter frameWriter =
             new PartitionedFrameWriter(out.resolve(RUNS_DIRECTORY), frames, format, rotation, framesFooter);
 
-        TelemetryPipeline pipeline = null;
-        DerivedRows derived = null;
+        DerivedFrames derived = null;
         int leftOut = frames.restrictedLeftOut();
         if (manifest != null)
         {
-            final FrameTable derivedTable = FrameTable.derived(manifest, includeRestricted);
-            leftOut += derivedTable.restrictedLeftOut();
-            final Map<String, String> derivedFooter = new LinkedHashMap<>(footer);
-            derivedFooter.put(ProvenanceKeys.TABLE, "derived");
-            derivedFooter.put(ProvenanceKeys.MANIFEST_NAME, manifest.manifest().name());
-            derived = new DerivedRows(new PartitionedFrameWriter(out.resolve(DERIVED_DIRECTORY), derivedTable, format,
-                rotation, derivedFooter));
-            final PipelineConfig config = PipelineConfig.defaults().toBuilder().journalDirectory(null)
-                .ackMode(AckMode.ACCEPTED).build();
-            pipeline = TelemetryPipeline.builder().name("export").manifest(manifest).dictionary(manifest.registry())
-                .config(config).outputHandler(derived).build();
-            // The writers hold these maps, not copies: both tables name the manifest the export ran.
-            derivedFooter.put(ProvenanceKeys.MANIFEST_SHA256, pipeline.manifestSha256());
-            framesFooter.put(ProvenanceKeys.MANIFEST_NAME, manifest.manifest().name());
-            framesFooter.put(ProvenanceKeys.MANIFEST_SHA256, pipeline.manifestSha256());
+            derived = new DerivedFrames(out.resolve(DERIVED_DIRECTORY), manifest, includeRestricted, format, rotation,
+                framesFooter, PipelineConfig.defaults(), false, Map.of(), null);
+            leftOut += derived.restrictedLeftOut();
         }
 
-        final Selector selector = new Selector(selection, frames, frameWriter, pipeline);
+        final Selector selector = new Selector(selection, frames, frameWriter, derived);
         final JournalScan.Outcome outcome;
         try
         {
@@ -128,10 +112,9 @@ public final class JournalExporter
         catch (final RuntimeException ex)
         {
             frameWriter.abort();
-            if (pipeline != null)
+            if (derived != null)
             {
-                pipeline.close();
-                derived.writer.abort();
+                derived.abort();
             }
             if (ex instanceof UncheckedIOException)
             {
@@ -146,22 +129,13 @@ public final class JournalExporter
         frameWriter.close();
         List<ExportedFile> derivedFiles = List.of();
         long derivedRows = 0;
-        if (pipeline != null)
+        if (derived != null)
         {
-            pipeline.close(); // drains: every derived frame has reached the writer
-            if (pipeline.firstError().isPresent())
-            {
-                throw new IllegalStateException("the manifest's pipeline failed: " + pipeline.firstError().get(),
-                    pipeline.firstError().get());
-            }
-            if (derived.failure != null)
-            {
-                throw derived.failure;
-            }
-            // The derived files' journal range is the selection's: their frames do not name their own.
-            derived.writer.close();
-            derivedFiles = derived.writer.files();
-            derivedRows = derived.rows;
+            // Drains: every derived frame has reached the writer. The derived files' journal range is the
+            // selection's: their frames do not name their own.
+            derived.finish();
+            derivedFiles = derived.writer().files();
+            derivedRows = derived.rows();
         }
         return new ExportSummary(frameWriter.files(), derivedFiles, outcome.entries(), selector.rows, derivedRows,
             selector.skipped, selector.firstProblem, leftOut, System.nanoTime() - started);
@@ -172,7 +146,7 @@ public final class JournalExporter
     {
         private final ExportSelection selection;
         private final PartitionedFrameWriter writer;
-        private final TelemetryPipeline pipeline;
+        private final DerivedFrames derived;
         private final FrameRow row;
         private final FrameValidator checker = new FrameValidator();
         long rows;
@@ -181,11 +155,11 @@ public final class JournalExporter
         String firstProblem;
 
         Selector(final ExportSelection selection, final FrameTable table, final PartitionedFrameWriter writer,
-            final TelemetryPipeline pipeline)
+            final DerivedFrames derived)
         {
             this.selection = selection;
             this.writer = writer;
-            this.pipeline = pipeline;
+            this.derived = derived;
             this.row = new FrameRow(table);
         }
 
@@ -226,9 +200,9 @@ public final class JournalExporter
             {
                 return;
             }
-            if (pipeline != null)
+            if (derived != null)
             {
-                pipeline.publishReplayed(buffer, offset, length, index);
+                derived.publish(buffer, offset, length, index);
             }
             if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
             {
@@ -266,51 +240,6 @@ public final class JournalExporter
             return session == null ||
                 buffer.getLong(at, FrameDescriptor.ORDER) == session.getMostSignificantBits() &&
                 buffer.getLong(at + Long.BYTES, FrameDescriptor.ORDER) == session.getLeastSignificantBits();
-        }
-    }
-
-    /** The pipeline's derived frames, on its processing thread, into the derived table. Insights are not exported. */
-    private static final class DerivedRows implements SubscriptionHandler
-    {
-        final PartitionedFrameWriter writer;
-        final FrameRow row;
-        long rows;
-        IOException failure;
-
-        DerivedRows(final PartitionedFrameWriter writer)
-        {
-            this.writer = writer;
-            this.row = new FrameRow(writerTable(writer));
-        }
-
-        private static FrameTable writerTable(final PartitionedFrameWriter writer)
-        {
-            return writer.table();
-        }
-
-        @Override
-        public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
-        {
-            if (failure != null)
-            {
-                return;
-            }
-            row.wrap(buffer, offset, Journal.NO_INDEX, null);
-            try
-            {
-                writer.write(row);
-                rows++;
-            }
-            catch (final IOException ex)
-            {
-                failure = ex;
-            }
-        }
-
-        @Override
-        public void onInsight(final DirectBuffer buffer, final int offset, final int length)
-        {
-            // Insights are documents, not rows: they belong to the PostgreSQL sink (docs/storage.md).
         }
     }
 }

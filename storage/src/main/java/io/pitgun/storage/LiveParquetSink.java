@@ -4,13 +4,18 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameValidator;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
+import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
 import io.pitgun.engine.DictionaryDigest;
+import io.pitgun.engine.PipelineConfig;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestException;
 import io.pitgun.sinks.SinkCounters;
+import io.pitgun.sinks.SinkFollower;
 import io.pitgun.sinks.SinkThread;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -27,8 +32,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -49,13 +56,15 @@ import java.util.concurrent.TimeUnit;
  * a session at or below its newest file's last index is in a file already and is skipped. The journal is read from
  * its first message to find the rest: a restart writes each frame that is not in a complete file exactly once.
  */
-public final class LiveParquetSink implements AutoCloseable
+public final class LiveParquetSink implements SinkFollower
 {
     /** The sink's name: its thread is {@code pitgun-sink-parquet}, its counters' label {@code sink="parquet"}. */
     public static final String NAME = "parquet";
     /** How long a session's file stays open without a new row before it is completed (and readable). */
     public static final long DEFAULT_IDLE_CLOSE_NS = TimeUnit.SECONDS.toNanos(5);
 
+    /** The output contract of derived frames: a manifest without it derives no rows for {@code DIR/derived}. */
+    private static final String FRAME_CONTRACT = "pitgun-envelope/v1";
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
     private static final int ENTRIES_PER_POLL = 64;
@@ -64,6 +73,12 @@ public final class LiveParquetSink implements AutoCloseable
 
     private final Journal journal;
     private final Path runs;
+    private final Path derivedRoot;
+    /** The manifest whose derived frames go to {@code DIR/derived}, or null for journal frames only. */
+    private final CompiledManifest manifest;
+    /** The journal writer's settings: the deriving pipeline runs with them, so its rows are the live run's output. */
+    private final PipelineConfig config;
+    private final boolean includeRestricted;
     private final FrameTable table;
     private final FileRotation rotation;
     private final long idleCloseNs;
@@ -71,11 +86,16 @@ public final class LiveParquetSink implements AutoCloseable
     private final SinkCounters counters = new SinkCounters(NAME);
     private final SinkThread thread;
 
-    private LiveParquetSink(final Journal journal, final ParameterRegistry registry, final Path directory,
-        final FileRotation rotation, final long idleCloseNs, final boolean includeRestricted)
+    private LiveParquetSink(final Journal journal, final ParameterRegistry registry, final CompiledManifest manifest,
+        final PipelineConfig config, final Path directory, final FileRotation rotation, final long idleCloseNs)
     {
         this.journal = journal;
         this.runs = directory.resolve(JournalExporter.RUNS_DIRECTORY);
+        this.derivedRoot = directory.resolve(JournalExporter.DERIVED_DIRECTORY);
+        // A manifest that outputs no derived frames (insights only) would be run again for an empty table.
+        this.manifest = manifest != null && manifest.contracts().contains(FRAME_CONTRACT) ? manifest : null;
+        this.config = config;
+        this.includeRestricted = config.outputIncludeRestricted();
         this.table = FrameTable.frames(registry, includeRestricted);
         this.rotation = rotation;
         this.idleCloseNs = idleCloseNs;
@@ -90,23 +110,35 @@ public final class LiveParquetSink implements AutoCloseable
     }
 
     /**
-     * Starts following {@code journal} into Parquet files under {@code directory/runs}.
+     * Starts following {@code journal} into Parquet files under {@code directory/runs} and, with a manifest, its
+     * derived frames under {@code directory/derived} (the export's two tables).
      *
-     * @param journal           must outlive the sink ({@link #close()} it first).
-     * @param registry          the dictionary naming and typing the channel columns.
-     * @param idleCloseNs       a session's file is completed after this long without a row.
-     * @param includeRestricted write the restricted channels' columns too.
+     * @param journal     must outlive the sink ({@link #close()} it first).
+     * @param registry    the dictionary naming and typing the channel columns.
+     * @param manifest    the journal writer's manifest, run again over the journal for the derived table; null for
+     *                    journal frames only.
+     * @param config      the journal writer's settings: {@code output.include_restricted} and, for the derived
+     *                    table, the pipeline settings (merging, ...) its manifest runs with.
+     * @param idleCloseNs a session's file is completed after this long without a row.
      */
-    public static LiveParquetSink start(final Journal journal, final ParameterRegistry registry, final Path directory,
-        final FileRotation rotation, final long idleCloseNs, final boolean includeRestricted)
+    public static LiveParquetSink start(final Journal journal, final ParameterRegistry registry,
+        final CompiledManifest manifest, final PipelineConfig config, final Path directory,
+        final FileRotation rotation, final long idleCloseNs)
     {
         final LiveParquetSink sink =
-            new LiveParquetSink(journal, registry, directory, rotation, idleCloseNs, includeRestricted);
+            new LiveParquetSink(journal, registry, manifest, config, directory, rotation, idleCloseNs);
         sink.thread.start();
         return sink;
     }
 
+    @Override
+    public String name()
+    {
+        return NAME;
+    }
+
     /** The sink's counters ({@code sink="parquet"}). */
+    @Override
     public SinkCounters counters()
     {
         return counters;
@@ -137,14 +169,56 @@ public final class LiveParquetSink implements AutoCloseable
     private void follow() throws IOException
     {
         Files.createDirectories(runs);
-        final Map<String, Long> written = resumePoints();
+        final Map<String, Long> written = resumePoints(runs, false);
         final PartitionedFrameWriter writer = PartitionedFrameWriter.live(runs, table, rotation, provenance,
             file -> counters.onRowsWritten(file.rows()));
-        final Follower follower = new Follower(writer, written);
+        DerivedFrames derived = null;
+        boolean completed = false;
+        try
+        {
+            if (manifest != null)
+            {
+                Files.createDirectories(derivedRoot);
+                derived = new DerivedFrames(derivedRoot, manifest, includeRestricted, ExportFormat.PARQUET, rotation,
+                    provenance, config, true, resumePoints(derivedRoot, true),
+                    (stage, ex) -> LOG.warn("sink {}: derived frames: {} failed: {}", NAME, stage, ex.toString()));
+            }
+            follow(writer, derived, written);
+            writer.close();
+            if (derived != null)
+            {
+                derived.finish(); // drains its pipeline: every derived frame of what was read is in a file
+            }
+            completed = true;
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
+        }
+        catch (final ManifestException ex)
+        {
+            throw new IllegalStateException("the manifest does not compile again: " + ex.getMessage(), ex);
+        }
+        finally
+        {
+            if (!completed)
+            {
+                writer.abort(); // its .inprogress files are deleted; the next attempt writes their rows again
+                if (derived != null)
+                {
+                    derived.abort();
+                }
+            }
+        }
+    }
+
+    private void follow(final PartitionedFrameWriter writer, final DerivedFrames derived,
+        final Map<String, Long> written) throws IOException
+    {
+        final Follower follower = new Follower(writer, derived, written);
         final IdleStrategy idle = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(10),
             TimeUnit.MILLISECONDS.toNanos(1));
         counters.state(SinkCounters.WRITING);
-        boolean completed = false;
         try (JournalTailer tailer = journal.tailer())
         {
             while (thread.isRunning())
@@ -154,43 +228,37 @@ public final class LiveParquetSink implements AutoCloseable
                 {
                     entries++;
                 }
+                if (derived != null && derived.failure() != null)
+                {
+                    throw derived.failure(); // a derived row could not be written: start again from the files
+                }
                 final long now = System.nanoTime();
                 if (entries == 0)
                 {
                     writer.closeIdle(now, idleCloseNs);
+                    follower.closeDerived(now);
                 }
                 counters.onProgress(entries == 0, now);
                 idle.idle(entries);
             }
             // Closing: read to the journal's end first, so every frame acknowledged before the close is in a
-            // completed file; what is appended after this (the pipeline's drain) is written at the next start.
+            // completed file (the pipeline stops its followers after its drain, so that is everything it journaled).
             while (tailer.readNext(follower))
             {
                 // to the end
-            }
-            writer.close();
-            completed = true;
-        }
-        catch (final UncheckedIOException ex)
-        {
-            throw ex.getCause();
-        }
-        finally
-        {
-            if (!completed)
-            {
-                writer.abort(); // its .inprogress files are deleted; the next attempt writes their rows again
             }
         }
     }
 
     /**
-     * Deletes the files never completed and reads, per session, the last journal index its complete files hold.
+     * Deletes the files under {@code root} never completed and reads, per session, from the complete files'
+     * footers: the last journal index they hold (the frames table), or how many rows they hold (the derived table,
+     * whose rows name no journal index).
      */
-    private Map<String, Long> resumePoints() throws IOException
+    private static Map<String, Long> resumePoints(final Path root, final boolean rowCounts) throws IOException
     {
         final Map<String, Long> written = new HashMap<>();
-        try (DirectoryStream<Path> sessions = Files.newDirectoryStream(runs, Files::isDirectory))
+        try (DirectoryStream<Path> sessions = Files.newDirectoryStream(root, Files::isDirectory))
         {
             for (final Path session : sessions)
             {
@@ -205,13 +273,17 @@ public final class LiveParquetSink implements AutoCloseable
                         }
                         else if (name.endsWith(ExportFormat.PARQUET.extension()))
                         {
-                            final String last = ParquetFooters.keyValues(file).get(ProvenanceKeys.JOURNAL_LAST_INDEX);
-                            if (last == null)
+                            final ParquetFooters.Footer footer = ParquetFooters.read(file);
+                            final String last = footer.keyValues().get(ProvenanceKeys.JOURNAL_LAST_INDEX);
+                            final String table = footer.keyValues().get(ProvenanceKeys.TABLE);
+                            if (rowCounts ? !"derived".equals(table) : last == null)
                             {
-                                throw new IOException(file + " has no " + ProvenanceKeys.JOURNAL_LAST_INDEX +
-                                    " in its footer: not written by this sink; move it out of the sink's directory");
+                                throw new IOException(file + " has no " + (rowCounts ? ProvenanceKeys.TABLE +
+                                    " derived" : ProvenanceKeys.JOURNAL_LAST_INDEX) + " in its footer: not written " +
+                                    "by this sink; move it out of the sink's directory");
                             }
-                            written.merge(session.getFileName().toString(), Long.parseLong(last), Math::max);
+                            written.merge(session.getFileName().toString(),
+                                rowCounts ? footer.rows() : Long.parseLong(last), rowCounts ? Long::sum : Math::max);
                         }
                     }
                 }
@@ -220,17 +292,25 @@ public final class LiveParquetSink implements AutoCloseable
         return written;
     }
 
-    /** Each journal message: frames not yet in a complete file become rows; a session's end completes its file. */
+    /**
+     * Each journal message: frames not yet in a complete file become rows; a session's end completes its file. With a
+     * manifest every frame and session marker also goes into the deriving pipeline (those already in files too: the
+     * manifest's state is rebuilt from the journal's first message).
+     */
     private final class Follower implements JournalStampedEntryHandler
     {
         private final PartitionedFrameWriter writer;
+        private final DerivedFrames derived;
         private final Map<String, Long> written;
         private final FrameRow row = new FrameRow(table);
         private final FrameValidator checker = new FrameValidator();
+        /** Sessions that ended, whose derived file is completed once the deriving pipeline has caught up. */
+        private final Set<String> endedSessions = new LinkedHashSet<>();
 
-        Follower(final PartitionedFrameWriter writer, final Map<String, Long> written)
+        Follower(final PartitionedFrameWriter writer, final DerivedFrames derived, final Map<String, Long> written)
         {
             this.writer = writer;
+            this.derived = derived;
             this.written = written;
         }
 
@@ -246,7 +326,13 @@ public final class LiveParquetSink implements AutoCloseable
             }
             try
             {
-                if (checker.templateId() == TelemetryFrameDecoder.TEMPLATE_ID)
+                final int templateId = checker.templateId();
+                if (derived != null && (templateId == TelemetryFrameDecoder.TEMPLATE_ID ||
+                    templateId == SessionStartDecoder.TEMPLATE_ID || templateId == SessionEndDecoder.TEMPLATE_ID))
+                {
+                    derived.publish(buffer, offset, length, index); // what the export publishes
+                }
+                if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
                 {
                     row.wrap(buffer, offset, index, stamp);
                     final Long done = written.get(row.sessionId());
@@ -258,17 +344,43 @@ public final class LiveParquetSink implements AutoCloseable
                     writer.write(row);
                     counters.onPosition(index);
                 }
-                else if (checker.templateId() == SessionEndDecoder.TEMPLATE_ID)
+                else if (templateId == SessionEndDecoder.TEMPLATE_ID)
                 {
-                    writer.closeSession(new UUID(
+                    final String session = new UUID(
                         buffer.getLong(offset + FrameDescriptor.MARKER_SESSION_MSB, FrameDescriptor.ORDER),
                         buffer.getLong(offset + FrameDescriptor.MARKER_SESSION_MSB + Long.BYTES,
-                            FrameDescriptor.ORDER)).toString());
+                            FrameDescriptor.ORDER)).toString();
+                    writer.closeSession(session);
+                    if (derived != null)
+                    {
+                        endedSessions.add(session);
+                    }
                 }
             }
             catch (final IOException ex)
             {
                 throw new UncheckedIOException(ex);
+            }
+        }
+
+        /**
+         * While the journal has nothing new: completes idle derived files and, once the deriving pipeline has caught
+         * up (every derived frame of an ended session is in its file), the ended sessions' files.
+         */
+        void closeDerived(final long nowNs) throws IOException
+        {
+            if (derived == null)
+            {
+                return;
+            }
+            derived.closeIdle(nowNs, idleCloseNs);
+            if (!endedSessions.isEmpty() && derived.isDrained())
+            {
+                for (final String session : endedSessions)
+                {
+                    derived.closeSession(session);
+                }
+                endedSessions.clear();
             }
         }
     }

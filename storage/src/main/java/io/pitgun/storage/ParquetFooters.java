@@ -28,8 +28,19 @@ final class ParquetFooters
     {
     }
 
+    /** A complete file's footer: its key-value metadata and its row count. */
+    record Footer(Map<String, String> keyValues, long rows)
+    {
+    }
+
     /** The footer's key-value metadata. @throws IOException if the file is not a complete Parquet file. */
     static Map<String, String> keyValues(final Path file) throws IOException
+    {
+        return read(file).keyValues();
+    }
+
+    /** The footer. @throws IOException if the file is not a complete Parquet file. */
+    static Footer read(final Path file) throws IOException
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {
@@ -63,7 +74,7 @@ final class ParquetFooters
                     values.put(kv.getKey(), kv.getValue());
                 }
             }
-            return values;
+            return new Footer(values, metaData.getNum_rows());
         }
     }
 

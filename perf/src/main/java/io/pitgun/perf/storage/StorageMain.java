@@ -2,6 +2,7 @@ package io.pitgun.perf.storage;
 
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.FrameWriter;
+import io.pitgun.engine.OutputFollowers;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.Journal;
@@ -10,8 +11,8 @@ import io.pitgun.journal.JournalScanHandler;
 import io.pitgun.journal.ProgressListener;
 import io.pitgun.perf.BenchPipeline;
 import io.pitgun.perf.ChildJvm;
-import io.pitgun.sinks.DatabaseSinks;
 import io.pitgun.sinks.SinkCounters;
+import io.pitgun.sinks.SinkFollower;
 import io.pitgun.storage.ExportFormat;
 import io.pitgun.storage.ExportSelection;
 import io.pitgun.storage.ExportSummary;
@@ -47,7 +48,7 @@ import java.util.concurrent.locks.LockSupport;
  *   every ratio);</li>
  *   <li>{@code pitgun journal export}'s {@link JournalExporter} to Parquet and to CSV (frames/s, MB/s of the files
  *   written);</li>
- *   <li>the QuestDB sink ({@link DatabaseSinks}, as {@code output.questdb} starts it) against a real QuestDB server
+ *   <li>the QuestDB sink ({@link OutputFollowers}, as {@code output.questdb} starts it) against a real QuestDB server
  *   started here from the {@code org.questdb:questdb} jar ({@code --questdb-jar}, else the class path, else the
  *   newest in {@code ~/.m2}): timed from the sink's start until it has read the journal to its end and QuestDB has
  *   accepted every frame;</li>
@@ -275,7 +276,7 @@ public final class StorageMain
             "export`, default rotation, no manifest), twice per format: the first pass in this JVM includes " +
             "class loading and JIT as a `pitgun journal export` run does, the second is the steady rate; MB/s of " +
             "the files written; each sink is started as " +
-            "`output.questdb`/`output.postgres` starts it (`DatabaseSinks`: a follower and a pipeline running the " +
+            "`output.questdb`/`output.postgres` starts it (`OutputFollowers`: a follower and a pipeline running the " +
             "manifest again) against a fresh database on loopback and timed from its start (connection and schema " +
             "included) until it has followed the journal to its end and its database accepted everything " +
             "(QuestDB: frames and insights over ILP/HTTP; PostgreSQL%s: runs, laps and insights, so its rate is " +
@@ -344,9 +345,9 @@ public final class StorageMain
         final long start = System.nanoTime();
         final long elapsed;
         final SinkCounters counters;
-        try (DatabaseSinks sinks = DatabaseSinks.start(pipeline, config))
+        try (OutputFollowers sinks = OutputFollowers.start(pipeline, config))
         {
-            counters = sinks.counters().get(0);
+            counters = SinkFollower.countersOf(sinks.followers()).get(0);
             boolean behind = false;
             while (true)
             {
