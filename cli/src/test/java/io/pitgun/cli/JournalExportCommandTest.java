@@ -204,6 +204,64 @@ class JournalExportCommandTest
         }
     }
 
+    /**
+     * Two sources of one session whose clocks are 100 ms apart straddle 14:00, their frames interleaved: one file per
+     * hour, not one per flip between the hours (the export had written 20). And more sessions than files may be open
+     * at once, each ended by its session.end or not: every frame exported once.
+     */
+    @Test
+    void shouldWriteOneFilePerHourWhenSourcesStraddleItAndBoundOpenFilesOverManySessions() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(writeManifest(dir))
+            .config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED).build()).build();
+        final UUID straddling = UUID.randomUUID();
+        final int sessions = 150;
+        try
+        {
+            final UUID player = UUID.randomUUID();
+            final FrameWriter first = pipeline.newFrameWriter(straddling, player, 1);
+            final FrameWriter second = pipeline.newFrameWriter(straddling, player, 2);
+            for (int i = 0; i < 200; i++)
+            {
+                frame(first, i, HOUR_14_US - 1_000_000L + i * 10_000L);
+                frame(second, i, HOUR_14_US - 900_000L + i * 10_000L);
+            }
+            final List<FrameWriter> many = new ArrayList<>();
+            for (int s = 0; s < sessions; s++)
+            {
+                many.add(pipeline.newFrameWriter(UUID.randomUUID(), player, 3));
+            }
+            for (int i = 0; i < 3; i++) // round robin: every session stays open while the others write
+            {
+                for (final FrameWriter writer : many)
+                {
+                    frame(writer, i, HOUR_14_US + 10_000_000L + i * 10_000L);
+                }
+            }
+            for (int s = 0; s < sessions; s += 2)
+            {
+                many.get(s).sessionEnd(HOUR_14_US + 20_000_000L, "end");
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final Path out = dir.resolve("export");
+
+        final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString());
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertEquals(List.of("2026-12-03T13.parquet", "2026-12-03T14.parquet"),
+            names(out.resolve("runs").resolve(straddling.toString())));
+        try (Connection duck = duckDb())
+        {
+            assertRowsEqualJournal(duck, "read_parquet('" + out.resolve("runs") + "/*/*.parquet')",
+                readJournal(journal), false, false);
+        }
+    }
+
     @Test
     void shouldWriteTheSameColumnsAsCsvPartitionedTheSameWay() throws Exception
     {

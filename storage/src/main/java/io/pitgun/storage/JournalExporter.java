@@ -204,6 +204,19 @@ public final class JournalExporter
             {
                 derived.publish(buffer, offset, length, index);
             }
+            if (templateId == SessionEndDecoder.TEMPLATE_ID)
+            {
+                // Nothing more comes for it: its files are complete (and closed, however many sessions follow).
+                try
+                {
+                    writer.closeSession(new UUID(buffer.getLong(sessionAt, FrameDescriptor.ORDER),
+                        buffer.getLong(sessionAt + Long.BYTES, FrameDescriptor.ORDER)).toString());
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+            }
             if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
             {
                 row.wrap(buffer, offset, index, stamp);

@@ -18,12 +18,19 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Writes rows into {@code ROOT/<session>/<hour><ext>}: one open file per session, closed and renamed into place when
- * its session's frames reach another UTC hour, when it reaches the {@link FileRotation} limits (the next file of the
- * hour is {@code <hour>.1<ext>}, then {@code .2}, ...), or at {@link #close}. A file is written under a hidden
- * temporary name ({@code .<name>.inprogress}) and renamed when complete, so a reader globbing {@code *.parquet}
- * never sees half a file. An existing file is never overwritten: the export fails naming it, the live sink
- * ({@link #live}) numbers its file after the ones already there (a restart continues an hour in {@code <hour>.N}).
+ * Writes rows into {@code ROOT/<session>/<hour><ext>}. A file is written under a hidden temporary name
+ * ({@code .<name>.inprogress}) and renamed when complete, so a reader globbing {@code *.parquet} never sees half a
+ * file; a file of an hour that is complete and gets more rows is followed by {@code <hour>.1<ext>}, {@code .2}, ...
+ * A file holds one session's rows of one UTC hour and is completed when it reaches the {@link FileRotation} limits,
+ * when its session ends ({@link #closeSession}), at {@link #close}, and when more than {@value #MAX_OPEN_FILES} files
+ * are open (the one written longest ago: open files, and the rows each buffers, stay bounded however many sessions a
+ * journal holds).
+ *
+ * <p>An export keeps a file open per session and hour, so frames of two sources whose clocks straddle an hour
+ * boundary fill two files, not one file per flip. The live sink ({@link #live}) keeps one file per session, written
+ * in journal order, which its resume relies on: there a frame of another hour completes the session's file. An
+ * existing file is never overwritten: the export fails naming it, the live sink numbers its file after the ones
+ * already there (a restart continues an hour in {@code <hour>.N}).
  */
 final class PartitionedFrameWriter implements AutoCloseable
 {
@@ -31,13 +38,16 @@ final class PartitionedFrameWriter implements AutoCloseable
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
     private static final long US_PER_HOUR = 3_600_000_000L;
     private static final int SIZE_CHECK_EVERY = 64;
+    /** Files open at once, at most; the least recently written is completed to open another. */
+    static final int MAX_OPEN_FILES = 64;
 
     private final Path root;
     private final FrameTable table;
     private final ExportFormat format;
     private final FileRotation rotation;
     private final Map<String, String> provenance;
-    private final Map<String, OpenFile> open = new LinkedHashMap<>();
+    /** By session (live) or session and hour (export), least recently written first. */
+    private final LinkedHashMap<String, OpenFile> open = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Integer> partsWritten = new HashMap<>();
     private final List<ExportedFile> files = new ArrayList<>();
     private final Consumer<ExportedFile> completed;
@@ -85,17 +95,25 @@ final class PartitionedFrameWriter implements AutoCloseable
     {
         final String session = row.sessionId();
         final long hour = Math.floorDiv(row.timestampUs, US_PER_HOUR);
-        OpenFile file = open.get(session);
+        final String key = numberAfterExisting ? session : session + '/' + hour;
+        OpenFile file = open.get(key);
         if (file != null && (file.hour != hour || full(file)))
         {
             finish(file);
-            open.remove(session);
+            open.remove(key);
             file = null;
         }
         if (file == null)
         {
+            if (open.size() >= MAX_OPEN_FILES)
+            {
+                final Iterator<OpenFile> eldest = open.values().iterator();
+                final OpenFile leastRecent = eldest.next();
+                eldest.remove();
+                finish(leastRecent);
+            }
             file = begin(session, hour);
-            open.put(session, file);
+            open.put(key, file);
         }
         file.writer.write(row);
         if (file.rows == 0)
@@ -107,14 +125,25 @@ final class PartitionedFrameWriter implements AutoCloseable
         file.lastWriteNs = System.nanoTime();
     }
 
-    /** Completes the session's open file, if any (its session ended: nothing more will come for it). */
+    /** Completes the session's open files, if any (its session ended: nothing more will come for it). */
     void closeSession(final String session) throws IOException
     {
-        final OpenFile file = open.remove(session);
-        if (file != null)
+        final Iterator<OpenFile> it = open.values().iterator();
+        while (it.hasNext())
         {
-            finish(file);
+            final OpenFile file = it.next();
+            if (file.session.equals(session))
+            {
+                it.remove();
+                finish(file);
+            }
         }
+    }
+
+    /** Files open now (a test's view). */
+    int openFiles()
+    {
+        return open.size();
     }
 
     /**
