@@ -288,15 +288,34 @@
     const s = sessions.get(key);
     if (s === undefined) return;
     const w = insight.window || {};
-    const speed = insight.channels && (insight.channels.Speed || insight.channels.speed);
+    const channels = insight.channels || {};
+    const speed = channels.Speed || channels.speed;
+    const kinds = lapKinds(insight.lap_number, channels);
     s.laps.set(insight.lap_number, {
       lap: insight.lap_number,
       timeS: (w.end_timestamp_us - w.start_timestamp_us) / 1e6,
       frames: w.frame_count,
       maxSpeed: speed && typeof speed.max === 'number' ? speed.max : null,
+      kinds,
+      flying: kinds.length === 0,
     });
     if (s.laps.size > MAX_LAP_ROWS) s.laps.delete(s.laps.keys().next().value);
     if (s === selected) { lapsDirty = true; compareDirty = true; dirty = true; }
+  }
+
+  /**
+   * What kind of lap a summary is, as its source says: the summary's max of `out_lap`, `in_lap` and `lap_invalid`
+   * (0 or 1 per frame; the F1 game's manifest derives them from its lap data, docs/f1.md). A source that says
+   * nothing (sim.v1) has its out-lap as lap 0.
+   */
+  function lapKinds(lap, channels) {
+    const says = (name) => (channels[name] && typeof channels[name].max === 'number' ? channels[name].max >= 1 : null);
+    const kinds = [];
+    const out = says('out_lap');
+    if (out === true || (out === null && lap === 0)) kinds.push('out');
+    if (says('in_lap') === true) kinds.push('in');
+    if (says('lap_invalid') === true) kinds.push('invalid');
+    return kinds;
   }
 
   function onMessage(event) {
@@ -365,11 +384,11 @@
    */
   function complete(s, lap) { return s.lap !== null && lap < s.lap; }
 
-  /** The fastest complete flying lap (lap 0 is the out-lap). */
+  /** The fastest complete flying lap: not an out-lap or in-lap, not invalid (lapKinds). */
   function bestLap(s) {
     let best = null;
     for (const row of s.laps.values()) {
-      if (row.lap > 0 && complete(s, row.lap) && Number.isFinite(row.timeS) && (best === null || row.timeS < best.timeS)) {
+      if (row.flying && complete(s, row.lap) && Number.isFinite(row.timeS) && (best === null || row.timeS < best.timeS)) {
         best = row;
       }
     }
@@ -520,10 +539,11 @@
       const tr = document.createElement('tr');
       tr.dataset.lap = row.lap;
       tr.dataset.timeS = row.timeS;
+      tr.dataset.kinds = row.kinds.join(' ');
       if (best !== null && row.lap === best.lap) tr.className = 'best';
-      const note = row.lap === 0 ? ' (out)' : (complete(s, row.lap) ? '' : ' (partial)');
-      const cells = [row.lap + note, formatLapTime(row.timeS),
-        best !== null && row.lap > 0 && complete(s, row.lap) ? formatDelta(row.timeS - best.timeS) : '',
+      else if (!row.flying) tr.className = 'not-flying';
+      const cells = [row.lap + lapNote(s, row), formatLapTime(row.timeS),
+        best !== null && row.flying && complete(s, row.lap) ? formatDelta(row.timeS - best.timeS) : '',
         row.frames, row.maxSpeed == null ? '' : row.maxSpeed.toFixed(1)];
       for (const c of cells) {
         const td = document.createElement('td');
@@ -534,6 +554,13 @@
     }
     body.textContent = '';
     body.appendChild(fragment);
+  }
+
+  /** " (out, invalid)", " (partial)" or nothing: what a lap's number is followed by in the table and the selects. */
+  function lapNote(s, row) {
+    const notes = row.kinds.slice();
+    if (!complete(s, row.lap)) notes.push('partial');
+    return notes.length === 0 ? '' : ' (' + notes.join(', ') + ')';
   }
 
   /** Laps with an insight (finished) and a trace from the line. */
@@ -563,15 +590,20 @@
   function renderCompare(s) {
     compareDirty = false;
     const laps = comparableLaps(s);
-    const lapLabel = (lap) => lap + ' · ' + formatLapTime(s.laps.get(Number(lap)).timeS);
+    const lapLabel = (lap) => {
+      const row = s.laps.get(Number(lap));
+      return lap + lapNote(s, row) + ' · ' + formatLapTime(row.timeS);
+    };
     let a = compareRequest.lapA;
     let b = compareRequest.lapB;
     if (compareAuto || !laps.includes(a) || !laps.includes(b)) {
-      // MoTeC's habit: the best lap as the reference, the latest one against it.
+      // MoTeC's habit: the best lap as the reference, the latest one against it; flying laps only (a person may
+      // still pick an out-lap or an invalid one through the selects).
+      const flying = laps.filter((lap) => s.laps.get(lap).flying);
       const best = bestLap(s);
-      a = best !== null && laps.includes(best.lap) ? best.lap : laps[0];
-      b = laps.length > 0 ? laps[laps.length - 1] : undefined;
-      if (a === b && laps.length > 1) b = laps.find((lap) => lap !== a);
+      a = best !== null && flying.includes(best.lap) ? best.lap : flying[0];
+      b = flying.length > 0 ? flying[flying.length - 1] : undefined;
+      if (a === b && flying.length > 1) b = flying.find((lap) => lap !== a);
     }
     fillSelect($('lap-a'), laps, a, lapLabel);
     fillSelect($('lap-b'), laps, b, lapLabel);
@@ -728,6 +760,7 @@
     charts: () => [...charts.entries()].map(([name, c]) => ({ name, points: c.points, lastX: c.lastX,
       drawn: drawnPoints(name) })),
     laps: () => (selected === null ? [] : [...selected.laps.values()]),
+    bestLap: () => { const best = selected === null ? null : bestLap(selected); return best === null ? null : best.lap; },
     traces: () => (selected === null ? [] : [...selected.traces.values()].map((t) => ({ lap: t.lap, n: t.n,
       capacity: t.distance.length }))),
     ringSize: () => (selected === null || selected.ring === null ? 0 : selected.ring.size),

@@ -9,6 +9,7 @@ import io.pitgun.replay.sim.CarSimulator;
 import io.pitgun.replay.sim.SessionGenerator;
 import io.pitgun.replay.sim.SimulatedSessionFeed;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.GatewayClient;
 import io.pitgun.testsupport.HeadlessChromium;
 import io.pitgun.testsupport.WebSocketMessages;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,9 +75,10 @@ class LivePageBrowserTest
     @TempDir
     Path dataDir;
 
-    private static GatewayServer gateway(final Path dataDir) throws Exception
+    private static GatewayServer gateway(final Path dataDir, final Map<GatewaySetting, String> more) throws Exception
     {
         final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
+        flags.putAll(more);
         flags.put(GatewaySetting.BIND, "127.0.0.1:0");
         flags.put(GatewaySetting.DATA_DIR, dataDir.toString());
         flags.put(GatewaySetting.RATE_LIMIT, "0");
@@ -93,7 +98,7 @@ class LivePageBrowserTest
     void shouldShowTheSessionItsChartsLapsAndALapComparisonAsTheInsightsSay() throws Exception
     {
         final Path chromium = HeadlessChromium.requireExecutable();
-        final GatewayServer server = gateway(dataDir);
+        final GatewayServer server = gateway(dataDir, Map.of());
         final String base = "http://127.0.0.1:" + server.address().getPort();
         final UUID sessionId = UUID.randomUUID();
         try (HeadlessChromium browser = HeadlessChromium.launch(chromium, base + "/live", 1400, 1500))
@@ -243,53 +248,130 @@ class LivePageBrowserTest
 
     /**
      * The page open for {@value #SOAK_S} s (-Dpitgun.live.soakSeconds) at the simulator's full rate, every channel
-     * (100 Hz, more than the game's fastest 60 Hz), with a 2,048-sample window so the rings wrap several times:
-     * its JavaScript heap, measured after a garbage collection, must not grow once the window is full.
+     * (100 Hz, more than the game's fastest 60 Hz), over HTTP.
      */
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void shouldKeepThePagesMemoryBoundedAtFullRate() throws Exception
     {
+        final GatewayServer server = gateway(dataDir, Map.of());
+        final String base = "http://127.0.0.1:" + server.address().getPort();
+        final SimulatedSessionFeed feed = new SimulatedSessionFeed(URI.create(base), UUID.randomUUID(),
+            SessionGenerator.SAMPLE_SEED, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()), null, 10);
+        assertPageMemoryBounded(server, (soakS, stop) -> feed.run(Integer.MAX_VALUE, true, stop));
+    }
+
+    /**
+     * The same over the F1 game's UDP source, as the game sends at its highest rate: {@code pitgun f1-udp-sim} with all
+     * 22 cars, 60 Hz per packet type, into a gateway with {@code --udp} and {@code --udp-all-cars}, the page on the
+     * player's session (the other 21 are listed and counted, not kept).
+     */
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void shouldKeepThePagesMemoryBoundedAtTheGamesFullRateOverUdp() throws Exception
+    {
+        final GatewayServer server = gateway(dataDir, Map.of(GatewaySetting.UDP_BIND, "127.0.0.1:0",
+            GatewaySetting.UDP_ALL_CARS, "1"));
+        final int udpPort = server.udpAddress().orElseThrow().getPort();
+        final GatewayClient client = new GatewayClient(server.address().getPort());
+        assertPageMemoryBounded(server, (soakS, stop) ->
+        {
+            final CliRun sim = CliRun.of("f1-udp-sim", "--target", "127.0.0.1:" + udpPort, "--duration",
+                Long.toString(soakS), "--cars", "22");
+            assertEquals(0, sim.exitCode(), sim.err());
+            final Matcher matcher = Pattern.compile("sent (\\d+) packets").matcher(sim.out());
+            assertTrue(matcher.find(), sim.out());
+            final long packets = Long.parseLong(matcher.group(1));
+            Await.until("the gateway received every packet sent", () ->
+                metric(client, "pitgun_f1_udp_packets_total{outcome=\"received\"}") == packets);
+            // Every packet is in; what the source published is what the page must receive.
+            return metric(client, "pitgun_f1_udp_frames_published_total");
+        });
+    }
+
+    /** A feed for {@link #assertPageMemoryBounded}: sends for {@code soakS} s, returns the frames the page must get. */
+    @FunctionalInterface
+    private interface SoakFeed
+    {
+        long run(long soakS, BooleanSupplier stop) throws Exception;
+    }
+
+    /**
+     * Opens the page with a 2,048-sample window (the rings wrap several times), selects source 0's session, runs the
+     * feed for the soak's length and checks that the page received every frame the feed says the gateway published
+     * and that its JavaScript heap, measured after a garbage collection, did not grow once the window was full.
+     * Shuts the server down.
+     */
+    private static void assertPageMemoryBounded(final GatewayServer server, final SoakFeed soakFeed) throws Exception
+    {
         final Path chromium = HeadlessChromium.requireExecutable();
         final long soakS = Long.getLong("pitgun.live.soakSeconds", SOAK_S);
-        final GatewayServer server = gateway(dataDir);
         final String base = "http://127.0.0.1:" + server.address().getPort();
         try (HeadlessChromium browser = HeadlessChromium.launch(chromium, base + "/live?window=2048", 1400, 1000))
         {
             Await.until("the page is loaded and subscribed", () ->
                 eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().equals("live"));
-            final SimulatedSessionFeed feed = new SimulatedSessionFeed(URI.create(base), UUID.randomUUID(),
-                SessionGenerator.SAMPLE_SEED, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()), null, 10);
             final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(soakS);
             final CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() ->
             {
                 try
                 {
-                    return feed.run(Integer.MAX_VALUE, true, () -> System.nanoTime() > endNs);
+                    return soakFeed.run(soakS, () -> System.nanoTime() > endNs);
                 }
                 catch (final Exception ex)
                 {
                     throw new IllegalStateException(ex);
                 }
             });
+            Await.until("source 0's session is selected", () -> eval(browser, "(() => {" +
+                " const s = pitgunLive.sessions().find(s => s.sourceId === 0); if (!s) return false;" +
+                " if (pitgunLive.selected() !== s.key) pitgunLive.select(s.key); return true; })()").asBoolean());
             Await.until("the window is full", Duration.ofSeconds(60), () ->
                 eval(browser, "pitgunLive.ringSize()").asInt() == 2048);
             final long fullBytes = browser.heapUsedBytes();
+            final String selectedFrames = "pitgunLive.sessions().find(s => s.key === pitgunLive.selected()).frames";
+            final long framesWhenFull = eval(browser, selectedFrames).asLong();
             final long sentFrames = sent.get(soakS + 60, TimeUnit.SECONDS);
-            Await.until("the page has every frame", () ->
-                eval(browser, "pitgunLive.framesReceived()").asLong() == sentFrames);
+            final long[] received = new long[1];
+            try
+            {
+                Await.until("the page has every frame", Duration.ofSeconds(60), () ->
+                    (received[0] = eval(browser, "pitgunLive.framesReceived()").asLong()) == sentFrames);
+            }
+            catch (final AssertionError ex)
+            {
+                throw new AssertionError("the page received " + received[0] + " of " + sentFrames + " frames; " +
+                    "status " + eval(browser, "pitgunLive.status()") + "; gateway: " +
+                    new GatewayClient(server.address().getPort()).get("/metrics").body().lines()
+                        .filter(l -> l.startsWith("pitgun_gateway_subscriber") || l.startsWith("pitgun_f1_udp") ||
+                            l.startsWith("pitgun_frames_dropped"))
+                        .toList(), ex);
+            }
             final long endBytes = browser.heapUsedBytes();
             System.out.printf("live page heap: %,d B with the window full, %,d B after %d s (%,d frames)%n",
                 fullBytes, endBytes, soakS, sentFrames);
             assertTrue(endBytes < HEAP_LIMIT_BYTES, "heap " + endBytes + " B");
             assertTrue(endBytes - fullBytes < HEAP_GROWTH_LIMIT_BYTES,
                 "heap grew from " + fullBytes + " to " + endBytes + " B once the window was full");
+            assertTrue(eval(browser, selectedFrames).asLong() > framesWhenFull, "the selected session kept going");
             assertTrue(eval(browser, "pitgunLive.charts()[0].points").asInt() == 2048);
         }
         finally
         {
             server.shutdown();
         }
+    }
+
+    private static long metric(final GatewayClient client, final String series) throws Exception
+    {
+        for (final String line : client.get("/metrics").body().split("\n"))
+        {
+            if (line.startsWith(series + " "))
+            {
+                return (long)Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        return -1;
     }
 
     private static void assertComparison(final HeadlessChromium browser, final Map<Integer, Double> lapTimes)

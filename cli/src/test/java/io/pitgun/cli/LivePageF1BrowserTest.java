@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.replay.f1.F1SessionPackets;
 import io.pitgun.replay.f1.F1UdpSimulator;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.HeadlessChromium;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -27,14 +29,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * F1 UDP simulator into the gateway's UDP source, with the built-in {@code f1-25-laps} manifest. The session is sent
  * 20 times faster than the game would, so laps finish in seconds: the charts draw points that move, the lap table
  * gains a row when a lap completes, and the comparison draws two laps and their delta against the held lap distance.
- * Saves a screenshot to {@code target/live-page-f1.png}.
+ * The game numbers laps from 1 and flags the out-lap and invalid laps in its lap data: those are marked in the table,
+ * and are never the best lap or in the automatic comparison. Saves a screenshot to {@code target/live-page-f1.png}.
  */
 class LivePageF1BrowserTest
 {
     private static final Duration SCRIPT = Duration.ofSeconds(20);
-    /** Session time: the out-lap and three laps of about 85 s, and some of the next, so lap 3 is seen to finish. */
+    /**
+     * Session time: the out-lap (400 m) and three flying laps of about 85 s, and some of the next, so lap 4 is seen
+     * to finish.
+     */
     private static final double SESSION_S = 4 * 90;
     private static final double SPEED = 20;
+    /** The game's lap 1 is the simulator's out-lap (driver status "out lap"). */
+    private static final int OUT_LAP = 1;
+    /** The game's lap 3, the simulator's second flying lap, is invalidated (current-lap-invalid flag). */
+    private static final int INVALID_LAP = 3;
 
     @TempDir
     Path dataDir;
@@ -80,16 +90,23 @@ class LivePageF1BrowserTest
             Await.until("the charts' points move on", () ->
                 eval(browser, "pitgunLive.charts()[0].lastX").asDouble() > firstX + 1.0);
 
+            assertTrue(F1SessionPackets.invalidLap(INVALID_LAP - 1) && !F1SessionPackets.invalidLap(OUT_LAP + 2),
+                "the simulator invalidates the lap this test expects");
+            // Each wait below also checks, at every poll, that no out-lap or invalid lap is best or compared.
             Await.until("the lap table has the first lap summary", Duration.ofSeconds(90), () ->
-                eval(browser, "document.querySelectorAll('#laps tbody tr').length").asInt() >= 1);
+                onlyFlyingLapsBestOrCompared(browser) &&
+                    eval(browser, "document.querySelectorAll('#laps tbody tr').length").asInt() >= 1);
             final int rows = eval(browser, "document.querySelectorAll('#laps tbody tr').length").asInt();
             Await.until("the lap table gains a row when the next lap completes", Duration.ofSeconds(90), () ->
-                eval(browser, "document.querySelectorAll('#laps tbody tr').length").asInt() > rows);
+                onlyFlyingLapsBestOrCompared(browser) &&
+                    eval(browser, "document.querySelectorAll('#laps tbody tr').length").asInt() > rows);
 
             Await.until("the comparison view computes a delta of two laps", Duration.ofSeconds(90), () ->
-                eval(browser, "pitgunLive.comparison().finalDeltaS !== null").asBoolean());
+                onlyFlyingLapsBestOrCompared(browser) &&
+                    eval(browser, "pitgunLive.comparison().finalDeltaS !== null").asBoolean());
             final JsonNode comparison = eval(browser, "pitgunLive.comparison()");
             assertTrue(comparison.path("lapA").asInt() != comparison.path("lapB").asInt(), comparison.toString());
+            assertLapTableMarksTheGamesLapKinds(browser, comparison);
             assertTrue(comparison.path("points").asInt() > 100, "the delta trace has points: " + comparison);
             assertTrue(Math.abs(comparison.path("finalDeltaS").asDouble()) < 10,
                 "two laps of the same driver within seconds: " + comparison);
@@ -102,11 +119,71 @@ class LivePageF1BrowserTest
                 "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))").asBoolean());
             browser.screenshot(png);
             assertTrue(Files.size(png) > 10_000, "a screenshot with something on it: " + png.toAbsolutePath());
+            assertTrue(onlyFlyingLapsBestOrCompared(browser));
         }
         finally
         {
             stop.set(true);
             server.shutdown();
         }
+    }
+
+    /** Fails when the lap the table highlights as best, or a compared lap, is not a flying lap. */
+    private static boolean onlyFlyingLapsBestOrCompared(final HeadlessChromium browser) throws Exception
+    {
+        final JsonNode laps = eval(browser, "(() => { const tr = document.querySelector('#laps tr.best');" +
+            " const c = pitgunLive.comparison();" +
+            " return { best: tr ? Number(tr.dataset.lap) : null," +
+            " lapA: c.lapA, lapB: c.lapB }; })()");
+        for (final String which : new String[] {"best", "lapA", "lapB"})
+        {
+            final int lap = laps.path(which).asInt(-1);
+            assertTrue(lap != OUT_LAP && lap != INVALID_LAP, "the " + which + " lap is lap " + lap +
+                ", which the game flags as an out-lap or invalid: " + laps);
+        }
+        return true;
+    }
+
+    /**
+     * The out-lap and the invalid lap are marked as such, have no delta to the best, and the best lap and the
+     * automatic comparison are the two flying laps (2 and 4).
+     */
+    private static void assertLapTableMarksTheGamesLapKinds(final HeadlessChromium browser, final JsonNode comparison)
+        throws Exception
+    {
+        final JsonNode rows = eval(browser, "[...document.querySelectorAll('#laps tbody tr')].map(tr => ({" +
+            " lap: Number(tr.dataset.lap), timeS: Number(tr.dataset.timeS), kinds: tr.dataset.kinds," +
+            " cls: tr.className, label: tr.cells[0].textContent, delta: tr.cells[2].textContent }))");
+        double bestS = Double.MAX_VALUE;
+        int best = -1;
+        for (final JsonNode row : rows)
+        {
+            final int lap = row.path("lap").asInt();
+            final String label = row.path("label").asText();
+            if (lap == OUT_LAP || lap == INVALID_LAP)
+            {
+                final String kind = lap == OUT_LAP ? "out" : "invalid";
+                assertEquals(kind, row.path("kinds").asText(), "lap " + lap + ": " + row);
+                assertTrue(label.contains("(" + kind + ")") && "not-flying".equals(row.path("cls").asText()) &&
+                    row.path("delta").asText().isEmpty(), "lap " + lap + " is marked " + kind + ": " + row);
+            }
+            else if (lap < 5)
+            {
+                assertEquals("", row.path("kinds").asText(), "lap " + lap + " is a flying lap: " + row);
+                assertTrue(!row.path("delta").asText().isEmpty(), "a flying lap has its delta to the best: " + row);
+                if (row.path("timeS").asDouble() < bestS)
+                {
+                    bestS = row.path("timeS").asDouble();
+                    best = lap;
+                }
+            }
+        }
+        assertTrue(rows.size() >= 4, "laps 1 to 4 in the table: " + rows);
+        assertEquals(best, eval(browser, "Number(document.querySelector('#laps tr.best').dataset.lap)").asInt(),
+            "the faster flying lap is highlighted as best: " + rows);
+        assertEquals(best, eval(browser, "pitgunLive.bestLap()").asInt(), "the page's best lap: " + rows);
+        assertEquals(best, comparison.path("lapA").asInt(), "the best lap is the reference: " + comparison);
+        assertEquals(best == 2 ? 4 : 2, comparison.path("lapB").asInt(),
+            "the other flying lap against it: " + comparison);
     }
 }

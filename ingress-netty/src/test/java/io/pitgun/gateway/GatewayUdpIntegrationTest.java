@@ -58,6 +58,38 @@ class GatewayUdpIntegrationTest
         }
     }
 
+    /**
+     * With {@code --udp-all-cars} every one of the game's 22 cars is a stream of its own, more than the pipeline's
+     * default {@code max_sources} (16): the gateway makes room, so no car's frames are dropped as too many sources.
+     */
+    @Test
+    void shouldProcessTheFramesOfAll22CarsAsStreamsOfTheirOwn() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.UDP_BIND, "127.0.0.1:0",
+            GatewaySetting.UDP_ALL_CARS, "1"));
+             DatagramChannel game = DatagramChannel.open())
+        {
+            final InetSocketAddress target = gateway.server.udpAddress().orElseThrow();
+            final UnsafeBuffer packet = new UnsafeBuffer(new byte[F1PacketDescriptor.MAX_PACKET_BYTES]);
+            // Lap data first: it says which cars are active (result status 2), each gets a frame.
+            int length = F1PacketEncoder.header(packet, F1PacketDescriptor.LAP_DATA, 42L, 1.0f, 1, 0);
+            for (int car = 0; car < F1PacketDescriptor.MAX_CARS; car++)
+            {
+                packet.putByte(F1PacketDescriptor.carOffset(car, F1PacketDescriptor.LAP_CAR_LENGTH) +
+                    F1PacketDescriptor.LAP_RESULT_STATUS, (byte)2);
+            }
+            send(game, target, packet, length);
+            length = F1PacketEncoder.header(packet, F1PacketDescriptor.CAR_TELEMETRY, 42L, 1.1f, 2, 0);
+            send(game, target, packet, length);
+            final int frames = 2 * F1PacketDescriptor.MAX_CARS;
+            Await.until("every frame through the pipeline", () ->
+                gateway.metric("pitgun_frames_processed_total") +
+                    gateway.metric("pitgun_frames_dropped_too_many_sources_total") == frames);
+            assertEquals(frames, gateway.metric("pitgun_f1_udp_frames_published_total"));
+            assertEquals(0, gateway.metric("pitgun_frames_dropped_too_many_sources_total"));
+        }
+    }
+
     @Test
     void shouldRefuseToStartWithADictionaryWithoutTheF1Channels()
     {

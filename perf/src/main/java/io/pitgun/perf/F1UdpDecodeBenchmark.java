@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -34,8 +35,11 @@ import java.util.concurrent.TimeUnit;
  * The F1 game's UDP source's decoder ({@link F1PacketAdapter}) on one packet of each id it decodes, as the game
  * sends them for 22 cars (built by the simulator, {@link F1SessionPackets}), decoded with {@code allCars} into the
  * slots of a real pipeline's ring (pass-through manifest, no journal): ops/s is packets/s, and with
- * {@code -prof gc} {@code gc.alloc.rate.norm} is the bytes allocated per packet (must be 0). Each operation stamps
- * the packet with a newer {@code overallFrameIdentifier} so that none is dropped as out of order. When the pipeline
+ * {@code -prof gc} {@code gc.alloc.rate.norm} is the bytes allocated per packet (must be 0). Each packet is stamped
+ * with a newer {@code overallFrameIdentifier} so that none is dropped as out of order. An invocation decodes
+ * {@value #BATCH} packets in a row and counts as that many operations: a session or event packet takes tens of
+ * nanoseconds, so JMH's own work per invocation (its loop, the result's blackhole) was a visible share of one; a
+ * batch spreads it over {@value #BATCH} packets, and the figure stays the cost of one packet. When the pipeline
  * thread falls behind, frames meet a full ring and are dropped and counted (the tear-down prints how many): the
  * figure is then the decoder's cost, not the pipeline's.
  */
@@ -49,6 +53,8 @@ public class F1UdpDecodeBenchmark
 {
     /** Cars on track: the game's maximum; every car is decoded into a frame of its own. */
     static final int CARS = 22;
+    /** Packets decoded per invocation (one JMH operation each). */
+    static final int BATCH = 100;
 
     private static final String MANIFEST = "version: v1\nname: f1-bench-passthrough\ndictionary: f1-25.v1\n" +
         "description: Frames as received.\npipeline:\n  - type: output\n    contracts: [pitgun-envelope/v1]\n";
@@ -105,7 +111,7 @@ public class F1UdpDecodeBenchmark
         packet = new UnsafeBuffer(found[0]);
         length = found[0].length;
         frame = packet.getInt(F1PacketDescriptor.OVERALL_FRAME_IDENTIFIER, F1PacketDescriptor.ORDER);
-        if (!decode())
+        if (!decodeOne())
         {
             throw new IllegalStateException("the decoder refused the simulator's packet of id " + packetId);
         }
@@ -118,11 +124,27 @@ public class F1UdpDecodeBenchmark
         return bytes;
     }
 
-    @Benchmark
-    public boolean decode()
+    /** Decodes one packet as the next game frame's; false if the decoder refused it. */
+    private boolean decodeOne()
     {
         packet.putInt(F1PacketDescriptor.OVERALL_FRAME_IDENTIFIER, ++frame, F1PacketDescriptor.ORDER);
         return adapter.onPacket(packet, 0, length);
+    }
+
+    /** {@value #BATCH} packets; returns how many the decoder took (all, unless it refused one). */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int decode()
+    {
+        int decoded = 0;
+        for (int i = 0; i < BATCH; i++)
+        {
+            if (decodeOne())
+            {
+                decoded++;
+            }
+        }
+        return decoded;
     }
 
     @TearDown(Level.Trial)

@@ -12,7 +12,10 @@ import static io.pitgun.f1.F1PacketDescriptor.*;
 /**
  * A deterministic F1 25 session as the game would send it, tick by tick at {@value #TICK_HZ} Hz: motion, car
  * telemetry, lap data and car status every tick, session every {@value #SESSION_EVERY_TICKS} ticks (2 Hz), and the
- * events {@code SSTA} at the start, {@code FTLP} when a car sets the session's fastest lap, {@code SEND} at the end.
+ * events {@code SSTA} at the start, {@code FTLP} when a car sets the session's fastest valid lap, {@code SEND} at the
+ * end. Each car's first lap is its out-lap (lap data's driver status "out lap", then "flying lap"), and every
+ * {@value #INVALID_LAP_EVERY}rd flying lap from its second is invalidated in its second sector (the game's
+ * current-lap-invalid flag, as for exceeding track limits), so consumers see the game's lap kinds.
  * Each car is a {@link CarSimulator} (100 Hz physics) on the Monza-like circuit, sampled at the tick's session time;
  * one seed gives the same packets, byte for byte, every time (the round-trip test regenerates what was sent).
  * The player is car 0. Not thread-safe.
@@ -29,6 +32,11 @@ public final class F1SessionPackets
     private static final int STAGGER_STEPS = 60;
     private static final double KPA_TO_PSI = 0.1450377;
     private static final int MAX_RPM = 13_000;
+    /** Flying laps 2, 5, 8, ... of each car (the simulator's lap numbers) are invalidated. */
+    private static final int INVALID_LAP_EVERY = 3;
+    /** Lap data's driver status: out lap, flying lap. */
+    private static final int DRIVER_OUT_LAP = 3;
+    private static final int DRIVER_FLYING_LAP = 1;
     // The simulator's corners are FL FR RL RR; the game's arrays are RL RR FL FR.
     private static final SimChannel[] BRAKE_TEMPS = { SimChannel.BRAKE_TEMP_RL, SimChannel.BRAKE_TEMP_RR,
         SimChannel.BRAKE_TEMP_FL, SimChannel.BRAKE_TEMP_FR };
@@ -148,7 +156,8 @@ public final class F1SessionPackets
             {
                 timedLaps[car] = completed;
                 final double lapS = cars[car].value(SimChannel.LAST_LAP_TIME);
-                if (lapS > 0 && lapS < bestLapS)
+                // An invalid lap is never the session's fastest, in the game as here.
+                if (lapS > 0 && lapS < bestLapS && !invalidLap(completed))
                 {
                     bestLapS = lapS;
                     event(handler, time, F1EventCode.FASTEST_LAP, car, (float)lapS);
@@ -264,7 +273,8 @@ public final class F1SessionPackets
             buffer.putByte(o + LAP_CURRENT_LAP_NUM, (byte)(simLap + 1));
             buffer.putByte(o + LAP_SECTOR, (byte)sector);
             buffer.putByte(o + LAP_GRID_POSITION, (byte)(cars.length - car));
-            buffer.putByte(o + LAP_DRIVER_STATUS, (byte)(simLap == 0 ? 3 : 1)); // out lap, flying lap
+            buffer.putByte(o + LAP_CURRENT_LAP_INVALID, (byte)(invalidLap(simLap) && sector >= 1 ? 1 : 0));
+            buffer.putByte(o + LAP_DRIVER_STATUS, (byte)(simLap == 0 ? DRIVER_OUT_LAP : DRIVER_FLYING_LAP));
             buffer.putByte(o + LAP_RESULT_STATUS, (byte)2); // active
             buffer.putByte(o + LAP_SPEED_TRAP_FASTEST_LAP, (byte)255);
         }
@@ -272,6 +282,12 @@ public final class F1SessionPackets
         buffer.putByte(trailer, (byte)255);
         buffer.putByte(trailer + 1, (byte)255);
         handler.onPacket(buffer, length);
+    }
+
+    /** Whether the simulator's lap {@code simLap} (0 the out-lap) is one the session invalidates. */
+    public static boolean invalidLap(final int simLap)
+    {
+        return simLap >= 2 && (simLap - 2) % INVALID_LAP_EVERY == 0;
     }
 
     private double totalDistance(final int car)
