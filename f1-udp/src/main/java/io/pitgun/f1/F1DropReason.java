@@ -28,7 +28,13 @@ public enum F1DropReason
      * A {@code sessionTime} that is not a number, negative or beyond a day: the frame's time would fall outside the
      * contract's range (a forged or broken datagram).
      */
-    BAD_TIME;
+    BAD_TIME,
+    /**
+     * A packet of a session the game already ended ({@code SEND}): its streams are closed, and starting them again
+     * would journal a second session with the same id whose sequences restart at 0 (the game keeps sending while
+     * it shows the results).
+     */
+    AFTER_SESSION_END;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -65,6 +65,8 @@ public final class F1PacketAdapter
     /** Packets in a row of each id below {@link #lastOverallFrame}: {@link #RESYNC_AFTER} of them resynchronise. */
     private final int[] outOfOrderInARow = new int[PACKET_ID_COUNT];
     private boolean inSession;
+    /** The game said {@code SEND} for {@link #sessionUid}: its later packets are dropped, not a new session. */
+    private boolean endedBySend;
     private long sessionUid;
     private boolean hadPreviousSession;
     private long previousSessionUid;
@@ -169,6 +171,10 @@ public final class F1PacketAdapter
         {
             return drop(F1DropReason.BAD_TIME);
         }
+        if (!inSession && endedBySend && uid == sessionUid)
+        {
+            return drop(F1DropReason.AFTER_SESSION_END);
+        }
         if (!inSession || uid != sessionUid)
         {
             if (inSession && hadPreviousSession && uid == previousSessionUid)
@@ -236,6 +242,7 @@ public final class F1PacketAdapter
         }
         endSession();
         inSession = true;
+        endedBySend = false;
         sessionUid = uid;
         sessionId = sessionId(uid); // cold: once per session
         anchorUs = System.currentTimeMillis() * 1000L - Math.round(sessionTime * 1e6);
@@ -515,6 +522,7 @@ public final class F1PacketAdapter
         if (code == F1EventCode.SESSION_ENDED)
         {
             endSession();
+            endedBySend = true;
         }
     }
 

@@ -331,6 +331,23 @@ class F1PacketAdapterTest
     }
 
     @Test
+    void shouldDropWhatTheGameSendsAfterItEndedTheSessionButStartTheNextOne()
+    {
+        assertTrue(send(telemetryPacket(2025, 5, 5, 100)));
+        assertTrue(send(eventPacket(6, "SEND")));
+        // The game goes on sending while it shows the results: not a second session with the same id.
+        assertFalse(send(telemetryPacket(2025, 7, 7, 101)));
+        assertEquals(1, counters.drops(F1DropReason.AFTER_SESSION_END));
+        final SpecPacket next = SpecPacket.header(2025, 6, SESSION_UID + 1, 0.5f, 8, 8, PLAYER);
+        appendTelemetryCars(next, 120);
+        assertTrue(send(next));
+        final List<JournaledFrames.Frame> frames = journaled();
+        assertEquals(List.of(F1PacketAdapter.sessionId(SESSION_UID), F1PacketAdapter.sessionId(SESSION_UID),
+            F1PacketAdapter.sessionId(SESSION_UID + 1)), frames.stream().map(JournaledFrames.Frame::sessionId).toList());
+        assertEquals(List.of(0L, 1L, 0L), frames.stream().map(JournaledFrames.Frame::sequence).toList());
+    }
+
+    @Test
     void shouldDropAStragglerOfTheSessionBeforeWithoutEndingTheNewOne()
     {
         assertTrue(send(telemetryPacket(2025, 5, 5, 100)));

@@ -60,6 +60,8 @@ public final class LiveParquetSink implements SinkFollower
 {
     /** The sink's name: its thread is {@code pitgun-sink-parquet}, its counters' label {@code sink="parquet"}. */
     public static final String NAME = "parquet";
+    /** How often idle files are looked for while the sink is behind the journal (when caught up: at every poll). */
+    private static final long IDLE_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
     /** How long a session's file stays open without a new row before it is completed (and readable). */
     public static final long DEFAULT_IDLE_CLOSE_NS = TimeUnit.SECONDS.toNanos(5);
 
@@ -216,6 +218,7 @@ public final class LiveParquetSink implements SinkFollower
         final Map<String, Long> written) throws IOException
     {
         final Follower follower = new Follower(writer, derived, written);
+        long lastIdleCheckNs = System.nanoTime();
         final IdleStrategy idle = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(10),
             TimeUnit.MILLISECONDS.toNanos(1));
         counters.state(SinkCounters.WRITING);
@@ -233,8 +236,11 @@ public final class LiveParquetSink implements SinkFollower
                     throw derived.failure(); // a derived row could not be written: start again from the files
                 }
                 final long now = System.nanoTime();
-                if (entries == 0)
+                // When caught up, and at least every IDLE_CHECK_INTERVAL_NS while behind: under sustained traffic of
+                // other sessions the sink may never read nothing, and a stopped session's file must still complete.
+                if (entries == 0 || now - lastIdleCheckNs >= IDLE_CHECK_INTERVAL_NS)
                 {
+                    lastIdleCheckNs = now;
                     writer.closeIdle(now, idleCloseNs);
                     follower.closeDerived(now);
                 }
