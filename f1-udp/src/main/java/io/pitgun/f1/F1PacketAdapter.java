@@ -161,7 +161,9 @@ public final class F1PacketAdapter
             return drop(F1DropReason.OVERSIZED);
         }
         final int player = buffer.getByte(offset + PLAYER_CAR_INDEX) & 0xFF;
-        if (player >= MAX_CARS)
+        // Spectating (255): there is no player's car, but with allCars a packet of every car still has each car's
+        // data; the session and event packets, which would go on the player's car, have no car to go on.
+        if (player >= MAX_CARS && !(allCars && perCar(packetId)))
         {
             return drop(F1DropReason.BAD_CAR_INDEX);
         }
@@ -312,6 +314,12 @@ public final class F1PacketAdapter
             default:
                 throw new IllegalStateException("packet id " + packetId + " has a length but no decoder");
         }
+    }
+
+    /** Whether packet id {@code packetId} holds every car's data (the others are the player's session or event). */
+    private static boolean perCar(final int packetId)
+    {
+        return packetId == CAR_TELEMETRY || packetId == LAP_DATA || packetId == MOTION || packetId == CAR_STATUS;
     }
 
     private int firstCar(final int player)

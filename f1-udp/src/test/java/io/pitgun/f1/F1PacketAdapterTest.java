@@ -382,6 +382,23 @@ class F1PacketAdapterTest
     }
 
     @Test
+    void shouldWriteEveryActiveCarWhileSpectatingWhenAskedToButNoPlayersSessionOrEvent() throws Exception
+    {
+        pipeline.close();
+        open(true);
+        final SpecPacket lap = lapPacket(1, 1, 2, 0).spectating();
+        final SpecPacket telemetry = telemetryPacket(2025, 2, 2, 200).spectating();
+        final SpecPacket event = eventPacket(3, "FTLP").spectating();
+        assertTrue(send(lap));
+        assertTrue(send(telemetry));
+        assertFalse(send(event));
+        assertEquals(1, counters.drops(F1DropReason.BAD_CAR_INDEX));
+        final List<JournaledFrames.Frame> frames = journaled();
+        assertEquals(42, frames.size(), "21 active cars, a lap data and a telemetry frame each");
+        assertEquals(21, frames.stream().mapToInt(JournaledFrames.Frame::sourceId).distinct().count());
+    }
+
+    @Test
     void shouldLeaveOutAValueOutsideTheDictionaryRange()
     {
         final SpecPacket packet = SpecPacket.header(2025, 6, SESSION_UID, 1f, 1, 1, PLAYER);

@@ -22,6 +22,17 @@ final class SpecPacket
         return p;
     }
 
+    /**
+     * Sets the header's {@code playerCarIndex} to 255, as while spectating: byte 27, after packetFormat (2),
+     * gameYear, gameMajorVersion, gameMinorVersion, packetVersion, packetId (1 each), sessionUID (8), sessionTime,
+     * frameIdentifier and overallFrameIdentifier (4 each).
+     */
+    SpecPacket spectating()
+    {
+        bytes.put(27, (byte)255);
+        return this;
+    }
+
     SpecPacket u8(final int v)
     {
         bytes.put((byte)v);
