@@ -14,8 +14,9 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The runs and laps views over insights as the sink stores them: a run's best lap is its fastest flying lap, as the
- * live page picks it — not the F1 game's out-lap (lap 1 there) or an invalidated lap, and not the simulator's lap 0.
+ * The runs and laps views over insights as the sink stores them: a run's best lap is its fastest complete flying lap,
+ * as the live page picks it — not the F1 game's out-lap (lap 1 there) or an invalidated lap, not the simulator's
+ * lap 0, and not the lap a session ended in.
  */
 class RunsViewTest
 {
@@ -36,14 +37,17 @@ class RunsViewTest
                 lap(connection, f1, 2, 90, "{\"out_lap\":{\"max\":0},\"in_lap\":{\"max\":0},\"lap_invalid\":{\"max\":0}}");
                 lap(connection, f1, 3, 80, "{\"out_lap\":{\"max\":0},\"in_lap\":{\"max\":0},\"lap_invalid\":{\"max\":1}}");
                 lap(connection, f1, 4, 95, "{\"out_lap\":{\"max\":0},\"in_lap\":{\"max\":0},\"lap_invalid\":{\"max\":0}}");
+                // The lap the session ended in, 12 s into it: not complete, so never the best.
+                lap(connection, f1, 5, 12, "{\"out_lap\":{\"max\":0},\"in_lap\":{\"max\":0},\"lap_invalid\":{\"max\":0}}");
                 // The simulator's: its summaries say nothing of lap kinds; lap 0 (shorter) is the out-lap.
                 lap(connection, sim, 0, 5, "{\"Speed\":{\"max\":300}}");
                 lap(connection, sim, 1, 91, "{\"Speed\":{\"max\":310}}");
+                lap(connection, sim, 2, 3, "{\"Speed\":{\"max\":120}}");
 
                 assertEquals(90.0, best(connection, f1));
-                assertEquals(List.of(false, true, false, true), flying(connection, f1));
+                assertEquals(List.of(false, true, false, true, true), flying(connection, f1));
                 assertEquals(91.0, best(connection, sim));
-                assertEquals(List.of(false, true), flying(connection, sim));
+                assertEquals(List.of(false, true, true), flying(connection, sim));
             }
         }
     }
