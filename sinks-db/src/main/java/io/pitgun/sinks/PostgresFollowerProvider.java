@@ -1,28 +1,16 @@
 package io.pitgun.sinks;
 
-import io.pitgun.engine.OutputFollower;
-import io.pitgun.engine.OutputFollowerProvider;
-import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineSetting;
-import io.pitgun.engine.TelemetryPipeline;
 
 /** {@code output.postgres}: a {@link JournalSinkRunner} writing into a {@link PostgresSink}. A service provider. */
-public final class PostgresFollowerProvider implements OutputFollowerProvider
+public final class PostgresFollowerProvider extends JournalSinkProvider
 {
     /** The sink's name ({@code pitgun-sink-postgres}, {@code sink="postgres"}). */
     public static final String NAME = "postgres";
 
-    @Override
-    public PipelineSetting setting()
+    /** For {@link java.util.ServiceLoader}. */
+    public PostgresFollowerProvider()
     {
-        return PipelineSetting.OUTPUT_POSTGRES;
-    }
-
-    @Override
-    public OutputFollower start(final TelemetryPipeline pipeline, final PipelineConfig config)
-    {
-        final DatabaseSink.Factory factory = PostgresSink.factory(config.postgresUrl().orElseThrow()); // checks it first
-        return JournalSinkRunner.start(NAME, pipeline.journal().orElseThrow(), pipeline.manifest(),
-            pipeline.dictionary(), config, factory);
+        super(NAME, PipelineSetting.OUTPUT_POSTGRES, config -> PostgresSink.factory(config.postgresUrl().orElseThrow()));
     }
 }

@@ -1,28 +1,16 @@
 package io.pitgun.sinks;
 
-import io.pitgun.engine.OutputFollower;
-import io.pitgun.engine.OutputFollowerProvider;
-import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineSetting;
-import io.pitgun.engine.TelemetryPipeline;
 
 /** {@code output.questdb}: a {@link JournalSinkRunner} writing into a {@link QuestDbSink}. A service provider. */
-public final class QuestDbFollowerProvider implements OutputFollowerProvider
+public final class QuestDbFollowerProvider extends JournalSinkProvider
 {
     /** The sink's name ({@code pitgun-sink-questdb}, {@code sink="questdb"}). */
     public static final String NAME = "questdb";
 
-    @Override
-    public PipelineSetting setting()
+    /** For {@link java.util.ServiceLoader}. */
+    public QuestDbFollowerProvider()
     {
-        return PipelineSetting.OUTPUT_QUESTDB;
-    }
-
-    @Override
-    public OutputFollower start(final TelemetryPipeline pipeline, final PipelineConfig config)
-    {
-        final DatabaseSink.Factory factory = QuestDbSink.factory(config.questDb().orElseThrow()); // checks it first
-        return JournalSinkRunner.start(NAME, pipeline.journal().orElseThrow(), pipeline.manifest(),
-            pipeline.dictionary(), config, factory);
+        super(NAME, PipelineSetting.OUTPUT_QUESTDB, config -> QuestDbSink.factory(config.questDb().orElseThrow()));
     }
 }
