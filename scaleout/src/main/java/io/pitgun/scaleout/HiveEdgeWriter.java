@@ -82,6 +82,7 @@ public final class HiveEdgeWriter implements AutoCloseable
         this.edgeId = edgeId;
         this.edgeIdMsb = edgeId.getMostSignificantBits();
         this.edgeIdLsb = edgeId.getLeastSignificantBits();
+        final long openingNs = System.nanoTime();
         this.journal = Journal.open(JournalConfig.of(journalDirectory));
         try
         {
@@ -99,7 +100,8 @@ public final class HiveEdgeWriter implements AutoCloseable
         ack.putLong(ShippingDescriptor.EDGE_ID_LSB_OFFSET, edgeIdLsb, ORDER);
         refusal.putBytes(0, ack, 0, ShippingDescriptor.ACK_LENGTH);
         refusal.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, ShippingDescriptor.ACK_REFUSED_DUPLICATE_EDGE, ORDER);
-        LOG.info("edge {}: journal {}, holds up to edge position {}", edgeId, journalDirectory, heldIndex);
+        LOG.info("edge {}: journal {}, holds up to edge position {} (opened in {} ms)", edgeId, journalDirectory,
+            heldIndex, (System.nanoTime() - openingNs) / 1_000_000);
     }
 
     /**

@@ -135,6 +135,13 @@ class ShippingChaosTest
         final Totals totals = assertTimeoutPreemptively(mode.timeout,
             () -> chaos("kills", mode.killsPerProcess, List.of()));
         assertTrue(totals.kills > 0, "nothing was killed");
+        assertFalse(totals.hiveRestarts.isEmpty(), "the hive was never restarted");
+        for (final String restart : totals.hiveRestarts)
+        {
+            // Each restart after a kill -9 logged its phases, and none of its waits ran into its timeout: a start
+            // that stalls on something a kill made impossible fails here, not only when it passes the start bound.
+            assertTrue(restart.endsWith(", timeouts hit 0"), restart);
+        }
     }
 
     @Test
@@ -230,6 +237,7 @@ class ShippingChaosTest
                     hive.kill9();
                     totals.addHive(HiveProcess.aeronDirectory(hiveData));
                     hive = HiveProcess.start(hiveData, channel, javaOptions);
+                    totals.hiveRestarted(hive);
                 }
                 else
                 {
@@ -591,6 +599,16 @@ class ShippingChaosTest
         long hiveNaksSent;
         long edgeNaksSent;
         long edgeRetransmitsSent;
+        /** Per hive restart after a kill -9: its start time and phase line. */
+        final List<String> hiveRestarts = new ArrayList<>();
+
+        void hiveRestarted(final HiveProcess hive)
+        {
+            final String restart = String.format(Locale.ROOT, "hive restart %d: %.1f s to listen; %s",
+                hiveRestarts.size() + 1, hive.startNs() / 1e9, hive.startPhases());
+            System.out.println("ShippingChaosTest " + restart);
+            hiveRestarts.add(restart);
+        }
 
         void addHive(final Path aeronDirectory)
         {
