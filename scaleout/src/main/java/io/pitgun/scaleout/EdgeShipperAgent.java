@@ -68,8 +68,11 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     private final UnsafeBuffer batch;
     /** Signs each batch and hello with the edge's secret, or null when shipping unauthenticated. */
     private final BatchAuthenticator authenticator;
-    /** {@link BatchAuthenticator#MAC_LENGTH} when signing, else 0: kept free at the end of every batch. */
+    /** {@link ShippingDescriptor#AUTHENTICATED_TRAILER_LENGTH} when signing, else 0: kept free at the end of every
+     *  batch. */
     private final int macLength;
+    /** This connection's nonce, from the hive's last ACK: signed into every batch ({@link EdgeSessionNonces}). */
+    private long nonce = ShippingDescriptor.NO_NONCE;
     private long lastUnacknowledgedCountNs;
     private final long[] inFlightLastIndex = new long[MAX_UNACKED_BATCHES];
     private final long[] inFlightFrames = new long[MAX_UNACKED_BATCHES];
@@ -129,7 +132,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         final BatchAuthenticator authenticator)
     {
         this.authenticator = authenticator;
-        this.macLength = authenticator == null ? 0 : BatchAuthenticator.MAC_LENGTH;
+        this.macLength = authenticator == null ? 0 : ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH;
         this.journal = journal;
         this.publication = publication;
         this.replySubscription = replySubscription;
@@ -272,14 +275,17 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         return result > 0;
     }
 
-    /** The length to offer for a batch of {@code length} bytes: with its MAC written after it when signing. */
+    /** The length to offer for a batch of {@code length} bytes: with the nonce and the MAC of both written after it
+     *  when signing. */
     private int sealed(final int length)
     {
         if (authenticator == null)
         {
             return length;
         }
-        authenticator.sign(batch, 0, length, batch, length);
+        batch.putLong(length, nonce, ORDER);
+        final int signed = length + ShippingDescriptor.NONCE_LENGTH;
+        authenticator.sign(batch, 0, signed, batch, signed);
         return length + macLength;
     }
 
@@ -515,6 +521,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
             onRefusedAsDuplicate();
             return;
         }
+        nonce = buffer.getLong(offset + ShippingDescriptor.NONCE_OFFSET, ORDER);
         if (counters.stalled() == ShipperCounters.STALLED_DUPLICATE_EDGE_ID)
         {
             counters.stall(ShipperCounters.NOT_STALLED); // the other connection under this id is gone

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.IntPredicate;
 
 /**
  * The hive's writer: takes the edges' batches from the live shipping subscription (the Aeron Archive records the
@@ -60,7 +59,9 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     private final BatchAuthenticator[] authenticators;
     /** Without secrets: per Aeron session, whether its source is a loopback address (1) or not (0). */
     private final Int2IntHashMap loopbackSessions = new Int2IntHashMap(-1);
-    private final IntPredicate liveSession = this::isLive;
+    private final HiveEdgeWriter.ConnectionLiveness liveConnection = this::isLive;
+    /** Each connection's nonce, for a hive with secrets. */
+    private final EdgeSessionNonces nonces = new EdgeSessionNonces();
     /** Where each batch taken is recorded first (the Archive), or null. */
     private BatchRecorder recorder;
     /** Test hook: the next batch recorded halts the writer before it is appended, as a kill would. */
@@ -80,7 +81,13 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         /** The MAC does not match the batch under the edge's secret: forged or altered. */
         BAD_MAC,
         /** No secrets configured and not {@code --insecure}: a batch from another host than loopback. */
-        NOT_LOOPBACK;
+        NOT_LOOPBACK,
+        /**
+         * A genuine batch (its MAC is right) whose nonce is not the one the hive gave its connection: captured from
+         * another connection of the edge and sent again, or sent to a hive that restarted since (the edge says
+         * hello again and gets the new one).
+         */
+        STALE_NONCE;
 
         /** The metric label: the constant's name in lower case. */
         public String label()
@@ -202,7 +209,7 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             buffer.getInt(offset + ShippingDescriptor.TYPE_OFFSET, ORDER);
         final boolean signed = type == ShippingDescriptor.TYPE_BATCH_AUTHENTICATED;
         if (type != ShippingDescriptor.TYPE_BATCH && !signed ||
-            signed && length < ShippingDescriptor.REPLY_CHANNEL_OFFSET + BatchAuthenticator.MAC_LENGTH)
+            signed && length < ShippingDescriptor.REPLY_CHANNEL_OFFSET + ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH)
         {
             fragmentsIgnored++;
             return;
@@ -210,8 +217,10 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         final long msb = buffer.getLong(offset + ShippingDescriptor.EDGE_ID_MSB_OFFSET, ORDER);
         final long lsb = buffer.getLong(offset + ShippingDescriptor.EDGE_ID_LSB_OFFSET, ORDER);
         // The MAC is checked first: nothing of an unauthenticated batch is used (no journal, no reply channel).
-        final int batchLength = signed ? length - BatchAuthenticator.MAC_LENGTH : length;
+        final int batchLength = signed ? length - ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH : length;
         final int sessionId = header.sessionId();
+        final long image = imageCorrelationId(header);
+        long nonce = ShippingDescriptor.NO_NONCE;
         if (secrets != null)
         {
             final int index = secrets.indexOf(msb, lsb);
@@ -225,9 +234,18 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
                 refuse(UnauthenticatedReason.MISSING_MAC, msb, lsb, sessionId);
                 return;
             }
-            if (!authenticators[index].verify(buffer, offset, batchLength, offset + batchLength))
+            final int signedLength = batchLength + ShippingDescriptor.NONCE_LENGTH;
+            if (!authenticators[index].verify(buffer, offset, signedLength, offset + signedLength))
             {
                 refuse(UnauthenticatedReason.BAD_MAC, msb, lsb, sessionId);
+                return;
+            }
+            // Authentic; and fresh when it is this connection's nonce (a hello carries none that counts).
+            nonce = nonces.of(msb, lsb, image);
+            if (buffer.getInt(offset + ShippingDescriptor.FRAME_COUNT_OFFSET, ORDER) != 0 &&
+                buffer.getLong(offset + batchLength, ORDER) != nonce)
+            {
+                refuse(UnauthenticatedReason.STALE_NONCE, msb, lsb, sessionId);
                 return;
             }
         }
@@ -237,7 +255,8 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             return;
         }
         final HiveEdgeWriter writer = writer(msb, lsb);
-        if (writer != null && writer.admits(sessionId, liveSession, this, buffer, offset, batchLength))
+        if (writer != null && writer.admits(sessionId, image, liveConnection, this, buffer, offset, batchLength, nonce,
+            secrets == null, epochMs))
         {
             writer.onBatch(this, sessionId, buffer, offset, batchLength, epochMs, recorder == null ? null :
                 recordThenAppend);
@@ -312,11 +331,24 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         return known == 1;
     }
 
-    /** Whether the edge connection of {@code sessionId} is still alive: its image is there and not ended. */
-    private boolean isLive(final int sessionId)
+    /** Whether the edge connection of {@code sessionId} and image {@code correlationId} is still alive: that image
+     *  is there and not ended (a new image of the same session id is another connection). */
+    private boolean isLive(final int sessionId, final long correlationId)
     {
         final Image image = subscription.imageBySessionId(sessionId);
-        return image != null && !image.isClosed() && !image.isEndOfStream();
+        return image != null && image.correlationId() == correlationId && !image.isClosed() &&
+            !image.isEndOfStream();
+    }
+
+    /** The correlation id of the image (edge connection) a message came from: unique per connection. */
+    private long imageCorrelationId(final Header header)
+    {
+        if (header.context() instanceof Image image)
+        {
+            return image.correlationId();
+        }
+        final Image image = subscription.imageBySessionId(header.sessionId());
+        return image == null ? -1 : image.correlationId();
     }
 
     @Override

@@ -127,7 +127,8 @@ public final class HiveMetrics
             "Archive listings or purges that failed (tried again at the next sweep).");
         sample(out, "pitgun_hive_archive_retention_failures_total", null, hive.archiveRetentionFailures());
         family(out, "pitgun_hive_unauthenticated_batches_total", "counter",
-            "Batches refused as unauthenticated, by reason (unknown_edge, missing_mac, bad_mac, not_loopback).");
+            "Batches refused as unauthenticated, by reason (unknown_edge, missing_mac, bad_mac, not_loopback, " +
+                "stale_nonce).");
         for (final HiveAgent.UnauthenticatedReason reason : HiveAgent.UnauthenticatedReason.values())
         {
             out.append("pitgun_hive_unauthenticated_batches_total{reason=\"").append(reason.label()).append("\"} ")
