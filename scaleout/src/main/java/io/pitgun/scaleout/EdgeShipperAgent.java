@@ -513,6 +513,10 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         {
             return;
         }
+        if (authenticator != null && !authentic(buffer, offset, length))
+        {
+            return;
+        }
         final long held = buffer.getLong(offset + ShippingDescriptor.HELD_INDEX_OFFSET, ORDER);
         ackedFingerprint = buffer.getLong(offset + ShippingDescriptor.HELD_FINGERPRINT_OFFSET, ORDER);
         final int flags = buffer.getInt(offset + ShippingDescriptor.ACK_FLAGS_OFFSET, ORDER);
@@ -548,6 +552,31 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
                 forgetInFlight(held);
             }
         }
+    }
+
+    /**
+     * Whether an ACK carries the MAC of its bytes under the edge's secret (a signed edge takes no other: a forged ACK
+     * could make it rewind or take a wrong nonce); a refused one is counted and logged (first and every 1,000th).
+     */
+    private boolean authentic(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ShipperCounters.AckRefusal refusal =
+            length < ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH ?
+                ShipperCounters.AckRefusal.MISSING_MAC :
+                authenticator.verify(buffer, offset, ShippingDescriptor.ACK_LENGTH,
+                    offset + ShippingDescriptor.ACK_LENGTH) ? null : ShipperCounters.AckRefusal.BAD_MAC;
+        if (refusal == null)
+        {
+            return true;
+        }
+        final long refused = counters.acksRefused(refusal);
+        counters.onAckRefused(refusal);
+        if (refused % 1_000 == 0)
+        {
+            LOG.warn("an acknowledgement without a valid MAC under this edge's secret refused: {} ({} so far; a " +
+                "hive without this edge in --edge-secrets, or a forgery)", refusal.label(), refused + 1);
+        }
+        return false;
     }
 
     /**

@@ -390,7 +390,9 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             return null;
         }
         final UUID edgeId = new UUID(msb, lsb); // a new edge: a cold path
-        final HiveEdgeWriter writer = new HiveEdgeWriter(edgeId, config.edgeJournal(edgeId.toString()));
+        final int secret = secrets == null ? -1 : secrets.indexOf(msb, lsb);
+        final HiveEdgeWriter writer = new HiveEdgeWriter(edgeId, config.edgeJournal(edgeId.toString()),
+            secret < 0 ? null : authenticators[secret]);
         writers.add(writer);
         published.add(writer);
         LOG.info("edge {} connected", edgeId);

@@ -39,7 +39,10 @@ public final class HiveEdgeWriter implements AutoCloseable
     private final long edgeIdLsb;
     private final Journal journal;
     private final JournalAppender appender;
-    private final UnsafeBuffer ack = new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH));
+    private final UnsafeBuffer ack =
+        new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH));
+    /** Signs each ACK with the edge's secret (a hive with secrets), or null: unsigned ACKs. */
+    private final BatchAuthenticator ackAuthenticator;
     private final byte[] replyChannelBytes = new byte[ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH];
     private int replyChannelLength = -1;
     private int replyStreamId;
@@ -84,11 +87,21 @@ public final class HiveEdgeWriter implements AutoCloseable
     /** The batch being taken comes from the Archive's record (at start), not from an edge. */
     private boolean replaying;
     private final UnsafeBuffer candidateAck =
-        new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH));
+        new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH));
 
     HiveEdgeWriter(final UUID edgeId, final Path journalDirectory)
     {
+        this(edgeId, journalDirectory, null);
+    }
+
+    /**
+     * @param ackAuthenticator the edge's secret's authenticator, which signs every ACK (the MAC covers the held
+     *                         position, fingerprint and nonce), or null for unsigned ACKs. Used on the writer's thread.
+     */
+    HiveEdgeWriter(final UUID edgeId, final Path journalDirectory, final BatchAuthenticator ackAuthenticator)
+    {
         this.edgeId = edgeId;
+        this.ackAuthenticator = ackAuthenticator;
         this.edgeIdMsb = edgeId.getMostSignificantBits();
         this.edgeIdLsb = edgeId.getLeastSignificantBits();
         final long openingNs = System.nanoTime();
@@ -648,7 +661,7 @@ public final class HiveEdgeWriter implements AutoCloseable
             candidateAck.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
             candidateAck.putLong(ShippingDescriptor.HELD_FINGERPRINT_OFFSET, heldFingerprint, ORDER);
             candidateAck.putLong(ShippingDescriptor.NONCE_OFFSET, candidateNonce, ORDER);
-            if (candidateReply.offer(candidateAck, 0, ShippingDescriptor.ACK_LENGTH) > 0)
+            if (candidateReply.offer(candidateAck, 0, sealed(candidateAck)) > 0)
             {
                 candidatePending = false;
             }
@@ -661,13 +674,24 @@ public final class HiveEdgeWriter implements AutoCloseable
         ack.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
         ack.putLong(ShippingDescriptor.HELD_FINGERPRINT_OFFSET, heldFingerprint, ORDER);
         ack.putLong(ShippingDescriptor.NONCE_OFFSET, ownerNonce, ORDER);
-        if (reply.offer(ack, 0, ShippingDescriptor.ACK_LENGTH) > 0)
+        if (reply.offer(ack, 0, sealed(ack)) > 0)
         {
             ackPending = false;
             ackFlags = 0;
             return 1;
         }
         return 0;
+    }
+
+    /** The length to offer of an ACK in {@code buffer}: with its MAC after it when signing. */
+    private int sealed(final UnsafeBuffer buffer)
+    {
+        if (ackAuthenticator == null)
+        {
+            return ShippingDescriptor.ACK_LENGTH;
+        }
+        ackAuthenticator.sign(buffer, 0, ShippingDescriptor.ACK_LENGTH, buffer, ShippingDescriptor.ACK_LENGTH);
+        return ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH;
     }
 
     @Override

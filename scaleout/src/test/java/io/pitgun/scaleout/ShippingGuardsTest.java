@@ -301,6 +301,58 @@ class ShippingGuardsTest
             "the replayed messages are genuine: refused for their nonce, not their MAC");
     }
 
+    @Test
+    void shouldRefuseForgedAcknowledgementsAtASignedEdge() throws Exception
+    {
+        final UUID edgeId = EdgeId.loadOrCreate(edgeData);
+        final Path secrets = Files.writeString(dir.resolve("edge-secrets"), edgeId + " " + SECRET + "\n");
+        final Path edgeSecret = Files.writeString(dir.resolve("edge-secret"), SECRET + "\n");
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+            .withEdgeSecrets(EdgeSecrets.read(secrets)));
+        open.add(hive);
+        final String reply = "aeron:udp?endpoint=127.0.0.1:" + ShippingTest.freeUdpPort();
+        ShippingTest.append(edgeJournal, 0, 500);
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData,
+            shipperConfig().withReplyChannel(reply).withSecretFile(edgeSecret));
+        open.add(shipper);
+        awaitHiveHolds(edgeId, edgeJournal.lastIndex()); // the hive's signed ACKs are taken
+        final long rewinds = shipper.counters().rewinds();
+
+        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(dir.resolve("aeron-forger").toString()).dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            ExclusivePublication forger = aeron.addExclusivePublication(reply,
+                ShipperConfig.DEFAULT_REPLY_STREAM_ID))
+        {
+            Await.until("the forger reaches the edge's reply channel", WAIT, forger::isConnected);
+            // An ACK telling the edge the hive holds nothing (a rewind to its journal's start) and a new nonce: without
+            // a MAC, then with one made up without the secret.
+            final UnsafeBuffer forged =
+                new UnsafeBuffer(new byte[ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH]);
+            forged.putInt(ShippingDescriptor.TYPE_OFFSET, ShippingDescriptor.TYPE_ACK, ORDER);
+            forged.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, ShippingDescriptor.ACK_REWIND, ORDER);
+            forged.putLong(ShippingDescriptor.EDGE_ID_MSB_OFFSET, edgeId.getMostSignificantBits(), ORDER);
+            forged.putLong(ShippingDescriptor.EDGE_ID_LSB_OFFSET, edgeId.getLeastSignificantBits(), ORDER);
+            forged.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, Journal.NO_INDEX, ORDER);
+            forged.putLong(ShippingDescriptor.NONCE_OFFSET, 7, ORDER);
+            forged.setMemory(ShippingDescriptor.ACK_LENGTH, BatchAuthenticator.MAC_LENGTH, (byte)0x5A);
+            final UnsafeBuffer unsigned = new UnsafeBuffer(new byte[ShippingDescriptor.ACK_LENGTH]);
+            unsigned.putBytes(0, forged, 0, ShippingDescriptor.ACK_LENGTH);
+            offer(forger, unsigned);
+            offer(forger, forged);
+            Await.until("the forged acknowledgements are refused", WAIT, () ->
+                shipper.counters().acksRefused(ShipperCounters.AckRefusal.MISSING_MAC) == 1 &&
+                shipper.counters().acksRefused(ShipperCounters.AckRefusal.BAD_MAC) == 1);
+        }
+        assertEquals(rewinds, shipper.counters().rewinds(), "no rewind on a forged acknowledgement");
+        ShippingTest.append(edgeJournal, 500, 100); // the edge ships on, under its real nonce
+        awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+        assertEquals(ShippingTest.read(edgeJournal, false), framesAtHive(edgeId), "every frame once, in order");
+        assertEquals(0, hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.STALE_NONCE),
+            "the forged nonce was never taken");
+    }
+
     /** A hello of the edge whose batch {@code batch} is, signed with the edge's secret: as genuine as a captured one
      *  (a hello carries no nonce the hive checks). */
     private static UnsafeBuffer signedHello(final UnsafeBuffer batch)
