@@ -133,7 +133,8 @@ public final class HiveCommand implements Callable<Integer>
     @Option(names = "--edge-secrets", paramLabel = "FILE",
         description = "File of edge secrets, one 'EDGE_ID SECRET' a line (secrets of at least 32 characters): each " +
             "edge's batches must carry an HMAC-SHA256 under its secret (its gateway's SHIP_SECRET_FILE); batches of " +
-            "edges not listed, unsigned or forged are refused and counted (docs/scale-out.md)")
+            "edges not listed, unsigned or forged are refused and counted; read again within a second of a change " +
+            "(replace it by a rename) (docs/scale-out.md)")
     Path edgeSecrets;
 
     @Option(names = "--insecure",

@@ -356,6 +356,18 @@ public final class Hive implements AutoCloseable
         return agent.unauthenticatedBatches(reason);
     }
 
+    /** Times {@code --edge-secrets} was read again after its file changed (see {@link HiveAgent}). */
+    public long edgeSecretsReloads()
+    {
+        return agent.edgeSecretsReloads();
+    }
+
+    /** Changes of {@code --edge-secrets} that did not read; the secrets before stayed in force. */
+    public long edgeSecretsReloadFailures()
+    {
+        return agent.edgeSecretsReloadFailures();
+    }
+
     /** Whether this run continues the previous run's Archive recording ({@code extendRecording}); false when not
      *  recording or when there was none. */
     public boolean archiveRecordingExtended()

@@ -54,9 +54,15 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     private volatile long repliesRefused;
     /** Batches refused as unauthenticated, by {@link UnauthenticatedReason} ordinal. */
     private final AtomicLongArray unauthenticated = new AtomicLongArray(UnauthenticatedReason.values().length);
-    private final EdgeSecrets secrets;
+    /** The edges' secrets, read again when their file changes ({@link #reloadSecretsIfChanged}). */
+    private EdgeSecrets secrets;
     /** One per edge of {@link #secrets}, at its index there. */
-    private final BatchAuthenticator[] authenticators;
+    private BatchAuthenticator[] authenticators;
+    /** The version of the secrets' file last read (or tried), null when unreadable. */
+    private FileVersion secretsVersion;
+    private long secretsCheckedMs;
+    private volatile long secretsReloads;
+    private volatile long secretsReloadFailures;
     /** Without secrets: per Aeron session, whether its source is a loopback address (1) or not (0). */
     private final Int2IntHashMap loopbackSessions = new Int2IntHashMap(-1);
     private final HiveEdgeWriter.ConnectionLiveness liveConnection = this::isLive;
@@ -108,6 +114,79 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         this.clock = clock;
         this.secrets = config.edgeSecrets();
         this.authenticators = secrets == null ? new BatchAuthenticator[0] : secrets.authenticators();
+        this.secretsVersion = secrets == null ? null : version(secrets.file());
+    }
+
+    /** How often the hive looks at {@code --edge-secrets} for a change (a file-attribute read, on the writer). */
+    public static final long EDGE_SECRETS_CHECK_INTERVAL_MS = 1_000;
+
+    /** Times {@code --edge-secrets} was read again after a change; safe from any thread. */
+    public long edgeSecretsReloads()
+    {
+        return secretsReloads;
+    }
+
+    /** Changes of {@code --edge-secrets} that could not be read (the secrets before stay in force). */
+    public long edgeSecretsReloadFailures()
+    {
+        return secretsReloadFailures;
+    }
+
+    /**
+     * Reads {@code --edge-secrets} again when its file has changed (another modification time, size or inode: an
+     * edge added, removed or given a new secret), so edges change without a hive restart. A file that does not read
+     * leaves the secrets in force, logged and counted, until it changes again. Edges taken stay taken; their ACKs
+     * are signed with their new secret (unsigned for an edge no longer listed, whose batches are now refused).
+     */
+    private int reloadSecretsIfChanged()
+    {
+        if (secrets == null || epochMs - secretsCheckedMs < EDGE_SECRETS_CHECK_INTERVAL_MS)
+        {
+            return 0;
+        }
+        secretsCheckedMs = epochMs;
+        final FileVersion version = version(secrets.file());
+        if (version == null || version.equals(secretsVersion))
+        {
+            return 0;
+        }
+        secretsVersion = version;
+        final EdgeSecrets read;
+        try
+        {
+            read = EdgeSecrets.read(secrets.file());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            secretsReloadFailures++;
+            LOG.error("--edge-secrets changed but does not read; the secrets before stay in force: {}",
+                ex.getMessage());
+            return 1;
+        }
+        final BatchAuthenticator[] next = read.authenticators();
+        secrets = read;
+        authenticators = next;
+        for (final HiveEdgeWriter writer : writers)
+        {
+            final int index = read.indexOf(writer.edgeId().getMostSignificantBits(),
+                writer.edgeId().getLeastSignificantBits());
+            writer.ackAuthenticator(index < 0 ? null : next[index]);
+        }
+        secretsReloads++;
+        LOG.info("--edge-secrets read again: {} edges listed", read.size());
+        return 1;
+    }
+
+    private static FileVersion version(final java.nio.file.Path file)
+    {
+        try
+        {
+            return FileVersion.of(file);
+        }
+        catch (final java.io.IOException ex)
+        {
+            return null; // gone or unreadable for now (a replace in progress): looked at again next time
+        }
     }
 
     /** Records each batch taken with {@code recorder} before it is appended (set before the thread starts). */
@@ -190,7 +269,8 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             return 0;
         }
         epochMs = clock.time();
-        int work = subscription.poll(assembler, FRAGMENT_LIMIT);
+        int work = reloadSecretsIfChanged();
+        work += subscription.poll(assembler, FRAGMENT_LIMIT);
         for (int i = 0, n = writers.size(); i < n; i++)
         {
             work += writers.get(i).sendAck();

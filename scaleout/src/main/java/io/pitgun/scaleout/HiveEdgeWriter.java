@@ -42,7 +42,7 @@ public final class HiveEdgeWriter implements AutoCloseable
     private final UnsafeBuffer ack =
         new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH));
     /** Signs each ACK with the edge's secret (a hive with secrets), or null: unsigned ACKs. */
-    private final BatchAuthenticator ackAuthenticator;
+    private BatchAuthenticator ackAuthenticator;
     private final byte[] replyChannelBytes = new byte[ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH];
     private int replyChannelLength = -1;
     private int replyStreamId;
@@ -681,6 +681,13 @@ public final class HiveEdgeWriter implements AutoCloseable
             return 1;
         }
         return 0;
+    }
+
+    /** The edge's secret changed ({@code --edge-secrets} read again): ACKs are signed with {@code authenticator}
+     *  from now on (null: unsigned, the edge is no longer listed). */
+    void ackAuthenticator(final BatchAuthenticator authenticator)
+    {
+        ackAuthenticator = authenticator;
     }
 
     /** The length to offer of an ACK in {@code buffer}: with its MAC after it when signing. */

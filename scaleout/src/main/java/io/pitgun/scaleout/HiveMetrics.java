@@ -134,6 +134,12 @@ public final class HiveMetrics
             out.append("pitgun_hive_unauthenticated_batches_total{reason=\"").append(reason.label()).append("\"} ")
                 .append(hive.unauthenticatedBatches(reason)).append('\n');
         }
+        family(out, "pitgun_hive_edge_secrets_reloads_total", "counter",
+            "Times --edge-secrets was read again after its file changed.");
+        sample(out, "pitgun_hive_edge_secrets_reloads_total", null, hive.edgeSecretsReloads());
+        family(out, "pitgun_hive_edge_secrets_reload_failures_total", "counter",
+            "Changes of --edge-secrets that did not read (the secrets before stay in force).");
+        sample(out, "pitgun_hive_edge_secrets_reload_failures_total", null, hive.edgeSecretsReloadFailures());
         family(out, "pitgun_hive_archive_replayed_bytes", "gauge",
             "Bytes of the Archive's record replayed into the edges' journals when the hive started.");
         sample(out, "pitgun_hive_archive_replayed_bytes", null, hive.archiveReplayedBytes());

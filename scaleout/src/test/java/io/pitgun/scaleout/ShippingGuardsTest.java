@@ -26,6 +26,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -351,6 +352,39 @@ class ShippingGuardsTest
         assertEquals(ShippingTest.read(edgeJournal, false), framesAtHive(edgeId), "every frame once, in order");
         assertEquals(0, hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.STALE_NONCE),
             "the forged nonce was never taken");
+    }
+
+    @Test
+    void shouldTakeAnEdgeAddedToTheSecretsFileWithoutAHiveRestart() throws Exception
+    {
+        final UUID edgeId = EdgeId.loadOrCreate(edgeData);
+        final String other = UUID.randomUUID() + " another-secret-of-at-least-32-characters-0000\n";
+        final Path secrets = Files.writeString(dir.resolve("edge-secrets"), other);
+        final Path edgeSecret = Files.writeString(dir.resolve("edge-secret"), SECRET + "\n");
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+            .withEdgeSecrets(EdgeSecrets.read(secrets)));
+        open.add(hive);
+        ShippingTest.append(edgeJournal, 0, 300);
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData, shipperConfig().withSecretFile(edgeSecret));
+        open.add(shipper);
+        Await.until("the edge, not listed, is refused", WAIT,
+            () -> hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.UNKNOWN_EDGE) > 0);
+        assertEquals(0, hive.edges().size(), "no journal for an edge not listed");
+
+        // The edge is added: the file replaced by a rename, as an editor or a deployment tool does.
+        Files.move(Files.writeString(dir.resolve("edge-secrets.next"), other + edgeId + " " + SECRET + "\n"), secrets,
+            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+        assertEquals(ShippingTest.read(edgeJournal, false), framesAtHive(edgeId), "every frame once, in order");
+        assertEquals(1, hive.edgeSecretsReloads());
+
+        // A file that does not read leaves the secrets in force: the edge ships on.
+        Files.move(Files.writeString(dir.resolve("edge-secrets.next"), "not-an-edge-id " + SECRET + "\n"), secrets,
+            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Await.until("the bad file is counted", WAIT, () -> hive.edgeSecretsReloadFailures() == 1);
+        ShippingTest.append(edgeJournal, 300, 100);
+        awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+        assertEquals(1, hive.edgeSecretsReloads());
     }
 
     /** A hello of the edge whose batch {@code batch} is, signed with the edge's secret: as genuine as a captured one
