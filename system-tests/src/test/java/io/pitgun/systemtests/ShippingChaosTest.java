@@ -180,6 +180,7 @@ class ShippingChaosTest
         // rather than the machine's speed.
         final Semaphore budget = new Semaphore(0);
         HiveProcess hive = null;
+        boolean passed = false;
         try
         {
             final List<CompletableFuture<Void>> starting = new ArrayList<>();
@@ -287,10 +288,28 @@ class ShippingChaosTest
                 mode, seed, frames, ackedBeacons(producers), producers.stream().mapToLong(p -> p.refused.sum()).sum(),
                 producers.stream().mapToLong(p -> p.failed.sum()).sum(), totals.kills,
                 (System.nanoTime() - startNs) / 1e9, totals);
+            passed = true;
             return totals;
         }
         finally
         {
+            if (!passed)
+            {
+                // A run cut short (the mode's time bound interrupts it) has no failure message of its own: the
+                // processes' last output says where it stood, before the test's directory goes.
+                System.out.println("ShippingChaosTest " + name + " did not finish; the processes' last output:");
+                if (hive != null)
+                {
+                    System.out.println(hive.logs());
+                }
+                for (final Edge edge : edges)
+                {
+                    if (edge.process != null)
+                    {
+                        System.out.println(edge.process.logs());
+                    }
+                }
+            }
             for (final Producer producer : producers)
             {
                 producer.halt();
