@@ -289,7 +289,8 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             buffer.getInt(offset + ShippingDescriptor.TYPE_OFFSET, ORDER);
         final boolean signed = type == ShippingDescriptor.TYPE_BATCH_AUTHENTICATED;
         if (type != ShippingDescriptor.TYPE_BATCH && !signed ||
-            signed && length < ShippingDescriptor.REPLY_CHANNEL_OFFSET + ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH)
+            signed && length <
+                ShippingDescriptor.REPLY_CHANNEL_OFFSET + ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH)
         {
             fragmentsIgnored++;
             return;

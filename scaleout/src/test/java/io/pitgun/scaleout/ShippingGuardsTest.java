@@ -256,7 +256,8 @@ class ShippingGuardsTest
             }
             awaitHiveHolds(edgeId, edgeJournal.lastIndex());
         }
-        assertEquals(ShippingDescriptor.TYPE_BATCH_AUTHENTICATED, captured.getInt(ShippingDescriptor.TYPE_OFFSET, ORDER));
+        assertEquals(ShippingDescriptor.TYPE_BATCH_AUTHENTICATED,
+            captured.getInt(ShippingDescriptor.TYPE_OFFSET, ORDER));
         final UnsafeBuffer hello = signedHello(captured);
 
         // The real edge is away (its connection closed); the captured batch and a signed hello come again, over and
@@ -365,7 +366,8 @@ class ShippingGuardsTest
             .withEdgeSecrets(EdgeSecrets.read(secrets)));
         open.add(hive);
         ShippingTest.append(edgeJournal, 0, 300);
-        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData, shipperConfig().withSecretFile(edgeSecret));
+        final EdgeShipper shipper =
+            EdgeShipper.start(edgeJournal, edgeData, shipperConfig().withSecretFile(edgeSecret));
         open.add(shipper);
         Await.until("the edge, not listed, is refused", WAIT,
             () -> hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.UNKNOWN_EDGE) > 0);
