@@ -134,6 +134,19 @@ public final class HiveMetrics
             out.append("pitgun_hive_unauthenticated_batches_total{reason=\"").append(reason.label()).append("\"} ")
                 .append(hive.unauthenticatedBatches(reason)).append('\n');
         }
+        family(out, "pitgun_hive_start_phase_seconds", "gauge",
+            "How long each phase of this hive's start took (the line 'hive start:' of its log).");
+        for (final HiveStartPhases.Phase phase : hive.startPhases())
+        {
+            final long micros = phase.durationNs() / 1_000;
+            final long fraction = micros % 1_000_000;
+            out.append("pitgun_hive_start_phase_seconds{phase=\"").append(phase.name().replace(' ', '_'))
+                .append("\"} ").append(micros / 1_000_000).append('.')
+                .append(String.format(java.util.Locale.ROOT, "%06d", fraction)).append('\n');
+        }
+        family(out, "pitgun_hive_start_timeouts_total", "counter",
+            "Bounded waits of this hive's start that ran out (0 unless the start stalled).");
+        sample(out, "pitgun_hive_start_timeouts_total", null, hive.startTimeoutsHit());
         family(out, "pitgun_hive_edge_secrets_reloads_total", "counter",
             "Times --edge-secrets was read again after its file changed.");
         sample(out, "pitgun_hive_edge_secrets_reloads_total", null, hive.edgeSecretsReloads());
