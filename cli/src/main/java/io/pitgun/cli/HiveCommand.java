@@ -133,7 +133,8 @@ public final class HiveCommand implements Callable<Integer>
     @Option(names = "--edge-secrets", paramLabel = "FILE",
         description = "File of edge secrets, one 'EDGE_ID SECRET' a line (secrets of at least 32 characters): each " +
             "edge's batches must carry an HMAC-SHA256 under its secret (its gateway's SHIP_SECRET_FILE); batches of " +
-            "edges not listed, unsigned or forged are refused and counted (docs/scale-out.md)")
+            "edges not listed, unsigned or forged are refused and counted; read again within a second of a change " +
+            "(replace it by a rename) (docs/scale-out.md)")
     Path edgeSecrets;
 
     @Option(names = "--insecure",
@@ -151,6 +152,9 @@ public final class HiveCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
+        // From the JVM's start to here: what a slow start spends before the hive's own phases (logged by the hive).
+        final long jvmMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        final long commandStartNs = System.nanoTime();
         if (listen == null)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--listen=CHANNEL'");
@@ -186,7 +190,9 @@ public final class HiveCommand implements Callable<Integer>
             spec.commandLine().getErr().println(ex.getMessage());
             return CliErrorHandler.FAILED;
         }
+        final long hiveStartNs = System.nanoTime();
         final Hive hive = Hive.start(config, pipeline);
+        final long hiveStartedNs = System.nanoTime();
         final HiveMetricsServer metrics;
         try
         {
@@ -201,6 +207,10 @@ public final class HiveCommand implements Callable<Integer>
             ", edges' journals under " + dataDir.resolve(HiveConfig.EDGES_DIRECTORY) +
             (pipeline == null ? ", no derived output" : ", derived output (" + pipeline.manifest().manifest().name() +
                 ") beside each in " + HiveConfig.DERIVED_FILE) + "; SIGTERM or Ctrl-C stops it");
+        spec.commandLine().getErr().printf(java.util.Locale.ROOT, "pitgun hive: started in %.1f s (JVM %.1f s, " +
+                "options and pipeline %.1f s, hive %.1f s: its phases are on the line 'hive start:')%n",
+            jvmMs / 1e3 + (hiveStartedNs - commandStartNs) / 1e9, jvmMs / 1e3, (hiveStartNs - commandStartNs) / 1e9,
+            (hiveStartedNs - hiveStartNs) / 1e9);
         if (edgeSecrets == null)
         {
             spec.commandLine().getErr().println(insecure ?

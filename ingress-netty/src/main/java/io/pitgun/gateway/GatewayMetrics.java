@@ -249,6 +249,13 @@ final class GatewayMetrics
             .sample("pitgun_bytes_shipped_total", c.bytesShipped());
         w.family("pitgun_ship_rewinds_total", "counter", "Times shipping resumed from what the hive acknowledged.")
             .sample("pitgun_ship_rewinds_total", c.rewinds());
+        w.family("pitgun_ship_acks_refused_total", "counter", "Acknowledgements a signed edge refused, by reason " +
+            "(missing_mac, bad_mac): not signed with its secret.");
+        for (final io.pitgun.scaleout.ShipperCounters.AckRefusal reason :
+            io.pitgun.scaleout.ShipperCounters.AckRefusal.values())
+        {
+            w.sample("pitgun_ship_acks_refused_total", c.acksRefused(reason), "reason", reason.label());
+        }
         gauge(w, "pitgun_ship_lag_frames", "Frames shipped and not yet acknowledged by the hive.", c.lagFrames());
         gauge(w, "pitgun_ship_lag_seconds", "Seconds since the shipper last had nothing unshipped or " +
             "unacknowledged (0: caught up).", c.lagSeconds(System.nanoTime()));

@@ -22,9 +22,11 @@ public final class EdgeSecrets
     private final long[] msbs;
     private final long[] lsbs;
     private final byte[][] secrets;
+    private final Path file;
 
-    private EdgeSecrets(final long[] msbs, final long[] lsbs, final byte[][] secrets)
+    private EdgeSecrets(final Path file, final long[] msbs, final long[] lsbs, final byte[][] secrets)
     {
+        this.file = file;
         this.msbs = msbs;
         this.lsbs = lsbs;
         this.secrets = secrets;
@@ -76,7 +78,7 @@ public final class EdgeSecrets
             msbs[i] = ids.get(i).getMostSignificantBits();
             lsbs[i] = ids.get(i).getLeastSignificantBits();
         }
-        return new EdgeSecrets(msbs, lsbs, values.toArray(new byte[0][]));
+        return new EdgeSecrets(file, msbs, lsbs, values.toArray(new byte[0][]));
     }
 
     /** Reads an edge's secret file: its first non-blank line. */
@@ -90,6 +92,12 @@ public final class EdgeSecrets
             }
         }
         throw new IllegalArgumentException(file + ": holds no secret");
+    }
+
+    /** The file these secrets were read from (the hive reads it again when it changes). */
+    public Path file()
+    {
+        return file;
     }
 
     /** Edges listed. */

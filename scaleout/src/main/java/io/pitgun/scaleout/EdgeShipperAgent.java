@@ -68,8 +68,11 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     private final UnsafeBuffer batch;
     /** Signs each batch and hello with the edge's secret, or null when shipping unauthenticated. */
     private final BatchAuthenticator authenticator;
-    /** {@link BatchAuthenticator#MAC_LENGTH} when signing, else 0: kept free at the end of every batch. */
+    /** {@link ShippingDescriptor#AUTHENTICATED_TRAILER_LENGTH} when signing, else 0: kept free at the end of every
+     *  batch. */
     private final int macLength;
+    /** This connection's nonce, from the hive's last ACK: signed into every batch ({@link EdgeSessionNonces}). */
+    private long nonce = ShippingDescriptor.NO_NONCE;
     private long lastUnacknowledgedCountNs;
     private final long[] inFlightLastIndex = new long[MAX_UNACKED_BATCHES];
     private final long[] inFlightFrames = new long[MAX_UNACKED_BATCHES];
@@ -129,7 +132,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         final BatchAuthenticator authenticator)
     {
         this.authenticator = authenticator;
-        this.macLength = authenticator == null ? 0 : BatchAuthenticator.MAC_LENGTH;
+        this.macLength = authenticator == null ? 0 : ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH;
         this.journal = journal;
         this.publication = publication;
         this.replySubscription = replySubscription;
@@ -272,14 +275,17 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         return result > 0;
     }
 
-    /** The length to offer for a batch of {@code length} bytes: with its MAC written after it when signing. */
+    /** The length to offer for a batch of {@code length} bytes: with the nonce and the MAC of both written after it
+     *  when signing. */
     private int sealed(final int length)
     {
         if (authenticator == null)
         {
             return length;
         }
-        authenticator.sign(batch, 0, length, batch, length);
+        batch.putLong(length, nonce, ORDER);
+        final int signed = length + ShippingDescriptor.NONCE_LENGTH;
+        authenticator.sign(batch, 0, signed, batch, signed);
         return length + macLength;
     }
 
@@ -507,6 +513,10 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         {
             return;
         }
+        if (authenticator != null && !authentic(buffer, offset, length))
+        {
+            return;
+        }
         final long held = buffer.getLong(offset + ShippingDescriptor.HELD_INDEX_OFFSET, ORDER);
         ackedFingerprint = buffer.getLong(offset + ShippingDescriptor.HELD_FINGERPRINT_OFFSET, ORDER);
         final int flags = buffer.getInt(offset + ShippingDescriptor.ACK_FLAGS_OFFSET, ORDER);
@@ -515,6 +525,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
             onRefusedAsDuplicate();
             return;
         }
+        nonce = buffer.getLong(offset + ShippingDescriptor.NONCE_OFFSET, ORDER);
         if (counters.stalled() == ShipperCounters.STALLED_DUPLICATE_EDGE_ID)
         {
             counters.stall(ShipperCounters.NOT_STALLED); // the other connection under this id is gone
@@ -541,6 +552,31 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
                 forgetInFlight(held);
             }
         }
+    }
+
+    /**
+     * Whether an ACK carries the MAC of its bytes under the edge's secret (a signed edge takes no other: a forged ACK
+     * could make it rewind or take a wrong nonce); a refused one is counted and logged (first and every 1,000th).
+     */
+    private boolean authentic(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final ShipperCounters.AckRefusal refusal =
+            length < ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH ?
+                ShipperCounters.AckRefusal.MISSING_MAC :
+                authenticator.verify(buffer, offset, ShippingDescriptor.ACK_LENGTH,
+                    offset + ShippingDescriptor.ACK_LENGTH) ? null : ShipperCounters.AckRefusal.BAD_MAC;
+        if (refusal == null)
+        {
+            return true;
+        }
+        final long refused = counters.acksRefused(refusal);
+        counters.onAckRefused(refusal);
+        if (refused % 1_000 == 0)
+        {
+            LOG.warn("an acknowledgement without a valid MAC under this edge's secret refused: {} ({} so far; a " +
+                "hive without this edge in --edge-secrets, or a forgery)", refusal.label(), refused + 1);
+        }
+        return false;
     }
 
     /**

@@ -70,6 +70,8 @@ public final class Hive implements AutoCloseable
     private final ArchiveRetention retention;
     /** Runs {@link #retention} every {@link #ARCHIVE_SWEEP_INTERVAL_MS}, or null when not recording. */
     private final ScheduledExecutorService retentionThread;
+    /** How long each phase of the start took. */
+    private final HiveStartPhases startPhases;
 
     /**
      * How often finished recordings are looked for and purged: a listing over IPC, cheap; a finished connection's
@@ -80,8 +82,9 @@ public final class Hive implements AutoCloseable
     private Hive(final HiveConfig config, final FileChannel lock, final AutoCloseable driver, final Aeron aeron,
         final AeronArchive archive, final HiveAgent agent, final AgentRunner runner, final HiveDeriveAgent deriveAgent,
         final AgentRunner deriveRunner, final ArchiveRetention retention, final ScheduledExecutorService retentionThread,
-        final HiveRecorder recorder)
+        final HiveRecorder recorder, final HiveStartPhases startPhases)
     {
+        this.startPhases = startPhases;
         this.recorder = recorder;
         this.deriveAgent = deriveAgent;
         this.deriveRunner = deriveRunner;
@@ -137,7 +140,9 @@ public final class Hive implements AutoCloseable
     public static Hive start(final HiveConfig config, final HivePipeline pipeline,
         final UnaryOperator<MediaDriver.Context> driverSettings)
     {
+        final HiveStartPhases phases = new HiveStartPhases();
         final FileChannel lock = lockDataDirectory(config.dataDirectory());
+        phases.end("lock");
         final Path aeronDirectory = config.aeronDirectory() != null ? config.aeronDirectory() :
             AeronDirectories.forRole(config.dataDirectory(), "hive");
         final Archive.Context archiveContext = new Archive.Context()
@@ -168,6 +173,7 @@ public final class Hive implements AutoCloseable
                     .imageLivenessTimeoutNs(HiveConfig.IMAGE_LIVENESS_TIMEOUT_NS));
             driver = config.record() ?
                 ArchivingMediaDriver.launch(driverContext, archiveContext) : MediaDriver.launch(driverContext);
+            phases.end(config.record() ? "media driver and archive" : "media driver");
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
             if (config.record())
             {
@@ -177,19 +183,21 @@ public final class Hive implements AutoCloseable
                     .controlRequestStreamId(ARCHIVE_CONTROL_STREAM_ID)
                     .controlResponseChannel(IPC));
             }
+            phases.end("clients");
             final Subscription subscription = aeron.addSubscription(config.listenChannel(), config.streamId());
             final HiveAgent agent = new HiveAgent(aeron, subscription, config, SystemEpochClock.INSTANCE);
             if (archive != null)
             {
                 // Replays the record's tail into the journals, then continues the recording (HiveRecorder); the
                 // earlier runs' other recordings are finished and purged by the first sweep, the continued one kept.
-                recorder = HiveRecorder.start(aeron, archive, agent.replayHandler());
+                recorder = HiveRecorder.start(aeron, archive, agent.replayHandler(), phases);
                 agent.closeWritersThatTookNothing();
                 agent.recorder(recorder);
                 final HiveRecorder recording = recorder;
                 retention = new ArchiveRetention(archive, aeron.countersReader(), HiveRecorder.RECORDING_STREAM_ID,
                     config.streamId(), config.maxLiveRecordingBytes(), recording::restartRecording);
                 retention.sweep();
+                phases.end("retention sweep");
             }
             runner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
                 ex -> LOG.error("hive writer failed", ex), null, agent);
@@ -213,13 +221,16 @@ public final class Hive implements AutoCloseable
                 retentionThread.scheduleWithFixedDelay(retention::sweep, ARCHIVE_SWEEP_INTERVAL_MS,
                     ARCHIVE_SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
             }
+            phases.end("threads");
+            phases.log(true);
             LOG.info("pitgun hive listening on {} stream {} (aeron {}, data {}, recording {})",
                 config.listenChannel(), config.streamId(), aeronDirectory, config.dataDirectory(), config.record());
             return new Hive(config, lock, driver, aeron, archive, agent, runner, deriveAgent, deriveRunner, retention,
-                retentionThread, recorder);
+                retentionThread, recorder, phases);
         }
         catch (final RuntimeException ex)
         {
+            phases.log(false);
             if (retentionThread != null)
             {
                 retentionThread.shutdownNow();
@@ -345,6 +356,18 @@ public final class Hive implements AutoCloseable
         return agent.unauthenticatedBatches(reason);
     }
 
+    /** Times {@code --edge-secrets} was read again after its file changed (see {@link HiveAgent}). */
+    public long edgeSecretsReloads()
+    {
+        return agent.edgeSecretsReloads();
+    }
+
+    /** Changes of {@code --edge-secrets} that did not read; the secrets before stayed in force. */
+    public long edgeSecretsReloadFailures()
+    {
+        return agent.edgeSecretsReloadFailures();
+    }
+
     /** Whether this run continues the previous run's Archive recording ({@code extendRecording}); false when not
      *  recording or when there was none. */
     public boolean archiveRecordingExtended()
@@ -362,6 +385,18 @@ public final class Hive implements AutoCloseable
     public long archiveBatchesNotRecorded()
     {
         return recorder == null ? 0 : recorder.batchesNotRecorded();
+    }
+
+    /** How long each phase of this hive's start took, in order (logged at start as one line). */
+    List<HiveStartPhases.Phase> startPhases()
+    {
+        return startPhases.phases();
+    }
+
+    /** Bounded waits of this hive's start that ran into their timeout: 0 unless the start stalled. */
+    public int startTimeoutsHit()
+    {
+        return startPhases.timeoutsHit();
     }
 
     /** The Archive client (tests read the record through it; it serialises its requests). */

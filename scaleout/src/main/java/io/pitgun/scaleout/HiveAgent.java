@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.IntPredicate;
 
 /**
  * The hive's writer: takes the edges' batches from the live shipping subscription (the Aeron Archive records the
@@ -55,12 +54,20 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     private volatile long repliesRefused;
     /** Batches refused as unauthenticated, by {@link UnauthenticatedReason} ordinal. */
     private final AtomicLongArray unauthenticated = new AtomicLongArray(UnauthenticatedReason.values().length);
-    private final EdgeSecrets secrets;
+    /** The edges' secrets, read again when their file changes ({@link #reloadSecretsIfChanged}). */
+    private EdgeSecrets secrets;
     /** One per edge of {@link #secrets}, at its index there. */
-    private final BatchAuthenticator[] authenticators;
+    private BatchAuthenticator[] authenticators;
+    /** The version of the secrets' file last read (or tried), null when unreadable. */
+    private FileVersion secretsVersion;
+    private long secretsCheckedMs;
+    private volatile long secretsReloads;
+    private volatile long secretsReloadFailures;
     /** Without secrets: per Aeron session, whether its source is a loopback address (1) or not (0). */
     private final Int2IntHashMap loopbackSessions = new Int2IntHashMap(-1);
-    private final IntPredicate liveSession = this::isLive;
+    private final HiveEdgeWriter.ConnectionLiveness liveConnection = this::isLive;
+    /** Each connection's nonce, for a hive with secrets. */
+    private final EdgeSessionNonces nonces = new EdgeSessionNonces();
     /** Where each batch taken is recorded first (the Archive), or null. */
     private BatchRecorder recorder;
     /** Test hook: the next batch recorded halts the writer before it is appended, as a kill would. */
@@ -80,7 +87,13 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         /** The MAC does not match the batch under the edge's secret: forged or altered. */
         BAD_MAC,
         /** No secrets configured and not {@code --insecure}: a batch from another host than loopback. */
-        NOT_LOOPBACK;
+        NOT_LOOPBACK,
+        /**
+         * A genuine batch (its MAC is right) whose nonce is not the one the hive gave its connection: captured from
+         * another connection of the edge and sent again, or sent to a hive that restarted since (the edge says
+         * hello again and gets the new one).
+         */
+        STALE_NONCE;
 
         /** The metric label: the constant's name in lower case. */
         public String label()
@@ -101,6 +114,79 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         this.clock = clock;
         this.secrets = config.edgeSecrets();
         this.authenticators = secrets == null ? new BatchAuthenticator[0] : secrets.authenticators();
+        this.secretsVersion = secrets == null ? null : version(secrets.file());
+    }
+
+    /** How often the hive looks at {@code --edge-secrets} for a change (a file-attribute read, on the writer). */
+    public static final long EDGE_SECRETS_CHECK_INTERVAL_MS = 1_000;
+
+    /** Times {@code --edge-secrets} was read again after a change; safe from any thread. */
+    public long edgeSecretsReloads()
+    {
+        return secretsReloads;
+    }
+
+    /** Changes of {@code --edge-secrets} that could not be read (the secrets before stay in force). */
+    public long edgeSecretsReloadFailures()
+    {
+        return secretsReloadFailures;
+    }
+
+    /**
+     * Reads {@code --edge-secrets} again when its file has changed (another modification time, size or inode: an
+     * edge added, removed or given a new secret), so edges change without a hive restart. A file that does not read
+     * leaves the secrets in force, logged and counted, until it changes again. Edges taken stay taken; their ACKs
+     * are signed with their new secret (unsigned for an edge no longer listed, whose batches are now refused).
+     */
+    private int reloadSecretsIfChanged()
+    {
+        if (secrets == null || epochMs - secretsCheckedMs < EDGE_SECRETS_CHECK_INTERVAL_MS)
+        {
+            return 0;
+        }
+        secretsCheckedMs = epochMs;
+        final FileVersion version = version(secrets.file());
+        if (version == null || version.equals(secretsVersion))
+        {
+            return 0;
+        }
+        secretsVersion = version;
+        final EdgeSecrets read;
+        try
+        {
+            read = EdgeSecrets.read(secrets.file());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            secretsReloadFailures++;
+            LOG.error("--edge-secrets changed but does not read; the secrets before stay in force: {}",
+                ex.getMessage());
+            return 1;
+        }
+        final BatchAuthenticator[] next = read.authenticators();
+        secrets = read;
+        authenticators = next;
+        for (final HiveEdgeWriter writer : writers)
+        {
+            final int index = read.indexOf(writer.edgeId().getMostSignificantBits(),
+                writer.edgeId().getLeastSignificantBits());
+            writer.ackAuthenticator(index < 0 ? null : next[index]);
+        }
+        secretsReloads++;
+        LOG.info("--edge-secrets read again: {} edges listed", read.size());
+        return 1;
+    }
+
+    private static FileVersion version(final java.nio.file.Path file)
+    {
+        try
+        {
+            return FileVersion.of(file);
+        }
+        catch (final java.io.IOException ex)
+        {
+            return null; // gone or unreadable for now (a replace in progress): looked at again next time
+        }
     }
 
     /** Records each batch taken with {@code recorder} before it is appended (set before the thread starts). */
@@ -183,7 +269,8 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             return 0;
         }
         epochMs = clock.time();
-        int work = subscription.poll(assembler, FRAGMENT_LIMIT);
+        int work = reloadSecretsIfChanged();
+        work += subscription.poll(assembler, FRAGMENT_LIMIT);
         for (int i = 0, n = writers.size(); i < n; i++)
         {
             work += writers.get(i).sendAck();
@@ -202,7 +289,8 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             buffer.getInt(offset + ShippingDescriptor.TYPE_OFFSET, ORDER);
         final boolean signed = type == ShippingDescriptor.TYPE_BATCH_AUTHENTICATED;
         if (type != ShippingDescriptor.TYPE_BATCH && !signed ||
-            signed && length < ShippingDescriptor.REPLY_CHANNEL_OFFSET + BatchAuthenticator.MAC_LENGTH)
+            signed && length <
+                ShippingDescriptor.REPLY_CHANNEL_OFFSET + ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH)
         {
             fragmentsIgnored++;
             return;
@@ -210,8 +298,10 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         final long msb = buffer.getLong(offset + ShippingDescriptor.EDGE_ID_MSB_OFFSET, ORDER);
         final long lsb = buffer.getLong(offset + ShippingDescriptor.EDGE_ID_LSB_OFFSET, ORDER);
         // The MAC is checked first: nothing of an unauthenticated batch is used (no journal, no reply channel).
-        final int batchLength = signed ? length - BatchAuthenticator.MAC_LENGTH : length;
+        final int batchLength = signed ? length - ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH : length;
         final int sessionId = header.sessionId();
+        final long image = imageCorrelationId(header);
+        long nonce = ShippingDescriptor.NO_NONCE;
         if (secrets != null)
         {
             final int index = secrets.indexOf(msb, lsb);
@@ -225,9 +315,18 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
                 refuse(UnauthenticatedReason.MISSING_MAC, msb, lsb, sessionId);
                 return;
             }
-            if (!authenticators[index].verify(buffer, offset, batchLength, offset + batchLength))
+            final int signedLength = batchLength + ShippingDescriptor.NONCE_LENGTH;
+            if (!authenticators[index].verify(buffer, offset, signedLength, offset + signedLength))
             {
                 refuse(UnauthenticatedReason.BAD_MAC, msb, lsb, sessionId);
+                return;
+            }
+            // Authentic; and fresh when it is this connection's nonce (a hello carries none that counts).
+            nonce = nonces.of(msb, lsb, image);
+            if (buffer.getInt(offset + ShippingDescriptor.FRAME_COUNT_OFFSET, ORDER) != 0 &&
+                buffer.getLong(offset + batchLength, ORDER) != nonce)
+            {
+                refuse(UnauthenticatedReason.STALE_NONCE, msb, lsb, sessionId);
                 return;
             }
         }
@@ -237,7 +336,8 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             return;
         }
         final HiveEdgeWriter writer = writer(msb, lsb);
-        if (writer != null && writer.admits(sessionId, liveSession, this, buffer, offset, batchLength))
+        if (writer != null && writer.admits(sessionId, image, liveConnection, this, buffer, offset, batchLength, nonce,
+            secrets == null, epochMs))
         {
             writer.onBatch(this, sessionId, buffer, offset, batchLength, epochMs, recorder == null ? null :
                 recordThenAppend);
@@ -312,11 +412,24 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         return known == 1;
     }
 
-    /** Whether the edge connection of {@code sessionId} is still alive: its image is there and not ended. */
-    private boolean isLive(final int sessionId)
+    /** Whether the edge connection of {@code sessionId} and image {@code correlationId} is still alive: that image
+     *  is there and not ended (a new image of the same session id is another connection). */
+    private boolean isLive(final int sessionId, final long correlationId)
     {
         final Image image = subscription.imageBySessionId(sessionId);
-        return image != null && !image.isClosed() && !image.isEndOfStream();
+        return image != null && image.correlationId() == correlationId && !image.isClosed() &&
+            !image.isEndOfStream();
+    }
+
+    /** The correlation id of the image (edge connection) a message came from: unique per connection. */
+    private long imageCorrelationId(final Header header)
+    {
+        if (header.context() instanceof Image image)
+        {
+            return image.correlationId();
+        }
+        final Image image = subscription.imageBySessionId(header.sessionId());
+        return image == null ? -1 : image.correlationId();
     }
 
     @Override
@@ -358,7 +471,9 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             return null;
         }
         final UUID edgeId = new UUID(msb, lsb); // a new edge: a cold path
-        final HiveEdgeWriter writer = new HiveEdgeWriter(edgeId, config.edgeJournal(edgeId.toString()));
+        final int secret = secrets == null ? -1 : secrets.indexOf(msb, lsb);
+        final HiveEdgeWriter writer = new HiveEdgeWriter(edgeId, config.edgeJournal(edgeId.toString()),
+            secret < 0 ? null : authenticators[secret]);
         writers.add(writer);
         published.add(writer);
         LOG.info("edge {} connected", edgeId);

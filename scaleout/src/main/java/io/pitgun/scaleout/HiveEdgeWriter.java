@@ -17,7 +17,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.function.IntPredicate;
 
 /**
  * One edge at the hive: its journal (a Pitgun journal like the edge's own, so the journal tools read it), the last
@@ -40,7 +39,10 @@ public final class HiveEdgeWriter implements AutoCloseable
     private final long edgeIdLsb;
     private final Journal journal;
     private final JournalAppender appender;
-    private final UnsafeBuffer ack = new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH));
+    private final UnsafeBuffer ack =
+        new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH));
+    /** Signs each ACK with the edge's secret (a hive with secrets), or null: unsigned ACKs. */
+    private BatchAuthenticator ackAuthenticator;
     private final byte[] replyChannelBytes = new byte[ShippingDescriptor.MAX_REPLY_CHANNEL_LENGTH];
     private int replyChannelLength = -1;
     private int replyStreamId;
@@ -64,24 +66,45 @@ public final class HiveEdgeWriter implements AutoCloseable
     private volatile long batchesReceived;
     private volatile long bytesReceived;
     private volatile long duplicateEdgeRefusals;
-    /** The Aeron session (edge connection) whose batches this writer takes, when {@link #owned}. */
+    /** The Aeron session and image (edge connection) whose batches this writer takes, when {@link #owned}. */
     private int ownerSession;
+    private long ownerImage;
     private boolean owned;
-    /** The refused duplicate connection last answered (when {@link #refusing}), its reply publication and whether
-     *  a refusal is due. */
-    private int refusedSession;
-    private boolean refusing;
-    private Publication refusedReply;
-    private boolean refusalPending;
+    /** The owner's nonce ({@link EdgeSessionNonces}), sent in every ACK. */
+    private long ownerNonce = ShippingDescriptor.NO_NONCE;
+    /** The connection not taken last answered (when {@link #candidate}: a refused duplicate, or a signed edge's
+     *  hello before its first batch), its reply publication, whether an answer is due, and what it says. */
+    private int candidateSession;
+    private long candidateImage;
+    private boolean candidate;
+    private Publication candidateReply;
+    private boolean candidatePending;
+    private int candidateFlags;
+    private long candidateNonce = ShippingDescriptor.NO_NONCE;
+    private long candidateSinceMs;
+    /** How long an undelivered answer to a connection not taken keeps its place against other connections. */
+    static final long CANDIDATE_HOLD_MS = 1_000;
     /** The batch being taken comes from the Archive's record (at start), not from an edge. */
     private boolean replaying;
-    private final UnsafeBuffer refusal = new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH));
+    private final UnsafeBuffer candidateAck =
+        new UnsafeBuffer(ByteBuffer.allocateDirect(ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH));
 
     HiveEdgeWriter(final UUID edgeId, final Path journalDirectory)
     {
+        this(edgeId, journalDirectory, null);
+    }
+
+    /**
+     * @param ackAuthenticator the edge's secret's authenticator, which signs every ACK (the MAC covers the held
+     *                         position, fingerprint and nonce), or null for unsigned ACKs. Used on the writer's thread.
+     */
+    HiveEdgeWriter(final UUID edgeId, final Path journalDirectory, final BatchAuthenticator ackAuthenticator)
+    {
         this.edgeId = edgeId;
+        this.ackAuthenticator = ackAuthenticator;
         this.edgeIdMsb = edgeId.getMostSignificantBits();
         this.edgeIdLsb = edgeId.getLeastSignificantBits();
+        final long openingNs = System.nanoTime();
         this.journal = Journal.open(JournalConfig.of(journalDirectory));
         try
         {
@@ -97,9 +120,9 @@ public final class HiveEdgeWriter implements AutoCloseable
         ack.putInt(ShippingDescriptor.TYPE_OFFSET, ShippingDescriptor.TYPE_ACK, ORDER);
         ack.putLong(ShippingDescriptor.EDGE_ID_MSB_OFFSET, edgeIdMsb, ORDER);
         ack.putLong(ShippingDescriptor.EDGE_ID_LSB_OFFSET, edgeIdLsb, ORDER);
-        refusal.putBytes(0, ack, 0, ShippingDescriptor.ACK_LENGTH);
-        refusal.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, ShippingDescriptor.ACK_REFUSED_DUPLICATE_EDGE, ORDER);
-        LOG.info("edge {}: journal {}, holds up to edge position {}", edgeId, journalDirectory, heldIndex);
+        candidateAck.putBytes(0, ack, 0, ShippingDescriptor.ACK_LENGTH);
+        LOG.info("edge {}: journal {}, holds up to edge position {} (opened in {} ms)", edgeId, journalDirectory,
+            heldIndex, (System.nanoTime() - openingNs) / 1_000_000);
     }
 
     /**
@@ -212,38 +235,54 @@ public final class HiveEdgeWriter implements AutoCloseable
         return duplicateEdgeRefusals;
     }
 
-    /**
-     * Whether a batch of Aeron session {@code sessionId} may be taken: it comes from the connection this writer
-     * takes, or from a new one while the previous one is no longer alive ({@code liveness}: its image is gone or
-     * ended, which Aeron decides from the publication's heartbeats), which then becomes the one taken. A batch of a
-     * second live connection under the same edge id is refused, counted and answered with a refusal, so two edges
-     * sharing an id never interleave their frames in one journal.
-     */
-    boolean admits(final int sessionId, final IntPredicate liveness, final ReplyConnector connector,
-        final DirectBuffer buffer, final int offset, final int length)
+    /** Whether the edge connection of Aeron session {@code sessionId} and image {@code imageCorrelationId} is still
+     *  alive (its image is there and not ended). */
+    @FunctionalInterface
+    interface ConnectionLiveness
     {
-        if (owned && sessionId == ownerSession)
+        boolean isLive(int sessionId, long imageCorrelationId);
+    }
+
+    /**
+     * Whether a batch of the connection {@code sessionId}/{@code image} (its Aeron image's correlation id) may be
+     * taken: it comes from the connection this writer takes, or from a new one while the previous one is no longer
+     * alive ({@code liveness}: its image is gone or ended, which Aeron decides from the publication's heartbeats),
+     * which then becomes the one taken. A batch of a second live connection under the same edge id is refused,
+     * counted and answered with a refusal, so two edges sharing an id never interleave their frames in one journal.
+     * <p>
+     * With {@code helloClaims} false (a hive with edge secrets) a hello never makes its connection the one taken: it
+     * is answered (the held position and the connection's {@code nonce}) and the connection is taken with its first
+     * batch, whose MAC covers that nonce. So signed hellos captured and sent again, which carry no nonce, cannot hold
+     * the edge id while the real edge is away.
+     *
+     * @param nonce the connection's nonce ({@link EdgeSessionNonces}), sent in its ACKs; {@link
+     *              ShippingDescriptor#NO_NONCE} without secrets.
+     */
+    boolean admits(final int sessionId, final long image, final ConnectionLiveness liveness,
+        final ReplyConnector connector, final DirectBuffer buffer, final int offset, final int length,
+        final long nonce, final boolean helloClaims, final long nowMs)
+    {
+        if (owned && sessionId == ownerSession && image == ownerImage)
         {
             return true;
         }
-        if (owned && liveness.test(ownerSession))
+        final boolean ownerLive = owned && liveness.isLive(ownerSession, ownerImage);
+        if (ownerLive)
         {
             duplicateEdgeRefusals++;
-            if (!refusing || sessionId != refusedSession)
+            if (answerCandidate(connector, sessionId, image, buffer, offset, length,
+                ShippingDescriptor.ACK_REFUSED_DUPLICATE_EDGE, ShippingDescriptor.NO_NONCE, nowMs))
             {
-                // A cold path: once per duplicate connection.
-                refusing = true;
-                refusedSession = sessionId;
-                if (refusedReply != null)
-                {
-                    refusedReply.close();
-                }
-                refusedReply = replyPublication(connector, sessionId, buffer, offset, length);
                 LOG.error("edge {}: a second live connection (session {}) ships under this edge id while session " +
                     "{} does: refused (two edges with one edge-id, a copied data directory?)", edgeId, sessionId,
                     ownerSession);
             }
-            refusalPending = true;
+            return false;
+        }
+        if (!helloClaims && buffer.getInt(offset + ShippingDescriptor.FRAME_COUNT_OFFSET, ORDER) == 0)
+        {
+            answerCandidate(connector, sessionId, image, buffer, offset, length, ShippingDescriptor.ACK_REWIND, nonce,
+                nowMs);
             return false;
         }
         if (owned)
@@ -252,18 +291,57 @@ public final class HiveEdgeWriter implements AutoCloseable
                 ownerSession);
         }
         ownerSession = sessionId;
+        ownerImage = image;
+        ownerNonce = nonce;
         owned = true;
-        if (refusing && sessionId == refusedSession)
+        if (candidate && sessionId == candidateSession && image == candidateImage)
         {
-            refusing = false;
-            refusalPending = false; // refused while the other lived; its replies now go through updateReply
-            if (refusedReply != null)
+            candidate = false;
+            candidatePending = false; // answered while not taken; its replies now go through updateReply
+            if (candidateReply != null)
             {
-                refusedReply.close();
-                refusedReply = null;
+                candidateReply.close();
+                candidateReply = null;
             }
         }
         return true;
+    }
+
+    /**
+     * Answers a connection that is not the one taken with {@code flags} (a refusal, or a hello's answer) and
+     * {@code nonce}, through a reply publication of its own. Returns whether it is a new one (a cold path: once per
+     * connection). An answer not yet delivered (its publication still connecting) keeps its place against other
+     * connections for {@link #CANDIDATE_HOLD_MS}, so hellos sent again from other publications cannot keep
+     * displacing the real edge's answer.
+     */
+    private boolean answerCandidate(final ReplyConnector connector, final int sessionId, final long image,
+        final DirectBuffer buffer, final int offset, final int length, final int flags, final long nonce,
+        final long nowMs)
+    {
+        final boolean fresh = !candidate || sessionId != candidateSession || image != candidateImage;
+        if (fresh && candidate && candidatePending && nowMs - candidateSinceMs < CANDIDATE_HOLD_MS)
+        {
+            return false; // another connection's answer is on its way: this one says hello again later
+        }
+        if (fresh)
+        {
+            candidate = true;
+            candidateSession = sessionId;
+            candidateImage = image;
+            if (candidateReply != null)
+            {
+                candidateReply.close();
+            }
+            candidateReply = replyPublication(connector, sessionId, buffer, offset, length);
+        }
+        candidateFlags = flags;
+        candidateNonce = nonce;
+        if (!candidatePending)
+        {
+            candidateSinceMs = nowMs;
+        }
+        candidatePending = true;
+        return fresh;
     }
 
     private Publication replyPublication(final ReplyConnector connector, final int sessionId,
@@ -577,12 +655,15 @@ public final class HiveEdgeWriter implements AutoCloseable
      *  cannot take it. */
     int sendAck()
     {
-        if (refusalPending && refusedReply != null)
+        if (candidatePending && candidateReply != null)
         {
-            refusal.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
-            if (refusedReply.offer(refusal, 0, ShippingDescriptor.ACK_LENGTH) > 0)
+            candidateAck.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, candidateFlags, ORDER);
+            candidateAck.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
+            candidateAck.putLong(ShippingDescriptor.HELD_FINGERPRINT_OFFSET, heldFingerprint, ORDER);
+            candidateAck.putLong(ShippingDescriptor.NONCE_OFFSET, candidateNonce, ORDER);
+            if (candidateReply.offer(candidateAck, 0, sealed(candidateAck)) > 0)
             {
-                refusalPending = false;
+                candidatePending = false;
             }
         }
         if (!ackPending || reply == null)
@@ -592,13 +673,32 @@ public final class HiveEdgeWriter implements AutoCloseable
         ack.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, ackFlags, ORDER);
         ack.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
         ack.putLong(ShippingDescriptor.HELD_FINGERPRINT_OFFSET, heldFingerprint, ORDER);
-        if (reply.offer(ack, 0, ShippingDescriptor.ACK_LENGTH) > 0)
+        ack.putLong(ShippingDescriptor.NONCE_OFFSET, ownerNonce, ORDER);
+        if (reply.offer(ack, 0, sealed(ack)) > 0)
         {
             ackPending = false;
             ackFlags = 0;
             return 1;
         }
         return 0;
+    }
+
+    /** The edge's secret changed ({@code --edge-secrets} read again): ACKs are signed with {@code authenticator}
+     *  from now on (null: unsigned, the edge is no longer listed). */
+    void ackAuthenticator(final BatchAuthenticator authenticator)
+    {
+        ackAuthenticator = authenticator;
+    }
+
+    /** The length to offer of an ACK in {@code buffer}: with its MAC after it when signing. */
+    private int sealed(final UnsafeBuffer buffer)
+    {
+        if (ackAuthenticator == null)
+        {
+            return ShippingDescriptor.ACK_LENGTH;
+        }
+        ackAuthenticator.sign(buffer, 0, ShippingDescriptor.ACK_LENGTH, buffer, ShippingDescriptor.ACK_LENGTH);
+        return ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH;
     }
 
     @Override
@@ -608,9 +708,9 @@ public final class HiveEdgeWriter implements AutoCloseable
         {
             reply.close();
         }
-        if (refusedReply != null)
+        if (candidateReply != null)
         {
-            refusedReply.close();
+            candidateReply.close();
         }
         journal.close();
     }

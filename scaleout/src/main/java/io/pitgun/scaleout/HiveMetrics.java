@@ -127,12 +127,32 @@ public final class HiveMetrics
             "Archive listings or purges that failed (tried again at the next sweep).");
         sample(out, "pitgun_hive_archive_retention_failures_total", null, hive.archiveRetentionFailures());
         family(out, "pitgun_hive_unauthenticated_batches_total", "counter",
-            "Batches refused as unauthenticated, by reason (unknown_edge, missing_mac, bad_mac, not_loopback).");
+            "Batches refused as unauthenticated, by reason (unknown_edge, missing_mac, bad_mac, not_loopback, " +
+                "stale_nonce).");
         for (final HiveAgent.UnauthenticatedReason reason : HiveAgent.UnauthenticatedReason.values())
         {
             out.append("pitgun_hive_unauthenticated_batches_total{reason=\"").append(reason.label()).append("\"} ")
                 .append(hive.unauthenticatedBatches(reason)).append('\n');
         }
+        family(out, "pitgun_hive_start_phase_seconds", "gauge",
+            "How long each phase of this hive's start took (the line 'hive start:' of its log).");
+        for (final HiveStartPhases.Phase phase : hive.startPhases())
+        {
+            final long micros = phase.durationNs() / 1_000;
+            final long fraction = micros % 1_000_000;
+            out.append("pitgun_hive_start_phase_seconds{phase=\"").append(phase.name().replace(' ', '_'))
+                .append("\"} ").append(micros / 1_000_000).append('.')
+                .append(String.format(java.util.Locale.ROOT, "%06d", fraction)).append('\n');
+        }
+        family(out, "pitgun_hive_start_timeouts_total", "counter",
+            "Bounded waits of this hive's start that ran out (0 unless the start stalled).");
+        sample(out, "pitgun_hive_start_timeouts_total", null, hive.startTimeoutsHit());
+        family(out, "pitgun_hive_edge_secrets_reloads_total", "counter",
+            "Times --edge-secrets was read again after its file changed.");
+        sample(out, "pitgun_hive_edge_secrets_reloads_total", null, hive.edgeSecretsReloads());
+        family(out, "pitgun_hive_edge_secrets_reload_failures_total", "counter",
+            "Changes of --edge-secrets that did not read (the secrets before stay in force).");
+        sample(out, "pitgun_hive_edge_secrets_reload_failures_total", null, hive.edgeSecretsReloadFailures());
         family(out, "pitgun_hive_archive_replayed_bytes", "gauge",
             "Bytes of the Archive's record replayed into the edges' journals when the hive started.");
         sample(out, "pitgun_hive_archive_replayed_bytes", null, hive.archiveReplayedBytes());

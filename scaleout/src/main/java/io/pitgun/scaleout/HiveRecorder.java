@@ -15,6 +15,8 @@ import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.FragmentHandler;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.CountersReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +77,8 @@ final class HiveRecorder implements BatchRecorder, AutoCloseable
      * Finds the hive's last recording, replays its tail into {@code replayed} (on this thread, before the writer
      * runs), and continues it (or starts the first one); returns once the Archive records the publication.
      */
-    static HiveRecorder start(final Aeron aeron, final AeronArchive archive, final FragmentHandler replayed)
+    static HiveRecorder start(final Aeron aeron, final AeronArchive archive, final FragmentHandler replayed,
+        final HiveStartPhases phases)
     {
         final long[] last = {RecordingPos.NULL_RECORDING_ID, 0, 0, 0, 0, 0};
         archive.listRecordingsForUri(0, Integer.MAX_VALUE, IPC, RECORDING_STREAM_ID,
@@ -93,6 +96,7 @@ final class HiveRecorder implements BatchRecorder, AutoCloseable
                     last[5] = mtuLength;
                 }
             });
+        phases.end("recording list");
         final long recordingId = last[0];
         final long stopPosition = last[2];
         long replayedBytes = 0;
@@ -104,7 +108,8 @@ final class HiveRecorder implements BatchRecorder, AutoCloseable
             final int termLength = (int)last[4];
             final long from = Math.max(last[1],
                 Math.floorDiv(stopPosition - termLength / 4, termLength) * (long)termLength);
-            replayedBytes = replay(aeron, archive, recordingId, from, stopPosition, replayed);
+            replayedBytes = replay(aeron, archive, recordingId, from, stopPosition, replayed, phases);
+            phases.end("tail replay");
             channel = new ChannelUriStringBuilder().media("ipc").initialPosition(stopPosition, (int)last[3], termLength)
                 .mtu((int)last[5]).build();
         }
@@ -121,7 +126,8 @@ final class HiveRecorder implements BatchRecorder, AutoCloseable
             {
                 archive.startRecording(recordedChannel, RECORDING_STREAM_ID, SourceLocation.LOCAL);
             }
-            awaitRecording(aeron.countersReader(), publication.sessionId(), archive.archiveId());
+            awaitRecording(aeron.countersReader(), publication.sessionId(), archive.archiveId(), phases);
+            phases.end("recording continued");
             LOG.info("archive: {} recording {} of the hive's record at position {} ({} bytes of its tail replayed " +
                 "into the journals)", extend ? "extending" : "starting", extend ? recordingId : "a new",
                 publication.position(), replayedBytes);
@@ -135,13 +141,14 @@ final class HiveRecorder implements BatchRecorder, AutoCloseable
     }
 
     private static long replay(final Aeron aeron, final AeronArchive archive, final long recordingId,
-        final long from, final long to, final FragmentHandler handler)
+        final long from, final long to, final FragmentHandler handler, final HiveStartPhases phases)
     {
         if (to <= from)
         {
             return 0;
         }
         final FragmentAssembler assembler = new FragmentAssembler(handler);
+        final IdleStrategy idle = startWaitIdleStrategy();
         final long deadline = System.nanoTime() + WAIT_NS;
         try (Subscription replay = archive.replay(recordingId, from, to - from, IPC, REPLAY_STREAM_ID))
         {
@@ -159,29 +166,40 @@ final class HiveRecorder implements BatchRecorder, AutoCloseable
                 }
                 if (System.nanoTime() > deadline)
                 {
+                    phases.timeoutHit();
                     throw new IllegalStateException("archive: replay of recording " + recordingId + " from " + from +
                         " to " + to + " did not finish in " + TimeUnit.NANOSECONDS.toSeconds(WAIT_NS) + " s");
                 }
-                if (fragments == 0)
-                {
-                    Thread.onSpinWait();
-                }
+                idle.idle(fragments);
             }
         }
     }
 
-    private static void awaitRecording(final CountersReader counters, final int sessionId, final long archiveId)
+    private static void awaitRecording(final CountersReader counters, final int sessionId, final long archiveId,
+        final HiveStartPhases phases)
     {
+        final IdleStrategy idle = startWaitIdleStrategy();
         final long deadline = System.nanoTime() + WAIT_NS;
         while (RecordingPos.findCounterIdBySession(counters, sessionId, archiveId) == CountersReader.NULL_COUNTER_ID)
         {
             if (System.nanoTime() > deadline)
             {
+                phases.timeoutHit();
                 throw new IllegalStateException("archive: the hive's record did not start recording in " +
                     TimeUnit.NANOSECONDS.toSeconds(WAIT_NS) + " s");
             }
-            Thread.onSpinWait();
+            idle.idle();
         }
+    }
+
+    /**
+     * How the start's waits for the Archive idle: backing off to 1 ms parks rather than spinning, since the work
+     * waited for runs on the driver's and the Archive's threads, which a spinning waiter would starve of a core on a
+     * small, loaded machine (the start after a {@code kill -9} competes with every restarted edge).
+     */
+    private static IdleStrategy startWaitIdleStrategy()
+    {
+        return new BackoffIdleStrategy(10, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
     }
 
     /** Whether this run continues the previous run's recording ({@code extendRecording}). */

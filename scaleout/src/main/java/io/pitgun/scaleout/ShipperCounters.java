@@ -22,6 +22,8 @@ public final class ShipperCounters
     private volatile int connectionState;
     private volatile long rewinds;
     private volatile int stalled;
+    private volatile long acksMissingMac;
+    private volatile long acksBadMac;
 
     /** {@link #stalled()}: shipping goes on. */
     public static final int NOT_STALLED = 0;
@@ -171,5 +173,38 @@ public final class ShipperCounters
     void onRewind()
     {
         rewinds++;
+    }
+
+    /** ACKs refused by a signed edge for {@code reason}; safe from any thread. */
+    public long acksRefused(final AckRefusal reason)
+    {
+        return reason == AckRefusal.MISSING_MAC ? acksMissingMac : acksBadMac;
+    }
+
+    void onAckRefused(final AckRefusal reason)
+    {
+        if (reason == AckRefusal.MISSING_MAC)
+        {
+            acksMissingMac++;
+        }
+        else
+        {
+            acksBadMac++;
+        }
+    }
+
+    /** Why a signed edge refused an ACK ({@code pitgun_ship_acks_refused_total{reason}}). */
+    public enum AckRefusal
+    {
+        /** The ACK carries no MAC: a hive without this edge's secret, or a forgery. */
+        MISSING_MAC,
+        /** The ACK's MAC is not the one of its bytes under the edge's secret: forged or altered. */
+        BAD_MAC;
+
+        /** The metric label: the constant's name in lower case. */
+        public String label()
+        {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 }

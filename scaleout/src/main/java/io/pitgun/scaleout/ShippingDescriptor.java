@@ -16,7 +16,9 @@ import io.pitgun.journal.JournalEntryDescriptor;
  *           just before this batch's first frame, or                   the hive holds durably, or NO_INDEX
  *           {@code Journal.NO_INDEX} when shipping from the start    32  held fingerprint int64 ({@link FrameFingerprint}
  *                                                                       of the frame at held index; 0 with NO_INDEX)
- *                                                                   40  (end)
+ *                                                                   40  nonce int64: this connection's, for a signed
+ *                                                                       edge ({@link #NO_NONCE} otherwise)
+ *                                                                   48  (end)
  *   32      first index int64 (NO_INDEX when count = 0)
  *   40      last index int64 (NO_INDEX when count = 0)
  *   48      reply stream id int32
@@ -29,9 +31,12 @@ import io.pitgun.journal.JournalEntryDescriptor;
  *           44  the SBE message, exactly as the edge's journal holds it (message header included)
  * </pre>
  * An authenticated batch ({@link #TYPE_BATCH_AUTHENTICATED}: the edge has a shared secret) is the same BATCH with
- * {@link BatchAuthenticator#MAC_LENGTH} more bytes at its end: the HMAC-SHA256, under the edge's secret, of every
- * byte before it (header, reply channel and frames), so neither the edge id, the positions, the reply channel nor
- * a frame can be forged or changed without the secret. One MAC per batch, checked before anything in it is used.
+ * {@link #AUTHENTICATED_TRAILER_LENGTH} more bytes at its end: the connection's nonce (int64, {@link #NONCE_LENGTH}
+ * bytes) and the HMAC-SHA256, under the edge's secret, of every byte before it (header, reply channel, frames and
+ * nonce), so neither the edge id, the positions, the reply channel nor a frame can be forged or changed without the
+ * secret. One MAC per batch, checked before anything in it is used. The nonce is the hive's answer to this
+ * connection's hello (the ACK's nonce): a batch with frames must carry its own connection's, so a batch captured
+ * from another connection and sent again fails; a hello carries whatever nonce the edge last had, unchecked.
  * <p>
  * All integers little endian. Positions are the journal's ({@link JournalEntryDescriptor#position}): increasing,
  * not contiguous, so a batch names its predecessor ({@code previous index}) and the hive takes a batch only when
@@ -63,8 +68,16 @@ public final class ShippingDescriptor
     public static final int HELD_INDEX_OFFSET = PREVIOUS_INDEX_OFFSET;
     /** Offset of the held frame's fingerprint (int64) in an ACK: the edge checks its own frame there on a rewind. */
     public static final int HELD_FINGERPRINT_OFFSET = HELD_INDEX_OFFSET + Long.BYTES;
+    /** Offset of the connection's nonce (int64) in an ACK: what the edge's later batches carry and sign. */
+    public static final int NONCE_OFFSET = HELD_FINGERPRINT_OFFSET + Long.BYTES;
     /** Length of an ACK. */
-    public static final int ACK_LENGTH = HELD_FINGERPRINT_OFFSET + Long.BYTES;
+    public static final int ACK_LENGTH = NONCE_OFFSET + Long.BYTES;
+    /** No nonce: an unsigned edge's, or a signed edge's before its hello is answered. */
+    public static final long NO_NONCE = 0;
+    /** Bytes of the nonce in an authenticated batch's trailer. */
+    public static final int NONCE_LENGTH = Long.BYTES;
+    /** Bytes after an authenticated batch's frames: the nonce, then the MAC. */
+    public static final int AUTHENTICATED_TRAILER_LENGTH = NONCE_LENGTH + BatchAuthenticator.MAC_LENGTH;
     /** Offset of the first frame's edge position (int64) in a BATCH. */
     public static final int FIRST_INDEX_OFFSET = PREVIOUS_INDEX_OFFSET + Long.BYTES;
     /** Offset of the last frame's edge position (int64) in a BATCH. */

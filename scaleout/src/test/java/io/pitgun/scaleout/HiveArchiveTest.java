@@ -140,6 +140,10 @@ class HiveArchiveTest
             assertFalse(atHive.isEmpty(), "the recorded batch is in the journal");
             assertEquals(edge.subList(0, atHive.size()), atHive, "the edge's first frames, in order");
             assertTrue(hive.archiveReplayedBytes() > 0, "from the record's tail, replayed");
+            // The restart replayed the tail and continued the recording without a wait running into its timeout.
+            assertEquals(0, hive.startTimeoutsHit(), "waits of the start that ran into their timeout");
+            assertTrue(hive.startPhases().stream().anyMatch(phase -> phase.name().equals("tail replay")),
+                hive.startPhases().toString());
             try (EdgeShipper ignored = startShipper())
             {
                 awaitHiveHolds(edgeId);

@@ -90,6 +90,11 @@ class HiveMetricsTest
         assertTrue(Pattern.compile("(?m)^pitgun_hive_archive_recording_position_bytes\\{recording_id=\"\\d+\"} " +
             "[1-9]\\d*$").matcher(body).find(), "the archive's recording is reported: " + body);
 
+        // The start's phases, as the log line gives them, and no wait of the start ran out.
+        assertTrue(Pattern.compile("(?m)^pitgun_hive_start_phase_seconds\\{phase=\"media_driver_and_archive\"} " +
+            "\\d+\\.\\d{6}$").matcher(body).find(), body);
+        assertEquals(0, value(body, "pitgun_hive_start_timeouts_total"));
+
         assertEquals(404, get(uri.resolve("/other")).statusCode());
         Promtool.assertMetricsPass(body);
     }

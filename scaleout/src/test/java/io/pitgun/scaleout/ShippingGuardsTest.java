@@ -2,6 +2,8 @@ package io.pitgun.scaleout;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
@@ -24,6 +26,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -121,7 +124,7 @@ class ShippingGuardsTest
             // MAC made up without the secret; and a made-up edge id.
             offer(forger, forgedBatch(edgeId, heldIndex, ShippingDescriptor.TYPE_BATCH, 0));
             offer(forger, forgedBatch(edgeId, heldIndex, ShippingDescriptor.TYPE_BATCH_AUTHENTICATED,
-                BatchAuthenticator.MAC_LENGTH));
+                ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH));
             offer(forger, forgedBatch(UUID.randomUUID(), Journal.NO_INDEX, ShippingDescriptor.TYPE_BATCH, 0));
             Await.until("the forged batches are refused", WAIT, () ->
                 hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.MISSING_MAC) == 1 &&
@@ -212,6 +215,196 @@ class ShippingGuardsTest
         open.add(hive);
         awaitHiveHolds(shipper.edgeId(), edgeJournal.lastIndex());
         Await.until("all acknowledged", WAIT, () -> shipper.counters().unacknowledgedEntries() == 0);
+    }
+
+    @Test
+    void shouldRefuseACapturedBatchSentAgainFromAnotherPublicationAndLetTheRealEdgeShipOn() throws Exception
+    {
+        final UUID edgeId = EdgeId.loadOrCreate(edgeData);
+        final Path secrets = Files.writeString(dir.resolve("edge-secrets"), edgeId + " " + SECRET + "\n");
+        final Path edgeSecret = Files.writeString(dir.resolve("edge-secret"), SECRET + "\n");
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+            .withEdgeSecrets(EdgeSecrets.read(secrets)));
+        open.add(hive);
+        ShippingTest.append(edgeJournal, 0, 500);
+        final UnsafeBuffer captured;
+        try (EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData, shipperConfig().withSecretFile(edgeSecret)))
+        {
+            awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+            // What an eavesdropper on the link records: a spy on the edge's own driver sees what its publication sends.
+            try (Aeron edgeClient = Aeron.connect(new Aeron.Context()
+                    .aeronDirectoryName(dir.resolve("aeron-edge").toString()));
+                Subscription spy = edgeClient.addSubscription("aeron-spy:" + channel, ShipperConfig.DEFAULT_STREAM_ID))
+            {
+                final UnsafeBuffer[] batch = {null};
+                final FragmentAssembler capture = new FragmentAssembler((buffer, offset, length, header) ->
+                {
+                    if (batch[0] == null && buffer.getInt(offset + ShippingDescriptor.FRAME_COUNT_OFFSET, ORDER) > 0)
+                    {
+                        batch[0] = new UnsafeBuffer(new byte[length]);
+                        batch[0].putBytes(0, buffer, offset, length);
+                    }
+                });
+                Await.until("the spy sees the edge's publication", WAIT, () -> spy.imageCount() > 0);
+                ShippingTest.append(edgeJournal, 500, 100);
+                Await.until("a signed batch is captured", WAIT, () ->
+                {
+                    spy.poll(capture, 64);
+                    return batch[0] != null;
+                });
+                captured = batch[0];
+            }
+            awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+        }
+        assertEquals(ShippingDescriptor.TYPE_BATCH_AUTHENTICATED,
+            captured.getInt(ShippingDescriptor.TYPE_OFFSET, ORDER));
+        final UnsafeBuffer hello = signedHello(captured);
+
+        // The real edge is away (its connection closed); the captured batch and a signed hello come again, over and
+        // over, from another publication, as the real edge comes back and ships on.
+        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(dir.resolve("aeron-replayer").toString()).dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            ExclusivePublication replayer = aeron.addExclusivePublication(channel, ShipperConfig.DEFAULT_STREAM_ID))
+        {
+            Await.until("the replayer's publication connects", WAIT, replayer::isConnected);
+            final long[] sent = {0};
+            final Runnable replayOnce = () ->
+            {
+                sent[0] += replayer.offer(captured, 0, captured.capacity()) > 0 ? 1 : 0;
+                replayer.offer(hello, 0, hello.capacity());
+            };
+            Await.until("the captured batch is refused as stale", WAIT, () ->
+            {
+                replayOnce.run();
+                return hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.STALE_NONCE) > 0;
+            });
+            try (EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData,
+                shipperConfig().withSecretFile(edgeSecret)))
+            {
+                ShippingTest.append(edgeJournal, 600, 200);
+                final Path journal = HiveConfig.of(channel, hiveData).edgeJournal(edgeId.toString());
+                final long last = edgeJournal.lastIndex();
+                Await.until("the real edge ships on while the replays go on", WAIT, () ->
+                {
+                    replayOnce.run();
+                    try (Journal atHive = Journal.open(JournalConfig.readOnly(journal)))
+                    {
+                        return HiveEdgeWriter.readHeldIndex(atHive) == last;
+                    }
+                });
+                assertEquals(ShipperCounters.NOT_STALLED, shipper.counters().stalled(), "the real edge not refused");
+            }
+            assertTrue(sent[0] > 1, "the captured batch was sent again " + sent[0] + " times");
+        }
+        assertEquals(ShippingTest.read(edgeJournal, false), framesAtHive(edgeId), "every frame once, in order");
+        assertEquals(0, hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.BAD_MAC),
+            "the replayed messages are genuine: refused for their nonce, not their MAC");
+    }
+
+    @Test
+    void shouldRefuseForgedAcknowledgementsAtASignedEdge() throws Exception
+    {
+        final UUID edgeId = EdgeId.loadOrCreate(edgeData);
+        final Path secrets = Files.writeString(dir.resolve("edge-secrets"), edgeId + " " + SECRET + "\n");
+        final Path edgeSecret = Files.writeString(dir.resolve("edge-secret"), SECRET + "\n");
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+            .withEdgeSecrets(EdgeSecrets.read(secrets)));
+        open.add(hive);
+        final String reply = "aeron:udp?endpoint=127.0.0.1:" + ShippingTest.freeUdpPort();
+        ShippingTest.append(edgeJournal, 0, 500);
+        final EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData,
+            shipperConfig().withReplyChannel(reply).withSecretFile(edgeSecret));
+        open.add(shipper);
+        awaitHiveHolds(edgeId, edgeJournal.lastIndex()); // the hive's signed ACKs are taken
+        final long rewinds = shipper.counters().rewinds();
+
+        try (MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
+                .aeronDirectoryName(dir.resolve("aeron-forger").toString()).dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            ExclusivePublication forger = aeron.addExclusivePublication(reply,
+                ShipperConfig.DEFAULT_REPLY_STREAM_ID))
+        {
+            Await.until("the forger reaches the edge's reply channel", WAIT, forger::isConnected);
+            // An ACK telling the edge the hive holds nothing (a rewind to its journal's start) and a new nonce: without
+            // a MAC, then with one made up without the secret.
+            final UnsafeBuffer forged =
+                new UnsafeBuffer(new byte[ShippingDescriptor.ACK_LENGTH + BatchAuthenticator.MAC_LENGTH]);
+            forged.putInt(ShippingDescriptor.TYPE_OFFSET, ShippingDescriptor.TYPE_ACK, ORDER);
+            forged.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, ShippingDescriptor.ACK_REWIND, ORDER);
+            forged.putLong(ShippingDescriptor.EDGE_ID_MSB_OFFSET, edgeId.getMostSignificantBits(), ORDER);
+            forged.putLong(ShippingDescriptor.EDGE_ID_LSB_OFFSET, edgeId.getLeastSignificantBits(), ORDER);
+            forged.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, Journal.NO_INDEX, ORDER);
+            forged.putLong(ShippingDescriptor.NONCE_OFFSET, 7, ORDER);
+            forged.setMemory(ShippingDescriptor.ACK_LENGTH, BatchAuthenticator.MAC_LENGTH, (byte)0x5A);
+            final UnsafeBuffer unsigned = new UnsafeBuffer(new byte[ShippingDescriptor.ACK_LENGTH]);
+            unsigned.putBytes(0, forged, 0, ShippingDescriptor.ACK_LENGTH);
+            offer(forger, unsigned);
+            offer(forger, forged);
+            Await.until("the forged acknowledgements are refused", WAIT, () ->
+                shipper.counters().acksRefused(ShipperCounters.AckRefusal.MISSING_MAC) == 1 &&
+                shipper.counters().acksRefused(ShipperCounters.AckRefusal.BAD_MAC) == 1);
+        }
+        assertEquals(rewinds, shipper.counters().rewinds(), "no rewind on a forged acknowledgement");
+        ShippingTest.append(edgeJournal, 500, 100); // the edge ships on, under its real nonce
+        awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+        assertEquals(ShippingTest.read(edgeJournal, false), framesAtHive(edgeId), "every frame once, in order");
+        assertEquals(0, hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.STALE_NONCE),
+            "the forged nonce was never taken");
+    }
+
+    @Test
+    void shouldTakeAnEdgeAddedToTheSecretsFileWithoutAHiveRestart() throws Exception
+    {
+        final UUID edgeId = EdgeId.loadOrCreate(edgeData);
+        final String other = UUID.randomUUID() + " another-secret-of-at-least-32-characters-0000\n";
+        final Path secrets = Files.writeString(dir.resolve("edge-secrets"), other);
+        final Path edgeSecret = Files.writeString(dir.resolve("edge-secret"), SECRET + "\n");
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+            .withEdgeSecrets(EdgeSecrets.read(secrets)));
+        open.add(hive);
+        ShippingTest.append(edgeJournal, 0, 300);
+        final EdgeShipper shipper =
+            EdgeShipper.start(edgeJournal, edgeData, shipperConfig().withSecretFile(edgeSecret));
+        open.add(shipper);
+        Await.until("the edge, not listed, is refused", WAIT,
+            () -> hive.unauthenticatedBatches(HiveAgent.UnauthenticatedReason.UNKNOWN_EDGE) > 0);
+        assertEquals(0, hive.edges().size(), "no journal for an edge not listed");
+
+        // The edge is added: the file replaced by a rename, as an editor or a deployment tool does.
+        Files.move(Files.writeString(dir.resolve("edge-secrets.next"), other + edgeId + " " + SECRET + "\n"), secrets,
+            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+        assertEquals(ShippingTest.read(edgeJournal, false), framesAtHive(edgeId), "every frame once, in order");
+        assertEquals(1, hive.edgeSecretsReloads());
+
+        // A file that does not read leaves the secrets in force: the edge ships on.
+        Files.move(Files.writeString(dir.resolve("edge-secrets.next"), "not-an-edge-id " + SECRET + "\n"), secrets,
+            StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Await.until("the bad file is counted", WAIT, () -> hive.edgeSecretsReloadFailures() == 1);
+        ShippingTest.append(edgeJournal, 300, 100);
+        awaitHiveHolds(edgeId, edgeJournal.lastIndex());
+        assertEquals(1, hive.edgeSecretsReloads());
+    }
+
+    /** A hello of the edge whose batch {@code batch} is, signed with the edge's secret: as genuine as a captured one
+     *  (a hello carries no nonce the hive checks). */
+    private static UnsafeBuffer signedHello(final UnsafeBuffer batch)
+    {
+        final int frames = ShippingDescriptor.framesOffset(
+            batch.getInt(ShippingDescriptor.REPLY_CHANNEL_LENGTH_OFFSET, ORDER));
+        final UnsafeBuffer hello = new UnsafeBuffer(new byte[frames + ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH]);
+        hello.putBytes(0, batch, 0, frames);
+        hello.putInt(ShippingDescriptor.FRAME_COUNT_OFFSET, 0, ORDER);
+        hello.putLong(ShippingDescriptor.PREVIOUS_INDEX_OFFSET, Journal.NO_INDEX, ORDER);
+        hello.putLong(ShippingDescriptor.FIRST_INDEX_OFFSET, Journal.NO_INDEX, ORDER);
+        hello.putLong(ShippingDescriptor.LAST_INDEX_OFFSET, Journal.NO_INDEX, ORDER);
+        hello.putLong(frames, ShippingDescriptor.NO_NONCE, ORDER);
+        final int signed = frames + ShippingDescriptor.NONCE_LENGTH;
+        new BatchAuthenticator(SECRET.getBytes(StandardCharsets.UTF_8)).sign(hello, 0, signed, hello, signed);
+        return hello;
     }
 
     private ShipperConfig shipperConfig()

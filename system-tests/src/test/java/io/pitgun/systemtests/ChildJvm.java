@@ -185,6 +185,19 @@ final class ChildJvm
             ")\n" + read(stderr);
     }
 
+    /** The child's whole stderr so far (its log), for tests that look for a line. */
+    String stderrText()
+    {
+        try
+        {
+            return Files.exists(stderr) ? Files.readString(stderr) : "";
+        }
+        catch (final IOException ex)
+        {
+            return "";
+        }
+    }
+
     private static String read(final Path file)
     {
         try

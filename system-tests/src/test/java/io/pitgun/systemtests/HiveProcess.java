@@ -14,11 +14,16 @@ public final class HiveProcess implements AutoCloseable
 {
     private static final String LISTENING = "pitgun hive: listening on ";
 
-    private final ChildJvm child;
+    /** The line the hive logs once started: each start phase's duration and the timeouts its waits ran into. */
+    private static final String START_PHASES = "hive start: ";
 
-    private HiveProcess(final ChildJvm child)
+    private final ChildJvm child;
+    private final long startNs;
+
+    private HiveProcess(final ChildJvm child, final long startNs)
     {
         this.child = child;
+        this.startNs = startNs;
     }
 
     /** Starts {@code pitgun hive --listen CHANNEL --data-dir DATA_DIR --aeron-dir DATA_DIR-aeron} and waits. */
@@ -41,9 +46,28 @@ public final class HiveProcess implements AutoCloseable
     public static HiveProcess start(final Path dataDir, final String channel, final List<String> javaOptions)
         throws IOException, InterruptedException
     {
-        return new HiveProcess(ChildJvm.start("hive", dataDir, javaOptions, Map.of(), List.of("hive", "--listen",
+        final long startingNs = System.nanoTime();
+        final ChildJvm child = ChildJvm.start("hive", dataDir, javaOptions, Map.of(), List.of("hive", "--listen",
             channel, "--data-dir", dataDir.toString(), "--aeron-dir", aeronDirectory(dataDir).toString()),
-            line -> line.startsWith(LISTENING) ? Boolean.TRUE : null, START_TIMEOUT).child());
+            line -> line.startsWith(LISTENING) ? Boolean.TRUE : null, START_TIMEOUT).child();
+        return new HiveProcess(child, System.nanoTime() - startingNs);
+    }
+
+    /** From launching the JVM to the hive's listening line, in nanoseconds. */
+    public long startNs()
+    {
+        return startNs;
+    }
+
+    /**
+     * The hive's log line of its start's phases ({@code "hive start: lock 0.001 s, ..., timeouts hit 0"}, from
+     * {@code io.pitgun.scaleout.Hive}), without what precedes it on the line; null if it logged none.
+     */
+    public String startPhases()
+    {
+        final String log = child.stderrText();
+        final int at = log.indexOf(START_PHASES);
+        return at < 0 ? null : log.substring(at, log.indexOf('\n', at) < 0 ? log.length() : log.indexOf('\n', at));
     }
 
     /** The directory of the embedded media driver of a hive started on {@code dataDir}. */

@@ -135,6 +135,13 @@ class ShippingChaosTest
         final Totals totals = assertTimeoutPreemptively(mode.timeout,
             () -> chaos("kills", mode.killsPerProcess, List.of()));
         assertTrue(totals.kills > 0, "nothing was killed");
+        assertFalse(totals.hiveRestarts.isEmpty(), "the hive was never restarted");
+        for (final String restart : totals.hiveRestarts)
+        {
+            // Each restart after a kill -9 logged its phases, and none of its waits ran into its timeout: a start
+            // that stalls on something a kill made impossible fails here, not only when it passes the start bound.
+            assertTrue(restart.endsWith(", timeouts hit 0"), restart);
+        }
     }
 
     @Test
@@ -173,6 +180,7 @@ class ShippingChaosTest
         // rather than the machine's speed.
         final Semaphore budget = new Semaphore(0);
         HiveProcess hive = null;
+        boolean passed = false;
         try
         {
             final List<CompletableFuture<Void>> starting = new ArrayList<>();
@@ -230,6 +238,7 @@ class ShippingChaosTest
                     hive.kill9();
                     totals.addHive(HiveProcess.aeronDirectory(hiveData));
                     hive = HiveProcess.start(hiveData, channel, javaOptions);
+                    totals.hiveRestarted(hive);
                 }
                 else
                 {
@@ -279,10 +288,28 @@ class ShippingChaosTest
                 mode, seed, frames, ackedBeacons(producers), producers.stream().mapToLong(p -> p.refused.sum()).sum(),
                 producers.stream().mapToLong(p -> p.failed.sum()).sum(), totals.kills,
                 (System.nanoTime() - startNs) / 1e9, totals);
+            passed = true;
             return totals;
         }
         finally
         {
+            if (!passed)
+            {
+                // A run cut short (the mode's time bound interrupts it) has no failure message of its own: the
+                // processes' last output says where it stood, before the test's directory goes.
+                System.out.println("ShippingChaosTest " + name + " did not finish; the processes' last output:");
+                if (hive != null)
+                {
+                    System.out.println(hive.logs());
+                }
+                for (final Edge edge : edges)
+                {
+                    if (edge.process != null)
+                    {
+                        System.out.println(edge.process.logs());
+                    }
+                }
+            }
             for (final Producer producer : producers)
             {
                 producer.halt();
@@ -591,6 +618,16 @@ class ShippingChaosTest
         long hiveNaksSent;
         long edgeNaksSent;
         long edgeRetransmitsSent;
+        /** Per hive restart after a kill -9: its start time and phase line. */
+        final List<String> hiveRestarts = new ArrayList<>();
+
+        void hiveRestarted(final HiveProcess hive)
+        {
+            final String restart = String.format(Locale.ROOT, "hive restart %d: %.1f s to listen; %s",
+                hiveRestarts.size() + 1, hive.startNs() / 1e9, hive.startPhases());
+            System.out.println("ShippingChaosTest " + restart);
+            hiveRestarts.add(restart);
+        }
 
         void addHive(final Path aeronDirectory)
         {
