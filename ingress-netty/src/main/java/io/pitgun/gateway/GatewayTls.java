@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.pitgun.engine.FileStamp;
 import io.pitgun.schemas.signing.PemBlock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import io.netty.util.concurrent.FastThreadLocal;
+import io.pitgun.engine.FileStamp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

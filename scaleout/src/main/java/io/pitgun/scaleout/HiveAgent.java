@@ -7,6 +7,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.pitgun.engine.FileStamp;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
@@ -59,7 +60,7 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     /** One per edge of {@link #secrets}, at its index there. */
     private BatchAuthenticator[] authenticators;
     /** The version of the secrets' file last read (or tried), null when unreadable. */
-    private FileVersion secretsVersion;
+    private FileStamp secretsVersion;
     private long secretsCheckedMs;
     private volatile long secretsReloads;
     private volatile long secretsReloadFailures;
@@ -145,7 +146,7 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             return 0;
         }
         secretsCheckedMs = epochMs;
-        final FileVersion version = version(secrets.file());
+        final FileStamp version = version(secrets.file());
         if (version == null || version.equals(secretsVersion))
         {
             return 0;
@@ -177,11 +178,11 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         return 1;
     }
 
-    private static FileVersion version(final java.nio.file.Path file)
+    private static FileStamp version(final java.nio.file.Path file)
     {
         try
         {
-            return FileVersion.of(file);
+            return FileStamp.of(file);
         }
         catch (final java.io.IOException ex)
         {
