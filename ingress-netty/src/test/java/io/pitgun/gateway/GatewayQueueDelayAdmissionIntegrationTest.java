@@ -33,6 +33,8 @@ class GatewayQueueDelayAdmissionIntegrationTest
     private static final long WAIT_S = 30;
     /** Far below INGEST_QUEUE (1024): the delay bound, not the count, must refuse. */
     private static final int MOST_ADMITTED = 200;
+    /** One message per 5 ms: 200 take at least a second, against the 150 ms of target and interval. */
+    private static final long PACE_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
     @TempDir
     Path dataDir;
@@ -52,13 +54,19 @@ class GatewayQueueDelayAdmissionIntegrationTest
             final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(gateway.wsUri("/ws"), collector).get(WAIT_S, TimeUnit.SECONDS);
 
-            // One message at a time: each is either admitted (it then waits) or answered at once (refused).
+            // One message at a time, one per PACE_NS: each is either admitted (it then waits) or answered at once
+            // (refused). Paced, so that MOST_ADMITTED messages span far more than target + interval (150 ms) however
+            // fast the machine sends: unpaced, a CI run sent 200 in under 100 ms, before any delay bound could apply.
             int admitted = 0;
             JsonNode refusal = null;
+            long nextSendNs = System.nanoTime();
             while (refusal == null)
             {
                 assertTrue(admitted < MOST_ADMITTED, admitted + " requests admitted while the oldest has waited " +
                     "far past the 50 ms target: admission is by count only");
+                final long dueNs = nextSendNs;
+                Await.until("the next message's turn", () -> System.nanoTime() >= dueNs);
+                nextSendNs = dueNs + PACE_NS;
                 ws.sendText(Envelopes.batch(UUID.randomUUID(), admitted * 4L, 4), true).get(WAIT_S, TimeUnit.SECONDS);
                 final int expected = admitted + 1;
                 Await.until("message " + admitted + " admitted or answered",
