@@ -125,6 +125,59 @@ class F1UdpRoundTripTest
             expected.stream().map(e -> e.kind).distinct().toList());
     }
 
+    /**
+     * Every one of 22 cars through a gateway with {@code --udp-all-cars}, then {@code journal export --manifest} with
+     * the gateway's own F1 manifest: the export derives what the gateway derived, for every car (with the offline
+     * tools' default of 16 streams it had dropped six cars).
+     */
+    @Test
+    void shouldDeriveEveryCarOfTheGameAsTheGatewayDidWhenExported() throws Exception
+    {
+        final CommandLine.ParseResult parsed = PitgunCommand.newCommandLine().parseArgs("gateway", "--bind",
+            "127.0.0.1:0", "--data-dir", dataDir.toString(), "--udp", "127.0.0.1:0", "--udp-all-cars", "--rate-limit",
+            "0");
+        final GatewayCommand command = (GatewayCommand)parsed.subcommand().commandSpec().userObject();
+        final GatewayServer server = GatewayServer.start(GatewayConfig.resolve(Map.of(), command.flags()));
+        try
+        {
+            final int udpPort = server.udpAddress().orElseThrow().getPort();
+            final CliRun sim = CliRun.of("f1-udp-sim", "--target", "127.0.0.1:" + udpPort, "--duration", "2",
+                "--cars", "22", "--seed", Long.toString(SEED));
+            assertEquals(0, sim.exitCode(), sim.err());
+            final Matcher matcher = SENT.matcher(sim.out());
+            assertTrue(matcher.find(), sim.out());
+            final long sent = Long.parseLong(matcher.group(1));
+            final GatewayClient client = new GatewayClient(server.address().getPort());
+            Await.until("every packet decoded", () -> metric(client, "pitgun_f1_udp_packets_total{outcome=\"decoded\"}")
+                == sent);
+        }
+        finally
+        {
+            server.shutdown();
+        }
+        final Path manifest = Path.of("..", "ingress-netty", "src", "main", "resources", "gateway",
+            "f1-25-laps-manifest.yaml");
+        final Path out = dataDir.resolve("export");
+        final CliRun export = CliRun.of("journal", "export", dataDir.resolve("journal").toString(), "--manifest",
+            manifest.toString(), "--format", "csv", "--out", out.toString());
+        assertEquals(0, export.exitCode(), export.out() + export.err());
+        final java.util.Set<String> sources = new java.util.TreeSet<>();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(out.resolve("derived")))
+        {
+            for (final Path file : files.filter(f -> f.toString().endsWith(".csv")).toList())
+            {
+                final List<String> lines = java.nio.file.Files.readAllLines(file);
+                final int column = List.of(lines.get(0).split(",")).indexOf("source_id");
+                assertTrue(column >= 0, lines.get(0));
+                for (final String line : lines.subList(1, lines.size()))
+                {
+                    sources.add(line.split(",", -1)[column]);
+                }
+            }
+        }
+        assertEquals(22, sources.size(), "cars with derived frames: " + sources);
+    }
+
     private static long metric(final GatewayClient client, final String series) throws Exception
     {
         for (final String line : client.get("/metrics").body().split("\n"))

@@ -18,7 +18,7 @@ class PipelineConfigTest
     {
         final PipelineConfig config = PipelineConfig.defaults();
         assertEquals(4096, config.channelCapacity());
-        assertEquals(16, config.maxSources());
+        assertEquals(64, config.maxSources());
         assertFalse(config.enableMerging());
         assertEquals(1_000, config.mergeWindowUs());
         assertTrue(config.validateParameters());

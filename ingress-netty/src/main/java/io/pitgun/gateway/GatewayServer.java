@@ -17,7 +17,6 @@ import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.CountersFile;
 import io.pitgun.f1.F1Channel;
 import io.pitgun.f1.F1PacketAdapter;
-import io.pitgun.f1.F1PacketDescriptor;
 import io.pitgun.f1.F1UdpCounters;
 import io.pitgun.f1.F1UdpSource;
 import io.pitgun.engine.CountersFileDescriptor;
@@ -169,10 +168,6 @@ public final class GatewayServer implements AutoCloseable
             .journalDirectory(config.journalDirectory())
             .journalMinFreeBytes(config.journalMinFreeBytes())
             .subscriberBufferBytes(config.subscriberBufferBytes())
-            // Every car of the game is a stream of its own: without room for all 22 besides everything else, the
-            // manifest stage would drop six cars' frames as too many sources.
-            .maxSources(PipelineConfig.DEFAULT_MAX_SOURCES +
-                (config.udpBind().isPresent() && config.udpAllCars() ? F1PacketDescriptor.MAX_CARS : 0))
             .questDb(config.questDb().orElse(null))
             .postgresUrl(config.postgresUrl().orElse(null))
             .parquetDirectory(config.parquetDir().orElse(null))

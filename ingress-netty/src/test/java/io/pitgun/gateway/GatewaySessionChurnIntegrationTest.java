@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /**
  * A game server's day: hundreds of short sessions, each a {@code session.start}, a {@code telemetry.sample_batch}
  * and a {@code session.end}, through one gateway — far more sessions over its life than the pipeline's stream table
- * holds at once ({@code max_sources} 16, 32 cells). Every beacon must be accepted and shutdown must still work.
+ * holds at once ({@code max_sources} 64, 128 cells). Every beacon must be accepted and shutdown must still work.
  */
 class GatewaySessionChurnIntegrationTest
 {

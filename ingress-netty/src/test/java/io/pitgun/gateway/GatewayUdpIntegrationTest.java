@@ -59,8 +59,8 @@ class GatewayUdpIntegrationTest
     }
 
     /**
-     * With {@code --udp-all-cars} every one of the game's 22 cars is a stream of its own, more than the pipeline's
-     * default {@code max_sources} (16): the gateway makes room, so no car's frames are dropped as too many sources.
+     * With {@code --udp-all-cars} every one of the game's 22 cars is a stream of its own, which the pipeline's
+     * default {@code max_sources} (64) holds: no car's frames are dropped as too many sources (at 16 six were).
      */
     @Test
     void shouldProcessTheFramesOfAll22CarsAsStreamsOfTheirOwn() throws Exception
