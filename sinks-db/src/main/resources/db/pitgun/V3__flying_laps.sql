@@ -1,8 +1,10 @@
 -- Which laps are flying laps, as the live page decides: a lap_summary whose document says, through the max of its
 -- manifest's 0/1 channels out_lap, in_lap and lap_invalid (the F1 game's manifest derives them from the lap data,
 -- docs/f1.md), that the car was on an out-lap, an in-lap or an invalidated lap is not one; a source that says nothing
--- of it (the shipped simulator) has its out-lap as lap 0. A lap is complete once a later lap of its run began (the
--- lap a session ended in may have been cut short). Only complete flying laps are candidates for a run's best lap.
+-- of it (the shipped simulator) has its out-lap as lap 0. A lap is complete once a later lap of its run has a summary
+-- (the lap a session ended in may have been cut short; the live page, which sees frames, knows a lap is complete as
+-- soon as the next one begins, so while a run is live this view can be one lap behind it). Only complete flying laps
+-- are candidates for a run's best lap.
 
 CREATE OR REPLACE VIEW laps AS
 SELECT insight_id,

@@ -216,7 +216,7 @@ class JournalExportCommandTest
         final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(writeManifest(dir))
             .config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED).build()).build();
         final UUID straddling = UUID.randomUUID();
-        final int sessions = 150;
+        final int sessions = 300; // more than the 256 files the export keeps open at once
         try
         {
             final UUID player = UUID.randomUUID();

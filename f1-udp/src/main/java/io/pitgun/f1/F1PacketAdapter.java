@@ -162,8 +162,9 @@ public final class F1PacketAdapter
         }
         final int player = buffer.getByte(offset + PLAYER_CAR_INDEX) & 0xFF;
         // Spectating (255): there is no player's car, but with allCars a packet of every car still has each car's
-        // data; the session and event packets, which would go on the player's car, have no car to go on.
-        if (player >= MAX_CARS && !(allCars && perCar(packetId)))
+        // data; the session and event packets, which would go on the player's car, have no car to go on, except
+        // that the game's session end (SEND) still ends the session.
+        if (player >= MAX_CARS && !(allCars && (perCar(packetId) || sessionEnded(packetId, buffer, offset))))
         {
             return drop(F1DropReason.BAD_CAR_INDEX);
         }
@@ -314,6 +315,12 @@ public final class F1PacketAdapter
             default:
                 throw new IllegalStateException("packet id " + packetId + " has a length but no decoder");
         }
+    }
+
+    /** Whether the packet is an event packet saying {@code SEND}. */
+    private static boolean sessionEnded(final int packetId, final DirectBuffer buffer, final int offset)
+    {
+        return packetId == EVENT && buffer.getInt(offset + EVENT_STRING_CODE, ORDER) == F1EventCode.SESSION_ENDED;
     }
 
     /** Whether packet id {@code packetId} holds every car's data (the others are the player's session or event). */
@@ -520,7 +527,7 @@ public final class F1PacketAdapter
             default:
                 break;
         }
-        if (begin(player))
+        if (player < MAX_CARS && begin(player)) // a spectator's SEND has no car to go on
         {
             put(F1Channel.EVENT_CODE, code & 0xFFFF_FFFFL);
             put(F1Channel.EVENT_VEHICLE, vehicle);

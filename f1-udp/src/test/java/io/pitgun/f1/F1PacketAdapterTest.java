@@ -393,6 +393,10 @@ class F1PacketAdapterTest
         assertTrue(send(telemetry));
         assertFalse(send(event));
         assertEquals(1, counters.drops(F1DropReason.BAD_CAR_INDEX));
+        // The game's session end still ends the session, and what it sends after is not journaled.
+        assertTrue(send(eventPacket(4, "SEND").spectating()));
+        assertFalse(send(telemetryPacket(2025, 5, 5, 210).spectating()));
+        assertEquals(1, counters.drops(F1DropReason.AFTER_SESSION_END));
         final List<JournaledFrames.Frame> frames = journaled();
         assertEquals(42, frames.size(), "21 active cars, a lap data and a telemetry frame each");
         assertEquals(21, frames.stream().mapToInt(JournaledFrames.Frame::sourceId).distinct().count());

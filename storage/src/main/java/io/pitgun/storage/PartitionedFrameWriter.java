@@ -38,8 +38,12 @@ final class PartitionedFrameWriter implements AutoCloseable
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH").withZone(ZoneOffset.UTC);
     private static final long US_PER_HOUR = 3_600_000_000L;
     private static final int SIZE_CHECK_EVERY = 64;
-    /** Files open at once, at most; the least recently written is completed to open another. */
-    static final int MAX_OPEN_FILES = 64;
+    /**
+     * Files open at once, at most; the least recently written is completed to open another. A bound on descriptors
+     * and buffered rows; more sessions than this writing at once, interleaved, would complete a small file at almost
+     * every row, so it is well above the sessions a gateway usually serves at once.
+     */
+    static final int MAX_OPEN_FILES = 256;
 
     private final Path root;
     private final FrameTable table;
