@@ -171,6 +171,20 @@ final class DerivedFrames implements SubscriptionHandler
         {
             return;
         }
+        try
+        {
+            write(buffer, offset);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Kept, so the sink notices it and starts again from its files; thrown, the pipeline's output fan-out
+            // would only skip this sink from then on, and derived rows would stop without a word.
+            failure = ex instanceof IOException io ? io : new IOException("a derived row could not be written", ex);
+        }
+    }
+
+    private void write(final DirectBuffer buffer, final int offset) throws IOException
+    {
         row.wrap(buffer, offset, Journal.NO_INDEX, null);
         if (!alreadyWritten.isEmpty())
         {
@@ -191,15 +205,8 @@ final class DerivedFrames implements SubscriptionHandler
                 return;
             }
         }
-        try
-        {
-            writer.write(row);
-            rows++;
-        }
-        catch (final IOException ex)
-        {
-            failure = ex;
-        }
+        writer.write(row);
+        rows++;
     }
 
     @Override
