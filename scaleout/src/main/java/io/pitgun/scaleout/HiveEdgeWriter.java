@@ -655,26 +655,16 @@ public final class HiveEdgeWriter implements AutoCloseable
      *  cannot take it. */
     int sendAck()
     {
-        if (candidatePending && candidateReply != null)
+        if (candidatePending && candidateReply != null && offerAck(candidateReply, candidateAck, candidateFlags,
+            candidateNonce))
         {
-            candidateAck.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, candidateFlags, ORDER);
-            candidateAck.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
-            candidateAck.putLong(ShippingDescriptor.HELD_FINGERPRINT_OFFSET, heldFingerprint, ORDER);
-            candidateAck.putLong(ShippingDescriptor.NONCE_OFFSET, candidateNonce, ORDER);
-            if (candidateReply.offer(candidateAck, 0, sealed(candidateAck)) > 0)
-            {
-                candidatePending = false;
-            }
+            candidatePending = false;
         }
         if (!ackPending || reply == null)
         {
             return 0;
         }
-        ack.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, ackFlags, ORDER);
-        ack.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
-        ack.putLong(ShippingDescriptor.HELD_FINGERPRINT_OFFSET, heldFingerprint, ORDER);
-        ack.putLong(ShippingDescriptor.NONCE_OFFSET, ownerNonce, ORDER);
-        if (reply.offer(ack, 0, sealed(ack)) > 0)
+        if (offerAck(reply, ack, ackFlags, ownerNonce))
         {
             ackPending = false;
             ackFlags = 0;
@@ -691,6 +681,16 @@ public final class HiveEdgeWriter implements AutoCloseable
     }
 
     /** The length to offer of an ACK in {@code buffer}: with its MAC after it when signing. */
+    /** Fills {@code buffer} as an ACK of what this edge's journal holds and offers it; true if it went out. */
+    private boolean offerAck(final Publication to, final UnsafeBuffer buffer, final int flags, final long nonce)
+    {
+        buffer.putInt(ShippingDescriptor.ACK_FLAGS_OFFSET, flags, ORDER);
+        buffer.putLong(ShippingDescriptor.HELD_INDEX_OFFSET, heldIndex, ORDER);
+        buffer.putLong(ShippingDescriptor.HELD_FINGERPRINT_OFFSET, heldFingerprint, ORDER);
+        buffer.putLong(ShippingDescriptor.NONCE_OFFSET, nonce, ORDER);
+        return to.offer(buffer, 0, sealed(buffer)) > 0;
+    }
+
     private int sealed(final UnsafeBuffer buffer)
     {
         if (ackAuthenticator == null)
