@@ -6,12 +6,14 @@ import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * Parquet's ZSTD page compression through zstd-jni directly. parquet-java's own codec factory reaches ZSTD through
  * Hadoop's {@code CompressionCodec} and a Hadoop {@code Configuration}, which drags in most of Hadoop's runtime (its
  * XML parser first); with this one the writer runs without any Hadoop jar. A Parquet ZSTD page is one standard zstd
- * frame, which is what {@link Zstd#compress(byte[], int)} makes. Write-only: the export never reads Parquet back.
+ * frame, which is what {@link Zstd#compress(byte[], int)} makes, and {@link Zstd#decompress(byte[], int)} reads back
+ * (the export and the live sink only write; the decompressor serves any reader given this factory).
  */
 final class ZstdCodecFactory implements CompressionCodecFactory
 {
@@ -48,10 +50,37 @@ final class ZstdCodecFactory implements CompressionCodecFactory
         return compressor;
     }
 
+    private final BytesInputDecompressor decompressor = new BytesInputDecompressor()
+    {
+        @Override
+        public BytesInput decompress(final BytesInput bytes, final int decompressedSize) throws IOException
+        {
+            return BytesInput.from(Zstd.decompress(bytes.toByteArray(), decompressedSize));
+        }
+
+        @Override
+        public void decompress(final ByteBuffer input, final int compressedSize, final ByteBuffer output,
+            final int decompressedSize) throws IOException
+        {
+            final byte[] compressed = new byte[compressedSize];
+            input.get(compressed);
+            output.put(Zstd.decompress(compressed, decompressedSize));
+        }
+
+        @Override
+        public void release()
+        {
+        }
+    };
+
     @Override
     public BytesInputDecompressor getDecompressor(final CompressionCodecName codecName)
     {
-        throw new UnsupportedOperationException("the export writes Parquet; it never reads it");
+        if (codecName != CompressionCodecName.ZSTD)
+        {
+            throw new IllegalArgumentException("only ZSTD is configured, not " + codecName);
+        }
+        return decompressor;
     }
 
     @Override
