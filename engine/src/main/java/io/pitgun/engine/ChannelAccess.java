@@ -5,6 +5,7 @@ import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
+import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.Stage;
 import io.pitgun.manifest.formula.FormulaException;
 import io.pitgun.manifest.formula.Parser;
@@ -88,54 +89,23 @@ public final class ChannelAccess
         {
             if (stage instanceof Stage.Filter && ((Stage.Filter)stage).where() != null)
             {
-                final List<String> names = new ArrayList<>();
+                final List<Syntax.Name> names = new ArrayList<>();
                 try
                 {
-                    names(Parser.parse(((Stage.Filter)stage).where()), names);
+                    ManifestCompiler.collectNames(Parser.parse(((Stage.Filter)stage).where()), names);
                 }
                 catch (final FormulaException ex)
                 {
                     throw new IllegalStateException("a compiled manifest's filter does not parse", ex);
                 }
-                for (final String name : names)
+                for (final Syntax.Name name : names)
                 {
-                    final Integer id = ids.get(name);
+                    final Integer id = ids.get(name.name());
                     if (id != null) // else the frame time, which tells about no channel
                     {
-                        filterReads.add(new FilterRead(stage.pointer() + "/where", name, id));
+                        filterReads.add(new FilterRead(stage.pointer() + "/where", name.name(), id));
                     }
                 }
-            }
-        }
-    }
-
-    private static void names(final Syntax syntax, final List<String> out)
-    {
-        if (syntax instanceof Syntax.Name)
-        {
-            out.add(((Syntax.Name)syntax).name());
-        }
-        else if (syntax instanceof Syntax.Unary)
-        {
-            names(((Syntax.Unary)syntax).operand(), out);
-        }
-        else if (syntax instanceof Syntax.Binary)
-        {
-            names(((Syntax.Binary)syntax).left(), out);
-            names(((Syntax.Binary)syntax).right(), out);
-        }
-        else if (syntax instanceof Syntax.Conditional)
-        {
-            final Syntax.Conditional conditional = (Syntax.Conditional)syntax;
-            names(conditional.condition(), out);
-            names(conditional.whenTrue(), out);
-            names(conditional.whenFalse(), out);
-        }
-        else if (syntax instanceof Syntax.Call)
-        {
-            for (final Syntax argument : ((Syntax.Call)syntax).arguments())
-            {
-                names(argument, out);
             }
         }
     }

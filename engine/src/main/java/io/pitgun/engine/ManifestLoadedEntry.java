@@ -46,11 +46,17 @@ final class ManifestLoadedEntry
             System.nanoTime());
     }
 
-    // var-data holds at most 1024 bytes (the schema's maxValue); a name is never that long, but never fail on one.
-    private static String truncated(final String text)
+    /** The most bytes a var-data field holds (the schema's maxValue). */
+    static final int MAX_STRING_BYTES = 1024;
+
+    /**
+     * {@code text}, cut to fit a var-data field (a name is never that long, but an entry must never fail on one);
+     * the control entries' one rule ({@link PolicyLoadedEntry} too).
+     */
+    static String truncated(final String text)
     {
         String t = text;
-        while (t.getBytes(StandardCharsets.UTF_8).length > 1024)
+        while (t.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_BYTES)
         {
             t = t.substring(0, t.length() - 1);
         }

@@ -6,7 +6,6 @@ import io.pitgun.engine.tuning.TuningPolicy;
 import io.pitgun.journal.Journal;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
@@ -17,9 +16,6 @@ import java.util.HexFormat;
  */
 final class PolicyLoadedEntry
 {
-    // var-data holds at most 1024 bytes (the schema's maxValue).
-    private static final int MAX_STRING_BYTES = 1024;
-
     private PolicyLoadedEntry()
     {
     }
@@ -34,7 +30,8 @@ final class PolicyLoadedEntry
     {
         final byte[] digest = HexFormat.of().parseHex(policy.sha256());
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH +
-            PolicyLoadedEncoder.BLOCK_LENGTH + 2 * (PolicyLoadedEncoder.policyNameHeaderLength() + MAX_STRING_BYTES)]);
+            PolicyLoadedEncoder.BLOCK_LENGTH + 2 * (PolicyLoadedEncoder.policyNameHeaderLength() +
+            ManifestLoadedEntry.MAX_STRING_BYTES)]);
         final PolicyLoadedEncoder encoder = new PolicyLoadedEncoder()
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
             .timestampUs(timestampUs);
@@ -42,19 +39,9 @@ final class PolicyLoadedEntry
         {
             encoder.policyDigest(i, (short)(digest[i] & 0xFF));
         }
-        encoder.policyName(truncated(policy.name())).signerKeyId(truncated(policy.signerKeyId()));
+        encoder.policyName(ManifestLoadedEntry.truncated(policy.name()))
+            .signerKeyId(ManifestLoadedEntry.truncated(policy.signerKeyId()));
         return journal.appendOnce(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
             System.nanoTime());
-    }
-
-    // A policy name is never that long, but the entry must never fail on one.
-    private static String truncated(final String text)
-    {
-        String t = text;
-        while (t.getBytes(StandardCharsets.UTF_8).length > MAX_STRING_BYTES)
-        {
-            t = t.substring(0, t.length() - 1);
-        }
-        return t;
     }
 }

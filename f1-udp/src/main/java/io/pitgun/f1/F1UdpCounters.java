@@ -78,14 +78,12 @@ public final class F1UdpCounters
 
     void increment(final Total total)
     {
-        // One writer (the source's thread): an ordered put is enough, readers are other threads.
-        final AtomicCounter counter = totals[total.ordinal()];
-        counter.setOrdered(counter.get() + 1);
+        // One writer (the source's thread): a release increment is enough, readers are other threads.
+        totals[total.ordinal()].incrementRelease();
     }
 
     void dropped(final F1DropReason reason)
     {
-        final AtomicCounter counter = drops[reason.ordinal()];
-        counter.setOrdered(counter.get() + 1);
+        drops[reason.ordinal()].incrementRelease();
     }
 }

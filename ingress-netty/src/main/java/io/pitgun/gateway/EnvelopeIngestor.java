@@ -76,32 +76,8 @@ public final class EnvelopeIngestor
         final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
         final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission)
     {
-        this(pipeline, registry, limits, window, counters, maxEnvelopes, ingestQueueLimit, delayAdmission, null);
-    }
-
-    /**
-     * @param tuningLimits the tuning policy's channel limits every frame must keep, or null for none.
-     */
-    public EnvelopeIngestor(final TelemetryPipeline pipeline, final ParameterRegistry registry,
-        final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
-        final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission,
-        final ChannelLimitTable tuningLimits)
-    {
-        this(pipeline, registry, limits, window, counters, maxEnvelopes, ingestQueueLimit, delayAdmission,
-            tuningLimits, FrameLimits.NONE);
-    }
-
-    /**
-     * @param tuningLimits the tuning policy's channel limits every frame must keep, or null for none.
-     * @param frameLimits  the tuning policy's {@code frame_limits} every envelope must keep.
-     */
-    public EnvelopeIngestor(final TelemetryPipeline pipeline, final ParameterRegistry registry,
-        final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
-        final int maxEnvelopes, final int ingestQueueLimit, final QueueDelayAdmission delayAdmission,
-        final ChannelLimitTable tuningLimits, final FrameLimits frameLimits)
-    {
-        this(pipeline, registry, limits, window, counters, maxEnvelopes, ingestQueueLimit, delayAdmission,
-            tuningLimits, frameLimits, null);
+        this(pipeline, registry, limits, window, counters, maxEnvelopes, ingestQueueLimit, delayAdmission, null,
+            FrameLimits.NONE, null);
     }
 
     /**

@@ -12,7 +12,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The live page (docs/live.md): {@code /live} (and {@code /} for a browser), its script and style under
@@ -45,18 +47,35 @@ final class LivePage
     {
     }
 
-    private static final Asset MISSING = new Asset(new byte[0], "", "", "", false);
+    /** The page's own files, under {@code live/} on the class path. */
+    private static final List<String> OWN_FILES = List.of("index.html", "live.js", "live.css");
+    /** The two files of the uPlot WebJar the page uses, not its whole tree. */
+    private static final List<String> UPLOT_FILES = List.of("uPlot.iife.min.js", "uPlot.min.css");
 
     private final ClassLoader loader;
     private final String uplotVersion;
-    private final String uplotPrefix;
-    private final ConcurrentHashMap<String, Asset> cache = new ConcurrentHashMap<>();
+    /** Every file the page serves, by its path under {@code /live/}, read once: a request never reads the class path. */
+    private final Map<String, Asset> files;
 
     LivePage(final ClassLoader loader)
     {
         this.loader = loader;
         this.uplotVersion = uplotVersion(loader);
-        this.uplotPrefix = "uplot-" + uplotVersion + "/";
+        final Map<String, Asset> byPath = new HashMap<>();
+        for (final String file : OWN_FILES)
+        {
+            final byte[] bytes = read(OWN_ROOT + file);
+            // The page names uPlot's files by version; the version is filled in here, once.
+            final byte[] filled = file.endsWith(".html") ? new String(bytes, StandardCharsets.UTF_8)
+                .replace(VERSION_MARK, uplotVersion).getBytes(StandardCharsets.UTF_8) : bytes;
+            byPath.put(file, asset(filled, file, REVALIDATE));
+        }
+        for (final String file : UPLOT_FILES)
+        {
+            byPath.put("uplot-" + uplotVersion + "/" + file,
+                asset(read("META-INF/resources/webjars/uplot/" + uplotVersion + "/dist/" + file), file, IMMUTABLE));
+        }
+        this.files = Map.copyOf(byPath);
     }
 
     /** The uPlot version served (from the WebJar's own metadata, so the root pom is the only place it is named). */
@@ -65,10 +84,10 @@ final class LivePage
         return uplotVersion;
     }
 
-    /** Files held in memory: the page's own, once asked for (a test's view). */
+    /** Files held in memory: the page's own and uPlot's, whatever names were asked for (a test's view). */
     int cachedFiles()
     {
-        return cache.size();
+        return files.size();
     }
 
     /** Whether {@code path} is the page or one of its files. */
@@ -124,52 +143,7 @@ final class LivePage
         {
             return null;
         }
-        if (relative.isEmpty() || relative.contains("..") || relative.contains("\\") || relative.contains("//"))
-        {
-            return null;
-        }
-        final Asset cached = cache.get(relative);
-        if (cached != null)
-        {
-            return cached;
-        }
-        final Asset loaded = load(relative);
-        if (loaded == MISSING)
-        {
-            // Misses are not kept: anyone may ask for any name, and the cache holds only the page's own files.
-            return null;
-        }
-        final Asset raced = cache.putIfAbsent(relative, loaded);
-        return raced == null ? loaded : raced;
-    }
-
-    private Asset load(final String relative)
-    {
-        if (relative.startsWith(uplotPrefix))
-        {
-            final String file = relative.substring(uplotPrefix.length());
-            // Only the two files the page uses, not the WebJar's whole tree.
-            if (!file.equals("uPlot.iife.min.js") && !file.equals("uPlot.min.css"))
-            {
-                return MISSING;
-            }
-            final byte[] bytes = read("META-INF/resources/webjars/uplot/" + uplotVersion + "/dist/" + file);
-            return bytes == null ? MISSING : asset(bytes, file, IMMUTABLE);
-        }
-        if (relative.indexOf('/') >= 0)
-        {
-            return MISSING;
-        }
-        final byte[] bytes = read(OWN_ROOT + relative);
-        if (bytes == null)
-        {
-            return MISSING;
-        }
-        // The page names uPlot's files by version; the version is filled in here, once.
-        final byte[] filled = relative.endsWith(".html") ?
-            new String(bytes, StandardCharsets.UTF_8).replace(VERSION_MARK, uplotVersion).getBytes(StandardCharsets.UTF_8) :
-            bytes;
-        return asset(filled, relative, REVALIDATE);
+        return files.get(relative);
     }
 
     private static Asset asset(final byte[] bytes, final String name, final String cacheControl)
@@ -182,7 +156,11 @@ final class LivePage
     {
         try (InputStream in = loader.getResourceAsStream(resource))
         {
-            return in == null ? null : in.readAllBytes();
+            if (in == null)
+            {
+                throw new IllegalStateException(resource + " is not on the class path (a broken build)");
+            }
+            return in.readAllBytes();
         }
         catch (final IOException ex)
         {

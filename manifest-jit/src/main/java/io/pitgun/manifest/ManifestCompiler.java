@@ -315,7 +315,8 @@ public final class ManifestCompiler
         order.add(specs.get(name));
     }
 
-    private static void collectNames(final Syntax syntax, final List<Syntax.Name> names)
+    /** Every channel name {@code syntax} reads, in source order (the engine's access rules read filters with it). */
+    public static void collectNames(final Syntax syntax, final List<Syntax.Name> names)
     {
         if (syntax instanceof Syntax.Name)
         {

@@ -22,6 +22,11 @@ final class EdgeSessionNonces
     private final MessageDigest sha256;
     private final byte[] input = new byte[KEY_LENGTH + 3 * Long.BYTES];
     private final byte[] digest = new byte[32];
+    // The last connection asked about: batches of one connection come in runs, so the digest runs once per run.
+    private long lastMsb;
+    private long lastLsb;
+    private long lastImage;
+    private long lastNonce = ShippingDescriptor.NO_NONCE;
 
     EdgeSessionNonces()
     {
@@ -41,6 +46,20 @@ final class EdgeSessionNonces
     /** The nonce of the connection (image) {@code imageCorrelationId} of edge {@code msb}/{@code lsb}; never
      *  {@link ShippingDescriptor#NO_NONCE}. */
     long of(final long msb, final long lsb, final long imageCorrelationId)
+    {
+        if (lastNonce != ShippingDescriptor.NO_NONCE && msb == lastMsb && lsb == lastLsb &&
+            imageCorrelationId == lastImage)
+        {
+            return lastNonce;
+        }
+        lastMsb = msb;
+        lastLsb = lsb;
+        lastImage = imageCorrelationId;
+        lastNonce = digest(msb, lsb, imageCorrelationId);
+        return lastNonce;
+    }
+
+    private long digest(final long msb, final long lsb, final long imageCorrelationId)
     {
         putLong(KEY_LENGTH, msb);
         putLong(KEY_LENGTH + Long.BYTES, lsb);

@@ -144,12 +144,6 @@ final class PartitionedFrameWriter implements AutoCloseable
         }
     }
 
-    /** Files open now (a test's view). */
-    int openFiles()
-    {
-        return open.size();
-    }
-
     /**
      * Completes every file that has had no row for {@code idleNs}, so what it holds becomes readable (a Parquet file
      * is readable only once its footer is written).
@@ -166,12 +160,6 @@ final class PartitionedFrameWriter implements AutoCloseable
                 finish(file);
             }
         }
-    }
-
-    /** True while some file is open (holds rows not yet readable). */
-    boolean hasOpenFiles()
-    {
-        return !open.isEmpty();
     }
 
     private boolean full(final OpenFile file) throws IOException
