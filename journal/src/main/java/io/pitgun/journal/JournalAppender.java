@@ -321,6 +321,20 @@ public final class JournalAppender
         open = false;
     }
 
+    /**
+     * Hands this appender to another thread: closes the Chronicle appender this thread made (Chronicle's appenders
+     * belong to the thread that uses them, and refuse another), so the next batch makes one on its own thread. Call
+     * between batches, on the thread that wrote last, before the other thread writes.
+     */
+    public void handOver()
+    {
+        if (appender != null)
+        {
+            appender.close();
+            appender = null;
+        }
+    }
+
     /** Position of the last message this appender wrote, or {@link Journal#NO_INDEX} before the first. */
     public long lastAppendedIndex()
     {

@@ -204,7 +204,9 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
 
     /**
      * After the Archive's tail is replayed (before the thread starts): closes the writers the replay opened that took
-     * nothing (their journals already held the tail), so the edges listed are those heard from, or appended to.
+     * nothing (their journals already held the tail), so the edges listed are those heard from, or appended to, and
+     * hands the others' journals to the writer's thread (the replay appended on the starting thread; a CI run's hive
+     * then refused every batch of that edge, "used by Thread[main] and Thread[pitgun-hive]").
      */
     void closeWritersThatTookNothing()
     {
@@ -216,6 +218,10 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
                 writers.remove(i);
                 published.remove(writer);
                 writer.close();
+            }
+            else
+            {
+                writer.handOverJournal();
             }
         }
     }

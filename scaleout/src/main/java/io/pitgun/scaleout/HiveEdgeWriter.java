@@ -651,6 +651,12 @@ public final class HiveEdgeWriter implements AutoCloseable
         ackFlags |= flags;
     }
 
+    /** The journal's next batch comes from another thread ({@link JournalAppender#handOver}). */
+    void handOverJournal()
+    {
+        appender.handOver();
+    }
+
     /** Offers the pending ACK (and refusal), if any; returns 1 if one was sent. It stays pending while the edge
      *  cannot take it. */
     int sendAck()
