@@ -75,7 +75,7 @@ final class ConnectionAccess
             if (origin != null && !originAllowed(origin, headers.get(HttpHeaderNames.HOST)))
             {
                 refuse(exchange, endpoint, RejectReason.ORIGIN_NOT_ALLOWED, "Origin '" + origin + "' may not " +
-                    (endpoint == GatewayCounters.Endpoint.BEACON ? "post here" : "open a WebSocket here") +
+                    (exchange.request.method().equals(HttpMethod.POST) ? "post here" : "open a WebSocket here") +
                     "; the gateway's operator lists allowed origins in " + GatewaySetting.ALLOWED_ORIGINS.envName());
                 return false;
             }
@@ -119,6 +119,7 @@ final class ConnectionAccess
         }
         if (!presented.has(needed))
         {
+            exchange.tokenId = presented.id(); // the audit log names who was refused, not only who got in
             refuse(exchange, endpoint, RejectReason.MISSING_CAPABILITY, "token '" + presented.id() +
                 "' lacks capability '" + needed.symbol() + "'");
             return false;

@@ -55,15 +55,21 @@ class GatewayAuditLogIntegrationTest
         final Path audit = dir.resolve("audit.log");
         final Path tokens = dir.resolve("tokens.json");
         final String ingest = TokenFile.add(tokens, "producer", java.util.EnumSet.of(Capability.INGEST), 0);
+        final String viewer = TokenFile.add(tokens, "viewer", java.util.EnumSet.of(Capability.SUBSCRIBE), 0);
         try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
             Map.of(GatewaySetting.AUDIT_LOG, audit.toString(), GatewaySetting.TOKENS_FILE, tokens.toString())))
         {
             assertEquals(202, GatewayTokensIntegrationTest.post(gateway, "/beacon", "application/json",
                 Envelopes.batch(UUID.randomUUID(), 0, 2), ingest, null).statusCode());
             assertEquals(401, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 2, 1)).statusCode());
+            assertEquals(403, GatewayTokensIntegrationTest.post(gateway, "/beacon", "application/json",
+                Envelopes.batch(UUID.randomUUID(), 3, 1), viewer, null).statusCode());
         }
         final List<String> lines = Files.readAllLines(audit);
-        assertEquals(2, lines.size(), lines.toString());
+        assertEquals(3, lines.size(), lines.toString());
+        // A token refused for a capability it lacks is known: the line names it, so an operator sees who tried.
+        assertEquals("missing_capability", JSON.readTree(lines.get(2)).get("reason").asText(), lines.get(2));
+        assertEquals("viewer", JSON.readTree(lines.get(2)).get("token_id").asText(), lines.get(2));
         assertEquals("producer", JSON.readTree(lines.get(0)).get("token_id").asText());
         assertEquals(401, JSON.readTree(lines.get(1)).get("status").asInt());
         assertEquals("unauthenticated", JSON.readTree(lines.get(1)).get("reason").asText());

@@ -119,6 +119,20 @@ class GatewayOriginIntegrationTest
                 Envelopes.batch(UUID.randomUUID(), 0, 1), ingest, EVIL);
             assertEquals(403, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("origin_not_allowed"), refused.body());
+            assertTrue(refused.body().contains("may not post here"), refused.body());
+
+            // A POST to a path that takes none is refused for its origin too, and says it was a post.
+            final HttpResponse<String> elsewhere = GatewayTokensIntegrationTest.post(gateway, "/metrics", "text/plain",
+                "x", ingest, EVIL);
+            assertEquals(403, elsewhere.statusCode(), elsewhere.body());
+            assertTrue(elsewhere.body().contains("may not post here"), elsewhere.body());
+
+            // What navigator.sendBeacon sends (text/plain, no Origin a gateway could trust) needs its token too.
+            final HttpResponse<String> tokenless = GatewayTokensIntegrationTest.post(gateway, "/beacon", "text/plain",
+                Envelopes.batch(UUID.randomUUID(), 1, 1), null, null);
+            assertEquals(401, tokenless.statusCode(), tokenless.body());
+            assertEquals(202, GatewayTokensIntegrationTest.post(gateway, "/beacon", "text/plain",
+                Envelopes.batch(UUID.randomUUID(), 2, 1), ingest, null).statusCode());
         }
     }
 
