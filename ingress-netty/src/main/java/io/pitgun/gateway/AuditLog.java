@@ -30,6 +30,27 @@ final class AuditLog
         final String path, final int status, final RejectReason reason, final long bytesIn, final int envelopes,
         final int frames, final long durationUs)
     {
+        line(peer, tokenId, forwardedFor, realIp, method, path, status, reason, bytesIn, envelopes, frames, durationUs,
+            null);
+    }
+
+    /**
+     * The second line of a WebSocket (the first is its upgrade, status 101): written when the connection ends, with
+     * what it carried over its life ({@code bytes_in} of its messages, the envelopes and frames accepted from it,
+     * {@code duration_us} from the upgrade request) and {@code closed}, why it ended.
+     */
+    static void webSocketClosed(final String peer, final String tokenId, final String forwardedFor, final String realIp,
+        final String path, final String closed, final long bytesIn, final int envelopes, final int frames,
+        final long durationUs)
+    {
+        line(peer, tokenId, forwardedFor, realIp, "GET", path, 101, null, bytesIn, envelopes, frames, durationUs,
+            closed);
+    }
+
+    private static void line(final String peer, final String tokenId, final String forwardedFor, final String realIp,
+        final String method, final String path, final int status, final RejectReason reason, final long bytesIn,
+        final int envelopes, final int frames, final long durationUs, final String closed)
+    {
         if (!LOG.isInfoEnabled())
         {
             return;
@@ -56,6 +77,12 @@ final class AuditLog
         JsonText.key(out, "envelopes").append(envelopes).append(',');
         JsonText.key(out, "frames").append(frames).append(',');
         JsonText.key(out, "duration_us").append(durationUs);
+        if (closed != null)
+        {
+            out.append(',');
+            JsonText.key(out, "closed");
+            JsonText.quote(out, closed);
+        }
         LOG.info(out.append('}').toString());
     }
 }

@@ -301,6 +301,25 @@ final class HttpExchange
         }
     }
 
+    /**
+     * After a WebSocket upgrade: one more audit line when {@code channel} closes, with what {@code ingest} (null for
+     * a subscriber) took from it, so a producer's WebSocket traffic is in the audit log as its POSTs are.
+     */
+    void auditWhenClosed(final io.netty.channel.Channel channel, final WebSocketIngestHandler ingest)
+    {
+        if (!AuditLog.enabled())
+        {
+            return;
+        }
+        final String forwardedFor = head == null ? null : head.headers().get("X-Forwarded-For");
+        final String realIp = head == null ? null : head.headers().get("X-Real-IP");
+        final String token = tokenId;
+        channel.closeFuture().addListener(future -> AuditLog.webSocketClosed(peer, token, forwardedFor, realIp, path,
+            WebSocketCloseReason.of(channel).label, ingest == null ? 0 : ingest.bytesIn(),
+            ingest == null ? 0 : ingest.envelopesAccepted(), ingest == null ? 0 : ingest.framesAccepted(),
+            TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNs)));
+    }
+
     void audit(final int status, final RejectReason reason, final int envelopes, final int frames)
     {
         if (!AuditLog.enabled())

@@ -43,6 +43,13 @@ enum WebSocketCloseReason
         channel.attr(KEY).compareAndSet(null, reason);
     }
 
+    /** Why {@code channel} ended: the first reason recorded, or {@link #PEER_GONE}. Call once it has closed. */
+    static WebSocketCloseReason of(final Channel channel)
+    {
+        final WebSocketCloseReason reason = channel.attr(KEY).get();
+        return reason == null ? PEER_GONE : reason;
+    }
+
     /** Counts the connection's close reason in {@code counters} when {@code channel} closes. Call once, after the
      *  upgrade. */
     static void countWhenClosed(final Channel channel, final GatewayCounters counters)

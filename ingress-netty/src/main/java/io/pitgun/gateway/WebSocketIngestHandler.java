@@ -41,6 +41,10 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private final PartialMessageMeter meter;
     private ChannelHandlerContext context;
     private long messages;
+    /** What the connection carried, for its closing audit line; read on this event loop only. */
+    private long bytesIn;
+    private int envelopesAccepted;
+    private int framesAccepted;
 
     WebSocketIngestHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
         final ConnectionAccess access, final PartialMessageMeter meter)
@@ -91,6 +95,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             return;
         }
         final long number = messages++;
+        bytesIn += frame.content().readableBytes();
         final boolean text = frame instanceof TextWebSocketFrame;
         final GatewayCounters.Endpoint endpoint = text ? GatewayCounters.Endpoint.WS_TEXT : GatewayCounters.Endpoint.WS_BINARY;
         final IngestPath path = server.threadState(ctx.channel().eventLoop()).ingest;
@@ -109,6 +114,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         {
             final IngestReport report = path.ingestBinary(frame.content(), allowRestricted, access.scope(),
                 peerAddress, number, peer);
+            countAccepted(report);
             path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
                 reply(ctx, endpoint, number, null, answer, journalIndex));
         }
@@ -133,11 +139,36 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             return;
         }
         final IngestReport report = path.ingestEnvelopes(allowRestricted, access.scope(), peerAddress);
+        countAccepted(report);
         final String firstEventId = report.firstEventId();
         final String eventId = firstEventId != null ? firstEventId :
             EventIdSniffer.find(path.body(), path.bodyOffset(), path.bodyLength());
         path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
             reply(ctx, endpoint, number, eventId, answer, journalIndex));
+    }
+
+    private void countAccepted(final IngestReport report)
+    {
+        envelopesAccepted += report.accepted;
+        framesAccepted += report.framesAccepted;
+    }
+
+    /** Bytes of the data messages received so far. */
+    long bytesIn()
+    {
+        return bytesIn;
+    }
+
+    /** Envelopes accepted so far (a binary message counts as one when accepted). */
+    int envelopesAccepted()
+    {
+        return envelopesAccepted;
+    }
+
+    /** Frames put into the ring so far. */
+    int framesAccepted()
+    {
+        return framesAccepted;
     }
 
     private void reply(final ChannelHandlerContext ctx, final GatewayCounters.Endpoint endpoint, final long number,

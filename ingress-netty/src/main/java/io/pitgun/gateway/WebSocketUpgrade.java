@@ -134,6 +134,8 @@ final class WebSocketUpgrade
             {
                 server.counters().response(endpoint, 101);
                 exchange.audit(101, null, 0, 0);
+                exchange.auditWhenClosed(future.channel(), subscriber ? null :
+                    (WebSocketIngestHandler)future.channel().pipeline().get("ws"));
                 WebSocketCloseReason.countWhenClosed(future.channel(), server.counters());
                 if (subscriber)
                 {

@@ -5,14 +5,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.WebSocketMessages;
+
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code AUDIT_LOG} ({@code --audit-log FILE}): one JSON line per request, in the file, without logging setup. */
@@ -76,5 +84,52 @@ class GatewayAuditLogIntegrationTest
         assertTrue(JSON.readTree(lines.get(1)).get("token_id").isNull(), lines.get(1));
         assertTrue(lines.stream().noneMatch(line -> line.contains(ingest.substring(ingest.indexOf('.') + 1))),
             "a secret in the audit log: " + lines);
+    }
+
+    @Test
+    void shouldWriteWhatAWebSocketCarriedWhenItCloses() throws Exception
+    {
+        final Path audit = dir.resolve("audit.log");
+        final Path tokens = dir.resolve("tokens.json");
+        final String ingest = TokenFile.add(tokens, "producer", java.util.EnumSet.of(Capability.INGEST), 0);
+        final String first = Envelopes.batch(UUID.randomUUID(), 0, 2);
+        final String second = Envelopes.batch(UUID.randomUUID(), 2, 3);
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.AUDIT_LOG, audit.toString(), GatewaySetting.TOKENS_FILE, tokens.toString())))
+        {
+            final WebSocketMessages messages = new WebSocketMessages();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + ingest).header("X-Forwarded-For", "10.1.2.3")
+                .buildAsync(gateway.wsUri("/ws"), messages).get(20, TimeUnit.SECONDS);
+            ws.sendText(first, true).get(20, TimeUnit.SECONDS);
+            ws.sendText(second, true).get(20, TimeUnit.SECONDS);
+            for (int i = 0; i < 2; i++)
+            {
+                final String ack = messages.texts.poll(20, TimeUnit.SECONDS);
+                assertNotNull(ack, "no ack within 20 s");
+                assertTrue(ack.contains("\"status\":\"accepted\""), ack);
+            }
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(20, TimeUnit.SECONDS);
+            Await.until("the connection's closing line", () -> Files.exists(audit) &&
+                Files.readAllLines(audit).stream().anyMatch(line -> line.contains("\"closed\"")));
+        }
+        final List<JsonNode> lines = new ArrayList<>();
+        for (final String line : Files.readAllLines(audit))
+        {
+            lines.add(JSON.readTree(line));
+        }
+        assertEquals(2, lines.size(), lines.toString());
+        final JsonNode upgrade = lines.get(0);
+        assertEquals(101, upgrade.get("status").asInt(), upgrade.toString());
+        assertTrue(upgrade.get("closed") == null, upgrade.toString());
+        final JsonNode closed = lines.get(1);
+        assertEquals("client", closed.get("closed").asText(), closed.toString());
+        assertEquals("producer", closed.get("token_id").asText(), closed.toString());
+        assertEquals("10.1.2.3", closed.get("x_forwarded_for").asText(), closed.toString());
+        assertEquals("/ws", closed.get("path").asText(), closed.toString());
+        assertEquals(first.getBytes(StandardCharsets.UTF_8).length + second.getBytes(StandardCharsets.UTF_8).length,
+            closed.get("bytes_in").asLong(), closed.toString());
+        assertEquals(2, closed.get("envelopes").asInt(), closed.toString());
+        assertEquals(5, closed.get("frames").asInt(), closed.toString());
     }
 }
