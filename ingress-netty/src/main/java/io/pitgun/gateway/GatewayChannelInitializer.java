@@ -73,7 +73,8 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
             .addLast("http", new HttpRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(8192)
                 .setMaxHeaderSize(config.maxHeaderBytes())
-                .setMaxChunkSize(1 << 16)))
+                .setMaxChunkSize(1 << 16)
+                .setHeadersFactory(ForwardedForMergingHeaders.FACTORY)))
             .addLast("aggregate", new BeaconAggregator(config.maxBodyBytes(), handler))
             .addLast("gateway", handler);
     }

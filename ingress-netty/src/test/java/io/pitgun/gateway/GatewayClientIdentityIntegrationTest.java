@@ -102,6 +102,32 @@ class GatewayClientIdentityIntegrationTest
             body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
     }
 
+    @Test
+    void shouldReadEveryForwardedForLineNotOnlyTheOneTheClientWrote() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of(GatewaySetting.TRUSTED_PROXIES,
+            "127.0.0.1", GatewaySetting.RATE_LIMIT, "1", GatewaySetting.RATE_BURST, "1")))
+        {
+            // A proxy that appends a line of its own (HAProxy's option forwardfor) after the client's: the client
+            // changing its own line must not make it another client.
+            assertEquals(202, forwardedLines(gateway, "1.1.1.1", "10.0.0.9", 0).statusCode());
+            final HttpResponse<String> limited = forwardedLines(gateway, "1.1.1.2", "10.0.0.9", 1);
+            assertEquals(429, limited.statusCode(), limited.body());
+            assertTrue(limited.body().contains("client 10.0.0.9 is over its rate limit"), limited.body());
+        }
+    }
+
+    /** A POST carrying two {@code X-Forwarded-For} lines: the client's, then the proxy's. */
+    private static HttpResponse<String> forwardedLines(final GatewayHarness gateway, final String clientLine,
+        final String proxyLine, final long sequence) throws Exception
+    {
+        return gateway.client.send(HttpRequest.newBuilder(gateway.uri("/beacon")).timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json").header("X-Forwarded-For", clientLine)
+            .header("X-Forwarded-For", proxyLine)
+            .POST(HttpRequest.BodyPublishers.ofString(Envelopes.batch(UUID.randomUUID(), sequence, 1))).build(),
+            HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> forwarded(final GatewayHarness gateway, final String forwardedFor,
         final long sequence) throws Exception
     {
