@@ -1,5 +1,8 @@
 package io.pitgun.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.engine.DictionaryDigest;
@@ -48,7 +51,8 @@ final class InsightVerifyCommand implements Callable<Integer>
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(index = "0", paramLabel = "INSIGHT", description = "The insight (one insight-contract/v1 JSON " +
-        "document, e.g. a line of a derived output file).")
+        "document, e.g. a line of a derived output file, or a gateway subscriber's {\"type\":\"insight\",...} " +
+        "message).")
     Path insightFile;
 
     @Option(names = "--journal", required = true, paramLabel = "DIR", description = "The journal the insight names.")
@@ -83,7 +87,7 @@ final class InsightVerifyCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final String insightText = Files.readString(insightFile, StandardCharsets.UTF_8).strip();
+        final String insightText = unwrapSubscriberMessage(Files.readString(insightFile, StandardCharsets.UTF_8).strip());
         final JsonNode insight = JSON.readTree(insightText);
         if (insight == null || !insight.path("schema_version").asText().equals("insight-contract/v1"))
         {
@@ -193,6 +197,50 @@ final class InsightVerifyCommand implements Callable<Integer>
         finally
         {
             Files.deleteIfExists(output);
+        }
+    }
+
+    /**
+     * A gateway writes no file of derived output: its insights reach people as subscriber messages,
+     * {@code {"type":"insight","insight":{...}}}. Such a message stands for the insight it carries, and its exact
+     * bytes are what is proved (the gateway encodes the insight as the output file does). Anything else is returned
+     * as it is.
+     */
+    static String unwrapSubscriberMessage(final String text) throws IOException
+    {
+        try (JsonParser parser = JSON.getFactory().createParser(text))
+        {
+            if (parser.nextToken() != JsonToken.START_OBJECT)
+            {
+                return text;
+            }
+            String type = null;
+            int start = -1;
+            int end = -1;
+            while (parser.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String name = parser.currentName();
+                final JsonToken value = parser.nextToken();
+                if ("type".equals(name) && value == JsonToken.VALUE_STRING)
+                {
+                    type = parser.getText();
+                }
+                else if ("insight".equals(name) && value == JsonToken.START_OBJECT)
+                {
+                    start = (int)parser.currentTokenLocation().getCharOffset();
+                    parser.skipChildren();
+                    end = (int)parser.currentLocation().getCharOffset();
+                }
+                else
+                {
+                    parser.skipChildren();
+                }
+            }
+            return "insight".equals(type) && start >= 0 ? text.substring(start, end) : text;
+        }
+        catch (final JsonProcessingException ex)
+        {
+            return text;
         }
     }
 
