@@ -5,7 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.codecs.dictionary.AccessLevel;
+import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.DictionaryDigest;
+import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.JournalReplayer;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
@@ -18,6 +21,7 @@ import io.pitgun.schemas.signing.SignatureRefusedException;
 import io.pitgun.schemas.signing.SignatureVerifier;
 import io.pitgun.schemas.signing.TrustedKeys;
 import io.pitgun.schemas.signing.VerifiedDocument;
+import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,9 +33,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /**
  * {@code pitgun insight verify INSIGHT.json --journal DIR --manifest M}: proves that an insight is what manifest M
@@ -49,6 +55,9 @@ import java.util.concurrent.Callable;
 final class InsightVerifyCommand implements Callable<Integer>
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A difference that is one channel's whole summary, present on one side only. */
+    private static final Pattern WHOLE_CHANNEL =
+        Pattern.compile("/channels/[^/]+: (\\(absent\\) vs .*|.* vs \\(absent\\))");
 
     @Parameters(index = "0", paramLabel = "INSIGHT", description = "The insight (one insight-contract/v1 JSON " +
         "document, e.g. a line of a derived output file, or a gateway subscriber's {\"type\":\"insight\",...} " +
@@ -79,6 +88,11 @@ final class InsightVerifyCommand implements Callable<Integer>
             "have them).")
     boolean includeRestricted;
 
+    @Option(names = "--read-restricted",
+        description = "Compare with the insight as a gateway subscriber whose token has read_restricted receives it: " +
+            "restricted channels in, internal ones (and channels derived from them) out.")
+    boolean readRestricted;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -87,6 +101,11 @@ final class InsightVerifyCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
+        if (readRestricted && includeRestricted)
+        {
+            err.println("--read-restricted and --include-restricted name different readers: give one");
+            return CliErrorHandler.FAILED;
+        }
         final String insightText = unwrapSubscriberMessage(Files.readString(insightFile, StandardCharsets.UTF_8).strip());
         final JsonNode insight = JSON.readTree(insightText);
         if (insight == null || !insight.path("schema_version").asText().equals("insight-contract/v1"))
@@ -152,7 +171,8 @@ final class InsightVerifyCommand implements Callable<Integer>
                     return CliErrorHandler.FAILED;
                 }
                 final TelemetryPipelineBuilder builder = TelemetryPipeline.builder().name("verify")
-                    .dictionary(compiled.registry()).config(JournalReplayer.replayConfig(base, output, includeRestricted));
+                    .dictionary(compiled.registry()).config(JournalReplayer.replayConfig(base, output,
+                        includeRestricted || readRestricted));
                 builder.manifest(compiled, source);
                 final TelemetryPipeline pipeline = builder.build();
                 try
@@ -169,7 +189,8 @@ final class InsightVerifyCommand implements Callable<Integer>
                 err.println(ex.getMessage());
                 return CliErrorHandler.FAILED;
             }
-            final String replayed = findInsight(output, insightId);
+            final String replayed = readRestricted ? forReadRestricted(compiled, findInsight(output, insightId)) :
+                findInsight(output, insightId);
             if (replayed == null)
             {
                 err.println(insightFile + ": journal range differs: replaying " + journalDirectory + " through " +
@@ -192,6 +213,12 @@ final class InsightVerifyCommand implements Callable<Integer>
             }
             err.println(insightFile + ": differs from what the replay derives (insight vs replay):");
             differences.forEach(line -> err.println("  " + line));
+            if (differences.stream().allMatch(line -> WHOLE_CHANNEL.matcher(line).matches()))
+            {
+                err.println("  (only whole channels differ: the insight may have been redacted for another reader; " +
+                    "none of the options: the default output file or a subscriber without read_restricted, " +
+                    "--read-restricted: a subscriber with it, --include-restricted: output.include_restricted: true)");
+            }
             return CliErrorHandler.FAILED;
         }
         finally
@@ -242,6 +269,23 @@ final class InsightVerifyCommand implements Callable<Integer>
         {
             return text;
         }
+    }
+
+    // What a subscriber with read_restricted receives of a full insight: the gateway's own redaction (SubscriberAudience).
+    private static String forReadRestricted(final CompiledManifest manifest, final String insight)
+    {
+        if (insight == null)
+        {
+            return null;
+        }
+        final InsightRedactor redactor = new InsightRedactor(manifest, ChannelAccess.of(manifest),
+            EnumSet.of(AccessLevel.PUBLIC, AccessLevel.RESTRICTED));
+        if (redactor.passesAll())
+        {
+            return insight;
+        }
+        final byte[] bytes = insight.getBytes(StandardCharsets.UTF_8);
+        return new String(redactor.redact(new UnsafeBuffer(bytes), 0, bytes.length), StandardCharsets.UTF_8);
     }
 
     private static String findInsight(final Path output, final String insightId) throws IOException

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.EnvelopeJson;
 import io.pitgun.testsupport.WebSocketMessages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * An insight from a real gateway run, as a subscriber receives it ({@code {"type":"insight","insight":{...}}}),
  * proved by {@code pitgun insight verify} against the gateway's journal and its signed manifest; the same message
- * against another gateway's journal fails naming the journal range.
+ * against another gateway's journal fails naming the journal range. An insight a subscriber with
+ * {@code read_restricted} received is proved as such a subscriber sees it ({@code --read-restricted}).
  */
 class InsightVerifyGatewayTest
 {
@@ -77,6 +82,106 @@ class InsightVerifyGatewayTest
             shorter.resolve("journal").toString(), "--manifest", manifest.toString(), "--trust", trust);
         assertEquals(1, other.exitCode(), other.out());
         assertTrue(other.err().contains("journal range differs"), other.err());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldProveAnInsightASubscriberWithReadRestrictedReceivedOnlyAsSuchASubscriberSeesIt() throws Exception
+    {
+        final Path manifest = dir.resolve("levels.yaml");
+        Files.writeString(manifest, String.join("\n",
+            "version: v1",
+            "name: levels",
+            "pipeline:",
+            "  - type: segment",
+            "    by: lap",
+            "    aggregates:",
+            "      - { channel: Speed, stats: [max] }",
+            "      - { channel: Engine_Map, stats: [mean] }",
+            "      - { channel: MGUK_Power, stats: [mean] }",
+            "  - type: output",
+            "    contracts: [insight-contract/v1]",
+            ""), StandardCharsets.UTF_8);
+        final Path tokens = dir.resolve("tokens.json");
+        final String car = token(tokens, "car", "ingest");
+        final String engineer = token(tokens, "engineer", "subscribe,read_restricted");
+        final Path data = dir.resolve("live");
+        final String message;
+        try (GatewayServer gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.MANIFEST, manifest.toString(),
+            GatewaySetting.TOKENS_FILE, tokens.toString(), GatewaySetting.RESTRICTED_CLIENTS, "car")))
+        {
+            final int port = gateway.address().getPort();
+            final WebSocketMessages messages = new WebSocketMessages();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + engineer)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?subscribe=derived"), messages)
+                .get(10, TimeUnit.SECONDS);
+            final HttpClient http = HttpClient.newHttpClient();
+            for (int lap = 1; lap <= 2; lap++)
+            {
+                final StringBuilder frames = new StringBuilder();
+                for (int i = 0; i < 20; i++)
+                {
+                    final int sequence = lap * 100 + i;
+                    frames.append(i == 0 ? "" : ",").append("{\"sequence\":").append(sequence)
+                        .append(",\"timestamp_us\":").append(1_775_908_800_000_000L + sequence * 1_000L)
+                        .append(",\"lap_number\":").append(lap).append(",\"samples\":{\"Speed\":")
+                        .append(200 + i).append(",\"Engine_Map\":").append(3 + i % 3).append(",\"MGUK_Power\":")
+                        .append(50 + i).append("}}");
+                }
+                final String envelope = EnvelopeJson.head(UUID.randomUUID(), "2026-04-11T12:00:00Z", SESSION,
+                    "telemetry.sample_batch") + "\"payload\":{\"frames\":[" + frames + "]}}";
+                final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/beacon"))
+                    .header("Authorization", "Bearer " + car).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(envelope)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(202, response.statusCode(), response.body());
+            }
+            final String[] found = new String[1];
+            Await.until("the lap 1 summary", Duration.ofSeconds(30), () ->
+            {
+                String text;
+                while ((text = messages.texts.poll()) != null)
+                {
+                    if ("lap_summary".equals(JSON.readTree(text).path("insight").path("kind").asText()))
+                    {
+                        found[0] = text;
+                    }
+                }
+                return found[0] != null;
+            });
+            ws.abort();
+            message = found[0];
+        }
+        final JsonNode channels = JSON.readTree(message).path("insight").path("channels");
+        assertTrue(channels.has("Engine_Map") && !channels.has("MGUK_Power"), message);
+        final Path insight = dir.resolve("insight.json");
+        Files.writeString(insight, message + "\n", StandardCharsets.UTF_8);
+        final String journal = data.resolve("journal").toString();
+
+        final CliRun asEngineer = CliRun.of("insight", "verify", insight.toString(), "--journal", journal,
+            "--manifest", manifest.toString(), "--read-restricted");
+        assertEquals(0, asEngineer.exitCode(), asEngineer.err());
+        assertTrue(asEngineer.out().contains(insight + ": OK: byte-identical"), asEngineer.out());
+
+        // The default (what a reader without read_restricted gets) and the full file form both differ, by channel.
+        final CliRun asPublic = CliRun.of("insight", "verify", insight.toString(), "--journal", journal,
+            "--manifest", manifest.toString());
+        assertEquals(1, asPublic.exitCode(), asPublic.out());
+        assertTrue(asPublic.err().contains("/channels/Engine_Map: {"), asPublic.err());
+        assertTrue(asPublic.err().contains("--read-restricted: a subscriber with it"), asPublic.err());
+        final CliRun asFile = CliRun.of("insight", "verify", insight.toString(), "--journal", journal,
+            "--manifest", manifest.toString(), "--include-restricted");
+        assertEquals(1, asFile.exitCode(), asFile.out());
+        assertTrue(asFile.err().contains("/channels/MGUK_Power: (absent) vs {"), asFile.err());
+    }
+
+    private String token(final Path file, final String id, final String capabilities)
+    {
+        final CliRun add = CliRun.of("token", "add", "--file", file.toString(), "--id", id, "--capability",
+            capabilities);
+        assertEquals(0, add.exitCode(), add.err());
+        return add.out().strip().lines().reduce((first, second) -> second).orElseThrow();
     }
 
     private static String lapOneInsightMessage(final Path data, final Path manifest, final String trust,
