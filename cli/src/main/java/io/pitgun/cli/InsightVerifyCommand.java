@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.codecs.dictionary.AccessLevel;
+import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.DictionaryDigest;
 import io.pitgun.engine.InsightRedactor;
@@ -15,6 +17,8 @@ import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.TelemetryPipelineBuilder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalTailer;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.schemas.signing.SignatureRefusedException;
@@ -162,6 +166,7 @@ final class InsightVerifyCommand implements Callable<Integer>
         try
         {
             final PipelineConfig base = config == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(config);
+            final String insightReplayed;
             try (Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory)))
             {
                 if (journal.lastIndex() < lastIndex)
@@ -170,33 +175,42 @@ final class InsightVerifyCommand implements Callable<Integer>
                         ", " + journalDirectory + " ends at " + journal.lastIndex());
                     return CliErrorHandler.FAILED;
                 }
-                final TelemetryPipelineBuilder builder = TelemetryPipeline.builder().name("verify")
-                    .dictionary(compiled.registry()).config(JournalReplayer.replayConfig(base, output,
-                        includeRestricted || readRestricted));
-                builder.manifest(compiled, source);
-                final TelemetryPipeline pipeline = builder.build();
-                try
+                String replayed = replay(journal, compiled, source, base, output, Journal.NO_INDEX, insightId);
+                if (replayed == null || !replayed.equals(insightText))
                 {
-                    JournalReplayer.replay(journal, pipeline, null);
+                    // A gateway restarted before the insight's frames started its pipeline again, with fresh state,
+                    // where its ManifestLoaded entry is: what it derived is what a replay from there derives.
+                    final long firstIndex = provenance.path("journal_range").path("first_index").asLong(-1);
+                    final long restart = lastPipelineStart(journal, firstIndex);
+                    if (restart != Journal.NO_INDEX)
+                    {
+                        final String fromRestart = replay(journal, compiled, source, base, output, restart, insightId);
+                        if (fromRestart != null && fromRestart.equals(insightText))
+                        {
+                            out.println(insightFile + ": OK: byte-identical to what " + manifest + " (sha256 " +
+                                manifestSha256 + (source.signerKeyId().isPresent() ? ", signed by " +
+                                source.signerOrUnsigned() : "") + ") derives from " + journalDirectory +
+                                " (indexes " + firstIndex + " .. " + lastIndex + ") replayed from index " + restart +
+                                ", where the journal records the pipeline's start (ManifestLoaded) before them");
+                            out.flush();
+                            return 0;
+                        }
+                    }
                 }
-                finally
+                if (replayed == null)
                 {
-                    pipeline.close();
+                    err.println(insightFile + ": journal range differs: replaying " + journalDirectory + " through " +
+                        manifest + " derives no insight " + insightId);
+                    return CliErrorHandler.FAILED;
                 }
+                insightReplayed = replayed;
             }
             catch (final ManifestException ex)
             {
                 err.println(ex.getMessage());
                 return CliErrorHandler.FAILED;
             }
-            final String replayed = readRestricted ? forReadRestricted(compiled, findInsight(output, insightId)) :
-                findInsight(output, insightId);
-            if (replayed == null)
-            {
-                err.println(insightFile + ": journal range differs: replaying " + journalDirectory + " through " +
-                    manifest + " derives no insight " + insightId);
-                return CliErrorHandler.FAILED;
-            }
+            final String replayed = insightReplayed;
             if (replayed.equals(insightText))
             {
                 out.println(insightFile + ": OK: byte-identical to what " + manifest + " (sha256 " + manifestSha256 +
@@ -286,6 +300,72 @@ final class InsightVerifyCommand implements Callable<Integer>
         }
         final byte[] bytes = insight.getBytes(StandardCharsets.UTF_8);
         return new String(redactor.redact(new UnsafeBuffer(bytes), 0, bytes.length), StandardCharsets.UTF_8);
+    }
+
+    // The insight insightId as the manifest derives it from the journal, from its first message or from `from`.
+    private String replay(final Journal journal, final CompiledManifest compiled, final VerifiedDocument source,
+        final PipelineConfig base, final Path output, final long from, final String insightId)
+        throws ManifestException, IOException
+    {
+        final TelemetryPipelineBuilder builder = TelemetryPipeline.builder().name("verify")
+            .dictionary(compiled.registry()).config(JournalReplayer.replayConfig(base, output,
+                includeRestricted || readRestricted));
+        builder.manifest(compiled, source);
+        final TelemetryPipeline pipeline = builder.build();
+        try
+        {
+            if (from == Journal.NO_INDEX)
+            {
+                JournalReplayer.replay(journal, pipeline, null);
+            }
+            else
+            {
+                JournalReplayer.replayFrom(journal, pipeline, from);
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final String found = findInsight(output, insightId);
+        return readRestricted ? forReadRestricted(compiled, found) : found;
+    }
+
+    /**
+     * The position of the last ManifestLoaded message at or before {@code position}, unless it is the journal's
+     * first message (a replay from the start covers that one): where a later start of the live pipeline began.
+     */
+    private static long lastPipelineStart(final Journal journal, final long position)
+    {
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final long[] found = {Journal.NO_INDEX};
+        final long[] first = {Journal.NO_INDEX};
+        final boolean[] past = {false};
+        try (JournalTailer tailer = journal.tailer())
+        {
+            final JournalEntryHandler handler = (index, buffer, offset, length, ingestTimeNs) ->
+            {
+                if (first[0] == Journal.NO_INDEX)
+                {
+                    first[0] = index;
+                }
+                if (index > position)
+                {
+                    past[0] = true;
+                    return;
+                }
+                if (length >= MessageHeaderDecoder.ENCODED_LENGTH &&
+                    header.wrap(buffer, offset).templateId() == ManifestLoadedDecoder.TEMPLATE_ID)
+                {
+                    found[0] = index;
+                }
+            };
+            while (!past[0] && tailer.readNext(handler))
+            {
+                // one entry per call
+            }
+        }
+        return found[0] == first[0] ? Journal.NO_INDEX : found[0];
     }
 
     private static String findInsight(final Path output, final String insightId) throws IOException

@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * An insight from a real gateway run, as a subscriber receives it ({@code {"type":"insight","insight":{...}}}),
  * proved by {@code pitgun insight verify} against the gateway's journal and its signed manifest; the same message
  * against another gateway's journal fails naming the journal range. An insight a subscriber with
- * {@code read_restricted} received is proved as such a subscriber sees it ({@code --read-restricted}).
+ * {@code read_restricted} received is proved as such a subscriber sees it ({@code --read-restricted}), and one of
+ * a gateway restarted in the middle of a lap as the restarted pipeline derived it.
  */
 class InsightVerifyGatewayTest
 {
@@ -176,6 +177,40 @@ class InsightVerifyGatewayTest
         assertTrue(asFile.err().contains("/channels/MGUK_Power: (absent) vs {"), asFile.err());
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldProveAnInsightOfAGatewayRestartedInTheMiddleOfItsLap() throws Exception
+    {
+        final Path manifest = dir.resolve("m.yaml");
+        try (InputStream in = InsightVerifyGatewayTest.class.getClassLoader()
+            .getResourceAsStream("examples/pipeline-manifest/v1/valid/demo-reference.yaml"))
+        {
+            Files.write(manifest, in.readAllBytes());
+        }
+        final List<String> rows = Files.readAllLines(Path.of("..", "datasets", "sim-session-monza.csv"));
+        final Path before = dir.resolve("before.csv");
+        Files.write(before, rows.subList(0, 5_000));
+        final Path after = dir.resolve("after.csv");
+        final List<String> rest = new java.util.ArrayList<>(rows.subList(5_000, 9_300));
+        rest.add(0, rows.get(0));
+        Files.write(after, rest);
+
+        // Lap 1 begins before the restart; the restarted gateway starts its pipeline afresh, so its lap 1 summary
+        // covers the frames after the restart: a replay from the journal's start derives another one.
+        final Path data = dir.resolve("live");
+        try (GatewayServer gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.MANIFEST, manifest.toString())))
+        {
+            replay(gateway, before);
+        }
+        final String message = lapOneInsightMessage(data, manifest, null, after);
+        final Path insight = dir.resolve("insight.json");
+        Files.writeString(insight, message + "\n", StandardCharsets.UTF_8);
+        final CliRun ok = CliRun.of("insight", "verify", insight.toString(), "--journal",
+            data.resolve("journal").toString(), "--manifest", manifest.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains(": OK: byte-identical") && ok.out().contains("replayed from index"), ok.out());
+    }
+
     private String token(final Path file, final String id, final String capabilities)
     {
         final CliRun add = CliRun.of("token", "add", "--file", file.toString(), "--id", id, "--capability",
@@ -187,7 +222,8 @@ class InsightVerifyGatewayTest
     private static String lapOneInsightMessage(final Path data, final Path manifest, final String trust,
         final Path csv) throws Exception
     {
-        try (GatewayServer gateway = LoopbackGateway.start(data,
+        try (GatewayServer gateway = LoopbackGateway.start(data, trust == null ?
+            Map.of(GatewaySetting.MANIFEST, manifest.toString()) :
             Map.of(GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.TRUST, trust)))
         {
             final WebSocketMessages messages = new WebSocketMessages();
