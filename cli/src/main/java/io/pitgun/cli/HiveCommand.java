@@ -7,6 +7,10 @@ import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.ManifestLoader;
+import io.pitgun.schemas.signing.SignatureRefusedException;
+import io.pitgun.schemas.signing.SignatureVerifier;
+import io.pitgun.schemas.signing.TrustedKeys;
+import io.pitgun.schemas.signing.VerifiedDocument;
 import io.pitgun.scaleout.Hive;
 import io.pitgun.scaleout.HiveConfig;
 import io.pitgun.scaleout.HivePipeline;
@@ -27,6 +31,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -85,6 +90,11 @@ public final class HiveCommand implements Callable<Integer>
     @Option(names = "--dictionary", paramLabel = "D",
         description = "Dictionary file the manifest refers to (default: the shipped sim.v1).")
     Path dictionary;
+
+    @Option(names = "--trust", split = ",", paramLabel = "PUB", description = "Trusted public key files: --manifest " +
+        "must carry a valid signature (M.sig) by one of them, or the hive does not start; its insights then name " +
+        "the signer (signer_key_id), as a gateway's with --trust do.")
+    List<Path> trust;
 
     @Option(names = "--config", paramLabel = "C",
         description = "Pipeline configuration YAML for the derived output (merging, max_frame_bytes, ...); its " +
@@ -185,7 +195,7 @@ public final class HiveCommand implements Callable<Integer>
         {
             pipeline = derive == 0 ? null : pipeline();
         }
-        catch (final ManifestException ex)
+        catch (final ManifestException | SignatureRefusedException ex)
         {
             spec.commandLine().getErr().println(ex.getMessage());
             return CliErrorHandler.FAILED;
@@ -245,7 +255,18 @@ public final class HiveCommand implements Callable<Integer>
     private HivePipeline pipeline() throws ManifestException, IOException
     {
         final CompiledManifest compiled;
-        if (manifest != null)
+        VerifiedDocument source = null;
+        if (trust != null && manifest == null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "--trust needs --manifest (the built-in manifest carries no signature)");
+        }
+        if (trust != null)
+        {
+            source = new SignatureVerifier(TrustedKeys.load(trust)).read(manifest);
+            compiled = ManifestCommand.compile(source, dictionary);
+        }
+        else if (manifest != null)
         {
             compiled = ManifestCommand.compile(manifest, dictionary);
         }
@@ -270,7 +291,7 @@ public final class HiveCommand implements Callable<Integer>
             }
         }
         return new HivePipeline(compiled,
-            pipelineConfig == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(pipelineConfig));
+            pipelineConfig == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(pipelineConfig), source);
     }
 
     /** --metrics-bind as an address, refused (a usage error) unless loopback or allowed. */

@@ -1,20 +1,31 @@
 package io.pitgun.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.codecs.dictionary.AccessLevel;
+import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.sbe.MessageHeaderDecoder;
+import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.DictionaryDigest;
+import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.JournalReplayer;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.TelemetryPipelineBuilder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalTailer;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.schemas.signing.SignatureRefusedException;
 import io.pitgun.schemas.signing.SignatureVerifier;
 import io.pitgun.schemas.signing.TrustedKeys;
 import io.pitgun.schemas.signing.VerifiedDocument;
+import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,9 +37,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 /**
  * {@code pitgun insight verify INSIGHT.json --journal DIR --manifest M}: proves that an insight is what manifest M
@@ -46,9 +59,13 @@ import java.util.concurrent.Callable;
 final class InsightVerifyCommand implements Callable<Integer>
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A difference that is one channel's whole summary, present on one side only. */
+    private static final Pattern WHOLE_CHANNEL =
+        Pattern.compile("/channels/[^/]+: (\\(absent\\) vs .*|.* vs \\(absent\\))");
 
     @Parameters(index = "0", paramLabel = "INSIGHT", description = "The insight (one insight-contract/v1 JSON " +
-        "document, e.g. a line of a derived output file).")
+        "document, e.g. a line of a derived output file, or a gateway subscriber's {\"type\":\"insight\",...} " +
+        "message).")
     Path insightFile;
 
     @Option(names = "--journal", required = true, paramLabel = "DIR", description = "The journal the insight names.")
@@ -75,6 +92,11 @@ final class InsightVerifyCommand implements Callable<Integer>
             "have them).")
     boolean includeRestricted;
 
+    @Option(names = "--read-restricted",
+        description = "Compare with the insight as a gateway subscriber whose token has read_restricted receives it: " +
+            "restricted channels in, internal ones (and channels derived from them) out.")
+    boolean readRestricted;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -83,7 +105,12 @@ final class InsightVerifyCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        final String insightText = Files.readString(insightFile, StandardCharsets.UTF_8).strip();
+        if (readRestricted && includeRestricted)
+        {
+            err.println("--read-restricted and --include-restricted name different readers: give one");
+            return CliErrorHandler.FAILED;
+        }
+        final String insightText = unwrapSubscriberMessage(Files.readString(insightFile, StandardCharsets.UTF_8).strip());
         final JsonNode insight = JSON.readTree(insightText);
         if (insight == null || !insight.path("schema_version").asText().equals("insight-contract/v1"))
         {
@@ -139,6 +166,7 @@ final class InsightVerifyCommand implements Callable<Integer>
         try
         {
             final PipelineConfig base = config == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(config);
+            final String insightReplayed;
             try (Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory)))
             {
                 if (journal.lastIndex() < lastIndex)
@@ -147,31 +175,42 @@ final class InsightVerifyCommand implements Callable<Integer>
                         ", " + journalDirectory + " ends at " + journal.lastIndex());
                     return CliErrorHandler.FAILED;
                 }
-                final TelemetryPipelineBuilder builder = TelemetryPipeline.builder().name("verify")
-                    .dictionary(compiled.registry()).config(JournalReplayer.replayConfig(base, output, includeRestricted));
-                builder.manifest(compiled, source);
-                final TelemetryPipeline pipeline = builder.build();
-                try
+                String replayed = replay(journal, compiled, source, base, output, Journal.NO_INDEX, insightId);
+                if (replayed == null || !replayed.equals(insightText))
                 {
-                    JournalReplayer.replay(journal, pipeline, null);
+                    // A gateway restarted before the insight's frames started its pipeline again, with fresh state,
+                    // where its ManifestLoaded entry is: what it derived is what a replay from there derives.
+                    final long firstIndex = provenance.path("journal_range").path("first_index").asLong(-1);
+                    final long restart = lastPipelineStart(journal, firstIndex);
+                    if (restart != Journal.NO_INDEX)
+                    {
+                        final String fromRestart = replay(journal, compiled, source, base, output, restart, insightId);
+                        if (fromRestart != null && fromRestart.equals(insightText))
+                        {
+                            out.println(insightFile + ": OK: byte-identical to what " + manifest + " (sha256 " +
+                                manifestSha256 + (source.signerKeyId().isPresent() ? ", signed by " +
+                                source.signerOrUnsigned() : "") + ") derives from " + journalDirectory +
+                                " (indexes " + firstIndex + " .. " + lastIndex + ") replayed from index " + restart +
+                                ", where the journal records the pipeline's start (ManifestLoaded) before them");
+                            out.flush();
+                            return 0;
+                        }
+                    }
                 }
-                finally
+                if (replayed == null)
                 {
-                    pipeline.close();
+                    err.println(insightFile + ": journal range differs: replaying " + journalDirectory + " through " +
+                        manifest + " derives no insight " + insightId);
+                    return CliErrorHandler.FAILED;
                 }
+                insightReplayed = replayed;
             }
             catch (final ManifestException ex)
             {
                 err.println(ex.getMessage());
                 return CliErrorHandler.FAILED;
             }
-            final String replayed = findInsight(output, insightId);
-            if (replayed == null)
-            {
-                err.println(insightFile + ": journal range differs: replaying " + journalDirectory + " through " +
-                    manifest + " derives no insight " + insightId);
-                return CliErrorHandler.FAILED;
-            }
+            final String replayed = insightReplayed;
             if (replayed.equals(insightText))
             {
                 out.println(insightFile + ": OK: byte-identical to what " + manifest + " (sha256 " + manifestSha256 +
@@ -188,12 +227,145 @@ final class InsightVerifyCommand implements Callable<Integer>
             }
             err.println(insightFile + ": differs from what the replay derives (insight vs replay):");
             differences.forEach(line -> err.println("  " + line));
+            if (differences.stream().allMatch(line -> WHOLE_CHANNEL.matcher(line).matches()))
+            {
+                err.println("  (only whole channels differ: the insight may have been redacted for another reader; " +
+                    "none of the options: the default output file or a subscriber without read_restricted, " +
+                    "--read-restricted: a subscriber with it, --include-restricted: output.include_restricted: true)");
+            }
             return CliErrorHandler.FAILED;
         }
         finally
         {
             Files.deleteIfExists(output);
         }
+    }
+
+    /**
+     * A gateway writes no file of derived output: its insights reach people as subscriber messages,
+     * {@code {"type":"insight","insight":{...}}}. Such a message stands for the insight it carries, and its exact
+     * bytes are what is proved (the gateway encodes the insight as the output file does). Anything else is returned
+     * as it is.
+     */
+    static String unwrapSubscriberMessage(final String text) throws IOException
+    {
+        try (JsonParser parser = JSON.getFactory().createParser(text))
+        {
+            if (parser.nextToken() != JsonToken.START_OBJECT)
+            {
+                return text;
+            }
+            String type = null;
+            int start = -1;
+            int end = -1;
+            while (parser.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String name = parser.currentName();
+                final JsonToken value = parser.nextToken();
+                if ("type".equals(name) && value == JsonToken.VALUE_STRING)
+                {
+                    type = parser.getText();
+                }
+                else if ("insight".equals(name) && value == JsonToken.START_OBJECT)
+                {
+                    start = (int)parser.currentTokenLocation().getCharOffset();
+                    parser.skipChildren();
+                    end = (int)parser.currentLocation().getCharOffset();
+                }
+                else
+                {
+                    parser.skipChildren();
+                }
+            }
+            return "insight".equals(type) && start >= 0 ? text.substring(start, end) : text;
+        }
+        catch (final JsonProcessingException ex)
+        {
+            return text;
+        }
+    }
+
+    // What a subscriber with read_restricted receives of a full insight: the gateway's own redaction (SubscriberAudience).
+    private static String forReadRestricted(final CompiledManifest manifest, final String insight)
+    {
+        if (insight == null)
+        {
+            return null;
+        }
+        final InsightRedactor redactor = new InsightRedactor(manifest, ChannelAccess.of(manifest),
+            EnumSet.of(AccessLevel.PUBLIC, AccessLevel.RESTRICTED));
+        if (redactor.passesAll())
+        {
+            return insight;
+        }
+        final byte[] bytes = insight.getBytes(StandardCharsets.UTF_8);
+        return new String(redactor.redact(new UnsafeBuffer(bytes), 0, bytes.length), StandardCharsets.UTF_8);
+    }
+
+    // The insight insightId as the manifest derives it from the journal, from its first message or from `from`.
+    private String replay(final Journal journal, final CompiledManifest compiled, final VerifiedDocument source,
+        final PipelineConfig base, final Path output, final long from, final String insightId)
+        throws ManifestException, IOException
+    {
+        final TelemetryPipelineBuilder builder = TelemetryPipeline.builder().name("verify")
+            .dictionary(compiled.registry()).config(JournalReplayer.replayConfig(base, output,
+                includeRestricted || readRestricted));
+        builder.manifest(compiled, source);
+        final TelemetryPipeline pipeline = builder.build();
+        try
+        {
+            if (from == Journal.NO_INDEX)
+            {
+                JournalReplayer.replay(journal, pipeline, null);
+            }
+            else
+            {
+                JournalReplayer.replayFrom(journal, pipeline, from);
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final String found = findInsight(output, insightId);
+        return readRestricted ? forReadRestricted(compiled, found) : found;
+    }
+
+    /**
+     * The position of the last ManifestLoaded message at or before {@code position}, unless it is the journal's
+     * first message (a replay from the start covers that one): where a later start of the live pipeline began.
+     */
+    private static long lastPipelineStart(final Journal journal, final long position)
+    {
+        final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final long[] found = {Journal.NO_INDEX};
+        final long[] first = {Journal.NO_INDEX};
+        final boolean[] past = {false};
+        try (JournalTailer tailer = journal.tailer())
+        {
+            final JournalEntryHandler handler = (index, buffer, offset, length, ingestTimeNs) ->
+            {
+                if (first[0] == Journal.NO_INDEX)
+                {
+                    first[0] = index;
+                }
+                if (index > position)
+                {
+                    past[0] = true;
+                    return;
+                }
+                if (length >= MessageHeaderDecoder.ENCODED_LENGTH &&
+                    header.wrap(buffer, offset).templateId() == ManifestLoadedDecoder.TEMPLATE_ID)
+                {
+                    found[0] = index;
+                }
+            };
+            while (!past[0] && tailer.readNext(handler))
+            {
+                // one entry per call
+            }
+        }
+        return found[0] == first[0] ? Journal.NO_INDEX : found[0];
     }
 
     private static String findInsight(final Path output, final String insightId) throws IOException

@@ -5,7 +5,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.concurrent.Callable;
@@ -29,8 +31,14 @@ final class KeysGenerateCommand implements Callable<Integer>
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call()
+    public Integer call() throws IOException
     {
+        // docs/security.md writes keys/authority in a fresh directory: the folder is made, as a file's would be.
+        final Path folder = out.toAbsolutePath().getParent();
+        if (folder != null)
+        {
+            Files.createDirectories(folder);
+        }
         final Path privateKey = out.resolveSibling(out.getFileName() + ".key");
         final Path publicKey = out.resolveSibling(out.getFileName() + ".pub");
         final KeyPair pair = Ed25519Keys.generate();

@@ -65,6 +65,36 @@ class HiveCommandTest
     }
 
     @Test
+    void shouldRefuseToStartWithAManifestThatIsNotSignedByATrustedKeyUnderTrust() throws Exception
+    {
+        assertEquals(0, CliRun.of("keys", "generate", "--out", dir.resolve("authority").toString()).exitCode());
+        final Path manifest = dir.resolve("m.yaml");
+        try (java.io.InputStream in = HiveCommandTest.class.getClassLoader()
+            .getResourceAsStream("examples/pipeline-manifest/v1/valid/demo-reference.yaml"))
+        {
+            Files.write(manifest, in.readAllBytes());
+        }
+        final String trust = dir.resolve("authority.pub").toString();
+        final CliRun unsigned = CliRun.of("hive", "--listen", "aeron:udp?endpoint=127.0.0.1:40456", "--data-dir",
+            dir.resolve("data").toString(), "--manifest", manifest.toString(), "--trust", trust);
+        assertEquals(1, unsigned.exitCode(), unsigned.out() + unsigned.err());
+        assertTrue(unsigned.err().contains(manifest + ": refused: unsigned"), unsigned.err());
+
+        assertEquals(0, CliRun.of("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("authority.key").toString()).exitCode());
+        Files.writeString(manifest, Files.readString(manifest) + " ");
+        final CliRun tampered = CliRun.of("hive", "--listen", "aeron:udp?endpoint=127.0.0.1:40456", "--data-dir",
+            dir.resolve("data").toString(), "--manifest", manifest.toString(), "--trust", trust);
+        assertEquals(1, tampered.exitCode(), tampered.out() + tampered.err());
+        assertTrue(tampered.err().contains(manifest + ": refused: tampered"), tampered.err());
+
+        final CliRun builtIn = CliRun.of("hive", "--listen", "aeron:udp?endpoint=127.0.0.1:40456", "--data-dir",
+            dir.resolve("data").toString(), "--trust", trust);
+        assertEquals(2, builtIn.exitCode(), builtIn.out() + builtIn.err());
+        assertTrue(builtIn.err().contains("--trust needs --manifest"), builtIn.err());
+    }
+
+    @Test
     void shouldRefuseADictionaryWithoutAManifest()
     {
         final CliRun run = CliRun.of("hive", "--listen", "aeron:udp?endpoint=127.0.0.1:40456", "--data-dir",

@@ -62,6 +62,18 @@ class SigningCommandsTest
     }
 
     @Test
+    void shouldGenerateKeysIntoAFolderThatDoesNotExistYet() throws IOException
+    {
+        // docs/security.md's first command, `keys generate --out keys/authority`, in a fresh directory.
+        final Path base = dir.resolve("keys").resolve("authority");
+        final CliRun run = CliRun.of("keys", "generate", "--out", base.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+            dir.resolve("keys").resolve("authority.key"))));
+        assertTrue(Files.isRegularFile(dir.resolve("keys").resolve("authority.pub")));
+    }
+
+    @Test
     void shouldNeverOverwriteAKeyFile()
     {
         keys("authority");

@@ -73,6 +73,18 @@ public final class JournalFollower implements AutoCloseable
     }
 
     /**
+     * Moves to the message at {@code position} (a journal position, as {@code journal dump} prints it): the next
+     * read publishes it and what follows, not what came before. For replaying what a pipeline started later (a
+     * restarted gateway) derived, from the state it started with.
+     *
+     * @return false if the journal holds no such message.
+     */
+    public boolean moveTo(final long position)
+    {
+        return tailer.moveToIndex(position);
+    }
+
+    /**
      * Publishes the messages of the next journal entry, waiting while the pipeline's ring is full.
      *
      * @return false at the journal's end (no complete entry yet).

@@ -62,6 +62,29 @@ public final class JournalReplayer
     }
 
     /**
+     * Publishes the messages of {@code journal} from the one at {@code fromPosition} to the end, in order, as
+     * {@link #replay(Journal, TelemetryPipeline, LongConsumer)} does from the first.
+     *
+     * @return the number of messages published.
+     * @throws IllegalArgumentException if the journal holds no message at {@code fromPosition}.
+     */
+    public static long replayFrom(final Journal journal, final TelemetryPipeline pipeline, final long fromPosition)
+    {
+        try (JournalFollower follower = new JournalFollower(journal, pipeline, false))
+        {
+            if (!follower.moveTo(fromPosition))
+            {
+                throw new IllegalArgumentException("the journal holds no message at " + fromPosition);
+            }
+            while (follower.readNext())
+            {
+                // one entry per call
+            }
+            return follower.messages();
+        }
+    }
+
+    /**
      * As {@link #replay(Journal, TelemetryPipeline, LongConsumer)}; with {@code recordedPositions}, each message is
      * published with the position its record's ingest-time field holds instead of its own. A hive's journal of an
      * edge keeps there the position the frame has in the edge's journal ({@code docs/scale-out.md}), so its replay

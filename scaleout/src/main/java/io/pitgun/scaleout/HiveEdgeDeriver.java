@@ -3,6 +3,7 @@ package io.pitgun.scaleout;
 import io.pitgun.engine.JournalFollower;
 import io.pitgun.engine.JournalReplayer;
 import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.engine.TelemetryPipelineBuilder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.manifest.ManifestException;
@@ -64,14 +65,21 @@ public final class HiveEdgeDeriver
         TelemetryPipeline pipeline = null;
         try
         {
-            pipeline = TelemetryPipeline.builder()
+            final TelemetryPipelineBuilder builder = TelemetryPipeline.builder()
                 .name("hive-" + edgeId.substring(0, Math.min(8, edgeId.length())))
                 .dictionary(spec.manifest().registry())
-                .manifest(spec.manifest())
                 .config(JournalReplayer.replayConfig(spec.config(), outputFile))
                 .flushOutputWhenIdle(true)
-                .errorHandler((stage, ex) -> LOG.error("edge {}: derived output: error in {}", edgeId, stage, ex))
-                .build();
+                .errorHandler((stage, ex) -> LOG.error("edge {}: derived output: error in {}", edgeId, stage, ex));
+            if (spec.source() == null)
+            {
+                builder.manifest(spec.manifest());
+            }
+            else
+            {
+                builder.manifest(spec.manifest(), spec.source());
+            }
+            pipeline = builder.build();
             final HiveEdgeDeriver deriver =
                 new HiveEdgeDeriver(edgeId, outputFile, journal, pipeline, new JournalFollower(journal, pipeline, true));
             LOG.info("edge {}: deriving {} from its journal with manifest {}", edgeId, outputFile,

@@ -2,6 +2,7 @@ package io.pitgun.scaleout;
 
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.schemas.signing.VerifiedDocument;
 
 import java.util.Objects;
 
@@ -14,13 +15,21 @@ import java.util.Objects;
  * @param config   the pipeline settings (merging, max_frame_bytes, ...); as for a replay, its journal, ack_mode,
  *                 output.json_lines and output.digest are replaced ({@code JournalReplayer.replayConfig});
  *                 output.include_restricted is honoured.
+ * @param source   the manifest's file as its signature was verified ({@code pitgun hive --trust}), so that every
+ *                 insight names its signer ({@code signer_key_id}), or null: no signature was required.
  */
-public record HivePipeline(CompiledManifest manifest, PipelineConfig config)
+public record HivePipeline(CompiledManifest manifest, PipelineConfig config, VerifiedDocument source)
 {
     public HivePipeline
     {
         Objects.requireNonNull(manifest, "manifest");
         Objects.requireNonNull(config, "config");
+    }
+
+    /** {@code manifest} and {@code config}, no signature required. */
+    public HivePipeline(final CompiledManifest manifest, final PipelineConfig config)
+    {
+        this(manifest, config, null);
     }
 
     /** {@code manifest} with the default pipeline settings. */

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -170,6 +171,36 @@ class HiveDerivedOutputTest
         final HiveEdgeDeriver failed = hive.derivedOutputs().stream()
             .filter(d -> d.edgeId().equals(badShipper.edgeId().toString())).findFirst().orElseThrow();
         assertEquals(0, failed.derivedMessages(), "nothing derived from messages that are not Pitgun's");
+    }
+
+    @Test
+    void shouldNameTheManifestsSignerInEveryInsightWhenTheManifestWasVerified() throws Exception
+    {
+        final java.security.KeyPair pair = io.pitgun.schemas.signing.Ed25519Keys.generate();
+        final Path key = dir.resolve("authority.key");
+        final Path pub = dir.resolve("authority.pub");
+        io.pitgun.schemas.signing.Ed25519Keys.write(pair, key, pub);
+        final Path file = dir.resolve("hive-derived-test.yaml");
+        Files.writeString(file, MANIFEST);
+        io.pitgun.schemas.signing.DocumentSigner.fromKeyFiles(key, pub).signFile(file);
+        final io.pitgun.schemas.signing.VerifiedDocument source = new io.pitgun.schemas.signing.SignatureVerifier(
+            io.pitgun.schemas.signing.TrustedKeys.load(List.of(pub))).read(file);
+
+        final Edge edge = new Edge("edge-1", 1);
+        edge.publish(0, 2_000);
+        final Hive hive = Hive.start(hiveConfig(),
+            new HivePipeline(manifest, io.pitgun.engine.PipelineConfig.defaults(), source));
+        open.add(hive);
+        edge.ship();
+        edge.awaitDerived(hive);
+        hive.close();
+
+        final List<String> insights = Files.readAllLines(edge.derivedFile(hive)).stream()
+            .filter(line -> line.contains("\"schema_version\":\"insight-contract/v1\"")).toList();
+        assertFalse(insights.isEmpty(), "the session's insight, written at close");
+        final String signer = "\"signer_key_id\":\"" + io.pitgun.schemas.signing.Ed25519Keys.keyId(pair.getPublic()) +
+            "\"";
+        insights.forEach(line -> assertTrue(line.contains(signer), line));
     }
 
     private Hive startHive()

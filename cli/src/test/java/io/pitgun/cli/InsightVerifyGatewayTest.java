@@ -1,0 +1,271 @@
+package io.pitgun.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.gateway.GatewayServer;
+import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.EnvelopeJson;
+import io.pitgun.testsupport.WebSocketMessages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An insight from a real gateway run, as a subscriber receives it ({@code {"type":"insight","insight":{...}}}),
+ * proved by {@code pitgun insight verify} against the gateway's journal and its signed manifest; the same message
+ * against another gateway's journal fails naming the journal range. An insight a subscriber with
+ * {@code read_restricted} received is proved as such a subscriber sees it ({@code --read-restricted}), and one of
+ * a gateway restarted in the middle of a lap as the restarted pipeline derived it.
+ */
+class InsightVerifyGatewayTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SESSION = "53702b3e-3e56-41a2-8834-9169ee5e991e";
+    private static final String PLAYER = "7d16dde5-88a6-4b47-8cd8-c711601cd61f";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldProveAnInsightASubscriberReceivedFromTheGateway() throws Exception
+    {
+        assertEquals(0, CliRun.of("keys", "generate", "--out", dir.resolve("authority").toString()).exitCode());
+        final Path manifest = dir.resolve("m.yaml");
+        try (InputStream in = InsightVerifyGatewayTest.class.getClassLoader()
+            .getResourceAsStream("examples/pipeline-manifest/v1/valid/demo-reference.yaml"))
+        {
+            Files.write(manifest, in.readAllBytes());
+        }
+        assertEquals(0, CliRun.of("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("authority.key").toString()).exitCode());
+        final String trust = dir.resolve("authority.pub").toString();
+
+        // The shipped session's out-lap and first lap (lap 1's summary comes when lap 2 begins).
+        final List<String> rows = Files.readAllLines(Path.of("..", "datasets", "sim-session-monza.csv"));
+        final Path csv = dir.resolve("two-laps.csv");
+        Files.write(csv, rows.subList(0, 9_300));
+
+        final Path data = dir.resolve("live");
+        final String message = lapOneInsightMessage(data, manifest, trust, csv);
+        final Path insight = dir.resolve("insight.json");
+        Files.writeString(insight, message + "\n", StandardCharsets.UTF_8);
+
+        final CliRun ok = CliRun.of("insight", "verify", insight.toString(), "--journal",
+            data.resolve("journal").toString(), "--manifest", manifest.toString(), "--trust", trust);
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains(insight + ": OK: byte-identical"), ok.out());
+
+        // Another gateway's journal of only the out-lap does not reach the insight's range.
+        final Path shorter = dir.resolve("short");
+        Files.write(csv, rows.subList(0, 600));
+        runGateway(shorter, manifest, trust, csv);
+        final CliRun other = CliRun.of("insight", "verify", insight.toString(), "--journal",
+            shorter.resolve("journal").toString(), "--manifest", manifest.toString(), "--trust", trust);
+        assertEquals(1, other.exitCode(), other.out());
+        assertTrue(other.err().contains("journal range differs"), other.err());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldProveAnInsightASubscriberWithReadRestrictedReceivedOnlyAsSuchASubscriberSeesIt() throws Exception
+    {
+        final Path manifest = dir.resolve("levels.yaml");
+        Files.writeString(manifest, String.join("\n",
+            "version: v1",
+            "name: levels",
+            "pipeline:",
+            "  - type: segment",
+            "    by: lap",
+            "    aggregates:",
+            "      - { channel: Speed, stats: [max] }",
+            "      - { channel: Engine_Map, stats: [mean] }",
+            "      - { channel: MGUK_Power, stats: [mean] }",
+            "  - type: output",
+            "    contracts: [insight-contract/v1]",
+            ""), StandardCharsets.UTF_8);
+        final Path tokens = dir.resolve("tokens.json");
+        final String car = token(tokens, "car", "ingest");
+        final String engineer = token(tokens, "engineer", "subscribe,read_restricted");
+        final Path data = dir.resolve("live");
+        final String message;
+        try (GatewayServer gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.MANIFEST, manifest.toString(),
+            GatewaySetting.TOKENS_FILE, tokens.toString(), GatewaySetting.RESTRICTED_CLIENTS, "car")))
+        {
+            final int port = gateway.address().getPort();
+            final WebSocketMessages messages = new WebSocketMessages();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + engineer)
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?subscribe=derived"), messages)
+                .get(10, TimeUnit.SECONDS);
+            final HttpClient http = HttpClient.newHttpClient();
+            for (int lap = 1; lap <= 2; lap++)
+            {
+                final StringBuilder frames = new StringBuilder();
+                for (int i = 0; i < 20; i++)
+                {
+                    final int sequence = lap * 100 + i;
+                    frames.append(i == 0 ? "" : ",").append("{\"sequence\":").append(sequence)
+                        .append(",\"timestamp_us\":").append(1_775_908_800_000_000L + sequence * 1_000L)
+                        .append(",\"lap_number\":").append(lap).append(",\"samples\":{\"Speed\":")
+                        .append(200 + i).append(",\"Engine_Map\":").append(3 + i % 3).append(",\"MGUK_Power\":")
+                        .append(50 + i).append("}}");
+                }
+                final String envelope = EnvelopeJson.head(UUID.randomUUID(), "2026-04-11T12:00:00Z", SESSION,
+                    "telemetry.sample_batch") + "\"payload\":{\"frames\":[" + frames + "]}}";
+                final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/beacon"))
+                    .header("Authorization", "Bearer " + car).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(envelope)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(202, response.statusCode(), response.body());
+            }
+            final String[] found = new String[1];
+            Await.until("the lap 1 summary", Duration.ofSeconds(30), () ->
+            {
+                String text;
+                while ((text = messages.texts.poll()) != null)
+                {
+                    if ("lap_summary".equals(JSON.readTree(text).path("insight").path("kind").asText()))
+                    {
+                        found[0] = text;
+                    }
+                }
+                return found[0] != null;
+            });
+            ws.abort();
+            message = found[0];
+        }
+        final JsonNode channels = JSON.readTree(message).path("insight").path("channels");
+        assertTrue(channels.has("Engine_Map") && !channels.has("MGUK_Power"), message);
+        final Path insight = dir.resolve("insight.json");
+        Files.writeString(insight, message + "\n", StandardCharsets.UTF_8);
+        final String journal = data.resolve("journal").toString();
+
+        final CliRun asEngineer = CliRun.of("insight", "verify", insight.toString(), "--journal", journal,
+            "--manifest", manifest.toString(), "--read-restricted");
+        assertEquals(0, asEngineer.exitCode(), asEngineer.err());
+        assertTrue(asEngineer.out().contains(insight + ": OK: byte-identical"), asEngineer.out());
+
+        // The default (what a reader without read_restricted gets) and the full file form both differ, by channel.
+        final CliRun asPublic = CliRun.of("insight", "verify", insight.toString(), "--journal", journal,
+            "--manifest", manifest.toString());
+        assertEquals(1, asPublic.exitCode(), asPublic.out());
+        assertTrue(asPublic.err().contains("/channels/Engine_Map: {"), asPublic.err());
+        assertTrue(asPublic.err().contains("--read-restricted: a subscriber with it"), asPublic.err());
+        final CliRun asFile = CliRun.of("insight", "verify", insight.toString(), "--journal", journal,
+            "--manifest", manifest.toString(), "--include-restricted");
+        assertEquals(1, asFile.exitCode(), asFile.out());
+        assertTrue(asFile.err().contains("/channels/MGUK_Power: (absent) vs {"), asFile.err());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldProveAnInsightOfAGatewayRestartedInTheMiddleOfItsLap() throws Exception
+    {
+        final Path manifest = dir.resolve("m.yaml");
+        try (InputStream in = InsightVerifyGatewayTest.class.getClassLoader()
+            .getResourceAsStream("examples/pipeline-manifest/v1/valid/demo-reference.yaml"))
+        {
+            Files.write(manifest, in.readAllBytes());
+        }
+        final List<String> rows = Files.readAllLines(Path.of("..", "datasets", "sim-session-monza.csv"));
+        final Path before = dir.resolve("before.csv");
+        Files.write(before, rows.subList(0, 5_000));
+        final Path after = dir.resolve("after.csv");
+        final List<String> rest = new java.util.ArrayList<>(rows.subList(5_000, 9_300));
+        rest.add(0, rows.get(0));
+        Files.write(after, rest);
+
+        // Lap 1 begins before the restart; the restarted gateway starts its pipeline afresh, so its lap 1 summary
+        // covers the frames after the restart: a replay from the journal's start derives another one.
+        final Path data = dir.resolve("live");
+        try (GatewayServer gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.MANIFEST, manifest.toString())))
+        {
+            replay(gateway, before);
+        }
+        final String message = lapOneInsightMessage(data, manifest, null, after);
+        final Path insight = dir.resolve("insight.json");
+        Files.writeString(insight, message + "\n", StandardCharsets.UTF_8);
+        final CliRun ok = CliRun.of("insight", "verify", insight.toString(), "--journal",
+            data.resolve("journal").toString(), "--manifest", manifest.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(ok.out().contains(": OK: byte-identical") && ok.out().contains("replayed from index"), ok.out());
+    }
+
+    private String token(final Path file, final String id, final String capabilities)
+    {
+        final CliRun add = CliRun.of("token", "add", "--file", file.toString(), "--id", id, "--capability",
+            capabilities);
+        assertEquals(0, add.exitCode(), add.err());
+        return add.out().strip().lines().reduce((first, second) -> second).orElseThrow();
+    }
+
+    private static String lapOneInsightMessage(final Path data, final Path manifest, final String trust,
+        final Path csv) throws Exception
+    {
+        try (GatewayServer gateway = LoopbackGateway.start(data, trust == null ?
+            Map.of(GatewaySetting.MANIFEST, manifest.toString()) :
+            Map.of(GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.TRUST, trust)))
+        {
+            final WebSocketMessages messages = new WebSocketMessages();
+            final WebSocket ws = WebSocketMessages.connect(HttpClient.newHttpClient(),
+                URI.create("ws://127.0.0.1:" + gateway.address().getPort() + "/ws?subscribe=derived"), messages,
+                Duration.ofSeconds(10));
+            replay(gateway, csv);
+            final String[] found = new String[1];
+            Await.until("the lap 1 summary", Duration.ofSeconds(60), () ->
+            {
+                String text;
+                while ((text = messages.texts.poll()) != null)
+                {
+                    final JsonNode insight = JSON.readTree(text).path("insight");
+                    if ("lap_summary".equals(insight.path("kind").asText()) &&
+                        insight.path("lap_number").asInt() == 1)
+                    {
+                        found[0] = text;
+                    }
+                }
+                return found[0] != null;
+            });
+            ws.abort();
+            return found[0];
+        }
+    }
+
+    private static void runGateway(final Path data, final Path manifest, final String trust, final Path csv)
+        throws Exception
+    {
+        try (GatewayServer gateway = LoopbackGateway.start(data,
+            Map.of(GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.TRUST, trust)))
+        {
+            replay(gateway, csv);
+        }
+    }
+
+    private static void replay(final GatewayServer gateway, final Path csv)
+    {
+        final CliRun replay = CliRun.of("replay", "--input", csv.toString(), "--target",
+            "127.0.0.1:" + gateway.address().getPort(), "--rate", "50000", "--batch", "100", "--session-id", SESSION,
+            "--player-id", PLAYER);
+        assertEquals(0, replay.exitCode(), replay.err());
+    }
+}
