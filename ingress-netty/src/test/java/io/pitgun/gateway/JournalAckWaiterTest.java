@@ -84,7 +84,8 @@ class JournalAckWaiterTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldCompleteAnAnswerWhenTheJournalStageAdvancesWithNoTimerRunning() throws Exception
     {
-        // Held stages: the frame waits in the ring until the answer is queued; then the journal stage runs.
+        // Held stages: the frame waits in the ring until the answer is queued; then the journal stage runs (the
+        // harness has the pipeline's thread journal when stages are held).
         final HeldThreads held = new HeldThreads();
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(), held))
         {
