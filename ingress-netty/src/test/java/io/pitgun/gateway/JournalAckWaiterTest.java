@@ -90,7 +90,7 @@ class JournalAckWaiterTest
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(), held))
         {
             final TelemetryPipeline pipeline = gateway.server.pipeline();
-            final JournalAckWaiter waiter = new JournalAckWaiter(loop, pipeline, TIMEOUT_NS, new GatewayCounters());
+            final JournalAckWaiter waiter = new JournalAckWaiter(loop, pipeline, TIMEOUT_NS, new GatewayCounters(), false);
             final long position = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0)
                 .begin(1, 1_000).putDouble(3, 100).commit();
             final CompletableFuture<Boolean> answered = new CompletableFuture<>();
@@ -201,7 +201,7 @@ class JournalAckWaiterTest
         {
             final GatewayCounters counters = new GatewayCounters();
             final JournalAckWaiter waiter =
-                new JournalAckWaiter(timedLoop, gateway.server.pipeline(), 1_000_000L, counters);
+                new JournalAckWaiter(timedLoop, gateway.server.pipeline(), 1_000_000L, counters, false);
             final CompletableFuture<Boolean> second = new CompletableFuture<>();
             timedLoop.execute(() ->
             {
