@@ -63,7 +63,11 @@ final class JournalStage implements EventHandler<FrameSlot>
 
     private JournalAppender appender;
     private boolean failed;
+    /** True between {@link #reserve} and {@link #endReservation}: a try publish, which must not wait for space. */
+    private boolean reserved;
     private volatile boolean waitingForSpace;
+    /** The journal bytes a try publish last found no room for ({@link #reserve}), 0 once one fitted again. */
+    private volatile long refusedBytes;
     private volatile boolean stopWaiting;
     private volatile Throwable failure;
 
@@ -168,10 +172,63 @@ final class JournalStage implements EventHandler<FrameSlot>
         batchSequences[batchCount++] = sequence;
     }
 
-    /** True while the stage holds a batch back because the journal's file system is short of space. Any thread. */
+    /** Reads ahead the journal lines the next entry goes to ({@link JournalAppender#touchNextEntry}); this stage's
+     *  thread, between batches (the single producer after its publish, {@code journal.thread: producer}). */
+    void touchNextEntry()
+    {
+        if (!failed && appender != null)
+        {
+            appender.touchNextEntry();
+        }
+    }
+
+    /**
+     * For a try publish with {@code journal.thread: producer}, before it claims anything: true when the journal has
+     * room for {@code messages} messages of {@code messageBytes} bytes in all, and then the commits of that publish
+     * do not ask again and never wait for space ({@link JournalAppender#reserve}); false when the file system is
+     * below its headroom or the stage has stopped, and the publish is refused instead of waiting on the
+     * producer's thread. End with {@link #endReservation}.
+     */
+    boolean reserve(final int messages, final long messageBytes)
+    {
+        if (failed)
+        {
+            return false;
+        }
+        final long bytes = JournalAppender.bytesFor(messages, messageBytes);
+        reserved = appender.reserve(bytes);
+        if (reserved != (refusedBytes == 0))
+        {
+            refusedBytes = reserved ? 0 : bytes;
+        }
+        return reserved;
+    }
+
+    /** Ends {@link #reserve}'s reservation, after its publish (or when it claimed nothing). */
+    void endReservation()
+    {
+        if (reserved)
+        {
+            reserved = false;
+            appender.cancelReservation();
+        }
+    }
+
+    /** True once the stage has stopped for good (this stage's thread: the inline producer's own view). */
+    boolean hasFailed()
+    {
+        return failed;
+    }
+
+    /**
+     * True while the stage holds a batch back because the journal's file system is short of space, or while the
+     * last try publish it refused for space ({@link #reserve}) would still not fit: either way new frames cannot
+     * go in now. Any thread.
+     */
     boolean isWaitingForSpace()
     {
-        return waitingForSpace;
+        final long refused = refusedBytes;
+        return waitingForSpace || refused > 0 && !journal.spaceGuard().hasRoomFor(refused);
     }
 
     /** Why the stage stopped journaling for good, or null while it works. Any thread. */
@@ -192,6 +249,16 @@ final class JournalStage implements EventHandler<FrameSlot>
         try
         {
             first = appender.tryCommit();
+            if (first == JournalAppender.NO_ROOM && reserved)
+            {
+                // The room was there at reserve(): this is the mapped file faulting, space gone under the headroom.
+                // A try publish runs on a thread that must not wait (an event loop): stop, as for a write error.
+                fail(new JournalFullException("the journal's file system ran out of space below its headroom " +
+                    "while a reserved batch was written; " + batchCount + " frame(s) and every later one were " +
+                    "not journaled"));
+                done(sequence);
+                return;
+            }
             if (first == JournalAppender.NO_ROOM)
             {
                 first = awaitRoom();

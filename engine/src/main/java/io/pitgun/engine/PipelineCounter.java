@@ -60,7 +60,10 @@ public enum PipelineCounter implements CounterDescriptor
     /** Refused by a {@link FrameWriter}: a sample outside a reject limit of the pipeline's tuning policy. */
     DROPPED_TUNING_LIMIT(22, "dropped: outside a tuning limit", "pitgun_frames_dropped_tuning_limit_total"),
     /** Samples a {@link FrameWriter} published outside a flag limit of the tuning policy, marked DEGRADED. */
-    SAMPLES_TUNING_FLAGGED(23, "samples flagged by tuning limits", "pitgun_samples_tuning_flagged_total");
+    SAMPLES_TUNING_FLAGGED(23, "samples flagged by tuning limits", "pitgun_samples_tuning_flagged_total"),
+    /** Refused by a try publish with {@code journal.thread: producer} while the journal's file system was below its
+     *  headroom: a try publish never waits for space on the producer's thread (an event loop), it refuses. */
+    DROPPED_JOURNAL_FULL(24, "dropped: journal short of space", "pitgun_frames_dropped_journal_full_total");
 
     /** The counters-file type id of every pipeline counter. */
     public static final int TYPE_ID = 1;

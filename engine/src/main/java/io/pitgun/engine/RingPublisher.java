@@ -5,6 +5,7 @@ import com.lmax.disruptor.RingBuffer;
 import io.pitgun.codecs.frame.FrameFlyweight;
 import io.pitgun.codecs.frame.FrameStructure;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -30,6 +31,16 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RingPublisher
 {
+    /** What a try publish returns when the ring lacks the slots (counted {@code DROPPED_RING_FULL}). */
+    static final long RING_FULL = -1;
+    /** What a try publish returns when the producer's own journal stage refused it ({@code journal.thread:
+     *  producer}): its file system is below the headroom (counted {@code DROPPED_JOURNAL_FULL}, nothing claimed), or
+     *  the stage has stopped for good ({@code DROPPED_JOURNAL_FAILED}). Nothing of it is acknowledged. */
+    static final long JOURNAL_REFUSED = -2;
+    /** The slot bytes a single producer reads ahead after each publish: the header and a typical frame's lines. */
+    private static final int TOUCHED_SLOT_BYTES = SlotDescriptor.HEADER_LENGTH + 192;
+    private static final int LINE_SHIFT = 6;
+
     private final String pipelineName;
     private final PipelineConfig config;
     private final SlotDescriptor descriptor;
@@ -38,6 +49,9 @@ final class RingPublisher
     private final PipelineCounters counters;
     private final boolean singleProducer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Where {@link #touchNextSlot} leaves its loads: a plain field the single producer alone writes. */
+    @SuppressWarnings("unused")
+    private long touched;
     /** The journal stage this (single) producer runs before each publish, or null: set once, before any producer
      *  can reach this publisher (the pipeline's constructor; its final field publishes it). */
     private JournalStage inlineJournal;
@@ -82,15 +96,46 @@ final class RingPublisher
     long publish(final DirectBuffer buffer, final int offset, final int length, final boolean wait)
     {
         checkMessage(buffer, offset, length, false);
-        final long position = claim(wait);
-        if (position < 0)
+        final JournalStage journal = wait ? null : inlineJournal;
+        if (journal != null && !reserveJournal(journal, 1, length))
         {
-            return -1;
+            return JOURNAL_REFUSED;
         }
-        final FrameSlot slot = slot(position);
-        publishReady(position, slot,
-            FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
-        return position;
+        try
+        {
+            final long position = claim(wait);
+            if (position < 0)
+            {
+                return RING_FULL;
+            }
+            final FrameSlot slot = slot(position);
+            publishReady(position, slot,
+                FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
+            return journal != null && journal.hasFailed() ? JOURNAL_REFUSED : position;
+        }
+        finally
+        {
+            if (journal != null)
+            {
+                journal.endReservation();
+            }
+        }
+    }
+
+    /**
+     * A try publish with {@code journal.thread: producer} must not wait for disk space on its thread (an event
+     * loop): it asks its journal stage for room for the whole publish first, and is refused, counted, when there is
+     * none. Nothing is claimed yet.
+     */
+    private boolean reserveJournal(final JournalStage journal, final int messages, final long messageBytes)
+    {
+        if (journal.reserve(messages, messageBytes))
+        {
+            return true;
+        }
+        counters.addShared(journal.hasFailed() ? PipelineCounter.DROPPED_JOURNAL_FAILED :
+            PipelineCounter.DROPPED_JOURNAL_FULL, messages);
+        return false;
     }
 
     /**
@@ -129,6 +174,7 @@ final class RingPublisher
             throw new IllegalArgumentException("count: " + count + " is not in [1, " + config.channelCapacity() +
                 "] (channel_capacity)");
         }
+        long messageBytes = 0;
         for (int i = 0; i < count; i++)
         {
             try
@@ -139,8 +185,35 @@ final class RingPublisher
             {
                 throw new FrameRejectedException(ex.reason(), "message " + i + " of the batch: " + ex.getMessage());
             }
+            messageBytes += lengths[from + i];
         }
         requireOpen();
+        final JournalStage journal = inlineJournal;
+        if (journal == null)
+        {
+            return claimAndPublishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb, contentDigest,
+                firstOrdinal, frameCount, null);
+        }
+        if (!reserveJournal(journal, count, messageBytes))
+        {
+            return JOURNAL_REFUSED;
+        }
+        try
+        {
+            final long last = claimAndPublishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb,
+                contentDigest, firstOrdinal, frameCount, journal);
+            return last >= 0 && journal.hasFailed() ? JOURNAL_REFUSED : last;
+        }
+        finally
+        {
+            journal.endReservation();
+        }
+    }
+
+    private long claimAndPublishBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths,
+        final int from, final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
+        final int firstOrdinal, final int frameCount, final JournalStage journal)
+    {
         final long last;
         try
         {
@@ -150,7 +223,7 @@ final class RingPublisher
         catch (final InsufficientCapacityException ex)
         {
             counters.addShared(PipelineCounter.DROPPED_RING_FULL, count);
-            return -1;
+            return RING_FULL;
         }
         claimed.onClaimed(last);
         final long first = last - count + 1;
@@ -170,7 +243,6 @@ final class RingPublisher
             slot.ingestTimeNs(ingestTimeNs);
         }
         countAccepted(count);
-        final JournalStage journal = inlineJournal;
         if (journal != null)
         {
             for (long sequence = first; sequence <= last; sequence++)
@@ -179,6 +251,7 @@ final class RingPublisher
             }
         }
         ringBuffer.publish(first, last);
+        touchAhead(last);
         return last;
     }
 
@@ -248,6 +321,43 @@ final class RingPublisher
         countAccepted(1);
         journal(position, slot);
         ringBuffer.publish(position);
+        touchAhead(position);
+    }
+
+    /**
+     * After a single producer's publish: reads ahead the next slot and, with {@code journal.thread: producer}, the
+     * journal lines of the next entry, so that the misses fall after this publish rather than inside the next one.
+     */
+    private void touchAhead(final long published)
+    {
+        if (singleProducer)
+        {
+            touchNextSlot(published);
+            final JournalStage journal = inlineJournal;
+            if (journal != null)
+            {
+                journal.touchNextEntry();
+            }
+        }
+    }
+
+    /**
+     * Reads the lines of the slot the single producer claims next (its header and the first frame lines), after the
+     * publish: a paced producer otherwise finds that slot as the stages left it a ring's lap ago, out of its caches,
+     * and pays those misses between claim and journaled, inside its next frame's latency. Here they fall in the
+     * producer's own time after commit() has published. Only reads: the slot may not be free yet, and reading it
+     * changes nothing the stages see. The sum is stored so that the JIT keeps the loads.
+     */
+    private void touchNextSlot(final long position)
+    {
+        final UnsafeBuffer next = ringBuffer.get(position + 1).buffer();
+        final int lines = Math.min(TOUCHED_SLOT_BYTES, next.capacity()) >> LINE_SHIFT;
+        long sum = 0;
+        for (int line = 0; line < lines; line++)
+        {
+            sum += next.getLong(line << LINE_SHIFT);
+        }
+        touched = sum;
     }
 
     /** Publishes a claimed slot as rejected, which every stage skips: a claimed sequence must always be published. */

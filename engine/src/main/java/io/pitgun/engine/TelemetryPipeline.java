@@ -146,6 +146,12 @@ public final class TelemetryPipeline implements AutoCloseable
         return new SlotClaim(publisher);
     }
 
+    /** What a try publish returns when the ring lacks free slots: nothing was published. */
+    public static final long RING_FULL = RingPublisher.RING_FULL;
+    /** What a try publish returns, with {@code journal.thread: producer}, when the journal could not take it
+     *  ({@link #journalFailure()} tells a stopped journal from one short of space): nothing is acknowledged. */
+    public static final long JOURNAL_REFUSED = RingPublisher.JOURNAL_REFUSED;
+
     /**
      * Publishes one pre-encoded SBE message (header included), copying it into a slot; waits while the ring is full.
      *
@@ -158,8 +164,10 @@ public final class TelemetryPipeline implements AutoCloseable
     }
 
     /**
-     * Like {@link #publish} but returns {@code -1} at once (counted as {@code DROPPED_RING_FULL}) when the ring is
-     * full: the caller answers with back-pressure (HTTP 429/503, a WebSocket nack).
+     * Like {@link #publish} but returns {@link #RING_FULL} at once (counted as {@code DROPPED_RING_FULL}) when the
+     * ring is full: the caller answers with back-pressure (HTTP 429/503, a WebSocket nack). With
+     * {@code journal.thread: producer} it never waits for disk space either: {@link #JOURNAL_REFUSED} when the
+     * journal cannot take it.
      */
     public long tryPublish(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -168,10 +176,14 @@ public final class TelemetryPipeline implements AutoCloseable
 
     /**
      * Publishes {@code count} pre-encoded SBE messages all-or-nothing, in order, into consecutive slots: message
-     * {@code i} is {@code buffer[offsets[from + i], offsets[from + i] + lengths[from + i])}. Returns {@code -1} at
-     * once, publishing nothing (counted as {@code count} {@code DROPPED_RING_FULL}), when the ring lacks
-     * {@code count} free slots; the caller answers with back-pressure. The check and the claim are one atomic step,
-     * so it never waits, whatever other producers do.
+     * {@code i} is {@code buffer[offsets[from + i], offsets[from + i] + lengths[from + i])}. Returns
+     * {@link #RING_FULL} at once, publishing nothing (counted as {@code count} {@code DROPPED_RING_FULL}), when the
+     * ring lacks {@code count} free slots; the caller answers with back-pressure. The check and the claim are one
+     * atomic step, so it never waits, whatever other producers do. With {@code journal.thread: producer} (the
+     * publishing thread journals) it never waits for disk space either: it returns {@link #JOURNAL_REFUSED},
+     * claiming nothing, when the journal's file system is below its headroom ({@code DROPPED_JOURNAL_FULL}) or
+     * the journal has stopped ({@code DROPPED_JOURNAL_FAILED}), and also when the journal stopped while writing
+     * this batch (then none of it is to be acknowledged).
      *
      * @return the ring sequence of the last message; message {@code i} is at that sequence {@code - (count - 1 - i)}.
      * @throws FrameRejectedException   if any message is larger than a slot or not a well-formed Pitgun message

@@ -1,9 +1,14 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.sbe.MessageHeaderEncoder;
+import io.pitgun.codecs.sbe.SignalQuality;
+import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.codecs.sbe.ValueType;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.testsupport.Await;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,6 +144,61 @@ class JournalSpaceWaitTest
         {
             producer.shutdownNow();
         }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRefuseATryPublishInsteadOfWaitingWithTheJournalOnTheProducersThread() throws Exception
+    {
+        // The gateway's event loop journals this way (JOURNAL_ON_LOOP) and must never wait for space: a try publish
+        // asks for room for all of itself first and is refused, claiming nothing, when there is none; it then
+        // reports the journal short until a publish of that size fits again, and goes on by itself.
+        final AtomicLong usable = new AtomicLong(PLENTY);
+        try (Journal journal = Journal.open(JournalConfig.of(dir).withMinFreeBytes(HEADROOM), usable::get))
+        {
+            final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+                .config(PipelineConfig.builder().journalDirectory(dir).journalPretouch(false)
+                    .producerMode(ProducerMode.SINGLE).journalThread(JournalThread.PRODUCER).build())
+                .journal(journal).build();
+            final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+            final int length = frame(frame);
+            final int[] offsets = {0, 0, 0};
+            final int[] lengths = {length, length, length};
+            final long first = pipeline.tryPublishBatch(frame, offsets, lengths, 0, 3);
+            assertTrue(first >= 0 && pipeline.isJournaled(first), "journaled when it returned: " + first);
+            final long journaledBefore = count(journal);
+
+            // Room for one more byte than the headroom: the guard itself is not short, a batch does not fit.
+            usable.set(HEADROOM + 1);
+            journal.spaceGuard().invalidate();
+            assertEquals(TelemetryPipeline.JOURNAL_REFUSED, pipeline.tryPublishBatch(frame, offsets, lengths, 0, 3));
+            assertEquals(TelemetryPipeline.JOURNAL_REFUSED, pipeline.tryPublish(frame, 0, length));
+            assertEquals(4, pipeline.counters().get(PipelineCounter.DROPPED_JOURNAL_FULL));
+            assertEquals(0, pipeline.counters().get(PipelineCounter.JOURNAL_SPACE_WAITS), "nothing waited");
+            assertTrue(pipeline.isJournalWaitingForSpace(), "short until a publish of that size fits again");
+
+            usable.set(PLENTY);
+            journal.spaceGuard().invalidate();
+            assertFalse(pipeline.isJournalWaitingForSpace());
+            final long next = pipeline.tryPublishBatch(frame, offsets, lengths, 0, 3);
+            assertEquals(first + 3, next, "the refused publishes claimed nothing");
+            assertTrue(pipeline.isJournaled(next));
+            assertEquals(journaledBefore + 3, count(journal), "the refused ones are nowhere");
+            pipeline.close();
+            assertTrue(pipeline.journalFailure().isEmpty());
+        }
+    }
+
+    /** One valid frame message at 0; returns its length. */
+    private static int frame(final UnsafeBuffer buffer)
+    {
+        final TelemetryFrameEncoder encoder = new TelemetryFrameEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).sequence(1).timestampUs(1).sourceId(1)
+            .lapNumber(1).sector((short)0);
+        encoder.flags().clear();
+        encoder.samplesCount(1).next().value(Double.doubleToRawLongBits(100.0)).parameterId(SyntheticRun.SPEED)
+            .valueType(ValueType.F32).quality(SignalQuality.GOOD);
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
     private static void awaitWaiting(final TelemetryPipeline pipeline, final boolean waiting)

@@ -69,6 +69,8 @@ public final class EnvelopeIngestor
     private int published;
     /** Ring position of the last frame {@link #publishRest} published, or -1. */
     private long lastPublished;
+    /** Why {@link #publishRest} stopped early: the pipeline's refusal (ring full, or journal refused), else 0. */
+    private long refusal;
     private int[] messageOffsets = new int[1024];
     private int[] messageLengths = new int[1024];
 
@@ -226,6 +228,12 @@ public final class EnvelopeIngestor
                 LOG.error("publishing binary frame {} failed", i, ex);
                 report.refuse(RejectReason.INTERNAL_ERROR.status(), RejectReason.INTERNAL_ERROR,
                     "internal error; the gateway log has the details");
+                break;
+            }
+            if (position == TelemetryPipeline.JOURNAL_REFUSED)
+            {
+                admission.refuseForJournal(report, i == 0 ? "nothing of this message was ingested" :
+                    "frames 0.." + (i - 1) + " of this message are in, resend from frame " + i);
                 break;
             }
             if (position < 0)
@@ -428,6 +436,7 @@ public final class EnvelopeIngestor
             final int done = claim.framesDone;
             published = done;
             lastPublished = -1;
+            refusal = 0;
             try
             {
                 publishRest(i, first, frames, digest);
@@ -458,6 +467,14 @@ public final class EnvelopeIngestor
             else if (claim.lastPosition >= 0)
             {
                 report.lastPosition = Math.max(report.lastPosition, claim.lastPosition);
+            }
+            if (published < frames && refusal == TelemetryPipeline.JOURNAL_REFUSED)
+            {
+                counters.envelopesPartial.increment();
+                admission.refuseForJournal(report, "envelope_status says which frames are in; resend the same " +
+                    "envelopes (same event_id) once space returns and only the rest is ingested");
+                overloadDetails(report, count, i, published, frames);
+                return;
             }
             if (published < frames)
             {
@@ -497,6 +514,7 @@ public final class EnvelopeIngestor
                 first + published, n, eventMsb[i], eventLsb[i], digest, published, frames);
             if (position < 0)
             {
+                refusal = position;
                 return;
             }
             lastPublished = position;

@@ -86,7 +86,8 @@ public record GatewayConfig(
     boolean udpAllCars,
     Optional<String> questDb,
     Optional<String> postgresUrl,
-    Optional<Path> parquetDir)
+    Optional<Path> parquetDir,
+    boolean journalOnLoop)
 {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayConfig.class);
 
@@ -94,6 +95,15 @@ public record GatewayConfig(
     public Path journalDirectory()
     {
         return dataDir.resolve("journal");
+    }
+
+    /**
+     * True when the event loop journals what it publishes ({@link GatewaySetting#JOURNAL_ON_LOOP}): asked for, and
+     * that loop the ring's only producer (one event loop, no UDP source thread).
+     */
+    public boolean journalsOnLoop()
+    {
+        return journalOnLoop && ioThreads == 1 && udpBind.isEmpty();
     }
 
     /** The defaults, as if neither environment nor flags set anything (binds 127.0.0.1:8080). */
@@ -235,7 +245,8 @@ public record GatewayConfig(
                 bool(GatewaySetting.UDP_ALL_CARS),
                 optional(GatewaySetting.QUESTDB),
                 optional(GatewaySetting.POSTGRES_URL),
-                optional(GatewaySetting.PARQUET_DIR).map(Path::of));
+                optional(GatewaySetting.PARQUET_DIR).map(Path::of),
+                bool(GatewaySetting.JOURNAL_ON_LOOP));
             if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
             {
                 problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +

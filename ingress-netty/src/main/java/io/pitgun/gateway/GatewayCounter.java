@@ -80,7 +80,10 @@ public enum GatewayCounter implements CounterDescriptor
     /** Gauge: 1 when TLS_PROVIDER asked for openssl but it did not load, so the JDK's provider serves TLS. */
     TLS_OPENSSL_FALLBACK(33, "gateway: tls openssl fallback to jdk"),
     /** Sessions the max_sources_per_session state forgot to stay bounded (SessionSourceLimit). */
-    SESSION_SOURCE_EVICTIONS(34, "gateway: sessions forgotten by max_sources_per_session");
+    SESSION_SOURCE_EVICTIONS(34, "gateway: sessions forgotten by max_sources_per_session"),
+    /** Times journaled answers were held for room in the ring (JOURNAL_ON_LOOP: the stages were more than half a ring
+     *  behind), each a look again 50 µs later. */
+    ACK_ROOM_WAITS(35, "gateway: journaled answers held for room in the ring");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

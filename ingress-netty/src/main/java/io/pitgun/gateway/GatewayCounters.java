@@ -33,6 +33,7 @@ public final class GatewayCounters
     private final CountersManager manager;
     /** Ack callbacks that threw (the acks after them were still completed). */
     final SharedCounter ackCallbackFailures;
+    final SharedCounter ackRoomWaits;
     final SharedCounter tlsHandshakeFailures;
     final SharedCounter tlsReloads;
     final SharedCounter tlsReloadFailures;
@@ -132,6 +133,7 @@ public final class GatewayCounters
         auditDropped = new SharedCounter(byId[GatewayCounter.AUDIT_DROPPED.id()]);
         registryQueueDepth = new SharedGauge(byId[GatewayCounter.REGISTRY_QUEUE_RECORDS.id()]);
         ackCallbackFailures = new SharedCounter(byId[GatewayCounter.ACK_CALLBACK_FAILURES.id()]);
+        ackRoomWaits = new SharedCounter(byId[GatewayCounter.ACK_ROOM_WAITS.id()]);
         tlsHandshakeFailures = new SharedCounter(byId[GatewayCounter.TLS_HANDSHAKE_FAILURES.id()]);
         tlsReloads = new SharedCounter(byId[GatewayCounter.TLS_RELOADS.id()]);
         tlsReloadFailures = new SharedCounter(byId[GatewayCounter.TLS_RELOAD_FAILURES.id()]);

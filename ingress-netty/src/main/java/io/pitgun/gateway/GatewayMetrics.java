@@ -172,6 +172,9 @@ final class GatewayMetrics
         counter(w, "pitgun_gateway_ack_callback_failures_total",
             "Journal-ack callbacks that threw (logged; the answers after them were still completed).",
             counters.ackCallbackFailures);
+        counter(w, "pitgun_gateway_ack_room_waits_total",
+            "Times journaled answers were held for room in the ring (JOURNAL_ON_LOOP: the stages were more than " +
+            "half a ring behind the event loop), each a look again 50 microseconds later.", counters.ackRoomWaits);
         tls(w);
         journal(w);
         shipping(w);

@@ -21,7 +21,9 @@ import io.pitgun.f1.F1UdpCounters;
 import io.pitgun.f1.F1UdpSource;
 import io.pitgun.engine.CountersFileDescriptor;
 import io.pitgun.engine.InsightRedactor;
+import io.pitgun.engine.JournalThread;
 import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.ProducerMode;
 import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.TelemetryPipelineBuilder;
@@ -160,7 +162,13 @@ public final class GatewayServer implements AutoCloseable
             counters)).orElse(null);
         // Before the pipeline: a token file that cannot be read stops the start before the journal is opened.
         this.access = new GatewayAccess(config, counters, registry);
-        final PipelineConfig pipelineConfig = PipelineConfig.builder()
+        final PipelineConfig.Builder pipelineConfigBuilder = PipelineConfig.builder();
+        if (config.journalsOnLoop())
+        {
+            // The one event loop is the ring's only producer: it journals inside each publish and answers at once.
+            pipelineConfigBuilder.producerMode(ProducerMode.SINGLE).journalThread(JournalThread.PRODUCER);
+        }
+        final PipelineConfig pipelineConfig = pipelineConfigBuilder
             .channelCapacity(config.channelCapacity())
             .waitStrategy(config.waitStrategy())
             .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))

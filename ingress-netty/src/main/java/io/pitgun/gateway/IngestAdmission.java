@@ -66,6 +66,20 @@ final class IngestAdmission
         return true;
     }
 
+    /**
+     * Refuses {@code report} (counted) after the pipeline refused a publish for its journal
+     * ({@link TelemetryPipeline#JOURNAL_REFUSED}: the event loop journals, {@link GatewaySetting#JOURNAL_ON_LOOP},
+     * and never waits for space): 503 {@code journal_failed} once the journal has stopped, else 507
+     * {@code journal_full}; {@code inNow} says what of the request is in.
+     */
+    void refuseForJournal(final IngestReport report, final String inNow)
+    {
+        final RejectReason reason = journalAdmission.refusalOfPublish();
+        counters.rejected(reason);
+        report.retryAfterS = JournalAdmission.FULL_RETRY_AFTER_S;
+        report.refuse(reason.status(), reason, journalAdmission.explain(reason) + "; " + inNow);
+    }
+
     /** Gives back ingestion-queue places once the answer is sent. */
     void release(final int places)
     {

@@ -58,7 +58,7 @@ final class IngestPath
         final DecoderLimits limits = new DecoderLimits(config.maxEnvelopeBytes(), DecoderLimits.DEFAULTS.maxDepth(),
             DecoderLimits.SCHEMA_MAX_FRAMES, DecoderLimits.SCHEMA_MAX_SAMPLES, DecoderLimits.DEFAULTS.maxStringBytes());
         ackWaiter = new JournalAckWaiter(loop, server.pipeline(), config.ackTimeoutMs() * 1_000_000L,
-            server.counters());
+            server.counters(), config.journalsOnLoop());
         journalIndexes = new JournalIndexResolver(loop, server.pipeline()::journalIndexOf, server.journalTailReader(),
             server.counters());
         final QueueDelayAdmission delayAdmission = new QueueDelayAdmission(ackWaiter,

@@ -54,6 +54,9 @@ final class JournalAckWaiter implements JournaledListener
     private static final Logger LOG = LoggerFactory.getLogger(JournalAckWaiter.class);
     /** {@link #lowestPending} when nothing waits. */
     private static final long NONE = Long.MAX_VALUE;
+    /** How soon a loop whose journaled answers wait for room in the ring looks again ({@link JournalProgress#hasRoom}):
+     *  about the time the stages take to free a tenth of a 4,096-slot ring on the reference machine. */
+    private static final long ROOM_POLL_NS = 50_000;
 
     private static final class Pending
     {
@@ -79,6 +82,17 @@ final class JournalAckWaiter implements JournaledListener
 
         /** True once the journal stage has stopped for good ({@link TelemetryPipeline#journalFailure()}). */
         boolean journalFailed();
+
+        /**
+         * False while a journaled answer should still wait, for room in the ring: where the event loop journals
+         * ({@link GatewaySetting#JOURNAL_ON_LOOP}) a frame is journaled as soon as it is published, and answering at
+         * once would let a client outrun the stages until the ring refuses it; so answers wait while more than half
+         * the ring is unprocessed, as they waited for the journal stage before. True by default.
+         */
+        default boolean hasRoom()
+        {
+            return true;
+        }
     }
 
     private final EventLoop loop;
@@ -89,6 +103,9 @@ final class JournalAckWaiter implements JournaledListener
     /** Pre-allocated: the journal thread hands it to the loop without allocating. */
     private final Runnable drain = this::drain;
     private final Runnable deadlineCheck = this::onDeadline;
+    private final Runnable roomPoll = this::onRoomPoll;
+    /** True while a look for room in the ring is scheduled. Loop only. */
+    private boolean roomPollScheduled;
     /** True from the journal thread's (or the loop's) wake-up until the drain starts: at most one drain queued. */
     private final AtomicBoolean wakeOutstanding = new AtomicBoolean();
     /** The lowest ring position a pending answer waits for, {@link #NONE} when none: the loop writes, the journal
@@ -99,10 +116,12 @@ final class JournalAckWaiter implements JournaledListener
 
     /** Registers itself with {@code pipeline} as a {@link JournaledListener}: the journal stage wakes it. */
     JournalAckWaiter(final EventLoop loop, final TelemetryPipeline pipeline, final long timeoutNs,
-        final GatewayCounters counters)
+        final GatewayCounters counters, final boolean waitForRoom)
     {
         this(loop, new JournalProgress()
         {
+            private final int halfRing = pipeline.config().channelCapacity() / 2;
+
             @Override
             public long journaledSequence()
             {
@@ -113,6 +132,12 @@ final class JournalAckWaiter implements JournaledListener
             public boolean journalFailed()
             {
                 return pipeline.journalFailure().isPresent(); // Optional.empty() is a constant: no allocation
+            }
+
+            @Override
+            public boolean hasRoom()
+            {
+                return !waitForRoom || pipeline.remainingCapacity() >= halfRing;
             }
         }, timeoutNs, counters);
         pipeline.addJournaledListener(this);
@@ -131,7 +156,8 @@ final class JournalAckWaiter implements JournaledListener
     /** Calls {@code completion} once ring position {@code position} is journaled (at once if it already is). */
     void await(final long position, final Completion completion)
     {
-        if (position < 0 || journal.journaledSequence() >= position)
+        final boolean journaled = position < 0 || journal.journaledSequence() >= position;
+        if (journaled && (position < 0 || journal.hasRoom()))
         {
             complete(completion, true);
             return;
@@ -143,11 +169,32 @@ final class JournalAckWaiter implements JournaledListener
             deadlineScheduled = true;
             loop.schedule(deadlineCheck, timeoutNs, TimeUnit.NANOSECONDS);
         }
-        if (position < lowestPending)
+        if (journaled)
+        {
+            awaitRoom(); // no journal advance will wake this loop for it: look again shortly
+        }
+        else if (position < lowestPending)
         {
             lowestPending = position;
             recheck(position);
         }
+    }
+
+    /** Scans again after {@link #ROOM_POLL_NS}, once: the stages free the ring without telling this loop. */
+    private void awaitRoom()
+    {
+        if (!roomPollScheduled)
+        {
+            roomPollScheduled = true;
+            counters.ackRoomWaits.increment();
+            loop.schedule(roomPoll, ROOM_POLL_NS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void onRoomPoll()
+    {
+        roomPollScheduled = false;
+        scan();
     }
 
     /** Answers waiting (for tests and diagnostics). */
@@ -245,6 +292,10 @@ final class JournalAckWaiter implements JournaledListener
         final long journaled = journal.journaledSequence();
         final long now = System.nanoTime();
         final boolean journalFailed = journal.journalFailed();
+        // A journaled answer held for room goes out once there is room, or at its deadline anyway: its frames are
+        // journaled, and a refusal would only make the client send them again.
+        final boolean room = journal.hasRoom();
+        boolean heldForRoom = false;
         // Positions grow in publish order on one loop, but duplicates can wait on older ones: scan them all. A
         // callback may add answers at the tail; they are not in this count. The lowest position and the earliest
         // deadline left are found in the same pass, over the answers kept.
@@ -253,9 +304,15 @@ final class JournalAckWaiter implements JournaledListener
         for (int i = pending.size(); i > 0; i--)
         {
             final Pending p = pending.poll();
-            if (p.position <= journaled)
+            if (p.position <= journaled && (room || now - p.deadlineNs > 0))
             {
                 complete(p.completion, true);
+            }
+            else if (p.position <= journaled)
+            {
+                keep(p);
+                kept++;
+                heldForRoom = true;
             }
             else if (journalFailed || now - p.deadlineNs > 0)
             {
@@ -275,6 +332,10 @@ final class JournalAckWaiter implements JournaledListener
             {
                 keep(pending.poll());
             }
+        }
+        if (heldForRoom)
+        {
+            awaitRoom();
         }
         final long lowest = lowestLeft;
         final long earliestDeadlineNs = earliestDeadlineLeftNs;

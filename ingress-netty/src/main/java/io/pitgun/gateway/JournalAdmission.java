@@ -40,6 +40,13 @@ final class JournalAdmission
         return guard.isShort() || pipeline.isJournalWaitingForSpace() ? RejectReason.JOURNAL_FULL : null;
     }
 
+    /** Why the journal refused a publish ({@code TelemetryPipeline.JOURNAL_REFUSED}): stopped, else short of
+     *  space (even if space has come back since). */
+    RejectReason refusalOfPublish()
+    {
+        return pipeline.journalFailure().isPresent() ? RejectReason.JOURNAL_FAILED : RejectReason.JOURNAL_FULL;
+    }
+
     /** The free-space guard, or null without a journal. */
     JournalSpaceGuard guard()
     {

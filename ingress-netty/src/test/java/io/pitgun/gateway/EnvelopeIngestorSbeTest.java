@@ -44,7 +44,7 @@ class EnvelopeIngestorSbeTest
             final EnvelopeIngestor ingestor = new EnvelopeIngestor(pipeline, REGISTRY, DecoderLimits.DEFAULTS,
                 new IdempotencyWindow(1024, 60_000_000_000L), counters, 16, 4,
                 new QueueDelayAdmission(new JournalAckWaiter(new io.netty.channel.DefaultEventLoop(), pipeline,
-                    1_000_000_000L, counters), 100_000_000L, 1_000_000_000L));
+                    1_000_000_000L, counters, false), 100_000_000L, 1_000_000_000L));
             final SbeMessageSplitter splitter = new SbeMessageSplitter(REGISTRY, 16, 1 << 16);
             final UnsafeBuffer frame = new UnsafeBuffer(new byte[1024]);
             final int length = frameOfFloats(frame, 20);

@@ -12,8 +12,9 @@ import io.pitgun.journal.JournalTailer;
 import io.pitgun.journal.JournalVerifier;
 import io.pitgun.journal.ProgressListener;
 import io.pitgun.testsupport.Await;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -64,9 +65,18 @@ class GatewayDiskFullIntegrationTest
 
     private long nextSequence;
 
-    @Test
+    /**
+     * @param journalOnLoop {@code 1}: the event loop journals (the default with one loop); it never waits for space,
+     *                      so no answer may time out, and a request that meets the shortness is answered 507 at once
+     *                      with its envelopes in full up to there ({@code envelope_status}). {@code 0}: the pipeline's
+     *                      thread journals; a request published just before it found the disk short waits for space
+     *                      and times out (503 {@code ack_timeout}), later ones are refused whole.
+     */
+    @ParameterizedTest(name = "JOURNAL_ON_LOOP={0}")
+    @ValueSource(strings = {"1", "0"})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shouldRefuseWhenTheDiskIsFullKeepEveryAckedFrameAndResumeWhenSpaceReturns() throws Exception
+    void shouldRefuseWhenTheDiskIsFullKeepEveryAckedFrameAndResumeWhenSpaceReturns(final String journalOnLoop)
+        throws Exception
     {
         final Path mount = Files.createDirectory(scratch.resolve("tmpfs"));
         mountTmpfs(mount);
@@ -77,7 +87,9 @@ class GatewayDiskFullIntegrationTest
             final Map<GatewaySetting, String> settings = Map.of(
                 GatewaySetting.JOURNAL_MIN_FREE_BYTES, Long.toString(MIN_FREE_BYTES),
                 GatewaySetting.ACK_TIMEOUT_MS, "2000",
-                GatewaySetting.RATE_LIMIT, "0");
+                GatewaySetting.RATE_LIMIT, "0",
+                GatewaySetting.JOURNAL_ON_LOOP, journalOnLoop);
+            final boolean onLoop = journalOnLoop.equals("1");
             final Path filler = mount.resolve("filler");
             try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
             {
@@ -89,10 +101,18 @@ class GatewayDiskFullIntegrationTest
                         gateway.metric("pitgun_journal_pretouch_disabled_total") > 0);
                 fill(filler, usableBytes(mount) - MIN_FREE_BYTES - ROOM_ABOVE_HEADROOM);
 
-                final HttpResponse<String> refused = postUntilRefusedForSpace(gateway, acked);
+                final HttpResponse<String> refused = postUntilRefusedForSpace(gateway, acked, onLoop);
                 final JsonNode answer = JSON.readTree(refused.body());
                 assertEquals("journal_full", answer.get("reason").asText(), refused.body());
-                assertEquals(0, answer.get("frames_accepted").asInt(), refused.body());
+                if (!onLoop)
+                {
+                    assertEquals(0, answer.get("frames_accepted").asInt(), refused.body());
+                }
+                final JsonNode errors = answer.get("errors");
+                assertEquals(answer.get("envelopes_accepted").asInt() * FRAMES_PER_ENVELOPE +
+                    (errors == null || errors.isEmpty() ? 0 : errors.get(0).get("frames_accepted").asInt()),
+                    answer.get("frames_accepted").asInt(), "the envelopes in full, then the one cut short: " +
+                    refused.body());
                 assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After on " + refused.body());
                 assertTrue(gateway.metric("pitgun_gateway_rejections_total{reason=\"journal_full\"}") >= 1);
                 assertEquals(1.0, gateway.metric("pitgun_journal_full"));
@@ -137,9 +157,12 @@ class GatewayDiskFullIntegrationTest
         }
     }
 
-    /** Posts until a 507 comes back; 202s add their frames to {@code acked}; an ack timeout may come first. */
-    private HttpResponse<String> postUntilRefusedForSpace(final GatewayHarness gateway, final Set<Long> acked)
-        throws Exception
+    /**
+     * Posts until a 507 comes back; what each answer says is in joins {@code acked}; an ack timeout may come first
+     * unless the event loop journals ({@code onLoop}).
+     */
+    private HttpResponse<String> postUntilRefusedForSpace(final GatewayHarness gateway, final Set<Long> acked,
+        final boolean onLoop) throws Exception
     {
         for (int i = 0; i < MAX_POSTS_UNTIL_FULL; i++)
         {
@@ -151,7 +174,9 @@ class GatewayDiskFullIntegrationTest
             if (response.statusCode() != 202)
             {
                 // A request published just before the journal stage found the disk short waits for space and
-                // gives up after the ack timeout; that is the only other answer allowed here.
+                // gives up after the ack timeout; that is the only other answer allowed here, and only where the
+                // pipeline's thread journals: an event loop never waits for space.
+                assertFalse(onLoop, response.body());
                 assertEquals(503, response.statusCode(), response.body());
                 assertEquals("ack_timeout", JSON.readTree(response.body()).get("reason").asText(), response.body());
             }
@@ -174,6 +199,16 @@ class GatewayDiskFullIntegrationTest
         if (response.statusCode() == 202)
         {
             for (long s = first; s < nextSequence; s++)
+            {
+                acked.add(s);
+            }
+        }
+        else if (response.statusCode() == 507)
+        {
+            // The answer says which frames are in: the request's first frames_accepted (envelopes in full, then
+            // the one cut short). Those must be journaled as surely as a 202's.
+            final long in = JSON.readTree(response.body()).get("frames_accepted").asLong();
+            for (long s = first; s < first + in; s++)
             {
                 acked.add(s);
             }

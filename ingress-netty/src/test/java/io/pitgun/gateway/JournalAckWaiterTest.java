@@ -84,12 +84,13 @@ class JournalAckWaiterTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldCompleteAnAnswerWhenTheJournalStageAdvancesWithNoTimerRunning() throws Exception
     {
-        // Held stages: the frame waits in the ring until the answer is queued; then the journal stage runs.
+        // Held stages: the frame waits in the ring until the answer is queued; then the journal stage runs (the
+        // harness has the pipeline's thread journal when stages are held).
         final HeldThreads held = new HeldThreads();
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(), held))
         {
             final TelemetryPipeline pipeline = gateway.server.pipeline();
-            final JournalAckWaiter waiter = new JournalAckWaiter(loop, pipeline, TIMEOUT_NS, new GatewayCounters());
+            final JournalAckWaiter waiter = new JournalAckWaiter(loop, pipeline, TIMEOUT_NS, new GatewayCounters(), false);
             final long position = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0)
                 .begin(1, 1_000).putDouble(3, 100).commit();
             final CompletableFuture<Boolean> answered = new CompletableFuture<>();
@@ -200,7 +201,7 @@ class JournalAckWaiterTest
         {
             final GatewayCounters counters = new GatewayCounters();
             final JournalAckWaiter waiter =
-                new JournalAckWaiter(timedLoop, gateway.server.pipeline(), 1_000_000L, counters);
+                new JournalAckWaiter(timedLoop, gateway.server.pipeline(), 1_000_000L, counters, false);
             final CompletableFuture<Boolean> second = new CompletableFuture<>();
             timedLoop.execute(() ->
             {

@@ -53,6 +53,8 @@ public final class JournalAppender
     private int count;
     private int batchLength;
     private long lastAppendedIndex = Journal.NO_INDEX;
+    /** Bytes {@link #reserve} found room for and the commits since have not used up: they skip the guard. */
+    private long reservedBytes;
     private JournalPretouchAgent pretoucher;
 
     JournalAppender(final Journal journal)
@@ -201,6 +203,44 @@ public final class JournalAppender
     }
 
     /**
+     * The most journal bytes {@code messages} messages of {@code messageBytes} bytes in all can take, however a
+     * stage splits them into entries ({@link #isFull()}): their records, and each possible entry's header and
+     * Chronicle overhead. For {@link #reserve}.
+     */
+    public static long bytesFor(final int messages, final long messageBytes)
+    {
+        final long entries = (messages + JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY - 1) /
+            JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY + messageBytes / JournalEntryDescriptor.MAX_ENTRY_BYTES + 1;
+        return messageBytes + (long)messages * JournalEntryDescriptor.MESSAGE_OFFSET +
+            entries * (JournalEntryDescriptor.ENTRY_HEADER_LENGTH + ENTRY_OVERHEAD_BYTES);
+    }
+
+    /**
+     * Checks the free space once for several entries to come ({@link #bytesFor}): true when the file system keeps
+     * its headroom after them, and then the commits that follow take from this reservation without asking the
+     * guard again, until it is used up. A caller that must not wait (an event loop) checks the whole of a batch
+     * here before it publishes anything, so that no commit of that batch finds the space gone halfway through: a
+     * later {@link #tryCommit()} can then only fail for a fault of the mapped file itself. False (nothing
+     * reserved) when the space is short.
+     */
+    public boolean reserve(final long bytes)
+    {
+        if (!journal.spaceGuard().hasRoomFor(bytes))
+        {
+            reservedBytes = 0;
+            return false;
+        }
+        reservedBytes = bytes;
+        return true;
+    }
+
+    /** Ends a {@link #reserve reservation}: the commits after this ask the guard again. */
+    public void cancelReservation()
+    {
+        reservedBytes = 0;
+    }
+
+    /**
      * Writes the open batch as one entry (one Chronicle document, written with a single copy of the batch).
      *
      * @return the position of the batch's first message; message {@code i} is at that position {@code + i}.
@@ -245,7 +285,11 @@ public final class JournalAppender
         final JournalSpaceGuard guard = journal.spaceGuard();
         // Chronicle may also write an index entry and start a new page of its index with this entry.
         final long bytesNeeded = batchLength + ENTRY_OVERHEAD_BYTES;
-        if (!guard.hasRoomFor(bytesNeeded))
+        if (bytesNeeded <= reservedBytes)
+        {
+            reservedBytes -= bytesNeeded; // room was found for it already (reserve)
+        }
+        else if (!guard.hasRoomFor(bytesNeeded))
         {
             return NO_ROOM;
         }
@@ -290,6 +334,20 @@ public final class JournalAppender
         final long index = JournalEntryDescriptor.position(appender.lastIndexAppended(), 0);
         lastAppendedIndex = index + count - 1;
         return index;
+    }
+
+    /**
+     * After a commit, reads the lines the next entry will be written to, where the pretoucher populated the file
+     * ({@link JournalPretouchAgent#touchNextEntry}); nothing without a pretoucher. For an appender whose thread has
+     * time between entries (a paced producer): call it after the entry's latency is taken. Allocation-free.
+     */
+    public void touchNextEntry()
+    {
+        final JournalPretouchAgent pretoucher = this.pretoucher;
+        if (pretoucher != null)
+        {
+            pretoucher.touchNextEntry();
+        }
     }
 
     /** Writes into the mapped file that faulted and were rolled back ({@link #tryCommit()}). */

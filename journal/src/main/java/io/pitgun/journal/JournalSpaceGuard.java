@@ -20,11 +20,18 @@ import java.nio.file.Path;
  * <p>
  * How it stays cheap: the usable space ({@link FileStore#getUsableSpace()}, one {@code statvfs} call) is measured
  * at most every {@link #REFRESH_INTERVAL_NS} ns by whichever thread asks first (a CAS elects it); in between, each
- * appended entry's size is subtracted from the cached value, so the estimate errs on the safe side (pages the
+ * appended entry's size is subtracted from the measured value, so the estimate errs on the safe side (pages the
  * pretoucher already allocated are counted twice) until the next measurement corrects it. The headroom must cover
  * what other writers and Chronicle's own index pages take in one interval.
  * <p>
- * <b>Threading:</b> every method may be called from any thread; lock-free.
+ * The appender's side costs no atomic instruction: it only adds to a running total of appended bytes that it alone
+ * writes (a release store), and a measurement records that total as it stood when it was taken, so the estimate is
+ * {@code measured - (appended now - appended then)}. A locked read-modify-write per entry (as a shared, decremented
+ * estimate needs) would drain the store buffer of the thread that appends, which with {@code journal.thread:
+ * producer} is the application's producer, inside every {@code commit()}.
+ * <p>
+ * <b>Threading:</b> {@link #onAppended} from one thread at a time (the journal's one appender); every other method
+ * from any thread; lock-free.
  */
 public final class JournalSpaceGuard
 {
@@ -35,7 +42,7 @@ public final class JournalSpaceGuard
     public static final long REFRESH_INTERVAL_NS = 20_000_000L;
     /** A measurement that failed leaves the usable space unknown; it is then treated as this (none). */
     private static final long UNKNOWN = -1;
-    private static final VarHandle USABLE;
+    private static final VarHandle APPENDED;
     private static final VarHandle MEASURED_AT;
 
     static
@@ -43,7 +50,7 @@ public final class JournalSpaceGuard
         try
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
-            USABLE = lookup.findVarHandle(JournalSpaceGuard.class, "usableBytes", long.class);
+            APPENDED = lookup.findVarHandle(JournalSpaceGuard.class, "appendedBytes", long.class);
             MEASURED_AT = lookup.findVarHandle(JournalSpaceGuard.class, "measuredAtNs", long.class);
         }
         catch (final ReflectiveOperationException ex)
@@ -62,7 +69,15 @@ public final class JournalSpaceGuard
 
     private final UsableSpace space;
     private final long minFreeBytes;
-    private volatile long usableBytes;
+    /** One measurement: the usable bytes, and the appended total when it was taken. */
+    private record Measurement(long usableBytes, long appendedBytes)
+    {
+    }
+
+    private volatile Measurement measurement;
+    /** Bytes appended since the guard was made: written by the appending thread only (release), read by any. */
+    @SuppressWarnings("unused") // through APPENDED
+    private long appendedBytes;
     private volatile long measuredAtNs;
     private volatile boolean belowHeadroom;
     private volatile String measureFailure;
@@ -116,15 +131,18 @@ public final class JournalSpaceGuard
             return true;
         }
         refreshIfDue();
-        return usableBytes - bytes >= minFreeBytes;
+        return usableBytes() - bytes >= minFreeBytes;
     }
 
-    /** Called by the appender after writing {@code bytes}: the cached estimate shrinks until the next measurement. */
+    /**
+     * Called by the appender after writing {@code bytes}: the estimate shrinks until the next measurement. One
+     * thread at a time (the appending one); no atomic instruction.
+     */
     public void onAppended(final long bytes)
     {
         if (minFreeBytes != 0)
         {
-            USABLE.getAndAdd(this, -bytes);
+            APPENDED.setRelease(this, (long)APPENDED.getOpaque(this) + bytes);
         }
     }
 
@@ -140,7 +158,9 @@ public final class JournalSpaceGuard
     /** The usable bytes as last measured, less what was appended since; -1 if the last measurement failed. */
     public long usableBytes()
     {
-        return usableBytes;
+        final Measurement m = measurement;
+        return m.usableBytes == UNKNOWN ? UNKNOWN :
+            m.usableBytes - ((long)APPENDED.getAcquire(this) - m.appendedBytes);
     }
 
     /** Times the free space fell below the headroom (measured, or estimated after appends). */
@@ -188,12 +208,14 @@ public final class JournalSpaceGuard
         }
         else
         {
-            noteShort(usableBytes);
+            noteShort(usableBytes());
         }
     }
 
     private void measure(final long now)
     {
+        // The total before the statvfs: what is appended after it is subtracted, whether the measurement saw it or not.
+        final long appendedBefore = (long)APPENDED.getAcquire(this);
         long usable;
         try
         {
@@ -205,7 +227,7 @@ public final class JournalSpaceGuard
             usable = UNKNOWN;
             measureFailure = ex.toString();
         }
-        usableBytes = usable;
+        measurement = new Measurement(usable, appendedBefore);
         measuredAtNs = now;
         noteShort(usable);
     }

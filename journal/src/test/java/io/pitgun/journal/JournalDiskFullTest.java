@@ -85,6 +85,23 @@ class JournalDiskFullTest
     }
 
     @Test
+    void shouldSubtractOnlyWhatWasAppendedSinceTheLastMeasurement()
+    {
+        // The estimate is the measurement less the bytes appended after it (a running total the appender alone
+        // writes): a new measurement replaces it, and the bytes appended before it are not subtracted again.
+        final AtomicLong usable = new AtomicLong(10 * HEADROOM);
+        final JournalSpaceGuard guard = new JournalSpaceGuard(usable::get, HEADROOM);
+        guard.onAppended(100);
+        guard.onAppended(23);
+        assertEquals(10 * HEADROOM - 123, guard.usableBytes());
+        guard.invalidate();
+        assertTrue(!guard.isShort()); // measures again
+        assertEquals(10 * HEADROOM, guard.usableBytes(), "a measurement replaces the estimate");
+        guard.onAppended(50);
+        assertEquals(10 * HEADROOM - 50, guard.usableBytes());
+    }
+
+    @Test
     void shouldLetAnotherThreadMeasureAheadSoThatTheAppenderFindsTheEstimateFresh()
     {
         // The pretoucher calls refreshAhead() each duty cycle: the appender (with journal.thread: producer, the

@@ -159,7 +159,7 @@ public class IngestPathBenchmark
             .build();
         counters = new GatewayCounters();
         final JournalAckWaiter waiter = new JournalAckWaiter(new io.netty.channel.DefaultEventLoop(), pipeline,
-            1_000_000_000L, counters);
+            1_000_000_000L, counters, false);
         // Nothing waits for an ack here, so the queueing delay stays 0 and admission always admits.
         ingestor = new EnvelopeIngestor(pipeline, registry, DecoderLimits.DEFAULTS, new IdempotencyWindow(1 << 16,
             600_000_000_000L), counters, GatewayServer.MAX_ENVELOPES_PER_REQUEST, 1024,
