@@ -80,7 +80,7 @@ public enum GatewaySetting
     QUESTDB("QUESTDB", PipelineSetting.OUTPUT_QUESTDB, null, ""),
     POSTGRES_URL("POSTGRES_URL", PipelineSetting.OUTPUT_POSTGRES, null, ""),
     PARQUET_DIR("PARQUET_DIR", PipelineSetting.OUTPUT_PARQUET, null, "; here relative to the working directory"),
-    JOURNAL_ON_LOOP("JOURNAL_ON_LOOP", "1", true, "1 to journal each request's frames on the event loop that decoded them, before it answers, when that loop is the only producer (IO_THREADS=1, no UDP_BIND): a journaled acknowledgement then needs no hand-over to the pipeline's thread and back (journal.thread: producer); it never waits for disk space there, it refuses (507 journal_full); 0, or more event loops, or the UDP source: the pipeline's thread journals");
+    JOURNAL_ON_LOOP("JOURNAL_ON_LOOP", "0", true, "1 to journal each request's frames on the event loop that decoded them, before it answers, when that loop is the only producer (IO_THREADS=1, no UDP_BIND): a journaled acknowledgement then needs no hand-over to the pipeline's thread and back (journal.thread: producer), which shortens the round trip of a few connections, but the loop pays a journal entry per request that the pipeline's thread would batch, which costs many connections throughput (docs/gateway.md); on the loop it never waits for disk space, it refuses (507 journal_full), and answers wait while the stages are more than half a ring behind; 0: the pipeline's thread journals");
 
     /** Prefix of every environment variable. */
     public static final String ENV_PREFIX = "PITGUN_GATEWAY_";

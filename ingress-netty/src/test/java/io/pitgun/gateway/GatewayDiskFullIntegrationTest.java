@@ -66,7 +66,7 @@ class GatewayDiskFullIntegrationTest
     private long nextSequence;
 
     /**
-     * @param journalOnLoop {@code 1}: the event loop journals (the default with one loop); it never waits for space,
+     * @param journalOnLoop {@code 1}: the event loop journals (JOURNAL_ON_LOOP=1); it never waits for space,
      *                      so no answer may time out, and a request that meets the shortness is answered 507 at once
      *                      with its envelopes in full up to there ({@code envelope_status}). {@code 0}: the pipeline's
      *                      thread journals; a request published just before it found the disk short waits for space

@@ -31,12 +31,7 @@ final class GatewayHarness implements AutoCloseable
         this(dataDir, settings, null);
     }
 
-    /**
-     * A gateway whose pipeline stages wait for {@code held} to be released (released at the latest by close). With
-     * stages held, the pipeline's thread journals ({@code JOURNAL_ON_LOOP=0} unless {@code settings} says
-     * otherwise): a held stage then holds the journal too, and the acknowledgements wait, which is what such tests
-     * need; where the event loop journals, nothing a test can hold stands between a publish and its ack.
-     */
+    /** A gateway whose pipeline stages wait for {@code held} to be released (released at the latest by close). */
     GatewayHarness(final Path dataDir, final Map<GatewaySetting, String> settings, final HeldThreads held)
         throws InterruptedException
     {
@@ -45,10 +40,6 @@ final class GatewayHarness implements AutoCloseable
         final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
         flags.put(GatewaySetting.BIND, "127.0.0.1:0");
         flags.put(GatewaySetting.DATA_DIR, dataDir.toString());
-        if (held != null)
-        {
-            flags.put(GatewaySetting.JOURNAL_ON_LOOP, "0");
-        }
         flags.putAll(settings);
         server = GatewayServer.start(GatewayConfig.resolve(Map.of(), flags), held);
         http = new GatewayClient(server.address().getPort());
