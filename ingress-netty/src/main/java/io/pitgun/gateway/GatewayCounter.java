@@ -83,7 +83,9 @@ public enum GatewayCounter implements CounterDescriptor
     SESSION_SOURCE_EVICTIONS(34, "gateway: sessions forgotten by max_sources_per_session"),
     /** Times journaled answers were held for room in the ring (JOURNAL_ON_LOOP: the stages were more than half a ring
      *  behind), each a look again 50 µs later. */
-    ACK_ROOM_WAITS(35, "gateway: journaled answers held for room in the ring");
+    ACK_ROOM_WAITS(35, "gateway: journaled answers held for room in the ring"),
+    /** HTTP connections closed because an exception reached the handler (a reset by the peer, or a bug). */
+    CONNECTION_ERRORS(36, "gateway: http connections closed by an error");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

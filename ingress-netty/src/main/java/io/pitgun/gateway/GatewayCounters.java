@@ -34,6 +34,7 @@ public final class GatewayCounters
     /** Ack callbacks that threw (the acks after them were still completed). */
     final SharedCounter ackCallbackFailures;
     final SharedCounter ackRoomWaits;
+    final SharedCounter connectionErrors;
     final SharedCounter tlsHandshakeFailures;
     final SharedCounter tlsReloads;
     final SharedCounter tlsReloadFailures;
@@ -134,6 +135,7 @@ public final class GatewayCounters
         registryQueueDepth = new SharedGauge(byId[GatewayCounter.REGISTRY_QUEUE_RECORDS.id()]);
         ackCallbackFailures = new SharedCounter(byId[GatewayCounter.ACK_CALLBACK_FAILURES.id()]);
         ackRoomWaits = new SharedCounter(byId[GatewayCounter.ACK_ROOM_WAITS.id()]);
+        connectionErrors = new SharedCounter(byId[GatewayCounter.CONNECTION_ERRORS.id()]);
         tlsHandshakeFailures = new SharedCounter(byId[GatewayCounter.TLS_HANDSHAKE_FAILURES.id()]);
         tlsReloads = new SharedCounter(byId[GatewayCounter.TLS_RELOADS.id()]);
         tlsReloadFailures = new SharedCounter(byId[GatewayCounter.TLS_RELOAD_FAILURES.id()]);

@@ -289,7 +289,16 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 RejectReason.BODY_TOO_LARGE, cause.getMessage(), true);
             return;
         }
-        LOG.debug("connection {} failed: {}", peer, cause.toString());
+        server.counters().connectionErrors.increment();
+        if (cause instanceof java.io.IOException)
+        {
+            LOG.debug("connection {} failed: {}", peer, cause.toString()); // a peer that reset or went away: routine
+        }
+        else
+        {
+            // Not the network: a bug, or a broken installation; the client only sees the connection close.
+            LOG.warn("connection {} closed: unexpected {}", peer, cause.toString(), cause);
+        }
         ctx.close();
     }
 }

@@ -175,6 +175,9 @@ final class GatewayMetrics
         counter(w, "pitgun_gateway_ack_room_waits_total",
             "Times journaled answers were held for room in the ring (JOURNAL_ON_LOOP: the stages were more than " +
             "half a ring behind the event loop), each a look again 50 microseconds later.", counters.ackRoomWaits);
+        counter(w, "pitgun_gateway_connection_errors_total",
+            "HTTP connections closed because an exception reached the handler: an I/O error such as a reset by the " +
+            "peer, or a bug (logged as a warning).", counters.connectionErrors);
         tls(w);
         journal(w);
         shipping(w);
