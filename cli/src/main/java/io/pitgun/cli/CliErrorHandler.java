@@ -16,7 +16,8 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler
         final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
     {
         final String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-        commandLine.getErr().println("pitgun " + commandLine.getCommandName() + ": " + message);
+        // The whole command ("pitgun keys generate"), not its last word: "pitgun generate" names no command.
+        commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName(" ") + ": " + message);
         if ("1".equals(System.getenv("PITGUN_DEBUG")))
         {
             ex.printStackTrace(commandLine.getErr());

@@ -78,13 +78,27 @@ final class DocumentSigning
         return 0;
     }
 
-    /** Verifies {@code file} against the trusted keys: exit 0 and the signer, or 1 and why it was refused. */
-    static int verify(final CommandLine.Model.CommandSpec spec, final Path file, final List<Path> trust)
+    /**
+     * Verifies {@code file} against the trusted keys, then checks that the signed bytes are {@code what}
+     * ({@code validation}, as {@link #sign} does): exit 0 and the signer, or 1 and why it was refused.
+     */
+    static int verify(final CommandLine.Model.CommandSpec spec, final Path file, final List<Path> trust,
+        final String what, final Validation validation)
     {
         final SignatureVerifier verifier = new SignatureVerifier(TrustedKeys.load(trust));
         try
         {
             final VerifiedDocument doc = verifier.read(file);
+            // A valid signature says who signed these bytes, not what they are: a signed manifest is no policy.
+            final List<String> problems = validation.problems(file, doc.text());
+            if (!problems.isEmpty())
+            {
+                final PrintWriter err = spec.commandLine().getErr();
+                problems.forEach(err::println);
+                err.println(file + ": refused: signed by trusted key " + doc.signerOrUnsigned() + ", but it is not " +
+                    what);
+                return CliErrorHandler.FAILED;
+            }
             final PrintWriter out = spec.commandLine().getOut();
             out.println(file + ": OK: signed by trusted key " + doc.signerOrUnsigned() + " (sha256 " + doc.sha256() +
                 ")");

@@ -38,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -181,7 +182,7 @@ final class InsightVerifyCommand implements Callable<Integer>
                     // A gateway restarted before the insight's frames started its pipeline again, with fresh state,
                     // where its ManifestLoaded entry is: what it derived is what a replay from there derives.
                     final long firstIndex = provenance.path("journal_range").path("first_index").asLong(-1);
-                    final long restart = lastPipelineStart(journal, firstIndex);
+                    final long restart = lastPipelineStart(journal, firstIndex, manifestSha256);
                     if (restart != Journal.NO_INDEX)
                     {
                         final String fromRestart = replay(journal, compiled, source, base, output, restart, insightId);
@@ -333,12 +334,17 @@ final class InsightVerifyCommand implements Callable<Integer>
 
     /**
      * The position of the last ManifestLoaded message at or before {@code position}, unless it is the journal's
-     * first message (a replay from the start covers that one): where a later start of the live pipeline began.
+     * first message (a replay from the start covers that one) or records another manifest than
+     * {@code manifestSha256} (that start did not run the manifest being proved): where a later start of the live
+     * pipeline began.
      */
-    private static long lastPipelineStart(final Journal journal, final long position)
+    private static long lastPipelineStart(final Journal journal, final long position, final String manifestSha256)
     {
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
+        final ManifestLoadedDecoder loaded = new ManifestLoadedDecoder();
+        final byte[] digest = new byte[ManifestLoadedDecoder.manifestDigestLength()];
         final long[] found = {Journal.NO_INDEX};
+        final String[] foundDigest = {null};
         final long[] first = {Journal.NO_INDEX};
         final boolean[] past = {false};
         try (JournalTailer tailer = journal.tailer())
@@ -358,6 +364,12 @@ final class InsightVerifyCommand implements Callable<Integer>
                     header.wrap(buffer, offset).templateId() == ManifestLoadedDecoder.TEMPLATE_ID)
                 {
                     found[0] = index;
+                    loaded.wrapAndApplyHeader(buffer, offset, header);
+                    for (int i = 0; i < digest.length; i++)
+                    {
+                        digest[i] = (byte)loaded.manifestDigest(i);
+                    }
+                    foundDigest[0] = HexFormat.of().formatHex(digest);
                 }
             };
             while (!past[0] && tailer.readNext(handler))
@@ -365,7 +377,8 @@ final class InsightVerifyCommand implements Callable<Integer>
                 // one entry per call
             }
         }
-        return found[0] == first[0] ? Journal.NO_INDEX : found[0];
+        // Only a restart that ran this very manifest can have derived the insight from there.
+        return found[0] == first[0] || !manifestSha256.equals(foundDigest[0]) ? Journal.NO_INDEX : found[0];
     }
 
     private static String findInsight(final Path output, final String insightId) throws IOException

@@ -31,6 +31,6 @@ final class ManifestVerifyCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        return DocumentSigning.verify(spec, file, trust);
+        return DocumentSigning.verify(spec, file, trust, "a valid manifest", ManifestSignCommand::problems);
     }
 }

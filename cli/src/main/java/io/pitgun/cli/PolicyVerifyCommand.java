@@ -30,6 +30,7 @@ final class PolicyVerifyCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        return DocumentSigning.verify(spec, file, trust);
+        return DocumentSigning.verify(spec, file, trust, "a valid " + PolicySignCommand.SCHEMA,
+            PolicySignCommand::problems);
     }
 }

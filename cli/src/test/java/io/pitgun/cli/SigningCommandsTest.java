@@ -41,6 +41,12 @@ class SigningCommandsTest
             dir.resolve("authority.pub").toString());
         assertEquals(0, verify.exitCode(), verify.err());
         assertTrue(verify.out().contains(manifest + ": OK: signed by trusted key " + keyId), verify.out());
+        // A valid signature is not a valid policy: policy verify checks what was signed, as policy sign does.
+        final CliRun asPolicy = CliRun.of("policy", "verify", manifest.toString(), "--trust",
+            dir.resolve("authority.pub").toString());
+        assertEquals(1, asPolicy.exitCode(), asPolicy.out());
+        assertTrue(asPolicy.err().contains(manifest + ": refused: signed by trusted key " + keyId +
+            ", but it is not a valid tuning-policy/v1"), asPolicy.err());
 
         Files.writeString(manifest, Files.readString(manifest) + "\n");
         final CliRun tampered = CliRun.of("manifest", "verify", manifest.toString(), "--trust",
@@ -80,6 +86,7 @@ class SigningCommandsTest
         final CliRun again = CliRun.of("keys", "generate", "--out", dir.resolve("authority").toString());
         assertEquals(1, again.exitCode());
         assertTrue(again.err().contains("exists; a key file is never overwritten"), again.err());
+        assertTrue(again.err().startsWith("pitgun keys generate: "), "names the whole command: " + again.err());
     }
 
     @Test
