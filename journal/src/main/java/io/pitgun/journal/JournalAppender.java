@@ -289,7 +289,8 @@ public final class JournalAppender
         {
             reservedBytes -= bytesNeeded; // room was found for it already (reserve)
         }
-        else if (!guard.hasRoomFor(bytesNeeded))
+        else if (!(pretoucher != null && pretoucher.measuresAhead() ? guard.hasRoomForMeasuredAhead(bytesNeeded) :
+            guard.hasRoomFor(bytesNeeded)))
         {
             return NO_ROOM;
         }

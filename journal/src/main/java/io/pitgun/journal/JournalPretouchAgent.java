@@ -214,6 +214,12 @@ public final class JournalPretouchAgent implements Agent
         return closed || journalClosed;
     }
 
+    /** True while this agent keeps its space guard measured ahead ({@link JournalSpaceGuard#refreshAhead}). */
+    boolean measuresAhead()
+    {
+        return spaceGuard != null && !closed && !journalClosed && !disabled;
+    }
+
     /** The journal is closing: the next duty cycle ends the agent, even if its runner was never closed. */
     void onJournalClosed()
     {

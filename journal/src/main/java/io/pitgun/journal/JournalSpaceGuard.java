@@ -135,6 +135,17 @@ public final class JournalSpaceGuard
     }
 
     /**
+     * {@link #hasRoomFor} without reading the clock when the estimate has room: for an appender whose guard another
+     * thread keeps measured ({@link #refreshAhead}, the pretoucher each duty cycle), so that the appending thread
+     * (with {@code journal.thread: producer}, the application's producer) pays no clock read per entry. When the
+     * estimate has no room it is {@link #hasRoomFor}, which measures again if due, so space that returns is seen.
+     */
+    public boolean hasRoomForMeasuredAhead(final long bytes)
+    {
+        return minFreeBytes == 0 || usableBytes() - bytes >= minFreeBytes || hasRoomFor(bytes);
+    }
+
+    /**
      * Called by the appender after writing {@code bytes}: the estimate shrinks until the next measurement. One
      * thread at a time (the appending one); no atomic instruction.
      */

@@ -102,6 +102,26 @@ class JournalDiskFullTest
     }
 
     @Test
+    void shouldNotMeasureForAnAppenderMeasuredAheadWhileTheEstimateHasRoomButMeasureWhenItHasNone()
+    {
+        final AtomicLong usable = new AtomicLong(10 * HEADROOM);
+        final AtomicLong measurements = new AtomicLong();
+        final JournalSpaceGuard guard = new JournalSpaceGuard(() ->
+        {
+            measurements.incrementAndGet();
+            return usable.get();
+        }, HEADROOM);
+        guard.invalidate(); // due: hasRoomFor would measure now
+        assertTrue(guard.hasRoomForMeasuredAhead(1000));
+        assertEquals(1, measurements.get(), "the estimate had room: no clock, no measurement");
+
+        guard.onAppended(9 * HEADROOM); // the estimate (HEADROOM) has no room for 1000 more
+        guard.invalidate();
+        assertTrue(guard.hasRoomForMeasuredAhead(1000), "measured again: the file system still has 10 headrooms");
+        assertEquals(2, measurements.get());
+    }
+
+    @Test
     void shouldLetAnotherThreadMeasureAheadSoThatTheAppenderFindsTheEstimateFresh()
     {
         // The pretoucher calls refreshAhead() each duty cycle: the appender (with journal.thread: producer, the
