@@ -40,7 +40,7 @@ final class AuditLog
      * {@code duration_us} from the upgrade request) and {@code closed}, why it ended.
      */
     static void webSocketClosed(final String peer, final String tokenId, final String forwardedFor, final String realIp,
-        final String path, final String closed, final long bytesIn, final int envelopes, final int frames,
+        final String path, final String closed, final long bytesIn, final long envelopes, final long frames,
         final long durationUs)
     {
         line(peer, tokenId, forwardedFor, realIp, "GET", path, 101, null, bytesIn, envelopes, frames, durationUs,
@@ -49,7 +49,7 @@ final class AuditLog
 
     private static void line(final String peer, final String tokenId, final String forwardedFor, final String realIp,
         final String method, final String path, final int status, final RejectReason reason, final long bytesIn,
-        final int envelopes, final int frames, final long durationUs, final String closed)
+        final long envelopes, final long frames, final long durationUs, final String closed)
     {
         if (!LOG.isInfoEnabled())
         {

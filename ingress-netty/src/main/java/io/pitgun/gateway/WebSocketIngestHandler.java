@@ -43,8 +43,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private long messages;
     /** What the connection carried, for its closing audit line; read on this event loop only. */
     private long bytesIn;
-    private int envelopesAccepted;
-    private int framesAccepted;
+    private long envelopesAccepted; // long: a producer's socket may stay open for months
+    private long framesAccepted;
 
     WebSocketIngestHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
         final ConnectionAccess access, final PartialMessageMeter meter)
@@ -160,13 +160,13 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     }
 
     /** Envelopes accepted so far (a binary message counts as one when accepted). */
-    int envelopesAccepted()
+    long envelopesAccepted()
     {
         return envelopesAccepted;
     }
 
     /** Frames put into the ring so far. */
-    int framesAccepted()
+    long framesAccepted()
     {
         return framesAccepted;
     }
