@@ -275,6 +275,7 @@ final class JournalAckWaiter implements JournaledListener
 
     /** A scan's tally of the answers it keeps ({@link #keep}); loop only. */
     private long lowestLeft = NONE;
+    private boolean anyLeft;
     private long earliestDeadlineLeftNs;
 
     private void onDeadline()
@@ -310,7 +311,7 @@ final class JournalAckWaiter implements JournaledListener
             }
             else if (p.position <= journaled)
             {
-                keep(p);
+                keep(p, journaled);
                 kept++;
                 heldForRoom = true;
             }
@@ -320,7 +321,7 @@ final class JournalAckWaiter implements JournaledListener
             }
             else
             {
-                keep(p);
+                keep(p, journaled);
                 kept++;
             }
         }
@@ -330,7 +331,7 @@ final class JournalAckWaiter implements JournaledListener
             startLeft(now);
             for (int i = pending.size(); i > 0; i--)
             {
-                keep(pending.poll());
+                keep(pending.poll(), journaled);
             }
         }
         if (heldForRoom)
@@ -340,13 +341,13 @@ final class JournalAckWaiter implements JournaledListener
         final long lowest = lowestLeft;
         final long earliestDeadlineNs = earliestDeadlineLeftNs;
         lowestPending = lowest;
+        if (anyLeft && !deadlineScheduled)
+        {
+            deadlineScheduled = true;
+            loop.schedule(deadlineCheck, Math.max(0, earliestDeadlineNs - now), TimeUnit.NANOSECONDS);
+        }
         if (lowest != NONE)
         {
-            if (!deadlineScheduled)
-            {
-                deadlineScheduled = true;
-                loop.schedule(deadlineCheck, Math.max(0, earliestDeadlineNs - now), TimeUnit.NANOSECONDS);
-            }
             recheck(lowest);
         }
     }
@@ -354,18 +355,28 @@ final class JournalAckWaiter implements JournaledListener
     /** Starts a scan's tally of the answers left: none yet. */
     private void startLeft(final long now)
     {
+        anyLeft = false;
         lowestLeft = NONE;
         earliestDeadlineLeftNs = now;
     }
 
-    /** Puts an answer back in the queue and in the tally: the lowest position and the earliest deadline left. */
-    private void keep(final Pending p)
+    /**
+     * Puts an answer back in the queue and in the tally: the earliest deadline left and, for an answer still waiting
+     * for the journal, the lowest position. One that is journaled and only held for room stays out of the lowest
+     * position, which the journal thread's wake-ups compare with: it would wake the loop at once, again and again,
+     * for an answer only room can release ({@link #awaitRoom} looks for that).
+     */
+    private void keep(final Pending p, final long journaled)
     {
-        if (lowestLeft == NONE || p.deadlineNs - earliestDeadlineLeftNs < 0)
+        if (!anyLeft || p.deadlineNs - earliestDeadlineLeftNs < 0)
         {
             earliestDeadlineLeftNs = p.deadlineNs;
         }
-        lowestLeft = Math.min(lowestLeft, p.position);
+        anyLeft = true;
+        if (p.position > journaled)
+        {
+            lowestLeft = Math.min(lowestLeft, p.position);
+        }
         pending.add(p);
     }
 

@@ -49,7 +49,16 @@ class JournalAckWaiterTest
         volatile long journaled = -1;
         volatile long afterFirstRead = Long.MIN_VALUE;
         volatile boolean failed;
+        volatile boolean room = true;
+        final AtomicInteger roomLooks = new AtomicInteger();
         private final AtomicInteger reads = new AtomicInteger();
+
+        @Override
+        public boolean hasRoom()
+        {
+            roomLooks.incrementAndGet();
+            return room;
+        }
 
         @Override
         public long journaledSequence()
@@ -190,6 +199,41 @@ class JournalAckWaiterTest
         });
         return result.get(30, TimeUnit.SECONDS);
     }
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldHoldJournaledAnswersForRoomWithoutWakingTheLoopAgainAndAgain() throws Exception
+    {
+        // JOURNAL_ON_LOOP: an answer whose frames are journaled but which waits for room in the ring must not count
+        // as waiting for the journal, or every scan would wake the loop for it at once, for ever.
+        final ScriptedJournal journal = new ScriptedJournal();
+        journal.journaled = 10;
+        journal.room = false;
+        final JournalAckWaiter waiter = new JournalAckWaiter(loop, journal, TIMEOUT_NS, new GatewayCounters());
+        final CompletableFuture<Boolean> held = new CompletableFuture<>();
+        final CompletableFuture<Boolean> waiting = new CompletableFuture<>();
+        onLoop(() ->
+        {
+            waiter.await(5, held::complete); // journaled, held for room
+            waiter.await(20, waiting::complete); // not journaled yet
+            return 0;
+        });
+        journal.journaled = 20;
+        waiter.onJournaled(20); // the journal stage: a drain, whose scan holds both for room
+        onLoop(() -> 0);
+        final int looks = journal.roomLooks.get();
+        for (int i = 0; i < 3; i++)
+        {
+            onLoop(() -> 0);
+        }
+        assertEquals(looks, journal.roomLooks.get(), "no drain after drain while only room can release them");
+        assertFalse(held.isDone() || waiting.isDone());
+
+        journal.room = true;
+        waiter.onJournaled(20); // the stages moved on: here the test's own wake-up stands for the room poll
+        onLoop(() -> 0);
+        assertFalse(held.isDone(), "a journal wake-up alone does not look for room; the room poll does");
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldCompleteTheAcksAfterACallbackThatThrows() throws Exception
