@@ -65,6 +65,9 @@ final class JournalStage implements EventHandler<FrameSlot>
     private boolean failed;
     /** True between {@link #reserve} and {@link #endReservation}: a try publish, which must not wait for space. */
     private boolean reserved;
+    /** True from a reserved commit that found no room until {@link #endReservation}: the rest of that publish is
+     *  refused. */
+    private boolean refusingReserved;
     private volatile boolean waitingForSpace;
     /** The journal bytes a try publish last found no room for ({@link #reserve}), 0 once one fitted again. */
     private volatile long refusedBytes;
@@ -109,6 +112,11 @@ final class JournalStage implements EventHandler<FrameSlot>
             {
                 slot.status(SlotDescriptor.STATUS_REJECTED);
                 counters.increment(PipelineCounter.DROPPED_JOURNAL_FAILED);
+            }
+            else if (refusingReserved)
+            {
+                slot.status(SlotDescriptor.STATUS_REJECTED);
+                counters.increment(PipelineCounter.DROPPED_JOURNAL_FULL);
             }
             else if ((status & SlotDescriptor.FLAG_REPLAYED) == 0)
             {
@@ -195,11 +203,16 @@ final class JournalStage implements EventHandler<FrameSlot>
         {
             return false;
         }
-        final long bytes = JournalAppender.bytesFor(messages, messageBytes);
-        reserved = appender.reserve(bytes);
-        if (reserved != (refusedBytes == 0))
+        reserved = appender.reserve(JournalAppender.bytesFor(messages, messageBytes));
+        if (!reserved)
         {
-            refusedBytes = reserved ? 0 : bytes;
+            // Short until one message of this publish would fit, not all of them: a large refused batch must not
+            // keep small publishes out (isWaitingForSpace refuses them at the gateway's admission).
+            refusedBytes = JournalAppender.bytesFor(1, Math.max(1, messageBytes / messages));
+        }
+        else if (refusedBytes != 0)
+        {
+            refusedBytes = 0;
         }
         return reserved;
     }
@@ -207,6 +220,7 @@ final class JournalStage implements EventHandler<FrameSlot>
     /** Ends {@link #reserve}'s reservation, after its publish (or when it claimed nothing). */
     void endReservation()
     {
+        refusingReserved = false;
         if (reserved)
         {
             reserved = false;
@@ -220,9 +234,29 @@ final class JournalStage implements EventHandler<FrameSlot>
         return failed;
     }
 
+    /** Drops the open batch of a reserved publish whose commit found no room: rejected, counted, never journaled. */
+    private void refuseOpenBatch(final long sequence)
+    {
+        appender.abort();
+        for (int i = 0; i < batchCount; i++)
+        {
+            ringBuffer.get(batchSequences[i]).status(SlotDescriptor.STATUS_REJECTED);
+        }
+        counters.add(PipelineCounter.DROPPED_JOURNAL_FULL, batchCount);
+        batchCount = 0;
+        refusingReserved = true;
+        done(sequence);
+    }
+
+    /** True when the current reserved publish was refused for room after all (its later frames are refused too). */
+    boolean refusedReserved()
+    {
+        return refusingReserved;
+    }
+
     /**
      * True while the stage holds a batch back because the journal's file system is short of space, or while the
-     * last try publish it refused for space ({@link #reserve}) would still not fit: either way new frames cannot
+     * last try publish it refused for space (one message of it) ({@link #reserve}) would still not fit: either way new frames cannot
      * go in now. Any thread.
      */
     boolean isWaitingForSpace()
@@ -251,12 +285,11 @@ final class JournalStage implements EventHandler<FrameSlot>
             first = appender.tryCommit();
             if (first == JournalAppender.NO_ROOM && reserved)
             {
-                // The room was there at reserve(): this is the mapped file faulting, space gone under the headroom.
-                // A try publish runs on a thread that must not wait (an event loop): stop, as for a write error.
-                fail(new JournalFullException("the journal's file system ran out of space below its headroom " +
-                    "while a reserved batch was written; " + batchCount + " frame(s) and every later one were " +
-                    "not journaled"));
-                done(sequence);
+                // The room was there at reserve(): the mapped file faulted (the appender rolled the entry back), the
+                // space went to another writer since the last measurement. A try publish runs on a thread that must
+                // not wait (an event loop): refuse the rest of this publish, as if reserve() had found no room, and
+                // go on; the guard measures again before the next one.
+                refuseOpenBatch(sequence);
                 return;
             }
             if (first == JournalAppender.NO_ROOM)

@@ -34,8 +34,9 @@ final class RingPublisher
     /** What a try publish returns when the ring lacks the slots (counted {@code DROPPED_RING_FULL}). */
     static final long RING_FULL = -1;
     /** What a try publish returns when the producer's own journal stage refused it ({@code journal.thread:
-     *  producer}): its file system is below the headroom (counted {@code DROPPED_JOURNAL_FULL}, nothing claimed), or
-     *  the stage has stopped for good ({@code DROPPED_JOURNAL_FAILED}). Nothing of it is acknowledged. */
+     *  producer}): its file system is below the headroom (counted {@code DROPPED_JOURNAL_FULL}, nothing claimed; or,
+     *  rarely, a write faulted after room was found: the frames from that entry on are rejected and counted the
+     *  same), or the stage has stopped for good ({@code DROPPED_JOURNAL_FAILED}). None of it is to be acknowledged. */
     static final long JOURNAL_REFUSED = -2;
     /** The slot bytes a single producer reads ahead after each publish: the header and a typical frame's lines. */
     private static final int TOUCHED_SLOT_BYTES = SlotDescriptor.HEADER_LENGTH + 192;
@@ -111,7 +112,8 @@ final class RingPublisher
             final FrameSlot slot = slot(position);
             publishReady(position, slot,
                 FrameFlyweight.copyNormalised(buffer, offset, length, slot.buffer(), SlotDescriptor.FRAME_OFFSET));
-            return journal != null && journal.hasFailed() ? JOURNAL_REFUSED : position;
+            return journal != null && (journal.hasFailed() || journal.refusedReserved()) ? JOURNAL_REFUSED :
+                position;
         }
         finally
         {
@@ -202,7 +204,7 @@ final class RingPublisher
         {
             final long last = claimAndPublishBatch(buffer, offsets, lengths, from, count, eventIdMsb, eventIdLsb,
                 contentDigest, firstOrdinal, frameCount, journal);
-            return last >= 0 && journal.hasFailed() ? JOURNAL_REFUSED : last;
+            return last >= 0 && (journal.hasFailed() || journal.refusedReserved()) ? JOURNAL_REFUSED : last;
         }
         finally
         {

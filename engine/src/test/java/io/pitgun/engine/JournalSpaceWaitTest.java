@@ -5,6 +5,7 @@ import io.pitgun.codecs.sbe.SignalQuality;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
 import io.pitgun.codecs.sbe.ValueType;
 import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.testsupport.Await;
@@ -177,13 +178,23 @@ class JournalSpaceWaitTest
             assertEquals(0, pipeline.counters().get(PipelineCounter.JOURNAL_SPACE_WAITS), "nothing waited");
             assertTrue(pipeline.isJournalWaitingForSpace(), "short until a publish of that size fits again");
 
+            // Room for two of them: the batch of three is refused, yet the journal is not short for one message,
+            // which must still go in (a large refused publish does not keep small ones out).
+            usable.set(HEADROOM + JournalAppender.bytesFor(2, 2L * length));
+            journal.spaceGuard().invalidate();
+            assertEquals(TelemetryPipeline.JOURNAL_REFUSED, pipeline.tryPublishBatch(frame, offsets, lengths, 0, 3));
+            assertFalse(pipeline.isJournalWaitingForSpace(), "one message of that batch fits");
+            final long single = pipeline.tryPublish(frame, 0, length);
+            assertEquals(first + 1, single);
+            assertTrue(pipeline.isJournaled(single));
+
             usable.set(PLENTY);
             journal.spaceGuard().invalidate();
             assertFalse(pipeline.isJournalWaitingForSpace());
             final long next = pipeline.tryPublishBatch(frame, offsets, lengths, 0, 3);
-            assertEquals(first + 3, next, "the refused publishes claimed nothing");
+            assertEquals(single + 3, next, "the refused publishes claimed nothing");
             assertTrue(pipeline.isJournaled(next));
-            assertEquals(journaledBefore + 3, count(journal), "the refused ones are nowhere");
+            assertEquals(journaledBefore + 4, count(journal), "the refused ones are nowhere");
             pipeline.close();
             assertTrue(pipeline.journalFailure().isEmpty());
         }

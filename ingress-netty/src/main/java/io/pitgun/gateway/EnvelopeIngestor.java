@@ -203,7 +203,7 @@ public final class EnvelopeIngestor
                 // Validated whole by `messages` (FrameValidator) before anything was published: not re-checked.
                 position = pipeline.tryPublishValidatedBatch(buffer, messages.absoluteOffsets(),
                     messages.lengths(), i, batch, 0, 0, 0, 0, 0);
-                if (position < 0 && batch > 1)
+                if (position == TelemetryPipeline.RING_FULL && batch > 1) // only the ring takes fewer
                 {
                     batch = 1;
                     position = pipeline.tryPublishValidatedBatch(buffer, messages.absoluteOffsets(),

@@ -280,6 +280,20 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         super.userEventTriggered(ctx, event);
     }
 
+    // An I/O error, also as the cause of a codec's exception (TLS record errors arrive as a DecoderException around
+    // an SSLException): the peer's doing, logged at debug; anything else is a warning.
+    private static boolean isIoError(final Throwable cause)
+    {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause())
+        {
+            if (t instanceof java.io.IOException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
@@ -290,7 +304,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             return;
         }
         server.counters().connectionErrors.increment();
-        if (cause instanceof java.io.IOException)
+        if (isIoError(cause))
         {
             LOG.debug("connection {} failed: {}", peer, cause.toString()); // a peer that reset or went away: routine
         }
