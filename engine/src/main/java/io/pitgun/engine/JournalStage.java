@@ -203,12 +203,14 @@ final class JournalStage implements EventHandler<FrameSlot>
         {
             return false;
         }
-        reserved = appender.reserve(JournalAppender.bytesFor(messages, messageBytes));
+        final long bytes = JournalAppender.bytesFor(messages, messageBytes);
+        reserved = appender.reserve(bytes);
         if (!reserved)
         {
-            // Short until one message of this publish would fit, not all of them: a large refused batch must not
-            // keep small publishes out (isWaitingForSpace refuses them at the gateway's admission).
-            refusedBytes = JournalAppender.bytesFor(1, Math.max(1, messageBytes / messages));
+            // Reported short (isWaitingForSpace) until a publish of this size would fit, or one fits; a producer
+            // that journals inline must not refuse smaller publishes on that account (the gateway's admission does
+            // not), they may fit and end the state.
+            refusedBytes = bytes;
         }
         else if (refusedBytes != 0)
         {
@@ -256,7 +258,7 @@ final class JournalStage implements EventHandler<FrameSlot>
 
     /**
      * True while the stage holds a batch back because the journal's file system is short of space, or while the
-     * last try publish it refused for space (one message of it) ({@link #reserve}) would still not fit: either way new frames cannot
+     * last try publish it refused for space ({@link #reserve}) would still not fit: either way new frames cannot
      * go in now. Any thread.
      */
     boolean isWaitingForSpace()

@@ -178,15 +178,16 @@ class JournalSpaceWaitTest
             assertEquals(0, pipeline.counters().get(PipelineCounter.JOURNAL_SPACE_WAITS), "nothing waited");
             assertTrue(pipeline.isJournalWaitingForSpace(), "short until a publish of that size fits again");
 
-            // Room for two of them: the batch of three is refused, yet the journal is not short for one message,
-            // which must still go in (a large refused publish does not keep small ones out).
+            // Room for two of them: the batch of three is refused and reported short, yet one message must still
+            // go in (a large refused publish does not keep small ones out), and its success ends the state.
             usable.set(HEADROOM + JournalAppender.bytesFor(2, 2L * length));
             journal.spaceGuard().invalidate();
             assertEquals(TelemetryPipeline.JOURNAL_REFUSED, pipeline.tryPublishBatch(frame, offsets, lengths, 0, 3));
-            assertFalse(pipeline.isJournalWaitingForSpace(), "one message of that batch fits");
+            assertTrue(pipeline.isJournalWaitingForSpace(), "a publish of that size would not fit");
             final long single = pipeline.tryPublish(frame, 0, length);
             assertEquals(first + 1, single);
             assertTrue(pipeline.isJournaled(single));
+            assertFalse(pipeline.isJournalWaitingForSpace(), "a publish fitted");
 
             usable.set(PLENTY);
             journal.spaceGuard().invalidate();

@@ -53,7 +53,7 @@ final class GatewayHealth
     List<Problem> problems()
     {
         final List<Problem> problems = new ArrayList<>(4);
-        final RejectReason journalRefusal = journal.refusal();
+        final RejectReason journalRefusal = journal.condition();
         if (journalRefusal == RejectReason.JOURNAL_FAILED)
         {
             problems.add(new Problem("journal_failed", journal.explain(journalRefusal)));

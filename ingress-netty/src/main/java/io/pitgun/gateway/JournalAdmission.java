@@ -1,5 +1,6 @@
 package io.pitgun.gateway;
 
+import io.pitgun.engine.JournalThread;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalSpaceGuard;
@@ -18,11 +19,14 @@ final class JournalAdmission
 
     private final TelemetryPipeline pipeline;
     private final JournalSpaceGuard guard;
+    /** The event loop journals (JOURNAL_ON_LOOP): its publishes reserve room themselves and refuse without it. */
+    private final boolean journalsOnPublish;
 
     JournalAdmission(final TelemetryPipeline pipeline)
     {
         this.pipeline = pipeline;
         this.guard = pipeline.journal().map(Journal::spaceGuard).orElse(null);
+        this.journalsOnPublish = pipeline.config().journalThread() == JournalThread.PRODUCER;
     }
 
     /** Null when the journal can take new frames, else why not ({@link RejectReason#JOURNAL_FULL} or
@@ -37,7 +41,20 @@ final class JournalAdmission
         {
             return RejectReason.JOURNAL_FAILED;
         }
-        return guard.isShort() || pipeline.isJournalWaitingForSpace() ? RejectReason.JOURNAL_FULL : null;
+        // Where publishes journal themselves, one refused for room says nothing of a smaller one, which may fit.
+        final boolean refusing = !journalsOnPublish && pipeline.isJournalWaitingForSpace();
+        return guard.isShort() || refusing ? RejectReason.JOURNAL_FULL : null;
+    }
+
+    /**
+     * The journal's state for {@code /health} and the {@code pitgun_journal_full} gauge: as {@link #refusal()}, and
+     * also short while the last publish refused for room would still not fit (JOURNAL_ON_LOOP).
+     */
+    RejectReason condition()
+    {
+        final RejectReason refusal = refusal();
+        return refusal == null && guard != null && pipeline.isJournalWaitingForSpace() ? RejectReason.JOURNAL_FULL :
+            refusal;
     }
 
     /** Why the journal refused a publish ({@code TelemetryPipeline.JOURNAL_REFUSED}): stopped, else short of
