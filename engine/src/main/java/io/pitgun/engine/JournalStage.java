@@ -240,14 +240,20 @@ final class JournalStage implements EventHandler<FrameSlot>
     private void refuseOpenBatch(final long sequence)
     {
         appender.abort();
+        rejectOpenBatch(PipelineCounter.DROPPED_JOURNAL_FULL);
+        refusingReserved = true;
+        done(sequence);
+    }
+
+    /** Marks the open batch's slots rejected (never acknowledged) and counts them as {@code reason}. */
+    private void rejectOpenBatch(final PipelineCounter reason)
+    {
         for (int i = 0; i < batchCount; i++)
         {
             ringBuffer.get(batchSequences[i]).status(SlotDescriptor.STATUS_REJECTED);
         }
-        counters.add(PipelineCounter.DROPPED_JOURNAL_FULL, batchCount);
+        counters.add(reason, batchCount);
         batchCount = 0;
-        refusingReserved = true;
-        done(sequence);
     }
 
     /** True when the current reserved publish was refused for room after all (its later frames are refused too). */
@@ -367,12 +373,7 @@ final class JournalStage implements EventHandler<FrameSlot>
         {
             // the journal is already broken; the first error is the one reported
         }
-        for (int i = 0; i < batchCount; i++)
-        {
-            ringBuffer.get(batchSequences[i]).status(SlotDescriptor.STATUS_REJECTED);
-        }
-        counters.add(PipelineCounter.DROPPED_JOURNAL_FAILED, batchCount);
-        batchCount = 0;
+        rejectOpenBatch(PipelineCounter.DROPPED_JOURNAL_FAILED);
         errors.onError("journal", ex);
         // The waiters refuse at once (failure is set) instead of waiting out their timeout.
         listeners.onJournalFailed(journaledSequence.get(), errors);

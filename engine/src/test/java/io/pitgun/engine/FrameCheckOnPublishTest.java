@@ -89,11 +89,17 @@ class FrameCheckOnPublishTest
     private int validFrame()
     {
         frame.setMemory(0, frame.capacity(), (byte)0);
+        return oneSampleFrame(frame);
+    }
+
+    /** Encodes at 0 a valid frame message of one sample (speed, 100.0); returns its length. For other tests too. */
+    static int oneSampleFrame(final UnsafeBuffer buffer)
+    {
         final TelemetryFrameEncoder encoder = new TelemetryFrameEncoder()
-            .wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()).sequence(1).timestampUs(1).sourceId(1)
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).sequence(1).timestampUs(1).sourceId(1)
             .lapNumber(1).sector((short)0);
         encoder.flags().clear();
-        encoder.samplesCount(1).next().value(Double.doubleToRawLongBits(100.0)).parameterId(3)
+        encoder.samplesCount(1).next().value(Double.doubleToRawLongBits(100.0)).parameterId(SyntheticRun.SPEED)
             .valueType(ValueType.F32).quality(SignalQuality.GOOD);
         return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }

@@ -1,9 +1,5 @@
 package io.pitgun.engine;
 
-import io.pitgun.codecs.sbe.MessageHeaderEncoder;
-import io.pitgun.codecs.sbe.SignalQuality;
-import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
-import io.pitgun.codecs.sbe.ValueType;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
@@ -162,7 +158,7 @@ class JournalSpaceWaitTest
                     .producerMode(ProducerMode.SINGLE).journalThread(JournalThread.PRODUCER).build())
                 .journal(journal).build();
             final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
-            final int length = frame(frame);
+            final int length = FrameCheckOnPublishTest.oneSampleFrame(frame);
             final int[] offsets = {0, 0, 0};
             final int[] lengths = {length, length, length};
             final long first = pipeline.tryPublishBatch(frame, offsets, lengths, 0, 3);
@@ -199,18 +195,6 @@ class JournalSpaceWaitTest
             pipeline.close();
             assertTrue(pipeline.journalFailure().isEmpty());
         }
-    }
-
-    /** One valid frame message at 0; returns its length. */
-    private static int frame(final UnsafeBuffer buffer)
-    {
-        final TelemetryFrameEncoder encoder = new TelemetryFrameEncoder()
-            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).sequence(1).timestampUs(1).sourceId(1)
-            .lapNumber(1).sector((short)0);
-        encoder.flags().clear();
-        encoder.samplesCount(1).next().value(Double.doubleToRawLongBits(100.0)).parameterId(SyntheticRun.SPEED)
-            .valueType(ValueType.F32).quality(SignalQuality.GOOD);
-        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 
     private static void awaitWaiting(final TelemetryPipeline pipeline, final boolean waiting)
