@@ -115,6 +115,17 @@ class GatewayDiskFullIntegrationTest
                     refused.body());
                 assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After on " + refused.body());
                 assertTrue(gateway.metric("pitgun_gateway_rejections_total{reason=\"journal_full\"}") >= 1);
+                if (onLoop)
+                {
+                    // The loop refuses a request its reservation does not fit, which the conservative estimate can
+                    // do a little above the headroom; a measurement a moment later may find room for it again. The
+                    // journal is short for good once the file system is below the headroom: post on until then.
+                    for (int i = 0; i < MAX_POSTS_UNTIL_FULL && gateway.metric("pitgun_journal_full") != 1.0; i++)
+                    {
+                        final int status = postBatch(gateway, acked).statusCode();
+                        assertTrue(status == 202 || status == 507, "only accepted or journal_full: " + status);
+                    }
+                }
                 assertEquals(1.0, gateway.metric("pitgun_journal_full"));
 
                 final HttpResponse<String> health = gateway.get("/health");
