@@ -20,6 +20,7 @@ import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.AgentRunner;
 
 import java.nio.file.Path;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,9 +67,11 @@ final class JournaledRingFloor implements AutoCloseable
      * {@link OpenLoop}'s), then waits (bounded) until the consumer has journaled them all.
      *
      * @param latencyNs where intended → journaled goes; null for a warm-up.
+     * @param threads   makes the consumer's thread (it is named here).
      * @return the nanoTime after the last publish.
      */
-    long run(final PacedSchedule schedule, final long startNs, final long frames, final Histogram latencyNs)
+    long run(final PacedSchedule schedule, final long startNs, final long frames, final Histogram latencyNs,
+        final ThreadFactory threads)
     {
         handler.latencyNs = latencyNs;
         final BatchEventProcessor<FrameSlot> consumer = new BatchEventProcessorBuilder().build(ringBuffer,
@@ -76,7 +79,8 @@ final class JournaledRingFloor implements AutoCloseable
         // From the ring's cursor: a fresh processor would otherwise start at slot 0 of a ring earlier runs filled.
         consumer.getSequence().set(ringBuffer.getCursor());
         ringBuffer.addGatingSequences(consumer.getSequence());
-        final Thread thread = new Thread(consumer, "paced-ring-floor-consumer");
+        final Thread thread = threads.newThread(consumer);
+        thread.setName("paced-ring-floor-consumer");
         thread.start();
         try
         {

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -57,7 +58,7 @@ public final class PacedLatencyMain
     static final double STEP_FACTOR = 1.5;
     static final String CHILD_PROPERTY = "pitgun.paced.child";
     private static final String USAGE = "usage: PacedLatencyMain [--quick] --out DIR [--rates R,R...] " +
-        "[--configurations NAME,...] [--warmup-ms N] [--measure-ms N] [--idle-ms N] [--max-steps N]";
+        "[--configurations NAME,...] [--warmup-ms N] [--measure-ms N] [--rounds N] [--idle-ms N] [--max-steps N]";
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
     /** The first frame of a run is intended this long after the run is set up. */
     private static final long START_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -67,7 +68,7 @@ public final class PacedLatencyMain
 
     /** The command line. */
     record Options(Path out, boolean quick, long[] rates, List<String> configurations, long warmupMs,
-        long measureMs, long idleMs, int maxSteps)
+        long measureMs, int rounds, long idleMs, int maxSteps)
     {
         static Options parse(final String[] args)
         {
@@ -77,6 +78,7 @@ public final class PacedLatencyMain
             List<String> configurations = null;
             Long warmupMs = null;
             Long measureMs = null;
+            Integer rounds = null;
             Long idleMs = null;
             Integer maxSteps = null;
             for (int i = 0; i < args.length; i++)
@@ -91,6 +93,7 @@ public final class PacedLatencyMain
                     case "--configurations" -> configurations = List.of(value(args, ++i, arg).split(","));
                     case "--warmup-ms" -> warmupMs = Long.parseLong(value(args, ++i, arg));
                     case "--measure-ms" -> measureMs = Long.parseLong(value(args, ++i, arg));
+                    case "--rounds" -> rounds = Integer.parseInt(value(args, ++i, arg));
                     case "--idle-ms" -> idleMs = Long.parseLong(value(args, ++i, arg));
                     case "--max-steps" -> maxSteps = Integer.parseInt(value(args, ++i, arg));
                     default -> throw new IllegalArgumentException("unknown argument " + arg + "; " + USAGE);
@@ -100,10 +103,15 @@ public final class PacedLatencyMain
             {
                 throw new IllegalArgumentException("--out DIR is required; " + USAGE);
             }
-            // quick: bin/bench quick's step takes about two minutes on 2 cores; full: longer points.
+            if (rounds != null && rounds < 1)
+            {
+                throw new IllegalArgumentException("--rounds needs at least 1, got " + rounds);
+            }
+            // quick: bin/bench quick's step takes about three minutes on 2 cores; full: longer points.
             return new Options(out, quick, rates, configurations,
                 warmupMs != null ? warmupMs : quick ? 300 : 2_000,
-                measureMs != null ? measureMs : quick ? 1_000 : 5_000,
+                measureMs != null ? measureMs : quick ? 2_000 : 10_000,
+                rounds != null ? rounds : quick ? 5 : 10,
                 idleMs != null ? idleMs : quick ? 2_000 : 5_000,
                 maxSteps != null ? maxSteps : quick ? 4 : 6);
         }
@@ -186,12 +194,16 @@ public final class PacedLatencyMain
             BenchPipeline.delete(bareDirectory);
             BenchPipeline.delete(ringDirectory);
         }
-        final String settings = String.format(Locale.ROOT, "Each point: %d ms warm-up, then %d ms measured, the " +
-            "bare append first and the pipeline right after at the same rate; the journaled ring (busy-spin, see the " +
-            "verdict) likewise at each fixed rate right before each configuration's pipeline opens; idle CPU over %d " +
-            "ms after the first warm-up; %d cores. Latencies from each frame's intended send time (coordinated " +
-            "omission corrected). Raw `.hgrm` files and plots next to this file's copy in `perf/results/`.",
-            options.warmupMs(), options.measureMs(), options.idleMs(), Runtime.getRuntime().availableProcessors());
+        final String settings = String.format(Locale.ROOT, "Each point: %d ms warm-up of each, then %d ms measured " +
+            "for each of the bare append and the pipeline at the same rate, in %d rounds in which they take turns " +
+            "(bare first); the journaled ring (busy-spin, see the verdict) at each fixed rate, %d ms, right before " +
+            "each configuration's pipeline opens; idle CPU over %d ms after the first warm-up; %d cores. The latency " +
+            "profile runs as docs/embedding.md sets it up, on dedicated cores: the producer's thread (which also " +
+            "runs the bare append and the journaled ring's producer) is pinned to the last CPU and every other " +
+            "thread of the JVM to the others (`ProducerCore`). Latencies from each frame's intended send time " +
+            "(coordinated omission corrected). Raw `.hgrm` files and plots next to this file's copy in " +
+            "`perf/results/`.", options.warmupMs(), options.measureMs(), options.rounds(), options.measureMs(),
+            options.idleMs(), Runtime.getRuntime().availableProcessors());
         final String block = PacedLatencyReport.render(settings, results);
         Files.writeString(options.out().resolve("paced-latency.md"), block, StandardCharsets.UTF_8);
         log.println();
@@ -229,12 +241,35 @@ public final class PacedLatencyMain
 
         PacedConfigurationResult run() throws IOException, ManifestException
         {
-            measureRingFloor();
+            // The latency profile runs on dedicated cores (docs/embedding.md): the producer's thread gets one, for
+            // its floors and bare append as for the pipeline; every other thread shares the rest.
+            try (ProducerCore core = configuration.latencyProfile() ? pinProducer() : null)
+            {
+                return runPinned(core);
+            }
+        }
+
+        private ProducerCore pinProducer()
+        {
+            final ProducerCore core = ProducerCore.pin();
+            log.printf(Locale.ROOT, "paced: %s: the producer's thread has CPU %d to itself; every other thread the " +
+                "rest%n", configuration.name(), core.producerCpu());
+            return core;
+        }
+
+        private PacedConfigurationResult runPinned(final ProducerCore core) throws IOException, ManifestException
+        {
+            measureRingFloor(core == null ? Thread::new : core.offProducerThreads());
             final Path directory = Files.createTempDirectory("pitgun-paced-journal");
             pipeline = BenchPipeline.open(BenchPipeline.JOURNAL_SHARED, directory, configuration::apply);
+            if (core != null)
+            {
+                core.apply(); // the pipeline's threads were started by the producer's thread, on its CPU
+            }
             try
             {
-                final String skipped = skipReason();
+                final String skipped = skipReason(core == null ? Runtime.getRuntime().availableProcessors() :
+                    core.cpus());
                 if (skipped != null)
                 {
                     log.println("paced: skipping " + configuration.name() + ": " + skipped);
@@ -278,15 +313,16 @@ public final class PacedLatencyMain
          * an open pipeline's threads (which spin when idle in some configurations) would share the cores, the floor
          * would say more about them than about a thread handoff. Step-up rates are not measured.
          */
-        private void measureRingFloor() throws IOException
+        private void measureRingFloor(final ThreadFactory threads) throws IOException
         {
             for (final long rate : options.rates())
             {
                 final PacedSchedule schedule = new PacedSchedule(rate);
-                ring.run(schedule, System.nanoTime() + START_DELAY_NS, schedule.frames(ms(options.warmupMs())), null);
+                ring.run(schedule, System.nanoTime() + START_DELAY_NS, schedule.frames(ms(options.warmupMs())), null,
+                    threads);
                 ringNs.reset();
                 ring.run(schedule, System.nanoTime() + START_DELAY_NS, schedule.frames(ms(options.measureMs())),
-                    ringNs);
+                    ringNs, threads);
                 ringFloor.put(rate, Percentiles.of(ringNs));
                 HdrFiles.writePercentiles(options.out().resolve(configuration.slug() + "-" + rate +
                     "-ring_journaled.hgrm"), new HdrFiles.Series("ring_journaled", ringNs));
@@ -306,7 +342,7 @@ public final class PacedLatencyMain
          * spins too; with fewer cores they take turns by the scheduler's time slice and the figures say nothing
          * about the configuration.
          */
-        private String skipReason()
+        private String skipReason(final int cores)
         {
             if (!configuration.spinsWhenIdle())
             {
@@ -315,7 +351,6 @@ public final class PacedLatencyMain
             // The pretoucher backs off on its own idle strategy, whatever the configuration's wait strategy.
             final long spinning = 1 + pipeline.threads().stream().filter(t -> !t.getName().endsWith("-pretouch"))
                 .count();
-            final int cores = Runtime.getRuntime().availableProcessors();
             return spinning > cores ? String.format(Locale.ROOT, "%d threads spin (the producer and %d stage " +
                 "thread(s) of %s) on %d cores", spinning, spinning - 1, configuration.waitStrategy().symbol(), cores) :
                 null;
@@ -325,29 +360,45 @@ public final class PacedLatencyMain
         {
             final PacedSchedule schedule = new PacedSchedule(rate);
             final long warmup = schedule.frames(ms(options.warmupMs()));
-            final long frames = schedule.frames(ms(options.measureMs()));
-            // The bare append first, then the pipeline, back to back at the same rate.
+            // The measured time of each side is split into rounds, the bare append and the pipeline taking turns at
+            // the same rate: a stall of the machine (this VM's come every few seconds and last milliseconds) then
+            // falls on either side alike, not on whichever happened to run during it.
+            final long roundFrames = Math.max(1, schedule.frames(ms(options.measureMs())) / options.rounds());
             bare.run(schedule, System.nanoTime() + START_DELAY_NS, warmup, null);
-            bareNs.reset();
-            final long bareStart = System.nanoTime() + START_DELAY_NS;
-            final long bareAllocated = ALLOCATIONS.getCurrentThreadAllocatedBytes();
-            final long bareEnd = bare.run(schedule, bareStart, frames, bareNs);
-            final long bareBytes = ALLOCATIONS.getCurrentThreadAllocatedBytes() - bareAllocated;
-            final double bareAchieved = PacedSchedule.achieved(frames, bareStart, bareEnd);
-
             publish(schedule, warmup, null);
             drain();
-            final Histogram journaledBefore = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED);
-            final Histogram processedBefore = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED);
+            bareNs.reset();
             commitNs.reset();
-            final long start = System.nanoTime() + START_DELAY_NS;
-            final long pipelineAllocated = ALLOCATIONS.getCurrentThreadAllocatedBytes();
-            final long end = publish(schedule, start, frames, commitNs);
-            final long pipelineBytes = ALLOCATIONS.getCurrentThreadAllocatedBytes() - pipelineAllocated;
-            final double achieved = PacedSchedule.achieved(frames, start, end);
-            final Histogram[] after = drain();
-            final Histogram journaled = minus(after[0], journaledBefore);
-            final Histogram processed = minus(after[1], processedBefore);
+            final Histogram journaled = histogram();
+            final Histogram processed = histogram();
+            long bareBytes = 0;
+            long pipelineBytes = 0;
+            long bareNsTotal = 0;
+            long pipelineNsTotal = 0;
+            for (int round = 0; round < options.rounds(); round++)
+            {
+                final long bareStart = System.nanoTime() + START_DELAY_NS;
+                final long bareAllocated = ALLOCATIONS.getCurrentThreadAllocatedBytes();
+                final long bareEnd = bare.run(schedule, bareStart, roundFrames, bareNs);
+                bareBytes += ALLOCATIONS.getCurrentThreadAllocatedBytes() - bareAllocated;
+                bareNsTotal += bareEnd - bareStart;
+
+                final Histogram journaledBefore = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED);
+                final Histogram processedBefore = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_PROCESSED);
+                final long start = System.nanoTime() + START_DELAY_NS;
+                final long pipelineAllocated = ALLOCATIONS.getCurrentThreadAllocatedBytes();
+                final long end = publish(schedule, start, roundFrames, commitNs);
+                pipelineBytes += ALLOCATIONS.getCurrentThreadAllocatedBytes() - pipelineAllocated;
+                pipelineNsTotal += end - start;
+                final Histogram[] after = drain();
+                journaled.add(minus(after[0], journaledBefore));
+                processed.add(minus(after[1], processedBefore));
+            }
+            final long frames = roundFrames * options.rounds();
+            // Each round is frames - 1 intervals long.
+            final long intervals = frames - options.rounds() + 1;
+            final double bareAchieved = PacedSchedule.achieved(intervals, 0, bareNsTotal);
+            final double achieved = PacedSchedule.achieved(intervals, 0, pipelineNsTotal);
 
             final PacedPoint point = new PacedPoint(rate, achieved, Percentiles.of(commitNs),
                 Percentiles.of(journaled), Percentiles.of(processed), bareAchieved, Percentiles.of(bareNs), stepUp,

@@ -1,0 +1,94 @@
+package io.pitgun.perf.paced;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The latency profile's dedicated core, read back from the kernel ({@code /proc/self/task/TID/status}). */
+class ProducerCoreTest
+{
+    @Test
+    @Timeout(30)
+    void shouldGiveTheCallerTheLastCpuAndEveryOtherThreadTheRestUntilClosed() throws Exception
+    {
+        final int cpus = Runtime.getRuntime().availableProcessors();
+        assumeTrue(cpus >= 2 && Files.isDirectory(Path.of("/proc/self/task")), "needs Linux and 2 CPUs");
+        final String all = range(0, cpus - 1);
+        final CountDownLatch pinned = new CountDownLatch(1);
+        final CountDownLatch done = new CountDownLatch(1);
+        final AtomicReference<String> bystander = new AtomicReference<>();
+        final AtomicReference<String> child = new AtomicReference<>();
+        final Thread other = new Thread(() ->
+        {
+            await(pinned);
+            bystander.set(allowed("thread-self"));
+            done.countDown();
+        });
+        other.start();
+        final String self;
+        try (ProducerCore core = ProducerCore.pin())
+        {
+            self = allowed("thread-self");
+            pinned.countDown();
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            final Thread started = core.offProducerThreads().newThread(() -> child.set(allowed("thread-self")));
+            started.start();
+            started.join();
+            assertEquals(cpus - 1, core.producerCpu());
+        }
+        other.join();
+        assertEquals(Integer.toString(cpus - 1), self, "the producer's thread has the last CPU only");
+        assertEquals(range(0, cpus - 2), bystander.get(), "a thread that was running is moved off it");
+        assertEquals(range(0, cpus - 2), child.get(), "a thread the producer starts leaves it");
+        assertEquals(all, allowed("thread-self"), "closed: all CPUs again");
+        assertNotEquals(self, all);
+    }
+
+    private static String range(final int from, final int to)
+    {
+        return from == to ? Integer.toString(from) : from + "-" + to;
+    }
+
+    /** Cpus_allowed_list of /proc/{@code task} (thread-self: the calling thread). */
+    private static String allowed(final String task)
+    {
+        try
+        {
+            for (final String line : Files.readAllLines(Path.of("/proc", task, "status")))
+            {
+                if (line.startsWith("Cpus_allowed_list:"))
+                {
+                    return line.substring("Cpus_allowed_list:".length()).strip();
+                }
+            }
+            throw new IllegalStateException("no Cpus_allowed_list in /proc/" + task + "/status");
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static void await(final CountDownLatch latch)
+    {
+        try
+        {
+            assertTrue(latch.await(10, TimeUnit.SECONDS));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
