@@ -254,6 +254,13 @@ final class JsonCursor
         final int quote = pos;
         int p = pos + 1;
         int codePoints = 0;
+        // Eight plain bytes at a time (printable ASCII but the quote and the backslash): one code point each. The
+        // first word with anything else goes through the byte loop below, which finds what it is.
+        while (p + Long.BYTES <= end && SwarDigits.isPlainText(SwarDigits.word(buf, p)))
+        {
+            p += Long.BYTES;
+            codePoints += Long.BYTES;
+        }
         // Fast path: no escapes, so the string can be referenced in place.
         while (p < end)
         {

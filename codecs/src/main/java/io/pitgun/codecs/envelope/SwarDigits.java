@@ -5,7 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Eight ASCII digits at a time, in one 64-bit word (SIMD within a register). Numbers in telemetry are short runs
+ * Eight ASCII digits at a time, in one 64-bit word (SIMD within a register); and eight bytes of a JSON string at
+ * a time ({@link #isPlainText}). Numbers in telemetry are short runs
  * of digits whose lengths vary from value to value; a byte loop mispredicts its exit branch on almost every one,
  * while this classifies and converts a whole word with a few shifts and multiplies.
  * <pre>
@@ -21,6 +22,33 @@ final class SwarDigits
 
     private SwarDigits()
     {
+    }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
+    /** The eight bytes at {@code at}, the first in the lowest byte; needs {@code at + 8 <= bytes.length}. */
+    static long word(final byte[] bytes, final int at)
+    {
+        return (long)LONG_LE.get(bytes, at);
+    }
+
+    /**
+     * True when none of the word's bytes ends or escapes a JSON string or needs a look of its own: no {@code "},
+     * no {@code \}, no control character (below 0x20) and no byte of a multi-byte UTF-8 sequence (0x80 and up).
+     */
+    static boolean isPlainText(final long word)
+    {
+        // A byte is zero after the XOR exactly where it matched; "has a zero byte" and "has a byte below 0x20" are
+        // the classic exact tests (a borrow only disturbs bytes after one that is found), and a high bit set in any
+        // byte of the word itself is a non-ASCII byte.
+        final long quote = word ^ 0x2222222222222222L;
+        final long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
+        final long found = (quote - ONES) & ~quote
+            | (backslash - ONES) & ~backslash
+            | (word - 0x2020202020202020L) & ~word
+            | word;
+        return (found & HIGH_BITS) == 0;
     }
 
     /** The eight bytes at {@code at} as digit values (each byte XOR '0'); needs {@code at + 8 <= bytes.length}. */
