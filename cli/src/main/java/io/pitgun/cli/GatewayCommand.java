@@ -3,6 +3,7 @@ package io.pitgun.cli;
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.gateway.HostPort;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -93,11 +94,11 @@ public final class GatewayCommand implements Callable<Integer>
     {
         final GatewayConfig config = GatewayConfig.fromEnvironment(flags());
         final GatewayServer server = GatewayServer.start(config);
-        spec.commandLine().getOut().println("pitgun gateway: listening on " + server.address().getHostString() + ":" +
-            server.address().getPort() + " (" + server.transportName() + ", ack mode " + config.ackMode().symbol() +
+        spec.commandLine().getOut().println("pitgun gateway: listening on " + HostPort.of(server.address()) + " (" +
+            server.transportName() + ", ack mode " + config.ackMode().symbol() +
             ", journal " + config.journalDirectory() + "); SIGTERM or Ctrl-C stops it gracefully");
         server.udpAddress().ifPresent(udp -> spec.commandLine().getOut().println("pitgun gateway: receiving F1 UDP " +
-            "telemetry on " + udp.getHostString() + ":" + udp.getPort()));
+            "telemetry on " + HostPort.of(udp)));
         spec.commandLine().getOut().println("pitgun gateway: idempotency window restored " +
             server.restoredEventIds() + " event_ids from the journal");
         spec.commandLine().getOut().flush();

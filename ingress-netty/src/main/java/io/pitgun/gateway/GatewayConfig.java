@@ -284,10 +284,46 @@ public record GatewayConfig(
         {
             final GatewaySetting setting = GatewaySetting.BIND;
             final String value = text.get(setting);
+            final InetSocketAddress address = hostPort(setting, value, 8080);
+            if (address != null && !address.getAddress().isLoopbackAddress() && security.tokensFile().isEmpty() &&
+                !security.insecure())
+            {
+                problems.add(setting.label() + ": refusing to bind " + value + ", which is not a loopback address, " +
+                    "without tokens: anyone who reaches it could ingest, subscribe and read metrics. Set " +
+                    GatewaySetting.TOKENS_FILE.label() + " (see docs/security.md), or set " +
+                    GatewaySetting.INSECURE.envName() + "=1 (or pass " + GatewaySetting.INSECURE.flag() +
+                    ") to expose it without authentication; to stay local, bind 127.0.0.1:" + address.getPort());
+                return null;
+            }
+            return address;
+        }
+
+        /** The F1 UDP source's address: host:port; no token can travel with a datagram, so off loopback only with INSECURE. */
+        private InetSocketAddress udpBind(final String value, final GatewaySecurity security)
+        {
+            final GatewaySetting setting = GatewaySetting.UDP_BIND;
+            final InetSocketAddress address = hostPort(setting, value, 20777);
+            if (address != null && !address.getAddress().isLoopbackAddress() && !security.insecure())
+            {
+                problems.add(setting.label() + ": refusing to receive UDP on " + value + ", which is not a loopback " +
+                    "address: a datagram carries no token, so anyone who reaches the port could write frames. Set " +
+                    GatewaySetting.INSECURE.envName() + "=1 (or pass " + GatewaySetting.INSECURE.flag() + ") to " +
+                    "accept that (docs/f1.md), or receive on 127.0.0.1:" + address.getPort());
+                return null;
+            }
+            return address;
+        }
+
+        /**
+         * {@code host:port} (an IPv6 literal in brackets, {@code [::1]:8080}) as an address, or null after adding
+         * the problem; {@code examplePort} goes into the message that shows the form.
+         */
+        private InetSocketAddress hostPort(final GatewaySetting setting, final String value, final int examplePort)
+        {
             final int colon = value.lastIndexOf(':');
             if (colon <= 0 || colon == value.length() - 1)
             {
-                problems.add(setting.label() + ": '" + value + "' must be host:port, e.g. 127.0.0.1:8080");
+                problems.add(setting.label() + ": '" + value + "' must be host:port, e.g. 127.0.0.1:" + examplePort);
                 return null;
             }
             String host = value.substring(0, colon);
@@ -310,74 +346,15 @@ public record GatewayConfig(
                 problems.add(setting.label() + ": port " + port + " is outside 0..65535");
                 return null;
             }
-            final InetAddress address;
             try
             {
-                address = InetAddress.getByName(host);
+                return new InetSocketAddress(InetAddress.getByName(host), port);
             }
             catch (final UnknownHostException ex)
             {
                 problems.add(setting.label() + ": host '" + host + "' does not resolve");
                 return null;
             }
-            if (!address.isLoopbackAddress() && security.tokensFile().isEmpty() && !security.insecure())
-            {
-                problems.add(setting.label() + ": refusing to bind " + value + ", which is not a loopback address, " +
-                    "without tokens: anyone who reaches it could ingest, subscribe and read metrics. Set " +
-                    GatewaySetting.TOKENS_FILE.label() + " (see docs/security.md), or set " +
-                    GatewaySetting.INSECURE.envName() + "=1 (or pass " + GatewaySetting.INSECURE.flag() +
-                    ") to expose it without authentication; to stay local, bind 127.0.0.1:" + port);
-                return null;
-            }
-            return new InetSocketAddress(address, port);
-        }
-
-        /** The F1 UDP source's address: host:port; no token can travel with a datagram, so off loopback only with INSECURE. */
-        private InetSocketAddress udpBind(final String value, final GatewaySecurity security)
-        {
-            final GatewaySetting setting = GatewaySetting.UDP_BIND;
-            final int colon = value.lastIndexOf(':');
-            if (colon <= 0 || colon == value.length() - 1)
-            {
-                problems.add(setting.label() + ": '" + value + "' must be host:port, e.g. 127.0.0.1:20777");
-                return null;
-            }
-            final String host = value.startsWith("[") && colon > 1 && value.charAt(colon - 1) == ']' ?
-                value.substring(1, colon - 1) : value.substring(0, colon);
-            final int port;
-            try
-            {
-                port = Integer.parseInt(value.substring(colon + 1));
-            }
-            catch (final NumberFormatException ex)
-            {
-                problems.add(setting.label() + ": port '" + value.substring(colon + 1) + "' is not a number");
-                return null;
-            }
-            if (port < 0 || port > 65_535)
-            {
-                problems.add(setting.label() + ": port " + port + " is outside 0..65535");
-                return null;
-            }
-            final InetAddress address;
-            try
-            {
-                address = InetAddress.getByName(host);
-            }
-            catch (final UnknownHostException ex)
-            {
-                problems.add(setting.label() + ": host '" + host + "' does not resolve");
-                return null;
-            }
-            if (!address.isLoopbackAddress() && !security.insecure())
-            {
-                problems.add(setting.label() + ": refusing to receive UDP on " + value + ", which is not a loopback " +
-                    "address: a datagram carries no token, so anyone who reaches the port could write frames. Set " +
-                    GatewaySetting.INSECURE.envName() + "=1 (or pass " + GatewaySetting.INSECURE.flag() + ") to " +
-                    "accept that (docs/f1.md), or receive on 127.0.0.1:" + port);
-                return null;
-            }
-            return new InetSocketAddress(address, port);
         }
 
         private boolean bool(final GatewaySetting setting)

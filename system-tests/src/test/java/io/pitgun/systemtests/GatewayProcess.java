@@ -26,18 +26,20 @@ public final class GatewayProcess implements AutoCloseable
     /** How long a gateway may take to print that it listens (a cold JVM on a loaded 2-core machine). */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final Pattern LISTENING = Pattern.compile("pitgun gateway: listening on [^ ]+:(\\d+) ");
+    private static final Pattern LISTENING = Pattern.compile("pitgun gateway: listening on ([^ ]+:(\\d+)) ");
 
     private final ChildJvm child;
     private final Process process;
+    private final String listeningOn;
     private final int port;
     private final GatewayClient http;
 
-    private GatewayProcess(final ChildJvm child, final int port)
+    private GatewayProcess(final ChildJvm child, final String listeningOn)
     {
         this.child = child;
         this.process = child.process();
-        this.port = port;
+        this.listeningOn = listeningOn;
+        this.port = Integer.parseInt(listeningOn.substring(listeningOn.lastIndexOf(':') + 1));
         this.http = new GatewayClient(port);
     }
 
@@ -63,15 +65,31 @@ public final class GatewayProcess implements AutoCloseable
     public static GatewayProcess start(final Path dataDir, final int port, final List<String> javaOptions,
         final Map<String, String> env, final String... args) throws IOException, InterruptedException
     {
-        final List<String> command = new ArrayList<>(List.of("gateway", "--bind", "127.0.0.1:" + port, "--data-dir",
+        return startBound(dataDir, "127.0.0.1:" + port, javaOptions, env, args);
+    }
+
+    /**
+     * {@link #start(Path, List, Map, String...)} bound to {@code bind} ({@code --bind}, e.g. {@code [::1]:0}); the
+     * helpers that talk HTTP ({@link #get}, {@link #beacon}) need a loopback IPv4 bind.
+     */
+    public static GatewayProcess startBound(final Path dataDir, final String bind, final List<String> javaOptions,
+        final Map<String, String> env, final String... args) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>(List.of("gateway", "--bind", bind, "--data-dir",
             dataDir.toString(), "--rate-limit", "0"));
         command.addAll(Arrays.asList(args));
-        final ChildJvm.Started<Integer> started = ChildJvm.start("gateway", dataDir, javaOptions, env, command, line ->
+        final ChildJvm.Started<String> started = ChildJvm.start("gateway", dataDir, javaOptions, env, command, line ->
         {
             final Matcher matcher = LISTENING.matcher(line);
-            return matcher.find() ? Integer.valueOf(matcher.group(1)) : null;
+            return matcher.find() ? matcher.group(1) : null;
         }, START_TIMEOUT);
         return new GatewayProcess(started.child(), started.value());
+    }
+
+    /** Where the gateway said it listens, {@code host:port} as printed. */
+    public String listeningOn()
+    {
+        return listeningOn;
     }
 
     /** {@link #start(Path, List, Map, String...)} with no extra JVM options or environment. */
