@@ -179,6 +179,7 @@ public final class PacedLatencyMain
                 PacedConfiguration.all().stream().map(PacedConfiguration::name).toList());
         }
         final List<PacedConfigurationResult> results = new ArrayList<>();
+        final List<String> unpinned = new ArrayList<>();
         final Path bareDirectory = Files.createTempDirectory("pitgun-paced-bare");
         final Path ringDirectory = Files.createTempDirectory("pitgun-paced-ring");
         try (BareChronicleAppend bare = new BareChronicleAppend(bareDirectory);
@@ -186,7 +187,7 @@ public final class PacedLatencyMain
         {
             for (final PacedConfiguration c : configurations)
             {
-                results.add(new ConfigurationRun(c, options, bare, ring, log).run());
+                results.add(new ConfigurationRun(c, options, bare, ring, log, unpinned).run());
             }
         }
         finally
@@ -194,16 +195,19 @@ public final class PacedLatencyMain
             BenchPipeline.delete(bareDirectory);
             BenchPipeline.delete(ringDirectory);
         }
+        final String pinning = unpinned.isEmpty() ? "The latency profile runs as docs/embedding.md sets it up, " +
+            "with the producer's thread on a CPU of its own: it (which also runs that configuration's bare append " +
+            "and journaled-ring producer) is pinned to the last CPU and every other thread of the JVM, the " +
+            "spinning stage thread included, to the others (`ProducerCore`)." : "The producer could not be given a " +
+            "CPU of its own, so these ran unpinned: " + String.join("; ", unpinned) + ".";
         final String settings = String.format(Locale.ROOT, "Each point: %d ms warm-up of each, then %d ms measured " +
             "for each of the bare append and the pipeline at the same rate, in %d rounds in which they take turns " +
-            "(bare first); the journaled ring (busy-spin, see the verdict) at each fixed rate, %d ms, right before " +
-            "each configuration's pipeline opens; idle CPU over %d ms after the first warm-up; %d cores. The latency " +
-            "profile runs as docs/embedding.md sets it up, on dedicated cores: the producer's thread (which also " +
-            "runs the bare append and the journaled ring's producer) is pinned to the last CPU and every other " +
-            "thread of the JVM to the others (`ProducerCore`). Latencies from each frame's intended send time " +
-            "(coordinated omission corrected). Raw `.hgrm` files and plots next to this file's copy in " +
-            "`perf/results/`.", options.warmupMs(), options.measureMs(), options.rounds(), options.measureMs(),
-            options.idleMs(), Runtime.getRuntime().availableProcessors());
+            "(bare first; the pipeline drains between rounds); the journaled ring (busy-spin, see the verdict) at " +
+            "each fixed rate, %d ms, right before each configuration's pipeline opens; idle CPU over %d ms after the " +
+            "first warm-up; %d cores. %s Latencies from each frame's intended send time (coordinated omission " +
+            "corrected). Raw `.hgrm` files and plots next to this file's copy in `perf/results/`.", options.warmupMs(),
+            options.measureMs(), options.rounds(), options.measureMs(), options.idleMs(),
+            Runtime.getRuntime().availableProcessors(), pinning);
         final String block = PacedLatencyReport.render(settings, results);
         Files.writeString(options.out().resolve("paced-latency.md"), block, StandardCharsets.UTF_8);
         log.println();
@@ -225,13 +229,18 @@ public final class PacedLatencyMain
         /** The journaled ring's intended → journaled at each fixed rate, measured before this pipeline opened. */
         private final Map<Long, Percentiles> ringFloor = new HashMap<>();
         private TelemetryPipeline pipeline;
+        /** Where the configurations that could not be pinned say why. */
+        private final List<String> unpinned;
+        /** The producer's own core while the latency profile runs, else null. */
+        private ProducerCore core;
         private final OpenLoop.FrameSender producer = this::send;
         private FrameWriter writer;
         private long published;
 
         ConfigurationRun(final PacedConfiguration configuration, final Options options, final BareChronicleAppend bare,
-            final JournaledRingFloor ring, final PrintStream log)
+            final JournaledRingFloor ring, final PrintStream log, final List<String> unpinned)
         {
+            this.unpinned = unpinned;
             this.configuration = configuration;
             this.options = options;
             this.bare = bare;
@@ -249,16 +258,27 @@ public final class PacedLatencyMain
             }
         }
 
+        /** The producer's own core, or null (logged, and said in the block) where this machine cannot give one. */
         private ProducerCore pinProducer()
         {
-            final ProducerCore core = ProducerCore.pin();
-            log.printf(Locale.ROOT, "paced: %s: the producer's thread has CPU %d to itself; every other thread the " +
-                "rest%n", configuration.name(), core.producerCpu());
-            return core;
+            try
+            {
+                final ProducerCore core = ProducerCore.pin();
+                log.printf(Locale.ROOT, "paced: %s: the producer's thread has CPU %d to itself; every other thread " +
+                    "the rest%n", configuration.name(), core.producerCpu());
+                return core;
+            }
+            catch (final IllegalStateException ex)
+            {
+                log.printf(Locale.ROOT, "paced: %s runs unpinned: %s%n", configuration.name(), ex.getMessage());
+                unpinned.add(configuration.name() + " (" + ex.getMessage() + ")");
+                return null;
+            }
         }
 
         private PacedConfigurationResult runPinned(final ProducerCore core) throws IOException, ManifestException
         {
+            this.core = core;
             measureRingFloor(core == null ? Thread::new : core.offProducerThreads());
             final Path directory = Files.createTempDirectory("pitgun-paced-journal");
             pipeline = BenchPipeline.open(BenchPipeline.JOURNAL_SHARED, directory, configuration::apply);
@@ -358,12 +378,18 @@ public final class PacedLatencyMain
 
         private PacedPoint point(final long rate, final boolean stepUp)
         {
+            if (core != null)
+            {
+                core.apply(); // any thread started since the last point leaves the producer's CPU
+            }
             final PacedSchedule schedule = new PacedSchedule(rate);
             final long warmup = schedule.frames(ms(options.warmupMs()));
             // The measured time of each side is split into rounds, the bare append and the pipeline taking turns at
             // the same rate: a stall of the machine (this VM's come every few seconds and last milliseconds) then
-            // falls on either side alike, not on whichever happened to run during it.
-            final long roundFrames = Math.max(1, schedule.frames(ms(options.measureMs())) / options.rounds());
+            // falls on either side alike, not on whichever happened to run during it. The pipeline drains between
+            // rounds, so each round starts with the ring empty, as the first did before.
+            final int rounds = options.rounds();
+            final long frames = Math.max(2L * rounds, schedule.frames(ms(options.measureMs())));
             bare.run(schedule, System.nanoTime() + START_DELAY_NS, warmup, null);
             publish(schedule, warmup, null);
             drain();
@@ -375,8 +401,9 @@ public final class PacedLatencyMain
             long pipelineBytes = 0;
             long bareNsTotal = 0;
             long pipelineNsTotal = 0;
-            for (int round = 0; round < options.rounds(); round++)
+            for (int round = 0; round < rounds; round++)
             {
+                final long roundFrames = frames / rounds + (round < frames % rounds ? 1 : 0);
                 final long bareStart = System.nanoTime() + START_DELAY_NS;
                 final long bareAllocated = ALLOCATIONS.getCurrentThreadAllocatedBytes();
                 final long bareEnd = bare.run(schedule, bareStart, roundFrames, bareNs);
@@ -394,9 +421,8 @@ public final class PacedLatencyMain
                 journaled.add(minus(after[0], journaledBefore));
                 processed.add(minus(after[1], processedBefore));
             }
-            final long frames = roundFrames * options.rounds();
-            // Each round is frames - 1 intervals long.
-            final long intervals = frames - options.rounds() + 1;
+            // Each round of n frames is n - 1 intervals long; achieved() counts frames - 1 of them.
+            final long intervals = frames - rounds + 1;
             final double bareAchieved = PacedSchedule.achieved(intervals, 0, bareNsTotal);
             final double achieved = PacedSchedule.achieved(intervals, 0, pipelineNsTotal);
 

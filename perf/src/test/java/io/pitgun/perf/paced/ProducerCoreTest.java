@@ -55,6 +55,35 @@ class ProducerCoreTest
         assertNotEquals(self, all);
     }
 
+    @Test
+    @Timeout(30)
+    void shouldGiveEveryThreadBackTheCpusItHadBefore() throws Exception
+    {
+        final int cpus = Runtime.getRuntime().availableProcessors();
+        assumeTrue(cpus >= 2 && Files.isDirectory(Path.of("/proc/self/task")), "needs Linux and 2 CPUs");
+        final CountDownLatch narrowed = new CountDownLatch(1);
+        final CountDownLatch closed = new CountDownLatch(1);
+        final AtomicReference<String> after = new AtomicReference<>();
+        final Thread other = new Thread(() ->
+        {
+            // As `taskset -c 0` would leave it: on CPU 0 only.
+            final net.openhft.posix.PosixAPI posix = net.openhft.posix.PosixAPI.posix();
+            posix.sched_setaffinity_as(posix.gettid(), 0);
+            narrowed.countDown();
+            await(closed);
+            after.set(allowed("thread-self"));
+        });
+        other.start();
+        assertTrue(narrowed.await(10, TimeUnit.SECONDS));
+        try (ProducerCore core = ProducerCore.pin())
+        {
+            assertEquals(cpus - 1, core.producerCpu());
+        }
+        closed.countDown();
+        other.join();
+        assertEquals("0", after.get(), "its own CPUs again, not all of them");
+    }
+
     private static String range(final int from, final int to)
     {
         return from == to ? Integer.toString(from) : from + "-" + to;
