@@ -39,9 +39,10 @@ import java.util.concurrent.locks.LockSupport;
  *   java -cp perf/target/benchmarks.jar io.pitgun.perf.paced.PacedLatencyMain [--quick] --out DIR
  * </pre>
  * For each {@link PacedConfiguration} (the benchmark pipeline of {@link BenchPipeline}: ten formulas, journal shared
- * with processing — on the producer's thread in the latency profile — one producer) and each rate: a warm-up, then the bare append at that rate, then the pipeline at
- * that rate, each on one thread that spins until every frame's intended send time and never waits for the previous
- * frame. Latencies run from the intended time: the producer's {@code commit()}, and through
+ * with processing — on the producer's thread in the latency profile — one producer) and each rate: a warm-up of
+ * each, then the bare append and the pipeline at that rate taking turns in {@code --rounds} rounds, each on the same
+ * thread, which spins until every frame's intended send time and never waits for the previous frame. The latency
+ * profile's producer thread has a CPU of its own ({@link ProducerCore}). Latencies run from the intended time: the producer's {@code commit()}, and through
  * {@code FrameWriter.commit(intendedNs)} the pipeline's own publish → journaled and publish → processed recorders.
  * After its first warm-up each configuration sits idle while its threads' CPU time is measured. Writes into DIR a
  * {@code .hgrm} per (configuration, rate, metric), an SVG plot per (configuration, rate) and {@code
