@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -112,6 +113,51 @@ class JournalPretouchAgentTest
     }
 
     @Test
+    void shouldPopulateInWholeStepsWhileStayingAheadOfTheAppender()
+    {
+        // A steady appender moves a little between duty cycles. Populating just what it used since the last one
+        // reset the runner's back-off, so the agent woke every 50 µs to populate a page or two; under wrk with
+        // 100-frame envelopes that cost as much CPU as the gateway's journal stage (docs/performance.md).
+        final long base = 1L << 32; // never dereferenced: the recording native call below only notes its arguments
+        final long limit = 64L << 20;
+        final long ahead = JournalPretouchAgent.DEFAULT_AHEAD_BYTES;
+        final List<long[]> calls = new ArrayList<>();
+        final PosixAPI recording = (PosixAPI)Proxy.newProxyInstance(PosixAPI.class.getClassLoader(),
+            new Class<?>[] { PosixAPI.class }, (proxy, method, args) ->
+            {
+                if (method.getName().equals("madvise") && args[2] instanceof Integer)
+                {
+                    calls.add(new long[] { (Long)args[0] - base, (Long)args[1] });
+                    return 0;
+                }
+                throw new UnsupportedOperationException(method.getName());
+            });
+        final JournalPretouchAgent pretoucher =
+            new JournalPretouchAgent(ahead, JournalPretouchAgent.MADV_POPULATE_WRITE, () -> recording);
+        pretoucher.onStart();
+        long populatedTo = 4096;
+        for (long position = 100; position < limit - (1 << 20); position += 1_000)
+        {
+            pretoucher.publish(base, 0, limit, position);
+            while (pretoucher.doWork() != 0)
+            {
+                final long[] call = calls.get(calls.size() - 1);
+                assertEquals(populatedTo, call[0], "each step starts where the last ended");
+                populatedTo += call[1];
+                if (populatedTo < limit)
+                {
+                    assertEquals(JournalPretouchAgent.STEP_BYTES, call[1], "a whole step before the chunk's end");
+                }
+            }
+            assertTrue(populatedTo >= Math.min(limit, position + ahead - JournalPretouchAgent.STEP_BYTES - 4096),
+                "at " + position + " populated to " + populatedTo);
+        }
+        assertEquals(limit, populatedTo, "the rest of the chunk once its end is within reach");
+        assertEquals(limit - 4096, pretoucher.populatedBytes());
+        assertTrue(calls.size() <= (limit - 4096) / JournalPretouchAgent.STEP_BYTES + 1, calls.size() + " calls");
+    }
+
+    @Test
     void shouldGiveANewPretoucherOnceTheOldOneWasStopped()
     {
         try (Journal journal = Journal.open(JournalConfig.of(dir)))
@@ -132,7 +178,7 @@ class JournalPretouchAgentTest
     {
         // An advice no kernel knows takes the same path as a kernel before 5.14 without MADV_POPULATE_WRITE: EINVAL.
         final JournalPretouchAgent pretoucher =
-            new JournalPretouchAgent(JournalPretouchAgent.STEP_BYTES, 9_999, PosixAPI::posix);
+            new JournalPretouchAgent(JournalPretouchAgent.MIN_AHEAD_BYTES, 9_999, PosixAPI::posix);
         final CompletableFuture<String> told = new CompletableFuture<>();
         pretoucher.onDisabled(told::complete);
         final ByteBuffer chunk = ByteBuffer.allocateDirect(2 * JournalPretouchAgent.STEP_BYTES);
@@ -170,7 +216,7 @@ class JournalPretouchAgentTest
                 throw new UnsupportedOperationException(method.getName());
             });
         final JournalPretouchAgent pretoucher = new JournalPretouchAgent(
-            JournalPretouchAgent.STEP_BYTES, JournalPretouchAgent.MADV_POPULATE_WRITE, () -> failing);
+            JournalPretouchAgent.MIN_AHEAD_BYTES, JournalPretouchAgent.MADV_POPULATE_WRITE, () -> failing);
         final ByteBuffer chunk = ByteBuffer.allocateDirect(2 * JournalPretouchAgent.STEP_BYTES);
         pretoucher.publish(new UnsafeBuffer(chunk).addressOffset(), 0, chunk.capacity(), 0);
         final List<Throwable> errors = new CopyOnWriteArrayList<>();
