@@ -19,13 +19,14 @@ import java.nio.ByteOrder;
 final class SwarDigits
 {
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** 0x01 in every byte. */
+    private static final long ONES = 0x0101010101010101L;
+    /** The high bit of every byte: where the tests below leave their answer for each byte. */
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private SwarDigits()
     {
     }
-
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
 
     /** The eight bytes at {@code at}, the first in the lowest byte; needs {@code at + 8 <= bytes.length}. */
     static long word(final byte[] bytes, final int at)
@@ -42,11 +43,11 @@ final class SwarDigits
         // A byte is zero after the XOR exactly where it matched; "has a zero byte" and "has a byte below 0x20" are
         // the classic exact tests (a borrow only disturbs bytes after one that is found), and a high bit set in any
         // byte of the word itself is a non-ASCII byte.
-        final long quote = word ^ 0x2222222222222222L;
-        final long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
+        final long quote = word ^ ONES * '"';
+        final long backslash = word ^ ONES * '\\';
         final long found = (quote - ONES) & ~quote
             | (backslash - ONES) & ~backslash
-            | (word - 0x2020202020202020L) & ~word
+            | (word - ONES * 0x20) & ~word
             | word;
         return (found & HIGH_BITS) == 0;
     }
@@ -54,7 +55,7 @@ final class SwarDigits
     /** The eight bytes at {@code at} as digit values (each byte XOR '0'); needs {@code at + 8 <= bytes.length}. */
     static long load(final byte[] bytes, final int at)
     {
-        return (long)LONG_LE.get(bytes, at) ^ 0x3030303030303030L;
+        return (long)LONG_LE.get(bytes, at) ^ ONES * '0';
     }
 
     /** How many of the word's bytes, from the first, are digits (0 to 8). */
@@ -62,7 +63,7 @@ final class SwarDigits
     {
         // A byte is a digit when its value is below 10: adding 0x76 sets its high bit otherwise. A carry out of a
         // non-digit byte only disturbs the bytes after it, which are not counted.
-        return Long.numberOfTrailingZeros(((word + 0x7676767676767676L) | word) & 0x8080808080808080L) >>> 3;
+        return Long.numberOfTrailingZeros(((word + ONES * 0x76) | word) & HIGH_BITS) >>> 3;
     }
 
     /** The number formed by the first {@code count} (1 to 8) digit bytes of the word. */
