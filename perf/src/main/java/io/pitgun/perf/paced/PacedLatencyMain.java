@@ -181,20 +181,9 @@ public final class PacedLatencyMain
         }
         final List<PacedConfigurationResult> results = new ArrayList<>();
         final List<String> unpinned = new ArrayList<>();
-        final Path bareDirectory = Files.createTempDirectory("pitgun-paced-bare");
-        final Path ringDirectory = Files.createTempDirectory("pitgun-paced-ring");
-        try (BareChronicleAppend bare = new BareChronicleAppend(bareDirectory);
-            JournaledRingFloor ring = new JournaledRingFloor(ringDirectory))
+        for (final PacedConfiguration c : configurations)
         {
-            for (final PacedConfiguration c : configurations)
-            {
-                results.add(new ConfigurationRun(c, options, bare, ring, log, unpinned).run());
-            }
-        }
-        finally
-        {
-            BenchPipeline.delete(bareDirectory);
-            BenchPipeline.delete(ringDirectory);
+            results.add(runWithJournalsOfItsOwn(c, options, log, unpinned));
         }
         final String pinning = unpinned.isEmpty() ? "The latency profile runs as docs/embedding.md sets it up, " +
             "with the producer's thread on a CPU of its own: it (which also runs that configuration's bare append " +
@@ -205,7 +194,8 @@ public final class PacedLatencyMain
             "for each of the bare append and the pipeline at the same rate, in %d rounds in which they take turns " +
             "(bare first; the pipeline drains between rounds); the journaled ring (busy-spin, see the verdict) at " +
             "each fixed rate, %d ms, right before each configuration's pipeline opens; idle CPU over %d ms after the " +
-            "first warm-up; %d cores. %s Latencies from each frame's intended send time (coordinated omission " +
+            "first warm-up; %d cores. Each configuration writes new journals (bare, ring and pipeline), deleted after it. " +
+            "%s Latencies from each frame's intended send time (coordinated omission " +
             "corrected). Raw `.hgrm` files and plots next to this file's copy in `perf/results/`.", options.warmupMs(),
             options.measureMs(), options.rounds(), options.measureMs(), options.idleMs(),
             Runtime.getRuntime().availableProcessors(), pinning);
@@ -214,6 +204,30 @@ public final class PacedLatencyMain
         log.println();
         log.print(block);
         return results;
+    }
+
+    /**
+     * One configuration, with a bare append and a journaled ring whose journals are new and are deleted after it, as
+     * its pipeline's is. Journals kept from one configuration to the next grew by gigabytes at the step-up rates,
+     * and the kernel wrote those pages back while the later configurations ran, on the same two cores: the latency
+     * profile, measured last, had p99s of milliseconds in {@code bin/bench} where it had tens of microseconds alone.
+     * Deleted, the pages are dropped instead of written.
+     */
+    private static PacedConfigurationResult runWithJournalsOfItsOwn(final PacedConfiguration configuration,
+        final Options options, final PrintStream log, final List<String> unpinned) throws IOException, ManifestException
+    {
+        final Path bareDirectory = Files.createTempDirectory("pitgun-paced-bare");
+        final Path ringDirectory = Files.createTempDirectory("pitgun-paced-ring");
+        try (BareChronicleAppend bare = new BareChronicleAppend(bareDirectory);
+            JournaledRingFloor ring = new JournaledRingFloor(ringDirectory))
+        {
+            return new ConfigurationRun(configuration, options, bare, ring, log, unpinned).run();
+        }
+        finally
+        {
+            BenchPipeline.delete(bareDirectory);
+            BenchPipeline.delete(ringDirectory);
+        }
     }
 
     /** One configuration: its pipeline, its producer and its points. */
