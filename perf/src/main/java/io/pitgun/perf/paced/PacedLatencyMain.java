@@ -194,8 +194,8 @@ public final class PacedLatencyMain
             "for each of the bare append and the pipeline at the same rate, in %d rounds in which they take turns " +
             "(bare first; the pipeline drains between rounds); the journaled ring (busy-spin, see the verdict) at " +
             "each fixed rate, %d ms, right before each configuration's pipeline opens; idle CPU over %d ms after the " +
-            "first warm-up; %d cores. Each configuration writes new journals (bare, ring and pipeline), deleted after it. " +
-            "%s Latencies from each frame's intended send time (coordinated omission " +
+            "first warm-up; %d cores. Each configuration writes new journals (bare, ring and pipeline), deleted " +
+            "after it. %s Latencies from each frame's intended send time (coordinated omission " +
             "corrected). Raw `.hgrm` files and plots next to this file's copy in `perf/results/`.", options.warmupMs(),
             options.measureMs(), options.rounds(), options.measureMs(), options.idleMs(),
             Runtime.getRuntime().availableProcessors(), pinning);
@@ -208,10 +208,10 @@ public final class PacedLatencyMain
 
     /**
      * One configuration, with a bare append and a journaled ring whose journals are new and are deleted after it, as
-     * its pipeline's is. Journals kept from one configuration to the next grew by gigabytes at the step-up rates,
-     * and the kernel wrote those pages back while the later configurations ran, on the same two cores: the latency
-     * profile, measured last, had p99s of milliseconds in {@code bin/bench} where it had tens of microseconds alone.
-     * Deleted, the pages are dropped instead of written.
+     * its pipeline's is, so that every configuration starts from the same state: journals kept from one
+     * configuration to the next grew by gigabytes at the step-up rates, pages the kernel may write back while later
+     * configurations run on the same two cores (deleted, they are dropped instead). The JVM's own history still
+     * differs (docs/performance.md, "Paced latency").
      */
     private static PacedConfigurationResult runWithJournalsOfItsOwn(final PacedConfiguration configuration,
         final Options options, final PrintStream log, final List<String> unpinned) throws IOException, ManifestException
