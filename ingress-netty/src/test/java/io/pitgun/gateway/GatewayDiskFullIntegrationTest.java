@@ -6,6 +6,7 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalDumper;
+import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.journal.JournalStats;
 import io.pitgun.journal.JournalStatsCollector;
 import io.pitgun.journal.JournalTailer;
@@ -94,10 +95,11 @@ class GatewayDiskFullIntegrationTest
             try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
             {
                 assertEquals(202, postBatch(gateway, acked).statusCode());
-                // The pretoucher populates up to 8 MiB ahead of the writer; let it finish before the filler takes
-                // the rest, or the two would race for the space.
+                // The pretoucher populates up to 8 MiB ahead of the writer, in steps, so at least its window less
+                // one step; let it get there before the filler takes the rest, or the two would race for the space.
                 Await.until("the pretoucher has populated its pages ahead (or is off)", () ->
-                    usableBytes(mount) <= (long)(TMPFS_MIB - 8) << 20 ||
+                    usableBytes(mount) <= ((long)TMPFS_MIB << 20) -
+                        (JournalPretouchAgent.DEFAULT_AHEAD_BYTES - JournalPretouchAgent.STEP_BYTES) ||
                         gateway.metric("pitgun_journal_pretouch_disabled_total") > 0);
                 fill(filler, usableBytes(mount) - MIN_FREE_BYTES - ROOM_ABOVE_HEADROOM);
 
