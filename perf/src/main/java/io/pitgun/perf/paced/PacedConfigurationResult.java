@@ -1,5 +1,6 @@
 package io.pitgun.perf.paced;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -13,7 +14,7 @@ import java.util.List;
  * @param points         its points, in the order they ran.
  */
 public record PacedConfigurationResult(String name, boolean isDefault, boolean latencyProfile, String skipped,
-    double idleCpuPercent, List<PacedPoint> points)
+    double idleCpuPercent, List<PacedPoint> points) implements Serializable
 {
     /** The point at {@code rate} measured as one of the fixed rates (not the step-up), or null. */
     public PacedPoint at(final long rate)

@@ -15,6 +15,9 @@ import io.pitgun.perf.latency.PercentilePlotSvg;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -34,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The paced (open-loop) latency benchmark of the embedded pipeline, next to a bare Chronicle Queue append of the same
- * bytes at the same rates in the same JVM:
+ * bytes at the same rates in the same JVM (one JVM per configuration):
  * <pre>
  *   java -cp perf/target/benchmarks.jar io.pitgun.perf.paced.PacedLatencyMain [--quick] --out DIR
  * </pre>
@@ -48,8 +51,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code .hgrm} per (configuration, rate, metric), an SVG plot per (configuration, rate) and {@code
  * paced-latency.md}, the block of {@code docs/performance.md} ({@link PacedLatencyReport}).
  *
- * <p>Started without Pitgun's JVM flags (Chronicle's opens and exports), it runs itself in a child JVM that has them,
- * the way {@link BenchmarkMain} gives them to JMH's forks.
+ * <p>Started as a command, it runs each configuration in a child JVM of its own with Pitgun's JVM flags (Chronicle's
+ * opens and exports, the way {@link BenchmarkMain} gives them to JMH's forks), collects what each measured and writes
+ * the one block of all of them ({@link #runEachInAJvmOfItsOwn}).
  */
 public final class PacedLatencyMain
 {
@@ -58,6 +62,8 @@ public final class PacedLatencyMain
     /** Each step of the search for the highest sustainable rate multiplies the rate by this. */
     static final double STEP_FACTOR = 1.5;
     static final String CHILD_PROPERTY = "pitgun.paced.child";
+    /** Set in a child that runs one configuration for its parent: the file it writes what it measured to. */
+    static final String RESULT_PROPERTY = "pitgun.paced.result";
     private static final String USAGE = "usage: PacedLatencyMain [--quick] --out DIR [--rates R,R...] " +
         "[--configurations NAME,...] [--warmup-ms N] [--measure-ms N] [--rounds N] [--idle-ms N] [--max-steps N]";
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
@@ -152,20 +158,89 @@ public final class PacedLatencyMain
         }
         if (System.getProperty(CHILD_PROPERTY) == null)
         {
-            System.exit(ChildJvm.run(PacedLatencyMain.class, CHILD_PROPERTY, List.of(), args));
+            System.exit(runEachInAJvmOfItsOwn(options, args));
         }
-        run(options, System.out);
+        final String resultFile = System.getProperty(RESULT_PROPERTY);
+        if (resultFile == null)
+        {
+            run(options, System.out);
+            return;
+        }
+        final Measured measured = measure(options, System.out);
+        try (ObjectOutputStream out = new ObjectOutputStream(Files.newOutputStream(Path.of(resultFile))))
+        {
+            out.writeObject(measured);
+        }
+    }
+
+    /** What configurations measured, and why any of them ran unpinned. */
+    record Measured(List<PacedConfigurationResult> results, List<String> unpinned) implements Serializable
+    {
     }
 
     /**
-     * Runs every configuration and writes the outputs into {@code options.out()}.
+     * Runs each configuration in a child JVM of its own, one after the other, and writes the one block of all of
+     * them. Why not all in one JVM: the latency profile, run there after the other five configurations, had a p50 of
+     * 0.31–0.62 µs where alone it had 0.31–0.33 µs (docs/performance.md); a user runs one configuration per process,
+     * and a configuration measured in a JVM of its own does not depend on which ran before it.
      *
-     * @return the results, in the order they ran.
+     * @return 0, or the exit code of the first child that failed.
      */
-    static List<PacedConfigurationResult> run(final Options options, final PrintStream log)
-        throws IOException, ManifestException
+    private static int runEachInAJvmOfItsOwn(final Options options, final String[] args)
+        throws IOException, InterruptedException, ClassNotFoundException
     {
         Files.createDirectories(options.out());
+        final List<PacedConfigurationResult> results = new ArrayList<>();
+        final List<String> unpinned = new ArrayList<>();
+        for (final PacedConfiguration c : selected(options))
+        {
+            final Path resultFile = Files.createTempFile("pitgun-paced-", ".result");
+            try
+            {
+                final int exit = ChildJvm.run(PacedLatencyMain.class, CHILD_PROPERTY,
+                    List.of("-D" + RESULT_PROPERTY + "=" + resultFile), only(args, c.name()));
+                if (exit != 0)
+                {
+                    System.err.println("PacedLatencyMain: " + c.name() + " failed (exit " + exit + ")");
+                    return exit;
+                }
+                try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(resultFile)))
+                {
+                    final Measured measured = (Measured)in.readObject();
+                    results.addAll(measured.results());
+                    unpinned.addAll(measured.unpinned());
+                }
+            }
+            finally
+            {
+                Files.deleteIfExists(resultFile);
+            }
+        }
+        writeBlock(options, new Measured(results, unpinned), System.out, true);
+        return 0;
+    }
+
+    /** {@code args} with {@code --configurations NAME} in place of any list given. */
+    private static String[] only(final String[] args, final String name)
+    {
+        final List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            if (args[i].equals("--configurations"))
+            {
+                i++; // and its value
+                continue;
+            }
+            out.add(args[i]);
+        }
+        out.add("--configurations");
+        out.add(name);
+        return out.toArray(String[]::new);
+    }
+
+    /** The configurations {@code options} names, in {@link PacedConfiguration#all()}'s order (all of them if none). */
+    private static List<PacedConfiguration> selected(final Options options)
+    {
         final List<PacedConfiguration> configurations = new ArrayList<>();
         for (final PacedConfiguration c : PacedConfiguration.all())
         {
@@ -179,12 +254,41 @@ public final class PacedLatencyMain
             throw new IllegalArgumentException("no configuration named " + options.configurations() + "; there are " +
                 PacedConfiguration.all().stream().map(PacedConfiguration::name).toList());
         }
+        return configurations;
+    }
+
+    /**
+     * Runs every configuration in this JVM and writes the outputs into {@code options.out()} (tests; the command runs
+     * each configuration in a JVM of its own).
+     *
+     * @return the results, in the order they ran.
+     */
+    static List<PacedConfigurationResult> run(final Options options, final PrintStream log)
+        throws IOException, ManifestException
+    {
+        final Measured measured = measure(options, log);
+        writeBlock(options, measured, log, false);
+        return measured.results();
+    }
+
+    /** Runs the configurations {@code options} names in this JVM, writing their histograms and plots. */
+    static Measured measure(final Options options, final PrintStream log) throws IOException, ManifestException
+    {
+        Files.createDirectories(options.out());
         final List<PacedConfigurationResult> results = new ArrayList<>();
         final List<String> unpinned = new ArrayList<>();
-        for (final PacedConfiguration c : configurations)
+        for (final PacedConfiguration c : selected(options))
         {
             results.add(runWithJournalsOfItsOwn(c, options, log, unpinned));
         }
+        return new Measured(List.copyOf(results), List.copyOf(unpinned));
+    }
+
+    /** Writes {@code paced-latency.md}, the block docs/performance.md takes, and prints it to {@code log}. */
+    private static void writeBlock(final Options options, final Measured measured, final PrintStream log,
+        final boolean jvmEach) throws IOException
+    {
+        final List<String> unpinned = measured.unpinned();
         final String pinning = unpinned.isEmpty() ? "The latency profile runs as docs/embedding.md sets it up, " +
             "with the producer's thread on a CPU of its own: it (which also runs that configuration's bare append " +
             "and journaled-ring producer) is pinned to the last CPU and every other thread of the JVM, the " +
@@ -194,24 +298,23 @@ public final class PacedLatencyMain
             "for each of the bare append and the pipeline at the same rate, in %d rounds in which they take turns " +
             "(bare first; the pipeline drains between rounds); the journaled ring (busy-spin, see the verdict) at " +
             "each fixed rate, %d ms, right before each configuration's pipeline opens; idle CPU over %d ms after the " +
-            "first warm-up; %d cores. Each configuration writes new journals (bare, ring and pipeline), deleted " +
-            "after it. %s Latencies from each frame's intended send time (coordinated omission " +
+            "first warm-up; %d cores. Each configuration runs in %s and writes new journals (bare, ring and " +
+            "pipeline), deleted after it. %s Latencies from each frame's intended send time (coordinated omission " +
             "corrected). Raw `.hgrm` files and plots next to this file's copy in `perf/results/`.", options.warmupMs(),
             options.measureMs(), options.rounds(), options.measureMs(), options.idleMs(),
-            Runtime.getRuntime().availableProcessors(), pinning);
-        final String block = PacedLatencyReport.render(settings, results);
+            Runtime.getRuntime().availableProcessors(), jvmEach ? "a JVM of its own" : "the same JVM", pinning);
+        final String block = PacedLatencyReport.render(settings, measured.results());
         Files.writeString(options.out().resolve("paced-latency.md"), block, StandardCharsets.UTF_8);
         log.println();
         log.print(block);
-        return results;
     }
 
     /**
      * One configuration, with a bare append and a journaled ring whose journals are new and are deleted after it, as
      * its pipeline's is, so that every configuration starts from the same state: journals kept from one
      * configuration to the next grew by gigabytes at the step-up rates, pages the kernel may write back while later
-     * configurations run on the same two cores (deleted, they are dropped instead). The JVM's own history still
-     * differs (docs/performance.md, "Paced latency").
+     * configurations run on the same two cores (deleted, they are dropped instead). The command also runs each
+     * configuration in a JVM of its own ({@link #runEachInAJvmOfItsOwn}).
      */
     private static PacedConfigurationResult runWithJournalsOfItsOwn(final PacedConfiguration configuration,
         final Options options, final PrintStream log, final List<String> unpinned) throws IOException, ManifestException

@@ -1,5 +1,7 @@
 package io.pitgun.perf.paced;
 
+import java.io.Serializable;
+
 /**
  * One measured point: a configuration at one rate, with the bare Chronicle append measured at the same rate just
  * before it. Latencies are from each frame's intended send time.
@@ -19,7 +21,7 @@ package io.pitgun.perf.paced;
  */
 public record PacedPoint(long rate, double achieved, Percentiles commit, Percentiles journaled,
     Percentiles processed, double bareAchieved, Percentiles bare, boolean stepUp, long bareAllocatedBytes,
-    long pipelineAllocatedBytes, Percentiles ringFloor)
+    long pipelineAllocatedBytes, Percentiles ringFloor) implements Serializable
 {
     /** Whether the pipeline's producer kept up with the schedule. */
     public boolean keptUp()

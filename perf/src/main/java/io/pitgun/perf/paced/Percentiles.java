@@ -2,6 +2,8 @@ package io.pitgun.perf.paced;
 
 import org.HdrHistogram.Histogram;
 
+import java.io.Serializable;
+
 /**
  * The headline figures of one latency histogram, in nanoseconds.
  *
@@ -11,7 +13,7 @@ import org.HdrHistogram.Histogram;
  * @param p999  99.9th percentile.
  * @param max   the largest value.
  */
-public record Percentiles(long count, long p50, long p99, long p999, long max)
+public record Percentiles(long count, long p50, long p99, long p999, long max) implements Serializable
 {
     /** The figures of {@code nanos}. */
     public static Percentiles of(final Histogram nanos)
