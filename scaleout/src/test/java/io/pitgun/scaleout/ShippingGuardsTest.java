@@ -489,6 +489,18 @@ class ShippingGuardsTest
             {
                 return false;
             }
+            catch (final AssertionError chronicle)
+            {
+                // Chronicle's lastIndex, meeting a cycle file the hive is still creating, falls back to toStart()
+                // on its backward tailer, which asserts the direction: only under -ea (tests), a race of the
+                // wait, not of the hive. Anything else is rethrown.
+                if (chronicle.getStackTrace().length == 0 ||
+                    !chronicle.getStackTrace()[0].getClassName().startsWith("net.openhft.chronicle.queue."))
+                {
+                    throw chronicle;
+                }
+                return false;
+            }
         });
     }
 }
