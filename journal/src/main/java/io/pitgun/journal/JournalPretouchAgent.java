@@ -44,10 +44,10 @@ import java.util.function.Supplier;
  * {@link #STEP_BYTES} once the appender has used that much of the window (or what is left of a chunk whose end is
  * within reach), returning 1 when it did and 0 otherwise, so that the runner's {@link #idleStrategy()} backs off
  * between steps and while the journal is quiet. Where the kernel lacks {@code MADV_POPULATE_WRITE}
- * ({@code EINVAL}), forbids it, or no native call is available, it turns itself off ({@link #failure()} says why, a warning is logged and the
- * handler given to {@link #onDisabled} is told, so the pipeline counts it) and ends its duty cycle with an
- * {@link AgentTerminationException}: appends work the same, just with the page faults on the appending thread. A
- * chunk unmapped under it ({@code ENOMEM}/{@code EFAULT}: the appender moved on) makes it wait for the appender's
+ * ({@code EINVAL}), forbids it, or no native call is available, it turns itself off ({@link #failure()} says why,
+ * a warning is logged and the handler given to {@link #onDisabled} is told, so the pipeline counts it) and ends its
+ * duty cycle with an {@link AgentTerminationException}: appends work the same, just with the page faults on the
+ * appending thread. A chunk unmapped under it ({@code ENOMEM}/{@code EFAULT}: the appender moved on) makes it wait for the appender's
  * next window. Anything else the native call throws is thrown out of {@link #doWork()}, so the runner's error
  * handler reports and counts it, and the next duty cycle tries again.
  * <p>

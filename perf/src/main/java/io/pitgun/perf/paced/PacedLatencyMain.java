@@ -17,8 +17,8 @@ import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.Serializable;
 import java.io.PrintStream;
+import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The paced (open-loop) latency benchmark of the embedded pipeline, next to a bare Chronicle Queue append of the same
- * bytes at the same rates in the same JVM (one JVM per configuration):
+ * bytes at the same rates in the same JVM, a JVM per configuration:
  * <pre>
  *   java -cp perf/target/benchmarks.jar io.pitgun.perf.paced.PacedLatencyMain [--quick] --out DIR
  * </pre>

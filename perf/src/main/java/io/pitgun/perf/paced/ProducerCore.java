@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadFactory;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -153,16 +154,16 @@ final class ProducerCore implements AutoCloseable
         }
     }
 
-    private static ByteBuffer newSet()
+    static ByteBuffer newSet()
     {
         return ByteBuffer.allocateDirect(SET_BYTES);
     }
 
     /** The CPUs thread {@code tid} may run on, or null if it has ended; {@code set} is scratch. */
-    private static BitSet cpusOf(final PosixAPI posix, final ByteBuffer set, final int tid)
+    static BitSet cpusOf(final PosixAPI posix, final ByteBuffer set, final int tid)
     {
         clear(set);
-        if (posix.sched_getaffinity(tid, SET_BYTES, BufferUtil.address(set)) != 0)
+        if (!succeeded(() -> posix.sched_getaffinity(tid, SET_BYTES, BufferUtil.address(set))))
         {
             return null;
         }
@@ -180,14 +181,30 @@ final class ProducerCore implements AutoCloseable
     }
 
     /** Sets thread {@code tid}'s CPUs; false when the kernel refused (or the thread has ended). */
-    private static boolean setCpus(final PosixAPI posix, final ByteBuffer set, final int tid, final BitSet cpus)
+    static boolean setCpus(final PosixAPI posix, final ByteBuffer set, final int tid, final BitSet cpus)
     {
         clear(set);
         for (int cpu = cpus.nextSetBit(0); cpu >= 0; cpu = cpus.nextSetBit(cpu + 1))
         {
             set.put(cpu >>> 3, (byte)(set.get(cpu >>> 3) | 1 << (cpu & 7)));
         }
-        return posix.sched_setaffinity(tid, SET_BYTES, BufferUtil.address(set)) == 0;
+        return succeeded(() -> posix.sched_setaffinity(tid, SET_BYTES, BufferUtil.address(set)));
+    }
+
+    /**
+     * True when the native call returned 0. Chronicle's JNR binding reports a failed call (ESRCH for a thread that
+     * ended after the listing, EINVAL, EPERM) by throwing IllegalArgumentException rather than returning -1.
+     */
+    private static boolean succeeded(final IntSupplier call)
+    {
+        try
+        {
+            return call.getAsInt() == 0;
+        }
+        catch (final IllegalArgumentException refused)
+        {
+            return false;
+        }
     }
 
     private static void clear(final ByteBuffer set)

@@ -1,17 +1,21 @@
 package io.pitgun.perf.paced;
 
+import net.openhft.posix.PosixAPI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -53,6 +57,28 @@ class ProducerCoreTest
         assertEquals(range(0, cpus - 2), child.get(), "a thread the producer starts leaves it");
         assertEquals(all, allowed("thread-self"), "closed: all CPUs again");
         assertNotEquals(self, all);
+    }
+
+    @Test
+    @Timeout(30)
+    void shouldSayAThreadThatHasEndedCannotBeReadOrPinnedInsteadOfThrowing() throws Exception
+    {
+        // close() and apply() list the threads, then set each one's CPUs: one may end in between. Chronicle's binding
+        // throws for the kernel's ESRCH, and close() threw with it (seen in the README's test run).
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "needs Linux");
+        final PosixAPI posix = PosixAPI.posix();
+        final int[] tid = new int[1];
+        final Thread ended = new Thread(() -> tid[0] = posix.gettid());
+        ended.start();
+        ended.join();
+        while (Files.exists(Path.of("/proc/self/task/" + tid[0])))
+        {
+            Thread.onSpinWait(); // the kernel reaps it right after join; bounded by the test timeout
+        }
+        final BitSet anyCpu = new BitSet();
+        anyCpu.set(0);
+        assertFalse(ProducerCore.setCpus(posix, ProducerCore.newSet(), tid[0], anyCpu));
+        assertNull(ProducerCore.cpusOf(posix, ProducerCore.newSet(), tid[0]));
     }
 
     @Test
