@@ -6,16 +6,20 @@ import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A Disruptor {@link WaitStrategy} with the semantics of Agrona's {@code BackoffIdleStrategy} and a time-based busy
  * phase: a stage that has caught up spins, then yields until {@code busyNs} have passed since it caught up, then
- * parks, each park twice the last from {@code minParkNs} up to {@code maxParkNs}.
+ * parks, each park twice the last from {@code minParkNs} up to {@code maxParkNs}; a publish wakes a parked stage.
  *
  * <pre>
  *   caught up ─▶ spin ×SPINS ─▶ yield … until busyNs since caught up ─▶ park min, 2·min, 4·min … max, max, …
  *               (Thread.onSpinWait)    (Thread.yield)                    (LockSupport.parkNanos)
+ *                ▲                                                      │ a publish unparks it: busy again
+ *                └──────────────────────────────────────────────────────┘
  * </pre>
  *
  * Why time, not a count, bounds the busy phase: Linux rounds a park up to the thread's timer slack (50 µs by
@@ -25,9 +29,20 @@ import java.util.concurrent.locks.LockSupport;
  * over) and answers in microseconds, while a stage whose ring went quiet reaches {@code maxParkNs} parks within a
  * few milliseconds, so an idle stage wakes about 500 times a second and costs well under 1 % of a core.
  *
- * <p>The Disruptor shares one wait strategy among a ring's consumers, so this class holds no mutable state: every
- * {@link #waitFor} call keeps its phase in locals (no allocation). Halting a stage ({@code alert}) is seen within
- * one park ({@code maxParkNs}); {@link #signalAllWhenBlocking()} has nothing to wake.
+ * <p>Why a publish wakes a parked stage: without it, a frame that arrives after a quiet spell (a producer at 100
+ * or 1,000 frames/s, a single request to an idle gateway) waits for the stage's park to run out, up to
+ * {@code maxParkNs}: publish → journaled p50 was 1.15 ms at 100 frames/s against 13.5 µs for a bare Chronicle
+ * append. A stage registers itself before it parks ({@link #signalAllWhenBlocking()}, which the Disruptor's
+ * sequencer calls after every publish, unparks the registered ones), so a producer pays one volatile read per
+ * publish while no stage sleeps, and one {@code unpark} per sleeping stage on the first publish after a quiet
+ * spell. A stage woken so goes back to its busy phase, where the stages it depends on catch up. A publish that
+ * races a stage's registration (the producer's read of the sleeper count may pass its store of the cursor) is seen
+ * by the stage's park time-out, as before: the miss costs at most one park.
+ *
+ * <p>The Disruptor shares one wait strategy among a ring's consumers, so each {@link #waitFor} call keeps its phase
+ * in locals (no allocation); the only shared state is the registry of parked stages, {@value #MAX_WAKEABLE}
+ * places (a stage that finds none parks on its time-out alone). Halting a stage ({@code alert}, which signals too)
+ * wakes it at once.
  */
 public final class BackoffWaitStrategy implements WaitStrategy
 {
@@ -45,9 +60,15 @@ public final class BackoffWaitStrategy implements WaitStrategy
      */
     public static final long DEFAULT_MAX_PARK_NS = 2_000_000;
 
+    /** Parked stages a publish can wake: more than a ring's stages; any beyond park on their time-out alone. */
+    static final int MAX_WAKEABLE = 16;
+
     private final long busyNs;
     private final long minParkNs;
     private final long maxParkNs;
+    /** How many stages are registered in {@link #parked}: what every publish reads, written only around parks. */
+    private final AtomicInteger sleepers = new AtomicInteger();
+    private final AtomicReferenceArray<Thread> parked = new AtomicReferenceArray<>(MAX_WAKEABLE);
 
     /** The default phases: {@value #DEFAULT_BUSY_US} µs busy, parks from 50 µs doubling to 2 ms. */
     public BackoffWaitStrategy()
@@ -85,46 +106,97 @@ public final class BackoffWaitStrategy implements WaitStrategy
         {
             return available;
         }
-        for (int i = 0; i < SPINS; i++)
-        {
-            barrier.checkAlert();
-            Thread.onSpinWait();
-            available = dependentSequence.get();
-            if (available >= sequence)
-            {
-                return available;
-            }
-        }
-        // One clock read per yield: a yield costs a system call, so the read is noise next to it.
-        final long busyUntil = System.nanoTime() + busyNs;
-        while (System.nanoTime() - busyUntil < 0)
-        {
-            barrier.checkAlert();
-            Thread.yield();
-            available = dependentSequence.get();
-            if (available >= sequence)
-            {
-                return available;
-            }
-        }
-        long parkNs = minParkNs;
         while (true)
         {
-            barrier.checkAlert();
-            LockSupport.parkNanos(parkNs);
-            available = dependentSequence.get();
-            if (available >= sequence)
+            for (int i = 0; i < SPINS; i++)
             {
-                return available;
+                barrier.checkAlert();
+                Thread.onSpinWait();
+                available = dependentSequence.get();
+                if (available >= sequence)
+                {
+                    return available;
+                }
             }
-            parkNs = Math.min(maxParkNs, parkNs << 1);
+            // One clock read per yield: a yield costs a system call, so the read is noise next to it.
+            final long busyUntil = System.nanoTime() + busyNs;
+            while (System.nanoTime() - busyUntil < 0)
+            {
+                barrier.checkAlert();
+                Thread.yield();
+                available = dependentSequence.get();
+                if (available >= sequence)
+                {
+                    return available;
+                }
+            }
+            long parkNs = minParkNs;
+            while (true)
+            {
+                barrier.checkAlert();
+                final long published = cursor.get();
+                park(parkNs, published, sequence, cursor, dependentSequence);
+                available = dependentSequence.get();
+                if (available >= sequence)
+                {
+                    return available;
+                }
+                if (cursor.get() != published)
+                {
+                    break; // woken by a publish: busy again while the stages ahead of this one catch up
+                }
+                parkNs = Math.min(maxParkNs, parkNs << 1);
+            }
         }
     }
 
+    /**
+     * Parks for up to {@code parkNs} where a publish can wake it, unless something was published, or became
+     * available, since the caller looked ({@code published}).
+     */
+    private void park(final long parkNs, final long published, final long sequence, final Sequence cursor,
+        final Sequence dependentSequence)
+    {
+        final Thread self = Thread.currentThread();
+        int place = 0;
+        while (place < MAX_WAKEABLE && !parked.compareAndSet(place, null, self))
+        {
+            place++;
+        }
+        sleepers.getAndIncrement(); // a full fence: the checks below see a publish made before a producer's read
+        try
+        {
+            if (cursor.get() == published && dependentSequence.get() < sequence)
+            {
+                LockSupport.parkNanos(this, parkNs);
+            }
+        }
+        finally
+        {
+            sleepers.getAndDecrement();
+            if (place < MAX_WAKEABLE)
+            {
+                parked.set(place, null);
+            }
+        }
+    }
+
+    /** Wakes the parked stages, if any: called by the sequencer after every publish and by an alert. */
     @Override
     public void signalAllWhenBlocking()
     {
-        // Parked stages wake by their own time-out: producers never pay for a signal.
+        if (sleepers.get() == 0)
+        {
+            return;
+        }
+        for (int place = 0; place < MAX_WAKEABLE; place++)
+        {
+            final Thread stage = parked.get(place);
+            if (stage != null)
+            {
+                LockSupport.unpark(stage);
+            }
+        }
     }
 
     @Override

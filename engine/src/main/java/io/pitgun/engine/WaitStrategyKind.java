@@ -13,7 +13,8 @@ import java.util.Locale;
  *
  * <p>Which to use (idle CPU measured on a 2-core VM, {@code docs/embedding.md} "How the stages wait"):
  * {@link #BACKOFF} (the default) answers in microseconds under a steady load and costs about 2 % of a core when
- * idle, so it suits a machine shared with the gateway and other processes. {@link #BUSY_SPIN} (the latency profile,
+ * idle, so it suits a machine shared with the gateway and other processes; a publish wakes a parked stage (the
+ * producer pays one {@code unpark} on the first frame after a quiet spell). {@link #BUSY_SPIN} (the latency profile,
  * {@link PipelineConfig.Builder#latencyProfile()}) and {@link #YIELDING} give the lowest latency but keep every
  * stage thread on a core for ever: only for cores of their own. {@link #SLEEPING} parks 100 ns when idle, which the
  * kernel's 50 µs timer slack turns into ~55 µs: it costs the p50 at moderate rates and still wakes ~18,000 times a
@@ -21,7 +22,7 @@ import java.util.Locale;
  */
 public enum WaitStrategyKind
 {
-    /** {@link BackoffWaitStrategy} with its default phases: spin, yield, then growing parks. The default. */
+    /** {@link BackoffWaitStrategy}: spin, yield, then growing parks that a publish cuts short. The default. */
     BACKOFF,
     /** {@code SleepingWaitStrategy}: spin, then yield, then park 100 ns (~55 µs on Linux). */
     SLEEPING,

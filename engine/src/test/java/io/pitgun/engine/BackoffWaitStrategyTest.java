@@ -2,6 +2,7 @@ package io.pitgun.engine;
 
 import com.lmax.disruptor.AlertException;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -14,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * {@link BackoffWaitStrategy} hands a stage what is published whichever phase it is in, and a halted stage leaves
- * its wait (an alert) even from its longest park.
+ * {@link BackoffWaitStrategy} hands a stage what is published whichever phase it is in, a publish wakes a parked
+ * stage instead of leaving the frame to the park's time-out, and a halted stage leaves its wait (an alert) even from
+ * its longest park.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BackoffWaitStrategyTest
@@ -35,7 +37,37 @@ class BackoffWaitStrategyTest
         waiter.awaitParked();
         ring.publish(ring.next());
 
-        assertEquals(1L, waiter.result.get(10, TimeUnit.SECONDS), "a parked stage wakes by its own time-out");
+        assertEquals(1L, waiter.result.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldWakeAParkedStageWhenAFrameIsPublishedInsteadOfWaitingOutItsPark() throws Exception
+    {
+        // Parks of a minute: only the publish can end this wait within the test's bounds.
+        final BackoffWaitStrategy longParks = new BackoffWaitStrategy(0, 60_000_000_000L, 60_000_000_000L);
+        final RingBuffer<long[]> quiet = RingBuffer.createSingleProducer(() -> new long[1], 8, longParks);
+        final Waiter waiter = new Waiter(quiet.newBarrier(), 0);
+        waiter.awaitParked();
+
+        quiet.publish(quiet.next());
+
+        assertEquals(0L, waiter.result.get(10, TimeUnit.SECONDS), "woken by the publish, not its 60 s park");
+    }
+
+    @Test
+    void shouldGoBackToWaitingWhenWokenBeforeTheStageAheadHasTheFrame() throws Exception
+    {
+        final BackoffWaitStrategy longParks = new BackoffWaitStrategy(0, 60_000_000_000L, 60_000_000_000L);
+        final RingBuffer<long[]> quiet = RingBuffer.createSingleProducer(() -> new long[1], 8, longParks);
+        final Sequence ahead = new Sequence(-1); // the stage this one follows (the journal for the processing stage)
+        final Waiter waiter = new Waiter(quiet.newBarrier(ahead), 0);
+        waiter.awaitParked();
+
+        quiet.publish(quiet.next()); // wakes it while the stage ahead still has the frame: it must wait on
+        ahead.set(0);
+        quiet.publish(quiet.next()); // the next publish wakes it (or it sees the frame before parking again)
+
+        assertEquals(0L, waiter.result.get(10, TimeUnit.SECONDS), "the frame the stage ahead finished, not -1");
     }
 
     @Test
@@ -47,6 +79,19 @@ class BackoffWaitStrategyTest
         barrier.alert();
 
         assertInstanceOf(AlertException.class, waiter.result.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldLeaveTheWaitAtOnceWhenAlertedInALongPark() throws Exception
+    {
+        final BackoffWaitStrategy longParks = new BackoffWaitStrategy(0, 60_000_000_000L, 60_000_000_000L);
+        final SequenceBarrier halted = RingBuffer.createSingleProducer(() -> new long[1], 8, longParks).newBarrier();
+        final Waiter waiter = new Waiter(halted, 0);
+        waiter.awaitParked();
+
+        halted.alert();
+
+        assertInstanceOf(AlertException.class, waiter.result.get(10, TimeUnit.SECONDS), "not after its 60 s park");
     }
 
     @Test
@@ -64,6 +109,11 @@ class BackoffWaitStrategyTest
         final Thread thread;
 
         Waiter(final long sequence)
+        {
+            this(barrier, sequence);
+        }
+
+        Waiter(final SequenceBarrier barrier, final long sequence)
         {
             thread = new Thread(() ->
             {
