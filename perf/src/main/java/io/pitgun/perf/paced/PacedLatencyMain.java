@@ -57,8 +57,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class PacedLatencyMain
 {
-    /** The rates #15 names; the search for the highest sustainable one starts from the last. */
-    static final long[] RATES = {10_000, 100_000, 1_000_000};
+    /**
+     * The rates #15 names, after a low one (a producer of a few frames a millisecond, where a stage has parked
+     * before the next frame comes); the search for the highest sustainable one starts from the last.
+     */
+    static final long[] RATES = {1_000, 10_000, 100_000, 1_000_000};
+    /** The warm-up's rate, at most: enough frames in a warm-up for the JIT, whatever the lowest rate measured. */
+    static final long WARMUP_RATE = 100_000;
     /** Each step of the search for the highest sustainable rate multiplies the rate by this. */
     static final double STEP_FACTOR = 1.5;
     static final String CHILD_PROPERTY = "pitgun.paced.child";
@@ -414,8 +419,9 @@ public final class PacedLatencyMain
                     return result(skipped, Double.NaN, List.of());
                 }
                 writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0);
-                final PacedSchedule first = new PacedSchedule(options.rates()[0]);
-                publish(first, first.frames(ms(options.warmupMs())), null);
+                final PacedSchedule warmup = new PacedSchedule(Math.min(WARMUP_RATE,
+                    Arrays.stream(options.rates()).max().orElseThrow()));
+                publish(warmup, warmup.frames(ms(options.warmupMs())), null);
                 drain();
                 final double idle = idleCpuPercent();
                 log.printf(Locale.ROOT, "paced: %s idle: %.1f %% of a core%n", configuration.name(), idle);
