@@ -7,6 +7,7 @@ import com.lmax.disruptor.WaitStrategy;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -32,17 +33,20 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why a publish wakes a parked stage: without it, a frame that arrives after a quiet spell (a producer at 100
  * or 1,000 frames/s, a single request to an idle gateway) waits for the stage's park to run out, up to
  * {@code maxParkNs}: publish → journaled p50 was 1.15 ms at 100 frames/s against 13.5 µs for a bare Chronicle
- * append. A stage registers itself before it parks ({@link #signalAllWhenBlocking()}, which the Disruptor's
- * sequencer calls after every publish, unparks the registered ones), so a producer pays one volatile read per
- * publish while no stage sleeps, and one {@code unpark} per sleeping stage on the first publish after a quiet
- * spell. A stage woken so goes back to its busy phase, where the stages it depends on catch up. A publish that
- * races a stage's registration (the producer's read of the sleeper count may pass its store of the cursor) is seen
- * by the stage's park time-out, as before: the miss costs at most one park.
+ * append. A stage registers itself before it parks, and {@link #signalAllWhenBlocking()}, which the Disruptor's
+ * sequencer calls after every publish, unparks each registered stage once and takes it off the registry: a
+ * producer pays one volatile read per publish while no stage sleeps, and one {@code unpark} per parked stage after
+ * a quiet spell. A stage woken so goes back to its busy phase, where the stages it follows catch up. What this does
+ * not cover, each costing at most one park as before: a stage that follows another ({@code journal.thread:
+ * separate}) and parks because the one ahead took longer than the busy phase (a stage's progress signals nobody);
+ * a stage past the registry's {@value #MAX_WAKEABLE} places; and, with a single producer, a publish that races a
+ * stage's registration (the producer's read of the sleeper count may pass its release store of the cursor; a fence
+ * there would cost every publish). While a stage ahead lags (a journal waiting for disk space), each publish buys
+ * the stage behind it another busy phase, until the ring is full.
  *
  * <p>The Disruptor shares one wait strategy among a ring's consumers, so each {@link #waitFor} call keeps its phase
- * in locals (no allocation); the only shared state is the registry of parked stages, {@value #MAX_WAKEABLE}
- * places (a stage that finds none parks on its time-out alone). Halting a stage ({@code alert}, which signals too)
- * wakes it at once.
+ * in locals (no allocation); the only shared state is the registry of parked stages and its two counters. Halting
+ * a stage ({@code alert}, which signals too) wakes it at once.
  */
 public final class BackoffWaitStrategy implements WaitStrategy
 {
@@ -66,8 +70,10 @@ public final class BackoffWaitStrategy implements WaitStrategy
     private final long busyNs;
     private final long minParkNs;
     private final long maxParkNs;
-    /** How many stages are registered in {@link #parked}: what every publish reads, written only around parks. */
+    /** How many stages are about to park or parked: what every publish reads, written only around parks. */
     private final AtomicInteger sleepers = new AtomicInteger();
+    /** The signals that found a stage about to park or parked: how a stage tells a wake from its time-out. */
+    private final AtomicLong wakes = new AtomicLong();
     private final AtomicReferenceArray<Thread> parked = new AtomicReferenceArray<>(MAX_WAKEABLE);
 
     /** The default phases: {@value #DEFAULT_BUSY_US} µs busy, parks from 50 µs doubling to 2 ms. */
@@ -135,13 +141,16 @@ public final class BackoffWaitStrategy implements WaitStrategy
             {
                 barrier.checkAlert();
                 final long published = cursor.get();
-                park(parkNs, published, sequence, cursor, dependentSequence);
+                final long wakesBefore = wakes.get();
+                park(parkNs, published, wakesBefore, sequence, cursor, dependentSequence, barrier);
                 available = dependentSequence.get();
                 if (available >= sequence)
                 {
                     return available;
                 }
-                if (cursor.get() != published)
+                // A multi-producer cursor moves at the claim, before the publish that signals: the wake count
+                // tells a wake that found the cursor where it was from the park's time-out.
+                if (wakes.get() != wakesBefore || cursor.get() != published)
                 {
                     break; // woken by a publish: busy again while the stages ahead of this one catch up
                 }
@@ -151,11 +160,11 @@ public final class BackoffWaitStrategy implements WaitStrategy
     }
 
     /**
-     * Parks for up to {@code parkNs} where a publish can wake it, unless something was published, or became
-     * available, since the caller looked ({@code published}).
+     * Parks for up to {@code parkNs} where a publish can wake it, unless since the caller looked something was
+     * published ({@code published}, {@code wakesBefore}), became available, or the stage was halted.
      */
-    private void park(final long parkNs, final long published, final long sequence, final Sequence cursor,
-        final Sequence dependentSequence)
+    private void park(final long parkNs, final long published, final long wakesBefore, final long sequence,
+        final Sequence cursor, final Sequence dependentSequence, final SequenceBarrier barrier)
     {
         final Thread self = Thread.currentThread();
         int place = 0;
@@ -163,10 +172,13 @@ public final class BackoffWaitStrategy implements WaitStrategy
         {
             place++;
         }
-        sleepers.getAndIncrement(); // a full fence: the checks below see a publish made before a producer's read
+        // After the registration, and a full fence: a producer that sees the count finds the thread registered, and
+        // the checks below see whatever it published or alerted before it read the count.
+        sleepers.getAndIncrement();
         try
         {
-            if (cursor.get() == published && dependentSequence.get() < sequence)
+            if (wakes.get() == wakesBefore && cursor.get() == published && !barrier.isAlerted() &&
+                dependentSequence.get() < sequence)
             {
                 LockSupport.parkNanos(this, parkNs);
             }
@@ -176,12 +188,14 @@ public final class BackoffWaitStrategy implements WaitStrategy
             sleepers.getAndDecrement();
             if (place < MAX_WAKEABLE)
             {
-                parked.set(place, null);
+                parked.compareAndSet(place, self, null); // unless a signal took it off already
             }
         }
     }
 
-    /** Wakes the parked stages, if any: called by the sequencer after every publish and by an alert. */
+    /**
+     * Wakes the parked stages, if any, each once: called by the sequencer after every publish and by an alert.
+     */
     @Override
     public void signalAllWhenBlocking()
     {
@@ -189,10 +203,11 @@ public final class BackoffWaitStrategy implements WaitStrategy
         {
             return;
         }
+        wakes.getAndIncrement();
         for (int place = 0; place < MAX_WAKEABLE; place++)
         {
             final Thread stage = parked.get(place);
-            if (stage != null)
+            if (stage != null && parked.compareAndSet(place, stage, null))
             {
                 LockSupport.unpark(stage);
             }

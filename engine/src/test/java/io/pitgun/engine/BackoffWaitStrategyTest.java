@@ -71,6 +71,20 @@ class BackoffWaitStrategyTest
     }
 
     @Test
+    void shouldFindWhatTheStageAheadFinishedByItsParkTimingOutWhenNothingIsPublished() throws Exception
+    {
+        // The stage ahead's progress signals nobody: the short parks' time-outs find it.
+        final Sequence ahead = new Sequence(-1);
+        final Waiter waiter = new Waiter(ring.newBarrier(ahead), 0);
+        ring.publish(ring.next());
+        waiter.awaitParked();
+
+        ahead.set(0);
+
+        assertEquals(0L, waiter.result.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void shouldLeaveTheWaitWhenAlertedWhileParked() throws Exception
     {
         final Waiter waiter = new Waiter(0);

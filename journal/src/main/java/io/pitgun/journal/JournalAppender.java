@@ -369,6 +369,10 @@ public final class JournalAppender
     {
         if (pretoucher == null || pretoucher.isStopped())
         {
+            if (pretoucher != null)
+            {
+                pretoucher.releaseChunk();
+            }
             pretoucher = new JournalPretouchAgent(aheadBytes, journal.spaceGuard());
         }
         return pretoucher;
@@ -406,6 +410,7 @@ public final class JournalAppender
         if (pretoucher != null)
         {
             pretoucher.onJournalClosed();
+            pretoucher.releaseChunk();
         }
         if (appender != null)
         {

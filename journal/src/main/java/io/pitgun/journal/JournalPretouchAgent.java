@@ -3,6 +3,7 @@ package io.pitgun.journal;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.bytes.MappedBytesStore;
+import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.posix.PosixAPI;
 import org.agrona.UnsafeApi;
 import org.agrona.concurrent.Agent;
@@ -38,7 +39,8 @@ import java.util.function.Supplier;
  * <p>
  * A {@link Journal}'s appender makes and feeds its own ({@link JournalAppender#pretoucher}); code that appends to a
  * Chronicle queue of its own (the journaled baseline of the perf module) makes one with
- * {@link #JournalPretouchAgent(long)} and calls {@link #onAppended} itself.
+ * {@link #JournalPretouchAgent(long)}, calls {@link #onAppended} itself and {@link #releaseChunk} once its appender
+ * has stopped, before its queue closes.
  * <p>
  * Duty cycle: each {@link #doWork()} reads the published window once and populates one step of
  * {@link #STEP_BYTES} once the appender has used that much of the window (or what is left of a chunk whose end is
@@ -110,6 +112,14 @@ public final class JournalPretouchAgent implements Agent
 
     // The appending thread's own cache of the chunk it last published (onAppended): bounds looked up on change only.
     private BytesStore<?, ?> appendedChunk;
+    /**
+     * The mapped chunk {@link #touchNextEntry} reads, which this agent holds a reference on (or null): Chronicle
+     * unmaps a chunk once nobody holds it, and its appender lets go of the chunk it wrote an entry into whenever it
+     * writes elsewhere (the queue's index, near the file's start), so a load through an address this agent did not
+     * hold crashed the JVM (SIGSEGV in the latency profile's producer at 1 M frames/s, 320 MiB into a cycle file).
+     */
+    private BytesStore<?, ?> heldChunk;
+    private final ReferenceOwner chunkOwner = ReferenceOwner.temporary("journal-pretouch");
     private long appendedChunkAddress;
     private long appendedChunkStart;
     private long appendedChunkLimit;
@@ -246,19 +256,34 @@ public final class JournalPretouchAgent implements Agent
         if (store != appendedChunk)
         {
             appendedChunk = store;
-            if (store instanceof MappedBytesStore)
+            releaseChunk();
+            // The appender holds the chunk it is writing into: reserving it now cannot find it unmapped.
+            if (store instanceof MappedBytesStore && store.tryReserve(chunkOwner))
             {
                 final MappedBytesStore chunk = (MappedBytesStore)store;
+                heldChunk = chunk;
                 appendedChunkStart = chunk.start();
                 appendedChunkLimit = chunk.safeLimit();
                 appendedChunkAddress = chunk.addressForRead(appendedChunkStart);
             }
-            else
-            {
-                appendedChunkAddress = 0; // not a mapped file: nothing to populate
-            }
         }
         publish(appendedChunkAddress, appendedChunkStart, appendedChunkLimit, bytes.writePosition());
+    }
+
+    /**
+     * Lets go of the chunk this agent holds for {@link #touchNextEntry} (none after this, until the next
+     * {@link #onAppended}): call once the appender has stopped, before its queue closes. The journal's own appender
+     * does, when the journal closes or hands it a new pretoucher.
+     */
+    public void releaseChunk()
+    {
+        appendedChunkAddress = 0; // not a mapped chunk this agent holds: nothing to touch or populate
+        final BytesStore<?, ?> held = heldChunk;
+        if (held != null)
+        {
+            heldChunk = null;
+            held.release(chunkOwner);
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.pitgun.journal;
 
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.posix.PosixAPI;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.AgentTerminationException;
@@ -155,6 +157,37 @@ class JournalPretouchAgentTest
         assertEquals(limit, populatedTo, "the rest of the chunk once its end is within reach");
         assertEquals(limit - 4096, pretoucher.populatedBytes());
         assertTrue(calls.size() <= (limit - 4096) / JournalPretouchAgent.STEP_BYTES + 1, calls.size() + " calls");
+    }
+
+    @Test
+    void shouldHoldTheChunkItTouchesAfterTheAppenderWritesElsewhereAndLetGoWhenReleased() throws IOException
+    {
+        // Chronicle unmaps a chunk nobody holds; its appender lets go of the one it wrote an entry into whenever it
+        // writes elsewhere (the index, near the file's start). touchNextEntry's loads must not find it unmapped.
+        final long chunkBytes = 1 << 20;
+        final MappedBytes bytes = MappedBytes.mappedBytes(dir.resolve("chunks").toFile(), chunkBytes, 0);
+        final JournalPretouchAgent pretoucher = new JournalPretouchAgent(JournalPretouchAgent.MIN_AHEAD_BYTES);
+        try
+        {
+            bytes.writeLong(3 * chunkBytes, 1L); // an entry in the fourth chunk
+            final BytesStore<?, ?> entryChunk = bytes.bytesStore();
+            bytes.writePosition(3 * chunkBytes + Long.BYTES);
+            pretoucher.onAppended(bytes);
+
+            bytes.writeLong(0, 2L); // the appender writes elsewhere: it lets go of the entry's chunk
+            assertFalse(entryChunk == bytes.bytesStore(), "the appender moved to another chunk");
+
+            assertTrue(entryChunk.refCount() > 0, "still mapped for touchNextEntry: " + entryChunk.refCount());
+            pretoucher.touchNextEntry(); // loads from it: would fault were it unmapped
+            pretoucher.releaseChunk();
+            assertEquals(0, entryChunk.refCount(), "let go");
+            pretoucher.touchNextEntry(); // nothing held, nothing read
+        }
+        finally
+        {
+            pretoucher.releaseChunk();
+            bytes.releaseLast();
+        }
     }
 
     @Test

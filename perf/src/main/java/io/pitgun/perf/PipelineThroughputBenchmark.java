@@ -320,6 +320,7 @@ public class PipelineThroughputBenchmark
             System.out.println();
             System.out.println("bareJournaledDisruptor: " + pretoucher.populatedBytes() + " bytes pretouched" +
                 (pretoucher.failure() == null ? "" : ", pretoucher off: " + pretoucher.failure()));
+            pretoucher.releaseChunk(); // the consumer has stopped: before the queue closes
             queue.close();
             ring.close();
             BenchPipeline.delete(directory);

@@ -129,6 +129,7 @@ final class JournaledRingFloor implements AutoCloseable
     public void close()
     {
         pretouchRunner.close();
+        pretoucher.releaseChunk(); // the consumer has stopped (each run joins it): before the queue closes
         queue.close();
         ring.close();
     }
