@@ -407,15 +407,21 @@ public final class JournalAppender
     void close()
     {
         abort();
-        if (pretoucher != null)
+        try
         {
-            pretoucher.onJournalClosed();
-            pretoucher.releaseChunk();
+            if (pretoucher != null)
+            {
+                pretoucher.onJournalClosed();
+                pretoucher.releaseChunk();
+            }
         }
-        if (appender != null)
+        finally
         {
-            appender.close();
-            appender = null;
+            if (appender != null)
+            {
+                appender.close(); // whatever the pretoucher did: the queue closes after this
+                appender = null;
+            }
         }
     }
 

@@ -115,8 +115,9 @@ public final class JournalPretouchAgent implements Agent
     /**
      * The mapped chunk {@link #touchNextEntry} reads, which this agent holds a reference on (or null): Chronicle
      * unmaps a chunk once nobody holds it, and its appender lets go of the chunk it wrote an entry into whenever it
-     * writes elsewhere (the queue's index, near the file's start), so a load through an address this agent did not
-     * hold crashed the JVM (SIGSEGV in the latency profile's producer at 1 M frames/s, 320 MiB into a cycle file).
+     * moves to another (an entry, or the header written at the document's close, in the next chunk), so a load
+     * through an address this agent did not hold crashed the JVM (SIGSEGV in the latency profile's producer at
+     * 1 M frames/s, just past a chunk boundary 320 MiB into a cycle file).
      */
     private BytesStore<?, ?> heldChunk;
     private final ReferenceOwner chunkOwner = ReferenceOwner.temporary("journal-pretouch");
@@ -272,8 +273,9 @@ public final class JournalPretouchAgent implements Agent
 
     /**
      * Lets go of the chunk this agent holds for {@link #touchNextEntry} (none after this, until the next
-     * {@link #onAppended}): call once the appender has stopped, before its queue closes. The journal's own appender
-     * does, when the journal closes or hands it a new pretoucher.
+     * {@link #onAppended}): call on the appending thread, or once it has stopped (and nothing it does can still
+     * follow), before the queue closes. The journal's own appender does, when the journal closes or hands it a new
+     * pretoucher.
      */
     public void releaseChunk()
     {

@@ -163,7 +163,7 @@ class JournalPretouchAgentTest
     void shouldHoldTheChunkItTouchesAfterTheAppenderWritesElsewhereAndLetGoWhenReleased() throws IOException
     {
         // Chronicle unmaps a chunk nobody holds; its appender lets go of the one it wrote an entry into whenever it
-        // writes elsewhere (the index, near the file's start). touchNextEntry's loads must not find it unmapped.
+        // moves to another chunk. touchNextEntry's loads must not find it unmapped.
         final long chunkBytes = 1 << 20;
         final MappedBytes bytes = MappedBytes.mappedBytes(dir.resolve("chunks").toFile(), chunkBytes, 0);
         final JournalPretouchAgent pretoucher = new JournalPretouchAgent(JournalPretouchAgent.MIN_AHEAD_BYTES);
@@ -174,7 +174,7 @@ class JournalPretouchAgentTest
             bytes.writePosition(3 * chunkBytes + Long.BYTES);
             pretoucher.onAppended(bytes);
 
-            bytes.writeLong(0, 2L); // the appender writes elsewhere: it lets go of the entry's chunk
+            bytes.writeLong(0, 2L); // the appender moves to another chunk: it lets go of the entry's chunk
             assertFalse(entryChunk == bytes.bytesStore(), "the appender moved to another chunk");
 
             assertTrue(entryChunk.refCount() > 0, "still mapped for touchNextEntry: " + entryChunk.refCount());
