@@ -3,17 +3,22 @@ package io.pitgun.perf.wrk;
 import io.pitgun.perf.loadgen.BareHttpServer;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * {@link BareHttpServer} as a process of its own, so that {@link GatewayWrkMain} measures it like the gateway (its
  * own JVM, JIT and heap; nothing shared with the driver). Prints {@code listening on PORT} once bound and stops when
  * its standard input closes (the driver ends it by closing the pipe; nothing is left running if the driver dies).
  *
- * <p>Usage: {@code BareServerMain [IO_THREADS [MAX_BODY_BYTES]]}, by default one event-loop thread (the
- * gateway's default {@code IO_THREADS}) and 16 MiB.
+ * <p>Usage: {@code BareServerMain [IO_THREADS [MAX_BODY_BYTES [JOURNAL_DIRECTORY]]]}, by default one event-loop
+ * thread (the gateway's default {@code IO_THREADS}), 16 MiB and no journal; with a journal directory the server
+ * journals each body before answering ({@link BareHttpServer#start(int, int, java.nio.file.Path)}).
  */
 public final class BareServerMain
 {
+    /** The largest body read unless the second argument says otherwise. */
+    static final int DEFAULT_MAX_BODY_BYTES = 16 << 20;
+
     private BareServerMain()
     {
     }
@@ -27,8 +32,9 @@ public final class BareServerMain
     public static void main(final String[] args) throws Exception
     {
         final int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
-        final int maxBodyBytes = args.length > 1 ? Integer.parseInt(args[1]) : 16 << 20;
-        try (BareHttpServer server = BareHttpServer.start(threads, maxBodyBytes))
+        final int maxBodyBytes = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_MAX_BODY_BYTES;
+        final Path journal = args.length > 2 ? Path.of(args[2]) : null;
+        try (BareHttpServer server = BareHttpServer.start(threads, maxBodyBytes, journal))
         {
             System.out.println("listening on " + server.address().getPort());
             System.out.flush();

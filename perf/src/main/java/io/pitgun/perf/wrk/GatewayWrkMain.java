@@ -3,6 +3,7 @@ package io.pitgun.perf.wrk;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.perf.BenchPipeline;
 import io.pitgun.perf.BenchmarkMain;
+import io.pitgun.perf.loadgen.BareHttpServer;
 import io.pitgun.perf.loadgen.LoadgenPayloads;
 import io.pitgun.testsupport.SelfSignedPem;
 
@@ -38,7 +39,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Usage: {@code GatewayWrkMain --summary FILE --raw-dir DIR [--profile quick|full] [--points 1x4,100x32,...]
  * [--seconds N] [--warmup-seconds N] [--first-warmup-seconds N] [--pitgun bin/pitgun] [--wrk PATH]
- * [--jfr DIR] [--ack-mode journaled|accepted] [--tls on|off]}; quick: 5 s per point, 1 s warm-up per point, 5 s first warm-up
+ * [--jfr DIR] [--ack-mode journaled|accepted] [--tls on|off] [--journaling-floor on|off]}; quick: 5 s per point, 1 s warm-up per point, 5 s first warm-up
  * of each server; full: 20, 5 and 20 s. Without wrk it runs {@code apt-get install -y wrk} once; if that fails the
  * summary says {@code not measured:} and why, and the exit status is 0 (a missing tool is not a failed benchmark). The summary is what {@link GatewayWrkTable} renders; the raw wrk
  * outputs, the script and the servers' logs go to the raw directory. {@code --jfr DIR} records both servers with
@@ -47,6 +48,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code --tls on} measures three gateways instead, taking turns the same way: TLS with the JDK's provider, TLS with
  * OpenSSL (BoringSSL) and no TLS ({@link #TLS_SERVERS}; JFR files {@code DIR/KEY.jfr}), each journal checked;
  * {@link GatewayWrkComparison} renders them side by side, so the providers are compared within one run.
+ * Without TLS a third server takes its turn too (unless {@code --journaling-floor off}): the bare server journaling
+ * each body before it answers ({@code server=journaling}; {@link BareHttpServer#start(int, int, Path)}), the floor of
+ * any ingress that journals what it accepts, so that a target the journal's cost alone puts out of reach on this
+ * machine is shown to be, in the same run.
  */
 public final class GatewayWrkMain
 {
@@ -73,6 +78,8 @@ public final class GatewayWrkMain
     private static final String TLS_PLAIN = "plain";
     /** What a TLS run's summary says the servers are ({@link GatewayWrkTable}'s labels line). */
     static final String TLS_LABELS = "# labels jdk=TLS (JDK), openssl=TLS (OpenSSL), plain=no TLS";
+    /** The journaling bare server's key in the summary ({@link GatewayWrkTable#FLOOR}). */
+    private static final String FLOOR = GatewayWrkTable.FLOOR;
 
     private HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -89,7 +96,7 @@ public final class GatewayWrkMain
      */
     private record Settings(Path summary, Path rawDir, String profile, List<int[]> points, int seconds,
         int warmupSeconds,
-        int firstWarmupSeconds, Path pitgun, String wrk, Path jfr, String ackMode, boolean tls)
+        int firstWarmupSeconds, Path pitgun, String wrk, Path jfr, String ackMode, boolean tls, boolean floor)
     {
     }
 
@@ -99,7 +106,7 @@ public final class GatewayWrkMain
      * @param key     its name in the summary ({@code server=KEY}) and the raw files.
      * @param process its process.
      * @param uri     where it listens.
-     * @param gateway true for a {@code pitgun gateway} (its journal is checked), false for the bare server.
+     * @param gateway true for a {@code pitgun gateway} (its journal is checked), false for a bare server.
      */
     private record Server(String key, Process process, URI uri, boolean gateway)
     {
@@ -162,7 +169,9 @@ public final class GatewayWrkMain
                 "the gateway with `--tls-cert --tls-key` (an openssl EC P-256 certificate; TLS 1.3 as wrk's OpenSSL " +
                 "negotiates it) and `--tls-provider jdk`, then `--tls-provider openssl`, against the same gateway " +
                 "without TLS" :
-                "bare: BareHttpServer, 1 event-loop thread (NIO)"));
+                "bare: BareHttpServer, 1 event-loop thread (NIO)" + (s.floor() ? "; journaling: the same server " +
+                    "appending each body to a Chronicle queue (the pipeline's roll cycle, Pitgun's pretoucher) " +
+                    "before it answers" : "")));
         final Path dataDir = Files.createTempDirectory("pitgun-wrk-");
         final List<Server> servers = new ArrayList<>();
         try
@@ -193,11 +202,11 @@ public final class GatewayWrkMain
                 final int gatewayPort = freePort();
                 servers.add(new Server("gateway", startGateway(s, gatewayPort, dataDir, List.of(), "gateway.log",
                     "gateway"), URI.create("http://127.0.0.1:" + gatewayPort), true));
-                final Process bare = startBare(s);
-                // Listed before its port is known, so that the finally below stops it if it never says.
-                servers.add(new Server("bare", bare, null, false));
-                final int barePort = awaitListening(bare, s.rawDir().resolve("bare.out"));
-                servers.set(1, new Server("bare", bare, URI.create("http://127.0.0.1:" + barePort), false));
+                addBare(s, servers, "bare", null);
+                if (s.floor())
+                {
+                    addBare(s, servers, FLOOR, dataDir.resolve("journaling-bare"));
+                }
             }
             for (final Server server : servers)
             {
@@ -366,7 +375,18 @@ public final class GatewayWrkMain
         return pb.start();
     }
 
-    private static Process startBare(final Settings s) throws IOException
+    /** Starts a bare server ({@code journal}: where it journals each body, or null) and adds it once listening. */
+    private static void addBare(final Settings s, final List<Server> servers, final String key, final Path journal)
+        throws IOException
+    {
+        final Process bare = startBare(s, key, journal);
+        // Listed before its port is known, so that the finally around the run stops it if it never says.
+        servers.add(new Server(key, bare, null, false));
+        final int port = awaitListening(bare, s.rawDir().resolve(key + ".out"));
+        servers.set(servers.size() - 1, new Server(key, bare, URI.create("http://127.0.0.1:" + port), false));
+    }
+
+    private static Process startBare(final Settings s, final String key, final Path journal) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -378,7 +398,7 @@ public final class GatewayWrkMain
         }
         if (s.jfr() != null)
         {
-            command.add(jfrFlag(s.jfr().resolve("bare.jfr")));
+            command.add(jfrFlag(s.jfr().resolve(key + ".jfr")));
         }
         // The CLI's logging configuration, so the bare server logs what the gateway logs (warnings, to stderr)
         // rather than logback's default of everything at DEBUG to stdout.
@@ -392,9 +412,13 @@ public final class GatewayWrkMain
             System.err.println("GatewayWrkMain: no " + logback + "; the bare server logs with logback's defaults");
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BareServerMain.class.getName(), "1"));
+        if (journal != null)
+        {
+            command.addAll(List.of(Integer.toString(BareServerMain.DEFAULT_MAX_BODY_BYTES), journal.toString()));
+        }
         // Standard input stays a pipe: closing it stops the server.
-        return new ProcessBuilder(command).redirectOutput(s.rawDir().resolve("bare.out").toFile())
-            .redirectError(s.rawDir().resolve("bare.log").toFile()).start();
+        return new ProcessBuilder(command).redirectOutput(s.rawDir().resolve(key + ".out").toFile())
+            .redirectError(s.rawDir().resolve(key + ".log").toFile()).start();
     }
 
     private static String jfrFlag(final Path file)
@@ -416,8 +440,8 @@ public final class GatewayWrkMain
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
-        throw new IllegalStateException("the bare server did not say 'listening on PORT' within 60 s (alive: " +
-            bare.isAlive() + "); see " + out.resolveSibling("bare.log"));
+        throw new IllegalStateException("a bare server did not say 'listening on PORT' within 60 s (alive: " +
+            bare.isAlive() + "); see " + out.resolveSibling(out.getFileName().toString().replace(".out", ".log")));
     }
 
     /** Waits for {@code GET /health} to answer 200; bin/pitgun may build the CLI first, hence the long bound. */
@@ -562,7 +586,7 @@ public final class GatewayWrkMain
         }
     }
 
-    /** SIGTERM to each gateway (a graceful drain, JFR's dump), end of input to the bare server; bounded waits. */
+    /** SIGTERM to each gateway (a graceful drain, JFR's dump), end of input to each bare server; bounded waits. */
     private static void stop(final List<Server> servers) throws InterruptedException
     {
         for (final Server server : servers)
@@ -607,6 +631,7 @@ public final class GatewayWrkMain
         String ackMode = "journaled";
         Path jfr = null;
         boolean tls = false;
+        boolean floor = true;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -628,12 +653,8 @@ public final class GatewayWrkMain
                 case "--wrk" -> wrk = value;
                 case "--jfr" -> jfr = Path.of(value);
                 case "--ack-mode" -> ackMode = value;
-                case "--tls" -> tls = switch (value)
-                {
-                    case "on" -> true;
-                    case "off" -> false;
-                    default -> throw new IllegalArgumentException("--tls on|off, got " + value);
-                };
+                case "--tls" -> tls = onOff(arg, value);
+                case "--journaling-floor" -> floor = onOff(arg, value);
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -641,7 +662,8 @@ public final class GatewayWrkMain
         {
             throw new IllegalArgumentException("usage: GatewayWrkMain --summary FILE --raw-dir DIR [--profile " +
                 "quick|full] [--points 1x4,100x32,...] [--seconds N] [--warmup-seconds N] [--first-warmup-seconds N] " +
-                "[--pitgun bin/pitgun] [--wrk PATH] [--jfr DIR] [--ack-mode journaled|accepted] [--tls on|off]");
+                "[--pitgun bin/pitgun] [--wrk PATH] [--jfr DIR] [--ack-mode journaled|accepted] [--tls on|off] " +
+                "[--journaling-floor on|off]");
         }
         final boolean full = switch (profile)
         {
@@ -652,7 +674,17 @@ public final class GatewayWrkMain
         return new Settings(summary, rawDir, profile, points == null ? defaultPoints() : points(points),
             seconds != null ? seconds : full ? 20 : 5, warmup != null ? warmup : full ? 5 : 1,
             firstWarmup != null ? firstWarmup : full ? 20 : 5, pitgun,
-            wrk, jfr, ackMode, tls);
+            wrk, jfr, ackMode, tls, floor && !tls);
+    }
+
+    private static boolean onOff(final String option, final String value)
+    {
+        return switch (value)
+        {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException(option + " on|off, got " + value);
+        };
     }
 
     private static List<int[]> defaultPoints()

@@ -22,6 +22,10 @@ import java.util.StringJoiner;
  * on issue 15 (whose baseline is the bare server) gives way to the cost of the "gateway" side against the "bare" one.
  * A labels line naming other servers (the TLS run: {@code jdk=..., openssl=..., plain=...}) is rendered by
  * {@link GatewayWrkComparison}: every server side by side against the last one.
+ * <p>
+ * Points of a third server, {@code server=journaling} (the bare server journaling each body before it answers), add
+ * the journaling floor: its requests/s against the bare server's and the gateway's against it, and, where a
+ * requests/s target is not met, whether journaling alone already stays below that target on this machine.
  */
 public final class GatewayWrkTable
 {
@@ -33,6 +37,9 @@ public final class GatewayWrkTable
     static final double P50_MAX_RATIO = 2.0;
     /** ... at this many connections. */
     static final int P50_CONNECTIONS = 4;
+
+    /** The journaling bare server's {@code server=} key. */
+    static final String FLOOR = "journaling";
 
     private static final String NOT_MEASURED = "not measured:";
     private static final String LABELS = "# labels ";
@@ -82,8 +89,8 @@ public final class GatewayWrkTable
         }
     }
 
-    /** Both servers at one point. */
-    record Point(int frames, int connections, Run gateway, Run bare)
+    /** Both servers at one point, and the journaling bare server's run there (null when not measured). */
+    record Point(int frames, int connections, Run gateway, Run bare, Run floor)
     {
         double ratio()
         {
@@ -93,6 +100,12 @@ public final class GatewayWrkTable
         double p50Ratio()
         {
             return (double)gateway.wrk().p50Us() / Math.max(1, bare.wrk().p50Us());
+        }
+
+        /** The journaling bare server's requests/s as a share of the bare server's. */
+        double floorRatio()
+        {
+            return floor.wrk().requestsPerSecond() / bare.wrk().requestsPerSecond();
         }
     }
 
@@ -201,6 +214,10 @@ public final class GatewayWrkTable
         {
             sb.append('\n').append(cpuTable(points));
         }
+        if (points.stream().anyMatch(p -> p.floor() != null))
+        {
+            sb.append('\n').append(floorTable(points));
+        }
         sb.append('\n').append(verdict(points));
         return sb.toString();
     }
@@ -229,6 +246,7 @@ public final class GatewayWrkTable
                 (p50Met ? "**met**: " : "**NOT met**: ") + p50)
             .append('\n');
         cpuVerdict(sb, points);
+        floorVerdict(sb, points);
         long missing = 0;
         long gatewayErrors = 0;
         long bareErrors = 0;
@@ -278,27 +296,104 @@ public final class GatewayWrkTable
             rate(worst.bare().wrk().requestsPerSecond()), percent(worst.ratio()), all));
     }
 
-    /** Pairs each gateway run with the bare run at the same point, in the gateway runs' order. */
+    /**
+     * Pairs each gateway run with the bare run at the same point, in the gateway runs' order, with the journaling
+     * bare server's run there if there is one.
+     */
     static List<Point> pair(final List<Run> runs)
     {
-        final Map<String, Run> bare = new LinkedHashMap<>();
-        for (final Run r : runs)
-        {
-            if (r.server().equals("bare"))
-            {
-                bare.put(r.frames() + "x" + r.connections(), r);
-            }
-        }
+        final Map<String, Run> bare = byPoint(runs, "bare");
+        final Map<String, Run> floor = byPoint(runs, FLOOR);
         final List<Point> points = new ArrayList<>();
         for (final Run r : runs)
         {
-            final Run b = bare.get(r.frames() + "x" + r.connections());
+            final String key = r.frames() + "x" + r.connections();
+            final Run b = bare.get(key);
             if (r.server().equals("gateway") && b != null)
             {
-                points.add(new Point(r.frames(), r.connections(), r, b));
+                points.add(new Point(r.frames(), r.connections(), r, b, floor.get(key)));
             }
         }
         return points;
+    }
+
+    private static Map<String, Run> byPoint(final List<Run> runs, final String server)
+    {
+        final Map<String, Run> byPoint = new LinkedHashMap<>();
+        for (final Run r : runs)
+        {
+            if (r.server().equals(server))
+            {
+                byPoint.put(r.frames() + "x" + r.connections(), r);
+            }
+        }
+        return byPoint;
+    }
+
+    /**
+     * The journaling floor: at each point the journaling bare server's requests/s and CPU per request next to the
+     * bare server's and the gateway's.
+     */
+    static String floorTable(final List<Point> points)
+    {
+        final StringBuilder sb = new StringBuilder("The journaling floor: the bare server appending each body as " +
+            "it came to a Chronicle queue on its event loop before it answers (one document per request, Pitgun's " +
+            "pretoucher ahead of it on a thread of its own) and doing nothing else — the least any ingress that " +
+            "journals what it accepts pays on this machine. A 100-frame body (about 20.5 KB of JSON) is about as " +
+            "many bytes as the gateway journals for it (about 19 KB of SBE records).\n\n");
+        sb.append("| frames/envelope | connections | journaling req/s | journaling / bare | gateway / journaling | " +
+            "journaling p50 / p99 | journaling CPU µs/req (loop / pretouch) | non-2xx journaling |\n");
+        sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (final Point p : points)
+        {
+            final Run f = p.floor();
+            if (f == null)
+            {
+                continue;
+            }
+            sb.append("| ").append(p.frames()).append(" | ").append(p.connections())
+                .append(" | ").append(rate(f.wrk().requestsPerSecond()))
+                .append(" | ").append(percent(p.floorRatio()))
+                .append(" | ").append(percent(p.gateway().wrk().requestsPerSecond() / f.wrk().requestsPerSecond()))
+                .append(" | ").append(micros(f.wrk().p50Us())).append(" / ").append(micros(f.wrk().p99Us()))
+                .append(" | ").append(f.cpu() == null ? "not read" : floorCpu(f))
+                .append(" | ").append(errors(f.wrk())).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String floorCpu(final Run f)
+    {
+        final double requests = Math.max(1, f.wrk().requests());
+        final long[] us = f.cpu().serverUs();
+        return String.format(Locale.ROOT, "%.1f (%.1f / %.1f)", f.serverCpuPerRequest(),
+            us[ThreadCpu.Role.EVENT_LOOP.ordinal()] / requests, us[ThreadCpu.Role.PRETOUCH.ordinal()] / requests);
+    }
+
+    /**
+     * For each point below its requests/s target with the journaling floor measured: whether journaling alone
+     * already stays below the target there (then no gateway that journals these bodies reaches it on this machine).
+     */
+    private static void floorVerdict(final StringBuilder sb, final List<Point> points)
+    {
+        final StringJoiner missed = new StringJoiner("; ");
+        for (final Point p : points)
+        {
+            if (p.floor() == null || p.ratio() >= target(p))
+            {
+                continue;
+            }
+            missed.add(String.format(Locale.ROOT, "%d×%dc: journaling alone %s of the bare server (%s req/s), %s " +
+                    "the %s target; the gateway %s of it", p.frames(), p.connections(), percent(p.floorRatio()),
+                rate(p.floor().wrk().requestsPerSecond()), p.floorRatio() < target(p) ? "below" : "not below",
+                percent(target(p)), percent(p.gateway().wrk().requestsPerSecond() /
+                    p.floor().wrk().requestsPerSecond())));
+        }
+        if (missed.length() > 0)
+        {
+            sb.append("- the journaling floor where a requests/s target is not met (see its table): ").append(missed)
+                .append('\n');
+        }
     }
 
     static Run run(final String line)

@@ -36,12 +36,15 @@ class GatewayWrkSmokeTest
             "--pitgun", Path.of("..", "bin", "pitgun").toString()});
 
         final String text = Files.readString(summary, StandardCharsets.UTF_8);
-        assertEquals(4, text.lines().filter(l -> l.startsWith("point ")).count(), text);
+        // The gateway, the bare server and the journaling bare server at each of the two points.
+        assertEquals(6, text.lines().filter(l -> l.startsWith("point ")).count(), text);
         final String block = GatewayWrkTable.render(text);
         assertTrue(block.contains("every acknowledged frame journaled (the gateway's `pitgun_frames_journaled_total` " +
             "against wrk's 2xx × frames): **yes**"), block);
         assertTrue(block.contains("- non-2xx answers and socket errors: gateway 0, bare 0\n"), block);
         assertTrue(Files.exists(dir.resolve("raw").resolve("gateway-f100-c4.txt")));
+        assertTrue(block.contains("The journaling floor"), block);
+        assertTrue(block.contains("| 100 | 4 | "), block);
         // The CPU was read and the threads told apart by their full names: the gateway's event loop and pipeline
         // threads, the bare server's event loop.
         assertTrue(block.contains("CPU per request"), block);
@@ -53,6 +56,11 @@ class GatewayWrkSmokeTest
             if (run.server().equals("gateway"))
             {
                 assertTrue(run.cpu().serverUs()[ThreadCpu.Role.PIPELINE.ordinal()] > 0, line);
+            }
+            if (run.server().equals(GatewayWrkTable.FLOOR) && run.frames() == 100)
+            {
+                // Its pretoucher populated the pages 2 s of 100-frame bodies need (hundreds of MB).
+                assertTrue(run.cpu().serverUs()[ThreadCpu.Role.PRETOUCH.ordinal()] > 0, line);
             }
         }
     }

@@ -161,6 +161,46 @@ class GatewayWrkTableTest
     }
 
     @Test
+    void shouldTabulateTheJournalingFloorAndSayWhereJournalingAloneStaysBelowTheTarget()
+    {
+        final String floorCpu = " cpu_event_loop_us=900000 cpu_pipeline_us=0 cpu_pretouch_us=300000 " +
+            "cpu_runtime_us=0 cpu_other_us=0 wrk_cpu_us=100000 cores=2";
+        // 100×4: bare 40,000, journaling 14,000 (35 %), gateway 8,000 (20 %): journaling alone is below 50 %.
+        // 100×32: bare 40,000, journaling 24,000 (60 %), gateway 10,000 (25 %): journaling alone is not.
+        // 1×4: every target met, so no floor verdict there.
+        final String summary = String.join("\n",
+            gateway(100, 4, 8000, 400), point("bare", 100, 4, 40000, 60, 0, ""),
+            point("journaling", 100, 4, 14000, 120, 0, floorCpu),
+            gateway(100, 32, 10000, 2000), point("bare", 100, 32, 40000, 500, 0, ""),
+            point("journaling", 100, 32, 24000, 900, 0, ""),
+            gateway(1, 4, 9000, 50), point("bare", 1, 4, 10000, 45, 0, ""));
+
+        final String block = GatewayWrkTable.render(summary);
+
+        assertTrue(block.contains("| 100 | 4 | 14,000 | 35 % | 57 % | 120 µs / 360 µs | 85.7 (64.3 / 21.4) | 0 |\n"),
+            block);
+        assertTrue(block.contains("| 100 | 32 | 24,000 | 60 % | 42 % | 900 µs / 2.7 ms | not read | 0 |\n"), block);
+        final String floorTable = block.substring(block.indexOf("The journaling floor"), block.indexOf("Verdict"));
+        assertFalse(floorTable.contains("| 1 | 4 |"), "no journaling run at 1×4: " + floorTable);
+        assertTrue(block.contains("- the journaling floor where a requests/s target is not met (see its table): " +
+            "100×4c: journaling alone 35 % of the bare server (14,000 req/s), below the 50 % target; the gateway " +
+            "57 % of it; 100×32c: journaling alone 60 % of the bare server (24,000 req/s), not below the 50 % " +
+            "target; the gateway 42 % of it\n"), block);
+        // The journaling server is no gateway: its runs are not in the gateway's verdict or pairs.
+        assertEquals(3, GatewayWrkTable.pair(summary.lines().filter(l -> l.startsWith("point "))
+            .map(l -> GatewayWrkTable.run(l.substring("point ".length()))).toList()).size());
+    }
+
+    @Test
+    void shouldLeaveOutTheFloorForASummaryWithoutTheJournalingServer()
+    {
+        final String block = GatewayWrkTable.render(String.join("\n", gateway(100, 4, 7000, 100),
+            point("bare", 100, 4, 40000, 60, 0, "")));
+
+        assertFalse(block.contains("journaling"), block);
+    }
+
+    @Test
     void shouldLeaveOutTheCpuTableForASummaryWithoutCpu()
     {
         final String block = GatewayWrkTable.render(String.join("\n", gateway(1, 4, 7000, 100),
