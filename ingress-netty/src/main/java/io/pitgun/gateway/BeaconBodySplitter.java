@@ -76,6 +76,21 @@ public final class BeaconBodySplitter
         return true;
     }
 
+    /**
+     * Records {@code body[start, start + length)} as the body's one envelope without a pass over it: for a caller
+     * whose decoder has just accepted that span whole as one envelope, whitespace aside the whole body (so a split
+     * would have found exactly this span).
+     */
+    void single(final int start, final int length)
+    {
+        count = 1;
+        starts[0] = start;
+        lengths[0] = length;
+        error = null;
+        errorOffset = 0;
+        tooMany = false;
+    }
+
     private boolean splitArray(final byte[] body, final int base, final int from, final int end)
     {
         int i = skipWhitespace(body, from, end);
@@ -268,16 +283,17 @@ public final class BeaconBodySplitter
     private static int skipWhitespace(final byte[] body, final int from, final int end)
     {
         int i = from;
-        while (i < end)
+        while (i < end && isWhitespace(body[i]))
         {
-            final byte b = body[i];
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t')
-            {
-                break;
-            }
             i++;
         }
         return i;
+    }
+
+    /** JSON's whitespace between values (RFC 8259): space, tab, line feed, carriage return. */
+    static boolean isWhitespace(final byte b)
+    {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     /** Envelopes found by the last successful split. */

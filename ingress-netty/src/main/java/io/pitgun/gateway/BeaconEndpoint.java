@@ -40,7 +40,8 @@ final class BeaconEndpoint
             return;
         }
         final String contentType = exchange.request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        if (!acceptedContentType(contentType))
+        final int mediaType = contentTypeIndex(contentType);
+        if (mediaType < 0)
         {
             server.counters().rejected(RejectReason.UNSUPPORTED_MEDIA_TYPE);
             exchange.refuse(endpoint, 415, RejectReason.UNSUPPORTED_MEDIA_TYPE, "Content-Type " +
@@ -48,7 +49,9 @@ final class BeaconEndpoint
                 "application/json (one envelope or an array) or application/x-ndjson (one envelope per line)", 0);
             return;
         }
-        if (!path.splitEnvelopes(exchange.request.content()))
+        // application/json is one envelope or an array, so most likely one envelope; NDJSON several.
+        if (!path.splitEnvelopes(exchange.request.content(), mediaType == JSON_MEDIA_TYPE,
+            access.mayIngestRestricted()))
         {
             refuseUnsplittable(exchange, endpoint, path.splitter());
             return;
@@ -104,9 +107,15 @@ final class BeaconEndpoint
      */
     static boolean acceptedContentType(final String contentType)
     {
+        return contentTypeIndex(contentType) >= 0;
+    }
+
+    /** Which of {@link #ACCEPTED_CONTENT_TYPES} {@code contentType} is (parameters aside), or -1 for none. */
+    private static int contentTypeIndex(final String contentType)
+    {
         if (contentType == null)
         {
-            return false;
+            return -1;
         }
         int end = contentType.indexOf(';');
         end = end < 0 ? contentType.length() : end;
@@ -119,19 +128,21 @@ final class BeaconEndpoint
         {
             end--;
         }
-        for (final String accepted : ACCEPTED_CONTENT_TYPES)
+        for (int i = 0; i < ACCEPTED_CONTENT_TYPES.length; i++)
         {
-            if (equalsAsciiIgnoreCase(contentType, start, end, accepted))
+            if (equalsAsciiIgnoreCase(contentType, start, end, ACCEPTED_CONTENT_TYPES[i]))
             {
-                return true;
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     /** The media types {@code POST /beacon} takes, lower case. */
     private static final String[] ACCEPTED_CONTENT_TYPES =
         {"application/json", "application/x-ndjson", "application/ndjson", "application/jsonl", "text/plain"};
+    /** application/json's index in {@link #ACCEPTED_CONTENT_TYPES}. */
+    private static final int JSON_MEDIA_TYPE = 0;
 
     /** ASCII only, unlike {@code String.regionMatches(true, ...)}, which also folds e.g. {@code İ} to {@code i}. */
     private static boolean equalsAsciiIgnoreCase(final String text, final int start, final int end,

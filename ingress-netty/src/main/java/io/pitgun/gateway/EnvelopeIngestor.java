@@ -73,6 +73,11 @@ public final class EnvelopeIngestor
     private long refusal;
     private int[] messageOffsets = new int[1024];
     private int[] messageLengths = new int[1024];
+    /** The span {@link #decodeWholeBody} decoded (start in the body array, or -1: none) and with which
+     *  {@code allowRestricted}: the decoder still holds its result for {@link #ingest} to take. */
+    private int decodedStart = -1;
+    private int decodedLength;
+    private boolean decodedAllowRestricted;
 
     public EnvelopeIngestor(final TelemetryPipeline pipeline, final ParameterRegistry registry,
         final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
@@ -139,7 +144,7 @@ public final class EnvelopeIngestor
             return report.refuse(422, RejectReason.NO_ENVELOPE, "the body holds no envelope");
         }
         decoder.allowRestricted(allowRestricted);
-        if (!decodeAll(body, spans, report, scope, client))
+        if (!decodeAll(body, spans, report, scope, client, allowRestricted))
         {
             return report;
         }
@@ -269,6 +274,64 @@ public final class EnvelopeIngestor
         return report;
     }
 
+    /**
+     * Decodes a body that is one envelope in one pass instead of two (a split, then the decode): when the body,
+     * whitespace aside, starts with '{' and ends with '}' and the decoder accepts that span whole as one envelope,
+     * it is the body's one envelope ({@link #decodedStart()}, {@link #decodedLength()}), and the next
+     * {@link #ingest} of that span takes this decode instead of decoding it again. False otherwise (not an object, a
+     * problem in it, several envelopes NDJSON style, or a tuning policy, whose byte limit comes before any decode):
+     * the caller splits the body and {@link #ingest} decodes it as it would have, so every refusal stays the same.
+     */
+    boolean decodeWholeBody(final byte[] body, final int offset, final int length, final boolean allowRestricted)
+    {
+        forgetDecodedBody();
+        if (tuningGate != null)
+        {
+            return false;
+        }
+        int from = offset;
+        int to = offset + length;
+        while (from < to && BeaconBodySplitter.isWhitespace(body[from]))
+        {
+            from++;
+        }
+        while (to > from && BeaconBodySplitter.isWhitespace(body[to - 1]))
+        {
+            to--;
+        }
+        if (to - from < 2 || body[from] != '{' || body[to - 1] != '}')
+        {
+            return false;
+        }
+        decoder.allowRestricted(allowRestricted);
+        if (!decode(body, from, to - from, 0))
+        {
+            return false;
+        }
+        decodedStart = from;
+        decodedLength = to - from;
+        decodedAllowRestricted = allowRestricted;
+        return true;
+    }
+
+    /** Drops what {@link #decodeWholeBody} decoded, so that no later {@link #ingest} can take it for another body. */
+    void forgetDecodedBody()
+    {
+        decodedStart = -1;
+    }
+
+    /** Where the envelope the last successful {@link #decodeWholeBody} decoded starts in the body array. */
+    int decodedStart()
+    {
+        return decodedStart;
+    }
+
+    /** Its length in bytes. */
+    int decodedLength()
+    {
+        return decodedLength;
+    }
+
     /** Gives back ingestion-queue places once the answer is sent. */
     public void release(final int envelopes)
     {
@@ -276,8 +339,12 @@ public final class EnvelopeIngestor
     }
 
     private boolean decodeAll(final byte[] body, final BeaconBodySplitter spans, final IngestReport report,
-        final TokenScope scope, final String client)
+        final TokenScope scope, final String client, final boolean allowRestricted)
     {
+        // decodeWholeBody's result is taken once, by the ingest of that same span (the decoder still holds it).
+        final boolean decodedAhead = decodedStart >= 0 && spans.count() == 1 && spans.start(0) == decodedStart &&
+            spans.length(0) == decodedLength && decodedAllowRestricted == allowRestricted;
+        decodedStart = -1;
         int position = 0;
         int messages = 0;
         int worstStatus = 0;
@@ -303,14 +370,7 @@ public final class EnvelopeIngestor
                 }
                 continue;
             }
-            scratch.checkLimit(position + Math.max(4 * length + 4096, 1 << 14));
-            boolean ok = decoder.decode(body, start, length, scratch, position);
-            if (!ok && decoder.error().code() == DecodeErrorCode.OUTPUT_TOO_SMALL)
-            {
-                scratch.checkLimit(position + EnvelopeDecoder.maxOutputBytes(limits));
-                ok = decoder.decode(body, start, length, scratch, position);
-            }
-            if (!ok)
+            if (!decodedAhead && !decode(body, start, length, position))
             {
                 final DecodeError error = decoder.error();
                 final RejectReason reason = RejectReason.of(error.code());
@@ -396,6 +456,19 @@ public final class EnvelopeIngestor
             return false;
         }
         return true;
+    }
+
+    /** Decodes one envelope into scratch at {@code position}, growing scratch to the decoder's bound if it must. */
+    private boolean decode(final byte[] body, final int start, final int length, final int position)
+    {
+        scratch.checkLimit(position + Math.max(4 * length + 4096, 1 << 14));
+        final boolean ok = decoder.decode(body, start, length, scratch, position);
+        if (!ok && decoder.error().code() == DecodeErrorCode.OUTPUT_TOO_SMALL)
+        {
+            scratch.checkLimit(position + EnvelopeDecoder.maxOutputBytes(limits));
+            return decoder.decode(body, start, length, scratch, position);
+        }
+        return ok;
     }
 
     private void publishAll(final int count, final IngestReport report)

@@ -123,7 +123,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private void onText(final ChannelHandlerContext ctx, final GatewayCounters.Endpoint endpoint, final long number,
         final ByteBuf content, final IngestPath path)
     {
-        if (!path.splitEnvelopes(content))
+        if (!path.splitEnvelopes(content, true, allowRestricted))
         {
             server.counters().rejected(RejectReason.MALFORMED_JSON);
             final BeaconBodySplitter splitter = path.splitter();

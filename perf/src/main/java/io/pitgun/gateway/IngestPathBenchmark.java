@@ -200,7 +200,7 @@ public class IngestPathBenchmark
         while (true)
         {
             body.wrapJson(json);
-            if (!splitter.split(body.array(), body.offset(), body.length()))
+            if (!IngestPath.findEnvelopes(ingestor, splitter, body.array(), body.offset(), body.length(), true, false))
             {
                 throw new IllegalStateException(splitter.error());
             }
