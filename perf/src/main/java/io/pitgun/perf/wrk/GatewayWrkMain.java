@@ -94,7 +94,7 @@ public final class GatewayWrkMain
      *            OpenSSL ("openssl", https) and without TLS ("plain", http), instead of the gateway and the bare
      *            Netty server: what TLS costs with each provider, in one run.
      */
-    private record Settings(Path summary, Path rawDir, String profile, List<int[]> points, int seconds,
+    record Settings(Path summary, Path rawDir, String profile, List<int[]> points, int seconds,
         int warmupSeconds,
         int firstWarmupSeconds, Path pitgun, String wrk, Path jfr, String ackMode, boolean tls, boolean floor)
     {

@@ -6,7 +6,9 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The driver's pure parts: reading the gateway's /metrics and the --points list. */
 class GatewayWrkMainTest
@@ -36,6 +38,27 @@ class GatewayWrkMainTest
         assertEquals("none", GatewayWrkMain.rejections(metrics(1, 3, 0), metrics(9, 3, 0)));
         assertEquals("overload:1595,ingest_queue_full:2",
             GatewayWrkMain.rejections(metrics(1, 3, 0), metrics(9, 1598, 2)));
+    }
+
+    @Test
+    void shouldMeasureTheJournalingFloorUnlessToldNotToOrMeasuringTls()
+    {
+        final String[] base = {"--summary", "s.txt", "--raw-dir", "raw"};
+        assertTrue(GatewayWrkMain.parse(base).floor());
+        assertFalse(GatewayWrkMain.parse(with(base, "--journaling-floor", "off")).floor());
+        assertTrue(GatewayWrkMain.parse(with(base, "--journaling-floor", "on")).floor());
+        // A TLS run compares three gateways; the floor is the plain run's.
+        assertFalse(GatewayWrkMain.parse(with(base, "--tls", "on")).floor());
+        assertThrows(IllegalArgumentException.class,
+            () -> GatewayWrkMain.parse(with(base, "--journaling-floor", "yes")));
+    }
+
+    private static String[] with(final String[] base, final String option, final String value)
+    {
+        final String[] args = java.util.Arrays.copyOf(base, base.length + 2);
+        args[base.length] = option;
+        args[base.length + 1] = value;
+        return args;
     }
 
     @Test
