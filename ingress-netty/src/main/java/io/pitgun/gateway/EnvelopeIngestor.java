@@ -73,11 +73,13 @@ public final class EnvelopeIngestor
     private long refusal;
     private int[] messageOffsets = new int[1024];
     private int[] messageLengths = new int[1024];
-    /** The span {@link #decodeWholeBody} decoded (start in the body array, or -1: none) and with which
-     *  {@code allowRestricted}: the decoder still holds its result for {@link #ingest} to take. */
+    /** The span {@link #decodeWholeBody} decoded (start in the body array, or -1: none), with which
+     *  {@code allowRestricted} and whether it decoded: the decoder still holds its result, or its error, for
+     *  {@link #ingest} to take. */
     private int decodedStart = -1;
     private int decodedLength;
     private boolean decodedAllowRestricted;
+    private boolean decodedOk;
 
     public EnvelopeIngestor(final TelemetryPipeline pipeline, final ParameterRegistry registry,
         final DecoderLimits limits, final IdempotencyWindow window, final GatewayCounters counters,
@@ -279,8 +281,10 @@ public final class EnvelopeIngestor
      * whitespace aside, starts with '{' and ends with '}' and the decoder accepts that span whole as one envelope,
      * it is the body's one envelope ({@link #decodedStart()}, {@link #decodedLength()}), and the next
      * {@link #ingest} of that span takes this decode instead of decoding it again. False otherwise (not an object, a
-     * problem in it, several envelopes NDJSON style, or a tuning policy, whose byte limit comes before any decode):
-     * the caller splits the body and {@link #ingest} decodes it as it would have, so every refusal stays the same.
+     * problem in it, several envelopes NDJSON style, over the envelope size limit, or a tuning policy, whose byte
+     * limit comes before any decode): the caller splits the body and {@link #ingest} answers as it would have, so
+     * every refusal stays the same. When the split finds that same span, its one envelope with a problem (the
+     * common malformed request), the ingest takes this decode's error instead of decoding the span a second time.
      */
     boolean decodeWholeBody(final byte[] body, final int offset, final int length, final boolean allowRestricted)
     {
@@ -299,19 +303,17 @@ public final class EnvelopeIngestor
         {
             to--;
         }
-        if (to - from < 2 || body[from] != '{' || body[to - 1] != '}')
+        // Over the limit the decoder refuses at once; not decoding it here keeps scratch at its size for such a body.
+        if (to - from < 2 || body[from] != '{' || body[to - 1] != '}' || to - from > limits.maxEnvelopeBytes())
         {
             return false;
         }
         decoder.allowRestricted(allowRestricted);
-        if (!decode(body, from, to - from, 0))
-        {
-            return false;
-        }
+        decodedOk = decode(body, from, to - from, 0);
         decodedStart = from;
         decodedLength = to - from;
         decodedAllowRestricted = allowRestricted;
-        return true;
+        return decodedOk;
     }
 
     /** Drops what {@link #decodeWholeBody} decoded, so that no later {@link #ingest} can take it for another body. */
@@ -341,9 +343,11 @@ public final class EnvelopeIngestor
     private boolean decodeAll(final byte[] body, final BeaconBodySplitter spans, final IngestReport report,
         final TokenScope scope, final String client, final boolean allowRestricted)
     {
-        // decodeWholeBody's result is taken once, by the ingest of that same span (the decoder still holds it).
+        // decodeWholeBody's outcome is taken once, by the ingest of that same span (the decoder still holds its result
+        // or its error): the same span decodes the same way, so decoding it again would only repeat the work.
         final boolean decodedAhead = decodedStart >= 0 && spans.count() == 1 && spans.start(0) == decodedStart &&
             spans.length(0) == decodedLength && decodedAllowRestricted == allowRestricted;
+        final boolean decodedAheadOk = decodedOk;
         decodedStart = -1;
         int position = 0;
         int messages = 0;
@@ -370,7 +374,7 @@ public final class EnvelopeIngestor
                 }
                 continue;
             }
-            if (!decodedAhead && !decode(body, start, length, position))
+            if (!(decodedAhead ? decodedAheadOk : decode(body, start, length, position)))
             {
                 final DecodeError error = decoder.error();
                 final RejectReason reason = RejectReason.of(error.code());

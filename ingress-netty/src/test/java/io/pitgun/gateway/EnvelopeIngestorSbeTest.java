@@ -10,15 +10,10 @@ import io.pitgun.engine.AckMode;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.manifest.CompiledManifest;
-import io.pitgun.manifest.ManifestCompiler;
-import io.pitgun.manifest.ManifestLoader;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,14 +61,10 @@ class EnvelopeIngestorSbeTest
         }
     }
 
-    private static CompiledManifest defaultManifest() throws Exception
+    /** The gateway's built-in manifest for sim.v1, loaded as the gateway loads it. */
+    private static CompiledManifest defaultManifest()
     {
-        try (InputStream in = GatewayServer.class.getClassLoader()
-            .getResourceAsStream(GatewayServer.DEFAULT_MANIFEST_RESOURCE))
-        {
-            return ManifestCompiler.compile(ManifestLoader.parse(Path.of(GatewayServer.DEFAULT_MANIFEST_RESOURCE),
-                new String(in.readAllBytes(), StandardCharsets.UTF_8)), REGISTRY);
-        }
+        return GatewayManifestLoader.load(GatewayConfig.defaults(), REGISTRY).compiled();
     }
 
     private static int frameOfFloats(final UnsafeBuffer out, final int samples)

@@ -6,14 +6,10 @@ import io.pitgun.engine.AckMode;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.manifest.CompiledManifest;
-import io.pitgun.manifest.ManifestCompiler;
-import io.pitgun.manifest.ManifestLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -24,10 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A body decoded whole first ({@link IngestPath#findEnvelopes} with one envelope likely, which skips the split's pass
- * when the body is one envelope) gets exactly the answer it got when it was split first and then decoded: for
- * valid envelopes, duplicates and conflicts, NDJSON and arrays sent as one-envelope-likely, restricted channels with
- * and without the right to send them, and thousands of broken bodies (cut, bytes changed, brackets added). The
- * reference is the split-then-ingest path, run on a second ingestor and pipeline fed the same bodies.
+ * when the body is one envelope) gets exactly the answer it got when it was split first and then decoded, and the
+ * same refusals are counted: for valid envelopes, duplicates and conflicts, NDJSON and arrays sent as
+ * one-envelope-likely, restricted channels with and without the right to send them, and thousands of broken bodies
+ * (cut, bytes changed, brackets added), each read at an offset inside a larger array as the event loop's buffer
+ * holds it. The reference is the split-then-ingest path, run on a second ingestor and pipeline fed the same bodies.
  */
 @Timeout(120)
 class EnvelopeIngestorWholeBodyTest
@@ -42,19 +39,48 @@ class EnvelopeIngestorWholeBodyTest
         final List<String> bodies = corpus(random);
         try (Side wholeFirst = new Side(); Side splitFirst = new Side())
         {
-            int decodedWhole = 0;
+            int acceptedWhole = 0;
+            int refusedWhole = 0;
             for (int i = 0; i < bodies.size(); i++)
             {
-                final byte[] body = bodies.get(i).getBytes(StandardCharsets.UTF_8);
+                final byte[] text = bodies.get(i).getBytes(StandardCharsets.UTF_8);
+                final int offset = random.nextInt(64);
+                final byte[] body = new byte[offset + text.length + random.nextInt(64)];
+                java.util.Arrays.fill(body, (byte)'}'); // around the body: bytes that would change any answer
+                System.arraycopy(text, 0, body, offset, text.length);
                 final boolean allowRestricted = random.nextBoolean();
-                final String expected = splitFirst.answer(body, false, allowRestricted);
-                final String actual = wholeFirst.answer(body, true, allowRestricted);
+                final String expected = splitFirst.answer(body, offset, text.length, false, allowRestricted);
+                final String actual = wholeFirst.answer(body, offset, text.length, true, allowRestricted);
                 assertEquals(expected, actual, "body " + i + " (restricted allowed: " + allowRestricted + "): " +
                     bodies.get(i));
-                decodedWhole += wholeFirst.splitter.count() == 1 && wholeFirst.decodedWhole ? 1 : 0;
+                acceptedWhole += wholeFirst.decodedWhole && actual.startsWith("202") ? 1 : 0;
+                refusedWhole += wholeFirst.decodedWhole && !actual.startsWith("202") ? 1 : 0;
             }
-            // The corpus exercises the new path, not only its fall-back to the split.
-            assertTrue(decodedWhole > 100, "bodies decoded whole: " + decodedWhole);
+            // The corpus exercises the new path, both its outcomes, not only its fall-back to the split.
+            assertTrue(acceptedWhole > 100, "bodies decoded whole and accepted: " + acceptedWhole);
+            assertTrue(refusedWhole > 100, "bodies decoded whole, refused, their error taken: " + refusedWhole);
+            assertEquals(splitFirst.refusals(), wholeFirst.refusals());
+        }
+    }
+
+    @Test
+    void shouldDecodeAgainWhenTheIngestIsToldADifferentRightToRestrictedChannels() throws Exception
+    {
+        // Engine_Map is restricted: decoded whole with the right to send it, then ingested without that right (a
+        // caller that passed the wrong flag), the envelope must still be refused.
+        final byte[] body = Envelopes.batch(UUID.randomUUID(), 1, 1).replace("\"Torque_Nm\":300.25", "\"Engine_Map\":3")
+            .getBytes(StandardCharsets.UTF_8);
+        try (Side side = new Side())
+        {
+            assertTrue(IngestPath.findEnvelopes(side.ingestor, side.splitter, body, 0, body.length, true, true));
+            final IngestReport report = side.ingestor.ingest(body, side.splitter, false);
+            side.ingestor.release(report.queuePlaces());
+            assertEquals(RejectReason.RESTRICTED_CHANNEL, report.reason(), report.message);
+            // With the right, the same body is accepted: what is refused above is the channel, nothing else.
+            assertTrue(IngestPath.findEnvelopes(side.ingestor, side.splitter, body, 0, body.length, true, true));
+            final IngestReport allowed = side.ingestor.ingest(body, side.splitter, true);
+            side.ingestor.release(allowed.queuePlaces());
+            assertEquals(202, allowed.status(), allowed.message);
         }
     }
 
@@ -86,7 +112,7 @@ class EnvelopeIngestorWholeBodyTest
         for (int i = 0; i < 10; i++)
         {
             // Engine_Map is a restricted channel of sim.v1: accepted only with the right to send it.
-            valid.add(Envelopes.batch(UUID.randomUUID(), sequence, 1).replace("\"Torque_Nm\"", "\"Engine_Map\""));
+            valid.add(Envelopes.batch(UUID.randomUUID(), sequence, 1).replace("\"Torque_Nm\":300.25", "\"Engine_Map\":3"));
             sequence += 10;
         }
         valid.add("{}");
@@ -136,6 +162,7 @@ class EnvelopeIngestorWholeBodyTest
         final EnvelopeIngestor ingestor;
         final BeaconBodySplitter splitter = new BeaconBodySplitter(16);
         final GatewayCounters counters = new GatewayCounters();
+        /** Whether the last body was decoded whole first and that decode was taken (accepted or refused). */
         boolean decodedWhole;
 
         Side() throws Exception
@@ -149,20 +176,33 @@ class EnvelopeIngestorWholeBodyTest
                     1_000_000_000L, counters, false), 100_000_000L, 1_000_000_000L));
         }
 
-        String answer(final byte[] body, final boolean oneEnvelopeLikely, final boolean allowRestricted)
+        String answer(final byte[] body, final int offset, final int length, final boolean oneEnvelopeLikely,
+            final boolean allowRestricted)
         {
-            if (!IngestPath.findEnvelopes(ingestor, splitter, body, 0, body.length, oneEnvelopeLikely,
+            if (!IngestPath.findEnvelopes(ingestor, splitter, body, offset, length, oneEnvelopeLikely,
                 allowRestricted))
             {
                 decodedWhole = false;
                 return "unsplittable: " + splitter.error() + " at " + splitter.errorOffset() + " too many: " +
                     splitter.tooMany();
             }
-            decodedWhole = ingestor.decodedStart() >= 0;
+            decodedWhole = ingestor.decodedStart() >= 0 && splitter.count() == 1 &&
+                splitter.start(0) == ingestor.decodedStart() && splitter.length(0) == ingestor.decodedLength();
             final IngestReport report = ingestor.ingest(body, splitter, allowRestricted);
             ingestor.release(report.queuePlaces());
             return report.status() + " " + report.reason() + " envelopes " + splitter.count() + " " +
                 report.toJson("accepted", -1) + " details " + report.details;
+        }
+
+        /** Every refusal counted so far, by reason, and the envelopes still in flight. */
+        String refusals()
+        {
+            final StringBuilder out = new StringBuilder();
+            for (final RejectReason reason : RejectReason.values())
+            {
+                out.append(reason).append('=').append(counters.rejections(reason)).append(' ');
+            }
+            return out.append("in flight ").append(counters.inFlightEnvelopes()).toString();
         }
 
         @Override
@@ -172,13 +212,9 @@ class EnvelopeIngestorWholeBodyTest
         }
     }
 
-    private static CompiledManifest defaultManifest() throws Exception
+    /** The gateway's built-in manifest for sim.v1, loaded as the gateway loads it. */
+    private static CompiledManifest defaultManifest()
     {
-        try (InputStream in = GatewayServer.class.getClassLoader()
-            .getResourceAsStream(GatewayServer.DEFAULT_MANIFEST_RESOURCE))
-        {
-            return ManifestCompiler.compile(ManifestLoader.parse(Path.of(GatewayServer.DEFAULT_MANIFEST_RESOURCE),
-                new String(in.readAllBytes(), StandardCharsets.UTF_8)), REGISTRY);
-        }
+        return GatewayManifestLoader.load(GatewayConfig.defaults(), REGISTRY).compiled();
     }
 }
