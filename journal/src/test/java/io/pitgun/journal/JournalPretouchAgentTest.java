@@ -190,6 +190,72 @@ class JournalPretouchAgentTest
         }
     }
 
+    /**
+     * The latency profile's order of calls on a real journal, across chunk boundaries: each commit, then
+     * touchNextEntry, while the pretoucher populates ahead on its own thread. Chronicle maps a queue file in chunks of
+     * its block size (64 MiB); four chunks of entries here, every one read back as written. This sequence alone does
+     * not make Chronicle unmap the chunk touchNextEntry reads (it passes with the chunk hold removed too): the
+     * raw-MappedBytes test above is the one that shows the hold is needed.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldTouchTheNextEntryAcrossChunkBoundariesAndReadBackEverything()
+    {
+        final long chunkBytes = 64L << 20;
+        final int frameBytes = 1000;
+        final int batch = 64; // about 64 KiB per entry: a chunk every thousand commits
+        final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(frameBytes));
+        final List<Throwable> errors = new CopyOnWriteArrayList<>();
+        long written = 0;
+        long messages = 0;
+        try (Journal journal = Journal.open(JournalConfig.of(dir)))
+        {
+            final JournalAppender appender = journal.appender();
+            final JournalPretouchAgent pretoucher = appender.pretoucher(JournalPretouchAgent.DEFAULT_AHEAD_BYTES);
+            final AgentRunner runner = new AgentRunner(JournalPretouchAgent.idleStrategy(), errors::add, null,
+                pretoucher);
+            AgentRunner.startOnThread(runner);
+            try
+            {
+                while (written < 4 * chunkBytes)
+                {
+                    appender.begin();
+                    for (int i = 0; i < batch; i++)
+                    {
+                        frame.putLong(0, messages);
+                        frame.putLong(frameBytes - Long.BYTES, ~messages);
+                        appender.add(frame, 0, frameBytes, messages++);
+                    }
+                    appender.commit();
+                    appender.touchNextEntry();
+                    written += (long)batch * frameBytes;
+                }
+            }
+            finally
+            {
+                runner.close();
+            }
+            assertEquals(List.of(), errors.stream().filter(e -> !(e instanceof AgentTerminationException)).toList());
+
+            final long[] read = { 0 };
+            try (JournalTailer tailer = journal.tailer())
+            {
+                while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
+                {
+                    final long n = read[0]++;
+                    assertEquals(frameBytes, length, "length of message " + n);
+                    assertEquals(n, buffer.getLong(offset), "message " + n);
+                    assertEquals(~n, buffer.getLong(offset + frameBytes - Long.BYTES), "end of message " + n);
+                    assertEquals(n, ingestTimeNs, "ingest time of message " + n);
+                }))
+                {
+                    // every entry is checked by the handler
+                }
+            }
+            assertEquals(messages, read[0]);
+        }
+    }
+
     @Test
     void shouldGiveANewPretoucherOnceTheOldOneWasStopped()
     {
