@@ -322,7 +322,10 @@ public final class EnvelopeIngestor
         decodedStart = -1;
     }
 
-    /** Where the envelope the last successful {@link #decodeWholeBody} decoded starts in the body array. */
+    /**
+     * Where the span the last {@link #decodeWholeBody} decoded starts in the body array, whether the decoder took it
+     * or refused it; -1 when it decoded nothing (or it was forgotten, or taken by an ingest).
+     */
     int decodedStart()
     {
         return decodedStart;

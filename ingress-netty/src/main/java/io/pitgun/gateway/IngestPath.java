@@ -110,7 +110,8 @@ final class IngestPath
      * @param oneEnvelopeLikely the body most likely holds one envelope (a WebSocket text message, a body sent as
      *                          {@code application/json}): it is then decoded whole first, which, when it is one
      *                          envelope, spares the split's pass over it ({@link EnvelopeIngestor#decodeWholeBody});
-     *                          the {@link #ingestEnvelopes} that follows must pass the same {@code allowRestricted}.
+     *                          the {@link #ingestEnvelopes} that follows takes that decode only if it passes the same
+     *                          {@code allowRestricted}, and decodes again otherwise.
      * @param allowRestricted   whether the client may send restricted channels (for that decode).
      */
     boolean splitEnvelopes(final ByteBuf content, final boolean oneEnvelopeLikely, final boolean allowRestricted)

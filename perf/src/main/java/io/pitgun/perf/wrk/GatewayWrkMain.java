@@ -78,8 +78,6 @@ public final class GatewayWrkMain
     private static final String TLS_PLAIN = "plain";
     /** What a TLS run's summary says the servers are ({@link GatewayWrkTable}'s labels line). */
     static final String TLS_LABELS = "# labels jdk=TLS (JDK), openssl=TLS (OpenSSL), plain=no TLS";
-    /** The journaling bare server's key in the summary ({@link GatewayWrkTable#FLOOR}). */
-    private static final String FLOOR = GatewayWrkTable.FLOOR;
 
     private HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -205,7 +203,7 @@ public final class GatewayWrkMain
                 addBare(s, servers, "bare", null);
                 if (s.floor())
                 {
-                    addBare(s, servers, FLOOR, dataDir.resolve("journaling-bare"));
+                    addBare(s, servers, GatewayWrkTable.FLOOR, dataDir.resolve("journaling-bare"));
                 }
             }
             for (final Server server : servers)
