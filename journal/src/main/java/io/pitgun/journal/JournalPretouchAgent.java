@@ -102,6 +102,8 @@ public final class JournalPretouchAgent implements Agent
     private final JournalSpaceGuard spaceGuard;
     private final int advice;
     private final Supplier<PosixAPI> posixSupplier;
+    /** Whom Chronicle records as holding {@link #heldChunk}. */
+    private final ReferenceOwner chunkOwner = ReferenceOwner.temporary("journal-pretouch");
     private volatile Consumer<String> disabledHandler = why -> { };
     // Written by the appending thread under the sequence lock `version` (odd while writing).
     private volatile long version;
@@ -120,7 +122,6 @@ public final class JournalPretouchAgent implements Agent
      * 1 M frames/s, just past a chunk boundary 320 MiB into a cycle file).
      */
     private BytesStore<?, ?> heldChunk;
-    private final ReferenceOwner chunkOwner = ReferenceOwner.temporary("journal-pretouch");
     private long appendedChunkAddress;
     private long appendedChunkStart;
     private long appendedChunkLimit;

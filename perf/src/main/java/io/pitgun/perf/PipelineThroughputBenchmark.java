@@ -19,13 +19,10 @@ import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.manifest.ManifestException;
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.HdrHistogram.Histogram;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -243,8 +240,9 @@ public class PipelineThroughputBenchmark
      * The journaled baseline: a bare Disruptor over the same slots whose one consumer appends each batch to a
      * Chronicle queue of its own ({@link ChronicleAppendingHandler}), with the pipeline's default roll cycle and
      * Chronicle's default block size (what the pipeline's journal opens with), and the pipeline's pretoucher
-     * ({@link JournalPretouchAgent}, the same distance ahead, the same idle strategy) on a thread of its own: the
-     * fair comparison, since without one the baseline's consumer would take every fresh page's fault itself.
+     * ({@link JournalPretouchAgent}, the same distance ahead, the same idle strategy) on a thread of its own
+     * ({@link PretouchedQueue}): the fair comparison, since without one the baseline's consumer would take every fresh
+     * page's fault itself.
      */
     @State(Scope.Benchmark)
     public static class BareJournaled
@@ -263,9 +261,7 @@ public class PipelineThroughputBenchmark
         public String write;
 
         Path directory;
-        SingleChronicleQueue queue;
-        JournalPretouchAgent pretoucher;
-        AgentRunner pretouchRunner;
+        PretouchedQueue journal;
         SlotRing ring;
         RingBuffer<FrameSlot> ringBuffer;
         BatchEventProcessor<FrameSlot> consumer;
@@ -278,18 +274,14 @@ public class PipelineThroughputBenchmark
             directory = Files.createTempDirectory("pitgun-bench-bare-journal");
             final PipelineConfig config = PipelineConfig.builder().journalDirectory(directory)
                 .ackMode(AckMode.JOURNALED).waitStrategy(waitStrategy).build();
-            queue = ChronicleQueue.singleBuilder(directory).rollCycle(RollCycles.valueOf(config.rollCycle())).build();
-            pretoucher = new JournalPretouchAgent(JournalPretouchAgent.DEFAULT_AHEAD_BYTES);
+            journal = new PretouchedQueue(directory);
             ring = new SlotRing(config.channelCapacity(), new SlotDescriptor(config.maxFrameBytes(), 10),
                 ProducerType.SINGLE, config.waitStrategy().newWaitStrategy());
             ringBuffer = ring.ringBuffer();
             consumer = new BatchEventProcessorBuilder().build(ringBuffer, ringBuffer.newBarrier(),
-                new ChronicleAppendingHandler(queue, pretoucher, "staged".equals(write),
+                new ChronicleAppendingHandler(journal.queue(), journal.pretoucher(), "staged".equals(write),
                     ring.descriptor().frameCapacity()));
             ringBuffer.addGatingSequences(consumer.getSequence());
-            pretouchRunner = new AgentRunner(JournalPretouchAgent.idleStrategy(), Throwable::printStackTrace, null,
-                pretoucher);
-            AgentRunner.startOnThread(pretouchRunner);
             thread = new Thread(consumer, "bench-bare-journaled-consumer");
             thread.start();
             // As for the pipeline: the first append maps the cycle file, so warm it outside any iteration.
@@ -316,12 +308,11 @@ public class PipelineThroughputBenchmark
             {
                 Thread.currentThread().interrupt();
             }
-            pretouchRunner.close();
+            journal.close(); // the consumer has stopped
+            final JournalPretouchAgent pretoucher = journal.pretoucher();
             System.out.println();
             System.out.println("bareJournaledDisruptor: " + pretoucher.populatedBytes() + " bytes pretouched" +
                 (pretoucher.failure() == null ? "" : ", pretoucher off: " + pretoucher.failure()));
-            pretoucher.releaseChunk(); // the consumer has stopped: before the queue closes
-            queue.close();
             ring.close();
             BenchPipeline.delete(directory);
         }

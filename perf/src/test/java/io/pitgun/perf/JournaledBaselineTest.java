@@ -10,11 +10,7 @@ import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEventStamp;
-import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.journal.JournalTailer;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,9 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The journaled baseline writes the journal Pitgun writes, staged or direct: what its handler appends, Pitgun's own
- * tailer reads back message by message (bytes, ingest time, event identity, positions of one entry per Disruptor
- * batch).
+ * The journaled baseline writes the journal Pitgun writes, staged or direct: what its handler appends to a
+ * {@link PretouchedQueue} (its pretoucher running), Pitgun's own tailer reads back message by message (bytes, ingest
+ * time, event identity, positions of one entry per Disruptor batch).
  */
 class JournaledBaselineTest
 {
@@ -44,15 +40,14 @@ class JournaledBaselineTest
     {
         final List<byte[]> written = new ArrayList<>();
         final List<Long> ingestTimes = new ArrayList<>();
-        try (SingleChronicleQueue queue = ChronicleQueue.singleBuilder(dir)
-            .rollCycle(RollCycles.valueOf(JournalConfig.DEFAULT_ROLL_CYCLE)).build();
+        // The queue every journaling baseline opens, its pretoucher running while the handler appends.
+        try (PretouchedQueue queue = new PretouchedQueue(dir);
             SlotRing ring = new SlotRing(8, new SlotDescriptor(1024, 0), ProducerType.SINGLE,
                 new BlockingWaitStrategy()))
         {
             final PipelineThroughputBenchmark.ChronicleAppendingHandler handler =
-                new PipelineThroughputBenchmark.ChronicleAppendingHandler(queue,
-                    new JournalPretouchAgent(JournalPretouchAgent.DEFAULT_AHEAD_BYTES), staged,
-                    ring.descriptor().frameCapacity());
+                new PipelineThroughputBenchmark.ChronicleAppendingHandler(queue.queue(),
+                    queue.pretoucher(), staged, ring.descriptor().frameCapacity());
             final RingBuffer<FrameSlot> ringBuffer = ring.ringBuffer();
             handler.onStart();
             for (int i = 0; i < 4; i++)

@@ -22,15 +22,10 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 
-import io.pitgun.engine.PipelineConfig;
-import io.pitgun.journal.JournalPretouchAgent;
+import io.pitgun.perf.PretouchedQueue;
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.agrona.concurrent.AgentRunner;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -178,14 +173,12 @@ public final class BareHttpServer implements AutoCloseable
     }
 
     /**
-     * The bodies' journal: a Chronicle queue appended by the one event loop, its pages populated ahead by
-     * {@link JournalPretouchAgent} on a thread of its own.
+     * The bodies' journal: a {@link PretouchedQueue} (the pipeline's roll cycle, its pretoucher on a thread of its own)
+     * appended by the one event loop.
      */
     private static final class BodyJournal
     {
-        private final SingleChronicleQueue queue;
-        private final JournalPretouchAgent pretoucher;
-        private final AgentRunner pretouchRunner;
+        private final PretouchedQueue journal;
         /** The event loop's appender, made on its first append: Chronicle's appenders belong to their thread. */
         private ExcerptAppender appender;
         /** The body's bytes, copied out of Netty's buffers into one array (grown to the largest body). */
@@ -194,12 +187,7 @@ public final class BareHttpServer implements AutoCloseable
 
         BodyJournal(final Path directory)
         {
-            queue = ChronicleQueue.singleBuilder(directory)
-                .rollCycle(RollCycles.valueOf(PipelineConfig.DEFAULT_ROLL_CYCLE)).build();
-            pretoucher = new JournalPretouchAgent(JournalPretouchAgent.DEFAULT_AHEAD_BYTES);
-            pretouchRunner = new AgentRunner(JournalPretouchAgent.idleStrategy(), Throwable::printStackTrace, null,
-                pretoucher);
-            AgentRunner.startOnThread(pretouchRunner);
+            journal = new PretouchedQueue(directory);
         }
 
         /** Appends {@code body} as one document; returns once it is in the mapped file. Event loop only. */
@@ -207,7 +195,7 @@ public final class BareHttpServer implements AutoCloseable
         {
             if (appender == null)
             {
-                appender = queue.createAppender();
+                appender = journal.queue().createAppender();
             }
             final int length = body.readableBytes();
             if (length > copy.length)
@@ -219,20 +207,18 @@ public final class BareHttpServer implements AutoCloseable
             {
                 final Bytes<?> bytes = document.wire().bytes();
                 bytes.write(copy, 0, length);
-                pretoucher.onAppended(bytes);
+                journal.pretoucher().onAppended(bytes);
             }
             appended++; // the event loop is the only writer
         }
 
         void close()
         {
-            pretouchRunner.close();
-            pretoucher.releaseChunk(); // the event loop has stopped: before the queue closes
             if (appender != null)
             {
                 appender.close();
             }
-            queue.close();
+            journal.close(); // the event loop has stopped
         }
     }
 }

@@ -11,13 +11,9 @@ import io.pitgun.engine.SlotDescriptor;
 import io.pitgun.engine.SlotRing;
 import io.pitgun.engine.WaitStrategyKind;
 import io.pitgun.journal.JournalEntryDescriptor;
-import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.perf.PipelineThroughputBenchmark;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import io.pitgun.perf.PretouchedQueue;
 import org.HdrHistogram.Histogram;
-import org.agrona.concurrent.AgentRunner;
 
 import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
@@ -27,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * The second baseline: the floor of any design that journals on another thread than the producer's. A hand-built
  * Disruptor ring (one producer, busy-spin) over the pipeline's slots, whose one consumer appends each batch to a
  * Chronicle queue as one document — {@link PipelineThroughputBenchmark.ChronicleAppendingHandler}, the journaled
- * baseline of {@code PipelineThroughput}, staged — with the pipeline's pretoucher on a thread of its own. The
+ * baseline of {@code PipelineThroughput}, staged — with the pipeline's pretoucher on a thread of its own
+ * ({@link PretouchedQueue}). The
  * producer carries each frame's intended time in the slot's ingest time; the consumer records intended → the end of
  * the append that made the frame durable (one clock read per document), so the figure is coordinated-omission
  * corrected like the pipeline's own publish → journaled.
@@ -39,9 +36,7 @@ final class JournaledRingFloor implements AutoCloseable
 {
     private static final long DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
-    private final SingleChronicleQueue queue;
-    private final JournalPretouchAgent pretoucher = new JournalPretouchAgent(JournalPretouchAgent.DEFAULT_AHEAD_BYTES);
-    private final AgentRunner pretouchRunner;
+    private final PretouchedQueue journal;
     private final SlotRing ring;
     private final RingBuffer<FrameSlot> ringBuffer;
     private final StampingHandler handler;
@@ -51,15 +46,12 @@ final class JournaledRingFloor implements AutoCloseable
     JournaledRingFloor(final Path directory)
     {
         final PipelineConfig config = PipelineConfig.builder().journalDirectory(directory).build();
-        queue = ChronicleQueue.singleBuilder(directory).rollCycle(RollCycles.valueOf(config.rollCycle())).build();
+        journal = new PretouchedQueue(directory);
         ring = new SlotRing(config.channelCapacity(), new SlotDescriptor(config.maxFrameBytes(), 10),
             ProducerType.SINGLE, WaitStrategyKind.BUSY_SPIN.newWaitStrategy());
         ringBuffer = ring.ringBuffer();
-        handler = new StampingHandler(new PipelineThroughputBenchmark.ChronicleAppendingHandler(queue, pretoucher,
-            true, ring.descriptor().frameCapacity()));
-        pretouchRunner = new AgentRunner(JournalPretouchAgent.idleStrategy(), Throwable::printStackTrace, null,
-            pretoucher);
-        AgentRunner.startOnThread(pretouchRunner);
+        handler = new StampingHandler(new PipelineThroughputBenchmark.ChronicleAppendingHandler(journal.queue(),
+            journal.pretoucher(), true, ring.descriptor().frameCapacity()));
     }
 
     /**
@@ -128,9 +120,7 @@ final class JournaledRingFloor implements AutoCloseable
     @Override
     public void close()
     {
-        pretouchRunner.close();
-        pretoucher.releaseChunk(); // the consumer has stopped (each run joins it): before the queue closes
-        queue.close();
+        journal.close(); // the consumer has stopped (each run joins it)
         ring.close();
     }
 
