@@ -43,15 +43,19 @@ public final class PretouchedQueue implements AutoCloseable
         return queue;
     }
 
-    /** The pretoucher: told of each append; its figures ({@code populatedBytes}, {@code failure}) stay readable after close. */
+    /**
+     * The pretoucher, told of each append by the appending thread; its figures ({@code populatedBytes},
+     * {@code failure}) stay readable after {@link #close}.
+     */
     public JournalPretouchAgent pretoucher()
     {
         return pretoucher;
     }
 
     /**
-     * Stops the pretoucher's thread, lets go of the chunk the pretoucher holds ({@link JournalPretouchAgent#releaseChunk}),
-     * then closes the queue. Only once the appending thread has stopped: nothing it does may follow the release.
+     * Stops the pretoucher's thread, lets go of the chunk the pretoucher holds
+     * ({@link JournalPretouchAgent#releaseChunk}), then closes the queue. Only once the appending thread has stopped:
+     * nothing it does may follow the release.
      */
     @Override
     public void close()
