@@ -154,7 +154,9 @@ public class IngestPathBenchmark
             Path.of("passthrough.yaml"), passthroughManifest(registry)), registry);
         pipeline = TelemetryPipeline.builder().name("bench").dictionary(registry).manifest(manifest)
             .config(PipelineConfig.builder().journalDirectory(journaled ? directory : null)
-                .ackMode(journaled ? AckMode.JOURNALED : AckMode.ACCEPTED).producerMode(ProducerMode.SINGLE)
+                // The ring the gateway runs: multi-producer, as GatewayServer opens it unless it journals on the loop
+                // (JOURNAL_ON_LOOP=1).
+                .ackMode(journaled ? AckMode.JOURNALED : AckMode.ACCEPTED).producerMode(ProducerMode.MULTI)
                 .build())
             .build();
         counters = new GatewayCounters();
