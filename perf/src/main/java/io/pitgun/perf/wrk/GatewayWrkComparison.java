@@ -35,7 +35,7 @@ final class GatewayWrkComparison
         final List<String> pointOrder = new ArrayList<>();
         for (final GatewayWrkTable.Run run : runs)
         {
-            final String point = run.frames() + "x" + run.connections();
+            final String point = run.point();
             if (!byPoint.containsKey(point))
             {
                 pointOrder.add(point);

@@ -50,6 +50,12 @@ public final class GatewayWrkTable
     record Run(String server, int frames, int connections, int threads, WrkResult wrk, long ackedFrames,
         long journaledFrames, String rejections, Cpu cpu)
     {
+        /** @return the point this run measured, e.g. {@code 100x4}: what runs of different servers are paired by. */
+        String point()
+        {
+            return frames + "x" + connections;
+        }
+
         /** @return the server's CPU microseconds per answer, all its threads. */
         double serverCpuPerRequest()
         {
@@ -106,6 +112,12 @@ public final class GatewayWrkTable
         double floorRatio()
         {
             return floor.wrk().requestsPerSecond() / bare.wrk().requestsPerSecond();
+        }
+
+        /** The gateway's requests/s as a share of the journaling bare server's. */
+        double gatewayToFloor()
+        {
+            return gateway.wrk().requestsPerSecond() / floor.wrk().requestsPerSecond();
         }
     }
 
@@ -307,7 +319,7 @@ public final class GatewayWrkTable
         final List<Point> points = new ArrayList<>();
         for (final Run r : runs)
         {
-            final String key = r.frames() + "x" + r.connections();
+            final String key = r.point();
             final Run b = bare.get(key);
             if (r.server().equals("gateway") && b != null)
             {
@@ -324,7 +336,7 @@ public final class GatewayWrkTable
         {
             if (r.server().equals(server))
             {
-                byPoint.put(r.frames() + "x" + r.connections(), r);
+                byPoint.put(r.point(), r);
             }
         }
         return byPoint;
@@ -356,7 +368,7 @@ public final class GatewayWrkTable
             sb.append("| ").append(p.frames()).append(" | ").append(p.connections())
                 .append(" | ").append(rate(f.wrk().requestsPerSecond()))
                 .append(" | ").append(percent(p.floorRatio()))
-                .append(" | ").append(percent(p.gateway().wrk().requestsPerSecond() / f.wrk().requestsPerSecond()))
+                .append(" | ").append(percent(p.gatewayToFloor()))
                 .append(" | ").append(micros(f.wrk().p50Us())).append(" / ").append(micros(f.wrk().p99Us()))
                 .append(" | ").append(f.cpu() == null ? "not read" : floorCpu(f))
                 .append(" | ").append(errors(f.wrk())).append(" |\n");
@@ -388,8 +400,7 @@ public final class GatewayWrkTable
             missed.add(String.format(Locale.ROOT, "%d×%dc: journaling alone %s of the bare server (%s req/s), %s " +
                     "the %s target; the gateway %s of it", p.frames(), p.connections(), percent(p.floorRatio()),
                 rate(p.floor().wrk().requestsPerSecond()), p.floorRatio() < target(p) ? "below" : "not below",
-                percent(target(p)), percent(p.gateway().wrk().requestsPerSecond() /
-                    p.floor().wrk().requestsPerSecond())));
+                percent(target(p)), percent(p.gatewayToFloor())));
         }
         if (missed.length() > 0)
         {
