@@ -28,7 +28,7 @@ public enum PipelineSetting
         "how stage threads wait: backoff (spin, yield, then growing parks), sleeping, yielding, blocking or " +
             "busy_spin (cores of their own)"),
     PRODUCER("producer", Type.PRODUCER, "multi", "",
-        "multi (any thread publishes) or single (one thread only)"),
+        "multi (any thread publishes) or single (one thread only; bindProducer() refuses the others)"),
     MAX_FRAME_BYTES("max_frame_bytes", Type.INT, "1024", "bytes",
         "the largest SBE frame (header included) a slot holds; bigger frames are refused"),
     ACK_MODE("ack_mode", Type.ACK_MODE, "journaled", "",

@@ -27,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * tryPublishBatch, tryPublishValidatedBatch, {@code tryBegin}, {@code tryClaim}, the end-of-stream slot) claims with
  * {@code tryNext} only: {@code next} waits for a free slot, and another producer may take the last one between a
  * capacity check and the claim, so a try path built on it could park an event loop. Allocation-free; thread-safety
- * is the ring's ({@link ProducerMode}).
+ * is the ring's ({@link ProducerMode}): a single-producer ring bound to its thread ({@link #bindProducer}) refuses
+ * every other thread's claim, except the end-of-stream slot's, which close() claims once the claims are published.
  */
 final class RingPublisher
 {
@@ -38,7 +39,7 @@ final class RingPublisher
      *  rarely, a write faulted after room was found: the frames from that entry on are rejected and counted the
      *  same), or the stage has stopped for good ({@code DROPPED_JOURNAL_FAILED}). None of it is to be acknowledged. */
     static final long JOURNAL_REFUSED = -2;
-    /** The slot bytes a single producer reads ahead after each publish: the header and a typical frame's lines. */
+    /** The slot bytes an inline-journaling producer reads ahead after each publish: the header and a typical frame. */
     private static final int TOUCHED_SLOT_BYTES = SlotDescriptor.HEADER_LENGTH + 192;
     private static final int LINE_SHIFT = 6;
 
@@ -56,6 +57,8 @@ final class RingPublisher
     /** The journal stage this (single) producer runs before each publish, or null: set once, before any producer
      *  can reach this publisher (the pipeline's constructor; its final field publishes it). */
     private JournalStage inlineJournal;
+    /** The one thread a single-producer ring takes claims from once bound ({@link #bindProducer}), or null: any. */
+    private volatile Thread producer;
 
     RingPublisher(final String pipelineName, final PipelineConfig config, final SlotRing ring,
         final ClaimedSequence claimed, final PipelineCounters counters)
@@ -73,6 +76,31 @@ final class RingPublisher
     void journalOnPublish(final JournalStage stage)
     {
         inlineJournal = stage;
+    }
+
+    /**
+     * Binds a single-producer ring to the calling thread: from then on a claim or publish from any other thread is
+     * refused ({@link #requireProducer}) before it touches the ring, where the sequencer, which has no atomic claim
+     * for one producer, would otherwise hand two threads the same slot. Once only: a second call from another
+     * thread is refused too.
+     *
+     * @throws IllegalStateException for a multi-producer ring, or one already bound to another thread.
+     */
+    synchronized void bindProducer()
+    {
+        final Thread caller = Thread.currentThread();
+        if (!singleProducer)
+        {
+            throw new IllegalStateException("pipeline " + pipelineName + " has producer: " +
+                config.producerMode().symbol() + "; only a single-producer ring is bound to a thread");
+        }
+        final Thread bound = producer;
+        if (bound != null && bound != caller)
+        {
+            throw new IllegalStateException("pipeline " + pipelineName + " is already bound to its producer thread " +
+                bound.getName() + "; " + caller.getName() + " may not take it over");
+        }
+        producer = caller;
     }
 
     /** The configuration the producers see (frame size, validation). */
@@ -96,6 +124,7 @@ final class RingPublisher
     /** Copies one message into a slot and publishes it; -1 (counted) without {@code wait} when the ring is full. */
     long publish(final DirectBuffer buffer, final int offset, final int length, final boolean wait)
     {
+        requireProducer();
         checkMessage(buffer, offset, length, false);
         final JournalStage journal = wait ? null : inlineJournal;
         if (journal != null && !reserveJournal(journal, 1, length))
@@ -171,6 +200,7 @@ final class RingPublisher
         final int count, final long eventIdMsb, final long eventIdLsb, final long contentDigest,
         final int firstOrdinal, final int frameCount, final boolean validated)
     {
+        requireProducer();
         if (count < 1 || count > config.channelCapacity())
         {
             throw new IllegalArgumentException("count: " + count + " is not in [1, " + config.channelCapacity() +
@@ -260,6 +290,7 @@ final class RingPublisher
     /** Publishes a message read from a journal, keeping its journal index (replays); waits while the ring is full. */
     long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {
+        requireProducer();
         checkMessage(buffer, offset, length, false);
         final long position = claim(true);
         final FrameSlot slot = slot(position);
@@ -274,10 +305,11 @@ final class RingPublisher
      * Claims one slot and resets it for a message: waiting while the ring is full ({@code wait}), else -1 at once,
      * counted as {@code DROPPED_RING_FULL}.
      *
-     * @throws IllegalStateException once the pipeline is closed.
+     * @throws IllegalStateException once the pipeline is closed, or from a thread other than the bound producer.
      */
     long claim(final boolean wait)
     {
+        requireProducer();
         requireOpen();
         final long position;
         if (wait)
@@ -327,19 +359,20 @@ final class RingPublisher
     }
 
     /**
-     * After a single producer's publish: reads ahead the next slot and, with {@code journal.thread: producer}, the
-     * journal lines of the next entry, so that the misses fall after this publish rather than inside the next one.
+     * After a publish that journaled inline ({@code journal.thread: producer}, so a single producer): reads ahead the
+     * next slot and the journal lines of the next entry, so that the misses fall after this publish rather than
+     * inside the next frame's claim → journaled latency, which this producer (the latency profile's) is there for.
+     * A producer whose stages journal has no such latency to protect, and when it is saturated (the gateway's event
+     * loop) the reads only add misses ahead of its next claim's writes to the same lines: the gateway's loop spent
+     * about 0.6 µs more per one-frame request at 256 connections with them (GatewayWrkMain, by thread CPU).
      */
     private void touchAhead(final long published)
     {
-        if (singleProducer)
+        final JournalStage journal = inlineJournal;
+        if (journal != null)
         {
             touchNextSlot(published);
-            final JournalStage journal = inlineJournal;
-            if (journal != null)
-            {
-                journal.touchNextEntry();
-            }
+            journal.touchNextEntry();
         }
     }
 
@@ -463,6 +496,22 @@ final class RingPublisher
         if (closed.get())
         {
             throw new IllegalStateException("pipeline " + pipelineName + " is closed");
+        }
+    }
+
+    /**
+     * Refuses a claim or publish from a thread other than the bound producer ({@link #bindProducer}); nothing when
+     * the ring is not bound. One volatile read and a compare: a plain load on x86.
+     *
+     * @throws IllegalStateException naming both threads.
+     */
+    private void requireProducer()
+    {
+        final Thread bound = producer;
+        if (bound != null && bound != Thread.currentThread())
+        {
+            throw new IllegalStateException("pipeline " + pipelineName + " has producer: single, bound to thread " +
+                bound.getName() + "; " + Thread.currentThread().getName() + " may not publish into it");
         }
     }
 

@@ -98,12 +98,21 @@ public record GatewayConfig(
     }
 
     /**
+     * True when one event loop is the ring's only producer: one I/O thread and no UDP source thread. The gateway then
+     * opens a single-producer ring bound to that loop ({@code TelemetryPipeline.bindProducer}).
+     */
+    public boolean loopIsOnlyProducer()
+    {
+        return ioThreads == 1 && udpBind.isEmpty();
+    }
+
+    /**
      * True when the event loop journals what it publishes ({@link GatewaySetting#JOURNAL_ON_LOOP}): asked for, and
-     * that loop the ring's only producer (one event loop, no UDP source thread).
+     * that loop the ring's only producer ({@link #loopIsOnlyProducer()}).
      */
     public boolean journalsOnLoop()
     {
-        return journalOnLoop && ioThreads == 1 && udpBind.isEmpty();
+        return journalOnLoop && loopIsOnlyProducer();
     }
 
     /** The defaults, as if neither environment nor flags set anything (binds 127.0.0.1:8080). */

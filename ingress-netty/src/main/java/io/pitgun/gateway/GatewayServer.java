@@ -163,10 +163,16 @@ public final class GatewayServer implements AutoCloseable
         // Before the pipeline: a token file that cannot be read stops the start before the journal is opened.
         this.access = new GatewayAccess(config, counters, registry);
         final PipelineConfig.Builder pipelineConfigBuilder = PipelineConfig.builder();
+        if (config.loopIsOnlyProducer())
+        {
+            // The one event loop is the ring's only producer: a claim needs no CAS, and the stages find what is
+            // published without scanning the multi-producer sequencer's availability flags. Bound to that loop below.
+            pipelineConfigBuilder.producerMode(ProducerMode.SINGLE);
+        }
         if (config.journalsOnLoop())
         {
-            // The one event loop is the ring's only producer: it journals inside each publish and answers at once.
-            pipelineConfigBuilder.producerMode(ProducerMode.SINGLE).journalThread(JournalThread.PRODUCER);
+            // It also journals inside each publish and answers at once.
+            pipelineConfigBuilder.journalThread(JournalThread.PRODUCER);
         }
         final PipelineConfig pipelineConfig = pipelineConfigBuilder
             .channelCapacity(config.channelCapacity())
@@ -257,6 +263,12 @@ public final class GatewayServer implements AutoCloseable
             overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
         try
         {
+            if (config.loopIsOnlyProducer())
+            {
+                // Before any connection: from here on a publish from any thread but the loop is refused, not a
+                // corrupted ring (pipeline() is public; an embedder may try).
+                ioGroup.next().submit(pipeline::bindProducer).syncUninterruptibly();
+            }
             this.shipper = config.shipper().map(shipping -> EdgeShipper.start(pipeline.journal().orElseThrow(),
                 config.dataDir(), shipping)).orElse(null);
             if (shipper != null)

@@ -94,9 +94,10 @@ class JournalAckWaiterTest
     void shouldCompleteAnAnswerWhenTheJournalStageAdvancesWithNoTimerRunning() throws Exception
     {
         // Held stages: the frame waits in the ring until the answer is queued; then the journal stage runs (the
-        // harness has the pipeline's thread journal when stages are held).
+        // harness has the pipeline's thread journal when stages are held). Two event loops: a multi-producer ring,
+        // since this test publishes from its own thread (one loop's ring is bound to that loop).
         final HeldThreads held = new HeldThreads();
-        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(), held))
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.IO_THREADS, "2"), held))
         {
             final TelemetryPipeline pipeline = gateway.server.pipeline();
             final JournalAckWaiter waiter = new JournalAckWaiter(loop, pipeline, TIMEOUT_NS, new GatewayCounters(), false);

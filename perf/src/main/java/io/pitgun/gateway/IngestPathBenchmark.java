@@ -154,9 +154,9 @@ public class IngestPathBenchmark
             Path.of("passthrough.yaml"), passthroughManifest(registry)), registry);
         pipeline = TelemetryPipeline.builder().name("bench").dictionary(registry).manifest(manifest)
             .config(PipelineConfig.builder().journalDirectory(journaled ? directory : null)
-                // The ring the gateway runs: multi-producer, as GatewayServer opens it unless it journals on the loop
-                // (JOURNAL_ON_LOOP=1).
-                .ackMode(journaled ? AckMode.JOURNALED : AckMode.ACCEPTED).producerMode(ProducerMode.MULTI)
+                // The ring the gateway runs by default: single-producer, as GatewayServer opens it when its one event
+                // loop is the only producer (IO_THREADS=1, no UDP_BIND).
+                .ackMode(journaled ? AckMode.JOURNALED : AckMode.ACCEPTED).producerMode(ProducerMode.SINGLE)
                 .build())
             .build();
         counters = new GatewayCounters();
