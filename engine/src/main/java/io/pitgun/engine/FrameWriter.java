@@ -264,6 +264,7 @@ public final class FrameWriter
      */
     public long commit(final long ingestTimeNs)
     {
+        publisher.requireProducer();
         requireOpen();
         buffer.putShort(SlotDescriptor.FRAME_OFFSET + GROUP_HEADER + GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
         if (tuningLimits != null)
@@ -279,6 +280,7 @@ public final class FrameWriter
     /** Drops the open frame (its slot is published as rejected, which every stage skips). */
     public void abort()
     {
+        publisher.requireProducer();
         if (claimed >= 0)
         {
             final long position = claimed;

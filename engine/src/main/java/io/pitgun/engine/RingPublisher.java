@@ -501,11 +501,13 @@ final class RingPublisher
 
     /**
      * Refuses a claim or publish from a thread other than the bound producer ({@link #bindProducer}); nothing when
-     * the ring is not bound. One volatile read and a compare: a plain load on x86.
+     * the ring is not bound. One volatile read and a compare: a plain load on x86. {@link FrameWriter} and
+     * {@link SlotClaim} call it before they change anything in commit and abort, so a refused call leaves the
+     * claimed slot to its own thread.
      *
      * @throws IllegalStateException naming both threads.
      */
-    private void requireProducer()
+    void requireProducer()
     {
         final Thread bound = producer;
         if (bound != null && bound != Thread.currentThread())

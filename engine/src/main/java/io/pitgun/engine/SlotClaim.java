@@ -89,6 +89,7 @@ public final class SlotClaim
      */
     public long commit(final int length)
     {
+        publisher.requireProducer();
         requireClaimed();
         final long position = claimed;
         claimed = -1;
@@ -116,6 +117,7 @@ public final class SlotClaim
     /** Gives the slot back unused (published as rejected, which every stage skips). */
     public void abort()
     {
+        publisher.requireProducer();
         if (claimed >= 0)
         {
             final long position = claimed;

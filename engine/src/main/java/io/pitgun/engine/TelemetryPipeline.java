@@ -143,12 +143,13 @@ public final class TelemetryPipeline implements AutoCloseable
 
     /**
      * Makes the calling thread the only one that may publish into this {@code producer: single} pipeline: from then
-     * on every publish and claim from another thread throws {@link IllegalStateException} before it touches the ring.
-     * Unbound, a single-producer ring trusts its caller: the Disruptor's single-producer sequencer claims without an
-     * atomic instruction, so a second publishing thread would be handed slots the first one holds, and frames would
-     * be lost or overwritten without a word. Call it on the producing thread before its first publish; it binds for
-     * the pipeline's life ({@link #close()} still ends the ring from any thread). The gateway binds its event loop
-     * when that loop is the ring's only producer. Costs each publish one volatile read, a plain load on x86.
+     * on every publish, claim, commit and abort from another thread throws {@link IllegalStateException} before it
+     * touches the ring. Unbound, a single-producer ring trusts its caller: the Disruptor's single-producer sequencer
+     * claims without an atomic instruction, so a second publishing thread would be handed slots the first one holds,
+     * and frames would be lost or overwritten without a word. Call it on the producing thread before its first
+     * publish; it binds for the pipeline's life ({@link #close()} still ends the ring from any thread, once the
+     * producer has stopped publishing, as for every pipeline). The gateway binds its event loop when that loop is the
+     * ring's only producer. Costs each publish one volatile read, a plain load on x86.
      *
      * @throws IllegalStateException with {@code producer: multi}, or when another thread is bound already.
      */

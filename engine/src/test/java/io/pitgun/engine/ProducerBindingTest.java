@@ -81,8 +81,26 @@ class ProducerBindingTest
 
         // The producer's next frame takes the next sequence: nothing refused had claimed one.
         onThread(producer, () -> assertEquals(FRAMES, pipeline.tryPublish(frame, 0, length)));
+
+        // A frame claimed on the producer's thread is not committed or aborted from another: it stays open, and
+        // its own thread commits it.
+        final FrameWriter producersWriter = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 2);
+        onThread(producer, () -> producersWriter.begin(1, 1).putDouble(3, 100));
+        refused(producersWriter::commit);
+        refused(producersWriter::abort);
+        final SlotClaim producersClaim = pipeline.newSlotClaim();
+        onThread(producer, producersClaim::claim);
+        refused(() -> producersClaim.commit(length));
+        refused(producersClaim::abort);
+        onThread(producer, () -> assertEquals(FRAMES + 1, producersWriter.commit()));
+        onThread(producer, () ->
+        {
+            producersClaim.buffer().putBytes(producersClaim.offset(), frame, 0, length);
+            assertEquals(FRAMES + 2, producersClaim.commit(length));
+        });
+
         pipeline.close(); // from this thread: the end-of-stream slot is close()'s, not a producer's
-        assertEquals(FRAMES + 1, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+        assertEquals(FRAMES + 3, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
     }
 
     @Test

@@ -573,10 +573,11 @@ public final class GatewayServer implements AutoCloseable
 
     /**
      * Graceful shutdown: stop accepting; answer every admitted request (waiting for the journal in journaled mode)
-     * for at most {@code SHUTDOWN_TIMEOUT_S}; close the connections (WebSocket clients get close code 1001); drain
-     * the ring (at most {@code SHUTDOWN_TIMEOUT_S} more; a stuck pipeline stage is then abandoned and counted);
-     * flush and close the journal; stop the event loops. Idempotent; blocks until done: a second or concurrent
-     * caller returns only when the first caller's shutdown has finished.
+     * for at most {@code SHUTDOWN_TIMEOUT_S}; close the connections (WebSocket clients get close code 1001); stop the
+     * event loops and the UDP source, the ring's producers, before anything else claims a slot (a single-producer
+     * ring's sequencer is not thread-safe); drain the ring (at most {@code SHUTDOWN_TIMEOUT_S} more; a stuck
+     * pipeline stage is then abandoned and counted); flush and close the journal. Idempotent; blocks until done: a
+     * second or concurrent caller returns only when the first caller's shutdown has finished.
      */
     public void shutdown()
     {
