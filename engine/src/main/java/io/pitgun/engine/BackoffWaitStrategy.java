@@ -5,6 +5,7 @@ import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,13 +36,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@code maxParkNs}: publish → journaled p50 was 1.15 ms at 100 frames/s against 13.5 µs for a bare Chronicle
  * append. A stage registers itself before it parks, and {@link #signalAllWhenBlocking()}, which the Disruptor's
  * sequencer calls after every publish, unparks each registered stage once and takes it off the registry: a
- * producer pays one volatile read per publish while no stage sleeps, and one {@code unpark} per parked stage after
- * a quiet spell. A stage woken so goes back to its busy phase, where the stages it follows catch up. What this does
- * not cover, each costing at most one park as before: a stage that follows another ({@code journal.thread:
- * separate}) and parks because the one ahead took longer than the busy phase (a stage's progress signals nobody);
- * a stage past the registry's {@value #MAX_WAKEABLE} places; and, with a single producer, a publish that races a
- * stage's registration (the producer's read of the sleeper count may pass its release store of the cursor; a fence
- * there would cost every publish). While a stage ahead lags (a journal waiting for disk space), each publish buys
+ * producer pays one full fence and one read per publish while no stage sleeps (the fence keeps that read behind the
+ * publish's store, {@link #mayBeAsleep}), and one {@code unpark} per parked stage after a quiet spell. A stage woken
+ * so goes back to its busy phase, where the stages it follows catch up. What this does not cover, each costing at
+ * most one park as before: a stage that follows another ({@code journal.thread: separate}) and parks because the
+ * one ahead took longer than the busy phase (a stage's progress signals nobody); and a stage past the registry's
+ * {@value #MAX_WAKEABLE} places. While a stage ahead lags (a journal waiting for disk space), each publish buys
  * the stage behind it another busy phase, until the ring is full.
  *
  * <p>The Disruptor shares one wait strategy among a ring's consumers, so each {@link #waitFor} call keeps its phase
@@ -174,7 +174,7 @@ public final class BackoffWaitStrategy implements WaitStrategy
         }
         // After the registration, and a full fence: a producer that sees the count finds the thread registered, and
         // the checks below see whatever it published or alerted before it read the count.
-        sleepers.getAndIncrement();
+        registerSleeper();
         try
         {
             if (wakes.get() == wakesBefore && cursor.get() == published && !barrier.isAlerted() &&
@@ -199,7 +199,7 @@ public final class BackoffWaitStrategy implements WaitStrategy
     @Override
     public void signalAllWhenBlocking()
     {
-        if (sleepers.get() == 0)
+        if (!mayBeAsleep())
         {
             return;
         }
@@ -212,6 +212,31 @@ public final class BackoffWaitStrategy implements WaitStrategy
                 LockSupport.unpark(stage);
             }
         }
+    }
+
+    /**
+     * The producer's half of the wake-up handshake, after its publish's store: whether a stage may be about to
+     * park or parked. {@link #registerSleeper()} is the stage's half. The full fence keeps the read of the count
+     * behind the publish's store: that store is a release store (the cursor with a single producer, an availability
+     * flag with several), which a later load may pass, so without the fence a stage registering at that moment finds
+     * the old cursor and parks while the producer finds no sleeper, and a frame waits out the whole park
+     * ({@code BackoffWakeUpStress} saw it in about a third of its trials). Several producers were covered anyway, their
+     * claim's CAS having moved the cursor the stage looks at; a single producer's cursor moves only at the publish.
+     */
+    boolean mayBeAsleep()
+    {
+        VarHandle.fullFence();
+        return sleepers.get() != 0;
+    }
+
+    /**
+     * The stage's half, before its last look at the cursor: counts it among the sleepers, with a full fence (an
+     * atomic add), so a producer that reads the count after this sees it, and the stage's look after this sees a
+     * publish whose producer read the count before.
+     */
+    void registerSleeper()
+    {
+        sleepers.getAndIncrement();
     }
 
     @Override
