@@ -14,9 +14,9 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * The wake-up handshake of {@link BackoffWaitStrategy} with a single producer, whose publish is one release store of
  * the cursor (the Disruptor's {@code SingleProducerSequencer.publish}) followed by {@code signalAllWhenBlocking}:
  * a stage about to park registers itself ({@link BackoffWaitStrategy#registerSleeper}), then looks at the cursor
- * once more; the producer, after its store, asks whether anyone may be asleep ({@link BackoffWaitStrategy#mayBeAsleep}).
- * Whichever goes second must see the other: a stage that missed the publish must be seen by the producer, or it
- * sleeps out its whole park with a frame waiting (up to 2 ms).
+ * once more; the producer, after its store, asks whether anyone may be asleep
+ * ({@link BackoffWaitStrategy#mayBeAsleep}). Whichever goes second must see the other: a stage that missed the
+ * publish must be seen by the producer, or it sleeps out its whole park with a frame waiting (up to 2 ms).
  */
 @JCStressTest
 @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "both saw each other")

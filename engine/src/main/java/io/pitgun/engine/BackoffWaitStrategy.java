@@ -220,8 +220,8 @@ public final class BackoffWaitStrategy implements WaitStrategy
      * behind the publish's store: that store is a release store (the cursor with a single producer, an availability
      * flag with several), which a later load may pass, so without the fence a stage registering at that moment finds
      * the old cursor and parks while the producer finds no sleeper, and a frame waits out the whole park
-     * ({@code BackoffWakeUpStress} saw it in about a third of its trials). Several producers were covered anyway, their
-     * claim's CAS having moved the cursor the stage looks at; a single producer's cursor moves only at the publish.
+     * ({@code BackoffWakeUpStress} saw it in about a third of its trials). Several producers were covered anyway:
+     * their claim's CAS moved the cursor the stage looks at, where a single producer's moves only at the publish.
      */
     boolean mayBeAsleep()
     {
