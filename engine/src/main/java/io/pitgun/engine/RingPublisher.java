@@ -133,7 +133,7 @@ final class RingPublisher
         }
         try
         {
-            final long position = claim(wait);
+            final long position = claimSlot(wait);
             if (position < 0)
             {
                 return RING_FULL;
@@ -292,7 +292,7 @@ final class RingPublisher
     {
         requireProducer();
         checkMessage(buffer, offset, length, false);
-        final long position = claim(true);
+        final long position = claimSlot(true);
         final FrameSlot slot = slot(position);
         slot.status(SlotDescriptor.STATUS_READY | SlotDescriptor.FLAG_REPLAYED);
         slot.journalIndex(journalIndex);
@@ -310,6 +310,12 @@ final class RingPublisher
     long claim(final boolean wait)
     {
         requireProducer();
+        return claimSlot(wait);
+    }
+
+    /** {@link #claim} for a caller that has already passed {@link #requireProducer} (publish, publishReplayed). */
+    private long claimSlot(final boolean wait)
+    {
         requireOpen();
         final long position;
         if (wait)

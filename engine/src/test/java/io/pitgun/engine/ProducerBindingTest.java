@@ -1,9 +1,5 @@
 package io.pitgun.engine;
 
-import io.pitgun.codecs.sbe.MessageHeaderEncoder;
-import io.pitgun.codecs.sbe.SignalQuality;
-import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
-import io.pitgun.codecs.sbe.ValueType;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +50,7 @@ class ProducerBindingTest
     {
         pipeline = pipeline(ProducerMode.SINGLE);
         final ExecutorService producer = thread();
-        final int length = encodeFrame();
+        final int length = FrameCheckOnPublishTest.oneSampleFrame(frame);
         onThread(producer, () ->
         {
             pipeline.bindProducer();
@@ -113,7 +109,7 @@ class ProducerBindingTest
 
         final IllegalStateException takeover = assertThrows(IllegalStateException.class, pipeline::bindProducer);
         assertTrue(takeover.getMessage().contains("already bound"), takeover.getMessage());
-        final int length = encodeFrame();
+        final int length = FrameCheckOnPublishTest.oneSampleFrame(frame);
         refused(() -> pipeline.tryPublish(frame, 0, length));
         onThread(producer, () -> assertTrue(pipeline.tryPublish(frame, 0, length) >= 0));
     }
@@ -124,7 +120,7 @@ class ProducerBindingTest
         pipeline = pipeline(ProducerMode.MULTI);
         final IllegalStateException ex = assertThrows(IllegalStateException.class, pipeline::bindProducer);
         assertTrue(ex.getMessage().contains("producer: multi"), ex.getMessage());
-        assertTrue(pipeline.tryPublish(frame, 0, encodeFrame()) >= 0, "any thread still publishes");
+        assertTrue(pipeline.tryPublish(frame, 0, FrameCheckOnPublishTest.oneSampleFrame(frame)) >= 0, "any thread still publishes");
     }
 
     @Test
@@ -132,7 +128,7 @@ class ProducerBindingTest
     {
         // Unbound, it trusts its caller as before: one thread at a time, handed over by the caller.
         pipeline = pipeline(ProducerMode.SINGLE);
-        final int length = encodeFrame();
+        final int length = FrameCheckOnPublishTest.oneSampleFrame(frame);
         assertTrue(pipeline.tryPublish(frame, 0, length) >= 0);
         onThread(thread(), () -> assertTrue(pipeline.tryPublish(frame, 0, length) >= 0));
         assertEquals(2, pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED));
@@ -181,16 +177,5 @@ class ProducerBindingTest
     private interface Work
     {
         void run() throws Exception;
-    }
-
-    private int encodeFrame()
-    {
-        final TelemetryFrameEncoder encoder = new TelemetryFrameEncoder()
-            .wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()).sequence(1).timestampUs(1).sourceId(1)
-            .lapNumber(1).sector((short)0);
-        encoder.flags().clear();
-        encoder.samplesCount(1).next().value(Double.doubleToRawLongBits(100.0)).parameterId(3)
-            .valueType(ValueType.F32).quality(SignalQuality.GOOD);
-        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
     }
 }
