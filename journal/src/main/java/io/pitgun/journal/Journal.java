@@ -50,9 +50,11 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Opens the journal in {@code config.directory()}, creating the directory when writing.
+     * Opens the journal in {@code config.directory()}, creating the directory when writing. A writable open
+     * repairs a metadata file that a process killed while creating it left half-written.
      *
-     * @throws JournalException naming the directory when it cannot be created, or, read-only, holds no journal.
+     * @throws JournalException naming the directory when it cannot be created, or, read-only, holds no journal or
+     *                          a half-written metadata file.
      */
     public static Journal open(final JournalConfig config)
     {
@@ -88,6 +90,15 @@ public final class Journal implements AutoCloseable
             JournalSpaceGuard.forDirectory(directory, config.minFreeBytes());
         try
         {
+            // A metadata file a killed process left half-created would keep Chronicle from opening the journal.
+            if (config.readOnly())
+            {
+                HalfCreatedMetadata.requireComplete(directory);
+            }
+            else
+            {
+                HalfCreatedMetadata.repair(directory);
+            }
             final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
                 .rollCycle(rollCycle)
                 .readOnly(config.readOnly())
@@ -124,7 +135,8 @@ public final class Journal implements AutoCloseable
         {
             // An opened but never written journal holds only its metadata file.
             if (files.map(file -> file.getFileName().toString())
-                .noneMatch(name -> name.endsWith(".cq4") || name.equals("metadata.cq4t")))
+                .noneMatch(name -> name.endsWith(SingleChronicleQueue.SUFFIX) ||
+                    name.equals(SingleChronicleQueue.QUEUE_METADATA_FILE)))
             {
                 throw new JournalException(directory + ": no journal here (no Chronicle Queue files)");
             }

@@ -1,10 +1,12 @@
 package io.pitgun.scaleout;
 
 import io.pitgun.journal.Journal;
+import io.pitgun.testsupport.HalfCreatedJournal;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** What the hive's per-edge writer does with batches whose lengths, positions or reply address, read from the
- *  network, cannot be right. */
+ *  network, cannot be right, and with an edge journal a kill left half-created. */
 class HiveEdgeWriterTest
 {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
@@ -49,6 +51,25 @@ class HiveEdgeWriterTest
             assertEquals(4, writer.malformedBatches());
             assertEquals(0, writer.framesWritten());
             assertEquals(Journal.NO_INDEX, writer.heldIndex());
+        }
+    }
+
+    /**
+     * Seen in {@code ShippingChaosTest}: a hive killed while its writer created an edge's journal left the journal's
+     * metadata half-created, and the restarted hive could never open that journal again (the edge's batches were
+     * refused every 10 s, for good).
+     */
+    @Test
+    void shouldTakeBatchesIntoAnEdgeJournalAKilledHiveLeftHalfCreated() throws IOException
+    {
+        final Path journal = dir.resolve("journal");
+        HalfCreatedJournal.leaveMetadataHalfCreated(journal);
+        try (HiveEdgeWriter writer = new HiveEdgeWriter(UUID.randomUUID(), journal))
+        {
+            assertEquals(Journal.NO_INDEX, writer.heldIndex());
+            final UnsafeBuffer good = batch(Journal.NO_INDEX, new long[] {10, 11}, new int[] {16, 16});
+            writer.onBatch(NO_REPLY, 0, good, 0, good.capacity(), 1L, null);
+            assertEquals(11, writer.heldIndex());
         }
     }
 

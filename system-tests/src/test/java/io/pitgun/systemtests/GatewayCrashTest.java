@@ -1,5 +1,6 @@
 package io.pitgun.systemtests;
 
+import io.pitgun.testsupport.HalfCreatedJournal;
 import io.pitgun.testsupport.JournaledFrames;
 import io.pitgun.testsupport.WebSocketMessages;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,6 +82,44 @@ class GatewayCrashTest
         final JournaledFrames journal = JournaledFrames.read(dataDir);
         assertEquals(Map.of(), journal.duplicates());
         assertEquals(10, journal.frames());
+    }
+
+    /**
+     * A gateway killed while Chronicle was creating its journal's {@code metadata.cq4t} (between Chronicle's "not
+     * complete" mark on the first header and its completion) leaves a file no later open could read: every start
+     * failed after Chronicle's 10 s lock timeout. The second half-created file stands for a kill while the metadata
+     * was created again (Chronicle recreates a deleted one) beside cycle files that hold acknowledged frames.
+     */
+    @Test
+    @Timeout(120)
+    void shouldStartOnAJournalWhoseMetadataAKilledGatewayLeftHalfCreated() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path journalDir = dataDir.resolve("journal");
+        final String first = Envelopes.batch(UUID.randomUUID(), UUID.randomUUID(), 0, 10);
+        HalfCreatedJournal.leaveMetadataHalfCreated(journalDir);
+        try (GatewayProcess gateway = GatewayProcess.start(dataDir))
+        {
+            assertEquals(202, gateway.beacon(first).statusCode(), gateway.logs());
+            assertTrue(gateway.logs().contains("cleared, so the journal's metadata is created again"), gateway.logs());
+            gateway.kill9();
+        }
+        Files.delete(HalfCreatedJournal.metadata(journalDir));
+        HalfCreatedJournal.leaveMetadataHalfCreated(journalDir);
+        try (GatewayProcess gateway = GatewayProcess.start(dataDir))
+        {
+            final HttpResponse<String> retry = gateway.beacon(first);
+            assertEquals(202, retry.statusCode(), retry.body());
+            assertTrue(retry.body().contains("\"envelopes_duplicate\":1"), "the journal kept the acknowledged " +
+                "envelope: " + retry.body());
+            final String second = Envelopes.batch(UUID.randomUUID(), UUID.randomUUID(), 0, 10);
+            assertEquals(202, gateway.beacon(second).statusCode(), gateway.logs());
+            assertEquals(0, gateway.terminate(Duration.ofSeconds(20)), gateway.logs());
+        }
+        assertFalse(HalfCreatedJournal.isHalfCreated(journalDir));
+        final JournaledFrames journal = JournaledFrames.read(dataDir);
+        assertEquals(Map.of(), journal.duplicates());
+        assertEquals(20, journal.frames());
     }
 
     @Test
