@@ -20,9 +20,11 @@ import io.pitgun.f1.F1PacketAdapter;
 import io.pitgun.f1.F1UdpCounters;
 import io.pitgun.f1.F1UdpSource;
 import io.pitgun.engine.CountersFileDescriptor;
+import io.pitgun.engine.DataDirectoryLock;
 import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.JournalThread;
 import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.ProducerMode;
 import io.pitgun.engine.PipelineCounters;
 import io.pitgun.engine.TelemetryPipeline;
@@ -73,8 +75,12 @@ public final class GatewayServer implements AutoCloseable
     public static final String DEFAULT_MANIFEST_RESOURCE = "gateway/default-manifest.yaml";
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    /** The file a running gateway holds locked in its data directory: one gateway per directory. */
+    public static final String LOCK_FILE = "gateway.lock";
 
     private final GatewayConfig config;
+    /** Held from before the counters file is created until the journal and the audit log are closed. */
+    private final DataDirectoryLock dataDirectoryLock;
     private final ParameterRegistry registry;
     private final TelemetryPipeline pipeline;
     /** The access levels of the pipeline's channels, built once for every event loop (immutable). */
@@ -120,9 +126,11 @@ public final class GatewayServer implements AutoCloseable
     /** The policy's max_sources_per_session state, one for every loop; null when it sets none. */
     private final SessionSourceLimit sessionSources;
 
-    private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads) throws InterruptedException
+    private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads,
+        final DataDirectoryLock dataDirectoryLock) throws InterruptedException
     {
         this.config = config;
+        this.dataDirectoryLock = dataDirectoryLock;
         // The game's source writes f1-25.v1 frames: with UDP_BIND that dictionary is the default one.
         this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(() -> config.udpBind().isPresent() ?
             ParameterRegistry.loadResource(F1Channel.DICTIONARY_RESOURCE) : ParameterRegistry.simV1());
@@ -356,9 +364,13 @@ public final class GatewayServer implements AutoCloseable
     }
 
     /**
-     * Opens the journal, starts the pipeline and binds.
+     * Locks {@value #LOCK_FILE} in the data directory, opens the journal, starts the pipeline and binds. The lock
+     * comes first: a second gateway on the same directory would otherwise replace the first's counters file and
+     * journal the same envelopes again under an idempotency window of its own. It is released by
+     * {@link #shutdown()}, by a failed start, and by the operating system when the process dies.
      *
-     * @throws GatewayConfigException if the manifest or dictionary does not load, or the address cannot be bound.
+     * @throws GatewayConfigException if the data directory is held by another gateway, the manifest or dictionary
+     *                                does not load, or the address cannot be bound.
      */
     public static GatewayServer start(final GatewayConfig config) throws InterruptedException
     {
@@ -372,12 +384,31 @@ public final class GatewayServer implements AutoCloseable
      * threads and makes them daemons.
      *
      * @param pipelineThreads the factory, or null for plain threads.
-     * @throws GatewayConfigException if the manifest or dictionary does not load, or the address cannot be bound.
+     * @throws GatewayConfigException if the data directory is held by another gateway, the manifest or dictionary
+     *                                does not load, or the address cannot be bound.
      */
     public static GatewayServer start(final GatewayConfig config, final ThreadFactory pipelineThreads)
         throws InterruptedException
     {
-        final GatewayServer server = new GatewayServer(config, pipelineThreads);
+        final DataDirectoryLock lock;
+        try
+        {
+            lock = DataDirectoryLock.acquire(config.dataDir(), LOCK_FILE, "gateway");
+        }
+        catch (final IllegalStateException ex)
+        {
+            throw new GatewayConfigException(List.of(GatewaySetting.DATA_DIR.label() + ": " + ex.getMessage()));
+        }
+        final GatewayServer server;
+        try
+        {
+            server = new GatewayServer(config, pipelineThreads, lock);
+        }
+        catch (final RuntimeException | InterruptedException | Error ex)
+        {
+            lock.close();
+            throw ex;
+        }
         if (!config.security().tokensOn() && !server.address().getAddress().isLoopbackAddress())
         {
             LOG.warn("INSECURE: listening on {}, which is not a loopback address, without tokens ({} is set): " +
@@ -672,7 +703,18 @@ public final class GatewayServer implements AutoCloseable
             }
             if (auditLog != null)
             {
-                auditLog.close(); // last: the drain's answers are audited too
+                auditLog.close(); // the drain's answers are audited too
+            }
+            if (pipeline.counters().get(PipelineCounter.STAGE_THREADS_ABANDONED) == 0)
+            {
+                dataDirectoryLock.close(); // last: another gateway may take the directory from here on
+            }
+            else
+            {
+                // The pipeline left its journal open to an abandoned stage, which may still append: no other gateway
+                // may journal here before this process exits.
+                LOG.error("{} stays locked until this process exits: the pipeline left its journal open",
+                    dataDirectoryLock.file());
             }
         }
     }

@@ -15,9 +15,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Shutdown is bounded even when a pipeline stage is stuck, and a second caller waits for the first to finish. */
+/**
+ * Shutdown is bounded even when a pipeline stage is stuck, a second caller waits for the first to finish, and the
+ * data directory stays locked while the abandoned stage may still use the journal.
+ */
 class GatewayShutdownIntegrationTest
 {
     @TempDir
@@ -47,6 +51,12 @@ class GatewayShutdownIntegrationTest
             first.get(30, TimeUnit.SECONDS);
             final long tookS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
             assertTrue(tookS < 20, "shutdown took " + tookS + " s with SHUTDOWN_TIMEOUT_S=1");
+
+            // The abandoned stages may still append to the journal left open for them: the directory stays locked.
+            final GatewayConfigException refused =
+                assertThrows(GatewayConfigException.class, () -> new GatewayHarness(dataDir, Map.of()));
+            assertTrue(refused.getMessage().contains("another gateway is running here, in this process"),
+                refused.getMessage());
         }
         finally
         {

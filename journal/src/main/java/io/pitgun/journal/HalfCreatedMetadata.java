@@ -11,23 +11,26 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
  * A journal's {@code metadata.cq4t} that a process killed while creating it left half-written, and its repair.
  * <p>
- * Chronicle creates the file by marking its first header "not complete", writing the header, then completing it,
- * all under its table-store file lock. A {@code kill -9} between the first and last step leaves the mark, and
- * Chronicle never clears it: every later open, writing or reading, finds a header that is "not ready", takes
- * that for a lock held elsewhere and retries until its 10 s timeout, so the journal can never be opened again
- * (a hive's edge journal stayed shut this way after a kill in {@code ShippingChaosTest}).
+ * Chronicle creates the file, then, under its table-store file lock, marks its first header "not complete"
+ * ({@link Wires#NOT_COMPLETE}), writes the header and completes it. A {@code kill -9} between the mark and the
+ * completion leaves the mark, and Chronicle never clears it: every later open, writing or reading, finds a header
+ * that is "not ready", takes that for a lock held elsewhere and retries until its 10 s timeout, so the journal can
+ * never be opened again (a hive's edge journal stayed shut this way after a kill in {@code ShippingChaosTest}).
  * <p>
- * A complete header is written before anything else, so a file whose first header is still not complete holds
- * nothing but that partial header. Under the same lock, where a live creator would be holding it, a writable open
- * clears such a file to zeros, and Chronicle creates it again as for a new journal; a read-only open, which may
- * not write, is refused at once with a message that says what happened.
+ * The complete header is written before anything else, so a file whose first header still carries the mark holds
+ * nothing but that partial header. Only the mark counts: a header of 0 or a file shorter than a header is a file
+ * being created, which Chronicle waits for itself. The first look takes no lock, so an open of a sound journal
+ * costs one read and nothing that could collide with Chronicle's own file locks; a marked header is looked at again
+ * under Chronicle's lock, which a live creator holds from the mark to the completion. Still marked there, a writable
+ * open clears the file to zeros and Chronicle creates it again as for a new journal; a read-only open, which may not
+ * write, is refused at once with a message that says what happened.
  */
 final class HalfCreatedMetadata
 {
@@ -46,7 +49,7 @@ final class HalfCreatedMetadata
     }
 
     /**
-     * Before a writable open: clears the metadata file to zeros if a killed creator left its first header not
+     * Before a writable open: clears the metadata file to zeros if a killed creator left its first header marked not
      * complete. Waits, as Chronicle does, while another thread or process holds the file's lock.
      *
      * @return true when the file was cleared.
@@ -54,7 +57,7 @@ final class HalfCreatedMetadata
     static boolean repair(final Path directory)
     {
         final Path file = file(directory);
-        if (!Files.exists(file))
+        if (!isMarked(firstHeader(file)))
         {
             return false;
         }
@@ -63,9 +66,9 @@ final class HalfCreatedMetadata
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
             {
                 final int header = firstHeader(channel);
-                if (!Wires.isNotComplete(header))
+                if (!isMarked(header))
                 {
-                    return Boolean.FALSE;
+                    return Boolean.FALSE; // its creator was alive, and has completed it meanwhile
                 }
                 zero(channel);
                 LOG.warn("{}: its first header was left not complete (0x{}) by a process killed while creating " +
@@ -81,15 +84,15 @@ final class HalfCreatedMetadata
     }
 
     /**
-     * Before a read-only open: refuses a metadata file a killed creator left not complete, instead of letting
+     * Before a read-only open: refuses a metadata file a killed creator left marked not complete, instead of letting
      * Chronicle retry for its timeout.
      *
-     * @throws JournalException naming the file when its first header is not complete.
+     * @throws JournalException naming the file when its first header is still marked under Chronicle's lock.
      */
     static void requireComplete(final Path directory)
     {
         final Path file = file(directory);
-        if (!Files.exists(file))
+        if (!isMarked(firstHeader(file)))
         {
             return;
         }
@@ -104,11 +107,34 @@ final class HalfCreatedMetadata
                 throw new UncheckedIOException(file + ": " + ex.getMessage(), ex);
             }
         }, () -> null);
-        if (Wires.isNotComplete(header))
+        if (isMarked(header))
         {
             throw new JournalException(file + ": left half-written by a process killed while creating it (first " +
                 "header 0x" + Integer.toHexString(header) + " not complete); the journal's next writable open " +
                 "repairs it");
+        }
+    }
+
+    /** Whether a first header carries Chronicle's "not complete" mark ({@code Wires.isNotComplete} holds for 0 too). */
+    static boolean isMarked(final int header)
+    {
+        return (header & Wires.NOT_COMPLETE) != 0;
+    }
+
+    /** The file's first header word, or 0 when there is no file or it is shorter than a header. */
+    private static int firstHeader(final Path file)
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            return firstHeader(channel);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return 0;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(file + ": " + ex.getMessage(), ex);
         }
     }
 

@@ -8,6 +8,7 @@ import io.aeron.archive.ArchivingMediaDriver;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.driver.MediaDriver;
 import io.aeron.archive.status.RecordingPos;
+import io.pitgun.engine.DataDirectoryLock;
 import org.agrona.CloseHelper;
 import org.agrona.collections.LongLongConsumer;
 import org.agrona.concurrent.AgentRunner;
@@ -17,11 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,7 +52,7 @@ public final class Hive implements AutoCloseable
     private static final int DERIVE_CLOSE_RETRY_MS = 60_000;
 
     private final HiveConfig config;
-    private final FileChannel lock;
+    private final DataDirectoryLock lock;
     /** An {@link ArchivingMediaDriver}, or a bare media driver when not recording. */
     private final AutoCloseable driver;
     private final Aeron aeron;
@@ -79,7 +77,7 @@ public final class Hive implements AutoCloseable
      */
     public static final long ARCHIVE_SWEEP_INTERVAL_MS = 1_000;
 
-    private Hive(final HiveConfig config, final FileChannel lock, final AutoCloseable driver, final Aeron aeron,
+    private Hive(final HiveConfig config, final DataDirectoryLock lock, final AutoCloseable driver, final Aeron aeron,
         final AeronArchive archive, final HiveAgent agent, final AgentRunner runner, final HiveDeriveAgent deriveAgent,
         final AgentRunner deriveRunner, final ArchiveRetention retention, final ScheduledExecutorService retentionThread,
         final HiveRecorder recorder, final HiveStartPhases startPhases)
@@ -141,7 +139,7 @@ public final class Hive implements AutoCloseable
         final UnaryOperator<MediaDriver.Context> driverSettings)
     {
         final HiveStartPhases phases = new HiveStartPhases();
-        final FileChannel lock = lockDataDirectory(config.dataDirectory());
+        final DataDirectoryLock lock = lockDataDirectory(config.dataDirectory());
         phases.end("lock");
         final Path aeronDirectory = config.aeronDirectory() != null ? config.aeronDirectory() :
             AeronDirectories.forRole(config.dataDirectory(), "hive");
@@ -427,36 +425,22 @@ public final class Hive implements AutoCloseable
         }
     }
 
-    private static FileChannel lockDataDirectory(final Path dataDirectory)
+    private static DataDirectoryLock lockDataDirectory(final Path dataDirectory)
     {
-        final Path file = dataDirectory.resolve(LOCK_FILE);
-        FileChannel channel = null;
+        final DataDirectoryLock lock = DataDirectoryLock.acquire(dataDirectory, LOCK_FILE, "hive");
         try
         {
-            Files.createDirectories(dataDirectory);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            if (channel.tryLock() == null)
-            {
-                throw new IllegalStateException(dataDirectory + ": another hive is running here (" + file +
-                    " is locked)");
-            }
             Files.deleteIfExists(dataDirectory.resolve(HiveConfig.ARCHIVE_DIRECTORY).resolve(ARCHIVE_MARK_FILE));
-            return channel;
-        }
-        catch (final OverlappingFileLockException ex)
-        {
-            CloseHelper.quietClose(channel);
-            throw new IllegalStateException(dataDirectory + ": another hive is running here, in this process (" +
-                file + " is locked)", ex);
+            return lock;
         }
         catch (final IOException ex)
         {
-            CloseHelper.quietClose(channel);
-            throw new IllegalStateException(dataDirectory + ": cannot lock " + file + ": " + ex, ex);
+            lock.close();
+            throw new IllegalStateException(dataDirectory + ": cannot remove a dead hive's Archive mark: " + ex, ex);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(channel);
+            lock.close();
             throw ex;
         }
     }

@@ -51,10 +51,10 @@ public final class HalfCreatedJournal
         return metadata;
     }
 
-    /** Whether the metadata file's first header is still not complete. */
+    /** Whether the metadata file's first header still carries Chronicle's "not complete" mark. */
     public static boolean isHalfCreated(final Path journalDirectory) throws IOException
     {
         final byte[] bytes = Files.readAllBytes(metadata(journalDirectory));
-        return Wires.isNotComplete(ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).getInt(0));
+        return (ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).getInt(0) & Wires.NOT_COMPLETE) != 0;
     }
 }

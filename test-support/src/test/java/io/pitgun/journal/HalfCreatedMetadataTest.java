@@ -99,6 +99,31 @@ class HalfCreatedMetadataTest
         assertArrayEquals(before, Files.readAllBytes(metadata));
     }
 
+    /**
+     * A live creator's file before its mark (empty, shorter than a header, or sized and still zero): Chronicle waits
+     * for that itself. Taking it for a killed creator's refused read-only opens that raced a journal's creation.
+     */
+    @Test
+    void shouldLeaveToChronicleAMetadataFileNotYetMarked() throws IOException
+    {
+        for (final byte[] content : new byte[][] {new byte[0], new byte[2], new byte[64 << 10]})
+        {
+            final Path journalDir = Files.createDirectories(dir.resolve("journal-" + content.length));
+            final Path metadata = HalfCreatedJournal.metadata(journalDir);
+            Files.write(metadata, content);
+
+            HalfCreatedMetadata.requireComplete(journalDir);
+            assertFalse(HalfCreatedMetadata.repair(journalDir), content.length + " bytes");
+            assertArrayEquals(content, Files.readAllBytes(metadata));
+            final List<Long> written;
+            try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
+            {
+                written = append(journal, 1);
+            }
+            assertEquals(written, readAll(journalDir));
+        }
+    }
+
     private static List<Long> append(final Journal journal, final int count)
     {
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);

@@ -1,0 +1,105 @@
+package io.pitgun.engine;
+
+import org.agrona.CloseHelper;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A process's hold on its data directory: an exclusive lock on a file in it, so that one gateway (or one hive) uses
+ * a directory at a time. The operating system releases the lock when the process dies, however it dies, so a
+ * {@code kill -9} never leaves the directory held. {@link #close()} releases it.
+ * <p>
+ * Another process's hold is refused at once ({@link FileChannel#tryLock()}). A hold in this process is refused
+ * before the file is even opened: on Linux, closing any descriptor of a file drops every lock the process has on it,
+ * so opening and closing the file to find the lock taken would hand the running holder's lock to other processes.
+ */
+public final class DataDirectoryLock implements AutoCloseable
+{
+    /** The lock files this process holds, by real path. */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path file;
+    private final FileChannel channel;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private DataDirectoryLock(final Path file, final FileChannel channel)
+    {
+        this.file = file;
+        this.channel = channel;
+    }
+
+    /**
+     * Creates the directory if needed and locks {@code fileName} in it.
+     *
+     * @param role what holds it, for the messages ("gateway", "hive").
+     * @throws IllegalStateException naming the directory and the file when another process, or this one, holds it,
+     *                               or when it cannot be locked.
+     */
+    public static DataDirectoryLock acquire(final Path dataDirectory, final String fileName, final String role)
+    {
+        final Path file;
+        try
+        {
+            Files.createDirectories(dataDirectory);
+            file = dataDirectory.toRealPath().resolve(fileName);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(dataDirectory + ": cannot lock " + fileName + " in it: " + ex, ex);
+        }
+        if (!HELD.add(file))
+        {
+            throw new IllegalStateException(dataDirectory + ": another " + role + " is running here, in this " +
+                "process (" + file + " is locked)");
+        }
+        FileChannel channel = null;
+        try
+        {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() == null)
+            {
+                throw new IllegalStateException(dataDirectory + ": another " + role + " is running here (" + file +
+                    " is locked)");
+            }
+            return new DataDirectoryLock(file, channel);
+        }
+        catch (final IOException | OverlappingFileLockException ex)
+        {
+            // Overlapping: this process locked the file some other way than through this class.
+            CloseHelper.quietClose(channel);
+            HELD.remove(file);
+            throw new IllegalStateException(dataDirectory + ": cannot lock " + file + ": " + ex, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(channel);
+            HELD.remove(file);
+            throw ex;
+        }
+    }
+
+    /** The locked file (its real path). */
+    public Path file()
+    {
+        return file;
+    }
+
+    /** Releases the lock (closing its channel); the file stays. Idempotent. */
+    @Override
+    public void close()
+    {
+        if (released.compareAndSet(false, true))
+        {
+            CloseHelper.quietClose(channel);
+            HELD.remove(file);
+        }
+    }
+}
