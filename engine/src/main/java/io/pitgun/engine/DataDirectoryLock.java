@@ -29,6 +29,7 @@ public final class DataDirectoryLock implements AutoCloseable
     private final Path file;
     private final FileChannel channel;
     private final AtomicBoolean released = new AtomicBoolean();
+    private volatile boolean heldUntilExit;
 
     private DataDirectoryLock(final Path file, final FileChannel channel)
     {
@@ -92,11 +93,21 @@ public final class DataDirectoryLock implements AutoCloseable
         return file;
     }
 
-    /** Releases the lock (closing its channel); the file stays. Idempotent. */
+    /**
+     * Keeps the lock until the process exits: {@link #close()} does nothing from here on. For a holder that had to
+     * leave what the directory protects in use (a journal left open to an abandoned thread).
+     */
+    public void holdUntilExit()
+    {
+        heldUntilExit = true;
+    }
+
+    /** Releases the lock (closing its channel), unless {@linkplain #holdUntilExit() held until exit}; the file
+     *  stays. Idempotent. */
     @Override
     public void close()
     {
-        if (released.compareAndSet(false, true))
+        if (!heldUntilExit && released.compareAndSet(false, true))
         {
             CloseHelper.quietClose(channel);
             HELD.remove(file);

@@ -41,6 +41,16 @@ class DataDirectoryLockTest
         DataDirectoryLock.acquire(data, "gateway.lock", "gateway").close();
     }
 
+    @Test
+    void shouldKeepALockHeldUntilExitWhateverCloses()
+    {
+        final Path data = dir.resolve("data");
+        final DataDirectoryLock held = DataDirectoryLock.acquire(data, "gateway.lock", "gateway");
+        held.holdUntilExit();
+        held.close();
+        assertThrows(IllegalStateException.class, () -> DataDirectoryLock.acquire(data, "gateway.lock", "gateway"));
+    }
+
     /**
      * Refusing a second holder in this process must not release the first's lock for other processes: on Linux,
      * closing any descriptor of the file would (the refused attempt once opened and closed it).

@@ -227,50 +227,54 @@ public final class GatewayServer implements AutoCloseable
             throw new GatewayConfigException(ex.problems().stream().map(problem -> GatewaySetting.MANIFEST.label() +
                 " over a limit of " + GatewaySetting.TUNING_POLICY.label() + ": " + problem).toList());
         }
-        this.idempotencyWindow = new IdempotencyWindow(config.idempotencyEntries(),
-            TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
-        // Before bind: no request may be answered from a window that does not yet know what the journal holds.
-        pipeline.journal().ifPresent(journal -> IdempotencyWindowLoader.restore(journal, idempotencyWindow, counters));
-        this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
-        this.overloadLog = new OverloadLog(counters);
-        this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),
-            counters, overloadLog);
-        this.tlsHandshakes = tls == null ? null : new TlsHandshakeAdmission(config.tls(), counters, overloadLog);
-        this.metrics = new GatewayMetrics(counters, pipeline);
-        if (tls != null)
-        {
-            metrics.tlsOn(tls.provider());
-        }
-        this.health = new GatewayHealth(pipeline, counters, config.ackTimeoutMs());
-        this.latencyExport = new LatencyExport(pipeline.latency());
-        this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline,
-            config.runRegistryIncludeRestricted() ? null :
-                new InsightRedactor(pipeline.manifest(), channelAccess, SubscriberGroup.PUBLIC_ONLY), counters))
-            .orElse(null);
-        this.journalTailReader = pipeline.journal().map(journal -> new JournalTailReader(pipeline::journaledSequence,
-            journal::lastIndex, config.ioThreads() + 1)).orElse(null);
-        this.transport = EventLoopTransport.select();
-        this.bossGroup = transport.newGroup("accept", 1);
-        this.ioGroup = transport.newGroup("io", config.ioThreads());
-        // One-second latency intervals for GET /latency?format=hlog. On the accept thread, which is idle but for
-        // new connections, so that compressing two histograms a second never delays an ingest event loop.
-        bossGroup.scheduleAtFixedRate(() -> pipeline.latency().closeInterval(System.currentTimeMillis()),
-            1, 1, TimeUnit.SECONDS);
-        if (tls != null)
-        {
-            bossGroup.scheduleAtFixedRate(tls::reloadIfChanged, GatewayTls.RELOAD_CHECK_INTERVAL_MS,
-                GatewayTls.RELOAD_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
-        }
-        if (access.tokens() != null)
-        {
-            // Off the event loops: they only ever read the snapshot the poll publishes.
-            bossGroup.scheduleWithFixedDelay(access.tokens()::poll, TokenStore.POLL_MS, TokenStore.POLL_MS,
-                TimeUnit.MILLISECONDS);
-        }
-        bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, config.outboundTotalLimitBytes(), counters,
-            overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
+        // From here a failure closes what was started, the pipeline and its journal first among them: a start that
+        // fails must not leave the journal open behind a released data directory lock.
         try
         {
+            this.idempotencyWindow = new IdempotencyWindow(config.idempotencyEntries(),
+                TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
+            // Before bind: no request may be answered from a window that does not yet know what the journal holds.
+            pipeline.journal().ifPresent(journal ->
+                IdempotencyWindowLoader.restore(journal, idempotencyWindow, counters));
+            this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
+            this.overloadLog = new OverloadLog(counters);
+            this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),
+                counters, overloadLog);
+            this.tlsHandshakes = tls == null ? null : new TlsHandshakeAdmission(config.tls(), counters, overloadLog);
+            this.metrics = new GatewayMetrics(counters, pipeline);
+            if (tls != null)
+            {
+                metrics.tlsOn(tls.provider());
+            }
+            this.health = new GatewayHealth(pipeline, counters, config.ackTimeoutMs());
+            this.latencyExport = new LatencyExport(pipeline.latency());
+            this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline,
+                config.runRegistryIncludeRestricted() ? null :
+                    new InsightRedactor(pipeline.manifest(), channelAccess, SubscriberGroup.PUBLIC_ONLY), counters))
+                .orElse(null);
+            this.journalTailReader = pipeline.journal().map(journal ->
+                new JournalTailReader(pipeline::journaledSequence, journal::lastIndex, config.ioThreads() + 1))
+                .orElse(null);
+            this.transport = EventLoopTransport.select();
+            this.bossGroup = transport.newGroup("accept", 1);
+            this.ioGroup = transport.newGroup("io", config.ioThreads());
+            // One-second latency intervals for GET /latency?format=hlog. On the accept thread, which is idle but for
+            // new connections, so that compressing two histograms a second never delays an ingest event loop.
+            bossGroup.scheduleAtFixedRate(() -> pipeline.latency().closeInterval(System.currentTimeMillis()),
+                1, 1, TimeUnit.SECONDS);
+            if (tls != null)
+            {
+                bossGroup.scheduleAtFixedRate(tls::reloadIfChanged, GatewayTls.RELOAD_CHECK_INTERVAL_MS,
+                    GatewayTls.RELOAD_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            }
+            if (access.tokens() != null)
+            {
+                // Off the event loops: they only ever read the snapshot the poll publishes.
+                bossGroup.scheduleWithFixedDelay(access.tokens()::poll, TokenStore.POLL_MS, TokenStore.POLL_MS,
+                    TimeUnit.MILLISECONDS);
+            }
+            bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, config.outboundTotalLimitBytes(), counters,
+                overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
             if (config.loopIsOnlyProducer())
             {
                 // Before any connection: from here on a publish from any thread but the loop is refused, not a
@@ -291,8 +295,8 @@ public final class GatewayServer implements AutoCloseable
             // The pipeline started them (output.questdb, output.postgres, output.parquet: OutputFollowers).
             metrics.databaseSinks(SinkFollower.countersOf(pipeline.outputFollowers()));
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
-            this.auditLog = config.auditLog().map(target -> AuditLogOutput.open(target, counters.auditDropped::increment))
-                .orElse(null);
+            this.auditLog = config.auditLog()
+                .map(target -> AuditLogOutput.open(target, counters.auditDropped::increment)).orElse(null);
             bind();
         }
         catch (final RuntimeException | InterruptedException ex)
@@ -663,8 +667,11 @@ public final class GatewayServer implements AutoCloseable
         {
             return;
         }
-        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ioGroup != null) // null when the start failed before the loops were made
+        {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         if (journalTailReader != null)
         {
             journalTailReader.close(); // after the loops, its only users; before the journal closes
@@ -705,17 +712,15 @@ public final class GatewayServer implements AutoCloseable
             {
                 auditLog.close(); // the drain's answers are audited too
             }
-            if (pipeline.counters().get(PipelineCounter.STAGE_THREADS_ABANDONED) == 0)
-            {
-                dataDirectoryLock.close(); // last: another gateway may take the directory from here on
-            }
-            else
+            if (pipeline.counters().get(PipelineCounter.STAGE_THREADS_ABANDONED) > 0)
             {
                 // The pipeline left its journal open to an abandoned stage, which may still append: no other gateway
                 // may journal here before this process exits.
+                dataDirectoryLock.holdUntilExit();
                 LOG.error("{} stays locked until this process exits: the pipeline left its journal open",
                     dataDirectoryLock.file());
             }
+            dataDirectoryLock.close(); // last: another gateway may take the directory from here on
         }
     }
 

@@ -64,4 +64,29 @@ class GatewayShutdownIntegrationTest
             callers.shutdownNow();
         }
     }
+
+    /** A start that fails after the journal opened (here, its address is taken) closes it and frees the directory. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldFreeTheDataDirectoryWhenAStartFails() throws Exception
+    {
+        final Path other = dataDir.resolve("other");
+        final GatewayHarness first = new GatewayHarness(other, Map.of());
+        try
+        {
+            final Map<GatewaySetting, String> taken =
+                Map.of(GatewaySetting.BIND, "127.0.0.1:" + first.server.address().getPort());
+            final Path data = dataDir.resolve("data");
+            final GatewayConfigException refused =
+                assertThrows(GatewayConfigException.class, () -> new GatewayHarness(data, taken));
+            assertTrue(refused.getMessage().startsWith(GatewaySetting.BIND.label()), refused.getMessage());
+
+            final GatewayHarness next = new GatewayHarness(data, Map.of());
+            next.server.shutdown();
+        }
+        finally
+        {
+            first.server.shutdown();
+        }
+    }
 }
