@@ -55,6 +55,9 @@ public final class CountersFile
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE))
             {
+                // Written before it is mapped: a file system without room says so here ("No space left on device"),
+                // where mapping a sparse file would defer it to a SIGBUS on the first store into a page.
+                allocate(channel, fileLength);
                 mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, fileLength);
             }
         }
@@ -74,6 +77,15 @@ public final class CountersFile
             new UnsafeBuffer(mapped, HEADER_LENGTH, metadataLength),
             new UnsafeBuffer(mapped, HEADER_LENGTH + metadataLength, valuesLength));
         return new CountersFile(file, manager);
+    }
+
+    private static void allocate(final FileChannel channel, final int length) throws IOException
+    {
+        final ByteBuffer zeros = ByteBuffer.allocate(length); // once per start, a few hundred KB
+        while (zeros.hasRemaining())
+        {
+            channel.write(zeros, zeros.position());
+        }
     }
 
     /**

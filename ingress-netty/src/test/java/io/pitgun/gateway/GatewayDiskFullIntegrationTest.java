@@ -6,6 +6,7 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalDumper;
+import io.pitgun.journal.JournalFullException;
 import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.journal.JournalStats;
 import io.pitgun.journal.JournalStatsCollector;
@@ -13,6 +14,7 @@ import io.pitgun.journal.JournalTailer;
 import io.pitgun.journal.JournalVerifier;
 import io.pitgun.journal.ProgressListener;
 import io.pitgun.testsupport.Await;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
@@ -163,6 +166,51 @@ class GatewayDiskFullIntegrationTest
             assertTrue(missing.isEmpty(), missing.size() + " acknowledged frames are not in the journal, e.g. " +
                 missing.stream().limit(10).toList());
             assertToolsReadEveryEntry(dataDir.resolve("journal"), journaled.size());
+        }
+        finally
+        {
+            unmount(mount);
+        }
+    }
+
+    /**
+     * A gateway started on a file system without room refuses to start with a reason, at each file it would create:
+     * the counters file (no room at all) and a new journal (less room than its headroom); with room it starts.
+     * Before, the counters file and Chronicle's files were sparse mappings, and the first store into one raised
+     * SIGBUS: an {@code InternalError} out of {@code GatewayServer.start} (a stack trace from {@code pitgun gateway}).
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldRefuseToStartWithAReasonWhereThereIsNoRoomAndStartWhereThereIs() throws Exception
+    {
+        final Path mount = Files.createDirectory(scratch.resolve("tmpfs"));
+        mountTmpfs(mount);
+        try
+        {
+            final Path dataDir = mount.resolve("data");
+            final Map<GatewaySetting, String> settings =
+                Map.of(GatewaySetting.JOURNAL_MIN_FREE_BYTES, Long.toString(MIN_FREE_BYTES));
+            final Path filler = mount.resolve("filler");
+            fill(filler, usableBytes(mount));
+
+            final GatewayConfigException noRoom =
+                assertThrows(GatewayConfigException.class, () -> new GatewayHarness(dataDir, settings));
+            assertTrue(noRoom.getMessage().contains("cannot create the counters file: No space left on device"),
+                noRoom.getMessage());
+
+            Files.delete(filler);
+            fill(filler, usableBytes(mount) - MIN_FREE_BYTES / 2);
+            final JournalFullException belowHeadroom =
+                assertThrows(JournalFullException.class, () -> new GatewayHarness(dataDir, settings));
+            assertTrue(belowHeadroom.getMessage().contains(dataDir.resolve("journal") + ": cannot create the " +
+                "journal: ") && belowHeadroom.getMessage().contains(" bytes free on its file system, below the " +
+                MIN_FREE_BYTES + " bytes it must leave free"), belowHeadroom.getMessage());
+
+            Files.delete(filler);
+            try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
+            {
+                assertEquals(202, postBatch(gateway, new HashSet<>()).statusCode());
+            }
         }
         finally
         {

@@ -54,7 +54,8 @@ public final class Journal implements AutoCloseable
      * repairs a metadata file that a process killed while creating it left half-written.
      *
      * @throws JournalException naming the directory when it cannot be created, or, read-only, holds no journal or
-     *                          a half-written metadata file.
+     *                          a half-written metadata file; a {@link JournalFullException} when a new journal would
+     *                          leave less than its {@code minFreeBytes} free.
      */
     public static Journal open(final JournalConfig config)
     {
@@ -88,6 +89,14 @@ public final class Journal implements AutoCloseable
         final JournalSpaceGuard spaceGuard = config.readOnly() ? null : space != null ?
             new JournalSpaceGuard(space, config.minFreeBytes()) :
             JournalSpaceGuard.forDirectory(directory, config.minFreeBytes());
+        if (spaceGuard != null && !Files.exists(HalfCreatedMetadata.file(directory)) && !spaceGuard.hasRoomFor(0))
+        {
+            // Chronicle would create its files as sparse mappings, where a full file system is a SIGBUS at the first
+            // store (an InternalError), not an error a caller can report.
+            throw new JournalFullException(directory + ": cannot create the journal: " + spaceGuard.usableBytes() +
+                " bytes free on its file system, below the " + spaceGuard.minFreeBytes() + " bytes it must leave free" +
+                (spaceGuard.measureFailure() == null ? "" : " (" + spaceGuard.measureFailure() + ")"));
+        }
         try
         {
             // A metadata file a killed process left half-created would keep Chronicle from opening the journal.

@@ -3,6 +3,7 @@ package io.pitgun.systemtests.soak;
 import io.pitgun.systemtests.GatewayProcess;
 import io.pitgun.testsupport.JournaledFrames;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -60,6 +61,7 @@ class SoakTest
     Path dir;
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.MINUTES) // the long mode's, over the reactor's 120 s default; see below
     void shouldStayCorrectAndFlatUnderSessionChurnSubscribersAndHostileClients()
     {
         final SoakSettings settings = SoakSettings.fromSystemProperties();
