@@ -79,7 +79,8 @@ public final class GatewayServer implements AutoCloseable
     public static final String LOCK_FILE = "gateway.lock";
 
     private final GatewayConfig config;
-    /** Held from before the counters file is created until the journal and the audit log are closed. */
+    /** Held from before the counters file is created until the journal and the audit log are closed, or until the
+     *  process exits when the pipeline left its journal open to an abandoned stage. */
     private final DataDirectoryLock dataDirectoryLock;
     private final ParameterRegistry registry;
     private final TelemetryPipeline pipeline;
@@ -227,8 +228,8 @@ public final class GatewayServer implements AutoCloseable
             throw new GatewayConfigException(ex.problems().stream().map(problem -> GatewaySetting.MANIFEST.label() +
                 " over a limit of " + GatewaySetting.TUNING_POLICY.label() + ": " + problem).toList());
         }
-        // From here a failure closes what was started, the pipeline and its journal first among them: a start that
-        // fails must not leave the journal open behind a released data directory lock.
+        // From here a failure closes what was started, the pipeline and its journal among them: a start that fails
+        // must not leave the journal open behind a released data directory lock.
         try
         {
             this.idempotencyWindow = new IdempotencyWindow(config.idempotencyEntries(),

@@ -35,8 +35,6 @@ import java.nio.file.StandardOpenOption;
 final class HalfCreatedMetadata
 {
     private static final Logger LOG = LoggerFactory.getLogger(HalfCreatedMetadata.class);
-    /** Zeros written over the file a block at a time (a cold path). */
-    private static final int ZERO_BLOCK = 64 * 1024;
 
     private HalfCreatedMetadata()
     {
@@ -154,15 +152,10 @@ final class HalfCreatedMetadata
 
     private static void zero(final FileChannel channel) throws IOException
     {
-        final ByteBuffer zeros = ByteBuffer.allocate(ZERO_BLOCK);
-        final long size = channel.size();
-        for (long position = 0; position < size; position += ZERO_BLOCK)
+        final ByteBuffer zeros = ByteBuffer.allocate(Math.toIntExact(channel.size())); // a cold path; about 128 KiB
+        while (zeros.hasRemaining())
         {
-            zeros.clear().limit((int)Math.min(ZERO_BLOCK, size - position));
-            while (zeros.hasRemaining())
-            {
-                channel.write(zeros, position + zeros.position());
-            }
+            channel.write(zeros, zeros.position());
         }
         channel.force(false);
     }
