@@ -19,10 +19,14 @@ import java.nio.file.Path;
  * the free space would drop below {@link #minFreeBytes()}.
  * <p>
  * How it stays cheap: the usable space ({@link FileStore#getUsableSpace()}, one {@code statvfs} call) is measured
- * at most every {@link #REFRESH_INTERVAL_NS} ns by whichever thread asks first (a CAS elects it); in between, each
- * appended entry's size is subtracted from the measured value, so the estimate errs on the safe side (pages the
- * pretoucher already allocated are counted twice) until the next measurement corrects it. The headroom must cover
- * what other writers and Chronicle's own index pages take in one interval.
+ * every {@link #REFRESH_INTERVAL_NS} ns by whichever thread asks first (a CAS elects it); in between, each
+ * appended entry's size is subtracted from the measured value, so the estimate errs on the safe side: pages the
+ * pretoucher already allocated are counted twice. The estimate only ever answers "room": when it says there is
+ * none and something was appended since the last measurement, the file system is measured again at once, so a
+ * refusal (and {@link #isShort()}, which the gateway reports) rests on a measurement, never on the double count.
+ * Without that, a journal near its headroom refused appends for up to an interval while the file system had room,
+ * and a moment later reported it was not short. The headroom must cover what other writers and Chronicle's own
+ * index pages take in one interval.
  * <p>
  * The appender's side costs no atomic instruction: it only adds to a running total of appended bytes that it alone
  * writes (a release store), and a measurement records that total as it stood when it was taken, so the estimate is
@@ -122,7 +126,8 @@ public final class JournalSpaceGuard
     /**
      * True when {@code bytes} more can be written and leave at least {@link #minFreeBytes()} free (always true
      * when the headroom is 0). Measures again first if the last measurement is older than
-     * {@link #REFRESH_INTERVAL_NS}. Allocation-free except for the measurement itself.
+     * {@link #REFRESH_INTERVAL_NS}, or if the estimate has no room and entries were appended since the last
+     * measurement (they may have gone into pages already allocated). Allocation-free except for the measurement.
      */
     public boolean hasRoomFor(final long bytes)
     {
@@ -130,15 +135,25 @@ public final class JournalSpaceGuard
         {
             return true;
         }
-        refreshIfDue();
-        return usableBytes() - bytes >= minFreeBytes;
+        final long now = System.nanoTime();
+        final long measuredAt = measuredAtNs;
+        final boolean due = now - measuredAt >= REFRESH_INTERVAL_NS ||
+            usableBytes() - bytes < minFreeBytes && appendedSinceMeasured();
+        if (due && MEASURED_AT.compareAndSet(this, measuredAt, now))
+        {
+            measure(now);
+        }
+        final long usable = usableBytes();
+        noteShort(usable);
+        return usable - bytes >= minFreeBytes;
     }
 
     /**
      * {@link #hasRoomFor} without reading the clock when the estimate has room: for an appender whose guard another
      * thread keeps measured ({@link #refreshAhead}, the pretoucher each duty cycle), so that the appending thread
      * (with {@code journal.thread: producer}, the application's producer) pays no clock read per entry. When the
-     * estimate has no room it is {@link #hasRoomFor}, which measures again if due, so space that returns is seen.
+     * estimate has no room it is {@link #hasRoomFor}, which measures again (at once if anything was appended since
+     * the last measurement, else when due), so space that returns is seen.
      */
     public boolean hasRoomForMeasuredAhead(final long bytes)
     {
@@ -158,8 +173,9 @@ public final class JournalSpaceGuard
     }
 
     /**
-     * True when the file system is below the headroom (new data should be refused). Measures again first if the
-     * last measurement is due, so a caller polling this sees space come back within {@link #REFRESH_INTERVAL_NS}.
+     * True when the file system is below the headroom (new data should be refused), as measured: an estimate below
+     * it is measured again first if anything was appended since ({@link #hasRoomFor}), and any answer when the last
+     * measurement is due, so a caller polling this sees space come back within {@link #REFRESH_INTERVAL_NS}.
      */
     public boolean isShort()
     {
@@ -209,18 +225,10 @@ public final class JournalSpaceGuard
         measuredAtNs = System.nanoTime() - REFRESH_INTERVAL_NS;
     }
 
-    private void refreshIfDue()
+    /** True when the estimate is not the last measurement itself: entries were appended after it was taken. */
+    private boolean appendedSinceMeasured()
     {
-        final long now = System.nanoTime();
-        final long measuredAt = measuredAtNs;
-        if (now - measuredAt >= REFRESH_INTERVAL_NS && MEASURED_AT.compareAndSet(this, measuredAt, now))
-        {
-            measure(now);
-        }
-        else
-        {
-            noteShort(usableBytes());
-        }
+        return (long)APPENDED.getAcquire(this) != measurement.appendedBytes;
     }
 
     private void measure(final long now)

@@ -71,10 +71,24 @@ class JournalDiskFullTest
     void shouldEstimateSpaceDownAfterAppendsUntilTheNextMeasurement()
     {
         final AtomicLong usable = new AtomicLong(HEADROOM + 1000);
-        final JournalSpaceGuard guard = new JournalSpaceGuard(usable::get, HEADROOM);
+        final AtomicLong measurements = new AtomicLong();
+        final JournalSpaceGuard guard = new JournalSpaceGuard(() ->
+        {
+            measurements.incrementAndGet();
+            return usable.get();
+        }, HEADROOM);
         assertTrue(guard.hasRoomFor(1000));
-        guard.onAppended(600);
-        assertTrue(!guard.hasRoomFor(600), "the estimate counts what was appended since the measurement");
+        guard.onAppended(300);
+        usable.addAndGet(-300); // the file system loses what is appended
+        assertEquals(HEADROOM + 700, guard.usableBytes(), "the estimate counts what was appended since");
+        assertTrue(guard.hasRoomFor(600));
+        assertEquals(1, measurements.get(), "the estimate had room: not measured again");
+        guard.onAppended(300);
+        usable.addAndGet(-300);
+        assertTrue(!guard.hasRoomFor(600), "measured: no room");
+        assertEquals(2, measurements.get(), "measured before saying no");
+        assertTrue(!guard.hasRoomFor(600));
+        assertEquals(2, measurements.get(), "nothing appended since the measurement: it stands until due");
         guard.invalidate();
         usable.set(HEADROOM - 1);
         assertTrue(guard.isShort());
@@ -82,6 +96,30 @@ class JournalDiskFullTest
         guard.invalidate();
         assertTrue(!guard.isShort());
         assertEquals(1, guard.shortEpisodes());
+    }
+
+    /**
+     * Appends into pages the pretoucher had already allocated do not take space again, but the estimate subtracts
+     * them: near the headroom it said "short" for up to an interval while the file system had room, so the gateway
+     * refused requests with 507 {@code journal_full} and reported {@code pitgun_journal_full} 0 a moment later. A
+     * refusal now rests on a measurement.
+     */
+    @Test
+    void shouldMeasureAgainBeforeRefusingWhenTheEstimateCountsAppendsTheFileSystemDidNotLose()
+    {
+        final AtomicLong measurements = new AtomicLong();
+        final JournalSpaceGuard guard = new JournalSpaceGuard(() ->
+        {
+            measurements.incrementAndGet();
+            return HEADROOM + 1000;
+        }, HEADROOM);
+        guard.onAppended(900); // into allocated pages: the file system still has HEADROOM + 1000
+        assertTrue(guard.hasRoomFor(600), "measured again: room for 600");
+        assertEquals(2, measurements.get());
+        guard.onAppended(1100);
+        assertTrue(!guard.isShort(), "measured again: above the headroom");
+        assertEquals(3, measurements.get());
+        assertEquals(0, guard.shortEpisodes(), "never short as measured");
     }
 
     @Test
