@@ -313,8 +313,9 @@ final class JournalStage implements EventHandler<FrameSlot>
         }
         if (first == JournalAppender.NO_ROOM)
         {
-            fail(new JournalFullException("the pipeline closed while the journal's file system was below its " +
-                "free-space headroom: " + batchCount + " frame(s) and every later one were not journaled"));
+            fail(new JournalFullException("the pipeline closed while the journal waited for space (" +
+                journal.spaceGuard().shortage() + "): " + batchCount + " frame(s) and every later one were not " +
+                "journaled"));
             done(sequence);
             return;
         }

@@ -78,11 +78,7 @@ final class JournalAdmission
             return "the journal stage has stopped (" + pipeline.journalFailure().map(Throwable::getMessage)
                 .orElse("unknown") + "); nothing can be journaled until the gateway restarts";
         }
-        // Frames that do not fit above the headroom make the journal short while the file system is not below it.
-        final long usable = Math.max(0, guard.usableBytes());
-        return "the journal's file system has " + usable + " bytes usable, " + (usable < guard.minFreeBytes() ?
-            "below the" : "too few for the frames waiting to be journaled above the") + " headroom of " +
-            guard.minFreeBytes() + " bytes (" + GatewaySetting.JOURNAL_MIN_FREE_BYTES.envName() + "); ingestion " +
-            "resumes by itself when space is freed";
+        return "the journal's file system has " + guard.shortage() + " (" +
+            GatewaySetting.JOURNAL_MIN_FREE_BYTES.envName() + "); ingestion resumes by itself when space is freed";
     }
 }

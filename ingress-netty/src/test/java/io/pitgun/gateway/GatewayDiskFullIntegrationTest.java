@@ -36,6 +36,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -120,6 +122,7 @@ class GatewayDiskFullIntegrationTest
                     answer.get("frames_accepted").asInt(), "the envelopes in full, then the one cut short: " +
                     refused.body());
                 assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After on " + refused.body());
+                assertMessageTellsWhereTheFileSystemIs(answer.get("message").asText());
                 assertTrue(gateway.metric("pitgun_gateway_rejections_total{reason=\"journal_full\"}") >= 1);
                 // A refusal rests on a measurement of the file system, whose free space only shrinks until the
                 // filler goes: the gauge says full from the first 507 on, through later measurements. (It used to
@@ -137,6 +140,13 @@ class GatewayDiskFullIntegrationTest
                 final JsonNode healthJson = JSON.readTree(health.body());
                 assertEquals("degraded", healthJson.get("status").asText(), health.body());
                 assertTrue(reasons(healthJson).contains("disk_full"), health.body());
+                healthJson.get("reasons").forEach(problem ->
+                {
+                    if (problem.get("reason").asText().equals("disk_full"))
+                    {
+                        assertMessageTellsWhereTheFileSystemIs(problem.get("message").asText());
+                    }
+                });
 
                 Files.delete(filler);
                 Await.until("ingestion resumes once the filler is deleted", () ->
@@ -274,6 +284,18 @@ class GatewayDiskFullIntegrationTest
             }
         }
         return response;
+    }
+
+    /**
+     * The message says the file system is below the headroom only when the usable bytes it gives are: it may be just
+     * above it with no room for the frames waiting (it said "2097152 bytes usable, below the headroom of 2097152").
+     */
+    private static void assertMessageTellsWhereTheFileSystemIs(final String message)
+    {
+        final Matcher usable = Pattern.compile("has (\\d+) bytes usable, (below|too few)").matcher(message);
+        assertTrue(usable.find(), message);
+        assertEquals(Long.parseLong(usable.group(1)) < MIN_FREE_BYTES, usable.group(2).equals("below"), message);
+        assertTrue(message.contains("headroom of " + MIN_FREE_BYTES + " bytes"), message);
     }
 
     private static Set<String> reasons(final JsonNode health)

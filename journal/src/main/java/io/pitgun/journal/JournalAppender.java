@@ -12,8 +12,9 @@ import java.nio.ByteOrder;
 /**
  * Appends entries to a {@link Journal}: batches of SBE messages, one Chronicle document per batch
  * ({@link JournalEntryDescriptor}). Allocation-free after the first append of each cycle file, except for the free-space
- * measurement ({@link JournalSpaceGuard}: one {@code statvfs} at most every 20 ms, a few small objects; while this
- * appender's {@link #pretoucher} runs, it measures instead, on its own thread).
+ * measurement ({@link JournalSpaceGuard}: one {@code statvfs} every 20 ms, a few small objects, and one before it
+ * refuses an entry after others were appended; while this appender's {@link #pretoucher} runs, it takes the regular
+ * measurements instead, on its own thread).
  * <p>
  * A batch is {@link #begin()}, one or more {@link #add}, then {@link #commit()} (or {@link #abort()}); nothing of
  * it is visible to readers before {@code commit} returns, and then all of it is. {@link #append} is a batch of one.
@@ -253,9 +254,8 @@ public final class JournalAppender
         final long position = tryCommit();
         if (position == NO_ROOM)
         {
-            final JournalSpaceGuard guard = journal.spaceGuard();
-            throw new JournalFullException(journal.config().directory() + ": " + guard.usableBytes() +
-                " bytes usable, below the headroom of " + guard.minFreeBytes() + " bytes; the batch was not written");
+            throw new JournalFullException(journal.config().directory() + ": " + journal.spaceGuard().shortage() +
+                "; the batch was not written");
         }
         return position;
     }

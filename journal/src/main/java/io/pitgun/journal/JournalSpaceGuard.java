@@ -26,7 +26,9 @@ import java.nio.file.Path;
  * refusal (and {@link #isShort()}, which the gateway reports) rests on a measurement, never on the double count.
  * Without that, a journal near its headroom refused appends for up to an interval while the file system had room,
  * and a moment later reported it was not short. The headroom must cover what other writers and Chronicle's own
- * index pages take in one interval.
+ * index pages take in one interval. A measurement trusts {@code statvfs} to count mapped pages as soon as they are
+ * written, as tmpfs, ext4 and XFS do; on a file system where it lags (ZFS until its next transaction group, NFS),
+ * raise the headroom by what the journal writes in that lag.
  * <p>
  * The appender's side costs no atomic instruction: it only adds to a running total of appended bytes that it alone
  * writes (a release store), and a measurement records that total as it stood when it was taken, so the estimate is
@@ -48,6 +50,7 @@ public final class JournalSpaceGuard
     private static final long UNKNOWN = -1;
     private static final VarHandle APPENDED;
     private static final VarHandle MEASURED_AT;
+    private static final VarHandle MEASUREMENT;
 
     static
     {
@@ -56,6 +59,7 @@ public final class JournalSpaceGuard
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             APPENDED = lookup.findVarHandle(JournalSpaceGuard.class, "appendedBytes", long.class);
             MEASURED_AT = lookup.findVarHandle(JournalSpaceGuard.class, "measuredAtNs", long.class);
+            MEASUREMENT = lookup.findVarHandle(JournalSpaceGuard.class, "measurement", Measurement.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -73,8 +77,8 @@ public final class JournalSpaceGuard
 
     private final UsableSpace space;
     private final long minFreeBytes;
-    /** One measurement: the usable bytes, and the appended total when it was taken. */
-    private record Measurement(long usableBytes, long appendedBytes)
+    /** One measurement: the usable bytes, the appended total when it was taken, and when it began. */
+    private record Measurement(long usableBytes, long appendedBytes, long startedAtNs)
     {
     }
 
@@ -137,10 +141,14 @@ public final class JournalSpaceGuard
         }
         final long now = System.nanoTime();
         final long measuredAt = measuredAtNs;
-        final boolean due = now - measuredAt >= REFRESH_INTERVAL_NS ||
-            usableBytes() - bytes < minFreeBytes && appendedSinceMeasured();
-        if (due && MEASURED_AT.compareAndSet(this, measuredAt, now))
+        if (now - measuredAt >= REFRESH_INTERVAL_NS && MEASURED_AT.compareAndSet(this, measuredAt, now))
         {
+            measure(now);
+        }
+        else if (usableBytes() - bytes < minFreeBytes && appendedSinceMeasured())
+        {
+            // About to say no on the estimate alone: measure first, whichever thread measures too. Waiting for the
+            // CAS's winner instead would answer from the estimate while the winner's statvfs runs.
             measure(now);
         }
         final long usable = usableBytes();
@@ -190,6 +198,18 @@ public final class JournalSpaceGuard
             m.usableBytes - ((long)APPENDED.getAcquire(this) - m.appendedBytes);
     }
 
+    /**
+     * How short the file system is, for messages: {@code "N bytes usable, below the headroom of M bytes"}, or, when
+     * it is not below the headroom but what is to be written does not fit above it, {@code "N bytes usable, too few
+     * for what is to be written above the headroom of M bytes"}.
+     */
+    public String shortage()
+    {
+        final long usable = Math.max(0, usableBytes());
+        return usable + " bytes usable, " + (usable < minFreeBytes ? "below the" :
+            "too few for what is to be written above the") + " headroom of " + minFreeBytes + " bytes";
+    }
+
     /** Times the free space fell below the headroom (measured, or estimated after appends). */
     public long shortEpisodes()
     {
@@ -233,6 +253,7 @@ public final class JournalSpaceGuard
 
     private void measure(final long now)
     {
+        final long startedAt = System.nanoTime();
         // The total before the statvfs: what is appended after it is subtracted, whether the measurement saw it or not.
         final long appendedBefore = (long)APPENDED.getAcquire(this);
         long usable;
@@ -246,9 +267,30 @@ public final class JournalSpaceGuard
             usable = UNKNOWN;
             measureFailure = ex.toString();
         }
-        measurement = new Measurement(usable, appendedBefore);
-        measuredAtNs = now;
-        noteShort(usable);
+        if (publish(new Measurement(usable, appendedBefore, startedAt)))
+        {
+            measuredAtNs = now;
+            noteShort(usable);
+        }
+    }
+
+    /**
+     * Replaces the measurement unless one begun later is already in: measurements of several threads may end out of
+     * order, and an older one would bring back appends the newer one had already seen counted (the double count).
+     */
+    private boolean publish(final Measurement next)
+    {
+        Measurement current;
+        do
+        {
+            current = measurement;
+            if (current != null && current.startedAtNs - next.startedAtNs > 0)
+            {
+                return false;
+            }
+        }
+        while (!MEASUREMENT.compareAndSet(this, current, next));
+        return true;
     }
 
     private void noteShort(final long usable)

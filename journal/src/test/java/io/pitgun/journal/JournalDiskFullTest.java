@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -48,8 +49,16 @@ class JournalDiskFullTest
             appender.add(frame, 0, frames.frame(frame, 0, 2, 4), 2);
             assertEquals(JournalAppender.NO_ROOM, appender.tryCommit());
             assertEquals(2, appender.batchCount(), "the batch is kept for the retry");
-            assertThrows(JournalFullException.class, appender::commit);
+            final JournalFullException below = assertThrows(JournalFullException.class, appender::commit);
+            assertTrue(below.getMessage().contains((HEADROOM - 1) + " bytes usable, below the headroom of " +
+                HEADROOM + " bytes; the batch was not written"), below.getMessage());
             assertEquals(1, count(journal), "nothing of the refused batch is visible");
+
+            usable.set(HEADROOM + 1); // at the headroom, with no room for the batch above it
+            journal.spaceGuard().invalidate();
+            final JournalFullException tooFew = assertThrows(JournalFullException.class, appender::commit);
+            assertTrue(tooFew.getMessage().contains((HEADROOM + 1) + " bytes usable, too few for what is to be " +
+                "written above the headroom of " + HEADROOM + " bytes"), tooFew.getMessage());
 
             usable.set(100L << 20); // space freed
             journal.spaceGuard().invalidate();
@@ -120,6 +129,45 @@ class JournalDiskFullTest
         assertTrue(!guard.isShort(), "measured again: above the headroom");
         assertEquals(3, measurements.get());
         assertEquals(0, guard.shortEpisodes(), "never short as measured");
+    }
+
+    /**
+     * Measurements of several threads may end out of order: an older one published last brought back the appends the
+     * newer one had already seen counted, and the estimate said short again.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldKeepTheNewerMeasurementWhenAnOlderOneEndsLater() throws Exception
+    {
+        final AtomicLong calls = new AtomicLong();
+        final CountDownLatch olderInStatvfs = new CountDownLatch(1);
+        final CountDownLatch releaseOlder = new CountDownLatch(1);
+        final JournalSpaceGuard guard = new JournalSpaceGuard(() ->
+        {
+            if (calls.incrementAndGet() == 2)
+            {
+                olderInStatvfs.countDown();
+                try
+                {
+                    releaseOlder.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    throw new java.io.InterruptedIOException(ex.toString());
+                }
+            }
+            return HEADROOM + 500; // appends go into pages already allocated: the file system keeps this
+        }, HEADROOM);
+        guard.invalidate();
+        final Thread older = new Thread(guard::isShort, "older-measurement");
+        older.start();
+        olderInStatvfs.await(); // it took the total appended (0) and now waits in its statvfs
+        guard.onAppended(1000);
+        assertTrue(guard.hasRoomFor(0), "a newer measurement, with the 1000 bytes in it");
+        assertEquals(3, calls.get());
+        releaseOlder.countDown();
+        older.join();
+        assertEquals(HEADROOM + 500, guard.usableBytes(), "the older measurement does not replace the newer one");
     }
 
     @Test
