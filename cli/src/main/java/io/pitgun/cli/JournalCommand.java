@@ -51,10 +51,60 @@ final class JournalCommand implements Runnable
     private static final int MANIFEST_LOADED_SEARCH_ENTRIES = 16;
 
     /**
-     * The shipped dictionary the journal's first {@code ManifestLoaded} names (a gateway with {@code --udp} writes
-     * {@code f1-25.v1} frames), or {@code sim.v1} when it names none or another one. Reads a few entries only.
+     * The dictionary to name and judge a journal's channels by: {@code file} if given, else the shipped dictionary
+     * the journal's first {@code ManifestLoaded} names ({@code f1-25.v1} for a gateway with {@code --udp}), else
+     * {@code sim.v1} when it names none. Its access levels decide which channels a tool leaves out, so a dictionary
+     * other than the one the journal was written with is refused: a file of another name, or no file where the
+     * journal names a dictionary this build does not ship (a gateway's own {@code --dictionary}). Before, the tools
+     * fell back to sim.v1 there, and channels restricted in the journal's dictionary but public in sim.v1 came out.
+     *
+     * @throws IllegalArgumentException saying which dictionary the journal needs.
      */
-    static ParameterRegistry shippedDictionaryOf(final Path directory)
+    static ParameterRegistry dictionaryOf(final Path directory, final Path file)
+    {
+        final String recorded = recordedDictionaryName(directory);
+        if (file != null)
+        {
+            final ParameterRegistry registry = ParameterRegistry.load(file);
+            requireDictionaryOf(directory, recorded, registry, "--dictionary " + file);
+            return registry;
+        }
+        if (recorded == null)
+        {
+            return ParameterRegistry.simV1();
+        }
+        return ParameterRegistry.shipped(recorded).orElseThrow(() -> new IllegalArgumentException(directory +
+            ": the journal was written with dictionary '" + recorded + "', which this build does not ship; give it " +
+            "with --dictionary FILE (its access levels decide which channels are left out)"));
+    }
+
+    /**
+     * Refuses {@code registry} (from {@code source}, e.g. a manifest's dictionary) for a journal whose first
+     * {@code ManifestLoaded} names another dictionary: see {@link #dictionaryOf}.
+     *
+     * @throws IllegalArgumentException naming both dictionaries.
+     */
+    static void requireDictionaryOf(final Path directory, final ParameterRegistry registry, final String source)
+    {
+        requireDictionaryOf(directory, recordedDictionaryName(directory), registry, source);
+    }
+
+    private static void requireDictionaryOf(final Path directory, final String recorded,
+        final ParameterRegistry registry, final String source)
+    {
+        if (recorded != null && !recorded.equals(registry.name()))
+        {
+            throw new IllegalArgumentException(directory + ": the journal was written with dictionary '" + recorded +
+                "', not '" + registry.name() + "' (" + source + "): its channels' names and access levels would be " +
+                "another dictionary's; give the journal's own with --dictionary FILE");
+        }
+    }
+
+    /**
+     * The dictionary name the journal's first {@code ManifestLoaded} records, or null when none of its first entries
+     * is one or the journal cannot be read (the tool reports that itself, in its own words). Reads a few entries only.
+     */
+    private static String recordedDictionaryName(final Path directory)
     {
         final String[] name = { null };
         try (Journal journal = openReadOnly(directory); JournalTailer tailer = journal.tailer())
@@ -82,11 +132,9 @@ final class JournalCommand implements Runnable
         }
         catch (final RuntimeException ex)
         {
-            // The dump itself reports an unreadable journal, with its own words.
-            return ParameterRegistry.simV1();
+            return null;
         }
-        return name[0] == null ? ParameterRegistry.simV1() :
-            ParameterRegistry.shipped(name[0]).orElseGet(ParameterRegistry::simV1);
+        return name[0];
     }
 
     /** A progress bar on stderr when a person is watching (a console), otherwise nothing. */

@@ -44,13 +44,15 @@ final class JournalDumpCommand implements Callable<Integer>
     String format;
 
     @Option(names = "--dictionary", paramLabel = "FILE",
-        description = "Dictionary naming the channels (default: the shipped dictionary the journal's first " +
-            "ManifestLoaded names, e.g. f1-25.v1 for a gateway with --udp; else sim.v1).")
+        description = "Dictionary naming the channels and saying which are restricted: the one the journal was " +
+            "written with (default: the shipped dictionary the journal's first ManifestLoaded names, e.g. f1-25.v1 " +
+            "for a gateway with --udp; sim.v1 if it names none). Another is refused.")
     Path dictionary;
 
     @Option(names = "--include-restricted",
-        description = "Also write the values of channels the dictionary marks restricted or internal (default: " +
-            "left out, so that a dump pasted into a ticket or a chat carries none of them; docs/security.md).")
+        description = "Also write the values of channels the dictionary marks restricted or internal, or does not " +
+            "know (default: left out, so that a dump pasted into a ticket or a chat carries none of them; " +
+            "docs/security.md).")
     boolean includeRestricted;
 
     @CommandLine.Spec
@@ -88,8 +90,7 @@ final class JournalDumpCommand implements Callable<Integer>
             err.println("pitgun journal dump: --from " + fromIndex + " is after --to " + toIndex);
             return CliErrorHandler.FAILED;
         }
-        final ParameterRegistry registry = dictionary == null ? JournalCommand.shippedDictionaryOf(directory) :
-            ParameterRegistry.load(dictionary);
+        final ParameterRegistry registry = JournalCommand.dictionaryOf(directory, dictionary);
         final JournalDumper.Options options = new JournalDumper.Options(
             fromIndex == null ? Journal.NO_INDEX : fromIndex, toIndex == null ? Journal.NO_INDEX : toIndex, sessionId,
             outputFormat);

@@ -53,7 +53,9 @@ final class JournalExportCommand implements Callable<Integer>
     Path manifest;
 
     @Option(names = "--dictionary", paramLabel = "FILE",
-        description = "Dictionary naming and typing the channels (default: the shipped sim.v1).")
+        description = "Dictionary naming and typing the channels and saying which are restricted: the one the " +
+            "journal was written with (default: the shipped dictionary its first ManifestLoaded names; sim.v1 if it " +
+            "names none). Another is refused.")
     Path dictionary;
 
     @Option(names = "--from", paramLabel = "INDEX|TIME",
@@ -120,9 +122,16 @@ final class JournalExportCommand implements Callable<Integer>
         try
         {
             compiled = manifest == null ? null : ManifestCommand.compile(manifest, dictionary);
-            // As journal dump: unasked, the dictionary the journal's ManifestLoaded names (an F1 gateway's f1-25.v1).
-            registry = compiled != null ? compiled.registry() :
-                dictionary == null ? JournalCommand.shippedDictionaryOf(directory) : ParameterRegistry.load(dictionary);
+            // As journal dump: the dictionary the journal was written with (its access levels decide what is left out).
+            if (compiled != null)
+            {
+                registry = compiled.registry();
+                JournalCommand.requireDictionaryOf(directory, registry, "the dictionary of --manifest " + manifest);
+            }
+            else
+            {
+                registry = JournalCommand.dictionaryOf(directory, dictionary);
+            }
         }
         catch (final ManifestException ex)
         {

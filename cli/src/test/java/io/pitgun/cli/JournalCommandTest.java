@@ -33,6 +33,8 @@ class JournalCommandTest
     private static final UUID PLAYER = UUID.fromString("00000000-0000-4000-8000-000000000007");
     private static final long T0_US = 1_790_000_000_000_000L; // 2026-09-21T14:13:20Z
     private static final int FRAMES = 200;
+    /** A channel id sim.v1 does not define. */
+    private static final int UNKNOWN_ID = 9000;
     private static final int QUALITY_OF_FIRST_SAMPLE = MessageHeaderEncoder.ENCODED_LENGTH +
         TelemetryFrameEncoder.BLOCK_LENGTH + 4 + TelemetryFrameEncoder.SamplesEncoder.qualityEncodingOffset();
 
@@ -273,12 +275,14 @@ class JournalCommandTest
                 frame.sessionId().mostSigBits(SESSION_A.getMostSignificantBits()).leastSigBits(SESSION_A.getLeastSignificantBits());
                 frame.producerId().mostSigBits(PLAYER.getMostSignificantBits()).leastSigBits(PLAYER.getLeastSignificantBits());
                 frame.sequence(n).timestampUs(T0_US + n * 20_000L).sourceId(1).lapNumber(1).sector((short)1);
-                final TelemetryFrameEncoder.SamplesEncoder samples = frame.samplesCount(3);
+                final TelemetryFrameEncoder.SamplesEncoder samples = frame.samplesCount(4);
                 samples.next().value(Double.doubleToLongBits((float)(200 + n))).parameterId(3)
                     .valueType(ValueType.F32).quality(SignalQuality.GOOD);
                 samples.next().value(7).parameterId(20).valueType(ValueType.U8).quality(SignalQuality.GOOD);
                 samples.next().value(Double.doubleToLongBits(123.25f)).parameterId(15)
                     .valueType(ValueType.F32).quality(SignalQuality.GOOD);
+                // An id sim.v1 does not define: another dictionary's channel, restricted there for all we know.
+                samples.next().value(4242).parameterId(UNKNOWN_ID).valueType(ValueType.U16).quality(SignalQuality.GOOD);
                 appender.append(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + frame.encodedLength(), System.nanoTime());
             }
         }
@@ -296,7 +300,8 @@ class JournalCommandTest
         assertFalse(json.out().contains("Engine_Map"), json.out());
         assertFalse(json.out().contains("MGUK_Power"), json.out());
         assertFalse(json.out().contains("123.25"), json.out());
-        assertTrue(json.err().contains("left out 6 sample(s) of restricted or internal channels (--include-restricted"),
+        assertFalse(json.out().contains("4242") || json.out().contains("param_" + UNKNOWN_ID), json.out());
+        assertTrue(json.err().contains("left out 9 sample(s) of restricted or internal channels (--include-restricted"),
             json.err());
 
         final CliRun csv = CliRun.of("journal", "dump", journal.toString(), "--format", "csv");
@@ -307,12 +312,11 @@ class JournalCommandTest
 
         final CliRun all = CliRun.of("journal", "dump", journal.toString(), "--include-restricted");
         assertEquals(0, all.exitCode(), all.err());
-        assertTrue(all.out().contains("\"samples\":{\"Speed\":200.0,\"Engine_Map\":7,\"MGUK_Power\":123.25}"),
-            all.out());
+        assertTrue(all.out().contains("\"samples\":{\"Speed\":200.0,\"Engine_Map\":7,\"MGUK_Power\":123.25,\"param_" +
+            UNKNOWN_ID + "\":4242}"), all.out());
         assertFalse(all.err().contains("left out"), all.err());
         final CliRun allCsv = CliRun.of("journal", "dump", journal.toString(), "--format", "csv", "--include-restricted");
         assertEquals("index,session_id,player_id,source_id,sequence,timestamp_us,lap_number,sector,Speed," +
-            "MGUK_Power,Engine_Map",
-            allCsv.out().lines().findFirst().orElseThrow());
+            "MGUK_Power,Engine_Map,param_" + UNKNOWN_ID, allCsv.out().lines().findFirst().orElseThrow());
     }
 }

@@ -44,6 +44,7 @@ final class RingPublisher
     private static final int LINE_SHIFT = 6;
 
     private final String pipelineName;
+    private final ReplayedDictionaryCheck replayedDictionary;
     private final PipelineConfig config;
     private final SlotDescriptor descriptor;
     private final RingBuffer<FrameSlot> ringBuffer;
@@ -61,9 +62,10 @@ final class RingPublisher
     private volatile Thread producer;
 
     RingPublisher(final String pipelineName, final PipelineConfig config, final SlotRing ring,
-        final ClaimedSequence claimed, final PipelineCounters counters)
+        final ClaimedSequence claimed, final PipelineCounters counters, final String dictionaryName)
     {
         this.pipelineName = pipelineName;
+        this.replayedDictionary = new ReplayedDictionaryCheck(pipelineName, dictionaryName);
         this.config = config;
         this.descriptor = ring.descriptor();
         this.ringBuffer = ring.ringBuffer();
@@ -292,6 +294,7 @@ final class RingPublisher
     {
         requireProducer();
         checkMessage(buffer, offset, length, false);
+        replayedDictionary.check(buffer, offset);
         final long position = claimSlot(true);
         final FrameSlot slot = slot(position);
         slot.status(SlotDescriptor.STATUS_READY | SlotDescriptor.FLAG_REPLAYED);

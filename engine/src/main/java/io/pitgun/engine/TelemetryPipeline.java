@@ -94,7 +94,7 @@ public final class TelemetryPipeline implements AutoCloseable
             new SlotDescriptor(config.maxFrameBytes(), manifest.derivedChannels().size()),
             singleProducer ? ProducerType.SINGLE : ProducerType.MULTI, config.waitStrategy().newWaitStrategy());
         final ClaimedSequence claimed = new ClaimedSequence(ring.ringBuffer(), singleProducer);
-        publisher = new RingPublisher(name, config, ring, claimed, counters);
+        publisher = new RingPublisher(name, config, ring, claimed, counters, registry.name());
         acks = new AckTracker(ring.ringBuffer(), claimed, config.ackMode(),
             builder.journal != null || config.journalDirectory().isPresent());
         subscribers = new SubscriberFanout(config, counters);
@@ -272,6 +272,8 @@ public final class TelemetryPipeline implements AutoCloseable
      * does otherwise: waits while the ring is full.
      *
      * @throws FrameRejectedException as {@link #publish}.
+     * @throws IllegalStateException  for a {@code ManifestLoaded} naming another dictionary than this pipeline's:
+     *                                 the frames after it were written with that one ({@code ReplayedDictionaryCheck}).
      */
     public long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {

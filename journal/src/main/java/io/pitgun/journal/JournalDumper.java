@@ -101,12 +101,13 @@ public final class JournalDumper
     /**
      * A dumper naming channels from {@code registry}; unless {@code includeRestricted}, the samples of channels the
      * dictionary marks {@code restricted} or {@code internal} are left out of frames (JSON) and columns (CSV), and
-     * counted ({@link #hiddenSamples()}). A channel the dictionary does not know counts as public.
+     * counted ({@link #hiddenSamples()}). So are channels the dictionary does not know: nothing says they are public
+     * (a journal of another dictionary names its restricted channels by ids this one may lack).
      */
     public JournalDumper(final ParameterRegistry registry, final boolean includeRestricted)
     {
         this.registry = registry;
-        java.util.Arrays.fill(shown, true);
+        java.util.Arrays.fill(shown, includeRestricted);
         if (!includeRestricted)
         {
             for (final ParameterDefinition parameter : registry.parameters())

@@ -13,6 +13,7 @@ import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.SimV1Variant;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -239,6 +240,43 @@ class HiveDerivedOutputTest
         assertArrayEquals(expected, bytes, actual.toString());
     }
 
+    /**
+     * An edge whose gateway ran a dictionary of its own ({@code team.v1}: sim.v1 with Engine_RPM restricted) ships to
+     * a hive deriving with sim.v1, where Engine_RPM is public: the hive derived that edge's frames by sim.v1's access
+     * levels and wrote the restricted channel into its {@code derived.jsonl}. Now that edge's derivation stops at its
+     * journal's {@code ManifestLoaded}, naming both dictionaries, as {@code pitgun journal replay} of it does; the hive
+     * still holds its journal, and other edges go on.
+     */
+    @Test
+    void shouldNotDeriveAnEdgeWrittenWithAnotherDictionaryThanTheHives() throws Exception
+    {
+        final Path teamFile = SimV1Variant.write(dir.resolve("team.v1.yaml"), "team.v1", "Engine_RPM");
+        final CompiledManifest teamManifest = ManifestCompiler.compile(ManifestLoader.parse(
+            Path.of("hive-derived-team.yaml"), "dictionary: team.v1\n" + MANIFEST), ParameterRegistry.load(teamFile));
+        final Edge other = new Edge("team", 4, teamManifest);
+        final Edge good = new Edge("good", 5);
+        other.publish(0, 1_000);
+        good.publish(0, 1_000);
+        final Hive hive = startHive();
+        other.ship();
+        good.ship();
+
+        Await.until("the other dictionary's edge stopped deriving", WAIT, () -> hive.derivedOutputs().stream()
+            .anyMatch(d -> d.edgeId().equals(other.id().toString()) && d.failure().isPresent()));
+        good.awaitDerived(hive);
+        Await.until("the hive holds all of the other dictionary's edge", WAIT, () -> hive.edges().stream()
+            .anyMatch(w -> w.edgeId().equals(other.id()) && w.heldIndex() == other.journal.lastIndex()));
+        final HiveEdgeDeriver refused = other.deriver(hive);
+        final String why = refused.failure().orElseThrow().getMessage();
+        assertTrue(why.contains("written with dictionary 'team.v1', not 'sim.v1'"), why);
+
+        hive.close();
+        assertEquals(0, refused.derivedMessages(), "nothing derived under the wrong dictionary");
+        final String derived = Files.readString(other.derivedFile(hive));
+        assertFalse(derived.contains("Engine_RPM"), derived.length() > 300 ? derived.substring(0, 300) : derived);
+        assertSameBytes(good.replayOwnJournal(), good.derivedFile(hive));
+    }
+
     /** Messages that are not Pitgun SBE messages: the hive journals them, its pipeline rejects the first. */
     private static void appendNotPitgunMessages(final Journal journal, final int count)
     {
@@ -262,10 +300,17 @@ class HiveDerivedOutputTest
 
         Edge(final String name, final int sourceId) throws Exception
         {
+            this(name, sourceId, manifest);
+        }
+
+        /** An edge whose pipeline runs {@code edgeManifest} (and its dictionary) instead of the hive's. */
+        Edge(final String name, final int sourceId, final CompiledManifest edgeManifest) throws Exception
+        {
             data = dir.resolve(name);
             journal = Journal.open(JournalConfig.of(data.resolve("journal")));
             open.add(journal);
-            pipeline = TelemetryPipeline.builder().name(name).manifest(manifest).journal(journal)
+            pipeline = TelemetryPipeline.builder().name(name).manifest(edgeManifest)
+                .dictionary(edgeManifest.registry()).journal(journal)
                 .config(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).build()).build();
             open.add(pipeline);
             writer = pipeline.newFrameWriter(new UUID(sourceId, 42), new UUID(sourceId, 43), sourceId);
