@@ -77,7 +77,7 @@ public final class JournalSpaceGuard
 
     private final UsableSpace space;
     private final long minFreeBytes;
-    /** One measurement: the usable bytes, the appended total when it was taken, and when it began. */
+    /** One measurement: the usable bytes, the appended total when it was taken, and when it was asked for. */
     private record Measurement(long usableBytes, long appendedBytes, long startedAtNs)
     {
     }
@@ -253,7 +253,6 @@ public final class JournalSpaceGuard
 
     private void measure(final long now)
     {
-        final long startedAt = System.nanoTime();
         // The total before the statvfs: what is appended after it is subtracted, whether the measurement saw it or not.
         final long appendedBefore = (long)APPENDED.getAcquire(this);
         long usable;
@@ -267,7 +266,7 @@ public final class JournalSpaceGuard
             usable = UNKNOWN;
             measureFailure = ex.toString();
         }
-        if (publish(new Measurement(usable, appendedBefore, startedAt)))
+        if (publish(new Measurement(usable, appendedBefore, now)))
         {
             measuredAtNs = now;
             noteShort(usable);
