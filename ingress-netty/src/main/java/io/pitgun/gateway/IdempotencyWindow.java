@@ -96,6 +96,12 @@ public final class IdempotencyWindow
         indexMask = capacity * 2 - 1;
     }
 
+    /** How long an id is remembered at most, in nanoseconds. */
+    public long windowNs()
+    {
+        return windowNs;
+    }
+
     /** Ids remembered at most. */
     public int capacity()
     {

@@ -21,23 +21,33 @@ import java.util.concurrent.TimeUnit;
  * Reads entries backwards from the end and keeps, per {@code event_id}, its most recent message: since an
  * envelope's frames are journaled in order and as a prefix ({@link JournalEntryDescriptor}, "Event identity"),
  * that message's ordinal + 1 is how many of its frames are durable, so a retry publishes exactly the rest. Stops
- * after {@code capacity} distinct ids (older ones would be forgotten anyway) or {@code maxMessages} messages (so a
- * journal full of messages without an event id cannot make start-up slow) or at a damaged entry (reported), then
- * restores the ids oldest first.
+ * where the running gateway's window would have forgotten the rest too: after {@code capacity} distinct ids, or at
+ * the first entry journaled longer than the window's age ago; and at a damaged entry (reported), or when the read
+ * has taken {@link #READ_BUDGET_NS} (reported), then restores the ids oldest first.
+ * <p>
+ * The age is told by the entries' ingest times, which come from the monotonic clock of the process that journaled
+ * them: on Linux one clock since boot, which never runs faster than real time, so an entry's age measured with it
+ * is never more than its real age (after a reboot it is less, or negative: then unknown, and reading goes on). It
+ * used to stop after 64 messages per window entry instead, and forgot ids the running gateway still remembered: an
+ * envelope followed by two of 1,024 frames, or by binary WebSocket frames, was journaled again when retried after a
+ * restart.
  * Cold path: allocates freely.
  */
 final class IdempotencyWindowLoader
 {
     /** What one load did. */
-    record Result(int idsRestored, long messagesRead, boolean stoppedAtLimit, String problem)
+    record Result(int idsRestored, long messagesRead, boolean stoppedAtBudget, String problem)
     {
     }
 
     /**
-     * Journal messages read at start per idempotency entry, at most: bounds the start-up time when the journal's
-     * tail holds many messages without an event id (binary WebSocket frames, long envelopes).
+     * The longest the read may take: bounds the start-up time when the window's age holds more messages than can be
+     * read in it (hundreds of millions of binary WebSocket frames); ids older than where it stopped are not
+     * remembered, and the log says so.
      */
-    static final int RESTORE_MESSAGES_PER_ID = 64;
+    static final long READ_BUDGET_NS = TimeUnit.SECONDS.toNanos(30);
+    /** Entries read between two looks at the clock. */
+    private static final int ENTRIES_PER_CLOCK_READ = 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(IdempotencyWindowLoader.class);
 
@@ -46,13 +56,13 @@ final class IdempotencyWindowLoader
     }
 
     /**
-     * The gateway's start: restores {@code window} from {@code journal} (at most {@link #RESTORE_MESSAGES_PER_ID}
-     * messages per entry of the window), counts the ids restored and logs what it did.
+     * The gateway's start: restores {@code window} from {@code journal} (reading for at most
+     * {@link #READ_BUDGET_NS}), counts the ids restored and logs what it did.
      */
     static void restore(final Journal journal, final IdempotencyWindow window, final GatewayCounters counters)
     {
         final long startNs = System.nanoTime();
-        final Result result = load(journal, window, (long)window.capacity() * RESTORE_MESSAGES_PER_ID, startNs);
+        final Result result = load(journal, window, READ_BUDGET_NS, startNs);
         counters.idempotencyRestored.add(result.idsRestored());
         if (result.problem() != null)
         {
@@ -61,16 +71,17 @@ final class IdempotencyWindowLoader
         }
         LOG.info("idempotency window: restored {} event_ids from the journal's last {} messages in {} ms{}",
             result.idsRestored(), result.messagesRead(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
-            result.stoppedAtLimit() ? " (stopped at the read limit: older ids are not remembered)" : "");
+            result.stoppedAtBudget() ? " (stopped after " + TimeUnit.NANOSECONDS.toSeconds(READ_BUDGET_NS) +
+                " s of reading: older ids are not remembered, and their retries are ingested again)" : "");
     }
 
     /**
      * Restores into {@code window} the most recent ids of {@code journal}.
      *
-     * @param maxMessages the most messages to read.
+     * @param budgetNs how long the read may take.
+     * @param nowNs    the monotonic time now, which the entries' ingest times are compared with.
      */
-    static Result load(final Journal journal, final IdempotencyWindow window, final long maxMessages,
-        final long nowNs)
+    static Result load(final Journal journal, final IdempotencyWindow window, final long budgetNs, final long nowNs)
     {
         final int capacity = window.capacity();
         final long[] msbs = new long[capacity];
@@ -82,13 +93,24 @@ final class IdempotencyWindowLoader
         final EntryCollector entry = new EntryCollector();
         int found = 0;
         long read = 0;
+        long entries = 0;
+        boolean overBudget = false;
         String problem = null;
         try (JournalTailer tailer = journal.tailer())
         {
             tailer.readBackwardsFromEnd();
-            while (found < capacity && read < maxMessages && tailer.readNext(entry.reset()))
+            while (found < capacity && tailer.readNext(entry.reset()))
             {
                 read += entry.count;
+                if (entry.count > 0 && nowNs - entry.newestIngestTimeNs > window.windowNs())
+                {
+                    break; // journaled longer ago than the window remembers: so is everything before it
+                }
+                if (++entries % ENTRIES_PER_CLOCK_READ == 0 && System.nanoTime() - nowNs > budgetNs)
+                {
+                    overBudget = true;
+                    break;
+                }
                 // Within the entry, newest message first, so the first one seen per id is its most recent.
                 for (int m = entry.count - 1; m >= 0 && found < capacity; m--)
                 {
@@ -114,7 +136,7 @@ final class IdempotencyWindowLoader
         {
             window.restore(msbs[i], lsbs[i], digests[i], frames[i], journaled[i], nowNs);
         }
-        return new Result(found, read, found < capacity && read >= maxMessages, problem);
+        return new Result(found, read, overBudget, problem);
     }
 
     private record IdKey(long msb, long lsb)
@@ -130,10 +152,12 @@ final class IdempotencyWindowLoader
         final int[] ordinals = new int[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
         final int[] frames = new int[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
         int count;
+        long newestIngestTimeNs;
 
         EntryCollector reset()
         {
             count = 0;
+            newestIngestTimeNs = Long.MIN_VALUE;
             return this;
         }
 
@@ -147,6 +171,11 @@ final class IdempotencyWindowLoader
             ordinals[count] = stamp.frameOrdinal();
             frames[count] = stamp.frameCount();
             count++;
+            // The largest, not the last: a difference, as monotonic times must be compared.
+            if (count == 1 || ingestTimeNs - newestIngestTimeNs > 0)
+            {
+                newestIngestTimeNs = ingestTimeNs;
+            }
         }
     }
 }

@@ -66,6 +66,39 @@ class GatewayIdempotencyIntegrationTest
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), GatewayHarness.journaledSequences(dataDir));
     }
 
+    /**
+     * The restore used to stop after 64 journal messages per window entry: with a window of 16 entries, an envelope
+     * followed by two of 1,000 frames was forgotten at the restart, though the running gateway still remembered it,
+     * and its retry was journaled again.
+     */
+    @Test
+    void shouldRememberAcrossARestartAnEnvelopeFollowedByLongOnes() throws Exception
+    {
+        final Map<GatewaySetting, String> settings = Map.of(GatewaySetting.IDEMPOTENCY_ENTRIES, "16");
+        final String envelope = Envelopes.batch(UUID.randomUUID(), 0, 1);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
+        {
+            assertEquals(202, gateway.beacon(envelope).statusCode());
+            for (int i = 0; i < 2; i++)
+            {
+                final HttpResponse<String> longOne = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 1 + i * 1_000,
+                    1_000));
+                assertEquals(202, longOne.statusCode(), longOne.body());
+            }
+            final HttpResponse<String> live = gateway.beacon(envelope);
+            assertEquals(1, JSON.readTree(live.body()).get("envelopes_duplicate").asInt(), live.body());
+        }
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
+        {
+            assertEquals(3.0, gateway.metric("pitgun_gateway_idempotency_restored_total"));
+            final HttpResponse<String> retry = gateway.beacon(envelope);
+            assertEquals(202, retry.statusCode(), retry.body());
+            assertEquals(1, JSON.readTree(retry.body()).get("envelopes_duplicate").asInt(), retry.body());
+            assertEquals(0, JSON.readTree(retry.body()).get("frames_accepted").asInt(), retry.body());
+        }
+        assertEquals(LongStream.range(0, 2_001).boxed().toList(), GatewayHarness.journaledSequences(dataDir));
+    }
+
     @Test
     void shouldCompleteAnEnvelopeACrashLeftPartlyJournaled() throws Exception
     {
@@ -206,8 +239,10 @@ class GatewayIdempotencyIntegrationTest
             for (int i = 0; i < messages; i++)
             {
                 final long[] s = stamps.get(i);
-                appender.add(new UnsafeBuffer(bodies.get(i)), 0, bodies.get(i).length, 0, s[0], s[1], s[2], (int)s[3],
-                    (int)s[4]);
+                // Ingest times as the crashed gateway's monotonic clock wrote them: the restore reads only the
+                // window's age back.
+                appender.add(new UnsafeBuffer(bodies.get(i)), 0, bodies.get(i).length, System.nanoTime(), s[0], s[1],
+                    s[2], (int)s[3], (int)s[4]);
             }
             appender.commit();
         }
