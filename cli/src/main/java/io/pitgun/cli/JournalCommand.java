@@ -1,8 +1,7 @@
 package io.pitgun.cli;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
-import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
-import io.pitgun.codecs.sbe.MessageHeaderDecoder;
+import io.pitgun.engine.ManifestLoadedEntry;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.journal.JournalConfig;
@@ -109,19 +108,13 @@ final class JournalCommand implements Runnable
         final String[] name = { null };
         try (Journal journal = openReadOnly(directory); JournalTailer tailer = journal.tailer())
         {
-            final MessageHeaderDecoder header = new MessageHeaderDecoder();
-            final ManifestLoadedDecoder manifestLoaded = new ManifestLoadedDecoder();
             for (int i = 0; i < MANIFEST_LOADED_SEARCH_ENTRIES && name[0] == null; i++)
             {
                 final boolean read = tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
                 {
-                    header.wrap(buffer, offset);
-                    if (header.templateId() == ManifestLoadedDecoder.TEMPLATE_ID)
+                    if (name[0] == null)
                     {
-                        manifestLoaded.wrap(buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(),
-                            header.version());
-                        manifestLoaded.manifestName(); // var-data is read in schema order
-                        name[0] = manifestLoaded.dictionaryName();
+                        name[0] = ManifestLoadedEntry.dictionaryName(buffer, offset);
                     }
                 });
                 if (!read)

@@ -1,8 +1,12 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import io.pitgun.codecs.sbe.ManifestLoadedEncoder;
+import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.journal.Journal;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
@@ -15,7 +19,7 @@ import java.util.HexFormat;
  * prints them. The processing stage passes over the message, so a replay's derived output does not depend on it.
  * Written once per start, before any producer can publish (cold path).
  */
-final class ManifestLoadedEntry
+public final class ManifestLoadedEntry
 {
     private ManifestLoadedEntry()
     {
@@ -44,6 +48,23 @@ final class ManifestLoadedEntry
             .signerKeyId(truncated(signerKeyId));
         return journal.appendOnce(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
             System.nanoTime());
+    }
+
+    /**
+     * The dictionary a {@code ManifestLoaded} message names (the frames after it were written with it), or null when
+     * the message at {@code offset} (header included, whole and valid) is another message. Cold: allocates the name.
+     */
+    public static String dictionaryName(final DirectBuffer buffer, final int offset)
+    {
+        if (FrameDescriptor.templateId(buffer, offset) != ManifestLoadedDecoder.TEMPLATE_ID)
+        {
+            return null;
+        }
+        final ManifestLoadedDecoder loaded = new ManifestLoadedDecoder().wrap(buffer,
+            offset + MessageHeaderDecoder.ENCODED_LENGTH, FrameDescriptor.blockLength(buffer, offset),
+            FrameDescriptor.version(buffer, offset));
+        loaded.skipManifestName(); // var-data is read in schema order
+        return loaded.dictionaryName();
     }
 
     /** The most bytes a var-data field holds (the schema's maxValue). */

@@ -2,7 +2,6 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
-import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import org.agrona.DirectBuffer;
 
 /**
@@ -32,19 +31,11 @@ final class ReplayedDictionaryCheck
      */
     void check(final DirectBuffer buffer, final int offset)
     {
-        if (FrameDescriptor.templateId(buffer, offset) == ManifestLoadedDecoder.TEMPLATE_ID)
+        if (FrameDescriptor.templateId(buffer, offset) != ManifestLoadedDecoder.TEMPLATE_ID)
         {
-            requireSameDictionary(buffer, offset);
+            return; // every frame: one comparison
         }
-    }
-
-    private void requireSameDictionary(final DirectBuffer buffer, final int offset)
-    {
-        final ManifestLoadedDecoder loaded = new ManifestLoadedDecoder().wrap(buffer,
-            offset + MessageHeaderDecoder.ENCODED_LENGTH, FrameDescriptor.blockLength(buffer, offset),
-            FrameDescriptor.version(buffer, offset));
-        loaded.skipManifestName(); // var-data is read in schema order
-        final String journaled = loaded.dictionaryName();
+        final String journaled = ManifestLoadedEntry.dictionaryName(buffer, offset);
         if (!journaled.equals(dictionaryName))
         {
             throw new IllegalStateException("pipeline " + pipelineName + ": the journal's frames from here on were " +
