@@ -85,7 +85,10 @@ public enum GatewayCounter implements CounterDescriptor
      *  behind), each a look again 50 µs later. */
     ACK_ROOM_WAITS(35, "gateway: journaled answers held for room in the ring"),
     /** HTTP connections closed because an exception reached the handler (a reset by the peer, or a bug). */
-    CONNECTION_ERRORS(36, "gateway: http connections closed by an error");
+    CONNECTION_ERRORS(36, "gateway: http connections closed by an error"),
+    /** Frames not sent to a live subscriber's audience because it may read none of their channels (per audience
+     *  and event loop). */
+    SUBSCRIBER_FRAMES_WITHHELD(37, "gateway: subscriber frames withheld, no readable channel");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

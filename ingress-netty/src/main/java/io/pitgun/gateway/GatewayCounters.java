@@ -54,6 +54,8 @@ public final class GatewayCounters
     final SharedCounter subscriberMessages;
     /** Outputs encoded to JSON for live subscribers: once per output per event loop, not per subscriber. */
     final SharedCounter subscriberOutputsEncoded;
+    /** Frames withheld from an audience of live subscribers that may read none of their channels. */
+    final SharedCounter subscriberFramesWithheld;
     final SharedCounter registryPosted;
     final SharedCounter registryFailed;
     final SharedCounter registryDropped;
@@ -124,6 +126,7 @@ public final class GatewayCounters
         subscribersDisconnectedSlow = new SharedCounter(byId[GatewayCounter.SUBSCRIBERS_DISCONNECTED_SLOW.id()]);
         subscriberMessages = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_MESSAGES.id()]);
         subscriberOutputsEncoded = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_OUTPUTS_ENCODED.id()]);
+        subscriberFramesWithheld = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_FRAMES_WITHHELD.id()]);
         registryPosted = new SharedCounter(byId[GatewayCounter.REGISTRY_POSTED.id()]);
         registryFailed = new SharedCounter(byId[GatewayCounter.REGISTRY_FAILED.id()]);
         registryDropped = new SharedCounter(byId[GatewayCounter.REGISTRY_DROPPED.id()]);

@@ -143,6 +143,9 @@ final class GatewayMetrics
         counter(w, "pitgun_gateway_subscriber_outputs_encoded_total",
             "Pipeline outputs encoded to JSON for live subscribers (once per event loop, shared by its subscribers).",
             counters.subscriberOutputsEncoded);
+        counter(w, "pitgun_gateway_subscriber_frames_withheld_total",
+            "Frames not sent to live subscribers that may read none of their channels (once per event loop and " +
+            "audience).", counters.subscriberFramesWithheld);
         w.family("pitgun_gateway_run_registry_records_total", "counter", "Run-registry records by outcome.");
         w.sample("pitgun_gateway_run_registry_records_total", counters.registryPosted.sum(), "outcome", "posted");
         w.sample("pitgun_gateway_run_registry_records_total", counters.registryFailed.sum(), "outcome", "failed");

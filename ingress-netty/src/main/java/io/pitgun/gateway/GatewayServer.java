@@ -668,61 +668,49 @@ public final class GatewayServer implements AutoCloseable
         {
             return;
         }
+        final CloseSequence close = new CloseSequence(LOG);
         if (ioGroup != null) // null when the start failed before the loops were made
         {
-            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            close.step("the event loops", () ->
+            {
+                ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            });
         }
         if (journalTailReader != null)
         {
-            journalTailReader.close(); // after the loops, its only users; before the journal closes
+            // After the loops, its only users; before the journal closes.
+            close.step("the journal tail reader", journalTailReader::close);
         }
         if (udpSource != null)
         {
-            udpSource.close(); // a producer: stopped before the pipeline drains
+            close.step("the F1 UDP source", udpSource::close); // a producer: stopped before the pipeline drains
         }
         if (shipper != null)
         {
-            try
-            {
-                shipper.close(); // before the journal it reads; it resumes from the hive's word at the next start
-            }
-            catch (final RuntimeException ex)
-            {
-                // The rest of the shutdown (the pipeline's drain, the journal, the audit log) must still run.
-                LOG.error("the edge shipper did not stop cleanly: {}", ex.toString());
-            }
+            // Before the journal it reads; it resumes from the hive's word at the next start.
+            close.step("the edge shipper", shipper::close);
         }
-        try
+        // Bounded: a stuck stage is abandoned (counted in pitgun_stage_threads_abandoned_total) after this.
+        close.step("the pipeline", () -> pipeline.close(TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS())));
+        // After the pipeline: its close flushes the open laps and sessions, and those summaries are mirrored too.
+        if (registryMirror != null)
         {
-            // Bounded: a stuck stage is abandoned (counted in pitgun_stage_threads_abandoned_total) after this.
-            pipeline.close(TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS()));
+            close.step("the run-registry mirror", registryMirror::close);
         }
-        catch (final IllegalStateException ex)
+        if (auditLog != null)
         {
-            LOG.error("pipeline did not stop cleanly: {}", ex.getMessage());
+            close.step("the audit log", auditLog::close); // the drain's answers are audited too
         }
-        finally
+        if (pipeline.counters().get(PipelineCounter.STAGE_THREADS_ABANDONED) > 0)
         {
-            // After the pipeline: its close flushes the open laps and sessions, and those summaries are mirrored too.
-            if (registryMirror != null)
-            {
-                registryMirror.close();
-            }
-            if (auditLog != null)
-            {
-                auditLog.close(); // the drain's answers are audited too
-            }
-            if (pipeline.counters().get(PipelineCounter.STAGE_THREADS_ABANDONED) > 0)
-            {
-                // The pipeline left its journal open to an abandoned stage, which may still append: no other gateway
-                // may journal here before this process exits.
-                dataDirectoryLock.holdUntilExit();
-                LOG.error("{} stays locked until this process exits: the pipeline left its journal open",
-                    dataDirectoryLock.file());
-            }
-            dataDirectoryLock.close(); // last: another gateway may take the directory from here on
+            // The pipeline left its journal open to an abandoned stage, which may still append: no other gateway
+            // may journal here before this process exits.
+            dataDirectoryLock.holdUntilExit();
+            LOG.error("{} stays locked until this process exits: the pipeline left its journal open",
+                dataDirectoryLock.file());
         }
+        dataDirectoryLock.close(); // last: another gateway may take the directory from here on
     }
 
     private static void sleepMs(final long ms)

@@ -65,13 +65,23 @@ final class SubscriberGroup
         @Override
         public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
         {
-            // One encoding per audience that has members and may see this frame's session.
+            // One encoding per audience that has members and may see this frame's session and a channel of it.
             for (int a = 0; a < audiences.size(); a++)
             {
                 final SubscriberAudience audience = audiences.get(a);
-                if (audience.members > 0 && audience.showsFrame(buffer, offset))
+                if (audience.members == 0 || !audience.showsFrame(buffer, offset))
+                {
+                    continue;
+                }
+                if (audience.encoder.showsAnySample(buffer, offset))
                 {
                     send(encodeFrame(audience.encoder, buffer, offset), audience);
+                }
+                else
+                {
+                    // Every sample is a channel this audience may not read: even an empty frame would tell that
+                    // one came, and when.
+                    server.counters().subscriberFramesWithheld.increment();
                 }
             }
         }

@@ -14,7 +14,9 @@ import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +87,75 @@ class GatewayReadRestrictedIntegrationTest
             expect(restricted, true);
             expect(plain, false);
         }
+    }
+
+    /**
+     * A frame whose every channel a subscriber may not read does not reach it, not even with empty samples: that it
+     * came, and when, would tell about those channels. Counted in {@code /metrics}.
+     */
+    @Test
+    void shouldWithholdFramesOfOnlyChannelsASubscriberMayNotRead() throws Exception
+    {
+        final Path manifest = Files.writeString(dir.resolve("restricted.yaml"), MANIFEST);
+        final Path tokens = dir.resolve("tokens.json");
+        final String producer = TokenFile.add(tokens, "producer", EnumSet.of(Capability.INGEST), 0);
+        final String analyst = TokenFile.add(tokens, "analyst",
+            EnumSet.of(Capability.SUBSCRIBE, Capability.READ_RESTRICTED), 0);
+        final String viewer = TokenFile.add(tokens, "viewer", EnumSet.of(Capability.SUBSCRIBE), 0);
+        final String operator = TokenFile.add(tokens, "operator", EnumSet.of(Capability.METRICS), 0);
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of(
+            GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.TOKENS_FILE, tokens.toString(),
+            GatewaySetting.RESTRICTED_CLIENTS, "producer")))
+        {
+            final WebSocketMessages restricted = subscribe(gateway, analyst);
+            final WebSocketMessages plain = subscribe(gateway, viewer);
+
+            // 1: a restricted channel only; 2: an internal one only; 3: a public one, the last.
+            final String body = "{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":\"" + UUID.randomUUID() +
+                "\",\"ts\":\"2026-04-11T12:43:44.279Z\",\"player_id\":\"" + Envelopes.PLAYER +
+                "\",\"session_id\":\"" + Envelopes.SESSION + "\",\"event_type\":\"telemetry.sample_batch\"," +
+                "\"payload\":{\"frames\":[" + frame(1, "\"Engine_Map\":4") + "," + frame(2, "\"MGUK_Power\":50.0") +
+                "," + frame(3, "\"Speed\":200.0") + "]}}";
+            final HttpResponse<String> accepted = gateway.client.send(HttpRequest.newBuilder(gateway.uri("/beacon"))
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + producer).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, accepted.statusCode(), accepted.body());
+
+            assertEquals(List.of(1L, 3L), sequencesUpTo(restricted, 3));
+            assertEquals(List.of(3L), sequencesUpTo(plain, 3));
+            final HttpResponse<String> metrics = gateway.client.send(HttpRequest.newBuilder(gateway.uri("/metrics"))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + operator).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode(), metrics.body());
+            // Frame 2 withheld from both audiences, frame 1 from the one without read_restricted.
+            assertTrue(metrics.body().contains("\npitgun_gateway_subscriber_frames_withheld_total 3"), metrics.body());
+        }
+    }
+
+    /** The sequences of the frames {@code subscriber} receives, up to and including {@code last}. */
+    private static List<Long> sequencesUpTo(final WebSocketMessages subscriber, final long last)
+        throws Exception
+    {
+        final List<Long> sequences = new ArrayList<>();
+        while (sequences.isEmpty() || sequences.get(sequences.size() - 1) != last)
+        {
+            final String text = subscriber.texts.poll(20, TimeUnit.SECONDS);
+            assertNotNull(text, "no frame " + last + " within 20 s; frames so far " + sequences);
+            final JsonNode message = JSON.readTree(text);
+            if (message.get("type").asText().equals("derived_frame"))
+            {
+                assertTrue(message.at("/frame/samples").size() > 0, "a frame with no channel to show: " + text);
+                sequences.add(message.at("/frame/sequence").asLong());
+            }
+        }
+        return sequences;
+    }
+
+    private static String frame(final long sequence, final String samples)
+    {
+        return "{\"sequence\":" + sequence + ",\"timestamp_us\":" + (1_712_345_678_000_000L + sequence * 1_000) +
+            ",\"lap_number\":1,\"samples\":{" + samples + "}}";
     }
 
     /** Reads frames and an insight from {@code subscriber} and checks what it may see. */

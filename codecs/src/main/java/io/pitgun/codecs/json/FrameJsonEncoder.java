@@ -147,6 +147,33 @@ public final class FrameJsonEncoder
     }
 
     /**
+     * Whether the frame at {@code frameOffset} has a sample this encoder writes, or no samples at all. A frame whose
+     * every sample is left out would still tell that such a frame came, and when: an output that must not tell
+     * withholds it instead of writing it with empty {@code samples}.
+     */
+    public boolean showsAnySample(final DirectBuffer sbe, final int frameOffset)
+    {
+        if (filter == ChannelFilter.ALL)
+        {
+            return true;
+        }
+        wrap(sbe, frameOffset);
+        final TelemetryFrameDecoder.SamplesDecoder samples = frameDecoder.samples();
+        if (samples.count() == 0)
+        {
+            return true;
+        }
+        for (final TelemetryFrameDecoder.SamplesDecoder sample : samples)
+        {
+            if (filter.shows(sample.parameterId()))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Writes a whole {@code telemetry.sample_batch} envelope holding the given frames, which must share one
      * session, producer and source (taken from the first). Cold path (it allocates the id strings).
      *

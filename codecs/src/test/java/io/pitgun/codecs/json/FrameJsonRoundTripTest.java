@@ -18,6 +18,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -57,6 +58,38 @@ class FrameJsonRoundTripTest
         sbe.getBytes(0, expected);
         decoded.getBytes(decoder.result().messageOffset(0), actual);
         assertArrayEquals(expected, actual, () -> json.getStringWithoutLengthUtf8(0, jsonLength));
+    }
+
+    /**
+     * A filtered encoder shows a frame when a sample of it passes the filter, and writes exactly those samples; the
+     * reference is the frame's own list.
+     */
+    @Property(tries = 500)
+    void showsAFrameExactlyWhenTheFilterPassesOneOfItsSamples(@ForAll("batches") final Batch batch,
+        @ForAll final long seed)
+    {
+        final Random random = new Random(seed);
+        final boolean[] shown = new boolean[65_536];
+        for (final ParameterDefinition channel : REGISTRY.parameters())
+        {
+            shown[channel.id()] = random.nextInt(4) == 0;
+        }
+        final FrameJsonEncoder filtered = new FrameJsonEncoder(REGISTRY, id -> null, id -> shown[id]);
+        final ExpandableArrayBuffer sbe = new ExpandableArrayBuffer(4096);
+        final ExpandableArrayBuffer json = new ExpandableArrayBuffer(4096);
+        for (final Frame frame : batch.frames())
+        {
+            encode(batch, frame, sbe, 0);
+            final long passing = frame.samples().stream().filter(sample -> shown[sample.channel().id()]).count();
+            assertEquals(passing > 0, filtered.showsAnySample(sbe, 0), frame.toString());
+            final int end = filtered.encodeFrame(sbe, 0, json, 0, false);
+            final String written = json.getStringWithoutLengthUtf8(0, end);
+            for (final Sample sample : frame.samples())
+            {
+                assertEquals(shown[sample.channel().id()], written.contains("\"" + sample.channel().name() + "\":"),
+                    written);
+            }
+        }
     }
 
     private static int encode(final Batch batch, final Frame frame, final ExpandableArrayBuffer out, final int offset)
