@@ -64,23 +64,17 @@ class GatewayReadRestrictedIntegrationTest
     @Test
     void shouldStreamRestrictedChannelsOnlyToSubscribersWithReadRestricted() throws Exception
     {
-        final Path manifest = Files.writeString(dir.resolve("restricted.yaml"), MANIFEST);
-        final Path tokens = dir.resolve("tokens.json");
-        final String producer = TokenFile.add(tokens, "producer", EnumSet.of(Capability.INGEST), 0);
-        final String analyst = TokenFile.add(tokens, "analyst",
-            EnumSet.of(Capability.SUBSCRIBE, Capability.READ_RESTRICTED), 0);
-        final String viewer = TokenFile.add(tokens, "viewer", EnumSet.of(Capability.SUBSCRIBE), 0);
-        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of(
-            GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.TOKENS_FILE, tokens.toString(),
-            GatewaySetting.RESTRICTED_CLIENTS, "producer")))
+        final Tokens tokens = tokens();
+        try (GatewayHarness gateway = start(tokens))
         {
-            final WebSocketMessages restricted = subscribe(gateway, analyst);
-            final WebSocketMessages plain = subscribe(gateway, viewer);
+            final WebSocketMessages restricted = subscribe(gateway, tokens.analyst());
+            final WebSocketMessages plain = subscribe(gateway, tokens.viewer());
 
             final String body = envelope(1, 1, 4, 50.0, 200.0) + "\n" + envelope(2, 2, 5, 60.0, 210.0);
             final HttpResponse<String> accepted = gateway.client.send(HttpRequest.newBuilder(gateway.uri("/beacon"))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/x-ndjson")
-                .header("Authorization", "Bearer " + producer).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Authorization", "Bearer " + tokens.producer())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(202, accepted.statusCode(), accepted.body());
 
@@ -96,19 +90,11 @@ class GatewayReadRestrictedIntegrationTest
     @Test
     void shouldWithholdFramesOfOnlyChannelsASubscriberMayNotRead() throws Exception
     {
-        final Path manifest = Files.writeString(dir.resolve("restricted.yaml"), MANIFEST);
-        final Path tokens = dir.resolve("tokens.json");
-        final String producer = TokenFile.add(tokens, "producer", EnumSet.of(Capability.INGEST), 0);
-        final String analyst = TokenFile.add(tokens, "analyst",
-            EnumSet.of(Capability.SUBSCRIBE, Capability.READ_RESTRICTED), 0);
-        final String viewer = TokenFile.add(tokens, "viewer", EnumSet.of(Capability.SUBSCRIBE), 0);
-        final String operator = TokenFile.add(tokens, "operator", EnumSet.of(Capability.METRICS), 0);
-        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of(
-            GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.TOKENS_FILE, tokens.toString(),
-            GatewaySetting.RESTRICTED_CLIENTS, "producer")))
+        final Tokens tokens = tokens();
+        try (GatewayHarness gateway = start(tokens))
         {
-            final WebSocketMessages restricted = subscribe(gateway, analyst);
-            final WebSocketMessages plain = subscribe(gateway, viewer);
+            final WebSocketMessages restricted = subscribe(gateway, tokens.analyst());
+            final WebSocketMessages plain = subscribe(gateway, tokens.viewer());
 
             // 1: a restricted channel only; 2: an internal one only; 3: a public one, the last.
             final String body = "{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":\"" + UUID.randomUUID() +
@@ -118,14 +104,15 @@ class GatewayReadRestrictedIntegrationTest
                 "," + frame(3, "\"Speed\":200.0") + "]}}";
             final HttpResponse<String> accepted = gateway.client.send(HttpRequest.newBuilder(gateway.uri("/beacon"))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + producer).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Authorization", "Bearer " + tokens.producer())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(202, accepted.statusCode(), accepted.body());
 
             assertEquals(List.of(1L, 3L), sequencesUpTo(restricted, 3));
             assertEquals(List.of(3L), sequencesUpTo(plain, 3));
             final HttpResponse<String> metrics = gateway.client.send(HttpRequest.newBuilder(gateway.uri("/metrics"))
-                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + operator).GET().build(),
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + tokens.operator()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode(), metrics.body());
             // Frame 2 withheld from both audiences, frame 1 from the one without read_restricted.
@@ -156,6 +143,28 @@ class GatewayReadRestrictedIntegrationTest
     {
         return "{\"sequence\":" + sequence + ",\"timestamp_us\":" + (1_712_345_678_000_000L + sequence * 1_000) +
             ",\"lap_number\":1,\"samples\":{" + samples + "}}";
+    }
+
+    /** The secrets of the test's tokens, in the file {@link #start} gives the gateway. */
+    private record Tokens(Path file, String producer, String analyst, String viewer, String operator)
+    {
+    }
+
+    private Tokens tokens() throws Exception
+    {
+        final Path file = dir.resolve("tokens.json");
+        return new Tokens(file, TokenFile.add(file, "producer", EnumSet.of(Capability.INGEST), 0),
+            TokenFile.add(file, "analyst", EnumSet.of(Capability.SUBSCRIBE, Capability.READ_RESTRICTED), 0),
+            TokenFile.add(file, "viewer", EnumSet.of(Capability.SUBSCRIBE), 0),
+            TokenFile.add(file, "operator", EnumSet.of(Capability.METRICS), 0));
+    }
+
+    /** A gateway running the test's manifest with {@code tokens}, restricted channels allowed from the producer. */
+    private GatewayHarness start(final Tokens tokens) throws Exception
+    {
+        final Path manifest = Files.writeString(dir.resolve("restricted.yaml"), MANIFEST);
+        return new GatewayHarness(dir.resolve("data"), Map.of(GatewaySetting.MANIFEST, manifest.toString(),
+            GatewaySetting.TOKENS_FILE, tokens.file().toString(), GatewaySetting.RESTRICTED_CLIENTS, "producer"));
     }
 
     /** Reads frames and an insight from {@code subscriber} and checks what it may see. */

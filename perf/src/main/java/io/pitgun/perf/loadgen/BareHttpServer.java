@@ -22,13 +22,19 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.envelope.DecodedEnvelope;
+import io.pitgun.codecs.envelope.DecoderLimits;
+import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.perf.PretouchedQueue;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +52,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BareHttpServer implements AutoCloseable
 {
+    private static final byte[] REFUSED = "{\"status\":\"rejected\"}".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ANSWER = "{\"envelopes\":1,\"envelopes_accepted\":1}".getBytes(StandardCharsets.US_ASCII);
 
     private final EventLoopGroup group;
@@ -85,11 +92,31 @@ public final class BareHttpServer implements AutoCloseable
     public static BareHttpServer start(final int threads, final int maxBodyBytes, final Path journalDirectory)
         throws InterruptedException
     {
+        return start(threads, maxBodyBytes, journalDirectory, false);
+    }
+
+    /**
+     * As {@link #start(int, int, Path)}; with {@code decode} each body is first decoded with Pitgun's
+     * {@link EnvelopeDecoder} (sim.v1) and its SBE frames journaled, one document of all of them (the gateway's
+     * journal batches frames into its entries too), instead of the body as it came: the floor of any ingress that decodes and journals its
+     * frames before it answers, with nothing else (no ring, no hand-over, no manifest, no idempotency).
+     *
+     * @param decode decode each body and journal its frames (needs {@code journalDirectory}).
+     * @return the running server; close it to stop it.
+     * @throws InterruptedException when interrupted while binding.
+     */
+    public static BareHttpServer start(final int threads, final int maxBodyBytes, final Path journalDirectory,
+        final boolean decode) throws InterruptedException
+    {
+        if (decode && journalDirectory == null)
+        {
+            throw new IllegalArgumentException("a decoding bare server journals what it decodes: give a directory");
+        }
         if (journalDirectory != null && threads != 1)
         {
             throw new IllegalArgumentException("a journaling bare server has one event-loop thread, not " + threads);
         }
-        final BodyJournal journal = journalDirectory == null ? null : new BodyJournal(journalDirectory);
+        final BodyJournal journal = journalDirectory == null ? null : new BodyJournal(journalDirectory, decode);
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         final ChannelHandler answer = new Answer(journal);
         try
@@ -153,9 +180,13 @@ public final class BareHttpServer implements AutoCloseable
         @Override
         protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
         {
-            if (journal != null)
+            if (journal != null && !journal.append(request.content()))
             {
-                journal.append(request.content());
+                final FullHttpResponse refused = new DefaultFullHttpResponse(request.protocolVersion(),
+                    HttpResponseStatus.BAD_REQUEST, Unpooled.wrappedBuffer(REFUSED));
+                refused.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, REFUSED.length);
+                ctx.writeAndFlush(refused);
+                return;
             }
             final ByteBuf body = Unpooled.wrappedBuffer(ANSWER);
             final FullHttpResponse response = new DefaultFullHttpResponse(request.protocolVersion(),
@@ -183,15 +214,24 @@ public final class BareHttpServer implements AutoCloseable
         private ExcerptAppender appender;
         /** The body's bytes, copied out of Netty's buffers into one array (grown to the largest body). */
         private byte[] copy = new byte[64 * 1024];
+        /** With decoding: Pitgun's decoder and the frames it writes (sized for the largest envelope it takes). */
+        private final EnvelopeDecoder decoder;
+        private final UnsafeBuffer frames;
         private volatile long appended;
 
-        BodyJournal(final Path directory)
+        BodyJournal(final Path directory, final boolean decode)
         {
             journal = new PretouchedQueue(directory);
+            decoder = decode ? new EnvelopeDecoder(ParameterRegistry.simV1(), DecoderLimits.DEFAULTS) : null;
+            frames = decode ? new UnsafeBuffer(ByteBuffer.allocateDirect(
+                EnvelopeDecoder.maxOutputBytes(DecoderLimits.DEFAULTS))) : null;
         }
 
-        /** Appends {@code body} as one document; returns once it is in the mapped file. Event loop only. */
-        void append(final ByteBuf body)
+        /**
+         * Appends {@code body} as one document, or with decoding its frames as one document; returns once it is in
+         * the mapped file, false when the body does not decode. Event loop only.
+         */
+        boolean append(final ByteBuf body)
         {
             if (appender == null)
             {
@@ -203,13 +243,42 @@ public final class BareHttpServer implements AutoCloseable
                 copy = new byte[Math.max(length, copy.length * 2)];
             }
             body.getBytes(body.readerIndex(), copy, 0, length);
+            if (decoder == null)
+            {
+                append(copy, 0, length);
+            }
+            else
+            {
+                if (!decoder.decode(copy, 0, length, frames, 0))
+                {
+                    return false;
+                }
+                // One document of all its frames: the gateway's journal batches frames into entries too.
+                final DecodedEnvelope decoded = decoder.result();
+                append(frames, decoded.messageOffset(0), decoded.encodedLength());
+            }
+            appended++; // the event loop is the only writer
+            return true;
+        }
+
+        private void append(final byte[] from, final int offset, final int length)
+        {
             try (DocumentContext document = appender.writingDocument())
             {
                 final Bytes<?> bytes = document.wire().bytes();
-                bytes.write(copy, 0, length);
+                bytes.write(from, offset, length);
                 journal.pretoucher().onAppended(bytes);
             }
-            appended++; // the event loop is the only writer
+        }
+
+        private void append(final UnsafeBuffer from, final int offset, final int length)
+        {
+            try (DocumentContext document = appender.writingDocument())
+            {
+                final Bytes<?> bytes = document.wire().bytes();
+                bytes.unsafeWrite(from.addressOffset() + offset, length);
+                journal.pretoucher().onAppended(bytes);
+            }
         }
 
         void close()

@@ -48,10 +48,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@code --tls on} measures three gateways instead, taking turns the same way: TLS with the JDK's provider, TLS with
  * OpenSSL (BoringSSL) and no TLS ({@link #TLS_SERVERS}; JFR files {@code DIR/KEY.jfr}), each journal checked;
  * {@link GatewayWrkComparison} renders them side by side, so the providers are compared within one run.
- * Without TLS a third server takes its turn too (unless {@code --journaling-floor off}): the bare server journaling
+ * Without TLS two more servers take their turns too (unless {@code --journaling-floor off}): the bare server journaling
  * each body before it answers ({@code server=journaling}; {@link BareHttpServer#start(int, int, Path)}), the floor of
- * any ingress that journals what it accepts, so that a target the journal's cost alone puts out of reach on this
- * machine is shown to be, in the same run.
+ * any ingress that journals what it accepts, and the same server decoding each body with Pitgun's envelope decoder
+ * and journaling its frames ({@code server=decoding}; {@link BareHttpServer#start(int, int, Path, boolean)}), the
+ * floor of any ingress that checks its JSON and journals the frames with that decoder, so that a target their cost
+ * alone puts out of reach on this machine is shown to be, in the same run.
  */
 public final class GatewayWrkMain
 {
@@ -169,7 +171,8 @@ public final class GatewayWrkMain
                 "without TLS" :
                 "bare: BareHttpServer, 1 event-loop thread (NIO)" + (s.floor() ? "; journaling: the same server " +
                     "appending each body to a Chronicle queue (the pipeline's roll cycle, Pitgun's pretoucher) " +
-                    "before it answers" : "")));
+                    "before it answers; decoding: the same server decoding each body with Pitgun's envelope decoder and " +
+                    "appending its SBE frames instead" : "")));
         final Path dataDir = Files.createTempDirectory("pitgun-wrk-");
         final List<Server> servers = new ArrayList<>();
         try
@@ -200,10 +203,11 @@ public final class GatewayWrkMain
                 final int gatewayPort = freePort();
                 servers.add(new Server("gateway", startGateway(s, gatewayPort, dataDir, List.of(), "gateway.log",
                     "gateway"), URI.create("http://127.0.0.1:" + gatewayPort), true));
-                addBare(s, servers, "bare", null);
+                addBare(s, servers, "bare", null, false);
                 if (s.floor())
                 {
-                    addBare(s, servers, GatewayWrkTable.FLOOR, dataDir.resolve("journaling-bare"));
+                    addBare(s, servers, GatewayWrkTable.FLOOR, dataDir.resolve("journaling-bare"), false);
+                    addBare(s, servers, GatewayWrkTable.DECODING_FLOOR, dataDir.resolve("decoding-bare"), true);
                 }
             }
             for (final Server server : servers)
@@ -373,18 +377,23 @@ public final class GatewayWrkMain
         return pb.start();
     }
 
-    /** Starts a bare server ({@code journal}: where it journals each body, or null) and adds it once listening. */
-    private static void addBare(final Settings s, final List<Server> servers, final String key, final Path journal)
+    /**
+     * Starts a bare server ({@code journal}: where it journals each body, or null; {@code decode}: it decodes each
+     * body and journals the frames instead) and adds it once listening.
+     */
+    private static void addBare(final Settings s, final List<Server> servers, final String key, final Path journal,
+        final boolean decode)
         throws IOException
     {
-        final Process bare = startBare(s, key, journal);
+        final Process bare = startBare(s, key, journal, decode);
         // Listed before its port is known, so that the finally around the run stops it if it never says.
         servers.add(new Server(key, bare, null, false));
         final int port = awaitListening(bare, s.rawDir().resolve(key + ".out"));
         servers.set(servers.size() - 1, new Server(key, bare, URI.create("http://127.0.0.1:" + port), false));
     }
 
-    private static Process startBare(final Settings s, final String key, final Path journal) throws IOException
+    private static Process startBare(final Settings s, final String key, final Path journal, final boolean decode)
+        throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -413,6 +422,10 @@ public final class GatewayWrkMain
         if (journal != null)
         {
             command.addAll(List.of(Integer.toString(BareServerMain.DEFAULT_MAX_BODY_BYTES), journal.toString()));
+            if (decode)
+            {
+                command.add(BareServerMain.DECODE);
+            }
         }
         // Standard input stays a pipe: closing it stops the server.
         return new ProcessBuilder(command).redirectOutput(s.rawDir().resolve(key + ".out").toFile())

@@ -25,7 +25,9 @@ import java.util.StringJoiner;
  * <p>
  * Points of a third server, {@code server=journaling} (the bare server journaling each body before it answers), add
  * the journaling floor: its requests/s against the bare server's and the gateway's against it, and, where a
- * requests/s target is not met, whether journaling alone already stays below that target on this machine.
+ * requests/s target is not met, whether journaling alone already stays below that target on this machine. Points of
+ * {@code server=decoding} (the same server decoding each body with Pitgun's decoder and journaling the frames) add
+ * the decoding floor the same way; where the p50 target is not met, the verdict gives each floor's p50 against it.
  */
 public final class GatewayWrkTable
 {
@@ -40,6 +42,8 @@ public final class GatewayWrkTable
 
     /** The journaling bare server's {@code server=} key. */
     static final String FLOOR = "journaling";
+    /** The decoding bare server's {@code server=} key: it decodes each body and journals the frames. */
+    static final String DECODING_FLOOR = "decoding";
 
     private static final String NOT_MEASURED = "not measured:";
     private static final String LABELS = "# labels ";
@@ -95,8 +99,11 @@ public final class GatewayWrkTable
         }
     }
 
-    /** Both servers at one point, and the journaling bare server's run there (null when not measured). */
-    record Point(int frames, int connections, Run gateway, Run bare, Run floor)
+    /**
+     * Both servers at one point, and the journaling and decoding bare servers' runs there (each null when not
+     * measured).
+     */
+    record Point(int frames, int connections, Run gateway, Run bare, Run floor, Run decoding)
     {
         double ratio()
         {
@@ -108,16 +115,56 @@ public final class GatewayWrkTable
             return (double)gateway.wrk().p50Us() / Math.max(1, bare.wrk().p50Us());
         }
 
-        /** The journaling bare server's requests/s as a share of the bare server's. */
-        double floorRatio()
+        /** A floor's requests/s as a share of the bare server's. */
+        double ratioOf(final Run floorRun)
         {
-            return floor.wrk().requestsPerSecond() / bare.wrk().requestsPerSecond();
+            return floorRun.wrk().requestsPerSecond() / bare.wrk().requestsPerSecond();
         }
 
-        /** The gateway's requests/s as a share of the journaling bare server's. */
-        double gatewayToFloor()
+        /** The gateway's requests/s as a share of a floor's. */
+        double gatewayTo(final Run floorRun)
         {
-            return gateway.wrk().requestsPerSecond() / floor.wrk().requestsPerSecond();
+            return gateway.wrk().requestsPerSecond() / floorRun.wrk().requestsPerSecond();
+        }
+
+        /** A floor's p50 as a multiple of the bare server's. */
+        double p50RatioOf(final Run floorRun)
+        {
+            return (double)floorRun.wrk().p50Us() / Math.max(1, bare.wrk().p50Us());
+        }
+    }
+
+    /** One floor: its key, its run at a point, and what its table says it is. */
+    private enum Floor
+    {
+        JOURNALING(FLOOR, "journaling alone", "The journaling floor: the bare server appending each body as it " +
+            "came to a Chronicle queue on its event loop before it answers (one document per request, Pitgun's " +
+            "pretoucher ahead of it on a thread of its own) and doing nothing else — the least any ingress that " +
+            "journals what it accepts pays on this machine. A 100-frame body (about 20.5 KB of JSON) is about as " +
+            "many bytes as the gateway journals for it (about 19 KB of SBE records). It is a floor where CPU " +
+            "bounds the requests/s (many connections, or large bodies); one closed-loop connection measures the " +
+            "round trip instead, where the journaling server can even beat the bare one."),
+        DECODING(DECODING_FLOOR, "decoding and journaling alone", "The decoding floor: the same server, but " +
+            "before it answers its event loop decodes each body with Pitgun's envelope decoder (the gateway's, " +
+            "sim.v1: every field and sample checked) and appends the SBE frames to the Chronicle queue as one " +
+            "document, and does nothing else: no ring, no hand-over to another thread, no manifest, no " +
+            "idempotency, no event identity in the journal — the least any ingress that checks its JSON and " +
+            "journals the frames pays on this machine with this decoder.");
+
+        final String key;
+        final String alone;
+        final String intro;
+
+        Floor(final String key, final String alone, final String intro)
+        {
+            this.key = key;
+            this.alone = alone;
+            this.intro = intro;
+        }
+
+        Run of(final Point p)
+        {
+            return this == JOURNALING ? p.floor() : p.decoding();
         }
     }
 
@@ -226,9 +273,12 @@ public final class GatewayWrkTable
         {
             sb.append('\n').append(cpuTable(points));
         }
-        if (points.stream().anyMatch(p -> p.floor() != null))
+        for (final Floor floor : Floor.values())
         {
-            sb.append('\n').append(floorTable(points));
+            if (points.stream().anyMatch(p -> floor.of(p) != null))
+            {
+                sb.append('\n').append(floorTable(points, floor));
+            }
         }
         sb.append('\n').append(verdict(points));
         return sb.toString();
@@ -257,8 +307,12 @@ public final class GatewayWrkTable
             .append(p50.length() == 0 ? "**not measured** (no point at " + P50_CONNECTIONS + " connections)" :
                 (p50Met ? "**met**: " : "**NOT met**: ") + p50)
             .append('\n');
+        floorP50Verdict(sb, points);
         cpuVerdict(sb, points);
-        floorVerdict(sb, points);
+        for (final Floor floor : Floor.values())
+        {
+            floorVerdict(sb, points, floor);
+        }
         long missing = 0;
         long gatewayErrors = 0;
         long bareErrors = 0;
@@ -316,6 +370,7 @@ public final class GatewayWrkTable
     {
         final Map<String, Run> bare = byPoint(runs, "bare");
         final Map<String, Run> floor = byPoint(runs, FLOOR);
+        final Map<String, Run> decoding = byPoint(runs, DECODING_FLOOR);
         final List<Point> points = new ArrayList<>();
         for (final Run r : runs)
         {
@@ -323,7 +378,7 @@ public final class GatewayWrkTable
             final Run b = bare.get(key);
             if (r.server().equals("gateway") && b != null)
             {
-                points.add(new Point(r.frames(), r.connections(), r, b, floor.get(key)));
+                points.add(new Point(r.frames(), r.connections(), r, b, floor.get(key), decoding.get(key)));
             }
         }
         return points;
@@ -343,33 +398,29 @@ public final class GatewayWrkTable
     }
 
     /**
-     * The journaling floor: at each point the journaling bare server's requests/s and CPU per request next to the
-     * bare server's and the gateway's.
+     * A floor's table: at each point where it ran, its requests/s and p50 against the bare server's, the gateway's
+     * requests/s against it, and its CPU per request.
      */
-    static String floorTable(final List<Point> points)
+    private static String floorTable(final List<Point> points, final Floor floor)
     {
-        final StringBuilder sb = new StringBuilder("The journaling floor: the bare server appending each body as " +
-            "it came to a Chronicle queue on its event loop before it answers (one document per request, Pitgun's " +
-            "pretoucher ahead of it on a thread of its own) and doing nothing else — the least any ingress that " +
-            "journals what it accepts pays on this machine. A 100-frame body (about 20.5 KB of JSON) is about as " +
-            "many bytes as the gateway journals for it (about 19 KB of SBE records). It is a floor where CPU bounds " +
-            "the requests/s (many connections, or large bodies); one closed-loop connection measures the round " +
-            "trip instead, where the journaling server can even beat the bare one.\n\n");
-        sb.append("| frames/envelope | connections | journaling req/s | journaling / bare | gateway / journaling | " +
-            "journaling p50 / p99 | journaling CPU µs/req (loop / pretouch) | non-2xx journaling |\n");
-        sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        final String k = floor.key;
+        final StringBuilder sb = new StringBuilder(floor.intro).append("\n\n");
+        sb.append("| frames/envelope | connections | " + k + " req/s | " + k + " / bare | gateway / " + k + " | " + k +
+            " p50 / p99 | " + k + " p50 / bare p50 | " + k + " CPU µs/req (loop / pretouch) | non-2xx " + k + " |\n");
+        sb.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (final Point p : points)
         {
-            final Run f = p.floor();
+            final Run f = floor.of(p);
             if (f == null)
             {
                 continue;
             }
             sb.append("| ").append(p.frames()).append(" | ").append(p.connections())
                 .append(" | ").append(rate(f.wrk().requestsPerSecond()))
-                .append(" | ").append(percent(p.floorRatio()))
-                .append(" | ").append(percent(p.gatewayToFloor()))
+                .append(" | ").append(percent(p.ratioOf(f)))
+                .append(" | ").append(percent(p.gatewayTo(f)))
                 .append(" | ").append(micros(f.wrk().p50Us())).append(" / ").append(micros(f.wrk().p99Us()))
+                .append(" | ").append(String.format(Locale.ROOT, "%.1f×", p.p50RatioOf(f)))
                 .append(" | ").append(f.cpu() == null ? "not read" : floorCpu(f))
                 .append(" | ").append(errors(f.wrk())).append(" |\n");
         }
@@ -385,27 +436,67 @@ public final class GatewayWrkTable
     }
 
     /**
-     * For each point below its requests/s target with the journaling floor measured: whether journaling alone
-     * already stays below the target there (then no gateway that journals these bodies reaches it on this machine).
+     * For each point below its requests/s target with the floor measured: whether the floor alone already stays
+     * below the target there (then no gateway that does that much reaches it on this machine), and the floor's CPU
+     * per request against what the target allows it (above that, it stays below the target however the work is
+     * spread over threads).
      */
-    private static void floorVerdict(final StringBuilder sb, final List<Point> points)
+    private static void floorVerdict(final StringBuilder sb, final List<Point> points, final Floor floor)
     {
         final StringJoiner missed = new StringJoiner("; ");
         for (final Point p : points)
         {
-            if (p.floor() == null || p.ratio() >= target(p))
+            final Run f = floor.of(p);
+            if (f == null || p.ratio() >= target(p))
             {
                 continue;
             }
-            missed.add(String.format(Locale.ROOT, "%d×%dc: journaling alone %s of the bare server (%s req/s), %s " +
-                    "the %s target; the gateway %s of it", p.frames(), p.connections(), percent(p.floorRatio()),
-                rate(p.floor().wrk().requestsPerSecond()), p.floorRatio() < target(p) ? "below" : "not below",
-                percent(target(p)), percent(p.gatewayToFloor())));
+            missed.add(String.format(Locale.ROOT, "%d×%dc: %s %s of the bare server (%s req/s), %s " +
+                    "the %s target%s; the gateway %s of it", p.frames(), p.connections(), floor.alone,
+                percent(p.ratioOf(f)), rate(f.wrk().requestsPerSecond()), p.ratioOf(f) < target(p) ? "below" :
+                    "not below", percent(target(p)), f.cpu() == null ? "" : String.format(Locale.ROOT,
+                    ", at %.1f µs of CPU per request where the target allows ≤ %.1f", f.serverCpuPerRequest(),
+                    budgetUs(p, f)), percent(p.gatewayTo(f))));
         }
         if (missed.length() > 0)
         {
-            sb.append("- the journaling floor where a requests/s target is not met (see its table): ").append(missed)
-                .append('\n');
+            sb.append("- the ").append(floor.key).append(" floor where a requests/s target is not met (see its " +
+                "table): ").append(missed).append('\n');
+        }
+    }
+
+    /**
+     * For each point of the p50 target that misses it with a floor measured: each floor's p50 against the bare
+     * server's, and whether it is already above the target (then no gateway that does that much meets it here).
+     */
+    private static void floorP50Verdict(final StringBuilder sb, final List<Point> points)
+    {
+        final StringJoiner missed = new StringJoiner("; ");
+        for (final Point p : points)
+        {
+            if (p.connections() != P50_CONNECTIONS || p.p50Ratio() <= P50_MAX_RATIO)
+            {
+                continue;
+            }
+            final StringJoiner floors = new StringJoiner(", ");
+            for (final Floor floor : Floor.values())
+            {
+                final Run f = floor.of(p);
+                if (f != null)
+                {
+                    floors.add(String.format(Locale.ROOT, "%s %s (%.1f×, %s the %.0f× target)", floor.alone,
+                        micros(f.wrk().p50Us()), p.p50RatioOf(f), p.p50RatioOf(f) > P50_MAX_RATIO ? "above" :
+                            "within", P50_MAX_RATIO));
+                }
+            }
+            if (floors.length() > 0)
+            {
+                missed.add(p.frames() + "-frame: " + floors);
+            }
+        }
+        if (missed.length() > 0)
+        {
+            sb.append("- the floors' p50 where the p50 target is not met: ").append(missed).append('\n');
         }
     }
 
@@ -523,8 +614,17 @@ public final class GatewayWrkTable
     /** The gateway CPU microseconds a request may cost for the gateway to reach its target at this point. */
     private static double budgetUs(final Point p)
     {
-        return p.gateway().cpu().cores() * 1e6 / (target(p) * p.bare().wrk().requestsPerSecond()) -
-            p.gateway().wrkCpuPerRequest();
+        return budgetUs(p, p.gateway());
+    }
+
+    /**
+     * The CPU microseconds a request may cost {@code server} for it to reach the point's target: the machine's cores
+     * at {@code target × bare req/s}, less wrk's CPU per request in that server's run.
+     */
+    private static double budgetUs(final Point p, final Run server)
+    {
+        return server.cpu().cores() * 1e6 / (target(p) * p.bare().wrk().requestsPerSecond()) -
+            server.wrkCpuPerRequest();
     }
 
     /** What a gateway request may cost at this point's requests/s target, next to what it cost. */

@@ -177,17 +177,47 @@ class GatewayWrkTableTest
 
         final String block = GatewayWrkTable.render(summary);
 
-        assertTrue(block.contains("| 100 | 4 | 14,000 | 35 % | 57 % | 120 µs / 360 µs | 85.7 (64.3 / 21.4) | 0 |\n"),
+        assertTrue(block.contains("| 100 | 4 | 14,000 | 35 % | 57 % | 120 µs / 360 µs | 2.0× | 85.7 (64.3 / 21.4) | " +
+            "0 |\n"), block);
+        assertTrue(block.contains("| 100 | 32 | 24,000 | 60 % | 42 % | 900 µs / 2.7 ms | 1.8× | not read | 0 |\n"),
             block);
-        assertTrue(block.contains("| 100 | 32 | 24,000 | 60 % | 42 % | 900 µs / 2.7 ms | not read | 0 |\n"), block);
         final String floorTable = block.substring(block.indexOf("The journaling floor"), block.indexOf("Verdict"));
         assertFalse(floorTable.contains("| 1 | 4 |"), "no journaling run at 1×4: " + floorTable);
         assertTrue(block.contains("- the journaling floor where a requests/s target is not met (see its table): " +
-            "100×4c: journaling alone 35 % of the bare server (14,000 req/s), below the 50 % target; the gateway " +
-            "57 % of it; 100×32c: journaling alone 60 % of the bare server (24,000 req/s), not below the 50 % " +
+            "100×4c: journaling alone 35 % of the bare server (14,000 req/s), below the 50 % target, at 85.7 µs of " +
+            "CPU per request where the target allows ≤ 92.9; the gateway 57 % of it; 100×32c: journaling alone 60 % of the bare server (24,000 req/s), not below the 50 % " +
             "target; the gateway 42 % of it\n"), block);
         // The journaling server is no gateway: its runs are not in the gateway's verdict or pairs.
         assertEquals(3, GatewayWrkTable.pair(summary.lines().filter(l -> l.startsWith("point "))
+            .map(l -> GatewayWrkTable.run(l.substring("point ".length()))).toList()).size());
+    }
+
+    @Test
+    void shouldTabulateTheDecodingFloorAndSayWhereItsP50IsAboveTheTarget()
+    {
+        // 100×4: bare p50 50 µs; journaling 80 µs (1.6×, within 2×); decoding 150 µs (3.0×, above); gateway 300 µs.
+        // 1×4: the gateway's p50 is within 2×, so no floor p50 verdict there.
+        final String summary = String.join("\n",
+            gateway(100, 4, 8000, 300), point("bare", 100, 4, 40000, 50, 0, ""),
+            point("journaling", 100, 4, 18000, 80, 0, ""), point("decoding", 100, 4, 16000, 150, 0, ""),
+            gateway(1, 4, 9000, 50), point("bare", 1, 4, 10000, 45, 0, ""),
+            point("decoding", 1, 4, 9500, 48, 0, ""));
+
+        final String block = GatewayWrkTable.render(summary);
+
+        final String decodingTable = block.substring(block.indexOf("The decoding floor"), block.indexOf("Verdict"));
+        assertTrue(decodingTable.contains("| 100 | 4 | 16,000 | 40 % | 50 % | 150 µs / 450 µs | 3.0× | not read | " +
+            "0 |\n"), decodingTable);
+        assertTrue(decodingTable.contains("| 1 | 4 | 9,500 | 95 % | 95 % | 48 µs / 144 µs | 1.1× | not read | 0 |\n"),
+            decodingTable);
+        assertTrue(block.contains("- the floors' p50 where the p50 target is not met: 100-frame: journaling alone " +
+            "80 µs (1.6×, within the 2× target), decoding and journaling alone 150 µs (3.0×, above the 2× target)\n"),
+            block);
+        assertTrue(block.contains("- the decoding floor where a requests/s target is not met (see its table): " +
+            "100×4c: decoding and journaling alone 40 % of the bare server (16,000 req/s), below the 50 % target; " +
+            "the gateway 50 % of it\n"), block);
+        // Neither floor is a gateway: their runs are not paired as gateway runs.
+        assertEquals(2, GatewayWrkTable.pair(summary.lines().filter(l -> l.startsWith("point "))
             .map(l -> GatewayWrkTable.run(l.substring("point ".length()))).toList()).size());
     }
 
