@@ -5,7 +5,8 @@ import org.slf4j.Logger;
 /**
  * The steps of a shutdown, each run whatever the ones before it did: a step that throws is logged and counted, and the
  * rest still run, so one part that fails to stop (a UDP socket, the edge shipper, a tail reader) does not leave the
- * pipeline undrained, the journal open, the audit log unflushed or the data directory locked. Cold path.
+ * pipeline undrained, the journal open or the audit log unflushed. An {@link Error} is not caught: the caller settles
+ * what must happen whatever (the data directory's lock) in a {@code finally}. Cold path.
  */
 final class CloseSequence
 {
@@ -27,7 +28,7 @@ final class CloseSequence
         catch (final RuntimeException ex)
         {
             failures++;
-            log.error("{} did not stop cleanly: {}", what, ex.toString());
+            log.error("{} did not stop cleanly", what, ex);
         }
     }
 

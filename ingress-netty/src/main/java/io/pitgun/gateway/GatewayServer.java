@@ -658,59 +658,75 @@ public final class GatewayServer implements AutoCloseable
             }
         }
         channels.close().awaitUninterruptibly(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        closeQuietly();
-        LOG.info("pitgun gateway stopped: {} frames published, journal closed", counters.framesAccepted());
+        final int failures = closeQuietly();
+        if (failures == 0)
+        {
+            LOG.info("pitgun gateway stopped: {} frames published, journal closed", counters.framesAccepted());
+        }
+        else
+        {
+            LOG.error("pitgun gateway stopped: {} frames published; {} shutdown step(s) failed (logged above)",
+                counters.framesAccepted(), failures);
+        }
     }
 
-    private void closeQuietly()
+    /** Stops everything once; returns how many steps failed (each logged), 0 when the journal closed cleanly. */
+    private int closeQuietly()
     {
         if (!closed.compareAndSet(false, true))
         {
-            return;
+            return 0;
         }
         final CloseSequence close = new CloseSequence(LOG);
-        if (ioGroup != null) // null when the start failed before the loops were made
+        try
         {
-            close.step("the event loops", () ->
+            if (ioGroup != null) // null when the start failed before the loops were made
             {
-                ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-                bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            });
+                close.step("the event loops", () ->
+                    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+                close.step("the accepting loop", () ->
+                    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+            }
+            if (journalTailReader != null)
+            {
+                // After the loops, its only users; before the journal closes.
+                close.step("the journal tail reader", journalTailReader::close);
+            }
+            if (udpSource != null)
+            {
+                close.step("the F1 UDP source", udpSource::close); // a producer: stopped before the pipeline drains
+            }
+            if (shipper != null)
+            {
+                // Before the journal it reads; it resumes from the hive's word at the next start.
+                close.step("the edge shipper", shipper::close);
+            }
+            // Bounded: a stuck stage is abandoned (counted in pitgun_stage_threads_abandoned_total) after this.
+            close.step("the pipeline", () -> pipeline.close(TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS())));
+            // After the pipeline: its close flushes the open laps and sessions, and those summaries are mirrored too.
+            if (registryMirror != null)
+            {
+                close.step("the run-registry mirror", registryMirror::close);
+            }
+            if (auditLog != null)
+            {
+                close.step("the audit log", auditLog::close); // the drain's answers are audited too
+            }
         }
-        if (journalTailReader != null)
+        finally
         {
-            // After the loops, its only users; before the journal closes.
-            close.step("the journal tail reader", journalTailReader::close);
+            // Whatever escaped the steps (an Error): the directory's lock is still settled.
+            if (pipeline.counters().get(PipelineCounter.STAGE_THREADS_ABANDONED) > 0)
+            {
+                // The pipeline left its journal open to an abandoned stage, which may still append: no other
+                // gateway may journal here before this process exits.
+                dataDirectoryLock.holdUntilExit();
+                LOG.error("{} stays locked until this process exits: the pipeline left its journal open",
+                    dataDirectoryLock.file());
+            }
+            dataDirectoryLock.close(); // last: another gateway may take the directory from here on
         }
-        if (udpSource != null)
-        {
-            close.step("the F1 UDP source", udpSource::close); // a producer: stopped before the pipeline drains
-        }
-        if (shipper != null)
-        {
-            // Before the journal it reads; it resumes from the hive's word at the next start.
-            close.step("the edge shipper", shipper::close);
-        }
-        // Bounded: a stuck stage is abandoned (counted in pitgun_stage_threads_abandoned_total) after this.
-        close.step("the pipeline", () -> pipeline.close(TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS())));
-        // After the pipeline: its close flushes the open laps and sessions, and those summaries are mirrored too.
-        if (registryMirror != null)
-        {
-            close.step("the run-registry mirror", registryMirror::close);
-        }
-        if (auditLog != null)
-        {
-            close.step("the audit log", auditLog::close); // the drain's answers are audited too
-        }
-        if (pipeline.counters().get(PipelineCounter.STAGE_THREADS_ABANDONED) > 0)
-        {
-            // The pipeline left its journal open to an abandoned stage, which may still append: no other gateway
-            // may journal here before this process exits.
-            dataDirectoryLock.holdUntilExit();
-            LOG.error("{} stays locked until this process exits: the pipeline left its journal open",
-                dataDirectoryLock.file());
-        }
-        dataDirectoryLock.close(); // last: another gateway may take the directory from here on
+        return close.failures();
     }
 
     private static void sleepMs(final long ms)

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -97,16 +98,8 @@ class GatewayReadRestrictedIntegrationTest
             final WebSocketMessages plain = subscribe(gateway, tokens.viewer());
 
             // 1: a restricted channel only; 2: an internal one only; 3: a public one, the last.
-            final String body = "{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":\"" + UUID.randomUUID() +
-                "\",\"ts\":\"2026-04-11T12:43:44.279Z\",\"player_id\":\"" + Envelopes.PLAYER +
-                "\",\"session_id\":\"" + Envelopes.SESSION + "\",\"event_type\":\"telemetry.sample_batch\"," +
-                "\"payload\":{\"frames\":[" + frame(1, "\"Engine_Map\":4") + "," + frame(2, "\"MGUK_Power\":50.0") +
-                "," + frame(3, "\"Speed\":200.0") + "]}}";
-            final HttpResponse<String> accepted = gateway.client.send(HttpRequest.newBuilder(gateway.uri("/beacon"))
-                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + tokens.producer())
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+            final HttpResponse<String> accepted = post(gateway, tokens, frame(1, "\"Engine_Map\":4") + "," +
+                frame(2, "\"MGUK_Power\":50.0") + "," + frame(3, "\"Speed\":200.0"));
             assertEquals(202, accepted.statusCode(), accepted.body());
 
             assertEquals(List.of(1L, 3L), sequencesUpTo(restricted, 3));
@@ -116,7 +109,31 @@ class GatewayReadRestrictedIntegrationTest
                 HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode(), metrics.body());
             // Frame 2 withheld from both audiences, frame 1 from the one without read_restricted.
-            assertTrue(metrics.body().contains("\npitgun_gateway_subscriber_frames_withheld_total 3"), metrics.body());
+            assertTrue(Pattern.compile("^pitgun_gateway_subscriber_frames_withheld_total 3$", Pattern.MULTILINE)
+                .matcher(metrics.body()).find(), metrics.body());
+        }
+    }
+
+    /**
+     * A manifest's whitelist can empty a frame of the channels it came with: such a frame does not reach a subscriber
+     * either, even one with {@code read_restricted}, as it no longer says what it carried.
+     */
+    @Test
+    void shouldWithholdFramesAWhitelistEmptied() throws Exception
+    {
+        final Tokens tokens = tokens();
+        try (GatewayHarness gateway = start(tokens, String.join("\n", "version: v1", "name: speed-only",
+            "pipeline:", "  - type: filter", "    whitelist: [Speed]", "")))
+        {
+            final WebSocketMessages restricted = subscribe(gateway, tokens.analyst());
+            final WebSocketMessages plain = subscribe(gateway, tokens.viewer());
+
+            final HttpResponse<String> accepted = post(gateway, tokens, frame(1, "\"Engine_Map\":4") + "," +
+                frame(2, "\"Speed\":200.0"));
+            assertEquals(202, accepted.statusCode(), accepted.body());
+
+            assertEquals(List.of(2L), sequencesUpTo(restricted, 2));
+            assertEquals(List.of(2L), sequencesUpTo(plain, 2));
         }
     }
 
@@ -137,6 +154,19 @@ class GatewayReadRestrictedIntegrationTest
             }
         }
         return sequences;
+    }
+
+    /** POSTs one envelope of {@code frames} (JSON frame objects, comma-separated) as the producer. */
+    private static HttpResponse<String> post(final GatewayHarness gateway, final Tokens tokens, final String frames)
+        throws Exception
+    {
+        final String body = "{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":\"" + UUID.randomUUID() +
+            "\",\"ts\":\"2026-04-11T12:43:44.279Z\",\"player_id\":\"" + Envelopes.PLAYER + "\",\"session_id\":\"" +
+            Envelopes.SESSION + "\",\"event_type\":\"telemetry.sample_batch\",\"payload\":{\"frames\":[" + frames +
+            "]}}";
+        return gateway.client.send(HttpRequest.newBuilder(gateway.uri("/beacon")).timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json").header("Authorization", "Bearer " + tokens.producer())
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String frame(final long sequence, final String samples)
@@ -162,7 +192,13 @@ class GatewayReadRestrictedIntegrationTest
     /** A gateway running the test's manifest with {@code tokens}, restricted channels allowed from the producer. */
     private GatewayHarness start(final Tokens tokens) throws Exception
     {
-        final Path manifest = Files.writeString(dir.resolve("restricted.yaml"), MANIFEST);
+        return start(tokens, MANIFEST);
+    }
+
+    /** The same with another manifest. */
+    private GatewayHarness start(final Tokens tokens, final String manifestText) throws Exception
+    {
+        final Path manifest = Files.writeString(dir.resolve("restricted.yaml"), manifestText);
         return new GatewayHarness(dir.resolve("data"), Map.of(GatewaySetting.MANIFEST, manifest.toString(),
             GatewaySetting.TOKENS_FILE, tokens.file().toString(), GatewaySetting.RESTRICTED_CLIENTS, "producer"));
     }

@@ -147,9 +147,12 @@ public final class FrameJsonEncoder
     }
 
     /**
-     * Whether the frame at {@code frameOffset} has a sample this encoder writes, or no samples at all. A frame whose
-     * every sample is left out would still tell that such a frame came, and when: an output that must not tell
-     * withholds it instead of writing it with empty {@code samples}.
+     * Whether the frame at {@code frameOffset} has a sample this encoder writes. A frame whose every sample is left
+     * out would still tell that such a frame came, and when: an output that must not tell withholds it instead of
+     * writing it with empty {@code samples}. With a filter, a frame without samples is not shown either: a manifest's
+     * whitelist or blacklist may have emptied it of the channels it came with, which the frame no longer says.
+     * Without a filter every frame is shown. The filter is asked once per sample, as {@link #encodeFrame} asks it
+     * again for the frames shown.
      */
     public boolean showsAnySample(final DirectBuffer sbe, final int frameOffset)
     {
@@ -158,12 +161,7 @@ public final class FrameJsonEncoder
             return true;
         }
         wrap(sbe, frameOffset);
-        final TelemetryFrameDecoder.SamplesDecoder samples = frameDecoder.samples();
-        if (samples.count() == 0)
-        {
-            return true;
-        }
-        for (final TelemetryFrameDecoder.SamplesDecoder sample : samples)
+        for (final TelemetryFrameDecoder.SamplesDecoder sample : frameDecoder.samples())
         {
             if (filter.shows(sample.parameterId()))
             {
