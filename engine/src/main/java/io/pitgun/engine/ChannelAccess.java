@@ -42,6 +42,8 @@ public final class ChannelAccess
     private final List<FilterRead> filterReads = new ArrayList<>();
     /** Per derived channel id, the dictionary channel ids it is computed from (see {@link DerivedSources}). */
     private final Map<Integer, int[]> sourcesById;
+    /** Per channel id, true for a derived channel present in frames without its sources ({@link DerivedPresence}). */
+    private final boolean[] presentWithoutSources;
 
     /**
      * A channel a filter stage's {@code where} reads.
@@ -63,6 +65,7 @@ public final class ChannelAccess
         }
         // A derived channel's level and what it reveals follow from the dictionary channels it is computed from.
         sourcesById = DerivedSources.of(manifest);
+        presentWithoutSources = DerivedPresence.presentWithoutSources(manifest);
         for (final DerivedChannel channel : manifest.derivedChannels())
         {
             AccessLevel level = AccessLevel.PUBLIC;
@@ -164,6 +167,17 @@ public final class ChannelAccess
             shown[id] = (reveals & ~allowed) == 0;
         }
         return parameterId -> shown[parameterId];
+    }
+
+    /**
+     * Of the channels {@code readable} shows, those whose presence in a frame tells that a frame with channels the
+     * reader may read came: all but derived channels present in frames without their sources (a constant,
+     * {@code hold(x)}, ...; {@link DerivedPresence}). A frame showing a reader none of these is withheld from it
+     * ({@link FrameJsonEncoder#showsAnySample}): sent, it would tell when frames of other channels came.
+     */
+    public FrameJsonEncoder.ChannelFilter marksFrames(final FrameJsonEncoder.ChannelFilter readable)
+    {
+        return parameterId -> readable.shows(parameterId) && !presentWithoutSources[parameterId];
     }
 
     /**

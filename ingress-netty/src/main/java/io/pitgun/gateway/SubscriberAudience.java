@@ -57,7 +57,7 @@ final class SubscriberAudience
             final boolean[] allowed = allowedChannels(server, scope);
             filter = id -> byLevel.shows(id) && allowed[id];
         }
-        this.encoder = new FrameJsonEncoder(server.registry(), names, filter);
+        this.encoder = new FrameJsonEncoder(server.registry(), names, filter, server.channelAccess().marksFrames(filter));
         this.redactor = new InsightRedactor(server.pipeline().manifest(), filter);
     }
 

@@ -137,6 +137,31 @@ class GatewayReadRestrictedIntegrationTest
         }
     }
 
+    /**
+     * A derived channel present in every frame (a constant, the last value of a public channel) does not make a frame
+     * of restricted channels worth sending to a subscriber without {@code read_restricted}: it would tell when such
+     * frames came.
+     */
+    @Test
+    void shouldWithholdFramesWhoseReadableChannelsArePresentInEveryFrame() throws Exception
+    {
+        final Tokens tokens = tokens();
+        try (GatewayHarness gateway = start(tokens, String.join("\n", "version: v1", "name: always-present",
+            "pipeline:", "  - type: formula", "    derived_channels:", "      - name: One", "        expr: \"1.0\"",
+            "      - name: Held", "        expr: \"hold(Speed)\"", "")))
+        {
+            final WebSocketMessages restricted = subscribe(gateway, tokens.analyst());
+            final WebSocketMessages plain = subscribe(gateway, tokens.viewer());
+
+            final HttpResponse<String> accepted = post(gateway, tokens, frame(1, "\"Speed\":200.0") + "," +
+                frame(2, "\"Engine_Map\":4") + "," + frame(3, "\"Speed\":201.0"));
+            assertEquals(202, accepted.statusCode(), accepted.body());
+
+            assertEquals(List.of(1L, 2L, 3L), sequencesUpTo(restricted, 3));
+            assertEquals(List.of(1L, 3L), sequencesUpTo(plain, 3));
+        }
+    }
+
     /** The sequences of the frames {@code subscriber} receives, up to and including {@code last}. */
     private static List<Long> sequencesUpTo(final WebSocketMessages subscriber, final long last)
         throws Exception

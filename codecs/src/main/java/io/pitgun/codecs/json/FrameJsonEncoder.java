@@ -60,6 +60,8 @@ public final class FrameJsonEncoder
     private final ParameterRegistry registry;
     private final ChannelNames derivedNames;
     private final ChannelFilter filter;
+    /** Of the channels written, those whose presence makes a frame worth sending ({@link #showsAnySample}). */
+    private final ChannelFilter marks;
     private final byte[][] quotedNameById;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final TelemetryFrameDecoder frameDecoder = new TelemetryFrameDecoder();
@@ -83,9 +85,21 @@ public final class FrameJsonEncoder
     public FrameJsonEncoder(final ParameterRegistry registry, final ChannelNames derivedNames,
         final ChannelFilter filter)
     {
+        this(registry, derivedNames, filter, filter);
+    }
+
+    /**
+     * An encoder that writes only the channels {@code filter} shows and counts, for {@link #showsAnySample}, only
+     * those of them {@code marks} shows as well: a channel present in every frame (a derived constant, or the last
+     * value of a channel) makes no frame worth sending by itself.
+     */
+    public FrameJsonEncoder(final ParameterRegistry registry, final ChannelNames derivedNames,
+        final ChannelFilter filter, final ChannelFilter marks)
+    {
         this.registry = registry;
         this.derivedNames = derivedNames;
         this.filter = filter;
+        this.marks = marks;
         this.quotedNameById = new byte[65_536][];
     }
 
@@ -147,12 +161,12 @@ public final class FrameJsonEncoder
     }
 
     /**
-     * Whether the frame at {@code frameOffset} has a sample this encoder writes. A frame whose every sample is left
-     * out would still tell that such a frame came, and when: an output that must not tell withholds it instead of
-     * writing it with empty {@code samples}. With a filter, a frame without samples is not shown either: a manifest's
-     * whitelist or blacklist may have emptied it of the channels it came with, which the frame no longer says.
-     * Without a filter every frame is shown. The filter is asked once per sample, as {@link #encodeFrame} asks it
-     * again for the frames shown.
+     * Whether the frame at {@code frameOffset} has a sample this encoder writes (of those its marks filter shows). A
+     * frame whose every sample is left out would still tell that such a frame came, and when: an output that must not
+     * tell withholds it instead of writing it with empty {@code samples}, or with only channels present in every
+     * frame. With a filter, a frame without samples is not shown either: a manifest's whitelist or blacklist may have
+     * emptied it of the channels it came with, which the frame no longer says. Without a filter every frame is shown.
+     * The filters are asked once per sample, as {@link #encodeFrame} asks the first again for the frames shown.
      */
     public boolean showsAnySample(final DirectBuffer sbe, final int frameOffset)
     {
@@ -163,7 +177,7 @@ public final class FrameJsonEncoder
         wrap(sbe, frameOffset);
         for (final TelemetryFrameDecoder.SamplesDecoder sample : frameDecoder.samples())
         {
-            if (filter.shows(sample.parameterId()))
+            if (marks.shows(sample.parameterId()))
             {
                 return true;
             }
