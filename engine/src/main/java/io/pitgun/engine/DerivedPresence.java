@@ -4,9 +4,8 @@ import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.formula.FormulaException;
+import io.pitgun.manifest.formula.FormulaPresence;
 import io.pitgun.manifest.formula.Parser;
-import io.pitgun.manifest.formula.Syntax;
-import io.pitgun.manifest.formula.TimeFunction;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,7 +18,7 @@ import java.util.Set;
  * the frame's time alone. Such a channel is in every frame, whichever channels the frame came with, so its presence
  * tells nothing about the frame, and a frame that shows a reader only such channels tells that reader when frames of
  * channels it may not read came ({@link ChannelAccess#marksFrames}). Any other derived channel is absent when all
- * the channels it reads are (absence propagates, docs/manifest.md). Built once per manifest (cold path).
+ * the channels it reads are ({@link FormulaPresence}). Built once per manifest (cold path).
  */
 final class DerivedPresence
 {
@@ -51,6 +50,18 @@ final class DerivedPresence
         return byId;
     }
 
+    /**
+     * Whether the channel {@code name} is absent from every frame that carries none of the dictionary channels it
+     * reads: a dictionary channel is; a derived channel as its formula says ({@link FormulaPresence}); any other name
+     * is the frame's time, always present.
+     */
+    private boolean needsSource(final String name)
+    {
+        // As the compiler resolves a name: a derived channel before a dictionary one.
+        final DerivedChannel of = derived.get(name);
+        return of != null ? needsSource(of) : dictionaryNames.contains(name);
+    }
+
     /** Whether {@code channel} is absent from every frame that carries none of the dictionary channels it reads. */
     private boolean needsSource(final DerivedChannel channel)
     {
@@ -62,7 +73,7 @@ final class DerivedPresence
         final boolean needs;
         try
         {
-            needs = needsSource(Parser.parse(channel.expr()));
+            needs = FormulaPresence.needsChannel(Parser.parse(channel.expr()), this::needsSource);
         }
         catch (final FormulaException ex)
         {
@@ -71,46 +82,5 @@ final class DerivedPresence
         }
         needsSourceByName.put(channel.name(), needs); // the compiler refuses cycles, so the recursion ends
         return needs;
-    }
-
-    /** Whether {@code expr} is absent when every dictionary channel is. */
-    private boolean needsSource(final Syntax expr)
-    {
-        if (expr instanceof Syntax.Name name)
-        {
-            // As the compiler resolves a name: a derived channel before a dictionary one; else the frame's time.
-            final DerivedChannel of = derived.get(name.name());
-            return of != null ? needsSource(of) : dictionaryNames.contains(name.name());
-        }
-        if (expr instanceof Syntax.Unary unary)
-        {
-            return needsSource(unary.operand());
-        }
-        if (expr instanceof Syntax.Binary binary)
-        {
-            // Absent when either side is (and/or too).
-            return needsSource(binary.left()) || needsSource(binary.right());
-        }
-        if (expr instanceof Syntax.Conditional conditional)
-        {
-            // Absent when the condition is; else whichever branch it chose.
-            return needsSource(conditional.condition()) ||
-                needsSource(conditional.whenTrue()) && needsSource(conditional.whenFalse());
-        }
-        if (expr instanceof Syntax.Call call)
-        {
-            if (call.function().equals(TimeFunction.HOLD.functionName()))
-            {
-                return false; // its last value, in frames without x
-            }
-            if (call.function().equals("default"))
-            {
-                // x, or v when x is absent.
-                return call.arguments().stream().allMatch(this::needsSource);
-            }
-            // Every other function is absent when an argument is.
-            return call.arguments().stream().anyMatch(this::needsSource);
-        }
-        return false; // a literal
     }
 }

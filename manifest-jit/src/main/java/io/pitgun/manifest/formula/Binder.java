@@ -21,6 +21,9 @@ import static io.pitgun.manifest.runtime.ValueKind.LONG;
  */
 public final class Binder
 {
+    /** {@code default(x, v)}: x when present, else v (the one function that is neither pure nor of time). */
+    public static final String DEFAULT_FUNCTION = "default";
+
     /** The largest window of {@code mean(x, n)}. */
     public static final int MAX_MEAN_WINDOW = 4096;
 
@@ -46,7 +49,7 @@ public final class Binder
         {
             names.add(function.functionName());
         }
-        names.add("default");
+        names.add(DEFAULT_FUNCTION);
         return names;
     }
 
@@ -227,7 +230,7 @@ public final class Binder
         {
             arguments.add(bind(argument, names));
         }
-        if ("default".equals(name))
+        if (DEFAULT_FUNCTION.equals(name))
         {
             requireArity(call, 2);
             return defaultOf(call, arguments.get(0), arguments.get(1));

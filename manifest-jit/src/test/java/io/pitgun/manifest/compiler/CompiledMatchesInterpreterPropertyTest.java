@@ -40,7 +40,7 @@ class CompiledMatchesInterpreterPropertyTest
         final ProgramPlan.Builder builder = new ProgramPlan.Builder();
         final Map<String, ResolvedName> names = new HashMap<>();
         final List<ValueKind> inputKinds = new ArrayList<>();
-        declareInputs(builder, names, inputKinds);
+        RandomProgram.declareInputs(builder, names, inputKinds);
         final Binder binder = new Binder();
         final NameResolver resolver = (name, start, end) ->
         {
@@ -114,57 +114,12 @@ class CompiledMatchesInterpreterPropertyTest
         }
     }
 
-    private static void declareInputs(final ProgramPlan.Builder builder, final Map<String, ResolvedName> names,
-        final List<ValueKind> kinds)
-    {
-        int id = 1;
-        for (final String name : RandomProgram.DOUBLE_INPUTS)
-        {
-            declare(builder, names, kinds, name, id++, ValueKind.DOUBLE);
-        }
-        for (final String name : RandomProgram.LONG_INPUTS)
-        {
-            declare(builder, names, kinds, name, id++, ValueKind.LONG);
-        }
-        for (final String name : RandomProgram.BOOLEAN_INPUTS)
-        {
-            declare(builder, names, kinds, name, id++, ValueKind.BOOLEAN);
-        }
-        names.put("timestamp_us", new ResolvedName(ResolvedName.Target.TIMESTAMP, ValueKind.LONG, 0));
-    }
-
-    private static void declare(final ProgramPlan.Builder builder, final Map<String, ResolvedName> names,
-        final List<ValueKind> kinds, final String name, final int id, final ValueKind kind)
-    {
-        final int slot = builder.addInput(name, id, kind);
-        names.put(name, new ResolvedName(ResolvedName.Target.INPUT, kind, slot));
-        kinds.add(kind);
-    }
-
     private static void fill(final FrameValues in, final List<ValueKind> kinds, final RandomProgram random,
         final long timestampUs)
     {
         in.clear();
         in.timestampUs(timestampUs);
-        for (int slot = 0; slot < kinds.size(); slot++)
-        {
-            if (!random.present())
-            {
-                continue;
-            }
-            switch (kinds.get(slot))
-            {
-                case DOUBLE:
-                    in.putDouble(slot, random.randomDouble());
-                    break;
-                case LONG:
-                    in.putLong(slot, random.randomLong());
-                    break;
-                default:
-                    in.putBoolean(slot, random.randomBoolean());
-                    break;
-            }
-        }
+        random.fillInputs(in, kinds);
     }
 
     private static void assertSameValue(final ProgramPlan.Derived derived, final FrameValues expected,

@@ -1,9 +1,13 @@
 package io.pitgun.manifest.compiler;
 
+import io.pitgun.manifest.formula.NameResolver.ResolvedName;
+import io.pitgun.manifest.formula.ProgramPlan;
+import io.pitgun.manifest.runtime.FrameValues;
 import io.pitgun.manifest.runtime.ValueKind;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -28,6 +32,58 @@ final class RandomProgram
     private final SplittableRandom random;
     private final List<String> derivedNames = new ArrayList<>();
     private final List<ValueKind> derivedKinds = new ArrayList<>();
+
+    /** Declares the inputs in {@code builder}, their names (and the frame's time) in {@code names}, their kinds. */
+    static void declareInputs(final ProgramPlan.Builder builder, final Map<String, ResolvedName> names,
+        final List<ValueKind> kinds)
+    {
+        int id = 1;
+        for (final String name : DOUBLE_INPUTS)
+        {
+            declare(builder, names, kinds, name, id++, ValueKind.DOUBLE);
+        }
+        for (final String name : LONG_INPUTS)
+        {
+            declare(builder, names, kinds, name, id++, ValueKind.LONG);
+        }
+        for (final String name : BOOLEAN_INPUTS)
+        {
+            declare(builder, names, kinds, name, id++, ValueKind.BOOLEAN);
+        }
+        names.put("timestamp_us", new ResolvedName(ResolvedName.Target.TIMESTAMP, ValueKind.LONG, 0));
+    }
+
+    private static void declare(final ProgramPlan.Builder builder, final Map<String, ResolvedName> names,
+        final List<ValueKind> kinds, final String name, final int id, final ValueKind kind)
+    {
+        final int slot = builder.addInput(name, id, kind);
+        names.put(name, new ResolvedName(ResolvedName.Target.INPUT, kind, slot));
+        kinds.add(kind);
+    }
+
+    /** Puts a random value in each input slot that {@link #present} keeps (the frame's other fields untouched). */
+    void fillInputs(final FrameValues in, final List<ValueKind> kinds)
+    {
+        for (int slot = 0; slot < kinds.size(); slot++)
+        {
+            if (!present())
+            {
+                continue;
+            }
+            switch (kinds.get(slot))
+            {
+                case DOUBLE:
+                    in.putDouble(slot, randomDouble());
+                    break;
+                case LONG:
+                    in.putLong(slot, randomLong());
+                    break;
+                default:
+                    in.putBoolean(slot, randomBoolean());
+                    break;
+            }
+        }
+    }
 
     RandomProgram(final long seed)
     {
