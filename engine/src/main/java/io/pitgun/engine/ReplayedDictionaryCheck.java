@@ -1,7 +1,5 @@
 package io.pitgun.engine;
 
-import io.pitgun.codecs.frame.FrameDescriptor;
-import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import org.agrona.DirectBuffer;
 
 /**
@@ -31,12 +29,9 @@ final class ReplayedDictionaryCheck
      */
     void check(final DirectBuffer buffer, final int offset)
     {
-        if (FrameDescriptor.templateId(buffer, offset) != ManifestLoadedDecoder.TEMPLATE_ID)
-        {
-            return; // every frame: one comparison
-        }
+        // Every frame: one template-id comparison inside, null for anything but a ManifestLoaded.
         final String journaled = ManifestLoadedEntry.dictionaryName(buffer, offset);
-        if (!journaled.equals(dictionaryName))
+        if (journaled != null && !journaled.equals(dictionaryName))
         {
             throw new IllegalStateException("pipeline " + pipelineName + ": the journal's frames from here on were " +
                 "written with dictionary '" + journaled + "', not '" + dictionaryName + "' (this pipeline's): its " +

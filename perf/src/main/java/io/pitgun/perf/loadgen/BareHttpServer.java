@@ -34,7 +34,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -223,8 +222,8 @@ public final class BareHttpServer implements AutoCloseable
         {
             journal = new PretouchedQueue(directory);
             decoder = decode ? new EnvelopeDecoder(ParameterRegistry.simV1(), DecoderLimits.DEFAULTS) : null;
-            frames = decode ? new UnsafeBuffer(ByteBuffer.allocateDirect(
-                EnvelopeDecoder.maxOutputBytes(DecoderLimits.DEFAULTS))) : null;
+            frames = decode ? new UnsafeBuffer(new byte[EnvelopeDecoder.maxOutputBytes(DecoderLimits.DEFAULTS)]) :
+                null;
         }
 
         /**
@@ -255,7 +254,7 @@ public final class BareHttpServer implements AutoCloseable
                 }
                 // One document of all its frames: the gateway's journal batches frames into entries too.
                 final DecodedEnvelope decoded = decoder.result();
-                append(frames, decoded.messageOffset(0), decoded.encodedLength());
+                append(frames.byteArray(), decoded.messageOffset(0), decoded.encodedLength());
             }
             appended++; // the event loop is the only writer
             return true;
@@ -267,16 +266,6 @@ public final class BareHttpServer implements AutoCloseable
             {
                 final Bytes<?> bytes = document.wire().bytes();
                 bytes.write(from, offset, length);
-                journal.pretoucher().onAppended(bytes);
-            }
-        }
-
-        private void append(final UnsafeBuffer from, final int offset, final int length)
-        {
-            try (DocumentContext document = appender.writingDocument())
-            {
-                final Bytes<?> bytes = document.wire().bytes();
-                bytes.unsafeWrite(from.addressOffset() + offset, length);
                 journal.pretoucher().onAppended(bytes);
             }
         }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Function;
 
 /**
  * The {@code GatewayWrk} block of {@code docs/performance.md} from the summary {@link GatewayWrkMain} writes: per
@@ -137,14 +138,14 @@ public final class GatewayWrkTable
     /** One floor: its key, its run at a point, and what its table says it is. */
     private enum Floor
     {
-        JOURNALING(FLOOR, "journaling alone", "The journaling floor: the bare server appending each body as it " +
+        JOURNALING(FLOOR, Point::floor, "journaling alone", "The journaling floor: the bare server appending each body as it " +
             "came to a Chronicle queue on its event loop before it answers (one document per request, Pitgun's " +
             "pretoucher ahead of it on a thread of its own) and doing nothing else — the least any ingress that " +
             "journals what it accepts pays on this machine. A 100-frame body (about 20.5 KB of JSON) is about as " +
             "many bytes as the gateway journals for it (about 19 KB of SBE records). It is a floor where CPU " +
             "bounds the requests/s (many connections, or large bodies); one closed-loop connection measures the " +
             "round trip instead, where the journaling server can even beat the bare one."),
-        DECODING(DECODING_FLOOR, "decoding and journaling alone", "The decoding floor: the same server, but " +
+        DECODING(DECODING_FLOOR, Point::decoding, "decoding and journaling alone", "The decoding floor: the same server, but " +
             "before it answers its event loop decodes each body with Pitgun's envelope decoder (the gateway's, " +
             "sim.v1: every field and sample checked) and appends the SBE frames to the Chronicle queue as one " +
             "document, and does nothing else: no ring, no hand-over to another thread, no manifest, no " +
@@ -152,19 +153,22 @@ public final class GatewayWrkTable
             "journals the frames pays on this machine with this decoder.");
 
         final String key;
+        private final Function<Point, Run> run;
         final String alone;
         final String intro;
 
-        Floor(final String key, final String alone, final String intro)
+        Floor(final String key, final Function<Point, Run> run, final String alone, final String intro)
         {
             this.key = key;
+            this.run = run;
             this.alone = alone;
             this.intro = intro;
         }
 
+        /** Its run at {@code p}, or null when it did not run there. */
         Run of(final Point p)
         {
-            return this == JOURNALING ? p.floor() : p.decoding();
+            return run.apply(p);
         }
     }
 
