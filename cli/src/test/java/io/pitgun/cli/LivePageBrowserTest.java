@@ -282,8 +282,11 @@ class LivePageBrowserTest
             final Matcher matcher = Pattern.compile("sent (\\d+) packets").matcher(sim.out());
             assertTrue(matcher.find(), sim.out());
             final long packets = Long.parseLong(matcher.group(1));
-            Await.until("the gateway received every packet sent", () ->
-                metric(client, "pitgun_f1_udp_packets_total{outcome=\"received\"}") == packets);
+            // Received is counted on arrival, decoded (ignored, dropped) once the packet's frames are published:
+            // wait for the latter, so that the last packet's frames are in the count below.
+            Await.until("the gateway handled every packet sent", () ->
+                metric(client, "pitgun_f1_udp_packets_total{outcome=\"received\"}") == packets &&
+                packetsHandled(client) == packets);
             // Every packet is in; what the source published is what the page must receive.
             return metric(client, "pitgun_f1_udp_frames_published_total");
         });
@@ -377,6 +380,22 @@ class LivePageBrowserTest
         {
             server.shutdown();
         }
+    }
+
+    /** UDP packets decoded, ignored or dropped so far (ring_full drops count frames of decoded packets). */
+    private static long packetsHandled(final GatewayClient client) throws Exception
+    {
+        long handled = 0;
+        for (final String line : client.get("/metrics").body().split("\n"))
+        {
+            if (line.startsWith("pitgun_f1_udp_packets_total{outcome=\"decoded\"} ") ||
+                line.startsWith("pitgun_f1_udp_packets_total{outcome=\"ignored\"} ") ||
+                line.startsWith("pitgun_f1_udp_drops_total{") && !line.contains("reason=\"ring_full\""))
+            {
+                handled += (long)Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return handled;
     }
 
     private static long metric(final GatewayClient client, final String series) throws Exception

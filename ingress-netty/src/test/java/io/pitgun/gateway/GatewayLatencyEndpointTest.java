@@ -3,6 +3,7 @@ package io.pitgun.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.engine.LatencyStage;
+import io.pitgun.testsupport.Await;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -70,7 +71,10 @@ class GatewayLatencyEndpointTest
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
         {
             postFrames(gateway);
-            Thread.sleep(1200); // at least one closed one-second interval besides the open one
+            // At least one closed one-second interval besides the open one: the tick that closes it is the
+            // gateway's, so wait for it to show rather than sleep past it.
+            Await.until("a closed interval besides the open one", () ->
+                intervalsOf(gateway, LatencyStage.PUBLISH_TO_JOURNALED.logTag()) >= 2);
             postFrames(gateway);
             awaitProcessed(gateway, 2 * FRAMES);
 
@@ -193,5 +197,20 @@ class GatewayLatencyEndpointTest
             assertTrue(header, "no 'Value Percentile TotalCount' table in " + body);
             return new Hgrm(total, p50, max);
         }
+    }
+
+    /** The intervals of {@code tag} in the gateway's interval log. */
+    private static int intervalsOf(final GatewayHarness gateway, final String tag) throws Exception
+    {
+        int count = 0;
+        try (HistogramLogReader reader = new HistogramLogReader(new ByteArrayInputStream(
+            gateway.get("/latency?format=hlog").body().getBytes(StandardCharsets.UTF_8))))
+        {
+            for (EncodableHistogram h = reader.nextIntervalHistogram(); h != null; h = reader.nextIntervalHistogram())
+            {
+                count += tag.equals(h.getTag()) ? 1 : 0;
+            }
+        }
+        return count;
     }
 }

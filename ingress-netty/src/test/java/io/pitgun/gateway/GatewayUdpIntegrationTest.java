@@ -47,8 +47,11 @@ class GatewayUdpIntegrationTest
             send(game, target, packet, length); // unknown packet id
             packet.putByte(F1PacketDescriptor.PACKET_ID, (byte)F1PacketDescriptor.CAR_TELEMETRY);
             send(game, target, packet, length); // whole
-            Await.until("four datagrams received", () ->
-                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"received\"}") == 4);
+            // A packet is counted received on arrival, and decoded only once its frames are published, after the
+            // whole one's cold path (its session's start): wait for that last counter, then check each exactly.
+            Await.until("four datagrams received and the whole one decoded", () ->
+                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"received\"}") == 4 &&
+                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"decoded\"}") >= 1);
             assertEquals(1, gateway.metric("pitgun_f1_udp_drops_total{reason=\"truncated\"}"));
             assertEquals(1, gateway.metric("pitgun_f1_udp_drops_total{reason=\"wrong_format\"}"));
             assertEquals(1, gateway.metric("pitgun_f1_udp_drops_total{reason=\"unknown_packet_id\"}"));

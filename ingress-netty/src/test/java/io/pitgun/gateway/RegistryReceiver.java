@@ -46,9 +46,10 @@ final class RegistryReceiver implements AutoCloseable
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestHeaders().getFirst("Content-Type"),
                 body));
         }
+        // Counted before the answer leaves: the gateway may act on it (and a test see that) before this thread runs on.
+        answered.incrementAndGet();
         exchange.sendResponseHeaders(status, -1);
         exchange.close();
-        answered.incrementAndGet();
     }
 
     /** The URL to give the gateway as {@code RUN_REGISTRY_URL}. */
@@ -63,7 +64,7 @@ final class RegistryReceiver implements AutoCloseable
         return List.copyOf(requests);
     }
 
-    /** Requests received and answered so far. */
+    /** Requests received and answered (or being answered) so far: never fewer than the answers the gateway got. */
     int answered()
     {
         return answered.get();
