@@ -486,8 +486,19 @@ public final class EnvelopeIngestor
         {
             final int frames = envelopeMessages[i];
             final int first = envelopeFirstMessage[i];
-            final long digest = EnvelopeDigest.of(scratch, messageOffsets, messageLengths, first, frames);
+            long digest = EnvelopeDigest.of(scratch, messageOffsets, messageLengths, first, frames);
             window.claim(eventMsb[i], eventLsb[i], digest, frames, nowNs, claim);
+            if (claim.outcome == IdempotencyWindow.CONFLICT)
+            {
+                // Perhaps an entry restored from a journal written before the samples' order stopped counting: it
+                // holds the digest of every byte in order. Cold path (a conflict, or the retry of such an entry).
+                final long ordered = EnvelopeDigest.orderedOf(scratch, messageOffsets, messageLengths, first, frames);
+                window.claim(eventMsb[i], eventLsb[i], ordered, frames, nowNs, claim);
+                if (claim.outcome != IdempotencyWindow.CONFLICT)
+                {
+                    digest = ordered; // the rest of a partly journaled envelope carries the digest its first part has
+                }
+            }
             switch (claim.outcome)
             {
                 case IdempotencyWindow.DUPLICATE:

@@ -142,6 +142,69 @@ class GatewayIdempotencyIntegrationTest
         assertEquals(List.of(0L, 1L, 2L), GatewayHarness.journaledSequences(dataDir));
     }
 
+    /**
+     * The samples of a frame are a JSON object: a client's library may write its members in another order on a
+     * retry. Found by a black-box probe: the retry was refused with 409 (the content digest followed the samples'
+     * order), and a client that followed the 409's advice would have journaled the frames twice.
+     */
+    @Test
+    void shouldTakeARetryWithItsSamplesInAnotherOrderForADuplicateAlsoAfterARestart() throws Exception
+    {
+        final UUID eventId = UUID.randomUUID();
+        final String envelope = Envelopes.batch(eventId, 0, 5);
+        final String reordered = envelope.replaceAll(
+            "\\{\"Speed\":([0-9.]+),\"Engine_RPM\":([0-9]+),\"Torque_Nm\":([0-9.]+)}",
+            "{\"Torque_Nm\":$3,\"Engine_RPM\":$2,\"Speed\":$1}");
+        assertTrue(!reordered.equals(envelope) && reordered.contains("{\"Torque_Nm\":300.25,\"Engine_RPM\":9000,"),
+            reordered);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(envelope).statusCode());
+            assertDuplicate(gateway.beacon(reordered));
+        }
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertDuplicate(gateway.beacon(reordered));
+            assertDuplicate(gateway.beacon(envelope));
+            assertEquals(409, gateway.beacon(Envelopes.batch(eventId, 10, 5)).statusCode(), "other content");
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    /**
+     * A journal written before the samples' order stopped counting holds the digest of every byte in order: the
+     * retry of an envelope it acknowledged is still a duplicate after the upgrade, not a 409. Made here by
+     * journaling the envelope with this build and rewriting its stored digest to the old one.
+     */
+    @Test
+    void shouldTakeTheRetryOfAnEnvelopeAnOlderBuildJournaledForADuplicate() throws Exception
+    {
+        final UUID eventId = UUID.randomUUID();
+        final String envelope = Envelopes.batch(eventId, 0, 5);
+        final Path current = dataDir.resolve("current");
+        try (GatewayHarness gateway = new GatewayHarness(current, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(envelope).statusCode());
+        }
+        final Path older = dataDir.resolve("older");
+        copyFirstMessages(current.resolve("journal"), older.resolve("journal"), 5, true);
+        try (GatewayHarness gateway = new GatewayHarness(older, Map.of()))
+        {
+            assertEquals(1.0, gateway.metric("pitgun_gateway_idempotency_restored_total"));
+            assertDuplicate(gateway.beacon(envelope));
+            assertEquals(409, gateway.beacon(Envelopes.batch(eventId, 10, 5)).statusCode(), "other content");
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), GatewayHarness.journaledSequences(older));
+    }
+
+    private static void assertDuplicate(final HttpResponse<String> retry) throws Exception
+    {
+        assertEquals(202, retry.statusCode(), retry.body());
+        final JsonNode answer = JSON.readTree(retry.body());
+        assertEquals(1, answer.get("envelopes_duplicate").asInt(), retry.body());
+        assertEquals(0, answer.get("frames_accepted").asInt(), retry.body());
+    }
+
     @Test
     void shouldPublishOnceWhenAnEnvelopeAndItsRetryRaceOnTwoEventLoops() throws Exception
     {
@@ -197,6 +260,17 @@ class GatewayIdempotencyIntegrationTest
     /** Copies the first {@code messages} messages of one journal, with their event identity, into a new one. */
     private static void copyFirstMessages(final Path from, final Path to, final int messages)
     {
+        copyFirstMessages(from, to, messages, false);
+    }
+
+    /**
+     * As {@link #copyFirstMessages(Path, Path, int)}; with {@code orderedDigest}, each message's content digest is
+     * the one a journal written before the samples' order stopped counting holds: {@link EnvelopeDigest#orderedOf}
+     * over the copied messages (one envelope's).
+     */
+    private static void copyFirstMessages(final Path from, final Path to, final int messages,
+        final boolean orderedDigest)
+    {
         final List<byte[]> bodies = new ArrayList<>();
         final List<long[]> stamps = new ArrayList<>();
         try (Journal journal = Journal.open(JournalConfig.readOnly(from));
@@ -231,6 +305,20 @@ class GatewayIdempotencyIntegrationTest
             {
                 // reads entries until enough messages
             }
+        }
+        if (orderedDigest)
+        {
+            final UnsafeBuffer all = new UnsafeBuffer(new byte[bodies.stream().mapToInt(b -> b.length).sum()]);
+            final int[] offsets = new int[messages];
+            final int[] lengths = new int[messages];
+            for (int i = 0, at = 0; i < messages; at += lengths[i], i++)
+            {
+                offsets[i] = at;
+                lengths[i] = bodies.get(i).length;
+                all.putBytes(at, bodies.get(i));
+            }
+            final long digest = EnvelopeDigest.orderedOf(all, offsets, lengths, 0, messages);
+            stamps.forEach(stamp -> stamp[2] = digest);
         }
         try (Journal journal = Journal.open(JournalConfig.of(to)))
         {
