@@ -9,7 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * Caps open connections in total ({@code MAX_CONNECTIONS}) and per client address
+ * Caps open connections in total ({@code MAX_CONNECTIONS}) and per client machine (its address; an IPv6 address
+ * counts with its /64: {@link PeerCountLimiter#machineOf})
  * ({@code MAX_CONNECTIONS_PER_PEER}). It sits in the listening channel's pipeline, ahead of Netty's acceptor, so a
  * connection over a cap is closed as it is accepted — before it is registered with an I/O loop or gets a pipeline,
  * buffers or a decoder — and counted ({@code connection_limit} / {@code peer_connection_limit}). Without it, idle
@@ -44,7 +45,7 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter
         {
             counters.rejected(refusal);
             overloadLog.warn(refusal, "refused a connection from " + peer + " (" + limiter.held() + " open, at most " +
-                limiter.maxTotal() + " in total and " + limiter.maxPerPeer() + " per address)");
+                limiter.maxTotal() + " in total and " + limiter.maxPerPeer() + " per client machine)");
             child.unsafe().closeForcibly();
             return;
         }
@@ -52,7 +53,7 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter
         ctx.fireChannelRead(child);
     }
 
-    /** Client addresses with open connections now (the map holds no others). */
+    /** Client machines with open connections now (the map holds no others). */
     int peers()
     {
         return limiter.peers();

@@ -65,7 +65,8 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
             .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(),
                 TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, server.overloadLog()))
             .addLast("meter", meter)
-            .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()), handler::onReadTimeout))
+            .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()),
+                handler::onReadTimeout, handler::onSilentConnection))
             .addLast("idle", new IdleConnectionGuard(TimeUnit.SECONDS.toNanos(config.idleTimeoutS())))
             // The encoder before the decoder: what the WebSocket decoder that replaces the HTTP decoder writes
             // itself (a 1009 close) then passes the WebSocket encoder the handshake adds before this one.

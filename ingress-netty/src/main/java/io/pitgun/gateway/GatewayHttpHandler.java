@@ -264,6 +264,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
     }
 
+    /** Called on the event loop by the {@link SlowRequestGuard} for a connection that sent nothing: it closes. */
+    void onSilentConnection()
+    {
+        if (context != null)
+        {
+            routes.failures().onSilentConnection(context);
+        }
+    }
+
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
     {

@@ -61,6 +61,16 @@ final class HttpFailureAnswers
                 "was ingested: split it into smaller requests", true);
     }
 
+    /**
+     * A connection that sent nothing within the read timeout ({@link SlowRequestGuard}): closed without an answer
+     * (a browser's unused pre-connection gets none either), counted as {@code request_timeout}.
+     */
+    void onSilentConnection(final ChannelHandlerContext ctx)
+    {
+        server.counters().rejected(RejectReason.REQUEST_TIMEOUT);
+        ctx.close();
+    }
+
     /** A request that did not arrive completely within the read timeout ({@link SlowRequestGuard}): 408. */
     void onReadTimeout(final ChannelHandlerContext ctx, final String peer)
     {

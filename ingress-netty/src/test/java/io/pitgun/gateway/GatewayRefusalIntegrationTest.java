@@ -79,6 +79,27 @@ class GatewayRefusalIntegrationTest
         assertEquals(List.of(0L), GatewayHarness.journaledSequences(dataDir));
     }
 
+    /**
+     * A connection that never sends a byte holds a place under the connection caps: it is closed after the read
+     * timeout (no answer: there is no request), not only after the idle timeout (60 s). Found by a black-box probe:
+     * 250 silent connections from each of nine loopback addresses kept every other client out for a minute.
+     */
+    @Test
+    void shouldCloseAConnectionThatSendsNothingWithinTheReadTimeout() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.READ_TIMEOUT_S, "1")))
+        {
+            final long startNs = System.nanoTime();
+            try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+            {
+                connection.assertClosedByGateway(); // at most 30 s, half the idle timeout
+            }
+            assertTrue(System.nanoTime() - startNs < TimeUnit.SECONDS.toNanos(20), "closed by the idle timeout?");
+            assertEquals(1, awaitRejections(gateway, RejectReason.REQUEST_TIMEOUT, 1));
+            assertBeaconAccepted(gateway);
+        }
+    }
+
     @Test
     void shouldNotTimeOutAKeepAliveConnectionBetweenRequests() throws Exception
     {

@@ -9,20 +9,55 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The read timeout of each request on a keep-alive connection, with one check pending per connection. */
+/**
+ * The read timeout of each request on a keep-alive connection, with one check pending per connection, and of a
+ * connection's first request from the connection on.
+ */
 class SlowRequestGuardTest
 {
     private static final long TIMEOUT_MS = 1_000;
 
     private final AtomicInteger timeouts = new AtomicInteger();
+    private final AtomicInteger silent = new AtomicInteger();
     private final SlowRequestGuard guard = new SlowRequestGuard(TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS),
-        timeouts::incrementAndGet);
-    private final EmbeddedChannel channel = new EmbeddedChannel(guard);
+        timeouts::incrementAndGet, silent::incrementAndGet);
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    /** The connection opens at a frozen time, then the guard is added: its clock starts there. */
+    private void open()
+    {
+        channel.freezeTime();
+        channel.pipeline().addLast(guard);
+    }
+
+    @Test
+    void shouldCloseAConnectionThatSendsNothingWithinTheTimeoutWithoutAnAnswer()
+    {
+        open();
+        advance(TIMEOUT_MS - 1);
+        assertEquals(0, silent.get());
+        advance(1);
+        assertEquals(1, silent.get());
+        assertEquals(0, timeouts.get(), "no request to answer 408");
+    }
+
+    @Test
+    void shouldGiveAConnectionsFirstRequestTheTimeoutFromTheConnection()
+    {
+        open();
+        advance(600);
+        startRequest();
+        advance(399);
+        assertEquals(0, timeouts.get());
+        advance(1);
+        assertEquals(1, timeouts.get(), "the first request's bytes came, not all of them: 408");
+        assertEquals(0, silent.get());
+    }
 
     @Test
     void shouldTimeOutRequestThatDoesNotCompleteInTime()
     {
-        channel.freezeTime();
+        open();
         startRequest();
         advance(TIMEOUT_MS - 1);
         assertEquals(0, timeouts.get());
@@ -33,7 +68,7 @@ class SlowRequestGuardTest
     @Test
     void shouldGiveEveryRequestItsOwnDeadline()
     {
-        channel.freezeTime();
+        open();
         startRequest();
         advance(600);
         guard.requestComplete();
@@ -49,7 +84,7 @@ class SlowRequestGuardTest
     @Test
     void shouldNotTimeOutCompletedRequests()
     {
-        channel.freezeTime();
+        open();
         for (int i = 0; i < 10; i++)
         {
             startRequest();
