@@ -46,7 +46,7 @@ public final class ManifestLoadedEntry
         }
         encoder.manifestName(truncated(manifestName)).dictionaryName(truncated(dictionaryName))
             .signerKeyId(truncated(signerKeyId));
-        return journal.appendOnce(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
+        return journal.appendProvenance(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
             System.nanoTime());
     }
 

@@ -41,7 +41,7 @@ final class PolicyLoadedEntry
         }
         encoder.policyName(ManifestLoadedEntry.truncated(policy.name()))
             .signerKeyId(ManifestLoadedEntry.truncated(policy.signerKeyId()));
-        return journal.appendOnce(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
+        return journal.appendProvenance(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(),
             System.nanoTime());
     }
 }

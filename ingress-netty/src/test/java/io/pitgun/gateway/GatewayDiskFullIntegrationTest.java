@@ -228,6 +228,53 @@ class GatewayDiskFullIntegrationTest
     }
 
     /**
+     * A gateway restarted on its journal while the file system is below the headroom starts, degraded: it answers
+     * 507 until space returns, then ingests, and every acknowledged frame is journaled once. Found by a black-box
+     * probe: it exited at its start ("... below the headroom ...; the batch was not written", exit 1), so after a
+     * crash on a full disk the gateway stayed down until space was freed by hand. Its start writes only the
+     * manifest's provenance, which may use half the headroom.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldStartOnItsJournalBelowTheHeadroomAndIngestOnceSpaceReturns() throws Exception
+    {
+        final Path mount = Files.createDirectory(scratch.resolve("tmpfs"));
+        mountTmpfs(mount);
+        try
+        {
+            final Path dataDir = mount.resolve("data");
+            final Map<GatewaySetting, String> settings =
+                Map.of(GatewaySetting.JOURNAL_MIN_FREE_BYTES, Long.toString(MIN_FREE_BYTES));
+            final Set<Long> acked = new HashSet<>();
+            try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
+            {
+                assertEquals(202, postBatch(gateway, acked).statusCode());
+            }
+            final Path filler = mount.resolve("filler");
+            fill(filler, usableBytes(mount) - MIN_FREE_BYTES + (MIN_FREE_BYTES >> 3));
+
+            try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
+            {
+                final HttpResponse<String> refused = postBatch(gateway, acked);
+                assertEquals(507, refused.statusCode(), refused.body());
+                assertEquals("journal_full", JSON.readTree(refused.body()).get("reason").asText(), refused.body());
+                assertEquals(503, gateway.get("/health").statusCode());
+
+                Files.delete(filler);
+                Await.until("ingestion resumes once the filler is deleted",
+                    () -> postBatch(gateway, acked).statusCode() == 202);
+            }
+            final Set<Long> journaled = new HashSet<>(GatewayHarness.journaledSequences(dataDir));
+            assertTrue(journaled.containsAll(acked), "acknowledged frames missing: " + acked + " vs " + journaled);
+            assertEquals(journaled.size(), GatewayHarness.journaledSequences(dataDir).size(), "no frame twice");
+        }
+        finally
+        {
+            unmount(mount);
+        }
+    }
+
+    /**
      * Posts until a 507 comes back; what each answer says is in joins {@code acked}; an ack timeout may come first
      * unless the event loop journals ({@code onLoop}).
      */

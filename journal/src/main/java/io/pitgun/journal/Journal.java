@@ -223,6 +223,36 @@ public final class Journal implements AutoCloseable
         }
     }
 
+    /**
+     * {@link #appendOnce} for the provenance a pipeline writes as it starts ({@code ManifestLoaded},
+     * {@code PolicyLoaded}): written while the file system keeps half the headroom, so that a gateway restarted on a
+     * journal whose disk is below the headroom starts (and answers 507 until space returns) instead of exiting.
+     *
+     * @throws JournalFullException if not even half the headroom would be left (nothing is written).
+     */
+    public long appendProvenance(final DirectBuffer buffer, final int offset, final int length,
+        final long ingestTimeNs)
+    {
+        if (config.readOnly())
+        {
+            throw new IllegalStateException(config.directory() + ": the journal was opened read-only");
+        }
+        final JournalAppender once = new JournalAppender(this);
+        try
+        {
+            if (spaceGuard != null && !once.reserveWithinHeadroom(JournalAppender.bytesFor(1, length)))
+            {
+                throw new JournalFullException(config.directory() + ": " + spaceGuard.shortage() + ", and not " +
+                    "even half of it is left for the pipeline's provenance; nothing was written");
+            }
+            return once.append(buffer, offset, length, ingestTimeNs);
+        }
+        finally
+        {
+            once.close();
+        }
+    }
+
     /** A new reader positioned at the first entry; use one per thread and close it when done. */
     public synchronized JournalTailer tailer()
     {

@@ -235,6 +235,23 @@ public final class JournalAppender
         return true;
     }
 
+    /**
+     * As {@link #reserve}, but leaving only half the headroom free: for the few hundred bytes of provenance a
+     * pipeline writes when it starts ({@link Journal#appendProvenance}), so that it starts on a journal whose file
+     * system is below the headroom and then refuses frames until space returns, instead of not starting at all.
+     */
+    boolean reserveWithinHeadroom(final long bytes)
+    {
+        final JournalSpaceGuard guard = journal.spaceGuard();
+        if (!guard.hasRoomFor(bytes - guard.minFreeBytes() / 2))
+        {
+            reservedBytes = 0;
+            return false;
+        }
+        reservedBytes = bytes;
+        return true;
+    }
+
     /** Ends a {@link #reserve reservation}: the commits after this ask the guard again. */
     public void cancelReservation()
     {
