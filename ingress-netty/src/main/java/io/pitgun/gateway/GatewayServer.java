@@ -2,6 +2,7 @@ package io.pitgun.gateway;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
@@ -649,13 +651,22 @@ public final class GatewayServer implements AutoCloseable
         {
             LOG.warn("shutdown timeout: {} envelopes were still awaiting their answer", counters.inFlightEnvelopes.get());
         }
+        final List<ChannelFuture> goingAway = new ArrayList<>();
         for (final Channel channel : channels)
         {
             final GatewayHttpHandler.Closer closer = channel.attr(GatewayHttpHandler.CLOSER).get();
             if (closer != null)
             {
                 closer.goingAway();
+                goingAway.add(channel.closeFuture());
             }
+        }
+        // WebSocket clients first get their close frame behind every answer and close their side (LingeringClose):
+        // closing them at once would drop both.
+        final long lingerEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LingeringClose.LINGER_MS + 200);
+        for (final ChannelFuture closed : goingAway)
+        {
+            closed.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lingerEnd - System.nanoTime())));
         }
         channels.close().awaitUninterruptibly(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         final int failures = closeQuietly();

@@ -40,6 +40,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private final String ackMode;
     private final PartialMessageMeter meter;
     private ChannelHandlerContext context;
+    /** The gateway is shutting down and has sent its close frame (on the connection's event loop). */
+    private boolean goingAway;
     private long messages;
     /** What the connection carried, for its closing audit line; read on this event loop only. */
     private long bytesIn;
@@ -68,6 +70,19 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
+        if (goingAway)
+        {
+            // The close frame is sent: the client's close ends the connection, any message is dropped unanswered.
+            if (frame instanceof CloseWebSocketFrame)
+            {
+                ctx.close();
+            }
+            else if (!(frame instanceof PingWebSocketFrame) && !(frame instanceof PongWebSocketFrame))
+            {
+                server.counters().rejected(RejectReason.DRAINING);
+            }
+            return;
+        }
         if (frame instanceof PingWebSocketFrame)
         {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
@@ -194,7 +209,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         ctx.writeAndFlush(new TextWebSocketFrame(report.toWebSocketJson(eventId, number, ackMode, -1)));
     }
 
-    /** Shutdown: close code 1001 (going away). */
+    /** Shutdown: close code 1001 (going away), behind every answer written before it ({@link LingeringClose}). */
     void goingAway()
     {
         final ChannelHandlerContext ctx = context;
@@ -202,8 +217,9 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         {
             ctx.channel().eventLoop().execute(() ->
             {
+                goingAway = true;
                 WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.GOING_AWAY);
-                handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
+                LingeringClose.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
             });
         }
     }

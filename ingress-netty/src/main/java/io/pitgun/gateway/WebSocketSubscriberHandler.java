@@ -41,6 +41,8 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     private SubscriberGroup group;
     private Channel channel;
     private boolean closing;
+    /** The gateway is shutting down and has sent its close frame; its output is shut. */
+    private boolean goingAway;
     private boolean lagging;
 
     WebSocketSubscriberHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
@@ -204,7 +206,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         }
     }
 
-    /** Shutdown: close code 1001 (going away). */
+    /** Shutdown: close code 1001 (going away), behind every message written before it ({@link LingeringClose}). */
     void goingAway()
     {
         final Channel ch = channel;
@@ -213,8 +215,9 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             ch.eventLoop().execute(() ->
             {
                 closing = true;
+                goingAway = true;
                 WebSocketCloseReason.record(ch, WebSocketCloseReason.GOING_AWAY);
-                handshaker.close(ch, new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
+                LingeringClose.close(ch, new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
             });
         }
     }
@@ -223,6 +226,14 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
         meter.messageComplete(); // no aggregator here: every frame is whole
+        if (goingAway)
+        {
+            if (frame instanceof CloseWebSocketFrame)
+            {
+                ctx.close(); // the client's answer to the gateway's close: nothing more to wait for
+            }
+            return;
+        }
         if (frame instanceof PingWebSocketFrame)
         {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));

@@ -7,12 +7,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,8 +30,72 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayShutdownIntegrationTest
 {
+
     @TempDir
     Path dataDir;
+
+    /**
+     * A WebSocket producer still sending while the gateway shuts down reads every answer written to it and then the
+     * close frame 1001, not a TCP reset. Found by a black-box probe: the gateway closed the socket with the client's
+     * latest messages unread in it, so the kernel answered with a reset, and the client lost the answers still on
+     * their way and the close frame.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldCloseAWebSocketProducerThatIsStillSendingWith1001InsteadOfAReset() throws Exception
+    {
+        final GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RATE_LIMIT, "0"));
+        final ExecutorService clients = Executors.newFixedThreadPool(2);
+        try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+        {
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicLong answers = new AtomicLong();
+            clients.submit(() ->
+            {
+                for (long sequence = 0; !stop.get(); sequence++)
+                {
+                    ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, Envelopes.batch(UUID.randomUUID(), sequence, 1)
+                        .getBytes(StandardCharsets.UTF_8)));
+                }
+                return null;
+            });
+            final CountDownLatch busy = new CountDownLatch(1);
+            final CompletableFuture<RawWebSocket.Frame> close = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    while (true)
+                    {
+                        final RawWebSocket.Frame frame = ws.read();
+                        if (frame.isClose())
+                        {
+                            stop.set(true); // as a client does (its socket closes at the end of the test)
+                            return frame;
+                        }
+                        if (answers.incrementAndGet() == 200)
+                        {
+                            busy.countDown();
+                            // A slow reader: the gateway's close comes while its answers wait here unread.
+                            Thread.sleep(300);
+                        }
+                    }
+                }
+                catch (final IOException | InterruptedException ex)
+                {
+                    throw new AssertionError("after " + answers.get() + " answers: " + ex, ex);
+                }
+            }, clients);
+            assertTrue(busy.await(30, TimeUnit.SECONDS), "the producer was not answered");
+            gateway.close(); // shuts down while the producer still sends
+            final RawWebSocket.Frame frame = close.get(30, TimeUnit.SECONDS);
+            assertEquals(1001, frame.closeCode(), frame.text());
+        }
+        finally
+        {
+            clients.shutdownNow();
+            gateway.close();
+        }
+    }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

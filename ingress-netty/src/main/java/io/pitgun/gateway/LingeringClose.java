@@ -1,0 +1,42 @@
+package io.pitgun.gateway;
+
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Closes a WebSocket connection at shutdown without losing what was written to it: the close frame goes out behind
+ * every answer before it, then the gateway's side is shut (FIN) while the connection goes on being read, and what
+ * still arrives is dropped, until the client closes its side or {@link #LINGER_MS} pass. Closing at once lost both:
+ * what Netty had not yet written went with the channel, and a socket closed with the client's latest messages
+ * unread in it is answered by the kernel with a reset, which drops what the client had not read yet. The handlers
+ * drop (and count) the messages that arrive meanwhile. On the connection's event loop.
+ */
+final class LingeringClose
+{
+    /** How long a closing connection waits for the client to close its side. */
+    static final long LINGER_MS = 1_000;
+
+    private LingeringClose()
+    {
+    }
+
+    /** Writes {@code closeFrame}, then shuts the connection's output and closes it when the client has, or later. */
+    static void close(final Channel channel, final Object closeFrame)
+    {
+        channel.eventLoop().schedule(() -> channel.close(), LINGER_MS, TimeUnit.MILLISECONDS);
+        channel.writeAndFlush(closeFrame).addListener(written ->
+        {
+            if (!written.isSuccess() || !(channel instanceof DuplexChannel) || !channel.isActive())
+            {
+                channel.close();
+                return;
+            }
+            ((DuplexChannel)channel).shutdownOutput();
+            // Read on (a client that does not read may have paused reading: OutboundBackpressure), so that the
+            // client's last messages are taken off the socket and its own close is seen.
+            channel.config().setAutoRead(true);
+        });
+    }
+}
