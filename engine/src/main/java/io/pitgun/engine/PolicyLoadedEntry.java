@@ -21,7 +21,7 @@ final class PolicyLoadedEntry
     }
 
     /**
-     * Appends the entry with an appender of its own ({@link Journal#appendOnce}).
+     * Appends the entry with an appender of its own ({@link Journal#appendProvenance}).
      *
      * @param timestampUs wall-clock microseconds of the load: for people reading the journal, never in derived output.
      * @return its journal position.

@@ -9,8 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * Caps open connections in total ({@code MAX_CONNECTIONS}) and per client machine (its address; an IPv6 address
- * counts with its /64: {@link PeerCountLimiter#machineOf})
+ * Caps open connections in total ({@code MAX_CONNECTIONS}) and per client address
  * ({@code MAX_CONNECTIONS_PER_PEER}). It sits in the listening channel's pipeline, ahead of Netty's acceptor, so a
  * connection over a cap is closed as it is accepted — before it is registered with an I/O loop or gets a pipeline,
  * buffers or a decoder — and counted ({@code connection_limit} / {@code peer_connection_limit}). Without it, idle
@@ -45,7 +44,7 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter
         {
             counters.rejected(refusal);
             overloadLog.warn(refusal, "refused a connection from " + peer + " (" + limiter.held() + " open, at most " +
-                limiter.maxTotal() + " in total and " + limiter.maxPerPeer() + " per client machine)");
+                limiter.maxTotal() + " in total and " + limiter.maxPerPeer() + " per address)");
             child.unsafe().closeForcibly();
             return;
         }
@@ -53,7 +52,7 @@ final class ConnectionAdmission extends ChannelInboundHandlerAdapter
         ctx.fireChannelRead(child);
     }
 
-    /** Client machines with open connections now (the map holds no others). */
+    /** Client addresses with open connections now (the map holds no others). */
     int peers()
     {
         return limiter.peers();

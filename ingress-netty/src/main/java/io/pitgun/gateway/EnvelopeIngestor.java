@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.function.LongSupplier;
 
 /**
  * Turns the envelopes of one request into frames in the pipeline's ring, on the event-loop thread. One per
@@ -65,6 +66,12 @@ public final class EnvelopeIngestor
     private final long[] eventMsb;
     private final long[] eventLsb;
     private final IdempotencyWindow.Claim claim = new IdempotencyWindow.Claim();
+    /** The envelope being claimed ({@link #publishAll}): its first message and frame count, for {@link #orderedDigest}. */
+    private int claimedFirst;
+    private int claimedFrames;
+    /** Its digest as journals of older builds hold it ({@link EnvelopeDigest#orderedOf}); made once, not per claim. */
+    private final LongSupplier orderedDigest = () ->
+        EnvelopeDigest.orderedOf(scratch, this.messageOffsets, this.messageLengths, claimedFirst, claimedFrames);
     /** Frames of the envelope being published that are in (its progress, kept right if publishing throws). */
     private int published;
     /** Ring position of the last frame {@link #publishRest} published, or -1. */
@@ -486,19 +493,14 @@ public final class EnvelopeIngestor
         {
             final int frames = envelopeMessages[i];
             final int first = envelopeFirstMessage[i];
-            long digest = EnvelopeDigest.of(scratch, messageOffsets, messageLengths, first, frames);
-            window.claim(eventMsb[i], eventLsb[i], digest, frames, nowNs, claim);
-            if (claim.outcome == IdempotencyWindow.CONFLICT)
-            {
-                // Perhaps an entry restored from a journal written before the samples' order stopped counting: it
-                // holds the digest of every byte in order. Cold path (a conflict, or the retry of such an entry).
-                final long ordered = EnvelopeDigest.orderedOf(scratch, messageOffsets, messageLengths, first, frames);
-                window.claim(eventMsb[i], eventLsb[i], ordered, frames, nowNs, claim);
-                if (claim.outcome != IdempotencyWindow.CONFLICT)
-                {
-                    digest = ordered; // the rest of a partly journaled envelope carries the digest its first part has
-                }
-            }
+            claimedFirst = first;
+            claimedFrames = frames;
+            // An entry restored from a journal written before the samples' order stopped counting holds the digest
+            // of every byte in order: the window asks for that one only when the entry's is not this one.
+            window.claim(eventMsb[i], eventLsb[i], EnvelopeDigest.of(scratch, messageOffsets, messageLengths, first,
+                frames), orderedDigest, frames, nowNs, claim);
+            // The rest of a partly journaled envelope carries the digest its first part has.
+            final long digest = claim.digest;
             switch (claim.outcome)
             {
                 case IdempotencyWindow.DUPLICATE:

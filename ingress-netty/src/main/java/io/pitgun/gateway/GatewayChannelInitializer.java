@@ -66,7 +66,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
                 TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, server.overloadLog()))
             .addLast("meter", meter)
             .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()),
-                handler::onReadTimeout, handler::onSilentConnection))
+                handler::onReadTimeout, handler::onSilentConnection, tls != null))
             .addLast("idle", new IdleConnectionGuard(TimeUnit.SECONDS.toNanos(config.idleTimeoutS())))
             // The encoder before the decoder: what the WebSocket decoder that replaces the HTTP decoder writes
             // itself (a 1009 close) then passes the WebSocket encoder the handshake adds before this one.

@@ -662,8 +662,9 @@ public final class GatewayServer implements AutoCloseable
             }
         }
         // WebSocket clients first get their close frame behind every answer and close their side (LingeringClose):
-        // closing them at once would drop both.
-        final long lingerEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LingeringClose.LINGER_MS + 200);
+        // closing them at once would drop both. Within the shutdown's deadline: past it, they are closed at once.
+        final long lingerFor = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LingeringClose.LINGER_MS + 200);
+        final long lingerEnd = lingerFor - deadline < 0 ? lingerFor : deadline;
         for (final ChannelFuture closed : goingAway)
         {
             closed.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lingerEnd - System.nanoTime())));

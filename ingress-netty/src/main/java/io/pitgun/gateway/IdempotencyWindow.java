@@ -1,5 +1,7 @@
 package io.pitgun.gateway;
 
+import java.util.function.LongSupplier;
+
 /**
  * The {@code event_id}s seen recently, so that a retried envelope is acknowledged again without being ingested
  * twice. Bounded memory: at most {@code capacity} ids (a power of two) and none older than {@code windowNs}; the
@@ -54,6 +56,8 @@ public final class IdempotencyWindow
         public int framesDone;
         /** Ring position of the last frame in, or -1 (none in this process: restored from the journal). */
         public long lastPosition;
+        /** The content digest the envelope is remembered by: the one given, or the older one that matched. */
+        public long digest;
     }
 
     private final int mask;
@@ -113,9 +117,22 @@ public final class IdempotencyWindow
      * {@code claim}. After {@link #NEW} or {@link #RESUME} the caller must {@link #release} the ticket, whatever
      * happens while it publishes (finally).
      */
-    public synchronized void claim(final long msb, final long lsb, final long digest, final int frames,
-        final long nowNs, final Claim claim)
+    public void claim(final long msb, final long lsb, final long digest, final int frames, final long nowNs,
+        final Claim claim)
     {
+        claim(msb, lsb, digest, null, frames, nowNs, claim);
+    }
+
+    /**
+     * As {@link #claim(long, long, long, int, long, Claim)}; an entry whose digest is not {@code digest} but
+     * {@code olderDigest}'s (asked for only then, under the same lock, so that the entry cannot be forgotten in
+     * between) is the same envelope: what an entry restored from a journal of an older build holds
+     * ({@link EnvelopeDigest#orderedOf}). {@link Claim#digest} says which digest the envelope goes on with.
+     */
+    public synchronized void claim(final long msb, final long lsb, final long digest, final LongSupplier olderDigest,
+        final int frames, final long nowNs, final Claim claim)
+    {
+        claim.digest = digest;
         final int cell = findCell(msb, lsb);
         if (cell >= 0)
         {
@@ -132,7 +149,11 @@ public final class IdempotencyWindow
             {
                 claim.framesDone = framesDone[entry];
                 claim.lastPosition = lastPositions[entry];
-                if (digests[entry] != digest || framesTotal[entry] != frames)
+                if (digests[entry] != digest && olderDigest != null && digests[entry] == olderDigest.getAsLong())
+                {
+                    claim.digest = digests[entry];
+                }
+                if (digests[entry] != claim.digest || framesTotal[entry] != frames)
                 {
                     claim.outcome = CONFLICT;
                 }

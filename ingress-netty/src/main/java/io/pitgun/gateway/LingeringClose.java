@@ -2,6 +2,7 @@ package io.pitgun.gateway;
 
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 
 import java.util.concurrent.TimeUnit;
 
@@ -33,10 +34,18 @@ final class LingeringClose
                 channel.close();
                 return;
             }
-            ((DuplexChannel)channel).shutdownOutput();
             // Read on (a client that does not read may have paused reading: OutboundBackpressure), so that the
             // client's last messages are taken off the socket and its own close is seen.
             channel.config().setAutoRead(true);
+            final SslHandler tls = channel.pipeline().get(SslHandler.class);
+            if (tls == null)
+            {
+                ((DuplexChannel)channel).shutdownOutput();
+                return;
+            }
+            // With TLS, close_notify first (a strict client takes a connection ended without it for a truncation),
+            // through the handler: shutting the socket's output under it would leave it nothing to write with.
+            tls.closeOutbound().addListener(notified -> ((DuplexChannel)channel).shutdownOutput());
         });
     }
 }

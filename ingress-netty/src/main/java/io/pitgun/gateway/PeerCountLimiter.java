@@ -1,20 +1,15 @@
 package io.pitgun.gateway;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Places held under two caps, one in total and one per client machine: open connections
- * ({@link ConnectionAdmission}) and TLS handshakes in progress ({@link TlsHandshakeAdmission}). A machine is its
- * address ({@link #machineOf}), except that an IPv6 address counts with its /64 (the prefix one host is given, where
- * it may use any number of addresses): before, such a host got the per-address cap once for each address it used.
- * Loopback addresses stay apart: the machine itself is inside the boundary (docs/security.md), and they are what
- * local tools and tests use as distinct clients. Any thread may take or give back a place (the accept thread takes connections, each I/O loop gives back its
- * own). A per-machine count is removed when it reaches zero, so the map holds only machines that hold a place (at
- * most the total cap). Once per connection, never per request: a map update and, for a refusal, nothing else.
+ * Places held under two caps, one in total and one per client address: open connections
+ * ({@link ConnectionAdmission}) and TLS handshakes in progress ({@link TlsHandshakeAdmission}). Any thread may take
+ * or give back a place (the accept thread takes connections, each I/O loop gives back its own). A per-address count
+ * is removed when it reaches zero, so the map holds only addresses that hold a place (at most the total cap).
+ * Once per connection, never per request: a map update and, for a refusal, nothing else.
  */
 final class PeerCountLimiter
 {
@@ -54,11 +49,10 @@ final class PeerCountLimiter
         {
             return null;
         }
-        final InetAddress machine = machineOf(peer);
         final boolean[] full = new boolean[1];
         // Under the map's lock for that address, as is the release: an entry is removed exactly when its count
         // reaches zero, and a count is never raised on an entry that was already removed.
-        perPeer.compute(machine, (address, count) ->
+        perPeer.compute(peer, (address, count) ->
         {
             if (count == null)
             {
@@ -86,7 +80,7 @@ final class PeerCountLimiter
         held.decrementAndGet();
         if (peer != null)
         {
-            perPeer.computeIfPresent(machineOf(peer), (p, count) -> count.decrementAndGet() == 0 ? null : count);
+            perPeer.computeIfPresent(peer, (p, count) -> count.decrementAndGet() == 0 ? null : count);
         }
     }
 
@@ -96,29 +90,7 @@ final class PeerCountLimiter
         return held.get();
     }
 
-    /**
-     * The machine {@code peer} counts for: the /64 prefix (the rest zero) of an IPv6 address other than {@code ::1},
-     * any other address itself (an IPv4-mapped IPv6 address is already an IPv4 one in Java).
-     */
-    static InetAddress machineOf(final InetAddress peer)
-    {
-        if (peer instanceof Inet6Address && !peer.isLoopbackAddress())
-        {
-            final byte[] prefix = peer.getAddress();
-            java.util.Arrays.fill(prefix, 8, 16, (byte)0);
-            try
-            {
-                return InetAddress.getByAddress(prefix); // raw bytes: no name service
-            }
-            catch (final UnknownHostException ex)
-            {
-                throw new IllegalStateException("16 bytes are an IPv6 address", ex);
-            }
-        }
-        return peer;
-    }
-
-    /** Machines holding a place now (the map holds no others). */
+    /** Addresses holding a place now (the map holds no others). */
     int peers()
     {
         return perPeer.size();
@@ -130,7 +102,7 @@ final class PeerCountLimiter
         return maxTotal;
     }
 
-    /** The per-machine cap. */
+    /** The per-address cap. */
     int maxPerPeer()
     {
         return maxPerPeer;

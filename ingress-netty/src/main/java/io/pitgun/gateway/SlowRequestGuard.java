@@ -3,15 +3,16 @@ package io.pitgun.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
 
 /**
  * Slow-loris defence: a request must arrive completely within the read timeout of its first byte, and a
- * connection's first request within the read timeout of the connection. The first bytes of a request (and the
- * connection itself) note the time and make sure a check is scheduled; {@link #requestComplete} (called when the
- * whole request is decoded) ends the request. The check, when it runs, answers the request under way 408 and closes
+ * connection's first request within the read timeout of the connection (of its TLS handshake's end, with TLS). The
+ * first bytes of a request (and the connection itself) note the time and make sure a check is scheduled;
+ * {@link #requestComplete} (called when the whole request is decoded) ends the request. The check, when it runs, answers the request under way 408 and closes
  * the connection if it is overdue ({@code onTimeout}), or closes a connection that never sent a byte
  * ({@code onSilent}: no answer, as to a browser's unused pre-connection), else schedules itself again for that
  * deadline. So a connection has at most one check pending, and a keep-alive connection's requests do not each
@@ -25,6 +26,7 @@ final class SlowRequestGuard extends ChannelDuplexHandler
     private final long timeoutNs;
     private final Runnable onTimeout;
     private final Runnable onSilent;
+    private final boolean afterTlsHandshake;
     /** The pending check, or null. */
     private ScheduledFuture<?> timer;
     private boolean inRequest;
@@ -32,17 +34,23 @@ final class SlowRequestGuard extends ChannelDuplexHandler
     private boolean silent = true;
     private long requestStartNs;
 
-    SlowRequestGuard(final long timeoutNs, final Runnable onTimeout, final Runnable onSilent)
+    /**
+     * @param afterTlsHandshake the connection is TLS: its first request is waited for from the end of its handshake
+     *                          (which has a timeout of its own, {@code TLS_HANDSHAKE_TIMEOUT_MS}), not from its accept.
+     */
+    SlowRequestGuard(final long timeoutNs, final Runnable onTimeout, final Runnable onSilent,
+        final boolean afterTlsHandshake)
     {
         this.timeoutNs = timeoutNs;
         this.onTimeout = onTimeout;
         this.onSilent = onSilent;
+        this.afterTlsHandshake = afterTlsHandshake;
     }
 
     @Override
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
-        if (ctx.channel().isActive())
+        if (!afterTlsHandshake && ctx.channel().isActive())
         {
             begin(ctx); // added to a connection already open: it waits for its first request from now
         }
@@ -51,8 +59,21 @@ final class SlowRequestGuard extends ChannelDuplexHandler
     @Override
     public void channelActive(final ChannelHandlerContext ctx) throws Exception
     {
-        begin(ctx);
+        if (!afterTlsHandshake)
+        {
+            begin(ctx);
+        }
         super.channelActive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
+    {
+        if (afterTlsHandshake && event instanceof SslHandshakeCompletionEvent completion && completion.isSuccess())
+        {
+            begin(ctx);
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.pitgun.gateway;
 import java.net.InetAddress;
 
 /**
- * Caps TLS handshakes in progress, in total ({@code TLS_MAX_HANDSHAKES}) and per client machine
+ * Caps TLS handshakes in progress, in total ({@code TLS_MAX_HANDSHAKES}) and per client address
  * ({@code TLS_MAX_HANDSHAKES_PER_PEER}). A handshake is in progress from the connection's accept until it completes,
  * fails, times out ({@code TLS_HANDSHAKE_TIMEOUT_MS}) or the connection closes; its place is given back then
  * ({@link TlsHandshakeMeter}). Handshakes run on the I/O loops that also carry ingest, and each costs a key exchange
@@ -42,7 +42,7 @@ final class TlsHandshakeAdmission
         counters.rejected(reason);
         overloadLog.warn(reason, "refused a TLS connection from " + peer + " (" + limiter.held() +
             " handshakes in progress, at most " + limiter.maxTotal() + " in total and " + limiter.maxPerPeer() +
-            " per client machine)");
+            " per address)");
         return false;
     }
 

@@ -72,13 +72,15 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     {
         if (goingAway)
         {
-            // The close frame is sent: the client's close ends the connection, any message is dropped unanswered.
+            // The close frame is sent: the client's close ends the connection, any message is dropped unanswered
+            // (and gives back its bytes of the shared budget of unfinished messages, as an answered one does).
             if (frame instanceof CloseWebSocketFrame)
             {
                 ctx.close();
             }
             else if (!(frame instanceof PingWebSocketFrame) && !(frame instanceof PongWebSocketFrame))
             {
+                meter.messageComplete();
                 server.counters().rejected(RejectReason.DRAINING);
             }
             return;
@@ -194,7 +196,9 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         {
             server.overloadLog().warn(report.reason(), "nack 503 to WebSocket client " + peer);
         }
-        if (ctx.channel().isActive())
+        // Not behind the close frame (RFC 6455): an answer that comes after it, past SHUTDOWN_TIMEOUT_S, is one of
+        // those the shutdown logs as still awaiting their answer; the client resends it (same event_id).
+        if (ctx.channel().isActive() && !goingAway)
         {
             ctx.writeAndFlush(new TextWebSocketFrame(report.toWebSocketJson(eventId, number, ackMode, journalIndex)));
         }
@@ -232,6 +236,10 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.IDLE);
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle"));
             return;
+        }
+        if (event == PartialMessageMeter.OVER_BUDGET && goingAway)
+        {
+            return; // closing already (LingeringClose); a close frame of its own would follow the 1001 one
         }
         if (event == PartialMessageMeter.OVER_BUDGET)
         {

@@ -190,7 +190,6 @@ class GatewayRunRegistryIntegrationTest
             final List<RegistryReceiver.Request> attempts = registry.requests();
             // docs/gateway.md promises 3 attempts per record.
             assertEquals(3, attempts.size(), "attempts the registry saw: " + attempts);
-            assertEquals(3, registry.answered());
             for (final RegistryReceiver.Request attempt : attempts)
             {
                 assertEquals(attempts.get(0).body(), attempt.body(), "every attempt carries the same record");

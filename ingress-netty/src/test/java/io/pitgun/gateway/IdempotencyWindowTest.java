@@ -70,6 +70,57 @@ class IdempotencyWindowTest
     }
 
     @Test
+    void shouldMatchAnEntryByItsOlderDigestAskedForOnlyWhenTheDigestDiffers()
+    {
+        final IdempotencyWindow window = new IdempotencyWindow(16, Long.MAX_VALUE / 4);
+        window.claim(1, 2, 100, 3, 0, claim); // as restored from a journal of an older build: its ordered digest
+        window.release(claim.ticket, 2, 7);
+        final AtomicInteger asked = new AtomicInteger();
+        window.claim(1, 2, 100, () ->
+        {
+            asked.incrementAndGet();
+            return 999L;
+        }, 3, 0, claim);
+        assertEquals(RESUME, claim.outcome);
+        assertEquals(100, claim.digest);
+        assertEquals(0, asked.get(), "the older digest is asked for only when the entry's is another");
+        window.release(claim.ticket, 2, 7);
+
+        window.claim(1, 2, 200, () ->
+        {
+            asked.incrementAndGet();
+            return 100L;
+        }, 3, 0, claim);
+        assertEquals(RESUME, claim.outcome, "the entry's digest is the envelope's older one");
+        assertEquals(100, claim.digest, "the rest goes on with the digest its first part has");
+        assertEquals(1, asked.get());
+        window.release(claim.ticket, 3, 9);
+
+        window.claim(1, 2, 300, () -> 301L, 3, 0, claim);
+        assertEquals(CONFLICT, claim.outcome);
+        window.claim(5, 6, 400, () -> 100L, 1, 0, claim);
+        assertEquals(NEW, claim.outcome);
+        assertEquals(400, claim.digest, "a new entry is remembered by the digest given");
+    }
+
+    /**
+     * {@link EnvelopeDigest#orderedOf} is what {@code EnvelopeDigest.of} computed before the samples' order stopped
+     * counting, which journals of older builds hold: pinned to the value that build's code gives (computed with it,
+     * at {@code a76d359}).
+     */
+    @Test
+    void shouldComputeTheOrderedDigestAsOlderBuildsDid()
+    {
+        final org.agrona.concurrent.UnsafeBuffer bytes = new org.agrona.concurrent.UnsafeBuffer(new byte[113]);
+        for (int i = 0; i < 113; i++)
+        {
+            bytes.putByte(i, (byte)(i * 7 + 3));
+        }
+        assertEquals(-2581646169793878411L, EnvelopeDigest.orderedOf(bytes, new int[] {0, 100}, new int[] {100, 13},
+            0, 2));
+    }
+
+    @Test
     void shouldAnswerInProgressWhileAnotherClaimOwnsTheId()
     {
         final IdempotencyWindow window = new IdempotencyWindow(16, Long.MAX_VALUE / 4);

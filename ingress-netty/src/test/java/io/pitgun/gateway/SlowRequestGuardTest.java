@@ -2,6 +2,7 @@ package io.pitgun.gateway;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,7 @@ class SlowRequestGuardTest
     private final AtomicInteger timeouts = new AtomicInteger();
     private final AtomicInteger silent = new AtomicInteger();
     private final SlowRequestGuard guard = new SlowRequestGuard(TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS),
-        timeouts::incrementAndGet, silent::incrementAndGet);
+        timeouts::incrementAndGet, silent::incrementAndGet, false);
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     /** The connection opens at a frozen time, then the guard is added: its clock starts there. */
@@ -39,6 +40,22 @@ class SlowRequestGuardTest
         advance(1);
         assertEquals(1, silent.get());
         assertEquals(0, timeouts.get(), "no request to answer 408");
+    }
+
+    @Test
+    void shouldWaitForATlsConnectionsFirstRequestFromTheEndOfItsHandshake()
+    {
+        final SlowRequestGuard tlsGuard = new SlowRequestGuard(TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS),
+            timeouts::incrementAndGet, silent::incrementAndGet, true);
+        channel.freezeTime();
+        channel.pipeline().addLast(tlsGuard);
+        advance(3 * TIMEOUT_MS); // the handshake's own timeout is TLS_HANDSHAKE_TIMEOUT_MS's business
+        assertEquals(0, silent.get());
+        channel.pipeline().fireUserEventTriggered(SslHandshakeCompletionEvent.SUCCESS);
+        advance(TIMEOUT_MS - 1);
+        assertEquals(0, silent.get());
+        advance(1);
+        assertEquals(1, silent.get());
     }
 
     @Test

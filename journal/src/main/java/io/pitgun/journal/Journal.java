@@ -196,39 +196,16 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Appends an entry holding one message with an appender of its own, closed before it returns: for a control
-     * message written once (the engine's {@code ManifestLoaded} at start) from a thread that is not the one the
-     * {@linkplain #appender() single appender} is confined to. Chronicle serialises appenders with its write lock,
-     * so the entry lands whole before or after any batch of the single appender. Cold path.
+     * Appends an entry holding one message with an appender of its own, closed before it returns: for the
+     * provenance a pipeline writes once as it starts ({@code ManifestLoaded}, {@code PolicyLoaded}), from a thread
+     * that is not the one the {@linkplain #appender() single appender} is confined to. Chronicle serialises appenders
+     * with its write lock, so the entry lands whole before or after any batch of the single appender. It may use
+     * half the free-space headroom: a gateway restarted on a journal whose disk is below the headroom then starts
+     * (and answers 507 until space returns) instead of exiting. Cold path.
      *
      * @return the message's position ({@link JournalEntryDescriptor#position}).
      * @throws IllegalStateException if the journal was opened read-only.
-     * @throws JournalFullException  if the file system is short of space (nothing is written).
-     */
-    public long appendOnce(final DirectBuffer buffer, final int offset, final int length,
-        final long ingestTimeNs)
-    {
-        if (config.readOnly())
-        {
-            throw new IllegalStateException(config.directory() + ": the journal was opened read-only");
-        }
-        final JournalAppender once = new JournalAppender(this);
-        try
-        {
-            return once.append(buffer, offset, length, ingestTimeNs);
-        }
-        finally
-        {
-            once.close();
-        }
-    }
-
-    /**
-     * {@link #appendOnce} for the provenance a pipeline writes as it starts ({@code ManifestLoaded},
-     * {@code PolicyLoaded}): written while the file system keeps half the headroom, so that a gateway restarted on a
-     * journal whose disk is below the headroom starts (and answers 507 until space returns) instead of exiting.
-     *
-     * @throws JournalFullException if not even half the headroom would be left (nothing is written).
+     * @throws JournalFullException  if not even half the headroom would be left (nothing is written).
      */
     public long appendProvenance(final DirectBuffer buffer, final int offset, final int length,
         final long ingestTimeNs)

@@ -49,6 +49,8 @@ class SoakTest
     static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
     /** Sampling period of memory and health. */
     static final long SAMPLE_PERIOD_MS = 1_000;
+    /** How often the warm-up watcher looks at the completed sessions ({@link SoakWarmUp}). */
+    static final long WARM_UP_POLL_MS = 10;
     /** Pause between rounds of short-lived hostile clients. */
     static final long HOSTILE_ROUND_PERIOD_MS = 250;
     /** How long the journal may stand still while sessions are unfinished before the soak calls it a stall. */
@@ -76,7 +78,7 @@ class SoakTest
         final StringBuilder summary = new StringBuilder();
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(20)).build();
-        final ScheduledExecutorService background = Executors.newScheduledThreadPool(2);
+        final ScheduledExecutorService background = Executors.newScheduledThreadPool(3);
         final ScheduledExecutorService subscriberClock = Executors.newSingleThreadScheduledExecutor();
         final ExecutorService producers = Executors.newFixedThreadPool(settings.producers());
         final long startNs = System.nanoTime();
@@ -93,15 +95,15 @@ class SoakTest
 
             final long deadlineNs = System.nanoTime() + settings.driveBudget().toNanos();
             final SoakWarmUp warmUp = new SoakWarmUp(sampler, hostile, settings);
-            background.scheduleAtFixedRate(() ->
+            background.scheduleAtFixedRate(sampler::sample, 0, SAMPLE_PERIOD_MS, TimeUnit.MILLISECONDS);
+            background.scheduleWithFixedDelay(() ->
             {
-                sampler.sample();
                 if (ledger.sessionsCompleted.sum() >= settings.warmupSessions() ||
                     System.nanoTime() - startNs > settings.driveBudget().toNanos() / 4)
                 {
                     warmUp.takeOnce();
                 }
-            }, 0, SAMPLE_PERIOD_MS, TimeUnit.MILLISECONDS);
+            }, 0, WARM_UP_POLL_MS, TimeUnit.MILLISECONDS);
             final AtomicInteger round = new AtomicInteger();
             background.scheduleWithFixedDelay(() ->
             {
@@ -397,6 +399,8 @@ class SoakTest
             return;
         }
         final List<MemorySampler.Sample> after = samples.subList(warmupIndex, samples.size());
+        summary.append(String.format("warm-up baseline after %d of %d sessions, %d ms in%n",
+            samples.get(warmupIndex).sessionsCompleted(), settings.sessions(), samples.get(warmupIndex).elapsedMs()));
         bound("rss_anon", after, MemorySampler.Sample::anonRssBytes, settings.rssGrowthBytes(), violations, summary);
         bound("jvm_direct", after, MemorySampler.Sample::jvmDirectBytes, settings.directGrowthBytes(), violations,
             summary);

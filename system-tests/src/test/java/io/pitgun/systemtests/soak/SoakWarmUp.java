@@ -2,10 +2,12 @@ package io.pitgun.systemtests.soak;
 
 /**
  * The soak's warm-up baseline, taken once: the memory sample and live heap the end is compared with, and the start of
- * the never-reading clients right after (so what they cost shows). The sampler's clock takes it once enough sessions
- * completed; the soak's own thread takes it when the producers finished first (a fast machine can complete every
- * short-mode session before the clock's next tick), so the never-reading clients always run, and are always waited
- * for, whichever thread gets there first.
+ * the never-reading clients right after (so what they cost shows). A watcher polling every 10 ms takes it as soon as
+ * enough sessions completed, so that most sessions still run after it (a fast machine completes every short-mode
+ * session within a few seconds: taken at the sampler's 1 s tick, with its full GC, the baseline could come after
+ * them, and then the memory checks would no longer cover the sessions); the soak's own thread takes it when the
+ * producers finished first, so the never-reading clients always run, and are always waited for, whichever thread
+ * gets there first.
  */
 final class SoakWarmUp
 {
@@ -32,11 +34,9 @@ final class SoakWarmUp
         {
             return;
         }
-        if (sampler.samples().isEmpty())
-        {
-            sampler.sample();
-        }
-        if (sampler.samples().isEmpty())
+        final int before = sampler.samples().size();
+        sampler.sample(); // the baseline is now, not the clock's last tick
+        if (sampler.samples().size() == before)
         {
             return; // the gateway did not answer: a violation the sampler recorded
         }
