@@ -66,7 +66,7 @@ public final class EnvelopeIngestor
     private final long[] eventMsb;
     private final long[] eventLsb;
     private final IdempotencyWindow.Claim claim = new IdempotencyWindow.Claim();
-    /** The envelope being claimed ({@link #publishAll}): its first message and frame count, for {@link #orderedDigest}. */
+    /** The envelope being claimed ({@link #publishAll}): its first message and frames, for {@link #orderedDigest}. */
     private int claimedFirst;
     private int claimedFrames;
     /** Its digest as journals of older builds hold it ({@link EnvelopeDigest#orderedOf}); made once, not per claim. */

@@ -54,8 +54,8 @@ class GatewayShutdownIntegrationTest
             {
                 for (long sequence = 0; !stop.get(); sequence++)
                 {
-                    ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, Envelopes.batch(UUID.randomUUID(), sequence, 1)
-                        .getBytes(StandardCharsets.UTF_8)));
+                    ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true,
+                        Envelopes.batch(UUID.randomUUID(), sequence, 1).getBytes(StandardCharsets.UTF_8)));
                 }
                 return null;
             });
