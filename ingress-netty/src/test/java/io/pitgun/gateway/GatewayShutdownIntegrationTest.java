@@ -3,12 +3,17 @@ package io.pitgun.gateway;
 import io.pitgun.engine.PipelineCounter;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.HeldThreads;
+import io.pitgun.testsupport.SelfSignedPem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -45,8 +50,29 @@ class GatewayShutdownIntegrationTest
     void shouldCloseAWebSocketProducerThatIsStillSendingWith1001InsteadOfAReset() throws Exception
     {
         final GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RATE_LIMIT, "0"));
+        assertClosedWith1001WhileSending(gateway, new Socket("127.0.0.1", gateway.server.address().getPort()));
+    }
+
+    /** The same over TLS: the gateway sends {@code close_notify} before it shuts its side (LingeringClose). */
+    @ParameterizedTest
+    @EnumSource(TlsProvider.class)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldCloseATlsWebSocketProducerThatIsStillSendingWith1001(final TlsProvider provider) throws Exception
+    {
+        final SelfSignedPem pem = SelfSignedPem.create(Files.createDirectories(dataDir.resolve("certificates")),
+            "gateway", "pitgun-test");
+        final GatewayHarness gateway = new GatewayHarness(dataDir.resolve("data"), Map.of(GatewaySetting.RATE_LIMIT, "0",
+            GatewaySetting.TLS_CERT, pem.certificate().toString(), GatewaySetting.TLS_KEY, pem.key().toString(),
+            GatewaySetting.TLS_PROVIDER, provider.text()));
+        assertClosedWith1001WhileSending(gateway, pem.trustingOnlyThis().getSocketFactory()
+            .createSocket("127.0.0.1", gateway.server.address().getPort()));
+    }
+
+    private static void assertClosedWith1001WhileSending(final GatewayHarness gateway, final Socket socket)
+        throws Exception
+    {
         final ExecutorService clients = Executors.newFixedThreadPool(2);
-        try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+        try (RawWebSocket ws = new RawWebSocket(socket, "/ws"))
         {
             final AtomicBoolean stop = new AtomicBoolean();
             final AtomicLong answers = new AtomicLong();

@@ -36,7 +36,13 @@ final class RawWebSocket implements AutoCloseable
     RawWebSocket(final InetSocketAddress gateway, final String path, final InetAddress local,
         final int receiveBufferBytes) throws IOException
     {
-        socket = new Socket();
+        this(connect(gateway, local, receiveBufferBytes), path);
+    }
+
+    private static Socket connect(final InetSocketAddress gateway, final InetAddress local,
+        final int receiveBufferBytes) throws IOException
+    {
+        final Socket socket = new Socket();
         if (receiveBufferBytes > 0)
         {
             socket.setReceiveBufferSize(receiveBufferBytes);
@@ -46,6 +52,13 @@ final class RawWebSocket implements AutoCloseable
             socket.bind(new InetSocketAddress(local, 0));
         }
         socket.connect(new InetSocketAddress("127.0.0.1", gateway.getPort()), RawHttpConnection.READ_TIMEOUT_MS);
+        return socket;
+    }
+
+    /** Upgrades {@code path} over {@code connected}, a connected socket (a TLS one, say). */
+    RawWebSocket(final Socket connected, final String path) throws IOException
+    {
+        socket = connected;
         socket.setSoTimeout(RawHttpConnection.READ_TIMEOUT_MS);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
