@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
  * Slow-loris defence: a request must arrive completely within the read timeout of its first byte, and a
  * connection's first request within the read timeout of the connection (of its TLS handshake's end, with TLS). The
  * first bytes of a request (and the connection itself) note the time and make sure a check is scheduled;
- * {@link #requestComplete} (called when the whole request is decoded) ends the request. The check, when it runs, answers the request under way 408 and closes
- * the connection if it is overdue ({@code onTimeout}), or closes a connection that never sent a byte
- * ({@code onSilent}: no answer, as to a browser's unused pre-connection), else schedules itself again for that
- * deadline. So a connection has at most one check pending, and a keep-alive connection's requests do not each
+ * {@link #requestComplete} (called when the whole request is decoded) ends the request. The check, when it runs,
+ * answers the request under way 408 and closes the connection if it is overdue ({@code onTimeout}), or closes a
+ * connection that never sent a byte ({@code onSilent}: no answer, as to a browser's unused pre-connection), else
+ * schedules itself again for that deadline. So a connection has at most one check pending, and a keep-alive connection's requests do not each
  * schedule and cancel a timer (a cost per request on the event loop). An idle keep-alive connection (no request under
  * way) is the idle timeout's business, not this guard's; a connection that never sends anything is this guard's,
  * since it holds a place under the connection caps (before, only the idle timeout closed it: silent connections

@@ -226,13 +226,7 @@ public final class JournalAppender
      */
     public boolean reserve(final long bytes)
     {
-        if (!journal.spaceGuard().hasRoomFor(bytes))
-        {
-            reservedBytes = 0;
-            return false;
-        }
-        reservedBytes = bytes;
-        return true;
+        return reserveLeaving(bytes, 0);
     }
 
     /**
@@ -242,8 +236,13 @@ public final class JournalAppender
      */
     boolean reserveWithinHeadroom(final long bytes)
     {
-        final JournalSpaceGuard guard = journal.spaceGuard();
-        if (!guard.hasRoomFor(bytes - guard.minFreeBytes() / 2))
+        return reserveLeaving(bytes, journal.spaceGuard().minFreeBytes() / 2);
+    }
+
+    /** Reserves {@code bytes} when they fit with the headroom less {@code headroomGiven} left free. */
+    private boolean reserveLeaving(final long bytes, final long headroomGiven)
+    {
+        if (!journal.spaceGuard().hasRoomFor(bytes - headroomGiven))
         {
             reservedBytes = 0;
             return false;
