@@ -202,6 +202,7 @@ public final class PacedLatencyMain
             final Path resultFile = Files.createTempFile("pitgun-paced-", ".result");
             try
             {
+                writeBackNow();
                 final int exit = ChildJvm.run(PacedLatencyMain.class, CHILD_PROPERTY,
                     List.of("-D" + RESULT_PROPERTY + "=" + resultFile), only(args, c.name()));
                 if (exit != 0)
@@ -223,6 +224,29 @@ public final class PacedLatencyMain
         }
         writeBlock(options, new Measured(results, unpinned), System.out, true);
         return 0;
+    }
+
+    /**
+     * Has the kernel write back every dirty page now ({@code sync}), before a configuration starts, rather than 30 s
+     * after it was dirtied ({@code vm.dirty_expire_centisecs}), which could be while that configuration's points run:
+     * a write-back burst on this VM takes a third of both cores for seconds. What earlier steps of {@code bin/bench}
+     * or an earlier configuration left is then paid for here, between measurements. Where {@code sync} cannot run,
+     * the configurations run anyway; the log says so.
+     */
+    private static void writeBackNow() throws InterruptedException
+    {
+        try
+        {
+            final int exit = new ProcessBuilder("sync").inheritIO().start().waitFor();
+            if (exit != 0)
+            {
+                System.err.println("PacedLatencyMain: sync exited " + exit + "; measuring without it");
+            }
+        }
+        catch (final IOException ex)
+        {
+            System.err.println("PacedLatencyMain: could not run sync (" + ex.getMessage() + "); measuring without it");
+        }
     }
 
     /** {@code args} with {@code --configurations NAME} in place of any list given. */
