@@ -507,6 +507,7 @@ public final class EnvelopeIngestor
                     report.duplicates++;
                     counters.envelopesDuplicate.increment();
                     report.lastPosition = Math.max(report.lastPosition, claim.lastPosition);
+                    report.restoredJournalIndex = Math.max(report.restoredJournalIndex, claim.journalIndex);
                     continue;
                 case IdempotencyWindow.CONFLICT:
                     counters.rejected(RejectReason.EVENT_ID_CONFLICT);

@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
  * restarts and crashes.
  * <p>
  * Each remembered id records a digest of its envelope's content, how many of its frames are in (the ring, or the
- * journal for ids restored at start), the ring position of the last one, and whether a thread is publishing it
- * now. {@link #claim} is the one atomic step that decides what a request does with an envelope:
+ * journal for ids restored at start), the ring position of the last one (or, for an id restored at start, the
+ * journal position of its last journaled frame), and whether a thread is publishing it now. {@link #claim} is the one atomic step that decides what a request does with an envelope:
  * <pre>
  *   absent ──claim──▶ owned (NEW, 0 of n) ──release(k)──▶ k of n in ──claim──▶ owned (RESUME, from k) ...
  *                                                          n of n in ──claim──▶ DUPLICATE (answer, publish nothing)
@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * <pre>
  *   log (ring of capacity entries, oldest overwritten)      index (2 x capacity, open addressing)
  *   slot: msb lsb digest insertedNs ticket framesDone         cell: the id's hash (high 32 bits), log slot + 1
- *         framesTotal lastPos owned                                 (low 32 bits); 0 when empty
+ *         framesTotal lastPos journalIndex owned                    (low 32 bits); 0 when empty
  * </pre>
  * A probe compares the hash in the cell and reads the log only when it matches: almost every request's id is new,
  * and without the hash each cell passed on the way to an empty one cost two reads of the log (its msb and lsb,
@@ -56,6 +56,11 @@ public final class IdempotencyWindow
         public int framesDone;
         /** Ring position of the last frame in, or -1 (none in this process: restored from the journal). */
         public long lastPosition;
+        /**
+         * For an id restored from the journal whose frames this process has not published: the journal position
+         * of its last journaled frame, what its original answer named as {@code journal_index}; else -1.
+         */
+        public long journalIndex;
         /** The content digest the envelope is remembered by: the one given, or the older one that matched. */
         public long digest;
     }
@@ -68,6 +73,7 @@ public final class IdempotencyWindow
     private final long[] insertedNs;
     private final long[] tickets;
     private final long[] lastPositions;
+    private final long[] journalIndexes;
     private final int[] framesDone;
     private final int[] framesTotal;
     private final boolean[] owned;
@@ -93,6 +99,7 @@ public final class IdempotencyWindow
         insertedNs = new long[capacity];
         tickets = new long[capacity];
         lastPositions = new long[capacity];
+        journalIndexes = new long[capacity];
         framesDone = new int[capacity];
         framesTotal = new int[capacity];
         owned = new boolean[capacity];
@@ -143,12 +150,14 @@ public final class IdempotencyWindow
                 claim.outcome = IN_PROGRESS;
                 claim.framesDone = framesDone[entry];
                 claim.lastPosition = lastPositions[entry];
+                claim.journalIndex = journalIndexes[entry];
                 return;
             }
             if (nowNs - insertedNs[entry] <= windowNs)
             {
                 claim.framesDone = framesDone[entry];
                 claim.lastPosition = lastPositions[entry];
+                claim.journalIndex = journalIndexes[entry];
                 if (digests[entry] != digest && olderDigest != null && digests[entry] == olderDigest.getAsLong())
                 {
                     claim.digest = digests[entry];
@@ -177,6 +186,7 @@ public final class IdempotencyWindow
         claim.ticket = tickets[entry];
         claim.framesDone = 0;
         claim.lastPosition = -1;
+        claim.journalIndex = -1;
     }
 
     /**
@@ -195,22 +205,24 @@ public final class IdempotencyWindow
         if (lastPosition >= 0)
         {
             lastPositions[entry] = lastPosition;
+            journalIndexes[entry] = -1; // its last frame is now one this process published
         }
     }
 
     /**
      * Remembers an id found in the journal at start: {@code framesJournaled} of its {@code frames} frames are
-     * durable, none is in this process's ring. Restored oldest first, so the most recent is forgotten last.
+     * durable, the last at journal position {@code journalIndex}; none is in this process's ring. Restored oldest
+     * first, so the most recent is forgotten last.
      */
     public synchronized void restore(final long msb, final long lsb, final long digest, final int frames,
-        final int framesJournaled, final long nowNs)
+        final int framesJournaled, final long journalIndex, final long nowNs)
     {
         final int cell = findCell(msb, lsb);
         if (cell >= 0)
         {
             removeCell(cell);
         }
-        insert(msb, lsb, digest, frames, framesJournaled, nowNs);
+        journalIndexes[insert(msb, lsb, digest, frames, framesJournaled, nowNs)] = journalIndex;
     }
 
     /** Frames in for this id, or -1 when it is not remembered or expired (tests and tools). */
@@ -252,6 +264,7 @@ public final class IdempotencyWindow
         framesDone[entry] = done;
         framesTotal[entry] = frames;
         lastPositions[entry] = -1;
+        journalIndexes[entry] = -1;
         owned[entry] = false;
         final int hash = hash(msb, lsb);
         int cell = hash & indexMask;

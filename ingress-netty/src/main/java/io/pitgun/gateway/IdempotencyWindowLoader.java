@@ -89,6 +89,7 @@ final class IdempotencyWindowLoader
         final long[] digests = new long[capacity];
         final int[] frames = new int[capacity];
         final int[] journaled = new int[capacity];
+        final long[] positions = new long[capacity];
         final Set<IdKey> seen = new HashSet<>();
         final EntryCollector entry = new EntryCollector();
         int found = 0;
@@ -121,6 +122,7 @@ final class IdempotencyWindowLoader
                         digests[found] = entry.digests[m];
                         frames[found] = entry.frames[m];
                         journaled[found] = entry.ordinals[m] + 1;
+                        positions[found] = entry.positions[m];
                         found++;
                     }
                 }
@@ -134,7 +136,7 @@ final class IdempotencyWindowLoader
         }
         for (int i = found - 1; i >= 0; i--)
         {
-            window.restore(msbs[i], lsbs[i], digests[i], frames[i], journaled[i], nowNs);
+            window.restore(msbs[i], lsbs[i], digests[i], frames[i], journaled[i], positions[i], nowNs);
         }
         return new Result(found, read, overBudget, problem);
     }
@@ -146,6 +148,8 @@ final class IdempotencyWindowLoader
     /** The identities of one entry's messages, in order. */
     private static final class EntryCollector implements JournalStampedEntryHandler
     {
+        /** Each message's journal position, what a journaled answer names as {@code journal_index}. */
+        final long[] positions = new long[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
         final long[] msbs = new long[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
         final long[] lsbs = new long[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
         final long[] digests = new long[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
@@ -165,6 +169,7 @@ final class IdempotencyWindowLoader
         public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
             final long ingestTimeNs, final JournalEventStamp stamp)
         {
+            positions[count] = index;
             msbs[count] = stamp.eventIdMsb();
             lsbs[count] = stamp.eventIdLsb();
             digests[count] = stamp.contentDigest();

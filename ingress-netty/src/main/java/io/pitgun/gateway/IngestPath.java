@@ -248,8 +248,15 @@ final class IngestPath
             finish(report, handler, -1);
             return;
         }
+        if (report.lastPosition() < 0 && report.restoredJournalIndex() >= 0)
+        {
+            // Only duplicates of ids restored at start: the restore kept where their last frames are.
+            finish(report, handler, report.restoredJournalIndex());
+            return;
+        }
         // The journal position of the request's last frame: exact from its ring slot while the slot is not reused,
-        // else the journal's last position, an upper bound, read off this loop.
+        // else the journal's last position, an upper bound, read off this loop. Frames this process published come
+        // after any restored duplicate's, so theirs is the request's last.
         final long index = journalIndexes.indexNow(report.lastPosition());
         if (index != JournalTailReader.NOT_READ)
         {

@@ -23,6 +23,9 @@ public final class IngestReport
     int framesAccepted;
     int framesInRequest;
     long lastPosition = -1;
+    /** The highest journal position among this request's duplicates of ids restored at start ({@link
+     *  IdempotencyWindow.Claim#journalIndex}), or -1: what its {@code journal_index} is when it published nothing. */
+    long restoredJournalIndex = -1;
     int retryAfterS;
     /** The first envelope's {@code event_id}, kept as its two halves until asked for ({@link #firstEventId()}). */
     boolean hasFirstEventId;
@@ -48,6 +51,15 @@ public final class IngestReport
     public long lastPosition()
     {
         return lastPosition;
+    }
+
+    /**
+     * The journal position of the last frame of this request's duplicates of ids restored from the journal at start,
+     * or -1: where they are, since none of them is in this process's ring.
+     */
+    public long restoredJournalIndex()
+    {
+        return restoredJournalIndex;
     }
 
     /** Seconds for {@code Retry-After}, or 0. */

@@ -67,6 +67,40 @@ class GatewayIdempotencyIntegrationTest
     }
 
     /**
+     * The duplicate answer for an id restored at start named the journal's last position as its {@code journal_index}
+     * (here the restarted gateway's own {@code ManifestLoaded}), not where its frames are, so a client that retried
+     * after a restart learnt another index than the original answer's. The restore keeps each id's journal position.
+     */
+    @Test
+    void shouldAnswerARetryAfterARestartWithTheJournalIndexTheOriginalGot() throws Exception
+    {
+        final String envelope = Envelopes.batch(UUID.randomUUID(), 0, 5);
+        final long original;
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final HttpResponse<String> first = gateway.beacon(envelope);
+            assertEquals(202, first.statusCode(), first.body());
+            original = JSON.readTree(first.body()).get("journal_index").asLong(-1);
+            assertTrue(original >= 0, first.body());
+            final HttpResponse<String> later = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 5, 5));
+            assertEquals(202, later.statusCode(), later.body());
+            assertTrue(JSON.readTree(later.body()).get("journal_index").asLong() > original, later.body());
+        }
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final HttpResponse<String> retry = gateway.beacon(envelope);
+            assertDuplicate(retry);
+            assertEquals(original, JSON.readTree(retry.body()).get("journal_index").asLong(-1), retry.body());
+            final HttpResponse<String> both = gateway.beacon("[" + envelope + "," +
+                Envelopes.batch(UUID.randomUUID(), 10, 1) + "]");
+            assertEquals(202, both.statusCode(), both.body());
+            assertTrue(JSON.readTree(both.body()).get("journal_index").asLong() > original, "a request with new " +
+                "frames names its last new frame: " + both.body());
+        }
+        assertEquals(LongStream.range(0, 11).boxed().toList(), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    /**
      * The restore used to stop after 64 journal messages per window entry: with a window of 16 entries, an envelope
      * followed by two of 1,000 frames was forgotten at the restart, though the running gateway still remembered it,
      * and its retry was journaled again.

@@ -3,11 +3,15 @@ package io.pitgun.gateway;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalStampedEntryHandler;
+import io.pitgun.journal.JournalTailer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,6 +75,54 @@ class IdempotencyWindowLoaderTest
             assertEquals(-1, window.framesDone(0, 1, now), "journaled longer ago than the window: forgotten");
             assertEquals(1, window.framesDone(0, 2, now));
             assertEquals(1, window.framesDone(0, 3, now));
+        }
+    }
+
+    /**
+     * Each id restored keeps the journal position of its last journaled frame, what the original answer named as
+     * {@code journal_index}: a duplicate of it is answered with that, not with the journal's last position.
+     */
+    @Test
+    void shouldKeepWhereEachIdsLastJournaledFrameIs()
+    {
+        final long now = System.nanoTime();
+        try (Journal journal = Journal.open(JournalConfig.of(dir)))
+        {
+            final JournalAppender appender = journal.appender();
+            appender.begin();
+            appender.add(message, 0, message.capacity(), now, 0, 5, DIGEST, 0, 3);
+            appender.add(message, 0, message.capacity(), now, 0, 5, DIGEST, 1, 3);
+            appender.add(message, 0, message.capacity(), now, 0, 6, DIGEST, 0, 1);
+            appender.commit();
+            appender.begin();
+            appender.add(message, 0, message.capacity(), now, 0, 5, DIGEST, 2, 3);
+            appender.add(message, 0, message.capacity(), now); // a binary frame, no event, after it
+            appender.commit();
+            final Map<Long, Long> lastPositionByLsb = new HashMap<>();
+            try (JournalTailer tailer = journal.tailer())
+            {
+                final JournalStampedEntryHandler positions = (index, buffer, offset, length, ingestTimeNs, stamp) ->
+                {
+                    if (stamp.hasEvent())
+                    {
+                        lastPositionByLsb.put(stamp.eventIdLsb(), index);
+                    }
+                };
+                while (tailer.readNext(positions))
+                {
+                    // reads forward to the end
+                }
+            }
+            final IdempotencyWindow window = new IdempotencyWindow(16, WINDOW_NS);
+            assertEquals(2, IdempotencyWindowLoader.load(journal, window, IdempotencyWindowLoader.READ_BUDGET_NS, now)
+                .idsRestored());
+            final IdempotencyWindow.Claim claim = new IdempotencyWindow.Claim();
+            window.claim(0, 5, DIGEST, 3, now, claim);
+            assertEquals(IdempotencyWindow.DUPLICATE, claim.outcome);
+            assertEquals(lastPositionByLsb.get(5L), claim.journalIndex, "its third frame, in the second entry");
+            window.claim(0, 6, DIGEST, 1, now, claim);
+            assertEquals(IdempotencyWindow.DUPLICATE, claim.outcome);
+            assertEquals(lastPositionByLsb.get(6L), claim.journalIndex);
         }
     }
 

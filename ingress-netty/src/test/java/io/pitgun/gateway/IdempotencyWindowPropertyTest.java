@@ -35,6 +35,7 @@ class IdempotencyWindowPropertyTest
         int frames;
         int done;
         long lastPosition = -1;
+        long journalIndex = -1;
         long insertedNs;
         long ticket;
         boolean owned;
@@ -82,6 +83,7 @@ class IdempotencyWindowPropertyTest
                     expected = e.digest != digest || e.frames != frames ? IdempotencyWindow.CONFLICT :
                         e.done >= frames ? IdempotencyWindow.DUPLICATE : IdempotencyWindow.RESUME;
                     assertEquals(e.lastPosition, claim.lastPosition, "op " + op);
+                    assertEquals(e.journalIndex, claim.journalIndex, "op " + op);
                     assertEquals(e.done, claim.framesDone, "op " + op);
                 }
                 else
@@ -122,6 +124,7 @@ class IdempotencyWindowPropertyTest
                     if (position >= 0)
                     {
                         e.lastPosition = position;
+                        e.journalIndex = -1;
                     }
                 }
             }
@@ -129,8 +132,10 @@ class IdempotencyWindowPropertyTest
             {
                 final int frames = 4;
                 final int journaled = random.nextInt(frames + 1);
-                window.restore(key.msb, key.lsb, 1, frames, journaled, nowNs);
+                final long journalIndex = random.nextLong(1L << 40);
+                window.restore(key.msb, key.lsb, 1, frames, journaled, journalIndex, nowNs);
                 final Entry fresh = new Entry();
+                fresh.journalIndex = journalIndex;
                 fresh.digest = 1;
                 fresh.frames = frames;
                 fresh.done = journaled;

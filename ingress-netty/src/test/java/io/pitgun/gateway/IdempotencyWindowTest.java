@@ -139,14 +139,17 @@ class IdempotencyWindowTest
     void shouldResumeAnEnvelopeRestoredPartlyJournaled()
     {
         final IdempotencyWindow window = new IdempotencyWindow(16, Long.MAX_VALUE / 4);
-        window.restore(1, 2, 100, 100, 64, 0);
+        window.restore(1, 2, 100, 100, 64, 7L << 16 | 63, 0);
         window.claim(1, 2, 100, 100, 0, claim);
         assertEquals(RESUME, claim.outcome);
         assertEquals(64, claim.framesDone);
         assertEquals(-1, claim.lastPosition);
+        assertEquals(7L << 16 | 63, claim.journalIndex, "where its last journaled frame is");
         window.release(claim.ticket, 100, 3);
         window.claim(1, 2, 100, 100, 0, claim);
         assertEquals(DUPLICATE, claim.outcome);
+        assertEquals(3, claim.lastPosition);
+        assertEquals(-1, claim.journalIndex, "its last frame is now one this process published");
     }
 
     @Test
