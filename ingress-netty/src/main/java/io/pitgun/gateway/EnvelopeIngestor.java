@@ -506,8 +506,7 @@ public final class EnvelopeIngestor
                 case IdempotencyWindow.DUPLICATE:
                     report.duplicates++;
                     counters.envelopesDuplicate.increment();
-                    report.lastPosition = Math.max(report.lastPosition, claim.lastPosition);
-                    report.restoredJournalIndex = Math.max(report.restoredJournalIndex, claim.journalIndex);
+                    dependOn(report, claim);
                     continue;
                 case IdempotencyWindow.CONFLICT:
                     counters.rejected(RejectReason.EVENT_ID_CONFLICT);
@@ -557,10 +556,12 @@ public final class EnvelopeIngestor
             if (last >= 0)
             {
                 report.lastPosition = Math.max(report.lastPosition, last);
+                report.unindexedPosition = Math.max(report.unindexedPosition, last);
+                report.addPublishedTicket(claim.ticket);
             }
-            else if (claim.lastPosition >= 0)
+            else
             {
-                report.lastPosition = Math.max(report.lastPosition, claim.lastPosition);
+                dependOn(report, claim);
             }
             if (published < frames && refusal == TelemetryPipeline.JOURNAL_REFUSED)
             {
@@ -587,6 +588,23 @@ public final class EnvelopeIngestor
             {
                 counters.tuningFlaggedSamples.add(envelopeFlagged[i]);
             }
+        }
+    }
+
+    /**
+     * The request depends on frames an earlier request published ({@code claim}'s): where the window knows their
+     * journal position, the answer names it; else it looks the position up from their ring position.
+     */
+    private static void dependOn(final IngestReport report, final IdempotencyWindow.Claim claim)
+    {
+        report.lastPosition = Math.max(report.lastPosition, claim.lastPosition);
+        if (claim.journalIndex >= 0)
+        {
+            report.knownJournalIndex = Math.max(report.knownJournalIndex, claim.journalIndex);
+        }
+        else
+        {
+            report.unindexedPosition = Math.max(report.unindexedPosition, claim.lastPosition);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The {@code event_id}s seen recently, so that a retried envelope is acknowledged again without being ingested
@@ -11,8 +12,9 @@ import java.util.function.LongSupplier;
  * restarts and crashes.
  * <p>
  * Each remembered id records a digest of its envelope's content, how many of its frames are in (the ring, or the
- * journal for ids restored at start), the ring position of the last one (or, for an id restored at start, the
- * journal position of its last journaled frame), and whether a thread is publishing it now. {@link #claim} is the one atomic step that decides what a request does with an envelope:
+ * journal for ids restored at start), the ring position of the last one, its journal position once known (read
+ * back at start, or learnt when the original was answered: {@link #learnJournalIndex}), and whether a thread is
+ * publishing it now. {@link #claim} is the one atomic step that decides what a request does with an envelope:
  * <pre>
  *   absent ──claim──▶ owned (NEW, 0 of n) ──release(k)──▶ k of n in ──claim──▶ owned (RESUME, from k) ...
  *                                                          n of n in ──claim──▶ DUPLICATE (answer, publish nothing)
@@ -57,8 +59,9 @@ public final class IdempotencyWindow
         /** Ring position of the last frame in, or -1 (none in this process: restored from the journal). */
         public long lastPosition;
         /**
-         * For an id restored from the journal whose frames this process has not published: the journal position
-         * of its last journaled frame, what its original answer named as {@code journal_index}; else -1.
+         * The journal position of the last frame in, what the original answer named as {@code journal_index}, where
+         * the window knows it: restored from the journal at start, or learnt when the original was answered
+         * ({@link #learnJournalIndex}); else -1.
          */
         public long journalIndex;
         /** The content digest the envelope is remembered by: the one given, or the older one that matched. */
@@ -206,6 +209,27 @@ public final class IdempotencyWindow
         {
             lastPositions[entry] = lastPosition;
             journalIndexes[entry] = -1; // its last frame is now one this process published
+        }
+    }
+
+    /**
+     * Learns the journal position of the last frame of the envelope {@code ticket} names (what {@link #claim} gave
+     * the request that published it), now that its frames are journaled: {@code journalIndexOf} maps that frame's
+     * ring position to it (the pipeline's, exact while the ring slot is not reused, else -1, which teaches nothing).
+     * A later duplicate is then answered with that position even after the ring has wrapped. An id forgotten
+     * meanwhile, owned again (a resume publishing more) or already known is left as it is.
+     */
+    public synchronized void learnJournalIndex(final long ticket, final LongUnaryOperator journalIndexOf)
+    {
+        final int entry = (int)(ticket & mask);
+        if (tickets[entry] != ticket || owned[entry] || lastPositions[entry] < 0 || journalIndexes[entry] >= 0)
+        {
+            return;
+        }
+        final long journalIndex = journalIndexOf.applyAsLong(lastPositions[entry]);
+        if (journalIndex >= 0)
+        {
+            journalIndexes[entry] = journalIndex;
         }
     }
 

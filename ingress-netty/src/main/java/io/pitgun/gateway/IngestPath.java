@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
 
 /**
  * The one ingest path of both transports ({@code POST /beacon} and WebSocket {@code /ws} messages), one per event
@@ -47,6 +48,8 @@ final class IngestPath
     private final SbeMessageSplitter sbeSplitter;
     private final JournalAckWaiter ackWaiter;
     private final JournalIndexResolver journalIndexes;
+    /** The pipeline's journal position of a ring position, exact while its slot is not reused (else -1). */
+    private final LongUnaryOperator journalIndexOf;
     private final MessageBytes bytes = new MessageBytes();
     private int retryAfterS;
 
@@ -59,7 +62,8 @@ final class IngestPath
             DecoderLimits.SCHEMA_MAX_FRAMES, DecoderLimits.SCHEMA_MAX_SAMPLES, DecoderLimits.DEFAULTS.maxStringBytes());
         ackWaiter = new JournalAckWaiter(loop, server.pipeline(), config.ackTimeoutMs() * 1_000_000L,
             server.counters(), config.journalsOnLoop());
-        journalIndexes = new JournalIndexResolver(loop, server.pipeline()::journalIndexOf, server.journalTailReader(),
+        journalIndexOf = server.pipeline()::journalIndexOf;
+        journalIndexes = new JournalIndexResolver(loop, journalIndexOf, server.journalTailReader(),
             server.counters());
         final QueueDelayAdmission delayAdmission = new QueueDelayAdmission(ackWaiter,
             config.queueDelayTargetMs() * 1_000_000L, config.queueDelayIntervalMs() * 1_000_000L);
@@ -248,22 +252,30 @@ final class IngestPath
             finish(report, handler, -1);
             return;
         }
-        if (report.lastPosition() < 0 && report.restoredJournalIndex() >= 0)
+        // Journaled now, their ring slots almost always not yet reused: the window learns where each envelope's
+        // last frame is, so a retry of it is answered with the same journal_index however much later it comes.
+        for (int i = 0; i < report.publishedCount; i++)
         {
-            // Only duplicates of ids restored at start: the restore kept where their last frames are.
-            finish(report, handler, report.restoredJournalIndex());
+            server.idempotencyWindow().learnJournalIndex(report.publishedTicket(i), journalIndexOf);
+        }
+        final long known = report.knownJournalIndex();
+        final long position = report.unindexedPosition();
+        if (position < 0 && known >= 0)
+        {
+            // Only duplicates whose journal positions the window knows (restored at start, or learnt when their
+            // originals were answered).
+            finish(report, handler, known);
             return;
         }
         // The journal position of the request's last frame: exact from its ring slot while the slot is not reused,
-        // else the journal's last position, an upper bound, read off this loop. Frames this process published come
-        // after any restored duplicate's, so theirs is the request's last.
-        final long index = journalIndexes.indexNow(report.lastPosition());
+        // else the journal's last position, an upper bound, read off this loop.
+        final long index = journalIndexes.indexNow(position);
         if (index != JournalTailReader.NOT_READ)
         {
-            finish(report, handler, index);
+            finish(report, handler, Math.max(index, known));
             return;
         }
-        journalIndexes.await(report.lastPosition(), journalIndex -> finish(report, handler, journalIndex));
+        journalIndexes.await(position, journalIndex -> finish(report, handler, Math.max(journalIndex, known)));
     }
 
     private void finish(final IngestReport report, final AnswerHandler handler, final long journalIndex)

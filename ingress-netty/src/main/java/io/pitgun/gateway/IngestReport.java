@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,9 +24,22 @@ public final class IngestReport
     int framesAccepted;
     int framesInRequest;
     long lastPosition = -1;
-    /** The highest journal position among this request's duplicates of ids restored at start ({@link
-     *  IdempotencyWindow.Claim#journalIndex}), or -1: what its {@code journal_index} is when it published nothing. */
-    long restoredJournalIndex = -1;
+    /**
+     * The highest journal position among this request's duplicates whose position the window knows (restored at
+     * start, or learnt when their original was answered: {@link IdempotencyWindow.Claim#journalIndex}), or -1.
+     */
+    long knownJournalIndex = -1;
+    /**
+     * The highest ring position among the frames this request depends on whose journal position is not known yet
+     * (published now, or a duplicate's whose original has not been answered), or -1.
+     */
+    long unindexedPosition = -1;
+    /** How many envelopes this request published frames of; the window's tickets for them follow. */
+    int publishedCount;
+    /** The first one's ticket (most requests carry one envelope: no array for them). */
+    long firstPublishedTicket;
+    /** The others' tickets, or null. */
+    long[] laterPublishedTickets;
     int retryAfterS;
     /** The first envelope's {@code event_id}, kept as its two halves until asked for ({@link #firstEventId()}). */
     boolean hasFirstEventId;
@@ -53,13 +67,44 @@ public final class IngestReport
         return lastPosition;
     }
 
-    /**
-     * The journal position of the last frame of this request's duplicates of ids restored from the journal at start,
-     * or -1: where they are, since none of them is in this process's ring.
-     */
-    public long restoredJournalIndex()
+    /** {@link #knownJournalIndex}: where this request's duplicates with a known journal position end, or -1. */
+    public long knownJournalIndex()
     {
-        return restoredJournalIndex;
+        return knownJournalIndex;
+    }
+
+    /** {@link #unindexedPosition}: the ring position whose journal position the answer must look up, or -1. */
+    public long unindexedPosition()
+    {
+        return unindexedPosition;
+    }
+
+    /** Remembers that this request published frames of the envelope the window knows by {@code ticket}. */
+    void addPublishedTicket(final long ticket)
+    {
+        if (publishedCount == 0)
+        {
+            firstPublishedTicket = ticket;
+        }
+        else
+        {
+            if (laterPublishedTickets == null)
+            {
+                laterPublishedTickets = new long[4];
+            }
+            else if (publishedCount - 1 == laterPublishedTickets.length)
+            {
+                laterPublishedTickets = Arrays.copyOf(laterPublishedTickets, laterPublishedTickets.length * 2);
+            }
+            laterPublishedTickets[publishedCount - 1] = ticket;
+        }
+        publishedCount++;
+    }
+
+    /** The window's ticket of the {@code i}th envelope this request published frames of. */
+    long publishedTicket(final int i)
+    {
+        return i == 0 ? firstPublishedTicket : laterPublishedTickets[i - 1];
     }
 
     /** Seconds for {@code Retry-After}, or 0. */

@@ -101,6 +101,35 @@ class GatewayIdempotencyIntegrationTest
     }
 
     /**
+     * A retry of an envelope this gateway published was answered with its frame's journal position only while the
+     * frame's ring slot still held it; once the ring had wrapped, with the journal's last position (an upper bound).
+     * The window learns each envelope's journal position when its original is answered.
+     */
+    @Test
+    void shouldAnswerARetryWithTheJournalIndexTheOriginalGotAfterTheRingHasWrapped() throws Exception
+    {
+        final Map<GatewaySetting, String> settings = Map.of(GatewaySetting.CHANNEL_CAPACITY, "1024");
+        final String envelope = Envelopes.batch(UUID.randomUUID(), 0, 2);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
+        {
+            final HttpResponse<String> first = gateway.beacon(envelope);
+            assertEquals(202, first.statusCode(), first.body());
+            final long original = JSON.readTree(first.body()).get("journal_index").asLong(-1);
+            assertTrue(original >= 0, first.body());
+            for (int i = 0; i < 2; i++) // 2,000 frames through a ring of 1,024 slots
+            {
+                final HttpResponse<String> longOne = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 2 + i * 1_000,
+                    1_000));
+                assertEquals(202, longOne.statusCode(), longOne.body());
+            }
+            final HttpResponse<String> retry = gateway.beacon(envelope);
+            assertDuplicate(retry);
+            assertEquals(original, JSON.readTree(retry.body()).get("journal_index").asLong(-1), retry.body());
+        }
+        assertEquals(LongStream.range(0, 2_002).boxed().toList(), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    /**
      * The restore used to stop after 64 journal messages per window entry: with a window of 16 entries, an envelope
      * followed by two of 1,000 frames was forgotten at the restart, though the running gateway still remembered it,
      * and its retry was journaled again.

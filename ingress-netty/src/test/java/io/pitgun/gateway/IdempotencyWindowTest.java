@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Timeout;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongUnaryOperator;
 
 import static io.pitgun.gateway.IdempotencyWindow.CONFLICT;
 import static io.pitgun.gateway.IdempotencyWindow.DUPLICATE;
@@ -133,6 +134,38 @@ class IdempotencyWindowTest
         window.claim(1, 2, 100, 3, 0, retry);
         assertEquals(RESUME, retry.outcome);
         assertEquals(2, retry.framesDone);
+    }
+
+    @Test
+    void shouldLearnWhereAPublishedEnvelopesLastFrameIsJournaledOnceItsOwnerLetGo()
+    {
+        final IdempotencyWindow window = new IdempotencyWindow(16, Long.MAX_VALUE / 4);
+        final LongUnaryOperator journalIndexOf = position -> position == 10 ? 777 : -1;
+        window.claim(1, 2, 100, 3, 0, claim);
+        final long ticket = claim.ticket;
+        window.learnJournalIndex(ticket, journalIndexOf);
+        window.release(claim.ticket, 3, 10);
+        window.claim(1, 2, 100, 3, 0, claim);
+        assertEquals(DUPLICATE, claim.outcome);
+        assertEquals(-1, claim.journalIndex, "nothing learnt while the envelope was owned");
+        window.learnJournalIndex(ticket, position -> -1);
+        window.claim(1, 2, 100, 3, 0, claim);
+        assertEquals(-1, claim.journalIndex, "a slot already reused teaches nothing");
+        window.learnJournalIndex(ticket, journalIndexOf);
+        window.claim(1, 2, 100, 3, 0, claim);
+        assertEquals(10, claim.lastPosition);
+        assertEquals(777, claim.journalIndex);
+        window.learnJournalIndex(ticket, position -> 5);
+        window.claim(1, 2, 100, 3, 0, claim);
+        assertEquals(777, claim.journalIndex, "learnt once");
+        for (int i = 0; i < 16; i++) // forgets the id: its ticket's entry is reused
+        {
+            window.claim(9, i, 100, 1, 0, claim);
+            window.release(claim.ticket, 1, 20 + i);
+        }
+        window.learnJournalIndex(ticket, journalIndexOf);
+        window.claim(9, 0, 100, 1, 0, claim);
+        assertEquals(-1, claim.journalIndex, "a forgotten ticket teaches nothing");
     }
 
     @Test
