@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,6 +127,37 @@ class GatewayIdempotencyIntegrationTest
             final HttpResponse<String> retry = gateway.beacon(envelope);
             assertDuplicate(retry);
             assertEquals(original, JSON.readTree(retry.body()).get("journal_index").asLong(-1), retry.body());
+        }
+        assertEquals(LongStream.range(0, 2_002).boxed().toList(), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    /** The same over WebSocket: the retry's ack names the journal position the original's ack named. */
+    @Test
+    void shouldAckAWebSocketRetryWithTheJournalIndexTheOriginalGotAfterTheRingHasWrapped() throws Exception
+    {
+        final Map<GatewaySetting, String> settings = Map.of(GatewaySetting.CHANNEL_CAPACITY, "1024");
+        final String envelope = Envelopes.batch(UUID.randomUUID(), 0, 2);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
+        {
+            final GatewayWebSocketIntegrationTest.Collector collector = new GatewayWebSocketIntegrationTest.Collector();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws"), collector).get(10, TimeUnit.SECONDS);
+            ws.sendText(envelope, true).get(5, TimeUnit.SECONDS);
+            final JsonNode first = collector.next();
+            assertEquals("ack", first.get("type").asText(), first.toString());
+            final long original = first.path("journal_index").asLong(-1);
+            assertTrue(original >= 0, first.toString());
+            for (int i = 0; i < 2; i++) // 2,000 frames through a ring of 1,024 slots
+            {
+                final HttpResponse<String> longOne = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 2 + i * 1_000,
+                    1_000));
+                assertEquals(202, longOne.statusCode(), longOne.body());
+            }
+            ws.sendText(envelope, true).get(5, TimeUnit.SECONDS);
+            final JsonNode retry = collector.next();
+            assertEquals(1, retry.get("envelopes_duplicate").asInt(), retry.toString());
+            assertEquals(original, retry.path("journal_index").asLong(-1), retry.toString());
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
         }
         assertEquals(LongStream.range(0, 2_002).boxed().toList(), GatewayHarness.journaledSequences(dataDir));
     }
