@@ -259,6 +259,7 @@ public final class EnvelopeIngestor
                 break;
             }
             report.lastPosition = position;
+            report.unindexedPosition = position;
             report.framesAccepted += batch;
             i += batch;
         }
@@ -557,7 +558,7 @@ public final class EnvelopeIngestor
             {
                 report.lastPosition = Math.max(report.lastPosition, last);
                 report.unindexedPosition = Math.max(report.unindexedPosition, last);
-                report.addPublishedTicket(claim.ticket);
+                report.addTicketToLearn(claim.ticket);
             }
             else
             {
@@ -593,7 +594,8 @@ public final class EnvelopeIngestor
 
     /**
      * The request depends on frames an earlier request published ({@code claim}'s): where the window knows their
-     * journal position, the answer names it; else it looks the position up from their ring position.
+     * journal position, the answer names it; else it looks the position up from their ring position, and a 202
+     * teaches it to the window (an original answered 503, an ack timeout or a partial accept, taught it nothing).
      */
     private static void dependOn(final IngestReport report, final IdempotencyWindow.Claim claim)
     {
@@ -602,9 +604,13 @@ public final class EnvelopeIngestor
         {
             report.knownJournalIndex = Math.max(report.knownJournalIndex, claim.journalIndex);
         }
-        else
+        else if (claim.lastPosition >= 0)
         {
             report.unindexedPosition = Math.max(report.unindexedPosition, claim.lastPosition);
+            if (claim.outcome == IdempotencyWindow.DUPLICATE)
+            {
+                report.addTicketToLearn(claim.ticket);
+            }
         }
     }
 

@@ -52,7 +52,10 @@ public final class IdempotencyWindow
     {
         /** One of {@link #NEW}, {@link #RESUME}, {@link #DUPLICATE}, {@link #CONFLICT}, {@link #IN_PROGRESS}. */
         public int outcome;
-        /** Names the ownership for {@link #release} (NEW and RESUME only). */
+        /**
+         * Names the ownership for {@link #release} (NEW and RESUME), or, for a DUPLICATE, the entry whose journal
+         * position {@link #learnJournalIndex} may learn.
+         */
         public long ticket;
         /** Frames already in. */
         public int framesDone;
@@ -172,6 +175,7 @@ public final class IdempotencyWindow
                 else if (framesDone[entry] >= frames)
                 {
                     claim.outcome = DUPLICATE;
+                    claim.ticket = tickets[entry];
                 }
                 else
                 {

@@ -254,12 +254,14 @@ final class IngestPath
         }
         // Journaled now, their ring slots almost always not yet reused: the window learns where each envelope's
         // last frame is, so a retry of it is answered with the same journal_index however much later it comes.
-        for (int i = 0; i < report.publishedCount; i++)
+        for (int i = 0; i < report.ticketsToLearn; i++)
         {
-            server.idempotencyWindow().learnJournalIndex(report.publishedTicket(i), journalIndexOf);
+            server.idempotencyWindow().learnJournalIndex(report.ticketToLearn(i), journalIndexOf);
         }
         final long known = report.knownJournalIndex();
-        final long position = report.unindexedPosition();
+        // Every frame the request depends on is in one of the two (lastPosition is their highest ring position).
+        final long position = report.unindexedPosition() >= 0 || known >= 0 ? report.unindexedPosition() :
+            report.lastPosition();
         if (position < 0 && known >= 0)
         {
             // Only duplicates whose journal positions the window knows (restored at start, or learnt when their

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -34,12 +33,15 @@ public final class IngestReport
      * (published now, or a duplicate's whose original has not been answered), or -1.
      */
     long unindexedPosition = -1;
-    /** How many envelopes this request published frames of; the window's tickets for them follow. */
-    int publishedCount;
+    /**
+     * How many envelopes' journal positions the window may learn from this request's answer (those it published
+     * frames of, and duplicates whose position the window does not know yet); their tickets follow.
+     */
+    int ticketsToLearn;
     /** The first one's ticket (most requests carry one envelope: no array for them). */
-    long firstPublishedTicket;
-    /** The others' tickets, or null. */
-    long[] laterPublishedTickets;
+    long firstTicketToLearn;
+    /** The others' tickets, sized for the request's envelopes when a second comes, or null. */
+    long[] laterTicketsToLearn;
     int retryAfterS;
     /** The first envelope's {@code event_id}, kept as its two halves until asked for ({@link #firstEventId()}). */
     boolean hasFirstEventId;
@@ -79,32 +81,31 @@ public final class IngestReport
         return unindexedPosition;
     }
 
-    /** Remembers that this request published frames of the envelope the window knows by {@code ticket}. */
-    void addPublishedTicket(final long ticket)
+    /**
+     * Remembers that the window may learn, once this request is answered 202, the journal position of the envelope it
+     * knows by {@code ticket}: at most one per envelope of the request ({@link #envelopes}).
+     */
+    void addTicketToLearn(final long ticket)
     {
-        if (publishedCount == 0)
+        if (ticketsToLearn == 0)
         {
-            firstPublishedTicket = ticket;
+            firstTicketToLearn = ticket;
         }
         else
         {
-            if (laterPublishedTickets == null)
+            if (laterTicketsToLearn == null)
             {
-                laterPublishedTickets = new long[4];
+                laterTicketsToLearn = new long[envelopes - 1];
             }
-            else if (publishedCount - 1 == laterPublishedTickets.length)
-            {
-                laterPublishedTickets = Arrays.copyOf(laterPublishedTickets, laterPublishedTickets.length * 2);
-            }
-            laterPublishedTickets[publishedCount - 1] = ticket;
+            laterTicketsToLearn[ticketsToLearn - 1] = ticket;
         }
-        publishedCount++;
+        ticketsToLearn++;
     }
 
-    /** The window's ticket of the {@code i}th envelope this request published frames of. */
-    long publishedTicket(final int i)
+    /** The {@code i}th ticket {@link #addTicketToLearn} was given. */
+    long ticketToLearn(final int i)
     {
-        return i == 0 ? firstPublishedTicket : laterPublishedTickets[i - 1];
+        return i == 0 ? firstTicketToLearn : laterTicketsToLearn[i - 1];
     }
 
     /** Seconds for {@code Retry-After}, or 0. */

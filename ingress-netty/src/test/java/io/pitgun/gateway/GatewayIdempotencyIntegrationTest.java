@@ -10,6 +10,8 @@ import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryHandler;
 import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalTailer;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.HeldThreads;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -17,14 +19,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -160,6 +165,92 @@ class GatewayIdempotencyIntegrationTest
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
         }
         assertEquals(LongStream.range(0, 2_002).boxed().toList(), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    /**
+     * An original answered 503 (here its ack timed out) taught the window nothing, and neither did the 202 of its
+     * retry: once the ring had wrapped, a second retry got the journal's last position instead of the first retry's
+     * index (found by a review of the change above). A 202 duplicate now teaches it too.
+     */
+    @Test
+    void shouldAnswerEveryRetryOfAnOriginalWhoseAckTimedOutWithOneJournalIndex() throws Exception
+    {
+        final HeldThreads held = new HeldThreads();
+        final String envelope = Envelopes.batch(UUID.randomUUID(), 0, 4);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.ACK_TIMEOUT_MS, "1000",
+            GatewaySetting.CHANNEL_CAPACITY, "64"), held))
+        {
+            final HttpResponse<String> timedOut = gateway.beacon(envelope);
+            assertEquals(503, timedOut.statusCode(), timedOut.body());
+            final long position = JSON.readTree(timedOut.body()).get("ring_position").asLong();
+            held.release();
+            assertTrue(gateway.server.pipeline().awaitJournaled(position, TimeUnit.SECONDS.toNanos(30)));
+            final HttpResponse<String> first = gateway.beacon(envelope);
+            assertDuplicate(first);
+            final long index = JSON.readTree(first.body()).get("journal_index").asLong(-1);
+            assertTrue(index >= 0, first.body());
+            wrapTheRing(gateway, 4, 64);
+            final HttpResponse<String> second = gateway.beacon(envelope);
+            assertDuplicate(second);
+            assertEquals(index, JSON.readTree(second.body()).get("journal_index").asLong(-1), second.body());
+        }
+    }
+
+    /**
+     * A request of two envelopes whose first got in while the ring refused the second (503): the retry publishes the
+     * second, and a later retry of the same request, once the ring had wrapped, named the journal's last position
+     * (the first envelope's, never learnt, as an upper bound) instead of the second's (found by the same review).
+     */
+    @Test
+    void shouldAnswerTheRetriesOfAPartlyAcceptedRequestWithOneJournalIndex() throws Exception
+    {
+        final HeldThreads held = new HeldThreads();
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.ACK_TIMEOUT_MS, "600000",
+            GatewaySetting.CHANNEL_CAPACITY, "64"), held))
+        {
+            final List<CompletableFuture<HttpResponse<String>>> fill = new ArrayList<>();
+            for (int i = 0; i < 3; i++) // 48 of the 64 slots, held by the stage threads
+            {
+                fill.add(gateway.client.sendAsync(HttpRequest.newBuilder(gateway.uri("/beacon"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Envelopes.batch(UUID.randomUUID(), i * 16L, 16)))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            Await.until("48 slots taken", () -> gateway.server.pipeline().remainingCapacity() == 16);
+            final String body = "[" + Envelopes.batch(UUID.randomUUID(), 48, 8) + "," +
+                Envelopes.batch(UUID.randomUUID(), 56, 16) + "]";
+            final HttpResponse<String> partial = gateway.beacon(body);
+            assertEquals(503, partial.statusCode(), partial.body());
+            held.release();
+            for (final CompletableFuture<HttpResponse<String>> f : fill)
+            {
+                assertEquals(202, f.get(30, TimeUnit.SECONDS).statusCode());
+            }
+            // Answered once journaled; the stages after the journal free the slots a little later.
+            Await.until("the ring empty", () -> gateway.server.pipeline().remainingCapacity() == 64);
+            final HttpResponse<String> first = gateway.beacon(body);
+            assertEquals(202, first.statusCode(), first.body());
+            final long index = JSON.readTree(first.body()).get("journal_index").asLong(-1);
+            assertTrue(index >= 0, first.body());
+            wrapTheRing(gateway, 100, 64);
+            final HttpResponse<String> second = gateway.beacon(body);
+            assertEquals(202, second.statusCode(), second.body());
+            assertEquals(index, JSON.readTree(second.body()).get("journal_index").asLong(-1), second.body());
+        }
+    }
+
+    /**
+     * Sends twice {@code slots} (the ring's size) frames in envelopes of 32, from sequence {@code first} on, each once
+     * the ring is empty: an answer comes once its frames are journaled, the stages after the journal free the slots.
+     */
+    private static void wrapTheRing(final GatewayHarness gateway, final long first, final int slots) throws Exception
+    {
+        for (int i = 0; i < 2 * slots / 32; i++)
+        {
+            Await.until("the ring empty", () -> gateway.server.pipeline().remainingCapacity() == slots);
+            final HttpResponse<String> sent = gateway.beacon(Envelopes.batch(UUID.randomUUID(), first + i * 32L, 32));
+            assertEquals(202, sent.statusCode(), sent.body());
+        }
     }
 
     /**
