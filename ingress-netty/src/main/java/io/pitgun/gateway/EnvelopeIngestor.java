@@ -603,6 +603,7 @@ public final class EnvelopeIngestor
         if (claim.journalIndex >= 0)
         {
             report.knownJournalIndex = Math.max(report.knownJournalIndex, claim.journalIndex);
+            report.knownPosition = Math.max(report.knownPosition, claim.lastPosition);
         }
         else if (claim.lastPosition >= 0)
         {

@@ -262,10 +262,11 @@ final class IngestPath
         // Every frame the request depends on is in one of the two (lastPosition is their highest ring position).
         final long position = report.unindexedPosition() >= 0 || known >= 0 ? report.unindexedPosition() :
             report.lastPosition();
-        if (position < 0 && known >= 0)
+        if (known >= 0 && position <= report.knownPosition())
         {
-            // Only duplicates whose journal positions the window knows (restored at start, or learnt when their
-            // originals were answered).
+            // The request's last frame is one whose journal position the window knows (restored at start, or
+            // learnt when its original was answered): ring order is journal order, so nothing after it needs a
+            // lookup, and a frame before it whose slot was reused must not make the answer an upper bound.
             finish(report, handler, known);
             return;
         }

@@ -29,6 +29,11 @@ public final class IngestReport
      */
     long knownJournalIndex = -1;
     /**
+     * The highest ring position among those duplicates (-1: none in this process's ring, restored at start): frames at
+     * or before it come before the known one in the journal too, so they need no lookup.
+     */
+    long knownPosition = -1;
+    /**
      * The highest ring position among the frames this request depends on whose journal position is not known yet
      * (published now, or a duplicate's whose original has not been answered), or -1.
      */
@@ -73,6 +78,12 @@ public final class IngestReport
     public long knownJournalIndex()
     {
         return knownJournalIndex;
+    }
+
+    /** {@link #knownPosition}: the ring position of the last frame whose journal position is known, or -1. */
+    public long knownPosition()
+    {
+        return knownPosition;
     }
 
     /** {@link #unindexedPosition}: the ring position whose journal position the answer must look up, or -1. */

@@ -208,26 +208,7 @@ class GatewayIdempotencyIntegrationTest
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.ACK_TIMEOUT_MS, "600000",
             GatewaySetting.CHANNEL_CAPACITY, "64"), held))
         {
-            final List<CompletableFuture<HttpResponse<String>>> fill = new ArrayList<>();
-            for (int i = 0; i < 3; i++) // 48 of the 64 slots, held by the stage threads
-            {
-                fill.add(gateway.client.sendAsync(HttpRequest.newBuilder(gateway.uri("/beacon"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Envelopes.batch(UUID.randomUUID(), i * 16L, 16)))
-                    .build(), HttpResponse.BodyHandlers.ofString()));
-            }
-            Await.until("48 slots taken", () -> gateway.server.pipeline().remainingCapacity() == 16);
-            final String body = "[" + Envelopes.batch(UUID.randomUUID(), 48, 8) + "," +
-                Envelopes.batch(UUID.randomUUID(), 56, 16) + "]";
-            final HttpResponse<String> partial = gateway.beacon(body);
-            assertEquals(503, partial.statusCode(), partial.body());
-            held.release();
-            for (final CompletableFuture<HttpResponse<String>> f : fill)
-            {
-                assertEquals(202, f.get(30, TimeUnit.SECONDS).statusCode());
-            }
-            // Answered once journaled; the stages after the journal free the slots a little later.
-            Await.until("the ring empty", () -> gateway.server.pipeline().remainingCapacity() == 64);
+            final String body = partlyAccepted(gateway, held);
             final HttpResponse<String> first = gateway.beacon(body);
             assertEquals(202, first.statusCode(), first.body());
             final long index = JSON.readTree(first.body()).get("journal_index").asLong(-1);
@@ -237,6 +218,62 @@ class GatewayIdempotencyIntegrationTest
             assertEquals(202, second.statusCode(), second.body());
             assertEquals(index, JSON.readTree(second.body()).get("journal_index").asLong(-1), second.body());
         }
+    }
+
+    /**
+     * As above, but the ring wraps before the first retry, so the first envelope's slot is reused before anything
+     * learnt it: a later retry looked its ring position up and named the journal's last position, a frame of another
+     * request, though the request's last frame (the second envelope's, learnt) was known (found by a second review).
+     */
+    @Test
+    void shouldNameTheKnownLastFrameOfARetryWhoseEarlierEnvelopeWasNeverLearnt() throws Exception
+    {
+        final HeldThreads held = new HeldThreads();
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.ACK_TIMEOUT_MS, "600000",
+            GatewaySetting.CHANNEL_CAPACITY, "64"), held))
+        {
+            final String body = partlyAccepted(gateway, held);
+            wrapTheRing(gateway, 100, 64);
+            final HttpResponse<String> first = gateway.beacon(body);
+            assertEquals(202, first.statusCode(), first.body());
+            final long index = JSON.readTree(first.body()).get("journal_index").asLong(-1);
+            assertTrue(index >= 0, first.body());
+            final HttpResponse<String> other = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 200, 4));
+            assertEquals(202, other.statusCode(), other.body());
+            final HttpResponse<String> second = gateway.beacon(body);
+            assertEquals(202, second.statusCode(), second.body());
+            assertEquals(index, JSON.readTree(second.body()).get("journal_index").asLong(-1), second.body());
+        }
+    }
+
+    /**
+     * A request of two envelopes (8 and 16 frames) answered 503 with its first one in: 48 of the ring's 64 slots are
+     * taken by earlier requests that {@code held} keeps the stage threads from consuming. Returns the request's body,
+     * with the ring empty again.
+     */
+    private static String partlyAccepted(final GatewayHarness gateway, final HeldThreads held) throws Exception
+    {
+        final List<CompletableFuture<HttpResponse<String>>> fill = new ArrayList<>();
+        for (int i = 0; i < 3; i++)
+        {
+            fill.add(gateway.client.sendAsync(HttpRequest.newBuilder(gateway.uri("/beacon"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Envelopes.batch(UUID.randomUUID(), i * 16L, 16)))
+                .build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        Await.until("48 slots taken", () -> gateway.server.pipeline().remainingCapacity() == 16);
+        final String body = "[" + Envelopes.batch(UUID.randomUUID(), 48, 8) + "," +
+            Envelopes.batch(UUID.randomUUID(), 56, 16) + "]";
+        final HttpResponse<String> partial = gateway.beacon(body);
+        assertEquals(503, partial.statusCode(), partial.body());
+        held.release();
+        for (final CompletableFuture<HttpResponse<String>> f : fill)
+        {
+            assertEquals(202, f.get(30, TimeUnit.SECONDS).statusCode());
+        }
+        // Answered once journaled; the stages after the journal free the slots a little later.
+        Await.until("the ring empty", () -> gateway.server.pipeline().remainingCapacity() == 64);
+        return body;
     }
 
     /**
