@@ -125,6 +125,8 @@ class GatewayIdempotencyIntegrationTest
             assertTrue(original >= 0, first.body());
             for (int i = 0; i < 2; i++) // 2,000 frames through a ring of 1,024 slots
             {
+                // An answer comes once its frames are journaled; the stages after the journal free the slots later.
+                Await.until("the ring empty", () -> gateway.server.pipeline().remainingCapacity() == 1024);
                 final HttpResponse<String> longOne = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 2 + i * 1_000,
                     1_000));
                 assertEquals(202, longOne.statusCode(), longOne.body());
@@ -154,6 +156,8 @@ class GatewayIdempotencyIntegrationTest
             assertTrue(original >= 0, first.toString());
             for (int i = 0; i < 2; i++) // 2,000 frames through a ring of 1,024 slots
             {
+                // An answer comes once its frames are journaled; the stages after the journal free the slots later.
+                Await.until("the ring empty", () -> gateway.server.pipeline().remainingCapacity() == 1024);
                 final HttpResponse<String> longOne = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 2 + i * 1_000,
                     1_000));
                 assertEquals(202, longOne.statusCode(), longOne.body());
