@@ -213,14 +213,9 @@ class GatewayIdempotencyIntegrationTest
             GatewaySetting.CHANNEL_CAPACITY, "64"), held))
         {
             final String body = partlyAccepted(gateway, held);
-            final HttpResponse<String> first = gateway.beacon(body);
-            assertEquals(202, first.statusCode(), first.body());
-            final long index = JSON.readTree(first.body()).get("journal_index").asLong(-1);
-            assertTrue(index >= 0, first.body());
+            final long index = acceptedJournalIndex(gateway.beacon(body));
             wrapTheRing(gateway, 100, 64);
-            final HttpResponse<String> second = gateway.beacon(body);
-            assertEquals(202, second.statusCode(), second.body());
-            assertEquals(index, JSON.readTree(second.body()).get("journal_index").asLong(-1), second.body());
+            assertEquals(index, acceptedJournalIndex(gateway.beacon(body)));
         }
     }
 
@@ -238,16 +233,19 @@ class GatewayIdempotencyIntegrationTest
         {
             final String body = partlyAccepted(gateway, held);
             wrapTheRing(gateway, 100, 64);
-            final HttpResponse<String> first = gateway.beacon(body);
-            assertEquals(202, first.statusCode(), first.body());
-            final long index = JSON.readTree(first.body()).get("journal_index").asLong(-1);
-            assertTrue(index >= 0, first.body());
-            final HttpResponse<String> other = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 200, 4));
-            assertEquals(202, other.statusCode(), other.body());
-            final HttpResponse<String> second = gateway.beacon(body);
-            assertEquals(202, second.statusCode(), second.body());
-            assertEquals(index, JSON.readTree(second.body()).get("journal_index").asLong(-1), second.body());
+            final long index = acceptedJournalIndex(gateway.beacon(body));
+            acceptedJournalIndex(gateway.beacon(Envelopes.batch(UUID.randomUUID(), 200, 4)));
+            assertEquals(index, acceptedJournalIndex(gateway.beacon(body)));
         }
+    }
+
+    /** The {@code journal_index} of a 202 answer. */
+    private static long acceptedJournalIndex(final HttpResponse<String> answer) throws Exception
+    {
+        assertEquals(202, answer.statusCode(), answer.body());
+        final long index = JSON.readTree(answer.body()).path("journal_index").asLong(-1);
+        assertTrue(index >= 0, answer.body());
+        return index;
     }
 
     /**
