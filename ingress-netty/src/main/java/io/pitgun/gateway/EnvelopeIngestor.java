@@ -258,7 +258,6 @@ public final class EnvelopeIngestor
                     " of this message are in, resend from frame " + i + " after 1 s");
                 break;
             }
-            report.lastPosition = position;
             report.unindexedPosition = position;
             report.framesAccepted += batch;
             i += batch;
@@ -556,7 +555,6 @@ public final class EnvelopeIngestor
             counters.framesAccepted.add(newFrames);
             if (last >= 0)
             {
-                report.lastPosition = Math.max(report.lastPosition, last);
                 report.unindexedPosition = Math.max(report.unindexedPosition, last);
                 report.addTicketToLearn(claim.ticket);
             }
@@ -599,7 +597,6 @@ public final class EnvelopeIngestor
      */
     private static void dependOn(final IngestReport report, final IdempotencyWindow.Claim claim)
     {
-        report.lastPosition = Math.max(report.lastPosition, claim.lastPosition);
         if (claim.journalIndex >= 0)
         {
             report.knownJournalIndex = Math.max(report.knownJournalIndex, claim.journalIndex);

@@ -259,9 +259,7 @@ final class IngestPath
             server.idempotencyWindow().learnJournalIndex(report.ticketToLearn(i), journalIndexOf);
         }
         final long known = report.knownJournalIndex();
-        // Every frame the request depends on is in one of the two (lastPosition is their highest ring position).
-        final long position = report.unindexedPosition() >= 0 || known >= 0 ? report.unindexedPosition() :
-            report.lastPosition();
+        final long position = report.unindexedPosition();
         if (known >= 0 && position <= report.knownPosition())
         {
             // The request's last frame is one whose journal position the window knows (restored at start, or

@@ -22,7 +22,6 @@ public final class IngestReport
     int duplicates;
     int framesAccepted;
     int framesInRequest;
-    long lastPosition = -1;
     /**
      * The highest journal position among this request's duplicates whose position the window knows (restored at
      * start, or learnt when their original was answered: {@link IdempotencyWindow.Claim#journalIndex}), or -1.
@@ -68,10 +67,13 @@ public final class IngestReport
         return reason;
     }
 
-    /** Ring position of the last frame this request depends on (published now or by the retried original), or -1. */
+    /**
+     * Ring position of the last frame this request depends on (published now or by the retried original), or -1:
+     * the later of {@link #unindexedPosition} and {@link #knownPosition}, which between them hold every such frame.
+     */
     public long lastPosition()
     {
-        return lastPosition;
+        return Math.max(unindexedPosition, knownPosition);
     }
 
     /** {@link #knownJournalIndex}: where this request's duplicates with a known journal position end, or -1. */
@@ -222,6 +224,7 @@ public final class IngestReport
         writeDecimal(out, framesAccepted);
         out.writeBytes(PLAIN_ACK_MODE);
         out.writeBytes(ackMode);
+        final long lastPosition = lastPosition();
         if (lastPosition >= 0)
         {
             out.writeBytes(PLAIN_RING_POSITION);
@@ -320,6 +323,7 @@ public final class IngestReport
         JsonText.key(out, "frames_accepted").append(framesAccepted).append(',');
         JsonText.key(out, "ack_mode");
         JsonText.quote(out, ackMode);
+        final long lastPosition = lastPosition();
         if (lastPosition >= 0)
         {
             out.append(',');

@@ -43,7 +43,7 @@ class PlainAnswerTest
         report.accepted = accepted;
         report.duplicates = duplicates;
         report.framesAccepted = frames;
-        report.lastPosition = lastPosition;
+        report.unindexedPosition = lastPosition;
         report.retryAfterS = retryAfterS;
         for (final String ackMode : List.of("journaled", "accepted"))
         {
@@ -63,7 +63,7 @@ class PlainAnswerTest
         {
             for (final long position : new long[] {-1, 0, 7, 123_456_789, Long.MAX_VALUE})
             {
-                report.lastPosition = position;
+                report.unindexedPosition = position;
                 final ByteBuf body = Unpooled.buffer();
                 report.writePlainJson(body, IngestReport.quotedJson(ackMode), position);
                 final ByteBuf raw = Unpooled.buffer();
