@@ -368,11 +368,11 @@ final class RingPublisher
     }
 
     /**
-     * After a publish that journaled inline ({@code journal.thread: producer}, so a single producer): reads ahead the
-     * next slot and the journal lines of the next entry, so that the misses fall after this publish rather than
-     * inside the next frame's claim → journaled latency, which this producer (the latency profile's) is there for.
-     * A producer whose stages journal has no such latency to protect, and when it is saturated (the gateway's event
-     * loop) the reads only add misses ahead of its next claim's writes to the same lines: the gateway's loop spent
+     * After a publish that journaled inline ({@code journal.thread: producer}, so a single producer): takes the next
+     * slot's lines ahead and reads the journal lines of the next entry, so that the misses fall after this publish
+     * rather than inside the next frame's claim → journaled latency, which this producer (the latency profile's) is
+     * there for. A producer whose stages journal has no such latency to protect, and when it is saturated (the
+     * gateway's event loop) the touches only add misses ahead of its next claim's writes: the gateway's loop spent
      * about 0.6 µs more per one-frame request at 256 connections with them (GatewayWrkMain, by thread CPU).
      */
     private void touchAhead(final long published)
@@ -386,16 +386,33 @@ final class RingPublisher
     }
 
     /**
-     * Reads the lines of the slot the single producer claims next (its header and the first frame lines), after the
-     * publish: a paced producer otherwise finds that slot as the stages left it a ring's lap ago, out of its caches,
-     * and pays those misses between claim and journaled, inside its next frame's latency. Here they fall in the
-     * producer's own time after commit() has published. Only reads: the slot may not be free yet, and reading it
-     * changes nothing the stages see. The sum is stored so that the JIT keeps the loads.
+     * Takes the lines of the slot the single producer claims next (its header and the first frame lines) into this
+     * core's cache for writing, after the publish: a paced producer otherwise finds that slot as the stages left it a
+     * ring's lap ago, last read by the stage thread on another core, and its next frame's writes pay for taking each
+     * line back (the journal's ordered store waits for them) between claim and journaled. Here that falls in the
+     * producer's own time after commit() has published. Reading the lines ahead, as this did before, leaves them
+     * shared with the stage's core, so the writes still waited; on the 2-vCPU AMD EPYC VM that put the latency
+     * profile's p50 at 0.49-0.50 µs instead of 0.26-0.29 µs in runs where the vCPUs' placement made the transfer
+     * dear (docs/performance.md, the paced latency section).
+     *
+     * <p>It writes only a slot every stage is done with ({@code hasAvailableCapacity(1)}: the single producer's
+     * next claim is free, from the sequencer's cached gating sequence, so rarely a cross-core read), and only the
+     * values already there: no stage reads that slot until it is claimed and published again, and its bytes do not
+     * change. A slot not yet free is read instead: the lines come over shared, and the stages see nothing.
      */
     private void touchNextSlot(final long position)
     {
         final UnsafeBuffer next = ringBuffer.get(position + 1).buffer();
         final int lines = Math.min(TOUCHED_SLOT_BYTES, next.capacity()) >> LINE_SHIFT;
+        if (ringBuffer.hasAvailableCapacity(1))
+        {
+            for (int line = 0; line < lines; line++)
+            {
+                final int at = line << LINE_SHIFT;
+                next.putLong(at, next.getLong(at));
+            }
+            return;
+        }
         long sum = 0;
         for (int line = 0; line < lines; line++)
         {

@@ -186,6 +186,21 @@ class InlineJournalTest
     }
 
     @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldGiveTheSameOutputAsTheJournalStageWhileTheProducerLapsAnEightSlotRing() throws Exception
+    {
+        // After each publish the producer takes the next slot's lines for writing (RingPublisher.touchNextSlot
+        // stores back what is there, once every stage is done with the slot). On an eight-slot ring the producer
+        // laps the stages all the time, so a touch that changed a slot's bytes while a stage still used it would
+        // change the output digest (a touch storing -1 instead, unguarded, failed here).
+        final SyntheticRun run = new SyntheticRun(2, 5_000, 1_000);
+        final String staged = runInto(run, dir.resolve("staged"), JournalThread.PROCESS, "fast-only.yaml", 0);
+        final String inline = runInto(run, dir.resolve("inline"), JournalThread.PRODUCER, "fast-only.yaml", 8);
+
+        assertEquals(staged, inline);
+    }
+
+    @Test
     void shouldRefuseTheProducersJournalUnlessThereIsOneProducer()
     {
         final PipelineConfigException multi = assertThrows(PipelineConfigException.class,
@@ -204,9 +219,21 @@ class InlineJournalTest
     private static String runInto(final SyntheticRun run, final Path journalDir, final JournalThread journalThread,
         final String manifest) throws ManifestException
     {
+        return runInto(run, journalDir, journalThread, manifest, 0);
+    }
+
+    /** {@code channelCapacity} 0: the default ring. */
+    private static String runInto(final SyntheticRun run, final Path journalDir, final JournalThread journalThread,
+        final String manifest, final int channelCapacity) throws ManifestException
+    {
+        final PipelineConfig.Builder config = PipelineConfig.builder().journalDirectory(journalDir)
+            .producerMode(ProducerMode.SINGLE).journalThread(journalThread).outputDigest(true);
+        if (channelCapacity > 0)
+        {
+            config.channelCapacity(channelCapacity);
+        }
         final TelemetryPipeline pipeline = TelemetryPipeline.builder().name(journalThread.symbol())
-            .manifest(Manifests.compile(manifest)).config(PipelineConfig.builder().journalDirectory(journalDir)
-                .producerMode(ProducerMode.SINGLE).journalThread(journalThread).outputDigest(true).build()).build();
+            .manifest(Manifests.compile(manifest)).config(config.build()).build();
         try
         {
             final long last = run.publish(pipeline);
