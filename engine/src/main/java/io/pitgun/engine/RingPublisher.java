@@ -15,13 +15,15 @@ import java.util.concurrent.locks.LockSupport;
  * messages into them, and publishes them to the stages. Every claim goes through here:
  * <pre>
  *   claim:   closed? ─▶ next() | tryNext() ─▶ ClaimedSequence.onClaimed ─▶ reset the slot
- *   publish: frame length, ingest time (one clock read) ─▶ FRAMES_ACCEPTED ─▶ [journal] ─▶ ringBuffer.publish (release)
+ *   publish: frame length, ingest time (one clock read) ─▶ FRAMES_ACCEPTED ─▶ [journal ─▶ touch ahead]
+ *            ─▶ ringBuffer.publish (release)
  * </pre>
  * [journal]: with {@code journal.thread: producer} ({@link JournalThread#PRODUCER}, single producer only) the
  * publishing thread runs the {@link JournalStage} over each slot it is about to publish, a batch publish as one
  * Disruptor batch (one journal entry): the entry is committed, the slot holds its journal position and the
  * journaled sequence has moved before the slot becomes visible to the stages. A journal failure turns the slot into
- * a rejected one (counted, never acknowledged); a full disk holds the publish until space returns or close().
+ * a rejected one (counted, never acknowledged); a full disk holds the publish until space returns or close(). Then,
+ * still before the publish, it takes the next slot's lines for writing ({@link #touchAhead}).
  * A copied message is checked once (FrameStructure; not again when the caller validated it, tryPublishValidatedBatch)
  * and copied normalised to this build's layout ({@code FrameFlyweight.copyNormalised}). A try path (tryPublish,
  * tryPublishBatch, tryPublishValidatedBatch, {@code tryBegin}, {@code tryClaim}, the end-of-stream slot) claims with
@@ -39,7 +41,8 @@ final class RingPublisher
      *  rarely, a write faulted after room was found: the frames from that entry on are rejected and counted the
      *  same), or the stage has stopped for good ({@code DROPPED_JOURNAL_FAILED}). None of it is to be acknowledged. */
     static final long JOURNAL_REFUSED = -2;
-    /** The slot bytes an inline-journaling producer reads ahead after each publish: the header and a typical frame. */
+    /** The slot bytes an inline-journaling producer touches ahead once a frame is journaled: the header and a typical
+     *  frame. */
     private static final int TOUCHED_SLOT_BYTES = SlotDescriptor.HEADER_LENGTH + 192;
     private static final int LINE_SHIFT = 6;
 
@@ -284,8 +287,8 @@ final class RingPublisher
                 journal.onEvent(ringBuffer.get(sequence), sequence, sequence == last);
             }
         }
-        ringBuffer.publish(first, last);
         touchAhead(last);
+        ringBuffer.publish(first, last);
         return last;
     }
 
@@ -363,17 +366,21 @@ final class RingPublisher
         slot.ingestTimeNs(ingestTimeNs);
         countAccepted(1);
         journal(position, slot);
-        ringBuffer.publish(position);
         touchAhead(position);
+        ringBuffer.publish(position);
     }
 
     /**
-     * After a publish that journaled inline ({@code journal.thread: producer}, so a single producer): takes the next
-     * slot's lines ahead and reads the journal lines of the next entry, so that the misses fall after this publish
-     * rather than inside the next frame's claim → journaled latency, which this producer (the latency profile's) is
-     * there for. A producer whose stages journal has no such latency to protect, and when it is saturated (the
-     * gateway's event loop) the touches only add misses ahead of its next claim's writes: the gateway's loop spent
-     * about 0.6 µs more per one-frame request at 256 connections with them (GatewayWrkMain, by thread CPU).
+     * Once a claim is journaled inline ({@code journal.thread: producer}, so a single producer), before its publish:
+     * takes the next slot's lines ahead and reads the journal lines of the next entry, so that the misses fall
+     * between this frame's journaled and its return rather than inside the next frame's claim → journaled latency,
+     * which this producer (the latency profile's) is there for. Before the publish, not after: until then no other
+     * thread can claim the next slot ({@code close()}'s end-of-stream claim waits for every claim to be published,
+     * {@link #publishEndOfStream}), so the touch cannot race with a store of another thread; the stages see the
+     * frame that much later (plain stores and reads, no wait). A producer whose stages journal has no such latency
+     * to protect, and when it is saturated (the gateway's event loop) the touches only add misses ahead of its next
+     * claim's writes: the gateway's loop spent about 0.6 µs more per one-frame request at 256 connections with them
+     * (GatewayWrkMain, by thread CPU).
      */
     private void touchAhead(final long published)
     {
@@ -387,18 +394,20 @@ final class RingPublisher
 
     /**
      * Takes the lines of the slot the single producer claims next (its header and the first frame lines) into this
-     * core's cache for writing, after the publish: a paced producer otherwise finds that slot as the stages left it a
+     * core's cache for writing: a paced producer otherwise finds that slot as the stages left it a
      * ring's lap ago, last read by the stage thread on another core, and its next frame's writes pay for taking each
      * line back (the journal's ordered store waits for them) between claim and journaled. Here that falls in the
-     * producer's own time after commit() has published. Reading the lines ahead, as this did before, leaves them
+     * producer's own time after this frame is journaled. Reading the lines ahead, as this did before, leaves them
      * shared with the stage's core, so the writes still waited; on the 2-vCPU AMD EPYC VM that put the latency
      * profile's p50 at 0.49-0.50 µs instead of 0.26-0.29 µs in runs where the vCPUs' placement made the transfer
      * dear (docs/performance.md, the paced latency section).
      *
-     * <p>It writes only a slot every stage is done with ({@code hasAvailableCapacity(1)}: the single producer's
-     * next claim is free, from the sequencer's cached gating sequence, so rarely a cross-core read), and only the
-     * values already there: no stage reads that slot until it is claimed and published again, and its bytes do not
-     * change. A slot not yet free is read instead: the lines come over shared, and the stages see nothing.
+     * <p>It writes only a slot every stage is done with ({@code hasAvailableCapacity(1)}: the slot after the last
+     * claim, which is {@code position} unless this thread holds another claim, whose slot is then its own; from the
+     * sequencer's cached gating sequence, so rarely a cross-core read), only the values already there, and only
+     * while {@code position} is unpublished, so no other thread can claim that slot meanwhile: no stage reads it
+     * until it is claimed and published again, and its bytes do not change. A slot not yet free is read instead: the
+     * lines come over shared, and the stages see nothing.
      */
     private void touchNextSlot(final long position)
     {
