@@ -382,25 +382,25 @@ final class RingPublisher
      * claim's writes: the gateway's loop spent about 0.6 µs more per one-frame request at 256 connections with them
      * (GatewayWrkMain, by thread CPU).
      */
-    private void touchAhead(final long published)
+    private void touchAhead(final long journaled)
     {
         final JournalStage journal = inlineJournal;
         if (journal != null)
         {
-            touchNextSlot(published);
+            touchNextSlot(journaled);
             journal.touchNextEntry();
         }
     }
 
     /**
      * Takes the lines of the slot the single producer claims next (its header and the first frame lines) into this
-     * core's cache for writing: a paced producer otherwise finds that slot as the stages left it a
-     * ring's lap ago, last read by the stage thread on another core, and its next frame's writes pay for taking each
-     * line back (the journal's ordered store waits for them) between claim and journaled. Here that falls in the
-     * producer's own time after this frame is journaled. Reading the lines ahead, as this did before, leaves them
-     * shared with the stage's core, so the writes still waited; on the 2-vCPU AMD EPYC VM that put the latency
-     * profile's p50 at 0.49-0.50 µs instead of 0.26-0.29 µs in runs where the vCPUs' placement made the transfer
-     * dear (docs/performance.md, the paced latency section).
+     * core's cache for writing: a paced producer otherwise finds that slot as the stages left it a ring's lap ago,
+     * last read by the stage thread on another core, and its next frame's writes pay for taking each line back (the
+     * journal's ordered store waits for them) between claim and journaled. Here that falls in the producer's own time
+     * after this frame is journaled. Reading the lines ahead, as this did before, leaves them shared with the stage's
+     * core, so the writes still waited; on the 2-vCPU AMD EPYC VM that put the latency profile's p50 at 0.49-0.50 µs
+     * instead of 0.26-0.29 µs in runs where the vCPUs' placement made the transfer dear (docs/performance.md, the
+     * paced latency section).
      *
      * <p>It writes only a slot every stage is done with ({@code hasAvailableCapacity(1)}: the slot after the last
      * claim, which is {@code position} unless this thread holds another claim, whose slot is then its own; from the

@@ -189,7 +189,7 @@ class InlineJournalTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldGiveTheSameOutputAsTheJournalStageWhileTheProducerLapsAnEightSlotRing() throws Exception
     {
-        // After each publish the producer takes the next slot's lines for writing (RingPublisher.touchNextSlot
+        // Before each publish the producer takes the next slot's lines for writing (RingPublisher.touchNextSlot
         // stores back what is there, once every stage is done with the slot). On an eight-slot ring the producer
         // laps the stages all the time, so a touch that changed a slot's bytes while a stage still used it would
         // change the output digest (a touch storing -1 instead, unguarded, failed here).
