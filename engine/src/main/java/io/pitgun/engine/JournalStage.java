@@ -181,7 +181,8 @@ final class JournalStage implements EventHandler<FrameSlot>
     }
 
     /** Reads ahead the journal lines the next entry goes to ({@link JournalAppender#touchNextEntry}); this stage's
-     *  thread, between batches (the single producer after its publish, {@code journal.thread: producer}). */
+     *  thread, between batches (the single producer once its claim is journaled, before its publish,
+     *  {@code journal.thread: producer}). */
     void touchNextEntry()
     {
         if (!failed && appender != null)

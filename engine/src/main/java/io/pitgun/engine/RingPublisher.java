@@ -380,7 +380,7 @@ final class RingPublisher
      * frame that much later (plain stores and reads, no wait). A producer whose stages journal has no such latency
      * to protect, and when it is saturated (the gateway's event loop) the touches only add misses ahead of its next
      * claim's writes: the gateway's loop spent about 0.6 µs more per one-frame request at 256 connections with them
-     * (GatewayWrkMain, by thread CPU).
+     * (GatewayWrkMain, by thread CPU), so it touches ahead only when it journals itself ({@code JOURNAL_ON_LOOP=1}).
      */
     private void touchAhead(final long journaled)
     {
@@ -403,11 +403,11 @@ final class RingPublisher
      * paced latency section).
      *
      * <p>It writes only a slot every stage is done with ({@code hasAvailableCapacity(1)}: the slot after the last
-     * claim, which is {@code position} unless this thread holds another claim, whose slot is then its own; from the
-     * sequencer's cached gating sequence, so rarely a cross-core read), only the values already there, and only
-     * while {@code position} is unpublished, so no other thread can claim that slot meanwhile: no stage reads it
-     * until it is claimed and published again, and its bytes do not change. A slot not yet free is read instead: the
-     * lines come over shared, and the stages see nothing.
+     * claim, which is {@code position} unless this thread holds another claim, whose slot then holds its own bytes or
+     * is published already, unchanged either way; from the sequencer's cached gating sequence, so rarely a cross-core
+     * read), only the values already there, and only while {@code position} is unpublished, so no other thread can
+     * claim that slot meanwhile: no stage reads it until it is claimed and published again, and its bytes do not
+     * change. A slot not yet free is read instead: the lines come over shared, and the stages see nothing.
      */
     private void touchNextSlot(final long position)
     {

@@ -294,8 +294,9 @@ public final class JournalPretouchAgent implements Agent
      * {@link #TOUCH_AHEAD_BYTES} and never past the page the entry ended in (that page is backed: the entry was
      * written into it; a load from a page not yet populated would map a zero page only to fault again on the write).
      * The pages this agent populates were zeroed by the kernel on its own thread, so their lines reach the appending
-     * thread cold; an appender that calls this after its commit, outside its latency (the single producer after each
-     * publish), finds the next entry's lines in its cache. Only loads. Appending thread only; allocation-free.
+     * thread cold; an appender that calls this after its commit, outside its latency (the single producer between
+     * its commit and its publish), finds the next entry's lines in its cache. Only loads. Appending thread only;
+     * allocation-free.
      */
     public void touchNextEntry()
     {
