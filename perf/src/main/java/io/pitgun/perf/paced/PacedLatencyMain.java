@@ -329,8 +329,9 @@ public final class PacedLatencyMain
             "each fixed rate, %d ms, right before each configuration's pipeline opens; idle CPU over %d ms after the " +
             "first warm-up; %d cores. Each configuration runs in %s and writes new journals: the bare append's " +
             "and the pipeline's, deleted after it, and the journaled ring's, deleted before the pipeline opens. %s " +
-            "Latencies from each frame's intended send time (coordinated omission corrected). Raw `.hgrm` files and plots next to this file's copy in `perf/results/`.", options.warmupMs(),
-            options.measureMs(), options.rounds(), options.measureMs(), options.idleMs(),
+            "Latencies from each frame's intended send time (coordinated omission corrected). Raw `.hgrm` files " +
+            "and plots next to this file's copy in `perf/results/`.", options.warmupMs(), options.measureMs(),
+            options.rounds(), options.measureMs(), options.idleMs(),
             Runtime.getRuntime().availableProcessors(), jvmEach ? "a JVM of its own" : "the same JVM", pinning);
         final String block = PacedLatencyReport.render(settings, measured.results());
         Files.writeString(options.out().resolve("paced-latency.md"), block, StandardCharsets.UTF_8);
