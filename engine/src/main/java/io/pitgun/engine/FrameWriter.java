@@ -247,6 +247,8 @@ public final class FrameWriter
      *
      * @return the frame's ring sequence, for {@link TelemetryPipeline#awaitJournaled} and
      *         {@link TelemetryPipeline#isJournaled}.
+     * @throws IllegalStateException with {@code producer: single}, while a slot claimed before this one is
+     *                               unpublished (nothing changes: publish that one first).
      */
     public long commit()
     {
@@ -261,11 +263,14 @@ public final class FrameWriter
      *
      * @param ingestTimeNs a {@link System#nanoTime()} reading, at or before now.
      * @return the frame's ring sequence, as {@link #commit()}.
+     * @throws IllegalStateException with {@code producer: single}, while a slot claimed before this one is
+     *                               unpublished (nothing changes: publish that one first).
      */
     public long commit(final long ingestTimeNs)
     {
         publisher.requireProducer();
         requireOpen();
+        publisher.requireNextToPublish(claimed);
         buffer.putShort(SlotDescriptor.FRAME_OFFSET + GROUP_HEADER + GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
         if (tuningLimits != null)
         {
@@ -277,12 +282,18 @@ public final class FrameWriter
         return position;
     }
 
-    /** Drops the open frame (its slot is published as rejected, which every stage skips). */
+    /**
+     * Drops the open frame (its slot is published as rejected, which every stage skips).
+     *
+     * @throws IllegalStateException with {@code producer: single}, while a slot claimed before this one is
+     *                               unpublished (nothing changes: publish that one first).
+     */
     public void abort()
     {
         publisher.requireProducer();
         if (claimed >= 0)
         {
+            publisher.requireNextToPublish(claimed);
             final long position = claimed;
             claimed = -1;
             publisher.publishRejected(position);
@@ -292,7 +303,7 @@ public final class FrameWriter
     /** Publishes a {@code SessionStart} for this writer's session and source. Cold path (encodes the label). */
     public long sessionStart(final long timestampUs, final String label)
     {
-        final long position = publisher.claim(true);
+        final long position = publisher.claimToPublishNow(true);
         final FrameSlot s = publisher.slot(position);
         sessionStartEncoder.wrapAndApplyHeader(s.buffer(), SlotDescriptor.FRAME_OFFSET, headerEncoder);
         sessionStartEncoder.sessionId().mostSigBits(sessionMsb).leastSigBits(sessionLsb);
@@ -305,7 +316,7 @@ public final class FrameWriter
     /** Publishes a {@code SessionEnd} for this writer's session and source. Cold path. */
     public long sessionEnd(final long timestampUs, final String label)
     {
-        final long position = publisher.claim(true);
+        final long position = publisher.claimToPublishNow(true);
         final FrameSlot s = publisher.slot(position);
         sessionEndEncoder.wrapAndApplyHeader(s.buffer(), SlotDescriptor.FRAME_OFFSET, headerEncoder);
         sessionEndEncoder.sessionId().mostSigBits(sessionMsb).leastSigBits(sessionLsb);

@@ -58,6 +58,14 @@ final class RingPublisher
     /** Where {@link #touchNextSlot} leaves its loads: a plain field the single producer alone writes. */
     @SuppressWarnings("unused")
     private long touched;
+    /**
+     * With one producer, the highest sequence it has published: its own record of the ring's cursor, a plain field it
+     * alone writes (close()'s end-of-stream slot, claimed once every claim is published, is not recorded). The
+     * claim-order checks ({@link #requireNextToPublish}, {@link #requireNoOpenClaim}) read it rather than the cursor,
+     * a line the stage threads spin on: reading the cursor in {@code commit()} put the latency profile's publish →
+     * journaled p50 at 0.31-0.40 µs instead of 0.25-0.29 µs (PacedLatencyMain, three runs each, 2-vCPU AMD VM).
+     */
+    private long published = -1;
     /** The journal stage this (single) producer runs before each publish, or null: set once, before any producer
      *  can reach this publisher (the pipeline's constructor; its final field publishes it). */
     private JournalStage inlineJournal;
@@ -130,6 +138,7 @@ final class RingPublisher
     long publish(final DirectBuffer buffer, final int offset, final int length, final boolean wait)
     {
         requireProducer();
+        requireNoOpenClaim();
         checkMessage(buffer, offset, length, false);
         final JournalStage journal = wait ? null : inlineJournal;
         if (journal != null && !reserveJournal(journal, 1, length))
@@ -206,6 +215,7 @@ final class RingPublisher
         final int firstOrdinal, final int frameCount, final boolean validated)
     {
         requireProducer();
+        requireNoOpenClaim();
         if (count < 1 || count > config.channelCapacity())
         {
             throw new IllegalArgumentException("count: " + count + " is not in [1, " + config.channelCapacity() +
@@ -289,6 +299,7 @@ final class RingPublisher
         }
         touchAhead(last);
         ringBuffer.publish(first, last);
+        onPublished(last);
         return last;
     }
 
@@ -296,6 +307,7 @@ final class RingPublisher
     long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {
         requireProducer();
+        requireNoOpenClaim();
         checkMessage(buffer, offset, length, false);
         replayedDictionary.check(buffer, offset);
         final long position = claimSlot(true);
@@ -316,6 +328,17 @@ final class RingPublisher
     long claim(final boolean wait)
     {
         requireProducer();
+        return claimSlot(wait);
+    }
+
+    /**
+     * {@link #claim} for a caller that publishes the slot in the same call (a {@code FrameWriter}'s session start and
+     * end): refused, before anything is claimed, while this thread holds an open claim ({@link #requireNoOpenClaim}).
+     */
+    long claimToPublishNow(final boolean wait)
+    {
+        requireProducer();
+        requireNoOpenClaim();
         return claimSlot(wait);
     }
 
@@ -368,6 +391,7 @@ final class RingPublisher
         journal(position, slot);
         touchAhead(position);
         ringBuffer.publish(position);
+        onPublished(position);
     }
 
     /**
@@ -437,6 +461,7 @@ final class RingPublisher
         slot.status(SlotDescriptor.STATUS_REJECTED);
         journal(position, slot); // nothing to append: moves the journaled sequence past it, as the stage would
         ringBuffer.publish(position);
+        onPublished(position);
     }
 
     /** One slot as a Disruptor batch of one through the inline journal stage, if there is one. */
@@ -531,6 +556,63 @@ final class RingPublisher
         if (closed.get())
         {
             throw new IllegalStateException("pipeline " + pipelineName + " is closed");
+        }
+    }
+
+    /** Records the one producer's publish; several producers write nothing here (no line for them to share). */
+    private void onPublished(final long sequence)
+    {
+        if (singleProducer)
+        {
+            published = sequence;
+        }
+    }
+
+    /**
+     * On a single-producer ring, refuses a publish that claims and publishes in one call (publish, the batch
+     * publishes, publishReplayed, a session start or end) while a claim is open (a {@link FrameWriter} frame begun
+     * or a {@link SlotClaim} claimed, not yet committed or aborted): its slot would come after the open one, and
+     * publishing it would move the single-producer sequencer's cursor past the open slot, so the stages would take
+     * that slot before it is written (and an inline journal would skip it). Checked before claiming, so nothing is
+     * claimed or counted. A multi-producer ring tracks each slot's publication itself and needs no such order.
+     *
+     * @throws IllegalStateException naming the open claim.
+     */
+    private void requireNoOpenClaim()
+    {
+        if (singleProducer)
+        {
+            final long open = claimed.highest();
+            if (open > published)
+            {
+                requireOpen(); // close()'s end-of-stream claim, not yet published: say closed
+                throw new IllegalStateException("pipeline " + pipelineName + " has producer: single and ring " +
+                    "sequence " + open + " is claimed, not yet published: commit() or abort() the open FrameWriter " +
+                    "frame or SlotClaim first");
+            }
+        }
+    }
+
+    /**
+     * On a single-producer ring, refuses to publish (commit or abort) the claim at {@code position} while an earlier
+     * claim is unpublished: a thread may hold a {@link FrameWriter} frame and a {@link SlotClaim} open at once, but
+     * must publish them in the order it claimed them, for the reason {@link #requireNoOpenClaim} gives. The callers
+     * check before they change anything, so a refused commit or abort leaves both claims open: publish the earlier,
+     * then this one again. A multi-producer ring publishes in any order.
+     *
+     * @throws IllegalStateException naming the earlier claim.
+     */
+    void requireNextToPublish(final long position)
+    {
+        if (singleProducer)
+        {
+            final long next = published + 1;
+            if (position != next)
+            {
+                throw new IllegalStateException("pipeline " + pipelineName + " has producer: single: ring sequence " +
+                    position + " may not be published before sequence " + next + ", claimed earlier: commit() or " +
+                    "abort() that one first");
+            }
         }
     }
 

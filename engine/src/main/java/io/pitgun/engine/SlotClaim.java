@@ -5,8 +5,7 @@ import io.pitgun.codecs.frame.FrameStructure;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * A claimed slot to encode one SBE message into directly (the gateway decodes a one-frame envelope straight into
- * it). Reusable; one per producing thread:
+ * A claimed slot to encode one SBE message into directly. Reusable; one per producing thread:
  *
  * <pre>{@code
  * if (claim.tryClaim()) {
@@ -86,11 +85,14 @@ public final class SlotClaim
      * @return its ring sequence.
      * @throws FrameRejectedException if it is longer than the slot or not a well-formed Pitgun message (the slot is
      *                                then published as rejected).
+     * @throws IllegalStateException with {@code producer: single}, while a slot claimed before this one is
+     *                               unpublished (nothing changes: publish that one first).
      */
     public long commit(final int length)
     {
         publisher.requireProducer();
         requireClaimed();
+        publisher.requireNextToPublish(claimed);
         final long position = claimed;
         claimed = -1;
         if (length > capacity() || length <= 0)
@@ -114,12 +116,18 @@ public final class SlotClaim
         return position;
     }
 
-    /** Gives the slot back unused (published as rejected, which every stage skips). */
+    /**
+     * Gives the slot back unused (published as rejected, which every stage skips).
+     *
+     * @throws IllegalStateException with {@code producer: single}, while a slot claimed before this one is
+     *                               unpublished (nothing changes: publish that one first).
+     */
     public void abort()
     {
         publisher.requireProducer();
         if (claimed >= 0)
         {
+            publisher.requireNextToPublish(claimed);
             final long position = claimed;
             claimed = -1;
             publisher.publishRejected(position);

@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread-safety: publishing methods may be called from any number of threads with {@link ProducerMode#MULTI}
  * (from one thread only with {@link ProducerMode#SINGLE}, which {@link #bindProducer()} enforces); {@link FrameWriter}
- * and {@link SlotClaim} instances belong to one thread each. Counters, latency snapshots and the journaled sequence
+ * and {@link SlotClaim} instances belong to one thread each; with {@link ProducerMode#SINGLE} that thread publishes its
+ * claims in the order it took them, and a publish that claims and publishes in one call is refused while one is open
+ * (docs/embedding.md, "Claims publish in claim order"). Counters, latency snapshots and the journaled sequence
  * may be read from any thread.
  */
 public final class TelemetryPipeline implements AutoCloseable

@@ -1,8 +1,10 @@
 package io.pitgun.engine;
 
 import io.pitgun.manifest.ManifestException;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -13,7 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Claims: a refused second claim strands nothing; a reused slot never reports another message's journal index. */
+/**
+ * Claims: a refused second claim strands nothing; with one producer, claims publish in the order they were taken; a
+ * reused slot never reports another message's journal index.
+ */
 class ClaimProtocolTest
 {
     private static final UUID SESSION = UUID.fromString("53702b3e-3e56-41a2-8834-9169ee5e991e");
@@ -58,6 +63,92 @@ class ClaimProtocolTest
             pipeline.close();
         }
         assertEquals(3, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+    }
+
+    /**
+     * With one producer the sequencer's cursor is the publish: publishing a later claim while an earlier one is open
+     * would move it past the open slot, and the stages (and journal) would take that slot before it is written. So a
+     * publish that claims anew is refused while a claim is open, and a commit or abort must follow the claim order;
+     * refused, both claims stay open and still publish, in order.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseToPublishPastAnOpenClaimWithOneProducer() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir)
+            .producerMode(ProducerMode.SINGLE).build());
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final int length = FrameCheckOnPublishTest.oneSampleFrame(frame);
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            final FrameWriter other = pipeline.newFrameWriter(SESSION, PRODUCER, 1);
+            writer.begin(1, 1_000).putDouble(SyntheticRun.SPEED, 100);
+            outOfOrder(() -> pipeline.tryPublish(frame, 0, length));
+            outOfOrder(() -> pipeline.publish(frame, 0, length));
+            outOfOrder(() -> pipeline.tryPublishBatch(frame, new int[] {0}, new int[] {length}, 0, 1));
+            outOfOrder(() -> pipeline.tryPublishValidatedBatch(frame, new int[] {0}, new int[] {length}, 0, 1, 0, 0,
+                0, 0, 0));
+            outOfOrder(() -> pipeline.publishReplayed(frame, 0, length, 0));
+            outOfOrder(() -> other.sessionStart(1_000, "second source"));
+            assertEquals(0, pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED), "nothing refused was counted");
+
+            // Two open claims are allowed; they publish in the order they were claimed.
+            final SlotClaim claim = pipeline.newSlotClaim();
+            claim.claim();
+            frame.getBytes(0, claim.buffer(), claim.offset(), length);
+            outOfOrder(() -> claim.commit(length));
+            outOfOrder(claim::abort);
+            final long first = writer.commit();
+            final long second = claim.commit(length);
+            assertEquals(first + 1, second, "the refused publishes claimed nothing");
+
+            claim.claim();
+            writer.begin(2, 2_000).putDouble(SyntheticRun.SPEED, 101);
+            outOfOrder(writer::abort);
+            outOfOrder(writer::commit);
+            claim.abort();
+            final long third = writer.commit();
+            assertEquals(second + 2, third);
+            assertTrue(pipeline.awaitJournaled(third, TIMEOUT_NS), "the stages passed every claimed sequence");
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(3, pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED));
+        assertEquals(3, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldPublishPastAnOpenClaimWithSeveralProducers() throws ManifestException
+    {
+        // The multi-producer sequencer marks each slot published on its own: any order is safe.
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir)
+            .producerMode(ProducerMode.MULTI).build());
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final int length = FrameCheckOnPublishTest.oneSampleFrame(frame);
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            writer.begin(1, 1_000).putDouble(SyntheticRun.SPEED, 100);
+            final long later = pipeline.tryPublish(frame, 0, length);
+            final long earlier = writer.commit();
+            assertEquals(earlier + 1, later);
+            assertTrue(pipeline.awaitJournaled(later, TIMEOUT_NS));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(2, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+    }
+
+    private static void outOfOrder(final Executable publish)
+    {
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, publish);
+        assertTrue(ex.getMessage().contains("producer: single"), ex.getMessage());
     }
 
     @Test
