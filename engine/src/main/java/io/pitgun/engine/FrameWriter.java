@@ -300,30 +300,67 @@ public final class FrameWriter
         }
     }
 
-    /** Publishes a {@code SessionStart} for this writer's session and source. Cold path (encodes the label). */
+    /**
+     * Publishes a {@code SessionStart} for this writer's session and source. Cold path (encodes the label).
+     *
+     * @throws FrameRejectedException if the label does not fit (the schema's 1,024 bytes, or the slot).
+     * @throws IllegalStateException  as {@link TelemetryPipeline#publish}, for instance while a frame is open.
+     */
     public long sessionStart(final long timestampUs, final String label)
     {
         final long position = publisher.claimToPublishNow(true);
         final FrameSlot s = publisher.slot(position);
-        sessionStartEncoder.wrapAndApplyHeader(s.buffer(), SlotDescriptor.FRAME_OFFSET, headerEncoder);
-        sessionStartEncoder.sessionId().mostSigBits(sessionMsb).leastSigBits(sessionLsb);
-        sessionStartEncoder.producerId().mostSigBits(producerMsb).leastSigBits(producerLsb);
-        sessionStartEncoder.timestampUs(timestampUs).sourceId(sourceId).label(label == null ? "" : label);
+        try
+        {
+            sessionStartEncoder.wrapAndApplyHeader(s.buffer(), SlotDescriptor.FRAME_OFFSET, headerEncoder);
+            sessionStartEncoder.sessionId().mostSigBits(sessionMsb).leastSigBits(sessionLsb);
+            sessionStartEncoder.producerId().mostSigBits(producerMsb).leastSigBits(producerLsb);
+            sessionStartEncoder.timestampUs(timestampUs).sourceId(sourceId).label(label == null ? "" : label);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw refuseSessionMessage(position, "SessionStart", ex);
+        }
         publisher.publishReady(position, s, MessageHeaderEncoder.ENCODED_LENGTH + sessionStartEncoder.encodedLength());
         return position;
     }
 
-    /** Publishes a {@code SessionEnd} for this writer's session and source. Cold path. */
+    /**
+     * Publishes a {@code SessionEnd} for this writer's session and source. Cold path.
+     *
+     * @throws FrameRejectedException if the label does not fit (the schema's 1,024 bytes, or the slot).
+     * @throws IllegalStateException  as {@link TelemetryPipeline#publish}, for instance while a frame is open.
+     */
     public long sessionEnd(final long timestampUs, final String label)
     {
         final long position = publisher.claimToPublishNow(true);
         final FrameSlot s = publisher.slot(position);
-        sessionEndEncoder.wrapAndApplyHeader(s.buffer(), SlotDescriptor.FRAME_OFFSET, headerEncoder);
-        sessionEndEncoder.sessionId().mostSigBits(sessionMsb).leastSigBits(sessionLsb);
-        sessionEndEncoder.producerId().mostSigBits(producerMsb).leastSigBits(producerLsb);
-        sessionEndEncoder.timestampUs(timestampUs).sourceId(sourceId).label(label == null ? "" : label);
+        try
+        {
+            sessionEndEncoder.wrapAndApplyHeader(s.buffer(), SlotDescriptor.FRAME_OFFSET, headerEncoder);
+            sessionEndEncoder.sessionId().mostSigBits(sessionMsb).leastSigBits(sessionLsb);
+            sessionEndEncoder.producerId().mostSigBits(producerMsb).leastSigBits(producerLsb);
+            sessionEndEncoder.timestampUs(timestampUs).sourceId(sourceId).label(label == null ? "" : label);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw refuseSessionMessage(position, "SessionEnd", ex);
+        }
         publisher.publishReady(position, s, MessageHeaderEncoder.ENCODED_LENGTH + sessionEndEncoder.encodedLength());
         return position;
+    }
+
+    /**
+     * A label longer than the schema's 1,024 bytes or the slot: the claimed sequence is still published (as rejected),
+     * or no later claim could be published after it.
+     */
+    private FrameRejectedException refuseSessionMessage(final long position, final String kind,
+        final RuntimeException ex)
+    {
+        publisher.publishRejected(position);
+        publisher.count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
+        return new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, kind + " refused: its label does " +
+            "not fit (max_frame_bytes " + publisher.config().maxFrameBytes() + "): " + ex.getMessage());
     }
 
     private FrameWriter append(final int parameterId, final int type, final long bits)
@@ -394,10 +431,19 @@ public final class FrameWriter
         }
     }
 
+    /**
+     * Drops the open frame and counts why. While a claim taken before it is unpublished ({@code producer: single}),
+     * dropping it would publish past that claim: it stays open then, for {@link #abort()} once that one is published.
+     */
     private FrameRejectedException refuse(final PipelineCounter reason, final String message)
     {
-        abort();
         publisher.count(reason);
+        if (claimed >= 0 && !publisher.isNextToPublish(claimed))
+        {
+            return new FrameRejectedException(reason, message + "; the frame stays open until the claim taken " +
+                "before it is published: abort() it then");
+        }
+        abort();
         return new FrameRejectedException(reason, message);
     }
 }

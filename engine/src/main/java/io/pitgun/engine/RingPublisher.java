@@ -604,16 +604,18 @@ final class RingPublisher
      */
     void requireNextToPublish(final long position)
     {
-        if (singleProducer)
+        if (!isNextToPublish(position))
         {
-            final long next = published + 1;
-            if (position != next)
-            {
-                throw new IllegalStateException("pipeline " + pipelineName + " has producer: single: ring sequence " +
-                    position + " may not be published before sequence " + next + ", claimed earlier: commit() or " +
-                    "abort() that one first");
-            }
+            throw new IllegalStateException("pipeline " + pipelineName + " has producer: single: ring sequence " +
+                position + " may not be published before sequence " + (published + 1) + ", claimed earlier: " +
+                "commit() or abort() that one first");
         }
+    }
+
+    /** Whether the claim at {@code position} may be published now ({@link #requireNextToPublish}). */
+    boolean isNextToPublish(final long position)
+    {
+        return !singleProducer || position == published + 1;
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Where stage exceptions go: counted ({@code STAGE_ERRORS}), the first kept for {@link TelemetryPipeline#firstError()},
- * and passed to the embedder's handler. A failing frame is skipped; the stage thread carries on.
+ * and passed to the embedder's handler. A failing frame is skipped; the stage thread carries on, also when the
+ * handler throws (its exception is added to the error as suppressed).
  */
 final class StageErrors implements ExceptionHandler<FrameSlot>
 {
@@ -27,7 +28,19 @@ final class StageErrors implements ExceptionHandler<FrameSlot>
         {
             first = error;
         }
-        handler.accept(stage, error);
+        try
+        {
+            handler.accept(stage, error);
+        }
+        catch (final RuntimeException handlerFailure)
+        {
+            // An embedder's handler that throws must not stop the stage thread (the Disruptor's processor would end)
+            // or a producer's publish (journal.thread: producer calls this between a claim and its publish).
+            if (handlerFailure != error)
+            {
+                error.addSuppressed(handlerFailure);
+            }
+        }
     }
 
     Throwable first()

@@ -177,6 +177,9 @@ public final class TelemetryPipeline implements AutoCloseable
      *
      * @return its ring sequence.
      * @throws FrameRejectedException if it is larger than a slot or not a well-formed Pitgun message.
+     * @throws IllegalStateException  with {@code producer: single}, while this thread holds a {@link FrameWriter}
+     *                                 frame or a {@link SlotClaim} not yet committed or aborted (nothing is claimed);
+     *                                 once the pipeline is closed; from a thread other than the bound producer.
      */
     public long publish(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -187,7 +190,7 @@ public final class TelemetryPipeline implements AutoCloseable
      * Like {@link #publish} but returns {@link #RING_FULL} at once (counted as {@code DROPPED_RING_FULL}) when the
      * ring is full: the caller answers with back-pressure (HTTP 429/503, a WebSocket nack). With
      * {@code journal.thread: producer} it never waits for disk space either: {@link #JOURNAL_REFUSED} when the
-     * journal cannot take it.
+     * journal cannot take it. Refused as {@link #publish} is.
      */
     public long tryPublish(final DirectBuffer buffer, final int offset, final int length)
     {
@@ -209,6 +212,8 @@ public final class TelemetryPipeline implements AutoCloseable
      * @throws FrameRejectedException   if any message is larger than a slot or not a well-formed Pitgun message
      *                                  (nothing is published; the message names which one).
      * @throws IllegalArgumentException if {@code count} is not in {@code [1, channel_capacity]}.
+     * @throws IllegalStateException    as {@link #publish}: an open claim with {@code producer: single}, a closed
+     *                                  pipeline, another thread than the bound producer (nothing is claimed).
      */
     public long tryPublishBatch(final DirectBuffer buffer, final int[] offsets, final int[] lengths, final int from,
         final int count)
@@ -275,7 +280,8 @@ public final class TelemetryPipeline implements AutoCloseable
      *
      * @throws FrameRejectedException as {@link #publish}.
      * @throws IllegalStateException  for a {@code ManifestLoaded} naming another dictionary than this pipeline's:
-     *                                 the frames after it were written with that one ({@code ReplayedDictionaryCheck}).
+     *                                 the frames after it were written with that one ({@code ReplayedDictionaryCheck});
+     *                                 and as {@link #publish}.
      */
     public long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {

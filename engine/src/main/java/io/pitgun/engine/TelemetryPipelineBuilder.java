@@ -210,7 +210,11 @@ public final class TelemetryPipelineBuilder
         return this;
     }
 
-    /** Receives stage exceptions (stage name, exception); default prints one line to standard error. */
+    /**
+     * Receives stage exceptions (stage name, exception); default prints one line to standard error. Called on the
+     * thread that met the exception (a stage's, or the producer's with {@code journal.thread: producer}); an exception
+     * it throws is added to the reported one as suppressed ({@link TelemetryPipeline#firstError}) and stops nothing.
+     */
     public TelemetryPipelineBuilder errorHandler(final BiConsumer<String, Throwable> handler)
     {
         this.errorHandler = handler;

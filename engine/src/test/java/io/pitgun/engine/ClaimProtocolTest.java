@@ -91,6 +91,7 @@ class ClaimProtocolTest
                 0, 0, 0));
             outOfOrder(() -> pipeline.publishReplayed(frame, 0, length, 0));
             outOfOrder(() -> other.sessionStart(1_000, "second source"));
+            outOfOrder(() -> writer.sessionEnd(1_000, "first source"));
             assertEquals(0, pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED), "nothing refused was counted");
 
             // Two open claims are allowed; they publish in the order they were claimed.
@@ -118,6 +119,108 @@ class ClaimProtocolTest
         }
         assertEquals(3, pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED));
         assertEquals(3, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+    }
+
+    /**
+     * The same with the producer journaling (journal.thread: producer, the latency profile's), where a publish past
+     * an open claim would also journal the frames out of order.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseToPublishPastAnOpenClaimWhenTheProducerJournals() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir)
+            .producerMode(ProducerMode.SINGLE).journalThread(JournalThread.PRODUCER).build());
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final int length = FrameCheckOnPublishTest.oneSampleFrame(frame);
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            final SlotClaim claim = pipeline.newSlotClaim();
+            writer.begin(1, 1_000).putDouble(SyntheticRun.SPEED, 100);
+            claim.claim();
+            frame.getBytes(0, claim.buffer(), claim.offset(), length);
+            outOfOrder(() -> pipeline.tryPublish(frame, 0, length));
+            outOfOrder(() -> claim.commit(length));
+            final long first = writer.commit();
+            assertTrue(pipeline.isJournaled(first), "journaled inside its commit");
+            final long second = claim.commit(length);
+            assertEquals(first + 1, second);
+            assertTrue(pipeline.isJournaled(second));
+            assertEquals(second + 1, pipeline.tryPublish(frame, 0, length));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(3, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+    }
+
+    /**
+     * A sample refused while a claim taken before the frame is open: the refusal is the documented
+     * FrameRejectedException, counted, but dropping the frame would publish past that claim, so the frame stays open
+     * until it may be aborted.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldKeepARefusedFrameOpenWhileAnEarlierClaimIsOpenWithOneProducer() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir)
+            .producerMode(ProducerMode.SINGLE).build());
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final int length = FrameCheckOnPublishTest.oneSampleFrame(frame);
+        try
+        {
+            final SlotClaim claim = pipeline.newSlotClaim();
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            claim.claim();
+            writer.begin(1, 1_000);
+            final FrameRejectedException refused = assertThrows(FrameRejectedException.class,
+                () -> writer.putDouble(60_000, 1.0));
+            assertEquals(PipelineCounter.DROPPED_INVALID_PARAMETER, refused.reason());
+            assertTrue(refused.getMessage().contains("stays open"), refused.getMessage());
+            assertEquals(1, pipeline.counters().get(PipelineCounter.DROPPED_INVALID_PARAMETER));
+            frame.getBytes(0, claim.buffer(), claim.offset(), length);
+            final long first = claim.commit(length);
+            writer.abort();
+            final long third = writer.begin(2, 2_000).putDouble(SyntheticRun.SPEED, 100).commit();
+            assertEquals(first + 2, third, "the refused frame's slot was published as rejected");
+            assertTrue(pipeline.awaitJournaled(third, TIMEOUT_NS));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(2, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+    }
+
+    /** A session message whose label does not fit is refused, counted, and its claimed sequence still published. */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldPublishPastASessionMessageWhoseLabelDoesNotFit() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir)
+            .producerMode(ProducerMode.SINGLE).build());
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            final String tooLong = "x".repeat(2_000);
+            assertEquals(PipelineCounter.DROPPED_FRAME_TOO_LARGE,
+                assertThrows(FrameRejectedException.class, () -> writer.sessionStart(1_000, tooLong)).reason());
+            assertEquals(PipelineCounter.DROPPED_FRAME_TOO_LARGE,
+                assertThrows(FrameRejectedException.class, () -> writer.sessionEnd(1_000, tooLong)).reason());
+            assertEquals(2, pipeline.counters().get(PipelineCounter.DROPPED_FRAME_TOO_LARGE));
+            final long start = writer.sessionStart(1_000, "fits");
+            final long frame = writer.begin(1, 1_000).putDouble(SyntheticRun.SPEED, 100).commit();
+            assertEquals(2, start, "sequences 0 and 1 were published as rejected");
+            assertEquals(start + 1, frame);
+            assertTrue(pipeline.awaitJournaled(frame, TIMEOUT_NS), "nothing holds the stages");
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(1, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
     }
 
     @Test
@@ -148,7 +251,8 @@ class ClaimProtocolTest
     private static void outOfOrder(final Executable publish)
     {
         final IllegalStateException ex = assertThrows(IllegalStateException.class, publish);
-        assertTrue(ex.getMessage().contains("producer: single"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("producer: single") && ex.getMessage().contains("claimed"),
+            ex.getMessage());
     }
 
     @Test

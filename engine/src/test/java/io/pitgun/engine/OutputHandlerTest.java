@@ -82,4 +82,41 @@ class OutputHandlerTest
         assertTrue(pipeline.firstError().isPresent());
         assertEquals(run.totalFrames(), pipeline.counters().get(PipelineCounter.DERIVED_FRAMES));
     }
+
+    @Test
+    void shouldGoOnWhenTheErrorHandlerItselfThrows() throws ManifestException
+    {
+        // An embedder's handler that throws must not end the processing thread (nor, with journal.thread: producer,
+        // a publish between its claim and the ring's publish).
+        final SyntheticRun run = new SyntheticRun(1, 2_000, 500);
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+            .config(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).build())
+            .errorHandler((stage, error) ->
+            {
+                throw new IllegalArgumentException("handler broken");
+            })
+            .outputHandler(new SubscriptionHandler()
+            {
+                @Override
+                public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
+                {
+                    throw new IllegalStateException("disk full");
+                }
+
+                @Override
+                public void onInsight(final DirectBuffer buffer, final int offset, final int length)
+                {
+                }
+            })
+            .build();
+        run.publish(pipeline);
+        pipeline.close();
+
+        assertEquals(run.totalFrames(), pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+        assertEquals(run.totalFrames(), pipeline.counters().get(PipelineCounter.DERIVED_FRAMES));
+        final Throwable first = pipeline.firstError().orElseThrow();
+        assertEquals("disk full", first.getMessage());
+        assertEquals(1, first.getSuppressed().length, "the handler's own failure rides along");
+        assertEquals("handler broken", first.getSuppressed()[0].getMessage());
+    }
 }
