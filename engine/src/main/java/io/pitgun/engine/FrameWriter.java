@@ -437,13 +437,14 @@ public final class FrameWriter
      */
     private FrameRejectedException refuse(final PipelineCounter reason, final String message)
     {
-        publisher.count(reason);
         if (claimed >= 0 && !publisher.isNextToPublish(claimed))
         {
+            publisher.count(reason);
             return new FrameRejectedException(reason, message + "; the frame stays open until the claim taken " +
                 "before it is published: abort() it then");
         }
         abort();
+        publisher.count(reason);
         return new FrameRejectedException(reason, message);
     }
 }

@@ -35,8 +35,9 @@ final class StageErrors implements ExceptionHandler<FrameSlot>
         catch (final RuntimeException handlerFailure)
         {
             // An embedder's handler that throws must not stop the stage thread (the Disruptor's processor would end)
-            // or a producer's publish (journal.thread: producer calls this between a claim and its publish).
-            if (handlerFailure != error)
+            // or a producer's publish (journal.thread: producer calls this between a claim and its publish). One
+            // suppressed at most: an error reported again must not grow.
+            if (handlerFailure != error && error.getSuppressed().length == 0)
             {
                 error.addSuppressed(handlerFailure);
             }
