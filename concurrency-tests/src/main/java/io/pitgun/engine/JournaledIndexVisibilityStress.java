@@ -31,7 +31,7 @@ public class JournaledIndexVisibilityStress
         new SlotRing(2, DESCRIPTOR, ProducerType.MULTI, new BlockingWaitStrategy()).ringBuffer();
     private final Sequence journaled = new Sequence(-1);
     private final JournalIndexLookup lookup =
-        new JournalIndexLookup(ring, journaled, new ClaimedSequence(ring, false));
+        new JournalIndexLookup(ring, journaled, new ClaimedSequence(ring, false), new JournalIndexHistory(1));
 
     public JournaledIndexVisibilityStress()
     {

@@ -26,7 +26,8 @@ abstract class SlotReuseScenario
     {
         ring = new SlotRing(2, DESCRIPTOR, producerType, new BlockingWaitStrategy()).ringBuffer();
         claimed = new ClaimedSequence(ring, producerType == ProducerType.SINGLE);
-        lookup = new JournalIndexLookup(ring, journaled, claimed);
+        // An empty history: past the slot's reuse the answer is -1 (JournalIndexHistoryStress tests the history).
+        lookup = new JournalIndexLookup(ring, journaled, claimed, new JournalIndexHistory(1));
         for (int i = 0; i < 2; i++)
         {
             final long sequence = ring.next();

@@ -27,6 +27,7 @@ final class AckTracker
     private final RingBuffer<FrameSlot> ringBuffer;
     private final AckMode ackMode;
     private final boolean hasJournal;
+    private final JournalIndexHistory journalIndexHistory;
     private final JournalIndexLookup journalIndexLookup;
     private final ThreadLocal<IdleStrategy> idleStrategies =
         ThreadLocal.withInitial(() -> new BackoffIdleStrategy(MAX_SPINS, MAX_YIELDS, PARK_NS, PARK_NS));
@@ -41,7 +42,15 @@ final class AckTracker
         this.ringBuffer = ringBuffer;
         this.ackMode = ackMode;
         this.hasJournal = hasJournal;
-        this.journalIndexLookup = new JournalIndexLookup(ringBuffer, journaledSequence, claimed);
+        this.journalIndexHistory = new JournalIndexHistory(hasJournal ?
+            JournalIndexHistory.capacityFor(ringBuffer.getBufferSize()) : 1);
+        this.journalIndexLookup = new JournalIndexLookup(ringBuffer, journaledSequence, claimed, journalIndexHistory);
+    }
+
+    /** Where the journal stage records each appended message's journal position ({@link JournalIndexLookup}). */
+    JournalIndexHistory journalIndexHistory()
+    {
+        return journalIndexHistory;
     }
 
     /** The sequence the journal stage advances. */

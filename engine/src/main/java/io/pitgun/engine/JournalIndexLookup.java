@@ -7,12 +7,13 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Answers which journal position holds the message published at a ring sequence, from any thread, without
- * allocating — the durable acknowledgement's last step. The protocol:
+ * allocating — the durable acknowledgement's last step. From the message's slot while it is not reused, then from
+ * the {@link JournalIndexHistory} while that remembers it. The slot's protocol:
  * <pre>
  *   journal stage: slot.journalIndex(i) ─▶ journaled.set(seq)          (release: index before sequence)
  *   producer:      claim seq + size (ClaimedSequence) ─▶ reset the slot  (claim before any slot write)
  *   reader:        journaled.get() &gt;= seq (acquire) ─▶ read slot index ─▶ load-load fence ─▶
- *                  claimed.highest() - seq &lt; size ? index : -1
+ *                  claimed.highest() - seq &lt; size ? index : history.positionOf(seq)
  * </pre>
  */
 final class JournalIndexLookup
@@ -20,15 +21,21 @@ final class JournalIndexLookup
     private final RingBuffer<FrameSlot> ringBuffer;
     private final Sequence journaled;
     private final ClaimedSequence claimed;
+    private final JournalIndexHistory history;
 
-    JournalIndexLookup(final RingBuffer<FrameSlot> ringBuffer, final Sequence journaled, final ClaimedSequence claimed)
+    JournalIndexLookup(final RingBuffer<FrameSlot> ringBuffer, final Sequence journaled, final ClaimedSequence claimed,
+        final JournalIndexHistory history)
     {
         this.ringBuffer = ringBuffer;
         this.journaled = journaled;
         this.claimed = claimed;
+        this.history = history;
     }
 
-    /** The journal position of the message at {@code sequence}, or -1 if not journaled yet or its slot was reused. */
+    /**
+     * The journal position of the message at {@code sequence}, or -1 if it is not journaled yet, or was not
+     * appended (rejected, replayed), or its slot was reused more than the history remembers ago.
+     */
     long journalIndexOf(final long sequence)
     {
         if (sequence < 0 || journaled.get() < sequence)
@@ -41,7 +48,7 @@ final class JournalIndexLookup
         VarHandle.loadLoadFence();
         if (claimed.highest() - sequence >= ringBuffer.getBufferSize())
         {
-            return -1;
+            return history.positionOf(sequence);
         }
         return index;
     }

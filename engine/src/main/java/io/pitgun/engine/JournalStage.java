@@ -50,6 +50,8 @@ final class JournalStage implements EventHandler<FrameSlot>
     private final RingBuffer<FrameSlot> ringBuffer;
     private final Sequence journaledSequence;
     private final JournaledListeners listeners;
+    /** Each appended message's journal position by ring sequence, for answers read after its slot is reused. */
+    private final JournalIndexHistory history;
     private final PipelineCounters counters;
     private final BatchLatencyRecorder journaledLatency;
     private final StageErrors errors;
@@ -75,9 +77,10 @@ final class JournalStage implements EventHandler<FrameSlot>
     private volatile Throwable failure;
 
     JournalStage(final Journal journal, final RingBuffer<FrameSlot> ringBuffer, final Sequence journaledSequence,
-        final JournaledListeners listeners, final PipelineCounters counters, final PipelineLatency latency,
-        final StageErrors errors)
+        final JournaledListeners listeners, final JournalIndexHistory history, final PipelineCounters counters,
+        final PipelineLatency latency, final StageErrors errors)
     {
+        this.history = history;
         this.journal = journal;
         this.ringBuffer = ringBuffer;
         this.journaledSequence = journaledSequence;
@@ -326,8 +329,10 @@ final class JournalStage implements EventHandler<FrameSlot>
         journaledLatency.beginBatch();
         for (int i = 0; i < count; i++)
         {
-            final FrameSlot slot = ringBuffer.get(batchSequences[i]);
+            final long appended = batchSequences[i];
+            final FrameSlot slot = ringBuffer.get(appended);
             slot.journalIndex(first + i);
+            history.record(appended, first + i);
             journaledLatency.record(now - slot.ingestTimeNs());
         }
         journaledLatency.endBatch();

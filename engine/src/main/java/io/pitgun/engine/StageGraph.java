@@ -120,8 +120,8 @@ final class StageGraph
         final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder()
             .setMaxBatchSize(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY);
         journalStage = journal == null ? null :
-            new JournalStage(journal, ringBuffer, acks.journaledSequence(), acks.listeners(), counters, latency,
-                errors);
+            new JournalStage(journal, ringBuffer, acks.journaledSequence(), acks.listeners(),
+                acks.journalIndexHistory(), counters, latency, errors);
         SequenceBarrier processingBarrier = ringBuffer.newBarrier();
         EventHandler<FrameSlot> lastHandler = processing;
         if (journalStage != null && config.journalThread() == JournalThread.PRODUCER)

@@ -260,8 +260,10 @@ public final class TelemetryPipeline implements AutoCloseable
     /**
      * The journal position ({@code io.pitgun.journal.JournalEntryDescriptor#position}: entry index and ordinal) of
      * the message published at ring sequence {@code position}, or {@code -1} if it is not journaled yet, the
-     * pipeline has no journal, or its slot has since been reused (more than {@code channel_capacity} later
-     * messages were claimed). Any thread; no allocation.
+     * pipeline has no journal, or it is older than the pipeline remembers: the slot holds the position until it is
+     * reused, then the journal index history holds those of the last 65,536 messages the journal appended, or
+     * 16 × {@code channel_capacity} if more (at most 1,048,576; a rejected or replayed message is not among them).
+     * Any thread; no allocation.
      */
     public long journalIndexOf(final long position)
     {

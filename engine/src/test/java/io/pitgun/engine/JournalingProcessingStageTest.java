@@ -96,7 +96,7 @@ class JournalingProcessingStageTest
             final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency,
                 ringBuffer);
             final JournalStage journalStage = new JournalStage(journal, ringBuffer, journaled,
-                new JournaledListeners(), counters, latency, errors);
+                new JournaledListeners(), new JournalIndexHistory(1), counters, latency, errors);
             final BatchEventProcessor<FrameSlot> processor = new BatchEventProcessorBuilder()
                 .setMaxBatchSize(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY)
                 .build(ringBuffer, ringBuffer.newBarrier(), new JournalingProcessingStage(ringBuffer, journalStage,

@@ -10,7 +10,8 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * Finds the journal index a journaled answer names, on its event loop and without reading the journal there: the
- * exact index from the frame's ring slot while the slot is not reused, else an upper bound from the
+ * exact index from the pipeline ({@code TelemetryPipeline::journalIndexOf}: the frame's ring slot while it is not
+ * reused, then the journal index history), else an upper bound from the
  * {@link JournalTailReader}, whose read runs on its own thread while the answer waits here. Answers that wait
  * together share one read. One per event loop; every method runs on that loop.
  */
@@ -38,7 +39,7 @@ final class JournalIndexResolver
     private boolean reading;
 
     /**
-     * @param exactIndex the journal index from a ring position's slot, -1 once the slot is reused
+     * @param exactIndex the journal index of a ring position, -1 once the pipeline no longer knows it
      *                   ({@code TelemetryPipeline::journalIndexOf}).
      * @param reader     the journal's tail reader, or null without a journal.
      */

@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Reads the journal's last index on its own thread ({@value #THREAD_NAME}), never on an event loop: a journaled
- * answer whose last frame's ring slot was already reused names that index as an upper bound of its own, and
+ * answer whose last frame's position the pipeline no longer knows (its ring slot reused, and older than the journal
+ * index history) names that index as an upper bound of its own, and
  * finding it opens a tailer and reads the journal's last entry (file I/O, page faults). The last read is kept
  * ({@link #cachedIndex}), so one read serves every answer whose frame was journaled before it began; an event loop
  * asks for at most one read at a time ({@link JournalIndexResolver}), so the bounded queue only refuses after

@@ -239,6 +239,36 @@ class GatewayIdempotencyIntegrationTest
         }
     }
 
+    /**
+     * The first envelope of a partly accepted request (503) was never learnt; once the ring had wrapped, its retry
+     * alone was answered with the journal's last position as last read: an upper bound, another request's frame
+     * (found by a black-box test, which also saw first answers of 1,000-frame envelopes name frames thousands of
+     * positions later when other event loops had wrapped the ring before the answer). The journal index history
+     * still knows the envelope's last frame: the retry names it, as the restore after a restart does.
+     */
+    @Test
+    void shouldNameTheLastFrameOfAnEnvelopeNeverLearntOnceTheRingHasWrapped() throws Exception
+    {
+        final HeldThreads held = new HeldThreads();
+        final String first = Envelopes.batch(UUID.randomUUID(), 48, 8);
+        final long answered;
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.ACK_TIMEOUT_MS, "600000",
+            GatewaySetting.CHANNEL_CAPACITY, "64"), held))
+        {
+            partlyAccepted(gateway, held, first);
+            wrapTheRing(gateway, 100, 64);
+            final HttpResponse<String> retry = gateway.beacon(first);
+            assertDuplicate(retry);
+            answered = acceptedJournalIndex(retry);
+        }
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final HttpResponse<String> restored = gateway.beacon(first);
+            assertDuplicate(restored);
+            assertEquals(acceptedJournalIndex(restored), answered, "the journal's own position of its last frame");
+        }
+    }
+
     /** The {@code journal_index} of a 202 answer. */
     private static long acceptedJournalIndex(final HttpResponse<String> answer) throws Exception
     {
@@ -255,6 +285,13 @@ class GatewayIdempotencyIntegrationTest
      */
     private static String partlyAccepted(final GatewayHarness gateway, final HeldThreads held) throws Exception
     {
+        return partlyAccepted(gateway, held, Envelopes.batch(UUID.randomUUID(), 48, 8));
+    }
+
+    /** {@link #partlyAccepted(GatewayHarness, HeldThreads)} with {@code first} (8 frames) for its first envelope. */
+    private static String partlyAccepted(final GatewayHarness gateway, final HeldThreads held, final String first)
+        throws Exception
+    {
         final List<CompletableFuture<HttpResponse<String>>> fill = new ArrayList<>();
         for (int i = 0; i < 3; i++)
         {
@@ -264,8 +301,7 @@ class GatewayIdempotencyIntegrationTest
                 .build(), HttpResponse.BodyHandlers.ofString()));
         }
         Await.until("48 slots taken", () -> gateway.server.pipeline().remainingCapacity() == 16);
-        final String body = "[" + Envelopes.batch(UUID.randomUUID(), 48, 8) + "," +
-            Envelopes.batch(UUID.randomUUID(), 56, 16) + "]";
+        final String body = "[" + first + "," + Envelopes.batch(UUID.randomUUID(), 56, 16) + "]";
         final HttpResponse<String> partial = gateway.beacon(body);
         assertEquals(503, partial.statusCode(), partial.body());
         held.release();
