@@ -165,7 +165,6 @@ final class AdminEndpoints
             .render(new QueryStringDecoder(exchange.request.uri()).parameters());
         if (result.error() != null)
         {
-            server.counters().rejected(RejectReason.BAD_PARAMETER);
             exchange.error(GatewayCounters.Endpoint.LATENCY, 400, RejectReason.BAD_PARAMETER, result.error(), false);
             return;
         }

@@ -1,5 +1,6 @@
 package io.pitgun.gateway;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
@@ -45,11 +46,14 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     /**
      * HTTP/1.1 pipelining: requests that arrived while an earlier one on this connection was still unanswered (a
      * journaled 202 waits for the journal), answered in arrival order, each retained until its turn. At most
-     * {@link #MAX_PIPELINED}; one more closes the connection ({@link RejectReason#TOO_MANY_PIPELINED}).
+     * {@link #MAX_PIPELINED}; one more ends the connection ({@link RejectReason#TOO_MANY_PIPELINED},
+     * {@link #refusePipelining}).
      */
     private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
     /** True while a request's answer is not written yet. */
     private boolean awaitingAnswer;
+    /** True once the connection pipelined too many: nothing more is answered, and it closes after the answer due. */
+    private boolean refusingPipelined;
     private final Runnable nextTurn = this::nextTurn;
     private final Runnable answerPipelined = this::answerPipelined;
     static final int MAX_PIPELINED = 64;
@@ -96,13 +100,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             guard.requestComplete();
         }
+        if (refusingPipelined)
+        {
+            return; // dropped unread, as the rest of the flood: the connection closes after the answer due
+        }
         if (awaitingAnswer)
         {
             if (pipelined.size() >= MAX_PIPELINED)
             {
-                server.counters().rejected(RejectReason.TOO_MANY_PIPELINED);
-                LOG.debug("{} pipelined more than {} requests behind an unanswered one: closed", peer, MAX_PIPELINED);
-                ctx.close();
+                refusePipelining(ctx);
                 return;
             }
             pipelined.add(request.retain());
@@ -131,16 +137,37 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         catch (final RuntimeException ex)
         {
             LOG.error("request {} {} from {} failed", request.method(), exchange.path, peer, ex);
-            server.counters().rejected(RejectReason.INTERNAL_ERROR);
             exchange.error(GatewayCounters.Endpoint.OTHER, 500, RejectReason.INTERNAL_ERROR,
                 "internal error; the gateway log has the details", true);
         }
+    }
+
+    /**
+     * One request more than {@link #MAX_PIPELINED} behind an unanswered one: counted once for the connection. The
+     * request in progress is already ingesting, so it still gets its answer ({@link #nextTurn}), and only then does the
+     * connection close, lingering ({@link LingeringClose}) so that the client's unread flood does not make the kernel
+     * reset the connection over that answer. The waiting requests were never routed: they are dropped unanswered
+     * and without effect, as is every later one, which a client may send again on a new connection. Closing at once
+     * lost the answer of a request whose frames were journaled, and counted every further request as a refusal.
+     */
+    private void refusePipelining(final ChannelHandlerContext ctx)
+    {
+        refusingPipelined = true;
+        server.counters().rejected(RejectReason.TOO_MANY_PIPELINED);
+        LOG.debug("{} pipelined more than {} requests behind an unanswered one: closing after its answer", peer,
+            MAX_PIPELINED);
+        releasePipelined();
     }
 
     /** The unanswered request has its answer: the next pipelined one's turn, as a task of its own (not nested). */
     private void nextTurn()
     {
         awaitingAnswer = false;
+        if (refusingPipelined)
+        {
+            LingeringClose.close(context.channel(), Unpooled.EMPTY_BUFFER);
+            return;
+        }
         if (!pipelined.isEmpty())
         {
             context.executor().execute(answerPipelined);

@@ -108,9 +108,14 @@ final class HttpExchange
         send(endpoint, status, JSON, body.getBytes(StandardCharsets.UTF_8), null, 0, 0, 0);
     }
 
+    /**
+     * Answers a refusal with {@code reason}'s JSON error body, counted here by reason (the one place every such
+     * answer is counted: a 404 used to be answered uncounted), and closes the connection after it if {@code close}.
+     */
     void error(final GatewayCounters.Endpoint endpoint, final int status, final RejectReason reason,
         final String message, final boolean close)
     {
+        server.counters().rejected(reason);
         final FullHttpResponse response = response(status, JSON, errorBody(reason, message));
         write(endpoint, response, reason, 0, 0, close);
     }

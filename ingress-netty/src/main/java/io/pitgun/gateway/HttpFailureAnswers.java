@@ -29,20 +29,17 @@ final class HttpFailureAnswers
     {
         if (cause instanceof TooLongHttpHeaderException)
         {
-            server.counters().rejected(RejectReason.HEADER_TOO_LARGE);
             exchange.error(GatewayCounters.Endpoint.OTHER, 431, RejectReason.HEADER_TOO_LARGE,
                 "request headers exceed " + config.maxHeaderBytes() + " bytes (" +
                     GatewaySetting.MAX_HEADER_BYTES.envName() + ")", true);
         }
         else if (cause instanceof TooLongHttpLineException)
         {
-            server.counters().rejected(RejectReason.HEADER_TOO_LARGE);
             exchange.error(GatewayCounters.Endpoint.OTHER, 414, RejectReason.HEADER_TOO_LARGE,
                 "request line exceeds 8192 bytes", true);
         }
         else
         {
-            server.counters().rejected(RejectReason.MALFORMED_HTTP);
             exchange.error(GatewayCounters.Endpoint.OTHER, 400, RejectReason.MALFORMED_HTTP,
                 "malformed HTTP request: " + (cause == null ? "unknown problem" : cause.getMessage()), true);
         }
@@ -52,7 +49,6 @@ final class HttpFailureAnswers
     void onBodyTooLarge(final ChannelHandlerContext ctx, final String peer, final HttpMessage oversized,
         final int limit)
     {
-        server.counters().rejected(RejectReason.BODY_TOO_LARGE);
         final HttpRequest head = oversized instanceof HttpRequest ? (HttpRequest)oversized : null;
         final String path = head != null ? new QueryStringDecoder(head.uri()).path() : "?";
         new HttpExchange(server, peer, ctx, head, path).error(path.equals("/beacon") ?
@@ -74,7 +70,6 @@ final class HttpFailureAnswers
     /** A request that did not arrive completely within the read timeout ({@link SlowRequestGuard}): 408. */
     void onReadTimeout(final ChannelHandlerContext ctx, final String peer)
     {
-        server.counters().rejected(RejectReason.REQUEST_TIMEOUT);
         new HttpExchange(server, peer, ctx, null, "?").error(GatewayCounters.Endpoint.OTHER, 408,
             RejectReason.REQUEST_TIMEOUT, "the request did not arrive completely within " + config.readTimeoutS() +
                 " s (" + GatewaySetting.READ_TIMEOUT_S.envName() + ")", true);

@@ -1,10 +1,10 @@
 package io.pitgun.gateway;
 
 import io.netty.channel.Channel;
-import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 
 import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Why a WebSocket connection ended, counted once per connection ({@code pitgun_gateway_ws_closes_total{reason}}).
@@ -50,15 +50,26 @@ enum WebSocketCloseReason
         return reason == null ? PEER_GONE : reason;
     }
 
-    /** Counts the connection's close reason in {@code counters} when {@code channel} closes. Call once, after the
-     *  upgrade. */
+    /**
+     * Counts the connection's close reason in {@code counters} when {@code channel} closes. Call once, after the
+     * upgrade. Counted in a task of its own on the channel's loop, not in the close listener: Netty's frame decoder
+     * closes the connection itself on a protocol violation (close code 1002, or 1009 for a frame over the limit) and
+     * only then throws, so the handler records the reason after the close; counted in the listener, every such close
+     * was {@code peer_gone}.
+     */
     static void countWhenClosed(final Channel channel, final GatewayCounters counters)
     {
         channel.closeFuture().addListener(future ->
         {
-            final Attribute<WebSocketCloseReason> attribute = channel.attr(KEY);
-            final WebSocketCloseReason reason = attribute.get();
-            counters.webSocketClosed(reason == null ? PEER_GONE : reason);
+            final Runnable count = () -> counters.webSocketClosed(of(channel));
+            try
+            {
+                channel.eventLoop().execute(count);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                count.run(); // the loop is shutting down: count with what is recorded now
+            }
         });
     }
 }

@@ -166,7 +166,6 @@ final class WebSocketUpgrade
         {
             return mayReadFiltersInScope(exchange, access.scope());
         }
-        server.counters().rejected(RejectReason.FILTER_NOT_READABLE);
         final AccessLevel level = server.channelAccess().levelOf(read.parameterId());
         exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 403, RejectReason.FILTER_NOT_READABLE,
             "the manifest's filter at " + read.pointer() + " reads " + read.channel() + " (" + level.symbol() +
@@ -187,7 +186,6 @@ final class WebSocketUpgrade
         {
             return true;
         }
-        server.counters().rejected(RejectReason.FILTER_NOT_READABLE);
         exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 403, RejectReason.FILTER_NOT_READABLE,
             "the manifest's filter at " + read.pointer() + " reads " + read.channel() +
             (read.parameterId() >= DerivedChannel.ID_BASE ? " (derived from channels outside it)" : "") +
@@ -210,7 +208,6 @@ final class WebSocketUpgrade
                 // answered below
             }
         }
-        server.counters().rejected(RejectReason.BAD_PARAMETER);
         exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 400, RejectReason.BAD_PARAMETER, "session='" +
             String.join(",", values) + "': give one session id (a UUID), e.g. /ws?subscribe=derived&session=" +
             "0192f3a4-5b6c-7d8e-9f00-112233445566", false);

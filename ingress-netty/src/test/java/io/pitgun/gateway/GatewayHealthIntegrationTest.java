@@ -128,6 +128,57 @@ class GatewayHealthIntegrationTest
         }
     }
 
+    /**
+     * Closes the gateway starts on a protocol violation were counted as {@code peer_gone}: Netty's frame decoder
+     * closes first and throws after, and the close was counted before the handler recorded why (found by a
+     * black-box test). An unmasked frame and a frame over MAX_WS_FRAME_BYTES.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldCountWebSocketClosesTheGatewayStartsByTheirReason() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.MAX_WS_FRAME_BYTES, "1024")))
+        {
+            try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+            {
+                ws.send(new byte[] {(byte)0x81, 0x02, 'h', 'i'}); // a client frame without a mask: RFC 6455 5.1
+                final RawWebSocket.Frame close = ws.read();
+                assertTrue(close.isClose() && close.closeCode() == 1002, "close code " + close.closeCode());
+            }
+            try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+            {
+                ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[4096]));
+                final RawWebSocket.Frame close = ws.read();
+                assertTrue(close.isClose() && close.closeCode() == 1009, "close code " + close.closeCode());
+            }
+            Await.until("both closes counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") +
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"message_too_big\"}") +
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}") >= 2.0);
+            assertEquals(1.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}"));
+            assertEquals(1.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"message_too_big\"}"));
+            assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}"));
+        }
+    }
+
+    /** Every 404 is counted by reason, as every other refusal: they were answered uncounted (a black-box test). */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldCountNotFoundAnswers() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+            {
+                connection.send("GET /nothing HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertEquals(404, connection.readResponse().status());
+                connection.send("GET /dictionary/No_Such_Channel HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                assertEquals(404, connection.readResponse().status());
+            }
+            assertEquals(2.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"not_found\"}"));
+        }
+    }
+
     private static Set<String> reasons(final JsonNode health)
     {
         final Set<String> reasons = new HashSet<>();

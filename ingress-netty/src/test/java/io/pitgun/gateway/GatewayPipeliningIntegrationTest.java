@@ -1,5 +1,7 @@
 package io.pitgun.gateway;
 
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.HeldThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +10,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -41,6 +44,40 @@ class GatewayPipeliningIntegrationTest
             final int health = stream.lastIndexOf("HTTP/1.1 ");
             assertTrue(accepted1 == 0 && notFound > accepted1 && accepted2 > notFound && health > accepted2, stream);
             assertEquals(4, stream.split("HTTP/1\\.1 ", -1).length - 1, stream);
+        }
+    }
+
+    /**
+     * One request more than MAX_PIPELINED behind an unanswered journaled one: the connection used to be closed at
+     * once, so the request in progress, whose frame was journaled, lost its answer (the unread flood made it a
+     * reset), and every further request counted a refusal (115 for one connection of 200). Now the answer due is
+     * written, the connection closes after it, the waiting requests have no effect, and the refusal counts once.
+     */
+    @Test
+    void shouldAnswerTheRequestInProgressAndCountOnceWhenTooManyArePipelined(@TempDir final Path dataDir)
+        throws Exception
+    {
+        final HeldThreads held = new HeldThreads(); // the stages wait: the first answer is due only once released
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(), held);
+            Socket socket = new Socket("127.0.0.1", gateway.server.address().getPort()))
+        {
+            socket.setSoTimeout(10_000);
+            final StringBuilder flood = new StringBuilder(beacon(Envelopes.batch(UUID.randomUUID(), 0, 1)));
+            for (int i = 1; i < 200; i++)
+            {
+                flood.append(beacon(Envelopes.batch(UUID.randomUUID(), i, 1)));
+            }
+            socket.getOutputStream().write(flood.toString().getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            Await.until("the flood refused", () ->
+                gateway.metric("pitgun_gateway_rejections_total{reason=\"too_many_pipelined\"}") > 0);
+            held.release();
+
+            final String stream = readToEnd(socket.getInputStream()); // closed after the answer due
+            assertTrue(stream.startsWith("HTTP/1.1 202"), stream);
+            assertEquals(1, stream.split("HTTP/1\\.1 ", -1).length - 1, stream);
+            assertEquals(1.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"too_many_pipelined\"}"));
+            assertEquals(List.of(0L), GatewayHarness.journaledSequences(dataDir), "only the first was ingested");
         }
     }
 
