@@ -166,6 +166,11 @@ final class JournalExportCommand implements Callable<Integer>
             stdout.printf(Locale.ROOT, "derived %,d frames through %s into %d file%s under %s%n", summary.derivedRows(),
                 compiled.manifest().name(), summary.derivedFiles().size(), summary.derivedFiles().size() == 1 ? "" : "s",
                 out.resolve(JournalExporter.DERIVED_DIRECTORY));
+            if (summary.derivedOutOfType() > 0)
+            {
+                stdout.printf(Locale.ROOT, "left out %,d derived sample%s outside their data_type (null in their row)%n",
+                    summary.derivedOutOfType(), summary.derivedOutOfType() == 1 ? "" : "s");
+            }
         }
         stdout.printf(Locale.ROOT, "%,d bytes in %.2f s (%,.0f frames/s)%n", summary.totalBytes(), seconds,
             seconds > 0 ? summary.frameRows() / seconds : 0.0);

@@ -134,6 +134,11 @@ final class JournalReplayCommand implements Callable<Integer>
         outWriter.printf("frames processed %d, filtered %d, derived frames %d, insights %d, dropped %d%n",
             counters.get(PipelineCounter.FRAMES_PROCESSED), counters.get(PipelineCounter.FRAMES_FILTERED),
             counters.get(PipelineCounter.DERIVED_FRAMES), counters.get(PipelineCounter.INSIGHTS), counters.dropped());
+        final long outOfType = counters.get(PipelineCounter.DERIVED_SAMPLES_OUT_OF_TYPE);
+        if (outOfType > 0)
+        {
+            outWriter.printf("derived samples left out, outside their data_type: %d%n", outOfType);
+        }
         outWriter.println("output: " + out);
         outWriter.println("output sha256: " + pipeline.outputDigest().orElse("-"));
         outWriter.flush();

@@ -368,6 +368,87 @@ class JournalExportCommandTest
     }
 
     @Test
+    void shouldLeaveOutDerivedIntegerValuesTheirDeclaredTypeCannotHold() throws Exception
+    {
+        final Path journal = syntheticJournal(dir.resolve("journal"));
+        final List<JournalFrame> frames = readJournal(journal);
+        // Speed is 100 to 183.3 km/h: 2 x Speed passes a u8's 255 above 127.5, -Speed an i8's -128 below -128.5.
+        final Path manifest = dir.resolve("int-types.yaml");
+        Files.writeString(manifest, String.join("\n",
+            "version: v1",
+            "name: int-types",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - { name: U8_Z, expr: \"round(Speed * 2)\", data_type: u8 }",
+            "      - { name: I8_V, expr: \"round(0 - Speed)\", data_type: i8 }",
+            "  - type: output",
+            "    contracts: [pitgun-envelope/v1]",
+            ""));
+        final List<JournalFrame> withSpeed = frames.stream().filter(f -> f.samples.containsKey(SPEED)).toList();
+        final long u8Fits = withSpeed.stream().filter(f -> speedOf(f) * 2 < 255.5).count();
+        final long i8Fits = withSpeed.stream().filter(f -> -speedOf(f) >= -128.5).count();
+        assertTrue(u8Fits > 0 && u8Fits < withSpeed.size() && i8Fits > 0 && i8Fits < withSpeed.size());
+        final long outOfType = withSpeed.size() - u8Fits + withSpeed.size() - i8Fits;
+        final Path out = dir.resolve("export");
+
+        final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(), "--manifest",
+            manifest.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains(String.format("left out %,d derived samples outside their data_type", outOfType)),
+            run.out());
+        try (Connection duck = duckDb())
+        {
+            final String derived = "read_parquet('" + out.resolve("derived") + "/*/*.parquet')";
+            try (ResultSet rs = query(duck, "SELECT count(U8_Z), min(U8_Z), max(U8_Z), count(I8_V), min(I8_V), " +
+                "max(I8_V), count(*) FROM " + derived))
+            {
+                assertTrue(rs.next());
+                assertEquals(u8Fits, rs.getLong(1), "a u8 value is null where 2 x Speed does not fit");
+                assertTrue(rs.getLong(2) >= 0 && rs.getLong(3) <= 255, rs.getLong(2) + ".." + rs.getLong(3));
+                assertEquals(i8Fits, rs.getLong(4), "an i8 value is null where -Speed does not fit");
+                assertTrue(rs.getLong(5) >= -128 && rs.getLong(6) <= 127, rs.getLong(5) + ".." + rs.getLong(6));
+                assertEquals(frames.size(), rs.getLong(7), "the rest of each frame is kept");
+            }
+        }
+
+        // journal replay runs the same engine: the values are left out of the JSON lines, and counted.
+        final Path lines = dir.resolve("replayed.jsonl");
+        final CliRun replay = CliRun.of("journal", "replay", journal.toString(), "--manifest", manifest.toString(),
+            "--out", lines.toString());
+        assertEquals(0, replay.exitCode(), replay.err());
+        assertTrue(replay.out().contains("derived samples left out, outside their data_type: " + outOfType),
+            replay.out());
+        long u8Lines = 0;
+        long i8Lines = 0;
+        for (final String line : Files.readAllLines(lines))
+        {
+            final java.util.regex.Matcher u8 = java.util.regex.Pattern.compile("\"U8_Z\":(-?\\d+)").matcher(line);
+            final java.util.regex.Matcher i8 = java.util.regex.Pattern.compile("\"I8_V\":(-?\\d+)").matcher(line);
+            if (u8.find())
+            {
+                u8Lines++;
+                final long v = Long.parseLong(u8.group(1));
+                assertTrue(v >= 0 && v <= 255, line);
+            }
+            if (i8.find())
+            {
+                i8Lines++;
+                final long v = Long.parseLong(i8.group(1));
+                assertTrue(v >= -128 && v <= 127, line);
+            }
+        }
+        assertEquals(u8Fits, u8Lines);
+        assertEquals(i8Fits, i8Lines);
+    }
+
+    private static double speedOf(final JournalFrame frame)
+    {
+        return Double.longBitsToDouble(frame.samples.get(SPEED));
+    }
+
+    @Test
     void shouldSelectByTimeAndRefuseToOverwriteAnEarlierExport() throws Exception
     {
         final Path journal = syntheticJournal(dir.resolve("journal"));

@@ -40,7 +40,8 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TYPE_BOOL;
 /**
  * The manifest stage: runs the compiled {@code FrameProgram} of the frame's (session, source) stream and writes the
  * derived frame into the slot's output area — the input samples the manifest keeps, then each present derived
- * channel as parameter {@code 32768 + index} with its declared type and quality {@code ESTIMATED}. Then it hands
+ * channel as parameter {@code 32768 + index} with its declared type and quality {@code ESTIMATED} (an integer value
+ * the type cannot hold was made absent by the program, and is counted here). Then it hands
  * the derived frame to the segment stage and, when the manifest outputs {@code pitgun-envelope/v1}, to the sinks.
  *
  * <p>Allocation-free per frame: the input table is filled straight from the SBE bytes through a {@link ParameterTable}
@@ -214,12 +215,19 @@ final class ManifestStage
         final FrameValues out = this.out;
         for (int i = 0; i < derivedCount; i++)
         {
-            if (derivedEmitted[i] && out.isPresent(i))
+            if (out.isPresent(i))
             {
-                UncheckedAccess.putLong(outputArray, p + SAMPLE_VALUE, derivedBits(i, out));
-                UncheckedAccess.putInt(outputArray, p + SAMPLE_ID, typeQualityBits[i]);
-                p += SAMPLE_LENGTH;
-                written++;
+                if (derivedEmitted[i])
+                {
+                    UncheckedAccess.putLong(outputArray, p + SAMPLE_VALUE, derivedBits(i, out));
+                    UncheckedAccess.putInt(outputArray, p + SAMPLE_ID, typeQualityBits[i]);
+                    p += SAMPLE_LENGTH;
+                    written++;
+                }
+            }
+            else if (out.isOutOfType(i))
+            {
+                counters.increment(PipelineCounter.DERIVED_SAMPLES_OUT_OF_TYPE);
             }
         }
         UncheckedAccess.putShort(outputArray, outputStart + GROUP_HEADER + GROUP_COUNT_OFFSET, (short)written);

@@ -63,7 +63,11 @@ public enum PipelineCounter implements CounterDescriptor
     SAMPLES_TUNING_FLAGGED(23, "samples flagged by tuning limits", "pitgun_samples_tuning_flagged_total"),
     /** Refused by a try publish with {@code journal.thread: producer} while the journal's file system was below its
      *  headroom: a try publish never waits for space on the producer's thread (an event loop), it refuses. */
-    DROPPED_JOURNAL_FULL(24, "dropped: journal short of space", "pitgun_frames_dropped_journal_full_total");
+    DROPPED_JOURNAL_FULL(24, "dropped: journal short of space", "pitgun_frames_dropped_journal_full_total"),
+    /** Derived samples left out of their frame: an integer value the channel's declared {@code data_type} cannot
+     *  hold (a {@code u8} formula that gave 400). Samples, not frames: the rest of the frame is kept. */
+    DERIVED_SAMPLES_OUT_OF_TYPE(25, "derived samples outside their data_type",
+        "pitgun_derived_samples_out_of_type_total");
 
     /** The counters-file type id of every pipeline counter. */
     public static final int TYPE_ID = 1;

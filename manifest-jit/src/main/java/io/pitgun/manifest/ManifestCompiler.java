@@ -394,7 +394,9 @@ public final class ManifestCompiler
             throw new ManifestException(locator.at(spec.pointer() + "/range",
                 "range min " + spec.min() + " is greater than max " + spec.max()));
         }
-        final int index = plan.addDerived(spec.name(), kind);
+        // An integer channel holds what its type holds: a value outside it is absent (ProgramPlan.Derived).
+        final int index = dataType.isInteger() ? plan.addDerived(spec.name(), kind, dataType.minInteger(),
+            dataType.maxInteger()) : plan.addDerived(spec.name(), kind);
         plan.derive(index, expr);
         final DerivedChannel channel = new DerivedChannel(index, DerivedChannel.ID_BASE + index, spec.name(), kind,
             dataType, unit, spec.min(), spec.max(), spec.expr(), List.copyOf(dependencies), stageNumber);

@@ -157,6 +157,45 @@ class FormulaSemanticsTest
     }
 
     @Test
+    void shouldLeaveOutAnIntegerValueItsDeclaredTypeCannotHold() throws Exception
+    {
+        final Harness harness = new Harness(formulas(
+            "U8_Z", "round(Speed)", "u8",
+            "I8_V", "round(0 - Speed)", "i8",
+            "U32_W", "round(Speed) - 255", "u32",
+            "Twice", "U8_Z * 2", "i64",
+            "Last_U8", "hold(U8_Z)", "i64"));
+        harness.frame(1_000, "Speed", 255.4);
+        harness.assertLong("U8_Z", 255);
+        harness.assertAbsent("I8_V"); // -255 < -128
+        harness.assertLong("U32_W", 0);
+        harness.assertLong("Twice", 510);
+        harness.frame(2_000, "Speed", 400.0);
+        harness.assertAbsent("U8_Z");
+        harness.assertAbsent("I8_V");
+        harness.assertLong("U32_W", 145);
+        // Later formulas see the channel as the output has it: absent, so hold keeps the last value it held.
+        harness.assertAbsent("Twice");
+        harness.assertLong("Last_U8", 255);
+        harness.frame(3_000, "Speed", -3.0);
+        harness.assertAbsent("U8_Z");
+        harness.assertLong("I8_V", 3);
+        harness.assertAbsent("U32_W"); // -258 < 0
+        harness.frame(4_000);
+        for (final FrameValues out : harness.outs)
+        {
+            // Absent because Speed is: not out of type, so not counted as such.
+            assertFalse(out.isOutOfType(harness.slotOf("U8_Z")));
+        }
+        harness.frame(5_000, "Speed", 400.0);
+        for (final FrameValues out : harness.outs)
+        {
+            assertTrue(out.isOutOfType(harness.slotOf("U8_Z")));
+            assertFalse(out.isOutOfType(harness.slotOf("Twice")), "absent because U8_Z is");
+        }
+    }
+
+    @Test
     void shouldDifferentiateAndIntegrateOverFrameTime() throws Exception
     {
         final Harness harness = new Harness(formulas(

@@ -3,6 +3,7 @@ package io.pitgun.storage;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.OutputFollowers;
 import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.SubscriptionHandler;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.TelemetryPipelineBuilder;
@@ -162,6 +163,12 @@ final class DerivedFrames implements SubscriptionHandler
     synchronized long rows()
     {
         return rows;
+    }
+
+    /** Derived samples the manifest left out because their declared {@code data_type} cannot hold the value. */
+    long outOfType()
+    {
+        return pipeline.counters().get(PipelineCounter.DERIVED_SAMPLES_OUT_OF_TYPE);
     }
 
     @Override

@@ -129,6 +129,7 @@ public final class JournalExporter
         frameWriter.close();
         List<ExportedFile> derivedFiles = List.of();
         long derivedRows = 0;
+        long derivedOutOfType = 0;
         if (derived != null)
         {
             // Drains: every derived frame has reached the writer. The derived files' journal range is the
@@ -136,9 +137,10 @@ public final class JournalExporter
             derived.finish();
             derivedFiles = derived.writer().files();
             derivedRows = derived.rows();
+            derivedOutOfType = derived.outOfType();
         }
         return new ExportSummary(frameWriter.files(), derivedFiles, outcome.entries(), selector.rows, derivedRows,
-            selector.skipped, selector.firstProblem, leftOut, System.nanoTime() - started);
+            derivedOutOfType, selector.skipped, selector.firstProblem, leftOut, System.nanoTime() - started);
     }
 
     /** Reads each selected message: frames become rows, and with a manifest every selected message is published. */

@@ -332,6 +332,20 @@ public final class BytecodeCompiler
             final Label done = new Label();
             mv.visitVarInsn(Opcodes.ILOAD, derivedPresence[index]);
             mv.visitJumpInsn(Opcodes.IFEQ, absent);
+            final ProgramPlan.Derived channel = plan.derived().get(index);
+            final Label outOfType = new Label();
+            if (expr.kind() == ValueKind.LONG && channel.isBounded())
+            {
+                // value < min or value > max: the declared type cannot hold it (ProgramPlan.Derived)
+                mv.visitVarInsn(Opcodes.LLOAD, derivedValue[index]);
+                mv.visitLdcInsn(channel.min());
+                mv.visitInsn(Opcodes.LCMP);
+                mv.visitJumpInsn(Opcodes.IFLT, outOfType);
+                mv.visitVarInsn(Opcodes.LLOAD, derivedValue[index]);
+                mv.visitLdcInsn(channel.max());
+                mv.visitInsn(Opcodes.LCMP);
+                mv.visitJumpInsn(Opcodes.IFGT, outOfType);
+            }
             mv.visitVarInsn(Opcodes.ALOAD, OUT);
             mv.visitLdcInsn(index);
             mv.visitVarInsn(loadOpcode(expr.kind()), derivedValue[index]);
@@ -348,6 +362,17 @@ public final class BytecodeCompiler
                     break;
             }
             mv.visitJumpInsn(Opcodes.GOTO, done);
+            if (expr.kind() == ValueKind.LONG && channel.isBounded())
+            {
+                // Later formulas read the channel as the output has it: absent.
+                mv.visitLabel(outOfType);
+                mv.visitInsn(Opcodes.ICONST_0);
+                mv.visitVarInsn(Opcodes.ISTORE, derivedPresence[index]);
+                mv.visitVarInsn(Opcodes.ALOAD, OUT);
+                mv.visitLdcInsn(index);
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, VALUES, "putOutOfType", "(I)V", false);
+                mv.visitJumpInsn(Opcodes.GOTO, done);
+            }
             mv.visitLabel(absent);
             mv.visitVarInsn(Opcodes.ALOAD, OUT);
             mv.visitLdcInsn(index);

@@ -25,9 +25,25 @@ public final class ProgramPlan
     {
     }
 
-    /** A derived channel, written to output slot {@code index}. */
-    public record Derived(int index, String name, ValueKind kind)
+    /**
+     * A derived channel, written to output slot {@code index}. A {@link ValueKind#LONG} channel holds only values in
+     * [{@code min}, {@code max}], its declared data type's range ({@code u8}: 0 to 255): a value outside it makes the
+     * channel absent in that frame ({@link io.pitgun.manifest.runtime.FrameValues#putOutOfType}), for the output and for every later formula
+     * that reads it, since a sample carries only what its type holds. Other kinds ignore the bounds.
+     */
+    public record Derived(int index, String name, ValueKind kind, long min, long max)
     {
+        /** True when a long value of this channel must be checked against [{@link #min}, {@link #max}]. */
+        public boolean isBounded()
+        {
+            return kind == ValueKind.LONG && (min != Long.MIN_VALUE || max != Long.MAX_VALUE);
+        }
+
+        /** True when the channel holds {@code value}: always for unbounded channels. */
+        public boolean holds(final long value)
+        {
+            return value >= min && value <= max;
+        }
     }
 
     /** One step of the per-frame work. */
@@ -147,10 +163,19 @@ public final class ProgramPlan
             return inputs.size() - 1;
         }
 
-        /** Declares a derived channel and returns its index. */
+        /** Declares a derived channel that holds any value of its kind and returns its index. */
         public int addDerived(final String name, final ValueKind kind)
         {
-            derived.add(new Derived(derived.size(), name, kind));
+            return addDerived(name, kind, Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+
+        /**
+         * Declares a derived channel and returns its index; a {@link ValueKind#LONG} one holds only values in
+         * [{@code min}, {@code max}] ({@link Derived}).
+         */
+        public int addDerived(final String name, final ValueKind kind, final long min, final long max)
+        {
+            derived.add(new Derived(derived.size(), name, kind, min, max));
             return derived.size() - 1;
         }
 

@@ -87,6 +87,11 @@ public final class Interpreter implements FrameProgram
             {
                 out.putAbsent(index);
             }
+            else if (expr.kind() == ValueKind.LONG && !plan.derived().get(index).holds(longs[id]))
+            {
+                derivedPresent[index] = false; // later formulas read the channel as the output has it: absent
+                out.putOutOfType(index);
+            }
             else if (expr.kind() == ValueKind.DOUBLE)
             {
                 out.putDouble(index, doubles[id]);

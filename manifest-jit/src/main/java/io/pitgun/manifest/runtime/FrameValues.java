@@ -18,7 +18,9 @@ public final class FrameValues
     private final double[] doubles;
     private final long[] longs;
     // A slot is present when its stamp equals the current generation, so clear() is one increment instead of a
-    // fill over every slot, whatever the number of channels.
+    // fill over every slot, whatever the number of channels. A stamp of minus the generation marks a derived value
+    // its declared data type cannot hold (absent, and told apart so the engine can count it); the generation stays
+    // in [1, Integer.MAX_VALUE - 1], so neither mark ever equals the other or 0.
     private final int[] stamps;
     private int generation = 1;
     private long timestampUs;
@@ -42,7 +44,7 @@ public final class FrameValues
     /** Marks every slot absent; call before filling the table from a new frame. */
     public void clear()
     {
-        if (++generation == 0)
+        if (++generation == Integer.MAX_VALUE)
         {
             Arrays.fill(stamps, 0);
             generation = 1;
@@ -113,5 +115,21 @@ public final class FrameValues
     public void putAbsent(final int slot)
     {
         stamps[slot] = 0;
+    }
+
+    /**
+     * Marks one derived slot absent because its value lies outside the channel's declared data type (a {@code u8}
+     * formula that gave 400): the channel is absent, as if its formula had been, and {@link #isOutOfType} tells
+     * that this was why.
+     */
+    public void putOutOfType(final int slot)
+    {
+        stamps[slot] = -generation;
+    }
+
+    /** True when the slot is absent in this frame because {@link #putOutOfType} marked it. */
+    public boolean isOutOfType(final int slot)
+    {
+        return stamps[slot] == -generation;
     }
 }

@@ -1,5 +1,6 @@
 package io.pitgun.manifest.compiler;
 
+import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.manifest.formula.Binder;
 import io.pitgun.manifest.formula.Expr;
 import io.pitgun.manifest.formula.FormulaException;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -32,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class CompiledMatchesInterpreterPropertyTest
 {
     private static final int FRAMES = 24;
+    private static final DataType[] INTEGER_TYPES = {DataType.U8, DataType.I8, DataType.U16, DataType.I16,
+        DataType.U32, DataType.I32, DataType.I64};
 
     @Property(tries = 2000, shrinking = ShrinkingMode.OFF)
     void compiledProgramIsBitIdenticalToInterpreter(@ForAll final long seed)
@@ -76,11 +80,16 @@ class CompiledMatchesInterpreterPropertyTest
             else
             {
                 final String name = "x" + s;
-                final int index = builder.addDerived(name, expr.kind());
+                // A long channel is declared with a random integer type: its out-of-type values are absent.
+                final DataType type = expr.kind() == ValueKind.LONG ?
+                    INTEGER_TYPES[random.nextInt(INTEGER_TYPES.length)] : null;
+                final int index = type == null ? builder.addDerived(name, expr.kind()) :
+                    builder.addDerived(name, expr.kind(), type.minInteger(), type.maxInteger());
                 builder.derive(index, expr);
                 names.put(name, new ResolvedName(ResolvedName.Target.DERIVED, expr.kind(), index));
                 random.addDerived(name, expr.kind());
-                description.append(name).append(" = ").append(text).append('\n');
+                description.append(name).append(type == null ? "" : " (" + type.symbol() + ")").append(" = ")
+                    .append(text).append('\n');
             }
         }
         final ProgramPlan plan = builder.build(binder);
@@ -127,6 +136,12 @@ class CompiledMatchesInterpreterPropertyTest
     {
         final int slot = derived.index();
         assertEquals(expected.isPresent(slot), actual.isPresent(slot), where + ": presence of " + derived.name());
+        assertEquals(expected.isOutOfType(slot), actual.isOutOfType(slot), where + ": out of type " + derived.name());
+        if (expected.isPresent(slot) && derived.kind() == ValueKind.LONG)
+        {
+            assertTrue(derived.holds(expected.longValue(slot)), where + ": " + derived.name() + " holds " +
+                expected.longValue(slot) + ", outside [" + derived.min() + ", " + derived.max() + "]");
+        }
         if (!expected.isPresent(slot))
         {
             return;
