@@ -350,9 +350,14 @@ class JournalExportCommandTest
             assertFalse(derivedColumns.contains("Map_Copy"), derivedColumns.toString());
             assertFalse(derivedColumns.contains("Mguk_Copy"), derivedColumns.toString());
             assertTrue(derivedColumns.contains("Power_kW"), derivedColumns.toString());
+            // The journal holds frames only (no session markers): the selection runs from its first frame to its last.
+            final long firstIndex = frames.get(0).index();
+            final long lastIndex = frames.get(frames.size() - 1).index();
             for (final Path file : files(out.resolve("derived"), ".parquet"))
             {
                 final Map<String, String> footer = footer(duck, file);
+                assertEquals(Long.toString(firstIndex), footer.get("pitgun.journal_first_index"), file.toString());
+                assertEquals(Long.toString(lastIndex), footer.get("pitgun.journal_last_index"), file.toString());
                 assertEquals("derived", footer.get("pitgun.table"));
                 assertEquals("export-power", footer.get("pitgun.manifest_name"));
                 assertEquals(manifestSha256, footer.get("pitgun.manifest_sha256"));

@@ -242,6 +242,26 @@ class LiveParquetSinkTest
                     assertEquals(0, rs.getLong(1), "rows of " + pair[0] + " not in " + pair[1]);
                 }
             }
+            // Derived rows name no journal index: each file carries the range of the journal the sink had read when
+            // it completed the file, from the journal's first frame (the manifest runs from there).
+            final long journalFirst;
+            try (ResultSet rs = query(duck, "SELECT min(journal_index) FROM read_parquet('" +
+                parquet.resolve("runs") + "/*/*.parquet')"))
+            {
+                rs.next();
+                journalFirst = rs.getLong(1);
+            }
+            final List<Long> lastIndices = new ArrayList<>();
+            for (final Path file : files(derived, ".parquet"))
+            {
+                final Map<String, String> footer = footer(duck, file);
+                assertEquals(Long.toString(journalFirst), footer.get("pitgun.journal_first_index"), file.toString());
+                final long last = Long.parseLong(footer.get("pitgun.journal_last_index"));
+                assertTrue(last >= journalFirst, file + ": " + last);
+                lastIndices.add(last);
+            }
+            // The first run's file of session A was completed before the restart, its second after it.
+            assertTrue(lastIndices.get(0) > lastIndices.get(1), lastIndices.toString());
             final Map<String, String> liveFooter = footer(duck, sessionA.resolve("2026-04-11T12.parquet"));
             final Map<String, String> exportFooter = footer(duck, files(export.resolve("derived"), ".parquet").get(0));
             assertEquals("derived", liveFooter.get("pitgun.table"));

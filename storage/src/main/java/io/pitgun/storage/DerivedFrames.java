@@ -31,6 +31,8 @@ import java.util.function.BiConsumer;
 final class DerivedFrames implements SubscriptionHandler
 {
     private final PartitionedFrameWriter writer;
+    /** The messages published into the pipeline so far: each file's journal range (its rows name none). */
+    private final SelectionRange selection = new SelectionRange();
     private final FrameRow row;
     /** Per session, derived frames already in complete files (the live sink's resume): skipped, in output order. */
     private final Map<String, Long> alreadyWritten;
@@ -60,8 +62,9 @@ final class DerivedFrames implements SubscriptionHandler
         final FrameTable table = FrameTable.derived(manifest, includeRestricted);
         final Map<String, String> derivedFooter = new LinkedHashMap<>(footer);
         derivedFooter.put(ProvenanceKeys.TABLE, "derived");
-        this.writer = live ? PartitionedFrameWriter.live(root, table, rotation, derivedFooter, file -> { }) :
-            new PartitionedFrameWriter(root, table, format, rotation, derivedFooter);
+        this.writer = live ?
+            PartitionedFrameWriter.live(root, table, rotation, derivedFooter, selection, file -> { }) :
+            new PartitionedFrameWriter(root, table, format, rotation, derivedFooter, selection);
         this.row = new FrameRow(table);
         this.alreadyWritten = new LinkedHashMap<>(alreadyWritten);
         final PipelineConfig derivingConfig = OutputFollowers.withoutFollowers(config.toBuilder())
@@ -86,6 +89,7 @@ final class DerivedFrames implements SubscriptionHandler
     /** Publishes a journal message (a frame or a session marker) into the deriving pipeline; waits for room. */
     void publish(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {
+        selection.onSelected(journalIndex); // before the pipeline can derive a row from it
         pipeline.publishReplayed(buffer, offset, length, journalIndex);
     }
 

@@ -92,7 +92,7 @@ public final class JournalExporter
         final Map<String, String> framesFooter = new LinkedHashMap<>(footer);
         framesFooter.put(ProvenanceKeys.TABLE, "frames");
         final PartitionedFrameWriter frameWriter =
-            new PartitionedFrameWriter(out.resolve(RUNS_DIRECTORY), frames, format, rotation, framesFooter);
+            new PartitionedFrameWriter(out.resolve(RUNS_DIRECTORY), frames, format, rotation, framesFooter, null);
 
         DerivedFrames derived = null;
         int leftOut = frames.restrictedLeftOut();
@@ -132,8 +132,8 @@ public final class JournalExporter
         long derivedOutOfType = 0;
         if (derived != null)
         {
-            // Drains: every derived frame has reached the writer. The derived files' journal range is the
-            // selection's: their frames do not name their own.
+            // Drains: every derived frame has reached the writer, and the files left open are completed with the
+            // selection's journal range (their frames do not name their own: SelectionRange).
             derived.finish();
             derivedFiles = derived.writer().files();
             derivedRows = derived.rows();

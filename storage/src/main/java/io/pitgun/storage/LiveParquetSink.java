@@ -173,7 +173,7 @@ public final class LiveParquetSink implements SinkFollower
         Files.createDirectories(runs);
         final Map<String, Long> written = resumePoints(runs, false);
         final PartitionedFrameWriter writer = PartitionedFrameWriter.live(runs, table, rotation, provenance,
-            file -> counters.onRowsWritten(file.rows()));
+            null, file -> counters.onRowsWritten(file.rows()));
         DerivedFrames derived = null;
         boolean completed = false;
         try

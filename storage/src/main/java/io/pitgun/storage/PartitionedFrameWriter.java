@@ -56,32 +56,36 @@ final class PartitionedFrameWriter implements AutoCloseable
     private final List<ExportedFile> files = new ArrayList<>();
     private final Consumer<ExportedFile> completed;
     private final boolean numberAfterExisting;
+    /** For a table whose rows name no journal index (derived): the range its files' footers name instead. */
+    private final SelectionRange selection;
 
     /**
      * @param provenance the keys every file's footer carries; each file adds its session and journal index range.
+     * @param selection  for a derived table, whose rows name no journal index, the messages the rows were derived
+     *                   from: its range is each file's journal range. Null for the journal-frame table.
      */
     PartitionedFrameWriter(final Path root, final FrameTable table, final ExportFormat format,
-        final FileRotation rotation, final Map<String, String> provenance)
+        final FileRotation rotation, final Map<String, String> provenance, final SelectionRange selection)
     {
+        this(root, table, format, rotation, provenance, selection, null, false);
+    }
+
+    private PartitionedFrameWriter(final Path root, final FrameTable table, final ExportFormat format,
+        final FileRotation rotation, final Map<String, String> provenance, final SelectionRange selection,
+        final Consumer<ExportedFile> completed, final boolean numberAfterExisting)
+    {
+        if (table.isJournalFrames() != (selection == null))
+        {
+            throw new IllegalArgumentException("a selection range is for a derived table, and needed by one");
+        }
         this.root = root;
         this.table = table;
         this.format = format;
         this.rotation = rotation;
         this.provenance = provenance;
-        this.completed = files::add;
-        this.numberAfterExisting = false;
-    }
-
-    private PartitionedFrameWriter(final Path root, final FrameTable table, final FileRotation rotation,
-        final Map<String, String> provenance, final Consumer<ExportedFile> completed)
-    {
-        this.root = root;
-        this.table = table;
-        this.format = ExportFormat.PARQUET;
-        this.rotation = rotation;
-        this.provenance = provenance;
-        this.completed = completed;
-        this.numberAfterExisting = true;
+        this.selection = selection;
+        this.completed = completed != null ? completed : files::add;
+        this.numberAfterExisting = numberAfterExisting;
     }
 
     /**
@@ -89,9 +93,10 @@ final class PartitionedFrameWriter implements AutoCloseable
      * completed one to {@code completed}, and a file of an hour that already has files takes the next free number.
      */
     static PartitionedFrameWriter live(final Path root, final FrameTable table, final FileRotation rotation,
-        final Map<String, String> provenance, final Consumer<ExportedFile> completed)
+        final Map<String, String> provenance, final SelectionRange selection, final Consumer<ExportedFile> completed)
     {
-        return new PartitionedFrameWriter(root, table, rotation, provenance, completed);
+        return new PartitionedFrameWriter(root, table, ExportFormat.PARQUET, rotation, provenance, selection,
+            completed, true);
     }
 
     /** Appends the row to its session's file, rotating first when needed. */
@@ -201,17 +206,17 @@ final class PartitionedFrameWriter implements AutoCloseable
 
     private void finish(final OpenFile file) throws IOException
     {
+        // A derived row was derived from messages already selected, so the selection so far bounds the file's rows.
+        final long firstIndex = selection == null ? file.firstIndex : selection.first();
+        final long lastIndex = selection == null ? file.lastIndex : selection.last();
         final Map<String, String> footer = new LinkedHashMap<>(provenance);
         footer.put(ProvenanceKeys.SESSION, file.session);
-        if (table.isJournalFrames())
-        {
-            footer.put(ProvenanceKeys.JOURNAL_FIRST_INDEX, Long.toString(file.firstIndex));
-            footer.put(ProvenanceKeys.JOURNAL_LAST_INDEX, Long.toString(file.lastIndex));
-        }
+        footer.put(ProvenanceKeys.JOURNAL_FIRST_INDEX, Long.toString(firstIndex));
+        footer.put(ProvenanceKeys.JOURNAL_LAST_INDEX, Long.toString(lastIndex));
         file.writer.close(footer);
         Files.move(file.temporary, file.target, StandardCopyOption.ATOMIC_MOVE);
-        completed.accept(new ExportedFile(file.target, file.session, file.rows, Files.size(file.target),
-            table.isJournalFrames() ? file.firstIndex : -1, table.isJournalFrames() ? file.lastIndex : -1));
+        completed.accept(new ExportedFile(file.target, file.session, file.rows, Files.size(file.target), firstIndex,
+            lastIndex));
     }
 
     FrameTable table()

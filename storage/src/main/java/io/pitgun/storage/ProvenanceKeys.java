@@ -21,10 +21,13 @@ public final class ProvenanceKeys
     public static final String MANIFEST_SHA256 = "pitgun.manifest_sha256";
     /**
      * First journal index of the file's rows. For a derived file (whose frames do not name their journal index):
-     * the first index of the export's selection.
+     * the first index of the export's selection (the live sink's: the journal's first message).
      */
     public static final String JOURNAL_FIRST_INDEX = "pitgun.journal_first_index";
-    /** Last journal index of the file's rows (for a derived file: of the export's selection). */
+    /**
+     * Last journal index of the file's rows. For a derived file: of the last message of the selection read when the
+     * file was completed (at the end of an export, the selection's last).
+     */
     public static final String JOURNAL_LAST_INDEX = "pitgun.journal_last_index";
     /** When the export started, ISO-8601 UTC. */
     public static final String EXPORTED_AT = "pitgun.exported_at";
