@@ -88,7 +88,6 @@ final class ReplayCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException, InterruptedException
     {
-        final PrintStream out = System.out;
         final PrintStream err = System.err;
         if (rate != null && !(rate > 0))
         {
@@ -127,12 +126,15 @@ final class ReplayCommand implements Callable<Integer>
             }
             catch (final ReplayInputException ex)
             {
-                err.println("pitgun replay: " + ex.getMessage());
+                spec.commandLine().getErr().println("pitgun replay: " + ex.getMessage());
                 return CliErrorHandler.FAILED;
             }
+            // The command line's writers (System.out/err when run from the shell), as the other commands print.
+            final PrintWriter out = spec.commandLine().getOut();
             out.print(stats.summary(webSocket ? options.target().webSocketUri().toString() :
                 options.target().beaconUri().toString()));
-            return stats.envelopesRejected() == 0 ? 0 : CliErrorHandler.FAILED;
+            out.flush();
+            return stats.envelopesRejected() == 0 && stats.stoppedBecause() == null ? 0 : CliErrorHandler.FAILED;
         }
         finally
         {

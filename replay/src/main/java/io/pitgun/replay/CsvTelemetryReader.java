@@ -86,7 +86,16 @@ public final class CsvTelemetryReader implements Closeable
             text = text.substring(1);
         }
         final List<String> header = split(source, line, text);
-        final ColumnMapping mapping = ColumnMapping.of(header, registry, includeRestricted);
+        final ColumnMapping mapping;
+        try
+        {
+            mapping = ColumnMapping.of(header, registry, includeRestricted);
+        }
+        catch (final ReplayInputException ex)
+        {
+            // The mapping names the column; where it is (file and header line) is known here.
+            throw new ReplayInputException(source + ":" + line + ": " + ex.getMessage());
+        }
         return new CsvTelemetryReader(source, reader, mapping, line);
     }
 

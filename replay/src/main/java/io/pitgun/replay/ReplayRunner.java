@@ -37,6 +37,8 @@ public final class ReplayRunner
     private final ReplayProgress progress;
     private final ReplayStats stats = new ReplayStats();
     private volatile boolean stopping;
+    /** The gateway has answered a request of this run: from then on a failed connection is mid-run. */
+    private boolean answered;
     /** The gateway token, {@code ID.SECRET}, or null: sent as {@code Authorization: Bearer} (docs/security.md). */
     private String token;
 
@@ -101,11 +103,20 @@ public final class ReplayRunner
             WebSocketTransport.connect(options.target(), token) : new HttpBeaconTransport(options.target(), token))
         {
             final long start = System.nanoTime();
+            // Set when the gateway stops answering mid-run and the retries run out: the run ends with its summary.
+            GatewayLostException lost = null;
             if (options.sessionMarkers())
             {
                 final UUID eventId = UUID.randomUUID();
-                sendMarker(transport, eventId, builder.sessionStart(eventId, Instant.now(), firstTimestampUs,
-                    "replay of " + options.input().getFileName()));
+                try
+                {
+                    sendMarker(transport, eventId, builder.sessionStart(eventId, Instant.now(), firstTimestampUs,
+                        "replay of " + options.input().getFileName()));
+                }
+                catch (final GatewayLostException ex)
+                {
+                    lost = ex;
+                }
             }
             final List<TelemetryRow> batch = new ArrayList<>(options.batch());
             long sequence = 0;
@@ -114,7 +125,8 @@ public final class ReplayRunner
             long previousRowUs = firstTimestampUs;
             long lastIntervalUs = 10_000;
             long lastProgress = 0;
-            while (!stopping)
+            long framesSentBeforePass = 0;
+            while (!stopping && lost == null)
             {
                 if (row != null)
                 {
@@ -139,7 +151,15 @@ public final class ReplayRunner
                     {
                         break;
                     }
-                    sendFrames(transport, builder, batch, sequence, timeShiftUs);
+                    try
+                    {
+                        sendFrames(transport, builder, batch, sequence, timeShiftUs);
+                    }
+                    catch (final GatewayLostException ex)
+                    {
+                        lost = ex;
+                        break;
+                    }
                     lastSentUs = last.timestampUs() + timeShiftUs;
                     sequence += batch.size();
                     batch.clear();
@@ -161,16 +181,31 @@ public final class ReplayRunner
                     timeShiftUs += previousRowUs - firstTimestampUs + lastIntervalUs;
                     reader = CsvTelemetryReader.open(options.input(), options.registry(), options.includeRestricted());
                     previousRowUs = firstTimestampUs;
+                    framesSentBeforePass = stats.framesSent();
                 }
                 row = reader.next();
             }
             reader.close();
             progress.onProgress(stats.framesSent(), totalFrames, stats);
             progress.onDone();
-            if (options.sessionMarkers())
+            if (options.sessionMarkers() && lost == null)
             {
                 final UUID eventId = UUID.randomUUID();
-                sendMarker(transport, eventId, builder.sessionEnd(eventId, Instant.now(), lastSentUs));
+                try
+                {
+                    sendMarker(transport, eventId, builder.sessionEnd(eventId, Instant.now(), lastSentUs));
+                }
+                catch (final GatewayLostException ex)
+                {
+                    lost = ex;
+                }
+            }
+            if (lost != null)
+            {
+                // The envelope in flight was counted as refused; the rest of this pass over the file is not sent.
+                final long notSent = countDataLines(options.input()) - (stats.framesSent() - framesSentBeforePass);
+                stats.onGatewayLost(notSent, lost.getMessage());
+                messages.println("pitgun replay: stopped: " + lost.getMessage());
             }
             stats.elapsed(System.nanoTime() - start);
         }
@@ -217,7 +252,16 @@ public final class ReplayRunner
         throws IOException, InterruptedException
     {
         stats.onSent(frames);
-        final SendOutcome outcome = sendWithRetries(transport, eventId, json);
+        final SendOutcome outcome;
+        try
+        {
+            outcome = sendWithRetries(transport, eventId, json);
+        }
+        catch (final GatewayLostException ex)
+        {
+            stats.onRejected(frames, GatewayLostException.REASON);
+            throw ex;
+        }
         if (outcome.accepted())
         {
             stats.onAcked(frames, outcome);
@@ -236,7 +280,16 @@ public final class ReplayRunner
     private void sendMarker(final EnvelopeTransport transport, final UUID eventId, final String json)
         throws IOException, InterruptedException
     {
-        final SendOutcome outcome = sendWithRetries(transport, eventId, json);
+        final SendOutcome outcome;
+        try
+        {
+            outcome = sendWithRetries(transport, eventId, json);
+        }
+        catch (final GatewayLostException ex)
+        {
+            stats.onRejected(0, GatewayLostException.REASON + " (session marker)");
+            throw ex;
+        }
         if (outcome.accepted())
         {
             stats.onMarkerAcked();
@@ -252,35 +305,27 @@ public final class ReplayRunner
         throws IOException, InterruptedException
     {
         int attempt = 0;
-        boolean everAnswered = false;
         while (true)
         {
             final SendOutcome outcome;
             try
             {
                 outcome = transport.send(eventId.toString(), json);
-                everAnswered = true;
-            }
-            catch (final ConnectException ex)
-            {
-                if (!everAnswered && stats.envelopesAcked() == 0 && stats.markersAcked() == 0)
-                {
-                    throw ex;
-                }
-                if (attempt++ >= options.maxRetries())
-                {
-                    throw ex;
-                }
-                stats.onRetry();
-                waitUntil(System.nanoTime() + DEFAULT_RETRY_NANOS);
-                continue;
+                answered = true;
             }
             catch (final IOException ex)
             {
-                if (attempt++ >= options.maxRetries() || options.webSocket())
+                if (ex instanceof ConnectException && !answered)
                 {
-                    throw ex;
+                    throw ex; // at start: the gateway is not running, and nothing has been sent to say so about
                 }
+                // Mid-run (HTTP) a broken or refused connection is retried like a 503; a closed WebSocket is not
+                // opened again.
+                if (attempt >= options.maxRetries() || options.webSocket() || stopping)
+                {
+                    throw new GatewayLostException(ex, attempt);
+                }
+                attempt++;
                 stats.onRetry();
                 waitUntil(System.nanoTime() + DEFAULT_RETRY_NANOS);
                 continue;
@@ -337,6 +382,21 @@ public final class ReplayRunner
             }
             lines += content ? 1 : 0;
             return Math.max(0, lines - 1);
+        }
+    }
+
+    /** The gateway stopped answering mid-run and the retries ran out: the run ends with its summary. */
+    private static final class GatewayLostException extends IOException
+    {
+        /** What the refused envelope is counted under in the summary. */
+        static final String REASON = "no answer: connection failed";
+
+        GatewayLostException(final IOException cause, final int retries)
+        {
+            // Not the transport's start-up hint ("is the gateway running?"): it was, until now.
+            super("no answer from the gateway" + (retries > 0 ? " after " + retries + " retr" +
+                (retries == 1 ? "y" : "ies") : "") + ": " + (cause instanceof ConnectException ?
+                "connection refused" : cause.getMessage()), cause);
         }
     }
 }

@@ -21,6 +21,8 @@ public final class ReplayStats
     private long duplicates;
     private long retries;
     private long markersAcked;
+    private long framesNotSent;
+    private String stoppedBecause;
     private long elapsedNanos;
 
     void onSent(final int frames)
@@ -55,6 +57,13 @@ public final class ReplayStats
     void onMarkerAcked()
     {
         markersAcked++;
+    }
+
+    /** The gateway stopped answering mid-run: {@code frames} of the file were never sent. */
+    void onGatewayLost(final long frames, final String why)
+    {
+        framesNotSent = Math.max(0, frames);
+        stoppedBecause = why;
     }
 
     void elapsed(final long nanos)
@@ -93,6 +102,18 @@ public final class ReplayStats
         return markersAcked;
     }
 
+    /** Frames of the file not sent because the gateway stopped answering mid-run. */
+    public long framesNotSent()
+    {
+        return framesNotSent;
+    }
+
+    /** Why the run stopped before the end of the file (the gateway stopped answering), or null. */
+    public String stoppedBecause()
+    {
+        return stoppedBecause;
+    }
+
     /** Refused envelopes by {@code "<status> <reason>"}: {envelopes, frames}. */
     public Map<String, long[]> rejected()
     {
@@ -128,6 +149,10 @@ public final class ReplayStats
         {
             sb.append(String.format("    %-40s %d envelopes, %d frames%n", entry.getKey(), entry.getValue()[0],
                 entry.getValue()[1]));
+        }
+        if (stoppedBecause != null)
+        {
+            sb.append(String.format("  not sent: %d frames (stopped: %s)%n", framesNotSent, stoppedBecause));
         }
         if (retries > 0)
         {

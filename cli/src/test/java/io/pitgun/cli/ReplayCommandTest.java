@@ -1,0 +1,99 @@
+package io.pitgun.cli;
+
+import io.pitgun.engine.PipelineCounter;
+import io.pitgun.gateway.GatewayServer;
+import io.pitgun.testsupport.Await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code pitgun replay} through the CLI entry point, into a real gateway. */
+class ReplayCommandTest
+{
+    private static final int ROWS = 400;
+
+    @TempDir
+    Path dir;
+
+    /**
+     * The gateway goes away mid-run (stopped: its port refuses connections, as after a kill -9): the envelope in flight
+     * is retried like a 503, then counted as refused, the rest of the file as not sent, and the run ends with its
+     * summary and exit status 1 (before, the start-up message "is the gateway running?" and no summary).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldEndWithItsSummaryWhenTheGatewayGoesAwayMidRun() throws Exception
+    {
+        final Path csv = dir.resolve("session.csv");
+        final StringBuilder text = new StringBuilder("timestamp_us,Speed,Engine_RPM\n");
+        for (int i = 0; i < ROWS; i++)
+        {
+            text.append(1_775_908_800_000_000L + i * 10_000L).append(',').append(100 + i % 50).append(',')
+                .append(9_000 + i).append('\n');
+        }
+        Files.writeString(csv, text);
+        final GatewayServer gateway = LoopbackGateway.start(dir.resolve("data"));
+        final CompletableFuture<CliRun> replay;
+        try
+        {
+            replay = CompletableFuture.supplyAsync(() -> CliRun.of("replay", "--input", csv.toString(), "--target",
+                "127.0.0.1:" + gateway.address().getPort(), "--rate", "200", "--batch", "10", "--max-retries", "2"));
+            Await.until("some frames journaled", () ->
+                gateway.pipeline().counters().get(PipelineCounter.FRAMES_JOURNALED) >= 50);
+        }
+        finally
+        {
+            gateway.close();
+        }
+        final CliRun run = replay.get(50, TimeUnit.SECONDS);
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        final String out = run.out();
+        final Matcher acked = Pattern.compile("acked: +(\\d+) envelopes, (\\d+) frames").matcher(out);
+        assertTrue(acked.find(), out + run.err());
+        final Matcher refused = Pattern.compile("no answer: connection failed +(\\d+) envelopes, (\\d+) frames")
+            .matcher(out);
+        assertTrue(refused.find(), out);
+        final Matcher notSent = Pattern.compile("not sent: (\\d+) frames \\(stopped: no answer from the gateway " +
+            "after 2 retries").matcher(out);
+        assertTrue(notSent.find(), out);
+        final long ackedFrames = Long.parseLong(acked.group(2));
+        assertTrue(ackedFrames >= 40 && ackedFrames < ROWS, out);
+        assertEquals(1, Long.parseLong(refused.group(1)), out);
+        assertEquals(10, Long.parseLong(refused.group(2)), out);
+        // Every row is accounted for: acknowledged, refused (the envelope in flight) or not sent.
+        assertEquals(ROWS, ackedFrames + Long.parseLong(refused.group(2)) + Long.parseLong(notSent.group(1)), out);
+        assertTrue(out.contains("retried:  "), out); // at least the 2 of the envelope in flight
+        // What was acknowledged is in the journal (ack mode journaled).
+        assertTrue(JournalExportCommandTest.readJournal(dir.resolve("data").resolve("journal")).size() >= ackedFrames);
+    }
+
+    /** A problem of the header names the file and line too, as every CSV problem does (docs/replay.md). */
+    @Test
+    void shouldNameTheFileAndLineOfAHeaderProblem() throws Exception
+    {
+        final Path duplicate = dir.resolve("duplicate.csv");
+        Files.writeString(duplicate, "\ntimestamp_us,Speed,SPEED\n1775908800000000,100,100\n");
+        final Path raw = dir.resolve("raw-gear.csv");
+        Files.writeString(raw, "timestamp_us,Gear[K]\n1775908800000000,3\n");
+
+        final CliRun twice = CliRun.of("replay", "--input", duplicate.toString(), "--target", "127.0.0.1:9");
+        final CliRun gear = CliRun.of("replay", "--input", raw.toString(), "--target", "127.0.0.1:9");
+
+        assertEquals(1, twice.exitCode());
+        assertTrue(twice.err().contains(duplicate + ":2: columns 'Speed' and 'SPEED' both map to Speed"),
+            twice.err());
+        assertEquals(1, gear.exitCode());
+        assertTrue(gear.err().contains(raw + ":1: column 'Gear[K]': "), gear.err());
+    }
+}
