@@ -123,8 +123,9 @@ final class JournalCommand implements Runnable
                 }
             }
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | InternalError ex)
         {
+            // InternalError: a fault reading a cycle file cut short, which the tool's own read reports.
             return null;
         }
         return name[0];

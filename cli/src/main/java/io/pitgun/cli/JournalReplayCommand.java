@@ -96,11 +96,13 @@ final class JournalReplayCommand implements Callable<Integer>
         final PipelineConfig replayConfig = JournalReplayer.replayConfig(base, out, includeRestricted);
         final boolean terminal = System.console() != null;
         final long started = System.nanoTime();
-        final long entries;
+        final JournalReplayer.Replayed replayed;
         final TelemetryPipeline pipeline;
         try (Journal journal = Journal.open(JournalConfig.readOnly(directory)))
         {
-            final long total = Math.max(1, journal.countEntries(journal.firstIndex(), journal.lastIndex()));
+            // A missing last cycle file is reported by the replay; Chronicle's last index would look for it.
+            final long total = journal.missingLastCycleFile() != null ? 1 :
+                Math.max(1, journal.countEntries(journal.firstIndex(), journal.lastIndex()));
             final TelemetryPipelineBuilder builder = TelemetryPipeline.builder();
             if (source != null)
             {
@@ -113,8 +115,8 @@ final class JournalReplayCommand implements Callable<Integer>
             pipeline = builder.name("replay").dictionary(compiled.registry()).config(replayConfig).build();
             try
             {
-                entries = JournalReplayer.replay(journal, pipeline, terminal ? n -> progress(err, n, total) : null,
-                    edgePositions);
+                replayed = JournalReplayer.replayChecked(journal, pipeline,
+                    terminal ? n -> progress(err, n, total) : null, edgePositions);
             }
             finally
             {
@@ -129,7 +131,7 @@ final class JournalReplayCommand implements Callable<Integer>
         final PipelineCounters counters = pipeline.counters();
         final double seconds = (System.nanoTime() - started) / 1e9;
         final PrintWriter outWriter = spec.commandLine().getOut();
-        outWriter.printf("replayed %d entries from %s through %s in %.2f s%n", entries, directory,
+        outWriter.printf("replayed %d entries from %s through %s in %.2f s%n", replayed.messages(), directory,
             compiled.manifest().name(), seconds);
         outWriter.printf("frames processed %d, filtered %d, derived frames %d, insights %d, dropped %d%n",
             counters.get(PipelineCounter.FRAMES_PROCESSED), counters.get(PipelineCounter.FRAMES_FILTERED),
@@ -142,6 +144,13 @@ final class JournalReplayCommand implements Callable<Integer>
         outWriter.println("output: " + out);
         outWriter.println("output sha256: " + pipeline.outputDigest().orElse("-"));
         outWriter.flush();
+        if (replayed.damaged())
+        {
+            // The output and its digest are of what could be read, not of the journal.
+            err.println(directory + ": DAMAGED: " + replayed.damage() + "; the output covers the entries read " +
+                "(see pitgun journal verify)");
+            return CliErrorHandler.FAILED;
+        }
         return pipeline.firstError().isPresent() ? CliErrorHandler.FAILED : 0;
     }
 

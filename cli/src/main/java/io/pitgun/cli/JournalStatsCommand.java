@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
     name = "stats",
     mixinStandardHelpOptions = true,
     description = "Count a journal's frames, sessions and sources, its time range (from the frames' timestamp_us), "
-        + "size and index range.")
+        + "size and index range. Exit 1 if it is damaged (bad entries, or entries an in-order read cannot reach).")
 final class JournalStatsCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
@@ -69,6 +69,11 @@ final class JournalStatsCommand implements Callable<Integer>
         {
             out.println(String.format("damaged     %,d entr%s, first at index %d: %s (see pitgun journal verify)",
                 stats.badEntries(), stats.badEntries() == 1 ? "y" : "ies", stats.firstBadIndex(), stats.firstProblem()));
+            // The counts above are of what could be read: a script must not take them for the journal's.
+            out.flush();
+            spec.commandLine().getErr().println(directory + ": DAMAGED, the counts above are of what could be read " +
+                "(see pitgun journal verify)");
+            return CliErrorHandler.FAILED;
         }
         return 0;
     }

@@ -8,6 +8,7 @@ import io.pitgun.codecs.sbe.ValueType;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.testsupport.DamagedJournal;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -222,6 +223,78 @@ class JournalCommandTest
         }
         assertFalse(dump.out().contains("\"index\":" + shortBlockIndex + ","), dump.out());
         assertTrue(dump.err().contains("skipped 2 damaged entries, first at index " + qualityIndex), dump.err());
+    }
+
+    /** The shipped demo manifest, for the replay of a damaged journal. */
+    private static final Path DEMO_MANIFEST =
+        Path.of("../schemas/src/main/resources/examples/pipeline-manifest/v1/valid/demo-reference.yaml");
+
+    /**
+     * Every tool run on {@code journalDir}: exit 1, "DAMAGED" or a skipped damaged entry, each {@code expected}
+     * text, no stack trace. Before, a zeroed record header hid the entries after it and every tool exited 0.
+     */
+    private void assertEveryToolReportsDamage(final String... expected)
+    {
+        final List<CliRun> runs = List.of(
+            CliRun.of("journal", "verify", journalDir.toString()),
+            CliRun.of("journal", "stats", journalDir.toString()),
+            CliRun.of("journal", "dump", journalDir.toString()),
+            CliRun.of("journal", "dump", journalDir.toString(), "--format", "csv"),
+            CliRun.of("journal", "export", journalDir.toString(), "--out", dir.resolve("export-" + System.nanoTime())
+                .toString()),
+            CliRun.of("journal", "replay", journalDir.toString(), "--manifest", DEMO_MANIFEST.toString(), "--out",
+                dir.resolve("replay.jsonl").toString()));
+        for (final CliRun run : runs)
+        {
+            final String all = run.out() + run.err();
+            assertEquals(1, run.exitCode(), all);
+            assertTrue(run.err().contains("DAMAGED") || run.err().contains("skipped 1 damaged entry"), all);
+            for (final String text : expected)
+            {
+                assertTrue(all.contains(text), text + " in " + all);
+            }
+            assertFalse(all.contains("\tat ") || all.contains("Exception in"), all);
+        }
+    }
+
+    @Test
+    void toolsShouldReportTheEntriesAZeroedRecordHeaderHides() throws IOException
+    {
+        DamagedJournal.zeroHeader(journalDir, 101); // the SessionStart is entry 0: frame 100's header
+        assertEveryToolReportsDamage("reading in order stops after index " + frameIndex.get(99),
+            "the journal claims entries up to index " + frameIndex.get(FRAMES - 1));
+        final CliRun verify = CliRun.of("journal", "verify", journalDir.toString());
+        assertTrue(verify.err().contains("DAMAGED, 1 bad entry in 101 checked"), verify.err());
+        final CliRun dump = CliRun.of("journal", "dump", journalDir.toString());
+        assertEquals(101, dump.out().lines().count(), dump.err()); // what could be read is still written
+    }
+
+    @Test
+    void toolsShouldReportAnEntryARecordHeaderMarkedMetadataSkips() throws IOException
+    {
+        DamagedJournal.markMetadata(journalDir, 101);
+        // The read skips the entry, so it numbers every later one an entry lower and ends an entry short.
+        assertEveryToolReportsDamage("reading in order stops after index " + frameIndex.get(FRAMES - 2),
+            "the journal claims entries up to index " + frameIndex.get(FRAMES - 1));
+    }
+
+    @Test
+    void toolsShouldReportACycleFileCutShortWithoutAStackTrace() throws IOException
+    {
+        final Path file = DamagedJournal.cycleFile(journalDir);
+        final long at = DamagedJournal.dataRecordOffsets(file).get(150);
+        DamagedJournal.cutInside(journalDir, 150);
+        assertEveryToolReportsDamage(file.getFileName() + " is cut short: it ends at byte " +
+            String.format("%,d", at + 10) + ", inside the record at byte " + String.format("%,d", at));
+    }
+
+    @Test
+    void toolsShouldReportTheLastCycleFileMissing() throws IOException
+    {
+        final Path file = DamagedJournal.cycleFile(journalDir);
+        Files.delete(file);
+        assertEveryToolReportsDamage("cycle file " + file.getFileName() + " is missing, though metadata.cq4t " +
+            "records its cycle as the journal's last");
     }
 
     private static long append(final JournalAppender appender, final byte[] message)

@@ -101,6 +101,15 @@ public final class JournalFollower implements AutoCloseable
         return publisher.count;
     }
 
+    /**
+     * The journal position of the last message read (published or not), or {@link #NO_POSITION}: where an in-order
+     * read of the journal got to, whatever positions the messages were published with.
+     */
+    public long lastReadPosition()
+    {
+        return publisher.lastRead;
+    }
+
     /** The position the last published message was published with, or {@link #NO_POSITION}. */
     public long lastPosition()
     {
@@ -121,6 +130,7 @@ public final class JournalFollower implements AutoCloseable
         // Written by the reading thread only; volatile so that other threads read them whole.
         private volatile long count;
         private volatile long lastPosition = NO_POSITION;
+        private volatile long lastRead = NO_POSITION;
 
         Publisher(final TelemetryPipeline pipeline, final boolean recordedPositions)
         {
@@ -132,6 +142,7 @@ public final class JournalFollower implements AutoCloseable
         public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
             final long ingestTimeNs)
         {
+            lastRead = index;
             final long position = recordedPositions ? ingestTimeNs : index;
             try
             {

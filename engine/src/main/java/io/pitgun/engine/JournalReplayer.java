@@ -1,6 +1,9 @@
 package io.pitgun.engine;
 
 import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalException;
+import io.pitgun.journal.JournalScan;
 
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
@@ -81,6 +84,73 @@ public final class JournalReplayer
                 // one entry per call
             }
             return follower.messages();
+        }
+    }
+
+    /**
+     * What {@link #replayChecked} replayed.
+     *
+     * @param messages the messages published.
+     * @param damage   null when the journal was read in order to the last index it claims; else why not (a fault
+     *                 reading a cycle file cut short, a damaged record header that ends or skips the in-order read,
+     *                 or the last cycle file missing), naming the last index read and the last claimed.
+     */
+    public record Replayed(long messages, String damage)
+    {
+        /** True if the replay could not read the whole journal: its output is of what was read. */
+        public boolean damaged()
+        {
+            return damage != null;
+        }
+    }
+
+    /**
+     * As {@link #replay(Journal, TelemetryPipeline, LongConsumer, boolean)}, and says whether the replay read the
+     * whole journal: an in-order read stops at a damaged record header (or skips one marked metadata) without an
+     * error, so the replay would otherwise digest part of the journal as if it were all of it.
+     *
+     * @throws JournalException saying the journal is DAMAGED if reading its last index faulted (nothing was
+     *                          published).
+     */
+    public static Replayed replayChecked(final Journal journal, final TelemetryPipeline pipeline,
+        final LongConsumer progress, final boolean recordedPositions)
+    {
+        // Before Chronicle looks for the last entry in a file that is not there.
+        final Journal.MissingCycleFile missing = journal.missingLastCycleFile();
+        if (missing != null)
+        {
+            return new Replayed(0, missing.describe());
+        }
+        final long last = journal.lastIndex();
+        long reported = 0;
+        try (JournalFollower follower = new JournalFollower(journal, pipeline, recordedPositions))
+        {
+            try
+            {
+                while (follower.readNext())
+                {
+                    if (progress != null && follower.messages() - reported >= 0x10000)
+                    {
+                        reported = follower.messages();
+                        progress.accept(reported);
+                    }
+                }
+            }
+            catch (final InternalError ex)
+            {
+                // A fault reading a mapped file (one cut short): the mapping is not read again.
+                final long read = follower.lastReadPosition();
+                return new Replayed(follower.messages(), "cannot read the entry after " +
+                    (read == JournalFollower.NO_POSITION ? "the start" : "index " + read) + ": " +
+                    journal.fault(ex).getMessage());
+            }
+            final long read = follower.lastReadPosition();
+            if (last != Journal.NO_INDEX && (read == JournalFollower.NO_POSITION ||
+                JournalEntryDescriptor.entryIndex(read) < JournalEntryDescriptor.entryIndex(last)))
+            {
+                return new Replayed(follower.messages(), JournalScan.shortRead(read, last));
+            }
+            return new Replayed(follower.messages(), null);
         }
     }
 

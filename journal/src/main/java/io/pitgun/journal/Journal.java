@@ -12,6 +12,9 @@ import org.agrona.DirectBuffer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -54,7 +57,9 @@ public final class Journal implements AutoCloseable
      * repairs a metadata file that a process killed while creating it left half-written.
      *
      * @throws JournalException naming the directory when it cannot be created, or, read-only, holds no journal or
-     *                          a half-written metadata file; a {@link JournalFullException} when a new journal would
+     *                          a half-written metadata file, or, writable, its last cycle file does not read through
+     *                          in order to its last index (appended frames could not be read; see
+     *                          {@link ReadableTail}); a {@link JournalFullException} when a new journal would
      *                          leave less than its {@code minFreeBytes} free.
      */
     public static Journal open(final JournalConfig config)
@@ -107,16 +112,35 @@ public final class Journal implements AutoCloseable
             else
             {
                 HalfCreatedMetadata.repair(directory);
+                CutCycleFiles.requireWholeLastFile(directory);
             }
             final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
                 .rollCycle(rollCycle)
                 .readOnly(config.readOnly())
                 .build();
+            if (!config.readOnly())
+            {
+                requireReadableTail(queue, directory);
+            }
             return new Journal(config, queue, spaceGuard);
         }
         catch (final RuntimeException ex)
         {
             throw new JournalException(directory + ": cannot open the journal: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** A writer refuses a journal whose last cycle file does not read through ({@link ReadableTail}). */
+    private static void requireReadableTail(final SingleChronicleQueue queue, final Path directory)
+    {
+        try
+        {
+            ReadableTail.require(queue, directory);
+        }
+        catch (final RuntimeException ex)
+        {
+            queue.close();
+            throw ex;
         }
     }
 
@@ -242,15 +266,38 @@ public final class Journal implements AutoCloseable
      *  journal is empty. */
     public long firstIndex()
     {
-        final long index = queue.firstIndex();
+        final long index;
+        try
+        {
+            index = queue.firstIndex();
+        }
+        catch (final InternalError ex)
+        {
+            throw fault(ex);
+        }
         return index < 0 || index == Long.MAX_VALUE ? NO_INDEX : JournalEntryDescriptor.position(index, 0);
     }
 
     /**
      * Position of the last message of the last complete entry, or {@link #NO_INDEX} if the journal is empty. Reads
      * that entry's message count (a cold path: it creates and closes a Chronicle tailer).
+     *
+     * @throws JournalException saying the journal is DAMAGED, and which cycle file is cut short when one is, if
+     *                          reading the files faulted (Chronicle reads the last cycle's records up to its end).
      */
     public long lastIndex()
+    {
+        try
+        {
+            return lastPosition();
+        }
+        catch (final InternalError ex)
+        {
+            throw fault(ex);
+        }
+    }
+
+    private long lastPosition()
     {
         final long index = queue.lastIndex();
         if (index < 0 || index == Long.MAX_VALUE)
@@ -288,8 +335,80 @@ public final class Journal implements AutoCloseable
         {
             return 0;
         }
-        return queue.countExcerpts(JournalEntryDescriptor.entryIndex(fromIndex),
-            JournalEntryDescriptor.entryIndex(toIndex)) + 1;
+        try
+        {
+            return queue.countExcerpts(JournalEntryDescriptor.entryIndex(fromIndex),
+                JournalEntryDescriptor.entryIndex(toIndex)) + 1;
+        }
+        catch (final InternalError ex)
+        {
+            throw fault(ex);
+        }
+    }
+
+    /**
+     * A fault reading a mapped cycle file (the JVM's {@link InternalError} for a SIGBUS, e.g. past the end of a file
+     * cut short) as the journal error the tools report, naming the file cut short when one is. The JVM stays usable
+     * but the mapping does not: callers stop reading this journal and close it.
+     */
+    public JournalException fault(final InternalError ex)
+    {
+        return new JournalException(config.directory() + ": DAMAGED: " +
+            CutCycleFiles.describeFault(config.directory(), ex) + "; nothing after the fault was read", ex);
+    }
+
+    /**
+     * The cycle file {@code metadata.cq4t} records as the journal's last when that file is missing (deleted or moved
+     * away), else null: Chronicle then finds only the files left and reports fewer entries, or none, without a
+     * word. Reads what a read-only open found in the metadata; a writable open lists the files again and records
+     * what it finds there, so a journal written since has forgotten the missing file.
+     *
+     * @return the missing cycle's first position ({@link JournalEntryDescriptor#position}) and its file name.
+     */
+    public MissingCycleFile missingLastCycleFile()
+    {
+        if (!config.readOnly())
+        {
+            return null;
+        }
+        final int cycle;
+        try
+        {
+            cycle = queue.lastCycle();
+        }
+        catch (final RuntimeException ex)
+        {
+            return null; // no record to go by
+        }
+        if (cycle < 0 || cycle == Integer.MAX_VALUE)
+        {
+            return null;
+        }
+        final RollCycle rollCycle = queue.rollCycle();
+        final String name = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC)
+            .format(Instant.ofEpochMilli(cycle * (long)rollCycle.lengthInMillis() + queue.epoch())) +
+            SingleChronicleQueue.SUFFIX;
+        if (Files.exists(config.directory().resolve(name)))
+        {
+            return null;
+        }
+        return new MissingCycleFile(JournalEntryDescriptor.position(rollCycle.toIndex(cycle, 0), 0), name);
+    }
+
+    /**
+     * A cycle file the journal's metadata records but the directory lacks.
+     *
+     * @param firstIndex the first position its entries would have.
+     * @param fileName   its file name, e.g. {@code 20261206-03F.cq4}.
+     */
+    public record MissingCycleFile(long firstIndex, String fileName)
+    {
+        /** Says what is missing, for a tool's report. */
+        public String describe()
+        {
+            return "cycle file " + fileName + " is missing, though metadata.cq4t records its cycle as the " +
+                "journal's last: its entries cannot be read";
+        }
     }
 
     /** Flushes nothing (appends are already in the mapped files); releases the files and all open tailers. */

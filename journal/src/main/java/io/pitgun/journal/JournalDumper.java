@@ -140,6 +140,8 @@ public final class JournalDumper
         final ProgressListener progress) throws IOException
     {
         final Pass pass;
+        JournalScan.Outcome columnsRead = null;
+        long toIndex = options.toIndex();
         if (options.format() == Format.JSON)
         {
             pass = new JsonPass(options, out);
@@ -147,14 +149,25 @@ public final class JournalDumper
         else
         {
             final ColumnPass columns = new ColumnPass(options);
-            JournalScan.run(journal, options.fromIndex(), options.toIndex(), columns, progress);
+            columnsRead = JournalScan.run(journal, options.fromIndex(), options.toIndex(), columns, progress);
+            if (columnsRead.failed())
+            {
+                // Write only what the first pass read: a fault there (a file cut short) must not be read again.
+                toIndex = columnsRead.failedIndex() - 1;
+            }
             pass = new CsvPass(options, out, columns.ids);
         }
         hiddenSamples = 0;
-        final JournalScan.Outcome outcome;
+        JournalScan.Outcome outcome;
         try
         {
-            outcome = JournalScan.run(journal, options.fromIndex(), options.toIndex(), pass, progress);
+            outcome = columnsRead != null && columnsRead.failed() && columnsRead.entries() == 0 ? columnsRead :
+                JournalScan.run(journal, options.fromIndex(), toIndex, pass, progress);
+            if (columnsRead != null && columnsRead.failed())
+            {
+                outcome = new JournalScan.Outcome(outcome.entries(), columnsRead.failedIndex(), columnsRead.failure(),
+                    columnsRead.firstIndex(), columnsRead.lastIndex());
+            }
         }
         catch (final UncheckedIOException ex)
         {

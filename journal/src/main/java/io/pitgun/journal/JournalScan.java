@@ -12,8 +12,12 @@ import java.io.UncheckedIOException;
  */
 public final class JournalScan implements JournalEntryHandler
 {
-    /** How the scan ended. {@code failedIndex} is {@link Journal#NO_INDEX} when every entry could be read. */
-    public record Outcome(long entries, long failedIndex, String failure)
+    /**
+     * How the scan ended. {@code failedIndex} is {@link Journal#NO_INDEX} when every entry could be read;
+     * {@code firstIndex}/{@code lastIndex} are the journal's as the scan found them ({@link Journal#NO_INDEX} when
+     * empty), so that a caller need not ask a journal whose files may have faulted again.
+     */
+    public record Outcome(long entries, long failedIndex, String failure, long firstIndex, long lastIndex)
     {
         /** True if an unreadable entry ended the scan ({@code failure} says why). */
         public boolean failed()
@@ -29,6 +33,8 @@ public final class JournalScan implements JournalEntryHandler
     private JournalScanHandler handler;
     private boolean pastEnd;
     private long delivered;
+    /** Position of the last message read in order, in the range or not: where an in-order read got to. */
+    private long lastRead = Journal.NO_INDEX;
 
     private JournalScan(final long fromIndex, final long toIndex)
     {
@@ -39,11 +45,33 @@ public final class JournalScan implements JournalEntryHandler
     /**
      * Scans {@code journal}. {@code fromIndex}/{@code toIndex} of {@link Journal#NO_INDEX} mean the first/last
      * entry.
+     * <p>
+     * Besides an entry Chronicle cannot read, the scan fails when reading in order ends before the range's last
+     * index: Chronicle's last index comes from the cycle file's own index and write position, but an in-order read
+     * stops at a damaged (zeroed) record header and skips one marked as metadata, so without this check the entries
+     * after such a header would be left out without a word. The outcome then names the last index read in order
+     * and the last the journal claims. A scan to the journal's end fails at once, reading nothing, when the cycle file
+     * the journal's metadata records as its last is missing ({@link Journal#missingLastCycleFile}). A scan whose range
+     * ends before
+     * the journal's last entry checks only that it read up to its range's end.
+     *
+     * @throws JournalException saying the journal is DAMAGED when reading its first or last index faulted (a cycle
+     *                          file cut short): nothing was read.
      */
     public static Outcome run(
         final Journal journal, final long fromIndex, final long toIndex, final JournalScanHandler handler,
         final ProgressListener progress)
     {
+        if (toIndex == Journal.NO_INDEX)
+        {
+            // Before Chronicle looks for the last entry in a file that is not there (its own assertions fail there).
+            final Journal.MissingCycleFile missing = journal.missingLastCycleFile();
+            if (missing != null)
+            {
+                progress.onDone();
+                return new Outcome(0, missing.firstIndex(), missing.describe(), Journal.NO_INDEX, Journal.NO_INDEX);
+            }
+        }
         final long first = journal.firstIndex();
         final long last = journal.lastIndex();
         final long from = fromIndex == Journal.NO_INDEX ? first : Math.max(fromIndex, first);
@@ -55,7 +83,7 @@ public final class JournalScan implements JournalEntryHandler
         {
             if (first == Journal.NO_INDEX || from > to)
             {
-                return new Outcome(0, Journal.NO_INDEX, null);
+                return new Outcome(0, Journal.NO_INDEX, null, first, last);
             }
             try
             {
@@ -68,7 +96,12 @@ public final class JournalScan implements JournalEntryHandler
             catch (final RuntimeException ex)
             {
                 progress.onDone();
-                return new Outcome(0, from, "cannot find the entry: " + describe(ex));
+                return new Outcome(0, from, "cannot find the entry: " + describe(ex), first, last);
+            }
+            catch (final InternalError ex)
+            {
+                progress.onDone();
+                return new Outcome(0, from, journal.fault(ex).getMessage(), first, last);
             }
             long entries = 0;
             while (!scan.pastEnd)
@@ -83,12 +116,18 @@ public final class JournalScan implements JournalEntryHandler
                 {
                     throw ex; // the tool's output failed, not the journal
                 }
-                catch (final RuntimeException | InternalError ex)
+                catch (final RuntimeException ex)
                 {
-                    // InternalError is how the JVM reports a fault reading a mapped file, e.g. when a damaged length
-                    // sends Chronicle past the end of a cycle file.
                     progress.onDone();
-                    return new Outcome(scan.delivered, next, "cannot read the entry: " + describe(ex));
+                    return new Outcome(scan.delivered, next, "cannot read the entry: " + describe(ex), first, last);
+                }
+                catch (final InternalError ex)
+                {
+                    // How the JVM reports a fault reading a mapped file, e.g. when a damaged length or a file cut
+                    // short sends Chronicle past its end. The mapping is not to be read again: stop here.
+                    progress.onDone();
+                    return new Outcome(scan.delivered, next, "cannot read the entry: " + journal.fault(ex).getMessage(),
+                        first, last);
                 }
                 if (!read)
                 {
@@ -103,8 +142,27 @@ public final class JournalScan implements JournalEntryHandler
             }
             progress.onProgress(entries, total);
             progress.onDone();
-            return new Outcome(scan.delivered, Journal.NO_INDEX, null);
+            if (!scan.pastEnd && (scan.lastRead == Journal.NO_INDEX ||
+                JournalEntryDescriptor.entryIndex(scan.lastRead) < JournalEntryDescriptor.entryIndex(to)))
+            {
+                return new Outcome(scan.delivered, scan.lastRead == Journal.NO_INDEX ? from :
+                    JournalEntryDescriptor.position(JournalEntryDescriptor.entryIndex(scan.lastRead) + 1, 0),
+                    shortRead(scan.lastRead, to), first, last);
+            }
+            return new Outcome(scan.delivered, Journal.NO_INDEX, null, first, last);
         }
+    }
+
+    /**
+     * Says that reading in order stopped after {@code lastRead} ({@link Journal#NO_INDEX}: before any entry) though
+     * the journal claims entries up to {@code claimedLast}: the words every journal tool reports this with.
+     */
+    public static String shortRead(final long lastRead, final long claimedLast)
+    {
+        return "reading in order " + (lastRead == Journal.NO_INDEX ? "finds no entry" :
+            "stops after index " + lastRead) + ", but the journal claims entries up to index " + claimedLast +
+            ": a damaged record header hides the entries after the last one read (or made the read skip one); " +
+            "they were not read";
     }
 
     @Override
@@ -119,6 +177,7 @@ public final class JournalScan implements JournalEntryHandler
     public void onEntry(final long index, final DirectBuffer buffer, final int offset, final int length,
         final long ingestTimeNs, final JournalEventStamp stamp)
     {
+        lastRead = index;
         if (index > toIndex)
         {
             pastEnd = true;

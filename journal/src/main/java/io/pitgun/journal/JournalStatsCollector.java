@@ -42,7 +42,10 @@ public final class JournalStatsCollector implements JournalScanHandler
     {
     }
 
-    /** Counts everything in {@code journal}; an unreadable entry ends the count there and is reported as bad. */
+    /**
+     * Counts everything in {@code journal}; an unreadable entry, or an in-order read that ends before the journal's
+     * last index ({@link JournalScan}), ends the count there and is reported as bad.
+     */
     public static JournalStats collect(final Journal journal, final ProgressListener progress)
     {
         final JournalStatsCollector collector = new JournalStatsCollector();
@@ -72,7 +75,7 @@ public final class JournalStatsCollector implements JournalScanHandler
         }
         return new JournalStats(outcome.entries(), collector.frames, collector.sessionStarts, collector.sessionEnds,
             collector.manifestsLoaded, collector.policiesLoaded, collector.sessions.size(), collector.sources.cardinality(),
-            collector.firstTimestampUs, collector.lastTimestampUs, journal.firstIndex(), journal.lastIndex(), files,
+            collector.firstTimestampUs, collector.lastTimestampUs, outcome.firstIndex(), outcome.lastIndex(), files,
             fileBytes, collector.messageBytes, collector.bad.count(), collector.bad.firstIndex(),
             collector.bad.firstProblem());
     }

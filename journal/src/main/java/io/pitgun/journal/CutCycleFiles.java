@@ -1,0 +1,139 @@
+package io.pitgun.journal;
+
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Finds a cycle file cut short (e.g. by {@code truncate}, or a copy that stopped): a record whose length runs past the
+ * file's end. Chronicle maps its files and trusts their lengths, so such a file is a SIGBUS at the first read past
+ * the end, which the JVM turns into an {@link InternalError}; this class says afterwards which file and where, and
+ * reads with positional reads only, never a mapping, so it cannot fault itself.
+ * <p>
+ * It walks Chronicle's record headers (a 4-byte little-endian word: length in the low 30 bits, then the metadata and
+ * not-complete bits; records 4-byte aligned) from the start of each file to the first empty header; a damaged header
+ * before the cut ends the walk there, so the cut is then not found. Cold path: it reads the file up to its last
+ * record through a 1 MiB window (the records' bytes too, where records are smaller than the window).
+ */
+final class CutCycleFiles
+{
+    private static final int LENGTH_MASK = (1 << 30) - 1;
+    private static final int WINDOW_BYTES = 1 << 20;
+
+    private CutCycleFiles()
+    {
+    }
+
+    /**
+     * What a fault reading the journal's mapped files ({@code fault}, an {@link InternalError}) means: the cut file
+     * and where, when one is found, else the fault's own words.
+     */
+    static String describeFault(final Path directory, final Throwable fault)
+    {
+        final String cut = describe(directory);
+        return "a fault reading the journal's memory-mapped files (" + fault.getMessage() + "): " +
+            (cut != null ? cut : "a cycle file may be shorter than the records it holds");
+    }
+
+    /** The first cycle file of {@code directory} cut short, with where, or null when none is found. */
+    static String describe(final Path directory)
+    {
+        for (final Path file : cycleFiles(directory))
+        {
+            final String cut = describeFile(file);
+            if (cut != null)
+            {
+                return cut;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Before a writable open: refuses a last cycle file cut short. Chronicle would not fault there, but grow the file
+     * back to its size with zeros, losing the records cut off without a word, and append after them where no in-order
+     * read gets (it stops at the first zero header). Checked before Chronicle maps the file, for that reason.
+     *
+     * @throws JournalException naming the file and where it is cut.
+     */
+    static void requireWholeLastFile(final Path directory)
+    {
+        final List<Path> files = cycleFiles(directory);
+        final String cut = files.isEmpty() ? null : describeFile(files.get(files.size() - 1));
+        if (cut != null)
+        {
+            throw new JournalException("DAMAGED: " + cut + "; a writer would fill it up with zeros and append " +
+                "after them, where no in-order read gets: run `pitgun journal verify " + directory + "`");
+        }
+    }
+
+    /** The cycle files, oldest first (their names are their cycles' dates). */
+    private static List<Path> cycleFiles(final Path directory)
+    {
+        try (Stream<Path> list = Files.list(directory))
+        {
+            return list.filter(file -> file.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX))
+                .sorted().toList();
+        }
+        catch (final IOException ex)
+        {
+            return List.of();
+        }
+    }
+
+    private static String describeFile(final Path file)
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final long size = channel.size();
+            // Headers are read through a window of the file: one read per header would cost a system call per record.
+            final ByteBuffer window = ByteBuffer.allocateDirect(WINDOW_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            long windowStart = 0;
+            window.limit(0);
+            long position = 0;
+            while (true)
+            {
+                if (position + Integer.BYTES > size)
+                {
+                    return String.format("%s is cut short: it ends at byte %,d, where a record header should be",
+                        file.getFileName(), size);
+                }
+                if (position < windowStart || position + Integer.BYTES > windowStart + window.limit())
+                {
+                    windowStart = position;
+                    window.clear();
+                    while (window.hasRemaining() && channel.read(window, windowStart + window.position()) >= 0)
+                    {
+                        // fill the window, or up to the end of the file
+                    }
+                    window.flip();
+                }
+                final int header = window.getInt((int)(position - windowStart));
+                final int length = header & LENGTH_MASK;
+                if (length == 0)
+                {
+                    return null; // the end of what was written (or a record being written)
+                }
+                final long end = position + Integer.BYTES + length;
+                if (end > size)
+                {
+                    return String.format("%s is cut short: it ends at byte %,d, inside the record at byte %,d " +
+                        "that runs to byte %,d", file.getFileName(), size, position, end);
+                }
+                position = (end + 3) & ~3L;
+            }
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+    }
+}

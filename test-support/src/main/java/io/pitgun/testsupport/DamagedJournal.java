@@ -1,0 +1,99 @@
+package io.pitgun.testsupport;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Damages a closed journal's cycle file the way a black-box tester did: finds the data records by walking
+ * Chronicle's record headers (a 4-byte little-endian word: length in the low 30 bits, 0x40000000 metadata,
+ * 0x80000000 not complete; records 4-byte aligned) and zeroes one header, marks one as metadata, or cuts the file.
+ */
+public final class DamagedJournal
+{
+    private static final int LENGTH_MASK = (1 << 30) - 1;
+    private static final int METADATA = 0x4000_0000;
+
+    private DamagedJournal()
+    {
+    }
+
+    /** The journal's only (or first) cycle file. */
+    public static Path cycleFile(final Path journalDirectory) throws IOException
+    {
+        try (Stream<Path> files = Files.list(journalDirectory))
+        {
+            return files.filter(file -> file.toString().endsWith(".cq4")).sorted().findFirst().orElseThrow();
+        }
+    }
+
+    /** File offsets of the headers of the data records (journal entries), in order. */
+    public static List<Long> dataRecordOffsets(final Path cycleFile) throws IOException
+    {
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(cycleFile)).order(ByteOrder.LITTLE_ENDIAN);
+        final List<Long> offsets = new ArrayList<>();
+        int position = 0;
+        while (position + Integer.BYTES <= bytes.limit())
+        {
+            final int header = bytes.getInt(position);
+            final int length = header & LENGTH_MASK;
+            if (length == 0)
+            {
+                break;
+            }
+            if ((header & METADATA) == 0)
+            {
+                offsets.add((long)position);
+            }
+            position = (position + Integer.BYTES + length + 3) & ~3;
+        }
+        return offsets;
+    }
+
+    /** Zeroes the header of the {@code n}th data record (0 is the first entry). */
+    public static void zeroHeader(final Path journalDirectory, final int n) throws IOException
+    {
+        final Path file = cycleFile(journalDirectory);
+        write(file, dataRecordOffsets(file).get(n), new byte[4]);
+    }
+
+    /** Sets the metadata bit of the {@code n}th data record's header (its byte 3: 0x00 becomes 0x40). */
+    public static void markMetadata(final Path journalDirectory, final int n) throws IOException
+    {
+        final Path file = cycleFile(journalDirectory);
+        final long offset = dataRecordOffsets(file).get(n);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(offset + 3);
+            final int top = raf.read();
+            raf.seek(offset + 3);
+            raf.write(top | 0x40);
+        }
+    }
+
+    /** Cuts the cycle file inside the {@code n}th data record (10 bytes after its header starts). */
+    public static void cutInside(final Path journalDirectory, final int n) throws IOException
+    {
+        final Path file = cycleFile(journalDirectory);
+        final long offset = dataRecordOffsets(file).get(n);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.setLength(offset + 10);
+        }
+    }
+
+    private static void write(final Path file, final long offset, final byte[] bytes) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(offset);
+            raf.write(bytes);
+        }
+    }
+}
