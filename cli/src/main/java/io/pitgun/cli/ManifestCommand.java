@@ -48,6 +48,20 @@ final class ManifestCommand implements Runnable
         return compile(ManifestLoader.parse(source.file(), source.text()), source.file(), dictionary);
     }
 
+    /**
+     * What {@code validate}, {@code manifest check} and {@code manifest sign|verify} require of a manifest, stated
+     * once: {@code text} (the content of {@code file}, never read again) loads, compiles against {@code dictionary}
+     * (null: the one the manifest names) and its bytecode is generated.
+     *
+     * @throws ManifestException every problem, as {@code manifest check} prints them.
+     */
+    static CompiledManifest check(final Path file, final String text, final Path dictionary) throws ManifestException
+    {
+        final CompiledManifest compiled = compile(ManifestLoader.parse(file, text), file, dictionary);
+        compiled.newProgram();
+        return compiled;
+    }
+
     private static CompiledManifest compile(final PipelineManifest manifest, final Path file, final Path dictionary)
         throws ManifestException
     {

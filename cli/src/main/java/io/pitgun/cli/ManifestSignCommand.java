@@ -1,24 +1,25 @@
 package io.pitgun.cli;
 
 import io.pitgun.manifest.ManifestException;
-import io.pitgun.manifest.ManifestLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code pitgun manifest sign M --key K}: writes {@code M.sig}, an Ed25519 signature over M's exact bytes; a
- * manifest that does not validate is not signed.
+ * manifest that does not validate (as {@code pitgun validate} and {@code manifest check} see it: schema, dictionary,
+ * formulas) is not signed.
  */
 @Command(
     name = "sign",
     mixinStandardHelpOptions = true,
     description = {"Sign a pipeline manifest: writes M.sig (Ed25519 over M's exact bytes, docs/security.md). " +
-        "A manifest that does not validate is not signed."})
+        "A manifest that does not validate (pitgun validate, manifest check) is not signed."})
 final class ManifestSignCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "M", description = "The manifest.")
@@ -31,26 +32,41 @@ final class ManifestSignCommand implements Callable<Integer>
         description = "Its public key (default: NAME.pub next to NAME.key), for the key id.")
     Path pub;
 
+    @Option(names = "--dictionary", paramLabel = "D",
+        description = "Dictionary file the channel names refer to (default: the shipped one the manifest names).")
+    Path dictionary;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call()
     {
-        return DocumentSigning.sign(spec, file, key, pub, "a valid manifest", ManifestSignCommand::problems);
+        return DocumentSigning.sign(spec, file, key, pub, "a valid manifest",
+            (manifest, text) -> problems(manifest, text, dictionary));
     }
 
-    /** What is wrong with manifest {@code text} (the content of {@code file}): nothing, or the loader's message. */
-    static java.util.List<String> problems(final Path file, final String text)
+    /** As {@link #problems(Path, String, Path)} against the shipped dictionary the manifest names. */
+    static List<String> problems(final Path file, final String text)
+    {
+        return problems(file, text, null);
+    }
+
+    /**
+     * What is wrong with manifest {@code text} (the content of {@code file}) against {@code dictionary} (null: the
+     * shipped one it names): nothing, or every problem as {@code manifest check} and {@code validate} print them. A
+     * manifest that only passes the schema would run nowhere: the gateway compiles it against its dictionary.
+     */
+    static List<String> problems(final Path file, final String text, final Path dictionary)
     {
         try
         {
-            ManifestLoader.parse(file, text);
-            return java.util.List.of();
+            ManifestCommand.check(file, text, dictionary);
+            return List.of();
         }
         catch (final ManifestException ex)
         {
-            return java.util.List.of(ex.getMessage());
+            return List.of(ex.getMessage());
         }
     }
 }

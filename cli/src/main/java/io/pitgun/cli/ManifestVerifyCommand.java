@@ -25,12 +25,17 @@ final class ManifestVerifyCommand implements Callable<Integer>
         description = "Trusted public key files (repeat the option or separate with commas).")
     List<Path> trust;
 
+    @Option(names = "--dictionary", paramLabel = "D",
+        description = "Dictionary file the channel names refer to (default: the shipped one the manifest names).")
+    Path dictionary;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call()
     {
-        return DocumentSigning.verify(spec, file, trust, "a valid manifest", ManifestSignCommand::problems);
+        return DocumentSigning.verify(spec, file, trust, "a valid manifest",
+            (manifest, text) -> ManifestSignCommand.problems(manifest, text, dictionary));
     }
 }

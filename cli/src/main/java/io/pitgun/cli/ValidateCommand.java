@@ -133,7 +133,7 @@ final class ValidateCommand implements Callable<Integer>
         {
             return false;
         }
-        if (id.equals(MANIFEST) && !manifestCompiles(file, err))
+        if (id.equals(MANIFEST) && !manifestCompiles(document, err))
         {
             return false;
         }
@@ -171,12 +171,13 @@ final class ValidateCommand implements Callable<Integer>
     }
 
     // A manifest is valid when it would run: the same semantic checks (dictionary, channels, types, stage order)
-    // and the same report as `manifest check`.
-    private boolean manifestCompiles(final Path file, final PrintWriter err)
+    // and the same report as `manifest check` and `manifest sign`.
+    private boolean manifestCompiles(final ParsedDocument document, final PrintWriter err)
     {
+        final Path file = document.path();
         try
         {
-            ManifestCommand.compile(file, dictionary).newProgram();
+            ManifestCommand.check(file, document.text(), dictionary);
             return true;
         }
         catch (final ManifestException ex)

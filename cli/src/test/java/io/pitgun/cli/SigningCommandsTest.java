@@ -111,6 +111,36 @@ class SigningCommandsTest
         assertFalse(Files.exists(dir.resolve("invalid.yaml.sig")));
     }
 
+    @Test
+    void shouldNotSignAManifestThatDoesNotCompileAndSayWhyAsValidateDoes() throws IOException
+    {
+        // Schema-valid, but the formula names a channel sim.v1 does not have: validate calls it INVALID.
+        keys("authority");
+        final Path manifest = dir.resolve("bad.yaml");
+        Files.writeString(manifest, String.join("\n",
+            "version: v1",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - name: Power_kW",
+            "        expr: \"Torque_Nm * Bogus / 9549.0\"",
+            ""));
+        final CliRun validate = CliRun.of("validate", manifest.toString());
+        assertEquals(1, validate.exitCode(), validate.out());
+
+        final CliRun sign = CliRun.of("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("authority.key").toString());
+
+        assertEquals(1, sign.exitCode(), sign.out() + sign.err());
+        assertFalse(Files.exists(dir.resolve("bad.yaml.sig")), "no signature written");
+        final String problem = manifest + ":6:28: unknown channel 'Bogus'";
+        assertTrue(validate.err().contains(problem), validate.err());
+        assertTrue(sign.err().contains(problem), sign.err());
+        assertTrue(sign.err().contains("        expr: \"Torque_Nm * Bogus / 9549.0\"\n" +
+            "                           ^"), "quotes the line with a caret, as validate does: " + sign.err());
+        assertTrue(sign.err().contains(manifest + ": not signed: it is not a valid manifest"), sign.err());
+    }
+
     private String keys(final String name)
     {
         final CliRun run = CliRun.of("keys", "generate", "--out", dir.resolve(name).toString());
