@@ -103,6 +103,27 @@ class ValidateCommandTest
     }
 
     @Test
+    void shouldReportEachSchemaProblemOfAManifestOnceAsManifestCheckDoes() throws IOException
+    {
+        // Each stage is checked against every stage type the schema allows; a wrong value is still one problem.
+        final Path file = dir.resolve("stages.yaml");
+        Files.writeString(file, "version: v1\npipeline: [[1], 2, \"x\"]\n");
+
+        final CliRun run = CliRun.of("validate", file.toString());
+        final CliRun check = CliRun.of("manifest", "check", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        final List<String> located = run.err().lines().filter(line -> line.startsWith(file + ":2:")).toList();
+        assertEquals(List.of(
+            file + ":2:12: /pipeline/0: array found, object expected",
+            file + ":2:17: /pipeline/1: integer found, object expected",
+            file + ":2:20: /pipeline/2: string found, object expected"), located, run.err());
+        assertTrue(run.err().contains(file + ": INVALID pipeline-manifest/v1 (3 problems)"), run.err());
+        assertEquals(located.size(), check.err().lines().filter(line -> line.startsWith(file + ":2:")).count(),
+            check.err());
+    }
+
+    @Test
     void shouldLocateADictionarysSemanticProblems() throws IOException
     {
         final Path file = dir.resolve("dictionary.yaml");

@@ -11,10 +11,8 @@ import io.pitgun.schemas.SchemaProblem;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Reads a {@code pipeline-manifest/v1} YAML (or JSON) file, validates it against the public schema and builds the
@@ -81,15 +79,11 @@ public final class ManifestLoader
         final List<SchemaProblem> schemaProblems = SchemaCatalog.standard().validate(SCHEMA, root);
         if (!schemaProblems.isEmpty())
         {
-            final Set<String> seen = new LinkedHashSet<>();
             final List<ManifestProblem> problems = new ArrayList<>();
             for (final SchemaProblem problem : schemaProblems)
             {
-                final String reason = SourceLocator.describe(problem.pointer()) + ": " + problem.message();
-                if (seen.add(problem.pointer() + "\n" + reason))
-                {
-                    problems.add(locator.at(problem.pointer(), reason));
-                }
+                problems.add(locator.at(problem.pointer(),
+                    SourceLocator.describe(problem.pointer()) + ": " + problem.message()));
             }
             throw new ManifestException(ManifestProblems.inSourceOrder(problems));
         }

@@ -23,8 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -169,7 +170,7 @@ public final class SchemaCatalog
      *
      * @param id       a schema in the catalog
      * @param document the document's root node
-     * @return every problem found, sorted by pointer; empty when the document is valid
+     * @return every problem found, once each, sorted by pointer; empty when the document is valid
      * @throws IllegalArgumentException if the catalog has no such schema
      */
     public List<SchemaProblem> validate(final SchemaId id, final JsonNode document)
@@ -203,7 +204,9 @@ public final class SchemaCatalog
 
     private static List<SchemaProblem> toProblems(final Set<ValidationMessage> messages)
     {
-        final List<SchemaProblem> problems = new ArrayList<>(messages.size());
+        // One problem once: a value checked by several branches of a oneOf/anyOf (a manifest stage against each
+        // stage type) fails each the same way, in messages that differ only in the schema path the reader never sees.
+        final Set<SchemaProblem> problems = new LinkedHashSet<>(messages.size());
         for (final ValidationMessage message : messages)
         {
             String pointer = pointer(message.getInstanceLocation());
@@ -224,8 +227,9 @@ public final class SchemaCatalog
             }
             problems.add(new SchemaProblem(pointer, message.getType(), text));
         }
-        problems.sort(Comparator.comparing(SchemaProblem::pointer).thenComparing(SchemaProblem::keyword));
-        return withoutPatternsBehindFormats(problems);
+        final List<SchemaProblem> sorted = new ArrayList<>(problems);
+        sorted.sort(Comparator.comparing(SchemaProblem::pointer).thenComparing(SchemaProblem::keyword));
+        return withoutPatternsBehindFormats(sorted);
     }
 
     /**
