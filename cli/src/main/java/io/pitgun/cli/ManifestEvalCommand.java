@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pitgun.codecs.dictionary.ParameterDefinition;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.ManifestException;
@@ -33,7 +32,8 @@ import java.util.concurrent.Callable;
  * {@code pitgun manifest eval FILE --input frames.jsonl}: runs a manifest's per-frame stages over frames, one JSON
  * frame per line shaped like an envelope's {@code payload.frames[]} item, and prints one JSON line per frame the
  * filters keep: {@code {"timestamp_us": ..., "samples": {...}}} with the kept input channels and the present derived
- * channels. NaN and infinite results are printed as {@code null} (JSON has no such numbers).
+ * channels. NaN and infinite results are printed as {@code null} (JSON has no such numbers). A frame whose samples
+ * the gateway would refuse ({@link GatewaySampleCheck}) stops the run with its line number.
  */
 @Command(
     name = "eval",
@@ -82,6 +82,7 @@ final class ManifestEvalCommand implements Callable<Integer>
         {
             inputs.put(slot.name(), slot);
         }
+        final GatewaySampleCheck gateway = new GatewaySampleCheck(compiled.registry());
         final PrintWriter stdout = spec.commandLine().getOut();
         int lineNumber = 0;
         try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8))
@@ -105,7 +106,7 @@ final class ManifestEvalCommand implements Callable<Integer>
                     err.println(where + "not valid JSON: " + ex.getOriginalMessage());
                     return CliErrorHandler.FAILED;
                 }
-                final String problem = fill(compiled, frame, inputs, in);
+                final String problem = fill(compiled, frame, inputs, in, line, gateway);
                 if (problem != null)
                 {
                     err.println(where + problem);
@@ -126,9 +127,14 @@ final class ManifestEvalCommand implements Callable<Integer>
         return 0;
     }
 
-    /** Fills the input table from one frame; returns a problem description or null. */
+    /**
+     * Fills the input table from one frame ({@code frame}, read from {@code line}); returns a problem description or
+     * null. Its samples are those the gateway would take (an empty object is allowed: a frame where every channel is
+     * absent).
+     */
     private static String fill(final CompiledManifest compiled, final JsonNode frame,
-        final Map<String, ProgramPlan.Input> inputs, final FrameValues in)
+        final Map<String, ProgramPlan.Input> inputs, final FrameValues in, final String line,
+        final GatewaySampleCheck gateway) throws IOException
     {
         if (!frame.isObject())
         {
@@ -144,19 +150,18 @@ final class ManifestEvalCommand implements Callable<Integer>
         {
             return "samples is missing or not an object";
         }
+        final String refused = samples.isEmpty() ? null : gateway.problem(line);
+        if (refused != null)
+        {
+            return refused;
+        }
         in.clear();
         in.timestampUs(timestamp.asLong());
         final Iterator<Map.Entry<String, JsonNode>> fields = samples.properties().iterator();
         while (fields.hasNext())
         {
             final Map.Entry<String, JsonNode> sample = fields.next();
-            final String name = sample.getKey();
-            final ParameterDefinition parameter = compiled.registry().byName(name);
-            if (parameter == null)
-            {
-                return "samples." + name + ": unknown channel in dictionary " + compiled.registry().name();
-            }
-            final ProgramPlan.Input slot = inputs.get(name);
+            final ProgramPlan.Input slot = inputs.get(sample.getKey());
             if (slot == null)
             {
                 continue;
@@ -164,22 +169,10 @@ final class ManifestEvalCommand implements Callable<Integer>
             final JsonNode value = sample.getValue();
             if (slot.kind() == ValueKind.BOOLEAN)
             {
-                if (!value.isBoolean())
-                {
-                    return "samples." + name + ": expected true or false";
-                }
                 in.putBoolean(slot.slot(), value.booleanValue());
-            }
-            else if (!value.isNumber())
-            {
-                return "samples." + name + ": expected a number";
             }
             else if (slot.kind() == ValueKind.LONG)
             {
-                if (!value.isIntegralNumber() && value.doubleValue() != Math.rint(value.doubleValue()))
-                {
-                    return "samples." + name + ": " + parameter.dataType().symbol() + " needs an integer";
-                }
                 in.putLong(slot.slot(), value.asLong());
             }
             else

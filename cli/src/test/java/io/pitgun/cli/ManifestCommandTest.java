@@ -211,6 +211,29 @@ class ManifestCommandTest
     }
 
     @Test
+    void shouldRefuseASampleTheGatewayWouldRefuseRatherThanEchoIt() throws IOException
+    {
+        // Speed is kept by the whitelist but read by no formula: its value is still checked, as the gateway does.
+        final String good = "{\"sequence\":1,\"timestamp_us\":1000,\"samples\":{\"Speed\":250.5}}\n";
+        final String[][] cases = {
+            {"1e400", "samples.Speed: channel 'Speed' value 1e400 is outside its range [0, 400] km/h"},
+            {"\"fast\"", "samples.Speed: "},
+            {"true", "samples.Speed: "},
+        };
+        for (final String[] bad : cases)
+        {
+            final Path frames = dir.resolve("frames.jsonl");
+            Files.writeString(frames, good + good.replace("250.5", bad[0]));
+            final CliRun run = CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(),
+                "--input", frames.toString());
+            assertEquals(1, run.exitCode(), bad[0] + ": " + run.out() + run.err());
+            assertTrue(run.err().startsWith(frames + ":2: " + bad[1]), bad[0] + ": " + run.err());
+            assertEquals(1, run.out().lines().count(), "only the good frame: " + run.out());
+            assertFalse(run.out().contains("Infinity") || run.out().contains("fast"), run.out());
+        }
+    }
+
+    @Test
     void shouldReportABadFrameWithItsLineNumber() throws IOException
     {
         final Path frames = dir.resolve("bad.jsonl");

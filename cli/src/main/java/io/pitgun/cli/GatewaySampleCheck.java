@@ -1,0 +1,87 @@
+package io.pitgun.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.codecs.envelope.DecodeError;
+import io.pitgun.codecs.envelope.DecoderLimits;
+import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Checks the samples of one {@code manifest eval} input frame as the gateway does: the gateway's own
+ * {@link EnvelopeDecoder} decodes them in a one-frame envelope. So what the gateway refuses (an unknown or repeated
+ * channel, a string, a boolean for a number or the reverse, a fraction for an integer channel, a value outside the
+ * channel's range such as {@code 1e400}) eval refuses too, in the gateway's words, and those rules are not stated a
+ * second time here. Restricted channels are accepted: eval runs on the user's own files, no client sends them.
+ */
+final class GatewaySampleCheck
+{
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final String ZERO_UUID = "00000000-0000-4000-8000-000000000000";
+    private static final byte[] PREFIX = ("{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":\"" + ZERO_UUID +
+        "\",\"ts\":\"1970-01-01T00:00:00Z\",\"player_id\":\"" + ZERO_UUID + "\",\"session_id\":\"" + ZERO_UUID +
+        "\",\"event_type\":\"telemetry.sample_batch\",\"payload\":{\"frames\":[{\"sequence\":0,\"timestamp_us\":0," +
+        "\"samples\":").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SUFFIX = "}]}}".getBytes(StandardCharsets.UTF_8);
+    private static final String FRAME_POINTER = "/payload/frames/0/";
+
+    private final EnvelopeDecoder decoder;
+    private final ExpandableArrayBuffer output =
+        new ExpandableArrayBuffer(EnvelopeDecoder.maxOutputBytes(DecoderLimits.DEFAULTS));
+
+    /** @param registry the dictionary the manifest was compiled against. */
+    GatewaySampleCheck(final ParameterRegistry registry)
+    {
+        decoder = new EnvelopeDecoder(registry).allowRestricted(true);
+    }
+
+    /**
+     * @param frame one input line, a JSON object whose {@code samples} member is a non-empty object.
+     * @return null when the gateway would take its samples, else {@code samples.NAME: reason [CODE]}.
+     */
+    String problem(final String frame) throws IOException
+    {
+        final byte[] samples = samplesText(frame).getBytes(StandardCharsets.UTF_8);
+        final byte[] envelope = new byte[PREFIX.length + samples.length + SUFFIX.length];
+        System.arraycopy(PREFIX, 0, envelope, 0, PREFIX.length);
+        System.arraycopy(samples, 0, envelope, PREFIX.length, samples.length);
+        System.arraycopy(SUFFIX, 0, envelope, PREFIX.length + samples.length, SUFFIX.length);
+        if (decoder.decode(new UnsafeBuffer(envelope), 0, envelope.length, output, 0))
+        {
+            return null;
+        }
+        final DecodeError error = decoder.error();
+        final String pointer = error.pointer().startsWith(FRAME_POINTER) ?
+            error.pointer().substring(FRAME_POINTER.length()).replace('/', '.') : "samples";
+        return pointer + ": " + error.message() + " [" + error.code() + "]";
+    }
+
+    // The samples as written, not as Jackson read them: 1e400 read as a double is already Infinity. The last
+    // member named samples counts, as for the tree eval reads the frame into.
+    private static String samplesText(final String frame) throws IOException
+    {
+        String samples = null;
+        try (JsonParser parser = JSON.createParser(frame))
+        {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String name = parser.currentName();
+                final JsonToken value = parser.nextToken();
+                final int start = (int)parser.currentTokenLocation().getCharOffset();
+                parser.skipChildren();
+                if ("samples".equals(name) && value == JsonToken.START_OBJECT)
+                {
+                    samples = frame.substring(start, (int)parser.currentLocation().getCharOffset());
+                }
+            }
+        }
+        return samples;
+    }
+}
