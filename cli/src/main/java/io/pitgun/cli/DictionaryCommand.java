@@ -2,11 +2,19 @@ package io.pitgun.cli;
 
 import io.pitgun.codecs.dictionary.DictionaryException;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.schemas.SourceExcerpt;
+import io.pitgun.schemas.TextLocation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code pitgun dictionary}: the dictionary tools ({@code check}, {@code import}). Only wires the subcommands and
@@ -19,7 +27,7 @@ import java.nio.file.Path;
     subcommands = {DictionaryCheckCommand.class, DictionaryImportCommand.class})
 final class DictionaryCommand implements Runnable
 {
-    private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("\\d+:\\d+: ");
+    private static final Pattern LOCATION = Pattern.compile("(\\d+):(\\d+): ");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -37,8 +45,27 @@ final class DictionaryCommand implements Runnable
     }
 
     /**
+     * Prints each problem of {@code file} as {@link #located}; one with a position is followed, as {@code validate}
+     * prints a schema problem, by its line of {@code text} (null: the file could not be read) and a caret.
+     */
+    static void report(final Path file, final String text, final List<String> problems, final PrintWriter err)
+    {
+        for (final String problem : problems)
+        {
+            err.println(located(file, problem));
+            final Matcher location = LOCATION.matcher(problem);
+            if (text != null && location.lookingAt())
+            {
+                final String excerpt = SourceExcerpt.render(text,
+                    new TextLocation(Integer.parseInt(location.group(1)), Integer.parseInt(location.group(2))));
+                err.println("    " + excerpt.replace(System.lineSeparator(), System.lineSeparator() + "    "));
+            }
+        }
+    }
+
+    /**
      * Loads {@code file}, printing its warnings as {@code FILE: warning: ...} on {@code err}; on problems prints
-     * each as {@code FILE: ...} and returns null.
+     * each as {@link #report} does and returns null.
      */
     static ParameterRegistry load(final Path file, final PrintWriter err)
     {
@@ -49,10 +76,24 @@ final class DictionaryCommand implements Runnable
         }
         catch (final DictionaryException ex)
         {
-            ex.problems().forEach(problem -> err.println(located(file, problem)));
+            report(file, textForExcerpts(file), ex.problems(), err);
             return null;
         }
         registry.warnings().forEach(warning -> err.println(file + ": warning: " + warning));
         return registry;
+    }
+
+    // Only to quote lines under the problems the registry found in what it read: a file that cannot be read again
+    // (its problem is then "cannot read") is reported without them.
+    private static String textForExcerpts(final Path file)
+    {
+        try
+        {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
     }
 }

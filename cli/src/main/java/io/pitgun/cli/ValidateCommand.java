@@ -198,10 +198,7 @@ final class ValidateCommand implements Callable<Integer>
         }
         catch (final DictionaryException ex)
         {
-            for (final String problem : ex.problems())
-            {
-                err.println(DictionaryCommand.located(document.path(), problem));
-            }
+            DictionaryCommand.report(document.path(), document.text(), ex.problems(), err);
             err.println(document.path() + ": INVALID dictionary (" + ex.problems().size() + " problem" +
                 (ex.problems().size() == 1 ? "" : "s") + ")");
             return false;

@@ -63,6 +63,34 @@ class DictionaryCommandTest
     }
 
     @Test
+    void shouldReportEveryProblemAtOnceEachWithItsLineAndACaret() throws IOException
+    {
+        // A schema problem (an unknown unit) does not hide the checks a schema cannot make.
+        final Path file = dir.resolve("mine.yaml");
+        Files.writeString(file, String.join("\n",
+            "schema_version: metrics-dictionary/v1",
+            "name: mine",
+            "parameters:",
+            "  - { id: 1, name: A, unit: rpm, data_type: u16, range: { min: 0, max: 10 }, dimension: angular_velocity, access: public }",
+            "  - { id: 1, name: a, unit: rpm, data_type: u16, range: { min: 5, max: 1 }, dimension: angular_velocity, access: public }",
+            "  - { id: 3, name: C, unit: furlongs, data_type: u16, range: { min: 0, max: 1 }, dimension: angular_velocity, access: public }",
+            ""));
+
+        final CliRun run = CliRun.of("dictionary", "check", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        final String entry = "  - { id: 1, name: a, unit: rpm, data_type: u16, range: { min: 5, max: 1 }, " +
+            "dimension: angular_velocity, access: public }";
+        assertTrue(run.err().contains(file + ":6:"), "the schema problem: " + run.err());
+        assertTrue(run.err().contains(file + ":5:11: parameters[1] 'a': duplicate id 1 (already used by 'A')\n    " +
+            entry + "\n              ^\n"), run.err());
+        assertTrue(run.err().contains(file + ":5:20: parameters[1] 'a': duplicate name"), run.err());
+        assertTrue(run.err().contains(file + ":5:57: parameters[1] 'a': empty range"), run.err());
+        assertEquals(4, run.err().lines().filter(line -> line.startsWith(file + ":")).count(), run.err());
+        assertEquals(4, run.err().lines().filter(line -> line.trim().equals("^")).count(), run.err());
+    }
+
+    @Test
     void shouldRefuseABrokenRegistryNamingEachProblem() throws IOException
     {
         final Path file = dir.resolve("bad.yaml");

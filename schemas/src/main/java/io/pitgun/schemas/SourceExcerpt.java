@@ -1,9 +1,10 @@
 package io.pitgun.schemas;
 
 /**
- * Renders one line of a source text with a caret under a column, the way compilers point at errors.
+ * Renders one line of a source text with a caret under a column, the way compilers point at errors. Public for
+ * reports whose problems carry only a location ({@code line:column}), not a {@link ParsedDocument}.
  */
-final class SourceExcerpt
+public final class SourceExcerpt
 {
     private SourceExcerpt()
     {
@@ -53,9 +54,11 @@ final class SourceExcerpt
     }
 
     /**
+     * @param text     the whole source text
+     * @param location a position in it
      * @return the source line, a line break and the caret line
      */
-    static String render(final String text, final TextLocation location)
+    public static String render(final String text, final TextLocation location)
     {
         final String sourceLine = line(text, location.line());
         return sourceLine + System.lineSeparator() + caret(sourceLine, location.column());

@@ -46,39 +46,38 @@ final class DictionaryReader
         {
             problems.add(located(locate, problem.pointer(), describe(document, problem)));
         }
-        if (!problems.isEmpty())
-        {
-            throw new DictionaryException(source, problems);
-        }
 
+        // The checks a schema cannot make run whatever the schema said (every problem at once, docs/contracts.md),
+        // each on the fields it reads only where those have the type the schema requires: a field of the wrong
+        // type is the schema's problem, not a duplicate or an empty range.
         final JsonNode parameters = document.path("parameters");
-        final List<ParameterDefinition> definitions = new ArrayList<>(parameters.size());
-        final Map<Integer, String> namesById = new HashMap<>();
+        final int count = parameters.isArray() ? parameters.size() : 0;
+        final List<ParameterDefinition> definitions = new ArrayList<>(count);
+        final Map<Long, String> namesById = new HashMap<>();
         final Map<String, String> namesByFoldedName = new HashMap<>();
-        for (int i = 0; i < parameters.size(); i++)
+        for (int i = 0; i < count; i++)
         {
             final JsonNode entry = parameters.get(i);
             final String name = entry.path("name").asText();
             final String where = "parameters[" + i + "] '" + name + "'";
-            final int id = entry.path("id").asInt();
-            final String previousWithId = namesById.putIfAbsent(id, name);
+            final JsonNode id = entry.path("id");
+            final String previousWithId = id.isIntegralNumber() ? namesById.putIfAbsent(id.asLong(), name) : null;
             if (previousWithId != null)
             {
                 problems.add(located(locate, "/parameters/" + i + "/id",
-                    where + ": duplicate id " + id + " (already used by '" + previousWithId + "')"));
+                    where + ": duplicate id " + id.asText() + " (already used by '" + previousWithId + "')"));
             }
-            final String previousWithName = namesByFoldedName.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), name);
+            final String previousWithName = entry.path("name").isTextual() ?
+                namesByFoldedName.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), name) : null;
             if (previousWithName != null)
             {
                 problems.add(located(locate, "/parameters/" + i + "/name", where + ": duplicate name (already defined as '" +
                     previousWithName + "'; names are " +
                     "compared case-insensitively so producers cannot drift between spellings)"));
             }
-            final ParameterDefinition definition = definition(entry, where, problemsAt(locate, "/parameters/" + i,
-                problems));
-            if (definition != null)
+            if (checkValues(entry, where, problemsAt(locate, "/parameters/" + i, problems)) && problems.isEmpty())
             {
-                definitions.add(definition);
+                definitions.add(definition(entry));
             }
         }
         if (!problems.isEmpty())
@@ -113,68 +112,85 @@ final class DictionaryReader
         return location == null ? text : location.line() + ":" + location.column() + ": " + text;
     }
 
-    private static ParameterDefinition definition(final JsonNode entry, final String where,
-        final EntryProblems problems)
+    /**
+     * The checks of one entry's range and conversion a schema cannot make; each runs only when the fields it reads
+     * have the schema's types. False when the entry has such a problem (added to {@code problems}).
+     */
+    private static boolean checkValues(final JsonNode entry, final String where, final EntryProblems problems)
     {
-        final DataType dataType = DataType.fromSymbol(entry.path("data_type").asText());
-        double min = 0;
-        double max = 1;
+        final DataType dataType = dataType(entry);
         final JsonNode range = entry.path("range");
         if (dataType == DataType.BOOL)
         {
             if (!range.isMissingNode() && (range.path("min").asDouble() != 0 || range.path("max").asDouble() != 1))
             {
                 problems.add("range", where + ": a bool channel's range is always {min: 0, max: 1}");
-                return null;
+                return false;
             }
         }
-        else
+        else if (dataType != null && range.path("min").isNumber() && range.path("max").isNumber())
         {
-            min = range.path("min").asDouble();
-            max = range.path("max").asDouble();
+            final double min = range.path("min").asDouble();
+            final double max = range.path("max").asDouble();
             if (!(min <= max))
             {
                 problems.add("range", where + ": empty range, min " + range.path("min").asText() + " > max " +
                     range.path("max").asText());
-                return null;
+                return false;
             }
             if (dataType.isInteger() && (min < dataType.minInteger() || max > dataType.maxInteger()))
             {
                 problems.add("range", where + ": range [" + range.path("min").asText() + ", " + range.path("max").asText() +
                     "] does not fit data_type " + dataType.symbol() + " [" + dataType.minInteger() + ", " +
                     dataType.maxInteger() + "]");
-                return null;
+                return false;
             }
             if (dataType == DataType.F32 && (Math.abs(min) > Float.MAX_VALUE || Math.abs(max) > Float.MAX_VALUE))
             {
                 problems.add("range", where + ": range does not fit data_type f32");
-                return null;
+                return false;
             }
         }
-
-        Conversion conversion = Conversion.IDENTITY;
-        final JsonNode conversionNode = entry.path("conversion");
-        if (!conversionNode.isMissingNode())
+        final JsonNode scale = entry.path("conversion").path("scale");
+        if (scale.isNumber() && (scale.asDouble() == 0.0 || !Double.isFinite(scale.asDouble())))
         {
-            final double scale = conversionNode.path("scale").asDouble(1.0);
-            if (scale == 0.0 || !Double.isFinite(scale))
-            {
-                problems.add("conversion/scale", where + ": conversion.scale must be a finite, non-zero number");
-                return null;
-            }
-            conversion = new Conversion(
-                Unit.fromSymbol(conversionNode.path("raw_unit").asText()),
-                scale,
-                conversionNode.path("offset").asDouble(0.0));
+            problems.add("conversion/scale", where + ": conversion.scale must be a finite, non-zero number");
+            return false;
         }
+        return true;
+    }
 
+    // The entry's data type, or null when data_type is not one (the schema reports that).
+    private static DataType dataType(final JsonNode entry)
+    {
+        try
+        {
+            return DataType.fromSymbol(entry.path("data_type").asText());
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return null;
+        }
+    }
+
+    /** The definition of an entry of a document that passed every check. */
+    private static ParameterDefinition definition(final JsonNode entry)
+    {
+        final DataType dataType = DataType.fromSymbol(entry.path("data_type").asText());
+        final JsonNode range = entry.path("range");
+        final boolean bool = dataType == DataType.BOOL;
+        final JsonNode conversionNode = entry.path("conversion");
+        final Conversion conversion = conversionNode.isMissingNode() ? Conversion.IDENTITY : new Conversion(
+            Unit.fromSymbol(conversionNode.path("raw_unit").asText()),
+            conversionNode.path("scale").asDouble(1.0),
+            conversionNode.path("offset").asDouble(0.0));
         return new ParameterDefinition(
             entry.path("id").asInt(),
             entry.path("name").asText(),
             Unit.fromSymbol(entry.path("unit").asText()),
             dataType,
-            min,
-            max,
+            bool ? 0 : range.path("min").asDouble(),
+            bool ? 1 : range.path("max").asDouble(),
             Dimension.fromSymbol(entry.path("dimension").asText()),
             AccessLevel.fromSymbol(entry.path("access").asText()),
             entry.path("description").asText(""),
