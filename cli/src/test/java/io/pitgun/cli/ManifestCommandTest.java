@@ -115,6 +115,64 @@ class ManifestCommandTest
     }
 
     @Test
+    void shouldPointInsideBlockScalarsEscapedAndMultiLineStrings() throws IOException
+    {
+        final Path file = dir.resolve("styles.yaml");
+        Files.writeString(file, String.join("\n",
+            "version: v1",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - name: Tyre_Temp_Spread",
+            "        expr: >-",
+            "          max(max(Tyre_Surface_Temp_FL, Tyre_Surface_Temp_FR), max(Tyre_Surface_Temp_RL, Tyre_Surface_Temp_RR))",
+            "          - min(min(Tyre_Surface_Temp_FL, Bogus1), min(Tyre_Surface_Temp_RL, Tyre_Surface_Temp_RR))",
+            "      - name: Literal",
+            "        expr: |",
+            "          Speed",
+            "            * Bogus2",
+            "      - name: Escaped",
+            "        expr: \"Speed * \\t Bogus3\"",
+            "      - name: Plain",
+            "        expr: Speed *",
+            "          Bogus4",
+            "      - name: Quoted",
+            "        expr: 'Speed",
+            "          * Bogus5'",
+            ""));
+        final Object[][] expected = {
+            {"8:43: unknown channel 'Bogus1'", "          - min(min(Tyre_Surface_Temp_FL, Bogus1)", 43},
+            {"12:15: unknown channel 'Bogus2'", "            * Bogus2", 15},
+            {"14:27: unknown channel 'Bogus3'", "        expr: \"Speed * \\t Bogus3\"", 27},
+            {"17:11: unknown channel 'Bogus4'", "          Bogus4", 11},
+            {"20:13: unknown channel 'Bogus5'", "          * Bogus5'", 13},
+        };
+
+        for (final String command : new String[] {"manifest check", "validate"})
+        {
+            final List<String> args = new java.util.ArrayList<>(List.of(command.split(" ")));
+            args.add(file.toString());
+            final CliRun run = CliRun.of(args.toArray(String[]::new));
+
+            assertEquals(1, run.exitCode(), command + ": " + run.out() + run.err());
+            final List<String> lines = run.err().lines().collect(Collectors.toList());
+            for (final Object[] problem : expected)
+            {
+                final int at = lines.indexOf(lines.stream().filter(line -> line.startsWith(file + ":" + problem[0]))
+                    .findFirst().orElse(null));
+                assertTrue(at >= 0, command + ": no " + problem[0] + " in:\n" + run.err());
+                // The quoted line, then the caret under the column (validate indents both by four).
+                final String quoted = lines.get(at + 1);
+                final int indent = quoted.length() - quoted.stripLeading().length() -
+                    (((String)problem[1]).length() - ((String)problem[1]).stripLeading().length());
+                assertTrue(quoted.substring(indent).startsWith((String)problem[1]), command + ": " + quoted);
+                assertEquals(indent + (int)problem[2] - 1, lines.get(at + 2).indexOf('^'),
+                    command + ": caret under " + problem[0] + " in:\n" + run.err());
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseASegmentWhoseSummariesGoNowhere() throws IOException
     {
         final Path file = dir.resolve("segment-without-output.yaml");
