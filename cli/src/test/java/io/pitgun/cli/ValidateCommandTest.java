@@ -183,6 +183,27 @@ class ValidateCommandTest
     }
 
     @Test
+    void shouldLocateNestingTooDeepInWordsOfItsOwn() throws IOException
+    {
+        final String open = "[".repeat(1200);
+        final String close = "]".repeat(1200);
+        final Path json = dir.resolve("deep.json");
+        Files.writeString(json, "{\"version\": \"v1\", \"pipeline\": " + open + close + "}\n");
+        final Path yaml = dir.resolve("deep.yaml");
+        Files.writeString(yaml, "version: v1\npipeline: " + open + close + "\n");
+
+        for (final Path file : List.of(json, yaml))
+        {
+            final CliRun run = CliRun.of("validate", file.toString());
+
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().matches("(?s)" + java.util.regex.Pattern.quote(file.toString()) +
+                ":\\d+:\\d+: .*nested more than \\d+ levels deep.*\\n.*\\n *\\^\\s*"), run.err());
+            assertFalse(run.err().contains("StreamReadConstraints"), run.err());
+        }
+    }
+
+    @Test
     void shouldRefuseDocumentsThatClaimNoContract() throws IOException
     {
         final Path file = dir.resolve("mystery.json");

@@ -30,12 +30,19 @@ import java.util.Objects;
  *
  * <p>Stricter than a plain {@code ObjectMapper}: a key repeated in the same object is an error in
  * both formats (YAML would otherwise keep the last one silently), a file must hold exactly one
- * document, and every error names the file and position.
+ * document, no more than {@link #MAX_NESTING} objects and arrays nest inside each other, and every error names the
+ * file and position.
  *
  * <p>Cold path: meant for configuration, manifests and contract files, not for the ingest path.
  */
 public final class DocumentReader
 {
+    /**
+     * How many objects and arrays may nest inside each other. Below the parser's own limit (1,000), so that a
+     * deeper document is refused here, at the value that goes too deep, in words a person can act on.
+     */
+    public static final int MAX_NESTING = 500;
+
     private static final JsonFactory JSON_FACTORY = JsonFactory.builder().build();
     private static final JsonFactory YAML_FACTORY = YAMLFactory.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -150,6 +157,7 @@ public final class DocumentReader
         private final Map<String, TextLocation> locations = new HashMap<>();
         private final Map<String, TextLocation> keyLocations = new HashMap<>();
         private JsonParser parser;
+        private int depth;
 
         TreeBuilder(final Path path, final String text, final DocumentFormat format)
         {
@@ -199,12 +207,16 @@ public final class DocumentReader
                 throw error(tokenLocation(), "YAML aliases (*" + parser.getText() + ") are not supported: " +
                     "write the value out in full");
             }
+            if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth == MAX_NESTING)
+            {
+                throw error(tokenLocation(), "objects and arrays nested more than " + MAX_NESTING + " levels deep");
+            }
             switch (token)
             {
                 case START_OBJECT:
-                    return readObject(pointer);
+                    return nested(() -> readObject(pointer));
                 case START_ARRAY:
-                    return readArray(pointer);
+                    return nested(() -> readArray(pointer));
                 case VALUE_STRING:
                     return NODES.textNode(parser.getText());
                 case VALUE_NUMBER_INT:
@@ -221,6 +233,26 @@ public final class DocumentReader
                 default:
                     throw error(tokenLocation(), "unsupported value (" + token + "): only objects, arrays, " +
                         "strings, numbers, booleans and null are allowed");
+            }
+        }
+
+        /** How an object or array is read: one level deeper. */
+        @FunctionalInterface
+        private interface Container
+        {
+            JsonNode read() throws IOException, DocumentException;
+        }
+
+        private JsonNode nested(final Container container) throws IOException, DocumentException
+        {
+            depth++;
+            try
+            {
+                return container.read();
+            }
+            finally
+            {
+                depth--;
             }
         }
 
