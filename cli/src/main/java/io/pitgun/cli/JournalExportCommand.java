@@ -109,6 +109,14 @@ final class JournalExportCommand implements Callable<Integer>
             final UUID sessionId = session == null ? null : parseSession(session);
             final long[] lower = bound("--from", from, Journal.NO_INDEX, Long.MIN_VALUE);
             final long[] upper = bound("--to", to, Journal.NO_INDEX, Long.MAX_VALUE);
+            // Both ends are included, so equal ends select something; reversed ones nothing, which is a mistake to
+            // say, not an empty export to write. An index and a time do not compare.
+            if (from != null && to != null && (lower[0] != Journal.NO_INDEX && upper[0] != Journal.NO_INDEX ?
+                lower[0] > upper[0] : lower[1] > upper[1]))
+            {
+                throw new IllegalArgumentException("--from " + from + " is after --to " + to + ": nothing would " +
+                    "be exported");
+            }
             selection = new ExportSelection(lower[0], upper[0], lower[1], upper[1], sessionId);
             rotation = new FileRotation(maxFileBytes, maxFileRows);
         }

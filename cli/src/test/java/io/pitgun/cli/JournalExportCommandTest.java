@@ -480,6 +480,31 @@ class JournalExportCommandTest
         assertTrue(badTime.err().contains("--to: expected a journal index or an ISO-8601 time"), badTime.err());
     }
 
+    @Test
+    void shouldRefuseAFromLaterThanTheToRatherThanExportNothing() throws Exception
+    {
+        final Path journal = syntheticJournal(dir.resolve("journal"));
+        final String[][] reversed = {
+            {"2026-12-03T14:00:01Z", "2026-12-03T14:00:00Z", "--from 2026-12-03T14:00:01Z is after --to 2026-12-03T14:00:00Z"},
+            {"9", "3", "--from 9 is after --to 3"},
+        };
+        for (final String[] range : reversed)
+        {
+            final Path out = dir.resolve("export-" + range[0].replace(':', '-'));
+            final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(), "--from",
+                range[0], "--to", range[1]);
+
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().startsWith("pitgun journal export: " + range[2]), run.err());
+            assertFalse(Files.exists(out), "nothing written");
+        }
+        // Equal ends select one instant (both ends are included), and an index and a time do not compare.
+        assertEquals(0, CliRun.of("journal", "export", journal.toString(), "--out", dir.resolve("one").toString(),
+            "--from", "2026-12-03T14:00:00Z", "--to", "2026-12-03T14:00:00Z").exitCode());
+        assertEquals(0, CliRun.of("journal", "export", journal.toString(), "--out", dir.resolve("mixed").toString(),
+            "--from", "9", "--to", "2026-12-03T14:00:00Z").exitCode());
+    }
+
     /**
      * Two sessions: A has 450 frames from 13:59:57.500 at 100 Hz (250 before 14:00, 200 after), B 150 frames after
      * 14:00. Speed is missing from every 3rd frame and Gear from every 5th; Engine_Map (restricted) is in every 4th.
