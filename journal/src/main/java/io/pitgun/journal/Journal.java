@@ -124,6 +124,11 @@ public final class Journal implements AutoCloseable
             }
             return new Journal(config, queue, spaceGuard);
         }
+        catch (final JournalDamagedException ex)
+        {
+            // Kept apart: a caller that would retry the open (the hive, per edge batch) gives up on this one.
+            throw new JournalDamagedException(directory + ": cannot open the journal: " + ex.getMessage(), ex);
+        }
         catch (final RuntimeException ex)
         {
             throw new JournalException(directory + ": cannot open the journal: " + ex.getMessage(), ex);
@@ -351,9 +356,9 @@ public final class Journal implements AutoCloseable
      * cut short) as the journal error the tools report, naming the file cut short when one is. The JVM stays usable
      * but the mapping does not: callers stop reading this journal and close it.
      */
-    public JournalException fault(final InternalError ex)
+    public JournalDamagedException fault(final InternalError ex)
     {
-        return new JournalException(config.directory() + ": DAMAGED: " +
+        return new JournalDamagedException(config.directory() + ": DAMAGED: " +
             CutCycleFiles.describeFault(config.directory(), ex) + "; nothing after the fault was read", ex);
     }
 

@@ -69,13 +69,13 @@ final class ReadableTail
         }
         catch (final InternalError ex)
         {
-            throw new JournalException("DAMAGED: " + CutCycleFiles.describeFault(directory, ex) + "; frames " +
+            throw new JournalDamagedException("DAMAGED: " + CutCycleFiles.describeFault(directory, ex) + "; frames " +
                 "appended now could not be read: run `pitgun journal verify " + directory + "`", ex);
         }
         final double ms = (System.nanoTime() - started) / 1e6;
         if (read != last)
         {
-            throw new JournalException("DAMAGED: its last cycle file does not read through: reading in order " +
+            throw new JournalDamagedException("DAMAGED: its last cycle file does not read through: reading in order " +
                 (read < 0 ? "finds no entry" : "stops after index " + JournalEntryDescriptor.position(read, 0)) +
                 ", but the journal claims entries up to index " + JournalEntryDescriptor.position(last, 0) +
                 ", so frames appended now could not be read: run `pitgun journal verify " + directory + "`");

@@ -273,6 +273,12 @@ public final class Hive implements AutoCloseable
         return agent.edgesRefused();
     }
 
+    /** Batches ignored because their edge's journal is damaged; see {@link HiveAgent#batchesOfDamagedEdges}. */
+    public long batchesOfDamagedEdges()
+    {
+        return agent.batchesOfDamagedEdges();
+    }
+
     /** Reply channels refused (another host than the batches'); see {@link HiveAgent#repliesRefused}. */
     public long repliesRefused()
     {

@@ -8,6 +8,7 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.pitgun.engine.FileStamp;
+import io.pitgun.journal.JournalDamagedException;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
@@ -51,6 +52,10 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     private volatile long fragmentsIgnored;
     /** Batches of edge ids beyond {@link HiveConfig#maxEdges()}, ignored. */
     private volatile long edgesRefused;
+    /** Edges whose journal a writable open found damaged ({@link JournalDamagedException}); at most max_edges. */
+    private final List<UUID> damagedEdges = new ArrayList<>();
+    /** Batches of those edges ignored, the first included. Written by the writer thread only. */
+    private volatile long batchesOfDamagedEdges;
     /** Reply channels refused: not from the host the batches come from. */
     private volatile long repliesRefused;
     /** Batches refused as unauthenticated, by {@link UnauthenticatedReason} ordinal. */
@@ -248,6 +253,12 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     public long fragmentsIgnored()
     {
         return fragmentsIgnored;
+    }
+
+    /** Batches ignored because their edge's journal is damaged (see {@link #writer}); safe from any thread. */
+    public long batchesOfDamagedEdges()
+    {
+        return batchesOfDamagedEdges;
     }
 
     /** Batches ignored because they came from a new edge id when the hive already had its most edges. */
@@ -477,10 +488,35 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
             }
             return null;
         }
+        for (int i = 0, n = damagedEdges.size(); i < n; i++)
+        {
+            if (damagedEdges.get(i).getMostSignificantBits() == msb &&
+                damagedEdges.get(i).getLeastSignificantBits() == lsb)
+            {
+                batchesOfDamagedEdges++;
+                return null;
+            }
+        }
         final UUID edgeId = new UUID(msb, lsb); // a new edge: a cold path
         final int secret = secrets == null ? -1 : secrets.indexOf(msb, lsb);
-        final HiveEdgeWriter writer = new HiveEdgeWriter(edgeId, config.edgeJournal(edgeId.toString()),
-            secret < 0 ? null : authenticators[secret]);
+        final HiveEdgeWriter writer;
+        try
+        {
+            writer = new HiveEdgeWriter(edgeId, config.edgeJournal(edgeId.toString()),
+                secret < 0 ? null : authenticators[secret]);
+        }
+        catch (final JournalDamagedException ex)
+        {
+            // Not transient, and dear to find (the last cycle file is read through): the edge's batches are ignored,
+            // unacknowledged, so the edge keeps them, until its journal is mended and the hive restarted. The other
+            // edges go on; an exception out of here would stop the start-up replay, or every batch of this edge
+            // would open and check the journal again on the one writer thread.
+            damagedEdges.add(edgeId);
+            batchesOfDamagedEdges++;
+            LOG.error("edge {}: its journal is damaged, its batches are ignored (not acknowledged) until it is " +
+                "mended and the hive restarted: {}", edgeId, ex.getMessage());
+            return null;
+        }
         writers.add(writer);
         published.add(writer);
         LOG.info("edge {} connected", edgeId);

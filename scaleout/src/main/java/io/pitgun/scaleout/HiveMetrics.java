@@ -99,6 +99,9 @@ public final class HiveMetrics
         family(out, "pitgun_hive_edges_refused_total", "counter",
             "Batches ignored because they came from a new edge id when the hive already had --max-edges edges.");
         sample(out, "pitgun_hive_edges_refused_total", null, hive.edgesRefused());
+        family(out, "pitgun_hive_damaged_edge_batches_total", "counter",
+            "Batches ignored, unacknowledged, because their edge's journal is damaged (pitgun journal verify: where).");
+        sample(out, "pitgun_hive_damaged_edge_batches_total", null, hive.batchesOfDamagedEdges());
         family(out, "pitgun_hive_replies_refused_total", "counter",
             "Reply channels refused: naming another host than the one the edge's batches come from.");
         sample(out, "pitgun_hive_replies_refused_total", null, hive.repliesRefused());

@@ -13,6 +13,7 @@ import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.DamagedJournal;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -150,6 +151,45 @@ class ShippingTest
                 assertFalse(Files.exists(HiveConfig.of(channel, hiveData).edgeJournal(second.edgeId().toString())),
                     "a refused edge gets no journal");
                 assertEquals(Journal.NO_INDEX, second.counters().ackedIndex());
+            }
+        }
+    }
+
+    /**
+     * An edge whose journal at the hive is damaged (a zeroed record header: frames appended after it would be read
+     * by nothing) is refused when the hive opens that journal: its batches are ignored, unacknowledged, and counted,
+     * once checked, while the other edges are served. Before, the refusal escaped the writer as an exception, logged
+     * with every batch of that edge, each one opening and reading the journal through again (and, replaying a
+     * recording at start, stopped the hive).
+     */
+    @Test
+    void shouldIgnoreTheBatchesOfAnEdgeWhoseJournalIsDamagedAndServeTheOthers() throws Exception
+    {
+        append(edgeJournal, 0, 100);
+        final UUID damagedEdge;
+        try (Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));
+            EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData,
+                shipperConfig().withAeronDirectory(dir.resolve("aeron-edge"))))
+        {
+            damagedEdge = shipper.edgeId();
+            awaitHiveHolds(damagedEdge);
+        }
+        DamagedJournal.zeroHeader(HiveConfig.of(channel, hiveData).edgeJournal(damagedEdge.toString()), 1);
+        append(edgeJournal, 100, 100);
+
+        final Hive hive = startHive();
+        final Path otherData = dir.resolve("edge-2");
+        try (Journal other = Journal.open(JournalConfig.of(otherData.resolve("journal"))))
+        {
+            append(other, 0, 100);
+            final EdgeShipper first = startShipper();
+            try (EdgeShipper second = EdgeShipper.start(other, otherData,
+                shipperConfig().withAeronDirectory(dir.resolve("aeron-edge-2"))))
+            {
+                Await.until("the second edge served", WAIT, () -> second.counters().ackedIndex() == other.lastIndex());
+                Await.until("the damaged edge's batches ignored", WAIT, () -> hive.batchesOfDamagedEdges() > 1);
+                assertEquals(1, hive.edges().size(), "only the second edge has a writer");
+                assertTrue(first.counters().ackedIndex() < edgeJournal.lastIndex(), "nothing new acknowledged");
             }
         }
     }
