@@ -147,12 +147,16 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
      * request in progress is already ingesting, so it still gets its answer ({@link #nextTurn}), and only then does the
      * connection close, lingering ({@link LingeringClose}) so that the client's unread flood does not make the kernel
      * reset the connection over that answer. The waiting requests were never routed: they are dropped unanswered
-     * and without effect, as is every later one, which a client may send again on a new connection. Closing at once
+     * and without effect, as is every later one (the connection stops reading until the close), which a client may
+     * send again on a new connection. Closing at once
      * lost the answer of a request whose frames were journaled, and counted every further request as a refusal.
      */
     private void refusePipelining(final ChannelHandlerContext ctx)
     {
         refusingPipelined = true;
+        // Read no more of the flood meanwhile (what a read already holds is dropped below); the lingering close reads
+        // on, so what waits in the socket is taken off it rather than answered with a reset.
+        ctx.channel().config().setAutoRead(false);
         server.counters().rejected(RejectReason.TOO_MANY_PIPELINED);
         LOG.debug("{} pipelined more than {} requests behind an unanswered one: closing after its answer", peer,
             MAX_PIPELINED);
