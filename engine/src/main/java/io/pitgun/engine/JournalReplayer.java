@@ -1,7 +1,6 @@
 package io.pitgun.engine;
 
 import io.pitgun.journal.Journal;
-import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalException;
 import io.pitgun.journal.JournalScan;
 
@@ -145,8 +144,7 @@ public final class JournalReplayer
                     journal.fault(ex).getMessage());
             }
             final long read = follower.lastReadPosition();
-            if (last != Journal.NO_INDEX && (read == JournalFollower.NO_POSITION ||
-                JournalEntryDescriptor.entryIndex(read) < JournalEntryDescriptor.entryIndex(last)))
+            if (last != Journal.NO_INDEX && JournalScan.stoppedShort(read, last))
             {
                 return new Replayed(follower.messages(), JournalScan.shortRead(read, last));
             }

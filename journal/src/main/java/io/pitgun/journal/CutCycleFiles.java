@@ -14,8 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * Finds a cycle file cut short (e.g. by {@code truncate}, or a copy that stopped): a record whose length runs past the
- * file's end; and a record header zeroed before the end of what was written, which ends every in-order read there
- * while Chronicle appends at its own write position, after it. Chronicle maps its files and trusts their lengths, so
+ * file's end. Chronicle maps its files and trusts their lengths, so
  * a file cut short is a SIGBUS at the first read past the end, which the JVM turns into an {@link InternalError}; this
  * class says afterwards which file and where, and reads with positional reads only, never a mapping, so it cannot
  * fault itself.
@@ -29,8 +28,6 @@ final class CutCycleFiles
 {
     private static final int LENGTH_MASK = (1 << 30) - 1;
     private static final int WINDOW_BYTES = 1 << 20;
-    /** Bytes looked at after a header of 0: a journal entry's own header alone is longer. */
-    private static final int ZEROED_HEADER_PROBE_BYTES = 64;
 
     private CutCycleFiles()
     {
@@ -62,12 +59,9 @@ final class CutCycleFiles
     }
 
     /**
-     * Before a writable open: refuses a last cycle file cut short, or with a record header zeroed before its end.
-     * Chronicle would not fault on a cut file, but grow it back to its size with zeros, losing the records cut off
-     * without a word, and append after them where no in-order read gets (it stops at the first zero header); it
-     * appends past a zeroed header too. Checked before Chronicle maps the file. ({@link ReadableTail} compares the
-     * in-order read with Chronicle's last index, which misses a zeroed header where that index is itself found by
-     * reading in order: a file with fewer entries than Chronicle's index spacing.)
+     * Before a writable open: refuses a last cycle file cut short. Chronicle would not fault there, but grow the file
+     * back to its size with zeros, losing the records cut off without a word, and append after them where no in-order
+     * read gets (it stops at the first zero header). Checked before Chronicle maps the file, for that reason.
      *
      * @throws JournalException naming the file and where it is cut.
      */
@@ -131,12 +125,7 @@ final class CutCycleFiles
                 final int length = header & LENGTH_MASK;
                 if (length == 0)
                 {
-                    // The end of what was written, or a record being written (its header not complete, never 0) —
-                    // unless the header is 0 with a record's bytes after it: a header zeroed by damage. Chronicle
-                    // zeroes a rolled-back record whole, and writes a record's header before its bytes.
-                    return header == 0 && bytesAfter(channel, position + Integer.BYTES, size) ? String.format(
-                        "%s has a record header zeroed at byte %,d with a record's bytes after it: every in-order " +
-                        "read stops there", file.getFileName(), position) : null;
+                    return null; // the end of what was written (or a record being written)
                 }
                 final long end = position + Integer.BYTES + length;
                 if (end > size)
@@ -151,24 +140,5 @@ final class CutCycleFiles
         {
             return null;
         }
-    }
-
-    /** Whether any of the {@link #ZEROED_HEADER_PROBE_BYTES} bytes from {@code from} on is not 0. */
-    private static boolean bytesAfter(final FileChannel channel, final long from, final long size) throws IOException
-    {
-        final int bytes = (int)Math.max(0, Math.min(ZEROED_HEADER_PROBE_BYTES, size - from));
-        final ByteBuffer probe = ByteBuffer.allocate(bytes);
-        while (probe.hasRemaining() && channel.read(probe, from + probe.position()) >= 0)
-        {
-            // fill the probe, or up to the end of the file
-        }
-        for (int i = 0; i < probe.position(); i++)
-        {
-            if (probe.get(i) != 0)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -52,8 +52,7 @@ public final class JournalScan implements JournalEntryHandler
      * after such a header would be left out without a word. The outcome then names the last index read in order
      * and the last the journal claims. A scan to the journal's end fails at once, reading nothing, when the cycle file
      * the journal's metadata records as its last is missing ({@link Journal#missingLastCycleFile}). A scan whose range
-     * ends before
-     * the journal's last entry checks only that it read up to its range's end.
+     * ends before the journal's last entry checks only that it read up to its range's end.
      *
      * @throws JournalException saying the journal is DAMAGED when reading its first or last index faulted (a cycle
      *                          file cut short): nothing was read.
@@ -142,8 +141,7 @@ public final class JournalScan implements JournalEntryHandler
             }
             progress.onProgress(entries, total);
             progress.onDone();
-            if (!scan.pastEnd && (scan.lastRead == Journal.NO_INDEX ||
-                JournalEntryDescriptor.entryIndex(scan.lastRead) < JournalEntryDescriptor.entryIndex(to)))
+            if (!scan.pastEnd && stoppedShort(scan.lastRead, to))
             {
                 return new Outcome(scan.delivered, scan.lastRead == Journal.NO_INDEX ? from :
                     JournalEntryDescriptor.position(JournalEntryDescriptor.entryIndex(scan.lastRead) + 1, 0),
@@ -151,6 +149,16 @@ public final class JournalScan implements JournalEntryHandler
             }
             return new Outcome(scan.delivered, Journal.NO_INDEX, null, first, last);
         }
+    }
+
+    /**
+     * Whether reading in order, which got to {@code lastRead} ({@link Journal#NO_INDEX}: no entry), stopped before
+     * the entry of {@code claimedLast}, the last index the journal claims (or the range's end).
+     */
+    public static boolean stoppedShort(final long lastRead, final long claimedLast)
+    {
+        return lastRead == Journal.NO_INDEX ||
+            JournalEntryDescriptor.entryIndex(lastRead) < JournalEntryDescriptor.entryIndex(claimedLast);
     }
 
     /**

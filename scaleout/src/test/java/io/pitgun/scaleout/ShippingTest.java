@@ -165,7 +165,9 @@ class ShippingTest
     @Test
     void shouldIgnoreTheBatchesOfAnEdgeWhoseJournalIsDamagedAndServeTheOthers() throws Exception
     {
-        append(edgeJournal, 0, 100);
+        // Enough entries that Chronicle finds the journal's last index from its own index, past the damage (with
+        // fewer, it finds it by reading in order, stops where the read stops, and the open cannot tell).
+        append(edgeJournal, 0, 3_000);
         final UUID damagedEdge;
         try (Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));
             EdgeShipper shipper = EdgeShipper.start(edgeJournal, edgeData,
@@ -175,7 +177,7 @@ class ShippingTest
             awaitHiveHolds(damagedEdge);
         }
         DamagedJournal.zeroHeader(HiveConfig.of(channel, hiveData).edgeJournal(damagedEdge.toString()), 1);
-        append(edgeJournal, 100, 100);
+        append(edgeJournal, 3_000, 100);
 
         final Hive hive = startHive();
         final Path otherData = dir.resolve("edge-2");
