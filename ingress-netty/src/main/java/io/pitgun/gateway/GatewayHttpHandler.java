@@ -125,6 +125,12 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             routes.failures().onMalformed(exchange, request.decoderResult().cause());
             return;
         }
+        final String hostProblem = HostFieldRule.problem(request);
+        if (hostProblem != null)
+        {
+            routes.failures().onMalformed(exchange, hostProblem);
+            return;
+        }
         try
         {
             route(exchange);

@@ -40,9 +40,15 @@ final class HttpFailureAnswers
         }
         else
         {
-            exchange.error(GatewayCounters.Endpoint.OTHER, 400, RejectReason.MALFORMED_HTTP,
-                "malformed HTTP request: " + (cause == null ? "unknown problem" : cause.getMessage()), true);
+            onMalformed(exchange, cause == null ? "unknown problem" : cause.getMessage());
         }
+    }
+
+    /** A request Netty decoded but HTTP does not allow ({@code problem}, e.g. {@link HostFieldRule}): 400. */
+    void onMalformed(final HttpExchange exchange, final String problem)
+    {
+        exchange.error(GatewayCounters.Endpoint.OTHER, 400, RejectReason.MALFORMED_HTTP,
+            "malformed HTTP request: " + problem, true);
     }
 
     /** A body over {@code limit} bytes ({@link BeaconAggregator}): 413. */

@@ -69,6 +69,40 @@ class GatewayHostCheckIntegrationTest
         }
     }
 
+    /**
+     * RFC 9112 §3.2: a request with more than one {@code Host} field line, or an HTTP/1.1 request with none, is
+     * answered 400. Two lines let a rebinding page pass the check with a loopback name in one and be served under the
+     * other; the gateway admitted them (200) and read only the first.
+     */
+    @Test
+    void shouldRefuseTwoHostLinesAndAnHttp11RequestWithoutHost() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of()))
+        {
+            final int port = gateway.server.address().getPort();
+            for (final String hosts : List.of("Host: localhost:" + port + "\r\nHost: evil.example\r\n",
+                "Host: evil.example\r\nHost: localhost:" + port + "\r\n",
+                "Host: localhost\r\nHost: localhost\r\n",
+                ""))
+            {
+                try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+                {
+                    final RawHttpConnection.Response refused = send(connection,
+                        "GET /health HTTP/1.1\r\n" + hosts + "\r\n");
+                    assertEquals(400, refused.status(), hosts + ": " + refused.body());
+                    assertTrue(refused.body().contains("\"reason\":\"malformed_http\""), refused.body());
+                    assertTrue(refused.body().contains("Host"), refused.body());
+                }
+            }
+            assertEquals(4, gateway.metric("pitgun_gateway_rejections_total{reason=\"malformed_http\"}"));
+            try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+            {
+                // HTTP/1.0 has no Host requirement (and browsers always send one).
+                assertEquals(200, send(connection, "GET /health HTTP/1.0\r\n\r\n").status());
+            }
+        }
+    }
+
     private static RawHttpConnection.Response get(final RawHttpConnection connection, final String path,
         final String host) throws Exception
     {
