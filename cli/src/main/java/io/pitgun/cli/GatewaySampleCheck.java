@@ -7,18 +7,26 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.envelope.DecodeError;
 import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
+import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.frame.FrameFlyweight;
+import io.pitgun.manifest.formula.ProgramPlan;
+import io.pitgun.manifest.runtime.FrameValues;
+import io.pitgun.manifest.runtime.ValueKind;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Checks the samples of one {@code manifest eval} input frame as the gateway does: the gateway's own
  * {@link EnvelopeDecoder} decodes them in a one-frame envelope. So what the gateway refuses (an unknown or repeated
  * channel, a string, a boolean for a number or the reverse, a fraction for an integer channel, a value outside the
  * channel's range such as {@code 1e400}) eval refuses too, in the gateway's words, and those rules are not stated a
- * second time here. Restricted channels are accepted: eval runs on the user's own files, no client sends them.
+ * second time here. Restricted channels are accepted: eval runs on the user's own files, no client sends them. The
+ * formulas then read the samples from the decoded frame, as the engine does ({@link #fill}): an {@code f32} channel's
+ * value is the float the gateway stores, not the double the text names.
  */
 final class GatewaySampleCheck
 {
@@ -34,6 +42,7 @@ final class GatewaySampleCheck
     private final EnvelopeDecoder decoder;
     private final ExpandableArrayBuffer output =
         new ExpandableArrayBuffer(EnvelopeDecoder.maxOutputBytes(DecoderLimits.DEFAULTS));
+    private final FrameFlyweight decoded = new FrameFlyweight();
 
     /** @param registry the dictionary the manifest was compiled against. */
     GatewaySampleCheck(final ParameterRegistry registry)
@@ -60,6 +69,39 @@ final class GatewaySampleCheck
         final String pointer = error.pointer().startsWith(FRAME_POINTER) ?
             error.pointer().substring(FRAME_POINTER.length()).replace('/', '.') : "samples";
         return pointer + ": " + error.message() + " [" + error.code() + "]";
+    }
+
+    /**
+     * Puts the samples of the frame {@link #problem} last took into {@code in}, read as the engine's manifest stage
+     * reads a frame: each input channel's value converted from its stored type to the input's kind.
+     *
+     * @param inputs the manifest's inputs by parameter id.
+     */
+    void fill(final FrameValues in, final Map<Integer, ProgramPlan.Input> inputs)
+    {
+        decoded.wrap(output, decoder.result().messageOffset(0));
+        for (int i = 0; i < decoded.sampleCount(); i++)
+        {
+            final ProgramPlan.Input input = inputs.get(decoded.sampleParameterId(i));
+            if (input == null || decoded.sampleQuality(i) == FrameDescriptor.QUALITY_INVALID)
+            {
+                continue;
+            }
+            final int valueType = decoded.sampleValueType(i);
+            final long bits = decoded.sampleValue(i);
+            if (input.kind() == ValueKind.LONG)
+            {
+                in.putLong(input.slot(), FrameDescriptor.longValue(valueType, bits));
+            }
+            else if (input.kind() == ValueKind.BOOLEAN)
+            {
+                in.putBoolean(input.slot(), FrameDescriptor.doubleValue(valueType, bits) != 0);
+            }
+            else
+            {
+                in.putDouble(input.slot(), FrameDescriptor.doubleValue(valueType, bits));
+            }
+        }
     }
 
     // The samples as written, not as Jackson read them: 1e400 read as a double is already Infinity. The last

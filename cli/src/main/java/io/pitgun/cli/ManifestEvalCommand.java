@@ -10,7 +10,6 @@ import io.pitgun.manifest.ManifestException;
 import io.pitgun.manifest.formula.ProgramPlan;
 import io.pitgun.manifest.runtime.FrameProgram;
 import io.pitgun.manifest.runtime.FrameValues;
-import io.pitgun.manifest.runtime.ValueKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,10 +76,10 @@ final class ManifestEvalCommand implements Callable<Integer>
         final FrameProgram program = interpreter ? compiled.newInterpreter() : compiled.newProgram();
         final FrameValues in = compiled.newInputValues();
         final FrameValues out = compiled.newOutputValues();
-        final Map<String, ProgramPlan.Input> inputs = new HashMap<>();
+        final Map<Integer, ProgramPlan.Input> inputs = new HashMap<>();
         for (final ProgramPlan.Input slot : compiled.inputs())
         {
-            inputs.put(slot.name(), slot);
+            inputs.put(slot.parameterId(), slot);
         }
         final GatewaySampleCheck gateway = new GatewaySampleCheck(compiled.registry());
         final PrintWriter stdout = spec.commandLine().getOut();
@@ -130,10 +129,10 @@ final class ManifestEvalCommand implements Callable<Integer>
     /**
      * Fills the input table from one frame ({@code frame}, read from {@code line}); returns a problem description or
      * null. Its samples are those the gateway would take (an empty object is allowed: a frame where every channel is
-     * absent).
+     * absent), with the values the gateway would store.
      */
     private static String fill(final CompiledManifest compiled, final JsonNode frame,
-        final Map<String, ProgramPlan.Input> inputs, final FrameValues in, final String line,
+        final Map<Integer, ProgramPlan.Input> inputs, final FrameValues in, final String line,
         final GatewaySampleCheck gateway) throws IOException
     {
         if (!frame.isObject())
@@ -157,28 +156,9 @@ final class ManifestEvalCommand implements Callable<Integer>
         }
         in.clear();
         in.timestampUs(timestamp.asLong());
-        final Iterator<Map.Entry<String, JsonNode>> fields = samples.properties().iterator();
-        while (fields.hasNext())
+        if (!samples.isEmpty())
         {
-            final Map.Entry<String, JsonNode> sample = fields.next();
-            final ProgramPlan.Input slot = inputs.get(sample.getKey());
-            if (slot == null)
-            {
-                continue;
-            }
-            final JsonNode value = sample.getValue();
-            if (slot.kind() == ValueKind.BOOLEAN)
-            {
-                in.putBoolean(slot.slot(), value.booleanValue());
-            }
-            else if (slot.kind() == ValueKind.LONG)
-            {
-                in.putLong(slot.slot(), value.asLong());
-            }
-            else
-            {
-                in.putDouble(slot.slot(), value.doubleValue());
-            }
+            gateway.fill(in, inputs);
         }
         return null;
     }

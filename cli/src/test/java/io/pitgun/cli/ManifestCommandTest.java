@@ -268,6 +268,29 @@ class ManifestCommandTest
         }
     }
 
+    /**
+     * The formulas see a sample as the gateway stores it: Torque_Nm is an {@code f32} channel, so 400.1 becomes the
+     * float nearest it, and Power_kW is the gateway's value bit for bit. Before, eval computed with the double 400.1.
+     */
+    @Test
+    void shouldEvaluateSamplesAsTheGatewayStoresThem() throws IOException
+    {
+        final Path frames = dir.resolve("frames.jsonl");
+        Files.writeString(frames,
+            "{\"sequence\":1,\"timestamp_us\":1000,\"samples\":{\"Engine_RPM\":11000,\"Torque_Nm\":400.1}}\n");
+        for (final boolean interpreted : new boolean[] {false, true})
+        {
+            final CliRun run = interpreted ?
+                CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input",
+                    frames.toString(), "--interpreter") :
+                CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input",
+                    frames.toString());
+            assertEquals(0, run.exitCode(), run.err());
+            final double power = JSON.readTree(run.out().strip()).get("samples").get("Power_kW").asDouble();
+            assertEquals((double)400.1f * 11000 / 9549.0, power, "interpreted " + interpreted);
+        }
+    }
+
     @Test
     void shouldRefuseASampleTheGatewayWouldRefuseRatherThanEchoIt() throws IOException
     {
