@@ -121,8 +121,9 @@ final class ValidateCommand implements Callable<Integer>
         }
         if (!problems.isEmpty())
         {
-            err.println(file + ": INVALID " + id + " (" + problems.size() + " problem" +
-                (problems.size() == 1 ? "" : "s") + ")");
+            // A dictionary's schema problems do not hide the checks a schema cannot make (as dictionary check).
+            final int total = problems.size() + (id.equals(DICTIONARY) ? dictionaryProblemsBeyondSchema(document, err) : 0);
+            err.println(file + ": INVALID " + id + " (" + total + " problem" + (total == 1 ? "" : "s") + ")");
             return false;
         }
         if (id.equals(ENVELOPE) && !envelopeMatchesDictionary(document, err))
@@ -202,6 +203,21 @@ final class ValidateCommand implements Callable<Integer>
             err.println(document.path() + ": INVALID dictionary (" + ex.problems().size() + " problem" +
                 (ex.problems().size() == 1 ? "" : "s") + ")");
             return false;
+        }
+    }
+
+    /** Reports the problems of a schema-invalid dictionary the schema does not find; returns how many. */
+    private static int dictionaryProblemsBeyondSchema(final ParsedDocument document, final PrintWriter err)
+    {
+        try
+        {
+            ParameterRegistry.fromDocument(document);
+            return 0;
+        }
+        catch (final DictionaryException ex)
+        {
+            DictionaryCommand.report(document.path(), document.text(), ex.beyondSchema(), err);
+            return ex.beyondSchema().size();
         }
     }
 

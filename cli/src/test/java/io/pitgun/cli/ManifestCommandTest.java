@@ -269,6 +269,34 @@ class ManifestCommandTest
     }
 
     /**
+     * A derived integer channel whose formula is a constant outside its type would be absent in every frame: check
+     * refuses it, at the formula (before, it passed, and the channel never appeared).
+     */
+    @Test
+    void shouldRefuseAConstantFormulaOutsideTheChannelsType() throws IOException
+    {
+        final Path manifest = dir.resolve("constant.yaml");
+        Files.writeString(manifest, String.join("\n",
+            "version: v1",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - name: \"Gear_Limit\"",
+            "        expr: \"200 + 200\"",
+            "        data_type: u8",
+            "      - name: \"Fine\"",
+            "        expr: \"255\"",
+            "        data_type: u8",
+            ""));
+        final CliRun run = CliRun.of("manifest", "check", manifest.toString());
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains(manifest + ":6:15: derived channel 'Gear_Limit' is declared u8 (0 to 255) " +
+            "but its formula is the constant 400"), run.err());
+        Files.writeString(manifest, Files.readString(manifest).replace("200 + 200", "200 + 55"));
+        assertEquals(0, CliRun.of("manifest", "check", manifest.toString()).exitCode());
+    }
+
+    /**
      * The formulas see a sample as the gateway stores it: Torque_Nm is an {@code f32} channel, so 400.1 becomes the
      * float nearest it, and Power_kW is the gateway's value bit for bit. Before, eval computed with the double 400.1.
      */

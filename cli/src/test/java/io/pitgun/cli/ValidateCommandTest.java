@@ -142,6 +142,35 @@ class ValidateCommandTest
         assertTrue(run.err().contains(file + ":5:57: parameters[1] 'B': empty range"), run.err());
     }
 
+    /**
+     * A schema problem does not hide the checks a schema cannot make: validate reports a dictionary as {@code
+     * dictionary check} does, every problem at once. Before, it stopped at the schema problem (an unknown unit).
+     */
+    @Test
+    void shouldReportEveryProblemOfADictionaryAsDictionaryCheckDoes() throws IOException
+    {
+        final Path file = dir.resolve("dictionary.yaml");
+        Files.writeString(file, String.join("\n",
+            "schema_version: metrics-dictionary/v1",
+            "name: mine",
+            "parameters:",
+            "  - { id: 1, name: A, unit: rpm, data_type: u16, range: { min: 0, max: 10 }, dimension: angular_velocity, access: public }",
+            "  - { id: 1, name: a, unit: rpm, data_type: u16, range: { min: 5, max: 1 }, dimension: angular_velocity, access: public }",
+            "  - { id: 3, name: C, unit: furlongs, data_type: u16, range: { min: 0, max: 1 }, dimension: angular_velocity, access: public }",
+            ""));
+
+        final CliRun run = CliRun.of("validate", file.toString());
+        final CliRun check = CliRun.of("dictionary", "check", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        final List<String> located = run.err().lines().filter(line -> line.startsWith(file + ":")).toList();
+        assertEquals(check.err().lines().filter(line -> line.startsWith(file + ":5:")).toList(),
+            located.stream().filter(line -> line.startsWith(file + ":5:")).toList(), run.err());
+        assertEquals(3, located.stream().filter(line -> line.startsWith(file + ":5:")).count(), run.err());
+        assertTrue(run.err().contains(file + ":6:29: /parameters/2/unit: "), "the schema problem: " + run.err());
+        assertEquals(file + ": INVALID metrics-dictionary/v1 (4 problems)", located.get(located.size() - 1));
+    }
+
     @Test
     void shouldReportABadTimestampOnceInWords() throws IOException
     {

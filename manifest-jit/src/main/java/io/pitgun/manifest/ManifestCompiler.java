@@ -377,6 +377,18 @@ public final class ManifestCompiler
                 "derived channel '" + spec.name() + "' is declared " + dataType.symbol() + " but its formula gives " +
                 "a " + expr.kind().displayName() + hint));
         }
+        if (dataType.isInteger() && expr instanceof Expr.Constant)
+        {
+            final long value = ((Expr.Constant)expr).longValue();
+            if (value < dataType.minInteger() || value > dataType.maxInteger())
+            {
+                // Out-of-type values are absent (ProgramPlan.Derived): a constant one would be absent in every frame.
+                throw new ManifestException(locator.at(exprPointer, "derived channel '" + spec.name() +
+                    "' is declared " + dataType.symbol() + " (" + dataType.minInteger() + " to " +
+                    dataType.maxInteger() + ") but its formula is the constant " + value + ", outside it: the " +
+                    "channel would be absent in every frame"));
+            }
+        }
         Unit unit = null;
         if (spec.unit() != null)
         {

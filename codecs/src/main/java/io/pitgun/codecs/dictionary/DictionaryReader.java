@@ -46,6 +46,7 @@ final class DictionaryReader
         {
             problems.add(located(locate, problem.pointer(), describe(document, problem)));
         }
+        final int schemaProblems = problems.size();
 
         // The checks a schema cannot make run whatever the schema said (every problem at once, docs/contracts.md),
         // each on the fields it reads only where those have the type the schema requires: a field of the wrong
@@ -82,7 +83,7 @@ final class DictionaryReader
         }
         if (!problems.isEmpty())
         {
-            throw new DictionaryException(source, problems);
+            throw new DictionaryException(source, problems, schemaProblems);
         }
         return new ParameterRegistry(document.path("name").asText(), definitions, document, warnings);
     }
