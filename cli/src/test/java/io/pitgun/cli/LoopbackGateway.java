@@ -20,12 +20,12 @@ final class LoopbackGateway
         return start(dataDir, Map.of());
     }
 
-    /** With {@code settings} too (e.g. a token file). */
+    /** With {@code settings} too (e.g. a token file, or a fixed {@code BIND} to start again on the same port). */
     static GatewayServer start(final Path dataDir, final Map<GatewaySetting, String> settings) throws Exception
     {
         final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
-        flags.putAll(settings);
         flags.put(GatewaySetting.BIND, "127.0.0.1:0");
+        flags.putAll(settings);
         flags.put(GatewaySetting.DATA_DIR, dataDir.toString());
         flags.put(GatewaySetting.RATE_LIMIT, "0");
         return GatewayServer.start(GatewayConfig.resolve(Map.of(), flags));

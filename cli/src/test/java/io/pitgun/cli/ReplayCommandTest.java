@@ -2,6 +2,7 @@ package io.pitgun.cli;
 
 import io.pitgun.engine.PipelineCounter;
 import io.pitgun.gateway.GatewayServer;
+import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -76,6 +78,50 @@ class ReplayCommandTest
         assertTrue(out.contains("retried:  "), out); // at least the 2 of the envelope in flight
         // What was acknowledged is in the journal (ack mode journaled).
         assertTrue(JournalExportCommandTest.readJournal(dir.resolve("data").resolve("journal")).size() >= ackedFrames);
+    }
+
+    /**
+     * Over {@code --ws}, a gateway that goes away and comes back mid-run (stopped and started again on the same port
+     * and journal) does not end the run: the socket is opened again and the envelope in flight sent again, same
+     * {@code event_id}, as over HTTP. Every row is acknowledged, and journaled exactly once (the restarted gateway
+     * restores its idempotency window). Before, the first failure over a WebSocket ended the run (exit 1).
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldOpenTheWebSocketAgainWhenTheGatewayComesBack() throws Exception
+    {
+        final Path csv = dir.resolve("session.csv");
+        final StringBuilder text = new StringBuilder("timestamp_us,Speed,Engine_RPM\n");
+        for (int i = 0; i < ROWS; i++)
+        {
+            text.append(1_775_908_800_000_000L + i * 10_000L).append(',').append(100 + i % 50).append(',')
+                .append(9_000 + i).append('\n');
+        }
+        Files.writeString(csv, text);
+        final Path data = dir.resolve("data");
+        GatewayServer gateway = LoopbackGateway.start(data);
+        final int port = gateway.address().getPort();
+        final CompletableFuture<CliRun> replay = CompletableFuture.supplyAsync(() -> CliRun.of("replay", "--input",
+            csv.toString(), "--target", "127.0.0.1:" + port, "--ws", "--rate", "400", "--batch", "10",
+            "--max-retries", "20"));
+        try
+        {
+            final GatewayServer first = gateway;
+            Await.until("some frames journaled", () ->
+                first.pipeline().counters().get(PipelineCounter.FRAMES_JOURNALED) >= 50);
+            first.close();
+            gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.BIND, "127.0.0.1:" + port));
+            final CliRun run = replay.get(80, TimeUnit.SECONDS);
+
+            assertEquals(0, run.exitCode(), run.out() + run.err());
+            assertTrue(run.out().contains("acked:    40 envelopes, 400 frames"), run.out());
+            assertTrue(run.out().contains("retried:  "), run.out());
+        }
+        finally
+        {
+            gateway.close();
+        }
+        assertEquals(ROWS, JournalExportCommandTest.readJournal(data.resolve("journal")).size());
     }
 
     /** A problem of the header names the file and line too, as every CSV problem does (docs/replay.md). */

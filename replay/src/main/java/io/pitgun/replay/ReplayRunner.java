@@ -319,9 +319,8 @@ public final class ReplayRunner
                 {
                     throw ex; // at start: the gateway is not running, and nothing has been sent to say so about
                 }
-                // Mid-run (HTTP) a broken or refused connection is retried like a 503; a closed WebSocket is not
-                // opened again.
-                if (attempt >= options.maxRetries() || options.webSocket() || stopping)
+                // Mid-run a broken or refused connection is retried like a 503 (a closed WebSocket is opened again).
+                if (attempt >= options.maxRetries() || stopping)
                 {
                     throw new GatewayLostException(ex, attempt);
                 }

@@ -15,22 +15,25 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code GET /ws}: one text message per envelope; the gateway answers each with a JSON ack or nack carrying the
- * envelope's {@code event_id}. One envelope is in flight at a time, so answers arrive in order.
+ * envelope's {@code event_id}. One envelope is in flight at a time, so answers arrive in order. A socket the gateway
+ * closed (or that broke) is opened again by the next {@link #send}, so a caller that retries an envelope after an
+ * {@link IOException} (as {@link ReplayRunner} does) goes on once the gateway is back.
  */
 public final class WebSocketTransport implements EnvelopeTransport
 {
     private static final long ANSWER_TIMEOUT_S = 30;
 
     private final ReplayTarget target;
-    private final WebSocket socket;
+    private final String token;
     private final AtomicReference<Pending> pending = new AtomicReference<>();
-    private volatile String closedBecause;
+    /** The socket envelopes go on, and its listener; replaced by {@link #send} once closed. Sender's thread only. */
+    private WebSocket socket;
+    private volatile Listener listener;
 
-    private WebSocketTransport(final ReplayTarget target, final WebSocket socket, final Listener listener)
+    private WebSocketTransport(final ReplayTarget target, final String token)
     {
         this.target = target;
-        this.socket = socket;
-        listener.owner = this;
+        this.token = token;
     }
 
     /** Opens the WebSocket. */
@@ -43,7 +46,14 @@ public final class WebSocketTransport implements EnvelopeTransport
     public static WebSocketTransport connect(final ReplayTarget target, final String token)
         throws IOException, InterruptedException
     {
-        final Listener listener = new Listener();
+        final WebSocketTransport transport = new WebSocketTransport(target, token);
+        transport.open();
+        return transport;
+    }
+
+    private void open() throws IOException, InterruptedException
+    {
+        final Listener opening = new Listener(this);
         try
         {
             final WebSocket.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
@@ -52,10 +62,8 @@ public final class WebSocketTransport implements EnvelopeTransport
             {
                 builder.header("Authorization", "Bearer " + token);
             }
-            final WebSocket socket = builder
-                .buildAsync(target.webSocketUri(), listener)
-                .get(10, TimeUnit.SECONDS);
-            return new WebSocketTransport(target, socket, listener);
+            socket = builder.buildAsync(target.webSocketUri(), opening).get(10, TimeUnit.SECONDS);
+            listener = opening;
         }
         catch (final ExecutionException | TimeoutException ex)
         {
@@ -67,9 +75,9 @@ public final class WebSocketTransport implements EnvelopeTransport
     @Override
     public SendOutcome send(final String eventId, final String json) throws IOException, InterruptedException
     {
-        if (closedBecause != null)
+        if (listener.closedBecause != null)
         {
-            throw new IOException("the WebSocket to " + target.webSocketUri() + " is closed: " + closedBecause);
+            open(); // a ConnectException while the gateway is away: the caller retries
         }
         final Pending waiting = new Pending(eventId);
         pending.set(waiting);
@@ -87,10 +95,12 @@ public final class WebSocketTransport implements EnvelopeTransport
         }
         catch (final ExecutionException | CompletionException ex)
         {
+            abandon("failed: " + ex.getCause().getMessage());
             throw new IOException("WebSocket to " + target.webSocketUri() + " failed: " + ex.getCause().getMessage());
         }
         catch (final TimeoutException ex)
         {
+            abandon("no answer within " + ANSWER_TIMEOUT_S + " s");
             throw new IOException("no answer from " + target.webSocketUri() + " within " + ANSWER_TIMEOUT_S + " s");
         }
         finally
@@ -99,10 +109,20 @@ public final class WebSocketTransport implements EnvelopeTransport
         }
     }
 
-    private void onAnswer(final String text)
+    /** The socket cannot be trusted to answer in order any more: the next send opens another. */
+    private void abandon(final String why)
+    {
+        if (listener.closedBecause == null)
+        {
+            listener.closedBecause = why;
+            socket.abort();
+        }
+    }
+
+    private void onAnswer(final Listener from, final String text)
     {
         final Pending waiting = pending.get();
-        if (waiting == null)
+        if (waiting == null || from != listener)
         {
             return;
         }
@@ -115,11 +135,11 @@ public final class WebSocketTransport implements EnvelopeTransport
         }
     }
 
-    private void onClosed(final String why)
+    private void onClosed(final Listener from, final String why)
     {
-        closedBecause = why;
+        from.closedBecause = why;
         final Pending waiting = pending.get();
-        if (waiting != null)
+        if (waiting != null && from == listener)
         {
             waiting.answer.completeExceptionally(new IOException(why));
         }
@@ -134,7 +154,7 @@ public final class WebSocketTransport implements EnvelopeTransport
     @Override
     public void close()
     {
-        if (closedBecause == null)
+        if (listener.closedBecause == null)
         {
             try
             {
@@ -163,10 +183,18 @@ public final class WebSocketTransport implements EnvelopeTransport
         }
     }
 
+    /** One socket's events; those of a socket already replaced are ignored ({@code from != listener}). */
     private static final class Listener implements WebSocket.Listener
     {
         private final StringBuilder parts = new StringBuilder();
-        private volatile WebSocketTransport owner;
+        private final WebSocketTransport owner;
+        /** Why this socket is closed, or null while it is open. */
+        volatile String closedBecause;
+
+        Listener(final WebSocketTransport owner)
+        {
+            this.owner = owner;
+        }
 
         @Override
         public CompletionStage<?> onText(final WebSocket webSocket, final CharSequence data, final boolean last)
@@ -176,11 +204,7 @@ public final class WebSocketTransport implements EnvelopeTransport
             {
                 final String text = parts.toString();
                 parts.setLength(0);
-                final WebSocketTransport transport = owner;
-                if (transport != null)
-                {
-                    transport.onAnswer(text);
-                }
+                owner.onAnswer(this, text);
             }
             webSocket.request(1);
             return null;
@@ -189,22 +213,14 @@ public final class WebSocketTransport implements EnvelopeTransport
         @Override
         public CompletionStage<?> onClose(final WebSocket webSocket, final int statusCode, final String reason)
         {
-            final WebSocketTransport transport = owner;
-            if (transport != null)
-            {
-                transport.onClosed("closed by the gateway (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")");
-            }
+            owner.onClosed(this, "closed by the gateway (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")");
             return null;
         }
 
         @Override
         public void onError(final WebSocket webSocket, final Throwable error)
         {
-            final WebSocketTransport transport = owner;
-            if (transport != null)
-            {
-                transport.onClosed(String.valueOf(error.getMessage()));
-            }
+            owner.onClosed(this, String.valueOf(error.getMessage()));
         }
     }
 }
