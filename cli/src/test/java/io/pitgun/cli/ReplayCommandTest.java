@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,14 +37,7 @@ class ReplayCommandTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldEndWithItsSummaryWhenTheGatewayGoesAwayMidRun() throws Exception
     {
-        final Path csv = dir.resolve("session.csv");
-        final StringBuilder text = new StringBuilder("timestamp_us,Speed,Engine_RPM\n");
-        for (int i = 0; i < ROWS; i++)
-        {
-            text.append(1_775_908_800_000_000L + i * 10_000L).append(',').append(100 + i % 50).append(',')
-                .append(9_000 + i).append('\n');
-        }
-        Files.writeString(csv, text);
+        final Path csv = session();
         final GatewayServer gateway = LoopbackGateway.start(dir.resolve("data"));
         final CompletableFuture<CliRun> replay;
         try
@@ -90,14 +84,7 @@ class ReplayCommandTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldOpenTheWebSocketAgainWhenTheGatewayComesBack() throws Exception
     {
-        final Path csv = dir.resolve("session.csv");
-        final StringBuilder text = new StringBuilder("timestamp_us,Speed,Engine_RPM\n");
-        for (int i = 0; i < ROWS; i++)
-        {
-            text.append(1_775_908_800_000_000L + i * 10_000L).append(',').append(100 + i % 50).append(',')
-                .append(9_000 + i).append('\n');
-        }
-        Files.writeString(csv, text);
+        final Path csv = session();
         final Path data = dir.resolve("data");
         GatewayServer gateway = LoopbackGateway.start(data);
         final int port = gateway.address().getPort();
@@ -122,6 +109,20 @@ class ReplayCommandTest
             gateway.close();
         }
         assertEquals(ROWS, JournalExportCommandTest.readJournal(data.resolve("journal")).size());
+    }
+
+    /** A session of {@link #ROWS} rows at 100 Hz. */
+    private Path session() throws IOException
+    {
+        final Path csv = dir.resolve("session.csv");
+        final StringBuilder text = new StringBuilder("timestamp_us,Speed,Engine_RPM\n");
+        for (int i = 0; i < ROWS; i++)
+        {
+            text.append(1_775_908_800_000_000L + i * 10_000L).append(',').append(100 + i % 50).append(',')
+                .append(9_000 + i).append('\n');
+        }
+        Files.writeString(csv, text);
+        return csv;
     }
 
     /** A problem of the header names the file and line too, as every CSV problem does (docs/replay.md). */
