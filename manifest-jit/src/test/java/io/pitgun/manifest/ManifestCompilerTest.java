@@ -1,6 +1,8 @@
 package io.pitgun.manifest;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.manifest.formula.ProgramPlan;
+import io.pitgun.manifest.runtime.FrameValues;
 import io.pitgun.schemas.TextLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +63,51 @@ class ManifestCompilerTest
         final ManifestException ex = assertThrows(ManifestException.class, () -> ManifestLoader.load(file));
         assertTrue(ex.problems().get(0).location() != null, ex.getMessage());
         assertTrue(ex.getMessage().startsWith(file.toString() + ":"), ex.getMessage());
+    }
+
+    /**
+     * A plan whose onFrame would be longer than the JIT compiles (two formulas of about 8,000 characters, within the
+     * validator's limits) runs in the interpreter, with the same results; before, compiling it threw ASM's
+     * MethodTooLargeException (and with more such formulas ran out of memory). A short plan still runs as bytecode.
+     */
+    @Test
+    void shouldRunAPlanTooLongToCompileInTheInterpreter() throws Exception
+    {
+        final StringBuilder yaml = new StringBuilder("version: v1\npipeline:\n  - type: formula\n    derived_channels:\n");
+        for (int channel = 0; channel < 2; channel++)
+        {
+            final StringBuilder expr = new StringBuilder("Speed");
+            for (int term = 0; expr.length() < 7_950; term++)
+            {
+                expr.append(term % 2 == 0 ? " + Torque_Nm * " : " - Speed * ").append(term % 10);
+            }
+            yaml.append("      - name: Long").append(channel).append("\n        expr: \"").append(expr).append("\"\n");
+        }
+        final CompiledManifest tooLong = ManifestCompiler.compile(
+            ManifestLoader.parse(Path.of("long.yaml"), yaml.toString()), SIM_V1);
+        assertFalse(tooLong.runsCompiled());
+        assertTrue(tooLong.describe().contains("runs as: the reference interpreter"), tooLong.describe());
+        final FrameValues in = tooLong.newInputValues();
+        in.timestampUs(1_000);
+        for (final ProgramPlan.Input input : tooLong.inputs())
+        {
+            in.putDouble(input.slot(), input.name().equals("Speed") ? 250.5 : 301.25);
+        }
+        final FrameValues program = tooLong.newOutputValues();
+        final FrameValues interpreter = tooLong.newOutputValues();
+        assertTrue(tooLong.newProgram().onFrame(in, program));
+        assertTrue(tooLong.newInterpreter().onFrame(in, interpreter));
+        for (int slot = 0; slot < 2; slot++)
+        {
+            assertTrue(program.isPresent(slot));
+            assertEquals(Double.doubleToRawLongBits(interpreter.doubleValue(slot)),
+                Double.doubleToRawLongBits(program.doubleValue(slot)));
+        }
+
+        final CompiledManifest brief = ManifestCompiler.compile(
+            ManifestLoader.load(EXAMPLES.resolve("valid/demo-reference.yaml")), SIM_V1);
+        assertTrue(brief.runsCompiled());
+        assertTrue(brief.describe().contains("runs as: bytecode (onFrame "), brief.describe());
     }
 
     @Test

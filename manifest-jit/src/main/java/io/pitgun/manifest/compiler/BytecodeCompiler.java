@@ -12,6 +12,7 @@ import io.pitgun.manifest.runtime.FrameValues;
 import io.pitgun.manifest.runtime.ValueKind;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -20,6 +21,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Compiles a {@link ProgramPlan} to a hidden class implementing {@link FrameProgram}: straight-line bytecode that
@@ -30,8 +32,12 @@ import java.util.List;
  * of {@code ?:}, the same absence rules, the same {@link FormulaMath} calls and IEEE instructions, so results are
  * bit-identical (the differential property test checks it).
  *
- * <p>The generated {@code onFrame} should stay under the JIT's huge-method limit (8000 bytes of bytecode); that is
- * some hundreds of operators per manifest.
+ * <p>A plan is compiled only when its {@code onFrame} fits {@link #MAX_FRAME_METHOD_BYTES}, HotSpot's limit for
+ * compiling a method at all (some hundreds of operators per manifest): a longer one would run in the JVM's bytecode
+ * interpreter for good, far slower than the reference {@code Interpreter}, which the JIT does compile. Past it
+ * {@link #tryCompile} says no, and the caller runs the interpreter (same results, bit for bit). The class file
+ * format's own limit (64 KiB per method) is far above it, and a plan that is certainly too long is not generated at
+ * all: generating a huge method (frames computed over every local) takes memory that grows with its square.
  */
 public final class BytecodeCompiler
 {
@@ -40,6 +46,19 @@ public final class BytecodeCompiler
     private static final String VALUES = Type.getInternalName(FrameValues.class);
     private static final String MATH = Type.getInternalName(FormulaMath.class);
     private static final String STATES_DESCRIPTOR = "([" + Type.getDescriptor(FormulaState.class) + ")V";
+
+    /**
+     * The longest {@code onFrame}, in bytes of bytecode, that is compiled: HotSpot's {@code HugeMethodLimit} (8000;
+     * with the default {@code DontCompileHugeMethods} the JIT compiles no longer method).
+     */
+    public static final int MAX_FRAME_METHOD_BYTES = 8000;
+    /**
+     * The fewest bytes of {@code onFrame} an expression node that is not a leaf takes: its presence and value locals
+     * zeroed up front (two constants, two stores) and stored once it is evaluated (two stores), each store at least
+     * two bytes. So a plan with more than {@code MAX_FRAME_METHOD_BYTES / MIN_BYTES_PER_NODE} such nodes is too long
+     * before any is generated.
+     */
+    static final int MIN_BYTES_PER_NODE = 10;
 
     private BytecodeCompiler()
     {
@@ -52,11 +71,21 @@ public final class BytecodeCompiler
         private final MethodHandle constructor;
         private final byte[] bytecode;
 
-        private CompiledClass(final ProgramPlan plan, final MethodHandle constructor, final byte[] bytecode)
+        private final int frameMethodBytes;
+
+        private CompiledClass(final ProgramPlan plan, final MethodHandle constructor, final byte[] bytecode,
+            final int frameMethodBytes)
         {
             this.plan = plan;
             this.constructor = constructor;
             this.bytecode = bytecode;
+            this.frameMethodBytes = frameMethodBytes;
+        }
+
+        /** The length of the generated {@code onFrame}, in bytes of bytecode. */
+        public int frameMethodBytes()
+        {
+            return frameMethodBytes;
         }
 
         /** A new program instance with fresh state. */
@@ -79,16 +108,68 @@ public final class BytecodeCompiler
         }
     }
 
-    /** Generates and defines the hidden class of a plan. */
+    /**
+     * Generates and defines the hidden class of a plan, whatever the length of its {@code onFrame} (tests; a plan
+     * past the class file's limit throws ASM's {@code MethodTooLargeException}).
+     */
     public static CompiledClass compile(final ProgramPlan plan)
     {
-        final byte[] bytecode = generate(plan);
+        final Generated generated = generate(plan);
+        return define(plan, generated);
+    }
+
+    /**
+     * The hidden class of a plan, or empty when its {@code onFrame} would be longer than
+     * {@link #MAX_FRAME_METHOD_BYTES}: the caller runs the interpreter instead.
+     */
+    public static Optional<CompiledClass> tryCompile(final ProgramPlan plan)
+    {
+        if (nonLeafNodes(plan) > MAX_FRAME_METHOD_BYTES / MIN_BYTES_PER_NODE)
+        {
+            return Optional.empty();
+        }
+        final Generated generated;
         try
         {
-            final MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(bytecode, true);
+            generated = generate(plan);
+        }
+        catch (final MethodTooLargeException ex)
+        {
+            return Optional.empty();
+        }
+        return generated.frameMethodBytes > MAX_FRAME_METHOD_BYTES ? Optional.empty() :
+            Optional.of(define(plan, generated));
+    }
+
+    /** The expression nodes {@code onFrame} keeps locals for, counted as the generator allocates them. */
+    static int nonLeafNodes(final ProgramPlan plan)
+    {
+        int count = 0;
+        for (final ProgramPlan.Step step : plan.steps())
+        {
+            count += nonLeafNodes(step.expr());
+        }
+        return count;
+    }
+
+    private static int nonLeafNodes(final Expr expr)
+    {
+        int count = FrameMethodGenerator.isLeaf(expr) ? 0 : 1;
+        for (final Expr child : expr.children())
+        {
+            count += nonLeafNodes(child);
+        }
+        return count;
+    }
+
+    private static CompiledClass define(final ProgramPlan plan, final Generated generated)
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup().defineHiddenClass(generated.bytecode, true);
             final MethodHandle constructor = lookup.findConstructor(lookup.lookupClass(),
                 MethodType.methodType(void.class, FormulaState[].class));
-            return new CompiledClass(plan, constructor, bytecode);
+            return new CompiledClass(plan, constructor, generated.bytecode, generated.frameMethodBytes);
         }
         catch (final IllegalAccessException | NoSuchMethodException ex)
         {
@@ -96,7 +177,12 @@ public final class BytecodeCompiler
         }
     }
 
-    static byte[] generate(final ProgramPlan plan)
+    /** A generated class file and the length of its {@code onFrame}. */
+    private record Generated(byte[] bytecode, int frameMethodBytes)
+    {
+    }
+
+    private static Generated generate(final ProgramPlan plan)
     {
         final ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS)
         {
@@ -116,10 +202,10 @@ public final class BytecodeCompiler
         }
         generateConstructor(writer, timeCalls);
         generateReset(writer, timeCalls);
-        new FrameMethodGenerator(plan, writer.visitMethod(Opcodes.ACC_PUBLIC, "onFrame",
+        final int frameMethodBytes = new FrameMethodGenerator(plan, writer.visitMethod(Opcodes.ACC_PUBLIC, "onFrame",
             "(L" + VALUES + ";L" + VALUES + ";)Z", null, null)).generate();
         writer.visitEnd();
-        return writer.toByteArray();
+        return new Generated(writer.toByteArray(), frameMethodBytes);
     }
 
     private static void generateConstructor(final ClassWriter writer, final List<Expr.TimeCall> timeCalls)
@@ -201,7 +287,8 @@ public final class BytecodeCompiler
             nodeValue = new int[plan.nodeCount()];
         }
 
-        void generate()
+        /** @return the method's length in bytes of bytecode. */
+        int generate()
         {
             mv.visitCode();
             mv.visitVarInsn(Opcodes.ALOAD, IN);
@@ -243,8 +330,11 @@ public final class BytecodeCompiler
             mv.visitLabel(dropped);
             mv.visitInsn(Opcodes.ICONST_0);
             mv.visitInsn(Opcodes.IRETURN);
+            final Label end = new Label();
+            mv.visitLabel(end);
             mv.visitMaxs(0, 0);
             mv.visitEnd();
+            return end.getOffset();
         }
 
         private void readInputs()
@@ -289,7 +379,7 @@ public final class BytecodeCompiler
             }
         }
 
-        private static boolean isLeaf(final Expr expr)
+        static boolean isLeaf(final Expr expr)
         {
             return expr instanceof Expr.Constant || expr instanceof Expr.InputRead ||
                 expr instanceof Expr.DerivedRead || expr instanceof Expr.TimestampRead;

@@ -94,7 +94,11 @@ class CompiledMatchesInterpreterPropertyTest
         }
         final ProgramPlan plan = builder.build(binder);
         final FrameProgram interpreter = new Interpreter(plan);
-        final FrameProgram compiled = BytecodeCompiler.compile(plan).newProgram();
+        final BytecodeCompiler.CompiledClass compiledClass = BytecodeCompiler.compile(plan);
+        // tryCompile's shortcut refuses a plan without generating it on this lower bound: it must hold for every plan.
+        assertTrue(compiledClass.frameMethodBytes() >=
+            BytecodeCompiler.nonLeafNodes(plan) * BytecodeCompiler.MIN_BYTES_PER_NODE, description.toString());
+        final FrameProgram compiled = compiledClass.newProgram();
         final FrameValues in = new FrameValues(plan.inputs().size());
         final FrameValues interpretedOut = new FrameValues(plan.derived().size());
         final FrameValues compiledOut = new FrameValues(plan.derived().size());
