@@ -273,8 +273,10 @@ final class GatewayMetrics
         gauge(w, "pitgun_ship_stalled", "0 shipping goes on; 1 a frame larger than a batch stopped it; 2 the hive " +
             "holds positions of this edge id that this journal does not (journal reset under the same id); 3 the hive " +
             "refuses this edge while another live edge ships under the same id.", c.stalled());
-        gauge(w, "pitgun_ship_unacknowledged_journal_entries", "Journal entries after the one holding the last " +
-            "frame the hive acknowledged: held only by this journal, which deletes nothing (counted once a second).",
+        gauge(w, "pitgun_ship_unacknowledged_journal_entries", "Journal documents (Chronicle excerpts: a batch of " +
+            "one or more messages each, as the journal stage appended them) after the one holding the last frame the " +
+            "hive acknowledged: held only by this journal, which deletes nothing (counted once a second; not the " +
+            "message count pitgun journal stats prints).",
             c.unacknowledgedEntries());
     }
 

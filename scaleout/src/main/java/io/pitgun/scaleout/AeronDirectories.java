@@ -3,8 +3,12 @@ package io.pitgun.scaleout;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** Where an embedded media driver keeps its files, and how Pitgun launches one. */
 public final class AeronDirectories
@@ -23,18 +27,32 @@ public final class AeronDirectories
     }
 
     /**
-     * The default directory of a driver for {@code role} ("edge-ID" or "hive") whose data lives in
-     * {@code dataDirectory}: under {@link #SHARED_MEMORY} when it exists (named after the role and the data
-     * directory, so several edges and a hive on one machine never share one), else {@code dataDirectory/aeron}.
+     * The default directory of a driver for {@code role} ("edge" or "hive") whose data lives in
+     * {@code dataDirectory}: under {@link #SHARED_MEMORY} when it exists (named after the role and 64 bits of a
+     * SHA-256 of the data directory's path, so several edges and a hive on one machine never share one), else
+     * {@code dataDirectory/aeron}. A 32-bit {@code String.hashCode} named it before: data directories {@code Aa} and
+     * {@code BB} shared one driver directory, and one of the two edges stopped shipping.
      */
     public static Path forRole(final Path dataDirectory, final String role)
     {
         if (Files.isDirectory(SHARED_MEMORY) && Files.isWritable(SHARED_MEMORY))
         {
-            final String where = Integer.toHexString(dataDirectory.toAbsolutePath().normalize().toString().hashCode());
-            return SHARED_MEMORY.resolve("pitgun-" + role + "-" + where);
+            final byte[] digest = sha256(dataDirectory.toAbsolutePath().normalize().toString());
+            return SHARED_MEMORY.resolve("pitgun-" + role + "-" + HexFormat.of().formatHex(digest, 0, Long.BYTES));
         }
         return dataDirectory.resolve("aeron");
+    }
+
+    private static byte[] sha256(final String text)
+    {
+        try
+        {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("every JDK has SHA-256", ex);
+        }
     }
 
     /**

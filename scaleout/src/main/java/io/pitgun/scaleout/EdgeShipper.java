@@ -26,15 +26,17 @@ public final class EdgeShipper implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(EdgeShipper.class);
 
     private final UUID edgeId;
+    private final AeronDirectoryHold hold;
     private final MediaDriver driver;
     private final Aeron aeron;
     private final EdgeShipperAgent agent;
     private final AgentRunner runner;
 
-    private EdgeShipper(final UUID edgeId, final MediaDriver driver, final Aeron aeron, final EdgeShipperAgent agent,
-        final AgentRunner runner)
+    private EdgeShipper(final UUID edgeId, final AeronDirectoryHold hold, final MediaDriver driver, final Aeron aeron,
+        final EdgeShipperAgent agent, final AgentRunner runner)
     {
         this.edgeId = edgeId;
+        this.hold = hold;
         this.driver = driver;
         this.aeron = aeron;
         this.agent = agent;
@@ -67,6 +69,7 @@ public final class EdgeShipper implements AutoCloseable
         final UUID edgeId = EdgeId.loadOrCreate(dataDirectory);
         final Path aeronDirectory = config.aeronDirectory() != null ? config.aeronDirectory() :
             AeronDirectories.forRole(dataDirectory, "edge");
+        final AeronDirectoryHold hold = AeronDirectoryHold.acquire(aeronDirectory, "edge");
         MediaDriver driver = null;
         Aeron aeron = null;
         AgentRunner runner = null;
@@ -87,11 +90,11 @@ public final class EdgeShipper implements AutoCloseable
             AgentRunner.startOnThread(runner);
             LOG.info("edge {} shipping {} to {} (aeron {}, batches {})", edgeId, journal.config().directory(),
                 config.channel(), aeronDirectory, authenticator == null ? "unauthenticated" : "signed (HMAC-SHA256)");
-            return new EdgeShipper(edgeId, driver, aeron, agent, runner);
+            return new EdgeShipper(edgeId, hold, driver, aeron, agent, runner);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(runner, aeron, driver);
+            CloseHelper.quietCloseAll(runner, aeron, driver, hold);
             throw ex;
         }
     }
@@ -112,6 +115,6 @@ public final class EdgeShipper implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(runner, aeron, driver);
+        CloseHelper.closeAll(runner, aeron, driver, hold);
     }
 }

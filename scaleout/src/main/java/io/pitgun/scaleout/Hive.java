@@ -163,14 +163,18 @@ public final class Hive implements AutoCloseable
         AgentRunner deriveRunner = null;
         ArchiveRetention retention = null;
         ScheduledExecutorService retentionThread = null;
+        AeronDirectoryHold hold = null;
         try
         {
+            hold = AeronDirectoryHold.acquire(aeronDirectory, "hive");
             final MediaDriver.Context driverContext =
                 driverSettings.apply(AeronDirectories.driverContext(aeronDirectory, config.idleStrategy())
                     .socketRcvbufLength(config.socketReceiveBufferBytes())
                     .imageLivenessTimeoutNs(HiveConfig.IMAGE_LIVENESS_TIMEOUT_NS));
-            driver = config.record() ?
+            final AutoCloseable launched = config.record() ?
                 ArchivingMediaDriver.launch(driverContext, archiveContext) : MediaDriver.launch(driverContext);
+            final AeronDirectoryHold held = hold;
+            driver = () -> CloseHelper.closeAll(launched, held); // the directory is held until its driver is gone
             phases.end(config.record() ? "media driver and archive" : "media driver");
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
             if (config.record())
@@ -233,7 +237,7 @@ public final class Hive implements AutoCloseable
             {
                 retentionThread.shutdownNow();
             }
-            CloseHelper.quietCloseAll(runner, deriveRunner, recorder, archive, aeron, driver, lock);
+            CloseHelper.quietCloseAll(runner, deriveRunner, recorder, archive, aeron, driver, hold, lock);
             throw ex;
         }
     }

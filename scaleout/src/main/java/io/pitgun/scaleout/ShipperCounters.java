@@ -43,8 +43,10 @@ public final class ShipperCounters
     private volatile long unacknowledgedEntries;
 
     /**
-     * Journal entries after the one holding the last frame the hive acknowledged, counted about once a second
-     * ({@code pitgun_ship_unacknowledged_journal_entries}): what only this edge's journal holds.
+     * Journal documents (Chronicle excerpts, each a batch of one or more messages) after the one holding the last
+     * frame the hive acknowledged, counted about once a second from the journal's index
+     * ({@code pitgun_ship_unacknowledged_journal_entries}): what only this edge's journal holds. Counting messages
+     * would mean reading every unacknowledged document once a second.
      */
     public long unacknowledgedEntries()
     {

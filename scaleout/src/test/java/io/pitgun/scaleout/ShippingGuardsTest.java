@@ -35,6 +35,8 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -200,6 +202,38 @@ class ShippingGuardsTest
                 assertEquals(ShipperCounters.NOT_STALLED, first.counters().stalled());
             }
         }
+    }
+
+    /**
+     * Two edges given one Aeron directory: the second is refused at start, naming the directory, and the first ships
+     * on. Before, the second driver wiped the first's files at start (both started; the first never shipped again).
+     * The default directories of two data directories whose paths have the same {@code String.hashCode} ({@code Aa},
+     * {@code BB}) were one such directory.
+     */
+    @Test
+    void shouldRefuseASecondEdgeOnTheSameAeronDirectory() throws Exception
+    {
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));
+        open.add(hive);
+        ShippingTest.append(edgeJournal, 0, 100);
+        final EdgeShipper first = EdgeShipper.start(edgeJournal, edgeData, shipperConfig());
+        open.add(first);
+        awaitHiveHolds(first.edgeId(), edgeJournal.lastIndex());
+
+        final Path otherData = dir.resolve("other");
+        try (Journal other = Journal.open(JournalConfig.of(otherData.resolve("journal"))))
+        {
+            ShippingTest.append(other, 0, 10);
+            final IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> EdgeShipper.start(other, otherData, shipperConfig()));
+            assertTrue(refused.getMessage().contains("the Aeron directory " + dir.resolve("aeron-edge") +
+                " is in use by another media driver"), refused.getMessage());
+        }
+        ShippingTest.append(edgeJournal, 100, 100);
+        awaitHiveHolds(first.edgeId(), edgeJournal.lastIndex());
+
+        assertNotEquals(AeronDirectories.forRole(dir.resolve("Aa"), "edge"),
+            AeronDirectories.forRole(dir.resolve("BB"), "edge"));
     }
 
     @Test
