@@ -167,6 +167,10 @@ public final class Hive implements AutoCloseable
         try
         {
             hold = AeronDirectoryHold.acquire(aeronDirectory, "hive");
+            if (config.record())
+            {
+                refuseLowStorage(config.dataDirectory(), archiveContext.lowStorageSpaceThreshold());
+            }
             final MediaDriver.Context driverContext =
                 driverSettings.apply(AeronDirectories.driverContext(aeronDirectory, config.idleStrategy())
                     .socketRcvbufLength(config.socketReceiveBufferBytes())
@@ -432,6 +436,29 @@ public final class Hive implements AutoCloseable
             // Draining a backlog and closing the pipelines can take a while: not interrupted after Agrona's 5 s.
             deriveRunner.close(DERIVE_CLOSE_RETRY_MS,
                 thread -> LOG.warn("hive derived output: still completing the edges' outputs on {}", thread));
+        }
+    }
+
+    /**
+     * Aeron Archive records nothing with {@code threshold} bytes or less free, and says so in its own words ("low
+     * storage threshold=134217728 &lt;= usableSpace=..."), which name neither the directory nor the way out.
+     */
+    private static void refuseLowStorage(final Path dataDirectory, final long threshold)
+    {
+        final long usable;
+        try
+        {
+            usable = Files.getFileStore(dataDirectory).getUsableSpace();
+        }
+        catch (final IOException ex)
+        {
+            return; // Aeron measures again and refuses in its own words
+        }
+        if (usable <= threshold)
+        {
+            throw new IllegalStateException(dataDirectory + " has " + (usable >> 20) + " MiB free: the hive's Aeron " +
+                "Archive records the shipping stream only with more than " + (threshold >> 20) + " MiB free (its " +
+                "low-storage threshold); free space there, or run without the raw record (--record 0)");
         }
     }
 

@@ -50,6 +50,32 @@ class HiveTest
         }
     }
 
+    /**
+     * A hive whose data directory has no more free space than Aeron Archive's low-storage threshold (here raised
+     * above what this disk has, as a small disk would be below the default 128 MiB) is refused at start in words
+     * that name the directory and the way out; before, Aeron's own "low storage threshold=... &lt;= usableSpace=...".
+     */
+    @Test
+    void shouldSayWhyItCannotRecordOnADiskWithTooLittleFreeSpace() throws Exception
+    {
+        final Path data = Files.createDirectories(dir.resolve("hive"));
+        final String property = "aeron.archive.low.storage.space.threshold";
+        System.setProperty(property, Long.toString(Files.getFileStore(data).getUsableSpace() + (1L << 30)));
+        try
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> Hive.start(
+                HiveConfig.of(channel(), data).withAeronDirectory(dir.resolve("aeron"))).close());
+            assertTrue(ex.getMessage().startsWith(data + " has "), ex.getMessage());
+            assertTrue(ex.getMessage().contains("low-storage threshold); free space there, or run without the raw " +
+                "record (--record 0)"), ex.getMessage());
+        }
+        finally
+        {
+            System.clearProperty(property);
+        }
+        Hive.start(HiveConfig.of(channel(), data).withAeronDirectory(dir.resolve("aeron"))).close();
+    }
+
     private static String channel() throws Exception
     {
         try (DatagramSocket socket = new DatagramSocket(0))
