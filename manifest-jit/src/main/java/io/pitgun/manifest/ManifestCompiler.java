@@ -407,8 +407,10 @@ public final class ManifestCompiler
                 "range min " + spec.min() + " is greater than max " + spec.max()));
         }
         // An integer channel holds what its type holds: a value outside it is absent (ProgramPlan.Derived).
+        // f32: narrowed to a float when written, as the sample holds it (ProgramPlan.Derived).
         final int index = dataType.isInteger() ? plan.addDerived(spec.name(), kind, dataType.minInteger(),
-            dataType.maxInteger()) : plan.addDerived(spec.name(), kind);
+            dataType.maxInteger()) : dataType == DataType.F32 ? plan.addFloatDerived(spec.name()) :
+            plan.addDerived(spec.name(), kind);
         plan.derive(index, expr);
         final DerivedChannel channel = new DerivedChannel(index, DerivedChannel.ID_BASE + index, spec.name(), kind,
             dataType, unit, spec.min(), spec.max(), spec.expr(), List.copyOf(dependencies), stageNumber);

@@ -195,6 +195,24 @@ class FormulaSemanticsTest
         }
     }
 
+    /**
+     * An f32 derived channel holds what its sample holds, a float, for the output and for later formulas, in the
+     * compiled program and the interpreter. Before, the output was the double (the engine then wrote its float) and
+     * a later formula read the double: Diff was 0.0 where the journaled A differs from Speed * 3.
+     */
+    @Test
+    void shouldNarrowAnF32ChannelToAFloatForLaterFormulasToo() throws Exception
+    {
+        final Harness harness = new Harness(formulas(
+            "A", "Speed * 3", "f32",
+            "Diff", "A - Speed * 3", "f64",
+            "Huge", "Speed * 1e300", "f32"));
+        harness.frame(1_000, "Speed", 0.1);
+        harness.assertDouble("A", (float)(0.1 * 3));
+        harness.assertDouble("Diff", (float)(0.1 * 3) - 0.1 * 3);
+        harness.assertDouble("Huge", Double.POSITIVE_INFINITY); // what the f32 sample holds
+    }
+
     @Test
     void shouldDifferentiateAndIntegrateOverFrameTime() throws Exception
     {

@@ -414,15 +414,21 @@ public final class BytecodeCompiler
 
         private void writeDerived(final int index, final Expr expr)
         {
+            final ProgramPlan.Derived channel = plan.derived().get(index);
             loadPresence(expr);
             mv.visitVarInsn(Opcodes.ISTORE, derivedPresence[index]);
             loadValue(expr);
+            if (expr.kind() == ValueKind.DOUBLE && channel.narrowsToFloat())
+            {
+                // An f32 channel: the output and later formulas read what the sample holds (the interpreter's cast).
+                mv.visitInsn(Opcodes.D2F);
+                mv.visitInsn(Opcodes.F2D);
+            }
             mv.visitVarInsn(storeOpcode(expr.kind()), derivedValue[index]);
             final Label absent = new Label();
             final Label done = new Label();
             mv.visitVarInsn(Opcodes.ILOAD, derivedPresence[index]);
             mv.visitJumpInsn(Opcodes.IFEQ, absent);
-            final ProgramPlan.Derived channel = plan.derived().get(index);
             final Label outOfType = new Label();
             if (expr.kind() == ValueKind.LONG && channel.isBounded())
             {

@@ -29,10 +29,18 @@ public final class ProgramPlan
      * A derived channel, written to output slot {@code index}. A {@link ValueKind#LONG} channel holds only values in
      * [{@code min}, {@code max}], its declared data type's range ({@code u8}: 0 to 255): a value outside it makes the
      * channel absent in that frame ({@link io.pitgun.manifest.runtime.FrameValues#putOutOfType}), for the output and for every later formula
-     * that reads it, since a sample carries only what its type holds. Other kinds ignore the bounds.
+     * that reads it, since a sample carries only what its type holds. Other kinds ignore the bounds. A
+     * {@link ValueKind#DOUBLE} channel of data type {@code f32} ({@code narrowsToFloat}) is narrowed to the nearest
+     * float when written, for the same reason.
      */
-    public record Derived(int index, String name, ValueKind kind, long min, long max)
+    public record Derived(int index, String name, ValueKind kind, long min, long max, boolean narrowsToFloat)
     {
+        /** A channel without the {@code f32} narrowing ({@link #narrowsToFloat}). */
+        public Derived(final int index, final String name, final ValueKind kind, final long min, final long max)
+        {
+            this(index, name, kind, min, max, false);
+        }
+
         /** True when a long value of this channel must be checked against [{@link #min}, {@link #max}]. */
         public boolean isBounded()
         {
@@ -176,6 +184,17 @@ public final class ProgramPlan
         public int addDerived(final String name, final ValueKind kind, final long min, final long max)
         {
             derived.add(new Derived(derived.size(), name, kind, min, max));
+            return derived.size() - 1;
+        }
+
+        /**
+         * Declares a {@link ValueKind#DOUBLE} derived channel of data type {@code f32} and returns its index: its value
+         * is narrowed to the nearest float when it is written, for the output and for every later formula that reads
+         * it, since the sample carries only a float ({@link Derived#narrowsToFloat}).
+         */
+        public int addFloatDerived(final String name)
+        {
+            derived.add(new Derived(derived.size(), name, ValueKind.DOUBLE, Long.MIN_VALUE, Long.MAX_VALUE, true));
             return derived.size() - 1;
         }
 

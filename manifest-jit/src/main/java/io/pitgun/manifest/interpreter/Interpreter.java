@@ -94,7 +94,11 @@ public final class Interpreter implements FrameProgram
             }
             else if (expr.kind() == ValueKind.DOUBLE)
             {
-                out.putDouble(index, doubles[id]);
+                if (plan.derived().get(index).narrowsToFloat())
+                {
+                    derivedDoubles[index] = (float)doubles[id]; // later formulas read what the f32 sample holds
+                }
+                out.putDouble(index, derivedDoubles[index]);
             }
             else if (expr.kind() == ValueKind.LONG)
             {

@@ -83,12 +83,16 @@ class CompiledMatchesInterpreterPropertyTest
                 // A long channel is declared with a random integer type: its out-of-type values are absent.
                 final DataType type = expr.kind() == ValueKind.LONG ?
                     INTEGER_TYPES[random.nextInt(INTEGER_TYPES.length)] : null;
-                final int index = type == null ? builder.addDerived(name, expr.kind()) :
-                    builder.addDerived(name, expr.kind(), type.minInteger(), type.maxInteger());
+                // A double channel is declared f32 half the time: its values are narrowed to floats when written.
+                final boolean f32 = expr.kind() == ValueKind.DOUBLE && random.nextInt(2) == 0;
+                final int index = type != null ?
+                    builder.addDerived(name, expr.kind(), type.minInteger(), type.maxInteger()) :
+                    f32 ? builder.addFloatDerived(name) : builder.addDerived(name, expr.kind());
                 builder.derive(index, expr);
                 names.put(name, new ResolvedName(ResolvedName.Target.DERIVED, expr.kind(), index));
                 random.addDerived(name, expr.kind());
-                description.append(name).append(type == null ? "" : " (" + type.symbol() + ")").append(" = ")
+                description.append(name).append(type == null ? f32 ? " (f32)" : "" : " (" + type.symbol() + ")")
+                    .append(" = ")
                     .append(text).append('\n');
             }
         }
