@@ -549,7 +549,7 @@ class JournalExportCommandTest
         {
             writer.putLong(ENGINE_MAP, 1 + i % 3);
         }
-        writer.putLong(DRS_OPEN, i % 2);
+        writer.putBoolean(DRS_OPEN, i % 2 == 1); // a bool channel takes a boolean (a number is refused)
         writer.commit();
     }
 

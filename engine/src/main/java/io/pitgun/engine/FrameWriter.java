@@ -2,6 +2,8 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.dictionary.ParameterTable;
+import io.pitgun.codecs.envelope.DecoderLimits;
+import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameFlyweight;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
@@ -49,12 +51,18 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TYPE_BOOL;
  *
  * <p>{@link #begin} claims a slot (waiting while the ring is full; {@link #tryBegin} does not wait) and writes the
  * header there; each {@code put} appends one sample in the slot; {@link #commit} publishes it. Between begin and
- * commit the slot holds up the stages, so fill it without delay. A sample's value type is the dictionary's; with
- * {@code validate_parameters} an unknown id or a value outside the dictionary range refuses the whole frame, and
- * so does a frame that would outgrow the slot — {@link FrameRejectedException}, never truncation. With a tuning
- * policy ({@link TelemetryPipelineBuilder#tuningPolicy}) {@link #commit} refuses a frame with a sample outside a
- * reject limit ({@code DROPPED_TUNING_LIMIT}) and marks samples outside a flag limit {@code DEGRADED}
- * ({@code SAMPLES_TUNING_FLAGGED}).
+ * commit the slot holds up the stages, so fill it without delay.
+ *
+ * <p>It writes only frames of the frame contract (docs/contracts.md, "What a valid message is"), the frames the
+ * gateway would take, and refuses each breach with a {@link FrameRejectedException}, counted, at the call that makes
+ * it: {@link #begin} a {@code sequence} or {@code timestampUs} outside [0, 2^53 - 1] (before claiming anything); a
+ * {@code put} a parameter id already in the frame, a sample past {@link #maxSamples()} (the slot's room, at most the
+ * contract's 256; never truncated) and, with {@code validate_parameters}, an id the dictionary lacks, a value of
+ * another type than the dictionary's (a boolean for a number or the reverse) or a value outside the dictionary range
+ * as stored (an f32 narrowed to float first, as the envelope decoder does); {@link #commit} a frame without samples.
+ * A refused sample or commit drops the whole frame. With a tuning policy ({@link TelemetryPipelineBuilder#tuningPolicy})
+ * {@link #commit} refuses a frame with a sample outside a reject limit ({@code DROPPED_TUNING_LIMIT}) and marks
+ * samples outside a flag limit {@code DEGRADED} ({@code SAMPLES_TUNING_FLAGGED}).
  */
 public final class FrameWriter
 {
@@ -66,6 +74,8 @@ public final class FrameWriter
     private final long producerLsb;
     private final int sourceId;
     private final int maxSamples;
+    /** Whether {@link #maxSamples} is the slot's room (else the contract's 256), for the refusal's message. */
+    private final boolean slotBoundsSamples;
     private final boolean validate;
     private final ParameterTable parameters;
     private final ChannelLimitTable tuningLimits;
@@ -78,6 +88,14 @@ public final class FrameWriter
     private FrameSlot slot;
     private UnsafeBuffer buffer;
     private int sampleCount;
+    /**
+     * The ids in the open frame, one bit per id of the 16-bit space (8 KiB), so that a repeated id is found with one
+     * load per sample rather than a scan of the samples written so far (quadratic up to 256 samples). When the next
+     * frame begins, only the words holding the last frame's ids ({@link #frameIds}) are cleared.
+     */
+    private final long[] idsInFrame = new long[ParameterTable.ID_COUNT >>> 6];
+    /** The ids of the open (or last) frame in order, {@link #sampleCount} of them, to clear {@link #idsInFrame}. */
+    private final int[] frameIds;
 
     FrameWriter(final RingPublisher publisher, final ParameterRegistry dictionary, final ParameterTable parameters,
         final ChannelLimitTable tuningLimits, final UUID sessionId, final UUID producerId, final int sourceId)
@@ -93,30 +111,48 @@ public final class FrameWriter
         this.producerMsb = producerId.getMostSignificantBits();
         this.producerLsb = producerId.getLeastSignificantBits();
         this.sourceId = sourceId;
-        this.maxSamples = (publisher.frameCapacity() - SAMPLES) / SAMPLE_LENGTH;
+        final int slotSamples = (publisher.frameCapacity() - SAMPLES) / SAMPLE_LENGTH;
+        this.maxSamples = Math.min(slotSamples, DecoderLimits.SCHEMA_MAX_SAMPLES);
+        this.slotBoundsSamples = slotSamples <= DecoderLimits.SCHEMA_MAX_SAMPLES;
+        this.frameIds = new int[maxSamples];
         this.validate = publisher.config().validateParameters();
         this.parameters = parameters;
         this.tuningLimits = tuningLimits;
     }
 
-    /** Samples a frame can hold in this pipeline's slots. */
+    /** Samples a frame can hold: as many as this pipeline's slots have room for, at most the contract's 256. */
     public int maxSamples()
     {
         return maxSamples;
     }
 
-    /** Claims a slot (waiting while the ring is full) and starts a frame. */
+    /**
+     * Claims a slot (waiting while the ring is full) and starts a frame.
+     *
+     * @param sequence    the producer's frame sequence, in [0, 2^53 - 1].
+     * @param timestampUs the frame's time in microseconds since the epoch, in [0, 2^53 - 1].
+     * @throws FrameRejectedException if {@code sequence} or {@code timestampUs} is outside that range (nothing is
+     *                                claimed; counted as {@code DROPPED_INVALID_PARAMETER}).
+     * @throws IllegalStateException  while a frame is open, or once the pipeline is closed.
+     */
     public FrameWriter begin(final long sequence, final long timestampUs)
     {
         requireNoOpenFrame();
+        checkFrameHeader(sequence, timestampUs);
         start(publisher.claim(true), sequence, timestampUs);
         return this;
     }
 
-    /** Like {@link #begin} but returns false at once, counted as {@code DROPPED_RING_FULL}, when the ring is full. */
+    /**
+     * Like {@link #begin} but returns false at once, counted as {@code DROPPED_RING_FULL}, when the ring is full.
+     *
+     * @throws FrameRejectedException as {@link #begin}.
+     * @throws IllegalStateException  as {@link #begin}.
+     */
     public boolean tryBegin(final long sequence, final long timestampUs)
     {
         requireNoOpenFrame();
+        checkFrameHeader(sequence, timestampUs);
         final long position = publisher.claim(false);
         if (position < 0)
         {
@@ -138,11 +174,40 @@ public final class FrameWriter
         }
     }
 
+    /**
+     * The envelope contract's bounds ({@link EnvelopeDecoder#MAX_SAFE_INTEGER}, as {@code FrameValidator} checks them):
+     * a negative sequence would be exported as a 64-bit unsigned number, a negative or huge timestamp as a date no
+     * tool can file. Checked before claiming, so a refusal strands no ring sequence (and leaves a frame that is open,
+     * where a session message may be published, as it was).
+     */
+    private void checkFrameHeader(final long sequence, final long timestampUs)
+    {
+        if (sequence < 0 || sequence > EnvelopeDecoder.MAX_SAFE_INTEGER)
+        {
+            throw refuseUnclaimed("sequence: must be between 0 and 2^53 - 1, got " + sequence);
+        }
+        checkTimestamp(timestampUs);
+    }
+
+    private void checkTimestamp(final long timestampUs)
+    {
+        if (timestampUs < 0 || timestampUs > EnvelopeDecoder.MAX_SAFE_INTEGER)
+        {
+            throw refuseUnclaimed("timestamp_us: must be between 0 and 2^53 - 1, got " + timestampUs);
+        }
+    }
+
     private void start(final long position, final long sequence, final long timestampUs)
     {
         claimed = position;
         slot = publisher.slot(position);
         buffer = slot.buffer();
+        // The last frame's ids only: at most its sample count of stores, whatever became of that frame.
+        final long[] ids = idsInFrame;
+        for (int i = 0; i < sampleCount; i++)
+        {
+            ids[frameIds[i] >>> 6] = 0;
+        }
         sampleCount = 0;
         final int o = SlotDescriptor.FRAME_OFFSET;
         final UnsafeBuffer b = buffer;
@@ -185,22 +250,30 @@ public final class FrameWriter
         return this;
     }
 
-    /** Appends a sample, stored in the channel's dictionary type (integers must be whole numbers). */
+    /**
+     * Appends a sample, stored in the channel's dictionary type (integers must be whole numbers; an f32 channel holds
+     * the value narrowed to float, and its range is checked on that).
+     *
+     * @throws FrameRejectedException (the frame is dropped) for an id already in the frame or a sample past
+     *                                {@link #maxSamples()}; with {@code validate_parameters} also for an id the
+     *                                dictionary lacks, a bool channel, or a value outside the range as stored.
+     */
     public FrameWriter putDouble(final int parameterId, final double value)
     {
         final int type = typeOf(parameterId, FrameDescriptor.TYPE_F64);
-        if (validate && !parameters.inRange(parameterId, value))
+        final double stored = FrameDescriptor.storedValue(type, value);
+        if (validate)
         {
-            throw outOfRange(parameterId, value);
+            requireNumeric(parameterId, type);
+            if (!parameters.inRange(parameterId, stored))
+            {
+                throw outOfRange(parameterId, value);
+            }
         }
         final long bits;
-        if (type == FrameDescriptor.TYPE_F64)
+        if (type == FrameDescriptor.TYPE_F64 || type == FrameDescriptor.TYPE_F32)
         {
-            bits = Double.doubleToRawLongBits(value);
-        }
-        else if (type == FrameDescriptor.TYPE_F32)
-        {
-            bits = Double.doubleToRawLongBits((double)(float)value);
+            bits = Double.doubleToRawLongBits(stored);
         }
         else if (type == TYPE_BOOL)
         {
@@ -218,24 +291,46 @@ public final class FrameWriter
         return append(parameterId, type, bits);
     }
 
-    /** Appends a sample, stored in the channel's dictionary type. */
+    /**
+     * Appends a sample, stored in the channel's dictionary type (a floating channel holds it as a double, an f32
+     * channel narrowed to float, and its range is checked on that).
+     *
+     * @throws FrameRejectedException as {@link #putDouble}.
+     */
     public FrameWriter putLong(final int parameterId, final long value)
     {
         final int type = typeOf(parameterId, FrameDescriptor.TYPE_I64);
-        if (validate && !parameters.inRange(parameterId, (double)value))
+        final boolean floating = type == FrameDescriptor.TYPE_F64 || type == FrameDescriptor.TYPE_F32;
+        final double stored = floating ? FrameDescriptor.storedValue(type, (double)value) : (double)value;
+        if (validate)
         {
-            throw outOfRange(parameterId, value);
+            requireNumeric(parameterId, type);
+            if (!parameters.inRange(parameterId, stored))
+            {
+                throw outOfRange(parameterId, value);
+            }
         }
-        final long bits = type == FrameDescriptor.TYPE_F64 ? Double.doubleToRawLongBits((double)value) :
-            type == FrameDescriptor.TYPE_F32 ? Double.doubleToRawLongBits((double)(float)value) :
-            type == TYPE_BOOL ? (value != 0 ? 1 : 0) : value;
+        final long bits = floating ? Double.doubleToRawLongBits(stored) : type == TYPE_BOOL ? (value != 0 ? 1 : 0) :
+            value;
         return append(parameterId, type, bits);
     }
 
-    /** Appends a boolean sample (1 or 0 in a numeric channel). */
+    /**
+     * Appends a boolean sample to a bool channel (without {@code validate_parameters}, 1 or 0 in a numeric one).
+     *
+     * @throws FrameRejectedException (the frame is dropped) for an id already in the frame or a sample past
+     *                                {@link #maxSamples()}; with {@code validate_parameters} also for an id the
+     *                                dictionary lacks or a channel that is not a bool.
+     */
     public FrameWriter putBoolean(final int parameterId, final boolean value)
     {
         final int type = typeOf(parameterId, TYPE_BOOL);
+        if (validate && type != TYPE_BOOL)
+        {
+            throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter " + parameterId + " (" +
+                dictionary.byId(parameterId).name() + ") is " + dictionary.byId(parameterId).dataType().symbol() +
+                ": put a number, not a boolean");
+        }
         final long v = value ? 1 : 0;
         final long bits = type == FrameDescriptor.TYPE_F64 || type == FrameDescriptor.TYPE_F32 ?
             Double.doubleToRawLongBits((double)v) : v;
@@ -247,8 +342,11 @@ public final class FrameWriter
      *
      * @return the frame's ring sequence, for {@link TelemetryPipeline#awaitJournaled} and
      *         {@link TelemetryPipeline#isJournaled}.
+     * @throws FrameRejectedException a frame without samples (dropped), or one outside a tuning reject limit.
      * @throws IllegalStateException with {@code producer: single}, while a slot claimed before this one is
-     *                               unpublished (nothing changes: publish that one first).
+     *                               unpublished (nothing changes: publish that one first); once
+     *                               {@link TelemetryPipeline#close} has stopped the stages with this frame open (it
+     *                               was not taken: counted as {@code DROPPED_UNPROCESSED_AT_CLOSE}, and let go).
      */
     public long commit()
     {
@@ -263,14 +361,24 @@ public final class FrameWriter
      *
      * @param ingestTimeNs a {@link System#nanoTime()} reading, at or before now.
      * @return the frame's ring sequence, as {@link #commit()}.
-     * @throws IllegalStateException with {@code producer: single}, while a slot claimed before this one is
-     *                               unpublished (nothing changes: publish that one first).
+     * @throws FrameRejectedException as {@link #commit()}.
+     * @throws IllegalStateException as {@link #commit()}.
      */
     public long commit(final long ingestTimeNs)
     {
         publisher.requireProducer();
         requireOpen();
+        if (publisher.hasStoppedTakingClaims())
+        {
+            claimed = -1; // nothing to publish into: the stages are gone, and the journal may be closed
+            throw publisher.claimLeftOpenAtClose("commit() of the FrameWriter frame");
+        }
         publisher.requireNextToPublish(claimed);
+        if (sampleCount == 0)
+        {
+            throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "frame refused: it has no samples (a frame " +
+                "has 1 to " + DecoderLimits.SCHEMA_MAX_SAMPLES + ")");
+        }
         buffer.putShort(SlotDescriptor.FRAME_OFFSET + GROUP_HEADER + GROUP_COUNT_OFFSET, (short)sampleCount, ORDER);
         if (tuningLimits != null)
         {
@@ -283,7 +391,8 @@ public final class FrameWriter
     }
 
     /**
-     * Drops the open frame (its slot is published as rejected, which every stage skips).
+     * Drops the open frame (its slot is published as rejected, which every stage skips). Once
+     * {@link TelemetryPipeline#close} has stopped the stages with the frame open, it only lets the frame go.
      *
      * @throws IllegalStateException with {@code producer: single}, while a slot claimed before this one is
      *                               unpublished (nothing changes: publish that one first).
@@ -291,7 +400,11 @@ public final class FrameWriter
     public void abort()
     {
         publisher.requireProducer();
-        if (claimed >= 0)
+        if (claimed >= 0 && publisher.hasStoppedTakingClaims())
+        {
+            claimed = -1; // dropped already: the ring and the journal are not to be touched after close
+        }
+        else if (claimed >= 0)
         {
             publisher.requireNextToPublish(claimed);
             final long position = claimed;
@@ -303,11 +416,13 @@ public final class FrameWriter
     /**
      * Publishes a {@code SessionStart} for this writer's session and source. Cold path (encodes the label).
      *
-     * @throws FrameRejectedException if the label does not fit (the schema's 1,024 bytes, or the slot).
+     * @throws FrameRejectedException if the label does not fit (the schema's 1,024 bytes, or the slot), or
+     *                                {@code timestampUs} is outside [0, 2^53 - 1] (nothing claimed).
      * @throws IllegalStateException  as {@link TelemetryPipeline#publish}, for instance while a frame is open.
      */
     public long sessionStart(final long timestampUs, final String label)
     {
+        checkTimestamp(timestampUs);
         final long position = publisher.claimToPublishNow(true);
         final FrameSlot s = publisher.slot(position);
         try
@@ -328,11 +443,12 @@ public final class FrameWriter
     /**
      * Publishes a {@code SessionEnd} for this writer's session and source. Cold path.
      *
-     * @throws FrameRejectedException if the label does not fit (the schema's 1,024 bytes, or the slot).
+     * @throws FrameRejectedException as {@link #sessionStart}.
      * @throws IllegalStateException  as {@link TelemetryPipeline#publish}, for instance while a frame is open.
      */
     public long sessionEnd(final long timestampUs, final String label)
     {
+        checkTimestamp(timestampUs);
         final long position = publisher.claimToPublishNow(true);
         final FrameSlot s = publisher.slot(position);
         try
@@ -369,9 +485,20 @@ public final class FrameWriter
         if (sampleCount == maxSamples)
         {
             throw refuse(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "frame refused: more than " + maxSamples +
-                " samples do not fit a slot (max_frame_bytes " + publisher.config().maxFrameBytes() +
-                "); it was not truncated");
+                (slotBoundsSamples ? " samples do not fit a slot (max_frame_bytes " +
+                publisher.config().maxFrameBytes() + ")" : " samples, the most a frame may have") +
+                "; it was not truncated");
         }
+        final int id = parameterId & 0xFFFF;
+        final long bit = 1L << id; // a shift takes its count mod 64: the id's bit in its word
+        final long word = idsInFrame[id >>> 6];
+        if ((word & bit) != 0)
+        {
+            throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter " + parameterId +
+                " appears twice in one frame (each id at most once)");
+        }
+        idsInFrame[id >>> 6] = word | bit;
+        frameIds[sampleCount] = id;
         final int p = SlotDescriptor.FRAME_OFFSET + SAMPLES + sampleCount * SAMPLE_LENGTH;
         buffer.putLong(p + SAMPLE_VALUE, bits, ORDER);
         buffer.putInt(p + SAMPLE_ID, (parameterId & 0xFFFF) | (type << 16), ORDER); // quality GOOD (0)
@@ -397,6 +524,16 @@ public final class FrameWriter
                 " is not in dictionary " + dictionary.name());
         }
         return undeclaredType;
+    }
+
+    /** A number put into a bool channel: the gateway refuses it too (a JSON number for a bool). */
+    private void requireNumeric(final int parameterId, final int type)
+    {
+        if (type == TYPE_BOOL)
+        {
+            throw refuse(PipelineCounter.DROPPED_INVALID_PARAMETER, "parameter " + parameterId + " (" +
+                dictionary.byId(parameterId).name() + ") is a bool: put it with putBoolean");
+        }
     }
 
     private FrameRejectedException outOfRange(final int parameterId, final double value)
@@ -429,6 +566,13 @@ public final class FrameWriter
         {
             throw new IllegalStateException("no open frame: call begin() first");
         }
+    }
+
+    /** Counts and refuses a message before anything is claimed for it: there is nothing to drop. */
+    private FrameRejectedException refuseUnclaimed(final String message)
+    {
+        publisher.count(PipelineCounter.DROPPED_INVALID_PARAMETER);
+        return new FrameRejectedException(PipelineCounter.DROPPED_INVALID_PARAMETER, message);
     }
 
     /**

@@ -23,9 +23,13 @@ public enum PipelineCounter implements CounterDescriptor
     FRAMES_MERGED(6, "frames merged", "pitgun_frames_merged_total"),
     /** Refused: the ring was full. */
     DROPPED_RING_FULL(7, "dropped: ring full", "pitgun_frames_dropped_ring_full_total"),
-    /** Refused: larger than a slot. */
+    /** Refused: larger than a slot, or a {@link FrameWriter} frame of more samples than the contract's 256. */
     DROPPED_FRAME_TOO_LARGE(8, "dropped: frame larger than a slot", "pitgun_frames_dropped_too_large_total"),
-    /** Refused: unknown parameter id or value outside the dictionary range ({@code validate_parameters}). */
+    /**
+     * Refused by a {@link FrameWriter}: a frame outside the frame contract (sequence or timestamp outside
+     * [0, 2^53 - 1], no samples, a parameter id twice, lap or sector out of range), or, with
+     * {@code validate_parameters}, an unknown parameter id, a value of another type or outside the dictionary range.
+     */
     DROPPED_INVALID_PARAMETER(9, "dropped: invalid parameter", "pitgun_frames_dropped_invalid_parameter_total"),
     /** Dropped: more concurrent (session, source) streams than {@code max_sources}. */
     DROPPED_TOO_MANY_SOURCES(10, "dropped: too many sources", "pitgun_frames_dropped_too_many_sources_total"),

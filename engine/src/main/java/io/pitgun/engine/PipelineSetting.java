@@ -23,7 +23,7 @@ public enum PipelineSetting
     MERGE_WINDOW("merge_window", Type.DURATION_US, "1ms", "µs",
         "the merge window: a duration such as 500us, 1ms or 2s, or an integer of microseconds"),
     VALIDATE_PARAMETERS("validate_parameters", Type.BOOLEAN, "true", "",
-        "embedded writers: refuse unknown ids and values outside the dictionary range"),
+        "embedded writers: refuse unknown ids, values of another type and values outside the dictionary range"),
     WAIT_STRATEGY("wait_strategy", Type.WAIT_STRATEGY, "backoff", "",
         "how stage threads wait: backoff (spin, yield, then growing parks), sleeping, yielding, blocking or " +
             "busy_spin (cores of their own)"),

@@ -55,6 +55,13 @@ final class RingPublisher
     private final PipelineCounters counters;
     private final boolean singleProducer;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Set by close() once the stages no longer take slots (after its drain, or its deadline): a claim still open then
+     * is never processed nor journaled, so its commit is refused rather than publish into a ring nobody reads (and,
+     * with {@code journal.thread: producer}, journal into a closed journal). Until then a claim open at close() may
+     * still be committed, and is drained like any other.
+     */
+    private volatile boolean claimsEnded;
     /** Where {@link #touchNextSlot} leaves its loads: a plain field the single producer alone writes. */
     @SuppressWarnings("unused")
     private long touched;
@@ -132,6 +139,31 @@ final class RingPublisher
     boolean close()
     {
         return closed.compareAndSet(false, true);
+    }
+
+    /** close(): the stages take no more slots; a claim still open is refused at its commit from now on. */
+    void stopTakingClaims()
+    {
+        claimsEnded = true;
+    }
+
+    /** Whether close() has stopped the stages ({@link #stopTakingClaims}): one volatile read, a plain load on x86. */
+    boolean hasStoppedTakingClaims()
+    {
+        return claimsEnded;
+    }
+
+    /** Why a commit of a claim left open at close() is refused; {@code what} names the call. */
+    IllegalStateException claimLeftOpenAtClose(final String what)
+    {
+        return new IllegalStateException("pipeline " + pipelineName + " is closed: " + what + " refused; it was " +
+            "left open when close() stopped the stages, so it was not taken (counted as dropped: unprocessed at close)");
+    }
+
+    /** The highest ring sequence claimed, published or not ({@link ClaimedSequence#highest}). */
+    long highestClaimed()
+    {
+        return claimed.highest();
     }
 
     /** Copies one message into a slot and publishes it; -1 (counted) without {@code wait} when the ring is full. */

@@ -86,12 +86,20 @@ public final class SlotClaim
      * @throws FrameRejectedException if it is longer than the slot or not a well-formed Pitgun message (the slot is
      *                                then published as rejected).
      * @throws IllegalStateException with {@code producer: single}, while a slot claimed before this one is
-     *                               unpublished (nothing changes: publish that one first).
+     *                               unpublished (nothing changes: publish that one first); once
+     *                               {@link TelemetryPipeline#close} has stopped the stages with this slot claimed (the
+     *                               message was not taken: counted as {@code DROPPED_UNPROCESSED_AT_CLOSE}, and the
+     *                               claim let go).
      */
     public long commit(final int length)
     {
         publisher.requireProducer();
         requireClaimed();
+        if (publisher.hasStoppedTakingClaims())
+        {
+            claimed = -1; // nothing to publish into: the stages are gone, and the journal may be closed
+            throw publisher.claimLeftOpenAtClose("commit() of the SlotClaim");
+        }
         publisher.requireNextToPublish(claimed);
         final long position = claimed;
         claimed = -1;
@@ -117,7 +125,8 @@ public final class SlotClaim
     }
 
     /**
-     * Gives the slot back unused (published as rejected, which every stage skips).
+     * Gives the slot back unused (published as rejected, which every stage skips). Once
+     * {@link TelemetryPipeline#close} has stopped the stages with the slot claimed, it only lets the claim go.
      *
      * @throws IllegalStateException with {@code producer: single}, while a slot claimed before this one is
      *                               unpublished (nothing changes: publish that one first).
@@ -125,7 +134,11 @@ public final class SlotClaim
     public void abort()
     {
         publisher.requireProducer();
-        if (claimed >= 0)
+        if (claimed >= 0 && publisher.hasStoppedTakingClaims())
+        {
+            claimed = -1; // dropped already: the ring and the journal are not to be touched after close
+        }
+        else if (claimed >= 0)
         {
             publisher.requireNextToPublish(claimed);
             final long position = claimed;

@@ -190,6 +190,8 @@ final class StageGraph
         {
             LockSupport.parkNanos(100_000);
         }
+        // From here no stage takes a slot: a claim still open is lost, and its commit must say so.
+        publisher.stopTakingClaims();
         for (final BatchEventProcessor<FrameSlot> processor : processors)
         {
             processor.halt();
@@ -209,8 +211,9 @@ final class StageGraph
         {
             failure = ex;
         }
-        // Everything claimed after the last processed slot, less the end-of-stream slot itself.
-        final long unprocessed = Math.max(0, ring.ringBuffer().getCursor() - processed.get() - (end >= 0 ? 1 : 0));
+        // Everything claimed after the last processed slot, less the end-of-stream slot itself: the claimed sequence,
+        // not the cursor, which with one producer leaves out the claims still open (never to be committed now).
+        final long unprocessed = Math.max(0, publisher.highestClaimed() - processed.get() - (end >= 0 ? 1 : 0));
         counters.add(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE, unprocessed);
         if (!abandoned.isEmpty())
         {

@@ -249,6 +249,65 @@ class ClaimProtocolTest
         assertEquals(2, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
     }
 
+    /**
+     * close() with a FrameWriter frame begun and not committed waits its deadline for the commit, then stops the
+     * stages without the frame (counted as dropped at close). A commit() after that is refused as a begin() is: it
+     * used to return a ring sequence, as if the frame had been taken, though nothing would ever journal it.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseACommitOfAFrameLeftOpenAtClose() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir).build());
+        final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+        final long first = writer.begin(1, 1_000).putDouble(SyntheticRun.SPEED, 100).commit();
+        assertTrue(pipeline.awaitJournaled(first, TIMEOUT_NS));
+        writer.begin(2, 2_000).putDouble(SyntheticRun.SPEED, 101);
+        pipeline.close(TimeUnit.MILLISECONDS.toNanos(300));
+
+        closed(writer::commit);
+        closed(() -> writer.begin(3, 3_000)); // closed, not "a frame is open": the refused commit let it go
+        writer.abort(); // nothing open: nothing to do
+        assertEquals(1, pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED));
+        assertEquals(1, pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED));
+        assertEquals(1, pipeline.counters().get(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE), "the open frame");
+    }
+
+    /**
+     * The same with one producer that journals itself: its claims are counted as dropped at close too (they are not
+     * in its ring's cursor), a SlotClaim's commit is refused like a FrameWriter's, and an abort after close lets the
+     * claim go without touching the ring or the closed journal.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseACommitOfAClaimLeftOpenAtCloseWithOneProducer() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir)
+            .producerMode(ProducerMode.SINGLE).journalThread(JournalThread.PRODUCER).build());
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[256]);
+        final int length = FrameCheckOnPublishTest.oneSampleFrame(frame);
+        final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+        final SlotClaim claim = pipeline.newSlotClaim();
+        writer.begin(1, 1_000).putDouble(SyntheticRun.SPEED, 100);
+        claim.claim();
+        frame.getBytes(0, claim.buffer(), claim.offset(), length);
+        pipeline.close(TimeUnit.MILLISECONDS.toNanos(300));
+
+        closed(() -> claim.commit(length));
+        closed(claim::claim);
+        writer.abort();
+        closed(() -> writer.begin(2, 2_000));
+        assertEquals(0, pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED));
+        assertEquals(0, pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED));
+        assertEquals(2, pipeline.counters().get(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE), "both open claims");
+    }
+
+    private static void closed(final Executable call)
+    {
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, call);
+        assertTrue(ex.getMessage().contains("is closed"), ex.getMessage());
+    }
+
     private static void outOfOrder(final Executable publish)
     {
         final IllegalStateException ex = assertThrows(IllegalStateException.class, publish);

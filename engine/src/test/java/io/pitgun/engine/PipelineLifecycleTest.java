@@ -211,12 +211,14 @@ class PipelineLifecycleTest
             final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
             assertEquals(5, writer.maxSamples());
             writer.begin(1, 1_000);
-            for (int i = 0; i < 5; i++)
+            // Five f32 channels of sim.v1 (each id once per frame), then a sixth.
+            for (final int id : new int[] {SyntheticRun.THROTTLE, SyntheticRun.SPEED, SyntheticRun.TORQUE,
+                SyntheticRun.BRAKE, 8})
             {
-                writer.putDouble(SyntheticRun.SPEED, 10);
+                writer.putDouble(id, 10);
             }
             final FrameRejectedException tooMany = assertThrows(FrameRejectedException.class,
-                () -> writer.putDouble(SyntheticRun.SPEED, 10));
+                () -> writer.putDouble(9, 10));
             assertEquals(PipelineCounter.DROPPED_FRAME_TOO_LARGE, tooMany.reason());
             assertTrue(tooMany.getMessage().contains("not truncated") || tooMany.getMessage().contains("not " +
                 "be truncated") || tooMany.getMessage().contains("was not truncated"), tooMany.getMessage());

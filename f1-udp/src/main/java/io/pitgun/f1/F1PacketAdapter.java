@@ -2,6 +2,7 @@ package io.pitgun.f1;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.dictionary.ParameterTable;
+import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.engine.FrameWriter;
 import io.pitgun.engine.TelemetryPipeline;
 import org.agrona.DirectBuffer;
@@ -78,6 +79,8 @@ public final class F1PacketAdapter
     private int offset;
     /** The writer of the frame being filled. */
     private FrameWriter current;
+    /** Samples put into the current frame: a frame whose every value was left out is not published (it has none). */
+    private int samplesInFrame;
 
     /**
      * @param pipeline the pipeline to write into; its dictionary must hold every {@link F1Channel} with its id.
@@ -558,6 +561,7 @@ public final class F1PacketAdapter
         }
         sequences[car]++;
         current = writer;
+        samplesInFrame = 0;
         if (laps[car] != NO_LAP)
         {
             writer.lapNumber(laps[car]);
@@ -576,9 +580,11 @@ public final class F1PacketAdapter
 
     private void put(final int id, final double value)
     {
-        if (table.inRange(id, value))
+        // The range as the writer checks it: on the value as stored (an f32 channel's narrowed to float).
+        if (table.inRange(id, FrameDescriptor.storedValue(table.valueType(id), value)))
         {
             current.putDouble(id, value);
+            samplesInFrame++;
         }
         else
         {
@@ -589,10 +595,18 @@ public final class F1PacketAdapter
     private void putFlag(final F1Channel channel, final byte value)
     {
         current.putBoolean(channel.id(), value != 0);
+        samplesInFrame++;
     }
 
     private void commit()
     {
+        if (samplesInFrame == 0)
+        {
+            // Every value was out of range (counted as such): a frame has 1 to 256 samples, so there is none to send.
+            current.abort();
+            current = null;
+            return;
+        }
         current.commit();
         current = null;
         counters.increment(F1UdpCounters.Total.FRAMES_PUBLISHED);

@@ -3,6 +3,7 @@ package io.pitgun.f1;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.testsupport.JournaledFrames;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -417,6 +418,36 @@ class F1PacketAdapterTest
         assertFalse(frame.values().containsKey(F1Channel.BRAKE.id())); // 200 %
         assertEquals(100.0, value(frame, F1Channel.SPEED));
         assertEquals(2, counters.get(F1UdpCounters.Total.SAMPLES_OUT_OF_RANGE));
+    }
+
+    /**
+     * A packet all of whose values are left out would make a frame without samples, which the contract (and the
+     * FrameWriter) refuses: it publishes no frame at all.
+     */
+    @Test
+    void shouldPublishNoFrameWhenEveryValueIsOutsideTheDictionaryRange()
+    {
+        final SpecPacket packet = SpecPacket.header(2025, 0, SESSION_UID, 12.5f, 1, 1, PLAYER);
+        for (int car = 0; car < 22; car++)
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                packet.f32(Float.NaN);
+            }
+            for (int i = 0; i < 6; i++)
+            {
+                packet.u16(0);
+            }
+            for (int i = 0; i < 6; i++)
+            {
+                packet.f32(Float.NaN);
+            }
+        }
+        assertTrue(send(packet));
+        assertEquals(0, counters.get(F1UdpCounters.Total.FRAMES_PUBLISHED));
+        assertEquals(12, counters.get(F1UdpCounters.Total.SAMPLES_OUT_OF_RANGE), "the motion frame's 12 values");
+        assertEquals(0, journaled().size());
+        assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_INVALID_PARAMETER), "nothing refused");
     }
 
     /** One packet of each id the decoder decodes (the allocation test's workload). */

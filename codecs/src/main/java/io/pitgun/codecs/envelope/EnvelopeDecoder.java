@@ -866,7 +866,7 @@ public final class EnvelopeDecoder
             }
             if (kind == DecoderChannel.KIND_F32)
             {
-                value = (float)value;
+                value = (float)value; // the range is checked as stored: FrameDescriptor.storedValue
             }
             if (!(value >= channel.min && value <= channel.max))
             {
@@ -1061,7 +1061,7 @@ public final class EnvelopeDecoder
             double value = cursor.toDouble();
             if (type == DataType.F32)
             {
-                value = (float)value;
+                value = (float)value; // the range is checked as stored: FrameDescriptor.storedValue
             }
             if (!(value >= channel.min && value <= channel.max))
             {

@@ -186,6 +186,19 @@ public final class FrameDescriptor
         return buffer.getShort(offset + GROUP_HEADER + GROUP_COUNT_OFFSET, ORDER) & 0xFFFF;
     }
 
+    /**
+     * The value a sample of {@code valueType} holds when {@code value} is written to it: an F32 sample holds the
+     * nearest float (widened back to a double, its stored bits), any other type the value itself. The dictionary range
+     * is checked on this stored value, not on the value given: {@code EnvelopeDecoder} narrows a JSON number for an
+     * f32 channel first and then checks, and embedded writers ({@code FrameWriter}) do the same, so a number is
+     * accepted or refused alike whichever way it comes in (Speed, f32 in [0, 400]: 400.00001 is the float 400.0, in
+     * range; 400.0001 is 400.0000916, out of it).
+     */
+    public static double storedValue(final int valueType, final double value)
+    {
+        return valueType == TYPE_F32 ? (double)(float)value : value;
+    }
+
     /** A sample's value as a double, by its value type. */
     public static double doubleValue(final int valueType, final long bits)
     {
