@@ -45,6 +45,30 @@ class TokenCommandTest
         assertFalse(list.out().contains(secret), list.out());
     }
 
+    /**
+     * Through a symbolic link (a deployment's usual way to point at the gateway's file), revoke changes the file the
+     * link names and leaves the link. Before, it replaced the link with a new file and printed "revoked": the
+     * gateway's file kept the token, which went on working.
+     */
+    @Test
+    void shouldChangeTheFileASymbolicLinkNames() throws Exception
+    {
+        final Path file = dir.resolve("tokens.json");
+        assertEquals(0, CliRun.of("token", "add", "--file", file.toString(), "--id", "met", "--capability",
+            "metrics").exitCode());
+        assertEquals(0, CliRun.of("token", "add", "--file", file.toString(), "--id", "ops", "--capability",
+            "metrics").exitCode());
+        final Path link = Files.createSymbolicLink(dir.resolve("link.json"), file);
+
+        final CliRun revoke = CliRun.of("token", "revoke", "--file", link.toString(), "--id", "met");
+
+        assertEquals(0, revoke.exitCode(), revoke.err());
+        assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+        assertNull(TokenFile.read(file).byId("met"), "revoked in the file the gateway reads");
+        assertEquals(Set.of(Capability.METRICS), TokenFile.read(file).byId("ops").capabilitySet());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
     @Test
     void shouldStoreListAndChangeATokensAllowedSessionsAndChannels() throws Exception
     {

@@ -20,6 +20,8 @@ final class GatewayAccess
     private final Set<String> allowedHosts;
     /** {@link #checksHost}. */
     private final boolean checksHost;
+    /** The scheme of the gateway's own pages: {@code https://} with TLS, else {@code http://}. */
+    private final String ownScheme;
 
     GatewayAccess(final GatewayConfig config, final GatewayCounters counters,
         final io.pitgun.codecs.dictionary.ParameterRegistry registry)
@@ -39,6 +41,7 @@ final class GatewayAccess
         }
         this.allowedHosts = Set.copyOf(hosts);
         this.checksHost = tokens == null && address != null && address.isLoopbackAddress();
+        this.ownScheme = config.tlsCert().isPresent() ? "https://" : "http://";
     }
 
     /**
@@ -114,8 +117,8 @@ final class GatewayAccess
         {
             return true;
         }
-        final int scheme = lowerOrigin.startsWith("https://") ? "https://".length() :
-            lowerOrigin.startsWith("http://") ? "http://".length() : -1;
+        // Only this gateway's own scheme: an https:// page is not the plain gateway's own, nor the reverse.
+        final int scheme = lowerOrigin.startsWith(ownScheme) ? ownScheme.length() : -1;
         if (host == null || scheme < 0 || lowerOrigin.length() != scheme + host.length() ||
             !lowerOrigin.regionMatches(true, scheme, host, 0, host.length()))
         {
@@ -126,15 +129,40 @@ final class GatewayAccess
             ClientAddresses.canonical(name).equals(bindHost);
     }
 
-    /** The host of a {@code Host} header value, without port and brackets. */
+    /**
+     * The host of a {@code Host} header value, without port and brackets; "" (no host this gateway answers to) when
+     * what follows it is not a port: {@code 127.0.0.1:1@evil.example} and {@code [::1].evil} name no loopback host.
+     */
     private static String hostName(final String host)
     {
+        final int portColon;
+        final String name;
         if (host.startsWith("["))
         {
             final int close = host.indexOf(']');
-            return close < 0 ? host : host.substring(1, close);
+            if (close < 0)
+            {
+                return "";
+            }
+            name = host.substring(1, close);
+            portColon = close + 1;
+            if (portColon < host.length() && host.charAt(portColon) != ':')
+            {
+                return "";
+            }
         }
-        final int colon = host.lastIndexOf(':');
-        return colon < 0 ? host : host.substring(0, colon);
+        else
+        {
+            portColon = host.lastIndexOf(':');
+            name = portColon < 0 ? host : host.substring(0, portColon);
+        }
+        for (int i = portColon + 1; portColon >= 0 && i < host.length(); i++)
+        {
+            if (host.charAt(i) < '0' || host.charAt(i) > '9')
+            {
+                return "";
+            }
+        }
+        return name;
     }
 }

@@ -501,12 +501,20 @@ public record GatewayConfig(
         private List<Path> trustFiles()
         {
             final List<Path> files = new ArrayList<>();
-            for (final String part : text.get(GatewaySetting.TRUST).split(","))
+            final String value = text.get(GatewaySetting.TRUST);
+            for (final String part : value.split(","))
             {
                 if (!part.isBlank())
                 {
                     files.add(Path.of(part.trim()));
                 }
+            }
+            if (files.isEmpty() && !value.isEmpty())
+            {
+                // Set, but naming no key (TRUST="$KEYS," with KEYS empty): running unsigned manifests would be the
+                // opposite of what was asked for.
+                problems.add(GatewaySetting.TRUST.label() + ": '" + value + "' names no public key file; give at " +
+                    "least one (or leave it unset to run without signature checks)");
             }
             return List.copyOf(files);
         }

@@ -125,7 +125,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             routes.failures().onMalformed(exchange, request.decoderResult().cause());
             return;
         }
-        final String hostProblem = HostFieldRule.problem(request);
+        final String hostProblem = HeaderLineRule.problem(request);
         if (hostProblem != null)
         {
             routes.failures().onMalformed(exchange, hostProblem);

@@ -44,7 +44,7 @@ final class HttpFailureAnswers
         }
     }
 
-    /** A request Netty decoded but HTTP does not allow ({@code problem}, e.g. {@link HostFieldRule}): 400. */
+    /** A request Netty decoded but HTTP does not allow ({@code problem}, e.g. {@link HeaderLineRule}): 400. */
     void onMalformed(final HttpExchange exchange, final String problem)
     {
         exchange.error(GatewayCounters.Endpoint.OTHER, 400, RejectReason.MALFORMED_HTTP,

@@ -38,10 +38,12 @@ final class JsonText
                     out.append("\\t");
                     break;
                 default:
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029)
+                    if (c < 0x20 || c >= 0x7F && c <= 0x9F || c == 0x2028 || c == 0x2029)
                     {
                         // All four hex digits: U+2028/U+2029 (line separators JavaScript will not take raw in a
-                        // string literal) need the high byte too.
+                        // string literal) need the high byte too. DEL and the C1 controls too: U+0085 (NEL, a
+                        // header byte 0x85 read as Latin-1) ends a line for splitters that honour it, which would cut
+                        // an audit line in two.
                         out.append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF])
                             .append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
                     }

@@ -300,7 +300,7 @@ public final class TokenFile
         return values;
     }
 
-    private static void write(final Path file, final List<AccessToken> tokens)
+    private static void write(final Path named, final List<AccessToken> tokens)
     {
         final ObjectNode root = JSON.createObjectNode().put("format", FORMAT);
         final ArrayNode array = root.putArray("tokens");
@@ -323,9 +323,12 @@ public final class TokenFile
                 token.channels().forEach(channels::add);
             }
         }
-        final Path directory = file.toAbsolutePath().getParent();
         try
         {
+            // Through a symbolic link to the file the gateway reads: moving the new file over the link itself would
+            // replace the link, and the gateway would go on reading the old tokens (a revocation that did nothing).
+            final Path file = Files.isSymbolicLink(named) ? named.toRealPath() : named;
+            final Path directory = file.toAbsolutePath().getParent();
             Files.createDirectories(directory);
             final Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
             try
@@ -349,7 +352,7 @@ public final class TokenFile
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException(file + ": cannot be written: " + ex.getMessage(), ex);
+            throw new UncheckedIOException(named + ": cannot be written: " + ex.getMessage(), ex);
         }
     }
 

@@ -23,6 +23,25 @@ class GatewayConfigTest
         assertEquals(1024, config.ingestQueue());
     }
 
+    /**
+     * TRUST set to a list naming no key ({@code --trust ','}, or {@code TRUST="$KEYS,"} with KEYS empty) is refused: the
+     * gateway ran an unsigned manifest with it, as though TRUST were unset, while replay, verify and the hive refuse it.
+     */
+    @Test
+    void shouldRefuseATrustListNamingNoKey()
+    {
+        for (final String trust : new String[] {",", " , ", ",,"})
+        {
+            final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
+                () -> GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_TRUST", trust,
+                    "PITGUN_GATEWAY_MANIFEST", "unsigned.yaml"), Map.of()));
+            assertTrue(ex.getMessage().contains("names no public key file"), ex.getMessage());
+        }
+        // Empty or blank is unset (PITGUN_GATEWAY_TRUST= in an environment file): no signature checks.
+        assertTrue(GatewayConfig.resolve(Map.of(), Map.of()).trust().isEmpty());
+        assertTrue(GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_TRUST", " "), Map.of()).trust().isEmpty());
+    }
+
     @Test
     void shouldRefuseNonLoopbackBindAndSayHowToAllowIt()
     {

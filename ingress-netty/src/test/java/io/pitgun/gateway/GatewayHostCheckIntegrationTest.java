@@ -47,11 +47,12 @@ class GatewayHostCheckIntegrationTest
                 assertEquals(200, get(connection, "/health", host).status(), host);
             }
             // Not fooled by look-alikes of loopback names.
-            for (final String host : List.of("127.0.0.1.evil.example", "localhost.evil.example", "127.0.0.256"))
+            for (final String host : List.of("127.0.0.1.evil.example", "localhost.evil.example", "127.0.0.256",
+                "127.0.0.1:1@evil.example", "[::1].evil", "localhost:80x"))
             {
                 assertEquals(421, get(connection, "/health", host).status(), host);
             }
-            assertEquals(8, gateway.metric("pitgun_gateway_rejections_total{reason=\"host_not_allowed\"}"));
+            assertEquals(11, gateway.metric("pitgun_gateway_rejections_total{reason=\"host_not_allowed\"}"));
         }
     }
 

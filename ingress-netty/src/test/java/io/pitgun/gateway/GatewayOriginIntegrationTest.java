@@ -107,6 +107,41 @@ class GatewayOriginIntegrationTest
         assertEquals(List.of(), GatewayHarness.journaledSequences(dataDir));
     }
 
+    /**
+     * The gateway's own origin is its own scheme with the request's Host: {@code https://localhost:PORT} is not the
+     * plain gateway's own page (it was admitted, 202). Two Origin lines are answered 400: only the first was checked,
+     * so the gateway's own origin followed by a foreign one was admitted.
+     */
+    @Test
+    void shouldTakeOnlyItsOwnSchemeAsItsOwnOriginAndRefuseTwoOriginLines() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final String host = "localhost:" + gateway.server.address().getPort();
+            assertEquals(403, post(gateway, host, "Origin: https://" + host + "\r\n").status());
+            final RawHttpConnection.Response two = post(gateway, host,
+                "Origin: http://" + host + "\r\nOrigin: " + EVIL + "\r\n");
+            assertEquals(400, two.status(), two.body());
+            assertTrue(two.body().contains("more than one Origin header line"), two.body());
+            assertEquals(202, post(gateway, host, "Origin: http://" + host + "\r\n").status());
+        }
+        assertEquals(1, GatewayHarness.journaledSequences(dataDir).size());
+    }
+
+    private static RawHttpConnection.Response post(final GatewayHarness gateway, final String host,
+        final String originLines) throws Exception
+    {
+        try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+        {
+            final String body = Envelopes.batch(UUID.randomUUID(), 0, 1);
+            connection.send("POST /beacon HTTP/1.1\r\nHost: " + host + "\r\n" + originLines +
+                "Content-Type: text/plain\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length +
+                "\r\n\r\n" + body);
+            return connection.readResponse();
+        }
+    }
+
     @Test
     void shouldRefuseAForeignOriginEvenWithAValidToken() throws Exception
     {
