@@ -40,6 +40,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * served from those resources and the draft 2020-12 meta-schema from the validator's own jar:
  * validation never touches the network, and a {@code $ref} to any other remote schema fails.
  *
+ * <p>A {@code pattern}'s {@code $} matches only at the end of the string, as in ECMA-262 (not also before a final
+ * line break, as in {@link java.util.regex}): {@code "Power\n"} is not a channel name.
+ *
  * <p>Format assertions are enabled, so {@code "format": "uuid"} and {@code "format": "date-time"}
  * reject bad values rather than merely annotating them.
  *
@@ -80,6 +83,7 @@ public final class SchemaCatalog
         this.config = SchemaValidatorsConfig.builder()
             .formatAssertionsEnabled(true)
             .pathType(PathType.JSON_POINTER)
+            .regularExpressionFactory(EcmaAnchoredRegularExpressionFactory.INSTANCE)
             .build();
     }
 
