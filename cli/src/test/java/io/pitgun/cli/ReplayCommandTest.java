@@ -111,6 +111,39 @@ class ReplayCommandTest
         assertEquals(ROWS, JournalExportCommandTest.readJournal(data.resolve("journal")).size());
     }
 
+    /**
+     * A row whose channel cells are all empty has no sample (docs/replay.md), so it makes no frame: the envelope
+     * schema wants at least one sample per frame. Before, it went out as {@code "samples":{}} and the gateway refused
+     * its whole envelope (422), losing the six good frames batched with it.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldSkipRowsWithoutSamplesAndSayHowMany() throws Exception
+    {
+        final Path csv = dir.resolve("gaps.csv");
+        final StringBuilder text = new StringBuilder("timestamp_us,Speed,Engine_RPM\n");
+        for (int i = 0; i < 14; i++)
+        {
+            final long timestampUs = 1_775_908_800_000_000L + i * 10_000L;
+            text.append(timestampUs).append(i == 3 || i == 10 ? ", ," : "," + (100 + i) + "," + (9_000 + i))
+                .append('\n');
+        }
+        Files.writeString(csv, text);
+        final Path data = dir.resolve("data");
+        final CliRun run;
+        try (GatewayServer gateway = LoopbackGateway.start(data))
+        {
+            run = CliRun.of("replay", "--input", csv.toString(), "--target",
+                "127.0.0.1:" + gateway.address().getPort(), "--rate", "1000", "--batch", "7");
+        }
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("acked:    2 envelopes, 12 frames"), run.out());
+        assertTrue(run.out().contains("rejected: 0 envelopes"), run.out());
+        assertTrue(run.out().contains("skipped:  2 rows without samples (lines 5, 12)"), run.out());
+        assertEquals(12, JournalExportCommandTest.readJournal(data.resolve("journal")).size());
+    }
+
     /** A session of {@link #ROWS} rows at 100 Hz. */
     private Path session() throws IOException
     {

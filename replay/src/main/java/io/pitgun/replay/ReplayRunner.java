@@ -126,6 +126,7 @@ public final class ReplayRunner
             long lastIntervalUs = 10_000;
             long lastProgress = 0;
             long framesSentBeforePass = 0;
+            long rowsSkippedBeforePass = 0;
             while (!stopping && lost == null)
             {
                 if (row != null)
@@ -135,7 +136,16 @@ public final class ReplayRunner
                         lastIntervalUs = row.timestampUs() - previousRowUs;
                     }
                     previousRowUs = row.timestampUs();
-                    batch.add(row);
+                    if (row.channels().length == 0)
+                    {
+                        // Every channel cell empty: a frame needs at least one sample (the envelope schema), and one
+                        // without would get its whole envelope refused, the good frames batched with it too.
+                        stats.onRowWithoutSamples(row.lineNumber());
+                    }
+                    else
+                    {
+                        batch.add(row);
+                    }
                 }
                 if (batch.size() == options.batch() || (row == null && !batch.isEmpty()))
                 {
@@ -182,6 +192,7 @@ public final class ReplayRunner
                     reader = CsvTelemetryReader.open(options.input(), options.registry(), options.includeRestricted());
                     previousRowUs = firstTimestampUs;
                     framesSentBeforePass = stats.framesSent();
+                    rowsSkippedBeforePass = stats.rowsWithoutSamples();
                 }
                 row = reader.next();
             }
@@ -203,7 +214,8 @@ public final class ReplayRunner
             if (lost != null)
             {
                 // The envelope in flight was counted as refused; the rest of this pass over the file is not sent.
-                final long notSent = countDataLines(options.input()) - (stats.framesSent() - framesSentBeforePass);
+                final long notSent = countDataLines(options.input()) - (stats.framesSent() - framesSentBeforePass) -
+                    (stats.rowsWithoutSamples() - rowsSkippedBeforePass);
                 stats.onGatewayLost(notSent, lost.getMessage());
                 messages.println("pitgun replay: stopped: " + lost.getMessage());
             }

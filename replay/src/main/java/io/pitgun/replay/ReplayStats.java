@@ -2,16 +2,21 @@ package io.pitgun.replay;
 
 import org.HdrHistogram.Histogram;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a replay did: envelopes and frames sent, acknowledged and refused (by status and reason), retries after
- * back-pressure, and the send → answer latency of every acknowledged envelope (HdrHistogram, µs, 3 significant
- * digits up to one minute).
+ * What a replay did: envelopes and frames sent, acknowledged and refused (by status and reason), rows skipped for
+ * having no sample, retries after back-pressure, and the send → answer latency of every acknowledged envelope
+ * (HdrHistogram, µs, 3 significant digits up to one minute).
  */
 public final class ReplayStats
 {
+    /** How many lines of rows without samples the summary names; the count covers the rest. */
+    private static final int LINES_NAMED = 5;
+
     private final Histogram latencyUs = new Histogram(60_000_000L, 3);
     private final Map<String, long[]> rejected = new TreeMap<>();
     private long envelopesSent;
@@ -22,6 +27,8 @@ public final class ReplayStats
     private long retries;
     private long markersAcked;
     private long framesNotSent;
+    private long rowsWithoutSamples;
+    private final List<Long> linesWithoutSamples = new ArrayList<>(LINES_NAMED);
     private String stoppedBecause;
     private long elapsedNanos;
 
@@ -47,6 +54,15 @@ public final class ReplayStats
         final long[] counts = rejected.computeIfAbsent(why, key -> new long[2]);
         counts[0]++;
         counts[1] += frames;
+    }
+
+    void onRowWithoutSamples(final long lineNumber)
+    {
+        rowsWithoutSamples++;
+        if (linesWithoutSamples.size() < LINES_NAMED && !linesWithoutSamples.contains(lineNumber))
+        {
+            linesWithoutSamples.add(lineNumber);
+        }
     }
 
     void onRetry()
@@ -108,6 +124,12 @@ public final class ReplayStats
         return framesNotSent;
     }
 
+    /** Rows of the CSV (of every pass) whose channel cells were all empty: no frame, not sent. */
+    public long rowsWithoutSamples()
+    {
+        return rowsWithoutSamples;
+    }
+
     /** Why the run stopped before the end of the file (the gateway stopped answering), or null. */
     public String stoppedBecause()
     {
@@ -153,6 +175,17 @@ public final class ReplayStats
         if (stoppedBecause != null)
         {
             sb.append(String.format("  not sent: %d frames (stopped: %s)%n", framesNotSent, stoppedBecause));
+        }
+        if (rowsWithoutSamples > 0)
+        {
+            final StringBuilder lines = new StringBuilder();
+            for (final long line : linesWithoutSamples)
+            {
+                lines.append(lines.length() == 0 ? "" : ", ").append(line);
+            }
+            sb.append(String.format("  skipped:  %d rows without samples (line%s %s%s)%n", rowsWithoutSamples,
+                linesWithoutSamples.size() == 1 ? "" : "s", lines,
+                rowsWithoutSamples > linesWithoutSamples.size() ? ", …" : ""));
         }
         if (retries > 0)
         {
