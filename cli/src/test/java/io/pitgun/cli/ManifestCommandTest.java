@@ -297,6 +297,34 @@ class ManifestCommandTest
     }
 
     /**
+     * The parser's nesting limit (it bounds recursion) counts a pair of parentheses as one level and says so: 200
+     * nested parentheses pass, 201 are refused in those words. Before, a pair counted twice, so 100 were refused as
+     * "nests deeper than 200 levels", which the syntax-tree depth of docs/security.md (parentheses not counted) denies.
+     */
+    @Test
+    void shouldCountEachPairOfParenthesesAsOneLevelOfNesting() throws IOException
+    {
+        final Path manifest = dir.resolve("deep.yaml");
+        final String deep = "(".repeat(200) + "Speed" + ")".repeat(200);
+        Files.writeString(manifest, String.join("\n",
+            "version: v1",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - name: \"Deep\"",
+            "        expr: \"" + deep + "\"",
+            ""));
+        final CliRun passes = CliRun.of("manifest", "check", manifest.toString());
+        assertEquals(0, passes.exitCode(), passes.out() + passes.err());
+
+        Files.writeString(manifest, Files.readString(manifest).replace(deep, "(" + deep + ")"));
+        final CliRun run = CliRun.of("manifest", "check", manifest.toString());
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains(manifest + ":6:216: formula nests deeper than 200 levels (each pair of " +
+            "parentheses, call, unary operator, '^' and '?:' branch is one)"), run.err());
+    }
+
+    /**
      * The formulas see a sample as the gateway stores it: Torque_Nm is an {@code f32} channel, so 400.1 becomes the
      * float nearest it, and Power_kW is the gateway's value bit for bit. Before, eval computed with the double 400.1.
      */

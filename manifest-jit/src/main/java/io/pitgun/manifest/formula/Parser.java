@@ -11,6 +11,11 @@ import java.util.List;
  */
 public final class Parser
 {
+    /**
+     * Bounds the parser's recursion (and so its stack), counted in what the text nests: each pair of parentheses,
+     * call, unary operator, {@code ^} and {@code ?:} branch is one level. Left-associative binary operators are parsed
+     * in loops and cost no level.
+     */
     private static final int MAX_DEPTH = 200;
 
     private final List<Token> tokens;
@@ -48,14 +53,13 @@ public final class Parser
 
     private Syntax conditional() throws FormulaException
     {
-        enter();
         final Syntax condition = or();
         if (peek().kind() != TokenKind.QUESTION)
         {
-            leave();
             return condition;
         }
         index++;
+        enter();
         final Syntax whenTrue = conditional();
         expect(TokenKind.COLON, "':' of the conditional 'condition ? a : b'");
         final Syntax whenFalse = conditional();
@@ -289,13 +293,14 @@ public final class Parser
         return token;
     }
 
+    /** Called just after consuming the token that opens a level, which is where a too deep formula is shown. */
     private void enter() throws FormulaException
     {
         if (++depth > MAX_DEPTH)
         {
-            final Token token = peek();
-            throw new FormulaException("formula nests deeper than " + MAX_DEPTH + " levels", token.start(),
-                token.end());
+            final Token token = tokens.get(index - 1);
+            throw new FormulaException("formula nests deeper than " + MAX_DEPTH + " levels (each pair of " +
+                "parentheses, call, unary operator, '^' and '?:' branch is one)", token.start(), token.end());
         }
     }
 
