@@ -216,9 +216,19 @@ final class JournalExportCommand implements Callable<Integer>
         {
             return new long[] {noIndex, noTime};
         }
+        final String accepted = "a journal index or an ISO-8601 time such as 2026-12-03T14:00:00Z";
         if (text.chars().allMatch(Character::isDigit) && !text.isEmpty())
         {
-            return new long[] {Long.parseLong(text), noTime};
+            try
+            {
+                return new long[] {Long.parseLong(text), noTime};
+            }
+            catch (final NumberFormatException ex)
+            {
+                // All digits, so the only way to fail is a number beyond a long.
+                throw new IllegalArgumentException(option + ": journal index " + text + " is too large (at most " +
+                    Long.MAX_VALUE + "); expected " + accepted);
+            }
         }
         try
         {
@@ -228,8 +238,7 @@ final class JournalExportCommand implements Callable<Integer>
         }
         catch (final DateTimeParseException | ArithmeticException ex)
         {
-            throw new IllegalArgumentException(option + ": expected a journal index or an ISO-8601 time such as " +
-                "2026-12-03T14:00:00Z, got '" + text + "'");
+            throw new IllegalArgumentException(option + ": expected " + accepted + ", got '" + text + "'");
         }
     }
 }

@@ -480,6 +480,28 @@ class JournalExportCommandTest
         assertTrue(badTime.err().contains("--to: expected a journal index or an ISO-8601 time"), badTime.err());
     }
 
+    /**
+     * An index too large for a journal says which option and what it takes. Before, only
+     * {@code For input string: "999999999999999999999"}.
+     */
+    @Test
+    void shouldNameTheOptionOfAnIndexTooLarge() throws Exception
+    {
+        final Path journal = syntheticJournal(dir.resolve("journal"));
+        for (final String option : new String[] {"--from", "--to"})
+        {
+            final Path out = dir.resolve("export" + option);
+            final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(), option,
+                "999999999999999999999");
+
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertEquals("pitgun journal export: " + option + ": journal index 999999999999999999999 is too large " +
+                "(at most 9223372036854775807); expected a journal index or an ISO-8601 time such as " +
+                "2026-12-03T14:00:00Z", run.err().trim());
+            assertFalse(Files.exists(out), "nothing written");
+        }
+    }
+
     @Test
     void shouldRefuseAFromLaterThanTheToRatherThanExportNothing() throws Exception
     {
