@@ -52,7 +52,7 @@ final class DictionaryCommand implements Runnable
     {
         for (final String problem : problems)
         {
-            err.println(located(file, problem));
+            err.println(OneLine.of(located(file, problem)));
             final Matcher location = LOCATION.matcher(problem);
             if (text != null && location.lookingAt())
             {

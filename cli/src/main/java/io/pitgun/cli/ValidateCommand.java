@@ -115,8 +115,9 @@ final class ValidateCommand implements Callable<Integer>
         for (final SchemaProblem problem : problems)
         {
             final TextLocation location = document.locateNearest(problem.pointer());
-            err.println(file + ":" + location + ": " + (problem.pointer().isEmpty() ? "(document)" : problem.pointer()) +
-                ": " + problem.message());
+            err.println(file + ":" + location + ": " +
+                (problem.pointer().isEmpty() ? "(document)" : OneLine.of(problem.pointer())) + ": " +
+                OneLine.of(problem.message()));
             err.println(indent(document.excerpt(location)));
         }
         if (!problems.isEmpty())

@@ -62,7 +62,7 @@ class ValidateCommandTest
                 // file:line:column: pointer: reason
                 final String located = file + ":";
                 assertTrue(run.err().contains(located), run.err());
-                final String where = pointer == null || pointer.isEmpty() ? "(document)" : pointer;
+                final String where = pointer == null || pointer.isEmpty() ? "(document)" : OneLine.of(pointer);
                 assertTrue(run.err().contains(": " + where + ": ") || run.err().contains(": " + where + "/"),
                     "expected a problem at " + where + " in:\n" + run.err());
                 assertTrue(run.err().lines().anyMatch(line -> line.trim().equals("^")), "caret line in:\n" + run.err());
@@ -169,6 +169,23 @@ class ValidateCommandTest
         assertEquals(3, located.stream().filter(line -> line.startsWith(file + ":5:")).count(), run.err());
         assertTrue(run.err().contains(file + ":6:29: /parameters/2/unit: "), "the schema problem: " + run.err());
         assertEquals(file + ": INVALID metrics-dictionary/v1 (4 problems)", located.get(located.size() - 1));
+    }
+
+    /**
+     * A member name with a line break is reported on one line, the break written as an escape: it split the report
+     * line in two (the pointer and the message each held the raw newline).
+     */
+    @Test
+    void shouldReportANameWithALineBreakOnOneLine()
+    {
+        final Path file = EXAMPLES.resolve("pitgun-envelope/v1/invalid/channel-name-with-trailing-newline.json");
+
+        final CliRun run = CliRun.of("validate", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        final String first = run.err().lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith(file + ":22:27: /payload/frames/0/samples/Engine_RPM\\n: property " +
+            "'Engine_RPM\\n' name is not valid"), run.err());
     }
 
     @Test
