@@ -2,6 +2,7 @@ package io.pitgun.gateway;
 
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.EnvelopeJson;
+import io.pitgun.testsupport.LongFormulaManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,7 +27,7 @@ class GatewayLongManifestIntegrationTest
     @Test
     void shouldProcessFramesThroughAManifestTooLongToCompile() throws Exception
     {
-        final Path manifest = Files.writeString(dir.resolve("long.yaml"), longManifest());
+        final Path manifest = Files.writeString(dir.resolve("long.yaml"), LongFormulaManifest.yaml());
         try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
             Map.of(GatewaySetting.MANIFEST, manifest.toString())))
         {
@@ -35,21 +36,5 @@ class GatewayLongManifestIntegrationTest
             Await.until("ten frames processed", () -> gateway.metric("pitgun_frames_processed_total") == 10);
             assertEquals(0, gateway.metric("pitgun_stage_errors_total"));
         }
-    }
-
-    /** Two derived channels, each a sum of about 1,100 terms (8,000 characters, under the 8,192 limit). */
-    static String longManifest()
-    {
-        final StringBuilder yaml = new StringBuilder("version: v1\npipeline:\n  - type: formula\n    derived_channels:\n");
-        for (int channel = 0; channel < 2; channel++)
-        {
-            final StringBuilder expr = new StringBuilder("Speed");
-            for (int term = 0; expr.length() < 7_950; term++)
-            {
-                expr.append(term % 2 == 0 ? " + Torque_Nm * " : " - Speed * ").append(term % 10);
-            }
-            yaml.append("      - name: Long").append(channel).append("\n        expr: \"").append(expr).append("\"\n");
-        }
-        return yaml.toString();
     }
 }

@@ -4,6 +4,7 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.manifest.formula.ProgramPlan;
 import io.pitgun.manifest.runtime.FrameValues;
 import io.pitgun.schemas.TextLocation;
+import io.pitgun.testsupport.LongFormulaManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -73,18 +74,8 @@ class ManifestCompilerTest
     @Test
     void shouldRunAPlanTooLongToCompileInTheInterpreter() throws Exception
     {
-        final StringBuilder yaml = new StringBuilder("version: v1\npipeline:\n  - type: formula\n    derived_channels:\n");
-        for (int channel = 0; channel < 2; channel++)
-        {
-            final StringBuilder expr = new StringBuilder("Speed");
-            for (int term = 0; expr.length() < 7_950; term++)
-            {
-                expr.append(term % 2 == 0 ? " + Torque_Nm * " : " - Speed * ").append(term % 10);
-            }
-            yaml.append("      - name: Long").append(channel).append("\n        expr: \"").append(expr).append("\"\n");
-        }
         final CompiledManifest tooLong = ManifestCompiler.compile(
-            ManifestLoader.parse(Path.of("long.yaml"), yaml.toString()), SIM_V1);
+            ManifestLoader.parse(Path.of("long.yaml"), LongFormulaManifest.yaml()), SIM_V1);
         assertFalse(tooLong.runsCompiled());
         assertTrue(tooLong.describe().contains("runs as: the reference interpreter"), tooLong.describe());
         final FrameValues in = tooLong.newInputValues();

@@ -1,0 +1,29 @@
+package io.pitgun.testsupport;
+
+/**
+ * A pipeline manifest within every limit the validator checks whose per-frame program is too long to compile into
+ * one method: two derived channels (Long0, Long1), each a sum of about 1,100 terms of Speed and Torque_Nm (sim.v1),
+ * about 8,000 characters, under the 8,192 a formula may have.
+ */
+public final class LongFormulaManifest
+{
+    private LongFormulaManifest()
+    {
+    }
+
+    /** The manifest's YAML text. */
+    public static String yaml()
+    {
+        final StringBuilder yaml = new StringBuilder("version: v1\npipeline:\n  - type: formula\n    derived_channels:\n");
+        for (int channel = 0; channel < 2; channel++)
+        {
+            final StringBuilder expr = new StringBuilder("Speed");
+            for (int term = 0; expr.length() < 7_950; term++)
+            {
+                expr.append(term % 2 == 0 ? " + Torque_Nm * " : " - Speed * ").append(term % 10);
+            }
+            yaml.append("      - name: Long").append(channel).append("\n        expr: \"").append(expr).append("\"\n");
+        }
+        return yaml.toString();
+    }
+}
