@@ -6,26 +6,48 @@ import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.manifest.runtime.FrameProgram;
 import io.pitgun.manifest.runtime.FrameValues;
+import io.pitgun.testsupport.LongFormulaManifest;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The compiled program allocates nothing per frame (counted by the JVM's per-thread allocation counter). */
+/**
+ * The compiled program, and the interpreter a manifest too long to compile runs in, allocate nothing per frame
+ * (counted by the JVM's per-thread allocation counter).
+ */
 class CompiledProgramAllocationTest
 {
     @Test
     void shouldAllocateNothingPerFrameAfterWarmUp() throws Exception
     {
-        final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
-        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
         final CompiledManifest manifest = ManifestCompiler.compile(ManifestLoader.load(
             Path.of("../schemas/src/main/resources/examples/pipeline-manifest/v1/valid/lap-energy-summary.yaml")),
             ParameterRegistry.simV1());
+        assertTrue(manifest.runsCompiled());
+        assertAllocatesNothingPerFrame(manifest);
+    }
+
+    /** A manifest too long to compile runs in the interpreter, which the engine then runs per frame: as free. */
+    @Test
+    void shouldAllocateNothingPerFrameInTheInterpreterAManifestTooLongToCompileRunsIn() throws Exception
+    {
+        final CompiledManifest manifest = ManifestCompiler.compile(
+            ManifestLoader.parse(Path.of("long.yaml"), LongFormulaManifest.yaml()), ParameterRegistry.simV1());
+        assertFalse(manifest.runsCompiled());
+        assertAllocatesNothingPerFrame(manifest);
+    }
+
+    private static void assertAllocatesNothingPerFrame(final CompiledManifest manifest)
+    {
+        final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
+        final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
         final FrameProgram program = manifest.newProgram();
         final FrameValues in = manifest.newInputValues();
         final FrameValues out = manifest.newOutputValues();
