@@ -88,7 +88,7 @@ class ManifestCompilerTest
         final FrameValues interpreter = tooLong.newOutputValues();
         assertTrue(tooLong.newProgram().onFrame(in, program));
         assertTrue(tooLong.newInterpreter().onFrame(in, interpreter));
-        for (int slot = 0; slot < 2; slot++)
+        for (int slot = 0; slot < 4; slot++)
         {
             assertTrue(program.isPresent(slot));
             assertEquals(Double.doubleToRawLongBits(interpreter.doubleValue(slot)),

@@ -17,10 +17,20 @@ public final class Parser
      * in loops and cost no level.
      */
     private static final int MAX_DEPTH = 200;
+    /**
+     * Bounds the depth of the syntax tree, which every later pass (binding, folding, the compiler, the interpreter's
+     * setup) walks recursively: a chain of left-associative operators ({@code Speed + 1 + 1 + ...}) makes a tree as deep
+     * as it is long though the parser reads it in a loop. 4,090 terms, within the length limit, overflowed a 1 MiB
+     * thread stack in the binder; 1,500 to 3,000 did or did not, as the JIT had compiled the walk. Counted as the
+     * levels above plus each operator of the chains on the way.
+     */
+    static final int MAX_TREE_DEPTH = 1000;
 
     private final List<Token> tokens;
     private int index;
     private int depth;
+    /** Operators of the left-associative chains being parsed on the current path ({@link #MAX_TREE_DEPTH}). */
+    private int chained;
 
     private Parser(final List<Token> tokens)
     {
@@ -70,22 +80,28 @@ public final class Parser
     private Syntax or() throws FormulaException
     {
         Syntax left = and();
+        final int chainStart = chained;
         while (peek().kind() == TokenKind.OR)
         {
             final Token op = tokens.get(index++);
+            chain(op);
             left = new Syntax.Binary(Operator.OR, left, and(), op.start(), op.end());
         }
+        chained = chainStart;
         return left;
     }
 
     private Syntax and() throws FormulaException
     {
         Syntax left = not();
+        final int chainStart = chained;
         while (peek().kind() == TokenKind.AND)
         {
             final Token op = tokens.get(index++);
+            chain(op);
             left = new Syntax.Binary(Operator.AND, left, not(), op.start(), op.end());
         }
+        chained = chainStart;
         return left;
     }
 
@@ -124,18 +140,22 @@ public final class Parser
     private Syntax additive() throws FormulaException
     {
         Syntax left = multiplicative();
+        final int chainStart = chained;
         while (peek().kind() == TokenKind.PLUS || peek().kind() == TokenKind.MINUS)
         {
             final Token op = tokens.get(index++);
+            chain(op);
             final Operator operator = op.kind() == TokenKind.PLUS ? Operator.ADD : Operator.SUBTRACT;
             left = new Syntax.Binary(operator, left, multiplicative(), op.start(), op.end());
         }
+        chained = chainStart;
         return left;
     }
 
     private Syntax multiplicative() throws FormulaException
     {
         Syntax left = unary();
+        final int chainStart = chained;
         while (true)
         {
             final TokenKind kind = peek().kind();
@@ -143,9 +163,11 @@ public final class Parser
                 kind == TokenKind.SLASH ? Operator.DIVIDE : kind == TokenKind.PERCENT ? Operator.REMAINDER : null;
             if (operator == null)
             {
+                chained = chainStart;
                 return left;
             }
             final Token op = tokens.get(index++);
+            chain(op);
             left = new Syntax.Binary(operator, left, unary(), op.start(), op.end());
         }
     }
@@ -296,16 +318,36 @@ public final class Parser
     /** Called just after consuming the token that opens a level, which is where a too deep formula is shown. */
     private void enter() throws FormulaException
     {
+        final Token token = tokens.get(index - 1);
         if (++depth > MAX_DEPTH)
         {
-            final Token token = tokens.get(index - 1);
             throw new FormulaException("formula nests deeper than " + MAX_DEPTH + " levels (each pair of " +
                 "parentheses, call, unary operator, '^' and '?:' branch is one)", token.start(), token.end());
+        }
+        if (depth + chained > MAX_TREE_DEPTH)
+        {
+            throw tooDeep(token);
         }
     }
 
     private void leave()
     {
         depth--;
+    }
+
+    /** One more operator of a left-associative chain ({@code op}, just consumed): one level deeper in the tree. */
+    private void chain(final Token op) throws FormulaException
+    {
+        if (depth + ++chained > MAX_TREE_DEPTH)
+        {
+            throw tooDeep(op);
+        }
+    }
+
+    private static FormulaException tooDeep(final Token at)
+    {
+        return new FormulaException("formula is deeper than " + MAX_TREE_DEPTH + " operators (a chain such as " +
+            "'a + b + c + ...' is as deep as it is long): group it with parentheses, '(a + b) + (c + d)', or split " +
+            "it into derived channels", at.start(), at.end());
     }
 }
