@@ -67,6 +67,46 @@ class SigningCommandsTest
         assertEquals(0, eitherKey.exitCode(), eitherKey.err());
     }
 
+    /**
+     * A signature file is read strictly: each of these verified OK before (a second document, a repeated member, an
+     * extra member, trailing text, base64 without its padding), and a trust file of two keys trusted only the first.
+     */
+    @Test
+    void shouldRefuseASignatureFileThatIsNotExactlyWhatSignWritesAndATrustFileOfTwoKeys() throws IOException
+    {
+        keys("authority");
+        final Path manifest = copy("examples/pipeline-manifest/v1/valid/demo-reference.yaml", "m.yaml");
+        assertEquals(0, CliRun.of("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("authority.key").toString()).exitCode());
+        final Path sig = dir.resolve("m.yaml.sig");
+        final String written = Files.readString(sig).strip();
+        final String signature = written.replaceAll(".*\"signature\":\"([^\"]+)\".*", "$1");
+        final String[] variants = {
+            written + "\n" + written + "\n",
+            written.replace("{", "{\"sha256\":\"" + "0".repeat(64) + "\","),
+            written.replace("{", "{\"comment\":\"x\","),
+            written + "\ntrailing text\n",
+            written.replace(signature, signature.replace("=", "")),
+        };
+        final String pub = dir.resolve("authority.pub").toString();
+        for (final String variant : variants)
+        {
+            Files.writeString(sig, variant);
+            final CliRun verify = CliRun.of("manifest", "verify", manifest.toString(), "--trust", pub);
+            assertEquals(1, verify.exitCode(), variant + "\n" + verify.out());
+        }
+        Files.writeString(sig, written + "\n");
+        assertEquals(0, CliRun.of("manifest", "verify", manifest.toString(), "--trust", pub).exitCode());
+
+        keys("other");
+        final Path both = dir.resolve("both.pub");
+        Files.writeString(both, Files.readString(dir.resolve("other.pub")) + Files.readString(Path.of(pub)));
+        final CliRun twoKeys = CliRun.of("manifest", "verify", manifest.toString(), "--trust", both.toString());
+        assertEquals(1, twoKeys.exitCode(), twoKeys.out());
+        assertTrue(twoKeys.err().contains("more than one '-----BEGIN PUBLIC KEY-----' block: one key per file"),
+            twoKeys.err());
+    }
+
     @Test
     void shouldGenerateKeysIntoAFolderThatDoesNotExistYet() throws IOException
     {

@@ -33,7 +33,16 @@ public record DetachedSignature(String keyId, String sha256, byte[] signature)
     /** The file name suffix of a detached signature. */
     public static final String SUFFIX = ".sig";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Strict: one object, each member once, nothing after it. A signature file is what {@link #toJson} writes; a
+     * looser reading (a second document, a repeated member, the last of which wins) lets two files that differ verify
+     * the same, which is not what a signature is for.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+        .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final java.util.Set<String> MEMBERS =
+        java.util.Set.of("format", "algorithm", "key_id", "sha256", "signature");
     private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{" + Ed25519Keys.KEY_ID_HEX_DIGITS + "}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final int SIGNATURE_BYTES = 64;
@@ -76,6 +85,14 @@ public record DetachedSignature(String keyId, String sha256, byte[] signature)
         {
             throw new IllegalArgumentException("not a JSON object");
         }
+        doc.fieldNames().forEachRemaining(member ->
+        {
+            if (!MEMBERS.contains(member))
+            {
+                throw new IllegalArgumentException("unknown member '" + member + "' (a " + FORMAT + " document has " +
+                    "format, algorithm, key_id, sha256 and signature)");
+            }
+        });
         require(doc, "format", Pattern.compile(Pattern.quote(FORMAT)));
         require(doc, "algorithm", Pattern.compile(Ed25519Keys.ALGORITHM));
         final String keyId = require(doc, "key_id", KEY_ID);
@@ -89,6 +106,10 @@ public record DetachedSignature(String keyId, String sha256, byte[] signature)
         catch (final IllegalArgumentException ex)
         {
             throw new IllegalArgumentException("signature: not base64: " + ex.getMessage(), ex);
+        }
+        if (!Base64.getEncoder().encodeToString(signature).equals(encoded))
+        {
+            throw new IllegalArgumentException("signature: not canonical base64 (padded, as pitgun writes it)");
         }
         if (signature.length != SIGNATURE_BYTES)
         {

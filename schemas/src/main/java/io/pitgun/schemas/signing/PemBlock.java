@@ -17,7 +17,8 @@ public final class PemBlock
     /**
      * The first block labelled {@code label}, decoded.
      *
-     * @param text  the PEM text (anything before or after the block is ignored, as OpenSSL does).
+     * @param text  the PEM text (anything before or after the block is ignored, as OpenSSL does; a second block of
+     *              the label is refused).
      * @param label the label, e.g. {@code PRIVATE KEY}.
      * @return the DER bytes.
      * @throws IllegalArgumentException naming the label when there is no such block or it is not base64.
@@ -31,6 +32,11 @@ public final class PemBlock
         if (from < 0 || to < 0)
         {
             throw new IllegalArgumentException("no '" + begin + "' block");
+        }
+        if (text.indexOf(begin, to) >= 0)
+        {
+            // Two keys in one file: only the first would count, silently (a trust file of two keys trusted one).
+            throw new IllegalArgumentException("more than one '" + begin + "' block: one key per file");
         }
         try
         {
