@@ -37,7 +37,8 @@ class ReplayCommandTest
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldEndWithItsSummaryWhenTheGatewayGoesAwayMidRun() throws Exception
     {
-        final Path csv = session();
+        // 30 rows without samples at the end: skipped, so never "not sent" (they were counted so).
+        final Path csv = session(30);
         final GatewayServer gateway = LoopbackGateway.start(dir.resolve("data"));
         final CompletableFuture<CliRun> replay;
         try
@@ -84,7 +85,7 @@ class ReplayCommandTest
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldOpenTheWebSocketAgainWhenTheGatewayComesBack() throws Exception
     {
-        final Path csv = session();
+        final Path csv = session(0);
         final Path data = dir.resolve("data");
         GatewayServer gateway = LoopbackGateway.start(data);
         final int port = gateway.address().getPort();
@@ -144,8 +145,34 @@ class ReplayCommandTest
         assertEquals(12, JournalExportCommandTest.readJournal(data.resolve("journal")).size());
     }
 
-    /** A session of {@link #ROWS} rows at 100 Hz. */
-    private Path session() throws IOException
+    /**
+     * A file none of whose rows has a sample is refused before anything is sent, also with --loop: the loop sent
+     * nothing, unpaced and without end (431,592 rows skipped in 5 s at full CPU), and without --loop the run exited 0.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRefuseAFileWithoutASampleRatherThanLoopOverIt() throws Exception
+    {
+        final Path csv = dir.resolve("empty.csv");
+        Files.writeString(csv, "timestamp_us,Speed,Engine_RPM\n1775908800000000,,\n1775908800010000,,\n");
+        try (GatewayServer gateway = LoopbackGateway.start(dir.resolve("data")))
+        {
+            for (final boolean loop : new boolean[] {false, true})
+            {
+                final CliRun run = loop ?
+                    CliRun.of("replay", "--input", csv.toString(), "--target",
+                        "127.0.0.1:" + gateway.address().getPort(), "--loop") :
+                    CliRun.of("replay", "--input", csv.toString(), "--target",
+                        "127.0.0.1:" + gateway.address().getPort());
+                assertEquals(1, run.exitCode(), run.out() + run.err());
+                assertTrue(run.err().contains(csv + ": no row has a sample (every channel cell is empty)"),
+                    run.err());
+            }
+        }
+    }
+
+    /** A session of {@link #ROWS} rows at 100 Hz, then {@code emptyRows} rows without samples. */
+    private Path session(final int emptyRows) throws IOException
     {
         final Path csv = dir.resolve("session.csv");
         final StringBuilder text = new StringBuilder("timestamp_us,Speed,Engine_RPM\n");
@@ -153,6 +180,10 @@ class ReplayCommandTest
         {
             text.append(1_775_908_800_000_000L + i * 10_000L).append(',').append(100 + i % 50).append(',')
                 .append(9_000 + i).append('\n');
+        }
+        for (int i = ROWS; i < ROWS + emptyRows; i++)
+        {
+            text.append(1_775_908_800_000_000L + i * 10_000L).append(",,\n");
         }
         Files.writeString(csv, text);
         return csv;

@@ -67,6 +67,14 @@ class TokenCommandTest
         assertNull(TokenFile.read(file).byId("met"), "revoked in the file the gateway reads");
         assertEquals(Set.of(Capability.METRICS), TokenFile.read(file).byId("ops").capabilitySet());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        // A link made before the file exists: the first add creates the file it names.
+        final Path later = dir.resolve("later.json");
+        final Path early = Files.createSymbolicLink(dir.resolve("early.json"), later.getFileName());
+        assertEquals(0, CliRun.of("token", "add", "--file", early.toString(), "--id", "ci", "--capability",
+            "metrics").exitCode());
+        assertTrue(Files.isSymbolicLink(early));
+        assertEquals(Set.of(Capability.METRICS), TokenFile.read(later).byId("ci").capabilitySet());
     }
 
     @Test

@@ -327,7 +327,7 @@ public final class TokenFile
         {
             // Through a symbolic link to the file the gateway reads: moving the new file over the link itself would
             // replace the link, and the gateway would go on reading the old tokens (a revocation that did nothing).
-            final Path file = Files.isSymbolicLink(named) ? named.toRealPath() : named;
+            final Path file = linkTarget(named);
             final Path directory = file.toAbsolutePath().getParent();
             Files.createDirectories(directory);
             final Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
@@ -354,6 +354,24 @@ public final class TokenFile
         {
             throw new UncheckedIOException(named + ": cannot be written: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * The file {@code named} stands for: itself, or through symbolic links (up to 40, as the kernel follows them) the
+     * file they name, which need not exist yet (a link made before the first {@code token add}).
+     */
+    private static Path linkTarget(final Path named) throws IOException
+    {
+        Path file = named;
+        for (int links = 0; Files.isSymbolicLink(file); links++)
+        {
+            if (links == 40)
+            {
+                throw new IOException("too many levels of symbolic links");
+            }
+            file = file.toAbsolutePath().getParent().resolve(Files.readSymbolicLink(file));
+        }
+        return file;
     }
 
     /**

@@ -98,6 +98,12 @@ public final class ReplayRunner
             throw new ReplayInputException(options.input() + ": no data rows after the header");
         }
         final long firstTimestampUs = row.timestampUs();
+        if (countRowsWithSamples(1) == 0)
+        {
+            // Nothing to send: and with --loop, passes that send nothing would follow each other unpaced for ever.
+            reader.close();
+            throw new ReplayInputException(options.input() + ": no row has a sample (every channel cell is empty)");
+        }
 
         try (EnvelopeTransport transport = options.webSocket() ?
             WebSocketTransport.connect(options.target(), token) : new HttpBeaconTransport(options.target(), token))
@@ -126,7 +132,6 @@ public final class ReplayRunner
             long lastIntervalUs = 10_000;
             long lastProgress = 0;
             long framesSentBeforePass = 0;
-            long rowsSkippedBeforePass = 0;
             while (!stopping && lost == null)
             {
                 if (row != null)
@@ -192,7 +197,6 @@ public final class ReplayRunner
                     reader = CsvTelemetryReader.open(options.input(), options.registry(), options.includeRestricted());
                     previousRowUs = firstTimestampUs;
                     framesSentBeforePass = stats.framesSent();
-                    rowsSkippedBeforePass = stats.rowsWithoutSamples();
                 }
                 row = reader.next();
             }
@@ -213,9 +217,9 @@ public final class ReplayRunner
             }
             if (lost != null)
             {
-                // The envelope in flight was counted as refused; the rest of this pass over the file is not sent.
-                final long notSent = countDataLines(options.input()) - (stats.framesSent() - framesSentBeforePass) -
-                    (stats.rowsWithoutSamples() - rowsSkippedBeforePass);
+                // The envelope in flight was counted as refused; the rest of this pass over the file is not sent
+                // (its rows with samples: a row without is skipped, sent or not).
+                final long notSent = countRowsWithSamples(Long.MAX_VALUE) - (stats.framesSent() - framesSentBeforePass);
                 stats.onGatewayLost(notSent, lost.getMessage());
                 messages.println("pitgun replay: stopped: " + lost.getMessage());
             }
@@ -366,6 +370,21 @@ public final class ReplayRunner
     }
 
     /** Data lines of a CSV (non-blank lines after the header), for the progress bar. */
+    /** Rows of the input with at least one sample, counted up to {@code enough} (a read of the file; cold). */
+    private long countRowsWithSamples(final long enough) throws IOException
+    {
+        long rows = 0;
+        try (CsvTelemetryReader counting = CsvTelemetryReader.open(options.input(), options.registry(),
+            options.includeRestricted()))
+        {
+            for (TelemetryRow row = counting.next(); row != null && rows < enough; row = counting.next())
+            {
+                rows += row.channels().length == 0 ? 0 : 1;
+            }
+        }
+        return rows;
+    }
+
     static long countDataLines(final Path file) throws IOException
     {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);

@@ -29,6 +29,8 @@ public final class ReplayStats
     private long framesNotSent;
     private long rowsWithoutSamples;
     private final List<Long> linesWithoutSamples = new ArrayList<>(LINES_NAMED);
+    /** Whether rows without samples stand on more lines than those named. */
+    private boolean moreLinesWithoutSamples;
     private String stoppedBecause;
     private long elapsedNanos;
 
@@ -59,9 +61,17 @@ public final class ReplayStats
     void onRowWithoutSamples(final long lineNumber)
     {
         rowsWithoutSamples++;
-        if (linesWithoutSamples.size() < LINES_NAMED && !linesWithoutSamples.contains(lineNumber))
+        if (linesWithoutSamples.contains(lineNumber))
+        {
+            return; // the same line in a later pass of --loop
+        }
+        if (linesWithoutSamples.size() < LINES_NAMED)
         {
             linesWithoutSamples.add(lineNumber);
+        }
+        else
+        {
+            moreLinesWithoutSamples = true;
         }
     }
 
@@ -185,7 +195,7 @@ public final class ReplayStats
             }
             sb.append(String.format("  skipped:  %d rows without samples (line%s %s%s)%n", rowsWithoutSamples,
                 linesWithoutSamples.size() == 1 ? "" : "s", lines,
-                rowsWithoutSamples > linesWithoutSamples.size() ? ", …" : ""));
+                moreLinesWithoutSamples ? ", …" : ""));
         }
         if (retries > 0)
         {

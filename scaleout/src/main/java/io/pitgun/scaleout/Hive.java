@@ -169,7 +169,8 @@ public final class Hive implements AutoCloseable
             hold = AeronDirectoryHold.acquire(aeronDirectory, "hive");
             if (config.record())
             {
-                refuseLowStorage(config.dataDirectory(), archiveContext.lowStorageSpaceThreshold());
+                refuseLowStorage(config.dataDirectory().resolve(HiveConfig.ARCHIVE_DIRECTORY),
+                    archiveContext.lowStorageSpaceThreshold());
             }
             final MediaDriver.Context driverContext =
                 driverSettings.apply(AeronDirectories.driverContext(aeronDirectory, config.idleStrategy())
@@ -440,15 +441,22 @@ public final class Hive implements AutoCloseable
     }
 
     /**
-     * Aeron Archive records nothing with {@code threshold} bytes or less free, and says so in its own words ("low
-     * storage threshold=134217728 &lt;= usableSpace=..."), which name neither the directory nor the way out.
+     * Aeron Archive records nothing with {@code threshold} bytes or less free in its directory, and says so in its
+     * own words ("low storage threshold=134217728 &lt;= usableSpace=..."), which name neither the directory nor the
+     * way out.
      */
-    private static void refuseLowStorage(final Path dataDirectory, final long threshold)
+    private static void refuseLowStorage(final Path archiveDirectory, final long threshold)
     {
         final long usable;
         try
         {
-            usable = Files.getFileStore(dataDirectory).getUsableSpace();
+            // The archive's own file system (it may be a mount of its own); before the first start, its parent's.
+            Path measured = archiveDirectory.toAbsolutePath();
+            while (!Files.exists(measured) && measured.getParent() != null)
+            {
+                measured = measured.getParent();
+            }
+            usable = Files.getFileStore(measured).getUsableSpace();
         }
         catch (final IOException ex)
         {
@@ -456,7 +464,7 @@ public final class Hive implements AutoCloseable
         }
         if (usable <= threshold)
         {
-            throw new IllegalStateException(dataDirectory + " has " + (usable >> 20) + " MiB free: the hive's Aeron " +
+            throw new IllegalStateException(archiveDirectory + " has " + (usable >> 20) + " MiB free: the hive's Aeron " +
                 "Archive records the shipping stream only with more than " + (threshold >> 20) + " MiB free (its " +
                 "low-storage threshold); free space there, or run without the raw record (--record 0)");
         }

@@ -65,7 +65,8 @@ class HiveTest
         {
             final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> Hive.start(
                 HiveConfig.of(channel(), data).withAeronDirectory(dir.resolve("aeron"))).close());
-            assertTrue(ex.getMessage().startsWith(data + " has "), ex.getMessage());
+            assertTrue(ex.getMessage().startsWith(data.resolve(HiveConfig.ARCHIVE_DIRECTORY) + " has "),
+                ex.getMessage());
             assertTrue(ex.getMessage().contains("low-storage threshold); free space there, or run without the raw " +
                 "record (--record 0)"), ex.getMessage());
         }
