@@ -38,10 +38,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JournalSinkRunner implements SinkFollower
 {
-    /** First wait before a reconnect; doubled after each failure up to {@link #MAX_BACKOFF_MS}. */
+    /**
+     * First wait before a reconnect; doubled after each failure up to {@link #MAX_BACKOFF_MS}, and back to this only
+     * after a connection that wrote rows for at least {@link #MAX_BACKOFF_MS} (a database that was restarted). A
+     * connection that fails soon after it opens, or writes nothing (a table dropped behind the sink's back, a row the
+     * database refuses each time), keeps the back-off growing: each reconnect runs the journal again, and at a fixed
+     * 100 ms that kept an idle gateway's cores busy and its log full.
+     */
     static final long MIN_BACKOFF_MS = 100;
     /** Longest wait between reconnects. */
     static final long MAX_BACKOFF_MS = 5_000;
+    /** The most of a failure's text logged: a refused batch's statement can be the whole batch. */
+    private static final int MAX_LOGGED_FAILURE_CHARS = 500;
     /** Journal entries (up to 64 messages each) the follower reads per duty cycle. */
     private static final int ENTRIES_PER_POLL = 16;
     private static final long CLOSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
@@ -115,10 +123,14 @@ public final class JournalSinkRunner implements SinkFollower
         while (thread.isRunning())
         {
             boolean connected = false;
+            long openedNs = 0;
+            long rowsAtOpen = 0;
             try
             {
                 final DatabaseSink sink = factory.open(names, counters);
                 connected = true;
+                openedNs = System.nanoTime();
+                rowsAtOpen = counters.rowsWritten();
                 follow(sink);
             }
             catch (final Exception | LinkageError ex)
@@ -127,14 +139,21 @@ public final class JournalSinkRunner implements SinkFollower
                 {
                     break;
                 }
-                counters.onFailure(System.nanoTime());
-                LOG.warn("sink {}: {}; retrying in {} ms", counters.sink(), ex.toString(), connected ? MIN_BACKOFF_MS :
-                    backoffMs);
+                final long nowNs = System.nanoTime();
+                counters.onFailure(nowNs);
+                if (connected && counters.rowsWritten() > rowsAtOpen &&
+                    nowNs - openedNs >= TimeUnit.MILLISECONDS.toNanos(MAX_BACKOFF_MS))
+                {
+                    backoffMs = MIN_BACKOFF_MS; // it had been writing: the database went away, not a lasting fault
+                }
+                final String failure = ex.toString();
+                LOG.warn("sink {}: {}; retrying in {} ms", counters.sink(), failure.length() <= MAX_LOGGED_FAILURE_CHARS ?
+                    failure : failure.substring(0, MAX_LOGGED_FAILURE_CHARS) + "…", backoffMs);
             }
             counters.state(SinkCounters.NOT_CONNECTED);
-            backoffMs = connected ? MIN_BACKOFF_MS : backoffMs;
             if (thread.isRunning())
             {
+                counters.onRetryDelay(backoffMs);
                 thread.pause(backoffMs);
                 backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
             }

@@ -21,6 +21,7 @@ public final class SinkCounters
     private volatile long writtenPosition = -1;
     private volatile long behindSinceNs;
     private volatile int state;
+    private volatile long retryDelayMs;
 
     /** @param sink the sink's name, the {@code sink} label: {@code questdb}, {@code postgres} or {@code parquet}. */
     public SinkCounters(final String sink)
@@ -119,6 +120,18 @@ public final class SinkCounters
     public void onPosition(final long position)
     {
         writtenPosition = position;
+    }
+
+    /** The wait before the next reconnect, in milliseconds (0 before the first failure). */
+    public long retryDelayMs()
+    {
+        return retryDelayMs;
+    }
+
+    /** The runner waits {@code ms} before its next reconnect. */
+    public void onRetryDelay(final long ms)
+    {
+        retryDelayMs = ms;
     }
 
     /** {@link #NOT_CONNECTED} or {@link #WRITING}. */
