@@ -73,6 +73,14 @@ final class ManifestEvalCommand implements Callable<Integer>
             err.println(ex.getMessage());
             return CliErrorHandler.FAILED;
         }
+        if (compiled.merge() != null || !compiled.segments().isEmpty())
+        {
+            // Said, not silently skipped: the output is not what the gateway's would be with these stages.
+            err.println("pitgun manifest eval: runs the per-frame stages (formula, filter) only; not run here: " +
+                (compiled.merge() != null ? "merge (eval's frames have no source)" : "") +
+                (compiled.merge() != null && !compiled.segments().isEmpty() ? ", " : "") +
+                (compiled.segments().isEmpty() ? "" : "segment (lap and session insights)"));
+        }
         final FrameProgram program = interpreter ? compiled.newInterpreter() : compiled.newProgram();
         final FrameValues in = compiled.newInputValues();
         final FrameValues out = compiled.newOutputValues();

@@ -359,6 +359,24 @@ class ManifestCommandTest
     }
 
     /**
+     * eval runs the per-frame stages only, and says which stages it leaves out: a merge stage was skipped silently
+     * (eval's frames have no source), its output taken for the gateway's.
+     */
+    @Test
+    void shouldSayWhichStagesItDoesNotRun() throws IOException
+    {
+        final Path frames = dir.resolve("frames.jsonl");
+        Files.writeString(frames, "{\"sequence\":1,\"timestamp_us\":1000,\"samples\":{\"Speed\":250.5}}\n");
+        final CliRun merge = CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/two-source-merge.yaml").toString(),
+            "--input", frames.toString());
+        assertEquals(0, merge.exitCode(), merge.err());
+        assertTrue(merge.err().contains("not run here: merge (eval's frames have no source)"), merge.err());
+        final CliRun plain = CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(),
+            "--input", frames.toString());
+        assertEquals("", plain.err());
+    }
+
+    /**
      * The formulas see a sample as the gateway stores it: Torque_Nm is an {@code f32} channel, so 400.1 becomes the
      * float nearest it, and Power_kW is the gateway's value bit for bit. Before, eval computed with the double 400.1.
      */
