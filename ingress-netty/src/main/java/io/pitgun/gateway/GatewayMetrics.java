@@ -235,10 +235,10 @@ final class GatewayMetrics
         w.family("pitgun_sink_connected", "gauge", "1 while the sink is connected and writing, 0 while it waits " +
             "to reconnect.");
         sinks.forEach(c -> w.sample("pitgun_sink_connected", c.state(), "sink", c.sink()));
-        w.family("pitgun_sink_retry_delay_ms", "gauge", "The wait before the sink's next reconnect: from 100 ms, " +
-            "doubling to 5,000 while connections keep failing without writing for long (a lasting fault), back to " +
-            "100 after one that did.");
-        sinks.forEach(c -> w.sample("pitgun_sink_retry_delay_ms", c.retryDelayMs(), "sink", c.sink()));
+        w.family("pitgun_sink_retry_delay_seconds", "gauge", "The wait before the sink's next reconnect: from 0.1 s, " +
+            "doubling to 5 s while connections keep failing without writing for long (a lasting fault), back to " +
+            "0.1 s after one that did.");
+        sinks.forEach(c -> w.sample("pitgun_sink_retry_delay_seconds", c.retryDelayMs() / 1000.0, "sink", c.sink()));
     }
 
     /** Seed 002's shipping counters, {@code pitgun_} prefixed; written only when the gateway ships. */

@@ -14,8 +14,8 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A manifest within every limit the validator checks whose formulas are too long to compile into one method (two
- * formulas of about 8,000 characters). The gateway acknowledged frames it then never processed: every stream's
+ * A manifest within every limit the validator checks whose formulas are too long to compile into one method (sixteen
+ * formulas of 250 terms, LongFormulaManifest). The gateway acknowledged frames it then never processed: every stream's
  * program failed to compile on its first frame (ASM's {@code MethodTooLargeException}, a stage error each). Such a
  * plan now runs in the reference interpreter.
  */

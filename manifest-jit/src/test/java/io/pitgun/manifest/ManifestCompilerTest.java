@@ -67,7 +67,7 @@ class ManifestCompilerTest
     }
 
     /**
-     * A plan whose onFrame would be longer than the JIT compiles (two formulas of about 8,000 characters, within the
+     * A plan whose onFrame would be longer than the JIT compiles (sixteen formulas of 250 terms each, within the
      * validator's limits) runs in the interpreter, with the same results; before, compiling it threw ASM's
      * MethodTooLargeException (and with more such formulas ran out of memory). A short plan still runs as bytecode.
      */

@@ -21,10 +21,11 @@ public final class Parser
      * Bounds the depth of the syntax tree, which every later pass (binding, folding, the compiler, the interpreter's
      * setup) walks recursively: a chain of left-associative operators ({@code Speed + 1 + 1 + ...}) makes a tree as deep
      * as it is long though the parser reads it in a loop. 4,090 terms, within the length limit, overflowed a 1 MiB
-     * thread stack in the binder; 1,500 to 3,000 did or did not, as the JIT had compiled the walk. Counted as the
-     * levels above plus each operator of the chains on the way.
+     * thread stack in the binder; 1,500 to 3,000 did or did not, as the JIT had compiled the walk, and 1,000 did on a
+     * test's thread before any of it was compiled. Counted as the levels above plus each operator of the chains on
+     * the way; 256 leaves a margin of four on a 1 MiB stack.
      */
-    static final int MAX_TREE_DEPTH = 1000;
+    static final int MAX_TREE_DEPTH = 256;
 
     private final List<Token> tokens;
     private int index;
