@@ -30,6 +30,8 @@ public final class Interpreter implements FrameProgram
     private final boolean[] derivedPresent;
     private final double[] derivedDoubles;
     private final long[] derivedLongs;
+    /** Per derived channel, whether it is f32 (narrowed when written): read per frame, so not through the plan's list. */
+    private final boolean[] narrowsToFloat;
     /**
      * Each node's kind, by node id, recorded once by a visitor ({@link NodeKinds}): the hot loop switches on it to
      * this class's own evaluate methods. Measured (FormulaBenchmark, same run): evaluating through
@@ -51,6 +53,11 @@ public final class Interpreter implements FrameProgram
         this.derivedPresent = new boolean[derivedCount];
         this.derivedDoubles = new double[derivedCount];
         this.derivedLongs = new long[derivedCount];
+        this.narrowsToFloat = new boolean[derivedCount];
+        for (final ProgramPlan.Derived derived : plan.derived())
+        {
+            narrowsToFloat[derived.index()] = derived.narrowsToFloat();
+        }
         this.nodeKinds = NodeKinds.of(plan);
     }
 
@@ -94,7 +101,7 @@ public final class Interpreter implements FrameProgram
             }
             else if (expr.kind() == ValueKind.DOUBLE)
             {
-                if (plan.derived().get(index).narrowsToFloat())
+                if (narrowsToFloat[index])
                 {
                     derivedDoubles[index] = (float)doubles[id]; // later formulas read what the f32 sample holds
                 }
