@@ -197,6 +197,16 @@ public final class FrameWriter
         }
     }
 
+    /** The envelope contract's label bound, as the JSON decoder and {@code FrameValidator} check it. */
+    private void checkLabel(final String label)
+    {
+        if (label != null && label.codePointCount(0, label.length()) > EnvelopeDecoder.MAX_LABEL_CODE_POINTS)
+        {
+            throw refuseUnclaimed("label: at most " + EnvelopeDecoder.MAX_LABEL_CODE_POINTS +
+                " characters, got " + label.codePointCount(0, label.length()));
+        }
+    }
+
     private void start(final long position, final long sequence, final long timestampUs)
     {
         claimed = position;
@@ -416,13 +426,15 @@ public final class FrameWriter
     /**
      * Publishes a {@code SessionStart} for this writer's session and source. Cold path (encodes the label).
      *
-     * @throws FrameRejectedException if the label does not fit (the schema's 1,024 bytes, or the slot), or
-     *                                {@code timestampUs} is outside [0, 2^53 - 1] (nothing claimed).
+     * @throws FrameRejectedException if the label is longer than {@link EnvelopeDecoder#MAX_LABEL_CODE_POINTS}
+     *                                characters (code points) or {@code timestampUs} is outside [0, 2^53 - 1]
+     *                                (nothing claimed), or the message does not fit the slot.
      * @throws IllegalStateException  as {@link TelemetryPipeline#publish}, for instance while a frame is open.
      */
     public long sessionStart(final long timestampUs, final String label)
     {
         checkTimestamp(timestampUs);
+        checkLabel(label);
         final long position = publisher.claimToPublishNow(true);
         final FrameSlot s = publisher.slot(position);
         try
@@ -449,6 +461,7 @@ public final class FrameWriter
     public long sessionEnd(final long timestampUs, final String label)
     {
         checkTimestamp(timestampUs);
+        checkLabel(label);
         final long position = publisher.claimToPublishNow(true);
         final FrameSlot s = publisher.slot(position);
         try
@@ -467,7 +480,7 @@ public final class FrameWriter
     }
 
     /**
-     * A label longer than the schema's 1,024 bytes or the slot: the claimed sequence is still published (as rejected),
+     * A session message that does not fit the slot: the claimed sequence is still published (as rejected),
      * or no later claim could be published after it.
      */
     private FrameRejectedException refuseSessionMessage(final long position, final String kind,

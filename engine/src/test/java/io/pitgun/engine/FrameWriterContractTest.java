@@ -151,6 +151,32 @@ class FrameWriterContractTest
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseASessionLabelLongerThanTheContractsBeforeClaiming() throws ManifestException
+    {
+        // 128 characters (code points), as over JSON and binary WebSocket: the schema's 1,024 bytes allowed 1,000.
+        final String longest = "\uD83C\uDFCE".repeat(EnvelopeDecoder.MAX_LABEL_CODE_POINTS); // 128 code points
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder());
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            refused(() -> writer.sessionStart(1_000, "a".repeat(EnvelopeDecoder.MAX_LABEL_CODE_POINTS + 1)), "label");
+            refused(() -> writer.sessionEnd(1_000, longest + "x"), "label");
+            final long start = writer.sessionStart(1_000, longest);
+            assertEquals(0, start, "the refusals claimed no ring sequence");
+            assertPassesTheGatewaysCheck(pipeline, start);
+            final long end = writer.sessionEnd(2_000, "a".repeat(EnvelopeDecoder.MAX_LABEL_CODE_POINTS));
+            assertPassesTheGatewaysCheck(pipeline, end);
+            assertTrue(pipeline.awaitJournaled(end, TIMEOUT_NS));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(2, pipeline.counters().get(PipelineCounter.DROPPED_INVALID_PARAMETER));
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldRefuseAValueOfAnotherTypeThanTheDictionarys() throws ManifestException
     {
         final TelemetryPipeline pipeline = start(PipelineConfig.builder());

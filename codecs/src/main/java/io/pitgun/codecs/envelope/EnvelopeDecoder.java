@@ -79,10 +79,11 @@ public final class EnvelopeDecoder
 
     private static final int MAX_LAP_NUMBER = 65_534;
     private static final int MAX_SECTOR = 254;
-    private static final int MAX_LABEL_CODE_POINTS = 128;
     private static final int MAX_SOURCE_ID = 65_535;
     /** 2^53 - 1: sequence numbers and timestamps stay exact in JavaScript producers (the schema's bound). */
     public static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
+    /** Longest session label in characters (code points), the schema's bound; every way in checks it. */
+    public static final int MAX_LABEL_CODE_POINTS = 128;
 
     // The frame is written at FrameDescriptor's offsets; these two name the sizes the writer advances by.
     private static final int FRAME_HEADER_BYTES = FrameDescriptor.SAMPLES;

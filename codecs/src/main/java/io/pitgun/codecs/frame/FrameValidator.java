@@ -58,9 +58,6 @@ public final class FrameValidator
         DICTIONARY
     }
 
-    /** Longest label in characters (code points), as the envelope contract allows. */
-    public static final int MAX_LABEL_CODE_POINTS = 128;
-
 
     private final ParameterRegistry registry;
     private final int maxSamplesPerFrame;
@@ -318,7 +315,7 @@ public final class FrameValidator
         }
         final int labelLength = buffer.getShort(offset + label, ORDER) & 0xFFFF;
         final int codePoints = Utf8.codePoints(buffer, offset + label + VAR_LENGTH_BYTES, labelLength);
-        if (codePoints > MAX_LABEL_CODE_POINTS)
+        if (codePoints > EnvelopeDecoder.MAX_LABEL_CODE_POINTS)
         {
             actual = codePoints;
             return fail(FrameProblem.LABEL_TOO_LONG, label);
