@@ -446,9 +446,14 @@ public final class FrameWriter
         }
         catch (final RuntimeException ex)
         {
-            throw refuseSessionMessage(position, "SessionStart", ex);
+            throw refuseSessionMessage(position, "SessionStart", ex.getMessage());
         }
-        publisher.publishReady(position, s, MessageHeaderEncoder.ENCODED_LENGTH + sessionStartEncoder.encodedLength());
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + sessionStartEncoder.encodedLength();
+        if (length > publisher.frameCapacity())
+        {
+            throw refuseSessionMessage(position, "SessionStart", length + " bytes");
+        }
+        publisher.publishReady(position, s, length);
         return position;
     }
 
@@ -473,23 +478,28 @@ public final class FrameWriter
         }
         catch (final RuntimeException ex)
         {
-            throw refuseSessionMessage(position, "SessionEnd", ex);
+            throw refuseSessionMessage(position, "SessionEnd", ex.getMessage());
         }
-        publisher.publishReady(position, s, MessageHeaderEncoder.ENCODED_LENGTH + sessionEndEncoder.encodedLength());
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + sessionEndEncoder.encodedLength();
+        if (length > publisher.frameCapacity())
+        {
+            throw refuseSessionMessage(position, "SessionEnd", length + " bytes");
+        }
+        publisher.publishReady(position, s, length);
         return position;
     }
 
     /**
-     * A session message that does not fit the slot: the claimed sequence is still published (as rejected),
-     * or no later claim could be published after it.
+     * A session message larger than a slot's frame (max_frame_bytes), which the encoder, bounded by the whole slot,
+     * does not always find: the claimed sequence is still published (as rejected), or no later claim could be
+     * published after it.
      */
-    private FrameRejectedException refuseSessionMessage(final long position, final String kind,
-        final RuntimeException ex)
+    private FrameRejectedException refuseSessionMessage(final long position, final String kind, final String why)
     {
         publisher.publishRejected(position);
         publisher.count(PipelineCounter.DROPPED_FRAME_TOO_LARGE);
         return new FrameRejectedException(PipelineCounter.DROPPED_FRAME_TOO_LARGE, kind + " refused: its label does " +
-            "not fit (max_frame_bytes " + publisher.config().maxFrameBytes() + "): " + ex.getMessage());
+            "not fit (max_frame_bytes " + publisher.config().maxFrameBytes() + "): " + why);
     }
 
     private FrameWriter append(final int parameterId, final int type, final long bits)

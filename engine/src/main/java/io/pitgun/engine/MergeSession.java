@@ -17,6 +17,8 @@ final class MergeSession
     long sessionMsb;
     long sessionLsb;
     boolean inUse;
+    /** The merge stage's arrival count at this session's last frame (how idle it is). */
+    long lastArrival;
     /** Newest timestamp of the session's merged (not late) frames; meaningless while no frame came. */
     long newestUs;
     /** Windows ending at or before this were emitted (or never opened): frames for them are late. */

@@ -26,8 +26,10 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
  * Decisions use only timestamps and that order, so a replay of the journal merges identically.
  *
  * <p>Frames of other sources pass straight through. Emitted windows go to the manifest stage in the slot of the
- * frame that completed them (a slot may carry several). Bounded: at most {@code maxSessions} sessions (frames of
- * further sessions are dropped as {@link PipelineCounter#DROPPED_TOO_MANY_SOURCES}), each with at most
+ * frame that completed them (a slot may carry several). Bounded: at most {@code maxSessions} sessions (a further session
+ * ends the idlest, its windows emitted, if more than {@code maxSessions} merged frames arrived since that one's last,
+ * counted as {@link PipelineCounter#STREAMS_ENDED_IDLE}: the stream table's rule, {@link StreamTable}; otherwise its
+ * frames are dropped as {@link PipelineCounter#DROPPED_TOO_MANY_SOURCES}), each with at most
  * {@code ceil(max_lateness_us / window_us) + 2} windows, created on first use and then reused.
  */
 final class MergeStage
@@ -48,6 +50,8 @@ final class MergeStage
     private final PipelineCounters counters;
     private final MergeSession[] sessions;
     private int sessionsCreated;
+    /** Merged frames that have arrived ({@link #sessionOf} calls): the clock a session's idleness is measured in. */
+    private long arrivals;
 
     /**
      * @param sources       source ids to merge, or null for every source (then only the lateness bound closes
@@ -107,7 +111,7 @@ final class MergeStage
             next.onFrame(slot, frame, offset, index, index);
             return;
         }
-        final MergeSession session = sessionOf(frame.getLong(offset + SESSION_MSB, ORDER),
+        final MergeSession session = sessionOf(slot, frame.getLong(offset + SESSION_MSB, ORDER),
             frame.getLong(offset + SESSION_LSB, ORDER));
         if (session == null)
         {
@@ -191,14 +195,16 @@ final class MergeStage
         next.onFrame(slot, window.buffer, 0, window.firstIndex, window.lastIndex);
     }
 
-    private MergeSession sessionOf(final long msb, final long lsb)
+    private MergeSession sessionOf(final FrameSlot slot, final long msb, final long lsb)
     {
+        final long arrival = ++arrivals;
         MergeSession free = null;
         for (int i = 0; i < sessionsCreated; i++)
         {
             final MergeSession session = sessions[i];
             if (session.is(msb, lsb))
             {
+                session.lastArrival = arrival;
                 return session;
             }
             if (free == null && !session.inUse)
@@ -210,12 +216,40 @@ final class MergeStage
         {
             if (sessionsCreated == sessions.length)
             {
-                return null;
+                free = endIdlest(slot, arrival);
+                if (free == null)
+                {
+                    return null;
+                }
             }
-            free = new MergeSession(listedSources, windowsPerSession, frameCapacity);
-            sessions[sessionsCreated++] = free;
+            else
+            {
+                free = new MergeSession(listedSources, windowsPerSession, frameCapacity);
+                sessions[sessionsCreated++] = free;
+            }
         }
         free.start(msb, lsb);
+        free.lastArrival = arrival;
         return free;
+    }
+
+    /** Every session is in use: ends the one with the oldest last frame if it is idle, and returns it, or null. */
+    private MergeSession endIdlest(final FrameSlot slot, final long arrival)
+    {
+        MergeSession idlest = sessions[0];
+        for (int i = 1; i < sessionsCreated; i++)
+        {
+            if (sessions[i].lastArrival < idlest.lastArrival)
+            {
+                idlest = sessions[i];
+            }
+        }
+        if (arrival - idlest.lastArrival <= sessions.length)
+        {
+            return null;
+        }
+        emitAll(slot, idlest);
+        counters.increment(PipelineCounter.STREAMS_ENDED_IDLE);
+        return idlest;
     }
 }

@@ -71,7 +71,13 @@ public enum PipelineCounter implements CounterDescriptor
     /** Derived samples left out of their frame: an integer value the channel's declared {@code data_type} cannot
      *  hold (a {@code u8} formula that gave 400). Samples, not frames: the rest of the frame is kept. */
     DERIVED_SAMPLES_OUT_OF_TYPE(25, "derived samples outside their data_type",
-        "pitgun_derived_samples_out_of_type_total");
+        "pitgun_derived_samples_out_of_type_total"),
+    /**
+     * Streams (or merge sessions) ended without a {@code SessionEnd} to make room for a new one once
+     * {@code max_sources} were live: the idlest, if more than {@code max_sources} frames had arrived since its last
+     * ({@code StreamTable}); its segments' insights are emitted as at a session end.
+     */
+    STREAMS_ENDED_IDLE(26, "idle streams ended for a new one", "pitgun_streams_ended_idle_total");
 
     /** The counters-file type id of every pipeline counter. */
     public static final int TYPE_ID = 1;

@@ -16,7 +16,8 @@ public enum PipelineSetting
     CHANNEL_CAPACITY("channel_capacity", Type.INT, "4096", "slots",
         "ring slots, a power of two"),
     MAX_SOURCES("max_sources", Type.INT, "64", "streams",
-        "concurrent (session, source) streams with their own manifest state; frames of one more are dropped and counted"),
+        "concurrent (session, source) streams with their own manifest state; one more ends the idlest if it is " +
+            "idle, else its frames are dropped and counted"),
     ENABLE_MERGING("enable_merging", Type.BOOLEAN, "false", "",
         "merge every source's frames that fall in one merge_window (a manifest merge stage runs regardless, with its " +
             "own sources and window)"),

@@ -104,7 +104,12 @@ final class StageGraph
                 DictionaryDigest.sha256Hex(registry), signerKeyId), fanout,
             manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
         final StreamTable streams = new StreamTable(config.maxSources(),
-            () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)));
+            () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)),
+            idle ->
+            {
+                segment.endStream(idle);
+                counters.increment(PipelineCounter.STREAMS_ENDED_IDLE);
+            });
         final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout, counters);
         final Stage.Merge mergeSpec = manifest.merge();
         final MergeStage merge = mergeSpec != null ?

@@ -13,6 +13,8 @@ final class StreamState
     long producerMsb;
     long producerLsb;
     int sourceId;
+    /** The table's arrival count at this stream's last frame ({@link StreamTable}: how idle it is). */
+    long lastArrival;
     final FrameProgram program;
     final StreamSegments segments;
 

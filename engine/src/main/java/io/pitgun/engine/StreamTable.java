@@ -3,6 +3,7 @@ package io.pitgun.engine;
 import org.agrona.BitUtil;
 
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -17,9 +18,18 @@ import java.util.function.Supplier;
  *   <li>Removal is by backward shift: the entries after the removed one in its cluster move back towards their
  *       home cells, so no tombstone is ever left; the table after any sequence of operations holds the same
  *       number of non-empty cells as live streams.</li>
- *   <li>A stream that would be live number {@code max_sources + 1} is refused ({@link #findOrCreate} returns
- *       null; the caller counts {@code DROPPED_TOO_MANY_SOURCES}).</li>
+ *   <li>A stream that would be live number {@code max_sources + 1} ends the idlest live stream, if one is idle
+ *       (below), and takes its place; otherwise it is refused ({@link #findOrCreate} returns null; the caller counts
+ *       {@code DROPPED_TOO_MANY_SOURCES}).</li>
  * </ul>
+ * <b>Idle streams.</b> A producer that goes away without a {@code SessionEnd} (a crash, a game quit from its menu)
+ * leaves its stream live; without an end for such streams, {@code max_sources} of them would refuse every later
+ * stream for the pipeline's life. A stream is <em>idle</em> once more than {@code max_sources} frames have arrived
+ * (every {@link #findOrCreate}, refused or not) since its own last one: with every live stream sending in turn none
+ * is ever that idle, so one stream too many is refused, counted, rather than ending the live ones in turn. The idlest
+ * is ended as a {@code SessionEnd} would end it (the {@code idleEnd} callback: its segments are closed, their
+ * insights emitted), and counted there. Arrivals, not a clock, so that a replay of the journal, which presents the
+ * same frames in the same order, ends the same streams at the same frames.
  * Iteration is in table order, which depends only on the keys and the order of inserts and removals, so a replay
  * of the same frames iterates identically. {@link #removeAt} may move a later entry into the removed position:
  * a loop that removes while it iterates re-reads that position before it moves on (see {@link #removeAt}).
@@ -31,13 +41,23 @@ final class StreamTable
     private final int mask;
     private final Supplier<StreamState> factory;
     private final ArrayDeque<StreamState> pool;
+    private final Consumer<StreamState> idleEnd;
     private int live;
+    /** Frames that have arrived ({@link #findOrCreate} calls): the clock idleness is measured in. */
+    private long arrivals;
+
+    /** A table whose idle streams are ended without telling anyone (tests of the table alone). */
+    StreamTable(final int maxLive, final Supplier<StreamState> factory)
+    {
+        this(maxLive, factory, stream -> { });
+    }
 
     /**
-     * @param maxLive most streams live at once ({@code max_sources}), at least 1.
-     * @param factory makes a stream's state when none is pooled.
+     * @param maxLive  most streams live at once ({@code max_sources}), at least 1.
+     * @param factory  makes a stream's state when none is pooled.
+     * @param idleEnd  ends an idle stream's segments before the table drops it to make room (and counts it).
      */
-    StreamTable(final int maxLive, final Supplier<StreamState> factory)
+    StreamTable(final int maxLive, final Supplier<StreamState> factory, final Consumer<StreamState> idleEnd)
     {
         if (maxLive < 1)
         {
@@ -48,6 +68,7 @@ final class StreamTable
         entries = new StreamState[capacity];
         mask = capacity - 1;
         this.factory = factory;
+        this.idleEnd = idleEnd;
         pool = new ArrayDeque<>(maxLive);
     }
 
@@ -58,18 +79,28 @@ final class StreamTable
         return i < 0 ? null : entries[i];
     }
 
-    /** The stream, created when new; null when {@code max_sources} streams are already live. */
+    /**
+     * The stream, created when new (ending the idlest stream first when {@code max_sources} are live and one is
+     * idle); null when {@code max_sources} streams are live and none is idle.
+     */
     StreamState findOrCreate(final long sessionMsb, final long sessionLsb, final int sourceId,
         final long producerMsb, final long producerLsb)
     {
-        final int found = probe(sessionMsb, sessionLsb, sourceId);
+        final long arrival = ++arrivals;
+        int found = probe(sessionMsb, sessionLsb, sourceId);
         if (found >= 0)
         {
-            return entries[found];
+            final StreamState s = entries[found];
+            s.lastArrival = arrival;
+            return s;
         }
         if (live >= maxLive)
         {
-            return null;
+            if (!endIdlest(arrival))
+            {
+                return null;
+            }
+            found = probe(sessionMsb, sessionLsb, sourceId); // the removal may have shifted the cluster
         }
         final int i = -found - 1;
         final StreamState s = pool.isEmpty() ? factory.get() : pool.pop();
@@ -78,9 +109,36 @@ final class StreamTable
         s.sourceId = sourceId;
         s.producerMsb = producerMsb;
         s.producerLsb = producerLsb;
+        s.lastArrival = arrival;
         entries[i] = s;
         live++;
         return s;
+    }
+
+    /**
+     * Ends the live stream with the oldest last frame if more than {@code max_sources} frames arrived since it (the
+     * table is full: a scan of its cells, on the path that would otherwise refuse the frame). True if one ended.
+     */
+    private boolean endIdlest(final long arrival)
+    {
+        int idlest = -1;
+        long oldest = Long.MAX_VALUE;
+        for (int i = 0; i < entries.length; i++)
+        {
+            final StreamState s = entries[i];
+            if (s != null && s.lastArrival < oldest)
+            {
+                oldest = s.lastArrival;
+                idlest = i;
+            }
+        }
+        if (idlest < 0 || arrival - oldest <= maxLive)
+        {
+            return false;
+        }
+        idleEnd.accept(entries[idlest]);
+        removeAt(idlest);
+        return true;
     }
 
     /** Streams live now. */

@@ -195,17 +195,20 @@ class ClaimProtocolTest
         assertEquals(2, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
     }
 
-    /** A session message whose label does not fit is refused, counted, and its claimed sequence still published. */
+    /**
+     * A session message whose label does not fit the slot (within the contract's 128 characters, but the smallest
+     * slot holds 128 bytes) is refused, counted, and its claimed sequence still published.
+     */
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldPublishPastASessionMessageWhoseLabelDoesNotFit() throws ManifestException
     {
         final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir)
-            .producerMode(ProducerMode.SINGLE).build());
+            .producerMode(ProducerMode.SINGLE).maxFrameBytes(128).build());
         try
         {
             final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
-            final String tooLong = "x".repeat(2_000);
+            final String tooLong = "x".repeat(120);
             assertEquals(PipelineCounter.DROPPED_FRAME_TOO_LARGE,
                 assertThrows(FrameRejectedException.class, () -> writer.sessionStart(1_000, tooLong)).reason());
             assertEquals(PipelineCounter.DROPPED_FRAME_TOO_LARGE,

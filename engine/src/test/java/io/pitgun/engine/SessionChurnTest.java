@@ -1,6 +1,11 @@
 package io.pitgun.engine;
 
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.manifest.CompiledManifest;
+import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestException;
+import io.pitgun.manifest.ManifestLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A game server opens and closes hundreds of sessions an hour: many more (session, source) streams over a
- * pipeline's life than {@code max_sources} allows at once must each be processed, and close() must still return.
+ * pipeline's life than {@code max_sources} allows at once must each be processed, and close() must still return;
+ * so must sessions whose producers went away without a {@code SessionEnd}, and a replay of the journal must end the
+ * same idle streams at the same frames.
  */
 class SessionChurnTest
 {
@@ -54,5 +61,154 @@ class SessionChurnTest
         assertEquals(2L * SESSIONS, pipeline.counters().get(PipelineCounter.SESSION_MARKERS));
         assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_TOO_MANY_SOURCES));
         assertEquals(0, pipeline.counters().get(PipelineCounter.STAGE_ERRORS));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldEndIdleStreamsOfSessionsThatNeverEndedToProcessNewOnesAndReplayTheSame() throws ManifestException
+    {
+        // Before: the first 16 sessions held every stream for good, and the frames of the other 184 were dropped.
+        final Path journal = dir.resolve("journal");
+        final PipelineConfig config = PipelineConfig.builder().journalDirectory(journal).maxSources(16)
+            .outputDigest(true).build();
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder()
+            .manifest(Manifests.compile("lap-power.yaml")).config(config).build();
+        final int framesPerSession = 3;
+        try
+        {
+            final UUID producer = SyntheticRun.producerId();
+            long last = -1;
+            for (int session = 0; session < SESSIONS / 2; session++)
+            {
+                final long t0 = SyntheticRun.START_US + session * 1_000_000L;
+                final FrameWriter writer = pipeline.newFrameWriter(SyntheticRun.sessionId(session), producer, 0);
+                writer.sessionStart(t0, "abandoned " + session);
+                for (int frame = 1; frame <= framesPerSession; frame++)
+                {
+                    last = writer.begin(frame, t0 + frame * 1_000L).lapNumber(1)
+                        .putDouble(SyntheticRun.SPEED, 100 + frame).commit();
+                }
+                // no sessionEnd: the producer went away
+            }
+            assertTrue(pipeline.awaitJournaled(last, TIMEOUT_NS));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final int ended = SESSIONS / 2 - 16;
+        assertEquals((long)framesPerSession * SESSIONS / 2, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+        assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_TOO_MANY_SOURCES));
+        assertEquals(ended, pipeline.counters().get(PipelineCounter.STREAMS_ENDED_IDLE));
+        assertEquals(2L * SESSIONS / 2, pipeline.counters().get(PipelineCounter.INSIGHTS),
+            "a lap and a session summary of every stream: the idle ones when ended, the last 16 at close");
+
+        final TelemetryPipeline replay;
+        try (Journal read = Journal.open(JournalConfig.readOnly(journal)))
+        {
+            replay = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+                .config(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).maxSources(16).outputDigest(true).build())
+                .build();
+            JournalReplayer.replay(read, replay, null);
+            replay.close();
+        }
+        assertEquals(ended, replay.counters().get(PipelineCounter.STREAMS_ENDED_IDLE));
+        assertEquals(pipeline.outputDigest().orElseThrow(), replay.outputDigest().orElseThrow(),
+            "the replay ends the same streams at the same frames");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseOneStreamTooManyRatherThanEndLiveStreamsInTurn() throws ManifestException
+    {
+        // 17 streams sending in turn with max_sources 16: none is ever idle for more than 16 arrivals, so the 17th
+        // is refused, counted, and no live stream is cut short.
+        final PipelineConfig config = PipelineConfig.builder().journalDirectory(dir).maxSources(16).build();
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder()
+            .manifest(Manifests.compile("lap-power.yaml")).config(config).build();
+        final int streams = 17;
+        final int rounds = 50;
+        try
+        {
+            final UUID producer = SyntheticRun.producerId();
+            final FrameWriter[] writers = new FrameWriter[streams];
+            for (int i = 0; i < streams; i++)
+            {
+                writers[i] = pipeline.newFrameWriter(SyntheticRun.sessionId(i), producer, 0);
+            }
+            long last = -1;
+            for (int round = 1; round <= rounds; round++)
+            {
+                for (final FrameWriter writer : writers)
+                {
+                    last = writer.begin(round, SyntheticRun.START_US + round * 1_000L).lapNumber(1)
+                        .putDouble(SyntheticRun.SPEED, 100).commit();
+                }
+            }
+            assertTrue(pipeline.awaitJournaled(last, TIMEOUT_NS));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(0, pipeline.counters().get(PipelineCounter.STREAMS_ENDED_IDLE));
+        assertEquals(16L * rounds, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+        assertEquals(rounds, pipeline.counters().get(PipelineCounter.DROPPED_TOO_MANY_SOURCES));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldEndIdleMergeSessionsThatNeverEndedAndReplayTheSame() throws Exception
+    {
+        // A merge stage holds max_sources sessions: before, the first 8 held them for good and every later
+        // session's merged frames were dropped.
+        final CompiledManifest merging = ManifestCompiler.compile(ManifestLoader.parse(Path.of("merge.yaml"),
+            String.join("\n", "version: v1", "name: merge-idle", "pipeline:", "  - type: merge",
+                "    sources: [0, 1]", "    window_us: 2000", "  - type: formula", "    derived_channels:",
+                "      - { name: Double_Speed, expr: \"Speed * 2\", unit: km/h }", "")),
+            io.pitgun.codecs.dictionary.ParameterRegistry.simV1());
+        final Path journal = dir.resolve("merge-journal");
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(merging).config(PipelineConfig.builder()
+            .journalDirectory(journal).maxSources(8).outputDigest(true).build()).build();
+        final int sessions = 50;
+        try
+        {
+            final UUID producer = SyntheticRun.producerId();
+            long last = -1;
+            for (int session = 0; session < sessions; session++)
+            {
+                final long t0 = SyntheticRun.START_US + session * 1_000_000L;
+                final UUID id = SyntheticRun.sessionId(session);
+                final FrameWriter car = pipeline.newFrameWriter(id, producer, 0);
+                final FrameWriter box = pipeline.newFrameWriter(id, producer, 1);
+                for (int frame = 1; frame <= 4; frame++)
+                {
+                    car.begin(frame, t0 + frame * 5_000L).putDouble(SyntheticRun.SPEED, 100 + frame).commit();
+                    last = box.begin(frame, t0 + frame * 5_000L + 100).putDouble(SyntheticRun.BRAKE, frame).commit();
+                }
+            }
+            assertTrue(pipeline.awaitJournaled(last, TIMEOUT_NS));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_TOO_MANY_SOURCES));
+        assertEquals(4L * sessions, pipeline.counters().get(PipelineCounter.DERIVED_FRAMES), "one per window");
+        assertEquals(2L * sessions * 4, pipeline.counters().get(PipelineCounter.FRAMES_MERGED));
+        // Each idle session's merge session, and its stream at least once (a session's last window is emitted when
+        // its merge session ends, after its stream may already have ended idle: the stream then ends twice).
+        assertTrue(pipeline.counters().get(PipelineCounter.STREAMS_ENDED_IDLE) >= 2L * (sessions - 8),
+            () -> "ended idle: " + pipeline.counters().get(PipelineCounter.STREAMS_ENDED_IDLE));
+
+        final TelemetryPipeline replay;
+        try (Journal read = Journal.open(JournalConfig.readOnly(journal)))
+        {
+            replay = TelemetryPipeline.builder().manifest(merging).config(PipelineConfig.builder()
+                .ackMode(AckMode.ACCEPTED).maxSources(8).outputDigest(true).build()).build();
+            JournalReplayer.replay(read, replay, null);
+            replay.close();
+        }
+        assertEquals(pipeline.outputDigest().orElseThrow(), replay.outputDigest().orElseThrow());
     }
 }

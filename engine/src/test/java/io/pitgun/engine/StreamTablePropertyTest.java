@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 /**
  * The stream table against a {@link HashMap} under random finds, creates, removals and session ends, with far more
- * distinct keys over a run than the table has cells. Keys are drawn so that many share a home cell (session (0, 0)
+ * distinct keys over a run than the table has cells; the reference also keeps each stream's last arrival, so a
+ * create in a full table must end exactly the stream the rule names (the oldest last arrival, if more than
+ * {@code max_sources} arrivals ago) or be refused. Keys are drawn so that many share a home cell (session (0, 0)
  * hashes source {@code s} to cell {@code s}) and clusters wrap around the table's end.
  *
  * <p>Operations per try: {@value #DEFAULT_OPS} by default (a few seconds for the whole property in CI);
@@ -35,8 +37,11 @@ class StreamTablePropertyTest
     void shouldBehaveLikeAHashMapUnderChurn(@ForAll @IntRange(min = 1, max = 48) final int maxLive,
         @ForAll final long seed)
     {
-        final StreamTable table = StreamTableTest.newTable(maxLive);
+        final List<StreamState> endedIdle = new ArrayList<>();
+        final StreamTable table = new StreamTable(maxLive, StreamTableTest::newStream, endedIdle::add);
         final Map<Key, StreamState> reference = new HashMap<>();
+        final Map<Key, Long> lastArrival = new HashMap<>();
+        long arrivals = 0;
         final SplittableRandom random = new SplittableRandom(seed);
         final int sessions = 1 + random.nextInt(4 * maxLive);
         for (int op = 0; op < OPS; op++)
@@ -45,21 +50,39 @@ class StreamTablePropertyTest
             final int choice = random.nextInt(10);
             if (choice < 4)
             {
+                arrivals++;
                 final StreamState created = table.findOrCreate(key.msb, key.lsb, key.source, 1, 2);
                 final StreamState expected = reference.get(key);
+                Key idlest = null;
+                for (final Key live : reference.keySet())
+                {
+                    if (idlest == null || lastArrival.get(live) < lastArrival.get(idlest))
+                    {
+                        idlest = live;
+                    }
+                }
                 if (expected != null)
                 {
                     assertSame(expected, created, "op " + op);
+                    lastArrival.put(key, arrivals);
                 }
-                else if (reference.size() >= maxLive)
+                else if (reference.size() >= maxLive && arrivals - lastArrival.get(idlest) <= maxLive)
                 {
-                    assertNull(created, "op " + op + ": a stream past max_sources must be refused");
+                    assertNull(created, "op " + op + ": no stream is idle, so one past max_sources is refused");
                 }
                 else
                 {
+                    if (reference.size() >= maxLive)
+                    {
+                        assertEquals(List.of(reference.remove(idlest)), endedIdle, "op " + op + ": the idlest ended");
+                        lastArrival.remove(idlest);
+                        endedIdle.clear();
+                    }
                     assertEquals(key.source, created.sourceId);
                     reference.put(key, created);
+                    lastArrival.put(key, arrivals);
                 }
+                assertEquals(List.of(), endedIdle, "op " + op + ": no other stream ended");
             }
             else if (choice < 7)
             {
@@ -68,6 +91,7 @@ class StreamTablePropertyTest
             else if (choice < 9)
             {
                 final StreamState removed = reference.remove(key);
+                lastArrival.remove(key);
                 if (removed != null)
                 {
                     table.remove(removed);
@@ -75,7 +99,7 @@ class StreamTablePropertyTest
             }
             else
             {
-                endSession(table, reference, key.msb, key.lsb);
+                endSession(table, reference, lastArrival, key.msb, key.lsb);
             }
             assertEquals(reference.size(), table.size(), "op " + op);
         }
@@ -88,8 +112,8 @@ class StreamTablePropertyTest
     }
 
     /** The processing stage's loop on a SessionEnd: every stream of the session ends, in table order. */
-    private static void endSession(final StreamTable table, final Map<Key, StreamState> reference, final long msb,
-        final long lsb)
+    private static void endSession(final StreamTable table, final Map<Key, StreamState> reference,
+        final Map<Key, Long> lastArrival, final long msb, final long lsb)
     {
         final List<Key> expected = new ArrayList<>();
         for (final Key key : reference.keySet())
@@ -117,6 +141,7 @@ class StreamTablePropertyTest
         for (final Key key : expected)
         {
             reference.remove(key);
+            lastArrival.remove(key);
         }
         assertEquals(expected.size(), ended, "every stream of the session ended exactly once");
     }

@@ -4,6 +4,8 @@ import io.pitgun.manifest.CompiledManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,9 +22,14 @@ class StreamTableTest
     private static final CompiledManifest MANIFEST = Manifests.compile("lap-power.yaml");
     private static final SegmentPlan PLAN = new SegmentPlan(MANIFEST);
 
+    static StreamState newStream()
+    {
+        return new StreamState(MANIFEST.newProgram(), new StreamSegments(PLAN));
+    }
+
     static StreamTable newTable(final int maxLive)
     {
-        return new StreamTable(maxLive, () -> new StreamState(MANIFEST.newProgram(), new StreamSegments(PLAN)));
+        return new StreamTable(maxLive, StreamTableTest::newStream);
     }
 
     static int occupiedCells(final StreamTable table)
@@ -96,5 +103,25 @@ class StreamTableTest
         table.remove(first);
         assertNotNull(table.findOrCreate(3, 3, 0, 0, 0));
         assertEquals(2, occupiedCells(table));
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldEndTheIdlestStreamOnceMoreThanMaxSourcesFramesArrivedSinceItsLast()
+    {
+        final List<StreamState> ended = new ArrayList<>();
+        final StreamTable table = new StreamTable(2, StreamTableTest::newStream, ended::add);
+        final StreamState quiet = table.findOrCreate(1, 1, 0, 0, 0);                    // arrival 1
+        final StreamState busy = table.findOrCreate(2, 2, 0, 0, 0);                     // arrival 2
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0), "arrival 3: quiet's last is 2 back, not idle");
+        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0));                           // arrival 4
+        final StreamState newcomer = table.findOrCreate(3, 3, 0, 0, 0);                 // arrival 5: 4 back
+        assertNotNull(newcomer, "quiet is idle: more than max_sources arrivals since its last frame");
+        assertEquals(List.of(quiet), ended, "the idlest stream is ended, told once");
+        assertNull(table.find(1, 1, 0));
+        assertSame(newcomer, table.find(3, 3, 0));
+        assertEquals(2, table.size());
+        assertNull(table.findOrCreate(4, 4, 0, 0, 0), "arrival 6: busy's last is 2 back, not idle");
+        assertEquals(1, ended.size());
     }
 }

@@ -1,0 +1,47 @@
+package io.pitgun.gateway;
+
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.EnvelopeJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Producers that go away without a {@code session.end} (a crash, a game quit from its menu) over a gateway's life:
+ * before, the first {@code max_sources} (64) such sessions held every stream for good, and the frames of every later
+ * session were acknowledged and journaled but never processed (counted as dropped: too many sources). The idlest
+ * stream now ends to make room for a new one.
+ */
+class GatewayAbandonedSessionsIntegrationTest
+{
+    private static final int SESSIONS = PipelineConfig.DEFAULT_MAX_SOURCES + 16;
+    private static final int FRAMES = 3;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldKeepProcessingNewSessionsAfterMaxSourcesSessionsNeverEnded() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of()))
+        {
+            for (int session = 0; session < SESSIONS; session++)
+            {
+                final long t0 = 1_700_000_000_000_000L + session * 1_000_000L;
+                assertEquals(202, gateway.beacon(EnvelopeJson.batch(UUID.randomUUID(), "2024-01-01T00:00:00Z",
+                    UUID.randomUUID(), 0, FRAMES, 1, sequence -> t0 + sequence * 1_000)).statusCode());
+            }
+            Await.until("every frame processed",
+                () -> gateway.metric("pitgun_frames_processed_total") == (long)SESSIONS * FRAMES);
+            assertEquals(0, gateway.metric("pitgun_frames_dropped_too_many_sources_total"));
+            assertEquals(SESSIONS - PipelineConfig.DEFAULT_MAX_SOURCES,
+                gateway.metric("pitgun_streams_ended_idle_total"));
+        }
+    }
+}
