@@ -57,7 +57,7 @@ final class InsightWriter
     }
 
     byte[] sessionSummary(final StreamState stream, final SegmentWindow window,
-        final List<SegmentPlan.Aggregate> aggregates, final List<StreamSegments.LapEntry> laps)
+        final List<SegmentPlan.Aggregate> aggregates, final List<StreamSegments.LapEntry> laps, final long lapsOmitted)
     {
         final ObjectNode doc = header(stream, "session_summary", insightId(stream, "session_summary", -1));
         body(doc, window, aggregates);
@@ -74,6 +74,10 @@ final class InsightWriter
                 entry.put("lap_time_s", (lap.endTimestampUs() - lap.startTimestampUs()) / 1e6);
                 entry.put("insight_id", lap.insightId());
             }
+        }
+        if (lapsOmitted > 0)
+        {
+            doc.put("laps_omitted", lapsOmitted);
         }
         return bytes(doc);
     }

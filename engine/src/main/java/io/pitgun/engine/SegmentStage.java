@@ -106,11 +106,13 @@ final class SegmentStage
         {
             if (emitInsights)
             {
-                emit(writer.sessionSummary(stream, session, plan.sessionAggregates, segments.laps));
+                emit(writer.sessionSummary(stream, session, plan.sessionAggregates, segments.laps,
+                    segments.lapsOmitted));
             }
             session.reset();
         }
         segments.laps.clear();
+        segments.lapsOmitted = 0;
     }
 
     private void closeLap(final StreamState stream)
@@ -124,7 +126,7 @@ final class SegmentStage
         }
         if (segments.session != null)
         {
-            segments.laps.add(new StreamSegments.LapEntry(lap.lapNumber, lap.startTimestampUs, lap.endTimestampUs,
+            segments.addLap(new StreamSegments.LapEntry(lap.lapNumber, lap.startTimestampUs, lap.endTimestampUs,
                 lap.frameCount, insightId));
         }
         lap.reset();

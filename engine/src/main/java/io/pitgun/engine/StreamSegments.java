@@ -13,9 +13,20 @@ final class StreamSegments
     {
     }
 
+    /**
+     * The most laps a session summary lists (the insight contract's {@code laps.maxItems}). Without a bound a stream
+     * whose {@code lap_number} changed on every frame kept an entry per frame until its session ended (heap growing
+     * with a producer's input), and its summary outgrew what a subscriber can be sent (an eighth of
+     * {@code subscriber_buffer_bytes}, 128 KiB by default; 500 entries take about 90 KB). Every lap still has its own
+     * lap summary; the session summary counts the laps it leaves out ({@code laps_omitted}).
+     */
+    static final int MAX_LISTED_LAPS = 500;
+
     final SegmentWindow lap;
     final SegmentWindow session;
     final List<LapEntry> laps = new ArrayList<>();
+    /** Laps of the session past {@link #MAX_LISTED_LAPS}, not listed. */
+    long lapsOmitted;
 
     StreamSegments(final SegmentPlan plan)
     {
@@ -34,5 +45,19 @@ final class StreamSegments
             session.reset();
         }
         laps.clear();
+        lapsOmitted = 0;
+    }
+
+    /** Lists a finished lap in the session's summary, or counts it as left out once the list is full. */
+    void addLap(final LapEntry entry)
+    {
+        if (laps.size() < MAX_LISTED_LAPS)
+        {
+            laps.add(entry);
+        }
+        else
+        {
+            lapsOmitted++;
+        }
     }
 }

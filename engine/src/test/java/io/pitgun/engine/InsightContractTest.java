@@ -101,4 +101,46 @@ class InsightContractTest
         node.fieldNames().forEachRemaining(names::add);
         return names;
     }
+
+    @Test
+    void shouldListAtMostTheFirst500LapsOfASessionAndCountTheRest() throws ManifestException, IOException
+    {
+        // A producer whose lap_number alternates closes a lap on every frame: before, the stream kept an entry per
+        // frame until its session ended, and the session summary listed them all (far past what a subscriber can be
+        // sent, and past the contract's maxItems).
+        final int frames = 2_000;
+        final List<String> insights = new ArrayList<>();
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+            .config(PipelineConfig.builder().journalDirectory(dir.resolve("journal")).subscriberBufferBytes(8 << 20)
+                .build()).build();
+        final Subscription subscription = pipeline.subscribe("test");
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SyntheticRun.sessionId(0), SyntheticRun.producerId(),
+                0);
+            for (int i = 0; i < frames; i++)
+            {
+                writer.begin(i, SyntheticRun.START_US + i * 1_000L).lapNumber(1 + (i & 1))
+                    .putDouble(SyntheticRun.SPEED, 100).putDouble(SyntheticRun.TORQUE, 300)
+                    .putLong(SyntheticRun.ENGINE_RPM, 9_000).commit();
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        insights.addAll(SubscribedInsights.drain(subscription));
+        final JsonNode session = JSON.readTree(insights.get(insights.size() - 1));
+        assertEquals("session_summary", session.get("kind").asText());
+        assertEquals(StreamSegments.MAX_LISTED_LAPS, session.get("laps").size());
+        assertEquals(frames - StreamSegments.MAX_LISTED_LAPS, session.get("laps_omitted").asLong(),
+            "every lap (each frame's: the last closed by the end of the stream) is listed or counted");
+        assertEquals(0, session.at("/laps/0/start_timestamp_us").asLong() - SyntheticRun.START_US);
+        final List<SchemaProblem> problems = SchemaCatalog.standard().validate(
+            new SchemaId("insight-contract", "v1"), session);
+        assertTrue(problems.isEmpty(), problems::toString);
+        assertEquals(StreamSegments.MAX_LISTED_LAPS, JSON.readTree(SchemaCatalog.standard().schemaText(
+            new SchemaId("insight-contract", "v1"))).at("/properties/laps/maxItems").asInt(),
+            "the contract's bound is the writer's");
+    }
 }
