@@ -7,7 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Static files served from the class path (the solver page under {@code solver/}): read once, kept in memory.
- * Paths with {@code ..}, backslashes or empty segments are refused before the class path is asked.
+ * Paths with {@code ..}, backslashes or empty segments are refused before the class path is asked. Only files that
+ * exist are kept: a path that names none is looked up again each time, since the paths a client may ask for are
+ * unbounded (keeping each miss grew the heap by the length of every distinct path asked for, for good).
  */
 final class ClasspathResources
 {
@@ -15,8 +17,6 @@ final class ClasspathResources
     record Resource(byte[] bytes, String contentType)
     {
     }
-
-    private static final Resource MISSING = new Resource(new byte[0], "");
 
     private final String root;
     private final ClassLoader loader;
@@ -36,19 +36,24 @@ final class ClasspathResources
         {
             return null;
         }
-        final Resource resource = cache.computeIfAbsent(path, this::load);
-        return resource == MISSING ? null : resource;
+        return cache.computeIfAbsent(path, this::load); // a null from load() maps nothing
+    }
+
+    /** Files kept in memory (tests: only files that exist). */
+    int cachedFiles()
+    {
+        return cache.size();
     }
 
     private Resource load(final String path)
     {
         try (InputStream in = loader.getResourceAsStream(root + "/" + path))
         {
-            return in == null ? MISSING : new Resource(in.readAllBytes(), contentType(path));
+            return in == null ? null : new Resource(in.readAllBytes(), contentType(path));
         }
         catch (final IOException ex)
         {
-            return MISSING;
+            return null;
         }
     }
 
