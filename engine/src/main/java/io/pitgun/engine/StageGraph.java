@@ -162,8 +162,55 @@ final class StageGraph
         }
     }
 
-    /** Starts the journal thread (if separate), the pretoucher (if any) and the processing thread, in that order. */
+    /**
+     * Starts the journal thread (if separate), the pretoucher (if any) and the processing thread, in that order. If
+     * one fails to start (a thread factory that throws, or hands out a thread already started), stops those already
+     * started and closes the sinks and the journal before rethrowing: the pipeline is not built, so nobody else could.
+     */
     void start()
+    {
+        try
+        {
+            startThreads();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            try
+            {
+                stopAfterFailedStart();
+            }
+            catch (final RuntimeException | Error cleanup)
+            {
+                ex.addSuppressed(cleanup);
+            }
+            throw ex;
+        }
+    }
+
+    private void stopAfterFailedStart()
+    {
+        for (final BatchEventProcessor<FrameSlot> processor : processors)
+        {
+            processor.halt();
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TelemetryPipeline.DEFAULT_CLOSE_TIMEOUT_MS);
+        if (pretouchRunner != null)
+        {
+            pretouchRunner.close(Math.max(0, deadline - System.nanoTime()));
+        }
+        threads.joinOrAbandon(deadline, TimeUnit.MILLISECONDS.toNanos(TelemetryPipeline.ABANDON_GRACE_MS));
+        for (final OutputSink sink : sinks)
+        {
+            sink.close();
+        }
+        if (ownsJournal)
+        {
+            journal.close();
+        }
+        ring.close();
+    }
+
+    private void startThreads()
     {
         if (processors.size() > 1)
         {

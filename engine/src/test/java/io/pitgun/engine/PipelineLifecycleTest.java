@@ -84,6 +84,75 @@ class PipelineLifecycleTest
         }
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldLeaveNoThreadNorOpenFileWhenTheFactoryFailsDuringBuild() throws Exception
+    {
+        // Before: the threads the factory had already made kept running (pitgun-<name>-pretouch, or -journal) and
+        // the journal's files stayed open, with no pipeline for the caller to close.
+        for (final JournalThread journalThread : new JournalThread[] {JournalThread.PROCESS, JournalThread.SEPARATE})
+        {
+            for (final boolean startedThread : new boolean[] {false, true})
+            {
+                final Path journal = dir.resolve(journalThread.symbol() + startedThread);
+                final int[] calls = {0};
+                final List<Thread> made = new ArrayList<>();
+                final Throwable failure = assertThrows(Throwable.class, () -> TelemetryPipeline.builder()
+                    .name("failing").manifest(Manifests.compile("lap-power.yaml"))
+                    .config(PipelineConfig.builder().journalDirectory(journal).journalThread(journalThread).build())
+                    .threadFactory(task ->
+                    {
+                        if (++calls[0] == 2)
+                        {
+                            if (!startedThread)
+                            {
+                                throw new OutOfMemoryError("unable to create native thread");
+                            }
+                            final Thread running = new Thread(() -> { });
+                            running.start(); // a factory that hands out a started thread: start() fails
+                            return running;
+                        }
+                        final Thread thread = new Thread(task);
+                        made.add(thread);
+                        return thread;
+                    })
+                    .build());
+                assertTrue(failure instanceof OutOfMemoryError || failure instanceof IllegalThreadStateException,
+                    failure::toString);
+                for (final Thread thread : made)
+                {
+                    thread.join(10_000);
+                    assertFalse(thread.isAlive(), thread.getName() + " outlived the failed build, " + journalThread);
+                }
+                assertEquals(List.of(), openFilesUnder(journal), "the journal was closed, " + journalThread);
+            }
+        }
+    }
+
+    private static List<String> openFilesUnder(final Path directory) throws java.io.IOException
+    {
+        final List<String> open = new ArrayList<>();
+        try (java.util.stream.Stream<Path> fds = java.nio.file.Files.list(Path.of("/proc/self/fd")))
+        {
+            for (final Path fd : (Iterable<Path>)fds::iterator)
+            {
+                try
+                {
+                    final Path target = java.nio.file.Files.readSymbolicLink(fd);
+                    if (target.startsWith(directory))
+                    {
+                        open.add(target.toString());
+                    }
+                }
+                catch (final java.io.IOException ex)
+                {
+                    // closed while listing
+                }
+            }
+        }
+        return open;
+    }
+
     private void assertStopsEveryThread(final PipelineConfig config, final int threads) throws ManifestException
     {
         final Set<Thread> before = Thread.getAllStackTraces().keySet();
