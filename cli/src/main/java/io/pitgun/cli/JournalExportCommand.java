@@ -169,6 +169,11 @@ final class JournalExportCommand implements Callable<Integer>
         stdout.printf(Locale.ROOT, "exported %,d frames (%,d messages read) into %d file%s under %s%n",
             summary.frameRows(), summary.messagesRead(), summary.files().size(), summary.files().size() == 1 ? "" : "s",
             out.resolve(JournalExporter.RUNS_DIRECTORY));
+        if (summary.samplesOutOfType() > 0)
+        {
+            stdout.printf(Locale.ROOT, "left out %,d sample%s outside their channel's type (empty in their row)%n",
+                summary.samplesOutOfType(), summary.samplesOutOfType() == 1 ? "" : "s");
+        }
         if (compiled != null)
         {
             stdout.printf(Locale.ROOT, "derived %,d frames through %s into %d file%s under %s%n", summary.derivedRows(),

@@ -448,6 +448,50 @@ class JournalExportCommandTest
         assertEquals(i8Fits, i8Lines);
     }
 
+    @Test
+    void shouldLeaveOutJournalIntegerValuesTheirChannelsTypeCannotHoldInEveryFormat() throws Exception
+    {
+        // validate_parameters: false journals what it is given: Engine_RPM (u16) 400,000 and Gear (i8) 2^62. Before,
+        // the Parquet export narrowed them into their columns (6,784 and 0) while CSV, dump and replay said 400,000.
+        final Path journal = dir.resolve("journal");
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(writeManifest(dir))
+            .config(PipelineConfig.builder().journalDirectory(journal).validateParameters(false).build()).build();
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 1);
+            writer.begin(0, HOUR_14_US).putLong(RPM, 400_000).putLong(GEAR, 1L << 62).putDouble(SPEED, 100).commit();
+            writer.begin(1, HOUR_14_US + 10_000).putLong(RPM, 65_535).putLong(GEAR, -128).putDouble(SPEED, 101)
+                .commit();
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        for (final String format : new String[] {"parquet", "csv"})
+        {
+            final Path out = dir.resolve("export-" + format);
+            final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(),
+                "--format", format);
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("left out 2 samples outside their channel's type (empty in their row)"),
+                run.out());
+            try (Connection duck = duckDb();
+                ResultSet rs = query(duck, "SELECT sequence, Engine_RPM, Gear, Speed FROM " + ("parquet".equals(format)
+                    ? "read_parquet('" + out.resolve("runs") + "/*/*.parquet')"
+                    : "read_csv_auto('" + out.resolve("runs") + "/*/*.csv')") + " ORDER BY sequence"))
+            {
+                assertTrue(rs.next());
+                assertNull(rs.getObject(2), format + ": 400,000 in a u16 column");
+                assertNull(rs.getObject(3), format + ": 2^62 in an i8 column");
+                assertEquals(100.0, rs.getDouble(4), format + ": the rest of the frame is kept");
+                assertTrue(rs.next());
+                assertEquals(65_535, rs.getLong(2), format);
+                assertEquals(-128, rs.getLong(3), format);
+                assertFalse(rs.next());
+            }
+        }
+    }
+
     private static double speedOf(final JournalFrame frame)
     {
         return Double.longBitsToDouble(frame.samples.get(SPEED));

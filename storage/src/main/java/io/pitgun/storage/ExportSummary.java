@@ -9,6 +9,8 @@ import java.util.List;
  * @param derivedFiles   the derived-frame files written (none without a manifest).
  * @param messagesRead   journal messages read in the index range.
  * @param frameRows      journal frames written (one row each).
+ * @param samplesOutOfType journal samples left out (empty in their row): an integer value their channel's type
+ *                       cannot hold.
  * @param derivedRows    derived frames written.
  * @param derivedOutOfType derived samples left out (null in their row): an integer value their declared
  *                       {@code data_type} cannot hold.
@@ -18,7 +20,7 @@ import java.util.List;
  * @param elapsedNs      how long the export took.
  */
 public record ExportSummary(List<ExportedFile> files, List<ExportedFile> derivedFiles, long messagesRead,
-    long frameRows, long derivedRows, long derivedOutOfType, long skipped, String firstProblem, int restrictedLeftOut,
+    long frameRows, long samplesOutOfType, long derivedRows, long derivedOutOfType, long skipped, String firstProblem, int restrictedLeftOut,
     long elapsedNs)
 {
     /** Bytes of every file written. */

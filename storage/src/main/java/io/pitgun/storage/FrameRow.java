@@ -30,6 +30,13 @@ final class FrameRow
     String eventId;
     int eventFrame;
     int eventFrames;
+    /**
+     * Samples left out of their row so far: an integer value its channel's type cannot hold (400,000 in a u16
+     * channel), which a pipeline with {@code validate_parameters: false} or a trusted {@code publish()} can journal.
+     * Narrowed into the column's type it would be another number (Parquet's u16 column would show 6,784); absent, it
+     * is an empty cell in every format, and counted.
+     */
+    long samplesOutOfType;
     private long sessionMsb;
     private long sessionLsb;
     private String sessionId;
@@ -101,9 +108,21 @@ final class FrameRow
             {
                 bits[column] = buffer.getLong(at + FrameDescriptor.SAMPLE_VALUE, FrameDescriptor.ORDER);
                 valueTypes[column] = buffer.getByte(at + FrameDescriptor.SAMPLE_VALUE_TYPE) & 0xFF;
-                present[column] = true;
+                present[column] = fitsItsColumn(column);
+                samplesOutOfType += present[column] ? 0 : 1;
             }
         }
+    }
+
+    private boolean fitsItsColumn(final int column)
+    {
+        final DataType type = typeAt(column);
+        if (type == DataType.F32 || type == DataType.F64)
+        {
+            return true;
+        }
+        final long value = longAt(column);
+        return value >= type.minInteger() && value <= type.maxInteger();
     }
 
     String sessionId()

@@ -139,7 +139,8 @@ public final class JournalExporter
             derivedRows = derived.rows();
             derivedOutOfType = derived.outOfType();
         }
-        return new ExportSummary(frameWriter.files(), derivedFiles, outcome.entries(), selector.rows, derivedRows,
+        return new ExportSummary(frameWriter.files(), derivedFiles, outcome.entries(), selector.rows,
+            selector.row.samplesOutOfType, derivedRows,
             derivedOutOfType, selector.skipped, selector.firstProblem, leftOut, System.nanoTime() - started);
     }
 
