@@ -26,10 +26,10 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
  * Decisions use only timestamps and that order, so a replay of the journal merges identically.
  *
  * <p>Frames of other sources pass straight through. Emitted windows go to the manifest stage in the slot of the
- * frame that completed them (a slot may carry several). Bounded: at most {@code maxSessions} sessions (a further session
- * ends the idlest, its windows emitted, if more than {@code maxSessions} merged frames arrived since that one's last,
- * counted as {@link PipelineCounter#STREAMS_ENDED_IDLE}: the stream table's rule, {@link StreamTable}; otherwise its
- * frames are dropped as {@link PipelineCounter#DROPPED_TOO_MANY_SOURCES}), each with at most
+ * frame that completed them (a slot may carry several). Bounded: at most {@code maxSessions} sessions (a further
+ * session ends the idlest, its windows emitted, if more than {@code maxSessions} merged frames arrived since that
+ * one's last, counted as {@link PipelineCounter#STREAMS_ENDED_IDLE}: the stream table's rule, {@link StreamTable};
+ * otherwise its frames are dropped as {@link PipelineCounter#DROPPED_TOO_MANY_SOURCES}), each with at most
  * {@code ceil(max_lateness_us / window_us) + 2} windows, created on first use and then reused.
  */
 final class MergeStage

@@ -111,8 +111,7 @@ final class SegmentStage
             }
             session.reset();
         }
-        segments.laps.clear();
-        segments.lapsOmitted = 0;
+        segments.clearLaps();
     }
 
     private void closeLap(final StreamState stream)

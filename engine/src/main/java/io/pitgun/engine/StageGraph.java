@@ -193,7 +193,8 @@ final class StageGraph
         {
             processor.halt();
         }
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TelemetryPipeline.DEFAULT_CLOSE_TIMEOUT_MS);
+        final long deadline = System.nanoTime() +
+            TimeUnit.MILLISECONDS.toNanos(TelemetryPipeline.DEFAULT_CLOSE_TIMEOUT_MS);
         if (pretouchRunner != null)
         {
             pretouchRunner.close(Math.max(0, deadline - System.nanoTime()));

@@ -44,6 +44,12 @@ final class StreamSegments
         {
             session.reset();
         }
+        clearLaps();
+    }
+
+    /** Forgets the session's laps (its summary was written, or its stream ended). */
+    void clearLaps()
+    {
         laps.clear();
         lapsOmitted = 0;
     }

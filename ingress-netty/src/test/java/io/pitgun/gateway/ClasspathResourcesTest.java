@@ -16,7 +16,8 @@ class ClasspathResourcesTest
     @Test
     void shouldKeepOnlyFilesThatExist()
     {
-        final ClasspathResources files = new ClasspathResources("solver", ClasspathResourcesTest.class.getClassLoader());
+        final ClasspathResources files =
+            new ClasspathResources("solver", ClasspathResourcesTest.class.getClassLoader());
         assertNotNull(files.find(""), "the page");
         assertNotNull(files.find("index.html"));
         final String padding = "a".repeat(7_000);

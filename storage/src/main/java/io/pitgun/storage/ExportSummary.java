@@ -20,8 +20,8 @@ import java.util.List;
  * @param elapsedNs      how long the export took.
  */
 public record ExportSummary(List<ExportedFile> files, List<ExportedFile> derivedFiles, long messagesRead,
-    long frameRows, long samplesOutOfType, long derivedRows, long derivedOutOfType, long skipped, String firstProblem, int restrictedLeftOut,
-    long elapsedNs)
+    long frameRows, long samplesOutOfType, long derivedRows, long derivedOutOfType, long skipped, String firstProblem,
+    int restrictedLeftOut, long elapsedNs)
 {
     /** Bytes of every file written. */
     public long totalBytes()
