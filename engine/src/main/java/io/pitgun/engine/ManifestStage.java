@@ -124,17 +124,17 @@ final class ManifestStage
     void onFrame(final FrameSlot slot, final DirectBuffer frame, final int offset, final long firstIndex,
         final long lastIndex)
     {
+        final long timestampUs = frame.getLong(offset + TIMESTAMP_US, ORDER);
         final StreamState stream = streams.findOrCreate(
             frame.getLong(offset + SESSION_MSB, ORDER), frame.getLong(offset + SESSION_LSB, ORDER),
             frame.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF,
-            frame.getLong(offset + PRODUCER_MSB, ORDER), frame.getLong(offset + PRODUCER_LSB, ORDER));
+            frame.getLong(offset + PRODUCER_MSB, ORDER), frame.getLong(offset + PRODUCER_LSB, ORDER), timestampUs);
         if (stream == null)
         {
             counters.increment(PipelineCounter.DROPPED_TOO_MANY_SOURCES);
             return;
         }
         counters.increment(PipelineCounter.FRAMES_PROCESSED);
-        final long timestampUs = frame.getLong(offset + TIMESTAMP_US, ORDER);
         final MutableDirectBuffer output = slot.buffer();
         final int o = outputOffset;
 

@@ -17,8 +17,8 @@ final class MergeSession
     long sessionMsb;
     long sessionLsb;
     boolean inUse;
-    /** The merge stage's arrival count at this session's last frame (how idle it is). */
-    long lastArrival;
+    /** The newest {@code timestamp_us} of the session's merged frames, late ones too (how idle it is). */
+    long newestSeenUs;
     /** Newest timestamp of the session's merged (not late) frames; meaningless while no frame came. */
     long newestUs;
     /** Windows ending at or before this were emitted (or never opened): frames for them are late. */

@@ -27,9 +27,10 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
  *
  * <p>Frames of other sources pass straight through. Emitted windows go to the manifest stage in the slot of the
  * frame that completed them (a slot may carry several). Bounded: at most {@code maxSessions} sessions (a further
- * session ends the idlest, its windows emitted, if more than {@code maxSessions} merged frames arrived since that
- * one's last, counted as {@link PipelineCounter#STREAMS_ENDED_IDLE}: the stream table's rule, {@link StreamTable};
- * otherwise its frames are dropped as {@link PipelineCounter#DROPPED_TOO_MANY_SOURCES}), each with at most
+ * session ends the idlest, its windows emitted, if that one is idle by the stream table's rule ({@link StreamTable}:
+ * its newest frame at least {@code stream_idle_timeout} older than the new session's frame), counted as
+ * {@link PipelineCounter#STREAMS_ENDED_IDLE}; otherwise its frames are dropped as
+ * {@link PipelineCounter#DROPPED_TOO_MANY_SOURCES}), each with at most
  * {@code ceil(max_lateness_us / window_us) + 2} windows, created on first use and then reused.
  */
 final class MergeStage
@@ -50,17 +51,21 @@ final class MergeStage
     private final PipelineCounters counters;
     private final MergeSession[] sessions;
     private int sessionsCreated;
-    /** Merged frames that have arrived ({@link #sessionOf} calls): the clock a session's idleness is measured in. */
-    private long arrivals;
+    private final long idleUs;
+    /** At most the newest timestamp of every session in use (as {@link StreamTable}'s bound). */
+    private long newestLowerBoundUs = Long.MAX_VALUE;
 
     /**
      * @param sources       source ids to merge, or null for every source (then only the lateness bound closes
      *                      windows: which sources a session has is not known in advance); ignored when
      *                      {@code enabled} is false.
      * @param maxSessions   sessions merged at once.
+     * @param idleUs        {@code stream_idle_timeout}: how much older than a new session's frame a session's newest
+     *                      frame makes it idle.
      */
     MergeStage(final boolean enabled, final List<Integer> sources, final long windowUs, final long maxLatenessUs,
-        final int maxSessions, final int frameCapacity, final ManifestStage next, final PipelineCounters counters)
+        final int maxSessions, final long idleUs, final int frameCapacity, final ManifestStage next,
+        final PipelineCounters counters)
     {
         if (enabled && (windowUs < 1 || maxLatenessUs < 0))
         {
@@ -72,6 +77,7 @@ final class MergeStage
         this.windowsPerSession = (int)Math.min(Integer.MAX_VALUE - 2,
             (this.maxLatenessUs + this.windowUs - 1) / this.windowUs) + 2;
         this.frameCapacity = frameCapacity;
+        this.idleUs = idleUs;
         this.next = next;
         this.counters = counters;
         this.sessions = new MergeSession[enabled ? maxSessions : 0];
@@ -111,14 +117,14 @@ final class MergeStage
             next.onFrame(slot, frame, offset, index, index);
             return;
         }
+        final long timestampUs = frame.getLong(offset + TIMESTAMP_US, ORDER);
         final MergeSession session = sessionOf(slot, frame.getLong(offset + SESSION_MSB, ORDER),
-            frame.getLong(offset + SESSION_LSB, ORDER));
+            frame.getLong(offset + SESSION_LSB, ORDER), timestampUs);
         if (session == null)
         {
             counters.increment(PipelineCounter.DROPPED_TOO_MANY_SOURCES);
             return;
         }
-        final long timestampUs = frame.getLong(offset + TIMESTAMP_US, ORDER);
         final long startUs = Math.floorDiv(timestampUs, windowUs) * windowUs;
         if (startUs + windowUs <= session.closedBeforeUs)
         {
@@ -195,16 +201,18 @@ final class MergeStage
         next.onFrame(slot, window.buffer, 0, window.firstIndex, window.lastIndex);
     }
 
-    private MergeSession sessionOf(final FrameSlot slot, final long msb, final long lsb)
+    private MergeSession sessionOf(final FrameSlot slot, final long msb, final long lsb, final long timestampUs)
     {
-        final long arrival = ++arrivals;
         MergeSession free = null;
         for (int i = 0; i < sessionsCreated; i++)
         {
             final MergeSession session = sessions[i];
             if (session.is(msb, lsb))
             {
-                session.lastArrival = arrival;
+                if (timestampUs > session.newestSeenUs)
+                {
+                    session.newestSeenUs = timestampUs;
+                }
                 return session;
             }
             if (free == null && !session.inUse)
@@ -214,37 +222,38 @@ final class MergeStage
         }
         if (free == null)
         {
-            if (sessionsCreated == sessions.length)
-            {
-                free = endIdlest(slot, arrival);
-                if (free == null)
-                {
-                    return null;
-                }
-            }
-            else
+            if (sessionsCreated < sessions.length)
             {
                 free = new MergeSession(listedSources, windowsPerSession, frameCapacity);
                 sessions[sessionsCreated++] = free;
             }
+            else if (timestampUs - newestLowerBoundUs < idleUs || (free = endIdlest(slot, timestampUs)) == null)
+            {
+                return null;
+            }
         }
         free.start(msb, lsb);
-        free.lastArrival = arrival;
+        free.newestSeenUs = timestampUs;
+        newestLowerBoundUs = Math.min(newestLowerBoundUs, timestampUs);
         return free;
     }
 
-    /** Every session is in use: ends the one with the oldest last frame if it is idle, and returns it, or null. */
-    private MergeSession endIdlest(final FrameSlot slot, final long arrival)
+    /**
+     * Every session is in use: ends the one whose newest frame is oldest if a frame at {@code timestampUs} makes it
+     * idle (its windows emitted) and returns it, or null. Either way the bound becomes the oldest newest time found.
+     */
+    private MergeSession endIdlest(final FrameSlot slot, final long timestampUs)
     {
         MergeSession idlest = sessions[0];
         for (int i = 1; i < sessionsCreated; i++)
         {
-            if (sessions[i].lastArrival < idlest.lastArrival)
+            if (sessions[i].newestSeenUs < idlest.newestSeenUs)
             {
                 idlest = sessions[i];
             }
         }
-        if (arrival - idlest.lastArrival <= sessions.length)
+        newestLowerBoundUs = idlest.newestSeenUs;
+        if (timestampUs - idlest.newestSeenUs < idleUs)
         {
             return null;
         }

@@ -33,6 +33,9 @@ public final class PipelineConfig
     public static final int DEFAULT_CHANNEL_CAPACITY = (Integer)PipelineSetting.CHANNEL_CAPACITY.defaultValue();
     /** Default {@code max_sources}. */
     public static final int DEFAULT_MAX_SOURCES = (Integer)PipelineSetting.MAX_SOURCES.defaultValue();
+    /** Default {@code stream_idle_timeout}: 60 s. */
+    public static final long DEFAULT_STREAM_IDLE_TIMEOUT_US =
+        (Long)PipelineSetting.STREAM_IDLE_TIMEOUT.defaultValue();
     /** Default {@code merge_window}: 1 ms. */
     public static final long DEFAULT_MERGE_WINDOW_US = (Long)PipelineSetting.MERGE_WINDOW.defaultValue();
     /** Default {@code max_frame_bytes}: room for 78 samples. */
@@ -45,6 +48,7 @@ public final class PipelineConfig
 
     private final int channelCapacity;
     private final int maxSources;
+    private final long streamIdleTimeoutUs;
     private final boolean enableMerging;
     private final long mergeWindowUs;
     private final boolean validateParameters;
@@ -69,6 +73,7 @@ public final class PipelineConfig
     {
         channelCapacity = builder.channelCapacity;
         maxSources = builder.maxSources;
+        streamIdleTimeoutUs = builder.streamIdleTimeoutUs;
         enableMerging = builder.enableMerging;
         mergeWindowUs = builder.mergeWindowUs;
         validateParameters = builder.validateParameters;
@@ -119,10 +124,22 @@ public final class PipelineConfig
         return channelCapacity;
     }
 
-    /** {@code max_sources}: concurrent (session, source) streams; frames of one more are dropped and counted. */
+    /**
+     * {@code max_sources}: concurrent (session, source) streams; one more ends the idlest stream if it is idle
+     * ({@link #streamIdleTimeoutUs()}), else its frames are dropped and counted.
+     */
     public int maxSources()
     {
         return maxSources;
+    }
+
+    /**
+     * {@code stream_idle_timeout} in microseconds of the frames' own time: a stream with no frame this much newer
+     * than its newest one ends when a new stream needs its place.
+     */
+    public long streamIdleTimeoutUs()
+    {
+        return streamIdleTimeoutUs;
     }
 
     /** {@code enable_merging}: merge the frames of all sources of a session that fall in one window. */
@@ -309,6 +326,7 @@ public final class PipelineConfig
     {
         private int channelCapacity = DEFAULT_CHANNEL_CAPACITY;
         private int maxSources = DEFAULT_MAX_SOURCES;
+        private long streamIdleTimeoutUs = DEFAULT_STREAM_IDLE_TIMEOUT_US;
         private boolean enableMerging = (Boolean)PipelineSetting.ENABLE_MERGING.defaultValue();
         private long mergeWindowUs = DEFAULT_MERGE_WINDOW_US;
         private boolean validateParameters = (Boolean)PipelineSetting.VALIDATE_PARAMETERS.defaultValue();
@@ -340,10 +358,17 @@ public final class PipelineConfig
             return this;
         }
 
-        /** {@code max_sources} (default 16). */
+        /** {@code max_sources} (default 64). */
         public Builder maxSources(final int maxSources)
         {
             this.maxSources = maxSources;
+            return this;
+        }
+
+        /** {@code stream_idle_timeout} in microseconds (default 60 s). */
+        public Builder streamIdleTimeoutUs(final long timeoutUs)
+        {
+            this.streamIdleTimeoutUs = timeoutUs;
             return this;
         }
 

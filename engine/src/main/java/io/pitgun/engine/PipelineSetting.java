@@ -17,7 +17,10 @@ public enum PipelineSetting
         "ring slots, a power of two"),
     MAX_SOURCES("max_sources", Type.INT, "64", "streams",
         "concurrent (session, source) streams with their own manifest state; one more ends the idlest if it is " +
-            "idle, else its frames are dropped and counted"),
+            "idle (stream_idle_timeout), else its frames are dropped and counted"),
+    STREAM_IDLE_TIMEOUT("stream_idle_timeout", Type.DURATION_US, "60s", "µs",
+        "a stream whose newest frame is this much older (in the frames' timestamp_us) than a new stream's frame is " +
+            "idle: it ends, its insights unwritten, when the new stream needs its place among max_sources"),
     ENABLE_MERGING("enable_merging", Type.BOOLEAN, "false", "",
         "merge every source's frames that fall in one merge_window (a manifest merge stage runs regardless, with its " +
             "own sources and window)"),
@@ -226,6 +229,10 @@ public enum PipelineSetting
             case MAX_SOURCES:
                 final int sources = (Integer)value;
                 return sources < 1 || sources > 65_536 ? "must be between 1 and 65536, got " + sources : null;
+            case STREAM_IDLE_TIMEOUT:
+                final long idleUs = (Long)value;
+                return idleUs < 1_000_000L || idleUs > 86_400_000_000L ?
+                    "must be between 1s and 24h, got " + idleUs + "us" : null;
             case MERGE_WINDOW:
                 final long windowUs = (Long)value;
                 return windowUs < 1 || windowUs > 60_000_000L ?
@@ -313,6 +320,7 @@ public enum PipelineSetting
             case CHANNEL_CAPACITY: return config.channelCapacity();
             case MAX_SOURCES: return config.maxSources();
             case ENABLE_MERGING: return config.enableMerging();
+            case STREAM_IDLE_TIMEOUT: return config.streamIdleTimeoutUs();
             case MERGE_WINDOW: return config.mergeWindowUs();
             case VALIDATE_PARAMETERS: return config.validateParameters();
             case WAIT_STRATEGY: return config.waitStrategy();
@@ -342,6 +350,7 @@ public enum PipelineSetting
             case CHANNEL_CAPACITY: builder.channelCapacity((Integer)value); break;
             case MAX_SOURCES: builder.maxSources((Integer)value); break;
             case ENABLE_MERGING: builder.enableMerging((Boolean)value); break;
+            case STREAM_IDLE_TIMEOUT: builder.streamIdleTimeoutUs((Long)value); break;
             case MERGE_WINDOW: builder.mergeWindowUs((Long)value); break;
             case VALIDATE_PARAMETERS: builder.validateParameters((Boolean)value); break;
             case WAIT_STRATEGY: builder.waitStrategy((WaitStrategyKind)value); break;

@@ -105,19 +105,16 @@ final class StageGraph
             manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
         final StreamTable streams = new StreamTable(config.maxSources(),
             () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)),
-            idle ->
-            {
-                segment.endStream(idle);
-                counters.increment(PipelineCounter.STREAMS_ENDED_IDLE);
-            });
+            config.streamIdleTimeoutUs(), idle -> counters.increment(PipelineCounter.STREAMS_ENDED_IDLE));
         final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout, counters);
         final Stage.Merge mergeSpec = manifest.merge();
         final MergeStage merge = mergeSpec != null ?
             new MergeStage(true, mergeSpec.sources(), mergeSpec.windowUs(), mergeSpec.maxLatenessUs(),
-                config.maxSources(), descriptor.frameCapacity(), manifestStage, counters) :
+                config.maxSources(), config.streamIdleTimeoutUs(), descriptor.frameCapacity(), manifestStage,
+                counters) :
             new MergeStage(config.enableMerging(), null, config.mergeWindowUs(),
                 Stage.Merge.defaultMaxLatenessUs(config.mergeWindowUs()), config.maxSources(),
-                descriptor.frameCapacity(), manifestStage, counters);
+                config.streamIdleTimeoutUs(), descriptor.frameCapacity(), manifestStage, counters);
         final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency, ringBuffer,
             flushOutputWhenIdle ? fanout : null);
 
@@ -200,15 +197,27 @@ final class StageGraph
             pretouchRunner.close(Math.max(0, deadline - System.nanoTime()));
         }
         threads.joinOrAbandon(deadline, TimeUnit.MILLISECONDS.toNanos(TelemetryPipeline.ABANDON_GRACE_MS));
+        RuntimeException failure = null;
         for (final OutputSink sink : sinks)
         {
-            sink.close();
+            try
+            {
+                sink.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                failure = failure == null ? ex : failure; // close the others, the journal and the ring all the same
+            }
         }
         if (ownsJournal)
         {
             journal.close();
         }
         ring.close();
+        if (failure != null)
+        {
+            throw failure;
+        }
     }
 
     private void startThreads()

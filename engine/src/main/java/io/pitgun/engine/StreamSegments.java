@@ -14,9 +14,9 @@ final class StreamSegments
     }
 
     /**
-     * The most laps a session summary lists (the insight contract's {@code laps.maxItems}). Without a bound a stream
-     * whose {@code lap_number} changed on every frame kept an entry per frame until its session ended (heap growing
-     * with a producer's input), and its summary outgrew what a subscriber can be sent (an eighth of
+     * The most laps a session summary lists (within the insight contract's {@code laps.maxItems}). Without a bound a
+     * stream whose {@code lap_number} changed on every frame kept an entry per frame until its session ended (heap
+     * growing with a producer's input), and its summary outgrew what a subscriber can be sent (an eighth of
      * {@code subscriber_buffer_bytes}, 128 KiB by default; 500 entries take about 90 KB). Every lap still has its own
      * lap summary; the session summary counts the laps it leaves out ({@code laps_omitted}).
      */

@@ -13,8 +13,8 @@ final class StreamState
     long producerMsb;
     long producerLsb;
     int sourceId;
-    /** The table's arrival count at this stream's last frame ({@link StreamTable}: how idle it is). */
-    long lastArrival;
+    /** The newest {@code timestamp_us} of the stream's frames ({@link StreamTable}: how idle it is). */
+    long newestUs;
     final FrameProgram program;
     final StreamSegments segments;
 

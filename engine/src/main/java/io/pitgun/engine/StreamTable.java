@@ -24,12 +24,16 @@ import java.util.function.Supplier;
  * </ul>
  * <b>Idle streams.</b> A producer that goes away without a {@code SessionEnd} (a crash, a game quit from its menu)
  * leaves its stream live; without an end for such streams, {@code max_sources} of them would refuse every later
- * stream for the pipeline's life. A stream is <em>idle</em> once more than {@code max_sources} frames have arrived
- * (every {@link #findOrCreate}, refused or not) since its own last one: with every live stream sending in turn none
- * is ever that idle, so one stream too many is refused, counted, rather than ending the live ones in turn. The idlest
- * is ended as a {@code SessionEnd} would end it (the {@code idleEnd} callback: its segments are closed, their
- * insights emitted), and counted there. Arrivals, not a clock, so that a replay of the journal, which presents the
- * same frames in the same order, ends the same streams at the same frames.
+ * stream for the pipeline's life. A stream is <em>idle</em> when a new stream's frame is at least
+ * {@code stream_idle_timeout} newer (in {@code timestamp_us}, the frames' own time, microseconds since the epoch by
+ * the envelope contract) than the stream's newest frame. The idlest (oldest newest frame) then ends, as a stream
+ * ends at a {@code SessionEnd} but without writing its open segments' insights (a producer that comes back starts a
+ * fresh stream, whose summaries would otherwise carry the same insight ids as the ones written at the end), counted
+ * by the {@code idleEnd} callback. The frames' time rather than arrival counts, so that producers sending bursts (an
+ * envelope of many frames) or at different rates never end each other in turn, and rather than the wall clock, so
+ * that a replay of the journal, which presents the same frames in the same order, ends the same streams at the same
+ * frames. A refused frame costs O(1) while no stream can be idle: the table keeps a lower bound of its streams'
+ * newest times and looks for the idlest (a scan of its cells) only once a frame is past it by the timeout.
  * Iteration is in table order, which depends only on the keys and the order of inserts and removals, so a replay
  * of the same frames iterates identically. {@link #removeAt} may move a later entry into the removed position:
  * a loop that removes while it iterates re-reads that position before it moves on (see {@link #removeAt}).
@@ -41,23 +45,27 @@ final class StreamTable
     private final int mask;
     private final Supplier<StreamState> factory;
     private final ArrayDeque<StreamState> pool;
+    private final long idleUs;
     private final Consumer<StreamState> idleEnd;
     private int live;
-    /** Frames that have arrived ({@link #findOrCreate} calls): the clock idleness is measured in. */
-    private long arrivals;
+    /** At most the newest timestamp of every live stream: a stream's newest only grows, new streams lower it. */
+    private long newestLowerBoundUs = Long.MAX_VALUE;
 
-    /** A table whose idle streams are ended without telling anyone (tests of the table alone). */
-    StreamTable(final int maxLive, final Supplier<StreamState> factory)
+    /** A table whose idle streams end without telling anyone (tests of the table alone). */
+    StreamTable(final int maxLive, final Supplier<StreamState> factory, final long idleUs)
     {
-        this(maxLive, factory, stream -> { });
+        this(maxLive, factory, idleUs, stream -> { });
     }
 
     /**
      * @param maxLive  most streams live at once ({@code max_sources}), at least 1.
      * @param factory  makes a stream's state when none is pooled.
-     * @param idleEnd  ends an idle stream's segments before the table drops it to make room (and counts it).
+     * @param idleUs   {@code stream_idle_timeout}: how much older than a new stream's frame a stream's newest frame
+     *                 makes it idle.
+     * @param idleEnd  told of an idle stream just before the table ends it to make room (counts it).
      */
-    StreamTable(final int maxLive, final Supplier<StreamState> factory, final Consumer<StreamState> idleEnd)
+    StreamTable(final int maxLive, final Supplier<StreamState> factory, final long idleUs,
+        final Consumer<StreamState> idleEnd)
     {
         if (maxLive < 1)
         {
@@ -68,6 +76,7 @@ final class StreamTable
         entries = new StreamState[capacity];
         mask = capacity - 1;
         this.factory = factory;
+        this.idleUs = idleUs;
         this.idleEnd = idleEnd;
         pool = new ArrayDeque<>(maxLive);
     }
@@ -80,23 +89,25 @@ final class StreamTable
     }
 
     /**
-     * The stream, created when new (ending the idlest stream first when {@code max_sources} are live and one is
-     * idle); null when {@code max_sources} streams are live and none is idle.
+     * The stream of a frame at {@code timestampUs}, created when new (ending the idlest stream first when
+     * {@code max_sources} are live and one is idle); null when {@code max_sources} streams are live and none is idle.
      */
     StreamState findOrCreate(final long sessionMsb, final long sessionLsb, final int sourceId,
-        final long producerMsb, final long producerLsb)
+        final long producerMsb, final long producerLsb, final long timestampUs)
     {
-        final long arrival = ++arrivals;
         int found = probe(sessionMsb, sessionLsb, sourceId);
         if (found >= 0)
         {
             final StreamState s = entries[found];
-            s.lastArrival = arrival;
+            if (timestampUs > s.newestUs)
+            {
+                s.newestUs = timestampUs;
+            }
             return s;
         }
         if (live >= maxLive)
         {
-            if (!endIdlest(arrival))
+            if (timestampUs - newestLowerBoundUs < idleUs || !endIdlest(timestampUs))
             {
                 return null;
             }
@@ -109,30 +120,32 @@ final class StreamTable
         s.sourceId = sourceId;
         s.producerMsb = producerMsb;
         s.producerLsb = producerLsb;
-        s.lastArrival = arrival;
+        s.newestUs = timestampUs;
+        newestLowerBoundUs = Math.min(newestLowerBoundUs, timestampUs);
         entries[i] = s;
         live++;
         return s;
     }
 
     /**
-     * Ends the live stream with the oldest last frame if more than {@code max_sources} frames arrived since it (the
-     * table is full: a scan of its cells, on the path that would otherwise refuse the frame). True if one ended.
+     * Ends the live stream whose newest frame is oldest if a frame at {@code timestampUs} makes it idle (a scan of
+     * the cells); true if one ended. Either way the lower bound becomes the oldest newest time found.
      */
-    private boolean endIdlest(final long arrival)
+    private boolean endIdlest(final long timestampUs)
     {
         int idlest = -1;
         long oldest = Long.MAX_VALUE;
         for (int i = 0; i < entries.length; i++)
         {
             final StreamState s = entries[i];
-            if (s != null && s.lastArrival < oldest)
+            if (s != null && s.newestUs < oldest)
             {
-                oldest = s.lastArrival;
+                oldest = s.newestUs;
                 idlest = i;
             }
         }
-        if (idlest < 0 || arrival - oldest <= maxLive)
+        newestLowerBoundUs = oldest;
+        if (idlest < 0 || timestampUs - oldest < idleUs)
         {
             return false;
         }

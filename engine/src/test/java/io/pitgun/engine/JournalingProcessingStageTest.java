@@ -88,11 +88,12 @@ class JournalingProcessingStageTest
             final SegmentStage segment = new SegmentStage(plan,
                 new InsightWriter("test", manifest.manifest().name(), "sim.v1", "test", null), fanout, false);
             final StreamTable streams = new StreamTable(4, () -> new StreamState(
-                new FailingOnce(manifest.newProgram(), programSaw, failure), new StreamSegments(plan)));
+                new FailingOnce(manifest.newProgram(), programSaw, failure), new StreamSegments(plan)),
+                PipelineConfig.DEFAULT_STREAM_IDLE_TIMEOUT_US);
             final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout,
                 counters);
-            final MergeStage merge = new MergeStage(false, null, 0, 0, 4, descriptor.frameCapacity(), manifestStage,
-                counters);
+            final MergeStage merge = new MergeStage(false, null, 0, 0, 4, PipelineConfig.DEFAULT_STREAM_IDLE_TIMEOUT_US,
+                descriptor.frameCapacity(), manifestStage, counters);
             final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency,
                 ringBuffer);
             final JournalStage journalStage = new JournalStage(journal, ringBuffer, journaled,

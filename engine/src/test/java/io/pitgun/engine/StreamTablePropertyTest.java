@@ -13,12 +13,13 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The stream table against a {@link HashMap} under random finds, creates, removals and session ends, with far more
- * distinct keys over a run than the table has cells; the reference also keeps each stream's last arrival, so a
- * create in a full table must end exactly the stream the rule names (the oldest last arrival, if more than
- * {@code max_sources} arrivals ago) or be refused. Keys are drawn so that many share a home cell (session (0, 0)
+ * distinct keys over a run than the table has cells; the reference also keeps each stream's newest timestamp, so a
+ * create in a full table must end exactly a stream the rule names (one whose newest is oldest, if the new frame is
+ * at least the idle timeout newer) or be refused. Timestamps mostly advance, sometimes step back. Keys are drawn so that many share a home cell (session (0, 0)
  * hashes source {@code s} to cell {@code s}) and clusters wrap around the table's end.
  *
  * <p>Operations per try: {@value #DEFAULT_OPS} by default (a few seconds for the whole property in CI);
@@ -37,11 +38,14 @@ class StreamTablePropertyTest
     void shouldBehaveLikeAHashMapUnderChurn(@ForAll @IntRange(min = 1, max = 48) final int maxLive,
         @ForAll final long seed)
     {
-        final List<StreamState> endedIdle = new ArrayList<>();
-        final StreamTable table = new StreamTable(maxLive, StreamTableTest::newStream, endedIdle::add);
+        final long idleUs = 20_000;
+        // The ended stream's key as the table tells it, before its state goes back to the pool (and maybe to the
+        // very stream created in its place).
+        final List<Key> endedIdle = new ArrayList<>();
+        final StreamTable table = new StreamTable(maxLive, StreamTableTest::newStream, idleUs,
+            ended -> endedIdle.add(new Key(ended.sessionMsb, ended.sessionLsb, ended.sourceId)));
         final Map<Key, StreamState> reference = new HashMap<>();
-        final Map<Key, Long> lastArrival = new HashMap<>();
-        long arrivals = 0;
+        final Map<Key, Long> newest = new HashMap<>();
         final SplittableRandom random = new SplittableRandom(seed);
         final int sessions = 1 + random.nextInt(4 * maxLive);
         for (int op = 0; op < OPS; op++)
@@ -50,23 +54,21 @@ class StreamTablePropertyTest
             final int choice = random.nextInt(10);
             if (choice < 4)
             {
-                arrivals++;
-                final StreamState created = table.findOrCreate(key.msb, key.lsb, key.source, 1, 2);
+                final long now = op * 1_000L;
+                final long timestampUs = random.nextInt(8) == 0 ? now - random.nextInt(50_000) : now;
+                final StreamState created = table.findOrCreate(key.msb, key.lsb, key.source, 1, 2, timestampUs);
                 final StreamState expected = reference.get(key);
-                Key idlest = null;
-                for (final Key live : reference.keySet())
+                long oldest = Long.MAX_VALUE;
+                for (final long value : newest.values())
                 {
-                    if (idlest == null || lastArrival.get(live) < lastArrival.get(idlest))
-                    {
-                        idlest = live;
-                    }
+                    oldest = Math.min(oldest, value);
                 }
                 if (expected != null)
                 {
                     assertSame(expected, created, "op " + op);
-                    lastArrival.put(key, arrivals);
+                    newest.put(key, Math.max(newest.get(key), timestampUs));
                 }
-                else if (reference.size() >= maxLive && arrivals - lastArrival.get(idlest) <= maxLive)
+                else if (reference.size() >= maxLive && timestampUs - oldest < idleUs)
                 {
                     assertNull(created, "op " + op + ": no stream is idle, so one past max_sources is refused");
                 }
@@ -74,13 +76,14 @@ class StreamTablePropertyTest
                 {
                     if (reference.size() >= maxLive)
                     {
-                        assertEquals(List.of(reference.remove(idlest)), endedIdle, "op " + op + ": the idlest ended");
-                        lastArrival.remove(idlest);
-                        endedIdle.clear();
+                        assertEquals(1, endedIdle.size(), "op " + op + ": one stream ended");
+                        final Key endedKey = endedIdle.remove(0);
+                        assertTrue(reference.remove(endedKey) != null, "op " + op + ": a live stream ended");
+                        assertEquals(oldest, newest.remove(endedKey), "op " + op + ": one whose newest is oldest");
                     }
                     assertEquals(key.source, created.sourceId);
                     reference.put(key, created);
-                    lastArrival.put(key, arrivals);
+                    newest.put(key, timestampUs);
                 }
                 assertEquals(List.of(), endedIdle, "op " + op + ": no other stream ended");
             }
@@ -91,7 +94,7 @@ class StreamTablePropertyTest
             else if (choice < 9)
             {
                 final StreamState removed = reference.remove(key);
-                lastArrival.remove(key);
+                newest.remove(key);
                 if (removed != null)
                 {
                     table.remove(removed);
@@ -99,7 +102,7 @@ class StreamTablePropertyTest
             }
             else
             {
-                endSession(table, reference, lastArrival, key.msb, key.lsb);
+                endSession(table, reference, newest, key.msb, key.lsb);
             }
             assertEquals(reference.size(), table.size(), "op " + op);
         }
@@ -113,7 +116,7 @@ class StreamTablePropertyTest
 
     /** The processing stage's loop on a SessionEnd: every stream of the session ends, in table order. */
     private static void endSession(final StreamTable table, final Map<Key, StreamState> reference,
-        final Map<Key, Long> lastArrival, final long msb, final long lsb)
+        final Map<Key, Long> newest, final long msb, final long lsb)
     {
         final List<Key> expected = new ArrayList<>();
         for (final Key key : reference.keySet())
@@ -141,7 +144,7 @@ class StreamTablePropertyTest
         for (final Key key : expected)
         {
             reference.remove(key);
-            lastArrival.remove(key);
+            newest.remove(key);
         }
         assertEquals(expected.size(), ended, "every stream of the session ended exactly once");
     }

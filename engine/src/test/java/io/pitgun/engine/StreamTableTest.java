@@ -29,7 +29,7 @@ class StreamTableTest
 
     static StreamTable newTable(final int maxLive)
     {
-        return new StreamTable(maxLive, StreamTableTest::newStream);
+        return new StreamTable(maxLive, StreamTableTest::newStream, PipelineConfig.DEFAULT_STREAM_IDLE_TIMEOUT_US);
     }
 
     static int occupiedCells(final StreamTable table)
@@ -51,7 +51,7 @@ class StreamTableTest
         {
             // A session's start looks its stream up first (a SessionStart ends a live one), then a frame creates it.
             assertNull(table.find(session, ~session, 0));
-            final StreamState stream = table.findOrCreate(session, ~session, 0, 7, 8);
+            final StreamState stream = table.findOrCreate(session, ~session, 0, 7, 8, session);
             assertNotNull(stream, "session " + session);
             assertSame(stream, table.find(session, ~session, 0));
             table.remove(stream);
@@ -70,11 +70,11 @@ class StreamTableTest
         assertEquals(32, table.capacity());
         for (int source = 0; source < 8; source++)
         {
-            assertNotNull(table.findOrCreate(0, 0, source, 0, 0));
+            assertNotNull(table.findOrCreate(0, 0, source, 0, 0, 0));
         }
-        assertNotNull(table.findOrCreate(0, 0, 32, 0, 0));
-        assertNotNull(table.findOrCreate(0, 0, 31, 0, 0)); // home 31: wraps the cluster around the end
-        assertNotNull(table.findOrCreate(0, 0, 63, 0, 0)); // home 31, lands in cell 9 after the wrap
+        assertNotNull(table.findOrCreate(0, 0, 32, 0, 0, 0));
+        assertNotNull(table.findOrCreate(0, 0, 31, 0, 0, 0)); // home 31: wraps the cluster around the end
+        assertNotNull(table.findOrCreate(0, 0, 63, 0, 0, 0)); // home 31, lands in cell 9 after the wrap
         table.remove(table.find(0, 0, 3));
         table.remove(table.find(0, 0, 0));
         table.remove(table.find(0, 0, 31));
@@ -95,33 +95,38 @@ class StreamTableTest
     void shouldRefuseAStreamPastMaxSourcesAndAcceptOneAgainOnceAStreamEnds()
     {
         final StreamTable table = newTable(2);
-        final StreamState first = table.findOrCreate(1, 1, 0, 0, 0);
-        assertNotNull(table.findOrCreate(2, 2, 0, 0, 0));
-        assertNull(table.findOrCreate(3, 3, 0, 0, 0), "a third live stream is refused, not looped over");
+        final StreamState first = table.findOrCreate(1, 1, 0, 0, 0, 0);
+        assertNotNull(table.findOrCreate(2, 2, 0, 0, 0, 0));
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 0), "a third live stream is refused, not looped over");
         assertNull(table.find(3, 3, 0));
-        assertSame(first, table.findOrCreate(1, 1, 0, 0, 0), "a live stream is still found when the table is full");
+        assertSame(first, table.findOrCreate(1, 1, 0, 0, 0, 0), "a live stream is still found when the table is full");
         table.remove(first);
-        assertNotNull(table.findOrCreate(3, 3, 0, 0, 0));
+        assertNotNull(table.findOrCreate(3, 3, 0, 0, 0, 0));
         assertEquals(2, occupiedCells(table));
     }
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void shouldEndTheIdlestStreamOnceMoreThanMaxSourcesFramesArrivedSinceItsLast()
+    void shouldEndTheStreamWhoseNewestFrameIsOldestOnceANewStreamsFrameIsTheTimeoutNewer()
     {
         final List<StreamState> ended = new ArrayList<>();
-        final StreamTable table = new StreamTable(2, StreamTableTest::newStream, ended::add);
-        final StreamState quiet = table.findOrCreate(1, 1, 0, 0, 0);                    // arrival 1
-        final StreamState busy = table.findOrCreate(2, 2, 0, 0, 0);                     // arrival 2
-        assertNull(table.findOrCreate(3, 3, 0, 0, 0), "arrival 3: quiet's last is 2 back, not idle");
-        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0));                           // arrival 4
-        final StreamState newcomer = table.findOrCreate(3, 3, 0, 0, 0);                 // arrival 5: 4 back
-        assertNotNull(newcomer, "quiet is idle: more than max_sources arrivals since its last frame");
+        final StreamTable table = new StreamTable(2, StreamTableTest::newStream, 60, ended::add);
+        final StreamState quiet = table.findOrCreate(1, 1, 0, 0, 0, 100);
+        final StreamState busy = table.findOrCreate(2, 2, 0, 0, 0, 110);
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 159), "quiet's newest is 59 older: not idle");
+        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 200));
+        assertSame(quiet, table.findOrCreate(1, 1, 0, 0, 0, 90), "an older frame leaves its newest at 100");
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 150), "150 is 50 newer than quiet's 100: not idle");
+        final StreamState newcomer = table.findOrCreate(3, 3, 0, 0, 0, 160);
+        assertNotNull(newcomer, "quiet's newest (100) is 60 older: idle");
         assertEquals(List.of(quiet), ended, "the idlest stream is ended, told once");
         assertNull(table.find(1, 1, 0));
         assertSame(newcomer, table.find(3, 3, 0));
         assertEquals(2, table.size());
-        assertNull(table.findOrCreate(4, 4, 0, 0, 0), "arrival 6: busy's last is 2 back, not idle");
-        assertEquals(1, ended.size());
+        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 219), "busy's newest is 200: 19 older");
+        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 219), "again, without a scan (the bound says none is idle)");
+        assertNotNull(table.findOrCreate(4, 4, 0, 0, 0, 220), "newcomer's newest (160) is 60 older");
+        assertEquals(2, ended.size());
+        assertSame(busy, table.find(2, 2, 0));
     }
 }

@@ -33,7 +33,7 @@ class GatewayAbandonedSessionsIntegrationTest
         {
             for (int session = 0; session < SESSIONS; session++)
             {
-                final long t0 = 1_700_000_000_000_000L + session * 1_000_000L;
+                final long t0 = 1_700_000_000_000_000L + session * 1_000_000L; // a second apart: 60 s makes one idle
                 assertEquals(202, gateway.beacon(EnvelopeJson.batch(UUID.randomUUID(), "2024-01-01T00:00:00Z",
                     UUID.randomUUID(), 0, FRAMES, 1, sequence -> t0 + sequence * 1_000)).statusCode());
             }

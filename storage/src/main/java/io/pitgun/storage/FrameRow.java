@@ -32,7 +32,8 @@ final class FrameRow
     int eventFrames;
     /**
      * Samples left out of their row so far: an integer value its channel's type cannot hold (400,000 in a u16
-     * channel), which a pipeline with {@code validate_parameters: false} or a trusted {@code publish()} can journal.
+     * channel), or a float in an integer channel, which a pipeline with {@code validate_parameters: false} or a
+     * trusted {@code publish()} can journal.
      * Narrowed into the column's type it would be another number (Parquet's u16 column would show 6,784); absent, it
      * is an empty cell in every format, and counted.
      */
@@ -114,6 +115,11 @@ final class FrameRow
         }
     }
 
+    /**
+     * Whether the sample's value is one its column holds as it is: any number in a float column; in an integer
+     * column an integer sample within the type (a float sample would be truncated); in a bool column any integer
+     * (non-zero is true, as the pipeline reads it).
+     */
     private boolean fitsItsColumn(final int column)
     {
         final DataType type = typeAt(column);
@@ -121,8 +127,13 @@ final class FrameRow
         {
             return true;
         }
+        final int valueType = valueTypes[column];
+        if (valueType == FrameDescriptor.TYPE_F32 || valueType == FrameDescriptor.TYPE_F64)
+        {
+            return false;
+        }
         final long value = longAt(column);
-        return value >= type.minInteger() && value <= type.maxInteger();
+        return type == DataType.BOOL || value >= type.minInteger() && value <= type.maxInteger();
     }
 
     String sessionId()

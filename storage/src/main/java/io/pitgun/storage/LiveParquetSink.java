@@ -310,6 +310,23 @@ public final class LiveParquetSink implements SinkFollower
         private final Map<String, Long> written;
         private final FrameRow row = new FrameRow(table);
         private final FrameValidator checker = new FrameValidator();
+
+        /**
+         * Samples the row left empty (a value its channel's type cannot hold: FrameRow): each counted as dropped,
+         * the first of a run logged (a producer sending such values would otherwise log every frame).
+         */
+        private void countOutOfType(final long index, final long samples, final boolean first)
+        {
+            for (long i = 0; i < samples; i++)
+            {
+                counters.onDropped();
+            }
+            if (first)
+            {
+                LOG.warn("sink {}: journal index {}: {} sample(s) outside their channel's type left empty (every such " +
+                    "sample is counted as dropped; only the first is logged)", NAME, index, samples);
+            }
+        }
         /** Sessions that ended, whose derived file is completed once the deriving pipeline has caught up. */
         private final Set<String> endedSessions = new LinkedHashSet<>();
 
@@ -340,7 +357,12 @@ public final class LiveParquetSink implements SinkFollower
                 }
                 if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
                 {
+                    final long outOfTypeBefore = row.samplesOutOfType;
                     row.wrap(buffer, offset, index, stamp);
+                    if (row.samplesOutOfType != outOfTypeBefore)
+                    {
+                        countOutOfType(index, row.samplesOutOfType - outOfTypeBefore, outOfTypeBefore == 0);
+                    }
                     final Long done = written.get(row.sessionId());
                     if (done != null && index <= done)
                     {
