@@ -98,7 +98,8 @@ public final class HiveCommand implements Callable<Integer>
 
     @Option(names = "--config", paramLabel = "C",
         description = "Pipeline configuration YAML for the derived output (merging, max_frame_bytes, ...); its " +
-            "journal, ack_mode and output keys are ignored, as in 'pitgun journal replay'.")
+            "journal, ack_mode and output keys but output.include_restricted are ignored, as in 'pitgun journal " +
+            "replay'.")
     Path pipelineConfig;
     @Option(names = "--idle-strategy", paramLabel = "KIND", defaultValue = "backoff",
         completionCandidates = IdleStrategies.class,
@@ -291,7 +292,8 @@ public final class HiveCommand implements Callable<Integer>
             }
         }
         return new HivePipeline(compiled,
-            pipelineConfig == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(pipelineConfig), source);
+            pipelineConfig == null ? PipelineConfig.defaults() : PipelineConfig.fromYamlForReplay(pipelineConfig),
+            source);
     }
 
     /** --metrics-bind as an address, refused (a usage error) unless loopback or allowed. */

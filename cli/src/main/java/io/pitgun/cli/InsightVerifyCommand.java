@@ -166,7 +166,8 @@ final class InsightVerifyCommand implements Callable<Integer>
         final Path output = Files.createTempFile("pitgun-insight-verify", ".jsonl");
         try
         {
-            final PipelineConfig base = config == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(config);
+            final PipelineConfig base =
+                config == null ? PipelineConfig.defaults() : PipelineConfig.fromYamlForReplay(config);
             final String insightReplayed;
             try (Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory)))
             {

@@ -92,7 +92,8 @@ final class JournalReplayCommand implements Callable<Integer>
             err.println(ex.getMessage());
             return CliErrorHandler.FAILED;
         }
-        final PipelineConfig base = config == null ? PipelineConfig.defaults() : PipelineConfig.fromYaml(config);
+        final PipelineConfig base =
+            config == null ? PipelineConfig.defaults() : PipelineConfig.fromYamlForReplay(config);
         final PipelineConfig replayConfig = JournalReplayer.replayConfig(base, out, includeRestricted);
         final boolean terminal = System.console() != null;
         final long started = System.nanoTime();

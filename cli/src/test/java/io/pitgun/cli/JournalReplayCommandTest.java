@@ -161,6 +161,43 @@ class JournalReplayCommandTest
         assertTrue(!err.toString().contains("\tat "), err.toString());
     }
 
+    /**
+     * --config ignores the journal and ack_mode keys, as its help says: a live pipeline's configuration names them,
+     * and a journal section without a directory (or ack_mode: journaled) was refused before, as if this pipeline
+     * journaled.
+     */
+    @Test
+    void shouldIgnoreTheJournalAndAckModeKeysOfItsConfiguration() throws Exception
+    {
+        final Path manifest = write("live.yaml", LIVE_MANIFEST);
+        final Path journal = dir.resolve("journal");
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(manifest).config(PipelineConfig.builder()
+            .journalDirectory(journal).ackMode(AckMode.JOURNALED).build()).build();
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 1);
+            for (int i = 0; i < 10; i++)
+            {
+                writer.begin(i, 1_000_000L * 1_000 + i * 1_000L).putDouble(3, 100 + i).commit();
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final String plain = digestOf(run(journal, manifest, dir.resolve("plain.jsonl")));
+        int n = 0;
+        for (final String config : List.of("journal: {thread: separate}\n", "ack_mode: journaled\n",
+            "journal: {thread: producer, directory: /nowhere}\nack_mode: journaled\n" +
+                "output: {json_lines: /nowhere/out.jsonl, digest: false}\n"))
+        {
+            final Path file = write("c" + n++ + ".yaml", config);
+            final String replayed = run(journal, manifest, dir.resolve("replay" + n + ".jsonl"), "--config",
+                file.toString());
+            assertEquals(plain, digestOf(replayed), config);
+        }
+    }
+
     private String run(final Path journal, final Path manifest, final Path out, final String... more)
     {
         final StringWriter text = new StringWriter();

@@ -1,5 +1,6 @@
 package io.pitgun.engine;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pitgun.schemas.DocumentException;
 import io.pitgun.schemas.DocumentFormat;
 import io.pitgun.schemas.DocumentReader;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -294,31 +296,58 @@ public final class PipelineConfig
     /** Reads a YAML (or JSON) configuration file; every key is optional. */
     public static PipelineConfig fromYaml(final Path file)
     {
-        final String text;
-        try
+        return new PipelineConfigYamlReader(parse(file, read(file))).read();
+    }
+
+    /**
+     * Reads a configuration file for a pipeline that replays a journal ({@code pitgun journal replay}, {@code insight
+     * verify}, a hive's derived output): its {@code journal} and {@code ack_mode} keys, and its {@code output} keys
+     * but {@code output.include_restricted}, are left out before anything is read or checked, since the replay sets
+     * them itself ({@link JournalReplayer#replayConfig}); checked, a live configuration's {@code journal} section
+     * without a directory was refused ({@code ack_mode: journaled} needs one).
+     */
+    public static PipelineConfig fromYamlForReplay(final Path file)
+    {
+        final ParsedDocument document = parse(file, read(file));
+        if (document.root() instanceof ObjectNode root)
         {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            root.remove(List.of("journal", "ack_mode"));
+            if (root.get("output") instanceof ObjectNode output)
+            {
+                output.retain("include_restricted");
+            }
         }
-        catch (final IOException ex)
-        {
-            throw new PipelineConfigException("", file + ": cannot read the pipeline configuration: " + ex.getMessage());
-        }
-        return parseYaml(file, text);
+        return new PipelineConfigYamlReader(document).read();
     }
 
     /** Parses configuration text; {@code sourceName} is used in messages. */
     public static PipelineConfig parseYaml(final Path sourceName, final String text)
     {
-        final ParsedDocument document;
+        return new PipelineConfigYamlReader(parse(sourceName, text)).read();
+    }
+
+    private static String read(final Path file)
+    {
         try
         {
-            document = DocumentReader.parse(sourceName, text, DocumentFormat.YAML);
+            return Files.readString(file, StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new PipelineConfigException("", file + ": cannot read the pipeline configuration: " + ex.getMessage());
+        }
+    }
+
+    private static ParsedDocument parse(final Path sourceName, final String text)
+    {
+        try
+        {
+            return DocumentReader.parse(sourceName, text, DocumentFormat.YAML);
         }
         catch (final DocumentException ex)
         {
             throw new PipelineConfigException("", ex.getMessage());
         }
-        return new PipelineConfigYamlReader(document).read();
     }
 
     /** Collects values; {@link #build()} checks them all. */
