@@ -1,9 +1,14 @@
 package io.pitgun.cli;
 
+import io.pitgun.codecs.sbe.MessageHeaderEncoder;
+import io.pitgun.codecs.sbe.SignalQuality;
+import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.codecs.sbe.ValueType;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.FrameWriter;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -159,6 +164,55 @@ class JournalReplayCommandTest
         assertEquals(1, status);
         assertTrue(err.toString().contains("nothing-here"), err.toString());
         assertTrue(!err.toString().contains("\tat "), err.toString());
+    }
+
+    /**
+     * {@code sequence} is a uint64: a frame of sequence 2^63 + 5 (published as trusted SBE bytes, which the
+     * FrameWriter's range check does not see) is 9223372036854775813 in every JSON output, as in CSV and Parquet;
+     * before, the JSON forms printed it as a signed long, -9223372036854775803.
+     */
+    @Test
+    void shouldWriteASequenceOfTwoToTheSixtyThreeAndMoreUnsignedInEveryJsonOutput() throws Exception
+    {
+        final Path manifest = write("twice.yaml", String.join("\n",
+            "version: v1",
+            "name: twice",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - { name: Speed_Twice, expr: \"Speed * 2\", unit: km/h }",
+            ""));
+        final Path journal = dir.resolve("journal");
+        final Path liveOutput = dir.resolve("live.jsonl");
+        final long sequence = Long.MIN_VALUE + 5; // 2^63 + 5 as a uint64
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final TelemetryFrameEncoder frame = new TelemetryFrameEncoder();
+        frame.wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder());
+        frame.sessionId().mostSigBits(1).leastSigBits(2);
+        frame.producerId().mostSigBits(3).leastSigBits(4);
+        frame.sequence(sequence).timestampUs(1_790_000_000_000_000L).sourceId(1).lapNumber(1).sector((short)1);
+        frame.samplesCount(1).next().value(Double.doubleToLongBits(100f)).parameterId(3).valueType(ValueType.F32)
+            .quality(SignalQuality.GOOD);
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(manifest).config(PipelineConfig.builder()
+            .journalDirectory(journal).ackMode(AckMode.JOURNALED).jsonLinesFile(liveOutput).build()).build();
+        try
+        {
+            pipeline.publish(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + frame.encodedLength());
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final String unsigned = "\"sequence\":" + Long.toUnsignedString(sequence) + ",";
+        assertEquals("9223372036854775813", Long.toUnsignedString(sequence));
+
+        final CliRun dump = CliRun.of("journal", "dump", journal.toString());
+        assertEquals(0, dump.exitCode(), dump.err());
+        assertTrue(dump.out().contains(unsigned), dump.out());
+        run(journal, manifest, dir.resolve("replay.jsonl"));
+        final String replayed = Files.readString(dir.resolve("replay.jsonl"), StandardCharsets.UTF_8);
+        assertTrue(replayed.contains(unsigned), replayed);
+        assertEquals(Files.readString(liveOutput, StandardCharsets.UTF_8), replayed);
     }
 
     /**

@@ -117,7 +117,7 @@ public final class FrameJsonEncoder
         wrap(sbe, frameOffset);
         int p = outOffset;
         p = put(out, p, SEQUENCE);
-        p += out.putLongAscii(p, frameDecoder.sequence());
+        p = putUnsigned(out, p, frameDecoder.sequence());
         p = put(out, p, TIMESTAMP);
         p += out.putLongAscii(p, frameDecoder.timestampUs());
         if (frameDecoder.lapNumber() != TelemetryFrameDecoder.lapNumberNullValue())
@@ -293,6 +293,23 @@ public final class FrameJsonEncoder
             out.putByte(at + i, HEX[(int)(value >>> ((digits - 1 - i) * 4)) & 0xF]);
         }
         return at + digits;
+    }
+
+    /**
+     * Writes {@code value} as the unsigned decimal it is in the schema ({@code sequence} is a uint64; the CSV and
+     * Parquet exports write it unsigned too), without allocating: values of 2^63 and above are negative longs.
+     *
+     * @return the position after the last digit.
+     */
+    static int putUnsigned(final MutableDirectBuffer out, final int at, final long value)
+    {
+        if (value >= 0)
+        {
+            return at + out.putLongAscii(at, value);
+        }
+        final int end = at + out.putLongAscii(at, Long.divideUnsigned(value, 10));
+        out.putByte(end, (byte)('0' + Long.remainderUnsigned(value, 10)));
+        return end + 1;
     }
 
     private static int put(final MutableDirectBuffer out, final int at, final byte[] bytes)
