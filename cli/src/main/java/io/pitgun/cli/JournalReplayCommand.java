@@ -8,6 +8,7 @@ import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.TelemetryPipelineBuilder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalDamagedException;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.schemas.signing.SignatureRefusedException;
@@ -101,9 +102,7 @@ final class JournalReplayCommand implements Callable<Integer>
         final TelemetryPipeline pipeline;
         try (Journal journal = Journal.open(JournalConfig.readOnly(directory)))
         {
-            // A missing last cycle file is reported by the replay; Chronicle's last index would look for it.
-            final long total = journal.missingLastCycleFile() != null ? 1 :
-                Math.max(1, journal.countEntries(journal.firstIndex(), journal.lastIndex()));
+            final long total = progressTotal(journal);
             final TelemetryPipelineBuilder builder = TelemetryPipeline.builder();
             if (source != null)
             {
@@ -153,6 +152,26 @@ final class JournalReplayCommand implements Callable<Integer>
             return CliErrorHandler.FAILED;
         }
         return pipeline.firstError().isPresent() ? CliErrorHandler.FAILED : 0;
+    }
+
+    /**
+     * The entries the progress bar counts to, at least 1. Damage is the replay's to report: a missing last cycle file
+     * (Chronicle's last index would look for it) or one cut short (the search for the last index faults) gives 1.
+     */
+    private static long progressTotal(final Journal journal)
+    {
+        if (journal.missingLastCycleFile() != null)
+        {
+            return 1;
+        }
+        try
+        {
+            return Math.max(1, journal.countEntries(journal.firstIndex(), journal.lastIndex()));
+        }
+        catch (final JournalDamagedException ex)
+        {
+            return 1;
+        }
     }
 
     private static void progress(final PrintWriter err, final long done, final long total)

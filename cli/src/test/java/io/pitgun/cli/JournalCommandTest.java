@@ -225,6 +225,35 @@ class JournalCommandTest
         assertTrue(dump.err().contains("skipped 2 damaged entries, first at index " + qualityIndex), dump.err());
     }
 
+    /**
+     * A message the replay's pipeline refuses is passed over, counted and reported as DAMAGED with its index, and
+     * every later message is replayed, as the other tools go on past it; before, the replay stopped there (exit 1,
+     * without the word DAMAGED).
+     */
+    @Test
+    void replayShouldPassOverARefusedMessageAndReplayEveryLaterOne()
+    {
+        final byte[] unknownTemplate = frameBytes.get(0).clone();
+        unknownTemplate[2] = 9; // template id 9: no such message
+        final long badIndex;
+        try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
+        {
+            final JournalAppender appender = journal.appender();
+            badIndex = append(appender, unknownTemplate);
+            for (int n = 0; n < 3; n++)
+            {
+                append(appender, frameBytes.get(n));
+            }
+        }
+        final CliRun replay = CliRun.of("journal", "replay", journalDir.toString(), "--manifest",
+            DEMO_MANIFEST.toString(), "--out", dir.resolve("replay.jsonl").toString());
+        assertEquals(1, replay.exitCode(), replay.out() + replay.err());
+        assertTrue(replay.out().contains("frames processed " + (FRAMES + 3) + ","), replay.out());
+        assertTrue(replay.err().contains("DAMAGED: 1 message refused, the first: journal entry " + badIndex +
+            ": message of " + unknownTemplate.length + " bytes refused: not a well-formed message"), replay.err());
+        assertFalse(replay.err().contains("\tat "), replay.err());
+    }
+
     /** The shipped demo manifest, for the replay of a damaged journal. */
     private static final Path DEMO_MANIFEST =
         Path.of("../schemas/src/main/resources/examples/pipeline-manifest/v1/valid/demo-reference.yaml");
@@ -286,6 +315,52 @@ class JournalCommandTest
         DamagedJournal.cutInside(journalDir, 150);
         assertEveryToolReportsDamage(file.getFileName() + " is cut short: it ends at byte " +
             String.format("%,d", at + 10) + ", inside the record at byte " + String.format("%,d", at));
+    }
+
+    /**
+     * A cut in the last cycle file made Chronicle's search for the journal's last index fault, and every tool gave
+     * up there with nothing read: the entries before the cut are whole and are written, then DAMAGED.
+     */
+    @Test
+    void toolsShouldWriteEveryEntryBeforeTheCutOfACycleFileCutShort() throws IOException
+    {
+        final Path file = DamagedJournal.cycleFile(journalDir);
+        final long at = DamagedJournal.dataRecordOffsets(file).get(150);
+        DamagedJournal.cutInside(journalDir, 150); // entry 150 is frame 149
+        final String cut = file.getFileName() + " is cut short: it ends at byte " + String.format("%,d", at + 10);
+
+        final CliRun dump = CliRun.of("journal", "dump", journalDir.toString());
+        assertEquals(1, dump.exitCode(), dump.err());
+        final List<String> lines = dump.out().lines().toList();
+        assertEquals(150, lines.size(), dump.err()); // the SessionStart and frames 0..148
+        assertTrue(lines.get(149).startsWith("{\"index\":" + frameIndex.get(148) + ","), lines.get(149));
+        assertTrue(dump.err().contains("skipped 1 damaged entry, first at index " + frameIndex.get(149)), dump.err());
+        assertTrue(dump.err().contains(cut), dump.err());
+
+        final CliRun csv = CliRun.of("journal", "dump", journalDir.toString(), "--format", "csv");
+        assertEquals(1, csv.exitCode(), csv.err());
+        assertEquals(1 + 149, csv.out().lines().count(), csv.err()); // the header and frames 0..148
+
+        final Path export = dir.resolve("export");
+        final CliRun exported = CliRun.of("journal", "export", journalDir.toString(), "--format", "csv", "--out",
+            export.toString());
+        assertEquals(1, exported.exitCode(), exported.err());
+        assertTrue(exported.out().contains("exported 149 frames (150 messages read)"), exported.out());
+        assertTrue(exported.err().contains(cut), exported.err());
+
+        final Path replayed = dir.resolve("replay.jsonl");
+        final CliRun replay = CliRun.of("journal", "replay", journalDir.toString(), "--manifest",
+            DEMO_MANIFEST.toString(), "--out", replayed.toString());
+        assertEquals(1, replay.exitCode(), replay.err());
+        assertTrue(replay.out().contains("replayed 150 entries"), replay.out());
+        assertTrue(replay.out().contains("frames processed 149,"), replay.out());
+        assertTrue(Files.exists(replayed), replay.out());
+        assertTrue(replay.err().contains("DAMAGED: cannot read the entry after index " + frameIndex.get(148)),
+            replay.err());
+        assertTrue(replay.err().contains(cut), replay.err());
+
+        final CliRun verify = CliRun.of("journal", "verify", journalDir.toString());
+        assertTrue(verify.err().contains("DAMAGED, 1 bad entry in 150 checked"), verify.err());
     }
 
     @Test

@@ -44,10 +44,21 @@ public final class JournalFollower implements AutoCloseable
      */
     public JournalFollower(final Journal journal, final TelemetryPipeline pipeline, final boolean recordedPositions)
     {
+        this(journal, pipeline, recordedPositions, false);
+    }
+
+    /**
+     * As {@link #JournalFollower(Journal, TelemetryPipeline, boolean)}; with {@code skipRefused}, a message the
+     * pipeline refuses is counted ({@link #refused()}, {@link #firstRefused()}) and passed over instead of thrown,
+     * so the rest of its entry and of the journal are still published (a one-shot replay).
+     */
+    JournalFollower(final Journal journal, final TelemetryPipeline pipeline, final boolean recordedPositions,
+        final boolean skipRefused)
+    {
         this.pipeline = pipeline;
         // A ring smaller than an entry never has that much room: there poll waits for the rest of a large entry.
         this.entryRoom = Math.min(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY, pipeline.config().channelCapacity());
-        this.publisher = new Publisher(pipeline, recordedPositions);
+        this.publisher = new Publisher(pipeline, recordedPositions, skipRefused);
         this.tailer = journal.tailer();
     }
 
@@ -116,6 +127,18 @@ public final class JournalFollower implements AutoCloseable
         return publisher.lastPosition;
     }
 
+    /** Messages refused and passed over (a follower made to skip them), else 0. */
+    long refused()
+    {
+        return publisher.refused;
+    }
+
+    /** Why the first message passed over was refused, naming its journal position, or null. */
+    String firstRefused()
+    {
+        return publisher.firstRefused;
+    }
+
     /** Closes the tailer (on the reading thread); the journal and the pipeline stay open. */
     @Override
     public void close()
@@ -127,15 +150,19 @@ public final class JournalFollower implements AutoCloseable
     {
         private final TelemetryPipeline pipeline;
         private final boolean recordedPositions;
+        private final boolean skipRefused;
         // Written by the reading thread only; volatile so that other threads read them whole.
         private volatile long count;
         private volatile long lastPosition = NO_POSITION;
         private volatile long lastRead = NO_POSITION;
+        private long refused;
+        private String firstRefused;
 
-        Publisher(final TelemetryPipeline pipeline, final boolean recordedPositions)
+        Publisher(final TelemetryPipeline pipeline, final boolean recordedPositions, final boolean skipRefused)
         {
             this.pipeline = pipeline;
             this.recordedPositions = recordedPositions;
+            this.skipRefused = skipRefused;
         }
 
         @Override
@@ -150,7 +177,17 @@ public final class JournalFollower implements AutoCloseable
             }
             catch (final FrameRejectedException ex)
             {
-                throw new FrameRejectedException(ex.reason(), "journal entry " + index + ": " + ex.getMessage());
+                final String refusal = "journal entry " + index + ": " + ex.getMessage();
+                if (!skipRefused)
+                {
+                    throw new FrameRejectedException(ex.reason(), refusal);
+                }
+                // Refused before it took a slot, so the pipeline is as if the message were not there.
+                if (refused++ == 0)
+                {
+                    firstRefused = refusal;
+                }
+                return;
             }
             count++;
             lastPosition = position;

@@ -1,6 +1,7 @@
 package io.pitgun.engine;
 
 import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalDamagedException;
 import io.pitgun.journal.JournalException;
 import io.pitgun.journal.JournalScan;
 
@@ -108,8 +109,10 @@ public final class JournalReplayer
      * whole journal: an in-order read stops at a damaged record header (or skips one marked metadata) without an
      * error, so the replay would otherwise digest part of the journal as if it were all of it.
      *
-     * @throws JournalException saying the journal is DAMAGED if reading its last index faulted (nothing was
-     *                          published).
+     * A journal whose last index cannot be found (a cycle file cut short) is read in order up to the damage: every
+     * whole entry before it is published. A message the pipeline refuses (not a well-formed Pitgun message, or
+     * larger than its slots) is passed over and the replay goes on, as the other journal tools do; it is damage, the
+     * first one named.
      */
     public static Replayed replayChecked(final Journal journal, final TelemetryPipeline pipeline,
         final LongConsumer progress, final boolean recordedPositions)
@@ -120,36 +123,70 @@ public final class JournalReplayer
         {
             return new Replayed(0, missing.describe());
         }
-        final long last = journal.lastIndex();
-        long reported = 0;
-        try (JournalFollower follower = new JournalFollower(journal, pipeline, recordedPositions))
+        long last;
+        JournalDamagedException lastUnknown = null;
+        try
         {
-            try
+            last = journal.lastIndex();
+        }
+        catch (final JournalDamagedException ex)
+        {
+            last = Journal.NO_INDEX;
+            lastUnknown = ex;
+        }
+        try (JournalFollower follower = new JournalFollower(journal, pipeline, recordedPositions, true))
+        {
+            final String readDamage = readChecked(journal, follower, progress, last, lastUnknown);
+            final String refused = follower.refused() == 0 ? null : String.format("%,d message%s refused, the " +
+                "first: %s", follower.refused(), follower.refused() == 1 ? "" : "s", follower.firstRefused());
+            return new Replayed(follower.messages(), refused == null ? readDamage :
+                readDamage == null ? refused : refused + "; " + readDamage);
+        }
+    }
+
+    /** Reads {@code follower} to the end: null when the journal read through, else why not. */
+    private static String readChecked(final Journal journal, final JournalFollower follower,
+        final LongConsumer progress, final long last, final JournalDamagedException lastUnknown)
+    {
+        long reported = 0;
+        try
+        {
+            while (follower.readNext())
             {
-                while (follower.readNext())
+                if (progress != null && follower.messages() - reported >= 0x10000)
                 {
-                    if (progress != null && follower.messages() - reported >= 0x10000)
-                    {
-                        reported = follower.messages();
-                        progress.accept(reported);
-                    }
+                    reported = follower.messages();
+                    progress.accept(reported);
                 }
             }
-            catch (final InternalError ex)
-            {
-                // A fault reading a mapped file (one cut short): the mapping is not read again.
-                final long read = follower.lastReadPosition();
-                return new Replayed(follower.messages(), "cannot read the entry after " +
-                    (read == JournalFollower.NO_POSITION ? "the start" : "index " + read) + ": " +
-                    journal.fault(ex).getMessage());
-            }
-            final long read = follower.lastReadPosition();
-            if (last != Journal.NO_INDEX && JournalScan.stoppedShort(read, last))
-            {
-                return new Replayed(follower.messages(), JournalScan.shortRead(read, last));
-            }
-            return new Replayed(follower.messages(), null);
         }
+        catch (final JournalException ex)
+        {
+            // An entry whose count or lengths do not fit, or that runs past the end of a file cut short
+            // (JournalTailer): the other journal tools stop there too.
+            return "cannot read the entry after " + after(follower.lastReadPosition()) + ": " + ex.getMessage();
+        }
+        catch (final InternalError ex)
+        {
+            // A fault reading a mapped file (one cut short): the mapping is not read again.
+            return "cannot read the entry after " + after(follower.lastReadPosition()) + ": " +
+                journal.fault(ex).getMessage();
+        }
+        final long read = follower.lastReadPosition();
+        if (lastUnknown != null)
+        {
+            return "reading in order stopped after " + after(read) + ": " + lastUnknown.getMessage();
+        }
+        if (last != Journal.NO_INDEX && JournalScan.stoppedShort(read, last))
+        {
+            return JournalScan.shortRead(read, last);
+        }
+        return null;
+    }
+
+    private static String after(final long position)
+    {
+        return position == JournalFollower.NO_POSITION ? "the start" : "index " + position;
     }
 
     /**

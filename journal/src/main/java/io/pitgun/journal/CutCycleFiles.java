@@ -76,6 +76,16 @@ final class CutCycleFiles
         }
     }
 
+    /**
+     * Says that cycle file {@code fileName}, {@code size} bytes long, ends inside the record whose header is at
+     * {@code recordStart} and whose bytes run to {@code recordEnd}: the words the walk and {@link JournalTailer} use.
+     */
+    static String cutInside(final String fileName, final long size, final long recordStart, final long recordEnd)
+    {
+        return String.format("%s is cut short: it ends at byte %,d, inside the record at byte %,d that runs to " +
+            "byte %,d", fileName, size, recordStart, recordEnd);
+    }
+
     /** The cycle files, oldest first (their names are their cycles' dates). */
     private static List<Path> cycleFiles(final Path directory)
     {
@@ -130,8 +140,7 @@ final class CutCycleFiles
                 final long end = position + Integer.BYTES + length;
                 if (end > size)
                 {
-                    return String.format("%s is cut short: it ends at byte %,d, inside the record at byte %,d " +
-                        "that runs to byte %,d", file.getFileName(), size, position, end);
+                    return cutInside(file.getFileName().toString(), size, position, end);
                 }
                 position = (end + 3) & ~3L;
             }

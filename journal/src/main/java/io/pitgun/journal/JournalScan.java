@@ -52,10 +52,12 @@ public final class JournalScan implements JournalEntryHandler
      * after such a header would be left out without a word. The outcome then names the last index read in order
      * and the last the journal claims. A scan to the journal's end fails at once, reading nothing, when the cycle file
      * the journal's metadata records as its last is missing ({@link Journal#missingLastCycleFile}). A scan whose range
-     * ends before the journal's last entry checks only that it read up to its range's end.
+     * ends before the journal's last entry checks only that it read up to its range's end. When the journal's last
+     * index cannot be found ({@link Journal#lastIndex} faulted: a cycle file cut short), the scan reads in order up
+     * to the damage, delivers every whole entry before it and fails there; its outcome's {@code lastIndex} is then
+     * the last index read.
      *
-     * @throws JournalException saying the journal is DAMAGED when reading its first or last index faulted (a cycle
-     *                          file cut short): nothing was read.
+     * @throws JournalException saying the journal is DAMAGED when reading its first index faulted: nothing was read.
      */
     public static Outcome run(
         final Journal journal, final long fromIndex, final long toIndex, final JournalScanHandler handler,
@@ -72,17 +74,33 @@ public final class JournalScan implements JournalEntryHandler
             }
         }
         final long first = journal.firstIndex();
-        final long last = journal.lastIndex();
+        long last;
+        JournalDamagedException lastUnknown = null;
+        try
+        {
+            last = journal.lastIndex();
+        }
+        catch (final JournalDamagedException ex)
+        {
+            last = Long.MAX_VALUE;
+            lastUnknown = ex;
+        }
         final long from = fromIndex == Journal.NO_INDEX ? first : Math.max(fromIndex, first);
         final long to = toIndex == Journal.NO_INDEX ? last : Math.min(toIndex, last);
         final JournalScan scan = new JournalScan(from, to);
         scan.handler = handler;
-        final long total = journal.countEntries(from, to);
+        // Chronicle counts by the same search for the end as the last index; unknown, the progress has no total.
+        final long total = lastUnknown != null ? 0 : journal.countEntries(from, to);
         try (JournalTailer tailer = journal.tailer())
         {
+            if (first == Journal.NO_INDEX && lastUnknown != null)
+            {
+                progress.onDone();
+                return new Outcome(0, Journal.NO_INDEX, lastUnknown.getMessage(), first, Journal.NO_INDEX);
+            }
             if (first == Journal.NO_INDEX || from > to)
             {
-                return new Outcome(0, Journal.NO_INDEX, null, first, last);
+                return new Outcome(0, Journal.NO_INDEX, null, first, scan.lastKnown(last));
             }
             try
             {
@@ -95,17 +113,24 @@ public final class JournalScan implements JournalEntryHandler
             catch (final RuntimeException ex)
             {
                 progress.onDone();
-                return new Outcome(0, from, "cannot find the entry: " + describe(ex), first, last);
+                return new Outcome(0, from, "cannot find the entry: " + describe(ex), first,
+                    scan.lastKnown(last));
             }
             catch (final InternalError ex)
             {
                 progress.onDone();
-                return new Outcome(0, from, journal.fault(ex).getMessage(), first, last);
+                return new Outcome(0, from, journal.fault(ex).getMessage(), first, scan.lastKnown(last));
             }
             long entries = 0;
             while (!scan.pastEnd)
             {
                 final long next = tailer.index();
+                if (next > to)
+                {
+                    // The range ended with the entry before: the next one is not read (it may be the damage).
+                    scan.pastEnd = true;
+                    break;
+                }
                 final boolean read;
                 try
                 {
@@ -118,7 +143,8 @@ public final class JournalScan implements JournalEntryHandler
                 catch (final RuntimeException ex)
                 {
                     progress.onDone();
-                    return new Outcome(scan.delivered, next, "cannot read the entry: " + describe(ex), first, last);
+                    return new Outcome(scan.delivered, next, "cannot read the entry: " + describe(ex), first,
+                        scan.lastKnown(last));
                 }
                 catch (final InternalError ex)
                 {
@@ -126,7 +152,7 @@ public final class JournalScan implements JournalEntryHandler
                     // short sends Chronicle past its end. The mapping is not to be read again: stop here.
                     progress.onDone();
                     return new Outcome(scan.delivered, next, "cannot read the entry: " + journal.fault(ex).getMessage(),
-                        first, last);
+                        first, scan.lastKnown(last));
                 }
                 if (!read)
                 {
@@ -141,13 +167,18 @@ public final class JournalScan implements JournalEntryHandler
             }
             progress.onProgress(entries, total);
             progress.onDone();
+            if (lastUnknown != null && !scan.pastEnd)
+            {
+                // The read ended (at a zeroed header) without reaching the damage that hid the journal's end.
+                return new Outcome(scan.delivered, tailer.index(), lastUnknown.getMessage(), first, scan.lastRead);
+            }
             if (!scan.pastEnd && stoppedShort(scan.lastRead, to))
             {
                 return new Outcome(scan.delivered, scan.lastRead == Journal.NO_INDEX ? from :
                     JournalEntryDescriptor.position(JournalEntryDescriptor.entryIndex(scan.lastRead) + 1, 0),
-                    shortRead(scan.lastRead, to), first, last);
+                    shortRead(scan.lastRead, to), first, scan.lastKnown(last));
             }
-            return new Outcome(scan.delivered, Journal.NO_INDEX, null, first, last);
+            return new Outcome(scan.delivered, Journal.NO_INDEX, null, first, scan.lastKnown(last));
         }
     }
 
@@ -171,6 +202,12 @@ public final class JournalScan implements JournalEntryHandler
             "stops after index " + lastRead) + ", but the journal claims entries up to index " + claimedLast +
             ": a damaged record header hides the entries after the last one read (or made the read skip one); " +
             "they were not read";
+    }
+
+    /** The journal's last index as the outcome reports it: {@code last}, or when that is unknown, the last read. */
+    private long lastKnown(final long last)
+    {
+        return last == Long.MAX_VALUE ? lastRead : last;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.pitgun.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.bytes.MappedFile;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -22,6 +24,9 @@ public final class JournalTailer implements AutoCloseable
     private final JournalEventStamp stamp = new JournalEventStamp();
     private ExcerptTailer tailer;
     private int skip;
+    /** The cycle file the last entry was read from, and its length when last looked at (see {@link #requireWhole}). */
+    private MappedFile file;
+    private long fileLength;
 
     JournalTailer(final Journal journal)
     {
@@ -36,6 +41,8 @@ public final class JournalTailer implements AutoCloseable
      *
      * @throws JournalException naming the position if the entry's count or lengths do not fit its size (a damaged
      *                          file); the tailer has then moved past it.
+     * @throws JournalDamagedException if the entry's record runs past the end of its cycle file (a file cut short):
+     *                                 nothing of it is delivered, and what follows it cannot be read.
      */
     public boolean readNext(final JournalEntryHandler handler)
     {
@@ -51,6 +58,7 @@ public final class JournalTailer implements AutoCloseable
             final long base = JournalEntryDescriptor.position(document.index(), 0);
             final int skip = this.skip;
             this.skip = 0;
+            requireWhole(bytes, start, end, base);
             if (end - start < JournalEntryDescriptor.ENTRY_HEADER_LENGTH)
             {
                 throw new JournalException("entry at " + base + " holds " + (end - start) +
@@ -120,6 +128,35 @@ public final class JournalTailer implements AutoCloseable
                 record = messageStart + length;
             }
             return true;
+        }
+    }
+
+    /**
+     * Refuses a record that runs past the end of its cycle file (one cut short, e.g. by {@code truncate}): its bytes
+     * in the file's last page would read as zeros, which can still look like a well-formed entry, and those past it
+     * fault (see {@link CutCycleFiles}). Chronicle trusts the record's header for its length. The file's length is
+     * asked for once per file, and again only when a record seems to pass it: a file being appended to grows.
+     */
+    private void requireWhole(final Bytes<?> bytes, final long start, final long end, final long base)
+    {
+        if (!(bytes instanceof MappedBytes mapped))
+        {
+            return;
+        }
+        final MappedFile current = mapped.mappedFile();
+        if (current != file)
+        {
+            file = current;
+            fileLength = current.actualSize();
+        }
+        if (end > fileLength)
+        {
+            fileLength = current.actualSize();
+            if (end > fileLength)
+            {
+                throw new JournalDamagedException("entry at " + base + ": " + CutCycleFiles.cutInside(
+                    current.file().getName(), fileLength, start - Integer.BYTES, end));
+            }
         }
     }
 
