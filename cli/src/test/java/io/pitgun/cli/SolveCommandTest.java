@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SolveCommandTest
@@ -61,6 +62,25 @@ class SolveCommandTest
 
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("/base_config/weather/shower_max_laps: must be at least shower_min_laps"), run.err());
+    }
+
+    @Test
+    void shouldRefuseALoneSurrogateInAStrategyNameWithItsLocation() throws IOException
+    {
+        // JSON can escape half a surrogate pair; that is no character, and no UTF-8 output could hold it.
+        final Path request = copyExample("valid/wet-risk-given-strategies.json");
+        Files.writeString(request, Files.readString(request)
+            .replace("\"name\": \"one-stop medium-hard\"", "\"name\": \"\\ud800abc\""));
+        final Path output = tempDir.resolve("out.json");
+
+        final CliRun run = CliRun.of("solve", request.toString(), "-o", output.toString());
+
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().contains(":85:15: /strategies/0/name: unpaired surrogate \\ud800 at character 0"), run.err());
+        assertFalse(Files.exists(output));
+        final CliRun toStdout = CliRun.of("solve", request.toString());
+        assertEquals(1, toStdout.exitCode());
+        assertEquals("", toStdout.out());
     }
 
     @Test

@@ -10,9 +10,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a {@code risk-analysis-request/v1} JSON text into a {@link RiskAnalysisRequest}. It repeats the
- * schema's checks that the solver relies on (the browser has no schema validator) and adds the
- * cross-field ones a schema cannot express; the first problem is reported with its JSON pointer.
+ * Reads a {@code risk-analysis-request/v1} JSON text into a {@link RiskAnalysisRequest}. It is the solver's
+ * validator wherever it runs (the browser page has no schema validator): it enforces every rule of the schema
+ * ({@code schemas/risk-analysis-request/v1.json}, with {@code canonical-config/v1}) — no property the schema does
+ * not define, names by the schema's pattern and lengths, every bound — and adds what a schema cannot express
+ * (cross-field checks, integers written as integers, strings of Unicode scalar values). So the page refuses
+ * everything {@code pitgun solve} refuses; {@code RequestReaderSchemaAgreementTest} holds the two to that. The
+ * first problem is reported with its JSON pointer.
  */
 public final class RequestReader
 {
@@ -26,6 +30,28 @@ public final class RequestReader
     public static final long MAX_RESULTS = 25_000_000L;
     /** Largest seed: 2^53 - 1, so that JavaScript callers can write it as a number. */
     public static final long MAX_SEED = (1L << 53) - 1;
+    /** Longest strategy name, in code points (the schema's {@code maxLength} counts code points). */
+    public static final int MAX_STRATEGY_NAME = 64;
+    /** Longest tyre compound name. */
+    public static final int MAX_COMPOUND_NAME = 32;
+
+    // The properties each object of the schema defines (additionalProperties: false everywhere).
+    private static final List<String> REQUEST_KEYS = List.of(
+        "base_config", "laps", "scenarios_count", "seed", "risk_factors", "strategies", "strategy_search");
+    private static final List<String> CONFIG_KEYS = List.of("race_laps", "base_lap_time_s", "pit_lane_time_loss_s",
+        "tyre_failure_time_loss_s", "fuel", "tyre_compounds", "weather", "safety_car");
+    private static final List<String> FUEL_KEYS = List.of("start_load_kg", "burn_kg_per_lap", "time_per_kg_s");
+    private static final List<String> COMPOUND_KEYS = List.of("name", "kind", "pace_offset_s",
+        "degradation_s_per_lap", "wear_per_lap", "cliff_wear", "cliff_multiplier", "failure_wear", "rain_penalty_s",
+        "dry_penalty_s");
+    private static final List<String> WEATHER_KEYS = List.of("rain_lap_time_delta_s", "shower_min_laps",
+        "shower_max_laps");
+    private static final List<String> SAFETY_CAR_KEYS = List.of("lap_time_factor", "pit_loss_factor", "wear_factor",
+        "min_laps", "max_laps");
+    private static final List<String> RISK_KEYS = List.of("tire_degradation_variance", "rain_probability_per_lap",
+        "safety_car_chance");
+    private static final List<String> SEARCH_KEYS = List.of("max_stops", "stop_lap_step", "min_stint_laps");
+    private static final List<String> STRATEGY_KEYS = List.of("name", "compounds", "pit_laps");
 
     private RequestReader()
     {
@@ -43,8 +69,8 @@ public final class RequestReader
         {
             throw new SolverInputException("", "not valid JSON: " + ex.getMessage());
         }
-        final Map<String, Object> request = object(root, "");
-        final CanonicalConfig config = readConfig(object(required(request, "base_config", ""), "/base_config"));
+        final Map<String, Object> request = object(root, "", REQUEST_KEYS);
+        final CanonicalConfig config = readConfig(object(required(request, "base_config", ""), "/base_config", CONFIG_KEYS));
         final int laps = request.containsKey("laps")
             ? integer(request.get("laps"), "/laps", 1, MAX_LAPS) : config.raceLaps();
         if (laps > MAX_LAPS)
@@ -53,7 +79,7 @@ public final class RequestReader
         }
         final int scenarios = integer(required(request, "scenarios_count", ""), "/scenarios_count", 1, MAX_SCENARIOS);
         final long seed = request.containsKey("seed") ? longInteger(request.get("seed"), "/seed", 0, MAX_SEED) : 0;
-        final RiskFactors risk = readRiskFactors(object(required(request, "risk_factors", ""), "/risk_factors"));
+        final RiskFactors risk = readRiskFactors(object(required(request, "risk_factors", ""), "/risk_factors", RISK_KEYS));
 
         final List<Strategy> strategies;
         if (request.containsKey("strategies"))
@@ -67,7 +93,7 @@ public final class RequestReader
         else
         {
             final StrategySearch search = request.containsKey("strategy_search")
-                ? readSearch(object(request.get("strategy_search"), "/strategy_search")) : StrategySearch.DEFAULT;
+                ? readSearch(object(request.get("strategy_search"), "/strategy_search", SEARCH_KEYS)) : StrategySearch.DEFAULT;
             strategies = StrategyEnumerator.enumerate(config, laps, search);
             final String where = request.containsKey("strategy_search") ? "/strategy_search" : "";
             if (strategies.isEmpty())
@@ -97,7 +123,7 @@ public final class RequestReader
         final double failureLoss =
             number(required(c, "tyre_failure_time_loss_s", p), p + "/tyre_failure_time_loss_s", 0, 1e6);
 
-        final Map<String, Object> f = object(required(c, "fuel", p), p + "/fuel");
+        final Map<String, Object> f = object(required(c, "fuel", p), p + "/fuel", FUEL_KEYS);
         final String fp = p + "/fuel";
         final FuelModel fuel = new FuelModel(
             number(required(f, "start_load_kg", fp), fp + "/start_load_kg", 0, 1e4),
@@ -109,7 +135,7 @@ public final class RequestReader
         for (int i = 0; i < list.size(); i++)
         {
             final String cp = p + "/tyre_compounds/" + i;
-            final TyreCompound compound = readCompound(object(list.get(i), cp), cp);
+            final TyreCompound compound = readCompound(object(list.get(i), cp, COMPOUND_KEYS), cp);
             for (final TyreCompound earlier : compounds)
             {
                 if (earlier.name().equals(compound.name()))
@@ -120,7 +146,7 @@ public final class RequestReader
             compounds.add(compound);
         }
 
-        final Map<String, Object> w = object(required(c, "weather", p), p + "/weather");
+        final Map<String, Object> w = object(required(c, "weather", p), p + "/weather", WEATHER_KEYS);
         final String wp = p + "/weather";
         final WeatherModel weather = new WeatherModel(
             number(required(w, "rain_lap_time_delta_s", wp), wp + "/rain_lap_time_delta_s", 0, 1e4),
@@ -131,7 +157,7 @@ public final class RequestReader
             throw new SolverInputException(wp + "/shower_max_laps", "must be at least shower_min_laps");
         }
 
-        final Map<String, Object> s = object(required(c, "safety_car", p), p + "/safety_car");
+        final Map<String, Object> s = object(required(c, "safety_car", p), p + "/safety_car", SAFETY_CAR_KEYS);
         final String sp = p + "/safety_car";
         final SafetyCarModel safetyCar = new SafetyCarModel(
             number(required(s, "lap_time_factor", sp), sp + "/lap_time_factor", 1, 10),
@@ -148,11 +174,7 @@ public final class RequestReader
 
     private static TyreCompound readCompound(final Map<String, Object> t, final String p)
     {
-        final String name = string(required(t, "name", p), p + "/name");
-        if (name.isEmpty() || name.length() > 32)
-        {
-            throw new SolverInputException(p + "/name", "must be 1 to 32 characters");
-        }
+        final String name = compoundName(required(t, "name", p), p + "/name");
         final String kindName = string(required(t, "kind", p), p + "/kind");
         final CompoundKind kind = CompoundKind.ofJsonName(kindName);
         if (kind == null)
@@ -201,12 +223,12 @@ public final class RequestReader
         for (int i = 0; i < list.size(); i++)
         {
             final String p = "/strategies/" + i;
-            final Map<String, Object> s = object(list.get(i), p);
+            final Map<String, Object> s = object(list.get(i), p, STRATEGY_KEYS);
             final List<Object> names = array(required(s, "compounds", p), p + "/compounds", 1, 4);
             final int[] compounds = new int[names.size()];
             for (int j = 0; j < compounds.length; j++)
             {
-                final String name = string(names.get(j), p + "/compounds/" + j);
+                final String name = compoundName(names.get(j), p + "/compounds/" + j);
                 compounds[j] = config.compoundIndex(name);
                 if (compounds[j] < 0)
                 {
@@ -224,7 +246,7 @@ public final class RequestReader
             for (int j = 0; j < pitLaps.length; j++)
             {
                 final String sp = p + "/pit_laps/" + j;
-                pitLaps[j] = integer(stops.get(j), sp, 1, MAX_LAPS);
+                pitLaps[j] = integer(stops.get(j), sp, 1, MAX_LAPS - 1);
                 if (pitLaps[j] >= laps)
                 {
                     throw new SolverInputException(sp, "must be before the last lap (" + laps + ")");
@@ -235,7 +257,7 @@ public final class RequestReader
                 }
             }
             final String name = s.containsKey("name")
-                ? string(s.get("name"), p + "/name") : Strategy.defaultName(config, compounds, pitLaps);
+                ? strategyName(s.get("name"), p + "/name") : Strategy.defaultName(config, compounds, pitLaps);
             for (final Strategy earlier : strategies)
             {
                 if (earlier.name().equals(name))
@@ -258,14 +280,61 @@ public final class RequestReader
         return value;
     }
 
+    /** An object whose properties are all among {@code allowed}: a misspelt property is an error, never ignored. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(final Object node, final String pointer)
+    private static Map<String, Object> object(final Object node, final String pointer, final List<String> allowed)
     {
         if (!(node instanceof Map))
         {
             throw new SolverInputException(pointer, "must be an object");
         }
-        return (Map<String, Object>)node;
+        final Map<String, Object> object = (Map<String, Object>)node;
+        for (final String key : object.keySet())
+        {
+            if (!allowed.contains(key))
+            {
+                throw new SolverInputException(pointer + "/" + pointerToken(key),
+                    "unknown property; allowed here: " + String.join(", ", allowed));
+            }
+        }
+        return object;
+    }
+
+    /** {@code key} as a JSON pointer reference token (RFC 6901: {@code ~} as {@code ~0}, {@code /} as {@code ~1}). */
+    private static String pointerToken(final String key)
+    {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    /** A tyre compound name, the schema's pattern {@code ^[a-z][a-z0-9_]{0,31}$}. */
+    private static String compoundName(final Object node, final String pointer)
+    {
+        final String name = string(node, pointer);
+        boolean valid = !name.isEmpty() && name.length() <= MAX_COMPOUND_NAME
+            && name.charAt(0) >= 'a' && name.charAt(0) <= 'z';
+        for (int i = 1; valid && i < name.length(); i++)
+        {
+            final char c = name.charAt(i);
+            valid = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        }
+        if (!valid)
+        {
+            throw new SolverInputException(pointer, "must be a lower-case letter followed by up to "
+                + (MAX_COMPOUND_NAME - 1) + " lower-case letters, digits or _ (^[a-z][a-z0-9_]{0,31}$)");
+        }
+        return name;
+    }
+
+    /** A strategy name: 1 to {@link #MAX_STRATEGY_NAME} characters, counted in code points as the schema does. */
+    private static String strategyName(final Object node, final String pointer)
+    {
+        final String name = string(node, pointer);
+        final int length = name.codePointCount(0, name.length());
+        if (length < 1 || length > MAX_STRATEGY_NAME)
+        {
+            throw new SolverInputException(pointer, "must be 1 to " + MAX_STRATEGY_NAME + " characters, found " + length);
+        }
+        return name;
     }
 
     @SuppressWarnings("unchecked")
@@ -283,13 +352,33 @@ public final class RequestReader
         return list;
     }
 
+    /**
+     * A string of Unicode scalar values. JSON can escape half a surrogate pair ({@code "\ud800"}), which is no
+     * character: the result could not be written as UTF-8 (nor shown), so it is refused here, as the gateway's own
+     * JSON decoder refuses it.
+     */
     private static String string(final Object node, final String pointer)
     {
         if (!(node instanceof String))
         {
             throw new SolverInputException(pointer, "must be a string");
         }
-        return (String)node;
+        final String text = (String)node;
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1)))
+            {
+                i++;
+            }
+            else if (Character.isSurrogate(c))
+            {
+                throw new SolverInputException(pointer, "unpaired surrogate \\u" + Integer.toHexString(c)
+                    + " at character " + i + ": a string must be Unicode text (a \\u escape of half a surrogate"
+                    + " pair is no character)");
+            }
+        }
+        return text;
     }
 
     private static double number(final Object node, final String pointer, final double min, final double max)

@@ -22,7 +22,12 @@ public final class JsonReader
         }
     };
 
-    private static final int MAX_DEPTH = 64;
+    /**
+     * Most objects and arrays open at once: a guard for the recursion, the same bound as the command line's
+     * document reader ({@code io.pitgun.schemas.DocumentReader.MAX_NESTING}), so both refuse the same documents
+     * with the same words. A valid request nests five levels.
+     */
+    public static final int MAX_NESTING = 500;
 
     private final String text;
     private int pos;
@@ -46,17 +51,18 @@ public final class JsonReader
         return value;
     }
 
+    /** Reads the value at {@code pos}; {@code depth} objects and arrays enclose it. */
     private Object readValue(final int depth)
     {
-        if (depth > MAX_DEPTH)
-        {
-            throw new JsonSyntaxException("nesting deeper than " + MAX_DEPTH, pos);
-        }
         if (pos >= text.length())
         {
             throw new JsonSyntaxException("unexpected end of document", pos);
         }
         final char c = text.charAt(pos);
+        if ((c == '{' || c == '[') && depth == MAX_NESTING)
+        {
+            throw new JsonSyntaxException("objects and arrays nested more than " + MAX_NESTING + " levels deep", pos);
+        }
         switch (c)
         {
             case '{':
