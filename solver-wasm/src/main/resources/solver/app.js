@@ -2,8 +2,10 @@
 'use strict';
 (function () {
   const $ = (id) => document.getElementById(id);
-  const worker = new Worker('solver-worker.js');
+  // The worker that runs the solver; null after it failed or was stopped (the next run starts a new one).
+  let worker = startWorker();
   let runId = 0;
+  let running = false;
 
   fetch('example-request.json').then((r) => r.text()).then((text) => {
     if ($('request').value === '') {
@@ -11,17 +13,66 @@
     }
   });
 
+  // While a run is going, the button stops it: a worker that died without a word (killed, crashed) leaves no
+  // other way out, and a run of a million scenarios may simply take longer than the user wants to wait.
   $('run').addEventListener('click', () => {
+    if (running) {
+      endRun('stopped', '');
+      return;
+    }
     runId++;
+    running = true;
     $('error').textContent = '';
     $('result').hidden = true;
     $('progress').value = 0;
     $('status').textContent = 'starting…';
-    $('run').disabled = true;
+    $('run').textContent = 'Stop';
+    if (worker === null) {
+      worker = startWorker();
+    }
     worker.postMessage({ id: runId, requestJson: $('request').value });
   });
 
-  worker.onmessage = (event) => {
+  function startWorker() {
+    const w = new Worker('solver-worker.js');
+    w.onmessage = onWorkerMessage;
+    // An error the worker did not catch (its script or the module failed to load, it was killed by an error):
+    // it will send nothing more for this run.
+    w.onerror = (event) => {
+      event.preventDefault();
+      failWorker('the solver worker failed: ' + (event.message || 'no reason given'));
+    };
+    w.onmessageerror = () => failWorker('the solver worker sent a message that could not be read');
+    return w;
+  }
+
+  // Ends the worker (a new one is started by the next run) and, if a run was going, reports why it ended.
+  function failWorker(message) {
+    if (running) {
+      endRun('', message + '; press Run to try again');
+    } else {
+      discardWorker();
+      $('error').textContent = message;
+    }
+  }
+
+  function endRun(status, error) {
+    running = false;
+    runId++;
+    discardWorker();
+    $('run').textContent = 'Run';
+    $('status').textContent = status;
+    $('error').textContent = error;
+  }
+
+  function discardWorker() {
+    if (worker !== null) {
+      worker.terminate();
+      worker = null;
+    }
+  }
+
+  function onWorkerMessage(event) {
     const message = event.data;
     if (message.id !== runId) {
       return;
@@ -31,7 +82,8 @@
       $('status').textContent = message.done + ' / ' + message.total + ' scenarios';
       return;
     }
-    $('run').disabled = false;
+    running = false;
+    $('run').textContent = 'Run';
     if (message.type === 'error') {
       $('status').textContent = '';
       $('error').textContent = message.message;
@@ -39,7 +91,7 @@
     }
     $('status').textContent = 'solved in ' + message.solveMs.toFixed(0) + ' ms';
     show(JSON.parse(message.resultJson));
-  };
+  }
 
   function show(result) {
     $('recommended').textContent = result.recommended_strategy;

@@ -1,5 +1,7 @@
 package io.pitgun.gateway;
 
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pitgun.journal.JournalSpaceGuard;
@@ -26,6 +28,8 @@ final class AdminEndpoints
 
     /** Where the seed looks a dictionary up: {@code /schemas/metrics-dictionary/sim.v1}. */
     private static final String DICTIONARY_AS_SCHEMA = "/schemas/metrics-dictionary/";
+    /** The solver page's Web Worker script: its policy lets it compile the WebAssembly module. */
+    private static final String SOLVER_WORKER = "/solver/solver-worker.js";
     /** What {@code GET /} lists: method, path, what it is. */
     private static final String[][] ENDPOINTS = {
         {"POST", "/beacon", "ingest pitgun-envelope-v1 envelopes (JSON, one or several)"},
@@ -262,10 +266,13 @@ final class AdminEndpoints
         final ClasspathResources.Resource resource = server.solverFiles().find(path.substring("/solver/".length()));
         if (resource == null)
         {
-            exchange.error(GatewayCounters.Endpoint.SOLVER, 404, RejectReason.NOT_FOUND, "no solver file " + path,
-                false);
+            exchange.fileNotFound(GatewayCounters.Endpoint.SOLVER, "no such file of the solver page");
             return;
         }
-        exchange.send(GatewayCounters.Endpoint.SOLVER, 200, resource.contentType(), resource.bytes(), null, 0, 0, 0);
+        final FullHttpResponse response = HttpExchange.response(200, resource.contentType(),
+            Unpooled.wrappedBuffer(resource.bytes()));
+        PageHeaders.apply(response.headers(), resource.contentType().startsWith("text/html")
+            ? PageHeaders.SOLVER_PAGE : path.equals(SOLVER_WORKER) ? PageHeaders.SOLVER_WORKER : PageHeaders.NOTHING);
+        exchange.write(GatewayCounters.Endpoint.SOLVER, response, null, 0, 0, false);
     }
 }

@@ -120,6 +120,18 @@ final class HttpExchange
         write(endpoint, response, reason, 0, 0, close);
     }
 
+    /**
+     * A 404 under a browser page ({@code /live/}, {@code /solver/}): the JSON refusal with the page's headers
+     * ({@link PageHeaders}), and a fixed {@code message}: the path asked for is not echoed into the body.
+     */
+    void fileNotFound(final GatewayCounters.Endpoint endpoint, final String message)
+    {
+        server.counters().rejected(RejectReason.NOT_FOUND);
+        final FullHttpResponse response = response(404, JSON, errorBody(RejectReason.NOT_FOUND, message));
+        PageHeaders.apply(response.headers(), PageHeaders.NOTHING);
+        write(endpoint, response, RejectReason.NOT_FOUND, 0, 0, false);
+    }
+
     void refuse(final GatewayCounters.Endpoint endpoint, final int status, final RejectReason reason,
         final String message, final int retryAfterS)
     {

@@ -26,7 +26,8 @@ import java.util.Map;
  * ({@code immutable}); the page, its script and its style keep their URL across releases, so the browser revalidates
  * them every time ({@code no-cache}) with their {@code ETag} (SHA-256 of the bytes) and gets a 304 when unchanged.
  * The HTML carries a Content-Security-Policy that allows only the gateway itself ({@code 'self'}: scripts, styles,
- * and the WebSocket back to it), so the page cannot reach another host even if a file were changed to.
+ * and the WebSocket back to it), so the page cannot reach another host even if a file were changed to
+ * ({@link PageHeaders}, with the other headers every file carries).
  */
 final class LivePage
 {
@@ -38,9 +39,6 @@ final class LivePage
     private static final String VERSION_MARK = "@UPLOT_VERSION@";
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
     private static final String REVALIDATE = "no-cache";
-    /** Only the gateway itself; uPlot sets element styles through the CSSOM, which a style-src does not govern. */
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; " +
-        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     /** A file to serve, with its validator and caching rule. */
     record Asset(byte[] bytes, String contentType, String etag, String cacheControl, boolean html)
@@ -102,8 +100,7 @@ final class LivePage
         final Asset asset = find(path);
         if (asset == null)
         {
-            exchange.error(GatewayCounters.Endpoint.LIVE, 404, RejectReason.NOT_FOUND, "no live page file " + path,
-                false);
+            exchange.fileNotFound(GatewayCounters.Endpoint.LIVE, "no such file of the live page");
             return;
         }
         final String ifNoneMatch = exchange.request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
@@ -112,17 +109,11 @@ final class LivePage
             unchanged ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(asset.bytes()));
         response.headers()
             .set(HttpHeaderNames.CACHE_CONTROL, asset.cacheControl())
-            .set(HttpHeaderNames.ETAG, asset.etag())
-            .set("X-Content-Type-Options", "nosniff");
+            .set(HttpHeaderNames.ETAG, asset.etag());
+        PageHeaders.apply(response.headers(), asset.html() ? PageHeaders.LIVE_PAGE : PageHeaders.NOTHING);
         if (unchanged)
         {
             response.headers().remove(HttpHeaderNames.CONTENT_TYPE).remove(HttpHeaderNames.CONTENT_LENGTH);
-        }
-        if (asset.html())
-        {
-            response.headers()
-                .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
-                .set("Referrer-Policy", "no-referrer");
         }
         exchange.write(GatewayCounters.Endpoint.LIVE, response, null, 0, 0, false);
     }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -49,6 +50,8 @@ public final class HeadlessChromium implements AutoCloseable
     private final WebSocket socket;
     private final AtomicInteger nextId = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    /** DevTools events (messages without an id) in the order they came. */
+    private final List<JsonNode> events = new CopyOnWriteArrayList<>();
 
     private HeadlessChromium(final Process process, final Path userDataDir, final WebSocket socket)
     {
@@ -142,10 +145,25 @@ public final class HeadlessChromium implements AutoCloseable
     /** Calls DevTools {@code method} with {@code params} (null: none) and returns its result. */
     public JsonNode call(final String method, final ObjectNode params, final Duration timeout) throws Exception
     {
+        return callInSession(null, method, params, timeout);
+    }
+
+    /**
+     * Calls {@code method} in the session of an attached target ({@code Target.setAutoAttach} with {@code flatten}:
+     * a Web Worker, say; its {@code sessionId} is in the {@code Target.attachedToTarget} {@link #events() event}), or
+     * in the page's own with a null {@code sessionId}.
+     */
+    public JsonNode callInSession(final String sessionId, final String method, final ObjectNode params,
+        final Duration timeout) throws Exception
+    {
         final int id = nextId.incrementAndGet();
         final CompletableFuture<JsonNode> response = new CompletableFuture<>();
         pending.put(id, response);
         final ObjectNode message = JSON.createObjectNode().put("id", id).put("method", method);
+        if (sessionId != null)
+        {
+            message.put("sessionId", sessionId);
+        }
         message.set("params", params == null ? JSON.createObjectNode() : params);
         socket.sendText(JSON.writeValueAsString(message), true).join();
         final JsonNode reply = response.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -181,6 +199,12 @@ public final class HeadlessChromium implements AutoCloseable
         return usage.path("usedSize").asLong() + usage.path("backingStorageSize").asLong();
     }
 
+    /** The DevTools events received so far (those of domains the page has enabled), oldest first. */
+    public List<JsonNode> events()
+    {
+        return List.copyOf(events);
+    }
+
     private void onMessage(final String text)
     {
         try
@@ -193,6 +217,10 @@ public final class HeadlessChromium implements AutoCloseable
                 {
                     future.complete(message);
                 }
+            }
+            else
+            {
+                events.add(message);
             }
         }
         catch (final IOException ex)
