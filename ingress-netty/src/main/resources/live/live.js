@@ -214,18 +214,21 @@
     s.frames++;
     s.lastUs = frame.timestamp_us;
     s.seenAtMs = Date.now();
+    // lap_number and sector are optional per frame (the envelope schema): a frame without them is on the current lap
+    // and sector, so only a number changes them.
     const lap = frame.lap_number ?? null;
-    if (lap !== s.lap) {
+    if (lap !== null && lap !== s.lap) {
       // A trace starts only where a lap is seen to begin: the first lap seen may have begun before the page did.
       const seenToBegin = s.lap !== null;
       s.lap = lap;
+      s.sector = null;
       s.lapStartUs = frame.timestamp_us;
       if (s === selected) {
         startTrace(s, seenToBegin ? lap : null, frame.timestamp_us);
         lapsDirty = true;
       }
     }
-    s.sector = frame.sector ?? null;
+    if (frame.sector != null) s.sector = frame.sector;
     if (s !== selected) return;
     const samples = frame.samples || {};
     for (const name in samples) {

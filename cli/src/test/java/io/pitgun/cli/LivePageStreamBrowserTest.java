@@ -1,0 +1,135 @@
+package io.pitgun.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pitgun.gateway.GatewayConfig;
+import io.pitgun.gateway.GatewayServer;
+import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.GatewayClient;
+import io.pitgun.testsupport.HeadlessChromium;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The live page (docs/live.md) in headless Chromium against a real gateway fed envelopes the test writes itself,
+ * for what the car simulator never sends: frames without a lap number.
+ */
+class LivePageStreamBrowserTest
+{
+    private static final Duration SCRIPT = Duration.ofSeconds(20);
+    private static final long START_US = 1_800_000_000_000_000L;
+    private static final long STEP_US = 10_000;
+
+    @TempDir
+    Path dataDir;
+
+    private static GatewayServer gateway(final Path dataDir, final Map<GatewaySetting, String> more) throws Exception
+    {
+        final Map<GatewaySetting, String> flags = new EnumMap<>(GatewaySetting.class);
+        flags.putAll(more);
+        flags.put(GatewaySetting.BIND, "127.0.0.1:0");
+        flags.put(GatewaySetting.DATA_DIR, dataDir.toString());
+        flags.put(GatewaySetting.RATE_LIMIT, "0");
+        return GatewayServer.start(GatewayConfig.resolve(Map.of(), flags));
+    }
+
+    private static JsonNode eval(final HeadlessChromium browser, final String script) throws Exception
+    {
+        return browser.evaluate(script, SCRIPT);
+    }
+
+    /** One {@code telemetry.sample_batch} envelope of {@code frames} (JSON objects, comma-separated). */
+    private static String envelope(final UUID session, final CharSequence frames)
+    {
+        return "[{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":\"" + UUID.randomUUID() +
+            "\",\"ts\":\"2026-04-11T12:43:44.279Z\",\"player_id\":\"7d16dde5-88a6-4b47-8cd8-c711601cd61f\"," +
+            "\"session_id\":\"" + session + "\",\"event_type\":\"telemetry.sample_batch\",\"payload\":{\"frames\":[" +
+            frames + "]}}]";
+    }
+
+    /** Frame {@code sequence}, {@code i} of its lap: distance grows through the lap, speed differs per lap. */
+    private static String frame(final long sequence, final Integer lap, final int i)
+    {
+        return "{\"sequence\":" + sequence + ",\"timestamp_us\":" + (START_US + sequence * STEP_US) +
+            (lap == null ? "" : ",\"lap_number\":" + lap + ",\"sector\":" + (i / 34)) +
+            ",\"samples\":{\"Speed\":" + (100 + i + (lap == null ? 0 : lap)) + ",\"Lap_Distance\":" + (i * 50.0) + "}}";
+    }
+
+    private static void send(final GatewayClient client, final UUID session, final CharSequence frames)
+        throws Exception
+    {
+        final int status = client.beacon(envelope(session, frames)).statusCode();
+        assertEquals(202, status, "POST /beacon");
+    }
+
+    /**
+     * lap_number is optional per frame: one without it is on the current lap. Before, the page took every such
+     * frame for a lap change (to "no lap" and back), so a stream where every other frame had no lap number showed
+     * lap "–", a lap time of 0:00.000, every lap "(partial)", no traces and no comparison.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldKeepTheCurrentLapThroughFramesWithoutALapNumber() throws Exception
+    {
+        final Path chromium = HeadlessChromium.requireExecutable();
+        final GatewayServer server = gateway(dataDir, Map.of());
+        final GatewayClient client = new GatewayClient(server.address().getPort());
+        final UUID session = UUID.randomUUID();
+        final int laps = 6;
+        final int perLap = 100;
+        try (HeadlessChromium browser = HeadlessChromium.launch(chromium,
+            "http://127.0.0.1:" + server.address().getPort() + "/live", 1400, 1200))
+        {
+            Await.until("the page is loaded and subscribed", () ->
+                eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().equals("live"));
+            long sequence = 0;
+            for (int lap = 1; lap <= laps; lap++)
+            {
+                final StringBuilder frames = new StringBuilder();
+                for (int i = 0; i < perLap; i++, sequence++)
+                {
+                    frames.append(i == 0 ? "" : ",").append(frame(sequence, sequence % 2 == 0 ? lap : null, i));
+                }
+                send(client, session, frames);
+            }
+            final long total = sequence;
+            Await.until("the page receives every frame and the lap summaries of laps 1.." + (laps - 1), () -> eval(
+                browser, "pitgunLive.framesReceived() === " + total + " && pitgunLive.laps().length === " +
+                    (laps - 1)).asBoolean());
+
+            assertEquals(laps, eval(browser, "pitgunLive.sessions()[0].lap").asInt(), "the session's lap");
+            assertEquals(String.valueOf(laps), eval(browser,
+                "document.getElementById('current-lap').textContent").asText(), "the current lap shown");
+            // The running lap is the last one's 100 frames, 10 ms apart, not the 0 s of a lap that just began.
+            assertEquals("0:00.990", eval(browser,
+                "document.getElementById('current-lap-time').textContent").asText(), "the running lap time");
+            final JsonNode rows = eval(browser, "[...document.querySelectorAll('#laps tbody tr')]" +
+                ".map(tr => tr.cells[0].textContent)");
+            assertEquals("[\"1\",\"2\",\"3\",\"4\",\"5\"]", rows.toString(), "finished laps, none partial");
+            assertTrue(eval(browser, "pitgunLive.bestLap() !== null").asBoolean(), "a best lap");
+            // Lap 1 was not seen to begin (the page saw its first frame), laps 2 to 6 were: frames without a lap
+            // number are in the trace of the lap they belong to.
+            assertEquals("[{\"lap\":2,\"n\":100},{\"lap\":3,\"n\":100},{\"lap\":4,\"n\":100},{\"lap\":5,\"n\":100}," +
+                "{\"lap\":6,\"n\":100}]", eval(browser,
+                "JSON.stringify(pitgunLive.traces().map(t => ({lap: t.lap, n: t.n})).sort((a, b) => a.lap - b.lap))")
+                .asText());
+            Await.until("the comparison computes a delta", () ->
+                eval(browser, "pitgunLive.comparison().finalDeltaS !== null").asBoolean());
+        }
+        finally
+        {
+            server.shutdown();
+        }
+    }
+}
