@@ -17,6 +17,8 @@
   const MAX_SESSIONS = 64;
   /** Lap rows kept per session. */
   const MAX_LAP_ROWS = 500;
+  /** Gaps (disconnections) remembered per session. */
+  const MAX_GAPS = 32;
   const DISTANCE_CHANNELS = ['Lap_Distance', 'lap_distance', 'LapDistance'];
   // sim.v1 names, then the F1 game's (f1-25.v1: Throttle, Brake), then lower-case ones.
   const DEFAULT_CHANNELS = ['Speed', 'Throttle_Position', 'Brake_Pedal', 'Power_kW', 'Throttle', 'Brake', 'speed',
@@ -39,6 +41,13 @@
   let selected = null;
   let socket = null;
   let reconnectMs = 500;
+  /** When the last message came: what a disconnection cost starts after it. */
+  let lastMessageMs = 0;
+  /**
+   * A disconnection not yet reported by a reconnection: {sinceMs: the last message received (or the connection's
+   * opening), slow: the gateway's close said the page fell behind}.
+   */
+  let outage = null;
   let framesReceived = 0;
   let insightsReceived = 0;
   let dirty = false;
@@ -178,6 +187,9 @@
       key, sessionId: frame.session_id, sourceId: frame.source_id ?? 0, playerId: frame.player_id,
       frames: 0, firstUs: frame.timestamp_us, lastUs: frame.timestamp_us, lap: null, sector: null,
       lapStartUs: frame.timestamp_us, laps: new Map(), seenAtMs: Date.now(),
+      // Stretches of the session the page did not receive (disconnected): {fromUs, toUs, lap}; gapFromUs is set
+      // at a disconnection and closed by the session's next frame.
+      gaps: [], gapFromUs: null,
       // Only the selected session keeps samples (ring and lap traces).
       ring: null, traces: new Map(), trace: null, channelNames: new Set(),
     };
@@ -211,6 +223,16 @@
   function onFrame(frame) {
     framesReceived++;
     const s = session(frame);
+    // The first frame after a disconnection: the frames in between were not received. The lap in progress has a
+    // hole, so its trace is dropped (never compared), and a lap that began meanwhile was not seen to begin.
+    const resumed = s.gapFromUs !== null;
+    if (resumed) {
+      s.gaps.push({ fromUs: s.gapFromUs, toUs: frame.timestamp_us, lap: s.lap });
+      if (s.gaps.length > MAX_GAPS) s.gaps.shift();
+      s.gapFromUs = null;
+      if (s.trace !== null) { s.traces.delete(s.trace.lap); s.trace = null; }
+      if (s === selected) { lapsDirty = true; compareDirty = true; }
+    }
     s.frames++;
     s.lastUs = frame.timestamp_us;
     s.seenAtMs = Date.now();
@@ -219,7 +241,7 @@
     const lap = frame.lap_number ?? null;
     if (lap !== null && lap !== s.lap) {
       // A trace starts only where a lap is seen to begin: the first lap seen may have begun before the page did.
-      const seenToBegin = s.lap !== null;
+      const seenToBegin = s.lap !== null && !resumed;
       s.lap = lap;
       s.sector = null;
       s.lapStartUs = frame.timestamp_us;
@@ -322,6 +344,7 @@
   }
 
   function onMessage(event) {
+    lastMessageMs = Date.now();
     let message;
     try { message = JSON.parse(event.data); } catch (e) { return; }
     if (message.type === 'derived_frame' && message.frame) onFrame(message.frame);
@@ -338,11 +361,29 @@
     setStatus('connecting…', '');
     const ws = new WebSocket(scheme + location.host + '/ws?subscribe=derived', protocols);
     socket = ws;
-    ws.onopen = () => { reconnectMs = 500; setStatus('live', 'up'); };
+    let openedMs = 0;
+    ws.onopen = () => {
+      reconnectMs = 500;
+      openedMs = Date.now();
+      if (outage === null) { setStatus('live', 'up'); return; }
+      // The stream is live only: what the gateway sent while the page was away is not sent again.
+      setStatus('live — reconnected ' + clock(openedMs) + (outage.slow ?
+        '; the gateway had dropped the page as too slow: data it sent after ' :
+        ' after a disconnection: anything the gateway sent after ') + clock(outage.sinceMs) + ' was missed', 'warn');
+      outage = null;
+    };
     ws.onmessage = onMessage;
     ws.onclose = (e) => {
       if (socket !== ws) return;
       socket = null;
+      if (openedMs > 0) {
+        // The gateway closes a subscriber that fell behind with 1008 "subscriber too slow…" (docs/gateway.md), but
+        // that close frame queues behind what the page has not read and may be cut off (1006): any disconnection
+        // after being live may have lost data, and only the close says for sure that some was.
+        const slow = e.code === 1008 && e.reason.startsWith('subscriber too slow');
+        outage = { sinceMs: Math.max(lastMessageMs, openedMs), slow: slow || (outage !== null && outage.slow) };
+        for (const s of sessions.values()) if (s.gapFromUs === null) s.gapFromUs = s.lastUs;
+      }
       const hint = e.code === 1006 && !token ? ' (with --tokens-file: enter a token with subscribe)' :
         e.code === 1008 ? ' (' + (e.reason || 'policy') + ')' : '';
       setStatus('disconnected' + hint + '; retrying', 'down');
@@ -350,6 +391,9 @@
       reconnectMs = Math.min(reconnectMs * 2, 10000);
     };
   }
+
+  /** HH:MM:SS, local time. */
+  function clock(ms) { return new Date(ms).toTimeString().slice(0, 8); }
 
   function setStatus(text, cls) {
     const el = $('status');
@@ -538,7 +582,10 @@
     const best = bestLap(s);
     const rows = [...s.laps.values()].sort((a, b) => a.lap - b.lap);
     const fragment = document.createDocumentFragment();
+    let gap = 0;
     for (const row of rows) {
+      // A gap goes before the lap in progress when it began: the summaries of the laps that ended in it were missed.
+      while (gap < s.gaps.length && (s.gaps[gap].lap ?? -1) <= row.lap) fragment.appendChild(gapRow(s, s.gaps[gap++]));
       const tr = document.createElement('tr');
       tr.dataset.lap = row.lap;
       tr.dataset.timeS = row.timeS;
@@ -555,8 +602,21 @@
       }
       fragment.appendChild(tr);
     }
+    while (gap < s.gaps.length) fragment.appendChild(gapRow(s, s.gaps[gap++]));
     body.textContent = '';
     body.appendChild(fragment);
+  }
+
+  /** A row saying which stretch of the session (t as on the strip charts) the page did not receive. */
+  function gapRow(s, g) {
+    const tr = document.createElement('tr');
+    tr.className = 'gap';
+    const td = document.createElement('td');
+    td.colSpan = 5;
+    td.textContent = 'not received (disconnected): t ' + ((g.fromUs - s.firstUs) / 1e6).toFixed(3) + '–' +
+      ((g.toUs - s.firstUs) / 1e6).toFixed(3) + ' s';
+    tr.appendChild(td);
+    return tr;
   }
 
   /** " (out, invalid)", " (partial)" or nothing: what a lap's number is followed by in the table and the selects. */
@@ -769,5 +829,6 @@
     ringSize: () => (selected === null || selected.ring === null ? 0 : selected.ring.size),
     comparison: () => ({ ...comparison }),
     policyViolations: () => policyViolations.slice(),
+    gaps: () => (selected === null ? [] : selected.gaps.map((g) => ({ ...g }))),
   };
 })();
