@@ -52,6 +52,11 @@ final class PartitionedFrameWriter implements AutoCloseable
     private final Map<String, String> provenance;
     /** By session (live) or session and hour (export), least recently written first. */
     private final LinkedHashMap<String, OpenFile> open = new LinkedHashMap<>(16, 0.75f, true);
+    /**
+     * Files begun per session and hour, for numbering an export's parts. Not kept by the live writer, which numbers
+     * after the files already there anyway: it runs for as long as the gateway, and an entry per session it ever
+     * wrote grew its heap for good (two per session, with the derived table's writer).
+     */
     private final Map<String, Integer> partsWritten = new HashMap<>();
     private final List<ExportedFile> files = new ArrayList<>();
     private final Consumer<ExportedFile> completed;
@@ -181,7 +186,7 @@ final class PartitionedFrameWriter implements AutoCloseable
     {
         final String hourName = HOUR.format(Instant.ofEpochSecond(hour * 3600));
         final String key = session + '/' + hourName;
-        int part = partsWritten.merge(key, 1, Integer::sum) - 1;
+        int part = numberAfterExisting ? 0 : partsWritten.merge(key, 1, Integer::sum) - 1;
         final Path directory = root.resolve(session);
         Files.createDirectories(directory);
         String name = hourName + (part == 0 ? "" : "." + part) + format.extension();
@@ -190,7 +195,10 @@ final class PartitionedFrameWriter implements AutoCloseable
             part++;
             name = hourName + "." + part + format.extension();
         }
-        partsWritten.put(key, part + 1);
+        if (!numberAfterExisting)
+        {
+            partsWritten.put(key, part + 1);
+        }
         final Path target = directory.resolve(name);
         if (Files.exists(target))
         {
@@ -228,6 +236,12 @@ final class PartitionedFrameWriter implements AutoCloseable
     List<ExportedFile> files()
     {
         return files;
+    }
+
+    /** Sessions and hours whose part numbers are kept (tests: none for the live writer). */
+    int partNumbersKept()
+    {
+        return partsWritten.size();
     }
 
     /** Completes every open file. */
