@@ -23,10 +23,16 @@ public final class SinkCounters
     private volatile int state;
     private volatile long retryDelayMs;
 
-    /** @param sink the sink's name, the {@code sink} label: {@code questdb}, {@code postgres} or {@code parquet}. */
+    /**
+     * A sink behind from now on until its follower first reports it caught up: a start-up scan (of files written
+     * before, of what a database holds) is not "caught up" however long it takes.
+     *
+     * @param sink the sink's name, the {@code sink} label: {@code questdb}, {@code postgres} or {@code parquet}.
+     */
     public SinkCounters(final String sink)
     {
         this.sink = sink;
+        this.behindSinceNs = System.nanoTime();
     }
 
     /** The sink's name ({@code questdb}, {@code postgres}). */
