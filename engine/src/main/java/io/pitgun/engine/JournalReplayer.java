@@ -172,6 +172,15 @@ public final class JournalReplayer
             return "cannot read the entry after " + after(follower.lastReadPosition()) + ": " +
                 journal.fault(ex).getMessage();
         }
+        catch (final RuntimeException ex)
+        {
+            final RuntimeException damage = journal.cutShort(ex); // Chronicle's own exception at a record cut off
+            if (damage == ex)
+            {
+                throw ex;
+            }
+            return "cannot read the entry after " + after(follower.lastReadPosition()) + ": " + damage.getMessage();
+        }
         final long read = follower.lastReadPosition();
         if (lastUnknown != null)
         {

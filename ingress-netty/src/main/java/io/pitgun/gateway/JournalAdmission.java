@@ -78,6 +78,10 @@ final class JournalAdmission
             return "the journal stage has stopped (" + pipeline.journalFailure().map(Throwable::getMessage)
                 .orElse("unknown") + "); nothing can be journaled until the gateway restarts";
         }
+        if (guard.usableBytes() < 0)
+        {
+            return "the journal's file system has " + guard.shortage(); // says why, and that space will not help
+        }
         return "the journal's file system has " + guard.shortage() + " (" +
             GatewaySetting.JOURNAL_MIN_FREE_BYTES.envName() + "); ingestion resumes by itself when space is freed";
     }

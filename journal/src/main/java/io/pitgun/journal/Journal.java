@@ -300,6 +300,23 @@ public final class Journal implements AutoCloseable
         {
             throw fault(ex);
         }
+        catch (final RuntimeException ex)
+        {
+            // Chronicle's search for the end may also throw (its reading of a record cut off whose header claims
+            // more than the file holds: "Failed to acquireByteStore ..."), depending on where the cut falls.
+            throw cutShort(ex);
+        }
+    }
+
+    /**
+     * What a Chronicle exception on reading means when a cycle file is cut short: the damage, named as
+     * {@link #fault} names it; the exception itself when no file is cut (not this kind of damage).
+     */
+    public RuntimeException cutShort(final RuntimeException ex)
+    {
+        return CutCycleFiles.describe(config.directory()) == null ? ex : new JournalDamagedException(
+            config.directory() + ": DAMAGED: " + CutCycleFiles.describeFault(config.directory(), ex) +
+            "; nothing after the fault was read", ex);
     }
 
     private long lastPosition()

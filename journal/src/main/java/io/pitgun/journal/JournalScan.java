@@ -143,8 +143,8 @@ public final class JournalScan implements JournalEntryHandler
                 catch (final RuntimeException ex)
                 {
                     progress.onDone();
-                    return new Outcome(scan.delivered, next, "cannot read the entry: " + describe(ex), first,
-                        scan.lastKnown(last));
+                    return new Outcome(scan.delivered, next, "cannot read the entry: " +
+                        describe(journal.cutShort(ex)), first, scan.lastKnown(last));
                 }
                 catch (final InternalError ex)
                 {

@@ -201,10 +201,16 @@ public final class JournalSpaceGuard
     /**
      * How short the file system is, for messages: {@code "N bytes usable, below the headroom of M bytes"}, or, when
      * it is not below the headroom but what is to be written does not fit above it, {@code "N bytes usable, too few
-     * for what is to be written above the headroom of M bytes"}.
+     * for what is to be written above the headroom of M bytes"}; when the last measurement failed, why (the journal's
+     * directory deleted or unmounted: freeing space will not help).
      */
     public String shortage()
     {
+        if (usableBytes() == UNKNOWN)
+        {
+            return "no measurable space: " + measureFailure + " (was the journal's directory deleted or unmounted? " +
+                "freeing space will not bring it back; restart the gateway once it is there again)";
+        }
         final long usable = Math.max(0, usableBytes());
         return usable + " bytes usable, " + (usable < minFreeBytes ? "below the" :
             "too few for what is to be written above the") + " headroom of " + minFreeBytes + " bytes";

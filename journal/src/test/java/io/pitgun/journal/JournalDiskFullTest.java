@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -251,5 +252,20 @@ class JournalDiskFullTest
             }
         }
         return n[0];
+    }
+
+    @Test
+    void shouldSayTheSpaceCannotBeMeasuredRatherThanThatItIsShortWhenTheDirectoryIsGone()
+    {
+        // Before: a deleted journal directory read as "0 bytes usable, below the headroom", and the gateway told the
+        // operator that ingestion would resume once space was freed.
+        final JournalSpaceGuard guard = new JournalSpaceGuard(() ->
+        {
+            throw new java.nio.file.NoSuchFileException("/data/journal");
+        }, HEADROOM);
+        assertFalse(guard.hasRoomFor(1), "a failed measurement counts as no space");
+        final String shortage = guard.shortage();
+        assertTrue(shortage.contains("NoSuchFileException: /data/journal") && shortage.contains("deleted") &&
+            shortage.contains("freeing space will not"), shortage);
     }
 }
