@@ -16,6 +16,8 @@ final class AuditLog
     static final String LOGGER_NAME = "pitgun.audit";
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
+    /** The most characters of a client's text (path, forwarded-for headers) a line carries. */
+    static final int UNTRUSTED_TEXT_CHARS = 256;
 
     private AuditLog()
     {
@@ -26,12 +28,16 @@ final class AuditLog
         return LOG.isInfoEnabled();
     }
 
-    static void request(final String peer, final String tokenId, final String forwardedFor, final String realIp, final String method,
-        final String path, final int status, final RejectReason reason, final long bytesIn, final int envelopes,
-        final int frames, final long durationUs)
+    /**
+     * @param suppressedBefore lines of refused requests without a token left out since the last line
+     *                         ({@link AuditBudget}); 0 adds nothing.
+     */
+    static void request(final String peer, final String tokenId, final String forwardedFor, final String realIp,
+        final String method, final String path, final int status, final RejectReason reason, final long bytesIn,
+        final int envelopes, final int frames, final long durationUs, final long suppressedBefore)
     {
         line(peer, tokenId, forwardedFor, realIp, method, path, status, reason, bytesIn, envelopes, frames, durationUs,
-            null);
+            null, suppressedBefore);
     }
 
     /**
@@ -44,12 +50,13 @@ final class AuditLog
         final long durationUs)
     {
         line(peer, tokenId, forwardedFor, realIp, "GET", path, 101, null, bytesIn, envelopes, frames, durationUs,
-            closed);
+            closed, 0);
     }
 
     private static void line(final String peer, final String tokenId, final String forwardedFor, final String realIp,
         final String method, final String path, final int status, final RejectReason reason, final long bytesIn,
-        final long envelopes, final long frames, final long durationUs, final String closed)
+        final long envelopes, final long frames, final long durationUs, final String closed,
+        final long suppressedBefore)
     {
         if (!LOG.isInfoEnabled())
         {
@@ -63,13 +70,13 @@ final class AuditLog
         JsonText.key(out, "token_id");
         JsonText.quote(out, tokenId).append(',');
         JsonText.key(out, "x_forwarded_for");
-        JsonText.quote(out, forwardedFor).append(',');
+        JsonText.quote(out, cut(forwardedFor)).append(',');
         JsonText.key(out, "x_real_ip");
-        JsonText.quote(out, realIp).append(',');
+        JsonText.quote(out, cut(realIp)).append(',');
         JsonText.key(out, "method");
         JsonText.quote(out, method).append(',');
         JsonText.key(out, "path");
-        JsonText.quote(out, path.length() > 256 ? path.substring(0, 256) : path).append(',');
+        JsonText.quote(out, cut(path)).append(',');
         JsonText.key(out, "status").append(status).append(',');
         JsonText.key(out, "reason");
         JsonText.quote(out, reason == null ? null : reason.label()).append(',');
@@ -83,6 +90,17 @@ final class AuditLog
             JsonText.key(out, "closed");
             JsonText.quote(out, closed);
         }
+        if (suppressedBefore > 0)
+        {
+            out.append(',');
+            JsonText.key(out, "suppressed_before").append(suppressedBefore);
+        }
         LOG.info(out.append('}').toString());
+    }
+
+    /** A client's text as a line carries it: at most {@link #UNTRUSTED_TEXT_CHARS} characters (null stays null). */
+    private static String cut(final String text)
+    {
+        return text == null || text.length() <= UNTRUSTED_TEXT_CHARS ? text : text.substring(0, UNTRUSTED_TEXT_CHARS);
     }
 }

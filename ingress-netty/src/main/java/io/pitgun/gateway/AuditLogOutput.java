@@ -78,8 +78,12 @@ final class AuditLogOutput implements AutoCloseable
             }
             catch (final IOException | RuntimeException ex)
             {
+                // A NoSuchFileException's message is only the path: name what is missing.
+                final String why = ex instanceof java.nio.file.NoSuchFileException ?
+                    "its directory " + Path.of(target).toAbsolutePath().getParent() + " does not exist" :
+                    ex instanceof java.nio.file.AccessDeniedException ? "permission denied" : ex.toString();
                 throw new GatewayConfigException(java.util.List.of(GatewaySetting.AUDIT_LOG.label() +
-                    ": cannot write " + target + ": " + ex.getMessage()));
+                    ": cannot write " + target + ": " + why));
             }
             final QueueAppender queued = new QueueAppender(writer);
             queued.setContext(context);

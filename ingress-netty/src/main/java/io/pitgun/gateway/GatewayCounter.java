@@ -88,7 +88,9 @@ public enum GatewayCounter implements CounterDescriptor
     CONNECTION_ERRORS(36, "gateway: http connections closed by an error"),
     /** Frames not sent to a live subscriber's audience because it may read none of their channels (per audience
      *  and event loop). */
-    SUBSCRIBER_FRAMES_WITHHELD(37, "gateway: subscriber frames withheld, no readable channel");
+    SUBSCRIBER_FRAMES_WITHHELD(37, "gateway: subscriber frames withheld, no readable channel"),
+    /** Audit lines of refused requests without a token left out over their budget ({@code AuditBudget}). */
+    AUDIT_SUPPRESSED(38, "gateway: audit lines of refused requests without a token left out");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -66,6 +66,7 @@ public final class GatewayCounters
     final SharedCounter tokenReloads;
     final SharedCounter tokenReloadFailures;
     final SharedCounter auditDropped;
+    final SharedCounter auditSuppressed;
     final SharedCounter overloadWarningsSuppressed;
     /** Samples accepted outside a flag limit of the tuning policy. */
     final SharedCounter tuningFlaggedSamples;
@@ -135,6 +136,7 @@ public final class GatewayCounters
         tokenReloads = new SharedCounter(byId[GatewayCounter.TOKEN_RELOADS.id()]);
         tokenReloadFailures = new SharedCounter(byId[GatewayCounter.TOKEN_RELOAD_FAILURES.id()]);
         auditDropped = new SharedCounter(byId[GatewayCounter.AUDIT_DROPPED.id()]);
+        auditSuppressed = new SharedCounter(byId[GatewayCounter.AUDIT_SUPPRESSED.id()]);
         registryQueueDepth = new SharedGauge(byId[GatewayCounter.REGISTRY_QUEUE_RECORDS.id()]);
         ackCallbackFailures = new SharedCounter(byId[GatewayCounter.ACK_CALLBACK_FAILURES.id()]);
         ackRoomWaits = new SharedCounter(byId[GatewayCounter.ACK_ROOM_WAITS.id()]);

@@ -165,6 +165,8 @@ final class GatewayMetrics
             "Times the token file changed but could not be read or was gone (logged).", counters.tokenReloadFailures);
         counter(w, "pitgun_gateway_audit_lines_dropped_total",
             "Audit lines the audit-log file could not take (queue full or write failed).", counters.auditDropped);
+        counter(w, "pitgun_gateway_audit_lines_suppressed_total", "Audit lines of refused requests without a token " +
+            "left out over their budget (200 a second); the next line written counts them.", counters.auditSuppressed);
         gauge(w, "pitgun_gateway_run_registry_queue_records", "Run-registry records waiting to be posted.",
             counters.registryQueueDepth.get());
         w.family("pitgun_gateway_ws_closes_total", "counter", "WebSocket connections ended, by why.");

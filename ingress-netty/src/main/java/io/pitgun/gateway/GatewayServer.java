@@ -100,6 +100,7 @@ public final class GatewayServer implements AutoCloseable
     private final DictionaryDocuments dictionaryDocuments;
     private final SchemaCatalog schemas = SchemaCatalog.standard();
     private final ClasspathResources solverFiles = new ClasspathResources("solver", GatewayServer.class.getClassLoader());
+    private final AuditBudget auditBudget;
     private final LivePage livePage = new LivePage(GatewayServer.class.getClassLoader());
     private final RunRegistryMirror registryMirror;
     /** Where AUDIT_LOG sends the audit log, or null (the logging configuration decides). */
@@ -165,6 +166,7 @@ public final class GatewayServer implements AutoCloseable
         }
         final PipelineCounters pipelineCounters = new PipelineCounters(countersFile.manager());
         this.counters = new GatewayCounters(countersFile.manager());
+        this.auditBudget = new AuditBudget(counters.auditSuppressed);
         final Integer maxSources = frameLimits().maxSourcesPerSession();
         this.sessionSources = maxSources == null ? null : new SessionSourceLimit(maxSources,
             MAX_SOURCE_TRACKED_SESSIONS, counters.sessionSourceEvictions::increment);
@@ -569,6 +571,12 @@ public final class GatewayServer implements AutoCloseable
     SchemaCatalog schemas()
     {
         return schemas;
+    }
+
+    /** The budget of audit lines for refused requests without a token. */
+    AuditBudget auditBudget()
+    {
+        return auditBudget;
     }
 
     ClasspathResources solverFiles()

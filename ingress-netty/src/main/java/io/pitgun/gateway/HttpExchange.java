@@ -343,12 +343,20 @@ final class HttpExchange
         {
             return;
         }
+        final long now = System.nanoTime();
+        final AuditBudget budget = server.auditBudget();
+        final long suppressedBefore = status >= 400 && tokenId == null ? budget.takeForRefused(now) :
+            budget.takeSuppressed();
+        if (suppressedBefore < 0)
+        {
+            return; // over the budget of refused requests without a token: counted, and named by the next line
+        }
         AuditLog.request(peer, tokenId,
             head == null ? null : head.headers().get("X-Forwarded-For"),
             head == null ? null : head.headers().get("X-Real-IP"),
             head == null ? "?" : head.method().name(), path, status, reason,
             request == null ? 0 : request.content().readableBytes(), envelopes, frames,
-            TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNs));
+            TimeUnit.NANOSECONDS.toMicros(now - startNs), suppressedBefore);
     }
 
     private static FullHttpResponse response(final int status, final String contentType, final byte[] body)

@@ -132,4 +132,75 @@ class GatewayAuditLogIntegrationTest
         assertEquals(2, closed.get("envelopes").asInt(), closed.toString());
         assertEquals(5, closed.get("frames").asInt(), closed.toString());
     }
+
+    @Test
+    void shouldKeepAFloodOfRefusedRequestsWithoutATokenFromErasingTheAuditLog() throws Exception
+    {
+        // Before: every refused request wrote a line carrying its 11 KB X-Forwarded-For, and one client with no
+        // token filled the five rotated files in about 6 s, erasing every earlier line.
+        final Path audit = dir.resolve("audit.log");
+        final int requests = AuditBudget.BURST + 1_000;
+        final String forwardedFor = "10.0.0.1, ".repeat(200);
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.AUDIT_LOG, audit.toString())))
+        {
+            final long started = System.nanoTime();
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.uri("/").getPort()))
+            {
+                final byte[] request = ("GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + forwardedFor +
+                    "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                final java.io.OutputStream out = socket.getOutputStream();
+                final java.io.InputStream in = socket.getInputStream();
+                final byte[] buffer = new byte[1 << 16];
+                int answered = 0;
+                int sent = 0;
+                final byte[] status = "HTTP/1.1 404".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                int matched = 0;
+                while (answered < requests)
+                {
+                    while (sent < requests && sent - answered < 32) // pipelined, a bounded number in flight
+                    {
+                        out.write(request);
+                        sent++;
+                    }
+                    out.flush();
+                    final int n = in.read(buffer);
+                    assertTrue(n > 0, "the gateway closed the connection after " + answered + " answers");
+                    for (int i = 0; i < n; i++)
+                    {
+                        matched = buffer[i] == status[matched] ? matched + 1 : buffer[i] == status[0] ? 1 : 0;
+                        if (matched == status.length)
+                        {
+                            answered++;
+                            matched = 0;
+                        }
+                    }
+                }
+            }
+            final double seconds = (System.nanoTime() - started) / 1e9;
+            // The next line written, whatever its request, says how many were left out before it.
+            assertEquals(200, gateway.get("/health").statusCode(), "a line with a status below 400 is written");
+            final double suppressed = gateway.metric("pitgun_gateway_audit_lines_suppressed_total");
+            assertTrue(suppressed >= requests - AuditBudget.BURST - AuditBudget.LINES_PER_SECOND * (seconds + 1),
+                suppressed + " of " + requests + " in " + seconds + " s");
+            io.pitgun.testsupport.Await.until("the /health line written", () -> Files.readAllLines(audit).stream()
+                .anyMatch(line -> line.contains("\"/health\"")));
+            final List<String> lines = Files.readAllLines(audit);
+            long named = 0;
+            for (final String line : lines)
+            {
+                final JsonNode node = JSON.readTree(line);
+                named += node.has("suppressed_before") ? node.get("suppressed_before").asLong() : 0;
+            }
+            assertEquals((long)suppressed, named, "every line left out is named by a later one: the flood stays on " +
+                "record");
+            assertEquals(requests - (long)suppressed, lines.stream().filter(line -> line.contains("not_found")).count());
+            for (final String line : lines)
+            {
+                final JsonNode node = JSON.readTree(line);
+                assertTrue(node.get("x_forwarded_for").isNull() ||
+                    node.get("x_forwarded_for").asText().length() <= AuditLog.UNTRUSTED_TEXT_CHARS, line);
+            }
+        }
+    }
 }
