@@ -123,17 +123,9 @@ public final class JournalReplayer
         {
             return new Replayed(0, missing.describe());
         }
-        long last;
-        JournalDamagedException lastUnknown = null;
-        try
-        {
-            last = journal.lastIndex();
-        }
-        catch (final JournalDamagedException ex)
-        {
-            last = Journal.NO_INDEX;
-            lastUnknown = ex;
-        }
+        final Journal.LastIndex lastIndex = journal.lastIndexOrDamage(Journal.NO_INDEX);
+        final long last = lastIndex.index();
+        final JournalDamagedException lastUnknown = lastIndex.unknown();
         try (JournalFollower follower = new JournalFollower(journal, pipeline, recordedPositions, true))
         {
             final String readDamage = readChecked(journal, follower, progress, last, lastUnknown);

@@ -309,6 +309,30 @@ public final class Journal implements AutoCloseable
     }
 
     /**
+     * The journal's last index, and when finding it failed (a cycle file cut short), why: the journal tools then read
+     * in order as far as they can, without it.
+     *
+     * @param index   the last index ({@link #NO_INDEX} when empty), or {@code unknownIndex} when not found.
+     * @param unknown why it could not be found, or null.
+     */
+    public record LastIndex(long index, JournalDamagedException unknown)
+    {
+    }
+
+    /** {@link #lastIndex()}, or {@code unknownIndex} and why when finding it faulted. */
+    public LastIndex lastIndexOrDamage(final long unknownIndex)
+    {
+        try
+        {
+            return new LastIndex(lastIndex(), null);
+        }
+        catch (final JournalDamagedException ex)
+        {
+            return new LastIndex(unknownIndex, ex);
+        }
+    }
+
+    /**
      * What a Chronicle exception on reading means when a cycle file is cut short: the damage, named as
      * {@link #fault} names it; the exception itself when no file is cut (not this kind of damage).
      */

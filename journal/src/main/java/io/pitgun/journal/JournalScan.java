@@ -74,17 +74,9 @@ public final class JournalScan implements JournalEntryHandler
             }
         }
         final long first = journal.firstIndex();
-        long last;
-        JournalDamagedException lastUnknown = null;
-        try
-        {
-            last = journal.lastIndex();
-        }
-        catch (final JournalDamagedException ex)
-        {
-            last = Long.MAX_VALUE;
-            lastUnknown = ex;
-        }
+        final Journal.LastIndex lastIndex = journal.lastIndexOrDamage(Long.MAX_VALUE);
+        final long last = lastIndex.index();
+        final JournalDamagedException lastUnknown = lastIndex.unknown();
         final long from = fromIndex == Journal.NO_INDEX ? first : Math.max(fromIndex, first);
         final long to = toIndex == Journal.NO_INDEX ? last : Math.min(toIndex, last);
         final JournalScan scan = new JournalScan(from, to);
