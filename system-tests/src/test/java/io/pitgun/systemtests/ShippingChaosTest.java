@@ -685,7 +685,10 @@ class ShippingChaosTest
     /**
      * {@link #heldIndex} of a journal the live hive is writing, or {@link Journal#NO_INDEX} (look again) when
      * Chronicle refuses the read-only open for a moment: the writer holds the queue's metadata lock exclusively
-     * while it changes it ("Unable to claim exclusive shared lock"), which made one CI run's poll fail.
+     * while it changes it ("Unable to claim exclusive shared lock"), which made one CI run's poll fail. Likewise when
+     * one of Chronicle's own assertions (the tests run with -ea) fails in the read-only tailer's search for the end
+     * while the writer changes the queue ({@code StoreTailer.doToStart}, seen once in a fresh-clone CI run): a race
+     * of the reader with the writer, not a property of what the hive holds, which the next poll reads.
      */
     private static long heldIndexWhileWritten(final Path journalDirectory)
     {
@@ -696,6 +699,15 @@ class ShippingChaosTest
         catch (final JournalException ex)
         {
             if (String.valueOf(ex.getMessage()).contains("lock"))
+            {
+                return Journal.NO_INDEX;
+            }
+            throw ex;
+        }
+        catch (final AssertionError ex)
+        {
+            final StackTraceElement[] at = ex.getStackTrace();
+            if (at.length > 0 && at[0].getClassName().startsWith("net.openhft.chronicle.queue."))
             {
                 return Journal.NO_INDEX;
             }
