@@ -149,6 +149,34 @@ class GatewayConfigTest
     }
 
     @Test
+    void shouldNameTheShipSettingOfAnAddressAeronWouldRefuseAndOneSetWithoutShipTo()
+    {
+        // Before: Aeron's own words at start ("port out of range:99999", "unresolved - endpoint=999.0.0.1:0"), and a
+        // secret file or Aeron directory without SHIP_TO accepted without a word.
+        for (final String bad : new String[] {"aeron:udp?endpoint=127.0.0.1:99999", "aeron:udp?endpoint=999.0.0.1:0",
+            "aeron:udp?endpoint=127.0.0.1", "aeron:udp?control=10.0.0.1:70000|control-mode=dynamic"})
+        {
+            final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+                Map.of("PITGUN_GATEWAY_SHIP_TO", bad), Map.of()), bad);
+            assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_SHIP_TO (--ship-to): '" + bad + "'") &&
+                ex.getMessage().contains("must be host:port"), ex.getMessage());
+        }
+        final GatewayConfigException reply = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_SHIP_TO", "aeron:udp?endpoint=127.0.0.1:40456",
+                "PITGUN_GATEWAY_SHIP_REPLY", "aeron:udp?endpoint=999.0.0.1:0"), Map.of()));
+        assertTrue(reply.getMessage().contains("PITGUN_GATEWAY_SHIP_REPLY (--ship-reply)"), reply.getMessage());
+        for (final String good : new String[] {"aeron:udp?endpoint=127.0.0.1:40456", "aeron:udp?endpoint=hive.local:0",
+            "aeron:udp?endpoint=[::1]:40456|mtu=1408"})
+        {
+            assertTrue(GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_SHIP_TO", good), Map.of()).shipper().isPresent());
+        }
+        final GatewayConfigException alone = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_SHIP_SECRET_FILE", "/nonexistent"), Map.of()));
+        assertTrue(alone.getMessage().contains("PITGUN_GATEWAY_SHIP_SECRET_FILE (--ship-secret-file) is set but " +
+            "PITGUN_GATEWAY_SHIP_TO (--ship-to) is not"), alone.getMessage());
+    }
+
+    @Test
     void shouldAcceptTheDeprecatedRingSlotsVariableUnlessChannelCapacityIsSet()
     {
         assertEquals(64, GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_RING_SLOTS", "64"), Map.of()).channelCapacity());
