@@ -119,7 +119,13 @@ public final class SinkCounters
     /** An output the sink could not represent (logged by the sink). */
     public void onDropped()
     {
-        dropped++;
+        onDropped(1);
+    }
+
+    /** {@code count} outputs the sink could not represent (logged by the sink). */
+    public void onDropped(final long count)
+    {
+        dropped += count;
     }
 
     /** The journal position of the last frame written. */

@@ -16,6 +16,8 @@ import java.util.UUID;
 final class FrameRow
 {
     private final FrameTable table;
+    /** Each column's type, as the table lists it: read per sample, so kept in an array rather than looked up. */
+    private final DataType[] types;
     final long[] bits;
     final int[] valueTypes;
     final boolean[] present;
@@ -52,6 +54,11 @@ final class FrameRow
         bits = new long[columns];
         valueTypes = new int[columns];
         present = new boolean[columns];
+        types = new DataType[columns];
+        for (int column = 0; column < columns; column++)
+        {
+            types[column] = table.channels().get(column).type();
+        }
     }
 
     FrameTable table()
@@ -170,6 +177,6 @@ final class FrameRow
 
     DataType typeAt(final int column)
     {
-        return table.channels().get(column).type();
+        return types[column];
     }
 }

@@ -317,10 +317,7 @@ public final class LiveParquetSink implements SinkFollower
          */
         private void countOutOfType(final long index, final long samples, final boolean first)
         {
-            for (long i = 0; i < samples; i++)
-            {
-                counters.onDropped();
-            }
+            counters.onDropped(samples);
             if (first)
             {
                 LOG.warn("sink {}: journal index {}: {} sample(s) outside their channel's type left empty (every such " +
