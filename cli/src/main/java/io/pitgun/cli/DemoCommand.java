@@ -126,7 +126,8 @@ final class DemoCommand implements Callable<Integer>
         final Path dir = (dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("pitgun-demo-"))
             .toAbsolutePath();
         final Path manifest = copyManifest(dir);
-        final Path csv = rows != null ? slice(sample, dir.resolve("session-slice.csv"), rows) : sample.toAbsolutePath();
+        final Path csv = rows != null ? dir.resolve("session-slice.csv") : sample.toAbsolutePath();
+        final boolean cutShort = rows != null && slice(sample, csv, rows);
 
         out.println("pitgun demo: gateway with manifest demo-reference (power, tyre spread, brake balance, laps)");
         out.println("  data directory: " + dir);
@@ -184,7 +185,11 @@ final class DemoCommand implements Callable<Integer>
         out.print(stats.summary("http://127.0.0.1:" + server.address().getPort() + "/beacon"));
         out.println();
         out.println("Lap summaries (insight-contract/v1 lap_summary from the engine; lap 0 is the out-lap)");
-        out.print(LapSummaryTable.format(laps));
+        out.print(LapSummaryTable.format(laps, cutShort));
+        if (cutShort)
+        {
+            out.println("(partial): the lap --rows stopped the session in");
+        }
         out.println();
         out.println("Latency (µs)              count      p50      p90      p99    p99.9      max");
         for (final HdrFiles.Series s : series)
@@ -310,8 +315,11 @@ final class DemoCommand implements Callable<Integer>
         }
     }
 
-    /** The header and the first {@code rows} data rows of {@code source}. */
-    private static Path slice(final Path source, final Path target, final int rows) throws IOException
+    /**
+     * Writes the header and the first {@code rows} data rows of {@code source} to {@code target}; true if
+     * {@code source} has more rows (the session, and its last lap, were cut short).
+     */
+    private static boolean slice(final Path source, final Path target, final int rows) throws IOException
     {
         try (BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8);
              BufferedWriter writer = Files.newBufferedWriter(target, StandardCharsets.UTF_8))
@@ -323,8 +331,8 @@ final class DemoCommand implements Callable<Integer>
                 writer.newLine();
                 line = reader.readLine();
             }
+            return line != null && !line.isEmpty();
         }
-        return target;
     }
 
     /** One row of the latency table: a histogram of nanoseconds shown in microseconds. */
