@@ -377,6 +377,42 @@ class ManifestCommandTest
     }
 
     /**
+     * {@code integral} over frames whose time goes back once, through {@code manifest eval}, compiled and
+     * interpreted: the frame from the past is not used, so 25–30 ms is integrated once (1.45, not 1.575).
+     */
+    @Test
+    void shouldIntegrateEachSpanOfTimeOnceWhenAFrameGoesBackInTime() throws IOException
+    {
+        final Path manifest = Files.writeString(dir.resolve("integral.yaml"), String.join("\n",
+            "version: v1",
+            "name: distance",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - {name: Distance, expr: \"integral(Speed)\"}",
+            ""));
+        final Path frames = Files.writeString(dir.resolve("back.jsonl"), String.join("\n",
+            "{\"sequence\":1,\"timestamp_us\":0,\"samples\":{\"Speed\":10.0}}",
+            "{\"sequence\":2,\"timestamp_us\":30000,\"samples\":{\"Speed\":50.0}}",
+            "{\"sequence\":3,\"timestamp_us\":25000,\"samples\":{\"Speed\":30.0}}",
+            "{\"sequence\":4,\"timestamp_us\":40000,\"samples\":{\"Speed\":60.0}}",
+            ""));
+        for (final boolean interpreted : new boolean[] { false, true })
+        {
+            final CliRun run = interpreted ?
+                CliRun.of("manifest", "eval", manifest.toString(), "--input", frames.toString(), "--interpreter") :
+                CliRun.of("manifest", "eval", manifest.toString(), "--input", frames.toString());
+            assertEquals(0, run.exitCode(), run.err());
+            final String[] lines = run.out().strip().split("\\R");
+            assertEquals(4, lines.length, run.out());
+            final double at30ms = (10.0 + 50.0) * 0.5 * 0.03;
+            assertEquals(at30ms, JSON.readTree(lines[2]).get("samples").get("Distance").asDouble(), run.out());
+            assertEquals(at30ms + (50.0 + 60.0) * 0.5 * 0.01,
+                JSON.readTree(lines[3]).get("samples").get("Distance").asDouble(), 1e-12, "interpreted " + interpreted);
+        }
+    }
+
+    /**
      * The formulas see a sample as the gateway stores it: Torque_Nm is an {@code f32} channel, so 400.1 becomes the
      * float nearest it, and Power_kW is the gateway's value bit for bit. Before, eval computed with the double 400.1.
      */

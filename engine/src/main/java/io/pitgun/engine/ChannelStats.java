@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * Running statistics of one channel over one segment: count, first, last, min, max, sum, mean and population
  * standard deviation (Welford), and the time integral holding each sample until the next (unit × seconds).
- * Only finite values count. Keeps every value when percentiles are wanted (the array grows to the longest
+ * Only finite values count. A sample earlier than the latest one (a frame whose time went back) counts in every
+ * statistic but the integral and the time-weighted mean, which go on from the latest sample: taking it as the
+ * sample held from its time on would count the span it went back over twice (as {@code integral(x)} does not). Keeps every value when percentiles are wanted (the array grows to the longest
  * segment once, then is reused). Deterministic: plain IEEE arithmetic in a fixed order.
  */
 final class ChannelStats
@@ -21,7 +23,9 @@ final class ChannelStats
     private double m2;
     private double integral;
     private long firstTimestampUs;
-    private long lastTimestampUs;
+    /** The sample the integral holds: the latest in time so far, and its time. */
+    private double heldValue;
+    private long heldTimestampUs;
     private double[] values;
 
     ChannelStats(final boolean keepValues)
@@ -51,10 +55,17 @@ final class ChannelStats
             min = value;
             max = value;
             firstTimestampUs = timestampUs;
+            heldValue = value;
+            heldTimestampUs = timestampUs;
         }
         else
         {
-            integral += last * ((timestampUs - lastTimestampUs) / 1e6);
+            if (timestampUs >= heldTimestampUs)
+            {
+                integral += heldValue * ((timestampUs - heldTimestampUs) / 1e6);
+                heldValue = value;
+                heldTimestampUs = timestampUs;
+            }
             min = Math.min(min, value);
             max = Math.max(max, value);
         }
@@ -68,7 +79,6 @@ final class ChannelStats
         }
         count++;
         last = value;
-        lastTimestampUs = timestampUs;
         sum += value;
         final double delta = value - mean;
         mean += delta / count;
@@ -123,7 +133,7 @@ final class ChannelStats
     /** Integral over the covered duration, or NaN when the values cover no time. */
     double timeWeightedMean()
     {
-        final long durationUs = lastTimestampUs - firstTimestampUs;
+        final long durationUs = heldTimestampUs - firstTimestampUs;
         return durationUs > 0 ? integral / (durationUs / 1e6) : Double.NaN;
     }
 

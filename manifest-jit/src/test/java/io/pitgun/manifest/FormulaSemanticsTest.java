@@ -237,6 +237,32 @@ class FormulaSemanticsTest
         harness.assertDouble("Before", 20.0);
     }
 
+    /**
+     * A frame whose time went back is not used by {@code integral} or {@code derivative}: the next step is measured
+     * from the latest sample. Before, it became the new starting point, and the step after it added the span it went
+     * back over a second time (integral 1.425 rather than 1.3 here) and measured the derivative from it.
+     */
+    @Test
+    void shouldNotUseASampleWhoseTimeWentBackForIntegralOrDerivative() throws Exception
+    {
+        final Harness harness = new Harness(formulas(
+            "Accel", "derivative(Speed)", "f64",
+            "Distance", "integral(Speed)", "f64"));
+        harness.frame(0, "Speed", 10.0);
+        harness.frame(30_000, "Speed", 40.0);
+        final double at30ms = (10.0 + 40.0) * 0.5 * 0.03;
+        harness.assertDouble("Distance", at30ms);
+        harness.frame(30_000, "Speed", 50.0); // time did not move: adds nothing, the latest value is held
+        harness.assertDouble("Distance", at30ms);
+        harness.assertAbsent("Accel");
+        harness.frame(25_000, "Speed", 30.0); // time went back: not used
+        harness.assertDouble("Distance", at30ms);
+        harness.assertAbsent("Accel");
+        harness.frame(40_000, "Speed", 60.0);
+        harness.assertDouble("Distance", at30ms + (50.0 + 60.0) * 0.5 * 0.01);
+        harness.assertDouble("Accel", (60.0 - 50.0) * 1_000_000.0 / 10_000.0);
+    }
+
     @Test
     void shouldAverageExponentiallyAndOverAWindow() throws Exception
     {

@@ -3,7 +3,8 @@ package io.pitgun.manifest.runtime;
 /**
  * {@code derivative(x)}: change of x per second between x's previous sample and this one,
  * {@code (x - x_prev) * 1e6 / (t - t_prev)} with t in microseconds. Absent when x is absent, has no earlier sample,
- * or time did not move forward.
+ * or time did not move forward. A sample earlier than the one before it (a frame whose time went back) is not used:
+ * the next derivative is measured from the latest sample, as {@link IntegralState} measures its next step.
  */
 public final class DerivativeState extends FormulaState
 {
@@ -24,6 +25,10 @@ public final class DerivativeState extends FormulaState
         boolean hasResult = false;
         if (hasPrevious)
         {
+            if (timestampUs < previousTimestampUs)
+            {
+                return false;
+            }
             final long elapsedUs = timestampUs - previousTimestampUs;
             if (elapsedUs > 0)
             {

@@ -2,7 +2,10 @@ package io.pitgun.manifest.runtime;
 
 /**
  * {@code integral(x)}: running trapezoidal integral of x over time in seconds, starting at 0 on x's first sample.
- * A step in which time did not move forward adds nothing. Absent in frames where x is absent.
+ * A step in which time did not move forward adds nothing. A sample earlier than the one before it (a frame whose
+ * time went back) is not used at all: the next step is measured from the latest sample, so no span of time is
+ * added twice (taking it as the new starting point would add the span it went back over again). Absent in frames
+ * where x is absent.
  */
 public final class IntegralState extends FormulaState
 {
@@ -22,6 +25,10 @@ public final class IntegralState extends FormulaState
         }
         if (hasPrevious)
         {
+            if (timestampUs < previousTimestampUs)
+            {
+                return true;
+            }
             final long elapsedUs = timestampUs - previousTimestampUs;
             if (elapsedUs > 0)
             {
