@@ -158,16 +158,12 @@ public final class JournalReplayer
             // (JournalTailer): the other journal tools stop there too.
             return "cannot read the entry after " + after(follower.lastReadPosition()) + ": " + ex.getMessage();
         }
-        catch (final InternalError ex)
+        catch (final InternalError | RuntimeException ex)
         {
-            // A fault reading a mapped file (one cut short): the mapping is not read again.
-            return "cannot read the entry after " + after(follower.lastReadPosition()) + ": " +
-                journal.fault(ex).getMessage();
-        }
-        catch (final RuntimeException ex)
-        {
-            final RuntimeException damage = journal.cutShort(ex); // Chronicle's own exception at a record cut off
-            if (damage == ex)
+            // A fault reading a mapped file (one cut short: the mapping is not read again), or Chronicle's own
+            // exception at a record cut off.
+            final JournalDamagedException damage = journal.damageOf(ex);
+            if (damage == null)
             {
                 throw ex;
             }

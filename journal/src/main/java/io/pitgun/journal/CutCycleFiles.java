@@ -34,8 +34,8 @@ final class CutCycleFiles
     }
 
     /**
-     * What a fault reading the journal's mapped files ({@code fault}, an {@link InternalError}) means: the cut file
-     * and where, when one is found, else the fault's own words.
+     * What a fault reading the journal's mapped files ({@code fault}: an {@link InternalError}, or Chronicle's own
+     * exception at a record cut off) means: the cut file and where, when one is found, else the fault's own words.
      */
     static String describeFault(final Path directory, final Throwable fault)
     {

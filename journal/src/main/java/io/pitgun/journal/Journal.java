@@ -278,7 +278,7 @@ public final class Journal implements AutoCloseable
         }
         catch (final InternalError ex)
         {
-            throw fault(ex);
+            throw damageOf(ex); // never null for an InternalError
         }
         return index < 0 || index == Long.MAX_VALUE ? NO_INDEX : JournalEntryDescriptor.position(index, 0);
     }
@@ -296,15 +296,16 @@ public final class Journal implements AutoCloseable
         {
             return lastPosition();
         }
-        catch (final InternalError ex)
-        {
-            throw fault(ex);
-        }
-        catch (final RuntimeException ex)
+        catch (final InternalError | RuntimeException ex)
         {
             // Chronicle's search for the end may also throw (its reading of a record cut off whose header claims
             // more than the file holds: "Failed to acquireByteStore ..."), depending on where the cut falls.
-            throw cutShort(ex);
+            final JournalDamagedException damage = damageOf(ex);
+            if (damage == null)
+            {
+                throw ex;
+            }
+            throw damage;
         }
     }
 
@@ -330,17 +331,6 @@ public final class Journal implements AutoCloseable
         {
             return new LastIndex(unknownIndex, ex);
         }
-    }
-
-    /**
-     * What a Chronicle exception on reading means when a cycle file is cut short: the damage, named as
-     * {@link #fault} names it; the exception itself when no file is cut (not this kind of damage).
-     */
-    public RuntimeException cutShort(final RuntimeException ex)
-    {
-        return CutCycleFiles.describe(config.directory()) == null ? ex : new JournalDamagedException(
-            config.directory() + ": DAMAGED: " + CutCycleFiles.describeFault(config.directory(), ex) +
-            "; nothing after the fault was read", ex);
     }
 
     private long lastPosition()
@@ -388,18 +378,27 @@ public final class Journal implements AutoCloseable
         }
         catch (final InternalError ex)
         {
-            throw fault(ex);
+            throw damageOf(ex); // never null for an InternalError
         }
     }
 
     /**
-     * A fault reading a mapped cycle file (the JVM's {@link InternalError} for a SIGBUS, e.g. past the end of a file
-     * cut short) as the journal error the tools report, naming the file cut short when one is. The JVM stays usable
-     * but the mapping does not: callers stop reading this journal and close it.
+     * What a failure reading this journal's cycle files means when it is damage, as the journal error the tools
+     * report (naming the file cut short when one is), else null. Two kinds are damage:
+     * <ul>
+     * <li>an {@link InternalError}, always: the JVM's fault reading a mapped file (a SIGBUS, e.g. past the end of a
+     * file cut short). The JVM stays usable but the mapping does not: callers stop reading this journal and close
+     * it;</li>
+     * <li>a {@link RuntimeException} of Chronicle's when a cycle file is cut short (its reading of a record cut off,
+     * e.g. "Failed to acquireByteStore ..."): null when no file is, as it is then not this kind of damage.</li>
+     * </ul>
+     * Any other throwable is not damage: null.
      */
-    public JournalDamagedException fault(final InternalError ex)
+    public JournalDamagedException damageOf(final Throwable ex)
     {
-        return new JournalDamagedException(config.directory() + ": DAMAGED: " +
+        final boolean damaged = ex instanceof InternalError ||
+            ex instanceof RuntimeException && CutCycleFiles.describe(config.directory()) != null;
+        return !damaged ? null : new JournalDamagedException(config.directory() + ": DAMAGED: " +
             CutCycleFiles.describeFault(config.directory(), ex) + "; nothing after the fault was read", ex);
     }
 

@@ -111,7 +111,7 @@ public final class JournalScan implements JournalEntryHandler
             catch (final InternalError ex)
             {
                 progress.onDone();
-                return new Outcome(0, from, journal.fault(ex).getMessage(), first, scan.lastKnown(last));
+                return new Outcome(0, from, journal.damageOf(ex).getMessage(), first, scan.lastKnown(last));
             }
             long entries = 0;
             while (!scan.pastEnd)
@@ -132,19 +132,15 @@ public final class JournalScan implements JournalEntryHandler
                 {
                     throw ex; // the tool's output failed, not the journal
                 }
-                catch (final RuntimeException ex)
+                catch (final RuntimeException | InternalError ex)
                 {
+                    // Chronicle's own exception at a record cut off, or how the JVM reports a fault reading a mapped
+                    // file (an InternalError), e.g. when a damaged length or a file cut short sends Chronicle past
+                    // its end. The mapping is not to be read again: stop here.
                     progress.onDone();
+                    final JournalDamagedException damage = journal.damageOf(ex);
                     return new Outcome(scan.delivered, next, "cannot read the entry: " +
-                        describe(journal.cutShort(ex)), first, scan.lastKnown(last));
-                }
-                catch (final InternalError ex)
-                {
-                    // How the JVM reports a fault reading a mapped file, e.g. when a damaged length or a file cut
-                    // short sends Chronicle past its end. The mapping is not to be read again: stop here.
-                    progress.onDone();
-                    return new Outcome(scan.delivered, next, "cannot read the entry: " + journal.fault(ex).getMessage(),
-                        first, scan.lastKnown(last));
+                        describe(damage != null ? damage : ex), first, scan.lastKnown(last));
                 }
                 if (!read)
                 {
