@@ -38,11 +38,23 @@ public final class DataDirectoryLock implements AutoCloseable
     }
 
     /**
+     * Thrown when another process, or this one, holds the lock: the one failure that means the directory is in use,
+     * as opposed to one that cannot be created or locked at all (its parent missing and not creatable, not writable).
+     */
+    public static final class HeldException extends IllegalStateException
+    {
+        HeldException(final String message)
+        {
+            super(message);
+        }
+    }
+
+    /**
      * Creates the directory if needed and locks {@code fileName} in it.
      *
      * @param role what holds it, for the messages ("gateway", "hive").
-     * @throws IllegalStateException naming the directory and the file when another process, or this one, holds it,
-     *                               or when it cannot be locked.
+     * @throws HeldException         naming the directory and the file when another process, or this one, holds it.
+     * @throws IllegalStateException naming the directory and the file when it cannot be created or locked.
      */
     public static DataDirectoryLock acquire(final Path dataDirectory, final String fileName, final String role)
     {
@@ -58,7 +70,7 @@ public final class DataDirectoryLock implements AutoCloseable
         }
         if (!HELD.add(file))
         {
-            throw new IllegalStateException(dataDirectory + ": another " + role + " is running here, in this " +
+            throw new HeldException(dataDirectory + ": another " + role + " is running here, in this " +
                 "process (" + file + " is locked)");
         }
         FileChannel channel = null;
@@ -67,7 +79,7 @@ public final class DataDirectoryLock implements AutoCloseable
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             if (channel.tryLock() == null)
             {
-                throw new IllegalStateException(dataDirectory + ": another " + role + " is running here (" + file +
+                throw new HeldException(dataDirectory + ": another " + role + " is running here (" + file +
                     " is locked)");
             }
             return new DataDirectoryLock(file, channel);

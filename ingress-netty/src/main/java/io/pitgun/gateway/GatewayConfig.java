@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -246,7 +247,7 @@ public record GatewayConfig(
                 integer(GatewaySetting.SHIP_FLUSH_INTERVAL_MS),
                 integer(GatewaySetting.SHIP_STREAM_ID),
                 integer(GatewaySetting.SHIP_REPLY_STREAM_ID),
-                optional(GatewaySetting.SHIP_AERON_DIR).map(Path::of),
+                optional(GatewaySetting.SHIP_AERON_DIR).map(this::aeronDirectory),
                 idleStrategy(GatewaySetting.SHIP_IDLE_STRATEGY),
                 optional(GatewaySetting.TLS_CERT).map(Path::of),
                 optional(GatewaySetting.TLS_KEY).map(Path::of),
@@ -443,6 +444,50 @@ public record GatewayConfig(
                 }
             }
             return value;
+        }
+
+        /**
+         * SHIP_AERON_DIR as a path, after checking that the shipper can use it: its parent (where the media driver's
+         * lock file goes) a writable directory, or one that can be created under one. Before, the shipper found out
+         * at start, after the journal opened, and said the directory was "in use by another media driver". (The
+         * check reads only: the shipper creates the parent, and still says what it is if creating it fails.)
+         */
+        private Path aeronDirectory(final String value)
+        {
+            final GatewaySetting setting = GatewaySetting.SHIP_AERON_DIR;
+            final Path directory = Path.of(value);
+            final Path absolute = directory.toAbsolutePath().normalize();
+            final Path parent = absolute.getParent();
+            if (parent == null)
+            {
+                problems.add(setting.label() + ": " + absolute + " has no parent directory for the media driver's " +
+                    "lock file: give a directory under one");
+                return directory;
+            }
+            if (Files.exists(absolute) && !Files.isDirectory(absolute))
+            {
+                problems.add(setting.label() + ": " + absolute + " is not a directory");
+                return directory;
+            }
+            Path existing = parent;
+            while (existing != null && !Files.exists(existing))
+            {
+                existing = existing.getParent();
+            }
+            final String missing = parent.equals(existing) ? "" : "its parent " + parent + " does not exist and cannot " +
+                "be created: ";
+            if (existing == null || !Files.isDirectory(existing))
+            {
+                problems.add(setting.label() + ": " + absolute + ": " + missing + (existing == null ? "no directory " +
+                    "above it exists" : existing + " is not a directory"));
+            }
+            else if (!Files.isWritable(existing))
+            {
+                problems.add(setting.label() + ": " + absolute + ": " + (missing.isEmpty() ? "its parent " + parent +
+                    " is not writable (the media driver's lock file goes there)" : missing + existing +
+                    " is not writable"));
+            }
+            return directory;
         }
 
         private TlsProvider tlsProvider()

@@ -2,7 +2,12 @@ package io.pitgun.gateway;
 
 import io.pitgun.engine.AckMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class GatewayConfigTest
 {
@@ -174,6 +180,61 @@ class GatewayConfigTest
             Map.of("PITGUN_GATEWAY_SHIP_SECRET_FILE", "/nonexistent"), Map.of()));
         assertTrue(alone.getMessage().contains("PITGUN_GATEWAY_SHIP_SECRET_FILE (--ship-secret-file) is set but " +
             "PITGUN_GATEWAY_SHIP_TO (--ship-to) is not"), alone.getMessage());
+    }
+
+    /**
+     * SHIP_AERON_DIR under a parent that does not exist and cannot be created, or under something that is not a
+     * directory, is refused at start naming the setting and saying so; before, the gateway accepted it and the shipper
+     * then said the directory was "in use by another media driver". A parent that does not exist yet but can be
+     * created is taken: the shipper creates it.
+     */
+    @Test
+    void shouldRefuseAShipAeronDirectoryWhoseParentIsMissingAndCannotBeCreated(@TempDir final Path dir)
+        throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        final Map<String, Path> refused = Map.of(
+            "does not exist and cannot be created: " + file + " is not a directory", file.resolve("sub/aeron"),
+            ": " + file + " is not a directory", file.resolve("aeron"),
+            file + " is not a directory", file);
+        for (final Map.Entry<String, Path> bad : refused.entrySet())
+        {
+            final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+                Map.of("PITGUN_GATEWAY_SHIP_TO", "aeron:udp?endpoint=127.0.0.1:40456",
+                    "PITGUN_GATEWAY_SHIP_AERON_DIR", bad.getValue().toString()), Map.of()), bad.getValue().toString());
+            assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_SHIP_AERON_DIR (--ship-aeron-dir): " +
+                bad.getValue()) && ex.getMessage().contains(bad.getKey()), ex.getMessage());
+            assertFalse(ex.getMessage().contains("in use"), ex.getMessage());
+        }
+        final Path creatable = dir.resolve("not-yet/aeron");
+        assertEquals(creatable, GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_SHIP_TO",
+            "aeron:udp?endpoint=127.0.0.1:40456", "PITGUN_GATEWAY_SHIP_AERON_DIR", creatable.toString()), Map.of())
+            .shipper().orElseThrow().aeronDirectory());
+        assertFalse(Files.exists(creatable.getParent()), "the check only reads");
+    }
+
+    /** As above, for a parent that cannot be written (the media driver's lock file goes there). Not as root. */
+    @Test
+    void shouldRefuseAShipAeronDirectoryUnderAParentItCannotWrite(@TempDir final Path dir) throws IOException
+    {
+        final Path locked = Files.createDirectory(dir.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try
+        {
+            assumeFalse(Files.isWritable(locked), "root writes everywhere");
+            for (final Path bad : new Path[] {locked.resolve("aeron"), locked.resolve("sub/aeron")})
+            {
+                final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
+                    () -> GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_SHIP_TO", "aeron:udp?endpoint=127.0.0.1:40456",
+                        "PITGUN_GATEWAY_SHIP_AERON_DIR", bad.toString()), Map.of()), bad.toString());
+                assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_SHIP_AERON_DIR (--ship-aeron-dir): " + bad) &&
+                    ex.getMessage().contains(locked + " is not writable"), ex.getMessage());
+            }
+        }
+        finally
+        {
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     @Test

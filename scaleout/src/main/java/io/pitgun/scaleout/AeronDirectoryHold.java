@@ -25,7 +25,9 @@ final class AeronDirectoryHold implements AutoCloseable
 
     /**
      * @param role what runs the driver, for the message ("edge", "hive").
-     * @throws IllegalStateException when another process (or another driver in this one) holds the directory.
+     * @throws IllegalStateException when another process (or another driver in this one) holds the directory, or
+     *                               when its lock file cannot be made (the parent missing and not creatable, or not
+     *                               writable): each said as what it is.
      */
     static AeronDirectoryHold acquire(final Path aeronDirectory, final String role)
     {
@@ -35,11 +37,19 @@ final class AeronDirectoryHold implements AutoCloseable
             return new AeronDirectoryHold(
                 DataDirectoryLock.acquire(absolute.getParent(), absolute.getFileName() + ".lock", role));
         }
-        catch (final IllegalStateException ex)
+        catch (final DataDirectoryLock.HeldException ex)
         {
             throw new IllegalStateException("the Aeron directory " + absolute + " is in use by another media " +
                 "driver (" + ex.getMessage() + "): give each edge and hive its own (SHIP_AERON_DIR, pitgun hive " +
                 "--aeron-dir), or leave it to the default, named after the data directory", ex);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // Not in use: the lock file next to it could not be made (before, this too was said to be "in use").
+            throw new IllegalStateException("the Aeron directory " + absolute + " cannot be used: its lock file " +
+                "cannot be made in its parent " + absolute.getParent() + " (" + ex.getMessage() + "): the parent " +
+                "must be a writable directory, or one that can be created (SHIP_AERON_DIR, pitgun hive --aeron-dir)" +
+                ", or leave it to the default, named after the data directory", ex);
         }
     }
 

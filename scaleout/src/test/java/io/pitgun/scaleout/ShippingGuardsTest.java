@@ -35,6 +35,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -234,6 +235,23 @@ class ShippingGuardsTest
 
         assertNotEquals(AeronDirectories.forRole(dir.resolve("Aa"), "edge"),
             AeronDirectories.forRole(dir.resolve("BB"), "edge"));
+    }
+
+    /**
+     * An Aeron directory whose lock file cannot be made (its parent under a regular file: missing, and not creatable)
+     * is said to be that, naming the settings; before, it was said to be "in use by another media driver".
+     */
+    @Test
+    void shouldSayAnAeronDirectoryWhoseParentCannotBeCreatedIsNotInUse() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        final Path aeron = file.resolve("sub/aeron-edge");
+        final IllegalStateException refused = assertThrows(IllegalStateException.class,
+            () -> EdgeShipper.start(edgeJournal, edgeData, shipperConfig().withAeronDirectory(aeron)));
+        assertTrue(refused.getMessage().contains("the Aeron directory " + aeron + " cannot be used: its lock file " +
+            "cannot be made in its parent " + aeron.getParent()) && refused.getMessage().contains("SHIP_AERON_DIR"),
+            refused.getMessage());
+        assertFalse(refused.getMessage().contains("in use"), refused.getMessage());
     }
 
     @Test
