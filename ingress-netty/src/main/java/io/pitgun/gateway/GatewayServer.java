@@ -190,6 +190,8 @@ public final class GatewayServer implements AutoCloseable
         final PipelineConfig pipelineConfig = pipelineConfigBuilder
             .channelCapacity(config.channelCapacity())
             .waitStrategy(config.waitStrategy())
+            .maxSources(config.maxSources())
+            .streamIdleTimeoutUs(config.streamIdleTimeoutUs())
             .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))
             .ackMode(config.ackMode())
             .journalDirectory(config.journalDirectory())

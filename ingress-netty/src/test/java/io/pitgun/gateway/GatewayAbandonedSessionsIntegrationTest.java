@@ -44,4 +44,54 @@ class GatewayAbandonedSessionsIntegrationTest
                 gateway.metric("pitgun_streams_ended_idle_total"));
         }
     }
+
+    /**
+     * MAX_SOURCES (--max-sources) bounds the gateway's streams: with 2, a third session that is not ended while the
+     * first two are not idle (its frames 2 s after theirs, well within the default 60 s) has its frames refused,
+     * counted as dropped (too many sources). Before, the gateway had no such setting: it always held 64.
+     */
+    @Test
+    void shouldRefuseTheFramesOfASessionBeyondMaxSourcesWhileTheOthersAreNotIdle() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.MAX_SOURCES, "2")))
+        {
+            sendThreeSessions(gateway);
+            Await.until("the third session's frames dropped",
+                () -> gateway.metric("pitgun_frames_dropped_too_many_sources_total") == FRAMES);
+            assertEquals(2 * FRAMES, gateway.metric("pitgun_frames_processed_total"));
+            assertEquals(0, gateway.metric("pitgun_streams_ended_idle_total"));
+        }
+    }
+
+    /**
+     * STREAM_IDLE_TIMEOUT (--stream-idle-timeout) says when a stream is idle: with 1 s, the same three sessions as
+     * above (the third's frames 2 s after the first's) end the idlest stream to make room, and every frame is
+     * processed. Before, the gateway had no such setting: it always waited 60 s of the frames' time.
+     */
+    @Test
+    void shouldLetANewSessionTakeTheIdlestPlaceAfterAShortStreamIdleTimeout() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.MAX_SOURCES, "2", GatewaySetting.STREAM_IDLE_TIMEOUT, "1s")))
+        {
+            sendThreeSessions(gateway);
+            Await.until("every frame processed",
+                () -> gateway.metric("pitgun_frames_processed_total") == 3 * FRAMES);
+            assertEquals(0, gateway.metric("pitgun_frames_dropped_too_many_sources_total"));
+            assertEquals(1, gateway.metric("pitgun_streams_ended_idle_total"));
+        }
+    }
+
+    /** Three sessions, none ended, their frames at 0 s, 0.5 s and 2 s (the frames' own timestamp_us). */
+    private static void sendThreeSessions(final GatewayHarness gateway) throws Exception
+    {
+        final long[] startsUs = {0, 500_000L, 2_000_000L};
+        for (final long startUs : startsUs)
+        {
+            final long t0 = 1_700_000_000_000_000L + startUs;
+            assertEquals(202, gateway.beacon(EnvelopeJson.batch(UUID.randomUUID(), "2024-01-01T00:00:00Z",
+                UUID.randomUUID(), 0, FRAMES, 1, sequence -> t0 + sequence * 1_000)).statusCode());
+        }
+    }
 }

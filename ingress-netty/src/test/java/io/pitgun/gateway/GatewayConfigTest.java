@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import io.pitgun.engine.AckMode;
+import io.pitgun.engine.PipelineConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -234,6 +236,51 @@ class GatewayConfigTest
         finally
         {
             Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /**
+     * MAX_SOURCES and STREAM_IDLE_TIMEOUT reach the gateway's pipeline as its max_sources and stream_idle_timeout,
+     * with their defaults (64, 60 s) and bounds (1 to 65536; 1 s to 24 h); a value out of them stops the start naming
+     * the setting. Before, the gateway had neither: it always ran 64 and 60 s.
+     */
+    @Test
+    void shouldPassMaxSourcesAndStreamIdleTimeoutToThePipelineWithinTheirBounds()
+    {
+        final GatewayConfig defaults = GatewayConfig.defaults();
+        assertEquals(PipelineConfig.DEFAULT_MAX_SOURCES, defaults.maxSources());
+        assertEquals(PipelineConfig.DEFAULT_STREAM_IDLE_TIMEOUT_US, defaults.streamIdleTimeoutUs());
+        final GatewayConfig set = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_MAX_SOURCES", "2",
+            "PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT", "1h"), Map.of(GatewaySetting.STREAM_IDLE_TIMEOUT, "1500ms"));
+        assertEquals(2, set.maxSources());
+        assertEquals(1_500_000L, set.streamIdleTimeoutUs(), "the flag wins");
+        assertEquals(65_536, GatewayConfig.resolve(Map.of(), Map.of(GatewaySetting.MAX_SOURCES, "65536",
+            GatewaySetting.STREAM_IDLE_TIMEOUT, "86400s")).maxSources());
+        assertEquals(1_000_000L, GatewayConfig.resolve(Map.of(), Map.of(GatewaySetting.MAX_SOURCES, "1",
+            GatewaySetting.STREAM_IDLE_TIMEOUT, "1s")).streamIdleTimeoutUs());
+
+        final Map<String, String> refused = Map.of(
+            "0", "PITGUN_GATEWAY_MAX_SOURCES (--max-sources): must be between 1 and 65536, got 0",
+            "65537", "PITGUN_GATEWAY_MAX_SOURCES (--max-sources): must be between 1 and 65536, got 65537",
+            "many", "PITGUN_GATEWAY_MAX_SOURCES (--max-sources): 'many' is not a whole number");
+        for (final Map.Entry<String, String> bad : refused.entrySet())
+        {
+            final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
+                () -> GatewayConfig.resolve(Map.of(), Map.of(GatewaySetting.MAX_SOURCES, bad.getKey())), bad.getKey());
+            assertEquals(List.of(bad.getValue()), ex.problems(), ex.getMessage());
+        }
+        final Map<String, String> refusedTimeouts = Map.of(
+            "999ms", "PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT (--stream-idle-timeout): must be between 1s and 24h, " +
+                "got 999000us",
+            "86401s", "PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT (--stream-idle-timeout): must be between 1s and 24h, " +
+                "got 86401000000us",
+            "a minute", "PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT (--stream-idle-timeout): must be a duration such as " +
+                "500us, 1ms or 2s (or an integer of microseconds), got a minute");
+        for (final Map.Entry<String, String> bad : refusedTimeouts.entrySet())
+        {
+            final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+                Map.of("PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT", bad.getKey()), Map.of()), bad.getKey());
+            assertEquals(List.of(bad.getValue()), ex.problems(), ex.getMessage());
         }
     }
 
