@@ -52,7 +52,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
         }
         channels.add(ch);
         final PartialMessageMeter meter = new PartialMessageMeter(counters.partialMessageBytes,
-            config.partialMessageBudgetBytes(), counters);
+            server.partialMessageBudgetBytes(), counters);
         final GatewayHttpHandler handler = new GatewayHttpHandler(server, routes, meter);
         if (tls != null)
         {
@@ -62,7 +62,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
                 .addLast("tlsHandshake", new TlsHandshakeMeter(counters, server.tlsHandshakes(), peer));
         }
         ch.pipeline()
-            .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(),
+            .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(), server.outboundTotal(),
                 TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, server.overloadLog()))
             .addLast("meter", meter)
             .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()),

@@ -40,6 +40,7 @@ final class GatewayMetrics
     private String shippingEdge;
     /** The TLS provider serving, or null without TLS: set once, before the bind. */
     private volatile TlsProvider tlsProvider;
+    private volatile DirectMemoryFit directMemoryFit;
     /** The F1 UDP source's counters (UDP_BIND), or null: set once, before the bind. */
     private volatile F1UdpCounters udp;
 
@@ -53,6 +54,12 @@ final class GatewayMetrics
     void udp(final F1UdpCounters counters)
     {
         udp = counters;
+    }
+
+    /** The bounds on direct memory the gateway uses (set once at start). */
+    void directMemoryFit(final DirectMemoryFit fit)
+    {
+        directMemoryFit = fit;
     }
 
     /** Adds the TLS series: the gateway serves TLS (TLS_CERT) with {@code provider}. */
@@ -129,9 +136,15 @@ final class GatewayMetrics
             counters.pausedConnections.get());
         gauge(w, "pitgun_gateway_outbound_bytes", "Unsent answer bytes of all connections (summed every 100 ms).",
             counters.outboundBytes.get());
+        gauge(w, "pitgun_gateway_outbound_total_limit_bytes",
+            "OUTBOUND_TOTAL_LIMIT_BYTES as used: lowered at start when it did not fit the JVM's direct memory.",
+            directMemoryFit == null ? 0 : directMemoryFit.outboundTotalLimitBytes());
         gauge(w, "pitgun_gateway_partial_message_bytes",
             "Bytes of unfinished requests and WebSocket messages held, all connections.",
             counters.partialMessageBytes.get());
+        gauge(w, "pitgun_gateway_partial_message_budget_bytes",
+            "PARTIAL_MESSAGE_BUDGET_BYTES as used: lowered at start when it did not fit the JVM's direct memory.",
+            directMemoryFit == null ? 0 : directMemoryFit.partialMessageBudgetBytes());
         gauge(w, "pitgun_gateway_open_subscribers", "Open live subscribers.", counters.openSubscribers.get());
         counter(w, "pitgun_gateway_websocket_connections_total", "WebSocket ingest connections opened.",
             counters.wsConnectionsOpened);

@@ -92,6 +92,8 @@ public final class GatewayServer implements AutoCloseable
     private final IdempotencyWindow idempotencyWindow;
     private final ClientRateLimiter rateLimiter;
     private final OverloadLog overloadLog;
+    private final DirectMemoryFit directMemoryFit;
+    private final OutboundTotal outboundTotal;
     private final ConnectionAdmission connectionAdmission;
     private final GatewayAccess access;
     private final GatewayMetrics metrics;
@@ -249,6 +251,14 @@ public final class GatewayServer implements AutoCloseable
                 counters, overloadLog);
             this.tlsHandshakes = tls == null ? null : new TlsHandshakeAdmission(config.tls(), counters, overloadLog);
             this.metrics = new GatewayMetrics(counters, pipeline);
+            // After the pipeline: its ring and broadcast buffers are what the JVM's direct memory already holds.
+            this.directMemoryFit = DirectMemoryFit.of(config);
+            if (directMemoryFit.lowered() != null)
+            {
+                LOG.warn(directMemoryFit.lowered());
+            }
+            this.outboundTotal = new OutboundTotal(directMemoryFit.outboundTotalLimitBytes());
+            metrics.directMemoryFit(directMemoryFit);
             if (tls != null)
             {
                 metrics.tlsOn(tls.provider());
@@ -280,7 +290,7 @@ public final class GatewayServer implements AutoCloseable
                 bossGroup.scheduleWithFixedDelay(access.tokens()::poll, TokenStore.POLL_MS, TokenStore.POLL_MS,
                     TimeUnit.MILLISECONDS);
             }
-            bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, config.outboundTotalLimitBytes(), counters,
+            bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, outboundTotal, counters,
                 overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
             if (config.loopIsOnlyProducer())
             {
@@ -548,6 +558,18 @@ public final class GatewayServer implements AutoCloseable
     ClientRateLimiter rateLimiter()
     {
         return rateLimiter;
+    }
+
+    /** All connections' unsent answers, as writes see them. */
+    OutboundTotal outboundTotal()
+    {
+        return outboundTotal;
+    }
+
+    /** {@code PARTIAL_MESSAGE_BUDGET_BYTES} as used ({@link DirectMemoryFit}). */
+    long partialMessageBudgetBytes()
+    {
+        return directMemoryFit.partialMessageBudgetBytes();
     }
 
     OverloadLog overloadLog()

@@ -20,12 +20,25 @@ import java.util.concurrent.TimeUnit;
  *   <li>a connection still unwritable after {@code SLOW_CONSUMER_TIMEOUT_MS}, or whose unsent bytes pass
  *   {@code OUTBOUND_LIMIT_BYTES} (answers to what was already read when it paused), is closed and counted as
  *   {@code slow_consumer}.</li>
+ *   <li>while all connections' unsent answers together are over {@code OUTBOUND_TOTAL_LIMIT_BYTES} (as the writes
+ *   see them, {@link OutboundTotal}), a connection written to while it holds more than {@value #STALLED_BYTES}
+ *   bytes unsent (it is not taking what it has: the socket's own buffer is full) is closed and counted as
+ *   {@code slow_consumer}. Each connection under its own bounds could still add up to more direct memory than the
+ *   JVM has, before the {@link OutboundMemoryGuard} next looks.</li>
  * </ul>
- * So a connection's outbound memory is bounded by the limit. One per connection, on its event loop.
+ * So a connection's outbound memory is bounded by the limit, and all connections' by the total limit plus what
+ * each may hold without stalling. One per connection, on its event loop.
  */
 final class OutboundBackpressure extends ChannelDuplexHandler
 {
+    /**
+     * Unsent bytes above which a connection is not keeping up: Netty queues a write only once the socket's buffer
+     * (over a hundred kilobytes on Linux) is full, so a client that reads its answers holds far less.
+     */
+    static final long STALLED_BYTES = 64 * 1024;
+
     private final long limitBytes;
+    private final OutboundTotal total;
     private final long timeoutNs;
     private final GatewayCounters counters;
     private final OverloadLog overloadLog;
@@ -33,10 +46,11 @@ final class OutboundBackpressure extends ChannelDuplexHandler
     private boolean paused;
     private boolean closing;
 
-    OutboundBackpressure(final long limitBytes, final long timeoutNs, final GatewayCounters counters,
-        final OverloadLog overloadLog)
+    OutboundBackpressure(final long limitBytes, final OutboundTotal total, final long timeoutNs,
+        final GatewayCounters counters, final OverloadLog overloadLog)
     {
         this.limitBytes = limitBytes;
+        this.total = total;
         this.timeoutNs = timeoutNs;
         this.counters = counters;
         this.overloadLog = overloadLog;
@@ -45,12 +59,20 @@ final class OutboundBackpressure extends ChannelDuplexHandler
     @Override
     public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise)
     {
+        final Channel channel = ctx.channel();
+        final long before = pendingBytes(channel);
         ctx.write(msg, promise);
         if (closing)
         {
             return;
         }
-        final Channel channel = ctx.channel();
+        final long after = pendingBytes(channel);
+        if (total.queuedAndOver(after - before) && after > STALLED_BYTES)
+        {
+            slowConsumer(ctx, "all connections' unsent answers passed " + total.limitBytes() + " bytes while it held " +
+                after + " unsent");
+            return;
+        }
         if (!channel.isWritable())
         {
             // At once, not when the writability event arrives: that is fired later, and the read loop under way

@@ -1,0 +1,73 @@
+package io.pitgun.gateway;
+
+import io.netty.util.internal.PlatformDependent;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+
+/**
+ * Fits the two bounds on the gateway's direct memory, all connections' unsent answers
+ * ({@code OUTBOUND_TOTAL_LIMIT_BYTES}) and all unfinished messages ({@code PARTIAL_MESSAGE_BUDGET_BYTES}), into the
+ * direct memory the JVM has left once the pipeline is built. Both are held in Netty's direct buffers; when they add
+ * up to more than the JVM has, a loop writing to clients that never read runs out of direct memory before either
+ * bound is reached and stalls in the JDK's allocation (which collects garbage and sleeps, again for every buffer it
+ * cannot have) with every connection it serves: {@code -Xmx128m} leaves about 100 MB, under the 192 MiB of the
+ * defaults. So when they do not fit, both are lowered in proportion to {@value #USABLE_SHARE_PERCENT} % of what is
+ * left, and the start says so; raise {@code -XX:MaxDirectMemorySize} (its default is the heap's size) to keep the
+ * settings. Not more: a byte unsent can hold more than a byte of direct memory. Netty's allocator hands out small
+ * buffers (a live subscriber's output is one per subscriber) from chunks it keeps whole while any part is in use:
+ * 200 subscribers that never read held 50 MB unsent in 107 MB of the allocator's direct memory
+ * ({@code GatewayNeverReadingClientsProcessTest}), and reads and TLS take their own.
+ *
+ * @param outboundTotalLimitBytes   the bound on all connections' unsent answers to use.
+ * @param partialMessageBudgetBytes the bound on all unfinished messages to use.
+ * @param lowered                   why they were lowered, or null when the settings fit.
+ */
+record DirectMemoryFit(long outboundTotalLimitBytes, long partialMessageBudgetBytes, String lowered)
+{
+    /** The share of the direct memory left at start the two bounds may take together. */
+    static final int USABLE_SHARE_PERCENT = 33;
+    /** Neither is lowered below this, whatever the JVM has. */
+    static final long FLOOR_BYTES = 1 << 20;
+
+    /** The fit for this JVM: its direct memory limit and what its buffer pool uses now. */
+    static DirectMemoryFit of(final GatewayConfig config)
+    {
+        return of(config.outboundTotalLimitBytes(), config.partialMessageBudgetBytes(),
+            PlatformDependent.maxDirectMemory(), usedDirectBytes());
+    }
+
+    static DirectMemoryFit of(final long outboundTotalLimitBytes, final long partialMessageBudgetBytes,
+        final long maxDirectBytes, final long usedDirectBytes)
+    {
+        final long usable = Math.max(0, maxDirectBytes - usedDirectBytes) / 100 * USABLE_SHARE_PERCENT;
+        final long wanted = outboundTotalLimitBytes + partialMessageBudgetBytes;
+        if (wanted <= usable)
+        {
+            return new DirectMemoryFit(outboundTotalLimitBytes, partialMessageBudgetBytes, null);
+        }
+        final double share = (double)usable / wanted;
+        final long outbound = Math.max(FLOOR_BYTES, (long)(outboundTotalLimitBytes * share));
+        final long partial = Math.max(FLOOR_BYTES, (long)(partialMessageBudgetBytes * share));
+        return new DirectMemoryFit(outbound, partial, GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES.envName() + " (" +
+            outboundTotalLimitBytes + ") and " + GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES.envName() + " (" +
+            partialMessageBudgetBytes + ") need " + wanted + " bytes of direct memory, more than the " +
+            USABLE_SHARE_PERCENT + " % of the " + (maxDirectBytes - usedDirectBytes) + " bytes this JVM has left " +
+            "(-XX:MaxDirectMemorySize " + maxDirectBytes + ", its default the heap's size; " + usedDirectBytes +
+            " in use) they may take: lowered to " + outbound + " and " + partial + ", so that clients that never " +
+            "read cannot exhaust it; give the JVM more direct memory (PITGUN_JAVA_OPTS=-XX:MaxDirectMemorySize=...) " +
+            "to keep them");
+    }
+
+    private static long usedDirectBytes()
+    {
+        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
+        {
+            if ("direct".equals(pool.getName()))
+            {
+                return pool.getMemoryUsed();
+            }
+        }
+        return 0;
+    }
+}

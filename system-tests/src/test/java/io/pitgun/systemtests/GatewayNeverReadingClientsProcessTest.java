@@ -1,0 +1,229 @@
+package io.pitgun.systemtests;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Clients that never read, against a gateway with a small JVM ({@code -Xmx128m}, so about 100 MB of direct memory
+ * left once the pipeline is built, under the 192 MiB the default bounds on unsent answers and unfinished messages
+ * add up to). Before, the connections' unsent answers took all of the JVM's direct memory before either bound was
+ * reached, and the event loop then stalled in the JDK's allocation with every connection it serves: {@code /health}
+ * and {@code POST /beacon} went unanswered for as long as the clients stayed connected. Now the bounds are fitted to
+ * the direct memory at start, and a write finds out at once when all connections together are over theirs.
+ */
+class GatewayNeverReadingClientsProcessTest
+{
+    private static final List<String> SMALL_JVM = List.of("-Xmx128m");
+    /** How long a healthy gateway may take to answer one probe on this shared, loaded machine. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
+
+    @Test
+    void shouldFitTheBoundsOnUnsentAndUnfinishedBytesIntoTheDirectMemoryTheJvmHasAndSaySo() throws Exception
+    {
+        try (GatewayProcess gateway = GatewayProcess.start(dir.resolve("data"), SMALL_JVM, Map.of()))
+        {
+            final double outbound = gateway.metric("pitgun_gateway_outbound_total_limit_bytes");
+            final double partial = gateway.metric("pitgun_gateway_partial_message_budget_bytes");
+            assertTrue(outbound < 134_217_728 && partial < 67_108_864, outbound + " / " + partial);
+            assertTrue(outbound + partial <= 0.33 * 134_217_728, outbound + " + " + partial);
+            assertEquals(2.0, outbound / partial, 0.01, "lowered in proportion");
+            assertTrue(gateway.logs().contains("PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES (134217728) and " +
+                "PITGUN_GATEWAY_PARTIAL_MESSAGE_BUDGET_BYTES (67108864) need 201326592 bytes of direct memory"),
+                gateway.logs());
+        }
+    }
+
+    /**
+     * Sixty connections each pipeline 300 requests for the solver's 150 KB wasm file and never read (a 4 KiB
+     * receive buffer): the gateway goes on answering others, and closes the connections that hold the most.
+     */
+    @Test
+    void shouldKeepAnsweringOthersWhileClientsThatNeverReadPipelineRequestsForALargeFile() throws Exception
+    {
+        try (GatewayProcess gateway = GatewayProcess.start(dir.resolve("data"), SMALL_JVM, Map.of()))
+        {
+            final HttpResponse<byte[]> wasm = client.send(HttpRequest.newBuilder(gateway.uri("/solver/pitgun-solver.wasm"))
+                .timeout(PROBE_TIMEOUT).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, wasm.statusCode());
+            assertTrue(wasm.body().length > 100_000, "a large answer: " + wasm.body().length);
+            final byte[] requests = ("GET /solver/pitgun-solver.wasm HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .repeat(300).getBytes(StandardCharsets.US_ASCII);
+            final List<Socket> attackers = new ArrayList<>();
+            try
+            {
+                for (int i = 0; i < 60; i++)
+                {
+                    final Socket socket = neverReading(gateway.port());
+                    socket.getOutputStream().write(requests);
+                    attackers.add(socket);
+                    if (i % 10 == 9)
+                    {
+                        assertServesOthers(gateway, "after " + (i + 1) + " connections that never read");
+                    }
+                }
+                assertServesOthers(gateway, "with every such connection open");
+                assertTrue(gateway.metric("pitgun_gateway_rejections_total{reason=\"slow_consumer\"}") > 0,
+                    "the connections holding the most were closed");
+            }
+            finally
+            {
+                for (final Socket socket : attackers)
+                {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * 200 live subscribers that never read while a producer sends 100-frame envelopes: the gateway goes on
+     * answering, and the subscribers that stopped taking their outputs are closed.
+     */
+    @Test
+    void shouldKeepAnsweringOthersWhileLiveSubscribersNeverRead() throws Exception
+    {
+        try (GatewayProcess gateway = GatewayProcess.start(dir.resolve("data"), SMALL_JVM, Map.of()))
+        {
+            final List<Socket> subscribers = new ArrayList<>();
+            try
+            {
+                for (int i = 0; i < 200; i++)
+                {
+                    subscribers.add(subscriberThatNeverReads(gateway.port()));
+                }
+                final UUID session = UUID.randomUUID();
+                assertEquals(202, gateway.beacon(Envelopes.sessionStart(UUID.randomUUID(), session)).statusCode());
+                long sequence = 0;
+                for (int i = 0; i < 300; i++, sequence += 100)
+                {
+                    final HttpResponse<String> answer = send(gateway,
+                        Envelopes.batch(UUID.randomUUID(), session, sequence, 100), "envelope " + i);
+                    assertEquals(202, answer.statusCode(), "envelope " + i + ": " + answer.body());
+                    if (i % 50 == 49)
+                    {
+                        assertServesOthers(gateway, "after " + (i + 1) + " envelopes");
+                    }
+                }
+                assertServesOthers(gateway, "with every subscriber still connected");
+                assertTrue(gateway.metric("pitgun_gateway_rejections_total{reason=\"slow_consumer\"}") +
+                    gateway.metric("pitgun_gateway_subscribers_disconnected_slow_total") > 0,
+                    "subscribers that never read were disconnected");
+            }
+            finally
+            {
+                for (final Socket socket : subscribers)
+                {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** The producer's {@code POST /beacon}; the gateway's last log lines if it is not answered. */
+    private static HttpResponse<String> send(final GatewayProcess gateway, final String body, final String what)
+        throws InterruptedException
+    {
+        try
+        {
+            return gateway.beacon(body);
+        }
+        catch (final IOException ex)
+        {
+            final String logs = gateway.logs();
+            String metrics;
+            try
+            {
+                metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.uri("/metrics"))
+                    .timeout(PROBE_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString()).body()
+                    .lines().filter(l -> l.startsWith("pitgun_gateway_")).collect(java.util.stream.Collectors.joining("\n"));
+            }
+            catch (final IOException metricsEx)
+            {
+                metrics = "no /metrics either: " + metricsEx;
+            }
+            throw new AssertionError(what + " not answered: " + ex + "; /metrics:\n" + metrics + "\nthe gateway's log ends:\n" +
+                logs.substring(Math.max(0, logs.length() - 20000)), ex);
+        }
+    }
+
+    /** {@code /health} and a {@code POST /beacon} of someone else are each answered within the probe timeout. */
+    private void assertServesOthers(final GatewayProcess gateway, final String when) throws InterruptedException
+    {
+        try
+        {
+            final HttpResponse<String> health = client.send(HttpRequest.newBuilder(gateway.uri("/health"))
+                .timeout(PROBE_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode(), when + ": " + health.body());
+            final HttpResponse<String> beacon = client.send(HttpRequest.newBuilder(gateway.uri("/beacon"))
+                .timeout(PROBE_TIMEOUT).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Envelopes.sessionStart(UUID.randomUUID(), UUID.randomUUID())))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, beacon.statusCode(), when + ": " + beacon.body());
+        }
+        catch (final IOException ex)
+        {
+            final String logs = gateway.logs();
+            throw new AssertionError(when + ": the gateway did not answer within " + PROBE_TIMEOUT + ": " + ex +
+                "; the gateway's log ends:\n" + logs.substring(Math.max(0, logs.length() - 20000)), ex);
+        }
+    }
+
+    private static Socket neverReading(final int port) throws IOException
+    {
+        final Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096); // before connect: the window it advertises
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+        return socket;
+    }
+
+    /** A WebSocket subscriber to every derived output that reads its handshake's answer and nothing after it. */
+    private static Socket subscriberThatNeverReads(final int port) throws IOException
+    {
+        final Socket socket = neverReading(port);
+        socket.setSoTimeout(5_000);
+        final OutputStream out = socket.getOutputStream();
+        out.write(("GET /ws?subscribe=derived HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        final InputStream in = socket.getInputStream();
+        final StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n"))
+        {
+            final int b = in.read();
+            if (b < 0)
+            {
+                throw new IOException("closed during the handshake: " + head);
+            }
+            head.append((char)b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101"))
+        {
+            throw new IOException("not upgraded: " + head);
+        }
+        return socket;
+    }
+}
