@@ -316,23 +316,45 @@ final class DemoCommand implements Callable<Integer>
     }
 
     /**
-     * Writes the header and the first {@code rows} data rows of {@code source} to {@code target}; true if
-     * {@code source} has more rows (the session, and its last lap, were cut short).
+     * Writes the header and the first {@code rows} data rows of {@code source} to {@code target}; true if the last
+     * lap written was cut short: {@code source} goes on with a row of the same {@code lap_number} (a row of the next
+     * lap after it means the lap ended there).
      */
     private static boolean slice(final Path source, final Path target, final int rows) throws IOException
     {
         try (BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8);
              BufferedWriter writer = Files.newBufferedWriter(target, StandardCharsets.UTF_8))
         {
+            final String header = reader.readLine();
+            if (header == null)
+            {
+                return false;
+            }
+            writer.write(header);
+            writer.newLine();
+            final int lapColumn = java.util.Arrays.asList(header.split(",", -1)).indexOf("lap_number");
+            String last = null;
             String line = reader.readLine();
-            for (int i = 0; line != null && i <= rows; i++)
+            for (int i = 0; line != null && i < rows; i++)
             {
                 writer.write(line);
                 writer.newLine();
+                last = line;
                 line = reader.readLine();
             }
-            return line != null && !line.isEmpty();
+            if (line == null || line.isEmpty() || last == null)
+            {
+                return false;
+            }
+            return lapColumn < 0 || column(line, lapColumn).equals(column(last, lapColumn));
         }
+    }
+
+    /** Column {@code index} of a CSV row of plain values (the sample's rows quote nothing). */
+    private static String column(final String row, final int index)
+    {
+        final String[] values = row.split(",", -1);
+        return index < values.length ? values[index] : "";
     }
 
     /** One row of the latency table: a histogram of nanoseconds shown in microseconds. */

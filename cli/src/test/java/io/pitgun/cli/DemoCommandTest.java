@@ -74,6 +74,17 @@ class DemoCommandTest
             run.out());
     }
 
+    /** 507 rows are exactly the out-lap (row 508 starts lap 1): it ended, so it is not marked. */
+    @Test
+    void shouldNotMarkALapThatEndedWhereTheRowsEnd()
+    {
+        final CliRun run = CliRun.of("demo", "--rows", "507", "--data-dir", dir.toString());
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(Pattern.compile("(?m)^\\s+0\\s+0:0\\d\\.\\d{3}\\s+507\\s").matcher(run.out()).find(), run.out());
+        assertFalse(run.out().contains("(partial)"), run.out());
+    }
+
     @Test
     void shouldPrintTheLapTableAndLatencyPercentilesAndWriteHdrFiles() throws Exception
     {

@@ -232,7 +232,7 @@ public enum PipelineSetting
             case STREAM_IDLE_TIMEOUT:
                 final long idleUs = (Long)value;
                 return idleUs < 1_000_000L || idleUs > 86_400_000_000L ?
-                    "must be between 1s and 24h, got " + idleUs + "us" : null;
+                    "must be between 1s and 86400s (24 hours), got " + idleUs + "us" : null;
             case MERGE_WINDOW:
                 final long windowUs = (Long)value;
                 return windowUs < 1 || windowUs > 60_000_000L ?

@@ -48,7 +48,10 @@ final class SegmentWindow
             firstJournalIndex = firstIndex;
             lastJournalIndex = lastIndex;
         }
-        endTimestampUs = timestampUs;
+        // The span of its frames' times, whatever their order: a window whose last frame went back in time would
+        // otherwise end before it starts.
+        startTimestampUs = Math.min(startTimestampUs, timestampUs);
+        endTimestampUs = frameCount == 0 ? timestampUs : Math.max(endTimestampUs, timestampUs);
         lastSequence = sequence;
         frameCount++;
         firstJournalIndex = Math.min(firstJournalIndex, firstIndex);

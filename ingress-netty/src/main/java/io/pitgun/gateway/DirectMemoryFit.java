@@ -2,9 +2,6 @@ package io.pitgun.gateway;
 
 import io.netty.util.internal.PlatformDependent;
 
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
-
 /**
  * Fits the two bounds on the gateway's direct memory, all connections' unsent answers
  * ({@code OUTBOUND_TOTAL_LIMIT_BYTES}) and all unfinished messages ({@code PARTIAL_MESSAGE_BUDGET_BYTES}), into the
@@ -30,11 +27,11 @@ record DirectMemoryFit(long outboundTotalLimitBytes, long partialMessageBudgetBy
     /** Neither is lowered below this, whatever the JVM has. */
     static final long FLOOR_BYTES = 1 << 20;
 
-    /** The fit for this JVM: its direct memory limit and what its buffer pool uses now. */
-    static DirectMemoryFit of(final GatewayConfig config)
+    /** The fit for this JVM: its direct memory limit and what is in use now. */
+    static DirectMemoryFit of(final GatewayConfig config, final DirectMemoryPressure pressure)
     {
         return of(config.outboundTotalLimitBytes(), config.partialMessageBudgetBytes(),
-            PlatformDependent.maxDirectMemory(), usedDirectBytes());
+            PlatformDependent.maxDirectMemory(), pressure.usedBytes());
     }
 
     static DirectMemoryFit of(final long outboundTotalLimitBytes, final long partialMessageBudgetBytes,
@@ -57,17 +54,5 @@ record DirectMemoryFit(long outboundTotalLimitBytes, long partialMessageBudgetBy
             " in use) they may take: lowered to " + outbound + " and " + partial + ", so that clients that never " +
             "read cannot exhaust it; give the JVM more direct memory (PITGUN_JAVA_OPTS=-XX:MaxDirectMemorySize=...) " +
             "to keep them");
-    }
-
-    private static long usedDirectBytes()
-    {
-        for (final BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class))
-        {
-            if ("direct".equals(pool.getName()))
-            {
-                return pool.getMemoryUsed();
-            }
-        }
-        return 0;
     }
 }

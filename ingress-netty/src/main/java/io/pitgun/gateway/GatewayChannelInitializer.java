@@ -62,7 +62,7 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
                 .addLast("tlsHandshake", new TlsHandshakeMeter(counters, server.tlsHandshakes(), peer));
         }
         ch.pipeline()
-            .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(), server.outboundTotal(),
+            .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(), server.directMemory(),
                 TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, server.overloadLog()))
             .addLast("meter", meter)
             .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()),

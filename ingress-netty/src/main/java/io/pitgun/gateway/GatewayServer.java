@@ -92,8 +92,8 @@ public final class GatewayServer implements AutoCloseable
     private final IdempotencyWindow idempotencyWindow;
     private final ClientRateLimiter rateLimiter;
     private final OverloadLog overloadLog;
+    private final DirectMemoryPressure directMemory = new DirectMemoryPressure();
     private final DirectMemoryFit directMemoryFit;
-    private final OutboundTotal outboundTotal;
     private final ConnectionAdmission connectionAdmission;
     private final GatewayAccess access;
     private final GatewayMetrics metrics;
@@ -252,12 +252,11 @@ public final class GatewayServer implements AutoCloseable
             this.tlsHandshakes = tls == null ? null : new TlsHandshakeAdmission(config.tls(), counters, overloadLog);
             this.metrics = new GatewayMetrics(counters, pipeline);
             // After the pipeline: its ring and broadcast buffers are what the JVM's direct memory already holds.
-            this.directMemoryFit = DirectMemoryFit.of(config);
+            this.directMemoryFit = DirectMemoryFit.of(config, directMemory);
             if (directMemoryFit.lowered() != null)
             {
                 LOG.warn(directMemoryFit.lowered());
             }
-            this.outboundTotal = new OutboundTotal(directMemoryFit.outboundTotalLimitBytes());
             metrics.directMemoryFit(directMemoryFit);
             if (tls != null)
             {
@@ -290,7 +289,7 @@ public final class GatewayServer implements AutoCloseable
                 bossGroup.scheduleWithFixedDelay(access.tokens()::poll, TokenStore.POLL_MS, TokenStore.POLL_MS,
                     TimeUnit.MILLISECONDS);
             }
-            bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, outboundTotal, counters,
+            bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, directMemoryFit.outboundTotalLimitBytes(), counters,
                 overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
             if (config.loopIsOnlyProducer())
             {
@@ -560,10 +559,10 @@ public final class GatewayServer implements AutoCloseable
         return rateLimiter;
     }
 
-    /** All connections' unsent answers, as writes see them. */
-    OutboundTotal outboundTotal()
+    /** Whether the JVM's direct memory is nearly all taken. */
+    DirectMemoryPressure directMemory()
     {
-        return outboundTotal;
+        return directMemory;
     }
 
     /** {@code PARTIAL_MESSAGE_BUDGET_BYTES} as used ({@link DirectMemoryFit}). */

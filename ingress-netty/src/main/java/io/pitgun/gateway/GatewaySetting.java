@@ -37,7 +37,7 @@ public enum GatewaySetting
     MAX_SOURCES("MAX_SOURCES", PipelineSetting.MAX_SOURCES, null,
         "; across every session (a tuning policy's max_sources_per_session bounds one session's); give a replay of the journal the same (journal replay --config) to derive the same"),
     STREAM_IDLE_TIMEOUT("STREAM_IDLE_TIMEOUT", PipelineSetting.STREAM_IDLE_TIMEOUT, null,
-        "; a duration such as 30s, from 1s to 24h; give a replay of the journal the same (journal replay --config) to derive the same"),
+        "; a duration in s, ms or us such as 30s, from 1s to 86400s; give a replay of the journal the same (journal replay --config) to derive the same"),
     RATE_LIMIT("RATE_LIMIT", "500", between(0, Integer.MAX_VALUE), "requests (and WebSocket messages) per second per client (its token id with TOKENS_FILE, else its address); 0 turns it off"),
     RATE_BURST("RATE_BURST", "1000", between(1, Integer.MAX_VALUE), "token-bucket depth per client"),
     IDLE_TIMEOUT_S("IDLE_TIMEOUT_S", "60", between(1, 86_400), "close a connection idle this long"),

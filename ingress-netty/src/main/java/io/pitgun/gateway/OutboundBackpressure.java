@@ -20,11 +20,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>a connection still unwritable after {@code SLOW_CONSUMER_TIMEOUT_MS}, or whose unsent bytes pass
  *   {@code OUTBOUND_LIMIT_BYTES} (answers to what was already read when it paused), is closed and counted as
  *   {@code slow_consumer}.</li>
- *   <li>while all connections' unsent answers together are over {@code OUTBOUND_TOTAL_LIMIT_BYTES} (as the writes
- *   see them, {@link OutboundTotal}), a connection written to while it holds more than {@value #STALLED_BYTES}
- *   bytes unsent (it is not taking what it has: the socket's own buffer is full) is closed and counted as
- *   {@code slow_consumer}. Each connection under its own bounds could still add up to more direct memory than the
- *   JVM has, before the {@link OutboundMemoryGuard} next looks.</li>
+ *   <li>while the JVM's direct memory is nearly all taken ({@link DirectMemoryPressure}), a connection written to
+ *   while it holds more than {@value #STALLED_BYTES} bytes unsent is closed at once and counted as
+ *   {@code slow_consumer}, before the write can fail to allocate: connections each under their own bounds can add
+ *   up, within one tick of a loop, to more than the JVM has (hundreds of live subscribers, each allowed a megabyte
+ *   behind), faster than the {@link OutboundMemoryGuard} looks. Clients that read keep the gateway far from it.</li>
  * </ul>
  * So a connection's outbound memory is bounded by the limit, and all connections' by the total limit plus what
  * each may hold without stalling. One per connection, on its event loop.
@@ -32,13 +32,13 @@ import java.util.concurrent.TimeUnit;
 final class OutboundBackpressure extends ChannelDuplexHandler
 {
     /**
-     * Unsent bytes above which a connection is not keeping up: Netty queues a write only once the socket's buffer
-     * (over a hundred kilobytes on Linux) is full, so a client that reads its answers holds far less.
+     * Unsent bytes (written, flushed or not yet) above which a connection is closed when direct memory is tight:
+     * one large answer, or a few ticks of a live subscriber's outputs; a connection with less frees too little.
      */
     static final long STALLED_BYTES = 64 * 1024;
 
     private final long limitBytes;
-    private final OutboundTotal total;
+    private final DirectMemoryPressure directMemory;
     private final long timeoutNs;
     private final GatewayCounters counters;
     private final OverloadLog overloadLog;
@@ -46,11 +46,11 @@ final class OutboundBackpressure extends ChannelDuplexHandler
     private boolean paused;
     private boolean closing;
 
-    OutboundBackpressure(final long limitBytes, final OutboundTotal total, final long timeoutNs,
+    OutboundBackpressure(final long limitBytes, final DirectMemoryPressure directMemory, final long timeoutNs,
         final GatewayCounters counters, final OverloadLog overloadLog)
     {
         this.limitBytes = limitBytes;
-        this.total = total;
+        this.directMemory = directMemory;
         this.timeoutNs = timeoutNs;
         this.counters = counters;
         this.overloadLog = overloadLog;
@@ -60,17 +60,16 @@ final class OutboundBackpressure extends ChannelDuplexHandler
     public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise)
     {
         final Channel channel = ctx.channel();
-        final long before = pendingBytes(channel);
         ctx.write(msg, promise);
         if (closing)
         {
             return;
         }
-        final long after = pendingBytes(channel);
-        if (total.queuedAndOver(after - before) && after > STALLED_BYTES)
+        final long pending = pendingBytes(channel);
+        if (pending > STALLED_BYTES && directMemory.isTight())
         {
-            slowConsumer(ctx, "all connections' unsent answers passed " + total.limitBytes() + " bytes while it held " +
-                after + " unsent");
+            slowConsumer(ctx, "the JVM's direct memory is nearly all taken (" + directMemory.usedBytes() +
+                " bytes) while it held " + pending + " unsent");
             return;
         }
         if (!channel.isWritable())

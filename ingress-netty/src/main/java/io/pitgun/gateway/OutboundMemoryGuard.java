@@ -11,8 +11,8 @@ import io.netty.util.AttributeKey;
  * Every {@value #PERIOD_MS} ms, on the accept thread (idle but for new connections), it sums every open
  * connection's pending outbound bytes — a volatile read each, O(open connections), off the I/O loops — publishes the
  * sum ({@code pitgun_gateway_outbound_bytes}) and, while it is over the limit, closes the connection holding the
- * most, counted as {@code slow_consumer}; between sums, the writes themselves add to it ({@link OutboundTotal},
- * {@link OutboundBackpressure}).
+ * most, counted as {@code slow_consumer}. The I/O loops pay nothing for it; between its sums, a write into
+ * nearly exhausted direct memory is {@link OutboundBackpressure}'s to refuse ({@link DirectMemoryPressure}).
  */
 final class OutboundMemoryGuard implements Runnable
 {
@@ -22,17 +22,15 @@ final class OutboundMemoryGuard implements Runnable
     private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("pitgun.outbound-guard-closing");
 
     private final ChannelGroup channels;
-    private final OutboundTotal outboundTotal;
     private final long limitBytes;
     private final GatewayCounters counters;
     private final OverloadLog overloadLog;
 
-    OutboundMemoryGuard(final ChannelGroup channels, final OutboundTotal outboundTotal, final GatewayCounters counters,
+    OutboundMemoryGuard(final ChannelGroup channels, final long limitBytes, final GatewayCounters counters,
         final OverloadLog overloadLog)
     {
         this.channels = channels;
-        this.outboundTotal = outboundTotal;
-        this.limitBytes = outboundTotal.limitBytes();
+        this.limitBytes = limitBytes;
         this.counters = counters;
         this.overloadLog = overloadLog;
     }
@@ -42,7 +40,6 @@ final class OutboundMemoryGuard implements Runnable
     {
         long total = sumPending();
         counters.outboundBytes.set(total);
-        outboundTotal.measured(total);
         // Close the largest holders until the rest fit; each pass is O(open connections), and it ends because
         // every pass closes one more connection and takes its bytes off the total. A close completes on the
         // connection's own loop, maybe after the next check: a connection already told to close is marked, and is

@@ -270,9 +270,9 @@ class GatewayConfigTest
             assertEquals(List.of(bad.getValue()), ex.problems(), ex.getMessage());
         }
         final Map<String, String> refusedTimeouts = Map.of(
-            "999ms", "PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT (--stream-idle-timeout): must be between 1s and 24h, " +
+            "999ms", "PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT (--stream-idle-timeout): must be between 1s and 86400s (24 hours), " +
                 "got 999000us",
-            "86401s", "PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT (--stream-idle-timeout): must be between 1s and 24h, " +
+            "86401s", "PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT (--stream-idle-timeout): must be between 1s and 86400s (24 hours), " +
                 "got 86401000000us",
             "a minute", "PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT (--stream-idle-timeout): must be a duration such as " +
                 "500us, 1ms or 2s (or an integer of microseconds), got a minute");

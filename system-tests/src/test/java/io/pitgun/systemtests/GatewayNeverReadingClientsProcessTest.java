@@ -143,6 +143,113 @@ class GatewayNeverReadingClientsProcessTest
         }
     }
 
+    /**
+     * The other side: clients that do read are never closed, however fast the gateway writes to them. 100 live
+     * subscribers that read everything, and eight clients fetching the solver's wasm file in turn, while a producer
+     * sends 100-frame envelopes: not one is closed as slow. (A first version of the bound closed them all: it judged
+     * unsent bytes by how much was written in the last 100 ms.)
+     */
+    @Test
+    void shouldNeverCloseClientsThatReadHoweverFastTheGatewayWritesToThem() throws Exception
+    {
+        try (GatewayProcess gateway = GatewayProcess.start(dir.resolve("data"), SMALL_JVM, Map.of()))
+        {
+            final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            final java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+            final List<java.net.http.WebSocket> subscribers = new ArrayList<>();
+            final java.net.http.WebSocket.Listener reader = new java.net.http.WebSocket.Listener()
+            {
+                @Override
+                public java.util.concurrent.CompletionStage<?> onText(final java.net.http.WebSocket ws,
+                    final CharSequence data, final boolean last)
+                {
+                    received.incrementAndGet();
+                    ws.request(1);
+                    return null;
+                }
+
+                @Override
+                public java.util.concurrent.CompletionStage<?> onClose(final java.net.http.WebSocket ws,
+                    final int status, final String reason)
+                {
+                    closed.incrementAndGet();
+                    return null;
+                }
+
+                @Override
+                public void onError(final java.net.http.WebSocket ws, final Throwable error)
+                {
+                    closed.incrementAndGet();
+                }
+            };
+            for (int i = 0; i < 100; i++)
+            {
+                subscribers.add(client.newWebSocketBuilder().buildAsync(gateway.wsUri("/ws?subscribe=derived"), reader)
+                    .get(PROBE_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            }
+            final java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final java.util.concurrent.atomic.AtomicInteger fetchFailures = new java.util.concurrent.atomic.AtomicInteger();
+            final List<Thread> fetchers = new ArrayList<>();
+            for (int i = 0; i < 8; i++)
+            {
+                final Thread fetcher = new Thread(() ->
+                {
+                    while (producing.get())
+                    {
+                        try
+                        {
+                            final HttpResponse<byte[]> wasm = client.send(HttpRequest.newBuilder(
+                                gateway.uri("/solver/pitgun-solver.wasm")).timeout(PROBE_TIMEOUT).build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                            if (wasm.statusCode() != 200)
+                            {
+                                fetchFailures.incrementAndGet();
+                            }
+                        }
+                        catch (final IOException ex)
+                        {
+                            fetchFailures.incrementAndGet();
+                        }
+                        catch (final InterruptedException ex)
+                        {
+                            return;
+                        }
+                    }
+                }, "wasm-reader-" + i);
+                fetcher.start();
+                fetchers.add(fetcher);
+            }
+            try
+            {
+                final UUID session = UUID.randomUUID();
+                assertEquals(202, gateway.beacon(Envelopes.sessionStart(UUID.randomUUID(), session)).statusCode());
+                for (int i = 0; i < 300; i++)
+                {
+                    final HttpResponse<String> answer = send(gateway,
+                        Envelopes.batch(UUID.randomUUID(), session, i * 100L, 100), "envelope " + i);
+                    assertEquals(202, answer.statusCode(), "envelope " + i + ": " + answer.body());
+                }
+            }
+            finally
+            {
+                producing.set(false);
+                for (final Thread fetcher : fetchers)
+                {
+                    fetcher.join(PROBE_TIMEOUT.toMillis() * 2);
+                }
+            }
+            assertEquals(0.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"slow_consumer\"}"),
+                gateway.logs());
+            assertEquals(0, closed.get(), "subscribers closed");
+            assertEquals(0, fetchFailures.get(), "failed fetches of the wasm file");
+            assertTrue(received.get() > 0, "the subscribers received outputs");
+            for (final java.net.http.WebSocket subscriber : subscribers)
+            {
+                subscriber.abort();
+            }
+        }
+    }
+
     /** The producer's {@code POST /beacon}; the gateway's last log lines if it is not answered. */
     private static HttpResponse<String> send(final GatewayProcess gateway, final String body, final String what)
         throws InterruptedException
