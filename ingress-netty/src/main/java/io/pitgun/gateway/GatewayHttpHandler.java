@@ -3,6 +3,7 @@ package io.pitgun.gateway;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMessage;
@@ -100,6 +101,13 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             guard.requestComplete();
         }
+        if (request.decoderResult().cause() instanceof PrematureChannelClosureException)
+        {
+            // The connection closed before this request's head was complete (the decoder's last word): nobody to
+            // answer, and not malformed. Counted by why it closed: the client's close (CLIENT_CLOSED_MID_REQUEST),
+            // or the gateway's own, by its reason.
+            return;
+        }
         if (refusingPipelined)
         {
             return; // dropped unread, as the rest of the flood: the connection closes after the answer due
@@ -163,6 +171,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         // Read no more of the flood meanwhile (what a read already holds is dropped below); the lingering close reads
         // on, so what waits in the socket is taken off it rather than answered with a reset.
         ctx.channel().config().setAutoRead(false);
+        if (guard != null)
+        {
+            guard.gatewayEnds(); // the client's close after the lingering close is not a request it abandoned
+        }
         server.counters().rejected(RejectReason.TOO_MANY_PIPELINED);
         LOG.debug("{} pipelined more than {} requests behind an unanswered one: closing after its answer", peer,
             MAX_PIPELINED);
@@ -323,6 +335,11 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             routes.failures().onPartialMessageBudget(ctx, peer);
             return;
         }
+        if (event == SlowRequestGuard.CLIENT_CLOSED_MID_REQUEST)
+        {
+            routes.failures().onClientClosedMidRequest(peer);
+            return;
+        }
         super.userEventTriggered(ctx, event);
     }
 
@@ -347,6 +364,13 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             new HttpExchange(server, peer, ctx, null, "?").error(GatewayCounters.Endpoint.OTHER, 413,
                 RejectReason.BODY_TOO_LARGE, cause.getMessage(), true);
+            return;
+        }
+        if (cause instanceof PrematureChannelClosureException)
+        {
+            // The aggregator's word, as the connection goes inactive, that a request was cut short: by the client
+            // (counted and logged by the SlowRequestGuard's CLIENT_CLOSED_MID_REQUEST) or by the gateway's own
+            // close, counted by its reason (408, 413, 503...). Not an error of the connection, and no stack trace.
             return;
         }
         server.counters().connectionErrors.increment();

@@ -81,6 +81,18 @@ final class HttpFailureAnswers
                 " s (" + GatewaySetting.READ_TIMEOUT_S.envName() + ")", true);
     }
 
+    /**
+     * The client closed (or reset) its connection in the middle of a request ({@link SlowRequestGuard}): nothing to
+     * answer, nothing of it was ingested. An expected event: counted ({@code client_closed_request}) and logged at
+     * the overload log's bounded rate, without a stack trace.
+     */
+    void onClientClosedMidRequest(final String peer)
+    {
+        server.counters().rejected(RejectReason.CLIENT_CLOSED_REQUEST);
+        server.overloadLog().warn(RejectReason.CLIENT_CLOSED_REQUEST, "client " + peer +
+            " closed the connection in the middle of a request; nothing of it was ingested");
+    }
+
     /** Unfinished requests of all connections over their byte budget ({@link PartialMessageMeter}): 503. */
     void onPartialMessageBudget(final ChannelHandlerContext ctx, final String peer)
     {

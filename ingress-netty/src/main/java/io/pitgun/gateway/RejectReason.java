@@ -115,9 +115,16 @@ public enum RejectReason
     /**
      * A loopback gateway without tokens got a request whose {@code Host} is neither a loopback name nor a host of
      * {@code ALLOWED_ORIGINS}: a page reached through DNS rebinding (421: this server does not serve that authority).
-     * Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
      */
-    HOST_NOT_ALLOWED(421);
+    HOST_NOT_ALLOWED(421),
+    /**
+     * The client closed (or reset) its connection in the middle of a request, its head or its body: nothing of it
+     * was ingested and nothing is answered. Not a refusal by the gateway, but the fate of a request, counted and
+     * logged at the overload log's rate: an expected event, not an error. 499 after nginx's "client closed
+     * request"; never sent. Last: a reason's ordinal is its counter's key in the counters file; new reasons go
+     * after it.
+     */
+    CLIENT_CLOSED_REQUEST(499);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

@@ -3,9 +3,11 @@ package io.pitgun.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,10 +21,27 @@ import java.util.concurrent.TimeUnit;
  * schedule and cancel a timer (a cost per request on the event loop). An idle keep-alive connection (no request under
  * way) is the idle timeout's business, not this guard's; a connection that never sends anything is this guard's,
  * since it holds a place under the connection caps (before, only the idle timeout closed it: silent connections
- * from several addresses kept every other client out for a minute). On the connection's event loop.
+ * from several addresses kept every other client out for a minute).
+ *
+ * <p>Knowing when a request is under way, it also tells when the client ends the connection in the middle of one
+ * (its head or its body; a FIN, or a reset): {@link #CLIENT_CLOSED_MID_REQUEST} is fired as the connection goes
+ * inactive, unless the gateway itself was ending it (a close through the pipeline, as every close the gateway
+ * decides on is, or {@link #gatewayEnds}). An expected event, which the HTTP handler counts and logs at a bounded
+ * rate; before, the aggregator's {@code PrematureChannelClosureException} reached the handler as an unexpected
+ * exception, and every such connection logged a warning with a stack trace. On the connection's event loop.
  */
 final class SlowRequestGuard extends ChannelDuplexHandler
 {
+    /** Fired (inbound, as the connection goes inactive) when the client ended it with a request under way. */
+    static final Object CLIENT_CLOSED_MID_REQUEST = new Object()
+    {
+        @Override
+        public String toString()
+        {
+            return "SlowRequestGuard.CLIENT_CLOSED_MID_REQUEST";
+        }
+    };
+
     private final long timeoutNs;
     private final Runnable onTimeout;
     private final Runnable onSilent;
@@ -33,6 +52,10 @@ final class SlowRequestGuard extends ChannelDuplexHandler
     /** No byte has arrived on the connection yet. */
     private boolean silent = true;
     private long requestStartNs;
+    /** The gateway is ending the connection (a close passed through here, or it said so): not the client's doing. */
+    private boolean gatewayEnds;
+    /** The client reset the connection (a read failed): its doing, whoever closes the channel then. */
+    private boolean peerGone;
 
     /**
      * @param afterTlsHandshake the connection is TLS: its first request is waited for from the end of its handshake
@@ -119,6 +142,7 @@ final class SlowRequestGuard extends ChannelDuplexHandler
             schedule(ctx, leftNs);
             return;
         }
+        gatewayEnds = true;
         (silent ? onSilent : onTimeout).run();
     }
 
@@ -134,10 +158,52 @@ final class SlowRequestGuard extends ChannelDuplexHandler
         stop();
     }
 
+    /**
+     * The gateway ends the connection some other way than a close through the pipeline (a lingering close, which
+     * shuts its side and reads on): the client's close that follows is not counted as the client's.
+     */
+    void gatewayEnds()
+    {
+        gatewayEnds = true;
+    }
+
+    @Override
+    public void close(final ChannelHandlerContext ctx, final ChannelPromise promise) throws Exception
+    {
+        // Every close the gateway decides on passes here (channel.close() or a handler's ctx.close() behind this
+        // one); the client's FIN or a failed read closes the channel from below, without passing.
+        gatewayEnds = true;
+        super.close(ctx, promise);
+    }
+
+    @Override
+    public void disconnect(final ChannelHandlerContext ctx, final ChannelPromise promise) throws Exception
+    {
+        gatewayEnds = true;
+        super.disconnect(ctx, promise);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) throws Exception
+    {
+        if (cause instanceof IOException)
+        {
+            peerGone = true; // a read failed (reset by the peer): the handler closes the channel, the client ended it
+        }
+        super.exceptionCaught(ctx, cause);
+    }
+
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
+        // silent: nothing ever arrived, no request (a browser's unused pre-connection); inRequest: its bytes came,
+        // not all of them.
+        final boolean clientClosedMidRequest = inRequest && !silent && (peerGone || !gatewayEnds);
         stop();
+        if (clientClosedMidRequest)
+        {
+            ctx.fireUserEventTriggered(CLIENT_CLOSED_MID_REQUEST);
+        }
         super.channelInactive(ctx);
     }
 

@@ -72,6 +72,9 @@ class GatewayRefusalIntegrationTest
                 connection.assertClosedByGateway();
             }
             assertEquals(1, awaitRejections(gateway, RejectReason.REQUEST_TIMEOUT, 1));
+            // The gateway ended the request, not the client: counted once, by the gateway's reason.
+            assertFalse(gateway.http.metricOrNaN("pitgun_gateway_rejections_total{reason=\"client_closed_request\"}")
+                > 0, "the gateway's own close counted as the client's");
             // Nothing of the half-sent envelope was ingested; the next complete one is.
             assertEquals(0, gateway.server.counters().framesAccepted());
             assertBeaconAccepted(gateway);

@@ -112,6 +112,97 @@ class SlowRequestGuardTest
         assertEquals(0, timeouts.get());
     }
 
+    @Test
+    void shouldTellWhenTheClientEndsTheConnectionInTheMiddleOfARequest() throws Exception
+    {
+        open();
+        final AtomicInteger clientClosed = countClientClosed();
+        startRequest();
+        channel.unsafe().close(channel.voidPromise()); // from below, as a FIN read closes it
+        assertEquals(1, clientClosed.get());
+    }
+
+    @Test
+    void shouldTellWhenTheClientResetsTheConnectionInTheMiddleOfARequestThoughTheGatewayClosesIt() throws Exception
+    {
+        open();
+        final AtomicInteger clientClosed = countClientClosed();
+        startRequest();
+        channel.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
+        channel.close(); // the handler's answer to the failed read
+        assertEquals(1, clientClosed.get());
+    }
+
+    @Test
+    void shouldNotTellWhenTheGatewayEndsTheConnectionInTheMiddleOfARequest() throws Exception
+    {
+        open();
+        final AtomicInteger clientClosed = countClientClosed();
+        startRequest();
+        channel.close(); // through the pipeline: the gateway's decision (413, 503...), counted by its reason
+        assertEquals(0, clientClosed.get());
+    }
+
+    @Test
+    void shouldNotTellWhenTheClientClosesAfterTheGatewayTimedItsRequestOut() throws Exception
+    {
+        open();
+        final AtomicInteger clientClosed = countClientClosed();
+        startRequest();
+        advance(TIMEOUT_MS); // 408: the answer is still being written when the client's FIN arrives
+        channel.unsafe().close(channel.voidPromise());
+        assertEquals(1, timeouts.get());
+        assertEquals(0, clientClosed.get());
+    }
+
+    @Test
+    void shouldNotTellWhenTheClientClosesBetweenRequestsOrWithoutSendingAnything() throws Exception
+    {
+        open();
+        final AtomicInteger clientClosed = countClientClosed();
+        channel.unsafe().close(channel.voidPromise()); // nothing sent: no request (a browser's unused connection)
+        assertEquals(0, clientClosed.get());
+
+        final SlowRequestGuard keepAlive = new SlowRequestGuard(TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS),
+            timeouts::incrementAndGet, silent::incrementAndGet, false);
+        final EmbeddedChannel second = new EmbeddedChannel();
+        second.pipeline().addLast(keepAlive, countingHandler(clientClosed));
+        second.writeInbound(Unpooled.wrappedBuffer(new byte[] {'P'}));
+        second.releaseInbound();
+        keepAlive.requestComplete();
+        second.unsafe().close(second.voidPromise()); // a keep-alive connection ended between requests
+        assertEquals(0, clientClosed.get());
+    }
+
+    /** Counts {@link SlowRequestGuard#CLIENT_CLOSED_MID_REQUEST} behind {@link #channel}'s guard (after open). */
+    private AtomicInteger countClientClosed()
+    {
+        final AtomicInteger clientClosed = new AtomicInteger();
+        channel.pipeline().addLast(countingHandler(clientClosed));
+        return clientClosed;
+    }
+
+    private static io.netty.channel.ChannelInboundHandlerAdapter countingHandler(final AtomicInteger clientClosed)
+    {
+        return new io.netty.channel.ChannelInboundHandlerAdapter()
+        {
+            @Override
+            public void userEventTriggered(final io.netty.channel.ChannelHandlerContext ctx, final Object event)
+            {
+                if (event == SlowRequestGuard.CLIENT_CLOSED_MID_REQUEST)
+                {
+                    clientClosed.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void exceptionCaught(final io.netty.channel.ChannelHandlerContext ctx, final Throwable cause)
+            {
+                // the test's simulated reset
+            }
+        };
+    }
+
     private void startRequest()
     {
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {'P'}));
