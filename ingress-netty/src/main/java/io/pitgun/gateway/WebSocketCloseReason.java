@@ -31,7 +31,18 @@ enum WebSocketCloseReason
     /** The connection ended without a close frame from either side. */
     PEER_GONE,
     /** The token the connection was opened with was revoked, or lost the capability (close code 1008). */
-    TOKEN_REVOKED;
+    TOKEN_REVOKED,
+    /**
+     * A message (a frame, or a fragmented message up to its final fragment) still incomplete {@code READ_TIMEOUT_S}
+     * after its first byte (close code 1008; {@link TimedWebSocketFrameDecoder}).
+     */
+    MESSAGE_TIMEOUT,
+    /**
+     * Unfinished messages of all connections would have passed {@code PARTIAL_MESSAGE_BUDGET_BYTES} with this
+     * connection's read (close code 1008; {@link PartialMessageMeter}). Before, such a close was counted as
+     * {@link #PEER_GONE}. Last: a reason's ordinal is its counter's key in the counters file; new ones go after it.
+     */
+    PARTIAL_MESSAGE_BUDGET;
 
     private static final AttributeKey<WebSocketCloseReason> KEY = AttributeKey.valueOf("pitgun.wsCloseReason");
 

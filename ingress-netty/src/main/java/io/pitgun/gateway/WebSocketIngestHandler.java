@@ -237,12 +237,19 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle"));
             return;
         }
-        if (event == PartialMessageMeter.OVER_BUDGET && goingAway)
+        if ((event == PartialMessageMeter.OVER_BUDGET || event == TimedWebSocketFrameDecoder.MESSAGE_TIMEOUT) &&
+            goingAway)
         {
             return; // closing already (LingeringClose); a close frame of its own would follow the 1001 one
         }
+        if (event == TimedWebSocketFrameDecoder.MESSAGE_TIMEOUT)
+        {
+            TimedWebSocketFrameDecoder.closeTimedOut(server, handshaker, ctx.channel(), peer);
+            return;
+        }
         if (event == PartialMessageMeter.OVER_BUDGET)
         {
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.PARTIAL_MESSAGE_BUDGET);
             server.overloadLog().warn(RejectReason.PARTIAL_MESSAGE_BUDGET, "closed WebSocket client " + peer);
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
                 "the gateway holds too many unfinished messages; retry later"));

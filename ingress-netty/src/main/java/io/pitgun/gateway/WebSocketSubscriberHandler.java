@@ -252,7 +252,18 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     {
         if (event == PartialMessageMeter.OVER_BUDGET)
         {
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.PARTIAL_MESSAGE_BUDGET);
             ctx.close();
+            return;
+        }
+        if (event == TimedWebSocketFrameDecoder.MESSAGE_TIMEOUT)
+        {
+            if (!closing)
+            {
+                closing = true;
+                TimedWebSocketFrameDecoder.closeTimedOut(server, handshaker, ctx.channel(), peer);
+                stop();
+            }
             return;
         }
         super.userEventTriggered(ctx, event);

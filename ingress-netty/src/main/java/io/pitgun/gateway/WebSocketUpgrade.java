@@ -15,6 +15,7 @@ import io.pitgun.engine.ChannelAccess;
 import io.pitgun.manifest.DerivedChannel;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /ws}: checks the upgrade, admits the client ({@link IngestPath#admitClient}), and replaces the HTTP
@@ -101,8 +102,12 @@ final class WebSocketUpgrade
             return;
         }
         final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
-        final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory("ws://" + host + "/ws", SUBPROTOCOL,
-            false, config.maxWsFrameBytes()).newHandshaker(request);
+        // The version's handshake, with a frame decoder that bounds how long a message may take to arrive. Hixie-76
+        // (draft 00, no Sec-WebSocket-Version; no browser has spoken it since 2011) is refused as an unknown version
+        // is: its frames are not RFC 6455's, and its decoder could not be timed.
+        final WebSocketServerHandshaker handshaker = TimedWebSocketFrameDecoder.handshaker(
+            new WebSocketServerHandshakerFactory("ws://" + host + "/ws", SUBPROTOCOL, false, config.maxWsFrameBytes())
+                .newHandshaker(request), TimeUnit.SECONDS.toNanos(config.readTimeoutS()));
         if (handshaker == null)
         {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());

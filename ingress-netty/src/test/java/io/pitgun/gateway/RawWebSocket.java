@@ -22,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class RawWebSocket implements AutoCloseable
 {
     static final int TEXT = 0x1;
+    static final int BINARY = 0x2;
     static final int CONTINUATION = 0x0;
+    static final int PING = 0x9;
 
     private final Socket socket;
     private final OutputStream out;
@@ -58,13 +60,26 @@ final class RawWebSocket implements AutoCloseable
     /** Upgrades {@code path} over {@code connected}, a connected socket (a TLS one, say). */
     RawWebSocket(final Socket connected, final String path) throws IOException
     {
+        this(connected, path, new byte[0]);
+    }
+
+    /**
+     * Upgrades {@code path} over {@code connected}, sending {@code withUpgrade} (WebSocket frames, or part of one) in
+     * the same write as the upgrade request, before its answer.
+     */
+    RawWebSocket(final Socket connected, final String path, final byte[] withUpgrade) throws IOException
+    {
         socket = connected;
         socket.setSoTimeout(RawHttpConnection.READ_TIMEOUT_MS);
         out = socket.getOutputStream();
         in = new DataInputStream(socket.getInputStream());
         final String key = Base64.getEncoder().encodeToString("pitgun-raw-client".getBytes(StandardCharsets.US_ASCII));
-        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        final ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
+            "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        request.writeBytes(withUpgrade);
+        out.write(request.toByteArray());
         out.flush();
         final String head = readHead();
         assertTrue(head.startsWith("HTTP/1.1 101"), "no upgrade: " + head);
