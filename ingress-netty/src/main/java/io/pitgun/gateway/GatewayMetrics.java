@@ -277,6 +277,9 @@ final class GatewayMetrics
             .sample("pitgun_bytes_shipped_total", c.bytesShipped());
         w.family("pitgun_ship_rewinds_total", "counter", "Times shipping resumed from what the hive acknowledged.")
             .sample("pitgun_ship_rewinds_total", c.rewinds());
+        w.family("pitgun_ship_journal_gaps_total", "counter", "Times the hive's acknowledged position was in cycle " +
+            "files deleted from the journal: any frame after it in them never reached the hive.")
+            .sample("pitgun_ship_journal_gaps_total", c.journalGaps());
         w.family("pitgun_ship_acks_refused_total", "counter", "Acknowledgements a signed edge refused, by reason " +
             "(missing_mac, bad_mac): not signed with its secret.");
         for (final io.pitgun.scaleout.ShipperCounters.AckRefusal reason :

@@ -347,10 +347,25 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
             ackedPositionMissing = true;
             // The acknowledged frame is not in this journal (it was deleted or replaced): read it all, skipping
             // what the hive holds by position.
-            LOG.warn("the hive holds up to position {}, which this journal does not hold: reading from its start",
-                ackedIndex);
             tailer.close();
             tailer = journal.tailer();
+            final long first = journal.firstIndex();
+            if (first != Journal.NO_INDEX && first > ackedIndex)
+            {
+                // Cycle files up to the acknowledged position were deleted. Any frame after it that they held never
+                // reached the hive, and nothing else can tell: the hive takes the next frame as the successor of
+                // the one it holds. Said, and counted, rather than shipped past in silence.
+                counters.onJournalGap();
+                LOG.error("the hive holds this edge's frames up to position {}, but this journal now starts at {}: " +
+                    "the cycle files before it were deleted, and any frame after {} in them never reached the hive " +
+                    "(keep every cycle file after the hive's held position, pitgun hive status); shipping goes on " +
+                    "from {}", ackedIndex, first, ackedIndex, first);
+            }
+            else
+            {
+                LOG.warn("the hive holds up to position {}, which this journal does not hold: reading from its start",
+                    ackedIndex);
+            }
         }
     }
 

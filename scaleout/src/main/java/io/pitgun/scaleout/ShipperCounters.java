@@ -21,6 +21,7 @@ public final class ShipperCounters
     private volatile long behindSinceNs;
     private volatile int connectionState;
     private volatile long rewinds;
+    private volatile long journalGaps;
     private volatile int stalled;
     private volatile long acksMissingMac;
     private volatile long acksBadMac;
@@ -175,6 +176,21 @@ public final class ShipperCounters
     void onRewind()
     {
         rewinds++;
+    }
+
+    /**
+     * Times the hive's acknowledged position was not in the journal and the journal's first frame is later than it:
+     * the cycle files that held it were deleted, and with them any frame after it the hive did not yet have
+     * ({@code pitgun_ship_journal_gaps_total}). Shipping goes on from the journal's first frame.
+     */
+    public long journalGaps()
+    {
+        return journalGaps;
+    }
+
+    void onJournalGap()
+    {
+        journalGaps++;
     }
 
     /** ACKs refused by a signed edge for {@code reason}; safe from any thread. */

@@ -286,6 +286,59 @@ class ShippingTest
         assertEquals(500, hive.edges().get(0).framesWritten());
     }
 
+    /**
+     * The cycle file holding the hive's acknowledged position deleted by hand (an operator freeing disk): any frame
+     * after that position in it never reaches the hive, and nothing on the wire shows it (the hive takes the next
+     * frame as the successor of the one it holds). The shipper says so and counts it, then ships on. Before, it
+     * logged that it read from the journal's start, and no counter, stall or gap moved (a black-box pass lost 31,070
+     * acknowledged frames at the hive that way without an alarm).
+     */
+    @Test
+    void shouldCountAGapWhenTheCycleFilesUpToTheHivesPositionWereDeleted() throws Exception
+    {
+        // 500 frames in a cycle file an hour old (written now, the file then named for the hour before: Chronicle
+        // takes a file's cycle from its name), shipped; 300 more in this hour's file; the old file deleted.
+        append(edgeJournal, 0, 500);
+        edgeJournal.close();
+        final Path journalDir = edgeData.resolve("journal");
+        final Path current = cycleFiles(journalDir).get(0);
+        final java.time.format.DateTimeFormatter hourly =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HH'F.cq4'").withZone(java.time.ZoneOffset.UTC);
+        final java.time.Instant hour = java.time.LocalDateTime.parse(current.getFileName().toString(),
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HH'F.cq4'")).toInstant(java.time.ZoneOffset.UTC);
+        final Path hourBefore = journalDir.resolve(hourly.format(hour.minus(java.time.Duration.ofHours(1))));
+        Files.move(current, hourBefore);
+        Files.delete(journalDir.resolve("metadata.cq4t")); // it records the file under its old name
+        edgeJournal = Journal.open(JournalConfig.of(journalDir));
+        final Hive hive = startHive();
+        final ShipperConfig config = shipperConfig().withAeronDirectory(dir.resolve("aeron-edge"));
+        try (EdgeShipper first = EdgeShipper.start(edgeJournal, edgeData, config))
+        {
+            awaitHiveHolds(first.edgeId());
+            assertEquals(0, first.counters().journalGaps());
+        }
+        append(edgeJournal, 500, 300);
+        edgeJournal.close();
+        assertEquals(2, cycleFiles(journalDir).size(), cycleFiles(journalDir).toString());
+        Files.delete(hourBefore); // every frame the hive holds, and the frames after them it would lack
+        edgeJournal = Journal.open(JournalConfig.of(journalDir));
+
+        final EdgeShipper second = EdgeShipper.start(edgeJournal, edgeData, config);
+        open.add(second);
+        Await.until("the 300 frames of this hour's file shipped", WAIT,
+            () -> hive.edges().get(0).framesWritten() == 800);
+        assertEquals(1, second.counters().journalGaps());
+        assertEquals(ShipperCounters.NOT_STALLED, second.counters().stalled());
+    }
+
+    private static List<Path> cycleFiles(final Path journalDir) throws java.io.IOException
+    {
+        try (Stream<Path> files = Files.list(journalDir))
+        {
+            return files.filter(file -> file.toString().endsWith(".cq4")).sorted().toList();
+        }
+    }
+
     @Test
     void shouldShipExactlyOnceAcrossAHiveRestartMidStream() throws Exception
     {
