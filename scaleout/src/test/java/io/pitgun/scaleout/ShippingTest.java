@@ -449,6 +449,17 @@ class ShippingTest
             {
                 return false; // the hive made the directory and has not written its first file yet
             }
+            catch (final AssertionError chronicle)
+            {
+                // One of Chronicle's own assertions (tests run with -ea) in a read-only open's search for the end
+                // while the hive writes (seen once, in StoreTailer): look again, as ShippingChaosTest does.
+                final StackTraceElement[] at = chronicle.getStackTrace();
+                if (at.length > 0 && at[0].getClassName().startsWith("net.openhft.chronicle."))
+                {
+                    return false;
+                }
+                throw chronicle;
+            }
         });
     }
 
