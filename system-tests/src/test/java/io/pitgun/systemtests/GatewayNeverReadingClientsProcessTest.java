@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,19 +122,7 @@ class GatewayNeverReadingClientsProcessTest
                 {
                     subscribers.add(subscriberThatNeverReads(gateway.port()));
                 }
-                final UUID session = UUID.randomUUID();
-                assertEquals(202, gateway.beacon(Envelopes.sessionStart(UUID.randomUUID(), session)).statusCode());
-                long sequence = 0;
-                for (int i = 0; i < 300; i++, sequence += 100)
-                {
-                    final HttpResponse<String> answer = send(gateway,
-                        Envelopes.batch(UUID.randomUUID(), session, sequence, 100), "envelope " + i);
-                    assertEquals(202, answer.statusCode(), "envelope " + i + ": " + answer.body());
-                    if (i % 50 == 49)
-                    {
-                        assertServesOthers(gateway, "after " + (i + 1) + " envelopes");
-                    }
-                }
+                produce(gateway, true);
                 assertServesOthers(gateway, "with every subscriber still connected");
                 assertTrue(gateway.metric("pitgun_gateway_rejections_total{reason=\"slow_consumer\"}") +
                     gateway.metric("pitgun_gateway_subscribers_disconnected_slow_total") > 0,
@@ -154,13 +149,13 @@ class GatewayNeverReadingClientsProcessTest
     {
         try (GatewayProcess gateway = GatewayProcess.start(dir.resolve("data"), SMALL_JVM, Map.of()))
         {
-            final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
-            final java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
-            final List<java.net.http.WebSocket> subscribers = new ArrayList<>();
-            final java.net.http.WebSocket.Listener reader = new java.net.http.WebSocket.Listener()
+            final AtomicLong received = new AtomicLong();
+            final AtomicInteger closed = new AtomicInteger();
+            final List<WebSocket> subscribers = new ArrayList<>();
+            final WebSocket.Listener reader = new WebSocket.Listener()
             {
                 @Override
-                public java.util.concurrent.CompletionStage<?> onText(final java.net.http.WebSocket ws,
+                public CompletionStage<?> onText(final WebSocket ws,
                     final CharSequence data, final boolean last)
                 {
                     received.incrementAndGet();
@@ -169,7 +164,7 @@ class GatewayNeverReadingClientsProcessTest
                 }
 
                 @Override
-                public java.util.concurrent.CompletionStage<?> onClose(final java.net.http.WebSocket ws,
+                public CompletionStage<?> onClose(final WebSocket ws,
                     final int status, final String reason)
                 {
                     closed.incrementAndGet();
@@ -177,7 +172,7 @@ class GatewayNeverReadingClientsProcessTest
                 }
 
                 @Override
-                public void onError(final java.net.http.WebSocket ws, final Throwable error)
+                public void onError(final WebSocket ws, final Throwable error)
                 {
                     closed.incrementAndGet();
                 }
@@ -185,10 +180,10 @@ class GatewayNeverReadingClientsProcessTest
             for (int i = 0; i < 100; i++)
             {
                 subscribers.add(client.newWebSocketBuilder().buildAsync(gateway.wsUri("/ws?subscribe=derived"), reader)
-                    .get(PROBE_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+                    .get(PROBE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
             }
-            final java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
-            final java.util.concurrent.atomic.AtomicInteger fetchFailures = new java.util.concurrent.atomic.AtomicInteger();
+            final AtomicBoolean producing = new AtomicBoolean(true);
+            final AtomicInteger fetchFailures = new AtomicInteger();
             final List<Thread> fetchers = new ArrayList<>();
             for (int i = 0; i < 8; i++)
             {
@@ -221,14 +216,7 @@ class GatewayNeverReadingClientsProcessTest
             }
             try
             {
-                final UUID session = UUID.randomUUID();
-                assertEquals(202, gateway.beacon(Envelopes.sessionStart(UUID.randomUUID(), session)).statusCode());
-                for (int i = 0; i < 300; i++)
-                {
-                    final HttpResponse<String> answer = send(gateway,
-                        Envelopes.batch(UUID.randomUUID(), session, i * 100L, 100), "envelope " + i);
-                    assertEquals(202, answer.statusCode(), "envelope " + i + ": " + answer.body());
-                }
+                produce(gateway, false);
             }
             finally
             {
@@ -243,9 +231,29 @@ class GatewayNeverReadingClientsProcessTest
             assertEquals(0, closed.get(), "subscribers closed");
             assertEquals(0, fetchFailures.get(), "failed fetches of the wasm file");
             assertTrue(received.get() > 0, "the subscribers received outputs");
-            for (final java.net.http.WebSocket subscriber : subscribers)
+            for (final WebSocket subscriber : subscribers)
             {
                 subscriber.abort();
+            }
+        }
+    }
+
+    /**
+     * A session of 300 envelopes of 100 frames, each acknowledged; with {@code probe}, {@link #assertServesOthers}
+     * after every 50.
+     */
+    private void produce(final GatewayProcess gateway, final boolean probe) throws Exception
+    {
+        final UUID session = UUID.randomUUID();
+        assertEquals(202, gateway.beacon(Envelopes.sessionStart(UUID.randomUUID(), session)).statusCode());
+        for (int i = 0; i < 300; i++)
+        {
+            final HttpResponse<String> answer = send(gateway,
+                Envelopes.batch(UUID.randomUUID(), session, i * 100L, 100), "envelope " + i);
+            assertEquals(202, answer.statusCode(), "envelope " + i + ": " + answer.body());
+            if (probe && i % 50 == 49)
+            {
+                assertServesOthers(gateway, "after " + (i + 1) + " envelopes");
             }
         }
     }
@@ -266,7 +274,7 @@ class GatewayNeverReadingClientsProcessTest
             {
                 metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(gateway.uri("/metrics"))
                     .timeout(PROBE_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString()).body()
-                    .lines().filter(l -> l.startsWith("pitgun_gateway_")).collect(java.util.stream.Collectors.joining("\n"));
+                    .lines().filter(l -> l.startsWith("pitgun_gateway_")).collect(Collectors.joining("\n"));
             }
             catch (final IOException metricsEx)
             {
