@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -55,6 +56,13 @@ import java.util.concurrent.TimeUnit;
  * pitgun.journal_last_index}); a session's files are written one after the other in journal order, so every frame of
  * a session at or below its newest file's last index is in a file already and is skipped. The journal is read from
  * its first message to find the rest: a restart writes each frame that is not in a complete file exactly once.
+ *
+ * <p>Derived rows name no journal index: per session, as many derived frames as the complete derived files hold are
+ * skipped, which is right only if the manifest runs from where it ran for those files. Each derived file's footer
+ * names the first message its derivation read ({@code pitgun.journal_first_index}); if that is not the first message
+ * this start reads (the journal's oldest cycle files were deleted, or it is another journal), the derived table is
+ * not written (a failure, counted and logged, looked at again with the failures' backoff) until {@code DIR/derived}
+ * is moved aside: the runs table goes on.
  */
 public final class LiveParquetSink implements SinkFollower
 {
@@ -171,25 +179,28 @@ public final class LiveParquetSink implements SinkFollower
     private void follow() throws IOException
     {
         Files.createDirectories(runs);
-        final Map<String, Long> written = resumePoints(runs, false);
+        final Map<String, Long> written = resumePoints(runs, false, null);
         final PartitionedFrameWriter writer = PartitionedFrameWriter.live(runs, table, rotation, provenance,
             null, file -> counters.onRowsWritten(file.rows()));
-        DerivedFrames derived = null;
+        Follower follower = null;
         boolean completed = false;
         try
         {
+            DerivedFrames derived = null;
+            final Set<Long> derivedFrom = new HashSet<>();
             if (manifest != null)
             {
                 Files.createDirectories(derivedRoot);
                 derived = new DerivedFrames(derivedRoot, manifest, includeRestricted, ExportFormat.PARQUET, rotation,
-                    provenance, config, true, resumePoints(derivedRoot, true),
+                    provenance, config, true, resumePoints(derivedRoot, true, derivedFrom),
                     (stage, ex) -> LOG.warn("sink {}: derived frames: {} failed: {}", NAME, stage, ex.toString()));
             }
-            follow(writer, derived, written);
+            follower = new Follower(writer, derived, written, derivedFrom);
+            follow(follower);
             writer.close();
-            if (derived != null)
+            if (follower.derived != null)
             {
-                derived.finish(); // drains its pipeline: every derived frame of what was read is in a file
+                follower.derived.finish(); // drains its pipeline: every derived frame of what was read is in a file
             }
             completed = true;
         }
@@ -206,18 +217,21 @@ public final class LiveParquetSink implements SinkFollower
             if (!completed)
             {
                 writer.abort(); // its .inprogress files are deleted; the next attempt writes their rows again
-                if (derived != null)
+                if (follower != null && follower.derived != null)
                 {
-                    derived.abort();
+                    follower.derived.abort();
                 }
             }
         }
     }
 
-    private void follow(final PartitionedFrameWriter writer, final DerivedFrames derived,
-        final Map<String, Long> written) throws IOException
+    /**
+     * Follows the journal until closed or a failure; returns early (to start again from the files) when the derived
+     * table, refused at this start, can be derived again ({@code DIR/derived} was moved aside).
+     */
+    private void follow(final Follower follower) throws IOException
     {
-        final Follower follower = new Follower(writer, derived, written);
+        final PartitionedFrameWriter writer = follower.writer;
         long lastIdleCheckNs = System.nanoTime();
         final IdleStrategy idle = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(10),
             TimeUnit.MILLISECONDS.toNanos(1));
@@ -231,11 +245,15 @@ public final class LiveParquetSink implements SinkFollower
                 {
                     entries++;
                 }
-                if (derived != null && derived.failure() != null)
+                if (follower.derived != null && follower.derived.failure() != null)
                 {
-                    throw derived.failure(); // a derived row could not be written: start again from the files
+                    throw follower.derived.failure(); // a derived row could not be written: start again from files
                 }
                 final long now = System.nanoTime();
+                if (follower.mayDeriveAgain(now))
+                {
+                    return; // the runs table's open files are completed; the next start derives from the journal
+                }
                 // When caught up, and at least every IDLE_CHECK_INTERVAL_NS while behind: under sustained traffic of
                 // other sessions the sink may never read nothing, and a stopped session's file must still complete.
                 if (entries == 0 || now - lastIdleCheckNs >= IDLE_CHECK_INTERVAL_NS)
@@ -260,10 +278,18 @@ public final class LiveParquetSink implements SinkFollower
      * Deletes the files under {@code root} never completed and reads, per session, from the complete files'
      * footers: the last journal index they hold (the frames table), or how many rows they hold (the derived table,
      * whose rows name no journal index).
+     *
+     * @param derivedFrom for the derived table: gets the journal index each file's derivation started from
+     *                    ({@code pitgun.journal_first_index}; files written before it was recorded name none).
      */
-    private static Map<String, Long> resumePoints(final Path root, final boolean rowCounts) throws IOException
+    private static Map<String, Long> resumePoints(final Path root, final boolean rowCounts,
+        final Set<Long> derivedFrom) throws IOException
     {
         final Map<String, Long> written = new HashMap<>();
+        if (!Files.isDirectory(root))
+        {
+            return written; // DIR/derived moved aside while the sink runs
+        }
         try (DirectoryStream<Path> sessions = Files.newDirectoryStream(root, Files::isDirectory))
         {
             for (final Path session : sessions)
@@ -290,6 +316,11 @@ public final class LiveParquetSink implements SinkFollower
                             }
                             written.merge(session.getFileName().toString(),
                                 rowCounts ? footer.rows() : Long.parseLong(last), rowCounts ? Long::sum : Math::max);
+                            final String first = footer.keyValues().get(ProvenanceKeys.JOURNAL_FIRST_INDEX);
+                            if (rowCounts && first != null)
+                            {
+                                derivedFrom.add(Long.parseLong(first));
+                            }
                         }
                     }
                 }
@@ -306,8 +337,16 @@ public final class LiveParquetSink implements SinkFollower
     private final class Follower implements JournalStampedEntryHandler
     {
         private final PartitionedFrameWriter writer;
-        private final DerivedFrames derived;
+        /** Null without a manifest, and once the derived table was refused at this start. */
+        private DerivedFrames derived;
         private final Map<String, Long> written;
+        /** Where the derivations of the complete derived files started (their first journal index). */
+        private final Set<Long> derivedFrom;
+        /** The first message published into the deriving pipeline at this start: where its derivation starts. */
+        private long derivationStart = Journal.NO_INDEX;
+        /** While the derived table is refused: when {@code DIR/derived} is looked at again, and the wait after. */
+        private long nextDerivedCheckNs;
+        private long derivedBackoffMs = MIN_BACKOFF_MS;
         private final FrameRow row = new FrameRow(table);
         private final FrameValidator checker = new FrameValidator();
 
@@ -327,11 +366,13 @@ public final class LiveParquetSink implements SinkFollower
         /** Sessions that ended, whose derived file is completed once the deriving pipeline has caught up. */
         private final Set<String> endedSessions = new LinkedHashSet<>();
 
-        Follower(final PartitionedFrameWriter writer, final DerivedFrames derived, final Map<String, Long> written)
+        Follower(final PartitionedFrameWriter writer, final DerivedFrames derived, final Map<String, Long> written,
+            final Set<Long> derivedFrom)
         {
             this.writer = writer;
             this.derived = derived;
             this.written = written;
+            this.derivedFrom = derivedFrom;
         }
 
         @Override
@@ -350,7 +391,18 @@ public final class LiveParquetSink implements SinkFollower
                 if (derived != null && (templateId == TelemetryFrameDecoder.TEMPLATE_ID ||
                     templateId == SessionStartDecoder.TEMPLATE_ID || templateId == SessionEndDecoder.TEMPLATE_ID))
                 {
-                    derived.publish(buffer, offset, length, index); // what the export publishes
+                    if (derivationStart == Journal.NO_INDEX)
+                    {
+                        derivationStart = index;
+                        if (!derivedFrom.isEmpty() && !derivedFrom.equals(Set.of(index)))
+                        {
+                            refuseDerived();
+                        }
+                    }
+                    if (derived != null)
+                    {
+                        derived.publish(buffer, offset, length, index); // what the export publishes
+                    }
                 }
                 if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
                 {
@@ -386,6 +438,54 @@ public final class LiveParquetSink implements SinkFollower
             {
                 throw new UncheckedIOException(ex);
             }
+        }
+
+        /**
+         * The complete derived files were derived from another first message than this start's: the count of their
+         * rows does not tell which of the derived frames from here they hold (the manifest's state and output
+         * differ), so none is written rather than skipping new ones. A failure, until DIR/derived is moved aside.
+         */
+        private void refuseDerived()
+        {
+            derived.abort(); // nothing was published into it yet: no file was begun
+            derived = null;
+            endedSessions.clear();
+            failDerived(System.nanoTime());
+        }
+
+        private void failDerived(final long nowNs)
+        {
+            counters.onFailure(nowNs);
+            LOG.warn("sink {}: derived frames not written: the files under {} were derived from journal index(es) " +
+                "{}, but the journal now starts at {} (its oldest cycle files were deleted, or it is another " +
+                "journal), so the rows they hold cannot be told from the frames derived now; move {} aside to " +
+                "derive the table again from the journal as it is (the runs table is still written); looking " +
+                "again in {} ms", NAME, derivedRoot, derivedFrom, derivationStart, derivedRoot, derivedBackoffMs);
+            nextDerivedCheckNs = nowNs + TimeUnit.MILLISECONDS.toNanos(derivedBackoffMs);
+            derivedBackoffMs = Math.min(MAX_BACKOFF_MS, derivedBackoffMs * 2);
+        }
+
+        /**
+         * While the derived table is refused, at the failures' backoff: true once {@code DIR/derived} holds no file
+         * derived from another first message (moved aside), so the sink starts again and derives it; else counts
+         * the failure again.
+         */
+        boolean mayDeriveAgain(final long nowNs) throws IOException
+        {
+            if (derived != null || manifest == null || derivationStart == Journal.NO_INDEX ||
+                nowNs - nextDerivedCheckNs < 0)
+            {
+                return false;
+            }
+            derivedFrom.clear();
+            resumePoints(derivedRoot, true, derivedFrom);
+            if (derivedFrom.isEmpty() || derivedFrom.equals(Set.of(derivationStart)))
+            {
+                LOG.info("sink {}: {} can be derived again: starting again", NAME, derivedRoot);
+                return true;
+            }
+            failDerived(nowNs);
+            return false;
         }
 
         /**

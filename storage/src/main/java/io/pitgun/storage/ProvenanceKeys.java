@@ -21,7 +21,8 @@ public final class ProvenanceKeys
     public static final String MANIFEST_SHA256 = "pitgun.manifest_sha256";
     /**
      * First journal index of the file's rows. For a derived file (whose frames do not name their journal index):
-     * the first index of the export's selection (the live sink's: the journal's first message).
+     * the first index of the export's selection (the live sink's: the journal's first message, where its manifest
+     * ran from; at a restart the sink counts the derived files' rows as already written only if it still is).
      */
     public static final String JOURNAL_FIRST_INDEX = "pitgun.journal_first_index";
     /**
