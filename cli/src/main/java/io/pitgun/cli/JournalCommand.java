@@ -10,6 +10,7 @@ import io.pitgun.journal.ProgressListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -44,6 +45,19 @@ final class JournalCommand implements Runnable
     static Journal openReadOnly(final Path directory)
     {
         return Journal.open(JournalConfig.readOnly(directory));
+    }
+
+    /**
+     * Says on stderr where the journal starts when the cycle files before it were deleted (to free disk space): the
+     * tools read the files left, and that is not damage ({@link Journal#deletedFirstCycleFiles}).
+     */
+    static void noteDeletedCycleFiles(final Journal journal, final Path directory, final PrintWriter err)
+    {
+        final Journal.DeletedCycleFiles deleted = journal.deletedFirstCycleFiles();
+        if (deleted != null)
+        {
+            err.println(directory + ": " + deleted.describe());
+        }
     }
 
     /** Entries read from the start of a journal looking for its ManifestLoaded: it is written first. */

@@ -151,6 +151,7 @@ final class JournalExportCommand implements Callable<Integer>
         final ExportSummary summary;
         try (Journal journal = JournalCommand.openReadOnly(directory))
         {
+            JournalCommand.noteDeletedCycleFiles(journal, directory, err);
             summary = new JournalExporter(registry, exportFormat, rotation, includeRestricted)
                 .export(journal, selection, compiled, out, provenance, JournalCommand.progress(spec, "export"));
         }

@@ -17,7 +17,9 @@ import java.util.concurrent.Callable;
     name = "stats",
     mixinStandardHelpOptions = true,
     description = "Count a journal's frames, sessions and sources, its time range (from the frames' timestamp_us), "
-        + "size and index range. Exit 1 if it is damaged (bad entries, or entries an in-order read cannot reach).")
+        + "size and index range. Exit 1 if it is damaged (bad entries, or entries an in-order read cannot reach). "
+        + "Oldest cycle files deleted (to free disk space) are not damage: the journal starts at the first file left, "
+        + "as stderr says.")
 final class JournalStatsCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
@@ -33,6 +35,7 @@ final class JournalStatsCommand implements Callable<Integer>
         final JournalStats stats;
         try (Journal journal = JournalCommand.openReadOnly(directory))
         {
+            JournalCommand.noteDeletedCycleFiles(journal, directory, spec.commandLine().getErr());
             stats = JournalStatsCollector.collect(journal, JournalCommand.progress(spec, "stats"));
         }
         catch (final JournalException ex)

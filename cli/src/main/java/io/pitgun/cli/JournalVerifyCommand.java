@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = "Read every entry and check that it is a well-formed Pitgun SBE message; exit 0 when all are, "
-        + "1 otherwise, naming the first bad entry's index.")
+        + "1 otherwise, naming the first bad entry's index. Oldest cycle files deleted (to free disk space) are not "
+        + "damage: the journal starts at the first file left, as stderr says.")
 final class JournalVerifyCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
@@ -30,6 +31,7 @@ final class JournalVerifyCommand implements Callable<Integer>
         final JournalVerifier.Result result;
         try (Journal journal = JournalCommand.openReadOnly(directory))
         {
+            JournalCommand.noteDeletedCycleFiles(journal, directory, spec.commandLine().getErr());
             result = JournalVerifier.verify(journal, JournalCommand.progress(spec, "verify"));
         }
         catch (final JournalException ex)

@@ -372,6 +372,76 @@ class JournalCommandTest
             "records its cycle as the journal's last");
     }
 
+    /**
+     * An operator deleted the oldest cycle file to free disk space (docs/reliability.md: a cycle file other than the
+     * last deleted whole is not checked). metadata.cq4t still records it as the first until the writer rolls or
+     * restarts, and a read-only open started reading there: every tool found no entry and reported a damaged record
+     * header (exit 1). Now each reads every entry of the file left, says on stderr where the journal starts, exit 0.
+     */
+    @Test
+    void toolsShouldReadTheCycleFilesLeftWhenTheOldestWasDeleted() throws IOException
+    {
+        // The 201 entries go to a file an hour old (renamed: Chronicle takes a file's cycle from its name; the
+        // metadata, which records it under its old name, is deleted), 3 more frames to this hour's file.
+        final Path current = DamagedJournal.cycleFile(journalDir);
+        final java.time.format.DateTimeFormatter hourly = java.time.format.DateTimeFormatter
+            .ofPattern("yyyyMMdd-HH'F.cq4'").withZone(java.time.ZoneOffset.UTC);
+        final java.time.Instant hour = java.time.LocalDateTime.parse(current.getFileName().toString(),
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HH'F.cq4'")).toInstant(java.time.ZoneOffset.UTC);
+        final Path hourBefore = journalDir.resolve(hourly.format(hour.minus(java.time.Duration.ofHours(1))));
+        Files.move(current, hourBefore);
+        Files.delete(journalDir.resolve("metadata.cq4t"));
+        final List<Long> later = new ArrayList<>();
+        try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
+        {
+            final JournalAppender appender = journal.appender();
+            for (int n = 0; n < 3; n++)
+            {
+                later.add(append(appender, frameBytes.get(n)));
+            }
+        }
+        final List<Path> files;
+        try (Stream<Path> list = Files.list(journalDir))
+        {
+            files = list.filter(f -> f.toString().endsWith(".cq4")).sorted().toList();
+        }
+        assertEquals(2, files.size(), files.toString());
+        Files.delete(hourBefore);
+        final String starts = "older cycle files deleted (metadata.cq4t records " + hourBefore.getFileName() +
+            " as the first, which is gone): the journal starts at " + files.get(1).getFileName() + ", index " +
+            later.get(0);
+
+        final CliRun verify = CliRun.of("journal", "verify", journalDir.toString());
+        final CliRun stats = CliRun.of("journal", "stats", journalDir.toString());
+        final CliRun dump = CliRun.of("journal", "dump", journalDir.toString());
+        final CliRun csv = CliRun.of("journal", "dump", journalDir.toString(), "--format", "csv");
+        final CliRun export = CliRun.of("journal", "export", journalDir.toString(), "--format", "csv", "--out",
+            dir.resolve("export").toString());
+        final CliRun replay = CliRun.of("journal", "replay", journalDir.toString(), "--manifest",
+            DEMO_MANIFEST.toString(), "--out", dir.resolve("replay.jsonl").toString());
+        for (final CliRun run : List.of(verify, stats, dump, csv, export, replay))
+        {
+            final String all = run.out() + run.err();
+            assertEquals(0, run.exitCode(), all);
+            assertFalse(all.contains("DAMAGED") || all.contains("damaged record header"), all);
+            assertTrue(run.err().contains(starts), all);
+        }
+        assertTrue(verify.out().contains(": OK, 3 entries checked"), verify.out());
+        assertTrue(stats.out().contains("entries     3 (index " + later.get(0) + " .. " + later.get(2) + ")"),
+            stats.out());
+        assertTrue(stats.out().contains("damaged     none"), stats.out());
+        final List<String> lines = dump.out().lines().toList();
+        assertEquals(3, lines.size(), dump.out());
+        for (int n = 0; n < 3; n++)
+        {
+            assertTrue(lines.get(n).startsWith("{\"index\":" + later.get(n) + ",\"message\":\"TelemetryFrame\"," +
+                "\"sequence\":" + n + ","), lines.get(n));
+        }
+        assertEquals(1 + 3, csv.out().lines().count(), csv.out());
+        assertTrue(export.out().contains("exported 3 frames (3 messages read)"), export.out());
+        assertTrue(replay.out().contains("replayed 3 entries"), replay.out());
+    }
+
     private static long append(final JournalAppender appender, final byte[] message)
     {
         return appender.append(new UnsafeBuffer(message), 0, message.length, System.nanoTime());

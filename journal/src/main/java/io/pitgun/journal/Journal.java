@@ -43,6 +43,8 @@ public final class Journal implements AutoCloseable
     private final SingleChronicleQueue queue;
     private final JournalSpaceGuard spaceGuard;
     private final List<JournalTailer> tailers = new ArrayList<>();
+    /** Read-only: the cycle files before the first one left were deleted (see {@link #deletedFirstCycleFiles}). */
+    private final DeletedCycleFiles deletedFirst;
     private JournalAppender appender;
 
     private Journal(final JournalConfig config, final SingleChronicleQueue queue, final JournalSpaceGuard spaceGuard)
@@ -50,6 +52,7 @@ public final class Journal implements AutoCloseable
         this.config = config;
         this.queue = queue;
         this.spaceGuard = spaceGuard;
+        this.deletedFirst = config.readOnly() ? findDeletedFirstCycleFiles(queue, config.directory()) : null;
     }
 
     /**
@@ -271,6 +274,10 @@ public final class Journal implements AutoCloseable
      *  journal is empty. */
     public long firstIndex()
     {
+        if (deletedFirst != null)
+        {
+            return deletedFirst.firstIndex();
+        }
         final long index;
         try
         {
@@ -456,6 +463,107 @@ public final class Journal implements AutoCloseable
         }
     }
 
+    /**
+     * Read-only: the cycle files deleted from the journal's start, or null when its first cycle file is there (and
+     * always for a writable open, which lists the files again). Deleting the oldest cycle files frees disk space
+     * (docs/reliability.md); Chronicle's read-only open still takes the first cycle {@code metadata.cq4t} records
+     * (a writer records the files it finds only when it rolls or opens), so its first index and a tailer's start
+     * named a file that is gone and an in-order read found nothing. This journal starts at the first cycle file
+     * left instead: {@link #firstIndex} and every {@link #tailer} start there. Found once, at the open.
+     */
+    public DeletedCycleFiles deletedFirstCycleFiles()
+    {
+        return deletedFirst;
+    }
+
+    /**
+     * Cycle files deleted from a journal's start.
+     *
+     * @param recordedFirstFileName the first cycle file {@code metadata.cq4t} records, which is missing.
+     * @param firstFileName         the first cycle file left: the journal starts there.
+     * @param firstIndex            its first position ({@link JournalEntryDescriptor#position}).
+     */
+    public record DeletedCycleFiles(String recordedFirstFileName, String firstFileName, long firstIndex)
+    {
+        /** Says what the tools read, for their stderr. */
+        public String describe()
+        {
+            return "older cycle files deleted (metadata.cq4t records " + recordedFirstFileName + " as the first, " +
+                "which is gone): the journal starts at " + firstFileName + ", index " + firstIndex +
+                "; the entries of the deleted files are not read";
+        }
+    }
+
+    /** Chronicle cycle file names sort as their cycles do (fixed-width dates); a name of the cycle, e.g. 20261206-03F.cq4. */
+    private static String cycleFileName(final SingleChronicleQueue queue, final int cycle)
+    {
+        final RollCycle rollCycle = queue.rollCycle();
+        return DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC)
+            .format(Instant.ofEpochMilli(cycle * (long)rollCycle.lengthInMillis() + queue.epoch())) +
+            SingleChronicleQueue.SUFFIX;
+    }
+
+    private static DeletedCycleFiles findDeletedFirstCycleFiles(final SingleChronicleQueue queue, final Path directory)
+    {
+        final int first;
+        final int last;
+        try
+        {
+            first = queue.firstCycle();
+            last = queue.lastCycle();
+        }
+        catch (final RuntimeException ex)
+        {
+            return null; // no record to go by
+        }
+        if (first < 0 || first == Integer.MAX_VALUE || last < first)
+        {
+            return null;
+        }
+        final String recorded = cycleFileName(queue, first);
+        if (Files.exists(directory.resolve(recorded)))
+        {
+            return null;
+        }
+        final java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        try (Stream<Path> files = Files.list(directory))
+        {
+            files.map(file -> file.getFileName().toString())
+                .filter(name -> name.endsWith(SingleChronicleQueue.SUFFIX))
+                .forEach(names::add);
+        }
+        catch (final IOException ex)
+        {
+            return null; // the tools' own reads report the directory
+        }
+        // The first name after the recorded first that names a cycle up to the last (found by bisection: names
+        // sort as cycles do); other files are passed over.
+        for (final String name : names.tailSet(recorded, false))
+        {
+            int low = first + 1;
+            int high = last;
+            while (low <= high)
+            {
+                final int mid = (int)(((long)low + high) >>> 1);
+                final int order = cycleFileName(queue, mid).compareTo(name);
+                if (order == 0)
+                {
+                    return new DeletedCycleFiles(recorded, name,
+                        JournalEntryDescriptor.position(queue.rollCycle().toIndex(mid, 0), 0));
+                }
+                if (order < 0)
+                {
+                    low = mid + 1;
+                }
+                else
+                {
+                    high = mid - 1;
+                }
+            }
+        }
+        return null; // no cycle file left: the last one is missing too (missingLastCycleFile says so)
+    }
+
     /** Flushes nothing (appends are already in the mapped files); releases the files and all open tailers. */
     @Override
     public synchronized void close()
@@ -478,7 +586,13 @@ public final class Journal implements AutoCloseable
 
     ExcerptTailer newChronicleTailer()
     {
-        return queue.createTailer();
+        final ExcerptTailer tailer = queue.createTailer();
+        if (deletedFirst != null)
+        {
+            // Chronicle's tailer would start at the first cycle metadata.cq4t records, whose file is gone.
+            tailer.moveToIndex(JournalEntryDescriptor.entryIndex(deletedFirst.firstIndex()));
+        }
+        return tailer;
     }
 
     synchronized void forget(final JournalTailer tailer)
