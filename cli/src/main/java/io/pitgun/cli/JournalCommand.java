@@ -5,6 +5,8 @@ import io.pitgun.engine.ManifestLoadedEntry;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalDamagedException;
+import io.pitgun.journal.JournalException;
 import io.pitgun.journal.ProgressBar;
 import io.pitgun.journal.ProgressListener;
 import picocli.CommandLine;
@@ -60,20 +62,20 @@ final class JournalCommand implements Runnable
         }
     }
 
-    /** Entries read from the start of a journal looking for its ManifestLoaded: it is written first. */
-    private static final int MANIFEST_LOADED_SEARCH_ENTRIES = 16;
-
     /**
      * The dictionary to name and judge a journal's channels by: {@code file} if given, else the shipped dictionary
-     * the journal's first {@code ManifestLoaded} names ({@code f1-25.v1} for a gateway with {@code --udp}), else
-     * {@code sim.v1} when it names none. Its access levels decide which channels a tool leaves out, so a dictionary
-     * other than the one the journal was written with is refused: a file of another name, or no file where the
-     * journal names a dictionary this build does not ship (a gateway's own {@code --dictionary}). Before, the tools
-     * fell back to sim.v1 there, and channels restricted in the journal's dictionary but public in sim.v1 came out.
+     * the first {@code ManifestLoaded} found in the journal names ({@code f1-25.v1} for a gateway with {@code --udp}),
+     * else {@code sim.v1}, saying so on {@code err}, when it names none. The journal is read as it is on disk: when
+     * its oldest cycle files were deleted, with the only {@code ManifestLoaded} of a long-running gateway, the first
+     * one left (a restart's) is found however far in it is. Before, only the first 16 entries were looked at, and such
+     * a journal was decoded with sim.v1 without a word (an F1 journal's channels under sim.v1's names). Its access
+     * levels decide which channels a tool leaves out, so a dictionary other than the one the journal was written with
+     * is refused: a file of another name, or no file where the journal names a dictionary this build does not ship (a
+     * gateway's own {@code --dictionary}).
      *
      * @throws IllegalArgumentException saying which dictionary the journal needs.
      */
-    static ParameterRegistry dictionaryOf(final Path directory, final Path file)
+    static ParameterRegistry dictionaryOf(final Path directory, final Path file, final PrintWriter err)
     {
         final String recorded = recordedDictionaryName(directory);
         if (file != null)
@@ -84,7 +86,11 @@ final class JournalCommand implements Runnable
         }
         if (recorded == null)
         {
-            return ParameterRegistry.simV1();
+            final ParameterRegistry simV1 = ParameterRegistry.simV1();
+            err.println(directory + ": the journal names no dictionary (no ManifestLoaded in it, e.g. its oldest " +
+                "cycle files were deleted): assuming " + simV1.name() + "; give the one it was written with by " +
+                "--dictionary FILE");
+            return simV1;
         }
         return ParameterRegistry.shipped(recorded).orElseThrow(() -> new IllegalArgumentException(directory +
             ": the journal was written with dictionary '" + recorded + "', which this build does not ship; give it " +
@@ -114,23 +120,37 @@ final class JournalCommand implements Runnable
     }
 
     /**
-     * The dictionary name the journal's first {@code ManifestLoaded} records, or null when none of its first entries
-     * is one or the journal cannot be read (the tool reports that itself, in its own words). Reads a few entries only.
+     * The dictionary name the first {@code ManifestLoaded} found reading the journal in order records, or null when
+     * it holds none or cannot be read (the tool reports that itself, in its own words). A gateway writes one first at
+     * every start, so this usually reads one entry; a journal without one is read to its end (message headers only).
+     * An entry whose count or lengths do not fit is passed over, as the tools do.
      */
     private static String recordedDictionaryName(final Path directory)
     {
         final String[] name = { null };
         try (Journal journal = openReadOnly(directory); JournalTailer tailer = journal.tailer())
         {
-            for (int i = 0; i < MANIFEST_LOADED_SEARCH_ENTRIES && name[0] == null; i++)
+            while (name[0] == null)
             {
-                final boolean read = tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
+                final boolean read;
+                try
                 {
-                    if (name[0] == null)
+                    read = tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
                     {
-                        name[0] = ManifestLoadedEntry.dictionaryName(buffer, offset);
-                    }
-                });
+                        if (name[0] == null)
+                        {
+                            name[0] = ManifestLoadedEntry.dictionaryName(buffer, offset);
+                        }
+                    });
+                }
+                catch (final JournalDamagedException ex)
+                {
+                    break; // nothing after it can be read
+                }
+                catch (final JournalException ex)
+                {
+                    continue; // a bad entry: the tailer has moved past it
+                }
                 if (!read)
                 {
                     break;

@@ -45,8 +45,9 @@ final class JournalDumpCommand implements Callable<Integer>
 
     @Option(names = "--dictionary", paramLabel = "FILE",
         description = "Dictionary naming the channels and saying which are restricted: the one the journal was " +
-            "written with (default: the shipped dictionary the journal's first ManifestLoaded names, e.g. f1-25.v1 " +
-            "for a gateway with --udp; sim.v1 if it names none). Another is refused.")
+            "written with (default: the shipped dictionary the first ManifestLoaded found in the journal names, e.g. " +
+            "f1-25.v1 for a gateway with --udp, however far in it is when the oldest cycle files were deleted; " +
+            "sim.v1 if it names none, saying so on stderr). Another is refused.")
     Path dictionary;
 
     @Option(names = "--include-restricted",
@@ -90,7 +91,7 @@ final class JournalDumpCommand implements Callable<Integer>
             err.println("pitgun journal dump: --from " + fromIndex + " is after --to " + toIndex);
             return CliErrorHandler.FAILED;
         }
-        final ParameterRegistry registry = JournalCommand.dictionaryOf(directory, dictionary);
+        final ParameterRegistry registry = JournalCommand.dictionaryOf(directory, dictionary, err);
         final JournalDumper.Options options = new JournalDumper.Options(
             fromIndex == null ? Journal.NO_INDEX : fromIndex, toIndex == null ? Journal.NO_INDEX : toIndex, sessionId,
             outputFormat);

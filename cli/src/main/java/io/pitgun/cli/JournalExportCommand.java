@@ -54,8 +54,9 @@ final class JournalExportCommand implements Callable<Integer>
 
     @Option(names = "--dictionary", paramLabel = "FILE",
         description = "Dictionary naming and typing the channels and saying which are restricted: the one the " +
-            "journal was written with (default: the shipped dictionary its first ManifestLoaded names; sim.v1 if it " +
-            "names none). Another is refused.")
+            "journal was written with (default: the shipped dictionary the first ManifestLoaded found in it names, " +
+            "however far in when the oldest cycle files were deleted; sim.v1 if it names none, saying so on " +
+            "stderr). Another is refused.")
     Path dictionary;
 
     @Option(names = "--from", paramLabel = "INDEX|TIME",
@@ -138,7 +139,7 @@ final class JournalExportCommand implements Callable<Integer>
             }
             else
             {
-                registry = JournalCommand.dictionaryOf(directory, dictionary);
+                registry = JournalCommand.dictionaryOf(directory, dictionary, err);
             }
         }
         catch (final ManifestException ex)

@@ -1,5 +1,6 @@
 package io.pitgun.cli;
 
+import io.pitgun.codecs.sbe.ManifestLoadedEncoder;
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.SessionStartEncoder;
 import io.pitgun.codecs.sbe.SignalQuality;
@@ -383,14 +384,7 @@ class JournalCommandTest
     {
         // The 201 entries go to a file an hour old (renamed: Chronicle takes a file's cycle from its name; the
         // metadata, which records it under its old name, is deleted), 3 more frames to this hour's file.
-        final Path current = DamagedJournal.cycleFile(journalDir);
-        final java.time.format.DateTimeFormatter hourly = java.time.format.DateTimeFormatter
-            .ofPattern("yyyyMMdd-HH'F.cq4'").withZone(java.time.ZoneOffset.UTC);
-        final java.time.Instant hour = java.time.LocalDateTime.parse(current.getFileName().toString(),
-            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HH'F.cq4'")).toInstant(java.time.ZoneOffset.UTC);
-        final Path hourBefore = journalDir.resolve(hourly.format(hour.minus(java.time.Duration.ofHours(1))));
-        Files.move(current, hourBefore);
-        Files.delete(journalDir.resolve("metadata.cq4t"));
+        final Path hourBefore = moveToTheHourBefore(journalDir);
         final List<Long> later = new ArrayList<>();
         try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
         {
@@ -440,6 +434,116 @@ class JournalCommandTest
         assertEquals(1 + 3, csv.out().lines().count(), csv.out());
         assertTrue(export.out().contains("exported 3 frames (3 messages read)"), export.out());
         assertTrue(replay.out().contains("replayed 3 entries"), replay.out());
+    }
+
+    /**
+     * Renames the journal's one cycle file to the hour before's name (Chronicle takes a file's cycle from its name)
+     * and deletes metadata.cq4t, which records it under its old name: the next writable open appends to this hour's
+     * file, and the journal has two cycle files without waiting an hour.
+     */
+    private static Path moveToTheHourBefore(final Path journal) throws IOException
+    {
+        final Path current = DamagedJournal.cycleFile(journal);
+        final java.time.format.DateTimeFormatter hourly = java.time.format.DateTimeFormatter
+            .ofPattern("yyyyMMdd-HH'F.cq4'").withZone(java.time.ZoneOffset.UTC);
+        final java.time.Instant hour = java.time.LocalDateTime.parse(current.getFileName().toString(),
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HH'F.cq4'")).toInstant(java.time.ZoneOffset.UTC);
+        final Path hourBefore = journal.resolve(hourly.format(hour.minus(java.time.Duration.ofHours(1))));
+        Files.move(current, hourBefore);
+        Files.delete(journal.resolve("metadata.cq4t"));
+        return hourBefore;
+    }
+
+    /** Appends a ManifestLoaded naming {@code dictionary}, as a gateway does first at every start. */
+    private static void appendManifestLoaded(final JournalAppender appender, final String dictionary)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        final ManifestLoadedEncoder encoder = new ManifestLoadedEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).timestampUs(T0_US);
+        for (int i = 0; i < ManifestLoadedEncoder.manifestDigestLength(); i++)
+        {
+            encoder.manifestDigest(i, (short)i);
+        }
+        encoder.manifestName("f1-laps").dictionaryName(dictionary).signerKeyId("unsigned");
+        appender.append(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), System.nanoTime());
+    }
+
+    /**
+     * dump and export took the dictionary the journal's first 16 entries named. An F1 gateway (f1-25.v1) writes its
+     * only ManifestLoaded at its start; once that cycle file was deleted, they decoded the frames with sim.v1
+     * (channel 3 as Speed, not Brake), exit 0, though a restart's ManifestLoaded later on names f1-25.v1. Now the
+     * first one found in the journal as it is names it; a journal that names none is read with sim.v1, and stderr
+     * says so.
+     */
+    @Test
+    void dumpAndExportShouldTakeTheDictionaryOfTheFirstManifestLoadedLeftAfterTheOldestFileWasDeleted()
+        throws IOException
+    {
+        final Path f1 = dir.resolve("f1-journal");
+        try (Journal journal = Journal.open(JournalConfig.of(f1)))
+        {
+            final JournalAppender appender = journal.appender();
+            appendManifestLoaded(appender, "f1-25.v1");
+            for (int n = 0; n < 3; n++)
+            {
+                append(appender, frameBytes.get(n));
+            }
+        }
+        final Path hourBefore = moveToTheHourBefore(f1);
+        try (Journal journal = Journal.open(JournalConfig.of(f1)))
+        {
+            final JournalAppender appender = journal.appender();
+            for (int n = 0; n < 20; n++)
+            {
+                append(appender, frameBytes.get(n)); // the gateway ran on into this hour's file, then restarted
+            }
+            appendManifestLoaded(appender, "f1-25.v1");
+            for (int n = 20; n < 23; n++)
+            {
+                append(appender, frameBytes.get(n));
+            }
+        }
+        Files.delete(hourBefore);
+
+        final CliRun dump = CliRun.of("journal", "dump", f1.toString());
+        assertEquals(0, dump.exitCode(), dump.err());
+        assertEquals(24, dump.out().lines().count(), dump.out()); // 23 frames and the ManifestLoaded
+        assertTrue(dump.out().contains("\"samples\":{\"Brake\":100.0,\"Gear\":1}"), dump.out());
+        assertFalse(dump.out().contains("\"Speed\""), dump.out());
+        assertFalse(dump.err().contains("names no dictionary"), dump.err());
+        final CliRun csv = CliRun.of("journal", "dump", f1.toString(), "--format", "csv");
+        assertEquals("index,session_id,player_id,source_id,sequence,timestamp_us,lap_number,sector,Brake,Gear",
+            csv.out().lines().findFirst().orElseThrow(), csv.err());
+        final Path export = dir.resolve("f1-export");
+        final CliRun exported = CliRun.of("journal", "export", f1.toString(), "--format", "csv", "--out",
+            export.toString());
+        assertEquals(0, exported.exitCode(), exported.err());
+        final String exportedText;
+        try (Stream<Path> files = Files.walk(export))
+        {
+            final StringBuilder text = new StringBuilder();
+            for (final Path file : files.filter(Files::isRegularFile).toList())
+            {
+                text.append(Files.readString(file));
+            }
+            exportedText = text.toString();
+        }
+        // A column per channel of the dictionary: f1-25.v1's, not sim.v1's.
+        assertTrue(exportedText.contains(",Throttle,Brake,Steer,"), exportedText);
+        assertFalse(exportedText.contains("Steering_Angle") || exportedText.contains("Throttle_Position"),
+            exportedText);
+
+        // The test's journal holds no ManifestLoaded: sim.v1, said on stderr.
+        final CliRun none = CliRun.of("journal", "dump", journalDir.toString());
+        assertEquals(0, none.exitCode(), none.err());
+        assertTrue(none.out().contains("\"Speed\":100.0"), none.out());
+        assertTrue(none.err().contains(journalDir + ": the journal names no dictionary (no ManifestLoaded in it, " +
+            "e.g. its oldest cycle files were deleted): assuming sim.v1; give the one it was written with by " +
+            "--dictionary FILE"), none.err());
+        final CliRun noneExport = CliRun.of("journal", "export", journalDir.toString(), "--format", "csv", "--out",
+            dir.resolve("sim-export").toString());
+        assertEquals(0, noneExport.exitCode(), noneExport.err());
+        assertTrue(noneExport.err().contains("assuming sim.v1"), noneExport.err());
     }
 
     private static long append(final JournalAppender appender, final byte[] message)
