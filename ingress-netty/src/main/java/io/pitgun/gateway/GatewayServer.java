@@ -289,8 +289,9 @@ public final class GatewayServer implements AutoCloseable
                 bossGroup.scheduleWithFixedDelay(access.tokens()::poll, TokenStore.POLL_MS, TokenStore.POLL_MS,
                     TimeUnit.MILLISECONDS);
             }
-            bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, directMemoryFit.outboundTotalLimitBytes(), counters,
-                overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS, TimeUnit.MILLISECONDS);
+            bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, directMemoryFit.outboundTotalLimitBytes(),
+                counters, overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS,
+                TimeUnit.MILLISECONDS);
             if (config.loopIsOnlyProducer())
             {
                 // Before any connection: from here on a publish from any thread but the loop is refused, not a

@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  *   up, within one tick of a loop, to more than the JVM has (hundreds of live subscribers, each allowed a megabyte
  *   behind), faster than the {@link OutboundMemoryGuard} looks. Clients that read keep the gateway far from it.</li>
  * </ul>
- * So a connection's outbound memory is bounded by the limit, and all connections' by the total limit plus what
- * each may hold without stalling. One per connection, on its event loop.
+ * So a connection's outbound memory is bounded by the limit; all connections' are bounded by the total limit
+ * ({@link OutboundMemoryGuard}) and, between its sums, by what direct memory is left. One per connection, on its
+ * event loop.
  */
 final class OutboundBackpressure extends ChannelDuplexHandler
 {
