@@ -10,6 +10,7 @@ import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.perf.latency.PercentileDistribution;
+import io.pitgun.replay.CsvTelemetryReader;
 import io.pitgun.replay.ReplayOptions;
 import io.pitgun.replay.ReplayProgress;
 import io.pitgun.replay.ReplayRunner;
@@ -316,45 +317,58 @@ final class DemoCommand implements Callable<Integer>
     }
 
     /**
-     * Writes the header and the first {@code rows} data rows of {@code source} to {@code target}; true if the last
-     * lap written was cut short: {@code source} goes on with a row of the same {@code lap_number} (a row of the next
-     * lap after it means the lap ended there).
+     * Writes the header and the first {@code rows} data rows of {@code source} (read as the replay reads it: a
+     * {@code .gz} file decompressed, blank lines not rows) to {@code target}; true if the last lap written was cut
+     * short: {@code source} goes on with a row of the same {@code lap_number} (a row of the next lap after it means
+     * the lap ended there).
      */
     private static boolean slice(final Path source, final Path target, final int rows) throws IOException
     {
-        try (BufferedReader reader = Files.newBufferedReader(source, StandardCharsets.UTF_8);
+        final String name = source.toString();
+        try (BufferedReader reader = CsvTelemetryReader.openText(source);
              BufferedWriter writer = Files.newBufferedWriter(target, StandardCharsets.UTF_8))
         {
-            final String header = reader.readLine();
+            final String header = nextRow(reader);
             if (header == null)
             {
-                return false;
+                return false; // the replay says what is wrong with it
             }
             writer.write(header);
             writer.newLine();
-            final int lapColumn = java.util.Arrays.asList(header.split(",", -1)).indexOf("lap_number");
+            final int lapColumn = CsvTelemetryReader.splitRow(name, 1, header).indexOf("lap_number");
             String last = null;
-            String line = reader.readLine();
+            String line = nextRow(reader);
             for (int i = 0; line != null && i < rows; i++)
             {
                 writer.write(line);
                 writer.newLine();
                 last = line;
-                line = reader.readLine();
+                line = nextRow(reader);
             }
-            if (line == null || line.isEmpty() || last == null)
+            if (line == null || last == null)
             {
                 return false;
             }
-            return lapColumn < 0 || column(line, lapColumn).equals(column(last, lapColumn));
+            return lapColumn < 0 || column(name, line, lapColumn).equals(column(name, last, lapColumn));
         }
     }
 
-    /** Column {@code index} of a CSV row of plain values (the sample's rows quote nothing). */
-    private static String column(final String row, final int index)
+    /** The next line that is not blank, or null at the end. */
+    private static String nextRow(final BufferedReader reader) throws IOException
     {
-        final String[] values = row.split(",", -1);
-        return index < values.length ? values[index] : "";
+        String line = reader.readLine();
+        while (line != null && line.isBlank())
+        {
+            line = reader.readLine();
+        }
+        return line;
+    }
+
+    /** Column {@code index} of a CSV row, unquoted as the replay reads it; empty if the row is shorter. */
+    private static String column(final String source, final String row, final int index)
+    {
+        final List<String> values = CsvTelemetryReader.splitRow(source, 0, row);
+        return index < values.size() ? values.get(index) : "";
     }
 
     /** One row of the latency table: a histogram of nanoseconds shown in microseconds. */

@@ -85,6 +85,40 @@ class DemoCommandTest
         assertFalse(run.out().contains("(partial)"), run.out());
     }
 
+    /**
+     * {@code --input} is read as the replay reads it, also when {@code --rows} cuts it: a {@code .gz} file
+     * decompressed, a blank line not a row, a quoted value unquoted. Here the first 600 rows of the sample,
+     * gzipped, a blank line among the first 500 and the lap numbers after them quoted: 500 rows end inside the
+     * out-lap (row 501 is {@code "0"}), so it is marked. Before, the cut read the gzip bytes as text and failed.
+     */
+    @Test
+    void shouldCutAGzippedQuotedInputAsTheReplayReadsIt() throws Exception
+    {
+        final List<String> lines = Files.readAllLines(Path.of("..", DemoCommand.SAMPLE)).subList(0, 601);
+        final int lap = List.of(lines.get(0).split(",")).indexOf("lap_number");
+        final Path input = dir.resolve("session.csv.gz");
+        try (java.io.Writer w = new java.io.OutputStreamWriter(
+            new java.util.zip.GZIPOutputStream(Files.newOutputStream(input)), java.nio.charset.StandardCharsets.UTF_8))
+        {
+            for (int i = 0; i < lines.size(); i++)
+            {
+                final String[] cells = lines.get(i).split(",", -1);
+                if (i > 500)
+                {
+                    cells[lap] = '"' + cells[lap] + '"';
+                }
+                w.write(String.join(",", cells) + "\n" + (i == 250 ? "\n" : ""));
+            }
+        }
+
+        final CliRun run = CliRun.of("demo", "--input", input.toString(), "--rows", "500", "--data-dir",
+            dir.resolve("run").toString());
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(Pattern.compile("(?m)^\\s+0\\s+0:0\\d\\.\\d{3}\\s+500\\s.*\\(partial\\)$").matcher(run.out()).find(),
+            run.out());
+    }
+
     @Test
     void shouldPrintTheLapTableAndLatencyPercentilesAndWriteHdrFiles() throws Exception
     {

@@ -436,15 +436,12 @@ public final class Journal implements AutoCloseable
         {
             return null;
         }
-        final RollCycle rollCycle = queue.rollCycle();
-        final String name = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC)
-            .format(Instant.ofEpochMilli(cycle * (long)rollCycle.lengthInMillis() + queue.epoch())) +
-            SingleChronicleQueue.SUFFIX;
+        final String name = cycleFileName(queue, cycle);
         if (Files.exists(config.directory().resolve(name)))
         {
             return null;
         }
-        return new MissingCycleFile(JournalEntryDescriptor.position(rollCycle.toIndex(cycle, 0), 0), name);
+        return new MissingCycleFile(JournalEntryDescriptor.position(queue.rollCycle().toIndex(cycle, 0), 0), name);
     }
 
     /**
@@ -536,8 +533,10 @@ public final class Journal implements AutoCloseable
         {
             return null; // the tools' own reads report the directory
         }
-        // The first name after the recorded first that names a cycle up to the last (found by bisection: names
-        // sort as cycles do); other files are passed over.
+        // The first name after the recorded first that names a cycle up to the last, found by bisection (names
+        // sort as cycles do) rather than by parsing the name back: a roll cycle's format need not name an instant
+        // on its own (a weekly cycle's week-based year and week), but every cycle formats to one name. Other
+        // files are passed over.
         for (final String name : names.tailSet(recorded, false))
         {
             int low = first + 1;

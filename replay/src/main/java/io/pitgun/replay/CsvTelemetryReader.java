@@ -51,6 +51,15 @@ public final class CsvTelemetryReader implements Closeable
     public static CsvTelemetryReader open(final Path file, final ParameterRegistry registry,
         final boolean includeRestricted) throws IOException
     {
+        return open(file.toString(), openText(file), registry, includeRestricted);
+    }
+
+    /**
+     * Opens a CSV file's text as this reader reads it: UTF-8, a {@code .gz} file decompressed. For a tool that
+     * reads or copies rows as text ({@link #splitRow} splits one); blank lines are not rows.
+     */
+    public static BufferedReader openText(final Path file) throws IOException
+    {
         final InputStream in;
         try
         {
@@ -61,8 +70,7 @@ public final class CsvTelemetryReader implements Closeable
             throw new ReplayInputException(file + ": no such file");
         }
         final InputStream raw = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
-        return open(file.toString(), new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8), 1 << 16),
-            registry, includeRestricted);
+        return new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8), 1 << 16);
     }
 
     /** Reads the header from {@code reader} and maps it. */
@@ -85,7 +93,7 @@ public final class CsvTelemetryReader implements Closeable
         {
             text = text.substring(1);
         }
-        final List<String> header = split(source, line, text);
+        final List<String> header = splitRow(source, line, text);
         final ColumnMapping mapping;
         try
         {
@@ -123,7 +131,7 @@ public final class CsvTelemetryReader implements Closeable
         {
             return null;
         }
-        final List<String> cells = split(source, lineNumber, text);
+        final List<String> cells = splitRow(source, lineNumber, text);
         if (cells.size() != mapping.header().size())
         {
             throw error("has " + cells.size() + " values but the header has " + mapping.header().size() + " columns");
@@ -263,8 +271,17 @@ public final class CsvTelemetryReader implements Closeable
         return new ReplayInputException(source + ":" + lineNumber + ": " + problem);
     }
 
-    // RFC 4180 enough for telemetry: commas separate, double quotes may wrap a value ("" is a quote inside one).
-    private static List<String> split(final String source, final long line, final String text)
+    /**
+     * Splits one line of a telemetry CSV into its values as this reader does: RFC 4180 enough for telemetry, commas
+     * separate, double quotes may wrap a value ({@code ""} is a quote inside one).
+     *
+     * @param source the file, for the error.
+     * @param line   the line number, for the error.
+     * @param text   the line, without its line end.
+     * @return the values, unquoted.
+     * @throws ReplayInputException if a quoted value is not closed on the line.
+     */
+    public static List<String> splitRow(final String source, final long line, final String text)
     {
         final List<String> cells = new ArrayList<>();
         final StringBuilder cell = new StringBuilder();
