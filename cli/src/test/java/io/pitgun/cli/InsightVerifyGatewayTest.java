@@ -195,20 +195,112 @@ class InsightVerifyGatewayTest
         rest.add(0, rows.get(0));
         Files.write(after, rest);
 
-        // Lap 1 begins before the restart; the restarted gateway starts its pipeline afresh, so its lap 1 summary
-        // covers the frames after the restart: a replay from the journal's start derives another one.
+        // Lap 1 begins before the restart, and no session marker comes before or after it (the producer did not
+        // end its session, nor start it again); the restarted gateway starts its pipeline afresh, so its lap 1 summary covers the frames after
+        // the restart: a replay from the journal's start, whose lap 1 spans the restart, derives another one.
         final Path data = dir.resolve("live");
         try (GatewayServer gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.MANIFEST, manifest.toString())))
         {
-            replay(gateway, before);
+            replay(gateway, before, "--no-session-markers");
         }
-        final String message = lapOneInsightMessage(data, manifest, null, after);
+        final String message = lapOneInsightMessage(data, manifest, null, after, "--no-session-markers");
         final Path insight = dir.resolve("insight.json");
         Files.writeString(insight, message + "\n", StandardCharsets.UTF_8);
         final CliRun ok = CliRun.of("insight", "verify", insight.toString(), "--journal",
             data.resolve("journal").toString(), "--manifest", manifest.toString());
         assertEquals(0, ok.exitCode(), ok.err());
         assertTrue(ok.out().contains(": OK: byte-identical") && ok.out().contains("replayed from index"), ok.out());
+    }
+
+    /**
+     * Two windows of one lap number, and a session whose frames come again after its {@code session.end} (a batch
+     * delayed in transit, lap 1 then lap 2 again, and a second end): every summary the gateway writes has an id of
+     * its own, and each is proved by {@code insight verify}. Before, ids were of (session, source, kind, lap) only:
+     * the second lap 1, lap 2 and session summaries had the first ones' ids, and verify compared them with those
+     * (exit 1, "/channels/Speed/max ... vs ...").
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldGiveEverySummaryOfARepeatedLapOrSessionAnIdOfItsOwnAndProveEach() throws Exception
+    {
+        final Path manifest = dir.resolve("laps.yaml");
+        Files.writeString(manifest, String.join("\n",
+            "version: v1",
+            "name: laps",
+            "pipeline:",
+            "  - type: segment",
+            "    by: lap",
+            "    aggregates:",
+            "      - { channel: Speed, stats: [count, max] }",
+            "  - type: segment",
+            "    by: session",
+            "    aggregates:",
+            "      - { channel: Speed, stats: [count, max] }",
+            "  - type: output",
+            "    contracts: [insight-contract/v1]",
+            ""), StandardCharsets.UTF_8);
+        final Path data = dir.resolve("live");
+        final long t0 = 1_775_908_800_000_000L;
+        final List<String> insights = new java.util.ArrayList<>();
+        try (GatewayServer gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.MANIFEST, manifest.toString())))
+        {
+            final int port = gateway.address().getPort();
+            final WebSocketMessages messages = new WebSocketMessages();
+            final WebSocket ws = WebSocketMessages.connect(HttpClient.newHttpClient(),
+                URI.create("ws://127.0.0.1:" + port + "/ws?subscribe=derived"), messages, Duration.ofSeconds(10));
+            final HttpClient http = HttpClient.newHttpClient();
+            final String ts = "2026-04-11T12:00:00Z";
+            // Laps 1, 2, 1 again, 2 again; the session ends; a delayed batch of lap 1 and one of lap 2; it ends again.
+            final int[] laps = {1, 2, 1, 2};
+            for (int i = 0; i < laps.length; i++)
+            {
+                post(http, port, EnvelopeJson.batch(UUID.randomUUID(), ts, SESSION, i * 10L, 10, laps[i],
+                    sequence -> t0 + sequence * 100_000L));
+            }
+            post(http, port, EnvelopeJson.timestamped(UUID.randomUUID(), ts, SESSION, "session.end", t0 + 5_000_000L));
+            post(http, port, EnvelopeJson.batch(UUID.randomUUID(), ts, SESSION, 100, 5, 1,
+                sequence -> t0 + sequence * 10_000L));
+            post(http, port, EnvelopeJson.batch(UUID.randomUUID(), ts, SESSION, 105, 5, 2,
+                sequence -> t0 + sequence * 10_000L));
+            post(http, port, EnvelopeJson.timestamped(UUID.randomUUID(), ts, SESSION, "session.end", t0 + 5_000_001L));
+            // Laps 1, 2, 1 (ended by 2), 2 and the session; then lap 1 (ended by 2), lap 2 and the session again.
+            Await.until("eight summaries", Duration.ofSeconds(30), () ->
+            {
+                String text;
+                while ((text = messages.texts.poll()) != null)
+                {
+                    if ("insight".equals(JSON.readTree(text).path("type").asText()))
+                    {
+                        insights.add(text);
+                    }
+                }
+                return insights.size() >= 8;
+            });
+            ws.abort();
+        }
+        final java.util.Set<String> ids = new java.util.HashSet<>();
+        for (final String text : insights)
+        {
+            ids.add(JSON.readTree(text).path("insight").path("insight_id").asText());
+        }
+        assertEquals(insights.size(), ids.size(), "every summary has an id of its own: " + insights);
+        for (int i = 0; i < insights.size(); i++)
+        {
+            final Path insight = dir.resolve("insight-" + i + ".json");
+            Files.writeString(insight, insights.get(i) + "\n", StandardCharsets.UTF_8);
+            final CliRun verify = CliRun.of("insight", "verify", insight.toString(), "--journal",
+                data.resolve("journal").toString(), "--manifest", manifest.toString());
+            assertEquals(0, verify.exitCode(), insights.get(i) + "\n" + verify.err());
+            assertTrue(verify.out().contains(": OK: byte-identical"), verify.out());
+        }
+    }
+
+    private static void post(final HttpClient http, final int port, final String envelope) throws Exception
+    {
+        final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/beacon")).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(envelope)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, response.statusCode(), response.body());
     }
 
     private String token(final Path file, final String id, final String capabilities)
@@ -220,7 +312,7 @@ class InsightVerifyGatewayTest
     }
 
     private static String lapOneInsightMessage(final Path data, final Path manifest, final String trust,
-        final Path csv) throws Exception
+        final Path csv, final String... replayOptions) throws Exception
     {
         try (GatewayServer gateway = LoopbackGateway.start(data, trust == null ?
             Map.of(GatewaySetting.MANIFEST, manifest.toString()) :
@@ -230,7 +322,7 @@ class InsightVerifyGatewayTest
             final WebSocket ws = WebSocketMessages.connect(HttpClient.newHttpClient(),
                 URI.create("ws://127.0.0.1:" + gateway.address().getPort() + "/ws?subscribe=derived"), messages,
                 Duration.ofSeconds(10));
-            replay(gateway, csv);
+            replay(gateway, csv, replayOptions);
             final String[] found = new String[1];
             Await.until("the lap 1 summary", Duration.ofSeconds(60), () ->
             {
@@ -261,11 +353,13 @@ class InsightVerifyGatewayTest
         }
     }
 
-    private static void replay(final GatewayServer gateway, final Path csv)
+    private static void replay(final GatewayServer gateway, final Path csv, final String... options)
     {
-        final CliRun replay = CliRun.of("replay", "--input", csv.toString(), "--target",
+        final List<String> args = new java.util.ArrayList<>(List.of("replay", "--input", csv.toString(), "--target",
             "127.0.0.1:" + gateway.address().getPort(), "--rate", "50000", "--batch", "100", "--session-id", SESSION,
-            "--player-id", PLAYER);
+            "--player-id", PLAYER));
+        args.addAll(List.of(options));
+        final CliRun replay = CliRun.of(args.toArray(String[]::new));
         assertEquals(0, replay.exitCode(), replay.err());
     }
 }

@@ -12,7 +12,10 @@ import java.util.UUID;
 /**
  * Writes {@code insight-contract/v1} documents. Cold path (once per lap or session), so it builds Jackson trees.
  * Field order is fixed and every number comes from frames, so a replay writes identical bytes. Insight ids are
- * name-based UUIDs of (manifest digest, session, source, kind, lap).
+ * name-based UUIDs of (manifest digest, session, source, kind, lap, the window's first journal index): the same for
+ * the same window in every replay, and different for two windows of one lap number — a lap seen again (a flashback,
+ * a logger that numbers laps again), or a session whose frames come again after its {@code SessionEnd} (a batch
+ * delayed in transit) — whose summaries would otherwise overwrite each other where insights are stored by id.
  */
 final class InsightWriter
 {
@@ -40,10 +43,11 @@ final class InsightWriter
         this.dictionary = dictionary;
     }
 
-    String insightId(final StreamState stream, final String kind, final int lapNumber)
+    /** The id of the insight of {@code kind} over {@code window} ({@code lapNumber} -1 for a session's). */
+    String insightId(final StreamState stream, final String kind, final int lapNumber, final SegmentWindow window)
     {
         final String name = "pitgun-insight:" + manifestSha256 + ":" + new UUID(stream.sessionMsb, stream.sessionLsb) +
-            ":" + stream.sourceId + ":" + kind + ":" + lapNumber;
+            ":" + stream.sourceId + ":" + kind + ":" + lapNumber + ":" + window.firstJournalIndex;
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
@@ -59,7 +63,7 @@ final class InsightWriter
     byte[] sessionSummary(final StreamState stream, final SegmentWindow window,
         final List<SegmentPlan.Aggregate> aggregates, final List<StreamSegments.LapEntry> laps, final long lapsOmitted)
     {
-        final ObjectNode doc = header(stream, "session_summary", insightId(stream, "session_summary", -1));
+        final ObjectNode doc = header(stream, "session_summary", insightId(stream, "session_summary", -1, window));
         body(doc, window, aggregates);
         if (!laps.isEmpty())
         {

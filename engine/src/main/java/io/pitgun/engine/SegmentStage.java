@@ -118,7 +118,7 @@ final class SegmentStage
     {
         final StreamSegments segments = stream.segments;
         final SegmentWindow lap = segments.lap;
-        final String insightId = writer.insightId(stream, "lap_summary", lap.lapNumber);
+        final String insightId = writer.insightId(stream, "lap_summary", lap.lapNumber, lap);
         if (emitInsights)
         {
             emit(writer.lapSummary(stream, lap, plan.lapAggregates, insightId));
