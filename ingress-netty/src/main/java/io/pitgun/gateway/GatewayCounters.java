@@ -47,6 +47,8 @@ public final class GatewayCounters
     final SharedCounter envelopesPartial;
     /** Event ids the idempotency window restored from the journal at start. */
     final SharedCounter idempotencyRestored;
+    /** Messages the idempotency window read at start without event ids (record format 0, an older build's). */
+    final SharedCounter idempotencyUnidentified;
     final SharedCounter framesAccepted;
     final SharedCounter wsConnectionsOpened;
     final SharedCounter subscribersOpened;
@@ -114,6 +116,7 @@ public final class GatewayCounters
         envelopesDuplicate = new SharedCounter(byId[GatewayCounter.ENVELOPES_DUPLICATE.id()]);
         envelopesPartial = new SharedCounter(byId[GatewayCounter.ENVELOPES_PARTIAL.id()]);
         idempotencyRestored = new SharedCounter(byId[GatewayCounter.IDEMPOTENCY_RESTORED.id()]);
+        idempotencyUnidentified = new SharedCounter(byId[GatewayCounter.IDEMPOTENCY_UNIDENTIFIED.id()]);
         framesAccepted = new SharedCounter(byId[GatewayCounter.FRAMES_PUBLISHED.id()]);
         inFlightEnvelopes = new SharedGauge(byId[GatewayCounter.INGEST_QUEUE_ENVELOPES.id()]);
         openConnections = new SharedGauge(byId[GatewayCounter.OPEN_CONNECTIONS.id()]);

@@ -116,6 +116,9 @@ final class GatewayMetrics
         w.sample("pitgun_gateway_envelopes_total", counters.envelopesPartial.sum(), "outcome", "partial");
         counter(w, "pitgun_gateway_idempotency_restored_total", "Event ids the idempotency window restored from " +
             "the journal at start.", counters.idempotencyRestored);
+        counter(w, "pitgun_gateway_idempotency_unidentified_messages_total", "Messages the idempotency window read " +
+            "from the journal at start that carry no event id (record format 0, journaled by a build from before " +
+            "event ids were stored): retries of their envelopes are ingested again.", counters.idempotencyUnidentified);
         counter(w, "pitgun_gateway_frames_published_total", "Frames the gateway published into the ring.",
             counters.framesAccepted);
         gauge(w, "pitgun_gateway_ingest_queue_envelopes", "Envelopes admitted and not yet answered.",

@@ -4,13 +4,16 @@ import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalException;
+import io.pitgun.journal.JournalNewerFormatException;
 import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
 import org.agrona.DirectBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +28,12 @@ import java.util.concurrent.TimeUnit;
  * the first entry journaled longer than the window's age ago; and at a damaged entry (reported), or when the read
  * has taken {@link #READ_BUDGET_NS} (reported), then restores the ids oldest first.
  * <p>
+ * Entries of record format 0 ({@link JournalEntryDescriptor#FORMAT_PLAIN}, journaled by a build from before event
+ * identity was stored) hold no ids: nothing restores them, and retries of their envelopes are ingested again. The
+ * restore counts and reports those it reads. An entry of a record format newer than this build knows (written by a
+ * newer build, e.g. after a rollback) is not passed over as damage: its ids cannot be read either, and the gateway
+ * refuses to start on it ({@link #restore}), as {@code Journal.open} refuses a tail it cannot read through.
+ * <p>
  * The age is told by the entries' ingest times, which come from the monotonic clock of the process that journaled
  * them: on Linux one clock since boot, which never runs faster than real time, so an entry's age measured with it
  * is never more than its real age (after a reboot it is less, or negative: then unknown, and reading goes on). It
@@ -36,7 +45,8 @@ import java.util.concurrent.TimeUnit;
 final class IdempotencyWindowLoader
 {
     /** What one load did. */
-    record Result(int idsRestored, long messagesRead, boolean stoppedAtBudget, String problem)
+    record Result(int idsRestored, long messagesRead, boolean stoppedAtBudget, String problem,
+        long plainEntries, long plainMessages)
     {
     }
 
@@ -58,16 +68,34 @@ final class IdempotencyWindowLoader
     /**
      * The gateway's start: restores {@code window} from {@code journal} (reading for at most
      * {@link #READ_BUDGET_NS}), counts the ids restored and logs what it did.
+     *
+     * @throws GatewayConfigException if an entry read has a record format newer than this build knows.
      */
     static void restore(final Journal journal, final IdempotencyWindow window, final GatewayCounters counters)
     {
         final long startNs = System.nanoTime();
-        final Result result = load(journal, window, READ_BUDGET_NS, startNs);
+        final Result result;
+        try
+        {
+            result = load(journal, window, READ_BUDGET_NS, startNs);
+        }
+        catch (final JournalNewerFormatException ex)
+        {
+            throw new GatewayConfigException(List.of(newerFormatRefusal(journal.config().directory(), ex)));
+        }
         counters.idempotencyRestored.add(result.idsRestored());
+        counters.idempotencyUnidentified.add(result.plainMessages());
         if (result.problem() != null)
         {
             LOG.warn("idempotency window: stopped reading the journal at a damaged entry ({}); retries of envelopes " +
                 "journaled before it may be ingested again", result.problem());
+        }
+        if (result.plainEntries() > 0)
+        {
+            LOG.warn("idempotency window: {} journal entries ({} messages) within the window carry no event_ids: " +
+                "they have record format 0, journaled by a build from before event ids were stored, so retries of " +
+                "the envelopes in them will be ingested again (journaled twice) until they are older than the " +
+                "window (docs/gateway.md, Idempotency)", result.plainEntries(), result.plainMessages());
         }
         LOG.info("idempotency window: restored {} event_ids from the journal's last {} messages in {} ms{}",
             result.idsRestored(), result.messagesRead(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
@@ -75,11 +103,23 @@ final class IdempotencyWindowLoader
                 " s of reading: older ids are not remembered, and their retries are ingested again)" : "");
     }
 
+    /** The gateway's refusal to start on a journal holding an entry of a newer record format. */
+    static String newerFormatRefusal(final Path journalDirectory, final JournalNewerFormatException ex)
+    {
+        return GatewaySetting.DATA_DIR.label() + ": " + journalDirectory + ": entry at " + ex.position() +
+            " has record format " + ex.format() + ", which this build does not know (it reads " +
+            JournalEntryDescriptor.FORMAT_PLAIN + " and " + JournalEntryDescriptor.FORMAT_EVENT_IDENTITY +
+            "): it was written by a newer build of pitgun, and the event_ids in it cannot be read, so retries of " +
+            "its envelopes would be ingested again. Run that newer build on this data directory, or move " +
+            journalDirectory + " aside to start this one on an empty journal";
+    }
+
     /**
      * Restores into {@code window} the most recent ids of {@code journal}.
      *
      * @param budgetNs how long the read may take.
      * @param nowNs    the monotonic time now, which the entries' ingest times are compared with.
+     * @throws JournalNewerFormatException if an entry read has a record format newer than this build knows.
      */
     static Result load(final Journal journal, final IdempotencyWindow window, final long budgetNs, final long nowNs)
     {
@@ -95,6 +135,8 @@ final class IdempotencyWindowLoader
         int found = 0;
         long read = 0;
         long entries = 0;
+        long plainEntries = 0;
+        long plainMessages = 0;
         boolean overBudget = false;
         String problem = null;
         try (JournalTailer tailer = journal.tailer())
@@ -112,6 +154,11 @@ final class IdempotencyWindowLoader
                     overBudget = true;
                     break;
                 }
+                if (entry.plain)
+                {
+                    plainEntries++;
+                    plainMessages += entry.count;
+                }
                 // Within the entry, newest message first, so the first one seen per id is its most recent.
                 for (int m = entry.count - 1; m >= 0 && found < capacity; m--)
                 {
@@ -128,6 +175,10 @@ final class IdempotencyWindowLoader
                 }
             }
         }
+        catch (final JournalNewerFormatException ex)
+        {
+            throw ex; // not damage to pass over: the caller refuses the journal
+        }
         catch (final JournalException ex)
         {
             // A damaged entry: keep what was restored from the entries after it, and say so. Refusing to start
@@ -138,7 +189,7 @@ final class IdempotencyWindowLoader
         {
             window.restore(msbs[i], lsbs[i], digests[i], frames[i], journaled[i], positions[i], nowNs);
         }
-        return new Result(found, read, overBudget, problem);
+        return new Result(found, read, overBudget, problem, plainEntries, plainMessages);
     }
 
     private record IdKey(long msb, long lsb)
@@ -157,11 +208,14 @@ final class IdempotencyWindowLoader
         final int[] frames = new int[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
         int count;
         long newestIngestTimeNs;
+        /** Record format 0: journaled before event identity was stored, so no message has an id. */
+        boolean plain;
 
         EntryCollector reset()
         {
             count = 0;
             newestIngestTimeNs = Long.MIN_VALUE;
+            plain = false;
             return this;
         }
 
@@ -175,6 +229,7 @@ final class IdempotencyWindowLoader
             digests[count] = stamp.contentDigest();
             ordinals[count] = stamp.frameOrdinal();
             frames[count] = stamp.frameCount();
+            plain = stamp.recordFormat() == JournalEntryDescriptor.FORMAT_PLAIN;
             count++;
             // The largest, not the last: a difference, as monotonic times must be compared.
             if (count == 1 || ingestTimeNs - newestIngestTimeNs > 0)

@@ -1,5 +1,9 @@
 package io.pitgun.gateway;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
@@ -11,12 +15,15 @@ import io.pitgun.journal.JournalEntryHandler;
 import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.DamagedJournal;
 import io.pitgun.testsupport.HeldThreads;
+import io.pitgun.testsupport.OlderJournal;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -435,8 +443,10 @@ class GatewayIdempotencyIntegrationTest
 
     /**
      * A journal written before the samples' order stopped counting holds the digest of every byte in order: the
-     * retry of an envelope it acknowledged is still a duplicate after the upgrade, not a 409. Made here by
-     * journaling the envelope with this build and rewriting its stored digest to the old one.
+     * retry of an envelope it acknowledged is still a duplicate after the upgrade, not a 409. Only a retry with its
+     * samples in the original's order: that digest cannot tell one in another order from other content, so such a
+     * retry is answered 409, as the older build answered it (docs/gateway.md says so). Made here by journaling the
+     * envelope with this build and rewriting its stored digest to the old one.
      */
     @Test
     void shouldTakeTheRetryOfAnEnvelopeAnOlderBuildJournaledForADuplicate() throws Exception
@@ -455,8 +465,95 @@ class GatewayIdempotencyIntegrationTest
             assertEquals(1.0, gateway.metric("pitgun_gateway_idempotency_restored_total"));
             assertDuplicate(gateway.beacon(envelope));
             assertEquals(409, gateway.beacon(Envelopes.batch(eventId, 10, 5)).statusCode(), "other content");
+            final String reordered = envelope.replaceAll(
+                "\\{\"Speed\":([0-9.]+),\"Engine_RPM\":([0-9]+),\"Torque_Nm\":([0-9.]+)}",
+                "{\"Torque_Nm\":$3,\"Engine_RPM\":$2,\"Speed\":$1}");
+            assertTrue(!reordered.equals(envelope), reordered);
+            assertEquals(409, gateway.beacon(reordered).statusCode(), "samples in another order, older digest");
         }
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), GatewayHarness.journaledSequences(older));
+    }
+
+    /**
+     * A journal written before event identity was stored (record format 0) holds no event_ids: nothing restores
+     * them, and the retry of an envelope it acknowledged is ingested again. Found by a black-box upgrade pass: the
+     * gateway said only "restored 0 event_ids". Now the restore counts the messages it read without ids
+     * ({@code pitgun_gateway_idempotency_unidentified_messages_total}) and says at WARN what that means. Made here by
+     * journaling the envelope with this build and writing its frames again as one format-0 entry.
+     */
+    @Test
+    void shouldWarnThatRetriesOfEnvelopesJournaledWithoutEventIdsByAnOlderBuildAreIngestedAgain() throws Exception
+    {
+        final String envelope = Envelopes.batch(UUID.randomUUID(), 0, 5);
+        final Path current = dataDir.resolve("current");
+        try (GatewayHarness gateway = new GatewayHarness(current, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(envelope).statusCode());
+        }
+        final List<byte[]> bodies = new ArrayList<>();
+        readFirstMessages(current.resolve("journal"), 5, bodies, new ArrayList<>());
+        final Path older = dataDir.resolve("older");
+        OlderJournal.appendPlainEntry(older.resolve("journal"), bodies, System.nanoTime());
+
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        final Logger logger = (Logger)LoggerFactory.getLogger(IdempotencyWindowLoader.class);
+        logged.start();
+        logger.addAppender(logged);
+        try (GatewayHarness gateway = new GatewayHarness(older, Map.of()))
+        {
+            assertEquals(0.0, gateway.metric("pitgun_gateway_idempotency_restored_total"));
+            assertEquals(5.0, gateway.metric("pitgun_gateway_idempotency_unidentified_messages_total"));
+            final List<String> warnings = logged.list.stream().filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("1 journal entries (5 messages) within the window carry no " +
+                "event_ids") && warnings.get(0).contains("record format 0") &&
+                warnings.get(0).contains("will be ingested again"), warnings.get(0));
+            // The limit the warning names: the retry is journaled again.
+            final HttpResponse<String> retry = gateway.beacon(envelope);
+            assertEquals(202, retry.statusCode(), retry.body());
+            assertEquals(5, JSON.readTree(retry.body()).get("frames_accepted").asInt(), retry.body());
+        }
+        finally
+        {
+            logger.detachAppender(logged);
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 0L, 1L, 2L, 3L, 4L), GatewayHarness.journaledSequences(older));
+    }
+
+    /**
+     * An entry of a record format this build does not know (a newer build's, seen after a rollback) holds ids it
+     * cannot read. Found by a black-box upgrade pass: the gateway logged it as a damaged entry, reported healthy and
+     * journaled retries of the envelopes before it again. It now refuses to start, naming the entry, the format and
+     * what to do; the refused start leaves the data directory free (the same entry with format 1 starts).
+     */
+    @Test
+    void shouldRefuseToStartOnAJournalWhoseLastEntryHasANewerRecordFormat() throws Exception
+    {
+        final String envelope = Envelopes.batch(UUID.randomUUID(), 0, 5);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(envelope).statusCode());
+        }
+        final Path journal = dataDir.resolve("journal");
+        final Path cycleFile = DamagedJournal.lastCycleFile(journal);
+        final long entry = DamagedJournal.setLastRecordFormat(journal, 2);
+        final GatewayConfigException refused = assertThrows(GatewayConfigException.class,
+            () -> new GatewayHarness(dataDir, Map.of()).close());
+        final String message = refused.getMessage();
+        assertTrue(message.startsWith(GatewaySetting.DATA_DIR.label() + ": " + journal + ": entry at "), message);
+        assertTrue(message.contains("has record format 2, which this build does not know (it reads 0 and 1): it " +
+            "was written by a newer build of pitgun"), message);
+        assertTrue(message.contains("Run that newer build on this data directory, or move " + journal + " aside"),
+            message);
+
+        // The refused start appended its own provenance entry (ManifestLoaded) before it read the tail.
+        DamagedJournal.setRecordFormat(cycleFile, entry, 1);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertDuplicate(gateway.beacon(envelope));
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), GatewayHarness.journaledSequences(dataDir));
     }
 
     private static void assertDuplicate(final HttpResponse<String> retry) throws Exception
@@ -535,6 +632,44 @@ class GatewayIdempotencyIntegrationTest
     {
         final List<byte[]> bodies = new ArrayList<>();
         final List<long[]> stamps = new ArrayList<>();
+        readFirstMessages(from, messages, bodies, stamps);
+        if (orderedDigest)
+        {
+            final UnsafeBuffer all = new UnsafeBuffer(new byte[bodies.stream().mapToInt(b -> b.length).sum()]);
+            final int[] offsets = new int[messages];
+            final int[] lengths = new int[messages];
+            for (int i = 0, at = 0; i < messages; at += lengths[i], i++)
+            {
+                offsets[i] = at;
+                lengths[i] = bodies.get(i).length;
+                all.putBytes(at, bodies.get(i));
+            }
+            final long digest = EnvelopeDigest.orderedOf(all, offsets, lengths, 0, messages);
+            stamps.forEach(stamp -> stamp[2] = digest);
+        }
+        try (Journal journal = Journal.open(JournalConfig.of(to)))
+        {
+            final JournalAppender appender = journal.appender();
+            appender.begin();
+            for (int i = 0; i < messages; i++)
+            {
+                final long[] s = stamps.get(i);
+                // Ingest times as the crashed gateway's monotonic clock wrote them: the restore reads only the
+                // window's age back.
+                appender.add(new UnsafeBuffer(bodies.get(i)), 0, bodies.get(i).length, System.nanoTime(), s[0], s[1],
+                    s[2], (int)s[3], (int)s[4]);
+            }
+            appender.commit();
+        }
+    }
+
+    /**
+     * The first {@code messages} frames of a gateway's journal (its provenance entries left out): each body, and
+     * its event identity as {msb, lsb, digest, ordinal, count}.
+     */
+    private static void readFirstMessages(final Path from, final int messages, final List<byte[]> bodies,
+        final List<long[]> stamps)
+    {
         try (Journal journal = Journal.open(JournalConfig.readOnly(from));
              JournalTailer tailer = journal.tailer())
         {
@@ -567,34 +702,6 @@ class GatewayIdempotencyIntegrationTest
             {
                 // reads entries until enough messages
             }
-        }
-        if (orderedDigest)
-        {
-            final UnsafeBuffer all = new UnsafeBuffer(new byte[bodies.stream().mapToInt(b -> b.length).sum()]);
-            final int[] offsets = new int[messages];
-            final int[] lengths = new int[messages];
-            for (int i = 0, at = 0; i < messages; at += lengths[i], i++)
-            {
-                offsets[i] = at;
-                lengths[i] = bodies.get(i).length;
-                all.putBytes(at, bodies.get(i));
-            }
-            final long digest = EnvelopeDigest.orderedOf(all, offsets, lengths, 0, messages);
-            stamps.forEach(stamp -> stamp[2] = digest);
-        }
-        try (Journal journal = Journal.open(JournalConfig.of(to)))
-        {
-            final JournalAppender appender = journal.appender();
-            appender.begin();
-            for (int i = 0; i < messages; i++)
-            {
-                final long[] s = stamps.get(i);
-                // Ingest times as the crashed gateway's monotonic clock wrote them: the restore reads only the
-                // window's age back.
-                appender.add(new UnsafeBuffer(bodies.get(i)), 0, bodies.get(i).length, System.nanoTime(), s[0], s[1],
-                    s[2], (int)s[3], (int)s[4]);
-            }
-            appender.commit();
         }
     }
 }

@@ -17,10 +17,12 @@ public final class JournalEventStamp
     private long contentDigest;
     private int frameOrdinal;
     private int frameCount;
+    private int recordFormat = JournalEntryDescriptor.FORMAT_EVENT_IDENTITY;
 
     void set(final long eventIdMsb, final long eventIdLsb, final long contentDigest, final int frameOrdinal,
-        final int frameCount)
+        final int frameCount, final int recordFormat)
     {
+        this.recordFormat = recordFormat;
         this.eventIdMsb = eventIdMsb;
         this.eventIdLsb = eventIdLsb;
         this.contentDigest = contentDigest;
@@ -62,6 +64,16 @@ public final class JournalEventStamp
     public int frameCount()
     {
         return frameCount;
+    }
+
+    /**
+     * The record format of the entry the message was read from: {@link JournalEntryDescriptor#FORMAT_PLAIN} for an
+     * entry journaled before event identity was stored, whose messages have no event even if they came from an
+     * envelope with an {@code event_id}; {@link JournalEntryDescriptor#FORMAT_EVENT_IDENTITY} otherwise.
+     */
+    public int recordFormat()
+    {
+        return recordFormat;
     }
 
     /** The event id as text, or null without an event (allocates: tools only). */

@@ -41,6 +41,8 @@ public final class JournalTailer implements AutoCloseable
      *
      * @throws JournalException naming the position if the entry's count or lengths do not fit its size (a damaged
      *                          file); the tailer has then moved past it.
+     * @throws JournalNewerFormatException if the entry's record format is newer than this build reads (written by
+     *                                     a newer build); the tailer has then moved past it.
      * @throws JournalDamagedException if the entry's record runs past the end of its cycle file (a file cut short):
      *                                 nothing of it is delivered, and what follows it cannot be read.
      */
@@ -73,8 +75,13 @@ public final class JournalTailer implements AutoCloseable
             final int format = bytes.readInt(start + JournalEntryDescriptor.FORMAT_OFFSET);
             if (format != JournalEntryDescriptor.FORMAT_PLAIN && format != JournalEntryDescriptor.FORMAT_EVENT_IDENTITY)
             {
-                throw new JournalException("entry at " + base + " has record format " + format + ", not " +
-                    JournalEntryDescriptor.FORMAT_PLAIN + " or " + JournalEntryDescriptor.FORMAT_EVENT_IDENTITY);
+                final String problem = "entry at " + base + " has record format " + format + ", not " +
+                    JournalEntryDescriptor.FORMAT_PLAIN + " or " + JournalEntryDescriptor.FORMAT_EVENT_IDENTITY;
+                if (format > JournalEntryDescriptor.FORMAT_EVENT_IDENTITY)
+                {
+                    throw new JournalNewerFormatException(problem, base, format);
+                }
+                throw new JournalException(problem);
             }
             final int lengthOffset = JournalEntryDescriptor.lengthOffset(format);
             final int messageOffset = JournalEntryDescriptor.messageOffset(format);
@@ -112,7 +119,7 @@ public final class JournalTailer implements AutoCloseable
                     message.wrap(bytes.addressForRead(messageStart, length), length);
                     if (format == JournalEntryDescriptor.FORMAT_PLAIN)
                     {
-                        stamp.set(0, 0, 0, 0, 0);
+                        stamp.set(0, 0, 0, 0, 0, format);
                     }
                     else
                     {
@@ -120,7 +127,7 @@ public final class JournalTailer implements AutoCloseable
                             bytes.readLong(record + JournalEntryDescriptor.EVENT_ID_LSB_OFFSET),
                             bytes.readLong(record + JournalEntryDescriptor.CONTENT_DIGEST_OFFSET),
                             bytes.readInt(record + JournalEntryDescriptor.FRAME_ORDINAL_OFFSET),
-                            bytes.readInt(record + JournalEntryDescriptor.FRAME_COUNT_OFFSET));
+                            bytes.readInt(record + JournalEntryDescriptor.FRAME_COUNT_OFFSET), format);
                     }
                     handler.onEntry(base + ordinal, message, 0, length,
                         bytes.readLong(record + JournalEntryDescriptor.INGEST_TIME_OFFSET), stamp);

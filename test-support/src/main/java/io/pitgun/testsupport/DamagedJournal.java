@@ -88,6 +88,40 @@ public final class DamagedJournal
         }
     }
 
+    /** The journal's last cycle file: where appends go, and what a writable open checks. */
+    public static Path lastCycleFile(final Path journalDirectory) throws IOException
+    {
+        try (Stream<Path> files = Files.list(journalDirectory))
+        {
+            return files.filter(file -> file.toString().endsWith(".cq4")).max(Path::compareTo).orElseThrow();
+        }
+    }
+
+    /**
+     * Sets the record format (the int32 after the message count, {@code JournalEntryDescriptor.FORMAT_OFFSET}) of the
+     * last data record of the journal's last cycle file to {@code format}: an entry as a build that writes a newer
+     * format leaves it, seen by this one (a rollback).
+     *
+     * @return the file offset of that record's header, for {@link #setRecordFormat}.
+     */
+    public static long setLastRecordFormat(final Path journalDirectory, final int format) throws IOException
+    {
+        final Path file = lastCycleFile(journalDirectory);
+        final List<Long> offsets = dataRecordOffsets(file);
+        final long offset = offsets.get(offsets.size() - 1);
+        setRecordFormat(file, offset, format);
+        return offset;
+    }
+
+    /** Sets the record format of the entry whose record header is at {@code recordOffset} of {@code cycleFile}. */
+    public static void setRecordFormat(final Path cycleFile, final long recordOffset, final int format)
+        throws IOException
+    {
+        // Chronicle's 4-byte record header, then the entry: message count (int32), record format (int32).
+        write(cycleFile, recordOffset + Integer.BYTES + Integer.BYTES,
+            ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN).putInt(format).array());
+    }
+
     private static void write(final Path file, final long offset, final byte[] bytes) throws IOException
     {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
