@@ -27,8 +27,9 @@ import java.util.function.Supplier;
  * stream for the pipeline's life. A stream is <em>idle</em> when a new stream's frame is at least
  * {@code stream_idle_timeout} newer (in {@code timestamp_us}, the frames' own time, microseconds since the epoch by
  * the envelope contract) than the stream's newest frame. The idlest (oldest newest frame) then ends, as a stream
- * ends at a {@code SessionEnd} but without writing its open segments' insights (a producer that comes back starts a
- * fresh stream, whose summaries would otherwise carry the same insight ids as the ones written at the end), counted
+ * ends at a {@code SessionEnd} but without writing its open segments' insights (the table cut them, not the
+ * producer: one that comes back goes on in a fresh stream, whose summaries, under ids of their own, cover what came
+ * after), counted
  * by the {@code idleEnd} callback. The frames' time rather than arrival counts, so that producers sending bursts (an
  * envelope of many frames) or at different rates never end each other in turn, and rather than the wall clock, so
  * that a replay of the journal, which presents the same frames in the same order, ends the same streams at the same
