@@ -17,8 +17,11 @@ final class MergeSession
     long sessionMsb;
     long sessionLsb;
     boolean inUse;
-    /** The newest {@code timestamp_us} of the session's merged frames, late ones too (how idle it is). */
-    long newestSeenUs;
+    /**
+     * Its clock's anchor and when it was last seen, in the merge stage's clock, by its merged frames, late ones too
+     * ({@link StreamClock}: how idle it is).
+     */
+    final StreamClock.Timing timing = new StreamClock.Timing();
     /** Newest timestamp of the session's merged (not late) frames; meaningless while no frame came. */
     long newestUs;
     /** Windows ending at or before this were emitted (or never opened): frames for them are late. */

@@ -27,11 +27,14 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
  *
  * <p>Frames of other sources pass straight through. Emitted windows go to the manifest stage in the slot of the
  * frame that completed them (a slot may carry several). Bounded: at most {@code maxSessions} sessions (a further
- * session ends the idlest, its windows emitted, if that one is idle by the stream table's rule ({@link StreamTable}:
- * its newest frame at least {@code stream_idle_timeout} older than the new session's frame), counted as
+ * session ends the idlest, its windows emitted, if that one is idle by the stream table's rule, counted as
  * {@link PipelineCounter#STREAMS_ENDED_IDLE}; otherwise its frames are dropped as
  * {@link PipelineCounter#DROPPED_TOO_MANY_SOURCES}), each with at most
- * {@code ceil(max_lateness_us / window_us) + 2} windows, created on first use and then reused.
+ * {@code ceil(max_lateness_us / window_us) + 2} windows, created on first use and then reused. The rule is
+ * {@link StreamClock}'s, as for streams: a session is idle when the new session's frame is {@code stream_idle_timeout}
+ * newer than its newest merged frame, or when the stage's own clock, advanced only by each session's own merged
+ * frames' time advancing (refused sessions' too), has advanced that much since its latest merged frame. A refused
+ * frame costs O(1) while no session can be idle (lower bounds of the sessions' timings, as {@link StreamTable}'s).
  */
 final class MergeStage
 {
@@ -51,17 +54,17 @@ final class MergeStage
     private final PipelineCounters counters;
     private final MergeSession[] sessions;
     private int sessionsCreated;
-    private final long idleUs;
-    /** At most the newest timestamp of every session in use (as {@link StreamTable}'s bound). */
-    private long newestLowerBoundUs = Long.MAX_VALUE;
+    private final StreamClock clock;
+    /** Lower bounds of the sessions' timings in use (as {@link StreamTable}'s). */
+    private final StreamClock.Bounds bounds = new StreamClock.Bounds();
 
     /**
      * @param sources       source ids to merge, or null for every source (then only the lateness bound closes
      *                      windows: which sources a session has is not known in advance); ignored when
      *                      {@code enabled} is false.
      * @param maxSessions   sessions merged at once.
-     * @param idleUs        {@code stream_idle_timeout}: how much older than a new session's frame a session's newest
-     *                      frame makes it idle.
+     * @param idleUs        {@code stream_idle_timeout}: how far the stage's clock must advance past a session's
+     *                      latest merged frame for it to be idle ({@link StreamClock}).
      */
     MergeStage(final boolean enabled, final List<Integer> sources, final long windowUs, final long maxLatenessUs,
         final int maxSessions, final long idleUs, final int frameCapacity, final ManifestStage next,
@@ -77,7 +80,7 @@ final class MergeStage
         this.windowsPerSession = (int)Math.min(Integer.MAX_VALUE - 2,
             (this.maxLatenessUs + this.windowUs - 1) / this.windowUs) + 2;
         this.frameCapacity = frameCapacity;
-        this.idleUs = idleUs;
+        this.clock = new StreamClock(idleUs);
         this.next = next;
         this.counters = counters;
         this.sessions = new MergeSession[enabled ? maxSessions : 0];
@@ -209,10 +212,7 @@ final class MergeStage
             final MergeSession session = sessions[i];
             if (session.is(msb, lsb))
             {
-                if (timestampUs > session.newestSeenUs)
-                {
-                    session.newestSeenUs = timestampUs;
-                }
+                clock.onFrame(session.timing, timestampUs);
                 return session;
             }
             if (free == null && !session.inUse)
@@ -227,33 +227,48 @@ final class MergeStage
                 free = new MergeSession(listedSources, windowsPerSession, frameCapacity);
                 sessions[sessionsCreated++] = free;
             }
-            else if (timestampUs - newestLowerBoundUs < idleUs || (free = endIdlest(slot, timestampUs)) == null)
+            else
             {
-                return null;
+                clock.onRefused(msb, lsb, 0, timestampUs);
+                if (!clock.mayBeIdle(bounds, timestampUs) || (free = endIdlest(slot, timestampUs)) == null)
+                {
+                    return null;
+                }
+                clock.admitted(msb, lsb, 0);
             }
         }
         free.start(msb, lsb);
-        free.newestSeenUs = timestampUs;
-        newestLowerBoundUs = Math.min(newestLowerBoundUs, timestampUs);
+        clock.join(free.timing, timestampUs);
+        bounds.add(free.timing);
         return free;
     }
 
     /**
-     * Every session is in use: ends the one whose newest frame is oldest if a frame at {@code timestampUs} makes it
-     * idle (its windows emitted) and returns it, or null. Either way the bound becomes the oldest newest time found.
+     * Every session is in use: ends an idle one for a new session's frame at {@code frameUs} (its windows emitted)
+     * and returns it, or null: the one last seen longest ago if the stage's clock makes it idle, else the one whose
+     * newest frame is oldest if the frame's time does ({@link StreamClock}'s two rules). Either way the bounds become
+     * the oldest found.
      */
-    private MergeSession endIdlest(final FrameSlot slot, final long timestampUs)
+    private MergeSession endIdlest(final FrameSlot slot, final long frameUs)
     {
-        MergeSession idlest = sessions[0];
+        MergeSession byClock = sessions[0];
+        MergeSession byFrame = sessions[0];
         for (int i = 1; i < sessionsCreated; i++)
         {
-            if (sessions[i].newestSeenUs < idlest.newestSeenUs)
+            if (sessions[i].timing.lastSeenUs < byClock.timing.lastSeenUs)
             {
-                idlest = sessions[i];
+                byClock = sessions[i];
+            }
+            if (sessions[i].timing.newestUs < byFrame.timing.newestUs)
+            {
+                byFrame = sessions[i];
             }
         }
-        newestLowerBoundUs = idlest.newestSeenUs;
-        if (timestampUs - idlest.newestSeenUs < idleUs)
+        bounds.lastSeenUs = byClock.timing.lastSeenUs;
+        bounds.newestUs = byFrame.timing.newestUs;
+        final MergeSession idlest = clock.isIdle(byClock.timing.lastSeenUs) ? byClock :
+            clock.isIdleByFrame(byFrame.timing.newestUs, frameUs) ? byFrame : null;
+        if (idlest == null)
         {
             return null;
         }

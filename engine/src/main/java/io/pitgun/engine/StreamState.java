@@ -13,8 +13,8 @@ final class StreamState
     long producerMsb;
     long producerLsb;
     int sourceId;
-    /** The newest {@code timestamp_us} of the stream's frames ({@link StreamTable}: how idle it is). */
-    long newestUs;
+    /** Its clock's anchor and when it was last seen, in its table's clock ({@link StreamClock}: how idle it is). */
+    final StreamClock.Timing timing = new StreamClock.Timing();
     final FrameProgram program;
     final StreamSegments segments;
 

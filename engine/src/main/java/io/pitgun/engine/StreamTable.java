@@ -24,17 +24,21 @@ import java.util.function.Supplier;
  * </ul>
  * <b>Idle streams.</b> A producer that goes away without a {@code SessionEnd} (a crash, a game quit from its menu)
  * leaves its stream live; without an end for such streams, {@code max_sources} of them would refuse every later
- * stream for the pipeline's life. A stream is <em>idle</em> when a new stream's frame is at least
- * {@code stream_idle_timeout} newer (in {@code timestamp_us}, the frames' own time, microseconds since the epoch by
- * the envelope contract) than the stream's newest frame. The idlest (oldest newest frame) then ends, as a stream
- * ends at a {@code SessionEnd} but without writing its open segments' insights (the table cut them, not the
- * producer: one that comes back goes on in a fresh stream, whose summaries, under ids of their own, cover what came
- * after), counted
- * by the {@code idleEnd} callback. The frames' time rather than arrival counts, so that producers sending bursts (an
+ * stream for the pipeline's life. A stream is <em>idle</em> by either of {@link StreamClock}'s two rules (it states
+ * them and says why): a new stream's frame is at least {@code stream_idle_timeout} newer, in {@code timestamp_us},
+ * than the stream's newest frame; or the table's own clock, advanced only by each stream's own {@code timestamp_us}
+ * advancing (refused streams' included), has advanced that much since the stream's latest frame — so streams stamped
+ * far ahead, which the first rule never finds idle, do not hold their places for good. The idlest (last seen longest
+ * ago by the second rule, else oldest newest frame by the first) then ends, as a stream ends at a {@code SessionEnd}
+ * but without writing its open segments' insights (the table cut them, not the producer: one that comes back goes
+ * on in a fresh stream, whose summaries, under ids of their own, cover what came after), counted by the
+ * {@code idleEnd} callback. The frames' time rather than arrival counts, so that producers sending bursts (an
  * envelope of many frames) or at different rates never end each other in turn, and rather than the wall clock, so
  * that a replay of the journal, which presents the same frames in the same order, ends the same streams at the same
- * frames. A refused frame costs O(1) while no stream can be idle: the table keeps a lower bound of its streams'
- * newest times and looks for the idlest (a scan of its cells) only once a frame is past it by the timeout.
+ * frames. A refused frame costs O(1) while no stream can be idle: the table keeps lower bounds of its streams'
+ * timings and looks for the idlest (a scan of its cells) only once a frame or its clock is past them by the timeout
+ * (the refused frame's own clock update looks through {@value StreamClock#REFUSED} remembered refused streams, a
+ * fixed bound).
  * Iteration is in table order, which depends only on the keys and the order of inserts and removals, so a replay
  * of the same frames iterates identically. {@link #removeAt} may move a later entry into the removed position:
  * a loop that removes while it iterates re-reads that position before it moves on (see {@link #removeAt}).
@@ -46,11 +50,11 @@ final class StreamTable
     private final int mask;
     private final Supplier<StreamState> factory;
     private final ArrayDeque<StreamState> pool;
-    private final long idleUs;
+    private final StreamClock clock;
     private final Consumer<StreamState> idleEnd;
     private int live;
-    /** At most the newest timestamp of every live stream: a stream's newest only grows, new streams lower it. */
-    private long newestLowerBoundUs = Long.MAX_VALUE;
+    /** Lower bounds of the live streams' timings: while a frame is past neither, no stream is idle. */
+    private final StreamClock.Bounds bounds = new StreamClock.Bounds();
 
     /** A table whose idle streams end without telling anyone (tests of the table alone). */
     StreamTable(final int maxLive, final Supplier<StreamState> factory, final long idleUs)
@@ -61,8 +65,8 @@ final class StreamTable
     /**
      * @param maxLive  most streams live at once ({@code max_sources}), at least 1.
      * @param factory  makes a stream's state when none is pooled.
-     * @param idleUs   {@code stream_idle_timeout}: how much older than a new stream's frame a stream's newest frame
-     *                 makes it idle.
+     * @param idleUs   {@code stream_idle_timeout}: how far the table's clock must advance past a stream's latest
+     *                 frame for it to be idle ({@link StreamClock}).
      * @param idleEnd  told of an idle stream just before the table ends it to make room (counts it).
      */
     StreamTable(final int maxLive, final Supplier<StreamState> factory, final long idleUs,
@@ -77,7 +81,7 @@ final class StreamTable
         entries = new StreamState[capacity];
         mask = capacity - 1;
         this.factory = factory;
-        this.idleUs = idleUs;
+        this.clock = new StreamClock(idleUs);
         this.idleEnd = idleEnd;
         pool = new ArrayDeque<>(maxLive);
     }
@@ -100,18 +104,17 @@ final class StreamTable
         if (found >= 0)
         {
             final StreamState s = entries[found];
-            if (timestampUs > s.newestUs)
-            {
-                s.newestUs = timestampUs;
-            }
+            clock.onFrame(s.timing, timestampUs);
             return s;
         }
         if (live >= maxLive)
         {
-            if (timestampUs - newestLowerBoundUs < idleUs || !endIdlest(timestampUs))
+            clock.onRefused(sessionMsb, sessionLsb, sourceId, timestampUs);
+            if (!clock.mayBeIdle(bounds, timestampUs) || !endIdlest(timestampUs))
             {
                 return null;
             }
+            clock.admitted(sessionMsb, sessionLsb, sourceId);
             found = probe(sessionMsb, sessionLsb, sourceId); // the removal may have shifted the cluster
         }
         final int i = -found - 1;
@@ -121,32 +124,47 @@ final class StreamTable
         s.sourceId = sourceId;
         s.producerMsb = producerMsb;
         s.producerLsb = producerLsb;
-        s.newestUs = timestampUs;
-        newestLowerBoundUs = Math.min(newestLowerBoundUs, timestampUs);
+        clock.join(s.timing, timestampUs);
+        bounds.add(s.timing);
         entries[i] = s;
         live++;
         return s;
     }
 
     /**
-     * Ends the live stream whose newest frame is oldest if a frame at {@code timestampUs} makes it idle (a scan of
-     * the cells); true if one ended. Either way the lower bound becomes the oldest newest time found.
+     * Ends an idle live stream for a new stream's frame at {@code frameUs} (a scan of the cells): the one last seen
+     * longest ago if the table's clock makes it idle, else the one whose newest frame is oldest if the frame's time
+     * does ({@link StreamClock}'s two rules); true if one ended. Either way the bounds become the oldest found.
      */
-    private boolean endIdlest(final long timestampUs)
+    private boolean endIdlest(final long frameUs)
     {
-        int idlest = -1;
-        long oldest = Long.MAX_VALUE;
+        int byClock = -1;
+        int byFrame = -1;
+        long oldestSeen = Long.MAX_VALUE;
+        long oldestNewest = Long.MAX_VALUE;
         for (int i = 0; i < entries.length; i++)
         {
             final StreamState s = entries[i];
-            if (s != null && s.newestUs < oldest)
+            if (s == null)
             {
-                oldest = s.newestUs;
-                idlest = i;
+                continue;
+            }
+            if (s.timing.lastSeenUs < oldestSeen)
+            {
+                oldestSeen = s.timing.lastSeenUs;
+                byClock = i;
+            }
+            if (s.timing.newestUs < oldestNewest)
+            {
+                oldestNewest = s.timing.newestUs;
+                byFrame = i;
             }
         }
-        newestLowerBoundUs = oldest;
-        if (idlest < 0 || timestampUs - oldest < idleUs)
+        bounds.lastSeenUs = oldestSeen;
+        bounds.newestUs = oldestNewest;
+        final int idlest = byClock >= 0 && clock.isIdle(oldestSeen) ? byClock :
+            byFrame >= 0 && clock.isIdleByFrame(oldestNewest, frameUs) ? byFrame : -1;
+        if (idlest < 0)
         {
             return false;
         }

@@ -222,6 +222,56 @@ class SessionChurnTest
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldLetAMergeSessionInOnceItsOwnClockPassesTheTimeoutWhenFarFutureSessionsFillTheMergeStage()
+        throws Exception
+    {
+        // Before: four merge sessions of one frame each stamped 2^53 - 1 held the merge stage's places for good (no
+        // frame is ever 60 s newer than that), and every frame of a later session was dropped.
+        final CompiledManifest merging = ManifestCompiler.compile(ManifestLoader.parse(Path.of("merge.yaml"),
+            String.join("\n", "version: v1", "name: merge-far-future", "pipeline:", "  - type: merge",
+                "    sources: [0, 1]", "    window_us: 2000", "  - type: formula", "    derived_channels:",
+                "      - { name: Double_Speed, expr: \"Speed * 2\", unit: km/h }", "")),
+            io.pitgun.codecs.dictionary.ParameterRegistry.simV1());
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(merging).config(PipelineConfig.builder()
+            .journalDirectory(dir).maxSources(4).build()).build();
+        final int rounds = 140; // a car and a box frame every 0.5 s of the honest session's clock: 70 s
+        try
+        {
+            final UUID producer = SyntheticRun.producerId();
+            for (int session = 0; session < 4; session++)
+            {
+                pipeline.newFrameWriter(SyntheticRun.sessionId(100 + session), producer, 0)
+                    .begin(1, (1L << 53) - 1).putDouble(SyntheticRun.SPEED, 1).commit();
+            }
+            final UUID honest = SyntheticRun.sessionId(1);
+            final FrameWriter car = pipeline.newFrameWriter(honest, producer, 0);
+            final FrameWriter box = pipeline.newFrameWriter(honest, producer, 1);
+            long last = -1;
+            for (int round = 0; round < rounds; round++)
+            {
+                final long t = SyntheticRun.START_US + round * 500_000L;
+                car.begin(round, t).putDouble(SyntheticRun.SPEED, 100).commit();
+                last = box.begin(round, t + 100).putDouble(SyntheticRun.BRAKE, 1).commit();
+            }
+            assertTrue(pipeline.awaitJournaled(last, TIMEOUT_NS));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(2L * (rounds - 120), pipeline.counters().get(PipelineCounter.FRAMES_MERGED),
+            "merged from the car's frame of round 120, when its own clock had advanced 60 s");
+        // One silent merge session ended for the honest one; at the end of the stream the other three sessions'
+        // windows are emitted, and the manifest stage, holding four streams (max_sources), takes the last far-future
+        // one in place of the honest session's stream, whose newest frame is far older (the frame-time rule: a
+        // clock stamped far ahead makes the others look idle when the table is full).
+        assertEquals(2, pipeline.counters().get(PipelineCounter.STREAMS_ENDED_IDLE));
+        // The 240 frames of rounds 0-119.
+        assertEquals(2L * 120, pipeline.counters().get(PipelineCounter.DROPPED_TOO_MANY_SOURCES));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldWriteEachInsightIdOnceWhenAStreamEndedIdleComesBack() throws Exception
     {
         // A pauses for longer than the idle timeout while the table is full and is ended; it comes back in the same

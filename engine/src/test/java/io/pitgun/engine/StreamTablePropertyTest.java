@@ -17,10 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The stream table against a {@link HashMap} under random finds, creates, removals and session ends, with far more
- * distinct keys over a run than the table has cells; the reference also keeps each stream's newest timestamp, so a
- * create in a full table must end exactly a stream the rule names (one whose newest is oldest, if the new frame is
- * at least the idle timeout newer) or be refused. Timestamps mostly advance, sometimes step back. Keys are drawn so that many share a home cell (session (0, 0)
- * hashes source {@code s} to cell {@code s}) and clusters wrap around the table's end.
+ * distinct keys over a run than the table has cells; the reference also keeps the idle rules as {@link StreamClock}
+ * states them (each stream's newest own time; the table's clock G, each stream's anchor and last seen, the refused
+ * streams remembered in turn), so a create in a full table must end exactly a stream the rules name (one last seen
+ * longest ago, if G is at least the idle timeout past it; else one whose newest is oldest, if the new frame is at
+ * least the timeout newer) or be refused: the table's lower bounds and scans must decide as the exact minima do.
+ * Timestamps mostly advance, sometimes step back, sometimes jump ahead by more than the timeout. Keys are drawn so
+ * that many share a home cell (session (0, 0) hashes source {@code s} to cell {@code s}) and clusters wrap around the
+ * table's end.
  *
  * <p>Operations per try: {@value #DEFAULT_OPS} by default (a few seconds for the whole property in CI);
  * {@code -Dpitgun.streamTable.ops=5000000} for a long run.
@@ -45,7 +49,7 @@ class StreamTablePropertyTest
         final StreamTable table = new StreamTable(maxLive, StreamTableTest::newStream, idleUs,
             ended -> endedIdle.add(new Key(ended.sessionMsb, ended.sessionLsb, ended.sourceId)));
         final Map<Key, StreamState> reference = new HashMap<>();
-        final Map<Key, Long> newest = new HashMap<>();
+        final ReferenceClock clock = new ReferenceClock(idleUs);
         final SplittableRandom random = new SplittableRandom(seed);
         final int sessions = 1 + random.nextInt(4 * maxLive);
         for (int op = 0; op < OPS; op++)
@@ -55,35 +59,51 @@ class StreamTablePropertyTest
             if (choice < 4)
             {
                 final long now = op * 1_000L;
-                final long timestampUs = random.nextInt(8) == 0 ? now - random.nextInt(50_000) : now;
+                final int kind = random.nextInt(16);
+                final long timestampUs = kind < 2 ? now - random.nextInt(50_000) :
+                    kind == 2 ? now + random.nextInt(1_000_000) : now;
                 final StreamState created = table.findOrCreate(key.msb, key.lsb, key.source, 1, 2, timestampUs);
                 final StreamState expected = reference.get(key);
-                long oldest = Long.MAX_VALUE;
-                for (final long value : newest.values())
-                {
-                    oldest = Math.min(oldest, value);
-                }
                 if (expected != null)
                 {
                     assertSame(expected, created, "op " + op);
-                    newest.put(key, Math.max(newest.get(key), timestampUs));
+                    clock.onFrame(key, timestampUs);
                 }
-                else if (reference.size() >= maxLive && timestampUs - oldest < idleUs)
+                else if (reference.size() < maxLive)
                 {
-                    assertNull(created, "op " + op + ": no stream is idle, so one past max_sources is refused");
+                    assertEquals(key.source, created.sourceId, "op " + op);
+                    reference.put(key, created);
+                    clock.join(key, timestampUs);
                 }
                 else
                 {
-                    if (reference.size() >= maxLive)
+                    clock.onRefused(key, timestampUs);
+                    final long oldest = clock.oldest(2);
+                    final long oldestNewest = clock.oldest(3);
+                    if (clock.g - oldest < idleUs && timestampUs - oldestNewest < idleUs)
+                    {
+                        assertNull(created, "op " + op + ": no stream is idle, so one past max_sources is refused");
+                    }
+                    else
                     {
                         assertEquals(1, endedIdle.size(), "op " + op + ": one stream ended");
                         final Key endedKey = endedIdle.remove(0);
                         assertTrue(reference.remove(endedKey) != null, "op " + op + ": a live stream ended");
-                        assertEquals(oldest, newest.remove(endedKey), "op " + op + ": one whose newest is oldest");
+                        final long[] ended = clock.live.remove(endedKey);
+                        if (clock.g - oldest >= idleUs)
+                        {
+                            assertEquals(oldest, ended[2], "op " + op + ": by the clock, one seen longest ago");
+                        }
+                        else
+                        {
+                            assertEquals(oldestNewest, ended[3], "op " + op + ": by the frame, one whose newest " +
+                                "is oldest");
+                        }
+                        clock.admitted(key);
+                        assertEquals(key.source, created.sourceId, "op " + op);
+                        reference.put(key, created);
+                        clock.join(key, timestampUs);
                     }
-                    assertEquals(key.source, created.sourceId);
-                    reference.put(key, created);
-                    newest.put(key, timestampUs);
                 }
                 assertEquals(List.of(), endedIdle, "op " + op + ": no other stream ended");
             }
@@ -94,7 +114,7 @@ class StreamTablePropertyTest
             else if (choice < 9)
             {
                 final StreamState removed = reference.remove(key);
-                newest.remove(key);
+                clock.live.remove(key);
                 if (removed != null)
                 {
                     table.remove(removed);
@@ -102,7 +122,7 @@ class StreamTablePropertyTest
             }
             else
             {
-                endSession(table, reference, newest, key.msb, key.lsb);
+                endSession(table, reference, clock, key.msb, key.lsb);
             }
             assertEquals(reference.size(), table.size(), "op " + op);
         }
@@ -116,7 +136,7 @@ class StreamTablePropertyTest
 
     /** The processing stage's loop on a SessionEnd: every stream of the session ends, in table order. */
     private static void endSession(final StreamTable table, final Map<Key, StreamState> reference,
-        final Map<Key, Long> newest, final long msb, final long lsb)
+        final ReferenceClock clock, final long msb, final long lsb)
     {
         final List<Key> expected = new ArrayList<>();
         for (final Key key : reference.keySet())
@@ -144,9 +164,91 @@ class StreamTablePropertyTest
         for (final Key key : expected)
         {
             reference.remove(key);
-            newest.remove(key);
+            clock.live.remove(key);
         }
         assertEquals(expected.size(), ended, "every stream of the session ended exactly once");
+    }
+
+    /**
+     * The idle rule in the plainest terms (timestamps here are small: no overflow): G; per live key its anchor (own
+     * time, G) and last seen; the last {@link StreamClock#REFUSED} refused keys, replaced in turn, with anchors.
+     */
+    private static final class ReferenceClock
+    {
+        final long idleUs;
+        long g;
+        final Map<Key, long[]> live = new HashMap<>();
+        final Key[] refusedKeys = new Key[StreamClock.REFUSED];
+        final long[][] refusedAnchors = new long[StreamClock.REFUSED][];
+        int nextRefused;
+
+        ReferenceClock(final long idleUs)
+        {
+            this.idleUs = idleUs;
+        }
+
+        /** G becomes at least anchor G + own time since the anchor, by at most the timeout; re-anchored if so. */
+        void advance(final long[] anchor, final long timestampUs)
+        {
+            final long target = anchor[1] + (timestampUs - anchor[0]);
+            if (timestampUs > anchor[0] && target > g)
+            {
+                g = Math.min(target, g + idleUs);
+                anchor[0] = timestampUs;
+                anchor[1] = g;
+            }
+        }
+
+        /** Per key: own time and G at the anchor, last seen (G), newest own time. */
+        void join(final Key key, final long timestampUs)
+        {
+            live.put(key, new long[] {timestampUs, g, g, timestampUs});
+        }
+
+        void onFrame(final Key key, final long timestampUs)
+        {
+            final long[] anchor = live.get(key);
+            advance(anchor, timestampUs);
+            anchor[2] = g;
+            anchor[3] = Math.max(anchor[3], timestampUs);
+        }
+
+        void onRefused(final Key key, final long timestampUs)
+        {
+            for (int i = 0; i < refusedKeys.length; i++)
+            {
+                if (key.equals(refusedKeys[i]))
+                {
+                    advance(refusedAnchors[i], timestampUs);
+                    return;
+                }
+            }
+            refusedKeys[nextRefused] = key;
+            refusedAnchors[nextRefused] = new long[] {timestampUs, g};
+            nextRefused = (nextRefused + 1) % refusedKeys.length;
+        }
+
+        void admitted(final Key key)
+        {
+            for (int i = 0; i < refusedKeys.length; i++)
+            {
+                if (key.equals(refusedKeys[i]))
+                {
+                    refusedKeys[i] = null;
+                }
+            }
+        }
+
+        /** The least of the live keys' field {@code field} (2: last seen, 3: newest own time). */
+        long oldest(final int field)
+        {
+            long oldest = Long.MAX_VALUE;
+            for (final long[] anchor : live.values())
+            {
+                oldest = Math.min(oldest, anchor[field]);
+            }
+            return oldest;
+        }
     }
 
     private static Key randomKey(final SplittableRandom random, final int sessions, final int capacity)

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The stream table under session churn: streams come and go far more often than the table has cells. The timeouts
@@ -124,9 +125,128 @@ class StreamTableTest
         assertSame(newcomer, table.find(3, 3, 0));
         assertEquals(2, table.size());
         assertNull(table.findOrCreate(4, 4, 0, 0, 0, 219), "busy's newest is 200: 19 older");
-        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 219), "again, without a scan (the bound says none is idle)");
+        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 219), "again, without a scan (the bounds say none is idle)");
         assertNotNull(table.findOrCreate(4, 4, 0, 0, 0, 220), "newcomer's newest (160) is 60 older");
         assertEquals(2, ended.size());
         assertSame(busy, table.find(2, 2, 0));
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldEndTheStreamLastSeenLongestAgoOnceTheTableClockHasAdvancedTheTimeoutSinceIt()
+    {
+        // The streams' clocks are hours apart: only each one's own advance moves the table's clock (G, 0 at the
+        // first frame). Before, busy's frames were "5 s newer" than quiet's and a newcomer's, and ended them.
+        final List<StreamState> ended = new ArrayList<>();
+        final StreamTable table = new StreamTable(2, StreamTableTest::newStream, 60, ended::add);
+        final StreamState quiet = table.findOrCreate(1, 1, 0, 0, 0, 1_000); // G 0
+        final StreamState busy = table.findOrCreate(2, 2, 0, 0, 0, 5_000_000); // its first frame: G 0 too
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 7), "a newcomer whose clock is far behind: none is idle");
+        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 5_000_059)); // G 59
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 7), "quiet was last seen at G 0, 59 ago: not idle");
+        assertSame(quiet, table.findOrCreate(1, 1, 0, 0, 0, 990), "its own time went back: still seen now, at G 59");
+        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 5_000_118)); // G 118
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 8), "quiet seen 59 ago");
+        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 5_000_119)); // G 119
+        final StreamState newcomer = table.findOrCreate(3, 3, 0, 0, 0, 8);
+        assertNotNull(newcomer, "quiet seen at G 59, 60 ago: idle");
+        assertEquals(List.of(quiet), ended, "the idlest stream is ended, told once");
+        assertNull(table.find(1, 1, 0));
+        assertSame(newcomer, table.find(3, 3, 0));
+        assertEquals(2, table.size());
+        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 0), "newcomer and busy seen at G 119");
+        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 5_000_178)); // G 178
+        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 0), "newcomer seen 59 ago");
+        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 0), "again, without a scan (the bound says none is idle)");
+        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 5_000_179)); // G 179
+        assertNotNull(table.findOrCreate(4, 4, 0, 0, 0, 0), "newcomer seen 60 ago");
+        assertEquals(2, ended.size());
+        assertSame(newcomer, ended.get(1));
+        assertSame(busy, table.find(2, 2, 0));
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldLetAnHonestStreamInOnceItsOwnClockPassesTheTimeoutWhenTheTableIsFullOfFarFutureStreams()
+    {
+        // Before: 64 one-frame streams stamped 2^53 - 1 filled the table, no honest frame was ever 60 s newer than
+        // that, and every later stream was refused for the pipeline's life.
+        final long farFutureUs = (1L << 53) - 1;
+        final long idleUs = PipelineConfig.DEFAULT_STREAM_IDLE_TIMEOUT_US;
+        final List<Long> ended = new ArrayList<>(); // the ended streams' sessions (their states go back to the pool)
+        final StreamTable table = new StreamTable(PipelineConfig.DEFAULT_MAX_SOURCES, StreamTableTest::newStream,
+            idleUs, stream -> ended.add(stream.sessionMsb));
+        for (int session = 0; session < PipelineConfig.DEFAULT_MAX_SOURCES; session++)
+        {
+            assertNotNull(table.findOrCreate(100 + session, 0, 0, 9, 9, farFutureUs));
+        }
+        final long nowUs = 1_700_000_000_000_000L;
+        final long stepUs = 500_000;
+        for (long k = 0; k * stepUs < idleUs; k++)
+        {
+            assertNull(table.findOrCreate(1, 1, 0, 1, 1, nowUs + k * stepUs),
+                "its own clock advanced " + k * stepUs + " us: not yet the timeout");
+        }
+        assertEquals(List.of(), ended);
+        final StreamState honest = table.findOrCreate(1, 1, 0, 1, 1, nowUs + idleUs);
+        assertNotNull(honest, "its own clock advanced the timeout: the silent streams are idle");
+        assertEquals(1, ended.size(), "the idlest ended, told once");
+        assertEquals(PipelineConfig.DEFAULT_MAX_SOURCES, table.size());
+        assertSame(honest, table.findOrCreate(1, 1, 0, 1, 1, nowUs + idleUs + stepUs));
+        assertNotNull(table.findOrCreate(2, 2, 0, 2, 2, nowUs - 3_600_000_000L),
+            "the next new stream, its clock an hour behind, finds a silent stream idle at once");
+        assertEquals(2, ended.size());
+        assertTrue(ended.get(0) >= 100 && ended.get(1) >= 100, "only far-future streams ended: " + ended);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldNeverEndStreamsSendingInBurstsOrAtDifferentRates()
+    {
+        // One stream sends a burst of 50 frames every 50 s of its time, one a frame every 100 ms, one a frame a
+        // second; a fourth is refused throughout (by neither rule is any of them idle).
+        final List<StreamState> ended = new ArrayList<>();
+        final StreamTable table = new StreamTable(3, StreamTableTest::newStream,
+            PipelineConfig.DEFAULT_STREAM_IDLE_TIMEOUT_US, ended::add);
+        final long startUs = 1_700_000_000_000_000L;
+        for (long ms = 0; ms < 1_000_000; ms += 100)
+        {
+            final long nowUs = startUs + ms * 1_000L;
+            if (ms % 50_000 == 0)
+            {
+                for (int frame = 0; frame < 50; frame++)
+                {
+                    assertNotNull(table.findOrCreate(1, 0, 0, 1, 0, nowUs - (49 - frame) * 1_000_000L));
+                }
+            }
+            assertNotNull(table.findOrCreate(2, 0, 0, 2, 0, nowUs));
+            if (ms % 1_000 == 0)
+            {
+                assertNotNull(table.findOrCreate(3, 0, 0, 3, 0, nowUs));
+            }
+            assertNull(table.findOrCreate(4, 0, 0, 4, 0, nowUs + ms % 3_000), "ms " + ms);
+        }
+        assertEquals(List.of(), ended);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldAdvanceTheClockByAtMostTheTimeoutPerFrameWhateverTheTimestamps()
+    {
+        // A stream's own clock jumping far ahead (or from Long.MIN_VALUE to Long.MAX_VALUE) makes the others look
+        // idle, as one step of the timeout does, and no more: its later frames advance the clock from there.
+        final List<StreamState> ended = new ArrayList<>();
+        final StreamTable table = new StreamTable(2, StreamTableTest::newStream, 60, ended::add);
+        final StreamState jumper = table.findOrCreate(1, 1, 0, 0, 0, Long.MIN_VALUE);
+        final StreamState other = table.findOrCreate(2, 2, 0, 0, 0, 0);
+        assertSame(jumper, table.findOrCreate(1, 1, 0, 0, 0, Long.MAX_VALUE)); // G 60
+        assertSame(other, table.findOrCreate(2, 2, 0, 0, 0, 59)); // seen at G 60, its clock 1 behind G
+        assertSame(jumper, table.findOrCreate(1, 1, 0, 0, 0, Long.MAX_VALUE)); // no further
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 0), "both seen at G 60");
+        assertSame(other, table.findOrCreate(2, 2, 0, 0, 0, 119)); // G 60 + 59 (it was 1 behind): 119
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 0), "jumper seen 59 ago");
+        assertSame(other, table.findOrCreate(2, 2, 0, 0, 0, 120)); // G 120
+        assertNotNull(table.findOrCreate(3, 3, 0, 0, 0, 0), "jumper seen 60 ago");
+        assertEquals(List.of(jumper), ended);
     }
 }
