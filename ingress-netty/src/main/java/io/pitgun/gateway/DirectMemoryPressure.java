@@ -42,11 +42,20 @@ final class DirectMemoryPressure
         this.tightBytes = maxDirectBytes / 100 * TIGHT_PERCENT;
     }
 
-    /** Direct memory in use now: the JDK's direct buffers and Netty's own, when it keeps count of any. */
+    /**
+     * Direct memory in use now. Where Netty allocates its buffers with a cleaner (through
+     * {@code ByteBuffer.allocateDirect}), the JDK's pool holds them and Netty's own counter counts them again (Netty
+     * 4.2 counts every buffer it allocates): the pool alone is the use, and the one the JDK's allocation stalls on.
+     * Where it allocates without one, the pool never sees them and the two add up.
+     */
     long usedBytes()
     {
-        final long netty = PlatformDependent.usedDirectMemory(); // -1: Netty allocates through the JDK only
-        return (jdkDirect == null ? 0 : jdkDirect.getMemoryUsed()) + Math.max(0, netty);
+        final long jdk = jdkDirect == null ? 0 : jdkDirect.getMemoryUsed();
+        if (!PlatformDependent.useDirectBufferNoCleaner())
+        {
+            return jdk;
+        }
+        return jdk + Math.max(0, PlatformDependent.usedDirectMemory()); // -1: Netty keeps no count
     }
 
     /** Above {@value #TIGHT_PERCENT} % of the limit. */
