@@ -63,8 +63,8 @@ final class MergeStage
      *                      windows: which sources a session has is not known in advance); ignored when
      *                      {@code enabled} is false.
      * @param maxSessions   sessions merged at once.
-     * @param idleUs        {@code stream_idle_timeout}: how far the stage's clock must advance past a session's
-     *                      latest merged frame for it to be idle ({@link StreamClock}).
+     * @param idleUs        {@code stream_idle_timeout}: when a session is idle, by either of {@link StreamClock}'s
+     *                      rules.
      */
     MergeStage(final boolean enabled, final List<Integer> sources, final long windowUs, final long maxLatenessUs,
         final int maxSessions, final long idleUs, final int frameCapacity, final ManifestStage next,

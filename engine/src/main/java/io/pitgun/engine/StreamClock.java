@@ -94,7 +94,7 @@ final class StreamClock
     private final Timing[] refusedTiming = new Timing[REFUSED];
     private int nextRefused;
 
-    /** @param idleUs {@code stream_idle_timeout}: how far G must pass a stream's last seen for it to be idle. */
+    /** @param idleUs {@code stream_idle_timeout}, of both rules. */
     StreamClock(final long idleUs)
     {
         if (idleUs < 0)

@@ -65,8 +65,7 @@ final class StreamTable
     /**
      * @param maxLive  most streams live at once ({@code max_sources}), at least 1.
      * @param factory  makes a stream's state when none is pooled.
-     * @param idleUs   {@code stream_idle_timeout}: how far the table's clock must advance past a stream's latest
-     *                 frame for it to be idle ({@link StreamClock}).
+     * @param idleUs   {@code stream_idle_timeout}: when a stream is idle, by either of {@link StreamClock}'s rules.
      * @param idleEnd  told of an idle stream just before the table ends it to make room (counts it).
      */
     StreamTable(final int maxLive, final Supplier<StreamState> factory, final long idleUs,
