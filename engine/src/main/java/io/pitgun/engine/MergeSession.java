@@ -17,10 +17,7 @@ final class MergeSession
     long sessionMsb;
     long sessionLsb;
     boolean inUse;
-    /**
-     * Its clock's anchor and when it was last seen, in the merge stage's clock, by its merged frames, late ones too
-     * ({@link StreamClock}: how idle it is).
-     */
+    /** When it was last seen and its newest time, by its merged frames, late ones too ({@link StreamClock}). */
     final StreamClock.Timing timing = new StreamClock.Timing();
     /** Newest timestamp of the session's merged (not late) frames; meaningless while no frame came. */
     long newestUs;

@@ -32,9 +32,9 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
  * {@link PipelineCounter#DROPPED_TOO_MANY_SOURCES}), each with at most
  * {@code ceil(max_lateness_us / window_us) + 2} windows, created on first use and then reused. The rule is
  * {@link StreamClock}'s, as for streams: a session is idle when the new session's frame is {@code stream_idle_timeout}
- * newer than its newest merged frame, or when the stage's own clock, advanced only by each session's own merged
- * frames' time advancing (refused sessions' too), has advanced that much since its latest merged frame. A refused
- * frame costs O(1) while no session can be idle (lower bounds of the sessions' timings, as {@link StreamTable}'s).
+ * newer than its newest merged frame, or when the new session has been refused for that long by its own clock and
+ * the session has merged nothing since the new one's first refused frame. A refused frame costs O(1) while no
+ * session can be idle (lower bounds of the sessions' timings, as {@link StreamTable}'s).
  */
 final class MergeStage
 {
@@ -232,6 +232,7 @@ final class MergeStage
                 clock.onRefused(msb, lsb, 0, timestampUs);
                 if (!clock.mayBeIdle(bounds, timestampUs) || (free = endIdlest(slot, timestampUs)) == null)
                 {
+                    clock.stillRefused();
                     return null;
                 }
                 clock.admitted(msb, lsb, 0);
@@ -245,28 +246,28 @@ final class MergeStage
 
     /**
      * Every session is in use: ends an idle one for a new session's frame at {@code frameUs} (its windows emitted)
-     * and returns it, or null: the one last seen longest ago if the stage's clock makes it idle, else the one whose
-     * newest frame is oldest if the frame's time does ({@link StreamClock}'s two rules). Either way the bounds become
+     * and returns it, or null: the one last seen longest ago if it is idle to the new session by its waiting, else
+     * the one whose newest frame is oldest if the frame's time does ({@link StreamClock}'s two rules). Either way the bounds become
      * the oldest found.
      */
     private MergeSession endIdlest(final FrameSlot slot, final long frameUs)
     {
-        MergeSession byClock = sessions[0];
+        MergeSession bySilence = sessions[0];
         MergeSession byFrame = sessions[0];
         for (int i = 1; i < sessionsCreated; i++)
         {
-            if (sessions[i].timing.lastSeenUs < byClock.timing.lastSeenUs)
+            if (sessions[i].timing.lastSeen < bySilence.timing.lastSeen)
             {
-                byClock = sessions[i];
+                bySilence = sessions[i];
             }
             if (sessions[i].timing.newestUs < byFrame.timing.newestUs)
             {
                 byFrame = sessions[i];
             }
         }
-        bounds.lastSeenUs = byClock.timing.lastSeenUs;
+        bounds.lastSeen = bySilence.timing.lastSeen;
         bounds.newestUs = byFrame.timing.newestUs;
-        final MergeSession idlest = clock.isIdle(byClock.timing.lastSeenUs) ? byClock :
+        final MergeSession idlest = clock.isIdle(bySilence.timing.lastSeen) ? bySilence :
             clock.isIdleByFrame(byFrame.timing.newestUs, frameUs) ? byFrame : null;
         if (idlest == null)
         {

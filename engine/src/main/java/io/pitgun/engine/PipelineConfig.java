@@ -137,9 +137,8 @@ public final class PipelineConfig
 
     /**
      * {@code stream_idle_timeout} in microseconds of the frames' own time: a stream is idle when a new stream's frame
-     * is this much newer than its newest, or once the pipeline's clock, advanced only by each stream's own
-     * {@code timestamp_us} advancing, has moved this far since its latest frame; an idle stream ends when a new stream
-     * needs its place (see {@code StreamClock}).
+     * is this much newer than its newest, or when a new stream refused for this long by its own clock finds it sent
+     * nothing meanwhile; an idle stream ends when a new stream needs its place (see {@code StreamClock}).
      */
     public long streamIdleTimeoutUs()
     {

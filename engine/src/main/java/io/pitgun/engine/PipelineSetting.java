@@ -19,10 +19,9 @@ public enum PipelineSetting
         "concurrent (session, source) streams with their own manifest state; one more ends the idlest if it is " +
             "idle (stream_idle_timeout), else its frames are dropped and counted"),
     STREAM_IDLE_TIMEOUT("stream_idle_timeout", Type.DURATION_US, "60s", "µs",
-        "a stream is idle when a new stream's frame is this much newer (in timestamp_us) than its newest, or once " +
-            "the pipeline's clock, which only each stream's own timestamp_us advancing moves, has advanced this much " +
-            "since its latest frame: it ends, its insights unwritten, when a new stream needs its place among " +
-            "max_sources"),
+        "a stream is idle when a new stream's frame is this much newer (in timestamp_us) than its newest, or when a " +
+            "new stream refused for this long by its own clock finds it sent nothing meanwhile: it ends, its " +
+            "insights unwritten, when the new stream needs its place among max_sources"),
     ENABLE_MERGING("enable_merging", Type.BOOLEAN, "false", "",
         "merge every source's frames that fall in one merge_window (a manifest merge stage runs regardless, with its " +
             "own sources and window)"),

@@ -2,68 +2,50 @@ package io.pitgun.engine;
 
 /**
  * How a bounded set of streams ({@link StreamTable}'s (session, source) streams, {@link MergeStage}'s merge
- * sessions) tells that one is idle when a new stream needs its place, stated once for both. A live stream is idle
- * by either of two rules ({@link #isIdle(Timing, long)}):
+ * sessions) tells that a live stream is idle when a new stream needs its place, stated once for both. A live stream
+ * is idle by either of two rules:
  * <ol>
- *   <li><b>By the new frame's time</b>: the new stream's frame is at least {@code stream_idle_timeout} newer, in
- *       {@code timestamp_us}, than the stream's newest frame. Producers' clocks agree by the envelope contract
- *       (microseconds since the epoch), and then this ends a stream whose producer went away as soon as a frame
- *       that much later comes, whatever else the set saw in between.</li>
- *   <li><b>By the set's own clock</b>, G: it has advanced at least {@code stream_idle_timeout} since the stream's
- *       latest frame, where G advances only by each stream's own clock advancing, never by comparing one
- *       producer's clock with another's (below).</li>
+ *   <li><b>By the new frame's time</b> ({@link #isIdleByFrame}): the new stream's frame is at least
+ *       {@code stream_idle_timeout} newer, in {@code timestamp_us}, than the live stream's newest frame. Producers'
+ *       clocks agree by the envelope contract (microseconds since the epoch); then a stream whose producer went away
+ *       ends as soon as a frame that much later comes, whatever the set saw in between.</li>
+ *   <li><b>By the new stream's own waiting</b> ({@link #isIdle}): the new stream has been refused for at least
+ *       {@code stream_idle_timeout} of its own clock (from its first refused frame to this one), and the live stream
+ *       has sent no frame since that first refused frame. No producer's clock is compared with another's.</li>
  * </ol>
  * Rule 1 alone trusts every producer's clock: a set filled by streams stamped far in the future (2<sup>53</sup>−1,
  * one request of one-frame sessions, by fault or on purpose) never looks idle to an honest frame, and every later
- * stream was refused for the process's life. Rule 2 ends those once honest streams — refused ones included — have
- * sent {@code stream_idle_timeout} of their own time. Rule 2 alone would keep a set of silent streams full when
- * nothing else advances G (a producer's sessions that each sent a few frames and went away: the next session would
- * lose up to the timeout of its frames), which rule 1 ends at once. Rule 1's limit stays: a producer whose clock is
- * ahead of the others' by the timeout makes their streams look idle when the set is full (docs/embedding.md).
+ * stream was refused for the process's life. Rule 2 lets an honest stream in past such silent streams once it has
+ * waited the timeout by its own clock. A measure of elapsed time shared by the whole set (each stream's own clock
+ * advancing a common clock) was tried and dropped: one stream whose clock jumped (a pause in a recording, a replay
+ * faster than real time) made every other stream look idle at once, and a new stream then ended a live one. By rule
+ * 2 a stream that keeps sending, at whatever rate and with whatever clock, is never idle to a new stream that came
+ * after its latest frame. Rule 1's limit stays: a new stream whose clock is ahead of the others' by the timeout makes
+ * their streams look idle when the set is full (docs/embedding.md says so and what to do).
  *
- * <p>G (microseconds, monotonic, 0 at the first frame: only differences of G mean anything) measures elapsed time
- * only by each stream's own clock advancing:
- * <ul>
- *   <li>A stream, at its first frame at {@code t}, is anchored: its own time {@code t} maps to G now ({@link #join}).
- *       A later frame at {@code t'} may advance G to {@code max(G, G_anchor + (t' − t))}: the stream's own clock says
- *       that much time has passed since G read {@code G_anchor} ({@link #onFrame}). Its first frame, however far in
- *       the future, therefore costs nothing.</li>
- *   <li>A stream is last seen at G just after its latest frame, whatever that frame's own time (a frame whose own
- *       time went back still says the stream is alive now). It is <em>idle</em> when
- *       {@code G − last seen ≥ stream_idle_timeout} ({@link #isIdle}).</li>
- *   <li>One frame advances G by at most {@code stream_idle_timeout}; a stream whose own clock jumps further is
- *       re-anchored at that frame. A bigger step would make no further stream idle (every stream seen before is
- *       idle after a step of the timeout), but would leave every other stream's clock behind G by the excess (their
- *       frames would no longer advance G until their clocks caught up) and, repeated, run G to its end.</li>
- *   <li>Streams refused a place advance G too ({@link #onRefused}): otherwise a set filled by streams that never send
- *       again (one frame each, stamped far ahead) would stay full for good, nothing live left to advance G. The
- *       {@value #REFUSED} most recently refused streams, keyed by (session, source) and replaced in turn, each keep
- *       an anchor as a live stream does: an honest producer refused for {@code stream_idle_timeout} of its own clock
- *       makes the set's silent streams idle and gets in.</li>
- * </ul>
- * By rule 2, streams that keep sending, in bursts or at different rates and whatever their clocks' offsets, are
- * each last seen at their latest frame, so they never end each other. A stream whose own clock jumps far ahead
- * still advances G (by the timeout) and so makes the others look idle: it ends one only when the set is full and a
- * new stream needs a place, as a new stream stamped far ahead can by rule 1. Decisions are a pure function of the
- * frames in order (no wall clock, no arrival time), so a replay of the journal ends the same streams at the same
- * frames.
+ * <p>"Since" is told by the set's own count of the frames it has seen ({@link #frames}, live and refused alike): a
+ * stream is last seen at the count of its latest frame. Refused streams are remembered, up to {@value #REFUSED}
+ * of them (pre-allocated; their first refused frame's own time and count, and their latest refusal's count): a new
+ * one takes a free place, else the place of one not refused for {@value #STALE_FRAMES} frames, else the place of the
+ * one remembered last, so that streams already waiting keep their waiting however many others come and go (17
+ * refused streams taking turns in 16 places, each replaced before its next frame, would otherwise never wait at all).
+ * Decisions are a pure function of the frames in order (no wall clock, no arrival time), so a replay of the journal
+ * ends the same streams at the same frames.
  *
  * <p>Used by one thread; allocates only at construction.
  */
 final class StreamClock
 {
-    /** Refused streams that keep an anchor (a power of two). */
+    /** Refused streams remembered. */
     static final int REFUSED = 16;
+    /** Frames after which a remembered refused stream that was not refused again gives its place up first. */
+    static final long STALE_FRAMES = 1L << 16;
 
-    /** One stream's timing: the anchor mapping its own clock onto G, and G when it was last seen. */
+    /** One live stream's timing. */
     static final class Timing
     {
-        /** The stream's own {@code timestamp_us} at the anchor. */
-        long ownUs;
-        /** G at the anchor. */
-        long clockUs;
-        /** G just after the stream's latest frame. */
-        long lastSeenUs;
+        /** The set's frame count at the stream's latest frame (rule 2). */
+        long lastSeen;
         /** The newest of the stream's own {@code timestamp_us} (rule 1). */
         long newestUs;
     }
@@ -71,28 +53,34 @@ final class StreamClock
     /** Lower bounds of a set's live timings: while a new frame is idle by neither, no stream is idle. */
     static final class Bounds
     {
-        /** At most every live stream's {@link Timing#lastSeenUs}: it only grows, and G only grows. */
-        long lastSeenUs = Long.MAX_VALUE;
+        /** At most every live stream's {@link Timing#lastSeen}: it only grows; a new stream's is the largest. */
+        long lastSeen = Long.MAX_VALUE;
         /** At most every live stream's {@link Timing#newestUs}: it only grows; a new stream lowers the bound. */
         long newestUs = Long.MAX_VALUE;
 
         /** A stream joined the set. */
         void add(final Timing timing)
         {
-            lastSeenUs = Math.min(lastSeenUs, timing.lastSeenUs);
+            lastSeen = Math.min(lastSeen, timing.lastSeen);
             newestUs = Math.min(newestUs, timing.newestUs);
         }
     }
 
     private final long idleUs;
-    /** G. */
-    private long nowUs;
+    private long frames;
+    private long remembered;
     private final long[] refusedMsb = new long[REFUSED];
     private final long[] refusedLsb = new long[REFUSED];
     private final int[] refusedSource = new int[REFUSED];
     private final boolean[] refusedUsed = new boolean[REFUSED];
-    private final Timing[] refusedTiming = new Timing[REFUSED];
-    private int nextRefused;
+    private final long[] firstUs = new long[REFUSED];
+    private final long[] firstSeen = new long[REFUSED];
+    private final long[] lastRefused = new long[REFUSED];
+    private final long[] rememberedAt = new long[REFUSED];
+    /** The refused stream of the frame being decided, if it has waited the timeout by its own clock; else -1. */
+    private int waited = -1;
+    /** The own time of the frame being decided. */
+    private long decidingUs;
 
     /** @param idleUs {@code stream_idle_timeout}, of both rules. */
     StreamClock(final long idleUs)
@@ -102,56 +90,25 @@ final class StreamClock
             throw new IllegalArgumentException("idleUs: must not be negative, got " + idleUs);
         }
         this.idleUs = idleUs;
-        for (int i = 0; i < REFUSED; i++)
-        {
-            refusedTiming[i] = new Timing();
-        }
     }
 
-    /** G. */
-    long nowUs()
+    /** The frames the set has seen, live and refused. */
+    long frames()
     {
-        return nowUs;
+        return frames;
     }
 
-    /** Whether a stream last seen at {@code lastSeenUs} (a value of G) is idle by the set's clock (rule 2). */
-    boolean isIdle(final long lastSeenUs)
-    {
-        return nowUs - lastSeenUs >= idleUs;
-    }
-
-    /** Whether a stream whose newest frame is at {@code newestUs} is idle by a new frame at {@code frameUs} (rule 1). */
-    boolean isIdleByFrame(final long newestUs, final long frameUs)
-    {
-        return frameUs - newestUs >= idleUs; // timestamps are 0 .. 2^53 - 1: no overflow; MAX_VALUE bounds: never
-    }
-
-    /** Whether a stream is idle by either rule for a new stream's frame at {@code frameUs}. */
-    boolean isIdle(final Timing timing, final long frameUs)
-    {
-        return isIdle(timing.lastSeenUs) || isIdleByFrame(timing.newestUs, frameUs);
-    }
-
-    /** Whether any stream of a set with these bounds may be idle for a new frame at {@code frameUs} (O(1)). */
-    boolean mayBeIdle(final Bounds bounds, final long frameUs)
-    {
-        return isIdle(bounds.lastSeenUs) || isIdleByFrame(bounds.newestUs, frameUs);
-    }
-
-    /** A stream's first frame, at its own {@code timestampUs}: anchors its clock at G, and it is seen now. */
+    /** A stream's first frame: it is seen now, its newest is this frame's time. */
     void join(final Timing timing, final long timestampUs)
     {
-        timing.ownUs = timestampUs;
-        timing.clockUs = nowUs;
-        timing.lastSeenUs = nowUs;
+        timing.lastSeen = ++frames;
         timing.newestUs = timestampUs;
     }
 
-    /** A later frame of a stream: advances G by the stream's own clock, and the stream is seen now. */
+    /** A later frame of a live stream: it is seen now. */
     void onFrame(final Timing timing, final long timestampUs)
     {
-        advance(timing, timestampUs);
-        timing.lastSeenUs = nowUs;
+        timing.lastSeen = ++frames;
         if (timestampUs > timing.newestUs)
         {
             timing.newestUs = timestampUs;
@@ -159,27 +116,58 @@ final class StreamClock
     }
 
     /**
-     * A frame of a stream refused a place: advances G by that stream's own clock if it was refused before and is
-     * still among the {@value #REFUSED} remembered, else remembers it (in place of the one remembered longest).
+     * A frame of a stream the full set has no place for, before the set looks for an idle stream ({@link #isIdle}
+     * then judges for this stream): remembers the stream at its first refused frame, and tells whether it has waited
+     * {@code stream_idle_timeout} of its own clock since.
      */
     void onRefused(final long sessionMsb, final long sessionLsb, final int sourceId, final long timestampUs)
     {
+        frames++;
+        waited = -1;
+        decidingUs = timestampUs;
         final int i = refusedIndex(sessionMsb, sessionLsb, sourceId);
         if (i >= 0)
         {
-            advance(refusedTiming[i], timestampUs);
+            lastRefused[i] = frames;
+            final long elapsedUs = timestampUs - firstUs[i];
+            // Saturating: timestamps far apart (tests use the extremes of long) wait the longest, not a negative.
+            if (timestampUs > firstUs[i] && (elapsedUs < 0 || elapsedUs >= idleUs))
+            {
+                waited = i;
+            }
             return;
         }
-        final int j = nextRefused;
-        nextRefused = (j + 1) & (REFUSED - 1);
+        final int j = placeForRefused();
         refusedMsb[j] = sessionMsb;
         refusedLsb[j] = sessionLsb;
         refusedSource[j] = sourceId;
         refusedUsed[j] = true;
-        join(refusedTiming[j], timestampUs);
+        firstUs[j] = timestampUs;
+        firstSeen[j] = frames;
+        lastRefused[j] = frames;
+        rememberedAt[j] = ++remembered;
+        if (idleUs == 0)
+        {
+            waited = j;
+        }
     }
 
-    /** Forgets a refused stream that got its place (its anchor then lives with the stream). */
+    /**
+     * The frame {@link #onRefused} judged found no idle stream: if its stream had waited the timeout, its waiting
+     * starts again at this frame, so that a stream that falls silent later (after the waiting stream's first refused
+     * frame) is idle to it once it has waited the timeout again, rather than never.
+     */
+    void stillRefused()
+    {
+        if (waited >= 0)
+        {
+            firstUs[waited] = decidingUs;
+            firstSeen[waited] = frames;
+            waited = -1;
+        }
+    }
+
+    /** The refused stream got its place: forgotten (it is live now). */
     void admitted(final long sessionMsb, final long sessionLsb, final int sourceId)
     {
         final int i = refusedIndex(sessionMsb, sessionLsb, sourceId);
@@ -187,6 +175,52 @@ final class StreamClock
         {
             refusedUsed[i] = false;
         }
+        waited = -1;
+    }
+
+    /**
+     * Rule 2 for the frame {@link #onRefused} just judged: a live stream last seen at {@code lastSeen} is idle if
+     * that frame's stream has waited the timeout by its own clock and the live stream sent nothing since the
+     * waiting stream's first refused frame.
+     */
+    boolean isIdle(final long lastSeen)
+    {
+        return waited >= 0 && lastSeen < firstSeen[waited];
+    }
+
+    /** Rule 1: a stream whose newest frame is at {@code newestUs} is idle by a new frame at {@code frameUs}. */
+    boolean isIdleByFrame(final long newestUs, final long frameUs)
+    {
+        return frameUs - newestUs >= idleUs; // timestamps are 0 .. 2^53 - 1: no overflow; MAX_VALUE bounds: never
+    }
+
+    /** Whether any stream of a set with these bounds may be idle for the frame just refused at {@code frameUs}. */
+    boolean mayBeIdle(final Bounds bounds, final long frameUs)
+    {
+        return isIdle(bounds.lastSeen) || isIdleByFrame(bounds.newestUs, frameUs);
+    }
+
+    /** A free place, else the one given up longest ago (stale), else the one remembered last. */
+    private int placeForRefused()
+    {
+        int stale = -1;
+        int last = 0;
+        for (int i = 0; i < REFUSED; i++)
+        {
+            if (!refusedUsed[i])
+            {
+                return i;
+            }
+            if (frames - lastRefused[i] > STALE_FRAMES && (stale < 0 || lastRefused[i] < lastRefused[stale]))
+            {
+                stale = i;
+            }
+            if (rememberedAt[i] > rememberedAt[last])
+            {
+                last = i;
+            }
+        }
+        return stale >= 0 ? stale : last;
     }
 
     private int refusedIndex(final long sessionMsb, final long sessionLsb, final int sourceId)
@@ -200,36 +234,5 @@ final class StreamClock
             }
         }
         return -1;
-    }
-
-    /**
-     * G becomes at least the anchor's G plus the stream's own time elapsed since the anchor, by at most the timeout
-     * (then the stream is re-anchored at this frame). Saturating: no timestamps overflow it.
-     */
-    private void advance(final Timing timing, final long timestampUs)
-    {
-        if (timestampUs <= timing.ownUs)
-        {
-            return;
-        }
-        long elapsedUs = timestampUs - timing.ownUs;
-        if (elapsedUs < 0)
-        {
-            elapsedUs = Long.MAX_VALUE; // more than Long.MAX_VALUE apart
-        }
-        final long behindUs = nowUs - timing.clockUs; // G only grows: at least 0
-        if (elapsedUs <= behindUs)
-        {
-            return;
-        }
-        long stepUs = elapsedUs - behindUs;
-        if (stepUs > idleUs)
-        {
-            stepUs = idleUs;
-        }
-        nowUs = nowUs > Long.MAX_VALUE - stepUs ? Long.MAX_VALUE : nowUs + stepUs;
-        // Re-anchored at this frame: the same mapping when the step was not cut short, the cut one when it was.
-        timing.ownUs = timestampUs;
-        timing.clockUs = nowUs;
     }
 }

@@ -13,7 +13,7 @@ final class StreamState
     long producerMsb;
     long producerLsb;
     int sourceId;
-    /** Its clock's anchor and when it was last seen, in its table's clock ({@link StreamClock}: how idle it is). */
+    /** When it was last seen and its newest time ({@link StreamClock}: how idle it is). */
     final StreamClock.Timing timing = new StreamClock.Timing();
     final FrameProgram program;
     final StreamSegments segments;

@@ -26,19 +26,19 @@ import java.util.function.Supplier;
  * leaves its stream live; without an end for such streams, {@code max_sources} of them would refuse every later
  * stream for the pipeline's life. A stream is <em>idle</em> by either of {@link StreamClock}'s two rules (it states
  * them and says why): a new stream's frame is at least {@code stream_idle_timeout} newer, in {@code timestamp_us},
- * than the stream's newest frame; or the table's own clock, advanced only by each stream's own {@code timestamp_us}
- * advancing (refused streams' included), has advanced that much since the stream's latest frame — so streams stamped
- * far ahead, which the first rule never finds idle, do not hold their places for good. The idlest (last seen longest
- * ago by the second rule, else oldest newest frame by the first) then ends, as a stream ends at a {@code SessionEnd}
- * but without writing its open segments' insights (the table cut them, not the producer: one that comes back goes
- * on in a fresh stream, whose summaries, under ids of their own, cover what came after), counted by the
- * {@code idleEnd} callback. The frames' time rather than arrival counts, so that producers sending bursts (an
- * envelope of many frames) or at different rates never end each other in turn, and rather than the wall clock, so
- * that a replay of the journal, which presents the same frames in the same order, ends the same streams at the same
- * frames. A refused frame costs O(1) while no stream can be idle: the table keeps lower bounds of its streams'
- * timings and looks for the idlest (a scan of its cells) only once a frame or its clock is past them by the timeout
- * (the refused frame's own clock update looks through {@value StreamClock#REFUSED} remembered refused streams, a
- * fixed bound).
+ * than the stream's newest frame; or the new stream has been refused for that long by its own clock and the stream
+ * has sent nothing since the new stream's first refused frame — so streams stamped far ahead, which the first rule
+ * never finds idle, do not hold their places for good, and no producer's clock is compared with another's for it.
+ * The idlest (last seen longest ago by the second rule, else oldest newest frame by the first) then ends, as a
+ * stream ends at a {@code SessionEnd} but without writing its open segments' insights (the table cut them, not the
+ * producer: one that comes back goes on in a fresh stream, whose summaries, under ids of their own, cover what came
+ * after), counted by the {@code idleEnd} callback. The frames' time rather than arrival counts, so that producers
+ * sending bursts (an envelope of many frames) or at different rates never end each other in turn, and rather than
+ * the wall clock, so that a replay of the journal, which presents the same frames in the same order, ends the same
+ * streams at the same frames. A refused frame costs O(1) while no stream can be idle: the table keeps lower bounds
+ * of its streams' timings and looks for the idlest (a scan of its cells) only once one of the rules could hold for
+ * the bounds (the refused frame's own bookkeeping looks through {@value StreamClock#REFUSED} remembered refused
+ * streams, a fixed bound).
  * Iteration is in table order, which depends only on the keys and the order of inserts and removals, so a replay
  * of the same frames iterates identically. {@link #removeAt} may move a later entry into the removed position:
  * a loop that removes while it iterates re-reads that position before it moves on (see {@link #removeAt}).
@@ -111,6 +111,7 @@ final class StreamTable
             clock.onRefused(sessionMsb, sessionLsb, sourceId, timestampUs);
             if (!clock.mayBeIdle(bounds, timestampUs) || !endIdlest(timestampUs))
             {
+                clock.stillRefused();
                 return null;
             }
             clock.admitted(sessionMsb, sessionLsb, sourceId);
@@ -132,12 +133,13 @@ final class StreamTable
 
     /**
      * Ends an idle live stream for a new stream's frame at {@code frameUs} (a scan of the cells): the one last seen
-     * longest ago if the table's clock makes it idle, else the one whose newest frame is oldest if the frame's time
-     * does ({@link StreamClock}'s two rules); true if one ended. Either way the bounds become the oldest found.
+     * longest ago if it is idle to the new stream by its waiting, else the one whose newest frame is oldest if the
+     * frame's time makes it idle ({@link StreamClock}'s two rules); true if one ended. Either way the bounds become
+     * the oldest found.
      */
     private boolean endIdlest(final long frameUs)
     {
-        int byClock = -1;
+        int bySilence = -1;
         int byFrame = -1;
         long oldestSeen = Long.MAX_VALUE;
         long oldestNewest = Long.MAX_VALUE;
@@ -148,10 +150,10 @@ final class StreamTable
             {
                 continue;
             }
-            if (s.timing.lastSeenUs < oldestSeen)
+            if (s.timing.lastSeen < oldestSeen)
             {
-                oldestSeen = s.timing.lastSeenUs;
-                byClock = i;
+                oldestSeen = s.timing.lastSeen;
+                bySilence = i;
             }
             if (s.timing.newestUs < oldestNewest)
             {
@@ -159,9 +161,9 @@ final class StreamTable
                 byFrame = i;
             }
         }
-        bounds.lastSeenUs = oldestSeen;
+        bounds.lastSeen = oldestSeen;
         bounds.newestUs = oldestNewest;
-        final int idlest = byClock >= 0 && clock.isIdle(oldestSeen) ? byClock :
+        final int idlest = bySilence >= 0 && clock.isIdle(oldestSeen) ? bySilence :
             byFrame >= 0 && clock.isIdleByFrame(oldestNewest, frameUs) ? byFrame : -1;
         if (idlest < 0)
         {

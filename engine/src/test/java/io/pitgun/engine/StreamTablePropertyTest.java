@@ -18,10 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The stream table against a {@link HashMap} under random finds, creates, removals and session ends, with far more
  * distinct keys over a run than the table has cells; the reference also keeps the idle rules as {@link StreamClock}
- * states them (each stream's newest own time; the table's clock G, each stream's anchor and last seen, the refused
- * streams remembered in turn), so a create in a full table must end exactly a stream the rules name (one last seen
- * longest ago, if G is at least the idle timeout past it; else one whose newest is oldest, if the new frame is at
- * least the timeout newer) or be refused: the table's lower bounds and scans must decide as the exact minima do.
+ * states them (each stream's newest own time and the frame count at its latest frame; the refused streams
+ * remembered, with when their waiting began), so a create in a full table must end exactly a stream the rules name
+ * (one last seen longest ago, if the new stream has waited the timeout by its own clock and that one sent nothing
+ * since its waiting began; else one whose newest is oldest, if the new frame is at least the timeout newer) or be
+ * refused: the table's lower bounds and scans must decide as the exact minima do.
  * Timestamps mostly advance, sometimes step back, sometimes jump ahead by more than the timeout. Keys are drawn so
  * that many share a home cell (session (0, 0) hashes source {@code s} to cell {@code s}) and clusters wrap around the
  * table's end.
@@ -77,12 +78,14 @@ class StreamTablePropertyTest
                 }
                 else
                 {
-                    clock.onRefused(key, timestampUs);
-                    final long oldest = clock.oldest(2);
-                    final long oldestNewest = clock.oldest(3);
-                    if (clock.g - oldest < idleUs && timestampUs - oldestNewest < idleUs)
+                    final long waitedSince = clock.onRefused(key, timestampUs);
+                    final long oldest = clock.oldest(0);
+                    final long oldestNewest = clock.oldest(1);
+                    final boolean bySilence = waitedSince >= 0 && oldest < waitedSince;
+                    if (!bySilence && timestampUs - oldestNewest < idleUs)
                     {
                         assertNull(created, "op " + op + ": no stream is idle, so one past max_sources is refused");
+                        clock.stillRefused(key, timestampUs);
                     }
                     else
                     {
@@ -90,13 +93,13 @@ class StreamTablePropertyTest
                         final Key endedKey = endedIdle.remove(0);
                         assertTrue(reference.remove(endedKey) != null, "op " + op + ": a live stream ended");
                         final long[] ended = clock.live.remove(endedKey);
-                        if (clock.g - oldest >= idleUs)
+                        if (bySilence)
                         {
-                            assertEquals(oldest, ended[2], "op " + op + ": by the clock, one seen longest ago");
+                            assertEquals(oldest, ended[0], "op " + op + ": by its waiting, one silent longest");
                         }
                         else
                         {
-                            assertEquals(oldestNewest, ended[3], "op " + op + ": by the frame, one whose newest " +
+                            assertEquals(oldestNewest, ended[1], "op " + op + ": by the frame, one whose newest " +
                                 "is oldest");
                         }
                         clock.admitted(key);
@@ -170,82 +173,99 @@ class StreamTablePropertyTest
     }
 
     /**
-     * The idle rule in the plainest terms (timestamps here are small: no overflow): G; per live key its anchor (own
-     * time, G) and last seen; the last {@link StreamClock#REFUSED} refused keys, replaced in turn, with anchors.
+     * The idle rules in the plainest terms: a count of the frames seen; per live key the count at its latest frame
+     * and its newest own time; per refused key (at most {@link StreamClock#REFUSED}, a new one in a free place, else
+     * one not refused for {@link StreamClock#STALE_FRAMES} frames, else the one remembered last) its first refused
+     * frame's own time and count, its latest refusal's count and when it was remembered.
      */
     private static final class ReferenceClock
     {
         final long idleUs;
-        long g;
+        long frames;
+        long remembered;
         final Map<Key, long[]> live = new HashMap<>();
-        final Key[] refusedKeys = new Key[StreamClock.REFUSED];
-        final long[][] refusedAnchors = new long[StreamClock.REFUSED][];
-        int nextRefused;
+        final Map<Key, long[]> refused = new HashMap<>();
 
         ReferenceClock(final long idleUs)
         {
             this.idleUs = idleUs;
         }
 
-        /** G becomes at least anchor G + own time since the anchor, by at most the timeout; re-anchored if so. */
-        void advance(final long[] anchor, final long timestampUs)
-        {
-            final long target = anchor[1] + (timestampUs - anchor[0]);
-            if (timestampUs > anchor[0] && target > g)
-            {
-                g = Math.min(target, g + idleUs);
-                anchor[0] = timestampUs;
-                anchor[1] = g;
-            }
-        }
-
-        /** Per key: own time and G at the anchor, last seen (G), newest own time. */
         void join(final Key key, final long timestampUs)
         {
-            live.put(key, new long[] {timestampUs, g, g, timestampUs});
+            live.put(key, new long[] {++frames, timestampUs});
         }
 
         void onFrame(final Key key, final long timestampUs)
         {
-            final long[] anchor = live.get(key);
-            advance(anchor, timestampUs);
-            anchor[2] = g;
-            anchor[3] = Math.max(anchor[3], timestampUs);
+            final long[] stream = live.get(key);
+            stream[0] = ++frames;
+            stream[1] = Math.max(stream[1], timestampUs);
         }
 
-        void onRefused(final Key key, final long timestampUs)
+        /** The count its waiting began at, if it has waited the timeout by its own clock; else -1. */
+        long onRefused(final Key key, final long timestampUs)
         {
-            for (int i = 0; i < refusedKeys.length; i++)
+            frames++;
+            final long[] record = refused.get(key);
+            if (record != null)
             {
-                if (key.equals(refusedKeys[i]))
-                {
-                    advance(refusedAnchors[i], timestampUs);
-                    return;
-                }
+                record[2] = frames;
+                return timestampUs > record[0] && timestampUs - record[0] >= idleUs ? record[1] : -1;
             }
-            refusedKeys[nextRefused] = key;
-            refusedAnchors[nextRefused] = new long[] {timestampUs, g};
-            nextRefused = (nextRefused + 1) % refusedKeys.length;
+            if (refused.size() == StreamClock.REFUSED)
+            {
+                Key give = null;
+                long givenUp = Long.MAX_VALUE;
+                for (final Map.Entry<Key, long[]> e : refused.entrySet())
+                {
+                    if (frames - e.getValue()[2] > StreamClock.STALE_FRAMES && e.getValue()[2] < givenUp)
+                    {
+                        givenUp = e.getValue()[2];
+                        give = e.getKey();
+                    }
+                }
+                if (give == null)
+                {
+                    long last = -1;
+                    for (final Map.Entry<Key, long[]> e : refused.entrySet())
+                    {
+                        if (e.getValue()[3] > last)
+                        {
+                            last = e.getValue()[3];
+                            give = e.getKey();
+                        }
+                    }
+                }
+                refused.remove(give);
+            }
+            refused.put(key, new long[] {timestampUs, frames, frames, ++remembered});
+            return idleUs == 0 ? frames : -1;
+        }
+
+        /** Refused after all: a waiting of the timeout in vain begins again at this frame. */
+        void stillRefused(final Key key, final long timestampUs)
+        {
+            final long[] record = refused.get(key);
+            if (timestampUs > record[0] && timestampUs - record[0] >= idleUs)
+            {
+                record[0] = timestampUs;
+                record[1] = frames;
+            }
         }
 
         void admitted(final Key key)
         {
-            for (int i = 0; i < refusedKeys.length; i++)
-            {
-                if (key.equals(refusedKeys[i]))
-                {
-                    refusedKeys[i] = null;
-                }
-            }
+            refused.remove(key);
         }
 
-        /** The least of the live keys' field {@code field} (2: last seen, 3: newest own time). */
+        /** The least of the live keys' field {@code field} (0: last seen, 1: newest own time). */
         long oldest(final int field)
         {
             long oldest = Long.MAX_VALUE;
-            for (final long[] anchor : live.values())
+            for (final long[] stream : live.values())
             {
-                oldest = Math.min(oldest, anchor[field]);
+                oldest = Math.min(oldest, stream[field]);
             }
             return oldest;
         }

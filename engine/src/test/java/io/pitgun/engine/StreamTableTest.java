@@ -133,36 +133,30 @@ class StreamTableTest
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void shouldEndTheStreamLastSeenLongestAgoOnceTheTableClockHasAdvancedTheTimeoutSinceIt()
+    void shouldEndAStreamSilentSinceANewStreamsFirstRefusalOnceTheNewStreamWaitedTheTimeoutByItsOwnClock()
     {
-        // The streams' clocks are hours apart: only each one's own advance moves the table's clock (G, 0 at the
-        // first frame). Before, busy's frames were "5 s newer" than quiet's and a newcomer's, and ended them.
+        // The streams' clocks are hours apart and rule 1 (frame time) never holds here: only the newcomer's own
+        // waiting counts, and only streams that sent nothing since its first refused frame.
         final List<StreamState> ended = new ArrayList<>();
         final StreamTable table = new StreamTable(2, StreamTableTest::newStream, 60, ended::add);
-        final StreamState quiet = table.findOrCreate(1, 1, 0, 0, 0, 1_000); // G 0
-        final StreamState busy = table.findOrCreate(2, 2, 0, 0, 0, 5_000_000); // its first frame: G 0 too
-        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 7), "a newcomer whose clock is far behind: none is idle");
-        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 5_000_059)); // G 59
-        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 7), "quiet was last seen at G 0, 59 ago: not idle");
-        assertSame(quiet, table.findOrCreate(1, 1, 0, 0, 0, 990), "its own time went back: still seen now, at G 59");
-        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 5_000_118)); // G 118
-        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 8), "quiet seen 59 ago");
-        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 5_000_119)); // G 119
-        final StreamState newcomer = table.findOrCreate(3, 3, 0, 0, 0, 8);
-        assertNotNull(newcomer, "quiet seen at G 59, 60 ago: idle");
-        assertEquals(List.of(quiet), ended, "the idlest stream is ended, told once");
+        final StreamState quiet = table.findOrCreate(1, 1, 0, 0, 0, 5_000_000);
+        final StreamState busy = table.findOrCreate(2, 2, 0, 0, 0, 9_000_000);
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 7), "the newcomer's first refused frame");
+        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 9_000_001));
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 66), "waited 59 of its own clock");
+        assertSame(quiet, table.findOrCreate(1, 1, 0, 0, 0, 4_000_000), "quiet sends (its own time went back)");
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 67), "waited 60, but both sent since its first refusal");
+        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 0), "another newcomer: its first refused frame");
+        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 9_000_002));
+        final StreamState newcomer = table.findOrCreate(4, 4, 0, 0, 0, 60);
+        assertNotNull(newcomer, "waited 60 by its own clock; quiet sent nothing since its first refused frame");
+        assertEquals(List.of(quiet), ended, "the stream silent longest is ended, told once");
         assertNull(table.find(1, 1, 0));
-        assertSame(newcomer, table.find(3, 3, 0));
-        assertEquals(2, table.size());
-        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 0), "newcomer and busy seen at G 119");
-        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 5_000_178)); // G 178
-        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 0), "newcomer seen 59 ago");
-        assertNull(table.findOrCreate(4, 4, 0, 0, 0, 0), "again, without a scan (the bound says none is idle)");
-        assertSame(busy, table.findOrCreate(2, 2, 0, 0, 0, 5_000_179)); // G 179
-        assertNotNull(table.findOrCreate(4, 4, 0, 0, 0, 0), "newcomer seen 60 ago");
-        assertEquals(2, ended.size());
-        assertSame(newcomer, ended.get(1));
+        assertSame(newcomer, table.find(4, 4, 0));
         assertSame(busy, table.find(2, 2, 0));
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 100), "newcomer and busy sent since 3's waiting began");
+        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 101), "its waiting began again at 100: 1 of 60");
+        assertEquals(1, ended.size());
     }
 
     @Test
@@ -193,8 +187,9 @@ class StreamTableTest
         assertEquals(1, ended.size(), "the idlest ended, told once");
         assertEquals(PipelineConfig.DEFAULT_MAX_SOURCES, table.size());
         assertSame(honest, table.findOrCreate(1, 1, 0, 1, 1, nowUs + idleUs + stepUs));
-        assertNotNull(table.findOrCreate(2, 2, 0, 2, 2, nowUs - 3_600_000_000L),
-            "the next new stream, its clock an hour behind, finds a silent stream idle at once");
+        assertNull(table.findOrCreate(2, 2, 0, 2, 2, nowUs - 3_600_000_000L),
+            "the next new stream, its clock an hour behind, waits its own timeout too");
+        assertNotNull(table.findOrCreate(2, 2, 0, 2, 2, nowUs - 3_600_000_000L + idleUs));
         assertEquals(2, ended.size());
         assertTrue(ended.get(0) >= 100 && ended.get(1) >= 100, "only far-future streams ended: " + ended);
     }
@@ -231,22 +226,82 @@ class StreamTableTest
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void shouldAdvanceTheClockByAtMostTheTimeoutPerFrameWhateverTheTimestamps()
+    void shouldNotLetOneStreamsClockJumpMakeTheOthersIdleToANewStream()
     {
-        // A stream's own clock jumping far ahead (or from Long.MIN_VALUE to Long.MAX_VALUE) makes the others look
-        // idle, as one step of the timeout does, and no more: its later frames advance the clock from there.
-        final List<StreamState> ended = new ArrayList<>();
-        final StreamTable table = new StreamTable(2, StreamTableTest::newStream, 60, ended::add);
-        final StreamState jumper = table.findOrCreate(1, 1, 0, 0, 0, Long.MIN_VALUE);
-        final StreamState other = table.findOrCreate(2, 2, 0, 0, 0, 0);
-        assertSame(jumper, table.findOrCreate(1, 1, 0, 0, 0, Long.MAX_VALUE)); // G 60
-        assertSame(other, table.findOrCreate(2, 2, 0, 0, 0, 59)); // seen at G 60, its clock 1 behind G
-        assertSame(jumper, table.findOrCreate(1, 1, 0, 0, 0, Long.MAX_VALUE)); // no further
-        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 0), "both seen at G 60");
-        assertSame(other, table.findOrCreate(2, 2, 0, 0, 0, 119)); // G 60 + 59 (it was 1 behind): 119
-        assertNull(table.findOrCreate(3, 3, 0, 0, 0, 0), "jumper seen 59 ago");
-        assertSame(other, table.findOrCreate(2, 2, 0, 0, 0, 120)); // G 120
-        assertNotNull(table.findOrCreate(3, 3, 0, 0, 0, 0), "jumper seen 60 ago");
-        assertEquals(List.of(jumper), ended);
+        // Four streams on one clock a frame every 100 ms; one of them jumps 5 s ahead (a pause in a recording, a
+        // replay faster than real time); a new stream on the others' clock comes: refused, no live stream ends, and
+        // the three that keep sending keep their places however long the newcomer waits. A clock shared by the
+        // set, advanced by any stream's own clock, made the three look idle at the jump (an adversarial review).
+        final List<Long> ended = new ArrayList<>(); // the ended streams' sessions (their states go back to the pool)
+        final StreamTable table = new StreamTable(4, StreamTableTest::newStream, 1_000_000L,
+            stream -> ended.add(stream.sessionMsb));
+        final long t0 = 1_700_000_000_000_000L;
+        for (int k = 0; k < 10; k++)
+        {
+            for (int s = 1; s <= 4; s++)
+            {
+                assertNotNull(table.findOrCreate(s, 0, 0, s, 0, t0 + k * 100_000L));
+            }
+        }
+        for (int k = 10; k < 40; k++)
+        {
+            assertNotNull(table.findOrCreate(1, 0, 0, 1, 0, t0 + k * 100_000L + 5_000_000L), "stream 1 jumped");
+            assertNull(table.findOrCreate(5, 0, 0, 5, 0, t0 + k * 100_000L), "the newcomer, " + k);
+            for (int s = 2; s <= 4; s++)
+            {
+                assertNotNull(table.findOrCreate(s, 0, 0, s, 0, t0 + k * 100_000L), "stream " + s + " at " + k);
+            }
+        }
+        assertEquals(List.of(), ended, "streams that keep sending never end, whatever one's clock did");
+        // Stream 1 falls silent: once the newcomer has waited the timeout since stream 1's last frame (its waiting
+        // starts again each time it waited the timeout in vain), stream 1 ends.
+        StreamState in = null;
+        int k = 40;
+        for (; in == null && k < 80; k++)
+        {
+            in = table.findOrCreate(5, 0, 0, 5, 0, t0 + k * 100_000L);
+            for (int s = 2; s <= 4; s++)
+            {
+                assertNotNull(table.findOrCreate(s, 0, 0, s, 0, t0 + k * 100_000L));
+            }
+        }
+        assertNotNull(in, "the newcomer got stream 1's place");
+        assertTrue(k - 1 >= 50 && k - 1 <= 60, "within two timeouts of stream 1's last frame: at " + (k - 1));
+        assertEquals(List.of(1L), ended);
     }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldLetSeventeenRefusedStreamsTakingTurnsInPastSilentFarFutureStreams()
+    {
+        // More refused streams than places to remember them, taking turns: the ones remembered first keep their
+        // waiting (a new one takes the place of the one remembered last), so they get in, and then the others.
+        final List<StreamState> ended = new ArrayList<>();
+        final StreamTable table = new StreamTable(4, StreamTableTest::newStream, 1_000_000L, ended::add);
+        for (int s = 0; s < 4; s++)
+        {
+            assertNotNull(table.findOrCreate(100 + s, 0, 0, 9, 9, (1L << 53) - 1));
+        }
+        final long t0 = 1_700_000_000_000_000L;
+        final int honest = StreamClock.REFUSED + 1;
+        final int[] processed = new int[honest];
+        for (int round = 0; round < 40; round++)
+        {
+            for (int h = 0; h < honest; h++)
+            {
+                if (table.findOrCreate(h, 0, 0, h, 0, t0 + round * 200_000L) != null)
+                {
+                    processed[h]++;
+                }
+            }
+        }
+        assertEquals(4, ended.size(), "every far-future stream ended");
+        int in = 0;
+        for (final int count : processed)
+        {
+            in += count > 0 ? 1 : 0;
+        }
+        assertEquals(4, in, "four honest streams hold the four places: " + java.util.Arrays.toString(processed));
+    }
+
 }
