@@ -16,12 +16,21 @@ import io.netty.util.internal.PlatformDependent;
  * 200 subscribers that never read held 50 MB unsent in 107 MB of the allocator's direct memory
  * ({@code GatewayNeverReadingClientsProcessTest}), and reads and TLS take their own.
  *
+ *
+ * <p>A request body is an unfinished message until it is complete, so the budget also bounds the largest body the
+ * gateway can take ({@link #largestBodyBytes}): one larger is refused as too large (413, the reason naming the budget)
+ * rather than 503 with {@code Retry-After} for ever, and the start warning says so when it is below
+ * {@code MAX_BODY_BYTES}.
+ *
  * @param outboundTotalLimitBytes   the bound on all connections' unsent answers to use.
  * @param partialMessageBudgetBytes the bound on all unfinished messages to use.
  * @param lowered                   why they were lowered, or null when the settings fit.
  */
 record DirectMemoryFit(long outboundTotalLimitBytes, long partialMessageBudgetBytes, String lowered)
 {
+    /** Room the budget keeps for a request's head (its line and headers are held with the body). */
+    static final int REQUEST_LINE_BYTES = 8192;
+
     /** The share of the direct memory left at start the two bounds may take together. */
     static final int USABLE_SHARE_PERCENT = 33;
     /** Neither is lowered below this, whatever the JVM has. */
@@ -31,11 +40,28 @@ record DirectMemoryFit(long outboundTotalLimitBytes, long partialMessageBudgetBy
     static DirectMemoryFit of(final GatewayConfig config, final DirectMemoryPressure pressure)
     {
         return of(config.outboundTotalLimitBytes(), config.partialMessageBudgetBytes(),
-            PlatformDependent.maxDirectMemory(), pressure.usedBytes());
+            PlatformDependent.maxDirectMemory(), pressure.usedBytes(), config.maxBodyBytes(), config.maxHeaderBytes());
+    }
+
+    /**
+     * The largest request body a budget of {@code partialMessageBudgetBytes} can hold with its head: at most
+     * {@code maxBodyBytes}, less when the budget leaves less room.
+     */
+    static int largestBodyBytes(final long partialMessageBudgetBytes, final int maxBodyBytes,
+        final int maxHeaderBytes)
+    {
+        final long room = partialMessageBudgetBytes - REQUEST_LINE_BYTES - maxHeaderBytes;
+        return (int)Math.min(maxBodyBytes, Math.max(room, partialMessageBudgetBytes / 2));
+    }
+
+    /** The largest request body the budget in use can hold ({@link #largestBodyBytes(long, int, int)}). */
+    int largestBodyBytes(final int maxBodyBytes, final int maxHeaderBytes)
+    {
+        return largestBodyBytes(partialMessageBudgetBytes, maxBodyBytes, maxHeaderBytes);
     }
 
     static DirectMemoryFit of(final long outboundTotalLimitBytes, final long partialMessageBudgetBytes,
-        final long maxDirectBytes, final long usedDirectBytes)
+        final long maxDirectBytes, final long usedDirectBytes, final int maxBodyBytes, final int maxHeaderBytes)
     {
         final long usable = Math.max(0, maxDirectBytes - usedDirectBytes) / 100 * USABLE_SHARE_PERCENT;
         final long wanted = outboundTotalLimitBytes + partialMessageBudgetBytes;
@@ -46,6 +72,7 @@ record DirectMemoryFit(long outboundTotalLimitBytes, long partialMessageBudgetBy
         final double share = (double)usable / wanted;
         final long outbound = Math.max(FLOOR_BYTES, (long)(outboundTotalLimitBytes * share));
         final long partial = Math.max(FLOOR_BYTES, (long)(partialMessageBudgetBytes * share));
+        final int largestBody = largestBodyBytes(partial, maxBodyBytes, maxHeaderBytes);
         return new DirectMemoryFit(outbound, partial, GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES.envName() + " (" +
             outboundTotalLimitBytes + ") and " + GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES.envName() + " (" +
             partialMessageBudgetBytes + ") need " + wanted + " bytes of direct memory, more than the " +
@@ -53,6 +80,8 @@ record DirectMemoryFit(long outboundTotalLimitBytes, long partialMessageBudgetBy
             "(-XX:MaxDirectMemorySize " + maxDirectBytes + ", its default the heap's size; " + usedDirectBytes +
             " in use) they may take: lowered to " + outbound + " and " + partial + ", so that clients that never " +
             "read cannot exhaust it; give the JVM more direct memory (PITGUN_JAVA_OPTS=-XX:MaxDirectMemorySize=...) " +
-            "to keep them");
+            "to keep them" + (largestBody < maxBodyBytes ? "; the largest request body it can take is now " +
+            largestBody + " bytes, below " + GatewaySetting.MAX_BODY_BYTES.envName() + " (" + maxBodyBytes +
+            "): a larger one is refused 413" : ""));
     }
 }

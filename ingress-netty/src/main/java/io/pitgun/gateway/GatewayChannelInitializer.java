@@ -4,7 +4,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 
 import java.net.InetAddress;
@@ -14,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * Builds the handler pipeline of each accepted connection, outermost first:
  * <pre>
  *   [SslHandler ▸ TlsHandshakeMeter, with TLS (and a place under the handshake caps)] ▸ OutboundBackpressure ▸ PartialMessageMeter ▸ SlowRequestGuard ▸ IdleConnectionGuard ▸ HttpResponseEncoder ▸
- *   HttpRequestDecoder ▸ BeaconAggregator ▸ GatewayHttpHandler (replaced by a WebSocket handler on upgrade)
+ *   GatewayRequestDecoder ▸ BeaconAggregator ▸ GatewayHttpHandler (replaced by a WebSocket handler on upgrade)
  * </pre>
  * and adds the connection to the group a shutdown closes. The decoder and encoder are separate, not an
  * {@code HttpServerCodec}, because an accepted {@code /beacon} answer is written already encoded from the encoder's
@@ -54,6 +53,13 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
         final PartialMessageMeter meter = new PartialMessageMeter(counters.partialMessageBytes,
             server.partialMessageBudgetBytes(), counters);
         final GatewayHttpHandler handler = new GatewayHttpHandler(server, routes, meter);
+        final GatewayRequestDecoder decoder = new GatewayRequestDecoder(new HttpDecoderConfig()
+            .setMaxInitialLineLength(DirectMemoryFit.REQUEST_LINE_BYTES)
+            .setMaxHeaderSize(config.maxHeaderBytes())
+            .setMaxChunkSize(1 << 16)
+            .setHeadersFactory(ForwardedForMergingHeaders.FACTORY));
+        // What the decoder holds of a next request begun in the read that completed one: counted, and timed.
+        meter.watch(decoder::heldBytes);
         if (tls != null)
         {
             // Outermost: everything above sees plain text; the meter leaves once the handshake is done.
@@ -66,17 +72,13 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
                 TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, server.overloadLog()))
             .addLast("meter", meter)
             .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()),
-                handler::onReadTimeout, handler::onSilentConnection, tls != null))
+                handler::onReadTimeout, handler::onSilentConnection, tls != null, decoder::requestUnderWay))
             .addLast("idle", new IdleConnectionGuard(TimeUnit.SECONDS.toNanos(config.idleTimeoutS())))
             // The encoder before the decoder: what the WebSocket decoder that replaces the HTTP decoder writes
             // itself (a 1009 close) then passes the WebSocket encoder the handshake adds before this one.
             .addLast(ENCODER, new HttpResponseEncoder())
-            .addLast("http", new HttpRequestDecoder(new HttpDecoderConfig()
-                .setMaxInitialLineLength(8192)
-                .setMaxHeaderSize(config.maxHeaderBytes())
-                .setMaxChunkSize(1 << 16)
-                .setHeadersFactory(ForwardedForMergingHeaders.FACTORY)))
-            .addLast("aggregate", new BeaconAggregator(config.maxBodyBytes(), handler))
+            .addLast("http", decoder)
+            .addLast("aggregate", new BeaconAggregator(server.largestBodyBytes(), handler))
             .addLast("gateway", handler);
     }
 }

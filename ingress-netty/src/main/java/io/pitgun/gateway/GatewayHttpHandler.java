@@ -332,7 +332,14 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         if (event == PartialMessageMeter.OVER_BUDGET)
         {
-            routes.failures().onPartialMessageBudget(ctx, peer);
+            if (meter.refusedAlone())
+            {
+                routes.failures().onBodyOverBudget(ctx, peer); // it can never fit: too large, not retry later
+            }
+            else
+            {
+                routes.failures().onPartialMessageBudget(ctx, peer);
+            }
             return;
         }
         if (event == SlowRequestGuard.CLIENT_CLOSED_MID_REQUEST)
@@ -371,6 +378,13 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             // The aggregator's word, as the connection goes inactive, that a request was cut short: by the client
             // (counted and logged by the SlowRequestGuard's CLIENT_CLOSED_MID_REQUEST) or by the gateway's own
             // close, counted by its reason (408, 413, 503...). Not an error of the connection, and no stack trace.
+            return;
+        }
+        if (server.overloadLog().directMemoryExhausted(cause, peer))
+        {
+            // Counted by its reason and logged at the overload log's rate: when direct memory runs out, it does for
+            // every connection of the loop at once (before, a warning with a stack trace each, ~170 in seconds).
+            ctx.close();
             return;
         }
         server.counters().connectionErrors.increment();

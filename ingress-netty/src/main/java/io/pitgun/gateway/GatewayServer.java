@@ -572,6 +572,21 @@ public final class GatewayServer implements AutoCloseable
         return directMemoryFit.partialMessageBudgetBytes();
     }
 
+    /** Whether {@code PARTIAL_MESSAGE_BUDGET_BYTES} was lowered at start to fit the JVM's direct memory. */
+    boolean partialMessageBudgetLowered()
+    {
+        return directMemoryFit.lowered() != null;
+    }
+
+    /**
+     * The largest request body taken: {@code MAX_BODY_BYTES}, or less when the partial-message budget in use cannot
+     * hold it ({@link DirectMemoryFit#largestBodyBytes}).
+     */
+    int largestBodyBytes()
+    {
+        return directMemoryFit.largestBodyBytes(config.maxBodyBytes(), config.maxHeaderBytes());
+    }
+
     OverloadLog overloadLog()
     {
         return overloadLog;

@@ -142,7 +142,10 @@ final class HttpExchange
         final String message, final int retryAfterS)
     {
         final FullHttpResponse response = response(status, JSON, errorBody(reason, message));
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterS);
+        if (retryAfterS > 0)
+        {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, retryAfterS);
+        }
         write(endpoint, response, reason, 0, 0, true);
     }
 

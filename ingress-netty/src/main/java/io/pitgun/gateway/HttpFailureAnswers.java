@@ -51,7 +51,11 @@ final class HttpFailureAnswers
             "malformed HTTP request: " + problem, true);
     }
 
-    /** A body over {@code limit} bytes ({@link BeaconAggregator}): 413. */
+    /**
+     * A body over {@code limit} bytes ({@link BeaconAggregator}): 413. The limit is {@code MAX_BODY_BYTES}, or less
+     * when the partial-message budget cannot hold a body that large ({@link DirectMemoryFit#largestBodyBytes}): the
+     * message then names the budget, since waiting would not make room for it.
+     */
     void onBodyTooLarge(final ChannelHandlerContext ctx, final String peer, final HttpMessage oversized,
         final int limit)
     {
@@ -59,8 +63,31 @@ final class HttpFailureAnswers
         final String path = head != null ? new QueryStringDecoder(head.uri()).path() : "?";
         new HttpExchange(server, peer, ctx, head, path).error(path.equals("/beacon") ?
             GatewayCounters.Endpoint.BEACON : GatewayCounters.Endpoint.OTHER, 413, RejectReason.BODY_TOO_LARGE,
-            "request body exceeds " + limit + " bytes (" + GatewaySetting.MAX_BODY_BYTES.envName() + "); nothing " +
-                "was ingested: split it into smaller requests", true);
+            limit < config.maxBodyBytes() ? overBudget(limit) : "request body exceeds " + limit + " bytes (" +
+                GatewaySetting.MAX_BODY_BYTES.envName() + "); nothing was ingested: split it into smaller requests",
+            true);
+    }
+
+    /**
+     * A request that alone would pass the partial-message budget ({@link PartialMessageMeter#refusedAlone()}, a body
+     * without {@code Content-Length} that streams past it): 413, already counted by the meter as
+     * {@code body_too_large}.
+     */
+    void onBodyOverBudget(final ChannelHandlerContext ctx, final String peer)
+    {
+        new HttpExchange(server, peer, ctx, null, "?").refuseAndClose(GatewayCounters.Endpoint.OTHER, 413,
+            RejectReason.BODY_TOO_LARGE, overBudget(server.largestBodyBytes()), 0);
+    }
+
+    private String overBudget(final int largestBody)
+    {
+        return "request body exceeds " + largestBody + " bytes, the largest the gateway's budget for unfinished " +
+            "requests (" + GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES.envName() + ", " +
+            server.partialMessageBudgetBytes() + " bytes" + (server.partialMessageBudgetLowered() ?
+            ", lowered at start to fit the JVM's direct memory; give the JVM more " +
+                "(PITGUN_JAVA_OPTS=-XX:MaxDirectMemorySize=...)" : "") + ") can hold, below " +
+            GatewaySetting.MAX_BODY_BYTES.envName() + " (" + config.maxBodyBytes() + "); nothing was ingested: " +
+            "split it into smaller requests";
     }
 
     /**

@@ -24,6 +24,25 @@ final class OverloadLog
         this.counters = counters;
     }
 
+    /**
+     * A connection failed for want of direct memory ({@code cause}, an {@link OutOfMemoryError} or caused by one):
+     * counted as {@link RejectReason#DIRECT_MEMORY_EXHAUSTED} and logged at this log's rate, its message without
+     * a stack trace. False, and nothing done, for any other failure.
+     */
+    boolean directMemoryExhausted(final Throwable cause, final String connection)
+    {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause())
+        {
+            if (t instanceof OutOfMemoryError)
+            {
+                counters.rejected(RejectReason.DIRECT_MEMORY_EXHAUSTED);
+                warn(RejectReason.DIRECT_MEMORY_EXHAUSTED, "closed connection " + connection + ": " + t);
+                return true;
+            }
+        }
+        return false;
+    }
+
     void warn(final RejectReason reason, final String detail)
     {
         final long now = System.nanoTime();

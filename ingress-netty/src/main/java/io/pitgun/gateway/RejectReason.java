@@ -121,10 +121,16 @@ public enum RejectReason
      * The client closed (or reset) its connection in the middle of a request, its head or its body: nothing of it
      * was ingested and nothing is answered. Not a refusal by the gateway, but the fate of a request, counted and
      * logged at the overload log's rate: an expected event, not an error. 499 after nginx's "client closed
-     * request"; never sent. Last: a reason's ordinal is its counter's key in the counters file; new reasons go
-     * after it.
+     * request"; never sent.
      */
-    CLIENT_CLOSED_REQUEST(499);
+    CLIENT_CLOSED_REQUEST(499),
+    /**
+     * A connection's read or write could not have the direct memory it needed ({@code OutOfMemoryError: Cannot
+     * reserve ... bytes of direct buffer memory}): closed, counted and logged at the overload log's rate, without a
+     * stack trace per connection. The bounds on direct memory keep the gateway from this; it counts what got past
+     * them. Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
+     */
+    DIRECT_MEMORY_EXHAUSTED(503);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

@@ -9,6 +9,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Slow-loris defence: a request must arrive completely within the read timeout of its first byte, and a
@@ -28,7 +29,14 @@ import java.util.concurrent.TimeUnit;
  * inactive, unless the gateway itself was ending it (a close through the pipeline, as every close the gateway
  * decides on is, or {@link #gatewayEnds}). An expected event, which the HTTP handler counts and logs at a bounded
  * rate; before, the aggregator's {@code PrematureChannelClosureException} reached the handler as an unexpected
- * exception, and every such connection logged a warning with a stack trace. On the connection's event loop.
+ * exception, and every such connection logged a warning with a stack trace.
+ *
+ * <p>A read that completes one request may also bring the first bytes of the next (a client that sends them
+ * together, as pipelining does): after a read in which a request completed, the decoder is asked whether a request is
+ * still under way ({@code requestUnderWay}), and if so that request is timed from this read, its first byte's. Before,
+ * it was timed from nothing: {@code GET /health} and the {@code G} of the next request in one send held a partial
+ * request until the idle timeout, and a client completing it and sending the next {@code G} every 45 s held one for
+ * ever. On the connection's event loop.
  */
 final class SlowRequestGuard extends ChannelDuplexHandler
 {
@@ -46,6 +54,7 @@ final class SlowRequestGuard extends ChannelDuplexHandler
     private final Runnable onTimeout;
     private final Runnable onSilent;
     private final boolean afterTlsHandshake;
+    private final BooleanSupplier requestUnderWay;
     /** The pending check, or null. */
     private ScheduledFuture<?> timer;
     private boolean inRequest;
@@ -60,14 +69,23 @@ final class SlowRequestGuard extends ChannelDuplexHandler
     /**
      * @param afterTlsHandshake the connection is TLS: its first request is waited for from the end of its handshake
      *                          (which has a timeout of its own, {@code TLS_HANDSHAKE_TIMEOUT_MS}), not from its accept.
+     * @param requestUnderWay   whether the decoder behind holds a request begun and not complete (asked after a read
+     *                          in which a request completed).
      */
     SlowRequestGuard(final long timeoutNs, final Runnable onTimeout, final Runnable onSilent,
-        final boolean afterTlsHandshake)
+        final boolean afterTlsHandshake, final BooleanSupplier requestUnderWay)
     {
         this.timeoutNs = timeoutNs;
         this.onTimeout = onTimeout;
         this.onSilent = onSilent;
         this.afterTlsHandshake = afterTlsHandshake;
+        this.requestUnderWay = requestUnderWay;
+    }
+
+    SlowRequestGuard(final long timeoutNs, final Runnable onTimeout, final Runnable onSilent,
+        final boolean afterTlsHandshake)
+    {
+        this(timeoutNs, onTimeout, onSilent, afterTlsHandshake, () -> false);
     }
 
     @Override
@@ -106,6 +124,13 @@ final class SlowRequestGuard extends ChannelDuplexHandler
         {
             silent = false;
             begin(ctx);
+            super.channelRead(ctx, msg);
+            // A request completed in this read (nothing else ends one): the next one may have begun in it too.
+            if (!inRequest && !ctx.isRemoved() && ctx.channel().isActive() && requestUnderWay.getAsBoolean())
+            {
+                begin(ctx);
+            }
+            return;
         }
         super.channelRead(ctx, msg);
     }

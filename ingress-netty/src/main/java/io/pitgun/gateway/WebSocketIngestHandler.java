@@ -288,6 +288,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             return;
         }
         WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ERROR);
+        server.overloadLog().directMemoryExhausted(cause, peer); // counted by its reason when it is that
         ctx.close();
     }
 }

@@ -273,6 +273,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
         WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ERROR);
+        server.overloadLog().directMemoryExhausted(cause, peer); // counted by its reason when it is that
         ctx.close();
     }
 }

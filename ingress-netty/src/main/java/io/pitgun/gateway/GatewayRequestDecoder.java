@@ -1,0 +1,149 @@
+package io.pitgun.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+
+import java.util.List;
+
+/**
+ * Netty's HTTP request decoder, which also says what it holds of a request not complete yet, and holds it in a
+ * buffer of its size.
+ *
+ * <p>A read that ends in the middle of a request line or header line leaves those bytes in the decoder's
+ * cumulation, which (Netty's merge cumulator) is the read buffer itself: after large reads (a big body) it is
+ * 64 KiB, and holding one byte of the next request pinned all of it. 1,800 connections each holding the first byte
+ * of a next request after a 300 KB body exhausted a {@code -Xmx128m} gateway's direct memory, uncounted by any
+ * bound. So after each read, when the bytes held are much smaller than the buffer holding them, they are copied
+ * into a buffer of their size and the read buffer is released: a copy of a few bytes, and only when a read ends in
+ * the middle of a line; a read consumed completely (the common case) costs one check.
+ *
+ * <p>{@link #requestUnderWay()} tells whether a request has begun and not ended: its bytes held unread, its head
+ * read in part (the decoder has consumed its complete lines), or its body still arriving. The
+ * {@link SlowRequestGuard} asks after a read in which a request completed, so that a next request begun in the same
+ * read is timed from then; the {@link PartialMessageMeter} asks {@link #heldBytes()} then, to count what stays held
+ * of it against the partial-message budget. On the connection's event loop.
+ */
+final class GatewayRequestDecoder extends HttpRequestDecoder
+{
+    /** Bytes held unread are copied into a buffer of their size when the buffer holding them has this much more. */
+    static final int RIGHT_SIZE_SLACK_BYTES = 1024;
+
+    /** A request's initial line has been read, its last content not yet. */
+    private boolean messageOpen;
+    /** Body bytes of the open request passed on (held by the aggregator until it completes). */
+    private long openContentBytes;
+    /** The next cumulation is to copy the bytes held into a buffer of their size. */
+    private boolean rightSizing;
+
+    GatewayRequestDecoder(final HttpDecoderConfig config)
+    {
+        super(config);
+        setCumulator(this::cumulate);
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
+    {
+        super.channelRead(ctx, msg);
+        final ByteBuf held = internalBuffer();
+        final int readable = held.readableBytes();
+        if (readable > 0 && held.capacity() - readable > Math.max(readable, RIGHT_SIZE_SLACK_BYTES) &&
+            !ctx.isRemoved())
+        {
+            // The cumulation is the decoder's own field: an empty read through the cumulator is the way to replace
+            // it. Decoding the same bytes again finds the same incomplete line and produces nothing.
+            rightSizing = true;
+            try
+            {
+                super.channelRead(ctx, Unpooled.EMPTY_BUFFER);
+            }
+            finally
+            {
+                rightSizing = false;
+            }
+        }
+    }
+
+    private ByteBuf cumulate(final ByteBufAllocator alloc, final ByteBuf cumulation, final ByteBuf in)
+    {
+        if (rightSizing && !in.isReadable() && cumulation.isReadable())
+        {
+            final int readable = cumulation.readableBytes();
+            final ByteBuf copy = alloc.buffer(readable, readable);
+            copy.writeBytes(cumulation, cumulation.readerIndex(), readable);
+            cumulation.release();
+            in.release();
+            return copy;
+        }
+        return MERGE_CUMULATOR.cumulate(alloc, cumulation, in);
+    }
+
+    @Override
+    protected HttpMessage createMessage(final String[] initialLine) throws Exception
+    {
+        messageOpen = true;
+        openContentBytes = 0;
+        return super.createMessage(initialLine);
+    }
+
+    @Override
+    protected void decode(final ChannelHandlerContext ctx, final ByteBuf buffer, final List<Object> out)
+        throws Exception
+    {
+        final int before = out.size();
+        super.decode(ctx, buffer, out);
+        for (int i = before; i < out.size(); i++)
+        {
+            final Object decoded = out.get(i);
+            if (decoded instanceof LastHttpContent)
+            {
+                endMessage();
+            }
+            else if (decoded instanceof HttpContent)
+            {
+                openContentBytes += ((HttpContent)decoded).content().readableBytes();
+            }
+            else if (decoded instanceof HttpMessage && ((HttpMessage)decoded).decoderResult().isFailure())
+            {
+                endMessage(); // malformed: answered and closed, the decoder discards the rest
+            }
+        }
+    }
+
+    private void endMessage()
+    {
+        messageOpen = false;
+        openContentBytes = 0;
+    }
+
+    /** A request has begun and not ended: bytes of it held unread, its head read in part, or its body arriving. */
+    boolean requestUnderWay()
+    {
+        return messageOpen || internalBuffer().isReadable();
+    }
+
+    /**
+     * What is held of the request under way: the capacity of the buffer holding its unread bytes, and the bytes of
+     * its body passed on (held by the aggregator until it completes). Its head lines already read are on the heap,
+     * bounded by {@code MAX_HEADER_BYTES}, and not counted.
+     */
+    long heldBytes()
+    {
+        final ByteBuf held = internalBuffer();
+        return (held.isReadable() ? held.capacity() : 0) + (messageOpen ? openContentBytes : 0);
+    }
+
+    @Override
+    protected void handlerRemoved0(final ChannelHandlerContext ctx) throws Exception
+    {
+        endMessage();
+        super.handlerRemoved0(ctx);
+    }
+}
