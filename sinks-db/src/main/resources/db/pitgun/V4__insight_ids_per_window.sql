@@ -19,3 +19,26 @@ FROM (
     ) names
 ) ids
 WHERE insights.insight_id = ids.old_id;
+
+-- A session summary names its laps' insights (laps[].insight_id): each takes the id its lap's row has now, found by
+-- the lap's manifest, session, source, number and start (a lap no row holds any more keeps the id it had).
+UPDATE insights s
+SET document = jsonb_set(s.document, '{laps}', (
+    SELECT jsonb_agg(CASE WHEN l.insight_id IS NULL THEN e
+                          ELSE jsonb_set(e, '{insight_id}', to_jsonb(l.insight_id::text)) END ORDER BY a.ord)
+    FROM jsonb_array_elements(s.document->'laps') WITH ORDINALITY AS a(e, ord)
+    LEFT JOIN LATERAL (
+        SELECT i.insight_id
+        FROM insights i
+        WHERE i.kind = 'lap_summary'
+          AND i.manifest_sha256 = s.manifest_sha256
+          AND i.session_id = s.session_id
+          AND i.source_id = s.source_id
+          AND i.lap_number = (a.e->>'lap_number')::integer
+          AND i.start_timestamp_us = (a.e->>'start_timestamp_us')::bigint
+        ORDER BY i.first_journal_index
+        LIMIT 1
+    ) l ON true))
+WHERE s.kind = 'session_summary'
+  AND jsonb_typeof(s.document->'laps') = 'array'
+  AND jsonb_array_length(s.document->'laps') > 0;

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * Migration V4 gives every insight row written before insight ids named the window's first journal index the id the
  * engine gives it now, so that the sink, which runs the journal again from its start, replaces the rows rather than
  * writing each insight a second time. The reference is the engine: a real pipeline's insights, stored by the sink,
- * are set back to the ids of the old rule (manifest digest, session, source, kind, lap), then migrated.
+ * are set back to the ids of the old rule (manifest digest, session, source, kind, lap), in the rows and wherever
+ * their documents name them (a session summary's laps[]), then migrated: the rows and documents are the engine's.
  */
 class InsightIdMigrationTest
 {
@@ -64,6 +65,9 @@ class InsightIdMigrationTest
                 }
             }
             final Map<String, String> engine = ids(server);
+            final Map<String, String> documents = documents(server);
+            assertEquals(1, documents.values().stream().filter(d -> d.contains("\"laps\": [")).count(),
+                "the session summary names its laps: " + documents);
             try (Connection connection = DriverManager.getConnection(server.jdbcUrl());
                  Statement statement = connection.createStatement())
             {
@@ -73,9 +77,11 @@ class InsightIdMigrationTest
                     final String old = UUID.nameUUIDFromBytes(("pitgun-insight:" + key[0] + ":" + key[1] + ":" +
                         key[2] + ":" + key[3] + ":" + key[4]).getBytes(StandardCharsets.UTF_8)).toString();
                     assertNotEquals(old, row.getValue());
-                    statement.executeUpdate("UPDATE insights SET insight_id = '" + old + "', document = " +
-                        "jsonb_set(document, '{insight_id}', '\"" + old + "\"') WHERE insight_id = '" +
+                    statement.executeUpdate("UPDATE insights SET insight_id = '" + old + "' WHERE insight_id = '" +
                         row.getValue() + "'");
+                    // Wherever a document names it: its own id, and a session summary's laps[].insight_id.
+                    statement.executeUpdate("UPDATE insights SET document = replace(document::text, '" +
+                        row.getValue() + "', '" + old + "')::jsonb");
                 }
                 // As a database of a build before V4 had it: the rows of the old ids, V4 not applied yet.
                 statement.executeUpdate("DELETE FROM " + PostgresSink.HISTORY_TABLE + " WHERE version = '4'");
@@ -84,7 +90,24 @@ class InsightIdMigrationTest
             PostgresSink.migrate(server.jdbcUrl());
 
             assertEquals(engine, ids(server));
+            assertEquals(documents, documents(server), "every document as the engine wrote it, laps[] ids included");
         }
+    }
+
+    /** Each insight's document (as PostgreSQL prints jsonb) by its id. */
+    private static Map<String, String> documents(final PostgresServer server) throws Exception
+    {
+        final Map<String, String> documents = new TreeMap<>();
+        try (Connection connection = DriverManager.getConnection(server.jdbcUrl());
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT insight_id, document::text FROM insights"))
+        {
+            while (rows.next())
+            {
+                documents.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        return documents;
     }
 
     /** insight_id by "manifest/session/source/kind/lap (-1 for a session)/first journal index", with the document's. */
