@@ -25,15 +25,17 @@ final class OverloadLog
     }
 
     /**
-     * A connection failed for want of direct memory ({@code cause}, an {@link OutOfMemoryError} or caused by one):
-     * counted as {@link RejectReason#DIRECT_MEMORY_EXHAUSTED} and logged at this log's rate, its message without
-     * a stack trace. False, and nothing done, for any other failure.
+     * A connection failed for want of direct memory ({@code cause}, an {@link OutOfMemoryError} of direct memory —
+     * the JDK's "Cannot reserve ... bytes of direct buffer memory", Netty's {@code OutOfDirectMemoryError} — or caused
+     * by one): counted as {@link RejectReason#DIRECT_MEMORY_EXHAUSTED} and logged at this log's rate, its message
+     * without a stack trace. False, and nothing done, for any other failure (a heap's {@code OutOfMemoryError} is
+     * not this: it goes on to the handler's error path).
      */
     boolean directMemoryExhausted(final Throwable cause, final String connection)
     {
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause())
         {
-            if (t instanceof OutOfMemoryError)
+            if (isOfDirectMemory(t))
             {
                 counters.rejected(RejectReason.DIRECT_MEMORY_EXHAUSTED);
                 warn(RejectReason.DIRECT_MEMORY_EXHAUSTED, "closed connection " + connection + ": " + t);
@@ -41,6 +43,12 @@ final class OverloadLog
             }
         }
         return false;
+    }
+
+    private static boolean isOfDirectMemory(final Throwable t)
+    {
+        return t instanceof io.netty.util.internal.OutOfDirectMemoryError || t instanceof OutOfMemoryError &&
+            t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("direct buffer memory");
     }
 
     void warn(final RejectReason reason, final String detail)
