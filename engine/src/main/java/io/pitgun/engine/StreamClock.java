@@ -20,8 +20,12 @@ package io.pitgun.engine;
  * advancing a common clock) was tried and dropped: one stream whose clock jumped (a pause in a recording, a replay
  * faster than real time) made every other stream look idle at once, and a new stream then ended a live one. By rule
  * 2 a stream that keeps sending, at whatever rate and with whatever clock, is never idle to a new stream that came
- * after its latest frame. Rule 1's limit stays: a new stream whose clock is ahead of the others' by the timeout makes
- * their streams look idle when the set is full (docs/embedding.md says so and what to do).
+ * after its latest frame. Its limits (docs/embedding.md says them and what to do): "meanwhile" is counted in frames,
+ * so one envelope whose frames span the timeout of the new stream's clock is a waiting with nothing else sent, and
+ * ends the stream silent longest however actively it sends between envelopes; and an attacker who keeps the
+ * remembered places busy and sends a new refused stream after each of an honest one's frames keeps that one from
+ * waiting. Rule 1's limit stays: a new stream whose clock is ahead of the others' by the timeout makes their streams
+ * look idle when the set is full.
  *
  * <p>"Since" is told by the set's own count of the frames it has seen ({@link #frames}, live and refused alike): a
  * stream is last seen at the count of its latest frame. Refused streams are remembered, up to {@value #REFUSED}
