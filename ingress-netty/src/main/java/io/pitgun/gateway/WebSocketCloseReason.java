@@ -20,7 +20,7 @@ enum WebSocketCloseReason
     GOING_AWAY,
     /** No traffic for {@code IDLE_TIMEOUT_S}. */
     IDLE,
-    /** A message over {@code MAX_WS_FRAME_BYTES} (close code 1009). */
+    /** A message over {@code MAX_WS_FRAME_BYTES}, or over the whole partial-message budget (close code 1009). */
     MESSAGE_TOO_BIG,
     /** A corrupted frame (close code 1002). */
     PROTOCOL_ERROR,
