@@ -245,10 +245,10 @@ final class MergeStage
     }
 
     /**
-     * Every session is in use: ends an idle one for a new session's frame at {@code frameUs} (its windows emitted)
-     * and returns it, or null: the one last seen longest ago if it is idle to the new session by its waiting, else
-     * the one whose newest frame is oldest if the frame's time does ({@link StreamClock}'s two rules). Either way the bounds become
-     * the oldest found.
+     * Every session is in use: ends an idle one for a new session's frame at {@code frameUs} (its windows emitted) and
+     * returns it, or null: the one last seen longest ago if it is idle to the new session by its waiting, else the one
+     * whose newest frame is oldest if the frame's time does ({@link StreamClock}'s two rules). Either way the bounds
+     * become the oldest found.
      */
     private MergeSession endIdlest(final FrameSlot slot, final long frameUs)
     {

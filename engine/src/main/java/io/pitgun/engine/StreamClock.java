@@ -96,12 +96,6 @@ final class StreamClock
         this.idleUs = idleUs;
     }
 
-    /** The frames the set has seen, live and refused. */
-    long frames()
-    {
-        return frames;
-    }
-
     /** A stream's first frame: it is seen now, its newest is this frame's time. */
     void join(final Timing timing, final long timestampUs)
     {

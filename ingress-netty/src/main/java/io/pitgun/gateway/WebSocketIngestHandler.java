@@ -247,24 +247,25 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             TimedWebSocketFrameDecoder.closeTimedOut(server, handshaker, ctx.channel(), peer);
             return;
         }
-        if (event == PartialMessageMeter.OVER_BUDGET && meter.refusedAlone())
-        {
-            // Larger than the whole budget: it can never be taken, so not "retry later" (the meter counted it as
-            // body_too_large, as an HTTP body over the budget is answered 413).
-            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.MESSAGE_TOO_BIG);
-            handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG,
-                // A close reason has at most 123 bytes: this one has at most 115.
-                "message over the unfinished-message budget, " + meter.budgetBytes() + " bytes (" +
-                    GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES.envName() + ")"));
-            ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
-            return;
-        }
         if (event == PartialMessageMeter.OVER_BUDGET)
         {
-            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.PARTIAL_MESSAGE_BUDGET);
-            server.overloadLog().warn(RejectReason.PARTIAL_MESSAGE_BUDGET, "closed WebSocket client " + peer);
-            handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
-                "the gateway holds too many unfinished messages; retry later"));
+            if (meter.refusedAlone())
+            {
+                // Larger than the whole budget: it can never be taken, so not "retry later" (the meter counted it
+                // as body_too_large, as an HTTP body over the budget is answered 413).
+                WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.MESSAGE_TOO_BIG);
+                handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG,
+                    // A close reason has at most 123 bytes: this one has at most 115.
+                    "message over the unfinished-message budget, " + meter.budgetBytes() + " bytes (" +
+                        GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES.envName() + ")"));
+            }
+            else
+            {
+                WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.PARTIAL_MESSAGE_BUDGET);
+                server.overloadLog().warn(RejectReason.PARTIAL_MESSAGE_BUDGET, "closed WebSocket client " + peer);
+                handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
+                    "the gateway holds too many unfinished messages; retry later"));
+            }
             // The close frame may never leave if the client does not read: close regardless after a moment.
             ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
             return;
