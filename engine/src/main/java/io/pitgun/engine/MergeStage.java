@@ -246,35 +246,22 @@ final class MergeStage
 
     /**
      * Every session is in use: ends an idle one for a new session's frame at {@code frameUs} (its windows emitted) and
-     * returns it, or null: the one last seen longest ago if it is idle to the new session by its waiting, else the one
-     * whose newest frame is oldest if the frame's time does ({@link StreamClock}'s two rules). Either way the bounds
-     * become the oldest found.
+     * returns it, or null (the choice is {@link StreamClock#idlest}'s).
      */
     private MergeSession endIdlest(final FrameSlot slot, final long frameUs)
     {
-        MergeSession bySilence = sessions[0];
-        MergeSession byFrame = sessions[0];
-        for (int i = 1; i < sessionsCreated; i++)
+        clock.beginIdleSearch();
+        for (int i = 0; i < sessionsCreated; i++)
         {
-            if (sessions[i].timing.lastSeen < bySilence.timing.lastSeen)
-            {
-                bySilence = sessions[i];
-            }
-            if (sessions[i].timing.newestUs < byFrame.timing.newestUs)
-            {
-                byFrame = sessions[i];
-            }
+            clock.offer(i, sessions[i].timing);
         }
-        bounds.lastSeen = bySilence.timing.lastSeen;
-        bounds.newestUs = byFrame.timing.newestUs;
-        final MergeSession idlest = clock.isIdle(bySilence.timing.lastSeen) ? bySilence :
-            clock.isIdleByFrame(byFrame.timing.newestUs, frameUs) ? byFrame : null;
-        if (idlest == null)
+        final int idlest = clock.idlest(bounds, frameUs);
+        if (idlest < 0)
         {
             return null;
         }
-        emitAll(slot, idlest);
+        emitAll(slot, sessions[idlest]);
         counters.increment(PipelineCounter.STREAMS_ENDED_IDLE);
-        return idlest;
+        return sessions[idlest];
     }
 }

@@ -85,6 +85,11 @@ final class StreamClock
     private int waited = -1;
     /** The own time of the frame being decided. */
     private long decidingUs;
+    /** An idle search's candidates ({@link #beginIdleSearch}): by rule 2, by rule 1, and their timings. */
+    private int bySilence;
+    private int byFrame;
+    private long oldestSeen;
+    private long oldestNewest;
 
     /** @param idleUs {@code stream_idle_timeout}, of both rules. */
     StreamClock(final long idleUs)
@@ -196,6 +201,46 @@ final class StreamClock
     boolean mayBeIdle(final Bounds bounds, final long frameUs)
     {
         return isIdle(bounds.lastSeen) || isIdleByFrame(bounds.newestUs, frameUs);
+    }
+
+    /**
+     * Starts a search of a full set for the stream to end for the frame just refused: {@link #offer} each live
+     * stream, then {@link #idlest}. The set scans its own structure; the choice is made here, once for both sets.
+     */
+    void beginIdleSearch()
+    {
+        bySilence = -1;
+        byFrame = -1;
+        oldestSeen = Long.MAX_VALUE;
+        oldestNewest = Long.MAX_VALUE;
+    }
+
+    /** A live stream at the set's {@code position}: a candidate if it was last seen, or its newest frame is, oldest. */
+    void offer(final int position, final Timing timing)
+    {
+        if (timing.lastSeen < oldestSeen)
+        {
+            oldestSeen = timing.lastSeen;
+            bySilence = position;
+        }
+        if (timing.newestUs < oldestNewest)
+        {
+            oldestNewest = timing.newestUs;
+            byFrame = position;
+        }
+    }
+
+    /**
+     * The position of the stream to end for a new stream's frame at {@code frameUs}, or -1: the one last seen longest
+     * ago if it is idle to the new stream by its waiting (rule 2), else the one whose newest frame is oldest if the
+     * frame's time makes it idle (rule 1). Either way {@code bounds} become the oldest offered.
+     */
+    int idlest(final Bounds bounds, final long frameUs)
+    {
+        bounds.lastSeen = oldestSeen;
+        bounds.newestUs = oldestNewest;
+        return bySilence >= 0 && isIdle(oldestSeen) ? bySilence :
+            byFrame >= 0 && isIdleByFrame(oldestNewest, frameUs) ? byFrame : -1;
     }
 
     /** A free place, else the one given up longest ago (stale), else the one remembered last. */

@@ -132,39 +132,21 @@ final class StreamTable
     }
 
     /**
-     * Ends an idle live stream for a new stream's frame at {@code frameUs} (a scan of the cells): the one last seen
-     * longest ago if it is idle to the new stream by its waiting, else the one whose newest frame is oldest if the
-     * frame's time makes it idle ({@link StreamClock}'s two rules); true if one ended. Either way the bounds become
-     * the oldest found.
+     * Ends an idle live stream for a new stream's frame at {@code frameUs} (a scan of the cells; the choice is
+     * {@link StreamClock#idlest}'s); true if one ended.
      */
     private boolean endIdlest(final long frameUs)
     {
-        int bySilence = -1;
-        int byFrame = -1;
-        long oldestSeen = Long.MAX_VALUE;
-        long oldestNewest = Long.MAX_VALUE;
+        clock.beginIdleSearch();
         for (int i = 0; i < entries.length; i++)
         {
             final StreamState s = entries[i];
-            if (s == null)
+            if (s != null)
             {
-                continue;
-            }
-            if (s.timing.lastSeen < oldestSeen)
-            {
-                oldestSeen = s.timing.lastSeen;
-                bySilence = i;
-            }
-            if (s.timing.newestUs < oldestNewest)
-            {
-                oldestNewest = s.timing.newestUs;
-                byFrame = i;
+                clock.offer(i, s.timing);
             }
         }
-        bounds.lastSeen = oldestSeen;
-        bounds.newestUs = oldestNewest;
-        final int idlest = bySilence >= 0 && clock.isIdle(oldestSeen) ? bySilence :
-            byFrame >= 0 && clock.isIdleByFrame(oldestNewest, frameUs) ? byFrame : -1;
+        final int idlest = clock.idlest(bounds, frameUs);
         if (idlest < 0)
         {
             return false;
