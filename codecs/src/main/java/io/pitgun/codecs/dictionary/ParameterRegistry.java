@@ -139,7 +139,8 @@ public final class ParameterRegistry
         {
             throw new DictionaryException(file.toString(), List.of("cannot read: " + ex.getMessage()));
         }
-        return parse(file.toString(), bytes, isYaml(file.getFileName().toString()));
+        return requireShippedContent(file.toString(),
+            parse(file.toString(), bytes, isYaml(file.getFileName().toString())));
     }
 
     /**
@@ -148,14 +149,84 @@ public final class ParameterRegistry
      */
     public static ParameterRegistry fromDocument(final ParsedDocument document)
     {
-        return DictionaryReader.read(String.valueOf(document.path()), document.root(), new ArrayList<>(),
-            document::locateNearest);
+        return requireShippedContent(String.valueOf(document.path()), DictionaryReader.read(
+            String.valueOf(document.path()), document.root(), new ArrayList<>(), document::locateNearest));
     }
 
     /** Builds a registry from a document that is already parsed (validated here like a file). */
     public static ParameterRegistry fromDocument(final String source, final JsonNode document)
     {
-        return DictionaryReader.read(source, document, new ArrayList<>());
+        return requireShippedContent(source, DictionaryReader.read(source, document, new ArrayList<>()));
+    }
+
+    /**
+     * Refuses a dictionary that is not shipped with Pitgun but takes a shipped one's name ({@link #shipped}) with
+     * other channels. A journal names its dictionary by name only, and whatever reads the journal later (the
+     * journal tools, a hive, a replay) finds a shipped dictionary by that name: a copy of {@code sim.v1} with
+     * {@code Engine_RPM} made restricted, still named {@code sim.v1}, had its frames read with the shipped levels,
+     * which leave that channel public, so it came out of exports and a hive's outputs. An unchanged copy is
+     * accepted (comments, layout and YAML or JSON do not matter: the channels are compared).
+     *
+     * @throws DictionaryException naming the first channel that differs.
+     */
+    private static ParameterRegistry requireShippedContent(final String source, final ParameterRegistry registry)
+    {
+        final java.util.Optional<ParameterRegistry> shipped = shipped(registry.name());
+        if (shipped.isEmpty() || shipped.get().parameters.equals(registry.parameters))
+        {
+            return registry;
+        }
+        throw new DictionaryException(source, List.of("name '" + registry.name() + "' is that of the dictionary " +
+            "shipped with Pitgun, but " + firstDifference(shipped.get(), registry) + ": a journal records its " +
+            "dictionary's name only, and the journal tools, a hive and a replay would read the frames with the " +
+            "shipped one (its channels, units and access levels); give this dictionary a name of its own"));
+    }
+
+    /** How {@code own} first differs from {@code shipped}, channel by channel in id order. */
+    private static String firstDifference(final ParameterRegistry shipped, final ParameterRegistry own)
+    {
+        final int ids = Math.max(shipped.byId.length, own.byId.length);
+        for (int id = 0; id < ids; id++)
+        {
+            final ParameterDefinition theirs = id < shipped.byId.length ? shipped.byId[id] : null;
+            final ParameterDefinition mine = id < own.byId.length ? own.byId[id] : null;
+            if (theirs == null && mine != null)
+            {
+                return "it adds channel " + id + " '" + mine.name() + "'";
+            }
+            if (theirs != null && mine == null)
+            {
+                return "it has no channel " + id + " '" + theirs.name() + "'";
+            }
+            if (theirs != null && !theirs.equals(mine))
+            {
+                return "its channel " + id + " '" + mine.name() + "' has " + fieldDifference(theirs, mine);
+            }
+        }
+        return "its channels differ";
+    }
+
+    /** The first field in which two definitions of one id differ: {@code access restricted, not public}. */
+    private static String fieldDifference(final ParameterDefinition theirs, final ParameterDefinition mine)
+    {
+        final Object[][] fields = {
+            { "name", theirs.name(), mine.name() },
+            { "access", theirs.access().symbol(), mine.access().symbol() },
+            { "unit", theirs.unit().symbol(), mine.unit().symbol() },
+            { "type", theirs.dataType().symbol(), mine.dataType().symbol() },
+            { "min", theirs.min(), mine.min() },
+            { "max", theirs.max(), mine.max() },
+            { "dimension", theirs.dimension().symbol(), mine.dimension().symbol() },
+            { "conversion", theirs.conversion(), mine.conversion() },
+            { "description", theirs.description(), mine.description() } };
+        for (final Object[] field : fields)
+        {
+            if (!java.util.Objects.equals(field[1], field[2]))
+            {
+                return field[0] + " " + field[2] + ", not the shipped " + field[1];
+            }
+        }
+        return "another definition";
     }
 
     private static ParameterRegistry parse(final String source, final byte[] bytes, final boolean yaml)
