@@ -204,14 +204,14 @@ final class DemoCommand implements Callable<Integer>
         out.println("Report:   " + report);
         out.println();
         out.println("Next:");
-        out.println("  bin/pitgun journal replay " + journal + " --manifest " + manifest + " --out " +
-            dir.resolve("replay.jsonl"));
-        out.println("  bin/pitgun journal stats " + journal);
-        out.println("  xdg-open " + report + "    # or: bin/pitgun report latency " + hdrDir.resolve("*.hgrm") +
-            " --out report.html");
+        out.println("  bin/pitgun journal replay " + ShellWord.of(journal) + " --manifest " + ShellWord.of(manifest) +
+            " --out " + ShellWord.of(dir.resolve("replay.jsonl")));
+        out.println("  bin/pitgun journal stats " + ShellWord.of(journal));
+        out.println("  xdg-open " + ShellWord.of(report) + "    # or: bin/pitgun report latency " +
+            ShellWord.of(hdrDir) + "/*.hgrm --out report.html");
         if (created)
         {
-            out.println("  rm -rf " + dir + "    # when done");
+            out.println("  rm -rf " + ShellWord.of(dir) + "    # when done");
         }
         out.flush();
 

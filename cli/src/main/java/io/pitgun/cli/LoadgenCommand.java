@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,7 @@ final class LoadgenCommand implements Callable<Integer>
     double drainSeconds;
 
     @Option(names = "--out", paramLabel = "DIR",
-        description = "Where loadgen.hgrm and loadgen.hlog go (default: ./loadgen-<date-time>).")
+        description = "Where loadgen.hgrm and loadgen.hlog go (default: ./loadgen-<UTC date-time>).")
     Path out;
 
     @Option(names = "--allow-remote", description = "Allow a target that is not a loopback address.")
@@ -152,7 +153,8 @@ final class LoadgenCommand implements Callable<Integer>
         }
         final LoadgenRun.Settings settings = settings(URI.create(target));
         final Path dir = Files.createDirectories(out != null ? out :
-            Path.of("loadgen-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+            Path.of("loadgen-" + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(
+                "yyyyMMdd-HHmmss")))); // UTC, as every other time Pitgun names a file by
         stdout.printf("pitgun loadgen: %s %s, %.0f envelopes/s for %.1f s over %d connection(s), " +
                 "%d frame(s) x %d sample(s) per envelope%n", settings.mode().name().replace('_', '-'),
             target, rate, durationSeconds, connections, framesPerEnvelope, samplesPerFrame);
@@ -182,7 +184,8 @@ final class LoadgenCommand implements Callable<Integer>
         // Untagged: HdrHistogram's HistogramLogProcessor reads it as it is, without -tag.
         HdrFiles.writeIntervals(hlog, null, result.intervals(), result.startMs());
         stdout.println("HDR files: " + hgrm + ", " + hlog);
-        stdout.println("Report:    bin/pitgun report latency " + hgrm + " --out " + dir.resolve("report.html"));
+        stdout.println("Report:    bin/pitgun report latency " + ShellWord.of(hgrm) + " --out " +
+            ShellWord.of(dir.resolve("report.html")));
         stdout.flush();
         return result.errorCount() == 0 && result.accepted() > 0 ? 0 : CliErrorHandler.FAILED;
     }

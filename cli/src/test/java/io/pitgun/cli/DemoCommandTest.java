@@ -25,7 +25,45 @@ class DemoCommandTest
     @TempDir
     Path dir;
 
+    /**
+     * The "Next:" lines are commands to paste: each path is one word to the shell whatever it holds. Before, a data
+     * directory {@code run 1} printed {@code rm -rf DIR/run 1}, which deleted {@code ./1} and left the directory, and
+     * {@code journal stats} got three arguments.
+     */
+    @Test
+    void shouldPrintNextCommandsWhoseEveryPathIsOneShellWord() throws Exception
+    {
+        final Path decoy = Files.createDirectories(dir.resolve("1"));
+        Files.writeString(decoy.resolve("precious"), "keep");
+        final Path data = dir.resolve("run 1 'quoted' $HOME");
 
+        final CliRun run = CliRun.of("demo", "--rows", "200", "--data-dir", data.toString());
+
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        final List<String> next = run.out().lines().dropWhile(line -> !line.equals("Next:")).skip(1)
+            .map(line -> line.replaceFirst("\\s+# .*$", "").trim()).collect(java.util.stream.Collectors.toList());
+        final Path journal = data.resolve("journal");
+        assertEquals(List.of("bin/pitgun", "journal", "stats", journal.toString()), shellWords(next.get(1)));
+        final List<String> replay = shellWords(next.get(0));
+        assertEquals(List.of("bin/pitgun", "journal", "replay", journal.toString()), replay.subList(0, 4));
+        assertEquals(data.resolve("replay.jsonl").toString(), replay.get(replay.size() - 1));
+        final String remove = next.get(next.size() - 1);
+        assertEquals(List.of("rm", "-rf", data.toString()), shellWords(remove));
+
+        final Process rm = new ProcessBuilder("bash", "-c", remove).directory(dir.toFile()).start();
+        assertEquals(0, rm.waitFor());
+        assertFalse(Files.exists(data), "the data directory is gone");
+        assertEquals("keep", Files.readString(decoy.resolve("precious")), "and nothing else");
+    }
+
+    /** The words bash makes of {@code line}. */
+    private static List<String> shellWords(final String line) throws Exception
+    {
+        final Process words = new ProcessBuilder("bash", "-c", "printf '%s\\0' " + line).start();
+        final String out = new String(words.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, words.waitFor(), line);
+        return List.of(out.split("\\u0000"));
+    }
 
     @Test
     void shouldRefuseADataDirectoryThatAlreadyHoldsFilesAndLeaveThemAlone() throws Exception

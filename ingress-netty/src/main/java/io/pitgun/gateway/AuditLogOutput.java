@@ -58,6 +58,8 @@ final class AuditLogOutput implements AutoCloseable
         final PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern("%msg%n");
+        // UTF-8 whatever the locale: the console's default charset is ASCII under LC_ALL=C (a path's é logged as ?).
+        encoder.setCharset(java.nio.charset.StandardCharsets.UTF_8);
         encoder.start();
         final OutputStreamAppender<ILoggingEvent> appender;
         if (STDERR.equals(target))

@@ -84,6 +84,9 @@ public final class SchemaCatalog
             .formatAssertionsEnabled(true)
             .pathType(PathType.JSON_POINTER)
             .regularExpressionFactory(EcmaAnchoredRegularExpressionFactory.INSTANCE)
+            // The library words its messages in the default locale: a tr_TR or de_DE user got Turkish or German
+            // problems from `pitgun validate` next to English ones from everything else.
+            .locale(java.util.Locale.ROOT)
             .build();
     }
 
