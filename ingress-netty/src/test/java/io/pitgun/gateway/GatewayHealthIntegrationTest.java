@@ -66,6 +66,51 @@ class GatewayHealthIntegrationTest
         }
     }
 
+    /**
+     * A cycle file cut short under the running gateway (truncate, a failing copy-back): writing there faults (the
+     * JVM's SIGBUS). Before, every fault was taken for a full disk: each batch was retried for ever with space free,
+     * every request answered 503 ack_timeout after the ack timeout, a stack trace logged per entry, and the journal
+     * reported failed only when the stage's batch bookkeeping broke ("the batch already holds 64 messages"). Now the
+     * stage fails at the first fault, saying which file is cut short.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldFailTheJournalNamingTheCycleFileCutShortUnderIt() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RATE_LIMIT, "0",
+            GatewaySetting.ACK_TIMEOUT_MS, "30000")))
+        {
+            assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 2)).statusCode());
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dataDir.resolve("journal")))
+            {
+                for (final Path file : files.filter(f -> f.toString().endsWith(".cq4")).toList())
+                {
+                    try (java.io.RandomAccessFile cut = new java.io.RandomAccessFile(file.toFile(), "rw"))
+                    {
+                        cut.setLength(65_536);
+                    }
+                }
+            }
+
+            final long sentNs = System.nanoTime();
+            final HttpResponse<String> lost = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 2, 2));
+            assertEquals(503, lost.statusCode(), lost.body());
+            assertEquals("journal_failed", JSON.readTree(lost.body()).get("reason").asText(), lost.body());
+            assertTrue(System.nanoTime() - sentNs < TimeUnit.SECONDS.toNanos(25), "answered before the ack timeout");
+            final HttpResponse<String> health = gateway.get("/health");
+            assertEquals(503, health.statusCode(), health.body());
+            assertTrue(reasons(JSON.readTree(health.body())).contains("journal_failed"), health.body());
+            final String failure = gateway.server.pipeline().journalFailure().orElseThrow().getMessage();
+            assertTrue(failure.contains("DAMAGED: ") && failure.contains(".cq4 is cut short: it ends at byte 65,536"),
+                failure);
+            assertEquals(1.0, gateway.metric("pitgun_journal_failed"));
+
+            final HttpResponse<String> refused = gateway.beacon(Envelopes.batch(UUID.randomUUID(), 4, 2));
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertEquals("journal_failed", JSON.readTree(refused.body()).get("reason").asText(), refused.body());
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldReportTheIngestQueueWedgedWhileNothingIsJournaledForLongerThanTheAckTimeout() throws Exception

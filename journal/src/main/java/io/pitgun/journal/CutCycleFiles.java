@@ -59,6 +59,16 @@ final class CutCycleFiles
     }
 
     /**
+     * The last cycle file (the one a writer appends to) if it is cut short, with where, else null: what a write
+     * fault under a running writer is checked for ({@code JournalAppender}).
+     */
+    static String describeLast(final Path directory)
+    {
+        final List<Path> files = cycleFiles(directory);
+        return files.isEmpty() ? null : describeFile(files.get(files.size() - 1));
+    }
+
+    /**
      * Before a writable open: refuses a last cycle file cut short. Chronicle would not fault there, but grow the file
      * back to its size with zeros, losing the records cut off without a word, and append after them where no in-order
      * read gets (it stops at the first zero header). Checked before Chronicle maps the file, for that reason.
@@ -67,8 +77,7 @@ final class CutCycleFiles
      */
     static void requireWholeLastFile(final Path directory)
     {
-        final List<Path> files = cycleFiles(directory);
-        final String cut = files.isEmpty() ? null : describeFile(files.get(files.size() - 1));
+        final String cut = describeLast(directory);
         if (cut != null)
         {
             throw new JournalDamagedException("DAMAGED: " + cut + "; frames appended now could not be read: run " +
