@@ -45,6 +45,39 @@ class GatewayWebSocketIntegrationTest
         }
     }
 
+    /**
+     * An integer field whose exponent is beyond an int (valid JSON): the decoder's conversion threw, and the gateway
+     * answered 500 internal_error over HTTP and closed the WebSocket without a nack or a log line. Now 422 on both,
+     * and the connection takes the next message.
+     */
+    @Test
+    void shouldRefuseAnIntegerWhoseExponentIsBeyondAnIntOverBothTransports() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final String huge = Envelopes.batch(UUID.randomUUID(), 0, 1).replace("\"sequence\":0",
+                "\"sequence\":1e2147483648");
+            assertTrue(huge.contains("1e2147483648"), huge);
+            final HttpResponse<String> http = gateway.beacon(huge);
+            assertEquals(422, http.statusCode(), http.body());
+
+            final Collector collector = new Collector();
+            final WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws"), collector).get(10, TimeUnit.SECONDS);
+            ws.sendText(huge.replace("1e2147483648", "0.5e-2147483647"), true).get(5, TimeUnit.SECONDS);
+            final JsonNode nack = collector.next();
+            assertEquals("nack", nack.get("type").asText(), nack.toString());
+            assertEquals(422, nack.get("http_status").asInt(), nack.toString());
+            final UUID next = UUID.randomUUID();
+            ws.sendText(Envelopes.batch(next, 0, 1), true).get(5, TimeUnit.SECONDS);
+            final JsonNode ack = collector.next();
+            assertEquals("ack", ack.get("type").asText(), ack.toString());
+            assertEquals(next.toString(), ack.get("event_id").asText());
+            assertEquals(0.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"internal_error\"}"));
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void shouldAckTextAndBinaryMessagesAndAnswerPings() throws Exception
     {

@@ -31,4 +31,26 @@ public record ParameterDefinition(
     {
         return value >= min && value <= max;
     }
+
+    /**
+     * True when the whole number {@code value} lies within the expected range, compared exactly: widened to a
+     * double, a long above 2<sup>53</sup> rounds, and an i64 channel whose max is 10<sup>18</sup> took
+     * 10<sup>18</sup> + 1 (up to + 64) as within it.
+     */
+    public boolean inRange(final long value)
+    {
+        return value >= minWhole() && value <= maxWhole();
+    }
+
+    /** The least whole number within the range (saturating at {@code Long.MIN_VALUE}). */
+    public long minWhole()
+    {
+        return (long)Math.ceil(min);
+    }
+
+    /** The greatest whole number within the range (saturating at {@code Long.MAX_VALUE}). */
+    public long maxWhole()
+    {
+        return (long)Math.floor(max);
+    }
 }

@@ -35,6 +35,9 @@ final class DecoderChannel
     final byte kind;
     final double min;
     final double max;
+    /** The range's whole numbers, which an integer channel's value is compared with (exactly, as a long). */
+    final long minWhole;
+    final long maxWhole;
     /** parameterId (u16), valueType (u8) and quality GOOD (u8): the little-endian int they form in a sample. */
     final int sampleHeader;
     final byte[] name;
@@ -50,6 +53,8 @@ final class DecoderChannel
             dataType == DataType.F64 ? KIND_F64 : dataType == DataType.F32 ? KIND_F32 : KIND_INTEGER;
         min = definition.min();
         max = definition.max();
+        minWhole = definition.minWhole();
+        maxWhole = definition.maxWhole();
         sampleHeader = id | (dataType.valueType().value() & 0xFF) << 16 | (SignalQuality.GOOD.value() & 0xFF) << 24;
         name = definition.name().getBytes(StandardCharsets.US_ASCII);
         nameWords = words(name);

@@ -851,7 +851,7 @@ public final class EnvelopeDecoder
         if (kind == DecoderChannel.KIND_INTEGER)
         {
             final long value = negative ? -mantissa : mantissa;
-            if (fractionDigits != 0 || value < channel.min || value > channel.max)
+            if (fractionDigits != 0 || value < channel.minWhole || value > channel.maxWhole)
             {
                 return -1;
             }
@@ -1051,7 +1051,7 @@ public final class EnvelopeDecoder
                     "' is " + type.symbol() + ": send a whole number");
             }
             final long value = cursor.longValue();
-            if (status == 2 || value < channel.min || value > channel.max)
+            if (status == 2 || value < channel.minWhole || value > channel.maxWhole)
             {
                 return outOfRange(registry.byId(id));
             }

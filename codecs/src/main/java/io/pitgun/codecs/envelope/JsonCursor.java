@@ -741,17 +741,47 @@ final class JsonCursor
     // Rare: more than 18 significant digits or a large exponent. Exact, allocating.
     private int toLongSlow(final long min, final long max)
     {
-        final BigDecimal value = new BigDecimal(tokenText());
-        if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0)
+        final String text = tokenText();
+        try
         {
-            return 1;
+            final BigDecimal value = new BigDecimal(text);
+            if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0)
+            {
+                return 1;
+            }
+            if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0)
+            {
+                return 2;
+            }
+            longValue = value.longValueExact();
+            return 0;
         }
-        if (value.compareTo(BigDecimal.valueOf(min)) < 0 || value.compareTo(BigDecimal.valueOf(max)) > 0)
+        catch (final NumberFormatException | ArithmeticException ex)
         {
-            return 2;
+            // Valid JSON whose exponent is beyond BigDecimal's int scale (1e2147483648, 0.5e-2147483647; its scale
+            // overflows when parsed or when trailing zeros are stripped): it threw, and the gateway answered 500 over
+            // HTTP and closed a WebSocket without a word.
+            return beyondScale(text, min, max);
         }
-        longValue = value.longValueExact();
-        return 0;
+    }
+
+    /**
+     * {@link #toLong} for a number whose exponent no {@code BigDecimal} holds: 0 when its digits are all zeros,
+     * else too far from 0 to be a long (a positive exponent) or too near it to be an integer (a negative one).
+     */
+    private int beyondScale(final String text, final long min, final long max)
+    {
+        final int e = Math.max(text.indexOf('e'), text.indexOf('E'));
+        for (int i = 0; i < e; i++)
+        {
+            final char c = text.charAt(i);
+            if (c >= '1' && c <= '9')
+            {
+                return text.charAt(e + 1) == '-' ? 1 : 2;
+            }
+        }
+        longValue = 0;
+        return min <= 0 && max >= 0 ? 0 : 2;
     }
 
     long longValue()

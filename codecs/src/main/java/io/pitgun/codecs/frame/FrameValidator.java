@@ -405,8 +405,8 @@ public final class FrameValidator
         }
         if (type.isInteger())
         {
-            return bits < type.minInteger() || bits > type.maxInteger() || bits < definition.min() ||
-                bits > definition.max() ? FrameProblem.VALUE_OUT_OF_RANGE : null;
+            return bits < type.minInteger() || bits > type.maxInteger() || !definition.inRange(bits) ?
+                FrameProblem.VALUE_OUT_OF_RANGE : null;
         }
         final double value = Double.longBitsToDouble(bits);
         if (type == DataType.F32 && value == value && (double)(float)value != value)

@@ -58,6 +58,30 @@ class JsonCursorNumberTest
         }
     }
 
+    /**
+     * Exponents beyond an int (what BigDecimal holds): the integer conversion threw NumberFormatException ("Too many
+     * nonzero exponent digits"), which the gateway answered 500 over HTTP and with a silent close over WebSocket.
+     */
+    @Test
+    void shouldConvertIntegersWhoseExponentIsBeyondAnInt()
+    {
+        final String[][] cases = {
+            { "1e2147483648", "2" }, { "1e9999999999", "2" }, { "-1e99999999999", "2" },
+            { "100000000000000000000e2147483640", "2" }, { "1e-2147483648", "1" }, { "0.5e-2147483647", "1" },
+            { "1e-99999999999", "1" }, { "0e99999999999", "0" }, { "0.000e-99999999999", "0" }, { "-0E+99999999999", "0" } };
+        for (final String[] c : cases)
+        {
+            assertTrue(readNumber(c[0]), c[0]);
+            assertEquals(Integer.parseInt(c[1]), cursor.toLong(Long.MIN_VALUE, Long.MAX_VALUE), c[0]);
+            if (c[1].equals("0"))
+            {
+                assertEquals(0, cursor.longValue(), c[0]);
+            }
+        }
+        assertTrue(readNumber("0e99999999999"));
+        assertEquals(2, cursor.toLong(1, 10), "0 below the range");
+    }
+
     @Test
     void shouldRejectNumbersOutsideTheJsonGrammar()
     {
