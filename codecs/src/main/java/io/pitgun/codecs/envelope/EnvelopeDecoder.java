@@ -867,6 +867,10 @@ public final class EnvelopeDecoder
             }
             if (kind == DecoderChannel.KIND_F32)
             {
+                if (JsonCursor.isFloatMidpoint(value))
+                {
+                    return -1; // rounding twice could differ from rounding once: the general path converts it
+                }
                 value = (float)value; // the range is checked as stored: FrameDescriptor.storedValue
             }
             if (!(value >= channel.min && value <= channel.max))
@@ -1059,11 +1063,8 @@ public final class EnvelopeDecoder
         }
         else
         {
-            double value = cursor.toDouble();
-            if (type == DataType.F32)
-            {
-                value = (float)value; // the range is checked as stored: FrameDescriptor.storedValue
-            }
+            // The range is checked as stored (FrameDescriptor.storedValue): an f32 channel's value as the nearest float.
+            final double value = type == DataType.F32 ? cursor.toFloat() : cursor.toDouble();
             if (!(value >= channel.min && value <= channel.max))
             {
                 return outOfRange(registry.byId(id));

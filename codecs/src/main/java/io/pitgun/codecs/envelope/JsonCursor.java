@@ -789,6 +789,30 @@ final class JsonCursor
         return longValue;
     }
 
+    /**
+     * The number as the nearest float (correctly rounded, like {@link Float#parseFloat}), widened. Rounding to the
+     * nearest double first and then to a float is wrong only where the double lands exactly halfway between two
+     * floats ({@link #isFloatMidpoint}): {@code 1.00000017881393432617187499}, just below such a point, became the
+     * float above it. Those, and the float subnormal range, are converted from the text (rare, allocating).
+     */
+    double toFloat()
+    {
+        final double nearest = toDouble();
+        return isFloatMidpoint(nearest) ? Float.parseFloat(tokenText()) : (float)nearest;
+    }
+
+    /**
+     * Whether rounding {@code value} to a float may differ from rounding the exact decimal it came from: it lies
+     * exactly halfway between two normal floats (the 29 bits a float drops are 1 then zeros), or below the least
+     * normal float, where a float keeps fewer bits. Zero, infinities and NaN are not.
+     */
+    static boolean isFloatMidpoint(final double value)
+    {
+        final double magnitude = Math.abs(value);
+        return (Double.doubleToRawLongBits(value) & 0x1FFF_FFFFL) == 0x1000_0000L ||
+            magnitude < Float.MIN_NORMAL && magnitude != 0;
+    }
+
     /** The number as the nearest double (correctly rounded, like {@link Double#parseDouble}). */
     double toDouble()
     {

@@ -82,6 +82,28 @@ class JsonCursorNumberTest
         assertEquals(2, cursor.toLong(1, 10), "0 below the range");
     }
 
+    @Property(tries = 3000)
+    void floatsConvertLikeParseFloat(@ForAll("decimals") final String text)
+    {
+        assertTrue(readNumber(text), text);
+        assertEquals(Float.floatToRawIntBits(Float.parseFloat(text)), Float.floatToRawIntBits((float)cursor.toFloat()),
+            text);
+    }
+
+    /** Just below, at and just above points halfway between two floats, and in the float subnormal range. */
+    @Test
+    void shouldRoundToTheNearestFloatOnceNotTwice()
+    {
+        for (final String text : new String[] { "1.00000017881393432617187499", "1.000000178813934326171875",
+            "1.00000017881393432617187501", "16777217", "16777217.000000000000001", "7.0064923216240853546e-46",
+            "1.4e-45", "3.4028235677973366e38", "3.4028235677973365e38" })
+        {
+            assertTrue(readNumber(text), text);
+            assertEquals(Float.floatToRawIntBits(Float.parseFloat(text)), Float.floatToRawIntBits((float)cursor.toFloat()),
+                text);
+        }
+    }
+
     @Test
     void shouldRejectNumbersOutsideTheJsonGrammar()
     {

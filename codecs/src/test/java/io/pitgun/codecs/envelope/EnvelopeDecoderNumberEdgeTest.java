@@ -17,11 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Whole numbers at the edges the black-box decoder pass found: an i64 range compared exactly (10<sup>18</sup> + 1
- * was taken as within a max of 10<sup>18</sup>: the long was widened to a double), and an integer field whose
- * exponent is beyond an int (the conversion threw, and the gateway answered 500 / closed a WebSocket).
+ * Numbers at the edges the black-box decoder pass found: an i64 range compared exactly (10<sup>18</sup> + 1 was
+ * taken as within a max of 10<sup>18</sup>: the long was widened to a double), an integer field whose exponent is
+ * beyond an int (the conversion threw, and the gateway answered 500 / closed a WebSocket), and an f32 value just
+ * below a point halfway between two floats (rounded to the double on that point, then to the float above it).
  */
-class EnvelopeDecoderWholeNumberTest
+class EnvelopeDecoderNumberEdgeTest
 {
     @TempDir
     Path dir;
@@ -65,6 +66,26 @@ class EnvelopeDecoderWholeNumberTest
         final String engine = batch(frame(1, 2, "\"Engine_RPM\":1e99999999999"));
         assertFalse(decode(decoder, engine));
         assertEquals(DecodeErrorCode.VALUE_OUT_OF_RANGE, decoder.error().code(), decoder.error().toString());
+    }
+
+    @Test
+    void shouldStoreAnF32ValueAsTheFloatNearestItsDecimalOnBothPaths()
+    {
+        final EnvelopeDecoder decoder = new EnvelopeDecoder(ParameterRegistry.simV1());
+        for (final String text : new String[] { "1.00000017881393432617187499", "1.000000178813934326171875",
+            "1.00000017881393432617187501", "100.5", "251.25" })
+        {
+            // The first frame's value takes the general path; the second's, the channel predicted, the fast one.
+            final String json = batch(frame(1, 2, "\"Speed\":" + text) + "," + frame(2, 3, "\"Speed\":" + text));
+            assertTrue(decode(decoder, json), () -> decoder.error().toString());
+            final double expected = Float.parseFloat(text);
+            for (int frame = 0; frame < 2; frame++)
+            {
+                final int at = decoder.result().messageOffset(frame) + io.pitgun.codecs.frame.FrameDescriptor.SAMPLES +
+                    io.pitgun.codecs.frame.FrameDescriptor.SAMPLE_VALUE;
+                assertEquals(expected, out.getDouble(at, java.nio.ByteOrder.LITTLE_ENDIAN), text + " in frame " + frame);
+            }
+        }
     }
 
     private boolean decode(final EnvelopeDecoder decoder, final String first, final String second)
