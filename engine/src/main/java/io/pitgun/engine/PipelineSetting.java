@@ -48,7 +48,8 @@ public enum PipelineSetting
     JOURNAL_PRETOUCH("journal.pretouch", Type.BOOLEAN, "true", "",
         "populate the queue file's pages ahead of the writer on a thread of its own"),
     JOURNAL_MIN_FREE_BYTES("journal.min_free_bytes", Type.LONG, "67108864", "bytes",
-        "hold appends back while the journal's file system has less free (0: no check)"),
+        "hold appends back while the journal's file system has less free (0: no check, and a full disk can then " +
+            "make an acknowledged entry unreadable)"),
     OUTPUT_JSON_LINES("output.json_lines", Type.PATH, "", "",
         "a JSON-lines file of derived frames and insights (relative to the YAML file); none by default"),
     OUTPUT_DIGEST("output.digest", Type.BOOLEAN, "false", "",

@@ -46,14 +46,10 @@ public final class JournalAppender
     /** What an entry takes beyond its bytes, usually (its header and index slot): the free-space estimate shrinks
      *  by this much, not by the worst case, so that small entries at a high rate do not starve the estimate. */
     private static final int ENTRY_HEADER_BYTES = 16;
-    /** Faults in a row, with room on the file system each time, taken for damage rather than a full disk. */
-    static final int FAULTS_WITH_ROOM = 3;
 
     private final Journal journal;
     private ExcerptAppender appender;
     private long writeFaults;
-    /** Write faults since the last entry written, each with room on the file system for it ({@link #writeFault}). */
-    private int consecutiveWriteFaults;
     /** Why nothing more can be written after a write fault ({@link #writeFault}), or null. */
     private String damage;
     private UnsafeBuffer batch = new UnsafeBuffer(ByteBuffer.allocateDirect(INITIAL_BATCH_BYTES));
@@ -340,7 +336,7 @@ public final class JournalAppender
             // The entry's header could not be written: nothing of it exists, but Chronicle keeps its write lock
             // (a later appender waits for it, then times out) and the appender must not be written through again
             // (it then reported every later entry at one index).
-            return writeFault(fault, bytesNeeded, false);
+            return writeFault(fault, false);
         }
         try
         {
@@ -362,9 +358,9 @@ public final class JournalAppender
             }
             catch (final InternalError again)
             {
-                return writeFault(fault, bytesNeeded, false); // the header faults too: the lock stays held
+                return writeFault(fault, false); // the header faults too: the lock stays held
             }
-            return writeFault(fault, bytesNeeded, true);
+            return writeFault(fault, true);
         }
         catch (final RuntimeException ex)
         {
@@ -381,10 +377,9 @@ public final class JournalAppender
         {
             // Completing the header, or Chronicle's index entry for it, faulted: whether a reader sees the entry is
             // not known, so it is not reported written, and Chronicle's write lock stays held.
-            return writeFault(fault, bytesNeeded, false);
+            return writeFault(fault, false);
         }
         open = false;
-        consecutiveWriteFaults = 0;
         guard.onAppended(batchLength + ENTRY_HEADER_BYTES);
         final long index = JournalEntryDescriptor.position(appender.lastIndexAppended(), 0);
         lastAppendedIndex = index + count - 1;
@@ -408,43 +403,38 @@ public final class JournalAppender
     /**
      * A write into the mapped file faulted ({@code fault}: the JVM's SIGBUS as an {@link InternalError}): either the
      * file system could not back a page (full) or the cycle file no longer holds what Chronicle maps (cut short under
-     * the writer, e.g. by {@code truncate}). A fault in the entry's bytes that Chronicle rolled back
+     * the writer, e.g. by {@code truncate}). A fault in an entry's bytes that Chronicle rolled back
      * ({@code rolledBack}) is taken for a full disk ({@link #NO_ROOM}: the caller retries once the guard sees space
-     * again) unless it is damage: the last cycle file's records run past its end ({@link CutCycleFiles}), or
-     * {@value #FAULTS_WITH_ROOM} faults came in a row with room for the entry on the file system each time. A fault in
-     * a record header (opening or completing the entry, or its rollback) leaves Chronicle's write lock held, so
-     * nothing more can be appended by this process: that is damage too, whatever its cause. Damage is kept: every
-     * later commit is refused at once. Before, every fault was taken for a full disk, and a header's escaped as an
+     * again) unless the last cycle file's records run past its end ({@link CutCycleFiles}): damage. A fault in a
+     * record header (opening or completing an entry, or its rollback) leaves Chronicle's write lock held, so nothing
+     * more can be appended by this process: damage too, whatever its cause. The JVM reports a fault in compiled code
+     * at a later access ("a fault occurred in a recent unsafe memory access"), so the entry written before may be
+     * the one whose page was not backed: the message says so, and to verify. Damage is kept: every later commit is
+     * refused at once. Before, every fault was taken for a full disk, and a header's escaped as an
      * {@code InternalError} with the batch left open: with the file cut short and space free, a gateway answered
      * every request 503 {@code ack_timeout} after the ack timeout, logged a stack trace per entry, and reported the
      * journal failed only when its batch bookkeeping broke ("the batch already holds 64 messages").
      *
      * @throws JournalDamagedException for damage; the batch is closed (not written).
      */
-    private long writeFault(final InternalError fault, final long bytesNeeded, final boolean rolledBack)
+    private long writeFault(final InternalError fault, final boolean rolledBack)
     {
         writeFaults++;
-        final JournalSpaceGuard guard = journal.spaceGuard();
-        guard.invalidate();
+        journal.spaceGuard().invalidate();
         final Path directory = journal.config().directory();
         final String cut = CutCycleFiles.describeLast(directory);
         if (rolledBack && cut == null)
         {
-            consecutiveWriteFaults = guard.hasRoomFor(bytesNeeded) ? consecutiveWriteFaults + 1 : 0;
-            if (consecutiveWriteFaults < FAULTS_WITH_ROOM)
-            {
-                return NO_ROOM;
-            }
+            return NO_ROOM;
         }
         open = false;
         discardChronicleAppender();
-        damage = directory + ": DAMAGED: " + (cut != null ? cut : !rolledBack ? "writing a record header of its " +
-            "last cycle file faulted (" + fault.getMessage() + "; the file system could not back the page, or the " +
-            "file no longer holds what is mapped of it), and the queue's write lock stays held" : "writing its last " +
-            "cycle file faulted " + consecutiveWriteFaults + " times in a row with room on the file system (" +
-            fault.getMessage() + ")") + ", under the running writer; the batch of " + count + " message(s) was not " +
-            "written, nor can any later one be: stop the writer, free space if the disk is full, and run `pitgun " +
-            "journal verify " + directory + "` before it starts again";
+        damage = directory + ": DAMAGED: " + (cut != null ? cut : "writing a record header of its last cycle file " +
+            "faulted (" + fault.getMessage() + "; the file system could not back a page, or the file no longer holds " +
+            "what is mapped of it), and the queue's write lock stays held") + ", under the running writer; the " +
+            "batch of " + count + " message(s) was not written, nor can any later one be, and the entry before it " +
+            "may be unreadable (the JVM reports such a fault at a later write): stop the writer, free space if the " +
+            "disk is full, and run `pitgun journal verify " + directory + "` before it starts again";
         throw new JournalDamagedException(damage, fault);
     }
 
