@@ -44,7 +44,11 @@ final class DictionaryImportCommand implements Callable<Integer>
             return CliErrorHandler.FAILED;
         }
         final String yaml = YAMLMapper.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build().writeValueAsString(registry.document());
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            // A string that reads as a number (the unit "1") is quoted: unquoted, it read back as a number, and the
+            // schema refused the imported file (units are strings).
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS).build()
+            .writeValueAsString(registry.document());
         if (output == null)
         {
             spec.commandLine().getOut().print(yaml);

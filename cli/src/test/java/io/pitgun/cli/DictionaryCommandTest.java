@@ -53,6 +53,30 @@ class DictionaryCommandTest
         assertEquals(yaml, Files.readString(out));
     }
 
+    /**
+     * A dictionary's own document imported reads back: the shipped sim.v1's unit "1" (gear, counts) was written
+     * unquoted, read back as a number, and the schema refused the file.
+     */
+    @Test
+    void shouldImportTheShippedDictionaryIntoAFileThatReadsBackAsTheSame() throws IOException
+    {
+        final Path shipped = dir.resolve("sim.v1.yaml");
+        try (java.io.InputStream in = ParameterRegistry.class.getClassLoader()
+            .getResourceAsStream(ParameterRegistry.SIM_V1_RESOURCE))
+        {
+            Files.write(shipped, in.readAllBytes());
+        }
+        final Path out = dir.resolve("imported.yaml");
+
+        final CliRun run = CliRun.of("dictionary", "import", shipped.toString(), "--output", out.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(Files.readString(out).contains("unit: \"1\""), Files.readString(out));
+        final CliRun check = CliRun.of("dictionary", "check", out.toString());
+        assertEquals(0, check.exitCode(), check.err());
+        assertEquals(ParameterRegistry.simV1().parameters(), ParameterRegistry.load(out).parameters());
+    }
+
     @Test
     void shouldImportToStandardOutput()
     {

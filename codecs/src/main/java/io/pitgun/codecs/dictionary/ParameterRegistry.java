@@ -106,7 +106,10 @@ public final class ParameterRegistry
         }
     }
 
-    /** Loads a dictionary from the classpath. */
+    /**
+     * Loads a dictionary from the classpath; a resource other than the shipped ones is held to
+     * {@link #requireShippedContent} as a file is (an embedder's edited copy of {@code sim.v1} on its classpath).
+     */
     public static ParameterRegistry loadResource(final String resource)
     {
         try (InputStream in = ParameterRegistry.class.getClassLoader().getResourceAsStream(resource))
@@ -115,7 +118,9 @@ public final class ParameterRegistry
             {
                 throw new DictionaryException(resource, List.of("no such resource on the classpath"));
             }
-            return parse(resource, in.readAllBytes(), isYaml(resource));
+            final ParameterRegistry registry = parse(resource, in.readAllBytes(), isYaml(resource));
+            return resource.equals(SIM_V1_RESOURCE) || resource.equals(F1_25_V1_RESOURCE) ? registry :
+                requireShippedContent(resource, registry);
         }
         catch (final IOException ex)
         {
@@ -161,28 +166,30 @@ public final class ParameterRegistry
 
     /**
      * Refuses a dictionary that is not shipped with Pitgun but takes a shipped one's name ({@link #shipped}) with
-     * other channels. A journal names its dictionary by name only, and whatever reads the journal later (the
-     * journal tools, a hive, a replay) finds a shipped dictionary by that name: a copy of {@code sim.v1} with
-     * {@code Engine_RPM} made restricted, still named {@code sim.v1}, had its frames read with the shipped levels,
-     * which leave that channel public, so it came out of exports and a hive's outputs. An unchanged copy is
-     * accepted (comments, layout and YAML or JSON do not matter: the channels are compared).
+     * channels that mean something else. A journal names its dictionary by name only, and whatever reads the journal
+     * later (the journal tools, a hive, a replay) finds a shipped dictionary by that name: a copy of {@code sim.v1}
+     * with {@code Engine_RPM} made restricted, still named {@code sim.v1}, had its frames read with the shipped
+     * levels, which leave that channel public, so it came out of exports and a hive's outputs. What a channel means
+     * is compared ({@link #meaningDifference}): comments, layout, YAML or JSON, channel order and descriptions do
+     * not matter.
      *
      * @throws DictionaryException naming the first channel that differs.
      */
     private static ParameterRegistry requireShippedContent(final String source, final ParameterRegistry registry)
     {
         final java.util.Optional<ParameterRegistry> shipped = shipped(registry.name());
-        if (shipped.isEmpty() || shipped.get().parameters.equals(registry.parameters))
+        final String difference = shipped.isEmpty() ? null : firstDifference(shipped.get(), registry);
+        if (difference == null)
         {
             return registry;
         }
         throw new DictionaryException(source, List.of("name '" + registry.name() + "' is that of the dictionary " +
-            "shipped with Pitgun, but " + firstDifference(shipped.get(), registry) + ": a journal records its " +
-            "dictionary's name only, and the journal tools, a hive and a replay would read the frames with the " +
-            "shipped one (its channels, units and access levels); give this dictionary a name of its own"));
+            "shipped with Pitgun, but " + difference + ": a journal records its dictionary's name only, and the " +
+            "journal tools, a hive and a replay would read the frames with the shipped one (its channels, units and " +
+            "access levels); give this dictionary a name of its own"));
     }
 
-    /** How {@code own} first differs from {@code shipped}, channel by channel in id order. */
+    /** How {@code own} first differs in meaning from {@code shipped}, channel by channel in id order, or null. */
     private static String firstDifference(final ParameterRegistry shipped, final ParameterRegistry own)
     {
         final int ids = Math.max(shipped.byId.length, own.byId.length);
@@ -198,35 +205,48 @@ public final class ParameterRegistry
             {
                 return "it has no channel " + id + " '" + theirs.name() + "'";
             }
-            if (theirs != null && !theirs.equals(mine))
+            final String field = theirs == null ? null : meaningDifference(theirs, mine);
+            if (field != null)
             {
-                return "its channel " + id + " '" + mine.name() + "' has " + fieldDifference(theirs, mine);
+                return "its channel " + id + " '" + mine.name() + "' has " + field;
             }
         }
-        return "its channels differ";
+        return null;
     }
 
-    /** The first field in which two definitions of one id differ: {@code access restricted, not public}. */
-    private static String fieldDifference(final ParameterDefinition theirs, final ParameterDefinition mine)
+    /**
+     * The first field in which two definitions of one id differ in what their values mean ({@code access
+     * restricted, not the shipped public}), or null: numbers are compared as numbers ({@code -0.0} is 0), a
+     * conversion by its effect (scale 1 and offset 0 is none, whatever raw unit it names), and the description,
+     * which is for people, not at all.
+     */
+    private static String meaningDifference(final ParameterDefinition theirs, final ParameterDefinition mine)
     {
         final Object[][] fields = {
             { "name", theirs.name(), mine.name() },
             { "access", theirs.access().symbol(), mine.access().symbol() },
             { "unit", theirs.unit().symbol(), mine.unit().symbol() },
             { "type", theirs.dataType().symbol(), mine.dataType().symbol() },
-            { "min", theirs.min(), mine.min() },
-            { "max", theirs.max(), mine.max() },
+            { "min", theirs.min() == mine.min() ? null : theirs.min(), mine.min() },
+            { "max", theirs.max() == mine.max() ? null : theirs.max(), mine.max() },
             { "dimension", theirs.dimension().symbol(), mine.dimension().symbol() },
-            { "conversion", theirs.conversion(), mine.conversion() },
-            { "description", theirs.description(), mine.description() } };
+            { "conversion", conversionText(theirs.conversion()), conversionText(mine.conversion()) } };
         for (final Object[] field : fields)
         {
-            if (!java.util.Objects.equals(field[1], field[2]))
+            if (field[1] != null && !field[1].equals(field[2]))
             {
                 return field[0] + " " + field[2] + ", not the shipped " + field[1];
             }
         }
-        return "another definition";
+        return null;
+    }
+
+    /** A conversion by its effect: {@code none}, or {@code raw psi x 6.89476 + 0}. */
+    private static String conversionText(final Conversion conversion)
+    {
+        return conversion.scale() == 1 && conversion.offset() == 0 ? "none" : "raw " +
+            (conversion.rawUnit() == null ? "?" : conversion.rawUnit().symbol()) + " x " + conversion.scale() + " + " +
+            conversion.offset();
     }
 
     private static ParameterRegistry parse(final String source, final byte[] bytes, final boolean yaml)

@@ -136,6 +136,39 @@ class ParameterRegistryTest
         assertEquals(300.0, conversion.toRaw(conversion.toEngineering(300.0)), 1e-9);
     }
 
+    /**
+     * The shipped names mean the shipped channels: a classpath copy of sim.v1 with fewer channels is refused as a
+     * file is (loadResource took it before: an embedder's pipeline journaled under sim.v1 what the tools then read
+     * with the shipped levels), while a copy that says the same in other words is accepted: another description,
+     * {@code -0.0} for 0, a conversion of scale 1 and offset 0 naming a raw unit.
+     */
+    @Test
+    void shouldHoldShippedNamesToTheShippedMeaningWhereverADictionaryIsLoaded() throws IOException
+    {
+        final DictionaryException cut = assertThrows(DictionaryException.class,
+            () -> ParameterRegistry.loadResource("dictionaries-test/sim-v1-one-channel.yaml"));
+        assertTrue(cut.getMessage().contains("name 'sim.v1' is that of the dictionary shipped with Pitgun, but it " +
+            "has no channel 2 'Throttle_Position'"), cut.getMessage());
+
+        final String shipped;
+        try (java.io.InputStream in = ParameterRegistry.class.getClassLoader()
+            .getResourceAsStream(ParameterRegistry.SIM_V1_RESOURCE))
+        {
+            shipped = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        final Path same = dir.resolve("same.yaml");
+        Files.writeString(same, shipped.replace("description: Crankshaft rotational speed.",
+                "description: Another sentence.\n    conversion: { raw_unit: rpm, scale: 1, offset: 0 }")
+            .replace("range: { min: 0, max: 15000 }", "range: { min: -0.0, max: 15000.0 }"));
+        assertEquals("sim.v1", ParameterRegistry.load(same).name());
+
+        final Path other = dir.resolve("other.yaml");
+        Files.writeString(other, shipped.replace("range: { min: 0, max: 15000 }", "range: { min: 0, max: 16000 }"));
+        final DictionaryException wider = assertThrows(DictionaryException.class, () -> ParameterRegistry.load(other));
+        assertTrue(wider.getMessage().contains("its channel 1 'Engine_RPM' has max 16000.0, not the shipped 15000.0"),
+            wider.getMessage());
+    }
+
     private ParameterRegistry load(final String entries) throws IOException
     {
         final Path file = dir.resolve("dictionary.yaml");
