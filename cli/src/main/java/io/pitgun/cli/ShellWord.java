@@ -17,10 +17,14 @@ final class ShellWord
     {
     }
 
-    /** {@code text} as it is when plain, else in single quotes (a {@code '} inside as {@code '\''}). */
+    /**
+     * {@code text} as it is when plain, else in single quotes (a {@code '} inside as {@code '\''}); a relative path
+     * that starts with {@code -} gets {@code ./} first, so that the command does not take it for an option.
+     */
     static String of(final Object text)
     {
-        final String s = String.valueOf(text);
+        final String t = String.valueOf(text);
+        final String s = t.startsWith("-") ? "./" + t : t;
         return PLAIN.matcher(s).matches() ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 }
