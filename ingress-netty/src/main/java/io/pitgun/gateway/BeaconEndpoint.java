@@ -67,6 +67,7 @@ final class BeaconEndpoint
     {
         final RejectReason reason = splitter.tooMany() ? RejectReason.TOO_MANY_ENVELOPES : RejectReason.MALFORMED_JSON;
         server.counters().rejected(reason);
+        server.counters().envelopeRefusedWhole();
         final StringBuilder out = new StringBuilder(160).append('{');
         JsonText.key(out, "status");
         JsonText.quote(out, "rejected").append(',');

@@ -147,19 +147,33 @@ public final class EnvelopeIngestor
         final IngestReport report = new IngestReport();
         final int count = spans.count();
         report.envelopes = count;
+        // Counted as read, before anything decides their fate, so that envelopes_total's outcomes, counted where
+        // each is decided, can be checked against it. A body with none counts as one, refused.
+        counters.envelopesReceived.add(Math.max(1, count));
+        decodeAndPublish(body, spans, allowRestricted, scope, client, count, report);
+        counters.envelopeOutcomes(report);
+        return report;
+    }
+
+    private void decodeAndPublish(final byte[] body, final BeaconBodySplitter spans, final boolean allowRestricted,
+        final TokenScope scope, final String client, final int count, final IngestReport report)
+    {
         if (count == 0)
         {
             counters.rejected(RejectReason.NO_ENVELOPE);
-            return report.refuse(422, RejectReason.NO_ENVELOPE, "the body holds no envelope");
+            report.refused = 1;
+            report.refuse(422, RejectReason.NO_ENVELOPE, "the body holds no envelope");
+            return;
         }
         decoder.allowRestricted(allowRestricted);
         if (!decodeAll(body, spans, report, scope, client, allowRestricted))
         {
-            return report;
+            return;
         }
         if (!admission.admit(report, count, queueFullMessage))
         {
-            return report;
+            report.notAccepted = count;
+            return;
         }
         publishAll(count, report);
         if (report.status != 202 && report.framesAccepted == 0 && report.duplicates == 0)
@@ -167,7 +181,6 @@ public final class EnvelopeIngestor
             release(count); // nothing to wait for
             report.queuePlaces = 0;
         }
-        return report;
     }
 
     /**
@@ -180,6 +193,14 @@ public final class EnvelopeIngestor
         final IngestReport report = new IngestReport();
         report.envelopes = 1;
         report.framesInRequest = messages.count();
+        counters.envelopesReceived.increment(); // a binary message counts as one envelope
+        ingestSbe(buffer, messages, report);
+        counters.envelopeOutcomes(report);
+        return report;
+    }
+
+    private void ingestSbe(final DirectBuffer buffer, final SbeMessageSplitter messages, final IngestReport report)
+    {
         int flagged = 0;
         if (tuningGate != null)
         {
@@ -193,16 +214,21 @@ public final class EnvelopeIngestor
             {
                 final int frame = tuningGate.refusedFrame();
                 counters.rejected(RejectReason.TUNING_LIMIT_EXCEEDED);
-                return report.refuse(RejectReason.TUNING_LIMIT_EXCEEDED.status(), RejectReason.TUNING_LIMIT_EXCEEDED,
+                report.refused = 1;
+                report.refuse(RejectReason.TUNING_LIMIT_EXCEEDED.status(), RejectReason.TUNING_LIMIT_EXCEEDED,
                     (frame >= 0 ? "message " + frame + " at byte " + messages.absoluteOffsets()[frame] + ": " : "") +
                     tuningGate.describe(writable, messages.absoluteOffsets(), 0));
+                return;
             }
             flagged = tuningGate.flagged();
         }
         if (!admission.admit(report, 1, BINARY_QUEUE_FULL_MESSAGE))
         {
-            return report;
+            report.notAccepted = 1;
+            return;
         }
+        // Refused for itself (the pipeline refused a frame, or a bug) rather than with its request (ring, journal).
+        boolean refusedItself = false;
         // The rest of the message in one claim when the ring has room for it (the common case: one claim, one
         // clock read); one frame at a time only when it has not, so that as many as fit are in and the answer
         // says where to resume.
@@ -229,6 +255,7 @@ public final class EnvelopeIngestor
                 // The splitter and the pipeline disagree (a bug or a slot smaller than the splitter allows): answer,
                 // count and give the queue place back rather than let the exception close the connection.
                 counters.rejected(RejectReason.PIPELINE_REFUSED);
+                refusedItself = true;
                 LOG.warn("validated binary frame refused by the pipeline: {}", ex.getMessage());
                 report.refuse(RejectReason.PIPELINE_REFUSED.status(), RejectReason.PIPELINE_REFUSED, "frame " + i +
                     " refused by the pipeline (" + ex.reason().metricName() + "): " + ex.getMessage() +
@@ -239,6 +266,7 @@ public final class EnvelopeIngestor
             {
                 // A bug (or a pipeline closed under us): still answered, counted and released, never a leaked place.
                 counters.rejected(RejectReason.INTERNAL_ERROR);
+                refusedItself = true;
                 LOG.error("publishing binary frame {} failed", i, ex);
                 report.refuse(RejectReason.INTERNAL_ERROR.status(), RejectReason.INTERNAL_ERROR,
                     "internal error; the gateway log has the details");
@@ -269,18 +297,28 @@ public final class EnvelopeIngestor
         if (report.status == 202)
         {
             report.accepted = 1;
-            counters.envelopesAccepted.increment();
             if (flagged > 0)
             {
                 counters.tuningFlaggedSamples.add(flagged);
             }
         }
-        else if (report.framesAccepted == 0)
+        else if (report.framesAccepted > 0)
         {
+            report.partial = 1;
+        }
+        else
+        {
+            if (refusedItself)
+            {
+                report.refused = 1;
+            }
+            else
+            {
+                report.notAccepted = 1;
+            }
             release(1);
             report.queuePlaces = 0;
         }
-        return report;
     }
 
     /**
@@ -467,6 +505,9 @@ public final class EnvelopeIngestor
             final String message = failures + " of " + spans.count() + " envelope(s) refused; nothing of this " +
                 "request was ingested" + (failures > MAX_DETAILS ? " (the first " + MAX_DETAILS + " are listed)" : "");
             report.refuse(worstStatus, worstReason, message);
+            // All or nothing: the valid envelopes are refused with the request, each counted once as such.
+            report.refused = failures;
+            report.notAccepted = spans.count() - failures;
             return false;
         }
         return true;
@@ -505,7 +546,6 @@ public final class EnvelopeIngestor
             {
                 case IdempotencyWindow.DUPLICATE:
                     report.duplicates++;
-                    counters.envelopesDuplicate.increment();
                     dependOn(report, claim);
                     continue;
                 case IdempotencyWindow.CONFLICT:
@@ -514,6 +554,8 @@ public final class EnvelopeIngestor
                         new UUID(eventMsb[i], eventLsb[i]) + " (envelope " + i + ") was already ingested with " +
                         "other content; nothing of it was ingested now: give a new envelope a new event_id");
                     overloadDetails(report, count, i, 0, frames);
+                    report.refused = 1;
+                    report.notAccepted = count - i - 1; // publishing stops here: the rest are not in either
                     return;
                 case IdempotencyWindow.IN_PROGRESS:
                     counters.rejected(RejectReason.IN_PROGRESS);
@@ -522,6 +564,7 @@ public final class EnvelopeIngestor
                         " (envelope " + i + ") is being ingested by another request right now; resend it (same " +
                         "event_id) after " + report.retryAfterS + " s to learn its outcome");
                     overloadDetails(report, count, i, 0, frames);
+                    report.notAccepted = count - i;
                     return;
                 default:
                     break;
@@ -541,6 +584,7 @@ public final class EnvelopeIngestor
                 report.refuse(500, RejectReason.INTERNAL_ERROR, "envelope " + i + " (from frame " + published +
                     ") refused by the pipeline: " + ex.getMessage());
                 overloadDetails(report, count, i, published, frames);
+                stoppedAt(report, count, i, published, true);
                 return;
             }
             finally
@@ -564,7 +608,7 @@ public final class EnvelopeIngestor
             }
             if (published < frames && refusal == TelemetryPipeline.JOURNAL_REFUSED)
             {
-                counters.envelopesPartial.increment();
+                stoppedAt(report, count, i, published, false);
                 admission.refuseForJournal(report, "envelope_status says which frames are in; resend the same " +
                     "envelopes (same event_id) once space returns and only the rest is ingested");
                 overloadDetails(report, count, i, published, frames);
@@ -573,7 +617,7 @@ public final class EnvelopeIngestor
             if (published < frames)
             {
                 counters.rejected(RejectReason.RING_FULL);
-                counters.envelopesPartial.increment();
+                stoppedAt(report, count, i, published, false);
                 report.retryAfterS = 1;
                 report.refuse(503, RejectReason.RING_FULL, "the pipeline ring is full: envelope_status says which " +
                     "frames are in; resend the same envelopes (same event_id) after " + report.retryAfterS +
@@ -582,12 +626,35 @@ public final class EnvelopeIngestor
                 return;
             }
             report.accepted++;
-            counters.envelopesAccepted.increment();
             if (envelopeFlagged[i] > 0)
             {
                 counters.tuningFlaggedSamples.add(envelopeFlagged[i]);
             }
         }
+    }
+
+    /**
+     * Publishing stopped at envelope {@code i} with {@code framesIn} of its frames in: it is partial when some are
+     * (as its {@code envelope_status} entry says, frames an earlier request published included), else refused for
+     * itself ({@code itself}: the pipeline refused it) or with its request (the ring or the journal had no room);
+     * the envelopes after it are not in either.
+     */
+    private static void stoppedAt(final IngestReport report, final int count, final int i, final int framesIn,
+        final boolean itself)
+    {
+        if (framesIn > 0)
+        {
+            report.partial = 1;
+        }
+        else if (itself)
+        {
+            report.refused = 1;
+        }
+        else
+        {
+            report.notAccepted++;
+        }
+        report.notAccepted += count - i - 1;
     }
 
     /**

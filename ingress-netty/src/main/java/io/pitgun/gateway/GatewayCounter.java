@@ -15,7 +15,7 @@ public enum GatewayCounter implements CounterDescriptor
     ENVELOPES_ACCEPTED(0, "gateway: envelopes accepted"),
     /** Retried envelopes acknowledged again without ingesting them. */
     ENVELOPES_DUPLICATE(1, "gateway: envelopes duplicate"),
-    /** Envelopes of which only some frames entered the ring. */
+    /** Envelopes of which some frames entered the ring and some did not (none in: {@link #ENVELOPES_NOT_ACCEPTED}). */
     ENVELOPES_PARTIAL(2, "gateway: envelopes partial"),
     /** Event ids the idempotency window restored from the journal at start. */
     IDEMPOTENCY_RESTORED(3, "gateway: idempotency ids restored"),
@@ -93,7 +93,15 @@ public enum GatewayCounter implements CounterDescriptor
     AUDIT_SUPPRESSED(38, "gateway: audit lines of refused requests without a token left out"),
     /** Messages the idempotency window read at start that carry no event id: record format 0, journaled by a build
      *  from before event ids were stored, so retries of their envelopes are ingested again. */
-    IDEMPOTENCY_UNIDENTIFIED(39, "gateway: idempotency messages read without event ids");
+    IDEMPOTENCY_UNIDENTIFIED(39, "gateway: idempotency messages read without event ids"),
+    /** Envelopes the ingest path read (a binary message, or a body or text message refused whole before its
+     *  envelopes could be told apart, counts as one): the sum of the outcomes accepted, duplicate, partial, refused
+     *  and not accepted. */
+    ENVELOPES_RECEIVED(40, "gateway: envelopes received"),
+    /** Envelopes refused for what they are (decoder, contract, token scope, tuning limit, event_id conflict). */
+    ENVELOPES_REFUSED(41, "gateway: envelopes refused"),
+    /** Envelopes of which nothing entered the ring, refused with their request and not for themselves. */
+    ENVELOPES_NOT_ACCEPTED(42, "gateway: envelopes not accepted");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -45,6 +45,10 @@ public final class GatewayCounters
     final SharedCounter envelopesAccepted;
     final SharedCounter envelopesDuplicate;
     final SharedCounter envelopesPartial;
+    /** Envelopes the ingest path read: the sum of the five outcomes ({@link #envelopeOutcomes}). */
+    final SharedCounter envelopesReceived;
+    final SharedCounter envelopesRefused;
+    final SharedCounter envelopesNotAccepted;
     /** Event ids the idempotency window restored from the journal at start. */
     final SharedCounter idempotencyRestored;
     /** Messages the idempotency window read at start without event ids (record format 0, an older build's). */
@@ -115,6 +119,9 @@ public final class GatewayCounters
         envelopesAccepted = new SharedCounter(byId[GatewayCounter.ENVELOPES_ACCEPTED.id()]);
         envelopesDuplicate = new SharedCounter(byId[GatewayCounter.ENVELOPES_DUPLICATE.id()]);
         envelopesPartial = new SharedCounter(byId[GatewayCounter.ENVELOPES_PARTIAL.id()]);
+        envelopesReceived = new SharedCounter(byId[GatewayCounter.ENVELOPES_RECEIVED.id()]);
+        envelopesRefused = new SharedCounter(byId[GatewayCounter.ENVELOPES_REFUSED.id()]);
+        envelopesNotAccepted = new SharedCounter(byId[GatewayCounter.ENVELOPES_NOT_ACCEPTED.id()]);
         idempotencyRestored = new SharedCounter(byId[GatewayCounter.IDEMPOTENCY_RESTORED.id()]);
         idempotencyUnidentified = new SharedCounter(byId[GatewayCounter.IDEMPOTENCY_UNIDENTIFIED.id()]);
         framesAccepted = new SharedCounter(byId[GatewayCounter.FRAMES_PUBLISHED.id()]);
@@ -175,6 +182,38 @@ public final class GatewayCounters
     {
         // Atomic add (full fence): every event loop refuses.
         rejections[reason.ordinal()].increment();
+    }
+
+    /**
+     * Counts what happened to the envelopes of one request or message, once it is decided: each of {@code report}'s
+     * outcomes that is not zero, one shared add each (per request, not per envelope: every event loop counts).
+     */
+    void envelopeOutcomes(final IngestReport report)
+    {
+        add(envelopesAccepted, report.accepted);
+        add(envelopesDuplicate, report.duplicates);
+        add(envelopesPartial, report.partial);
+        add(envelopesRefused, report.refused);
+        add(envelopesNotAccepted, report.notAccepted);
+    }
+
+    /**
+     * Counts a body or message the ingest path refused whole before its envelopes could be told apart (not JSON at
+     * its top level, none or too many, a text message of several, a binary message that does not validate): one
+     * envelope received, refused.
+     */
+    void envelopeRefusedWhole()
+    {
+        envelopesReceived.increment();
+        envelopesRefused.increment();
+    }
+
+    private static void add(final SharedCounter counter, final int n)
+    {
+        if (n > 0)
+        {
+            counter.add(n);
+        }
     }
 
     /** Counts a WebSocket connection that ended, by why. */

@@ -110,10 +110,26 @@ final class GatewayMetrics
             w.sample("pitgun_signature_refusals_total", SignatureRefusalCounts.count(refusal), "reason",
                 refusal.label());
         }
-        w.family("pitgun_gateway_envelopes_total", "counter", "Envelopes by outcome (binary messages count as one).");
-        w.sample("pitgun_gateway_envelopes_total", counters.envelopesAccepted.sum(), "outcome", "accepted");
-        w.sample("pitgun_gateway_envelopes_total", counters.envelopesDuplicate.sum(), "outcome", "duplicate");
-        w.sample("pitgun_gateway_envelopes_total", counters.envelopesPartial.sum(), "outcome", "partial");
+        // The outcomes read before what was received: a request counts what it received before its outcomes, so a
+        // scrape in between shows received >= the sum of outcomes, never less.
+        final long accepted = counters.envelopesAccepted.sum();
+        final long duplicate = counters.envelopesDuplicate.sum();
+        final long partial = counters.envelopesPartial.sum();
+        final long refused = counters.envelopesRefused.sum();
+        final long notAccepted = counters.envelopesNotAccepted.sum();
+        w.family("pitgun_gateway_envelopes_received_total", "counter", "Envelopes the ingest path read (a binary " +
+            "message, or a body or text message refused whole before its envelopes could be told apart, counts as " +
+            "one); each is counted once by outcome in pitgun_gateway_envelopes_total.");
+        w.sample("pitgun_gateway_envelopes_received_total", counters.envelopesReceived.sum());
+        w.family("pitgun_gateway_envelopes_total", "counter", "Envelopes by outcome (binary messages count as one): " +
+            "accepted (all frames in the ring), duplicate (acknowledged again), partial (some frames in), refused " +
+            "(for itself), not_accepted (nothing in, refused with its request); they add up to " +
+            "pitgun_gateway_envelopes_received_total.");
+        w.sample("pitgun_gateway_envelopes_total", accepted, "outcome", "accepted");
+        w.sample("pitgun_gateway_envelopes_total", duplicate, "outcome", "duplicate");
+        w.sample("pitgun_gateway_envelopes_total", partial, "outcome", "partial");
+        w.sample("pitgun_gateway_envelopes_total", refused, "outcome", "refused");
+        w.sample("pitgun_gateway_envelopes_total", notAccepted, "outcome", "not_accepted");
         counter(w, "pitgun_gateway_idempotency_restored_total", "Event ids the idempotency window restored from " +
             "the journal at start.", counters.idempotencyRestored);
         counter(w, "pitgun_gateway_idempotency_unidentified_messages_total", "Messages the idempotency window read " +

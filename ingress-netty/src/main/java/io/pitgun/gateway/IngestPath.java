@@ -189,6 +189,7 @@ final class IngestPath
             if (!sbeSplitter.split(binaryView, 0, length, allowRestricted))
             {
                 server.counters().rejected(sbeSplitter.reason());
+                server.counters().envelopeRefusedWhole();
                 return refusal(sbeSplitter.reason(), sbeSplitter.error(), 0);
             }
             if (scope != null)
@@ -198,6 +199,7 @@ final class IngestPath
                 {
                     final RejectReason reason = TokenScope.reason(outcome);
                     server.counters().rejected(reason);
+                    server.counters().envelopeRefusedWhole();
                     return refusal(reason, scope.describe(client, outcome, binaryView,
                         sbeSplitter.absoluteOffsets()[TokenScope.refusedFrame(outcome)], server.registry()), 0);
                 }
@@ -210,6 +212,7 @@ final class IngestPath
             // connection stays and the message is answered.
             LOG.error("binary message {} from {} failed", messageNumber, peer, ex);
             server.counters().rejected(RejectReason.INTERNAL_ERROR);
+            server.counters().envelopeRefusedWhole();
             return refusal(RejectReason.INTERNAL_ERROR, "internal error; the gateway log has the details", 0);
         }
     }

@@ -20,6 +20,14 @@ public final class IngestReport
     int envelopes;
     int accepted;
     int duplicates;
+    /** Envelopes (0 or 1: publishing stops at it) of which some frames are in the ring and some are not. */
+    int partial;
+    /** Envelopes refused for what they are (decoder, contract, token scope, tuning limit, event_id conflict), or a
+     *  body or message refused whole before its envelopes could be told apart (counted as one). */
+    int refused;
+    /** Envelopes of which nothing is in and that were not refused themselves: refused with their request (another
+     *  envelope refused, admission, publishing stopped before them); resending them unchanged may succeed. */
+    int notAccepted;
     int framesAccepted;
     int framesInRequest;
     /**

@@ -158,6 +158,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         if (!path.splitEnvelopes(content, true, allowRestricted))
         {
             server.counters().rejected(RejectReason.MALFORMED_JSON);
+            server.counters().envelopeRefusedWhole();
             final BeaconBodySplitter splitter = path.splitter();
             nack(ctx, endpoint, number, EventIdSniffer.find(path.body(), path.bodyOffset(), path.bodyLength()),
                 RejectReason.MALFORMED_JSON, splitter.error() + " (byte " + splitter.errorOffset() + ")", 0);
@@ -166,6 +167,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         if (path.splitter().count() != 1)
         {
             server.counters().rejected(RejectReason.NO_ENVELOPE);
+            server.counters().envelopeRefusedWhole();
             nack(ctx, endpoint, number, null, RejectReason.NO_ENVELOPE, "a text message holds exactly one " +
                 "envelope; this one holds " + path.splitter().count(), 0);
             return;
