@@ -10,7 +10,8 @@ import java.nio.ByteOrder;
  * over the bytes tracks string, escape and nesting state only, and records where each envelope starts and ends
  * in pre-sized arrays: nothing is allocated per envelope. Whether each span is a valid envelope is the decoder's
  * business; the splitter only refuses a body whose top-level structure is broken (unbalanced brackets, an
- * unterminated string, text after a closing {@code ]}).
+ * unterminated string, text after a closing {@code ]}, a top-level value that is not an object: {@code not json} is
+ * one broken body, not two envelopes).
  * <p>
  * The pass is the one scan of the body besides the decoder's, so inside an envelope it reads eight bytes at a time
  * (SWAR over {@code long} words, no branch per byte): a word's string bytes are the parity of the quotes before
@@ -38,6 +39,9 @@ public final class BeaconBodySplitter
     private int errorOffset;
     private String error;
     private boolean tooMany;
+    /** Where the envelope being scanned starts (absolute), or -1 between envelopes. */
+    private int envelopeStart = -1;
+    private int errorEnvelopeOffset = -1;
 
     /** @param maxEnvelopes most envelopes one body may hold. */
     public BeaconBodySplitter(final int maxEnvelopes)
@@ -57,6 +61,8 @@ public final class BeaconBodySplitter
         count = 0;
         error = null;
         errorOffset = 0;
+        errorEnvelopeOffset = -1;
+        envelopeStart = -1;
         tooMany = false;
         final int end = offset + length;
         int i = skipWhitespace(body, offset, end);
@@ -66,6 +72,14 @@ public final class BeaconBodySplitter
         }
         while (i < end)
         {
+            envelopeStart = i;
+            if (body[i] != '{')
+            {
+                // Not an envelope, nor an array of them: a word such as `not json` is not two envelopes to refuse
+                // one by one (400 counted twice), but a body broken at its top level, refused once.
+                return fail(offset, i, "expected an envelope (a JSON object, '{') or an array of envelopes at the " +
+                    "top level, found '" + (char)(body[i] & 0xFF) + "'");
+            }
             final int valueEnd = valueEnd(body, offset, i, end, 0);
             if (valueEnd < 0 || !add(offset, i, valueEnd))
             {
@@ -104,6 +118,7 @@ public final class BeaconBodySplitter
             {
                 return fail(base, end, "body ends inside the array of envelopes: expected an envelope and ']'");
             }
+            envelopeStart = i;
             final int valueEnd = valueEnd(body, base, i, end, 1);
             if (valueEnd < 0 || !add(base, i, valueEnd))
             {
@@ -270,6 +285,7 @@ public final class BeaconBodySplitter
         starts[count] = start;
         lengths[count] = end - start;
         count++;
+        envelopeStart = -1;
         return true;
     }
 
@@ -277,6 +293,7 @@ public final class BeaconBodySplitter
     {
         error = message;
         errorOffset = at - base;
+        errorEnvelopeOffset = envelopeStart < 0 ? -1 : envelopeStart - base;
         return false;
     }
 
@@ -324,6 +341,15 @@ public final class BeaconBodySplitter
     public int errorOffset()
     {
         return errorOffset;
+    }
+
+    /**
+     * Where the envelope the last failed split broke in starts, relative to the body's offset as
+     * {@link #errorOffset()} is, or -1 when it broke between envelopes. The envelope is envelope {@link #count()}.
+     */
+    public int errorEnvelopeOffset()
+    {
+        return errorEnvelopeOffset;
     }
 
     /** True when the last split failed only because the body holds too many envelopes (413, not 400). */

@@ -53,7 +53,7 @@ final class BeaconEndpoint
         if (!path.splitEnvelopes(exchange.request.content(), mediaType == JSON_MEDIA_TYPE,
             access.mayIngestRestricted()))
         {
-            refuseUnsplittable(exchange, endpoint, path.splitter());
+            refuseUnsplittable(exchange, endpoint, path);
             return;
         }
         final IngestReport report = path.ingestEnvelopes(access.mayIngestRestricted(), access.scope(),
@@ -62,20 +62,28 @@ final class BeaconEndpoint
             send(exchange, endpoint, peer, answer, journalIndex));
     }
 
+    /**
+     * A body whose envelopes cannot be told apart (broken at its top level, or too many): refused once, as one
+     * envelope, whatever it holds, with the {@code errors[]} entry a decode error has (where it broke, the envelope's
+     * index and {@code event_id} when readable); {@code byte_offset} stays at the top level as before.
+     */
     private void refuseUnsplittable(final HttpExchange exchange, final GatewayCounters.Endpoint endpoint,
-        final BeaconBodySplitter splitter)
+        final IngestPath path)
     {
+        final BeaconBodySplitter splitter = path.splitter();
         final RejectReason reason = splitter.tooMany() ? RejectReason.TOO_MANY_ENVELOPES : RejectReason.MALFORMED_JSON;
         server.counters().rejected(reason);
         server.counters().envelopeRefusedWhole();
-        final StringBuilder out = new StringBuilder(160).append('{');
+        final StringBuilder out = new StringBuilder(320).append('{');
         JsonText.key(out, "status");
         JsonText.quote(out, "rejected").append(',');
         JsonText.key(out, "reason");
         JsonText.quote(out, reason.label()).append(',');
         JsonText.key(out, "message");
         JsonText.quote(out, splitter.error()).append(',');
-        JsonText.key(out, "byte_offset").append(splitter.errorOffset()).append('}');
+        JsonText.key(out, "byte_offset").append(splitter.errorOffset()).append(',');
+        JsonText.key(out, "errors").append('[').append(DecodeProblemEncoder.encodeUnsplittable(splitter, reason,
+            path.body(), path.bodyOffset(), path.bodyLength())).append("]}");
         exchange.send(endpoint, reason.status(), HttpExchange.JSON, out.toString().getBytes(StandardCharsets.UTF_8),
             reason, 0, 0, 0);
     }

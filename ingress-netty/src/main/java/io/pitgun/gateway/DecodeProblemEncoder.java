@@ -36,6 +36,30 @@ final class DecodeProblemEncoder
     }
 
     /**
+     * The entry of a body (or text message) {@code splitter} could not split, as a decode error's: the
+     * {@code index} of the envelope it broke in or before ({@link BeaconBodySplitter#count()}: those before it
+     * split), its {@code event_id} when that can be read, {@code code} {@code MALFORMED_JSON} (or
+     * {@code TOO_MANY_ENVELOPES}), {@code pointer} "" (the top level), {@code byte_offset} in the body,
+     * {@code envelope_byte_offset} in the envelope it broke in (0 between envelopes), {@code message}.
+     *
+     * @param offset where the body starts in {@code body}; {@code length} its length.
+     */
+    static String encodeUnsplittable(final BeaconBodySplitter splitter, final RejectReason reason, final byte[] body,
+        final int offset, final int length)
+    {
+        final int envelope = splitter.errorEnvelopeOffset();
+        final String eventId = envelope < 0 ? null :
+            EventIdSniffer.find(body, offset + envelope, length - envelope);
+        final StringBuilder out = head(splitter.count(), eventId, reason.name(), reason.status(), "");
+        JsonText.key(out, "byte_offset").append(splitter.errorOffset()).append(',');
+        JsonText.key(out, "envelope_byte_offset").append(envelope < 0 ? 0 : splitter.errorOffset() - envelope)
+            .append(',');
+        JsonText.key(out, "message");
+        JsonText.quote(out, splitter.error());
+        return out.append('}').toString();
+    }
+
+    /**
      * The entry of an envelope refused by a limit after it decoded (a tuning limit): {@code index},
      * {@code event_id}, {@code code}, {@code status}, {@code pointer}, {@code frame} as for a decode error, then
      * {@code limit}, {@code channel} (when the limit bounds one), {@code value}, {@code bound}, {@code message}.

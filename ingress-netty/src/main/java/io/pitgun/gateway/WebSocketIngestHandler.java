@@ -157,15 +157,23 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     {
         if (!path.splitEnvelopes(content, true, allowRestricted))
         {
-            server.counters().rejected(RejectReason.MALFORMED_JSON);
-            server.counters().envelopeRefusedWhole();
+            // Answered as POST /beacon answers the same bytes: 400 (413 for too many), the same errors[] entry.
             final BeaconBodySplitter splitter = path.splitter();
-            nack(ctx, endpoint, number, EventIdSniffer.find(path.body(), path.bodyOffset(), path.bodyLength()),
-                RejectReason.MALFORMED_JSON, splitter.error() + " (byte " + splitter.errorOffset() + ")", 0);
+            final RejectReason reason = splitter.tooMany() ? RejectReason.TOO_MANY_ENVELOPES :
+                RejectReason.MALFORMED_JSON;
+            server.counters().rejected(reason);
+            server.counters().envelopeRefusedWhole();
+            final IngestReport report = IngestPath.refusal(reason, splitter.error() + " (byte " +
+                splitter.errorOffset() + ")", 0);
+            report.details.add(DecodeProblemEncoder.encodeUnsplittable(splitter, reason, path.body(),
+                path.bodyOffset(), path.bodyLength()));
+            answerRefusal(ctx, endpoint, number, EventIdSniffer.find(path.body(), path.bodyOffset(),
+                path.bodyLength()), report);
             return;
         }
         if (path.splitter().count() != 1)
         {
+            // Envelopes a beacon would take one by one (NDJSON, an array): a text message is one envelope.
             server.counters().rejected(RejectReason.NO_ENVELOPE);
             server.counters().envelopeRefusedWhole();
             nack(ctx, endpoint, number, null, RejectReason.NO_ENVELOPE, "a text message holds exactly one " +
@@ -225,7 +233,12 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private void nack(final ChannelHandlerContext ctx, final GatewayCounters.Endpoint endpoint, final long number,
         final String eventId, final RejectReason reason, final String message, final int retryAfterS)
     {
-        final IngestReport report = IngestPath.refusal(reason, message, retryAfterS);
+        answerRefusal(ctx, endpoint, number, eventId, IngestPath.refusal(reason, message, retryAfterS));
+    }
+
+    private void answerRefusal(final ChannelHandlerContext ctx, final GatewayCounters.Endpoint endpoint,
+        final long number, final String eventId, final IngestReport report)
+    {
         server.counters().response(endpoint, report.status());
         ctx.writeAndFlush(new TextWebSocketFrame(report.toWebSocketJson(eventId, number, ackMode, -1)));
     }

@@ -49,6 +49,30 @@ class BeaconBodySplitterTest
         assertTrue(splitter.error().contains("inside a string"), splitter.error());
     }
 
+    /**
+     * A top-level value that is not an object is a body broken at its top level, refused once: {@code not json} was
+     * split into two "envelopes", each refused and counted, while the same text as a WebSocket message was said to
+     * hold two envelopes (found by a black-box tester).
+     */
+    @Test
+    void shouldRefuseATopLevelValueThatIsNotAnObject()
+    {
+        for (final String body : new String[] {"not json", "42", "{\"a\":1}\n\"x\""})
+        {
+            final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            assertFalse(splitter.split(bytes, 0, bytes.length), body);
+            assertTrue(splitter.error().startsWith("expected an envelope"), splitter.error());
+        }
+        final byte[] second = "{\"a\":1}\n\"x\"".getBytes(StandardCharsets.UTF_8);
+        splitter.split(second, 0, second.length);
+        assertEquals(8, splitter.errorOffset());
+        assertEquals(1, splitter.count(), "the envelope it broke at");
+        final byte[] inside = "{\"a\":1} {\"b\":[".getBytes(StandardCharsets.UTF_8);
+        assertFalse(splitter.split(inside, 0, inside.length));
+        assertEquals(8, splitter.errorEnvelopeOffset());
+        assertEquals(3, split("[1, \"x\", {}]").length, "an array's elements are each refused as an envelope");
+    }
+
     @Test
     void shouldReportTooManyEnvelopes()
     {
@@ -84,7 +108,7 @@ class BeaconBodySplitterTest
                 final StringBuilder text = new StringBuilder();
                 while (text.length() < 30)
                 {
-                    value(text, random, 0);
+                    value(text, random, 0, !array); // NDJSON's top-level values are objects
                     text.append(array ? "," : "\n");
                 }
                 final byte[] bytes = ((array ? "[" : "") + text.substring(0, text.length() - 1) + (array ? "]" : ""))
@@ -97,6 +121,7 @@ class BeaconBodySplitterTest
             assertEquals(plain.split(body, offset, length), split, what);
             assertEquals(plain.error(), fast.error(), what);
             assertEquals(plain.errorOffset(), fast.errorOffset(), what);
+            assertEquals(plain.errorEnvelopeOffset(), fast.errorEnvelopeOffset(), what);
             assertEquals(plain.tooMany(), fast.tooMany(), what);
             if (split)
             {
@@ -114,7 +139,13 @@ class BeaconBodySplitterTest
 
     private static void value(final StringBuilder out, final SplittableRandom random, final int depth)
     {
-        final int kind = depth > 3 ? 2 + random.nextInt(2) : random.nextInt(4);
+        value(out, random, depth, false);
+    }
+
+    private static void value(final StringBuilder out, final SplittableRandom random, final int depth,
+        final boolean object)
+    {
+        final int kind = object ? 0 : depth > 3 ? 2 + random.nextInt(2) : random.nextInt(4);
         switch (kind)
         {
             case 0, 1 ->

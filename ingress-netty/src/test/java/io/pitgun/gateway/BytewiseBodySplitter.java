@@ -12,6 +12,9 @@ final class BytewiseBodySplitter
     private int errorOffset;
     private String error;
     private boolean tooMany;
+    /** Where the envelope being scanned starts (absolute), or -1 between envelopes. */
+    private int envelopeStart = -1;
+    private int errorEnvelopeOffset = -1;
 
     /** @param maxEnvelopes most envelopes one body may hold. */
     BytewiseBodySplitter(final int maxEnvelopes)
@@ -31,6 +34,8 @@ final class BytewiseBodySplitter
         count = 0;
         error = null;
         errorOffset = 0;
+        errorEnvelopeOffset = -1;
+        envelopeStart = -1;
         tooMany = false;
         final int end = offset + length;
         int i = skipWhitespace(body, offset, end);
@@ -40,6 +45,14 @@ final class BytewiseBodySplitter
         }
         while (i < end)
         {
+            envelopeStart = i;
+            if (body[i] != '{')
+            {
+                // Not an envelope, nor an array of them: a word such as `not json` is not two envelopes to refuse
+                // one by one (400 counted twice), but a body broken at its top level, refused once.
+                return fail(offset, i, "expected an envelope (a JSON object, '{') or an array of envelopes at the " +
+                    "top level, found '" + (char)(body[i] & 0xFF) + "'");
+            }
             final int valueEnd = valueEnd(body, offset, i, end, 0);
             if (valueEnd < 0 || !add(offset, i, valueEnd))
             {
@@ -63,6 +76,7 @@ final class BytewiseBodySplitter
             {
                 return fail(base, end, "body ends inside the array of envelopes: expected an envelope and ']'");
             }
+            envelopeStart = i;
             final int valueEnd = valueEnd(body, base, i, end, 1);
             if (valueEnd < 0 || !add(base, i, valueEnd))
             {
@@ -181,6 +195,7 @@ final class BytewiseBodySplitter
         starts[count] = start;
         lengths[count] = end - start;
         count++;
+        envelopeStart = -1;
         return true;
     }
 
@@ -188,6 +203,7 @@ final class BytewiseBodySplitter
     {
         error = message;
         errorOffset = at - base;
+        errorEnvelopeOffset = envelopeStart < 0 ? -1 : envelopeStart - base;
         return false;
     }
 
@@ -234,6 +250,15 @@ final class BytewiseBodySplitter
     public int errorOffset()
     {
         return errorOffset;
+    }
+
+    /**
+     * Where the envelope the last failed split broke in starts, relative to the body's offset as
+     * {@link #errorOffset()} is, or -1 when it broke between envelopes. The envelope is envelope {@link #count()}.
+     */
+    public int errorEnvelopeOffset()
+    {
+        return errorEnvelopeOffset;
     }
 
     /** True when the last split failed only because the body holds too many envelopes (413, not 400). */
