@@ -289,6 +289,9 @@ public final class GatewayServer implements AutoCloseable
                 bossGroup.scheduleWithFixedDelay(access.tokens()::poll, TokenStore.POLL_MS, TokenStore.POLL_MS,
                     TimeUnit.MILLISECONDS);
             }
+            // A suppressed count is written once its reason's window has passed, even if no warning of it follows.
+            bossGroup.scheduleAtFixedRate(overloadLog::flushSuppressed, OverloadLog.FLUSH_PERIOD_MS,
+                OverloadLog.FLUSH_PERIOD_MS, TimeUnit.MILLISECONDS);
             bossGroup.scheduleAtFixedRate(new OutboundMemoryGuard(channels, directMemoryFit.outboundTotalLimitBytes(),
                 counters, overloadLog), OutboundMemoryGuard.PERIOD_MS, OutboundMemoryGuard.PERIOD_MS,
                 TimeUnit.MILLISECONDS);

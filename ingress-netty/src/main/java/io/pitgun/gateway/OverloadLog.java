@@ -3,25 +3,42 @@ package io.pitgun.gateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Overload warnings at a bounded rate: at most one line per {@value #INTERVAL_S} s, saying how many were
- * suppressed since the last. Overload is counted exactly in the metrics; the log only has to say it happens.
+ * Overload warnings at a bounded rate: per reason, at most one line per {@value #INTERVAL_S} s, saying how many of
+ * that reason were suppressed since its last. Overload is counted exactly in the metrics; the log only has to say it
+ * happens, and what. Each reason has its own window, so a flood of one (clients closing mid-request, ~100/s, cost
+ * nothing) does not hide another (507 journal_full): with one window for all, a black-box tester saw 20 journal_full
+ * answers counted and not one logged, and their count folded into the flood's as "similar". A reason's suppressed
+ * count is written once its window has passed even when no warning of it follows ({@link #flushSuppressed}, run
+ * every {@value #FLUSH_PERIOD_MS} ms on the gateway's accept thread): before, the last burst's count was never
+ * written. The reasons are an enum, so the state is two fixed arrays; a warning costs what it did (a clock read,
+ * a CAS or an increment), and the flush is a scan of those arrays once a second, off the event loops.
  */
 final class OverloadLog
 {
     static final long INTERVAL_S = 10;
+    /** How often {@link #flushSuppressed} should run. */
+    static final long FLUSH_PERIOD_MS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(OverloadLog.class);
     private static final long INTERVAL_NS = INTERVAL_S * 1_000_000_000L;
+    private static final long NEVER = Long.MIN_VALUE;
+    private static final RejectReason[] REASONS = RejectReason.values();
 
-    private final AtomicLong nextNs = new AtomicLong(Long.MIN_VALUE);
+    /** Per reason (by ordinal): when its next line may be written ({@link #NEVER}: no line yet). */
+    private final AtomicLongArray nextNs = new AtomicLongArray(REASONS.length);
+    /** Per reason: warnings not written since its last line. */
+    private final AtomicLongArray suppressed = new AtomicLongArray(REASONS.length);
     private final GatewayCounters counters;
-    private final AtomicLong suppressed = new AtomicLong();
 
     OverloadLog(final GatewayCounters counters)
     {
         this.counters = counters;
+        for (int i = 0; i < REASONS.length; i++)
+        {
+            nextNs.set(i, NEVER);
+        }
     }
 
     /**
@@ -51,19 +68,58 @@ final class OverloadLog
             t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("direct buffer memory");
     }
 
+    /**
+     * Logs {@code detail} for {@code reason} if the reason's window allows a line now (with the count of its
+     * warnings suppressed since its last line), else counts it as suppressed. Thread-safe, lock-free.
+     */
     void warn(final RejectReason reason, final String detail)
     {
+        final int r = reason.ordinal();
         final long now = System.nanoTime();
-        final long next = nextNs.get();
-        if ((next == Long.MIN_VALUE || now - next >= 0) && nextNs.compareAndSet(next, now + INTERVAL_NS))
+        if (takeWindow(r, now))
         {
-            LOG.warn("overload ({}): {} [{} similar warnings suppressed in the last {} s]", reason.label(), detail,
-                suppressed.getAndSet(0), INTERVAL_S);
+            LOG.warn("overload ({}): {} [{} more {} warnings suppressed in the last {} s]", reason.label(), detail,
+                suppressed.getAndSet(r, 0), reason.label(), INTERVAL_S);
         }
         else
         {
-            suppressed.incrementAndGet();
+            suppressed.incrementAndGet(r);
             counters.overloadWarningsSuppressed.increment();
         }
+    }
+
+    /**
+     * Writes, for each reason whose window has passed with warnings suppressed in it, how many, though no warning of
+     * it came to write them with; that line takes the reason's window as a warning's would, so the rate stays one
+     * line per reason per {@value #INTERVAL_S} s. Run periodically off the event loops.
+     */
+    void flushSuppressed()
+    {
+        final long now = System.nanoTime();
+        for (int r = 0; r < REASONS.length; r++)
+        {
+            if (suppressed.get(r) == 0)
+            {
+                continue;
+            }
+            final long next = nextNs.get(r);
+            if (takeWindow(r, now))
+            {
+                final long count = suppressed.getAndSet(r, 0);
+                if (count > 0)
+                {
+                    LOG.warn("overload ({}): {} more {} warnings suppressed in the last {} s, none since",
+                        REASONS[r].label(), count, REASONS[r].label(),
+                        next == NEVER ? INTERVAL_S : (now - next + INTERVAL_NS) / 1_000_000_000L);
+                }
+            }
+        }
+    }
+
+    /** Whether reason {@code r} may have a line at {@code now}: its window has passed, and this caller took the next. */
+    private boolean takeWindow(final int r, final long now)
+    {
+        final long next = nextNs.get(r);
+        return (next == NEVER || now - next >= 0) && nextNs.compareAndSet(r, next, now + INTERVAL_NS);
     }
 }
