@@ -163,8 +163,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                 RejectReason.MALFORMED_JSON;
             server.counters().rejected(reason);
             server.counters().envelopeRefusedWhole();
-            final IngestReport report = IngestPath.refusal(reason, splitter.error() + " (byte " +
-                splitter.errorOffset() + ")", 0);
+            // The beacon's message too: where it broke is in errors[] (byte_offset), as in the beacon's answer.
+            final IngestReport report = IngestPath.refusal(reason, splitter.error(), 0);
             report.details.add(DecodeProblemEncoder.encodeUnsplittable(splitter, reason, path.body(),
                 path.bodyOffset(), path.bodyLength()));
             answerRefusal(ctx, endpoint, number, EventIdSniffer.find(path.body(), path.bodyOffset(),

@@ -71,6 +71,7 @@ class GatewayMalformedBodyIntegrationTest
 
                 assertEquals(400, nack.get("http_status").asInt(), body.getKey() + " as a text message: " + nack);
                 assertEquals("malformed_json", nack.get("reason").asText(), nack.toString());
+                assertEquals(http.get("message"), nack.get("message"), nack.toString());
                 assertEquals(String.valueOf(error), String.valueOf(nack.path("errors").path(0)),
                     "the same errors[] entry: " + nack);
                 assertEquals(refusals, gateway.metric("pitgun_gateway_rejections_total{reason=\"malformed_json\"}"),
