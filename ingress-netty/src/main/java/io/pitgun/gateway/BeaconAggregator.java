@@ -1,20 +1,39 @@
 package io.pitgun.gateway;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * Collects a request body up to {@code MAX_BODY_BYTES}; a larger one (by {@code Content-Length} up front, or while
- * it streams in) is answered 413 with a JSON body and the connection closed, instead of Netty's empty answer. An
- * {@code Expect} other than {@code 100-continue} is answered 417 and the connection closed: the request it announced
- * never reaches the handler, so nothing would tell the slow-request guard that it ended (a 408 would follow).
+ * Collects a request body up to {@code MAX_BODY_BYTES}; a larger one (by {@code Content-Length} up front, with or
+ * without {@code Expect: 100-continue}, or while it streams in) is answered 413 with a JSON body and the connection
+ * closed, instead of Netty's empty answer. An {@code Expect} other than {@code 100-continue} is answered 417
+ * {@code expectation_failed} with a JSON body, counted, and the connection closed: the request it announced never
+ * reaches the handler, so nothing would tell the slow-request guard that it ended (a 408 would follow). It also
+ * knows the head of the request whose body is under way, so that a refusal in the middle of a body names it.
  */
 final class BeaconAggregator extends HttpObjectAggregator
 {
+    /**
+     * What {@link #newContinueResponse} gives the aggregator for an expectation the gateway has already answered
+     * itself: the aggregator writes it (an empty buffer passes the HTTP encoder as it is, nothing on the wire), closes
+     * the connection after it and drops the content that follows ({@link #closeAfterContinueResponse}).
+     */
+    private static final Object ANSWERED = Unpooled.EMPTY_BUFFER;
+
     private final GatewayHttpHandler handler;
+    private ChannelHandlerContext context;
+    /** The head of the request whose body is being collected; null between requests. */
+    private HttpRequest underWay;
 
     BeaconAggregator(final int maxBodyBytes, final GatewayHttpHandler handler)
     {
@@ -23,15 +42,30 @@ final class BeaconAggregator extends HttpObjectAggregator
     }
 
     @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) throws Exception
+    {
+        context = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    /** The head of the request whose body is arriving now, or null (none, or its head is not complete yet). */
+    HttpRequest requestUnderWay()
+    {
+        return underWay;
+    }
+
+    @Override
     protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
     {
+        underWay = null;
         handler.onBodyTooLarge(ctx, oversized, maxContentLength());
     }
 
     /**
-     * Netty's answer to an {@code Expect} header (100, or 417 for another expectation), after one look for the
-     * header: almost no request has one, and Netty's own check looks it up twice (unsupported, then
-     * {@code 100-continue}), a case-insensitive header search each, per request on the event loop.
+     * Netty's answer to an {@code Expect} header (100), after one look for the header: almost no request has one,
+     * and Netty's own check looks it up twice (unsupported, then {@code 100-continue}), a case-insensitive header
+     * search each, per request on the event loop. Its refusals (417, and 413 for a {@code Content-Length} over the
+     * limit) were empty bodies counted nowhere: the gateway answers those itself.
      */
     @Override
     protected Object newContinueResponse(final HttpMessage start, final int maxContentLength,
@@ -41,6 +75,67 @@ final class BeaconAggregator extends HttpObjectAggregator
         {
             return null;
         }
+        if (unsupportedExpectation(start))
+        {
+            handler.onExpectationFailed(context, start);
+            return ANSWERED;
+        }
+        if (contentLengthOver(start, maxContentLength))
+        {
+            // No 100: the aggregator's own length check then refuses it as every body over the limit is refused
+            // (handleOversizedMessage).
+            return null;
+        }
         return super.newContinueResponse(start, maxContentLength, pipeline);
+    }
+
+    @Override
+    protected boolean closeAfterContinueResponse(final Object msg)
+    {
+        return msg == ANSWERED || super.closeAfterContinueResponse(msg);
+    }
+
+    @Override
+    protected boolean ignoreContentAfterContinueResponse(final Object msg)
+    {
+        return msg == ANSWERED || super.ignoreContentAfterContinueResponse(msg);
+    }
+
+    @Override
+    protected FullHttpMessage beginAggregation(final HttpMessage start, final ByteBuf content) throws Exception
+    {
+        underWay = start instanceof HttpRequest ? (HttpRequest)start : null;
+        return super.beginAggregation(start, content);
+    }
+
+    @Override
+    protected void finishAggregation(final FullHttpMessage aggregated) throws Exception
+    {
+        underWay = null;
+        super.finishAggregation(aggregated);
+    }
+
+    /** Netty's (package-private) test: an HTTP/1.1 request whose {@code Expect} is not {@code 100-continue}. */
+    private static boolean unsupportedExpectation(final HttpMessage start)
+    {
+        if (!(start instanceof HttpRequest) || start.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0)
+        {
+            return false;
+        }
+        final String expect = start.headers().get(HttpHeaderNames.EXPECT);
+        return expect != null && !HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(expect);
+    }
+
+    /** Whether {@code start}'s {@code Content-Length} is over {@code max} (as the aggregator's own check reads it). */
+    private static boolean contentLengthOver(final HttpMessage start, final int max)
+    {
+        try
+        {
+            return HttpUtil.getContentLength(start, -1L) > max;
+        }
+        catch (final NumberFormatException ex)
+        {
+            return false; // not a length: the decoder's business
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.AttributeKey;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     /** Where an already encoded answer is written: past the HTTP encoder, into the rest of the pipeline. */
     private ChannelHandlerContext encoderContext;
     private SlowRequestGuard guard;
+    /** The body aggregator: it knows the request whose body is under way, for a refusal in its middle. */
+    private BeaconAggregator aggregator;
     private String peer = "?";
     private String peerAddress = "?";
     private ConnectionAccess access;
@@ -74,6 +77,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         // Found once, not per request (a scan of the pipeline by class); the upgrade that removes the guard
         // replaces this handler too.
         guard = ctx.pipeline().get(SlowRequestGuard.class);
+        aggregator = ctx.pipeline().get(BeaconAggregator.class);
     }
 
     @Override
@@ -304,13 +308,28 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         routes.failures().onBodyTooLarge(ctx, peer, oversized, limit);
     }
 
+    /**
+     * Called by the {@link BeaconAggregator} for an {@code Expect} other than {@code 100-continue} in {@code head}:
+     * 417, and the connection closes.
+     */
+    void onExpectationFailed(final ChannelHandlerContext ctx, final HttpMessage head)
+    {
+        routes.failures().onExpectationFailed(ctx, peer, head);
+    }
+
     /** Called on the event loop by the {@link SlowRequestGuard}: 408, and the connection closes. */
     void onReadTimeout()
     {
         if (context != null)
         {
-            routes.failures().onReadTimeout(context, peer);
+            routes.failures().onReadTimeout(context, peer, requestUnderWay());
         }
+    }
+
+    /** The head of the request whose body is arriving, or null. */
+    private HttpRequest requestUnderWay()
+    {
+        return aggregator == null ? null : aggregator.requestUnderWay();
     }
 
     /** Called on the event loop by the {@link SlowRequestGuard} for a connection that sent nothing: it closes. */
@@ -334,11 +353,12 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             if (meter.refusedAlone())
             {
-                routes.failures().onBodyOverBudget(ctx, peer); // it can never fit: too large, not retry later
+                // it can never fit: too large, not retry later
+                routes.failures().onBodyOverBudget(ctx, peer, requestUnderWay());
             }
             else
             {
-                routes.failures().onPartialMessageBudget(ctx, peer);
+                routes.failures().onPartialMessageBudget(ctx, peer, requestUnderWay());
             }
             return;
         }

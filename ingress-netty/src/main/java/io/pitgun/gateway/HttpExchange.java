@@ -121,6 +121,20 @@ final class HttpExchange
     }
 
     /**
+     * Refuses a WebSocket handshake of a version the gateway does not speak: 426 with
+     * {@code Sec-WebSocket-Version: supported} (RFC 6455, section 4.4) and the JSON refusal, counted as
+     * {@link RejectReason#UNSUPPORTED_WEBSOCKET_VERSION}, and closes the connection: its client waits for the switch.
+     */
+    void upgradeRequired(final GatewayCounters.Endpoint endpoint, final String supported, final String message)
+    {
+        final RejectReason reason = RejectReason.UNSUPPORTED_WEBSOCKET_VERSION;
+        server.counters().rejected(reason);
+        final FullHttpResponse response = response(reason.status(), JSON, errorBody(reason, message));
+        response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, supported);
+        write(endpoint, response, reason, 0, 0, true);
+    }
+
+    /**
      * A 404 under a browser page ({@code /live/}, {@code /solver/}): the JSON refusal with the page's headers
      * ({@link PageHeaders}), and a fixed {@code message}: the path asked for is not echoed into the body.
      */

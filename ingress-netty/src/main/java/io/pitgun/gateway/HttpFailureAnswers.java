@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -60,9 +61,8 @@ final class HttpFailureAnswers
         final int limit)
     {
         final HttpRequest head = oversized instanceof HttpRequest ? (HttpRequest)oversized : null;
-        final String path = head != null ? new QueryStringDecoder(head.uri()).path() : "?";
-        new HttpExchange(server, peer, ctx, head, path).error(path.equals("/beacon") ?
-            GatewayCounters.Endpoint.BEACON : GatewayCounters.Endpoint.OTHER, 413, RejectReason.BODY_TOO_LARGE,
+        final String path = pathOf(head);
+        new HttpExchange(server, peer, ctx, head, path).error(endpointOf(path), 413, RejectReason.BODY_TOO_LARGE,
             limit < config.maxBodyBytes() ? overBudget(limit) : "request body exceeds " + limit + " bytes (" +
                 GatewaySetting.MAX_BODY_BYTES.envName() + "); nothing was ingested: split it into smaller requests",
             true);
@@ -73,10 +73,24 @@ final class HttpFailureAnswers
      * without {@code Content-Length} that streams past it): 413, already counted by the meter as
      * {@code body_too_large}.
      */
-    void onBodyOverBudget(final ChannelHandlerContext ctx, final String peer)
+    void onBodyOverBudget(final ChannelHandlerContext ctx, final String peer, final HttpRequest head)
     {
-        new HttpExchange(server, peer, ctx, null, "?").refuseAndClose(GatewayCounters.Endpoint.OTHER, 413,
+        final String path = pathOf(head);
+        new HttpExchange(server, peer, ctx, head, path).refuseAndClose(endpointOf(path), 413,
             RejectReason.BODY_TOO_LARGE, overBudget(server.largestBodyBytes()), 0);
+    }
+
+    /**
+     * An {@code Expect} other than {@code 100-continue} ({@link BeaconAggregator}): 417 {@code expectation_failed}
+     * with the JSON refusal, and the connection closed, before the body it announced is waited for.
+     */
+    void onExpectationFailed(final ChannelHandlerContext ctx, final String peer, final HttpMessage start)
+    {
+        final HttpRequest head = start instanceof HttpRequest ? (HttpRequest)start : null;
+        final String path = pathOf(head);
+        new HttpExchange(server, peer, ctx, head, path).error(endpointOf(path), 417, RejectReason.EXPECTATION_FAILED,
+            "Expect: " + start.headers().get(HttpHeaderNames.EXPECT) + " is not an expectation the gateway meets; " +
+                "only 100-continue is (or send the request without Expect)", true);
     }
 
     private String overBudget(final int largestBody)
@@ -100,10 +114,14 @@ final class HttpFailureAnswers
         ctx.close();
     }
 
-    /** A request that did not arrive completely within the read timeout ({@link SlowRequestGuard}): 408. */
-    void onReadTimeout(final ChannelHandlerContext ctx, final String peer)
+    /**
+     * A request that did not arrive completely within the read timeout ({@link SlowRequestGuard}): 408, under its
+     * endpoint when its head had arrived ({@code head}, else null).
+     */
+    void onReadTimeout(final ChannelHandlerContext ctx, final String peer, final HttpRequest head)
     {
-        new HttpExchange(server, peer, ctx, null, "?").error(GatewayCounters.Endpoint.OTHER, 408,
+        final String path = pathOf(head);
+        new HttpExchange(server, peer, ctx, head, path).error(endpointOf(path), 408,
             RejectReason.REQUEST_TIMEOUT, "the request did not arrive completely within " + config.readTimeoutS() +
                 " s (" + GatewaySetting.READ_TIMEOUT_S.envName() + ")", true);
     }
@@ -120,11 +138,30 @@ final class HttpFailureAnswers
             " closed the connection in the middle of a request; nothing of it was ingested");
     }
 
-    /** Unfinished requests of all connections over their byte budget ({@link PartialMessageMeter}): 503. */
-    void onPartialMessageBudget(final ChannelHandlerContext ctx, final String peer)
+    /**
+     * Unfinished requests of all connections over their byte budget ({@link PartialMessageMeter}): 503, counted
+     * under the request's endpoint when its head had arrived ({@code head}, else null), and logged at the overload
+     * log's rate, as every overload 503 is (it was not, and was counted under {@code other}).
+     */
+    void onPartialMessageBudget(final ChannelHandlerContext ctx, final String peer, final HttpRequest head)
     {
-        new HttpExchange(server, peer, ctx, null, "?").refuseAndClose(GatewayCounters.Endpoint.OTHER, 503,
+        final String path = pathOf(head);
+        server.overloadLog().warn(RejectReason.PARTIAL_MESSAGE_BUDGET, "refused HTTP client " + peer + " (" +
+            (head == null ? "a request whose head had not arrived" : head.method() + " " + path) + ") and closed it");
+        new HttpExchange(server, peer, ctx, head, path).refuseAndClose(endpointOf(path), 503,
             RejectReason.PARTIAL_MESSAGE_BUDGET, "the gateway holds too many unfinished requests (" +
                 GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES.envName() + "); retry after 1 s", 1);
+    }
+
+    /** The path of {@code head}'s request, or {@code ?} without one. */
+    private static String pathOf(final HttpRequest head)
+    {
+        return head == null ? "?" : new QueryStringDecoder(head.uri()).path();
+    }
+
+    /** The endpoint a refusal below the endpoints is counted under: {@code POST /beacon} or any other. */
+    private static GatewayCounters.Endpoint endpointOf(final String path)
+    {
+        return path.equals("/beacon") ? GatewayCounters.Endpoint.BEACON : GatewayCounters.Endpoint.OTHER;
     }
 }

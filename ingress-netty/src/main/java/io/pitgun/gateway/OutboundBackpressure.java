@@ -5,6 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
@@ -100,6 +101,17 @@ final class OutboundBackpressure extends ChannelDuplexHandler
     }
 
     @Override
+    public void close(final ChannelHandlerContext ctx, final ChannelPromise promise) throws Exception
+    {
+        // A connection being closed turns unwritable as it goes (its outbound buffer is dropped): that is not a
+        // client that stopped reading. Before, every WebSocket protocol-error close (Netty's decoder writes the
+        // close frame, then closes) counted a pause.
+        closing = true;
+        endPause();
+        super.close(ctx, promise);
+    }
+
+    @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
         closing = true;
@@ -109,9 +121,9 @@ final class OutboundBackpressure extends ChannelDuplexHandler
 
     private void pause(final ChannelHandlerContext ctx)
     {
-        if (paused || closing)
+        if (paused || closing || !ctx.channel().isActive() || outputShut(ctx.channel()))
         {
-            return;
+            return; // closing, or its output shut (LingeringClose): nothing more will be written to it to hold back
         }
         paused = true;
         ctx.channel().config().setAutoRead(false);
@@ -155,10 +167,17 @@ final class OutboundBackpressure extends ChannelDuplexHandler
         closing = true;
         endPause();
         counters.rejected(RejectReason.SLOW_CONSUMER);
+        // A WebSocket's close is counted by this reason (it ends without a close frame, as a vanished peer's does).
+        WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.SLOW_CONSUMER);
         overloadLog.warn(RejectReason.SLOW_CONSUMER, "closed connection " + ctx.channel().remoteAddress() +
             ": " + why);
         // No close handshake: the peer is not reading, so it would sit behind everything else unsent.
         ctx.channel().close();
+    }
+
+    private static boolean outputShut(final Channel channel)
+    {
+        return channel instanceof DuplexChannel && ((DuplexChannel)channel).isOutputShutdown();
     }
 
     private static long pendingBytes(final Channel channel)

@@ -62,6 +62,7 @@ final class OutboundMemoryGuard implements Runnable
                 return;
             }
             counters.rejected(RejectReason.SLOW_CONSUMER);
+            WebSocketCloseReason.record(largest, WebSocketCloseReason.SLOW_CONSUMER); // a WebSocket's close, by it
             overloadLog.warn(RejectReason.SLOW_CONSUMER, "closed connection " + largest.remoteAddress() + " holding " +
                 largestBytes + " unsent bytes: all connections together held " + total + ", over " + limitBytes);
             largest.attr(CLOSING).set(Boolean.TRUE);

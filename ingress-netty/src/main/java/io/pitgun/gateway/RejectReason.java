@@ -128,9 +128,31 @@ public enum RejectReason
      * A connection's read or write could not have the direct memory it needed ({@code OutOfMemoryError: Cannot
      * reserve ... bytes of direct buffer memory}): closed, counted and logged at the overload log's rate, without a
      * stack trace per connection. The bounds on direct memory keep the gateway from this; it counts what got past
-     * them. Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
+     * them.
      */
-    DIRECT_MEMORY_EXHAUSTED(503);
+    DIRECT_MEMORY_EXHAUSTED(503),
+    /**
+     * An {@code Expect} other than {@code 100-continue}: answered before the body it announced is waited for, and the
+     * connection closed. Before, Netty's empty 417 went out, counted nowhere.
+     */
+    EXPECTATION_FAILED(417),
+    /**
+     * A {@code GET /ws} that is not a WebSocket handshake RFC 6455 allows: no {@code Upgrade: websocket}, no
+     * {@code Connection: Upgrade}, or no {@code Sec-WebSocket-Key}. Before, a missing key or {@code Connection}
+     * was a 500 {@code internal_error} with an ERROR stack trace each.
+     */
+    BAD_WEBSOCKET_HANDSHAKE(400),
+    /**
+     * A WebSocket handshake of a version the gateway does not speak (Hixie-76's, which has no
+     * {@code Sec-WebSocket-Version}, or an unknown one): answered with {@code Sec-WebSocket-Version: 13}, and closed.
+     */
+    UNSUPPORTED_WEBSOCKET_VERSION(426),
+    /**
+     * A live subscriber more than {@code SUBSCRIBER_BUFFER_BYTES} behind: disconnected (close code 1008); counted in
+     * {@code subscribers_disconnected_slow_total} too. Never answered over HTTP. Last: a reason's ordinal is its
+     * counter's key in the counters file; new reasons go after it.
+     */
+    SLOW_SUBSCRIBER(503);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

@@ -40,9 +40,16 @@ enum WebSocketCloseReason
     /**
      * Unfinished messages of all connections would have passed {@code PARTIAL_MESSAGE_BUDGET_BYTES} with this
      * connection's read (close code 1008; {@link PartialMessageMeter}). Before, such a close was counted as
-     * {@link #PEER_GONE}. Last: a reason's ordinal is its counter's key in the counters file; new ones go after it.
+     * {@link #PEER_GONE}.
      */
-    PARTIAL_MESSAGE_BUDGET;
+    PARTIAL_MESSAGE_BUDGET,
+    /**
+     * The client did not take its answers: closed by {@link OutboundBackpressure} or {@link OutboundMemoryGuard}
+     * ({@code slow_consumer}), without a close handshake, since a client that does not read would not see it. Before,
+     * such a close was counted as {@link #PEER_GONE}. Last: a reason's ordinal is its counter's key in the counters
+     * file; new ones go after it.
+     */
+    SLOW_CONSUMER;
 
     private static final AttributeKey<WebSocketCloseReason> KEY = AttributeKey.valueOf("pitgun.wsCloseReason");
 

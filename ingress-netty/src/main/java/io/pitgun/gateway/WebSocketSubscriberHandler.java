@@ -187,7 +187,10 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         }
         closing = true;
         server.counters().subscribersDisconnectedSlow.increment();
-        server.overloadLog().warn(RejectReason.QUEUE_FULL, "live subscriber " + peer + " fell behind and was disconnected");
+        // Logged, and counted, under the reason its close is counted under (the log said queue_full, which it is not).
+        server.counters().rejected(RejectReason.SLOW_SUBSCRIBER);
+        server.overloadLog().warn(RejectReason.SLOW_SUBSCRIBER, "live subscriber " + peer +
+            " fell behind and was disconnected");
         WebSocketCloseReason.record(channel, WebSocketCloseReason.SLOW_SUBSCRIBER);
         handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
             "subscriber too slow: more than " + server.config().subscriberBufferBytes() + " bytes behind"));

@@ -6,10 +6,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.engine.ChannelAccess;
 import io.pitgun.manifest.DerivedChannel;
@@ -51,7 +53,8 @@ final class WebSocketUpgrade
         final FullHttpRequest request = exchange.request;
         if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE)))
         {
-            exchange.error(GatewayCounters.Endpoint.WS_TEXT, 400, RejectReason.NOT_FOUND,
+            // A plain HTTP client (no upgrade asked for): its connection may go on with other requests.
+            exchange.error(GatewayCounters.Endpoint.WS_TEXT, 400, RejectReason.BAD_WEBSOCKET_HANDSHAKE,
                 "GET /ws needs a WebSocket upgrade (Upgrade: websocket)", false);
             return;
         }
@@ -66,6 +69,31 @@ final class WebSocketUpgrade
         }
         final GatewayCounters.Endpoint endpoint = subscriber ? GatewayCounters.Endpoint.WS_SUBSCRIBE :
             GatewayCounters.Endpoint.WS_TEXT;
+        final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
+        // The version's handshake, with a frame decoder that bounds how long a message may take to arrive. Hixie-76
+        // (draft 00, no Sec-WebSocket-Version; no browser has spoken it since 2011) is refused as an unknown version
+        // is: its frames are not RFC 6455's, and its decoder could not be timed.
+        final WebSocketServerHandshaker handshaker = TimedWebSocketFrameDecoder.handshaker(
+            new WebSocketServerHandshakerFactory("ws://" + host + "/ws", SUBPROTOCOL, false, config.maxWsFrameBytes())
+                .newHandshaker(request), TimeUnit.SECONDS.toNanos(config.readTimeoutS()));
+        if (handshaker == null)
+        {
+            final String version = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+            exchange.upgradeRequired(endpoint, WebSocketVersion.V13.toHttpHeaderValue(), "GET /ws: WebSocket " +
+                (version == null ? "without Sec-WebSocket-Version (Hixie-76, draft 00)" : "version '" + version + "'") +
+                " is not spoken here; use version 13 (RFC 6455)");
+            return;
+        }
+        // Checked before the handshake, which would throw for them once the pipeline is already the WebSocket's
+        // (a 500 internal_error with an ERROR stack trace each, before).
+        final String missing = missingHandshakeHeader(request);
+        if (missing != null)
+        {
+            // A WebSocket client waits for the switch and sends no other request: closed, its place freed.
+            exchange.error(endpoint, 400, RejectReason.BAD_WEBSOCKET_HANDSHAKE, "GET /ws: a WebSocket upgrade needs " +
+                missing + " (RFC 6455, section 4.1)", true);
+            return;
+        }
         // Before the upgrade: a browser cannot read a refused handshake's answer, but it never gets a socket.
         if (!access.admit(exchange, endpoint, subscriber ? Capability.SUBSCRIBE : Capability.INGEST))
         {
@@ -99,20 +127,6 @@ final class WebSocketUpgrade
         if (refusal != null)
         {
             exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress, access.rateLimit());
-            return;
-        }
-        final String host = request.headers().get(HttpHeaderNames.HOST, "localhost");
-        // The version's handshake, with a frame decoder that bounds how long a message may take to arrive. Hixie-76
-        // (draft 00, no Sec-WebSocket-Version; no browser has spoken it since 2011) is refused as an unknown version
-        // is: its frames are not RFC 6455's, and its decoder could not be timed.
-        final WebSocketServerHandshaker handshaker = TimedWebSocketFrameDecoder.handshaker(
-            new WebSocketServerHandshakerFactory("ws://" + host + "/ws", SUBPROTOCOL, false, config.maxWsFrameBytes())
-                .newHandshaker(request), TimeUnit.SECONDS.toNanos(config.readTimeoutS()));
-        if (handshaker == null)
-        {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-            exchange.audit(426, null, 0, 0);
-            exchange.answered();
             return;
         }
         final ChannelPipeline pipeline = ctx.pipeline();
@@ -156,6 +170,21 @@ final class WebSocketUpgrade
                 future.channel().close();
             }
         });
+    }
+
+    /**
+     * What a handshake of a known version lacks that Netty's handshaker requires (it throws
+     * {@code WebSocketServerHandshakeException} for it), or null: {@code Connection: Upgrade} (RFC 6455 requires it of
+     * every version; Netty checks it for 13 only) and {@code Sec-WebSocket-Key}.
+     */
+    private static String missingHandshakeHeader(final FullHttpRequest request)
+    {
+        if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true))
+        {
+            return "'Connection: Upgrade'";
+        }
+        final String key = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        return key == null || key.isBlank() ? "a Sec-WebSocket-Key" : null;
     }
 
     /**

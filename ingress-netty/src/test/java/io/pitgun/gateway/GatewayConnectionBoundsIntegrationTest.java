@@ -1,11 +1,15 @@
 package io.pitgun.gateway;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -68,6 +72,11 @@ class GatewayConnectionBoundsIntegrationTest
                 assertTrue(sent < MAX_SENT_BYTES, "the gateway kept reading " + sent + " bytes from a client " +
                     "that never read an ack");
                 assertEquals(1.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"slow_consumer\"}"));
+                // The gateway closed it, for its own reason: not a client that vanished (peer_gone), as it was.
+                Await.until("the close counted", () -> wsCloses(gateway, "slow_consumer") +
+                    wsCloses(gateway, "peer_gone") >= 1);
+                assertEquals(1.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"slow_consumer\"}"));
+                assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}"));
                 assertTrue(gateway.metric("pitgun_gateway_connections_paused_total") >= 1);
                 assertEquals(0.0, gateway.metric("pitgun_gateway_paused_connections"));
                 // The connection's unsent acks are bounded by OUTBOUND_LIMIT_BYTES (8 MiB), not by what it sent.
@@ -108,6 +117,9 @@ class GatewayConnectionBoundsIntegrationTest
                 second.close();
             }
             assertEquals(2, gateway.server.counters().rejections(RejectReason.SLOW_CONSUMER));
+            Await.until("both closes counted, as slow_consumer", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"slow_consumer\"}") == 2.0);
+            assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}"));
             assertEquals(200, gateway.get("/health").statusCode());
             Await.until("the unsent bytes summed again", () -> gateway.server.counters().outboundBytes.get() <= 2048);
         }
@@ -202,6 +214,49 @@ class GatewayConnectionBoundsIntegrationTest
     }
 
     /**
+     * An HTTP request refused for the partial-message budget (503, closed) is counted under its endpoint
+     * ({@code POST /beacon}, not {@code other}) and logged at the overload log's rate, as the WebSocket one is;
+     * before, it was counted under {@code other}, audited as {@code ? ?}, and not logged.
+     */
+    @Test
+    void shouldCountAndLogABeaconRefusedForThePartialMessageBudgetUnderItsEndpoint() throws Exception
+    {
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        final Logger overloadLogger = (Logger)LoggerFactory.getLogger(OverloadLog.class);
+        logged.start();
+        overloadLogger.addAppender(logged);
+        final String head = "POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+            "Content-Length: 250000\r\n\r\n";
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
+            GatewaySetting.RATE_LIMIT, "0",
+            GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES, Integer.toString(300_000)));
+            RawHttpConnection first = new RawHttpConnection(gateway.server.address());
+            RawHttpConnection second = new RawHttpConnection(gateway.server.address()))
+        {
+            first.send(head + " ".repeat(200_000));
+            Await.until("the first body held", () -> gateway.server.counters().partialMessageBytes.get() >= 200_000);
+            second.send(head + " ".repeat(90_000));
+            Await.until("the second body held", () -> gateway.server.counters().partialMessageBytes.get() >= 290_000);
+            // A few bytes more pass the budget: small enough to be written whole before the gateway closes (a
+            // write still under way when it does fails with a reset).
+            second.send(" ".repeat(20_000));
+            final RawHttpConnection.Response refused = second.readResponse();
+            assertEquals(503, refused.status(), refused.head() + refused.body());
+            assertTrue(refused.body().contains("partial_message_budget"), refused.body());
+            second.assertClosedByGateway();
+            assertEquals(1.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"partial_message_budget\"}"));
+            assertEquals(1.0, gateway.metric("pitgun_gateway_responses_total{endpoint=\"beacon\",status=\"503\"}"));
+            assertTrue(logged.list.stream().anyMatch(event -> event.getFormattedMessage()
+                .contains("partial_message_budget") && event.getFormattedMessage().contains("POST /beacon")),
+                "no overload warning naming the refusal and its request: " + logged.list);
+        }
+        finally
+        {
+            overloadLogger.detachAppender(logged);
+        }
+    }
+
+    /**
      * A WebSocket message larger than the partial-message budget alone can never be taken, however long its client
      * waits: closed 1009 (too big) naming the budget, counted as body_too_large. Before, it got the budget's 1008
      * "too many unfinished messages; retry later", which a client retries for ever (a review of the HTTP side's
@@ -263,6 +318,13 @@ class GatewayConnectionBoundsIntegrationTest
             return sent;
         }
         return sent;
+    }
+
+    /** {@code pitgun_gateway_ws_closes_total} for {@code reason}; 0 for a reason this build does not have. */
+    private static double wsCloses(final GatewayHarness gateway, final String reason) throws Exception
+    {
+        final double value = gateway.http.metricOrNaN("pitgun_gateway_ws_closes_total{reason=\"" + reason + "\"}");
+        return Double.isNaN(value) ? 0 : value;
     }
 
     private static byte[] filler(final int bytes)

@@ -1,5 +1,8 @@
 package io.pitgun.gateway;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
@@ -8,6 +11,7 @@ import io.pitgun.testsupport.WebSocketMessages;
 import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -131,6 +135,10 @@ class GatewayWebSocketIntegrationTest
     {
         final int requests = 40;
         final int framesEach = 1024;
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        final Logger overloadLogger = (Logger)LoggerFactory.getLogger(OverloadLog.class);
+        logged.start();
+        overloadLogger.addAppender(logged);
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, "1048576",
             GatewaySetting.MAX_BODY_BYTES, "8388608")))
         {
@@ -169,9 +177,18 @@ class GatewayWebSocketIntegrationTest
             // The subscriber that reads nothing is dropped; the reading one may be too if it cannot keep up with
             // 40k frames a second, which is the policy: subscribers never hold up ingestion.
             assertTrue(gateway.server.counters().subscribersDisconnectedSlow() >= 1, "the slow subscriber was not dropped");
+            // Logged under the reason it is counted under (it said "overload (queue_full)").
+            assertEquals(gateway.server.counters().subscribersDisconnectedSlow(),
+                gateway.server.counters().rejections(RejectReason.SLOW_SUBSCRIBER));
+            final String warning = logged.list.isEmpty() ? "(none)" : logged.list.get(0).getFormattedMessage();
+            assertTrue(warning.startsWith("overload (slow_subscriber): live subscriber"), warning);
             final JsonNode first = fast.next();
             assertEquals("derived_frame", first.get("type").asText(), first.toString());
             assertTrue(first.get("frame").get("samples").has("Power_kW"), first.toString());
+        }
+        finally
+        {
+            overloadLogger.detachAppender(logged);
         }
         assertEquals(requests * framesEach, GatewayHarness.journaledSequences(dataDir).size());
     }

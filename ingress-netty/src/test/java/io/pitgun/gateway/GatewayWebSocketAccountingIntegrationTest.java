@@ -1,0 +1,168 @@
+package io.pitgun.gateway;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.pitgun.testsupport.Await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every way a WebSocket upgrade is refused, or a WebSocket ends, is answered and counted under a reason that names
+ * it (found by a black-box tester): an upgrade without {@code Sec-WebSocket-Key} or without {@code Connection:
+ * Upgrade} was a 500 {@code internal_error} with an ERROR stack trace each; a Hixie-76 or unknown version got Netty's
+ * empty 426, counted nowhere, on a connection left open; every protocol-error close counted a back-pressure pause.
+ * Against the real gateway on a free loopback port, over raw sockets.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class GatewayWebSocketAccountingIntegrationTest
+{
+    private static final String KEY = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void shouldRefuseAnUpgradeMissingAHandshakeHeaderWith400NamingIt() throws Exception
+    {
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        final Logger gatewayLogger = (Logger)LoggerFactory.getLogger("io.pitgun.gateway");
+        logged.start();
+        gatewayLogger.addAppender(logged);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final String[][] upgrades = {
+                {"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n", "Sec-WebSocket-Key"},
+                {"Upgrade: websocket\r\nConnection: keep-alive\r\nSec-WebSocket-Version: 13\r\n" + KEY, "Connection"},
+                {"Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n" + KEY, "Connection"},
+                {"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 8\r\n", "Sec-WebSocket-Key"},
+            };
+            for (final String[] upgrade : upgrades)
+            {
+                try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+                {
+                    connection.send("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n" + upgrade[0] + "\r\n");
+                    final RawHttpConnection.Response answer = connection.readResponse();
+                    assertEquals(400, answer.status(), answer.head() + answer.body());
+                    assertTrue(answer.body().contains("\"reason\":\"bad_websocket_handshake\""), answer.body());
+                    assertTrue(answer.body().contains(upgrade[1]), "the message names " + upgrade[1] + ": " +
+                        answer.body());
+                    // A WebSocket client waits for the switch, never sends another request: its place is freed.
+                    connection.assertClosedByGateway();
+                }
+            }
+            assertEquals(upgrades.length, gateway.metric(
+                "pitgun_gateway_rejections_total{reason=\"bad_websocket_handshake\"}"));
+            assertEquals(upgrades.length, gateway.metric(
+                "pitgun_gateway_responses_total{endpoint=\"ws_text\",status=\"400\"}"));
+            assertEquals(0.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"internal_error\"}"));
+            final List<ILoggingEvent> errors = logged.list.stream()
+                .filter(event -> event.getLevel().isGreaterOrEqual(Level.WARN)).toList();
+            assertTrue(errors.isEmpty(), "a client's malformed upgrade is not the gateway's error: " +
+                (errors.isEmpty() ? "" : errors.get(0).getFormattedMessage()));
+        }
+        finally
+        {
+            gatewayLogger.detachAppender(logged);
+        }
+    }
+
+    @Test
+    void shouldAnswerAnUnsupportedWebSocketVersion426WithAJsonBodyAndClose() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final String[] upgrades = {
+                // Hixie-76 (draft 00): no version, two keys, and 8 bytes of key after the head.
+                "Upgrade: WebSocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key1: 4 @1  46546xW%0l 1 5\r\n" +
+                    "Sec-WebSocket-Key2: 12998 5 Y3 1  .P00\r\n\r\n^n:ds[4U",
+                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 99\r\n" + KEY + "\r\n",
+            };
+            for (final String upgrade : upgrades)
+            {
+                try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+                {
+                    connection.send("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n" + upgrade);
+                    final RawHttpConnection.Response answer = connection.readResponse();
+                    assertEquals(426, answer.status(), answer.head() + answer.body());
+                    assertEquals("13", answer.header("Sec-WebSocket-Version"), answer.head());
+                    assertTrue(answer.body().contains("\"reason\":\"unsupported_websocket_version\""), answer.body());
+                    connection.assertClosedByGateway();
+                }
+            }
+            assertEquals(upgrades.length, gateway.metric(
+                "pitgun_gateway_rejections_total{reason=\"unsupported_websocket_version\"}"));
+            assertEquals(upgrades.length, gateway.metric(
+                "pitgun_gateway_responses_total{endpoint=\"ws_text\",status=\"426\"}"));
+        }
+    }
+
+    /**
+     * A connection the gateway closes for a protocol error (close code 1002) is not paused for back-pressure: the
+     * close made it unwritable, which was taken for a client not reading (one pause counted per close).
+     */
+    @Test
+    void shouldNotCountAProtocolErrorCloseAsAPause() throws Exception
+    {
+        final byte[][] violations = {
+            {(byte)0x81, 0x02, 'h', 'i'}, // not masked
+            RawWebSocket.frame(0x40 | RawWebSocket.TEXT, true, new byte[] {'{', '}'}), // RSV1 set
+            RawWebSocket.frame(0x3, true, new byte[0]), // reserved opcode
+            RawWebSocket.frame(0x8, true, new byte[] {0x03, (byte)0xED}), // close code 1005, never sent
+            RawWebSocket.frame(RawWebSocket.PING, true, new byte[200]), // control frame over 125 bytes
+            RawWebSocket.frame(RawWebSocket.CONTINUATION, true, new byte[] {'x'}), // continuation of nothing
+        };
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            for (final byte[] violation : violations)
+            {
+                try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+                {
+                    ws.send(violation);
+                    try
+                    {
+                        final RawWebSocket.Frame close = ws.read();
+                        assertTrue(close.isClose() && close.closeCode() == 1002, "close code " + close.closeCode());
+                    }
+                    catch (final EOFException closedWithoutFrame)
+                    {
+                        // A close frame with code 1005 is answered by closing: Netty's decoder takes it as the
+                        // client's close and sends none of its own.
+                    }
+                }
+            }
+            Await.until("every close counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == violations.length);
+            assertEquals(0.0, gateway.metric("pitgun_gateway_connections_paused_total"));
+            assertEquals(0.0, gateway.metric("pitgun_gateway_paused_connections"));
+        }
+    }
+
+    /** Nor is a WebSocket the gateway closes as it shuts down (its output shut, it lingers): not a pause either. */
+    @Test
+    void shouldNotCountAGoingAwayCloseAsAPause() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+            RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+        {
+            ws.send(RawWebSocket.frame(RawWebSocket.PING, true, ByteBuffer.allocate(4).putInt(7).array()));
+            assertEquals(0xA, ws.read().opcode(), "pong");
+            gateway.server.shutdown();
+            assertEquals(1001, ws.read().closeCode());
+            assertEquals(0, gateway.server.counters().connectionsPaused());
+        }
+    }
+}
