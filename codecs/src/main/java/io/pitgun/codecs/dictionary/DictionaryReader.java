@@ -146,6 +146,16 @@ final class DictionaryReader
                     dataType.maxInteger() + "]");
                 return false;
             }
+            // The bounds are kept as doubles, and an integer channel's values are compared with them exactly (as
+            // whole numbers): a bound a double does not hold (an i64 max of 1000000000000000001, read as 10^18) would
+            // refuse the very value it names.
+            final String inexact = dataType.isInteger() ? inexactBound(range) : null;
+            if (inexact != null)
+            {
+                problems.add("range", where + ": range " + inexact + " is not a number a double holds exactly " +
+                    "(an integer channel's bounds beyond 2^53 must be, such as 1000000000000000000)");
+                return false;
+            }
             if (dataType == DataType.F32 && (Math.abs(min) > Float.MAX_VALUE || Math.abs(max) > Float.MAX_VALUE))
             {
                 problems.add("range", where + ": range does not fit data_type f32");
@@ -221,5 +231,19 @@ final class DictionaryReader
             }
         }
         return (pointer.isEmpty() ? "(document)" : pointer) + ": " + problem.message();
+    }
+
+    /** The first of a range's bounds ({@code min 7.5}) whose number a double does not hold exactly, or null. */
+    private static String inexactBound(final JsonNode range)
+    {
+        for (final String bound : new String[] { "min", "max" })
+        {
+            final JsonNode node = range.path(bound);
+            if (node.decimalValue().compareTo(new java.math.BigDecimal(node.asDouble())) != 0)
+            {
+                return bound + " " + node.asText();
+            }
+        }
+        return null;
     }
 }

@@ -107,6 +107,21 @@ class ParameterRegistryTest
             ex.problems().get(0));
     }
 
+    /**
+     * An integer channel's values are compared with its bounds exactly, and the bounds are kept as doubles: a bound a
+     * double does not hold (read as 10^18 for 10^18 + 1) refused the very value it names, so it is refused here.
+     */
+    @Test
+    void shouldRejectAnIntegerBoundADoubleDoesNotHold() throws IOException
+    {
+        final DictionaryException ex = assertThrows(DictionaryException.class, () -> load(
+            entry(1, "Big", "1", "i64", "0", "1000000000000000001")));
+        assertTrue(ex.problems().get(0).contains("'Big': range max 1000000000000000001 is not a number a double " +
+            "holds exactly"), ex.problems().get(0));
+        assertEquals(1_000_000_000_000_000_000L, load(entry(1, "Big", "1", "i64", "-1000000000000000000",
+            "1000000000000000000")).byId(1).maxWhole());
+    }
+
     @Test
     void shouldRejectRangeTheDataTypeCannotHold() throws IOException
     {

@@ -90,6 +90,31 @@ class JsonCursorNumberTest
             text);
     }
 
+    /**
+     * Integers of very many digits, up to the envelope limit: the conversion stripped a BigDecimal's trailing zeros one
+     * division at a time (quadratic: 1 and 80,000 zeros held an event loop for 2 s, 900,000 would take minutes and
+     * fail this test's timeout). Now linear.
+     */
+    @Test
+    void shouldConvertIntegersOfVeryManyDigitsInLinearTime()
+    {
+        final String zeros = "0".repeat(900_000);
+        final String[][] cases = {
+            { "1" + zeros, "2" }, { "-1" + zeros, "2" }, { "1" + zeros + "e-900000", "0", "1" },
+            { "12" + zeros + "e-900001", "1" }, { "0." + zeros + "1", "1" }, { "0." + zeros + "1e900001", "0", "1" },
+            { "9" + "0".repeat(18), "0", "9000000000000000000" }, { "9.3" + zeros + "e18", "2" },
+            { "-9.223372036854775808" + zeros + "e18", "0", "-9223372036854775808" } };
+        for (final String[] c : cases)
+        {
+            assertTrue(readNumber(c[0]), c[0].length() + " chars");
+            assertEquals(Integer.parseInt(c[1]), cursor.toLong(Long.MIN_VALUE, Long.MAX_VALUE), c[0].substring(0, Math.min(30, c[0].length())));
+            if (c.length > 2)
+            {
+                assertEquals(Long.parseLong(c[2]), cursor.longValue(), c[0].substring(0, Math.min(30, c[0].length())));
+            }
+        }
+    }
+
     /** Just below, at and just above points halfway between two floats, and in the float subnormal range. */
     @Test
     void shouldRoundToTheNearestFloatOnceNotTwice()
