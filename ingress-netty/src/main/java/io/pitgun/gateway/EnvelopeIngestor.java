@@ -553,7 +553,9 @@ public final class EnvelopeIngestor
                     report.refuse(409, RejectReason.EVENT_ID_CONFLICT, "event_id " +
                         new UUID(eventMsb[i], eventLsb[i]) + " (envelope " + i + ") was already ingested with " +
                         "other content; nothing of it was ingested now: give a new envelope a new event_id");
-                    overloadDetails(report, count, i, 0, frames);
+                    // This envelope is refused for itself (a resend of it unchanged is 409 again): its entry says
+                    // refused, not not_accepted ("resend it unchanged", as it said before); the rest are to be resent.
+                    overloadDetails(report, count, i, 0, frames, true);
                     report.refused = 1;
                     report.notAccepted = count - i - 1; // publishing stops here: the rest are not in either
                     return;
@@ -709,6 +711,13 @@ public final class EnvelopeIngestor
     private void overloadDetails(final IngestReport report, final int count, final int stoppedAt,
         final int framesIn, final int frames)
     {
+        overloadDetails(report, count, stoppedAt, framesIn, frames, false);
+    }
+
+    // As above; refusedItself: the envelope it stopped at was refused for what it is (a 409), not with the request.
+    private void overloadDetails(final IngestReport report, final int count, final int stoppedAt,
+        final int framesIn, final int frames, final boolean refusedItself)
+    {
         for (int i = stoppedAt; i < count && report.details.size() < MAX_DETAILS; i++)
         {
             final int in = i == stoppedAt ? framesIn : 0;
@@ -719,7 +728,7 @@ public final class EnvelopeIngestor
             JsonText.key(out, "frames").append(i == stoppedAt ? frames : envelopeMessages[i]).append(',');
             JsonText.key(out, "frames_accepted").append(in).append(',');
             JsonText.key(out, "state");
-            JsonText.quote(out, in == 0 ? "not_accepted" : "partial");
+            JsonText.quote(out, in > 0 ? "partial" : refusedItself && i == stoppedAt ? "refused" : "not_accepted");
             report.details.add(out.append('}').toString());
         }
         if (stoppedAt > 0)

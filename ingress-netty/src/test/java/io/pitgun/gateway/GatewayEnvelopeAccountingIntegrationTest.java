@@ -87,6 +87,12 @@ class GatewayEnvelopeAccountingIntegrationTest
             final HttpResponse<String> conflict = gateway.post("/beacon", "application/x-ndjson",
                 Envelopes.batch(reused, 20, 3) + "\n" + Envelopes.batch(UUID.randomUUID(), 30, 1));
             assertEquals(409, conflict.statusCode(), conflict.body());
+            // What the client is told agrees with the count: the conflicting envelope refused (a resend of it would
+            // be 409 again; its entry said not_accepted, "resend it unchanged", before), the one after it to resend.
+            final com.fasterxml.jackson.databind.JsonNode entries = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(conflict.body()).get("errors");
+            assertEquals("refused", entries.get(0).get("state").asText(), conflict.body());
+            assertEquals("not_accepted", entries.get(1).get("state").asText(), conflict.body());
             assertEquals(Map.of("accepted", 1L, "duplicate", 0L, "partial", 0L, "refused", 4L, "not_accepted", 2L),
                 outcomes(gateway, 7), "the conflicting envelope refused, the one after it not accepted");
 
