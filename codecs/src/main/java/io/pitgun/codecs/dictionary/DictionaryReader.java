@@ -233,13 +233,25 @@ final class DictionaryReader
         return (pointer.isEmpty() ? "(document)" : pointer) + ": " + problem.message();
     }
 
-    /** The first of a range's bounds ({@code min 7.5}) whose number a double does not hold exactly, or null. */
+    /**
+     * The first of an integer channel's bounds ({@code max 1000000000000000001}) whose whole-number limit, as the
+     * decoder takes it from the double the bound is kept as ({@link ParameterDefinition#minWhole} /
+     * {@link ParameterDefinition#maxWhole}), is not the bound's own (ceiling of min, floor of max, within a long), or
+     * null. A bound at a type's limit (9223372036854775807, read as 2<sup>63</sup>) saturates to that limit and is
+     * exact enough; 1000000000000000001, read as 10<sup>18</sup>, is not.
+     */
     private static String inexactBound(final JsonNode range)
     {
         for (final String bound : new String[] { "min", "max" })
         {
             final JsonNode node = range.path(bound);
-            if (node.decimalValue().compareTo(new java.math.BigDecimal(node.asDouble())) != 0)
+            final boolean min = bound.equals("min");
+            final java.math.BigDecimal whole = node.decimalValue().setScale(0, min ? java.math.RoundingMode.CEILING :
+                java.math.RoundingMode.FLOOR);
+            final long exact = whole.max(java.math.BigDecimal.valueOf(Long.MIN_VALUE))
+                .min(java.math.BigDecimal.valueOf(Long.MAX_VALUE)).longValueExact();
+            final long kept = min ? (long)Math.ceil(node.asDouble()) : (long)Math.floor(node.asDouble());
+            if (exact != kept)
             {
                 return bound + " " + node.asText();
             }

@@ -120,6 +120,13 @@ class ParameterRegistryTest
             "holds exactly"), ex.problems().get(0));
         assertEquals(1_000_000_000_000_000_000L, load(entry(1, "Big", "1", "i64", "-1000000000000000000",
             "1000000000000000000")).byId(1).maxWhole());
+        // A type's own limits, which no double holds either, saturate to themselves: exact enough.
+        final ParameterDefinition full = load(entry(1, "Full", "1", "i64", "-9223372036854775808",
+            "9223372036854775807")).byId(1);
+        assertEquals(Long.MIN_VALUE, full.minWhole());
+        assertEquals(Long.MAX_VALUE, full.maxWhole());
+        assertThrows(DictionaryException.class, () -> load(entry(1, "Big", "1", "i64", "0", "999999999999999999")),
+            "read as 10^18, it would admit 10^18");
     }
 
     @Test
