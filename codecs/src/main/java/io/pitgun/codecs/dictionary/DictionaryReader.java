@@ -250,7 +250,8 @@ final class DictionaryReader
                 java.math.RoundingMode.FLOOR);
             final long exact = whole.max(java.math.BigDecimal.valueOf(Long.MIN_VALUE))
                 .min(java.math.BigDecimal.valueOf(Long.MAX_VALUE)).longValueExact();
-            final long kept = min ? (long)Math.ceil(node.asDouble()) : (long)Math.floor(node.asDouble());
+            final long kept = min ? ParameterDefinition.wholeAtLeast(node.asDouble()) :
+                ParameterDefinition.wholeAtMost(node.asDouble());
             if (exact != kept)
             {
                 return bound + " " + node.asText();

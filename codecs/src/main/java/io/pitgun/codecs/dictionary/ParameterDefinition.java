@@ -45,12 +45,24 @@ public record ParameterDefinition(
     /** The least whole number within the range (saturating at {@code Long.MIN_VALUE}). */
     public long minWhole()
     {
-        return (long)Math.ceil(min);
+        return wholeAtLeast(min);
     }
 
     /** The greatest whole number within the range (saturating at {@code Long.MAX_VALUE}). */
     public long maxWhole()
     {
-        return (long)Math.floor(max);
+        return wholeAtMost(max);
+    }
+
+    /** The least long not below {@code bound} (saturating): how a kept lower bound limits whole numbers. */
+    static long wholeAtLeast(final double bound)
+    {
+        return (long)Math.ceil(bound);
+    }
+
+    /** The greatest long not above {@code bound} (saturating): how a kept upper bound limits whole numbers. */
+    static long wholeAtMost(final double bound)
+    {
+        return (long)Math.floor(bound);
     }
 }
