@@ -16,7 +16,9 @@ import java.util.concurrent.Callable;
     name = "check",
     mixinStandardHelpOptions = true,
     description = "Check a dictionary (metrics-dictionary/v1, or a seed registry) as the gateway reads it; exit 0 " +
-        "when it can be used, 1 otherwise. What a seed registry leaves out is defaulted and printed as a warning.")
+        "when it can be used, 1 otherwise. What a seed registry leaves out is defaulted and printed as a warning. " +
+        "Prints the SHA-256 of its meaning, which a journal written with it records (journal dump's " +
+        "dictionary_meaning_sha256).")
 final class DictionaryCheckCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "FILE", description = "The dictionary (.yaml, .yml or .json).")
@@ -36,6 +38,8 @@ final class DictionaryCheckCommand implements Callable<Integer>
         spec.commandLine().getOut().println(file + ": OK, dictionary '" + registry.name() + "', " +
             registry.parameters().size() + " channels" +
             (registry.warnings().isEmpty() ? "" : ", " + registry.warnings().size() + " warnings"));
+        // What a journal written with it records (journal dump's dictionary_meaning_sha256): which file is a journal's.
+        spec.commandLine().getOut().println("meaning SHA-256 " + registry.meaningSha256Hex());
         return 0;
     }
 }

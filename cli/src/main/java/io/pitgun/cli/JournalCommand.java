@@ -1,7 +1,7 @@
 package io.pitgun.cli;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
-import io.pitgun.engine.ManifestLoadedEntry;
+import io.pitgun.codecs.frame.RecordedDictionary;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.journal.JournalConfig;
@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code pitgun journal}: the journal tools. Only wires the subcommands and shares how a journal is opened and
@@ -63,28 +66,31 @@ final class JournalCommand implements Runnable
     }
 
     /**
-     * The dictionary to name and judge a journal's channels by: {@code file} if given, else the shipped dictionary
-     * the first {@code ManifestLoaded} found in the journal names ({@code f1-25.v1} for a gateway with {@code --udp}),
-     * else {@code sim.v1}, saying so on {@code err}, when it names none. The journal is read as it is on disk: when
-     * its oldest cycle files were deleted, with the only {@code ManifestLoaded} of a long-running gateway, the first
-     * one left (a restart's) is found however far in it is. Before, only the first 16 entries were looked at, and such
-     * a journal was decoded with sim.v1 without a word (an F1 journal's channels under sim.v1's names). Its access
-     * levels decide which channels a tool leaves out, so a dictionary other than the one the journal was written with
-     * is refused: a file of another name, or no file where the journal names a dictionary this build does not ship (a
-     * gateway's own {@code --dictionary}).
+     * The dictionary to name and judge a journal's channels by, for entries {@code [fromIndex, toIndex]}
+     * ({@link Journal#NO_INDEX} for either end: the whole journal): {@code file} if given, else the shipped dictionary
+     * the journal's {@code ManifestLoaded} entries name ({@code f1-25.v1} for a gateway with {@code --udp}), else
+     * {@code sim.v1}, saying so on {@code err}, when it names none. Its access levels decide which channels a tool
+     * leaves out, so a dictionary other than the one the range was written with is refused ({@link
+     * #requireDictionaryOf}): a file of another name or, where the journal records it, of another meaning (edited under
+     * the same name), or no file where the journal names a dictionary this build does not ship (a gateway's own
+     * {@code --dictionary}). The journal is read as it is on disk: when its oldest cycle files were deleted, with the
+     * only {@code ManifestLoaded} of a long-running gateway, the first one left (a restart's) is found however far in
+     * it is.
      *
      * @throws IllegalArgumentException saying which dictionary the journal needs.
      */
-    static ParameterRegistry dictionaryOf(final Path directory, final Path file, final PrintWriter err)
+    static ParameterRegistry dictionaryOf(final Path directory, final Path file, final PrintWriter err,
+        final long fromIndex, final long toIndex)
     {
-        final String recorded = recordedDictionaryName(directory);
+        final List<Recorded> recorded = recordedDictionaries(directory, fromIndex, toIndex);
+        final ParameterRegistry registry;
+        final String source;
         if (file != null)
         {
-            final ParameterRegistry registry = ParameterRegistry.load(file);
-            requireDictionaryOf(directory, recorded, registry, "--dictionary " + file);
-            return registry;
+            registry = ParameterRegistry.load(file);
+            source = "--dictionary " + file;
         }
-        if (recorded == null)
+        else if (recorded.isEmpty())
         {
             final ParameterRegistry simV1 = ParameterRegistry.simV1();
             err.println(directory + ": the journal names no dictionary (no ManifestLoaded in it, e.g. its oldest " +
@@ -92,54 +98,96 @@ final class JournalCommand implements Runnable
                 "--dictionary FILE");
             return simV1;
         }
-        return ParameterRegistry.shipped(recorded).orElseThrow(() -> new IllegalArgumentException(directory +
-            ": the journal was written with dictionary '" + recorded + "', which this build does not ship; give it " +
-            "with --dictionary FILE (its access levels decide which channels are left out)"));
+        else
+        {
+            final String name = recorded.get(0).dictionary().name();
+            registry = ParameterRegistry.shipped(name).orElseThrow(() -> new IllegalArgumentException(directory +
+                ": the journal was written with dictionary '" + name + "', which this build does not ship; give it " +
+                "with --dictionary FILE (its access levels decide which channels are left out)"));
+            source = "the shipped " + name;
+        }
+        requireDictionaryOf(directory, recorded, registry, source);
+        return registry;
     }
 
     /**
-     * Refuses {@code registry} (from {@code source}, e.g. a manifest's dictionary) for a journal whose first
-     * {@code ManifestLoaded} names another dictionary: see {@link #dictionaryOf}.
+     * Refuses {@code registry} (from {@code source}, e.g. a manifest's dictionary) for a journal any of whose
+     * {@code ManifestLoaded} entries records another dictionary: see {@link #dictionaryOf}.
      *
      * @throws IllegalArgumentException naming both dictionaries.
      */
     static void requireDictionaryOf(final Path directory, final ParameterRegistry registry, final String source)
     {
-        requireDictionaryOf(directory, recordedDictionaryName(directory), registry, source);
+        requireDictionaryOf(directory, recordedDictionaries(directory, Journal.NO_INDEX, Journal.NO_INDEX), registry,
+            source);
     }
 
-    private static void requireDictionaryOf(final Path directory, final String recorded,
+    private static void requireDictionaryOf(final Path directory, final List<Recorded> recorded,
         final ParameterRegistry registry, final String source)
     {
-        if (recorded != null && !recorded.equals(registry.name()))
+        for (final Recorded entry : recorded)
         {
-            throw new IllegalArgumentException(directory + ": the journal was written with dictionary '" + recorded +
-                "', not '" + registry.name() + "' (" + source + "): its channels' names and access levels would be " +
-                "another dictionary's; give the journal's own with --dictionary FILE");
+            final String disagreement = entry.dictionary().disagreement(registry, source);
+            if (disagreement != null)
+            {
+                throw new IllegalArgumentException(directory + (recorded.size() == 1 ? ": the journal was " :
+                    ": the journal's frames from index " + entry.index() + " on were ") + disagreement + ": their " +
+                    "channels' names and access levels would be another dictionary's; give the journal's own with " +
+                    "--dictionary FILE" + (recorded.size() == 1 ? "" : " (it was written with " + recorded.size() +
+                    " dictionaries: " + recorded + "; read each part with its own, journal dump --from/--to)"));
+            }
+        }
+    }
+
+    /** A {@code ManifestLoaded} entry's dictionary and where the entry is. */
+    private record Recorded(long index, RecordedDictionary dictionary)
+    {
+        @Override
+        public String toString()
+        {
+            return dictionary + " from index " + index;
         }
     }
 
     /**
-     * The dictionary name the first {@code ManifestLoaded} found reading the journal in order records, or null when
-     * it holds none or cannot be read (the tool reports that itself, in its own words). A gateway writes one first at
-     * every start, so this usually reads one entry; a journal without one is read to its end (message headers only).
-     * An entry whose count or lengths do not fit is passed over, as the tools do.
+     * The dictionaries the frames of entries {@code [fromIndex, toIndex]} were written with, in journal order, each
+     * once where it follows itself (a restart with the same dictionary): the last {@code ManifestLoaded} before
+     * {@code fromIndex} (or, when there is none, the first one in the journal) and every one after it up to
+     * {@code toIndex}. Empty when the journal holds none or cannot be read (the tool reports that itself, in its own
+     * words). The journal is read to its end (message headers only, and each {@code ManifestLoaded}); an entry whose
+     * count or lengths do not fit is passed over, as the tools do.
      */
-    private static String recordedDictionaryName(final Path directory)
+    private static List<Recorded> recordedDictionaries(final Path directory, final long fromIndex, final long toIndex)
     {
-        final String[] name = { null };
+        final List<Recorded> found = new ArrayList<>();
         try (Journal journal = openReadOnly(directory); JournalTailer tailer = journal.tailer())
         {
-            while (name[0] == null)
+            final boolean[] past = { false };
+            while (!past[0])
             {
                 final boolean read;
                 try
                 {
                     read = tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
                     {
-                        if (name[0] == null)
+                        if (toIndex != Journal.NO_INDEX && index > toIndex)
                         {
-                            name[0] = ManifestLoadedEntry.dictionaryName(buffer, offset);
+                            past[0] = true;
+                            return;
+                        }
+                        final RecordedDictionary dictionary = RecordedDictionary.of(buffer, offset);
+                        if (dictionary == null)
+                        {
+                            return;
+                        }
+                        final boolean beforeRange = fromIndex != Journal.NO_INDEX && index <= fromIndex;
+                        if (beforeRange && !found.isEmpty())
+                        {
+                            found.clear(); // a later one governs the range's first frames
+                        }
+                        if (found.isEmpty() || !sameDictionary(found.get(found.size() - 1).dictionary(), dictionary))
+                        {
+                            found.add(new Recorded(index, dictionary));
                         }
                     });
                 }
@@ -160,9 +208,14 @@ final class JournalCommand implements Runnable
         catch (final RuntimeException | InternalError ex)
         {
             // InternalError: a fault reading a cycle file cut short, which the tool's own read reports.
-            return null;
+            return List.of();
         }
-        return name[0];
+        return found;
+    }
+
+    private static boolean sameDictionary(final RecordedDictionary a, final RecordedDictionary b)
+    {
+        return a.name().equals(b.name()) && Objects.equals(a.meaningSha256Hex(), b.meaningSha256Hex());
     }
 
     /** A progress bar on stderr when a person is watching (a console), otherwise nothing. */

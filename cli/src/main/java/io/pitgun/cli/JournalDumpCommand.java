@@ -45,9 +45,10 @@ final class JournalDumpCommand implements Callable<Integer>
 
     @Option(names = "--dictionary", paramLabel = "FILE",
         description = "Dictionary naming the channels and saying which are restricted: the one the journal was " +
-            "written with (default: the shipped dictionary the first ManifestLoaded found in the journal names, e.g. " +
-            "f1-25.v1 for a gateway with --udp, however far in it is when the oldest cycle files were deleted; " +
-            "sim.v1 if it names none, saying so on stderr). Another is refused.")
+            "written with (default: the shipped dictionary the journal's ManifestLoaded entries name, e.g. f1-25.v1 " +
+            "for a gateway with --udp, however far in the first is when the oldest cycle files were deleted; sim.v1 " +
+            "if they name none, saying so on stderr). Another is refused: one of another name or, where the journal " +
+            "records it, of another meaning (edited under the same name).")
     Path dictionary;
 
     @Option(names = "--include-restricted",
@@ -91,10 +92,10 @@ final class JournalDumpCommand implements Callable<Integer>
             err.println("pitgun journal dump: --from " + fromIndex + " is after --to " + toIndex);
             return CliErrorHandler.FAILED;
         }
-        final ParameterRegistry registry = JournalCommand.dictionaryOf(directory, dictionary, err);
-        final JournalDumper.Options options = new JournalDumper.Options(
-            fromIndex == null ? Journal.NO_INDEX : fromIndex, toIndex == null ? Journal.NO_INDEX : toIndex, sessionId,
-            outputFormat);
+        final long from = fromIndex == null ? Journal.NO_INDEX : fromIndex;
+        final long to = toIndex == null ? Journal.NO_INDEX : toIndex;
+        final ParameterRegistry registry = JournalCommand.dictionaryOf(directory, dictionary, err, from, to);
+        final JournalDumper.Options options = new JournalDumper.Options(from, to, sessionId, outputFormat);
         final JournalDumper.Result result;
         final JournalDumper dumper = new JournalDumper(registry, includeRestricted);
         try (Journal journal = JournalCommand.openReadOnly(directory))

@@ -54,9 +54,10 @@ final class JournalExportCommand implements Callable<Integer>
 
     @Option(names = "--dictionary", paramLabel = "FILE",
         description = "Dictionary naming and typing the channels and saying which are restricted: the one the " +
-            "journal was written with (default: the shipped dictionary the first ManifestLoaded found in it names, " +
-            "however far in when the oldest cycle files were deleted; sim.v1 if it names none, saying so on " +
-            "stderr). Another is refused.")
+            "journal was written with (default: the shipped dictionary its ManifestLoaded entries name, however far " +
+            "in the first is when the oldest cycle files were deleted; sim.v1 if they name none, saying so on " +
+            "stderr). Another is refused: one of another name or, where the journal records it, of another meaning " +
+            "(edited under the same name).")
     Path dictionary;
 
     @Option(names = "--from", paramLabel = "INDEX|TIME",
@@ -139,7 +140,7 @@ final class JournalExportCommand implements Callable<Integer>
             }
             else
             {
-                registry = JournalCommand.dictionaryOf(directory, dictionary, err);
+                registry = JournalCommand.dictionaryOf(directory, dictionary, err, Journal.NO_INDEX, Journal.NO_INDEX);
             }
         }
         catch (final ManifestException ex)

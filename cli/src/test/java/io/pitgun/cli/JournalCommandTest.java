@@ -464,6 +464,12 @@ class JournalCommandTest
         {
             encoder.manifestDigest(i, (short)i);
         }
+        final byte[] meaning = java.util.HexFormat.of().parseHex(
+            io.pitgun.codecs.dictionary.ParameterRegistry.shipped(dictionary).orElseThrow().meaningSha256Hex());
+        for (int i = 0; i < meaning.length; i++)
+        {
+            encoder.dictionaryMeaningDigest(i, (short)(meaning[i] & 0xFF));
+        }
         encoder.manifestName("f1-laps").dictionaryName(dictionary).signerKeyId("unsigned");
         appender.append(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength(), System.nanoTime());
     }

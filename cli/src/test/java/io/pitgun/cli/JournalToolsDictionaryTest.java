@@ -109,6 +109,112 @@ class JournalToolsDictionaryTest
         assertFalse(Files.exists(replayed) && Files.readString(replayed).contains(RPM));
     }
 
+    /**
+     * The journal records its dictionary's meaning, not only its name: {@code team.v1} edited under its own name
+     * (Engine_RPM made public again) is refused for frames journaled while Engine_RPM was restricted. Before, the
+     * name matched and {@code journal dump --dictionary edited} printed Engine_RPM's values, exit 0, as did export.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldRefuseTheJournalsDictionaryEditedUnderItsOwnName() throws Exception
+    {
+        final Path team = SimV1Variant.write(dir.resolve("team.v1.yaml"), "team.v1", "Engine_RPM");
+        final Path edited = SimV1Variant.write(dir.resolve("team.v1-edited.yaml"), "team.v1");
+        final Path data = dir.resolve("data");
+        journalOneFrame(data, team, 1);
+        final String journal = data.resolve("journal").toString();
+
+        final CliRun dump = CliRun.of("journal", "dump", journal, "--dictionary", edited.toString());
+        assertEquals(1, dump.exitCode(), dump.out() + dump.err());
+        assertTrue(dump.err().contains("the journal was written with dictionary 'team.v1' meaning other channels " +
+            "(meaning SHA-256 " + meaning(team) + ") than 'team.v1' (--dictionary " + edited + ", meaning SHA-256 " +
+            meaning(edited) + "): edited under the same name"), dump.err());
+        assertFalse(dump.out().contains(RPM), dump.out());
+
+        final Path export = dir.resolve("export");
+        final CliRun exported = CliRun.of("journal", "export", journal, "--format", "csv", "--out",
+            export.toString(), "--dictionary", edited.toString());
+        assertEquals(1, exported.exitCode(), exported.out() + exported.err());
+        assertTrue(exported.err().contains("edited under the same name"), exported.err());
+        assertFalse(Files.exists(export) && contains(export, RPM));
+
+        final CliRun own = CliRun.of("journal", "dump", journal, "--dictionary", team.toString());
+        assertEquals(0, own.exitCode(), own.err());
+        assertTrue(own.out().contains("\"dictionary_name\":\"team.v1\",\"dictionary_meaning_sha256\":\"" +
+            meaning(team) + "\""), own.out());
+        assertFalse(own.out().contains(RPM), own.out());
+    }
+
+    /**
+     * A journal written with one dictionary, then (a restart) with it edited under the same name: each part is read
+     * with its own, chosen by {@code --from}/{@code --to}; the whole with either is refused, naming where each part
+     * starts. Before, only the first {@code ManifestLoaded} was compared, so the first part's dictionary read the
+     * second part's frames.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldReadEachPartOfAJournalWrittenWithTwoDictionariesWithItsOwn() throws Exception
+    {
+        final Path team = SimV1Variant.write(dir.resolve("team.v1.yaml"), "team.v1", "Engine_RPM");
+        final Path edited = SimV1Variant.write(dir.resolve("team.v1-edited.yaml"), "team.v1", "Speed");
+        final Path data = dir.resolve("data");
+        journalOneFrame(data, team, 1);
+        journalOneFrame(data, edited, 2);
+        final String journal = data.resolve("journal").toString();
+
+        final CliRun whole = CliRun.of("journal", "dump", journal, "--dictionary", team.toString());
+        assertEquals(1, whole.exitCode(), whole.out() + whole.err());
+        assertTrue(whole.err().contains("it was written with 2 dictionaries"), whole.err());
+        assertFalse(whole.out().contains(RPM), whole.out());
+
+        // The refusal names where each part starts: "... from index 0, team.v1 (meaning SHA-256 ...) from index N]".
+        final java.util.regex.Matcher starts = java.util.regex.Pattern.compile("from index (\\d+)")
+            .matcher(whole.err().substring(whole.err().indexOf("it was written with 2 dictionaries")));
+        assertTrue(starts.find() && starts.find(), whole.err());
+        final long restart = Long.parseLong(starts.group(1));
+        final CliRun first = CliRun.of("journal", "dump", journal, "--dictionary", team.toString(), "--to",
+            Long.toString(restart - 1));
+        assertEquals(0, first.exitCode(), first.err());
+        assertTrue(first.out().contains("\"sequence\":1"), first.out());
+        assertFalse(first.out().contains(RPM), first.out());
+        final CliRun second = CliRun.of("journal", "dump", journal, "--dictionary", edited.toString(), "--from",
+            Long.toString(restart));
+        assertEquals(0, second.exitCode(), second.err());
+        assertTrue(second.out().contains("\"Engine_RPM\":" + RPM), second.out());
+        assertFalse(second.out().contains("\"sequence\":1,"), second.out());
+        final CliRun secondWithFirsts = CliRun.of("journal", "dump", journal, "--dictionary", team.toString(),
+            "--from", Long.toString(restart));
+        assertEquals(1, secondWithFirsts.exitCode(), secondWithFirsts.out());
+        assertFalse(secondWithFirsts.out().contains(RPM), secondWithFirsts.out());
+    }
+
+    private static String meaning(final Path dictionary)
+    {
+        final CliRun check = CliRun.of("dictionary", "check", dictionary.toString());
+        assertEquals(0, check.exitCode(), check.err());
+        final int at = check.out().indexOf("meaning SHA-256 ");
+        assertTrue(at >= 0, check.out());
+        return check.out().substring(at + "meaning SHA-256 ".length()).trim();
+    }
+
+    /** Starts a gateway on {@code data} with {@code dictionary}, journals one frame (Speed, Engine_RPM), stops it. */
+    private static void journalOneFrame(final Path data, final Path dictionary, final int sequence) throws Exception
+    {
+        try (GatewayServer gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.DICTIONARY,
+            dictionary.toString(), GatewaySetting.RESTRICTED_CLIENTS, "127.0.0.1")))
+        {
+            final String envelope = EnvelopeJson.head(UUID.randomUUID(), "2026-04-11T12:00:00Z", SESSION,
+                "telemetry.sample_batch") + "\"payload\":{\"frames\":[{\"sequence\":" + sequence +
+                ",\"timestamp_us\":" + (1775908800000000L + sequence) + ",\"lap_number\":1,\"samples\":" +
+                "{\"Speed\":100.5,\"Engine_RPM\":" + RPM + "}}]}}";
+            final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gateway.address().getPort() + "/beacon"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(envelope)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, response.statusCode(), response.body());
+        }
+    }
+
     private static String resource(final String name) throws IOException
     {
         try (InputStream in = JournalToolsDictionaryTest.class.getClassLoader().getResourceAsStream(name))

@@ -2,6 +2,7 @@ package io.pitgun.engine;
 
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
+import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.frame.FrameFlyweight;
 import io.pitgun.codecs.frame.FrameStructure;
 import org.agrona.DirectBuffer;
@@ -80,10 +81,10 @@ final class RingPublisher
     private volatile Thread producer;
 
     RingPublisher(final String pipelineName, final PipelineConfig config, final SlotRing ring,
-        final ClaimedSequence claimed, final PipelineCounters counters, final String dictionaryName)
+        final ClaimedSequence claimed, final PipelineCounters counters, final ParameterRegistry dictionary)
     {
         this.pipelineName = pipelineName;
-        this.replayedDictionary = new ReplayedDictionaryCheck(pipelineName, dictionaryName);
+        this.replayedDictionary = new ReplayedDictionaryCheck(pipelineName, dictionary);
         this.config = config;
         this.descriptor = ring.descriptor();
         this.ringBuffer = ring.ringBuffer();

@@ -96,7 +96,7 @@ public final class TelemetryPipeline implements AutoCloseable
             new SlotDescriptor(config.maxFrameBytes(), manifest.derivedChannels().size()),
             singleProducer ? ProducerType.SINGLE : ProducerType.MULTI, config.waitStrategy().newWaitStrategy());
         final ClaimedSequence claimed = new ClaimedSequence(ring.ringBuffer(), singleProducer);
-        publisher = new RingPublisher(name, config, ring, claimed, counters, registry.name());
+        publisher = new RingPublisher(name, config, ring, claimed, counters, registry);
         acks = new AckTracker(ring.ringBuffer(), claimed, config.ackMode(),
             builder.journal != null || config.journalDirectory().isPresent());
         subscribers = new SubscriberFanout(config, counters);
@@ -115,7 +115,7 @@ public final class TelemetryPipeline implements AutoCloseable
             {
                 final long loadedUs = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
                 ManifestLoadedEntry.append(journal, loadedUs, manifestSha256, manifest.manifest().name(),
-                    registry.name(), signerKeyId != null ? signerKeyId : VerifiedDocument.UNSIGNED);
+                    registry, signerKeyId != null ? signerKeyId : VerifiedDocument.UNSIGNED);
                 if (tuningPolicy != null)
                 {
                     PolicyLoadedEntry.append(journal, loadedUs, tuningPolicy);

@@ -65,6 +65,50 @@ class ReplayedDictionaryCheckTest
         assertTrue(Files.size(teamOut) > 0);
     }
 
+    /**
+     * The same name is not enough: {@code team.v1} edited under its own name (Engine_RPM public again) does not
+     * replay frames journaled while Engine_RPM was restricted. Before, the names matched and the replay's outputs
+     * judged those frames by the edited levels.
+     */
+    @Test
+    void shouldRefuseFramesWrittenWithTheDictionaryBeforeItWasEditedUnderItsOwnName() throws Exception
+    {
+        final ParameterRegistry team = ParameterRegistry.load(SimV1Variant.write(dir.resolve("team.v1.yaml"),
+            "team.v1", "Engine_RPM"));
+        final ParameterRegistry edited = ParameterRegistry.load(SimV1Variant.write(dir.resolve("edited.yaml"),
+            "team.v1"));
+        final Path journalDir = dir.resolve("journal");
+        final TelemetryPipeline live = TelemetryPipeline.builder().name("live").manifest(teamManifest(team))
+            .dictionary(team)
+            .config(PipelineConfig.builder().journalDirectory(journalDir).ackMode(AckMode.JOURNALED).build()).build();
+        try
+        {
+            assertTrue(live.awaitJournaled(RUN.publish(live), TimeUnit.SECONDS.toNanos(60)));
+        }
+        finally
+        {
+            live.close();
+        }
+
+        final Path editedOut = dir.resolve("edited.jsonl");
+        final IllegalStateException refused = assertThrows(IllegalStateException.class,
+            () -> replay(journalDir, teamManifest(edited), editedOut));
+        assertTrue(refused.getMessage().contains("the journal's frames from here on were written with dictionary " +
+            "'team.v1' meaning other channels (meaning SHA-256 " + team.meaningSha256Hex() + ") than 'team.v1' " +
+            "(this pipeline's, meaning SHA-256 " + edited.meaningSha256Hex() + "): edited under the same name"),
+            refused.getMessage());
+        assertFalse(Files.exists(editedOut) && Files.size(editedOut) > 0, "nothing derived under the edited one");
+        assertTrue(replay(journalDir, teamManifest(team), dir.resolve("team.jsonl")) > RUN.totalFrames());
+    }
+
+    private CompiledManifest teamManifest(final ParameterRegistry team) throws Exception
+    {
+        final Path file = dir.resolve("lap-power-team.yaml");
+        Files.writeString(file, "dictionary: team.v1\n" + Files.readString(Manifests.path("lap-power.yaml")),
+            StandardCharsets.UTF_8);
+        return ManifestCompiler.compile(ManifestLoader.load(file), team);
+    }
+
     private static long replay(final Path journalDir, final CompiledManifest manifest, final Path out)
         throws ManifestException
     {

@@ -55,7 +55,7 @@ class RingPublisherTest
             position += lengths[i];
         }
         return new RingPublisher("test", config, ring, new ClaimedSequence(ringBuffer, mode == ProducerMode.SINGLE),
-            counters, "sim.v1");
+            counters, ParameterRegistry.simV1());
     }
 
     @ParameterizedTest

@@ -6,6 +6,7 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameStructure;
 import io.pitgun.codecs.frame.FrameValidator;
+import io.pitgun.codecs.frame.RecordedDictionary;
 import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import io.pitgun.codecs.sbe.PolicyLoadedDecoder;
@@ -296,6 +297,8 @@ public final class JournalDumper
                     }
                     p = putAscii(line, p, "\",\"manifest_name\":" + jsonString(manifestLoaded.manifestName()) +
                         ",\"dictionary_name\":" + jsonString(manifestLoaded.dictionaryName()) +
+                        ",\"dictionary_meaning_sha256\":" + jsonStringOrNull(RecordedDictionary.of(buffer, offset)
+                            .meaningSha256Hex()) +
                         ",\"signer_key_id\":" + jsonString(manifestLoaded.signerKeyId()) + "}");
                     break;
                 }
@@ -506,6 +509,12 @@ public final class JournalDumper
         final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         buffer.putBytes(at, bytes);
         return at + bytes.length;
+    }
+
+    /** {@link #jsonString}, or {@code null} (an entry written before the field existed). */
+    private static String jsonStringOrNull(final String text)
+    {
+        return text == null ? "null" : jsonString(text);
     }
 
     private static String jsonString(final String text)

@@ -13,9 +13,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,6 +45,7 @@ public final class ParameterRegistry
     private final ChannelNameIndex nameIndex;
     private final JsonNode document;
     private final List<String> warnings;
+    private final String meaningSha256Hex;
 
     ParameterRegistry(final String name, final List<ParameterDefinition> definitions, final JsonNode document,
         final List<String> warnings)
@@ -68,6 +72,7 @@ public final class ParameterRegistry
         }
         this.names = Collections.unmodifiableList(nameList);
         this.nameIndex = new ChannelNameIndex(channelNames, channelIds);
+        this.meaningSha256Hex = meaningSha256Hex(this.parameters);
     }
 
     /** The canonical simulator dictionary shipped in {@code schemas} ({@value #SIM_V1_RESOURCE}), loaded once. */
@@ -166,10 +171,12 @@ public final class ParameterRegistry
 
     /**
      * Refuses a dictionary that is not shipped with Pitgun but takes a shipped one's name ({@link #shipped}) with
-     * channels that mean something else. A journal names its dictionary by name only, and whatever reads the journal
-     * later (the journal tools, a hive, a replay) finds a shipped dictionary by that name: a copy of {@code sim.v1}
-     * with {@code Engine_RPM} made restricted, still named {@code sim.v1}, had its frames read with the shipped
-     * levels, which leave that channel public, so it came out of exports and a hive's outputs. What a channel means
+     * channels that mean something else. Whatever reads a journal later (the journal tools, a hive, a replay) finds a
+     * shipped dictionary by the name its {@code ManifestLoaded} records: a copy of {@code sim.v1} with
+     * {@code Engine_RPM} made restricted, still named {@code sim.v1}, had its frames read with the shipped levels,
+     * which leave that channel public, so it came out of exports and a hive's outputs (journals now also record the
+     * {@link #meaningSha256Hex}, so such frames would be refused by the tools rather than misread; this refusal
+     * comes first, where the dictionary is chosen). What a channel means
      * is compared ({@link #meaningDifference}): comments, layout, YAML or JSON, channel order and descriptions do
      * not matter.
      *
@@ -184,9 +191,9 @@ public final class ParameterRegistry
             return registry;
         }
         throw new DictionaryException(source, List.of("name '" + registry.name() + "' is that of the dictionary " +
-            "shipped with Pitgun, but " + difference + ": a journal records its dictionary's name only, and the " +
-            "journal tools, a hive and a replay would read the frames with the shipped one (its channels, units and " +
-            "access levels); give this dictionary a name of its own"));
+            "shipped with Pitgun, but " + difference + ": the journal tools, a hive and a replay take this name " +
+            "for the shipped dictionary (its channels, units and access levels); give this dictionary a name of its " +
+            "own"));
     }
 
     /** How {@code own} first differs in meaning from {@code shipped}, channel by channel in id order, or null. */
@@ -216,29 +223,63 @@ public final class ParameterRegistry
 
     /**
      * The first field in which two definitions of one id differ in what their values mean ({@code access
-     * restricted, not the shipped public}), or null: numbers are compared as numbers ({@code -0.0} is 0), a
-     * conversion by its effect (scale 1 and offset 0 is none, whatever raw unit it names), and the description,
-     * which is for people, not at all.
+     * restricted, not the shipped public}), or null ({@link #meaning}).
      */
     private static String meaningDifference(final ParameterDefinition theirs, final ParameterDefinition mine)
     {
-        final Object[][] fields = {
-            { "name", theirs.name(), mine.name() },
-            { "access", theirs.access().symbol(), mine.access().symbol() },
-            { "unit", theirs.unit().symbol(), mine.unit().symbol() },
-            { "type", theirs.dataType().symbol(), mine.dataType().symbol() },
-            { "min", theirs.min() == mine.min() ? null : theirs.min(), mine.min() },
-            { "max", theirs.max() == mine.max() ? null : theirs.max(), mine.max() },
-            { "dimension", theirs.dimension().symbol(), mine.dimension().symbol() },
-            { "conversion", conversionText(theirs.conversion()), conversionText(mine.conversion()) } };
-        for (final Object[] field : fields)
+        final Object[][] shippedMeaning = meaning(theirs);
+        final Object[][] ownMeaning = meaning(mine);
+        for (int i = 0; i < shippedMeaning.length; i++)
         {
-            if (field[1] != null && !field[1].equals(field[2]))
+            if (!shippedMeaning[i][1].equals(ownMeaning[i][1]))
             {
-                return field[0] + " " + field[2] + ", not the shipped " + field[1];
+                return ownMeaning[i][0] + " " + ownMeaning[i][1] + ", not the shipped " + shippedMeaning[i][1];
             }
         }
         return null;
+    }
+
+    /**
+     * What a channel's values mean, field by field ({@code {"access", "restricted"}}): what {@link #meaningDifference}
+     * compares and {@link #meaningSha256Hex} digests. Numbers are taken as numbers ({@code -0.0} is 0), a conversion
+     * by its effect (scale 1 and offset 0 is none, whatever raw unit it names); the description, which is for people,
+     * is left out.
+     */
+    private static Object[][] meaning(final ParameterDefinition definition)
+    {
+        return new Object[][] {
+            { "name", definition.name() },
+            { "access", definition.access().symbol() },
+            { "unit", definition.unit().symbol() },
+            { "type", definition.dataType().symbol() },
+            { "min", definition.min() + 0.0 }, // + 0.0 makes -0.0 0.0, which Double.equals tells apart
+            { "max", definition.max() + 0.0 },
+            { "dimension", definition.dimension().symbol() },
+            { "conversion", conversionText(definition.conversion()) } };
+    }
+
+    /** The SHA-256 of every channel's {@link #meaning}, in id order: what a journal records its dictionary by. */
+    private static String meaningSha256Hex(final List<ParameterDefinition> byIdOrder)
+    {
+        final StringBuilder text = new StringBuilder("pitgun dictionary meaning v1\n");
+        for (final ParameterDefinition definition : byIdOrder)
+        {
+            text.append(definition.id());
+            for (final Object[] field : meaning(definition))
+            {
+                text.append('\t').append(field[0]).append('=').append(field[1]);
+            }
+            text.append('\n');
+        }
+        try
+        {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("every JDK has SHA-256", ex);
+        }
     }
 
     /** A conversion by its effect: {@code none}, or {@code raw psi x 6.89476 + 0}. */
@@ -281,6 +322,19 @@ public final class ParameterRegistry
     public JsonNode document()
     {
         return document.deepCopy();
+    }
+
+    /**
+     * Lower-case hex SHA-256 of what this dictionary's channels mean: each channel's id, name, access, unit, type,
+     * range (as numbers), dimension and conversion (by its effect), in id order. Its name, descriptions, comments,
+     * layout, YAML or JSON and the order channels are listed in do not count. A journal's {@code ManifestLoaded}
+     * records it with the name, so a dictionary edited under the same name is not taken for the one the frames were
+     * written with. (Insights name their dictionary by {@code DictionaryDigest}, the document's digest, which
+     * descriptions change.)
+     */
+    public String meaningSha256Hex()
+    {
+        return meaningSha256Hex;
     }
 
     /** What was defaulted or assumed while reading (empty for a canonical dictionary), one line each. */

@@ -201,8 +201,10 @@ public final class FrameFlyweight
             }
             return to - dstOffset;
         }
-        if (blockLength == ownBlockLength)
+        if (blockLength == ownBlockLength ||
+            FrameStructure.isManifestLoadedWithoutDictionaryDigest(templateId, blockLength))
         {
+            // The second: an entry older than its digest field is kept as it is; there is no digest to give it.
             copy(src, srcOffset, dst, dstOffset, length);
             return length;
         }

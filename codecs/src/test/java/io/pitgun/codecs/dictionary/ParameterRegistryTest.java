@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -189,6 +190,48 @@ class ParameterRegistryTest
         final DictionaryException wider = assertThrows(DictionaryException.class, () -> ParameterRegistry.load(other));
         assertTrue(wider.getMessage().contains("its channel 1 'Engine_RPM' has max 16000.0, not the shipped 15000.0"),
             wider.getMessage());
+    }
+
+    /**
+     * The meaning digest a journal records: the same for a dictionary said in other words (description, {@code -0.0},
+     * an identity conversion, channels listed in another order, another name), another for any change in what a
+     * channel means (its access level, its range).
+     */
+    @Test
+    void shouldDigestWhatTheChannelsMeanAndNothingElse() throws IOException
+    {
+        final String one = entry(1, "Speed", "km/h", "f64", "0", "400");
+        final String two = entry(2, "Gear", "1", "i8", "-1", "8");
+        final String digest = load(one + two).meaningSha256Hex();
+        assertTrue(digest.matches("[0-9a-f]{64}"), digest);
+
+        assertEquals(digest, load(two + one.replace("description: test", "description: another")).meaningSha256Hex());
+        assertEquals(digest, load(one.replace("min: 0,", "min: -0.0,") + two).meaningSha256Hex());
+        assertEquals(digest, load(one.replace("    access: public\n", "    access: public\n    conversion: " +
+            "{ raw_unit: m/s, scale: 1, offset: 0 }\n") + two).meaningSha256Hex());
+        final Path renamed = dir.resolve("renamed.yaml");
+        Files.writeString(renamed, (HEADER + one + two).replace("name: test.v1", "name: other.v1"));
+        assertEquals(digest, ParameterRegistry.load(renamed).meaningSha256Hex());
+
+        assertNotEquals(digest, load(one.replace("access: public", "access: restricted") + two).meaningSha256Hex());
+        assertNotEquals(digest, load(one.replace("max: 400", "max: 401") + two).meaningSha256Hex());
+        assertNotEquals(digest, load(one + two.replace("id: 2", "id: 3")).meaningSha256Hex());
+        assertNotEquals(digest, load(one).meaningSha256Hex());
+    }
+
+    /**
+     * The shipped dictionaries' meanings are fixed: journals record them, and the tools read a journal written with
+     * {@code sim.v1} by this build's {@code sim.v1} only when the two match. A change here makes every journal written
+     * before unreadable without {@code --dictionary FILE}: give the changed dictionary a new name ({@code sim.v2})
+     * instead of changing this digest.
+     */
+    @Test
+    void shouldKeepTheShippedDictionariesMeaningUnderTheirNames()
+    {
+        assertEquals("67cf5df6c755aaf8cb17cacbd8bdb1d167e000d77b948adb317de58a7508e0d3",
+            ParameterRegistry.simV1().meaningSha256Hex());
+        assertEquals("c75a33b6da077b492b9388bb452ba032b17fdfe060a716e055e7e46587f786bc",
+            ParameterRegistry.shipped("f1-25.v1").orElseThrow().meaningSha256Hex());
     }
 
     private ParameterRegistry load(final String entries) throws IOException
