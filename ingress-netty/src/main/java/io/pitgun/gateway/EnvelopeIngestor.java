@@ -150,9 +150,37 @@ public final class EnvelopeIngestor
         // Counted as read, before anything decides their fate, so that envelopes_total's outcomes, counted where
         // each is decided, can be checked against it. A body with none counts as one, refused.
         counters.envelopesReceived.add(Math.max(1, count));
-        decodeAndPublish(body, spans, allowRestricted, scope, client, count, report);
+        try
+        {
+            decodeAndPublish(body, spans, allowRestricted, scope, client, count, report);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("ingesting a request of {} envelope(s) failed", count, ex);
+            failedByBug(report, Math.max(1, count));
+        }
         counters.envelopeOutcomes(report);
         return report;
+    }
+
+    /**
+     * A bug threw out of the ingest path (the publish loop answers its own failures): the request is still answered
+     * (500 {@code internal_error}), its envelopes not yet counted are counted refused, so that the outcomes add up
+     * to what was received, and its queue places are given back unless frames of it are in (then its answer waits
+     * for them, as after a partial publish). Before, the exception left the places taken for good and the
+     * envelopes counted received only.
+     */
+    private void failedByBug(final IngestReport report, final int received)
+    {
+        counters.rejected(RejectReason.INTERNAL_ERROR);
+        report.refuse(500, RejectReason.INTERNAL_ERROR, "internal error; the gateway log has the details");
+        report.refused += Math.max(0, received - report.accepted - report.duplicates - report.partial -
+            report.refused - report.notAccepted);
+        if (report.framesAccepted == 0 && report.duplicates == 0)
+        {
+            release(report.queuePlaces);
+            report.queuePlaces = 0;
+        }
     }
 
     private void decodeAndPublish(final byte[] body, final BeaconBodySplitter spans, final boolean allowRestricted,
@@ -579,10 +607,13 @@ public final class EnvelopeIngestor
             {
                 publishRest(i, first, frames, digest);
             }
-            catch (final FrameRejectedException ex)
+            catch (final RuntimeException ex)
             {
-                // Cannot happen for decoder output within the slot size the gateway configures; refuse loudly.
+                // Cannot happen for decoder output within the slot size the gateway configures, nor on an open
+                // pipeline (a bug, or a pipeline closed under us): refuse loudly, as the binary path does, with the
+                // frames that are in said and the queue places given back by the usual path.
                 counters.rejected(RejectReason.INTERNAL_ERROR);
+                LOG.error("publishing envelope {} (from frame {}) failed", i, published, ex);
                 report.refuse(500, RejectReason.INTERNAL_ERROR, "envelope " + i + " (from frame " + published +
                     ") refused by the pipeline: " + ex.getMessage());
                 overloadDetails(report, count, i, published, frames);
@@ -728,7 +759,8 @@ public final class EnvelopeIngestor
             JsonText.key(out, "frames").append(i == stoppedAt ? frames : envelopeMessages[i]).append(',');
             JsonText.key(out, "frames_accepted").append(in).append(',');
             JsonText.key(out, "state");
-            JsonText.quote(out, in > 0 ? "partial" : refusedItself && i == stoppedAt ? "refused" : "not_accepted");
+            JsonText.quote(out, (in > 0 ? EnvelopeOutcome.PARTIAL : refusedItself && i == stoppedAt ?
+                EnvelopeOutcome.REFUSED : EnvelopeOutcome.NOT_ACCEPTED).label());
             report.details.add(out.append('}').toString());
         }
         if (stoppedAt > 0)

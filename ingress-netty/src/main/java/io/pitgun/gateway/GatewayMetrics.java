@@ -125,11 +125,11 @@ final class GatewayMetrics
             "accepted (all frames in the ring), duplicate (acknowledged again), partial (some frames in), refused " +
             "(for itself), not_accepted (nothing in, refused with its request); they add up to " +
             "pitgun_gateway_envelopes_received_total.");
-        w.sample("pitgun_gateway_envelopes_total", accepted, "outcome", "accepted");
-        w.sample("pitgun_gateway_envelopes_total", duplicate, "outcome", "duplicate");
-        w.sample("pitgun_gateway_envelopes_total", partial, "outcome", "partial");
-        w.sample("pitgun_gateway_envelopes_total", refused, "outcome", "refused");
-        w.sample("pitgun_gateway_envelopes_total", notAccepted, "outcome", "not_accepted");
+        w.sample("pitgun_gateway_envelopes_total", accepted, "outcome", EnvelopeOutcome.ACCEPTED.label());
+        w.sample("pitgun_gateway_envelopes_total", duplicate, "outcome", EnvelopeOutcome.DUPLICATE.label());
+        w.sample("pitgun_gateway_envelopes_total", partial, "outcome", EnvelopeOutcome.PARTIAL.label());
+        w.sample("pitgun_gateway_envelopes_total", refused, "outcome", EnvelopeOutcome.REFUSED.label());
+        w.sample("pitgun_gateway_envelopes_total", notAccepted, "outcome", EnvelopeOutcome.NOT_ACCEPTED.label());
         counter(w, "pitgun_gateway_idempotency_restored_total", "Event ids the idempotency window restored from " +
             "the journal at start.", counters.idempotencyRestored);
         counter(w, "pitgun_gateway_idempotency_unidentified_messages_total", "Messages the idempotency window read " +

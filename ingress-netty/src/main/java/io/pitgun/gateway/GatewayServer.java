@@ -720,6 +720,7 @@ public final class GatewayServer implements AutoCloseable
             closed.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lingerEnd - System.nanoTime())));
         }
         channels.close().awaitUninterruptibly(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        overloadLog.flushAtShutdown();
         final int failures = closeQuietly();
         if (failures == 0)
         {

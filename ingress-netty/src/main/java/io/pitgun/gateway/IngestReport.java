@@ -350,7 +350,9 @@ public final class IngestReport
         if (!details.isEmpty())
         {
             out.append(',');
-            JsonText.key(out, status == 503 ? "envelope_status" : "errors").append('[');
+            // A request cut short by the gateway's state (a full ring or journal, 503/507) or its failure (500)
+            // lists each envelope's state; one refused for what it holds (4xx, a 409 included) lists errors.
+            JsonText.key(out, status >= 500 ? "envelope_status" : "errors").append('[');
             for (int i = 0; i < details.size(); i++)
             {
                 out.append(i == 0 ? "" : ",").append(details.get(i));

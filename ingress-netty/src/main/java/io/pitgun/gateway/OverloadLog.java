@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * nothing) does not hide another (507 journal_full): with one window for all, a black-box tester saw 20 journal_full
  * answers counted and not one logged, and their count folded into the flood's as "similar". A reason's suppressed
  * count is written once its window has passed even when no warning of it follows ({@link #flushSuppressed}, run
- * every {@value #FLUSH_PERIOD_MS} ms on the gateway's accept thread): before, the last burst's count was never
- * written. The reasons are an enum, so the state is two fixed arrays; a warning costs what it did (a clock read,
+ * every {@value #FLUSH_PERIOD_MS} ms on the gateway's accept thread), and every count at shutdown
+ * ({@link #flushAtShutdown}): before, the last burst's count was never written. The reasons are an enum, so the state is two fixed arrays; a warning costs what it did (a clock read,
  * a CAS or an increment), and the flush is a scan of those arrays once a second, off the event loops.
  */
 final class OverloadLog
@@ -112,6 +112,24 @@ final class OverloadLog
                         REASONS[r].label(), count, REASONS[r].label(),
                         next == NEVER ? INTERVAL_S : (now - next + INTERVAL_NS) / 1_000_000_000L);
                 }
+            }
+        }
+    }
+
+    /**
+     * At shutdown, once no connection is left to warn about: writes every reason's suppressed count now, its window
+     * passed or not, since the process will not live to the window's end. Before, the warnings of a burst in the
+     * last {@value #INTERVAL_S} s before a stop were counted in the metrics (gone with the process) and never written.
+     */
+    void flushAtShutdown()
+    {
+        for (int r = 0; r < REASONS.length; r++)
+        {
+            final long count = suppressed.getAndSet(r, 0);
+            if (count > 0)
+            {
+                LOG.warn("overload ({}): {} more {} warnings suppressed since its last line (written at shutdown)",
+                    REASONS[r].label(), count, REASONS[r].label());
             }
         }
     }

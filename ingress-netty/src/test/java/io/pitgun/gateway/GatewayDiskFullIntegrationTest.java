@@ -116,9 +116,11 @@ class GatewayDiskFullIntegrationTest
                 {
                     assertEquals(0, answer.get("frames_accepted").asInt(), refused.body());
                 }
-                final JsonNode errors = answer.get("errors");
+                assertFalse(answer.has("errors"), "a request cut by the journal lists envelope_status: " +
+                    refused.body());
+                final JsonNode states = answer.get("envelope_status");
                 assertEquals(answer.get("envelopes_accepted").asInt() * FRAMES_PER_ENVELOPE +
-                    (errors == null || errors.isEmpty() ? 0 : errors.get(0).get("frames_accepted").asInt()),
+                    (states == null || states.isEmpty() ? 0 : states.get(0).get("frames_accepted").asInt()),
                     answer.get("frames_accepted").asInt(), "the envelopes in full, then the one cut short: " +
                     refused.body());
                 assertTrue(refused.headers().firstValue("Retry-After").isPresent(), "Retry-After on " + refused.body());

@@ -99,6 +99,47 @@ class GatewayOverloadLogIntegrationTest
         }
     }
 
+    /**
+     * A burst in the last window before a stop is written at shutdown: before, its suppressed count lived in the
+     * metrics only, which go with the process, and the log said one warning of a burst of many.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldWriteTheLastWindowsSuppressedCountAtShutdown() throws Exception
+    {
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        final Logger overloadLogger = (Logger)LoggerFactory.getLogger(OverloadLog.class);
+        logged.start();
+        overloadLogger.addAppender(logged);
+        final int closed = 5;
+        try
+        {
+            try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+            {
+                for (int i = 0; i < closed; i++)
+                {
+                    try (Socket socket = new Socket("127.0.0.1", gateway.server.address().getPort()))
+                    {
+                        final OutputStream out = socket.getOutputStream();
+                        out.write(("POST /beacon HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
+                            "Content-Length: 1000\r\n\r\n[{\"schema\":").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                }
+                Await.until("every close counted", () -> gateway.http.metricOrNaN(
+                    "pitgun_gateway_rejections_total{reason=\"client_closed_request\"}") == closed);
+                assertEquals(1, logged.list.size(), all(logged));
+            }
+            assertEquals(1, lines(logged, "overload (client_closed_request): " + (closed - 1) +
+                " more client_closed_request warnings suppressed since its last line (written at shutdown)").size(),
+                all(logged));
+        }
+        finally
+        {
+            overloadLogger.detachAppender(logged);
+        }
+    }
+
     private static List<String> lines(final ListAppender<ILoggingEvent> logged, final String text)
     {
         return List.copyOf(logged.list).stream().map(ILoggingEvent::getFormattedMessage)
