@@ -49,6 +49,16 @@ final class BeaconEndpoint
                 "application/json (one envelope or an array) or application/x-ndjson (one envelope per line)", 0);
             return;
         }
+        final String contentEncoding = exchange.request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (contentEncoding != null && !contentEncoding.trim().equalsIgnoreCase("identity"))
+        {
+            // Before, the coding was ignored: a gzip body was answered 400 malformed_json ("found '\u001f'"), which
+            // sent its client looking for a JSON mistake. RFC 9110 (15.5.16): 415 for a content coding not accepted.
+            server.counters().rejected(RejectReason.UNSUPPORTED_MEDIA_TYPE);
+            exchange.refuse(endpoint, 415, RejectReason.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding '" +
+                contentEncoding + "' is not accepted: send the body uncompressed", 0);
+            return;
+        }
         // application/json is one envelope or an array, so most likely one envelope; NDJSON several.
         if (!path.splitEnvelopes(exchange.request.content(), mediaType == JSON_MEDIA_TYPE,
             access.mayIngestRestricted()))

@@ -44,6 +44,9 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private SlowRequestGuard guard;
     /** The body aggregator: it knows the request whose body is under way, for a refusal in its middle. */
     private BeaconAggregator aggregator;
+    /** The request decoder: it holds the bytes after a WebSocket upgrade request until that is answered. */
+    private GatewayRequestDecoder decoder;
+    private final Runnable resumeDecoding = this::resumeDecoding;
     private String peer = "?";
     private String peerAddress = "?";
     private ConnectionAccess access;
@@ -78,6 +81,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         // replaces this handler too.
         guard = ctx.pipeline().get(SlowRequestGuard.class);
         aggregator = ctx.pipeline().get(BeaconAggregator.class);
+        decoder = ctx.pipeline().get(GatewayRequestDecoder.class);
     }
 
     @Override
@@ -116,6 +120,11 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             return; // dropped unread, as the rest of the flood: the connection closes after the answer due
         }
+        if (closing(ctx))
+        {
+            dropAfterClose(request);
+            return;
+        }
         if (awaitingAnswer)
         {
             if (pipelined.size() >= MAX_PIPELINED)
@@ -137,6 +146,14 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             routes.failures().onMalformed(exchange, request.decoderResult().cause());
             return;
         }
+        if (request.protocolVersion().majorVersion() != 1)
+        {
+            // HTTP/1.x only (a higher minor version is HTTP/1.1's, RFC 9112 2.3); a client of HTTP/2 speaks h2c's
+            // preface, which reads as a request line of version 2.0.
+            exchange.error(GatewayCounters.Endpoint.OTHER, 505, RejectReason.HTTP_VERSION_NOT_SUPPORTED,
+                request.protocolVersion().text() + " is not spoken here: send HTTP/1.1", true);
+            return;
+        }
         final String hostProblem = HeaderLineRule.problem(request);
         if (hostProblem != null)
         {
@@ -150,6 +167,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             {
                 awaitingAnswer = true;
                 exchange.whenAnswered(nextTurn);
+            }
+            else if (decoder != null && decoder.holdingAfterUpgrade() && !ctx.isRemoved() &&
+                GatewayRequestDecoder.isWebSocketUpgrade(request))
+            {
+                // The upgrade request the decoder holds for (nothing after it was decoded) was answered without an
+                // upgrade (this handler is still here): what came after it is HTTP again, at once when this runs
+                // within the decoder's read, else by a task of its own.
+                decoder.upgradeAnswered();
+                ctx.executor().execute(resumeDecoding);
             }
         }
         catch (final RuntimeException ex)
@@ -189,6 +215,14 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private void nextTurn()
     {
         awaitingAnswer = false;
+        if (decoder != null && decoder.holdingAfterUpgrade() && pipelined.isEmpty())
+        {
+            // The request just answered was the upgrade request the decoder holds for (nothing was decoded after
+            // it, so nothing waits), answered later than it was routed: not an upgrade. Never a GET /ws today;
+            // without this, what came after it would be held for good.
+            decoder.upgradeAnswered();
+            context.executor().execute(resumeDecoding);
+        }
         if (refusingPipelined)
         {
             LingeringClose.close(context.channel(), Unpooled.EMPTY_BUFFER);
@@ -202,7 +236,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private void answerPipelined()
     {
-        while (!awaitingAnswer && !pipelined.isEmpty() && context.channel().isActive())
+        while (!awaitingAnswer && !pipelined.isEmpty() && context.channel().isActive() && !closing(context))
         {
             final FullHttpRequest request = pipelined.poll();
             try
@@ -214,11 +248,59 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 request.release();
             }
         }
+        if (closing(context))
+        {
+            FullHttpRequest request;
+            while ((request = pipelined.poll()) != null)
+            {
+                dropAfterClose(request);
+                request.release();
+            }
+        }
+    }
+
+    private void resumeDecoding()
+    {
+        final ChannelHandlerContext decoderContext = context.pipeline().context(decoder);
+        if (decoderContext == null)
+        {
+            return; // upgraded after all: the frame decoder has what was held
+        }
+        try
+        {
+            decoder.resume(decoderContext);
+        }
+        catch (final Exception ex)
+        {
+            context.fireExceptionCaught(ex);
+        }
+    }
+
+    /** Whether an answer written on this connection closes it ({@link HttpExchange#CLOSING}). */
+    private static boolean closing(final ChannelHandlerContext ctx)
+    {
+        return ctx.channel().hasAttr(HttpExchange.CLOSING);
+    }
+
+    /**
+     * A request behind an answer that closes the connection: not routed, not answered (RFC 9112, 9.6), counted. Before,
+     * it was routed as any other, and a {@code POST /beacon} among them was journaled and counted a 202 that never
+     * left.
+     */
+    private void dropAfterClose(final FullHttpRequest request)
+    {
+        server.counters().rejected(RejectReason.REQUEST_AFTER_CLOSE);
+        LOG.debug("{} sent {} {} behind an answer that closes the connection: not processed", peer, request.method(),
+            request.uri());
     }
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
+        if (closing(ctx))
+        {
+            answerPipelined(); // the requests waiting behind the closing answer: each counted, none routed
+        }
         releasePipelined();
         super.channelInactive(ctx);
     }

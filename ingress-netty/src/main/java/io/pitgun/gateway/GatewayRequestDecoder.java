@@ -6,7 +6,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -41,6 +44,14 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
     private long openContentBytes;
     /** The next cumulation is to copy the bytes held into a buffer of their size. */
     private boolean rightSizing;
+    /** The request under way asks for a WebSocket upgrade. */
+    private boolean upgradeOpen;
+    /**
+     * A WebSocket upgrade request was decoded and is not answered yet: the bytes after it are held, not decoded as
+     * HTTP (they are the client's first WebSocket frames, for the frame decoder the upgrade puts in this one's
+     * place, which gets them when this decoder is removed). Cleared by {@link #upgradeAnswered} when it was refused.
+     */
+    private boolean holdingAfterUpgrade;
 
     GatewayRequestDecoder(final HttpDecoderConfig config)
     {
@@ -97,13 +108,26 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
     protected void decode(final ChannelHandlerContext ctx, final ByteBuf buffer, final List<Object> out)
         throws Exception
     {
+        if (holdingAfterUpgrade)
+        {
+            // Nothing consumed, nothing produced: the decoding loop stops, the bytes stay in the cumulation. Before,
+            // an upgrade request pipelined behind an unanswered one was queued while the frames sent with it were
+            // read as HTTP (skipped as control characters), and the client's first message was lost without a word.
+            return;
+        }
         final int before = out.size();
         super.decode(ctx, buffer, out);
         for (int i = before; i < out.size(); i++)
         {
             final Object decoded = out.get(i);
+            if (decoded instanceof HttpRequest && !((HttpRequest)decoded).decoderResult().isFailure())
+            {
+                upgradeOpen = isWebSocketUpgrade((HttpRequest)decoded);
+            }
             if (decoded instanceof LastHttpContent)
             {
+                holdingAfterUpgrade = upgradeOpen;
+                upgradeOpen = false;
                 endMessage();
             }
             else if (decoded instanceof HttpContent)
@@ -121,6 +145,39 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
     {
         messageOpen = false;
         openContentBytes = 0;
+    }
+
+    /** Whether {@code request} asks for a WebSocket upgrade: a GET with {@code Upgrade: websocket}. */
+    static boolean isWebSocketUpgrade(final HttpRequest request)
+    {
+        return HttpMethod.GET.equals(request.method()) &&
+            "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+    }
+
+    /** Whether the bytes after a WebSocket upgrade request are held, waiting for its answer. */
+    boolean holdingAfterUpgrade()
+    {
+        return holdingAfterUpgrade;
+    }
+
+    /**
+     * The upgrade request was answered without an upgrade (refused): what follows it is HTTP again. Within this
+     * decoder's read (the request answered as it was decoded) the read goes on with it; otherwise {@link #resume}
+     * decodes what is held, and a connection that closes first decodes it as it goes (each request then dropped as
+     * one behind a closing answer).
+     */
+    void upgradeAnswered()
+    {
+        holdingAfterUpgrade = false;
+    }
+
+    /** Decodes what is held, after {@link #upgradeAnswered}. Not from within this decoder's own read (a task). */
+    void resume(final ChannelHandlerContext ctx) throws Exception
+    {
+        if (!holdingAfterUpgrade && !ctx.isRemoved() && ctx.channel().isActive() && internalBuffer().isReadable())
+        {
+            channelRead(ctx, Unpooled.EMPTY_BUFFER);
+        }
     }
 
     /** A request has begun and not ended: bytes of it held unread, its head read in part, or its body arriving. */

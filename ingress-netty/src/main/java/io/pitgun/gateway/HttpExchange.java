@@ -32,6 +32,11 @@ final class HttpExchange
 {
     /** The content type of every JSON answer. */
     static final String JSON = "application/json";
+    /**
+     * Set on a connection once an answer that closes it is written: the requests that came behind that one are not
+     * routed (RFC 9112, 9.6).
+     */
+    static final io.netty.util.AttributeKey<Boolean> CLOSING = io.netty.util.AttributeKey.valueOf("pitgun.closing");
     private static final AsciiString JSON_ASCII = AsciiString.cached(JSON);
     /**
      * Headers of the answers {@link #response} builds, unvalidated: every name and value there is the gateway's own
@@ -305,6 +310,7 @@ final class HttpExchange
         final ChannelFuture future = ctx.writeAndFlush(response);
         if (close)
         {
+            ctx.channel().attr(CLOSING).set(Boolean.TRUE); // no request after this one is routed (GatewayHttpHandler)
             future.addListener(ChannelFutureListener.CLOSE);
         }
         audit(status, reason, envelopes, frames);

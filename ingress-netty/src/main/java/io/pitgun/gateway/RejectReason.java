@@ -149,10 +149,23 @@ public enum RejectReason
     UNSUPPORTED_WEBSOCKET_VERSION(426),
     /**
      * A live subscriber more than {@code SUBSCRIBER_BUFFER_BYTES} behind: disconnected (close code 1008); counted in
-     * {@code subscribers_disconnected_slow_total} too. Never answered over HTTP. Last: a reason's ordinal is its
-     * counter's key in the counters file; new reasons go after it.
+     * {@code subscribers_disconnected_slow_total} too. Never answered over HTTP.
      */
-    SLOW_SUBSCRIBER(503);
+    SLOW_SUBSCRIBER(503),
+    /**
+     * A request that came on a connection behind an answer that closes it ({@code Connection: close}, HTTP/1.0
+     * without keep-alive, a refusal that closes): neither routed nor answered, as RFC 9112 (9.6) requires. Before,
+     * a {@code POST /beacon} pipelined behind such an answer was journaled, counted and audited as a 202 that was
+     * never sent. 400 as a client's fault; never sent.
+     */
+    REQUEST_AFTER_CLOSE(400),
+    /**
+     * A request line of an HTTP major version other than 1 ({@code HTTP/2.0}, {@code HTTP/3.7}, the HTTP/2 preface
+     * {@code PRI * HTTP/2.0}): answered 505 and closed. Before, it was answered as HTTP/1.1 (the preface as a
+     * request without {@code Host}, counted twice). Last: a reason's ordinal is its counter's key in the counters
+     * file; new reasons go after it.
+     */
+    HTTP_VERSION_NOT_SUPPORTED(505);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

@@ -163,6 +163,11 @@ final class WebSocketUpgrade
                 else
                 {
                     server.counters().wsConnectionsOpened.increment();
+                    final ChannelHandler ws = future.channel().pipeline().get("ws");
+                    if (ws instanceof WebSocketIngestHandler)
+                    {
+                        ((WebSocketIngestHandler)ws).handshakeWritten();
+                    }
                 }
             }
             else

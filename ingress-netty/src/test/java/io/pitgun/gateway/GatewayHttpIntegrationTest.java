@@ -107,6 +107,44 @@ class GatewayHttpIntegrationTest
         assertEquals(List.of(), GatewayHarness.journaledSequences(dataDir));
     }
 
+    /**
+     * A compressed body is refused for its coding (415), not as broken JSON: before, {@code Content-Encoding: gzip}
+     * was ignored and the gzip bytes were answered 400 {@code malformed_json} ("found '\u001f'"). A black-box pass
+     * found it.
+     */
+    @Test
+    void shouldRefuseAContentCodingItDoesNotAcceptAsSuch() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            final java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped))
+            {
+                gzip.write(Envelopes.batch(UUID.randomUUID(), 0, 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            final HttpResponse<String> refused = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" +
+                        gateway.server.address().getPort() + "/beacon"))
+                    .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, refused.statusCode(), refused.body());
+            final JsonNode answer = JSON.readTree(refused.body());
+            assertEquals("unsupported_media_type", answer.get("reason").asText(), refused.body());
+            assertTrue(answer.get("message").asText().contains("Content-Encoding 'gzip' is not accepted"),
+                refused.body());
+            assertEquals(0.0, gateway.metric("pitgun_gateway_frames_published_total"));
+
+            final HttpResponse<String> identity = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" +
+                        gateway.server.address().getPort() + "/beacon"))
+                    .header("Content-Type", "application/json").header("Content-Encoding", "identity")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Envelopes.batch(UUID.randomUUID(), 1, 1)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, identity.statusCode(), identity.body());
+        }
+    }
+
     @Test
     void shouldAcknowledgeARetriedEnvelopeWithoutIngestingItTwice() throws Exception
     {
