@@ -170,8 +170,10 @@ final class JournalCommand implements Runnable
                 {
                     read = tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
                     {
-                        if (toIndex != Journal.NO_INDEX && index > toIndex)
+                        if (toIndex != Journal.NO_INDEX && index >= toIndex)
                         {
+                            // An entry at toIndex itself governs nothing read: a ManifestLoaded there is the next
+                            // part's, not this range's (dump --to the index the next start's entry has).
                             past[0] = true;
                             return;
                         }

@@ -49,8 +49,9 @@ final class BeaconEndpoint
                 "application/json (one envelope or an array) or application/x-ndjson (one envelope per line)", 0);
             return;
         }
-        final String contentEncoding = exchange.request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        if (contentEncoding != null && !contentEncoding.trim().equalsIgnoreCase("identity"))
+        final String contentEncoding = codingOtherThanIdentity(exchange.request.headers()
+            .getAll(HttpHeaderNames.CONTENT_ENCODING));
+        if (contentEncoding != null)
         {
             // Before, the coding was ignored: a gzip body was answered 400 malformed_json ("found '\u001f'"), which
             // sent its client looking for a JSON mistake. RFC 9110 (15.5.16): 415 for a content coding not accepted.
@@ -70,6 +71,26 @@ final class BeaconEndpoint
             exchange.tokenId);
         path.answer(report, ackTimeoutMessage, (answer, journalIndex) ->
             send(exchange, endpoint, peer, answer, journalIndex));
+    }
+
+    /**
+     * The first content coding other than {@code identity} that {@code Content-Encoding} lines name (any of them: a
+     * second line, or a list, counts as much as the first; empty members are none), or null.
+     */
+    static String codingOtherThanIdentity(final java.util.List<String> lines)
+    {
+        for (final String line : lines)
+        {
+            for (final String member : line.split(",", -1))
+            {
+                final String coding = member.trim();
+                if (!coding.isEmpty() && !coding.equalsIgnoreCase("identity"))
+                {
+                    return coding;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -118,6 +118,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         if (refusingPipelined)
         {
+            releaseHoldFor(request); // the flood is read on and dropped (counted once, for the connection)
             return; // dropped unread, as the rest of the flood: the connection closes after the answer due
         }
         if (closing(ctx))
@@ -197,6 +198,12 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
      */
     private void refusePipelining(final ChannelHandlerContext ctx)
     {
+        if (decoder != null && decoder.holdingAfterUpgrade())
+        {
+            // An upgrade request among those dropped: no hold any more (before reading stops below, which this
+            // would otherwise undo).
+            decoder.upgradeAnswered();
+        }
         refusingPipelined = true;
         // Read no more of the flood meanwhile (what a read already holds is dropped below); the lingering close reads
         // on, so what waits in the socket is taken off it rather than answered with a reset.
@@ -292,6 +299,21 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         server.counters().rejected(RejectReason.REQUEST_AFTER_CLOSE);
         LOG.debug("{} sent {} {} behind an answer that closes the connection: not processed", peer, request.method(),
             request.uri());
+        releaseHoldFor(request);
+    }
+
+    /**
+     * {@code request}, never routed, is the upgrade request the decoder holds for: what follows it is read again
+     * (and dropped as it comes, each counted, when the connection closes). Without this, the requests behind a
+     * dropped upgrade request were never read, nor counted.
+     */
+    private void releaseHoldFor(final FullHttpRequest request)
+    {
+        if (decoder != null && decoder.holdingAfterUpgrade() && GatewayRequestDecoder.isWebSocketUpgrade(request))
+        {
+            decoder.upgradeAnswered();
+            context.executor().execute(resumeDecoding);
+        }
     }
 
     @Override

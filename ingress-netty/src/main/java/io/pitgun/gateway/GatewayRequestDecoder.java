@@ -52,6 +52,9 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
      * place, which gets them when this decoder is removed). Cleared by {@link #upgradeAnswered} when it was refused.
      */
     private boolean holdingAfterUpgrade;
+    /** This decoder stopped the connection's reading while it holds ({@link #pauseWhileHolding}). */
+    private boolean pausedWhileHolding;
+    private ChannelHandlerContext context;
 
     GatewayRequestDecoder(final HttpDecoderConfig config)
     {
@@ -60,9 +63,17 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
     }
 
     @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) throws Exception
+    {
+        context = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg) throws Exception
     {
         super.channelRead(ctx, msg);
+        pauseWhileHolding(ctx);
         final ByteBuf held = internalBuffer();
         final int readable = held.readableBytes();
         if (readable > 0 && held.capacity() - readable > Math.max(readable, RIGHT_SIZE_SLACK_BYTES) &&
@@ -169,6 +180,34 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
     void upgradeAnswered()
     {
         holdingAfterUpgrade = false;
+        resumeReading();
+    }
+
+    /**
+     * While it holds, the connection reads no more: what one read brought after the upgrade request is all it holds,
+     * not whatever the client streams while the request ahead waits for the journal (a reviewer's client held 60 MB
+     * of the shared partial-message budget that way, and was refused as a body too large that it never sent). Looked
+     * at after every read, since other parts (back-pressure) turn reading on and off too.
+     */
+    private void pauseWhileHolding(final ChannelHandlerContext ctx)
+    {
+        if (holdingAfterUpgrade && !ctx.isRemoved() && ctx.channel().config().isAutoRead())
+        {
+            pausedWhileHolding = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void resumeReading()
+    {
+        if (pausedWhileHolding)
+        {
+            pausedWhileHolding = false;
+            if (context != null)
+            {
+                context.channel().config().setAutoRead(true);
+            }
+        }
     }
 
     /** Decodes what is held, after {@link #upgradeAnswered}. Not from within this decoder's own read (a task). */
@@ -200,6 +239,7 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
     @Override
     protected void handlerRemoved0(final ChannelHandlerContext ctx) throws Exception
     {
+        resumeReading(); // upgraded: the frame decoder in this one's place reads on
         endMessage();
         super.handlerRemoved0(ctx);
     }

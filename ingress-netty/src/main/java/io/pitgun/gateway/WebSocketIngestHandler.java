@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.timeout.IdleStateEvent;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,14 +49,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private long bytesIn;
     private long envelopesAccepted; // long: a producer's socket may stay open for months
     private long framesAccepted;
-    /**
-     * Frames that came before the handshake's 101 was written (sent behind the upgrade request, which RFC 6455 does
-     * not allow but clients do), each retained, in order; null once it is written ({@link #handshakeWritten}). Netty's
-     * handshake hands the bytes held after the request to the frame decoder before it puts the frame encoder in
-     * place and writes the 101: answered then, a message's ack met no encoder and was dropped without a word (one
-     * in seven, when the journal was quick). Bounded by what one read held after the request.
-     */
-    private ArrayDeque<WebSocketFrame> beforeHandshake = new ArrayDeque<>(2);
+    /** Frames that came before the handshake's 101 was written, handled once it is. */
+    private final FramesBeforeHandshake beforeHandshake = new FramesBeforeHandshake();
 
     WebSocketIngestHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
         final ConnectionAccess access, final PartialMessageMeter meter)
@@ -81,54 +74,29 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
-        if (beforeHandshake != null)
+        if (!beforeHandshake.keep(frame))
         {
-            beforeHandshake.add(frame.retain());
-            return;
+            handle(ctx, frame);
         }
-        handle(ctx, frame);
     }
 
     /** The handshake's 101 is written and the frame encoder in place: the frames that came with it are handled. */
     void handshakeWritten()
     {
-        final ArrayDeque<WebSocketFrame> early = beforeHandshake;
-        beforeHandshake = null;
-        WebSocketFrame frame;
-        while (early != null && (frame = early.poll()) != null)
-        {
-            try
-            {
-                handle(context, frame);
-            }
-            finally
-            {
-                frame.release();
-            }
-        }
+        beforeHandshake.handOver(frame -> handle(context, frame));
     }
 
     @Override
     public void handlerRemoved(final ChannelHandlerContext ctx)
     {
-        releaseBeforeHandshake();
+        beforeHandshake.discard();
     }
 
     @Override
     public void channelInactive(final ChannelHandlerContext ctx) throws Exception
     {
-        releaseBeforeHandshake();
+        beforeHandshake.discard();
         super.channelInactive(ctx);
-    }
-
-    private void releaseBeforeHandshake()
-    {
-        final ArrayDeque<WebSocketFrame> early = beforeHandshake;
-        WebSocketFrame frame;
-        while (early != null && (frame = early.poll()) != null)
-        {
-            frame.release();
-        }
     }
 
     private void handle(final ChannelHandlerContext ctx, final WebSocketFrame frame)

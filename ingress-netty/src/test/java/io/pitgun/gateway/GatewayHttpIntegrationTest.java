@@ -142,6 +142,16 @@ class GatewayHttpIntegrationTest
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Envelopes.batch(UUID.randomUUID(), 1, 1)))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(202, identity.statusCode(), identity.body());
+
+            // Every Content-Encoding line counts, not only the first (a review sent identity, then gzip: 202).
+            final HttpResponse<String> second = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" +
+                        gateway.server.address().getPort() + "/beacon"))
+                    .header("Content-Type", "application/json").header("Content-Encoding", "identity")
+                    .header("Content-Encoding", "gzip")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, second.statusCode(), second.body());
         }
     }
 
