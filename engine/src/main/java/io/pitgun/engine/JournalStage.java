@@ -173,11 +173,11 @@ final class JournalStage implements EventHandler<FrameSlot>
                     slot.eventIdMsb(), slot.eventIdLsb(), slot.contentDigest(), slot.frameOrdinal(), slot.frameCount());
             }
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex) // Chronicle throws IOExceptions it does not declare (see failure())
         {
             slot.status(SlotDescriptor.STATUS_REJECTED);
             counters.increment(PipelineCounter.DROPPED_JOURNAL_FAILED);
-            fail(ex);
+            fail(failure(ex));
             return;
         }
         batchSequences[batchCount++] = sequence;
@@ -309,9 +309,9 @@ final class JournalStage implements EventHandler<FrameSlot>
                 first = awaitRoom();
             }
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex) // Chronicle throws IOExceptions it does not declare (see failure())
         {
-            fail(ex);
+            fail(failure(ex));
             done(sequence);
             return;
         }
@@ -365,6 +365,17 @@ final class JournalStage implements EventHandler<FrameSlot>
         {
             waitingForSpace = false;
         }
+    }
+
+    /**
+     * {@code ex} as the journal's failure: a checked exception Chronicle threw without declaring it (an
+     * {@code IOException} opening a cycle file) would otherwise pass every runtime handler and reach the Disruptor's,
+     * which logs it and goes on as if the batch were journaled.
+     */
+    private static RuntimeException failure(final Exception ex)
+    {
+        return ex instanceof RuntimeException ? (RuntimeException)ex :
+            new io.pitgun.journal.JournalException("the journal failed: " + ex, ex);
     }
 
     /** Drops the open batch (nothing of it was written) and every later frame. */

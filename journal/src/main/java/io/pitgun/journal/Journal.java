@@ -125,6 +125,10 @@ public final class Journal implements AutoCloseable
             {
                 requireReadableTail(queue, directory);
             }
+            else
+            {
+                requireListedCycleFiles(queue, directory);
+            }
             return new Journal(config, queue, spaceGuard);
         }
         catch (final JournalDamagedException ex)
@@ -135,6 +139,51 @@ public final class Journal implements AutoCloseable
         catch (final RuntimeException ex)
         {
             throw new JournalException(directory + ": cannot open the journal: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * A reader refuses a journal whose {@code metadata.cq4t} lists no cycle file while cycle files are there: Chronicle
+     * resets the listing to empty when it fails to list the directory (a writer out of file descriptors at a roll),
+     * and a read-only open then reads nothing. Before, {@code journal stats} printed {@code entries 0 ... damaged
+     * none} and {@code verify} "OK, 0 entries checked" (exit 0) for a journal of 9,855 frames. A writable open lists
+     * the files again (a gateway's start), which repairs it.
+     */
+    private static void requireListedCycleFiles(final SingleChronicleQueue queue, final Path directory)
+    {
+        final int first;
+        try
+        {
+            first = queue.firstCycle();
+        }
+        catch (final RuntimeException ex)
+        {
+            return; // no record to go by: the tools' reads report what they find
+        }
+        if (first != Integer.MAX_VALUE)
+        {
+            return; // the listing names a cycle: a file it does not find is another check's (missingLastCycleFile)
+        }
+        final java.util.List<String> present;
+        try (Stream<Path> files = Files.list(directory))
+        {
+            present = files.map(file -> file.getFileName().toString())
+                .filter(name -> name.endsWith(SingleChronicleQueue.SUFFIX)).sorted().toList();
+        }
+        catch (final IOException ex)
+        {
+            return; // the tools' own reads report the directory
+        }
+        if (!present.isEmpty())
+        {
+            queue.close();
+            // Not JournalDamagedException: a reader that retries opens (a hive following an edge) may have met a
+            // first cycle file created a moment before its listing, and should try again.
+            throw new JournalException("its metadata.cq4t lists no cycle file, but " + present.size() +
+                " are there (" + present.get(0) + (present.size() > 1 ? " .. " + present.get(present.size() - 1) : "") +
+                "): the listing was reset by a failed write (e.g. a writer out of file descriptors), and read-only " +
+                "it would read as empty. Start the gateway (or any writer) on it once, which lists the files again, " +
+                "or read a copy of the directory without its metadata.cq4t");
         }
     }
 

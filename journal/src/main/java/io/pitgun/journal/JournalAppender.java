@@ -57,6 +57,8 @@ public final class JournalAppender
     private int count;
     private int batchLength;
     private long lastAppendedIndex = Journal.NO_INDEX;
+    /** Chronicle's index of the last entry this appender's Chronicle appender wrote (it only moves forward). */
+    private long lastChronicleIndex = Long.MIN_VALUE;
     /** Bytes {@link #reserve} found room for and the commits since have not used up: they skip the guard. */
     private long reservedBytes;
     private JournalPretouchAgent pretoucher;
@@ -338,6 +340,12 @@ public final class JournalAppender
             // (it then reported every later entry at one index).
             return writeFault(fault, false);
         }
+        catch (final Exception ex)
+        {
+            // Chronicle throws a checked IOException it does not declare when it cannot open the next cycle file
+            // at a roll (no file descriptor left, no permission): see openFailed.
+            return openFailed(ex);
+        }
         try
         {
             final Bytes<?> bytes = document.wire().bytes();
@@ -362,12 +370,13 @@ public final class JournalAppender
             }
             return writeFault(fault, true);
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex)
         {
             document.rollbackOnClose(); // never leave a half-written entry, nor Chronicle's write lock held
             document.close();
             open = false;
-            throw ex;
+            throw ex instanceof RuntimeException ? (RuntimeException)ex :
+                new JournalException("the journal could not write an entry: " + ex, ex);
         }
         try
         {
@@ -379,11 +388,51 @@ public final class JournalAppender
             // not known, so it is not reported written, and Chronicle's write lock stays held.
             return writeFault(fault, false);
         }
+        catch (final Exception ex)
+        {
+            return openFailed(ex); // indexing the entry needed a file it could not open: not reported written
+        }
         open = false;
+        final long appended = appender.lastIndexAppended();
+        if (appended == lastChronicleIndex)
+        {
+            // Chronicle's index did not move: the document was one Chronicle had closed already (an appender left in
+            // that state by a failure not caught as such), and nothing was written. Reported written before, with
+            // the last good entry's index: thousands of acknowledged frames that no reader ever saw.
+            discardChronicleAppender();
+            throw new JournalException("the journal appender wrote nothing (Chronicle's index stayed at " + appended +
+                "): the batch of " + count + " message(s) was not journaled");
+        }
+        lastChronicleIndex = appended;
         guard.onAppended(batchLength + ENTRY_HEADER_BYTES);
-        final long index = JournalEntryDescriptor.position(appender.lastIndexAppended(), 0);
+        final long index = JournalEntryDescriptor.position(appended, 0);
         lastAppendedIndex = index + count - 1;
         return index;
+    }
+
+    /**
+     * Chronicle could not open an entry, or index one, because it could not open a file: at a roll to the next cycle
+     * file with no file descriptor left ({@code EMFILE}) or no permission to create it. It throws a checked
+     * {@code IOException} it does not declare, which went past every handler for runtime exceptions: the pipeline
+     * logged the stage's failure per commit and went on, and Chronicle's appender, left closed, made every later
+     * commit a no-op that reported the last good entry's index, so 16,638 frames were acknowledged and never
+     * written, for good, though the file descriptors came back 40 s later. Chronicle keeps its write lock after such a
+     * failure (a new appender waits 15 s for it and times out), so this process can append nothing more: kept as
+     * damage, every later commit refused at once. The journal stage fails (503 {@code journal_failed},
+     * {@code /health}) and nothing more is acknowledged; a restart carries on (Chronicle frees a dead writer's lock).
+     *
+     * @throws JournalException naming the cause; the batch is closed (not written).
+     */
+    private long openFailed(final Exception cause)
+    {
+        open = false;
+        discardChronicleAppender();
+        final String what = "could not open a file to write the next entry (" + cause +
+            (cause.getCause() != null ? ", caused by " + cause.getCause() : "") + ")";
+        damage = journal.config().directory() + ": the journal " + what + "; Chronicle's write lock stays held by this " +
+            "process, so nothing more can be appended until it restarts";
+        throw new JournalException("the journal " + what + ": the batch was not written; restart to append again " +
+            "once the cause is gone", cause);
     }
 
     /**
@@ -443,15 +492,16 @@ public final class JournalAppender
     {
         final ExcerptAppender faulted = appender;
         appender = null;
+        lastChronicleIndex = Long.MIN_VALUE; // a new appender's first entry is compared with nothing
         if (faulted != null)
         {
             try
             {
                 faulted.close();
             }
-            catch (final RuntimeException | InternalError ignored)
+            catch (final Exception | InternalError ignored)
             {
-                // Its mapping is what faulted: there is nothing more to release through it.
+                // Its mapping (or file) is what failed: there is nothing more to release through it.
             }
         }
     }
