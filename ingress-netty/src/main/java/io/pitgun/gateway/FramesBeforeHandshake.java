@@ -1,61 +1,72 @@
 package io.pitgun.gateway;
 
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
 
 import java.util.ArrayDeque;
-import java.util.function.Consumer;
 
 /**
- * The WebSocket frames a connection's handler gets before the handshake's 101 is written: sent behind the upgrade
- * request (RFC 6455 asks clients to wait; some do not), or behind an upgrade pipelined after another request. Netty's
- * handshake hands the bytes held after the request to the frame decoder before it puts the frame encoder in place and
- * writes the 101, so whatever a handler wrote for them then (an ack, a pong) met no encoder and was dropped without a
- * word: one ack in ten on the 2-core VM when the journal was quick. Each frame is retained here, in order, until
- * {@link #handOver} once the 101 is written. Bounded by what one read held after the request (the request decoder
- * stops reading while it holds them). On the connection's event loop.
+ * Holds the WebSocket frames a connection receives before the handshake's 101 is written, then passes them on in
+ * order and leaves the pipeline ({@link #handOver}). They come when a client sends frames behind its upgrade request
+ * (RFC 6455 asks it to wait; some do not), or behind an upgrade pipelined after another request. Netty's handshake
+ * hands the bytes held after the request to the frame decoder before it puts the frame encoder in place and writes
+ * the 101, so whatever the WebSocket handler wrote for them then (an ack, a pong) met no encoder and was dropped
+ * without a word: one ack in ten on the 2-core VM when the journal was quick. Placed between the frame decoder and
+ * the connection's WebSocket handler by {@link WebSocketUpgrade}. Bounded by what one read held after the request
+ * (the request decoder stops reading while it holds them). On the connection's event loop.
  */
-final class FramesBeforeHandshake
+final class FramesBeforeHandshake extends ChannelInboundHandlerAdapter
 {
-    private ArrayDeque<WebSocketFrame> frames = new ArrayDeque<>(2);
+    private final ArrayDeque<Object> frames = new ArrayDeque<>(2);
+    private ChannelHandlerContext context;
 
-    /** Keeps {@code frame} (retained) when the 101 is not written yet; false when it is, and the frame is the caller's. */
-    boolean keep(final WebSocketFrame frame)
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
     {
-        if (frames == null)
-        {
-            return false;
-        }
-        frames.add(frame.retain());
-        return true;
+        context = ctx;
     }
 
-    /** The 101 is written: hands each frame kept, in order, to {@code handler}, then releases it. */
-    void handOver(final Consumer<WebSocketFrame> handler)
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object frame)
     {
-        final ArrayDeque<WebSocketFrame> kept = frames;
-        frames = null;
-        WebSocketFrame frame;
-        while (kept != null && (frame = kept.poll()) != null)
-        {
-            try
-            {
-                handler.accept(frame);
-            }
-            finally
-            {
-                frame.release();
-            }
-        }
+        frames.add(frame); // owned here until handed on (or released with this handler)
     }
 
-    /** The connection ends before the 101 was written (or its handler is removed): releases what is kept. */
-    void discard()
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
     {
-        final ArrayDeque<WebSocketFrame> kept = frames;
-        WebSocketFrame frame;
-        while (kept != null && (frame = kept.poll()) != null)
+        // Nothing was passed on: the handlers after this one have no read to complete.
+    }
+
+    /** The 101 is written and the frame encoder in place: passes the frames held on, in order, and leaves. */
+    void handOver()
+    {
+        final ChannelHandlerContext ctx = context;
+        if (ctx == null || ctx.isRemoved())
         {
-            frame.release();
+            return;
+        }
+        final boolean any = !frames.isEmpty();
+        Object frame;
+        while ((frame = frames.poll()) != null)
+        {
+            ctx.fireChannelRead(frame);
+        }
+        if (any)
+        {
+            ctx.fireChannelReadComplete();
+        }
+        ctx.pipeline().remove(this);
+    }
+
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx)
+    {
+        Object frame;
+        while ((frame = frames.poll()) != null)
+        {
+            ReferenceCountUtil.release(frame); // the connection ended before the 101 was written
         }
     }
 }

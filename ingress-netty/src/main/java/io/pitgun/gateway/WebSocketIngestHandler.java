@@ -49,8 +49,6 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private long bytesIn;
     private long envelopesAccepted; // long: a producer's socket may stay open for months
     private long framesAccepted;
-    /** Frames that came before the handshake's 101 was written, handled once it is. */
-    private final FramesBeforeHandshake beforeHandshake = new FramesBeforeHandshake();
 
     WebSocketIngestHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
         final ConnectionAccess access, final PartialMessageMeter meter)
@@ -73,33 +71,6 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
 
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
-    {
-        if (!beforeHandshake.keep(frame))
-        {
-            handle(ctx, frame);
-        }
-    }
-
-    /** The handshake's 101 is written and the frame encoder in place: the frames that came with it are handled. */
-    void handshakeWritten()
-    {
-        beforeHandshake.handOver(frame -> handle(context, frame));
-    }
-
-    @Override
-    public void handlerRemoved(final ChannelHandlerContext ctx)
-    {
-        beforeHandshake.discard();
-    }
-
-    @Override
-    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
-    {
-        beforeHandshake.discard();
-        super.channelInactive(ctx);
-    }
-
-    private void handle(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
         if (goingAway)
         {

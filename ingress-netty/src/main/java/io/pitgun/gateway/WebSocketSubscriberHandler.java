@@ -40,9 +40,6 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     SubscriberAudience audience;
     private SubscriberGroup group;
     private Channel channel;
-    private ChannelHandlerContext context;
-    /** Frames that came before the handshake's 101 was written, handled once it is. */
-    private final FramesBeforeHandshake beforeHandshake = new FramesBeforeHandshake();
     private boolean closing;
     /** The gateway is shutting down and has sent its close frame; its output is shut. */
     private boolean goingAway;
@@ -145,7 +142,6 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         server.counters().subscribersOpened.increment();
         server.counters().openSubscribers.incrementAndGet();
         channel.closeFuture().addListener(f -> stop());
-        beforeHandshake.handOver(frame -> handle(context, frame)); // a ping sent with the upgrade gets its pong
     }
 
     boolean isWritable()
@@ -230,34 +226,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     }
 
     @Override
-    public void handlerAdded(final ChannelHandlerContext ctx)
-    {
-        context = ctx;
-    }
-
-    @Override
-    public void handlerRemoved(final ChannelHandlerContext ctx)
-    {
-        beforeHandshake.discard();
-    }
-
-    @Override
-    public void channelInactive(final ChannelHandlerContext ctx) throws Exception
-    {
-        beforeHandshake.discard();
-        super.channelInactive(ctx);
-    }
-
-    @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
-    {
-        if (!beforeHandshake.keep(frame))
-        {
-            handle(ctx, frame);
-        }
-    }
-
-    private void handle(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
         meter.messageComplete(); // no aggregator here: every frame is whole
         if (goingAway)

@@ -145,6 +145,9 @@ final class WebSocketUpgrade
             pipeline.addBefore("ws", "wsaggregate", new WebSocketFrameAggregator(config.maxWsFrameBytes()));
             ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);
         }
+        // Frames the handshake hands on before its 101 is written wait there (FramesBeforeHandshake).
+        final FramesBeforeHandshake beforeHandshake = new FramesBeforeHandshake();
+        pipeline.addBefore(subscriber ? "ws" : "wsaggregate", "wsearly", beforeHandshake);
         // The 101 is written by the handshake, which replaces the HTTP handler: this exchange is answered.
         exchange.answered();
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener)future ->
@@ -163,12 +166,8 @@ final class WebSocketUpgrade
                 else
                 {
                     server.counters().wsConnectionsOpened.increment();
-                    final ChannelHandler ws = future.channel().pipeline().get("ws");
-                    if (ws instanceof WebSocketIngestHandler)
-                    {
-                        ((WebSocketIngestHandler)ws).handshakeWritten();
-                    }
                 }
+                beforeHandshake.handOver();
             }
             else
             {
