@@ -23,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  *       journal pretoucher's duty cycle included.</li>
  *   <li>{@code run_registry_error}: the run-registry mirror's insight poller failed; insights may be missing from
  *       the registry.</li>
+ *   <li>{@code accept_failing}: the listening socket failed to accept a connection within the last
+ *       {@value ConnectionAdmission#ACCEPT_FAILING_HEALTH_MS} ms ({@link ConnectionAdmission#exceptionCaught}), the
+ *       file-descriptor limit reached most likely: new clients wait unaccepted. Seen by a client that kept its
+ *       connection open (a new one waits with the others), and for that long after the accepts succeed again.</li>
  * </ul>
  * Cold path: built on request.
  */
@@ -36,15 +40,18 @@ final class GatewayHealth
     private final TelemetryPipeline pipeline;
     private final GatewayCounters counters;
     private final JournalAdmission journal;
+    private final ConnectionAdmission connections;
     private final long ackTimeoutNs;
     // Guarded by this: the journaled count last seen, and since when it has not moved while frames were waiting.
     private long observedJournaled = -1;
     private long stuckSinceNs;
 
-    GatewayHealth(final TelemetryPipeline pipeline, final GatewayCounters counters, final long ackTimeoutMs)
+    GatewayHealth(final TelemetryPipeline pipeline, final GatewayCounters counters,
+        final ConnectionAdmission connections, final long ackTimeoutMs)
     {
         this.pipeline = pipeline;
         this.counters = counters;
+        this.connections = connections;
         this.journal = new JournalAdmission(pipeline);
         this.ackTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ackTimeoutMs);
     }
@@ -62,7 +69,8 @@ final class GatewayHealth
         {
             problems.add(new Problem("disk_full", journal.explain(journalRefusal)));
         }
-        final long waiting = stuckFrames(System.nanoTime());
+        final long nowNs = System.nanoTime();
+        final long waiting = stuckFrames(nowNs);
         if (waiting > 0)
         {
             problems.add(new Problem("ingest_queue_wedged", waiting + " frame(s) in the ring have not been " +
@@ -81,6 +89,14 @@ final class GatewayHealth
             problems.add(new Problem("run_registry_error", "the run-registry mirror's insight poller failed " +
                 registryErrors + " time(s); insights may be missing from the registry; the gateway log has the " +
                 "details"));
+        }
+        if (connections.acceptFailedRecently(nowNs))
+        {
+            problems.add(new Problem("accept_failing", "the gateway failed to accept a connection within the last " +
+                ConnectionAdmission.ACCEPT_FAILING_HEALTH_MS / 1_000 + " s (" +
+                counters.rejections(RejectReason.ACCEPT_FD_LIMIT) + " at the file-descriptor limit, " +
+                counters.rejections(RejectReason.ACCEPT_FAILED) + " otherwise, since start); new clients wait " +
+                "unaccepted; the gateway log says why"));
         }
         return problems;
     }

@@ -262,7 +262,7 @@ public final class GatewayServer implements AutoCloseable
             {
                 metrics.tlsOn(tls.provider());
             }
-            this.health = new GatewayHealth(pipeline, counters, config.ackTimeoutMs());
+            this.health = new GatewayHealth(pipeline, counters, connectionAdmission, config.ackTimeoutMs());
             this.latencyExport = new LatencyExport(pipeline.latency());
             this.registryMirror = config.runRegistryUrl().map(url -> new RunRegistryMirror(url, pipeline,
                 config.runRegistryIncludeRestricted() ? null :
@@ -433,6 +433,7 @@ public final class GatewayServer implements AutoCloseable
             lock.close();
             throw ex;
         }
+        warnIfFdLimitTooLow(config);
         if (!config.security().tokensOn() && !server.address().getAddress().isLoopbackAddress())
         {
             LOG.warn("INSECURE: listening on {}, which is not a loopback address, without tokens ({} is set): " +
@@ -448,6 +449,26 @@ public final class GatewayServer implements AutoCloseable
             config.ackMode().symbol(), config.journalDirectory(),
             config.manifest().map(Path::toString).orElse("built-in"));
         return server;
+    }
+
+    /**
+     * Once, at start: warns when {@code MAX_CONNECTIONS} does not fit in the process's file-descriptor limit, since
+     * then the limit, not the cap, bounds connections, and a client past it waits unaccepted instead of being
+     * refused ({@link ConnectionAdmission#fdLimitWarning}). Measured after the bind: the journal, the counters file,
+     * the class path's jars and the event loops' descriptors are open by then.
+     */
+    private static void warnIfFdLimitTooLow(final GatewayConfig config)
+    {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof
+            com.sun.management.UnixOperatingSystemMXBean os)
+        {
+            final String warning = ConnectionAdmission.fdLimitWarning(config.maxConnections(),
+                os.getOpenFileDescriptorCount(), os.getMaxFileDescriptorCount());
+            if (warning != null)
+            {
+                LOG.warn(warning);
+            }
+        }
     }
 
     private void bind() throws InterruptedException

@@ -162,10 +162,23 @@ public enum RejectReason
     /**
      * A request line of an HTTP major version other than 1 ({@code HTTP/2.0}, {@code HTTP/3.7}, the HTTP/2 preface
      * {@code PRI * HTTP/2.0}): answered 505 and closed. Before, it was answered as HTTP/1.1 (the preface as a
-     * request without {@code Host}, counted twice). Last: a reason's ordinal is its counter's key in the counters
-     * file; new reasons go after it.
+     * request without {@code Host}, counted twice).
      */
-    HTTP_VERSION_NOT_SUPPORTED(505);
+    HTTP_VERSION_NOT_SUPPORTED(505),
+    /**
+     * The listening socket could not accept a connection because the process is at its file-descriptor limit
+     * ({@code EMFILE}, {@code ulimit -n}) or the system at its ({@code ENFILE}): the client waits in the backlog.
+     * Counted once per failed accept attempt (accepting pauses {@value ConnectionAdmission#ACCEPT_PAUSE_MS} ms after
+     * each), logged at the overload log's rate, and {@code /health} is degraded ({@code accept_failing}) while it
+     * lasts. Never sent: no connection exists to answer on.
+     */
+    ACCEPT_FD_LIMIT(503),
+    /**
+     * The listening socket could not accept a connection for any other reason (the error is logged at the overload
+     * log's rate); counted, paused and reported as {@link #ACCEPT_FD_LIMIT} is. Last: a reason's ordinal is its
+     * counter's key in the counters file; new reasons go after it.
+     */
+    ACCEPT_FAILED(503);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

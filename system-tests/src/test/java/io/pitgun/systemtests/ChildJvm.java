@@ -72,8 +72,20 @@ final class ChildJvm
         final java.time.Duration timeout)
         throws IOException, InterruptedException
     {
+        return start(role, dataDir, List.of(), javaOptions, env, args, started, timeout);
+    }
+
+    /**
+     * {@link #start(String, Path, List, Map, List, Function, java.time.Duration)} with {@code launcher} before the
+     * {@code java} command, e.g. {@code prlimit --nofile=512:512 --} to start it under a resource limit.
+     */
+    static <T> Started<T> start(final String role, final Path dataDir, final List<String> launcher,
+        final List<String> javaOptions, final Map<String, String> env, final List<String> args,
+        final Function<String, T> started, final java.time.Duration timeout)
+        throws IOException, InterruptedException
+    {
         Files.createDirectories(dataDir);
-        final List<String> command = new ArrayList<>();
+        final List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
         command.addAll(javaOptions);

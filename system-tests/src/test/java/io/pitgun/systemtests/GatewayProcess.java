@@ -75,10 +75,21 @@ public final class GatewayProcess implements AutoCloseable
     public static GatewayProcess startBound(final Path dataDir, final String bind, final List<String> javaOptions,
         final Map<String, String> env, final String... args) throws IOException, InterruptedException
     {
+        return startUnder(List.of(), dataDir, bind, javaOptions, env, args);
+    }
+
+    /**
+     * {@link #startBound} with {@code launcher} before the {@code java} command, e.g. {@code prlimit --nofile=N:N --}
+     * to start the gateway under a resource limit.
+     */
+    public static GatewayProcess startUnder(final List<String> launcher, final Path dataDir, final String bind,
+        final List<String> javaOptions, final Map<String, String> env, final String... args)
+        throws IOException, InterruptedException
+    {
         final List<String> command = new ArrayList<>(List.of("gateway", "--bind", bind, "--data-dir",
             dataDir.toString(), "--rate-limit", "0"));
         command.addAll(Arrays.asList(args));
-        final ChildJvm.Started<String> started = ChildJvm.start("gateway", dataDir, javaOptions, env, command, line ->
+        final ChildJvm.Started<String> started = ChildJvm.start("gateway", dataDir, launcher, javaOptions, env, command, line ->
         {
             final Matcher matcher = LISTENING.matcher(line);
             return matcher.find() ? matcher.group(1) : null;
@@ -224,6 +235,12 @@ public final class GatewayProcess implements AutoCloseable
     public String logs()
     {
         return child.logs();
+    }
+
+    /** The child's log (stderr) so far. */
+    public String stderrText()
+    {
+        return child.stderrText();
     }
 
     /** Kills the child if a test left it running. */
