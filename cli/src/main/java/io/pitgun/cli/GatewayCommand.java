@@ -93,7 +93,20 @@ public final class GatewayCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final GatewayConfig config = GatewayConfig.fromEnvironment(flags());
-        final GatewayServer server = GatewayServer.start(config);
+        final GatewayServer server;
+        try
+        {
+            server = GatewayServer.start(config);
+        }
+        catch (final Error ex)
+        {
+            // Past picocli an Error ends only the main thread, and a thread left running would keep the JVM alive;
+            // as an exception it is one line on stderr and System.exit(1).
+            final boolean threadLimit = ex instanceof OutOfMemoryError && String.valueOf(ex.getMessage())
+                .contains("native thread");
+            throw new IllegalStateException("cannot start: " + ex + (threadLimit ? " (the process's thread " +
+                "limit, ulimit -u, leaves too few for the gateway's threads)" : ""), ex);
+        }
         spec.commandLine().getOut().println("pitgun gateway: listening on " + HostPort.of(server.address()) + " (" +
             server.transportName() + ", ack mode " + config.ackMode().symbol() +
             ", journal " + config.journalDirectory() + "); SIGTERM or Ctrl-C stops it gracefully");

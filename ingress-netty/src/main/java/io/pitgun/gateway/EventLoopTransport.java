@@ -11,6 +11,9 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.util.concurrent.ThreadFactory;
+import java.util.function.UnaryOperator;
+
 /**
  * The event-loop transport: native epoll when its library loads (Linux x86-64), NIO otherwise. Set
  * {@code -Dpitgun.gateway.transport=nio} to force NIO.
@@ -50,6 +53,13 @@ public record EventLoopTransport(String name, IoHandlerFactory ioHandlers, Class
     /** A group of {@code threads} event loops whose threads are named {@code pitgun-gateway-<role>-<n>}. */
     public EventLoopGroup newGroup(final String role, final int threads)
     {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("pitgun-gateway-" + role, false), ioHandlers);
+        return newGroup(role, threads, UnaryOperator.identity());
+    }
+
+    /** {@link #newGroup(String, int)} with its thread factory passed through {@code threadFactory}. */
+    EventLoopGroup newGroup(final String role, final int threads, final UnaryOperator<ThreadFactory> threadFactory)
+    {
+        return new MultiThreadIoEventLoopGroup(threads,
+            threadFactory.apply(new DefaultThreadFactory("pitgun-gateway-" + role, false)), ioHandlers);
     }
 }

@@ -52,6 +52,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 
 /**
  * The Pitgun gateway: a Netty HTTP/1.1 + WebSocket server in front of an embedded {@link TelemetryPipeline}.
@@ -133,7 +134,8 @@ public final class GatewayServer implements AutoCloseable
     private final SessionSourceLimit sessionSources;
 
     private GatewayServer(final GatewayConfig config, final ThreadFactory pipelineThreads,
-        final DataDirectoryLock dataDirectoryLock) throws InterruptedException
+        final UnaryOperator<ThreadFactory> loopThreads, final DataDirectoryLock dataDirectoryLock)
+        throws InterruptedException
     {
         this.config = config;
         this.dataDirectoryLock = dataDirectoryLock;
@@ -272,8 +274,8 @@ public final class GatewayServer implements AutoCloseable
                 new JournalTailReader(pipeline::journaledSequence, journal::lastIndex, config.ioThreads() + 1))
                 .orElse(null);
             this.transport = EventLoopTransport.select();
-            this.bossGroup = transport.newGroup("accept", 1);
-            this.ioGroup = transport.newGroup("io", config.ioThreads());
+            this.bossGroup = transport.newGroup("accept", 1, loopThreads);
+            this.ioGroup = transport.newGroup("io", config.ioThreads(), loopThreads);
             // One-second latency intervals for GET /latency?format=hlog. On the accept thread, which is idle but for
             // new connections, so that compressing two histograms a second never delays an ingest event loop.
             bossGroup.scheduleAtFixedRate(() -> pipeline.latency().closeInterval(System.currentTimeMillis()),
@@ -319,9 +321,18 @@ public final class GatewayServer implements AutoCloseable
                 .map(target -> AuditLogOutput.open(target, counters.auditDropped::increment)).orElse(null);
             bind();
         }
-        catch (final RuntimeException | InterruptedException ex)
+        catch (final Throwable ex)
         {
-            closeQuietly();
+            // An Error too: OutOfMemoryError "unable to create native thread" (ulimit -u) when a loop starts. Before,
+            // it skipped this, and the loops already started kept the JVM alive, never listening, deaf to SIGTERM.
+            try
+            {
+                closeQuietly();
+            }
+            catch (final Throwable closing)
+            {
+                ex.addSuppressed(closing);
+            }
             throw ex;
         }
     }
@@ -414,6 +425,16 @@ public final class GatewayServer implements AutoCloseable
     public static GatewayServer start(final GatewayConfig config, final ThreadFactory pipelineThreads)
         throws InterruptedException
     {
+        return start(config, pipelineThreads, UnaryOperator.identity());
+    }
+
+    /**
+     * Like {@link #start(GatewayConfig, ThreadFactory)}, with the event loops' thread factories passed through
+     * {@code loopThreads}: for tests that make a loop's thread fail to start, as a thread limit does.
+     */
+    static GatewayServer start(final GatewayConfig config, final ThreadFactory pipelineThreads,
+        final UnaryOperator<ThreadFactory> loopThreads) throws InterruptedException
+    {
         final DataDirectoryLock lock;
         try
         {
@@ -426,7 +447,7 @@ public final class GatewayServer implements AutoCloseable
         final GatewayServer server;
         try
         {
-            server = new GatewayServer(config, pipelineThreads, lock);
+            server = new GatewayServer(config, pipelineThreads, loopThreads, lock);
         }
         catch (final RuntimeException | InterruptedException | Error ex)
         {
@@ -764,12 +785,14 @@ public final class GatewayServer implements AutoCloseable
         final CloseSequence close = new CloseSequence(LOG);
         try
         {
-            if (ioGroup != null) // null when the start failed before the loops were made
+            // Each null when the start failed before it was made.
+            if (ioGroup != null)
             {
-                close.step("the event loops", () ->
-                    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
-                close.step("the accepting loop", () ->
-                    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+                close.step("the event loops", () -> stopLoops(ioGroup));
+            }
+            if (bossGroup != null)
+            {
+                close.step("the accepting loop", () -> stopLoops(bossGroup));
             }
             if (journalTailReader != null)
             {
@@ -811,6 +834,28 @@ public final class GatewayServer implements AutoCloseable
             dataDirectoryLock.close(); // last: another gateway may take the directory from here on
         }
         return close.failures();
+    }
+
+    /**
+     * Shuts down every loop of {@code group} and waits (bounded) until they have stopped. A loop whose thread never
+     * started is given one to stop on; when no thread can be made (the limit that failed the start), Netty marks it
+     * terminated and throws that Error: it had nothing to stop, and the loops after it still are stopped (a
+     * group's own shutdown would leave them, and with them the JVM, running).
+     */
+    private static void stopLoops(final EventLoopGroup group)
+    {
+        for (final io.netty.util.concurrent.EventExecutor loop : group)
+        {
+            try
+            {
+                loop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            }
+            catch (final OutOfMemoryError ex)
+            {
+                LOG.warn("event loop {} never started and could not be given a thread to stop on: {}", loop, ex.toString());
+            }
+        }
+        group.terminationFuture().syncUninterruptibly();
     }
 
     private static void sleepMs(final long ms)
