@@ -116,15 +116,12 @@ public final class GatewayCommand implements Callable<Integer>
             server.restoredEventIds() + " event_ids from the journal");
         spec.commandLine().getOut().flush();
         final CountDownLatch stopped = new CountDownLatch(1);
-        final Thread hook = new Thread(() ->
+        // The drain, on SIGTERM/SIGINT (then exit 0) or at the JVM's exit.
+        SignalExit.install("pitgun-gateway-shutdown", () ->
         {
             server.shutdown();
             stopped.countDown();
-        }, "pitgun-gateway-shutdown");
-        // A shutdown hook runs the drain on SIGTERM/SIGINT; the JVM then exits with the status System.exit gave,
-        // so the signal handlers below turn the signal into a normal exit (0) after the drain.
-        Runtime.getRuntime().addShutdownHook(hook);
-        SignalExit.install(stopped);
+        });
         stopped.await();
         return 0;
     }

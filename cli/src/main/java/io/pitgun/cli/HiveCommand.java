@@ -238,7 +238,7 @@ public final class HiveCommand implements Callable<Integer>
         }
         spec.commandLine().getOut().flush();
         final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        SignalExit.install("pitgun-hive-shutdown", () ->
         {
             if (metrics != null)
             {
@@ -246,8 +246,7 @@ public final class HiveCommand implements Callable<Integer>
             }
             hive.close();
             stopped.countDown();
-        }, "pitgun-hive-shutdown"));
-        SignalExit.install(stopped);
+        });
         stopped.await();
         return 0;
     }

@@ -8,7 +8,6 @@ import io.pitgun.replay.f1.F1UdpSimulator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -71,8 +70,7 @@ final class LiveDemo
         out.println("  Ctrl-C stops it");
         out.flush();
 
-        final CountDownLatch stopped = new CountDownLatch(1);
-        final Thread hook = new Thread(() ->
+        final Thread hook = SignalExit.install("pitgun-demo-shutdown", () ->
         {
             // The simulator first, then the gateway's drain, which ends the open lap and session.
             stopping.set(true);
@@ -85,10 +83,7 @@ final class LiveDemo
                 Thread.currentThread().interrupt();
             }
             server.shutdown();
-            stopped.countDown();
-        }, "pitgun-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        SignalExit.install(stopped);
+        });
         driver.start();
         final int status = outcome.get();
         Runtime.getRuntime().removeShutdownHook(hook);

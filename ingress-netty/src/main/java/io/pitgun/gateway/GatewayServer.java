@@ -837,7 +837,8 @@ public final class GatewayServer implements AutoCloseable
     }
 
     /**
-     * Shuts down every loop of {@code group} and waits (bounded) until they have stopped. A loop whose thread never
+     * Shuts down every loop of {@code group} and waits until they have stopped (each within its 2 s timeout, unless
+     * a task never returns). A loop whose thread never
      * started is given one to stop on; when no thread can be made (the limit that failed the start), Netty marks it
      * terminated and throws that Error: it had nothing to stop, and the loops after it still are stopped (a
      * group's own shutdown would leave them, and with them the JVM, running).
@@ -855,7 +856,13 @@ public final class GatewayServer implements AutoCloseable
                 LOG.warn("event loop {} never started and could not be given a thread to stop on: {}", loop, ex.toString());
             }
         }
-        group.terminationFuture().syncUninterruptibly();
+        // Each loop's own termination, not the group's: Netty completes the group's in a listener run on its
+        // GlobalEventExecutor, whose thread is made then, and where no thread can be made (ulimit -u) it never
+        // completes (SIGTERM drained, then waited here for good). Awaiting a future needs no listener.
+        for (final io.netty.util.concurrent.EventExecutor loop : group)
+        {
+            loop.terminationFuture().awaitUninterruptibly();
+        }
     }
 
     private static void sleepMs(final long ms)
