@@ -101,7 +101,9 @@ public enum GatewayCounter implements CounterDescriptor
     /** Envelopes refused for what they are (decoder, contract, token scope, tuning limit, event_id conflict). */
     ENVELOPES_REFUSED(41, "gateway: envelopes refused"),
     /** Envelopes of which nothing entered the ring, refused with their request and not for themselves. */
-    ENVELOPES_NOT_ACCEPTED(42, "gateway: envelopes not accepted");
+    ENVELOPES_NOT_ACCEPTED(42, "gateway: envelopes not accepted"),
+    /** Gauge: 1 while the token file is there but cannot be read, so that no token is valid (TokenStore). */
+    TOKEN_FILE_UNREADABLE(43, "gateway: token file unreadable");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -71,6 +71,8 @@ public final class GatewayCounters
     final SharedCounter registryErrors;
     final SharedCounter tokenReloads;
     final SharedCounter tokenReloadFailures;
+    /** 1 while the token file is there but cannot be read (no token is valid). */
+    final SharedCounter tokenFileUnreadable;
     final SharedCounter auditDropped;
     final SharedCounter auditSuppressed;
     final SharedCounter overloadWarningsSuppressed;
@@ -145,6 +147,7 @@ public final class GatewayCounters
         registryErrors = new SharedCounter(byId[GatewayCounter.REGISTRY_ERRORS.id()]);
         tokenReloads = new SharedCounter(byId[GatewayCounter.TOKEN_RELOADS.id()]);
         tokenReloadFailures = new SharedCounter(byId[GatewayCounter.TOKEN_RELOAD_FAILURES.id()]);
+        tokenFileUnreadable = new SharedCounter(byId[GatewayCounter.TOKEN_FILE_UNREADABLE.id()]);
         auditDropped = new SharedCounter(byId[GatewayCounter.AUDIT_DROPPED.id()]);
         auditSuppressed = new SharedCounter(byId[GatewayCounter.AUDIT_SUPPRESSED.id()]);
         registryQueueDepth = new SharedGauge(byId[GatewayCounter.REGISTRY_QUEUE_RECORDS.id()]);

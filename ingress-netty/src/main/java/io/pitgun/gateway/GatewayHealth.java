@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  *       {@value ConnectionAdmission#ACCEPT_FAILING_HEALTH_MS} ms ({@link ConnectionAdmission#exceptionCaught}), the
  *       file-descriptor limit reached most likely: new clients wait unaccepted. Seen by a client that kept its
  *       connection open (a new one waits with the others), and for that long after the accepts succeed again.</li>
+ *   <li>{@code token_file_unreadable}: the token file is there but cannot be read ({@code TokenStore}), so no token
+ *       is valid until it can be.</li>
  * </ul>
  * Cold path: built on request.
  */
@@ -97,6 +99,12 @@ final class GatewayHealth
                 counters.rejections(RejectReason.ACCEPT_FD_LIMIT) + " at the file-descriptor limit, " +
                 counters.rejections(RejectReason.ACCEPT_FAILED) + " otherwise, since start); new clients wait " +
                 "unaccepted; the gateway log says why"));
+        }
+        if (counters.tokenFileUnreadable.sum() != 0)
+        {
+            problems.add(new Problem("token_file_unreadable", "the token file cannot be read, so every request " +
+                "that needs a token is refused (401); it is read again every " + TokenStore.POLL_MS + " ms; the " +
+                "gateway log says why"));
         }
         return problems;
     }

@@ -194,7 +194,10 @@ final class GatewayMetrics
         counter(w, "pitgun_gateway_token_reloads_total",
             "Times the token file changed and was read again.", counters.tokenReloads);
         counter(w, "pitgun_gateway_token_reload_failures_total",
-            "Times the token file changed but could not be read or was gone (logged).", counters.tokenReloadFailures);
+            "Times the token file changed but could not be read or was gone (logged); a read that keeps failing " +
+            "is counted once.", counters.tokenReloadFailures);
+        gauge(w, "pitgun_gateway_token_file_unreadable", "1 while the token file is there but cannot be read (no " +
+            "token is valid; it is read again every poll).", counters.tokenFileUnreadable.sum());
         counter(w, "pitgun_gateway_audit_lines_dropped_total",
             "Audit lines the audit-log file could not take (queue full or write failed).", counters.auditDropped);
         counter(w, "pitgun_gateway_audit_lines_suppressed_total", "Audit lines of refused requests without a token " +

@@ -43,12 +43,19 @@ import java.util.List;
  * ({@link #CIPHERS}; 1.3's suites are all AEAD), the same list for both providers ({@link TlsProvider}): the JDK's
  * or BoringSSL through netty-tcnative. OpenSSL that does not load on this machine falls back to the JDK's, logged
  * and counted. A pair that does not load at start stops the gateway; one that does not load on a change is logged
- * and counted, and the gateway keeps the context it has.
+ * and counted, and the gateway keeps the context it has. A change whose files cannot be read (an I/O error: EMFILE
+ * while the gateway is at its descriptor limit) is read again at every check until it can be, whether or not the
+ * files change meanwhile; one whose files read but do not load is not tried again until they change. Before, a
+ * renewal read while the gateway was out of descriptors was never loaded, and the old certificate served on to its
+ * expiry. A run of such read failures is counted once and logged when it starts, at most every
+ * {@value #STILL_FAILING_LOG_MS} ms while it lasts, and when it ends.
  */
 final class GatewayTls
 {
     /** How often the files are checked for a change ({@link FileStamp}), on the accept thread. */
     static final long RELOAD_CHECK_INTERVAL_MS = 1_000;
+    /** While the files cannot be read, at most one log line this often. */
+    static final long STILL_FAILING_LOG_MS = 60_000;
     static final String TLS_1_3 = "TLSv1.3";
     static final String TLS_1_2 = "TLSv1.2";
     /** TLS 1.3's suites, then TLS 1.2's forward-secret AEAD ones; ones the provider lacks are filtered out. */
@@ -65,9 +72,15 @@ final class GatewayTls
     private final TlsProvider provider;
     private final long handshakeTimeoutMs;
     private final GatewayCounters counters;
+    private final FileReader reader;
     private volatile Loaded current;
-    /** The files' state last tried, loaded or not: a file that failed is not tried again until it changes. */
+    /** The files' state last read, loaded or not: files that read but did not load are not tried again until they
+     *  change; files that could not be read are not noted here, so they are read again at the next check. */
     private Stamps lastTried;
+    /** Read failures in a row, and when the run began and was last logged (ms). */
+    private long failedReads;
+    private long failingSinceMs;
+    private long failureLoggedMs;
     /** The files' state at the check before: a change is loaded only once it has held for one whole interval, so
      *  that a renewal replacing the two files one after the other is not tried half done. */
     private Stamps previous;
@@ -75,6 +88,15 @@ final class GatewayTls
     /** A built context and what it was built from. */
     private record Loaded(SslContext context, X509Certificate certificate)
     {
+    }
+
+    /** How the files are read: {@link Files#readAllBytes}, or a test's stand-in for a failure that no file system
+     *  change can make (a process out of descriptors). */
+    @FunctionalInterface
+    interface FileReader
+    {
+        /** The bytes of {@code file}. */
+        byte[] read(Path file) throws IOException;
     }
 
     /** The versions of the two files. */
@@ -87,8 +109,10 @@ final class GatewayTls
     }
 
     private GatewayTls(final Path certificateChain, final Path privateKey, final TlsProvider provider,
-        final long handshakeTimeoutMs, final GatewayCounters counters, final Stamps stamps, final Loaded loaded)
+        final long handshakeTimeoutMs, final GatewayCounters counters, final FileReader reader, final Stamps stamps,
+        final Loaded loaded)
     {
+        this.reader = reader;
         this.certificateChain = certificateChain;
         this.privateKey = privateKey;
         this.provider = provider;
@@ -109,6 +133,13 @@ final class GatewayTls
     static GatewayTls load(final Path certificateChain, final Path privateKey, final TlsOptions options,
         final GatewayCounters counters)
     {
+        return load(certificateChain, privateKey, options, counters, Files::readAllBytes);
+    }
+
+    /** As {@link #load(Path, Path, TlsOptions, GatewayCounters)}, reading the files with {@code reader}. */
+    static GatewayTls load(final Path certificateChain, final Path privateKey, final TlsOptions options,
+        final GatewayCounters counters, final FileReader reader)
+    {
         final TlsProvider provider = available(options.provider(), OpenSsl.isAvailable(),
             OpenSsl.unavailabilityCause());
         counters.tlsOpenSslFallback.set(provider == options.provider() ? 0 : 1);
@@ -116,7 +147,8 @@ final class GatewayTls
         {
             final Stamps stamps = Stamps.of(certificateChain, privateKey);
             final GatewayTls tls = new GatewayTls(certificateChain, privateKey, provider,
-                options.handshakeTimeoutMs(), counters, stamps, build(certificateChain, privateKey, provider));
+                options.handshakeTimeoutMs(), counters, reader, stamps, build(certificateChain,
+                reader.read(certificateChain), privateKey, reader.read(privateKey), provider));
             counters.tlsCertificateExpirySeconds.set(tls.current.certificate().getNotAfter().getTime() / 1000);
             return tls;
         }
@@ -185,10 +217,29 @@ final class GatewayTls
         {
             return;
         }
-        lastTried = stamps;
+        final byte[] chainBytes;
+        final byte[] keyBytes;
         try
         {
-            final Loaded loaded = build(certificateChain, privateKey, provider);
+            chainBytes = reader.read(certificateChain);
+            keyBytes = reader.read(privateKey);
+        }
+        catch (final IOException ex)
+        {
+            // Not noted as tried: the cause may be this process's (out of descriptors), so the next check reads again.
+            readFailed(ex);
+            return;
+        }
+        lastTried = stamps;
+        if (failedReads > 0)
+        {
+            LOG.info("TLS: read {} and {} after {} failed tries over {} ms", certificateChain, privateKey, failedReads,
+                System.currentTimeMillis() - failingSinceMs);
+            failedReads = 0;
+        }
+        try
+        {
+            final Loaded loaded = build(certificateChain, chainBytes, privateKey, keyBytes, provider);
             current = loaded;
             counters.tlsReloads.increment();
             counters.tlsCertificateExpirySeconds.set(loaded.certificate().getNotAfter().getTime() / 1000);
@@ -203,11 +254,30 @@ final class GatewayTls
         }
     }
 
-    private static Loaded build(final Path certificateChain, final Path privateKey, final TlsProvider provider)
-        throws IOException, GeneralSecurityException
+    /** The changed files could not be read: counted and logged when a run starts, logged again at most every minute. */
+    private void readFailed(final IOException ex)
     {
-        final byte[] chainBytes = Files.readAllBytes(certificateChain);
-        final byte[] keyBytes = Files.readAllBytes(privateKey);
+        final long nowMs = System.currentTimeMillis();
+        if (failedReads++ == 0)
+        {
+            failingSinceMs = nowMs;
+            failureLoggedMs = nowMs;
+            counters.tlsReloadFailures.increment();
+            LOG.warn("TLS: {} and {} changed but cannot be read ({}); keeping the certificate loaded before, reading " +
+                "them again every {} ms", certificateChain, privateKey, describe(ex), RELOAD_CHECK_INTERVAL_MS);
+        }
+        else if (nowMs - failureLoggedMs >= STILL_FAILING_LOG_MS)
+        {
+            failureLoggedMs = nowMs;
+            LOG.warn("TLS: {} and {} still cannot be read after {} tries over {} ms ({}); keeping the certificate " +
+                "loaded before", certificateChain, privateKey, failedReads, nowMs - failingSinceMs, describe(ex));
+        }
+    }
+
+    /** Builds a context from the files' bytes, read once ({@code certificateChain}, {@code privateKey} name them). */
+    private static Loaded build(final Path certificateChain, final byte[] chainBytes, final Path privateKey,
+        final byte[] keyBytes, final TlsProvider provider) throws IOException, GeneralSecurityException
+    {
         final X509Certificate[] chain = certificates(certificateChain, chainBytes);
         final PrivateKey key = privateKey(privateKey, keyBytes, chain[0]);
         checkKeyMatches(chain[0], key, privateKey);
