@@ -44,7 +44,8 @@ final class AuditLogOutput implements AutoCloseable
     /**
      * Starts writing the audit log to {@code target} (a file path, or {@code -} for standard error).
      *
-     * @param onDropped called for each line a file could not take (its queue was full, or a write failed).
+     * @param onDropped called for each line a file could not take (its queue was full, a write failed, or the file
+     *                  was at its size cap and could not be rotated).
      *
      * @return null when SLF4J is not bound to Logback (then the embedder's logging configuration decides).
      */

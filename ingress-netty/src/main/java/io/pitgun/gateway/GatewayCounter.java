@@ -75,7 +75,8 @@ public enum GatewayCounter implements CounterDescriptor
     TOKEN_RELOADS(30, "gateway: token file reloads"),
     /** Times the token file changed but could not be read, or was gone (the log says why). */
     TOKEN_RELOAD_FAILURES(31, "gateway: token file reload failures"),
-    /** Audit lines the audit-log file could not take (its queue was full, or a write failed). */
+    /** Audit lines the audit-log file could not take (its queue was full, a write failed, or the file was at its size
+     *  cap and could not be rotated). */
     AUDIT_DROPPED(32, "gateway: audit lines dropped"),
     /** Gauge: 1 when TLS_PROVIDER asked for openssl but it did not load, so the JDK's provider serves TLS. */
     TLS_OPENSSL_FALLBACK(33, "gateway: tls openssl fallback to jdk"),

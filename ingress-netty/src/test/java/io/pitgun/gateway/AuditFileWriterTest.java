@@ -1,7 +1,14 @@
 package io.pitgun.gateway;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +19,32 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The audit file: rotated by size without splitting a line, at most KEEP old files, a full queue counted. */
+/**
+ * The audit file: rotated by size without splitting a line, at most KEEP old files, a full queue counted; a file that
+ * cannot be rotated keeps its cap, and failures are logged at a bounded rate.
+ */
 class AuditFileWriterTest
 {
     @TempDir
     Path dir;
+
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private final Logger logger = (Logger)LoggerFactory.getLogger(AuditFileWriter.class);
+
+    @BeforeEach
+    void attach()
+    {
+        logged.start();
+        logger.addAppender(logged);
+    }
+
+    @AfterEach
+    void detach()
+    {
+        logger.detachAppender(logged);
+    }
 
     @Test
     void shouldRotateBySizeKeepingTheNewestFilesAndWholeLines() throws Exception
@@ -50,26 +77,57 @@ class AuditFileWriterTest
     }
 
     @Test
-    void shouldKeepWritingWhenARotationFails() throws Exception
+    void shouldKeepItsSizeCapAndLogBoundedWhenARotationFails() throws Exception
     {
         final Path file = dir.resolve("audit.log");
-        // audit.log.1 is a directory with a file in it: moving audit.log there fails, every time.
+        // audit.log.1 is a directory with a file in it: moving audit.log there fails, every time (as root too).
         Files.createDirectories(dir.resolve("audit.log.1"));
         Files.writeString(dir.resolve("audit.log.1").resolve("in-the-way"), "x");
         final AtomicInteger dropped = new AtomicInteger();
         final List<String> written = new ArrayList<>();
-        try (AuditFileWriter writer = new AuditFileWriter(file, 100, 1, 1024, dropped::incrementAndGet))
+        try (AuditFileWriter writer = new AuditFileWriter(file, 100, 1, 4096, dropped::incrementAndGet))
         {
             writer.start();
-            for (int i = 0; i < 10; i++)
+            for (int i = 0; i < 2_000; i++)
             {
-                final String line = "{\"n\":" + i + ",\"pad\":\"xxxxxxxxxxxxxxxxxxxx\"}";
+                final String line = "{\"n\":" + i + ",\"pad\":\"xxxxxxxxxxxxxxxxxxx\"}"; // 39 bytes with the newline
                 written.add(line);
                 writer.offer(line);
             }
         }
-        assertEquals(0, dropped.get(), "no line lost to the failed rotations");
-        assertEquals(written, Files.readAllLines(file));
+        // Before: the file grew past its cap with every line, and each line logged an ERROR.
+        assertTrue(Files.size(file) <= 100, "the cap holds: " + Files.size(file));
+        assertEquals(written.subList(0, 2), Files.readAllLines(file));
+        assertEquals(1_998, dropped.get(), "every line that did not fit is counted");
+        final List<String> errors = logged.list.stream().filter(event -> event.getLevel() == Level.ERROR)
+            .map(ILoggingEvent::getFormattedMessage).toList();
+        assertTrue(errors.size() <= 3, "bounded: " + errors.size() + " lines, the first " +
+            errors.subList(0, Math.min(3, errors.size())));
+        assertTrue(errors.get(0).contains("cannot rotate"), errors.get(0));
+        assertTrue(errors.get(errors.size() - 1).contains("1997 more lines dropped") ||
+            errors.get(errors.size() - 1).contains("1998 more lines dropped"), errors.toString());
+    }
+
+    @Test
+    void shouldLogAFullDiskAtABoundedRate() throws Exception
+    {
+        // A file system with no space left: /dev/full answers every write ENOSPC. Reached by a link, so that a
+        // rotation (there is none at this cap) could only ever move the link.
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full here");
+        final Path file = Files.createSymbolicLink(dir.resolve("audit.log"), Path.of("/dev/full"));
+        final AtomicInteger dropped = new AtomicInteger();
+        try (AuditFileWriter writer = new AuditFileWriter(file, 1L << 40, 1, 4096, dropped::incrementAndGet))
+        {
+            writer.start();
+            for (int i = 0; i < 20_000; i++)
+            {
+                writer.offer("{\"n\":" + i + ",\"pad\":\"" + "x".repeat(100) + "\"}");
+            }
+        }
+        assertTrue(dropped.get() > 15_000, "lines lost are counted: " + dropped.get());
+        final long errors = logged.list.stream().filter(event -> event.getLevel() == Level.ERROR).count();
+        // Before: one ERROR per line lost.
+        assertTrue(errors <= 6, errors + " ERROR lines");
     }
 
     @Test
