@@ -10,18 +10,46 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler
 {
     /** Exit status for a command that failed (bad input, unreadable file, a check that did not pass). */
     static final int FAILED = 1;
+    /** Causes named after the exception's own message, at most. */
+    static final int MAX_CAUSES = 5;
 
     @Override
     public int handleExecutionException(
         final Exception ex, final CommandLine commandLine, final CommandLine.ParseResult parseResult)
     {
-        final String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
         // The whole command ("pitgun keys generate"), not its last word: "pitgun generate" names no command.
-        commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName(" ") + ": " + message);
+        commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName(" ") + ": " + describe(ex));
         if ("1".equals(System.getenv("PITGUN_DEBUG")))
         {
             ex.printStackTrace(commandLine.getErr());
         }
         return FAILED;
+    }
+
+    /**
+     * {@code ex}'s message followed by its causes' ({@code ": "} between), each left out when the text already says
+     * it (a wrapper's message is often its cause's {@code toString()}), at most {@value #MAX_CAUSES} causes. The
+     * cause is often the one a user can act on: at {@code ulimit -n 16} the gateway said only "failed to create a
+     * child event loop", and "Too many open files" was in its cause.
+     */
+    static String describe(final Throwable ex)
+    {
+        final StringBuilder text = new StringBuilder(ex.getMessage() == null ? ex.getClass().getSimpleName() :
+            ex.getMessage());
+        final java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(ex);
+        int causes = 0;
+        // Each throwable once (a chain can loop back), and no further than MAX_CAUSES messages.
+        for (Throwable cause = ex.getCause(); cause != null && seen.add(cause) && causes < MAX_CAUSES;
+            cause = cause.getCause())
+        {
+            final String message = cause.getMessage();
+            if (message != null && !message.isBlank() && text.indexOf(message) < 0)
+            {
+                text.append(": ").append(message);
+                causes++;
+            }
+        }
+        return text.toString();
     }
 }

@@ -1,0 +1,59 @@
+package io.pitgun.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * A command's failure is reported with its causes' messages: at {@code ulimit -n 16} the gateway's start said only
+ * "failed to create a child event loop", and the cause that says what to do ("Too many open files") was dropped.
+ */
+class CliErrorHandlerTest
+{
+    /** Fails as Netty's event loop group does when no descriptor is left for a selector. */
+    @CommandLine.Command(name = "gateway")
+    static final class Failing implements Callable<Integer>
+    {
+        @Override
+        public Integer call()
+        {
+            final IOException root = new IOException("Too many open files");
+            throw new IllegalStateException("failed to create a child event loop",
+                new RuntimeException("failed to open a new selector", new IOException(root.toString(), root)));
+        }
+    }
+
+    @Test
+    void shouldNameEachCauseOnceOnOneLine()
+    {
+        final StringWriter err = new StringWriter();
+        final int status = new CommandLine(new Failing()).setExecutionExceptionHandler(new CliErrorHandler())
+            .setErr(new PrintWriter(err, true)).execute();
+        assertEquals(CliErrorHandler.FAILED, status);
+        // The third cause's message is the root's toString(): said once, not twice.
+        assertEquals("gateway: failed to create a child event loop: failed to open a new selector: " +
+            "java.io.IOException: Too many open files", err.toString().strip());
+    }
+
+    @Test
+    void shouldStopAtACycleAndAfterFiveCauses()
+    {
+        Throwable chain = new IOException("cause 7");
+        for (int i = 6; i >= 1; i--)
+        {
+            chain = new IOException("cause " + i, chain);
+        }
+        assertEquals("top: cause 1: cause 2: cause 3: cause 4: cause 5",
+            CliErrorHandler.describe(new IllegalStateException("top", chain)));
+        final Exception looped = new Exception("a");
+        final Exception other = new Exception("b", looped);
+        looped.initCause(other);
+        assertEquals("a: b", CliErrorHandler.describe(looped));
+    }
+}
