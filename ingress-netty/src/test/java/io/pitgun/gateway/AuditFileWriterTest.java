@@ -1,14 +1,10 @@
 package io.pitgun.gateway;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,21 +26,8 @@ class AuditFileWriterTest
     @TempDir
     Path dir;
 
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final Logger logger = (Logger)LoggerFactory.getLogger(AuditFileWriter.class);
-
-    @BeforeEach
-    void attach()
-    {
-        logged.start();
-        logger.addAppender(logged);
-    }
-
-    @AfterEach
-    void detach()
-    {
-        logger.detachAppender(logged);
-    }
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog(AuditFileWriter.class);
 
     @Test
     void shouldRotateBySizeKeepingTheNewestFilesAndWholeLines() throws Exception
@@ -99,7 +82,7 @@ class AuditFileWriterTest
         assertTrue(Files.size(file) <= 100, "the cap holds: " + Files.size(file));
         assertEquals(written.subList(0, 2), Files.readAllLines(file));
         assertEquals(1_998, dropped.get(), "every line that did not fit is counted");
-        final List<String> errors = logged.list.stream().filter(event -> event.getLevel() == Level.ERROR)
+        final List<String> errors = log.at(Level.ERROR).stream()
             .map(ILoggingEvent::getFormattedMessage).toList();
         assertTrue(errors.size() <= 3, "bounded: " + errors.size() + " lines, the first " +
             errors.subList(0, Math.min(3, errors.size())));
@@ -125,7 +108,7 @@ class AuditFileWriterTest
             }
         }
         assertTrue(dropped.get() > 15_000, "lines lost are counted: " + dropped.get());
-        final long errors = logged.list.stream().filter(event -> event.getLevel() == Level.ERROR).count();
+        final long errors = log.at(Level.ERROR).stream().count();
         // Before: one ERROR per line lost.
         assertTrue(errors <= 6, errors + " ERROR lines");
     }

@@ -1,14 +1,10 @@
 package io.pitgun.gateway;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -27,21 +23,8 @@ class GatewayInsecureBindTest
     @TempDir
     Path dir;
 
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final Logger logger = (Logger)LoggerFactory.getLogger(GatewayServer.class);
-
-    @BeforeEach
-    void attach()
-    {
-        logged.start();
-        logger.addAppender(logged);
-    }
-
-    @AfterEach
-    void detach()
-    {
-        logger.detachAppender(logged);
-    }
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog(GatewayServer.class);
 
     @Test
     void shouldWarnAtEveryStartOfAnInsecureNonLoopbackGateway() throws Exception
@@ -75,7 +58,7 @@ class GatewayInsecureBindTest
 
     private List<ILoggingEvent> insecureWarnings()
     {
-        return logged.list.stream().filter(event -> event.getLevel() == Level.WARN &&
+        return log.at(Level.WARN).stream().filter(event ->
             event.getFormattedMessage().startsWith("INSECURE")).toList();
     }
 }

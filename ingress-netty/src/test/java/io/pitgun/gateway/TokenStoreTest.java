@@ -1,15 +1,10 @@
 package io.pitgun.gateway;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,21 +28,8 @@ class TokenStoreTest
     @TempDir
     Path dir;
 
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    private final Logger logger = (Logger)LoggerFactory.getLogger(TokenStore.class);
-
-    @BeforeEach
-    void attach()
-    {
-        logged.start();
-        logger.addAppender(logged);
-    }
-
-    @AfterEach
-    void detach()
-    {
-        logger.detachAppender(logged);
-    }
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog(TokenStore.class);
 
     @Test
     void shouldReadAFileAgainAfterAReadFailedThoughItDidNotChangeAgain()
@@ -98,6 +80,6 @@ class TokenStoreTest
 
     private long errors()
     {
-        return logged.list.stream().filter(event -> event.getLevel() == Level.ERROR).count();
+        return log.at(Level.ERROR).stream().count();
     }
 }
