@@ -176,6 +176,15 @@ public final class EnvelopeIngestor
         report.refuse(500, RejectReason.INTERNAL_ERROR, "internal error; the gateway log has the details");
         report.refused += Math.max(0, received - report.accepted - report.duplicates - report.partial -
             report.refused - report.notAccepted);
+        releaseIfNothingIn(report);
+    }
+
+    /**
+     * Gives back a refused request's ingest-queue places when nothing of it is in (no frame published, no duplicate
+     * whose journaling its answer waits for): its answer waits for nothing.
+     */
+    private void releaseIfNothingIn(final IngestReport report)
+    {
         if (report.framesAccepted == 0 && report.duplicates == 0)
         {
             release(report.queuePlaces);
@@ -204,10 +213,9 @@ public final class EnvelopeIngestor
             return;
         }
         publishAll(count, report);
-        if (report.status != 202 && report.framesAccepted == 0 && report.duplicates == 0)
+        if (report.status != 202)
         {
-            release(count); // nothing to wait for
-            report.queuePlaces = 0;
+            releaseIfNothingIn(report);
         }
     }
 
