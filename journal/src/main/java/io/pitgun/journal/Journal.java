@@ -164,6 +164,10 @@ public final class Journal implements AutoCloseable
         {
             return; // the listing names a cycle: a file it does not find is another check's (missingLastCycleFile)
         }
+        if (listsACycleWithin(queue, LISTING_SETTLE_NS))
+        {
+            return; // a writer had just made the journal's first cycle file, and listed it a moment later
+        }
         final java.util.List<String> present;
         try (Stream<Path> files = Files.list(directory))
         {
@@ -185,6 +189,36 @@ public final class Journal implements AutoCloseable
                 "it would read as empty. Start the gateway (or any writer) on it once, which lists the files again, " +
                 "or read a copy of the directory without its metadata.cq4t");
         }
+    }
+
+    /**
+     * How long a reader that finds a cycle file its listing does not name waits for the listing to name it: a writer
+     * creates the journal's first cycle file, then lists it, and a reader opening between the two (a hive following
+     * a new edge's journal, a test polling it) must not take that moment for a reset listing. A reset one stays.
+     */
+    private static final long LISTING_SETTLE_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+
+    /** Whether the queue's listing names a cycle within {@code waitNs}, looked at every millisecond (cold path). */
+    private static boolean listsACycleWithin(final SingleChronicleQueue queue, final long waitNs)
+    {
+        final long deadline = System.nanoTime() + waitNs;
+        while (System.nanoTime() - deadline < 0)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            try
+            {
+                queue.refreshDirectoryListing(); // read the listing the writer keeps in metadata.cq4t again
+            }
+            catch (final RuntimeException ex)
+            {
+                return false; // no listing to go by: the tools' reads report what they find
+            }
+            if (queue.firstCycle() != Integer.MAX_VALUE)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A writer refuses a journal whose last cycle file does not read through ({@link ReadableTail}). */
