@@ -7,6 +7,7 @@ import io.pitgun.gateway.HostPort;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -116,13 +117,32 @@ public final class GatewayCommand implements Callable<Integer>
             server.restoredEventIds() + " event_ids from the journal");
         spec.commandLine().getOut().flush();
         final CountDownLatch stopped = new CountDownLatch(1);
-        // The drain, on SIGTERM/SIGINT (then exit 0) or at the JVM's exit.
+        // The drain, on SIGTERM/SIGINT (then exit with its status) or at the JVM's exit.
         SignalExit.install("pitgun-gateway-shutdown", () ->
         {
             server.shutdown();
             stopped.countDown();
+            return exitStatus(server, spec.commandLine().getErr());
         });
         stopped.await();
-        return 0;
+        return exitStatus(server, spec.commandLine().getErr());
+    }
+
+    /**
+     * 0 for a clean stop; 1, saying why on standard error, when the journal failed while the gateway ran: every frame
+     * since was refused, and a supervisor or script that judges a stop by its status must not take that run for a
+     * good one (the frames acknowledged before the failure are journaled).
+     */
+    static int exitStatus(final GatewayServer server, final PrintWriter err)
+    {
+        final Throwable failure = server.pipeline().journalFailure().orElse(null);
+        if (failure == null)
+        {
+            return 0;
+        }
+        err.println("pitgun gateway: the journal failed while the gateway ran (" + failure + "); every frame from " +
+            "then on was refused (503 journal_failed); exit status 1");
+        err.flush();
+        return 1;
     }
 }

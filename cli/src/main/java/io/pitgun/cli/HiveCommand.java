@@ -246,6 +246,7 @@ public final class HiveCommand implements Callable<Integer>
             }
             hive.close();
             stopped.countDown();
+            return 0;
         });
         stopped.await();
         return 0;

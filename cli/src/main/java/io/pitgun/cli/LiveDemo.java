@@ -83,6 +83,7 @@ final class LiveDemo
                 Thread.currentThread().interrupt();
             }
             server.shutdown();
+            return 0;
         });
         driver.start();
         final int status = outcome.get();

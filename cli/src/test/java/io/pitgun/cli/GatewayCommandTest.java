@@ -1,11 +1,20 @@
 package io.pitgun.cli;
 
 import io.pitgun.gateway.GatewayConfig;
+import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.testsupport.EnvelopeJson;
+import io.pitgun.testsupport.GatewayClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -70,5 +79,48 @@ class GatewayCommandTest
         final CommandLine commandLine = PitgunCommand.newCommandLine();
         final CommandLine.ParseResult result = commandLine.parseArgs(args);
         return (GatewayCommand)result.subcommand().commandSpec().userObject();
+    }
+
+    /**
+     * A gateway whose journal failed under it refused every frame since; stopped by SIGTERM it used to exit 0 like a
+     * clean stop, so a supervisor or a script that judges a stop by its status took that run for a good one. The
+     * status a signal exits with is {@link GatewayCommand#exitStatus} after the drain ({@code SignalExit}).
+     */
+    @Test
+    @Timeout(60)
+    void shouldExitOneAfterTheDrainWhenTheJournalFailedWhileRunning(@TempDir final Path dataDir) throws Exception
+    {
+        final GatewayServer server = LoopbackGateway.start(dataDir);
+        final GatewayClient client = new GatewayClient(server.address().getPort());
+        final String session = UUID.randomUUID().toString();
+        assertEquals(202, client.beacon(batch(session, 0)).statusCode());
+        // The journal goes away under the idle stage (as a failing disk would make it): its next append fails.
+        server.pipeline().journal().orElseThrow().close();
+        assertEquals(503, client.beacon(batch(session, 2)).statusCode());
+        server.shutdown();
+
+        final StringWriter err = new StringWriter();
+        assertEquals(1, GatewayCommand.exitStatus(server, new PrintWriter(err)));
+        assertTrue(err.toString().startsWith("pitgun gateway: the journal failed while the gateway ran ("), err.toString());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldExitZeroAfterACleanDrain(@TempDir final Path dataDir) throws Exception
+    {
+        final GatewayServer server = LoopbackGateway.start(dataDir);
+        final GatewayClient client = new GatewayClient(server.address().getPort());
+        assertEquals(202, client.beacon(batch(UUID.randomUUID().toString(), 0)).statusCode());
+        server.shutdown();
+
+        final StringWriter err = new StringWriter();
+        assertEquals(0, GatewayCommand.exitStatus(server, new PrintWriter(err)));
+        assertEquals("", err.toString());
+    }
+
+    private static String batch(final String session, final long first)
+    {
+        return EnvelopeJson.batch(UUID.randomUUID(), "2026-12-06T10:00:00Z", session, first, 2, 1,
+            sequence -> 1_780_000_000_000_000L + sequence * 1_000);
     }
 }

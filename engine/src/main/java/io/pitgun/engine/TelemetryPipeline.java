@@ -270,6 +270,16 @@ public final class TelemetryPipeline implements AutoCloseable
         return acks.journalIndexOf(position);
     }
 
+    /**
+     * The highest ring sequence a producer has claimed (with several producers) or published (with one), or -1: with
+     * {@link #journaledSequence} it tells how many slots the journal stage has yet to take, however they end
+     * (journaled, refused, replayed). A snapshot; any thread.
+     */
+    public long claimedSequence()
+    {
+        return ring.ringBuffer().getCursor();
+    }
+
     /** Free slots in the ring now: a snapshot, since producers and stages move it concurrently. */
     public int remainingCapacity()
     {

@@ -1,6 +1,5 @@
 package io.pitgun.gateway;
 
-import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.JournalSpaceGuard;
 
@@ -44,8 +43,8 @@ final class GatewayHealth
     private final JournalAdmission journal;
     private final ConnectionAdmission connections;
     private final long ackTimeoutNs;
-    // Guarded by this: the journaled count last seen, and since when it has not moved while frames were waiting.
-    private long observedJournaled = -1;
+    // Guarded by this: the journaled sequence last seen, and since when it has not moved while frames were waiting.
+    private long observedJournaled = Long.MIN_VALUE;
     private long stuckSinceNs;
 
     GatewayHealth(final TelemetryPipeline pipeline, final GatewayCounters counters,
@@ -72,7 +71,8 @@ final class GatewayHealth
             problems.add(new Problem("disk_full", journal.explain(journalRefusal)));
         }
         final long nowNs = System.nanoTime();
-        final long waiting = stuckFrames(nowNs);
+        // A failed journal refuses what it holds rather than holding it: no wedge to look for then.
+        final long waiting = journalRefusal == RejectReason.JOURNAL_FAILED ? 0 : stuckFrames(nowNs);
         if (waiting > 0)
         {
             problems.add(new Problem("ingest_queue_wedged", waiting + " frame(s) in the ring have not been " +
@@ -109,15 +109,19 @@ final class GatewayHealth
         return problems;
     }
 
-    /** Frames waiting in the ring while the journal has not moved for longer than the ack timeout, else 0. */
+    /**
+     * Slots the journal stage has yet to take while it has not moved for longer than the ack timeout, else 0. By ring
+     * sequence, not by frame counters: accepted minus journaled also counts frames the stage took and refused (a
+     * reserved commit that found no room), which would then report an idle gateway wedged for good.
+     */
     private synchronized long stuckFrames(final long nowNs)
     {
         if (pipeline.journal().isEmpty())
         {
             return 0;
         }
-        final long journaled = pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED);
-        final long waiting = pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED) - journaled;
+        final long journaled = pipeline.journaledSequence();
+        final long waiting = pipeline.claimedSequence() - journaled;
         if (waiting <= 0 || journaled != observedJournaled)
         {
             observedJournaled = journaled;

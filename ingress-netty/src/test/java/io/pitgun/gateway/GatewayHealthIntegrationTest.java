@@ -67,6 +67,36 @@ class GatewayHealthIntegrationTest
     }
 
     /**
+     * The frames of the batch the journal failed on are refused, not held: before, they stayed "in the ring, not
+     * journaled" for good, and every {@code /health} from the ack timeout on also reported {@code
+     * ingest_queue_wedged}, telling an operator to look for a stuck stage that was not there.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldReportOnlyTheJournalFailureNotAWedgedQueueAfterTheAckTimeout() throws Exception
+    {
+        final long ackTimeoutMs = 200;
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RATE_LIMIT, "0",
+            GatewaySetting.ACK_TIMEOUT_MS, Long.toString(ackTimeoutMs))))
+        {
+            assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 2)).statusCode());
+            gateway.server.pipeline().journal().orElseThrow().close();
+            assertEquals(503, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 2, 2)).statusCode());
+
+            // /health judges a wedge across calls: one now, one after the ack timeout has passed since.
+            assertEquals(Set.of("journal_failed"), reasons(JSON.readTree(gateway.get("/health").body())));
+            final long pastTimeoutNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * ackTimeoutMs);
+            while (System.nanoTime() < pastTimeoutNs)
+            {
+                Thread.sleep(ackTimeoutMs / 4); // a span of time is the condition here, not a race
+            }
+            final HttpResponse<String> health = gateway.get("/health");
+            assertEquals(503, health.statusCode(), health.body());
+            assertEquals(Set.of("journal_failed"), reasons(JSON.readTree(health.body())), health.body());
+        }
+    }
+
+    /**
      * A cycle file cut short under the running gateway (truncate, a failing copy-back): writing there faults (the
      * JVM's SIGBUS). Before, every fault was taken for a full disk: each batch was retried for ever with space free,
      * every request answered 503 ack_timeout after the ack timeout, a stack trace logged per entry, and the journal
