@@ -113,6 +113,10 @@ public final class TelemetryPipeline implements AutoCloseable
             // derived with this manifest and policy.
             try
             {
+                if (builder.journalCheck != null)
+                {
+                    builder.journalCheck.accept(journal);
+                }
                 final long loadedUs = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
                 ManifestLoadedEntry.append(journal, loadedUs, manifestSha256, manifest.manifest().name(),
                     registry, signerKeyId != null ? signerKeyId : VerifiedDocument.UNSIGNED);

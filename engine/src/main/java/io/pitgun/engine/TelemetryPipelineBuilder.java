@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Collects the parts of a {@link TelemetryPipeline}; {@link #build()} starts it. Get one from
@@ -46,6 +47,7 @@ public final class TelemetryPipelineBuilder
     PipelineConfig config = PipelineConfig.defaults();
     String name;
     Journal journal;
+    Consumer<Journal> journalCheck;
     boolean flushOutputWhenIdle;
     final List<OutputSink> outputSinks = new ArrayList<>();
     PipelineCounters counters;
@@ -163,6 +165,18 @@ public final class TelemetryPipelineBuilder
     public TelemetryPipelineBuilder journal(final Journal journal)
     {
         this.journal = journal;
+        return this;
+    }
+
+    /**
+     * Runs {@code check} on the pipeline's journal once it is open and before the pipeline writes anything into it
+     * (its {@code ManifestLoaded} entry): a check that throws stops the build with nothing written, the pipeline
+     * closed and the exception passed on. The gateway reads its idempotency window here, so a journal it refuses (one
+     * a newer build wrote) is left as it was. Without a journal it is not called.
+     */
+    public TelemetryPipelineBuilder journalCheck(final Consumer<Journal> check)
+    {
+        this.journalCheck = check;
         return this;
     }
 

@@ -205,6 +205,8 @@ public final class GatewayServer implements AutoCloseable
             .postgresUrl(config.postgresUrl().orElse(null))
             .parquetDirectory(config.parquetDir().orElse(null))
             .build();
+        this.idempotencyWindow = new IdempotencyWindow(config.idempotencyEntries(),
+            TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
         try
         {
             final GatewayManifestLoader.Loaded manifest = GatewayManifestLoader.load(config, registry);
@@ -225,6 +227,10 @@ public final class GatewayServer implements AutoCloseable
                 .counters(pipelineCounters)
                 .errorHandler((stage, error) -> LOG.error("pipeline stage {} failed: {}", stage, error.toString(), error))
                 .threadFactory(pipelineThreads)
+                // Before bind, and before the pipeline writes into the journal: no request may be answered from a
+                // window that does not yet know what the journal holds, and a journal the restore refuses (a newer
+                // build's) is left as it was.
+                .journalCheck(journal -> IdempotencyWindowLoader.restore(journal, idempotencyWindow, counters))
                 .build();
             this.channelAccess = ChannelAccess.of(pipeline.manifest());
         }
@@ -242,11 +248,6 @@ public final class GatewayServer implements AutoCloseable
         // must not leave the journal open behind a released data directory lock.
         try
         {
-            this.idempotencyWindow = new IdempotencyWindow(config.idempotencyEntries(),
-                TimeUnit.SECONDS.toNanos(config.idempotencyWindowS()));
-            // Before bind: no request may be answered from a window that does not yet know what the journal holds.
-            pipeline.journal().ifPresent(journal ->
-                IdempotencyWindowLoader.restore(journal, idempotencyWindow, counters));
             this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
             this.overloadLog = new OverloadLog(counters);
             this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),

@@ -538,6 +538,7 @@ class GatewayIdempotencyIntegrationTest
         final Path journal = dataDir.resolve("journal");
         final Path cycleFile = DamagedJournal.lastCycleFile(journal);
         final long entry = DamagedJournal.setLastRecordFormat(journal, 2);
+        final long lastBefore = lastIndex(journal);
         final GatewayConfigException refused = assertThrows(GatewayConfigException.class,
             () -> new GatewayHarness(dataDir, Map.of()).close());
         final String message = refused.getMessage();
@@ -547,13 +548,23 @@ class GatewayIdempotencyIntegrationTest
         assertTrue(message.contains("Run that newer build on this data directory, or move " + journal + " aside"),
             message);
 
-        // The refused start appended its own provenance entry (ManifestLoaded) before it read the tail.
+        // The refused start writes nothing into the newer build's journal: before, it appended its own provenance
+        // entry (ManifestLoaded) before it read the tail, once per attempt (a supervisor restarting it in a loop).
+        assertEquals(lastBefore, lastIndex(journal), "entries appended by the refused start");
         DamagedJournal.setRecordFormat(cycleFile, entry, 1);
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
         {
             assertDuplicate(gateway.beacon(envelope));
         }
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    private static long lastIndex(final Path journalDirectory)
+    {
+        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory)))
+        {
+            return journal.lastIndex();
+        }
     }
 
     private static void assertDuplicate(final HttpResponse<String> retry) throws Exception
