@@ -71,6 +71,16 @@ class LivePageBrowserTest
      * laps covered, can therefore miss the difference by up to one period at each end.
      */
     private static final double DELTA_TOLERANCE_S = 2 * CarSimulator.STEP_US / 1e6;
+    /**
+     * What the page counted when it stops short, to set beside the gateway's counts: the gateway's
+     * pitgun_gateway_subscriber_messages_total counts insights as well as frames (53 in the UDP soak: 9 lap summaries
+     * early, then 22 lap and 22 session summaries after the last frame), the page's framesReceived frames only. One
+     * failure (316,750 of 316,880 frames; 316,803 messages and outputs encoded) could not be placed without the
+     * page's insight count and pitgun_derived_frames_total: frames the gateway wrote but the page never had, or
+     * outputs the gateway never took from the pipeline.
+     */
+    private static final String PAGE_COUNTS = "({frames: pitgunLive.framesReceived(), " +
+        "insights: pitgunLive.insightsReceived(), sessions: pitgunLive.sessions().length})";
 
     @TempDir
     Path dataDir;
@@ -364,8 +374,11 @@ class LivePageBrowserTest
                     "status " + eval(browser, "pitgunLive.status()") + "; gateway: " +
                     new GatewayClient(server.address().getPort()).get("/metrics").body().lines()
                         .filter(l -> l.startsWith("pitgun_gateway_subscriber") || l.startsWith("pitgun_f1_udp") ||
-                            l.startsWith("pitgun_frames_dropped"))
-                        .toList(), ex);
+                            l.startsWith("pitgun_frames_dropped") || l.startsWith("pitgun_derived_frames_total") ||
+                            l.startsWith("pitgun_insights_total") || l.startsWith("pitgun_subscribers_dropped_total") ||
+                            l.startsWith("pitgun_gateway_open_subscribers") ||
+                            l.startsWith("pitgun_gateway_ws_closes_total") && !l.endsWith(" 0"))
+                        .toList() + "; page: " + eval(browser, PAGE_COUNTS), ex);
             }
             final long endBytes = browser.heapUsedBytes();
             System.out.printf("live page heap: %,d B with the window full, %,d B after %d s (%,d frames)%n",
