@@ -87,6 +87,14 @@ public final class Subscription implements AutoCloseable
             }
             final int typeId = receiver.typeId();
             final int length = receiver.length();
+            // The writer may have overwritten the record since receiveNext() checked it, header included: its length
+            // is then any bytes at all, and copying that many would throw out of poll (which, in a gateway's
+            // periodic task, stopped it for good without a word). A length no record can have is such an overwrite.
+            if (length < 0 || length > receiver.capacity() - receiver.offset())
+            {
+                drop();
+                return delivered;
+            }
             copy.putBytes(0, receiver.buffer(), receiver.offset(), length);
             // The writer may have overwritten the record while it was copied: then this subscriber is too slow.
             if (!receiver.validate())

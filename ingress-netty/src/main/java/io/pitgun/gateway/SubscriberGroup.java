@@ -11,6 +11,8 @@ import io.pitgun.engine.SubscriptionHandler;
 import io.pitgun.manifest.DerivedChannel;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,6 +33,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class SubscriberGroup
 {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriberGroup.class);
+
     static final long POLL_MS = 5;
     private static final int POLL_LIMIT = 256;
     private static final int MAX_PER_TICK = 16_384;
@@ -207,7 +211,32 @@ final class SubscriberGroup
         return members.size();
     }
 
+    /**
+     * One tick. Nothing may escape it: Netty runs a periodic task that throws never again and says nothing, which
+     * left every member of this loop open and fed nothing for good. A failure is logged and counted
+     * ({@code internal_error}), and the members are closed (1011) so that they reconnect to a fresh subscription.
+     */
     private void poll()
+    {
+        try
+        {
+            pollOnce();
+        }
+        catch (final Throwable failure)
+        {
+            LOG.error("live subscribers on {}: a poll failed; closing its {} subscriber(s) (1011) so that they " +
+                "reconnect", loop, members.size(), failure);
+            slow.clear();
+            revoked.clear();
+            rescoped.clear();
+            for (final WebSocketSubscriberHandler member : members.toArray(new WebSocketSubscriberHandler[0]))
+            {
+                member.failed(); // leaves the group; the last one ends the subscription and this task
+            }
+        }
+    }
+
+    private void pollOnce()
     {
         if (subscription == null)
         {

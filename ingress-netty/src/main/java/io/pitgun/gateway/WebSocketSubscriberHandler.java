@@ -179,6 +179,23 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         }
     }
 
+    /** The group's poll failed (a bug; logged there): close 1011, counted {@code internal_error}, leave the group. */
+    void failed()
+    {
+        if (closing)
+        {
+            stop();
+            return;
+        }
+        closing = true;
+        server.counters().rejected(RejectReason.INTERNAL_ERROR);
+        WebSocketCloseReason.record(channel, WebSocketCloseReason.ERROR);
+        handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.INTERNAL_SERVER_ERROR,
+            "internal error; reconnect"));
+        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
+        stop();
+    }
+
     void tooSlow()
     {
         if (closing)
