@@ -290,27 +290,34 @@ public enum PipelineSetting
     private static long durationUs(final String text)
     {
         final Matcher m = DURATION.matcher(text);
-        if (m.matches())
-        {
-            final long amount = Long.parseLong(m.group(1));
-            switch (m.group(2))
-            {
-                case "us":
-                    return amount;
-                case "ms":
-                    return amount * 1_000;
-                default:
-                    return amount * 1_000_000;
-            }
-        }
+        final String form = "must be a duration such as 500us, 1ms or 2s (or an integer of microseconds), got ";
+        // An amount too large for microseconds in a long is refused, not wrapped: before, 288230376151711754s
+        // (2^58 + 10 seconds) overflowed to exactly 10s and passed every bound (and 99999999999999999999s was
+        // refused with Long.parseLong's own "For input string").
         try
         {
+            if (m.matches())
+            {
+                final long amount = Long.parseLong(m.group(1));
+                switch (m.group(2))
+                {
+                    case "us":
+                        return amount;
+                    case "ms":
+                        return Math.multiplyExact(amount, 1_000L);
+                    default:
+                        return Math.multiplyExact(amount, 1_000_000L);
+                }
+            }
             return Long.parseLong(text);
+        }
+        catch (final ArithmeticException ex)
+        {
+            throw new IllegalArgumentException(form + text + ", which is too large");
         }
         catch (final NumberFormatException ex)
         {
-            throw new IllegalArgumentException("must be a duration such as 500us, 1ms or 2s (or an integer of " +
-                "microseconds), got " + text);
+            throw new IllegalArgumentException(form + text + (m.matches() ? ", which is too large" : ""));
         }
     }
 

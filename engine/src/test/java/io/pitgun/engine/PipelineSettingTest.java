@@ -5,6 +5,7 @@ import io.pitgun.testsupport.GeneratedDocBlock;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -67,6 +68,21 @@ class PipelineSettingTest
         assertTrue(assertThrows(IllegalArgumentException.class, () -> PipelineSetting.ACK_MODE.parse("fast"))
             .getMessage().contains("journaled, accepted"));
         assertTrue(PipelineSetting.CHANNEL_CAPACITY.problem(100).contains("power of two"));
+    }
+
+    @Test
+    void shouldRefuseADurationTooLargeForMicrosecondsRatherThanWrapIt()
+    {
+        // 2^58 + 10 seconds, and 2^61 + 10,000 ms, times their unit wrap to exactly 10 s in a long.
+        for (final String text : List.of("288230376151711754s", "2305843009213703952ms", "99999999999999999999s",
+            "99999999999999999999"))
+        {
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> PipelineSetting.STREAM_IDLE_TIMEOUT.parse(text), text);
+            assertTrue(ex.getMessage().contains("got " + text) && ex.getMessage().contains("must be a duration"),
+                ex.getMessage());
+        }
+        assertEquals(9_223_372_036_854_000_000L, PipelineSetting.MERGE_WINDOW.parse("9223372036854s"));
     }
 
     /** The Markdown table, one row per setting in declaration order. */
