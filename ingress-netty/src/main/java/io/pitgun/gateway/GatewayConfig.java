@@ -155,7 +155,72 @@ public record GatewayConfig(
             }
             text.put(setting, value == null ? setting.defaultValue() : value.trim());
         }
-        return new Parser(text).parse();
+        final Parser parser = new Parser(text);
+        parser.problems.addAll(unknownVariables(env));
+        return parser.parse();
+    }
+
+    /**
+     * A problem for each {@code PITGUN_GATEWAY_*} variable that names no setting. Before, one was ignored without a
+     * word: {@code PITGUN_GATEWAY_MAX_CONECTIONS=5} started a gateway taking 2048 connections, and
+     * {@code PITGUN_GATEWAY_TOKEN_FILE} one without the token file the operator meant to give it.
+     */
+    static List<String> unknownVariables(final Map<String, String> env)
+    {
+        final Set<String> known = new TreeSet<>();
+        for (final GatewaySetting setting : GatewaySetting.values())
+        {
+            known.add(setting.envName());
+            if (setting.aliasEnvName() != null)
+            {
+                known.add(setting.aliasEnvName());
+            }
+        }
+        final List<String> problems = new ArrayList<>();
+        for (final String name : new TreeSet<>(env.keySet()))
+        {
+            if (name.startsWith(GatewaySetting.ENV_PREFIX) && !known.contains(name))
+            {
+                String closest = null;
+                int closestDistance = Integer.MAX_VALUE;
+                for (final String candidate : known)
+                {
+                    final int distance = editDistance(name, candidate);
+                    if (distance < closestDistance)
+                    {
+                        closest = candidate;
+                        closestDistance = distance;
+                    }
+                }
+                problems.add(name + " is not a gateway setting" +
+                    (closestDistance <= 3 ? " (did you mean " + closest + "?)" : "") + "; unset it, or see " +
+                    "pitgun gateway --help for every PITGUN_GATEWAY_* variable");
+            }
+        }
+        return problems;
+    }
+
+    private static int editDistance(final String a, final String b)
+    {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++)
+        {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+            {
+                final int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            final int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     /** An Aeron channel's endpoint or control address: an IPv4 address or a host name, and a port. */
@@ -265,7 +330,7 @@ public record GatewayConfig(
                 bool(GatewaySetting.UDP_ALL_CARS),
                 optional(GatewaySetting.QUESTDB),
                 optional(GatewaySetting.POSTGRES_URL),
-                optional(GatewaySetting.PARQUET_DIR).map(Path::of),
+                optional(GatewaySetting.PARQUET_DIR).map(this::parquetDirectory),
                 bool(GatewaySetting.JOURNAL_ON_LOOP));
             if (config.shipper().isEmpty())
             {
@@ -490,6 +555,28 @@ public record GatewayConfig(
                 problems.add(setting.label() + ": " + absolute + ": " + (missing.isEmpty() ? "its parent " + parent +
                     " is not writable (the media driver's lock file goes there)" : missing + existing +
                     " is not writable"));
+            }
+            return directory;
+        }
+
+        /**
+         * PARQUET_DIR as a path, after checking that the sink can make it: a directory, or one that can be created
+         * under the nearest existing one. Before, a file there (or above it) started a gateway whose Parquet sink
+         * failed on every attempt ("Not a directory; starting again in 100 ms") and wrote nothing, for as long as it
+         * ran.
+         */
+        private Path parquetDirectory(final String value)
+        {
+            final Path directory = Path.of(value);
+            Path existing = directory.toAbsolutePath().normalize();
+            while (existing != null && !Files.exists(existing))
+            {
+                existing = existing.getParent();
+            }
+            if (existing != null && !Files.isDirectory(existing))
+            {
+                problems.add(GatewaySetting.PARQUET_DIR.label() + ": " + value + ": " + existing + " is not a " +
+                    "directory (give a directory, or one that can be created)");
             }
             return directory;
         }

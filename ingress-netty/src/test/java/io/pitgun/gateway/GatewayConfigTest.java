@@ -109,6 +109,44 @@ class GatewayConfigTest
     }
 
     @Test
+    void shouldRefuseAGatewayVariableThatNamesNoSettingAndNameTheClosest()
+    {
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_MAX_CONECTIONS", "5", "PITGUN_GATEWAY_FROBNICATE", "1",
+                "PITGUN_GATEWAY_RING_SLOTS", "64", "PITGUN_TOKEN", "t", "HOME", "/root"), Map.of()));
+        assertEquals(List.of("PITGUN_GATEWAY_FROBNICATE is not a gateway setting; unset it, or see pitgun gateway " +
+                "--help for every PITGUN_GATEWAY_* variable",
+            "PITGUN_GATEWAY_MAX_CONECTIONS is not a gateway setting (did you mean PITGUN_GATEWAY_MAX_CONNECTIONS?); " +
+                "unset it, or see pitgun gateway --help for every PITGUN_GATEWAY_* variable"), ex.problems());
+    }
+
+    @Test
+    void shouldRefuseADurationThatWouldWrapIntoItsBounds()
+    {
+        // (2^58 + 10) s is 10 s after the multiplication by 10^6 wraps: it once started a gateway ending idle
+        // streams after 10 s.
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of(), Map.of(GatewaySetting.STREAM_IDLE_TIMEOUT, "288230376151711754s")));
+        assertTrue(ex.getMessage().startsWith("PITGUN_GATEWAY_STREAM_IDLE_TIMEOUT (--stream-idle-timeout): must be " +
+            "a duration") && ex.getMessage().contains("288230376151711754s, which is too large"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAParquetDirectoryThatIsAFileOrUnderOne(@TempDir final Path dir) throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("file"), "x");
+        for (final Path parquet : List.of(file, file.resolve("runs")))
+        {
+            final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+                Map.of("PITGUN_GATEWAY_PARQUET_DIR", parquet.toString()), Map.of()));
+            assertEquals(List.of("PITGUN_GATEWAY_PARQUET_DIR (--parquet-dir): " + parquet + ": " + file +
+                " is not a directory (give a directory, or one that can be created)"), ex.problems());
+        }
+        assertEquals(dir.resolve("new/parquet"), GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_PARQUET_DIR", dir.resolve("new/parquet").toString()), Map.of()).parquetDir().get());
+    }
+
+    @Test
     void shouldLetFlagsWinOverEnvironment()
     {
         final GatewayConfig config = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_ACK_MODE", "journaled",
