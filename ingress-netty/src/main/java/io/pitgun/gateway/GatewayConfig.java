@@ -266,7 +266,7 @@ public record GatewayConfig(
             final GatewaySecurity security = new GatewaySecurity(
                 optional(GatewaySetting.TOKENS_FILE).map(Path::of),
                 bool(GatewaySetting.INSECURE) || allowNonLoopback,
-                addresses(GatewaySetting.TRUSTED_PROXIES),
+                proxies(GatewaySetting.TRUSTED_PROXIES),
                 origins(GatewaySetting.ALLOWED_ORIGINS));
             final InetSocketAddress bind = bind(security);
             final GatewayConfig config = new GatewayConfig(
@@ -609,10 +609,20 @@ public record GatewayConfig(
 
         private String url(final String value)
         {
-            if (!(value.startsWith("http://") || value.startsWith("https://")))
+            String host = null;
+            try
+            {
+                host = new java.net.URI(value).getHost();
+            }
+            catch (final java.net.URISyntaxException ex)
+            {
+                // Said below, naming the setting: before, the URI's own words stopped the start without it
+                // ("pitgun gateway: Expected authority at index 7: http://").
+            }
+            if (!(value.startsWith("http://") || value.startsWith("https://")) || host == null)
             {
                 problems.add(GatewaySetting.RUN_REGISTRY_URL.label() + ": '" + value +
-                    "' must be an http:// or https:// URL");
+                    "' must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8090/runs");
             }
             return value;
         }
@@ -696,6 +706,39 @@ public record GatewayConfig(
                 values.add(ClientAddresses.identity(address));
             }
             return Set.copyOf(values);
+        }
+
+        /**
+         * {@link #addresses}, each an IP address literal: a peer is compared by its address, so a host name or a
+         * malformed address ({@code 10.0.0.300}) could never match. Before, one was taken without a word, and the
+         * proxy's {@code X-Forwarded-For} was ignored: every client behind it shared the proxy's rate-limit bucket.
+         */
+        private Set<String> proxies(final GatewaySetting setting)
+        {
+            for (final String part : text.get(setting).split(","))
+            {
+                final String trimmed = part.trim();
+                final String literal = trimmed.startsWith("[") && trimmed.endsWith("]") ?
+                    trimmed.substring(1, trimmed.length() - 1) : trimmed;
+                boolean address = ClientAddresses.isIpLiteral(literal);
+                if (address)
+                {
+                    try
+                    {
+                        InetAddress.getByName(literal); // a literal: parsed, never looked up
+                    }
+                    catch (final UnknownHostException ex)
+                    {
+                        address = false;
+                    }
+                }
+                if (!trimmed.isEmpty() && !address)
+                {
+                    problems.add(setting.label() + ": '" + trimmed + "' is not an IP address; give each proxy's " +
+                        "address as its connections come from, e.g. 10.0.0.5 or ::1 (a host name is not looked up)");
+                }
+            }
+            return addresses(setting);
         }
 
         /** Comma-separated client addresses (or token ids), each address in the form peers are compared in. */

@@ -147,6 +147,23 @@ class GatewayConfigTest
     }
 
     @Test
+    void shouldRefuseATrustedProxyThatIsNotAnAddressAndARegistryUrlWithoutAHost()
+    {
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_TRUSTED_PROXIES", "10.0.0.5, proxy.example, 10.0.0.300, [::1]",
+                "PITGUN_GATEWAY_RUN_REGISTRY_URL", "http://"), Map.of()));
+        assertEquals(List.of("PITGUN_GATEWAY_TRUSTED_PROXIES (--trusted-proxies): 'proxy.example' is not an IP " +
+                "address; give each proxy's address as its connections come from, e.g. 10.0.0.5 or ::1 (a host name " +
+                "is not looked up)",
+            "PITGUN_GATEWAY_TRUSTED_PROXIES (--trusted-proxies): '10.0.0.300' is not an IP address; give each " +
+                "proxy's address as its connections come from, e.g. 10.0.0.5 or ::1 (a host name is not looked up)",
+            "PITGUN_GATEWAY_RUN_REGISTRY_URL (--run-registry-url): 'http://' must be an http:// or https:// URL with " +
+                "a host, e.g. http://127.0.0.1:8090/runs"), ex.problems());
+        assertEquals(Set.of("10.0.0.5", "0:0:0:0:0:0:0:1"), GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_TRUSTED_PROXIES", "10.0.0.5,[::1]"), Map.of()).security().trustedProxies());
+    }
+
+    @Test
     void shouldLetFlagsWinOverEnvironment()
     {
         final GatewayConfig config = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_ACK_MODE", "journaled",
