@@ -170,6 +170,15 @@ public final class HiveCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--listen=CHANNEL'");
         }
+        // Before, any other number was taken: --record=2 recorded, --derive=-1 derived, with no word.
+        for (final Object[] option : new Object[][] {{"--record", record}, {"--derive", derive}})
+        {
+            if ((Integer)option[1] != 0 && (Integer)option[1] != 1)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), option[0] + ": " + option[1] +
+                    " must be 1 or 0");
+            }
+        }
         final AeronIdleStrategy idle;
         try
         {

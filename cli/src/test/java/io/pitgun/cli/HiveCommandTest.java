@@ -14,6 +14,7 @@ import io.pitgun.testsupport.EnvelopeJson;
 import io.pitgun.testsupport.GatewayClient;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -193,6 +195,22 @@ class HiveCommandTest
         final CliRun run = CliRun.of("hive", "status", "--data-dir", dir.toString());
         assertEquals(CliErrorHandler.FAILED, run.exitCode());
         assertTrue(run.err().contains("no edges"), run.err());
+    }
+
+    @Test
+    // Before the check each of these started a hive, which runs until stopped: the timeout makes that a failure.
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseAStreamIdNoEdgeCanShipOnAndASwitchThatIsNeitherOneNorZero()
+    {
+        for (final String[] option : new String[][] {{"--stream-id", "0", "stream id: 0; from 1 to 2147483647"},
+            {"--stream-id", "-5", "stream id: -5; from 1 to 2147483647"}, {"--record", "2", "--record: 2 must be 1 or 0"},
+            {"--derive", "-1", "--derive: -1 must be 1 or 0"}})
+        {
+            final CliRun run = CliRun.of("hive", "--listen", "aeron:udp?endpoint=127.0.0.1:40456", "--data-dir",
+                dir.toString(), option[0], option[1]);
+            assertEquals(2, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains(option[2]), run.err());
+        }
     }
 
     @Test

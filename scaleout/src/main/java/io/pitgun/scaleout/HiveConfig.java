@@ -65,6 +65,12 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
             throw new IllegalArgumentException("max live recording bytes: " + maxLiveRecordingBytes +
                 "; at least 65536");
         }
+        if (streamId < 1)
+        {
+            // Before, 0 or -5 started a hive no edge could reach: pitgun gateway --ship-stream-id takes 1 and above.
+            throw new IllegalArgumentException("stream id: " + streamId + "; from 1 to " + Integer.MAX_VALUE +
+                " (what the edges' PITGUN_GATEWAY_SHIP_STREAM_ID takes)");
+        }
         if (maxEdges < 1)
         {
             throw new IllegalArgumentException("max edges: " + maxEdges + "; at least 1");
