@@ -105,8 +105,15 @@ public final class GatewayCommand implements Callable<Integer>
             // as an exception it is one line on stderr and System.exit(1).
             final boolean threadLimit = ex instanceof OutOfMemoryError && String.valueOf(ex.getMessage())
                 .contains("native thread");
+            // Before, a memory shortfall named no setting ("cannot start: java.lang.OutOfMemoryError: Java heap
+            // space" for IDEMPOTENCY_ENTRIES=16777216 under -Xmx128m): the settings that size memory at start are.
+            final boolean memory = ex instanceof OutOfMemoryError && !threadLimit;
             throw new IllegalStateException("cannot start: " + ex + (threadLimit ? " (the process's thread " +
-                "limit, ulimit -u, leaves too few for the gateway's threads)" : ""), ex);
+                "limit, ulimit -u, leaves too few for the gateway's threads)" : "") + (memory ? " (memory taken at " +
+                "start: " + GatewaySetting.CHANNEL_CAPACITY.envName() + "=" + config.channelCapacity() + " ring " +
+                "slots, in direct memory, and " + GatewaySetting.IDEMPOTENCY_ENTRIES.envName() + "=" +
+                config.idempotencyEntries() + " event_ids, on the heap; lower them, or give the JVM more: " +
+                "PITGUN_JAVA_OPTS=-Xmx... -XX:MaxDirectMemorySize=...)" : ""), ex);
         }
         spec.commandLine().getOut().println("pitgun gateway: listening on " + HostPort.of(server.address()) + " (" +
             server.transportName() + ", ack mode " + config.ackMode().symbol() +

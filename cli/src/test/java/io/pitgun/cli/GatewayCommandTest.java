@@ -74,6 +74,33 @@ class GatewayCommandTest
             parse("gateway", "--ring-slots=128", "--channel-capacity=64").flags(), "the new name wins");
     }
 
+    @Test
+    void shouldNameTheSettingsThatSizeMemoryWhenTheStartRunsOutOfIt(@org.junit.jupiter.api.io.TempDir final
+        java.nio.file.Path dir) throws Exception
+    {
+        // A JVM of its own, with a heap far too small for 16777216 remembered event_ids.
+        final java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String argument : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (argument.startsWith("--add-") || argument.startsWith("-D") || argument.startsWith("--enable-"))
+            {
+                command.add(argument);
+            }
+        }
+        command.addAll(java.util.List.of("-Xmx96m", "-cp", System.getProperty("java.class.path"),
+            PitgunCommand.class.getName(), "gateway", "--bind", "127.0.0.1:0", "--data-dir",
+            dir.resolve("data").toString(), "--idempotency-entries", "16777216"));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(process.getInputStream().readAllBytes(),
+            java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), output);
+        assertEquals(1, process.exitValue(), output);
+        assertTrue(output.contains("cannot start: java.lang.OutOfMemoryError") &&
+            output.contains("PITGUN_GATEWAY_IDEMPOTENCY_ENTRIES=16777216 event_ids, on the heap") &&
+            output.contains("PITGUN_GATEWAY_CHANNEL_CAPACITY=4096 ring slots"), output);
+    }
+
     private static GatewayCommand parse(final String... args)
     {
         final CommandLine commandLine = PitgunCommand.newCommandLine();
