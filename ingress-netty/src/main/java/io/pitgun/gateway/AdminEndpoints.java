@@ -146,17 +146,26 @@ final class AdminEndpoints
         JsonText.key(out, "dictionary");
         JsonText.quote(out, server.registry().name()).append(',');
         JsonText.key(out, "uptime_s").append(TimeUnit.NANOSECONDS.toSeconds(server.uptimeNs())).append(',');
-        JsonText.key(out, "ingest_queue").append(server.counters().inFlightEnvelopes()).append(',');
-        JsonText.key(out, "ingest_queue_limit").append(config.ingestQueue()).append(',');
-        JsonText.key(out, "frames_published").append(server.counters().framesAccepted()).append(',');
+        JsonText.key(out, "ingest_queue_limit").append(config.ingestQueue());
         final JournalSpaceGuard guard = server.health().spaceGuard();
         if (guard != null)
         {
-            // Measured by the journal stage; read here from memory.
-            JsonText.key(out, "journal_usable_bytes").append(guard.usableBytes()).append(',');
-            JsonText.key(out, "journal_min_free_bytes").append(guard.minFreeBytes()).append(',');
+            JsonText.key(out.append(','), "journal_min_free_bytes").append(guard.minFreeBytes());
         }
-        JsonText.key(out, "journaled_sequence").append(server.pipeline().journaledSequence());
+        if (exchange.readsTrafficCounts)
+        {
+            // Everyone's volume and timing (docs/security.md): with tokens on, for a metrics token only, as at
+            // /metrics. Before, anyone who could reach /health read them, e.g. how many frames of restricted
+            // channels alone a producer sent, which no subscriber without read_restricted is told.
+            JsonText.key(out.append(','), "ingest_queue").append(server.counters().inFlightEnvelopes());
+            JsonText.key(out.append(','), "frames_published").append(server.counters().framesAccepted());
+            if (guard != null)
+            {
+                // Measured by the journal stage; read here from memory.
+                JsonText.key(out.append(','), "journal_usable_bytes").append(guard.usableBytes());
+            }
+            JsonText.key(out.append(','), "journaled_sequence").append(server.pipeline().journaledSequence());
+        }
         out.append('}');
         exchange.send(GatewayCounters.Endpoint.HEALTH, healthy ? 200 : 503, HttpExchange.JSON,
             out.toString().getBytes(StandardCharsets.UTF_8), draining ? RejectReason.DRAINING : null,

@@ -185,6 +185,23 @@ final class ConnectionAccess
         exchange.refuse(endpoint, reason.status(), reason, message, 0);
     }
 
+    /**
+     * Whether the request may see traffic counts where an open endpoint shows them ({@code GET /health}): with tokens
+     * off, or with a valid token that has {@code metrics}, which is what reading them at {@code /metrics} needs.
+     * Refuses nothing: the endpoint stays open, without the counts.
+     */
+    boolean mayReadTrafficCounts(final HttpExchange exchange)
+    {
+        final TokenStore tokens = access.tokens();
+        if (tokens == null)
+        {
+            return true;
+        }
+        final AccessToken presented = authenticate(tokens,
+            exchange.request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        return presented != null && presented.has(Capability.METRICS);
+    }
+
     private AccessToken authenticate(final TokenStore tokens, final String authorization)
     {
         final TokenSnapshot snapshot = tokens.snapshot();

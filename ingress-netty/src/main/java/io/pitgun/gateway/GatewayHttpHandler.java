@@ -384,6 +384,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         else if (access.admit(exchange, openEndpoint(exchange.path), null))
         {
+            exchange.readsTrafficCounts = !exchange.path.equals("/health") || access.mayReadTrafficCounts(exchange);
             routes.admin().onRequest(exchange);
         }
     }

@@ -53,6 +53,8 @@ final class HttpExchange
     final String path;
     /** The id of the token the request presented, once {@link ConnectionAccess} admitted it; else null. */
     String tokenId;
+    /** False when {@code /health} must leave out traffic counts: tokens on, and no {@code metrics} token presented. */
+    boolean readsTrafficCounts = true;
     final long startNs;
     private final GatewayServer server;
     private final String peer;

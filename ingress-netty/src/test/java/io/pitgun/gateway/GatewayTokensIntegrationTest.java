@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -99,6 +100,37 @@ class GatewayTokensIntegrationTest
             assertEquals(4, metric(gateway, "pitgun_gateway_responses_total{endpoint=\"beacon\",status=\"401\"}"));
         }
         assertEquals(List.of(0L), GatewayHarness.journaledSequences(dir.resolve("data")));
+    }
+
+    /**
+     * {@code /health} stays open with tokens on (a load balancer probes it), but everyone's traffic counts in it are for
+     * a {@code metrics} token only, as at {@code /metrics}. Before, anyone who reached it read frames_published and
+     * journaled_sequence, and so learned, poll by poll, how many frames of restricted channels alone a producer
+     * sent, which no subscriber without read_restricted is told (found by a black-box pass).
+     */
+    @Test
+    void shouldLeaveTrafficCountsOutOfHealthWithoutAMetricsToken() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), withTokens(Map.of())))
+        {
+            assertEquals(202, post(gateway, "/beacon", "application/json", Envelopes.batch(UUID.randomUUID(), 0, 3),
+                ingest, null).statusCode());
+            for (final String token : new String[] {null, ingest, subscribe, "nobody.secret"})
+            {
+                final HttpResponse<String> open = get(gateway, "/health", token);
+                assertEquals(200, open.statusCode(), open.body());
+                assertTrue(open.body().startsWith("{\"status\":\"ok\","), open.body());
+                for (final String count : new String[] {"frames_published", "journaled_sequence", "ingest_queue\"",
+                    "journal_usable_bytes"})
+                {
+                    assertFalse(open.body().contains(count), token + " read " + count + ": " + open.body());
+                }
+            }
+            final HttpResponse<String> monitoring = get(gateway, "/health", metrics);
+            assertEquals(200, monitoring.statusCode(), monitoring.body());
+            assertTrue(monitoring.body().contains("\"frames_published\":3"), monitoring.body());
+            assertTrue(monitoring.body().contains("\"journaled_sequence\":2"), monitoring.body());
+        }
     }
 
     @Test
