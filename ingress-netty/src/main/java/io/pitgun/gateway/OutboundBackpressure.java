@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  *   up, within one tick of a loop, to more than the JVM has (hundreds of live subscribers, each allowed a megabyte
  *   behind), faster than the {@link OutboundMemoryGuard} looks. Clients that read keep the gateway far from it.</li>
  * </ul>
- * So a connection's outbound memory is bounded by the limit; all connections' are bounded by the total limit
+ * So a connection's outbound memory is bounded by the limit (a live subscriber's by its own mark,
+ * {@link #boundElsewhere}); all connections' are bounded by the total limit
  * ({@link OutboundMemoryGuard}) and, between its sums, by what direct memory is left. One per connection, on its
  * event loop.
  */
@@ -38,6 +40,9 @@ final class OutboundBackpressure extends ChannelDuplexHandler
      * one large answer, or a few ticks of a live subscriber's outputs; a connection with less frees too little.
      */
     static final long STALLED_BYTES = 64 * 1024;
+
+    /** Marks a connection whose unsent bytes another handler bounds ({@link #boundElsewhere}). */
+    private static final AttributeKey<Boolean> BOUND_ELSEWHERE = AttributeKey.valueOf("pitgun.outbound-bound-elsewhere");
 
     private final long limitBytes;
     private final DirectMemoryPressure directMemory;
@@ -62,6 +67,10 @@ final class OutboundBackpressure extends ChannelDuplexHandler
     public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise)
     {
         final Channel channel = ctx.channel();
+        // Unsent before this write: the limit bounds what piles up behind a client that does not read, not the size
+        // of one answer. Before, an answer larger than OUTBOUND_LIMIT_BYTES (GET /metrics under the least limit,
+        // 2048) closed the connection that asked for it, answer unsent.
+        final long before = pendingBytes(channel);
         ctx.write(msg, promise);
         if (closing)
         {
@@ -76,14 +85,31 @@ final class OutboundBackpressure extends ChannelDuplexHandler
         }
         if (!channel.isWritable())
         {
+            if (channel.hasAttr(BOUND_ELSEWHERE))
+            {
+                return;
+            }
             // At once, not when the writability event arrives: that is fired later, and the read loop under way
             // would go on reading requests (and queueing answers) until then.
             pause(ctx);
-            if (pendingBytes(channel) > limitBytes)
+            if (before > limitBytes)
             {
                 slowConsumer(ctx, "its unsent answers passed " + limitBytes + " bytes");
             }
         }
+    }
+
+    /**
+     * Leaves {@code channel}'s unsent bytes to the handler that writes them (a live subscriber: its group closes it
+     * 1008 {@code slow_subscriber}, saying why, once it is past its own mark, {@code SUBSCRIBER_BUFFER_BYTES}): no
+     * pause, no {@code OUTBOUND_LIMIT_BYTES} or timeout close here. Before, with {@code SUBSCRIBER_BUFFER_BYTES} over
+     * {@code OUTBOUND_LIMIT_BYTES}, this handler closed a lagging subscriber first: a TCP close without a close
+     * frame, counted {@code slow_consumer}, so the live page could not say why. The direct-memory rule and the total
+     * limit ({@link OutboundMemoryGuard}) still apply. On the channel's loop.
+     */
+    static void boundElsewhere(final Channel channel)
+    {
+        channel.attr(BOUND_ELSEWHERE).set(Boolean.TRUE);
     }
 
     @Override
@@ -121,9 +147,10 @@ final class OutboundBackpressure extends ChannelDuplexHandler
 
     private void pause(final ChannelHandlerContext ctx)
     {
-        if (paused || closing || !ctx.channel().isActive() || outputShut(ctx.channel()))
+        if (paused || closing || !ctx.channel().isActive() || outputShut(ctx.channel()) ||
+            ctx.channel().hasAttr(BOUND_ELSEWHERE))
         {
-            return; // closing, or its output shut (LingeringClose): nothing more will be written to it to hold back
+            return; // closing, its output shut (LingeringClose), or bounded by its own writer: nothing to hold back
         }
         paused = true;
         ctx.channel().config().setAutoRead(false);

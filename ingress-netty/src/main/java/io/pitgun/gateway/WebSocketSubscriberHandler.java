@@ -135,24 +135,14 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     void start(final Channel channel)
     {
         this.channel = channel;
-        final int bytes = subscriberWaterMarkBytes(server.config());
+        final int bytes = server.config().subscriberBufferBytes();
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(bytes / 2, bytes));
+        OutboundBackpressure.boundElsewhere(channel); // its bound is this mark, closed 1008 by the group
         group = server.threadState(channel.eventLoop()).subscribers;
         group.join(this);
         server.counters().subscribersOpened.increment();
         server.counters().openSubscribers.incrementAndGet();
         channel.closeFuture().addListener(f -> stop());
-    }
-
-    /**
-     * How far behind a subscriber may fall before the group disconnects it as too slow: {@code SUBSCRIBER_BUFFER_BYTES},
-     * but at most half of {@code OUTBOUND_LIMIT_BYTES}, so that the group's 1008 close (which the live page explains)
-     * always comes before the connection limit's close (a TCP close without a word, {@code slow_consumer}); a write
-     * passes the mark by one output at most before the group stops writing to it.
-     */
-    static int subscriberWaterMarkBytes(final GatewayConfig config)
-    {
-        return Math.min(config.subscriberBufferBytes(), config.outboundLimitBytes() / 2);
     }
 
     boolean isWritable()
@@ -221,7 +211,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             " fell behind and was disconnected");
         WebSocketCloseReason.record(channel, WebSocketCloseReason.SLOW_SUBSCRIBER);
         handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
-            "subscriber too slow: more than " + subscriberWaterMarkBytes(server.config()) + " bytes behind"));
+            "subscriber too slow: more than " + server.config().subscriberBufferBytes() + " bytes behind"));
         channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
         stop();
     }

@@ -1,5 +1,6 @@
 package io.pitgun.gateway;
 
+import io.pitgun.testsupport.WebSocketMessages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,5 +56,40 @@ class GatewaySlowSubscriberIntegrationTest
     {
         return gateway.metric("pitgun_gateway_ws_closes_total{reason=\"slow_subscriber\"}") +
             gateway.metric("pitgun_gateway_ws_closes_total{reason=\"slow_consumer\"}");
+    }
+
+    /**
+     * A subscriber that reads is never closed for the outputs one 5 ms tick writes before it flushes them, however small
+     * {@code OUTBOUND_LIMIT_BYTES} is (2048, the least it can be): a subscriber's bound is its own mark. (A first fix of
+     * the test above, lowering that mark to half the limit, closed such a subscriber after its first message.)
+     */
+    @Test
+    void shouldKeepASubscriberThatReadsWithTheSmallestConnectionLimit() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RATE_LIMIT, "0",
+            GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, "1024", GatewaySetting.OUTBOUND_LIMIT_BYTES, "2048")))
+        {
+            final WebSocketMessages received = new WebSocketMessages();
+            final java.net.http.WebSocket subscriber = gateway.client.newWebSocketBuilder()
+                .buildAsync(gateway.wsUri("/ws?subscribe=derived"), received).get(20, TimeUnit.SECONDS);
+            final int envelopes = 20;
+            final int frames = 50;
+            for (int envelope = 0; envelope < envelopes; envelope++)
+            {
+                assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), (long)envelope * frames, frames))
+                    .statusCode());
+            }
+            for (int i = 0; i < envelopes * frames; i++)
+            {
+                final String message = received.texts.poll(20, TimeUnit.SECONDS);
+                assertTrue(message != null && message.startsWith("{\"type\":\"derived_frame\""),
+                    "output " + i + " of " + envelopes * frames + ": " + message);
+            }
+            // Also answered under that limit: /metrics, one answer larger than it (before, the connection that asked
+            // was closed as a slow consumer, answer unsent).
+            assertEquals(0.0, closes(gateway));
+            assertEquals(0.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"slow_consumer\"}"));
+            subscriber.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+        }
     }
 }
