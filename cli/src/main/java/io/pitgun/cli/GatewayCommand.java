@@ -1,5 +1,6 @@
 package io.pitgun.cli;
 
+import io.pitgun.engine.AckMode;
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
@@ -124,21 +125,24 @@ public final class GatewayCommand implements Callable<Integer>
             server.restoredEventIds() + " event_ids from the journal");
         spec.commandLine().getOut().flush();
         final CountDownLatch stopped = new CountDownLatch(1);
+        final int[] status = new int[1]; // written before the count-down, read after the await
         // The drain, on SIGTERM/SIGINT (then exit with its status) or at the JVM's exit.
         SignalExit.install("pitgun-gateway-shutdown", () ->
         {
             server.shutdown();
+            status[0] = exitStatus(server, spec.commandLine().getErr());
             stopped.countDown();
-            return exitStatus(server, spec.commandLine().getErr());
+            return status[0];
         });
         stopped.await();
-        return exitStatus(server, spec.commandLine().getErr());
+        return status[0];
     }
 
     /**
-     * 0 for a clean stop; 1, saying why on standard error, when the journal failed while the gateway ran: every frame
-     * since was refused, and a supervisor or script that judges a stop by its status must not take that run for a
-     * good one (the frames acknowledged before the failure are journaled).
+     * 0 for a clean stop; 1, saying why on standard error, when the journal failed while the gateway ran or as it
+     * stopped: a supervisor or script that judges a stop by its status must not take that run for a good one. What
+     * the journal had not taken by then is not in it: with {@code ACK_MODE=journaled} none of it was acknowledged
+     * (refused 503 {@code journal_failed}), with {@code accepted} some of it may have been answered 202.
      */
     static int exitStatus(final GatewayServer server, final PrintWriter err)
     {
@@ -147,8 +151,10 @@ public final class GatewayCommand implements Callable<Integer>
         {
             return 0;
         }
-        err.println("pitgun gateway: the journal failed while the gateway ran (" + failure + "); every frame from " +
-            "then on was refused (503 journal_failed); exit status 1");
+        err.println("pitgun gateway: the journal failed while the gateway ran or stopped (" + failure + "): the " +
+            "frames it had not taken by then are not in it" + (server.config().ackMode() == AckMode.JOURNALED ?
+            ", and none of them was acknowledged (refused 503 journal_failed)" : ", and with ack mode accepted some " +
+            "of them may have been answered 202") + "; exit status 1");
         err.flush();
         return 1;
     }

@@ -128,7 +128,10 @@ class GatewayCommandTest
 
         final StringWriter err = new StringWriter();
         assertEquals(1, GatewayCommand.exitStatus(server, new PrintWriter(err)));
-        assertTrue(err.toString().startsWith("pitgun gateway: the journal failed while the gateway ran ("), err.toString());
+        assertTrue(err.toString().startsWith("pitgun gateway: the journal failed while the gateway ran or stopped ("),
+            err.toString());
+        assertTrue(err.toString().contains("none of them was acknowledged (refused 503 journal_failed)"),
+            err.toString());
     }
 
     @Test

@@ -126,8 +126,10 @@ public final class TelemetryPipeline implements AutoCloseable
                 }
                 followers = OutputFollowers.start(this, config);
             }
-            catch (final RuntimeException ex)
+            catch (final RuntimeException | Error ex)
             {
+                // Its stages run by now: a failure here (an OutOfMemoryError in the journal check, say) must not
+                // leave them running behind a caller that never got the pipeline to close.
                 close();
                 throw ex;
             }
