@@ -3,6 +3,7 @@ package io.pitgun.gateway;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.PipelineSetting;
 import io.pitgun.engine.WaitStrategyKind;
+import io.pitgun.manifest.formula.Suggestions;
 import io.pitgun.scaleout.AeronIdleStrategy;
 import io.pitgun.scaleout.ShipperConfig;
 import org.slf4j.Logger;
@@ -167,60 +168,30 @@ public record GatewayConfig(
      */
     static List<String> unknownVariables(final Map<String, String> env)
     {
+        // Compared without the prefix they all share, which would otherwise make every name look close.
         final Set<String> known = new TreeSet<>();
         for (final GatewaySetting setting : GatewaySetting.values())
         {
-            known.add(setting.envName());
+            known.add(setting.envName().substring(GatewaySetting.ENV_PREFIX.length()));
             if (setting.aliasEnvName() != null)
             {
-                known.add(setting.aliasEnvName());
+                known.add(setting.aliasEnvName().substring(GatewaySetting.ENV_PREFIX.length()));
             }
         }
         final List<String> problems = new ArrayList<>();
         for (final String name : new TreeSet<>(env.keySet()))
         {
-            if (name.startsWith(GatewaySetting.ENV_PREFIX) && !known.contains(name))
+            final String setting = name.startsWith(GatewaySetting.ENV_PREFIX) ?
+                name.substring(GatewaySetting.ENV_PREFIX.length()) : null;
+            if (setting != null && !known.contains(setting))
             {
-                String closest = null;
-                int closestDistance = Integer.MAX_VALUE;
-                for (final String candidate : known)
-                {
-                    final int distance = editDistance(name, candidate);
-                    if (distance < closestDistance)
-                    {
-                        closest = candidate;
-                        closestDistance = distance;
-                    }
-                }
-                problems.add(name + " is not a gateway setting" +
-                    (closestDistance <= 3 ? " (did you mean " + closest + "?)" : "") + "; unset it, or see " +
+                final List<String> nearest = Suggestions.nearest(setting, known, 1).stream()
+                    .map(suffix -> GatewaySetting.ENV_PREFIX + suffix).toList();
+                problems.add(name + " is not a gateway setting" + Suggestions.hint(nearest) + "; unset it, or see " +
                     "pitgun gateway --help for every PITGUN_GATEWAY_* variable");
             }
         }
         return problems;
-    }
-
-    private static int editDistance(final String a, final String b)
-    {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++)
-        {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++)
-            {
-                final int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            final int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     /** An Aeron channel's endpoint or control address: an IPv4 address or a host name, and a port. */
