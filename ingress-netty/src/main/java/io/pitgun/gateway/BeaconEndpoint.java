@@ -49,8 +49,19 @@ final class BeaconEndpoint
                 "application/json (one envelope or an array) or application/x-ndjson (one envelope per line)", 0);
             return;
         }
-        final String contentEncoding = codingOtherThanIdentity(exchange.request.headers()
-            .getAll(HttpHeaderNames.CONTENT_ENCODING));
+        // Netty takes the chunked framing off and leaves any other coding undone: the body would be read as if it
+        // were not there.
+        final String transferCoding = codingOtherThan("chunked", exchange.request.headers(),
+            HttpHeaderNames.TRANSFER_ENCODING);
+        if (transferCoding != null)
+        {
+            exchange.error(endpoint, 501, RejectReason.UNSUPPORTED_TRANSFER_CODING, "Transfer-Encoding '" +
+                transferCoding + "' is not implemented: send the body chunked alone, or with a Content-Length",
+                true);
+            return;
+        }
+        final String contentEncoding = codingOtherThan("identity", exchange.request.headers(),
+            HttpHeaderNames.CONTENT_ENCODING);
         if (contentEncoding != null)
         {
             // Before, the coding was ignored: a gzip body was answered 400 malformed_json ("found '\u001f'"), which
@@ -74,17 +85,23 @@ final class BeaconEndpoint
     }
 
     /**
-     * The first content coding other than {@code identity} that {@code Content-Encoding} lines name (any of them: a
-     * second line, or a list, counts as much as the first; empty members are none), or null.
+     * The first coding other than {@code accepted} that the {@code name} lines ({@code Content-Encoding},
+     * {@code Transfer-Encoding}) of {@code headers} name (any of them: a second line, or a list, counts as much as
+     * the first; empty members are none; case aside), or null. Allocates only when there is such a line.
      */
-    static String codingOtherThanIdentity(final java.util.List<String> lines)
+    static String codingOtherThan(final String accepted, final io.netty.handler.codec.http.HttpHeaders headers,
+        final CharSequence name)
     {
-        for (final String line : lines)
+        if (!headers.contains(name))
+        {
+            return null;
+        }
+        for (final String line : headers.getAll(name))
         {
             for (final String member : line.split(",", -1))
             {
                 final String coding = member.trim();
-                if (!coding.isEmpty() && !coding.equalsIgnoreCase("identity"))
+                if (!coding.isEmpty() && !coding.equalsIgnoreCase(accepted))
                 {
                     return coding;
                 }

@@ -175,10 +175,16 @@ public enum RejectReason
     ACCEPT_FD_LIMIT(503),
     /**
      * The listening socket could not accept a connection for any other reason (the error is logged at the overload
-     * log's rate); counted, paused and reported as {@link #ACCEPT_FD_LIMIT} is. Last: a reason's ordinal is its
-     * counter's key in the counters file; new reasons go after it.
+     * log's rate); counted, paused and reported as {@link #ACCEPT_FD_LIMIT} is.
      */
-    ACCEPT_FAILED(503);
+    ACCEPT_FAILED(503),
+    /**
+     * A request whose {@code Transfer-Encoding} names a coding other than {@code chunked} ({@code gzip, chunked}):
+     * answered 501 and closed (RFC 9112, 6.1), nothing ingested. Before, the other coding was ignored: an
+     * uncompressed body sent that way was journaled as though it had not been named. Last: a reason's ordinal is
+     * its counter's key in the counters file; new reasons go after it.
+     */
+    UNSUPPORTED_TRANSFER_CODING(501);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

@@ -108,6 +108,45 @@ class GatewayHttpIntegrationTest
     }
 
     /**
+     * A transfer coding other than {@code chunked} is refused 501 and the connection closed (RFC 9112, 6.1), nothing
+     * ingested: before, {@code Transfer-Encoding: gzip, chunked} was read as if {@code gzip} were not there, so a body
+     * sent that way uncompressed was journaled as the client never meant it (202), and a compressed one answered 400
+     * {@code malformed_json}.
+     */
+    @Test
+    void shouldRefuseATransferCodingOtherThanChunked() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+             RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+        {
+            final String body = Envelopes.batch(UUID.randomUUID(), 0, 1);
+            connection.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                "Transfer-Encoding: gzip, chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body +
+                "\r\n0\r\n\r\n");
+            final RawHttpConnection.Response refused = connection.readResponse();
+            assertEquals(501, refused.status(), refused.body());
+            final JsonNode answer = JSON.readTree(refused.body());
+            assertEquals("unsupported_transfer_coding", answer.get("reason").asText(), refused.body());
+            assertTrue(answer.get("message").asText().contains("Transfer-Encoding 'gzip'"), refused.body());
+            connection.assertClosedByGateway();
+            assertEquals(0.0, gateway.metric("pitgun_gateway_frames_published_total"));
+            assertEquals(1.0, gateway.metric(
+                "pitgun_gateway_rejections_total{reason=\"unsupported_transfer_coding\"}"));
+            try (RawHttpConnection chunked = new RawHttpConnection(gateway.server.address()))
+            {
+                // chunked alone, in any case, is the framing Netty undoes: taken.
+                final String next = Envelopes.batch(UUID.randomUUID(), 1, 1);
+                chunked.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                    "Transfer-Encoding: Chunked\r\n\r\n" + Integer.toHexString(next.length()) + "\r\n" + next +
+                    "\r\n0\r\n\r\n");
+                final RawHttpConnection.Response taken = chunked.readResponse();
+                assertEquals(202, taken.status(), taken.body());
+            }
+        }
+        assertEquals(List.of(1L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    /**
      * A compressed body is refused for its coding (415), not as broken JSON: before, {@code Content-Encoding: gzip}
      * was ignored and the gzip bytes were answered 400 {@code malformed_json} ("found '\u001f'"). A black-box pass
      * found it.
