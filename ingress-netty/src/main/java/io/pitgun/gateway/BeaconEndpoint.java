@@ -56,7 +56,7 @@ final class BeaconEndpoint
         if (transferCoding != null)
         {
             exchange.error(endpoint, 501, RejectReason.UNSUPPORTED_TRANSFER_CODING, "Transfer-Encoding '" +
-                transferCoding + "' is not implemented: send the body chunked alone, or with a Content-Length",
+                transferCoding + "' is not accepted: send the body chunked alone, or with a Content-Length",
                 true);
             return;
         }

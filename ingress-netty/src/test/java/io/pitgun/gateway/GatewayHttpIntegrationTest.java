@@ -119,11 +119,7 @@ class GatewayHttpIntegrationTest
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
              RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
         {
-            final String body = Envelopes.batch(UUID.randomUUID(), 0, 1);
-            connection.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
-                "Transfer-Encoding: gzip, chunked\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body +
-                "\r\n0\r\n\r\n");
-            final RawHttpConnection.Response refused = connection.readResponse();
+            final RawHttpConnection.Response refused = chunkedBeacon(connection, "gzip, chunked", 0);
             assertEquals(501, refused.status(), refused.body());
             final JsonNode answer = JSON.readTree(refused.body());
             assertEquals("unsupported_transfer_coding", answer.get("reason").asText(), refused.body());
@@ -135,15 +131,22 @@ class GatewayHttpIntegrationTest
             try (RawHttpConnection chunked = new RawHttpConnection(gateway.server.address()))
             {
                 // chunked alone, in any case, is the framing Netty undoes: taken.
-                final String next = Envelopes.batch(UUID.randomUUID(), 1, 1);
-                chunked.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
-                    "Transfer-Encoding: Chunked\r\n\r\n" + Integer.toHexString(next.length()) + "\r\n" + next +
-                    "\r\n0\r\n\r\n");
-                final RawHttpConnection.Response taken = chunked.readResponse();
+                final RawHttpConnection.Response taken = chunkedBeacon(chunked, "Chunked", 1);
                 assertEquals(202, taken.status(), taken.body());
             }
         }
         assertEquals(List.of(1L), GatewayHarness.journaledSequences(dataDir));
+    }
+
+    /** A one-frame beacon (frame {@code sequence}) sent as one chunk under {@code Transfer-Encoding: coding}. */
+    private static RawHttpConnection.Response chunkedBeacon(final RawHttpConnection connection, final String coding,
+        final long sequence) throws Exception
+    {
+        final String body = Envelopes.batch(UUID.randomUUID(), sequence, 1);
+        connection.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+            "Transfer-Encoding: " + coding + "\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body +
+            "\r\n0\r\n\r\n");
+        return connection.readResponse();
     }
 
     /**
