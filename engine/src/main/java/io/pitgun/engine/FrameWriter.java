@@ -410,16 +410,10 @@ public final class FrameWriter
     public void abort()
     {
         publisher.requireProducer();
-        if (claimed >= 0 && publisher.hasStoppedTakingClaims())
+        if (claimed >= 0)
         {
-            claimed = -1; // dropped already: the ring and the journal are not to be touched after close
-        }
-        else if (claimed >= 0)
-        {
-            publisher.requireNextToPublish(claimed);
-            final long position = claimed;
+            publisher.giveBack(claimed);
             claimed = -1;
-            publisher.publishRejected(position);
         }
     }
 

@@ -487,6 +487,22 @@ final class RingPublisher
         touched = sum;
     }
 
+    /**
+     * Gives back a claim its holder drops unpublished ({@code abort()} of {@link FrameWriter} and {@link SlotClaim}):
+     * published as rejected, or, once close() has stopped the stages, only let go, since the ring and the journal are
+     * not to be touched after close.
+     *
+     * @throws IllegalStateException as {@link #requireNextToPublish}, before anything changes.
+     */
+    void giveBack(final long position)
+    {
+        if (!hasStoppedTakingClaims())
+        {
+            requireNextToPublish(position);
+            publishRejected(position);
+        }
+    }
+
     /** Publishes a claimed slot as rejected, which every stage skips: a claimed sequence must always be published. */
     void publishRejected(final long position)
     {
