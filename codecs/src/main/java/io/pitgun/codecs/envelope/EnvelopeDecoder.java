@@ -589,8 +589,7 @@ public final class EnvelopeDecoder
             }
             else
             {
-                return cursor.fail(cursor.pos, b < 0 ? "document ends early: expected ',' or ']'" :
-                    "expected ',' or ']' after a frame, found " + cursor.describe(cursor.pos));
+                return cursor.failNoSeparator(cursor.pos, ']', " after a frame");
             }
         }
     }
@@ -785,8 +784,7 @@ public final class EnvelopeDecoder
                 cursor.pos = p + 1;
                 return true;
             }
-            return cursor.fail(p, p >= end ? "document ends early: expected ',' or '}'" :
-                "expected ',' or '}', found " + cursor.describe(p));
+            return cursor.failNoSeparator(p, '}', "");
         }
     }
 
@@ -1274,8 +1272,7 @@ public final class EnvelopeDecoder
             cursor.pos++;
             return false;
         }
-        cursor.fail(cursor.pos, b < 0 ? "document ends early: expected ',' or '}'" :
-            "expected ',' or '}', found " + cursor.describe(cursor.pos));
+        cursor.failNoSeparator(cursor.pos, '}', "");
         return false;
     }
 

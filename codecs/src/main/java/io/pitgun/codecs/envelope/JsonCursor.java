@@ -97,6 +97,16 @@ final class JsonCursor
         return false;
     }
 
+    /**
+     * Fails at {@code position}, where ',' or {@code close} must follow an element; {@code after} names the element
+     * in the message (" after a frame"), or is empty. Returns false, as {@link #fail}.
+     */
+    boolean failNoSeparator(final int position, final char close, final String after)
+    {
+        return fail(position, position >= end ? "document ends early: expected ',' or '" + close + "'" :
+            "expected ',' or '" + close + "'" + after + ", found " + describe(position));
+    }
+
     boolean atEnd()
     {
         return pos >= end;

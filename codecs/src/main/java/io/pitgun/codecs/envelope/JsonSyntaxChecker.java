@@ -146,8 +146,7 @@ final class JsonSyntaxChecker
             }
             else
             {
-                return cursor.fail(cursor.pos, b < 0 ? "document ends early: expected ',' or '}'" :
-                    "expected ',' or '}', found " + cursor.describe(cursor.pos));
+                return cursor.failNoSeparator(cursor.pos, '}', "");
             }
         }
     }
@@ -188,8 +187,7 @@ final class JsonSyntaxChecker
             }
             else
             {
-                return cursor.fail(cursor.pos, b < 0 ? "document ends early: expected ',' or ']'" :
-                    "expected ',' or ']', found " + cursor.describe(cursor.pos));
+                return cursor.failNoSeparator(cursor.pos, ']', "");
             }
         }
     }
