@@ -16,8 +16,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 
 /**
- * Netty's HTTP request decoder, which also says what it holds of a request not complete yet, and holds it in a
- * buffer of its size.
+ * Netty's HTTP request decoder, which also reads a target in the absolute form as the origin form
+ * ({@link RequestTarget}), says what it holds of a request not complete yet, and holds it in a buffer of its size.
  *
  * <p>A read that ends in the middle of a request line or header line leaves those bytes in the decoder's
  * cumulation, which (Netty's merge cumulator) is the read buffer itself: after large reads (a big body) it is
@@ -133,6 +133,9 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
             final Object decoded = out.get(i);
             if (decoded instanceof HttpRequest && !((HttpRequest)decoded).decoderResult().isFailure())
             {
+                // Here, before any part reads the path or the host: the aggregator's, the guard's and the failure
+                // answers' too, for a request answered before it completes (413, 408, 503).
+                RequestTarget.toOriginForm((HttpRequest)decoded);
                 upgradeOpen = isWebSocketUpgrade((HttpRequest)decoded);
             }
             if (decoded instanceof LastHttpContent)

@@ -104,6 +104,41 @@ class GatewayHostCheckIntegrationTest
         }
     }
 
+    /**
+     * A request target in the absolute form names its host itself, which takes the place of {@code Host} (RFC 9112
+     * §3.2.2, §7.2): it is that host the check reads, the Host line ignored. The Host lines' own rule holds still
+     * (§3.2): two, or none in HTTP/1.1, are answered 400.
+     */
+    @Test
+    void shouldCheckTheAuthorityOfAnAbsoluteFormInPlaceOfHost() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of());
+             RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+        {
+            final int port = gateway.server.address().getPort();
+            final RawHttpConnection.Response refused = get(connection, "http://evil.example:" + port + "/health",
+                "127.0.0.1:" + port);
+            assertEquals(421, refused.status(), refused.body());
+            assertTrue(refused.body().contains("Host 'evil.example:" + port + "'"), refused.body());
+            final RawHttpConnection.Response upgrade = send(connection, "GET http://evil.example/ws HTTP/1.1\r\n" +
+                "Host: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            assertEquals(421, upgrade.status(), upgrade.body());
+            assertEquals(200, get(connection, "http://localhost:" + port + "/health", "evil.example").status());
+            assertEquals(200, send(connection, "GET http://[::1]/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+                .status());
+            assertEquals(2, gateway.metric("pitgun_gateway_rejections_total{reason=\"host_not_allowed\"}"));
+            for (final String hosts : List.of("Host: localhost\r\nHost: localhost\r\n", ""))
+            {
+                try (RawHttpConnection another = new RawHttpConnection(gateway.server.address()))
+                {
+                    assertEquals(400, send(another, "GET http://localhost/health HTTP/1.1\r\n" + hosts + "\r\n")
+                        .status(), hosts);
+                }
+            }
+        }
+    }
+
     private static RawHttpConnection.Response get(final RawHttpConnection connection, final String path,
         final String host) throws Exception
     {
