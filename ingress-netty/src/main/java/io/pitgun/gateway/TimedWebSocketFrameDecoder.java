@@ -2,10 +2,12 @@ package io.pitgun.gateway;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -36,7 +38,10 @@ import java.util.concurrent.TimeUnit;
  * <p>A connection between messages is not timed, however long it stays quiet (that is the idle timeout's business),
  * nor is one that sends whole messages slowly. The first byte's time is the time of the read that brought it, taken
  * at most once per read; as {@link SlowRequestGuard}, a connection has at most one check scheduled, and a message
- * that completes costs no timer. On the connection's event loop.
+ * that completes costs no timer.
+ *
+ * <p>It also checks a client's close frame by RFC 6455's rules ({@link #checkCloseFrameBody}). On the connection's
+ * event loop.
  */
 final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
 {
@@ -66,6 +71,8 @@ final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
     private long messageStartNs;
     /** The timeout fired, or decoding failed: the connection is closing, nothing more is timed. */
     private boolean done;
+    /** Whether a protocol violation is answered by a close frame and a close here, as Netty's decoder does. */
+    private final boolean closeOnProtocolViolation;
 
     /**
      * @param config    the handshake's decoder configuration ({@link WebSocketServerHandshaker#decoderConfig()}).
@@ -79,6 +86,7 @@ final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
             throw new IllegalArgumentException("read timeout must be positive: " + timeoutNs + " ns");
         }
         this.timeoutNs = timeoutNs;
+        this.closeOnProtocolViolation = config.closeOnProtocolViolation();
     }
 
     /**
@@ -177,6 +185,30 @@ final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
                 stop(); // the closing handshake: the decoder drops whatever follows, nothing more is a message
             }
         }
+    }
+
+    /**
+     * Checks a client's close frame by {@link WebSocketCloseBody}, in place of Netty's check, and answers one that
+     * breaks it as any other protocol violation is answered: close code 1002 naming the problem, the connection
+     * closed, and the violation thrown for the handler to count ({@code protocol_error}). Netty's check let codes
+     * above 4999 through (echoed back), and answered the others by closing without a close frame of its own (it takes
+     * the frame for the client's close before checking it), so the client never learnt that its close was wrong.
+     */
+    @Override
+    protected void checkCloseFrameBody(final ChannelHandlerContext ctx, final ByteBuf body)
+    {
+        final String problem = WebSocketCloseBody.problem(body);
+        if (problem == null)
+        {
+            return;
+        }
+        if (closeOnProtocolViolation && ctx.channel().isActive())
+        {
+            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, problem))
+                .addListener(ChannelFutureListener.CLOSE);
+        }
+        // Thrown after the close frame was taken as the closing handshake: the decoder drops whatever follows.
+        throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, problem);
     }
 
     private long readTime(final ChannelHandlerContext ctx)

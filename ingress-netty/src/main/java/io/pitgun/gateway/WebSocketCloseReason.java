@@ -1,6 +1,9 @@
 package io.pitgun.gateway;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.AttributeKey;
 
 import java.util.Locale;
@@ -66,6 +69,18 @@ enum WebSocketCloseReason
     {
         final WebSocketCloseReason reason = channel.attr(KEY).get();
         return reason == null ? PEER_GONE : reason;
+    }
+
+    /**
+     * Why a connection closes on {@code violation}, a frame that breaks RFC 6455 as the frame decoder found it (it has
+     * answered with the close code and closed): {@link #MESSAGE_TOO_BIG} for a frame over the limit (1009), else
+     * {@link #PROTOCOL_ERROR}.
+     */
+    static WebSocketCloseReason ofViolation(final CorruptedFrameException violation)
+    {
+        return violation instanceof CorruptedWebSocketFrameException &&
+            ((CorruptedWebSocketFrameException)violation).closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG ?
+            MESSAGE_TOO_BIG : PROTOCOL_ERROR;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -293,6 +294,15 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
+        if (cause instanceof CorruptedFrameException)
+        {
+            // A frame that breaks RFC 6455 (a bad close frame among them): the frame decoder has answered it with its
+            // close code and closed the connection. Counted as the ingest handler counts it; before, as an error.
+            WebSocketCloseReason.record(ctx.channel(),
+                WebSocketCloseReason.ofViolation((CorruptedFrameException)cause));
+            ctx.close();
+            return;
+        }
         WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ERROR);
         server.overloadLog().directMemoryExhausted(cause, peer); // counted by its reason when it is that
         ctx.close();

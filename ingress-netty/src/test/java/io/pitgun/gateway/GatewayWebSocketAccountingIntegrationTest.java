@@ -10,13 +10,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-import java.io.EOFException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,7 +122,7 @@ class GatewayWebSocketAccountingIntegrationTest
             {(byte)0x81, 0x02, 'h', 'i'}, // not masked
             RawWebSocket.frame(0x40 | RawWebSocket.TEXT, true, new byte[] {'{', '}'}), // RSV1 set
             RawWebSocket.frame(0x3, true, new byte[0]), // reserved opcode
-            RawWebSocket.frame(0x8, true, new byte[] {0x03, (byte)0xED}), // close code 1005, never sent
+            RawWebSocket.frame(RawWebSocket.CLOSE, true, new byte[] {0x03, (byte)0xED}), // close code 1005
             RawWebSocket.frame(RawWebSocket.PING, true, new byte[200]), // control frame over 125 bytes
             RawWebSocket.frame(RawWebSocket.CONTINUATION, true, new byte[] {'x'}), // continuation of nothing
         };
@@ -132,22 +133,71 @@ class GatewayWebSocketAccountingIntegrationTest
                 try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
                 {
                     ws.send(violation);
-                    try
-                    {
-                        final RawWebSocket.Frame close = ws.read();
-                        assertTrue(close.isClose() && close.closeCode() == 1002, "close code " + close.closeCode());
-                    }
-                    catch (final EOFException closedWithoutFrame)
-                    {
-                        // A close frame with code 1005 is answered by closing: Netty's decoder takes it as the
-                        // client's close and sends none of its own.
-                    }
+                    final RawWebSocket.Frame close = ws.read();
+                    assertTrue(close.isClose() && close.closeCode() == 1002, "close code " + close.closeCode());
                 }
             }
             Await.until("every close counted", () ->
                 gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == violations.length);
             assertEquals(0.0, gateway.metric("pitgun_gateway_connections_paused_total"));
             assertEquals(0.0, gateway.metric("pitgun_gateway_paused_connections"));
+        }
+    }
+
+    /**
+     * A close frame carrying what RFC 6455 §7.4 forbids in one (1005, 1006 and 1015, which only name what happened,
+     * a code outside the ranges defined or registered: below 1000, 1004, 1016 to 2999, above 4999), a one-byte body
+     * or a reason that is not UTF-8 is a protocol error (§5.5.1, §7.4.1): answered with close code 1002 and closed,
+     * counted {@code protocol_error}, from an ingest connection and a subscriber alike. Before, Netty's decoder took
+     * it for the client's close and closed without a close frame, and let codes above 4999 through to be echoed
+     * back; a subscriber's was counted {@code error}. A valid close is still echoed, counted {@code client}.
+     */
+    @Test
+    void shouldAnswerACloseFrameThatBreaksTheRulesWith1002AndEchoAValidOne() throws Exception
+    {
+        final List<byte[]> broken = List.of(RawWebSocket.closePayload(0, new byte[0]),
+            RawWebSocket.closePayload(999, new byte[0]), RawWebSocket.closePayload(1004, new byte[0]),
+            RawWebSocket.closePayload(1005, new byte[0]), RawWebSocket.closePayload(1006, new byte[0]),
+            RawWebSocket.closePayload(1015, new byte[0]), RawWebSocket.closePayload(1016, new byte[0]),
+            RawWebSocket.closePayload(2999, new byte[0]), RawWebSocket.closePayload(5000, new byte[0]),
+            RawWebSocket.closePayload(65_535, new byte[0]), new byte[] {0x03},
+            RawWebSocket.closePayload(1000, new byte[] {'o', 'k', (byte)0xC3, 0x28}));
+        final List<byte[]> valid = List.of(new byte[0], RawWebSocket.closePayload(1000, "done".getBytes(UTF_8)),
+            RawWebSocket.closePayload(1001, new byte[0]), RawWebSocket.closePayload(1011, new byte[0]),
+            RawWebSocket.closePayload(1014, new byte[0]), RawWebSocket.closePayload(3000, new byte[0]),
+            RawWebSocket.closePayload(4999, "fin \u00e9".getBytes(UTF_8)));
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            for (final String path : List.of("/ws", "/ws?subscribe=derived"))
+            {
+                for (final byte[] payload : broken)
+                {
+                    try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), path, null, 0))
+                    {
+                        ws.send(RawWebSocket.frame(RawWebSocket.CLOSE, true, payload));
+                        final RawWebSocket.Frame close = ws.read();
+                        assertTrue(close.isClose(), path + " " + java.util.Arrays.toString(payload));
+                        assertEquals(1002, close.closeCode(), path + " " + java.util.Arrays.toString(payload));
+                        ws.assertClosedByGateway();
+                    }
+                }
+                for (final byte[] payload : valid)
+                {
+                    try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), path, null, 0))
+                    {
+                        ws.send(RawWebSocket.frame(RawWebSocket.CLOSE, true, payload));
+                        final RawWebSocket.Frame close = ws.read();
+                        assertTrue(close.isClose(), path + " " + java.util.Arrays.toString(payload));
+                        assertArrayEquals(payload, close.payload(), "echoed, " + path);
+                        ws.assertClosedByGateway();
+                    }
+                }
+            }
+            Await.until("every close counted", () -> gateway.metric(
+                "pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 2 * broken.size() &&
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"client\"}") == 2 * valid.size());
+            assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"error\"}"));
+            assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}"));
         }
     }
 

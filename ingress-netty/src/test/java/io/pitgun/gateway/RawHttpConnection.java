@@ -100,6 +100,12 @@ final class RawHttpConnection implements AutoCloseable
      */
     void assertClosedByGateway() throws IOException
     {
+        assertClosedByGateway(in);
+    }
+
+    /** As {@link #assertClosedByGateway()}, for the input of any connection to the gateway (a WebSocket's). */
+    static void assertClosedByGateway(final InputStream in) throws IOException
+    {
         try
         {
             final int b = in.read();

@@ -25,6 +25,7 @@ final class RawWebSocket implements AutoCloseable
     static final int BINARY = 0x2;
     static final int CONTINUATION = 0x0;
     static final int PING = 0x9;
+    static final int CLOSE = 0x8;
 
     private final Socket socket;
     private final OutputStream out;
@@ -139,12 +140,28 @@ final class RawWebSocket implements AutoCloseable
         return new Frame(b0 & 0x0F, payload);
     }
 
+    /** Waits until the gateway closes the connection, failing if it sends anything more first. */
+    void assertClosedByGateway() throws IOException
+    {
+        RawHttpConnection.assertClosedByGateway(in);
+    }
+
+    /** A close frame's payload: {@code code} in two bytes, then {@code reason}'s bytes. */
+    static byte[] closePayload(final int code, final byte[] reason)
+    {
+        final byte[] payload = new byte[2 + reason.length];
+        payload[0] = (byte)(code >>> 8);
+        payload[1] = (byte)code;
+        System.arraycopy(reason, 0, payload, 2, reason.length);
+        return payload;
+    }
+
     /** One frame read. */
     record Frame(int opcode, byte[] payload)
     {
         boolean isClose()
         {
-            return opcode == 0x8;
+            return opcode == CLOSE;
         }
 
         /** The close code of a close frame. */
