@@ -13,13 +13,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * Writes audit lines to a file on a thread of its own, so that no event loop ever waits for the disk: the loops
  * {@link #offer} each line into a bounded lock-free queue (one CAS, no lock); a full queue drops the line and counts
- * it ({@code onDropped}). The writer drains the queue, flushes whenever it is empty, and rotates the file by size:
- * past {@code maxBytes} the file becomes {@code FILE.1} (the older ones move up to {@code FILE.keep}, the oldest is
- * deleted) and a new {@code FILE} begins. A line is never split across files.
+ * it ({@code onDropped}, each drop with its {@link AuditDrop reason}). The writer drains the queue, flushes
+ * whenever it is empty, and rotates the file by size: past {@code maxBytes} the file becomes {@code FILE.1} (the
+ * older ones move up to {@code FILE.keep}, the oldest is deleted) and a new {@code FILE} begins. A line is never split
+ * across files.
  *
  * <p>The file never grows past {@code maxBytes}: when it cannot be rotated (its directory not writable, a rotated
  * name taken by a directory) the lines that do not fit are dropped and counted, and rotation is tried again
@@ -48,7 +50,7 @@ final class AuditFileWriter implements AutoCloseable
     private final Path file;
     private final long maxBytes;
     private final int keep;
-    private final Runnable onDropped;
+    private final Consumer<AuditDrop> onDropped;
     private final ManyToOneConcurrentArrayQueue<String> queue;
     private final Thread thread;
     private volatile boolean running = true;
@@ -68,7 +70,7 @@ final class AuditFileWriter implements AutoCloseable
      * @throws IOException if it cannot be opened.
      */
     AuditFileWriter(final Path file, final long maxBytes, final int keep, final int queueLines,
-        final Runnable onDropped) throws IOException
+        final Consumer<AuditDrop> onDropped) throws IOException
     {
         this.file = file;
         this.maxBytes = maxBytes;
@@ -92,7 +94,7 @@ final class AuditFileWriter implements AutoCloseable
     {
         if (!queue.offer(line))
         {
-            onDropped.run();
+            onDropped.accept(AuditDrop.QUEUE_FULL);
         }
     }
 
@@ -121,7 +123,7 @@ final class AuditFileWriter implements AutoCloseable
         if (size > 0 && size + bytes.length > maxBytes && !rotate())
         {
             // Over the cap and not rotated: dropped, so that the file stays within maxBytes.
-            onDropped.run();
+            onDropped.accept(AuditDrop.SIZE_CAP);
             rotateFailures.suppressed++;
             return;
         }
@@ -132,7 +134,7 @@ final class AuditFileWriter implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            onDropped.run();
+            onDropped.accept(AuditDrop.WRITE_FAILED);
             writeFailures.failed(ex);
         }
     }

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * Where {@code AUDIT_LOG} sends the audit log ({@link AuditLog}'s {@code pitgun.audit} logger): a file the lines are
@@ -44,12 +45,12 @@ final class AuditLogOutput implements AutoCloseable
     /**
      * Starts writing the audit log to {@code target} (a file path, or {@code -} for standard error).
      *
-     * @param onDropped called for each line a file could not take (its queue was full, a write failed, or the file
-     *                  was at its size cap and could not be rotated).
+     * @param onDropped called for each line a file could not take, with why (its queue was full, a write failed, or
+     *                  the file was at its size cap and could not be rotated).
      *
      * @return null when SLF4J is not bound to Logback (then the embedder's logging configuration decides).
      */
-    static AuditLogOutput open(final String target, final Runnable onDropped)
+    static AuditLogOutput open(final String target, final Consumer<AuditDrop> onDropped)
     {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext))
         {

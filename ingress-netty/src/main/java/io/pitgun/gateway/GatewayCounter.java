@@ -76,7 +76,7 @@ public enum GatewayCounter implements CounterDescriptor
     /** Times the token file changed but could not be read, or was gone (the log says why). */
     TOKEN_RELOAD_FAILURES(31, "gateway: token file reload failures"),
     /** Audit lines the audit-log file could not take (its queue was full, a write failed, or the file was at its size
-     *  cap and could not be rotated). */
+     *  cap and could not be rotated): the sum of the three by reason, {@link #AUDIT_DROPPED_QUEUE_FULL} and after. */
     AUDIT_DROPPED(32, "gateway: audit lines dropped"),
     /** Gauge: 1 when TLS_PROVIDER asked for openssl but it did not load, so the JDK's provider serves TLS. */
     TLS_OPENSSL_FALLBACK(33, "gateway: tls openssl fallback to jdk"),
@@ -104,7 +104,13 @@ public enum GatewayCounter implements CounterDescriptor
     /** Envelopes of which nothing entered the ring, refused with their request and not for themselves. */
     ENVELOPES_NOT_ACCEPTED(42, "gateway: envelopes not accepted"),
     /** Gauge: 1 while the token file is there but cannot be read, so that no token is valid (TokenStore). */
-    TOKEN_FILE_UNREADABLE(43, "gateway: token file unreadable");
+    TOKEN_FILE_UNREADABLE(43, "gateway: token file unreadable"),
+    /** Audit lines dropped because the queue to the audit-log file's writer was full ({@code AuditDrop}). */
+    AUDIT_DROPPED_QUEUE_FULL(44, "gateway: audit lines dropped, queue full"),
+    /** Audit lines lost to a failed write of the audit-log file. */
+    AUDIT_DROPPED_WRITE_FAILED(45, "gateway: audit lines dropped, write failed"),
+    /** Audit lines dropped because the audit-log file was at its size cap and could not be rotated. */
+    AUDIT_DROPPED_SIZE_CAP(46, "gateway: audit lines dropped, size cap");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -73,7 +73,9 @@ public final class GatewayCounters
     final SharedCounter tokenReloadFailures;
     /** 1 while the token file is there but cannot be read (no token is valid). */
     final SharedCounter tokenFileUnreadable;
-    final SharedCounter auditDropped;
+    /** Audit lines dropped, all reasons: the counters file's total from before they were counted by reason. */
+    private final SharedCounter auditDropped;
+    private final SharedCounter[] auditDroppedBy = new SharedCounter[AuditDrop.values().length];
     final SharedCounter auditSuppressed;
     final SharedCounter overloadWarningsSuppressed;
     /** Samples accepted outside a flag limit of the tuning policy. */
@@ -149,6 +151,10 @@ public final class GatewayCounters
         tokenReloadFailures = new SharedCounter(byId[GatewayCounter.TOKEN_RELOAD_FAILURES.id()]);
         tokenFileUnreadable = new SharedCounter(byId[GatewayCounter.TOKEN_FILE_UNREADABLE.id()]);
         auditDropped = new SharedCounter(byId[GatewayCounter.AUDIT_DROPPED.id()]);
+        for (final AuditDrop reason : AuditDrop.values())
+        {
+            auditDroppedBy[reason.ordinal()] = new SharedCounter(byId[reason.counter.id()]);
+        }
         auditSuppressed = new SharedCounter(byId[GatewayCounter.AUDIT_SUPPRESSED.id()]);
         registryQueueDepth = new SharedGauge(byId[GatewayCounter.REGISTRY_QUEUE_RECORDS.id()]);
         ackCallbackFailures = new SharedCounter(byId[GatewayCounter.ACK_CALLBACK_FAILURES.id()]);
@@ -220,6 +226,19 @@ public final class GatewayCounters
     }
 
     /** Counts a WebSocket connection that ended, by why. */
+    /** An audit line the audit-log file dropped for {@code reason}: counted under it, and in the total. */
+    void auditDropped(final AuditDrop reason)
+    {
+        auditDroppedBy[reason.ordinal()].increment();
+        auditDropped.increment();
+    }
+
+    /** Audit lines dropped for {@code reason}. */
+    long auditDrops(final AuditDrop reason)
+    {
+        return auditDroppedBy[reason.ordinal()].sum();
+    }
+
     void webSocketClosed(final WebSocketCloseReason reason)
     {
         webSocketCloses[reason.ordinal()].increment();

@@ -198,9 +198,13 @@ final class GatewayMetrics
             "is counted once.", counters.tokenReloadFailures);
         gauge(w, "pitgun_gateway_token_file_unreadable", "1 while the token file is there but cannot be read (no " +
             "token is valid; it is read again every poll).", counters.tokenFileUnreadable.sum());
-        counter(w, "pitgun_gateway_audit_lines_dropped_total",
-            "Audit lines the audit-log file could not take (queue full, write failed, or past its size cap while it " +
-            "cannot be rotated).", counters.auditDropped);
+        w.family("pitgun_gateway_audit_lines_dropped_total", "counter", "Audit lines the audit-log file could not " +
+            "take, by reason: queue_full (lines came faster than the disk took them), write_failed (a full disk), " +
+            "size_cap (past its size cap while it cannot be rotated).");
+        for (final AuditDrop reason : AuditDrop.values())
+        {
+            w.sample("pitgun_gateway_audit_lines_dropped_total", counters.auditDrops(reason), "reason", reason.label);
+        }
         counter(w, "pitgun_gateway_audit_lines_suppressed_total", "Audit lines of refused requests without a token " +
             "left out over their budget (200 a second); the next line written counts them.", counters.auditSuppressed);
         gauge(w, "pitgun_gateway_run_registry_queue_records", "Run-registry records waiting to be posted.",

@@ -319,7 +319,7 @@ public final class GatewayServer implements AutoCloseable
             metrics.databaseSinks(SinkFollower.countersOf(pipeline.outputFollowers()));
             // Opened last, where a failure (its own or the bind's) closes everything started before it.
             this.auditLog = config.auditLog()
-                .map(target -> AuditLogOutput.open(target, counters.auditDropped::increment)).orElse(null);
+                .map(target -> AuditLogOutput.open(target, counters::auditDropped)).orElse(null);
             bind();
         }
         catch (final Throwable ex)

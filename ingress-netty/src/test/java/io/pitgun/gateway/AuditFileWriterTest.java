@@ -10,7 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,9 +34,9 @@ class AuditFileWriterTest
     void shouldRotateBySizeKeepingTheNewestFilesAndWholeLines() throws Exception
     {
         final Path file = dir.resolve("audit.log");
-        final AtomicInteger dropped = new AtomicInteger();
+        final Drops dropped = new Drops();
         final List<String> written = new ArrayList<>();
-        try (AuditFileWriter writer = new AuditFileWriter(file, 100, 2, 1024, dropped::incrementAndGet))
+        try (AuditFileWriter writer = new AuditFileWriter(file, 100, 2, 1024, dropped))
         {
             writer.start();
             for (int i = 0; i < 20; i++)
@@ -45,7 +46,7 @@ class AuditFileWriterTest
                 writer.offer(line);
             }
         }
-        assertEquals(0, dropped.get());
+        assertEquals(0, dropped.total());
         assertFalse(Files.exists(dir.resolve("audit.log.3")), "only KEEP rotated files");
         // Two lines fit in 100 bytes: the newest 6 lines are in audit.log.2, audit.log.1 and audit.log.
         final List<String> kept = new ArrayList<>();
@@ -66,9 +67,9 @@ class AuditFileWriterTest
         // audit.log.1 is a directory with a file in it: moving audit.log there fails, every time (as root too).
         Files.createDirectories(dir.resolve("audit.log.1"));
         Files.writeString(dir.resolve("audit.log.1").resolve("in-the-way"), "x");
-        final AtomicInteger dropped = new AtomicInteger();
+        final Drops dropped = new Drops();
         final List<String> written = new ArrayList<>();
-        try (AuditFileWriter writer = new AuditFileWriter(file, 100, 1, 4096, dropped::incrementAndGet))
+        try (AuditFileWriter writer = new AuditFileWriter(file, 100, 1, 4096, dropped))
         {
             writer.start();
             for (int i = 0; i < 2_000; i++)
@@ -81,7 +82,8 @@ class AuditFileWriterTest
         // Before: the file grew past its cap with every line, and each line logged an ERROR.
         assertTrue(Files.size(file) <= 100, "the cap holds: " + Files.size(file));
         assertEquals(written.subList(0, 2), Files.readAllLines(file));
-        assertEquals(1_998, dropped.get(), "every line that did not fit is counted");
+        assertEquals(1_998, dropped.of(AuditDrop.SIZE_CAP), "every line that did not fit is counted");
+        assertEquals(1_998, dropped.total(), "as past the size cap");
         final List<String> errors = log.at(Level.ERROR).stream()
             .map(ILoggingEvent::getFormattedMessage).toList();
         assertTrue(errors.size() <= 3, "bounded: " + errors.size() + " lines, the first " +
@@ -98,8 +100,8 @@ class AuditFileWriterTest
         // rotation (there is none at this cap) could only ever move the link.
         assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full here");
         final Path file = Files.createSymbolicLink(dir.resolve("audit.log"), Path.of("/dev/full"));
-        final AtomicInteger dropped = new AtomicInteger();
-        try (AuditFileWriter writer = new AuditFileWriter(file, 1L << 40, 1, 4096, dropped::incrementAndGet))
+        final Drops dropped = new Drops();
+        try (AuditFileWriter writer = new AuditFileWriter(file, 1L << 40, 1, 4096, dropped))
         {
             writer.start();
             for (int i = 0; i < 20_000; i++)
@@ -107,7 +109,10 @@ class AuditFileWriterTest
                 writer.offer("{\"n\":" + i + ",\"pad\":\"" + "x".repeat(100) + "\"}");
             }
         }
-        assertTrue(dropped.get() > 15_000, "lines lost are counted: " + dropped.get());
+        assertTrue(dropped.total() > 15_000, "lines lost are counted: " + dropped);
+        // Those the writer took as failed writes; the rest, offered faster than it fails, as the full queue's.
+        assertTrue(dropped.of(AuditDrop.WRITE_FAILED) > 0, "by reason: " + dropped);
+        assertEquals(0, dropped.of(AuditDrop.SIZE_CAP), "by reason: " + dropped);
         final long errors = log.at(Level.ERROR).stream().count();
         // Before: one ERROR per line lost.
         assertTrue(errors <= 6, errors + " ERROR lines");
@@ -117,16 +122,50 @@ class AuditFileWriterTest
     void shouldDropAndCountWhatAFullQueueCannotTake() throws Exception
     {
         final Path file = dir.resolve("audit.log");
-        final AtomicInteger dropped = new AtomicInteger();
+        final Drops dropped = new Drops();
         // Not started: nothing drains the queue of 4 lines until close.
-        try (AuditFileWriter writer = new AuditFileWriter(file, 1 << 20, 1, 4, dropped::incrementAndGet))
+        try (AuditFileWriter writer = new AuditFileWriter(file, 1 << 20, 1, 4, dropped))
         {
             for (int i = 0; i < 6; i++)
             {
                 writer.offer("line " + i);
             }
-            assertEquals(2, dropped.get());
+            assertEquals(2, dropped.of(AuditDrop.QUEUE_FULL));
+            assertEquals(2, dropped.total(), "as the queue's");
         }
         assertEquals(List.of("line 0", "line 1", "line 2", "line 3"), Files.readAllLines(file));
+    }
+
+    /** The lines a writer dropped, by reason; read once the writer is closed (its thread joined), or by its caller. */
+    private static final class Drops implements Consumer<AuditDrop>
+    {
+        private final AtomicIntegerArray byReason = new AtomicIntegerArray(AuditDrop.values().length);
+
+        @Override
+        public void accept(final AuditDrop reason)
+        {
+            byReason.incrementAndGet(reason.ordinal());
+        }
+
+        int of(final AuditDrop reason)
+        {
+            return byReason.get(reason.ordinal());
+        }
+
+        int total()
+        {
+            int total = 0;
+            for (final AuditDrop reason : AuditDrop.values())
+            {
+                total += of(reason);
+            }
+            return total;
+        }
+
+        @Override
+        public String toString()
+        {
+            return byReason.toString();
+        }
     }
 }

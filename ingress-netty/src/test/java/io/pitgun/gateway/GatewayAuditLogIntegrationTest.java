@@ -133,6 +133,35 @@ class GatewayAuditLogIntegrationTest
         assertEquals(5, closed.get("frames").asInt(), closed.toString());
     }
 
+    /**
+     * A line the audit file drops is counted under why, in {@code /metrics}: here past its size cap while it cannot
+     * be rotated (the oldest file's name is taken by a directory that cannot be deleted). Before, the drops of all
+     * causes were one number, and an operator could not tell a slow disk from a full one or a rotation that fails.
+     */
+    @Test
+    void shouldCountEveryDroppedLineByItsReasonInMetrics() throws Exception
+    {
+        final Path audit = dir.resolve("audit.log");
+        try (java.io.RandomAccessFile full = new java.io.RandomAccessFile(audit.toFile(), "rw"))
+        {
+            full.setLength(AuditFileWriter.MAX_BYTES); // sparse: at its cap without writing 64 MiB
+        }
+        final Path oldest = dir.resolve("audit.log." + AuditFileWriter.KEEP);
+        Files.createDirectories(oldest);
+        Files.writeString(oldest.resolve("in-the-way"), "x");
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.AUDIT_LOG, audit.toString())))
+        {
+            assertEquals(200, gateway.get("/health").statusCode());
+            Await.until("the /health line counted dropped", () -> gateway.metric(
+                "pitgun_gateway_audit_lines_dropped_total{reason=\"size_cap\"}") >= 1);
+            assertEquals(0.0, gateway.metric("pitgun_gateway_audit_lines_dropped_total{reason=\"queue_full\"}"));
+            assertEquals(0.0, gateway.metric("pitgun_gateway_audit_lines_dropped_total{reason=\"write_failed\"}"));
+            io.pitgun.testsupport.Promtool.assertMetricsPass(gateway.get("/metrics").body());
+        }
+        assertEquals(AuditFileWriter.MAX_BYTES, Files.size(audit), "the cap held");
+    }
+
     @Test
     void shouldKeepAFloodOfRefusedRequestsWithoutATokenFromErasingTheAuditLog() throws Exception
     {
