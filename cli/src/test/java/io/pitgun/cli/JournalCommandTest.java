@@ -9,6 +9,7 @@ import io.pitgun.codecs.sbe.ValueType;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalTailer;
 import io.pitgun.testsupport.DamagedJournal;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
@@ -384,7 +385,7 @@ class JournalCommandTest
     {
         // The 201 entries go to a file an hour old (renamed: Chronicle takes a file's cycle from its name; the
         // metadata, which records it under its old name, is deleted), 3 more frames to this hour's file.
-        final Path hourBefore = moveToTheHourBefore(journalDir);
+        final Path hourBefore = DamagedJournal.moveLastCycleFileBack(journalDir, 1);
         final List<Long> later = new ArrayList<>();
         try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
         {
@@ -437,21 +438,70 @@ class JournalCommandTest
     }
 
     /**
-     * Renames the journal's one cycle file to the hour before's name (Chronicle takes a file's cycle from its name)
-     * and deletes metadata.cq4t, which records it under its old name: the next writable open appends to this hour's
-     * file, and the journal has two cycle files without waiting an hour.
+     * An operator deleted a cycle file in the middle of the journal (to free disk space). Chronicle's reads go from
+     * the file before it to the file after it without a word, as across an hour without data, which leaves no file:
+     * every tool read the entries left and exited 0 (verify: "OK, 204 entries checked"), and a replay's output and
+     * digest were of part of the run as if of all of it. Now the file after the gap records the entry written before
+     * its first, so each tool names the entries missing and their file, still writes every entry left, and exits 1.
      */
-    private static Path moveToTheHourBefore(final Path journal) throws IOException
+    @Test
+    void toolsShouldReportACycleFileDeletedInTheMiddle() throws IOException
     {
-        final Path current = DamagedJournal.cycleFile(journal);
-        final java.time.format.DateTimeFormatter hourly = java.time.format.DateTimeFormatter
-            .ofPattern("yyyyMMdd-HH'F.cq4'").withZone(java.time.ZoneOffset.UTC);
-        final java.time.Instant hour = java.time.LocalDateTime.parse(current.getFileName().toString(),
-            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HH'F.cq4'")).toInstant(java.time.ZoneOffset.UTC);
-        final Path hourBefore = journal.resolve(hourly.format(hour.minus(java.time.Duration.ofHours(1))));
-        Files.move(current, hourBefore);
-        Files.delete(journal.resolve("metadata.cq4t"));
-        return hourBefore;
+        // Three cycle files, an hour apart: the 201 entries, then 3 frames, then 3 more; the middle one deleted.
+        // (Positions are read after the renames: a position holds its file's cycle.)
+        DamagedJournal.moveLastCycleFileBack(journalDir, 2);
+        appendFrames(3);
+        // Not a gap: the hour between had no entry, so it has no file.
+        final CliRun hourWithoutData = CliRun.of("journal", "verify", journalDir.toString());
+        assertEquals(0, hourWithoutData.exitCode(), hourWithoutData.err());
+        assertTrue(hourWithoutData.out().contains("OK, 204 entries checked"), hourWithoutData.out());
+        final Path deleted = DamagedJournal.moveLastCycleFileBack(journalDir, 1);
+        appendFrames(3);
+        final List<Long> positions = positions(journalDir);
+        assertEquals(FRAMES + 1 + 6, positions.size());
+        Files.delete(deleted);
+        final long beforeGap = positions.get(FRAMES);
+        final String gap = "the entries after index " + beforeGap + " up to index " + positions.get(FRAMES + 3) +
+            " are missing: their cycle file " + deleted.getFileName() + " (and any between it and the one of index " +
+            beforeGap + ") is gone";
+        assertEveryToolReportsDamage(gap);
+
+        final CliRun verify = CliRun.of("journal", "verify", journalDir.toString());
+        assertTrue(verify.err().contains("DAMAGED, 1 bad entry in 204 checked"), verify.err());
+        final CliRun dump = CliRun.of("journal", "dump", journalDir.toString());
+        final List<String> lines = dump.out().lines().toList();
+        assertEquals(204, lines.size(), dump.err()); // every entry left is still written
+        assertTrue(lines.get(203).startsWith("{\"index\":" + positions.get(FRAMES + 6) + ","), lines.get(203));
+        final CliRun replay = CliRun.of("journal", "replay", journalDir.toString(), "--manifest",
+            DEMO_MANIFEST.toString(), "--out", dir.resolve("gap.jsonl").toString());
+        assertTrue(replay.out().contains("replayed 204 entries"), replay.out());
+        assertTrue(replay.err().contains("DAMAGED: " + gap), replay.err());
+    }
+
+    /** Appends {@code n} of the frames to the journal with a writer of its own. */
+    private void appendFrames(final int n)
+    {
+        try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
+        {
+            for (int i = 0; i < n; i++)
+            {
+                append(journal.appender(), frameBytes.get(i));
+            }
+        }
+    }
+
+    /** The position of every message of the journal, in order. */
+    private static List<Long> positions(final Path journal)
+    {
+        final List<Long> positions = new ArrayList<>();
+        try (Journal read = Journal.open(JournalConfig.readOnly(journal)); JournalTailer tailer = read.tailer())
+        {
+            while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) -> positions.add(index)))
+            {
+                // one entry per call
+            }
+        }
+        return positions;
     }
 
     /** Appends a ManifestLoaded naming {@code dictionary}, as a gateway does first at every start. */
@@ -495,7 +545,7 @@ class JournalCommandTest
                 append(appender, frameBytes.get(n));
             }
         }
-        final Path hourBefore = moveToTheHourBefore(f1);
+        final Path hourBefore = DamagedJournal.moveLastCycleFileBack(f1, 1);
         try (Journal journal = Journal.open(JournalConfig.of(f1)))
         {
             final JournalAppender appender = journal.appender();

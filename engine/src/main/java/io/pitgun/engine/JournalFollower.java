@@ -3,6 +3,7 @@ package io.pitgun.engine;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalGap;
 import io.pitgun.journal.JournalTailer;
 import org.agrona.DirectBuffer;
 
@@ -137,6 +138,18 @@ public final class JournalFollower implements AutoCloseable
     String firstRefused()
     {
         return publisher.firstRefused;
+    }
+
+    /** Entries found missing between two cycle files read so far ({@link JournalTailer#gaps()}). */
+    long gaps()
+    {
+        return tailer.gaps();
+    }
+
+    /** The first of {@link #gaps()}, or null. */
+    JournalGap firstGap()
+    {
+        return tailer.firstGap();
     }
 
     /** Closes the tailer (on the reading thread); the journal and the pipeline stay open. */

@@ -128,12 +128,26 @@ public final class JournalReplayer
         final JournalDamagedException lastUnknown = lastIndex.unknown();
         try (JournalFollower follower = new JournalFollower(journal, pipeline, recordedPositions, true))
         {
-            final String readDamage = readChecked(journal, follower, progress, last, lastUnknown);
+            final String readFailure = readChecked(journal, follower, progress, last, lastUnknown);
+            final String readDamage = joined(gapsOf(follower), readFailure);
             final String refused = follower.refused() == 0 ? null : String.format("%,d message%s refused, the " +
                 "first: %s", follower.refused(), follower.refused() == 1 ? "" : "s", follower.firstRefused());
-            return new Replayed(follower.messages(), refused == null ? readDamage :
-                readDamage == null ? refused : refused + "; " + readDamage);
+            return new Replayed(follower.messages(), joined(refused, readDamage));
         }
+    }
+
+    /** The gaps {@code follower} found between cycle files ({@link JournalGap}), or null. */
+    private static String gapsOf(final JournalFollower follower)
+    {
+        final long gaps = follower.gaps();
+        return gaps == 0 ? null : (gaps == 1 ? "" : String.format("%,d gaps between cycle files, the first: ", gaps)) +
+            follower.firstGap().describe();
+    }
+
+    /** Two reasons (either may be null) as one, or null. */
+    private static String joined(final String first, final String second)
+    {
+        return first == null ? second : second == null ? first : first + "; " + second;
     }
 
     /** Reads {@code follower} to the end: null when the journal read through, else why not. */

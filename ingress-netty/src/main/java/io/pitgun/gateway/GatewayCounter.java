@@ -110,7 +110,10 @@ public enum GatewayCounter implements CounterDescriptor
     /** Audit lines lost to a failed write of the audit-log file. */
     AUDIT_DROPPED_WRITE_FAILED(45, "gateway: audit lines dropped, write failed"),
     /** Audit lines dropped because the audit-log file was at its size cap and could not be rotated. */
-    AUDIT_DROPPED_SIZE_CAP(46, "gateway: audit lines dropped, size cap");
+    AUDIT_DROPPED_SIZE_CAP(46, "gateway: audit lines dropped, size cap"),
+    /** Gaps the idempotency window's restore read across at start: entries missing between two cycle files (one
+     *  deleted from the middle of the journal), whose envelopes' retries are ingested again. */
+    IDEMPOTENCY_JOURNAL_GAPS(47, "gateway: idempotency journal gaps read across");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -53,6 +53,8 @@ public final class GatewayCounters
     final SharedCounter idempotencyRestored;
     /** Messages the idempotency window read at start without event ids (record format 0, an older build's). */
     final SharedCounter idempotencyUnidentified;
+    /** Gaps between cycle files the idempotency window's restore read across at start. */
+    final SharedCounter idempotencyJournalGaps;
     final SharedCounter framesAccepted;
     final SharedCounter wsConnectionsOpened;
     final SharedCounter subscribersOpened;
@@ -128,6 +130,7 @@ public final class GatewayCounters
         envelopesNotAccepted = new SharedCounter(byId[GatewayCounter.ENVELOPES_NOT_ACCEPTED.id()]);
         idempotencyRestored = new SharedCounter(byId[GatewayCounter.IDEMPOTENCY_RESTORED.id()]);
         idempotencyUnidentified = new SharedCounter(byId[GatewayCounter.IDEMPOTENCY_UNIDENTIFIED.id()]);
+        idempotencyJournalGaps = new SharedCounter(byId[GatewayCounter.IDEMPOTENCY_JOURNAL_GAPS.id()]);
         framesAccepted = new SharedCounter(byId[GatewayCounter.FRAMES_PUBLISHED.id()]);
         inFlightEnvelopes = new SharedGauge(byId[GatewayCounter.INGEST_QUEUE_ENVELOPES.id()]);
         openConnections = new SharedGauge(byId[GatewayCounter.OPEN_CONNECTIONS.id()]);

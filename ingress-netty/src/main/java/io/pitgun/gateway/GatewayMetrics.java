@@ -135,6 +135,9 @@ final class GatewayMetrics
         counter(w, "pitgun_gateway_idempotency_unidentified_messages_total", "Messages the idempotency window read " +
             "from the journal at start that carry no event id (record format 0, journaled by a build from before " +
             "event ids were stored): retries of their envelopes are ingested again.", counters.idempotencyUnidentified);
+        counter(w, "pitgun_gateway_idempotency_journal_gaps_total", "Gaps the idempotency window's restore read " +
+            "across at start: entries missing between two cycle files (a file deleted from the middle of the " +
+            "journal); retries of their envelopes are ingested again.", counters.idempotencyJournalGaps);
         counter(w, "pitgun_gateway_frames_published_total", "Frames the gateway published into the ring.",
             counters.framesAccepted);
         gauge(w, "pitgun_gateway_ingest_queue_envelopes", "Envelopes admitted and not yet answered.",

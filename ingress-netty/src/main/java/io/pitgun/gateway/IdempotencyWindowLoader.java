@@ -4,6 +4,7 @@ import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalException;
+import io.pitgun.journal.JournalGap;
 import io.pitgun.journal.JournalNewerFormatException;
 import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
@@ -46,7 +47,7 @@ final class IdempotencyWindowLoader
 {
     /** What one load did. */
     record Result(int idsRestored, long messagesRead, boolean stoppedAtBudget, String problem,
-        long plainEntries, long plainMessages)
+        long plainEntries, long plainMessages, long gaps, JournalGap firstGap)
     {
     }
 
@@ -85,6 +86,13 @@ final class IdempotencyWindowLoader
         }
         counters.idempotencyRestored.add(result.idsRestored());
         counters.idempotencyUnidentified.add(result.plainMessages());
+        counters.idempotencyJournalGaps.add(result.gaps());
+        if (result.gaps() > 0)
+        {
+            LOG.warn("idempotency window: read across {} gap(s) in the journal, the first: {}; retries of envelopes " +
+                "journaled in the missing entries will be ingested again (run pitgun journal verify {})",
+                result.gaps(), result.firstGap().describe(), journal.config().directory());
+        }
         if (result.problem() != null)
         {
             LOG.warn("idempotency window: stopped reading the journal at a damaged entry ({}); retries of envelopes " +
@@ -139,11 +147,16 @@ final class IdempotencyWindowLoader
         long plainMessages = 0;
         boolean overBudget = false;
         String problem = null;
+        long gaps = 0;
+        JournalGap firstGap = null;
         try (JournalTailer tailer = journal.tailer())
         {
             tailer.readBackwardsFromEnd();
             while (found < capacity && tailer.readNext(entry.reset()))
             {
+                // Counted even when this entry is older than the window: the missing ones after it may not be.
+                gaps = tailer.gaps();
+                firstGap = tailer.firstGap();
                 read += entry.count;
                 if (entry.count > 0 && nowNs - entry.newestIngestTimeNs > window.windowNs())
                 {
@@ -189,7 +202,7 @@ final class IdempotencyWindowLoader
         {
             window.restore(msbs[i], lsbs[i], digests[i], frames[i], journaled[i], positions[i], nowNs);
         }
-        return new Result(found, read, overBudget, problem, plainEntries, plainMessages);
+        return new Result(found, read, overBudget, problem, plainEntries, plainMessages, gaps, firstGap);
     }
 
     private record IdKey(long msb, long lsb)

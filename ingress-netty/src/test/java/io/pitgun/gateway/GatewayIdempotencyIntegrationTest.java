@@ -30,6 +30,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -519,6 +520,59 @@ class GatewayIdempotencyIntegrationTest
             logger.detachAppender(logged);
         }
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 0L, 1L, 2L, 3L, 4L), GatewayHarness.journaledSequences(older));
+    }
+
+    /**
+     * A cycle file deleted from the middle of the journal (to free disk space): the restore at start read from the file
+     * after it to the one before it without a word, as across an hour without data, and the retries of the envelopes
+     * it held were ingested again unannounced. Now the restore counts the gap
+     * ({@code pitgun_gateway_idempotency_journal_gaps_total}), says at WARN which entries are missing and what that
+     * means, and goes on: the ids before the gap are still restored. Three gateway runs an hour apart, made by renaming
+     * each run's cycle file to an earlier hour's name.
+     */
+    @Test
+    void shouldCountAndWarnOfACycleFileDeletedFromTheMiddleOfTheJournalAtStart() throws Exception
+    {
+        final String first = Envelopes.batch(UUID.randomUUID(), 0, 5);
+        final String middle = Envelopes.batch(UUID.randomUUID(), 5, 5);
+        final Path journal = dataDir.resolve("journal");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(first).statusCode());
+        }
+        DamagedJournal.moveLastCycleFileBack(journal, 2);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertEquals(202, gateway.beacon(middle).statusCode());
+        }
+        final Path deleted = DamagedJournal.moveLastCycleFileBack(journal, 1);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertEquals(0.0, gateway.metric("pitgun_gateway_idempotency_journal_gaps_total"));
+        }
+        Files.delete(deleted);
+
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        final Logger logger = (Logger)LoggerFactory.getLogger(IdempotencyWindowLoader.class);
+        logged.start();
+        logger.addAppender(logged);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertEquals(1.0, gateway.metric("pitgun_gateway_idempotency_journal_gaps_total"));
+            final List<String> warnings = logged.list.stream().filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("read across 1 gap(s) in the journal") &&
+                warnings.get(0).contains("their cycle file " + deleted.getFileName()) &&
+                warnings.get(0).contains("will be ingested again"), warnings.get(0));
+            assertDuplicate(gateway.beacon(first)); // restored from before the gap
+            final HttpResponse<String> lost = gateway.beacon(middle); // the limit the warning names
+            assertEquals(5, JSON.readTree(lost.body()).get("frames_accepted").asInt(), lost.body());
+        }
+        finally
+        {
+            logger.detachAppender(logged);
+        }
     }
 
     /**

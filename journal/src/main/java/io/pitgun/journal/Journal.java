@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -46,12 +47,21 @@ public final class Journal implements AutoCloseable
     /** Read-only: the cycle files before the first one left were deleted (see {@link #deletedFirstCycleFiles}). */
     private final DeletedCycleFiles deletedFirst;
     private JournalAppender appender;
+    /**
+     * Writable: the Chronicle index of the last entry written, by any appender of this journal (or found at the open),
+     * {@link CycleMarker#NONE} before the first: what the marker of a new cycle file records. Set with a release store
+     * after each commit (a plain store on x86); a value read late is an earlier entry, so it can hide a gap, never
+     * invent one.
+     */
+    private final AtomicLong lastEntryWritten;
 
-    private Journal(final JournalConfig config, final SingleChronicleQueue queue, final JournalSpaceGuard spaceGuard)
+    private Journal(final JournalConfig config, final SingleChronicleQueue queue, final JournalSpaceGuard spaceGuard,
+        final long lastEntryAtOpen)
     {
         this.config = config;
         this.queue = queue;
         this.spaceGuard = spaceGuard;
+        this.lastEntryWritten = new AtomicLong(lastEntryAtOpen);
         this.deletedFirst = config.readOnly() ? findDeletedFirstCycleFiles(queue, config.directory()) : null;
     }
 
@@ -121,15 +131,16 @@ public final class Journal implements AutoCloseable
                 .rollCycle(rollCycle)
                 .readOnly(config.readOnly())
                 .build();
+            long lastEntry = CycleMarker.NONE;
             if (!config.readOnly())
             {
-                requireReadableTail(queue, directory);
+                lastEntry = requireReadableTail(queue, directory);
             }
             else
             {
                 requireListedCycleFiles(queue, directory);
             }
-            return new Journal(config, queue, spaceGuard);
+            return new Journal(config, queue, spaceGuard, lastEntry);
         }
         catch (final JournalDamagedException ex)
         {
@@ -221,12 +232,16 @@ public final class Journal implements AutoCloseable
         return false;
     }
 
-    /** A writer refuses a journal whose last cycle file does not read through ({@link ReadableTail}). */
-    private static void requireReadableTail(final SingleChronicleQueue queue, final Path directory)
+    /**
+     * A writer refuses a journal whose last cycle file does not read through ({@link ReadableTail}).
+     *
+     * @return the Chronicle index of the journal's last entry, or {@link CycleMarker#NONE}.
+     */
+    private static long requireReadableTail(final SingleChronicleQueue queue, final Path directory)
     {
         try
         {
-            ReadableTail.require(queue, directory);
+            return ReadableTail.require(queue, directory);
         }
         catch (final RuntimeException ex)
         {
@@ -675,6 +690,29 @@ public final class Journal implements AutoCloseable
             tailer.moveToIndex(JournalEntryDescriptor.entryIndex(deletedFirst.firstIndex()));
         }
         return tailer;
+    }
+
+    /** The Chronicle index of the last entry written ({@link #lastEntryWritten}). */
+    long lastEntryWritten()
+    {
+        return lastEntryWritten.get();
+    }
+
+    /** An appender of this journal wrote the entry at Chronicle index {@code entry}. */
+    void onEntryWritten(final long entry)
+    {
+        lastEntryWritten.lazySet(entry);
+    }
+
+    RollCycle rollCycle()
+    {
+        return queue.rollCycle();
+    }
+
+    /** The file of {@code cycle} in the journal's directory (which may not exist). */
+    Path cycleFile(final int cycle)
+    {
+        return config.directory().resolve(cycleFileName(queue, cycle));
     }
 
     synchronized void forget(final JournalTailer tailer)

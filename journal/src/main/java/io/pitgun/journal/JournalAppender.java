@@ -2,9 +2,12 @@ package io.pitgun.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -47,7 +50,10 @@ public final class JournalAppender
      *  by this much, not by the worst case, so that small entries at a high rate do not starve the estimate. */
     private static final int ENTRY_HEADER_BYTES = 16;
 
+    private static final Logger LOG = LoggerFactory.getLogger(JournalAppender.class);
+
     private final Journal journal;
+    private final RollCycle rollCycle;
     private ExcerptAppender appender;
     private long writeFaults;
     /** Why nothing more can be written after a write fault ({@link #writeFault}), or null. */
@@ -66,6 +72,7 @@ public final class JournalAppender
     JournalAppender(final Journal journal)
     {
         this.journal = journal;
+        this.rollCycle = journal.rollCycle();
     }
 
     /**
@@ -404,10 +411,48 @@ public final class JournalAppender
                 "): the batch of " + count + " message(s) was not journaled");
         }
         lastChronicleIndex = appended;
+        final long previousEntry = journal.lastEntryWritten();
+        journal.onEntryWritten(appended);
+        if (rollCycle.toSequenceNumber(appended) == 0 && previousEntry != CycleMarker.NONE)
+        {
+            markCycleFile(appender, previousEntry); // once per cycle file
+        }
         guard.onAppended(batchLength + ENTRY_HEADER_BYTES);
         final long index = JournalEntryDescriptor.position(appended, 0);
         lastAppendedIndex = index + count - 1;
         return index;
+    }
+
+    /**
+     * Writes the marker of the cycle file the entry just committed is the first of ({@link CycleMarker}): the entry
+     * before it is at {@code previousEntry}. The entry is written whatever happens here. A fault in the marker's
+     * header leaves Chronicle's write lock held as one in an entry's does, so it is damage that refuses every later
+     * commit ({@link #writeFault}); any other failure leaves the file without its marker, so a gap before it cannot
+     * be told: logged.
+     */
+    private void markCycleFile(final ExcerptAppender appender, final long previousEntry)
+    {
+        try
+        {
+            CycleMarker.write(appender, previousEntry);
+        }
+        catch (final InternalError fault)
+        {
+            try
+            {
+                writeFault(fault, false);
+            }
+            catch (final JournalDamagedException kept)
+            {
+                LOG.error("{}", kept.getMessage()); // the next commit is refused with it
+            }
+        }
+        catch (final Exception ex)
+        {
+            LOG.warn("{}: could not write the cycle file's marker of the entry before its first ({}): a cycle file " +
+                "deleted before this one would not be reported by the journal's readers", journal.config().directory(),
+                ex.toString());
+        }
     }
 
     /**

@@ -55,7 +55,8 @@ public final class JournalScan implements JournalEntryHandler
      * ends before the journal's last entry checks only that it read up to its range's end. When the journal's last
      * index cannot be found ({@link Journal#lastIndex} faulted: a cycle file cut short), the scan reads in order up
      * to the damage, delivers every whole entry before it and fails there; its outcome's {@code lastIndex} is then
-     * the last index read.
+     * the last index read. Entries missing between two cycle files read ({@link JournalGap}: a file deleted from the
+     * middle) are reported to the handler as a bad message at the last one missing, and the scan goes on.
      *
      * @throws JournalException saying the journal is DAMAGED when reading its first index faulted: nothing was read.
      */
@@ -114,6 +115,7 @@ public final class JournalScan implements JournalEntryHandler
                 return new Outcome(0, from, journal.damageOf(ex).getMessage(), first, scan.lastKnown(last));
             }
             long entries = 0;
+            long gapsSeen = 0;
             while (!scan.pastEnd)
             {
                 final long next = tailer.index();
@@ -142,6 +144,11 @@ public final class JournalScan implements JournalEntryHandler
                     return new Outcome(scan.delivered, next, "cannot read the entry: " +
                         describe(damage != null ? damage : ex), first, scan.lastKnown(last));
                 }
+                if (tailer.gaps() != gapsSeen)
+                {
+                    gapsSeen = tailer.gaps();
+                    reportGap(tailer.lastGap(), from, handler);
+                }
                 if (!read)
                 {
                     break;
@@ -167,6 +174,18 @@ public final class JournalScan implements JournalEntryHandler
                     shortRead(scan.lastRead, to), first, scan.lastKnown(last));
             }
             return new Outcome(scan.delivered, Journal.NO_INDEX, null, first, scan.lastKnown(last));
+        }
+    }
+
+    /**
+     * Reports entries missing between two cycle files ({@link JournalGap}) inside the scan's range as a bad message
+     * at the last one missing: every tool then counts it as damage (exit 1) and goes on reading the entries after.
+     */
+    private static void reportGap(final JournalGap gap, final long from, final JournalScanHandler handler)
+    {
+        if (gap.missingUpTo() >= from)
+        {
+            handler.onBadMessage(gap.missingUpTo(), gap.describe());
         }
     }
 

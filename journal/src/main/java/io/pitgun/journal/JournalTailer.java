@@ -4,6 +4,7 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.bytes.MappedFile;
 import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -27,10 +28,21 @@ public final class JournalTailer implements AutoCloseable
     /** The cycle file the last entry was read from, and its length when last looked at (see {@link #requireWhole}). */
     private MappedFile file;
     private long fileLength;
+    private final RollCycle rollCycle;
+    /** The cycle and Chronicle index of the last entry read since the last move, to find gaps ({@link #readNext}). */
+    private int lastCycle = NO_CYCLE;
+    private long lastEntry;
+    private boolean backward;
+    private long gaps;
+    private JournalGap firstGap;
+    private JournalGap lastGap;
+
+    private static final int NO_CYCLE = Integer.MIN_VALUE;
 
     JournalTailer(final Journal journal)
     {
         this.journal = journal;
+        this.rollCycle = journal.rollCycle();
     }
 
     /**
@@ -38,6 +50,10 @@ public final class JournalTailer implements AutoCloseable
      * end (no complete entry yet). After {@link #moveToIndex} to a message other than an entry's first, the
      * messages before it are skipped. An entry whose handler throws counts as read: the exception propagates and
      * the tailer has moved past the whole entry.
+     * <p>
+     * Going from one cycle file to another that is not the next cycle's, the read looks for entries missing between
+     * them ({@link JournalGap}): one found is counted ({@link #gaps()}, {@link #firstGap()}), not thrown, and the
+     * entry is delivered as any other. A reader that promises every entry checks {@link #gaps()}.
      *
      * @throws JournalException naming the position if the entry's count or lengths do not fit its size (a damaged
      *                          file); the tailer has then moved past it.
@@ -54,6 +70,7 @@ public final class JournalTailer implements AutoCloseable
             {
                 return false;
             }
+            onCycleOf(document.index());
             final Bytes<?> bytes = document.wire().bytes();
             final long start = bytes.readPosition();
             final long end = bytes.readLimit();
@@ -139,6 +156,58 @@ public final class JournalTailer implements AutoCloseable
     }
 
     /**
+     * Notes the entry at Chronicle index {@code entry} as read, and when it is in a cycle more than one away from the
+     * entry read before it (an hour without entries leaves no file: only then can a file be missing), asks the later
+     * file's marker which entry was written before it. Per entry a shift and a compare; the marker is read (a few
+     * positional reads) once per such jump.
+     */
+    private void onCycleOf(final long entry)
+    {
+        final int cycle = rollCycle.toCycle(entry);
+        if (cycle != lastCycle)
+        {
+            if (lastCycle != NO_CYCLE && Math.abs((long)cycle - lastCycle) > 1)
+            {
+                final int later = backward ? lastCycle : cycle;
+                final long before = backward ? entry : lastEntry;
+                final long previous = CycleMarker.previousEntry(journal.cycleFile(later));
+                if (previous != CycleMarker.NONE && previous > before)
+                {
+                    gaps++;
+                    lastGap = new JournalGap(JournalEntryDescriptor.position(before, 0),
+                        JournalEntryDescriptor.position(previous, 0),
+                        journal.cycleFile(rollCycle.toCycle(previous)).getFileName().toString(),
+                        journal.cycleFile(later).getFileName().toString());
+                    if (firstGap == null)
+                    {
+                        firstGap = lastGap;
+                    }
+                }
+            }
+            lastCycle = cycle;
+        }
+        lastEntry = entry;
+    }
+
+    /** Gaps found between cycle files so far: entries missing because the files that held them are gone. */
+    public long gaps()
+    {
+        return gaps;
+    }
+
+    /** The first gap {@link #gaps()} counts, or null. */
+    public JournalGap firstGap()
+    {
+        return firstGap;
+    }
+
+    /** The last gap {@link #gaps()} counts, or null. */
+    public JournalGap lastGap()
+    {
+        return lastGap;
+    }
+
+    /**
      * Refuses a record that runs past the end of its cycle file (one cut short, e.g. by {@code truncate}): its bytes
      * in the file's last page would read as zeros, which can still look like a well-formed entry, and those past it
      * fault (see {@link CutCycleFiles}). Chronicle trusts the record's header for its length. The file's length is
@@ -176,6 +245,7 @@ public final class JournalTailer implements AutoCloseable
     public boolean moveToIndex(final long index)
     {
         skip = JournalEntryDescriptor.ordinal(index);
+        lastCycle = NO_CYCLE; // a move is not a read across what it passes
         final boolean found = tailer().moveToIndex(JournalEntryDescriptor.entryIndex(index));
         if (!found)
         {
@@ -192,6 +262,8 @@ public final class JournalTailer implements AutoCloseable
     public void readBackwardsFromEnd()
     {
         skip = 0;
+        lastCycle = NO_CYCLE;
+        backward = true;
         tailer().direction(TailerDirection.BACKWARD).toEnd();
     }
 

@@ -30,10 +30,11 @@ final class ReadableTail
     }
 
     /**
+     * @return the Chronicle index of the journal's last entry, or {@link CycleMarker#NONE} when it has none.
      * @throws JournalException saying why the last cycle file cannot be read through, and to run
      *                          {@code pitgun journal verify}.
      */
-    static void require(final SingleChronicleQueue queue, final Path directory)
+    static long require(final SingleChronicleQueue queue, final Path directory)
     {
         final long started = System.nanoTime();
         final long last;
@@ -45,7 +46,7 @@ final class ReadableTail
             last = queue.lastIndex();
             if (last < 0 || last == Long.MAX_VALUE)
             {
-                return; // a new or empty journal
+                return CycleMarker.NONE; // a new or empty journal
             }
             final long first = rollCycle.toIndex(rollCycle.toCycle(last), 0);
             try (ExcerptTailer tailer = queue.createTailer())
@@ -81,5 +82,6 @@ final class ReadableTail
                 ", so frames appended now could not be read: run `pitgun journal verify " + directory + "`");
         }
         LOG.debug("{}: read the last cycle file's {} entries through in {} ms", directory, entries, ms);
+        return last;
     }
 }

@@ -6,6 +6,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -95,6 +100,26 @@ public final class DamagedJournal
         {
             return files.filter(file -> file.toString().endsWith(".cq4")).max(Path::compareTo).orElseThrow();
         }
+    }
+
+    /**
+     * Renames the journal's last cycle file (this hour's, of an hourly journal) to the name of the hour {@code hours}
+     * before, and deletes {@code metadata.cq4t}, which records it under its old name: Chronicle takes a file's cycle
+     * from its name, so the next writable open appends to a new file of this hour, and a test has a journal of several
+     * cycle files without waiting hours. The positions of the entries moved change with their cycle.
+     *
+     * @return the file's new path.
+     */
+    public static Path moveLastCycleFileBack(final Path journalDirectory, final int hours) throws IOException
+    {
+        final Path current = lastCycleFile(journalDirectory);
+        final DateTimeFormatter hourly = DateTimeFormatter.ofPattern("yyyyMMdd-HH'F.cq4'");
+        final Instant hour = LocalDateTime.parse(current.getFileName().toString(), hourly).toInstant(ZoneOffset.UTC);
+        final Path before = journalDirectory.resolve(hourly.withZone(ZoneOffset.UTC)
+            .format(hour.minus(Duration.ofHours(hours))));
+        Files.move(current, before);
+        Files.delete(journalDirectory.resolve("metadata.cq4t"));
+        return before;
     }
 
     /**

@@ -1,0 +1,24 @@
+package io.pitgun.journal;
+
+/**
+ * Entries missing between two cycle files a read went from one to the other of: the later file's marker
+ * ({@link CycleMarker}) records, as the entry written before its first, one after the entry the read came from, so
+ * the cycle files that held them are gone (deleted or moved away from the middle of the journal). Found by
+ * {@link JournalTailer}, in either direction.
+ *
+ * @param afterIndex      the position of the first message of the entry read before the gap, in journal order.
+ * @param missingUpTo     the position of the first message of the last entry missing (its other messages are too).
+ * @param missingFileName the cycle file that held that entry, e.g. {@code 20261206-02F.cq4}.
+ * @param laterFileName   the cycle file after the gap, whose marker tells.
+ */
+public record JournalGap(long afterIndex, long missingUpTo, String missingFileName, String laterFileName)
+{
+    /** Says what is missing, for a tool's report or a log. */
+    public String describe()
+    {
+        return "the entries after index " + afterIndex + " up to index " + missingUpTo + " are missing: their cycle " +
+            "file" + " " + missingFileName + " (and any between it and the one of index " + afterIndex + ") is gone, " +
+            "deleted or moved away from the middle of the journal (" + laterFileName + " records index " +
+            missingUpTo + " as the entry before its first); they were not read";
+    }
+}
