@@ -10,6 +10,7 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalDamagedException;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.manifest.CompiledManifest;
@@ -48,6 +49,8 @@ final class StageGraph
     /** The journal stage the producer runs inside its publish (journal.thread: producer), else null. */
     private JournalStage inlineJournal;
     private final JournalPretouchAgent pretoucher;
+    /** The pretoucher's finding of a cycle file cut short as the journal's failure, made once. */
+    private volatile Throwable cutUnderWriter;
     private BoundedAgentRunner pretouchRunner;
     private final OutputSink[] sinks;
     private final OutputDigest digest;
@@ -318,10 +321,30 @@ final class StageGraph
         return journal;
     }
 
-    /** Why the journal stage stopped for good, or null (also without a journal). */
+    /**
+     * Why the journal stage stopped for good, or null (also without a journal): its own failure, or the pretoucher's
+     * finding that the cycle file was cut short under the writer, which fails the journal before any write reaches
+     * the part cut off (an idle gateway has no write to fail at).
+     */
     Throwable journalFailure()
     {
-        return journalStage == null ? null : journalStage.failure();
+        final Throwable failed = journalStage == null ? null : journalStage.failure();
+        if (failed != null || pretoucher == null)
+        {
+            return failed;
+        }
+        final String cut = pretoucher.cutUnderWriter();
+        if (cut == null)
+        {
+            return null;
+        }
+        Throwable found = cutUnderWriter;
+        if (found == null)
+        {
+            found = new JournalDamagedException(cut);
+            cutUnderWriter = found;
+        }
+        return found;
     }
 
     /** True while the journal stage waits for disk space. */

@@ -109,7 +109,8 @@ final class CutCycleFiles
         }
     }
 
-    private static String describeFile(final Path file)
+    /** {@code file} if it is cut short, with where, else null. */
+    static String describeFile(final Path file)
     {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
         {

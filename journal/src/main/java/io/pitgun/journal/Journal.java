@@ -352,7 +352,9 @@ public final class Journal implements AutoCloseable
                 throw new JournalFullException(config.directory() + ": " + spaceGuard.shortage() + ", and not " +
                     "even half of it is left for the pipeline's provenance; nothing was written");
             }
-            return once.append(buffer, offset, length, ingestTimeNs);
+            final long position = once.append(buffer, offset, length, ingestTimeNs);
+            watchForCut(position);
+            return position;
         }
         finally
         {
@@ -707,6 +709,41 @@ public final class Journal implements AutoCloseable
     RollCycle rollCycle()
     {
         return queue.rollCycle();
+    }
+
+    /**
+     * Has the single appender's pretoucher, if one runs, watch the cycle file of {@code position} until its own first
+     * entry: a pipeline journals its provenance before any frame, and a cycle file cut short after it would otherwise
+     * go unseen until a write reached the part cut off ({@link JournalPretouchAgent#cutUnderWriter}).
+     */
+    private void watchForCut(final long position)
+    {
+        final JournalPretouchAgent pretoucher;
+        synchronized (this)
+        {
+            pretoucher = appender == null ? null : appender.runningPretoucher();
+        }
+        if (pretoucher != null)
+        {
+            pretoucher.watchBeforeFirstAppend(
+                cycleFile(queue.rollCycle().toCycle(JournalEntryDescriptor.entryIndex(position))));
+        }
+    }
+
+    /** The file of the journal's last cycle, or null when it has none (or it is not there). Cold. */
+    Path lastCycleFile()
+    {
+        final int cycle;
+        try
+        {
+            cycle = queue.lastCycle();
+        }
+        catch (final RuntimeException ex)
+        {
+            return null;
+        }
+        final Path file = cycle < 0 || cycle == Integer.MAX_VALUE ? null : cycleFile(cycle);
+        return file != null && Files.exists(file) ? file : null;
     }
 
     /** The file of {@code cycle} in the journal's directory (which may not exist). */

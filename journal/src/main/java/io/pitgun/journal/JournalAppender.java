@@ -310,6 +310,11 @@ public final class JournalAppender
             open = false;
             throw new IllegalStateException("the batch is empty: nothing was written");
         }
+        final JournalPretouchAgent pretoucher = this.pretoucher;
+        if (damage == null && pretoucher != null && pretoucher.cutUnderWriter() != null)
+        {
+            damage = pretoucher.cutUnderWriter(); // found before this write reached the part cut off
+        }
         if (damage != null)
         {
             open = false;
@@ -574,8 +579,19 @@ public final class JournalAppender
                 pretoucher.releaseChunk();
             }
             pretoucher = new JournalPretouchAgent(aheadBytes, journal.spaceGuard());
+            final Path last = journal.lastCycleFile();
+            if (last != null)
+            {
+                pretoucher.watchBeforeFirstAppend(last);
+            }
         }
         return pretoucher;
+    }
+
+    /** This appender's pretoucher while it runs, else null (any thread). */
+    synchronized JournalPretouchAgent runningPretoucher()
+    {
+        return pretoucher == null || pretoucher.isStopped() ? null : pretoucher;
     }
 
     /** Discards the open batch, if any: nothing of it is written. */

@@ -2,6 +2,8 @@ package io.pitgun.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.MappedBytes;
+import net.openhft.chronicle.bytes.MappedFile;
 import net.openhft.chronicle.bytes.MappedBytesStore;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 import net.openhft.posix.PosixAPI;
@@ -15,6 +17,10 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -111,6 +117,8 @@ public final class JournalPretouchAgent implements Agent
     private long chunkStart;
     private long chunkLimit;
     private long writePosition;
+    /** The cycle file the published chunk maps, or null (not a mapped file). */
+    private MappedFile chunkFile;
 
     // The appending thread's own cache of the chunk it last published (onAppended): bounds looked up on change only.
     private BytesStore<?, ?> appendedChunk;
@@ -125,6 +133,7 @@ public final class JournalPretouchAgent implements Agent
     private long appendedChunkAddress;
     private long appendedChunkStart;
     private long appendedChunkLimit;
+    private MappedFile appendedFile;
     /** Where {@link #touchNextEntry} leaves its loads, so that the JIT keeps them. */
     @SuppressWarnings("unused")
     private long touched;
@@ -139,6 +148,14 @@ public final class JournalPretouchAgent implements Agent
     private volatile boolean disabled;
     private volatile long populatedBytes;
     private volatile String failure;
+    /** Why the journal cannot be written: its cycle file was found cut short under the writer ({@link #findCut}). */
+    private volatile String cutUnderWriter;
+    /** The agent thread's: the journal's last cycle file until the appender's first window, its channel and length. */
+    private Path watchedFile;
+    private FileChannel watched;
+    private long watchedSize;
+    /** A file to watch, handed over by {@link #watchBeforeFirstAppend} from any thread. */
+    private volatile Path pendingWatch;
 
     /**
      * A pretoucher for a Chronicle appender of the caller's own, which calls {@link #onAppended} after each commit.
@@ -268,8 +285,9 @@ public final class JournalPretouchAgent implements Agent
                 appendedChunkLimit = chunk.safeLimit();
                 appendedChunkAddress = chunk.addressForRead(appendedChunkStart);
             }
+            appendedFile = bytes instanceof MappedBytes mapped ? mapped.mappedFile() : null;
         }
-        publish(appendedChunkAddress, appendedChunkStart, appendedChunkLimit, bytes.writePosition());
+        publish(appendedChunkAddress, appendedChunkStart, appendedChunkLimit, bytes.writePosition(), appendedFile);
     }
 
     /**
@@ -322,6 +340,12 @@ public final class JournalPretouchAgent implements Agent
      */
     void publish(final long address, final long start, final long limit, final long position)
     {
+        publish(address, start, limit, position, null);
+    }
+
+    private void publish(final long address, final long start, final long limit, final long position,
+        final MappedFile file)
+    {
         final long v = version;
         VERSION.setRelease(this, v + 1);
         VarHandle.storeStoreFence();
@@ -329,6 +353,7 @@ public final class JournalPretouchAgent implements Agent
         chunkStart = start;
         chunkLimit = limit;
         writePosition = position;
+        chunkFile = file;
         VERSION.setRelease(this, v + 2);
     }
 
@@ -368,10 +393,29 @@ public final class JournalPretouchAgent implements Agent
         final long start = chunkStart;
         final long limit = chunkLimit;
         final long position = writePosition;
+        final MappedFile file = chunkFile;
         VarHandle.loadLoadFence();
         if ((v & 1) != 0 || v != (long)VERSION.getAcquire(this))
         {
             return 0; // caught mid-publish: read again after the idle strategy's back-off (50 µs to 4 ms)
+        }
+        final Path pending = pendingWatch;
+        if (pending != null)
+        {
+            pendingWatch = null;
+            if (file == null)
+            {
+                startWatching(pending);
+            }
+        }
+        if (cutUnderWriter != null || file != null && address != 0 && findCut(file, limit) ||
+            file == null && findCutBeforeFirstAppend())
+        {
+            return 0; // nothing more is written: populating past the cut would only fail
+        }
+        if (file != null)
+        {
+            stopWatching(); // the appender's own window is checked from now on
         }
         if (address != touchedChunk || touchedTo < position)
         {
@@ -424,6 +468,123 @@ public final class JournalPretouchAgent implements Agent
     public void onClose()
     {
         closed = true;
+        stopWatching();
+    }
+
+    /**
+     * Why the journal must not be written any more because its cycle file was found cut short under the writer (the
+     * whole reason, naming the file and where), or null. The appender refuses every commit once it is set, before it
+     * touches the file, and the pipeline reports the journal failed. Any thread.
+     */
+    public String cutUnderWriter()
+    {
+        return cutUnderWriter;
+    }
+
+    /**
+     * Each duty cycle, off the appending thread: whether the cycle file the appender writes into is now shorter than
+     * the chunk it has mapped (Chronicle sizes the file past every chunk it maps, so only a cut makes it shorter:
+     * {@code truncate}, a copy-back that stopped). A write into the part cut off is a SIGBUS, and one in Chronicle's
+     * compare-and-set of a record header stops the JVM (docs/reliability.md); found first, the journal fails cleanly.
+     * One {@code fstat} per duty cycle (at most one per 50 µs while the appender moves, one per 4 ms when quiet).
+     */
+    private boolean findCut(final MappedFile file, final long limit)
+    {
+        final long size;
+        try
+        {
+            size = file.actualSize();
+        }
+        catch (final RuntimeException ex)
+        {
+            return false; // released at a roll: the next publish names the next file
+        }
+        return size < limit && cut(file.file().toPath(), size, limit);
+    }
+
+    /**
+     * Before this appender's first entry there is no window to check ({@link #onAppended}), yet a writer of the
+     * journal has mapped its last cycle file (a pipeline journals its provenance as it starts, with an appender of its
+     * own), and the first entry will be written there: that file, as long as it is not shorter than Chronicle sized
+     * it ({@link #watchBeforeFirstAppend}).
+     */
+    private boolean findCutBeforeFirstAppend()
+    {
+        final FileChannel channel = watched;
+        if (channel == null)
+        {
+            return false;
+        }
+        final long size;
+        try
+        {
+            size = channel.size();
+        }
+        catch (final IOException ex)
+        {
+            stopWatching();
+            return false;
+        }
+        return size < watchedSize && cut(watchedFile, size, watchedSize);
+    }
+
+    /**
+     * Watches {@code cycleFile}, the cycle file a writer of the journal has just written to (the pipeline's provenance,
+     * or the last one when this pretoucher is made), until the appender's first entry publishes a window
+     * ({@link #findCutBeforeFirstAppend}). Any thread: the agent opens it at its next duty cycle.
+     */
+    public void watchBeforeFirstAppend(final Path cycleFile)
+    {
+        pendingWatch = cycleFile;
+    }
+
+    /** Opens the file {@link #watchBeforeFirstAppend} named, and takes its length as what it must not go below. */
+    private void startWatching(final Path cycleFile)
+    {
+        stopWatching();
+        try
+        {
+            final FileChannel channel = FileChannel.open(cycleFile, StandardOpenOption.READ);
+            watchedSize = channel.size();
+            watchedFile = cycleFile;
+            watched = channel;
+        }
+        catch (final IOException ex)
+        {
+            LOG.debug("{}: not watched for a cut before the first append: {}", cycleFile, ex.toString());
+        }
+    }
+
+    private void stopWatching()
+    {
+        final FileChannel channel = watched;
+        if (channel != null)
+        {
+            watched = null;
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ignored)
+            {
+                // a read-only channel: nothing was to be written
+            }
+        }
+    }
+
+    /** Records that {@code path} is {@code size} bytes long, below the {@code mappedTo} a writer has mapped. */
+    private boolean cut(final Path path, final long size, final long mappedTo)
+    {
+        final String walked = CutCycleFiles.describeFile(path);
+        final Path directory = path.getParent();
+        final String why = directory + ": DAMAGED: " + (walked != null ? walked : String.format(
+            "%s is cut short: it ends at byte %,d, inside the part the writer has mapped (to byte %,d)",
+            path.getFileName(), size, mappedTo)) + ", under the running writer; found before a write reached the " +
+            "part cut off, so nothing more is written, and the entries there are lost: stop the writer and run " +
+            "`pitgun journal verify " + directory + "` before it starts again";
+        cutUnderWriter = why;
+        LOG.error("{}", why);
+        return true;
     }
 
     private static int errno(final PosixAPI posix)
