@@ -2,6 +2,7 @@ package io.pitgun.cli;
 
 import io.pitgun.engine.AckMode;
 import io.pitgun.gateway.GatewayConfig;
+import io.pitgun.gateway.GatewayConfigException;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.gateway.HostPort;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -74,14 +76,19 @@ public final class GatewayCommand implements Callable<Integer>
         for (final GatewaySetting setting : GatewaySetting.values())
         {
             String value = spec.findOption(setting.flag()).getValue();
-            if (value == null && setting.aliasFlag() != null)
+            final String alias = setting.aliasFlag() == null ? null :
+                spec.findOption(setting.aliasFlag()).getValue();
+            if (alias != null)
             {
-                value = spec.findOption(setting.aliasFlag()).getValue();
-                if (value != null)
+                // Refused here, before the environment is read: the flags map holds one value per setting.
+                final String disagreement = setting.namesDisagree(true, value, alias);
+                if (disagreement != null)
                 {
-                    spec.commandLine().getErr().println("pitgun gateway: " + setting.aliasFlag() +
-                        " is deprecated: use " + setting.flag() + " (same meaning)");
+                    throw new GatewayConfigException(List.of(disagreement));
                 }
+                spec.commandLine().getErr().println("pitgun gateway: " + setting.aliasFlag() +
+                    " is deprecated: use " + setting.flag() + " (same meaning)");
+                value = value == null ? alias : value;
             }
             if (value != null)
             {

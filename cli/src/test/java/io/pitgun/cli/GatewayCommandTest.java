@@ -1,6 +1,7 @@
 package io.pitgun.cli;
 
 import io.pitgun.gateway.GatewayConfig;
+import io.pitgun.gateway.GatewayConfigException;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.testsupport.EnvelopeJson;
@@ -13,11 +14,15 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code pitgun gateway}'s flags come from {@link GatewaySetting}: help, switches and values. */
@@ -64,14 +69,54 @@ class GatewayCommandTest
         assertEquals(64, GatewayConfig.resolve(Map.of(), flags).channelCapacity());
     }
 
+    /** Before, {@code --ring-slots=128 --channel-capacity=64} ran a ring of 64 slots without a word. */
     @Test
-    void shouldAcceptTheDeprecatedRingSlotsFlagAsChannelCapacity()
+    void shouldAcceptTheDeprecatedRingSlotsFlagAsChannelCapacityButNotBesideADifferentOne()
     {
         final Map<GatewaySetting, String> flags = parse("gateway", "--ring-slots=128").flags();
         assertEquals(Map.of(GatewaySetting.CHANNEL_CAPACITY, "128"), flags);
         assertEquals(128, GatewayConfig.resolve(Map.of(), flags).channelCapacity());
         assertEquals(Map.of(GatewaySetting.CHANNEL_CAPACITY, "64"),
-            parse("gateway", "--ring-slots=128", "--channel-capacity=64").flags(), "the new name wins");
+            parse("gateway", "--ring-slots=64", "--channel-capacity=64").flags(), "the same value twice");
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
+            () -> parse("gateway", "--ring-slots=128", "--channel-capacity=64").flags());
+        assertEquals(List.of("--channel-capacity=64 and --ring-slots=128, its deprecated name, are both set, to " +
+            "different values: set --channel-capacity alone"), ex.problems());
+    }
+
+    /**
+     * Contradictory settings are refused as every other refusal of the configuration is: status 1 and one line
+     * naming each setting with its value. Before, each of these started a gateway, which runs until stopped: the
+     * timeout makes that a failure.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseContradictorySettingsInOneLineWithStatusOne(@TempDir final Path dir)
+    {
+        for (final String[] settings : new String[][] {
+            {"--max-connections", "100", "--max-connections-per-peer", "500"},
+            {"--outbound-total-limit-bytes", "8388608", "--outbound-limit-bytes", "67108864"},
+            {"--max-body-bytes", "4194304", "--max-envelope-bytes", "8388608"},
+            {"--channel-capacity", "32", "--ring-slots", "64"}})
+        {
+            final CliRun run = gateway(dir, settings);
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().startsWith("pitgun gateway: "), run.err());
+            for (final String word : settings)
+            {
+                assertTrue(run.err().contains(word), word + ": " + run.err());
+            }
+        }
+    }
+
+    /** {@code pitgun gateway} on a free loopback port with its data in {@code dataDir} and {@code settings}. */
+    private static CliRun gateway(final Path dataDir, final String... settings)
+    {
+        final List<String> args = new ArrayList<>(List.of("gateway", "--bind", "127.0.0.1:0", "--data-dir",
+            dataDir.toString()));
+        args.addAll(List.of(settings));
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,24 +140,37 @@ public record GatewayConfig(
     public static GatewayConfig resolve(final Map<String, String> env, final Map<GatewaySetting, String> flags)
     {
         final Map<GatewaySetting, String> text = new EnumMap<>(GatewaySetting.class);
+        final Set<GatewaySetting> given = EnumSet.noneOf(GatewaySetting.class);
+        final List<String> problems = new ArrayList<>();
         for (final GatewaySetting setting : GatewaySetting.values())
         {
+            final String alias = setting.aliasEnvName() == null ? null : env.get(setting.aliasEnvName());
+            if (alias != null)
+            {
+                LOG.warn("{} is deprecated: use {} (same meaning)", setting.aliasEnvName(), setting.envName());
+                final String disagreement = setting.namesDisagree(false, env.get(setting.envName()), alias);
+                if (disagreement != null)
+                {
+                    problems.add(disagreement);
+                }
+            }
             String value = flags.get(setting);
             if (value == null)
             {
                 value = env.get(setting.envName());
             }
-            if (value == null && setting.aliasEnvName() != null)
+            if (value == null)
             {
-                value = env.get(setting.aliasEnvName());
-                if (value != null)
-                {
-                    LOG.warn("{} is deprecated: use {} (same meaning)", setting.aliasEnvName(), setting.envName());
-                }
+                value = alias;
+            }
+            if (value != null)
+            {
+                given.add(setting);
             }
             text.put(setting, value == null ? setting.defaultValue() : value.trim());
         }
-        final Parser parser = new Parser(text);
+        final Parser parser = new Parser(text, given);
+        parser.problems.addAll(problems);
         parser.problems.addAll(unknownVariables(env));
         return parser.parse();
     }
@@ -214,14 +228,40 @@ public record GatewayConfig(
             .withSecretFile(shipSecretFile.orElse(null)));
     }
 
+    /**
+     * A bound inside others ({@code outer}): above the largest of them it is not the bound in force, that one is
+     * ({@code why} says why). Before, such a setting started the gateway without a word. Refused when the operator set
+     * both sides; with one side a default, the start goes on and one warning names the bound in force (a lone
+     * MAX_CONNECTIONS=100 is no mistake): docs/gateway.md, Configuration.
+     */
+    private record Bound(GatewaySetting inner, List<GatewaySetting> outer, String why)
+    {
+    }
+
+    private static final List<Bound> BOUNDS = List.of(
+        new Bound(GatewaySetting.MAX_CONNECTIONS_PER_PEER, List.of(GatewaySetting.MAX_CONNECTIONS),
+            "a client address's connections count toward the total"),
+        new Bound(GatewaySetting.OUTBOUND_LIMIT_BYTES, List.of(GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES),
+            "the total closes the connection holding the most, within " + OutboundMemoryGuard.PERIOD_MS + " ms"),
+        // Not MAX_BODY_BYTES alone: an envelope above it still arrives in a WebSocket message up to its own bound.
+        new Bound(GatewaySetting.MAX_ENVELOPE_BYTES, List.of(GatewaySetting.MAX_BODY_BYTES,
+            GatewaySetting.MAX_WS_FRAME_BYTES), "an envelope arrives in a POST body or a WebSocket message"));
+
     private static final class Parser
     {
         private final Map<GatewaySetting, String> text;
+        /** The settings given (flag or variable), not left to their defaults. */
+        private final Set<GatewaySetting> given;
         private final List<String> problems = new ArrayList<>();
+        /** Logged once the configuration is taken, not when it is refused. */
+        private final List<String> warnings = new ArrayList<>();
+        /** Each whole-number setting that passed its own check, by value. */
+        private final Map<GatewaySetting, Long> numbers = new EnumMap<>(GatewaySetting.class);
 
-        Parser(final Map<GatewaySetting, String> text)
+        Parser(final Map<GatewaySetting, String> text, final Set<GatewaySetting> given)
         {
             this.text = text;
+            this.given = given;
         }
 
         GatewayConfig parse()
@@ -341,11 +381,56 @@ public record GatewayConfig(
                 problems.add(GatewaySetting.OUTBOUND_LIMIT_BYTES.label() + ": must be above " +
                     GatewaySetting.OUTBOUND_HIGH_WATER_BYTES.envName() + " (" + config.outboundHighWaterBytes() + ")");
             }
+            checkBounds();
             if (!problems.isEmpty())
             {
                 throw new GatewayConfigException(problems);
             }
+            warnings.forEach(LOG::warn);
             return config;
+        }
+
+        /** Each of {@link #BOUNDS} above its outer bound: a problem when both sides were given, else a warning. */
+        private void checkBounds()
+        {
+            for (final Bound bound : BOUNDS)
+            {
+                final Long inner = numbers.get(bound.inner());
+                final List<Long> outer = bound.outer().stream().map(numbers::get).toList();
+                if (inner == null || outer.contains(null))
+                {
+                    continue; // refused by its own check already
+                }
+                final long inForce = outer.stream().mapToLong(Long::longValue).max().orElseThrow();
+                if (inner <= inForce)
+                {
+                    continue;
+                }
+                final boolean outerGiven = bound.outer().stream().anyMatch(given::contains);
+                final String outerNames = String.join(" or ", bound.outer().stream().map(GatewaySetting::envName)
+                    .toList());
+                final String said = stated(bound.inner()) + " is above " + String.join(" and ",
+                    bound.outer().stream().map(this::stated).toList()) + ", which bound" +
+                    (bound.outer().size() == 1 ? "s" : "") + " it (" + bound.why() + "): ";
+                final String lower = "set " + bound.inner().envName() + " at or below " + inForce;
+                final String raise = "raise " + outerNames + " to at least " + inner;
+                if (given.contains(bound.inner()) && outerGiven)
+                {
+                    problems.add(said + inForce + " would be the bound in force, not " + inner + "; " + lower +
+                        ", or " + raise);
+                }
+                else
+                {
+                    warnings.add(said + inForce + " is the bound in force, not " + inner + "; " +
+                        (outerGiven ? lower + " to say so" : raise + " for it to count"));
+                }
+            }
+        }
+
+        /** A whole-number setting as a message names it: label and value, and whether the value is its default. */
+        private String stated(final GatewaySetting setting)
+        {
+            return setting.label() + " " + numbers.get(setting) + (given.contains(setting) ? "" : " (its default)");
         }
 
         private InetSocketAddress bind(final GatewaySecurity security)
@@ -636,6 +721,10 @@ public record GatewayConfig(
                 if (setting.range().powerOfTwo() && Long.bitCount(parsed) != 1)
                 {
                     problems.add(setting.label() + ": " + parsed + " must be a power of two");
+                }
+                else
+                {
+                    numbers.put(setting, parsed);
                 }
                 return (int)parsed;
             }

@@ -225,6 +225,22 @@ public enum GatewaySetting
         return aliasSuffix == null ? null : toFlag(aliasSuffix);
     }
 
+    /**
+     * The problem of this setting given under both its names, as variables ({@code asFlags} false) or as flags, with
+     * different values; null when they agree or either is not given. Before, the new name won without a word: an old
+     * environment file's RING_SLOTS=64 beside a new one's CHANNEL_CAPACITY=32 ran a ring of 32 slots.
+     */
+    public String namesDisagree(final boolean asFlags, final String value, final String aliasValue)
+    {
+        if (value == null || aliasValue == null || value.trim().equals(aliasValue.trim()))
+        {
+            return null;
+        }
+        final String name = asFlags ? flag() : envName();
+        return name + "=" + value.trim() + " and " + (asFlags ? aliasFlag() : aliasEnvName()) + "=" +
+            aliasValue.trim() + ", its deprecated name, are both set, to different values: set " + name + " alone";
+    }
+
     /** The bounds of a whole-number setting, or null. */
     Range range()
     {

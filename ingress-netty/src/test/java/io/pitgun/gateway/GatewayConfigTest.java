@@ -1,8 +1,11 @@
 package io.pitgun.gateway;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.PipelineConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -21,6 +24,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 class GatewayConfigTest
 {
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog(GatewayConfig.class);
+
     @Test
     void shouldBindLoopback8080WithNoEnvironment()
     {
@@ -339,12 +345,103 @@ class GatewayConfigTest
         }
     }
 
+    /**
+     * Both names of the ring size set: before, the new one won without a word, so an old environment file's
+     * RING_SLOTS=64 beside a new one's CHANNEL_CAPACITY=32 ran a ring of 32 slots. The same value twice says one thing.
+     */
     @Test
-    void shouldAcceptTheDeprecatedRingSlotsVariableUnlessChannelCapacityIsSet()
+    void shouldRefuseBothNamesOfTheRingSizeWithDifferentValuesAndTakeThemEqual()
     {
         assertEquals(64, GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_RING_SLOTS", "64"), Map.of()).channelCapacity());
-        assertEquals(32, GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_RING_SLOTS", "64",
-            "PITGUN_GATEWAY_CHANNEL_CAPACITY", "32"), Map.of()).channelCapacity());
+        assertEquals(32, GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_RING_SLOTS", "32",
+            "PITGUN_GATEWAY_CHANNEL_CAPACITY", " 32"), Map.of()).channelCapacity());
+        final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_RING_SLOTS", "64", "PITGUN_GATEWAY_CHANNEL_CAPACITY", "32"), Map.of()));
+        assertEquals(List.of("PITGUN_GATEWAY_CHANNEL_CAPACITY=32 and PITGUN_GATEWAY_RING_SLOTS=64, its deprecated " +
+            "name, are both set, to different values: set PITGUN_GATEWAY_CHANNEL_CAPACITY alone"), ex.problems());
+    }
+
+    /**
+     * A bound set above the one that contains it: before, the start went on without a word, the smaller bound in
+     * force and the larger one saying nothing. Set both, so by the operator, it is refused naming both, as every
+     * other refusal of the configuration; equal is no contradiction.
+     */
+    @Test
+    void shouldRefuseABoundSetAboveTheOneThatContainsItWhenBothAreSet()
+    {
+        final Map<Map<String, String>, String> contradictions = Map.of(
+            Map.of("PITGUN_GATEWAY_MAX_CONNECTIONS", "100", "PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER", "500"),
+            "PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER (--max-connections-per-peer) 500 is above " +
+                "PITGUN_GATEWAY_MAX_CONNECTIONS (--max-connections) 100, which bounds it",
+            Map.of("PITGUN_GATEWAY_OUTBOUND_LIMIT_BYTES", "67108864",
+                "PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES", "8388608"),
+            "PITGUN_GATEWAY_OUTBOUND_LIMIT_BYTES (--outbound-limit-bytes) 67108864 is above " +
+                "PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES (--outbound-total-limit-bytes) 8388608, which bounds it",
+            Map.of("PITGUN_GATEWAY_MAX_ENVELOPE_BYTES", "8388608", "PITGUN_GATEWAY_MAX_BODY_BYTES", "4194304"),
+            "PITGUN_GATEWAY_MAX_ENVELOPE_BYTES (--max-envelope-bytes) 8388608 is above " +
+                "PITGUN_GATEWAY_MAX_BODY_BYTES (--max-body-bytes) 4194304 and PITGUN_GATEWAY_MAX_WS_FRAME_BYTES " +
+                "(--max-ws-frame-bytes) 1048576 (its default), which bound it");
+        for (final Map.Entry<Map<String, String>, String> contradiction : contradictions.entrySet())
+        {
+            final GatewayConfigException ex = assertThrows(GatewayConfigException.class,
+                () -> GatewayConfig.resolve(contradiction.getKey(), Map.of()), contradiction.getValue());
+            assertEquals(1, ex.problems().size(), ex.getMessage());
+            assertTrue(ex.getMessage().startsWith(contradiction.getValue()), ex.getMessage());
+        }
+        // A flag is as much the operator's as a variable.
+        final GatewayConfigException flag = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of("PITGUN_GATEWAY_MAX_CONNECTIONS", "100"), Map.of(GatewaySetting.MAX_CONNECTIONS_PER_PEER, "101")));
+        assertTrue(flag.getMessage().startsWith("PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER " +
+            "(--max-connections-per-peer) 101 is above"), flag.getMessage());
+
+        final GatewayConfig equal = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_MAX_CONNECTIONS", "100",
+            "PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER", "100", "PITGUN_GATEWAY_MAX_ENVELOPE_BYTES", "4194304",
+            "PITGUN_GATEWAY_MAX_BODY_BYTES", "65536", "PITGUN_GATEWAY_MAX_WS_FRAME_BYTES", "4194304"), Map.of());
+        assertEquals(100, equal.maxConnectionsPerPeer());
+        assertEquals(4194304, equal.maxEnvelopeBytes(), "a WebSocket message still carries an envelope that large");
+        assertTrue(log.at(Level.WARN).isEmpty(), log.at(Level.WARN).toString());
+    }
+
+    /**
+     * Only one of a bound and the one that contains it set, above the other's default (or below it): the start goes
+     * on, as it did (MAX_CONNECTIONS=100 alone is no mistake), the values as given, and one warning line says which
+     * bound is in force. Set below the other's default, as the benchmarks' --max-connections-per-peer 1024, nothing.
+     */
+    @Test
+    void shouldStartWithOneWarningWhenABoundIsAboveTheOtherOnesDefault()
+    {
+        assertEquals(1024, GatewayConfig.resolve(Map.of(), Map.of(GatewaySetting.MAX_CONNECTIONS_PER_PEER, "1024"))
+            .maxConnectionsPerPeer());
+        assertEquals(4096, GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_MAX_BODY_BYTES", "4096"), Map.of())
+            .maxBodyBytes());
+        assertTrue(log.at(Level.WARN).isEmpty(), log.at(Level.WARN).toString());
+
+        final GatewayConfig total = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_MAX_CONNECTIONS", "100"), Map.of());
+        assertEquals(100, total.maxConnections());
+        assertEquals(256, total.maxConnectionsPerPeer());
+        GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER", "4096"), Map.of());
+        GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES", "2048"), Map.of());
+        GatewayConfig.resolve(Map.of(), Map.of(GatewaySetting.MAX_ENVELOPE_BYTES, "8388608"));
+        assertEquals(List.of(
+            "PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER (--max-connections-per-peer) 256 (its default) is above " +
+                "PITGUN_GATEWAY_MAX_CONNECTIONS (--max-connections) 100, which bounds it (a client address's " +
+                "connections count toward the total): 100 is the bound in force, not 256; set " +
+                "PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER at or below 100 to say so",
+            "PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER (--max-connections-per-peer) 4096 is above " +
+                "PITGUN_GATEWAY_MAX_CONNECTIONS (--max-connections) 2048 (its default), which bounds it (a client " +
+                "address's connections count toward the total): 2048 is the bound in force, not 4096; raise " +
+                "PITGUN_GATEWAY_MAX_CONNECTIONS to at least 4096 for it to count",
+            "PITGUN_GATEWAY_OUTBOUND_LIMIT_BYTES (--outbound-limit-bytes) 4194304 (its default) is above " +
+                "PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES (--outbound-total-limit-bytes) 2048, which bounds it " +
+                "(the total closes the connection holding the most, within 100 ms): 2048 is the bound in force, not " +
+                "4194304; set PITGUN_GATEWAY_OUTBOUND_LIMIT_BYTES at or below 2048 to say so",
+            "PITGUN_GATEWAY_MAX_ENVELOPE_BYTES (--max-envelope-bytes) 8388608 is above PITGUN_GATEWAY_MAX_BODY_BYTES " +
+                "(--max-body-bytes) 4194304 (its default) and PITGUN_GATEWAY_MAX_WS_FRAME_BYTES " +
+                "(--max-ws-frame-bytes) 1048576 (its default), which bound it (an envelope arrives in a POST body " +
+                "or a WebSocket message): 4194304 is the bound in force, not 8388608; raise " +
+                "PITGUN_GATEWAY_MAX_BODY_BYTES or PITGUN_GATEWAY_MAX_WS_FRAME_BYTES to at least 8388608 for it to " +
+                "count"),
+            log.at(Level.WARN).stream().map(ILoggingEvent::getFormattedMessage).toList());
     }
 
     @Test

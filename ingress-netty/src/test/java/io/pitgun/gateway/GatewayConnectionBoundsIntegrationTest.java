@@ -94,11 +94,12 @@ class GatewayConnectionBoundsIntegrationTest
     @Test
     void shouldCloseTheConnectionsHoldingTheMostWhenAllTogetherPassTheTotalOutboundLimit() throws Exception
     {
-        // Each connection alone is within its own limits (64 MiB, one minute): only the total can close them.
+        // Each connection alone stays within its own limits: one minute, and OUTBOUND_LIMIT_BYTES left at its default
+        // (4 MiB; paused past 64 KiB, a connection takes on no more than the nacks of one read, ~2 MB). Only the
+        // total can close them. (Both limits given, the total below the other, would be refused as contradictory.)
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
             GatewaySetting.RATE_LIMIT, "0",
             GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, "65536",
-            GatewaySetting.OUTBOUND_LIMIT_BYTES, Integer.toString(64 << 20),
             GatewaySetting.SLOW_CONSUMER_TIMEOUT_MS, "60000",
             GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES, "2048")))
         {
