@@ -193,11 +193,15 @@ final class OutboundBackpressure extends ChannelDuplexHandler
         }
         closing = true;
         endPause();
-        counters.rejected(RejectReason.SLOW_CONSUMER);
-        // A WebSocket's close is counted by this reason (it ends without a close frame, as a vanished peer's does).
-        WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.SLOW_CONSUMER);
-        overloadLog.warn(RejectReason.SLOW_CONSUMER, "closed connection " + ctx.channel().remoteAddress() +
-            ": " + why);
+        // Counted once: the total's guard may have closed it already, its close not yet run on this loop.
+        if (OutboundMemoryGuard.claimClose(ctx.channel()))
+        {
+            counters.rejected(RejectReason.SLOW_CONSUMER);
+            // A WebSocket's close is counted by this reason (it ends without a close frame, as a vanished peer's).
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.SLOW_CONSUMER);
+            overloadLog.warn(RejectReason.SLOW_CONSUMER, "closed connection " + ctx.channel().remoteAddress() +
+                ": " + why);
+        }
         // No close handshake: the peer is not reading, so it would sit behind everything else unsent.
         ctx.channel().close();
     }

@@ -61,14 +61,28 @@ final class OutboundMemoryGuard implements Runnable
             {
                 return;
             }
-            counters.rejected(RejectReason.SLOW_CONSUMER);
-            WebSocketCloseReason.record(largest, WebSocketCloseReason.SLOW_CONSUMER); // a WebSocket's close, by it
-            overloadLog.warn(RejectReason.SLOW_CONSUMER, "closed connection " + largest.remoteAddress() + " holding " +
-                largestBytes + " unsent bytes: all connections together held " + total + ", over " + limitBytes);
-            largest.attr(CLOSING).set(Boolean.TRUE);
-            largest.close();
+            if (claimClose(largest))
+            {
+                counters.rejected(RejectReason.SLOW_CONSUMER);
+                WebSocketCloseReason.record(largest, WebSocketCloseReason.SLOW_CONSUMER); // a WebSocket's, by it
+                overloadLog.warn(RejectReason.SLOW_CONSUMER, "closed connection " + largest.remoteAddress() +
+                    " holding " + largestBytes + " unsent bytes: all connections together held " + total + ", over " +
+                    limitBytes);
+                largest.close();
+            }
             total -= largestBytes;
         }
+    }
+
+    /**
+     * Marks {@code channel} as closed for a slow consumer: true for the first caller only, the one that counts the
+     * close. This guard (on the accept thread) and the connection's {@link OutboundBackpressure} (on its loop, still
+     * writing the answers of the read under way until the guard's close runs there) can both find it over a limit:
+     * before, such a close was counted twice.
+     */
+    static boolean claimClose(final Channel channel)
+    {
+        return channel.attr(CLOSING).setIfAbsent(Boolean.TRUE) == null;
     }
 
     private long sumPending()
