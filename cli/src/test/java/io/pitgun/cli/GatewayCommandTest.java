@@ -13,6 +13,7 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,40 @@ class GatewayCommandTest
             {
                 assertTrue(run.err().contains(word), word + ": " + run.err());
             }
+        }
+    }
+
+    /**
+     * A refusal at start names its setting. Before, a dictionary behind a loop of symbolic links (or missing, or a
+     * directory) was refused with its path and why it could not be read, and a JOURNAL_MIN_FREE_BYTES no file system
+     * has with the journal's directory and the bytes free, a new journal or an existing one: neither named the
+     * setting to change.
+     */
+    @Test
+    @Timeout(60)
+    void shouldNameTheSettingOfADictionaryThatCannotBeReadAndOfAJournalHeadroomNoFileSystemHas(
+        @TempDir final Path dir) throws Exception
+    {
+        final Path loop = dir.resolve("loop.yaml");
+        Files.createSymbolicLink(loop, dir.resolve("back.yaml"));
+        Files.createSymbolicLink(dir.resolve("back.yaml"), loop);
+        for (final Path dictionary : new Path[] {loop, dir.resolve("missing.yaml"), dir})
+        {
+            final CliRun run = gateway(dir.resolve("data"), "--dictionary", dictionary.toString());
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().startsWith("pitgun gateway: PITGUN_GATEWAY_DICTIONARY (--dictionary): " +
+                dictionary + ": cannot read: "), run.err());
+        }
+        LoopbackGateway.start(dir.resolve("existing")).shutdown();
+        for (final Path dataDir : new Path[] {dir.resolve("new"), dir.resolve("existing")})
+        {
+            final CliRun run = gateway(dataDir, "--journal-min-free-bytes", Long.toString(Long.MAX_VALUE));
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().startsWith("pitgun gateway: PITGUN_GATEWAY_JOURNAL_MIN_FREE_BYTES " +
+                "(--journal-min-free-bytes): " + dataDir.resolve("journal") + ": "), run.err());
+            assertTrue(run.err().contains(Long.MAX_VALUE + " bytes"), run.err());
         }
     }
 

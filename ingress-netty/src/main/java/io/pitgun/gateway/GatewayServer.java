@@ -11,6 +11,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.pitgun.codecs.dictionary.DictionaryException;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
@@ -36,6 +37,7 @@ import io.pitgun.engine.tuning.SessionSourceLimit;
 import io.pitgun.engine.tuning.TuningPolicy;
 import io.pitgun.engine.tuning.TuningPolicyException;
 import io.pitgun.engine.tuning.TuningPolicyLoader;
+import io.pitgun.journal.JournalFullException;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.scaleout.EdgeShipper;
 import io.pitgun.sinks.SinkFollower;
@@ -140,8 +142,9 @@ public final class GatewayServer implements AutoCloseable
         this.config = config;
         this.dataDirectoryLock = dataDirectoryLock;
         // The game's source writes f1-25.v1 frames: with UDP_BIND that dictionary is the default one.
-        this.registry = config.dictionary().map(ParameterRegistry::load).orElseGet(() -> config.udpBind().isPresent() ?
-            ParameterRegistry.loadResource(F1Channel.DICTIONARY_RESOURCE) : ParameterRegistry.simV1());
+        this.registry = config.dictionary().map(GatewayServer::loadDictionary).orElseGet(() ->
+            config.udpBind().isPresent() ? ParameterRegistry.loadResource(F1Channel.DICTIONARY_RESOURCE) :
+                ParameterRegistry.simV1());
         registry.warnings().forEach(warning -> LOG.warn("dictionary {}: {}", registry.name(), warning));
         if (config.udpBind().isPresent())
         {
@@ -237,6 +240,12 @@ public final class GatewayServer implements AutoCloseable
         catch (final ManifestException ex)
         {
             throw new GatewayConfigException(List.of(GatewaySetting.MANIFEST.envName() + ": " + ex.getMessage()));
+        }
+        catch (final JournalFullException ex)
+        {
+            // Before, only the journal's directory and the bytes free: not the setting that asks for more.
+            throw new GatewayConfigException(List.of(GatewaySetting.JOURNAL_MIN_FREE_BYTES.label() + ": " +
+                ex.getMessage()));
         }
         catch (final TuningPolicyException ex)
         {
@@ -358,6 +367,22 @@ public final class GatewayServer implements AutoCloseable
     public java.util.Optional<InetSocketAddress> udpAddress()
     {
         return udpSource == null ? java.util.Optional.empty() : java.util.Optional.of(udpSource.localAddress());
+    }
+
+    /**
+     * The DICTIONARY file, a refusal naming the setting. Before, only the path and why: "loop.yaml: cannot read:
+     * loop.yaml: Too many levels of symbolic links" for a loop of symbolic links.
+     */
+    private static ParameterRegistry loadDictionary(final java.nio.file.Path file)
+    {
+        try
+        {
+            return ParameterRegistry.load(file);
+        }
+        catch (final DictionaryException ex)
+        {
+            throw new GatewayConfigException(List.of(GatewaySetting.DICTIONARY.label() + ": " + ex.getMessage()));
+        }
     }
 
     private TuningPolicy loadTuningPolicy(final java.nio.file.Path file)

@@ -6,7 +6,6 @@ import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalDumper;
-import io.pitgun.journal.JournalFullException;
 import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.journal.JournalSpaceGuard;
 import io.pitgun.journal.JournalStats;
@@ -211,9 +210,10 @@ class GatewayDiskFullIntegrationTest
 
             Files.delete(filler);
             fill(filler, usableBytes(mount) - MIN_FREE_BYTES / 2);
-            final JournalFullException belowHeadroom =
-                assertThrows(JournalFullException.class, () -> new GatewayHarness(dataDir, settings));
-            assertTrue(belowHeadroom.getMessage().contains(dataDir.resolve("journal") + ": cannot create the " +
+            final GatewayConfigException belowHeadroom =
+                assertThrows(GatewayConfigException.class, () -> new GatewayHarness(dataDir, settings));
+            assertTrue(belowHeadroom.getMessage().startsWith("PITGUN_GATEWAY_JOURNAL_MIN_FREE_BYTES " +
+                "(--journal-min-free-bytes): " + dataDir.resolve("journal") + ": cannot create the " +
                 "journal: ") && belowHeadroom.getMessage().contains(" bytes free on its file system, below the " +
                 MIN_FREE_BYTES + " bytes it must leave free"), belowHeadroom.getMessage());
 
