@@ -15,6 +15,7 @@ import io.pitgun.scaleout.Hive;
 import io.pitgun.scaleout.HiveConfig;
 import io.pitgun.scaleout.HivePipeline;
 import io.pitgun.scaleout.AeronIdleStrategy;
+import io.pitgun.scaleout.AeronUdpChannel;
 import io.pitgun.scaleout.Hive;
 import io.pitgun.scaleout.HiveConfig;
 import io.pitgun.scaleout.HiveMetricsServer;
@@ -195,6 +196,12 @@ public final class HiveCommand implements Callable<Integer>
             config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0, idle, socketRcvbuf,
                 maxEdges, archiveMaxRecordingBytes, edgeSecrets == null ? null :
                 io.pitgun.scaleout.EdgeSecrets.read(edgeSecrets), insecure);
+            // The hive binds the listen address: a host that does not resolve is refused before anything starts.
+            final List<String> unresolved = AeronUdpChannel.unresolvedHosts(listen);
+            if (!unresolved.isEmpty())
+            {
+                throw new IllegalArgumentException(HiveConfig.listenProblem(listen, unresolved));
+            }
         }
         catch (final IllegalArgumentException ex)
         {

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HiveCommandTest
@@ -210,6 +211,34 @@ class HiveCommandTest
                 dir.toString(), option[0], option[1]);
             assertEquals(2, run.exitCode(), run.out() + run.err());
             assertTrue(run.err().contains(option[2]), run.err());
+        }
+    }
+
+    /**
+     * A --listen Aeron would refuse is refused before anything starts. Before, the media driver and the archive
+     * started first (the archive's directory and the lock made in --data-dir), then Aeron's own words ("port out of
+     * range:99999", "unresolved - endpoint=999.0.0.1:40456") ended the start with status 1, naming no option; and
+     * aeron:ipc, which no edge can reach, started a hive.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseAListenChannelAeronWouldRefuseBeforeStartingAnything()
+    {
+        for (final String[] refused : new String[][] {
+            {"aeron:udp?endpoint=999.0.0.1:40456", "endpoint must be host:port"},
+            {"aeron:udp?endpoint=127.0.0.1:99999", "endpoint must be host:port"},
+            {"aeron:udp?endpoint=hive.invalid:40456", "endpoint host 'hive.invalid' does not resolve"},
+            {"aeron:udp", "must be an Aeron UDP channel"},
+            {"aeron:udp?mtu=1408", "names no endpoint"},
+            {"aeron:ipc", "must be an Aeron UDP channel"}})
+        {
+            final Path data = dir.resolve("data");
+            final CliRun run = CliRun.of("hive", "--listen", refused[0], "--data-dir", data.toString(),
+                "--aeron-dir", dir.resolve("aeron").toString());
+            assertEquals(2, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("listen channel: '" + refused[0] + "': " + refused[1]), run.err());
+            assertFalse(Files.exists(data), refused[0] + ": " + data + " was made");
+            assertFalse(Files.exists(dir.resolve("aeron")), refused[0] + ": the media driver started");
         }
     }
 

@@ -5,6 +5,7 @@ import io.pitgun.engine.PipelineSetting;
 import io.pitgun.engine.WaitStrategyKind;
 import io.pitgun.manifest.formula.Suggestions;
 import io.pitgun.scaleout.AeronIdleStrategy;
+import io.pitgun.scaleout.AeronUdpChannel;
 import io.pitgun.scaleout.ShipperConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,12 +208,6 @@ public record GatewayConfig(
         }
         return problems;
     }
-
-    /** An Aeron channel's endpoint or control address: an IPv4 address or a host name, and a port. */
-    private static final java.util.regex.Pattern AERON_ADDRESS = java.util.regex.Pattern.compile(
-        "(?:(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}|" +
-        "(?=.*[A-Za-z])[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+])" +
-        ":(?:6553[0-5]|655[0-2]\\d|65[0-4]\\d{2}|6[0-4]\\d{3}|[1-5]\\d{4}|\\d{1,4})");
 
     /** How the gateway ships its journal (the SHIP_* settings), or empty when SHIP_TO is not set. */
     public Optional<ShipperConfig> shipper()
@@ -549,24 +544,9 @@ public record GatewayConfig(
 
         private String aeronChannel(final GatewaySetting setting, final String value)
         {
-            if (!value.startsWith("aeron:udp?"))
+            for (final String problem : AeronUdpChannel.problems(value))
             {
-                problems.add(setting.label() + ": '" + value + "' must be an Aeron UDP channel, e.g. " +
-                    "aeron:udp?endpoint=127.0.0.1:40456");
-                return value;
-            }
-            // Aeron refuses a bad address only when the shipper starts, in words that name no setting ("port out of
-            // range:99999", "unresolved - endpoint=999.0.0.1:0"): its address parameters are checked here.
-            for (final String parameter : value.substring("aeron:udp?".length()).split("\\|"))
-            {
-                final int equals = parameter.indexOf('=');
-                final String key = equals < 0 ? parameter : parameter.substring(0, equals);
-                if ((key.equals("endpoint") || key.equals("control")) &&
-                    !AERON_ADDRESS.matcher(parameter.substring(equals + 1)).matches())
-                {
-                    problems.add(setting.label() + ": '" + value + "': " + key + " must be host:port with a port " +
-                        "from 0 to 65535 and, for an IPv4 address, four numbers from 0 to 255, e.g. 127.0.0.1:40456");
-                }
+                problems.add(setting.label() + ": '" + value + "': " + problem);
             }
             return value;
         }

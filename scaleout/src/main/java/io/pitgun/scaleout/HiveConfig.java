@@ -1,6 +1,7 @@
 package io.pitgun.scaleout;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -80,11 +81,18 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
             throw new IllegalArgumentException("socket receive buffer: " + socketReceiveBufferBytes +
                 " bytes; at least 4096");
         }
-        if (!listenChannel.startsWith("aeron:"))
+        // Before anything starts: Aeron would refuse a bad one only once the media driver and archive ran.
+        final List<String> problems = AeronUdpChannel.problems(listenChannel);
+        if (!problems.isEmpty())
         {
-            throw new IllegalArgumentException("listen channel: '" + listenChannel +
-                "' is not an Aeron channel (aeron:udp?endpoint=HOST:PORT)");
+            throw new IllegalArgumentException(listenProblem(listenChannel, problems));
         }
+    }
+
+    /** How a refused listen channel is said: {@code listen channel: 'CHANNEL': PROBLEM; ...}. */
+    public static String listenProblem(final String channel, final List<String> problems)
+    {
+        return "listen channel: '" + channel + "': " + String.join("; ", problems);
     }
 
     /** Listening on {@code channel}, keeping data in {@code dataDirectory}, recording, other fields default. */
