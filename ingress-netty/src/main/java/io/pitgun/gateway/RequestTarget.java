@@ -44,7 +44,7 @@ final class RequestTarget
             end++;
         }
         final String authority = uri.substring(authorityAt, end);
-        if (authority.isEmpty() || authority.indexOf('@') >= 0)
+        if (authority.isEmpty() || !isAuthority(authority))
         {
             return;
         }
@@ -56,6 +56,27 @@ final class RequestTarget
             // (§3.2), whatever its target's form.
             request.headers().set(HttpHeaderNames.HOST, authority);
         }
+    }
+
+    /**
+     * Whether {@code authority} holds only what a host and port may (RFC 3986 §3.2.2, §3.2.3: unreserved,
+     * percent-encoded, sub-delims, ':' and the brackets of an IPv6 literal). Checked before anything changes: a control
+     * character would not pass as a Host value (Netty refuses it), and the request, half rewritten, would be acted on
+     * and then dropped unanswered. User information ('@') is refused too (RFC 9110 §4.2.4).
+     */
+    private static boolean isAuthority(final String authority)
+    {
+        for (int i = 0; i < authority.length(); i++)
+        {
+            final char c = authority.charAt(i);
+            final boolean allowed = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+                "-._~%!$&'()*+,;=:[]".indexOf(c) >= 0;
+            if (!allowed)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Where the authority of an {@code http} or {@code https} URI begins (the scheme in any case), or -1. */
