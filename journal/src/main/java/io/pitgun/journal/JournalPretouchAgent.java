@@ -579,8 +579,8 @@ public final class JournalPretouchAgent implements Agent
         final Path directory = path.getParent();
         final String why = directory + ": DAMAGED: " + (walked != null ? walked : String.format(
             "%s is cut short: it ends at byte %,d, inside the part the writer has mapped (to byte %,d)",
-            path.getFileName(), size, mappedTo)) + ", under the running writer; found before a write reached the " +
-            "part cut off, so nothing more is written, and the entries there are lost: stop the writer and run " +
+            path.getFileName(), size, mappedTo)) + ", under the running writer; found by the pretoucher's check, so " +
+            "nothing more is written from now on, and the entries there are lost: stop the writer and run " +
             "`pitgun journal verify " + directory + "` before it starts again";
         cutUnderWriter = why;
         LOG.error("{}", why);
