@@ -43,6 +43,24 @@ public final class JournalScan implements JournalEntryHandler
     }
 
     /**
+     * The entries in {@code [from, to]} for the progress's total, or 0 (unknown: no total) when Chronicle cannot count
+     * them: its count opens the cycle file of each end, and one of them may be gone (a file deleted from the middle of
+     * the journal, with {@code --from} or {@code --to} inside it), where it threw {@code 'file not found' for the
+     * upperCycle} and the tool stopped before reading anything. The read that follows reports the gap.
+     */
+    private static long countOrUnknown(final Journal journal, final long from, final long to)
+    {
+        try
+        {
+            return journal.countEntries(from, to);
+        }
+        catch (final IllegalStateException ex)
+        {
+            return 0;
+        }
+    }
+
+    /**
      * Scans {@code journal}. {@code fromIndex}/{@code toIndex} of {@link Journal#NO_INDEX} mean the first/last
      * entry.
      * <p>
@@ -83,7 +101,7 @@ public final class JournalScan implements JournalEntryHandler
         final JournalScan scan = new JournalScan(from, to);
         scan.handler = handler;
         // Chronicle counts by the same search for the end as the last index; unknown, the progress has no total.
-        final long total = lastUnknown != null ? 0 : journal.countEntries(from, to);
+        final long total = lastUnknown != null ? 0 : countOrUnknown(journal, from, to);
         try (JournalTailer tailer = journal.tailer())
         {
             if (first == Journal.NO_INDEX && lastUnknown != null)
