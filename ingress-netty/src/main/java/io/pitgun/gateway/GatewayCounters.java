@@ -228,7 +228,6 @@ public final class GatewayCounters
         }
     }
 
-    /** Counts a WebSocket connection that ended, by why. */
     /** An audit line the audit-log file dropped for {@code reason}: counted under it, and in the total. */
     void auditDropped(final AuditDrop reason)
     {
@@ -242,6 +241,7 @@ public final class GatewayCounters
         return auditDroppedBy[reason.ordinal()].sum();
     }
 
+    /** Counts a WebSocket connection that ended, by why. */
     void webSocketClosed(final WebSocketCloseReason reason)
     {
         webSocketCloses[reason.ordinal()].increment();

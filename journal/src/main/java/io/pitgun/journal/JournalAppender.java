@@ -311,9 +311,9 @@ public final class JournalAppender
             throw new IllegalStateException("the batch is empty: nothing was written");
         }
         final JournalPretouchAgent pretoucher = this.pretoucher;
-        if (damage == null && pretoucher != null && pretoucher.cutUnderWriter() != null)
+        if (damage == null && pretoucher != null)
         {
-            damage = pretoucher.cutUnderWriter(); // found before this write reached the part cut off
+            damage = pretoucher.cutUnderWriter(); // one volatile read; set when the check found the file cut short
         }
         if (damage != null)
         {

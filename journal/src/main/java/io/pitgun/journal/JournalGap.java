@@ -17,7 +17,7 @@ public record JournalGap(long afterIndex, long missingUpTo, String missingFileNa
     public String describe()
     {
         return "the entries after index " + afterIndex + " up to index " + missingUpTo + " are missing: their cycle " +
-            "file" + " " + missingFileName + " (and any between it and the one of index " + afterIndex + ") is gone, " +
+            "file " + missingFileName + " (and any between it and the one of index " + afterIndex + ") is gone, " +
             "deleted or moved away from the middle of the journal (" + laterFileName + " records index " +
             missingUpTo + " as the entry before its first); they were not read";
     }
