@@ -4,6 +4,7 @@ import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEntryHandler;
 import io.pitgun.journal.JournalGap;
+import io.pitgun.journal.JournalGapLog;
 import io.pitgun.journal.JournalTailer;
 import org.agrona.DirectBuffer;
 
@@ -150,6 +151,15 @@ public final class JournalFollower implements AutoCloseable
     JournalGap firstGap()
     {
         return tailer.firstGap();
+    }
+
+    /**
+     * Tells {@code gapLog} of each gap between cycle files the follower reads across ({@link JournalTailer#onGap}):
+     * a live follower's count and log of them.
+     */
+    public void onGap(final JournalGapLog gapLog)
+    {
+        tailer.onGap(gapLog);
     }
 
     /** Closes the tailer (on the reading thread); the journal and the pipeline stay open. */

@@ -3,6 +3,7 @@ package io.pitgun.engine;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalDamagedException;
 import io.pitgun.journal.JournalException;
+import io.pitgun.journal.JournalGap;
 import io.pitgun.journal.JournalScan;
 
 import java.nio.file.Path;
@@ -140,8 +141,7 @@ public final class JournalReplayer
     private static String gapsOf(final JournalFollower follower)
     {
         final long gaps = follower.gaps();
-        return gaps == 0 ? null : (gaps == 1 ? "" : String.format("%,d gaps between cycle files, the first: ", gaps)) +
-            follower.firstGap().describe();
+        return gaps == 0 ? null : JournalGap.describe(gaps, follower.firstGap());
     }
 
     /** Two reasons (either may be null) as one, or null. */

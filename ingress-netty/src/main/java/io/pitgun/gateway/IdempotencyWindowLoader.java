@@ -89,9 +89,9 @@ final class IdempotencyWindowLoader
         counters.idempotencyJournalGaps.add(result.gaps());
         if (result.gaps() > 0)
         {
-            LOG.warn("idempotency window: read across {} gap(s) in the journal, the first: {}; retries of envelopes " +
-                "journaled in the missing entries will be ingested again (run pitgun journal verify {})",
-                result.gaps(), result.firstGap().describe(), journal.config().directory());
+            LOG.warn("idempotency window: read across a gap in the journal: {}; retries of envelopes journaled " +
+                "in the missing entries will be ingested again (run pitgun journal verify {})",
+                JournalGap.describe(result.gaps(), result.firstGap()), journal.config().directory());
         }
         if (result.problem() != null)
         {

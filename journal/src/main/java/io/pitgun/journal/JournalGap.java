@@ -13,6 +13,15 @@ package io.pitgun.journal;
  */
 public record JournalGap(long afterIndex, long missingUpTo, String missingFileName, String laterFileName)
 {
+    /**
+     * Says what {@code gaps} gaps, the first of them {@code first}, leave missing: the words of every tool's report
+     * and every reader's log.
+     */
+    public static String describe(final long gaps, final JournalGap first)
+    {
+        return (gaps == 1 ? "" : String.format("%,d gaps between cycle files, the first: ", gaps)) + first.describe();
+    }
+
     /** Says what is missing, for a tool's report or a log. */
     public String describe()
     {

@@ -9,6 +9,8 @@ import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.function.Consumer;
+
 /**
  * Reads a {@link Journal}'s messages in order, starting at the first, one entry (batch) per {@link #readNext}.
  * Allocation-free per message: the handler gets a view of the memory-mapped message, not a copy.
@@ -36,6 +38,8 @@ public final class JournalTailer implements AutoCloseable
     private long gaps;
     private JournalGap firstGap;
     private JournalGap lastGap;
+    /** Told of each gap as it is found (a live reader's count and log), or null. */
+    private Consumer<JournalGap> gapListener;
 
     private static final int NO_CYCLE = Integer.MIN_VALUE;
 
@@ -182,11 +186,25 @@ public final class JournalTailer implements AutoCloseable
                     {
                         firstGap = lastGap;
                     }
+                    if (gapListener != null)
+                    {
+                        gapListener.accept(lastGap);
+                    }
                 }
             }
             lastCycle = cycle;
         }
         lastEntry = entry;
+    }
+
+    /**
+     * Tells {@code listener}, on the reading thread, of each gap ({@link JournalGap}) as it is found: in the
+     * {@link #readNext} that delivers the entry after it, before the entry. For a reader that runs on (a live
+     * follower): it counts and reports each gap as it reads across it ({@link JournalGapLog}).
+     */
+    public void onGap(final Consumer<JournalGap> listener)
+    {
+        this.gapListener = listener;
     }
 
     /** Gaps found between cycle files so far: entries missing because the files that held them are gone. */
