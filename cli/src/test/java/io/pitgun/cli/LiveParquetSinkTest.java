@@ -1,15 +1,22 @@
 package io.pitgun.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.pitgun.cli.JournalExportCommandTest.JournalFrame;
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.sinks.SinkCounters;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.DamagedJournal;
 import io.pitgun.testsupport.EnvelopeJson;
 import io.pitgun.testsupport.GatewayClient;
 import io.pitgun.testsupport.Promtool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -50,6 +57,7 @@ class LiveParquetSinkTest
     private static final String WRITTEN = "pitgun_sink_rows_written_total{sink=\"parquet\"}";
     private static final String SKIPPED = "pitgun_sink_rows_skipped_total{sink=\"parquet\"}";
     private static final String LAG = "pitgun_sink_lag_seconds{sink=\"parquet\"}";
+    private static final String GAPS = "pitgun_sink_journal_gaps_total{sink=\"parquet\"}";
 
     @TempDir
     Path dir;
@@ -284,6 +292,60 @@ class LiveParquetSinkTest
             }
         }
         return columns;
+    }
+
+    /**
+     * A cycle file deleted from the middle of the journal (to free disk space): the sink, reading the journal from
+     * its start again at the gateway's start, went from the file before it to the one after it without a word, as
+     * across an hour without data, and the frames it held were in no file of the sink unannounced. Now it counts the
+     * gap ({@code pitgun_sink_journal_gaps_total}) and says at WARN which entries are missing. Three gateway runs an
+     * hour apart, made by renaming each run's cycle file to an earlier hour's name.
+     */
+    @Test
+    void shouldCountAndWarnOfACycleFileDeletedFromTheMiddleOfTheJournal() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path parquet = dir.resolve("parquet");
+        final Path journal = dataDir.resolve("journal");
+        runAndSend(dataDir, parquet, 0);
+        DamagedJournal.moveLastCycleFileBack(journal, 2);
+        runAndSend(dataDir, parquet, 10);
+        final Path deleted = DamagedJournal.moveLastCycleFileBack(journal, 1);
+        runAndSend(dataDir, parquet, 20);
+        Files.delete(deleted);
+
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        final Logger logger = (Logger)LoggerFactory.getLogger(SinkCounters.class);
+        logged.start();
+        logger.addAppender(logged);
+        try (GatewayServer gateway = start(dataDir, parquet))
+        {
+            final GatewayClient client = new GatewayClient(gateway.address().getPort());
+            Await.until("the sink read the journal across the gap", Duration.ofSeconds(60),
+                () -> client.metricOrNaN(GAPS) == 1 && client.metricOrNaN(LAG) == 0);
+            final List<String> warnings = logged.list.stream().filter(event -> event.getLevel() == Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("sink parquet: read across a gap in the journal: the entries after " +
+                "index ") && warnings.get(0).contains("their cycle file " + deleted.getFileName()), warnings.get(0));
+            Promtool.assertMetricsPass(client.get("/metrics").body());
+        }
+        finally
+        {
+            logger.detachAppender(logged);
+        }
+    }
+
+    /** Starts a gateway, sends 10 frames from {@code firstSequence}, waits until the sink has them, and stops it. */
+    private static void runAndSend(final Path dataDir, final Path parquet, final long firstSequence) throws Exception
+    {
+        try (GatewayServer gateway = start(dataDir, parquet))
+        {
+            final GatewayClient client = new GatewayClient(gateway.address().getPort());
+            send(client, SESSION_A, firstSequence, 10, 0);
+            Await.until("the sink caught up", Duration.ofSeconds(60), () -> client.metricOrNaN(LAG) == 0);
+            assertEquals(0, client.metricOrNaN(GAPS), "an hour without entries leaves no file: not a gap");
+        }
     }
 
     private static void send(final GatewayClient client, final UUID session, final long firstSequence,

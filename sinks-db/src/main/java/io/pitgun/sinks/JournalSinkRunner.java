@@ -187,6 +187,7 @@ public final class JournalSinkRunner implements SinkFollower
             TimeUnit.MILLISECONDS.toNanos(1));
         try (JournalFollower follower = new JournalFollower(journal, pipeline, false))
         {
+            follower.onGap(counters.journalGapLog());
             while (thread.isRunning() && sink.failure() == null)
             {
                 final int entries = follower.poll(ENTRIES_PER_POLL);

@@ -1,5 +1,8 @@
 package io.pitgun.sinks;
 
+import io.pitgun.journal.JournalGapLog;
+import org.slf4j.LoggerFactory;
+
 /**
  * One database sink's counters, exported by the gateway's {@code /metrics} with the label {@code sink}. Written only
  * by the sink's threads (the follower and its pipeline's processing thread, each its own fields); read from any
@@ -22,6 +25,7 @@ public final class SinkCounters
     private volatile long behindSinceNs;
     private volatile int state;
     private volatile long retryDelayMs;
+    private final JournalGapLog journalGaps;
 
     /**
      * A sink behind from now on until its follower first reports it caught up: a start-up scan (of files written
@@ -33,6 +37,24 @@ public final class SinkCounters
     {
         this.sink = sink;
         this.behindSinceNs = System.nanoTime();
+        this.journalGaps = new JournalGapLog(LoggerFactory.getLogger(SinkCounters.class), "sink " + sink,
+            "what those entries held is not in the sink's output (pitgun journal verify names every gap)");
+    }
+
+    /**
+     * Counts and logs the gaps between cycle files the sink's follower reads across (a cycle file deleted from the
+     * middle of the journal): give it to the follower's tailer ({@code onGap}). The same log for every start of the
+     * follower, so a gap read again after a failure is counted once.
+     */
+    public JournalGapLog journalGapLog()
+    {
+        return journalGaps;
+    }
+
+    /** Gaps between cycle files the sink read across: entries missing from the journal, so from its output. */
+    public long journalGaps()
+    {
+        return journalGaps.gaps();
     }
 
     /** The sink's name ({@code questdb}, {@code postgres}). */

@@ -238,6 +238,7 @@ public final class LiveParquetSink implements SinkFollower
         counters.state(SinkCounters.WRITING);
         try (JournalTailer tailer = journal.tailer())
         {
+            tailer.onGap(counters.journalGapLog());
             while (thread.isRunning())
             {
                 int entries = 0;
