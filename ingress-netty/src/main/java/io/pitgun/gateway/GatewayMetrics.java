@@ -314,6 +314,10 @@ final class GatewayMetrics
         w.family("pitgun_ship_journal_gaps_total", "counter", "Times the hive's acknowledged position was in cycle " +
             "files deleted from the journal: any frame after it in them never reached the hive.")
             .sample("pitgun_ship_journal_gaps_total", c.journalGaps());
+        w.family("pitgun_ship_journal_cycle_gaps_total", "counter", "Gaps between cycle files the shipper read " +
+            "across in its journal (a cycle file deleted from the middle of it): the frames they held never reach " +
+            "the hive (logged at WARN, naming the file and positions).")
+            .sample("pitgun_ship_journal_cycle_gaps_total", c.journalCycleGaps());
         w.family("pitgun_ship_acks_refused_total", "counter", "Acknowledgements a signed edge refused, by reason " +
             "(missing_mac, bad_mac): not signed with its secret.");
         for (final io.pitgun.scaleout.ShipperCounters.AckRefusal reason :

@@ -337,7 +337,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         {
             tailer.close();
         }
-        tailer = journal.tailer(); // a new tailer starts at the journal's first entry
+        tailer = newTailer(); // a new tailer starts at the journal's first entry
         ackedPositionMissing = false;
         verifyIndex = ackedIndex;
         verifyFingerprint = ackedFingerprint;
@@ -348,7 +348,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
             // The acknowledged frame is not in this journal (it was deleted or replaced): read it all, skipping
             // what the hive holds by position.
             tailer.close();
-            tailer = journal.tailer();
+            tailer = newTailer();
             final long first = journal.firstIndex();
             if (first != Journal.NO_INDEX && first > ackedIndex)
             {
@@ -367,6 +367,14 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
                     ackedIndex);
             }
         }
+    }
+
+    /** A tailer of the journal from its first entry that counts the gaps it reads across. */
+    private JournalTailer newTailer()
+    {
+        final JournalTailer tailer = journal.tailer();
+        tailer.onGap(counters.journalCycleGapLog());
+        return tailer;
     }
 
     private void clearBatch()

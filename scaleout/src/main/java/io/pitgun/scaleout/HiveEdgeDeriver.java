@@ -6,6 +6,7 @@ import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.engine.TelemetryPipelineBuilder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalGapLog;
 import io.pitgun.manifest.ManifestException;
 import org.agrona.CloseHelper;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ public final class HiveEdgeDeriver
     private final Journal journal;
     private final TelemetryPipeline pipeline;
     private final JournalFollower follower;
+    private final JournalGapLog journalGaps;
     private volatile Throwable failure;
     private volatile boolean closed;
 
@@ -50,6 +52,9 @@ public final class HiveEdgeDeriver
         this.journal = journal;
         this.pipeline = pipeline;
         this.follower = follower;
+        this.journalGaps = new JournalGapLog(LOG, "edge " + edgeId + ": derived output",
+            "what the missing entries held is not in " + outputFile + " (pitgun journal verify names every gap)");
+        follower.onGap(journalGaps);
     }
 
     /**
@@ -116,6 +121,15 @@ public final class HiveEdgeDeriver
     public long derivedPosition()
     {
         return follower.lastPosition();
+    }
+
+    /**
+     * Gaps between cycle files of the hive's journal of the edge that the derivation read across (a cycle file
+     * deleted from the middle of it): what the missing entries held is not in the derived output. Each is logged.
+     */
+    public long journalGaps()
+    {
+        return journalGaps.gaps();
     }
 
     /**

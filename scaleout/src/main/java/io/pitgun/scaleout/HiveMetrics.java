@@ -121,6 +121,13 @@ public final class HiveMetrics
                 }
             }
         }
+        family(out, "pitgun_hive_derive_journal_gaps_total", "counter",
+            "Gaps between cycle files of the edge's journal that its derived output read across (a cycle file deleted " +
+            "from the middle of it): what the missing entries held is not in the output (logged at WARN).");
+        for (final HiveEdgeDeriver deriver : hive.derivedOutputs())
+        {
+            sample(out, "pitgun_hive_derive_journal_gaps_total", deriver.edgeId(), deriver.journalGaps());
+        }
         family(out, "pitgun_hive_archive_recordings_purged_total", "counter",
             "Finished recordings purged from the Archive (their batches are in the edges' journals, or shipped again).");
         sample(out, "pitgun_hive_archive_recordings_purged_total", null, hive.archiveRecordingsPurged());

@@ -1,5 +1,8 @@
 package io.pitgun.scaleout;
 
+import io.pitgun.journal.JournalGapLog;
+import org.slf4j.LoggerFactory;
+
 /**
  * An edge shipper's counters (seed 002's names, {@code pitgun_} prefixed in exports). Written only by the shipper's
  * thread; read from any thread (volatile fields: a reader sees each value as last written, not a consistent set).
@@ -25,6 +28,9 @@ public final class ShipperCounters
     private volatile int stalled;
     private volatile long acksMissingMac;
     private volatile long acksBadMac;
+    private final JournalGapLog journalCycleGaps = new JournalGapLog(LoggerFactory.getLogger(EdgeShipperAgent.class),
+        "shipper", "the frames those entries held never reach the hive, which takes the frame after the gap as the " +
+        "successor of the one before it (pitgun journal verify names every gap)");
 
     /** {@link #stalled()}: shipping goes on. */
     public static final int NOT_STALLED = 0;
@@ -191,6 +197,23 @@ public final class ShipperCounters
     void onJournalGap()
     {
         journalGaps++;
+    }
+
+    /**
+     * Gaps between cycle files the shipper read across in its journal (a cycle file deleted from the middle of it,
+     * {@code pitgun_ship_journal_cycle_gaps_total}), each counted once however often a rewind reads across it again
+     * and logged at WARN: the frames the missing entries held never reach the hive. Not {@link #journalGaps()},
+     * which counts the hive's acknowledged position found deleted from the journal's start.
+     */
+    public long journalCycleGaps()
+    {
+        return journalCycleGaps.gaps();
+    }
+
+    /** What counts {@link #journalCycleGaps()}: given to each tailer of the shipper ({@code onGap}). */
+    JournalGapLog journalCycleGapLog()
+    {
+        return journalCycleGaps;
     }
 
     /** ACKs refused by a signed edge for {@code reason}; safe from any thread. */

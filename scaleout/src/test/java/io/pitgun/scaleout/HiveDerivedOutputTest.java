@@ -13,6 +13,7 @@ import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.DamagedJournal;
 import io.pitgun.testsupport.SimV1Variant;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -202,6 +203,44 @@ class HiveDerivedOutputTest
         final String signer = "\"signer_key_id\":\"" + io.pitgun.schemas.signing.Ed25519Keys.keyId(pair.getPublic()) +
             "\"";
         insights.forEach(line -> assertTrue(line.contains(signer), line));
+    }
+
+    /**
+     * A cycle file deleted from the middle of the hive's journal of an edge (to free disk space): the derivation,
+     * reading that journal from its start when the hive starts, went from the file before it to the one after it
+     * without a word, as across an hour without data, and the output lacked what the file held unannounced. Now it
+     * counts the gap ({@code pitgun_hive_derive_journal_gaps_total}, per edge) and says at WARN which entries are
+     * missing. Three hive runs an hour apart, made by renaming each run's cycle file to an earlier hour's name.
+     */
+    @Test
+    void shouldCountACycleFileDeletedFromTheMiddleOfAnEdgesJournal() throws Exception
+    {
+        final Edge edge = new Edge("edge", 5);
+        edge.publish(0, 500);
+        final HiveConfig config = hiveConfig();
+        Hive hive = Hive.start(config, HivePipeline.of(manifest));
+        edge.ship();
+        edge.awaitDerived(hive);
+        hive.close();
+        final Path hiveJournal = config.edgeJournal(edge.id().toString());
+        DamagedJournal.moveLastCycleFileBack(hiveJournal, 2);
+        hive = Hive.start(config, HivePipeline.of(manifest));
+        edge.publish(500, 500);
+        edge.awaitDerived(hive);
+        assertEquals(0, edge.deriver(hive).journalGaps(), "an hour without entries leaves no file: not a gap");
+        hive.close();
+        final Path deleted = DamagedJournal.moveLastCycleFileBack(hiveJournal, 1);
+        hive = Hive.start(config, HivePipeline.of(manifest));
+        edge.publish(1_000, 500);
+        edge.awaitDerived(hive);
+        hive.close();
+        Files.delete(deleted);
+
+        hive = startHive();
+        edge.awaitDerived(hive);
+        assertEquals(1, edge.deriver(hive).journalGaps());
+        assertTrue(HiveMetrics.render(hive).contains("pitgun_hive_derive_journal_gaps_total{edge=\"" + edge.id() +
+            "\"} 1\n"), HiveMetrics.render(hive));
     }
 
     private Hive startHive()

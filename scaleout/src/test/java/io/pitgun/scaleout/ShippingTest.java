@@ -334,6 +334,39 @@ class ShippingTest
         assertEquals(ShipperCounters.NOT_STALLED, second.counters().stalled());
     }
 
+    /**
+     * A cycle file deleted from the middle of the edge's journal (to free disk space): the shipper went from the file
+     * before it to the one after it without a word, as across an hour without data, and the hive took the frame
+     * after the gap as the successor of the one before it: the frames the file held never reached the hive,
+     * unannounced. Now the shipper counts the gap ({@code pitgun_ship_journal_cycle_gaps_total}) and says at WARN
+     * which positions are missing; not {@code pitgun_ship_journal_gaps_total}, which counts the hive's position
+     * deleted from the journal's start.
+     */
+    @Test
+    void shouldCountACycleFileDeletedFromTheMiddleOfTheJournal() throws Exception
+    {
+        final Path journalDir = edgeData.resolve("journal");
+        append(edgeJournal, 0, 100);
+        edgeJournal.close();
+        DamagedJournal.moveLastCycleFileBack(journalDir, 2);
+        edgeJournal = Journal.open(JournalConfig.of(journalDir));
+        append(edgeJournal, 100, 100);
+        edgeJournal.close();
+        final Path deleted = DamagedJournal.moveLastCycleFileBack(journalDir, 1);
+        edgeJournal = Journal.open(JournalConfig.of(journalDir));
+        append(edgeJournal, 200, 100);
+        edgeJournal.close();
+        Files.delete(deleted);
+        edgeJournal = Journal.open(JournalConfig.of(journalDir));
+
+        final Hive hive = startHive();
+        final EdgeShipper shipper = startShipper();
+        awaitHiveHolds(shipper.edgeId());
+        assertEquals(200, hive.edges().get(0).framesWritten(), "the 100 frames of the deleted file are gone");
+        assertEquals(1, shipper.counters().journalCycleGaps());
+        assertEquals(0, shipper.counters().journalGaps(), "the hive's position was not deleted");
+    }
+
     private static List<Path> cycleFiles(final Path journalDir) throws java.io.IOException
     {
         try (Stream<Path> files = Files.list(journalDir))
