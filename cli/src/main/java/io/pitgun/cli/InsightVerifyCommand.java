@@ -56,7 +56,9 @@ import java.util.regex.Pattern;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {"Prove that an insight is byte-identical to what the manifest derives from the journal it names, " +
-        "or print exactly what differs; exit 0 when it is, 1 otherwise. The journal is replayed from its start."})
+        "or print exactly what differs; exit 0 when it is, 1 otherwise. The journal is replayed from its start; one " +
+        "that cannot be read whole (a cycle file deleted from its middle, a damaged entry) proves nothing: named, " +
+        "exit 1."})
 final class InsightVerifyCommand implements Callable<Integer>
 {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,6 +102,9 @@ final class InsightVerifyCommand implements Callable<Integer>
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Why the replay from the journal's start could not read all of it (a gap, damage), or null. */
+    private String journalDamage;
 
     @Override
     public Integer call() throws IOException
@@ -189,6 +194,13 @@ final class InsightVerifyCommand implements Callable<Integer>
                         final String fromRestart = replay(journal, compiled, source, base, output, restart, insightId);
                         if (fromRestart != null && fromRestart.equals(insightText))
                         {
+                            if (journalDamage != null)
+                            {
+                                err.println(notProved());
+                                err.println(insightFile + ": the replay from index " + restart + " derives it byte " +
+                                    "for byte");
+                                return CliErrorHandler.FAILED;
+                            }
                             out.println(insightFile + ": OK: byte-identical to what " + manifest + " (sha256 " +
                                 manifestSha256 + (source.signerKeyId().isPresent() ? ", signed by " +
                                 source.signerOrUnsigned() : "") + ") derives from " + journalDirectory +
@@ -198,6 +210,10 @@ final class InsightVerifyCommand implements Callable<Integer>
                             return 0;
                         }
                     }
+                }
+                if (journalDamage != null)
+                {
+                    err.println(notProved());
                 }
                 if (replayed == null)
                 {
@@ -213,6 +229,11 @@ final class InsightVerifyCommand implements Callable<Integer>
                 return CliErrorHandler.FAILED;
             }
             final String replayed = insightReplayed;
+            if (replayed.equals(insightText) && journalDamage != null)
+            {
+                err.println(insightFile + ": the replay of the entries read derives it byte for byte");
+                return CliErrorHandler.FAILED;
+            }
             if (replayed.equals(insightText))
             {
                 out.println(insightFile + ": OK: byte-identical to what " + manifest + " (sha256 " + manifestSha256 +
@@ -241,6 +262,13 @@ final class InsightVerifyCommand implements Callable<Integer>
         {
             Files.deleteIfExists(output);
         }
+    }
+
+    /** Says that the journal could not be read whole ({@link #journalDamage}), so nothing is proved from it. */
+    private String notProved()
+    {
+        return insightFile + ": not proved: " + journalDirectory + ": DAMAGED: " + journalDamage + "; the replay " +
+            "derives only what the entries read do (pitgun journal verify " + journalDirectory + " says where)";
     }
 
     /**
@@ -318,7 +346,8 @@ final class InsightVerifyCommand implements Callable<Integer>
         {
             if (from == Journal.NO_INDEX)
             {
-                JournalReplayer.replay(journal, pipeline, null);
+                // Checked: a gap or damage read across would otherwise show only as an insight that differs.
+                journalDamage = JournalReplayer.replayChecked(journal, pipeline, null, false).damage();
             }
             else
             {

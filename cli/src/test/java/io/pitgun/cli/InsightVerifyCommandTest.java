@@ -5,6 +5,7 @@ import io.pitgun.engine.FrameWriter;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.schemas.signing.TrustedKeys;
+import io.pitgun.testsupport.DamagedJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,6 +98,71 @@ class InsightVerifyCommandTest
             journal.toString(), "--manifest", manifest.toString(), "--trust", trust);
         assertEquals(1, insightAltered.exitCode());
         assertTrue(insightAltered.err().contains("/window/frame_count: 1 vs "), insightAltered.err());
+    }
+
+    /**
+     * A cycle file deleted from the middle of the journal (to free disk space), holding half of a lap: the replay from
+     * the start went from the file before it to the one after it without a word, and verify said only that the lap's
+     * insight differs (its frame count, its figures), as if the insight were wrong. Now it names the gap and exits 1
+     * as every journal tool does. One run's frames written in three cycle files an hour apart (each part's file
+     * renamed to an earlier hour's name), the insight derived from the whole journal before the deletion.
+     */
+    @Test
+    void shouldNameACycleFileDeletedFromTheMiddleOfTheJournal() throws Exception
+    {
+        final Path manifest = dir.resolve("laps.yaml");
+        Files.writeString(manifest, MANIFEST, StandardCharsets.UTF_8);
+        final Path journal = dir.resolve("journal");
+        writeFrames(journal, 0, 1_500);
+        DamagedJournal.moveLastCycleFileBack(journal, 2);
+        writeFrames(journal, 1_500, 500);
+        final Path deleted = DamagedJournal.moveLastCycleFileBack(journal, 1);
+        writeFrames(journal, 2_000, 1_000);
+        final Path output = dir.resolve("replay.jsonl");
+        final CliRun replay = CliRun.of("journal", "replay", journal.toString(), "--manifest", manifest.toString(),
+            "--out", output.toString());
+        assertEquals(0, replay.exitCode(), replay.err());
+        // Lap 2: frames 1000 to 1999, half of them in the file deleted below.
+        final String lap = Files.readAllLines(output).stream()
+            .filter(line -> line.contains("\"lap_summary\"") && line.contains("\"lap_number\":2")).findFirst().orElseThrow();
+        final Path insight = dir.resolve("insight.json");
+        Files.writeString(insight, lap + "\n");
+        final CliRun ok = CliRun.of("insight", "verify", insight.toString(), "--journal", journal.toString(),
+            "--manifest", manifest.toString());
+        assertEquals(0, ok.exitCode(), ok.err());
+
+        Files.delete(deleted);
+        final CliRun gap = CliRun.of("insight", "verify", insight.toString(), "--journal", journal.toString(),
+            "--manifest", manifest.toString());
+        assertEquals(1, gap.exitCode(), gap.out());
+        assertTrue(gap.err().contains(insight + ": not proved: " + journal + ": DAMAGED: the entries after index ") &&
+            gap.err().contains("their cycle file " + deleted.getFileName()), gap.err());
+    }
+
+    /**
+     * Frames {@code [from, from + count)} of one session, a lap every 1000, written by a pipeline of another manifest
+     * (the insight's then has no start of its own in the journal to be replayed from).
+     */
+    private void writeFrames(final Path journal, final int from, final int count) throws Exception
+    {
+        final Path framesOnly = dir.resolve("frames-only.yaml");
+        Files.writeString(framesOnly, String.join("\n", "version: v1", "name: frames-only", "pipeline:",
+            "  - type: output", "    contracts: [pitgun-envelope/v1]", ""), StandardCharsets.UTF_8);
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(framesOnly)
+            .config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED).build()).build();
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            for (int i = from; i < from + count; i++)
+            {
+                writer.begin(i, 1_000_000L * 1_000 + i * 1_000L).lapNumber(1 + i / 1_000)
+                    .putDouble(3, 100 + i % 100).putLong(1, 8_000 + i % 500).putDouble(4, 250 + i % 7).commit();
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
     }
 
     // A live run of the signed manifest: 3 laps of 1000 frames; frame `alteredFrame` (if >= 0) gets another torque.
