@@ -49,9 +49,11 @@ public final class Journal implements AutoCloseable
     private JournalAppender appender;
     /**
      * Writable: the Chronicle index of the last entry written, by any appender of this journal (or found at the open),
-     * {@link CycleMarker#NONE} before the first: what the marker of a new cycle file records. Set with a release store
-     * after each commit (a plain store on x86); a value read late is an earlier entry, so it can hide a gap, never
-     * invent one.
+     * {@link CycleMarker#NONE} before the first: what the marker of a new cycle file records. Read and set with a
+     * release store after each commit (a plain store on x86), once Chronicle's write lock is released: a value read
+     * late is an earlier entry, so it can hide a gap; one read early is another appender's entry after the commit's,
+     * which the commit neither records over nor marks its file with ({@link JournalAppender}), so no marker names an
+     * entry after its file's first: a gap is never invented.
      */
     private final AtomicLong lastEntryWritten;
 

@@ -416,11 +416,17 @@ public final class JournalAppender
                 "): the batch of " + count + " message(s) was not journaled");
         }
         lastChronicleIndex = appended;
+        // Read after Chronicle's write lock is released: another appender of this journal (the provenance's) may
+        // have committed after this entry and recorded its own since. Such a later entry is neither the last entry
+        // written nor what this file's marker may name (a reader would take the entries up to it for missing).
         final long previousEntry = journal.lastEntryWritten();
-        journal.onEntryWritten(appended);
+        if (previousEntry < appended)
+        {
+            journal.onEntryWritten(appended);
+        }
         if (rollCycle.toSequenceNumber(appended) == 0 && previousEntry != CycleMarker.NONE)
         {
-            markCycleFile(appender, previousEntry); // once per cycle file
+            markCycleFile(appender, previousEntry, appended); // once per cycle file
         }
         guard.onAppended(batchLength + ENTRY_HEADER_BYTES);
         final long index = JournalEntryDescriptor.position(appended, 0);
@@ -429,14 +435,23 @@ public final class JournalAppender
     }
 
     /**
-     * Writes the marker of the cycle file the entry just committed is the first of ({@link CycleMarker}): the entry
-     * before it is at {@code previousEntry}. The entry is written whatever happens here. A fault in the marker's
-     * header leaves Chronicle's write lock held as one in an entry's does, so it is damage that refuses every later
+     * Writes the marker of the cycle file the entry just committed, at {@code firstEntry}, is the first of
+     * ({@link CycleMarker}): the entry before it is at {@code previousEntry}, unless that is after it (another
+     * appender's, recorded before this commit looked): then no marker is written, so that none names an entry after
+     * the file's first, which every reader would report as a gap; logged. The entry is written whatever happens
+     * here. A fault in the marker's header leaves Chronicle's write lock held as one in an entry's does, so it is damage that refuses every later
      * commit ({@link #writeFault}); any other failure leaves the file without its marker, so a gap before it cannot
      * be told: logged.
      */
-    private void markCycleFile(final ExcerptAppender appender, final long previousEntry)
+    private void markCycleFile(final ExcerptAppender appender, final long previousEntry, final long firstEntry)
     {
+        if (previousEntry > firstEntry)
+        {
+            LOG.warn("{}: the cycle file's marker of the entry before its first was not written: another appender " +
+                "committed after its first entry before the marker could record the one before it; a cycle file " +
+                "deleted before this one would not be reported by the journal's readers", journal.config().directory());
+            return;
+        }
         try
         {
             CycleMarker.write(appender, previousEntry);
