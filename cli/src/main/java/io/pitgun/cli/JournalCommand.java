@@ -7,6 +7,7 @@ import io.pitgun.journal.JournalTailer;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalDamagedException;
 import io.pitgun.journal.JournalException;
+import io.pitgun.journal.JournalGap;
 import io.pitgun.journal.ProgressBar;
 import io.pitgun.journal.ProgressListener;
 import picocli.CommandLine;
@@ -82,7 +83,13 @@ final class JournalCommand implements Runnable
     static ParameterRegistry dictionaryOf(final Path directory, final Path file, final PrintWriter err,
         final long fromIndex, final long toIndex)
     {
-        final List<Recorded> recorded = recordedDictionaries(directory, fromIndex, toIndex);
+        final List<Recorded> found = recordedDictionaries(directory, fromIndex, toIndex);
+        final List<Recorded> recorded = found.stream().filter(entry -> !entry.unknown()).toList();
+        found.stream().filter(Recorded::unknown).findFirst().ifPresent(entry -> err.println(directory + ": the " +
+            "frames from index " + entry.index() + " on follow a gap (" + entry.gap().describe() + "): the " +
+            "missing cycle files may have held a start with another dictionary, so the one they were written with " +
+            "is not known; they are read with the dictionary named below or before them (give the one they were " +
+            "written with by --dictionary FILE; journal dump --from/--to reads each part with its own)"));
         final ParameterRegistry registry;
         final String source;
         if (file != null)
@@ -127,6 +134,10 @@ final class JournalCommand implements Runnable
     {
         for (final Recorded entry : recorded)
         {
+            if (entry.unknown())
+            {
+                continue; // nothing to judge by: dictionaryOf says so
+            }
             final String disagreement = entry.dictionary().disagreement(registry, source);
             if (disagreement != null)
             {
@@ -139,13 +150,27 @@ final class JournalCommand implements Runnable
         }
     }
 
-    /** A {@code ManifestLoaded} entry's dictionary and where the entry is. */
-    private record Recorded(long index, RecordedDictionary dictionary)
+    /**
+     * A {@code ManifestLoaded} entry's dictionary and where the entry is; or, with {@code gap} and no dictionary, the
+     * frames from {@code index} on after a gap ({@link JournalGap}) before any {@code ManifestLoaded}: the missing
+     * cycle files may have held a start with another dictionary, so theirs is not known.
+     */
+    private record Recorded(long index, RecordedDictionary dictionary, JournalGap gap)
     {
+        Recorded(final long index, final RecordedDictionary dictionary)
+        {
+            this(index, dictionary, null);
+        }
+
+        boolean unknown()
+        {
+            return dictionary == null;
+        }
+
         @Override
         public String toString()
         {
-            return dictionary + " from index " + index;
+            return (unknown() ? "an unknown dictionary" : dictionary.toString()) + " from index " + index;
         }
     }
 
@@ -163,6 +188,9 @@ final class JournalCommand implements Runnable
         try (Journal journal = openReadOnly(directory); JournalTailer tailer = journal.tailer())
         {
             final boolean[] past = { false };
+            // A gap read across: until a ManifestLoaded follows, the frames after it are of an unknown dictionary.
+            final JournalGap[] afterGap = { null };
+            tailer.onGap(gap -> afterGap[0] = gap);
             while (!past[0])
             {
                 final boolean read;
@@ -178,7 +206,9 @@ final class JournalCommand implements Runnable
                             return;
                         }
                         final RecordedDictionary dictionary = RecordedDictionary.of(buffer, offset);
-                        if (dictionary == null)
+                        final JournalGap gap = afterGap[0];
+                        afterGap[0] = null;
+                        if (dictionary == null && gap == null)
                         {
                             return;
                         }
@@ -189,7 +219,7 @@ final class JournalCommand implements Runnable
                         }
                         if (found.isEmpty() || !sameDictionary(found.get(found.size() - 1).dictionary(), dictionary))
                         {
-                            found.add(new Recorded(index, dictionary));
+                            found.add(new Recorded(index, dictionary, dictionary == null ? gap : null));
                         }
                     });
                 }
@@ -217,7 +247,8 @@ final class JournalCommand implements Runnable
 
     private static boolean sameDictionary(final RecordedDictionary a, final RecordedDictionary b)
     {
-        return a.name().equals(b.name()) && Objects.equals(a.meaningSha256Hex(), b.meaningSha256Hex());
+        return a != null && b != null && a.name().equals(b.name()) &&
+            Objects.equals(a.meaningSha256Hex(), b.meaningSha256Hex());
     }
 
     /** A progress bar on stderr when a person is watching (a console), otherwise nothing. */

@@ -609,6 +609,42 @@ class JournalCommandTest
         assertTrue(noneExport.err().contains("assuming sim.v1"), noneExport.err());
     }
 
+    /**
+     * A gateway restarted with another dictionary, its start's ManifestLoaded in a cycle file since deleted from the
+     * middle of the journal, and ran on into the next file: dump looked the dictionary up in the journal as it is,
+     * found only the one before the gap, and named and judged the frames after it by that one without a word (the
+     * gap was reported, not that the dictionary of what follows it is not known). Now it says so.
+     */
+    @Test
+    void dumpShouldSayThatTheDictionaryOfTheFramesAfterAGapIsNotKnown() throws IOException
+    {
+        final Path journal = dir.resolve("restarted-journal");
+        try (Journal writable = Journal.open(JournalConfig.of(journal)))
+        {
+            appendManifestLoaded(writable.appender(), "sim.v1");
+            append(writable.appender(), frameBytes.get(0));
+        }
+        DamagedJournal.moveLastCycleFileBack(journal, 2);
+        try (Journal writable = Journal.open(JournalConfig.of(journal)))
+        {
+            appendManifestLoaded(writable.appender(), "f1-25.v1"); // a restart with the F1 game's dictionary
+            append(writable.appender(), frameBytes.get(1));
+        }
+        final Path deleted = DamagedJournal.moveLastCycleFileBack(journal, 1);
+        try (Journal writable = Journal.open(JournalConfig.of(journal)))
+        {
+            append(writable.appender(), frameBytes.get(2)); // it ran on into the next hour's file
+        }
+        Files.delete(deleted);
+
+        final CliRun dump = CliRun.of("journal", "dump", journal.toString());
+        assertEquals(1, dump.exitCode(), dump.err()); // the gap
+        final long afterGap = positions(journal).get(2);
+        assertTrue(dump.err().contains(journal + ": the frames from index " + afterGap + " on follow a gap (the " +
+            "entries after index ") && dump.err().contains("their cycle file " + deleted.getFileName()) &&
+            dump.err().contains("so the one they were written with is not known"), dump.err());
+    }
+
     private static long append(final JournalAppender appender, final byte[] message)
     {
         return appender.append(new UnsafeBuffer(message), 0, message.length, System.nanoTime());
