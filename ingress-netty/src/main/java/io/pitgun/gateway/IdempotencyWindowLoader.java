@@ -5,6 +5,7 @@ import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEventStamp;
 import io.pitgun.journal.JournalException;
 import io.pitgun.journal.JournalGap;
+import io.pitgun.journal.JournalGapLog;
 import io.pitgun.journal.JournalNewerFormatException;
 import io.pitgun.journal.JournalStampedEntryHandler;
 import io.pitgun.journal.JournalTailer;
@@ -89,9 +90,9 @@ final class IdempotencyWindowLoader
         counters.idempotencyJournalGaps.add(result.gaps());
         if (result.gaps() > 0)
         {
-            LOG.warn("idempotency window: read across a gap in the journal: {}; retries of envelopes journaled " +
-                "in the missing entries will be ingested again (run pitgun journal verify {})",
-                JournalGap.describe(result.gaps(), result.firstGap()), journal.config().directory());
+            LOG.warn(JournalGapLog.describe("idempotency window", result.gaps(), result.firstGap(), "retries of " +
+                "envelopes journaled in the missing entries will be ingested again (run pitgun journal verify " +
+                journal.config().directory() + ")"));
         }
         if (result.problem() != null)
         {

@@ -562,7 +562,7 @@ class GatewayIdempotencyIntegrationTest
             final List<String> warnings = logged.list.stream().filter(event -> event.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage).toList();
             assertEquals(1, warnings.size(), warnings.toString());
-            assertTrue(warnings.get(0).contains("read across a gap in the journal: the entries after index") &&
+            assertTrue(warnings.get(0).contains("idempotency window: reading the journal: the entries after index") &&
                 warnings.get(0).contains("their cycle file " + deleted.getFileName()) &&
                 warnings.get(0).contains("will be ingested again"), warnings.get(0));
             assertDuplicate(gateway.beacon(first)); // restored from before the gap

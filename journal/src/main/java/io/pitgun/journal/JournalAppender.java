@@ -439,9 +439,9 @@ public final class JournalAppender
      * ({@link CycleMarker}): the entry before it is at {@code previousEntry}, unless that is after it (another
      * appender's, recorded before this commit looked): then no marker is written, so that none names an entry after
      * the file's first, which every reader would report as a gap; logged. The entry is written whatever happens
-     * here. A fault in the marker's header leaves Chronicle's write lock held as one in an entry's does, so it is damage that refuses every later
-     * commit ({@link #writeFault}); any other failure leaves the file without its marker, so a gap before it cannot
-     * be told: logged.
+     * here. A fault in the marker's header leaves Chronicle's write lock held as one in an entry's does, so it is
+     * damage that refuses every later commit ({@link #writeFault}); any other failure leaves the file without its
+     * marker, so a gap before it cannot be told: logged.
      */
     private void markCycleFile(final ExcerptAppender appender, final long previousEntry, final long firstEntry)
     {

@@ -42,7 +42,17 @@ public final class JournalGapLog implements Consumer<JournalGap>
         }
         lastMissingUpTo = gap.missingUpTo();
         gaps++;
-        log.warn("{}: read across a gap in the journal: {}; {}", reader, gap.describe(), consequence);
+        log.warn(describe(reader, 1, gap, consequence));
+    }
+
+    /**
+     * The line a reader logs gaps with: {@code reader}, what {@code gaps} gaps, the first {@code first}, leave
+     * missing ({@link JournalGap#describe(long, JournalGap)}), and what that means to it ({@code consequence}).
+     */
+    public static String describe(final String reader, final long gaps, final JournalGap first,
+        final String consequence)
+    {
+        return reader + ": reading the journal: " + JournalGap.describe(gaps, first) + "; " + consequence;
     }
 
     /** Gaps read across so far, each once. */

@@ -53,7 +53,8 @@ class JournalCycleMarkerRaceTest
             append(journal, frame, frames.frame(frame, 0, 1, 4));
         }
 
-        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir)); JournalTailer tailer = journal.tailer())
+        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir));
+             JournalTailer tailer = journal.tailer())
         {
             int entries = 0;
             while (tailer.readNext((index, buffer, offset, length, ingestTimeNs) ->
