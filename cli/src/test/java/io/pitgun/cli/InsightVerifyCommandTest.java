@@ -124,7 +124,8 @@ class InsightVerifyCommandTest
         assertEquals(0, replay.exitCode(), replay.err());
         // Lap 2: frames 1000 to 1999, half of them in the file deleted below.
         final String lap = Files.readAllLines(output).stream()
-            .filter(line -> line.contains("\"lap_summary\"") && line.contains("\"lap_number\":2")).findFirst().orElseThrow();
+            .filter(line -> line.contains("\"lap_summary\"") && line.contains("\"lap_number\":2")).findFirst()
+            .orElseThrow();
         final Path insight = dir.resolve("insight.json");
         Files.writeString(insight, lap + "\n");
         final CliRun ok = CliRun.of("insight", "verify", insight.toString(), "--journal", journal.toString(),

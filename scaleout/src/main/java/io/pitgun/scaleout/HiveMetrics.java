@@ -122,8 +122,8 @@ public final class HiveMetrics
             }
         }
         family(out, "pitgun_hive_derive_journal_gaps_total", "counter",
-            "Gaps between cycle files of the edge's journal that its derived output read across (a cycle file deleted " +
-            "from the middle of it): what the missing entries held is not in the output (logged at WARN).");
+            "Gaps between cycle files of the edge's journal that its derived output read across (a cycle file " +
+            "deleted from the middle of it): what the missing entries held is not in the output (logged at WARN).");
         for (final HiveEdgeDeriver deriver : hive.derivedOutputs())
         {
             sample(out, "pitgun_hive_derive_journal_gaps_total", deriver.edgeId(), deriver.journalGaps());
