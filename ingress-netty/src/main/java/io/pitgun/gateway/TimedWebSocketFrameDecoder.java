@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -189,26 +190,44 @@ final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
 
     /**
      * Checks a client's close frame by {@link WebSocketCloseBody}, in place of Netty's check, and answers one that
-     * breaks it as any other protocol violation is answered: close code 1002 naming the problem, the connection
-     * closed, and the violation thrown for the handler to count ({@code protocol_error}). Netty's check let codes
-     * above 4999 through (echoed back), and answered the others by closing without a close frame of its own (it takes
-     * the frame for the client's close before checking it), so the client never learnt that its close was wrong.
+     * breaks it as any other protocol violation is answered: its close code (1002, or 1007 for a reason that is not
+     * UTF-8) naming the problem, the connection closed, and the violation thrown for the handler to count
+     * ({@code protocol_error}). Netty's check let codes above 4999 through (echoed back), and answered the others by
+     * closing without a close frame of its own (it takes the frame for the client's close before checking it), so
+     * the client never learnt that its close was wrong.
      */
     @Override
     protected void checkCloseFrameBody(final ChannelHandlerContext ctx, final ByteBuf body)
     {
-        final String problem = WebSocketCloseBody.problem(body);
+        final WebSocketCloseStatus problem = WebSocketCloseBody.problem(body);
         if (problem == null)
         {
             return;
         }
         if (closeOnProtocolViolation && ctx.channel().isActive())
         {
-            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, problem))
-                .addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(new CloseWebSocketFrame(problem)).addListener(ChannelFutureListener.CLOSE);
         }
         // Thrown after the close frame was taken as the closing handshake: the decoder drops whatever follows.
-        throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, problem);
+        throw new CorruptedWebSocketFrameException(problem, problem.reasonText());
+    }
+
+    /**
+     * A handler's answer to {@code violation}, a frame that breaks RFC 6455 as this decoder found it: the decoder has
+     * written its close frame (1002, 1007, or 1009 for a frame over the limit) and closes the connection once that
+     * frame is sent; recorded here, by why ({@link WebSocketCloseReason#ofViolation}), and closed at the latest a
+     * second later (a client that does not read may never take the frame). Before, the ingest handler wrote a close
+     * frame 1002 of its own behind the decoder's, which reached the client whenever the first was still waiting to be
+     * sent, and a subscriber closed at once, which lost the decoder's frame then.
+     *
+     * @return why the connection closes.
+     */
+    static WebSocketCloseReason closedOnViolation(final Channel channel, final CorruptedFrameException violation)
+    {
+        final WebSocketCloseReason reason = WebSocketCloseReason.ofViolation(violation);
+        WebSocketCloseReason.record(channel, reason);
+        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
+        return reason;
     }
 
     private long readTime(final ChannelHandlerContext ctx)

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  * UTF-8 reason. A close frame may not carry 1005, 1006 or 1015 (they only name what happened), nor a code outside
  * the ranges defined or registered: 0 to 999, 1004, 1016 to 2999 (unassigned) and above 4999 are none of them. Netty's
  * {@link WebSocketCloseStatus#isValidStatusCode} says so of all but the codes above 4999, which it lets through.
+ * A reason that is not UTF-8 is data inconsistent with its type, 1007 (§7.4.1; §8.1: the connection fails), as
+ * Netty's own check says; anything else wrong is a protocol error, 1002.
  */
 final class WebSocketCloseBody
 {
@@ -21,8 +23,11 @@ final class WebSocketCloseBody
     {
     }
 
-    /** What is wrong with {@code body}, the payload of a close frame (null or empty: none), or null if nothing is. */
-    static String problem(final ByteBuf body)
+    /**
+     * What is wrong with {@code body}, the payload of a close frame (null or empty: none), as the close code that
+     * answers it with the problem as its reason, or null if nothing is.
+     */
+    static WebSocketCloseStatus problem(final ByteBuf body)
     {
         if (body == null || !body.isReadable())
         {
@@ -30,17 +35,19 @@ final class WebSocketCloseBody
         }
         if (body.readableBytes() < 2)
         {
-            return "a close frame body of 1 byte";
+            return new WebSocketCloseStatus(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "a close frame body of 1 byte");
         }
         final int code = body.getUnsignedShort(body.readerIndex());
         if (code > MAX_CODE || !WebSocketCloseStatus.isValidStatusCode(code))
         {
-            return "close code " + code + " may not be sent (RFC 6455, 7.4)";
+            return new WebSocketCloseStatus(WebSocketCloseStatus.PROTOCOL_ERROR.code(),
+                "close code " + code + " may not be sent (RFC 6455, 7.4)");
         }
         if (body.readableBytes() > 2 &&
             !ByteBufUtil.isText(body, body.readerIndex() + 2, body.readableBytes() - 2, StandardCharsets.UTF_8))
         {
-            return "a close reason that is not UTF-8";
+            return new WebSocketCloseStatus(WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code(),
+                "a close reason that is not UTF-8");
         }
         return null;
     }

@@ -25,7 +25,7 @@ enum WebSocketCloseReason
     IDLE,
     /** A message over {@code MAX_WS_FRAME_BYTES}, or over the whole partial-message budget (close code 1009). */
     MESSAGE_TOO_BIG,
-    /** A corrupted frame (close code 1002). */
+    /** A corrupted frame (close code 1002; 1007 for a close reason that is not UTF-8). */
     PROTOCOL_ERROR,
     /** A live subscriber fell more than {@code SUBSCRIBER_BUFFER_BYTES} behind (close code 1008). */
     SLOW_SUBSCRIBER,
@@ -74,7 +74,7 @@ enum WebSocketCloseReason
     /**
      * Why a connection closes on {@code violation}, a frame that breaks RFC 6455 as the frame decoder found it (it has
      * answered with the close code and closed): {@link #MESSAGE_TOO_BIG} for a frame over the limit (1009), else
-     * {@link #PROTOCOL_ERROR}.
+     * {@link #PROTOCOL_ERROR} (1002, or 1007 for data that is not what its type says).
      */
     static WebSocketCloseReason ofViolation(final CorruptedFrameException violation)
     {

@@ -7,7 +7,6 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -314,20 +313,15 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                 "message exceeds " + server.config().maxWsFrameBytes() + " bytes"));
             return;
         }
-        if (cause instanceof CorruptedWebSocketFrameException &&
-            ((CorruptedWebSocketFrameException)cause).closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)
-        {
-            // One frame over the limit: Netty's frame decoder has already sent the 1009 close naming the limit and
-            // closed the connection; only the refusal is left to count.
-            server.counters().rejected(RejectReason.BODY_TOO_LARGE);
-            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.MESSAGE_TOO_BIG);
-            ctx.close();
-            return;
-        }
         if (cause instanceof CorruptedFrameException)
         {
-            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.PROTOCOL_ERROR);
-            handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, "corrupted frame"));
+            // A frame that breaks RFC 6455: the frame decoder has answered it with its close code. One over the
+            // limit (1009) is also a refusal to count, as a message over the limit is.
+            if (TimedWebSocketFrameDecoder.closedOnViolation(ctx.channel(), (CorruptedFrameException)cause) ==
+                WebSocketCloseReason.MESSAGE_TOO_BIG)
+            {
+                server.counters().rejected(RejectReason.BODY_TOO_LARGE);
+            }
             return;
         }
         WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ERROR);

@@ -297,10 +297,8 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         if (cause instanceof CorruptedFrameException)
         {
             // A frame that breaks RFC 6455 (a bad close frame among them): the frame decoder has answered it with its
-            // close code and closed the connection. Counted as the ingest handler counts it; before, as an error.
-            WebSocketCloseReason.record(ctx.channel(),
-                WebSocketCloseReason.ofViolation((CorruptedFrameException)cause));
-            ctx.close();
+            // close code. Counted as the ingest handler counts it; before, as an error.
+            TimedWebSocketFrameDecoder.closedOnViolation(ctx.channel(), (CorruptedFrameException)cause);
             return;
         }
         WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ERROR);

@@ -32,6 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GatewayWebSocketAccountingIntegrationTest
 {
     private static final String KEY = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    /** Pongs enough to fill the kernel's buffers between the gateway and a client that does not read (7.6 MB). */
+    private static final int PINGS = 60_000;
 
     @TempDir
     Path dataDir;
@@ -147,10 +149,12 @@ class GatewayWebSocketAccountingIntegrationTest
     /**
      * A close frame carrying what RFC 6455 §7.4 forbids in one (1005, 1006 and 1015, which only name what happened,
      * a code outside the ranges defined or registered: below 1000, 1004, 1016 to 2999, above 4999), a one-byte body
-     * or a reason that is not UTF-8 is a protocol error (§5.5.1, §7.4.1): answered with close code 1002 and closed,
-     * counted {@code protocol_error}, from an ingest connection and a subscriber alike. Before, Netty's decoder took
-     * it for the client's close and closed without a close frame, and let codes above 4999 through to be echoed
-     * back; a subscriber's was counted {@code error}. A valid close is still echoed, counted {@code client}.
+     * is a protocol error (§5.5.1, §7.4.1): answered with close code 1002 and closed, counted {@code protocol_error},
+     * from an ingest connection and a subscriber alike; a reason that is not UTF-8 fails the connection as data
+     * inconsistent with its type (§8.1), 1007 (Autobahn 7.5.1), counted {@code protocol_error} too. Before, Netty's
+     * decoder took it for the client's close and closed without a close frame, and let codes above 4999 through to be
+     * echoed back; a subscriber's was counted {@code error}; the reason not UTF-8 was answered 1002. A valid close is
+     * still echoed, counted {@code client}.
      */
     @Test
     void shouldAnswerACloseFrameThatBreaksTheRulesWith1002AndEchoAValidOne() throws Exception
@@ -160,8 +164,8 @@ class GatewayWebSocketAccountingIntegrationTest
             RawWebSocket.closePayload(1005, new byte[0]), RawWebSocket.closePayload(1006, new byte[0]),
             RawWebSocket.closePayload(1015, new byte[0]), RawWebSocket.closePayload(1016, new byte[0]),
             RawWebSocket.closePayload(2999, new byte[0]), RawWebSocket.closePayload(5000, new byte[0]),
-            RawWebSocket.closePayload(65_535, new byte[0]), new byte[] {0x03},
-            RawWebSocket.closePayload(1000, new byte[] {'o', 'k', (byte)0xC3, 0x28}));
+            RawWebSocket.closePayload(65_535, new byte[0]), new byte[] {0x03});
+        final byte[] notUtf8 = RawWebSocket.closePayload(1000, new byte[] {'o', 'k', (byte)0xC3, 0x28});
         final List<byte[]> valid = List.of(new byte[0], RawWebSocket.closePayload(1000, "done".getBytes(UTF_8)),
             RawWebSocket.closePayload(1001, new byte[0]), RawWebSocket.closePayload(1011, new byte[0]),
             RawWebSocket.closePayload(1014, new byte[0]), RawWebSocket.closePayload(3000, new byte[0]),
@@ -181,6 +185,14 @@ class GatewayWebSocketAccountingIntegrationTest
                         ws.assertClosedByGateway();
                     }
                 }
+                try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), path, null, 0))
+                {
+                    ws.send(RawWebSocket.frame(RawWebSocket.CLOSE, true, notUtf8));
+                    final RawWebSocket.Frame close = ws.read();
+                    assertTrue(close.isClose(), path);
+                    assertEquals(1007, close.closeCode(), path + ": " + close.text());
+                    ws.assertClosedByGateway();
+                }
                 for (final byte[] payload : valid)
                 {
                     try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), path, null, 0))
@@ -194,10 +206,47 @@ class GatewayWebSocketAccountingIntegrationTest
                 }
             }
             Await.until("every close counted", () -> gateway.metric(
-                "pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 2 * broken.size() &&
+                "pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 2 * (broken.size() + 1) &&
                 gateway.metric("pitgun_gateway_ws_closes_total{reason=\"client\"}") == 2 * valid.size());
             assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"error\"}"));
             assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}"));
+        }
+    }
+
+    /**
+     * A frame that breaks RFC 6455 on an ingest connection is answered by exactly one close frame, the frame decoder's,
+     * then the connection ends. Before, the ingest handler wrote a close frame 1002 "corrupted frame" of its own
+     * behind the decoder's: lost on a connection with nothing waiting to be sent (the decoder's close had closed it),
+     * it reached the client behind the first whenever answers were still waiting, as here: the pongs of
+     * {@value #PINGS} pings, more than the kernel's buffers hold for a client that does not read yet (its receive
+     * buffer small; no high-water mark pauses the reading).
+     */
+    @Test
+    void shouldAnswerABrokenFrameBehindWaitingAnswersWithOneCloseFrame() throws Exception
+    {
+        final java.io.ByteArrayOutputStream pings = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < PINGS; i++)
+        {
+            pings.writeBytes(RawWebSocket.frame(RawWebSocket.PING, true, new byte[125]));
+        }
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
+            GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, Integer.toString(1 << 30),
+            GatewaySetting.OUTBOUND_LIMIT_BYTES, Integer.toString(Integer.MAX_VALUE)));
+            RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 4096))
+        {
+            ws.send(pings.toByteArray());
+            Await.until("pongs wait in the gateway", () ->
+                gateway.metric("pitgun_gateway_outbound_bytes") >= 1 << 20);
+            ws.send(RawWebSocket.frame(0x3, true, new byte[1])); // a reserved opcode: close 1002
+            for (int i = 0; i < PINGS; i++)
+            {
+                assertEquals(0xA, ws.read().opcode(), "pong " + i);
+            }
+            final RawWebSocket.Frame close = ws.read();
+            assertTrue(close.isClose(), "opcode " + close.opcode());
+            assertEquals(1002, close.closeCode(), close.text());
+            assertEquals("data frame using reserved opcode 3", close.text().substring(2), "the decoder's");
+            ws.assertClosedByGateway(); // nothing more: no second close frame
         }
     }
 

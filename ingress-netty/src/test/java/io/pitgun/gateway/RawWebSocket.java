@@ -1,5 +1,6 @@
 package io.pitgun.gateway;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -73,7 +74,7 @@ final class RawWebSocket implements AutoCloseable
         socket = connected;
         socket.setSoTimeout(RawHttpConnection.READ_TIMEOUT_MS);
         out = socket.getOutputStream();
-        in = new DataInputStream(socket.getInputStream());
+        in = new DataInputStream(new BufferedInputStream(socket.getInputStream())); // a frame's bytes: one read
         final String key = Base64.getEncoder().encodeToString("pitgun-raw-client".getBytes(StandardCharsets.US_ASCII));
         final ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
