@@ -477,18 +477,6 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     // An I/O error, also as the cause of a codec's exception (TLS record errors arrive as a DecoderException around
     // an SSLException): the peer's doing, logged at debug; anything else is a warning.
-    private static boolean isIoError(final Throwable cause)
-    {
-        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause())
-        {
-            if (t instanceof java.io.IOException)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
@@ -512,16 +500,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             ctx.close();
             return;
         }
-        server.counters().connectionErrors.increment();
-        if (isIoError(cause))
-        {
-            LOG.debug("connection {} failed: {}", peer, cause.toString()); // a peer that reset or went away: routine
-        }
-        else
-        {
-            // Not the network: a bug, or a broken installation; the client only sees the connection close.
-            LOG.warn("connection {} closed: unexpected {}", peer, cause.toString(), cause);
-        }
+        server.overloadLog().connectionFailed(cause, peer);
         ctx.close();
     }
 }

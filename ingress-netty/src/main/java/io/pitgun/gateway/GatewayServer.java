@@ -658,6 +658,12 @@ public final class GatewayServer implements AutoCloseable
         return directMemoryFit.largestBodyBytes(config.maxBodyBytes(), config.maxHeaderBytes());
     }
 
+    /** Every open connection. */
+    ChannelGroup channels()
+    {
+        return channels;
+    }
+
     OverloadLog overloadLog()
     {
         return overloadLog;

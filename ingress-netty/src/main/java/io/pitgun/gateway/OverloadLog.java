@@ -69,17 +69,48 @@ final class OverloadLog
     }
 
     /**
+     * A connection failed with {@code cause}, which no handler of it answers: counted
+     * ({@code pitgun_gateway_connection_errors_total}) and logged. The network's (an {@link java.io.IOException}: a
+     * peer that reset or went away) is routine, logged at debug level; anything else is a bug, or a broken
+     * installation, which the client only sees as the connection closing: a warning with its stack trace, at this
+     * log's rate ({@link RejectReason#INTERNAL_ERROR}'s), so that a bug met by every connection does not flood the
+     * log. Before, a WebSocket connection's such failure was counted as its close, {@code error}, and logged nowhere.
+     *
+     * @return true for the network's.
+     */
+    boolean connectionFailed(final Throwable cause, final String connection)
+    {
+        counters.connectionErrors.increment();
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause())
+        {
+            if (t instanceof java.io.IOException)
+            {
+                LOG.debug("connection {} failed: {}", connection, cause.toString());
+                return true;
+            }
+        }
+        warn(RejectReason.INTERNAL_ERROR, "closed connection " + connection + ": unexpected " + cause, cause);
+        return false;
+    }
+
+    /**
      * Logs {@code detail} for {@code reason} if the reason's window allows a line now (with the count of its
      * warnings suppressed since its last line), else counts it as suppressed. Thread-safe, lock-free.
      */
     void warn(final RejectReason reason, final String detail)
+    {
+        warn(reason, detail, null);
+    }
+
+    /** As {@link #warn(RejectReason, String)}, with {@code cause}'s stack trace on the line if one is written. */
+    void warn(final RejectReason reason, final String detail, final Throwable cause)
     {
         final int r = reason.ordinal();
         final long now = System.nanoTime();
         if (takeWindow(r, now))
         {
             LOG.warn("overload ({}): {} [{} more {} warnings suppressed in the last {} s]", reason.label(), detail,
-                suppressed.getAndSet(r, 0), reason.label(), INTERVAL_S);
+                suppressed.getAndSet(r, 0), reason.label(), INTERVAL_S, cause);
         }
         else
         {

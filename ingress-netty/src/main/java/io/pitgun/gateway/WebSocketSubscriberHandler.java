@@ -301,8 +301,12 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             TimedWebSocketFrameDecoder.closedOnViolation(ctx.channel(), (CorruptedFrameException)cause);
             return;
         }
-        WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ERROR);
-        server.overloadLog().directMemoryExhausted(cause, peer); // counted by its reason when it is that
+        // Counted and logged by what it is; a reset or a failed network is the client vanishing (peer_gone).
+        final OverloadLog log = server.overloadLog();
+        if (log.directMemoryExhausted(cause, peer) || !log.connectionFailed(cause, peer))
+        {
+            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ERROR);
+        }
         ctx.close();
     }
 }

@@ -7,6 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,9 @@ class GatewayWebSocketAccountingIntegrationTest
 
     @TempDir
     Path dataDir;
+
+    @RegisterExtension
+    final CapturedLog log = new CapturedLog(OverloadLog.class);
 
     @Test
     void shouldRefuseAnUpgradeMissingAHandshakeHeaderWith400NamingIt() throws Exception
@@ -247,6 +251,56 @@ class GatewayWebSocketAccountingIntegrationTest
             assertEquals(1002, close.closeCode(), close.text());
             assertEquals("data frame using reserved opcode 3", close.text().substring(2), "the decoder's");
             ws.assertClosedByGateway(); // nothing more: no second close frame
+        }
+    }
+
+    /**
+     * A WebSocket connection that fails, of an ingest client or a subscriber, is counted as a connection error and by
+     * why it ended: a reset (the network's failure) as {@code peer_gone}, the client vanished without a close frame;
+     * any other failure, the gateway's own (a bug: here one handler's exception), as {@code error}, logged with its
+     * stack trace at the overload log's rate, one line for both. Before, both were counted {@code error} only, not as
+     * connection errors, and logged nowhere.
+     */
+    @Test
+    void shouldCountAResetAsGoneAndLogAnUnexpectedFailure() throws Exception
+    {
+        final List<String> paths = List.of("/ws", "/ws?subscribe=derived");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            for (final String path : paths)
+            {
+                new RawWebSocket(gateway.server.address(), path, null, 0).reset();
+            }
+            Await.until("both resets counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}") +
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"error\"}") == paths.size());
+            assertEquals(paths.size(), gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}"));
+            assertEquals(paths.size(), gateway.metric("pitgun_gateway_connection_errors_total"));
+
+            for (final String path : paths)
+            {
+                try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), path, null, 0))
+                {
+                    for (final io.netty.channel.Channel channel : gateway.server.channels())
+                    {
+                        if (channel.pipeline().get("ws") != null) // the WebSocket's handler, not an HTTP exchange's
+                        {
+                            channel.eventLoop().execute(() -> channel.pipeline().fireExceptionCaught(
+                                new IllegalStateException("a bug met by " + path)));
+                        }
+                    }
+                    ws.assertClosedByGateway();
+                }
+            }
+            Await.until("both failures counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"error\"}") == paths.size());
+            assertEquals(2 * paths.size(), gateway.metric("pitgun_gateway_connection_errors_total"));
+            final List<ILoggingEvent> lines = log.at(Level.WARN);
+            assertEquals(1, lines.size(), lines.toString());
+            assertTrue(lines.get(0).getFormattedMessage().contains(": unexpected java.lang.IllegalStateException: " +
+                "a bug met by /ws"), lines.get(0).getFormattedMessage());
+            assertEquals(IllegalStateException.class.getName(), lines.get(0).getThrowableProxy().getClassName());
+            assertEquals(1.0, gateway.metric("pitgun_gateway_overload_warnings_suppressed_total"), "the second");
         }
     }
 

@@ -193,6 +193,13 @@ final class RawWebSocket implements AutoCloseable
         return head.toString();
     }
 
+    /** Ends the connection with a reset (RST), not a FIN: a client killed, or one whose network failed. */
+    void reset() throws IOException
+    {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException
     {
