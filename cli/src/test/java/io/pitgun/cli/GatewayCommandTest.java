@@ -97,6 +97,7 @@ class GatewayCommandTest
         for (final String[] settings : new String[][] {
             {"--max-connections", "100", "--max-connections-per-peer", "500"},
             {"--outbound-total-limit-bytes", "8388608", "--outbound-limit-bytes", "67108864"},
+            {"--outbound-total-limit-bytes", "8388608", "--subscriber-buffer-bytes", "16777216"},
             {"--max-body-bytes", "4194304", "--max-envelope-bytes", "8388608"},
             {"--channel-capacity", "32", "--ring-slots", "64"}})
         {

@@ -233,11 +233,19 @@ public record GatewayConfig(
     {
     }
 
+    /** Why a connection's bound on its unsent bytes is inside the total's. */
+    private static final String TOTAL_CLOSES = "the total closes the connection holding the most, within " +
+        OutboundMemoryGuard.PERIOD_MS + " ms";
+
     private static final List<Bound> BOUNDS = List.of(
         new Bound(GatewaySetting.MAX_CONNECTIONS_PER_PEER, List.of(GatewaySetting.MAX_CONNECTIONS),
             "a client address's connections count toward the total"),
         new Bound(GatewaySetting.OUTBOUND_LIMIT_BYTES, List.of(GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES),
-            "the total closes the connection holding the most, within " + OutboundMemoryGuard.PERIOD_MS + " ms"),
+            TOTAL_CLOSES),
+        // A live subscriber's unsent bytes are bounded by its own mark instead of OUTBOUND_LIMIT_BYTES, but still by
+        // the total: above it, one falling behind is closed slow_consumer, without the 1008 saying why.
+        new Bound(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, List.of(GatewaySetting.OUTBOUND_TOTAL_LIMIT_BYTES),
+            TOTAL_CLOSES),
         // Not MAX_BODY_BYTES alone: an envelope above it still arrives in a WebSocket message up to its own bound.
         new Bound(GatewaySetting.MAX_ENVELOPE_BYTES, List.of(GatewaySetting.MAX_BODY_BYTES,
             GatewaySetting.MAX_WS_FRAME_BYTES), "an envelope arrives in a POST body or a WebSocket message"));
@@ -674,6 +682,10 @@ public record GatewayConfig(
                 if (problem != null)
                 {
                     problems.add(setting.label() + ": " + problem);
+                }
+                else if (value instanceof Number number)
+                {
+                    numbers.put(setting, number.longValue());
                 }
                 return value;
             }

@@ -377,6 +377,10 @@ class GatewayConfigTest
                 "PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES", "8388608"),
             "PITGUN_GATEWAY_OUTBOUND_LIMIT_BYTES (--outbound-limit-bytes) 67108864 is above " +
                 "PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES (--outbound-total-limit-bytes) 8388608, which bounds it",
+            Map.of("PITGUN_GATEWAY_SUBSCRIBER_BUFFER_BYTES", "268435456",
+                "PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES", "134217728"),
+            "PITGUN_GATEWAY_SUBSCRIBER_BUFFER_BYTES (--subscriber-buffer-bytes) 268435456 is above " +
+                "PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES (--outbound-total-limit-bytes) 134217728, which bounds it",
             Map.of("PITGUN_GATEWAY_MAX_ENVELOPE_BYTES", "8388608", "PITGUN_GATEWAY_MAX_BODY_BYTES", "4194304"),
             "PITGUN_GATEWAY_MAX_ENVELOPE_BYTES (--max-envelope-bytes) 8388608 is above " +
                 "PITGUN_GATEWAY_MAX_BODY_BYTES (--max-body-bytes) 4194304 and PITGUN_GATEWAY_MAX_WS_FRAME_BYTES " +
@@ -421,6 +425,7 @@ class GatewayConfigTest
         assertEquals(256, total.maxConnectionsPerPeer());
         GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER", "4096"), Map.of());
         GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES", "2048"), Map.of());
+        GatewayConfig.resolve(Map.of(), Map.of(GatewaySetting.SUBSCRIBER_BUFFER_BYTES, "268435456"));
         GatewayConfig.resolve(Map.of(), Map.of(GatewaySetting.MAX_ENVELOPE_BYTES, "8388608"));
         assertEquals(List.of(
             "PITGUN_GATEWAY_MAX_CONNECTIONS_PER_PEER (--max-connections-per-peer) 256 (its default) is above " +
@@ -435,6 +440,15 @@ class GatewayConfigTest
                 "PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES (--outbound-total-limit-bytes) 2048, which bounds it " +
                 "(the total closes the connection holding the most, within 100 ms): 2048 is the bound in force, not " +
                 "4194304; set PITGUN_GATEWAY_OUTBOUND_LIMIT_BYTES at or below 2048 to say so",
+            "PITGUN_GATEWAY_SUBSCRIBER_BUFFER_BYTES (--subscriber-buffer-bytes) 1048576 (its default) is above " +
+                "PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES (--outbound-total-limit-bytes) 2048, which bounds it " +
+                "(the total closes the connection holding the most, within 100 ms): 2048 is the bound in force, not " +
+                "1048576; set PITGUN_GATEWAY_SUBSCRIBER_BUFFER_BYTES at or below 2048 to say so",
+            "PITGUN_GATEWAY_SUBSCRIBER_BUFFER_BYTES (--subscriber-buffer-bytes) 268435456 is above " +
+                "PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES (--outbound-total-limit-bytes) 134217728 (its default), " +
+                "which bounds it (the total closes the connection holding the most, within 100 ms): 134217728 is the " +
+                "bound in force, not 268435456; raise PITGUN_GATEWAY_OUTBOUND_TOTAL_LIMIT_BYTES to at least " +
+                "268435456 for it to count",
             "PITGUN_GATEWAY_MAX_ENVELOPE_BYTES (--max-envelope-bytes) 8388608 is above PITGUN_GATEWAY_MAX_BODY_BYTES " +
                 "(--max-body-bytes) 4194304 (its default) and PITGUN_GATEWAY_MAX_WS_FRAME_BYTES " +
                 "(--max-ws-frame-bytes) 1048576 (its default), which bound it (an envelope arrives in a POST body " +
