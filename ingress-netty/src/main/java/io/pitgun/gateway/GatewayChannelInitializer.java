@@ -68,8 +68,9 @@ final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel>
                 .addLast("tlsHandshake", new TlsHandshakeMeter(counters, server.tlsHandshakes(), peer));
         }
         ch.pipeline()
-            .addLast("backpressure", new OutboundBackpressure(config.outboundLimitBytes(), server.directMemory(),
-                TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters, server.overloadLog()))
+            .addLast("backpressure", new OutboundBackpressure(server.connectionBounds().limitBytes(),
+                server.directMemory(), TimeUnit.MILLISECONDS.toNanos(config.slowConsumerTimeoutMs()), counters,
+                server.overloadLog()))
             .addLast("meter", meter)
             .addLast("guard", new SlowRequestGuard(TimeUnit.SECONDS.toNanos(config.readTimeoutS()),
                 handler::onReadTimeout, handler::onSilentConnection, tls != null, decoder::requestUnderWay))

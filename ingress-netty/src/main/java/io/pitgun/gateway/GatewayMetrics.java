@@ -161,6 +161,9 @@ final class GatewayMetrics
         gauge(w, "pitgun_gateway_outbound_total_limit_bytes",
             "OUTBOUND_TOTAL_LIMIT_BYTES as used: lowered at start when it did not fit the JVM's direct memory.",
             directMemoryFit == null ? 0 : directMemoryFit.outboundTotalLimitBytes());
+        gauge(w, "pitgun_gateway_outbound_limit_bytes",
+            "OUTBOUND_LIMIT_BYTES as used: inside the total as used (lowered with it at start).",
+            directMemoryFit == null ? 0 : directMemoryFit.connection().limitBytes());
         gauge(w, "pitgun_gateway_partial_message_bytes",
             "Bytes of unfinished requests and WebSocket messages held, all connections.",
             counters.partialMessageBytes.get());

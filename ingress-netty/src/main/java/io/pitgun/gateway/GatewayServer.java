@@ -526,8 +526,8 @@ public final class GatewayServer implements AutoCloseable
             .option(ChannelOption.SO_BACKLOG, 1024)
             .handler(connectionAdmission)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(config.outboundHighWaterBytes() / 2, config.outboundHighWaterBytes()))
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                directMemoryFit.connection().highWaterBytes() / 2, directMemoryFit.connection().highWaterBytes()))
             .childHandler(new GatewayChannelInitializer(this, channels));
         try
         {
@@ -641,6 +641,15 @@ public final class GatewayServer implements AutoCloseable
     long partialMessageBudgetBytes()
     {
         return directMemoryFit.partialMessageBudgetBytes();
+    }
+
+    /**
+     * A connection's bounds on its unsent bytes as used: the settings, inside {@code OUTBOUND_TOTAL_LIMIT_BYTES} as
+     * used ({@link DirectMemoryFit}).
+     */
+    DirectMemoryFit.Connection connectionBounds()
+    {
+        return directMemoryFit.connection();
     }
 
     /** Whether {@code PARTIAL_MESSAGE_BUDGET_BYTES} was lowered at start to fit the JVM's direct memory. */

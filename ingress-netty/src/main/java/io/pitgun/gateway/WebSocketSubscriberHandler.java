@@ -136,7 +136,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     void start(final Channel channel)
     {
         this.channel = channel;
-        final int bytes = server.config().subscriberBufferBytes();
+        final int bytes = server.connectionBounds().subscriberBytes();
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(bytes / 2, bytes));
         OutboundBackpressure.boundElsewhere(channel); // its bound is this mark, closed 1008 by the group
         group = server.threadState(channel.eventLoop()).subscribers;
@@ -212,7 +212,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             " fell behind and was disconnected");
         WebSocketCloseReason.record(channel, WebSocketCloseReason.SLOW_SUBSCRIBER);
         handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
-            "subscriber too slow: more than " + server.config().subscriberBufferBytes() + " bytes behind"));
+            "subscriber too slow: more than " + server.connectionBounds().subscriberBytes() + " bytes behind"));
         channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
         stop();
     }

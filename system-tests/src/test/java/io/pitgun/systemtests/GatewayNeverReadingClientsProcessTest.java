@@ -65,6 +65,27 @@ class GatewayNeverReadingClientsProcessTest
     }
 
     /**
+     * A JVM with less direct memory still ({@code -XX:MaxDirectMemorySize=40m}): the total on unsent answers is
+     * lowered below a connection's own bound, {@code OUTBOUND_LIMIT_BYTES} (4 MiB), which is lowered with it, the
+     * warning naming both values in force. Before, the connection's bound stayed above the total, a contradiction
+     * the same settings given by the operator are warned of, and the start said nothing of it.
+     */
+    @Test
+    void shouldLowerAConnectionsBoundWithATotalLoweredBelowIt() throws Exception
+    {
+        try (GatewayProcess gateway = GatewayProcess.start(dir.resolve("data"),
+            List.of("-Xmx128m", "-XX:MaxDirectMemorySize=40m"), Map.of()))
+        {
+            final long total = (long)gateway.metric("pitgun_gateway_outbound_total_limit_bytes");
+            assertTrue(total < 4_194_304, "total " + total);
+            assertTrue(gateway.logs().contains("lowered to " + total + " and ") && gateway.logs().contains(
+                "a connection's bounds inside the total lowered with it: PITGUN_GATEWAY_OUTBOUND_LIMIT_BYTES " +
+                "(4194304) to " + total + ";"), gateway.logs());
+            assertEquals(total, gateway.metric("pitgun_gateway_outbound_limit_bytes"));
+        }
+    }
+
+    /**
      * Sixty connections each pipeline 300 requests for the solver's 150 KB wasm file and never read (a 4 KiB
      * receive buffer): the gateway goes on answering others, and closes the connections that hold the most.
      */
