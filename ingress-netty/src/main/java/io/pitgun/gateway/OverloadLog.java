@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * count is written once its window has passed even when no warning of it follows ({@link #flushSuppressed}, run
  * every {@value #FLUSH_PERIOD_MS} ms on the gateway's accept thread), and every count at shutdown
  * ({@link #flushAtShutdown}): before, the last burst's count was never written. The reasons are an enum, so the state is two fixed arrays; a warning costs what it did (a clock read,
- * a CAS or an increment), and the flush is a scan of those arrays once a second, off the event loops.
+ * a CAS or an increment), and the flush is a scan of those arrays once a second, off the event loops. A connection's
+ * unexpected failure, which every connection may meet at once, is logged here too ({@link #connectionFailed}).
  */
 final class OverloadLog
 {

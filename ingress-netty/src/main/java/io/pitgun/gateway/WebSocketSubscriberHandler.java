@@ -297,8 +297,11 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         if (cause instanceof CorruptedFrameException)
         {
             // A frame that breaks RFC 6455 (a bad close frame among them): the frame decoder has answered it with its
-            // close code. Counted as the ingest handler counts it; before, as an error.
+            // close code. Counted as the ingest handler counts it; before, as an error. Nothing more is delivered
+            // behind that close frame (RFC 6455, 5.5.1): out of its group at once.
+            closing = true;
             TimedWebSocketFrameDecoder.closedOnViolation(ctx.channel(), (CorruptedFrameException)cause);
+            stop();
             return;
         }
         // Counted and logged by what it is; a reset or a failed network is the client vanishing (peer_gone).
