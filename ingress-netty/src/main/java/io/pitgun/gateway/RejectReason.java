@@ -156,7 +156,8 @@ public enum RejectReason
      * A request that came on a connection behind an answer that closes it ({@code Connection: close}, HTTP/1.0
      * without keep-alive, a refusal that closes): neither routed nor answered, as RFC 9112 (9.6) requires. Before,
      * a {@code POST /beacon} pipelined behind such an answer was journaled, counted and audited as a 202 that was
-     * never sent. 400 as a client's fault; never sent.
+     * never sent. Also a WebSocket message read behind the gateway's close frame (in the same read as the message
+     * that closed the connection, or after it): dropped unanswered. 400 as a client's fault; never sent.
      */
     REQUEST_AFTER_CLOSE(400),
     /**

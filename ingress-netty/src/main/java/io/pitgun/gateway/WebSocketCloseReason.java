@@ -64,6 +64,15 @@ enum WebSocketCloseReason
         channel.attr(KEY).compareAndSet(null, reason);
     }
 
+    /**
+     * Whether a reason was recorded for {@code channel}: the gateway has sent its close frame, or closes the connection
+     * without one, so nothing more is taken from it or written to it. Allocates nothing (asked per message).
+     */
+    static boolean closing(final Channel channel)
+    {
+        return channel.hasAttr(KEY) && channel.attr(KEY).get() != null;
+    }
+
     /** Why {@code channel} ended: the first reason recorded, or {@link #PEER_GONE}. Call once it has closed. */
     static WebSocketCloseReason of(final Channel channel)
     {

@@ -71,10 +71,12 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
-        if (goingAway)
+        if (goingAway || WebSocketCloseReason.closing(ctx.channel()))
         {
-            // The close frame is sent: the client's close ends the connection, any message is dropped unanswered
-            // (and gives back its bytes of the shared budget of unfinished messages, as an answered one does).
+            // The close frame is sent (or the connection closes without one): the client's close ends the
+            // connection, any message is dropped unanswered, as an HTTP request behind a closing answer is (and gives
+            // back its bytes of the shared budget of unfinished messages, as an answered one does). A message read
+            // with the one that closed it (the same read) was ingested and answered behind the close frame before.
             if (frame instanceof CloseWebSocketFrame)
             {
                 ctx.close();
@@ -82,7 +84,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             else if (!(frame instanceof PingWebSocketFrame) && !(frame instanceof PongWebSocketFrame))
             {
                 meter.messageComplete();
-                server.counters().rejected(RejectReason.DRAINING);
+                server.counters().rejected(goingAway ? RejectReason.DRAINING : RejectReason.REQUEST_AFTER_CLOSE);
             }
             return;
         }
@@ -220,9 +222,10 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         {
             server.overloadLog().warn(report.reason(), "nack 503 to WebSocket client " + peer);
         }
-        // Not behind the close frame (RFC 6455): an answer that comes after it, past SHUTDOWN_TIMEOUT_S, is one of
-        // those the shutdown logs as still awaiting their answer; the client resends it (same event_id).
-        if (ctx.channel().isActive() && !goingAway)
+        // Not behind the gateway's close frame (RFC 6455 5.5.1), whatever its reason (going away, idle, too big, a
+        // violation): an answer that comes after it, past SHUTDOWN_TIMEOUT_S, is one of those the shutdown logs as
+        // still awaiting their answer; the client resends it (same event_id).
+        if (ctx.channel().isActive() && !WebSocketCloseReason.closing(ctx.channel()))
         {
             ctx.writeAndFlush(new TextWebSocketFrame(report.toWebSocketJson(eventId, number, ackMode, journalIndex)));
         }

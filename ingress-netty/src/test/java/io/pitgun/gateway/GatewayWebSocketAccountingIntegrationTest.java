@@ -318,4 +318,34 @@ class GatewayWebSocketAccountingIntegrationTest
             assertEquals(0, gateway.server.counters().connectionsPaused());
         }
     }
+
+    /**
+     * A message that reaches the gateway behind its close frame (here in the same read as a message over
+     * {@code MAX_WS_FRAME_BYTES}, which the gateway answers with 1009) is dropped unanswered and counted
+     * {@code request_after_close}, as an HTTP request behind a closing answer is. Before, it was ingested, journaled
+     * and answered with a data frame behind the close frame (RFC 6455 5.5.1: no data frame after a close frame).
+     */
+    @Test
+    void shouldNeitherIngestNorAnswerAMessageBehindTheGatewaysCloseFrame() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
+            GatewaySetting.MAX_WS_FRAME_BYTES, "4096"));
+            RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+        {
+            final java.io.ByteArrayOutputStream oneWrite = new java.io.ByteArrayOutputStream();
+            oneWrite.writeBytes(RawWebSocket.frame(RawWebSocket.TEXT, false, new byte[3000]));
+            oneWrite.writeBytes(RawWebSocket.frame(RawWebSocket.CONTINUATION, true, new byte[3000]));
+            oneWrite.writeBytes(RawWebSocket.frame(RawWebSocket.TEXT, true,
+                Envelopes.batch(java.util.UUID.randomUUID(), 0, 1).getBytes(UTF_8)));
+            ws.send(oneWrite.toByteArray());
+            final RawWebSocket.Frame close = ws.read();
+            assertTrue(close.isClose(), "expected the close frame first, got opcode " + close.opcode() + ": " +
+                close.text());
+            assertEquals(1009, close.closeCode(), close.text());
+            ws.assertClosedByGateway(); // no answer behind the close frame
+            Await.until("the message behind the close counted", () ->
+                gateway.metric("pitgun_gateway_rejections_total{reason=\"request_after_close\"}") == 1.0);
+            assertEquals(0.0, gateway.metric("pitgun_gateway_frames_published_total"), "nothing ingested");
+        }
+    }
 }
