@@ -25,7 +25,7 @@ enum WebSocketCloseReason
     IDLE,
     /** A message over {@code MAX_WS_FRAME_BYTES}, or over the whole partial-message budget (close code 1009). */
     MESSAGE_TOO_BIG,
-    /** A corrupted frame (close code 1002; 1007 for a close reason that is not UTF-8). */
+    /** A corrupted frame (close code 1002; 1007 for a close reason or a text message that is not UTF-8). */
     PROTOCOL_ERROR,
     /** A live subscriber fell more than {@code SUBSCRIBER_BUFFER_BYTES} behind (close code 1008). */
     SLOW_SUBSCRIBER,

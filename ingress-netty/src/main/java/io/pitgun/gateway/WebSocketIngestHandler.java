@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.timeout.IdleStateEvent;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -164,6 +166,10 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                 RejectReason.MALFORMED_JSON;
             server.counters().rejected(reason);
             server.counters().envelopeRefusedWhole();
+            if (closedAsNotUtf8(ctx, content))
+            {
+                return;
+            }
             // The beacon's message too: where it broke is in errors[] (byte_offset), as in the beacon's answer.
             final IngestReport report = IngestPath.refusal(reason, splitter.error(), 0);
             report.details.add(DecodeProblemEncoder.encodeUnsplittable(splitter, reason, path.body(),
@@ -177,17 +183,46 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             // Envelopes a beacon would take one by one (NDJSON, an array): a text message is one envelope.
             server.counters().rejected(RejectReason.NO_ENVELOPE);
             server.counters().envelopeRefusedWhole();
+            if (closedAsNotUtf8(ctx, content))
+            {
+                return;
+            }
             nack(ctx, endpoint, number, null, RejectReason.NO_ENVELOPE, "a text message holds exactly one " +
                 "envelope; this one holds " + path.splitter().count(), 0);
             return;
         }
         final IngestReport report = path.ingestEnvelopes(allowRestricted, access.scope(), peerAddress);
         countAccepted(report);
+        if (report.status() / 100 == 4 && closedAsNotUtf8(ctx, content))
+        {
+            return;
+        }
         final String firstEventId = report.firstEventId();
         final String eventId = firstEventId != null ? firstEventId :
             EventIdSniffer.find(path.body(), path.bodyOffset(), path.bodyLength());
         path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
             reply(ctx, endpoint, number, eventId, answer, journalIndex));
+    }
+
+    /**
+     * A text message the client's fault refused (its refusal counted) whose bytes are not UTF-8 fails the connection,
+     * as RFC 6455 8.1 requires: close code 1007, counted {@code protocol_error}, no answer. Looked at on the refusal
+     * path only: an envelope the decoder took was read whole, every string checked as UTF-8 and the rest ASCII, so
+     * the hot path pays nothing. Before, such a message got a 400 answer (or a 422, when a contract problem came
+     * first) and the connection stayed open.
+     *
+     * @return whether the connection is closing.
+     */
+    private boolean closedAsNotUtf8(final ChannelHandlerContext ctx, final ByteBuf content)
+    {
+        if (ByteBufUtil.isText(content, StandardCharsets.UTF_8))
+        {
+            return false;
+        }
+        WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.PROTOCOL_ERROR);
+        handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
+            "a text message that is not UTF-8"));
+        return true;
     }
 
     private void countAccepted(final IngestReport report)

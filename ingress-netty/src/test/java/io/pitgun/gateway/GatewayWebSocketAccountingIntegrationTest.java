@@ -348,4 +348,62 @@ class GatewayWebSocketAccountingIntegrationTest
             assertEquals(0.0, gateway.metric("pitgun_gateway_frames_published_total"), "nothing ingested");
         }
     }
+
+    /**
+     * A text message that is not UTF-8 fails the connection (RFC 6455 8.1): close code 1007, counted
+     * {@code protocol_error}, whatever else is wrong with it and wherever the bad bytes are (in a string, behind a
+     * syntax error, in a session's label, outside any JSON). Before, each got a 400 or 422 answer and the connection
+     * stayed open. A malformed message that is UTF-8 is still answered 400 on an open connection.
+     */
+    @Test
+    void shouldFailTheConnectionOnATextMessageThatIsNotUtf8() throws Exception
+    {
+        final byte[] bad = {(byte)0xc3, 0x28};
+        final String start = "{\"schema_version\":\"pitgun-envelope-v1\"," +
+            "\"event_id\":\"0c5e8f7a-1d2b-4c3e-8f9a-6b7c8d9e0f1a\",\"ts\":\"2026-04-11T12:30:00Z\"," +
+            "\"player_id\":\"7d16dde5-88a6-4b47-8cd8-c711601cd61f\"," +
+            "\"session_id\":\"53702b3e-3e56-41a2-8834-9169ee5e991e\",\"event_type\":\"session.start\"," +
+            "\"payload\":{\"timestamp_us\":1775910600000000,\"label\":\"Monza ";
+        final byte[][] messages = {
+            join("{\"a\":\"".getBytes(UTF_8), bad, "\"}".getBytes(UTF_8)),
+            join("{\"a\" 1,\"b\":\"".getBytes(UTF_8), bad, "\"}".getBytes(UTF_8)),
+            join(start.getBytes(UTF_8), bad, "\"}}".getBytes(UTF_8)),
+            join(bad, "{}".getBytes(UTF_8)),
+        };
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            for (final byte[] message : messages)
+            {
+                try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+                {
+                    ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, message));
+                    final RawWebSocket.Frame close = ws.read();
+                    assertTrue(close.isClose(), "expected a close frame, got opcode " + close.opcode() + ": " +
+                        close.text());
+                    assertEquals(1007, close.closeCode(), close.text());
+                    ws.assertClosedByGateway();
+                }
+            }
+            try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+            {
+                ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, "{\"a\" 1}".getBytes(UTF_8)));
+                final RawWebSocket.Frame answer = ws.read();
+                assertEquals(RawWebSocket.TEXT, answer.opcode(), answer.text());
+                assertTrue(answer.text().contains("malformed_json"), answer.text());
+            }
+            Await.until("every close counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == messages.length);
+            assertEquals(0.0, gateway.metric("pitgun_gateway_frames_published_total"), "nothing ingested");
+        }
+    }
+
+    private static byte[] join(final byte[]... parts)
+    {
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (final byte[] part : parts)
+        {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
 }
