@@ -98,7 +98,9 @@ public final class ReplayRunner
             throw new ReplayInputException(options.input() + ": no data rows after the header");
         }
         final long firstTimestampUs = row.timestampUs();
-        if (countRowsWithSamples(1) == 0)
+        // The whole file is read, and so checked, before anything is sent: a row malformed further on is refused
+        // before the rows ahead of it are journaled, under a session that would never end.
+        if (countRowsWithSamples(Long.MAX_VALUE) == 0)
         {
             // Nothing to send: and with --loop, passes that send nothing would follow each other unpaced for ever.
             reader.close();
