@@ -2,11 +2,13 @@ package io.pitgun.replay.sim;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Generates a simulated session CSV: the one entry point behind {@code pitgun simulate} and the dataset tests.
@@ -52,11 +54,16 @@ public final class SessionGenerator
         return new SessionCsvWriter().write(simulator, laps, maxRows, out);
     }
 
-    /** Writes the whole session to {@code file} (UTF-8, {@code \n} line ends); returns the rows written. */
+    /**
+     * Writes the whole session to {@code file} (UTF-8, {@code \n} line ends; gzip when its name ends in {@code .gz},
+     * as the replay reads such a file); returns the rows written.
+     */
     public long write(final Path file) throws IOException
     {
-        try (Writer out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8),
-            1 << 16))
+        final boolean gzip = file.getFileName().toString().endsWith(".gz");
+        try (OutputStream raw = Files.newOutputStream(file);
+             Writer out = new BufferedWriter(new OutputStreamWriter(gzip ? new GZIPOutputStream(raw, 1 << 16) : raw,
+                 StandardCharsets.UTF_8), 1 << 16))
         {
             return write(out, Long.MAX_VALUE);
         }
