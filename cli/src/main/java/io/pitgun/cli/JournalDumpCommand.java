@@ -87,6 +87,10 @@ final class JournalDumpCommand implements Callable<Integer>
             err.println("pitgun journal dump: --session: not a UUID: '" + session + "'");
             return CliErrorHandler.FAILED;
         }
+        if (negative("--from", fromIndex, err) || negative("--to", toIndex, err))
+        {
+            return CliErrorHandler.FAILED;
+        }
         if (fromIndex != null && toIndex != null && fromIndex > toIndex)
         {
             err.println("pitgun journal dump: --from " + fromIndex + " is after --to " + toIndex);
@@ -122,6 +126,21 @@ final class JournalDumpCommand implements Callable<Integer>
             return CliErrorHandler.FAILED;
         }
         return 0;
+    }
+
+    /**
+     * Says so when {@code index} is negative: it names no entry, and -1 is how the tools say "no bound" inside
+     * ({@link Journal#NO_INDEX}), so {@code --to -1} dumped the whole journal.
+     */
+    private static boolean negative(final String option, final Long index, final PrintWriter err)
+    {
+        if (index == null || index >= 0)
+        {
+            return false;
+        }
+        err.println("pitgun journal dump: " + option + ": expected a journal index (0 or more, as dump prints it in " +
+            "\"index\"), got " + index);
+        return true;
     }
 
     /**

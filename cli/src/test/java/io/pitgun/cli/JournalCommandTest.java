@@ -114,6 +114,23 @@ class JournalCommandTest
         assertTrue(run.err().contains("dumped 5 of 10 entries read"), run.err());
     }
 
+    /**
+     * A negative index names no entry, so it is refused, as export refuses it. Before, {@code --to -1} (the value
+     * meaning "no bound" inside) dumped the whole journal, exit 0, while {@code --to -2} dumped nothing.
+     */
+    @Test
+    void dumpShouldRefuseANegativeIndex()
+    {
+        for (final String option : List.of("--from", "--to"))
+        {
+            final CliRun run = CliRun.of("journal", "dump", journalDir.toString(), option, "-1");
+            assertEquals(1, run.exitCode(), option + ": " + run.err());
+            assertEquals("", run.out(), option);
+            assertTrue(run.err().contains("pitgun journal dump: " + option + ": expected a journal index (0 or more, " +
+                "as dump prints it in \"index\"), got -1"), run.err());
+        }
+    }
+
     @Test
     void dumpShouldWriteCsvWithAHeaderOfChannelsFound()
     {
