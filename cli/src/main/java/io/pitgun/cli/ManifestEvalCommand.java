@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -128,6 +129,12 @@ final class ManifestEvalCommand implements Callable<Integer>
         catch (final NoSuchFileException ex)
         {
             err.println(input + ": file not found");
+            return CliErrorHandler.FAILED;
+        }
+        catch (final CharacterCodingException ex)
+        {
+            // Its own message is "Input length = 1", which names neither the file nor the problem.
+            err.println(input + ": file is not valid UTF-8 text");
             return CliErrorHandler.FAILED;
         }
         stdout.flush();

@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +74,12 @@ final class ReportLatencyCommand implements Callable<Integer>
             catch (final IllegalArgumentException ex)
             {
                 err.println("pitgun report latency: " + ex.getMessage());
+                return CliErrorHandler.FAILED;
+            }
+            catch (final CharacterCodingException ex)
+            {
+                // Its own message is "Input length = 1", which names neither the file nor the problem.
+                err.println("pitgun report latency: " + file + ": file is not valid UTF-8 text");
                 return CliErrorHandler.FAILED;
             }
         }

@@ -240,6 +240,23 @@ class ManifestCommandTest
         assertFalse(run.err().contains("Exception"), run.err());
     }
 
+    /**
+     * Frames that are not UTF-8 text (a binary file given by mistake) are named as such. Before, the message was
+     * Java's "Input length = 1", naming neither the file nor the problem.
+     */
+    @Test
+    void evalShouldNameAnInputThatIsNotText() throws IOException
+    {
+        final Path frames = dir.resolve("frames.jsonl");
+        Files.write(frames, new byte[] {'{', (byte)0xff, (byte)0xfe, '}', '\n'});
+
+        final CliRun run = CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input",
+            frames.toString());
+
+        assertEquals(1, run.exitCode(), run.err());
+        assertEquals(frames + ": file is not valid UTF-8 text", run.err().strip());
+    }
+
     @Test
     void shouldEvaluateTheSeedManifestOverFrames() throws IOException
     {

@@ -90,6 +90,22 @@ class ReportLatencyCommandTest
         assertTrue(err.toString().contains(bad + ":3:"), err.toString());
     }
 
+    /**
+     * A file that is not UTF-8 text (a binary file given by mistake) is named as such. Before, the message was
+     * Java's "Input length = 1", naming neither the file nor the problem.
+     */
+    @Test
+    void shouldNameAFileThatIsNotText() throws Exception
+    {
+        final Path binary = dir.resolve("binary.hgrm");
+        Files.write(binary, new byte[] {'1', ' ', (byte)0xff, (byte)0xfe, '\n'});
+
+        final CliRun run = CliRun.of("report", "latency", binary.toString(), "--out", dir.resolve("r.html").toString());
+
+        assertEquals(1, run.exitCode());
+        assertEquals("pitgun report latency: " + binary + ": file is not valid UTF-8 text", run.err().strip());
+    }
+
     /** A long-tailed distribution of nanoseconds. */
     private static Histogram histogram(final int count, final long seed)
     {
