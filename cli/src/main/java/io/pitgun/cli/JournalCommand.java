@@ -100,6 +100,10 @@ final class JournalCommand implements Runnable
         else if (recorded.isEmpty())
         {
             final ParameterRegistry simV1 = ParameterRegistry.simV1();
+            if (!opens(directory))
+            {
+                return simV1; // not a journal at all: the tool says so itself when it opens it, in one line
+            }
             err.println(directory + ": the journal names no dictionary (no ManifestLoaded in it, e.g. its oldest " +
                 "cycle files were deleted): assuming " + simV1.name() + "; give the one it was written with by " +
                 "--dictionary FILE");
@@ -115,6 +119,19 @@ final class JournalCommand implements Runnable
         }
         requireDictionaryOf(directory, recorded, registry, source);
         return registry;
+    }
+
+    /** Whether {@code directory} opens as a journal. */
+    private static boolean opens(final Path directory)
+    {
+        try (Journal journal = openReadOnly(directory))
+        {
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
     }
 
     /**
