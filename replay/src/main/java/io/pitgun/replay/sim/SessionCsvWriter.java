@@ -1,5 +1,7 @@
 package io.pitgun.replay.sim;
 
+import io.pitgun.codecs.envelope.EnvelopeDecoder;
+
 import java.io.IOException;
 import java.io.Writer;
 
@@ -31,6 +33,7 @@ public final class SessionCsvWriter
      * whichever comes first) and writes every sample.
      *
      * @return the number of data rows written.
+     * @throws IllegalArgumentException when a capture time would pass {@link EnvelopeDecoder#MAX_SAFE_INTEGER}.
      */
     public long write(final CarSimulator simulator, final int laps, final long maxRows, final Writer out)
         throws IOException
@@ -40,6 +43,12 @@ public final class SessionCsvWriter
         long rows = 0;
         while (rows < maxRows && simulator.completedLaps() < laps)
         {
+            if (simulator.timestampUs() > EnvelopeDecoder.MAX_SAFE_INTEGER)
+            {
+                // Beyond it no frame is valid (the envelope contract), and further on a long wraps to negative times.
+                throw new IllegalArgumentException("the session's capture times pass 2^53 - 1 µs, the largest " +
+                    "timestamp_us a frame may have, at lap " + simulator.lapNumber() + ": start it earlier");
+            }
             line.setLength(0);
             line.append(simulator.timestampUs()).append(',')
                 .append(simulator.lapNumber()).append(',')

@@ -1,5 +1,7 @@
 package io.pitgun.replay.sim;
 
+import io.pitgun.codecs.envelope.EnvelopeDecoder;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,9 +34,10 @@ public final class SessionGenerator
         {
             throw new IllegalArgumentException("laps must be at least 1, got " + laps);
         }
-        if (startTimestampUs < 0)
+        if (startTimestampUs < 0 || startTimestampUs > EnvelopeDecoder.MAX_SAFE_INTEGER)
         {
-            throw new IllegalArgumentException("start timestamp must not be negative, got " + startTimestampUs);
+            throw new IllegalArgumentException("start timestamp must be in [0, 2^53 - 1] µs (the envelope " +
+                "contract's timestamp_us), got " + startTimestampUs);
         }
         this.seed = seed;
         this.laps = laps;
@@ -66,6 +69,11 @@ public final class SessionGenerator
                  StandardCharsets.UTF_8), 1 << 16))
         {
             return write(out, Long.MAX_VALUE);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            Files.deleteIfExists(file); // a session cut short is not one to replay
+            throw ex;
         }
     }
 }
