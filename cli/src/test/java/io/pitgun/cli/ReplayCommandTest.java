@@ -195,6 +195,36 @@ class ReplayCommandTest
 
         assertEquals(1, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains(csv + ":" + (ROWS + 2) + ": column Speed: 'abc' is not a number"), run.err());
+        assertNothingJournaled(data);
+    }
+
+    /**
+     * A number beyond a double ({@code 1e400}) is refused while reading, as any cell that is not a finite number is
+     * (docs/replay.md). Before, it was sent as written, and the gateway refused its envelope (422 value_out_of_range),
+     * the rows batched with it too.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRefuseANumberBeyondADoubleWhileReading() throws Exception
+    {
+        final Path csv = dir.resolve("huge.csv");
+        Files.writeString(csv, "timestamp_us,Speed\n1775908800000000,100\n1775908800010000,1e400\n");
+        final Path data = dir.resolve("data");
+        final CliRun run;
+        try (GatewayServer gateway = LoopbackGateway.start(data))
+        {
+            run = CliRun.of("replay", "--input", csv.toString(), "--target",
+                "127.0.0.1:" + gateway.address().getPort(), "--rate", "100000");
+        }
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains(csv + ":3: column Speed: '1e400' is not a finite decimal number"), run.err());
+        assertNothingJournaled(data);
+    }
+
+    /** Neither a frame nor a session marker is in the journal of the gateway whose data directory is {@code data}. */
+    private static void assertNothingJournaled(final Path data)
+    {
         assertEquals(0, JournalExportCommandTest.readJournal(data.resolve("journal")).size());
         final CliRun dump = CliRun.of("journal", "dump", data.resolve("journal").toString());
         assertEquals(0, dump.exitCode(), dump.err());

@@ -227,7 +227,8 @@ public final class CsvTelemetryReader implements Closeable
             }
             return cell.charAt(0) == '+' ? cell.substring(1) : cell;
         }
-        if (JsonNumbers.isJsonNumber(cell))
+        // A JSON number may still be beyond a double ("1e400"): that is refused below, as docs/replay.md says.
+        if (JsonNumbers.isJsonNumber(cell) && Double.isFinite(Double.parseDouble(cell)))
         {
             return cell;
         }
