@@ -19,7 +19,8 @@ import java.nio.file.Path;
 @Command(
     name = "manifest",
     mixinStandardHelpOptions = true,
-    description = "Check, explain, run, sign and verify pipeline manifests (pipeline-manifest/v1).",
+    description = "Check (validate, compile, print the plan), evaluate over frames (eval), sign and verify pipeline " +
+        "manifests (pipeline-manifest/v1).",
     subcommands = {ManifestCheckCommand.class, ManifestEvalCommand.class, ManifestSignCommand.class,
         ManifestVerifyCommand.class})
 final class ManifestCommand implements Runnable

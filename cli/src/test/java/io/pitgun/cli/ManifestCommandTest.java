@@ -241,6 +241,23 @@ class ManifestCommandTest
     }
 
     /**
+     * {@code pitgun manifest}'s description names what its subcommands do and nothing else. Before, it said "Check,
+     * explain, run, sign and verify", and {@code manifest explain} and {@code manifest run} were unknown commands.
+     */
+    @Test
+    void shouldDescribeOnlyTheSubcommandsItHas()
+    {
+        final CliRun run = CliRun.of("manifest");
+
+        assertEquals(0, run.exitCode(), run.err());
+        // Between the usage line and the options.
+        final String description = run.out().lines().skip(1).takeWhile(line -> !line.startsWith("  -"))
+            .collect(Collectors.joining(" "));
+        assertEquals("Check (validate, compile, print the plan), evaluate over frames (eval), sign and verify " +
+            "pipeline manifests (pipeline-manifest/v1).", description);
+    }
+
+    /**
      * Frames that are not UTF-8 text (a binary file given by mistake) are named as such. Before, the message was
      * Java's "Input length = 1", naming neither the file nor the problem.
      */
