@@ -267,4 +267,18 @@ class ReplayCommandTest
         assertEquals(1, gear.exitCode());
         assertTrue(gear.err().contains(raw + ":1: column 'Gear[K]': "), gear.err());
     }
+
+    /** A {@code .gz} input that is not gzip is named. Before, the message was Java's "Not in GZIP format" alone. */
+    @Test
+    void shouldNameAGzInputThatIsNotGzip() throws Exception
+    {
+        final Path plain = dir.resolve("session.csv.gz");
+        Files.writeString(plain, "timestamp_us,Speed\n1775908800000000,100\n");
+
+        final CliRun run = CliRun.of("replay", "--input", plain.toString(), "--target", "127.0.0.1:9");
+
+        assertEquals(1, run.exitCode());
+        assertEquals("pitgun replay: " + plain + ": not a gzip file (a .gz input is read as gzip): Not in GZIP format",
+            run.err().strip());
+    }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads a telemetry CSV row by row: a header, then one row per frame. Plain comma-separated values (a value may be
@@ -69,7 +70,18 @@ public final class CsvTelemetryReader implements Closeable
         {
             throw new ReplayInputException(file + ": no such file");
         }
-        final InputStream raw = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+        final InputStream raw;
+        try
+        {
+            raw = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+        }
+        catch (final ZipException ex)
+        {
+            in.close();
+            // Its own message, "Not in GZIP format", names no file.
+            throw new ReplayInputException(file + ": not a gzip file (a .gz input is read as gzip): " +
+                ex.getMessage());
+        }
         return new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8), 1 << 16);
     }
 
