@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
         "(every sim.v1 channel). The defaults regenerate datasets/sim-session-monza.csv byte for byte.")
 final class SimulateCommand implements Callable<Integer>
 {
-    @Option(names = "--output", required = true, paramLabel = "FILE", description = "CSV file to write (gzip when it ends in .gz, as replay reads it).")
+    @Option(names = "--output", required = true, paramLabel = "FILE",
+        description = "CSV file to write (gzip when it ends in .gz, as replay reads it).")
     Path output;
 
     @Option(names = "--seed", defaultValue = "" + SessionGenerator.SAMPLE_SEED,
