@@ -24,6 +24,9 @@ public final class DamagedJournal
 {
     private static final int LENGTH_MASK = (1 << 30) - 1;
     private static final int METADATA = 0x4000_0000;
+    /** The cycle marker's content: magic "PGPE" (little endian), then a Chronicle index (CycleMarker). */
+    private static final int MARKER_MAGIC = 0x45504750;
+    private static final int MARKER_LENGTH = Integer.BYTES + Long.BYTES;
 
     private DamagedJournal()
     {
@@ -120,6 +123,36 @@ public final class DamagedJournal
         Files.move(current, before);
         Files.delete(journalDirectory.resolve("metadata.cq4t"));
         return before;
+    }
+
+    /**
+     * Sets what the marker of {@code cycleFile} (the metadata record after its first entry: magic "PGPE", then the
+     * Chronicle index of the entry written before the file's first) names to {@code chronicleIndex}: a marker as a
+     * writer that read another appender's later entry left it (the race of the build before
+     * {@code JournalCycleMarkerRaceTest}).
+     */
+    public static void setCycleMarker(final Path cycleFile, final long chronicleIndex) throws IOException
+    {
+        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(cycleFile)).order(ByteOrder.LITTLE_ENDIAN);
+        int position = 0;
+        while (position + Integer.BYTES <= bytes.limit())
+        {
+            final int header = bytes.getInt(position);
+            final int length = header & LENGTH_MASK;
+            if (length == 0)
+            {
+                break;
+            }
+            if ((header & METADATA) != 0 && length == MARKER_LENGTH && bytes.getInt(position + Integer.BYTES) ==
+                MARKER_MAGIC)
+            {
+                write(cycleFile, position + 2 * Integer.BYTES, ByteBuffer.allocate(Long.BYTES)
+                    .order(ByteOrder.LITTLE_ENDIAN).putLong(chronicleIndex).array());
+                return;
+            }
+            position = (position + Integer.BYTES + length + 3) & ~3;
+        }
+        throw new IllegalStateException(cycleFile + " has no cycle marker");
     }
 
     /**
