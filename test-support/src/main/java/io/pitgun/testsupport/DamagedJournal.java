@@ -44,7 +44,12 @@ public final class DamagedJournal
     /** File offsets of the headers of the data records (journal entries), in order. */
     public static List<Long> dataRecordOffsets(final Path cycleFile) throws IOException
     {
-        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(cycleFile)).order(ByteOrder.LITTLE_ENDIAN);
+        return recordOffsets(read(cycleFile), false);
+    }
+
+    /** File offsets of the headers of the records that are metadata ({@code metadata}) or data, in order. */
+    private static List<Long> recordOffsets(final ByteBuffer bytes, final boolean metadata)
+    {
         final List<Long> offsets = new ArrayList<>();
         int position = 0;
         while (position + Integer.BYTES <= bytes.limit())
@@ -55,13 +60,18 @@ public final class DamagedJournal
             {
                 break;
             }
-            if ((header & METADATA) == 0)
+            if (((header & METADATA) != 0) == metadata)
             {
                 offsets.add((long)position);
             }
             position = (position + Integer.BYTES + length + 3) & ~3;
         }
         return offsets;
+    }
+
+    private static ByteBuffer read(final Path cycleFile) throws IOException
+    {
+        return ByteBuffer.wrap(Files.readAllBytes(cycleFile)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Zeroes the header of the {@code n}th data record (0 is the first entry). */
@@ -133,24 +143,17 @@ public final class DamagedJournal
      */
     public static void setCycleMarker(final Path cycleFile, final long chronicleIndex) throws IOException
     {
-        final ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(cycleFile)).order(ByteOrder.LITTLE_ENDIAN);
-        int position = 0;
-        while (position + Integer.BYTES <= bytes.limit())
+        final ByteBuffer bytes = read(cycleFile);
+        for (final long offset : recordOffsets(bytes, true))
         {
-            final int header = bytes.getInt(position);
-            final int length = header & LENGTH_MASK;
-            if (length == 0)
+            final int position = (int)offset;
+            if ((bytes.getInt(position) & LENGTH_MASK) == MARKER_LENGTH &&
+                bytes.getInt(position + Integer.BYTES) == MARKER_MAGIC)
             {
-                break;
-            }
-            if ((header & METADATA) != 0 && length == MARKER_LENGTH && bytes.getInt(position + Integer.BYTES) ==
-                MARKER_MAGIC)
-            {
-                write(cycleFile, position + 2 * Integer.BYTES, ByteBuffer.allocate(Long.BYTES)
+                write(cycleFile, offset + 2 * Integer.BYTES, ByteBuffer.allocate(Long.BYTES)
                     .order(ByteOrder.LITTLE_ENDIAN).putLong(chronicleIndex).array());
                 return;
             }
-            position = (position + Integer.BYTES + length + 3) & ~3;
         }
         throw new IllegalStateException(cycleFile + " has no cycle marker");
     }
