@@ -278,8 +278,9 @@ final class GatewayMetrics
             "(logged).");
         sinks.forEach(c -> w.sample("pitgun_sink_dropped_total", c.dropped(), "sink", c.sink()));
         w.family("pitgun_sink_journal_gaps_total", "counter", "Gaps between cycle files the sink read across (a " +
-            "cycle file deleted from the middle of the journal): what the missing entries held is not in the " +
-            "sink's output (logged at WARN, naming the file and indexes).");
+            "cycle file deleted from the middle of the journal) since this process started: what the missing " +
+            "entries held is not in the sink's output, unless it wrote them before the file went (logged at WARN, " +
+            "naming the file and indexes).");
         sinks.forEach(c -> w.sample("pitgun_sink_journal_gaps_total", c.journalGaps(), "sink", c.sink()));
         w.family("pitgun_sink_lag_seconds", "gauge", "Seconds since the sink last had written everything the " +
             "journal held (0: caught up); it grows while the sink is disconnected.");

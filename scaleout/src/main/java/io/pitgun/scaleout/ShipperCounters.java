@@ -29,8 +29,8 @@ public final class ShipperCounters
     private volatile long acksMissingMac;
     private volatile long acksBadMac;
     private final JournalGapLog journalCycleGaps = new JournalGapLog(LoggerFactory.getLogger(EdgeShipperAgent.class),
-        "shipper", "the frames those entries held never reach the hive, which takes the frame after the gap as the " +
-        "successor of the one before it (pitgun journal verify names every gap)");
+        "shipper", "the frames those entries held that the hive did not hold already never reach it; it takes the " +
+        "frame after the gap as the successor of the one before it (pitgun journal verify names every gap)");
 
     /** {@link #stalled()}: shipping goes on. */
     public static final int NOT_STALLED = 0;
@@ -202,8 +202,9 @@ public final class ShipperCounters
     /**
      * Gaps between cycle files the shipper read across in its journal (a cycle file deleted from the middle of it,
      * {@code pitgun_ship_journal_cycle_gaps_total}), each counted once however often a rewind reads across it again
-     * and logged at WARN: the frames the missing entries held never reach the hive. Not {@link #journalGaps()},
-     * which counts the hive's acknowledged position found deleted from the journal's start.
+     * and logged at WARN: the frames the missing entries held that the hive did not hold already never reach it.
+     * Not {@link #journalGaps()}, which counts the hive's acknowledged position found deleted from the journal's
+     * start.
      */
     public long journalCycleGaps()
     {

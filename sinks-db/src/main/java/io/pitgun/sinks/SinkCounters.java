@@ -38,7 +38,8 @@ public final class SinkCounters
         this.sink = sink;
         this.behindSinceNs = System.nanoTime();
         this.journalGaps = new JournalGapLog(LoggerFactory.getLogger(SinkCounters.class), "sink " + sink,
-            "what those entries held is not in the sink's output (pitgun journal verify names every gap)");
+            "what those entries held is not in the sink's output, unless it wrote them before the file went " +
+            "(pitgun journal verify names every gap)");
     }
 
     /**
