@@ -300,6 +300,14 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     {
         if (event instanceof IdleStateEvent)
         {
+            if (WebSocketCloseReason.closing(ctx.channel()))
+            {
+                // The gateway's close frame still waits behind answers a client that neither reads nor writes does
+                // not take: idle this long, the connection ends here. Before, a close frame 1000 "idle" followed it
+                // on every timeout (RFC 6455 5.5.1: nothing after the close frame).
+                ctx.close();
+                return;
+            }
             WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.IDLE);
             handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle"));
             return;

@@ -397,6 +397,51 @@ class GatewayWebSocketAccountingIntegrationTest
         }
     }
 
+    /**
+     * A connection whose close frame waits behind answers its client does not take (the pongs of {@value #PINGS}
+     * pings, as above), the client sending nothing either, ends when it has been idle {@code IDLE_TIMEOUT_S}, still
+     * counted by why the gateway closed it, and nothing follows that close frame. Before, the idle timeout wrote a
+     * close frame 1000 "idle" behind it, again on every timeout (three close frames read in a manual run: 1007, then
+     * "idle" twice), and the connection stayed open as long as the client did not read.
+     */
+    @Test
+    void shouldEndAnIdleConnectionWhoseCloseFrameWaitsWithoutAnotherCloseFrame() throws Exception
+    {
+        final java.io.ByteArrayOutputStream pings = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < PINGS; i++)
+        {
+            pings.writeBytes(RawWebSocket.frame(RawWebSocket.PING, true, new byte[125]));
+        }
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
+            GatewaySetting.IDLE_TIMEOUT_S, "1",
+            GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, Integer.toString(1 << 30),
+            GatewaySetting.OUTBOUND_LIMIT_BYTES, Integer.toString(Integer.MAX_VALUE)));
+            RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 4096))
+        {
+            ws.send(pings.toByteArray());
+            Await.until("pongs wait in the gateway", () ->
+                gateway.metric("pitgun_gateway_outbound_bytes") >= 1 << 20);
+            ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {(byte)0xff})); // close 1007
+            Await.until("the idle connection closed, counted by its close frame's reason", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 1.0);
+            int closeFrames = 0;
+            try
+            {
+                while (true)
+                {
+                    final RawWebSocket.Frame frame = ws.read();
+                    assertEquals(0, closeFrames, "a frame behind the close frame, opcode " + frame.opcode());
+                    closeFrames += frame.isClose() ? 1 : 0;
+                }
+            }
+            catch (final java.io.EOFException | java.net.SocketException end)
+            {
+                // the connection's end: what the gateway had not handed to the kernel went with it
+            }
+            assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"idle\"}"));
+        }
+    }
+
     private static byte[] join(final byte[]... parts)
     {
         final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
