@@ -124,6 +124,11 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         final RejectReason refusal = path.admitClient(peerAddress, access.rateLimit(), System.nanoTime());
         if (refusal != null)
         {
+            // Not UTF-8 fails the connection over the rate limit too (before, a 429 on a connection left open).
+            if (text && closedAsNotUtf8(ctx, frame.content()))
+            {
+                return;
+            }
             nack(ctx, endpoint, number, null, refusal, refusal == RejectReason.DRAINING ?
                 "the gateway is shutting down" : "client " + peerAddress + " is over its rate limit", path.retryAfterS());
             return;

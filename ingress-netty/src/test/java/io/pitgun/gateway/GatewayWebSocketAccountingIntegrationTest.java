@@ -398,6 +398,35 @@ class GatewayWebSocketAccountingIntegrationTest
     }
 
     /**
+     * A text message that is not UTF-8 fails the connection over the rate limit too: close code 1007, counted
+     * {@code protocol_error} and {@code rate_limited}, no answer. Before, the rate limit's refusal came first: a nack
+     * 429 on a connection left open.
+     */
+    @Test
+    void shouldFailTheConnectionOnATextMessageThatIsNotUtf8OverTheRateLimit() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
+            GatewaySetting.RATE_LIMIT, "1", GatewaySetting.RATE_BURST, "1"));
+            RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+        {
+            // The upgrade took the bucket's one token: in one write, the messages are over the limit.
+            final java.io.ByteArrayOutputStream oneWrite = new java.io.ByteArrayOutputStream();
+            oneWrite.writeBytes(RawWebSocket.frame(RawWebSocket.TEXT, true, "{\"a\" 1}".getBytes(UTF_8)));
+            oneWrite.writeBytes(RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {'"', (byte)0xff, '"'}));
+            ws.send(oneWrite.toByteArray());
+            final RawWebSocket.Frame first = ws.read();
+            assertTrue(first.text().contains("\"type\":\"nack\""), first.text()); // UTF-8: answered
+            final RawWebSocket.Frame close = ws.read();
+            assertTrue(close.isClose(), "expected a close frame, got opcode " + close.opcode() + ": " + close.text());
+            assertEquals(1007, close.closeCode(), close.text());
+            ws.assertClosedByGateway();
+            Await.until("the close counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 1.0);
+            assertTrue(gateway.metric("pitgun_gateway_rejections_total{reason=\"rate_limited\"}") >= 1.0);
+        }
+    }
+
+    /**
      * A connection whose close frame waits behind answers its client does not take (the pongs of {@value #PINGS}
      * pings, as above), the client sending nothing either, ends when it has been idle {@code IDLE_TIMEOUT_S}, still
      * counted by why the gateway closed it, and nothing follows that close frame. Before, the idle timeout wrote a
