@@ -171,6 +171,10 @@ final class WebSocketUpgrade
             }
             else
             {
+                // The 101 could not be written: the connection failed first, or frames sent in the same packet as
+                // the upgrade broke RFC 6455 and the frame decoder closed it. Counted as a connection error (before,
+                // nothing counted it); the client got no answer.
+                server.overloadLog().connectionFailed(future.cause(), peer);
                 future.channel().close();
             }
         });

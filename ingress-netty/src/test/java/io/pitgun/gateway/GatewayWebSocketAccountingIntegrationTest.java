@@ -480,4 +480,40 @@ class GatewayWebSocketAccountingIntegrationTest
         }
         return out.toByteArray();
     }
+
+    /**
+     * Frames sent in the same packet as the upgrade request, one of them breaking RFC 6455 (here RSV1 set), make the
+     * frame decoder close the connection before the 101 is written: the client gets no answer, and the connection is
+     * counted as a connection error. Before, nothing counted it (found by a black-box review).
+     */
+    @Test
+    void shouldCountAnUpgradeWhoseFramesBrokeTheRulesBeforeItsAnswer() throws Exception
+    {
+        final List<String> paths = List.of("/ws", "/ws?subscribe=derived");
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            for (final String path : paths)
+            {
+                final java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.server.address().getPort());
+                try (socket)
+                {
+                    socket.setSoTimeout(RawHttpConnection.READ_TIMEOUT_MS);
+                    final byte[] broken = RawWebSocket.frame(0x40 | RawWebSocket.TEXT, true, new byte[] {'{', '}'});
+                    try (RawWebSocket ws = new RawWebSocket(socket, path, broken))
+                    {
+                        // The upgrade may yet be answered if the frames came in a later read: then the close follows.
+                        assertEquals(1002, ws.read().closeCode());
+                    }
+                    catch (final org.opentest4j.AssertionFailedError noAnswer)
+                    {
+                        // The usual outcome: closed before the 101, so the upgrade's answer never came.
+                        assertTrue(noAnswer.getMessage().contains("closed the connection during the upgrade"),
+                            noAnswer.getMessage());
+                    }
+                }
+            }
+            Await.until("both counted", () -> gateway.metric("pitgun_gateway_connection_errors_total") +
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == paths.size());
+        }
+    }
 }
