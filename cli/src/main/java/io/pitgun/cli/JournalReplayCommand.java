@@ -11,6 +11,7 @@ import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalDamagedException;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.ManifestException;
+import io.pitgun.scaleout.HiveEdgeWriter;
 import io.pitgun.schemas.signing.SignatureRefusedException;
 import io.pitgun.schemas.signing.SignatureVerifier;
 import io.pitgun.schemas.signing.TrustedKeys;
@@ -65,7 +66,8 @@ final class JournalReplayCommand implements Callable<Integer>
     @Option(names = "--edge-positions",
         description = "The journal is a hive's journal of an edge (DATA_DIR/edges/EDGE_ID/journal): name each frame " +
             "by its position in the edge's journal, which the hive keeps in each record, so the output equals " +
-            "replaying the edge's own journal (docs/scale-out.md).")
+            "replaying the edge's own journal (docs/scale-out.md). Refused for a journal without the hive's " +
+            HiveEdgeWriter.EDGE_POSITIONS_MARKER + ".")
     boolean edgePositions;
 
     @Option(names = "--include-restricted",
@@ -80,6 +82,13 @@ final class JournalReplayCommand implements Callable<Integer>
     public Integer call() throws ManifestException
     {
         final PrintWriter err = spec.commandLine().getErr();
+        if (edgePositions && !HiveEdgeWriter.holdsEdgePositions(directory))
+        {
+            // Any other journal's ingest times would be read as positions: wrong frame names, and exit 0.
+            err.println(directory + ": not a hive's journal of an edge (it has no " +
+                HiveEdgeWriter.EDGE_POSITIONS_MARKER + ", which the hive writes); --edge-positions reads only those");
+            return CliErrorHandler.FAILED;
+        }
         final CompiledManifest compiled;
         final VerifiedDocument source;
         try

@@ -149,6 +149,57 @@ class HiveCommandTest
         }
     }
 
+    /**
+     * {@code journal replay --edge-positions} of the hive's journal of an edge writes what replaying the edge's own
+     * journal writes; of the gateway's journal it is refused: its ingest times would be read as edge positions (the
+     * insights' journal_range said 31852636053798 for 137180568239472768, with exit 0).
+     */
+    @Test
+    void shouldReplayAHivesJournalByEdgePositionsAndRefuseAnyOtherJournal() throws Exception
+    {
+        final String channel;
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0))
+        {
+            channel = "aeron:udp?endpoint=127.0.0.1:" + socket.getLocalPort();
+        }
+        final HiveConfig config = HiveConfig.of(channel, dir.resolve("hive")).withAeronDirectory(dir.resolve("aeron-h"));
+        final Path gatewayJournal = dir.resolve("gateway").resolve("journal");
+        try (Hive hive = Hive.start(config);
+            GatewayServer gateway = GatewayServer.start(GatewayConfig.resolve(Map.of(), Map.of(
+                GatewaySetting.BIND, "127.0.0.1:0", GatewaySetting.DATA_DIR, dir.resolve("gateway").toString(),
+                GatewaySetting.SHIP_TO, channel, GatewaySetting.SHIP_FLUSH_INTERVAL_MS, "1",
+                GatewaySetting.SHIP_AERON_DIR, dir.resolve("aeron-e").toString()))))
+        {
+            assertEquals(202, new GatewayClient(gateway.address().getPort()).beacon(EnvelopeJson.batch(
+                UUID.randomUUID(), "2024-01-01T00:00:00Z", UUID.randomUUID(), 0, 25, 1, n -> 1_000_000L + n))
+                .statusCode());
+            final Journal journal = gateway.pipeline().journal().orElseThrow();
+            Await.until("the hive holds the gateway's 25 frames", () -> !hive.edges().isEmpty() &&
+                hive.edges().get(0).heldIndex() == journal.lastIndex() && journal.lastIndex() != Journal.NO_INDEX);
+        }
+        final Path manifest = Files.writeString(dir.resolve("m.yaml"), String.join("\n", "version: v1",
+            "name: laps", "pipeline:", "  - type: segment", "    by: lap", "    aggregates:",
+            "      - { channel: Speed, stats: [max] }", "  - type: output",
+            "    contracts: [pitgun-envelope/v1, insight-contract/v1]", ""));
+        final Path hiveJournal = config.edgeJournal(EdgeId.loadOrCreate(dir.resolve("gateway")).toString());
+
+        final CliRun edge = CliRun.of("journal", "replay", gatewayJournal.toString(), "--manifest",
+            manifest.toString(), "--out", dir.resolve("edge.jsonl").toString());
+        final CliRun hive = CliRun.of("journal", "replay", hiveJournal.toString(), "--manifest", manifest.toString(),
+            "--out", dir.resolve("hive.jsonl").toString(), "--edge-positions");
+        assertEquals(0, edge.exitCode(), edge.err());
+        assertEquals(0, hive.exitCode(), hive.err());
+        assertTrue(Files.readString(dir.resolve("edge.jsonl")).contains("journal_range"), "no insight");
+        assertEquals(Files.readString(dir.resolve("edge.jsonl")), Files.readString(dir.resolve("hive.jsonl")));
+
+        final CliRun refused = CliRun.of("journal", "replay", gatewayJournal.toString(), "--manifest",
+            manifest.toString(), "--out", dir.resolve("wrong.jsonl").toString(), "--edge-positions");
+        assertEquals(CliErrorHandler.FAILED, refused.exitCode(), refused.out());
+        assertEquals(gatewayJournal + ": not a hive's journal of an edge (it has no edge-positions.txt, which the " +
+            "hive writes); --edge-positions reads only those\n", refused.err());
+        assertFalse(Files.exists(dir.resolve("wrong.jsonl")), "written before the refusal");
+    }
+
     @Test
     void shouldFailWhenTheHivesMetricsCannotBeRead() throws Exception
     {

@@ -12,9 +12,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -26,6 +29,8 @@ import java.util.UUID;
  * the edge's journal: the edge's ingest time is a {@code System.nanoTime()} reading of another process, meaningless
  * here, and derived output never reads it. So the last record says what the hive holds, written in the same
  * all-or-nothing entry as the frames: a hive killed at any moment restarts knowing exactly what it holds.
+ * Nothing in the records tells such a journal from a gateway's, whose ingest times are the same int64s, so the hive
+ * marks the journal's directory with {@value #EDGE_POSITIONS_MARKER} ({@link #holdsEdgePositions}).
  * <p>
  * <b>Threading:</b> confined to the hive agent's thread, except the counters' getters.
  */
@@ -108,6 +113,7 @@ public final class HiveEdgeWriter implements AutoCloseable
         this.journal = Journal.open(JournalConfig.of(journalDirectory));
         try
         {
+            markEdgePositions(journalDirectory);
             this.appender = journal.appender();
             this.heldIndex = readHeldIndex(journal);
             this.heldFingerprint = readHeldFingerprint(journal);
@@ -123,6 +129,36 @@ public final class HiveEdgeWriter implements AutoCloseable
         candidateAck.putBytes(0, ack, 0, ShippingDescriptor.ACK_LENGTH);
         LOG.info("edge {}: journal {}, holds up to edge position {} (opened in {} ms)", edgeId, journalDirectory,
             heldIndex, (System.nanoTime() - openingNs) / 1_000_000);
+    }
+
+    /**
+     * The file in a hive's journal of an edge that says its records' ingest-time fields hold edge positions; written
+     * each time the hive opens the journal, so a journal an older hive wrote carries it from the next start on.
+     */
+    public static final String EDGE_POSITIONS_MARKER = "edge-positions.txt";
+
+    /** Whether {@code journalDirectory} is a hive's journal of an edge: it has {@value #EDGE_POSITIONS_MARKER}. */
+    public static boolean holdsEdgePositions(final Path journalDirectory)
+    {
+        return Files.isRegularFile(journalDirectory.resolve(EDGE_POSITIONS_MARKER));
+    }
+
+    private static void markEdgePositions(final Path journalDirectory)
+    {
+        final Path marker = journalDirectory.resolve(EDGE_POSITIONS_MARKER);
+        if (Files.isRegularFile(marker))
+        {
+            return;
+        }
+        try
+        {
+            Files.writeString(marker, "A hive's journal of an edge: each record's ingest-time field holds the " +
+                "frame's position in the edge's journal (docs/scale-out.md).\n", StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(marker + ": cannot write the hive's journal marker", ex);
+        }
     }
 
     /**
