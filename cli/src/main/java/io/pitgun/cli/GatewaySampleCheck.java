@@ -17,27 +17,36 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * Checks the samples of one {@code manifest eval} input frame as the gateway does: the gateway's own
- * {@link EnvelopeDecoder} decodes them in a one-frame envelope. So what the gateway refuses (an unknown or repeated
- * channel, a string, a boolean for a number or the reverse, a fraction for an integer channel, a value outside the
- * channel's range such as {@code 1e400}) eval refuses too, in the gateway's words, and those rules are not stated a
- * second time here. Restricted channels are accepted: eval runs on the user's own files, no client sends them. The
- * formulas then read the samples from the decoded frame, as the engine does ({@link #fill}): an {@code f32} channel's
- * value is the float the gateway stores, not the double the text names.
+ * Checks one {@code manifest eval} input frame as the gateway does: the gateway's own {@link EnvelopeDecoder}
+ * decodes its {@code sequence}, {@code timestamp_us}, {@code lap_number}, {@code sector} and {@code samples}, as
+ * written, in a one-frame envelope. So what the gateway refuses (a sequence or lap number outside its range, an
+ * unknown or repeated channel, a string, a boolean for a number or the reverse, a fraction for an integer channel, a
+ * value outside the channel's range such as {@code 1e400}) eval refuses too, in the gateway's words, and those rules
+ * are not stated a second time here. Eval's own allowances: a frame without {@code sequence} (0 is checked), an
+ * empty {@code samples} (every channel absent), and restricted channels (eval runs on the user's own files, no client
+ * sends them). The formulas then read the samples from the decoded frame, as the engine does ({@link #fill}): an
+ * {@code f32} channel's value is the float the gateway stores, not the double the text names.
  */
 final class GatewaySampleCheck
 {
     private static final JsonFactory JSON = new JsonFactory();
     private static final String ZERO_UUID = "00000000-0000-4000-8000-000000000000";
-    private static final byte[] PREFIX = ("{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":\"" + ZERO_UUID +
+    private static final String PREFIX = "{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":\"" + ZERO_UUID +
         "\",\"ts\":\"1970-01-01T00:00:00Z\",\"player_id\":\"" + ZERO_UUID + "\",\"session_id\":\"" + ZERO_UUID +
-        "\",\"event_type\":\"telemetry.sample_batch\",\"payload\":{\"frames\":[{\"sequence\":0,\"timestamp_us\":0," +
-        "\"samples\":").getBytes(StandardCharsets.UTF_8);
-    private static final byte[] SUFFIX = "}]}}".getBytes(StandardCharsets.UTF_8);
+        "\",\"event_type\":\"telemetry.sample_batch\",\"payload\":{\"frames\":[{";
+    private static final String SUFFIX = "}]}}";
+    /** The frame's members handed to the decoder, in the order it reads them: samples last, so that an empty
+     *  samples (refused by the gateway, allowed here) is the decoder's last word on a frame. */
+    private static final List<String> FRAME_MEMBERS = List.of("sequence", "timestamp_us", "lap_number", "sector",
+        "samples");
     private static final String FRAME_POINTER = "/payload/frames/0/";
+    private static final Pattern EMPTY_OBJECT = Pattern.compile("\\{\\s*}");
 
     private final EnvelopeDecoder decoder;
     private final ExpandableArrayBuffer output =
@@ -51,21 +60,34 @@ final class GatewaySampleCheck
     }
 
     /**
-     * @param frame one input line, a JSON object whose {@code samples} member is a non-empty object.
-     * @return null when the gateway would take its samples, else {@code samples.NAME: reason [CODE]}.
+     * @param frame one input line, a JSON object whose {@code samples} member is an object.
+     * @return null when the gateway would take the frame, else {@code MEMBER: reason [CODE]}.
      */
     String problem(final String frame) throws IOException
     {
-        final byte[] samples = samplesText(frame).getBytes(StandardCharsets.UTF_8);
-        final byte[] envelope = new byte[PREFIX.length + samples.length + SUFFIX.length];
-        System.arraycopy(PREFIX, 0, envelope, 0, PREFIX.length);
-        System.arraycopy(samples, 0, envelope, PREFIX.length, samples.length);
-        System.arraycopy(SUFFIX, 0, envelope, PREFIX.length + samples.length, SUFFIX.length);
+        final Map<String, String> members = membersText(frame);
+        members.putIfAbsent("sequence", "0");
+        final StringBuilder text = new StringBuilder(PREFIX);
+        for (final String name : FRAME_MEMBERS)
+        {
+            final String value = members.get(name);
+            if (value != null)
+            {
+                text.append(text.charAt(text.length() - 1) == '{' ? "" : ",").append('"').append(name).append("\":")
+                    .append(value);
+            }
+        }
+        final byte[] envelope = text.append(SUFFIX).toString().getBytes(StandardCharsets.UTF_8);
         if (decoder.decode(new UnsafeBuffer(envelope), 0, envelope.length, output, 0))
         {
             return null;
         }
         final DecodeError error = decoder.error();
+        if (error.pointer().equals(FRAME_POINTER + "samples") &&
+            EMPTY_OBJECT.matcher(members.get("samples")).matches())
+        {
+            return null; // the only thing refused is the empty samples eval allows
+        }
         final String pointer = error.pointer().startsWith(FRAME_POINTER) ?
             error.pointer().substring(FRAME_POINTER.length()).replace('/', '.') : "samples";
         return pointer + ": " + error.message() + " [" + error.code() + "]";
@@ -104,26 +126,25 @@ final class GatewaySampleCheck
         }
     }
 
-    // The samples as written, not as Jackson read them: 1e400 read as a double is already Infinity. The last
-    // member named samples counts, as for the tree eval reads the frame into.
-    private static String samplesText(final String frame) throws IOException
+    // The members as written, not as Jackson read them: 1e400 read as a double is already Infinity. The last member of a name counts, as for the tree eval reads the frame into.
+    private static Map<String, String> membersText(final String frame) throws IOException
     {
-        String samples = null;
+        final Map<String, String> members = new HashMap<>();
         try (JsonParser parser = JSON.createParser(frame))
         {
             parser.nextToken();
             while (parser.nextToken() == JsonToken.FIELD_NAME)
             {
                 final String name = parser.currentName();
-                final JsonToken value = parser.nextToken();
+                parser.nextToken();
                 final int start = (int)parser.currentTokenLocation().getCharOffset();
                 parser.skipChildren();
-                if ("samples".equals(name) && value == JsonToken.START_OBJECT)
+                if (FRAME_MEMBERS.contains(name))
                 {
-                    samples = frame.substring(start, (int)parser.currentLocation().getCharOffset());
+                    members.put(name, frame.substring(start, (int)parser.currentLocation().getCharOffset()));
                 }
             }
         }
-        return samples;
+        return members;
     }
 }

@@ -143,8 +143,8 @@ final class ManifestEvalCommand implements Callable<Integer>
 
     /**
      * Fills the input table from one frame ({@code frame}, read from {@code line}); returns a problem description or
-     * null. Its samples are those the gateway would take (an empty object is allowed: a frame where every channel is
-     * absent), with the values the gateway would store.
+     * null. It is a frame the gateway would take ({@link GatewaySampleCheck}; an empty samples object is allowed: a
+     * frame where every channel is absent), with the values the gateway would store.
      */
     private static String fill(final CompiledManifest compiled, final JsonNode frame,
         final Map<Integer, ProgramPlan.Input> inputs, final FrameValues in, final String line,
@@ -164,7 +164,7 @@ final class ManifestEvalCommand implements Callable<Integer>
         {
             return "samples is missing or not an object";
         }
-        final String refused = samples.isEmpty() ? null : gateway.problem(line);
+        final String refused = gateway.problem(line);
         if (refused != null)
         {
             return refused;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -501,5 +502,26 @@ class ManifestCommandTest
             frames.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("bad.jsonl:2: samples.Sped: unknown channel"), run.err());
+    }
+
+    /** A frame's sequence, timestamp and lap number are checked by the gateway's decoder too, not only its samples. */
+    @Test
+    void shouldRefuseTheFrameNumbersTheGatewayRefuses() throws IOException
+    {
+        final String samples = ",\"samples\":{\"Speed\":1}}";
+        final Map<String, String> refusals = Map.of(
+            "{\"sequence\":1e30,\"timestamp_us\":1" + samples, "sequence: sequence must be between 0 and 9007199254740991, was 1e30 [INVALID_VALUE]",
+            "{\"sequence\":-1,\"timestamp_us\":1" + samples, "sequence: sequence must be between 0 and",
+            "{\"timestamp_us\":-5" + samples, "timestamp_us: timestamp_us must be between 0 and",
+            "{\"sequence\":1,\"timestamp_us\":1,\"lap_number\":70000,\"samples\":{}}",
+            "lap_number: lap_number must be between 0 and 65534, was 70000 [INVALID_VALUE]");
+        for (final Map.Entry<String, String> refusal : refusals.entrySet())
+        {
+            final Path frames = Files.writeString(dir.resolve("frames.jsonl"), refusal.getKey() + "\n");
+            final CliRun run = CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(),
+                "--input", frames.toString());
+            assertEquals(1, run.exitCode(), refusal.getKey() + ": " + run.out());
+            assertTrue(run.err().contains("frames.jsonl:1: " + refusal.getValue()), run.err());
+        }
     }
 }
