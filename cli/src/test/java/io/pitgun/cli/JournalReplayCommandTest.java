@@ -166,6 +166,18 @@ class JournalReplayCommandTest
         assertTrue(!err.toString().contains("\tat "), err.toString());
     }
 
+    /** A --config that is not text: said so, naming the file (it was Java's "Input length = 1"). */
+    @Test
+    void shouldNameAConfigurationThatIsNotUtf8Text() throws IOException
+    {
+        final Path live = write("live.yaml", LIVE_MANIFEST);
+        final Path config = Files.write(dir.resolve("config.yaml"), new byte[] {(byte)0xC3, 0x28, (byte)0xFF, 0});
+        final CliRun run = CliRun.of("journal", "replay", dir.resolve("journal").toString(), "--manifest",
+            live.toString(), "--out", dir.resolve("x.jsonl").toString(), "--config", config.toString());
+        assertEquals(1, run.exitCode(), run.out());
+        assertEquals("pitgun journal replay: " + config + ": file is not valid UTF-8 text", run.err().strip());
+    }
+
     /**
      * {@code sequence} is a uint64: a frame of sequence 2^63 + 5 (published as trusted SBE bytes, which the
      * FrameWriter's range check does not see) is 9223372036854775813 in every JSON output, as in CSV and Parquet;

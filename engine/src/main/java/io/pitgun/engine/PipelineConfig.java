@@ -6,9 +6,6 @@ import io.pitgun.schemas.DocumentFormat;
 import io.pitgun.schemas.DocumentReader;
 import io.pitgun.schemas.ParsedDocument;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -331,11 +328,11 @@ public final class PipelineConfig
     {
         try
         {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            return DocumentReader.readText(file);
         }
-        catch (final IOException ex)
+        catch (final DocumentException ex)
         {
-            throw new PipelineConfigException("", file + ": cannot read the pipeline configuration: " + ex.getMessage());
+            throw new PipelineConfigException("", ex.getMessage());
         }
     }
 

@@ -70,10 +70,19 @@ public final class DocumentReader
         {
             throw new DocumentException(path, null, ex.getMessage(), "", null);
         }
-        final String text;
+        return parse(path, readText(path), format);
+    }
+
+    /**
+     * The text of a UTF-8 file, for a document read with a format of its own choosing.
+     *
+     * @throws DocumentException naming the file: not found, not valid UTF-8 text, or not readable
+     */
+    public static String readText(final Path path) throws DocumentException
+    {
         try
         {
-            text = Files.readString(path, StandardCharsets.UTF_8);
+            return Files.readString(path, StandardCharsets.UTF_8);
         }
         catch (final NoSuchFileException ex)
         {
@@ -87,7 +96,6 @@ public final class DocumentReader
         {
             throw new DocumentException(path, null, "cannot read file: " + ex, "", ex);
         }
-        return parse(path, text, format);
     }
 
     /**
