@@ -117,7 +117,17 @@ final class InsightVerifyCommand implements Callable<Integer>
             return CliErrorHandler.FAILED;
         }
         final String insightText = unwrapSubscriberMessage(Files.readString(insightFile, StandardCharsets.UTF_8).strip());
-        final JsonNode insight = JSON.readTree(insightText);
+        final JsonNode insight;
+        try
+        {
+            insight = JSON.readTree(insightText);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            // Jackson's own message names no file and runs over two lines (its location).
+            err.println(insightFile + ": not valid JSON: " + OneLine.of(ex.getOriginalMessage()));
+            return CliErrorHandler.FAILED;
+        }
         if (insight == null || !insight.path("schema_version").asText().equals("insight-contract/v1"))
         {
             err.println(insightFile + ": not an insight-contract/v1 document");

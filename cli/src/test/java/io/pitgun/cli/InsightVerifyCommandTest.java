@@ -44,6 +44,23 @@ class InsightVerifyCommandTest
     @TempDir
     Path dir;
 
+    /** JSON Jackson will not read (nested past its limit, cut short): one line naming the file. */
+    @Test
+    void shouldNameAnInsightFileThatIsNotValidJson() throws Exception
+    {
+        final Path manifest = Files.writeString(dir.resolve("laps.yaml"), MANIFEST, StandardCharsets.UTF_8);
+        final Path deep = Files.writeString(dir.resolve("deep.json"), "[".repeat(1_500) + "]".repeat(1_500));
+        final Path cut = Files.writeString(dir.resolve("cut.json"), "{\"a\":");
+        for (final Path insight : List.of(deep, cut))
+        {
+            final CliRun run = CliRun.of("insight", "verify", insight.toString(), "--journal",
+                dir.resolve("journal").toString(), "--manifest", manifest.toString());
+            assertEquals(1, run.exitCode(), run.out());
+            assertTrue(run.err().startsWith(insight + ": not valid JSON: "), run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+        }
+    }
+
     @Test
     void shouldProveARealInsightAndNameWhatDiffersWhenTheJournalManifestOrInsightIsAltered() throws Exception
     {
