@@ -95,6 +95,12 @@ class SigningCommandsTest
             final CliRun verify = CliRun.of("manifest", "verify", manifest.toString(), "--trust", pub);
             assertEquals(1, verify.exitCode(), variant + "\n" + verify.out());
         }
+        // Random bytes: one line naming the file, not Jackson's two (its message, then its location).
+        Files.write(sig, new byte[] {(byte)0x9F, 0x12, (byte)0xE3, 0x7A, 0x00, (byte)0xC8, 0x41, 0x0A, 0x33});
+        final CliRun random = CliRun.of("manifest", "verify", manifest.toString(), "--trust", pub);
+        assertEquals(1, random.exitCode(), random.out());
+        assertTrue(random.err().contains(sig + ": not JSON: "), random.err());
+        assertEquals(1, random.err().lines().count(), random.err());
         Files.writeString(sig, written + "\n");
         assertEquals(0, CliRun.of("manifest", "verify", manifest.toString(), "--trust", pub).exitCode());
 

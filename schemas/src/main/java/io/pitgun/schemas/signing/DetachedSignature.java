@@ -1,5 +1,6 @@
 package io.pitgun.schemas.signing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -76,6 +77,11 @@ public record DetachedSignature(String keyId, String sha256, byte[] signature)
         try
         {
             doc = JSON.readTree(json);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            // Its original message, without the location Jackson adds on a second line.
+            throw new IllegalArgumentException("not JSON: " + ex.getOriginalMessage(), ex);
         }
         catch (final IOException ex)
         {
