@@ -2,6 +2,13 @@ package io.pitgun.cli;
 
 import picocli.CommandLine;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
 /**
  * Turns an exception escaping a command into one line on stderr and exit status 1. Users get the reason, not a
  * stack trace; {@code PITGUN_DEBUG=1} brings the trace back for bug reports.
@@ -34,8 +41,8 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler
      */
     static String describe(final Throwable ex)
     {
-        final StringBuilder text = new StringBuilder(ex.getMessage() == null ? ex.getClass().getSimpleName() :
-            ex.getMessage());
+        final StringBuilder text = new StringBuilder(message(ex) == null ? ex.getClass().getSimpleName() :
+            message(ex));
         final java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         seen.add(ex);
         int causes = 0;
@@ -43,7 +50,7 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler
         for (Throwable cause = ex.getCause(); cause != null && seen.add(cause) && causes < MAX_CAUSES;
             cause = cause.getCause())
         {
-            final String message = cause.getMessage();
+            final String message = message(cause);
             if (message != null && !message.isBlank() && text.indexOf(message) < 0)
             {
                 text.append(": ").append(message);
@@ -51,5 +58,43 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler
             }
         }
         return text.toString();
+    }
+
+    /**
+     * A throwable's message; a file system exception's says what failed, not only the path as Java's does
+     * ({@code pitgun simulate --output /nonexistent/x.csv} printed just the path).
+     */
+    private static String message(final Throwable ex)
+    {
+        if (!(ex instanceof FileSystemException problem) || problem.getFile() == null)
+        {
+            return ex.getMessage();
+        }
+        final Path file = Path.of(problem.getFile());
+        final String other = problem.getOtherFile() == null ? "" : " -> " + problem.getOtherFile();
+        final String what;
+        if (problem.getReason() != null)
+        {
+            what = problem.getReason();
+        }
+        else if (problem instanceof NoSuchFileException)
+        {
+            final Path parent = file.toAbsolutePath().getParent();
+            what = parent != null && !Files.isDirectory(parent) ? "the directory " + parent + " does not exist" :
+                "no such file or directory";
+        }
+        else if (problem instanceof AccessDeniedException)
+        {
+            what = "permission denied";
+        }
+        else if (problem instanceof FileAlreadyExistsException)
+        {
+            what = "already exists";
+        }
+        else
+        {
+            what = problem.getClass().getSimpleName();
+        }
+        return file + other + ": " + what;
     }
 }

@@ -46,6 +46,19 @@ class SimulateCommandTest
         }
     }
 
+    /** An output in a directory that does not exist: said so (it printed only the path). */
+    @Test
+    void shouldSayTheOutputsDirectoryDoesNotExist()
+    {
+        final Path csv = dir.resolve("missing").resolve("x.csv");
+
+        final CliRun run = CliRun.of("simulate", "--output", csv.toString(), "--laps", "1");
+
+        assertEquals(1, run.exitCode(), run.out());
+        assertEquals("pitgun simulate: " + csv + ": the directory " + csv.getParent() + " does not exist",
+            run.err().strip());
+    }
+
     @Test
     void shouldCompressAnOutputNamedGz() throws IOException
     {
