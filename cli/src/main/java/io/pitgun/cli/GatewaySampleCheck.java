@@ -126,7 +126,8 @@ final class GatewaySampleCheck
         }
     }
 
-    // The members as written, not as Jackson read them: 1e400 read as a double is already Infinity. The last member of a name counts, as for the tree eval reads the frame into.
+    // The members as written, not as Jackson read them: 1e400 read as a double is already Infinity. The last
+    // member of a name counts, as for the tree eval reads the frame into.
     private static Map<String, String> membersText(final String frame) throws IOException
     {
         final Map<String, String> members = new HashMap<>();

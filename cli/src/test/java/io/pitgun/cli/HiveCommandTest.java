@@ -162,7 +162,8 @@ class HiveCommandTest
         {
             channel = "aeron:udp?endpoint=127.0.0.1:" + socket.getLocalPort();
         }
-        final HiveConfig config = HiveConfig.of(channel, dir.resolve("hive")).withAeronDirectory(dir.resolve("aeron-h"));
+        final HiveConfig config =
+            HiveConfig.of(channel, dir.resolve("hive")).withAeronDirectory(dir.resolve("aeron-h"));
         final Path gatewayJournal = dir.resolve("gateway").resolve("journal");
         try (Hive hive = Hive.start(config);
             GatewayServer gateway = GatewayServer.start(GatewayConfig.resolve(Map.of(), Map.of(

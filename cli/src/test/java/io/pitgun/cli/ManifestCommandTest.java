@@ -510,7 +510,8 @@ class ManifestCommandTest
     {
         final String samples = ",\"samples\":{\"Speed\":1}}";
         final Map<String, String> refusals = Map.of(
-            "{\"sequence\":1e30,\"timestamp_us\":1" + samples, "sequence: sequence must be between 0 and 9007199254740991, was 1e30 [INVALID_VALUE]",
+            "{\"sequence\":1e30,\"timestamp_us\":1" + samples,
+            "sequence: sequence must be between 0 and 9007199254740991, was 1e30 [INVALID_VALUE]",
             "{\"sequence\":-1,\"timestamp_us\":1" + samples, "sequence: sequence must be between 0 and",
             "{\"timestamp_us\":-5" + samples, "timestamp_us: timestamp_us must be between 0 and",
             "{\"sequence\":1,\"timestamp_us\":1,\"lap_number\":70000,\"samples\":{}}",
