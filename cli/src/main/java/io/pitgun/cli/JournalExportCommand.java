@@ -169,8 +169,8 @@ final class JournalExportCommand implements Callable<Integer>
         }
         final PrintWriter stdout = spec.commandLine().getOut();
         final double seconds = summary.elapsedNs() / 1e9;
-        stdout.printf(Locale.ROOT, "exported %,d frames (%,d messages read) into %d file%s under %s%n",
-            summary.frameRows(), summary.messagesRead(), summary.files().size(), summary.files().size() == 1 ? "" : "s",
+        stdout.printf(Locale.ROOT, "exported %s (%s read) into %s under %s%n", counted(summary.frameRows(), "frame"),
+            counted(summary.messagesRead(), "message"), counted(summary.files().size(), "file"),
             out.resolve(JournalExporter.RUNS_DIRECTORY));
         if (summary.samplesOutOfType() > 0)
         {
@@ -179,8 +179,8 @@ final class JournalExportCommand implements Callable<Integer>
         }
         if (compiled != null)
         {
-            stdout.printf(Locale.ROOT, "derived %,d frames through %s into %d file%s under %s%n", summary.derivedRows(),
-                compiled.manifest().name(), summary.derivedFiles().size(), summary.derivedFiles().size() == 1 ? "" : "s",
+            stdout.printf(Locale.ROOT, "derived %s through %s into %s under %s%n",
+                counted(summary.derivedRows(), "frame"), compiled.manifest().name(), counted(summary.derivedFiles().size(), "file"),
                 out.resolve(JournalExporter.DERIVED_DIRECTORY));
             if (summary.derivedOutOfType() > 0)
             {
@@ -248,5 +248,11 @@ final class JournalExportCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException(option + ": expected " + accepted + ", got '" + text + "'");
         }
+    }
+
+    /** {@code 1 frame}, {@code 1,200 frames}: a count and its noun, singular for one. */
+    private static String counted(final long count, final String noun)
+    {
+        return String.format(Locale.ROOT, "%,d %s%s", count, noun, count == 1 ? "" : "s");
     }
 }

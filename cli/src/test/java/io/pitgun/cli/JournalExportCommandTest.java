@@ -262,6 +262,29 @@ class JournalExportCommandTest
         }
     }
 
+    /** One frame is "1 frame", one file "1 file" (it said "exported 1 frames"). */
+    @Test
+    void shouldCountOneFrameInTheSingular() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(writeManifest(dir))
+            .config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED).build()).build();
+        try
+        {
+            frame(pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 1), 1, HOUR_14_US);
+        }
+        finally
+        {
+            pipeline.close();
+        }
+
+        final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", dir.resolve("csv").toString(),
+            "--format", "csv");
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("exported 1 frame (2 messages read) into 1 file under "), run.out());
+    }
+
     @Test
     void shouldWriteTheSameColumnsAsCsvPartitionedTheSameWay() throws Exception
     {
