@@ -218,6 +218,19 @@ class ValidateCommandTest
         assertTrue(run.err().contains(phrase), run.err());
     }
 
+    /** YAML reads 1e999999 as Infinity: it said {@code found 'version: "Infinity"'}, which the file does not say. */
+    @Test
+    void shouldNameAVersionNumberOutOfRangeAsSuch() throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("m.yaml"), "version: 1e999999\nname: x\npipeline: []\n");
+
+        final CliRun run = CliRun.of("validate", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("found a 'version' number out of range but neither"), run.err());
+        assertFalse(run.err().contains("Infinity"), run.err());
+    }
+
     @Test
     void shouldReportSyntaxErrorsWithLineAndColumn() throws IOException
     {

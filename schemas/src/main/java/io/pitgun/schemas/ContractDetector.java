@@ -58,6 +58,16 @@ public final class ContractDetector
         return evaluate(document).reason;
     }
 
+    /**
+     * {@code 'version: X'}; a number too large for a double (YAML's {@code 1e999999}) is read as Infinity, which the
+     * document does not say, so it is named as out of range instead.
+     */
+    private static String describeVersion(final JsonNode version)
+    {
+        return version.isNumber() && !Double.isFinite(version.doubleValue()) ?
+            "a 'version' number out of range" : "'version: " + version + "'";
+    }
+
     private static Outcome evaluate(final JsonNode document)
     {
         Objects.requireNonNull(document, "document");
@@ -99,7 +109,7 @@ public final class ContractDetector
 
         if (version != null)
         {
-            return Outcome.none("found 'version: " + version + "' but neither a 'pipeline' key (pipeline-manifest/v1) " +
+            return Outcome.none("found " + describeVersion(version) + " but neither a 'pipeline' key (pipeline-manifest/v1) " +
                 "nor a 'limits' key (tuning-policy/v1)" + (version.isTextual() && "v1".equals(version.textValue()) ?
                 "" : ", and only version v1 is known"));
         }
