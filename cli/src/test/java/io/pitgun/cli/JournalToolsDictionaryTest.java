@@ -94,7 +94,7 @@ class JournalToolsDictionaryTest
         final CliRun exportOwn = CliRun.of("journal", "export", journal, "--format", "csv", "--out",
             export.toString(), "--dictionary", team.toString());
         assertEquals(0, exportOwn.exitCode(), exportOwn.err());
-        assertTrue(exportOwn.out().contains("exported 1 frames"), exportOwn.out());
+        assertTrue(exportOwn.out().contains("exported 1 frame ("), exportOwn.out());
         assertFalse(contains(export, "Engine_RPM") || contains(export, RPM), "an exported file names Engine_RPM");
 
         final Path manifest = dir.resolve("m.yaml");
