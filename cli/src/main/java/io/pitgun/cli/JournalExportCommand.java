@@ -180,7 +180,8 @@ final class JournalExportCommand implements Callable<Integer>
         if (compiled != null)
         {
             stdout.printf(Locale.ROOT, "derived %s through %s into %s under %s%n",
-                counted(summary.derivedRows(), "frame"), compiled.manifest().name(), counted(summary.derivedFiles().size(), "file"),
+                counted(summary.derivedRows(), "frame"), compiled.manifest().name(),
+                counted(summary.derivedFiles().size(), "file"),
                 out.resolve(JournalExporter.DERIVED_DIRECTORY));
             if (summary.derivedOutOfType() > 0)
             {

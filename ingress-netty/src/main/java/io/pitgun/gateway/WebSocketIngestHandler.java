@@ -119,7 +119,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         final long number = messages++;
         bytesIn += frame.content().readableBytes();
         final boolean text = frame instanceof TextWebSocketFrame;
-        final GatewayCounters.Endpoint endpoint = text ? GatewayCounters.Endpoint.WS_TEXT : GatewayCounters.Endpoint.WS_BINARY;
+        final GatewayCounters.Endpoint endpoint =
+            text ? GatewayCounters.Endpoint.WS_TEXT : GatewayCounters.Endpoint.WS_BINARY;
         final IngestPath path = server.threadState(ctx.channel().eventLoop()).ingest;
         final RejectReason refusal = path.admitClient(peerAddress, access.rateLimit(), System.nanoTime());
         if (refusal != null)

@@ -109,8 +109,8 @@ public final class ContractDetector
 
         if (version != null)
         {
-            return Outcome.none("found " + describeVersion(version) + " but neither a 'pipeline' key (pipeline-manifest/v1) " +
-                "nor a 'limits' key (tuning-policy/v1)" + (version.isTextual() && "v1".equals(version.textValue()) ?
+            return Outcome.none("found " + describeVersion(version) + " but neither a 'pipeline' key " +
+                "(pipeline-manifest/v1) nor a 'limits' key (tuning-policy/v1)" + (version.isTextual() && "v1".equals(version.textValue()) ?
                 "" : ", and only version v1 is known"));
         }
         return Outcome.none("no 'schema_version' key, and none of the keys that mark a contract without one " +
