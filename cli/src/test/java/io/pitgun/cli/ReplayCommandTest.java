@@ -92,8 +92,8 @@ class ReplayCommandTest
         GatewayServer gateway = LoopbackGateway.start(data);
         final int port = gateway.address().getPort();
         final CompletableFuture<CliRun> replay = CompletableFuture.supplyAsync(() -> CliRun.of("replay", "--input",
-            csv.toString(), "--target", "127.0.0.1:" + port, "--ws", "--rate", "100", "--batch", "10",
-            "--max-retries", "20")); // 4 s: the gateway goes away after 50 frames, long before the run could end
+            csv.toString(), "--target", "127.0.0.1:" + port, "--ws", "--rate", "400", "--batch", "10",
+            "--max-retries", "20"));
         try
         {
             final GatewayServer first = gateway;
