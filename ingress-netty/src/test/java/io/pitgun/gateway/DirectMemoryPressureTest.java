@@ -24,7 +24,9 @@ class DirectMemoryPressureTest
         final DirectMemoryPressure pressure = new DirectMemoryPressure(Long.MAX_VALUE);
         // The JVM's direct memory is shared: buffers of earlier tests freed by their cleaners meanwhile move it (a CI
         // run once read -88,948,608 bytes). A sample counts only when the use without the buffer is the same before
-        // and after it (within 1 MiB); at most 20 samples.
+        // and after it (within 1 MiB); at most 20 samples. Such a sample may still have moved by up to that MiB while
+        // the buffer was held (a CI run read 16 MiB less 212,608 bytes), so the reading is allowed that MiB either
+        // way: counted twice, 16 MiB would read as 32.
         for (int sample = 0; sample < 20; sample++)
         {
             final long before = pressure.usedBytes();
@@ -41,7 +43,7 @@ class DirectMemoryPressureTest
             }
             if (Math.abs(pressure.usedBytes() - before) < MIB)
             {
-                assertTrue(grown >= 16L * MIB && grown < 24L * MIB,
+                assertTrue(grown > 15L * MIB && grown < 25L * MIB,
                     "16 MiB taken read as " + grown + " bytes more (each buffer counted once; a chunk may round up)");
                 return;
             }
