@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -100,6 +102,7 @@ class ReplayCommandTest
             Await.until("some frames journaled", () ->
                 first.pipeline().counters().get(PipelineCounter.FRAMES_JOURNALED) >= 50);
             first.close();
+            refuseOneConnection(port);
             gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.BIND, "127.0.0.1:" + port));
             final CliRun run = replay.get(80, TimeUnit.SECONDS);
 
@@ -112,6 +115,23 @@ class ReplayCommandTest
             gateway.close();
         }
         assertEquals(ROWS, JournalExportCommandTest.readJournal(data.resolve("journal")).size());
+    }
+
+    /**
+     * Holds {@code port} while the gateway is away until the replay has tried it once, and ends that connection at
+     * once, as a port whose gateway is still starting would. Without it the restart is a race: two CI runs restarted the
+     * gateway between two envelopes, the replay opened its socket again without noticing a thing, and nothing was
+     * retried.
+     */
+    private static void refuseOneConnection(final int port) throws IOException
+    {
+        try (ServerSocket away = new ServerSocket())
+        {
+            away.setReuseAddress(true);
+            away.setSoTimeout(30_000); // the replay has most of its 1 s run left: it tries long before this
+            away.bind(new InetSocketAddress("127.0.0.1", port));
+            away.accept().close();
+        }
     }
 
     /**
