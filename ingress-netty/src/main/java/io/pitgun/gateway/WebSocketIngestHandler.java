@@ -73,7 +73,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     @Override
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
-        if (goingAway || WebSocketCloseReason.closing(ctx.channel()))
+        if (WebSocketCloseReason.closing(ctx.channel())) // goingAway() records its reason too
         {
             // The close frame is sent (or the connection closes without one): the client's close ends the
             // connection, any message is dropped unanswered, as an HTTP request behind a closing answer is (and gives

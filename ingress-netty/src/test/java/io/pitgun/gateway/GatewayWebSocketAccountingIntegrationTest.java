@@ -228,17 +228,12 @@ class GatewayWebSocketAccountingIntegrationTest
     @Test
     void shouldAnswerABrokenFrameBehindWaitingAnswersWithOneCloseFrame() throws Exception
     {
-        final java.io.ByteArrayOutputStream pings = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < PINGS; i++)
-        {
-            pings.writeBytes(RawWebSocket.frame(RawWebSocket.PING, true, new byte[125]));
-        }
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
             GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, Integer.toString(1 << 30),
             GatewaySetting.OUTBOUND_LIMIT_BYTES, Integer.toString(Integer.MAX_VALUE)));
             RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 4096))
         {
-            ws.send(pings.toByteArray());
+            ws.send(pingFlood());
             Await.until("pongs wait in the gateway", () ->
                 gateway.metric("pitgun_gateway_outbound_bytes") >= 1 << 20);
             ws.send(RawWebSocket.frame(0x3, true, new byte[1])); // a reserved opcode: close 1002
@@ -332,12 +327,10 @@ class GatewayWebSocketAccountingIntegrationTest
             GatewaySetting.MAX_WS_FRAME_BYTES, "4096"));
             RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
         {
-            final java.io.ByteArrayOutputStream oneWrite = new java.io.ByteArrayOutputStream();
-            oneWrite.writeBytes(RawWebSocket.frame(RawWebSocket.TEXT, false, new byte[3000]));
-            oneWrite.writeBytes(RawWebSocket.frame(RawWebSocket.CONTINUATION, true, new byte[3000]));
-            oneWrite.writeBytes(RawWebSocket.frame(RawWebSocket.TEXT, true,
-                Envelopes.batch(java.util.UUID.randomUUID(), 0, 1).getBytes(UTF_8)));
-            ws.send(oneWrite.toByteArray());
+            ws.send(join(RawWebSocket.frame(RawWebSocket.TEXT, false, new byte[3000]),
+                RawWebSocket.frame(RawWebSocket.CONTINUATION, true, new byte[3000]),
+                RawWebSocket.frame(RawWebSocket.TEXT, true,
+                    Envelopes.batch(java.util.UUID.randomUUID(), 0, 1).getBytes(UTF_8))));
             final RawWebSocket.Frame close = ws.read();
             assertTrue(close.isClose(), "expected the close frame first, got opcode " + close.opcode() + ": " +
                 close.text());
@@ -410,10 +403,8 @@ class GatewayWebSocketAccountingIntegrationTest
             RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
         {
             // The upgrade took the bucket's one token: in one write, the messages are over the limit.
-            final java.io.ByteArrayOutputStream oneWrite = new java.io.ByteArrayOutputStream();
-            oneWrite.writeBytes(RawWebSocket.frame(RawWebSocket.TEXT, true, "{\"a\" 1}".getBytes(UTF_8)));
-            oneWrite.writeBytes(RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {'"', (byte)0xff, '"'}));
-            ws.send(oneWrite.toByteArray());
+            ws.send(join(RawWebSocket.frame(RawWebSocket.TEXT, true, "{\"a\" 1}".getBytes(UTF_8)),
+                RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {'"', (byte)0xff, '"'})));
             final RawWebSocket.Frame first = ws.read();
             assertTrue(first.text().contains("\"type\":\"nack\""), first.text()); // UTF-8: answered
             final RawWebSocket.Frame close = ws.read();
@@ -436,18 +427,13 @@ class GatewayWebSocketAccountingIntegrationTest
     @Test
     void shouldEndAnIdleConnectionWhoseCloseFrameWaitsWithoutAnotherCloseFrame() throws Exception
     {
-        final java.io.ByteArrayOutputStream pings = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < PINGS; i++)
-        {
-            pings.writeBytes(RawWebSocket.frame(RawWebSocket.PING, true, new byte[125]));
-        }
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
             GatewaySetting.IDLE_TIMEOUT_S, "1",
             GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, Integer.toString(1 << 30),
             GatewaySetting.OUTBOUND_LIMIT_BYTES, Integer.toString(Integer.MAX_VALUE)));
             RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 4096))
         {
-            ws.send(pings.toByteArray());
+            ws.send(pingFlood());
             Await.until("pongs wait in the gateway", () ->
                 gateway.metric("pitgun_gateway_outbound_bytes") >= 1 << 20);
             ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {(byte)0xff})); // close 1007
@@ -469,6 +455,14 @@ class GatewayWebSocketAccountingIntegrationTest
             }
             assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"idle\"}"));
         }
+    }
+
+    /** {@value #PINGS} pings of 125 bytes in one buffer, whose pongs fill the buffers of a client that reads slowly. */
+    private static byte[] pingFlood()
+    {
+        final byte[][] pings = new byte[PINGS][];
+        java.util.Arrays.fill(pings, RawWebSocket.frame(RawWebSocket.PING, true, new byte[125]));
+        return join(pings);
     }
 
     private static byte[] join(final byte[]... parts)
