@@ -103,8 +103,11 @@ final class InsightVerifyCommand implements Callable<Integer>
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Why the replay from the journal's start could not read all of it (a gap, damage), or null. */
-    private String journalDamage;
+    /**
+     * Why the replay from the journal's start did not take all of it, or null: damage (a gap, a damaged entry) or
+     * messages larger than the replay's slots.
+     */
+    private String journalUnread;
 
     @Override
     public Integer call() throws IOException
@@ -204,7 +207,7 @@ final class InsightVerifyCommand implements Callable<Integer>
                         final String fromRestart = replay(journal, compiled, source, base, output, restart, insightId);
                         if (fromRestart != null && fromRestart.equals(insightText))
                         {
-                            if (journalDamage != null)
+                            if (journalUnread != null)
                             {
                                 err.println(notProved());
                                 err.println(insightFile + ": the replay from index " + restart + " derives it byte " +
@@ -221,7 +224,7 @@ final class InsightVerifyCommand implements Callable<Integer>
                         }
                     }
                 }
-                if (journalDamage != null)
+                if (journalUnread != null)
                 {
                     err.println(notProved());
                 }
@@ -239,7 +242,7 @@ final class InsightVerifyCommand implements Callable<Integer>
                 return CliErrorHandler.FAILED;
             }
             final String replayed = insightReplayed;
-            if (replayed.equals(insightText) && journalDamage != null)
+            if (replayed.equals(insightText) && journalUnread != null)
             {
                 err.println(insightFile + ": the replay of the entries read derives it byte for byte");
                 return CliErrorHandler.FAILED;
@@ -274,11 +277,21 @@ final class InsightVerifyCommand implements Callable<Integer>
         }
     }
 
-    /** Says that the journal could not be read whole ({@link #journalDamage}), so nothing is proved from it. */
+    /** Says that the replay did not take the whole journal ({@link #journalUnread}), so nothing is proved from it. */
     private String notProved()
     {
-        return insightFile + ": not proved: " + journalDirectory + ": DAMAGED: " + journalDamage + "; the replay " +
-            "derives only what the entries read do (pitgun journal verify " + journalDirectory + " says where)";
+        return insightFile + ": not proved: " + journalDirectory + ": " + journalUnread + "; the replay derives only " +
+            "what the messages it took do";
+    }
+
+    /** Why {@code replayed} did not take the whole journal, labelled as {@code pitgun journal replay} does, or null. */
+    private String unread(final JournalReplayer.Replayed replayed)
+    {
+        final String damage = replayed.damaged() ? "DAMAGED: " + replayed.damage() + " (pitgun journal verify " +
+            journalDirectory + " says where)" : null;
+        final String overSlots = replayed.notReplayed() == null ? null : "NOT REPLAYED: " + replayed.notReplayed() +
+            " (give --config the max_frame_bytes of the run that wrote the journal)";
+        return damage == null ? overSlots : overSlots == null ? damage : damage + "; " + overSlots;
     }
 
     /**
@@ -357,7 +370,7 @@ final class InsightVerifyCommand implements Callable<Integer>
             if (from == Journal.NO_INDEX)
             {
                 // Checked: a gap or damage read across would otherwise show only as an insight that differs.
-                journalDamage = JournalReplayer.replayChecked(journal, pipeline, null, false).damage();
+                journalUnread = unread(JournalReplayer.replayChecked(journal, pipeline, null, false));
             }
             else
             {

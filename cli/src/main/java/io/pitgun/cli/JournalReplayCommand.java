@@ -159,6 +159,15 @@ final class JournalReplayCommand implements Callable<Integer>
             // The output and its digest are of what could be read, not of the journal.
             err.println(directory + ": DAMAGED: " + replayed.damage() + "; the output covers the entries read " +
                 "(see pitgun journal verify)");
+        }
+        if (replayed.notReplayed() != null)
+        {
+            // Before, reported as DAMAGED: the journal holds these whole, a larger max_frame_bytes replays them.
+            err.println(directory + ": NOT REPLAYED: " + replayed.notReplayed() + "; the output covers the other " +
+                "messages (give --config the max_frame_bytes of the run that wrote the journal)");
+        }
+        if (replayed.damaged() || replayed.notReplayed() != null)
+        {
             return CliErrorHandler.FAILED;
         }
         return pipeline.firstError().isPresent() ? CliErrorHandler.FAILED : 0;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -158,10 +159,44 @@ class InsightVerifyCommandTest
     }
 
     /**
+     * A {@code --config} whose slots are smaller than the journal's messages makes the replay pass them over: nothing
+     * is proved, but the journal is sound. Before, verify said "not proved: DIR: DAMAGED: N messages refused", sending
+     * the analyst after the journal rather than the setting.
+     */
+    @Test
+    void shouldBlameTheReplaysSlotsNotTheJournalForAMessageTooLargeForThem() throws Exception
+    {
+        final Path manifest = dir.resolve("laps.yaml");
+        Files.writeString(manifest, MANIFEST, StandardCharsets.UTF_8);
+        final Path journal = dir.resolve("journal");
+        writeFrames(journal, 0, 2_000, 4); // each frame about 160 bytes
+        final Path output = dir.resolve("replay.jsonl");
+        assertEquals(0, CliRun.of("journal", "replay", journal.toString(), "--manifest", manifest.toString(),
+            "--out", output.toString()).exitCode());
+        final Path insight = dir.resolve("insight.json");
+        Files.writeString(insight, Files.readAllLines(output).stream()
+            .filter(line -> line.contains("\"lap_summary\"")).findFirst().orElseThrow() + "\n");
+        final Path small = Files.writeString(dir.resolve("small.yaml"), "max_frame_bytes: 128\n");
+
+        final CliRun run = CliRun.of("insight", "verify", insight.toString(), "--journal", journal.toString(),
+            "--manifest", manifest.toString(), "--config", small.toString());
+        assertEquals(1, run.exitCode(), run.out());
+        assertTrue(run.err().contains(insight + ": not proved: " + journal + ": NOT REPLAYED: ") &&
+            run.err().contains(" larger than the replay's slots, the first: journal entry "), run.err());
+        assertFalse(run.err().contains("DAMAGED"), run.err());
+    }
+
+    /**
      * Frames {@code [from, from + count)} of one session, a lap every 1000, written by a pipeline of another manifest
      * (the insight's then has no start of its own in the journal to be replayed from).
      */
     private void writeFrames(final Path journal, final int from, final int count) throws Exception
+    {
+        writeFrames(journal, from, count, 0);
+    }
+
+    /** As {@link #writeFrames(Path, int, int)}, each frame with {@code extra} more samples (channels 5, 6, ...). */
+    private void writeFrames(final Path journal, final int from, final int count, final int extra) throws Exception
     {
         final Path framesOnly = dir.resolve("frames-only.yaml");
         Files.writeString(framesOnly, String.join("\n", "version: v1", "name: frames-only", "pipeline:",
@@ -174,7 +209,12 @@ class InsightVerifyCommandTest
             for (int i = from; i < from + count; i++)
             {
                 writer.begin(i, 1_000_000L * 1_000 + i * 1_000L).lapNumber(1 + i / 1_000)
-                    .putDouble(3, 100 + i % 100).putLong(1, 8_000 + i % 500).putDouble(4, 250 + i % 7).commit();
+                    .putDouble(3, 100 + i % 100).putLong(1, 8_000 + i % 500).putDouble(4, 250 + i % 7);
+                for (int channel = 5; channel < 5 + extra; channel++)
+                {
+                    writer.putLong(channel, 1);
+                }
+                writer.commit();
             }
         }
         finally

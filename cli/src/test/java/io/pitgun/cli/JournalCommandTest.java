@@ -274,6 +274,55 @@ class JournalCommandTest
         assertFalse(replay.err().contains("\tat "), replay.err());
     }
 
+    /**
+     * A message larger than the replay's slots is not damage: the journal holds it whole, and a {@code --config}
+     * whose {@code max_frame_bytes} fits it replays it. Before, the replay said {@code DAMAGED: 1 message refused},
+     * and {@code insight verify} "not proved: DAMAGED", sending an analyst after a journal that was sound.
+     */
+    @Test
+    void replayShouldSayAMessageOverItsSlotsWasNotReplayedRatherThanDamaged() throws IOException
+    {
+        final long bigIndex;
+        try (Journal journal = Journal.open(JournalConfig.of(journalDir)))
+        {
+            bigIndex = append(journal.appender(), frameOfSamples(200));
+        }
+        final CliRun replay = CliRun.of("journal", "replay", journalDir.toString(), "--manifest",
+            DEMO_MANIFEST.toString(), "--out", dir.resolve("replay.jsonl").toString());
+        assertEquals(1, replay.exitCode(), replay.out() + replay.err());
+        assertTrue(replay.err().contains(journalDir + ": NOT REPLAYED: 1 message larger than the replay's slots, " +
+            "the first: journal entry " + bigIndex + ": message of "), replay.err());
+        assertTrue(replay.err().contains("(max_frame_bytes 1024)"), replay.err());
+        assertFalse(replay.err().contains("DAMAGED"), replay.err());
+
+        final Path config = Files.writeString(dir.resolve("big.yaml"), "max_frame_bytes: 4096\n");
+        final CliRun fitting = CliRun.of("journal", "replay", journalDir.toString(), "--manifest",
+            DEMO_MANIFEST.toString(), "--out", dir.resolve("replay2.jsonl").toString(), "--config", config.toString());
+        assertEquals(0, fitting.exitCode(), fitting.out() + fitting.err());
+        assertTrue(fitting.out().contains("frames processed " + (FRAMES + 1) + ","), fitting.out());
+    }
+
+    /** A well-formed frame of {@code count} samples, for a message larger than a default slot. */
+    private static byte[] frameOfSamples(final int count)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 + count * 16]);
+        final TelemetryFrameEncoder frame = new TelemetryFrameEncoder().wrapAndApplyHeader(buffer, 0,
+            new MessageHeaderEncoder());
+        frame.sessionId().mostSigBits(SESSION_A.getMostSignificantBits())
+            .leastSigBits(SESSION_A.getLeastSignificantBits());
+        frame.producerId().mostSigBits(PLAYER.getMostSignificantBits()).leastSigBits(PLAYER.getLeastSignificantBits());
+        frame.sequence(FRAMES).timestampUs(T0_US + FRAMES * 20_000L).sourceId(1).lapNumber(2).sector((short)1);
+        final TelemetryFrameEncoder.SamplesEncoder samples = frame.samplesCount(count);
+        for (int n = 0; n < count; n++)
+        {
+            samples.next().value(Double.doubleToLongBits((float)(100 + n))).parameterId(3).valueType(ValueType.F32)
+                .quality(SignalQuality.GOOD);
+        }
+        final byte[] bytes = new byte[MessageHeaderEncoder.ENCODED_LENGTH + frame.encodedLength()];
+        buffer.getBytes(0, bytes);
+        return bytes;
+    }
+
     /** The shipped demo manifest, for the replay of a damaged journal. */
     private static final Path DEMO_MANIFEST =
         Path.of("../schemas/src/main/resources/examples/pipeline-manifest/v1/valid/demo-reference.yaml");

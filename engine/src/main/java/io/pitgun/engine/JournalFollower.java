@@ -51,7 +51,7 @@ public final class JournalFollower implements AutoCloseable
 
     /**
      * As {@link #JournalFollower(Journal, TelemetryPipeline, boolean)}; with {@code skipRefused}, a message the
-     * pipeline refuses is counted ({@link #refused()}, {@link #firstRefused()}) and passed over instead of thrown,
+     * pipeline refuses is counted ({@link #malformed()}, {@link #overSlots()}) and passed over instead of thrown,
      * so the rest of its entry and of the journal are still published (a one-shot replay).
      */
     JournalFollower(final Journal journal, final TelemetryPipeline pipeline, final boolean recordedPositions,
@@ -129,16 +129,44 @@ public final class JournalFollower implements AutoCloseable
         return publisher.lastPosition;
     }
 
-    /** Messages refused and passed over (a follower made to skip them), else 0. */
-    long refused()
+    /**
+     * Messages passed over as not well-formed (a follower made to skip them): damage in the journal, since the
+     * journal's writer took only whole messages.
+     */
+    PassedOver malformed()
     {
-        return publisher.refused;
+        return publisher.malformed;
     }
 
-    /** Why the first message passed over was refused, naming its journal position, or null. */
-    String firstRefused()
+    /**
+     * Messages passed over as larger than the pipeline's slots (a follower made to skip them): not damage, the
+     * pipeline's {@code max_frame_bytes} is below the writer's.
+     */
+    PassedOver overSlots()
     {
-        return publisher.firstRefused;
+        return publisher.overSlots;
+    }
+
+    /** Messages a follower made to skip refusals passed over for one kind of reason: how many, the first named. */
+    static final class PassedOver
+    {
+        private long count;
+        private String first;
+
+        private void add(final String why)
+        {
+            if (count++ == 0)
+            {
+                first = why;
+            }
+        }
+
+        /** How many, and the first, as {@code "N message(s) WHAT, the first: ..."}; null when there were none. */
+        String describe(final String what)
+        {
+            return count == 0 ? null :
+                String.format("%,d message%s %s, the first: %s", count, count == 1 ? "" : "s", what, first);
+        }
     }
 
     /** Entries found missing between two cycle files read so far ({@link JournalTailer#gaps()}). */
@@ -178,8 +206,8 @@ public final class JournalFollower implements AutoCloseable
         private volatile long count;
         private volatile long lastPosition = NO_POSITION;
         private volatile long lastRead = NO_POSITION;
-        private long refused;
-        private String firstRefused;
+        private final PassedOver malformed = new PassedOver();
+        private final PassedOver overSlots = new PassedOver();
 
         Publisher(final TelemetryPipeline pipeline, final boolean recordedPositions, final boolean skipRefused)
         {
@@ -206,10 +234,7 @@ public final class JournalFollower implements AutoCloseable
                     throw new FrameRejectedException(ex.reason(), refusal);
                 }
                 // Refused before it took a slot, so the pipeline is as if the message were not there.
-                if (refused++ == 0)
-                {
-                    firstRefused = refusal;
-                }
+                (ex.reason() == PipelineCounter.DROPPED_FRAME_TOO_LARGE ? overSlots : malformed).add(refusal);
                 return;
             }
             count++;

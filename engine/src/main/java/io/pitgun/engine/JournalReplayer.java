@@ -92,11 +92,14 @@ public final class JournalReplayer
      * What {@link #replayChecked} replayed.
      *
      * @param messages the messages published.
-     * @param damage   null when the journal was read in order to the last index it claims; else why not (a fault
-     *                 reading a cycle file cut short, a damaged record header that ends or skips the in-order read,
-     *                 or the last cycle file missing), naming the last index read and the last claimed.
+     * @param damage      null when the journal was read in order to the last index it claims; else why not (a
+     *                    fault reading a cycle file cut short, a damaged record header that ends or skips the
+     *                    in-order read, the last cycle file missing, a gap, a message not well-formed), naming the
+     *                    last index read and the last claimed.
+     * @param notReplayed null when every message read fitted the pipeline's slots; else how many did not, naming the
+     *                    first: not damage, the replay's {@code max_frame_bytes} is below the live run's.
      */
-    public record Replayed(long messages, String damage)
+    public record Replayed(long messages, String damage, String notReplayed)
     {
         /** True if the replay could not read the whole journal: its output is of what was read. */
         public boolean damaged()
@@ -111,9 +114,9 @@ public final class JournalReplayer
      * error, so the replay would otherwise digest part of the journal as if it were all of it.
      *
      * A journal whose last index cannot be found (a cycle file cut short) is read in order up to the damage: every
-     * whole entry before it is published. A message the pipeline refuses (not a well-formed Pitgun message, or
-     * larger than its slots) is passed over and the replay goes on, as the other journal tools do; it is damage, the
-     * first one named.
+     * whole entry before it is published. A message the pipeline refuses is passed over and the replay goes on, as
+     * the other journal tools do: one not well-formed is damage, the first one named; one larger than the pipeline's
+     * slots is not ({@link Replayed#notReplayed()}): the journal holds it whole, the replay's settings cannot.
      */
     public static Replayed replayChecked(final Journal journal, final TelemetryPipeline pipeline,
         final LongConsumer progress, final boolean recordedPositions)
@@ -122,7 +125,7 @@ public final class JournalReplayer
         final Journal.MissingCycleFile missing = journal.missingLastCycleFile();
         if (missing != null)
         {
-            return new Replayed(0, missing.describe());
+            return new Replayed(0, missing.describe(), null);
         }
         final Journal.LastIndex lastIndex = journal.lastIndexOrDamage(Journal.NO_INDEX);
         final long last = lastIndex.index();
@@ -131,9 +134,8 @@ public final class JournalReplayer
         {
             final String readFailure = readChecked(journal, follower, progress, last, lastUnknown);
             final String readDamage = joined(gapsOf(follower), readFailure);
-            final String refused = follower.refused() == 0 ? null : String.format("%,d message%s refused, the " +
-                "first: %s", follower.refused(), follower.refused() == 1 ? "" : "s", follower.firstRefused());
-            return new Replayed(follower.messages(), joined(refused, readDamage));
+            return new Replayed(follower.messages(), joined(follower.malformed().describe("refused"), readDamage),
+                follower.overSlots().describe("larger than the replay's slots"));
         }
     }
 
