@@ -26,17 +26,23 @@ final class OverloadLog
     private static final long INTERVAL_NS = INTERVAL_S * 1_000_000_000L;
     private static final long NEVER = Long.MIN_VALUE;
     private static final RejectReason[] REASONS = RejectReason.values();
+    /**
+     * The window of {@link #connectionFailed}'s bugs, after the reasons' (one each, by ordinal). Its own: sharing
+     * {@code internal_error}'s, a burst of connection bugs hid the 500s' lines for as long as it lasted.
+     */
+    private static final int CONNECTION_ERROR = REASONS.length;
+    private static final int WINDOWS = REASONS.length + 1;
 
-    /** Per reason (by ordinal): when its next line may be written ({@link #NEVER}: no line yet). */
-    private final AtomicLongArray nextNs = new AtomicLongArray(REASONS.length);
-    /** Per reason: warnings not written since its last line. */
-    private final AtomicLongArray suppressed = new AtomicLongArray(REASONS.length);
+    /** Per window: when its next line may be written ({@link #NEVER}: no line yet). */
+    private final AtomicLongArray nextNs = new AtomicLongArray(WINDOWS);
+    /** Per window: warnings not written since its last line. */
+    private final AtomicLongArray suppressed = new AtomicLongArray(WINDOWS);
     private final GatewayCounters counters;
 
     OverloadLog(final GatewayCounters counters)
     {
         this.counters = counters;
-        for (int i = 0; i < REASONS.length; i++)
+        for (int i = 0; i < WINDOWS; i++)
         {
             nextNs.set(i, NEVER);
         }
@@ -74,8 +80,8 @@ final class OverloadLog
      * ({@code pitgun_gateway_connection_errors_total}) and logged. The network's (an {@link java.io.IOException}: a
      * peer that reset or went away) is routine, logged at debug level; anything else is a bug, or a broken
      * installation, which the client only sees as the connection closing: a warning with its stack trace, at this
-     * log's rate ({@link RejectReason#INTERNAL_ERROR}'s), so that a bug met by every connection does not flood the
-     * log. Before, a WebSocket connection's such failure was counted as its close, {@code error}, and logged nowhere.
+     * log's rate (a window of its own, labelled {@code connection_error}), so that a bug met by every connection does
+     * not flood the log. Before, a WebSocket connection's such failure was counted as its close, {@code error}, and logged nowhere.
      *
      * @return true for the network's.
      */
@@ -90,7 +96,7 @@ final class OverloadLog
                 return true;
             }
         }
-        warn(RejectReason.INTERNAL_ERROR, "closed connection " + connection + ": unexpected " + cause, cause);
+        warn(CONNECTION_ERROR, "closed connection " + connection + ": unexpected " + cause, cause);
         return false;
     }
 
@@ -106,12 +112,16 @@ final class OverloadLog
     /** As {@link #warn(RejectReason, String)}, with {@code cause}'s stack trace on the line if one is written. */
     void warn(final RejectReason reason, final String detail, final Throwable cause)
     {
-        final int r = reason.ordinal();
+        warn(reason.ordinal(), detail, cause);
+    }
+
+    private void warn(final int r, final String detail, final Throwable cause)
+    {
         final long now = System.nanoTime();
         if (takeWindow(r, now))
         {
-            LOG.warn("overload ({}): {} [{} more {} warnings suppressed in the last {} s]", reason.label(), detail,
-                suppressed.getAndSet(r, 0), reason.label(), INTERVAL_S, cause);
+            LOG.warn("overload ({}): {} [{} more {} warnings suppressed in the last {} s]", label(r), detail,
+                suppressed.getAndSet(r, 0), label(r), INTERVAL_S, cause);
         }
         else
         {
@@ -128,7 +138,7 @@ final class OverloadLog
     void flushSuppressed()
     {
         final long now = System.nanoTime();
-        for (int r = 0; r < REASONS.length; r++)
+        for (int r = 0; r < WINDOWS; r++)
         {
             if (suppressed.get(r) == 0)
             {
@@ -141,7 +151,7 @@ final class OverloadLog
                 if (count > 0)
                 {
                     LOG.warn("overload ({}): {} more {} warnings suppressed in the last {} s, none since",
-                        REASONS[r].label(), count, REASONS[r].label(),
+                        label(r), count, label(r),
                         next == NEVER ? INTERVAL_S : (now - next + INTERVAL_NS) / 1_000_000_000L);
                 }
             }
@@ -155,18 +165,24 @@ final class OverloadLog
      */
     void flushAtShutdown()
     {
-        for (int r = 0; r < REASONS.length; r++)
+        for (int r = 0; r < WINDOWS; r++)
         {
             final long count = suppressed.getAndSet(r, 0);
             if (count > 0)
             {
                 LOG.warn("overload ({}): {} more {} warnings suppressed since its last line (written at shutdown)",
-                    REASONS[r].label(), count, REASONS[r].label());
+                    label(r), count, label(r));
             }
         }
     }
 
-    /** Whether reason {@code r} may have a line at {@code now}: its window has passed, and this caller took the next. */
+    /** Window {@code r}'s label in its lines: its reason's, or {@code connection_error}. */
+    private static String label(final int r)
+    {
+        return r == CONNECTION_ERROR ? "connection_error" : REASONS[r].label();
+    }
+
+    /** Whether window {@code r} may have a line at {@code now}: its window has passed, and this caller took the next. */
     private boolean takeWindow(final int r, final long now)
     {
         final long next = nextNs.get(r);
