@@ -1,8 +1,6 @@
 package io.pitgun.gateway;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -30,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * must arrive completely within the read timeout ({@code READ_TIMEOUT_S}) of its first byte. A message is a frame, or
  * a fragmented message from its first fragment's first byte to the end of its final fragment; a control frame sent
  * between fragments does not end it. One still incomplete at its deadline fires {@link #MESSAGE_TIMEOUT}, and the
- * connection's handler closes the connection ({@link #closeTimedOut}), which gives back what it held of the shared
+ * connection's handler closes the connection ({@link #timedOut}), which gives back what it held of the shared
  * budget of unfinished messages ({@link PartialMessageMeter}). Before, nothing bounded a message's time: 66
  * connections that each sent all but a few bytes of a 1 MB frame, then one byte every 5 s (each resetting the idle
  * timeout), held the whole 64 MiB budget for as long as they liked, and every other client's larger message or
@@ -72,8 +70,6 @@ final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
     private long messageStartNs;
     /** The timeout fired, or decoding failed: the connection is closing, nothing more is timed. */
     private boolean done;
-    /** Whether a protocol violation is answered by a close frame and a close here, as Netty's decoder does. */
-    private final boolean closeOnProtocolViolation;
 
     /**
      * @param config    the handshake's decoder configuration ({@link WebSocketServerHandshaker#decoderConfig()}).
@@ -81,13 +77,15 @@ final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
      */
     TimedWebSocketFrameDecoder(final WebSocketDecoderConfig config, final long timeoutNs)
     {
-        super(config);
+        // A violation is thrown to the connection's handler, which answers it (closeFrame): Netty's decoder wrote its
+        // close frame at once, ahead of the answers owed for messages taken before it, and before the 101 when the
+        // frames came with the upgrade request (then the connection closed without an answer).
+        super(config.toBuilder().closeOnProtocolViolation(false).build());
         if (timeoutNs <= 0)
         {
             throw new IllegalArgumentException("read timeout must be positive: " + timeoutNs + " ns");
         }
         this.timeoutNs = timeoutNs;
-        this.closeOnProtocolViolation = config.closeOnProtocolViolation();
     }
 
     /**
@@ -162,7 +160,7 @@ final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
         }
         catch (final Exception ex)
         {
-            stop(); // a protocol violation: the decoder has closed the connection, the handler counts why
+            stop(); // a protocol violation: the connection's handler closes it (closeFrame) and counts why
             throw ex;
         }
         if (out.size() > before)
@@ -189,45 +187,35 @@ final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
     }
 
     /**
-     * Checks a client's close frame by {@link WebSocketCloseBody}, in place of Netty's check, and answers one that
-     * breaks it as any other protocol violation is answered: its close code (1002, or 1007 for a reason that is not
-     * UTF-8) naming the problem, the connection closed, and the violation thrown for the handler to count
-     * ({@code protocol_error}). Netty's check let codes above 4999 through (echoed back), and answered the others by
-     * closing without a close frame of its own (it takes the frame for the client's close before checking it), so
-     * the client never learnt that its close was wrong.
+     * Checks a client's close frame by {@link WebSocketCloseBody}, in place of Netty's check, and throws a violation
+     * for one that breaks it, answered as any other ({@link #closeFrame}: its close code, 1002, or 1007 for a reason
+     * that is not UTF-8, naming the problem; counted {@code protocol_error}). Netty's check let codes above 4999
+     * through (echoed back), and answered the others by closing without a close frame of its own (it takes the frame
+     * for the client's close before checking it), so the client never learnt that its close was wrong.
      */
     @Override
     protected void checkCloseFrameBody(final ChannelHandlerContext ctx, final ByteBuf body)
     {
         final WebSocketCloseStatus problem = WebSocketCloseBody.problem(body);
-        if (problem == null)
+        if (problem != null)
         {
-            return;
+            // Thrown after the close frame was taken as the closing handshake: the decoder drops whatever follows.
+            throw new CorruptedWebSocketFrameException(problem, problem.reasonText());
         }
-        if (closeOnProtocolViolation && ctx.channel().isActive())
-        {
-            ctx.writeAndFlush(new CloseWebSocketFrame(problem)).addListener(ChannelFutureListener.CLOSE);
-        }
-        // Thrown after the close frame was taken as the closing handshake: the decoder drops whatever follows.
-        throw new CorruptedWebSocketFrameException(problem, problem.reasonText());
     }
 
     /**
-     * A handler's answer to {@code violation}, a frame that breaks RFC 6455 as this decoder found it: the decoder has
-     * written its close frame (1002, 1007, or 1009 for a frame over the limit) and closes the connection once that
-     * frame is sent; recorded here, by why ({@link WebSocketCloseReason#ofViolation}), and closed at the latest a
-     * second later (a client that does not read may never take the frame). Before, the ingest handler wrote a close
-     * frame 1002 of its own behind the decoder's, which reached the client whenever the first was still waiting to be
-     * sent, and a subscriber closed at once, which lost the decoder's frame then.
-     *
-     * @return why the connection closes.
+     * The gateway's answer to {@code violation}, a frame that breaks RFC 6455 as this decoder found it (thrown to the
+     * connection's handler, which closes with it): its close code (1002, 1007, or 1009 for a frame over the limit)
+     * and its message as the reason, as Netty's decoder wrote it itself before. The handler records why
+     * ({@link WebSocketCloseReason#ofViolation}). Behind the violation, the decoder drops every byte.
      */
-    static WebSocketCloseReason closedOnViolation(final Channel channel, final CorruptedFrameException violation)
+    static CloseWebSocketFrame closeFrame(final CorruptedFrameException violation)
     {
-        final WebSocketCloseReason reason = WebSocketCloseReason.ofViolation(violation);
-        WebSocketCloseReason.record(channel, reason);
-        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
-        return reason;
+        final WebSocketCloseStatus status = violation instanceof CorruptedWebSocketFrameException ?
+            ((CorruptedWebSocketFrameException)violation).closeStatus() : WebSocketCloseStatus.PROTOCOL_ERROR;
+        return new CloseWebSocketFrame(status.code(),
+            violation.getMessage() != null ? violation.getMessage() : status.reasonText());
     }
 
     private long readTime(final ChannelHandlerContext ctx)
@@ -284,21 +272,17 @@ final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
     }
 
     /**
-     * A connection's answer to {@link #MESSAGE_TIMEOUT}: counted as {@code request_timeout}, as a slow HTTP request is,
-     * its close as {@code message_timeout}, logged at the overload log's rate, then close code 1008 naming the
-     * timeout, and the connection closed (at the latest a second later: a client that does not read may never take
-     * the close frame).
+     * A connection's answer to {@link #MESSAGE_TIMEOUT}, before it closes with the close frame returned (close code
+     * 1008 naming the timeout; its close counted as {@code message_timeout}): counted as {@code request_timeout}, as a
+     * slow HTTP request is, and logged at the overload log's rate.
      */
-    static void closeTimedOut(final GatewayServer server, final WebSocketServerHandshaker handshaker,
-        final Channel channel, final String peer)
+    static CloseWebSocketFrame timedOut(final GatewayServer server, final String peer)
     {
         final long timeoutS = server.config().readTimeoutS();
         server.counters().rejected(RejectReason.REQUEST_TIMEOUT);
-        WebSocketCloseReason.record(channel, WebSocketCloseReason.MESSAGE_TIMEOUT);
         server.overloadLog().warn(RejectReason.REQUEST_TIMEOUT, "closed WebSocket client " + peer + ": a message " +
             "did not arrive completely within " + timeoutS + " s of its first byte");
-        handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "message not " +
-            "complete within " + timeoutS + " s of its first byte (" + GatewaySetting.READ_TIMEOUT_S.envName() + ")"));
-        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
+        return new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "message not complete within " +
+            timeoutS + " s of its first byte (" + GatewaySetting.READ_TIMEOUT_S.envName() + ")");
     }
 }

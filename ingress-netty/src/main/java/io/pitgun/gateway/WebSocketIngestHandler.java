@@ -45,6 +45,12 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private ChannelHandlerContext context;
     /** The gateway is shutting down and has sent its close frame (on the connection's event loop). */
     private boolean goingAway;
+    /** Messages taken whose answer is not written yet (the journal's confirmation awaited). */
+    private int answersOwed;
+    /** The gateway's close frame, waiting behind {@link #answersOwed} answers; null when none waits. */
+    private CloseWebSocketFrame closeBehindAnswers;
+    /** The gateway's close frame is written: nothing may follow it (RFC 6455 5.5.1). */
+    private boolean closeFrameWritten;
     private long messages;
     /** What the connection carried, for its closing audit line; read on this event loop only. */
     private long bytesIn;
@@ -101,8 +107,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         }
         if (frame instanceof CloseWebSocketFrame)
         {
-            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.CLIENT);
-            handshaker.close(ctx.channel(), (CloseWebSocketFrame)frame.retain());
+            close(ctx, WebSocketCloseReason.CLIENT, (CloseWebSocketFrame)frame.retain());
             return;
         }
         // A data message is complete (control frames may come between the fragments of one, so they do not count).
@@ -111,9 +116,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         {
             // Revoked while the connection was open: nothing more from it is ingested.
             server.counters().rejected(RejectReason.UNAUTHENTICATED);
-            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.TOKEN_REVOKED);
-            handshaker.close(ctx.channel(), new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
-                io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.POLICY_VIOLATION, "token revoked"));
+            close(ctx, WebSocketCloseReason.TOKEN_REVOKED,
+                new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "token revoked"));
             return;
         }
         final long number = messages++;
@@ -145,6 +149,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                 final IngestReport report = path.ingestBinary(frame.content(), allowRestricted, access.scope(),
                     peerAddress, number, peer);
                 countAccepted(report);
+                answersOwed++;
                 path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
                     reply(ctx, endpoint, number, null, answer, journalIndex));
             }
@@ -206,6 +211,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         final String firstEventId = report.firstEventId();
         final String eventId = firstEventId != null ? firstEventId :
             EventIdSniffer.find(path.body(), path.bodyOffset(), path.bodyLength());
+        answersOwed++;
         path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
             reply(ctx, endpoint, number, eventId, answer, journalIndex));
     }
@@ -225,9 +231,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         {
             return false;
         }
-        WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.PROTOCOL_ERROR);
-        handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA,
-            "a text message that is not UTF-8"));
+        close(ctx, WebSocketCloseReason.PROTOCOL_ERROR, new CloseWebSocketFrame(
+            WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "a text message that is not UTF-8"));
         return true;
     }
 
@@ -258,18 +263,66 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private void reply(final ChannelHandlerContext ctx, final GatewayCounters.Endpoint endpoint, final long number,
         final String eventId, final IngestReport report, final long journalIndex)
     {
-        server.counters().response(endpoint, report.status());
+        answersOwed--;
         if (report.status() == 503)
         {
             server.overloadLog().warn(report.reason(), "nack 503 to WebSocket client " + peer);
         }
-        // Not behind the gateway's close frame (RFC 6455 5.5.1), whatever its reason (going away, idle, too big, a
-        // violation): an answer that comes after it, past SHUTDOWN_TIMEOUT_S, is one of those the shutdown logs as
-        // still awaiting their answer; the client resends it (same event_id).
-        if (ctx.channel().isActive() && !WebSocketCloseReason.closing(ctx.channel()))
+        // Written before the gateway's close frame, which waits for it (close), never behind it (RFC 6455 5.5.1):
+        // only the shutdown's close frame does not wait (the shutdown waits for answers owed, SHUTDOWN_TIMEOUT_S at
+        // most), and an answer that comes after it is one of those the shutdown logs as still awaiting their answer.
+        // An answer not written is counted by why, not by its status: the client never saw it, and resends the
+        // message (same event_id).
+        if (!ctx.channel().isActive())
         {
+            server.counters().rejected(RejectReason.CLIENT_CLOSED_REQUEST);
+        }
+        else if (closeFrameWritten)
+        {
+            server.counters().rejected(RejectReason.DRAINING);
+        }
+        else
+        {
+            server.counters().response(endpoint, report.status());
             ctx.writeAndFlush(new TextWebSocketFrame(report.toWebSocketJson(eventId, number, ackMode, journalIndex)));
         }
+        if (answersOwed == 0 && closeBehindAnswers != null)
+        {
+            final CloseWebSocketFrame closeFrame = closeBehindAnswers;
+            closeBehindAnswers = null;
+            writeCloseFrame(ctx, closeFrame);
+        }
+    }
+
+    /**
+     * Closes the connection for {@code reason} (recorded at once: nothing more is taken from it) with {@code
+     * closeFrame}, written once every answer owed for a message already taken is (RFC 6455 5.5.1: nothing after the
+     * close frame). Before, the close frame went at once and the answers still coming from the journal were not
+     * written, though counted as sent: the client never learnt that its message was journaled. One close frame per
+     * connection: a later one is dropped (the first reason counts).
+     */
+    private void close(final ChannelHandlerContext ctx, final WebSocketCloseReason reason,
+        final CloseWebSocketFrame closeFrame)
+    {
+        WebSocketCloseReason.record(ctx.channel(), reason);
+        if (closeFrameWritten || closeBehindAnswers != null)
+        {
+            closeFrame.release();
+        }
+        else if (answersOwed > 0)
+        {
+            closeBehindAnswers = closeFrame;
+        }
+        else
+        {
+            writeCloseFrame(ctx, closeFrame);
+        }
+    }
+
+    private void writeCloseFrame(final ChannelHandlerContext ctx, final CloseWebSocketFrame closeFrame)
+    {
+        closeFrameWritten = true;
+        handshaker.close(ctx.channel(), closeFrame);
     }
 
     /** A refusal before anything was ingested (already counted): answered at once, no queue place held. */
@@ -296,6 +349,16 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             {
                 goingAway = true;
                 WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.GOING_AWAY);
+                if (closeFrameWritten)
+                {
+                    return; // closing already: a second close frame would follow the first
+                }
+                if (closeBehindAnswers != null)
+                {
+                    closeBehindAnswers.release(); // the shutdown has waited for the answers owed: no longer
+                    closeBehindAnswers = null;
+                }
+                closeFrameWritten = true;
                 LingeringClose.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
             });
         }
@@ -314,8 +377,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                 ctx.close();
                 return;
             }
-            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.IDLE);
-            handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle"));
+            close(ctx, WebSocketCloseReason.IDLE, new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle"));
             return;
         }
         if ((event == PartialMessageMeter.OVER_BUDGET || event == TimedWebSocketFrameDecoder.MESSAGE_TIMEOUT) &&
@@ -325,7 +387,9 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         }
         if (event == TimedWebSocketFrameDecoder.MESSAGE_TIMEOUT)
         {
-            TimedWebSocketFrameDecoder.closeTimedOut(server, handshaker, ctx.channel(), peer);
+            close(ctx, WebSocketCloseReason.MESSAGE_TIMEOUT, TimedWebSocketFrameDecoder.timedOut(server, peer));
+            // A client that does not read may never take the close frame: closed regardless a moment later.
+            ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
             return;
         }
         if (event == PartialMessageMeter.OVER_BUDGET)
@@ -334,17 +398,17 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             {
                 // Larger than the whole budget: it can never be taken, so not "retry later" (the meter counted it
                 // as body_too_large, as an HTTP body over the budget is answered 413).
-                WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.MESSAGE_TOO_BIG);
-                handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG,
+                close(ctx, WebSocketCloseReason.MESSAGE_TOO_BIG, new CloseWebSocketFrame(
+                    WebSocketCloseStatus.MESSAGE_TOO_BIG,
                     // A close reason has at most 123 bytes: this one has at most 115.
                     "message over the unfinished-message budget, " + meter.budgetBytes() + " bytes (" +
                         GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES.envName() + ")"));
             }
             else
             {
-                WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.PARTIAL_MESSAGE_BUDGET);
                 server.overloadLog().warn(RejectReason.PARTIAL_MESSAGE_BUDGET, "closed WebSocket client " + peer);
-                handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
+                close(ctx, WebSocketCloseReason.PARTIAL_MESSAGE_BUDGET, new CloseWebSocketFrame(
+                    WebSocketCloseStatus.POLICY_VIOLATION,
                     "the gateway holds too many unfinished messages; retry later"));
             }
             // The close frame may never leave if the client does not read: close regardless after a moment.
@@ -360,20 +424,23 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         if (cause instanceof TooLongFrameException)
         {
             server.counters().rejected(RejectReason.BODY_TOO_LARGE);
-            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.MESSAGE_TOO_BIG);
-            handshaker.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG,
-                "message exceeds " + server.config().maxWsFrameBytes() + " bytes"));
+            close(ctx, WebSocketCloseReason.MESSAGE_TOO_BIG, new CloseWebSocketFrame(
+                WebSocketCloseStatus.MESSAGE_TOO_BIG, "message exceeds " + server.config().maxWsFrameBytes() + " bytes"));
             return;
         }
         if (cause instanceof CorruptedFrameException)
         {
-            // A frame that breaks RFC 6455: the frame decoder has answered it with its close code. One over the
-            // limit (1009) is also a refusal to count, as a message over the limit is.
-            if (TimedWebSocketFrameDecoder.closedOnViolation(ctx.channel(), (CorruptedFrameException)cause) ==
-                WebSocketCloseReason.MESSAGE_TOO_BIG)
+            // A frame that breaks RFC 6455, answered with its close code. One over the limit (1009) is also a refusal
+            // to count, as a message over the limit is.
+            final CorruptedFrameException violation = (CorruptedFrameException)cause;
+            final WebSocketCloseReason reason = WebSocketCloseReason.ofViolation(violation);
+            if (reason == WebSocketCloseReason.MESSAGE_TOO_BIG)
             {
                 server.counters().rejected(RejectReason.BODY_TOO_LARGE);
             }
+            close(ctx, reason, TimedWebSocketFrameDecoder.closeFrame(violation));
+            // A client that does not read may never take the close frame: closed regardless a moment later.
+            ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
             return;
         }
         // Counted and logged by what it is; a reset or a failed network is the client vanishing (peer_gone).

@@ -283,7 +283,9 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             if (!closing)
             {
                 closing = true;
-                TimedWebSocketFrameDecoder.closeTimedOut(server, handshaker, ctx.channel(), peer);
+                WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.MESSAGE_TIMEOUT);
+                handshaker.close(ctx.channel(), TimedWebSocketFrameDecoder.timedOut(server, peer));
+                ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
                 stop();
             }
             return;
@@ -296,11 +298,17 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     {
         if (cause instanceof CorruptedFrameException)
         {
-            // A frame that breaks RFC 6455 (a bad close frame among them): the frame decoder has answered it with its
-            // close code. Counted as the ingest handler counts it; before, as an error. Nothing more is delivered
-            // behind that close frame (RFC 6455, 5.5.1): out of its group at once.
-            closing = true;
-            TimedWebSocketFrameDecoder.closedOnViolation(ctx.channel(), (CorruptedFrameException)cause);
+            // A frame that breaks RFC 6455 (a bad close frame among them), answered with its close code. Counted as the
+            // ingest handler counts it; before, as an error. Nothing more is delivered behind that close frame (RFC
+            // 6455, 5.5.1): out of its group at once.
+            final CorruptedFrameException violation = (CorruptedFrameException)cause;
+            if (!closing)
+            {
+                closing = true;
+                WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ofViolation(violation));
+                handshaker.close(ctx.channel(), TimedWebSocketFrameDecoder.closeFrame(violation));
+                ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
+            }
             stop();
             return;
         }

@@ -35,6 +35,8 @@ class GatewayWebSocketAccountingIntegrationTest
     private static final String KEY = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
     /** Pongs enough to fill the kernel's buffers between the gateway and a client that does not read (7.6 MB). */
     private static final int PINGS = 60_000;
+    /** Messages sent in one write ahead of a broken frame: the last answers are still owed when it is read. */
+    private static final int TAKEN = 50;
 
     @TempDir
     Path dataDir;
@@ -454,6 +456,48 @@ class GatewayWebSocketAccountingIntegrationTest
                 // the connection's end: what the gateway had not handed to the kernel went with it
             }
             assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"idle\"}"));
+        }
+    }
+
+    /**
+     * Messages taken just before a frame that breaks RFC 6455, all in one write, are answered before the gateway's
+     * close frame (it waits behind the answers owed for messages already taken), and {@code /metrics} counts what
+     * the client saw: {@value #TAKEN} answers 202, one close. Before, the acknowledgements still awaited from the
+     * journal when the violation was read were not written (the decoder had written its close frame at once), yet
+     * counted 202.
+     */
+    @Test
+    void shouldAnswerMessagesTakenBeforeAViolationBeforeTheCloseFrame() throws Exception
+    {
+        final List<java.util.UUID> eventIds = java.util.stream.Stream.generate(java.util.UUID::randomUUID)
+            .limit(TAKEN).toList();
+        final byte[][] frames = new byte[TAKEN + 1][];
+        for (int i = 0; i < TAKEN; i++)
+        {
+            frames[i] = RawWebSocket.frame(RawWebSocket.TEXT, true, Envelopes.batch(eventIds.get(i), i, 1)
+                .getBytes(UTF_8));
+        }
+        frames[TAKEN] = RawWebSocket.frame(0x40 | RawWebSocket.TEXT, true, new byte[] {'{', '}'}); // RSV1 set: 1002
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+            RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+        {
+            ws.send(join(frames));
+            for (int i = 0; i < TAKEN; i++)
+            {
+                final RawWebSocket.Frame ack = ws.read();
+                assertEquals(RawWebSocket.TEXT, ack.opcode(), "answer " + i + " before the close frame: " +
+                    ack.text());
+                assertTrue(ack.text().contains("\"type\":\"ack\""), ack.text());
+            }
+            final RawWebSocket.Frame close = ws.read();
+            assertTrue(close.isClose(), "opcode " + close.opcode());
+            assertEquals(1002, close.closeCode(), close.text());
+            ws.assertClosedByGateway();
+            Await.until("the close counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 1.0);
+            assertEquals(TAKEN, gateway.metric(
+                "pitgun_gateway_responses_total{endpoint=\"ws_text\",status=\"202\"}"), "the answers the client read");
+            assertEquals(TAKEN, gateway.metric("pitgun_gateway_frames_published_total"));
         }
     }
 
