@@ -171,9 +171,9 @@ final class WebSocketUpgrade
             }
             else
             {
-                // The 101 could not be written: the connection failed first, or frames sent in the same packet as
-                // the upgrade broke RFC 6455 and the frame decoder closed it. Counted as a connection error (before,
-                // nothing counted it); the client got no answer.
+                // The 101 could not be written: the connection failed first. Counted as a connection error (before,
+                // nothing counted it); the client got no answer. (Frames sent in the same packet as the upgrade that
+                // break RFC 6455 no longer end here: their close frame follows the 101, FramesBeforeHandshake.)
                 server.overloadLog().connectionFailed(future.cause(), peer);
                 future.channel().close();
             }

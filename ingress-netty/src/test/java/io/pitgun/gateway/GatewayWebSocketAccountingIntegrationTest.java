@@ -520,38 +520,44 @@ class GatewayWebSocketAccountingIntegrationTest
     }
 
     /**
-     * Frames sent in the same packet as the upgrade request, one of them breaking RFC 6455 (here RSV1 set), make the
-     * frame decoder close the connection before the 101 is written: the client gets no answer, and the connection is
-     * counted as a connection error. Before, nothing counted it (found by a black-box review).
+     * Frames sent in the same packet as the upgrade request, one of them breaking RFC 6455, get the upgrade's 101, then
+     * the close frame with the violation's code (1002 for RSV1 set, 1009 for a frame over {@code MAX_WS_FRAME_BYTES},
+     * 1007 for a close reason that is not UTF-8), then the connection's end, counted once under its close reason, on
+     * an ingest connection and a subscriber alike. Before, the frame decoder closed the connection before the 101 was
+     * written: the client got no answer and no close frame, counted only as a connection error.
      */
     @Test
-    void shouldCountAnUpgradeWhoseFramesBrokeTheRulesBeforeItsAnswer() throws Exception
+    void shouldAnswerAnUpgradeWhoseFramesBrokeTheRulesWith101ThenTheCloseFrame() throws Exception
     {
+        final Map<Integer, byte[]> violations = Map.of(
+            1002, RawWebSocket.frame(0x40 | RawWebSocket.TEXT, true, new byte[] {'{', '}'}),
+            1009, RawWebSocket.frame(RawWebSocket.BINARY, true, new byte[5000]),
+            1007, RawWebSocket.frame(RawWebSocket.CLOSE, true,
+                RawWebSocket.closePayload(1000, new byte[] {'o', 'k', (byte)0xC3, 0x28})));
         final List<String> paths = List.of("/ws", "/ws?subscribe=derived");
-        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.MAX_WS_FRAME_BYTES, "4096")))
         {
             for (final String path : paths)
             {
-                final java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.server.address().getPort());
-                try (socket)
+                for (final Map.Entry<Integer, byte[]> violation : violations.entrySet())
                 {
-                    socket.setSoTimeout(RawHttpConnection.READ_TIMEOUT_MS);
-                    final byte[] broken = RawWebSocket.frame(0x40 | RawWebSocket.TEXT, true, new byte[] {'{', '}'});
-                    try (RawWebSocket ws = new RawWebSocket(socket, path, broken))
+                    final java.net.Socket socket = new java.net.Socket("127.0.0.1",
+                        gateway.server.address().getPort());
+                    try (RawWebSocket ws = new RawWebSocket(socket, path, violation.getValue()))
                     {
-                        // The upgrade may yet be answered if the frames came in a later read: then the close follows.
-                        assertEquals(1002, ws.read().closeCode());
-                    }
-                    catch (final org.opentest4j.AssertionFailedError noAnswer)
-                    {
-                        // The usual outcome: closed before the 101, so the upgrade's answer never came.
-                        assertTrue(noAnswer.getMessage().contains("closed the connection during the upgrade"),
-                            noAnswer.getMessage());
+                        final RawWebSocket.Frame close = ws.read();
+                        assertTrue(close.isClose(), path + ": opcode " + close.opcode());
+                        assertEquals(violation.getKey(), close.closeCode(), path + ": " + close.text());
+                        ws.assertClosedByGateway();
                     }
                 }
             }
-            Await.until("both counted", () -> gateway.metric("pitgun_gateway_connection_errors_total") +
-                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == paths.size());
+            Await.until("every close counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 2 * paths.size() &&
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"message_too_big\"}") == paths.size());
+            assertEquals(0.0, gateway.metric("pitgun_gateway_connection_errors_total"));
+            assertEquals(2 * paths.size(), gateway.metric(
+                "pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}"), "each once");
         }
     }
 }
