@@ -13,11 +13,9 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.timeout.IdleStateEvent;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A WebSocket ingest connection: each text message is one envelope, each binary message one or more SBE frames;
@@ -35,7 +33,6 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private static final String ACK_TIMEOUT_MESSAGE = "the journal did not confirm in time";
 
     private final GatewayServer server;
-    private final WebSocketServerHandshaker handshaker;
     private final String peer;
     private final String peerAddress;
     private final boolean allowRestricted;
@@ -57,13 +54,12 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private long envelopesAccepted; // long: a producer's socket may stay open for months
     private long framesAccepted;
 
-    WebSocketIngestHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
+    WebSocketIngestHandler(final GatewayServer server, final String peer,
         final ConnectionAccess access, final PartialMessageMeter meter)
     {
         this.access = access;
         this.meter = meter;
         this.server = server;
-        this.handshaker = handshaker;
         this.peer = peer;
         this.peerAddress = access.identity();
         this.allowRestricted = access.mayIngestRestricted();
@@ -299,7 +295,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
      * closeFrame}, written once every answer owed for a message already taken is (RFC 6455 5.5.1: nothing after the
      * close frame). Before, the close frame went at once and the answers still coming from the journal were not
      * written, though counted as sent: the client never learnt that its message was journaled. One close frame per
-     * connection: a later one is dropped (the first reason counts).
+     * connection: a later one is dropped (the first reason counts). Then closed as {@link WebSocketClose} closes.
      */
     private void close(final ChannelHandlerContext ctx, final WebSocketCloseReason reason,
         final CloseWebSocketFrame closeFrame)
@@ -322,7 +318,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private void writeCloseFrame(final ChannelHandlerContext ctx, final CloseWebSocketFrame closeFrame)
     {
         closeFrameWritten = true;
-        handshaker.close(ctx.channel(), closeFrame);
+        WebSocketClose.writeCloseFrame(ctx.channel(), closeFrame);
     }
 
     /** A refusal before anything was ingested (already counted): answered at once, no queue place held. */
@@ -388,8 +384,6 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         if (event == TimedWebSocketFrameDecoder.MESSAGE_TIMEOUT)
         {
             close(ctx, WebSocketCloseReason.MESSAGE_TIMEOUT, TimedWebSocketFrameDecoder.timedOut(server, peer));
-            // A client that does not read may never take the close frame: closed regardless a moment later.
-            ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
             return;
         }
         if (event == PartialMessageMeter.OVER_BUDGET)
@@ -411,8 +405,6 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                     WebSocketCloseStatus.POLICY_VIOLATION,
                     "the gateway holds too many unfinished messages; retry later"));
             }
-            // The close frame may never leave if the client does not read: close regardless after a moment.
-            ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
             return;
         }
         super.userEventTriggered(ctx, event);
@@ -425,7 +417,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         {
             server.counters().rejected(RejectReason.BODY_TOO_LARGE);
             close(ctx, WebSocketCloseReason.MESSAGE_TOO_BIG, new CloseWebSocketFrame(
-                WebSocketCloseStatus.MESSAGE_TOO_BIG, "message exceeds " + server.config().maxWsFrameBytes() + " bytes"));
+                WebSocketCloseStatus.MESSAGE_TOO_BIG, "message exceeds " + server.config().maxWsFrameBytes() +
+                " bytes"));
             return;
         }
         if (cause instanceof CorruptedFrameException)
@@ -439,8 +432,6 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                 server.counters().rejected(RejectReason.BODY_TOO_LARGE);
             }
             close(ctx, reason, TimedWebSocketFrameDecoder.closeFrame(violation));
-            // A client that does not read may never take the close frame: closed regardless a moment later.
-            ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
             return;
         }
         // Counted and logged by what it is; a reset or a failed network is the client vanishing (peer_gone).

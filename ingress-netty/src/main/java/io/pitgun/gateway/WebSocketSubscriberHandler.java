@@ -12,9 +12,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * A live subscriber ({@code GET /ws?subscribe=derived}): derived frames and insights as JSON text messages,
@@ -28,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame>
 {
     private final GatewayServer server;
-    private final WebSocketServerHandshaker handshaker;
     private final String peer;
     private final PartialMessageMeter meter;
     private final boolean readsRestricted;
@@ -46,14 +43,13 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     private boolean goingAway;
     private boolean lagging;
 
-    WebSocketSubscriberHandler(final GatewayServer server, final WebSocketServerHandshaker handshaker, final String peer,
+    WebSocketSubscriberHandler(final GatewayServer server, final String peer,
         final PartialMessageMeter meter, final ConnectionAccess access, final java.util.UUID session)
     {
         this.access = access;
         this.session = session;
         this.scope = access.scope();
         this.server = server;
-        this.handshaker = handshaker;
         this.peer = peer;
         this.meter = meter;
         this.readsRestricted = access.readsRestricted();
@@ -108,9 +104,8 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         }
         closing = true;
         server.counters().rejected(reason);
-        WebSocketCloseReason.record(channel, WebSocketCloseReason.TOKEN_REVOKED);
-        handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, why));
-        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
+        WebSocketClose.close(channel, WebSocketCloseReason.TOKEN_REVOKED,
+            new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, why));
         stop();
     }
 
@@ -191,10 +186,8 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         }
         closing = true;
         server.counters().rejected(RejectReason.INTERNAL_ERROR);
-        WebSocketCloseReason.record(channel, WebSocketCloseReason.ERROR);
-        handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.INTERNAL_SERVER_ERROR,
-            "internal error; reconnect"));
-        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
+        WebSocketClose.close(channel, WebSocketCloseReason.ERROR, new CloseWebSocketFrame(
+            WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "internal error; reconnect"));
         stop();
     }
 
@@ -210,10 +203,9 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         server.counters().rejected(RejectReason.SLOW_SUBSCRIBER);
         server.overloadLog().warn(RejectReason.SLOW_SUBSCRIBER, "live subscriber " + peer +
             " fell behind and was disconnected");
-        WebSocketCloseReason.record(channel, WebSocketCloseReason.SLOW_SUBSCRIBER);
-        handshaker.close(channel, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION,
-            "subscriber too slow: more than " + server.connectionBounds().subscriberBytes() + " bytes behind"));
-        channel.eventLoop().schedule(() -> channel.close(), 1, TimeUnit.SECONDS);
+        WebSocketClose.close(channel, WebSocketCloseReason.SLOW_SUBSCRIBER, new CloseWebSocketFrame(
+            WebSocketCloseStatus.POLICY_VIOLATION, "subscriber too slow: more than " +
+            server.connectionBounds().subscriberBytes() + " bytes behind"));
         stop();
     }
 
@@ -263,8 +255,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         else if (frame instanceof CloseWebSocketFrame)
         {
             closing = true;
-            WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.CLIENT);
-            handshaker.close(ctx.channel(), (CloseWebSocketFrame)frame.retain());
+            WebSocketClose.close(ctx.channel(), WebSocketCloseReason.CLIENT, (CloseWebSocketFrame)frame.retain());
         }
         // Anything else a subscriber sends is ignored: this connection only streams out.
     }
@@ -283,9 +274,8 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             if (!closing)
             {
                 closing = true;
-                WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.MESSAGE_TIMEOUT);
-                handshaker.close(ctx.channel(), TimedWebSocketFrameDecoder.timedOut(server, peer));
-                ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
+                WebSocketClose.close(ctx.channel(), WebSocketCloseReason.MESSAGE_TIMEOUT,
+                    TimedWebSocketFrameDecoder.timedOut(server, peer));
                 stop();
             }
             return;
@@ -305,9 +295,8 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             if (!closing)
             {
                 closing = true;
-                WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.ofViolation(violation));
-                handshaker.close(ctx.channel(), TimedWebSocketFrameDecoder.closeFrame(violation));
-                ctx.executor().schedule(() -> ctx.channel().close(), 1, TimeUnit.SECONDS);
+                WebSocketClose.close(ctx.channel(), WebSocketCloseReason.ofViolation(violation),
+                    TimedWebSocketFrameDecoder.closeFrame(violation));
             }
             stop();
             return;

@@ -133,14 +133,14 @@ final class WebSocketUpgrade
         pipeline.remove(SlowRequestGuard.class);
         if (subscriber)
         {
-            final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, handshaker, peer, meter,
+            final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, peer, meter,
                 access, session);
             pipeline.replace(http, "ws", handler);
             ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);
         }
         else
         {
-            final WebSocketIngestHandler handler = new WebSocketIngestHandler(server, handshaker, peer, access, meter);
+            final WebSocketIngestHandler handler = new WebSocketIngestHandler(server, peer, access, meter);
             pipeline.replace(http, "ws", handler);
             pipeline.addBefore("ws", "wsaggregate", new WebSocketFrameAggregator(config.maxWsFrameBytes()));
             ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);

@@ -421,8 +421,9 @@ class GatewayWebSocketAccountingIntegrationTest
 
     /**
      * A connection whose close frame waits behind answers its client does not take (the pongs of {@value #PINGS}
-     * pings, as above), the client sending nothing either, ends when it has been idle {@code IDLE_TIMEOUT_S}, still
-     * counted by why the gateway closed it, and nothing follows that close frame. Before, the idle timeout wrote a
+     * pings, as above), the client sending nothing either, ends (a second after that close frame, or idle
+     * {@code IDLE_TIMEOUT_S}, whichever comes first), still counted by why the gateway closed it, and nothing follows
+     * that close frame. Before, the idle timeout wrote a
      * close frame 1000 "idle" behind it, again on every timeout (three close frames read in a manual run: 1007, then
      * "idle" twice), and the connection stayed open as long as the client did not read.
      */
@@ -498,6 +499,31 @@ class GatewayWebSocketAccountingIntegrationTest
             assertEquals(TAKEN, gateway.metric(
                 "pitgun_gateway_responses_total{endpoint=\"ws_text\",status=\"202\"}"), "the answers the client read");
             assertEquals(TAKEN, gateway.metric("pitgun_gateway_frames_published_total"));
+        }
+    }
+
+    /**
+     * A client that never reads, whose connection the gateway fails for a text message that is not UTF-8 (close
+     * 1007) while its pongs fill the buffers between them, so that the close frame cannot leave, is closed at the
+     * latest a second after that close frame, as every close the gateway decides on is, not only once idle
+     * {@code IDLE_TIMEOUT_S} (60 s here). Before, the not-UTF-8 close (as the idle and token-revoked ones) had no
+     * forced close: the connection stayed open until the idle timeout.
+     */
+    @Test
+    void shouldCloseAClientThatNeverReadsSoonAfterTheNotUtf8CloseFrame() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
+            GatewaySetting.IDLE_TIMEOUT_S, "60",
+            GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, Integer.toString(1 << 30),
+            GatewaySetting.OUTBOUND_LIMIT_BYTES, Integer.toString(Integer.MAX_VALUE)));
+            RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 4096))
+        {
+            ws.send(pingFlood());
+            Await.until("pongs wait in the gateway", () ->
+                gateway.metric("pitgun_gateway_outbound_bytes") >= 1 << 20);
+            ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {(byte)0xff})); // close 1007
+            Await.until("closed well before the idle timeout", java.time.Duration.ofSeconds(15), () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 1.0);
         }
     }
 
