@@ -65,8 +65,9 @@ enum WebSocketCloseReason
     }
 
     /**
-     * Whether a reason was recorded for {@code channel}: the gateway has sent its close frame, or closes the connection
-     * without one, so nothing more is taken from it or written to it. Allocates nothing (asked per message).
+     * Whether a reason was recorded for {@code channel}: the gateway has sent its close frame (or sends it once the
+     * answers owed for messages already taken are written), or closes the connection without one, so nothing more is
+     * taken from it. Allocates nothing (asked per message).
      */
     static boolean closing(final Channel channel)
     {
@@ -81,9 +82,9 @@ enum WebSocketCloseReason
     }
 
     /**
-     * Why a connection closes on {@code violation}, a frame that breaks RFC 6455 as the frame decoder found it (it has
-     * answered with the close code and closed): {@link #MESSAGE_TOO_BIG} for a frame over the limit (1009), else
-     * {@link #PROTOCOL_ERROR} (1002, or 1007 for data that is not what its type says).
+     * Why a connection closes on {@code violation}, a frame that breaks RFC 6455 as the frame decoder found it (the
+     * handler answers it with {@link TimedWebSocketFrameDecoder#closeFrame}): {@link #MESSAGE_TOO_BIG} for a frame over
+     * the limit (1009), else {@link #PROTOCOL_ERROR} (1002, or 1007 for data that is not what its type says).
      */
     static WebSocketCloseReason ofViolation(final CorruptedFrameException violation)
     {
@@ -94,10 +95,9 @@ enum WebSocketCloseReason
 
     /**
      * Counts the connection's close reason in {@code counters} when {@code channel} closes. Call once, after the
-     * upgrade. Counted in a task of its own on the channel's loop, not in the close listener: Netty's frame decoder
-     * closes the connection itself on a protocol violation (close code 1002, or 1009 for a frame over the limit) and
-     * only then throws, so the handler records the reason after the close; counted in the listener, every such close
-     * was {@code peer_gone}.
+     * upgrade. Counted in a task of its own on the channel's loop, not in the close listener, so that a reason
+     * recorded in the same task as the close still counts (Netty's frame decoder once closed the connection itself on
+     * a protocol violation and only then threw: counted in the listener, every such close was {@code peer_gone}).
      */
     static void countWhenClosed(final Channel channel, final GatewayCounters counters)
     {
