@@ -145,9 +145,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                 final IngestReport report = path.ingestBinary(frame.content(), allowRestricted, access.scope(),
                     peerAddress, number, peer);
                 countAccepted(report);
-                answersOwed++;
-                path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
-                    reply(ctx, endpoint, number, null, answer, journalIndex));
+                answer(path, report, (answer, journalIndex) -> reply(ctx, endpoint, number, null, answer,
+                    journalIndex));
             }
         }
         catch (final RuntimeException ex)
@@ -207,9 +206,26 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         final String firstEventId = report.firstEventId();
         final String eventId = firstEventId != null ? firstEventId :
             EventIdSniffer.find(path.body(), path.bodyOffset(), path.bodyLength());
+        answer(path, report, (answer, journalIndex) -> reply(ctx, endpoint, number, eventId, answer, journalIndex));
+    }
+
+    /**
+     * Owes the client {@code report}'s answer until {@code reply} has it ({@link #answersOwed}, which a close frame
+     * waits for). Not owed if {@code path} fails to take it: the message is then nacked as an internal error, and a
+     * count left up would hold a later close frame back until the idle timeout.
+     */
+    private void answer(final IngestPath path, final IngestReport report, final IngestPath.AnswerHandler reply)
+    {
         answersOwed++;
-        path.answer(report, ACK_TIMEOUT_MESSAGE, (answer, journalIndex) ->
-            reply(ctx, endpoint, number, eventId, answer, journalIndex));
+        try
+        {
+            path.answer(report, ACK_TIMEOUT_MESSAGE, reply);
+        }
+        catch (final RuntimeException ex)
+        {
+            answersOwed--;
+            throw ex;
+        }
     }
 
     /**
