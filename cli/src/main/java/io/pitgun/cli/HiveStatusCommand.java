@@ -30,9 +30,10 @@ import java.util.stream.Stream;
  * {@code pitgun hive status}: the edges a hive holds journals of. From its data directory (running or not): per edge,
  * the last edge position held, when its journal was last written, and its derived output's size and SHA-256 (the
  * whole file is read). From a running hive's {@code /metrics} ({@code --metrics-url}): per edge, the position held,
- * frames written and when the edge was last heard from. An edge's lag is the edge's to know (what it journaled that
- * the hive has not acknowledged): with the edge gateways' {@code /metrics} ({@code --edge-metrics}, their
- * {@code pitgun_ship_lag_frames} and {@code pitgun_ship_lag_seconds}) each edge's line shows it.
+ * frames written, when the edge was last heard from, and the gaps its derived output read across. An edge's lag is
+ * the edge's to know (what it journaled that the hive has not acknowledged): with the edge gateways' {@code /metrics}
+ * ({@code --edge-metrics}, their {@code pitgun_ship_lag_frames} and {@code pitgun_ship_lag_seconds}) each edge's line
+ * shows it.
  */
 @Command(
     name = "status",
@@ -40,8 +41,9 @@ import java.util.stream.Stream;
     description = {
         "List the edges a hive holds journals of: from its data directory (running or not), the last edge position",
         "held, when each journal was last written and the size and SHA-256 of its derived output (derived.jsonl,",
-        "read whole); with --metrics-url (a running hive's --metrics-bind), the position held, frames written and",
-        "when each edge was last heard from. Lag is measured at the edge: give the edge gateways' /metrics with",
+        "read whole); with --metrics-url (a running hive's --metrics-bind), the position held, frames written,",
+        "when each edge was last heard from and the cycle files its derived output found missing from its",
+        "journal. Lag is measured at the edge: give the edge gateways' /metrics with",
         "--edge-metrics to show each edge's lag (pitgun_ship_lag_frames/seconds)."
     })
 final class HiveStatusCommand implements Callable<Integer>
@@ -128,7 +130,8 @@ final class HiveStatusCommand implements Callable<Integer>
                 "  last seen " + (lastSeen > 0 ? Instant.ofEpochMilli((long)(lastSeen * 1000)) + " (" +
                 Math.max(0, nowMs / 1000 - (long)lastSeen) + " s ago)" : "never") +
                 "  duplicates " + number(hive.get("pitgun_hive_duplicates_dropped_total", edge)) +
-                "  gaps " + number(hive.get("pitgun_hive_gaps_total", edge)) + lag(lags, edge));
+                "  gaps " + number(hive.get("pitgun_hive_gaps_total", edge)) + deriveGaps(hive, edge) +
+                lag(lags, edge));
         }
         return 0;
     }
@@ -169,6 +172,16 @@ final class HiveStatusCommand implements Callable<Integer>
             }
         }
         return failed;
+    }
+
+    /**
+     * Cycle files found missing from the middle of the edge's journal by its derived output (what they held is not in
+     * derived.jsonl), or "" for a hive that derives nothing (--derive 0: no sample).
+     */
+    private static String deriveGaps(final PrometheusSamples hive, final String edge)
+    {
+        final String gaps = hive.text("pitgun_hive_derive_journal_gaps_total", edge);
+        return gaps == null ? "" : "  derive journal gaps " + gaps;
     }
 
     /** The edge's lag as its gateway reported it, taken out of {@code lags}, or "". */

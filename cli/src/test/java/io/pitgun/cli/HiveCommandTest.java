@@ -1,5 +1,9 @@
 package io.pitgun.cli;
 
+import io.pitgun.engine.AckMode;
+import io.pitgun.engine.FrameWriter;
+import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.gateway.GatewayConfig;
@@ -9,7 +13,9 @@ import io.pitgun.scaleout.EdgeId;
 import io.pitgun.scaleout.Hive;
 import io.pitgun.scaleout.HiveConfig;
 import io.pitgun.scaleout.HiveMetricsServer;
+import io.pitgun.scaleout.HivePipeline;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.DamagedJournal;
 import io.pitgun.testsupport.EnvelopeJson;
 import io.pitgun.testsupport.GatewayClient;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -146,6 +152,66 @@ class HiveCommandTest
             final CliRun withoutEdges = CliRun.of("hive", "status", "--metrics-url", hiveUrl);
             assertEquals(0, withoutEdges.exitCode(), withoutEdges.err());
             assertTrue(withoutEdges.out().contains("give --edge-metrics URL to show it here"), withoutEdges.out());
+        }
+    }
+
+    /**
+     * A cycle file deleted from the middle of the hive's journal of an edge: the hive's /metrics counted it
+     * ({@code pitgun_hive_derive_journal_gaps_total}), but {@code hive status} showed every other per-edge figure and
+     * not this one, so an operator checking it did not learn that the derived output lacks what the file held. The
+     * journal: three cycle files an hour apart (each part's file renamed to an earlier hour's), the middle deleted.
+     */
+    @Test
+    void shouldShowTheCycleFilesTheDerivedOutputFoundMissingFromAnEdgesJournal() throws Exception
+    {
+        final String channel;
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0))
+        {
+            channel = "aeron:udp?endpoint=127.0.0.1:" + socket.getLocalPort();
+        }
+        final HiveConfig config =
+            HiveConfig.of(channel, dir.resolve("hive")).withAeronDirectory(dir.resolve("aeron-h"));
+        final String edge = UUID.randomUUID().toString();
+        final Path journal = config.edgeJournal(edge);
+        final Path manifest = Files.writeString(dir.resolve("frames.yaml"), String.join("\n", "version: v1",
+            "name: frames", "pipeline:", "  - type: output", "    contracts: [pitgun-envelope/v1]", ""));
+        writeFrames(journal, manifest, 0);
+        DamagedJournal.moveLastCycleFileBack(journal, 2);
+        writeFrames(journal, manifest, 10);
+        final Path deleted = DamagedJournal.moveLastCycleFileBack(journal, 1);
+        writeFrames(journal, manifest, 20);
+        Files.delete(deleted);
+
+        try (Hive hive = Hive.start(config, HivePipeline.of(ManifestCommand.compile(manifest, null)));
+            HiveMetricsServer metrics = HiveMetricsServer.start(hive, new InetSocketAddress("127.0.0.1", 0)))
+        {
+            final String hiveUrl = "http://127.0.0.1:" + metrics.address().getPort() + "/metrics";
+            Await.until("the derived output read across the gap", () -> hive.derivedOutputs().stream()
+                .anyMatch(deriver -> deriver.journalGaps() > 0));
+            final CliRun run = CliRun.of("hive", "status", "--metrics-url", hiveUrl);
+            assertEquals(0, run.exitCode(), run.err());
+            // Listed although not heard from since the hive started: its writer's figures are not known.
+            assertTrue(run.out().lines().anyMatch(line -> line.startsWith(edge + "  held edge position ?") &&
+                line.contains("  derive journal gaps 1")), run.out());
+        }
+    }
+
+    /** Ten frames numbered from {@code from}, journaled by a pipeline of their own into {@code journal}. */
+    private static void writeFrames(final Path journal, final Path manifest, final int from) throws Exception
+    {
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(manifest)
+            .config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED).build()).build();
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0);
+            for (int i = from; i < from + 10; i++)
+            {
+                writer.begin(i, 1_000_000L + i * 1_000L).putDouble(3, 100 + i).commit();
+            }
+        }
+        finally
+        {
+            pipeline.close();
         }
     }
 
