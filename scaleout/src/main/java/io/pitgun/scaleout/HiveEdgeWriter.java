@@ -133,7 +133,8 @@ public final class HiveEdgeWriter implements AutoCloseable
 
     /**
      * The file in a hive's journal of an edge that says its records' ingest-time fields hold edge positions; written
-     * each time the hive opens the journal, so a journal an older hive wrote carries it from the next start on.
+     * each time the hive's writer opens the journal, so a journal an older hive wrote carries it once that edge
+     * ships again (or its batch is in the record's tail a start replays), not after a start alone (docs/scale-out.md).
      */
     public static final String EDGE_POSITIONS_MARKER = "edge-positions.txt";
 
