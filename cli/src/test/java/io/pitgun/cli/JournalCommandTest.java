@@ -572,6 +572,30 @@ class JournalCommandTest
         assertTrue(verify.out().contains("OK, 204 entries checked"), verify.out());
     }
 
+    /**
+     * The journal's last cycle file deleted while no writer ran, then a writer started and wrote on: the file was
+     * then in the middle of the journal, but the writer found its last entry in the file before it, and its next
+     * file's marker named that entry, so every tool read the file before the gap and the one after it without a word
+     * (verify: "OK, 204 entries checked" with 3 entries gone; before the restart they said the file was missing).
+     * Now the writer's open sees that the cycle metadata.cq4t recorded as the last has no file, and the next file's
+     * marker names that cycle, so every tool reports its entries missing.
+     */
+    @Test
+    void toolsShouldReportTheLastCycleFileDeletedBeforeAWriterStartedAgain() throws IOException
+    {
+        // Files of 3 hours ago (the 201 entries) and 2 hours ago (3 frames), recorded by a writer's open.
+        DamagedJournal.moveLastCycleFileBack(journalDir, 3);
+        appendFrames(3);
+        final Path deleted = DamagedJournal.moveLastCycleFileBack(journalDir, 2);
+        appendFrames(0);
+        final List<Long> positions = positions(journalDir);
+        Files.delete(deleted);
+        appendFrames(3); // a writer started after the deletion: this hour's file
+
+        assertEveryToolReportsDamage("the entries after index " + positions.get(FRAMES) + " are missing, from index " +
+            positions.get(FRAMES + 1) + " on: their cycle file " + deleted.getFileName() + " (and any between");
+    }
+
     /** Appends {@code n} of the frames to the journal with a writer of its own. */
     private void appendFrames(final int n)
     {

@@ -2,6 +2,7 @@ package io.pitgun.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.IOException;
@@ -21,6 +22,11 @@ import java.nio.file.StandardOpenOption;
  *   Chronicle metadata record: header (length 12, metadata bit) | magic int32 | previous entry's index int64
  * </pre>
  * Cycle files written by a build before the marker have none: across them a gap cannot be told.
+ * <p>
+ * A writer started after the journal's last cycle file was deleted finds its last entry in an earlier file and does
+ * not know the last entry of the file deleted; its next file's marker names that cycle's last possible index instead
+ * ({@link #lastEntryUnknown}), which no entry has (a cycle that full cannot roll), and readers say the deleted file's
+ * entries are missing from its first on.
  */
 final class CycleMarker
 {
@@ -37,6 +43,18 @@ final class CycleMarker
 
     private CycleMarker()
     {
+    }
+
+    /** What a marker names when the entry before its file's first was in {@code cycle}, whose file was gone. */
+    static long lastEntryUnknown(final RollCycle rollCycle, final int cycle)
+    {
+        return rollCycle.toIndex(cycle, rollCycle.maxMessagesPerCycle() - 1);
+    }
+
+    /** Whether a marker naming {@code previousEntry} says only its cycle ({@link #lastEntryUnknown}). */
+    static boolean namesLastEntryUnknown(final RollCycle rollCycle, final long previousEntry)
+    {
+        return rollCycle.toSequenceNumber(previousEntry) == rollCycle.maxMessagesPerCycle() - 1;
     }
 
     /**

@@ -8,6 +8,8 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -40,6 +43,8 @@ public final class Journal implements AutoCloseable
      *  when there is no entry: Chronicle indices are never negative. */
     public static final long NO_INDEX = -1;
 
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
     private final JournalConfig config;
     private final SingleChronicleQueue queue;
     private final JournalSpaceGuard spaceGuard;
@@ -56,14 +61,24 @@ public final class Journal implements AutoCloseable
      * entry after its file's first: a gap is never invented.
      */
     private final AtomicLong lastEntryWritten;
+    /**
+     * Writable: the cycle {@code metadata.cq4t} recorded as the journal's last at the open when its file was gone
+     * (deleted after the last writer stopped), until the next cycle file's marker has said so; else
+     * {@link #NO_MISSING_CYCLE}. The open lists the files again and forgets it, so the marker is the only record.
+     */
+    private final AtomicInteger missingLastCycle;
+
+    /** No cycle file found missing at the open ({@link #missingLastCycle}). */
+    static final int NO_MISSING_CYCLE = Integer.MIN_VALUE;
 
     private Journal(final JournalConfig config, final SingleChronicleQueue queue, final JournalSpaceGuard spaceGuard,
-        final long lastEntryAtOpen)
+        final long lastEntryAtOpen, final int missingLastCycle)
     {
         this.config = config;
         this.queue = queue;
         this.spaceGuard = spaceGuard;
         this.lastEntryWritten = new AtomicLong(lastEntryAtOpen);
+        this.missingLastCycle = new AtomicInteger(missingLastCycle);
         this.deletedFirst = config.readOnly() ? findDeletedFirstCycleFiles(queue, config.directory()) : null;
     }
 
@@ -129,6 +144,9 @@ public final class Journal implements AutoCloseable
                 HalfCreatedMetadata.repair(directory);
                 CutCycleFiles.requireWholeLastFile(directory);
             }
+            // Before the writable open lists the files again and forgets what metadata.cq4t recorded.
+            final int missingCycle = config.readOnly() ? NO_MISSING_CYCLE : missingRecordedLastCycle(directory,
+                rollCycle);
             final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
                 .rollCycle(rollCycle)
                 .readOnly(config.readOnly())
@@ -142,7 +160,17 @@ public final class Journal implements AutoCloseable
             {
                 requireListedCycleFiles(queue, directory);
             }
-            return new Journal(config, queue, spaceGuard, lastEntry);
+            final boolean missingAfterLastEntry = missingCycle != NO_MISSING_CYCLE && lastEntry != CycleMarker.NONE &&
+                queue.rollCycle().toCycle(lastEntry) < missingCycle;
+            if (missingAfterLastEntry)
+            {
+                LOG.warn("{}: cycle file {}, which metadata.cq4t records as the journal's last, is gone (deleted or " +
+                    "moved away since the last writer stopped): the next cycle file's marker will say that the " +
+                    "entries after index {} are missing, so the journal's readers report the gap", directory,
+                    cycleFileName(queue, missingCycle), JournalEntryDescriptor.position(lastEntry, 0));
+            }
+            return new Journal(config, queue, spaceGuard, lastEntry,
+                missingAfterLastEntry ? missingCycle : NO_MISSING_CYCLE);
         }
         catch (final JournalDamagedException ex)
         {
@@ -700,6 +728,44 @@ public final class Journal implements AutoCloseable
     long lastEntryWritten()
     {
         return lastEntryWritten.get();
+    }
+
+    /**
+     * The cycle whose file was found missing at the open ({@link #missingLastCycle}), once: the appender that writes
+     * the first entry of a new cycle file takes it for the file's marker. {@link #NO_MISSING_CYCLE} otherwise.
+     */
+    int takeMissingLastCycle()
+    {
+        return missingLastCycle.get() == NO_MISSING_CYCLE ? NO_MISSING_CYCLE :
+            missingLastCycle.getAndSet(NO_MISSING_CYCLE);
+    }
+
+    /**
+     * The cycle {@code metadata.cq4t} records as the journal's last when its file is gone, else
+     * {@link #NO_MISSING_CYCLE}; read with a read-only queue (a writable one lists the files again). Cold: once per
+     * writable open of a journal that has a {@code metadata.cq4t}.
+     */
+    private static int missingRecordedLastCycle(final Path directory, final RollCycle rollCycle)
+    {
+        if (!Files.exists(directory.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE)))
+        {
+            return NO_MISSING_CYCLE;
+        }
+        try (SingleChronicleQueue recorded = ChronicleQueue.singleBuilder(directory).rollCycle(rollCycle)
+            .readOnly(true).build())
+        {
+            final int cycle = recorded.lastCycle();
+            if (cycle < 0 || cycle == Integer.MAX_VALUE ||
+                Files.exists(directory.resolve(cycleFileName(recorded, cycle))))
+            {
+                return NO_MISSING_CYCLE;
+            }
+            return cycle;
+        }
+        catch (final RuntimeException ex)
+        {
+            return NO_MISSING_CYCLE; // no record to go by: the writable open reports what it finds
+        }
     }
 
     /** An appender of this journal wrote the entry at Chronicle index {@code entry}. */

@@ -426,12 +426,35 @@ public final class JournalAppender
         }
         if (rollCycle.toSequenceNumber(appended) == 0 && previousEntry != CycleMarker.NONE)
         {
-            markCycleFile(appender, previousEntry, appended); // once per cycle file
+            markCycleFile(appender, entryBeforeNewFile(previousEntry, appended), appended); // once per cycle file
         }
         guard.onAppended(batchLength + ENTRY_HEADER_BYTES);
         final long index = JournalEntryDescriptor.position(appended, 0);
         lastAppendedIndex = index + count - 1;
         return index;
+    }
+
+    /**
+     * What the marker of the new cycle file whose first entry is {@code firstEntry} names as the entry before it:
+     * {@code previousEntry}, unless the journal's last cycle file was found gone at the open ({@link Journal}'s
+     * missing last cycle), after it: then that cycle's unknown last entry ({@link CycleMarker#lastEntryUnknown}),
+     * so readers report its entries missing. A new file of that very cycle takes the deleted file's name and
+     * indices, which no marker can tell from the deleted file's: logged.
+     */
+    private long entryBeforeNewFile(final long previousEntry, final long firstEntry)
+    {
+        final int missing = journal.takeMissingLastCycle();
+        if (missing == Journal.NO_MISSING_CYCLE || rollCycle.toCycle(previousEntry) >= missing)
+        {
+            return previousEntry;
+        }
+        if (rollCycle.toCycle(firstEntry) > missing)
+        {
+            return CycleMarker.lastEntryUnknown(rollCycle, missing);
+        }
+        LOG.warn("{}: this cycle's file had been deleted (found gone at the open) and is written again from its " +
+            "first index: readers cannot tell that the entries it held are missing", journal.config().directory());
+        return previousEntry;
     }
 
     /**

@@ -7,11 +7,16 @@ package io.pitgun.journal;
  * {@link JournalTailer}, in either direction.
  *
  * @param afterIndex      the position of the first message of the entry read before the gap, in journal order.
- * @param missingUpTo     the position of the first message of the last entry missing (its other messages are too).
+ * @param missingUpTo     the position of the first message of the last entry missing (its other messages are too);
+ *                        when not {@code lastKnown}, the first position of the missing file's cycle.
  * @param missingFileName the cycle file that held that entry, e.g. {@code 20261206-02F.cq4}.
  * @param laterFileName   the cycle file after the gap, whose marker tells.
+ * @param lastKnown       whether the marker names the last entry missing; not when the later file's writer started
+ *                        after the missing file was deleted (it knew only its cycle): its entries are missing from
+ *                        its cycle's first position on.
  */
-public record JournalGap(long afterIndex, long missingUpTo, String missingFileName, String laterFileName)
+public record JournalGap(long afterIndex, long missingUpTo, String missingFileName, String laterFileName,
+    boolean lastKnown)
 {
     /**
      * Says what {@code gaps} gaps, the first of them {@code first}, leave missing: the words of every tool's report
@@ -25,6 +30,14 @@ public record JournalGap(long afterIndex, long missingUpTo, String missingFileNa
     /** Says what is missing, for a tool's report or a log. */
     public String describe()
     {
+        if (!lastKnown)
+        {
+            return "the entries after index " + afterIndex + " are missing, from index " + missingUpTo + " on: " +
+                "their cycle file " + missingFileName + " (and any between it and the one of index " + afterIndex +
+                ") is gone, deleted or moved away from the middle of the journal (" + laterFileName + " records " +
+                "its cycle as the entry before its first, written by a writer started after it was gone, which " +
+                "did not know its last entry); they were not read";
+        }
         return "the entries after index " + afterIndex + " up to index " + missingUpTo + " are missing: their cycle " +
             "file " + missingFileName + " (and any between it and the one of index " + afterIndex + ") is gone, " +
             "deleted or moved away from the middle of the journal (" + laterFileName + " records index " +

@@ -177,13 +177,16 @@ public final class JournalTailer implements AutoCloseable
                 final long previous = CycleMarker.previousEntry(journal.cycleFile(later));
                 // A marker naming an entry of its own file or a later one is not believed: the build before
                 // JournalCycleMarkerRaceTest's fix could write one (another appender's entry), over no gap.
-                if (previous != CycleMarker.NONE && previous > before && rollCycle.toCycle(previous) < later)
+                final int missingCycle = previous == CycleMarker.NONE ? NO_CYCLE : rollCycle.toCycle(previous);
+                if (previous != CycleMarker.NONE && previous > before && missingCycle < later)
                 {
+                    // A marker may name only a cycle, whose file was gone when the writer started (CycleMarker).
+                    final boolean lastUnknown = CycleMarker.namesLastEntryUnknown(rollCycle, previous);
                     gaps++;
                     lastGap = new JournalGap(JournalEntryDescriptor.position(before, 0),
-                        JournalEntryDescriptor.position(previous, 0),
-                        journal.cycleFile(rollCycle.toCycle(previous)).getFileName().toString(),
-                        journal.cycleFile(later).getFileName().toString());
+                        JournalEntryDescriptor.position(lastUnknown ? rollCycle.toIndex(missingCycle, 0) : previous, 0),
+                        journal.cycleFile(missingCycle).getFileName().toString(),
+                        journal.cycleFile(later).getFileName().toString(), !lastUnknown);
                     if (firstGap == null)
                     {
                         firstGap = lastGap;
