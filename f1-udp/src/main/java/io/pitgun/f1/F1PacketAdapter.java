@@ -58,7 +58,10 @@ public final class F1PacketAdapter
     private final boolean allCars;
     private final F1UdpCounters counters;
     private final FrameWriter[] writers = new FrameWriter[MAX_CARS];
-    private final long[] sequences = new long[MAX_CARS];
+    /** The current session's next sequence per car; swapped with {@link #previousSequences} at a session change. */
+    private long[] sequences = new long[MAX_CARS];
+    /** The session before's, so that a session taken back ({@link #RESYNC_AFTER}) goes on with its sequences. */
+    private long[] previousSequences = new long[MAX_CARS];
     private final int[] laps = new int[MAX_CARS];
     private final int[] sectors = new int[MAX_CARS];
     private final boolean[] active = new boolean[MAX_CARS];
@@ -71,6 +74,8 @@ public final class F1PacketAdapter
     private long sessionUid;
     private boolean hadPreviousSession;
     private long previousSessionUid;
+    /** Packets in a row of {@link #previousSessionUid}: {@link #RESYNC_AFTER} of them take that session back. */
+    private int stragglersInARow;
     private UUID sessionId;
     private long anchorUs;
     private long timestampUs;
@@ -183,13 +188,22 @@ public final class F1PacketAdapter
         }
         if (!inSession || uid != sessionUid)
         {
-            if (inSession && hadPreviousSession && uid == previousSessionUid)
+            final boolean ofSessionBefore = inSession && hadPreviousSession && uid == previousSessionUid;
+            if (ofSessionBefore && ++stragglersInARow < RESYNC_AFTER)
             {
                 // A straggler of the session before: it must not end the one that replaced it.
                 return drop(F1DropReason.OUT_OF_ORDER);
             }
-            startSession(uid, sessionTime);
+            if (ofSessionBefore)
+            {
+                // Not stragglers: the session before is the game's, and what replaced it was one stray or forged
+                // datagram of another id, which would otherwise have stopped the game's session for good.
+                LOG.warn("F1 UDP session {}: {} packets in a row after session {} replaced it; taking it back",
+                    Long.toUnsignedString(uid), RESYNC_AFTER, Long.toUnsignedString(sessionUid));
+            }
+            startSession(uid, sessionTime, ofSessionBefore);
         }
+        stragglersInARow = 0;
         final long overall = buffer.getInt(offset + OVERALL_FRAME_IDENTIFIER, ORDER) & 0xFFFF_FFFFL;
         if (overall < lastOverallFrame[packetId])
         {
@@ -239,12 +253,16 @@ public final class F1PacketAdapter
         inSession = false;
     }
 
-    private void startSession(final long uid, final float sessionTime)
+    /** @param resumed the session before taken back: its streams go on with their sequences. */
+    private void startSession(final long uid, final float sessionTime, final boolean resumed)
     {
         if (inSession)
         {
             hadPreviousSession = true;
             previousSessionUid = sessionUid;
+            final long[] replaced = sequences;
+            sequences = previousSequences;
+            previousSequences = replaced;
         }
         endSession();
         inSession = true;
@@ -254,7 +272,10 @@ public final class F1PacketAdapter
         anchorUs = System.currentTimeMillis() * 1000L - Math.round(sessionTime * 1e6);
         java.util.Arrays.fill(lastOverallFrame, -1L);
         java.util.Arrays.fill(outOfOrderInARow, 0);
-        java.util.Arrays.fill(sequences, 0L);
+        if (!resumed)
+        {
+            java.util.Arrays.fill(sequences, 0L);
+        }
         java.util.Arrays.fill(laps, NO_LAP);
         java.util.Arrays.fill(sectors, NO_LAP);
         java.util.Arrays.fill(active, false);

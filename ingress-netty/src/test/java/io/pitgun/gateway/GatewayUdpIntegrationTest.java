@@ -11,7 +11,10 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -91,6 +94,49 @@ class GatewayUdpIntegrationTest
             assertEquals(frames, gateway.metric("pitgun_f1_udp_frames_published_total"));
             assertEquals(0, gateway.metric("pitgun_frames_dropped_too_many_sources_total"));
         }
+    }
+
+    /**
+     * One datagram of another session id (stray, or forged: UDP carries no token) replaces the game's session, and the
+     * game's next packets are at first dropped as stragglers of the session it replaced; once they keep coming
+     * (RESYNC_AFTER, 120, in a row) the game's session is taken back and goes on with its sequences. Before, every
+     * later packet of the game's session was dropped as out of order until the game started another session.
+     */
+    @Test
+    void shouldTakeTheGamesSessionBackAfterOneDatagramOfAnotherSession() throws Exception
+    {
+        final long gameSession = 42L;
+        final int before = 5;
+        final int after = 130;
+        final int stragglers = 119; // the 120th in a row takes the session back
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.UDP_BIND, "127.0.0.1:0"));
+             DatagramChannel game = DatagramChannel.open())
+        {
+            final InetSocketAddress target = gateway.server.udpAddress().orElseThrow();
+            final UnsafeBuffer packet = new UnsafeBuffer(new byte[F1PacketDescriptor.MAX_PACKET_BYTES]);
+            for (int frame = 1; frame <= before + after; frame++)
+            {
+                if (frame == before + 1)
+                {
+                    send(game, target, packet, F1PacketEncoder.header(packet, F1PacketDescriptor.CAR_TELEMETRY,
+                        7L, 0.5f, 1, 0));
+                }
+                send(game, target, packet, F1PacketEncoder.header(packet, F1PacketDescriptor.CAR_TELEMETRY,
+                    gameSession, frame / 60f, frame, 0));
+            }
+            final int received = before + 1 + after;
+            Await.until("every datagram received and decoded or dropped", () ->
+                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"received\"}") == received &&
+                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"decoded\"}") +
+                    gateway.metric("pitgun_f1_udp_drops_total{reason=\"out_of_order\"}") == received);
+            assertEquals(stragglers, gateway.metric("pitgun_f1_udp_drops_total{reason=\"out_of_order\"}"));
+        }
+        final List<Long> sequences = GatewayHarness.journaledSequences(dataDir);
+        final List<Long> expected = new ArrayList<>();
+        LongStream.range(0, before).forEach(expected::add);
+        expected.add(0L); // the other session's one frame
+        LongStream.range(before, before + after - stragglers).forEach(expected::add);
+        assertEquals(expected, sequences, "the game's frames, its session taken back after the stragglers");
     }
 
     @Test
