@@ -52,6 +52,12 @@ public final class F1PacketAdapter
     private static final float MAX_SESSION_TIME_S = 86_400f;
     /** Out-of-order packets of one id in a row after which the stream's own frame numbers are followed again. */
     private static final int RESYNC_AFTER = 120;
+    /**
+     * Packets in a row of the session just replaced (none of the new one between them) that take it back: not
+     * stragglers, which a network delivers one or two at a time behind the new session's first packet, but the game
+     * still sending it, and the "new" session one stray or forged datagram of another id. Few, since each is lost.
+     */
+    public static final int SESSION_TAKE_BACK_AFTER = 8;
 
     private final TelemetryPipeline pipeline;
     private final ParameterTable table;
@@ -60,7 +66,7 @@ public final class F1PacketAdapter
     private final FrameWriter[] writers = new FrameWriter[MAX_CARS];
     /** The current session's next sequence per car; swapped with {@link #previousSequences} at a session change. */
     private long[] sequences = new long[MAX_CARS];
-    /** The session before's, so that a session taken back ({@link #RESYNC_AFTER}) goes on with its sequences. */
+    /** The session before's, so that a session taken back ({@link #SESSION_TAKE_BACK_AFTER}) goes on with them. */
     private long[] previousSequences = new long[MAX_CARS];
     private final int[] laps = new int[MAX_CARS];
     private final int[] sectors = new int[MAX_CARS];
@@ -74,7 +80,7 @@ public final class F1PacketAdapter
     private long sessionUid;
     private boolean hadPreviousSession;
     private long previousSessionUid;
-    /** Packets in a row of {@link #previousSessionUid}: {@link #RESYNC_AFTER} of them take that session back. */
+    /** Packets in a row of {@link #previousSessionUid}: {@link #SESSION_TAKE_BACK_AFTER} of them take it back. */
     private int stragglersInARow;
     private UUID sessionId;
     private long anchorUs;
@@ -189,7 +195,7 @@ public final class F1PacketAdapter
         if (!inSession || uid != sessionUid)
         {
             final boolean ofSessionBefore = inSession && hadPreviousSession && uid == previousSessionUid;
-            if (ofSessionBefore && ++stragglersInARow < RESYNC_AFTER)
+            if (ofSessionBefore && ++stragglersInARow < SESSION_TAKE_BACK_AFTER)
             {
                 // A straggler of the session before: it must not end the one that replaced it.
                 return drop(F1DropReason.OUT_OF_ORDER);
@@ -199,7 +205,7 @@ public final class F1PacketAdapter
                 // Not stragglers: the session before is the game's, and what replaced it was one stray or forged
                 // datagram of another id, which would otherwise have stopped the game's session for good.
                 LOG.warn("F1 UDP session {}: {} packets in a row after session {} replaced it; taking it back",
-                    Long.toUnsignedString(uid), RESYNC_AFTER, Long.toUnsignedString(sessionUid));
+                    Long.toUnsignedString(uid), SESSION_TAKE_BACK_AFTER, Long.toUnsignedString(sessionUid));
             }
             startSession(uid, sessionTime, ofSessionBefore);
         }

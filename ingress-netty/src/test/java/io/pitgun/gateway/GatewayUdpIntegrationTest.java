@@ -1,5 +1,6 @@
 package io.pitgun.gateway;
 
+import io.pitgun.f1.F1PacketAdapter;
 import io.pitgun.f1.F1PacketDescriptor;
 import io.pitgun.f1.F1PacketEncoder;
 import io.pitgun.testsupport.Await;
@@ -99,8 +100,8 @@ class GatewayUdpIntegrationTest
     /**
      * One datagram of another session id (stray, or forged: UDP carries no token) replaces the game's session, and the
      * game's next packets are at first dropped as stragglers of the session it replaced; once they keep coming
-     * (RESYNC_AFTER, 120, in a row) the game's session is taken back and goes on with its sequences. Before, every
-     * later packet of the game's session was dropped as out of order until the game started another session.
+     * (SESSION_TAKE_BACK_AFTER, 8, in a row) the game's session is taken back and goes on with its sequences. Before,
+     * every later packet of the game's session was dropped as out of order until the game started another session.
      */
     @Test
     void shouldTakeTheGamesSessionBackAfterOneDatagramOfAnotherSession() throws Exception
@@ -108,7 +109,7 @@ class GatewayUdpIntegrationTest
         final long gameSession = 42L;
         final int before = 5;
         final int after = 130;
-        final int stragglers = 119; // the 120th in a row takes the session back
+        final int stragglers = F1PacketAdapter.SESSION_TAKE_BACK_AFTER - 1; // the 8th in a row takes it back
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.UDP_BIND, "127.0.0.1:0"));
              DatagramChannel game = DatagramChannel.open())
         {
