@@ -3,6 +3,7 @@ package io.pitgun.gateway;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.PipelineSetting;
 import io.pitgun.engine.WaitStrategyKind;
+import io.pitgun.journal.JournalPretouchAgent;
 import io.pitgun.manifest.formula.Suggestions;
 import io.pitgun.scaleout.AeronIdleStrategy;
 import io.pitgun.scaleout.AeronUdpChannel;
@@ -385,6 +386,7 @@ public record GatewayConfig(
                     GatewaySetting.OUTBOUND_HIGH_WATER_BYTES.envName() + " (" + config.outboundHighWaterBytes() + ")");
             }
             checkBounds();
+            checkHeadroomAbovePretouch();
             if (!problems.isEmpty())
             {
                 throw new GatewayConfigException(problems);
@@ -427,6 +429,25 @@ public record GatewayConfig(
                     warnings.add(said + inForce + " is the bound in force, not " + inner + "; " +
                         (outerGiven ? lower + " to say so" : raise + " for it to count"));
                 }
+            }
+        }
+
+        /**
+         * Warns of a journal headroom not above the pretoucher's reach (docs/gateway.md, the journal's disk): the
+         * pages it populates ahead of the writer are taken from the file system before entries fill them, so on a
+         * file system that small or that full they eat the headroom themselves, and every request gets 507 though
+         * the journal has room (a black-box run: 1 MiB on an 8 MiB tmpfs, 507 after the second request, for good).
+         */
+        private void checkHeadroomAbovePretouch()
+        {
+            final Long minFree = numbers.get(GatewaySetting.JOURNAL_MIN_FREE_BYTES);
+            if (minFree != null && minFree > 0 && minFree <= JournalPretouchAgent.DEFAULT_AHEAD_BYTES)
+            {
+                warnings.add(stated(GatewaySetting.JOURNAL_MIN_FREE_BYTES) + " is not above the " +
+                    JournalPretouchAgent.DEFAULT_AHEAD_BYTES + " bytes the journal's pretoucher populates ahead of " +
+                    "the writer: on a file system that small or that full those pages take the headroom themselves, " +
+                    "and requests get 507 journal_full though the journal has room; set it above " +
+                    JournalPretouchAgent.DEFAULT_AHEAD_BYTES);
             }
         }
 

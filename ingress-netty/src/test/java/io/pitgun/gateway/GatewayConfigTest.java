@@ -407,6 +407,28 @@ class GatewayConfigTest
     }
 
     /**
+     * A journal headroom not above the pretoucher's 8 MiB starts with a warning naming the pretoucher: a black-box
+     * run gave 1 MiB on an 8 MiB tmpfs, and the pages populated ahead of the writer took the headroom, every request
+     * after the second answered 507 though the journal had room. Before, nothing was said. 0 (no check) and the
+     * default say nothing.
+     */
+    @Test
+    void shouldWarnOfAJournalHeadroomThePretoucherCanTakeByItself()
+    {
+        GatewayConfig.resolve(Map.of(), Map.of(GatewaySetting.JOURNAL_MIN_FREE_BYTES, "0"));
+        GatewayConfig.resolve(Map.of(), Map.of());
+        assertTrue(log.at(Level.WARN).isEmpty(), log.at(Level.WARN).toString());
+
+        assertEquals(1048576, GatewayConfig.resolve(Map.of(),
+            Map.of(GatewaySetting.JOURNAL_MIN_FREE_BYTES, "1048576")).journalMinFreeBytes());
+        assertEquals(List.of("PITGUN_GATEWAY_JOURNAL_MIN_FREE_BYTES (--journal-min-free-bytes) 1048576 is not above " +
+            "the 8388608 bytes the journal's pretoucher populates ahead of the writer: on a file system that small " +
+            "or that full those pages take the headroom themselves, and requests get 507 journal_full though the " +
+            "journal has room; set it above 8388608"),
+            log.at(Level.WARN).stream().map(ILoggingEvent::getFormattedMessage).toList());
+    }
+
+    /**
      * Only one of a bound and the one that contains it set, above the other's default (or below it): the start goes
      * on, as it did (MAX_CONNECTIONS=100 alone is no mistake), the values as given, and one warning line says which
      * bound is in force. Set below the other's default, as the benchmarks' --max-connections-per-peer 1024, nothing.
