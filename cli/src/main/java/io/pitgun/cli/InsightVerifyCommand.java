@@ -370,11 +370,13 @@ final class InsightVerifyCommand implements Callable<Integer>
             if (from == Journal.NO_INDEX)
             {
                 // Checked: a gap or damage read across would otherwise show only as an insight that differs.
-                journalUnread = unread(JournalReplayer.replayChecked(journal, pipeline, null, false));
+                // The pipeline that derived the insight ran the manifest's dictionary only, so a part of the journal
+                // written with another (a restart with another --dictionary) is none of its input.
+                journalUnread = unread(JournalReplayer.replayChecked(journal, pipeline, null, false, true));
             }
             else
             {
-                JournalReplayer.replayFrom(journal, pipeline, from);
+                JournalReplayer.replayFrom(journal, pipeline, from, true);
             }
         }
         finally

@@ -213,6 +213,127 @@ class InsightVerifyGatewayTest
     }
 
     /**
+     * A gateway restarted on its journal with another dictionary (the F1 game's after sim.v1): each run's lap
+     * summary is proved with its own manifest. Each live pipeline ran one dictionary, so the replay passes over the
+     * part of the journal written with the other. Before, the replay stopped at that part's ManifestLoaded and verify
+     * refused both insights (exit 1, "the journal's frames from here on were written with dictionary 'f1-25.v1', not
+     * 'sim.v1' ..." and the reverse), the run before the restart as well as the one after it.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldProveTheInsightsOfAGatewayRestartedWithAnotherDictionary() throws Exception
+    {
+        final Path simManifest = dir.resolve("sim-laps.yaml");
+        Files.writeString(simManifest, lapManifest("sim-laps", "sim.v1"), StandardCharsets.UTF_8);
+        final Path f1Manifest = dir.resolve("f1-laps.yaml");
+        Files.writeString(f1Manifest, lapManifest("f1-laps", "f1-25.v1"), StandardCharsets.UTF_8);
+        final Path data = dir.resolve("live");
+        final String ts = "2026-04-11T12:00:00Z";
+        final long t0 = 1_775_908_800_000_000L;
+        final String simInsight;
+        try (GatewayServer gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.MANIFEST,
+            simManifest.toString())))
+        {
+            simInsight = lapOneSummary(gateway, (http, port) ->
+            {
+                for (int lap = 1; lap <= 2; lap++)
+                {
+                    post(http, port, EnvelopeJson.batch(UUID.randomUUID(), ts, SESSION, lap * 10L, 10, lap,
+                        sequence -> t0 + sequence * 10_000L));
+                }
+            });
+        }
+        final String f1Insight;
+        try (GatewayServer gateway = LoopbackGateway.start(data, Map.of(GatewaySetting.MANIFEST, f1Manifest.toString(),
+            GatewaySetting.DICTIONARY, Path.of("..", "schemas", "src", "main", "resources", "dictionaries",
+                "f1-25.v1.yaml").toString())))
+        {
+            f1Insight = lapOneSummary(gateway, (http, port) ->
+            {
+                for (int lap = 1; lap <= 2; lap++)
+                {
+                    final StringBuilder frames = new StringBuilder();
+                    for (int i = 0; i < 10; i++)
+                    {
+                        final int sequence = 100 + lap * 10 + i;
+                        frames.append(i == 0 ? "" : ",").append("{\"sequence\":").append(sequence)
+                            .append(",\"timestamp_us\":").append(t0 + sequence * 10_000L).append(",\"lap_number\":")
+                            .append(lap).append(",\"samples\":{\"Speed\":").append(200 + i)
+                            .append(",\"Engine_RPM\":").append(10_000 + sequence).append("}}");
+                    }
+                    post(http, port, EnvelopeJson.head(UUID.randomUUID(), ts, SESSION, "telemetry.sample_batch") +
+                        "\"payload\":{\"frames\":[" + frames + "]}}");
+                }
+            });
+        }
+        final String journal = data.resolve("journal").toString();
+        for (final String[] run : List.of(new String[] {simInsight, simManifest.toString()},
+            new String[] {f1Insight, f1Manifest.toString()}))
+        {
+            final Path insight = dir.resolve("insight.json");
+            Files.writeString(insight, run[0] + "\n", StandardCharsets.UTF_8);
+            final CliRun verify = CliRun.of("insight", "verify", insight.toString(), "--journal", journal,
+                "--manifest", run[1]);
+            assertEquals(0, verify.exitCode(), run[0] + "\n" + verify.err());
+            assertTrue(verify.out().contains(insight + ": OK: byte-identical"), verify.out());
+        }
+    }
+
+    /** A manifest of {@code dictionary} summarising, per lap, a channel derived with state and Engine_RPM. */
+    private static String lapManifest(final String name, final String dictionary)
+    {
+        return String.join("\n",
+            "version: v1",
+            "name: " + name,
+            "dictionary: " + dictionary,
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - { name: Speed_Ema, expr: \"ema(Speed, 0.3)\" }",
+            "  - type: segment",
+            "    by: lap",
+            "    aggregates:",
+            "      - { channel: Speed_Ema, stats: [count, last] }",
+            "      - { channel: Engine_RPM, stats: [max] }",
+            "  - type: output",
+            "    contracts: [insight-contract/v1]",
+            "");
+    }
+
+    /** What a producer sends: envelopes posted to the gateway on {@code port}. */
+    @FunctionalInterface
+    private interface Producer
+    {
+        void send(HttpClient http, int port) throws Exception;
+    }
+
+    /** The lap 1 summary a subscriber of {@code gateway} receives while {@code producer} sends. */
+    private static String lapOneSummary(final GatewayServer gateway, final Producer producer) throws Exception
+    {
+        final int port = gateway.address().getPort();
+        final WebSocketMessages messages = new WebSocketMessages();
+        final WebSocket ws = WebSocketMessages.connect(HttpClient.newHttpClient(),
+            URI.create("ws://127.0.0.1:" + port + "/ws?subscribe=derived"), messages, Duration.ofSeconds(10));
+        producer.send(HttpClient.newHttpClient(), port);
+        final String[] found = new String[1];
+        Await.until("the lap 1 summary", Duration.ofSeconds(30), () ->
+        {
+            String text;
+            while ((text = messages.texts.poll()) != null)
+            {
+                final JsonNode insight = JSON.readTree(text).path("insight");
+                if ("lap_summary".equals(insight.path("kind").asText()) && insight.path("lap_number").asInt() == 1)
+                {
+                    found[0] = text;
+                }
+            }
+            return found[0] != null;
+        });
+        ws.abort();
+        return found[0];
+    }
+
+    /**
      * Two windows of one lap number, and a session whose frames come again after its {@code session.end} (a batch
      * delayed in transit, lap 1 then lap 2 again, and a second end): every summary the gateway writes has an id of
      * its own, and each is proved by {@code insight verify}. Before, ids were of (session, source, kind, lap) only:

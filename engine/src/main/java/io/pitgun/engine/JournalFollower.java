@@ -1,5 +1,10 @@
 package io.pitgun.engine;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.frame.FrameStructure;
+import io.pitgun.codecs.frame.RecordedDictionary;
+import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.sbe.MessageHeaderDecoder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalEntryDescriptor;
 import io.pitgun.journal.JournalEntryHandler;
@@ -57,10 +62,23 @@ public final class JournalFollower implements AutoCloseable
     JournalFollower(final Journal journal, final TelemetryPipeline pipeline, final boolean recordedPositions,
         final boolean skipRefused)
     {
+        this(journal, pipeline, recordedPositions, skipRefused, false);
+    }
+
+    /**
+     * As {@link #JournalFollower(Journal, TelemetryPipeline, boolean, boolean)}; with {@code ownDictionaryOnly}, the
+     * parts of the journal written with another dictionary than the pipeline's (from a {@code ManifestLoaded}
+     * recording it up to the next {@code ManifestLoaded}) are read but not published, where the pipeline would refuse
+     * them ({@code ReplayedDictionaryCheck}): for replaying what one live pipeline derived, which ran one dictionary
+     * from its own {@code ManifestLoaded} on, so never read a frame of such a part.
+     */
+    JournalFollower(final Journal journal, final TelemetryPipeline pipeline, final boolean recordedPositions,
+        final boolean skipRefused, final boolean ownDictionaryOnly)
+    {
         this.pipeline = pipeline;
         // A ring smaller than an entry never has that much room: there poll waits for the rest of a large entry.
         this.entryRoom = Math.min(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY, pipeline.config().channelCapacity());
-        this.publisher = new Publisher(pipeline, recordedPositions, skipRefused);
+        this.publisher = new Publisher(pipeline, recordedPositions, skipRefused, ownDictionaryOnly);
         this.tailer = journal.tailer();
     }
 
@@ -147,6 +165,12 @@ public final class JournalFollower implements AutoCloseable
         return publisher.overSlots;
     }
 
+    /** Messages read but not published as written with another dictionary (a follower made to keep to its own). */
+    PassedOver otherDictionary()
+    {
+        return publisher.otherDictionary;
+    }
+
     /** Messages a follower made to skip refusals passed over for one kind of reason: how many, the first named. */
     static final class PassedOver
     {
@@ -202,18 +226,24 @@ public final class JournalFollower implements AutoCloseable
         private final TelemetryPipeline pipeline;
         private final boolean recordedPositions;
         private final boolean skipRefused;
+        private final boolean ownDictionaryOnly;
+        /** Whether the last ManifestLoaded read recorded another dictionary than the pipeline's. */
+        private boolean inOtherDictionary;
         // Written by the reading thread only; volatile so that other threads read them whole.
         private volatile long count;
         private volatile long lastPosition = NO_POSITION;
         private volatile long lastRead = NO_POSITION;
         private final PassedOver malformed = new PassedOver();
         private final PassedOver overSlots = new PassedOver();
+        private final PassedOver otherDictionary = new PassedOver();
 
-        Publisher(final TelemetryPipeline pipeline, final boolean recordedPositions, final boolean skipRefused)
+        Publisher(final TelemetryPipeline pipeline, final boolean recordedPositions, final boolean skipRefused,
+            final boolean ownDictionaryOnly)
         {
             this.pipeline = pipeline;
             this.recordedPositions = recordedPositions;
             this.skipRefused = skipRefused;
+            this.ownDictionaryOnly = ownDictionaryOnly;
         }
 
         @Override
@@ -222,6 +252,11 @@ public final class JournalFollower implements AutoCloseable
         {
             lastRead = index;
             final long position = recordedPositions ? ingestTimeNs : index;
+            if (ownDictionaryOnly && isOtherDictionary(buffer, offset, length))
+            {
+                otherDictionary.add("journal entry " + index);
+                return;
+            }
             try
             {
                 pipeline.publishReplayed(buffer, offset, length, position);
@@ -239,6 +274,20 @@ public final class JournalFollower implements AutoCloseable
             }
             count++;
             lastPosition = position;
+        }
+
+        /** Whether the message is of a part written with another dictionary, as the last ManifestLoaded says. */
+        private boolean isOtherDictionary(final DirectBuffer buffer, final int offset, final int length)
+        {
+            // One that is not well-formed is left to publishReplayed, which refuses it as such.
+            if (length >= MessageHeaderDecoder.ENCODED_LENGTH &&
+                FrameDescriptor.templateId(buffer, offset) == ManifestLoadedDecoder.TEMPLATE_ID &&
+                FrameStructure.isReadable(FrameStructure.checkExactly(buffer, offset, length)))
+            {
+                inOtherDictionary = RecordedDictionary.of(buffer, offset)
+                    .disagreement(pipeline.dictionary(), "this pipeline's") != null;
+            }
+            return inOtherDictionary;
         }
     }
 }

@@ -74,7 +74,18 @@ public final class JournalReplayer
      */
     public static long replayFrom(final Journal journal, final TelemetryPipeline pipeline, final long fromPosition)
     {
-        try (JournalFollower follower = new JournalFollower(journal, pipeline, false))
+        return replayFrom(journal, pipeline, fromPosition, false);
+    }
+
+    /**
+     * As {@link #replayFrom(Journal, TelemetryPipeline, long)}; with {@code ownDictionaryOnly}, the parts of the
+     * journal written with another dictionary than the pipeline's are passed over instead of refused, as
+     * {@link #replayChecked(Journal, TelemetryPipeline, LongConsumer, boolean, boolean)} does.
+     */
+    public static long replayFrom(final Journal journal, final TelemetryPipeline pipeline, final long fromPosition,
+        final boolean ownDictionaryOnly)
+    {
+        try (JournalFollower follower = new JournalFollower(journal, pipeline, false, false, ownDictionaryOnly))
         {
             if (!follower.moveTo(fromPosition))
             {
@@ -121,6 +132,19 @@ public final class JournalReplayer
     public static Replayed replayChecked(final Journal journal, final TelemetryPipeline pipeline,
         final LongConsumer progress, final boolean recordedPositions)
     {
+        return replayChecked(journal, pipeline, progress, recordedPositions, false);
+    }
+
+    /**
+     * As {@link #replayChecked(Journal, TelemetryPipeline, LongConsumer, boolean)}; with {@code ownDictionaryOnly},
+     * the parts of the journal written with another dictionary than the pipeline's (a gateway restarted with another
+     * {@code --dictionary}: from its {@code ManifestLoaded} to the next one) are read, so damage there is still
+     * found, but not published, where the pipeline would refuse them. What one live pipeline derived is replayed so:
+     * it ran a single dictionary and never read a frame of those parts.
+     */
+    public static Replayed replayChecked(final Journal journal, final TelemetryPipeline pipeline,
+        final LongConsumer progress, final boolean recordedPositions, final boolean ownDictionaryOnly)
+    {
         // Before Chronicle looks for the last entry in a file that is not there.
         final Journal.MissingCycleFile missing = journal.missingLastCycleFile();
         if (missing != null)
@@ -130,7 +154,8 @@ public final class JournalReplayer
         final Journal.LastIndex lastIndex = journal.lastIndexOrDamage(Journal.NO_INDEX);
         final long last = lastIndex.index();
         final JournalDamagedException lastUnknown = lastIndex.unknown();
-        try (JournalFollower follower = new JournalFollower(journal, pipeline, recordedPositions, true))
+        try (JournalFollower follower =
+                 new JournalFollower(journal, pipeline, recordedPositions, true, ownDictionaryOnly))
         {
             final String readFailure = readChecked(journal, follower, progress, last, lastUnknown);
             final String readDamage = joined(gapsOf(follower), readFailure);
