@@ -125,8 +125,10 @@ final class JournalReplayCommand implements Callable<Integer>
             pipeline = builder.name("replay").dictionary(compiled.registry()).config(replayConfig).build();
             try
             {
+                // A part written with another dictionary (a gateway restarted with another --dictionary) is passed
+                // over and reported: stopping there left the parts after it (that restart's run) unreplayable.
                 replayed = JournalReplayer.replayChecked(journal, pipeline,
-                    terminal ? n -> progress(err, n, total) : null, edgePositions);
+                    terminal ? n -> progress(err, n, total) : null, edgePositions, true);
             }
             finally
             {
@@ -166,7 +168,13 @@ final class JournalReplayCommand implements Callable<Integer>
             err.println(directory + ": NOT REPLAYED: " + replayed.notReplayed() + "; the output covers the other " +
                 "messages (give --config the max_frame_bytes of the run that wrote the journal)");
         }
-        if (replayed.damaged() || replayed.notReplayed() != null)
+        if (replayed.otherDictionary() != null)
+        {
+            err.println(directory + ": NOT REPLAYED: " + replayed.otherDictionary() + "; the output covers the " +
+                "parts of the journal written with " + compiled.registry().name() + " (replay the others with a " +
+                "manifest of their dictionary)");
+        }
+        if (replayed.damaged() || replayed.notReplayed() != null || replayed.otherDictionary() != null)
         {
             return CliErrorHandler.FAILED;
         }

@@ -41,6 +41,8 @@ class InsightVerifyGatewayTest
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SESSION = "53702b3e-3e56-41a2-8834-9169ee5e991e";
     private static final String PLAYER = "7d16dde5-88a6-4b47-8cd8-c711601cd61f";
+    /** What a subscriber's insight message holds before the insight itself (and a closing brace after it). */
+    private static final String INSIGHT_MESSAGE_HEAD = "{\"type\":\"insight\",\"insight\":";
 
     @TempDir
     Path dir;
@@ -214,10 +216,11 @@ class InsightVerifyGatewayTest
 
     /**
      * A gateway restarted on its journal with another dictionary (the F1 game's after sim.v1): each run's lap
-     * summary is proved with its own manifest. Each live pipeline ran one dictionary, so the replay passes over the
-     * part of the journal written with the other. Before, the replay stopped at that part's ManifestLoaded and verify
-     * refused both insights (exit 1, "the journal's frames from here on were written with dictionary 'f1-25.v1', not
-     * 'sim.v1' ..." and the reverse), the run before the restart as well as the one after it.
+     * summary is proved with its own manifest, and {@code journal replay} with that manifest writes it as the
+     * subscriber got it. Each live pipeline ran one dictionary, so the replays pass over the part of the journal
+     * written with the other ({@code journal replay} says so, exit 1). Before, both stopped at that part's
+     * ManifestLoaded (exit 1, "the journal's frames from here on were written with dictionary 'f1-25.v1', not
+     * 'sim.v1' ..." and the reverse): verify refused both insights, and no replay wrote the F1 run's.
      */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -276,6 +279,16 @@ class InsightVerifyGatewayTest
                 "--manifest", run[1]);
             assertEquals(0, verify.exitCode(), run[0] + "\n" + verify.err());
             assertTrue(verify.out().contains(insight + ": OK: byte-identical"), verify.out());
+
+            // journal replay writes the run's insight as the subscriber got it, and says what it passed over.
+            final Path out = dir.resolve("replay.jsonl");
+            final CliRun replay = CliRun.of("journal", "replay", journal, "--manifest", run[1], "--out",
+                out.toString());
+            assertEquals(1, replay.exitCode(), replay.err());
+            assertTrue(replay.err().contains(": NOT REPLAYED: ") &&
+                replay.err().contains("messages written with another dictionary"), replay.err());
+            assertTrue(Files.readAllLines(out, StandardCharsets.UTF_8).contains(
+                run[0].substring(INSIGHT_MESSAGE_HEAD.length(), run[0].length() - 1)), run[0]);
         }
     }
 

@@ -185,6 +185,15 @@ public final class JournalFollower implements AutoCloseable
             }
         }
 
+        /** As {@link #add(String)} for the message at {@code index}, naming it only when it is the first. */
+        private void add(final long index, final String why)
+        {
+            if (count++ == 0)
+            {
+                first = "journal entry " + index + ": " + why;
+            }
+        }
+
         /** How many, and the first, as {@code "N message(s) WHAT, the first: ..."}; null when there were none. */
         String describe(final String what)
         {
@@ -227,8 +236,8 @@ public final class JournalFollower implements AutoCloseable
         private final boolean recordedPositions;
         private final boolean skipRefused;
         private final boolean ownDictionaryOnly;
-        /** Whether the last ManifestLoaded read recorded another dictionary than the pipeline's. */
-        private boolean inOtherDictionary;
+        /** How the dictionary the last ManifestLoaded read recorded is not the pipeline's, or null when it is. */
+        private String otherDictionaryPart;
         // Written by the reading thread only; volatile so that other threads read them whole.
         private volatile long count;
         private volatile long lastPosition = NO_POSITION;
@@ -254,7 +263,7 @@ public final class JournalFollower implements AutoCloseable
             final long position = recordedPositions ? ingestTimeNs : index;
             if (ownDictionaryOnly && isOtherDictionary(buffer, offset, length))
             {
-                otherDictionary.add("journal entry " + index);
+                otherDictionary.add(index, otherDictionaryPart);
                 return;
             }
             try
@@ -284,10 +293,10 @@ public final class JournalFollower implements AutoCloseable
                 FrameDescriptor.templateId(buffer, offset) == ManifestLoadedDecoder.TEMPLATE_ID &&
                 FrameStructure.isReadable(FrameStructure.checkExactly(buffer, offset, length)))
             {
-                inOtherDictionary = RecordedDictionary.of(buffer, offset)
-                    .disagreement(pipeline.dictionary(), "this pipeline's") != null;
+                otherDictionaryPart = RecordedDictionary.of(buffer, offset)
+                    .disagreement(pipeline.dictionary(), "this pipeline's");
             }
-            return inOtherDictionary;
+            return otherDictionaryPart != null;
         }
     }
 }

@@ -80,7 +80,7 @@ public final class JournalReplayer
     /**
      * As {@link #replayFrom(Journal, TelemetryPipeline, long)}; with {@code ownDictionaryOnly}, the parts of the
      * journal written with another dictionary than the pipeline's are passed over instead of refused, as
-     * {@link #replayChecked(Journal, TelemetryPipeline, LongConsumer, boolean, boolean)} does.
+     * {@link #replayChecked} does.
      */
     public static long replayFrom(final Journal journal, final TelemetryPipeline pipeline, final long fromPosition,
         final boolean ownDictionaryOnly)
@@ -109,8 +109,10 @@ public final class JournalReplayer
      *                    last index read and the last claimed.
      * @param notReplayed null when every message read fitted the pipeline's slots; else how many did not, naming the
      *                    first: not damage, the replay's {@code max_frame_bytes} is below the live run's.
+     * @param otherDictionary null when no message was passed over as written with another dictionary than the
+     *                    pipeline's ({@code ownDictionaryOnly}); else how many were, naming the first.
      */
-    public record Replayed(long messages, String damage, String notReplayed)
+    public record Replayed(long messages, String damage, String notReplayed, String otherDictionary)
     {
         /** True if the replay could not read the whole journal: its output is of what was read. */
         public boolean damaged()
@@ -128,19 +130,12 @@ public final class JournalReplayer
      * whole entry before it is published. A message the pipeline refuses is passed over and the replay goes on, as
      * the other journal tools do: one not well-formed is damage, the first one named; one larger than the pipeline's
      * slots is not ({@link Replayed#notReplayed()}): the journal holds it whole, the replay's settings cannot.
-     */
-    public static Replayed replayChecked(final Journal journal, final TelemetryPipeline pipeline,
-        final LongConsumer progress, final boolean recordedPositions)
-    {
-        return replayChecked(journal, pipeline, progress, recordedPositions, false);
-    }
-
-    /**
-     * As {@link #replayChecked(Journal, TelemetryPipeline, LongConsumer, boolean)}; with {@code ownDictionaryOnly},
-     * the parts of the journal written with another dictionary than the pipeline's (a gateway restarted with another
-     * {@code --dictionary}: from its {@code ManifestLoaded} to the next one) are read, so damage there is still
-     * found, but not published, where the pipeline would refuse them. What one live pipeline derived is replayed so:
-     * it ran a single dictionary and never read a frame of those parts.
+     *
+     * With {@code ownDictionaryOnly}, the parts of the journal written with another dictionary than the pipeline's
+     * (a gateway restarted with another {@code --dictionary}: from its {@code ManifestLoaded} to the next one) are
+     * read, so damage there is still found, but not published ({@link Replayed#otherDictionary()}), where the
+     * pipeline would refuse them: what one live pipeline derived is replayed so, since it ran a single dictionary
+     * and never read a frame of those parts.
      */
     public static Replayed replayChecked(final Journal journal, final TelemetryPipeline pipeline,
         final LongConsumer progress, final boolean recordedPositions, final boolean ownDictionaryOnly)
@@ -149,7 +144,7 @@ public final class JournalReplayer
         final Journal.MissingCycleFile missing = journal.missingLastCycleFile();
         if (missing != null)
         {
-            return new Replayed(0, missing.describe(), null);
+            return new Replayed(0, missing.describe(), null, null);
         }
         final Journal.LastIndex lastIndex = journal.lastIndexOrDamage(Journal.NO_INDEX);
         final long last = lastIndex.index();
@@ -160,7 +155,8 @@ public final class JournalReplayer
             final String readFailure = readChecked(journal, follower, progress, last, lastUnknown);
             final String readDamage = joined(gapsOf(follower), readFailure);
             return new Replayed(follower.messages(), joined(follower.malformed().describe("refused"), readDamage),
-                follower.overSlots().describe("larger than the replay's slots"));
+                follower.overSlots().describe("larger than the replay's slots"),
+                follower.otherDictionary().describe("written with another dictionary"));
         }
     }
 
