@@ -195,33 +195,30 @@ final class InsightVerifyCommand implements Callable<Integer>
                         ", " + journalDirectory + " ends at " + journal.lastIndex());
                     return CliErrorHandler.FAILED;
                 }
-                String replayed = replay(journal, compiled, source, base, output, Journal.NO_INDEX, insightId);
+                final String replayed = replay(journal, compiled, source, base, output, Journal.NO_INDEX,
+                    Journal.NO_INDEX, insightId);
                 if (replayed == null || !replayed.equals(insightText))
                 {
                     // A gateway restarted before the insight's frames started its pipeline again, with fresh state,
                     // where its ManifestLoaded entry is: what it derived is what a replay from there derives.
                     final long firstIndex = provenance.path("journal_range").path("first_index").asLong(-1);
-                    final long restart = lastPipelineStart(journal, firstIndex, manifestSha256);
-                    if (restart != Journal.NO_INDEX)
+                    final PipelineRun run = pipelineRun(journal, firstIndex, manifestSha256);
+                    final String how = run == null ? null :
+                        provedByRun(journal, compiled, source, base, output, insightId, insightText, run);
+                    if (how != null)
                     {
-                        final String fromRestart = replay(journal, compiled, source, base, output, restart, insightId);
-                        if (fromRestart != null && fromRestart.equals(insightText))
+                        if (journalUnread != null)
                         {
-                            if (journalUnread != null)
-                            {
-                                err.println(notProved());
-                                err.println(insightFile + ": the replay from index " + restart + " derives it byte " +
-                                    "for byte");
-                                return CliErrorHandler.FAILED;
-                            }
-                            out.println(insightFile + ": OK: byte-identical to what " + manifest + " (sha256 " +
-                                manifestSha256 + (source.signerKeyId().isPresent() ? ", signed by " +
-                                source.signerOrUnsigned() : "") + ") derives from " + journalDirectory +
-                                " (indexes " + firstIndex + " .. " + lastIndex + ") replayed from index " + restart +
-                                ", where the journal records the pipeline's start (ManifestLoaded) before them");
-                            out.flush();
-                            return 0;
+                            err.println(notProved());
+                            err.println(insightFile + ": " + how + ", the replay derives it byte for byte");
+                            return CliErrorHandler.FAILED;
                         }
+                        out.println(insightFile + ": OK: byte-identical to what " + manifest + " (sha256 " +
+                            manifestSha256 + (source.signerKeyId().isPresent() ? ", signed by " +
+                            source.signerOrUnsigned() : "") + ") derives from " + journalDirectory +
+                            " (indexes " + firstIndex + " .. " + lastIndex + ") " + how);
+                        out.flush();
+                        return 0;
                     }
                 }
                 if (journalUnread != null)
@@ -355,9 +352,38 @@ final class InsightVerifyCommand implements Callable<Integer>
         return new String(redactor.redact(new UnsafeBuffer(bytes), 0, bytes.length), StandardCharsets.UTF_8);
     }
 
-    // The insight insightId as the manifest derives it from the journal, from its first message or from `from`.
+    /**
+     * How a replay of the live pipeline's {@code run} derives {@code insightText}, in words for the OK line, or null
+     * when none does. From its start to the journal's end, unless the start is the journal's first message (the
+     * replay from the start was that); then, when a later start follows, up to it only: a gateway stopped gracefully
+     * drains its open laps and sessions into summaries (its run registry gets them) of the frames before its
+     * restart, which a replay on past the restart summarises with the frames after it.
+     */
+    private String provedByRun(final Journal journal, final CompiledManifest compiled, final VerifiedDocument source,
+        final PipelineConfig base, final Path output, final String insightId, final String insightText,
+        final PipelineRun run) throws ManifestException, IOException
+    {
+        final String from = "replayed from index " + run.start() + ", where the journal records the pipeline's " +
+            "start (ManifestLoaded) before them";
+        if (!run.first() &&
+            insightText.equals(replay(journal, compiled, source, base, output, run.start(), Journal.NO_INDEX,
+                insightId)))
+        {
+            return from;
+        }
+        if (run.next() != Journal.NO_INDEX &&
+            insightText.equals(replay(journal, compiled, source, base, output, run.start(), run.next(), insightId)))
+        {
+            return from + ", up to index " + run.next() + ", where it records the next start: as the pipeline " +
+                "stopped then derived it";
+        }
+        return null;
+    }
+
+    // The insight insightId as the manifest derives it from the journal: from its first message, or from `from`
+    // up to `to` (not included; NO_INDEX: to the end), then drained as a pipeline's close drains it.
     private String replay(final Journal journal, final CompiledManifest compiled, final VerifiedDocument source,
-        final PipelineConfig base, final Path output, final long from, final String insightId)
+        final PipelineConfig base, final Path output, final long from, final long to, final String insightId)
         throws ManifestException, IOException
     {
         final TelemetryPipelineBuilder builder = TelemetryPipeline.builder().name("verify")
@@ -376,7 +402,7 @@ final class InsightVerifyCommand implements Callable<Integer>
             }
             else
             {
-                JournalReplayer.replayFrom(journal, pipeline, from, true);
+                JournalReplayer.replayRange(journal, pipeline, from, to, true);
             }
         }
         finally
@@ -388,20 +414,27 @@ final class InsightVerifyCommand implements Callable<Integer>
     }
 
     /**
-     * The position of the last ManifestLoaded message at or before {@code position}, unless it is the journal's
-     * first message (a replay from the start covers that one) or records another manifest than
-     * {@code manifestSha256} (that start did not run the manifest being proved): where a later start of the live
-     * pipeline began.
+     * One run of a live pipeline: its {@code ManifestLoaded} ({@code start}, {@code first} when it is the journal's
+     * first message) and the next one ({@code next}, its restart), or {@link Journal#NO_INDEX}.
      */
-    private static long lastPipelineStart(final Journal journal, final long position, final String manifestSha256)
+    private record PipelineRun(long start, boolean first, long next)
+    {
+    }
+
+    /**
+     * The run of the live pipeline that read the message at {@code position}: from the last ManifestLoaded at or
+     * before it, or null when there is none or it records another manifest than {@code manifestSha256} (that start
+     * did not run the manifest being proved).
+     */
+    private static PipelineRun pipelineRun(final Journal journal, final long position, final String manifestSha256)
     {
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final ManifestLoadedDecoder loaded = new ManifestLoadedDecoder();
         final byte[] digest = new byte[ManifestLoadedDecoder.manifestDigestLength()];
         final long[] found = {Journal.NO_INDEX};
+        final long[] next = {Journal.NO_INDEX};
         final String[] foundDigest = {null};
         final long[] first = {Journal.NO_INDEX};
-        final boolean[] past = {false};
         try (JournalTailer tailer = journal.tailer())
         {
             final JournalEntryHandler handler = (index, buffer, offset, length, ingestTimeNs) ->
@@ -410,30 +443,32 @@ final class InsightVerifyCommand implements Callable<Integer>
                 {
                     first[0] = index;
                 }
-                if (index > position)
+                if (length < MessageHeaderDecoder.ENCODED_LENGTH ||
+                    header.wrap(buffer, offset).templateId() != ManifestLoadedDecoder.TEMPLATE_ID)
                 {
-                    past[0] = true;
                     return;
                 }
-                if (length >= MessageHeaderDecoder.ENCODED_LENGTH &&
-                    header.wrap(buffer, offset).templateId() == ManifestLoadedDecoder.TEMPLATE_ID)
+                if (index > position)
                 {
-                    found[0] = index;
-                    loaded.wrapAndApplyHeader(buffer, offset, header);
-                    for (int i = 0; i < digest.length; i++)
-                    {
-                        digest[i] = (byte)loaded.manifestDigest(i);
-                    }
-                    foundDigest[0] = HexFormat.of().formatHex(digest);
+                    next[0] = index;
+                    return;
                 }
+                found[0] = index;
+                loaded.wrapAndApplyHeader(buffer, offset, header);
+                for (int i = 0; i < digest.length; i++)
+                {
+                    digest[i] = (byte)loaded.manifestDigest(i);
+                }
+                foundDigest[0] = HexFormat.of().formatHex(digest);
             };
-            while (!past[0] && tailer.readNext(handler))
+            while (next[0] == Journal.NO_INDEX && tailer.readNext(handler))
             {
                 // one entry per call
             }
         }
-        // Only a restart that ran this very manifest can have derived the insight from there.
-        return found[0] == first[0] || !manifestSha256.equals(foundDigest[0]) ? Journal.NO_INDEX : found[0];
+        // Only a start that ran this very manifest can have derived the insight from there.
+        return found[0] == Journal.NO_INDEX || !manifestSha256.equals(foundDigest[0]) ? null :
+            new PipelineRun(found[0], found[0] == first[0], next[0]);
     }
 
     private static String findInsight(final Path output, final String insightId) throws IOException

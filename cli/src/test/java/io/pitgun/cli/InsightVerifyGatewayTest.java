@@ -6,6 +6,7 @@ import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.EnvelopeJson;
+import io.pitgun.testsupport.RegistryReceiver;
 import io.pitgun.testsupport.WebSocketMessages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -289,6 +290,58 @@ class InsightVerifyGatewayTest
                 replay.err().contains("messages written with another dictionary"), replay.err());
             assertTrue(Files.readAllLines(out, StandardCharsets.UTF_8).contains(
                 run[0].substring(INSIGHT_MESSAGE_HEAD.length(), run[0].length() - 1)), run[0]);
+        }
+    }
+
+    /**
+     * A gateway stopped in the middle of a lap drains that lap's summary to its run registry, then a restart on the
+     * same journal goes on with the lap: every summary the registry got is proved, the drained one by a replay of
+     * the stopped pipeline's run, from its ManifestLoaded up to the restart's. Before, verify refused the drained
+     * one (exit 1, "/channels/Speed_Ema/count: 10 vs 20"): its replays went on past the restart, with the frames
+     * after it in the lap.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldProveTheSummaryAGatewayDrainedAtItsStopBeforeARestart() throws Exception
+    {
+        final Path manifest = dir.resolve("laps.yaml");
+        Files.writeString(manifest, lapManifest("laps", "sim.v1"), StandardCharsets.UTF_8);
+        final Path data = dir.resolve("live");
+        final String ts = "2026-04-11T12:00:00Z";
+        final long t0 = 1_775_908_800_000_000L;
+        final List<String> records;
+        try (RegistryReceiver registry = new RegistryReceiver(204))
+        {
+            final Map<GatewaySetting, String> settings = Map.of(GatewaySetting.MANIFEST, manifest.toString(),
+                GatewaySetting.RUN_REGISTRY_URL, registry.url());
+            try (GatewayServer gateway = LoopbackGateway.start(data, settings))
+            {
+                post(HttpClient.newHttpClient(), gateway.address().getPort(), EnvelopeJson.batch(UUID.randomUUID(),
+                    ts, SESSION, 0, 10, 1, sequence -> t0 + sequence * 10_000L));
+            }
+            // Lap 1 goes on after the restart; lap 2's first frame ends it, and the stop drains lap 2.
+            try (GatewayServer gateway = LoopbackGateway.start(data, settings))
+            {
+                final HttpClient http = HttpClient.newHttpClient();
+                for (int lap = 1; lap <= 2; lap++)
+                {
+                    post(http, gateway.address().getPort(), EnvelopeJson.batch(UUID.randomUUID(), ts, SESSION,
+                        lap * 10L, 10, lap, sequence -> t0 + sequence * 10_000L));
+                }
+            }
+            Await.until("three lap summaries in the registry", Duration.ofSeconds(30),
+                () -> registry.requests().size() >= 3);
+            records = registry.requests().stream().map(RegistryReceiver.Request::body).toList();
+        }
+        assertEquals(10, JSON.readTree(records.get(0)).path("window").path("frame_count").asInt(), records.get(0));
+        for (final String record : records)
+        {
+            final Path insight = dir.resolve("insight.json");
+            Files.writeString(insight, record + "\n", StandardCharsets.UTF_8);
+            final CliRun verify = CliRun.of("insight", "verify", insight.toString(), "--journal",
+                data.resolve("journal").toString(), "--manifest", manifest.toString());
+            assertEquals(0, verify.exitCode(), record + "\n" + verify.err());
+            assertTrue(verify.out().contains(insight + ": OK: byte-identical"), verify.out());
         }
     }
 

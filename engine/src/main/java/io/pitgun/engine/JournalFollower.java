@@ -165,6 +165,21 @@ public final class JournalFollower implements AutoCloseable
         return publisher.overSlots;
     }
 
+    /**
+     * Publishes only the messages before {@code position} from now on: the later ones are read, not published (the
+     * end of a range replayed).
+     */
+    void publishBefore(final long position)
+    {
+        publisher.publishBefore = position;
+    }
+
+    /** The position from which messages are not published ({@link #publishBefore(long)}; none by default). */
+    long publishBefore()
+    {
+        return publisher.publishBefore;
+    }
+
     /** Messages read but not published as written with another dictionary (a follower made to keep to its own). */
     PassedOver otherDictionary()
     {
@@ -238,6 +253,7 @@ public final class JournalFollower implements AutoCloseable
         private final boolean ownDictionaryOnly;
         /** How the dictionary the last ManifestLoaded read recorded is not the pipeline's, or null when it is. */
         private String otherDictionaryPart;
+        private long publishBefore = Long.MAX_VALUE;
         // Written by the reading thread only; volatile so that other threads read them whole.
         private volatile long count;
         private volatile long lastPosition = NO_POSITION;
@@ -261,6 +277,10 @@ public final class JournalFollower implements AutoCloseable
         {
             lastRead = index;
             final long position = recordedPositions ? ingestTimeNs : index;
+            if (index >= publishBefore)
+            {
+                return;
+            }
             if (ownDictionaryOnly && isOtherDictionary(buffer, offset, length))
             {
                 otherDictionary.add(index, otherDictionaryPart);

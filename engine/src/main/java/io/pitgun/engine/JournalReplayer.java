@@ -85,13 +85,29 @@ public final class JournalReplayer
     public static long replayFrom(final Journal journal, final TelemetryPipeline pipeline, final long fromPosition,
         final boolean ownDictionaryOnly)
     {
+        return replayRange(journal, pipeline, fromPosition, Journal.NO_INDEX, ownDictionaryOnly);
+    }
+
+    /**
+     * As {@link #replayFrom(Journal, TelemetryPipeline, long, boolean)}, up to the message at {@code toPosition},
+     * which is not published, or to the end when it is {@link Journal#NO_INDEX}: what one run of a live pipeline
+     * read, from its {@code ManifestLoaded} to the next one (its restart), so that {@code pipeline.close()} then
+     * drains what its stop did.
+     *
+     * @return the number of messages published.
+     * @throws IllegalArgumentException if the journal holds no message at {@code fromPosition}.
+     */
+    public static long replayRange(final Journal journal, final TelemetryPipeline pipeline, final long fromPosition,
+        final long toPosition, final boolean ownDictionaryOnly)
+    {
         try (JournalFollower follower = new JournalFollower(journal, pipeline, false, false, ownDictionaryOnly))
         {
             if (!follower.moveTo(fromPosition))
             {
                 throw new IllegalArgumentException("the journal holds no message at " + fromPosition);
             }
-            while (follower.readNext())
+            follower.publishBefore(toPosition == Journal.NO_INDEX ? Long.MAX_VALUE : toPosition);
+            while (follower.lastReadPosition() < follower.publishBefore() && follower.readNext())
             {
                 // one entry per call
             }

@@ -3,6 +3,7 @@ package io.pitgun.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.RegistryReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

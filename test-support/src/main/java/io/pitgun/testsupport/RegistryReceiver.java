@@ -1,4 +1,4 @@
-package io.pitgun.gateway;
+package io.pitgun.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -11,15 +11,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A real run registry for the mirror tests: the JDK's HTTP server on a free loopback port that records every
- * request it sees (method, content type, body) and answers each with one fixed status.
+ * A real run registry for the gateway's mirror ({@code RUN_REGISTRY_URL}): the JDK's HTTP server on a free loopback
+ * port that records every request it sees (method, content type, body) and answers each with one fixed status.
  */
-final class RegistryReceiver implements AutoCloseable
+public final class RegistryReceiver implements AutoCloseable
 {
-    static final String PATH = "/runs";
+    public static final String PATH = "/runs";
 
     /** One request as the receiver saw it. */
-    record Request(String method, String contentType, String body)
+    public record Request(String method, String contentType, String body)
     {
     }
 
@@ -28,7 +28,7 @@ final class RegistryReceiver implements AutoCloseable
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     /** Starts a receiver that answers every request with {@code status}. */
-    RegistryReceiver(final int status) throws IOException
+    public RegistryReceiver(final int status) throws IOException
     {
         this.status = status;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -49,13 +49,13 @@ final class RegistryReceiver implements AutoCloseable
     }
 
     /** The URL to give the gateway as {@code RUN_REGISTRY_URL}. */
-    String url()
+    public String url()
     {
         return "http://127.0.0.1:" + server.getAddress().getPort() + PATH;
     }
 
     /** Every request received so far, in arrival order. */
-    List<Request> requests()
+    public List<Request> requests()
     {
         return List.copyOf(requests);
     }
