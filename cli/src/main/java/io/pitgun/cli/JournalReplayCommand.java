@@ -126,9 +126,10 @@ final class JournalReplayCommand implements Callable<Integer>
             try
             {
                 // A part written with another dictionary (a gateway restarted with another --dictionary) is passed
-                // over and reported: stopping there left the parts after it (that restart's run) unreplayable.
+                // over and reported: stopping there left the parts after it (that restart's run) unreplayable. Not
+                // in a hive's journal of an edge, whose derived output stops there: the replay stays its equal.
                 replayed = JournalReplayer.replayChecked(journal, pipeline,
-                    terminal ? n -> progress(err, n, total) : null, edgePositions, true);
+                    terminal ? n -> progress(err, n, total) : null, edgePositions, !edgePositions);
             }
             finally
             {
