@@ -9,6 +9,7 @@ import io.pitgun.engine.InsightRedactor;
 import io.pitgun.engine.JournalFollower;
 import io.pitgun.engine.OutputFollowers;
 import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.TelemetryPipeline;
 import io.pitgun.journal.Journal;
 import io.pitgun.manifest.CompiledManifest;
@@ -17,6 +18,7 @@ import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +56,10 @@ public final class JournalSinkRunner implements SinkFollower
     private static final int ENTRIES_PER_POLL = 16;
     private static final long CLOSE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
+    /** The sink pipeline's counters of frames it lost ({@link PipelineCounter#isDrop}): they are in no table. */
+    private static final PipelineCounter[] FRAME_DROPS = Arrays.stream(PipelineCounter.values())
+        .filter(PipelineCounter::isDrop).toArray(PipelineCounter[]::new);
+
     private static final Logger LOG = LoggerFactory.getLogger(JournalSinkRunner.class);
 
     private final Journal journal;
@@ -66,6 +72,11 @@ public final class JournalSinkRunner implements SinkFollower
     /** Takes hidden channels' statistics out of insights, or null when none is hidden. */
     private final InsightRedactor redactor;
     private final SinkThread thread;
+    /**
+     * Journal frames the sink's pipelines dropped and {@link #counters} counted, in this process: each run after a
+     * failure goes over the same journal with the same manifest and settings, so drops the same frames again.
+     */
+    private long framesDroppedCounted;
 
     private JournalSinkRunner(final String sinkName, final Journal journal, final CompiledManifest manifest,
         final ParameterRegistry registry, final PipelineConfig base, final DatabaseSink.Factory factory)
@@ -193,6 +204,7 @@ public final class JournalSinkRunner implements SinkFollower
                 final int entries = follower.poll(ENTRIES_PER_POLL);
                 final boolean caughtUp = entries == 0 && pipeline.remainingCapacity() == capacity && sink.isFlushed();
                 counters.onProgress(caughtUp, System.nanoTime());
+                countDroppedFrames(pipeline);
                 idle.idle(entries);
             }
         }
@@ -211,11 +223,52 @@ public final class JournalSinkRunner implements SinkFollower
                 }
             }
         }
+        countDroppedFrames(pipeline); // those of the frames its close drained
         final Throwable failure = sink.failure();
         if (failure != null)
         {
             throw failure instanceof Exception exception ? exception : new IllegalStateException(failure);
         }
+    }
+
+    /**
+     * Counts the journal frames the sink's pipeline dropped beyond those counted before (a frame of a stream beyond
+     * {@code max_sources}: the live pipeline drops it too, but the journal holds it), logging the first: the tables
+     * lack them, and before they lacked them without a word.
+     */
+    private void countDroppedFrames(final TelemetryPipeline pipeline)
+    {
+        long dropped = 0;
+        for (final PipelineCounter counter : FRAME_DROPS)
+        {
+            dropped += pipeline.counters().get(counter);
+        }
+        if (dropped > framesDroppedCounted)
+        {
+            if (framesDroppedCounted == 0)
+            {
+                LOG.warn("sink {}: its pipeline dropped journal frames, which are in no table " +
+                    "(pitgun_sink_dropped_total; a gateway's --max-sources below the streams it had at once?): {}",
+                    counters.sink(), droppedByReason(pipeline));
+            }
+            counters.onDropped(dropped - framesDroppedCounted);
+            framesDroppedCounted = dropped;
+        }
+    }
+
+    /** The non-zero drop counters by label (cold path: the log line). */
+    private static String droppedByReason(final TelemetryPipeline pipeline)
+    {
+        final StringBuilder reasons = new StringBuilder();
+        for (final PipelineCounter counter : FRAME_DROPS)
+        {
+            final long value = pipeline.counters().get(counter);
+            if (value > 0)
+            {
+                reasons.append(reasons.length() == 0 ? "" : ", ").append(counter.label()).append(' ').append(value);
+            }
+        }
+        return reasons.toString();
     }
 
     /**

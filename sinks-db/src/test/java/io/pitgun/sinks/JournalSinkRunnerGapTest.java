@@ -10,7 +10,6 @@ import io.pitgun.manifest.ManifestCompiler;
 import io.pitgun.manifest.ManifestLoader;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.DamagedJournal;
-import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,13 +48,13 @@ class JournalSinkRunnerGapTest
         write(journalDir, manifest, 2 * FRAMES);
         Files.delete(deleted);
 
-        final List<CountingSink> opened = new CopyOnWriteArrayList<>();
+        final List<CountingDatabaseSink> opened = new CopyOnWriteArrayList<>();
         try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir));
              JournalSinkRunner runner = JournalSinkRunner.start("gaps", journal, manifest,
                  ParameterRegistry.simV1(), PipelineConfig.defaults(), (names, counters) ->
                  {
                      // The first connection fails once it has every frame: the sink runs the journal again.
-                     final CountingSink sink = new CountingSink(opened.isEmpty() ? 2 * FRAMES : Long.MAX_VALUE);
+                     final CountingDatabaseSink sink = new CountingDatabaseSink(opened.isEmpty() ? 2 * FRAMES : Long.MAX_VALUE);
                      opened.add(sink);
                      return sink;
                  }))
@@ -80,46 +79,6 @@ class JournalSinkRunnerGapTest
         finally
         {
             pipeline.close();
-        }
-    }
-
-    /** Counts the derived frames it receives; fails once it has {@code failAt}. */
-    private static final class CountingSink implements DatabaseSink
-    {
-        private final long failAt;
-        private volatile long frames;
-
-        CountingSink(final long failAt)
-        {
-            this.failAt = failAt;
-        }
-
-        @Override
-        public Throwable failure()
-        {
-            return frames >= failAt ? new IllegalStateException("connection lost") : null;
-        }
-
-        @Override
-        public boolean isFlushed()
-        {
-            return true;
-        }
-
-        @Override
-        public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
-        {
-            frames++;
-        }
-
-        @Override
-        public void onInsight(final DirectBuffer buffer, final int offset, final int length)
-        {
-        }
-
-        @Override
-        public void close()
-        {
         }
     }
 }
