@@ -1,6 +1,7 @@
 package io.pitgun.cli;
 
 import io.pitgun.codecs.dictionary.ParameterRegistry;
+import io.pitgun.engine.PipelineConfig;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalException;
 import io.pitgun.manifest.CompiledManifest;
@@ -187,6 +188,14 @@ final class JournalExportCommand implements Callable<Integer>
             {
                 stdout.printf(Locale.ROOT, "left out %,d derived sample%s outside their data_type (null in their row)%n",
                     summary.derivedOutOfType(), summary.derivedOutOfType() == 1 ? "" : "s");
+            }
+            if (summary.derivedDropped() > 0)
+            {
+                // Before, these frames were missing from the derived table without a word. The export's pipeline
+                // has the default settings; journal replay takes a --config with more.
+                stdout.printf(Locale.ROOT, "derived nothing from %s: more (session, source) streams at once than " +
+                    "max_sources (%d; journal replay --config takes more)%n",
+                    counted(summary.derivedDropped(), "frame"), PipelineConfig.DEFAULT_MAX_SOURCES);
             }
         }
         stdout.printf(Locale.ROOT, "%,d bytes in %.2f s (%,.0f frames/s)%n", summary.totalBytes(), seconds,

@@ -395,6 +395,54 @@ class JournalExportCommandTest
             run.out());
     }
 
+    /**
+     * More (session, source) streams at once than {@code max_sources}: the manifest's pipeline drops the frames of the
+     * streams beyond it, deriving nothing from them. The derived table lacked them without a word (a gateway's journal
+     * of 300 sessions at once: 3,840 derived rows of 18,000 frames, and the summary said nothing); now it says so.
+     */
+    @Test
+    void shouldSayHowManyFramesDerivedNothingForStreamsBeyondMaxSources() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final int sessions = PipelineConfig.DEFAULT_MAX_SOURCES + 1;
+        final int framesEach = 3;
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(writeManifest(dir))
+            .config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED).build()).build();
+        try
+        {
+            final List<FrameWriter> writers = new ArrayList<>();
+            for (int s = 0; s < sessions; s++)
+            {
+                writers.add(pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 1));
+            }
+            for (int i = 0; i < framesEach; i++) // round robin over one second: no stream is idle
+            {
+                for (final FrameWriter writer : writers)
+                {
+                    frame(writer, i, HOUR_14_US + i * 10_000L);
+                }
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final Path manifest = dir.resolve("power.yaml");
+        Files.writeString(manifest, String.join("\n", "version: v1", "name: power", "pipeline:", "  - type: formula",
+            "    derived_channels:", "      - { name: Power_kW, expr: \"Torque_Nm * Engine_RPM / 9549.0\" }",
+            "  - type: output", "    contracts: [pitgun-envelope/v1]", ""));
+
+        final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", dir.resolve("export").toString(),
+            "--manifest", manifest.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains(String.format("exported %d frames", sessions * framesEach)), run.out());
+        assertTrue(run.out().contains(String.format("derived %d frames through power",
+            (sessions - 1) * framesEach)), run.out());
+        assertTrue(run.out().contains(String.format("derived nothing from %d frames: more (session, source) streams " +
+            "at once than max_sources (%d;", framesEach, PipelineConfig.DEFAULT_MAX_SOURCES)), run.out());
+    }
+
     @Test
     void shouldLeaveOutDerivedIntegerValuesTheirDeclaredTypeCannotHold() throws Exception
     {

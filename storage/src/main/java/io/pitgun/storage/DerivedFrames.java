@@ -175,6 +175,15 @@ final class DerivedFrames implements SubscriptionHandler
         return pipeline.counters().get(PipelineCounter.DERIVED_SAMPLES_OUT_OF_TYPE);
     }
 
+    /**
+     * Frames the manifest's pipeline dropped because more (session, source) streams were live at once than its
+     * {@code max_sources}: they derive nothing, so the derived table lacks them.
+     */
+    long droppedTooManySources()
+    {
+        return pipeline.counters().get(PipelineCounter.DROPPED_TOO_MANY_SOURCES);
+    }
+
     @Override
     public synchronized void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
     {

@@ -14,14 +14,16 @@ import java.util.List;
  * @param derivedRows    derived frames written.
  * @param derivedOutOfType derived samples left out (null in their row): an integer value their declared
  *                       {@code data_type} cannot hold.
+ * @param derivedDropped frames the manifest's pipeline dropped, deriving nothing: more (session, source) streams
+ *                       at once than its {@code max_sources}.
  * @param skipped        messages skipped because they are not well-formed (named by the first).
  * @param firstProblem   what is wrong with the first skipped one, or null.
  * @param restrictedLeftOut restricted and internal channels left out (dictionary and derived) (0 with {@code --include-restricted}).
  * @param elapsedNs      how long the export took.
  */
 public record ExportSummary(List<ExportedFile> files, List<ExportedFile> derivedFiles, long messagesRead,
-    long frameRows, long samplesOutOfType, long derivedRows, long derivedOutOfType, long skipped, String firstProblem,
-    int restrictedLeftOut, long elapsedNs)
+    long frameRows, long samplesOutOfType, long derivedRows, long derivedOutOfType, long derivedDropped, long skipped,
+    String firstProblem, int restrictedLeftOut, long elapsedNs)
 {
     /** Bytes of every file written. */
     public long totalBytes()

@@ -130,6 +130,7 @@ public final class JournalExporter
         List<ExportedFile> derivedFiles = List.of();
         long derivedRows = 0;
         long derivedOutOfType = 0;
+        long derivedDropped = 0;
         if (derived != null)
         {
             // Drains: every derived frame has reached the writer, and the files left open are completed with the
@@ -138,10 +139,12 @@ public final class JournalExporter
             derivedFiles = derived.writer().files();
             derivedRows = derived.rows();
             derivedOutOfType = derived.outOfType();
+            derivedDropped = derived.droppedTooManySources();
         }
         return new ExportSummary(frameWriter.files(), derivedFiles, outcome.entries(), selector.rows,
             selector.row.samplesOutOfType, derivedRows,
-            derivedOutOfType, selector.skipped, selector.firstProblem, leftOut, System.nanoTime() - started);
+            derivedOutOfType, derivedDropped, selector.skipped, selector.firstProblem, leftOut,
+            System.nanoTime() - started);
     }
 
     /** Reads each selected message: frames become rows, and with a manifest every selected message is published. */

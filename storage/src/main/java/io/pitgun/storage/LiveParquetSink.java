@@ -95,6 +95,11 @@ public final class LiveParquetSink implements SinkFollower
     private final Map<String, String> provenance;
     private final SinkCounters counters = new SinkCounters(NAME);
     private final SinkThread thread;
+    /**
+     * Journal frames the deriving pipelines dropped (streams beyond {@code max_sources}) and {@link #counters}
+     * counted, in this process: each start runs the manifest over the same journal, dropping the same frames again.
+     */
+    private long derivedDropsCounted;
 
     private LiveParquetSink(final Journal journal, final ParameterRegistry registry, final CompiledManifest manifest,
         final PipelineConfig config, final Path directory, final FileRotation rotation, final long idleCloseNs)
@@ -201,6 +206,7 @@ public final class LiveParquetSink implements SinkFollower
             if (follower.derived != null)
             {
                 follower.derived.finish(); // drains its pipeline: every derived frame of what was read is in a file
+                follower.countDerivedDrops();
             }
             completed = true;
         }
@@ -490,6 +496,26 @@ public final class LiveParquetSink implements SinkFollower
         }
 
         /**
+         * Counts the journal frames the deriving pipeline dropped beyond those counted before, logging the first:
+         * they derive nothing, so the derived table lacks them (before, without a word).
+         */
+        void countDerivedDrops()
+        {
+            final long dropped = derived.droppedTooManySources();
+            if (dropped > derivedDropsCounted)
+            {
+                if (derivedDropsCounted == 0)
+                {
+                    LOG.warn("sink {}: derived frames: the manifest's pipeline dropped frames of more (session, " +
+                        "source) streams at once than max_sources; they have no derived row (counted as dropped)",
+                        NAME);
+                }
+                counters.onDropped(dropped - derivedDropsCounted);
+                derivedDropsCounted = dropped;
+            }
+        }
+
+        /**
          * While the journal has nothing new: completes idle derived files and, once the deriving pipeline has caught
          * up (every derived frame of an ended session is in its file), the ended sessions' files.
          */
@@ -499,6 +525,7 @@ public final class LiveParquetSink implements SinkFollower
             {
                 return;
             }
+            countDerivedDrops();
             derived.closeIdle(nowNs, idleCloseNs);
             if (!endedSessions.isEmpty() && derived.isDrained())
             {

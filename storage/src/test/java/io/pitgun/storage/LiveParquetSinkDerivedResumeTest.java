@@ -92,6 +92,45 @@ class LiveParquetSinkDerivedResumeTest
         assertEquals(100, rows(derived), "frames 100 to 199, the journal as it is, each derived once");
     }
 
+    /**
+     * More (session, source) streams at once than {@code max_sources}: the deriving pipeline drops the frames of the
+     * stream beyond them, which derive nothing. The derived table lacked them without a word; now they are counted
+     * as dropped.
+     */
+    @Test
+    void shouldCountTheFramesOfStreamsBeyondMaxSourcesAsDropped() throws Exception
+    {
+        final Path journal = dir.resolve("journal");
+        final Path parquet = dir.resolve("parquet");
+        final Path manifest = dir.resolve("manifest.yaml");
+        Files.writeString(manifest, String.join("\n", "version: v1", "name: halves", "pipeline:",
+            "  - type: formula", "    derived_channels:",
+            "      - { name: Speed_Half, expr: \"Speed / 2\", unit: km/h }", ""));
+        final int maxSources = 2;
+        final int framesEach = 20;
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(manifest).config(PipelineConfig
+            .builder().journalDirectory(journal).parquetDirectory(parquet).maxSources(maxSources).build()).build();
+        final LiveParquetSink sink = sink(pipeline);
+        try
+        {
+            for (int s = 0; s <= maxSources; s++) // one session more than max_sources, over the same 200 ms
+            {
+                final FrameWriter writer = pipeline.newFrameWriter(new UUID(7, s), UUID.randomUUID(), 0);
+                for (int i = 0; i < framesEach; i++)
+                {
+                    writer.begin(i, START_US + i * 10_000L).putDouble(SPEED, 100 + i).commit();
+                }
+            }
+        }
+        finally
+        {
+            pipeline.close(); // the sink reads the journal to its end and completes its files
+        }
+        assertEquals((maxSources + 1) * framesEach, rows(parquet.resolve("runs")));
+        assertEquals(maxSources * framesEach, rows(parquet.resolve("derived")));
+        assertEquals(framesEach, sink.counters().dropped(), "the third session's frames derived nothing");
+    }
+
     private static TelemetryPipeline pipeline(final Path journal, final Path parquet, final Path manifest)
         throws Exception
     {
