@@ -158,7 +158,7 @@ final class JournalExportCommand implements Callable<Integer>
             summary = new JournalExporter(registry, exportFormat, rotation, includeRestricted)
                 .export(journal, selection, compiled, out, provenance, JournalCommand.progress(spec, "export"));
         }
-        catch (final JournalException | ManifestException | IllegalStateException ex)
+        catch (final JournalException | ManifestException | IllegalStateException | IllegalArgumentException ex)
         {
             err.println("pitgun journal export: " + ex.getMessage());
             return CliErrorHandler.FAILED;

@@ -20,6 +20,7 @@ import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -441,6 +442,45 @@ class JournalExportCommandTest
             (sessions - 1) * framesEach)), run.out());
         assertTrue(run.out().contains(String.format("derived nothing from %d frames: more (session, source) streams " +
             "at once than max_sources (%d;", framesEach, PipelineConfig.DEFAULT_MAX_SOURCES)), run.out());
+    }
+
+    /**
+     * A dictionary whose channel is named as an identity column ({@code sequence}): the export called every entry
+     * damaged ("skipped 10 damaged entries ... incompatible types: optional int32 sequence") and wrote nothing, though
+     * the journal is whole. It is refused now, naming the channel, before any file is written.
+     */
+    @Test
+    void shouldRefuseAChannelNamedAsAnIdentityColumn() throws Exception
+    {
+        final Path dictionary = dir.resolve("odd.v1.yaml");
+        try (InputStream sim = ParameterRegistry.class.getResourceAsStream("/dictionaries/sim.v1.yaml"))
+        {
+            Files.writeString(dictionary, new String(sim.readAllBytes(), StandardCharsets.UTF_8)
+                .replaceFirst("name: sim.v1", "name: odd.v1").replaceFirst("name: Engine_RPM", "name: sequence"));
+        }
+        final Path journal = dir.resolve("journal");
+        final Path writer = dir.resolve("odd-writer.yaml");
+        Files.writeString(writer, String.join("\n", "version: v1", "name: odd-writer", "dictionary: odd.v1", "pipeline:",
+            "  - type: formula", "    derived_channels:", "      - { name: Half, expr: \"Speed / 2\" }", ""));
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().dictionary(ParameterRegistry.load(dictionary))
+            .manifest(writer).config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED).build()).build();
+        try
+        {
+            frame(pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 1), 1, HOUR_14_US);
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final Path out = dir.resolve("export");
+
+        final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(),
+            "--dictionary", dictionary.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("channel 'sequence' has the name of an identity column"), run.err());
+        assertFalse(run.err().contains("damaged"), run.err());
+        assertFalse(Files.exists(out.resolve("runs")), "nothing written");
     }
 
     @Test

@@ -54,6 +54,7 @@ public final class FrameTable
         this.journalFrames = journalFrames;
         this.channels = Collections.unmodifiableList(channels);
         this.restrictedLeftOut = restrictedLeftOut;
+        requireNoIdentityName(channels, identityColumns());
         Arrays.fill(columnOf, -1);
         for (int i = 0; i < channels.size(); i++)
         {
@@ -110,6 +111,24 @@ public final class FrameTable
         }
         channels.sort((a, b) -> Integer.compare(a.parameterId(), b.parameterId()));
         return new FrameTable(false, channels, leftOut);
+    }
+
+    /**
+     * Refuses a channel named as an identity column (a dictionary's or manifest's {@code sequence}): two columns of
+     * one name make no Parquet schema a reader can use, and the writer failed at every frame, the export calling
+     * each entry damaged and the live sink failing for good.
+     */
+    private static void requireNoIdentityName(final List<Channel> channels, final List<String> identityColumns)
+    {
+        for (final Channel channel : channels)
+        {
+            if (identityColumns.contains(channel.name()))
+            {
+                throw new IllegalArgumentException("channel '" + channel.name() + "' has the name of an identity " +
+                    "column of the exported table (" + String.join(", ", identityColumns) + "): rename it in the " +
+                    "dictionary or manifest");
+            }
+        }
     }
 
     /** True for the journal-frame table (it has the journal index and event identity columns). */
