@@ -38,6 +38,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class StageGraph
 {
+    /**
+     * The file in {@code journal.directory} a pipeline locks while it writes the journal there: two writers would
+     * interleave their entries (two ManifestLoaded entries, two streams of ring sequences), and no replay derives what
+     * either pipeline derived. A gateway holds {@code DATA_DIR/gateway.lock} as well, for the rest of its directory.
+     */
+    static final String JOURNAL_LOCK_FILE = "pipeline.lock";
+
     private final String pipelineName;
     private final SlotRing ring;
     private final PipelineCounters counters;
@@ -45,6 +52,8 @@ final class StageGraph
     private final PipelineThreads threads;
     private final Journal journal;
     private final boolean ownsJournal;
+    /** Held while the journal this graph opened is open ({@link #JOURNAL_LOCK_FILE}), or null. */
+    private final DataDirectoryLock journalLock;
     private final JournalStage journalStage;
     /** The journal stage the producer runs inside its publish (journal.thread: producer), else null. */
     private JournalStage inlineJournal;
@@ -96,9 +105,9 @@ final class StageGraph
         sinks = sinkList.toArray(new OutputSink[0]);
 
         ownsJournal = adoptedJournal == null && config.journalDirectory().isPresent();
-        journal = adoptedJournal != null ? adoptedJournal : ownsJournal ? Journal.open(
-            JournalConfig.of(config.journalDirectory().get()).withRollCycle(config.rollCycle())
-                .withMinFreeBytes(config.journalMinFreeBytes())) : null;
+        journalLock = ownsJournal ? DataDirectoryLock.acquire(config.journalDirectory().get(), JOURNAL_LOCK_FILE,
+            "pipeline writing this journal") : null;
+        journal = adoptedJournal != null ? adoptedJournal : ownsJournal ? openJournal(config, journalLock) : null;
 
         final OutputFanout fanout = new OutputFanout(sinks, counters, errors);
         final SegmentPlan segmentPlan = new SegmentPlan(manifest);
@@ -212,10 +221,7 @@ final class StageGraph
                 failure = failure == null ? ex : failure; // close the others, the journal and the ring all the same
             }
         }
-        if (ownsJournal)
-        {
-            journal.close();
-        }
+        closeOwnJournal();
         ring.close();
         if (failure != null)
         {
@@ -298,14 +304,42 @@ final class StageGraph
                 failure = failure == null ? ex : failure;
             }
         }
-        if (ownsJournal)
-        {
-            journal.close();
-        }
+        closeOwnJournal();
         ring.close();
         if (failure != null)
         {
             throw failure;
+        }
+    }
+
+    /** Opens {@code journal.directory} under {@code lock}, which it releases if the open fails. */
+    private static Journal openJournal(final PipelineConfig config, final DataDirectoryLock lock)
+    {
+        try
+        {
+            return Journal.open(JournalConfig.of(config.journalDirectory().get()).withRollCycle(config.rollCycle())
+                .withMinFreeBytes(config.journalMinFreeBytes()));
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            lock.close();
+            throw ex;
+        }
+    }
+
+    /** Closes the journal this graph opened, if it did, and then lets another pipeline write its directory. */
+    private void closeOwnJournal()
+    {
+        if (ownsJournal)
+        {
+            try
+            {
+                journal.close();
+            }
+            finally
+            {
+                journalLock.close();
+            }
         }
     }
 

@@ -247,6 +247,9 @@ public final class TelemetryPipelineBuilder
      * @throws IllegalArgumentException if no manifest was given, or signatures are required of a manifest given
      *                                  without its source.
      * @throws TuningPolicyException if the tuning policy does not load, or the manifest is over its limits.
+     * @throws DataDirectoryLock.HeldException if another pipeline, in this process or another, writes the journal in
+     *                                         {@code journal.directory} (it holds {@code pipeline.lock} there until
+     *                                         its close()); nothing is written to the journal then.
      */
     public TelemetryPipeline build() throws ManifestException
     {

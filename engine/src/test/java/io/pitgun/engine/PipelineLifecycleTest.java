@@ -2,6 +2,8 @@ package io.pitgun.engine;
 
 import io.pitgun.codecs.sbe.MessageHeaderEncoder;
 import io.pitgun.codecs.sbe.TelemetryFrameEncoder;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalTailer;
 import io.pitgun.manifest.ManifestException;
 import io.pitgun.testsupport.HeldThreads;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +36,7 @@ class PipelineLifecycleTest
     @TempDir
     Path dir;
 
-    private TelemetryPipeline start(final PipelineConfig config) throws ManifestException
+    private static TelemetryPipeline start(final PipelineConfig config) throws ManifestException
     {
         return TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml")).config(config).build();
     }
@@ -82,6 +85,57 @@ class PipelineLifecycleTest
         {
             pipeline.close();
         }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseASecondPipelineWritingTheSameJournal() throws Exception
+    {
+        // Before: the second build() succeeded and both pipelines appended to the one journal, interleaved (two
+        // ManifestLoaded entries, two producers' frames), so its replay derived what neither pipeline derived.
+        final PipelineConfig config = PipelineConfig.builder().journalDirectory(dir).outputDigest(true).build();
+        final TelemetryPipeline first = start(config);
+        final long last;
+        try
+        {
+            final DataDirectoryLock.HeldException refused = assertThrows(DataDirectoryLock.HeldException.class,
+                () -> start(config));
+            assertTrue(refused.getMessage().contains("another pipeline writing this journal is running here"),
+                refused.getMessage());
+            final FrameWriter writer = first.newFrameWriter(SESSION, PRODUCER, 0);
+            long position = -1;
+            for (int i = 0; i < 100; i++)
+            {
+                position = writer.begin(i, 1_000L * i).lapNumber(1 + i / 50).putDouble(SyntheticRun.SPEED, 100 + i)
+                    .commit();
+            }
+            last = position;
+        }
+        finally
+        {
+            first.close();
+        }
+        assertTrue(first.isJournaled(last));
+        assertEquals(first.outputDigest(), replayDigest(dir), "the journal holds the first pipeline's frames only");
+
+        // Closed, it lets the next pipeline write there (as does a build() that failed, which closes what it opened).
+        final TelemetryPipeline next = start(config);
+        next.close();
+    }
+
+    private static Optional<String> replayDigest(final Path journalDir) throws ManifestException
+    {
+        final TelemetryPipeline replay = start(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).outputDigest(true)
+            .build());
+        try (Journal journal = Journal.open(JournalConfig.readOnly(journalDir)))
+        {
+            JournalReplayer.replay(journal, replay, null);
+        }
+        finally
+        {
+            replay.close();
+        }
+        return replay.outputDigest();
     }
 
     @Test
