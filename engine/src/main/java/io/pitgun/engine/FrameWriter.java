@@ -267,9 +267,12 @@ public final class FrameWriter
      * @throws FrameRejectedException (the frame is dropped) for an id already in the frame or a sample past
      *                                {@link #maxSamples()}; with {@code validate_parameters} also for an id the
      *                                dictionary lacks, a bool channel, or a value outside the range as stored.
+     * @throws IllegalStateException  when no frame is open ({@link #begin} first), whatever the sample: nothing
+     *                                is counted.
      */
     public FrameWriter putDouble(final int parameterId, final double value)
     {
+        requireOpen();
         final int type = typeOf(parameterId, FrameDescriptor.TYPE_F64);
         final double stored = FrameDescriptor.storedValue(type, value);
         if (validate)
@@ -306,9 +309,11 @@ public final class FrameWriter
      * channel narrowed to float, and its range is checked on that).
      *
      * @throws FrameRejectedException as {@link #putDouble}.
+     * @throws IllegalStateException  as {@link #putDouble}.
      */
     public FrameWriter putLong(final int parameterId, final long value)
     {
+        requireOpen();
         final int type = typeOf(parameterId, FrameDescriptor.TYPE_I64);
         final boolean floating = type == FrameDescriptor.TYPE_F64 || type == FrameDescriptor.TYPE_F32;
         final double stored = floating ? FrameDescriptor.storedValue(type, (double)value) : (double)value;
@@ -331,9 +336,11 @@ public final class FrameWriter
      * @throws FrameRejectedException (the frame is dropped) for an id already in the frame or a sample past
      *                                {@link #maxSamples()}; with {@code validate_parameters} also for an id the
      *                                dictionary lacks or a channel that is not a bool.
+     * @throws IllegalStateException  as {@link #putDouble}.
      */
     public FrameWriter putBoolean(final int parameterId, final boolean value)
     {
+        requireOpen();
         final int type = typeOf(parameterId, TYPE_BOOL);
         if (validate && type != TYPE_BOOL)
         {
@@ -496,9 +503,9 @@ public final class FrameWriter
             "not fit (max_frame_bytes " + publisher.config().maxFrameBytes() + "): " + why);
     }
 
+    /** Writes a sample into the open frame (each put checked {@link #requireOpen} before its value). */
     private FrameWriter append(final int parameterId, final int type, final long bits)
     {
-        requireOpen();
         if (sampleCount == maxSamples)
         {
             throw refuse(PipelineCounter.DROPPED_FRAME_TOO_LARGE, "frame refused: more than " + maxSamples +
@@ -577,6 +584,10 @@ public final class FrameWriter
         }
     }
 
+    /**
+     * Every put checks this before its sample: with no frame open (none begun, or the one begun already refused and
+     * counted) there is no frame to refuse, and its refusal would count a dropped frame that never was.
+     */
     private void requireOpen()
     {
         if (claimed < 0)

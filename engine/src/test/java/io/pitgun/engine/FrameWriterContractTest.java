@@ -151,6 +151,42 @@ class FrameWriterContractTest
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldCountNoDropForAPutWithoutAnOpenFrame() throws ManifestException
+    {
+        // Before: a put of an unknown id, a value out of range or a boolean into a number channel without an open
+        // frame was refused as a dropped frame and counted (DROPPED_INVALID_PARAMETER), though no frame was begun or
+        // one already refused was counted again: a producer that went on putting after a refusal counted each put.
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder());
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            assertNoOpenFrame(() -> writer.putDouble(40_000, 1.0));
+            assertNoOpenFrame(() -> writer.putDouble(SyntheticRun.SPEED, 1e9));
+            assertNoOpenFrame(() -> writer.putLong(SyntheticRun.ENGINE_RPM, -1));
+            assertNoOpenFrame(() -> writer.putBoolean(SyntheticRun.SPEED, true));
+            writer.begin(1, 1_000);
+            refused(() -> writer.putDouble(SyntheticRun.SPEED, Double.NaN), "Speed");
+            assertNoOpenFrame(() -> writer.putDouble(SyntheticRun.SPEED, Double.POSITIVE_INFINITY));
+            assertNoOpenFrame(() -> writer.putLong(40_000, 1));
+            final long next = writer.begin(2, 2_000).putDouble(SyntheticRun.SPEED, 100).commit();
+            assertTrue(pipeline.awaitJournaled(next, TIMEOUT_NS));
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(1, pipeline.counters().get(PipelineCounter.DROPPED_INVALID_PARAMETER), "the one refused frame");
+        assertEquals(1, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+    }
+
+    private static void assertNoOpenFrame(final Executable put)
+    {
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, put);
+        assertTrue(ex.getMessage().contains("no open frame"), ex.getMessage());
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldRefuseASessionLabelLongerThanTheContractsBeforeClaiming() throws ManifestException
     {
         // 128 characters (code points), as over JSON and binary WebSocket: the schema's 1,024 bytes allowed 1,000.
