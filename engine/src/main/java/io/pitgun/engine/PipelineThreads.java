@@ -128,4 +128,10 @@ final class PipelineThreads implements ThreadFactory
     {
         return List.copyOf(threads);
     }
+
+    /** Whether the calling thread is one of these (a stage's, the pretoucher's). */
+    synchronized boolean isCallerOneOfThem()
+    {
+        return threads.contains(Thread.currentThread());
+    }
 }

@@ -142,6 +142,12 @@ final class RingPublisher
         return closed.compareAndSet(false, true);
     }
 
+    /** Whether {@link #close()} was called. */
+    boolean isClosed()
+    {
+        return closed.get();
+    }
+
     /** close(): the stages take no more slots; a claim still open is refused at its commit from now on. */
     void stopTakingClaims()
     {

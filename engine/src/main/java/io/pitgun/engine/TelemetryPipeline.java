@@ -532,10 +532,22 @@ public final class TelemetryPipeline implements AutoCloseable
      * sinks, the journal and the ring are then left open (the abandoned thread may still be using them: closing
      * mapped memory under it could crash the JVM) and this method throws.
      *
-     * @throws IllegalStateException naming the abandoned threads, if any; a sink's exception on close otherwise.
+     * <p>Not from one of the pipeline's own threads (a {@link JournaledListener}, the {@code errorHandler} or an
+     * output sink, called on a stage's thread): close() waits for those threads to stop, so there it would wait out
+     * its whole deadline for itself and then abandon its own thread, leaving the journal open. It refuses instead,
+     * before anything changes: close the pipeline from another thread.
+     *
+     * @throws IllegalStateException naming the abandoned threads, if any; a sink's exception on close otherwise;
+     *                               on one of the pipeline's own threads, unless it is closed already.
      */
     public void close(final long timeoutNs)
     {
+        if (!publisher.isClosed() && threads.isCallerOneOfThem())
+        {
+            throw new IllegalStateException("close() on " + Thread.currentThread().getName() + ", a thread of the " +
+                "pipeline itself (a JournaledListener, the errorHandler or an output sink), refused: close() waits " +
+                "for that thread to stop; call it from another thread");
+        }
         if (publisher.close())
         {
             // The followers stop once everything published is journaled and before the journal closes, so that

@@ -97,4 +97,43 @@ class JournaledListenerTest
             assertTrue(pipeline.removeJournaledListener(listener));
         }
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRefuseACloseOnThePipelinesOwnThreadAtOnce() throws Exception
+    {
+        // Before: close() in a listener (or the errorHandler) waited out its whole deadline for its own thread, then
+        // abandoned it (STAGE_THREADS_ABANDONED), leaving the journal open and the frame unprocessed.
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+            .config(PipelineConfig.builder().journalDirectory(dir).build()).name("self-closing").build();
+        final AtomicReference<Throwable> refused = new AtomicReference<>();
+        final AtomicLong heard = new AtomicLong(-1);
+        pipeline.addJournaledListener(journaled ->
+        {
+            if (refused.get() == null)
+            {
+                try
+                {
+                    pipeline.close(TimeUnit.SECONDS.toNanos(2));
+                    refused.set(new AssertionError("close() returned on the pipeline's own thread"));
+                }
+                catch (final IllegalStateException ex)
+                {
+                    refused.set(ex);
+                }
+            }
+            heard.set(journaled);
+        });
+        final long position = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0)
+            .begin(1, 1_000).putDouble(SyntheticRun.SPEED, 100).commit();
+        Await.until("the listener hears of the frame", () -> heard.get() >= position);
+        pipeline.close();
+
+        assertTrue(refused.get() instanceof IllegalStateException, String.valueOf(refused.get()));
+        assertTrue(refused.get().getMessage().contains("close() on pitgun-self-closing-process, a thread of the " +
+            "pipeline itself"), refused.get().getMessage());
+        assertEquals(0, pipeline.counters().get(PipelineCounter.STAGE_THREADS_ABANDONED));
+        assertEquals(1, pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+        assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE));
+    }
 }
