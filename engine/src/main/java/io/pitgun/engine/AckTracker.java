@@ -71,16 +71,21 @@ final class AckTracker
         return journaledSequence.get();
     }
 
-    /** True when the frame at ring sequence {@code position} is in the journal. */
+    /**
+     * True when the frame at ring sequence {@code position} is in the journal. Never for a negative position: what a
+     * refused try publish returns ({@link RingPublisher#RING_FULL}, {@link RingPublisher#JOURNAL_REFUSED}) names no
+     * frame, and the journaled sequence (-1 before the first) is above it.
+     */
     boolean isJournaled(final long position)
     {
-        return journaledSequence.get() >= position;
+        return position >= 0 && journaledSequence.get() >= position;
     }
 
-    /** Journaled in {@code journaled} mode; published in {@code accepted} mode. */
+    /** Journaled in {@code journaled} mode; published in {@code accepted} mode; never for a negative position. */
     boolean isAcknowledged(final long position)
     {
-        return ackMode == AckMode.ACCEPTED ? position <= ringBuffer.getCursor() : isJournaled(position);
+        return ackMode == AckMode.ACCEPTED ? position >= 0 && position <= ringBuffer.getCursor() :
+            isJournaled(position);
     }
 
     /** See {@link TelemetryPipeline#journalIndexOf}. */
@@ -92,13 +97,13 @@ final class AckTracker
     /**
      * Idles until the frame at {@code position} is journaled.
      *
-     * @return false if {@code timeoutNs} passed first, or there is no journal.
+     * @return false if {@code timeoutNs} passed first, or there is no journal; at once for a negative position.
      */
     boolean awaitJournaled(final long position, final long timeoutNs)
     {
-        if (!hasJournal)
+        if (!hasJournal || position < 0)
         {
-            return false;
+            return false; // nothing to wait for: see isJournaled
         }
         if (isJournaled(position))
         {

@@ -354,7 +354,10 @@ public final class TelemetryPipeline implements AutoCloseable
         return acks.listeners().remove(listener);
     }
 
-    /** True when the frame at ring sequence {@code position} is in the journal. */
+    /**
+     * True when the frame at ring sequence {@code position} is in the journal; false for a negative position, such
+     * as {@link #RING_FULL} or {@link #JOURNAL_REFUSED} from a refused try publish (nothing was published).
+     */
     public boolean isJournaled(final long position)
     {
         return acks.isJournaled(position);
@@ -362,7 +365,8 @@ public final class TelemetryPipeline implements AutoCloseable
 
     /**
      * Whether a producer may acknowledge the frame at {@code position} under the configured {@link AckMode}: in
-     * {@code journaled} mode once it is journaled, in {@code accepted} mode as soon as it was published.
+     * {@code journaled} mode once it is journaled, in {@code accepted} mode as soon as it was published; never for a
+     * negative position ({@link #RING_FULL}, {@link #JOURNAL_REFUSED}).
      */
     public boolean isAcknowledged(final long position)
     {
@@ -373,7 +377,8 @@ public final class TelemetryPipeline implements AutoCloseable
      * Waits (spinning, then yielding, then parking: an Agrona {@code BackoffIdleStrategy}) until the frame at
      * {@code position} is journaled.
      *
-     * @return false if {@code timeoutNs} passed first, or the pipeline has no journal.
+     * @return false if {@code timeoutNs} passed first, or the pipeline has no journal; at once for a negative
+     *         position ({@link #RING_FULL}, {@link #JOURNAL_REFUSED}: nothing was published to wait for).
      */
     public boolean awaitJournaled(final long position, final long timeoutNs)
     {

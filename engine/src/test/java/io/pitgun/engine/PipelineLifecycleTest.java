@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -278,6 +279,63 @@ class PipelineLifecycleTest
         {
             thread.join(TimeUnit.SECONDS.toMillis(10));
             assertFalse(thread.isAlive(), thread.getName() + " outlived its release");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldNeverAcknowledgeWhatARefusedTryPublishReturned() throws Exception
+    {
+        // Before: isJournaled, awaitJournaled and isAcknowledged said true for RING_FULL (-1) and JOURNAL_REFUSED
+        // (-2), so a producer that acknowledged what tryPublish returned acknowledged frames that were dropped.
+        final CountDownLatch stalled = new CountDownLatch(1);
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir).channelCapacity(2)
+            .build());
+        pipeline.addJournaledListener(journaled ->
+        {
+            try
+            {
+                stalled.await(); // holds the stages: the ring fills
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try
+        {
+            final ExpandableArrayBuffer frame = new ExpandableArrayBuffer();
+            long position = 0;
+            for (int i = 0; position >= 0; i++)
+            {
+                position = pipeline.tryPublish(frame, 0, encodeFrame(frame, 1, i));
+            }
+            assertEquals(TelemetryPipeline.RING_FULL, position);
+            assertEquals(1, pipeline.counters().get(PipelineCounter.DROPPED_RING_FULL));
+            for (final long refused : new long[] {TelemetryPipeline.RING_FULL, TelemetryPipeline.JOURNAL_REFUSED})
+            {
+                assertFalse(pipeline.isJournaled(refused), "isJournaled(" + refused + ")");
+                assertFalse(pipeline.isAcknowledged(refused), "isAcknowledged(" + refused + ")");
+                assertFalse(pipeline.awaitJournaled(refused, TimeUnit.MINUTES.toNanos(5)), "awaitJournaled(" +
+                    refused + ") returns at once");
+            }
+        }
+        finally
+        {
+            stalled.countDown();
+            pipeline.close();
+        }
+        final TelemetryPipeline accepted = start(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).build());
+        try
+        {
+            final long published = accepted.newFrameWriter(SESSION, PRODUCER, 0).begin(1, 1_000)
+                .putDouble(SyntheticRun.SPEED, 100).commit();
+            assertTrue(accepted.isAcknowledged(published));
+            assertFalse(accepted.isAcknowledged(TelemetryPipeline.RING_FULL), "accepted mode too");
+        }
+        finally
+        {
+            accepted.close();
         }
     }
 
