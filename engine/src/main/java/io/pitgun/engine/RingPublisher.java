@@ -388,7 +388,7 @@ final class RingPublisher
         final long position;
         if (wait)
         {
-            position = ringBuffer.next();
+            position = singleProducer ? nextUntilClosed() : ringBuffer.next();
         }
         else
         {
@@ -408,6 +408,32 @@ final class RingPublisher
         claimed.onClaimed(position);
         ringBuffer.get(position).reset(SlotDescriptor.STATUS_READY);
         return position;
+    }
+
+    /**
+     * The one producer's waiting claim: the Disruptor's {@code next()} (a slot when there is room, else parks of 1 ns
+     * until there is; {@code tryNext} has the same fast path), but a wait that ends with close(), which claims the
+     * end-of-stream slot from this sequencer, not safe for two threads. Before, a producer left waiting in
+     * {@code next()} on a full ring at close() claimed the end-of-stream's slot or the one after it once the stages
+     * freed them: a frame journaled (inline, so acknowledged) and never processed, or the end never seen (open laps
+     * and sessions not flushed), counted nowhere. Several producers claim atomically and keep {@code next()}.
+     *
+     * @throws IllegalStateException once close() was called while it waited.
+     */
+    private long nextUntilClosed()
+    {
+        while (true)
+        {
+            try
+            {
+                return ringBuffer.tryNext();
+            }
+            catch (final InsufficientCapacityException ex)
+            {
+                requireOpen();
+                LockSupport.parkNanos(1L);
+            }
+        }
     }
 
     FrameSlot slot(final long position)
@@ -661,6 +687,7 @@ final class RingPublisher
     {
         if (!isNextToPublish(position))
         {
+            requireOpen(); // the earlier claim may be close()'s end-of-stream slot, never recorded as published
             throw new IllegalStateException("pipeline " + pipelineName + " has producer: single: ring sequence " +
                 position + " may not be published before sequence " + (published + 1) + ", claimed earlier: " +
                 "commit() or abort() that one first");

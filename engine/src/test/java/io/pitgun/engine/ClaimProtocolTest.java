@@ -1,6 +1,7 @@
 package io.pitgun.engine;
 
 import io.pitgun.manifest.ManifestException;
+import io.pitgun.testsupport.Await;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -8,8 +9,12 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -303,6 +308,72 @@ class ClaimProtocolTest
         assertEquals(0, pipeline.counters().get(PipelineCounter.FRAMES_ACCEPTED));
         assertEquals(0, pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED));
         assertEquals(2, pipeline.counters().get(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE), "both open claims");
+    }
+
+    /**
+     * With one producer, close() ends a begin() waiting on a full ring at once. Before, the producer stayed in the
+     * Disruptor's next() until the stages freed a slot, then claimed it from the single-producer sequencer together
+     * with close()'s end-of-stream claim: a frame journaled after the end and never processed, or the end overwritten
+     * (open laps and sessions never flushed), counted nowhere. With the producer journaling, a close() under load
+     * left the live output different from the journal's replay in 7 runs of 12.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldEndABeginWaitingOnAFullRingAtCloseWithOneProducer() throws Exception
+    {
+        final CountDownLatch held = new CountDownLatch(1);
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder().journalDirectory(dir).channelCapacity(2)
+            .producerMode(ProducerMode.SINGLE).build());
+        pipeline.addJournaledListener(journaled ->
+        {
+            try
+            {
+                held.await(); // on the processing thread: the stages take no slot, the ring fills
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        final AtomicLong committed = new AtomicLong();
+        final AtomicReference<Throwable> ended = new AtomicReference<>();
+        final Thread producer = new Thread(() ->
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SESSION, PRODUCER, 0);
+            try
+            {
+                for (int i = 0; ; i++)
+                {
+                    writer.begin(i, 1_000L * i).lapNumber(1).putDouble(SyntheticRun.SPEED, 100).commit();
+                    committed.incrementAndGet();
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                ended.set(ex);
+            }
+        });
+        final Thread closer = new Thread(pipeline::close);
+        try
+        {
+            producer.start();
+            Await.until("the producer waits in begin() on the full ring", () -> committed.get() >= 2 &&
+                producer.getState() == Thread.State.TIMED_WAITING);
+            closer.start();
+            Await.until("close() ends the producer's wait, the stages still held", Duration.ofSeconds(10),
+                () -> !producer.isAlive());
+        }
+        finally
+        {
+            held.countDown();
+        }
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+        assertTrue(ended.get() instanceof IllegalStateException, String.valueOf(ended.get()));
+        assertTrue(ended.get().getMessage().contains("is closed"), ended.get().getMessage());
+        assertEquals(committed.get(), pipeline.counters().get(PipelineCounter.FRAMES_JOURNALED));
+        assertEquals(committed.get(), pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED));
+        assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_UNPROCESSED_AT_CLOSE));
+        assertEquals(2, pipeline.counters().get(PipelineCounter.INSIGHTS), "the open lap and session, flushed");
     }
 
     private static void closed(final Executable call)
