@@ -416,24 +416,20 @@ final class RingPublisher
      * end-of-stream slot from this sequencer, not safe for two threads. Before, a producer left waiting in
      * {@code next()} on a full ring at close() claimed the end-of-stream's slot or the one after it once the stages
      * freed them: a frame journaled (inline, so acknowledged) and never processed, or the end never seen (open laps
-     * and sessions not flushed), counted nowhere. Several producers claim atomically and keep {@code next()}.
+     * and sessions not flushed), counted nowhere. Several producers claim atomically and keep {@code next()}. Room
+     * is asked for first rather than {@code tryNext}'s exception caught: with one producer, room seen stays (only
+     * this thread claims), so the {@code next()} after it does not wait.
      *
      * @throws IllegalStateException once close() was called while it waited.
      */
     private long nextUntilClosed()
     {
-        while (true)
+        while (!ringBuffer.hasAvailableCapacity(1))
         {
-            try
-            {
-                return ringBuffer.tryNext();
-            }
-            catch (final InsufficientCapacityException ex)
-            {
-                requireOpen();
-                LockSupport.parkNanos(1L);
-            }
+            requireOpen();
+            LockSupport.parkNanos(1L);
         }
+        return ringBuffer.next();
     }
 
     FrameSlot slot(final long position)
