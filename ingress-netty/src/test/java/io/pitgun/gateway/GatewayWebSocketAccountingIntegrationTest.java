@@ -430,16 +430,10 @@ class GatewayWebSocketAccountingIntegrationTest
     @Test
     void shouldEndAnIdleConnectionWhoseCloseFrameWaitsWithoutAnotherCloseFrame() throws Exception
     {
-        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
-            GatewaySetting.IDLE_TIMEOUT_S, "1",
-            GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, Integer.toString(1 << 30),
-            GatewaySetting.OUTBOUND_LIMIT_BYTES, Integer.toString(Integer.MAX_VALUE)));
+        try (GatewayHarness gateway = gatewayHoldingPongs(1);
             RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 4096))
         {
-            ws.send(pingFlood());
-            Await.until("pongs wait in the gateway", () ->
-                gateway.metric("pitgun_gateway_outbound_bytes") >= 1 << 20);
-            ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {(byte)0xff})); // close 1007
+            failBehindPongs(gateway, ws);
             Await.until("the idle connection closed, counted by its close frame's reason", () ->
                 gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 1.0);
             int closeFrames = 0;
@@ -512,19 +506,33 @@ class GatewayWebSocketAccountingIntegrationTest
     @Test
     void shouldCloseAClientThatNeverReadsSoonAfterTheNotUtf8CloseFrame() throws Exception
     {
-        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
-            GatewaySetting.IDLE_TIMEOUT_S, "60",
-            GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, Integer.toString(1 << 30),
-            GatewaySetting.OUTBOUND_LIMIT_BYTES, Integer.toString(Integer.MAX_VALUE)));
+        try (GatewayHarness gateway = gatewayHoldingPongs(60);
             RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 4096))
         {
-            ws.send(pingFlood());
-            Await.until("pongs wait in the gateway", () ->
-                gateway.metric("pitgun_gateway_outbound_bytes") >= 1 << 20);
-            ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {(byte)0xff})); // close 1007
+            failBehindPongs(gateway, ws);
             Await.until("closed well before the idle timeout", java.time.Duration.ofSeconds(15), () ->
                 gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 1.0);
         }
+    }
+
+    /** A gateway that holds every answer a client does not take (no outbound bound closes it), idle after idleS. */
+    private GatewayHarness gatewayHoldingPongs(final int idleS) throws Exception
+    {
+        return new GatewayHarness(dataDir, Map.of(
+            GatewaySetting.IDLE_TIMEOUT_S, Integer.toString(idleS),
+            GatewaySetting.OUTBOUND_HIGH_WATER_BYTES, Integer.toString(1 << 30),
+            GatewaySetting.OUTBOUND_LIMIT_BYTES, Integer.toString(Integer.MAX_VALUE)));
+    }
+
+    /**
+     * Fills the buffers between {@code ws}, which does not read, and the gateway with pongs, then sends a text message
+     * that is not UTF-8: the gateway's close frame 1007 waits behind the pongs.
+     */
+    private static void failBehindPongs(final GatewayHarness gateway, final RawWebSocket ws) throws Exception
+    {
+        ws.send(pingFlood());
+        Await.until("pongs wait in the gateway", () -> gateway.metric("pitgun_gateway_outbound_bytes") >= 1 << 20);
+        ws.send(RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {(byte)0xff}));
     }
 
     /** {@value #PINGS} pings of 125 bytes in one buffer, whose pongs fill the buffers of a client that reads slowly. */
