@@ -89,85 +89,98 @@ final class StageGraph
         final RingBuffer<FrameSlot> ringBuffer = ring.ringBuffer();
         final SlotDescriptor descriptor = ring.descriptor();
 
-        final List<OutputSink> sinkList = new ArrayList<>();
-        digest = config.outputDigest() ? new OutputDigest() : null;
-        if (digest != null)
-        {
-            sinkList.add(digest);
-        }
-        if (config.jsonLinesFile().isPresent())
-        {
-            sinkList.add(new JsonLinesSink(config.jsonLinesFile().get(), registry, derivedNames(manifest), manifest,
-                config.outputIncludeRestricted()));
-        }
-        sinkList.addAll(extraSinks);
-        sinkList.add(subscribers);
-        sinks = sinkList.toArray(new OutputSink[0]);
-
         ownsJournal = adoptedJournal == null && config.journalDirectory().isPresent();
+        // Before any output is opened: a pipeline refused here must leave the running one's alone (a JSON Lines
+        // file is truncated as it opens, under the running pipeline's writes).
         journalLock = ownsJournal ? DataDirectoryLock.acquire(config.journalDirectory().get(), JOURNAL_LOCK_FILE,
             "pipeline writing this journal") : null;
-        journal = adoptedJournal != null ? adoptedJournal : ownsJournal ? openJournal(config, journalLock) : null;
+        final List<OutputSink> sinkList = new ArrayList<>();
+        Journal opened = null;
+        try
+        {
+            digest = config.outputDigest() ? new OutputDigest() : null;
+            if (digest != null)
+            {
+                sinkList.add(digest);
+            }
+            if (config.jsonLinesFile().isPresent())
+            {
+                sinkList.add(new JsonLinesSink(config.jsonLinesFile().get(), registry, derivedNames(manifest), manifest,
+                    config.outputIncludeRestricted()));
+            }
+            sinkList.addAll(extraSinks);
+            sinkList.add(subscribers);
+            sinks = sinkList.toArray(new OutputSink[0]);
 
-        final OutputFanout fanout = new OutputFanout(sinks, counters, errors);
-        final SegmentPlan segmentPlan = new SegmentPlan(manifest);
-        final SegmentStage segment = new SegmentStage(segmentPlan,
-            new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name(),
-                DictionaryDigest.sha256Hex(registry), signerKeyId), fanout,
-            manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
-        final StreamTable streams = new StreamTable(config.maxSources(),
-            () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)),
-            config.streamIdleTimeoutUs(), idle -> counters.increment(PipelineCounter.STREAMS_ENDED_IDLE));
-        final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout, counters);
-        final Stage.Merge mergeSpec = manifest.merge();
-        final MergeStage merge = mergeSpec != null ?
-            new MergeStage(true, mergeSpec.sources(), mergeSpec.windowUs(), mergeSpec.maxLatenessUs(),
-                config.maxSources(), config.streamIdleTimeoutUs(), descriptor.frameCapacity(), manifestStage,
-                counters) :
-            new MergeStage(config.enableMerging(), null, config.mergeWindowUs(),
-                Stage.Merge.defaultMaxLatenessUs(config.mergeWindowUs()), config.maxSources(),
-                config.streamIdleTimeoutUs(), descriptor.frameCapacity(), manifestStage, counters);
-        final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency, ringBuffer,
-            flushOutputWhenIdle ? fanout : null);
+            opened = ownsJournal ? openJournal(config) : null;
+            journal = adoptedJournal != null ? adoptedJournal : opened;
 
-        // A Disruptor batch is one journal entry, so bound it by what an entry holds.
-        final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder()
-            .setMaxBatchSize(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY);
-        journalStage = journal == null ? null :
-            new JournalStage(journal, ringBuffer, acks.journaledSequence(), acks.listeners(),
-                acks.journalIndexHistory(), counters, latency, errors);
-        SequenceBarrier processingBarrier = ringBuffer.newBarrier();
-        EventHandler<FrameSlot> lastHandler = processing;
-        if (journalStage != null && config.journalThread() == JournalThread.PRODUCER)
-        {
-            journalStage.onStart(); // the Chronicle appender itself is made by the producer's first append
-            inlineJournal = journalStage;
-        }
-        else if (journalStage != null && config.journalThread() == JournalThread.SEPARATE)
-        {
-            final BatchEventProcessor<FrameSlot> journalProcessor =
-                processorBuilder.build(ringBuffer, ringBuffer.newBarrier(), journalStage);
-            journalProcessor.setExceptionHandler(errors);
-            processors.add(journalProcessor);
-            processingBarrier = ringBuffer.newBarrier(journalProcessor.getSequence());
-        }
-        else if (journalStage != null)
-        {
-            lastHandler = new JournalingProcessingStage(ringBuffer, journalStage, processing, errors);
-        }
-        lastProcessor = processorBuilder.build(ringBuffer, processingBarrier, lastHandler);
-        lastProcessor.setExceptionHandler(errors);
-        processors.add(lastProcessor);
-        ringBuffer.addGatingSequences(lastProcessor.getSequence());
+            final OutputFanout fanout = new OutputFanout(sinks, counters, errors);
+            final SegmentPlan segmentPlan = new SegmentPlan(manifest);
+            final SegmentStage segment = new SegmentStage(segmentPlan,
+                new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name(),
+                    DictionaryDigest.sha256Hex(registry), signerKeyId), fanout,
+                manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
+            final StreamTable streams = new StreamTable(config.maxSources(),
+                () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)),
+                config.streamIdleTimeoutUs(), idle -> counters.increment(PipelineCounter.STREAMS_ENDED_IDLE));
+            final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout,
+                counters);
+            final Stage.Merge mergeSpec = manifest.merge();
+            final MergeStage merge = mergeSpec != null ?
+                new MergeStage(true, mergeSpec.sources(), mergeSpec.windowUs(), mergeSpec.maxLatenessUs(),
+                    config.maxSources(), config.streamIdleTimeoutUs(), descriptor.frameCapacity(), manifestStage,
+                    counters) :
+                new MergeStage(config.enableMerging(), null, config.mergeWindowUs(),
+                    Stage.Merge.defaultMaxLatenessUs(config.mergeWindowUs()), config.maxSources(),
+                    config.streamIdleTimeoutUs(), descriptor.frameCapacity(), manifestStage, counters);
+            final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency,
+                ringBuffer, flushOutputWhenIdle ? fanout : null);
 
-        if (journal != null && config.journalPretouch())
-        {
-            pretoucher = journal.appender().pretoucher(JournalPretouchAgent.DEFAULT_AHEAD_BYTES);
-            pretoucher.onDisabled(why -> counters.incrementShared(PipelineCounter.JOURNAL_PRETOUCH_DISABLED));
+            // A Disruptor batch is one journal entry, so bound it by what an entry holds.
+            final BatchEventProcessorBuilder processorBuilder = new BatchEventProcessorBuilder()
+                .setMaxBatchSize(JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY);
+            journalStage = journal == null ? null :
+                new JournalStage(journal, ringBuffer, acks.journaledSequence(), acks.listeners(),
+                    acks.journalIndexHistory(), counters, latency, errors);
+            SequenceBarrier processingBarrier = ringBuffer.newBarrier();
+            EventHandler<FrameSlot> lastHandler = processing;
+            if (journalStage != null && config.journalThread() == JournalThread.PRODUCER)
+            {
+                journalStage.onStart(); // the Chronicle appender itself is made by the producer's first append
+                inlineJournal = journalStage;
+            }
+            else if (journalStage != null && config.journalThread() == JournalThread.SEPARATE)
+            {
+                final BatchEventProcessor<FrameSlot> journalProcessor =
+                    processorBuilder.build(ringBuffer, ringBuffer.newBarrier(), journalStage);
+                journalProcessor.setExceptionHandler(errors);
+                processors.add(journalProcessor);
+                processingBarrier = ringBuffer.newBarrier(journalProcessor.getSequence());
+            }
+            else if (journalStage != null)
+            {
+                lastHandler = new JournalingProcessingStage(ringBuffer, journalStage, processing, errors);
+            }
+            lastProcessor = processorBuilder.build(ringBuffer, processingBarrier, lastHandler);
+            lastProcessor.setExceptionHandler(errors);
+            processors.add(lastProcessor);
+            ringBuffer.addGatingSequences(lastProcessor.getSequence());
+
+            if (journal != null && config.journalPretouch())
+            {
+                pretoucher = journal.appender().pretoucher(JournalPretouchAgent.DEFAULT_AHEAD_BYTES);
+                pretoucher.onDisabled(why -> counters.incrementShared(PipelineCounter.JOURNAL_PRETOUCH_DISABLED));
+            }
+            else
+            {
+                pretoucher = null;
+            }
         }
-        else
+        catch (final RuntimeException | Error ex)
         {
-            pretoucher = null;
+            closeAfterFailedBuild(sinkList, opened, ex);
+            throw ex;
         }
     }
 
@@ -312,18 +325,49 @@ final class StageGraph
         }
     }
 
-    /** Opens {@code journal.directory} under {@code lock}, which it releases if the open fails. */
-    private static Journal openJournal(final PipelineConfig config, final DataDirectoryLock lock)
+    /** Opens {@code journal.directory} (under {@link #journalLock}). */
+    private static Journal openJournal(final PipelineConfig config)
     {
+        return Journal.open(JournalConfig.of(config.journalDirectory().get()).withRollCycle(config.rollCycle())
+            .withMinFreeBytes(config.journalMinFreeBytes()));
+    }
+
+    /**
+     * The graph is not built ({@code failure}): closes what it opened, since nobody else could, the sinks made so
+     * far, the journal it opened ({@code opened}, or null) and then {@code pipeline.lock}, so that a later build()
+     * in this process may write the journal. Before, a failure after the lock was taken kept it until exit.
+     */
+    private void closeAfterFailedBuild(final List<OutputSink> sinksMade, final Journal opened,
+        final Throwable failure)
+    {
+        for (final OutputSink sink : sinksMade)
+        {
+            try
+            {
+                sink.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                failure.addSuppressed(ex);
+            }
+        }
         try
         {
-            return Journal.open(JournalConfig.of(config.journalDirectory().get()).withRollCycle(config.rollCycle())
-                .withMinFreeBytes(config.journalMinFreeBytes()));
+            if (opened != null)
+            {
+                opened.close();
+            }
         }
-        catch (final RuntimeException | Error ex)
+        catch (final RuntimeException ex)
         {
-            lock.close();
-            throw ex;
+            failure.addSuppressed(ex);
+        }
+        finally
+        {
+            if (journalLock != null)
+            {
+                journalLock.close();
+            }
         }
     }
 

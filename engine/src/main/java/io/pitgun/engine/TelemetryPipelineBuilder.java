@@ -249,7 +249,8 @@ public final class TelemetryPipelineBuilder
      * @throws TuningPolicyException if the tuning policy does not load, or the manifest is over its limits.
      * @throws DataDirectoryLock.HeldException if another pipeline, in this process or another, writes the journal in
      *                                         {@code journal.directory} (it holds {@code pipeline.lock} there until
-     *                                         its close()); nothing is written to the journal then.
+     *                                         its close()); nothing is written to the journal then, and no
+     *                                         output opened (a JSON Lines file would be truncated).
      */
     public TelemetryPipeline build() throws ManifestException
     {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +122,57 @@ class PipelineLifecycleTest
 
         // Closed, it lets the next pipeline write there (as does a build() that failed, which closes what it opened).
         final TelemetryPipeline next = start(config);
+        next.close();
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldLeaveTheRunningPipelinesOutputAloneWhenASecondIsRefused() throws Exception
+    {
+        // Before: the refused build() opened its output.jsonl (truncated) before it found the journal locked, so the
+        // running pipeline's lines were lost and its next ones followed a hole of NUL bytes; and it kept the file open.
+        final Path output = dir.resolve("out.jsonl");
+        final PipelineConfig config = PipelineConfig.builder().journalDirectory(dir.resolve("journal"))
+            .jsonLinesFile(output).build();
+        final TelemetryPipeline first = TelemetryPipeline.builder().manifest(Manifests.compile("lap-power.yaml"))
+            .config(config).flushOutputWhenIdle(true).build();
+        try
+        {
+            final FrameWriter writer = first.newFrameWriter(SESSION, PRODUCER, 0);
+            for (int i = 0; i < 100; i++)
+            {
+                writer.begin(i, 1_000L * i).lapNumber(1 + i / 50).putDouble(SyntheticRun.SPEED, 100 + i).commit();
+            }
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Files.size(output) == 0)
+            {
+                assertTrue(System.nanoTime() < deadline, "the running pipeline wrote no line within 30 s");
+                Thread.onSpinWait();
+            }
+            assertThrows(DataDirectoryLock.HeldException.class, () -> start(config));
+        }
+        finally
+        {
+            first.close();
+        }
+        final byte[] lines = Files.readAllBytes(output);
+        assertEquals('{', lines[0], "the running pipeline's first line is where it wrote it");
+        for (final byte b : lines)
+        {
+            assertTrue(b != 0, "no hole in the running pipeline's output");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldLetTheJournalBeWrittenAfterABuildThatFailedOnItsOutput() throws Exception
+    {
+        // pipeline.lock is taken before the outputs are opened: a build() refused by one of them must release it.
+        final Path journal = dir.resolve("journal");
+        final PipelineConfig unwritable = PipelineConfig.builder().journalDirectory(journal).jsonLinesFile(dir)
+            .build();
+        assertThrows(RuntimeException.class, () -> start(unwritable));
+        final TelemetryPipeline next = start(PipelineConfig.builder().journalDirectory(journal).build());
         next.close();
     }
 
