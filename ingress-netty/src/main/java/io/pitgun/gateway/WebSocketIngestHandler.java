@@ -83,7 +83,12 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             // with the one that closed it (the same read) was ingested and answered behind the close frame before.
             if (frame instanceof CloseWebSocketFrame)
             {
-                ctx.close();
+                // Not while the gateway's own close frame waits behind answers owed: they would be lost (the client
+                // told nothing of messages journaled); that frame closes the connection once it is sent.
+                if (closeBehindAnswers == null)
+                {
+                    ctx.close();
+                }
             }
             else if (!(frame instanceof PingWebSocketFrame) && !(frame instanceof PongWebSocketFrame))
             {

@@ -497,6 +497,46 @@ class GatewayWebSocketAccountingIntegrationTest
     }
 
     /**
+     * The client's own close frame read while the gateway's close frame still waits behind the answers owed (a text
+     * message that is not UTF-8 after {@value #TAKEN} messages, then the client's close, in one write) does not cut
+     * those answers off: {@value #TAKEN} answers 202, then close 1007. Before, the client's close closed the
+     * connection at once: no answer, no close frame, the {@value #TAKEN} journaled messages counted
+     * client_closed_request, and the client, told nothing, would send them again.
+     */
+    @Test
+    void shouldAnswerMessagesTakenBeforeTheGatewaysCloseWhenTheClientClosesToo() throws Exception
+    {
+        final byte[][] frames = new byte[TAKEN + 2][];
+        for (int i = 0; i < TAKEN; i++)
+        {
+            frames[i] = RawWebSocket.frame(RawWebSocket.TEXT, true, Envelopes.batch(java.util.UUID.randomUUID(), i, 1)
+                .getBytes(UTF_8));
+        }
+        frames[TAKEN] = RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {(byte)0xc3, 0x28}); // not UTF-8: 1007
+        frames[TAKEN + 1] = RawWebSocket.frame(RawWebSocket.CLOSE, true, new byte[] {0x03, (byte)0xe8}); // 1000
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+            RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+        {
+            ws.send(join(frames));
+            for (int i = 0; i < TAKEN; i++)
+            {
+                final RawWebSocket.Frame ack = ws.read();
+                assertEquals(RawWebSocket.TEXT, ack.opcode(), "answer " + i + " before the close frame");
+                assertTrue(ack.text().contains("\"type\":\"ack\""), ack.text());
+            }
+            final RawWebSocket.Frame close = ws.read();
+            assertTrue(close.isClose(), "opcode " + close.opcode());
+            assertEquals(1007, close.closeCode(), close.text());
+            ws.assertClosedByGateway();
+            Await.until("the close counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == 1.0);
+            assertEquals(TAKEN, gateway.metric(
+                "pitgun_gateway_responses_total{endpoint=\"ws_text\",status=\"202\"}"), "the answers the client read");
+            assertEquals(0, gateway.metric("pitgun_gateway_rejections_total{reason=\"client_closed_request\"}"));
+        }
+    }
+
+    /**
      * A client that never reads, whose connection the gateway fails for a text message that is not UTF-8 (close
      * 1007) while its pongs fill the buffers between them, so that the close frame cannot leave, is closed at the
      * latest a second after that close frame, as every close the gateway decides on is, not only once idle
