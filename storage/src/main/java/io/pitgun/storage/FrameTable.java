@@ -54,7 +54,6 @@ public final class FrameTable
         this.journalFrames = journalFrames;
         this.channels = Collections.unmodifiableList(channels);
         this.restrictedLeftOut = restrictedLeftOut;
-        requireNoIdentityName(channels, identityColumns());
         Arrays.fill(columnOf, -1);
         for (int i = 0; i < channels.size(); i++)
         {
@@ -114,12 +113,14 @@ public final class FrameTable
     }
 
     /**
-     * Refuses a channel named as an identity column (a dictionary's or manifest's {@code sequence}): two columns of
-     * one name make no Parquet schema a reader can use, and the writer failed at every frame, the export calling
-     * each entry damaged and the live sink failing for good.
+     * This table, for Parquet files: refuses a channel named as an identity column (a dictionary's or manifest's
+     * {@code sequence}), since two columns of one name make no Parquet schema a reader can use, and the writer failed
+     * at every frame, the export calling each entry damaged and the live sink failing for good. A CSV file takes the
+     * two columns (a reader tells them apart by position), so a CSV export does not ask.
      */
-    private static void requireNoIdentityName(final List<Channel> channels, final List<String> identityColumns)
+    public FrameTable requireParquetNames()
     {
+        final List<String> identityColumns = identityColumns();
         for (final Channel channel : channels)
         {
             if (identityColumns.contains(channel.name()))
@@ -129,6 +130,7 @@ public final class FrameTable
                     "dictionary or manifest");
             }
         }
+        return this;
     }
 
     /** True for the journal-frame table (it has the journal index and event identity columns). */

@@ -111,7 +111,7 @@ public final class LiveParquetSink implements SinkFollower
         this.manifest = manifest != null && manifest.contracts().contains(FRAME_CONTRACT) ? manifest : null;
         this.config = config;
         this.includeRestricted = config.outputIncludeRestricted();
-        this.table = FrameTable.frames(registry, includeRestricted);
+        this.table = FrameTable.frames(registry, includeRestricted).requireParquetNames(); // refuses the start
         this.rotation = rotation;
         this.idleCloseNs = idleCloseNs;
         final Map<String, String> footer = new LinkedHashMap<>(versionKeys());

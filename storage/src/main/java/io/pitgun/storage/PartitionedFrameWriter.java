@@ -83,6 +83,10 @@ final class PartitionedFrameWriter implements AutoCloseable
         {
             throw new IllegalArgumentException("a selection range is for a derived table, and needed by one");
         }
+        if (format == ExportFormat.PARQUET)
+        {
+            table.requireParquetNames(); // before any file is written
+        }
         this.root = root;
         this.table = table;
         this.format = format;
