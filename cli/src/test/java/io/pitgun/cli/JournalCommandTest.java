@@ -596,6 +596,29 @@ class JournalCommandTest
             positions.get(FRAMES + 1) + " on: their cycle file " + deleted.getFileName() + " (and any between");
     }
 
+    /**
+     * As above, but the first writer after the deletion closes without writing (a gateway failing between its open and
+     * its first write, a hive edge writer, an embedder): its open rewrote metadata.cq4t from the files it found, so
+     * the next writer no longer learnt of the deleted file, and every tool said "OK, 204 entries checked" with 3
+     * entries gone. The cycle found missing is now kept in the journal's directory until a marker names it.
+     */
+    @Test
+    void toolsShouldReportTheLastCycleFileDeletedWhenTheFirstWriterAfterClosedWithoutWriting() throws IOException
+    {
+        DamagedJournal.moveLastCycleFileBack(journalDir, 3);
+        appendFrames(3);
+        final Path deleted = DamagedJournal.moveLastCycleFileBack(journalDir, 2);
+        appendFrames(0);
+        final List<Long> positions = positions(journalDir);
+        Files.delete(deleted);
+        appendFrames(0); // opens, finds the file gone, closes
+        appendFrames(3);
+
+        assertEveryToolReportsDamage("the entries after index " + positions.get(FRAMES) + " are missing, from index " +
+            positions.get(FRAMES + 1) + " on: their cycle file " + deleted.getFileName() + " (and any between");
+        assertFalse(Files.exists(journalDir.resolve("missing-cycle")), "the record is gone once the marker says it");
+    }
+
     /** Appends {@code n} of the frames to the journal with a writer of its own. */
     private void appendFrames(final int n)
     {

@@ -144,9 +144,12 @@ public final class Journal implements AutoCloseable
                 HalfCreatedMetadata.repair(directory);
                 CutCycleFiles.requireWholeLastFile(directory);
             }
-            // Before the writable open lists the files again and forgets what metadata.cq4t recorded.
-            final int missingCycle = config.readOnly() ? NO_MISSING_CYCLE : missingRecordedLastCycle(directory,
+            // Before the writable open lists the files again and forgets what metadata.cq4t recorded; else what
+            // an earlier writer that found it and closed before starting a new cycle file kept.
+            final int recordedMissing = config.readOnly() ? NO_MISSING_CYCLE : missingRecordedLastCycle(directory,
                 rollCycle);
+            final int missingCycle = recordedMissing != NO_MISSING_CYCLE || config.readOnly() ? recordedMissing :
+                MissingCycleRecord.read(directory, NO_MISSING_CYCLE);
             final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
                 .rollCycle(rollCycle)
                 .readOnly(config.readOnly())
@@ -162,6 +165,14 @@ public final class Journal implements AutoCloseable
             }
             final boolean missingAfterLastEntry = missingCycle != NO_MISSING_CYCLE && lastEntry != CycleMarker.NONE &&
                 queue.rollCycle().toCycle(lastEntry) < missingCycle;
+            if (!config.readOnly() && missingAfterLastEntry)
+            {
+                MissingCycleRecord.write(directory, missingCycle);
+            }
+            else if (!config.readOnly())
+            {
+                MissingCycleRecord.delete(directory); // none, or its marker is written: the last entry is past it
+            }
             if (missingAfterLastEntry)
             {
                 LOG.warn("{}: cycle file {}, which metadata.cq4t records as the journal's last, is gone (deleted or " +

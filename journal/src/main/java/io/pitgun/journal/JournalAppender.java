@@ -444,7 +444,12 @@ public final class JournalAppender
     private long entryBeforeNewFile(final long previousEntry, final long firstEntry)
     {
         final int missing = journal.takeMissingLastCycle();
-        if (missing == Journal.NO_MISSING_CYCLE || rollCycle.toCycle(previousEntry) >= missing)
+        if (missing == Journal.NO_MISSING_CYCLE)
+        {
+            return previousEntry;
+        }
+        MissingCycleRecord.delete(journal.config().directory()); // this file's marker settles it, either way
+        if (rollCycle.toCycle(previousEntry) >= missing)
         {
             return previousEntry;
         }
