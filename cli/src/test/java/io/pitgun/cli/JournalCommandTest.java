@@ -583,17 +583,10 @@ class JournalCommandTest
     @Test
     void toolsShouldReportTheLastCycleFileDeletedBeforeAWriterStartedAgain() throws IOException
     {
-        // Files of 3 hours ago (the 201 entries) and 2 hours ago (3 frames), recorded by a writer's open.
-        DamagedJournal.moveLastCycleFileBack(journalDir, 3);
-        appendFrames(3);
-        final Path deleted = DamagedJournal.moveLastCycleFileBack(journalDir, 2);
-        appendFrames(0);
-        final List<Long> positions = positions(journalDir);
-        Files.delete(deleted);
+        final String gap = deleteTheLastOfTwoCycleFiles();
         appendFrames(3); // a writer started after the deletion: this hour's file
 
-        assertEveryToolReportsDamage("the entries after index " + positions.get(FRAMES) + " are missing, from index " +
-            positions.get(FRAMES + 1) + " on: their cycle file " + deleted.getFileName() + " (and any between");
+        assertEveryToolReportsDamage(gap);
     }
 
     /**
@@ -605,18 +598,28 @@ class JournalCommandTest
     @Test
     void toolsShouldReportTheLastCycleFileDeletedWhenTheFirstWriterAfterClosedWithoutWriting() throws IOException
     {
+        final String gap = deleteTheLastOfTwoCycleFiles();
+        appendFrames(0); // opens, finds the file gone, closes
+        appendFrames(3);
+
+        assertEveryToolReportsDamage(gap);
+        assertFalse(Files.exists(journalDir.resolve("missing-cycle")), "the record is gone once the marker says it");
+    }
+
+    /**
+     * Moves the journal's 201 entries to a file of 3 hours ago and writes 3 frames to one of 2 hours ago, recorded as
+     * the last by a writer's open, then deletes that file with no writer running; returns how the tools name the gap.
+     */
+    private String deleteTheLastOfTwoCycleFiles() throws IOException
+    {
         DamagedJournal.moveLastCycleFileBack(journalDir, 3);
         appendFrames(3);
         final Path deleted = DamagedJournal.moveLastCycleFileBack(journalDir, 2);
         appendFrames(0);
         final List<Long> positions = positions(journalDir);
         Files.delete(deleted);
-        appendFrames(0); // opens, finds the file gone, closes
-        appendFrames(3);
-
-        assertEveryToolReportsDamage("the entries after index " + positions.get(FRAMES) + " are missing, from index " +
-            positions.get(FRAMES + 1) + " on: their cycle file " + deleted.getFileName() + " (and any between");
-        assertFalse(Files.exists(journalDir.resolve("missing-cycle")), "the record is gone once the marker says it");
+        return "the entries after index " + positions.get(FRAMES) + " are missing, from index " +
+            positions.get(FRAMES + 1) + " on: their cycle file " + deleted.getFileName() + " (and any between";
     }
 
     /** Appends {@code n} of the frames to the journal with a writer of its own. */

@@ -119,8 +119,8 @@ class ReplayCommandTest
 
     /**
      * Holds {@code port} while the gateway is away until the replay has tried it once, and ends that connection at
-     * once, as a port whose gateway is still starting would. Without it the restart is a race: two CI runs restarted the
-     * gateway between two envelopes, the replay opened its socket again without noticing a thing, and nothing was
+     * once, as a port whose gateway is still starting would. Without it the restart is a race: two CI runs restarted
+     * the gateway between two envelopes, the replay opened its socket again without noticing a thing, and nothing was
      * retried.
      */
     private static void refuseOneConnection(final int port) throws IOException

@@ -81,7 +81,8 @@ final class OverloadLog
      * peer that reset or went away) is routine, logged at debug level; anything else is a bug, or a broken
      * installation, which the client only sees as the connection closing: a warning with its stack trace, at this
      * log's rate (a window of its own, labelled {@code connection_error}), so that a bug met by every connection does
-     * not flood the log. Before, a WebSocket connection's such failure was counted as its close, {@code error}, and logged nowhere.
+     * not flood the log. Before, a WebSocket connection's such failure was counted as its close, {@code error}, and
+     * logged nowhere.
      *
      * @return true for the network's.
      */
@@ -182,7 +183,7 @@ final class OverloadLog
         return r == CONNECTION_ERROR ? "connection_error" : REASONS[r].label();
     }
 
-    /** Whether window {@code r} may have a line at {@code now}: its window has passed, and this caller took the next. */
+    /** Whether window {@code r} may have a line at {@code now}: it has passed, and this caller took the next. */
     private boolean takeWindow(final int r, final long now)
     {
         final long next = nextNs.get(r);

@@ -63,8 +63,8 @@ final class MissingCycleRecord
         }
         catch (final IOException ex)
         {
-            LOG.warn("{}: cannot record the missing cycle {} ({}): if this writer closes before it starts a new cycle " +
-                "file, the gap goes unreported", file, cycle, ex.toString());
+            LOG.warn("{}: cannot record the missing cycle {} ({}): if this writer closes before it starts a new " +
+                "cycle file, the gap goes unreported", file, cycle, ex.toString());
         }
     }
 

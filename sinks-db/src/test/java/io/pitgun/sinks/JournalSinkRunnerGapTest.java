@@ -54,7 +54,8 @@ class JournalSinkRunnerGapTest
                  ParameterRegistry.simV1(), PipelineConfig.defaults(), (names, counters) ->
                  {
                      // The first connection fails once it has every frame: the sink runs the journal again.
-                     final CountingDatabaseSink sink = new CountingDatabaseSink(opened.isEmpty() ? 2 * FRAMES : Long.MAX_VALUE);
+                     final CountingDatabaseSink sink =
+                         new CountingDatabaseSink(opened.isEmpty() ? 2 * FRAMES : Long.MAX_VALUE);
                      opened.add(sink);
                      return sink;
                  }))
