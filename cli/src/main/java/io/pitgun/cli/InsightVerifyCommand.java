@@ -287,7 +287,7 @@ final class InsightVerifyCommand implements Callable<Integer>
         final String damage = replayed.damaged() ? "DAMAGED: " + replayed.damage() + " (pitgun journal verify " +
             journalDirectory + " says where)" : null;
         final String overSlots = replayed.notReplayed() == null ? null : "NOT REPLAYED: " + replayed.notReplayed() +
-            " (give --config the max_frame_bytes of the run that wrote the journal)";
+            " (" + JournalReplayCommand.LARGER_SLOTS + ")";
         return damage == null ? overSlots : overSlots == null ? damage : damage + "; " + overSlots;
     }
 

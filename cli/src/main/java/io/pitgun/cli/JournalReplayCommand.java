@@ -39,6 +39,9 @@ import java.util.concurrent.Callable;
         "Writes derived frames and insights to OUT as JSON lines and prints the SHA-256 of the output stream."})
 final class JournalReplayCommand implements Callable<Integer>
 {
+    /** What to do about messages larger than the replay's slots ({@code Replayed.notReplayed}), said by every tool. */
+    static final String LARGER_SLOTS = "give --config the max_frame_bytes of the run that wrote the journal";
+
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
     Path directory;
 
@@ -167,7 +170,7 @@ final class JournalReplayCommand implements Callable<Integer>
         {
             // Before, reported as DAMAGED: the journal holds these whole, a larger max_frame_bytes replays them.
             err.println(directory + ": NOT REPLAYED: " + replayed.notReplayed() + "; the output covers the other " +
-                "messages (give --config the max_frame_bytes of the run that wrote the journal)");
+                "messages (" + LARGER_SLOTS + ")");
         }
         if (replayed.otherDictionary() != null)
         {
