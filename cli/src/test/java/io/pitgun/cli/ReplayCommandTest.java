@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -115,6 +116,29 @@ class ReplayCommandTest
             gateway.close();
         }
         assertEquals(ROWS, JournalExportCommandTest.readJournal(data.resolve("journal")).size());
+    }
+
+    /**
+     * Nothing listens on the target at start: over {@code --ws} the replay says why it cannot open the socket (before,
+     * "cannot open ws://...: null", the message of the client's connect failure, which has none).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldSayTheConnectionWasRefusedWhenNoGatewayListensAtStart() throws Exception
+    {
+        final Path csv = session(0);
+        final int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            port = closed.getLocalPort(); // free once closed: a connection to it is refused
+        }
+        final CliRun run = CliRun.of("replay", "--input", csv.toString(), "--target", "127.0.0.1:" + port, "--ws");
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("cannot open ws://127.0.0.1:" + port), run.err());
+        assertTrue(run.err().contains("(is the gateway running?"), run.err());
+        assertFalse(run.err().contains("null"), run.err());
+        assertTrue(run.err().contains("connection refused"), run.err());
     }
 
     /**

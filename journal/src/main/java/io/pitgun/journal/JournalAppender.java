@@ -426,7 +426,13 @@ public final class JournalAppender
         }
         if (rollCycle.toSequenceNumber(appended) == 0 && previousEntry != CycleMarker.NONE)
         {
-            markCycleFile(appender, entryBeforeNewFile(previousEntry, appended), appended); // once per cycle file
+            final int missing = journal.takeMissingLastCycle();
+            markCycleFile(appender, entryBeforeNewFile(previousEntry, appended, missing), appended); // once per file
+            if (missing != Journal.NO_MISSING_CYCLE)
+            {
+                // Only once the marker that settles it is written: a crash before leaves the record to the next open.
+                MissingCycleRecord.delete(journal.config().directory());
+            }
         }
         guard.onAppended(batchLength + ENTRY_HEADER_BYTES);
         final long index = JournalEntryDescriptor.position(appended, 0);
@@ -436,19 +442,17 @@ public final class JournalAppender
 
     /**
      * What the marker of the new cycle file whose first entry is {@code firstEntry} names as the entry before it:
-     * {@code previousEntry}, unless the journal's last cycle file was found gone at the open ({@link Journal}'s
-     * missing last cycle), after it: then that cycle's unknown last entry ({@link CycleMarker#lastEntryUnknown}),
+     * {@code previousEntry}, unless the journal's last cycle file was found gone at the open ({@code missing},
+     * {@link Journal}'s missing last cycle), after it: then that cycle's unknown last entry ({@link CycleMarker#lastEntryUnknown}),
      * so readers report its entries missing. A new file of that very cycle takes the deleted file's name and
      * indices, which no marker can tell from the deleted file's: logged.
      */
-    private long entryBeforeNewFile(final long previousEntry, final long firstEntry)
+    private long entryBeforeNewFile(final long previousEntry, final long firstEntry, final int missing)
     {
-        final int missing = journal.takeMissingLastCycle();
         if (missing == Journal.NO_MISSING_CYCLE)
         {
             return previousEntry;
         }
-        MissingCycleRecord.delete(journal.config().directory()); // this file's marker settles it, either way
         if (rollCycle.toCycle(previousEntry) >= missing)
         {
             return previousEntry;
