@@ -12,6 +12,7 @@ import io.pitgun.codecs.sbe.SessionStartEncoder;
 import io.pitgun.engine.tuning.ChannelLimitTable;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.util.Objects;
 import java.util.UUID;
 
 import static io.pitgun.codecs.frame.FrameDescriptor.FLAGS;
@@ -106,6 +107,8 @@ public final class FrameWriter
         }
         this.publisher = publisher;
         this.dictionary = dictionary;
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(producerId, "producerId");
         this.sessionMsb = sessionId.getMostSignificantBits();
         this.sessionLsb = sessionId.getLeastSignificantBits();
         this.producerMsb = producerId.getMostSignificantBits();

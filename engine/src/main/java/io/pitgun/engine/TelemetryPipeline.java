@@ -142,7 +142,12 @@ public final class TelemetryPipeline implements AutoCloseable
         return new TelemetryPipelineBuilder();
     }
 
-    /** A writer of frames for one (session, producer, source); one per producing thread. */
+    /**
+     * A writer of frames for one (session, producer, source); one per producing thread.
+     *
+     * @throws NullPointerException naming {@code sessionId} or {@code producerId} when it is null.
+     * @throws IllegalArgumentException when {@code sourceId} is not in [0, 65535].
+     */
     public FrameWriter newFrameWriter(final UUID sessionId, final UUID producerId, final int sourceId)
     {
         return new FrameWriter(publisher, registry, parameters, tuningPolicy == null ? null : tuningPolicy.table(),

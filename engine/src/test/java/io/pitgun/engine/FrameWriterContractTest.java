@@ -44,6 +44,25 @@ class FrameWriterContractTest
             .config(config.journalDirectory(dir).build()).build();
     }
 
+    /** A writer without a session or producer id is refused by name (before, a bare NullPointerException). */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldNameTheMissingIdOfAWriter() throws ManifestException
+    {
+        final TelemetryPipeline pipeline = start(PipelineConfig.builder());
+        try
+        {
+            assertEquals("sessionId", assertThrows(NullPointerException.class,
+                () -> pipeline.newFrameWriter(null, PRODUCER, 0)).getMessage());
+            assertEquals("producerId", assertThrows(NullPointerException.class,
+                () -> pipeline.newFrameWriter(SESSION, null, 0)).getMessage());
+        }
+        finally
+        {
+            pipeline.close();
+        }
+    }
+
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldRefuseTheSameParameterIdTwiceInOneFrame() throws ManifestException
