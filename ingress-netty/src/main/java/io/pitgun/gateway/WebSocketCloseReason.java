@@ -94,6 +94,20 @@ enum WebSocketCloseReason
     }
 
     /**
+     * {@link #ofViolation}, with a frame over the limit also counted in {@code counters} as the refusal it is
+     * ({@code body_too_large}, as a message over the limit is), on an ingest connection and a subscriber alike.
+     */
+    static WebSocketCloseReason refusing(final CorruptedFrameException violation, final GatewayCounters counters)
+    {
+        final WebSocketCloseReason reason = ofViolation(violation);
+        if (reason == MESSAGE_TOO_BIG)
+        {
+            counters.rejected(RejectReason.BODY_TOO_LARGE);
+        }
+        return reason;
+    }
+
+    /**
      * Counts the connection's close reason in {@code counters} when {@code channel} closes. Call once, after the
      * upgrade. Counted in a task of its own on the channel's loop, not in the close listener, so that a reason
      * recorded in the same task as the close still counts (Netty's frame decoder once closed the connection itself on

@@ -444,15 +444,10 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         }
         if (cause instanceof CorruptedFrameException)
         {
-            // A frame that breaks RFC 6455, answered with its close code. One over the limit (1009) is also a refusal
-            // to count, as a message over the limit is.
+            // A frame that breaks RFC 6455, answered with its close code.
             final CorruptedFrameException violation = (CorruptedFrameException)cause;
-            final WebSocketCloseReason reason = WebSocketCloseReason.ofViolation(violation);
-            if (reason == WebSocketCloseReason.MESSAGE_TOO_BIG)
-            {
-                server.counters().rejected(RejectReason.BODY_TOO_LARGE);
-            }
-            close(ctx, reason, TimedWebSocketFrameDecoder.closeFrame(violation));
+            close(ctx, WebSocketCloseReason.refusing(violation, server.counters()),
+                TimedWebSocketFrameDecoder.closeFrame(violation));
             return;
         }
         // Counted and logged by what it is; a reset or a failed network is the client vanishing (peer_gone).

@@ -295,7 +295,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             if (!closing)
             {
                 closing = true;
-                WebSocketClose.close(ctx.channel(), WebSocketCloseReason.ofViolation(violation),
+                WebSocketClose.close(ctx.channel(), WebSocketCloseReason.refusing(violation, server.counters()),
                     TimedWebSocketFrameDecoder.closeFrame(violation));
             }
             stop();

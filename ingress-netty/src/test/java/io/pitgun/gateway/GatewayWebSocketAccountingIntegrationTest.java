@@ -596,7 +596,7 @@ class GatewayWebSocketAccountingIntegrationTest
     /**
      * Frames sent in the same packet as the upgrade request, one of them breaking RFC 6455, get the upgrade's 101, then
      * the close frame with the violation's code (1002 for RSV1 set, 1009 for a frame over {@code MAX_WS_FRAME_BYTES},
-     * 1007 for a close reason that is not UTF-8), then the connection's end, counted once under its close reason, on
+     * also counted as {@code body_too_large}, 1007 for a close reason that is not UTF-8), then the connection's end, counted once under its close reason, on
      * an ingest connection and a subscriber alike. Before, the frame decoder closed the connection before the 101 was
      * written: the client got no answer and no close frame, counted only as a connection error.
      */
@@ -632,6 +632,8 @@ class GatewayWebSocketAccountingIntegrationTest
             assertEquals(0.0, gateway.metric("pitgun_gateway_connection_errors_total"));
             assertEquals(2 * paths.size(), gateway.metric(
                 "pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}"), "each once");
+            // The frame over the limit is a refusal on either endpoint (before, only the ingest one counted it).
+            assertEquals(paths.size(), gateway.metric("pitgun_gateway_rejections_total{reason=\"body_too_large\"}"));
         }
     }
 }
