@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -448,6 +449,12 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             final CorruptedFrameException violation = (CorruptedFrameException)cause;
             close(ctx, WebSocketCloseReason.refusing(violation, server.counters()),
                 TimedWebSocketFrameDecoder.closeFrame(violation));
+            return;
+        }
+        if (cause instanceof PrematureChannelClosureException)
+        {
+            // The frame aggregator's word, as the connection goes inactive, that the client left in the middle of a
+            // fragmented message: the client vanishing (peer_gone, the close reason's default), not a failure.
             return;
         }
         // Counted and logged by what it is; a reset or a failed network is the client vanishing (peer_gone).

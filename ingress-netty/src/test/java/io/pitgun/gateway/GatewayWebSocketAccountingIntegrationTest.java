@@ -301,6 +301,33 @@ class GatewayWebSocketAccountingIntegrationTest
         }
     }
 
+    /**
+     * A client that goes away in the middle of a fragmented message (its first fragment sent, then its socket closed)
+     * is counted as {@code peer_gone}, the client vanished without a close frame, with no warning. Before, the frame
+     * aggregator's "closed while still aggregating" reached the handler as an unexpected failure: counted as a
+     * connection error and logged as a WARN with its stack trace, for what any client may do.
+     */
+    @Test
+    void shouldCountAClientGoneMidMessageAsGoneWithoutAWarning() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            try (RawWebSocket ws = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+            {
+                ws.send(RawWebSocket.frame(RawWebSocket.TEXT, false, "{\"envelope_version\":".getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII)));
+                Await.until("the first fragment held", () ->
+                    gateway.server.counters().partialMessageBytes.get() > 0);
+            }
+            Await.until("the close counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}") +
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"error\"}") == 1);
+            assertEquals(1.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}"));
+            assertEquals(0.0, gateway.metric("pitgun_gateway_connection_errors_total"));
+            assertEquals(List.of(), log.at(Level.WARN));
+        }
+    }
+
     /** Nor is a WebSocket the gateway closes as it shuts down (its output shut, it lingers): not a pause either. */
     @Test
     void shouldNotCountAGoingAwayCloseAsAPause() throws Exception
