@@ -53,6 +53,11 @@ final class JournalExportCommand implements Callable<Integer>
         description = "Also run this pipeline manifest over the exported messages and export its derived frames.")
     Path manifest;
 
+    @Option(names = "--config", paramLabel = "C",
+        description = "With --manifest: pipeline configuration YAML of the run (max_sources, merging, " +
+            "max_frame_bytes, ...), as journal replay takes it; its journal, ack_mode and output keys are ignored.")
+    Path config;
+
     @Option(names = "--dictionary", paramLabel = "FILE",
         description = "Dictionary naming and typing the channels and saying which are restricted: the one the " +
             "journal was written with (default: the shipped dictionary its ManifestLoaded entries name, however far " +
@@ -128,6 +133,11 @@ final class JournalExportCommand implements Callable<Integer>
             err.println("pitgun journal export: " + ex.getMessage());
             return CliErrorHandler.FAILED;
         }
+        if (config != null && manifest == null)
+        {
+            err.println("pitgun journal export: --config sets the pipeline of --manifest: give both, or neither");
+            return CliErrorHandler.FAILED;
+        }
         final CompiledManifest compiled;
         final ParameterRegistry registry;
         try
@@ -151,12 +161,16 @@ final class JournalExportCommand implements Callable<Integer>
         }
         final Map<String, String> provenance =
             Map.of(ProvenanceKeys.VERSION, PitgunVersion.version(), ProvenanceKeys.BUILD_COMMIT, PitgunVersion.commit());
+        final JournalExporter exporter = new JournalExporter(registry, exportFormat, rotation, includeRestricted);
+        if (config != null)
+        {
+            exporter.derivingConfig(PipelineConfig.fromYamlForReplay(config));
+        }
         final ExportSummary summary;
         try (Journal journal = JournalCommand.openReadOnly(directory))
         {
             JournalCommand.noteDeletedCycleFiles(journal, directory, err);
-            summary = new JournalExporter(registry, exportFormat, rotation, includeRestricted)
-                .export(journal, selection, compiled, out, provenance, JournalCommand.progress(spec, "export"));
+            summary = exporter.export(journal, selection, compiled, out, provenance, JournalCommand.progress(spec, "export"));
         }
         catch (final JournalException | ManifestException | IllegalStateException | IllegalArgumentException ex)
         {
@@ -191,11 +205,10 @@ final class JournalExportCommand implements Callable<Integer>
             }
             if (summary.derivedDropped() > 0)
             {
-                // Before, these frames were missing from the derived table without a word. The export's pipeline
-                // has the default settings; journal replay takes a --config with more.
+                // Before, these frames were missing from the derived table without a word.
                 stdout.printf(Locale.ROOT, "derived nothing from %s: more (session, source) streams at once than " +
-                    "max_sources (%d; journal replay --config takes more)%n",
-                    counted(summary.derivedDropped(), "frame"), PipelineConfig.DEFAULT_MAX_SOURCES);
+                    "max_sources (%d; --config takes more)%n",
+                    counted(summary.derivedDropped(), "frame"), exporter.derivingConfig().maxSources());
             }
         }
         stdout.printf(Locale.ROOT, "%,d bytes in %.2f s (%,.0f frames/s)%n", summary.totalBytes(), seconds,

@@ -400,6 +400,7 @@ class JournalExportCommandTest
      * More (session, source) streams at once than {@code max_sources}: the manifest's pipeline drops the frames of the
      * streams beyond it, deriving nothing from them. The derived table lacked them without a word (a gateway's journal
      * of 300 sessions at once: 3,840 derived rows of 18,000 frames, and the summary said nothing); now it says so.
+     * The run's own settings ({@code --config}) give it the room (before, export had no {@code --config}).
      */
     @Test
     void shouldSayHowManyFramesDerivedNothingForStreamsBeyondMaxSources() throws Exception
@@ -442,6 +443,21 @@ class JournalExportCommandTest
             (sessions - 1) * framesEach)), run.out());
         assertTrue(run.out().contains(String.format("derived nothing from %d frames: more (session, source) streams " +
             "at once than max_sources (%d;", framesEach, PipelineConfig.DEFAULT_MAX_SOURCES)), run.out());
+
+        // With the run's settings (--config, as journal replay takes it) the manifest's pipeline has room for all.
+        final Path config = dir.resolve("pipeline.yaml");
+        Files.writeString(config, "max_sources: " + 2 * sessions + "\n");
+        final CliRun configured = CliRun.of("journal", "export", journal.toString(), "--out",
+            dir.resolve("export-configured").toString(), "--manifest", manifest.toString(), "--config", config.toString());
+
+        assertEquals(0, configured.exitCode(), configured.err());
+        assertTrue(configured.out().contains(String.format("derived %d frames through power", sessions * framesEach)),
+            configured.out());
+        assertFalse(configured.out().contains("derived nothing"), configured.out());
+        final CliRun withoutManifest = CliRun.of("journal", "export", journal.toString(), "--out",
+            dir.resolve("export-refused").toString(), "--config", config.toString());
+        assertEquals(1, withoutManifest.exitCode(), withoutManifest.out());
+        assertTrue(withoutManifest.err().contains("--config sets the pipeline of --manifest"), withoutManifest.err());
     }
 
     /**

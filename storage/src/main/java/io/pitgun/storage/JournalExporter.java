@@ -53,6 +53,8 @@ public final class JournalExporter
     private final ExportFormat format;
     private final FileRotation rotation;
     private final boolean includeRestricted;
+    /** The settings of the manifest's pipeline (max_sources, merging, max_frame_bytes...); its outputs are ignored. */
+    private PipelineConfig derivingConfig = PipelineConfig.defaults();
 
     /**
      * @param registry          the dictionary naming and typing the channel columns.
@@ -65,6 +67,23 @@ public final class JournalExporter
         this.format = format;
         this.rotation = rotation;
         this.includeRestricted = includeRestricted;
+    }
+
+    /**
+     * Runs the manifest's pipeline with {@code config}'s settings (those of the run that wrote the journal, as
+     * {@code journal replay --config} takes them) instead of the defaults; its journal, acknowledgement and output
+     * settings are ignored. Returns this exporter.
+     */
+    public JournalExporter derivingConfig(final PipelineConfig config)
+    {
+        this.derivingConfig = java.util.Objects.requireNonNull(config, "config");
+        return this;
+    }
+
+    /** The settings the manifest's pipeline runs with ({@link #derivingConfig(PipelineConfig)}). */
+    public PipelineConfig derivingConfig()
+    {
+        return derivingConfig;
     }
 
     /**
@@ -99,7 +118,7 @@ public final class JournalExporter
         if (manifest != null)
         {
             derived = new DerivedFrames(out.resolve(DERIVED_DIRECTORY), manifest, includeRestricted, format, rotation,
-                framesFooter, PipelineConfig.defaults(), false, Map.of(), null);
+                framesFooter, derivingConfig, false, Map.of(), null);
             leftOut += derived.restrictedLeftOut();
         }
 
