@@ -128,6 +128,42 @@ class TokenCommandTest
         assertTrue(badId.err().contains("only letters, digits"), badId.err());
     }
 
+    /**
+     * A file that gives one id twice (two token files merged by hand) is refused by every command but revoke, which
+     * removes every entry of the id. Before, the gateway and list took the last entry and allow changed the first:
+     * {@code token allow --channels Speed} said "now allows ... channels Speed" (exit 0) and the token the gateway
+     * checks still read every channel, restricted ones too.
+     */
+    @Test
+    void shouldRefuseAFileThatGivesOneIdTwiceButRevokeIt() throws Exception
+    {
+        final Path file = dir.resolve("tokens.json");
+        final Path other = dir.resolve("other.json");
+        TokenFile.add(file, "team", Set.of(Capability.SUBSCRIBE), 0);
+        TokenFile.add(other, "team", Set.of(Capability.SUBSCRIBE, Capability.READ_RESTRICTED), 0);
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        final com.fasterxml.jackson.databind.node.ObjectNode merged =
+            (com.fasterxml.jackson.databind.node.ObjectNode)json.readTree(file.toFile());
+        ((com.fasterxml.jackson.databind.node.ArrayNode)merged.get("tokens")).addAll(
+            (com.fasterxml.jackson.databind.node.ArrayNode)json.readTree(other.toFile()).get("tokens"));
+        Files.write(file, json.writeValueAsBytes(merged));
+        final byte[] before = Files.readAllBytes(file);
+
+        final CliRun allow = CliRun.of("token", "allow", "--file", file.toString(), "--id", "team", "--channels",
+            "Speed");
+        assertEquals(1, allow.exitCode(), allow.out());
+        assertTrue(allow.err().contains("/tokens/1/id: 'team' is also the id of /tokens/0: one entry per id"),
+            allow.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "nothing written");
+        final CliRun list = CliRun.of("token", "list", "--file", file.toString());
+        assertEquals(1, list.exitCode(), list.out());
+        assertTrue(list.err().contains("'team' is also the id of /tokens/0"), list.err());
+
+        final CliRun revoke = CliRun.of("token", "revoke", "--file", file.toString(), "--id", "team");
+        assertEquals(0, revoke.exitCode(), revoke.err());
+        assertTrue(TokenFile.read(file).tokens().isEmpty());
+    }
+
     @Test
     void shouldRevokeATokenAndSayWhenThereIsNone()
     {

@@ -18,9 +18,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,7 +52,7 @@ public final class TokenFile
      */
     public static TokenSnapshot read(final Path file)
     {
-        return new TokenSnapshot(entries(file));
+        return new TokenSnapshot(uniqueEntries(file));
     }
 
     /**
@@ -60,7 +62,7 @@ public final class TokenFile
      */
     static TokenSnapshot read(final Path file, final io.pitgun.codecs.dictionary.ParameterRegistry registry)
     {
-        final List<AccessToken> tokens = entries(file);
+        final List<AccessToken> tokens = uniqueEntries(file);
         try
         {
             return new TokenSnapshot(tokens, registry);
@@ -107,7 +109,7 @@ public final class TokenFile
         {
             throw new IllegalArgumentException("rate limit " + rateLimitPerSecond + " is negative");
         }
-        final List<AccessToken> tokens = Files.exists(file) ? entries(file) : new ArrayList<>();
+        final List<AccessToken> tokens = Files.exists(file) ? uniqueEntries(file) : new ArrayList<>();
         for (final AccessToken token : tokens)
         {
             if (token.id().equals(id))
@@ -149,7 +151,7 @@ public final class TokenFile
         final List<String> channels)
     {
         checkAllowLists(sessions, channels);
-        final List<AccessToken> tokens = entries(file);
+        final List<AccessToken> tokens = uniqueEntries(file);
         for (int i = 0; i < tokens.size(); i++)
         {
             final AccessToken token = tokens.get(i);
@@ -181,6 +183,29 @@ public final class TokenFile
                 throw new IllegalArgumentException("an empty channel name in the channel allow-list");
             }
         }
+    }
+
+    /**
+     * The entries of {@code file}, each id once. A file that gives an id twice (two files merged by hand) is refused:
+     * the gateway kept the last entry of the id and {@code allow} changed the first, so a narrowed allow-list said
+     * "now allows" and limited nothing. {@link #revoke} reads the entries without this check, since it removes every
+     * entry of the id: it is the way out, and a revocation must never wait for a file to be tidied.
+     */
+    private static List<AccessToken> uniqueEntries(final Path file)
+    {
+        final List<AccessToken> tokens = entries(file);
+        final Map<String, Integer> firstAt = new HashMap<>();
+        for (int i = 0; i < tokens.size(); i++)
+        {
+            final Integer first = firstAt.putIfAbsent(tokens.get(i).id(), i);
+            if (first != null)
+            {
+                throw new IllegalArgumentException(file + ": /tokens/" + i + "/id: '" + tokens.get(i).id() +
+                    "' is also the id of /tokens/" + first + ": one entry per id (pitgun token revoke --id " +
+                    tokens.get(i).id() + " removes every entry of it; then add it again)");
+            }
+        }
+        return tokens;
     }
 
     private static List<AccessToken> entries(final Path file)
