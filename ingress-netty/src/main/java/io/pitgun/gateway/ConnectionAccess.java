@@ -273,6 +273,18 @@ final class ConnectionAccess
     }
 
     /**
+     * Why {@link #stillAuthorized} said no, as an HTTP request would be refused: {@code missing_capability} when the
+     * token still authenticates (it lost the capability in the file), else {@code unauthenticated} (revoked, or no
+     * token file). Cold path: once, as the WebSocket is closed. Before, both were counted {@code unauthenticated}.
+     */
+    RejectReason lostAccess()
+    {
+        final TokenStore tokens = access.tokens();
+        return tokens != null && authenticate(tokens, lastAuthorization) != null ? RejectReason.MISSING_CAPABILITY :
+            RejectReason.UNAUTHENTICATED;
+    }
+
+    /**
      * The allow-lists of the token of the last admitted request (as of the last {@link #stillAuthorized} for a
      * WebSocket), or null: no tokens, or a token without any.
      */

@@ -49,10 +49,20 @@ enum WebSocketCloseReason
     /**
      * The client did not take its answers: closed by {@link OutboundBackpressure} or {@link OutboundMemoryGuard}
      * ({@code slow_consumer}), without a close handshake, since a client that does not read would not see it. Before,
-     * such a close was counted as {@link #PEER_GONE}. Last: a reason's ordinal is its counter's key in the counters
+     * such a close was counted as {@link #PEER_GONE}.
+     */
+    SLOW_CONSUMER,
+    /**
+     * A live subscriber's token no longer allows the session it asked for ({@code ?session=}; close code 1008). Before,
+     * counted and audited as {@link #TOKEN_REVOKED}, though the token was valid.
+     */
+    SESSION_NOT_ALLOWED,
+    /**
+     * A live subscriber's token's channels no longer cover what a manifest filter reads (close code 1008). Before,
+     * counted and audited as {@link #TOKEN_REVOKED}. Last: a reason's ordinal is its counter's key in the counters
      * file; new ones go after it.
      */
-    SLOW_CONSUMER;
+    FILTER_NOT_READABLE;
 
     private static final AttributeKey<WebSocketCloseReason> KEY = AttributeKey.valueOf("pitgun.wsCloseReason");
 

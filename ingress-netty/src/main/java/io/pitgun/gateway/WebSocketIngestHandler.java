@@ -117,7 +117,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         if (!access.stillAuthorized(Capability.INGEST, null))
         {
             // Revoked while the connection was open: nothing more from it is ingested.
-            server.counters().rejected(RejectReason.UNAUTHENTICATED);
+            server.counters().rejected(access.lostAccess());
             close(ctx, WebSocketCloseReason.TOKEN_REVOKED,
                 new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "token revoked"));
             return;

@@ -64,7 +64,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     /** Its token was revoked or lost a capability: close 1008, leave the group. */
     void revoked()
     {
-        closeRefused(RejectReason.UNAUTHENTICATED, "token revoked");
+        closeRefused(access.lostAccess(), WebSocketCloseReason.TOKEN_REVOKED, "token revoked");
     }
 
     /** Whether its token's allow-lists changed since it joined (checked by the group every tick, after a reload). */
@@ -85,18 +85,21 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         if (session != null && scope != null &&
             !scope.allowsSession(session.getMostSignificantBits(), session.getLeastSignificantBits()))
         {
-            closeRefused(RejectReason.SESSION_NOT_ALLOWED, "session not allowed");
+            closeRefused(RejectReason.SESSION_NOT_ALLOWED, WebSocketCloseReason.SESSION_NOT_ALLOWED,
+                "session not allowed");
             return false;
         }
         if (SubscriberAudience.filterReadOutside(server, scope) != null)
         {
-            closeRefused(RejectReason.FILTER_NOT_READABLE, "filter not readable");
+            closeRefused(RejectReason.FILTER_NOT_READABLE, WebSocketCloseReason.FILTER_NOT_READABLE,
+                "filter not readable");
             return false;
         }
         return true;
     }
 
-    private void closeRefused(final RejectReason reason, final String why)
+    /** Closes 1008 with {@code why}: the refusal counted as {@code reason}, the close as {@code closeReason}. */
+    private void closeRefused(final RejectReason reason, final WebSocketCloseReason closeReason, final String why)
     {
         if (closing)
         {
@@ -104,8 +107,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         }
         closing = true;
         server.counters().rejected(reason);
-        WebSocketClose.close(channel, WebSocketCloseReason.TOKEN_REVOKED,
-            new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, why));
+        WebSocketClose.close(channel, closeReason, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, why));
         stop();
     }
 

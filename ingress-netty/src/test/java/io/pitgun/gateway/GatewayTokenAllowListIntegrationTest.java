@@ -164,6 +164,10 @@ class GatewayTokenAllowListIntegrationTest
             assertEquals(1008, one.closed.get(20, TimeUnit.SECONDS));
             assertEquals("session not allowed", one.closeReason.get(20, TimeUnit.SECONDS));
             assertEquals(2, metric(gateway, ops, "session_not_allowed"));
+            // Closed for the session, not for a revoked token (before, counted and audited as token_revoked).
+            Await.until("the close counted", () -> series(gateway, ops,
+                "pitgun_gateway_ws_closes_total{reason=\"session_not_allowed\"}") == 1);
+            assertEquals(0, series(gateway, ops, "pitgun_gateway_ws_closes_total{reason=\"token_revoked\"}"));
         }
     }
 
@@ -205,7 +209,13 @@ class GatewayTokenAllowListIntegrationTest
     private static double metric(final GatewayHarness gateway, final String token, final String reason)
         throws Exception
     {
-        final String series = "pitgun_gateway_rejections_total{reason=\"" + reason + "\"}";
+        return series(gateway, token, "pitgun_gateway_rejections_total{reason=\"" + reason + "\"}");
+    }
+
+    /** The value of {@code series} in {@code /metrics}, read with the metrics token. */
+    private static double series(final GatewayHarness gateway, final String token, final String series)
+        throws Exception
+    {
         final HttpResponse<String> answer = get(gateway, "/metrics", token);
         assertEquals(200, answer.statusCode(), answer.body());
         for (final String line : answer.body().split("\n"))

@@ -245,6 +245,39 @@ class GatewayTokensIntegrationTest
         assertEquals(List.of(0L), GatewayHarness.journaledSequences(dir.resolve("data")), "nothing after the revocation");
     }
 
+    /**
+     * A token still in the file that loses a capability closes the WebSockets it opened (1008) and is counted as an
+     * HTTP request of it would be refused, {@code missing_capability}: it still authenticates. Before, it was counted
+     * {@code unauthenticated}, the reason of a token revoked or a wrong secret.
+     */
+    @Test
+    void shouldCountAWebSocketWhoseTokenLostItsCapabilityAsMissingCapability() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), withTokens(Map.of())))
+        {
+            final WebSocketMessages acks = new WebSocketMessages();
+            final WebSocket ingestSocket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + ingest)
+                .buildAsync(gateway.wsUri("/ws"), acks).get(20, TimeUnit.SECONDS);
+            final WebSocketMessages stream = new WebSocketMessages();
+            HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + subscribe)
+                .buildAsync(gateway.wsUri("/ws?subscribe=derived"), stream).get(20, TimeUnit.SECONDS);
+            Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == 1);
+
+            // Both tokens kept, each with metrics in place of the capability its WebSocket needs.
+            final String edited = Files.readString(tokens).replace("\"ingest\"", "\"metrics\"")
+                .replace("\"subscribe\"", "\"metrics\"");
+            Files.move(Files.writeString(dir.resolve("tokens.json.new"), edited), tokens,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            assertEquals(1008, stream.closed.get(20, TimeUnit.SECONDS)); // so the edit is loaded
+            ingestSocket.sendText(Envelopes.batch(UUID.randomUUID(), 0, 1), true).get(5, TimeUnit.SECONDS);
+            assertEquals(1008, acks.closed.get(20, TimeUnit.SECONDS));
+
+            assertEquals(2, metric(gateway, "pitgun_gateway_rejections_total{reason=\"missing_capability\"}"));
+            assertEquals(0, metric(gateway, "pitgun_gateway_rejections_total{reason=\"unauthenticated\"}"));
+        }
+    }
+
     @Test
     void shouldKeyRateLimitsOnTheTokenIdNotTheAddress() throws Exception
     {
