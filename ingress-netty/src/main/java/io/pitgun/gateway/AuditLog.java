@@ -29,7 +29,7 @@ final class AuditLog
     }
 
     /**
-     * @param suppressedBefore lines of refused requests without a token left out since the last line
+     * @param suppressedBefore lines of requests that cost their client nothing left out since the last line
      *                         ({@link AuditBudget}); 0 adds nothing.
      */
     static void request(final String peer, final String tokenId, final String forwardedFor, final String realIp,

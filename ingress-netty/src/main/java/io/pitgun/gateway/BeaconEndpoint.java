@@ -39,6 +39,7 @@ final class BeaconEndpoint
             exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress, access.rateLimit());
             return;
         }
+        exchange.rateAdmitted = true;
         final String contentType = exchange.request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         final int mediaType = contentTypeIndex(contentType);
         if (mediaType < 0)

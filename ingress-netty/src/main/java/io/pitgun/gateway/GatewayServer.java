@@ -698,7 +698,7 @@ public final class GatewayServer implements AutoCloseable
         return schemas;
     }
 
-    /** The budget of audit lines for refused requests without a token. */
+    /** The budget of audit lines for requests that cost their client nothing ({@link AuditBudget}). */
     AuditBudget auditBudget()
     {
         return auditBudget;

@@ -55,6 +55,12 @@ final class HttpExchange
     String tokenId;
     /** False when {@code /health} must leave out traffic counts: tokens on, and no {@code metrics} token presented. */
     boolean readsTrafficCounts = true;
+    /**
+     * True once the ingest rate limit admitted the request ({@link IngestPath#admitClient}): its client pays for its
+     * audit line in its rate. A request without a token that it did not admit costs its client nothing, so its line
+     * is taken from the {@link AuditBudget}.
+     */
+    boolean rateAdmitted;
     final long startNs;
     private final GatewayServer server;
     private final String peer;
@@ -370,11 +376,11 @@ final class HttpExchange
         }
         final long now = System.nanoTime();
         final AuditBudget budget = server.auditBudget();
-        final long suppressedBefore = status >= 400 && tokenId == null ? budget.takeForRefused(now) :
-            budget.takeSuppressed();
+        final long suppressedBefore = tokenId == null && (status >= 400 || !rateAdmitted) ?
+            budget.takeForFreeRequest(now) : budget.takeSuppressed();
         if (suppressedBefore < 0)
         {
-            return; // over the budget of refused requests without a token: counted, and named by the next line
+            return; // over the budget of requests that cost nothing: counted, and named by the next line
         }
         AuditLog.request(peer, tokenId,
             head == null ? null : head.headers().get("X-Forwarded-For"),

@@ -129,6 +129,7 @@ final class WebSocketUpgrade
             exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress, access.rateLimit());
             return;
         }
+        exchange.rateAdmitted = true;
         final ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(SlowRequestGuard.class);
         if (subscriber)

@@ -174,46 +174,17 @@ class GatewayAuditLogIntegrationTest
             Map.of(GatewaySetting.AUDIT_LOG, audit.toString())))
         {
             final long started = System.nanoTime();
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.uri("/").getPort()))
-            {
-                final byte[] request = ("GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + forwardedFor +
-                    "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                final java.io.OutputStream out = socket.getOutputStream();
-                final java.io.InputStream in = socket.getInputStream();
-                final byte[] buffer = new byte[1 << 16];
-                int answered = 0;
-                int sent = 0;
-                final byte[] status = "HTTP/1.1 404".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                int matched = 0;
-                while (answered < requests)
-                {
-                    while (sent < requests && sent - answered < 32) // pipelined, a bounded number in flight
-                    {
-                        out.write(request);
-                        sent++;
-                    }
-                    out.flush();
-                    final int n = in.read(buffer);
-                    assertTrue(n > 0, "the gateway closed the connection after " + answered + " answers");
-                    for (int i = 0; i < n; i++)
-                    {
-                        matched = buffer[i] == status[matched] ? matched + 1 : buffer[i] == status[0] ? 1 : 0;
-                        if (matched == status.length)
-                        {
-                            answered++;
-                            matched = 0;
-                        }
-                    }
-                }
-            }
+            flood(gateway, "GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + forwardedFor + "\r\n\r\n",
+                "HTTP/1.1 404", requests);
             final double seconds = (System.nanoTime() - started) / 1e9;
-            // The next line written, whatever its request, says how many were left out before it.
-            assertEquals(200, gateway.get("/health").statusCode(), "a line with a status below 400 is written");
+            // The next line written, whatever its request, says how many were left out before it: here an ingest
+            // the rate limit admitted, which its client pays for (an open GET would come out of the same budget).
+            assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 1)).statusCode());
             final double suppressed = gateway.metric("pitgun_gateway_audit_lines_suppressed_total");
             assertTrue(suppressed >= requests - AuditBudget.BURST - AuditBudget.LINES_PER_SECOND * (seconds + 1),
                 suppressed + " of " + requests + " in " + seconds + " s");
-            io.pitgun.testsupport.Await.until("the /health line written", () -> Files.readAllLines(audit).stream()
-                .anyMatch(line -> line.contains("\"/health\"")));
+            io.pitgun.testsupport.Await.until("the /beacon line written", () -> Files.readAllLines(audit).stream()
+                .anyMatch(line -> line.contains("\"/beacon\"")));
             final List<String> lines = Files.readAllLines(audit);
             long named = 0;
             for (final String line : lines)
@@ -229,6 +200,74 @@ class GatewayAuditLogIntegrationTest
                 final JsonNode node = JSON.readTree(line);
                 assertTrue(node.get("x_forwarded_for").isNull() ||
                     node.get("x_forwarded_for").asText().length() <= AuditLog.UNTRUSTED_TEXT_CHARS, line);
+            }
+        }
+    }
+
+    /**
+     * Open endpoints answered 200 cost a client without a token as little as refusals: their lines come out of the
+     * same budget. Before, only refusals did, and one client's {@code GET /health} in a loop wrote 48 MB of lines in
+     * 5 s (the five rotated files in about 35 s, every earlier line erased). Ingestion the rate limit admitted is
+     * paid for by its client and is written whatever the budget.
+     */
+    @Test
+    void shouldKeepAFloodOfOpenRequestsWithoutATokenFromErasingTheAuditLog() throws Exception
+    {
+        final Path audit = dir.resolve("audit.log");
+        final int requests = AuditBudget.BURST + 1_000;
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.AUDIT_LOG, audit.toString())))
+        {
+            final long started = System.nanoTime();
+            flood(gateway, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "HTTP/1.1 200", requests);
+            final double seconds = (System.nanoTime() - started) / 1e9;
+            assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 1)).statusCode());
+            final double suppressed = gateway.metric("pitgun_gateway_audit_lines_suppressed_total");
+            assertTrue(suppressed >= requests - AuditBudget.BURST - AuditBudget.LINES_PER_SECOND * (seconds + 1),
+                suppressed + " of " + requests + " in " + seconds + " s");
+            Await.until("the /beacon line written", () -> Files.readAllLines(audit).stream()
+                .anyMatch(line -> line.contains("\"/beacon\"")));
+            assertEquals(requests - (long)suppressed, Files.readAllLines(audit).stream()
+                .filter(line -> line.contains("\"/health\"")).count());
+        }
+    }
+
+    /**
+     * Sends {@code request} {@code count} times, pipelined over one connection (a bounded number in flight), and
+     * reads an answer beginning {@code statusLine} to each.
+     */
+    private static void flood(final GatewayHarness gateway, final String request, final String statusLine,
+        final int count) throws Exception
+    {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.uri("/").getPort()))
+        {
+            final byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
+            final java.io.OutputStream out = socket.getOutputStream();
+            final java.io.InputStream in = socket.getInputStream();
+            final byte[] buffer = new byte[1 << 16];
+            int answered = 0;
+            int sent = 0;
+            final byte[] status = statusLine.getBytes(StandardCharsets.US_ASCII);
+            int matched = 0;
+            while (answered < count)
+            {
+                while (sent < count && sent - answered < 32)
+                {
+                    out.write(bytes);
+                    sent++;
+                }
+                out.flush();
+                final int n = in.read(buffer);
+                assertTrue(n > 0, "the gateway closed the connection after " + answered + " answers");
+                for (int i = 0; i < n; i++)
+                {
+                    matched = buffer[i] == status[matched] ? matched + 1 : buffer[i] == status[0] ? 1 : 0;
+                    if (matched == status.length)
+                    {
+                        answered++;
+                        matched = 0;
+                    }
+                }
             }
         }
     }
