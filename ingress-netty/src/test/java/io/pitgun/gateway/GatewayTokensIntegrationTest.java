@@ -103,6 +103,36 @@ class GatewayTokensIntegrationTest
     }
 
     /**
+     * Two {@code Authorization} lines are answered 400, as two {@code Host} lines are (RFC 9110 section 11.6.2: its
+     * value is one credential, not a list). Before, the first line was checked and the second ignored: a valid token
+     * then a bogus one was admitted (202), the reverse refused (401), so a proxy in front that reads the last line
+     * would judge another token than the gateway does.
+     */
+    @Test
+    void shouldRefuseTwoAuthorizationLines() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), withTokens(Map.of())))
+        {
+            for (final List<String> credentials : List.of(List.of(ingest, "bogus.token"),
+                List.of("bogus.token", ingest), List.of(ingest, ingest)))
+            {
+                try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+                {
+                    final String body = Envelopes.batch(UUID.randomUUID(), 0, 1);
+                    connection.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                        credentials.get(0) + "\r\nAuthorization: Bearer " + credentials.get(1) +
+                        "\r\nContent-Type: application/json\r\nContent-Length: " +
+                        body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+                    final RawHttpConnection.Response refused = connection.readResponse();
+                    assertEquals(400, refused.status(), credentials + ": " + refused.body());
+                    assertTrue(refused.body().contains("more than one Authorization header line"), refused.body());
+                }
+            }
+        }
+        assertEquals(List.of(), GatewayHarness.journaledSequences(dir.resolve("data")));
+    }
+
+    /**
      * {@code /health} stays open with tokens on (a load balancer probes it), but everyone's traffic counts in it are for
      * a {@code metrics} token only, as at {@code /metrics}. Before, anyone who reached it read frames_published and
      * journaled_sequence, and so learned, poll by poll, how many frames of restricted channels alone a producer
