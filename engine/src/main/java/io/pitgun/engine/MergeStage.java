@@ -19,7 +19,8 @@ import static io.pitgun.codecs.frame.FrameDescriptor.TIMESTAMP_US;
  * <p>A window is emitted, in start order, once the session's watermark reaches its end ({@link MergeSession}): when
  * every listed source of the session has sent a frame at or past the end, or when the session's newest merged frame
  * is {@code max_lateness_us} past the end (so a silent source delays output by at most that), at the session's end,
- * and at the end of the stream. A frame whose window was already emitted is late: counted as
+ * when the stream table ends a merged stream of the session as idle ({@link #onStreamEndedIdle}), and at the end of
+ * the stream. A frame whose window was already emitted is late: counted as
  * {@link PipelineCounter#FRAMES_LATE} and passed through unmerged, as its own frame. A frame at most
  * {@code max_lateness_us} behind the newest frame of its session is never late, so within that bound the merged
  * output does not depend on how the sources' frames interleave or are batched, only on each source's own order.
@@ -57,6 +58,10 @@ final class MergeStage
     private final StreamClock clock;
     /** Lower bounds of the sessions' timings in use (as {@link StreamTable}'s). */
     private final StreamClock.Bounds bounds = new StreamClock.Bounds();
+    /** The slot being processed: windows emitted for a stream the stream table ends go out in it. */
+    private FrameSlot slotInHand;
+    /** The session whose frame is being merged, else null: it is not idle, so its stream's end does not flush it. */
+    private MergeSession merging;
 
     /**
      * @param sources       source ids to merge, or null for every source (then only the lateness bound closes
@@ -114,6 +119,8 @@ final class MergeStage
 
     void onFrame(final FrameSlot slot, final DirectBuffer frame, final int offset, final long index)
     {
+        slotInHand = slot;
+        merging = null;
         final int ordinal = ordinalOf(frame.getShort(offset + SOURCE_ID, ORDER) & 0xFFFF);
         if (ordinal == NOT_MERGED)
         {
@@ -128,11 +135,13 @@ final class MergeStage
             counters.increment(PipelineCounter.DROPPED_TOO_MANY_SOURCES);
             return;
         }
+        merging = session;
         final long startUs = Math.floorDiv(timestampUs, windowUs) * windowUs;
         if (startUs + windowUs <= session.closedBeforeUs)
         {
             counters.increment(PipelineCounter.FRAMES_LATE);
             next.onFrame(slot, frame, offset, index, index);
+            merging = null;
             return;
         }
         // Advance the watermark first: the frame's own window always stays open (it ends after the frame, and so
@@ -145,11 +154,14 @@ final class MergeStage
         {
             counters.add(PipelineCounter.DROPPED_MERGE_OVERFLOW, overflow);
         }
+        merging = null;
     }
 
     /** Emits the session's windows, in start order, and forgets the session. */
     void onSessionEnd(final FrameSlot slot, final long sessionMsb, final long sessionLsb)
     {
+        slotInHand = slot;
+        merging = null;
         for (int i = 0; i < sessionsCreated; i++)
         {
             final MergeSession session = sessions[i];
@@ -163,12 +175,38 @@ final class MergeStage
     /** Emits every session's windows (sessions in pool order, each in start order) and forgets the sessions. */
     void onEndOfStream(final FrameSlot slot)
     {
+        slotInHand = slot;
+        merging = null;
         for (int i = 0; i < sessionsCreated; i++)
         {
             final MergeSession session = sessions[i];
             if (session.inUse)
             {
                 emitAll(slot, session);
+            }
+        }
+    }
+
+    /**
+     * The stream table is about to end the stream of {@code sourceId} in the session as idle, to make room for a
+     * new stream: when the source is merged, the session's open windows are emitted first, in start order, and the
+     * session forgotten, as at its {@code SessionEnd}, so that the stream still in the table derives them (emitted
+     * later, they would find it gone and the table full). Not the session whose frame is being merged now (a
+     * window it emits made the table end the stream): it is not idle, and its windows go on as its frames come.
+     * The windows go out in the slot being processed, ahead of the frame that needed the place.
+     */
+    void onStreamEndedIdle(final long sessionMsb, final long sessionLsb, final int sourceId)
+    {
+        if (ordinalOf(sourceId) == NOT_MERGED)
+        {
+            return;
+        }
+        for (int i = 0; i < sessionsCreated; i++)
+        {
+            final MergeSession session = sessions[i];
+            if (session.is(sessionMsb, sessionLsb) && session != merging)
+            {
+                emitAll(slotInHand, session);
             }
         }
     }

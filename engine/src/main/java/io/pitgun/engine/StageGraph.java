@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The consumer side of a pipeline: the output sinks, the stages and the Disruptor batch processors that run them
@@ -121,9 +122,10 @@ final class StageGraph
                 new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name(),
                     DictionaryDigest.sha256Hex(registry), signerKeyId), fanout,
                 manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
+            final IdleStreamEnd idleEnd = new IdleStreamEnd(counters);
             final StreamTable streams = new StreamTable(config.maxSources(),
                 () -> new StreamState(manifest.newProgram(), new StreamSegments(segmentPlan)),
-                config.streamIdleTimeoutUs(), idle -> counters.increment(PipelineCounter.STREAMS_ENDED_IDLE));
+                config.streamIdleTimeoutUs(), idleEnd);
             final ManifestStage manifestStage = new ManifestStage(manifest, descriptor, streams, segment, fanout,
                 counters);
             final Stage.Merge mergeSpec = manifest.merge();
@@ -134,6 +136,7 @@ final class StageGraph
                 new MergeStage(config.enableMerging(), null, config.mergeWindowUs(),
                     Stage.Merge.defaultMaxLatenessUs(config.mergeWindowUs()), config.maxSources(),
                     config.streamIdleTimeoutUs(), descriptor.frameCapacity(), manifestStage, counters);
+            idleEnd.merge = merge;
             final ProcessingStage processing = new ProcessingStage(merge, segment, streams, counters, latency,
                 ringBuffer, flushOutputWhenIdle ? fanout : null);
 
@@ -435,6 +438,29 @@ final class StageGraph
     String outputDigestHex()
     {
         return digest == null ? null : digest.hex();
+    }
+
+    /**
+     * The stream table's idle end of a stream, told before the stream leaves the table: the merge stage emits the
+     * windows it holds for the stream's session into it, and the end is counted.
+     */
+    private static final class IdleStreamEnd implements Consumer<StreamState>
+    {
+        private final PipelineCounters counters;
+        /** Set once built: the merge stage needs the table (through the manifest stage) and so comes after it. */
+        private MergeStage merge;
+
+        IdleStreamEnd(final PipelineCounters counters)
+        {
+            this.counters = counters;
+        }
+
+        @Override
+        public void accept(final StreamState stream)
+        {
+            counters.increment(PipelineCounter.STREAMS_ENDED_IDLE);
+            merge.onStreamEndedIdle(stream.sessionMsb, stream.sessionLsb, stream.sourceId);
+        }
     }
 
     /** The names of the manifest's derived channels by parameter id, for the JSON-lines sink. */

@@ -32,7 +32,8 @@ import java.util.function.Supplier;
  * The idlest (last seen longest ago by the second rule, else oldest newest frame by the first) then ends, as a
  * stream ends at a {@code SessionEnd} but without writing its open segments' insights (the table cut them, not the
  * producer: one that comes back goes on in a fresh stream, whose summaries, under ids of their own, cover what came
- * after), counted by the {@code idleEnd} callback. The frames' time rather than arrival counts, so that producers
+ * after), counted by the {@code idleEnd} callback, which first emits into it the merge windows its session still
+ * holds ({@link MergeStage#onStreamEndedIdle}). The frames' time rather than arrival counts, so that producers
  * sending bursts (an envelope of many frames) or at different rates never end each other in turn, and rather than
  * the wall clock, so that a replay of the journal, which presents the same frames in the same order, ends the same
  * streams at the same frames. A refused frame costs O(1) while no stream can be idle: the table keeps lower bounds
@@ -52,6 +53,8 @@ final class StreamTable
     private final ArrayDeque<StreamState> pool;
     private final StreamClock clock;
     private final Consumer<StreamState> idleEnd;
+    /** While {@link #idleEnd} is told: frames it emits reach their live streams, but start none (the table is full). */
+    private boolean endingIdle;
     private int live;
     /** Lower bounds of the live streams' timings: while a frame is past neither, no stream is idle. */
     private final StreamClock.Bounds bounds = new StreamClock.Bounds();
@@ -66,7 +69,9 @@ final class StreamTable
      * @param maxLive  most streams live at once ({@code max_sources}), at least 1.
      * @param factory  makes a stream's state when none is pooled.
      * @param idleUs   {@code stream_idle_timeout}: when a stream is idle, by either of {@link StreamClock}'s rules.
-     * @param idleEnd  told of an idle stream just before the table ends it to make room (counts it).
+     * @param idleEnd  told of an idle stream just before the table ends it to make room (counts it, and emits the
+     *                 merge windows held for it, which reach it through {@link #findOrCreate} while it is still
+     *                 live; a frame of a stream not live is refused then, the table being full).
      */
     StreamTable(final int maxLive, final Supplier<StreamState> factory, final long idleUs,
         final Consumer<StreamState> idleEnd)
@@ -108,6 +113,10 @@ final class StreamTable
         }
         if (live >= maxLive)
         {
+            if (endingIdle)
+            {
+                return null; // a frame the idle end emitted, of a stream not live: no second end inside the first
+            }
             clock.onRefused(sessionMsb, sessionLsb, sourceId, timestampUs);
             if (!clock.mayBeIdle(bounds, timestampUs) || !endIdlest(timestampUs))
             {
@@ -151,7 +160,15 @@ final class StreamTable
         {
             return false;
         }
-        idleEnd.accept(entries[idlest]);
+        endingIdle = true;
+        try
+        {
+            idleEnd.accept(entries[idlest]);
+        }
+        finally
+        {
+            endingIdle = false;
+        }
         removeAt(idlest);
         return true;
     }

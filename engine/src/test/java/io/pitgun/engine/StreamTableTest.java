@@ -133,6 +133,38 @@ class StreamTableTest
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldLetTheIdleEndReachTheEndingStreamButStartNoOtherInsideIt()
+    {
+        // The idle end emits the merge windows held for the stream ending: they reach it while it is still live. A
+        // window of a stream not live must not start a second idle end inside the first (which would end the same
+        // stream again, and again, and move the cells the first is about to remove): its frames may be as new as the
+        // frame that needed the place.
+        final List<StreamState> ended = new ArrayList<>();
+        final List<StreamState> reached = new ArrayList<>();
+        final StreamTable[] table = new StreamTable[1];
+        table[0] = new StreamTable(2, StreamTableTest::newStream, 60, stream ->
+        {
+            ended.add(stream);
+            reached.add(table[0].findOrCreate(stream.sessionMsb, stream.sessionLsb, 1, 0, 0, 200));
+            reached.add(table[0].findOrCreate(stream.sessionMsb, stream.sessionLsb, stream.sourceId, 0, 0, 200));
+        });
+        final StreamState quiet = table[0].findOrCreate(1, 1, 0, 0, 0, 100);
+        final StreamState busy = table[0].findOrCreate(2, 2, 0, 0, 0, 150);
+        final StreamState newcomer = table[0].findOrCreate(3, 3, 0, 0, 0, 200);
+        assertNotNull(newcomer, "quiet's newest (100) is 100 older: idle");
+        assertEquals(List.of(quiet), ended, "ended once");
+        assertNull(reached.get(0), "another stream of its session, not live: refused, the table being full");
+        assertSame(quiet, reached.get(1), "the ending stream is still live while its end is told");
+        assertNull(table[0].find(1, 1, 0));
+        assertNull(table[0].find(1, 1, 1));
+        assertSame(busy, table[0].find(2, 2, 0));
+        assertSame(newcomer, table[0].find(3, 3, 0));
+        assertEquals(2, table[0].size());
+        assertEquals(2, occupiedCells(table[0]));
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldEndAStreamSilentSinceANewStreamsFirstRefusalOnceTheNewStreamWaitedTheTimeoutByItsOwnClock()
     {
         // The streams' clocks are hours apart and rule 1 (frame time) never holds here: only the newcomer's own
