@@ -153,6 +153,44 @@ class JournalReplayCommandTest
     }
 
     @Test
+    void shouldReplayTheWindowsOfAMergedStreamEndedIdleAsTheLiveRunEmittedThem() throws Exception
+    {
+        // max_sources 2: session A's merged stream (car 0, box 1) is ended as idle for session C's frame while A's
+        // merge holds two windows; they are emitted into it then, live and in the replay given the same max_sources.
+        // Before, both dropped them (too many sources) when they were emitted at the end, into a full table.
+        final Path manifest = write("merge.yaml", String.join("\n", "version: v1", "name: merge", "pipeline:",
+            "  - type: merge", "    sources: [0, 1]", "    window_us: 2000", ""));
+        final Path journal = dir.resolve("journal");
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder().manifest(manifest)
+            .config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED).maxSources(2)
+                .outputDigest(true).build()).build();
+        final long t0 = 1_767_225_600_000_000L;
+        try
+        {
+            final UUID a = UUID.randomUUID();
+            final UUID producer = UUID.randomUUID();
+            final FrameWriter car = pipeline.newFrameWriter(a, producer, 0);
+            final FrameWriter box = pipeline.newFrameWriter(a, producer, 1);
+            car.begin(1, t0 + 1_000).putDouble(3, 101).commit();
+            box.begin(1, t0 + 1_100).putDouble(7, 1).commit();
+            car.begin(2, t0 + 3_000).putDouble(3, 102).commit();
+            box.begin(2, t0 + 3_100).putDouble(7, 2).commit(); // the window at t0 emitted: A's stream starts
+            car.begin(3, t0 + 5_000).putDouble(3, 103).commit(); // windows at 2 000 and 4 000 held: the box lags
+            pipeline.newFrameWriter(UUID.randomUUID(), producer, 7).begin(1, t0 + 70_000_000L).putDouble(3, 1).commit();
+            pipeline.newFrameWriter(UUID.randomUUID(), producer, 7).begin(1, t0 + 70_000_000L).putDouble(3, 2).commit();
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final String replayed = run(journal, manifest, dir.resolve("merge.jsonl"), "--config",
+            write("two-sources.yaml", "max_sources: 2\n").toString());
+        assertTrue(replayed.contains("frames processed 5, filtered 0, derived frames 5, insights 0, dropped 0"),
+            replayed);
+        assertTrue(replayed.contains("output sha256: " + pipeline.outputDigest().orElseThrow()), replayed);
+    }
+
+    @Test
     void shouldReportAMissingJournalWithoutAStackTrace() throws IOException
     {
         final Path live = write("live.yaml", LIVE_MANIFEST);
