@@ -113,7 +113,10 @@ public enum GatewayCounter implements CounterDescriptor
     AUDIT_DROPPED_SIZE_CAP(46, "gateway: audit lines dropped, size cap"),
     /** Gaps the idempotency window's restore read across at start: entries missing between two cycle files (one
      *  deleted from the middle of the journal), whose envelopes' retries are ingested again. */
-    IDEMPOTENCY_JOURNAL_GAPS(47, "gateway: idempotency journal gaps read across");
+    IDEMPOTENCY_JOURNAL_GAPS(47, "gateway: idempotency journal gaps read across"),
+    /** Live subscribers still open when the shutdown stopped waiting for them ({@code SHUTDOWN_TIMEOUT_S}), closed
+     *  at once: what was still to be written to them, the drain's summaries among it, and their close 1001 lost. */
+    SUBSCRIBERS_CUT_AT_SHUTDOWN(48, "gateway: subscribers cut at shutdown");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -59,6 +59,8 @@ public final class GatewayCounters
     final SharedCounter wsConnectionsOpened;
     final SharedCounter subscribersOpened;
     final SharedCounter subscribersDisconnectedSlow;
+    /** Live subscribers the shutdown closed at once ({@link GatewayCounter#SUBSCRIBERS_CUT_AT_SHUTDOWN}). */
+    final SharedCounter subscribersCutAtShutdown;
     final SharedCounter subscriberMessages;
     /** Outputs encoded to JSON for live subscribers: once per output per event loop, not per subscriber. */
     final SharedCounter subscriberOutputsEncoded;
@@ -142,6 +144,7 @@ public final class GatewayCounters
         wsConnectionsOpened = new SharedCounter(byId[GatewayCounter.WEBSOCKET_CONNECTIONS.id()]);
         subscribersOpened = new SharedCounter(byId[GatewayCounter.SUBSCRIBERS_OPENED.id()]);
         subscribersDisconnectedSlow = new SharedCounter(byId[GatewayCounter.SUBSCRIBERS_DISCONNECTED_SLOW.id()]);
+        subscribersCutAtShutdown = new SharedCounter(byId[GatewayCounter.SUBSCRIBERS_CUT_AT_SHUTDOWN.id()]);
         subscriberMessages = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_MESSAGES.id()]);
         subscriberOutputsEncoded = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_OUTPUTS_ENCODED.id()]);
         subscriberFramesWithheld = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_FRAMES_WITHHELD.id()]);

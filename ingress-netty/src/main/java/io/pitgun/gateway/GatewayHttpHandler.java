@@ -29,6 +29,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     interface Closer
     {
         void goingAway();
+
+        /**
+         * Whether the connection is a live subscriber: the shutdown closes it only once the pipeline has drained and
+         * the outputs of that drain are written to it; the others, the ring's producers among them, before.
+         */
+        default boolean subscriber()
+        {
+            return false;
+        }
     }
 
     static final AttributeKey<Closer> CLOSER = AttributeKey.valueOf("pitgun.closer");

@@ -176,6 +176,9 @@ final class GatewayMetrics
         counter(w, "pitgun_gateway_subscribers_total", "Live subscribers opened.", counters.subscribersOpened);
         counter(w, "pitgun_gateway_subscribers_disconnected_slow_total",
             "Live subscribers disconnected for falling behind.", counters.subscribersDisconnectedSlow);
+        counter(w, "pitgun_gateway_subscribers_cut_at_shutdown_total", "Live subscribers the shutdown closed at " +
+            "once, past SHUTDOWN_TIMEOUT_S, before everything owed to them and their close 1001 were written.",
+            counters.subscribersCutAtShutdown);
         counter(w, "pitgun_gateway_subscriber_messages_total", "Messages sent to live subscribers.",
             counters.subscriberMessages);
         counter(w, "pitgun_gateway_subscriber_outputs_encoded_total",

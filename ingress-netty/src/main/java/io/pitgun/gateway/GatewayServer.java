@@ -337,7 +337,7 @@ public final class GatewayServer implements AutoCloseable
             // it skipped this, and the loops already started kept the JVM alive, never listening, deaf to SIGTERM.
             try
             {
-                closeQuietly();
+                closeQuietly(false); // no connection was taken: nothing to feed while the pipeline drains
             }
             catch (final Throwable closing)
             {
@@ -744,11 +744,15 @@ public final class GatewayServer implements AutoCloseable
 
     /**
      * Graceful shutdown: stop accepting; answer every admitted request (waiting for the journal in journaled mode)
-     * for at most {@code SHUTDOWN_TIMEOUT_S}; close the connections (WebSocket clients get close code 1001); stop the
-     * event loops and the UDP source, the ring's producers, before anything else claims a slot (a single-producer
-     * ring's sequencer is not thread-safe); drain the ring (at most {@code SHUTDOWN_TIMEOUT_S} more; a stuck
-     * pipeline stage is then abandoned and counted); flush and close the journal. Idempotent; blocks until done: a
-     * second or concurrent caller returns only when the first caller's shutdown has finished.
+     * for at most {@code SHUTDOWN_TIMEOUT_S}; close every connection but the live subscribers (WebSocket clients get
+     * close code 1001), so that the event loops publish no more; stop the UDP source, the other producer of the ring;
+     * drain the ring (at most {@code SHUTDOWN_TIMEOUT_S} more; a stuck pipeline stage is then abandoned and counted)
+     * while the event loops go on feeding the live subscribers; close those with 1001 once every output of the drain
+     * (the summaries of the laps and sessions it ends) is written to them (at most {@code SHUTDOWN_TIMEOUT_S} more:
+     * the ones still open then are cut, counted); stop the event loops; close the journal. When a connection does
+     * not close in time (a stuck event loop, which might still publish), the event loops are stopped before the
+     * drain, as a single-producer ring's sequencer is not thread-safe, and the subscribers are cut. Idempotent;
+     * blocks until done: a second or concurrent caller returns only when the first caller's shutdown has finished.
      */
     public void shutdown()
     {
@@ -784,11 +788,32 @@ public final class GatewayServer implements AutoCloseable
         {
             LOG.warn("shutdown timeout: {} envelopes were still awaiting their answer", counters.inFlightEnvelopes.get());
         }
+        final boolean loopsPublishNoMore = closeAllButSubscribers(deadline);
+        final int failures = closeQuietly(loopsPublishNoMore);
+        overloadLog.flushAtShutdown(); // after the subscribers: one cut as too slow while the drain's outputs went
+        if (failures == 0)
+        {
+            LOG.info("pitgun gateway stopped: {} frames published, journal closed", counters.framesAccepted());
+        }
+        else
+        {
+            LOG.error("pitgun gateway stopped: {} frames published; {} shutdown step(s) failed (logged above)",
+                counters.framesAccepted(), failures);
+        }
+    }
+
+    /**
+     * Closes every connection but the live subscribers, each the way its protocol wants, until {@code deadline};
+     * true when all have closed: then no event loop publishes into the ring any more (every publish is a connection's
+     * read, on its loop, and new requests are refused {@code draining}), and the loops may run on during the drain.
+     */
+    private boolean closeAllButSubscribers(final long deadline)
+    {
         final List<ChannelFuture> goingAway = new ArrayList<>();
         for (final Channel channel : channels)
         {
             final GatewayHttpHandler.Closer closer = channel.attr(GatewayHttpHandler.CLOSER).get();
-            if (closer != null)
+            if (closer != null && !closer.subscriber())
             {
                 closer.goingAway();
                 goingAway.add(channel.closeFuture());
@@ -802,22 +827,63 @@ public final class GatewayServer implements AutoCloseable
         {
             closed.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lingerEnd - System.nanoTime())));
         }
-        channels.close().awaitUninterruptibly(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        overloadLog.flushAtShutdown();
-        final int failures = closeQuietly();
-        if (failures == 0)
+        return channels.close(channel -> !isSubscriber(channel))
+            .awaitUninterruptibly(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    }
+
+    private static boolean isSubscriber(final Channel channel)
+    {
+        final GatewayHttpHandler.Closer closer = channel.attr(GatewayHttpHandler.CLOSER).get();
+        return closer != null && closer.subscriber();
+    }
+
+    /**
+     * Closes the live subscribers with 1001, each once its loop has written it every output the pipeline made
+     * ({@link WebSocketSubscriberHandler#goingAway}), waiting for them until {@code deadline}: the ones still open
+     * then (a client that does not read) are cut, closed at once, counted and logged.
+     */
+    private void closeSubscribers(final long deadline)
+    {
+        final List<ChannelFuture> goingAway = new ArrayList<>();
+        for (final Channel channel : channels)
         {
-            LOG.info("pitgun gateway stopped: {} frames published, journal closed", counters.framesAccepted());
+            if (isSubscriber(channel))
+            {
+                channel.attr(GatewayHttpHandler.CLOSER).get().goingAway();
+                goingAway.add(channel.closeFuture());
+            }
         }
-        else
+        int cut = 0;
+        for (final ChannelFuture closed : goingAway)
         {
-            LOG.error("pitgun gateway stopped: {} frames published; {} shutdown step(s) failed (logged above)",
-                counters.framesAccepted(), failures);
+            final long leftMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            if (!closed.awaitUninterruptibly(leftMs))
+            {
+                cut++;
+            }
+        }
+        cutSubscribers(cut);
+    }
+
+    /** Closes the live subscribers still open at once, {@code cut} of them, counted and logged. */
+    private void cutSubscribers(final int cut)
+    {
+        if (cut > 0)
+        {
+            counters.subscribersCutAtShutdown.add(cut);
+            LOG.warn("shutdown: {} live subscriber(s) cut, closed before what was owed to them and their close 1001 " +
+                "were written", cut);
+            channels.close(GatewayServer::isSubscriber).awaitUninterruptibly(100);
         }
     }
 
-    /** Stops everything once; returns how many steps failed (each logged), 0 when the journal closed cleanly. */
-    private int closeQuietly()
+    /**
+     * Stops everything once; returns how many steps failed (each logged), 0 when the journal closed cleanly.
+     *
+     * @param loopsPublishNoMore every connection but the live subscribers has closed: the event loops feed those
+     *                           during the drain and stop after it; otherwise they stop before it.
+     */
+    private int closeQuietly(final boolean loopsPublishNoMore)
     {
         if (!closed.compareAndSet(false, true))
         {
@@ -826,18 +892,14 @@ public final class GatewayServer implements AutoCloseable
         final CloseSequence close = new CloseSequence(LOG);
         try
         {
-            // Each null when the start failed before it was made.
-            if (ioGroup != null)
+            if (!loopsPublishNoMore)
             {
-                close.step("the event loops", () -> stopLoops(ioGroup));
-            }
-            if (bossGroup != null)
-            {
-                close.step("the accepting loop", () -> stopLoops(bossGroup));
+                close.step("the live subscribers", () -> cutSubscribers(countSubscribers()));
+                stopEventLoops(close);
             }
             if (journalTailReader != null)
             {
-                // After the loops, its only users; before the journal closes.
+                // After its users, the ingest connections; before the journal closes.
                 close.step("the journal tail reader", journalTailReader::close);
             }
             if (udpSource != null)
@@ -851,6 +913,13 @@ public final class GatewayServer implements AutoCloseable
             }
             // Bounded: a stuck stage is abandoned (counted in pitgun_stage_threads_abandoned_total) after this.
             close.step("the pipeline", () -> pipeline.close(TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS())));
+            if (loopsPublishNoMore)
+            {
+                // After the pipeline: its close flushes the open laps and sessions, and subscribers get those too.
+                close.step("the live subscribers", () -> closeSubscribers(System.nanoTime() +
+                    TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS())));
+                stopEventLoops(close);
+            }
             // After the pipeline: its close flushes the open laps and sessions, and those summaries are mirrored too.
             if (registryMirror != null)
             {
@@ -875,6 +944,30 @@ public final class GatewayServer implements AutoCloseable
             dataDirectoryLock.close(); // last: another gateway may take the directory from here on
         }
         return close.failures();
+    }
+
+    /** Live subscribers open now. */
+    private int countSubscribers()
+    {
+        int open = 0;
+        for (final Channel channel : channels)
+        {
+            open += channel.isActive() && isSubscriber(channel) ? 1 : 0;
+        }
+        return open;
+    }
+
+    /** Stops the event loops, each null when the start failed before it was made. */
+    private void stopEventLoops(final CloseSequence close)
+    {
+        if (ioGroup != null)
+        {
+            close.step("the event loops", () -> stopLoops(ioGroup));
+        }
+        if (bossGroup != null)
+        {
+            close.step("the accepting loop", () -> stopLoops(bossGroup));
+        }
     }
 
     /**

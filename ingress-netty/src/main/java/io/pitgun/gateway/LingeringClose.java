@@ -23,16 +23,38 @@ final class LingeringClose
     {
     }
 
-    /** Writes {@code closeFrame}, then shuts the connection's output and closes it when the client has, or later. */
+    /**
+     * Writes {@code closeFrame}, then shuts the connection's output and closes it when the client has, or
+     * {@link #LINGER_MS} after this call.
+     */
     static void close(final Channel channel, final Object closeFrame)
     {
         channel.eventLoop().schedule(() -> channel.close(), LINGER_MS, TimeUnit.MILLISECONDS);
+        writeThenShut(channel, closeFrame, false);
+    }
+
+    /**
+     * As {@link #close}, but the {@link #LINGER_MS} count from the moment {@code closeFrame} is written: for a
+     * connection with much still to write before it (a live subscriber at shutdown, the drain's outputs), whose
+     * caller bounds that write itself (the shutdown's deadline).
+     */
+    static void closeOnceWritten(final Channel channel, final Object closeFrame)
+    {
+        writeThenShut(channel, closeFrame, true);
+    }
+
+    private static void writeThenShut(final Channel channel, final Object closeFrame, final boolean lingerFromWrite)
+    {
         channel.writeAndFlush(closeFrame).addListener(written ->
         {
             if (!written.isSuccess() || !(channel instanceof DuplexChannel) || !channel.isActive())
             {
                 channel.close();
                 return;
+            }
+            if (lingerFromWrite)
+            {
+                channel.eventLoop().schedule(() -> channel.close(), LINGER_MS, TimeUnit.MILLISECONDS);
             }
             // Read on (a client that does not read may have paused reading: OutboundBackpressure), so that the
             // client's last messages are taken off the socket and its own close is seen.

@@ -236,11 +236,25 @@ final class SubscriberGroup
         }
     }
 
-    private void pollOnce()
+    /**
+     * Shutdown, once the pipeline has drained (nothing more will be output): writes its members every output their
+     * subscription has not read yet, as the ticks do (the checks of a tick included), before any of them is closed.
+     * Bounded: the pipeline adds nothing any more, and a subscription that falls a whole buffer behind reads nothing.
+     */
+    void deliverTheRest()
+    {
+        while (pollOnce() == MAX_PER_TICK)
+        {
+            // More than one tick's worth was waiting: read on.
+        }
+    }
+
+    /** One tick's work; returns how many outputs it read. */
+    private int pollOnce()
     {
         if (subscription == null)
         {
-            return;
+            return 0;
         }
         for (int i = 0; i < members.size(); i++)
         {
@@ -294,6 +308,7 @@ final class SubscriberGroup
             members.get(i).flush();
         }
         disconnectSlow();
+        return delivered;
     }
 
     /** Writes the {@code length} encoded bytes to the members of {@code audience}. */

@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * It receives public channels, and restricted ones too when its token has {@code read_restricted}; internal ones never.
  */
 final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSocketFrame>
+    implements GatewayHttpHandler.Closer
 {
     private final GatewayServer server;
     private final String peer;
@@ -37,6 +38,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     /** Who it sees outputs with: set by its {@link SubscriberGroup}. */
     SubscriberAudience audience;
     private SubscriberGroup group;
+    /** Its connection, from the upgrade on (the handshake may still be under way: {@link #start} not yet called). */
     private Channel channel;
     private boolean closing;
     /** The gateway is shutting down and has sent its close frame; its output is shut. */
@@ -222,20 +224,48 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         }
     }
 
-    /** Shutdown: close code 1001 (going away), behind every message written before it ({@link LingeringClose}). */
-    void goingAway()
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        channel = ctx.channel();
+    }
+
+    /**
+     * Shutdown, once the pipeline has drained: what its loop's subscription has not read yet (the drain's summaries)
+     * is written to it first, then close code 1001 (going away) behind every message
+     * ({@link LingeringClose#closeOnceWritten}).
+     */
+    @Override
+    public void goingAway()
     {
         final Channel ch = channel;
         if (ch != null && ch.isActive())
         {
             ch.eventLoop().execute(() ->
             {
+                if (group != null)
+                {
+                    group.deliverTheRest(); // for every member of the group: the first one's call does it
+                }
+                if (closing)
+                {
+                    return; // closed already, by another rule (too slow while the rest was written, say)
+                }
                 closing = true;
                 goingAway = true;
                 WebSocketCloseReason.record(ch, WebSocketCloseReason.GOING_AWAY);
-                LingeringClose.close(ch, new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
+                // Bounded by the shutdown's deadline for subscribers (GatewayServer), not a second from now: what
+                // the drain made may take longer to write than that.
+                LingeringClose.closeOnceWritten(ch,
+                    new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
             });
         }
+    }
+
+    @Override
+    public boolean subscriber()
+    {
+        return true;
     }
 
     @Override

@@ -137,7 +137,7 @@ final class WebSocketUpgrade
             final WebSocketSubscriberHandler handler = new WebSocketSubscriberHandler(server, peer, meter,
                 access, session);
             pipeline.replace(http, "ws", handler);
-            ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler::goingAway);
+            ctx.channel().attr(GatewayHttpHandler.CLOSER).set(handler);
         }
         else
         {

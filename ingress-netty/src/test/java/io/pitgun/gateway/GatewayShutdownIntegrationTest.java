@@ -1,9 +1,13 @@
 package io.pitgun.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.engine.PipelineCounter;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.HeldThreads;
+import io.pitgun.testsupport.RegistryReceiver;
 import io.pitgun.testsupport.SelfSignedPem;
+import io.pitgun.testsupport.WebSocketMessages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,13 +18,18 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,11 +39,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Shutdown is bounded even when a pipeline stage is stuck, a second caller waits for the first to finish, and the
- * data directory stays locked while the abandoned stage may still use the journal.
+ * Shutdown is bounded even when a pipeline stage is stuck, a second caller waits for the first to finish, the data
+ * directory stays locked while the abandoned stage may still use the journal, and WebSocket clients get everything
+ * owed to them before their close 1001.
  */
 class GatewayShutdownIntegrationTest
 {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Unsent bytes of all connections: the subscriber's, once its socket is full. */
+    private static final String UNSENT = "pitgun_gateway_outbound_bytes";
+    /** More unsent bytes than any answer to the producer has: the subscriber's socket is full. */
+    private static final double SOCKET_FULL = 64 << 10;
 
     @TempDir
     Path dataDir;
@@ -121,6 +136,99 @@ class GatewayShutdownIntegrationTest
             clients.shutdownNow();
             gateway.close();
         }
+    }
+
+    /**
+     * A live subscriber connected through a graceful stop receives everything the gateway derived, the summaries of
+     * the lap and the session that the pipeline's drain ends included (the records the run registry gets at the
+     * stop), and only then its close 1001. Before, subscribers were closed with the ingest connections, before the
+     * drain: they never saw those summaries.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldStreamTheSummariesTheDrainMakesToASubscriberBeforeItsClose1001() throws Exception
+    {
+        try (RegistryReceiver registry = new RegistryReceiver(204))
+        {
+            final WebSocketMessages subscriber = new WebSocketMessages(new LinkedBlockingQueue<>(), true);
+            try (GatewayHarness gateway = new GatewayHarness(dataDir,
+                Map.of(GatewaySetting.RUN_REGISTRY_URL, registry.url())))
+            {
+                WebSocketMessages.connect(gateway.client, gateway.wsUri("/ws?subscribe=derived"), subscriber,
+                    Duration.ofSeconds(10));
+                Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == 1);
+                // Lap 1, then lap 2, whose first frame ends lap 1; lap 2 and the session stay open until the stop.
+                final HttpResponse<String> laps = gateway.post("/beacon", "application/x-ndjson",
+                    Envelopes.batch(UUID.randomUUID(), 0, 3, 1) + "\n" + Envelopes.batch(UUID.randomUUID(), 3, 2, 2));
+                assertEquals(202, laps.statusCode(), laps.body());
+                Await.until("the lap 1 summary reaches the registry", () -> registry.requests().size() == 1);
+            }
+            final List<String> mirrored = new ArrayList<>();
+            for (final RegistryReceiver.Request request : registry.requests())
+            {
+                mirrored.add(JSON.readTree(request.body()).get("insight_id").asText());
+            }
+            assertEquals(3, mirrored.size(), "lap 1, then the drain's lap 2 and session: " + registry.requests());
+            final List<String> streamed = new ArrayList<>();
+            String message = next(subscriber);
+            for (; !message.startsWith(WebSocketMessages.CLOSED); message = next(subscriber))
+            {
+                final JsonNode output = JSON.readTree(message);
+                if (output.get("type").asText().equals("insight"))
+                {
+                    streamed.add(output.get("insight").get("insight_id").asText());
+                }
+            }
+            assertEquals(mirrored, streamed, "the insights the subscriber received before its close");
+            assertEquals(1001, subscriber.closed.getNow(-1), message);
+        }
+    }
+
+    /**
+     * A live subscriber that does not read holds the stop no longer than {@code SHUTDOWN_TIMEOUT_S} after the drain:
+     * it is then cut, closed before what was owed to it and its close 1001 were written, and counted
+     * ({@code pitgun_gateway_subscribers_cut_at_shutdown_total}; before, such a close was counted nowhere).
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldCutASubscriberThatDoesNotReadAtTheShutdownsDeadlineAndCountIt() throws Exception
+    {
+        // A subscriber buffer far larger than the kernel's: the subscriber is not closed as slow before the stop.
+        final GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.RATE_LIMIT, "0",
+            GatewaySetting.SHUTDOWN_TIMEOUT_S, "1",
+            GatewaySetting.SUBSCRIBER_BUFFER_BYTES, Integer.toString(16 << 20)));
+        final Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096); // the kernel holds little for it: the gateway's own buffer fills
+        socket.connect(gateway.server.address());
+        try (RawWebSocket subscriber = new RawWebSocket(socket, "/ws?subscribe=derived"))
+        {
+            Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == 1);
+            long sequence = 0;
+            while (gateway.metric(UNSENT) < SOCKET_FULL && sequence < 500_000)
+            {
+                assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), sequence, 100)).statusCode());
+                sequence += 100;
+            }
+            assertTrue(gateway.metric(UNSENT) >= SOCKET_FULL, "the subscriber's socket never filled");
+            final long startNs = System.nanoTime();
+            gateway.close();
+            final long tookS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
+            assertTrue(tookS < 10, "shutdown took " + tookS + " s with SHUTDOWN_TIMEOUT_S=1");
+            assertEquals(1, gateway.server.counters().subscribersCutAtShutdown.sum());
+            assertEquals(0, gateway.server.counters().subscribersDisconnectedSlow());
+        }
+        finally
+        {
+            gateway.close();
+        }
+    }
+
+    /** The subscriber's next message, or the marker of its close. */
+    private static String next(final WebSocketMessages subscriber) throws InterruptedException
+    {
+        final String message = subscriber.texts.poll(30, TimeUnit.SECONDS);
+        assertTrue(message != null, "neither a message nor the close within 30 s");
+        return message;
     }
 
     @Test
