@@ -748,8 +748,8 @@ public final class GatewayServer implements AutoCloseable
      * close code 1001), so that the event loops publish no more; stop the UDP source, the other producer of the ring;
      * drain the ring (at most {@code SHUTDOWN_TIMEOUT_S} more; a stuck pipeline stage is then abandoned and counted)
      * while the event loops go on feeding the live subscribers; close those with 1001 once every output of the drain
-     * (the summaries of the laps and sessions it ends) is written to them (at most {@code SHUTDOWN_TIMEOUT_S} more:
-     * the ones still open then are cut, counted); stop the event loops; close the journal. When a connection does
+     * (the summaries of the laps and sessions it ends) is written to them (within the drain's {@code
+     * SHUTDOWN_TIMEOUT_S}, at least 1 s: the ones still open then are cut, counted); stop the event loops; close the journal. When a connection does
      * not close in time (a stuck event loop, which might still publish), the event loops are stopped before the
      * drain, as a single-producer ring's sequencer is not thread-safe, and the subscribers are cut. Idempotent;
      * blocks until done: a second or concurrent caller returns only when the first caller's shutdown has finished.
@@ -912,12 +912,17 @@ public final class GatewayServer implements AutoCloseable
                 close.step("the edge shipper", shipper::close);
             }
             // Bounded: a stuck stage is abandoned (counted in pitgun_stage_threads_abandoned_total) after this.
+            final long drainStart = System.nanoTime();
             close.step("the pipeline", () -> pipeline.close(TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS())));
             if (loopsPublishNoMore)
             {
                 // After the pipeline: its close flushes the open laps and sessions, and subscribers get those too.
-                close.step("the live subscribers", () -> closeSubscribers(System.nanoTime() +
-                    TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS())));
+                // Within the drain's own SHUTDOWN_TIMEOUT_S (a drain takes milliseconds), so that a subscriber that
+                // does not read adds nothing to a stop's bound; at least a linger's time after a drain that took it
+                // all.
+                final long deadline = Math.max(drainStart + TimeUnit.SECONDS.toNanos(config.shutdownTimeoutS()),
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LingeringClose.LINGER_MS));
+                close.step("the live subscribers", () -> closeSubscribers(deadline));
                 stopEventLoops(close);
             }
             // After the pipeline: its close flushes the open laps and sessions, and those summaries are mirrored too.
