@@ -319,6 +319,9 @@ final class GatewayMetrics
             .sample("pitgun_bytes_shipped_total", c.bytesShipped());
         w.family("pitgun_ship_rewinds_total", "counter", "Times shipping resumed from what the hive acknowledged.")
             .sample("pitgun_ship_rewinds_total", c.rewinds());
+        w.family("pitgun_ship_client_reconnects_total", "counter", "Times Aeron closed the shipper's client (the " +
+            "process stood still past its driver's timeout) and the shipper connected a new one.")
+            .sample("pitgun_ship_client_reconnects_total", c.clientReconnects());
         w.family("pitgun_ship_journal_gaps_total", "counter", "Times the hive's acknowledged position was in cycle " +
             "files deleted from the journal: any frame after it in them never reached the hive.")
             .sample("pitgun_ship_journal_gaps_total", c.journalGaps());

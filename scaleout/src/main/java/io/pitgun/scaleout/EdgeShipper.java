@@ -1,8 +1,5 @@
 package io.pitgun.scaleout;
 
-import io.aeron.Aeron;
-import io.aeron.ExclusivePublication;
-import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.pitgun.journal.Journal;
 import org.agrona.CloseHelper;
@@ -28,17 +25,15 @@ public final class EdgeShipper implements AutoCloseable
     private final UUID edgeId;
     private final AeronDirectoryHold hold;
     private final MediaDriver driver;
-    private final Aeron aeron;
     private final EdgeShipperAgent agent;
     private final AgentRunner runner;
 
-    private EdgeShipper(final UUID edgeId, final AeronDirectoryHold hold, final MediaDriver driver, final Aeron aeron,
+    private EdgeShipper(final UUID edgeId, final AeronDirectoryHold hold, final MediaDriver driver,
         final EdgeShipperAgent agent, final AgentRunner runner)
     {
         this.edgeId = edgeId;
         this.hold = hold;
         this.driver = driver;
-        this.aeron = aeron;
         this.agent = agent;
         this.runner = runner;
     }
@@ -71,30 +66,27 @@ public final class EdgeShipper implements AutoCloseable
             AeronDirectories.forRole(dataDirectory, "edge");
         final AeronDirectoryHold hold = AeronDirectoryHold.acquire(aeronDirectory, "edge");
         MediaDriver driver = null;
-        Aeron aeron = null;
+        ShipperLink link = null;
         AgentRunner runner = null;
         try
         {
             driver = MediaDriver.launch(driverSettings.apply(AeronDirectories.driverContext(aeronDirectory,
                 config.idleStrategy())));
-            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDirectory.toString()));
-            final ExclusivePublication publication = aeron.addExclusivePublication(config.channel(),
-                config.streamId());
-            final Subscription replies = aeron.addSubscription(config.replyChannel(), config.replyStreamId());
+            link = ShipperLink.connect(aeronDirectory, config);
             final BatchAuthenticator authenticator = config.secretFile() == null ? null :
                 new BatchAuthenticator(EdgeSecrets.readEdgeSecret(config.secretFile()));
-            final EdgeShipperAgent agent = new EdgeShipperAgent(journal, publication, replies, config, edgeId,
-                clock, authenticator);
+            final EdgeShipperAgent agent = new EdgeShipperAgent(journal, link,
+                () -> ShipperLink.connect(aeronDirectory, config), config, edgeId, clock, authenticator);
             runner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
                 ex -> LOG.error("edge shipper failed", ex), null, agent);
             AgentRunner.startOnThread(runner);
             LOG.info("edge {} shipping {} to {} (aeron {}, batches {})", edgeId, journal.config().directory(),
                 config.channel(), aeronDirectory, authenticator == null ? "unauthenticated" : "signed (HMAC-SHA256)");
-            return new EdgeShipper(edgeId, hold, driver, aeron, agent, runner);
+            return new EdgeShipper(edgeId, hold, driver, agent, runner);
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(runner, aeron, driver, hold);
+            CloseHelper.quietCloseAll(runner, link, driver, hold);
             throw ex;
         }
     }
@@ -115,6 +107,6 @@ public final class EdgeShipper implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(runner, aeron, driver, hold);
+        CloseHelper.closeAll(runner, agent::closeLink, driver, hold);
     }
 }

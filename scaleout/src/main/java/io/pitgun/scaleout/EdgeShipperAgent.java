@@ -21,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The edge's shipper: tails the edge's journal on its own thread and ships its frames to the hive in batches
@@ -56,10 +57,16 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     static final int MAX_UNACKED_BATCHES = 16;
     /** How often the journal entries not yet acknowledged are counted (a cold read of the journal's index). */
     private static final long UNACKNOWLEDGED_COUNT_INTERVAL_NS = 1_000_000_000L;
+    /** How often a new Aeron client is tried while the last attempt failed (the driver not answering). */
+    private static final long RECONNECT_INTERVAL_NS = 1_000_000_000L;
 
     private final Journal journal;
-    private final ExclusivePublication publication;
-    private final Subscription replySubscription;
+    /** Connects a new {@link #link} to the embedded driver when Aeron closed the last one. */
+    private final Supplier<ShipperLink> reconnect;
+    private ShipperLink link;
+    private ExclusivePublication publication;
+    private Subscription replySubscription;
+    private long lastReconnectNs;
     private final ShipperConfig config;
     private final NanoClock clock;
     private final long edgeIdMsb;
@@ -115,27 +122,23 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     private boolean ackedPositionMissing;
 
     /**
-     * @param journal           the edge's journal (read only: a tailer of its own).
-     * @param publication       the shipping publication (to the hive).
-     * @param replySubscription where ACKs arrive; its channel (resolved, if it asked for port 0) travels in batches.
-     * @param edgeId            the edge's id ({@link EdgeId}).
+     * @param journal       the edge's journal (read only: a tailer of its own).
+     * @param link          the shipping publication (to the hive) and the subscription where ACKs arrive, whose
+     *                      channel (resolved, if it asked for port 0) travels in batches; closed with the agent.
+     * @param reconnect     makes a new link when Aeron closed {@code link}'s client.
+     * @param edgeId        the edge's id ({@link EdgeId}).
+     * @param authenticator signs every batch, or null: unauthenticated batches.
      */
-    public EdgeShipperAgent(final Journal journal, final ExclusivePublication publication,
-        final Subscription replySubscription, final ShipperConfig config, final UUID edgeId, final NanoClock clock)
-    {
-        this(journal, publication, replySubscription, config, edgeId, clock, null);
-    }
-
-    /** As above, signing every batch with {@code authenticator} (null: unauthenticated batches). */
-    EdgeShipperAgent(final Journal journal, final ExclusivePublication publication,
-        final Subscription replySubscription, final ShipperConfig config, final UUID edgeId, final NanoClock clock,
-        final BatchAuthenticator authenticator)
+    EdgeShipperAgent(final Journal journal, final ShipperLink link, final Supplier<ShipperLink> reconnect,
+        final ShipperConfig config, final UUID edgeId, final NanoClock clock, final BatchAuthenticator authenticator)
     {
         this.authenticator = authenticator;
         this.macLength = authenticator == null ? 0 : ShippingDescriptor.AUTHENTICATED_TRAILER_LENGTH;
         this.journal = journal;
-        this.publication = publication;
-        this.replySubscription = replySubscription;
+        this.reconnect = reconnect;
+        this.link = link;
+        this.publication = link.publication();
+        this.replySubscription = link.replies();
         this.config = config;
         this.clock = clock;
         this.edgeIdMsb = edgeId.getMostSignificantBits();
@@ -162,6 +165,10 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         if (counters.stalled() == ShipperCounters.STALLED_JOURNAL_DIVERGED)
         {
             return 0; // stopped for good: shipping would lose frames the hive takes for ones it holds
+        }
+        if (link.isClosed())
+        {
+            return replaceLink(nowNs);
         }
         if (framesOffset < 0)
         {
@@ -231,6 +238,49 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
             tailer.close(); // on the reading thread, as the tailer asks
             tailer = null;
         }
+        closeLink();
+    }
+
+    /** Closes the Aeron client: at the agent's close, or by its owner once the agent's thread is gone. */
+    void closeLink()
+    {
+        link.close();
+    }
+
+    /**
+     * Aeron closed the client (the process stood still past the driver's client liveness timeout): without a new
+     * one the shipper would send nothing ever again while the edge journals on. Connects one to the same embedded
+     * driver, counted ({@code pitgun_ship_client_reconnects_total}), and starts over as after a lost connection: a
+     * hello, then shipping from what the hive says it holds.
+     */
+    private int replaceLink(final long nowNs)
+    {
+        counters.caughtUp(false, nowNs);
+        if (lastReconnectNs != 0 && nowNs - lastReconnectNs < RECONNECT_INTERVAL_NS)
+        {
+            return 0;
+        }
+        lastReconnectNs = nowNs;
+        LOG.error("the shipper's Aeron client was closed (the edge process stood still past its driver's timeout): " +
+            "connecting a new one");
+        link.close();
+        try
+        {
+            link = reconnect.get();
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("the shipper could not connect a new Aeron client, trying again in {} ms: {}",
+                RECONNECT_INTERVAL_NS / 1_000_000, ex.toString());
+            return 1;
+        }
+        counters.onClientReconnect();
+        publication = link.publication();
+        replySubscription = link.replies();
+        framesOffset = -1; // the new reply subscription has a port of its own
+        nonce = ShippingDescriptor.NO_NONCE;
+        enter(ShipperCounters.NOT_CONNECTED);
+        return 1;
     }
 
     private int resolveReplyChannel()

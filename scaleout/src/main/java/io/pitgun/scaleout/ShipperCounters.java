@@ -24,6 +24,7 @@ public final class ShipperCounters
     private volatile long behindSinceNs;
     private volatile int connectionState;
     private volatile long rewinds;
+    private volatile long clientReconnects;
     private volatile long journalGaps;
     private volatile int stalled;
     private volatile long acksMissingMac;
@@ -182,6 +183,20 @@ public final class ShipperCounters
     void onRewind()
     {
         rewinds++;
+    }
+
+    /**
+     * Times Aeron closed the shipper's client (the edge process stood still past its driver's client liveness
+     * timeout) and the shipper connected a new one ({@code pitgun_ship_client_reconnects_total}).
+     */
+    public long clientReconnects()
+    {
+        return clientReconnects;
+    }
+
+    void onClientReconnect()
+    {
+        clientReconnects++;
     }
 
     /**

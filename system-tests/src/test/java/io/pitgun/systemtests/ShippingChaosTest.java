@@ -674,7 +674,7 @@ class ShippingChaosTest
         return Long.getLong("pitgun.shipping.seed", SEED);
     }
 
-    private static long lastIndex(final Path journalDirectory)
+    static long lastIndex(final Path journalDirectory)
     {
         try (Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory)))
         {
@@ -690,7 +690,7 @@ class ShippingChaosTest
      * while the writer changes the queue ({@code StoreTailer.doToStart}, seen once in a fresh-clone CI run): a race
      * of the reader with the writer, not a property of what the hive holds, which the next poll reads.
      */
-    private static long heldIndexWhileWritten(final Path journalDirectory)
+    static long heldIndexWhileWritten(final Path journalDirectory)
     {
         try
         {
