@@ -35,6 +35,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code pitgun hive}: receives the journals edges ship ({@code pitgun gateway --ship-to}) over Aeron, records the
@@ -53,9 +54,15 @@ import java.util.concurrent.CountDownLatch;
     },
     subcommands = HiveStatusCommand.class,
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped (SIGTERM/SIGINT)", "1:the hive could not start"})
+    exitCodeList = {"0:stopped (SIGTERM/SIGINT)", "1:the hive could not start",
+        "3:stopped: Aeron closed its client (the process stood still past the media driver's timeout); start it again"})
 public final class HiveCommand implements Callable<Integer>
 {
+    /** Exit status when Aeron closed the hive's client ({@link Hive#aeronClientClosed()}). */
+    static final int EXIT_AERON_CLOSED = 3;
+    /** How often the waiting command thread asks whether Aeron closed the hive's client. */
+    private static final long AERON_CHECK_INTERVAL_MS = 1_000;
+
     // Checked in call(), not by picocli: 'pitgun hive status' must not need it.
     @Option(names = "--listen", paramLabel = "CHANNEL",
         description = "Aeron channel to receive on, e.g. aeron:udp?endpoint=127.0.0.1:40456 (the edges' --ship-to).")
@@ -254,7 +261,7 @@ public final class HiveCommand implements Callable<Integer>
         }
         spec.commandLine().getOut().flush();
         final CountDownLatch stopped = new CountDownLatch(1);
-        SignalExit.install("pitgun-hive-shutdown", () ->
+        final Thread hook = SignalExit.install("pitgun-hive-shutdown", () ->
         {
             if (metrics != null)
             {
@@ -264,8 +271,37 @@ public final class HiveCommand implements Callable<Integer>
             stopped.countDown();
             return 0;
         });
-        stopped.await();
+        while (!stopped.await(AERON_CHECK_INTERVAL_MS, TimeUnit.MILLISECONDS))
+        {
+            if (hive.aeronClientClosed())
+            {
+                return stopAfterAeronClosed(hook);
+            }
+        }
         return 0;
+    }
+
+    /**
+     * Stops a hive whose Aeron client Aeron closed ({@link Hive#aeronClientClosed()}): it would run on taking nothing,
+     * its {@code /metrics} still served, so that nothing but the edges' lag showed it. A new start resumes where its
+     * record ends; a supervisor restarts it on the exit status.
+     */
+    private int stopAfterAeronClosed(final Thread hook)
+    {
+        spec.commandLine().getErr().println("pitgun hive: stopping: Aeron closed the hive's client (the process " +
+            "stood still past its media driver's timeout: SIGSTOP, a suspended VM, a long pause), so it takes no " +
+            "batch any more; start it again (it resumes where its record ends), status " + EXIT_AERON_CLOSED);
+        spec.commandLine().getErr().flush();
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            return EXIT_AERON_CLOSED; // the hook is running already: it stops the hive
+        }
+        hook.run();
+        return EXIT_AERON_CLOSED;
     }
 
     /** The pipeline of --manifest, --dictionary and --config; the gateway's built-in manifest without --manifest. */

@@ -56,6 +56,8 @@ public final class Hive implements AutoCloseable
     /** An {@link ArchivingMediaDriver}, or a bare media driver when not recording. */
     private final AutoCloseable driver;
     private final Aeron aeron;
+    /** The Archive's own Aeron client, or null when not recording. */
+    private final Aeron archiveAeron;
     private final AeronArchive archive;
     private final HiveAgent agent;
     private final AgentRunner runner;
@@ -78,7 +80,7 @@ public final class Hive implements AutoCloseable
     public static final long ARCHIVE_SWEEP_INTERVAL_MS = 1_000;
 
     private Hive(final HiveConfig config, final DataDirectoryLock lock, final AutoCloseable driver, final Aeron aeron,
-        final AeronArchive archive, final HiveAgent agent, final AgentRunner runner, final HiveDeriveAgent deriveAgent,
+        final Aeron archiveAeron, final AeronArchive archive, final HiveAgent agent, final AgentRunner runner, final HiveDeriveAgent deriveAgent,
         final AgentRunner deriveRunner, final ArchiveRetention retention, final ScheduledExecutorService retentionThread,
         final HiveRecorder recorder, final HiveStartPhases startPhases)
     {
@@ -92,6 +94,7 @@ public final class Hive implements AutoCloseable
         this.lock = lock;
         this.driver = driver;
         this.aeron = aeron;
+        this.archiveAeron = archiveAeron;
         this.archive = archive;
         this.agent = agent;
         this.runner = runner;
@@ -178,6 +181,8 @@ public final class Hive implements AutoCloseable
                     .imageLivenessTimeoutNs(HiveConfig.IMAGE_LIVENESS_TIMEOUT_NS));
             final AutoCloseable launched = config.record() ?
                 ArchivingMediaDriver.launch(driverContext, archiveContext) : MediaDriver.launch(driverContext);
+            final Aeron archiveAeron = launched instanceof ArchivingMediaDriver archiving ?
+                archiving.archive().context().aeron() : null;
             final AeronDirectoryHold held = hold;
             driver = () -> CloseHelper.closeAll(launched, held); // the directory is held until its driver is gone
             phases.end(config.record() ? "media driver and archive" : "media driver");
@@ -232,8 +237,8 @@ public final class Hive implements AutoCloseable
             phases.log(true);
             LOG.info("pitgun hive listening on {} stream {} (aeron {}, data {}, recording {})",
                 config.listenChannel(), config.streamId(), aeronDirectory, config.dataDirectory(), config.record());
-            return new Hive(config, lock, driver, aeron, archive, agent, runner, deriveAgent, deriveRunner, retention,
-                retentionThread, recorder, phases);
+            return new Hive(config, lock, driver, aeron, archiveAeron, archive, agent, runner, deriveAgent,
+                deriveRunner, retention, retentionThread, recorder, phases);
         }
         catch (final RuntimeException ex)
         {
@@ -361,6 +366,17 @@ public final class Hive implements AutoCloseable
             }
         }
         CloseHelper.closeAll(runner, this::closeDeriving, recorder, archive, aeron, driver, lock);
+    }
+
+    /**
+     * True once Aeron closed the hive's client or its Archive's: it does when a client's conductor went unserviced
+     * past the driver's client liveness timeout (10 s), i.e. the process stood still (SIGSTOP, a suspended VM, a long
+     * pause). The hive then takes and acknowledges nothing and records nothing, for good: only a new start mends it
+     * ({@code pitgun hive} stops, status 3).
+     */
+    public boolean aeronClientClosed()
+    {
+        return aeron.isClosed() || (archiveAeron != null && archiveAeron.isClosed());
     }
 
     /** Batches refused as unauthenticated for {@code reason} (see {@link HiveAgent.UnauthenticatedReason}). */

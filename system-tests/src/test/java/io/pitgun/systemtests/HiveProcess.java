@@ -76,6 +76,18 @@ public final class HiveProcess implements AutoCloseable
         return dataDir.resolveSibling(dataDir.getFileName() + "-aeron");
     }
 
+    /** The child's process id. */
+    public long pid()
+    {
+        return child.process().pid();
+    }
+
+    /** Waits up to {@code timeout} for the hive to exit by itself: its exit status, or -1 when it still runs. */
+    public int exitStatusWithin(final java.time.Duration timeout) throws InterruptedException
+    {
+        return child.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? child.process().exitValue() : -1;
+    }
+
     /** SIGKILL: no shutdown hook runs. Waits (bounded) until it is gone. */
     public void kill9() throws InterruptedException
     {

@@ -23,9 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A process that stands still (SIGSTOP, a suspended VM, a long pause) past Aeron's timeouts, then runs on: Aeron
- * closes its client for good, and before, an edge shipped nothing ever again while it journaled on (connection
- * state 0, not stalled, only its lag growing). The Aeron timeouts are lowered to {@link #AERON_TIMEOUT_MS} in the
- * child (the same system properties an operator would set), so the stop need not last Aeron's default 10 s.
+ * closes its client for good. Before, an edge shipped nothing ever again while it journaled on (connection state 0,
+ * not stalled, only its lag growing), and a hive ran on taking nothing, its {@code /metrics} still served. Now the
+ * edge connects a new client, and the hive stops (status 3) to be started again. The Aeron timeouts are lowered to
+ * {@link #AERON_TIMEOUT_MS} in the paused child (Aeron's own system properties), so the stop need not last 10 s.
  */
 class ShippingPauseProcessTest
 {
@@ -64,6 +65,36 @@ class ShippingPauseProcessTest
             held.sendAndAwait(session, 10);
             assertTrue(edge.metric("pitgun_ship_client_reconnects_total") >= 1, edge.logs());
             assertEquals(0, edge.metric("pitgun_ship_stalled"), edge.logs());
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void aHiveStoppedPastAeronsTimeoutsExitsToBeStartedAgain() throws Exception
+    {
+        final String channel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        final Path hiveData = dir.resolve("hive");
+        final Path edgeData = dir.resolve("edge");
+        try (GatewayProcess edge = GatewayProcess.start(edgeData, "--ship-to", channel))
+        {
+            final UUID session = UUID.randomUUID();
+            final Path hiveJournal = HiveConfig.of(channel, hiveData).edgeJournal(EdgeId.loadOrCreate(edgeData)
+                .toString());
+            try (HiveProcess hive = HiveProcess.start(hiveData, channel, SHORT_AERON_TIMEOUTS))
+            {
+                new Held(edgeData.resolve("journal"), hiveJournal, edge, hive).sendAndAwait(session, 0);
+
+                signal("STOP", hive.pid());
+                Thread.sleep(STOP.toMillis()); // the stop itself, not a wait for something to happen
+                signal("CONT", hive.pid());
+
+                assertEquals(3, hive.exitStatusWithin(HELD_TIMEOUT), hive.logs());
+                assertTrue(hive.logs().contains("pitgun hive: stopping: Aeron closed the hive's client"), hive.logs());
+            }
+            try (HiveProcess hive = HiveProcess.start(hiveData, channel))
+            {
+                new Held(edgeData.resolve("journal"), hiveJournal, edge, hive).sendAndAwait(session, 10);
+            }
         }
     }
 
