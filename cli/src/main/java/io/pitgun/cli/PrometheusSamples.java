@@ -1,6 +1,7 @@
 package io.pitgun.cli;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,8 +62,18 @@ final class PrometheusSamples
     /** GETs {@code url} and reads it as {@link #parse} does. */
     static PrometheusSamples fetch(final URI url, final String label) throws IOException, InterruptedException
     {
-        final HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(TIMEOUT).build().send(
-            HttpRequest.newBuilder(url).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> response;
+        try
+        {
+            response = HttpClient.newBuilder().connectTimeout(TIMEOUT).build().send(
+                HttpRequest.newBuilder(url).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (final ConnectException ex)
+        {
+            // The JDK's has no message for a refused connection: callers printed 'cannot read: null'.
+            throw new IOException(ex.getMessage() != null ? ex.getMessage() :
+                "connection refused (nothing listens there)", ex);
+        }
         if (response.statusCode() != 200)
         {
             throw new IOException(url + ": HTTP " + response.statusCode());
