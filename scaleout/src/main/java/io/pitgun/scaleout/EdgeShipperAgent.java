@@ -66,6 +66,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
     private ShipperLink link;
     private ExclusivePublication publication;
     private Subscription replySubscription;
+    /** When a new client was last tried since the link closed; 0 while the link is open. */
     private long lastReconnectNs;
     private final ShipperConfig config;
     private final NanoClock clock;
@@ -260,9 +261,12 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
         {
             return 0;
         }
+        if (lastReconnectNs == 0)
+        {
+            LOG.error("the shipper's Aeron client was closed (the edge process stood still past its driver's " +
+                "timeout): connecting a new one");
+        }
         lastReconnectNs = nowNs;
-        LOG.error("the shipper's Aeron client was closed (the edge process stood still past its driver's timeout): " +
-            "connecting a new one");
         link.close();
         try
         {
@@ -275,6 +279,7 @@ public final class EdgeShipperAgent implements Agent, JournalStampedEntryHandler
             return 1;
         }
         counters.onClientReconnect();
+        lastReconnectNs = 0;
         publication = link.publication();
         replySubscription = link.replies();
         framesOffset = -1; // the new reply subscription has a port of its own
