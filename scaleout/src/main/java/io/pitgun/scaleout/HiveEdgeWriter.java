@@ -67,6 +67,7 @@ public final class HiveEdgeWriter implements AutoCloseable
     private volatile long duplicatesDropped;
     private volatile long gaps;
     private volatile long malformedBatches;
+    private volatile long batchesShortOfSpace;
     private volatile long lastSeenMs;
     private volatile long batchesReceived;
     private volatile long bytesReceived;
@@ -246,6 +247,16 @@ public final class HiveEdgeWriter implements AutoCloseable
     public long malformedBatches()
     {
         return malformedBatches;
+    }
+
+    /**
+     * Batches not written because the hive's disk was short of space (the journal's headroom), so not acknowledged:
+     * the edge sends them again after its ACK timeout. Before this count they showed only as gaps (the batches after
+     * the first one refused follow a predecessor the hive does not hold), as if packets were lost.
+     */
+    public long batchesShortOfSpace()
+    {
+        return batchesShortOfSpace;
     }
 
     /** Batches (and hellos) received from this edge since the hive started, resends and refused ones included. */
@@ -626,7 +637,12 @@ public final class HiveEdgeWriter implements AutoCloseable
         if (appender.tryCommit() == JournalAppender.NO_ROOM)
         {
             appender.abort();
-            LOG.warn("edge {}: the hive's disk is short of space; frames after {} wait", edgeId, heldIndex);
+            if (batchesShortOfSpace % 1_000 == 0) // the first and every 1,000th: the edge resends every ACK timeout
+            {
+                LOG.warn("edge {}: the hive's disk is short of space; frames after {} wait ({} batches so far)",
+                    edgeId, heldIndex, batchesShortOfSpace + 1);
+            }
+            batchesShortOfSpace++;
             return false;
         }
         heldRecord = lastRecord;

@@ -3,8 +3,10 @@ package io.pitgun.scaleout;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalAppender;
 import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalSpaceGuard;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.Promtool;
+import io.pitgun.testsupport.SmallTmpfs;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,6 +100,39 @@ class HiveMetricsTest
 
         assertEquals(404, get(uri.resolve("/other")).statusCode());
         Promtool.assertMetricsPass(body);
+    }
+
+    /**
+     * A hive whose disk is short of space writes and acknowledges no batch until space returns. Before, its /metrics
+     * counted that only as gaps (the batches after the first refused one follow a predecessor it does not hold), as
+     * if packets were lost, and the first refused batch of every round nowhere.
+     */
+    @Test
+    void shouldCountTheBatchesADiskShortOfSpaceKeptOut() throws Exception
+    {
+        final SmallTmpfs disk = open(SmallTmpfs.mount(dir.resolve("small"), 200));
+        final Journal edgeJournal = open(Journal.open(JournalConfig.of(dir.resolve("edge/journal"))));
+        append(edgeJournal, 10, 100);
+        // Without the Archive's record, which refuses to start on a file system this small.
+        final Hive hive = open(Hive.start(HiveConfig.of(channel, disk.path().resolve("hive")).withRecording(false)
+            .withAeronDirectory(dir.resolve("aeron-hive"))));
+        final EdgeShipper shipper = open(EdgeShipper.start(edgeJournal, dir.resolve("edge"),
+            ShipperConfig.to(channel).withFlushIntervalNs(5_000_000L).withAeronDirectory(dir.resolve("aeron-edge"))));
+        final String edge = "{edge=\"" + shipper.edgeId() + "\"}";
+        Await.until("the hive holds the first 10 frames", WAIT,
+            () -> value(HiveMetrics.render(hive), "pitgun_hive_events_written_total" + edge) == 10);
+
+        final Path filler = disk.path().resolve("filler");
+        disk.fillLeaving(filler, JournalSpaceGuard.DEFAULT_MIN_FREE_BYTES / 2);
+        append(edgeJournal, 10, 100);
+        Await.until("a batch kept out for lack of space is counted", WAIT,
+            () -> value(HiveMetrics.render(hive), "pitgun_hive_batches_short_of_space_total" + edge) >= 1);
+        assertEquals(10, value(HiveMetrics.render(hive), "pitgun_hive_events_written_total" + edge));
+
+        Files.delete(filler);
+        Await.until("the hive holds all 20 frames once space returns", WAIT,
+            () -> value(HiveMetrics.render(hive), "pitgun_hive_events_written_total" + edge) == 20);
+        Promtool.assertMetricsPass(HiveMetrics.render(hive));
     }
 
     @Test
