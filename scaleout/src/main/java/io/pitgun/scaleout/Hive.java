@@ -80,9 +80,9 @@ public final class Hive implements AutoCloseable
     public static final long ARCHIVE_SWEEP_INTERVAL_MS = 1_000;
 
     private Hive(final HiveConfig config, final DataDirectoryLock lock, final AutoCloseable driver, final Aeron aeron,
-        final Aeron archiveAeron, final AeronArchive archive, final HiveAgent agent, final AgentRunner runner, final HiveDeriveAgent deriveAgent,
-        final AgentRunner deriveRunner, final ArchiveRetention retention, final ScheduledExecutorService retentionThread,
-        final HiveRecorder recorder, final HiveStartPhases startPhases)
+        final Aeron archiveAeron, final AeronArchive archive, final HiveAgent agent, final AgentRunner runner,
+        final HiveDeriveAgent deriveAgent, final AgentRunner deriveRunner, final ArchiveRetention retention,
+        final ScheduledExecutorService retentionThread, final HiveRecorder recorder, final HiveStartPhases startPhases)
     {
         this.startPhases = startPhases;
         this.recorder = recorder;
