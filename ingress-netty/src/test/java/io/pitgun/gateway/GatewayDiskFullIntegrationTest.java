@@ -14,6 +14,7 @@ import io.pitgun.journal.JournalTailer;
 import io.pitgun.journal.JournalVerifier;
 import io.pitgun.journal.ProgressListener;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.SmallTmpfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,13 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * Issue #12 point 6 end to end: a real gateway whose data directory is a small tmpfs that the test fills. Every
@@ -84,8 +80,8 @@ class GatewayDiskFullIntegrationTest
     void shouldRefuseWhenTheDiskIsFullKeepEveryAckedFrameAndResumeWhenSpaceReturns(final String journalOnLoop)
         throws Exception
     {
-        final Path mount = Files.createDirectory(scratch.resolve("tmpfs"));
-        mountTmpfs(mount);
+        final SmallTmpfs tmpfs = SmallTmpfs.mount(scratch.resolve("tmpfs"), TMPFS_MIB);
+        final Path mount = tmpfs.path();
         try
         {
             final Path dataDir = mount.resolve("data");
@@ -106,7 +102,7 @@ class GatewayDiskFullIntegrationTest
                     usableBytes(mount) <= ((long)TMPFS_MIB << 20) -
                         (JournalPretouchAgent.DEFAULT_AHEAD_BYTES - JournalPretouchAgent.STEP_BYTES) ||
                         gateway.metric("pitgun_journal_pretouch_disabled_total") > 0);
-                fill(filler, usableBytes(mount) - MIN_FREE_BYTES - ROOM_ABOVE_HEADROOM);
+                tmpfs.fillLeaving(filler, MIN_FREE_BYTES + ROOM_ABOVE_HEADROOM);
 
                 final HttpResponse<String> refused = postUntilRefusedForSpace(gateway, acked, onLoop);
                 final JsonNode answer = JSON.readTree(refused.body());
@@ -179,7 +175,7 @@ class GatewayDiskFullIntegrationTest
         }
         finally
         {
-            unmount(mount);
+            tmpfs.close();
         }
     }
 
@@ -193,15 +189,15 @@ class GatewayDiskFullIntegrationTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldRefuseToStartWithAReasonWhereThereIsNoRoomAndStartWhereThereIs() throws Exception
     {
-        final Path mount = Files.createDirectory(scratch.resolve("tmpfs"));
-        mountTmpfs(mount);
+        final SmallTmpfs tmpfs = SmallTmpfs.mount(scratch.resolve("tmpfs"), TMPFS_MIB);
+        final Path mount = tmpfs.path();
         try
         {
             final Path dataDir = mount.resolve("data");
             final Map<GatewaySetting, String> settings =
                 Map.of(GatewaySetting.JOURNAL_MIN_FREE_BYTES, Long.toString(MIN_FREE_BYTES));
             final Path filler = mount.resolve("filler");
-            fill(filler, usableBytes(mount));
+            tmpfs.fillLeaving(filler, 0);
 
             final GatewayConfigException noRoom =
                 assertThrows(GatewayConfigException.class, () -> new GatewayHarness(dataDir, settings));
@@ -209,7 +205,7 @@ class GatewayDiskFullIntegrationTest
                 noRoom.getMessage());
 
             Files.delete(filler);
-            fill(filler, usableBytes(mount) - MIN_FREE_BYTES / 2);
+            tmpfs.fillLeaving(filler, MIN_FREE_BYTES / 2);
             final GatewayConfigException belowHeadroom =
                 assertThrows(GatewayConfigException.class, () -> new GatewayHarness(dataDir, settings));
             assertTrue(belowHeadroom.getMessage().startsWith("PITGUN_GATEWAY_JOURNAL_MIN_FREE_BYTES " +
@@ -225,7 +221,7 @@ class GatewayDiskFullIntegrationTest
         }
         finally
         {
-            unmount(mount);
+            tmpfs.close();
         }
     }
 
@@ -240,8 +236,8 @@ class GatewayDiskFullIntegrationTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldStartOnItsJournalBelowTheHeadroomAndIngestOnceSpaceReturns() throws Exception
     {
-        final Path mount = Files.createDirectory(scratch.resolve("tmpfs"));
-        mountTmpfs(mount);
+        final SmallTmpfs tmpfs = SmallTmpfs.mount(scratch.resolve("tmpfs"), TMPFS_MIB);
+        final Path mount = tmpfs.path();
         try
         {
             final Path dataDir = mount.resolve("data");
@@ -253,7 +249,7 @@ class GatewayDiskFullIntegrationTest
                 assertEquals(202, postBatch(gateway, acked).statusCode());
             }
             final Path filler = mount.resolve("filler");
-            fill(filler, usableBytes(mount) - MIN_FREE_BYTES + (MIN_FREE_BYTES >> 3));
+            tmpfs.fillLeaving(filler, MIN_FREE_BYTES - (MIN_FREE_BYTES >> 3));
 
             try (GatewayHarness gateway = new GatewayHarness(dataDir, settings))
             {
@@ -272,7 +268,7 @@ class GatewayDiskFullIntegrationTest
         }
         finally
         {
-            unmount(mount);
+            tmpfs.close();
         }
     }
 
@@ -390,66 +386,5 @@ class GatewayDiskFullIntegrationTest
     private static long usableBytes(final Path path) throws IOException
     {
         return Files.getFileStore(path).getUsableSpace();
-    }
-
-    /** Writes {@code bytes} of real (not sparse) data, so the file system really loses the space. */
-    private static void fill(final Path file, final long bytes) throws IOException
-    {
-        assertTrue(bytes > 0, "nothing to fill: " + bytes);
-        final ByteBuffer block = ByteBuffer.allocate(64 << 10);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"); FileChannel channel = raf.getChannel())
-        {
-            long written = 0;
-            while (written < bytes)
-            {
-                block.clear().limit((int)Math.min(block.capacity(), bytes - written));
-                written += channel.write(block);
-            }
-        }
-    }
-
-    private static void mountTmpfs(final Path mount) throws Exception
-    {
-        final List<String> command = List.of("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_MIB + "m", "tmpfs",
-            mount.toString());
-        final String problem = run(command);
-        if (problem != null)
-        {
-            if ("true".equals(System.getenv("CI")))
-            {
-                fail("CI=true but the disk-full test cannot mount its tmpfs: " + problem);
-            }
-            abort("cannot mount a tmpfs here (needs root): " + problem);
-        }
-    }
-
-    private static void unmount(final Path mount) throws Exception
-    {
-        if (run(List.of("umount", mount.toString())) != null)
-        {
-            run(List.of("umount", "-l", mount.toString())); // still busy: detach it so the machine is not left with it
-        }
-    }
-
-    /** Runs {@code command}; null on success, else what went wrong. */
-    private static String run(final List<String> command) throws Exception
-    {
-        final Process process;
-        try
-        {
-            process = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
-        }
-        catch (final IOException ex)
-        {
-            return String.join(" ", command) + ": " + ex.getMessage();
-        }
-        if (!process.waitFor(20, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-            return String.join(" ", command) + ": did not finish within 20 s";
-        }
-        final String output = new String(process.getInputStream().readAllBytes()).trim();
-        return process.exitValue() == 0 ? null : String.join(" ", command) + " exited " + process.exitValue() +
-            ": " + output;
     }
 }

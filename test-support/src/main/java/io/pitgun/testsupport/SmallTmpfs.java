@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
 /**
  * A small tmpfs a test mounts to run a process or a writer short of disk space, and fills. Needs root: where it
  * cannot mount, the test is skipped with the reason, except under {@code CI=true}, where it fails (as
- * {@code GatewayDiskFullIntegrationTest} does with its own).
+ * it does for {@code GatewayDiskFullIntegrationTest} and {@code HiveMetricsTest}).
  */
 public final class SmallTmpfs implements AutoCloseable
 {
@@ -55,6 +55,11 @@ public final class SmallTmpfs implements AutoCloseable
     public void fillLeaving(final Path file, final long leftBytes) throws IOException
     {
         final long bytes = Files.getFileStore(mount).getUsableSpace() - leftBytes;
+        if (bytes <= 0)
+        {
+            fail("nothing to fill: " + Files.getFileStore(mount).getUsableSpace() + " bytes usable, " + leftBytes +
+                " to leave");
+        }
         final ByteBuffer block = ByteBuffer.allocate(64 << 10);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"); FileChannel channel = raf.getChannel())
         {
