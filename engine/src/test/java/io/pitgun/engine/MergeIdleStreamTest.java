@@ -107,10 +107,7 @@ class MergeIdleStreamTest
             final UUID producer = SyntheticRun.producerId();
             final FrameWriter car = pipeline.newFrameWriter(SyntheticRun.sessionId(MERGED_SESSION), producer, CAR);
             final FrameWriter box = pipeline.newFrameWriter(SyntheticRun.sessionId(MERGED_SESSION), producer, BOX);
-            car.begin(1, t0 + 1_000).putDouble(SyntheticRun.SPEED, 101).commit();
-            box.begin(1, t0 + 1_100).putDouble(SyntheticRun.BRAKE, 1).commit();
-            car.begin(2, t0 + 3_000).putDouble(SyntheticRun.SPEED, 102).commit();
-            box.begin(2, t0 + 3_100).putDouble(SyntheticRun.BRAKE, 2).commit();
+            bothPastTheFirstWindow(car, box, t0);
             pipeline.newFrameWriter(SyntheticRun.sessionId(2), producer, PIT_WALL)
                 .begin(1, later).putDouble(SyntheticRun.SPEED, 1).commit();
             box.begin(3, later).putDouble(SyntheticRun.BRAKE, 3).commit(); // emits the window at 2 000 (the car's)
@@ -144,10 +141,7 @@ class MergeIdleStreamTest
             final long t0 = SyntheticRun.START_US;
             final FrameWriter car = pipeline.newFrameWriter(SyntheticRun.sessionId(MERGED_SESSION), producer, CAR);
             final FrameWriter box = pipeline.newFrameWriter(SyntheticRun.sessionId(MERGED_SESSION), producer, BOX);
-            car.begin(1, t0 + 1_000).putDouble(SyntheticRun.SPEED, 101).commit();
-            box.begin(1, t0 + 1_100).putDouble(SyntheticRun.BRAKE, 1).commit();
-            car.begin(2, t0 + 3_000).putDouble(SyntheticRun.SPEED, 102).commit();
-            box.begin(2, t0 + 3_100).putDouble(SyntheticRun.BRAKE, 2).commit();
+            bothPastTheFirstWindow(car, box, t0);
             car.begin(3, t0 + 5_000).putDouble(SyntheticRun.SPEED, 103).commit();
             if (endMerged)
             {
@@ -163,6 +157,15 @@ class MergeIdleStreamTest
         {
             pipeline.close();
         }
+    }
+
+    /** The car and the box each send a frame in the windows at 0 and 2 000: the window at 0 is emitted. */
+    private static void bothPastTheFirstWindow(final FrameWriter car, final FrameWriter box, final long t0)
+    {
+        car.begin(1, t0 + 1_000).putDouble(SyntheticRun.SPEED, 101).commit();
+        box.begin(1, t0 + 1_100).putDouble(SyntheticRun.BRAKE, 1).commit();
+        car.begin(2, t0 + 3_000).putDouble(SyntheticRun.SPEED, 102).commit();
+        box.begin(2, t0 + 3_100).putDouble(SyntheticRun.BRAKE, 2).commit();
     }
 
     private static List<DecodedFrames.Out> ofSource(final List<DecodedFrames.Out> frames, final int source)
