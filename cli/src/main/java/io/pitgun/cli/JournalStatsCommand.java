@@ -48,8 +48,9 @@ final class JournalStatsCommand implements Callable<Integer>
             " (index " + stats.firstIndex() + " .. " + stats.lastIndex() + ")"));
         out.println(String.format("frames      %,d", stats.frames()));
         out.println(String.format("control     %,d session start, %,d session end, %,d manifest loaded, " +
-            "%,d policy loaded",
-            stats.sessionStarts(), stats.sessionEnds(), stats.manifestsLoaded(), stats.policiesLoaded()));
+            "%,d policy loaded, %,d pipeline drained",
+            stats.sessionStarts(), stats.sessionEnds(), stats.manifestsLoaded(), stats.policiesLoaded(),
+            stats.pipelinesDrained()));
         out.println(String.format("sessions    %,d", stats.sessions()));
         out.println(String.format("sources     %,d", stats.sources()));
         if (stats.hasFrames())

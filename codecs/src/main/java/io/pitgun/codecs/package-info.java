@@ -6,7 +6,7 @@
  *   {@code src/main/resources/sbe/pitgun-frames.xml}, the public binary contract: {@code TelemetryFrame} (session,
  *   producer, source, sequence, timestamp, lap, sector, flags, a group of samples) and the journal's control
  *   messages ({@code SessionStart}, {@code SessionEnd}, {@code ManifestLoaded},
- *   {@code PolicyLoaded}).</li>
+ *   {@code PolicyLoaded}, {@code PipelineDrained}).</li>
  *   <li>{@link io.pitgun.codecs.frame} — where a message's fields lie ({@code FrameDescriptor}), reading one at
  *   its acting lengths ({@code FrameFlyweight}) and the one rule of a valid message ({@code FrameValidator}).</li>
  *   <li>{@link io.pitgun.codecs.dictionary} — the canonical dictionary model ({@code ParameterRegistry}).</li>

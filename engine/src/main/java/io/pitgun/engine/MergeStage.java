@@ -211,6 +211,21 @@ final class MergeStage
         }
     }
 
+    /**
+     * Forgets every session, its open windows unemitted, and the clock's memory: the stage is as a new one (its
+     * sessions are reused lowest place first, as a new stage creates them). What a replay does where the pipeline
+     * that wrote the journal started again ({@link ProcessingStage}).
+     */
+    void discardAll()
+    {
+        for (int i = 0; i < sessionsCreated; i++)
+        {
+            sessions[i].inUse = false;
+        }
+        clock.reset();
+        bounds.clear();
+    }
+
     private void emitAll(final FrameSlot slot, final MergeSession session)
     {
         while (session.openCount() > 0)

@@ -3,6 +3,8 @@ package io.pitgun.engine;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.sbe.PipelineDrainedDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
@@ -22,6 +24,14 @@ import static io.pitgun.codecs.frame.FrameDescriptor.ORDER;
  * <p>Session markers: a {@code SessionStart} ends the stream's previous segments (if the stream was live); a
  * {@code SessionEnd} flushes the session's merge window and ends every stream of the session. The end-of-stream
  * slot published by {@code close()} flushes everything.
+ *
+ * <p>A pipeline's runs, in a replay: a live pipeline journals {@code ManifestLoaded} as it starts and
+ * {@code PipelineDrained} once its close drained it, and never receives either through its ring; a replay reads
+ * them with the frames. At a {@code PipelineDrained} this stage drains as the stop did (as the end-of-stream slot
+ * does); at a {@code ManifestLoaded} it forgets every stream and merge session, unended, since the pipeline that
+ * wrote the journal started again there with none (after a {@code kill -9} the open laps were never summarised).
+ * So a replay of a journal that spans restarts derives what each run derived, not what one pipeline carrying its
+ * streams across the restarts would.
  *
  * <p>Latency: publish → processed is recorded once per batch, against one clock reading taken when the batch's
  * last frame is done (a frame counts as processed when its batch is), so the stage pays one {@code nanoTime} and one
@@ -119,8 +129,7 @@ final class ProcessingStage implements EventHandler<FrameSlot>
         }
         if (kind == SlotDescriptor.STATUS_END_OF_STREAM)
         {
-            merge.onEndOfStream(slot);
-            endStreams(false, 0, 0);
+            drain(slot);
             return;
         }
         long index = slot.journalIndex();
@@ -158,9 +167,23 @@ final class ProcessingStage implements EventHandler<FrameSlot>
                 endStreams(true, msb, lsb);
                 break;
             }
+            case PipelineDrainedDecoder.TEMPLATE_ID:
+                drain(slot);
+                break;
+            case ManifestLoadedDecoder.TEMPLATE_ID:
+                merge.discardAll();
+                streams.discardAll();
+                break;
             default:
-                break; // ManifestLoaded, PolicyLoaded: provenance in the journal, nothing to process
+                break; // PolicyLoaded: provenance in the journal, nothing to process
         }
+    }
+
+    /** What a pipeline's close does after the last frame: every merge window emitted, every stream ended. */
+    private void drain(final FrameSlot slot)
+    {
+        merge.onEndOfStream(slot);
+        endStreams(false, 0, 0);
     }
 
     private void endStreams(final boolean oneSession, final long msb, final long lsb)

@@ -289,6 +289,10 @@ final class StageGraph
         }
         final List<Thread> abandoned = threads.joinOrAbandon(deadline,
             TimeUnit.MILLISECONDS.toNanos(TelemetryPipeline.ABANDON_GRACE_MS));
+        if (end >= 0 && processed.get() >= end && abandoned.isEmpty())
+        {
+            journalDrained();
+        }
         RuntimeException failure = null;
         try
         {
@@ -325,6 +329,28 @@ final class StageGraph
         if (failure != null)
         {
             throw failure;
+        }
+    }
+
+    /**
+     * Records in the journal that this run drained ({@link PipelineDrainedEntry}), after every entry it processed:
+     * its stages have stopped, so nothing is journaled after it. Not when the journal failed (it takes nothing
+     * more). A marker that cannot be written is a stage error, counted and reported: a replay then takes the run for
+     * one that was not drained, and leaves out the summaries this drain emitted.
+     */
+    private void journalDrained()
+    {
+        if (journal == null || journal.config().readOnly() || journalFailure() != null)
+        {
+            return;
+        }
+        try
+        {
+            PipelineDrainedEntry.append(journal, TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()));
+        }
+        catch (final RuntimeException ex)
+        {
+            errors.onError("journal", ex);
         }
     }
 

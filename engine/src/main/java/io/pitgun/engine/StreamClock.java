@@ -1,5 +1,7 @@
 package io.pitgun.engine;
 
+import java.util.Arrays;
+
 /**
  * How a bounded set of streams ({@link StreamTable}'s (session, source) streams, {@link MergeStage}'s merge
  * sessions) tells that a live stream is idle when a new stream needs its place, stated once for both. A live stream
@@ -62,6 +64,13 @@ final class StreamClock
         /** At most every live stream's {@link Timing#newestUs}: it only grows; a new stream lowers the bound. */
         long newestUs = Long.MAX_VALUE;
 
+        /** The set is empty again: the bounds of a new set. */
+        void clear()
+        {
+            lastSeen = Long.MAX_VALUE;
+            newestUs = Long.MAX_VALUE;
+        }
+
         /** A stream joined the set. */
         void add(final Timing timing)
         {
@@ -99,6 +108,20 @@ final class StreamClock
             throw new IllegalArgumentException("idleUs: must not be negative, got " + idleUs);
         }
         this.idleUs = idleUs;
+    }
+
+    /**
+     * As new: no frame seen, no refused stream remembered. For a set whose streams were all forgotten at once (a
+     * replay at a restart of the pipeline that wrote the journal, {@link ProcessingStage}).
+     */
+    void reset()
+    {
+        frames = 0;
+        remembered = 0;
+        Arrays.fill(refusedUsed, false);
+        Arrays.fill(lastRefused, 0);
+        Arrays.fill(rememberedAt, 0);
+        waited = -1;
     }
 
     /** A stream's first frame: it is seen now, its newest is this frame's time. */

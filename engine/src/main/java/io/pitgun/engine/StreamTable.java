@@ -191,6 +191,28 @@ final class StreamTable
         return entries[i];
     }
 
+    /**
+     * Forgets every stream, their segments unended (no summary is written), and the clock's memory: the table is as
+     * a new one. What a replay does where the pipeline that wrote the journal started again ({@link ProcessingStage}).
+     */
+    void discardAll()
+    {
+        for (int i = 0; i < entries.length; i++)
+        {
+            final StreamState stream = entries[i];
+            if (stream != null)
+            {
+                entries[i] = null;
+                stream.program.reset();
+                stream.segments.reset();
+                pool.push(stream);
+            }
+        }
+        live = 0;
+        clock.reset();
+        bounds.clear();
+    }
+
     /** Ends a stream (no-op when it is not in the table): see {@link #removeAt}. */
     void remove(final StreamState stream)
     {

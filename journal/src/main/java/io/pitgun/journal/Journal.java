@@ -368,7 +368,8 @@ public final class Journal implements AutoCloseable
 
     /**
      * Appends an entry holding one message with an appender of its own, closed before it returns: for the
-     * provenance a pipeline writes once as it starts ({@code ManifestLoaded}, {@code PolicyLoaded}), from a thread
+     * provenance a pipeline writes once as it starts ({@code ManifestLoaded}, {@code PolicyLoaded}) and its
+     * graceful stop ({@code PipelineDrained}), from a thread
      * that is not the one the {@linkplain #appender() single appender} is confined to. Chronicle serialises appenders
      * with its write lock, so the entry lands whole before or after any batch of the single appender. It may use
      * half the free-space headroom: a gateway restarted on a journal whose disk is below the headroom then starts

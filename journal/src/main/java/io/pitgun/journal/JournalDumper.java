@@ -11,6 +11,7 @@ import io.pitgun.codecs.json.FrameJsonEncoder;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import io.pitgun.codecs.sbe.PolicyLoadedDecoder;
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
+import io.pitgun.codecs.sbe.PipelineDrainedDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
@@ -87,6 +88,7 @@ public final class JournalDumper
     private final SessionEndDecoder sessionEnd = new SessionEndDecoder();
     private final ManifestLoadedDecoder manifestLoaded = new ManifestLoadedDecoder();
     private final PolicyLoadedDecoder policyLoaded = new PolicyLoadedDecoder();
+    private final PipelineDrainedDecoder pipelineDrained = new PipelineDrainedDecoder();
     private final ExpandableArrayBuffer line = new ExpandableArrayBuffer(4096);
     private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(4096);
 
@@ -318,6 +320,12 @@ public final class JournalDumper
                         ",\"signer_key_id\":" + jsonString(policyLoaded.signerKeyId()) + "}");
                     break;
                 }
+                case PipelineDrainedDecoder.TEMPLATE_ID:
+                    pipelineDrained.wrap(buffer, offset + ROOT, header.blockLength(), header.version());
+                    p = putAscii(line, p, ",\"timestamp_us\":");
+                    p += line.putLongAscii(p, pipelineDrained.timestampUs());
+                    p = putAscii(line, p, "}");
+                    break;
                 default:
                     return false;
             }

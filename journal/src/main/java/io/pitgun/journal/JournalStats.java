@@ -9,6 +9,7 @@ package io.pitgun.journal;
  * @param sessionEnds      {@code SessionEnd} entries.
  * @param manifestsLoaded  {@code ManifestLoaded} entries.
  * @param policiesLoaded   {@code PolicyLoaded} entries.
+ * @param pipelinesDrained {@code PipelineDrained} entries: graceful stops.
  * @param sessions         distinct session ids in frames and session messages.
  * @param sources          distinct source ids in frames.
  * @param firstTimestampUs smallest frame {@code timestampUs}, or {@link Long#MAX_VALUE} without frames.
@@ -24,7 +25,7 @@ package io.pitgun.journal;
  */
 public record JournalStats(
     long entries, long frames, long sessionStarts, long sessionEnds, long manifestsLoaded, long policiesLoaded,
-    int sessions, int sources,
+    long pipelinesDrained, int sessions, int sources,
     long firstTimestampUs, long lastTimestampUs, long firstIndex, long lastIndex, int files, long fileBytes,
     long messageBytes, long badEntries, long firstBadIndex, String firstProblem)
 {

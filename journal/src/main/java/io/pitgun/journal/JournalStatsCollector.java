@@ -3,6 +3,7 @@ package io.pitgun.journal;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameValidator;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.sbe.PipelineDrainedDecoder;
 import io.pitgun.codecs.sbe.PolicyLoadedDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
@@ -33,6 +34,7 @@ public final class JournalStatsCollector implements JournalScanHandler
     private long sessionEnds;
     private long manifestsLoaded;
     private long policiesLoaded;
+    private long pipelinesDrained;
     private long firstTimestampUs = Long.MAX_VALUE;
     private long lastTimestampUs = Long.MIN_VALUE;
     private long messageBytes;
@@ -74,7 +76,8 @@ public final class JournalStatsCollector implements JournalScanHandler
             throw new UncheckedIOException(directory + ": cannot list the journal files", ex);
         }
         return new JournalStats(outcome.entries(), collector.frames, collector.sessionStarts, collector.sessionEnds,
-            collector.manifestsLoaded, collector.policiesLoaded, collector.sessions.size(), collector.sources.cardinality(),
+            collector.manifestsLoaded, collector.policiesLoaded, collector.pipelinesDrained, collector.sessions.size(),
+            collector.sources.cardinality(),
             collector.firstTimestampUs, collector.lastTimestampUs, outcome.firstIndex(), outcome.lastIndex(), files,
             fileBytes, collector.messageBytes, collector.bad.count(), collector.bad.firstIndex(),
             collector.bad.firstProblem());
@@ -115,6 +118,9 @@ public final class JournalStatsCollector implements JournalScanHandler
                 break;
             case PolicyLoadedDecoder.TEMPLATE_ID:
                 policiesLoaded++;
+                break;
+            case PipelineDrainedDecoder.TEMPLATE_ID:
+                pipelinesDrained++;
                 break;
             default:
                 break;

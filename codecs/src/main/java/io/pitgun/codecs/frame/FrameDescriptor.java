@@ -36,6 +36,7 @@ import java.nio.ByteOrder;
  *   SessionStart / SessionEnd: header, root block (sessionId, producerId, timestampUs, sourceId), label
  *   ManifestLoaded: header, root block (timestampUs, manifestDigest), manifestName, dictionaryName, signerKeyId
  *   PolicyLoaded: header, root block (timestampUs, policyDigest), policyName, signerKeyId
+ *   PipelineDrained: header, root block (timestampUs)
  *   var-data: length u16 (at most MAX_VAR_DATA_BYTES), then that many UTF-8 bytes
  * </pre>
  * A received message may be laid out by a newer schema that appended fields to the root block or to a sample:

@@ -208,7 +208,8 @@ public final class FrameFlyweight
             copy(src, srcOffset, dst, dstOffset, length);
             return length;
         }
-        // Session markers, ManifestLoaded and PolicyLoaded: the root block, then var-data that has no block length of its own.
+        // Session markers, ManifestLoaded, PolicyLoaded and PipelineDrained: the root block, then var-data (none in
+        // PipelineDrained) that has no block length of its own.
         copy(src, srcOffset, dst, dstOffset, ownRootEnd);
         writeOwnHeader(dst, dstOffset);
         moveTowardStart(src, srcOffset + rootEnd, dst, dstOffset + ownRootEnd, length - rootEnd);

@@ -36,7 +36,7 @@ public enum FrameProblem
     FLAGS_SET(Kind.CONTRACT, "flags are set; only the engine sets replayed, merged or derived"),
     /** No samples, or more than the contract's (or the configured) maximum. */
     SAMPLE_COUNT(Kind.CONTRACT, "sample count is outside [1, max samples per frame]"),
-    /** A message only Pitgun itself writes (ManifestLoaded, PolicyLoaded), sent by a producer. */
+    /** A message only Pitgun itself writes (ManifestLoaded, PolicyLoaded, PipelineDrained), sent by a producer. */
     NOT_A_PRODUCER_MESSAGE(Kind.CONTRACT, "producers send TelemetryFrame, SessionStart or SessionEnd only"),
     /** A label of more code points than the contract allows (128). */
     LABEL_TOO_LONG(Kind.CONTRACT, "label has more than 128 characters"),

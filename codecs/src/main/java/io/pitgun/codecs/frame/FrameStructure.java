@@ -2,6 +2,7 @@ package io.pitgun.codecs.frame;
 
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import io.pitgun.codecs.sbe.MessageHeaderDecoder;
+import io.pitgun.codecs.sbe.PipelineDrainedDecoder;
 import io.pitgun.codecs.sbe.PolicyLoadedDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
@@ -117,6 +118,9 @@ public final class FrameStructure
             case SessionEndDecoder.TEMPLATE_ID:
                 end = varString(buffer, offset, position, available);
                 break;
+            case PipelineDrainedDecoder.TEMPLATE_ID:
+                end = position; // its root block only
+                break;
             default: // ManifestLoaded, PolicyLoaded: their var-data strings, one after another
             {
                 final int fields = templateId == PolicyLoadedDecoder.TEMPLATE_ID ?
@@ -183,6 +187,7 @@ public final class FrameStructure
             case SessionEndDecoder.TEMPLATE_ID: return "SessionEnd";
             case ManifestLoadedDecoder.TEMPLATE_ID: return "ManifestLoaded";
             case PolicyLoadedDecoder.TEMPLATE_ID: return "PolicyLoaded";
+            case PipelineDrainedDecoder.TEMPLATE_ID: return "PipelineDrained";
             default: return "template " + templateId;
         }
     }
@@ -213,6 +218,7 @@ public final class FrameStructure
             case SessionEndDecoder.TEMPLATE_ID: return SessionEndDecoder.BLOCK_LENGTH;
             case ManifestLoadedDecoder.TEMPLATE_ID: return ManifestLoadedDecoder.BLOCK_LENGTH;
             case PolicyLoadedDecoder.TEMPLATE_ID: return PolicyLoadedDecoder.BLOCK_LENGTH;
+            case PipelineDrainedDecoder.TEMPLATE_ID: return PipelineDrainedDecoder.BLOCK_LENGTH;
             default: return -1;
         }
     }

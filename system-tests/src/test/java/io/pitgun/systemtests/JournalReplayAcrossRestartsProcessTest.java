@@ -1,0 +1,154 @@
+package io.pitgun.systemtests;
+
+import io.pitgun.cli.PitgunCommand;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.EnvelopeJson;
+import io.pitgun.testsupport.RegistryReceiver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code pitgun journal replay} of a journal that spans gateway restarts on one data directory writes what the
+ * gateways derived, byte for byte: each restarted gateway started its pipeline afresh, in the middle of a lap, and a
+ * gateway stopped by SIGTERM drained its open lap and session into summaries while one killed by {@code kill -9} did
+ * not. What the gateways derived is every insight their run registry mirror posted, in order (the mirror also posts
+ * the summaries a graceful stop drains, which no subscriber gets). Before, the replay ran the whole journal through
+ * one pipeline: its lap 2 spanned the restart (one summary of both runs' frames, where each gateway wrote its own or
+ * none) and no stop's drain was replayed.
+ */
+class JournalReplayAcrossRestartsProcessTest
+{
+    private static final String TS = "2026-04-11T12:00:00Z";
+    private static final long T0 = 1_775_908_800_000_000L;
+    private static final String MANIFEST = String.join("\n",
+        "version: v1",
+        "name: laps",
+        "pipeline:",
+        "  - type: formula",
+        "    derived_channels:",
+        "      - { name: Speed_Ema, expr: \"ema(Speed, 0.3)\" }",
+        "  - type: segment",
+        "    by: lap",
+        "    aggregates:",
+        "      - { channel: Speed_Ema, stats: [count, last] }",
+        "  - type: segment",
+        "    by: session",
+        "    aggregates:",
+        "      - { channel: Speed, stats: [count, max] }",
+        "  - type: output",
+        "    contracts: [insight-contract/v1]",
+        "");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(240)
+    void shouldReplayAJournalSpanningAGracefulStopAsTheGatewaysDerivedIt() throws Exception
+    {
+        replayEqualsLive(false);
+    }
+
+    @Test
+    @Timeout(240)
+    void shouldReplayAJournalSpanningAKill9AsTheGatewaysDerivedIt() throws Exception
+    {
+        replayEqualsLive(true);
+    }
+
+    /**
+     * Lap 1 and the start of lap 2 to a first gateway (stopped by SIGTERM, or killed once it mirrored lap 1's
+     * summary); the rest of lap 2 and lap 3 to a second on the same data directory, stopped by SIGTERM.
+     */
+    private void replayEqualsLive(final boolean kill9) throws Exception
+    {
+        final Path manifest = dir.resolve("laps.yaml");
+        Files.writeString(manifest, MANIFEST, StandardCharsets.UTF_8);
+        final Path data = dir.resolve("data");
+        final UUID session = UUID.randomUUID();
+        // SIGTERM drains lap 2 and the session into summaries; kill -9 leaves them unwritten.
+        final int afterFirst = kill9 ? 1 : 3;
+        final List<String> live;
+        try (RegistryReceiver registry = new RegistryReceiver(204))
+        {
+            final Map<String, String> env = Map.of("PITGUN_GATEWAY_RUN_REGISTRY_URL", registry.url());
+            try (GatewayProcess gateway = GatewayProcess.start(data, List.of(), env, "--manifest",
+                manifest.toString()))
+            {
+                post(gateway, session, 0, 10, 1);
+                post(gateway, session, 10, 5, 2);
+                awaitRecords(registry, 1); // lap 1's summary, once lap 2 began
+                if (kill9)
+                {
+                    gateway.kill9();
+                }
+                else
+                {
+                    assertEquals(0, gateway.terminate(Duration.ofSeconds(60)), gateway.logs());
+                }
+            }
+            awaitRecords(registry, afterFirst);
+            try (GatewayProcess gateway = GatewayProcess.start(data, List.of(), env, "--manifest",
+                manifest.toString()))
+            {
+                post(gateway, session, 15, 5, 2);
+                post(gateway, session, 20, 10, 3);
+                awaitRecords(registry, afterFirst + 1); // the restarted gateway's lap 2: the 5 frames it read
+                assertEquals(0, gateway.terminate(Duration.ofSeconds(60)), gateway.logs());
+            }
+            awaitRecords(registry, afterFirst + 3); // lap 3 and the session, drained at the stop
+            live = registry.requests().stream().map(RegistryReceiver.Request::body).toList();
+        }
+        assertEquals(afterFirst + 3, live.size(), String.join("\n", live));
+
+        final Path out = dir.resolve("replay.jsonl");
+        final Cli replay = Cli.run("journal", "replay", data.resolve("journal").toString(), "--manifest",
+            manifest.toString(), "--out", out.toString());
+        assertEquals(0, replay.exitCode, replay.err);
+        assertEquals(String.join("\n", live) + "\n", Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    /** {@code frames} frames of lap {@code lap} from sequence {@code first}, 10 ms apart, acknowledged. */
+    private static void post(final GatewayProcess gateway, final UUID session, final long first, final int frames,
+        final int lap) throws Exception
+    {
+        final String envelope = EnvelopeJson.batch(UUID.randomUUID(), TS, session, first, frames, lap,
+            sequence -> T0 + sequence * 10_000L);
+        assertEquals(202, gateway.beacon(envelope).statusCode(), gateway.logs());
+    }
+
+    private static void awaitRecords(final RegistryReceiver registry, final int count) throws Exception
+    {
+        Await.until(count + " insight records in the run registry", Duration.ofSeconds(60),
+            () -> registry.requests().size() >= count);
+    }
+
+    /** One {@code pitgun} command run in this JVM: exit code and both streams. */
+    private record Cli(int exitCode, String out, String err)
+    {
+        static Cli run(final String... args)
+        {
+            final StringWriter out = new StringWriter();
+            final StringWriter err = new StringWriter();
+            final CommandLine commandLine = PitgunCommand.newCommandLine();
+            commandLine.setOut(new PrintWriter(out, true));
+            commandLine.setErr(new PrintWriter(err, true));
+            return new Cli(commandLine.execute(args), out.toString(), err.toString());
+        }
+    }
+}
