@@ -49,8 +49,9 @@ import java.util.regex.Pattern;
  * derives from the journal, byte for byte, or says exactly what differs. It checks the manifest (its SHA-256 against
  * the insight's {@code manifest_sha256}, its signature with {@code --trust}), the dictionary (against
  * {@code dictionary_sha256}) and the journal (it must reach the insight's last index), then replays the journal from
- * its first entry (a lap's figures may depend on state from earlier frames, e.g. an {@code ema}) and compares the
- * insight with the same {@code insight_id} the replay derives.
+ * its first entry (a lap's figures may depend on state from earlier frames, e.g. an {@code ema}; the replay starts
+ * afresh where the journal records a restart, as the restarted pipeline did) and compares the insight with the same
+ * {@code insight_id} the replay derives.
  */
 @Command(
     name = "verify",
@@ -353,11 +354,12 @@ final class InsightVerifyCommand implements Callable<Integer>
     }
 
     /**
-     * How a replay of the live pipeline's {@code run} derives {@code insightText}, in words for the OK line, or null
-     * when none does. From its start to the journal's end, unless the start is the journal's first message (the
-     * replay from the start was that); then, when a later start follows, up to it only: a gateway stopped gracefully
-     * drains its open laps and sessions into summaries (its run registry gets them) of the frames before its
-     * restart, which a replay on past the restart summarises with the frames after it.
+     * How a replay of the live pipeline's {@code run} alone derives {@code insightText}, in words for the OK line, or
+     * null when none does: up to the next start, then drained. A gateway stopped gracefully drains its open laps and
+     * sessions into summaries (its run registry gets them); the replay from the journal's start drains there too
+     * where the journal records it ({@code PipelineDrained}), but a journal written before that entry existed does
+     * not, and there only this replay derives such a summary. (The replay from the start already starts afresh at
+     * each {@code ManifestLoaded}, so a replay from the run's start to the journal's end derives nothing else.)
      */
     private String provedByRun(final Journal journal, final CompiledManifest compiled, final VerifiedDocument source,
         final PipelineConfig base, final Path output, final String insightId, final String insightText,
@@ -365,12 +367,6 @@ final class InsightVerifyCommand implements Callable<Integer>
     {
         final String from = "replayed from index " + run.start() + ", where the journal records the pipeline's " +
             "start (ManifestLoaded) before them";
-        if (!run.first() &&
-            insightText.equals(replay(journal, compiled, source, base, output, run.start(), Journal.NO_INDEX,
-                insightId)))
-        {
-            return from;
-        }
         if (run.next() != Journal.NO_INDEX &&
             insightText.equals(replay(journal, compiled, source, base, output, run.start(), run.next(), insightId)))
         {
@@ -414,10 +410,10 @@ final class InsightVerifyCommand implements Callable<Integer>
     }
 
     /**
-     * One run of a live pipeline: its {@code ManifestLoaded} ({@code start}, {@code first} when it is the journal's
-     * first message) and the next one ({@code next}, its restart), or {@link Journal#NO_INDEX}.
+     * One run of a live pipeline: its {@code ManifestLoaded} ({@code start}) and the next one ({@code next}, its
+     * restart), or {@link Journal#NO_INDEX}.
      */
-    private record PipelineRun(long start, boolean first, long next)
+    private record PipelineRun(long start, long next)
     {
     }
 
@@ -434,15 +430,10 @@ final class InsightVerifyCommand implements Callable<Integer>
         final long[] found = {Journal.NO_INDEX};
         final long[] next = {Journal.NO_INDEX};
         final String[] foundDigest = {null};
-        final long[] first = {Journal.NO_INDEX};
         try (JournalTailer tailer = journal.tailer())
         {
             final JournalEntryHandler handler = (index, buffer, offset, length, ingestTimeNs) ->
             {
-                if (first[0] == Journal.NO_INDEX)
-                {
-                    first[0] = index;
-                }
                 if (length < MessageHeaderDecoder.ENCODED_LENGTH ||
                     header.wrap(buffer, offset).templateId() != ManifestLoadedDecoder.TEMPLATE_ID)
                 {
@@ -468,7 +459,7 @@ final class InsightVerifyCommand implements Callable<Integer>
         }
         // Only a start that ran this very manifest can have derived the insight from there.
         return found[0] == Journal.NO_INDEX || !manifestSha256.equals(foundDigest[0]) ? null :
-            new PipelineRun(found[0], found[0] == first[0], next[0]);
+            new PipelineRun(found[0], next[0]);
     }
 
     private static String findInsight(final Path output, final String insightId) throws IOException
