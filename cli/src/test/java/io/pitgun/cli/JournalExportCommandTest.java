@@ -283,7 +283,8 @@ class JournalExportCommandTest
             "--format", "csv");
 
         assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().startsWith("exported 1 frame (2 messages read) into 1 file under "), run.out());
+        // The frame, the ManifestLoaded and the PipelineDrained entries.
+        assertTrue(run.out().startsWith("exported 1 frame (3 messages read) into 1 file under "), run.out());
     }
 
     @Test

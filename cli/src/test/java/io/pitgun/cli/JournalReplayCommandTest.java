@@ -141,7 +141,8 @@ class JournalReplayCommandTest
         final String liveDigest = pipeline.outputDigest().orElseThrow();
 
         final String first = run(journal, live, dir.resolve("a.jsonl"));
-        assertTrue(first.contains("replayed 5001 entries"), first); // 5000 frames and the ManifestLoaded entry
+        // 5000 frames, the ManifestLoaded entry and the PipelineDrained one (the close drained)
+        assertTrue(first.contains("replayed 5002 entries"), first);
         assertTrue(first.contains("output sha256: " + liveDigest), first);
         final List<String> lines = Files.readAllLines(dir.resolve("a.jsonl"), StandardCharsets.UTF_8);
         assertEquals(5_000 + 3, lines.size(), "5000 derived frames and 3 lap summaries");

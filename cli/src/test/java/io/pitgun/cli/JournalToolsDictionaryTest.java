@@ -104,8 +104,9 @@ class JournalToolsDictionaryTest
         final CliRun replay = CliRun.of("journal", "replay", journal, "--manifest", manifest.toString(), "--out",
             replayed.toString());
         assertEquals(1, replay.exitCode(), replay.out());
-        // Passed over, not read with sim.v1's levels: nothing of the journal is replayed.
-        assertTrue(replay.err().contains(": NOT REPLAYED: 2 messages written with another dictionary, the first: " +
+        // Passed over, not read with sim.v1's levels: nothing of the journal is replayed (ManifestLoaded, the frame
+        // and PipelineDrained, the gateway's stop).
+        assertTrue(replay.err().contains(": NOT REPLAYED: 3 messages written with another dictionary, the first: " +
             "journal entry ") && replay.err().contains("written with dictionary 'team.v1', not 'sim.v1' " +
             "(this pipeline's)"), replay.err());
         assertFalse(Files.exists(replayed) && Files.readString(replayed).contains(RPM));

@@ -47,7 +47,7 @@ class PolicyLoadedJournalTest
         runGateway(data, Map.of(GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.TUNING_POLICY,
             policy.toString(), GatewaySetting.TRUST, dir.resolve("authority.pub").toString()));
 
-        final List<String> control = controlLines(data, "1 manifest loaded, 1 policy loaded");
+        final List<String> control = controlLines(data, "1 manifest loaded, 1 policy loaded, 1 pipeline drained");
         assertTrue(control.get(0).contains("\"message\":\"ManifestLoaded\""), control.toString());
         final String loaded = control.get(1);
         assertTrue(loaded.contains("\"message\":\"PolicyLoaded\""), control.toString());
@@ -64,13 +64,13 @@ class PolicyLoadedJournalTest
         final Path policy = copy("examples/tuning-policy/v1/valid/seed-policy.yaml", "tuning.v1.yaml");
         final Path unsigned = dir.resolve("unsigned");
         runGateway(unsigned, Map.of(GatewaySetting.TUNING_POLICY, policy.toString()));
-        final String loaded = controlLines(unsigned, "1 manifest loaded, 1 policy loaded").get(1);
+        final String loaded = controlLines(unsigned, "1 manifest loaded, 1 policy loaded, 1 pipeline drained").get(1);
         assertTrue(loaded.contains("\"policy_digest\":\"" + sha256(policy) + "\""), loaded);
         assertTrue(loaded.contains("\"signer_key_id\":\"unsigned\""), loaded);
 
         final Path none = dir.resolve("none");
         runGateway(none, Map.of());
-        final List<String> control = controlLines(none, "1 manifest loaded, 0 policy loaded");
+        final List<String> control = controlLines(none, "1 manifest loaded, 0 policy loaded, 1 pipeline drained");
         assertEquals(1, control.size(), control.toString());
     }
 
@@ -82,7 +82,8 @@ class PolicyLoadedJournalTest
         }
     }
 
-    // Checks journal stats' control line, then returns the dump's ManifestLoaded and PolicyLoaded lines in order.
+    // Checks journal stats' control line (the gateway stopped gracefully: one PipelineDrained too), then returns the
+    // dump's ManifestLoaded and PolicyLoaded lines in order.
     private static List<String> controlLines(final Path data, final String counted)
     {
         final String journal = data.resolve("journal").toString();

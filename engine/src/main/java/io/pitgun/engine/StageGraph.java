@@ -67,6 +67,8 @@ final class StageGraph
     private final List<BatchEventProcessor<FrameSlot>> processors = new ArrayList<>();
     private final BatchEventProcessor<FrameSlot> lastProcessor;
     private Thread processingThread;
+    /** Set once this pipeline's ManifestLoaded entry is journaled: its run, which a PipelineDrained entry ends. */
+    private volatile boolean runJournaled;
 
     /**
      * Builds the graph without starting a thread.
@@ -335,12 +337,13 @@ final class StageGraph
     /**
      * Records in the journal that this run drained ({@link PipelineDrainedEntry}), after every entry it processed:
      * its stages have stopped, so nothing is journaled after it. Not when the journal failed (it takes nothing
-     * more). A marker that cannot be written is a stage error, counted and reported: a replay then takes the run for
-     * one that was not drained, and leaves out the summaries this drain emitted.
+     * more), nor for a pipeline that journaled no ManifestLoaded (its start was refused: it writes nothing). A marker
+     * that cannot be written is a stage error, counted and reported: a replay then takes the run for one that was not
+     * drained, and leaves out the summaries this drain emitted.
      */
     private void journalDrained()
     {
-        if (journal == null || journal.config().readOnly() || journalFailure() != null)
+        if (!runJournaled || journalFailure() != null)
         {
             return;
         }
@@ -414,6 +417,12 @@ final class StageGraph
                 journalLock.close();
             }
         }
+    }
+
+    /** This pipeline's {@code ManifestLoaded} entry is journaled: its close, if it drains, ends the run it opened. */
+    void runJournaled()
+    {
+        runJournaled = true;
     }
 
     /** The journal stage the producer must run inside each publish ({@link JournalThread#PRODUCER}), or null. */

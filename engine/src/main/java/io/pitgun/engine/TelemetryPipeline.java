@@ -120,6 +120,7 @@ public final class TelemetryPipeline implements AutoCloseable
                 final long loadedUs = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
                 ManifestLoadedEntry.append(journal, loadedUs, manifestSha256, manifest.manifest().name(),
                     registry, signerKeyId != null ? signerKeyId : VerifiedDocument.UNSIGNED);
+                stages.runJournaled();
                 if (tuningPolicy != null)
                 {
                     PolicyLoadedEntry.append(journal, loadedUs, tuningPolicy);

@@ -174,14 +174,15 @@ class InlineJournalTest
 
         assertEquals(stagedDigest, inlineDigest);
         final List<String> stagedMessages = dumpedMessages(staged);
-        assertEquals(run.totalFrames() + 4L * run.sessions + 1, stagedMessages.size(), "+ ManifestLoaded");
+        assertEquals(run.totalFrames() + 4L * run.sessions + 2, stagedMessages.size(),
+            "+ ManifestLoaded and PipelineDrained");
         assertEquals(stagedMessages, dumpedMessages(inline));
         try (Journal journal = Journal.open(JournalConfig.readOnly(inline)))
         {
             final JournalVerifier.Result verified = JournalVerifier.verify(journal, ProgressListener.NONE);
             assertTrue(verified.ok(), verified.toString());
-            assertEquals(run.totalFrames() + 4L * run.sessions + 1, verified.entriesChecked(),
-                "one entry of one message per commit, after the ManifestLoaded entry");
+            assertEquals(run.totalFrames() + 4L * run.sessions + 2, verified.entriesChecked(),
+                "one entry of one message per commit, between the ManifestLoaded and PipelineDrained entries");
         }
     }
 
@@ -260,7 +261,7 @@ class InlineJournalTest
         return Arrays.stream(out.toString(StandardCharsets.UTF_8).split("\n"))
             .map(line -> line.replaceFirst("\"index\":\\d+,?", ""))
             // ManifestLoaded carries the wall-clock time of the start, which differs between two runs
-            .map(line -> line.replaceFirst("(\"ManifestLoaded\".*\"timestamp_us\":)\\d+", "$1"))
+            .map(line -> line.replaceFirst("(\"(ManifestLoaded|PipelineDrained)\".*\"timestamp_us\":)\\d+", "$1"))
             .collect(Collectors.toList());
     }
 }

@@ -53,11 +53,11 @@ class JournalFollowerTest
                 .flushOutputWhenIdle(true).build();
             try (JournalFollower follower = new JournalFollower(journal, pipeline, false))
             {
-                // + 1: the journal's ManifestLoaded entry, a message too. Stopping one short left the run's last
-                // message unread whenever its entry came after the poll that reached the count: the next poll read
-                // it (not caught up) or, with the ring short of room, returned 0 and the position below was one
-                // behind (fresh-clone CI, 2026-12-06).
-                final long journaled = RUN.totalFrames() + 4L * RUN.sessions + 1;
+                // + 2: the journal's ManifestLoaded and PipelineDrained (the live close drained) entries, messages
+                // too. Stopping one short left the run's last message unread whenever its entry came after the poll
+                // that reached the count: the next poll read it (not caught up) or, with the ring short of room,
+                // returned 0 and the position below was one behind (fresh-clone CI, 2026-12-06).
+                final long journaled = RUN.totalFrames() + 4L * RUN.sessions + 2;
                 long polls = 0;
                 while (follower.messages() < journaled)
                 {

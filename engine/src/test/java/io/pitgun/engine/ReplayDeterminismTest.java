@@ -65,8 +65,9 @@ class ReplayDeterminismTest
                 .config(replayConfig).build();
             final long entries = JournalReplayer.replay(journal, replay, null);
             replay.close();
-            // + 1: the live pipeline's ManifestLoaded provenance entry, replayed and passed over by processing
-            assertEquals(RUN.totalFrames() + 4L * RUN.sessions + 1, entries);
+            // + 2: the live pipeline's ManifestLoaded entry (processing restarts there: nothing to forget yet) and
+            // its PipelineDrained one (processing drains there, as the live close did: nothing is left at the end)
+            assertEquals(RUN.totalFrames() + 4L * RUN.sessions + 2, entries);
         }
         assertEquals(liveDigest, replay.outputDigest().orElseThrow(), "replay output is byte-identical");
         assertEquals(liveDerived, replay.counters().get(PipelineCounter.DERIVED_FRAMES));
@@ -103,7 +104,7 @@ class ReplayDeterminismTest
                 final TelemetryPipeline replay = TelemetryPipeline.builder().name("replay")
                     .manifest(Manifests.compile("lap-power.yaml"))
                     .config(PipelineConfig.builder().ackMode(AckMode.ACCEPTED).outputDigest(true).build()).build();
-                assertEquals(run.totalFrames() + 4L * run.sessions + 1, // + ManifestLoaded
+                assertEquals(run.totalFrames() + 4L * run.sessions + 2, // + ManifestLoaded, PipelineDrained
                     JournalReplayer.replay(journal, replay, null));
                 replay.close();
                 assertEquals(live, replay.outputDigest().orElseThrow(), "journal.thread: " + journalThread.symbol());

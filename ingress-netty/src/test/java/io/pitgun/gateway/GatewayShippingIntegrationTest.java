@@ -65,9 +65,12 @@ class GatewayShippingIntegrationTest
                     "the edge id, to join with the hive's series");
             }
         }
+        // The stop appended PipelineDrained after the frames while the shipper was closing with the pipeline: the
+        // hive may not have it yet, so it is left out of the comparison.
         final List<String> atGateway = frames(gatewayData.resolve("journal"), false);
-        assertEquals(200 + 1, atGateway.size(), "200 frames and the ManifestLoaded entry");
-        assertEquals(atGateway, frames(HiveConfig.of(channel, hiveData).edgeJournal(edgeId.toString()), true));
+        assertEquals(200 + 2, atGateway.size(), "the ManifestLoaded entry, 200 frames and the PipelineDrained entry");
+        final List<String> atHive = frames(HiveConfig.of(channel, hiveData).edgeJournal(edgeId.toString()), true);
+        assertEquals(atGateway.subList(0, 201), atHive.subList(0, Math.min(201, atHive.size())));
     }
 
     @Test
