@@ -26,7 +26,7 @@ public final class RequestReader
     public static final int MAX_SCENARIOS = 1_000_000;
     /** Largest number of candidate strategies, given or enumerated. */
     public static final int MAX_STRATEGIES = 1_000;
-    /** Largest scenarios × strategies product: the solver keeps every total time (8 bytes each). */
+    /** Largest scenarios × strategies product: the solver keeps every total time and failure count (10 bytes each). */
     public static final long MAX_RESULTS = 25_000_000L;
     /** Largest seed: 2^53 - 1, so that JavaScript callers can write it as a number. */
     public static final long MAX_SEED = (1L << 53) - 1;

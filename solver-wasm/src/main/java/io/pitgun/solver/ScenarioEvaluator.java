@@ -40,10 +40,10 @@ final class ScenarioEvaluator
 
     /**
      * Simulates scenario {@code scenario} and writes, for each strategy {@code s}, its total time to
-     * {@code totalsS[scenario * strategies + s]} and its tyre failures (capped at 127) to
-     * {@code failures[scenario * strategies + s]}.
+     * {@code totalsS[scenario * strategies + s]} and its tyre failures to {@code failures[scenario * strategies + s]}
+     * (at most one per lap, so at most {@link RequestReader#MAX_LAPS}: a short holds every count, a byte did not).
      */
-    void evaluate(final long seed, final int scenario, final double[] totalsS, final byte[] failures)
+    void evaluate(final long seed, final int scenario, final double[] totalsS, final short[] failures)
     {
         draw(seed, scenario);
         buildStintTable();
@@ -162,7 +162,7 @@ final class ScenarioEvaluator
         }
     }
 
-    private void timeStrategy(final Strategy strategy, final double[] totalsS, final byte[] failures, final int slot)
+    private void timeStrategy(final Strategy strategy, final double[] totalsS, final short[] failures, final int slot)
     {
         final RaceModel m = model;
         final int lapSlots = m.laps + 1;
@@ -200,7 +200,7 @@ final class ScenarioEvaluator
             start = end + 1;
         }
         totalsS[slot] = total;
-        failures[slot] = (byte)(failureCount < 127 ? failureCount : 127);
+        failures[slot] = (short)failureCount;
     }
 
     private double pitLoss(final int lap)

@@ -18,7 +18,8 @@ public final class SolverRun
     private final RiskAnalysisRequest request;
     private final RaceModel model;
     private final double[] totalsS;
-    private final byte[] failures;
+    /** Tyre failures per scenario and strategy (up to one a lap: more than a byte holds). */
+    private final short[] failures;
     private final ScenarioEvaluator sequentialEvaluator;
     private int nextScenario;
 
@@ -28,7 +29,7 @@ public final class SolverRun
         this.model = new RaceModel(request);
         final int slots = request.scenariosCount() * request.strategies().size();
         this.totalsS = new double[slots];
-        this.failures = new byte[slots];
+        this.failures = new short[slots];
         this.sequentialEvaluator = new ScenarioEvaluator(model);
     }
 

@@ -61,6 +61,22 @@ class SolverModelTest
     }
 
     @Test
+    void shouldCountEveryTyreFailureWhenASetFailsOnEveryLap()
+    {
+        // Soft fails on the lap it is fitted (wear 1 per lap, failure at 0.5): 300 failures on 300 laps, each a
+        // forced stop but the last. A per-scenario count kept in a byte was capped at 127, so the result reported
+        // 127 failures per scenario (254 and a rate of 127) with every time still right.
+        final int laps = 300;
+        final String request = Requests.simpleRace(laps, Requests.NO_RISK, "[{\"compounds\": [\"soft\"]}]", 1, 0.5, 2);
+        final SimulationResult result = ParallelSolver.solve(RequestReader.read(request), 1);
+
+        final StrategyStatistics soft = result.strategies().get(0);
+        assertEquals(2L * laps, soft.tyreFailures());
+        assertEquals(laps, result.tireFailureRate());
+        assertEquals(0.0, soft.successProbability());
+    }
+
+    @Test
     void shouldMakeEveryPercentileEqualWithoutRandomness()
     {
         final String request = Requests.simpleRace(20, Requests.NO_RISK, null, 0.05, 1, 50);
