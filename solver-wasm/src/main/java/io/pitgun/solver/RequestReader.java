@@ -80,6 +80,7 @@ public final class RequestReader
         final int scenarios = integer(required(request, "scenarios_count", ""), "/scenarios_count", 1, MAX_SCENARIOS);
         final long seed = request.containsKey("seed") ? longInteger(request.get("seed"), "/seed", 0, MAX_SEED) : 0;
         final RiskFactors risk = readRiskFactors(object(required(request, "risk_factors", ""), "/risk_factors", RISK_KEYS));
+        requirePositiveLapTimes(config, risk);
 
         final List<Strategy> strategies;
         if (request.containsKey("strategies"))
@@ -170,6 +171,41 @@ public final class RequestReader
             throw new SolverInputException(sp + "/max_laps", "must be at least min_laps");
         }
         return new CanonicalConfig(raceLaps, baseLap, pitLoss, failureLoss, fuel, compounds, weather, safetyCar);
+    }
+
+    /**
+     * Every lap a compound can run takes more than 0 s. Each bound of the schema allows a compound's pace offset or
+     * penalty to outweigh the base lap time, and the model adds them up as they are: such a race had negative lap
+     * and race times, a result outside simulation-result/v1 (its times are above 0). A lap's shortest time is the
+     * base lap time plus the pace offset and the dry (or, when a shower can start, the wet) penalty: the fuel and
+     * degradation terms are never negative, and a safety-car lap is at least the base lap time.
+     */
+    private static void requirePositiveLapTimes(final CanonicalConfig config, final RiskFactors risk)
+    {
+        final boolean rainCanFall = risk.rainProbabilityPerLap() > 0;
+        for (int i = 0; i < config.compounds().size(); i++)
+        {
+            final TyreCompound compound = config.compounds().get(i);
+            final double fastest = config.baseLapTimeS() + compound.paceOffsetS();
+            final double dry = fastest + compound.dryPenaltyS();
+            final double wet = fastest + config.weather().rainLapTimeDeltaS() + compound.rainPenaltyS();
+            if (!(dry > 0))
+            {
+                throw nonPositiveLap(i, "dry", "dry_penalty_s", dry);
+            }
+            if (rainCanFall && !(wet > 0))
+            {
+                throw nonPositiveLap(i, "wet", "rain_lap_time_delta_s + rain_penalty_s", wet);
+            }
+        }
+    }
+
+    private static SolverInputException nonPositiveLap(final int compound, final String weather, final String penalty,
+        final double seconds)
+    {
+        return new SolverInputException("/base_config/tyre_compounds/" + compound, "a " + weather + " lap on it would"
+            + " take " + DoubleToDecimal.format(seconds) + " s at best (base_lap_time_s + pace_offset_s + " + penalty
+            + "); it must take more than 0 s");
     }
 
     private static TyreCompound readCompound(final Map<String, Object> t, final String p)

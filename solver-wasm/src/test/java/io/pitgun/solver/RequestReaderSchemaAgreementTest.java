@@ -124,6 +124,18 @@ class RequestReaderSchemaAgreementTest
             r -> ((ArrayNode)strategy(r, 0).get("pit_laps")).set(0, 58)));
         cases.add(solverRule("shower_max_laps below shower_min_laps", "/base_config/weather/shower_max_laps", wet,
             r -> ((ObjectNode)config(r).get("weather")).put("shower_max_laps", 2)));
+        // No lap may take 0 s or less (the result's times are above 0): its shortest is base + pace + penalty.
+        cases.add(solverRule("a dry lap under 0 s", "/base_config/tyre_compounds/0", wet,
+            r -> compound(r, 0).put("pace_offset_s", -1000)));
+        cases.add(solverRule("a wet lap of 0 s", "/base_config/tyre_compounds/1", wet, r -> {
+            config(r).put("base_lap_time_s", 100);
+            ((ObjectNode)config(r).get("weather")).put("rain_lap_time_delta_s", 0);
+            compound(r, 1).put("pace_offset_s", 0).put("rain_penalty_s", -100);
+        }));
+        cases.add(accepted("a wet lap under 0 s in a race without rain", dry, r -> {
+            ((ObjectNode)r.get("risk_factors")).put("rain_probability_per_lap", 0);
+            compound(r, 0).put("rain_penalty_s", -1000);
+        }));
         return cases.stream();
     }
 

@@ -71,6 +71,17 @@ class WasmMatchesJvmTest
         assertEquals("/strategies/0/pit_laps/0: must be before the last lap (58)", outcome.error());
     }
 
+    @Test
+    void shouldRefuseALapOfNoTimeAsTheJvmDoes() throws Exception
+    {
+        final String request = Files.readString(EXAMPLES.resolve("valid/wet-risk-given-strategies.json"))
+            .replace("\"pace_offset_s\": -0.65", "\"pace_offset_s\": -1000");
+        final WasmSolverRunner.WorkerOutcome outcome = runner.solve(request, SOLVE_TIMEOUT);
+        assertNull(outcome.resultJson());
+        assertEquals("/base_config/tyre_compounds/0: a dry lap on it would take -915.5 s at best"
+            + " (base_lap_time_s + pace_offset_s + dry_penalty_s); it must take more than 0 s", outcome.error());
+    }
+
     private static void assertWasmEqualsJvm(final String request) throws Exception
     {
         final String jvm = RaceStrategySolver.solveStrategy(request);
