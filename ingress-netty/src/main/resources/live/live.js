@@ -15,7 +15,7 @@
   const MAX_LAP_SAMPLES = 1 << 15;
   /** Sessions listed at most (the oldest quiet one goes first). */
   const MAX_SESSIONS = 64;
-  /** Lap rows kept per session. */
+  /** Lap rows kept per session (the best lap's is never the one dropped). */
   const MAX_LAP_ROWS = 500;
   /** Gaps (disconnections) remembered per session. */
   const MAX_GAPS = 32;
@@ -324,7 +324,7 @@
       kinds,
       flying: kinds.length === 0,
     });
-    if (s.laps.size > MAX_LAP_ROWS) s.laps.delete(s.laps.keys().next().value);
+    if (s.laps.size > MAX_LAP_ROWS) dropOldestLapRow(s);
     if (s === selected) { lapsDirty = true; compareDirty = true; dirty = true; }
   }
 
@@ -341,6 +341,14 @@
     if (says('in_lap') === true) kinds.push('in');
     if (says('lap_invalid') === true) kinds.push('invalid');
     return kinds;
+  }
+
+  /** Drops the oldest lap row but the best lap's: a long race keeps its best lap in the table and the comparison. */
+  function dropOldestLapRow(s) {
+    const best = bestLap(s);
+    for (const lap of s.laps.keys()) {
+      if (best === null || lap !== best.lap) { s.laps.delete(lap); return; }
+    }
   }
 
   function onMessage(event) {

@@ -230,6 +230,56 @@ class LivePageStreamBrowserTest
         }
     }
 
+    /**
+     * The lap table keeps its last 500 laps, never dropping the best one. Before, the oldest row went whatever it
+     * was: after 500 laps (a 24-hour race) the fastest lap left the table and a slower one became "best", silently.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldKeepTheBestLapInALapTableOfMoreThanItsRows() throws Exception
+    {
+        final Path chromium = HeadlessChromium.requireExecutable();
+        final GatewayServer server = gateway(dataDir, Map.of());
+        final GatewayClient client = new GatewayClient(server.address().getPort());
+        final UUID session = UUID.randomUUID();
+        final int rows = 500;
+        final int finished = rows + 2;
+        final int best = 2;
+        try (HeadlessChromium browser = HeadlessChromium.launch(chromium,
+            "http://127.0.0.1:" + server.address().getPort() + "/live", 1400, 1200))
+        {
+            Await.until("the page is loaded and subscribed", () ->
+                eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().equals("live"));
+            long sequence = 0;
+            final StringBuilder frames = new StringBuilder();
+            for (int lap = 1; lap <= finished + 1; lap++)
+            {
+                // Lap 2 spans 2 sample periods, every other lap 3: lap 2 is the fastest.
+                final int perLap = lap == best ? 3 : 4;
+                for (int i = 0; i < perLap; i++, sequence++)
+                {
+                    frames.append(frames.length() == 0 ? "" : ",").append(frame(sequence, lap, i));
+                }
+                if (lap % 100 == 0 || lap == finished + 1)
+                {
+                    send(client, session, frames);
+                    frames.setLength(0);
+                }
+            }
+            Await.until("the lap table has the summary of lap " + finished, () -> eval(browser,
+                "pitgunLive.laps().some(row => row.lap === " + finished + ")").asBoolean());
+
+            assertEquals(rows, eval(browser, "pitgunLive.laps().length").asInt(), "rows kept");
+            assertEquals(best, eval(browser, "pitgunLive.bestLap()").asInt(), "the best lap");
+            assertTrue(eval(browser, "pitgunLive.laps().some(row => row.lap === " + best + ")").asBoolean(),
+                "the best lap's row");
+        }
+        finally
+        {
+            server.shutdown();
+        }
+    }
+
     /** Sends one lap of {@code perLap} frames, all with its lap number; returns the next sequence. */
     private static long sendLap(final GatewayClient client, final UUID session, final int lap, final int perLap,
         final long sequence) throws Exception
