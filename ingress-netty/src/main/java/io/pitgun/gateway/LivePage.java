@@ -104,7 +104,9 @@ final class LivePage
             return;
         }
         final String ifNoneMatch = exchange.request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
-        final boolean unchanged = ifNoneMatch != null && ifNoneMatch.contains(asset.etag());
+        // "*" matches any current representation (RFC 9110 13.1.2), as the file's own tag does.
+        final boolean unchanged = ifNoneMatch != null
+            && (ifNoneMatch.strip().equals("*") || ifNoneMatch.contains(asset.etag()));
         final FullHttpResponse response = HttpExchange.response(unchanged ? 304 : 200, asset.contentType(),
             unchanged ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(asset.bytes()));
         response.headers()

@@ -105,6 +105,8 @@ class GatewayLivePageIntegrationTest
             assertEquals(304, unchanged.statusCode());
             assertEquals("", unchanged.body());
             assertEquals(200, get(gateway, "/live", "If-None-Match", "\"other\"").statusCode());
+            // RFC 9110 13.1.2: "*" matches any current representation (it was answered 200, the whole file).
+            assertEquals(304, get(gateway, "/live/live.js", "If-None-Match", "*").statusCode());
         }
     }
 
