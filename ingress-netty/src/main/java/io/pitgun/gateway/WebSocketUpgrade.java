@@ -61,6 +61,13 @@ final class WebSocketUpgrade
         final java.util.Map<String, List<String>> parameters = new QueryStringDecoder(request.uri()).parameters();
         final List<String> subscribe = parameters.get("subscribe");
         final boolean subscriber = subscribe != null && !subscribe.isEmpty();
+        if (subscriber && subscribe.size() > 1)
+        {
+            // As two session parameters are: the first one winning would read another stream than a proxy might.
+            exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 400, RejectReason.BAD_PARAMETER, "subscribe='" +
+                String.join(",", subscribe) + "': give subscribe once, /ws?subscribe=derived", false);
+            return;
+        }
         if (subscriber && !"derived".equals(subscribe.get(0)))
         {
             exchange.error(GatewayCounters.Endpoint.WS_SUBSCRIBE, 400, RejectReason.NOT_FOUND, "subscribe='" +

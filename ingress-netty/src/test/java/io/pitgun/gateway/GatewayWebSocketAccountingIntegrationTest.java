@@ -328,6 +328,32 @@ class GatewayWebSocketAccountingIntegrationTest
         }
     }
 
+    /**
+     * A subscription's {@code subscribe} parameter given twice is refused 400 in either order, as two {@code session}
+     * parameters are. Before, {@code subscribe=derived&subscribe=raw} upgraded (the second value ignored) while
+     * {@code subscribe=raw&subscribe=derived} was refused: the first one won.
+     */
+    @Test
+    void shouldRefuseASubscribeParameterGivenTwice() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            for (final String query : List.of("subscribe=derived&subscribe=raw", "subscribe=raw&subscribe=derived",
+                "subscribe=derived&subscribe=derived"))
+            {
+                try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+                {
+                    connection.send("GET /ws?" + query + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
+                        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+                        "Sec-WebSocket-Version: 13\r\n\r\n");
+                    final RawHttpConnection.Response refused = connection.readResponse();
+                    assertEquals(400, refused.status(), query + ": " + refused.head() + refused.body());
+                    assertTrue(refused.body().contains("give subscribe once"), query + ": " + refused.status() + " " + refused.body());
+                }
+            }
+        }
+    }
+
     /** Nor is a WebSocket the gateway closes as it shuts down (its output shut, it lingers): not a pause either. */
     @Test
     void shouldNotCountAGoingAwayCloseAsAPause() throws Exception
