@@ -1,16 +1,12 @@
 package io.pitgun.systemtests;
 
-import io.pitgun.cli.PitgunCommand;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.EnvelopeJson;
 import io.pitgun.testsupport.RegistryReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,9 +113,10 @@ class JournalReplayAcrossRestartsProcessTest
         assertEquals(afterFirst + 3, live.size(), String.join("\n", live));
 
         final Path out = dir.resolve("replay.jsonl");
-        final Cli replay = Cli.run("journal", "replay", data.resolve("journal").toString(), "--manifest",
+        final InProcessCli replay =
+            InProcessCli.run("journal", "replay", data.resolve("journal").toString(), "--manifest",
             manifest.toString(), "--out", out.toString());
-        assertEquals(0, replay.exitCode, replay.err);
+        assertEquals(0, replay.exitCode(), replay.err());
         assertEquals(String.join("\n", live) + "\n", Files.readString(out, StandardCharsets.UTF_8));
     }
 
@@ -136,19 +133,5 @@ class JournalReplayAcrossRestartsProcessTest
     {
         Await.until(count + " insight records in the run registry", Duration.ofSeconds(60),
             () -> registry.requests().size() >= count);
-    }
-
-    /** One {@code pitgun} command run in this JVM: exit code and both streams. */
-    private record Cli(int exitCode, String out, String err)
-    {
-        static Cli run(final String... args)
-        {
-            final StringWriter out = new StringWriter();
-            final StringWriter err = new StringWriter();
-            final CommandLine commandLine = PitgunCommand.newCommandLine();
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(err, true));
-            return new Cli(commandLine.execute(args), out.toString(), err.toString());
-        }
     }
 }

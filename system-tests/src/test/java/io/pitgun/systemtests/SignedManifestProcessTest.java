@@ -4,12 +4,9 @@ import io.pitgun.cli.PitgunCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,13 +40,13 @@ class SignedManifestProcessTest
     {
         final String keyId = generateKeys("authority");
         final Path manifest = demoManifest();
-        final Cli sign = Cli.run("manifest", "sign", manifest.toString(), "--key", dir.resolve("authority.key")
-            .toString());
-        assertEquals(0, sign.exitCode, sign.err);
-        final Cli verify = Cli.run("manifest", "verify", manifest.toString(), "--trust",
+        final InProcessCli sign =
+            InProcessCli.run("manifest", "sign", manifest.toString(), "--key", dir.resolve("authority.key").toString());
+        assertEquals(0, sign.exitCode(), sign.err());
+        final InProcessCli verify = InProcessCli.run("manifest", "verify", manifest.toString(), "--trust",
             dir.resolve("authority.pub").toString());
-        assertEquals(0, verify.exitCode, verify.err);
-        assertTrue(verify.out.contains("signed by trusted key " + keyId), verify.out);
+        assertEquals(0, verify.exitCode(), verify.err());
+        assertTrue(verify.out().contains("signed by trusted key " + keyId), verify.out());
 
         final Path dataDir = dir.resolve("data");
         try (GatewayProcess gateway = GatewayProcess.start(dataDir, "--manifest", manifest.toString(), "--trust",
@@ -60,27 +57,29 @@ class SignedManifestProcessTest
             assertEquals(0, gateway.terminate(Duration.ofSeconds(30)), gateway.logs());
         }
         final Path journal = dataDir.resolve("journal");
-        final Cli stats = Cli.run("journal", "stats", journal.toString());
-        assertEquals(0, stats.exitCode, stats.err);
-        assertTrue(stats.out.contains(", 1 manifest loaded"), stats.out);
-        final Cli dump = Cli.run("journal", "dump", journal.toString());
-        assertEquals(0, dump.exitCode, dump.err);
-        final String loaded = dump.out.lines().filter(line -> line.contains("\"message\":\"ManifestLoaded\""))
-            .findFirst().orElseThrow(() -> new AssertionError(dump.out));
+        final InProcessCli stats = InProcessCli.run("journal", "stats", journal.toString());
+        assertEquals(0, stats.exitCode(), stats.err());
+        assertTrue(stats.out().contains(", 1 manifest loaded"), stats.out());
+        final InProcessCli dump = InProcessCli.run("journal", "dump", journal.toString());
+        assertEquals(0, dump.exitCode(), dump.err());
+        final String loaded = dump.out().lines().filter(line -> line.contains("\"message\":\"ManifestLoaded\""))
+            .findFirst().orElseThrow(() -> new AssertionError(dump.out()));
         assertTrue(loaded.contains("\"signer_key_id\":\"" + keyId + "\""), loaded);
         assertTrue(loaded.contains("\"manifest_name\":\"demo-reference\""), loaded);
 
         // A replay that requires the same signature runs; one that trusts another key refuses, naming the file.
         final Path out = dir.resolve("replay.jsonl");
-        final Cli replay = Cli.run("journal", "replay", journal.toString(), "--manifest", manifest.toString(),
+        final InProcessCli replay =
+            InProcessCli.run("journal", "replay", journal.toString(), "--manifest", manifest.toString(),
             "--out", out.toString(), "--trust", dir.resolve("authority.pub").toString());
-        assertEquals(0, replay.exitCode, replay.err);
+        assertEquals(0, replay.exitCode(), replay.err());
         generateKeys("other");
-        final Cli refused = Cli.run("journal", "replay", journal.toString(), "--manifest", manifest.toString(),
+        final InProcessCli refused =
+            InProcessCli.run("journal", "replay", journal.toString(), "--manifest", manifest.toString(),
             "--out", out.toString(), "--trust", dir.resolve("other.pub").toString());
-        assertEquals(1, refused.exitCode, refused.out);
-        assertTrue(refused.err.contains(manifest + ": refused: untrusted key: signed by key " + keyId),
-            refused.err);
+        assertEquals(1, refused.exitCode(), refused.out());
+        assertTrue(refused.err().contains(manifest + ": refused: untrusted key: signed by key " + keyId),
+            refused.err());
     }
 
     @Test
@@ -89,8 +88,8 @@ class SignedManifestProcessTest
     {
         generateKeys("authority");
         final Path manifest = demoManifest();
-        assertEquals(0, Cli.run("manifest", "sign", manifest.toString(), "--key",
-            dir.resolve("authority.key").toString()).exitCode);
+        assertEquals(0, InProcessCli.run("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("authority.key").toString()).exitCode());
         final byte[] bytes = Files.readAllBytes(manifest);
         bytes[bytes.length - 2] ^= 0x01; // one changed byte
         Files.write(manifest, bytes);
@@ -128,26 +127,28 @@ class SignedManifestProcessTest
         generateKeys("rogue");
         final Path manifest = demoManifest();
         final Path dataDir = dir.resolve("data");
-        final Cli unsigned = Cli.run("gateway", "--bind", "127.0.0.1:0", "--data-dir", dataDir.toString(),
+        final InProcessCli unsigned =
+            InProcessCli.run("gateway", "--bind", "127.0.0.1:0", "--data-dir", dataDir.toString(),
             "--manifest", manifest.toString(), "--trust", dir.resolve("authority.pub").toString());
-        assertEquals(1, unsigned.exitCode, unsigned.out);
-        assertTrue(unsigned.err.contains(manifest + ": refused: unsigned: no signature " + manifest + ".sig"),
-            unsigned.err);
+        assertEquals(1, unsigned.exitCode(), unsigned.out());
+        assertTrue(unsigned.err().contains(manifest + ": refused: unsigned: no signature " + manifest + ".sig"),
+            unsigned.err());
 
-        assertEquals(0, Cli.run("manifest", "sign", manifest.toString(), "--key",
-            dir.resolve("rogue.key").toString()).exitCode);
-        final Cli untrusted = Cli.run("gateway", "--bind", "127.0.0.1:0", "--data-dir", dataDir.toString(),
+        assertEquals(0, InProcessCli.run("manifest", "sign", manifest.toString(), "--key",
+            dir.resolve("rogue.key").toString()).exitCode());
+        final InProcessCli untrusted =
+            InProcessCli.run("gateway", "--bind", "127.0.0.1:0", "--data-dir", dataDir.toString(),
             "--manifest", manifest.toString(), "--trust", dir.resolve("authority.pub").toString());
-        assertEquals(1, untrusted.exitCode, untrusted.out);
-        assertTrue(untrusted.err.contains(manifest + ": refused: untrusted key"), untrusted.err);
+        assertEquals(1, untrusted.exitCode(), untrusted.out());
+        assertTrue(untrusted.err().contains(manifest + ": refused: untrusted key"), untrusted.err());
     }
 
     private String generateKeys(final String name)
     {
-        final Cli keys = Cli.run("keys", "generate", "--out", dir.resolve(name).toString());
-        assertEquals(0, keys.exitCode, keys.err);
-        final Matcher matcher = KEY_ID.matcher(keys.out);
-        assertTrue(matcher.find(), keys.out);
+        final InProcessCli keys = InProcessCli.run("keys", "generate", "--out", dir.resolve(name).toString());
+        assertEquals(0, keys.exitCode(), keys.err());
+        final Matcher matcher = KEY_ID.matcher(keys.out());
+        assertTrue(matcher.find(), keys.out());
         return matcher.group(1);
     }
 
@@ -160,19 +161,5 @@ class SignedManifestProcessTest
             Files.writeString(manifest, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         return manifest;
-    }
-
-    /** One {@code pitgun} command run in this JVM: exit code and both streams. */
-    private record Cli(int exitCode, String out, String err)
-    {
-        static Cli run(final String... args)
-        {
-            final StringWriter out = new StringWriter();
-            final StringWriter err = new StringWriter();
-            final CommandLine commandLine = PitgunCommand.newCommandLine();
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(err, true));
-            return new Cli(commandLine.execute(args), out.toString(), err.toString());
-        }
     }
 }
