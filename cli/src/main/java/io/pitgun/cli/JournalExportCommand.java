@@ -170,7 +170,8 @@ final class JournalExportCommand implements Callable<Integer>
         try (Journal journal = JournalCommand.openReadOnly(directory))
         {
             JournalCommand.noteDeletedCycleFiles(journal, directory, err);
-            summary = exporter.export(journal, selection, compiled, out, provenance, JournalCommand.progress(spec, "export"));
+            summary = exporter.export(journal, selection, compiled, out, provenance,
+                JournalCommand.progress(spec, "export"));
         }
         catch (final JournalException | ManifestException | IllegalStateException | IllegalArgumentException ex)
         {

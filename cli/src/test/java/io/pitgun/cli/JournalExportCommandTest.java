@@ -449,7 +449,8 @@ class JournalExportCommandTest
         final Path config = dir.resolve("pipeline.yaml");
         Files.writeString(config, "max_sources: " + 2 * sessions + "\n");
         final CliRun configured = CliRun.of("journal", "export", journal.toString(), "--out",
-            dir.resolve("export-configured").toString(), "--manifest", manifest.toString(), "--config", config.toString());
+            dir.resolve("export-configured").toString(), "--manifest", manifest.toString(), "--config",
+            config.toString());
 
         assertEquals(0, configured.exitCode(), configured.err());
         assertTrue(configured.out().contains(String.format("derived %d frames through power", sessions * framesEach)),

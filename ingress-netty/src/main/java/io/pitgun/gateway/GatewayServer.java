@@ -748,11 +748,12 @@ public final class GatewayServer implements AutoCloseable
      * close code 1001), so that the event loops publish no more; stop the UDP source, the other producer of the ring;
      * drain the ring (at most {@code SHUTDOWN_TIMEOUT_S} more; a stuck pipeline stage is then abandoned and counted)
      * while the event loops go on feeding the live subscribers; close those with 1001 once every output of the drain
-     * (the summaries of the laps and sessions it ends) is written to them (within the drain's {@code
-     * SHUTDOWN_TIMEOUT_S}, at least 1 s: the ones still open then are cut, counted); stop the event loops; close the journal. When a connection does
-     * not close in time (a stuck event loop, which might still publish), the event loops are stopped before the
-     * drain, as a single-producer ring's sequencer is not thread-safe, and the subscribers are cut. Idempotent;
-     * blocks until done: a second or concurrent caller returns only when the first caller's shutdown has finished.
+     * (the summaries of the laps and sessions it ends) is written to them (within the drain's
+     * {@code SHUTDOWN_TIMEOUT_S}, at least 1 s: the ones still open then are cut, counted); stop the event loops;
+     * close the journal. When a connection does not close in time (a stuck event loop, which might still publish),
+     * the event loops are stopped before the drain, as a single-producer ring's sequencer is not thread-safe, and the
+     * subscribers are cut. Idempotent; blocks until done: a second or concurrent caller returns only when the first
+     * caller's shutdown has finished.
      */
     public void shutdown()
     {

@@ -348,7 +348,8 @@ class GatewayWebSocketAccountingIntegrationTest
                         "Sec-WebSocket-Version: 13\r\n\r\n");
                     final RawHttpConnection.Response refused = connection.readResponse();
                     assertEquals(400, refused.status(), query + ": " + refused.head() + refused.body());
-                    assertTrue(refused.body().contains("give subscribe once"), query + ": " + refused.status() + " " + refused.body());
+                    assertTrue(refused.body().contains("give subscribe once"),
+                        query + ": " + refused.status() + " " + refused.body());
                 }
             }
         }
@@ -649,9 +650,10 @@ class GatewayWebSocketAccountingIntegrationTest
     /**
      * Frames sent in the same packet as the upgrade request, one of them breaking RFC 6455, get the upgrade's 101, then
      * the close frame with the violation's code (1002 for RSV1 set, 1009 for a frame over {@code MAX_WS_FRAME_BYTES},
-     * also counted as {@code body_too_large}, 1007 for a close reason that is not UTF-8), then the connection's end, counted once under its close reason, on
-     * an ingest connection and a subscriber alike. Before, the frame decoder closed the connection before the 101 was
-     * written: the client got no answer and no close frame, counted only as a connection error.
+     * also counted as {@code body_too_large}, 1007 for a close reason that is not UTF-8), then the connection's end,
+     * counted once under its close reason, on an ingest connection and a subscriber alike. Before, the frame decoder
+     * closed the connection before the 101 was written: the client got no answer and no close frame, counted only as
+     * a connection error.
      */
     @Test
     void shouldAnswerAnUpgradeWhoseFramesBrokeTheRulesWith101ThenTheCloseFrame() throws Exception

@@ -443,9 +443,9 @@ public final class JournalAppender
     /**
      * What the marker of the new cycle file whose first entry is {@code firstEntry} names as the entry before it:
      * {@code previousEntry}, unless the journal's last cycle file was found gone at the open ({@code missing},
-     * {@link Journal}'s missing last cycle), after it: then that cycle's unknown last entry ({@link CycleMarker#lastEntryUnknown}),
-     * so readers report its entries missing. A new file of that very cycle takes the deleted file's name and
-     * indices, which no marker can tell from the deleted file's: logged.
+     * {@link Journal}'s missing last cycle), after it: then that cycle's unknown last entry
+     * ({@link CycleMarker#lastEntryUnknown}), so readers report its entries missing. A new file of that very cycle
+     * takes the deleted file's name and indices, which no marker can tell from the deleted file's: logged.
      */
     private long entryBeforeNewFile(final long previousEntry, final long firstEntry, final int missing)
     {
