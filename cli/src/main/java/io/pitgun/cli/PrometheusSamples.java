@@ -1,5 +1,7 @@
 package io.pitgun.cli;
 
+import io.pitgun.replay.ConnectFailure;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -70,9 +72,7 @@ final class PrometheusSamples
         }
         catch (final ConnectException ex)
         {
-            // The JDK's has no message for a refused connection: callers printed 'cannot read: null'.
-            throw new IOException(ex.getMessage() != null ? ex.getMessage() :
-                "connection refused (nothing listens there)", ex);
+            throw new IOException(ConnectFailure.describe(ex), ex); // callers printed 'cannot read: null'
         }
         if (response.statusCode() != 200)
         {

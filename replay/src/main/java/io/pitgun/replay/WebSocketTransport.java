@@ -68,18 +68,9 @@ public final class WebSocketTransport implements EnvelopeTransport
         catch (final ExecutionException | TimeoutException ex)
         {
             throw new ConnectException("cannot open " + target.webSocketUri() + " (is the gateway running? " +
-                "start it with 'pitgun gateway'): " + why(ex.getCause() == null ? ex : ex.getCause()));
+                "start it with 'pitgun gateway'): " +
+                ConnectFailure.describe(ex.getCause() == null ? ex : ex.getCause()));
         }
-    }
-
-    /** A failure to open, in words: the JDK client's refused connection is a {@link ConnectException} without any. */
-    private static String why(final Throwable failure)
-    {
-        if (failure.getMessage() != null)
-        {
-            return failure.getMessage();
-        }
-        return failure instanceof ConnectException ? "connection refused" : failure.getClass().getSimpleName();
     }
 
     @Override
