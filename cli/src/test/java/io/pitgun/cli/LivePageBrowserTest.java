@@ -53,6 +53,12 @@ class LivePageBrowserTest
     private static final int LAPS = 3;
     private static final long SOAK_S = 60;
     /**
+     * The shortest soak that measures anything: the 2,048-sample window fills in 20.5 s at the simulator's 100 Hz
+     * (sooner over UDP, whose player session gets several packet types' frames), and the growth is measured from then
+     * on (a shorter soak ended before the window was full and failed waiting for it).
+     */
+    private static final long MIN_SOAK_S = 25;
+    /**
      * The page's JavaScript memory (heap and typed-array backing stores) after a garbage collection: uPlot, the rings
      * (2 × 2,048 doubles per channel, about 2 MB for the simulator's channels), a lap trace, the DOM's wrappers.
      */
@@ -319,6 +325,11 @@ class LivePageBrowserTest
     {
         final Path chromium = HeadlessChromium.requireExecutable();
         final long soakS = Long.getLong("pitgun.live.soakSeconds", SOAK_S);
+        if (soakS < MIN_SOAK_S)
+        {
+            throw new IllegalArgumentException("-Dpitgun.live.soakSeconds=" + soakS + " is shorter than the " +
+                MIN_SOAK_S + " s a soak needs: the page's 2,048-sample window takes 20.5 s to fill at 100 Hz");
+        }
         final String base = "http://127.0.0.1:" + server.address().getPort();
         try (HeadlessChromium browser = HeadlessChromium.launch(chromium, base + "/live?window=2048", 1400, 1000))
         {
