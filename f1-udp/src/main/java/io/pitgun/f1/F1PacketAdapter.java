@@ -75,8 +75,12 @@ public final class F1PacketAdapter
     /** Packets in a row of each id below {@link #lastOverallFrame}: {@link #RESYNC_AFTER} of them resynchronise. */
     private final int[] outOfOrderInARow = new int[PACKET_ID_COUNT];
     private boolean inSession;
-    /** The game said {@code SEND} for {@link #sessionUid}: its later packets are dropped, not a new session. */
+    /**
+     * The game said {@code SEND} for {@link #endedBySendUid}: its later packets are dropped, not a new session, also
+     * once the next session runs (a straggler of the results screen must not reopen an ended session).
+     */
     private boolean endedBySend;
+    private long endedBySendUid;
     private long sessionUid;
     private boolean hadPreviousSession;
     private long previousSessionUid;
@@ -188,7 +192,7 @@ public final class F1PacketAdapter
         {
             return drop(F1DropReason.BAD_TIME);
         }
-        if (!inSession && endedBySend && uid == sessionUid)
+        if (endedBySend && uid == endedBySendUid)
         {
             return drop(F1DropReason.AFTER_SESSION_END);
         }
@@ -272,7 +276,6 @@ public final class F1PacketAdapter
         }
         endSession();
         inSession = true;
-        endedBySend = false;
         sessionUid = uid;
         sessionId = sessionId(uid); // cold: once per session
         anchorUs = System.currentTimeMillis() * 1000L - Math.round(sessionTime * 1e6);
@@ -568,6 +571,7 @@ public final class F1PacketAdapter
         {
             endSession();
             endedBySend = true;
+            endedBySendUid = sessionUid;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pitgun.gateway;
 
+import io.pitgun.f1.F1EventCode;
 import io.pitgun.f1.F1PacketAdapter;
 import io.pitgun.f1.F1PacketDescriptor;
 import io.pitgun.f1.F1PacketEncoder;
@@ -138,6 +139,58 @@ class GatewayUdpIntegrationTest
         expected.add(0L); // the other session's one frame
         LongStream.range(before, before + after - stragglers).forEach(expected::add);
         assertEquals(expected, sequences, "the game's frames, its session taken back after the stragglers");
+    }
+
+    /**
+     * The game goes on sending a session it ended ({@code SEND}) while it shows the results; one such packet that
+     * arrives after the next session began is of an ended session too. Before, it reopened the ended session (its
+     * stream again from sequence 0, a duplicate), ended the next one, and that one's next 7 packets were dropped as
+     * stragglers until it was taken back.
+     */
+    @Test
+    void shouldDropAPacketOfTheEndedSessionThatArrivesAfterTheNextOneBegan() throws Exception
+    {
+        final long ended = 42L;
+        final long next = 43L;
+        final int endedFrames = 3;
+        final int nextFrames = 12;
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.UDP_BIND, "127.0.0.1:0"));
+             DatagramChannel game = DatagramChannel.open())
+        {
+            final InetSocketAddress target = gateway.server.udpAddress().orElseThrow();
+            final UnsafeBuffer packet = new UnsafeBuffer(new byte[F1PacketDescriptor.MAX_PACKET_BYTES]);
+            for (int frame = 1; frame <= endedFrames; frame++)
+            {
+                send(game, target, packet, F1PacketEncoder.header(packet, F1PacketDescriptor.CAR_TELEMETRY, ended,
+                    frame / 60f, frame, 0));
+            }
+            final int sessionEnd = F1PacketEncoder.header(packet, F1PacketDescriptor.EVENT, ended,
+                (endedFrames + 1) / 60f, endedFrames + 1, 0);
+            packet.putInt(F1PacketDescriptor.EVENT_STRING_CODE, F1EventCode.SESSION_ENDED, F1PacketDescriptor.ORDER);
+            send(game, target, packet, sessionEnd);
+            for (int frame = 1; frame <= nextFrames; frame++)
+            {
+                if (frame == 2)
+                {
+                    send(game, target, packet, F1PacketEncoder.header(packet, F1PacketDescriptor.CAR_TELEMETRY,
+                        ended, (endedFrames + 2) / 60f, endedFrames + 2, 0));
+                }
+                send(game, target, packet, F1PacketEncoder.header(packet, F1PacketDescriptor.CAR_TELEMETRY, next,
+                    frame / 60f, frame, 0));
+            }
+            final int received = endedFrames + 1 + 1 + nextFrames;
+            Await.until("every datagram received and decoded or dropped", () ->
+                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"received\"}") == received &&
+                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"decoded\"}") +
+                    gateway.metric("pitgun_f1_udp_drops_total{reason=\"out_of_order\"}") +
+                    gateway.metric("pitgun_f1_udp_drops_total{reason=\"after_session_end\"}") == received);
+            assertEquals(1, gateway.metric("pitgun_f1_udp_drops_total{reason=\"after_session_end\"}"));
+            assertEquals(0, gateway.metric("pitgun_f1_udp_drops_total{reason=\"out_of_order\"}"));
+        }
+        final List<Long> expected = new ArrayList<>();
+        LongStream.rangeClosed(0, endedFrames).forEach(expected::add); // its frames and the SEND event's
+        LongStream.range(0, nextFrames).forEach(expected::add);
+        assertEquals(expected, GatewayHarness.journaledSequences(dataDir), "each session's frames once, in order");
     }
 
     @Test
