@@ -3,7 +3,7 @@ package io.pitgun.f1;
 import java.util.Locale;
 
 /**
- * Why the UDP source dropped a packet (or, for {@link #RING_FULL}, a frame). Each is counted; none stops the source.
+ * Why the UDP source dropped a packet (or, for {@link #RING_FULL} and {@link #FRAME_REFUSED}, a frame). Each is counted; none stops the source.
  * New reasons are added at the end: the ordinal is the key of the reason's counter.
  */
 public enum F1DropReason
@@ -34,7 +34,12 @@ public enum F1DropReason
      * would journal a second session with the same id whose sequences restart at 0 (the game keeps sending while
      * it shows the results).
      */
-    AFTER_SESSION_END;
+    AFTER_SESSION_END,
+    /**
+     * A frame (not a packet) the pipeline refused, outside a tuning policy's reject limit; the pipeline counts it by
+     * its reason too. The packet's other cars' frames go on.
+     */
+    FRAME_REFUSED;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -3,6 +3,7 @@ package io.pitgun.f1;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.dictionary.ParameterTable;
 import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.engine.FrameRejectedException;
 import io.pitgun.engine.FrameWriter;
 import io.pitgun.engine.TelemetryPipeline;
 import org.agrona.DirectBuffer;
@@ -638,7 +639,18 @@ public final class F1PacketAdapter
             current = null;
             return;
         }
-        current.commit();
+        try
+        {
+            current.commit();
+        }
+        catch (final FrameRejectedException refused)
+        {
+            // Outside a tuning policy's reject limit: the pipeline dropped the frame and counted it by its reason.
+            // Only this car's frame: the packet's other cars go on. Not logged, as a car over a limit is every frame.
+            current = null;
+            counters.dropped(F1DropReason.FRAME_REFUSED);
+            return;
+        }
         current = null;
         counters.increment(F1UdpCounters.Total.FRAMES_PUBLISHED);
     }

@@ -80,7 +80,8 @@ final class GatewayMetrics
         w.sample("pitgun_f1_udp_packets_total", f1.get(F1UdpCounters.Total.PACKETS_RECEIVED), "outcome", "received");
         w.sample("pitgun_f1_udp_packets_total", f1.get(F1UdpCounters.Total.PACKETS_DECODED), "outcome", "decoded");
         w.sample("pitgun_f1_udp_packets_total", f1.get(F1UdpCounters.Total.PACKETS_IGNORED), "outcome", "ignored");
-        w.family("pitgun_f1_udp_drops_total", "counter", "F1 UDP packets dropped (ring_full: frames), by reason.");
+        w.family("pitgun_f1_udp_drops_total", "counter",
+            "F1 UDP packets dropped (ring_full, frame_refused: frames), by reason.");
         for (final F1DropReason reason : F1DropReason.values())
         {
             w.sample("pitgun_f1_udp_drops_total", f1.drops(reason), "reason", reason.label());

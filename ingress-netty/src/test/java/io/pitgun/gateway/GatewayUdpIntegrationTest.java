@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -191,6 +192,58 @@ class GatewayUdpIntegrationTest
         LongStream.rangeClosed(0, endedFrames).forEach(expected::add); // its frames and the SEND event's
         LongStream.range(0, nextFrames).forEach(expected::add);
         assertEquals(expected, GatewayHarness.journaledSequences(dataDir), "each session's frames once, in order");
+    }
+
+    /**
+     * With a tuning policy, one car's frame outside a reject limit is refused by the pipeline: that frame is counted
+     * ({@code frame_refused}) and the packet's other cars go on. Before, the refusal escaped the decoder: the cars
+     * after it in the packet were lost without a count, the packet was neither decoded nor dropped, and the log had
+     * a warning per packet.
+     */
+    @Test
+    void shouldCountACarsFrameRefusedByATuningLimitAndKeepTheOtherCars() throws Exception
+    {
+        final Path policy = dataDir.resolve("policy.yaml");
+        Files.writeString(policy, """
+            version: v1
+            limits:
+              channels:
+                Speed: {max: 350, on_violation: reject}
+            signed_by: authority.pitgun.io
+            """);
+        final int cars = 3;
+        final int overLimit = 1;
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.UDP_BIND, "127.0.0.1:0",
+            GatewaySetting.UDP_ALL_CARS, "1", GatewaySetting.TUNING_POLICY, policy.toString()));
+             DatagramChannel game = DatagramChannel.open())
+        {
+            final InetSocketAddress target = gateway.server.udpAddress().orElseThrow();
+            final UnsafeBuffer packet = new UnsafeBuffer(new byte[F1PacketDescriptor.MAX_PACKET_BYTES]);
+            int length = F1PacketEncoder.header(packet, F1PacketDescriptor.LAP_DATA, 42L, 1.0f, 1, 0);
+            for (int car = 0; car < cars; car++)
+            {
+                packet.putByte(F1PacketDescriptor.carOffset(car, F1PacketDescriptor.LAP_CAR_LENGTH) +
+                    F1PacketDescriptor.LAP_RESULT_STATUS, (byte)2);
+            }
+            send(game, target, packet, length);
+            length = F1PacketEncoder.header(packet, F1PacketDescriptor.CAR_TELEMETRY, 42L, 1.1f, 2, 0);
+            packet.putShort(F1PacketDescriptor.carOffset(overLimit, F1PacketDescriptor.TELEMETRY_CAR_LENGTH) +
+                F1PacketDescriptor.TELEMETRY_SPEED, (short)400, F1PacketDescriptor.ORDER);
+            send(game, target, packet, length);
+            length = F1PacketEncoder.header(packet, F1PacketDescriptor.EVENT, 42L, 1.2f, 3, 0);
+            packet.putInt(F1PacketDescriptor.EVENT_STRING_CODE, F1EventCode.SESSION_ENDED, F1PacketDescriptor.ORDER);
+            send(game, target, packet, length);
+            // The SEND, last, ends every car's stream: their SessionEnd markers say each packet was handled.
+            Await.until("every packet handled and the cars' streams ended", () ->
+                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"received\"}") == 3 &&
+                gateway.metric("pitgun_session_markers_total") == 2 * cars);
+            assertEquals(3, gateway.metric("pitgun_f1_udp_packets_total{outcome=\"decoded\"}"));
+            assertEquals(1, gateway.metric("pitgun_f1_udp_drops_total{reason=\"frame_refused\"}"));
+            assertEquals(1, gateway.metric("pitgun_frames_dropped_tuning_limit_total"));
+            assertEquals(cars + cars - 1 + 1, gateway.metric("pitgun_f1_udp_frames_published_total"));
+        }
+        // Lap data of cars 0, 1, 2; telemetry of cars 0 and 2 (car 1's refused); the SEND event on car 0.
+        assertEquals(List.of(0L, 0L, 0L, 1L, 1L, 2L), GatewayHarness.journaledSequences(dataDir));
     }
 
     @Test
