@@ -36,8 +36,9 @@ import static io.pitgun.f1.F1PacketDescriptor.*;
  *       packets give one frame on the player's car.</li>
  * </ul>
  * A packet that is truncated, too long, of another format, of an unknown id, older than the last of its id
- * ({@code overallFrameIdentifier}, which a flashback does not rewind), of the session just replaced, or without a valid player car is dropped and
- * counted by {@link F1DropReason}; a value outside the dictionary range leaves its sample out, counted.
+ * ({@code overallFrameIdentifier}, which a flashback does not rewind), of a session replaced or ended by the game,
+ * or without a valid player car is dropped and counted by {@link F1DropReason}; a value outside the dictionary
+ * range leaves its sample out, counted.
  */
 public final class F1PacketAdapter
 {
@@ -54,21 +55,31 @@ public final class F1PacketAdapter
     /** Out-of-order packets of one id in a row after which the stream's own frame numbers are followed again. */
     private static final int RESYNC_AFTER = 120;
     /**
-     * Packets in a row of the session just replaced (none of the new one between them) that take it back: not
+     * Packets in a row of a replaced session (none of the new one between them) that take it back: not
      * stragglers, which a network delivers one or two at a time behind the new session's first packet, but the game
      * still sending it, and the "new" session one stray or forged datagram of another id. Few, since each is lost.
      */
     public static final int SESSION_TAKE_BACK_AFTER = 8;
+    /**
+     * Sessions replaced while they ran that are remembered, newest first, with their sequences: a packet of one is
+     * a straggler, or one of {@link #SESSION_TAKE_BACK_AFTER} that take it back, never a new session whose streams
+     * would start again at sequence 0 (two stray datagrams of two other ids made the game's session such a one).
+     */
+    public static final int REPLACED_SESSIONS = 4;
 
     private final TelemetryPipeline pipeline;
     private final ParameterTable table;
     private final boolean allCars;
     private final F1UdpCounters counters;
     private final FrameWriter[] writers = new FrameWriter[MAX_CARS];
-    /** The current session's next sequence per car; swapped with {@link #previousSequences} at a session change. */
-    private long[] sequences = new long[MAX_CARS];
-    /** The session before's, so that a session taken back ({@link #SESSION_TAKE_BACK_AFTER}) goes on with them. */
-    private long[] previousSequences = new long[MAX_CARS];
+    /** The current session's next sequence per car. */
+    private final long[] sequences = new long[MAX_CARS];
+    /** The {@link #REPLACED_SESSIONS} ids and next sequences per car, newest first; {@link #replacedCount} used. */
+    private final long[] replacedUids = new long[REPLACED_SESSIONS];
+    private final long[][] replacedSequences = new long[REPLACED_SESSIONS][MAX_CARS];
+    private int replacedCount;
+    /** A replaced session's sequences while it is taken back. */
+    private final long[] takenBackSequences = new long[MAX_CARS];
     private final int[] laps = new int[MAX_CARS];
     private final int[] sectors = new int[MAX_CARS];
     private final boolean[] active = new boolean[MAX_CARS];
@@ -83,10 +94,9 @@ public final class F1PacketAdapter
     private boolean endedBySend;
     private long endedBySendUid;
     private long sessionUid;
-    private boolean hadPreviousSession;
-    private long previousSessionUid;
-    /** Packets in a row of {@link #previousSessionUid}: {@link #SESSION_TAKE_BACK_AFTER} of them take it back. */
+    /** Packets in a row of the replaced session {@link #stragglerUid}; {@link #SESSION_TAKE_BACK_AFTER} take it back */
     private int stragglersInARow;
+    private long stragglerUid;
     private UUID sessionId;
     private long anchorUs;
     private long timestampUs;
@@ -199,20 +209,22 @@ public final class F1PacketAdapter
         }
         if (!inSession || uid != sessionUid)
         {
-            final boolean ofSessionBefore = inSession && hadPreviousSession && uid == previousSessionUid;
-            if (ofSessionBefore && ++stragglersInARow < SESSION_TAKE_BACK_AFTER)
+            final int replaced = replacedIndex(uid);
+            if (replaced >= 0)
             {
-                // A straggler of the session before: it must not end the one that replaced it.
-                return drop(F1DropReason.OUT_OF_ORDER);
-            }
-            if (ofSessionBefore)
-            {
-                // Not stragglers: the session before is the game's, and what replaced it was one stray or forged
+                stragglersInARow = uid == stragglerUid ? stragglersInARow + 1 : 1;
+                stragglerUid = uid;
+                if (stragglersInARow < SESSION_TAKE_BACK_AFTER)
+                {
+                    // A straggler of a replaced session: it must not end the one that replaced it.
+                    return drop(F1DropReason.OUT_OF_ORDER);
+                }
+                // Not stragglers: the replaced session is the game's, and what replaced it was a stray or forged
                 // datagram of another id, which would otherwise have stopped the game's session for good.
                 LOG.warn("F1 UDP session {}: {} packets in a row after session {} replaced it; taking it back",
                     Long.toUnsignedString(uid), SESSION_TAKE_BACK_AFTER, Long.toUnsignedString(sessionUid));
             }
-            startSession(uid, sessionTime, ofSessionBefore);
+            startSession(uid, sessionTime, replaced);
         }
         stragglersInARow = 0;
         final long overall = buffer.getInt(offset + OVERALL_FRAME_IDENTIFIER, ORDER) & 0xFFFF_FFFFL;
@@ -264,16 +276,28 @@ public final class F1PacketAdapter
         inSession = false;
     }
 
-    /** @param resumed the session before taken back: its streams go on with their sequences. */
-    private void startSession(final long uid, final float sessionTime, final boolean resumed)
+    /**
+     * @param resumed the {@link #replacedUids} index of a replaced session taken back (its streams go on with their
+     *                sequences), or -1 for a new session.
+     */
+    private void startSession(final long uid, final float sessionTime, final int resumed)
     {
+        if (resumed >= 0)
+        {
+            // Copied out first: remembering the current session below may reuse the forgotten one's array.
+            System.arraycopy(forgetReplaced(resumed), 0, takenBackSequences, 0, MAX_CARS);
+        }
         if (inSession)
         {
-            hadPreviousSession = true;
-            previousSessionUid = sessionUid;
-            final long[] replaced = sequences;
-            sequences = previousSequences;
-            previousSequences = replaced;
+            rememberReplaced(sessionUid);
+        }
+        if (resumed >= 0)
+        {
+            System.arraycopy(takenBackSequences, 0, sequences, 0, MAX_CARS);
+        }
+        else
+        {
+            java.util.Arrays.fill(sequences, 0L);
         }
         endSession();
         inSession = true;
@@ -282,13 +306,51 @@ public final class F1PacketAdapter
         anchorUs = System.currentTimeMillis() * 1000L - Math.round(sessionTime * 1e6);
         java.util.Arrays.fill(lastOverallFrame, -1L);
         java.util.Arrays.fill(outOfOrderInARow, 0);
-        if (!resumed)
-        {
-            java.util.Arrays.fill(sequences, 0L);
-        }
         java.util.Arrays.fill(laps, NO_LAP);
         java.util.Arrays.fill(sectors, NO_LAP);
         java.util.Arrays.fill(active, false);
+    }
+
+    /** Where {@code uid} is among the replaced sessions, or -1. */
+    private int replacedIndex(final long uid)
+    {
+        for (int i = 0; i < replacedCount; i++)
+        {
+            if (replacedUids[i] == uid)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Remembers the current session as the newest replaced one (the oldest is forgotten when all are used). */
+    private void rememberReplaced(final long uid)
+    {
+        final long[] reused = replacedSequences[REPLACED_SESSIONS - 1];
+        for (int i = REPLACED_SESSIONS - 1; i > 0; i--)
+        {
+            replacedUids[i] = replacedUids[i - 1];
+            replacedSequences[i] = replacedSequences[i - 1];
+        }
+        replacedUids[0] = uid;
+        replacedSequences[0] = reused;
+        System.arraycopy(sequences, 0, reused, 0, MAX_CARS);
+        replacedCount = Math.min(replacedCount + 1, REPLACED_SESSIONS);
+    }
+
+    /** Forgets the replaced session at {@code index}; returns its sequences, valid until the next remember. */
+    private long[] forgetReplaced(final int index)
+    {
+        final long[] freed = replacedSequences[index];
+        for (int i = index; i < replacedCount - 1; i++)
+        {
+            replacedUids[i] = replacedUids[i + 1];
+            replacedSequences[i] = replacedSequences[i + 1];
+        }
+        replacedCount--;
+        replacedSequences[replacedCount] = freed;
+        return freed;
     }
 
     private void decode(final int packetId, final int player)

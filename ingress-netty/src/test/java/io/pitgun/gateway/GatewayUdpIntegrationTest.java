@@ -143,6 +143,52 @@ class GatewayUdpIntegrationTest
     }
 
     /**
+     * Two stray datagrams of two other session ids: the game's session was then no longer the one just replaced, and
+     * its next packet started it again as a new session, its stream from sequence 0 (each sequence journaled twice).
+     * Now every session replaced of the last few is remembered: the game's is taken back as after one datagram.
+     */
+    @Test
+    void shouldTakeTheGamesSessionBackAfterDatagramsOfTwoOtherSessions() throws Exception
+    {
+        final long gameSession = 42L;
+        final long[] strays = {7L, 8L};
+        final int before = 5;
+        final int after = 20;
+        final int stragglers = F1PacketAdapter.SESSION_TAKE_BACK_AFTER - 1;
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.UDP_BIND, "127.0.0.1:0"));
+             DatagramChannel game = DatagramChannel.open())
+        {
+            final InetSocketAddress target = gateway.server.udpAddress().orElseThrow();
+            final UnsafeBuffer packet = new UnsafeBuffer(new byte[F1PacketDescriptor.MAX_PACKET_BYTES]);
+            for (int frame = 1; frame <= before + after; frame++)
+            {
+                if (frame == before + 1)
+                {
+                    for (final long stray : strays)
+                    {
+                        send(game, target, packet, F1PacketEncoder.header(packet, F1PacketDescriptor.CAR_TELEMETRY,
+                            stray, 0.5f, 1, 0));
+                    }
+                }
+                send(game, target, packet, F1PacketEncoder.header(packet, F1PacketDescriptor.CAR_TELEMETRY,
+                    gameSession, frame / 60f, frame, 0));
+            }
+            final int received = before + strays.length + after;
+            Await.until("every datagram received and decoded or dropped", () ->
+                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"received\"}") == received &&
+                gateway.metric("pitgun_f1_udp_packets_total{outcome=\"decoded\"}") +
+                    gateway.metric("pitgun_f1_udp_drops_total{reason=\"out_of_order\"}") == received);
+            assertEquals(stragglers, gateway.metric("pitgun_f1_udp_drops_total{reason=\"out_of_order\"}"));
+        }
+        final List<Long> expected = new ArrayList<>();
+        LongStream.range(0, before).forEach(expected::add);
+        expected.add(0L); // each other session's one frame
+        expected.add(0L);
+        LongStream.range(before, before + after - stragglers).forEach(expected::add);
+        assertEquals(expected, GatewayHarness.journaledSequences(dataDir), "the game's frames, each sequence once");
+    }
+
+    /**
      * The game goes on sending a session it ended ({@code SEND}) while it shows the results; one such packet that
      * arrives after the next session began is of an ended session too. Before, it reopened the ended session (its
      * stream again from sequence 0, a duplicate), ended the next one, and that one's next 7 packets were dropped as
