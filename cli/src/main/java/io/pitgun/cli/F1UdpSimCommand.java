@@ -23,6 +23,9 @@ import java.util.concurrent.Callable;
     })
 final class F1UdpSimCommand implements Callable<Integer>
 {
+    /** The longest session the gateway believes ({@code bad_time} above): a day of session time. */
+    private static final double MAX_DURATION_S = 86_400;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -51,10 +54,11 @@ final class F1UdpSimCommand implements Callable<Integer>
     public Integer call()
     {
         final int colon = target.lastIndexOf(':');
-        if (colon <= 0 || durationS <= 0 || !(speed > 0) || cars < 1 || cars > 22)
+        // Written so that NaN fails each test; a session longer than a day the gateway drops as bad_time.
+        if (colon <= 0 || !(durationS > 0 && durationS <= MAX_DURATION_S) || !(speed > 0) || cars < 1 || cars > 22)
         {
-            throw new CommandLine.ParameterException(spec.commandLine(), "need --target HOST:PORT, --duration > 0, " +
-                "--speed > 0 and --cars 1..22");
+            throw new CommandLine.ParameterException(spec.commandLine(), "need --target HOST:PORT, --duration > 0 " +
+                "(at most " + (long)MAX_DURATION_S + " s, a day), --speed > 0 and --cars 1..22");
         }
         final InetSocketAddress address = new InetSocketAddress(target.substring(0, colon),
             Integer.parseInt(target.substring(colon + 1)));

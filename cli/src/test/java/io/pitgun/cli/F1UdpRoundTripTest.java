@@ -126,6 +126,22 @@ class F1UdpRoundTripTest
     }
 
     /**
+     * A duration that is not a number, or longer than the day of session time the gateway believes, is refused.
+     * Before, {@code --duration NaN} passed the check ({@code NaN <= 0} is false) and sent 7 packets, and
+     * {@code --duration Infinity} sent until stopped, the packets after a day dropped by the gateway as bad_time.
+     */
+    @Test
+    void shouldRefuseADurationThatIsNotANumberOrBeyondADay()
+    {
+        for (final String duration : List.of("NaN", "Infinity", "86401"))
+        {
+            final CliRun sim = CliRun.of("f1-udp-sim", "--target", "127.0.0.1:9", "--duration", duration);
+            assertEquals(2, sim.exitCode(), duration + ": " + sim.out());
+            assertTrue(sim.err().contains("--duration > 0 (at most 86400 s, a day)"), sim.err());
+        }
+    }
+
+    /**
      * Every one of 22 cars through a gateway with {@code --udp-all-cars}, then {@code journal export --manifest} with
      * the gateway's own F1 manifest: the export derives what the gateway derived, for every car (with the offline
      * tools' default of 16 streams it had dropped six cars).
