@@ -3,8 +3,8 @@ package io.pitgun.f1;
 import java.util.Locale;
 
 /**
- * Why the UDP source dropped a packet (or, for {@link #RING_FULL} and {@link #FRAME_REFUSED}, a frame). Each is counted; none stops the source.
- * New reasons are added at the end: the ordinal is the key of the reason's counter.
+ * Why the UDP source dropped a packet (or, for {@link #RING_FULL} and {@link #FRAME_REFUSED}, a frame). Each is
+ * counted; none stops the source. New reasons are added at the end: the ordinal is the key of the reason's counter.
  */
 public enum F1DropReason
 {
