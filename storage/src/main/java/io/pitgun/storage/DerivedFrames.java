@@ -1,5 +1,9 @@
 package io.pitgun.storage;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.frame.RecordedDictionary;
+import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
+import io.pitgun.codecs.sbe.PipelineDrainedDecoder;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.OutputFollowers;
 import io.pitgun.engine.PipelineConfig;
@@ -91,6 +95,34 @@ final class DerivedFrames implements SubscriptionHandler
     {
         selection.onSelected(journalIndex); // before the pipeline can derive a row from it
         pipeline.publishReplayed(buffer, offset, length, journalIndex);
+    }
+
+    /**
+     * Publishes a journal control message (valid, header included) that marks a gateway's run: at a
+     * {@code ManifestLoaded} the deriving pipeline forgets its streams and merge sessions, at a
+     * {@code PipelineDrained} it drains, as a replay's does ({@code ProcessingStage}), so its state is each live
+     * run's across restarts. Other control messages are not published. Not a row's input: the files' journal ranges
+     * (and the live sink's resume) stay those of the frames and session markers.
+     */
+    void publishRunMarker(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
+    {
+        final int templateId = FrameDescriptor.templateId(buffer, offset);
+        if (templateId == PipelineDrainedDecoder.TEMPLATE_ID ||
+            templateId == ManifestLoadedDecoder.TEMPLATE_ID && isOwnDictionary(buffer, offset))
+        {
+            pipeline.publishReplayed(buffer, offset, length, journalIndex);
+        }
+    }
+
+    /**
+     * Whether a {@code ManifestLoaded} records the pipeline's dictionary. The pipeline refuses one of another
+     * ({@code ReplayedDictionaryCheck}); the export refuses such a journal beforehand, and the live sink, on a data
+     * directory a gateway of another dictionary wrote to before, passes it over (its state is carried on there, as
+     * before) rather than fail at every start.
+     */
+    private boolean isOwnDictionary(final DirectBuffer buffer, final int offset)
+    {
+        return RecordedDictionary.of(buffer, offset).disagreement(pipeline.dictionary(), "this pipeline's") == null;
     }
 
     /** True when the deriving pipeline has processed everything published to it. */

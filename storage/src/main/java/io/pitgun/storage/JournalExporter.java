@@ -219,7 +219,12 @@ public final class JournalExporter
                     sessionAt = offset + FrameDescriptor.MARKER_SESSION_MSB;
                     break;
                 default:
-                    return; // control messages (manifest loaded, ...) are neither rows nor pipeline input
+                    // Not rows; a run's start or drain is the manifest's too, whatever the selection.
+                    if (derived != null)
+                    {
+                        derived.publishRunMarker(buffer, offset, length, index);
+                    }
+                    return;
             }
             if (!selection.inTime(timestampUs) || !inSession(buffer, sessionAt, selection.session()))
             {

@@ -411,6 +411,10 @@ public final class LiveParquetSink implements SinkFollower
                         derived.publish(buffer, offset, length, index); // what the export publishes
                     }
                 }
+                else if (derived != null)
+                {
+                    derived.publishRunMarker(buffer, offset, length, index); // a gateway's start or drain
+                }
                 if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
                 {
                     final long outOfTypeBefore = row.samplesOutOfType;
