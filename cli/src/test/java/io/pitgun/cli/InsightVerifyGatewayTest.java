@@ -6,6 +6,7 @@ import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.EnvelopeJson;
+import io.pitgun.testsupport.OlderJournal;
 import io.pitgun.testsupport.RegistryReceiver;
 import io.pitgun.testsupport.WebSocketMessages;
 import org.junit.jupiter.api.Test;
@@ -309,6 +310,55 @@ class InsightVerifyGatewayTest
         final Path manifest = dir.resolve("laps.yaml");
         Files.writeString(manifest, lapManifest("laps", "sim.v1"), StandardCharsets.UTF_8);
         final Path data = dir.resolve("live");
+        for (final String record : drainedBeforeRestart(data, manifest))
+        {
+            final Path insight = dir.resolve("insight.json");
+            Files.writeString(insight, record + "\n", StandardCharsets.UTF_8);
+            final CliRun verify = CliRun.of("insight", "verify", insight.toString(), "--journal",
+                data.resolve("journal").toString(), "--manifest", manifest.toString());
+            assertEquals(0, verify.exitCode(), record + "\n" + verify.err());
+            assertTrue(verify.out().contains(insight + ": OK: byte-identical"), verify.out());
+        }
+    }
+
+    /**
+     * The same drained summary in a journal without {@code PipelineDrained} entries, as builds from before that
+     * entry existed wrote it: the replay from the journal's start forgets the open lap at the restart without a
+     * summary (nothing says the stop drained it), so only the replay of the stopped pipeline's run alone, drained at
+     * the next start, proves it; the OK line says so.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldProveTheSummaryAGatewayDrainedAtItsStopInAJournalWrittenBeforePipelineDrained() throws Exception
+    {
+        final Path manifest = dir.resolve("laps.yaml");
+        Files.writeString(manifest, lapManifest("laps", "sim.v1"), StandardCharsets.UTF_8);
+        final Path data = dir.resolve("live");
+        final String drained = drainedBeforeRestart(data, manifest).get(0);
+        final Path older = dir.resolve("older-journal");
+        OlderJournal.copyWithoutPipelineDrained(data.resolve("journal"), older);
+        final CliRun dump = CliRun.of("journal", "dump", older.toString());
+        assertEquals(0, dump.exitCode(), dump.err());
+        assertTrue(dump.out().contains("ManifestLoaded") && !dump.out().contains("PipelineDrained"), dump.out());
+
+        final Path insight = dir.resolve("insight.json");
+        Files.writeString(insight, drained + "\n", StandardCharsets.UTF_8);
+        final CliRun verify = CliRun.of("insight", "verify", insight.toString(), "--journal", older.toString(),
+            "--manifest", manifest.toString());
+        assertEquals(0, verify.exitCode(), drained + "\n" + verify.err());
+        assertTrue(verify.out().contains(insight + ": OK: byte-identical") &&
+            verify.out().contains("where it records the next start: as the pipeline stopped then derived it"),
+            verify.out());
+    }
+
+    /**
+     * Lap 1's first 10 frames to a gateway on {@code data}, stopped gracefully (it drains lap 1 into a summary);
+     * then a restarted gateway goes on with lap 1 and lap 2 (lap 2's first frame ends lap 1, the stop drains lap 2).
+     *
+     * @return the three lap summaries the run registry got, the drained one of 10 frames first.
+     */
+    private static List<String> drainedBeforeRestart(final Path data, final Path manifest) throws Exception
+    {
         final String ts = "2026-04-11T12:00:00Z";
         final long t0 = 1_775_908_800_000_000L;
         final List<String> records;
@@ -336,15 +386,7 @@ class InsightVerifyGatewayTest
             records = registry.requests().stream().map(RegistryReceiver.Request::body).toList();
         }
         assertEquals(10, JSON.readTree(records.get(0)).path("window").path("frame_count").asInt(), records.get(0));
-        for (final String record : records)
-        {
-            final Path insight = dir.resolve("insight.json");
-            Files.writeString(insight, record + "\n", StandardCharsets.UTF_8);
-            final CliRun verify = CliRun.of("insight", "verify", insight.toString(), "--journal",
-                data.resolve("journal").toString(), "--manifest", manifest.toString());
-            assertEquals(0, verify.exitCode(), record + "\n" + verify.err());
-            assertTrue(verify.out().contains(insight + ": OK: byte-identical"), verify.out());
-        }
+        return records;
     }
 
     /** A manifest of {@code dictionary} summarising, per lap, a channel derived with state and Engine_RPM. */

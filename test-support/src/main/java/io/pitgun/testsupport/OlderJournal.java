@@ -1,22 +1,31 @@
 package io.pitgun.testsupport;
 
+import io.pitgun.codecs.frame.FrameDescriptor;
+import io.pitgun.codecs.sbe.PipelineDrainedDecoder;
 import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalEntryDescriptor;
+import io.pitgun.journal.JournalEntryHandler;
+import io.pitgun.journal.JournalTailer;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Writes journal entries as builds from before event identity was stored wrote them: record format 0
- * ({@link JournalEntryDescriptor#FORMAT_PLAIN}, each message record an ingest time, a length and the SBE message).
- * The journal API writes format 1 only, so this writes the Chronicle document itself.
+ * Journals as older builds wrote them. Entries as builds from before event identity was stored wrote them: record
+ * format 0 ({@link JournalEntryDescriptor#FORMAT_PLAIN}, each message record an ingest time, a length and the SBE
+ * message). The journal API writes format 1 only, so this writes the Chronicle document itself.
  */
 public final class OlderJournal
 {
@@ -54,6 +63,70 @@ public final class OlderJournal
              DocumentContext document = appender.writingDocument())
         {
             document.wire().bytes().write(entry.array());
+        }
+    }
+
+    /**
+     * Copies the journal at {@code source} to {@code target} (a new directory) as a build from before the
+     * {@code PipelineDrained} entry existed would have written it: every entry but those holding a
+     * {@code PipelineDrained}. Entries are copied byte for byte into the same roll cycle, so those before the first
+     * one left out keep their indexes (the source is one cycle file: written within the hour).
+     */
+    public static void copyWithoutPipelineDrained(final Path source, final Path target)
+    {
+        final Set<Long> drained = new HashSet<>();
+        final long[] firstAndLast = {Long.MAX_VALUE, Long.MIN_VALUE};
+        try (Journal journal = Journal.open(JournalConfig.readOnly(source));
+             JournalTailer tailer = journal.tailer())
+        {
+            final JournalEntryHandler collect = (index, buffer, offset, length, ingestTimeNs) ->
+            {
+                final long entry = JournalEntryDescriptor.entryIndex(index); // index is a message's position
+                firstAndLast[0] = Math.min(firstAndLast[0], entry);
+                firstAndLast[1] = Math.max(firstAndLast[1], entry);
+                if (FrameDescriptor.templateId(buffer, offset) == PipelineDrainedDecoder.TEMPLATE_ID)
+                {
+                    drained.add(entry);
+                }
+            };
+            while (tailer.readNext(collect))
+            {
+                // every entry
+            }
+        }
+        Journal.open(JournalConfig.of(target)).close(); // the journal's files, as its API creates them
+        final RollCycle rollCycle = RollCycles.valueOf(JournalConfig.DEFAULT_ROLL_CYCLE);
+        try (ChronicleQueue from = ChronicleQueue.singleBuilder(source).rollCycle(rollCycle).readOnly(true).build();
+             ExcerptTailer reader = from.createTailer())
+        {
+            final int cycle = rollCycle.toCycle(firstAndLast[0]);
+            if (cycle != rollCycle.toCycle(firstAndLast[1]))
+            {
+                throw new IllegalArgumentException(source + " has more than one cycle file");
+            }
+            try (ChronicleQueue to = ChronicleQueue.singleBuilder(target).rollCycle(rollCycle)
+                    .timeProvider(new SetTimeProvider((long)cycle * rollCycle.lengthInMillis() * 1_000_000L)).build();
+                 ExcerptAppender appender = to.createAppender())
+            {
+                while (true)
+                {
+                    try (DocumentContext document = reader.readingDocument())
+                    {
+                        if (!document.isPresent())
+                        {
+                            return;
+                        }
+                        if (!drained.contains(document.index()))
+                        {
+                            final byte[] entry = document.wire().bytes().toByteArray();
+                            try (DocumentContext copy = appender.writingDocument())
+                            {
+                                copy.wire().bytes().write(entry);
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }
