@@ -69,21 +69,18 @@ public final class OlderJournal
     /**
      * Copies the journal at {@code source} to {@code target} (a new directory) as a build from before the
      * {@code PipelineDrained} entry existed would have written it: every entry but those holding a
-     * {@code PipelineDrained}. Entries are copied byte for byte into the same roll cycle, so those before the first
-     * one left out keep their indexes (the source is one cycle file: written within the hour).
+     * {@code PipelineDrained}. Entries are copied byte for byte, each into its own roll cycle (a run that crossed an
+     * hour has two cycle files), so those before the first one left out keep their indexes.
      */
     public static void copyWithoutPipelineDrained(final Path source, final Path target)
     {
         final Set<Long> drained = new HashSet<>();
-        final long[] firstAndLast = {Long.MAX_VALUE, Long.MIN_VALUE};
         try (Journal journal = Journal.open(JournalConfig.readOnly(source));
              JournalTailer tailer = journal.tailer())
         {
             final JournalEntryHandler collect = (index, buffer, offset, length, ingestTimeNs) ->
             {
                 final long entry = JournalEntryDescriptor.entryIndex(index); // index is a message's position
-                firstAndLast[0] = Math.min(firstAndLast[0], entry);
-                firstAndLast[1] = Math.max(firstAndLast[1], entry);
                 if (FrameDescriptor.templateId(buffer, offset) == PipelineDrainedDecoder.TEMPLATE_ID)
                 {
                     drained.add(entry);
@@ -99,13 +96,9 @@ public final class OlderJournal
         try (ChronicleQueue from = ChronicleQueue.singleBuilder(source).rollCycle(rollCycle).readOnly(true).build();
              ExcerptTailer reader = from.createTailer())
         {
-            final int cycle = rollCycle.toCycle(firstAndLast[0]);
-            if (cycle != rollCycle.toCycle(firstAndLast[1]))
-            {
-                throw new IllegalArgumentException(source + " has more than one cycle file");
-            }
-            try (ChronicleQueue to = ChronicleQueue.singleBuilder(target).rollCycle(rollCycle)
-                    .timeProvider(new SetTimeProvider((long)cycle * rollCycle.lengthInMillis() * 1_000_000L)).build();
+            final SetTimeProvider clock = new SetTimeProvider(0);
+            try (ChronicleQueue to = ChronicleQueue.singleBuilder(target).rollCycle(rollCycle).timeProvider(clock)
+                    .build();
                  ExcerptAppender appender = to.createAppender())
             {
                 while (true)
@@ -118,6 +111,9 @@ public final class OlderJournal
                         }
                         if (!drained.contains(document.index()))
                         {
+                            // The start of the entry's own cycle: the appender writes into the cycle of its clock.
+                            clock.currentTimeMillis((long)rollCycle.toCycle(document.index()) *
+                                rollCycle.lengthInMillis());
                             final byte[] entry = document.wire().bytes().toByteArray();
                             try (DocumentContext copy = appender.writingDocument())
                             {
