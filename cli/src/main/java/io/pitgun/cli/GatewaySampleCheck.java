@@ -3,8 +3,10 @@ package io.pitgun.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.envelope.DecodeError;
+import io.pitgun.codecs.envelope.DecodeErrorCode;
 import io.pitgun.codecs.envelope.DecoderLimits;
 import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.codecs.frame.FrameDescriptor;
@@ -17,34 +19,33 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * Checks one {@code manifest eval} input frame as the gateway does: the gateway's own {@link EnvelopeDecoder}
- * decodes its {@code sequence}, {@code timestamp_us}, {@code lap_number}, {@code sector} and {@code samples}, as
- * written, in a one-frame envelope. So what the gateway refuses (a sequence or lap number outside its range, an
- * unknown or repeated channel, a string, a boolean for a number or the reverse, a fraction for an integer channel, a
- * value outside the channel's range such as {@code 1e400}) eval refuses too, in the gateway's words, and those rules
- * are not stated a second time here. Eval's own allowances: a frame without {@code sequence} (0 is checked), an
- * empty {@code samples} (every channel absent), and restricted channels (eval runs on the user's own files, no client
- * sends them). The formulas then read the samples from the decoded frame, as the engine does ({@link #fill}): an
- * {@code f32} channel's value is the float the gateway stores, not the double the text names.
+ * decodes its members ({@code sequence}, {@code timestamp_us}, {@code lap_number}, {@code sector}, {@code samples}),
+ * as written, in a one-frame envelope. So what the gateway refuses (a member a frame does not have or one given
+ * twice, a sequence or lap number outside its range, an unknown or repeated channel, a string, a boolean for a
+ * number or the reverse, a fraction for an integer channel, a value outside the channel's range such as
+ * {@code 1e400}) eval refuses too, in the gateway's words, and those rules are not stated a second time here. Eval's
+ * own allowances: a frame without {@code sequence} (0 is checked), an empty {@code samples} (every channel absent),
+ * and restricted channels (eval runs on the user's own files, no client sends them). The formulas then read the
+ * samples from the decoded frame, as the engine does ({@link #fill}): an {@code f32} channel's value is the float
+ * the gateway stores, not the double the text names.
  */
 final class GatewaySampleCheck
 {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonStringEncoder JSON_STRINGS = JsonStringEncoder.getInstance();
     private static final String ZERO_UUID = "00000000-0000-4000-8000-000000000000";
     private static final String PREFIX = "{\"schema_version\":\"pitgun-envelope-v1\",\"event_id\":\"" + ZERO_UUID +
         "\",\"ts\":\"1970-01-01T00:00:00Z\",\"player_id\":\"" + ZERO_UUID + "\",\"session_id\":\"" + ZERO_UUID +
         "\",\"event_type\":\"telemetry.sample_batch\",\"payload\":{\"frames\":[{";
     private static final String SUFFIX = "}]}}";
-    /** The frame's members handed to the decoder, in the order it reads them: samples last, so that an empty
-     *  samples (refused by the gateway, allowed here) is the decoder's last word on a frame. */
-    private static final List<String> FRAME_MEMBERS = List.of("sequence", "timestamp_us", "lap_number", "sector",
-        "samples");
     private static final String FRAME_POINTER = "/payload/frames/0/";
     private static final Pattern EMPTY_OBJECT = Pattern.compile("\\{\\s*}");
 
@@ -65,17 +66,20 @@ final class GatewaySampleCheck
      */
     String problem(final String frame) throws IOException
     {
-        final Map<String, String> members = membersText(frame);
-        members.putIfAbsent("sequence", "0");
+        final List<Map.Entry<String, String>> members = membersText(frame);
         final StringBuilder text = new StringBuilder(PREFIX);
-        for (final String name : FRAME_MEMBERS)
+        if (members.stream().noneMatch(member -> member.getKey().equals("sequence")))
         {
-            final String value = members.get(name);
-            if (value != null)
-            {
-                text.append(text.charAt(text.length() - 1) == '{' ? "" : ",").append('"').append(name).append("\":")
-                    .append(value);
-            }
+            text.append("\"sequence\":0");
+        }
+        // Every member as written, in order, samples last, so that an empty samples (refused by the gateway,
+        // allowed here) is the decoder's last word on a frame; a member the gateway does not know, or one given
+        // twice, is the decoder's to refuse, as in an envelope.
+        members.sort(Comparator.comparing(member -> member.getKey().equals("samples")));
+        for (final Map.Entry<String, String> member : members)
+        {
+            text.append(text.charAt(text.length() - 1) == '{' ? "" : ",").append('"')
+                .append(JSON_STRINGS.quoteAsString(member.getKey())).append("\":").append(member.getValue());
         }
         final byte[] envelope = text.append(SUFFIX).toString().getBytes(StandardCharsets.UTF_8);
         if (decoder.decode(new UnsafeBuffer(envelope), 0, envelope.length, output, 0))
@@ -83,8 +87,9 @@ final class GatewaySampleCheck
             return null;
         }
         final DecodeError error = decoder.error();
-        if (error.pointer().equals(FRAME_POINTER + "samples") &&
-            EMPTY_OBJECT.matcher(members.get("samples")).matches())
+        if (error.pointer().equals(FRAME_POINTER + "samples") && error.code() == DecodeErrorCode.INVALID_VALUE &&
+            members.stream().filter(member -> member.getKey().equals("samples")).count() == 1 &&
+            EMPTY_OBJECT.matcher(members.get(members.size() - 1).getValue()).matches())
         {
             return null; // the only thing refused is the empty samples eval allows
         }
@@ -126,11 +131,10 @@ final class GatewaySampleCheck
         }
     }
 
-    // The members as written, not as Jackson read them: 1e400 read as a double is already Infinity. The last
-    // member of a name counts, as for the tree eval reads the frame into.
-    private static Map<String, String> membersText(final String frame) throws IOException
+    // The members as written, not as Jackson read them: 1e400 read as a double is already Infinity.
+    private static List<Map.Entry<String, String>> membersText(final String frame) throws IOException
     {
-        final Map<String, String> members = new HashMap<>();
+        final List<Map.Entry<String, String>> members = new ArrayList<>();
         try (JsonParser parser = JSON.createParser(frame))
         {
             parser.nextToken();
@@ -140,10 +144,7 @@ final class GatewaySampleCheck
                 parser.nextToken();
                 final int start = (int)parser.currentTokenLocation().getCharOffset();
                 parser.skipChildren();
-                if (FRAME_MEMBERS.contains(name))
-                {
-                    members.put(name, frame.substring(start, (int)parser.currentLocation().getCharOffset()));
-                }
+                members.add(Map.entry(name, frame.substring(start, (int)parser.currentLocation().getCharOffset())));
             }
         }
         return members;

@@ -1,6 +1,7 @@
 package io.pitgun.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,7 +42,9 @@ import java.util.concurrent.Callable;
     description = "Run a manifest over JSON-lines frames and print the resulting frames as JSON lines.")
 final class ManifestEvalCommand implements Callable<Integer>
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One frame per line: what follows a line's frame ({@code {...} {...}}) is refused, not silently skipped. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The manifest (.yaml, .yml or .json).")
     Path file;

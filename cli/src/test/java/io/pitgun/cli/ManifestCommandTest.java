@@ -525,4 +525,30 @@ class ManifestCommandTest
             assertTrue(run.err().contains("frames.jsonl:1: " + refusal.getValue()), run.err());
         }
     }
+
+    /**
+     * A frame's members are the gateway's to judge as written: a member a frame does not have, one given twice, or a
+     * second frame on the line. Before, eval kept the last of a repeated member, ignored an unknown one and what
+     * followed a line's frame, and printed results for frames the gateway refuses.
+     */
+    @Test
+    void shouldRefuseTheFrameMembersTheGatewayRefuses() throws IOException
+    {
+        final String frame = "{\"timestamp_us\":1,\"samples\":{\"Speed\":1}";
+        final Map<String, String> refusals = Map.of(
+            "{\"timestamp_us\":1,\"timestamp_us\":5,\"samples\":{\"Speed\":1}}",
+            "timestamp_us: field 'timestamp_us' appears twice [DUPLICATE_FIELD]",
+            frame + ",\"samples\":{}}", "samples: field 'samples' appears twice [DUPLICATE_FIELD]",
+            frame + ",\"speed\":2}", "speed: field 'speed' is not part of a frame",
+            frame + "} " + frame + "}", "not valid JSON: Trailing token");
+        for (final Map.Entry<String, String> refusal : refusals.entrySet())
+        {
+            final Path frames = Files.writeString(dir.resolve("frames.jsonl"), refusal.getKey() + "\n");
+            final CliRun run = CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(),
+                "--input", frames.toString());
+            assertEquals(1, run.exitCode(), refusal.getKey() + ": " + run.out());
+            assertEquals("", run.out(), refusal.getKey());
+            assertTrue(run.err().contains("frames.jsonl:1: " + refusal.getValue()), run.err());
+        }
+    }
 }
