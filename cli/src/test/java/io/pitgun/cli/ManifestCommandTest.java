@@ -140,6 +140,9 @@ class ManifestCommandTest
             "      - name: Quoted",
             "        expr: 'Speed",
             "          * Bogus5'",
+            "      - name: Continued",
+            "        expr: \"Speed + \\",
+            "          Bogus6\"",
             ""));
         final Object[][] expected = {
             {"8:43: unknown channel 'Bogus1'", "          - min(min(Tyre_Surface_Temp_FL, Bogus1)", 43},
@@ -147,6 +150,7 @@ class ManifestCommandTest
             {"14:27: unknown channel 'Bogus3'", "        expr: \"Speed * \\t Bogus3\"", 27},
             {"17:11: unknown channel 'Bogus4'", "          Bogus4", 11},
             {"20:13: unknown channel 'Bogus5'", "          * Bogus5'", 13},
+            {"23:11: unknown channel 'Bogus6'", "          Bogus6\"", 11},
         };
 
         for (final String command : new String[] {"manifest check", "validate"})

@@ -14,7 +14,7 @@ import java.util.List;
  *   indentation (a more-indented line's extra spaces are part of the value), however the lines were joined;</li>
  *   <li>quoted scalars (YAML or JSON): the characters after the opening quote, escapes ({@code \t},
  *   {@code \u00e9}, {@code ''}) decoded, so that one value character may take several columns; over several lines
- *   when the string does;</li>
+ *   when the string does, a line ending in {@code \} (an escaped line break) joined to the next as it is;</li>
  *   <li>plain scalars: the rest of the line, then following lines as long as they continue the value.</li>
  * </ul>
  * A segment counts only where the value has it next (after the white space folding put between lines), so a line
@@ -157,9 +157,15 @@ final class ScalarPositions
             final List<Integer> columns = new ArrayList<>();
             int i = number == first ? quoteIndex + 1 : indentation(line);
             boolean closed = false;
+            boolean escapedBreak = false;
             while (i < line.length())
             {
                 final char c = line.charAt(i);
+                if (c == '\\' && quote == '"' && i + 1 == line.length())
+                {
+                    escapedBreak = true; // a '\' ending the line joins the next one without folding or trimming
+                    break;
+                }
                 if (c == quote && quote == '\'' && i + 1 < line.length() && line.charAt(i + 1) == '\'')
                 {
                     append(text, columns, "'", i);
@@ -183,7 +189,8 @@ final class ScalarPositions
                 }
             }
             int kept = text.length();
-            while (!closed && kept > 0 && (text.charAt(kept - 1) == ' ' || text.charAt(kept - 1) == '\t'))
+            final boolean folded = !closed && !escapedBreak;
+            while (folded && kept > 0 && (text.charAt(kept - 1) == ' ' || text.charAt(kept - 1) == '\t'))
             {
                 kept--; // folding drops a line's trailing white space
             }
