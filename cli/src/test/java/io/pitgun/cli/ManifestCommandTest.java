@@ -555,4 +555,27 @@ class ManifestCommandTest
             assertTrue(run.err().contains("frames.jsonl:1: " + refusal.getValue()), run.err());
         }
     }
+
+    /**
+     * A character the formula language does not have is named whole, with its code point. Before, half an emoji was
+     * printed ('?' on a terminal) and a no-break space pasted with a formula looked like the space it is not.
+     */
+    @Test
+    void shouldNameAnUnexpectedCharacterWholeWithItsCodePoint() throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("characters.yaml"), String.join("\n",
+            "version: v1",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - name: Emoji",
+            "        expr: \"Speed + \uD83D\uDE00\"",
+            "      - name: Pasted",
+            "        expr: \"Speed\u00A0* 2\"",
+            ""));
+        final CliRun run = CliRun.of("manifest", "check", file.toString());
+        assertEquals(1, run.exitCode(), run.out());
+        assertTrue(run.err().contains(file + ":6:24: unexpected character '\uD83D\uDE00' (U+1F600)"), run.err());
+        assertTrue(run.err().contains(file + ":8:21: unexpected character '\u00A0' (U+00A0)"), run.err());
+    }
 }

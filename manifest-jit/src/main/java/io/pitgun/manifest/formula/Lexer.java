@@ -2,6 +2,7 @@ package io.pitgun.manifest.formula;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Splits formula text into tokens. */
 final class Lexer
@@ -100,8 +101,18 @@ final class Lexer
                 }
                 throw new FormulaException("'|' is not an operator; use '||' or 'or'", start, start + 1);
             default:
-                throw new FormulaException("unexpected character '" + c + "'", start, start + 1);
+                throw unexpected(start);
         }
+    }
+
+    // The whole character (an emoji is two chars; half of one printed as '?') and its code point, which names
+    // one that shows as nothing or as a space (a no-break space pasted with a formula).
+    private FormulaException unexpected(final int start)
+    {
+        final int codePoint = text.codePointAt(start);
+        final String message = String.format(Locale.ROOT, "unexpected character '%s' (U+%04X)",
+            new String(Character.toChars(codePoint)), codePoint);
+        return new FormulaException(message, start, start + Character.charCount(codePoint));
     }
 
     private Token token(final TokenKind kind, final int start)
