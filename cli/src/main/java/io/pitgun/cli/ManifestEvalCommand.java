@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -138,6 +139,16 @@ final class ManifestEvalCommand implements Callable<Integer>
         {
             // Its own message is "Input length = 1", which names neither the file nor the problem.
             err.println(input + ": file is not valid UTF-8 text");
+            return CliErrorHandler.FAILED;
+        }
+        catch (final FileSystemException ex)
+        {
+            throw ex; // the error handler names the file and what failed
+        }
+        catch (final IOException ex)
+        {
+            // Its own message ("Is a directory") does not name the file.
+            err.println(input + ": " + ex.getMessage());
             return CliErrorHandler.FAILED;
         }
         stdout.flush();

@@ -262,6 +262,17 @@ class ManifestCommandTest
             "pipeline manifests (pipeline-manifest/v1).", description);
     }
 
+    /** A directory given as the frames is named. Before, the message was Java's "Is a directory" alone. */
+    @Test
+    void evalShouldNameAnInputItCannotRead()
+    {
+        final CliRun run = CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input",
+            dir.toString());
+
+        assertEquals(1, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith(dir + ": "), run.err());
+    }
+
     /**
      * Frames that are not UTF-8 text (a binary file given by mistake) are named as such. Before, the message was
      * Java's "Input length = 1", naming neither the file nor the problem.
