@@ -306,7 +306,8 @@ public final class ManifestCompiler
                 final DerivedChannelSpec spec = specs.get(name);
                 throw new ManifestException(locator.inFormula(spec.pointer() + "/expr", spec.expr(),
                     reference.start(), "dependency cycle between derived channels: " + String.join(" -> ", cycle) +
-                    " (a derived channel cannot depend on itself; use prev(x) for the previous frame's value)"));
+                    " (a derived channel cannot depend on itself, not even through prev() or another function " +
+                    "of its earlier samples)"));
             }
             visit(target, specs, syntaxes, done, path, order);
         }

@@ -144,6 +144,22 @@ class ManifestCompilerTest
         assertEquals(locationOf("cycle.yaml", "Power_kW * 0.03"), problem.location());
     }
 
+    /**
+     * A channel's own earlier value is no way out of a cycle: names inside prev() order the stage as any other, so
+     * the hint must not send the user there (it did: "use prev(x) for the previous frame's value").
+     */
+    @Test
+    void shouldNotProposePrevForACycleThatPrevDoesNotBreak()
+    {
+        final ManifestException ex = assertThrows(ManifestException.class, () -> ManifestCompiler.compile(
+            ManifestLoader.parse(Path.of("count.yaml"), "version: v1\npipeline:\n  - type: formula\n" +
+                "    derived_channels:\n      - name: Count\n        expr: \"prev(Count) + 1\"\n"), SIM_V1));
+        final String reason = ex.problems().get(0).reason();
+        assertTrue(reason.contains("dependency cycle between derived channels: Count -> Count"), reason);
+        assertFalse(reason.contains("use prev"), reason);
+        assertTrue(reason.contains("not even through prev()"), reason);
+    }
+
     @Test
     void shouldReportYamlSyntaxErrorWithPosition() throws IOException
     {
