@@ -146,6 +146,33 @@ class GatewayCommandTest
         }
     }
 
+    /**
+     * CHANNEL_CAPACITY is refused at validation with the range the gateway's slots allow, and the largest it names
+     * is taken. Before, 16777216, inside the range a refusal of 100 named, passed validation and the start failed
+     * building the ring, naming no setting ({@code ring of 16777216 slots of 6400 bytes exceeds 2 GiB}).
+     */
+    @Test
+    @Timeout(60)
+    void shouldRefuseAChannelCapacityWhoseRingDoesNotFitNamingTheLargestThatDoes(@TempDir final Path dir)
+    {
+        final CliRun run = gateway(dir, "--channel-capacity", "16777216");
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        final java.util.regex.Matcher range = java.util.regex.Pattern.compile("^pitgun gateway: " +
+            "PITGUN_GATEWAY_CHANNEL_CAPACITY \\(--channel-capacity\\): must be a power of two between 2 and (\\d+) " +
+            "\\(the ring's slots of \\d+ bytes, for max_frame_bytes \\d+, must fit in 2 GiB\\), got 16777216$")
+            .matcher(run.err().strip());
+        assertTrue(range.matches(), run.err());
+        // Without starting: the largest ring takes over a GiB of direct memory.
+        final String largest = range.group(1);
+        assertEquals(Integer.parseInt(largest), GatewayConfig.resolve(Map.of(),
+            Map.of(GatewaySetting.CHANNEL_CAPACITY, largest)).channelCapacity());
+        final GatewayConfigException twice = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
+            Map.of(GatewaySetting.CHANNEL_CAPACITY.envName(), Long.toString(2L * Integer.parseInt(largest))),
+            Map.of()));
+        assertTrue(twice.problems().get(0).contains("between 2 and " + largest), twice.problems().toString());
+    }
+
     /** {@code pitgun gateway} on a free loopback port with its data in {@code dataDir} and {@code settings}. */
     private static CliRun gateway(final Path dataDir, final String... settings)
     {

@@ -590,6 +590,12 @@ public final class PipelineConfig
                         "would not reproduce the output");
                 }
             }
+            // Once max_frame_bytes is known good: the slot it makes bounds the ring.
+            final String capacityProblem = PipelineSetting.channelCapacityProblem(channelCapacity, maxFrameBytes);
+            if (capacityProblem != null)
+            {
+                throw bad(PipelineSetting.CHANNEL_CAPACITY.key(), capacityProblem);
+            }
             return config;
         }
 

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 public enum PipelineSetting
 {
     CHANNEL_CAPACITY("channel_capacity", Type.INT, "4096", "slots",
-        "ring slots, a power of two"),
+        "ring slots, a power of two; the slots (max_frame_bytes and the manifest's derived channels size each) " +
+            "are one allocation of at most 2 GiB, which bounds it (a refusal names the bound)"),
     MAX_SOURCES("max_sources", Type.INT, "64", "streams",
         "concurrent (session, source) streams with their own manifest state; one more ends the idlest if it is " +
             "idle (stream_idle_timeout), else its frames are dropped and counted"),
@@ -71,10 +72,11 @@ public enum PipelineSetting
             "the manifest's derived frames (derived/...) to as Parquet files, rotated, from the journal, by a follower " +
             "of its own (docs/storage.md); none by default");
 
-    /** The largest {@code channel_capacity}. */
-    static final int MAX_CHANNEL_CAPACITY = 1 << 24;
     /** The smallest {@code max_frame_bytes}. */
     static final int SMALLEST_FRAME_BYTES = 128;
+    /** The largest {@code channel_capacity}, that of the smallest slots; larger ones bound it lower
+     *  ({@link #channelCapacityProblem}). Before, 16777216 was said to be allowed, and no ring of it fits. */
+    static final int MAX_CHANNEL_CAPACITY = new SlotDescriptor(SMALLEST_FRAME_BYTES, 0).largestCapacity();
     /** The largest {@code max_frame_bytes}. */
     static final int LARGEST_FRAME_BYTES = 1 << 20;
 
@@ -262,6 +264,20 @@ public enum PipelineSetting
             default:
                 return null;
         }
+    }
+
+    /**
+     * The problem with a {@code channel_capacity} of {@code slots} for frames of {@code maxFrameBytes}, or null: a
+     * power of two whose ring fits its one allocation ({@link SlotDescriptor#largestCapacity()}, without derived
+     * channels, which widen the slots a little). Before, the pipeline took such a value and its build failed.
+     */
+    public static String channelCapacityProblem(final int slots, final int maxFrameBytes)
+    {
+        final SlotDescriptor slot = new SlotDescriptor(maxFrameBytes, 0);
+        final int largest = slot.largestCapacity();
+        return slots < 2 || slots > largest || Integer.bitCount(slots) != 1 ?
+            "must be a power of two between 2 and " + largest + " (the ring's slots of " + slot.slotBytes() +
+                " bytes, for max_frame_bytes " + maxFrameBytes + ", must fit in 2 GiB), got " + slots : null;
     }
 
     /** The enum values' spellings, e.g. {@code backoff, sleeping, yielding, blocking, busy_spin}. */

@@ -72,6 +72,9 @@ public final class SlotDescriptor
     /** Offset of the frame area. */
     public static final int FRAME_OFFSET = HEADER_LENGTH;
 
+    /** The most bytes a ring's slots take together: one {@link java.nio.ByteBuffer}, whose size is an int. */
+    public static final int MAX_RING_BYTES = Integer.MAX_VALUE;
+
     /** The journal index of a slot not (yet) journaled. */
     public static final long NO_JOURNAL_INDEX = -1;
 
@@ -123,6 +126,15 @@ public final class SlotDescriptor
     public int slotBytes()
     {
         return slotBytes;
+    }
+
+    /**
+     * The largest ring of these slots: a power of two whose slots fit in {@link #MAX_RING_BYTES}, the one direct
+     * allocation a {@link SlotRing} makes.
+     */
+    public int largestCapacity()
+    {
+        return Integer.highestOneBit(MAX_RING_BYTES / slotBytes);
     }
 
     @Override

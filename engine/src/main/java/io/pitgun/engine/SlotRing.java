@@ -34,13 +34,15 @@ public final class SlotRing implements AutoCloseable
             throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
         }
         this.descriptor = descriptor;
-        final long totalBytes = (long)capacity * descriptor.slotBytes();
-        if (totalBytes > Integer.MAX_VALUE)
+        if (capacity > descriptor.largestCapacity())
         {
+            // PipelineConfig refuses such a channel_capacity for slots without derived channels; the manifest's
+            // derived channels widen the slots, so a ring near the bound can still be refused here.
             throw new IllegalArgumentException("ring of " + capacity + " slots of " + descriptor.slotBytes() +
-                " bytes exceeds 2 GiB; lower channel_capacity or max_frame_bytes");
+                " bytes exceeds 2 GiB: channel_capacity at most " + descriptor.largestCapacity() +
+                " with these slots; lower channel_capacity or max_frame_bytes");
         }
-        memory = BufferUtil.allocateDirectAligned((int)totalBytes, BitUtil.CACHE_LINE_LENGTH);
+        memory = BufferUtil.allocateDirectAligned(capacity * descriptor.slotBytes(), BitUtil.CACHE_LINE_LENGTH);
         ringBuffer = RingBuffer.create(producerType, new SlotFactory(memory, descriptor), capacity, waitStrategy);
     }
 

@@ -74,6 +74,32 @@ class PipelineConfigTest
         assertTrue(ex.getMessage().contains("channel_capacity: must be a power of two"), ex.getMessage());
     }
 
+    /**
+     * The slots bound the ring: one allocation of at most 2 GiB. Before, a channel_capacity whose ring does not fit
+     * (16777216 was said to be allowed, and fits no slots) passed the configuration's checks and failed building the
+     * ring, where a YAML file's line is not known.
+     */
+    @Test
+    void shouldRejectACapacityWhoseRingOfSlotsDoesNotFitNamingTheLargestThatDoes()
+    {
+        final PipelineConfigException ex = assertThrows(PipelineConfigException.class,
+            () -> PipelineConfig.parseYaml(SOURCE, "max_frame_bytes: 2048\nchannel_capacity: 1048576\n"));
+        assertEquals("channel_capacity", ex.key());
+        final java.util.regex.Matcher range = java.util.regex.Pattern.compile(".*channel_capacity: must be a " +
+            "power of two between 2 and (\\d+) \\(the ring's slots of 4160 bytes, for max_frame_bytes 2048, must fit " +
+            "in 2 GiB\\), got 1048576").matcher(ex.getMessage());
+        assertTrue(range.matches(), ex.getMessage());
+        assertTrue(ex.getMessage().startsWith(SOURCE + ":2:"), ex.getMessage());
+        final int largest = Integer.parseInt(range.group(1));
+        final java.util.function.IntFunction<PipelineConfig.Builder> ring = slots -> PipelineConfig.builder()
+            .ackMode(AckMode.ACCEPTED).maxFrameBytes(2048).channelCapacity(slots);
+        assertEquals(largest, ring.apply(largest).build().channelCapacity());
+        assertThrows(PipelineConfigException.class, () -> ring.apply(largest * 2).build());
+        assertThrows(IllegalArgumentException.class, () -> new SlotRing(largest * 2, new SlotDescriptor(2048, 0),
+            com.lmax.disruptor.dsl.ProducerType.SINGLE, new com.lmax.disruptor.BlockingWaitStrategy()),
+            "the bound is the ring's own");
+    }
+
     @Test
     void shouldRejectUnknownKeysBadTypesAndBadEnumValues()
     {

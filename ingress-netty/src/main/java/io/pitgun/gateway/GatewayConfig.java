@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The gateway's configuration, resolved from {@code PITGUN_GATEWAY_*} environment variables and
@@ -299,7 +300,8 @@ public record GatewayConfig(
                 integer(GatewaySetting.MAX_ENVELOPE_BYTES),
                 integer(GatewaySetting.MAX_WS_FRAME_BYTES),
                 integer(GatewaySetting.INGEST_QUEUE),
-                (Integer)pipelineValue(GatewaySetting.CHANNEL_CAPACITY),
+                (Integer)pipelineValue(GatewaySetting.CHANNEL_CAPACITY, slots ->
+                    PipelineSetting.channelCapacityProblem((Integer)slots, GatewayRing.MAX_FRAME_BYTES)),
                 (WaitStrategyKind)pipelineValue(GatewaySetting.WAIT_STRATEGY),
                 (Integer)pipelineValue(GatewaySetting.MAX_SOURCES),
                 (Long)pipelineValue(GatewaySetting.STREAM_IDLE_TIMEOUT),
@@ -695,11 +697,18 @@ public record GatewayConfig(
         /** A setting passed through to the pipeline, parsed and checked by its {@code PipelineSetting}. */
         private Object pipelineValue(final GatewaySetting setting)
         {
+            return pipelineValue(setting, setting.pipelineSetting()::problem);
+        }
+
+        /** A setting passed through to the pipeline, parsed by its {@code PipelineSetting}, checked by {@code check}
+         *  (its problem with a value, or null). */
+        private Object pipelineValue(final GatewaySetting setting, final Function<Object, String> check)
+        {
             final PipelineSetting pipelineSetting = setting.pipelineSetting();
             try
             {
                 final Object value = pipelineSetting.parse(text.get(setting));
-                final String problem = pipelineSetting.problem(value);
+                final String problem = check.apply(value);
                 if (problem != null)
                 {
                     problems.add(setting.label() + ": " + problem);

@@ -13,8 +13,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.pitgun.codecs.dictionary.DictionaryException;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
-import io.pitgun.codecs.envelope.DecoderLimits;
-import io.pitgun.codecs.envelope.EnvelopeDecoder;
 import io.pitgun.engine.ChannelAccess;
 import io.pitgun.engine.CountersFile;
 import io.pitgun.f1.F1Channel;
@@ -199,7 +197,7 @@ public final class GatewayServer implements AutoCloseable
             .waitStrategy(config.waitStrategy())
             .maxSources(config.maxSources())
             .streamIdleTimeoutUs(config.streamIdleTimeoutUs())
-            .maxFrameBytes(Math.max(1024, EnvelopeDecoder.requiredOutputBytes(1, DecoderLimits.SCHEMA_MAX_SAMPLES)))
+            .maxFrameBytes(GatewayRing.MAX_FRAME_BYTES)
             .ackMode(config.ackMode())
             .journalDirectory(config.journalDirectory())
             .journalMinFreeBytes(config.journalMinFreeBytes())
