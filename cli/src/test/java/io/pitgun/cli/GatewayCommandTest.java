@@ -113,6 +113,31 @@ class GatewayCommandTest
     }
 
     /**
+     * A setting that acts only through another is refused without it, naming both, as SHIP_SECRET_FILE without
+     * SHIP_TO already was. Before, each of these started a gateway on which it did nothing (the timeout makes that a
+     * failure).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseASettingThatActsOnlyThroughAnotherGivenWithoutIt(@TempDir final Path dir)
+    {
+        for (final String[] settings : new String[][] {
+            {"--ship-batch-size", "5", "--ship-to"},
+            {"--ship-reply", "aeron:udp?endpoint=127.0.0.1:0", "--ship-to"},
+            {"--tls-provider", "jdk", "--tls-cert"},
+            {"--tls-max-handshakes", "8", "--tls-cert"},
+            {"--udp-all-cars", "1", "--udp"},
+            {"--run-registry-include-restricted", "1", "--run-registry-url"}})
+        {
+            final CliRun run = gateway(dir, settings[0], settings[1]);
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().startsWith("pitgun gateway: ") && run.err().contains("(" + settings[0] + ") is set " +
+                "but ") && run.err().contains("(" + settings[2] + ") is not: "), run.err());
+        }
+    }
+
+    /**
      * A refusal at start names its setting. Before, a dictionary behind a loop of symbolic links (or missing, or a
      * directory) was refused with its path and why it could not be read, and a JOURNAL_MIN_FREE_BYTES no file system
      * has with the journal's directory and the bytes free, a new journal or an existing one: neither named the

@@ -235,6 +235,29 @@ public record GatewayConfig(
     {
     }
 
+    /**
+     * Settings that act only through another ({@code needs}): given without it, they would be taken and ignored, so
+     * the start is refused naming both ({@code without} says what happens without it). Before, only SHIP_SECRET_FILE
+     * and SHIP_AERON_DIR were; {@code --ship-batch-size 5}, {@code --tls-provider jdk} or {@code --udp-all-cars}
+     * alone started a gateway on which they did nothing, without a word.
+     */
+    private record OnlyWith(GatewaySetting needs, String without, Set<GatewaySetting> settings)
+    {
+    }
+
+    private static final List<OnlyWith> ONLY_WITH = List.of(
+        new OnlyWith(GatewaySetting.SHIP_TO, "nothing is shipped without it", EnumSet.of(GatewaySetting.SHIP_REPLY,
+            GatewaySetting.SHIP_BATCH_SIZE, GatewaySetting.SHIP_FLUSH_INTERVAL_MS, GatewaySetting.SHIP_STREAM_ID,
+            GatewaySetting.SHIP_REPLY_STREAM_ID, GatewaySetting.SHIP_AERON_DIR, GatewaySetting.SHIP_IDLE_STRATEGY,
+            GatewaySetting.SHIP_ACK_TIMEOUT_MS, GatewaySetting.SHIP_SECRET_FILE)),
+        new OnlyWith(GatewaySetting.TLS_CERT, "the port speaks plain HTTP without it",
+            EnumSet.of(GatewaySetting.TLS_PROVIDER, GatewaySetting.TLS_HANDSHAKE_TIMEOUT_MS,
+                GatewaySetting.TLS_MAX_HANDSHAKES, GatewaySetting.TLS_MAX_HANDSHAKES_PER_PEER)),
+        new OnlyWith(GatewaySetting.UDP_BIND, "no UDP telemetry is received without it",
+            EnumSet.of(GatewaySetting.UDP_ALL_CARS)),
+        new OnlyWith(GatewaySetting.RUN_REGISTRY_URL, "nothing is mirrored without it",
+            EnumSet.of(GatewaySetting.RUN_REGISTRY_INCLUDE_RESTRICTED)));
+
     /** Why a connection's bound on its unsent bytes is inside the total's. */
     private static final String TOTAL_CLOSES = "the total closes the connection holding the most, within " +
         OutboundMemoryGuard.PERIOD_MS + " ms";
@@ -349,18 +372,7 @@ public record GatewayConfig(
                 optional(GatewaySetting.POSTGRES_URL),
                 optional(GatewaySetting.PARQUET_DIR).map(this::parquetDirectory),
                 bool(GatewaySetting.JOURNAL_ON_LOOP));
-            if (config.shipper().isEmpty())
-            {
-                for (final GatewaySetting setting :
-                    List.of(GatewaySetting.SHIP_SECRET_FILE, GatewaySetting.SHIP_AERON_DIR))
-                {
-                    if (optional(setting).isPresent())
-                    {
-                        problems.add(setting.label() + " is set but " + GatewaySetting.SHIP_TO.label() + " is not: " +
-                            "nothing is shipped without it (set both, or neither)");
-                    }
-                }
-            }
+            checkOnlyWith();
             if (config.tlsCert().isPresent() != config.tlsKey().isPresent())
             {
                 problems.add(GatewaySetting.TLS_CERT.label() + " and " + GatewaySetting.TLS_KEY.label() +
@@ -395,6 +407,26 @@ public record GatewayConfig(
             }
             warnings.forEach(LOG::warn);
             return config;
+        }
+
+        /** Each of {@link #ONLY_WITH} given without the setting it needs. */
+        private void checkOnlyWith()
+        {
+            for (final OnlyWith rule : ONLY_WITH)
+            {
+                if (optional(rule.needs()).isPresent())
+                {
+                    continue;
+                }
+                for (final GatewaySetting setting : rule.settings())
+                {
+                    if (given.contains(setting) && optional(setting).isPresent())
+                    {
+                        problems.add(setting.label() + " is set but " + rule.needs().label() + " is not: " +
+                            rule.without() + " (set both, or neither)");
+                    }
+                }
+            }
         }
 
         /** Each of {@link #BOUNDS} above its outer bound: a problem when both sides were given, else a warning. */

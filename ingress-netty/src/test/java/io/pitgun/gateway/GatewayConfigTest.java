@@ -209,7 +209,8 @@ class GatewayConfigTest
             "PITGUN_GATEWAY_SHIP_TO", "aeron:udp?endpoint=127.0.0.1:40456"), Map.of()).shipper().orElseThrow()
             .ackTimeoutNs(), "the setting's default is the shipper's");
         final GatewayConfigException ex = assertThrows(GatewayConfigException.class, () -> GatewayConfig.resolve(
-            Map.of("PITGUN_GATEWAY_SHIP_IDLE_STRATEGY", "lazy", "PITGUN_GATEWAY_SHIP_STREAM_ID", "0"), Map.of()));
+            Map.of("PITGUN_GATEWAY_SHIP_IDLE_STRATEGY", "lazy", "PITGUN_GATEWAY_SHIP_STREAM_ID", "0",
+                "PITGUN_GATEWAY_SHIP_TO", "aeron:udp?endpoint=127.0.0.1:40456"), Map.of()));
         assertEquals(2, ex.problems().size(), ex.getMessage());
         assertTrue(ex.getMessage().contains("PITGUN_GATEWAY_SHIP_IDLE_STRATEGY (--ship-idle-strategy): 'lazy' is " +
             "not an idle strategy (backoff, sleeping, yielding, busy_spin)"), ex.getMessage());

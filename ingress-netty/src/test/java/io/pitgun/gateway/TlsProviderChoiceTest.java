@@ -27,9 +27,11 @@ class TlsProviderChoiceTest
     @Test
     void shouldReadTheSettingsAndRefuseAnUnknownProviderByName()
     {
+        // With a certificate (read at start, not here): without one the TLS settings are refused as doing nothing.
         final GatewayConfig config = GatewayConfig.resolve(Map.of("PITGUN_GATEWAY_TLS_PROVIDER", "JDK",
             "PITGUN_GATEWAY_TLS_HANDSHAKE_TIMEOUT_MS", "750", "PITGUN_GATEWAY_TLS_MAX_HANDSHAKES", "9",
-            "PITGUN_GATEWAY_TLS_MAX_HANDSHAKES_PER_PEER", "3"), Map.of());
+            "PITGUN_GATEWAY_TLS_MAX_HANDSHAKES_PER_PEER", "3", "PITGUN_GATEWAY_TLS_CERT", "gateway.crt",
+            "PITGUN_GATEWAY_TLS_KEY", "gateway.key"), Map.of());
         assertEquals(new TlsOptions(TlsProvider.JDK, 750, 9, 3), config.tls());
         assertEquals(TlsProvider.parse(GatewaySetting.TLS_PROVIDER.defaultValue()),
             GatewayConfig.resolve(Map.of(), Map.of()).tls().provider());
