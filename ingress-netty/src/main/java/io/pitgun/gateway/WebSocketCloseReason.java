@@ -33,7 +33,7 @@ enum WebSocketCloseReason
     ERROR,
     /** The connection ended without a close frame from either side. */
     PEER_GONE,
-    /** The token the connection was opened with was revoked, or lost the capability (close code 1008). */
+    /** The token the connection was opened with was revoked: it no longer authenticates (close code 1008). */
     TOKEN_REVOKED,
     /**
      * A message (a frame, or a fragmented message up to its final fragment) still incomplete {@code READ_TIMEOUT_S}
@@ -59,14 +59,37 @@ enum WebSocketCloseReason
     SESSION_NOT_ALLOWED,
     /**
      * A live subscriber's token's channels no longer cover what a manifest filter reads (close code 1008). Before,
-     * counted and audited as {@link #TOKEN_REVOKED}. Last: a reason's ordinal is its counter's key in the counters
-     * file; new ones go after it.
+     * counted and audited as {@link #TOKEN_REVOKED}.
      */
-    FILTER_NOT_READABLE;
+    FILTER_NOT_READABLE,
+    /**
+     * The token the connection was opened with is still valid but lost a capability the connection needs
+     * ({@code ingest}, {@code subscribe}, or {@code read_restricted} for a subscriber that reads restricted channels;
+     * close code 1008), as an HTTP request of it is refused {@code missing_capability}. Before, closed with "token
+     * revoked" and counted and audited as {@link #TOKEN_REVOKED}, though the refusal was counted
+     * {@code missing_capability}. Last: a reason's ordinal is its counter's key in the counters file; new ones go
+     * after it.
+     */
+    MISSING_CAPABILITY;
 
     private static final AttributeKey<WebSocketCloseReason> KEY = AttributeKey.valueOf("pitgun.wsCloseReason");
 
     final String label = name().toLowerCase(Locale.ROOT);
+
+    /**
+     * The close of a connection whose token no longer admits it, agreeing with {@code refusal}, the reason it is
+     * counted by ({@link ConnectionAccess#lostAccess}): {@link #MISSING_CAPABILITY} or {@link #TOKEN_REVOKED}.
+     */
+    static WebSocketCloseReason ofLostAccess(final RejectReason refusal)
+    {
+        return refusal == RejectReason.MISSING_CAPABILITY ? MISSING_CAPABILITY : TOKEN_REVOKED;
+    }
+
+    /** The text of the close frame the gateway sends for this reason: its label in words ("token revoked"). */
+    String closeText()
+    {
+        return label.replace('_', ' ');
+    }
 
     /** Records why {@code channel} is being closed; a reason recorded earlier is kept. */
     static void record(final Channel channel, final WebSocketCloseReason reason)

@@ -116,10 +116,12 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         meter.messageComplete();
         if (!access.stillAuthorized(Capability.INGEST, null))
         {
-            // Revoked while the connection was open: nothing more from it is ingested.
-            server.counters().rejected(access.lostAccess());
-            close(ctx, WebSocketCloseReason.TOKEN_REVOKED,
-                new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, "token revoked"));
+            // Revoked, or its ingest capability taken, while the connection was open: nothing more is ingested.
+            final RejectReason refusal = access.lostAccess();
+            server.counters().rejected(refusal);
+            final WebSocketCloseReason closeReason = WebSocketCloseReason.ofLostAccess(refusal);
+            close(ctx, closeReason,
+                new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, closeReason.closeText()));
             return;
         }
         final long number = messages++;

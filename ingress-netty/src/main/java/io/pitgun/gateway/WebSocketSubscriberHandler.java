@@ -63,10 +63,12 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         return access.stillAuthorized(Capability.SUBSCRIBE, readsRestricted ? Capability.READ_RESTRICTED : null);
     }
 
-    /** Its token was revoked or lost a capability: close 1008, leave the group. */
+    /** Its token was revoked or lost a capability: close 1008 saying which, leave the group. */
     void revoked()
     {
-        closeRefused(access.lostAccess(), WebSocketCloseReason.TOKEN_REVOKED, "token revoked");
+        final RejectReason refusal = access.lostAccess();
+        final WebSocketCloseReason closeReason = WebSocketCloseReason.ofLostAccess(refusal);
+        closeRefused(refusal, closeReason, closeReason.closeText());
     }
 
     /** Whether its token's allow-lists changed since it joined (checked by the group every tick, after a reload). */

@@ -305,6 +305,47 @@ class GatewayTokensIntegrationTest
 
             assertEquals(2, metric(gateway, "pitgun_gateway_rejections_total{reason=\"missing_capability\"}"));
             assertEquals(0, metric(gateway, "pitgun_gateway_rejections_total{reason=\"unauthenticated\"}"));
+            // The close says what the count says (before, "token revoked" and ws_closes_total's token_revoked).
+            assertEquals("missing capability", stream.closeReason.get(5, TimeUnit.SECONDS));
+            assertEquals("missing capability", acks.closeReason.get(5, TimeUnit.SECONDS));
+            assertEquals(2, metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"missing_capability\"}"));
+            assertEquals(0, metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"token_revoked\"}"));
+        }
+    }
+
+    /**
+     * A subscriber reading restricted channels whose token loses {@code read_restricted} (still valid, still allowed
+     * to subscribe) is closed 1008 "missing capability", counted so in the rejections and the closes alike. Before,
+     * its close said "token revoked" and was counted {@code token_revoked}, while the refusal was counted
+     * {@code missing_capability}.
+     */
+    @Test
+    void shouldCloseASubscriberWhoseTokenLostReadRestrictedForTheCapabilityNotARevocation() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), withTokens(Map.of())))
+        {
+            final String analyst = TokenFile.add(tokens, "analyst",
+                EnumSet.of(Capability.SUBSCRIBE, Capability.READ_RESTRICTED), 0);
+            final WebSocketMessages stream = new WebSocketMessages();
+            Await.until("the analyst token is loaded", Duration.ofSeconds(20),
+                () -> get(gateway, "/metrics", analyst).statusCode() == 403);
+            HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + analyst)
+                .buildAsync(gateway.wsUri("/ws?subscribe=derived"), stream).get(20, TimeUnit.SECONDS);
+            Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == 1);
+            // The probe above was refused missing_capability once: the close must add exactly one more.
+            final double refusedBefore = metric(gateway,
+                "pitgun_gateway_rejections_total{reason=\"missing_capability\"}");
+
+            final String edited = Files.readString(tokens).replace("\"read_restricted\"", "\"metrics\"");
+            Files.move(Files.writeString(dir.resolve("tokens.json.new"), edited), tokens,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+            assertEquals(1008, stream.closed.get(20, TimeUnit.SECONDS));
+            assertEquals("missing capability", stream.closeReason.get(5, TimeUnit.SECONDS));
+            assertEquals(refusedBefore + 1,
+                metric(gateway, "pitgun_gateway_rejections_total{reason=\"missing_capability\"}"));
+            assertEquals(1, metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"missing_capability\"}"));
+            assertEquals(0, metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"token_revoked\"}"));
         }
     }
 
