@@ -55,9 +55,10 @@ final class AdminEndpoints
         final String path = exchange.path;
         if (path.equals("/"))
         {
-            // A browser (it asks for HTML) gets the live page; tools keep getting the JSON list of endpoints.
-            final String accept = exchange.request.headers().get(HttpHeaderNames.ACCEPT);
-            if (accept != null && accept.contains("text/html"))
+            // A browser (it asks for HTML) gets the live page; tools keep getting the JSON list of endpoints. Either
+            // answer depends on Accept, so a cache must key on it (RFC 9110 12.5.5).
+            exchange.vary = RootNegotiation.VARY;
+            if (RootNegotiation.servesPage(exchange.request.headers().get(HttpHeaderNames.ACCEPT)))
             {
                 server.livePage().onRequest(exchange, path);
             }

@@ -53,6 +53,8 @@ final class HttpExchange
     final String path;
     /** The id of the token the request presented, once {@link ConnectionAccess} admitted it; else null. */
     String tokenId;
+    /** The request header the answer depends on ({@code Vary}), or null: none. */
+    CharSequence vary;
     /** False when {@code /health} must leave out traffic counts: tokens on, and no {@code metrics} token presented. */
     boolean readsTrafficCounts = true;
     /**
@@ -315,6 +317,10 @@ final class HttpExchange
             response.content().clear();
         }
         HttpUtil.setKeepAlive(response, !close);
+        if (vary != null)
+        {
+            response.headers().set(HttpHeaderNames.VARY, vary);
+        }
         final ChannelFuture future = ctx.writeAndFlush(response);
         if (close)
         {

@@ -79,6 +79,39 @@ class GatewayLivePageIntegrationTest
         }
     }
 
+    /**
+     * What {@code /} serves follows {@code Accept} as RFC 9110 12.5.1 reads it: a range's quality counts, {@code q=0}
+     * is "not acceptable", media types match in any case; and both answers say {@code Vary: Accept}, so a cache
+     * never hands a browser the JSON list or a tool the page. Before, any {@code Accept} containing
+     * {@code text/html} got the page (also with {@code q=0}, or ranked below JSON), {@code TEXT/HTML} did not, and
+     * neither answer named Accept in {@code Vary}.
+     */
+    @Test
+    void shouldChooseWhatRootServesByTheQualityOfEachMediaRangeInAnyCaseAndVaryOnAccept() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            assertServesAtRoot(gateway, "text/html", "text/html; charset=utf-8");
+            assertServesAtRoot(gateway, "TEXT/HTML", "text/html; charset=utf-8");
+            assertServesAtRoot(gateway, "text/html, */*", "text/html; charset=utf-8");
+            assertServesAtRoot(gateway, "text/*;q=0.9, application/json;q=0.5", "text/html; charset=utf-8");
+            assertServesAtRoot(gateway, "text/html;q=0, */*", "application/json");
+            assertServesAtRoot(gateway, "text/html;Q=0", "application/json");
+            assertServesAtRoot(gateway, "application/json, text/html;q=0.5", "application/json");
+            assertServesAtRoot(gateway, "*/*", "application/json");
+            assertServesAtRoot(gateway, null, "application/json");
+        }
+    }
+
+    private static void assertServesAtRoot(final GatewayHarness gateway, final String accept,
+        final String contentType) throws Exception
+    {
+        final HttpResponse<String> answer = accept == null ? get(gateway, "/") : get(gateway, "/", "Accept", accept);
+        assertEquals(200, answer.statusCode());
+        assertEquals(contentType, answer.headers().firstValue("content-type").orElse(""), "Accept: " + accept);
+        assertEquals("Accept", answer.headers().firstValue("vary").orElse(""), "Accept: " + accept);
+    }
+
     @Test
     void shouldRevalidateThePageAndCacheUplotByItsVersionedPathForAYear() throws Exception
     {
