@@ -1,17 +1,24 @@
 package io.pitgun.gateway;
 
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
- * How many audit lines requests that cost their client nothing may write: those without a token that the ingest rate
- * limit did not admit (refused ones, and every request of an open endpoint: {@code /health}, {@code /dictionary},
- * the pages, and {@code /metrics} without tokens). A token bucket of {@link #LINES_PER_SECOND} lines a second,
+ * How many audit lines requests that cost their client nothing may write: every request its client did not pay for
+ * in the ingest rate limit ({@link HttpExchange#paidInRate}): refusals, every request of an open endpoint
+ * ({@code /health}, {@code /dictionary}, the pages, {@code /metrics}), a 429 itself, and, with the rate limit off
+ * ({@code RATE_LIMIT=0} and no token {@code rate_limit}), ingestion too. Requests without a token share one token
+ * bucket; each token id has one of its own, so that one client, with or without a valid token, can neither flood the
+ * file nor silence another token's lines. Each bucket holds {@link #LINES_PER_SECOND} lines a second,
  * {@link #BURST} at once. Such requests are not rate limited as ingestion is, so without a budget one client filled
  * the five rotated files (5 x 64 MiB) in seconds and erased every earlier line: with refusals (no token, an unknown
- * path, headers of kilobytes), and, while only refusals were budgeted, with {@code GET /health} answered 200 (48 MB
- * of lines in 5 s from one client, so the five files in about 35 s). Lines over the budget are counted
- * ({@code pitgun_gateway_audit_lines_suppressed_total}) and the next line written says how many were left out before
- * it ({@code suppressed_before}), so the flood itself stays on record. At 200 lines a second of at most about 1.5 KB
- * each (untrusted text is cut at 256 characters) the files hold at least an hour and a half of such a flood.
- * Thread-safe (event loops share it); taken only for lines of such requests.
+ * path, headers of kilobytes), with {@code GET /health} answered 200 (48 MB of lines in 5 s from one client, so the
+ * five files in about 35 s) while only refusals were budgeted, and, while only requests without a token were, with a
+ * valid token's refused or open requests, or with ingestion while the rate limit was off. Lines over the budget are
+ * counted ({@code pitgun_gateway_audit_lines_suppressed_total}) and the next line written says how many were left
+ * out before it ({@code suppressed_before}), so the flood itself stays on record. At 200 lines a second of at most
+ * about 1.5 KB each (untrusted text is cut at 256 characters) the files hold at least an hour and a half of one such
+ * flood. The buckets of token ids are as many as the ids the token file has named since start. Thread-safe (event
+ * loops share it); taken only for lines of such requests.
  */
 final class AuditBudget
 {
@@ -20,8 +27,8 @@ final class AuditBudget
     private static final long NANOS_PER_LINE = 1_000_000_000L / LINES_PER_SECOND;
 
     private final SharedCounter suppressed;
-    private long tokens = BURST;
-    private long lastRefillNs = System.nanoTime();
+    private final Bucket withoutToken = new Bucket();
+    private final ConcurrentHashMap<String, Bucket> byToken = new ConcurrentHashMap<>();
     /** Volatile so that a line with nothing left out before it reads it without the lock. */
     private volatile long suppressedSinceLastLine;
 
@@ -31,29 +38,40 @@ final class AuditBudget
     }
 
     /**
-     * Takes one line of a request that cost its client nothing: -1 if it is over the budget (counted), else how many
-     * such lines were left out since the last line written (0 mostly).
+     * Takes one line of a request: -1 if its client did not pay for it ({@code paidInRate} false) and its bucket (of
+     * {@code tokenId}, or of requests without a token when null) is empty (counted), else how many lines were left
+     * out since the last line written (0 mostly).
      */
-    synchronized long takeForFreeRequest(final long nowNs)
+    long take(final String tokenId, final boolean paidInRate, final long nowNs)
     {
-        final long refill = (nowNs - lastRefillNs) / NANOS_PER_LINE;
-        if (refill > 0)
+        if (paidInRate)
         {
-            tokens = Math.min(BURST, tokens + refill);
-            lastRefillNs += refill * NANOS_PER_LINE;
+            return takeSuppressed();
         }
-        if (tokens == 0)
+        if (!bucket(tokenId).take(nowNs))
         {
-            suppressed.increment();
-            suppressedSinceLastLine++;
+            synchronized (this)
+            {
+                suppressed.increment();
+                suppressedSinceLastLine++;
+            }
             return -1;
         }
-        tokens--;
         return takeSuppressed();
     }
 
+    private Bucket bucket(final String tokenId)
+    {
+        if (tokenId == null)
+        {
+            return withoutToken;
+        }
+        final Bucket known = byToken.get(tokenId); // no lambda made per line once the token has its bucket
+        return known != null ? known : byToken.computeIfAbsent(tokenId, id -> new Bucket());
+    }
+
     /** For any line written: how many lines were left out since the last one (then 0 again). */
-    long takeSuppressed()
+    private long takeSuppressed()
     {
         if (suppressedSinceLastLine == 0)
         {
@@ -64,6 +82,29 @@ final class AuditBudget
             final long left = suppressedSinceLastLine;
             suppressedSinceLastLine = 0;
             return left;
+        }
+    }
+
+    /** {@link #LINES_PER_SECOND} lines a second, {@link #BURST} at once. */
+    private static final class Bucket
+    {
+        private long tokens = BURST;
+        private long lastRefillNs = System.nanoTime();
+
+        synchronized boolean take(final long nowNs)
+        {
+            final long refill = (nowNs - lastRefillNs) / NANOS_PER_LINE;
+            if (refill > 0)
+            {
+                tokens = Math.min(BURST, tokens + refill);
+                lastRefillNs += refill * NANOS_PER_LINE;
+            }
+            if (tokens == 0)
+            {
+                return false;
+            }
+            tokens--;
+            return true;
         }
     }
 }

@@ -43,14 +43,15 @@ final class AuditLog
     /**
      * The second line of a WebSocket (the first is its upgrade, status 101): written when the connection ends, with
      * what it carried over its life ({@code bytes_in} of its messages, the envelopes and frames accepted from it,
-     * {@code duration_us} from the upgrade request) and {@code closed}, why it ended.
+     * {@code duration_us} from the upgrade request) and {@code closed}, why it ended. {@code suppressedBefore} as
+     * for {@link #request}.
      */
     static void webSocketClosed(final String peer, final String tokenId, final String forwardedFor, final String realIp,
         final String path, final String closed, final long bytesIn, final long envelopes, final long frames,
-        final long durationUs)
+        final long durationUs, final long suppressedBefore)
     {
         line(peer, tokenId, forwardedFor, realIp, "GET", path, 101, null, bytesIn, envelopes, frames, durationUs,
-            closed, 0);
+            closed, suppressedBefore);
     }
 
     private static void line(final String peer, final String tokenId, final String forwardedFor, final String realIp,

@@ -39,7 +39,7 @@ final class BeaconEndpoint
             exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress, access.rateLimit());
             return;
         }
-        exchange.rateAdmitted = true;
+        exchange.paidInRate = server.rateLimiter().limits(access.rateLimit());
         final String contentType = exchange.request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         final int mediaType = contentTypeIndex(contentType);
         if (mediaType < 0)

@@ -34,6 +34,15 @@ public final class ClientRateLimiter
     }
 
     /**
+     * Whether a client whose own rate is {@code ratePerSecond} (0: this limiter's) is limited: a request it makes is
+     * paid for in its rate. False when neither rate is set.
+     */
+    public boolean limits(final int ratePerSecond)
+    {
+        return ratePerSecond > 0 || enabled();
+    }
+
+    /**
      * Takes a token for {@code client}.
      *
      * @return {@link #GRANTED}, or the nanoseconds until a token is available (for {@code Retry-After}).
@@ -51,7 +60,7 @@ public final class ClientRateLimiter
      */
     public long tryAcquire(final String client, final int ratePerSecond, final long nowNs)
     {
-        if (ratePerSecond == 0 && !enabled())
+        if (!limits(ratePerSecond))
         {
             return GRANTED;
         }

@@ -91,7 +91,7 @@ public enum GatewayCounter implements CounterDescriptor
      *  and event loop). */
     SUBSCRIBER_FRAMES_WITHHELD(37, "gateway: subscriber frames withheld, no readable channel"),
     /** Audit lines of requests that cost their client nothing left out over their budget ({@code AuditBudget}). */
-    AUDIT_SUPPRESSED(38, "gateway: audit lines of requests without a token left out"),
+    AUDIT_SUPPRESSED(38, "gateway: audit lines over their budget left out"),
     /** Messages the idempotency window read at start that carry no event id: record format 0, journaled by a build
      *  from before event ids were stored, so retries of their envelopes are ingested again. */
     IDEMPOTENCY_UNIDENTIFIED(39, "gateway: idempotency messages read without event ids"),

@@ -215,9 +215,9 @@ final class GatewayMetrics
         {
             w.sample("pitgun_gateway_audit_lines_dropped_total", counters.auditDrops(reason), "reason", reason.label);
         }
-        counter(w, "pitgun_gateway_audit_lines_suppressed_total", "Audit lines of requests without a token that " +
-            "the ingest rate limit did not admit left out over their budget (200 a second); the next line written " +
-            "counts them.", counters.auditSuppressed);
+        counter(w, "pitgun_gateway_audit_lines_suppressed_total", "Audit lines of requests their client did not " +
+            "pay for in the ingest rate limit left out over their budget (200 a second without a token, 200 per " +
+            "token id); the next line written counts them.", counters.auditSuppressed);
         gauge(w, "pitgun_gateway_run_registry_queue_records", "Run-registry records waiting to be posted.",
             counters.registryQueueDepth.get());
         w.family("pitgun_gateway_ws_closes_total", "counter", "WebSocket connections ended, by why.");

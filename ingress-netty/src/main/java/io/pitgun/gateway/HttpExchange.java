@@ -58,11 +58,12 @@ final class HttpExchange
     /** False when {@code /health} must leave out traffic counts: tokens on, and no {@code metrics} token presented. */
     boolean readsTrafficCounts = true;
     /**
-     * True once the ingest rate limit admitted the request ({@link IngestPath#admitClient}): its client pays for its
-     * audit line in its rate. A request without a token that it did not admit costs its client nothing, so its line
-     * is taken from the {@link AuditBudget}.
+     * True once the ingest rate limit admitted the request and took from its client's rate
+     * ({@link IngestPath#admitClient}, with a rate in force, {@link ClientRateLimiter#limits}): its client pays for its
+     * audit line in its rate. Any other request costs its client nothing, so its line is taken from the
+     * {@link AuditBudget}: of its token, or of requests without one.
      */
-    boolean rateAdmitted;
+    boolean paidInRate;
     final long startNs;
     private final GatewayServer server;
     private final String peer;
@@ -368,10 +369,19 @@ final class HttpExchange
         final String forwardedFor = head == null ? null : head.headers().get("X-Forwarded-For");
         final String realIp = head == null ? null : head.headers().get("X-Real-IP");
         final String token = tokenId;
-        channel.closeFuture().addListener(future -> AuditLog.webSocketClosed(peer, token, forwardedFor, realIp, path,
-            WebSocketCloseReason.of(channel).label, ingest == null ? 0 : ingest.bytesIn(),
-            ingest == null ? 0 : ingest.envelopesAccepted(), ingest == null ? 0 : ingest.framesAccepted(),
-            TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startNs)));
+        channel.closeFuture().addListener(future ->
+        {
+            final long now = System.nanoTime();
+            // A second line for one upgrade: from the same budget as the first, or a connection's churn would not be.
+            final long suppressedBefore = server.auditBudget().take(token, paidInRate, now);
+            if (suppressedBefore >= 0)
+            {
+                AuditLog.webSocketClosed(peer, token, forwardedFor, realIp, path,
+                    WebSocketCloseReason.of(channel).label, ingest == null ? 0 : ingest.bytesIn(),
+                    ingest == null ? 0 : ingest.envelopesAccepted(), ingest == null ? 0 : ingest.framesAccepted(),
+                    TimeUnit.NANOSECONDS.toMicros(now - startNs), suppressedBefore);
+            }
+        });
     }
 
     void audit(final int status, final RejectReason reason, final int envelopes, final int frames)
@@ -381,9 +391,7 @@ final class HttpExchange
             return;
         }
         final long now = System.nanoTime();
-        final AuditBudget budget = server.auditBudget();
-        final long suppressedBefore = tokenId == null && (status >= 400 || !rateAdmitted) ?
-            budget.takeForFreeRequest(now) : budget.takeSuppressed();
+        final long suppressedBefore = server.auditBudget().take(tokenId, paidInRate, now);
         if (suppressedBefore < 0)
         {
             return; // over the budget of requests that cost nothing: counted, and named by the next line

@@ -136,7 +136,7 @@ final class WebSocketUpgrade
             exchange.refuseClient(endpoint, refusal, path.retryAfterS(), peerAddress, access.rateLimit());
             return;
         }
-        exchange.rateAdmitted = true;
+        exchange.paidInRate = server.rateLimiter().limits(access.rateLimit());
         final ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(SlowRequestGuard.class);
         if (subscriber)

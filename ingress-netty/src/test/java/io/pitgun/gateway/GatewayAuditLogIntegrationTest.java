@@ -233,6 +233,99 @@ class GatewayAuditLogIntegrationTest
     }
 
     /**
+     * A client with a valid token is held to a budget of its own for the lines it does not pay for in its rate: here
+     * an ingest token asking for {@code /metrics}, refused 403 and named in each line. Before, every request that
+     * presented a valid token was written whatever the budget, so one such client could fill the five files. Its
+     * budget is its token's: another token's line is still written after the flood.
+     */
+    @Test
+    void shouldKeepAFloodOfAValidTokensRequestsItDoesNotPayForFromErasingTheAuditLog() throws Exception
+    {
+        final Path audit = dir.resolve("audit.log");
+        final Path tokens = dir.resolve("tokens.json");
+        final String producer = TokenFile.add(tokens, "producer", java.util.EnumSet.of(Capability.INGEST), 0);
+        final String viewer = TokenFile.add(tokens, "viewer", java.util.EnumSet.of(Capability.SUBSCRIBE), 0);
+        final String prometheus = TokenFile.add(tokens, "prometheus", java.util.EnumSet.of(Capability.METRICS), 0);
+        final int requests = AuditBudget.BURST + 1_000;
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.AUDIT_LOG, audit.toString(), GatewaySetting.TOKENS_FILE, tokens.toString())))
+        {
+            final long started = System.nanoTime();
+            flood(gateway, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + producer +
+                "\r\n\r\n", "HTTP/1.1 403", requests);
+            final double seconds = (System.nanoTime() - started) / 1e9;
+            assertEquals(403, GatewayTokensIntegrationTest.get(gateway, "/metrics", viewer).statusCode());
+            Await.until("the viewer's line written", () -> Files.readAllLines(audit).stream()
+                .anyMatch(line -> line.contains("\"token_id\":\"viewer\"")));
+            final double suppressed = suppressedLines(gateway, prometheus);
+            assertTrue(suppressed >= requests - AuditBudget.BURST - AuditBudget.LINES_PER_SECOND * (seconds + 1),
+                suppressed + " of " + requests + " in " + seconds + " s");
+            final List<String> lines = Files.readAllLines(audit);
+            assertEquals(requests - (long)suppressed, lines.stream()
+                .filter(line -> line.contains("\"token_id\":\"producer\"")).count());
+            assertEquals((long)suppressed, namedAsSuppressed(lines), "the flood stays on record");
+        }
+    }
+
+    /**
+     * With the rate limit off ({@code RATE_LIMIT=0}) ingestion costs its client nothing either: its lines come out
+     * of the budget (here of requests without a token; a duplicate resent is answered 202 each time). Before, they
+     * were written whatever the budget, as if paid for in a rate that was not in force.
+     */
+    @Test
+    void shouldBudgetTheLinesOfIngestionWhenTheRateLimitIsOff() throws Exception
+    {
+        final Path audit = dir.resolve("audit.log");
+        final int requests = AuditBudget.BURST + 1_000;
+        final String body = Envelopes.batch(UUID.randomUUID(), 0, 1);
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.AUDIT_LOG, audit.toString(), GatewaySetting.RATE_LIMIT, "0")))
+        {
+            final long started = System.nanoTime();
+            flood(gateway, "POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body,
+                "HTTP/1.1 202", requests);
+            final double seconds = (System.nanoTime() - started) / 1e9;
+            assertEquals(404, gateway.get("/nowhere").statusCode()); // a line to name the flood's
+            Await.until("the /nowhere line written", () -> Files.readAllLines(audit).stream()
+                .anyMatch(line -> line.contains("\"/nowhere\"")));
+            final double suppressed = gateway.metric("pitgun_gateway_audit_lines_suppressed_total");
+            assertTrue(suppressed >= requests - AuditBudget.BURST - AuditBudget.LINES_PER_SECOND * (seconds + 1),
+                suppressed + " of " + requests + " in " + seconds + " s");
+            final List<String> lines = Files.readAllLines(audit);
+            assertEquals(requests - (long)suppressed, lines.stream().filter(line -> line.contains("\"/beacon\""))
+                .count());
+            assertEquals((long)suppressed, namedAsSuppressed(lines), "the flood stays on record");
+        }
+    }
+
+    /** {@code pitgun_gateway_audit_lines_suppressed_total}, read with {@code token} when tokens are on. */
+    private static double suppressedLines(final GatewayHarness gateway, final String token) throws Exception
+    {
+        final String metrics = GatewayTokensIntegrationTest.get(gateway, "/metrics", token).body();
+        for (final String line : metrics.split("\n"))
+        {
+            if (line.startsWith("pitgun_gateway_audit_lines_suppressed_total "))
+            {
+                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no pitgun_gateway_audit_lines_suppressed_total in " + metrics);
+    }
+
+    /** The lines left out, as the lines written after them name them ({@code suppressed_before}). */
+    private static long namedAsSuppressed(final List<String> lines) throws Exception
+    {
+        long named = 0;
+        for (final String line : lines)
+        {
+            final JsonNode node = JSON.readTree(line);
+            named += node.has("suppressed_before") ? node.get("suppressed_before").asLong() : 0;
+        }
+        return named;
+    }
+
+    /**
      * Sends {@code request} {@code count} times, pipelined over one connection (a bounded number in flight), and
      * reads an answer beginning {@code statusLine} to each.
      */
