@@ -371,7 +371,8 @@ final class GatewayMetrics
 
     private void responses(final PrometheusTextWriter w)
     {
-        w.family("pitgun_gateway_responses_total", "counter", "Answers by endpoint and HTTP status.");
+        w.family("pitgun_gateway_responses_total", "counter", "Answers by endpoint and HTTP status, counted as " +
+            "written to their connection, not as read: also those unread when it was closed as slow_consumer.");
         final LongAdder[][] table = counters.responseTable();
         boolean any = false;
         for (final GatewayCounters.Endpoint endpoint : GatewayCounters.Endpoint.values())

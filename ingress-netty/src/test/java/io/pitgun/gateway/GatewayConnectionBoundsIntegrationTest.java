@@ -79,6 +79,7 @@ class GatewayConnectionBoundsIntegrationTest
                 assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"peer_gone\"}"));
                 assertTrue(gateway.metric("pitgun_gateway_connections_paused_total") >= 1);
                 assertEquals(0.0, gateway.metric("pitgun_gateway_paused_connections"));
+                assertAnswersCountedAsWrittenNotAsRead(gateway);
                 // The connection's unsent acks are bounded by OUTBOUND_LIMIT_BYTES (8 MiB), not by what it sent.
                 final long grown = Math.max(directWhilePaused, usedDirectMemory()) - directBefore;
                 assertTrue(grown < 32L << 20, "direct memory grew by " + grown + " bytes");
@@ -89,6 +90,28 @@ class GatewayConnectionBoundsIntegrationTest
             }
             assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 4, 4)).statusCode());
         }
+    }
+
+    /**
+     * The nacks of a client that read none of them are in {@code pitgun_gateway_responses_total} (by its status, as
+     * written), and the series' definition says so, as docs/gateway.md does. Before, both said "answers by endpoint
+     * and HTTP status", which read as answers a client got; an operator summing it found answers nobody received.
+     */
+    private static void assertAnswersCountedAsWrittenNotAsRead(final GatewayHarness gateway) throws Exception
+    {
+        final String metrics = gateway.get("/metrics").body();
+        double nacks = 0;
+        for (final String line : metrics.split("\n"))
+        {
+            if (line.startsWith("pitgun_gateway_responses_total{endpoint=\"ws_text\""))
+            {
+                nacks += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        assertTrue(nacks > 0, "the unread nacks are counted as written: " + nacks);
+        assertTrue(metrics.contains("# HELP pitgun_gateway_responses_total Answers by endpoint and HTTP status, " +
+            "counted as written to their connection, not as read: also those unread when it was closed as " +
+            "slow_consumer."), "the definition says what is counted");
     }
 
     @Test
