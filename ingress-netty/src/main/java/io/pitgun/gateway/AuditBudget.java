@@ -66,7 +66,7 @@ final class AuditBudget
         {
             return withoutToken;
         }
-        final Bucket known = byToken.get(tokenId); // no lambda made per line once the token has its bucket
+        final Bucket known = byToken.get(tokenId); // once the token has its bucket, no lock of the map's per line
         return known != null ? known : byToken.computeIfAbsent(tokenId, id -> new Bucket());
     }
 
