@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Reads JSON and YAML documents into Jackson trees while recording the source position of every
@@ -321,6 +322,9 @@ public final class DocumentReader
             return toTextLocation(parser.currentTokenLocation());
         }
 
+        private static final Pattern START_MARKER =
+            Pattern.compile("\\(start marker at \\[Source: .*?; line: (\\d+), column: (\\d+)]\\)", Pattern.DOTALL);
+
         private DocumentException parseError(final JsonProcessingException ex)
         {
             TextLocation location = toTextLocation(ex.getLocation());
@@ -346,6 +350,9 @@ public final class DocumentReader
             {
                 reason = reason.substring(0, sourceHint);
             }
+            // An unclosed array or object names where it was opened in Jackson's internal form ("(start marker at
+            // [Source: REDACTED (`StreamReadFeature...` disabled); line: 1, column: 39])"): said as a user reads it.
+            reason = START_MARKER.matcher(reason).replaceAll("(opened at line $1, column $2)");
             return new DocumentException(
                 path,
                 location,

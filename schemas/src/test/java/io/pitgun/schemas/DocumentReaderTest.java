@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,6 +90,15 @@ class DocumentReaderTest
         assertTrue(ex.reason().startsWith("invalid JSON: "), ex.reason());
         assertTrue(ex.getMessage().startsWith("test.json:3:8: invalid JSON"), ex.getMessage());
         assertTrue(ex.getMessage().endsWith("  \"b\": }" + NL + "       ^"), ex.getMessage());
+    }
+
+    /** Jackson names where an unclosed array began in its internal form ("[Source: REDACTED (`StreamRead...`"). */
+    @Test
+    void shouldSayWhereAnUnclosedArrayWasOpenedAsAUserReadsIt()
+    {
+        final DocumentException ex = assertThrows(DocumentException.class, () -> json("{\"a\": [1, 2\n"));
+        assertTrue(ex.reason().contains("(opened at line 1, column 7)"), ex.reason());
+        assertFalse(ex.reason().contains("Source"), ex.reason());
     }
 
     @Test
