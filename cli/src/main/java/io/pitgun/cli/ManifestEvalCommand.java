@@ -44,6 +44,8 @@ import java.util.concurrent.Callable;
 final class ManifestEvalCommand implements Callable<Integer>
 {
     /** One frame per line: what follows a line's frame ({@code {...} {...}}) is refused, not silently skipped. */
+    /** U+FEFF at the start of a file: a byte order mark, which UTF-8 does not need but some editors write. */
+    private static final String BYTE_ORDER_MARK = "\uFEFF";
     private static final ObjectMapper JSON = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -103,6 +105,10 @@ final class ManifestEvalCommand implements Callable<Integer>
             while ((line = reader.readLine()) != null)
             {
                 lineNumber++;
+                if (lineNumber == 1 && line.startsWith(BYTE_ORDER_MARK))
+                {
+                    line = line.substring(1); // as editors on Windows save UTF-8: not part of the first frame
+                }
                 if (line.isBlank())
                 {
                     continue;

@@ -274,6 +274,23 @@ class ManifestCommandTest
     }
 
     /**
+     * A byte order mark before the first frame, as editors on Windows save UTF-8, is not part of the frame: before, the
+     * first line was refused with Jackson's "Unexpected character ('\uFEFF' (code 65279 / 0xfeff))".
+     */
+    @Test
+    void evalShouldReadFramesSavedWithAByteOrderMark() throws IOException
+    {
+        final Path frames = dir.resolve("frames.jsonl");
+        Files.writeString(frames, "\uFEFF{\"sequence\":1,\"timestamp_us\":1000,\"samples\":{\"Speed\":250.5}}\n");
+
+        final CliRun run = CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(), "--input",
+            frames.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("\"timestamp_us\":1000"), run.out());
+    }
+
+    /**
      * Frames that are not UTF-8 text (a binary file given by mistake) are named as such. Before, the message was
      * Java's "Input length = 1", naming neither the file nor the problem.
      */
