@@ -1,5 +1,7 @@
 package io.pitgun.cli;
 
+import io.pitgun.replay.ReplayInputException;
+import io.pitgun.replay.ReplayTarget;
 import io.pitgun.replay.f1.F1SessionPackets;
 import io.pitgun.replay.f1.F1UdpSimulator;
 import picocli.CommandLine;
@@ -60,8 +62,16 @@ final class F1UdpSimCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "need --target HOST:PORT, --duration > 0 " +
                 "(at most " + (long)MAX_DURATION_S + " s, a day), --speed > 0 and --cars 1..22");
         }
-        final InetSocketAddress address = new InetSocketAddress(target.substring(0, colon),
-            Integer.parseInt(target.substring(colon + 1)));
+        final InetSocketAddress address;
+        try
+        {
+            final ReplayTarget parsed = ReplayTarget.parse(target); // the port's rules, as replay and loadgen state them
+            address = new InetSocketAddress(parsed.host(), parsed.port());
+        }
+        catch (final ReplayInputException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
         final F1UdpSimulator simulator = new F1UdpSimulator(address, seed, cars, durationS, speed);
         spec.commandLine().getOut().println("pitgun f1-udp-sim: sending " + durationS + " s of " + cars +
             " car(s) to " + target + " at " + F1SessionPackets.TICK_HZ + " Hz" +

@@ -142,6 +142,22 @@ class F1UdpRoundTripTest
     }
 
     /**
+     * A target whose port is 0, out of range or not a number is refused as a usage error naming it, as replay's is.
+     * Before, port 0 printed "java.net.SocketException: Can't send to port 0" and the others Java's own texts ("For
+     * input string", "port out of range:70000"), each with exit 1.
+     */
+    @Test
+    void shouldRefuseATargetWithoutAPortToSendTo()
+    {
+        for (final String target : List.of("127.0.0.1:0", "127.0.0.1:70000", "127.0.0.1:abc"))
+        {
+            final CliRun sim = CliRun.of("f1-udp-sim", "--target", target, "--duration", "1");
+            assertEquals(2, sim.exitCode(), target + ": " + sim.out() + sim.err());
+            assertTrue(sim.err().contains("--target " + target + ": port"), sim.err());
+        }
+    }
+
+    /**
      * Every one of 22 cars through a gateway with {@code --udp-all-cars}, then {@code journal export --manifest} with
      * the gateway's own F1 manifest: the export derives what the gateway derived, for every car (with the offline
      * tools' default of 16 streams it had dropped six cars).
