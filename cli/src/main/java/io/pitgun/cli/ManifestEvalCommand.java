@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,8 @@ import java.util.concurrent.Callable;
 final class ManifestEvalCommand implements Callable<Integer>
 {
     /** One frame per line: what follows a line's frame ({@code {...} {...}}) is refused, not silently skipped. */
+    /** The name {@code --input} gives standard input, as Unix tools read it: frames piped from another tool. */
+    private static final String STANDARD_INPUT = "-";
     /** U+FEFF at the start of a file: a byte order mark, which UTF-8 does not need but some editors write. */
     private static final String BYTE_ORDER_MARK = "\uFEFF";
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -53,7 +56,8 @@ final class ManifestEvalCommand implements Callable<Integer>
     Path file;
 
     @Option(names = "--input", required = true, paramLabel = "FRAMES",
-        description = "Frames, one JSON object per line: {\"sequence\":..,\"timestamp_us\":..,\"samples\":{..}}.")
+        description = "Frames, one JSON object per line: {\"sequence\":..,\"timestamp_us\":..,\"samples\":{..}}; " +
+            "- for standard input.")
     Path input;
 
     @Option(names = "--dictionary", paramLabel = "D",
@@ -99,7 +103,7 @@ final class ManifestEvalCommand implements Callable<Integer>
         final GatewaySampleCheck gateway = new GatewaySampleCheck(compiled.registry());
         final PrintWriter stdout = spec.commandLine().getOut();
         int lineNumber = 0;
-        try (BufferedReader reader = Files.newBufferedReader(input, StandardCharsets.UTF_8))
+        try (BufferedReader reader = openInput())
         {
             String line;
             while ((line = reader.readLine()) != null)
@@ -159,6 +163,19 @@ final class ManifestEvalCommand implements Callable<Integer>
         }
         stdout.flush();
         return 0;
+    }
+
+    /**
+     * The frames: the file, or standard input for {@code -}, each decoded as UTF-8 that refuses a malformed byte
+     * ({@link CharacterCodingException}, as {@link Files#newBufferedReader} does) rather than replacing it.
+     */
+    private BufferedReader openInput() throws IOException
+    {
+        if (input.toString().equals(STANDARD_INPUT))
+        {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8.newDecoder()));
+        }
+        return Files.newBufferedReader(input, StandardCharsets.UTF_8);
     }
 
     /**

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -271,6 +274,27 @@ class ManifestCommandTest
 
         assertEquals(1, run.exitCode(), run.err());
         assertTrue(run.err().startsWith(dir + ": "), run.err());
+    }
+
+    /** {@code --input -} reads the frames from standard input, as Unix tools do: frames piped from another tool. */
+    @Test
+    void evalShouldReadFramesFromStandardInput()
+    {
+        final InputStream stdin = System.in;
+        System.setIn(new ByteArrayInputStream(
+            "{\"sequence\":1,\"timestamp_us\":1000,\"samples\":{\"Speed\":250.5}}\n".getBytes(StandardCharsets.UTF_8)));
+        try
+        {
+            final CliRun run = CliRun.of("manifest", "eval", EXAMPLES.resolve("valid/pipeline.yaml").toString(),
+                "--input", "-");
+
+            assertEquals(0, run.exitCode(), run.err());
+            assertTrue(run.out().contains("\"timestamp_us\":1000"), run.out());
+        }
+        finally
+        {
+            System.setIn(stdin);
+        }
     }
 
     /**
