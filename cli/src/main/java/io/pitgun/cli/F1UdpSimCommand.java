@@ -65,7 +65,8 @@ final class F1UdpSimCommand implements Callable<Integer>
         final InetSocketAddress address;
         try
         {
-            final ReplayTarget parsed = ReplayTarget.parse(target); // the port's rules, as replay and loadgen state them
+            // The port's rules, as replay and loadgen state them.
+            final ReplayTarget parsed = ReplayTarget.parse(target);
             address = new InetSocketAddress(parsed.host(), parsed.port());
         }
         catch (final ReplayInputException ex)
