@@ -160,6 +160,20 @@ class ManifestCompilerTest
         assertTrue(reason.contains("not even through prev()"), reason);
     }
 
+    /** Constant bounds of clamp() in the wrong order give hi whatever x is: refused at the call, not found in data. */
+    @Test
+    void shouldRefuseAClampWhoseConstantBoundsAreInTheWrongOrder() throws ManifestException
+    {
+        final ManifestException ex = assertThrows(ManifestException.class, () -> ManifestCompiler.compile(
+            ManifestLoader.parse(Path.of("clamp.yaml"), "version: v1\npipeline:\n  - type: formula\n" +
+                "    derived_channels:\n      - name: Capped\n        expr: \"clamp(Speed, 300, 0)\"\n"), SIM_V1));
+        final String reason = ex.problems().get(0).reason();
+        assertTrue(reason.contains("clamp(x, lo, hi) needs lo <= hi, but lo is 300.0 and hi 0.0"), reason);
+        ManifestCompiler.compile(ManifestLoader.parse(Path.of("clamp.yaml"), "version: v1\npipeline:\n" +
+            "  - type: formula\n    derived_channels:\n      - name: Capped\n        expr: \"clamp(Speed, 0, 0)\"\n"),
+            SIM_V1);
+    }
+
     @Test
     void shouldReportYamlSyntaxErrorWithPosition() throws IOException
     {

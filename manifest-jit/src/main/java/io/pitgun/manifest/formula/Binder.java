@@ -291,7 +291,30 @@ public final class Binder
                 arguments.set(i, toDouble(arguments.get(i)));
             }
         }
+        if (chosen == PureFunction.CLAMP_LONG || chosen == PureFunction.CLAMP_DOUBLE)
+        {
+            requireOrderedBounds(arguments.get(1), arguments.get(2), call);
+        }
         return Folding.fold(new Expr.Call(chosen, arguments, call.start(), call.end()));
+    }
+
+    /**
+     * {@code clamp(x, lo, hi)} with constant bounds in the wrong order is refused: {@code min(max(x, lo), hi)} would
+     * give {@code hi} whatever {@code x} is, a mistake the manifest's author would otherwise find only in the data.
+     */
+    private static void requireOrderedBounds(final Expr lo, final Expr hi, final Syntax.Call call)
+        throws FormulaException
+    {
+        if (lo instanceof Expr.Constant && hi instanceof Expr.Constant)
+        {
+            final double low = numberOf((Expr.Constant)lo);
+            final double high = numberOf((Expr.Constant)hi);
+            if (low > high)
+            {
+                throw new FormulaException("clamp(x, lo, hi) needs lo <= hi, but lo is " + low + " and hi " + high +
+                    ": every result would be hi", call.start(), call.end());
+            }
+        }
     }
 
     private static Expr defaultOf(final Syntax.Call call, final Expr value, final Expr fallback)
@@ -373,7 +396,11 @@ public final class Binder
         {
             throw new FormulaException(what + " must be a constant number", expr.start(), expr.end());
         }
-        final Expr.Constant constant = (Expr.Constant)expr;
+        return numberOf((Expr.Constant)expr);
+    }
+
+    private static double numberOf(final Expr.Constant constant)
+    {
         return constant.kind() == LONG ? (double)constant.longValue() : constant.doubleValue();
     }
 

@@ -169,8 +169,7 @@ final class RandomProgram
                 return pick(DOUBLE_FUNCTIONS_2) + "(" + expression(ValueKind.DOUBLE, depth) + ", " +
                     expression(ValueKind.DOUBLE, depth) + ")";
             case 5:
-                return "clamp(" + expression(ValueKind.DOUBLE, depth) + ", " + expression(ValueKind.DOUBLE, depth) +
-                    ", " + expression(ValueKind.DOUBLE, depth) + ")";
+                return clamp(ValueKind.DOUBLE, depth);
             case 6:
                 return "(" + expression(ValueKind.BOOLEAN, depth) + " ? " + expression(ValueKind.DOUBLE, depth) +
                     " : " + expression(random.nextBoolean() ? ValueKind.DOUBLE : ValueKind.LONG, depth) + ")";
@@ -193,6 +192,17 @@ final class RandomProgram
         }
     }
 
+    /**
+     * {@code clamp(x, min(a, b), max(a, b))}: bounds in order, since constant bounds in the wrong order are refused
+     * (they would give hi whatever x is); bounds that are not constant still come in any order at run time.
+     */
+    private String clamp(final ValueKind kind, final int depth)
+    {
+        final String a = expression(kind, depth);
+        final String b = expression(kind, depth);
+        return "clamp(" + expression(kind, depth) + ", min(" + a + ", " + b + "), max(" + a + ", " + b + "))";
+    }
+
     private String longExpression(final int depth)
     {
         switch (random.nextInt(11))
@@ -210,8 +220,7 @@ final class RandomProgram
                 return pick("min", "max") + "(" + expression(ValueKind.LONG, depth) + ", " +
                     expression(ValueKind.LONG, depth) + ")";
             case 5:
-                return "clamp(" + expression(ValueKind.LONG, depth) + ", " + expression(ValueKind.LONG, depth) + ", " +
-                    expression(ValueKind.LONG, depth) + ")";
+                return clamp(ValueKind.LONG, depth);
             case 6:
                 return "round(" + expression(ValueKind.DOUBLE, depth) + ")";
             case 7:
