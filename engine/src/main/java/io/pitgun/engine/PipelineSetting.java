@@ -74,9 +74,6 @@ public enum PipelineSetting
 
     /** The smallest {@code max_frame_bytes}. */
     static final int SMALLEST_FRAME_BYTES = 128;
-    /** The largest {@code channel_capacity}, that of the smallest slots; larger ones bound it lower
-     *  ({@link #channelCapacityProblem}). Before, 16777216 was said to be allowed, and no ring of it fits. */
-    static final int MAX_CHANNEL_CAPACITY = new SlotDescriptor(SMALLEST_FRAME_BYTES, 0).largestCapacity();
     /** The largest {@code max_frame_bytes}. */
     static final int LARGEST_FRAME_BYTES = 1 << 20;
 
@@ -227,9 +224,8 @@ public enum PipelineSetting
         switch (this)
         {
             case CHANNEL_CAPACITY:
-                final int slots = (Integer)value;
-                return slots < 2 || slots > MAX_CHANNEL_CAPACITY || Integer.bitCount(slots) != 1 ?
-                    "must be a power of two between 2 and " + MAX_CHANNEL_CAPACITY + ", got " + slots : null;
+                // Alone, the bound of the smallest slots; with the frames' size, PipelineConfig's check is tighter.
+                return channelCapacityProblem((Integer)value, SMALLEST_FRAME_BYTES);
             case MAX_SOURCES:
                 final int sources = (Integer)value;
                 return sources < 1 || sources > 65_536 ? "must be between 1 and 65536, got " + sources : null;
