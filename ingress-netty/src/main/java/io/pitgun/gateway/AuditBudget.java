@@ -17,8 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * counted ({@code pitgun_gateway_audit_lines_suppressed_total}) and the next line written says how many were left
  * out before it ({@code suppressed_before}), so the flood itself stays on record. At 200 lines a second of at most
  * about 1.5 KB each (untrusted text is cut at 256 characters) the files hold at least an hour and a half of one such
- * flood. The buckets of token ids are as many as the ids the token file has named since start. Thread-safe (event
- * loops share it); taken only for lines of such requests.
+ * flood. A token id's full bucket is forgotten ({@link #forgetFull}, every
+ * {@link ClientRateLimiter#FORGET_FULL_PERIOD_MS} ms with the rate limit's): a new one starts full, so its token
+ * loses nothing. Before, every id the token file had named since start kept its bucket, revoked or not. Thread-safe
+ * (event loops share it); taken only for lines of such requests.
  */
 final class AuditBudget
 {
@@ -70,6 +72,18 @@ final class AuditBudget
         return known != null ? known : byToken.computeIfAbsent(tokenId, id -> new Bucket());
     }
 
+    /** Forgets the token ids' buckets that are full at {@code nowNs}. */
+    void forgetFull(final long nowNs)
+    {
+        byToken.values().removeIf(b -> b.isFull(nowNs));
+    }
+
+    /** The token ids that have a bucket now (tests). */
+    int tokenBuckets()
+    {
+        return byToken.size();
+    }
+
     /** For any line written: how many lines were left out since the last one (then 0 again). */
     private long takeSuppressed()
     {
@@ -93,18 +107,29 @@ final class AuditBudget
 
         synchronized boolean take(final long nowNs)
         {
-            final long refill = (nowNs - lastRefillNs) / NANOS_PER_LINE;
-            if (refill > 0)
-            {
-                tokens = Math.min(BURST, tokens + refill);
-                lastRefillNs += refill * NANOS_PER_LINE;
-            }
+            refill(nowNs);
             if (tokens == 0)
             {
                 return false;
             }
             tokens--;
             return true;
+        }
+
+        synchronized boolean isFull(final long nowNs)
+        {
+            refill(nowNs);
+            return tokens == BURST;
+        }
+
+        private void refill(final long nowNs)
+        {
+            final long refill = (nowNs - lastRefillNs) / NANOS_PER_LINE;
+            if (refill > 0)
+            {
+                tokens = Math.min(BURST, tokens + refill);
+                lastRefillNs += refill * NANOS_PER_LINE;
+            }
         }
     }
 }

@@ -6,13 +6,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * A token bucket per client: {@code ratePerSecond} tokens a second, at most {@code burst} saved up, or the client's
  * own rate (a token file's {@code rate_limit}). One request (or WebSocket message) takes one token. The client key
  * is its identity ({@link ConnectionAccess}): the token id with tokens, else the peer address, or the address a
- * trusted proxy forwards, never a header a client could forge to escape its limit. Memory is bounded: past
- * {@code maxClients} buckets, full ones (clients that have been quiet) are forgotten.
+ * trusted proxy forwards, never a header a client could forge to escape its limit. A full bucket (a client quiet
+ * long enough to have its burst back) is no different from none, since a new bucket starts full: such buckets are
+ * forgotten every {@link #FORGET_FULL_PERIOD_MS} ms ({@link #forgetFull}), and at once past {@code MAX_CLIENTS}.
+ * Before, only past {@code MAX_CLIENTS} buckets: the buckets of revoked tokens and of addresses gone for good stayed
+ * for the gateway's life, up to that many.
  */
 public final class ClientRateLimiter
 {
     /** Returned by {@link #tryAcquire} when the request may proceed. */
     public static final long GRANTED = 0;
+
+    /** How often {@link #forgetFull} runs (the gateway's accept loop, off the event loops). */
+    static final long FORGET_FULL_PERIOD_MS = 1_000;
 
     private static final int MAX_CLIENTS = 10_000;
 
@@ -76,6 +82,18 @@ public final class ClientRateLimiter
             bucket = buckets.computeIfAbsent(client, key -> new Bucket(depth, nowNs));
         }
         return bucket.take(nowNs, rate, depth);
+    }
+
+    /** Forgets the buckets that are full at {@code nowNs}: their clients lose nothing (see the class comment). */
+    void forgetFull(final long nowNs)
+    {
+        buckets.values().removeIf(b -> b.isFull(nowNs));
+    }
+
+    /** The clients that have a bucket now (tests). */
+    int clients()
+    {
+        return buckets.size();
     }
 
     private static final class Bucket

@@ -299,6 +299,9 @@ public final class GatewayServer implements AutoCloseable
                 bossGroup.scheduleWithFixedDelay(access.tokens()::poll, TokenStore.POLL_MS, TokenStore.POLL_MS,
                     TimeUnit.MILLISECONDS);
             }
+            // Clients gone for good (revoked tokens, addresses never seen again) leave no bucket behind.
+            bossGroup.scheduleAtFixedRate(this::forgetFullBuckets, ClientRateLimiter.FORGET_FULL_PERIOD_MS,
+                ClientRateLimiter.FORGET_FULL_PERIOD_MS, TimeUnit.MILLISECONDS);
             // A suppressed count is written once its reason's window has passed, even if no warning of it follows.
             bossGroup.scheduleAtFixedRate(overloadLog::flushSuppressed, OverloadLog.FLUSH_PERIOD_MS,
                 OverloadLog.FLUSH_PERIOD_MS, TimeUnit.MILLISECONDS);
@@ -694,6 +697,13 @@ public final class GatewayServer implements AutoCloseable
     SchemaCatalog schemas()
     {
         return schemas;
+    }
+
+    private void forgetFullBuckets()
+    {
+        final long nowNs = System.nanoTime();
+        rateLimiter.forgetFull(nowNs);
+        auditBudget.forgetFull(nowNs);
     }
 
     /** The budget of audit lines for requests that cost their client nothing ({@link AuditBudget}). */

@@ -388,6 +388,38 @@ class GatewayTokensIntegrationTest
         }
     }
 
+    /**
+     * Months of token churn: tokens used and then revoked leave no rate-limit bucket and no audit-line budget behind.
+     * Before, each id the file had named since start kept both for the gateway's life (20 and 20 here, for good).
+     */
+    @Test
+    void shouldForgetTheBucketsOfRevokedTokens() throws Exception
+    {
+        final Map<GatewaySetting, String> settings =
+            withTokens(Map.of(GatewaySetting.AUDIT_LOG, dir.resolve("audit.log").toString()));
+        final List<String> churn = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++)
+        {
+            churn.add(TokenFile.add(tokens, "job" + i, EnumSet.of(Capability.INGEST), 0));
+        }
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), settings))
+        {
+            for (final String token : churn)
+            {
+                // A beacon takes from the token's rate; a refusal's audit line from its budget.
+                assertEquals(202, post(gateway, "/beacon", "application/json",
+                    Envelopes.batch(UUID.randomUUID(), 0, 1), token, null).statusCode());
+                assertEquals(403, get(gateway, "/metrics", token).statusCode());
+            }
+            for (int i = 0; i < churn.size(); i++)
+            {
+                assertTrue(TokenFile.revoke(tokens, "job" + i));
+            }
+            Await.until("the revoked tokens' buckets forgotten", Duration.ofSeconds(10), () ->
+                gateway.server.rateLimiter().clients() == 0 && gateway.server.auditBudget().tokenBuckets() == 0);
+        }
+    }
+
     @Test
     void shouldAcceptRestrictedChannelsFromTheTokensNamedInRestrictedClients() throws Exception
     {
