@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -30,6 +32,10 @@ import java.util.function.Consumer;
  * past its 64 MiB cap. Failures are logged per cause (rotation, write, flush) at most once per
  * {@value #LOG_INTERVAL_MS} ms with how many of that cause came since the cause's last line (on a full disk, one
  * "a line was lost" per line had made 73,095 ERROR lines in 8 s).
+ *
+ * <p>FILE moved away (logrotate, an archive) or deleted (to free space) is noticed within
+ * {@value #REOPEN_CHECK_MS} ms: a new FILE begins. Before, the lines went on into the moved or deleted file until it
+ * reached {@code maxBytes} (days or weeks at a quiet gateway), FILE missing meanwhile.
  */
 final class AuditFileWriter implements AutoCloseable
 {
@@ -41,6 +47,8 @@ final class AuditFileWriter implements AutoCloseable
     static final int QUEUE_LINES = 16_384;
     /** After a rotation failed, how long until it is tried again (meanwhile the lines that do not fit are dropped). */
     static final long ROTATE_RETRY_MS = 5_000;
+    /** How often the writer checks that FILE is still the file it writes. */
+    static final long REOPEN_CHECK_MS = 1_000;
     /** At most one log line per failure cause this often. */
     static final long LOG_INTERVAL_MS = 10_000;
 
@@ -75,6 +83,10 @@ final class AuditFileWriter implements AutoCloseable
     /** When rotation may be tried again after a failure ({@link System#nanoTime}); meaningful while blocked. */
     private long rotateAgainNs;
     private boolean rotationBlocked;
+    /** The identity (device and inode) of the file {@link #out} writes; null where the file system gives none. */
+    private Object openFileKey;
+    /** When {@link #reopenIfMoved} looks next ({@link System#nanoTime}). */
+    private long reopenCheckNs;
     private final FailureLog rotateFailures = new FailureLog("cannot rotate, lines past its size cap are dropped " +
         "until it can (tried again every " + ROTATE_RETRY_MS + " ms)", "lines dropped");
     private final FailureLog writeFailures = new FailureLog("a line was lost", "lines lost");
@@ -118,6 +130,7 @@ final class AuditFileWriter implements AutoCloseable
     {
         while (running)
         {
+            reopenIfMoved();
             if (drain() == 0)
             {
                 flush();
@@ -283,6 +296,58 @@ final class AuditFileWriter implements AutoCloseable
         return rotated;
     }
 
+    /**
+     * Begins a new FILE when the path no longer names the file being written (moved or deleted), at most every
+     * {@link #REOPEN_CHECK_MS} ms. The lines buffered go to the file they were written for; when a new FILE cannot be
+     * made the writer goes on where it was, the failure logged as a rotation's.
+     */
+    private void reopenIfMoved()
+    {
+        final long now = System.nanoTime();
+        if (now - reopenCheckNs < 0 || openFileKey == null)
+        {
+            return;
+        }
+        reopenCheckNs = now + TimeUnit.MILLISECONDS.toNanos(REOPEN_CHECK_MS);
+        Object named;
+        try
+        {
+            named = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        }
+        catch (final NoSuchFileException ex)
+        {
+            named = null;
+        }
+        catch (final IOException ex)
+        {
+            return; // cannot tell: write on where we are
+        }
+        if (openFileKey.equals(named))
+        {
+            return;
+        }
+        writeBufferOrDrop();
+        final OutputStream moved = out;
+        try
+        {
+            open();
+        }
+        catch (final IOException ex)
+        {
+            rotateFailures.failed(ex);
+            return;
+        }
+        try
+        {
+            moved.close();
+        }
+        catch (final IOException ex)
+        {
+            writeFailures.failed(ex);
+        }
+        LOG.info("audit log {}: moved away or deleted, a new file begins", file);
+    }
+
     private Path rotated(final int index)
     {
         return file.resolveSibling(file.getFileName() + "." + index);
@@ -292,7 +357,9 @@ final class AuditFileWriter implements AutoCloseable
     {
         out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
             StandardOpenOption.WRITE);
-        size = Files.size(file);
+        final BasicFileAttributes opened = Files.readAttributes(file, BasicFileAttributes.class);
+        size = opened.size();
+        openFileKey = opened.fileKey();
     }
 
     private void flush()

@@ -13,6 +13,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,28 @@ class GatewayAuditLogIntegrationTest
         assertEquals("not_found", lines.get(2).get("reason").asText());
         assertTrue(lines.get(0).get("peer").asText().startsWith("127.0.0.1:"), lines.get(0).toString());
         assertTrue(lines.get(0).get("token_id").isNull(), "no tokens: " + lines.get(0));
+    }
+
+    /**
+     * FILE moved away (logrotate, an archive) or deleted (to free space) while the gateway runs: a new FILE begins.
+     * Before, the lines went on into the moved file until it reached 64 MiB, and FILE stayed missing.
+     */
+    @Test
+    void shouldBeginANewFileWhenTheAuditLogIsMovedAway() throws Exception
+    {
+        final Path audit = dir.resolve("audit.log");
+        final Path moved = dir.resolve("audit.log.archived");
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.AUDIT_LOG, audit.toString())))
+        {
+            assertEquals(200, gateway.get("/health").statusCode());
+            Await.until("the first line", () -> Files.exists(audit) && Files.size(audit) > 0);
+            Files.move(audit, moved);
+            Await.until("a new audit.log with a line of a request after the move", Duration.ofSeconds(10), () ->
+                gateway.get("/after-the-move").statusCode() == 404 && Files.exists(audit) &&
+                    Files.readString(audit).contains("/after-the-move"));
+        }
+        assertTrue(Files.readString(moved).contains("/health"), "the line before the move stays where it went");
     }
 
     @Test
