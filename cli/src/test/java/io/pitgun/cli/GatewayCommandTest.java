@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -279,6 +280,25 @@ class GatewayCommandTest
         final StringWriter err = new StringWriter();
         assertEquals(0, GatewayCommand.exitStatus(server, new PrintWriter(err)));
         assertEquals("", err.toString());
+    }
+
+    /** The journal in a data directory the gateway creates is not readable by other local users. */
+    @Test
+    @Timeout(60)
+    void shouldCreateItsDataDirectoryForItsUserAlone(@TempDir final Path dir) throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final GatewayServer server = LoopbackGateway.start(dataDir);
+        try
+        {
+            assertEquals(202, new GatewayClient(server.address().getPort())
+                .beacon(batch(UUID.randomUUID().toString(), 0)).statusCode());
+        }
+        finally
+        {
+            server.shutdown();
+        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)));
     }
 
     private static String batch(final String session, final long first)

@@ -8,6 +8,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,6 +25,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class DataDirectoryLock implements AutoCloseable
 {
+    /**
+     * A data directory this class creates is its user's alone ({@code rwx------}): the journal in it keeps every
+     * channel, restricted ones included, and a directory created under the usual umask (022) would let every local
+     * user read them. A directory that already exists keeps the permissions its operator gave it.
+     */
+    private static final FileAttribute<?> OWNER_ONLY =
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
     /** The lock files this process holds, by real path. */
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
@@ -50,7 +60,8 @@ public final class DataDirectoryLock implements AutoCloseable
     }
 
     /**
-     * Creates the directory if needed and locks {@code fileName} in it.
+     * Creates the directory if needed, readable by this process's user only (and its missing parents likewise), and
+     * locks {@code fileName} in it.
      *
      * @param role what holds it, for the messages ("gateway", "hive").
      * @throws HeldException         naming the directory and the file when another process, or this one, holds it.
@@ -61,7 +72,7 @@ public final class DataDirectoryLock implements AutoCloseable
         final Path file;
         try
         {
-            Files.createDirectories(dataDirectory);
+            createOwnerOnly(dataDirectory);
             file = dataDirectory.toRealPath().resolve(fileName);
         }
         catch (final IOException ex)
@@ -96,6 +107,22 @@ public final class DataDirectoryLock implements AutoCloseable
             CloseHelper.quietClose(channel);
             HELD.remove(file);
             throw ex;
+        }
+    }
+
+    private static void createOwnerOnly(final Path directory) throws IOException
+    {
+        if (Files.isDirectory(directory))
+        {
+            return;
+        }
+        if (directory.getFileSystem().supportedFileAttributeViews().contains("posix"))
+        {
+            Files.createDirectories(directory, OWNER_ONLY);
+        }
+        else
+        {
+            Files.createDirectories(directory);
         }
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +21,24 @@ class DataDirectoryLockTest
 {
     @TempDir
     Path dir;
+
+    /**
+     * The journal keeps every channel, restricted ones too: a data directory created under the usual umask (022) let
+     * every local user read it. One that already exists is the operator's to protect and keeps its permissions.
+     */
+    @Test
+    void shouldCreateAMissingDirectoryForItsUserAloneAndLeaveAnExistingOneAsItIs() throws IOException
+    {
+        final Path created = dir.resolve("parent").resolve("data");
+        DataDirectoryLock.acquire(created, "gateway.lock", "gateway").close();
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(created)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(created.getParent())));
+
+        final Path existing = Files.createDirectory(dir.resolve("existing"));
+        Files.setPosixFilePermissions(existing, PosixFilePermissions.fromString("rwxr-x---"));
+        DataDirectoryLock.acquire(existing, "gateway.lock", "gateway").close();
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)));
+    }
 
     @Test
     void shouldRefuseASecondHolderInThisProcessUntilTheFirstCloses() throws IOException
