@@ -442,6 +442,29 @@ class JournalCommandTest
     }
 
     /**
+     * metadata.cq4t cut short (a copy that stopped) or left empty. Before, every tool read the cycle files and exited
+     * 0 after Chronicle logged its fallback's stack trace, and a gateway exited with "Can't append to a read-only
+     * chronicle", naming no file. What the refusal says to do is checked too: without the file, every entry reads.
+     */
+    @Test
+    void toolsShouldReportAMetadataFileCutShortOrEmpty() throws IOException
+    {
+        final Path metadata = journalDir.resolve("metadata.cq4t");
+        final byte[] whole = Files.readAllBytes(metadata);
+        Files.write(metadata, java.util.Arrays.copyOf(whole, 100));
+        assertEveryToolReportsDamage("metadata.cq4t is cut short: it ends at byte 100, inside the record at byte 0",
+            "move it aside");
+
+        Files.write(metadata, new byte[0]);
+        assertEveryToolReportsDamage("metadata.cq4t is empty (no header in its 0 bytes)", "move it aside");
+
+        Files.move(metadata, dir.resolve("metadata.cq4t.aside"));
+        final CliRun verify = CliRun.of("journal", "verify", journalDir.toString());
+        assertEquals(0, verify.exitCode(), verify.err());
+        assertTrue(verify.out().contains("OK, 201 entries checked"), verify.err());
+    }
+
+    /**
      * An operator deleted the oldest cycle file to free disk space (docs/reliability.md: a cycle file other than the
      * last deleted whole is not checked). metadata.cq4t still records it as the first until the writer rolls or
      * restarts, and a read-only open started reading there: every tool found no entry and reported a damaged record

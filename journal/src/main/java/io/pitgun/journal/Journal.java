@@ -144,6 +144,7 @@ public final class Journal implements AutoCloseable
                 HalfCreatedMetadata.repair(directory);
                 CutCycleFiles.requireWholeLastFile(directory);
             }
+            DamagedMetadata.requireReadable(directory, config.readOnly());
             // Before the writable open lists the files again and forgets what metadata.cq4t recorded; else what
             // an earlier writer that found it and closed before starting a new cycle file kept.
             final int recordedMissing = config.readOnly() ? NO_MISSING_CYCLE : missingRecordedLastCycle(directory,
@@ -759,9 +760,10 @@ public final class Journal implements AutoCloseable
      */
     private static int missingRecordedLastCycle(final Path directory, final RollCycle rollCycle)
     {
-        if (!Files.exists(directory.resolve(SingleChronicleQueue.QUEUE_METADATA_FILE)))
+        final Path metadata = HalfCreatedMetadata.file(directory);
+        if (!Files.exists(metadata) || DamagedMetadata.isEmpty(metadata))
         {
-            return NO_MISSING_CYCLE;
+            return NO_MISSING_CYCLE; // nothing recorded (Chronicle's read-only open of an empty one logs a stack trace)
         }
         try (SingleChronicleQueue recorded = ChronicleQueue.singleBuilder(directory).rollCycle(rollCycle)
             .readOnly(true).build())

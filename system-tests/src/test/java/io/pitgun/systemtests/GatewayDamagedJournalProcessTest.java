@@ -2,6 +2,7 @@ package io.pitgun.systemtests;
 
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.DamagedJournal;
+import io.pitgun.testsupport.JournaledFrames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.RandomAccessFile;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -78,6 +80,50 @@ class GatewayDamagedJournalProcessTest
             assertThrows(IllegalStateException.class, () -> GatewayProcess.start(dataDir).close());
         assertTrue(refused.getMessage().contains("is cut short: it ends at byte "), refused.getMessage());
         assertTrue(refused.getMessage().contains("run `pitgun journal verify " + journal + "`"), refused.getMessage());
+    }
+
+    /**
+     * metadata.cq4t cut short (a copy that stopped). Before, the gateway exited with Chronicle's "Can't append to a
+     * read-only chronicle" after about 100 lines of its stack traces, naming no file. Moved aside as the refusal says,
+     * the next start writes it again: every frame acknowledged before is there, and the new ones are journaled.
+     */
+    @Test
+    @Timeout(180)
+    void shouldRefuseAMetadataFileCutShortNamingItAndStartOnceItIsMovedAside() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path journal = dataDir.resolve("journal");
+        final UUID session = UUID.randomUUID();
+        acknowledgeAndStop(dataDir, session, 0);
+        final Path metadata = journal.resolve("metadata.cq4t");
+        try (RandomAccessFile file = new RandomAccessFile(metadata.toFile(), "rw"))
+        {
+            file.setLength(100);
+        }
+
+        final IllegalStateException refused =
+            assertThrows(IllegalStateException.class, () -> GatewayProcess.start(dataDir).close());
+        final String message = refused.getMessage();
+        assertTrue(message.contains(journal + ": cannot open the journal: DAMAGED: metadata.cq4t is cut short: it " +
+            "ends at byte 100, inside the record at byte 0"), message);
+        assertTrue(message.contains("move it aside"), message);
+        assertFalse(message.contains("\tat "), message);
+
+        Files.move(metadata, dir.resolve("metadata.cq4t.aside"));
+        acknowledgeAndStop(dataDir, session, 10);
+        assertEquals(20, JournaledFrames.read(dataDir).frames());
+    }
+
+    /** Starts a gateway on {@code dataDir}, has it acknowledge 10 frames from {@code first} on, and stops it. */
+    private static void acknowledgeAndStop(final Path dataDir, final UUID session, final long first) throws Exception
+    {
+        try (GatewayProcess gateway = GatewayProcess.start(dataDir))
+        {
+            assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), session, first, 10)).statusCode(),
+                gateway.logs());
+            assertFalse(gateway.stderrText().contains("\tat "), gateway.logs());
+            assertEquals(0, gateway.terminate(Duration.ofSeconds(20)), gateway.logs());
+        }
     }
 
     /**
