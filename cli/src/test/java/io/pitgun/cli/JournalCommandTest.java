@@ -465,6 +465,25 @@ class JournalCommandTest
     }
 
     /**
+     * A file named like a cycle file (an hour before the journal's) that is not one. Before, the tools read past it
+     * (the listing in metadata.cq4t did not name it; exit 0), a gateway started on the directory listed it and exited
+     * with Chronicle's "Unexpected magic number 6c6c6548", naming no file, and every tool said the same from then on.
+     */
+    @Test
+    void toolsShouldNameAFileNamedLikeACycleFileThatIsNotOne() throws IOException
+    {
+        final Path foreign = journalDir.resolve("20000101-00F.cq4");
+        Files.writeString(foreign, "Hello, not a journal\n");
+        assertEveryToolReportsDamage("20000101-00F.cq4 is not a cycle file of a journal: its first word is " +
+            "0x6c6c6548, not the header record a cycle file starts with", "move it out of " + journalDir);
+
+        Files.move(foreign, dir.resolve("20000101-00F.cq4"));
+        final CliRun verify = CliRun.of("journal", "verify", journalDir.toString());
+        assertEquals(0, verify.exitCode(), verify.err());
+        assertTrue(verify.out().contains("OK, 201 entries checked"), verify.err());
+    }
+
+    /**
      * An operator deleted the oldest cycle file to free disk space (docs/reliability.md: a cycle file other than the
      * last deleted whole is not checked). metadata.cq4t still records it as the first until the writer rolls or
      * restarts, and a read-only open started reading there: every tool found no entry and reported a damaged record

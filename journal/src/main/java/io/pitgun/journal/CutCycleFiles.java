@@ -96,7 +96,7 @@ final class CutCycleFiles
     }
 
     /** The cycle files, oldest first (their names are their cycles' dates). */
-    private static List<Path> cycleFiles(final Path directory)
+    static List<Path> cycleFiles(final Path directory)
     {
         try (Stream<Path> list = Files.list(directory))
         {

@@ -134,6 +134,7 @@ public final class Journal implements AutoCloseable
         }
         try
         {
+            ForeignCycleFiles.requireCycleFiles(directory);
             // A metadata file a killed process left half-created would keep Chronicle from opening the journal.
             if (config.readOnly())
             {

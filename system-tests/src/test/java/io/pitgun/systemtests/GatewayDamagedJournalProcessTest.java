@@ -114,6 +114,27 @@ class GatewayDamagedJournalProcessTest
         assertEquals(20, JournaledFrames.read(dataDir).frames());
     }
 
+    /**
+     * A file named like a cycle file that is not one (an hour before the journal's). Before, the gateway listed it
+     * with the cycle files and exited with Chronicle's "Unexpected magic number 6c6c6548", naming no file, and so did
+     * every journal tool from then on.
+     */
+    @Test
+    @Timeout(180)
+    void shouldRefuseAFileNamedLikeACycleFileThatIsNotOneNamingIt() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        acknowledgeAndStop(dataDir, UUID.randomUUID(), 0);
+        Files.writeString(dataDir.resolve("journal").resolve("20000101-00F.cq4"), "Hello, not a journal\n");
+
+        final IllegalStateException refused =
+            assertThrows(IllegalStateException.class, () -> GatewayProcess.start(dataDir).close());
+        final String message = refused.getMessage();
+        assertTrue(message.contains("DAMAGED: 20000101-00F.cq4 is not a cycle file of a journal: its first word is " +
+            "0x6c6c6548"), message);
+        assertFalse(message.contains("\tat "), message);
+    }
+
     /** Starts a gateway on {@code dataDir}, has it acknowledge 10 frames from {@code first} on, and stops it. */
     private static void acknowledgeAndStop(final Path dataDir, final UUID session, final long first) throws Exception
     {

@@ -1,0 +1,78 @@
+package io.pitgun.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Finds a file in the journal directory named like a cycle file that does not start as one: another file copied in
+ * under such a name, or a cycle file whose first bytes were overwritten. Chronicle lists it with the cycle files at a
+ * writable open and then fails at the first read of it, saying only {@code Unexpected magic number 3c89c5e7}, naming
+ * no file: a gateway exited that way, and from then on every journal tool too.
+ * <p>
+ * A cycle file starts with Chronicle's header record: a header word with the metadata bit set and a length of a few
+ * hundred bytes ({@code SCQStore}). A first word of 0 is a file being created (or of 0 bytes: a process stopped between
+ * creating and sizing it), which Chronicle sets up; a "not complete" bit is its creator at work. One 4-byte read per
+ * cycle file at an open, none on the hot path.
+ */
+final class ForeignCycleFiles
+{
+    private static final int METADATA = 0x4000_0000;
+    private static final int LENGTH_MASK = (1 << 30) - 1;
+    /** Far above the header record Chronicle writes (about 200 bytes), far below most words that are not one. */
+    private static final int MAX_HEADER_LENGTH = 1 << 16;
+
+    private ForeignCycleFiles()
+    {
+    }
+
+    /**
+     * Before an open: refuses a journal directory holding a file named like a cycle file that does not start as one.
+     *
+     * @throws JournalDamagedException naming the file and its first word.
+     */
+    static void requireCycleFiles(final Path directory)
+    {
+        for (final Path file : CutCycleFiles.cycleFiles(directory))
+        {
+            final int first = firstWord(file);
+            if (first != 0 && !startsAsCycleFile(first))
+            {
+                throw new JournalDamagedException(String.format("DAMAGED: %s is not a cycle file of a journal: its " +
+                    "first word is 0x%08x, not the header record a cycle file starts with (another file named like " +
+                    "one, or its first bytes overwritten): move it out of %s; what it holds cannot be read",
+                    file.getFileName(), first, directory));
+            }
+        }
+    }
+
+    private static boolean startsAsCycleFile(final int word)
+    {
+        final int length = word & LENGTH_MASK;
+        return (word & METADATA) != 0 && length > 0 && length <= MAX_HEADER_LENGTH;
+    }
+
+    /** The file's first header word (little endian, as Chronicle writes it), or 0 when it is shorter or unreadable. */
+    private static int firstWord(final Path file)
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            final ByteBuffer word = ByteBuffer.allocate(Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            while (word.hasRemaining())
+            {
+                if (channel.read(word, word.position()) < 0)
+                {
+                    return 0;
+                }
+            }
+            return word.getInt(0);
+        }
+        catch (final IOException ex)
+        {
+            return 0; // a directory or a file that cannot be opened: Chronicle's own open says what it is
+        }
+    }
+}
