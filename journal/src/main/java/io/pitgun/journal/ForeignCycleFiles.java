@@ -15,11 +15,12 @@ import java.nio.file.StandardOpenOption;
  * <p>
  * A cycle file starts with Chronicle's header record: a header word with the metadata bit set and a length of a few
  * hundred bytes ({@code SCQStore}). A first word of 0 is a file being created (or of 0 bytes: a process stopped between
- * creating and sizing it), which Chronicle sets up; a "not complete" bit is its creator at work. One 4-byte read per
- * cycle file at an open, none on the hot path.
+ * creating and sizing it), which Chronicle sets up; a "not complete" bit is its creator at work, so it is let be. One
+ * 4-byte read per cycle file at an open, none on the hot path.
  */
 final class ForeignCycleFiles
 {
+    private static final int NOT_COMPLETE = 0x8000_0000;
     private static final int METADATA = 0x4000_0000;
     private static final int LENGTH_MASK = (1 << 30) - 1;
     /** Far above the header record Chronicle writes (about 200 bytes), far below most words that are not one. */
@@ -49,10 +50,10 @@ final class ForeignCycleFiles
         }
     }
 
+    /** A header record's word, complete or still being written (its length not yet known, or not yet complete). */
     private static boolean startsAsCycleFile(final int word)
     {
-        final int length = word & LENGTH_MASK;
-        return (word & METADATA) != 0 && length > 0 && length <= MAX_HEADER_LENGTH;
+        return word == NOT_COMPLETE || (word & METADATA) != 0 && (word & LENGTH_MASK) <= MAX_HEADER_LENGTH;
     }
 
     /** The file's first header word (little endian, as Chronicle writes it), or 0 when it is shorter or unreadable. */
