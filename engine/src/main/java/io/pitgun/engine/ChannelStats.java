@@ -1,5 +1,7 @@
 package io.pitgun.engine;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 
 /**
@@ -12,6 +14,8 @@ import java.util.Arrays;
  */
 final class ChannelStats
 {
+    private static final BigDecimal ONE_HUNDRED = BigDecimal.valueOf(100);
+
     private final boolean keepValues;
     private long count;
     private double first;
@@ -143,10 +147,16 @@ final class ChannelStats
         Arrays.sort(values, 0, (int)count);
     }
 
-    /** Nearest-rank percentile of the kept values (sorted by {@link #sortValues}). */
+    /**
+     * Nearest-rank percentile of the kept values (sorted by {@link #sortValues}): the value of rank
+     * {@code ceil(p / 100 * count)}, at least 1. The rank is computed exactly from p's decimal value (the one the
+     * manifest wrote and the insight's key shows): in doubles {@code 7 / 100.0 * 100} is 7.000000000000001, and p7
+     * of 100 values took rank 8. Cold path (segment end).
+     */
     double percentile(final double p)
     {
-        final long rank = Math.max(1, (long)Math.ceil(p / 100.0 * count));
-        return values[(int)Math.min(rank, count) - 1];
+        final long rank = BigDecimal.valueOf(p).multiply(BigDecimal.valueOf(count))
+            .divide(ONE_HUNDRED, 0, RoundingMode.CEILING).longValueExact();
+        return values[(int)Math.max(1, Math.min(rank, count)) - 1];
     }
 }

@@ -95,6 +95,42 @@ class InsightContractTest
         assertTrue(lines.get(0).contains("\"Power_kW\":"), lines.get(0));
     }
 
+    @Test
+    void shouldGiveTheNearestRankPercentileWhenTheRankIsAWholeNumber() throws ManifestException, IOException
+    {
+        // A lap of the speeds 100, 99, ..., 1: the nearest-rank pN is the value of rank ceil(N / 100 x 100) = N,
+        // which is N. Before, the rank was computed in doubles: 7 / 100.0 * 100 is 7.000000000000001, and p7 was 8
+        // (as p14, p28 and p56 were one rank high).
+        final int frames = 100;
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder()
+            .manifest(Manifests.compile("lap-speed-percentiles.yaml"))
+            .config(PipelineConfig.builder().journalDirectory(dir.resolve("journal")).build()).build();
+        final Subscription subscription = pipeline.subscribe("test");
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SyntheticRun.sessionId(0), SyntheticRun.producerId(),
+                0);
+            for (int i = 0; i < frames; i++)
+            {
+                writer.begin(i, SyntheticRun.START_US + i * 1_000L).lapNumber(1)
+                    .putDouble(SyntheticRun.SPEED, frames - i).commit();
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final JsonNode lap = JSON.readTree(SubscribedInsights.drain(subscription).get(0));
+        assertEquals("lap_summary", lap.get("kind").asText());
+        final JsonNode percentiles = lap.at("/channels/Speed/percentiles");
+        assertEquals(1.0, percentiles.get("p0.001").asDouble(), "the smallest value: rank at least 1");
+        assertEquals(7.0, percentiles.get("p7").asDouble());
+        assertEquals(14.0, percentiles.get("p14").asDouble());
+        assertEquals(28.0, percentiles.get("p28").asDouble());
+        assertEquals(56.0, percentiles.get("p56").asDouble());
+        assertEquals(100.0, percentiles.get("p100").asDouble(), "the largest value");
+    }
+
     private static List<String> fieldNames(final JsonNode node)
     {
         final List<String> names = new ArrayList<>();
