@@ -19,8 +19,8 @@ import java.util.Set;
 /**
  * What the segment stage aggregates, resolved once from the manifest: the channels it captures from each derived
  * frame (by parameter id) and, for lap and session segments, which captured channel each aggregate reads and
- * which percentiles it reports. Several segments of one kind are merged (their channels united). Sector segments
- * are not run: {@code insight-contract/v1} has no sector summary kind.
+ * which percentiles it reports. Several segments of one kind are merged (their channels united). A manifest has
+ * lap and session segments only (the compiler refuses sector ones: {@code insight-contract/v1} has no such kind).
  */
 final class SegmentPlan
 {
@@ -47,12 +47,7 @@ final class SegmentPlan
         final Map<String, Aggregate> session = new LinkedHashMap<>();
         for (final Stage.Segment segment : manifest.segments())
         {
-            final Map<String, Aggregate> target = segment.by() == Stage.SegmentBy.LAP ? lap :
-                segment.by() == Stage.SegmentBy.SESSION ? session : null;
-            if (target == null)
-            {
-                continue;
-            }
+            final Map<String, Aggregate> target = segment.by() == Stage.SegmentBy.LAP ? lap : session;
             for (final AggregateSpec spec : segment.aggregates())
             {
                 final String name = spec.channel();

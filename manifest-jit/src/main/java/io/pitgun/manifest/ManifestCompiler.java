@@ -132,7 +132,7 @@ public final class ManifestCompiler
                 if (contracts.contains("insight-contract/v1") && segments.isEmpty())
                 {
                     report(locator.at(stage.pointer() + "/contracts",
-                        "insight-contract/v1 needs a segment stage to produce lap, sector or session summaries"));
+                        "insight-contract/v1 needs a segment stage to produce lap or session summaries"));
                 }
                 continue;
             }
@@ -526,6 +526,12 @@ public final class ManifestCompiler
 
     private void segment(final Stage.Segment stage)
     {
+        if (stage.by() == Stage.SegmentBy.SECTOR)
+        {
+            // The schema names sector for a summary kind to come; run now, it would summarise nothing, silently.
+            report(locator.at(stage.pointer() + "/by", "insight-contract/v1 has no sector summaries (only lap and " +
+                "session ones): a sector segment would emit nothing; use by: lap or by: session"));
+        }
         for (final AggregateSpec aggregate : stage.aggregates())
         {
             if (failed.contains(aggregate.channel()))

@@ -67,7 +67,7 @@ public sealed interface Stage
         }
     }
 
-    /** {@code type: segment}: aggregate channels per lap, sector or session. */
+    /** {@code type: segment}: aggregate channels per lap or session (the compiler refuses sector). */
     record Segment(String pointer, SegmentBy by, List<AggregateSpec> aggregates) implements Stage
     {
         @Override

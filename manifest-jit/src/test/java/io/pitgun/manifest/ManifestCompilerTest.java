@@ -175,6 +175,21 @@ class ManifestCompilerTest
     }
 
     @Test
+    void shouldRefuseASectorSegmentWhichNoSummaryKindHolds() throws ManifestException
+    {
+        // insight-contract/v1 has lap and session summaries only. Before, a sector segment compiled ("OK" from
+        // manifest check) and the gateway summarised nothing for it, without a word.
+        final String sector = "version: v1\npipeline:\n  - type: segment\n    by: sector\n    aggregates:\n" +
+            "      - channel: Speed\n        stats: [mean]\n  - type: output\n    contracts: [insight-contract/v1]\n";
+        final ManifestException ex = assertThrows(ManifestException.class, () -> ManifestCompiler.compile(
+            ManifestLoader.parse(Path.of("sector.yaml"), sector), SIM_V1));
+        final ManifestProblem problem = ex.problems().get(0);
+        assertTrue(problem.reason().contains("no sector summaries"), problem.reason());
+        assertEquals(4, problem.location().line(), problem.format());
+        ManifestCompiler.compile(ManifestLoader.parse(Path.of("lap.yaml"), sector.replace("sector", "lap")), SIM_V1);
+    }
+
+    @Test
     void shouldReportYamlSyntaxErrorWithPosition() throws IOException
     {
         final ManifestProblem problem = firstProblem("yaml-syntax.yaml");
