@@ -37,7 +37,7 @@ public enum PipelineCounter implements CounterDescriptor
     DROPPED_UNDECODABLE(11, "dropped: undecodable", "pitgun_frames_dropped_undecodable_total"),
     /** Samples a merged frame had no room for. */
     DROPPED_MERGE_OVERFLOW(12, "dropped: merged frame overflow", "pitgun_frames_dropped_merge_overflow_total"),
-    /** Subscribers disconnected because they fell behind. */
+    /** Subscribers disconnected because they fell behind, or missed an output {@link #OUTPUTS_TOO_LONG}. */
     SUBSCRIBERS_DROPPED(13, "slow subscribers dropped", "pitgun_subscribers_dropped_total"),
     /** Exceptions caught in a stage (the frame is skipped, the pipeline continues). */
     STAGE_ERRORS(14, "stage errors", "pitgun_stage_errors_total"),
@@ -77,7 +77,13 @@ public enum PipelineCounter implements CounterDescriptor
      * {@code max_sources} were live: the idlest, if more than {@code max_sources} frames had arrived since its last
      * ({@code StreamTable}); its segments' insights are emitted as at a session end.
      */
-    STREAMS_ENDED_IDLE(26, "idle streams ended for a new one", "pitgun_streams_ended_idle_total");
+    STREAMS_ENDED_IDLE(26, "idle streams ended for a new one", "pitgun_streams_ended_idle_total"),
+    /**
+     * Outputs (derived frames, insights) longer than the subscribers' shared buffer carries (an eighth of it), so
+     * not sent to any subscriber; each subscriber that was to receive one is dropped ({@link #SUBSCRIBERS_DROPPED}).
+     * A lap summary of many channels and percentiles can be that long.
+     */
+    OUTPUTS_TOO_LONG(27, "outputs too long for the subscriber buffer", "pitgun_outputs_too_long_total");
 
     /** The counters-file type id of every pipeline counter. */
     public static final int TYPE_ID = 1;

@@ -63,13 +63,13 @@ final class SubscriberBroadcast
 
     /**
      * Called by the processing thread for every output of this stream: one copy into the buffer when anybody
-     * subscribes, nothing otherwise.
+     * subscribes, nothing otherwise. False when subscribers were to receive it but it is too long to carry.
      */
-    void transmit(final int kind, final DirectBuffer source, final int offset, final int length)
+    boolean transmit(final int kind, final DirectBuffer source, final int offset, final int length)
     {
         if ((int)SUBSCRIBERS.getAcquire(this) == 0)
         {
-            return;
+            return true;
         }
         BroadcastTransmitter transmitter = this.transmitter;
         if (transmitter == null)
@@ -79,11 +79,12 @@ final class SubscriberBroadcast
         if (length > transmitter.maxMsgLength())
         {
             GAPS.setRelease(this, gaps + 1);
-            return;
+            return false;
         }
         final long next = sequence;
         transmitter.transmit((int)((next & SEQUENCE_MASK) << 2) | kind, source, offset, length);
         SEQUENCE.setRelease(this, next + 1);
+        return true;
     }
 
     /**

@@ -66,14 +66,21 @@ final class SubscriberFanout implements OutputSink
     @Override
     public void onDerivedFrame(final DirectBuffer buffer, final int offset, final int length)
     {
-        everything.transmit(Subscription.DERIVED_FRAME, buffer, offset, length);
+        if (!everything.transmit(Subscription.DERIVED_FRAME, buffer, offset, length))
+        {
+            counters.incrementShared(PipelineCounter.OUTPUTS_TOO_LONG); // atomic: cold, and right whichever thread emits
+        }
     }
 
     @Override
     public void onInsight(final DirectBuffer buffer, final int offset, final int length)
     {
-        everything.transmit(Subscription.INSIGHT, buffer, offset, length);
-        insights.transmit(Subscription.INSIGHT, buffer, offset, length);
+        // Both streams, whichever refuses it (non-short-circuit &): the output counts once.
+        if (!(everything.transmit(Subscription.INSIGHT, buffer, offset, length) &
+            insights.transmit(Subscription.INSIGHT, buffer, offset, length)))
+        {
+            counters.incrementShared(PipelineCounter.OUTPUTS_TOO_LONG); // atomic: cold, and right whichever thread emits
+        }
     }
 
     /** Subscriptions open now (not closed by their owner). */

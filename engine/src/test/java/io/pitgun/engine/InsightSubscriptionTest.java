@@ -75,4 +75,36 @@ class InsightSubscriptionTest
         assertTrue(everything.isDropped(), "a full subscriber was not dropped, so the test proves nothing");
         assertEquals(1, pipeline.counters().get(PipelineCounter.SUBSCRIBERS_DROPPED));
     }
+
+    @Test
+    void shouldDropASubscriberWhenTheLastOutputWasTooLongToBroadcast() throws ManifestException
+    {
+        // A lap summary of about 2 KB against a broadcast that carries at most 1 KB (an eighth of the smallest
+        // buffer): it is not broadcast, and its subscriber is to be dropped rather than silently miss it. Before,
+        // the drop was noticed only at the next record read: with none after it (an insights-only manifest, the
+        // last summaries of a run) the subscriber read nothing, was not dropped and nothing counted it.
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder()
+            .manifest(Manifests.compile("lap-speed-every-percentile.yaml"))
+            .config(PipelineConfig.builder().journalDirectory(dir.resolve("journal")).subscriberBufferBytes(4096)
+                .build()).build();
+        final Subscription subscription = pipeline.subscribe("test");
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SyntheticRun.sessionId(0), SyntheticRun.producerId(),
+                0);
+            for (int i = 0; i < 10; i++)
+            {
+                writer.begin(i, SyntheticRun.START_US + i * 1_000L).lapNumber(1)
+                    .putDouble(SyntheticRun.SPEED, 100 + i).commit();
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        assertEquals(List.of(), SubscribedInsights.drain(subscription), "nothing was broadcast");
+        assertTrue(subscription.isDropped(), "the subscriber that missed the lap summary was not dropped");
+        assertEquals(1, pipeline.counters().get(PipelineCounter.SUBSCRIBERS_DROPPED));
+        assertEquals(1, pipeline.counters().get(PipelineCounter.OUTPUTS_TOO_LONG), "the lap summary not broadcast");
+    }
 }
