@@ -131,6 +131,43 @@ class InsightContractTest
         assertEquals(100.0, percentiles.get("p100").asDouble(), "the largest value");
     }
 
+    /**
+     * A lap longer than the values kept for percentiles ({@link ChannelStats#MAX_KEPT_VALUES}): its percentiles come
+     * from a uniform sample of them, each within a percent of the values' ranks (its standard error at p50 is 0.2 %).
+     */
+    @Test
+    void shouldTakeTheNearestRankOfASampleInALapLongerThanTheValuesKept() throws ManifestException, IOException
+    {
+        final int frames = ChannelStats.MAX_KEPT_VALUES * 2;
+        final double topSpeed = 400; // sim.v1's range of Speed
+        final TelemetryPipeline pipeline = TelemetryPipeline.builder()
+            .manifest(Manifests.compile("lap-speed-percentiles.yaml"))
+            .config(PipelineConfig.builder().journalDirectory(dir.resolve("journal")).build()).build();
+        final Subscription subscription = pipeline.subscribe("test");
+        try
+        {
+            final FrameWriter writer = pipeline.newFrameWriter(SyntheticRun.sessionId(0), SyntheticRun.producerId(),
+                0);
+            for (int i = 0; i < frames; i++)
+            {
+                // Speeds of (1 .. frames) x 400 / frames, each once, not in order (a stride coprime to the count).
+                writer.begin(i, SyntheticRun.START_US + i * 1_000L).lapNumber(1)
+                    .putDouble(SyntheticRun.SPEED, ((i * 7_919L) % frames + 1) * topSpeed / frames).commit();
+            }
+        }
+        finally
+        {
+            pipeline.close();
+        }
+        final JsonNode percentiles = JSON.readTree(SubscribedInsights.drain(subscription).get(0))
+            .at("/channels/Speed/percentiles");
+        for (final String p : new String[] {"0.001", "7", "14", "28", "56", "100"})
+        {
+            assertEquals(Double.parseDouble(p) / 100 * topSpeed, percentiles.get("p" + p).asDouble(),
+                0.01 * topSpeed, "p" + p);
+        }
+    }
+
     private static List<String> fieldNames(final JsonNode node)
     {
         final List<String> names = new ArrayList<>();
