@@ -305,6 +305,32 @@ class FormulaSemanticsTest
     }
 
     @Test
+    void shouldAcceptEveryLongAsALiteralTheSmallestToo() throws Exception
+    {
+        final Harness harness = new Harness(formulas(
+            "Smallest", "-9223372036854775808", "i64",
+            "Spaced", "- 9223372036854775808", "i64",
+            "Largest", "9223372036854775807", "i64",
+            "Wraps", "-9223372036854775808 - Gear", "i64",
+            "NegatedAgain", "-(-9223372036854775808)", "i64"));
+        harness.frame(1, "Gear", 1L);
+        harness.assertLong("Smallest", Long.MIN_VALUE);
+        harness.assertLong("Spaced", Long.MIN_VALUE);
+        harness.assertLong("Largest", Long.MAX_VALUE);
+        harness.assertLong("Wraps", Long.MAX_VALUE);
+        harness.assertLong("NegatedAgain", Long.MIN_VALUE);
+    }
+
+    @Test
+    void shouldRefuseALiteralThatFitsOnlyNegatedWhereTheMinusDoesNotApplyToIt()
+    {
+        // '^' binds tighter than the minus ('-2^2' is -4), so 9223372036854775808 stands alone and does not fit
+        final ManifestException ex = assertThrows(ManifestException.class,
+            () -> new Harness(formulas("Power", "-9223372036854775808^1", "f64")));
+        assertTrue(ex.getMessage().contains("integer 9223372036854775808 does not fit in a long"), ex.getMessage());
+    }
+
+    @Test
     void shouldEvaluateBooleansAndLazyConditionals() throws Exception
     {
         final Harness harness = new Harness(formulas(

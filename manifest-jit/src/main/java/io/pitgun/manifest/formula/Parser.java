@@ -1,5 +1,6 @@
 package io.pitgun.manifest.formula;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,8 @@ public final class Parser
      * the way; 256 leaves a margin of four on a 1 MiB stack.
      */
     static final int MAX_TREE_DEPTH = 256;
+    /** The magnitude of Long.MIN_VALUE, the one integer that fits in a long only negated. */
+    private static final BigInteger LONG_MIN_MAGNITUDE = BigInteger.valueOf(Long.MIN_VALUE).negate();
 
     private final List<Token> tokens;
     private int index;
@@ -187,6 +190,13 @@ public final class Parser
         if (peek().kind() == TokenKind.MINUS)
         {
             final Token op = tokens.get(index++);
+            if (isLongMinMagnitude())
+            {
+                // 9223372036854775808 alone does not fit in a long, but negated it is Long.MIN_VALUE: without this
+                // case every long but that one could be written
+                final Token digits = tokens.get(index++);
+                return new Syntax.IntegerLiteral(Long.MIN_VALUE, op.start(), digits.end());
+            }
             enter();
             final Syntax operand = unary();
             leave();
@@ -198,6 +208,28 @@ public final class Parser
             return unary();
         }
         return power();
+    }
+
+    /**
+     * Whether the next token is the integer 9223372036854775808 (2^63) and the minus before it applies to it alone:
+     * not when a '^' follows, since '-2^2' is -(2^2).
+     */
+    private boolean isLongMinMagnitude()
+    {
+        final Token next = peek();
+        if (next.kind() != TokenKind.INTEGER || tokens.get(index + 1).kind() == TokenKind.CARET)
+        {
+            return false;
+        }
+        try
+        {
+            Long.parseLong(next.text());
+            return false;
+        }
+        catch (final NumberFormatException tooLarge)
+        {
+            return LONG_MIN_MAGNITUDE.equals(new BigInteger(next.text()));
+        }
     }
 
     private Syntax power() throws FormulaException

@@ -27,7 +27,7 @@ final class RandomProgram
     private static final String[] DOUBLE_LITERALS = {"0.0", "1.0", "0.5", "2.5", "9549.0", "1e308", "1e-320",
         "4.9e-324", "1.7976931348623157e308", "3.141592653589793", "100.0", "1e-3"};
     private static final String[] LONG_LITERALS = {"0", "1", "2", "3", "7", "1000", "65535", "9223372036854775807",
-        "4611686018427387904", "1000000"};
+        "4611686018427387904", "1000000", "-9223372036854775808"};
 
     private final SplittableRandom random;
     private final List<String> derivedNames = new ArrayList<>();
