@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.envelope.DecodeError;
 import io.pitgun.codecs.envelope.DecodeErrorCode;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +51,7 @@ final class GatewaySampleCheck
     private static final String FRAME_POINTER = "/payload/frames/0/";
     private static final Pattern EMPTY_OBJECT = Pattern.compile("\\{\\s*}");
 
+    private final ParameterRegistry registry;
     private final EnvelopeDecoder decoder;
     private final ExpandableArrayBuffer output =
         new ExpandableArrayBuffer(EnvelopeDecoder.maxOutputBytes(DecoderLimits.DEFAULTS));
@@ -57,6 +60,7 @@ final class GatewaySampleCheck
     /** @param registry the dictionary the manifest was compiled against. */
     GatewaySampleCheck(final ParameterRegistry registry)
     {
+        this.registry = registry;
         decoder = new EnvelopeDecoder(registry).allowRestricted(true);
     }
 
@@ -127,6 +131,38 @@ final class GatewaySampleCheck
             else
             {
                 in.putDouble(input.slot(), FrameDescriptor.doubleValue(valueType, bits));
+            }
+        }
+    }
+
+    /**
+     * Puts the samples of the frame {@link #problem} last took, those {@code emits} keeps, into {@code samples} as the
+     * frame holds them, not as the text wrote them: an integer channel's value as an integer ({@code 4.0} for
+     * {@code Gear} is 4), an {@code f32} channel's as the float stored, widened as the formulas read it.
+     */
+    void putStored(final ObjectNode samples, final Predicate<String> emits)
+    {
+        decoded.wrap(output, decoder.result().messageOffset(0));
+        for (int i = 0; i < decoded.sampleCount(); i++)
+        {
+            final String name = registry.byId(decoded.sampleParameterId(i)).name();
+            if (!emits.test(name))
+            {
+                continue;
+            }
+            final int valueType = decoded.sampleValueType(i);
+            final long bits = decoded.sampleValue(i);
+            if (valueType == FrameDescriptor.TYPE_BOOL)
+            {
+                samples.put(name, bits != 0);
+            }
+            else if (valueType == FrameDescriptor.TYPE_F32 || valueType == FrameDescriptor.TYPE_F64)
+            {
+                samples.put(name, FrameDescriptor.doubleValue(valueType, bits));
+            }
+            else
+            {
+                samples.put(name, FrameDescriptor.longValue(valueType, bits));
             }
         }
     }

@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -136,7 +135,7 @@ final class ManifestEvalCommand implements Callable<Integer>
                 }
                 if (program.onFrame(in, out))
                 {
-                    stdout.println(JSON.writeValueAsString(result(compiled, frame, in, out)));
+                    stdout.println(JSON.writeValueAsString(result(compiled, frame, gateway, in, out)));
                 }
             }
         }
@@ -215,20 +214,15 @@ final class ManifestEvalCommand implements Callable<Integer>
         return null;
     }
 
-    private static ObjectNode result(final CompiledManifest compiled, final JsonNode frame, final FrameValues in,
-        final FrameValues out)
+    private static ObjectNode result(final CompiledManifest compiled, final JsonNode frame,
+        final GatewaySampleCheck gateway, final FrameValues in, final FrameValues out)
     {
         final ObjectNode line = JSON.createObjectNode();
         line.put("timestamp_us", in.timestampUs());
         final ObjectNode samples = line.putObject("samples");
-        final Iterator<Map.Entry<String, JsonNode>> fields = frame.get("samples").properties().iterator();
-        while (fields.hasNext())
+        if (!frame.get("samples").isEmpty())
         {
-            final Map.Entry<String, JsonNode> sample = fields.next();
-            if (compiled.emits(sample.getKey()))
-            {
-                samples.set(sample.getKey(), sample.getValue());
-            }
+            gateway.putStored(samples, compiled::emits);
         }
         for (final DerivedChannel channel : compiled.derivedChannels())
         {

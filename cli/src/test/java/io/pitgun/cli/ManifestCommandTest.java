@@ -526,6 +526,53 @@ class ManifestCommandTest
         }
     }
 
+    /**
+     * Eval prints each sample as the frame holds it, not as the input wrote it: Gear (i8) written 4.0 is the integer
+     * 4, Speed (f32) written 250 is 250.0, Torque_Nm 400.1 is the float the gateway stores. Before, the input
+     * channels were echoed as written ("Gear":4.0, "Speed":250); derived channels print as their data_type holds them.
+     */
+    @Test
+    void shouldPrintEachSampleAsItsTypeHoldsIt() throws IOException
+    {
+        final Path manifest = dir.resolve("types.yaml");
+        Files.writeString(manifest, String.join("\n",
+            "version: v1",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - {name: GearU8, expr: 'Gear', data_type: u8}",
+            "      - {name: GearI16, expr: 'Gear - 5', data_type: i16}",
+            "      - {name: RpmU32, expr: 'Engine_RPM', data_type: u32}",
+            "      - {name: RpmI64, expr: 'Engine_RPM * 2', data_type: i64}",
+            "      - {name: Half, expr: 'Engine_RPM / 2', data_type: f64}",
+            "      - {name: Open, expr: 'DRS_Open', data_type: bool}",
+            ""));
+        final Path frames = dir.resolve("frames.jsonl");
+        Files.writeString(frames, "{\"sequence\":1,\"timestamp_us\":1000,\"samples\":{\"Gear\":4.0," +
+            "\"Engine_RPM\":11000e0,\"Speed\":250,\"Torque_Nm\":400.1,\"DRS_Open\":true}}\n");
+        for (final boolean interpreted : new boolean[] {false, true})
+        {
+            final CliRun run = interpreted ?
+                CliRun.of("manifest", "eval", manifest.toString(), "--input", frames.toString(), "--interpreter") :
+                CliRun.of("manifest", "eval", manifest.toString(), "--input", frames.toString());
+            assertEquals(0, run.exitCode(), run.err());
+            final JsonNode samples = JSON.readTree(run.out().strip()).get("samples");
+            for (final String integer : new String[] {"Gear", "Engine_RPM", "GearU8", "GearI16", "RpmU32", "RpmI64"})
+            {
+                assertTrue(samples.get(integer).isIntegralNumber(), integer + " in " + run.out());
+            }
+            assertEquals(4, samples.get("Gear").asLong(), run.out());
+            assertEquals(-1, samples.get("GearI16").asLong(), run.out());
+            assertEquals(11000, samples.get("Engine_RPM").asLong(), run.out());
+            assertEquals(22000, samples.get("RpmI64").asLong(), run.out());
+            assertTrue(samples.get("Speed").isDouble(), run.out());
+            assertEquals(250.0, samples.get("Speed").asDouble(), run.out());
+            assertEquals((double)400.1f, samples.get("Torque_Nm").asDouble(), run.out());
+            assertTrue(samples.get("Half").isDouble(), run.out());
+            assertTrue(samples.get("DRS_Open").isBoolean() && samples.get("Open").isBoolean(), run.out());
+        }
+    }
+
     @Test
     void shouldRefuseASampleTheGatewayWouldRefuseRatherThanEchoIt() throws IOException
     {
