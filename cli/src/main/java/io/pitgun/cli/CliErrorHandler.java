@@ -17,8 +17,23 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler
 {
     /** Exit status for a command that failed (bad input, unreadable file, a check that did not pass). */
     static final int FAILED = 1;
+    /**
+     * Exit status for a command line that is wrong in itself: an unknown option, a value of the wrong form or out of
+     * its range, options that do not go together. Picocli's own for what it parses; {@link #usageError} gives the
+     * commands' own checks of their options the same.
+     */
+    static final int USAGE = CommandLine.ExitCode.USAGE;
     /** Causes named after the exception's own message, at most. */
     static final int MAX_CAUSES = 5;
+
+    /**
+     * A refusal of the command line found by a command's own check, to be thrown from {@code call()}: picocli then
+     * prints it with the usage help and exits {@link #USAGE}, as it does for an option it cannot parse.
+     */
+    static CommandLine.ParameterException usageError(final CommandLine.Model.CommandSpec spec, final String message)
+    {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
 
     @Override
     public int handleExecutionException(

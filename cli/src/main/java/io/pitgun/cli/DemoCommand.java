@@ -93,8 +93,8 @@ final class DemoCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         if (rows != null && rows < 1)
         {
-            err.println("pitgun demo: --rows must be at least 1, got " + rows + " (leave it out to replay every row)");
-            return CliErrorHandler.FAILED;
+            throw CliErrorHandler.usageError(spec, "pitgun demo: --rows must be at least 1, got " + rows +
+                " (leave it out to replay every row)");
         }
         if (dataDir != null && Files.exists(dataDir) && !isEmptyDirectory(dataDir))
         {
@@ -105,8 +105,8 @@ final class DemoCommand implements Callable<Integer>
         }
         if (port < 0 || port > 65_535 || (port != 0 && !live))
         {
-            err.println("pitgun demo: --port takes a port 0..65535 and goes with --live, got " + port);
-            return CliErrorHandler.FAILED;
+            throw CliErrorHandler.usageError(spec, "pitgun demo: --port takes a port 0..65535 and goes with --live, " +
+                "got " + port);
         }
         final boolean created = dataDir == null || !Files.exists(dataDir);
         if (live)

@@ -117,8 +117,8 @@ final class InsightVerifyCommand implements Callable<Integer>
         final PrintWriter err = spec.commandLine().getErr();
         if (readRestricted && includeRestricted)
         {
-            err.println("--read-restricted and --include-restricted name different readers: give one");
-            return CliErrorHandler.FAILED;
+            throw CliErrorHandler.usageError(spec, "--read-restricted and --include-restricted name different " +
+                "readers: give one");
         }
         final String insightText = unwrapSubscriberMessage(Files.readString(insightFile, StandardCharsets.UTF_8).strip());
         final JsonNode insight;

@@ -74,8 +74,8 @@ final class JournalDumpCommand implements Callable<Integer>
                 outputFormat = JournalDumper.Format.CSV;
                 break;
             default:
-                err.println("pitgun journal dump: --format: expected json or csv, got '" + format + "'");
-                return CliErrorHandler.FAILED;
+                throw CliErrorHandler.usageError(spec, "pitgun journal dump: --format: expected json or csv, got '" +
+                    format + "'");
         }
         final UUID sessionId;
         try
@@ -84,17 +84,14 @@ final class JournalDumpCommand implements Callable<Integer>
         }
         catch (final IllegalArgumentException ex)
         {
-            err.println("pitgun journal dump: --session: not a UUID: '" + session + "'");
-            return CliErrorHandler.FAILED;
+            throw CliErrorHandler.usageError(spec, "pitgun journal dump: --session: not a UUID: '" + session + "'");
         }
-        if (negative("--from", fromIndex, err) || negative("--to", toIndex, err))
-        {
-            return CliErrorHandler.FAILED;
-        }
+        requireIndex("--from", fromIndex);
+        requireIndex("--to", toIndex);
         if (fromIndex != null && toIndex != null && fromIndex > toIndex)
         {
-            err.println("pitgun journal dump: --from " + fromIndex + " is after --to " + toIndex);
-            return CliErrorHandler.FAILED;
+            throw CliErrorHandler.usageError(spec, "pitgun journal dump: --from " + fromIndex + " is after --to " +
+                toIndex);
         }
         final long from = fromIndex == null ? Journal.NO_INDEX : fromIndex;
         final long to = toIndex == null ? Journal.NO_INDEX : toIndex;
@@ -132,15 +129,13 @@ final class JournalDumpCommand implements Callable<Integer>
      * Says so when {@code index} is negative: it names no entry, and -1 is how the tools say "no bound" inside
      * ({@link Journal#NO_INDEX}), so {@code --to -1} dumped the whole journal.
      */
-    private static boolean negative(final String option, final Long index, final PrintWriter err)
+    private void requireIndex(final String option, final Long index)
     {
-        if (index == null || index >= 0)
+        if (index != null && index < 0)
         {
-            return false;
+            throw CliErrorHandler.usageError(spec, "pitgun journal dump: " + option + ": expected a journal index " +
+                "(0 or more, as dump prints it in \"index\"), got " + index);
         }
-        err.println("pitgun journal dump: " + option + ": expected a journal index (0 or more, as dump prints it in " +
-            "\"index\"), got " + index);
-        return true;
     }
 
     /**

@@ -107,8 +107,8 @@ final class JournalExportCommand implements Callable<Integer>
                 exportFormat = ExportFormat.CSV;
                 break;
             default:
-                err.println("pitgun journal export: --format: expected parquet or csv, got '" + format + "'");
-                return CliErrorHandler.FAILED;
+                throw CliErrorHandler.usageError(spec, "pitgun journal export: --format: expected parquet or csv, " +
+                    "got '" + format + "'");
         }
         final ExportSelection selection;
         final FileRotation rotation;
@@ -130,13 +130,12 @@ final class JournalExportCommand implements Callable<Integer>
         }
         catch (final IllegalArgumentException ex)
         {
-            err.println("pitgun journal export: " + ex.getMessage());
-            return CliErrorHandler.FAILED;
+            throw CliErrorHandler.usageError(spec, "pitgun journal export: " + ex.getMessage());
         }
         if (config != null && manifest == null)
         {
-            err.println("pitgun journal export: --config sets the pipeline of --manifest: give both, or neither");
-            return CliErrorHandler.FAILED;
+            throw CliErrorHandler.usageError(spec, "pitgun journal export: --config sets the pipeline of --manifest: " +
+                "give both, or neither");
         }
         final CompiledManifest compiled;
         final ParameterRegistry registry;

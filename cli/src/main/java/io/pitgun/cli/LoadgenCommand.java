@@ -138,8 +138,7 @@ final class LoadgenCommand implements Callable<Integer>
         final String problem = validate();
         if (problem != null)
         {
-            err.println("pitgun loadgen: " + problem);
-            return CliErrorHandler.FAILED;
+            throw CliErrorHandler.usageError(spec, "pitgun loadgen: " + problem);
         }
         final String tokenProblem = resolveToken(System.getenv(ReplayCommand.TOKEN_ENV));
         if (tokenProblem != null)

@@ -91,9 +91,8 @@ final class ReplayCommand implements Callable<Integer>
         final PrintStream err = System.err;
         if (rate != null && !(rate > 0))
         {
-            spec.commandLine().getErr().println("pitgun replay: --rate must be more than 0 frames per second, got " +
-                rate + " (leave it out to replay in real time)");
-            return CliErrorHandler.FAILED;
+            throw CliErrorHandler.usageError(spec, "pitgun replay: --rate must be more than 0 frames per second, " +
+                "got " + rate + " (leave it out to replay in real time)");
         }
         final ParameterRegistry registry = dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
         final ReplayOptions options = new ReplayOptions(ReplayTarget.parse(target), input, rate == null ? 0 : rate, loop, webSocket, batch,

@@ -83,9 +83,22 @@ class DemoCommandTest
     {
         final CliRun run = CliRun.of("demo", "--rows", "0", "--data-dir", dir.resolve("new").toString());
 
-        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("--rows must be at least 1, got 0"), run.err());
         assertFalse(Files.exists(dir.resolve("new")), "nothing created for a refused run");
+    }
+
+    /** A port out of range, or one without --live, is a usage error (exit 2), as an unparsable --port is. */
+    @Test
+    void shouldRefuseAPortAsAUsageError()
+    {
+        for (final String[] args : new String[][] {{"demo", "--live", "--port", "70000"}, {"demo", "--port", "8080"}})
+        {
+            final CliRun run = CliRun.of(args);
+            assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("--port takes a port 0..65535 and goes with --live"), run.err());
+        }
+        assertEquals(CliErrorHandler.USAGE, CliRun.of("demo", "--port", "x").exitCode(), "picocli's own");
     }
 
     @Test
@@ -93,7 +106,7 @@ class DemoCommandTest
     {
         final CliRun run = CliRun.of("replay", "--input", "../" + DemoCommand.SAMPLE, "--rate", "0");
 
-        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
         assertTrue(run.err().contains("--rate must be more than 0 frames per second, got 0.0"), run.err());
     }
 

@@ -46,6 +46,17 @@ class InsightVerifyCommandTest
     Path dir;
 
     /** JSON Jackson will not read (nested past its limit, cut short): one line naming the file. */
+    /** Two options that name different readers are a usage error (exit 2), found before any file is read. */
+    @Test
+    void shouldRefuseBothReadersAsAUsageError()
+    {
+        final CliRun run = CliRun.of("insight", "verify", dir.resolve("insight.json").toString(), "--journal",
+            dir.toString(), "--manifest", dir.resolve("m.yaml").toString(), "--read-restricted",
+            "--include-restricted");
+        assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("--read-restricted and --include-restricted name different readers"), run.err());
+    }
+
     @Test
     void shouldNameAnInsightFileThatIsNotValidJson() throws Exception
     {

@@ -125,7 +125,7 @@ class JournalCommandTest
         for (final String option : List.of("--from", "--to"))
         {
             final CliRun run = CliRun.of("journal", "dump", journalDir.toString(), option, "-1");
-            assertEquals(1, run.exitCode(), option + ": " + run.err());
+            assertEquals(CliErrorHandler.USAGE, run.exitCode(), option + ": " + run.err());
             assertEquals("", run.out(), option);
             assertTrue(run.err().contains("pitgun journal dump: " + option + ": expected a journal index (0 or more, " +
                 "as dump prints it in \"index\"), got -1"), run.err());
@@ -150,10 +150,10 @@ class JournalCommandTest
     {
         final CliRun badSession =
             CliRun.of("journal", "dump", journalDir.toString(), "--session", "not-a-uuid");
-        assertEquals(1, badSession.exitCode());
+        assertEquals(CliErrorHandler.USAGE, badSession.exitCode());
         assertTrue(badSession.err().contains("--session: not a UUID: 'not-a-uuid'"), badSession.err());
         final CliRun badFormat = CliRun.of("journal", "dump", journalDir.toString(), "--format", "xml");
-        assertEquals(1, badFormat.exitCode());
+        assertEquals(CliErrorHandler.USAGE, badFormat.exitCode());
         assertTrue(badFormat.err().contains("--format: expected json or csv, got 'xml'"), badFormat.err());
     }
 

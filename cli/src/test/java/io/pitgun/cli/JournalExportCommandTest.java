@@ -458,7 +458,7 @@ class JournalExportCommandTest
         assertFalse(configured.out().contains("derived nothing"), configured.out());
         final CliRun withoutManifest = CliRun.of("journal", "export", journal.toString(), "--out",
             dir.resolve("export-refused").toString(), "--config", config.toString());
-        assertEquals(1, withoutManifest.exitCode(), withoutManifest.out());
+        assertEquals(CliErrorHandler.USAGE, withoutManifest.exitCode(), withoutManifest.out());
         assertTrue(withoutManifest.err().contains("--config sets the pipeline of --manifest"), withoutManifest.err());
     }
 
@@ -677,7 +677,7 @@ class JournalExportCommandTest
             again.err());
         final CliRun badTime = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(), "--to",
             "yesterday");
-        assertEquals(1, badTime.exitCode());
+        assertEquals(CliErrorHandler.USAGE, badTime.exitCode());
         assertTrue(badTime.err().contains("--to: expected a journal index or an ISO-8601 time"), badTime.err());
     }
 
@@ -695,10 +695,10 @@ class JournalExportCommandTest
             final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(), option,
                 "999999999999999999999");
 
-            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
             assertEquals("pitgun journal export: " + option + ": journal index 999999999999999999999 is too large " +
                 "(at most 9223372036854775807); expected a journal index or an ISO-8601 time such as " +
-                "2026-12-03T14:00:00Z", run.err().trim());
+                "2026-12-03T14:00:00Z", run.err().lines().findFirst().orElse(""), "then the usage");
             assertFalse(Files.exists(out), "nothing written");
         }
     }
@@ -717,7 +717,7 @@ class JournalExportCommandTest
             final CliRun run = CliRun.of("journal", "export", journal.toString(), "--out", out.toString(), "--from",
                 range[0], "--to", range[1]);
 
-            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
             assertTrue(run.err().startsWith("pitgun journal export: " + range[2]), run.err());
             assertFalse(Files.exists(out), "nothing written");
         }

@@ -129,14 +129,16 @@ class LoadgenCommandTest
     void shouldRefuseARemoteTargetUnlessAllowed()
     {
         final CliRun run = CliRun.of("loadgen", "--target", "http://192.0.2.1:8080", "--duration", "1");
-        assertEquals(1, run.exitCode());
+        assertEquals(CliErrorHandler.USAGE, run.exitCode());
         assertTrue(run.err().contains("--target 192.0.2.1 is not a loopback address"), run.err());
     }
 
     @Test
     void shouldNameTheBadOption()
     {
-        assertTrue(CliRun.of("loadgen", "--rate", "0").err().contains("--rate must be a positive number"));
+        final CliRun zeroRate = CliRun.of("loadgen", "--rate", "0");
+        assertEquals(CliErrorHandler.USAGE, zeroRate.exitCode(), "a usage error, as an unparsable --rate is");
+        assertTrue(zeroRate.err().contains("--rate must be a positive number"));
         assertTrue(CliRun.of("loadgen", "--mode", "udp").err().contains("--mode must be http, ws or ws-binary, got 'udp'"));
         assertTrue(CliRun.of("loadgen", "--samples-per-frame", "10000").err().contains("--samples-per-frame must be in [1, "));
         assertTrue(CliRun.of("loadgen", "--rate", "1000000", "--duration", "3600").err().contains("at most 50000000"));
