@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -140,8 +141,10 @@ public record GatewayConfig(
      *
      * @throws GatewayConfigException listing every problem, each naming the variable and flag.
      */
-    public static GatewayConfig resolve(final Map<String, String> env, final Map<GatewaySetting, String> flags)
+    public static GatewayConfig resolve(final Map<String, String> environment,
+        final Map<GatewaySetting, String> flags)
     {
+        final Map<String, String> env = withoutEmpty(environment);
         final Map<GatewaySetting, String> text = new EnumMap<>(GatewaySetting.class);
         final Set<GatewaySetting> given = EnumSet.noneOf(GatewaySetting.class);
         final List<String> problems = new ArrayList<>();
@@ -176,6 +179,24 @@ public record GatewayConfig(
         parser.problems.addAll(problems);
         parser.problems.addAll(unknownVariables(env));
         return parser.parse();
+    }
+
+    /**
+     * The variables that hold something: an empty one (or white space only) is as if unset, as most tools take it.
+     * Compose files and {@code env_file}s write {@code PITGUN_GATEWAY_IO_THREADS=} for a variable passed through
+     * unset; before, the gateway refused to start ("'' is not a whole number"), or took an empty path or list.
+     */
+    private static Map<String, String> withoutEmpty(final Map<String, String> environment)
+    {
+        final Map<String, String> set = new HashMap<>();
+        environment.forEach((name, value) ->
+        {
+            if (value != null && !value.isBlank())
+            {
+                set.put(name, value);
+            }
+        });
+        return set;
     }
 
     /**

@@ -114,6 +114,30 @@ class GatewayConfigTest
         assertTrue(ex.getMessage().contains("'dash.example' is not an origin"), ex.getMessage());
     }
 
+    /**
+     * An empty variable, as a compose file writes one it passes through unset, is an unset one for every setting
+     * (and deprecated name): the default applies. Before, PITGUN_GATEWAY_IO_THREADS= refused the start ("'' is not
+     * a whole number").
+     */
+    @Test
+    void shouldTakeAnEmptyVariableAsUnset()
+    {
+        final GatewayConfig defaults = GatewayConfig.defaults();
+        for (final GatewaySetting setting : GatewaySetting.values())
+        {
+            for (final String name : new String[] {setting.envName(), setting.aliasEnvName()})
+            {
+                for (final String empty : new String[] {"", " \t"})
+                {
+                    if (name != null)
+                    {
+                        assertEquals(defaults, GatewayConfig.resolve(Map.of(name, empty), Map.of()), name);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void shouldRefuseAGatewayVariableThatNamesNoSettingAndNameTheClosest()
     {
