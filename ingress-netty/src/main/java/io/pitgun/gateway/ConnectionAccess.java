@@ -97,6 +97,11 @@ final class ConnectionAccess
         }
         if (needed == null)
         {
+            // An open endpoint asks for no token, but a valid one presented says whose request it is: the audit line
+            // names it and comes out of that token's budget, not out of the one of requests without a token.
+            final String presented = headers.get(HttpHeaderNames.AUTHORIZATION);
+            final AccessToken valid = presented == null ? null : authenticate(tokens, presented);
+            exchange.tokenId = valid == null ? null : valid.id();
             return true;
         }
         String authorization = headers.get(HttpHeaderNames.AUTHORIZATION);

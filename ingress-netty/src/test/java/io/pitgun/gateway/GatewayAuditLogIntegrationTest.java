@@ -347,6 +347,29 @@ class GatewayAuditLogIntegrationTest
     }
 
     /**
+     * A valid token presented to an open endpoint ({@code /health}) names the line and takes it from that token's
+     * budget: after a flood without a token has emptied the budget of requests without one, the viewer's
+     * {@code GET /health} is still written, naming it. Before, its line named no token and came out of the emptied
+     * budget.
+     */
+    @Test
+    void shouldTakeTheLineOfAnOpenRequestWithAValidTokenFromThatTokensBudget() throws Exception
+    {
+        final Path audit = dir.resolve("audit.log");
+        final Path tokens = dir.resolve("tokens.json");
+        final String viewer = TokenFile.add(tokens, "viewer", java.util.EnumSet.of(Capability.SUBSCRIBE), 0);
+        try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"),
+            Map.of(GatewaySetting.AUDIT_LOG, audit.toString(), GatewaySetting.TOKENS_FILE, tokens.toString())))
+        {
+            flood(gateway, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "HTTP/1.1 200",
+                AuditBudget.BURST + 1_000);
+            assertEquals(200, GatewayTokensIntegrationTest.get(gateway, "/health", viewer).statusCode());
+            Await.until("the viewer's /health line written, naming it", () -> Files.readAllLines(audit).stream()
+                .anyMatch(line -> line.contains("\"token_id\":\"viewer\"") && line.contains("\"/health\"")));
+        }
+    }
+
+    /**
      * Sends {@code request} {@code count} times, pipelined over one connection (a bounded number in flight), and
      * reads an answer beginning {@code statusLine} to each.
      */
