@@ -42,9 +42,8 @@ final class RunsCommand implements Callable<Integer>
         final String jdbcUrl = url != null ? url : System.getenv(GatewaySetting.POSTGRES_URL.envName());
         if (jdbcUrl == null || jdbcUrl.isBlank())
         {
-            spec.commandLine().getErr().println("pitgun runs: give --url or set " +
+            throw CliErrorHandler.usageError(spec, "pitgun runs: give --url or set " +
                 GatewaySetting.POSTGRES_URL.envName());
-            return CliErrorHandler.FAILED;
         }
         try
         {

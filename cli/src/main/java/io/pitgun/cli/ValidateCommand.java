@@ -67,11 +67,19 @@ final class ValidateCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final SchemaCatalog catalog = SchemaCatalog.standard();
-        final SchemaId forced = schema == null ? null : SchemaId.parse(schema);
+        final SchemaId forced;
+        try
+        {
+            forced = schema == null ? null : SchemaId.parse(schema);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw CliErrorHandler.usageError(spec, "pitgun validate: --schema: " + ex.getMessage());
+        }
         if (forced != null && !catalog.contains(forced))
         {
-            err.println("pitgun validate: unknown schema " + forced + " (known: " + catalog.ids() + ")");
-            return CliErrorHandler.FAILED;
+            throw CliErrorHandler.usageError(spec, "pitgun validate: unknown schema " + forced + " (known: " +
+                catalog.ids() + ")");
         }
         int invalid = 0;
         for (final Path file : files)

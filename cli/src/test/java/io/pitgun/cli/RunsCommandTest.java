@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code pitgun runs} over what a real gateway's PostgreSQL sink ({@code POSTGRES_URL}) wrote to a real PostgreSQL
@@ -42,6 +43,20 @@ class RunsCommandTest
 
     @TempDir
     Path dataDir;
+
+    /**
+     * Neither --url nor PITGUN_GATEWAY_POSTGRES_URL is a usage error (exit 2), as a missing required option is. Only
+     * where the variable is not set, since it stands for --url.
+     */
+    @Test
+    void shouldRefuseNoUrlAsAUsageError()
+    {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+            System.getenv(io.pitgun.gateway.GatewaySetting.POSTGRES_URL.envName()) == null, "the variable is set");
+        final CliRun run = CliRun.of("runs");
+        assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("pitgun runs: give --url or set PITGUN_GATEWAY_POSTGRES_URL"), run.err());
+    }
 
     @Test
     void shouldListTheRunsAndLapsTheGatewaysPostgresSinkWroteOnceThroughARestart() throws Exception

@@ -274,6 +274,20 @@ class ValidateCommandTest
             EXAMPLES.resolve("pitgun-envelope/v1/valid/beacon.json").toString()).exitCode());
     }
 
+    /** A --schema the catalog does not have, or not of the form NAME/VERSION, is a usage error (exit 2). */
+    @Test
+    void shouldRefuseAnUnknownSchemaAsAUsageError()
+    {
+        final String file = EXAMPLES.resolve("pitgun-envelope/v1/valid/beacon.json").toString();
+        final CliRun unknown = CliRun.of("validate", "--schema", "pitgun-envelope/v9", file);
+        assertEquals(CliErrorHandler.USAGE, unknown.exitCode(), unknown.out() + unknown.err());
+        assertTrue(unknown.err().contains("unknown schema pitgun-envelope/v9"), unknown.err());
+        final CliRun malformed = CliRun.of("validate", "--schema", "envelope", file);
+        assertEquals(CliErrorHandler.USAGE, malformed.exitCode(), malformed.out() + malformed.err());
+        assertTrue(malformed.err().contains("--schema: schema id 'envelope' must be <name>/<version>"),
+            malformed.err());
+    }
+
     @Test
     void shouldReportMissingFileWithoutStackTrace()
     {
