@@ -118,6 +118,47 @@ class ManifestCommandTest
         assertTrue(located.get(1).startsWith(file + ":11:16: dependency cycle"), run.err());
     }
 
+    /**
+     * A second definition of a derived channel is a problem of its own, also when the first one's formula failed (a
+     * cycle, a syntax error). Before, such a duplicate in a later stage went unreported: only the cycle and the
+     * syntax error were named.
+     */
+    @Test
+    void shouldReportADuplicateOfAChannelWhoseFormulaFailed() throws IOException
+    {
+        final Path file = dir.resolve("duplicates.yaml");
+        Files.writeString(file, String.join("\n",
+            "version: v1",
+            "pipeline:",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - name: A",
+            "        expr: \"B + 1\"",
+            "      - name: B",
+            "        expr: \"A + 1\"",
+            "      - name: C",
+            "        expr: \"Speed +\"",
+            "  - type: formula",
+            "    derived_channels:",
+            "      - name: A",
+            "        expr: \"Speed * 2\"",
+            "      - name: C",
+            "        expr: \"Speed * 3\"",
+            ""));
+
+        final CliRun run = CliRun.of("manifest", "check", file.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        final List<String> located = run.err().lines().filter(line -> line.startsWith(file + ":"))
+            .collect(Collectors.toList());
+        assertEquals(4, located.size(), run.err());
+        assertTrue(located.get(0).startsWith(file + ":8:16: dependency cycle between derived channels: A -> B -> A"),
+            run.err());
+        assertTrue(located.get(1).startsWith(file + ":10:23: expected a number"), run.err());
+        assertEquals(file + ":13:15: derived channel 'A' is defined twice (first at line 5)", located.get(2));
+        assertEquals(file + ":15:15: derived channel 'C' is defined twice (first at line 9)", located.get(3));
+    }
+
     @Test
     void shouldPointInsideBlockScalarsEscapedAndMultiLineStrings() throws IOException
     {

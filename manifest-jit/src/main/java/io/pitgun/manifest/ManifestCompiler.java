@@ -47,6 +47,7 @@ public final class ManifestCompiler
     private final ProgramPlan.Builder plan = new ProgramPlan.Builder();
     private final Map<String, Integer> inputSlots = new HashMap<>();
     private final Map<String, DerivedChannel> derived = new LinkedHashMap<>();
+    /** Each derived channel name's first definition in the manifest (its pointer), read before any stage is. */
     private final Map<String, String> laterDerived = new HashMap<>();
     private final Set<String> hidden = new HashSet<>();
     private final Map<String, String> hiddenBy = new HashMap<>();
@@ -193,7 +194,7 @@ public final class ManifestCompiler
         {
             try
             {
-                checkNewName(spec, specs);
+                checkNewName(spec);
             }
             catch (final ManifestException ex)
             {
@@ -233,18 +234,10 @@ public final class ManifestCompiler
         }
     }
 
-    private void checkNewName(final DerivedChannelSpec spec, final Map<String, DerivedChannelSpec> sameStage)
-        throws ManifestException
+    private void checkNewName(final DerivedChannelSpec spec) throws ManifestException
     {
         final String name = spec.name();
         final String where = spec.pointer() + "/name";
-        if (sameStage.containsKey(name) || derived.containsKey(name))
-        {
-            final String first = sameStage.containsKey(name) ? sameStage.get(name).pointer() :
-                laterDerived.get(name);
-            throw new ManifestException(locator.at(where, "derived channel '" + name + "' is defined twice (first at " +
-                "line " + manifest.document().locateNearest(first).line() + ")"));
-        }
         if (registry.byName(name) != null)
         {
             throw new ManifestException(locator.at(where, "'" + name + "' is a channel of dictionary " +
@@ -253,6 +246,15 @@ public final class ManifestCompiler
         if (TIMESTAMP_NAME.equals(name))
         {
             throw new ManifestException(locator.at(where, "'" + TIMESTAMP_NAME + "' is reserved for the frame time"));
+        }
+        // Any definition but a name's first is a duplicate, whether or not the first compiled: before, a second
+        // definition of a channel whose formula had failed (a cycle, a syntax error) in an earlier stage went
+        // unreported, the one problem a run did not name.
+        final String first = laterDerived.get(name);
+        if (!spec.pointer().equals(first))
+        {
+            throw new ManifestException(locator.at(where, "derived channel '" + name + "' is defined twice (first at " +
+                "line " + manifest.document().locateNearest(first).line() + ")"));
         }
     }
 
