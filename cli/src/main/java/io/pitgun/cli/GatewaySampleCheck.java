@@ -138,7 +138,7 @@ final class GatewaySampleCheck
     /**
      * Puts the samples of the frame {@link #problem} last took, those {@code emits} keeps, into {@code samples} as the
      * frame holds them, not as the text wrote them: an integer channel's value as an integer ({@code 4.0} for
-     * {@code Gear} is 4), an {@code f32} channel's as the float stored, widened as the formulas read it.
+     * {@code Gear} is 4), an {@code f32} channel's as the float stored (its shortest text, as the gateway prints it).
      */
     void putStored(final ObjectNode samples, final Predicate<String> emits)
     {
@@ -156,7 +156,12 @@ final class GatewaySampleCheck
             {
                 samples.put(name, bits != 0);
             }
-            else if (valueType == FrameDescriptor.TYPE_F32 || valueType == FrameDescriptor.TYPE_F64)
+            else if (valueType == FrameDescriptor.TYPE_F32)
+            {
+                // Printed as the float's shortest text, as the gateway's JSON output prints it (FrameJsonEncoder).
+                samples.put(name, (float)FrameDescriptor.doubleValue(valueType, bits));
+            }
+            else if (valueType == FrameDescriptor.TYPE_F64)
             {
                 samples.put(name, FrameDescriptor.doubleValue(valueType, bits));
             }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pitgun.codecs.dictionary.DataType;
 import io.pitgun.manifest.CompiledManifest;
 import io.pitgun.manifest.DerivedChannel;
 import io.pitgun.manifest.ManifestException;
@@ -235,7 +236,11 @@ final class ManifestEvalCommand implements Callable<Integer>
             {
                 case DOUBLE:
                     final double value = out.doubleValue(slot);
-                    if (Double.isFinite(value))
+                    if (Double.isFinite(value) && channel.dataType() == DataType.F32)
+                    {
+                        samples.put(channel.name(), (float)value); // as an f32 input sample prints
+                    }
+                    else if (Double.isFinite(value))
                     {
                         samples.put(channel.name(), value);
                     }

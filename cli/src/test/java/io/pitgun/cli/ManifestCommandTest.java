@@ -587,6 +587,7 @@ class ManifestCommandTest
             "      - {name: RpmI64, expr: 'Engine_RPM * 2', data_type: i64}",
             "      - {name: Half, expr: 'Engine_RPM / 2', data_type: f64}",
             "      - {name: Open, expr: 'DRS_Open', data_type: bool}",
+            "      - {name: TorqueF32, expr: 'Torque_Nm * 3', data_type: f32}",
             ""));
         final Path frames = dir.resolve("frames.jsonl");
         Files.writeString(frames, "{\"sequence\":1,\"timestamp_us\":1000,\"samples\":{\"Gear\":4.0," +
@@ -608,7 +609,11 @@ class ManifestCommandTest
             assertEquals(22000, samples.get("RpmI64").asLong(), run.out());
             assertTrue(samples.get("Speed").isDouble(), run.out());
             assertEquals(250.0, samples.get("Speed").asDouble(), run.out());
-            assertEquals((double)400.1f, samples.get("Torque_Nm").asDouble(), run.out());
+            // The float stored, printed as its shortest text (as the gateway's JSON output prints an f32 sample).
+            assertEquals(400.1f, (float)samples.get("Torque_Nm").asDouble(), run.out());
+            assertTrue(run.out().contains("\"Torque_Nm\":400.1,"), run.out());
+            // A derived f32 channel too: 1200.3000183105469 in doubles, 1200.3 as the float it is stored as.
+            assertTrue(run.out().contains("\"TorqueF32\":1200.3}"), run.out());
             assertTrue(samples.get("Half").isDouble(), run.out());
             assertTrue(samples.get("DRS_Open").isBoolean() && samples.get("Open").isBoolean(), run.out());
         }
