@@ -68,7 +68,8 @@ final class SubscriberFanout implements OutputSink
     {
         if (!everything.transmit(Subscription.DERIVED_FRAME, buffer, offset, length))
         {
-            counters.incrementShared(PipelineCounter.OUTPUTS_TOO_LONG); // atomic: cold, and right whichever thread emits
+            // Atomic: cold, and right whichever thread emits.
+            counters.incrementShared(PipelineCounter.OUTPUTS_TOO_LONG);
         }
     }
 
@@ -79,7 +80,8 @@ final class SubscriberFanout implements OutputSink
         if (!(everything.transmit(Subscription.INSIGHT, buffer, offset, length) &
             insights.transmit(Subscription.INSIGHT, buffer, offset, length)))
         {
-            counters.incrementShared(PipelineCounter.OUTPUTS_TOO_LONG); // atomic: cold, and right whichever thread emits
+            // Atomic: cold, and right whichever thread emits.
+            counters.incrementShared(PipelineCounter.OUTPUTS_TOO_LONG);
         }
     }
 
