@@ -70,9 +70,7 @@ class ManifestCommandTest
 
         final CliRun run = CliRun.of("manifest", "check", file.toString());
 
-        assertEquals(1, run.exitCode(), run.out() + run.err());
-        final List<String> located = run.err().lines().filter(line -> line.startsWith(file + ":"))
-            .collect(Collectors.toList());
+        final List<String> located = locatedProblems(run, file);
         assertEquals(4, located.size(), run.err());
         assertTrue(located.get(0).startsWith(file + ":7:28: unknown channel 'Engine_RMP'"), run.err());
         assertTrue(located.get(1).startsWith(file + ":9:24: expected a number"), run.err());
@@ -109,9 +107,7 @@ class ManifestCommandTest
 
         final CliRun run = CliRun.of("manifest", "check", file.toString());
 
-        assertEquals(1, run.exitCode(), run.out() + run.err());
-        final List<String> located = run.err().lines().filter(line -> line.startsWith(file + ":"))
-            .collect(Collectors.toList());
+        final List<String> located = locatedProblems(run, file);
         assertEquals(2, located.size(), "the broken A and the cycle of C; B, the filter and the segment only " +
             "follow from A:\n" + run.err());
         assertTrue(located.get(0).startsWith(file + ":7:24: expected a number"), run.err());
@@ -148,9 +144,7 @@ class ManifestCommandTest
 
         final CliRun run = CliRun.of("manifest", "check", file.toString());
 
-        assertEquals(1, run.exitCode(), run.out() + run.err());
-        final List<String> located = run.err().lines().filter(line -> line.startsWith(file + ":"))
-            .collect(Collectors.toList());
+        final List<String> located = locatedProblems(run, file);
         assertEquals(4, located.size(), run.err());
         assertTrue(located.get(0).startsWith(file + ":8:16: dependency cycle between derived channels: A -> B -> A"),
             run.err());
@@ -722,5 +716,12 @@ class ManifestCommandTest
         assertEquals(1, run.exitCode(), run.out());
         assertTrue(run.err().contains(file + ":6:24: unexpected character '\uD83D\uDE00' (U+1F600)"), run.err());
         assertTrue(run.err().contains(file + ":8:21: unexpected character '\u00A0' (U+00A0)"), run.err());
+    }
+
+    /** The problems {@code manifest check} of {@code file} located in it (its exit status 1 checked). */
+    private static List<String> locatedProblems(final CliRun run, final Path file)
+    {
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        return run.err().lines().filter(line -> line.startsWith(file + ":")).collect(Collectors.toList());
     }
 }

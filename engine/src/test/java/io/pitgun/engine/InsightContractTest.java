@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntToDoubleFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,25 +103,7 @@ class InsightContractTest
         // which is N. Before, the rank was computed in doubles: 7 / 100.0 * 100 is 7.000000000000001, and p7 was 8
         // (as p14, p28 and p56 were one rank high).
         final int frames = 100;
-        final TelemetryPipeline pipeline = TelemetryPipeline.builder()
-            .manifest(Manifests.compile("lap-speed-percentiles.yaml"))
-            .config(PipelineConfig.builder().journalDirectory(dir.resolve("journal")).build()).build();
-        final Subscription subscription = pipeline.subscribe("test");
-        try
-        {
-            final FrameWriter writer = pipeline.newFrameWriter(SyntheticRun.sessionId(0), SyntheticRun.producerId(),
-                0);
-            for (int i = 0; i < frames; i++)
-            {
-                writer.begin(i, SyntheticRun.START_US + i * 1_000L).lapNumber(1)
-                    .putDouble(SyntheticRun.SPEED, frames - i).commit();
-            }
-        }
-        finally
-        {
-            pipeline.close();
-        }
-        final JsonNode lap = JSON.readTree(SubscribedInsights.drain(subscription).get(0));
+        final JsonNode lap = lapSummaryOfSpeeds(frames, i -> frames - i);
         assertEquals("lap_summary", lap.get("kind").asText());
         final JsonNode percentiles = lap.at("/channels/Speed/percentiles");
         assertEquals(1.0, percentiles.get("p0.001").asDouble(), "the smallest value: rank at least 1");
@@ -140,6 +123,20 @@ class InsightContractTest
     {
         final int frames = ChannelStats.MAX_KEPT_VALUES * 2;
         final double topSpeed = 400; // sim.v1's range of Speed
+        // Speeds of (1 .. frames) x 400 / frames, each once, not in order (a stride coprime to the count).
+        final JsonNode percentiles = lapSummaryOfSpeeds(frames, i -> ((i * 7_919L) % frames + 1) * topSpeed / frames)
+            .at("/channels/Speed/percentiles");
+        for (final String p : new String[] {"0.001", "7", "14", "28", "56", "100"})
+        {
+            assertEquals(Double.parseDouble(p) / 100 * topSpeed, percentiles.get("p" + p).asDouble(),
+                0.01 * topSpeed, "p" + p);
+        }
+    }
+
+    /** The lap summary of {@code lap-speed-percentiles.yaml} over one lap of {@code frames} frames of these speeds. */
+    private JsonNode lapSummaryOfSpeeds(final int frames, final IntToDoubleFunction speedOfFrame)
+        throws ManifestException, IOException
+    {
         final TelemetryPipeline pipeline = TelemetryPipeline.builder()
             .manifest(Manifests.compile("lap-speed-percentiles.yaml"))
             .config(PipelineConfig.builder().journalDirectory(dir.resolve("journal")).build()).build();
@@ -150,22 +147,15 @@ class InsightContractTest
                 0);
             for (int i = 0; i < frames; i++)
             {
-                // Speeds of (1 .. frames) x 400 / frames, each once, not in order (a stride coprime to the count).
                 writer.begin(i, SyntheticRun.START_US + i * 1_000L).lapNumber(1)
-                    .putDouble(SyntheticRun.SPEED, ((i * 7_919L) % frames + 1) * topSpeed / frames).commit();
+                    .putDouble(SyntheticRun.SPEED, speedOfFrame.applyAsDouble(i)).commit();
             }
         }
         finally
         {
             pipeline.close();
         }
-        final JsonNode percentiles = JSON.readTree(SubscribedInsights.drain(subscription).get(0))
-            .at("/channels/Speed/percentiles");
-        for (final String p : new String[] {"0.001", "7", "14", "28", "56", "100"})
-        {
-            assertEquals(Double.parseDouble(p) / 100 * topSpeed, percentiles.get("p" + p).asDouble(),
-                0.01 * topSpeed, "p" + p);
-        }
+        return JSON.readTree(SubscribedInsights.drain(subscription).get(0));
     }
 
     private static List<String> fieldNames(final JsonNode node)
