@@ -275,6 +275,24 @@ public final class Hive implements AutoCloseable
         return deriveAgent == null ? List.of() : deriveAgent.derivers();
     }
 
+    /** Derived-output pipelines open now, each with its thread (see {@link HiveDeriveAgent}); 0 without one. */
+    public int derivePipelines()
+    {
+        return deriveAgent == null ? 0 : deriveAgent.pipelinesOpen();
+    }
+
+    /** Edges on disk the writer has not taken that wait their turn to be derived (see {@link HiveDeriveAgent}). */
+    public int deriveEdgesWaiting()
+    {
+        return deriveAgent == null ? 0 : deriveAgent.edgesWaiting();
+    }
+
+    /** Edges on disk the writer had not taken whose output was derived whole and closed since the hive started. */
+    public long deriveEdgesCompleted()
+    {
+        return deriveAgent == null ? 0 : deriveAgent.edgesCompleted();
+    }
+
     /** Times the Archive's recording restarted because one being written passed its most bytes. */
     public long archiveRecordingRestarts()
     {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,22 +21,29 @@ import java.util.stream.Stream;
  * number of journal entries each per duty cycle. It reads the journals the {@link HiveAgent} writes and never
  * signals it: the journal write path does not wait for the derived side, whatever a pipeline does.
  * <p>
- * <b>Edges:</b> at start, every edge directory holding a journal (so a restarted hive derives the edges it holds,
- * whether they ship again or not); then each edge the writer adds, once its journal holds a frame (a read-only
- * journal cannot be opened before its first entry). <b>Restart:</b> each edge's output is derived again from the
- * journal's first frame (the file is truncated): after a {@code kill -9} a partial file is never trusted or
- * patched, at the cost of re-reading every edge's journal at start (CPU time about that of
- * {@code pitgun journal replay} of each, during which the output lags the journal).
+ * <b>Edges:</b> each edge the writer adds, once its journal holds a frame (a read-only journal cannot be opened
+ * before its first entry), is followed for as long as the hive runs. The edge directories on disk holding a journal
+ * (so a restarted hive derives the edges it holds, whether they ship again or not) wait their turn: at most
+ * {@value #CATCH_UP_PIPELINES} of them are derived at once, and one whose journal has been read whole while the writer
+ * has not taken it is completed and closed (its output is then what a stop would leave: the replay's), freeing its
+ * pipeline and thread for the next. A waiting edge that ships again is followed at once. So the pipelines open are at
+ * most the writer's edges ({@code --max-edges}) plus {@value #CATCH_UP_PIPELINES}, however many edges the data
+ * directory has held. <b>Restart:</b> each edge's output is derived again from the journal's first frame (the file is
+ * truncated): after a {@code kill -9} a partial file is never trusted or patched, at the cost of re-reading every
+ * edge's journal at start (CPU time about that of {@code pitgun journal replay} of each, during which the output
+ * lags the journal); a stop completes the edges still waiting, one at a time, so every output it leaves is whole.
  * <p>
  * <b>Many edges:</b> this one thread reads all journals; each edge's pipeline has its own processing thread (an
- * engine pipeline is one ring and one consumer thread), so N edges run N + 1 threads. An edge whose pipeline is
- * slow fills its own ring and is skipped until it has room: the others are polled meanwhile.
+ * engine pipeline is one ring and one consumer thread). An edge whose pipeline is slow fills its own ring and is
+ * skipped until it has room: the others are polled meanwhile.
  */
 final class HiveDeriveAgent implements Agent
 {
     private static final Logger LOG = LoggerFactory.getLogger(HiveDeriveAgent.class);
     /** Journal entries (up to 64 frames each) taken per edge per duty cycle: a slow edge cannot hold up the rest. */
     private static final int ENTRIES_PER_EDGE = 16;
+    /** Edges on disk the writer has not taken derived at once (each a pipeline and its thread). */
+    static final int CATCH_UP_PIPELINES = 2;
 
     private final HiveConfig config;
     private final HivePipeline spec;
@@ -48,6 +56,13 @@ final class HiveDeriveAgent implements Agent
     /** Edges the writer added whose journal held no frame yet when last looked at. */
     private final List<HiveEdgeWriter> waiting = new ArrayList<>();
     private int writersSeen;
+    /** Edges on disk holding a journal, not yet derived and not taken by the writer: derived in this order. */
+    private final ArrayDeque<String> onDisk = new ArrayDeque<>();
+    /** Derivers of edges on disk the writer has not taken, at most {@link #CATCH_UP_PIPELINES}. */
+    private final List<HiveEdgeDeriver> catchingUp = new ArrayList<>();
+    private volatile int edgesWaiting;
+    private volatile int pipelinesOpen;
+    private volatile long edgesCompleted;
 
     /**
      * @param writers the hive writer's edges ({@link HiveAgent#edges()}), read for new edges.
@@ -86,7 +101,7 @@ final class HiveDeriveAgent implements Agent
                 final Path journal = edge.resolve(HiveConfig.JOURNAL_DIRECTORY);
                 if (Files.isDirectory(journal) && holdsEntries(journal))
                 {
-                    follow(edge.getFileName().toString());
+                    onDisk.add(edge.getFileName().toString());
                 }
             }
         }
@@ -94,6 +109,8 @@ final class HiveDeriveAgent implements Agent
         {
             throw new UncheckedIOException("cannot list " + edges + ": " + ex.getMessage(), ex);
         }
+        edgesWaiting = onDisk.size();
+        LOG.info("{} edges on disk to derive again, {} at a time", onDisk.size(), CATCH_UP_PIPELINES);
     }
 
     @Override
@@ -112,9 +129,19 @@ final class HiveDeriveAgent implements Agent
             {
                 waiting.remove(i);
                 final String edgeId = writer.edgeId().toString();
-                if (!known.contains(edgeId)) // not already derived since start
+                if (onDisk.remove(edgeId)) // it ships again before its turn came: followed now
+                {
+                    edgesWaiting = onDisk.size();
+                }
+                if (!known.contains(edgeId)) // not being derived already
                 {
                     follow(edgeId);
+                }
+                else
+                {
+                    // Being derived from disk: followed from now on, as the writer's, so no longer closed at the end
+                    // of what its journal held (nor holding one of the slots of the edges on disk).
+                    catchingUp.removeIf(deriver -> deriver.edgeId().equals(edgeId));
                 }
                 work++;
             }
@@ -123,10 +150,52 @@ final class HiveDeriveAgent implements Agent
         {
             work += derivers.get(i).poll(ENTRIES_PER_EDGE);
         }
+        return work + catchUp();
+    }
+
+    /**
+     * Completes and closes each edge on disk whose journal has been read whole while the writer has not taken it,
+     * and opens the next waiting ones in the slots freed.
+     */
+    private int catchUp()
+    {
+        int work = 0;
+        for (int i = catchingUp.size() - 1; i >= 0; i--)
+        {
+            final HiveEdgeDeriver deriver = catchingUp.get(i);
+            if (deriver.stopped()) // failed, logged: its output ends where the replay's would; not tried again
+            {
+                catchingUp.remove(i);
+                derivers.remove(deriver);
+                work++;
+            }
+            else if (deriver.readAllHeldAtOpen())
+            {
+                // Nothing writes this journal (the writer has not taken the edge; if it does after this, the edge is
+                // followed again from the first frame, being no longer known): what it held is final.
+                catchingUp.remove(i);
+                derivers.remove(deriver);
+                known.remove(deriver.edgeId());
+                completeFromDisk(deriver);
+                work++;
+            }
+        }
+        while (catchingUp.size() < CATCH_UP_PIPELINES && !onDisk.isEmpty())
+        {
+            final HiveEdgeDeriver deriver = follow(onDisk.poll());
+            edgesWaiting = onDisk.size();
+            if (deriver != null)
+            {
+                catchingUp.add(deriver);
+            }
+            work++;
+        }
+        pipelinesOpen = derivers.size();
         return work;
     }
 
-    private void follow(final String edgeId)
+    /** Opens the edge's deriver (replacing the one published for an earlier derivation of it), or null. */
+    private HiveEdgeDeriver follow(final String edgeId)
     {
         known.add(edgeId);
         try
@@ -134,13 +203,35 @@ final class HiveDeriveAgent implements Agent
             final HiveEdgeDeriver deriver = HiveEdgeDeriver.open(edgeId, config.edgeJournal(edgeId),
                 config.edgeDerivedFile(edgeId), spec);
             derivers.add(deriver);
+            published.removeIf(earlier -> earlier.edgeId().equals(edgeId));
             published.add(deriver);
+            pipelinesOpen = derivers.size();
+            return deriver;
         }
         catch (final RuntimeException ex)
         {
             // This edge's journal is still written; only its derived output is missing, and said so.
             LOG.error("edge {}: cannot derive its output: {}", edgeId, ex.toString());
+            return null;
         }
+    }
+
+    /** Edges on disk waiting for their turn to be derived ({@code pitgun_hive_derive_edges_waiting}). */
+    int edgesWaiting()
+    {
+        return edgesWaiting;
+    }
+
+    /** Pipelines open now, each with its thread ({@code pitgun_hive_derive_pipelines}). */
+    int pipelinesOpen()
+    {
+        return pipelinesOpen;
+    }
+
+    /** Edges on disk derived whole from their journal and closed ({@code pitgun_hive_derive_edges_completed_total}). */
+    long edgesCompleted()
+    {
+        return edgesCompleted;
     }
 
     private static boolean holdsEntries(final Path journal)
@@ -159,17 +250,51 @@ final class HiveDeriveAgent implements Agent
     @Override
     public void onClose()
     {
-        // The writer has stopped: what its journals hold now is final, so each output is completed, then closed.
+        // The writer has stopped: what its journals hold now is final, so each output is completed, then closed;
+        // then each edge still waiting, one at a time, so that no output is left as a killed run may have left it.
         for (final HiveEdgeDeriver deriver : derivers)
         {
-            try
+            complete(deriver);
+        }
+        derivers.clear();
+        pipelinesOpen = 0;
+        if (!onDisk.isEmpty())
+        {
+            LOG.info("stopping: deriving the {} edges on disk whose turn had not come", onDisk.size());
+        }
+        for (String edgeId = onDisk.poll(); edgeId != null; edgeId = onDisk.poll())
+        {
+            edgesWaiting = onDisk.size();
+            final HiveEdgeDeriver deriver = follow(edgeId);
+            if (deriver != null)
             {
-                deriver.drainAndClose();
+                completeFromDisk(deriver);
+                derivers.clear();
+                pipelinesOpen = 0;
             }
-            catch (final RuntimeException ex)
-            {
-                LOG.error("edge {}: closing its derived output failed", deriver.edgeId(), ex);
-            }
+        }
+    }
+
+    /** {@link #complete}s an edge derived from disk, counting it when its output is whole (a failure is logged). */
+    private void completeFromDisk(final HiveEdgeDeriver deriver)
+    {
+        complete(deriver);
+        if (deriver.failure().isEmpty())
+        {
+            edgesCompleted++;
+        }
+    }
+
+    /** Runs the rest of the edge's journal through its pipeline, then closes it (its output is then whole). */
+    private static void complete(final HiveEdgeDeriver deriver)
+    {
+        try
+        {
+            deriver.drainAndClose();
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("edge {}: closing its derived output failed", deriver.edgeId(), ex);
         }
     }
 }

@@ -38,9 +38,15 @@ public final class HiveEdgeDeriver
     private final String edgeId;
     private final Path outputFile;
     private final Journal journal;
-    private final TelemetryPipeline pipeline;
-    private final JournalFollower follower;
+    /** Null once closed ({@link #ended} holds what is still asked of it): its ring is megabytes, and a hive may
+     *  keep the derivers of many edges derived from disk and closed. */
+    private volatile TelemetryPipeline pipeline;
+    private volatile JournalFollower follower;
+    /** What the derivation came to, set when closed, before {@link #pipeline} and {@link #follower} are dropped. */
+    private volatile Ended ended;
     private final JournalGapLog journalGaps;
+    /** The journal's last position when opened: where an edge no longer written has been read whole. */
+    private final long lastPositionAtOpen;
     private volatile Throwable failure;
     private volatile boolean closed;
 
@@ -52,6 +58,7 @@ public final class HiveEdgeDeriver
         this.journal = journal;
         this.pipeline = pipeline;
         this.follower = follower;
+        this.lastPositionAtOpen = journal.lastIndex();
         this.journalGaps = new JournalGapLog(LOG, "edge " + edgeId + ": derived output",
             "what the missing entries held is not in " + outputFile + " (pitgun journal verify names every gap)");
         follower.onGap(journalGaps);
@@ -114,13 +121,15 @@ public final class HiveEdgeDeriver
     /** Journal messages (frames and session markers) run through the pipeline since the hive started. */
     public long derivedMessages()
     {
-        return follower.messages();
+        final JournalFollower reading = follower;
+        return reading == null ? ended.messages() : reading.messages();
     }
 
     /** The edge position of the last message run through the pipeline, or {@link Journal#NO_INDEX}. */
     public long derivedPosition()
     {
-        return follower.lastPosition();
+        final JournalFollower reading = follower;
+        return reading == null ? ended.position() : reading.lastPosition();
     }
 
     /**
@@ -145,7 +154,8 @@ public final class HiveEdgeDeriver
     /** The first error a pipeline stage reported (its output may then lack what that stage did not finish). */
     public Optional<Throwable> pipelineError()
     {
-        return pipeline.firstError();
+        final TelemetryPipeline running = pipeline;
+        return running == null ? Optional.ofNullable(ended.pipelineError()) : running.firstError();
     }
 
     /**
@@ -154,7 +164,12 @@ public final class HiveEdgeDeriver
      */
     public Optional<String> outputDigest()
     {
-        return closed ? pipeline.outputDigest() : Optional.empty();
+        final TelemetryPipeline running = pipeline;
+        if (running == null)
+        {
+            return Optional.ofNullable(ended.digest());
+        }
+        return closed ? running.outputDigest() : Optional.empty();
     }
 
     /**
@@ -229,6 +244,22 @@ public final class HiveEdgeDeriver
         close();
     }
 
+    /**
+     * Whether every message the journal held when this deriver opened it has been read (published into the pipeline
+     * or passed over): for an edge nothing writes to, the whole journal, so {@link #drainAndClose()} then completes
+     * the output without waiting for anything.
+     */
+    boolean readAllHeldAtOpen()
+    {
+        return follower.lastReadPosition() >= lastPositionAtOpen;
+    }
+
+    /** Whether the derivation has stopped: closed, or failed (see {@link #failure()}). */
+    boolean stopped()
+    {
+        return closed;
+    }
+
     private void fail(final RuntimeException ex)
     {
         failure = ex;
@@ -252,6 +283,15 @@ public final class HiveEdgeDeriver
         finally
         {
             CloseHelper.quietClose(journal);
+            ended = new Ended(follower.messages(), follower.lastPosition(), pipeline.firstError().orElse(null),
+                pipeline.outputDigest().orElse(null));
+            follower = null;
+            pipeline = null;
         }
+    }
+
+    /** What a closed derivation came to, as its getters report it. */
+    private record Ended(long messages, long position, Throwable pipelineError, String digest)
+    {
     }
 }

@@ -131,6 +131,16 @@ public final class HiveMetrics
         {
             sample(out, "pitgun_hive_derive_journal_gaps_total", deriver.edgeId(), deriver.journalGaps());
         }
+        family(out, "pitgun_hive_derive_pipelines", "gauge",
+            "Derived-output pipelines open now, each with a thread: the edges followed, and at most " +
+                HiveDeriveAgent.CATCH_UP_PIPELINES + " edges on disk.");
+        sample(out, "pitgun_hive_derive_pipelines", null, hive.derivePipelines());
+        family(out, "pitgun_hive_derive_edges_waiting", "gauge",
+            "Edges on disk, not shipping to this hive, whose output waits its turn to be derived again.");
+        sample(out, "pitgun_hive_derive_edges_waiting", null, hive.deriveEdgesWaiting());
+        family(out, "pitgun_hive_derive_edges_completed_total", "counter",
+            "Edges on disk, not shipping to this hive, whose output was derived whole again and its pipeline closed.");
+        sample(out, "pitgun_hive_derive_edges_completed_total", null, hive.deriveEdgesCompleted());
         family(out, "pitgun_hive_archive_recordings_purged_total", "counter",
             "Finished recordings purged from the Archive (their batches are in the edges' journals, or shipped again).");
         sample(out, "pitgun_hive_archive_recordings_purged_total", null, hive.archiveRecordingsPurged());

@@ -243,6 +243,112 @@ class HiveDerivedOutputTest
             "\"} 1\n"), HiveMetrics.render(hive));
     }
 
+    /**
+     * A hive run for months holds the journals of edges long replaced. It started a pipeline and its thread for every
+     * edge directory on disk, all at once and for as long as it ran (80 copies of one edge's directory: 34 threads to
+     * 115), not bounded by {@code --max-edges}. Now those the writer has not taken are derived a few at a time, each
+     * closed, its thread ended, once its journal is read whole, with its output then complete, and counted; an edge
+     * among them that ships again is followed again.
+     */
+    @Test
+    void shouldDeriveTheEdgesOnDiskAFewAtATimeClosingEachOnceWhole() throws Exception
+    {
+        final Edge edge = new Edge("edge", 6);
+        edge.publish(0, 1_500);
+        final HiveConfig config = hiveConfig();
+        final Hive first = Hive.start(config, HivePipeline.of(manifest));
+        edge.ship();
+        edge.awaitDerived(first);
+        first.close();
+        edge.shipper.close(); // replaced, as the copies below stand for edges replaced
+        final List<Path> outputs = new ArrayList<>(List.of(config.edgeDerivedFile(edge.id().toString())));
+        for (int i = 0; i < 7; i++)
+        {
+            final String copy = UUID.randomUUID().toString();
+            copyTree(config.edgeJournal(edge.id().toString()), config.edgeJournal(copy));
+            Files.writeString(config.edgeDerivedFile(copy), "{\"left by a killed run\""); // to be derived again
+            outputs.add(config.edgeDerivedFile(copy));
+        }
+
+        final Hive hive = startHive();
+        final int[] mostAtOnce = new int[1];
+        Await.until("every edge on disk derived and closed", WAIT, () ->
+        {
+            mostAtOnce[0] = Math.max(mostAtOnce[0], derivePipelineThreads());
+            return hive.deriveEdgesCompleted() == outputs.size();
+        });
+        assertTrue(mostAtOnce[0] <= HiveDeriveAgent.CATCH_UP_PIPELINES, mostAtOnce[0] + " pipelines at once");
+        assertEquals(0, derivePipelineThreads(), "each pipeline's thread ended once its output was whole");
+        final byte[] reference = edge.replayOwnJournal();
+        for (final Path output : outputs)
+        {
+            assertSameBytes(reference, output); // whole while the hive runs, not only once it stops
+        }
+        final String metrics = HiveMetrics.render(hive);
+        assertTrue(metrics.contains("\npitgun_hive_derive_edges_completed_total 8\n") &&
+            metrics.contains("\npitgun_hive_derive_edges_waiting 0\n") &&
+            metrics.contains("\npitgun_hive_derive_pipelines 0\n"), metrics);
+
+        edge.publish(1_500, 500);
+        edge.ship(); // the edge comes back: followed again from its journal's first frame
+        edge.awaitDerived(hive);
+        assertEquals(1, derivePipelineThreads());
+        hive.close();
+        assertSameBytes(edge.replayOwnJournal(), edge.derivedFile(hive));
+    }
+
+    /** A hive stopped before the edges on disk had their turn derives them first: no output is left half made. */
+    @Test
+    void shouldDeriveTheEdgesOnDiskStillWaitingWhenTheHiveStops() throws Exception
+    {
+        final Edge edge = new Edge("edge", 8);
+        edge.publish(0, 1_500);
+        final HiveConfig config = hiveConfig();
+        final Hive first = Hive.start(config, HivePipeline.of(manifest));
+        edge.ship();
+        edge.awaitDerived(first);
+        first.close();
+        edge.shipper.close();
+        final List<Path> outputs = new ArrayList<>();
+        for (int i = 0; i < 6; i++)
+        {
+            final String copy = UUID.randomUUID().toString();
+            copyTree(config.edgeJournal(edge.id().toString()), config.edgeJournal(copy));
+            Files.writeString(config.edgeDerivedFile(copy), "{\"left by a killed run\"");
+            outputs.add(config.edgeDerivedFile(copy));
+        }
+
+        Hive.start(config, HivePipeline.of(manifest)).close();
+        final byte[] reference = edge.replayOwnJournal();
+        for (final Path output : outputs)
+        {
+            assertSameBytes(reference, output);
+        }
+    }
+
+    /** Threads of derived-output pipelines alive now, counted by edge: each is named pitgun-hive-EDGE8-STAGE. */
+    private static int derivePipelineThreads()
+    {
+        return (int)Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+            .map(thread -> PIPELINE_THREAD.matcher(thread.getName()))
+            .filter(java.util.regex.Matcher::matches).map(m -> m.group(1)).distinct().count();
+    }
+
+    private static final java.util.regex.Pattern PIPELINE_THREAD =
+        java.util.regex.Pattern.compile("pitgun-hive-([0-9a-f]{8})-.+");
+
+    private static void copyTree(final Path from, final Path to) throws Exception
+    {
+        Files.createDirectories(to.getParent());
+        try (java.util.stream.Stream<Path> files = Files.walk(from))
+        {
+            for (final Path file : files.toList())
+            {
+                Files.copy(file, to.resolve(from.relativize(file).toString()));
+            }
+        }
+    }
+
     private Hive startHive()
     {
         final Hive hive = Hive.start(hiveConfig(), HivePipeline.of(manifest));
