@@ -133,9 +133,10 @@ public final class HiveCommand implements Callable<Integer>
     int socketRcvbuf;
 
     @Option(names = "--max-edges", paramLabel = "N", defaultValue = "" + HiveConfig.DEFAULT_MAX_EDGES,
-        description = "Most edges the hive serves: each has an open journal, a reply publication and, deriving, a " +
-            "pipeline with a thread of its own; batches of further edge ids are ignored and counted " +
-            "(pitgun_hive_edges_refused_total). Default: ${DEFAULT-VALUE}.")
+        description = "Most edges the hive holds at once: each has an open journal, a reply publication and, " +
+            "deriving, a pipeline with a thread of its own. A new edge id at the bound releases an edge whose " +
+            "connection has gone (pitgun_hive_edges_released_total); with none gone its batches are ignored and " +
+            "counted (pitgun_hive_edges_refused_total). Default: ${DEFAULT-VALUE}.")
     int maxEdges;
 
     @Option(names = "--archive-max-recording-bytes", paramLabel = "BYTES",

@@ -118,8 +118,8 @@ final class HiveStatusCommand implements Callable<Integer>
                 ex.getMessage());
             return 1;
         }
-        out.println("edges       " + number(hive.get("pitgun_hive_edges", "")) + " heard from since the hive " +
-            "started (" + metricsUrl + ")");
+        out.println("edges       " + number(hive.get("pitgun_hive_edges", "")) + " held: heard from since the " +
+            "hive started, less those released (" + metricsUrl + ")");
         final long nowMs = System.currentTimeMillis();
         for (final String edge : hive.labelValues())
         {

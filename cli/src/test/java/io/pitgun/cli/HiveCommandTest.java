@@ -143,7 +143,7 @@ class HiveCommandTest
 
             final CliRun run = CliRun.of("hive", "status", "--metrics-url", hiveUrl, "--edge-metrics", gatewayUrl);
             assertEquals(0, run.exitCode(), run.err());
-            assertTrue(run.out().contains("edges       1 heard from since the hive started"), run.out());
+            assertTrue(run.out().contains("edges       1 held: heard from since the hive started"), run.out());
             // 25 frames and the gateway's ManifestLoaded entry: the journal is shipped message for message.
             assertTrue(run.out().contains(edge + "  held edge position " + journal.lastIndex() +
                 "  frames written 26  last seen 20"), run.out());

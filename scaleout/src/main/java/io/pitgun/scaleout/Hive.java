@@ -217,7 +217,8 @@ public final class Hive implements AutoCloseable
             HiveDeriveAgent deriveAgent = null;
             if (pipeline != null)
             {
-                deriveAgent = new HiveDeriveAgent(config, pipeline, agent.edges());
+                deriveAgent = new HiveDeriveAgent(config, pipeline, agent.edges(),
+                    agent::edgesReleased);
                 deriveRunner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
                     ex -> LOG.error("hive derived output failed", ex), null, deriveAgent);
                 AgentRunner.startOnThread(deriveRunner);
@@ -303,6 +304,12 @@ public final class Hive implements AutoCloseable
     public long edgesRefused()
     {
         return agent.edgesRefused();
+    }
+
+    /** Edges whose connection had gone, released to make room for a new one ({@link HiveAgent#edgesReleased()}). */
+    public long edgesReleased()
+    {
+        return agent.edgesReleased();
     }
 
     /** Batches ignored because their edge's journal is damaged; see {@link HiveAgent#batchesOfDamagedEdges}. */

@@ -52,6 +52,8 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     private volatile long fragmentsIgnored;
     /** Batches of edge ids beyond {@link HiveConfig#maxEdges()}, ignored. */
     private volatile long edgesRefused;
+    /** Edges whose connection had gone, released to make room for a new edge (see {@link #releaseAnEdgeGone}). */
+    private volatile long edgesReleased;
     /** Edges whose journal a writable open found damaged ({@link JournalDamagedException}); at most max_edges. */
     private final List<UUID> damagedEdges = new ArrayList<>();
     /** Batches of those edges ignored, the first included. Written by the writer thread only. */
@@ -267,6 +269,15 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         return edgesRefused;
     }
 
+    /**
+     * Edges released to make room for a new one: their connection had gone when a new edge id came with the hive at
+     * {@link HiveConfig#maxEdges()}. Read before {@link #edges()}, a change says an edge may have left that list.
+     */
+    public long edgesReleased()
+    {
+        return edgesReleased;
+    }
+
     /** Reply channels refused because they named another host than the one the batches came from. */
     public long repliesRefused()
     {
@@ -478,7 +489,7 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
                 return writer;
             }
         }
-        if (writers.size() >= config.maxEdges())
+        if (writers.size() >= config.maxEdges() && !releaseAnEdgeGone())
         {
             // Logged at the first refusal and then every 1,000th: a flood of made-up ids must not flood the log.
             if (edgesRefused++ % 1_000 == 0)
@@ -521,6 +532,34 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         published.add(writer);
         LOG.info("edge {} connected", edgeId);
         return writer;
+    }
+
+    /**
+     * Releases the first edge (the longest held) whose connection has gone: closes its journal and reply
+     * publications, so {@code --max-edges} bounds the edges connected, not those heard from since the hive started
+     * (a hive whose edges are replaced would otherwise refuse new ones until restarted). Everything it took is in its
+     * journal, and acknowledged as far as it could be; if it ships again it is taken as at a hive start. A cold path:
+     * a new edge id at the bound.
+     *
+     * @return false if every edge held is connected.
+     */
+    private boolean releaseAnEdgeGone()
+    {
+        for (int i = 0, n = writers.size(); i < n; i++)
+        {
+            final HiveEdgeWriter writer = writers.get(i);
+            if (!writer.connected(liveConnection))
+            {
+                writers.remove(i);
+                published.remove(writer);
+                writer.close();
+                edgesReleased++; // after the list changed: the derive thread reads this first
+                LOG.info("edge {}: released, its connection gone, to make room for a new edge (--max-edges {})",
+                    writer.edgeId(), config.maxEdges());
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

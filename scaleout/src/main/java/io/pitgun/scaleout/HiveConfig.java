@@ -16,8 +16,10 @@ import java.util.Objects;
  * @param idleStrategy   how the hive's writer, its media driver and its archive wait when idle.
  * @param socketReceiveBufferBytes the listening UDP socket's receive buffer ({@code SO_RCVBUF}), which every edge's
  *                       stream shares: {@link #DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES}.
- * @param maxEdges       most edges the hive serves in one run ({@link #DEFAULT_MAX_EDGES}); batches of further edge
- *                       ids are ignored and counted, so made-up ids cannot make journals and threads without bound.
+ * @param maxEdges       most edges the hive holds at once ({@link #DEFAULT_MAX_EDGES}): a new edge id at the bound
+ *                       releases an edge whose connection has gone, or else its batches are ignored and counted, so
+ *                       made-up ids cannot hold journals and threads open without bound (each still makes a journal
+ *                       directory on disk).
  * @param maxLiveRecordingBytes the most bytes one Archive recording being written may hold before the stream's
  *                       recording restarts ({@link #DEFAULT_MAX_LIVE_RECORDING_BYTES}, {@code ArchiveRetention}).
  * @param edgeSecrets    each edge's shared secret ({@code --edge-secrets}): a batch must then carry a valid

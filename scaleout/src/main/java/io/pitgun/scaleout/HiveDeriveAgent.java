@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -22,16 +23,18 @@ import java.util.stream.Stream;
  * signals it: the journal write path does not wait for the derived side, whatever a pipeline does.
  * <p>
  * <b>Edges:</b> each edge the writer adds, once its journal holds a frame (a read-only journal cannot be opened
- * before its first entry), is followed for as long as the hive runs. The edge directories on disk holding a journal
- * (so a restarted hive derives the edges it holds, whether they ship again or not) wait their turn: at most
- * {@value #CATCH_UP_PIPELINES} of them are derived at once, and one whose journal has been read whole while the writer
- * has not taken it is completed and closed (its output is then what a stop would leave: the replay's), freeing its
- * pipeline and thread for the next. A waiting edge that ships again is followed at once. So the pipelines open are at
- * most the writer's edges ({@code --max-edges}) plus {@value #CATCH_UP_PIPELINES}, however many edges the data
- * directory has held. <b>Restart:</b> each edge's output is derived again from the journal's first frame (the file is
- * truncated): after a {@code kill -9} a partial file is never trusted or patched, at the cost of re-reading every
- * edge's journal at start (CPU time about that of {@code pitgun journal replay} of each, during which the output
- * lags the journal); a stop completes the edges still waiting, one at a time, so every output it leaves is whole.
+ * before its first entry), is followed until the hive stops or the writer releases it (its connection gone, for a
+ * new edge at {@code --max-edges}), then completed and closed as an edge on disk is. The edge directories on disk
+ * holding a journal (so a restarted hive derives the edges it holds, whether they ship again or not) wait their
+ * turn: at most {@value #CATCH_UP_PIPELINES} of them are derived at once, and one whose journal has been read whole
+ * while the writer has not taken it is completed and closed (its output is then what a stop would leave: the
+ * replay's), freeing its pipeline and thread for the next. A waiting edge that ships again is followed at once. So
+ * the pipelines open are at most the writer's edges ({@code --max-edges}) plus {@value #CATCH_UP_PIPELINES} (and
+ * released edges' while they are completed), however many edges the data directory has held.
+ * <b>Restart:</b> each edge's output is derived again from the journal's first frame (the file is truncated): after
+ * a {@code kill -9} a partial file is never trusted or patched, at the cost of re-reading every edge's journal at
+ * start (CPU time about that of {@code pitgun journal replay} of each, during which the output lags the journal); a
+ * stop completes the edges still waiting, one at a time, so every output it leaves is whole.
  * <p>
  * <b>Many edges:</b> this one thread reads all journals; each edge's pipeline has its own processing thread (an
  * engine pipeline is one ring and one consumer thread). An edge whose pipeline is slow fills its own ring and is
@@ -48,6 +51,8 @@ final class HiveDeriveAgent implements Agent
     private final HiveConfig config;
     private final HivePipeline spec;
     private final List<HiveEdgeWriter> writers;
+    /** The writer's {@link HiveAgent#edgesReleased()}: a change says an edge may have left {@link #writers}. */
+    private final LongSupplier writersReleased;
     private final List<HiveEdgeDeriver> derivers = new ArrayList<>();
     /** The same derivers for other threads (status, metrics). */
     private final List<HiveEdgeDeriver> published = new CopyOnWriteArrayList<>();
@@ -55,7 +60,9 @@ final class HiveDeriveAgent implements Agent
     private final List<String> known = new ArrayList<>();
     /** Edges the writer added whose journal held no frame yet when last looked at. */
     private final List<HiveEdgeWriter> waiting = new ArrayList<>();
-    private int writersSeen;
+    /** {@link #writers} as last looked at, and {@link #writersReleased} read before. */
+    private List<HiveEdgeWriter> writersSeen = List.of();
+    private long releasesSeen;
     /** Edges on disk holding a journal, not yet derived and not taken by the writer: derived in this order. */
     private final ArrayDeque<String> onDisk = new ArrayDeque<>();
     /** Derivers of edges on disk the writer has not taken, at most {@link #CATCH_UP_PIPELINES}. */
@@ -65,13 +72,16 @@ final class HiveDeriveAgent implements Agent
     private volatile long edgesCompleted;
 
     /**
-     * @param writers the hive writer's edges ({@link HiveAgent#edges()}), read for new edges.
+     * @param writers         the hive writer's edges ({@link HiveAgent#edges()}), read for new and released edges.
+     * @param writersReleased {@link HiveAgent#edgesReleased()}.
      */
-    HiveDeriveAgent(final HiveConfig config, final HivePipeline spec, final List<HiveEdgeWriter> writers)
+    HiveDeriveAgent(final HiveConfig config, final HivePipeline spec, final List<HiveEdgeWriter> writers,
+        final LongSupplier writersReleased)
     {
         this.config = config;
         this.spec = spec;
         this.writers = writers;
+        this.writersReleased = writersReleased;
     }
 
     /** The edges whose output is derived, with their progress; safe from any thread. */
@@ -117,10 +127,11 @@ final class HiveDeriveAgent implements Agent
     public int doWork()
     {
         int work = 0;
-        // New edges: the writer adds each once (a cold path); one waits here until its journal holds a frame.
-        for (int n = writers.size(); writersSeen < n; writersSeen++)
+        // The writer adds an edge once, or releases one and adds another (a cold path), the release counted first.
+        final long releases = writersReleased.getAsLong();
+        if (releases != releasesSeen || writers.size() != writersSeen.size())
         {
-            waiting.add(writers.get(writersSeen));
+            lookAtWriters(releases);
         }
         for (int i = waiting.size() - 1; i >= 0; i--)
         {
@@ -154,6 +165,34 @@ final class HiveDeriveAgent implements Agent
     }
 
     /**
+     * A new edge waits in {@link #waiting} until its journal holds a frame; a released edge's deriver reads what its
+     * journal holds and is then completed and closed, as an edge on disk is ({@link #catchUp()}).
+     */
+    private void lookAtWriters(final long releases)
+    {
+        releasesSeen = releases;
+        final List<HiveEdgeWriter> now = List.copyOf(writers);
+        for (final HiveEdgeWriter writer : now)
+        {
+            if (!writersSeen.contains(writer))
+            {
+                waiting.add(writer);
+            }
+        }
+        waiting.retainAll(now);
+        for (final HiveEdgeDeriver deriver : derivers)
+        {
+            if (!deriver.stopped() && !catchingUp.contains(deriver) &&
+                now.stream().noneMatch(writer -> writer.edgeId().toString().equals(deriver.edgeId())))
+            {
+                deriver.endsWhereTheJournalEndsNow();
+                catchingUp.add(deriver);
+            }
+        }
+        writersSeen = now;
+    }
+
+    /**
      * Completes and closes each edge on disk whose journal has been read whole while the writer has not taken it,
      * and opens the next waiting ones in the slots freed.
      */
@@ -169,7 +208,7 @@ final class HiveDeriveAgent implements Agent
                 derivers.remove(deriver);
                 work++;
             }
-            else if (deriver.readAllHeldAtOpen())
+            else if (deriver.readToEnd())
             {
                 // Nothing writes this journal (the writer has not taken the edge; if it does after this, the edge is
                 // followed again from the first frame, being no longer known): what it held is final.

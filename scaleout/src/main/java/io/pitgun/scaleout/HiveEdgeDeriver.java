@@ -45,8 +45,9 @@ public final class HiveEdgeDeriver
     /** What the derivation came to, set when closed, before {@link #pipeline} and {@link #follower} are dropped. */
     private volatile Ended ended;
     private final JournalGapLog journalGaps;
-    /** The journal's last position when opened: where an edge no longer written has been read whole. */
-    private final long lastPositionAtOpen;
+    /** Where the journal ends for an edge nothing writes: its last position when opened, or when its writer was
+     *  released ({@link #endsWhereTheJournalEndsNow()}). */
+    private long endPosition;
     private volatile Throwable failure;
     private volatile boolean closed;
 
@@ -58,7 +59,7 @@ public final class HiveEdgeDeriver
         this.journal = journal;
         this.pipeline = pipeline;
         this.follower = follower;
-        this.lastPositionAtOpen = journal.lastIndex();
+        this.endPosition = journal.lastIndex();
         this.journalGaps = new JournalGapLog(LOG, "edge " + edgeId + ": derived output",
             "what the missing entries held is not in " + outputFile + " (pitgun journal verify names every gap)");
         follower.onGap(journalGaps);
@@ -245,13 +246,26 @@ public final class HiveEdgeDeriver
     }
 
     /**
-     * Whether every message the journal held when this deriver opened it has been read (published into the pipeline
-     * or passed over): for an edge nothing writes to, the whole journal, so {@link #drainAndClose()} then completes
-     * the output without waiting for anything.
+     * Whether every message the journal held when this deriver opened it (or at {@link #endsWhereTheJournalEndsNow()})
+     * has been read (published into the pipeline or passed over): for an edge nothing writes to, the whole journal,
+     * so {@link #drainAndClose()} then completes the output without waiting for anything.
      */
-    boolean readAllHeldAtOpen()
+    boolean readToEnd()
     {
-        return follower.lastReadPosition() >= lastPositionAtOpen;
+        return follower.lastReadPosition() >= endPosition;
+    }
+
+    /** The edge's writer was released (its journal is final): {@link #readToEnd()} is then at its last message. */
+    void endsWhereTheJournalEndsNow()
+    {
+        try
+        {
+            endPosition = journal.lastIndex();
+        }
+        catch (final RuntimeException ex)
+        {
+            fail(ex);
+        }
     }
 
     /** Whether the derivation has stopped: closed, or failed (see {@link #failure()}). */

@@ -83,7 +83,8 @@ public final class HiveMetrics
     {
         final StringBuilder out = new StringBuilder(4096);
         final List<HiveEdgeWriter> edges = hive.edges();
-        family(out, "pitgun_hive_edges", "gauge", "Edges heard from since the hive started.");
+        family(out, "pitgun_hive_edges", "gauge",
+            "Edges the hive holds: heard from since it started, less those released (at most --max-edges).");
         sample(out, "pitgun_hive_edges", null, edges.size());
         long batches = 0;
         for (final HiveEdgeWriter edge : edges)
@@ -102,6 +103,9 @@ public final class HiveMetrics
         family(out, "pitgun_hive_edges_refused_total", "counter",
             "Batches ignored because they came from a new edge id when the hive already had --max-edges edges.");
         sample(out, "pitgun_hive_edges_refused_total", null, hive.edgesRefused());
+        family(out, "pitgun_hive_edges_released_total", "counter",
+            "Edges whose connection had gone, released (journal closed) to make room for a new edge at --max-edges.");
+        sample(out, "pitgun_hive_edges_released_total", null, hive.edgesReleased());
         family(out, "pitgun_hive_damaged_edge_batches_total", "counter",
             "Batches ignored, unacknowledged, because their edge's journal is damaged (pitgun journal verify: where).");
         sample(out, "pitgun_hive_damaged_edge_batches_total", null, hive.batchesOfDamagedEdges());
@@ -139,7 +143,8 @@ public final class HiveMetrics
             "Edges on disk, not shipping to this hive, whose output waits its turn to be derived again.");
         sample(out, "pitgun_hive_derive_edges_waiting", null, hive.deriveEdgesWaiting());
         family(out, "pitgun_hive_derive_edges_completed_total", "counter",
-            "Edges on disk, not shipping to this hive, whose output was derived whole again and its pipeline closed.");
+            "Edges on disk or released, not shipping to this hive, whose output was derived whole and its pipeline " +
+                "closed.");
         sample(out, "pitgun_hive_derive_edges_completed_total", null, hive.deriveEdgesCompleted());
         family(out, "pitgun_hive_archive_recordings_purged_total", "counter",
             "Finished recordings purged from the Archive (their batches are in the edges' journals, or shipped again).");

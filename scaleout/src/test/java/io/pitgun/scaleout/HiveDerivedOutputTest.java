@@ -297,6 +297,41 @@ class HiveDerivedOutputTest
         assertSameBytes(edge.replayOwnJournal(), edge.derivedFile(hive));
     }
 
+    /**
+     * {@code --max-edges} counted the edges heard from since the hive started: once as many had come and gone (edges
+     * replaced), every new edge was refused until a restart, the gone ones' journals and pipelines held open. Now a
+     * new edge at the bound releases one whose connection has gone: its journal is closed, its output completed
+     * whole and its pipeline closed, counted.
+     */
+    @Test
+    void shouldReleaseAnEdgeWhoseConnectionHasGoneForANewEdgeAtTheBound() throws Exception
+    {
+        final Edge gone = new Edge("gone", 9);
+        final Edge next = new Edge("next", 10);
+        gone.publish(0, 1_500);
+        next.publish(0, 1_000);
+        final Hive hive = Hive.start(hiveConfig().withMaxEdges(1), HivePipeline.of(manifest));
+        open.add(hive);
+        gone.ship();
+        gone.awaitDerived(hive);
+        gone.shipper.close(); // replaced: its connection ends
+
+        next.ship();
+        next.awaitDerived(hive); // its batches are refused (counted) until the driver sees the gone connection end
+        assertEquals(1, hive.edgesReleased());
+        assertEquals(List.of(next.id()), hive.edges().stream().map(HiveEdgeWriter::edgeId).toList());
+        Await.until("the released edge's output completed and its pipeline closed", WAIT,
+            () -> hive.deriveEdgesCompleted() == 1 && derivePipelineThreads() == 1);
+        assertSameBytes(gone.replayOwnJournal(), gone.derivedFile(hive)); // whole while the hive runs
+        final String metrics = HiveMetrics.render(hive);
+        assertTrue(metrics.contains("\npitgun_hive_edges_released_total 1\n") &&
+            metrics.contains("\npitgun_hive_edges 1\n"), metrics);
+
+        hive.close();
+        assertSameBytes(next.replayOwnJournal(), next.derivedFile(hive));
+        assertSameBytes(gone.replayOwnJournal(), gone.derivedFile(hive));
+    }
+
     /** A hive stopped before the edges on disk had their turn derives them first: no output is left half made. */
     @Test
     void shouldDeriveTheEdgesOnDiskStillWaitingWhenTheHiveStops() throws Exception
