@@ -218,7 +218,7 @@ public final class Hive implements AutoCloseable
             if (pipeline != null)
             {
                 deriveAgent = new HiveDeriveAgent(config, pipeline, agent.edges(),
-                    agent::edgesReleased);
+                    agent::nextReleasedEdge);
                 deriveRunner = new AgentRunner(config.idleStrategy().newIdleStrategy(),
                     ex -> LOG.error("hive derived output failed", ex), null, deriveAgent);
                 AgentRunner.startOnThread(deriveRunner);

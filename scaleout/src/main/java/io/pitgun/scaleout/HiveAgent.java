@@ -22,7 +22,9 @@ import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -54,6 +56,8 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     private volatile long edgesRefused;
     /** Edges whose connection had gone, released to make room for a new edge (see {@link #releaseAnEdgeGone}). */
     private volatile long edgesReleased;
+    /** The ids of the edges released, each offered once its journal is closed, for the derive thread. */
+    private final Queue<String> released = new ConcurrentLinkedQueue<>();
     /** Edges whose journal a writable open found damaged ({@link JournalDamagedException}); at most max_edges. */
     private final List<UUID> damagedEdges = new ArrayList<>();
     /** Batches of those edges ignored, the first included. Written by the writer thread only. */
@@ -271,11 +275,17 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
 
     /**
      * Edges released to make room for a new one: their connection had gone when a new edge id came with the hive at
-     * {@link HiveConfig#maxEdges()}. Read before {@link #edges()}, a change says an edge may have left that list.
+     * {@link HiveConfig#maxEdges()}.
      */
     public long edgesReleased()
     {
         return edgesReleased;
+    }
+
+    /** The id of the next edge released (its journal closed, it has left {@link #edges()}), or null; one reader. */
+    String nextReleasedEdge()
+    {
+        return released.poll();
     }
 
     /** Reply channels refused because they named another host than the one the batches came from. */
@@ -553,7 +563,8 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
                 writers.remove(i);
                 published.remove(writer);
                 writer.close();
-                edgesReleased++; // after the list changed: the derive thread reads this first
+                released.offer(writer.edgeId().toString()); // its journal is final from here
+                edgesReleased++;
                 LOG.info("edge {}: released, its connection gone, to make room for a new edge (--max-edges {})",
                     writer.edgeId(), config.maxEdges());
                 return true;

@@ -14,7 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -51,8 +51,8 @@ final class HiveDeriveAgent implements Agent
     private final HiveConfig config;
     private final HivePipeline spec;
     private final List<HiveEdgeWriter> writers;
-    /** The writer's {@link HiveAgent#edgesReleased()}: a change says an edge may have left {@link #writers}. */
-    private final LongSupplier writersReleased;
+    /** The writer's {@link HiveAgent#nextReleasedEdge()}. */
+    private final Supplier<String> releasedEdges;
     private final List<HiveEdgeDeriver> derivers = new ArrayList<>();
     /** The same derivers for other threads (status, metrics). */
     private final List<HiveEdgeDeriver> published = new CopyOnWriteArrayList<>();
@@ -60,9 +60,8 @@ final class HiveDeriveAgent implements Agent
     private final List<String> known = new ArrayList<>();
     /** Edges the writer added whose journal held no frame yet when last looked at. */
     private final List<HiveEdgeWriter> waiting = new ArrayList<>();
-    /** {@link #writers} as last looked at, and {@link #writersReleased} read before. */
+    /** {@link #writers} as last looked at. */
     private List<HiveEdgeWriter> writersSeen = List.of();
-    private long releasesSeen;
     /** Edges on disk holding a journal, not yet derived and not taken by the writer: derived in this order. */
     private final ArrayDeque<String> onDisk = new ArrayDeque<>();
     /** Derivers of edges on disk the writer has not taken, at most {@link #CATCH_UP_PIPELINES}. */
@@ -73,15 +72,15 @@ final class HiveDeriveAgent implements Agent
 
     /**
      * @param writers         the hive writer's edges ({@link HiveAgent#edges()}), read for new and released edges.
-     * @param writersReleased {@link HiveAgent#edgesReleased()}.
+     * @param releasedEdges   {@link HiveAgent#nextReleasedEdge()}.
      */
     HiveDeriveAgent(final HiveConfig config, final HivePipeline spec, final List<HiveEdgeWriter> writers,
-        final LongSupplier writersReleased)
+        final Supplier<String> releasedEdges)
     {
         this.config = config;
         this.spec = spec;
         this.writers = writers;
-        this.writersReleased = writersReleased;
+        this.releasedEdges = releasedEdges;
     }
 
     /** The edges whose output is derived, with their progress; safe from any thread. */
@@ -127,11 +126,16 @@ final class HiveDeriveAgent implements Agent
     public int doWork()
     {
         int work = 0;
-        // The writer adds an edge once, or releases one and adds another (a cold path), the release counted first.
-        final long releases = writersReleased.getAsLong();
-        if (releases != releasesSeen || writers.size() != writersSeen.size())
+        // The writer adds an edge, or releases one and adds another (a cold path), the release said first.
+        boolean released = false;
+        for (String edgeId = releasedEdges.get(); edgeId != null; edgeId = releasedEdges.get())
         {
-            lookAtWriters(releases);
+            onReleased(edgeId);
+            released = true;
+        }
+        if (released || writers.size() != writersSeen.size())
+        {
+            lookAtWriters();
         }
         for (int i = waiting.size() - 1; i >= 0; i--)
         {
@@ -164,13 +168,9 @@ final class HiveDeriveAgent implements Agent
         return work + catchUp();
     }
 
-    /**
-     * A new edge waits in {@link #waiting} until its journal holds a frame; a released edge's deriver reads what its
-     * journal holds and is then completed and closed, as an edge on disk is ({@link #catchUp()}).
-     */
-    private void lookAtWriters(final long releases)
+    /** A new edge waits in {@link #waiting} until its journal holds a frame; one released leaves it. */
+    private void lookAtWriters()
     {
-        releasesSeen = releases;
         final List<HiveEdgeWriter> now = List.copyOf(writers);
         for (final HiveEdgeWriter writer : now)
         {
@@ -180,16 +180,51 @@ final class HiveDeriveAgent implements Agent
             }
         }
         waiting.retainAll(now);
+        writersSeen = now;
+    }
+
+    /**
+     * The writer released the edge: its journal is final. Its deriver reads to its end and is then completed and
+     * closed, as an edge on disk is ({@link #catchUp()}); without one (its output completed before the writer took
+     * it again and appended), it is derived again as an edge on disk. Unless the writer holds it again already, or its
+     * derivation failed (that stands, logged).
+     */
+    private void onReleased(final String edgeId)
+    {
+        if (heldByWriter(edgeId))
+        {
+            return; // taken again since: followed as the writer's (a new writer is promoted from waiting)
+        }
         for (final HiveEdgeDeriver deriver : derivers)
         {
-            if (!deriver.stopped() && !catchingUp.contains(deriver) &&
-                now.stream().noneMatch(writer -> writer.edgeId().toString().equals(deriver.edgeId())))
+            if (deriver.edgeId().equals(edgeId) && !deriver.stopped())
             {
                 deriver.endsWhereTheJournalEndsNow();
-                catchingUp.add(deriver);
+                if (!catchingUp.contains(deriver))
+                {
+                    catchingUp.add(deriver);
+                }
+                return;
             }
         }
-        writersSeen = now;
+        if (!known.contains(edgeId) && !onDisk.contains(edgeId) && holdsEntries(config.edgeJournal(edgeId)))
+        {
+            onDisk.add(edgeId);
+            edgesWaiting = onDisk.size();
+        }
+    }
+
+    /** Whether the writer holds the edge {@code edgeId} now (a cold path: once per edge released). */
+    private boolean heldByWriter(final String edgeId)
+    {
+        for (final HiveEdgeWriter writer : writers)
+        {
+            if (writer.edgeId().toString().equals(edgeId))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -301,7 +301,7 @@ class HiveDerivedOutputTest
      * {@code --max-edges} counted the edges heard from since the hive started: once as many had come and gone (edges
      * replaced), every new edge was refused until a restart, the gone ones' journals and pipelines held open. Now a
      * new edge at the bound releases one whose connection has gone: its journal is closed, its output completed
-     * whole and its pipeline closed, counted.
+     * whole and its pipeline closed, counted; and it is taken again when it ships again.
      */
     @Test
     void shouldReleaseAnEdgeWhoseConnectionHasGoneForANewEdgeAtTheBound() throws Exception
@@ -327,6 +327,11 @@ class HiveDerivedOutputTest
         assertTrue(metrics.contains("\npitgun_hive_edges_released_total 1\n") &&
             metrics.contains("\npitgun_hive_edges 1\n"), metrics);
 
+        next.shipper.close();
+        gone.publish(1_500, 500);
+        gone.ship(); // back: taken again in place of the next one, its output derived again from the first frame
+        gone.awaitDerived(hive);
+        assertEquals(2, hive.edgesReleased());
         hive.close();
         assertSameBytes(next.replayOwnJournal(), next.derivedFile(hive));
         assertSameBytes(gone.replayOwnJournal(), gone.derivedFile(hive));
