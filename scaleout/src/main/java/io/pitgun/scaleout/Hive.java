@@ -288,7 +288,7 @@ public final class Hive implements AutoCloseable
         return deriveAgent == null ? 0 : deriveAgent.edgesWaiting();
     }
 
-    /** Edges on disk the writer had not taken whose output was derived whole and closed since the hive started. */
+    /** Edges on disk or released, not shipping, whose output was derived whole and closed since the hive started. */
     public long deriveEdgesCompleted()
     {
         return deriveAgent == null ? 0 : deriveAgent.edgesCompleted();

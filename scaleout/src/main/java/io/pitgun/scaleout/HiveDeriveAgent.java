@@ -64,7 +64,8 @@ final class HiveDeriveAgent implements Agent
     private List<HiveEdgeWriter> writersSeen = List.of();
     /** Edges on disk holding a journal, not yet derived and not taken by the writer: derived in this order. */
     private final ArrayDeque<String> onDisk = new ArrayDeque<>();
-    /** Derivers of edges on disk the writer has not taken, at most {@link #CATCH_UP_PIPELINES}. */
+    /** Derivers closed once their journal is read to its end: edges on disk the writer has not taken (at most
+     *  {@link #CATCH_UP_PIPELINES} opened at once) and edges the writer released. */
     private final List<HiveEdgeDeriver> catchingUp = new ArrayList<>();
     private volatile int edgesWaiting;
     private volatile int pipelinesOpen;
@@ -302,7 +303,7 @@ final class HiveDeriveAgent implements Agent
         return pipelinesOpen;
     }
 
-    /** Edges on disk derived whole from their journal and closed ({@code pitgun_hive_derive_edges_completed_total}). */
+    /** Edges on disk or released, derived whole and closed ({@code pitgun_hive_derive_edges_completed_total}). */
     long edgesCompleted()
     {
         return edgesCompleted;
@@ -326,6 +327,21 @@ final class HiveDeriveAgent implements Agent
     {
         // The writer has stopped: what its journals hold now is final, so each output is completed, then closed;
         // then each edge still waiting, one at a time, so that no output is left as a killed run may have left it.
+        // Edges the writer released or took since this thread last looked are among them, if not derived.
+        for (String edgeId = releasedEdges.get(); edgeId != null; edgeId = releasedEdges.get())
+        {
+            onReleased(edgeId);
+        }
+        lookAtWriters();
+        for (final HiveEdgeWriter writer : waiting)
+        {
+            final String edgeId = writer.edgeId().toString();
+            if (!known.contains(edgeId) && !onDisk.contains(edgeId) &&
+                holdsEntries(config.edgeJournal(edgeId)))
+            {
+                onDisk.add(edgeId);
+            }
+        }
         for (final HiveEdgeDeriver deriver : derivers)
         {
             complete(deriver);
