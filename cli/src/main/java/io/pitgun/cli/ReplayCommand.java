@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Stream a telemetry CSV (timestamp_us, optional lap_number and sector, one column per dictionary channel) " +
             "into a running gateway as pitgun-envelope-v1 envelopes.",
-        "Exit 0 when every envelope was acknowledged, 1 otherwise.",
+        "Exit 0 when every envelope was acknowledged, 2 for an option wrong in itself, 1 otherwise.",
         "A gateway with a token file: put a token with capability ingest (ID.SECRET) in PITGUN_TOKEN." })
 final class ReplayCommand implements Callable<Integer>
 {
@@ -95,8 +95,7 @@ final class ReplayCommand implements Callable<Integer>
                 "got " + rate + " (leave it out to replay in real time)");
         }
         final ParameterRegistry registry = dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
-        final ReplayOptions options = new ReplayOptions(ReplayTarget.parse(target), input, rate == null ? 0 : rate, loop, webSocket, batch,
-            allowRemote, includeRestricted, sessionMarkers, maxRetries, sessionId, playerId, registry);
+        final ReplayOptions options = options(registry);
         // From the environment, not a flag: a secret on the command line shows in ps and in the shell's history.
         final ReplayRunner runner = new ReplayRunner(options, err, System.console() != null ?
             progressBar(err) : ReplayProgress.NONE).withToken(System.getenv(TOKEN_ENV));
@@ -146,6 +145,26 @@ final class ReplayCommand implements Callable<Integer>
             {
                 // Already shutting down: the hook is running and will see the latch.
             }
+        }
+    }
+
+    /**
+     * The replay's options, checked: a target, batch, retry count or remote target that the options' own checks
+     * refuse is a command line wrong in itself, so a usage error (exit 2, with the usage), not a failed replay.
+     */
+    private ReplayOptions options(final ParameterRegistry registry)
+    {
+        try
+        {
+            final ReplayOptions options = new ReplayOptions(ReplayTarget.parse(target), input, rate == null ? 0 : rate,
+                loop, webSocket, batch, allowRemote, includeRestricted, sessionMarkers, maxRetries, sessionId, playerId,
+                registry);
+            options.validate();
+            return options;
+        }
+        catch (final ReplayInputException ex)
+        {
+            throw CliErrorHandler.usageError(spec, "pitgun replay: " + ex.getMessage());
         }
     }
 

@@ -2,7 +2,9 @@ package io.pitgun.cli;
 
 import io.pitgun.replay.sim.SessionGenerator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,11 +37,31 @@ final class SimulateCommand implements Callable<Integer>
         description = "Capture time of the first row, µs since the epoch (default: ${DEFAULT-VALUE}, 2026-04-11T12:00:00Z).")
     long startUs;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException
     {
-        final long rows = new SessionGenerator(seed, laps, startUs).write(output);
+        final long rows = generator().write(output);
         System.out.println(output + ": " + rows + " rows, " + laps + " laps (seed " + seed + ")");
         return 0;
+    }
+
+    /**
+     * The generator of these options: a lap count or a start time out of its range is a command line wrong in itself,
+     * so a usage error (exit 2, with the usage); a session that runs past the contract's last time is found while
+     * writing (exit 1).
+     */
+    private SessionGenerator generator()
+    {
+        try
+        {
+            return new SessionGenerator(seed, laps, startUs);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw CliErrorHandler.usageError(spec, "pitgun simulate: " + ex.getMessage());
+        }
     }
 }

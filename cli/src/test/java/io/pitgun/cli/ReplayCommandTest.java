@@ -325,4 +325,28 @@ class ReplayCommandTest
         assertEquals("pitgun replay: " + plain + ": not a gzip file (a .gz input is read as gzip): Not in GZIP format",
             run.err().strip());
     }
+
+    /**
+     * Options wrong in themselves are usage errors (exit 2, README): before, a batch out of range, a negative retry
+     * count, a target not of the form host:port and a remote target without {@code --allow-remote} exited 1, as a
+     * replay that failed does, without the usage.
+     */
+    @Test
+    void shouldRefuseOptionsWrongInThemselvesAsUsageErrors() throws Exception
+    {
+        final String csv = session(0).toString();
+        final Map<String, String[]> refusals = Map.of(
+            "--batch must be in [1, 1024]", new String[] {"--batch", "2000"},
+            "--max-retries must not be negative", new String[] {"--max-retries", "-1"},
+            "expected host:port", new String[] {"--target", "foo::bar:x"},
+            "needs --allow-remote", new String[] {"--target", "10.1.2.3:8080"});
+        for (final Map.Entry<String, String[]> refusal : refusals.entrySet())
+        {
+            final CliRun run = CliRun.of("replay", "--input", csv, refusal.getValue()[0], refusal.getValue()[1]);
+
+            assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().startsWith("pitgun replay: ") && run.err().contains(refusal.getKey()), run.err());
+            assertTrue(run.err().contains("Usage: pitgun replay"), run.err());
+        }
+    }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,20 +28,23 @@ class SimulateCommandTest
      */
     /**
      * A session whose capture times would pass 2^53 - 1 µs, the largest {@code timestamp_us} a frame may have, is
-     * refused and no file is left: a start beyond it at once, one close to it when a row reaches it. Before, both
-     * were written, exit 0: the replay refused the first at its third line, and {@code --start-us} near
-     * {@code Long.MAX_VALUE} wrapped the times to negative ones.
+     * refused and no file is left: a start beyond it at once, as a usage error (a value out of its range, exit 2),
+     * one close to it when a row reaches it (exit 1). Before, both were written, exit 0: the replay refused the first
+     * at its third line, and {@code --start-us} near {@code Long.MAX_VALUE} wrapped the times to negative ones.
      */
     @Test
     void shouldRefuseCaptureTimesBeyondTheContract()
     {
-        for (final String startUs : new String[] {"9223372036854775000", "9007199254740000"})
+        final Map<String, Integer> exitByStartUs = Map.of(
+            "9223372036854775000", CliErrorHandler.USAGE, "9007199254740000", CliErrorHandler.FAILED);
+        for (final Map.Entry<String, Integer> start : exitByStartUs.entrySet())
         {
+            final String startUs = start.getKey();
             final Path csv = dir.resolve(startUs + ".csv");
 
             final CliRun run = CliRun.of("simulate", "--output", csv.toString(), "--laps", "1", "--start-us", startUs);
 
-            assertEquals(1, run.exitCode(), startUs);
+            assertEquals(start.getValue(), run.exitCode(), startUs);
             assertTrue(run.err().startsWith("pitgun simulate: ") && run.err().contains("2^53 - 1"), run.err());
             assertFalse(Files.exists(csv), startUs);
         }
@@ -72,5 +76,19 @@ class SimulateCommandTest
         {
             assertArrayEquals(Files.readAllBytes(plain), in.readAllBytes());
         }
+    }
+
+    /** A lap count below 1 is a value out of its range: a usage error (exit 2, with the usage); before, exit 1. */
+    @Test
+    void shouldRefuseALapCountBelowOneAsAUsageError()
+    {
+        final Path csv = dir.resolve("none.csv");
+
+        final CliRun run = CliRun.of("simulate", "--output", csv.toString(), "--laps", "0");
+
+        assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().startsWith("pitgun simulate: laps must be at least 1, got 0"), run.err());
+        assertTrue(run.err().contains("Usage: pitgun simulate"), run.err());
+        assertFalse(Files.exists(csv));
     }
 }
