@@ -84,6 +84,15 @@ final class TokenCommand implements Runnable
                 {
                     set.add(Capability.fromSymbol(capability));
                 }
+                TokenFile.checkNewToken(id, set, rateLimit, sessions, channels);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // A value wrong in itself is a usage error (exit 2); what the file refuses below fails (exit 1).
+                throw CliErrorHandler.usageError(spec, "pitgun token add: " + ex.getMessage());
+            }
+            try
+            {
                 final String token = TokenFile.add(file, id, set, rateLimit, sessions, channels);
                 spec.commandLine().getErr().println("pitgun token: added '" + id + "' (" + symbols(set) + ") to " +
                     file + "; the token below is shown this once");
@@ -204,6 +213,14 @@ final class TokenCommand implements Runnable
         @Override
         public Integer call()
         {
+            try
+            {
+                TokenFile.checkAllowLists(sessions, channels);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw CliErrorHandler.usageError(spec, "pitgun token allow: " + ex.getMessage());
+            }
             try
             {
                 if (!Files.exists(file) || !TokenFile.allow(file, id, sessions, channels))

@@ -102,7 +102,7 @@ class TokenCommandTest
 
         final CliRun bad = CliRun.of("token", "add", "--file", file.toString(), "--id", "x", "--capability", "ingest",
             "--sessions", "team-a-*");
-        assertEquals(1, bad.exitCode());
+        assertEquals(CliErrorHandler.USAGE, bad.exitCode(), bad.err());
         assertTrue(bad.err().contains("session 'team-a-*': character 1 must be a hex digit (session ids are UUIDs)"),
             bad.err());
         final CliRun none = CliRun.of("token", "allow", "--file", file.toString(), "--id", "nobody");
@@ -110,6 +110,10 @@ class TokenCommandTest
         assertTrue(none.err().contains("no token 'nobody'"), none.err());
     }
 
+    /**
+     * A value wrong in itself (a capability, an id, a rate limit, a session pattern) is a usage error, exit 2 as
+     * README says for every command (before, exit 1); an id the file already holds is the file's refusal, exit 1.
+     */
     @Test
     void shouldRefuseADuplicateIdAnUnknownCapabilityAndABadId()
     {
@@ -120,12 +124,18 @@ class TokenCommandTest
         assertEquals(1, again.exitCode());
         assertTrue(again.err().contains("token id 'ci' is already in"), again.err());
         final CliRun unknown = CliRun.of("token", "add", "--file", file.toString(), "--id", "x", "--capability", "root");
-        assertEquals(1, unknown.exitCode());
+        assertEquals(CliErrorHandler.USAGE, unknown.exitCode(), unknown.err());
         assertTrue(unknown.err().contains("unknown capability 'root'; one of ingest, subscribe, read_restricted, " +
             "metrics, admin"), unknown.err());
         final CliRun badId = CliRun.of("token", "add", "--file", file.toString(), "--id", "a.b", "--capability", "ingest");
-        assertEquals(1, badId.exitCode());
+        assertEquals(CliErrorHandler.USAGE, badId.exitCode(), badId.err());
         assertTrue(badId.err().contains("only letters, digits"), badId.err());
+        final CliRun negative = CliRun.of("token", "add", "--file", file.toString(), "--id", "y", "--capability",
+            "ingest", "--rate-limit", "-5");
+        assertEquals(CliErrorHandler.USAGE, negative.exitCode(), negative.err());
+        assertTrue(negative.err().contains("rate limit -5 is negative"), negative.err());
+        final CliRun badAllow = CliRun.of("token", "allow", "--file", file.toString(), "--id", "ci", "--sessions", "x*");
+        assertEquals(CliErrorHandler.USAGE, badAllow.exitCode(), badAllow.err());
     }
 
     /**

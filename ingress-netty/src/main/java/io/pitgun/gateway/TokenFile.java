@@ -95,20 +95,7 @@ public final class TokenFile
     public static String add(final Path file, final String id, final Set<Capability> capabilities,
         final int rateLimitPerSecond, final List<String> sessions, final List<String> channels)
     {
-        checkAllowLists(sessions, channels);
-        final String idProblem = AccessToken.idProblem(id);
-        if (idProblem != null)
-        {
-            throw new IllegalArgumentException(idProblem);
-        }
-        if (capabilities.isEmpty())
-        {
-            throw new IllegalArgumentException("a token needs at least one capability: " + Capability.choices());
-        }
-        if (rateLimitPerSecond < 0)
-        {
-            throw new IllegalArgumentException("rate limit " + rateLimitPerSecond + " is negative");
-        }
+        checkNewToken(id, capabilities, rateLimitPerSecond, sessions, channels);
         final List<AccessToken> tokens = Files.exists(file) ? uniqueEntries(file) : new ArrayList<>();
         for (final AccessToken token : tokens)
         {
@@ -126,6 +113,32 @@ public final class TokenFile
             Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), sessions, channels));
         write(file, tokens);
         return id + "." + secret;
+    }
+
+    /**
+     * The checks of a new token's own values, which need no file: what {@link #add} refuses before it reads one (a
+     * caller can tell a value wrong in itself from a file that cannot take the token).
+     *
+     * @throws IllegalArgumentException naming the first value that is not an id, capability set, rate limit or
+     *     allow-list.
+     */
+    public static void checkNewToken(final String id, final Set<Capability> capabilities,
+        final int rateLimitPerSecond, final List<String> sessions, final List<String> channels)
+    {
+        checkAllowLists(sessions, channels);
+        final String idProblem = AccessToken.idProblem(id);
+        if (idProblem != null)
+        {
+            throw new IllegalArgumentException(idProblem);
+        }
+        if (capabilities.isEmpty())
+        {
+            throw new IllegalArgumentException("a token needs at least one capability: " + Capability.choices());
+        }
+        if (rateLimitPerSecond < 0)
+        {
+            throw new IllegalArgumentException("rate limit " + rateLimitPerSecond + " is negative");
+        }
     }
 
     /** Removes token {@code id} from {@code file}; false if it holds none. */
@@ -166,7 +179,13 @@ public final class TokenFile
         return false;
     }
 
-    private static void checkAllowLists(final List<String> sessions, final List<String> channels)
+    /**
+     * The checks of allow-lists, which need no file: what {@link #allow} refuses before it reads one.
+     *
+     * @throws IllegalArgumentException for a session pattern that is not a session id or a prefix of one, or an
+     *     empty channel name.
+     */
+    public static void checkAllowLists(final List<String> sessions, final List<String> channels)
     {
         for (final String session : sessions)
         {
