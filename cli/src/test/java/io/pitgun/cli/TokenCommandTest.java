@@ -134,7 +134,8 @@ class TokenCommandTest
             "ingest", "--rate-limit", "-5");
         assertEquals(CliErrorHandler.USAGE, negative.exitCode(), negative.err());
         assertTrue(negative.err().contains("rate limit -5 is negative"), negative.err());
-        final CliRun badAllow = CliRun.of("token", "allow", "--file", file.toString(), "--id", "ci", "--sessions", "x*");
+        final CliRun badAllow = CliRun.of("token", "allow", "--file", file.toString(), "--id", "ci", "--sessions",
+            "x*");
         assertEquals(CliErrorHandler.USAGE, badAllow.exitCode(), badAllow.err());
     }
 
