@@ -23,6 +23,8 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler
      * commands' own checks of their options the same.
      */
     static final int USAGE = CommandLine.ExitCode.USAGE;
+    /** {@link #USAGE}'s line in a command's "Exit codes:" help, which lists every status the command exits with. */
+    static final String USAGE_EXIT_CODE_LINE = "2:a command line wrong in itself, printed with the usage";
     /** Causes named after the exception's own message, at most. */
     static final int MAX_CAUSES = 5;
 

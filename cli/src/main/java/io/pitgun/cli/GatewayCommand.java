@@ -32,7 +32,8 @@ import java.util.concurrent.CountDownLatch;
         "See docs/gateway.md for every setting."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped gracefully (SIGTERM/SIGINT)", "1:the configuration was refused or the gateway could not start"})
+    exitCodeList = {"0:stopped gracefully (SIGTERM/SIGINT)",
+        "1:the configuration was refused or the gateway could not start", CliErrorHandler.USAGE_EXIT_CODE_LINE})
 public final class GatewayCommand implements Callable<Integer>
 {
     @CommandLine.Spec

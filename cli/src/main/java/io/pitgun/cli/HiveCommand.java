@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
     },
     subcommands = HiveStatusCommand.class,
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped (SIGTERM/SIGINT)", "1:the hive could not start",
+    exitCodeList = {"0:stopped (SIGTERM/SIGINT)", "1:the hive could not start", CliErrorHandler.USAGE_EXIT_CODE_LINE,
         "3:stopped: Aeron closed its client (the process stood still past the media driver's timeout); start it again"})
 public final class HiveCommand implements Callable<Integer>
 {

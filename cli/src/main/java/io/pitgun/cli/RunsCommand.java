@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
             "sink wrote, newest first: laps, best lap, whether the session ended, then each lap's time and frames."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:printed (also when there are no runs)", "1:no URL, or the database could not be read"})
+    exitCodeList = {"0:printed (also when there are no runs)", "1:no URL, or the database could not be read",
+        CliErrorHandler.USAGE_EXIT_CODE_LINE})
 final class RunsCommand implements Callable<Integer>
 {
     @Option(names = "--url", paramLabel = "URL", description = "JDBC URL of the database (default: the environment's " +

@@ -6,9 +6,14 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A command's failure is reported with its causes' messages: at {@code ulimit -n 16} the gateway's start said only
@@ -55,5 +60,44 @@ class CliErrorHandlerTest
         final Exception other = new Exception("b", looped);
         looped.initCause(other);
         assertEquals("a: b", CliErrorHandler.describe(looped));
+    }
+
+    /**
+     * A command whose help lists its exit codes lists {@link CliErrorHandler#USAGE} too, as every command exits with
+     * it (README): gateway, hive, runs, solve and stat listed only 0 and 1 (hive 3 as well) and exited 2 all the same.
+     */
+    @Test
+    void shouldListTheUsageExitCodeWhereAHelpListsExitCodes()
+    {
+        final List<String> listing = new ArrayList<>();
+        commandPaths(PitgunCommand.newCommandLine(), new ArrayList<>(), listing);
+        assertTrue(listing.size() >= 5, "commands listing exit codes: " + listing);
+        for (final String path : listing)
+        {
+            final List<String> args = new ArrayList<>(List.of(path.split(" ")));
+            args.add("--help");
+            final String help = CliRun.of(args.toArray(String[]::new)).out();
+            final String exitCodes = help.substring(Math.max(0, help.indexOf("Exit codes:")));
+            assertTrue(Pattern.compile("(?m)^\\s+" + CliErrorHandler.USAGE + "\\s+\\S").matcher(exitCodes).find(),
+                "pitgun " + path + " --help lists no exit code " + CliErrorHandler.USAGE + ":\n" + help);
+        }
+    }
+
+    /** The space-separated paths of the commands under {@code commandLine} whose help lists exit codes. */
+    private static void commandPaths(final CommandLine commandLine, final List<String> path, final List<String> listing)
+    {
+        if (!commandLine.getCommandSpec().usageMessage().exitCodeList().isEmpty())
+        {
+            listing.add(String.join(" ", path));
+        }
+        for (final Map.Entry<String, CommandLine> sub : commandLine.getSubcommands().entrySet())
+        {
+            if (sub.getValue().getCommandSpec().name().equals(sub.getKey()))
+            {
+                final List<String> subPath = new ArrayList<>(path);
+                subPath.add(sub.getKey());
+                commandPaths(sub.getValue(), subPath, listing);
+            }
+        }
     }
 }
