@@ -55,6 +55,9 @@ final class SubscriberBroadcast
     private int subscribers;
     private long sequence;
     private long gaps;
+    /** The last output too long to carry, its length and the longest the buffer carries; written before gaps. */
+    private int missedLength;
+    private int maxLength;
 
     SubscriberBroadcast(final int capacityBytes)
     {
@@ -78,6 +81,8 @@ final class SubscriberBroadcast
         }
         if (length > transmitter.maxMsgLength())
         {
+            missedLength = length;
+            maxLength = transmitter.maxMsgLength();
             GAPS.setRelease(this, gaps + 1);
             return false;
         }
@@ -119,6 +124,21 @@ final class SubscriberBroadcast
     long gaps()
     {
         return (long)GAPS.getAcquire(this);
+    }
+
+    /**
+     * The length of the last output too long to carry; read after {@link #gaps()} showed one, it is that output's
+     * or a later one's.
+     */
+    int missedLength()
+    {
+        return missedLength;
+    }
+
+    /** The longest output the buffer carries (an eighth of it); known, as {@link #missedLength()}, once one was not. */
+    int maxLength()
+    {
+        return maxLength;
     }
 
     /** Subscribers reading this stream now. */

@@ -41,6 +41,8 @@ public final class Subscription implements AutoCloseable
     private long lappedCount;
     private boolean started;
     private volatile boolean dropped;
+    /** Set before {@link #dropped} when it was dropped for an output too long to broadcast: that output's length. */
+    private volatile int missedLength;
     private volatile boolean closed;
     private volatile boolean ended;
 
@@ -80,7 +82,13 @@ public final class Subscription implements AutoCloseable
         int delivered = 0;
         while (delivered < limit && receiver.receiveNext())
         {
-            if (receiver.lappedCount() != lappedCount || broadcast.gaps() != gapsAtStart)
+            // The gap first: an output too long is the cause whatever this subscriber's pace.
+            if (broadcast.gaps() != gapsAtStart)
+            {
+                dropMissingTooLong();
+                return delivered;
+            }
+            if (receiver.lappedCount() != lappedCount)
             {
                 drop();
                 return delivered;
@@ -126,7 +134,7 @@ public final class Subscription implements AutoCloseable
         // summaries of a run, an insights-only manifest): the count of such outputs tells of it on its own.
         if (broadcast.gaps() != gapsAtStart)
         {
-            drop();
+            dropMissingTooLong();
         }
         return delivered;
     }
@@ -137,10 +145,31 @@ public final class Subscription implements AutoCloseable
         return insightsOnly;
     }
 
-    /** True once the subscriber fell behind (more than the shared buffer) and was dropped. */
+    /**
+     * True once the subscriber was dropped: it fell behind (more than the shared buffer), or an output was too long
+     * for the buffer to carry ({@link #missedOutputLength()}).
+     */
     public boolean isDropped()
     {
         return dropped;
+    }
+
+    /**
+     * When it was dropped because an output was too long for the shared buffer (not for being slow): that output's
+     * length in bytes (the last such one's, if several); otherwise 0.
+     */
+    public int missedOutputLength()
+    {
+        return missedLength;
+    }
+
+    /**
+     * The longest output the shared buffer carries (an eighth of {@code subscriber_buffer_bytes}), once
+     * {@link #missedOutputLength()} is not 0.
+     */
+    public int maxOutputLength()
+    {
+        return broadcast.maxLength();
     }
 
     /** True once the pipeline closed: nothing more will be written (what is in the buffer can still be polled). */
@@ -174,6 +203,15 @@ public final class Subscription implements AutoCloseable
     void markEnded()
     {
         ended = true;
+    }
+
+    private void dropMissingTooLong()
+    {
+        if (!dropped)
+        {
+            missedLength = broadcast.missedLength();
+        }
+        drop();
     }
 
     private void drop()

@@ -73,6 +73,7 @@ class InsightSubscriptionTest
         // learns when it next reads.
         assertEquals(0, everything.poll(handler, Integer.MAX_VALUE));
         assertTrue(everything.isDropped(), "a full subscriber was not dropped, so the test proves nothing");
+        assertEquals(0, everything.missedOutputLength(), "dropped for being slow, not for an output too long");
         assertEquals(1, pipeline.counters().get(PipelineCounter.SUBSCRIBERS_DROPPED));
     }
 
@@ -104,6 +105,8 @@ class InsightSubscriptionTest
         }
         assertEquals(List.of(), SubscribedInsights.drain(subscription), "nothing was broadcast");
         assertTrue(subscription.isDropped(), "the subscriber that missed the lap summary was not dropped");
+        assertTrue(subscription.missedOutputLength() > subscription.maxOutputLength(), "the lengths it was dropped " +
+            "for: " + subscription.missedOutputLength() + " over " + subscription.maxOutputLength());
         assertEquals(1, pipeline.counters().get(PipelineCounter.SUBSCRIBERS_DROPPED));
         assertEquals(1, pipeline.counters().get(PipelineCounter.OUTPUTS_TOO_LONG), "the lap summary not broadcast");
     }

@@ -182,10 +182,17 @@ public enum RejectReason
     /**
      * A request whose {@code Transfer-Encoding} names a coding other than {@code chunked} ({@code gzip, chunked}):
      * answered 501 and closed (RFC 9112, 6.1), nothing ingested. Before, the other coding was ignored: an
-     * uncompressed body sent that way was journaled as though it had not been named. Last: a reason's ordinal is
-     * its counter's key in the counters file; new reasons go after it.
+     * uncompressed body sent that way was journaled as though it had not been named.
      */
-    UNSUPPORTED_TRANSFER_CODING(501);
+    UNSUPPORTED_TRANSFER_CODING(501),
+    /**
+     * A live subscriber that was to receive an output (an insight: a lap summary of many channels and percentiles)
+     * longer than the subscribers' shared buffer carries, an eighth of {@code SUBSCRIBER_BUFFER_BYTES}: disconnected
+     * (close code 1011, naming both lengths and the setting). The gateway's setting, not the subscriber, is at
+     * fault. Before, closed, counted and logged as {@link #SLOW_SUBSCRIBER}. Never answered over HTTP. Last: a
+     * reason's ordinal is its counter's key in the counters file; new reasons go after it.
+     */
+    OUTPUT_TOO_LONG(500);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

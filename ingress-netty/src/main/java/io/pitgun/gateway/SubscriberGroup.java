@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * not one encoding per member: 300 subscribers no longer cost ingestion, which runs on the same loop, 300 JSON
  * encodings per frame. A member whose socket stops draining (its outbound buffer over {@code SUBSCRIBER_BUFFER_BYTES})
  * is disconnected as too slow and counted, without holding up the others. If the loop itself falls behind the
- * pipeline (its subscription is lapped), every member is disconnected the same way. Event-loop confined.
+ * pipeline (its subscription is lapped), every member is disconnected the same way. If an output is too long for
+ * the pipeline's buffer to carry, every member is disconnected as having missed it (not as too slow). Event-loop
+ * confined.
  */
 final class SubscriberGroup
 {
@@ -58,6 +60,7 @@ final class SubscriberGroup
     private final ExpandableArrayBuffer json = new ExpandableArrayBuffer(4096);
     private final ArrayList<WebSocketSubscriberHandler> members = new ArrayList<>();
     private final ArrayList<WebSocketSubscriberHandler> slow = new ArrayList<>();
+    private final ArrayList<WebSocketSubscriberHandler> missedOutput = new ArrayList<>();
     private final ArrayList<WebSocketSubscriberHandler> revoked = new ArrayList<>();
     private final ArrayList<WebSocketSubscriberHandler> rescoped = new ArrayList<>();
     private final Runnable poll = this::poll;
@@ -227,6 +230,7 @@ final class SubscriberGroup
             LOG.error("live subscribers on {}: a poll failed; closing its {} subscriber(s) (1011) so that they " +
                 "reconnect", loop, members.size(), failure);
             slow.clear();
+            missedOutput.clear();
             revoked.clear();
             rescoped.clear();
             for (final WebSocketSubscriberHandler member : members.toArray(new WebSocketSubscriberHandler[0]))
@@ -298,7 +302,15 @@ final class SubscriberGroup
             delivered += step;
         }
         while (step == POLL_LIMIT && delivered < MAX_PER_TICK);
-        if (subscription != null && subscription.isDropped())
+        // Read now: the last member to leave ends the subscription.
+        final int missedLength = subscription == null ? 0 : subscription.missedOutputLength();
+        final int maxLength = missedLength > 0 ? subscription.maxOutputLength() : 0;
+        if (missedLength > 0)
+        {
+            // An output too long for the pipeline's buffer: every member missed it, whatever their pace.
+            missedOutput.addAll(members);
+        }
+        else if (subscription != null && subscription.isDropped())
         {
             // The loop fell a whole buffer behind the pipeline: every member missed outputs.
             slow.addAll(members);
@@ -308,6 +320,7 @@ final class SubscriberGroup
             members.get(i).flush();
         }
         disconnectSlow();
+        disconnectMissedOutput(missedLength, maxLength);
         return delivered;
     }
 
@@ -337,6 +350,16 @@ final class SubscriberGroup
         {
             out.release();
         }
+    }
+
+    /** Closes those that missed an output too long to broadcast: {@code length} bytes, over {@code maxLength}. */
+    private void disconnectMissedOutput(final int length, final int maxLength)
+    {
+        for (int i = 0; i < missedOutput.size(); i++)
+        {
+            missedOutput.get(i).outputTooLong(length, maxLength); // leaves the group
+        }
+        missedOutput.clear();
     }
 
     private void disconnectSlow()

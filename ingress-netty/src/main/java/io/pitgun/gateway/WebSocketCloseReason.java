@@ -67,10 +67,15 @@ enum WebSocketCloseReason
      * ({@code ingest}, {@code subscribe}, or {@code read_restricted} for a subscriber that reads restricted channels;
      * close code 1008), as an HTTP request of it is refused {@code missing_capability}. Before, closed with "token
      * revoked" and counted and audited as {@link #TOKEN_REVOKED}, though the refusal was counted
-     * {@code missing_capability}. Last: a reason's ordinal is its counter's key in the counters file; new ones go
-     * after it.
+     * {@code missing_capability}.
      */
-    MISSING_CAPABILITY;
+    MISSING_CAPABILITY,
+    /**
+     * A live subscriber was to receive an output longer than the subscribers' shared buffer carries (an eighth of
+     * {@code SUBSCRIBER_BUFFER_BYTES}; close code 1011). Before, counted as {@link #SLOW_SUBSCRIBER}, though it was
+     * not slow. Last: a reason's ordinal is its counter's key in the counters file; new ones go after it.
+     */
+    OUTPUT_TOO_LONG;
 
     private static final AttributeKey<WebSocketCloseReason> KEY = AttributeKey.valueOf("pitgun.wsCloseReason");
 

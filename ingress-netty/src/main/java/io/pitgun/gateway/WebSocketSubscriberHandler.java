@@ -215,6 +215,29 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         stop();
     }
 
+    /**
+     * The pipeline could not broadcast an output it was to receive, {@code length} bytes where its shared buffer
+     * carries at most {@code maxLength} (an eighth of {@code SUBSCRIBER_BUFFER_BYTES}): close 1011 saying so, counted
+     * {@code output_too_long} and logged at the overload log's rate. The setting is at fault, not the subscriber:
+     * before, closed as too slow ({@link #tooSlow}).
+     */
+    void outputTooLong(final int length, final int maxLength)
+    {
+        if (closing)
+        {
+            return;
+        }
+        closing = true;
+        server.counters().rejected(RejectReason.OUTPUT_TOO_LONG);
+        final String why = "output too long: " + length + " bytes, the subscriber buffer carries " + maxLength +
+            " (raise SUBSCRIBER_BUFFER_BYTES)";
+        server.overloadLog().warn(RejectReason.OUTPUT_TOO_LONG, "live subscriber " + peer + " disconnected: " + why +
+            ", or summarise fewer channels and percentiles");
+        WebSocketClose.close(channel, WebSocketCloseReason.OUTPUT_TOO_LONG, new CloseWebSocketFrame(
+            WebSocketCloseStatus.INTERNAL_SERVER_ERROR, why));
+        stop();
+    }
+
     private void stop()
     {
         if (group != null)
