@@ -20,6 +20,8 @@ import java.util.UUID;
 final class InsightWriter
 {
     static final String SCHEMA_VERSION = "insight-contract/v1";
+    /** A double whose text is as long as any (Double.toString: a sign, 17 digits, a point and E-308; 24 characters). */
+    private static final double WIDEST_DOUBLE = -2.2250738585072014E-308;
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final String manifestSha256;
@@ -51,20 +53,58 @@ final class InsightWriter
         return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    byte[] lapSummary(final StreamState stream, final SegmentWindow window, final List<SegmentPlan.Aggregate> aggregates,
-        final String insightId)
+    byte[] lapSummary(final StreamState stream, final SegmentWindow window,
+        final List<SegmentPlan.Aggregate> aggregates, final String insightId)
     {
-        final ObjectNode doc = header(stream, "lap_summary", insightId);
-        doc.put("lap_number", window.lapNumber);
-        body(doc, window, aggregates);
-        return bytes(doc);
+        return lapSummary(stream, window, aggregates, insightId, false);
     }
 
     byte[] sessionSummary(final StreamState stream, final SegmentWindow window,
         final List<SegmentPlan.Aggregate> aggregates, final List<StreamSegments.LapEntry> laps, final long lapsOmitted)
     {
+        return sessionSummary(stream, window, aggregates, laps, lapsOmitted, false);
+    }
+
+    /**
+     * The longest, in bytes, that a lap summary, or a session summary ({@code session}), of {@code aggregates} by
+     * this writer can be, but for the laps a session summary lists: written as any other, every number as long as
+     * its type's text can be (a double's 24 characters, a long's 20), its channel names, units and percentile keys
+     * its own. The laps listed are left out: how many (up to {@link StreamSegments#MAX_LISTED_LAPS}, about 90 KB)
+     * depends on the session, not on the manifest.
+     */
+    int widestLength(final List<SegmentPlan.Aggregate> aggregates, final boolean session)
+    {
+        final StreamState stream = new StreamState(null, null);
+        stream.sourceId = Integer.MIN_VALUE;
+        final SegmentWindow window = new SegmentWindow(aggregates);
+        window.lapNumber = Integer.MIN_VALUE;
+        window.startTimestampUs = window.endTimestampUs = window.frameCount = Long.MIN_VALUE;
+        window.firstSequence = window.lastSequence = Long.MIN_VALUE;
+        window.firstJournalIndex = window.lastJournalIndex = Long.MIN_VALUE;
+        final String insightId = new UUID(0, 0).toString(); // every UUID's text is as long
+        if (!session)
+        {
+            return lapSummary(stream, window, aggregates, insightId, true).length;
+        }
+        return sessionSummary(stream, window, aggregates, List.of(), Long.MAX_VALUE, true).length;
+    }
+
+    /** {@code widest}: every statistic as {@link #WIDEST_DOUBLE}, every count as its widest. */
+    private byte[] lapSummary(final StreamState stream, final SegmentWindow window,
+        final List<SegmentPlan.Aggregate> aggregates, final String insightId, final boolean widest)
+    {
+        final ObjectNode doc = header(stream, "lap_summary", insightId);
+        doc.put("lap_number", window.lapNumber);
+        body(doc, window, aggregates, widest);
+        return bytes(doc);
+    }
+
+    private byte[] sessionSummary(final StreamState stream, final SegmentWindow window,
+        final List<SegmentPlan.Aggregate> aggregates, final List<StreamSegments.LapEntry> laps, final long lapsOmitted,
+        final boolean widest)
+    {
         final ObjectNode doc = header(stream, "session_summary", insightId(stream, "session_summary", -1, window));
-        body(doc, window, aggregates);
+        body(doc, window, aggregates, widest);
         if (!laps.isEmpty())
         {
             final ArrayNode array = doc.putArray("laps");
@@ -98,7 +138,8 @@ final class InsightWriter
         return doc;
     }
 
-    private void body(final ObjectNode doc, final SegmentWindow window, final List<SegmentPlan.Aggregate> aggregates)
+    private void body(final ObjectNode doc, final SegmentWindow window, final List<SegmentPlan.Aggregate> aggregates,
+        final boolean widest)
     {
         final ObjectNode w = doc.putObject("window");
         w.put("start_timestamp_us", window.startTimestampUs);
@@ -128,7 +169,7 @@ final class InsightWriter
             {
                 c.put("unit", aggregate.unit());
             }
-            final long count = stats.count();
+            final long count = widest ? Long.MIN_VALUE : stats.count();
             for (final SegmentStatistic statistic : aggregate.statistics())
             {
                 if (statistic == SegmentStatistic.COUNT)
@@ -137,7 +178,7 @@ final class InsightWriter
                 }
                 else
                 {
-                    number(c, statistic.symbol(), count, statistic.valueOf(stats));
+                    number(c, statistic.symbol(), count, widest ? WIDEST_DOUBLE : statistic.valueOf(stats));
                 }
             }
             if (aggregate.percentiles().length > 0)
@@ -149,7 +190,8 @@ final class InsightWriter
                 }
                 for (final double p : aggregate.percentiles())
                 {
-                    number(percentiles, percentileKey(p), count, count > 0 ? stats.percentile(p) : Double.NaN);
+                    number(percentiles, percentileKey(p), count,
+                        widest ? WIDEST_DOUBLE : count > 0 ? stats.percentile(p) : Double.NaN);
                 }
             }
         }

@@ -50,6 +50,21 @@ final class SegmentStage
         captured = new FrameValues(plan.captureCount);
     }
 
+    /**
+     * The longest an insight it emits can be ({@link InsightWriter#widestLength}: but for the laps a session summary
+     * lists), lap or session summary; 0 when it emits none. Cold: writes the widest summaries once.
+     */
+    int widestInsightLength()
+    {
+        if (!emitInsights)
+        {
+            return 0;
+        }
+        final int lap = plan.hasLap() ? writer.widestLength(plan.lapAggregates, false) : 0;
+        final int session = plan.hasSession() ? writer.widestLength(plan.sessionAggregates, true) : 0;
+        return Math.max(lap, session);
+    }
+
     boolean active()
     {
         return plan.hasLap() || plan.hasSession();

@@ -64,6 +64,7 @@ final class StageGraph
     private BoundedAgentRunner pretouchRunner;
     private final OutputSink[] sinks;
     private final OutputDigest digest;
+    private final SegmentStage segment;
     private final List<BatchEventProcessor<FrameSlot>> processors = new ArrayList<>();
     private final BatchEventProcessor<FrameSlot> lastProcessor;
     private Thread processingThread;
@@ -120,7 +121,7 @@ final class StageGraph
 
             final OutputFanout fanout = new OutputFanout(sinks, counters, errors);
             final SegmentPlan segmentPlan = new SegmentPlan(manifest);
-            final SegmentStage segment = new SegmentStage(segmentPlan,
+            segment = new SegmentStage(segmentPlan,
                 new InsightWriter(manifestSha256, manifest.manifest().name(), registry.name(),
                     DictionaryDigest.sha256Hex(registry), signerKeyId), fanout,
                 manifest.contracts().contains(InsightWriter.SCHEMA_VERSION));
@@ -467,6 +468,12 @@ final class StageGraph
     boolean isJournalWaitingForSpace()
     {
         return journalStage != null && journalStage.isWaitingForSpace();
+    }
+
+    /** {@link SegmentStage#widestInsightLength()}. */
+    int widestInsightLength()
+    {
+        return segment.widestInsightLength();
     }
 
     /** The output digest in hex once the sinks are closed; null before, or when {@code output.digest} is off. */

@@ -55,13 +55,15 @@ final class SubscriberBroadcast
     private int subscribers;
     private long sequence;
     private long gaps;
-    /** The last output too long to carry, its length and the longest the buffer carries; written before gaps. */
+    /** The longest output the buffer carries: an eighth of it, as {@link BroadcastTransmitter#maxMsgLength()}. */
+    private final int maxLength;
+    /** The length of the last output too long to carry; written before {@link #gaps}, so read after it. */
     private int missedLength;
-    private int maxLength;
 
     SubscriberBroadcast(final int capacityBytes)
     {
         this.capacityBytes = capacityBytes;
+        this.maxLength = capacityBytes / 8;
     }
 
     /**
@@ -79,10 +81,9 @@ final class SubscriberBroadcast
         {
             transmitter = this.transmitter = new BroadcastTransmitter(buffer);
         }
-        if (length > transmitter.maxMsgLength())
+        if (length > maxLength)
         {
             missedLength = length;
-            maxLength = transmitter.maxMsgLength();
             GAPS.setRelease(this, gaps + 1);
             return false;
         }
@@ -135,7 +136,7 @@ final class SubscriberBroadcast
         return missedLength;
     }
 
-    /** The longest output the buffer carries (an eighth of it); known, as {@link #missedLength()}, once one was not. */
+    /** The longest output the buffer carries: an eighth of it. */
     int maxLength()
     {
         return maxLength;

@@ -85,6 +85,12 @@ final class SubscriberFanout implements OutputSink
         }
     }
 
+    /** The longest output its streams carry (an eighth of {@link #bufferBytes}). */
+    int maxOutputBytes()
+    {
+        return everything.maxLength();
+    }
+
     /** Subscriptions open now (not closed by their owner). */
     synchronized int openSubscriptions()
     {

@@ -163,10 +163,7 @@ public final class Subscription implements AutoCloseable
         return missedLength;
     }
 
-    /**
-     * The longest output the shared buffer carries (an eighth of {@code subscriber_buffer_bytes}), once
-     * {@link #missedOutputLength()} is not 0.
-     */
+    /** The longest output the shared buffer carries (an eighth of it, {@link TelemetryPipeline#maxOutputBytes()}). */
     public int maxOutputLength()
     {
         return broadcast.maxLength();

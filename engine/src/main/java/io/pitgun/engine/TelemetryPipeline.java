@@ -332,6 +332,26 @@ public final class TelemetryPipeline implements AutoCloseable
         return subscribers.subscribe(subscriberName, true);
     }
 
+    /**
+     * The longest output a subscriber can be sent: an eighth of the subscribers' shared buffer
+     * ({@code subscriber_buffer_bytes}, or more: {@link SubscriberFanout#bufferBytes}). A longer one is sent to none
+     * ({@link PipelineCounter#OUTPUTS_TOO_LONG}).
+     */
+    public int maxOutputBytes()
+    {
+        return subscribers.maxOutputBytes();
+    }
+
+    /**
+     * The longest an insight of this manifest can be, in bytes, every number as wide as its type allows, but for the
+     * laps a session summary lists (their number is the session's: up to 500, about 90 KB); 0 when it emits none. A
+     * bound a caller can hold against {@link #maxOutputBytes()}. Cold: writes the widest summaries once per call.
+     */
+    public int longestInsightBytes()
+    {
+        return stages.widestInsightLength();
+    }
+
     SubscriberFanout subscriberFanout()
     {
         return subscribers;

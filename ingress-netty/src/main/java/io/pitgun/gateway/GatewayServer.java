@@ -255,6 +255,7 @@ public final class GatewayServer implements AutoCloseable
         // must not leave the journal open behind a released data directory lock.
         try
         {
+            refuseInsightsLongerThanSubscribersTake(pipeline);
             this.rateLimiter = new ClientRateLimiter(config.rateLimitPerSecond(), config.rateBurst());
             this.overloadLog = new OverloadLog(counters);
             this.connectionAdmission = new ConnectionAdmission(config.maxConnections(), config.maxConnectionsPerPeer(),
@@ -345,6 +346,29 @@ public final class GatewayServer implements AutoCloseable
                 ex.addSuppressed(closing);
             }
             throw ex;
+        }
+    }
+
+    /**
+     * Refuses to start when an insight of the manifest can be longer than the subscribers' shared buffer carries
+     * (an eighth of {@code SUBSCRIBER_BUFFER_BYTES}): no live subscriber, nor the run registry's mirror, could be
+     * sent it, and each would be closed at every such summary (a segment stage of many channels and percentiles).
+     * The bound counts every number as wide as its type allows, so a manifest that starts fits every summary but
+     * for the laps a session summary lists, which the session decides (up to 500, about 90 KB): a session summary
+     * made longer by them closes its subscribers {@code output_too_long}.
+     *
+     * @throws GatewayConfigException naming the setting, both lengths, and the buffer that would carry it.
+     */
+    private static void refuseInsightsLongerThanSubscribersTake(final TelemetryPipeline pipeline)
+    {
+        final int longest = pipeline.longestInsightBytes();
+        if (longest > pipeline.maxOutputBytes())
+        {
+            final long enough = Long.highestOneBit(8L * longest - 1) << 1;
+            throw new GatewayConfigException(List.of(GatewaySetting.SUBSCRIBER_BUFFER_BYTES.label() + ": a summary " +
+                "of " + GatewaySetting.MANIFEST.label() + " can be " + longest + " bytes, longer than the " +
+                pipeline.maxOutputBytes() + " (an eighth of the buffer) a subscriber can be sent; set it to " +
+                enough + " or more, or summarise fewer channels, statistics and percentiles"));
         }
     }
 

@@ -49,7 +49,8 @@ public enum GatewaySetting
     RESTRICTED_CLIENTS("RESTRICTED_CLIENTS", "", "comma-separated client addresses (any loopback address stands for all of them; with TOKENS_FILE: token ids) allowed to send restricted channels"),
     SUBSCRIBER_BUFFER_BYTES("SUBSCRIBER_BUFFER_BYTES", PipelineSetting.SUBSCRIBER_BUFFER_BYTES, null,
         "; the gateway also bounds each live subscriber's unsent bytes by it (instead of OUTBOUND_LIMIT_BYTES) and " +
-            "disconnects one that far behind"),
+            "disconnects one that far behind, and does not start when a summary of the manifest can be longer than an " +
+            "eighth of it (each number at its widest; the laps a session summary lists aside)"),
     IO_THREADS("IO_THREADS", "1", between(1, 64), "Netty event-loop threads for connections"),
     SHUTDOWN_TIMEOUT_S("SHUTDOWN_TIMEOUT_S", "20", between(1, 3_600), "longest graceful drain on SIGTERM"),
     JOURNAL_MIN_FREE_BYTES("JOURNAL_MIN_FREE_BYTES", PipelineSetting.JOURNAL_MIN_FREE_BYTES, null,

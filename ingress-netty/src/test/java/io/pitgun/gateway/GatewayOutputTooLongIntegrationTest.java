@@ -15,38 +15,55 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A lap summary longer than the subscribers' shared buffer carries (an eighth of {@code SUBSCRIBER_BUFFER_BYTES}) is
- * sent to no live subscriber, and each is closed saying so: 1011, the lengths and the setting, counted
- * {@code output_too_long}. Before, it was closed as too slow (1008 "subscriber too slow: more than N bytes behind",
- * counted and logged {@code slow_subscriber}), though it read everything it was sent.
+ * Insights longer than the subscribers' shared buffer carries (an eighth of {@code SUBSCRIBER_BUFFER_BYTES}). A
+ * manifest whose summaries can be is refused at the start, naming the setting; a session summary that its listed
+ * laps make too long is sent to no live subscriber, and each is closed saying so.
  */
 class GatewayOutputTooLongIntegrationTest
 {
     /** Summarised channels: 256 channels of every statistic make a lap summary of about 80 KB. */
     private static final int CHANNELS = 256;
+    /** Laps listed in the session summary: about 7 KB of them. */
+    private static final int LAPS = 40;
+    /** The least buffer the setting takes: the gateway raises it to carry its largest frame (4 KB), not a summary. */
+    private static final String LEAST_BUFFER = "4096";
 
     @TempDir
     Path dir;
 
+    /**
+     * A subscriber due a summary too long to send is closed 1011, naming the lengths and the setting, and counted
+     * {@code output_too_long}. Before, it was closed as too slow (1008 "subscriber too slow: more than N bytes
+     * behind", counted and logged {@code slow_subscriber}), though it read everything it was sent.
+     */
     @Test
-    void shouldCloseASubscriberThatMissedALapSummaryTooLongForItsBufferAsSuchNotAsSlow() throws Exception
+    void shouldCloseASubscriberThatMissedASummaryTooLongForItsBufferAsSuchNotAsSlow() throws Exception
     {
-        final Path manifest = Files.writeString(dir.resolve("wide.yaml"), wideSummaryManifest());
-        // The least buffer the setting takes: the gateway raises it to carry its largest frame, not a summary.
+        final Path manifest = Files.writeString(dir.resolve("laps.yaml"), String.join("\n",
+            "version: v1", "name: laps-and-session", "pipeline:",
+            "  - type: segment", "    by: lap", "    aggregates:", "      - channel: Speed", "        stats: [max]",
+            "  - type: segment", "    by: session", "    aggregates:", "      - channel: Speed", "        stats: [max]",
+            "  - type: output", "    contracts: [insight-contract/v1]", ""));
         try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of(
-            GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.SUBSCRIBER_BUFFER_BYTES, "4096")))
+            GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.SUBSCRIBER_BUFFER_BYTES, LEAST_BUFFER)))
         {
             final WebSocketMessages subscriber = new WebSocketMessages();
             final WebSocket socket = WebSocketMessages.connect(HttpClient.newHttpClient(),
                 gateway.wsUri("/ws?subscribe=derived"), subscriber, Duration.ofSeconds(20));
             Await.until("subscribed", () -> gateway.metric("pitgun_gateway_open_subscribers") == 1);
 
-            // Lap 1's summary is emitted when lap 2 begins; the manifest outputs insights only, so nothing follows.
-            assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 0, 10, 1)).statusCode());
-            assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), 10, 1, 2)).statusCode());
+            // Each lap's summary fits; the session summary listing them all, emitted at the session's end, does not,
+            // and the manifest outputs insights only, so nothing follows it.
+            for (int lap = 1; lap <= LAPS; lap++)
+            {
+                assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), lap * 2L, 2, lap)).statusCode());
+            }
+            assertEquals(202, gateway.beacon(Envelopes.sessionEnd(UUID.randomUUID(), 1_712_345_679_000_000L))
+                .statusCode());
 
             final int code = subscriber.closed.get(20, TimeUnit.SECONDS);
             final String reason = subscriber.closeReason.get(20, TimeUnit.SECONDS);
@@ -62,6 +79,29 @@ class GatewayOutputTooLongIntegrationTest
             assertEquals(0.0, gateway.metric("pitgun_gateway_subscribers_disconnected_slow_total"));
             socket.abort();
         }
+    }
+
+    /**
+     * A manifest whose lap summary can be longer than the buffer carries (every number at its widest) does not
+     * start: the setting, the length and what would carry it are named. Before, the gateway started, and every
+     * subscriber was closed at the first lap's end.
+     */
+    @Test
+    void shouldRefuseToStartWithAManifestWhoseSummaryCannotBeSentToSubscribers() throws Exception
+    {
+        final Path manifest = Files.writeString(dir.resolve("wide.yaml"), wideSummaryManifest());
+        final GatewayConfigException refused = assertThrows(GatewayConfigException.class, () ->
+            new GatewayHarness(dir.resolve("data"), Map.of(GatewaySetting.MANIFEST, manifest.toString(),
+                GatewaySetting.SUBSCRIBER_BUFFER_BYTES, LEAST_BUFFER)).close());
+        assertTrue(refused.getMessage().matches("(?s).*PITGUN_GATEWAY_SUBSCRIBER_BUFFER_BYTES " +
+            "\\(--subscriber-buffer-bytes\\): a summary of PITGUN_GATEWAY_MANIFEST \\(--manifest\\) can be \\d+ " +
+            "bytes, longer than the 4096 \\(an eighth of the buffer\\) a subscriber can be sent; set it to \\d+ or " +
+            "more.*"), refused.getMessage());
+
+        // With the buffer it names, it starts.
+        final String named = refused.getMessage().replaceAll("(?s).*set it to (\\d+) or more.*", "$1");
+        new GatewayHarness(dir.resolve("data"), Map.of(GatewaySetting.MANIFEST, manifest.toString(),
+            GatewaySetting.SUBSCRIBER_BUFFER_BYTES, named)).close();
     }
 
     /** {@value #CHANNELS} channels derived from Speed, each summarised per lap by every statistic; insights only. */
