@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
  * the mirror's handler (which queues them for the sender). Each {@link #doWork()} delivers at most
  * {@value #POLL_LIMIT} insights and returns how many, so the runner's idle strategy sleeps while there are none.
  * <p>
- * If insights ever pile up past the subscriber buffer, the pipeline drops the subscription; the next idle duty
- * cycle then counts the gap ({@code pitgun_gateway_run_registry_gaps_total}), logs it and subscribes again. On
- * {@link #onClose()} — after the pipeline has closed and flushed its open laps and sessions — it takes what is still
- * in the subscription and closes it.
+ * If insights ever pile up past the subscriber buffer, or one is too long for it, the pipeline drops the
+ * subscription; the next idle duty cycle then counts the gap ({@code pitgun_gateway_run_registry_gaps_total}), logs
+ * it by why and subscribes again. On {@link #onClose()} — after the pipeline has closed and flushed its open laps
+ * and sessions — it takes what is still in the subscription, counts and logs a gap as well, and closes it.
  */
 final class RunRegistryPollAgent implements Agent
 {
@@ -65,6 +65,10 @@ final class RunRegistryPollAgent implements Agent
             {
                 // bounded: the pipeline has stopped writing, so the subscription runs dry
             }
+            if (subscription.isDropped())
+            {
+                countGap("at the shutdown"); // the summaries the drain flushed: before, lost without a word
+            }
         }
         finally
         {
@@ -81,10 +85,27 @@ final class RunRegistryPollAgent implements Agent
     /** The pipeline dropped the mirror (what was queued is drained): what came after is lost; say so, go on. */
     private void resubscribe()
     {
-        counters.registryGaps.increment();
-        LOG.warn("run registry {}: insights piled up past the subscriber buffer and the pipeline dropped the " +
-            "mirror; the insights since then are lost; subscribing again", target);
+        countGap("subscribing again");
         subscription.close();
         subscription = pipeline.subscribeToInsights(SUBSCRIBER);
+    }
+
+    /** Counts and logs, by why, that the pipeline dropped the mirror; {@code then} says what the mirror does. */
+    private void countGap(final String then)
+    {
+        counters.registryGaps.increment();
+        final int missed = subscription.missedOutputLength();
+        if (missed > 0)
+        {
+            // Not behind: the insight could not be broadcast to any subscriber (before, logged as piled up).
+            LOG.warn("run registry {}: an insight of {} bytes was longer than the {} the subscriber buffer carries " +
+                "(raise SUBSCRIBER_BUFFER_BYTES); it is lost; {}", target, missed, subscription.maxOutputLength(),
+                then);
+        }
+        else
+        {
+            LOG.warn("run registry {}: insights piled up past the subscriber buffer and the pipeline dropped the " +
+                "mirror; the insights since then are lost; {}", target, then);
+        }
     }
 }

@@ -28,9 +28,15 @@ class GatewayOutputTooLongIntegrationTest
     /** Summarised channels: 256 channels of every statistic make a lap summary of about 80 KB. */
     private static final int CHANNELS = 256;
     /** Laps listed in the session summary: about 7 KB of them. */
-    private static final int LAPS = 40;
+    static final int LAPS = 40;
     /** The least buffer the setting takes: the gateway raises it to carry its largest frame (4 KB), not a summary. */
-    private static final String LEAST_BUFFER = "4096";
+    static final String LEAST_BUFFER = "4096";
+    /** Summaries of each lap and of the session, short but for the laps the session summary lists; insights only. */
+    static final String LAPS_AND_SESSION_MANIFEST = String.join("\n",
+        "version: v1", "name: laps-and-session", "pipeline:",
+        "  - type: segment", "    by: lap", "    aggregates:", "      - channel: Speed", "        stats: [max]",
+        "  - type: segment", "    by: session", "    aggregates:", "      - channel: Speed", "        stats: [max]",
+        "  - type: output", "    contracts: [insight-contract/v1]", "");
 
     @TempDir
     Path dir;
@@ -43,11 +49,7 @@ class GatewayOutputTooLongIntegrationTest
     @Test
     void shouldCloseASubscriberThatMissedASummaryTooLongForItsBufferAsSuchNotAsSlow() throws Exception
     {
-        final Path manifest = Files.writeString(dir.resolve("laps.yaml"), String.join("\n",
-            "version: v1", "name: laps-and-session", "pipeline:",
-            "  - type: segment", "    by: lap", "    aggregates:", "      - channel: Speed", "        stats: [max]",
-            "  - type: segment", "    by: session", "    aggregates:", "      - channel: Speed", "        stats: [max]",
-            "  - type: output", "    contracts: [insight-contract/v1]", ""));
+        final Path manifest = Files.writeString(dir.resolve("laps.yaml"), LAPS_AND_SESSION_MANIFEST);
         try (GatewayHarness gateway = new GatewayHarness(dir.resolve("data"), Map.of(
             GatewaySetting.MANIFEST, manifest.toString(), GatewaySetting.SUBSCRIBER_BUFFER_BYTES, LEAST_BUFFER)))
         {
@@ -58,10 +60,7 @@ class GatewayOutputTooLongIntegrationTest
 
             // Each lap's summary fits; the session summary listing them all, emitted at the session's end, does not,
             // and the manifest outputs insights only, so nothing follows it.
-            for (int lap = 1; lap <= LAPS; lap++)
-            {
-                assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), lap * 2L, 2, lap)).statusCode());
-            }
+            sendLaps(gateway, 0);
             assertEquals(202, gateway.beacon(Envelopes.sessionEnd(UUID.randomUUID(), 1_712_345_679_000_000L))
                 .statusCode());
 
@@ -102,6 +101,16 @@ class GatewayOutputTooLongIntegrationTest
         final String named = refused.getMessage().replaceAll("(?s).*set it to (\\d+) or more.*", "$1");
         new GatewayHarness(dir.resolve("data"), Map.of(GatewaySetting.MANIFEST, manifest.toString(),
             GatewaySetting.SUBSCRIBER_BUFFER_BYTES, named)).close();
+    }
+
+    /** {@value #LAPS} laps of two frames each, the first frame's sequence {@code firstSequence}. */
+    static void sendLaps(final GatewayHarness gateway, final long firstSequence) throws Exception
+    {
+        for (int lap = 1; lap <= LAPS; lap++)
+        {
+            assertEquals(202, gateway.beacon(Envelopes.batch(UUID.randomUUID(), firstSequence + lap * 2L, 2, lap))
+                .statusCode());
+        }
     }
 
     /** {@value #CHANNELS} channels derived from Speed, each summarised per lap by every statistic; insights only. */

@@ -1,15 +1,20 @@
 package io.pitgun.gateway;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.RegistryReceiver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -174,6 +179,46 @@ class GatewayRunRegistryIntegrationTest
                 .map(request -> readTree(request.body()).get("kind").asText()).toList();
             assertEquals(List.of("lap_summary", "session_summary"), kinds, registry.requests().toString());
         }
+    }
+
+    /**
+     * A session summary too long for the subscriber buffer (its listed laps) is a gap of the mirror, logged as such:
+     * before, logged as insights that piled up, and, when the shutdown's drain flushed it, neither counted nor logged.
+     */
+    @Test
+    void shouldCountAndLogASummaryTooLongForTheSubscriberBufferAsSuch() throws Exception
+    {
+        final Path manifest = Files.writeString(dataDir.resolve("laps.yaml"),
+            GatewayOutputTooLongIntegrationTest.LAPS_AND_SESSION_MANIFEST);
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        final Logger logger = (Logger)LoggerFactory.getLogger(RunRegistryPollAgent.class);
+        logged.start();
+        logger.addAppender(logged);
+        try (RegistryReceiver registry = new RegistryReceiver(204))
+        {
+            try (GatewayHarness gateway = new GatewayHarness(dataDir.resolve("data"), Map.of(
+                GatewaySetting.RUN_REGISTRY_URL, registry.url(), GatewaySetting.MANIFEST, manifest.toString(),
+                GatewaySetting.SUBSCRIBER_BUFFER_BYTES, GatewayOutputTooLongIntegrationTest.LEAST_BUFFER)))
+            {
+                GatewayOutputTooLongIntegrationTest.sendLaps(gateway, 0);
+                assertEquals(202, gateway.beacon(Envelopes.sessionEnd(UUID.randomUUID(), SESSION_END_US))
+                    .statusCode());
+                Await.until("the session summary's gap counted", () -> gateway.metric(GAPS) == 1);
+                // The session's frames again, its summary flushed by the shutdown.
+                GatewayOutputTooLongIntegrationTest.sendLaps(gateway, 1_000);
+            }
+        }
+        finally
+        {
+            logger.detachAppender(logged);
+        }
+        final List<String> warnings = logged.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).matches(".*: an insight of \\d+ bytes was longer than the 4096 the subscriber " +
+            "buffer carries \\(raise SUBSCRIBER_BUFFER_BYTES\\); it is lost; subscribing again"), warnings.get(0));
+        // Found by the duty cycle or, when the shutdown closes the mirror first, by its close (before, not at all).
+        assertTrue(warnings.get(1).matches(".*: an insight of \\d+ bytes was longer than the 4096 .*; it is lost; " +
+            "(subscribing again|at the shutdown)"), warnings.get(1));
     }
 
     @Test
