@@ -80,7 +80,7 @@ class InsightSubscriptionTest
     @Test
     void shouldDropASubscriberWhenTheLastOutputWasTooLongToBroadcast() throws ManifestException
     {
-        // A lap summary of about 2 KB against a broadcast that carries at most 1 KB (an eighth of the smallest
+        // A lap summary of about 1.5 KB against a broadcast that carries at most 1 KB (an eighth of the smallest
         // buffer): it is not broadcast, and its subscriber is to be dropped rather than silently miss it. Before,
         // the drop was noticed only at the next record read: with none after it (an insights-only manifest, the
         // last summaries of a run) the subscriber read nothing, was not dropped and nothing counted it.

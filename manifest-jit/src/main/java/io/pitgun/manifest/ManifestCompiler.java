@@ -15,6 +15,7 @@ import io.pitgun.manifest.formula.Suggestions;
 import io.pitgun.manifest.formula.Syntax;
 import io.pitgun.manifest.runtime.ValueKind;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,6 +40,12 @@ public final class ManifestCompiler
     public static final String TIMESTAMP_NAME = "timestamp_us";
 
     private static final Set<String> BOOLEAN_STATS = Set.of("count", "first", "last");
+    /**
+     * What {@code insight-contract/v1} holds of one channel's percentiles: at most 32, each keyed with at most 3
+     * decimals ({@code p99.999}). A manifest asking for more made summaries that broke their own contract.
+     */
+    private static final int MAX_PERCENTILES = 32;
+    private static final int MAX_PERCENTILE_DECIMALS = 3;
 
     private final PipelineManifest manifest;
     private final ParameterRegistry registry;
@@ -57,6 +64,8 @@ public final class ManifestCompiler
     private final List<ManifestProblem> problems = new ArrayList<>();
     /** Derived channels whose definition failed: a reference to one is not a problem of its own. */
     private final Set<String> failed = new HashSet<>();
+    /** The percentiles asked of each channel per summary kind ("lap Speed"): segments of one kind unite them. */
+    private final Map<String, Set<BigDecimal>> percentilesAsked = new HashMap<>();
 
     private ManifestCompiler(final PipelineManifest manifest, final ParameterRegistry registry)
     {
@@ -543,10 +552,36 @@ public final class ManifestCompiler
             try
             {
                 aggregate(aggregate);
+                percentiles(stage.by(), aggregate);
             }
             catch (final ManifestException ex)
             {
                 problems.addAll(ex.problems());
+            }
+        }
+    }
+
+    /** Refuses percentiles the insight contract cannot hold (see {@link #MAX_PERCENTILES}). */
+    private void percentiles(final Stage.SegmentBy by, final AggregateSpec aggregate) throws ManifestException
+    {
+        final Set<BigDecimal> asked = percentilesAsked.computeIfAbsent(by.symbol() + " " + aggregate.channel(),
+            key -> new HashSet<>());
+        for (int i = 0; i < aggregate.percentiles().size(); i++)
+        {
+            final BigDecimal p = BigDecimal.valueOf(aggregate.percentiles().get(i)).stripTrailingZeros();
+            final String pointer = aggregate.pointer() + "/percentiles/" + i;
+            if (p.scale() > MAX_PERCENTILE_DECIMALS)
+            {
+                throw new ManifestException(locator.at(pointer, "percentile " + p.toPlainString() + " has more " +
+                    "than " + MAX_PERCENTILE_DECIMALS + " decimals: insight-contract/v1 keys percentiles with at " +
+                    "most " + MAX_PERCENTILE_DECIMALS + " (p99.999)"));
+            }
+            if (asked.add(p) && asked.size() > MAX_PERCENTILES)
+            {
+                throw new ManifestException(locator.at(pointer, "'" + aggregate.channel() + "' has more than " +
+                    MAX_PERCENTILES + " percentiles in its " + by.symbol() +
+                    " summaries: insight-contract/v1 holds at most " + MAX_PERCENTILES + " of a channel (segments " +
+                    "of one kind naming the same channel unite their lists)"));
             }
         }
     }

@@ -189,6 +189,45 @@ class ManifestCompilerTest
         ManifestCompiler.compile(ManifestLoader.parse(Path.of("lap.yaml"), sector.replace("sector", "lap")), SIM_V1);
     }
 
+    /**
+     * insight-contract/v1 holds at most 32 percentiles of a channel, keyed with at most 3 decimals. Before, a manifest
+     * asking for more compiled, and its summaries broke their own contract (p99.9999, or a 33rd percentile).
+     */
+    @Test
+    void shouldRefusePercentilesTheInsightContractCannotHold() throws ManifestException
+    {
+        final String tooFine = "version: v1\npipeline:\n  - type: segment\n    by: lap\n    aggregates:\n" +
+            "      - channel: Speed\n        percentiles: [50, 99.9999]\n  - type: output\n" +
+            "    contracts: [insight-contract/v1]\n";
+        final ManifestProblem fine = assertThrows(ManifestException.class, () -> ManifestCompiler.compile(
+            ManifestLoader.parse(Path.of("fine.yaml"), tooFine), SIM_V1)).problems().get(0);
+        assertTrue(fine.reason().startsWith("percentile 99.9999 has more than 3 decimals"), fine.format());
+        assertEquals(7, fine.location().line(), fine.format());
+
+        // 20 in one lap segment and 20 others in another: united, the 33rd is refused where it is written.
+        final StringBuilder twoSegments = new StringBuilder("version: v1\npipeline:\n");
+        for (int segment = 0; segment < 2; segment++)
+        {
+            final StringBuilder list = new StringBuilder();
+            for (int i = 1; i <= 20; i++)
+            {
+                list.append(list.length() == 0 ? "" : ", ").append(segment * 20 + i);
+            }
+            twoSegments.append("  - type: segment\n    by: lap\n    aggregates:\n      - channel: Speed\n")
+                .append("        percentiles: [").append(list).append("]\n");
+        }
+        twoSegments.append("  - type: output\n    contracts: [insight-contract/v1]\n");
+        final ManifestProblem many = assertThrows(ManifestException.class, () -> ManifestCompiler.compile(
+            ManifestLoader.parse(Path.of("many.yaml"), twoSegments.toString()), SIM_V1)).problems().get(0);
+        assertTrue(many.reason().startsWith("'Speed' has more than 32 percentiles in its lap summaries"),
+            many.format());
+        assertEquals(12, many.location().line(), many.format());
+
+        // A session segment's are its own; 99.999 has 3 decimals.
+        ManifestCompiler.compile(ManifestLoader.parse(Path.of("ok.yaml"), twoSegments.toString()
+            .replaceFirst("by: lap", "by: session").replace("20]", "20, 99.999]")), SIM_V1);
+    }
+
     @Test
     void shouldReportYamlSyntaxErrorWithPosition() throws IOException
     {
