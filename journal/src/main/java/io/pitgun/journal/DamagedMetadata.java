@@ -34,14 +34,16 @@ final class DamagedMetadata
 
     /**
      * Before an open: refuses a {@code metadata.cq4t} cut short (any open), or an empty one beside cycle files (a
-     * read-only open: a writable one creates it again, as for a new journal).
+     * read-only open: a writable one creates it again, as for a new journal). An empty one (shorter than a header,
+     * or its first header 0) is not cut short: it is a live creator's before its mark, which Chronicle waits for
+     * itself ({@link HalfCreatedMetadata}); taking it for damage refused opens that raced a journal's creation.
      *
      * @throws JournalDamagedException naming the file, what is wrong and what to do.
      */
     static void requireReadable(final Path directory, final boolean readOnly)
     {
         final Path file = HalfCreatedMetadata.file(directory);
-        final String cut = Files.exists(file) ? CutCycleFiles.describeFile(file) : null;
+        final String cut = Files.exists(file) && !isEmpty(file) ? CutCycleFiles.describeFile(file) : null;
         if (cut != null)
         {
             throw new JournalDamagedException("DAMAGED: " + cut + ", so Chronicle cannot read the journal's " +
