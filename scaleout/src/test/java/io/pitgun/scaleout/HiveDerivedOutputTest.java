@@ -254,21 +254,10 @@ class HiveDerivedOutputTest
     void shouldDeriveTheEdgesOnDiskAFewAtATimeClosingEachOnceWhole() throws Exception
     {
         final Edge edge = new Edge("edge", 6);
-        edge.publish(0, 1_500);
         final HiveConfig config = hiveConfig();
-        final Hive first = Hive.start(config, HivePipeline.of(manifest));
-        edge.ship();
-        edge.awaitDerived(first);
-        first.close();
-        edge.shipper.close(); // replaced, as the copies below stand for edges replaced
+        final List<Path> copies = shippedThenCopiedOnDisk(edge, config, 7);
         final List<Path> outputs = new ArrayList<>(List.of(config.edgeDerivedFile(edge.id().toString())));
-        for (int i = 0; i < 7; i++)
-        {
-            final String copy = UUID.randomUUID().toString();
-            copyTree(config.edgeJournal(edge.id().toString()), config.edgeJournal(copy));
-            Files.writeString(config.edgeDerivedFile(copy), "{\"left by a killed run\""); // to be derived again
-            outputs.add(config.edgeDerivedFile(copy));
-        }
+        outputs.addAll(copies);
 
         final Hive hive = startHive();
         final int[] mostAtOnce = new int[1];
@@ -342,21 +331,8 @@ class HiveDerivedOutputTest
     void shouldDeriveTheEdgesOnDiskStillWaitingWhenTheHiveStops() throws Exception
     {
         final Edge edge = new Edge("edge", 8);
-        edge.publish(0, 1_500);
         final HiveConfig config = hiveConfig();
-        final Hive first = Hive.start(config, HivePipeline.of(manifest));
-        edge.ship();
-        edge.awaitDerived(first);
-        first.close();
-        edge.shipper.close();
-        final List<Path> outputs = new ArrayList<>();
-        for (int i = 0; i < 6; i++)
-        {
-            final String copy = UUID.randomUUID().toString();
-            copyTree(config.edgeJournal(edge.id().toString()), config.edgeJournal(copy));
-            Files.writeString(config.edgeDerivedFile(copy), "{\"left by a killed run\"");
-            outputs.add(config.edgeDerivedFile(copy));
-        }
+        final List<Path> outputs = shippedThenCopiedOnDisk(edge, config, 6);
 
         Hive.start(config, HivePipeline.of(manifest)).close();
         final byte[] reference = edge.replayOwnJournal();
@@ -364,6 +340,31 @@ class HiveDerivedOutputTest
         {
             assertSameBytes(reference, output);
         }
+    }
+
+    /**
+     * The edge ships 1,500 frames to a hive that derives them and stops; then the edge goes (replaced), and its
+     * journal is copied under {@code copies} new edge ids, each beside an output a killed run left half made: the
+     * edges a hive run for months holds on disk. Returns the copies' outputs.
+     */
+    private List<Path> shippedThenCopiedOnDisk(final Edge edge, final HiveConfig config, final int copies)
+        throws Exception
+    {
+        edge.publish(0, 1_500);
+        final Hive first = Hive.start(config, HivePipeline.of(manifest));
+        edge.ship();
+        edge.awaitDerived(first);
+        first.close();
+        edge.shipper.close();
+        final List<Path> outputs = new ArrayList<>();
+        for (int i = 0; i < copies; i++)
+        {
+            final String copy = UUID.randomUUID().toString();
+            copyTree(config.edgeJournal(edge.id().toString()), config.edgeJournal(copy));
+            Files.writeString(config.edgeDerivedFile(copy), "{\"left by a killed run\""); // to be derived again
+            outputs.add(config.edgeDerivedFile(copy));
+        }
+        return outputs;
     }
 
     /** Threads of derived-output pipelines alive now, counted by edge: each is named pitgun-hive-EDGE8-STAGE. */
