@@ -292,6 +292,16 @@ public final class HiveEdgeWriter implements AutoCloseable
     }
 
     /**
+     * Whether a connection of this edge is alive: the one taken, or one being answered (a hello, a refused
+     * duplicate). An edge with neither may be released to make room for a new one ({@code --max-edges}).
+     */
+    boolean connected(final ConnectionLiveness liveness)
+    {
+        return owned && liveness.isLive(ownerSession, ownerImage) ||
+            candidate && liveness.isLive(candidateSession, candidateImage);
+    }
+
+    /**
      * Whether a batch of the connection {@code sessionId}/{@code image} (its Aeron image's correlation id) may be
      * taken: it comes from the connection this writer takes, or from a new one while the previous one is no longer
      * alive ({@code liveness}: its image is gone or ended, which Aeron decides from the publication's heartbeats),
@@ -306,16 +316,6 @@ public final class HiveEdgeWriter implements AutoCloseable
      * @param nonce the connection's nonce ({@link EdgeSessionNonces}), sent in its ACKs; {@link
      *              ShippingDescriptor#NO_NONCE} without secrets.
      */
-    /**
-     * Whether a connection of this edge is alive: the one taken, or one being answered (a hello, a refused
-     * duplicate). An edge with neither may be released to make room for a new one ({@code --max-edges}).
-     */
-    boolean connected(final ConnectionLiveness liveness)
-    {
-        return owned && liveness.isLive(ownerSession, ownerImage) ||
-            candidate && liveness.isLive(candidateSession, candidateImage);
-    }
-
     boolean admits(final int sessionId, final long image, final ConnectionLiveness liveness,
         final ReplyConnector connector, final DirectBuffer buffer, final int offset, final int length,
         final long nonce, final boolean helloClaims, final long nowMs)
