@@ -44,11 +44,11 @@ import java.util.concurrent.Callable;
     description = "Run a manifest over JSON-lines frames and print the resulting frames as JSON lines.")
 final class ManifestEvalCommand implements Callable<Integer>
 {
-    /** One frame per line: what follows a line's frame ({@code {...} {...}}) is refused, not silently skipped. */
     /** The name {@code --input} gives standard input, as Unix tools read it: frames piped from another tool. */
     private static final String STANDARD_INPUT = "-";
     /** U+FEFF at the start of a file: a byte order mark, which UTF-8 does not need but some editors write. */
     private static final String BYTE_ORDER_MARK = "\uFEFF";
+    /** One frame per line: what follows a line's frame ({@code {...} {...}}) is refused, not silently skipped. */
     private static final ObjectMapper JSON = new ObjectMapper()
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

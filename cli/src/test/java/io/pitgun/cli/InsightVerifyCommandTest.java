@@ -45,7 +45,6 @@ class InsightVerifyCommandTest
     @TempDir
     Path dir;
 
-    /** JSON Jackson will not read (nested past its limit, cut short): one line naming the file. */
     /** Two options that name different readers are a usage error (exit 2), found before any file is read. */
     @Test
     void shouldRefuseBothReadersAsAUsageError()
@@ -57,6 +56,7 @@ class InsightVerifyCommandTest
         assertTrue(run.err().contains("--read-restricted and --include-restricted name different readers"), run.err());
     }
 
+    /** JSON Jackson will not read (nested past its limit, cut short): one line naming the file. */
     @Test
     void shouldNameAnInsightFileThatIsNotValidJson() throws Exception
     {

@@ -22,11 +22,6 @@ class SimulateCommandTest
     Path dir;
 
     /**
-     * A {@code .csv.gz} output is gzip, the same text as the {@code .csv} one, as {@code pitgun replay} reads a
-     * {@code .csv.gz} input (docs/replay.md). Before, the file held plain text under that name, and the replay of it
-     * failed at once with "Not in GZIP format".
-     */
-    /**
      * A session whose capture times would pass 2^53 - 1 µs, the largest {@code timestamp_us} a frame may have, is
      * refused and no file is left: a start beyond it at once, as a usage error (a value out of its range, exit 2),
      * one close to it when a row reaches it (exit 1). Before, both were written, exit 0: the replay refused the first
@@ -63,6 +58,11 @@ class SimulateCommandTest
             run.err().strip());
     }
 
+    /**
+     * A {@code .csv.gz} output is gzip, the same text as the {@code .csv} one, as {@code pitgun replay} reads a
+     * {@code .csv.gz} input (docs/replay.md). Before, the file held plain text under that name, and the replay of it
+     * failed at once with "Not in GZIP format".
+     */
     @Test
     void shouldCompressAnOutputNamedGz() throws IOException
     {

@@ -749,7 +749,6 @@ public final class HiveEdgeWriter implements AutoCloseable
         ackAuthenticator = authenticator;
     }
 
-    /** The length to offer of an ACK in {@code buffer}: with its MAC after it when signing. */
     /** Fills {@code buffer} as an ACK of what this edge's journal holds and offers it; true if it went out. */
     private boolean offerAck(final Publication to, final UnsafeBuffer buffer, final int flags, final long nonce)
     {
