@@ -19,9 +19,9 @@ import java.util.concurrent.Callable;
     name = "f1-udp-sim",
     mixinStandardHelpOptions = true,
     description = {
-        "Send a simulated F1 25 session as the game's UDP telemetry (packet format 2025): motion, car telemetry,",
-        "lap data and car status at 60 Hz, session at 2 Hz, events (SSTA, FTLP, SEND); the cars are Pitgun's car",
-        "simulator on its Monza-like circuit, the player is car 0. See docs/f1.md."
+        "Send a simulated F1 25 session to a gateway as the game's UDP telemetry (packet format 2025).",
+        "Motion, car telemetry, lap data and car status at 60 Hz, session at 2 Hz, events (SSTA, FTLP, SEND); the",
+        "cars are Pitgun's car simulator on its Monza-like circuit, the player is car 0. See docs/f1.md."
     })
 final class F1UdpSimCommand implements Callable<Integer>
 {

@@ -47,10 +47,11 @@ import java.util.concurrent.TimeUnit;
     name = "hive",
     mixinStandardHelpOptions = true,
     description = {
-        "Run a hive: receive the journals edge gateways ship (pitgun gateway --ship-to) over Aeron UDP, record",
-        "the stream with Aeron Archive (DATA_DIR/archive) and keep one journal per edge",
-        "(DATA_DIR/edges/EDGE_ID/journal), each frame once; run the engine pipeline (--manifest) over each",
-        "journal, live, into DATA_DIR/edges/EDGE_ID/derived.jsonl. See docs/scale-out.md."
+        "Run a hive: take the journals edge gateways ship over Aeron UDP, one journal per edge, and derive each.",
+        "The edges ship with pitgun gateway --ship-to; the hive records the stream with Aeron Archive",
+        "(DATA_DIR/archive), keeps one journal per edge (DATA_DIR/edges/EDGE_ID/journal), each frame once, and runs",
+        "the engine pipeline (--manifest) over each journal, live, into DATA_DIR/edges/EDGE_ID/derived.jsonl.",
+        "See docs/scale-out.md."
     },
     subcommands = HiveStatusCommand.class,
     exitCodeListHeading = "%nExit codes:%n",

@@ -39,9 +39,9 @@ import java.util.stream.Stream;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-        "List the edges a hive holds journals of: from its data directory (running or not), the last edge position",
-        "held, when each journal was last written and the size and SHA-256 of its derived output (derived.jsonl,",
-        "read whole); with --metrics-url (a running hive's --metrics-bind), the position held, frames written,",
+        "List the edges a hive holds journals of, with how far each is held, written and derived.",
+        "From its data directory (running or not): the last edge position held, when each journal was last",
+        "written and the size and SHA-256 of its derived output (derived.jsonl, read whole); with --metrics-url (a running hive's --metrics-bind), the position held, frames written,",
         "when each edge was last heard from and the cycle files its derived output found missing from its",
         "journal. Lag is measured at the edge: give the edge gateways' /metrics with",
         "--edge-metrics to show each edge's lag (pitgun_ship_lag_frames/seconds)."

@@ -83,6 +83,37 @@ class CliErrorHandlerTest
         }
     }
 
+    /**
+     * A command's first description line is what its parent's help lists it by (picocli's summary), so it is a whole
+     * sentence: `pitgun --help` cut hive's and f1-udp-sim's mid-sentence ("... over Aeron UDP, record").
+     */
+    @Test
+    void shouldSummariseEveryCommandInAWholeSentence()
+    {
+        final List<String> cut = new ArrayList<>();
+        summaries(PitgunCommand.newCommandLine(), "pitgun", cut);
+        assertEquals(List.of(), cut, "commands whose summary (first description line) is not a sentence");
+    }
+
+    private static void summaries(final CommandLine commandLine, final String path, final List<String> cut)
+    {
+        for (final Map.Entry<String, CommandLine> sub : commandLine.getSubcommands().entrySet())
+        {
+            final CommandLine.Model.CommandSpec spec = sub.getValue().getCommandSpec();
+            if (!spec.name().equals(sub.getKey()))
+            {
+                continue; // an alias
+            }
+            final String[] description = spec.usageMessage().description();
+            final String summary = description.length == 0 ? "" : description[0].strip();
+            if (!summary.endsWith("."))
+            {
+                cut.add(path + " " + sub.getKey() + ": " + summary);
+            }
+            summaries(sub.getValue(), path + " " + sub.getKey(), cut);
+        }
+    }
+
     /** The space-separated paths of the commands under {@code commandLine} whose help lists exit codes. */
     private static void commandPaths(final CommandLine commandLine, final List<String> path, final List<String> listing)
     {
