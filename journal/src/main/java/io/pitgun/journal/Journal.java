@@ -53,6 +53,11 @@ public final class Journal implements AutoCloseable
     private final DeletedCycleFiles deletedFirst;
     private JournalAppender appender;
     /**
+     * Read-only: the cycle file found cut short, with where, before Chronicle first searched the files
+     * ({@link #requireNoCutFile}); "" once none was found; null before the first search.
+     */
+    private String cutFile;
+    /**
      * Writable: the Chronicle index of the last entry written, by any appender of this journal (or found at the open),
      * {@link CycleMarker#NONE} before the first: what the marker of a new cycle file records. Read and set with a
      * release store after each commit (a plain store on x86), once Chronicle's write lock is released: a value read
@@ -443,6 +448,7 @@ public final class Journal implements AutoCloseable
      */
     public long lastIndex()
     {
+        requireNoCutFile();
         try
         {
             return lastPosition();
@@ -522,6 +528,7 @@ public final class Journal implements AutoCloseable
         {
             return 0;
         }
+        requireNoCutFile();
         try
         {
             return queue.countExcerpts(JournalEntryDescriptor.entryIndex(fromIndex),
@@ -530,6 +537,36 @@ public final class Journal implements AutoCloseable
         catch (final InternalError ex)
         {
             throw damageOf(ex); // never null for an InternalError
+        }
+    }
+
+    /**
+     * Refuses to let Chronicle search a read-only journal's cycle files (for its last entry, or to count entries) when
+     * one of them is cut short. Chronicle's search maps past such a file's end and faults (a SIGBUS), and the JVM
+     * raises that fault in compiled code as an {@link InternalError} not where it happened but at a later point of
+     * the same thread: inside a logger, or between a lock's acquisition and the try block that would release it,
+     * leaving the lock held for good. A process that had read a cut journal a few times then failed in unrelated
+     * code, and once every {@code Journal.close} parked for ever on Chronicle's resource releaser's lock. The files
+     * are walked once, with positional reads that cannot fault ({@link CutCycleFiles}); a writable open has refused
+     * a last file cut short already. Cold path: the first search only.
+     *
+     * @throws JournalDamagedException naming the file cut short and where.
+     */
+    private void requireNoCutFile()
+    {
+        if (!config.readOnly())
+        {
+            return;
+        }
+        if (cutFile == null)
+        {
+            final String cut = CutCycleFiles.describe(config.directory());
+            cutFile = cut == null ? "" : cut;
+        }
+        if (!cutFile.isEmpty())
+        {
+            throw new JournalDamagedException(config.directory() + ": DAMAGED: " + cutFile +
+                "; its files were not searched for their last entry");
         }
     }
 
