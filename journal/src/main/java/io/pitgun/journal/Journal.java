@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -53,10 +54,12 @@ public final class Journal implements AutoCloseable
     private final DeletedCycleFiles deletedFirst;
     private JournalAppender appender;
     /**
-     * Read-only: the cycle file found cut short, with where, before Chronicle first searched the files
-     * ({@link #requireNoCutFile}); "" once none was found; null before the first search.
+     * Read-only: the last cycle file found cut short, with where, before Chronicle first searched it for the last
+     * entry ({@link #requireNoCutFile}); "" once it was found whole; null before the first search.
      */
-    private String cutFile;
+    private String cutLastFile;
+    /** Read-only: as {@link #cutLastFile}, for any cycle file, before Chronicle first counted entries. */
+    private String cutAnyFile;
     /**
      * Writable: the Chronicle index of the last entry written, by any appender of this journal (or found at the open),
      * {@link CycleMarker#NONE} before the first: what the marker of a new cycle file records. Read and set with a
@@ -448,7 +451,10 @@ public final class Journal implements AutoCloseable
      */
     public long lastIndex()
     {
-        requireNoCutFile();
+        if (config.readOnly())
+        {
+            cutLastFile = requireNoCutFile(cutLastFile, true);
+        }
         try
         {
             return lastPosition();
@@ -528,7 +534,10 @@ public final class Journal implements AutoCloseable
         {
             return 0;
         }
-        requireNoCutFile();
+        if (config.readOnly())
+        {
+            cutAnyFile = requireNoCutFile(cutAnyFile, false);
+        }
         try
         {
             return queue.countExcerpts(JournalEntryDescriptor.entryIndex(fromIndex),
@@ -541,33 +550,35 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Refuses to let Chronicle search a read-only journal's cycle files (for its last entry, or to count entries) when
-     * one of them is cut short. Chronicle's search maps past such a file's end and faults (a SIGBUS), and the JVM
-     * raises that fault in compiled code as an {@link InternalError} not where it happened but at a later point of
-     * the same thread: inside a logger, or between a lock's acquisition and the try block that would release it,
-     * leaving the lock held for good. A process that had read a cut journal a few times then failed in unrelated
-     * code, and once every {@code Journal.close} parked for ever on Chronicle's resource releaser's lock. The files
-     * are walked once, with positional reads that cannot fault ({@link CutCycleFiles}); a writable open has refused
-     * a last file cut short already. Cold path: the first search only.
+     * Refuses to let Chronicle search a read-only journal's cycle files when one it would search is cut short: its
+     * search for the last entry scans the last file, its count of entries any file of the range. Chronicle maps past
+     * a cut file's end and faults (a SIGBUS), and the JVM raises that fault in compiled code as an
+     * {@link InternalError} not where it happened but at a later point of the same thread: inside a logger, or
+     * between a lock's acquisition and the try block that would release it, leaving the lock held for good. A process
+     * that had read a cut journal a few times then failed in unrelated code, and once every {@code Journal.close}
+     * parked for ever on Chronicle's resource releaser's lock. The files are walked once, at the first search, with
+     * positional reads that cannot fault ({@link CutCycleFiles}); a writable open has refused a last file cut short.
      *
+     * @param found    what an earlier walk found ("" for nothing cut), or null before the first.
+     * @param lastOnly whether only the last cycle file is walked.
+     * @return what the walk found: "" for nothing cut.
      * @throws JournalDamagedException naming the file cut short and where.
      */
-    private void requireNoCutFile()
+    private String requireNoCutFile(final String found, final boolean lastOnly)
     {
-        if (!config.readOnly())
+        String cut = found;
+        if (cut == null)
         {
-            return;
+            final Path directory = config.directory();
+            cut = Objects.requireNonNullElse(
+                lastOnly ? CutCycleFiles.describeLast(directory) : CutCycleFiles.describe(directory), "");
         }
-        if (cutFile == null)
+        if (!cut.isEmpty())
         {
-            final String cut = CutCycleFiles.describe(config.directory());
-            cutFile = cut == null ? "" : cut;
+            throw new JournalDamagedException(config.directory() + ": DAMAGED: " + cut +
+                "; its files were not searched for their entries");
         }
-        if (!cutFile.isEmpty())
-        {
-            throw new JournalDamagedException(config.directory() + ": DAMAGED: " + cutFile +
-                "; its files were not searched for their last entry");
-        }
+        return cut;
     }
 
     /**
