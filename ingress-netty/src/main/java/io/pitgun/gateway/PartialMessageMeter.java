@@ -23,8 +23,8 @@ import java.util.function.LongSupplier;
  * holds it ({@link #watch}: the buffer holding its unread bytes, the body bytes passed on), and refused like a read
  * when it would pass the budget. Before, it was given back with the message before it: a connection holding the
  * first byte of a next request after a large body pinned a 64 KiB read buffer, uncounted (200 such held 13 MB with
- * this gauge at 0). WebSocket control frames do not give the share back (they may be sent between the fragments of
- * a message).
+ * this gauge at 0). A WebSocket ping or pong gives the share back only between messages, not between the fragments
+ * of one (its handler asks the frame decoder, {@link TimedWebSocketFrameDecoder#messageUnderWay}).
  *
  * <p>A message that alone would pass the budget can never be taken, however long it waits: it is refused as too
  * large ({@code body_too_large}, {@link #refusedAlone()}) rather than as the budget's to retry.

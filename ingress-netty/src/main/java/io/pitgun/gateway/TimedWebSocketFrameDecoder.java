@@ -187,6 +187,16 @@ final class TimedWebSocketFrameDecoder extends WebSocket08FrameDecoder
     }
 
     /**
+     * Whether a fragmented message is under way (its first fragment decoded, not its final one) as the frame just
+     * handed on leaves it: a ping or pong that comes while none is, is not part of an unfinished message
+     * ({@link PartialMessageMeter#messageComplete}).
+     */
+    boolean messageUnderWay()
+    {
+        return inMessage;
+    }
+
+    /**
      * Checks a client's close frame by {@link WebSocketCloseBody}, in place of Netty's check, and throws a violation
      * for one that breaks it, answered as any other ({@link #closeFrame}: its close code, 1002, or 1007 for a reason
      * that is not UTF-8, naming the problem; counted {@code protocol_error}). Netty's check let codes above 4999

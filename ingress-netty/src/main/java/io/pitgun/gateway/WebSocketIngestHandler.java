@@ -41,6 +41,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private final String ackMode;
     private final PartialMessageMeter meter;
     private ChannelHandlerContext context;
+    /** The connection's frame decoder, once a ping or pong asked it whether a message is under way. */
+    private TimedWebSocketFrameDecoder decoder;
     /** The gateway is shutting down and has sent its close frame (on the connection's event loop). */
     private boolean goingAway;
     /** Messages taken whose answer is not written yet (the journal's confirmation awaited). */
@@ -98,13 +100,13 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             }
             return;
         }
-        if (frame instanceof PingWebSocketFrame)
+        if (frame instanceof PingWebSocketFrame || frame instanceof PongWebSocketFrame)
         {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-            return;
-        }
-        if (frame instanceof PongWebSocketFrame)
-        {
+            controlFrameComplete(ctx);
+            if (frame instanceof PingWebSocketFrame)
+            {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            }
             return;
         }
         if (frame instanceof CloseWebSocketFrame)
@@ -166,6 +168,26 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
             LOG.error("WebSocket message {} from {} failed", number, peer, ex);
             nack(ctx, endpoint, number, null, RejectReason.INTERNAL_ERROR,
                 "internal error; the gateway log has the details", 0);
+        }
+    }
+
+    /**
+     * A ping or pong between messages is a whole frame, not part of an unfinished message: its bytes of the shared
+     * budget are given back, as a message's are once it is complete. One between the fragments of a message is
+     * part of it (its bytes stay held until the final fragment). Before, they stayed held until the next data
+     * message: a connection that only pinged (a keep-alive, or a flood) held ever more of the budget, closed 1008
+     * {@code partial_message_budget} once it held all of it, and meanwhile every other client's larger message or
+     * request was refused.
+     */
+    private void controlFrameComplete(final ChannelHandlerContext ctx)
+    {
+        if (decoder == null)
+        {
+            decoder = ctx.pipeline().get(TimedWebSocketFrameDecoder.class);
+        }
+        if (decoder != null && !decoder.messageUnderWay())
+        {
+            meter.messageComplete();
         }
     }
 

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,6 +103,76 @@ class GatewayWebSocketMessageTimeoutIntegrationTest
                 assertEquals(RawWebSocket.TEXT, answer.opcode(), answer.text());
                 assertTrue(answer.text().contains("\"nack\""), answer.text());
             }
+        }
+    }
+
+    /**
+     * Pings and pongs between messages are whole frames, not unfinished messages: they hold none of the shared budget
+     * (found by a black-box pass). Before, an ingest connection's control frames stayed counted until its next data
+     * message: one that only pinged (a keep-alive, or a flood) held ever more of the budget, was closed 1008 "too many
+     * unfinished messages" once it held all of it, and meanwhile another client's message larger than what was left
+     * was refused {@code partial_message_budget}. Every ping is answered with its own payload.
+     */
+    @Test
+    void shouldNotHoldTheBudgetForPingsAndPongsBetweenMessages() throws Exception
+    {
+        final int budgetBytes = 65_536;
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
+            GatewaySetting.RATE_LIMIT, "0",
+            GatewaySetting.PARTIAL_MESSAGE_BUDGET_BYTES, Integer.toString(budgetBytes))))
+        {
+            try (RawWebSocket pinger = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+            {
+                // Three quarters of the budget in pings and unsolicited pongs, then a producer's message of half.
+                pingAndPong(pinger, budgetBytes * 3 / 4);
+                try (RawWebSocket producer = new RawWebSocket(gateway.server.address(), "/ws", null, 0))
+                {
+                    final UUID eventId = UUID.randomUUID();
+                    final byte[] envelope = Envelopes.batch(eventId, 0, 1).getBytes(StandardCharsets.UTF_8);
+                    final byte[] padded = Arrays.copyOf(envelope, budgetBytes / 2); // JSON whitespace behind it
+                    Arrays.fill(padded, envelope.length, padded.length, (byte)' ');
+                    producer.send(RawWebSocket.frame(RawWebSocket.TEXT, true, padded));
+                    final RawWebSocket.Frame ack = producer.read();
+                    assertEquals(RawWebSocket.TEXT, ack.opcode(), ack.text());
+                    assertTrue(ack.text().contains("\"type\":\"ack\"") && ack.text().contains(eventId.toString()),
+                        ack.text());
+                }
+                // Twice the budget in all: still answered, never closed.
+                pingAndPong(pinger, budgetBytes * 2);
+            }
+            final GatewayCounters counters = gateway.server.counters();
+            Await.until("nothing held", () -> counters.partialMessageBytes.get() == 0);
+            assertEquals(0, counters.rejections(RejectReason.PARTIAL_MESSAGE_BUDGET));
+            assertEquals(0, wsCloses(gateway, "partial_message_budget"));
+        }
+    }
+
+    /** Sends {@code bytes} of pings and unsolicited pongs in turns, reading each ping's pong (its payload). */
+    private static void pingAndPong(final RawWebSocket socket, final int bytes) throws IOException
+    {
+        final int perTurn = 20;
+        int sent = 0;
+        int turn = 0;
+        while (sent < bytes)
+        {
+            final ByteArrayOutputStream frames = new ByteArrayOutputStream();
+            final byte[][] payloads = new byte[perTurn][];
+            for (int i = 0; i < perTurn; i++)
+            {
+                payloads[i] = new byte[125]; // the largest a control frame may carry
+                Arrays.fill(payloads[i], (byte)(turn * perTurn + i));
+                frames.writeBytes(RawWebSocket.frame(RawWebSocket.PING, true, payloads[i]));
+                frames.writeBytes(RawWebSocket.frame(RawWebSocket.PONG, true, payloads[i]));
+            }
+            socket.send(frames.toByteArray());
+            sent += frames.size();
+            for (int i = 0; i < perTurn; i++)
+            {
+                final RawWebSocket.Frame pong = socket.read();
+                assertEquals(RawWebSocket.PONG, pong.opcode(), "after " + sent + " bytes: " + pong.text());
+                assertArrayEquals(payloads[i], pong.payload(), "a pong carries its ping's payload");
+            }
+            turn++;
         }
     }
 

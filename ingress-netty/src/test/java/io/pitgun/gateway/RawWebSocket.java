@@ -26,6 +26,7 @@ final class RawWebSocket implements AutoCloseable
     static final int BINARY = 0x2;
     static final int CONTINUATION = 0x0;
     static final int PING = 0x9;
+    static final int PONG = 0xA;
     static final int CLOSE = 0x8;
 
     private final Socket socket;
