@@ -138,8 +138,9 @@ public enum RejectReason
     EXPECTATION_FAILED(417),
     /**
      * A {@code GET /ws} that is not a WebSocket handshake RFC 6455 allows: no {@code Upgrade: websocket}, no
-     * {@code Connection: Upgrade}, or no {@code Sec-WebSocket-Key}. Before, a missing key or {@code Connection}
-     * was a 500 {@code internal_error} with an ERROR stack trace each.
+     * {@code Connection: Upgrade}, no {@code Sec-WebSocket-Key} or one that is not 16 bytes in base64 or given twice,
+     * or HTTP/1.0. Before, a missing key or {@code Connection} was a 500 {@code internal_error} with an ERROR stack
+     * trace each, and the others were upgraded (101).
      */
     BAD_WEBSOCKET_HANDSHAKE(400),
     /**

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -16,6 +17,7 @@ import io.pitgun.codecs.dictionary.AccessLevel;
 import io.pitgun.engine.ChannelAccess;
 import io.pitgun.manifest.DerivedChannel;
 
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -31,6 +33,8 @@ final class WebSocketUpgrade
     static final String SUBPROTOCOL = "pitgun";
     /** The subprotocol that carries a token, {@code pitgun.bearer.ID.SECRET}: never selected, never echoed. */
     static final String BEARER_SUBPROTOCOL_PREFIX = "pitgun.bearer.";
+    /** The bytes of a client's {@code Sec-WebSocket-Key}, a random nonce (RFC 6455, section 4.1). */
+    private static final int KEY_NONCE_BYTES = 16;
 
     private final GatewayServer server;
     private final GatewayConfig config;
@@ -189,18 +193,37 @@ final class WebSocketUpgrade
     }
 
     /**
-     * What a handshake of a known version lacks that Netty's handshaker requires (it throws
-     * {@code WebSocketServerHandshakeException} for it), or null: {@code Connection: Upgrade} (RFC 6455 requires it of
-     * every version; Netty checks it for 13 only) and {@code Sec-WebSocket-Key}.
+     * What a handshake of a known version lacks, or breaks, of what RFC 6455 section 4.2.1 requires, or null: HTTP/1.1
+     * (or higher), {@code Connection: Upgrade} (required of every version; Netty checks it for 13 only) and one
+     * {@code Sec-WebSocket-Key} that is 16 bytes in base64 (section 11.3.1: never given twice). Netty's handshaker
+     * throws {@code WebSocketServerHandshakeException} for a missing key or {@code Connection}, and took any other key
+     * (the first of several; {@code abc}; 15 bytes) and HTTP/1.0, answering 101 where the RFC requires a 400.
      */
     private static String missingHandshakeHeader(final FullHttpRequest request)
     {
+        if (request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0)
+        {
+            return "HTTP/1.1 (or higher), not " + request.protocolVersion().text();
+        }
         if (!request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true))
         {
             return "'Connection: Upgrade'";
         }
-        final String key = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
-        return key == null || key.isBlank() ? "a Sec-WebSocket-Key" : null;
+        final List<String> keys = request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        return keys.size() != 1 || !isNonce(keys.get(0)) ? "a Sec-WebSocket-Key, once, of 16 bytes in base64" : null;
+    }
+
+    /** Whether {@code key} is 16 bytes in base64. */
+    private static boolean isNonce(final String key)
+    {
+        try
+        {
+            return Base64.getDecoder().decode(key.strip()).length == KEY_NONCE_BYTES;
+        }
+        catch (final IllegalArgumentException notBase64)
+        {
+            return false;
+        }
     }
 
     /**
