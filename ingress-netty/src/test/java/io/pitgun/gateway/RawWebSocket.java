@@ -76,7 +76,8 @@ final class RawWebSocket implements AutoCloseable
         socket.setSoTimeout(RawHttpConnection.READ_TIMEOUT_MS);
         out = socket.getOutputStream();
         in = new DataInputStream(new BufferedInputStream(socket.getInputStream())); // a frame's bytes: one read
-        final String key = Base64.getEncoder().encodeToString("pitgun-raw-nonce".getBytes(StandardCharsets.US_ASCII)); // 16 bytes
+        // The nonce is 16 bytes, as RFC 6455 4.1 requires (the gateway refuses another length).
+        final String key = Base64.getEncoder().encodeToString("pitgun-raw-nonce".getBytes(StandardCharsets.US_ASCII));
         final ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
             "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
