@@ -10,10 +10,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code pitgun report latency} on files HdrHistogram itself wrote (the parsing itself: perf's {@code PercentileDistributionTest}). */
@@ -104,6 +108,77 @@ class ReportLatencyCommandTest
 
         assertEquals(1, run.exitCode());
         assertEquals("pitgun report latency: " + binary + ": file is not valid UTF-8 text", run.err().strip());
+    }
+
+    /**
+     * A damaged interval log is refused by file and line, whatever the damage. Before, HdrHistogram's log reader
+     * ended the log at the first line it could not read: a stray line before the second tag's interval left that
+     * series out of the page, exit 0; a cut-off histogram or a line without one printed the decoder's exception
+     * ("ArrayIndexOutOfBoundsException", "No line found"), naming neither the file nor the problem.
+     */
+    @Test
+    void shouldRefuseADamagedIntervalLogByFileAndLine() throws Exception
+    {
+        final Path whole = dir.resolve("whole.hlog");
+        HdrFiles.writeIntervalLog(whole, List.of(new HdrFiles.Series("journaled", histogram(500, 3)),
+            new HdrFiles.Series("processed", histogram(500, 4))), 1_000, 2_000);
+        final List<String> lines = Files.readAllLines(whole);
+        final int first = lines.size() - 2; // 0-based: the two intervals are the last lines
+        assertTrue(lines.get(first).startsWith("Tag=journaled,") && lines.get(first + 1).startsWith("Tag=processed,"),
+            lines.toString());
+        assertEquals(0, CliRun.of("report", "latency", whole.toString(), "--out", dir.resolve("w.html").toString())
+            .exitCode(), "the log as written");
+
+        final String second = lines.get(first + 1);
+        final Map<String, List<String>> damaged = new LinkedHashMap<>();
+        damaged.put("stray line", edit(lines, first + 1, "not an interval", second));
+        damaged.put("cut-off histogram", edit(lines, first + 1, second.substring(0, second.length() - 20)));
+        damaged.put("no histogram", edit(lines, first + 1, second.substring(0, second.lastIndexOf(','))));
+        damaged.put("not Base64", edit(lines, first + 1, second.substring(0, second.lastIndexOf(',') + 1) + "!!"));
+        for (final Map.Entry<String, List<String>> log : damaged.entrySet())
+        {
+            final Path file = Files.write(dir.resolve(log.getKey().replace(' ', '-') + ".hlog"), log.getValue());
+            final Path page = dir.resolve(log.getKey().replace(' ', '-') + ".html");
+
+            final CliRun run = CliRun.of("report", "latency", file.toString(), "--out", page.toString());
+
+            assertEquals(1, run.exitCode(), log.getKey() + ": " + run.out() + run.err());
+            assertTrue(run.err().startsWith("pitgun report latency: " + file + ":" + (first + 2) + ": "),
+                log.getKey() + ": " + run.err());
+            assertFalse(Files.exists(page), log.getKey() + ": no page");
+        }
+    }
+
+    /**
+     * A value that is no latency, NaN, an infinity, a negative value or one beyond what an HdrHistogram records, is
+     * refused by file and line. Before, the page was written with NaN or infinite coordinates (an empty plot),
+     * exit 0.
+     */
+    @Test
+    void shouldRefuseAValueThatIsNoLatency() throws Exception
+    {
+        for (final String value : List.of("NaN", "Infinity", "-5.000", "1e308"))
+        {
+            final Path hgrm = Files.writeString(dir.resolve("odd.hgrm"), "       Value     Percentile TotalCount " +
+                "1/(1-Percentile)\n\n      12.000 0.500000000000          1           2.00\n  " + value +
+                " 1.000000000000          2\n");
+            final Path page = dir.resolve("odd.html");
+
+            final CliRun run = CliRun.of("report", "latency", hgrm.toString(), "--out", page.toString());
+
+            assertEquals(1, run.exitCode(), value + ": " + run.out() + run.err());
+            assertTrue(run.err().contains(hgrm + ":4: value " + value + " is not a latency"), run.err());
+            assertFalse(Files.exists(page), value + ": no page");
+        }
+    }
+
+    /** {@code lines} with line {@code index} (0-based) replaced by {@code replacement}. */
+    private static List<String> edit(final List<String> lines, final int index, final String... replacement)
+    {
+        final List<String> edited = new ArrayList<>(lines.subList(0, index));
+        edited.addAll(List.of(replacement));
+        edited.addAll(lines.subList(index + 1, lines.size()));
+        return edited;
     }
 
     /** A long-tailed distribution of nanoseconds. */

@@ -4,8 +4,8 @@ import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +25,9 @@ import java.util.Map;
  */
 public record PercentileDistribution(String name, List<Point> points)
 {
+    /** The legend line of an interval log, which HdrHistogram's writer puts before the intervals. */
+    private static final String LEGEND = "\"StartTimestamp\"";
+
     /**
      * One line of a distribution.
      *
@@ -80,39 +83,32 @@ public record PercentileDistribution(String name, List<Point> points)
 
     /**
      * Reads an interval log ({@code .hlog}, values in nanoseconds): one distribution in microseconds per tag, the
-     * sum of its intervals, named {@code file:tag}.
+     * sum of its intervals, named {@code file:tag}. Every line is read: a line that is not a comment, the legend or
+     * an interval ({@code [Tag=TAG,]start,length,max,histogram}), or an interval whose histogram does not decode, is
+     * refused by file and line. HdrHistogram's {@code HistogramLogReader} gets one line at a time: over the whole
+     * file it ends the log at the first line it cannot read, so a damaged line silently dropped every interval after
+     * it (and the report left those series out), and a truncated histogram surfaced as its decoder's exception ("No
+     * line found", "ArrayIndexOutOfBoundsException"), naming neither the file nor the problem.
      *
      * @param file an HdrHistogram interval log.
      * @return one distribution per tag, in the order the tags first appear.
      * @throws IOException when the file cannot be read.
+     * @throws IllegalArgumentException naming the file and line of a line that is not part of an interval log.
      */
     public static List<PercentileDistribution> readHlog(final Path file) throws IOException
     {
         final Map<String, Histogram> byTag = new LinkedHashMap<>();
-        final HistogramLogReader reader;
-        try
+        final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++)
         {
-            reader = new HistogramLogReader(file.toString());
-        }
-        catch (final FileNotFoundException ex)
-        {
-            throw new IOException("cannot read " + file + ": " + ex.getMessage(), ex);
-        }
-        try
-        {
-            for (EncodableHistogram h = reader.nextIntervalHistogram(); h != null; h = reader.nextIntervalHistogram())
+            final String line = lines.get(i).trim();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith(LEGEND))
             {
-                if (!(h instanceof Histogram))
-                {
-                    throw new IllegalArgumentException(file + ": only integer-valued histograms are supported");
-                }
-                final String tag = h.getTag() == null ? "untagged" : h.getTag();
-                byTag.computeIfAbsent(tag, t -> new Histogram(3)).add((Histogram)h);
+                continue;
             }
-        }
-        finally
-        {
-            reader.close();
+            final Histogram interval = interval(file + ":" + (i + 1), line);
+            final String tag = interval.getTag() == null ? "untagged" : interval.getTag();
+            byTag.computeIfAbsent(tag, t -> new Histogram(3)).add(interval);
         }
         if (byTag.isEmpty())
         {
@@ -131,6 +127,57 @@ public record PercentileDistribution(String name, List<Point> points)
                 List.of(bytes.toString(StandardCharsets.UTF_8).split("\n"))));
         }
         return result;
+    }
+
+    /**
+     * One interval line of an HdrHistogram log, {@code [Tag=TAG,]start,length,max,histogram} (the histogram
+     * compressed and in Base64), as {@code HistogramLogWriter} writes it; {@code where} names the file and line.
+     */
+    private static Histogram interval(final String where, final String line)
+    {
+        // The tag is the reader's to read below; the fields after it are checked here, to say what is wrong.
+        final String rest = line.startsWith("Tag=") ? line.substring(line.indexOf(',') + 1) : line;
+        final String[] fields = rest.split(",", -1);
+        final String shown = line.length() > 60 ? line.substring(0, 60) + "..." : line;
+        if (fields.length != 4)
+        {
+            throw new IllegalArgumentException(where + ": expected an interval '[Tag=TAG,]start,length,max," +
+                "histogram', got '" + shown + "'");
+        }
+        for (int f = 0; f < 3; f++)
+        {
+            try
+            {
+                Double.parseDouble(fields[f].trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw new IllegalArgumentException(where + ": not a number in '" + shown + "'");
+            }
+        }
+        // The line alone through HdrHistogram's reader, which knows every histogram encoding and sets the tag.
+        EncodableHistogram decoded;
+        try (HistogramLogReader one = new HistogramLogReader(
+            new ByteArrayInputStream((line + "\n").getBytes(StandardCharsets.UTF_8))))
+        {
+            decoded = one.nextIntervalHistogram();
+        }
+        catch (final RuntimeException ex)
+        {
+            // Its decoder reports damaged bytes as whatever they broke (an index out of bounds, bad Base64): which
+            // one says nothing to the user; that the histogram does not decode does.
+            decoded = null;
+        }
+        if (decoded == null)
+        {
+            throw new IllegalArgumentException(where + ": the interval's histogram does not decode (a damaged or " +
+                "truncated line)");
+        }
+        if (!(decoded instanceof Histogram))
+        {
+            throw new IllegalArgumentException(where + ": only integer-valued histograms are supported");
+        }
+        return (Histogram)decoded;
     }
 
     /** Parses the lines of a percentile distribution; {@code where} names the source in errors. */
@@ -161,6 +208,13 @@ public record PercentileDistribution(String name, List<Point> points)
                 final double value = Double.parseDouble(fields[0]);
                 final double percentile = Double.parseDouble(fields[1]);
                 final long count = Long.parseLong(fields[2]);
+                if (!(value >= 0 && value <= Long.MAX_VALUE))
+                {
+                    // NaN, an infinity or a negative value is no latency, and one beyond what an HdrHistogram
+                    // records made the plot's axis infinite: the page was written with NaN coordinates, exit 0.
+                    throw new IllegalArgumentException(where + ":" + (i + 1) + ": value " + fields[0] +
+                        " is not a latency HdrHistogram records (0 to " + Long.MAX_VALUE + ")");
+                }
                 if (percentile < 0 || percentile > 1)
                 {
                     throw new IllegalArgumentException(where + ":" + (i + 1) + ": percentile " + fields[1] +
