@@ -11,6 +11,7 @@ import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.perf.latency.PercentileDistribution;
 import io.pitgun.replay.CsvTelemetryReader;
+import io.pitgun.replay.ReplayInputException;
 import io.pitgun.replay.ReplayOptions;
 import io.pitgun.replay.ReplayProgress;
 import io.pitgun.replay.ReplayRunner;
@@ -108,6 +109,15 @@ final class DemoCommand implements Callable<Integer>
             throw CliErrorHandler.usageError(spec, "pitgun demo: --port takes a port 0..65535 and goes with --live, " +
                 "got " + port);
         }
+        try
+        {
+            ReplayOptions.checkBatch(batch);
+        }
+        catch (final ReplayInputException ex)
+        {
+            // Before, the replay found it only once the gateway ran: exit 1, and a temporary directory left behind.
+            throw CliErrorHandler.usageError(spec, "pitgun demo: " + ex.getMessage());
+        }
         final boolean created = dataDir == null || !Files.exists(dataDir);
         if (live)
         {
@@ -115,7 +125,7 @@ final class DemoCommand implements Callable<Integer>
                 Files.createTempDirectory("pitgun-demo-")).toAbsolutePath();
             // The gateway's built-in manifest, as `pitgun gateway` runs it: derived frames and lap summaries both
             // reach subscribers (the reference manifest outputs insights only).
-            return new LiveDemo(out, err).run(liveGatewayConfig(dir, port), dir, created);
+            return new LiveDemo(out, err).run(startGateway(liveGatewayConfig(dir, port), dir, created), dir, created);
         }
         final Path sample = input != null ? input : findSample();
         if (sample == null || !Files.isRegularFile(sample))
@@ -135,7 +145,7 @@ final class DemoCommand implements Callable<Integer>
         out.flush();
 
         final long startMs = System.currentTimeMillis();
-        final GatewayServer server = GatewayServer.start(gatewayConfig(dir, manifest, 0));
+        final GatewayServer server = startGateway(gatewayConfig(dir, manifest, 0), dir, created);
         final ReplayStats stats;
         final List<LapSummary> laps;
         try
@@ -233,6 +243,37 @@ final class DemoCommand implements Callable<Integer>
                 return "publish → journaled";
             default:
                 return "publish → processed";
+        }
+    }
+
+    /**
+     * Starts the demo's gateway. When it cannot start (with {@code --live --port}, a port in use) a directory the
+     * demo made for it is removed again: nothing has been printed about it yet, so it was left behind unknown.
+     */
+    private static GatewayServer startGateway(final GatewayConfig config, final Path dir, final boolean created)
+        throws Exception
+    {
+        try
+        {
+            return GatewayServer.start(config);
+        }
+        catch (final Exception | Error ex)
+        {
+            if (created)
+            {
+                try (java.util.stream.Stream<Path> files = Files.walk(dir))
+                {
+                    for (final Path file : (Iterable<Path>)files.sorted(java.util.Comparator.reverseOrder())::iterator)
+                    {
+                        Files.deleteIfExists(file);
+                    }
+                }
+                catch (final IOException cleanup)
+                {
+                    ex.addSuppressed(cleanup);
+                }
+            }
+            throw ex;
         }
     }
 

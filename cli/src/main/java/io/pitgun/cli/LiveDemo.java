@@ -1,6 +1,5 @@
 package io.pitgun.cli;
 
-import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.replay.f1.F1SessionPackets;
 import io.pitgun.replay.f1.F1UdpSimulator;
@@ -35,9 +34,9 @@ final class LiveDemo
         this.err = err;
     }
 
-    int run(final GatewayConfig config, final Path dir, final boolean created) throws Exception
+    /** Runs the demo on {@code server}, started with its UDP source; stops it before returning. */
+    int run(final GatewayServer server, final Path dir, final boolean created) throws Exception
     {
-        final GatewayServer server = GatewayServer.start(config);
         final String base = "http://127.0.0.1:" + server.address().getPort();
         final String udp = "127.0.0.1:" + server.udpAddress().orElseThrow().getPort();
         final F1UdpSimulator simulator = new F1UdpSimulator(server.udpAddress().orElseThrow(), SEED, CARS,

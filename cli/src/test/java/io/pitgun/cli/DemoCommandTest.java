@@ -7,6 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +101,51 @@ class DemoCommandTest
             assertTrue(run.err().contains("--port takes a port 0..65535 and goes with --live"), run.err());
         }
         assertEquals(CliErrorHandler.USAGE, CliRun.of("demo", "--port", "x").exitCode(), "picocli's own");
+    }
+
+    /**
+     * A {@code --batch} out of range is a usage error (exit 2, README), refused before anything is started or
+     * created. Before, the demo made its data directory, started its gateway, and only the replay found it: exit 1,
+     * without the usage, and a temporary directory left behind.
+     */
+    @Test
+    void shouldRefuseABatchOutOfRangeAsAUsageErrorBeforeStartingAnything()
+    {
+        for (final String batch : List.of("0", "1025"))
+        {
+            final Path data = dir.resolve("new-" + batch);
+
+            final CliRun run = CliRun.of("demo", "--batch", batch, "--rows", "10", "--data-dir", data.toString());
+
+            assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().startsWith("pitgun demo: --batch must be in [1, 1024]"), run.err());
+            assertTrue(run.err().contains("Usage: pitgun demo"), run.err());
+            assertFalse(Files.exists(data), "nothing created for a refused run");
+        }
+    }
+
+    /**
+     * {@code demo --live --port P} with P in use: exit 1 saying so, and the directory the demo made for its gateway
+     * is removed again (nothing was printed about it). Before, it stayed behind, a temporary directory the user was
+     * never told of. A directory that was there before (empty) is left where it was.
+     */
+    @Test
+    void shouldRemoveTheDirectoryItMadeWhenItsGatewayCannotStart() throws Exception
+    {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            final String port = String.valueOf(taken.getLocalPort());
+            final Path made = dir.resolve("made");
+            final CliRun run = CliRun.of("demo", "--live", "--port", port, "--data-dir", made.toString());
+
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("Address already in use"), run.err());
+            assertFalse(Files.exists(made), "the directory the demo made is gone");
+
+            final Path existing = Files.createDirectories(dir.resolve("existing"));
+            assertEquals(1, CliRun.of("demo", "--live", "--port", port, "--data-dir", existing.toString()).exitCode());
+            assertTrue(Files.isDirectory(existing), "a directory the user gave is left");
+        }
     }
 
     @Test

@@ -49,11 +49,7 @@ public record ReplayOptions(
      */
     public void validate()
     {
-        if (batch < 1 || batch > 1024)
-        {
-            throw new ReplayInputException("--batch must be in [1, 1024] (the envelope contract's frame limit), got " +
-                batch);
-        }
+        checkBatch(batch);
         if (maxRetries < 0)
         {
             throw new ReplayInputException("--max-retries must not be negative, got " + maxRetries);
@@ -62,6 +58,21 @@ public record ReplayOptions(
         {
             throw new ReplayInputException("--target " + target + " is not a loopback address: a replay floods its " +
                 "target, so sending to another machine needs --allow-remote");
+        }
+    }
+
+    /**
+     * Checks a frames-per-envelope count on its own, for a command that takes {@code --batch} before it has the rest
+     * of the options ({@code pitgun demo}, which refuses it before it starts a gateway).
+     *
+     * @throws ReplayInputException naming the option.
+     */
+    public static void checkBatch(final int batch)
+    {
+        if (batch < 1 || batch > 1024)
+        {
+            throw new ReplayInputException("--batch must be in [1, 1024] (the envelope contract's frame limit), got " +
+                batch);
         }
     }
 }
