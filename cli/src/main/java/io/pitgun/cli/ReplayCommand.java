@@ -44,8 +44,8 @@ final class ReplayCommand implements Callable<Integer>
         description = "Gateway address (default: ${DEFAULT-VALUE}).")
     String target;
 
-    @Option(names = "--rate", paramLabel = "HZ",
-        description = "Frames per second, more than 0 (default: real time, paced by the CSV's timestamps).")
+    @Option(names = "--rate", paramLabel = "HZ", description =
+        "Frames per second, finite and more than 0 (default: real time, paced by the CSV's timestamps).")
     Double rate;
 
     @Option(names = "--loop", description = "Start again at the end of the file (timestamps keep increasing); Ctrl-C stops.")
@@ -89,10 +89,11 @@ final class ReplayCommand implements Callable<Integer>
     public Integer call() throws IOException, InterruptedException
     {
         final PrintStream err = System.err;
-        if (rate != null && !(rate > 0))
+        if (rate != null && !(rate > 0 && Double.isFinite(rate)))
         {
+            // Infinity too: the pacer has no time for a frame at it (before: exit 1, as if the replay had failed).
             throw CliErrorHandler.usageError(spec, "pitgun replay: --rate must be more than 0 frames per second, " +
-                "got " + rate + " (leave it out to replay in real time)");
+                "got " + rate + " (a finite number; leave it out to replay in real time)");
         }
         final ParameterRegistry registry = dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
         final ReplayOptions options = options(registry);

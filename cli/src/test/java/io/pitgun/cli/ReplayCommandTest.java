@@ -328,8 +328,8 @@ class ReplayCommandTest
 
     /**
      * Options wrong in themselves are usage errors (exit 2, README): before, a batch out of range, a negative retry
-     * count, a target not of the form host:port and a remote target without {@code --allow-remote} exited 1, as a
-     * replay that failed does, without the usage.
+     * count, a target not of the form host:port, a remote target without {@code --allow-remote} and an infinite
+     * {@code --rate} exited 1, as a replay that failed does, without the usage.
      */
     @Test
     void shouldRefuseOptionsWrongInThemselvesAsUsageErrors() throws Exception
@@ -339,7 +339,8 @@ class ReplayCommandTest
             "--batch must be in [1, 1024]", new String[] {"--batch", "2000"},
             "--max-retries must not be negative", new String[] {"--max-retries", "-1"},
             "expected host:port", new String[] {"--target", "foo::bar:x"},
-            "needs --allow-remote", new String[] {"--target", "10.1.2.3:8080"});
+            "needs --allow-remote", new String[] {"--target", "10.1.2.3:8080"},
+            "--rate must be more than 0 frames per second, got Infinity", new String[] {"--rate", "Infinity"});
         for (final Map.Entry<String, String[]> refusal : refusals.entrySet())
         {
             final CliRun run = CliRun.of("replay", "--input", csv, refusal.getValue()[0], refusal.getValue()[1]);

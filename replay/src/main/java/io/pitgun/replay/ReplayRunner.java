@@ -371,7 +371,6 @@ public final class ReplayRunner
         }
     }
 
-    /** Data lines of a CSV (non-blank lines after the header), for the progress bar. */
     /** Rows of the input with at least one sample, counted up to {@code enough} (a read of the file; cold). */
     private long countRowsWithSamples(final long enough) throws IOException
     {
@@ -387,6 +386,7 @@ public final class ReplayRunner
         return rows;
     }
 
+    /** Data lines of a CSV (non-blank lines after the header), for the progress bar. */
     static long countDataLines(final Path file) throws IOException
     {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
