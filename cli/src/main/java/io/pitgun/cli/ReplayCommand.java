@@ -17,8 +17,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code pitgun replay}: streams a telemetry CSV into a running gateway. Exit 0 when every envelope was
@@ -101,21 +103,26 @@ final class ReplayCommand implements Callable<Integer>
         final ReplayRunner runner = new ReplayRunner(options, err, System.console() != null ?
             progressBar(err) : ReplayProgress.NONE).withToken(System.getenv(TOKEN_ENV));
 
-        // Ctrl-C ends the replay cleanly: the envelope in flight is answered, the session closed, the summary printed.
-        final CountDownLatch finished = new CountDownLatch(1);
-        final Thread hook = new Thread(() ->
+        // Ctrl-C or SIGTERM ends the replay cleanly: the envelope in flight is answered, the session closed, the
+        // summary printed, and the exit status is the summary's (a --loop ends no other way), not the JVM's 130/143.
+        final CompletableFuture<Integer> status = new CompletableFuture<>();
+        final Thread hook = SignalExit.install("pitgun-replay-stop", () ->
         {
             runner.stop();
             try
             {
-                finished.await(10, TimeUnit.SECONDS);
+                return status.get(10, TimeUnit.SECONDS);
             }
             catch (final InterruptedException ex)
             {
                 Thread.currentThread().interrupt();
+                return CliErrorHandler.FAILED;
             }
-        }, "pitgun-replay-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+            catch (final ExecutionException | TimeoutException ex)
+            {
+                return CliErrorHandler.FAILED; // the run failed, or is stuck on an answer: no summary to go by
+            }
+        });
         try
         {
             final ReplayStats stats;
@@ -133,18 +140,21 @@ final class ReplayCommand implements Callable<Integer>
             out.print(stats.summary(webSocket ? options.target().webSocketUri().toString() :
                 options.target().beaconUri().toString()));
             out.flush();
-            return stats.envelopesRejected() == 0 && stats.stoppedBecause() == null ? 0 : CliErrorHandler.FAILED;
+            final int exit = stats.envelopesRejected() == 0 && stats.stoppedBecause() == null ? 0 :
+                CliErrorHandler.FAILED;
+            status.complete(exit);
+            return exit;
         }
         finally
         {
-            finished.countDown();
+            status.complete(CliErrorHandler.FAILED); // if the run threw: a signal now exits 1
             try
             {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
             catch (final IllegalStateException shuttingDown)
             {
-                // Already shutting down: the hook is running and will see the latch.
+                // Already shutting down: the hook is running and will see the status.
             }
         }
     }

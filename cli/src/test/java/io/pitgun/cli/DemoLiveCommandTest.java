@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,13 +40,8 @@ class DemoLiveCommandTest
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void shouldServeThePageWhileTheSimulatorDrivesAndExitZeroOnASignal(final String signal) throws Exception
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(DocCommandsTest.jvmFlags());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(PitgunCommand.class.getName());
-        command.addAll(List.of("demo", "--live", "--data-dir", dir.resolve("demo").toString()));
+        final List<String> command = DocCommandsTest.pitgunProcess("demo", "--live", "--data-dir",
+            dir.resolve("demo").toString());
         final Process demo = new ProcessBuilder(command).redirectErrorStream(true).start();
         final StringBuffer output = new StringBuffer();
         final CompletableFuture<String> pageUrl = new CompletableFuture<>();

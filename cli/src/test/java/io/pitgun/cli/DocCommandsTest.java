@@ -84,13 +84,7 @@ class DocCommandsTest
         assertFalse(runnable.isEmpty(), "no documented command needs only the clone");
         return runnable.stream().map(command -> DynamicTest.dynamicTest(command.toString(), () ->
         {
-            final List<String> process = new ArrayList<>();
-            process.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            process.addAll(jvmFlags());
-            process.add("-cp");
-            process.add(System.getProperty("java.class.path"));
-            process.add(PitgunCommand.class.getName());
-            process.addAll(command.words());
+            final List<String> process = pitgunProcess(command.words().toArray(new String[0]));
             final Path output = Files.createTempFile("doc-command", ".txt");
             try
             {
@@ -130,6 +124,19 @@ class DocCommandsTest
             files += looksLikePath ? 1 : 0;
         }
         return files > 0;
+    }
+
+    /** {@code pitgun args...} as a command line for a process of its own: this JVM, the CLI's flags, its classes. */
+    static List<String> pitgunProcess(final String... args) throws IOException
+    {
+        final List<String> process = new ArrayList<>();
+        process.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        process.addAll(jvmFlags());
+        process.add("-cp");
+        process.add(System.getProperty("java.class.path"));
+        process.add(PitgunCommand.class.getName());
+        process.addAll(List.of(args));
+        return process;
     }
 
     /** The JVM flags the CLI runs with (bin/pitgun's), for tests that start it as a process. */

@@ -7,6 +7,8 @@ import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,6 +17,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +119,43 @@ class ReplayCommandTest
             gateway.close();
         }
         assertEquals(ROWS, JournalExportCommandTest.readJournal(data.resolve("journal")).size());
+    }
+
+    /**
+     * Ctrl-C (SIGINT) or SIGTERM stops a replay cleanly, the only way a {@code --loop} ends (docs/replay.md): the
+     * summary is printed and the exit status is the summary's, 0 when every envelope sent was acknowledged. Before,
+     * the summary came but the status was the JVM's 130 or 143, as for a replay that failed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "INT", "TERM" })
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldEndALoopOnASignalWithTheSummarysExitStatus(final String signal) throws Exception
+    {
+        final Path csv = session(0);
+        final Path output = dir.resolve("replay-" + signal + ".txt");
+        try (GatewayServer gateway = LoopbackGateway.start(dir.resolve("data-" + signal)))
+        {
+            final Process replay = new ProcessBuilder(DocCommandsTest.pitgunProcess("replay", "--input",
+                csv.toString(), "--target", "127.0.0.1:" + gateway.address().getPort(), "--loop", "--rate", "400",
+                "--batch", "10")).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            try
+            {
+                Await.until("a pass over the file and more journaled", Duration.ofSeconds(90), () ->
+                    gateway.pipeline().counters().get(PipelineCounter.FRAMES_JOURNALED) >= ROWS + 50);
+                assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(replay.pid())).start()
+                    .waitFor());
+                assertTrue(replay.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIG" + signal);
+                final String out = Files.readString(output);
+                assertEquals(0, replay.exitValue(), "exit status after SIG" + signal + ":\n" + out);
+                assertTrue(out.contains("rejected: 0 envelopes"), out);
+                final Matcher acked = Pattern.compile("acked: +\\d+ envelopes, (\\d+) frames").matcher(out);
+                assertTrue(acked.find() && Long.parseLong(acked.group(1)) >= ROWS + 50, out);
+            }
+            finally
+            {
+                replay.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
     }
 
     /**
