@@ -121,8 +121,7 @@ final class DemoCommand implements Callable<Integer>
         final boolean created = dataDir == null || !Files.exists(dataDir);
         if (live)
         {
-            final Path dir = (dataDir != null ? Files.createDirectories(dataDir) :
-                Files.createTempDirectory("pitgun-demo-")).toAbsolutePath();
+            final Path dir = dataDirectory(created);
             // The gateway's built-in manifest, as `pitgun gateway` runs it: derived frames and lap summaries both
             // reach subscribers (the reference manifest outputs insights only).
             return new LiveDemo(out, err).run(startGateway(liveGatewayConfig(dir, port), dir, created), dir, created);
@@ -134,8 +133,7 @@ final class DemoCommand implements Callable<Integer>
                 "; run it from the repository root or pass --input FILE");
             return CliErrorHandler.FAILED;
         }
-        final Path dir = (dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("pitgun-demo-"))
-            .toAbsolutePath();
+        final Path dir = dataDirectory(created);
         final Path manifest = copyManifest(dir);
         final Path csv = rows != null ? dir.resolve("session-slice.csv") : sample.toAbsolutePath();
         final boolean cutShort = rows != null && slice(sample, csv, rows);
@@ -243,6 +241,37 @@ final class DemoCommand implements Callable<Integer>
                 return "publish → journaled";
             default:
                 return "publish → processed";
+        }
+    }
+
+    /**
+     * The run's data directory: a new temporary one, the empty {@code --data-dir} given, or that directory made now.
+     * Made atomically: of two demos given the same new directory at once, one gets it and the other stops here, so
+     * the removal of a directory the demo made ({@link #startGateway}) never takes another run's.
+     */
+    private Path dataDirectory(final boolean created) throws IOException
+    {
+        if (dataDir == null)
+        {
+            return Files.createTempDirectory("pitgun-demo-").toAbsolutePath();
+        }
+        final Path dir = dataDir.toAbsolutePath();
+        if (!created)
+        {
+            return dir;
+        }
+        if (dir.getParent() != null)
+        {
+            Files.createDirectories(dir.getParent());
+        }
+        try
+        {
+            return Files.createDirectory(dir);
+        }
+        catch (final java.nio.file.FileAlreadyExistsException ex)
+        {
+            throw new IOException("--data-dir " + dataDir + " was made by another run meanwhile; give a new or " +
+                "empty one", ex);
         }
     }
 
