@@ -367,6 +367,21 @@ class ReplayCommandTest
     }
 
     /**
+     * A directory given as {@code --input} is named. Before, the replay said only "Is a directory", the message of
+     * the read that failed, naming no file.
+     */
+    @Test
+    void shouldNameAnInputThatIsADirectory() throws Exception
+    {
+        final Path folder = Files.createDirectories(dir.resolve("sessions"));
+
+        final CliRun run = CliRun.of("replay", "--input", folder.toString(), "--target", "127.0.0.1:9");
+
+        assertEquals(1, run.exitCode());
+        assertEquals("pitgun replay: " + folder + ": is a directory, not a CSV file", run.err().strip());
+    }
+
+    /**
      * Options wrong in themselves are usage errors (exit 2, README): before, a batch out of range, a negative retry
      * count, a target not of the form host:port, a remote target without {@code --allow-remote} and an infinite
      * {@code --rate} exited 1, as a replay that failed does, without the usage.

@@ -61,6 +61,11 @@ public final class CsvTelemetryReader implements Closeable
      */
     public static BufferedReader openText(final Path file) throws IOException
     {
+        if (Files.isDirectory(file))
+        {
+            // It opens, as a directory does on Linux, and its first read fails saying "Is a directory", naming nothing.
+            throw new ReplayInputException(file + ": is a directory, not a CSV file");
+        }
         final InputStream in;
         try
         {
