@@ -57,7 +57,9 @@ final class ReportLatencyCommand implements Callable<Integer>
         {
             if (!Files.isRegularFile(file))
             {
-                err.println("pitgun report latency: " + file + ": no such file");
+                // A directory (a shell glob's parent given by mistake) is there: "no such file" sent users looking.
+                err.println("pitgun report latency: " + file + (Files.isDirectory(file) ?
+                    ": is a directory, not an .hgrm or .hlog file" : ": no such file"));
                 return CliErrorHandler.FAILED;
             }
             try

@@ -172,6 +172,19 @@ class ReportLatencyCommandTest
         }
     }
 
+    /** A directory given as a FILE is named as one. Before, "no such file", of a directory that is there. */
+    @Test
+    void shouldNameADirectoryGivenAsAFile() throws Exception
+    {
+        final Path latency = Files.createDirectories(dir.resolve("latency"));
+
+        final CliRun run = CliRun.of("report", "latency", latency.toString(), "--out", dir.resolve("r.html").toString());
+
+        assertEquals(1, run.exitCode());
+        assertEquals("pitgun report latency: " + latency + ": is a directory, not an .hgrm or .hlog file",
+            run.err().strip());
+    }
+
     /** {@code lines} with line {@code index} (0-based) replaced by {@code replacement}. */
     private static List<String> edit(final List<String> lines, final int index, final String... replacement)
     {
