@@ -178,7 +178,8 @@ class ReportLatencyCommandTest
     {
         final Path latency = Files.createDirectories(dir.resolve("latency"));
 
-        final CliRun run = CliRun.of("report", "latency", latency.toString(), "--out", dir.resolve("r.html").toString());
+        final CliRun run = CliRun.of("report", "latency", latency.toString(), "--out",
+            dir.resolve("r.html").toString());
 
         assertEquals(1, run.exitCode());
         assertEquals("pitgun report latency: " + latency + ": is a directory, not an .hgrm or .hlog file",
