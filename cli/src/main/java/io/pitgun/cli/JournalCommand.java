@@ -54,11 +54,18 @@ final class JournalCommand implements Runnable
     }
 
     /**
-     * Says on stderr where the journal starts when the cycle files before it were deleted (to free disk space): the
-     * tools read the files left, and that is not damage ({@link Journal#deletedFirstCycleFiles}).
+     * Says on stderr what the tools read when files of the journal are gone that it can be read without: where it
+     * starts when the cycle files before it were deleted (to free disk space; {@link Journal#deletedFirstCycleFiles}),
+     * and that {@code metadata.cq4t} is missing ({@link Journal#missingMetadata}), for which Chronicle's own WARN was
+     * the only message. Neither is damage.
      */
-    static void noteDeletedCycleFiles(final Journal journal, final Path directory, final PrintWriter err)
+    static void noteMissingFiles(final Journal journal, final Path directory, final PrintWriter err)
     {
+        final String metadata = journal.missingMetadata();
+        if (metadata != null)
+        {
+            err.println(directory + ": " + metadata);
+        }
         final Journal.DeletedCycleFiles deleted = journal.deletedFirstCycleFiles();
         if (deleted != null)
         {

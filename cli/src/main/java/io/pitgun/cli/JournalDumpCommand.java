@@ -101,7 +101,7 @@ final class JournalDumpCommand implements Callable<Integer>
         final JournalDumper dumper = new JournalDumper(registry, includeRestricted);
         try (Journal journal = JournalCommand.openReadOnly(directory))
         {
-            JournalCommand.noteDeletedCycleFiles(journal, directory, err);
+            JournalCommand.noteMissingFiles(journal, directory, err);
             result = dumper.dump(journal, options, new WriterOutputStream(spec.commandLine().getOut()),
                 JournalCommand.progress(spec, "dump"));
         }

@@ -168,7 +168,7 @@ final class JournalExportCommand implements Callable<Integer>
         final ExportSummary summary;
         try (Journal journal = JournalCommand.openReadOnly(directory))
         {
-            JournalCommand.noteDeletedCycleFiles(journal, directory, err);
+            JournalCommand.noteMissingFiles(journal, directory, err);
             summary = exporter.export(journal, selection, compiled, out, provenance,
                 JournalCommand.progress(spec, "export"));
         }

@@ -114,7 +114,7 @@ final class JournalReplayCommand implements Callable<Integer>
         final TelemetryPipeline pipeline;
         try (Journal journal = Journal.open(JournalConfig.readOnly(directory)))
         {
-            JournalCommand.noteDeletedCycleFiles(journal, directory, err);
+            JournalCommand.noteMissingFiles(journal, directory, err);
             final long total = progressTotal(journal);
             final TelemetryPipelineBuilder builder = TelemetryPipeline.builder();
             if (source != null)

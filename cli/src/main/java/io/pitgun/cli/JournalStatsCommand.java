@@ -35,7 +35,7 @@ final class JournalStatsCommand implements Callable<Integer>
         final JournalStats stats;
         try (Journal journal = JournalCommand.openReadOnly(directory))
         {
-            JournalCommand.noteDeletedCycleFiles(journal, directory, spec.commandLine().getErr());
+            JournalCommand.noteMissingFiles(journal, directory, spec.commandLine().getErr());
             stats = JournalStatsCollector.collect(journal, JournalCommand.progress(spec, "stats"));
         }
         catch (final JournalException ex)

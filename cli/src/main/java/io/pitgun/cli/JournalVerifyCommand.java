@@ -31,7 +31,7 @@ final class JournalVerifyCommand implements Callable<Integer>
         final JournalVerifier.Result result;
         try (Journal journal = JournalCommand.openReadOnly(directory))
         {
-            JournalCommand.noteDeletedCycleFiles(journal, directory, spec.commandLine().getErr());
+            JournalCommand.noteMissingFiles(journal, directory, spec.commandLine().getErr());
             result = JournalVerifier.verify(journal, JournalCommand.progress(spec, "verify"));
         }
         catch (final JournalException ex)

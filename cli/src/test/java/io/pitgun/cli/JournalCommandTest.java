@@ -484,6 +484,51 @@ class JournalCommandTest
     }
 
     /**
+     * A symbolic link named like a cycle file whose target is gone. Before, {@code journal stats} failed on it with
+     * "cannot list the journal files" (exit 1) while verify, dump, export and replay read past it and exited 0.
+     */
+    @Test
+    void toolsShouldRefuseADanglingLinkNamedLikeACycleFile() throws IOException
+    {
+        final Path link = journalDir.resolve("20000101-00F.cq4");
+        Files.createSymbolicLink(link, dir.resolve("gone.cq4"));
+        assertEveryToolReportsDamage("20000101-00F.cq4 is a symbolic link to " + dir.resolve("gone.cq4") +
+            ", which does not exist", "move it out of " + journalDir);
+
+        Files.delete(link);
+        final CliRun verify = CliRun.of("journal", "verify", journalDir.toString());
+        assertEquals(0, verify.exitCode(), verify.err());
+        assertTrue(verify.out().contains("OK, 201 entries checked"), verify.err());
+    }
+
+    /**
+     * A journal whose metadata.cq4t was deleted is read whole, and each tool says so in its own words. Before, the
+     * only message was Chronicle's WARN "Failback to readonly tablestore ... Metadata file not found in readOnly
+     * mode", naming no journal and not saying whether its entries were read; the tools' own stderr said nothing.
+     */
+    @Test
+    void toolsShouldSayThatMetadataWasMissingAndReadTheJournal() throws IOException
+    {
+        Files.delete(journalDir.resolve("metadata.cq4t"));
+        final String note = journalDir + ": metadata.cq4t is missing (deleted, or left out of a copy): the cycle " +
+            "files are read without it";
+        final List<CliRun> runs = List.of(
+            CliRun.of("journal", "verify", journalDir.toString()),
+            CliRun.of("journal", "stats", journalDir.toString()),
+            CliRun.of("journal", "dump", journalDir.toString()),
+            CliRun.of("journal", "export", journalDir.toString(), "--out", dir.resolve("export").toString()),
+            CliRun.of("journal", "replay", journalDir.toString(), "--manifest", DEMO_MANIFEST.toString(), "--out",
+                dir.resolve("replay.jsonl").toString()));
+        for (final CliRun run : runs)
+        {
+            assertEquals(0, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains(note), run.err());
+        }
+        assertTrue(runs.get(0).out().contains("OK, 201 entries checked"), runs.get(0).out());
+        assertFalse(Files.exists(journalDir.resolve("metadata.cq4t")), "a reader wrote it again");
+    }
+
+    /**
      * An operator deleted the oldest cycle file to free disk space (docs/reliability.md: a cycle file other than the
      * last deleted whole is not checked). metadata.cq4t still records it as the first until the writer rolls or
      * restarts, and a read-only open started reading there: every tool found no entry and reported a damaged record

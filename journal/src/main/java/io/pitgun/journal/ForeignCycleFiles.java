@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -17,6 +18,10 @@ import java.nio.file.StandardOpenOption;
  * hundred bytes ({@code SCQStore}). A first word of 0 is a file being created (or of 0 bytes: a process stopped between
  * creating and sizing it), which Chronicle sets up; a "not complete" bit is its creator at work, so it is let be. One
  * 4-byte read per cycle file at an open, none on the hot path.
+ * <p>
+ * A symbolic link named like a cycle file whose target is gone (the file moved or deleted behind it) is refused the
+ * same way: it holds nothing to read, and before, {@code journal stats} failed on it with "cannot list the journal
+ * files" while verify, dump, export and replay read past it and exited 0.
  */
 final class ForeignCycleFiles
 {
@@ -31,14 +36,21 @@ final class ForeignCycleFiles
     }
 
     /**
-     * Before an open: refuses a journal directory holding a file named like a cycle file that does not start as one.
+     * Before an open: refuses a journal directory holding a file named like a cycle file that does not start as one,
+     * or a symbolic link so named whose target does not exist.
      *
-     * @throws JournalDamagedException naming the file and its first word.
+     * @throws JournalDamagedException naming the file and its first word, or the link and its target.
      */
     static void requireCycleFiles(final Path directory)
     {
         for (final Path file : CutCycleFiles.cycleFiles(directory))
         {
+            if (Files.isSymbolicLink(file) && !Files.exists(file))
+            {
+                throw new JournalDamagedException(String.format("DAMAGED: %s is a symbolic link to %s, which does " +
+                    "not exist (the cycle file moved or deleted behind it): move it out of %s, or put the file it " +
+                    "names back", file.getFileName(), target(file), directory));
+            }
             final int first = firstWord(file);
             if (first != 0 && !startsAsCycleFile(first))
             {
@@ -47,6 +59,19 @@ final class ForeignCycleFiles
                     "one, or its first bytes overwritten): move it out of %s; what it holds cannot be read",
                     file.getFileName(), first, directory));
             }
+        }
+    }
+
+    /** Where a symbolic link points, as it is written, for a message. */
+    private static String target(final Path link)
+    {
+        try
+        {
+            return Files.readSymbolicLink(link).toString();
+        }
+        catch (final IOException ex)
+        {
+            return "a file"; // gone since it was listed: the message names the link all the same
         }
     }
 

@@ -52,6 +52,8 @@ public final class Journal implements AutoCloseable
     private final List<JournalTailer> tailers = new ArrayList<>();
     /** Read-only: the cycle files before the first one left were deleted (see {@link #deletedFirstCycleFiles}). */
     private final DeletedCycleFiles deletedFirst;
+    /** Read-only: {@code metadata.cq4t} was not there at the open (see {@link #missingMetadata}). */
+    private final boolean metadataMissing;
     private JournalAppender appender;
     /**
      * Read-only: the last cycle file found cut short, with where, before Chronicle first searched it for the last
@@ -80,7 +82,7 @@ public final class Journal implements AutoCloseable
     static final int NO_MISSING_CYCLE = Integer.MIN_VALUE;
 
     private Journal(final JournalConfig config, final SingleChronicleQueue queue, final JournalSpaceGuard spaceGuard,
-        final long lastEntryAtOpen, final int missingLastCycle)
+        final long lastEntryAtOpen, final int missingLastCycle, final boolean metadataMissing)
     {
         this.config = config;
         this.queue = queue;
@@ -88,6 +90,7 @@ public final class Journal implements AutoCloseable
         this.lastEntryWritten = new AtomicLong(lastEntryAtOpen);
         this.missingLastCycle = new AtomicInteger(missingLastCycle);
         this.deletedFirst = config.readOnly() ? findDeletedFirstCycleFiles(queue, config.directory()) : null;
+        this.metadataMissing = metadataMissing;
     }
 
     /**
@@ -160,6 +163,8 @@ public final class Journal implements AutoCloseable
                 rollCycle);
             final int missingCycle = recordedMissing != NO_MISSING_CYCLE || config.readOnly() ? recordedMissing :
                 MissingCycleRecord.read(directory, NO_MISSING_CYCLE);
+            // Looked at before Chronicle's open, which reads on without it and says so only in its own log's words.
+            final boolean metadataMissing = config.readOnly() && !Files.exists(HalfCreatedMetadata.file(directory));
             final SingleChronicleQueue queue = ChronicleQueue.singleBuilder(directory)
                 .rollCycle(rollCycle)
                 .readOnly(config.readOnly())
@@ -191,7 +196,7 @@ public final class Journal implements AutoCloseable
                     cycleFileName(queue, missingCycle), JournalEntryDescriptor.position(lastEntry, 0));
             }
             return new Journal(config, queue, spaceGuard, lastEntry,
-                missingAfterLastEntry ? missingCycle : NO_MISSING_CYCLE);
+                missingAfterLastEntry ? missingCycle : NO_MISSING_CYCLE, metadataMissing);
         }
         catch (final JournalDamagedException ex)
         {
@@ -663,6 +668,20 @@ public final class Journal implements AutoCloseable
     public DeletedCycleFiles deletedFirstCycleFiles()
     {
         return deletedFirst;
+    }
+
+    /**
+     * Read-only: says, for the tools' stderr, that the journal's {@code metadata.cq4t} was not there at the open
+     * (deleted, or left out of a copy) and what is read instead; null when it was there, and always for a writable
+     * open, which writes it again. Chronicle reads the cycle files without it, logging only its own WARN ("Failback
+     * to readonly tablestore ... Metadata file not found in readOnly mode"), which names no journal and does not say
+     * whether the entries were read.
+     */
+    public String missingMetadata()
+    {
+        return metadataMissing ? HalfCreatedMetadata.file(config.directory()).getFileName() + " is missing (deleted, " +
+            "or left out of a copy): the cycle files are read without it, as they are found in the directory (the " +
+            "gateway's next start on it writes it again)" : null;
     }
 
     /**
