@@ -36,7 +36,8 @@ import java.util.concurrent.Callable;
  * frame per line shaped like an envelope's {@code payload.frames[]} item, and prints one JSON line per frame the
  * filters keep: {@code {"timestamp_us": ..., "samples": {...}}} with the kept input channels and the present derived
  * channels. NaN and infinite results are printed as {@code null} (JSON has no such numbers). A frame whose samples
- * the gateway would refuse ({@link GatewaySampleCheck}) stops the run with its line number.
+ * the gateway would refuse ({@link GatewaySampleCheck}) stops the run with its line number. A manifest whose output
+ * is insights only prints no frames, as the gateway emits none with it, and says so on stderr.
  */
 @Command(
     name = "eval",
@@ -92,6 +93,13 @@ final class ManifestEvalCommand implements Callable<Integer>
                 (compiled.merge() != null && !compiled.segments().isEmpty() ? ", " : "") +
                 (compiled.segments().isEmpty() ? "" : "segment (lap and session insights)"));
         }
+        if (!compiled.emitsFrames())
+        {
+            // The gateway emits no frames with it: printing them showed output the manifest does not have.
+            err.println("pitgun manifest eval: prints no frames: the manifest's output is " +
+                String.join(", ", compiled.contracts()) + ", without " + CompiledManifest.FRAME_CONTRACT +
+                "; each frame is still checked and run through the per-frame stages");
+        }
         final FrameProgram program = interpreter ? compiled.newInterpreter() : compiled.newProgram();
         final FrameValues in = compiled.newInputValues();
         final FrameValues out = compiled.newOutputValues();
@@ -134,7 +142,7 @@ final class ManifestEvalCommand implements Callable<Integer>
                     err.println(where + problem);
                     return CliErrorHandler.FAILED;
                 }
-                if (program.onFrame(in, out))
+                if (program.onFrame(in, out) && compiled.emitsFrames())
                 {
                     stdout.println(JSON.writeValueAsString(result(compiled, frame, gateway, in, out)));
                 }

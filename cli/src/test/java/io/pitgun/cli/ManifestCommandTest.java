@@ -503,6 +503,33 @@ class ManifestCommandTest
     }
 
     /**
+     * A manifest whose output is insights only makes the gateway emit no frames, so eval prints none (docs/manifest.md)
+     * and says why; its frames are still checked. Before, eval printed a frame per input line as for any manifest.
+     */
+    @Test
+    void evalShouldPrintNoFramesForAnInsightsOnlyManifest() throws IOException
+    {
+        final String insightsOnly = Files.readString(EXAMPLES.resolve("valid/lap-energy-summary.yaml"))
+            .replace("contracts: [pitgun-envelope/v1, insight-contract/v1]", "contracts: [insight-contract/v1]");
+        assertTrue(insightsOnly.contains("contracts: [insight-contract/v1]"), insightsOnly);
+        final Path manifest = Files.writeString(dir.resolve("insights-only.yaml"), insightsOnly);
+        final Path frames = Files.writeString(dir.resolve("frames.jsonl"), String.join("\n",
+            "{\"sequence\":1,\"timestamp_us\":1000,\"lap_number\":1,\"samples\":{\"Speed\":250.5}}",
+            "{\"sequence\":2,\"timestamp_us\":2000,\"lap_number\":1,\"samples\":{\"Speed\":251.5}}",
+            ""));
+        final CliRun run = CliRun.of("manifest", "eval", manifest.toString(), "--input", frames.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("prints no frames: the manifest's output is insight-contract/v1, without " +
+            "pitgun-envelope/v1"), run.err());
+
+        Files.writeString(frames, "{\"sequence\":1,\"timestamp_us\":1000,\"samples\":{\"Speed\":1e400}}\n");
+        final CliRun refused = CliRun.of("manifest", "eval", manifest.toString(), "--input", frames.toString());
+        assertEquals(1, refused.exitCode(), refused.err());
+        assertTrue(refused.err().contains(frames + ":1: samples.Speed: "), refused.err());
+    }
+
+    /**
      * {@code integral} over frames whose time goes back once, through {@code manifest eval}, compiled and
      * interpreted: the frame from the past is not used, so 25–30 ms is integrated once (1.45, not 1.575).
      */

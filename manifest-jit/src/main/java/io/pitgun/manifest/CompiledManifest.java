@@ -20,6 +20,9 @@ import java.util.Set;
  */
 public final class CompiledManifest
 {
+    /** The contract of processed frames, one per input frame the filters keep; the default output. */
+    public static final String FRAME_CONTRACT = "pitgun-envelope/v1";
+
     private final PipelineManifest manifest;
     private final ParameterRegistry registry;
     private final ProgramPlan plan;
@@ -96,6 +99,15 @@ public final class CompiledManifest
     public List<String> contracts()
     {
         return contracts;
+    }
+
+    /**
+     * Whether the manifest emits processed frames ({@link #FRAME_CONTRACT} among its {@link #contracts}); false for
+     * one whose output is insights only ({@code insight-contract/v1}).
+     */
+    public boolean emitsFrames()
+    {
+        return contracts.contains(FRAME_CONTRACT);
     }
 
     /** A fresh input table sized for this manifest. */
