@@ -42,9 +42,11 @@ public final class ManifestCompiler
     private static final Set<String> BOOLEAN_STATS = Set.of("count", "first", "last");
     /**
      * What {@code insight-contract/v1} holds of one channel's percentiles: at most 32, each keyed with at most 3
-     * decimals ({@code p99.999}). A manifest asking for more made summaries that broke their own contract.
+     * decimals ({@code p99.999}). A manifest asking for more made summaries that broke their own contract. The
+     * schemas state the same limit (insight-contract/v1's {@code maxProperties}, pipeline-manifest/v1's
+     * {@code maxItems} of one aggregate); {@code ManifestCompilerTest} holds the three equal.
      */
-    private static final int MAX_PERCENTILES = 32;
+    static final int MAX_PERCENTILES = 32;
     private static final int MAX_PERCENTILE_DECIMALS = 3;
 
     private final PipelineManifest manifest;
@@ -106,7 +108,7 @@ public final class ManifestCompiler
         }
         final List<Stage.Segment> segments = new ArrayList<>();
         Stage.Merge merge = null;
-        List<String> contracts = List.of("pitgun-envelope/v1");
+        List<String> contracts = List.of(CompiledManifest.FRAME_CONTRACT);
         boolean perFrameSeen = false;
         for (int s = 0; s < stages.size(); s++)
         {

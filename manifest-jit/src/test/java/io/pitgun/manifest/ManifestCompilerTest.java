@@ -1,8 +1,12 @@
 package io.pitgun.manifest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.manifest.formula.ProgramPlan;
 import io.pitgun.manifest.runtime.FrameValues;
+import io.pitgun.schemas.SchemaCatalog;
+import io.pitgun.schemas.SchemaId;
 import io.pitgun.schemas.TextLocation;
 import io.pitgun.testsupport.LongFormulaManifest;
 import org.junit.jupiter.api.Test;
@@ -226,6 +230,39 @@ class ManifestCompilerTest
         // A session segment's are its own; 99.999 has 3 decimals.
         ManifestCompiler.compile(ManifestLoader.parse(Path.of("ok.yaml"), twoSegments.toString()
             .replaceFirst("by: lap", "by: session").replace("20]", "20, 99.999]")), SIM_V1);
+    }
+
+    /**
+     * The compiler's limit of percentiles per channel is the schemas' too: insight-contract/v1 holds at most that
+     * many ({@code maxProperties}), and pipeline-manifest/v1 lets one aggregate ask for no more ({@code maxItems}).
+     * Before, the manifest schema had no limit: a manifest of 33 percentiles in one aggregate validated, and only
+     * its compilation refused it.
+     */
+    @Test
+    void shouldStateThePercentileLimitInBothSchemas() throws IOException
+    {
+        final SchemaCatalog catalog = SchemaCatalog.standard();
+        final ObjectMapper json = new ObjectMapper();
+        final SchemaId manifestSchema = SchemaId.parse("pipeline-manifest/v1");
+        final JsonNode manifest = json.readTree(catalog.schemaText(manifestSchema));
+        final JsonNode insight = json.readTree(catalog.schemaText(SchemaId.parse("insight-contract/v1")));
+        assertEquals(ManifestCompiler.MAX_PERCENTILES,
+            manifest.at("/$defs/aggregate/properties/percentiles/maxItems").asInt(-1), "pipeline-manifest/v1");
+        assertEquals(ManifestCompiler.MAX_PERCENTILES,
+            insight.at("/$defs/aggregates/properties/percentiles/maxProperties").asInt(-1), "insight-contract/v1");
+
+        final StringBuilder percentiles = new StringBuilder();
+        for (int p = 1; p <= ManifestCompiler.MAX_PERCENTILES + 1; p++)
+        {
+            percentiles.append(p == 1 ? "" : ", ").append(p);
+        }
+        final JsonNode tooMany = json.readTree("{\"version\": \"v1\", \"pipeline\": [{\"type\": \"segment\", " +
+            "\"by\": \"lap\", \"aggregates\": [{\"channel\": \"Speed\", \"percentiles\": [" + percentiles +
+            "]}]}, {\"type\": \"output\", \"contracts\": [\"insight-contract/v1\"]}]}");
+        assertFalse(catalog.validate(manifestSchema, tooMany).isEmpty(), "33 percentiles in one aggregate validated");
+        final JsonNode enough = json.readTree(tooMany.toString().replace(", " + (ManifestCompiler.MAX_PERCENTILES + 1) +
+            "]", "]").replace("," + (ManifestCompiler.MAX_PERCENTILES + 1) + "]", "]"));
+        assertEquals(List.of(), catalog.validate(manifestSchema, enough));
     }
 
     @Test
