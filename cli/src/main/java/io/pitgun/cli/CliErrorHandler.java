@@ -8,6 +8,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Turns an exception escaping a command into one line on stderr and exit status 1. Users get the reason, not a
@@ -23,10 +26,42 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler
      * commands' own checks of their options the same.
      */
     static final int USAGE = CommandLine.ExitCode.USAGE;
-    /** {@link #USAGE}'s line in a command's "Exit codes:" help, which lists every status the command exits with. */
-    static final String USAGE_EXIT_CODE_LINE = "2:a command line wrong in itself, printed with the usage";
+    /** What {@link #USAGE} means, in every command's "Exit codes:" help ({@link #listExitCodes}). */
+    static final String USAGE_EXIT_CODE = "a command line wrong in itself, printed with the usage";
+    /** What 0 means for a command that only groups others (or prints help): its usage was printed. */
+    static final String USAGE_PRINTED_EXIT_CODE = "the usage printed";
     /** Causes named after the exception's own message, at most. */
     static final int MAX_CAUSES = 5;
+
+    /**
+     * Gives every command under {@code commandLine} (itself included) an "Exit codes:" help section that ends with
+     * {@link #USAGE}: a command's annotation lists what its own 0 and 1 (and any other status) mean, and the usage
+     * error, which every command exits with (README), is added here once rather than in each. A command that only
+     * groups others, or {@code help}, lists 0 as {@link #USAGE_PRINTED_EXIT_CODE}. Before, most commands said "exit
+     * 0 when ..., 1 otherwise" in their description, leaving 2 out.
+     */
+    static void listExitCodes(final CommandLine commandLine)
+    {
+        final CommandLine.Model.UsageMessageSpec usage = commandLine.getCommandSpec().usageMessage();
+        final Map<Integer, String> codes = new TreeMap<>();
+        usage.exitCodeList().forEach((code, meaning) -> codes.put(Integer.parseInt(code.strip()), meaning));
+        if (codes.isEmpty() && (!commandLine.getSubcommands().isEmpty() ||
+            commandLine.getCommand() instanceof CommandLine.HelpCommand))
+        {
+            codes.put(0, USAGE_PRINTED_EXIT_CODE);
+        }
+        codes.put(USAGE, USAGE_EXIT_CODE);
+        final Map<String, String> list = new LinkedHashMap<>();
+        codes.forEach((code, meaning) -> list.put(Integer.toString(code), meaning));
+        usage.exitCodeListHeading("%nExit codes:%n").exitCodeList(list);
+        for (final Map.Entry<String, CommandLine> sub : commandLine.getSubcommands().entrySet())
+        {
+            if (sub.getValue().getCommandSpec().name().equals(sub.getKey()))
+            {
+                listExitCodes(sub.getValue()); // each command once, not again under an alias
+            }
+        }
+    }
 
     /**
      * A refusal of the command line found by a command's own check, to be thrown from {@code call()}: picocli then

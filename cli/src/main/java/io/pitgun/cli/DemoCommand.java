@@ -51,9 +51,11 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Start an embedded gateway on a free loopback port, replay the sample session through the reference " +
             "manifest, and print the lap summaries and latency percentiles.",
-        "Exit 0 when every frame was acknowledged and lap summaries came back, 1 otherwise.",
         "With --live: the F1 game's UDP simulator drives laps into the gateway's UDP source in real time and the " +
-            "gateway serves the live page; prints its URL, runs until Ctrl-C or SIGTERM, exits 0."})
+            "gateway serves the live page; prints its URL, runs until Ctrl-C or SIGTERM."},
+    exitCodeList = {
+        "0:every frame was acknowledged and lap summaries came back; with --live, stopped by Ctrl-C or SIGTERM",
+        "1:a frame was not acknowledged, no lap summary came back, or the gateway could not start"})
 final class DemoCommand implements Callable<Integer>
 {
     static final String MANIFEST_RESOURCE = "examples/pipeline-manifest/v1/valid/demo-reference.yaml";

@@ -15,10 +15,12 @@ import java.util.concurrent.Callable;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = "Check a dictionary (metrics-dictionary/v1, or a seed registry) as the gateway reads it; exit 0 " +
-        "when it can be used, 1 otherwise. What a seed registry leaves out is defaulted and printed as a warning. " +
+    description = "Check a dictionary (metrics-dictionary/v1, or a seed registry) as the gateway reads it. " +
+        "What a seed registry leaves out is defaulted and printed as a warning. " +
         "Prints the SHA-256 of its meaning, which a journal written with it records (journal dump's " +
-        "dictionary_meaning_sha256).")
+        "dictionary_meaning_sha256).",
+    exitCodeList = {"0:the dictionary can be used",
+        "1:it cannot (each problem is printed with its location), or cannot be read"})
 final class DictionaryCheckCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "FILE", description = "The dictionary (.yaml, .yml or .json).")

@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
     name = "import",
     mixinStandardHelpOptions = true,
     description = "Convert a seed registry (version, name, parameters[]) into a metrics-dictionary/v1 YAML document; " +
-        "defaults applied are printed as warnings on stderr. Exit 0 when the result is a valid dictionary.")
+        "defaults applied are printed as warnings on stderr.",
+    exitCodeList = {"0:the result is a valid dictionary",
+        "1:the registry cannot be read, or does not convert into a valid dictionary"})
 final class DictionaryImportCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "FILE", description = "The registry or dictionary (.yaml, .yml or .json).")

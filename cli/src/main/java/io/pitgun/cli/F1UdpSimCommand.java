@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
         "Send a simulated F1 25 session to a gateway as the game's UDP telemetry (packet format 2025).",
         "Motion, car telemetry, lap data and car status at 60 Hz, session at 2 Hz, events (SSTA, FTLP, SEND); the",
         "cars are Pitgun's car simulator on its Monza-like circuit, the player is car 0. See docs/f1.md."
-    })
+    },
+    exitCodeList = {"0:sent for the duration, or stopped (SIGTERM/SIGINT)", "1:the packets could not be sent"})
 final class F1UdpSimCommand implements Callable<Integer>
 {
     /** The longest session the gateway believes ({@code bad_time} above): a day of session time. */

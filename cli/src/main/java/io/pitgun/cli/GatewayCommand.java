@@ -31,9 +31,8 @@ import java.util.concurrent.CountDownLatch;
         "(PITGUN_GATEWAY_TOKENS_FILE, pitgun token add) or PITGUN_GATEWAY_INSECURE=1 (docs/security.md).",
         "See docs/gateway.md for every setting."
     },
-    exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped gracefully (SIGTERM/SIGINT)",
-        "1:the configuration was refused or the gateway could not start", CliErrorHandler.USAGE_EXIT_CODE_LINE})
+        "1:the configuration was refused or the gateway could not start"})
 public final class GatewayCommand implements Callable<Integer>
 {
     @CommandLine.Spec

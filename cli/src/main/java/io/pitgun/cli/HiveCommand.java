@@ -54,8 +54,7 @@ import java.util.concurrent.TimeUnit;
         "See docs/scale-out.md."
     },
     subcommands = HiveStatusCommand.class,
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped (SIGTERM/SIGINT)", "1:the hive could not start", CliErrorHandler.USAGE_EXIT_CODE_LINE,
+    exitCodeList = {"0:stopped (SIGTERM/SIGINT)", "1:the hive could not start",
         "3:stopped: Aeron closed its client (the process stood still past the media driver's timeout); start it again"})
 public final class HiveCommand implements Callable<Integer>
 {

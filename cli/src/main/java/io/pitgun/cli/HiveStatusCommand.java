@@ -45,7 +45,8 @@ import java.util.stream.Stream;
         "when each edge was last heard from and the cycle files its derived output found missing from its",
         "journal. Lag is measured at the edge: give the edge gateways' /metrics with",
         "--edge-metrics to show each edge's lag (pitgun_ship_lag_frames/seconds)."
-    })
+    },
+    exitCodeList = {"0:listed", "1:the data directory or a metrics URL cannot be read"})
 final class HiveStatusCommand implements Callable<Integer>
 {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "./hive-data",

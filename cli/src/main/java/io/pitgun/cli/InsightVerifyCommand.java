@@ -57,9 +57,10 @@ import java.util.regex.Pattern;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {"Prove that an insight is byte-identical to what the manifest derives from the journal it names, " +
-        "or print exactly what differs; exit 0 when it is, 1 otherwise. The journal is replayed from its start; one " +
-        "that cannot be read whole (a cycle file deleted from its middle, a damaged entry) proves nothing: named, " +
-        "exit 1."})
+        "or print exactly what differs. The journal is replayed from its start; one that cannot be read whole (a " +
+        "cycle file deleted from its middle, a damaged entry) proves nothing, and is named."},
+    exitCodeList = {"0:proved: the insight is byte-identical",
+        "1:not proved: what differs is printed, or the journal cannot be read whole, or a file cannot be read"})
 final class InsightVerifyCommand implements Callable<Integer>
 {
     private static final ObjectMapper JSON = new ObjectMapper();

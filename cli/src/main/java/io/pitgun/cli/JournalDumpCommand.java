@@ -23,7 +23,9 @@ import java.util.concurrent.Callable;
     name = "dump",
     mixinStandardHelpOptions = true,
     description = "Write journal entries to stdout as JSON lines (every message) or CSV (frames, one column per "
-        + "channel found). Exit 1 if damaged entries had to be skipped.")
+        + "channel found).",
+    exitCodeList = {"0:every entry read was written",
+        "1:damaged entries had to be skipped (those read are written), or the journal cannot be opened"})
 final class JournalDumpCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")

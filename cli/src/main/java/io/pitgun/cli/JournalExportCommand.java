@@ -35,7 +35,9 @@ import java.util.concurrent.Callable;
         "Export a journal as Parquet (or CSV) files: one row per frame, one typed column per dictionary channel, in " +
             "OUT/runs/<session>/<hour>.parquet; with --manifest also the derived frames in OUT/derived/<session>/.",
         "Each Parquet footer carries the provenance (version, build commit, session, dictionary and manifest " +
-            "digests, journal index range, export time). See docs/storage.md."})
+            "digests, journal index range, export time). See docs/storage.md."},
+    exitCodeList = {"0:every frame was exported",
+        "1:the journal is damaged (the frames read are exported) or cannot be opened, or OUT cannot be written"})
 final class JournalExportCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")

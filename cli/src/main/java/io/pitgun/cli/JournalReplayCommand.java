@@ -36,7 +36,10 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = {
         "Replay a journal through a manifest (the live one, or another for post-mortem analysis).",
-        "Writes derived frames and insights to OUT as JSON lines and prints the SHA-256 of the output stream."})
+        "Writes derived frames and insights to OUT as JSON lines and prints the SHA-256 of the output stream."},
+    exitCodeList = {"0:every message was replayed",
+        "1:the manifest is refused, the journal is damaged or cannot be opened, a message was not replayed, or OUT " +
+            "cannot be written"})
 final class JournalReplayCommand implements Callable<Integer>
 {
     /** What to do about messages larger than the replay's slots ({@code Replayed.notReplayed}), said by every tool. */

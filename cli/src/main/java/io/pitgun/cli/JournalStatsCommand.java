@@ -17,9 +17,11 @@ import java.util.concurrent.Callable;
     name = "stats",
     mixinStandardHelpOptions = true,
     description = "Count a journal's frames, sessions and sources, its time range (from the frames' timestamp_us), "
-        + "size and index range. Exit 1 if it is damaged (bad entries, or entries an in-order read cannot reach). "
+        + "size and index range. "
         + "Oldest cycle files deleted (to free disk space) are not damage: the journal starts at the first file left, "
-        + "as stderr says.")
+        + "as stderr says.",
+    exitCodeList = {"0:counted, and the journal is not damaged",
+        "1:it is damaged (bad entries, or entries an in-order read cannot reach), or cannot be opened"})
 final class JournalStatsCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")

@@ -14,9 +14,10 @@ import java.util.concurrent.Callable;
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    description = "Read every entry and check that it is a well-formed Pitgun SBE message; exit 0 when all are, "
-        + "1 otherwise, naming the first bad entry's index. Oldest cycle files deleted (to free disk space) are not "
-        + "damage: the journal starts at the first file left, as stderr says.")
+    description = "Read every entry and check that it is a well-formed Pitgun SBE message. Oldest cycle files "
+        + "deleted (to free disk space) are not damage: the journal starts at the first file left, as stderr says.",
+    exitCodeList = {"0:every entry is well-formed",
+        "1:an entry is not (the first bad entry's index is named), or the journal cannot be opened"})
 final class JournalVerifyCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")

@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {"Generate an Ed25519 key pair: NAME.key (private, PKCS#8 PEM, mode 600) and NAME.pub (public, " +
-        "X.509 PEM, what --trust takes); prints its key id. Refuses to overwrite existing files."})
+        "X.509 PEM, what --trust takes); prints its key id. Refuses to overwrite existing files."},
+    exitCodeList = {"0:generated (its key id is printed)", "1:a file exists already or cannot be written"})
 final class KeysGenerateCommand implements Callable<Integer>
 {
     @Option(names = "--out", required = true, paramLabel = "NAME",

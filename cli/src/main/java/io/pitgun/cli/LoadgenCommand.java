@@ -39,8 +39,9 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     description = {
         "Send envelopes to a gateway at a fixed rate (open loop) and report the achieved rate, refusals by cause " +
-            "and latency percentiles measured from the intended send time; writes loadgen.hgrm and loadgen.hlog.",
-        "Exit 0 when every envelope was accepted, 1 otherwise."})
+            "and latency percentiles measured from the intended send time; writes loadgen.hgrm and loadgen.hlog."},
+    exitCodeList = {"0:every envelope was accepted",
+        "1:an envelope was refused or not answered, or the gateway could not be reached"})
 final class LoadgenCommand implements Callable<Integer>
 {
     static final long MAX_ENVELOPES = 50_000_000L;

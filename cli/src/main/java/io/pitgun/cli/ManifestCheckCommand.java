@@ -17,7 +17,9 @@ import java.util.concurrent.Callable;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = "Validate and compile a manifest, then print its execution plan; exit 0 when it is valid, 1 otherwise.")
+    description = "Validate and compile a manifest, then print its execution plan.",
+    exitCodeList = {"0:the manifest is valid (its plan is printed)",
+        "1:it is invalid or cannot be read (each problem is printed with its location)"})
 final class ManifestCheckCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "FILE", description = "The manifest (.yaml, .yml or .json).")

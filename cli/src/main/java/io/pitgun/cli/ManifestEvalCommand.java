@@ -42,7 +42,9 @@ import java.util.concurrent.Callable;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Run a manifest over JSON-lines frames and print the resulting frames as JSON lines.")
+    description = "Run a manifest over JSON-lines frames and print the resulting frames as JSON lines.",
+    exitCodeList = {"0:every frame was run",
+        "1:the manifest is invalid, a frame is refused (its line is named), or a file cannot be read"})
 final class ManifestEvalCommand implements Callable<Integer>
 {
     /** The name {@code --input} gives standard input, as Unix tools read it: frames piped from another tool. */

@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
     name = "sign",
     mixinStandardHelpOptions = true,
     description = {"Sign a pipeline manifest: writes M.sig (Ed25519 over M's exact bytes, docs/security.md). " +
-        "A manifest that does not validate (pitgun validate, manifest check) is not signed."})
+        "A manifest that does not validate (pitgun validate, manifest check) is not signed."},
+    exitCodeList = {"0:signed (M.sig written)",
+        "1:the manifest does not validate, or a file cannot be read or written"})
 final class ManifestSignCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "M", description = "The manifest.")

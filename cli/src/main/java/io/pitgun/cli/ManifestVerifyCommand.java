@@ -14,8 +14,10 @@ import java.util.concurrent.Callable;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {"Check that a manifest carries a valid signature (M.sig) by a trusted key, as the gateway does " +
-        "with --trust; exit 0 and the signer's key id, or 1 and why it is refused (unsigned, tampered, untrusted " +
-        "key, bad signature)."})
+        "with --trust; prints the signer's key id, or why it is refused (unsigned, tampered, untrusted key, bad " +
+        "signature)."},
+    exitCodeList = {"0:signed by a trusted key (its key id is printed)",
+        "1:refused (unsigned, tampered, untrusted key, bad signature), or a file cannot be read"})
 final class ManifestVerifyCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "M", description = "The manifest.")

@@ -87,6 +87,7 @@ public final class PitgunCommand implements Runnable
         final CommandLine commandLine = new CommandLine(new PitgunCommand());
         commandLine.setExecutionExceptionHandler(new CliErrorHandler());
         GatewayCommand.addSettingOptions(commandLine.getSubcommands().get("gateway").getCommandSpec());
+        CliErrorHandler.listExitCodes(commandLine);
         return commandLine;
     }
 }

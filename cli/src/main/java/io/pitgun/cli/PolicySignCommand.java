@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
     name = "sign",
     mixinStandardHelpOptions = true,
     description = {"Sign a tuning policy: writes P.sig (Ed25519 over P's exact bytes, docs/security.md). " +
-        "A policy that does not validate against tuning-policy/v1 is not signed."})
+        "A policy that does not validate against tuning-policy/v1 is not signed."},
+    exitCodeList = {"0:signed (P.sig written)", "1:the policy does not validate, or a file cannot be read or written"})
 final class PolicySignCommand implements Callable<Integer>
 {
     /** The contract a policy must meet before it is signed. */

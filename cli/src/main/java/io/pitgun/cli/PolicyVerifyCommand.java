@@ -13,8 +13,10 @@ import java.util.concurrent.Callable;
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    description = {"Check that a tuning policy carries a valid signature (P.sig) by a trusted key; exit 0 and the " +
-        "signer's key id, or 1 and why it is refused."})
+    description = {"Check that a tuning policy carries a valid signature (P.sig) by a trusted key; prints the " +
+        "signer's key id, or why it is refused."},
+    exitCodeList = {"0:signed by a trusted key (its key id is printed)",
+        "1:refused (unsigned, tampered, untrusted key, bad signature), or a file cannot be read"})
 final class PolicyVerifyCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "P", description = "The tuning policy.")

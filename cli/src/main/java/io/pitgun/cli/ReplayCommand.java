@@ -32,8 +32,9 @@ import java.util.concurrent.TimeoutException;
     description = {
         "Stream a telemetry CSV (timestamp_us, optional lap_number and sector, one column per dictionary channel) " +
             "into a running gateway as pitgun-envelope-v1 envelopes.",
-        "Exit 0 when every envelope was acknowledged, 2 for an option wrong in itself, 1 otherwise.",
-        "A gateway with a token file: put a token with capability ingest (ID.SECRET) in PITGUN_TOKEN." })
+        "A gateway with a token file: put a token with capability ingest (ID.SECRET) in PITGUN_TOKEN." },
+    exitCodeList = {"0:every envelope was acknowledged",
+        "1:an envelope was refused or not acknowledged, the gateway could not be reached, or the CSV cannot be read"})
 final class ReplayCommand implements Callable<Integer>
 {
     /** The environment variable holding the gateway token the replay presents (docs/security.md). */

@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
     description = {
         "Plot HdrHistogram latency files side by side in one self-contained HTML page (SVG).",
         "FILE is a percentile distribution (.hgrm, values in µs as Pitgun writes them) or an interval log " +
-            "(.hlog, values in ns; one series per tag)."})
+            "(.hlog, values in ns; one series per tag)."},
+    exitCodeList = {"0:the page was written", "1:a file cannot be read, or the page cannot be written"})
 final class ReportLatencyCommand implements Callable<Integer>
 {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = ".hgrm or .hlog files.")

@@ -22,9 +22,7 @@ import java.util.concurrent.Callable;
         "List the runs (one source of one session under one manifest) and their laps that a gateway's PostgreSQL " +
             "sink wrote, newest first: laps, best lap, whether the session ended, then each lap's time and frames."
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:printed (also when there are no runs)", "1:no URL, or the database could not be read",
-        CliErrorHandler.USAGE_EXIT_CODE_LINE})
+    exitCodeList = {"0:printed (also when there are no runs)", "1:no URL, or the database could not be read"})
 final class RunsCommand implements Callable<Integer>
 {
     @Option(names = "--url", paramLabel = "URL", description = "JDBC URL of the database (default: the environment's " +

@@ -18,7 +18,8 @@ import java.util.concurrent.Callable;
     name = "simulate",
     mixinStandardHelpOptions = true,
     description = "Simulate laps of a car on a Monza-like circuit at 100 Hz and write them as a replayable CSV " +
-        "(every sim.v1 channel). The defaults regenerate datasets/sim-session-monza.csv byte for byte.")
+        "(every sim.v1 channel). The defaults regenerate datasets/sim-session-monza.csv byte for byte.",
+    exitCodeList = {"0:written", "1:the CSV cannot be written"})
 final class SimulateCommand implements Callable<Integer>
 {
     @Option(names = "--output", required = true, paramLabel = "FILE",

@@ -39,9 +39,7 @@ import java.util.concurrent.Callable;
             + " and prints the simulation-result/v1 document.",
         "The result depends only on the request (including its seed), not on --threads."
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:solved", "1:the request is unreadable or invalid (each problem is printed with its location)",
-        CliErrorHandler.USAGE_EXIT_CODE_LINE})
+    exitCodeList = {"0:solved", "1:the request is unreadable or invalid (each problem is printed with its location)"})
 public final class SolveCommand implements Callable<Integer>
 {
     static final SchemaId REQUEST_SCHEMA = SchemaId.parse("risk-analysis-request/v1");

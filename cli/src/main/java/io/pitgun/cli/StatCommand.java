@@ -29,8 +29,7 @@ import java.util.concurrent.TimeUnit;
             "), one line per counter: id, value, label.",
         "Works on a running gateway (from another process) and on a stopped one (its last values)."
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:printed", "1:DIR holds no readable counters file", CliErrorHandler.USAGE_EXIT_CODE_LINE})
+    exitCodeList = {"0:printed", "1:DIR holds no readable counters file"})
 final class StatCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "DIR", description = "The gateway's data directory (PITGUN_GATEWAY_DATA_DIR), "

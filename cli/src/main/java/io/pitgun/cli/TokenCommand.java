@@ -41,7 +41,8 @@ final class TokenCommand implements Runnable
     /** {@code pitgun token add}: a new token, printed once on stdout (the file keeps only its hash). */
     @Command(name = "add", mixinStandardHelpOptions = true,
         description = "Add a token and print it, ID.SECRET, on stdout: this is the only time the secret is shown " +
-            "(the file keeps its SHA-256). Clients send it as 'Authorization: Bearer ID.SECRET'.")
+            "(the file keeps its SHA-256). Clients send it as 'Authorization: Bearer ID.SECRET'.",
+        exitCodeList = {"0:added", "1:the id is taken, or the file cannot be read or written"})
     static final class Add implements Callable<Integer>
     {
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "The token file (created if missing).")
@@ -110,7 +111,8 @@ final class TokenCommand implements Runnable
     /** {@code pitgun token list}: ids and capabilities, never secrets (the file has none). */
     @Command(name = "list", mixinStandardHelpOptions = true,
         description = "List the tokens of a file: id, capabilities, own rate limit, when added. Secrets are not in " +
-            "the file.")
+            "the file.",
+        exitCodeList = {"0:listed", "1:the file does not exist or cannot be read"})
     static final class ListTokens implements Callable<Integer>
     {
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "The token file.")
@@ -153,7 +155,8 @@ final class TokenCommand implements Runnable
     /** {@code pitgun token revoke}: removes a token; a running gateway refuses it within a second. */
     @Command(name = "revoke", mixinStandardHelpOptions = true,
         description = "Remove a token from the file; a running gateway refuses it from its next look at the file " +
-            "(every 250 ms), without a restart.")
+            "(every 250 ms), without a restart.",
+        exitCodeList = {"0:removed", "1:no such token, or the file cannot be read or written"})
     static final class Revoke implements Callable<Integer>
     {
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "The token file.")
@@ -190,7 +193,8 @@ final class TokenCommand implements Runnable
     @Command(name = "allow", mixinStandardHelpOptions = true,
         description = "Set which sessions and channels a token may use (its secret and capabilities stay); an " +
             "option left out lifts that limit. A running gateway applies the change within 250 ms, to open " +
-            "connections too.")
+            "connections too.",
+        exitCodeList = {"0:set", "1:no such token, or the file cannot be read or written"})
     static final class Allow implements Callable<Integer>
     {
         @Option(names = "--file", required = true, paramLabel = "FILE", description = "The token file.")

@@ -37,7 +37,9 @@ import java.util.concurrent.Callable;
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
-    description = "Validate JSON/YAML documents against Pitgun's public contracts; exit 0 when all are valid, 1 otherwise.")
+    description = "Validate JSON/YAML documents against Pitgun's public contracts.",
+    exitCodeList = {"0:every document is valid",
+        "1:a document is invalid or cannot be read (each problem is printed with its location)"})
 final class ValidateCommand implements Callable<Integer>
 {
     private static final SchemaId ENVELOPE = SchemaId.parse("pitgun-envelope/v1");
