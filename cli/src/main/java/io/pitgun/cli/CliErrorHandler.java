@@ -34,11 +34,11 @@ final class CliErrorHandler implements CommandLine.IExecutionExceptionHandler
     static final int MAX_CAUSES = 5;
 
     /**
-     * Gives every command under {@code commandLine} (itself included) an "Exit codes:" help section that ends with
-     * {@link #USAGE}: a command's annotation lists what its own 0 and 1 (and any other status) mean, and the usage
-     * error, which every command exits with (README), is added here once rather than in each. A command that only
-     * groups others, or {@code help}, lists 0 as {@link #USAGE_PRINTED_EXIT_CODE}. Before, most commands said "exit
-     * 0 when ..., 1 otherwise" in their description, leaving 2 out.
+     * Gives every command under {@code commandLine} (itself included) an "Exit codes:" help section that lists
+     * {@link #USAGE} in order among the others: a command's annotation lists what its own 0 and 1 (and any other
+     * status) mean, and the usage error, which every command exits with (README), is added here once rather than in
+     * each. A command that only groups others, or {@code help}, lists 0 as {@link #USAGE_PRINTED_EXIT_CODE}. Before,
+     * most commands said "exit 0 when ..., 1 otherwise" in their description, leaving 2 out.
      */
     static void listExitCodes(final CommandLine commandLine)
     {
