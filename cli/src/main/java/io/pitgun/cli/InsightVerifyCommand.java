@@ -191,6 +191,7 @@ final class InsightVerifyCommand implements Callable<Integer>
             final String insightReplayed;
             try (Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory)))
             {
+                JournalCommand.noteMissingFiles(journal, journalDirectory, err);
                 if (journal.lastIndex() < lastIndex)
                 {
                     err.println(insightFile + ": journal range differs: the insight reaches index " + lastIndex +

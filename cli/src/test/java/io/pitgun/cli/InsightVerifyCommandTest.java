@@ -127,6 +127,15 @@ class InsightVerifyCommandTest
             journal.toString(), "--manifest", manifest.toString(), "--trust", trust);
         assertEquals(1, insightAltered.exitCode());
         assertTrue(insightAltered.err().contains("/window/frame_count: 1 vs "), insightAltered.err());
+
+        // The journal's metadata.cq4t deleted: still proven, and said in verify's own words, as the journal tools say
+        // it (before, only Chronicle's WARN, which names no journal).
+        Files.writeString(insight, lap + "\n");
+        Files.delete(journal.resolve("metadata.cq4t"));
+        final CliRun noMetadata = CliRun.of("insight", "verify", insight.toString(), "--journal", journal.toString(),
+            "--manifest", manifest.toString(), "--trust", trust);
+        assertEquals(0, noMetadata.exitCode(), noMetadata.err());
+        assertTrue(noMetadata.err().contains(journal + ": metadata.cq4t is missing"), noMetadata.err());
     }
 
     /**

@@ -78,7 +78,7 @@ final class ManifestStage
         this.segment = segment;
         this.fanout = fanout;
         this.counters = counters;
-        this.emitFrames = manifest.contracts().contains("pitgun-envelope/v1");
+        this.emitFrames = manifest.emitsFrames();
         this.in = manifest.newInputValues();
         this.out = manifest.newOutputValues();
         this.outputOffset = descriptor.outputOffset();

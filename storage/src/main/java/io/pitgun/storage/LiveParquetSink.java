@@ -73,8 +73,6 @@ public final class LiveParquetSink implements SinkFollower
     /** How long a session's file stays open without a new row before it is completed (and readable). */
     public static final long DEFAULT_IDLE_CLOSE_NS = TimeUnit.SECONDS.toNanos(5);
 
-    /** The output contract of derived frames: a manifest without it derives no rows for {@code DIR/derived}. */
-    private static final String FRAME_CONTRACT = "pitgun-envelope/v1";
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
     private static final int ENTRIES_PER_POLL = 64;
@@ -108,7 +106,7 @@ public final class LiveParquetSink implements SinkFollower
         this.runs = directory.resolve(JournalExporter.RUNS_DIRECTORY);
         this.derivedRoot = directory.resolve(JournalExporter.DERIVED_DIRECTORY);
         // A manifest that outputs no derived frames (insights only) would be run again for an empty table.
-        this.manifest = manifest != null && manifest.contracts().contains(FRAME_CONTRACT) ? manifest : null;
+        this.manifest = manifest != null && manifest.emitsFrames() ? manifest : null; // else no rows for DIR/derived
         this.config = config;
         this.includeRestricted = config.outputIncludeRestricted();
         this.table = FrameTable.frames(registry, includeRestricted).requireParquetNames(); // refuses the start
