@@ -565,7 +565,9 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
                 writer.close();
                 released.offer(writer.edgeId().toString()); // its journal is final from here
                 edgesReleased++;
-                LOG.info("edge {}: released, its connection gone, to make room for a new edge (--max-edges {})",
+                // WARN, as the refusals at the bound are: the CLI logs from WARN up, and an operator must see that an
+                // edge lost its place (it is taken again, as at a hive start, when it ships again).
+                LOG.warn("edge {}: released, its connection gone, to make room for a new edge (--max-edges {})",
                     writer.edgeId(), config.maxEdges());
                 return true;
             }

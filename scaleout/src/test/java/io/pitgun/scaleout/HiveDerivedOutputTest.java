@@ -1,5 +1,9 @@
 package io.pitgun.scaleout;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.filter.ThresholdFilter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.engine.AckMode;
 import io.pitgun.engine.FrameWriter;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.net.DatagramSocket;
 import java.nio.file.Files;
@@ -299,6 +304,7 @@ class HiveDerivedOutputTest
         final Edge next = new Edge("next", 10);
         gone.publish(0, 1_500);
         next.publish(0, 1_000);
+        final List<ILoggingEvent> warnings = capturedAtWarn(HiveAgent.class);
         final Hive hive = Hive.start(hiveConfig().withMaxEdges(1), HivePipeline.of(manifest));
         open.add(hive);
         gone.ship();
@@ -315,6 +321,10 @@ class HiveDerivedOutputTest
         final String metrics = HiveMetrics.render(hive);
         assertTrue(metrics.contains("\npitgun_hive_edges_released_total 1\n") &&
             metrics.contains("\npitgun_hive_edges 1\n"), metrics);
+        // At WARN, which the CLI shows (it logs from WARN up): at INFO an operator never saw an edge released.
+        assertTrue(List.copyOf(warnings).stream().anyMatch(event -> event.getFormattedMessage()
+            .equals("edge " + gone.id() + ": released, its connection gone, to make room for a new edge " +
+                "(--max-edges 1)")), "no WARN of the release: " + List.copyOf(warnings));
 
         next.shipper.close();
         gone.publish(1_500, 500);
@@ -373,6 +383,24 @@ class HiveDerivedOutputTest
         return (int)Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
             .map(thread -> PIPELINE_THREAD.matcher(thread.getName()))
             .filter(java.util.regex.Matcher::matches).map(m -> m.group(1)).distinct().count();
+    }
+
+    /**
+     * What {@code of} logs at WARN and above from now until the test ends (a list appender on its logger, detached
+     * at tear-down), read with {@code List.copyOf}: the hive's threads append to it.
+     */
+    private List<ILoggingEvent> capturedAtWarn(final Class<?> of)
+    {
+        final Logger logger = (Logger)LoggerFactory.getLogger(of);
+        final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        final ThresholdFilter warnAndAbove = new ThresholdFilter();
+        warnAndAbove.setLevel("WARN");
+        warnAndAbove.start();
+        appender.addFilter(warnAndAbove);
+        appender.start();
+        logger.addAppender(appender);
+        open.add(() -> logger.detachAppender(appender));
+        return appender.list;
     }
 
     private static final java.util.regex.Pattern PIPELINE_THREAD =
