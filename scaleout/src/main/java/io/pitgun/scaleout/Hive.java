@@ -294,6 +294,21 @@ public final class Hive implements AutoCloseable
         return deriveAgent == null ? 0 : deriveAgent.edgesCompleted();
     }
 
+    /**
+     * Edges on disk whose derived output was found whole and unchanged at start (its {@value
+     * HiveConfig#DERIVED_MARK_FILE} trusted), not derived again (see {@link HiveDeriveAgent}).
+     */
+    public long deriveEdgesSkipped()
+    {
+        return deriveAgent == null ? 0 : deriveAgent.edgesSkipped();
+    }
+
+    /** Marks of whole derived outputs found and not trusted for {@code why}: those edges were derived again. */
+    long deriveMarksDistrusted(final HiveDerivedMark.Distrust why)
+    {
+        return deriveAgent == null ? 0 : deriveAgent.marksDistrusted(why);
+    }
+
     /** Times the Archive's recording restarted because one being written passed its most bytes. */
     public long archiveRecordingRestarts()
     {

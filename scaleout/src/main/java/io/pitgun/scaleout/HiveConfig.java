@@ -55,6 +55,8 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
     public static final String JOURNAL_DIRECTORY = "journal";
     /** Each edge's derived output (JSON lines, as {@code pitgun journal replay --out} writes), under its directory. */
     public static final String DERIVED_FILE = "derived.jsonl";
+    /** Beside each edge's derived output: what its last whole derivation covered ({@code HiveDerivedMark}). */
+    public static final String DERIVED_MARK_FILE = "derived.complete";
     /** The Aeron Archive's directory, under the hive's. */
     public static final String ARCHIVE_DIRECTORY = "archive";
 
@@ -172,6 +174,12 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
     public Path edgeDerivedFile(final String edgeId)
     {
         return dataDirectory.resolve(EDGES_DIRECTORY).resolve(edgeId).resolve(DERIVED_FILE);
+    }
+
+    /** The mark of {@code edgeId}'s whole derived output ({@value #DERIVED_MARK_FILE}), beside it. */
+    public Path edgeDerivedMark(final String edgeId)
+    {
+        return dataDirectory.resolve(EDGES_DIRECTORY).resolve(edgeId).resolve(DERIVED_MARK_FILE);
     }
 
     /** The journal the hive keeps for {@code edgeId}. */

@@ -12,8 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -31,9 +34,12 @@ import java.util.stream.Stream;
  * replay's), freeing its pipeline and thread for the next. A waiting edge that ships again is followed at once. So
  * the pipelines open are at most the writer's edges ({@code --max-edges}) plus {@value #CATCH_UP_PIPELINES} (and
  * released edges' while they are completed), however many edges the data directory has held.
- * <b>Restart:</b> each edge's output is derived again from the journal's first frame (the file is truncated): after
- * a {@code kill -9} a partial file is never trusted or patched, at the cost of re-reading every edge's journal at
- * start (CPU time about that of {@code pitgun journal replay} of each, during which the output lags the journal); a
+ * <b>Restart:</b> an output derived whole (a stop, or an edge on disk or released read to its end) is marked so
+ * ({@link HiveDerivedMark}: the journal index and the output length it covers, the pipeline that derived it). An edge
+ * whose mark matches what is on disk is not derived again: not at start, nor when it ships again until its journal
+ * grows. Any other edge's output is derived again from the journal's first frame (the file is truncated, its mark
+ * deleted first): after a {@code kill -9} a partial file is never trusted or patched, at the cost of re-reading that
+ * journal (CPU time about that of {@code pitgun journal replay} of it, during which the output lags the journal); a
  * stop completes the edges still waiting, one at a time, so every output it leaves is whole.
  * <p>
  * <b>Many edges:</b> this one thread reads all journals; each edge's pipeline has its own processing thread (an
@@ -70,6 +76,21 @@ final class HiveDeriveAgent implements Agent
     private volatile int edgesWaiting;
     private volatile int pipelinesOpen;
     private volatile long edgesCompleted;
+    /** What a {@link HiveDerivedMark} must name to be trusted. */
+    private final String pipelineIdentity;
+    /** Edges whose output was found whole and current (its mark matches the disk) and not derived since, with the
+     *  edge position the mark names. Changed on cold paths only (start, an edge taken, released, grown). */
+    private final Map<String, Long> current = new HashMap<>();
+    /** Edges of {@link #current} the writer holds: derived again once their journal grows past the mark. */
+    private final List<Parked> parked = new ArrayList<>();
+    private volatile long edgesSkipped;
+    /** Marks not trusted, by {@link HiveDerivedMark.Distrust} ordinal; written by this thread only. */
+    private final AtomicLongArray marksDistrusted = new AtomicLongArray(HiveDerivedMark.Distrust.values().length);
+
+    /** A writer's edge whose output stands as marked while its journal ends at {@code edgePosition}. */
+    private record Parked(HiveEdgeWriter writer, String edgeId, long edgePosition)
+    {
+    }
 
     /**
      * @param writers         the hive writer's edges ({@link HiveAgent#edges()}), read for new and released edges.
@@ -82,6 +103,7 @@ final class HiveDeriveAgent implements Agent
         this.spec = spec;
         this.writers = writers;
         this.releasedEdges = releasedEdges;
+        this.pipelineIdentity = HiveDerivedMark.pipelineIdentity(spec);
     }
 
     /** The edges whose output is derived, with their progress; safe from any thread. */
@@ -109,9 +131,23 @@ final class HiveDeriveAgent implements Agent
             for (final Path edge : list.sorted().toList())
             {
                 final Path journal = edge.resolve(HiveConfig.JOURNAL_DIRECTORY);
-                if (Files.isDirectory(journal) && holdsEntries(journal))
+                if (Files.isDirectory(journal))
                 {
-                    onDisk.add(edge.getFileName().toString());
+                    final String edgeId = edge.getFileName().toString();
+                    final long lastIndex = lastIndex(journal);
+                    if (lastIndex == Journal.NO_INDEX)
+                    {
+                        continue;
+                    }
+                    final HiveDerivedMark.Covered covered = trustedMark(edgeId, lastIndex);
+                    if (covered == null)
+                    {
+                        onDisk.add(edgeId);
+                    }
+                    else
+                    {
+                        current.put(edgeId, covered.edgePosition());
+                    }
                 }
             }
         }
@@ -120,7 +156,41 @@ final class HiveDeriveAgent implements Agent
             throw new UncheckedIOException("cannot list " + edges + ": " + ex.getMessage(), ex);
         }
         edgesWaiting = onDisk.size();
-        LOG.info("{} edges on disk to derive again, {} at a time", onDisk.size(), CATCH_UP_PIPELINES);
+        edgesSkipped = current.size();
+        LOG.info("{} edges on disk to derive again, {} at a time; {} derived whole and unchanged since, not derived " +
+            "again", onDisk.size(), CATCH_UP_PIPELINES, current.size());
+    }
+
+    /**
+     * The edge's mark, if it is to be trusted: it names this pipeline, the journal ending at {@code lastIndex} and the
+     * output's length. Else null, a mark there counted by why and logged (a cold path: start, release, stop).
+     */
+    private HiveDerivedMark.Covered trustedMark(final String edgeId, final long lastIndex)
+    {
+        final Path mark = config.edgeDerivedMark(edgeId);
+        try
+        {
+            final HiveDerivedMark.Distrust distrust =
+                HiveDerivedMark.check(mark, config.edgeDerivedFile(edgeId), config.edgeJournal(edgeId), lastIndex,
+                    pipelineIdentity);
+            if (distrust == null)
+            {
+                return HiveDerivedMark.read(mark);
+            }
+            marksDistrusted.lazySet(distrust.ordinal(), marksDistrusted.get(distrust.ordinal()) + 1);
+            LOG.info("edge {}: derived again: its mark {} is not trusted ({})", edgeId, mark, distrust.label());
+        }
+        catch (final java.nio.file.NoSuchFileException ex)
+        {
+            // never derived whole by a hive that marks its outputs: derived again, as before marks
+        }
+        catch (final IOException ex)
+        {
+            marksDistrusted.lazySet(HiveDerivedMark.Distrust.UNREADABLE.ordinal(),
+                marksDistrusted.get(HiveDerivedMark.Distrust.UNREADABLE.ordinal()) + 1);
+            LOG.warn("edge {}: derived again: its mark {} does not read: {}", edgeId, mark, ex.toString());
+        }
+        return null;
     }
 
     @Override
@@ -145,6 +215,14 @@ final class HiveDeriveAgent implements Agent
             {
                 waiting.remove(i);
                 final String edgeId = writer.edgeId().toString();
+                final Long marked = current.get(edgeId);
+                if (marked != null)
+                {
+                    // Its output stands (whole, as marked) until the writer appends to its journal.
+                    parked.add(new Parked(writer, edgeId, marked));
+                    work++;
+                    continue;
+                }
                 if (onDisk.remove(edgeId)) // it ships again before its turn came: followed now
                 {
                     edgesWaiting = onDisk.size();
@@ -159,6 +237,16 @@ final class HiveDeriveAgent implements Agent
                     // of what its journal held (nor holding one of the slots of the edges on disk).
                     catchingUp.removeIf(deriver -> deriver.edgeId().equals(edgeId));
                 }
+                work++;
+            }
+        }
+        for (int i = parked.size() - 1; i >= 0; i--)
+        {
+            final Parked edge = parked.get(i);
+            if (edge.writer().heldIndex() != edge.edgePosition()) // appended to: the output is no longer whole
+            {
+                parked.remove(i);
+                follow(edge.edgeId());
                 work++;
             }
         }
@@ -181,6 +269,7 @@ final class HiveDeriveAgent implements Agent
             }
         }
         waiting.retainAll(now);
+        parked.removeIf(edge -> !now.contains(edge.writer()));
         writersSeen = now;
     }
 
@@ -195,6 +284,16 @@ final class HiveDeriveAgent implements Agent
         if (heldByWriter(edgeId))
         {
             return; // taken again since: followed as the writer's (a new writer is promoted from waiting)
+        }
+        parked.removeIf(edge -> edge.edgeId().equals(edgeId));
+        if (current.containsKey(edgeId))
+        {
+            // Its output stood while the writer held it; the writer may have appended since this thread last looked.
+            if (trustedMark(edgeId, lastIndex(config.edgeJournal(edgeId))) != null)
+            {
+                return;
+            }
+            current.remove(edgeId);
         }
         for (final HiveEdgeDeriver deriver : derivers)
         {
@@ -273,10 +372,11 @@ final class HiveDeriveAgent implements Agent
     private HiveEdgeDeriver follow(final String edgeId)
     {
         known.add(edgeId);
+        current.remove(edgeId); // its mark is deleted before its output is truncated
         try
         {
             final HiveEdgeDeriver deriver = HiveEdgeDeriver.open(edgeId, config.edgeJournal(edgeId),
-                config.edgeDerivedFile(edgeId), spec);
+                config.edgeDerivedFile(edgeId), config.edgeDerivedMark(edgeId), spec, pipelineIdentity);
             derivers.add(deriver);
             published.removeIf(earlier -> earlier.edgeId().equals(edgeId));
             published.add(deriver);
@@ -309,16 +409,38 @@ final class HiveDeriveAgent implements Agent
         return edgesCompleted;
     }
 
+    /**
+     * Edges on disk whose output was found whole and unchanged at start (its mark trusted), not derived again
+     * ({@code pitgun_hive_derive_edges_skipped_total}).
+     */
+    long edgesSkipped()
+    {
+        return edgesSkipped;
+    }
+
+    /** Marks found and not trusted for {@code why}, the edge derived again ({@code
+     *  pitgun_hive_derive_marks_distrusted_total}). */
+    long marksDistrusted(final HiveDerivedMark.Distrust why)
+    {
+        return marksDistrusted.get(why.ordinal());
+    }
+
     private static boolean holdsEntries(final Path journal)
+    {
+        return lastIndex(journal) != Journal.NO_INDEX;
+    }
+
+    /** The journal's last index, or {@link Journal#NO_INDEX} when it is empty or does not open (logged). */
+    private static long lastIndex(final Path journal)
     {
         try (Journal opened = Journal.open(JournalConfig.readOnly(journal)))
         {
-            return opened.lastIndex() != Journal.NO_INDEX;
+            return opened.lastIndex();
         }
         catch (final RuntimeException ex)
         {
             LOG.warn("{}: not derived: {}", journal, ex.toString());
-            return false;
+            return Journal.NO_INDEX;
         }
     }
 
@@ -333,11 +455,28 @@ final class HiveDeriveAgent implements Agent
             onReleased(edgeId);
         }
         lookAtWriters();
+        for (final Parked edge : parked)
+        {
+            if (edge.writer().heldIndex() != edge.edgePosition())
+            {
+                current.remove(edge.edgeId()); // appended to since this thread last looked
+                onDisk.add(edge.edgeId());
+            }
+        }
+        parked.clear();
         for (final HiveEdgeWriter writer : waiting)
         {
             final String edgeId = writer.edgeId().toString();
-            if (!known.contains(edgeId) && !onDisk.contains(edgeId) &&
-                holdsEntries(config.edgeJournal(edgeId)))
+            final long lastIndex = lastIndex(config.edgeJournal(edgeId));
+            if (current.containsKey(edgeId))
+            {
+                if (trustedMark(edgeId, lastIndex) != null)
+                {
+                    continue; // taken, nothing appended: its output stands
+                }
+                current.remove(edgeId);
+            }
+            if (!known.contains(edgeId) && !onDisk.contains(edgeId) && lastIndex != Journal.NO_INDEX)
             {
                 onDisk.add(edgeId);
             }

@@ -37,6 +37,9 @@ public final class HiveEdgeDeriver
 
     private final String edgeId;
     private final Path outputFile;
+    /** The output's {@link HiveDerivedMark}, written once it is whole. */
+    private final Path markFile;
+    private final String pipelineIdentity;
     private final Journal journal;
     /** Null once closed ({@link #ended} holds what is still asked of it): its ring is megabytes, and a hive may
      *  keep the derivers of many edges derived from disk and closed. */
@@ -51,11 +54,14 @@ public final class HiveEdgeDeriver
     private volatile Throwable failure;
     private volatile boolean closed;
 
-    private HiveEdgeDeriver(final String edgeId, final Path outputFile, final Journal journal,
-        final TelemetryPipeline pipeline, final JournalFollower follower)
+    private HiveEdgeDeriver(final String edgeId, final Path outputFile, final Path markFile,
+        final String pipelineIdentity, final Journal journal, final TelemetryPipeline pipeline,
+        final JournalFollower follower)
     {
         this.edgeId = edgeId;
         this.outputFile = outputFile;
+        this.markFile = markFile;
+        this.pipelineIdentity = pipelineIdentity;
         this.journal = journal;
         this.pipeline = pipeline;
         this.follower = follower;
@@ -67,17 +73,28 @@ public final class HiveEdgeDeriver
 
     /**
      * Opens the edge's journal read-only and starts a pipeline writing {@code outputFile} from scratch (truncated:
-     * the output is derived again from the journal's first frame).
+     * the output is derived again from the journal's first frame), its {@code markFile} deleted first.
      *
+     * @param pipelineIdentity {@link HiveDerivedMark#pipelineIdentity} of {@code spec}, written in the mark.
      * @throws io.pitgun.journal.JournalException if the journal cannot be opened.
+     * @throws UncheckedIOException if the mark cannot be deleted (the output is then left as it is).
      */
     static HiveEdgeDeriver open(final String edgeId, final Path journalDirectory, final Path outputFile,
-        final HivePipeline spec)
+        final Path markFile, final HivePipeline spec, final String pipelineIdentity)
     {
         final Journal journal = Journal.open(JournalConfig.readOnly(journalDirectory));
         TelemetryPipeline pipeline = null;
         try
         {
+            try
+            {
+                // Before the output is truncated: a kill from here on leaves no mark, so the edge is derived again.
+                HiveDerivedMark.delete(markFile);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(markFile + ": cannot delete the mark of the output: " + ex, ex);
+            }
             final TelemetryPipelineBuilder builder = TelemetryPipeline.builder()
                 .name("hive-" + edgeId.substring(0, Math.min(8, edgeId.length())))
                 .dictionary(spec.manifest().registry())
@@ -93,8 +110,8 @@ public final class HiveEdgeDeriver
                 builder.manifest(spec.manifest(), spec.source());
             }
             pipeline = builder.build();
-            final HiveEdgeDeriver deriver =
-                new HiveEdgeDeriver(edgeId, outputFile, journal, pipeline, new JournalFollower(journal, pipeline, true));
+            final HiveEdgeDeriver deriver = new HiveEdgeDeriver(edgeId, outputFile, markFile, pipelineIdentity,
+                journal, pipeline, new JournalFollower(journal, pipeline, true));
             LOG.info("edge {}: deriving {} from its journal with manifest {}", edgeId, outputFile,
                 spec.manifest().manifest().name());
             return deriver;
@@ -228,14 +245,27 @@ public final class HiveEdgeDeriver
         }
     }
 
-    /** Runs what is left of the journal through the pipeline (waiting for it), then stops: the hive is stopping. */
-    void drainAndClose()
+    /**
+     * Runs what is left of the journal through the pipeline (waiting for it), then stops: the hive is stopping, or
+     * nothing writes this journal. When the journal was read to its end without a failure, the output is whole, and
+     * {@link HiveDerivedMark} says so (a mark that cannot be written is logged: the edge is then derived again at
+     * the next start).
+     *
+     * @return whether the output is whole and marked so.
+     */
+    boolean drainAndClose()
     {
+        boolean whole = false;
         try
         {
             while (!closed && follower.readNext())
             {
                 // every entry the writer committed before it stopped
+            }
+            if (!closed)
+            {
+                endsWhereTheJournalEndsNow();
+                whole = !closed && readToEnd();
             }
         }
         catch (final RuntimeException ex)
@@ -243,6 +273,25 @@ public final class HiveEdgeDeriver
             fail(ex);
         }
         close();
+        return whole && ended.pipelineError() == null && mark();
+    }
+
+    /** Writes the mark of the whole output (after {@link #close()}, which wrote it out). */
+    private boolean mark()
+    {
+        try
+        {
+            HiveDerivedMark.write(markFile, outputFile, new HiveDerivedMark.Covered(endPosition,
+                HiveDerivedMark.journalFilesSha256(journal.config().directory()), ended.position(),
+                Files.size(outputFile), pipelineIdentity));
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            LOG.warn("edge {}: derived output whole, but its mark {} not written (it is derived again at the next " +
+                "start): {}", edgeId, markFile, ex.toString());
+            return false;
+        }
     }
 
     /**

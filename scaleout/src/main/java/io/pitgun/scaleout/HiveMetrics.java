@@ -146,6 +146,18 @@ public final class HiveMetrics
             "Edges on disk or released, not shipping to this hive, whose output was derived whole and its pipeline " +
                 "closed.");
         sample(out, "pitgun_hive_derive_edges_completed_total", null, hive.deriveEdgesCompleted());
+        family(out, "pitgun_hive_derive_edges_skipped_total", "counter",
+            "Edges on disk whose output was found whole and unchanged at start (its derived.complete mark trusted), " +
+                "not derived again.");
+        sample(out, "pitgun_hive_derive_edges_skipped_total", null, hive.deriveEdgesSkipped());
+        family(out, "pitgun_hive_derive_marks_distrusted_total", "counter",
+            "derived.complete marks not trusted, the edge derived again, by reason (unreadable, pipeline, journal, " +
+                "output).");
+        for (final HiveDerivedMark.Distrust reason : HiveDerivedMark.Distrust.values())
+        {
+            out.append("pitgun_hive_derive_marks_distrusted_total{reason=\"").append(reason.label()).append("\"} ")
+                .append(hive.deriveMarksDistrusted(reason)).append('\n');
+        }
         family(out, "pitgun_hive_archive_recordings_purged_total", "counter",
             "Finished recordings purged from the Archive (their batches are in the edges' journals, or shipped again).");
         sample(out, "pitgun_hive_archive_recordings_purged_total", null, hive.archiveRecordingsPurged());

@@ -266,10 +266,11 @@ class HiveDerivedOutputTest
 
         final Hive hive = startHive();
         final int[] mostAtOnce = new int[1];
-        Await.until("every edge on disk derived and closed", WAIT, () ->
+        // The edge's own output was derived whole and marked by the first run's stop: not derived again.
+        Await.until("every copy on disk derived and closed", WAIT, () ->
         {
             mostAtOnce[0] = Math.max(mostAtOnce[0], derivePipelineThreads());
-            return hive.deriveEdgesCompleted() == outputs.size();
+            return hive.deriveEdgesCompleted() == copies.size();
         });
         assertTrue(mostAtOnce[0] <= HiveDeriveAgent.CATCH_UP_PIPELINES, mostAtOnce[0] + " pipelines at once");
         assertEquals(0, derivePipelineThreads(), "each pipeline's thread ended once its output was whole");
@@ -279,7 +280,8 @@ class HiveDerivedOutputTest
             assertSameBytes(reference, output); // whole while the hive runs, not only once it stops
         }
         final String metrics = HiveMetrics.render(hive);
-        assertTrue(metrics.contains("\npitgun_hive_derive_edges_completed_total 8\n") &&
+        assertTrue(metrics.contains("\npitgun_hive_derive_edges_completed_total 7\n") &&
+            metrics.contains("\npitgun_hive_derive_edges_skipped_total 1\n") &&
             metrics.contains("\npitgun_hive_derive_edges_waiting 0\n") &&
             metrics.contains("\npitgun_hive_derive_pipelines 0\n"), metrics);
 
@@ -334,6 +336,74 @@ class HiveDerivedOutputTest
         hive.close();
         assertSameBytes(next.replayOwnJournal(), next.derivedFile(hive));
         assertSameBytes(gone.replayOwnJournal(), gone.derivedFile(hive));
+    }
+
+    /**
+     * Every hive start derived every edge on disk again, two at a time, and a stop completed those still waiting:
+     * start and stop took longer the more history the hive held. Now a whole derivation leaves a mark of what it
+     * covered ({@code derived.complete}), and an edge whose mark matches its journal and output is not derived
+     * again, at start nor when it ships again with nothing new; a journal grown since, a mark cut short, one of
+     * another pipeline, or an output cut short (a re-derivation killed) is derived again. Every output stays the
+     * replay's, byte for byte.
+     */
+    @Test
+    void shouldNotDeriveAgainAnEdgeWhoseOutputIsWholeAndUnchangedSince() throws Exception
+    {
+        final Edge edge = new Edge("edge", 11);
+        final HiveConfig config = hiveConfig();
+        final List<Path> copies = shippedThenCopiedOnDisk(edge, config, 4); // the edge's output marked, not theirs
+        final Hive second = Hive.start(config, HivePipeline.of(manifest));
+        open.add(second);
+        Await.until("the copies derived", WAIT, () -> second.deriveEdgesCompleted() == copies.size());
+        final String skipped = HiveMetrics.render(second);
+        assertTrue(skipped.contains("\npitgun_hive_derive_edges_skipped_total 1\n"), skipped);
+        second.close();
+
+        final Path cutShort = copies.get(0).resolveSibling(HiveConfig.DERIVED_MARK_FILE);
+        Files.writeString(cutShort, Files.readString(cutShort).substring(0, 40));
+        final Path foreign = copies.get(1).resolveSibling(HiveConfig.DERIVED_MARK_FILE);
+        Files.writeString(foreign, Files.readString(foreign).replaceAll("pipeline_sha256=[0-9a-f]+", // another manifest
+            "pipeline_sha256=" + "0".repeat(64)));
+        final byte[] whole = Files.readAllBytes(copies.get(2));
+        Files.write(copies.get(2), Arrays.copyOf(whole, whole.length / 2)); // a kill -9 cut its re-derivation short
+        final Hive third = Hive.start(config, HivePipeline.of(manifest));
+        open.add(third);
+        Await.until("the three edges whose mark is not trusted derived", WAIT,
+            () -> third.deriveEdgesCompleted() == 3);
+        final String metrics = HiveMetrics.render(third);
+        assertTrue(metrics.contains("\npitgun_hive_derive_edges_skipped_total 2\n") &&
+            metrics.contains("\npitgun_hive_derive_marks_distrusted_total{reason=\"unreadable\"} 1\n") &&
+            metrics.contains("\npitgun_hive_derive_marks_distrusted_total{reason=\"pipeline\"} 1\n") &&
+            metrics.contains("\npitgun_hive_derive_marks_distrusted_total{reason=\"journal\"} 0\n") &&
+            metrics.contains("\npitgun_hive_derive_marks_distrusted_total{reason=\"output\"} 1\n"), metrics);
+        edge.publish(1_500, 500);
+        edge.ship(); // its journal grows: derived again
+        edge.awaitDerived(third);
+        third.close();
+        final byte[] reference = edge.replayOwnJournal();
+        assertSameBytes(reference, edge.derivedFile(third));
+        final byte[] copied = Files.readAllBytes(copies.get(3)); // derived by the second run, before the edge grew
+        for (final Path copy : copies)
+        {
+            assertSameBytes(copied, copy);
+        }
+
+        final Hive fourth = Hive.start(config, HivePipeline.of(manifest));
+        open.add(fourth);
+        Await.until("the hive looked at the edges on disk", WAIT, () -> HiveMetrics.render(fourth)
+            .contains("\npitgun_hive_derive_edges_skipped_total " + (copies.size() + 1) + "\n"));
+        edge.shipper.close();
+        edge.ship(); // the edge starts again, with nothing new: taken, not derived again
+        Await.until("the edge taken", WAIT, () -> fourth.edges().stream()
+            .anyMatch(w -> w.edgeId().equals(edge.id()) && w.heldIndex() == edge.journal.lastIndex()));
+        fourth.close();
+        assertEquals(0, fourth.deriveEdgesCompleted());
+        assertEquals(List.of(), fourth.derivedOutputs(), "no edge derived again, at start, when taken or at stop");
+        assertSameBytes(reference, edge.derivedFile(fourth));
+        for (final Path copy : copies)
+        {
+            assertSameBytes(copied, copy);
+        }
     }
 
     /** A hive stopped before the edges on disk had their turn derives them first: no output is left half made. */

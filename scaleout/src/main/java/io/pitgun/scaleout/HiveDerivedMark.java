@@ -1,0 +1,272 @@
+package io.pitgun.scaleout;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * The mark {@value HiveConfig#DERIVED_MARK_FILE} beside an edge's {@value HiveConfig#DERIVED_FILE}: what a whole
+ * derivation covered, so that a restarted hive derives that edge again only if something changed since.
+ * <p>
+ * <b>Written</b> only once a derivation has read the edge's journal to its end and closed its pipeline without a
+ * failure (the output is then the replay's, byte for byte): the output is forced to disk, then the mark is written to
+ * a temporary file, forced, and renamed over the mark atomically, and the directory forced. <b>Deleted</b> (and the
+ * directory forced) before a derivation truncates the output. So whatever moment a {@code kill -9} (or a power cut)
+ * comes, a mark on disk describes a whole output; and it is <b>trusted</b> only if it names this hive's pipeline
+ * ({@link #pipelineIdentity}), the journal still ends at the index it names and holds the same cycle files (one
+ * deleted from its start or middle changes what a replay writes), and the output still has the length it names: a
+ * re-derivation cut short leaves a strict prefix of the whole output, never its length.
+ * <p>
+ * Layout: UTF-8 text, these five lines in this order, nothing else:
+ * <pre>
+ * pitgun-hive-derived-output v1
+ * journal_last_index=INDEX       the hive's journal of the edge ended at this index (Journal.lastIndex)
+ * journal_files_sha256=HEX       of the names of its cycle files (*.cq4), sorted, each followed by a newline
+ * edge_position=POSITION         the edge position of the last message derived
+ * output_bytes=BYTES             derived.jsonl's length
+ * pipeline_sha256=HEX            pipelineIdentity of the hive that derived it
+ * </pre>
+ */
+final class HiveDerivedMark
+{
+    private static final String HEADER = "pitgun-hive-derived-output v1";
+    private static final List<String> KEYS =
+        List.of("journal_last_index", "journal_files_sha256", "edge_position", "output_bytes", "pipeline_sha256");
+    private static final String CYCLE_FILE_SUFFIX = ".cq4";
+    /** A mark is a few hundred bytes: anything longer is not one (read no further). */
+    private static final int MOST_BYTES = 1_024;
+
+    /** What a whole derivation covered. */
+    record Covered(long journalLastIndex, String journalFilesSha256, long edgePosition, long outputBytes,
+        String pipelineSha256)
+    {
+    }
+
+    /** Why a mark on disk was not trusted ({@code pitgun_hive_derive_marks_distrusted_total}): the edge is derived
+     *  again. */
+    enum Distrust
+    {
+        /** Not this layout: damaged, cut short, or another program's file. */
+        UNREADABLE,
+        /** Written by a hive with another manifest, dictionary, pipeline configuration, signer or build. */
+        PIPELINE,
+        /** The journal does not end where it did (it grew since, or was replaced) or lost a cycle file. */
+        JOURNAL,
+        /** The output is missing or not the length the mark names (changed or cut short since). */
+        OUTPUT;
+
+        /** The metric label: the constant's name in lower case. */
+        String label()
+        {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private HiveDerivedMark()
+    {
+    }
+
+    /**
+     * What an output must have been derived by to be trusted: the SHA-256 of the manifest's text, the dictionary's
+     * meaning, the pipeline settings, the signer named in insights and the Pitgun build (version and commit), any of
+     * which changes the output.
+     */
+    static String pipelineIdentity(final HivePipeline spec)
+    {
+        final String build = buildProperty("version") + " " + buildProperty("commit");
+        return sha256("manifest " + spec.manifest().manifest().document().text() +
+            "\ndictionary " + spec.manifest().registry().meaningSha256Hex() +
+            "\nconfig " + spec.config() +
+            "\nsigner " + (spec.source() == null ? "" : spec.source().signerKeyId().orElse("")) +
+            "\nbuild " + build);
+    }
+
+    /** The SHA-256 of the names of the journal's cycle files, sorted, each followed by a newline (a listing). */
+    static String journalFilesSha256(final Path journalDirectory) throws IOException
+    {
+        final StringBuilder names = new StringBuilder();
+        try (Stream<Path> files = Files.list(journalDirectory))
+        {
+            files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(CYCLE_FILE_SUFFIX)).sorted()
+                .forEach(name -> names.append(name).append('\n'));
+        }
+        return sha256(names.toString());
+    }
+
+    private static String sha256(final String text)
+    {
+        try
+        {
+            return HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException("SHA-256 is a required JDK algorithm", ex);
+        }
+    }
+
+    /** The build's {@code pitgun-version.properties} value (the CLI's jar has it), or "unknown". */
+    private static String buildProperty(final String key)
+    {
+        final Properties properties = new Properties();
+        try (InputStream in = HiveDerivedMark.class.getResourceAsStream("/pitgun-version.properties"))
+        {
+            if (in != null)
+            {
+                properties.load(in);
+            }
+        }
+        catch (final IOException ex)
+        {
+            return "unknown";
+        }
+        return properties.getProperty(key, "unknown");
+    }
+
+    /**
+     * Forces {@code output} to disk, then writes {@code covered} as {@code mark} (a temporary file forced, renamed
+     * over the mark atomically, the directory forced).
+     */
+    static void write(final Path mark, final Path output, final Covered covered) throws IOException
+    {
+        force(output);
+        final String text = HEADER + "\n" +
+            KEYS.get(0) + "=" + covered.journalLastIndex() + "\n" +
+            KEYS.get(1) + "=" + covered.journalFilesSha256() + "\n" +
+            KEYS.get(2) + "=" + covered.edgePosition() + "\n" +
+            KEYS.get(3) + "=" + covered.outputBytes() + "\n" +
+            KEYS.get(4) + "=" + covered.pipelineSha256() + "\n";
+        final Path temporary = mark.resolveSibling(mark.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING))
+        {
+            final ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining())
+            {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        try
+        {
+            Files.move(temporary, mark, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final AtomicMoveNotSupportedException ex)
+        {
+            Files.deleteIfExists(temporary); // no mark rather than one that could be seen half written
+            throw ex;
+        }
+        forceDirectory(mark.getParent());
+    }
+
+    /** Deletes {@code mark}, if there, and forces its directory: before the output it describes is truncated. */
+    static void delete(final Path mark) throws IOException
+    {
+        if (Files.deleteIfExists(mark))
+        {
+            forceDirectory(mark.getParent());
+        }
+    }
+
+    /**
+     * Reads {@code mark} and checks it against what is on disk: why it is not to be trusted, or null when it is (the
+     * output is whole and current). {@code journalLastIndex} is where the journal in {@code journalDirectory} ends now.
+     *
+     * @throws NoSuchFileException when there is no mark (nothing to distrust: never derived whole by such a hive).
+     */
+    static Distrust check(final Path mark, final Path output, final Path journalDirectory, final long journalLastIndex,
+        final String pipelineSha256) throws IOException
+    {
+        final Covered covered = read(mark);
+        if (covered == null)
+        {
+            return Distrust.UNREADABLE;
+        }
+        if (!covered.pipelineSha256().equals(pipelineSha256))
+        {
+            return Distrust.PIPELINE;
+        }
+        if (covered.journalLastIndex() != journalLastIndex ||
+            !covered.journalFilesSha256().equals(journalFilesSha256(journalDirectory)))
+        {
+            return Distrust.JOURNAL;
+        }
+        if (!Files.isRegularFile(output) || Files.size(output) != covered.outputBytes())
+        {
+            return Distrust.OUTPUT;
+        }
+        return null;
+    }
+
+    /** The mark's contents, or null when they are not the layout (see the class comment). */
+    static Covered read(final Path mark) throws IOException
+    {
+        final byte[] bytes;
+        try (InputStream in = Files.newInputStream(mark))
+        {
+            bytes = in.readNBytes(MOST_BYTES + 1);
+        }
+        if (bytes.length > MOST_BYTES)
+        {
+            return null;
+        }
+        final String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
+        // The header, one line per key, and the empty string after the last line's newline.
+        if (lines.length != KEYS.size() + 2 || !lines[0].equals(HEADER) || !lines[lines.length - 1].isEmpty())
+        {
+            return null;
+        }
+        final String[] values = new String[KEYS.size()];
+        for (int i = 0; i < KEYS.size(); i++)
+        {
+            final String prefix = KEYS.get(i) + "=";
+            if (!lines[i + 1].startsWith(prefix))
+            {
+                return null;
+            }
+            values[i] = lines[i + 1].substring(prefix.length());
+        }
+        try
+        {
+            return new Covered(Long.parseLong(values[0]), values[1], Long.parseLong(values[2]),
+                Long.parseLong(values[3]), values[4]);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return null;
+        }
+    }
+
+    private static void force(final Path file) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+        {
+            channel.force(true);
+        }
+    }
+
+    /** Makes a rename or delete in {@code directory} durable (Linux: fsync of the directory). */
+    private static void forceDirectory(final Path directory) throws IOException
+    {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ))
+        {
+            channel.force(true);
+        }
+    }
+}
