@@ -139,6 +139,14 @@ public final class HiveCommand implements Callable<Integer>
             "counted (pitgun_hive_edges_refused_total). Default: ${DEFAULT-VALUE}.")
     int maxEdges;
 
+    @Option(names = "--max-edge-directories", paramLabel = "N",
+        defaultValue = "" + HiveConfig.DEFAULT_MAX_EDGE_DIRECTORIES,
+        description = "Without --edge-secrets (loopback, or --insecure): most edge directories (journals) in the " +
+            "data directory; at the bound a batch of an edge id without one is ignored and counted " +
+            "(pitgun_hive_edge_directories_refused_total), so made-up ids cannot fill the disk. Remove retired " +
+            "edges' directories (counted again within a second) or raise it. Default: ${DEFAULT-VALUE}.")
+    int maxEdgeDirectories;
+
     @Option(names = "--archive-max-recording-bytes", paramLabel = "BYTES",
         defaultValue = "" + HiveConfig.DEFAULT_MAX_LIVE_RECORDING_BYTES,
         description = "Most bytes one Archive recording being written may hold; then the stream's recording " +
@@ -202,7 +210,7 @@ public final class HiveCommand implements Callable<Integer>
         try
         {
             config = new HiveConfig(listen, streamId, dataDir, aeronDir, record != 0, idle, socketRcvbuf,
-                maxEdges, archiveMaxRecordingBytes, edgeSecrets == null ? null :
+                maxEdges, maxEdgeDirectories, archiveMaxRecordingBytes, edgeSecrets == null ? null :
                 io.pitgun.scaleout.EdgeSecrets.read(edgeSecrets), insecure);
             // The hive binds the listen address: a host that does not resolve is refused before anything starts.
             final List<String> unresolved = AeronUdpChannel.unresolvedHosts(listen);

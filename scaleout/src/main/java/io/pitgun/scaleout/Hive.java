@@ -321,6 +321,18 @@ public final class Hive implements AutoCloseable
         return agent.edgesRefused();
     }
 
+    /** Edge directories under {@code DATA_DIR/edges}, as last counted ({@link HiveAgent#edgeDirectories()}). */
+    public int edgeDirectories()
+    {
+        return agent.edgeDirectories();
+    }
+
+    /** Unauthenticated batches of new edge ids refused at {@link HiveConfig#maxEdgeDirectories()}. */
+    public long edgeDirectoriesRefused()
+    {
+        return agent.edgeDirectoriesRefused();
+    }
+
     /** Edges whose connection had gone, released to make room for a new one ({@link HiveAgent#edgesReleased()}). */
     public long edgesReleased()
     {

@@ -17,9 +17,12 @@ import org.slf4j.LoggerFactory;
 
 import org.agrona.collections.Int2IntHashMap;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -27,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.Stream;
 
 /**
  * The hive's writer: takes the edges' batches from the live shipping subscription (the Aeron Archive records the
@@ -56,6 +60,13 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     private volatile long edgesRefused;
     /** Edges whose connection had gone, released to make room for a new edge (see {@link #releaseAnEdgeGone}). */
     private volatile long edgesReleased;
+    /** Edge directories under {@code DATA_DIR/edges}: counted at start, counted again (at most once per
+     *  {@link #EDGE_DIRECTORIES_RECOUNT_MS}) when at {@link HiveConfig#maxEdgeDirectories()}, and one more per
+     *  directory a new writer makes. */
+    private volatile int edgeDirectories;
+    private long edgeDirectoriesCountedMs;
+    /** Batches of edge ids without a directory refused at {@link HiveConfig#maxEdgeDirectories()}. */
+    private volatile long edgeDirectoriesRefused;
     /** The ids of the edges released, each offered once its journal is closed, for the derive thread. */
     private final Queue<String> released = new ConcurrentLinkedQueue<>();
     /** Edges whose journal a writable open found damaged ({@link JournalDamagedException}); at most max_edges. */
@@ -127,6 +138,65 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         this.secrets = config.edgeSecrets();
         this.authenticators = secrets == null ? new BatchAuthenticator[0] : secrets.authenticators();
         this.secretsVersion = secrets == null ? null : version(secrets.file());
+        this.edgeDirectories = countEdgeDirectories();
+    }
+
+    /** How often, at most, the edge directories are counted again while at the bound (an operator may remove some). */
+    static final long EDGE_DIRECTORIES_RECOUNT_MS = 1_000;
+
+    /** The directories under {@code DATA_DIR/edges} (a cold path: start, and at the bound once a second at most). */
+    private int countEdgeDirectories()
+    {
+        final Path edges = config.dataDirectory().resolve(HiveConfig.EDGES_DIRECTORY);
+        if (!Files.isDirectory(edges))
+        {
+            return 0;
+        }
+        try (Stream<Path> list = Files.list(edges))
+        {
+            return (int)Math.min(Integer.MAX_VALUE, list.filter(Files::isDirectory).count());
+        }
+        catch (final IOException ex)
+        {
+            LOG.warn("{}: cannot count the edge directories ({}): counted as before", edges, ex.toString());
+            return edgeDirectories;
+        }
+    }
+
+    /**
+     * Whether a batch of the edge {@code msb}/{@code lsb}, which no writer holds, is refused because its directory
+     * would pass {@link HiveConfig#maxEdgeDirectories()}: only without secrets (listed edges alone make directories
+     * with them), and only at the bound (below it, nothing is looked up). Refusals are counted and logged.
+     */
+    private boolean refusedForEdgeDirectories(final long msb, final long lsb)
+    {
+        if (secrets != null || edgeDirectories < config.maxEdgeDirectories())
+        {
+            return false;
+        }
+        // At the bound: a cold path while made-up ids come (one lookup each), never for the edges held.
+        final UUID edgeId = new UUID(msb, lsb);
+        if (Files.isDirectory(config.edgeJournal(edgeId.toString()).getParent()))
+        {
+            return false; // an edge the hive holds a journal of: it makes no new directory
+        }
+        if (epochMs - edgeDirectoriesCountedMs >= EDGE_DIRECTORIES_RECOUNT_MS)
+        {
+            edgeDirectoriesCountedMs = epochMs;
+            edgeDirectories = countEdgeDirectories();
+            if (edgeDirectories < config.maxEdgeDirectories())
+            {
+                return false;
+            }
+        }
+        // Logged at the first refusal and then every 1,000th: a flood of made-up ids must not flood the log.
+        if (edgeDirectoriesRefused++ % 1_000 == 0)
+        {
+            LOG.warn("edge {}: the data directory already has its most edge directories ({}, " +
+                "--max-edge-directories) and batches are not authenticated: batches ignored ({} so far)", edgeId,
+                config.maxEdgeDirectories(), edgeDirectoriesRefused);
+        }
+        return true;
     }
 
     /** How often the hive looks at {@code --edge-secrets} for a change (a file-attribute read, on the writer). */
@@ -189,13 +259,13 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         return 1;
     }
 
-    private static FileStamp version(final java.nio.file.Path file)
+    private static FileStamp version(final Path file)
     {
         try
         {
             return FileStamp.of(file);
         }
-        catch (final java.io.IOException ex)
+        catch (final IOException ex)
         {
             return null; // gone or unreadable for now (a replace in progress): looked at again next time
         }
@@ -280,6 +350,21 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
     public long edgesReleased()
     {
         return edgesReleased;
+    }
+
+    /** Edge directories under {@code DATA_DIR/edges}, as last counted (see {@link HiveConfig#maxEdgeDirectories()}). */
+    public int edgeDirectories()
+    {
+        return edgeDirectories;
+    }
+
+    /**
+     * Batches ignored because they came, unauthenticated, from an edge id without a directory when the data directory
+     * already had {@link HiveConfig#maxEdgeDirectories()}; safe from any thread.
+     */
+    public long edgeDirectoriesRefused()
+    {
+        return edgeDirectoriesRefused;
     }
 
     /** The id of the next edge released (its journal closed, it has left {@link #edges()}), or null; one reader. */
@@ -499,6 +584,10 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
                 return writer;
             }
         }
+        if (refusedForEdgeDirectories(msb, lsb)) // before an edge is released for it
+        {
+            return null;
+        }
         if (writers.size() >= config.maxEdges() && !releaseAnEdgeGone())
         {
             // Logged at the first refusal and then every 1,000th: a flood of made-up ids must not flood the log.
@@ -520,11 +609,16 @@ public final class HiveAgent implements Agent, FragmentHandler, ReplyConnector
         }
         final UUID edgeId = new UUID(msb, lsb); // a new edge: a cold path
         final int secret = secrets == null ? -1 : secrets.indexOf(msb, lsb);
+        final Path journal = config.edgeJournal(edgeId.toString());
+        final boolean newDirectory = !Files.isDirectory(journal.getParent());
         final HiveEdgeWriter writer;
         try
         {
-            writer = new HiveEdgeWriter(edgeId, config.edgeJournal(edgeId.toString()),
-                secret < 0 ? null : authenticators[secret]);
+            writer = new HiveEdgeWriter(edgeId, journal, secret < 0 ? null : authenticators[secret]);
+            if (newDirectory)
+            {
+                edgeDirectories++; // only this thread writes it
+            }
         }
         catch (final JournalDamagedException ex)
         {

@@ -18,8 +18,12 @@ import java.util.Objects;
  *                       stream shares: {@link #DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES}.
  * @param maxEdges       most edges the hive holds at once ({@link #DEFAULT_MAX_EDGES}): a new edge id at the bound
  *                       releases an edge whose connection has gone, or else its batches are ignored and counted, so
- *                       made-up ids cannot hold journals and threads open without bound (each still makes a journal
- *                       directory on disk).
+ *                       made-up ids cannot hold journals and threads open without bound.
+ * @param maxEdgeDirectories most edge directories under {@code DATA_DIR/edges} that unauthenticated batches (no
+ *                       {@code edgeSecrets}: loopback, or {@code insecure}) may bring about
+ *                       ({@link #DEFAULT_MAX_EDGE_DIRECTORIES}): at the bound, a batch of an edge id without a
+ *                       directory is ignored and counted, so made-up ids cannot fill the disk with journals. With
+ *                       secrets, only the edges listed make directories.
  * @param maxLiveRecordingBytes the most bytes one Archive recording being written may hold before the stream's
  *                       recording restarts ({@link #DEFAULT_MAX_LIVE_RECORDING_BYTES}, {@code ArchiveRetention}).
  * @param edgeSecrets    each edge's shared secret ({@code --edge-secrets}): a batch must then carry a valid
@@ -27,13 +31,18 @@ import java.util.Objects;
  * @param insecure       without {@code edgeSecrets}, take unauthenticated batches from any host, not only loopback.
  */
 public record HiveConfig(String listenChannel, int streamId, Path dataDirectory, Path aeronDirectory, boolean record,
-    AeronIdleStrategy idleStrategy, int socketReceiveBufferBytes, int maxEdges, long maxLiveRecordingBytes,
-    EdgeSecrets edgeSecrets, boolean insecure)
+    AeronIdleStrategy idleStrategy, int socketReceiveBufferBytes, int maxEdges, int maxEdgeDirectories,
+    long maxLiveRecordingBytes, EdgeSecrets edgeSecrets, boolean insecure)
 {
     /** 1 GiB: an edge connected for weeks would otherwise grow its recording without bound. */
     public static final long DEFAULT_MAX_LIVE_RECORDING_BYTES = 1L << 30;
     /** Most edges by default: each has an open journal, a publication and, deriving, a pipeline with a thread. */
     public static final int DEFAULT_MAX_EDGES = 64;
+    /**
+     * Most edge directories unauthenticated batches may bring about by default: 16 times {@link #DEFAULT_MAX_EDGES},
+     * room for a fleet's edges replaced many times over, while a flood of made-up ids stops there.
+     */
+    public static final int DEFAULT_MAX_EDGE_DIRECTORIES = 1_024;
     /**
      * 2 MiB. Every edge's stream arrives on the hive's one listening socket, and each may have a receiver window
      * (Aeron's default, 128 KiB) in flight: a buffer smaller than the windows together overflows in the kernel, and
@@ -80,6 +89,10 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
         {
             throw new IllegalArgumentException("max edges: " + maxEdges + "; at least 1");
         }
+        if (maxEdgeDirectories < 1)
+        {
+            throw new IllegalArgumentException("max edge directories: " + maxEdgeDirectories + "; at least 1");
+        }
         if (socketReceiveBufferBytes < 4096)
         {
             throw new IllegalArgumentException("socket receive buffer: " + socketReceiveBufferBytes +
@@ -104,70 +117,77 @@ public record HiveConfig(String listenChannel, int streamId, Path dataDirectory,
     {
         return new HiveConfig(channel, ShipperConfig.DEFAULT_STREAM_ID, dataDirectory, null, true,
             AeronIdleStrategy.BACKOFF, DEFAULT_SOCKET_RECEIVE_BUFFER_BYTES, DEFAULT_MAX_EDGES,
-            DEFAULT_MAX_LIVE_RECORDING_BYTES, null, false);
+            DEFAULT_MAX_EDGE_DIRECTORIES, DEFAULT_MAX_LIVE_RECORDING_BYTES, null, false);
     }
 
     /** The same with the media driver in {@code directory}. */
     public HiveConfig withAeronDirectory(final Path directory)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, directory, record, idleStrategy,
-            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, edgeSecrets, insecure);
+            socketReceiveBufferBytes, maxEdges, maxEdgeDirectories, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same, recording with Aeron Archive or not. */
     public HiveConfig withRecording(final boolean on)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, on, idleStrategy,
-            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, edgeSecrets, insecure);
+            socketReceiveBufferBytes, maxEdges, maxEdgeDirectories, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same on another shipping stream id. */
     public HiveConfig withStreamId(final int id)
     {
         return new HiveConfig(listenChannel, id, dataDirectory, aeronDirectory, record, idleStrategy,
-            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, edgeSecrets, insecure);
+            socketReceiveBufferBytes, maxEdges, maxEdgeDirectories, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same with another idle strategy. */
     public HiveConfig withIdleStrategy(final AeronIdleStrategy strategy)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, strategy,
-            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, edgeSecrets, insecure);
+            socketReceiveBufferBytes, maxEdges, maxEdgeDirectories, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same with another socket receive buffer size. */
     public HiveConfig withSocketReceiveBufferBytes(final int bytes)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy, bytes,
-            maxEdges, maxLiveRecordingBytes, edgeSecrets, insecure);
+            maxEdges, maxEdgeDirectories, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same with another most edges. */
     public HiveConfig withMaxEdges(final int edges)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
-            socketReceiveBufferBytes, edges, maxLiveRecordingBytes, edgeSecrets, insecure);
+            socketReceiveBufferBytes, edges, maxEdgeDirectories, maxLiveRecordingBytes, edgeSecrets, insecure);
+    }
+
+    /** The same with another most edge directories unauthenticated batches may bring about. */
+    public HiveConfig withMaxEdgeDirectories(final int directories)
+    {
+        return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
+            socketReceiveBufferBytes, maxEdges, directories, maxLiveRecordingBytes, edgeSecrets, insecure);
     }
 
     /** The same with another most bytes of a recording being written. */
     public HiveConfig withMaxLiveRecordingBytes(final long bytes)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
-            socketReceiveBufferBytes, maxEdges, bytes, edgeSecrets, insecure);
+            socketReceiveBufferBytes, maxEdges, maxEdgeDirectories, bytes, edgeSecrets, insecure);
     }
 
     /** The same, authenticating batches with {@code secrets} (null: none). */
     public HiveConfig withEdgeSecrets(final EdgeSecrets secrets)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
-            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, secrets, insecure);
+            socketReceiveBufferBytes, maxEdges, maxEdgeDirectories, maxLiveRecordingBytes, secrets, insecure);
     }
 
     /** The same, taking unauthenticated batches from other hosts than loopback ({@code --insecure}) or not. */
     public HiveConfig withInsecure(final boolean on)
     {
         return new HiveConfig(listenChannel, streamId, dataDirectory, aeronDirectory, record, idleStrategy,
-            socketReceiveBufferBytes, maxEdges, maxLiveRecordingBytes, edgeSecrets, on);
+            socketReceiveBufferBytes, maxEdges, maxEdgeDirectories, maxLiveRecordingBytes, edgeSecrets, on);
     }
 
     /** The derived output the hive writes for {@code edgeId} when it runs a {@link HivePipeline}. */

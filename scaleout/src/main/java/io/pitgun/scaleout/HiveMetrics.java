@@ -103,6 +103,14 @@ public final class HiveMetrics
         family(out, "pitgun_hive_edges_refused_total", "counter",
             "Batches ignored because they came from a new edge id when the hive already had --max-edges edges.");
         sample(out, "pitgun_hive_edges_refused_total", null, hive.edgesRefused());
+        family(out, "pitgun_hive_edge_directories", "gauge",
+            "Edge directories in the hive's data directory, as last counted (at most --max-edge-directories made by " +
+                "unauthenticated batches).");
+        sample(out, "pitgun_hive_edge_directories", null, hive.edgeDirectories());
+        family(out, "pitgun_hive_edge_directories_refused_total", "counter",
+            "Unauthenticated batches ignored because their new edge id would make a directory past " +
+                "--max-edge-directories.");
+        sample(out, "pitgun_hive_edge_directories_refused_total", null, hive.edgeDirectoriesRefused());
         family(out, "pitgun_hive_edges_released_total", "counter",
             "Edges whose connection had gone, released (journal closed) to make room for a new edge at --max-edges.");
         sample(out, "pitgun_hive_edges_released_total", null, hive.edgesReleased());

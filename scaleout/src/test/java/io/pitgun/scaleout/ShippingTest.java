@@ -156,6 +156,47 @@ class ShippingTest
     }
 
     /**
+     * Unauthenticated batches (loopback, or {@code --insecure}) under made-up edge ids made a journal directory each,
+     * without bound, now that {@code --max-edges} releases gone edges for new ids. Now at
+     * {@code --max-edge-directories} a new id's batches are ignored and counted, before any edge is released for it;
+     * an edge the hive holds a directory of is still taken.
+     */
+    @Test
+    void shouldMakeNoMoreEdgeDirectoriesThanItsMostForUnauthenticatedBatches() throws Exception
+    {
+        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
+            .withMaxEdges(1).withMaxEdgeDirectories(1));
+        open.add(hive);
+        final Path otherData = dir.resolve("edge-2");
+        try (Journal other = Journal.open(JournalConfig.of(otherData.resolve("journal"))))
+        {
+            append(edgeJournal, 0, 100);
+            append(other, 0, 100);
+            final EdgeShipper first = startShipper();
+            awaitHiveHolds(first.edgeId());
+            first.close(); // gone: --max-edges alone would release it for the next new id
+            try (EdgeShipper second = EdgeShipper.start(other, otherData,
+                shipperConfig().withAeronDirectory(dir.resolve("aeron-edge-2"))))
+            {
+                final Path secondAtHive = HiveConfig.of(channel, hiveData).edgeJournal(second.edgeId().toString());
+                Await.until("the second edge's batches refused, or taken", WAIT,
+                    () -> hive.edgeDirectoriesRefused() > 0 || Files.exists(secondAtHive));
+                assertFalse(Files.exists(secondAtHive.getParent()), "a refused edge gets no directory");
+                assertEquals(0, hive.edgesReleased(), "no edge released for an edge that is refused");
+                final String metrics = HiveMetrics.render(hive);
+                assertTrue(metrics.contains("\npitgun_hive_edge_directories 1\n") &&
+                    metrics.contains("\npitgun_hive_edge_directories_refused_total " + hive.edgeDirectoriesRefused() +
+                        "\n"), metrics);
+            }
+            append(edgeJournal, 100, 100);
+            try (EdgeShipper again = startShipper()) // an edge with a directory at the hive is still taken
+            {
+                awaitHiveHolds(again.edgeId());
+            }
+        }
+    }
+
+    /**
      * An edge whose journal at the hive is damaged (a zeroed record header: frames appended after it would be read
      * by nothing) is refused when the hive opens that journal: its batches are ignored, unacknowledged, and counted,
      * once checked, while the other edges are served. Before, the refusal escaped the writer as an exception, logged
