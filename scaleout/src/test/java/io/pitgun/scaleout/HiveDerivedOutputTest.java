@@ -400,6 +400,13 @@ class HiveDerivedOutputTest
         assertEquals(0, fourth.deriveEdgesCompleted());
         assertEquals(List.of(), fourth.derivedOutputs(), "no edge derived again, at start, when taken or at stop");
         assertSameBytes(reference, edge.derivedFile(fourth));
+        final Path edgeJournal = config.edgeJournal(edge.id().toString());
+        try (Journal held = Journal.open(JournalConfig.readOnly(edgeJournal)))
+        {
+            assertEquals(null, HiveDerivedMark.check(config.edgeDerivedMark(edge.id().toString()),
+                edge.derivedFile(fourth), edgeJournal, held.lastIndex(),
+                HiveDerivedMark.pipelineIdentity(HivePipeline.of(manifest))), "the next start trusts it still");
+        }
         for (final Path copy : copies)
         {
             assertSameBytes(copied, copy);
