@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
  *             ──{@link IngestAdmission}: journal can take it?──▶ 507 JOURNAL_FULL / 503 JOURNAL_FAILED,
  *               ingestion queue──▶ 503 QUEUE_FULL, queueing delay──▶ 503 OVERLOAD; nothing published
  *             ──per envelope: IdempotencyWindow.claim (one atomic step)──▶ duplicate: acknowledged again,
- *               not published; same id, other content: 409; being published by another loop: 503 in_progress
+ *               not published; same id, other content: 409; being published by another loop: 503 in_progress;
+ *               the oldest id, which a new one would replace, being published: 503 idempotency_window_full
  *             ──tryPublishValidatedBatch each envelope──▶ ring full: 503 saying which envelopes are in (each one whole or
  *               (all its frames or none)       not at all); the idempotency window remembers, so a retry
  *                                              publishes only the rest
@@ -601,6 +602,15 @@ public final class EnvelopeIngestor
                     report.refuse(503, RejectReason.IN_PROGRESS, "event_id " + new UUID(eventMsb[i], eventLsb[i]) +
                         " (envelope " + i + ") is being ingested by another request right now; resend it (same " +
                         "event_id) after " + report.retryAfterS + " s to learn its outcome");
+                    overloadDetails(report, count, i, 0, frames);
+                    report.notAccepted = count - i;
+                    return;
+                case IdempotencyWindow.FULL:
+                    counters.rejected(RejectReason.IDEMPOTENCY_WINDOW_FULL);
+                    report.retryAfterS = 1;
+                    report.refuse(503, RejectReason.IDEMPOTENCY_WINDOW_FULL, "envelope " + i + ": the idempotency " +
+                        "window is full of event_ids being ingested right now; resend it (same event_id) after " +
+                        report.retryAfterS + " s");
                     overloadDetails(report, count, i, 0, frames);
                     report.notAccepted = count - i;
                     return;

@@ -6,7 +6,8 @@ import java.util.function.LongUnaryOperator;
 /**
  * The {@code event_id}s seen recently, so that a retried envelope is acknowledged again without being ingested
  * twice. Bounded memory: at most {@code capacity} ids (a power of two) and none older than {@code windowNs}; the
- * oldest id is forgotten first. A retry that arrives after its id was forgotten is ingested again: the window is
+ * oldest id is forgotten first, but never while a request is publishing it: a new id that would take its place is
+ * refused ({@link #FULL}) until that request ends (forgotten then, a retry racing it would publish it twice). A retry that arrives after its id was forgotten is ingested again: the window is
  * the documented limit of the guarantee ({@code IDEMPOTENCY_ENTRIES}, {@code IDEMPOTENCY_WINDOW_S}). At start the
  * gateway refills it from the journal's tail ({@link IdempotencyWindowLoader}), so the guarantee holds across
  * restarts and crashes.
@@ -20,6 +21,7 @@ import java.util.function.LongUnaryOperator;
  *                                                          n of n in ──claim──▶ DUPLICATE (answer, publish nothing)
  *   owned by another thread ──claim──▶ IN_PROGRESS (answer 503, retry)
  *   other content (digest or frame count) ──claim──▶ CONFLICT (answer 409)
+ *   absent, the oldest id (the one it would replace) owned ──claim──▶ FULL (answer 503, retry)
  * </pre>
  * So an envelope and its retry arriving on two event loops publish once, and a retry of a partly accepted (or
  * partly journaled, before a crash) envelope publishes only the rest.
@@ -46,11 +48,20 @@ public final class IdempotencyWindow
     public static final int CONFLICT = 3;
     /** {@link Claim#outcome}: another thread is publishing this id now; publish nothing, answer "retry". */
     public static final int IN_PROGRESS = 4;
+    /**
+     * {@link Claim#outcome}: a new id, but the oldest id remembered, the one it would replace, is being published now
+     * (a whole capacity of ids came during that publish): publish nothing, answer "retry". Forgetting an id in flight
+     * would let its retry claim it as new and publish it twice.
+     */
+    public static final int FULL = 5;
 
     /** The answer of {@link #claim}; one per calling thread, reused (no allocation). */
     public static final class Claim
     {
-        /** One of {@link #NEW}, {@link #RESUME}, {@link #DUPLICATE}, {@link #CONFLICT}, {@link #IN_PROGRESS}. */
+        /**
+         * One of {@link #NEW}, {@link #RESUME}, {@link #DUPLICATE}, {@link #CONFLICT}, {@link #IN_PROGRESS},
+         * {@link #FULL}.
+         */
         public int outcome;
         /**
          * Names the ownership for {@link #release} (NEW and RESUME), or, for a DUPLICATE, the entry whose journal
@@ -185,7 +196,17 @@ public final class IdempotencyWindow
                 }
                 return;
             }
+            if (oldestOwned())
+            {
+                claim.outcome = FULL;
+                return;
+            }
             removeCell(cell); // the same id, expired: re-added fresh
+        }
+        else if (oldestOwned())
+        {
+            claim.outcome = FULL;
+            return;
         }
         final int entry = insert(msb, lsb, digest, frames, 0, nowNs);
         owned[entry] = true;
@@ -240,17 +261,23 @@ public final class IdempotencyWindow
     /**
      * Remembers an id found in the journal at start: {@code framesJournaled} of its {@code frames} frames are
      * durable, the last at journal position {@code journalIndex}; none is in this process's ring. Restored oldest
-     * first, so the most recent is forgotten last.
+     * first, so the most recent is forgotten last. Nothing is owned at start; were the oldest id owned, the id is not
+     * remembered ({@link #FULL}'s rule), and false is returned.
      */
-    public synchronized void restore(final long msb, final long lsb, final long digest, final int frames,
+    public synchronized boolean restore(final long msb, final long lsb, final long digest, final int frames,
         final int framesJournaled, final long journalIndex, final long nowNs)
     {
+        if (oldestOwned())
+        {
+            return false;
+        }
         final int cell = findCell(msb, lsb);
         if (cell >= 0)
         {
             removeCell(cell);
         }
         journalIndexes[insert(msb, lsb, digest, frames, framesJournaled, nowNs)] = journalIndex;
+        return true;
     }
 
     /** Frames in for this id, or -1 when it is not remembered or expired (tests and tools). */
@@ -271,6 +298,13 @@ public final class IdempotencyWindow
         return (int)Math.min(inserted, mask + 1L);
     }
 
+    /** Whether the next {@link #insert} would overwrite an id a request is publishing now. */
+    private boolean oldestOwned()
+    {
+        return inserted > mask && owned[(int)(inserted & mask)];
+    }
+
+    /** Takes the oldest slot; the caller has checked that it is not owned ({@link #oldestOwned}). */
     private int insert(final long msb, final long lsb, final long digest, final int frames, final int done,
         final long nowNs)
     {

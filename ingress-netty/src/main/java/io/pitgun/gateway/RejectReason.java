@@ -190,10 +190,16 @@ public enum RejectReason
      * A live subscriber that was to receive an output (an insight: a lap summary of many channels and percentiles)
      * longer than the subscribers' shared buffer carries, an eighth of {@code SUBSCRIBER_BUFFER_BYTES}: disconnected
      * (close code 1011, naming both lengths and the setting). The gateway's setting, not the subscriber, is at
-     * fault. Before, closed, counted and logged as {@link #SLOW_SUBSCRIBER}. Never answered over HTTP. Last: a
-     * reason's ordinal is its counter's key in the counters file; new reasons go after it.
+     * fault. Before, closed, counted and logged as {@link #SLOW_SUBSCRIBER}. Never answered over HTTP.
      */
-    OUTPUT_TOO_LONG(500);
+    OUTPUT_TOO_LONG(500),
+    /**
+     * A new {@code event_id} while the oldest id the idempotency window remembers, the one it would forget for it, is
+     * being published by another request ({@link IdempotencyWindow#FULL}): a whole {@code IDEMPOTENCY_ENTRIES} of ids
+     * came during that publish. Retry after 1 s. Before, the id in flight was forgotten, and a retry racing it
+     * published it twice. Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
+     */
+    IDEMPOTENCY_WINDOW_FULL(503);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The idempotency window against a plain reference: a {@link LinkedHashMap} in insertion order that forgets ids
- * inserted more than {@code capacity} insertions ago or longer ago than the window. Random claims (same and other
+ * inserted more than {@code capacity} insertions ago or longer ago than the window, but never one owned (a new id that
+ * would replace it is refused). Random claims (same and other
  * content), releases (in any order, some after their id was forgotten), restores, clock jumps, and churn far past
  * the capacity. Operations per try: {@code -Dpitgun.idempotency.propertyOps} (default 40,000: 2 million operations;
  * 200,000 for the long run: 10 million).
@@ -88,7 +89,8 @@ class IdempotencyWindowPropertyTest
                 }
                 else
                 {
-                    expected = IdempotencyWindow.NEW;
+                    // An id being published is never forgotten: a new id that would replace it is refused.
+                    expected = oldestOwned(owned, inserted, capacity) ? IdempotencyWindow.FULL : IdempotencyWindow.NEW;
                 }
                 assertEquals(expected, claim.outcome, "op " + op + " key " + key);
                 if (expected == IdempotencyWindow.NEW)
@@ -128,12 +130,12 @@ class IdempotencyWindowPropertyTest
                     }
                 }
             }
-            else
+            else if (!oldestOwned(owned, inserted, capacity))
             {
                 final int frames = 4;
                 final int journaled = random.nextInt(frames + 1);
                 final long journalIndex = random.nextLong(1L << 40);
-                window.restore(key.msb, key.lsb, 1, frames, journaled, journalIndex, nowNs);
+                assertEquals(true, window.restore(key.msb, key.lsb, 1, frames, journaled, journalIndex, nowNs));
                 final Entry fresh = new Entry();
                 fresh.journalIndex = journalIndex;
                 fresh.digest = 1;
@@ -144,6 +146,10 @@ class IdempotencyWindowPropertyTest
                 reference.remove(key);
                 reference.put(key, fresh);
                 evict(reference, inserted, capacity);
+            }
+            else
+            {
+                assertEquals(false, window.restore(key.msb, key.lsb, 1, 4, 0, 0, nowNs), "op " + op);
             }
             if ((op & 1023) == 0)
             {
@@ -156,6 +162,12 @@ class IdempotencyWindowPropertyTest
                 assertEquals(Math.min(inserted, capacity), window.size());
             }
         }
+    }
+
+    /** Whether the id the next insertion would replace (inserted {@code capacity} insertions ago) is owned. */
+    private static boolean oldestOwned(final List<Owned> owned, final long inserted, final int capacity)
+    {
+        return inserted >= capacity && owned.stream().anyMatch(o -> o.ticket == inserted - capacity);
     }
 
     private static void evict(final LinkedHashMap<Key, Entry> reference, final long inserted, final int capacity)

@@ -3,6 +3,8 @@ package io.pitgun.gateway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,6 +12,7 @@ import java.util.function.LongUnaryOperator;
 
 import static io.pitgun.gateway.IdempotencyWindow.CONFLICT;
 import static io.pitgun.gateway.IdempotencyWindow.DUPLICATE;
+import static io.pitgun.gateway.IdempotencyWindow.FULL;
 import static io.pitgun.gateway.IdempotencyWindow.IN_PROGRESS;
 import static io.pitgun.gateway.IdempotencyWindow.NEW;
 import static io.pitgun.gateway.IdempotencyWindow.RESUME;
@@ -41,6 +44,49 @@ class IdempotencyWindowTest
                 assertEquals(j > i - capacity ? j % 7 + 1 : -1, done, "id " + j + " after " + i);
             }
         }
+    }
+
+    /**
+     * A request owns its id from its claim to its release; a whole capacity of other ids passing meanwhile (a publish
+     * descheduled on one event loop while the others go on) must not make the window forget it, or a retry racing
+     * it claims it as new and publishes it twice. The reference: a map of the ids owned now, which every claim of
+     * them must answer IN_PROGRESS; a new id that would replace the oldest while that one is owned is refused FULL.
+     */
+    @Test
+    void shouldNeverForgetAnIdWhileARequestIsPublishingIt()
+    {
+        final int capacity = 16;
+        final IdempotencyWindow window = new IdempotencyWindow(capacity, Long.MAX_VALUE / 4);
+        final Map<Long, Long> ownedTickets = new HashMap<>(); // id (msb; lsb 0) -> ticket
+        window.claim(1, 0, 9, 1, 0, claim);
+        assertEquals(NEW, claim.outcome);
+        ownedTickets.put(1L, claim.ticket);
+        for (long id = 2; id < 2 + 3L * capacity; id++)
+        {
+            window.claim(id, 0, 9, 1, 0, claim);
+            // Ids 1..capacity fill the window; the next would replace id 1, which is owned.
+            assertEquals(id > capacity ? FULL : NEW, claim.outcome, "id " + id);
+            if (claim.outcome == NEW)
+            {
+                window.release(claim.ticket, 1, id);
+            }
+            for (final long owned : ownedTickets.keySet())
+            {
+                window.claim(owned, 0, 9, 1, 0, claim);
+                assertEquals(IN_PROGRESS, claim.outcome, "id " + owned + " is still being published, after id " + id);
+            }
+        }
+        window.release(ownedTickets.remove(1L), 1, 1);
+        window.claim(1, 0, 9, 1, 0, claim);
+        assertEquals(DUPLICATE, claim.outcome, "its publish ended: its retry is a duplicate");
+        for (long id = 100; id < 100 + capacity; id++)
+        {
+            window.claim(id, 0, 9, 1, 0, claim);
+            assertEquals(NEW, claim.outcome, "no longer owned, the oldest is forgotten for a new id " + id);
+            window.release(claim.ticket, 1, id);
+        }
+        window.claim(1, 0, 9, 1, 0, claim);
+        assertEquals(NEW, claim.outcome, "forgotten once a whole capacity came after its publish ended");
     }
 
     @Test
