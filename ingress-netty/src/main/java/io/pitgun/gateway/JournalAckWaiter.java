@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * Completes answers once their frames are journaled, without blocking the event loop and without polling: pending
@@ -113,6 +114,13 @@ final class JournalAckWaiter implements JournaledListener
     private volatile long lowestPending = NONE;
     /** True while the deadline timer is scheduled. Loop only. */
     private boolean deadlineScheduled;
+    /** The monotonic clock, {@link System#nanoTime} but in tests. */
+    private final LongSupplier clock;
+    /**
+     * The lowest queueing delay since {@link #takeLowestDelayNs} last looked, as of the moments the oldest answer
+     * changed (the delay only grows in between); {@link Long#MAX_VALUE} when it has not changed. Loop only.
+     */
+    private long lowestDelayNs = Long.MAX_VALUE;
 
     /** Registers itself with {@code pipeline} as a {@link JournaledListener}: the journal stage wakes it. */
     JournalAckWaiter(final EventLoop loop, final TelemetryPipeline pipeline, final long timeoutNs,
@@ -139,14 +147,18 @@ final class JournalAckWaiter implements JournaledListener
             {
                 return !waitForRoom || pipeline.remainingCapacity() >= halfRing;
             }
-        }, timeoutNs, counters);
+        }, timeoutNs, counters, System::nanoTime);
         pipeline.addJournaledListener(this);
     }
 
-    /** A waiter on {@code journal}, woken by whoever calls {@link #onJournaled} (tests drive it by hand). */
+    /**
+     * A waiter on {@code journal}, woken by whoever calls {@link #onJournaled} (tests drive it by hand), reading the
+     * time from {@code clock}.
+     */
     JournalAckWaiter(final EventLoop loop, final JournalProgress journal, final long timeoutNs,
-        final GatewayCounters counters)
+        final GatewayCounters counters, final LongSupplier clock)
     {
+        this.clock = clock;
         this.counters = counters;
         this.loop = loop;
         this.journal = journal;
@@ -162,7 +174,7 @@ final class JournalAckWaiter implements JournaledListener
             complete(completion, true);
             return;
         }
-        final long nowNs = System.nanoTime();
+        final long nowNs = clock.getAsLong();
         pending.add(new Pending(position, nowNs, nowNs + timeoutNs, completion));
         if (!deadlineScheduled)
         {
@@ -212,6 +224,18 @@ final class JournalAckWaiter implements JournaledListener
     {
         final Pending oldest = pending.peek();
         return oldest == null ? 0 : nowNs - oldest.sinceNs;
+    }
+
+    /**
+     * The lowest {@link #oldestWaitNs} since the last call, {@link Long#MAX_VALUE} if the oldest answer has not changed
+     * meanwhile: between requests the delay may have fallen (its oldest answered, a younger one or none left) and
+     * risen again, which {@link QueueDelayAdmission} must not take for one long episode.
+     */
+    long takeLowestDelayNs()
+    {
+        final long lowest = lowestDelayNs;
+        lowestDelayNs = Long.MAX_VALUE;
+        return lowest;
     }
 
     /** On the journal stage's thread: wakes the loop if an answer here may now be complete. Never blocks. */
@@ -291,7 +315,8 @@ final class JournalAckWaiter implements JournaledListener
     private void scan()
     {
         final long journaled = journal.journaledSequence();
-        final long now = System.nanoTime();
+        final long now = clock.getAsLong();
+        final Pending oldestBefore = pending.peek();
         final boolean journalFailed = journal.journalFailed();
         // A journaled answer held for room goes out once there is room, or at its deadline anyway: its frames are
         // journaled, and a refusal would only make the client send them again.
@@ -333,6 +358,12 @@ final class JournalAckWaiter implements JournaledListener
             {
                 keep(pending.poll(), journaled);
             }
+        }
+        final Pending oldest = pending.peek();
+        if (oldest != oldestBefore)
+        {
+            // The only moment the delay falls: note how low, for admission (the scan's clock: when they were answered).
+            lowestDelayNs = Math.min(lowestDelayNs, oldest == null ? 0 : now - oldest.sinceNs);
         }
         if (heldForRoom)
         {

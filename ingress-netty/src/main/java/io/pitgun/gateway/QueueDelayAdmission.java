@@ -10,12 +10,13 @@ package io.pitgun.gateway;
  * A short burst (above the target for less than an interval) is let through, as CoDel lets it through.
  *
  * <pre>
- *   delay ≤ target                       → admit; forget any episode above target
+ *   delay ≤ target (now, or at any moment since the last request) → forget any episode above target
+ *   delay ≤ target                       → admit
  *   delay > target, episode begins now   → admit; remember when it began
  *   delay > target since ≥ interval      → refuse (503 overload)
  * </pre>
  * In {@code accepted} ack mode answers do not wait for the journal, so the delay is 0 and the ring's own bound
- * ({@code ring_full}) is what refuses. One per event loop, called on it: two longs of state, no allocation.
+ * ({@code ring_full}) is what refuses. One per event loop, called on it: a flag and a long of state, no allocation.
  */
 final class QueueDelayAdmission
 {
@@ -35,6 +36,12 @@ final class QueueDelayAdmission
     /** True to admit a request arriving at {@code nowNs}; false to refuse it as overload. */
     boolean admit(final long nowNs)
     {
+        if (waiter.takeLowestDelayNs() <= targetNs)
+        {
+            // Back under the target since the last request (its oldest answered): that episode ended. Without this,
+            // an episode, a gap below the target and another episode between two requests were taken for one.
+            above = false;
+        }
         if (waiter.oldestWaitNs(nowNs) <= targetNs)
         {
             above = false;

@@ -31,7 +31,7 @@ class JournalAckWaiterTest
     private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
 
     /** An event loop whose timers never fire: whatever completes an answer on it is not a timer. */
-    private static final class TimerlessEventLoop extends DefaultEventLoop
+    static final class TimerlessEventLoop extends DefaultEventLoop
     {
         final AtomicInteger timersDropped = new AtomicInteger();
 
@@ -44,7 +44,7 @@ class JournalAckWaiterTest
     }
 
     /** Journal progress driven by the test: what each read of the journaled sequence returns, in turn. */
-    private static final class ScriptedJournal implements JournalAckWaiter.JournalProgress
+    static final class ScriptedJournal implements JournalAckWaiter.JournalProgress
     {
         volatile long journaled = -1;
         volatile long afterFirstRead = Long.MIN_VALUE;
@@ -127,7 +127,8 @@ class JournalAckWaiterTest
         // "nothing pending" (so it calls no one), then the waiter publishes its answer. Only its re-check is left.
         final ScriptedJournal journal = new ScriptedJournal();
         journal.afterFirstRead = 5;
-        final JournalAckWaiter waiter = new JournalAckWaiter(loop, journal, TIMEOUT_NS, new GatewayCounters());
+        final JournalAckWaiter waiter = new JournalAckWaiter(loop, journal, TIMEOUT_NS, new GatewayCounters(),
+            System::nanoTime);
         final CompletableFuture<Boolean> answered = new CompletableFuture<>();
 
         loop.execute(() -> waiter.await(5, answered::complete));
@@ -140,7 +141,8 @@ class JournalAckWaiterTest
     void shouldCompleteOnlyTheAnswersTheJournalHasPassed() throws Exception
     {
         final ScriptedJournal journal = new ScriptedJournal();
-        final JournalAckWaiter waiter = new JournalAckWaiter(loop, journal, TIMEOUT_NS, new GatewayCounters());
+        final JournalAckWaiter waiter = new JournalAckWaiter(loop, journal, TIMEOUT_NS, new GatewayCounters(),
+            System::nanoTime);
         final CompletableFuture<Boolean> first = new CompletableFuture<>();
         final CompletableFuture<Boolean> second = new CompletableFuture<>();
         onLoop(() -> waiter.await(3, first::complete));
@@ -165,7 +167,8 @@ class JournalAckWaiterTest
     void shouldRefuseEveryWaitingAnswerAtOnceWhenTheJournalFails() throws Exception
     {
         final ScriptedJournal journal = new ScriptedJournal();
-        final JournalAckWaiter waiter = new JournalAckWaiter(loop, journal, TIMEOUT_NS, new GatewayCounters());
+        final JournalAckWaiter waiter = new JournalAckWaiter(loop, journal, TIMEOUT_NS, new GatewayCounters(),
+            System::nanoTime);
         final CompletableFuture<Boolean> answered = new CompletableFuture<>();
         onLoop(() -> waiter.await(3, answered::complete));
 
@@ -209,7 +212,8 @@ class JournalAckWaiterTest
         final ScriptedJournal journal = new ScriptedJournal();
         journal.journaled = 10;
         journal.room = false;
-        final JournalAckWaiter waiter = new JournalAckWaiter(loop, journal, TIMEOUT_NS, new GatewayCounters());
+        final JournalAckWaiter waiter = new JournalAckWaiter(loop, journal, TIMEOUT_NS, new GatewayCounters(),
+            System::nanoTime);
         final CompletableFuture<Boolean> held = new CompletableFuture<>();
         final CompletableFuture<Boolean> waiting = new CompletableFuture<>();
         onLoop(() ->
