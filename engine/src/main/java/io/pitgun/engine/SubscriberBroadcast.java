@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.broadcast.BroadcastBufferDescriptor;
 import org.agrona.concurrent.broadcast.BroadcastReceiver;
 import org.agrona.concurrent.broadcast.BroadcastTransmitter;
+import org.agrona.concurrent.broadcast.RecordDescriptor;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -55,7 +56,10 @@ final class SubscriberBroadcast
     private int subscribers;
     private long sequence;
     private long gaps;
-    /** The longest output the buffer carries: an eighth of it, as {@link BroadcastTransmitter#maxMsgLength()}. */
+    /**
+     * The longest output the buffer carries, {@link BroadcastTransmitter#maxMsgLength()}: known before the buffer and
+     * its transmitter exist, so asked of Agrona's rule the transmitter applies rather than restated.
+     */
     private final int maxLength;
     /** The length of the last output too long to carry; written before {@link #gaps}, so read after it. */
     private int missedLength;
@@ -63,7 +67,7 @@ final class SubscriberBroadcast
     SubscriberBroadcast(final int capacityBytes)
     {
         this.capacityBytes = capacityBytes;
-        this.maxLength = capacityBytes / 8;
+        this.maxLength = RecordDescriptor.calculateMaxMessageLength(capacityBytes);
     }
 
     /**
@@ -136,7 +140,7 @@ final class SubscriberBroadcast
         return missedLength;
     }
 
-    /** The longest output the buffer carries: an eighth of it. */
+    /** The longest output the buffer carries (Agrona's rule: an eighth of it). */
     int maxLength()
     {
         return maxLength;
