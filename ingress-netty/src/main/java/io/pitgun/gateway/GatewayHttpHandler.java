@@ -105,7 +105,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         access = new ConnectionAccess(server, peerAddress);
         server.counters().openConnections.incrementAndGet();
         ctx.channel().closeFuture().addListener(f -> server.counters().openConnections.decrementAndGet());
-        ctx.channel().attr(CLOSER).set(() -> ctx.channel().close());
+        ctx.channel().attr(CLOSER).set(() -> ctx.executor().execute(this::goingAway));
         super.channelActive(ctx);
     }
 
@@ -227,6 +227,30 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         releasePipelined();
     }
 
+    /**
+     * The shutdown closes this connection (on its loop). A request being answered, or pipelined behind one, still
+     * gets its answer, which says {@code Connection: close} while the gateway drains (503 {@code draining} for one not
+     * yet admitted) and closes the connection lingering ({@link HttpExchange#write}); the requests behind that answer
+     * are dropped, counted {@code draining} (RFC 9112, 9.6). An idle connection closes lingering at once, so that a
+     * request the client sent meanwhile is dropped and counted rather than answered with a reset. Before, the
+     * connection was closed at once: the pipelined requests went unanswered, and the kernel reset the connection
+     * over the answers the client had not read yet.
+     */
+    private void goingAway()
+    {
+        if (closing(context) || !context.channel().isActive() || awaitingAnswer || !pipelined.isEmpty() ||
+            refusingPipelined)
+        {
+            return; // the answer due closes it
+        }
+        context.channel().attr(HttpExchange.CLOSING).set(Boolean.TRUE);
+        if (guard != null)
+        {
+            guard.gatewayEnds(); // the client's close after the lingering close is not a request it abandoned
+        }
+        LingeringClose.close(context.channel(), Unpooled.EMPTY_BUFFER);
+    }
+
     /** The unanswered request has its answer: the next pipelined one's turn, as a task of its own (not nested). */
     private void nextTurn()
     {
@@ -305,7 +329,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
      */
     private void dropAfterClose(final FullHttpRequest request)
     {
-        server.counters().rejected(RejectReason.REQUEST_AFTER_CLOSE);
+        server.counters().rejected(server.isDraining() ? RejectReason.DRAINING : RejectReason.REQUEST_AFTER_CLOSE);
         LOG.debug("{} sent {} {} behind an answer that closes the connection: not processed", peer, request.method(),
             request.uri());
         releaseHoldFor(request);

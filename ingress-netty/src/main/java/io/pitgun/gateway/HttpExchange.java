@@ -312,7 +312,8 @@ final class HttpExchange
     {
         final int status = response.status().code();
         server.counters().response(endpoint, status);
-        final boolean close = forceClose || !keepAlive || server.isDraining();
+        final boolean draining = server.isDraining();
+        final boolean close = forceClose || !keepAlive || draining;
         if (request != null && request.method().equals(HttpMethod.HEAD))
         {
             response.content().clear();
@@ -326,7 +327,21 @@ final class HttpExchange
         if (close)
         {
             ctx.channel().attr(CLOSING).set(Boolean.TRUE); // no request after this one is routed (GatewayHttpHandler)
-            future.addListener(ChannelFutureListener.CLOSE);
+            if (draining && keepAlive)
+            {
+                // A keep-alive client may have pipelined more behind this request: closed at once with those unread,
+                // the kernel would answer with a reset and drop the answers it had not read yet, this one included.
+                final SlowRequestGuard guard = ctx.pipeline().get(SlowRequestGuard.class); // once per connection
+                if (guard != null)
+                {
+                    guard.gatewayEnds(); // the client's close that follows is not a request it abandoned
+                }
+                LingeringClose.close(ctx.channel(), Unpooled.EMPTY_BUFFER);
+            }
+            else
+            {
+                future.addListener(ChannelFutureListener.CLOSE);
+            }
         }
         audit(status, reason, envelopes, frames);
         answered();
