@@ -45,9 +45,11 @@
   let lastMessageMs = 0;
   /**
    * A disconnection not yet reported by a reconnection: {sinceMs: the last message received (or the connection's
-   * opening), slow: the gateway's close said the page fell behind}.
+   * opening), slow: the gateway's close said the page fell behind, reason: what its close said, or ''}.
    */
   let outage = null;
+  /** What the status said at the last disconnection (it stays only until the page reconnects); null before any. */
+  let lastDisconnection = null;
   let framesReceived = 0;
   let insightsReceived = 0;
   let dirty = false;
@@ -377,7 +379,8 @@
       // The stream is live only: what the gateway sent while the page was away is not sent again.
       setStatus('live — reconnected ' + clock(openedMs) + (outage.slow ?
         '; the gateway had dropped the page as too slow: data it sent after ' :
-        ' after a disconnection: anything the gateway sent after ') + clock(outage.sinceMs) + ' was missed', 'warn');
+        ' after a disconnection' + (outage.reason ? ' (' + outage.reason + ')' : '') +
+        ': anything the gateway sent after ') + clock(outage.sinceMs) + ' was missed', 'warn');
       outage = null;
     };
     ws.onmessage = onMessage;
@@ -389,12 +392,16 @@
         // that close frame queues behind what the page has not read and may be cut off (1006): any disconnection
         // after being live may have lost data, and only the close says for sure that some was.
         const slow = e.code === 1008 && e.reason.startsWith('subscriber too slow');
-        outage = { sinceMs: Math.max(lastMessageMs, openedMs), slow: slow || (outage !== null && outage.slow) };
+        outage = { sinceMs: Math.max(lastMessageMs, openedMs), slow: slow || (outage !== null && outage.slow),
+          reason: outage !== null && outage.reason ? outage.reason : e.reason };
         for (const s of sessions.values()) if (s.gapFromUs === null) s.gapFromUs = s.lastUs;
       }
+      // Whatever the code, the gateway's close reason says why (1008 too slow or refused, 1011 an output too long
+      // for the subscriber buffer, ...); before, only 1008's was shown. The page always retries, and says when.
       const hint = e.code === 1006 && !token ? ' (with --tokens-file: enter a token with subscribe)' :
-        e.code === 1008 ? ' (' + (e.reason || 'policy') + ')' : '';
-      setStatus('disconnected' + hint + '; retrying', 'down');
+        e.reason ? ' (' + e.code + ': ' + e.reason + ')' : e.code === 1008 ? ' (policy)' : '';
+      lastDisconnection = 'disconnected' + hint + '; retrying in ' + reconnectMs / 1000 + ' s';
+      setStatus(lastDisconnection, 'down');
       setTimeout(connect, reconnectMs);
       reconnectMs = Math.min(reconnectMs * 2, 10000);
     };
@@ -822,6 +829,7 @@
   window.pitgunLive = {
     window: WINDOW,
     status: () => $('status').textContent,
+    lastDisconnection: () => lastDisconnection,
     framesReceived: () => framesReceived,
     insightsReceived: () => insightsReceived,
     sessions: () => [...sessions.values()].map((s) => ({ key: s.key, sessionId: s.sessionId, sourceId: s.sourceId,

@@ -6,11 +6,14 @@ import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.GatewayClient;
+import io.pitgun.testsupport.EnvelopeJson;
 import io.pitgun.testsupport.HeadlessChromium;
+import io.pitgun.testsupport.LapsAndSessionManifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -273,6 +276,57 @@ class LivePageStreamBrowserTest
             assertEquals(best, eval(browser, "pitgunLive.bestLap()").asInt(), "the best lap");
             assertTrue(eval(browser, "pitgunLive.laps().some(row => row.lap === " + best + ")").asBoolean(),
                 "the best lap's row");
+        }
+        finally
+        {
+            server.shutdown();
+        }
+    }
+
+    /**
+     * The page says why the gateway closed it whatever the close code: a session summary too long for the subscriber
+     * buffer closes it 1011 "output too long: …", and the page shows that reason while it is away and once it is
+     * back. Before, only a 1008's reason was shown: this read "disconnected; retrying".
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldShowTheGatewaysCloseReasonWhateverTheCloseCode() throws Exception
+    {
+        final Path chromium = HeadlessChromium.requireExecutable();
+        final int laps = 40; // the session summary listing them is too long for the least buffer
+        final Path manifest = Files.writeString(dataDir.resolve("laps.yaml"), LapsAndSessionManifest.YAML);
+        final GatewayServer server = gateway(dataDir.resolve("data"), Map.of(GatewaySetting.MANIFEST,
+            manifest.toString(), GatewaySetting.SUBSCRIBER_BUFFER_BYTES, "4096"));
+        final GatewayClient client = new GatewayClient(server.address().getPort());
+        final UUID session = UUID.randomUUID();
+        try (HeadlessChromium browser = HeadlessChromium.launch(chromium,
+            "http://127.0.0.1:" + server.address().getPort() + "/live", 1400, 1200))
+        {
+            Await.until("the page is loaded and subscribed", () ->
+                eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().equals("live"));
+            long sequence = 0;
+            for (int lap = 1; lap <= laps; lap++)
+            {
+                // A lap at a time, each once the page has the summary before it: the page's connection has the same
+                // small bound for what it has not read.
+                sequence = sendLap(client, session, lap, 2, sequence);
+                final int summaries = lap - 1;
+                Await.until("the page has the summary of lap " + summaries, () ->
+                    eval(browser, "pitgunLive.insightsReceived()").asInt() >= summaries);
+            }
+            final var end = client.beacon(EnvelopeJson.timestamped(UUID.randomUUID(), "2026-04-11T12:43:44.279Z",
+                session, "session.end", START_US + sequence * STEP_US));
+            assertEquals(202, end.statusCode(), end.body());
+
+            Await.until("the page was closed", () -> !eval(browser, "pitgunLive.lastDisconnection() === null")
+                .asBoolean());
+            final String away = eval(browser, "pitgunLive.lastDisconnection()").asText();
+            assertTrue(away.matches("disconnected \\(1011: output too long: \\d+ bytes, the subscriber buffer " +
+                "carries \\d+ \\(raise SUBSCRIBER_BUFFER_BYTES\\)\\); retrying in 0\\.5 s"), away);
+            Await.until("the page is back", () -> eval(browser, "pitgunLive.status()").asText().startsWith("live"));
+            final String back = eval(browser, "pitgunLive.status()").asText();
+            assertTrue(back.matches("live — reconnected \\d\\d:\\d\\d:\\d\\d after a disconnection " +
+                "\\(output too long: .*\\): anything the gateway sent after \\d\\d:\\d\\d:\\d\\d was missed"), back);
         }
         finally
         {

@@ -1,6 +1,7 @@
 package io.pitgun.gateway;
 
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.LapsAndSessionManifest;
 import io.pitgun.testsupport.WebSocketMessages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +33,7 @@ class GatewayOutputTooLongIntegrationTest
     /** The least buffer the setting takes: the gateway raises it to carry its largest frame (4 KB), not a summary. */
     static final String LEAST_BUFFER = "4096";
     /** Summaries of each lap and of the session, short but for the laps the session summary lists; insights only. */
-    static final String LAPS_AND_SESSION_MANIFEST = String.join("\n",
-        "version: v1", "name: laps-and-session", "pipeline:",
-        "  - type: segment", "    by: lap", "    aggregates:", "      - channel: Speed", "        stats: [max]",
-        "  - type: segment", "    by: session", "    aggregates:", "      - channel: Speed", "        stats: [max]",
-        "  - type: output", "    contracts: [insight-contract/v1]", "");
+    static final String LAPS_AND_SESSION_MANIFEST = LapsAndSessionManifest.YAML;
 
     @TempDir
     Path dir;
