@@ -7,10 +7,10 @@ import java.util.function.LongUnaryOperator;
  * The {@code event_id}s seen recently, so that a retried envelope is acknowledged again without being ingested
  * twice. Bounded memory: at most {@code capacity} ids (a power of two) and none older than {@code windowNs}; the
  * oldest id is forgotten first, but never while a request is publishing it: a new id that would take its place is
- * refused ({@link #FULL}) until that request ends (forgotten then, a retry racing it would publish it twice). A retry that arrives after its id was forgotten is ingested again: the window is
- * the documented limit of the guarantee ({@code IDEMPOTENCY_ENTRIES}, {@code IDEMPOTENCY_WINDOW_S}). At start the
- * gateway refills it from the journal's tail ({@link IdempotencyWindowLoader}), so the guarantee holds across
- * restarts and crashes.
+ * refused ({@link #FULL}) until that request ends (forgotten then, a retry racing it would publish it twice). A
+ * retry that arrives after its id was forgotten is ingested again: the window is the documented limit of the
+ * guarantee ({@code IDEMPOTENCY_ENTRIES}, {@code IDEMPOTENCY_WINDOW_S}). At start the gateway refills it from the
+ * journal's tail ({@link IdempotencyWindowLoader}), so the guarantee holds across restarts and crashes.
  * <p>
  * Each remembered id records a digest of its envelope's content, how many of its frames are in (the ring, or the
  * journal for ids restored at start), the ring position of the last one, its journal position once known (read
