@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -161,11 +162,21 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
         openContentBytes = 0;
     }
 
-    /** Whether {@code request} asks for a WebSocket upgrade: a GET with {@code Upgrade: websocket}. */
+    /**
+     * Whether {@code request} asks for a WebSocket upgrade: a GET whose {@code Upgrade} header holds the token
+     * {@code websocket} (any case), alone or in a list ({@code Upgrade: h2c, websocket}): RFC 6455 4.2.1 requires
+     * only that it include it. Before, only an {@code Upgrade} of {@code websocket} alone was one. A request without
+     * {@code Upgrade} (every {@code POST /beacon}) allocates nothing here.
+     */
     static boolean isWebSocketUpgrade(final HttpRequest request)
     {
-        return HttpMethod.GET.equals(request.method()) &&
-            "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        if (!HttpMethod.GET.equals(request.method()))
+        {
+            return false;
+        }
+        final String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+        return upgrade != null && ("websocket".equalsIgnoreCase(upgrade) ||
+            request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true));
     }
 
     /** Whether the bytes after a WebSocket upgrade request are held, waiting for its answer. */

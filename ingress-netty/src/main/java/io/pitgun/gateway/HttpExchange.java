@@ -84,7 +84,10 @@ final class HttpExchange
         this.head = request;
         this.path = path(request.uri());
         this.startNs = startNs;
-        this.keepAlive = HttpUtil.isKeepAlive(request);
+        // A WebSocket client answered anything but the switch (a refusal, a 404 on another path) waits for it and
+        // sends no other request: its connection is closed after the answer, its place freed at once. Before, only
+        // a 400 handshake refusal did; a 401, 403, 404 or 429 left it open until idle IDLE_TIMEOUT_S.
+        this.keepAlive = HttpUtil.isKeepAlive(request) && !GatewayRequestDecoder.isWebSocketUpgrade(request);
     }
 
     /** An answer to an incomplete request ({@code head} may be null): the connection is closed after it. */

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.timeout.IdleStateEvent;
 
 
 /**
@@ -40,10 +41,14 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     private SubscriberGroup group;
     /** Its connection, from the upgrade on (the handshake may still be under way: {@link #start} not yet called). */
     private Channel channel;
+    /**
+     * The gateway has decided to close it (its close frame written, or to be once the rest is written at shutdown),
+     * or the client's close frame was echoed: nothing more is written to it.
+     */
     private boolean closing;
-    /** The gateway is shutting down and has sent its close frame; its output is shut. */
-    private boolean goingAway;
     private boolean lagging;
+    /** A ping was sent on the last idle timeout and nothing has been read since ({@link #userEventTriggered}). */
+    private boolean pinged;
 
     WebSocketSubscriberHandler(final GatewayServer server, final String peer,
         final PartialMessageMeter meter, final ConnectionAccess access, final java.util.UUID session)
@@ -277,7 +282,6 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
                     return; // closed already, by another rule (too slow while the rest was written, say)
                 }
                 closing = true;
-                goingAway = true;
                 WebSocketCloseReason.record(ch, WebSocketCloseReason.GOING_AWAY);
                 // Bounded by the shutdown's deadline for subscribers (GatewayServer), not a second from now: what
                 // the drain made may take longer to write than that.
@@ -297,8 +301,12 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
     protected void channelRead0(final ChannelHandlerContext ctx, final WebSocketFrame frame)
     {
         meter.messageComplete(); // no aggregator here: every frame is whole
-        if (goingAway)
+        pinged = false; // alive: the pong of the idle timeout's ping, or anything else
+        if (closing || WebSocketCloseReason.closing(ctx.channel()))
         {
+            // Nothing follows the gateway's close frame (RFC 6455 5.5.1), whatever closed it: no pong, no second
+            // close frame. Before, only at shutdown: after any other close, until the connection ended (a second at
+            // most, for a client not reading), a ping got its pong and a close frame a close frame of its own.
             if (frame instanceof CloseWebSocketFrame)
             {
                 ctx.close(); // the client's answer to the gateway's close: nothing more to wait for
@@ -317,9 +325,40 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         // Anything else a subscriber sends is ignored: this connection only streams out.
     }
 
+    /**
+     * The idle timeout ({@code IDLE_TIMEOUT_S}, {@link IdleConnectionGuard}: nothing read or written that long), on a
+     * gateway with no outputs for it: a ping the first time; if nothing was read by the next one (no pong, nothing),
+     * close 1000 "idle", counted {@code idle} as an ingest connection's. A live page answers the ping (browsers do
+     * it themselves), so it stays connected on a quiet gateway; a peer that vanished without a FIN no longer keeps its
+     * connection for ever. Before, the event was passed on and nothing closed an idle subscriber. Cold path.
+     */
+    private void onIdle(final ChannelHandlerContext ctx)
+    {
+        if (closing)
+        {
+            ctx.close(); // its close frame did not leave in a whole timeout: ends here, as the ingest side does
+            return;
+        }
+        if (!pinged)
+        {
+            pinged = true;
+            ctx.writeAndFlush(new PingWebSocketFrame());
+            return;
+        }
+        closing = true;
+        WebSocketClose.close(ctx.channel(), WebSocketCloseReason.IDLE,
+            new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle"));
+        stop();
+    }
+
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object event) throws Exception
     {
+        if (event instanceof IdleStateEvent)
+        {
+            onIdle(ctx);
+            return;
+        }
         if (event == PartialMessageMeter.OVER_BUDGET)
         {
             WebSocketCloseReason.record(ctx.channel(), WebSocketCloseReason.PARTIAL_MESSAGE_BUDGET);

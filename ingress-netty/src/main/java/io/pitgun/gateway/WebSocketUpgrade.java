@@ -55,13 +55,17 @@ final class WebSocketUpgrade
     {
         final ChannelHandlerContext ctx = exchange.ctx;
         final FullHttpRequest request = exchange.request;
-        if (!"websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE)))
+        if (!GatewayRequestDecoder.isWebSocketUpgrade(request))
         {
             // A plain HTTP client (no upgrade asked for): its connection may go on with other requests.
             exchange.error(GatewayCounters.Endpoint.WS_TEXT, 400, RejectReason.BAD_WEBSOCKET_HANDSHAKE,
                 "GET /ws needs a WebSocket upgrade (Upgrade: websocket)", false);
             return;
         }
+        // The token among others (Upgrade: h2c, websocket) is an upgrade to WebSocket too (RFC 6455 4.2.1): the
+        // handshaker is handed the one it switches to. Before, such a request was answered 400 on a connection left
+        // open, its client waiting for the switch.
+        request.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         final java.util.Map<String, List<String>> parameters = new QueryStringDecoder(request.uri()).parameters();
         final List<String> subscribe = parameters.get("subscribe");
         final boolean subscriber = subscribe != null && !subscribe.isEmpty();

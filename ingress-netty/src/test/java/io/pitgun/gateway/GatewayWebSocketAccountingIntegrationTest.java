@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +101,110 @@ class GatewayWebSocketAccountingIntegrationTest
         finally
         {
             gatewayLogger.detachAppender(logged);
+        }
+    }
+
+    /**
+     * An upgrade refused with another status than 400 (401 without a token, 403 for a foreign {@code Origin} or a
+     * token without the capability, 404 on another path) is answered, then its connection closed at once: a WebSocket
+     * client waits for the switch and sends no other request. Before, only the 400s closed it; these connections
+     * stayed open until idle {@code IDLE_TIMEOUT_S} (60 s here), each holding a connection slot.
+     */
+    @Test
+    void shouldCloseEveryRefusedUpgradeRightAfterItsAnswer(@TempDir final Path tokensDir) throws Exception
+    {
+        final Path tokens = tokensDir.resolve("tokens.json");
+        final String ingest = TokenFile.add(tokens, "producer", EnumSet.of(Capability.INGEST), 0);
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(
+            GatewaySetting.TOKENS_FILE, tokens.toString(),
+            GatewaySetting.ALLOWED_ORIGINS, "https://dash.example",
+            GatewaySetting.IDLE_TIMEOUT_S, "60")))
+        {
+            final String upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n" + KEY;
+            final String bearer = "Authorization: Bearer " + ingest + "\r\n";
+            final Object[][] refusals = {
+                {"/ws", "", 401},
+                {"/ws", bearer + "Origin: http://evil.example\r\n", 403},
+                {"/ws?subscribe=derived", bearer, 403},
+                {"/elsewhere", bearer, 404},
+            };
+            for (final Object[] refusal : refusals)
+            {
+                try (RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+                {
+                    connection.send("GET " + refusal[0] + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + upgrade + refusal[1] +
+                        "\r\n");
+                    final RawHttpConnection.Response answer = connection.readResponse();
+                    assertEquals(refusal[2], answer.status(), refusal[0] + ": " + answer.head() + answer.body());
+                    assertEquals("close", answer.header("Connection"), answer.head());
+                    // Within the read timeout (30 s), well before the idle timeout (60 s).
+                    connection.assertClosedByGateway();
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code Upgrade} may list other protocols besides {@code websocket} (RFC 6455 4.2.1 requires only that it
+     * include it, in any case): {@code Upgrade: h2c, WebSocket} is upgraded (101) and the WebSocket works. Before, it
+     * was answered 400 "needs a WebSocket upgrade" on a connection left open.
+     */
+    @Test
+    void shouldUpgradeWhenUpgradeListsWebSocketAmongOtherProtocols() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+            RawWebSocket ws = new RawWebSocket(new java.net.Socket("127.0.0.1", gateway.server.address().getPort()),
+                "/ws", "h2c, WebSocket", new byte[0]))
+        {
+            ws.send(RawWebSocket.frame(RawWebSocket.PING, true, "hello".getBytes(UTF_8)));
+            final RawWebSocket.Frame pong = ws.read();
+            assertEquals(RawWebSocket.PONG, pong.opcode());
+            assertEquals("hello", pong.text());
+        }
+    }
+
+    /**
+     * A live subscriber on a quiet gateway is pinged once idle {@code IDLE_TIMEOUT_S} (1 s here): one that answers
+     * (as a browser does by itself) stays open across idle periods; one that does not is closed 1000 "idle" the next
+     * idle period, counted {@code idle}. Before, nothing closed an idle subscriber: a peer gone without a FIN kept its
+     * connection for ever, while an ingest connection got 1000 "idle".
+     */
+    @Test
+    void shouldPingAQuietSubscriberAndCloseItIdleOnlyWhenItDoesNotAnswer() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.IDLE_TIMEOUT_S, "1")))
+        {
+            try (RawWebSocket live = new RawWebSocket(gateway.server.address(), "/ws?subscribe=derived", null, 0))
+            {
+                for (int ping = 0; ping < 3; ping++)
+                {
+                    final RawWebSocket.Frame frame = live.read();
+                    assertEquals(RawWebSocket.PING, frame.opcode(), "ping " + ping + ": opcode " + frame.opcode());
+                    live.send(RawWebSocket.frame(RawWebSocket.PONG, true, frame.payload()));
+                }
+                // Still open across three idle periods: a ping of its own is answered.
+                live.send(RawWebSocket.frame(RawWebSocket.PING, true, "still".getBytes(UTF_8)));
+                RawWebSocket.Frame frame = live.read();
+                while (frame.opcode() == RawWebSocket.PING) // the gateway's, if an idle period ended meanwhile
+                {
+                    live.send(RawWebSocket.frame(RawWebSocket.PONG, true, frame.payload()));
+                    frame = live.read();
+                }
+                assertEquals(RawWebSocket.PONG, frame.opcode());
+                assertEquals("still", frame.text());
+            }
+            try (RawWebSocket silent = new RawWebSocket(gateway.server.address(), "/ws?subscribe=derived", null, 0))
+            {
+                assertEquals(RawWebSocket.PING, silent.read().opcode());
+                final RawWebSocket.Frame close = silent.read();
+                assertTrue(close.isClose(), "opcode " + close.opcode());
+                assertEquals(1000, close.closeCode());
+                assertEquals("idle", new String(close.payload(), 2, close.payload().length - 2, UTF_8));
+                silent.assertClosedByGateway();
+            }
+            Await.until("the silent subscriber counted idle", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"idle\"}") == 1.0);
+            assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"error\"}"));
         }
     }
 

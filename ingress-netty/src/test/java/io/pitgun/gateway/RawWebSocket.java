@@ -72,6 +72,16 @@ final class RawWebSocket implements AutoCloseable
      */
     RawWebSocket(final Socket connected, final String path, final byte[] withUpgrade) throws IOException
     {
+        this(connected, path, "websocket", withUpgrade);
+    }
+
+    /**
+     * Upgrades {@code path} over {@code connected} asking for {@code Upgrade: upgrade} ({@code h2c, websocket}, say),
+     * sending {@code withUpgrade} in the same write as the upgrade request.
+     */
+    RawWebSocket(final Socket connected, final String path, final String upgrade, final byte[] withUpgrade)
+        throws IOException
+    {
         socket = connected;
         socket.setSoTimeout(RawHttpConnection.READ_TIMEOUT_MS);
         out = socket.getOutputStream();
@@ -79,7 +89,7 @@ final class RawWebSocket implements AutoCloseable
         // The nonce is 16 bytes, as RFC 6455 4.1 requires (the gateway refuses another length).
         final String key = Base64.getEncoder().encodeToString("pitgun-raw-nonce".getBytes(StandardCharsets.US_ASCII));
         final ByteArrayOutputStream request = new ByteArrayOutputStream();
-        request.writeBytes(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
+        request.writeBytes(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: " + upgrade + "\r\n" +
             "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
             .getBytes(StandardCharsets.ISO_8859_1));
         request.writeBytes(withUpgrade);
