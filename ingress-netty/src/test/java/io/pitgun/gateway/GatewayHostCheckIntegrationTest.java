@@ -36,10 +36,15 @@ class GatewayHostCheckIntegrationTest
                 assertEquals(421, refused.status(), path + ": " + refused.body());
                 assertTrue(refused.body().contains("\"reason\":\"host_not_allowed\""), refused.body());
             }
-            final RawHttpConnection.Response upgrade = send(connection, "GET /ws?subscribe=derived HTTP/1.1\r\n" +
-                "Host: evil.example:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-            assertEquals(421, upgrade.status(), upgrade.body());
+            // A refused upgrade ends its connection (its client waits for the switch): on a connection of its own.
+            try (RawHttpConnection another = new RawHttpConnection(gateway.server.address()))
+            {
+                final RawHttpConnection.Response upgrade = send(another, "GET /ws?subscribe=derived HTTP/1.1\r\n" +
+                    "Host: evil.example:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+                assertEquals(421, upgrade.status(), upgrade.body());
+                another.assertClosedByGateway();
+            }
 
             for (final String host : List.of("localhost:" + port, "127.0.0.1:" + port, "127.0.0.2", "[::1]:" + port,
                 "LOCALHOST", "dash.example"))
@@ -120,10 +125,15 @@ class GatewayHostCheckIntegrationTest
                 "127.0.0.1:" + port);
             assertEquals(421, refused.status(), refused.body());
             assertTrue(refused.body().contains("Host 'evil.example:" + port + "'"), refused.body());
-            final RawHttpConnection.Response upgrade = send(connection, "GET http://evil.example/ws HTTP/1.1\r\n" +
-                "Host: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-            assertEquals(421, upgrade.status(), upgrade.body());
+            // A refused upgrade ends its connection (its client waits for the switch): on a connection of its own.
+            try (RawHttpConnection another = new RawHttpConnection(gateway.server.address()))
+            {
+                final RawHttpConnection.Response upgrade = send(another, "GET http://evil.example/ws HTTP/1.1\r\n" +
+                    "Host: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+                assertEquals(421, upgrade.status(), upgrade.body());
+                another.assertClosedByGateway();
+            }
             assertEquals(200, get(connection, "http://localhost:" + port + "/health", "evil.example").status());
             assertEquals(200, send(connection, "GET http://[::1]/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
                 .status());

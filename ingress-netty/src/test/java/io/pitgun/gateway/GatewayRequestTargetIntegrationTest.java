@@ -50,12 +50,17 @@ class GatewayRequestTargetIntegrationTest
             assertTrue(get(connection, "HTTP://127.0.0.1/").body().contains("\"/health\""));
             assertTrue(get(connection, origin).body().contains("\"/health\""));
             assertTrue(get(connection, origin + "?x=1").body().contains("\"/health\""));
-            // The query is kept: it is what names a subscription's stream.
-            final RawHttpConnection.Response stream = send(connection, "GET " + origin + "/ws?subscribe=nope " +
-                "HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-            assertEquals(400, stream.status(), stream.body());
-            assertTrue(stream.body().contains("subscribe='nope' is not a stream"), stream.body());
+            // The query is kept: it is what names a subscription's stream. A refused upgrade ends its connection
+            // (its client waits for the switch): on a connection of its own.
+            try (RawHttpConnection upgrade = new RawHttpConnection(gateway.server.address()))
+            {
+                final RawHttpConnection.Response stream = send(upgrade, "GET " + origin + "/ws?subscribe=nope " +
+                    "HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+                assertEquals(400, stream.status(), stream.body());
+                assertTrue(stream.body().contains("subscribe='nope' is not a stream"), stream.body());
+                upgrade.assertClosedByGateway();
+            }
             assertEquals(404, get(connection, origin + "/nowhere").status());
 
             try (RawWebSocket ingest = new RawWebSocket(gateway.server.address(), origin + "/ws", null, 0))
