@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -177,17 +178,16 @@ final class HiveDeriveAgent implements Agent
             {
                 return HiveDerivedMark.read(mark);
             }
-            marksDistrusted.lazySet(distrust.ordinal(), marksDistrusted.get(distrust.ordinal()) + 1);
+            countDistrusted(distrust);
             LOG.info("edge {}: derived again: its mark {} is not trusted ({})", edgeId, mark, distrust.label());
         }
-        catch (final java.nio.file.NoSuchFileException ex)
+        catch (final NoSuchFileException ex)
         {
             // never derived whole by a hive that marks its outputs: derived again, as before marks
         }
         catch (final IOException ex)
         {
-            marksDistrusted.lazySet(HiveDerivedMark.Distrust.UNREADABLE.ordinal(),
-                marksDistrusted.get(HiveDerivedMark.Distrust.UNREADABLE.ordinal()) + 1);
+            countDistrusted(HiveDerivedMark.Distrust.UNREADABLE);
             LOG.warn("edge {}: derived again: its mark {} does not read: {}", edgeId, mark, ex.toString());
         }
         return null;
@@ -407,6 +407,12 @@ final class HiveDeriveAgent implements Agent
     long edgesCompleted()
     {
         return edgesCompleted;
+    }
+
+    /** Counts a mark not trusted; this thread is the only writer, so a plain increment published lazily. */
+    private void countDistrusted(final HiveDerivedMark.Distrust why)
+    {
+        marksDistrusted.lazySet(why.ordinal(), marksDistrusted.get(why.ordinal()) + 1);
     }
 
     /**
