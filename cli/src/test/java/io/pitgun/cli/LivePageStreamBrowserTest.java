@@ -47,6 +47,25 @@ class LivePageStreamBrowserTest
         return GatewayServer.start(GatewayConfig.resolve(Map.of(), flags));
     }
 
+    /** Chromium on the gateway's live page, once the page is loaded and subscribed. */
+    private static HeadlessChromium openLivePage(final Path chromium, final GatewayServer server)
+        throws Exception
+    {
+        final HeadlessChromium browser = HeadlessChromium.launch(chromium,
+            "http://127.0.0.1:" + server.address().getPort() + "/live", 1400, 1200);
+        try
+        {
+            Await.until("the page is loaded and subscribed", () ->
+                eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().equals("live"));
+            return browser;
+        }
+        catch (final Exception | Error ex)
+        {
+            browser.close();
+            throw ex;
+        }
+    }
+
     private static JsonNode eval(final HeadlessChromium browser, final String script) throws Exception
     {
         return browser.evaluate(script, SCRIPT);
@@ -92,11 +111,8 @@ class LivePageStreamBrowserTest
         final UUID session = UUID.randomUUID();
         final int laps = 6;
         final int perLap = 100;
-        try (HeadlessChromium browser = HeadlessChromium.launch(chromium,
-            "http://127.0.0.1:" + server.address().getPort() + "/live", 1400, 1200))
+        try (HeadlessChromium browser = openLivePage(chromium, server))
         {
-            Await.until("the page is loaded and subscribed", () ->
-                eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().equals("live"));
             long sequence = 0;
             for (int lap = 1; lap <= laps; lap++)
             {
@@ -154,11 +170,8 @@ class LivePageStreamBrowserTest
         final GatewayClient client = new GatewayClient(server.address().getPort());
         final UUID session = UUID.randomUUID();
         final int perLap = 1000;
-        try (HeadlessChromium browser = HeadlessChromium.launch(chromium,
-            "http://127.0.0.1:" + server.address().getPort() + "/live", 1400, 1200))
+        try (HeadlessChromium browser = openLivePage(chromium, server))
         {
-            Await.until("the page is loaded and subscribed", () ->
-                eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().equals("live"));
             long sequence = 0;
             int lap = 1;
             sequence = sendLap(client, session, lap++, perLap, sequence);
@@ -248,11 +261,8 @@ class LivePageStreamBrowserTest
         final int rows = 500;
         final int finished = rows + 2;
         final int best = 2;
-        try (HeadlessChromium browser = HeadlessChromium.launch(chromium,
-            "http://127.0.0.1:" + server.address().getPort() + "/live", 1400, 1200))
+        try (HeadlessChromium browser = openLivePage(chromium, server))
         {
-            Await.until("the page is loaded and subscribed", () ->
-                eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().equals("live"));
             long sequence = 0;
             final StringBuilder frames = new StringBuilder();
             for (int lap = 1; lap <= finished + 1; lap++)
@@ -299,11 +309,8 @@ class LivePageStreamBrowserTest
             manifest.toString(), GatewaySetting.SUBSCRIBER_BUFFER_BYTES, "4096"));
         final GatewayClient client = new GatewayClient(server.address().getPort());
         final UUID session = UUID.randomUUID();
-        try (HeadlessChromium browser = HeadlessChromium.launch(chromium,
-            "http://127.0.0.1:" + server.address().getPort() + "/live", 1400, 1200))
+        try (HeadlessChromium browser = openLivePage(chromium, server))
         {
-            Await.until("the page is loaded and subscribed", () ->
-                eval(browser, "typeof pitgunLive === 'object' && pitgunLive.status()").asText().equals("live"));
             long sequence = 0;
             for (int lap = 1; lap <= laps; lap++)
             {
