@@ -76,6 +76,11 @@ final class ReplayCommand implements Callable<Integer>
         description = "Retries of one envelope after 429/503 before giving up on it (default: ${DEFAULT-VALUE}).")
     int maxRetries;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + ReplayOptions.DEFAULT_ANSWER_TIMEOUT_S,
+        description = "How long one try of an envelope waits for the gateway's answer, 1 or more; a try that " +
+            "times out is retried like a broken connection (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
     @Option(names = "--session-id", paramLabel = "UUID", description = "Session id (default: a fresh one).")
     UUID sessionId;
 
@@ -98,11 +103,17 @@ final class ReplayCommand implements Callable<Integer>
             throw CliErrorHandler.usageError(spec, "pitgun replay: --rate must be more than 0 frames per second, " +
                 "got " + rate + " (a finite number; leave it out to replay in real time)");
         }
+        if (timeoutSeconds < 1)
+        {
+            throw CliErrorHandler.usageError(spec, "pitgun replay: --timeout must be at least 1 second, got " +
+                timeoutSeconds);
+        }
         final ParameterRegistry registry = dictionary == null ? ParameterRegistry.simV1() : ParameterRegistry.load(dictionary);
         final ReplayOptions options = options(registry);
         // From the environment, not a flag: a secret on the command line shows in ps and in the shell's history.
         final ReplayRunner runner = new ReplayRunner(options, err, System.console() != null ?
-            progressBar(err) : ReplayProgress.NONE).withToken(System.getenv(TOKEN_ENV));
+            progressBar(err) : ReplayProgress.NONE).withToken(System.getenv(TOKEN_ENV))
+            .withAnswerTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
 
         // Ctrl-C or SIGTERM ends the replay cleanly: the envelope in flight is answered, the session closed, the
         // summary printed, and the exit status is the summary's (a --loop ends no other way), not the JVM's 130/143.

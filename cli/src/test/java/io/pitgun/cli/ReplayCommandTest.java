@@ -395,7 +395,8 @@ class ReplayCommandTest
             "--max-retries must not be negative", new String[] {"--max-retries", "-1"},
             "expected host:port", new String[] {"--target", "foo::bar:x"},
             "needs --allow-remote", new String[] {"--target", "10.1.2.3:8080"},
-            "--rate must be more than 0 frames per second, got Infinity", new String[] {"--rate", "Infinity"});
+            "--rate must be more than 0 frames per second, got Infinity", new String[] {"--rate", "Infinity"},
+            "--timeout must be at least 1 second, got 0", new String[] {"--timeout", "0"});
         for (final Map.Entry<String, String[]> refusal : refusals.entrySet())
         {
             final CliRun run = CliRun.of("replay", "--input", csv, refusal.getValue()[0], refusal.getValue()[1]);
@@ -403,6 +404,57 @@ class ReplayCommandTest
             assertEquals(CliErrorHandler.USAGE, run.exitCode(), run.out() + run.err());
             assertTrue(run.err().startsWith("pitgun replay: ") && run.err().contains(refusal.getKey()), run.err());
             assertTrue(run.err().contains("Usage: pitgun replay"), run.err());
+        }
+    }
+
+    /**
+     * A gateway that takes the connection and never answers (a hung process, {@code kill -STOP}; here a socket that
+     * accepts and reads nothing): each try waits {@code --timeout}, and when the retries run out the envelope is
+     * counted under a reason of its own, {@code no answer: timed out}, not under {@code connection failed}; the one
+     * retry reads "1 time". Before, it was filed as a failed connection, "1 times", and each try took 30 s.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldCountAGatewayThatNeverAnswersAsTimedOut() throws Exception
+    {
+        final Path csv = session(0);
+        final java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))
+        {
+            final Thread acceptor = new Thread(() ->
+            {
+                try
+                {
+                    while (true)
+                    {
+                        held.add(hung.accept()); // held open, never read or answered
+                    }
+                }
+                catch (final IOException closed)
+                {
+                    // the test is over
+                }
+            }, "hung-gateway");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            final long startNs = System.nanoTime();
+
+            final CliRun run = CliRun.of("replay", "--input", csv.toString(), "--target",
+                "127.0.0.1:" + hung.getLocalPort(), "--max-retries", "1", "--timeout", "1");
+
+            final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.out().contains("no answer: timed out (session marker)"), run.out());
+            assertFalse(run.out().contains("connection failed"), run.out());
+            assertTrue(run.out().contains("retried:  1 time after"), run.out());
+            assertTrue(seconds < 20, "two tries of 1 s and a 1 s pause took " + seconds + " s");
+        }
+        finally
+        {
+            for (final java.net.Socket socket : held)
+            {
+                socket.close();
+            }
         }
     }
 }

@@ -15,11 +15,11 @@ import java.util.Optional;
 /** {@code POST /beacon} with one envelope per request, over one kept-alive HTTP/1.1 connection. */
 public final class HttpBeaconTransport implements EnvelopeTransport
 {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
     private final HttpClient client;
     private final ReplayTarget target;
     private final String authorization;
+    /** How long a request waits for its answer. */
+    private final Duration answerTimeout;
 
     public HttpBeaconTransport(final ReplayTarget target)
     {
@@ -29,7 +29,17 @@ public final class HttpBeaconTransport implements EnvelopeTransport
     /** With {@code token} ({@code ID.SECRET}) sent as {@code Authorization: Bearer} on every request, or none. */
     public HttpBeaconTransport(final ReplayTarget target, final String token)
     {
+        this(target, token, Duration.ofSeconds(ReplayOptions.DEFAULT_ANSWER_TIMEOUT_S));
+    }
+
+    /**
+     * With {@code token} ({@code ID.SECRET}) sent as {@code Authorization: Bearer}, or none; a request waits
+     * {@code answerTimeout} for its answer, then throws {@link java.net.http.HttpTimeoutException}.
+     */
+    public HttpBeaconTransport(final ReplayTarget target, final String token, final Duration answerTimeout)
+    {
         this.target = target;
+        this.answerTimeout = answerTimeout;
         this.authorization = token == null ? null : "Bearer " + token;
         this.client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -41,7 +51,7 @@ public final class HttpBeaconTransport implements EnvelopeTransport
     public SendOutcome send(final String eventId, final String json) throws IOException, InterruptedException
     {
         final HttpRequest.Builder builder = HttpRequest.newBuilder(target.beaconUri())
-            .timeout(TIMEOUT)
+            .timeout(answerTimeout)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         if (authorization != null)

@@ -41,6 +41,8 @@ public record ReplayOptions(
     public static final int DEFAULT_BATCH = 10;
     /** Default retries of one envelope. */
     public static final int DEFAULT_MAX_RETRIES = 20;
+    /** Default wait for the gateway's answer to one request (one try of an envelope), seconds. */
+    public static final int DEFAULT_ANSWER_TIMEOUT_S = 30;
 
     /**
      * Checks the options that do not need the network.

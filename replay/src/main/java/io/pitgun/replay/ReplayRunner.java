@@ -41,6 +41,8 @@ public final class ReplayRunner
     private boolean answered;
     /** The gateway token, {@code ID.SECRET}, or null: sent as {@code Authorization: Bearer} (docs/security.md). */
     private String token;
+    /** How long one request waits for the gateway's answer. */
+    private java.time.Duration answerTimeout = java.time.Duration.ofSeconds(ReplayOptions.DEFAULT_ANSWER_TIMEOUT_S);
 
     /**
      * @param options  what to replay where.
@@ -69,6 +71,18 @@ public final class ReplayRunner
     public ReplayRunner withToken(final String token)
     {
         this.token = token;
+        return this;
+    }
+
+    /**
+     * How long one request (one try of an envelope) waits for the gateway's answer before it counts as a failed try
+     * (default {@value ReplayOptions#DEFAULT_ANSWER_TIMEOUT_S} s); more than 0.
+     *
+     * @return this runner.
+     */
+    public ReplayRunner withAnswerTimeout(final java.time.Duration timeout)
+    {
+        this.answerTimeout = timeout;
         return this;
     }
 
@@ -108,7 +122,8 @@ public final class ReplayRunner
         }
 
         try (EnvelopeTransport transport = options.webSocket() ?
-            WebSocketTransport.connect(options.target(), token) : new HttpBeaconTransport(options.target(), token))
+            WebSocketTransport.connect(options.target(), token, answerTimeout) :
+            new HttpBeaconTransport(options.target(), token, answerTimeout))
         {
             final long start = System.nanoTime();
             // Set when the gateway stops answering mid-run and the retries run out: the run ends with its summary.
@@ -277,7 +292,7 @@ public final class ReplayRunner
         }
         catch (final GatewayLostException ex)
         {
-            stats.onRejected(frames, GatewayLostException.REASON);
+            stats.onRejected(frames, ex.reason());
             throw ex;
         }
         if (outcome.accepted())
@@ -305,7 +320,7 @@ public final class ReplayRunner
         }
         catch (final GatewayLostException ex)
         {
-            stats.onRejected(0, GatewayLostException.REASON + " (session marker)");
+            stats.onRejected(0, ex.reason() + " (session marker)");
             throw ex;
         }
         if (outcome.accepted())
@@ -420,8 +435,10 @@ public final class ReplayRunner
     /** The gateway stopped answering mid-run and the retries ran out: the run ends with its summary. */
     private static final class GatewayLostException extends IOException
     {
-        /** What the refused envelope is counted under in the summary. */
-        static final String REASON = "no answer: connection failed";
+        /** What the refused envelope is counted under in the summary when its last try found no connection. */
+        static final String CONNECTION_FAILED = "no answer: connection failed";
+        /** ... when its last try was connected and waited the answer timeout (a gateway that hangs). */
+        static final String TIMED_OUT = "no answer: timed out";
 
         GatewayLostException(final IOException cause, final int retries)
         {
@@ -429,6 +446,12 @@ public final class ReplayRunner
             super("no answer from the gateway" + (retries > 0 ? " after " + retries + " retr" +
                 (retries == 1 ? "y" : "ies") : "") + ": " + (cause instanceof ConnectException ?
                 "connection refused" : cause.getMessage()), cause);
+        }
+
+        /** What the refused envelope is counted under in the summary. */
+        String reason()
+        {
+            return getCause() instanceof java.net.http.HttpTimeoutException ? TIMED_OUT : CONNECTION_FAILED;
         }
     }
 }

@@ -199,8 +199,8 @@ public final class ReplayStats
         }
         if (retries > 0)
         {
-            sb.append(String.format("  retried:  %d times after 429/503 or a broken connection (same event_id)%n",
-                retries));
+            sb.append(String.format("  retried:  %d time%s after 429/503, a broken connection or no answer " +
+                "(same event_id)%n", retries, retries == 1 ? "" : "s"));
         }
         if (latencyUs.getTotalCount() > 0)
         {

@@ -3,6 +3,7 @@ package io.pitgun.replay;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -21,19 +22,20 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class WebSocketTransport implements EnvelopeTransport
 {
-    private static final long ANSWER_TIMEOUT_S = 30;
-
     private final ReplayTarget target;
     private final String token;
+    /** How long a send waits for its answer. */
+    private final Duration answerTimeout;
     private final AtomicReference<Pending> pending = new AtomicReference<>();
     /** The socket envelopes go on, and its listener; replaced by {@link #send} once closed. Sender's thread only. */
     private WebSocket socket;
     private volatile Listener listener;
 
-    private WebSocketTransport(final ReplayTarget target, final String token)
+    private WebSocketTransport(final ReplayTarget target, final String token, final Duration answerTimeout)
     {
         this.target = target;
         this.token = token;
+        this.answerTimeout = answerTimeout;
     }
 
     /** Opens the WebSocket. */
@@ -46,7 +48,17 @@ public final class WebSocketTransport implements EnvelopeTransport
     public static WebSocketTransport connect(final ReplayTarget target, final String token)
         throws IOException, InterruptedException
     {
-        final WebSocketTransport transport = new WebSocketTransport(target, token);
+        return connect(target, token, Duration.ofSeconds(ReplayOptions.DEFAULT_ANSWER_TIMEOUT_S));
+    }
+
+    /**
+     * Opens the WebSocket presenting {@code token} ({@code ID.SECRET}), or none; a send waits {@code answerTimeout}
+     * for its answer, then throws {@link HttpTimeoutException}.
+     */
+    public static WebSocketTransport connect(final ReplayTarget target, final String token,
+        final Duration answerTimeout) throws IOException, InterruptedException
+    {
+        final WebSocketTransport transport = new WebSocketTransport(target, token, answerTimeout);
         transport.open();
         return transport;
     }
@@ -85,8 +97,8 @@ public final class WebSocketTransport implements EnvelopeTransport
         final long start = System.nanoTime();
         try
         {
-            socket.sendText(json, true).get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
-            final String text = waiting.answer.get(ANSWER_TIMEOUT_S, TimeUnit.SECONDS);
+            socket.sendText(json, true).get(answerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            final String text = waiting.answer.get(answerTimeout.toNanos(), TimeUnit.NANOSECONDS);
             final long latency = System.nanoTime() - start;
             final GatewayAnswer answer = GatewayAnswer.parse(text);
             final boolean ack = "ack".equals(answer.string("type"));
@@ -101,8 +113,9 @@ public final class WebSocketTransport implements EnvelopeTransport
         }
         catch (final TimeoutException ex)
         {
-            abandon("no answer within " + ANSWER_TIMEOUT_S + " s");
-            throw new IOException("no answer from " + target.webSocketUri() + " within " + ANSWER_TIMEOUT_S + " s");
+            abandon("no answer within " + answerTimeout.toSeconds() + " s");
+            throw new HttpTimeoutException("no answer from " + target.webSocketUri() + " within " +
+                answerTimeout.toSeconds() + " s");
         }
         finally
         {
