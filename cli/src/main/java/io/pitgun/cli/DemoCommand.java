@@ -7,6 +7,7 @@ import io.pitgun.engine.insight.LapSummary;
 import io.pitgun.engine.insight.LapSummaryCollector;
 import io.pitgun.engine.insight.LapSummaryTable;
 import io.pitgun.gateway.GatewayConfig;
+import io.pitgun.gateway.GatewayConfigException;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.perf.latency.PercentileDistribution;
@@ -35,6 +36,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,15 +55,20 @@ import java.util.concurrent.TimeUnit;
     description = {
         "Start an embedded gateway on a free loopback port, replay the sample session through the reference " +
             "manifest, and print the lap summaries and latency percentiles.",
+        "Ctrl-C or SIGTERM stops the replay; the demo prints what it did and where its data directory is, and exits 1.",
         "With --live: the F1 game's UDP simulator drives laps into the gateway's UDP source in real time and the " +
             "gateway serves the live page; prints its URL, runs until Ctrl-C or SIGTERM."},
     exitCodeList = {
         "0:every frame was acknowledged and lap summaries came back; with --live, stopped by Ctrl-C or SIGTERM",
-        "1:a frame was not acknowledged, no lap summary came back, or the gateway could not start"})
+        "1:a frame was not acknowledged, no lap summary came back, the gateway could not start, or the replay was " +
+            "stopped by Ctrl-C or SIGTERM"})
 final class DemoCommand implements Callable<Integer>
 {
     static final String MANIFEST_RESOURCE = "examples/pipeline-manifest/v1/valid/demo-reference.yaml";
     static final String SAMPLE = "datasets/sim-session-monza.csv";
+
+    /** How long a signal waits for the stopped replay's report before the demo exits without it. */
+    private static final long STOP_WAIT_S = 60;
 
     @Option(names = "--input", paramLabel = "FILE",
         description = "Session CSV to replay (default: " + SAMPLE + " of this checkout).")
@@ -88,6 +97,11 @@ final class DemoCommand implements Callable<Integer>
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The replay under way, for a signal to stop; null before it starts. */
+    private volatile ReplayRunner running;
+    /** A signal came: the replay is stopped (or stops as soon as it starts). */
+    private volatile boolean interrupted;
 
     @Override
     public Integer call() throws Exception
@@ -126,7 +140,16 @@ final class DemoCommand implements Callable<Integer>
             final Path dir = dataDirectory(created);
             // The gateway's built-in manifest, as `pitgun gateway` runs it: derived frames and lap summaries both
             // reach subscribers (the reference manifest outputs insights only).
-            return new LiveDemo(out, err).run(startGateway(liveGatewayConfig(dir, port), dir, created), dir, created);
+            final GatewayServer server;
+            try
+            {
+                server = startGateway(liveGatewayConfig(dir, port), dir, created);
+            }
+            catch (final GatewayConfigException ex)
+            {
+                throw portNamed(ex);
+            }
+            return new LiveDemo(out, err).run(server, dir, created);
         }
         final Path sample = input != null ? input : findSample();
         if (sample == null || !Files.isRegularFile(sample))
@@ -144,10 +167,61 @@ final class DemoCommand implements Callable<Integer>
         out.println("  data directory: " + dir);
         out.flush();
 
+        // Ctrl-C or SIGTERM stops the replay as `pitgun replay` stops it (the envelope in flight answered, the session
+        // closed), and the demo then reports what it did, where its directory is and how to remove it, and exits 1:
+        // not the JVM's silent 130/143 with a partial journal left in a directory it never named.
+        final CompletableFuture<Integer> status = new CompletableFuture<>();
+        final Thread hook = SignalExit.install("pitgun-demo-stop", () ->
+        {
+            interrupted = true;
+            final ReplayRunner runner = running;
+            if (runner != null)
+            {
+                runner.stop();
+            }
+            try
+            {
+                return status.get(STOP_WAIT_S, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return CliErrorHandler.FAILED;
+            }
+            catch (final ExecutionException | TimeoutException ex)
+            {
+                return CliErrorHandler.FAILED; // stuck in the gateway's drain: no report to wait for
+            }
+        });
+        try
+        {
+            final int exit = replayAndReport(out, err, dir, manifest, sample, csv, cutShort, created);
+            status.complete(exit);
+            return exit;
+        }
+        finally
+        {
+            status.complete(CliErrorHandler.FAILED); // if it threw: a signal now exits 1
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // Already shutting down: the hook is running and will see the status.
+            }
+        }
+    }
+
+    /** The replay through the demo's gateway, then its report; the exit status. */
+    private int replayAndReport(final PrintWriter out, final PrintWriter err, final Path dir, final Path manifest,
+        final Path sample, final Path csv, final boolean cutShort, final boolean created) throws Exception
+    {
         final long startMs = System.currentTimeMillis();
         final GatewayServer server = startGateway(gatewayConfig(dir, manifest, 0), dir, created);
         final ReplayStats stats;
         final List<LapSummary> laps;
+        boolean stopped = false;
         try
         {
             final LapSummaryCollector collector = new LapSummaryCollector(server.pipeline().subscribe("pitgun-demo"));
@@ -161,7 +235,23 @@ final class DemoCommand implements Callable<Integer>
             final ReplayProgress progress = System.console() != null ?
                 ReplayCommand.progressBar(System.err) :
                 ReplayProgress.tenths(System.err);
-            stats = new ReplayRunner(options, System.err, progress).run();
+            final ReplayRunner runner = new ReplayRunner(options, System.err, progress);
+            running = runner;
+            if (interrupted)
+            {
+                runner.stop(); // the signal came while the gateway started
+            }
+            try
+            {
+                stats = runner.run();
+                stopped = interrupted;
+            }
+            catch (final ReplayInputException ex)
+            {
+                // The replay read the demo's cut of --input, line for line the user's (slice): name the user's file.
+                throw csv.equals(sample.toAbsolutePath()) ? ex :
+                    new ReplayInputException(ex.getMessage().replace(csv.toString(), sample.toString()));
+            }
             server.shutdown();
             laps = collector.awaitLaps(30, TimeUnit.SECONDS);
         }
@@ -196,16 +286,23 @@ final class DemoCommand implements Callable<Integer>
         out.print(stats.summary("http://127.0.0.1:" + server.address().getPort() + "/beacon"));
         out.println();
         out.println("Lap summaries (insight-contract/v1 lap_summary from the engine; lap 0 is the out-lap)");
-        out.print(LapSummaryTable.format(laps, cutShort));
-        if (cutShort)
+        out.print(LapSummaryTable.format(laps, cutShort || stopped));
+        if (stopped)
+        {
+            out.println("(partial): the lap the interrupt stopped the session in");
+        }
+        else if (cutShort)
         {
             out.println("(partial): the lap --rows stopped the session in");
         }
         out.println();
         out.println("Latency (µs)              count      p50      p90      p99    p99.9      max");
-        for (final HdrFiles.Series s : series)
+        // send → ack from the replay's own µs histogram, the one its summary above reads: the ns copy the files get
+        // (microsToNanos) has other bucket edges, and the same percentile read a µs or so apart in the two places.
+        out.println(LatencyLine.format(label(series.get(0).tag()), stats.latencyUs(), 1_000));
+        for (final HdrFiles.Series s : series.subList(1, series.size()))
         {
-            out.println(LatencyLine.format(label(s.tag()), s.nanos()));
+            out.println(LatencyLine.format(label(s.tag()), s.nanos(), 1));
         }
         out.println();
         final Path journal = dir.resolve("journal");
@@ -225,12 +322,32 @@ final class DemoCommand implements Callable<Integer>
         }
         out.flush();
 
+        if (stopped)
+        {
+            err.println("pitgun demo: interrupted: the replay stopped after " + stats.framesSent() + " frames");
+            return CliErrorHandler.FAILED;
+        }
         final boolean ok = stats.envelopesRejected() == 0 && stats.framesAcked() > 0 && !laps.isEmpty();
         if (!ok)
         {
             err.println("pitgun demo: " + (laps.isEmpty() ? "no lap summary came back" : "some envelopes were refused"));
         }
         return ok ? 0 : CliErrorHandler.FAILED;
+    }
+
+    /**
+     * {@code ex} with its listen problem named by the demo's own option: the demo sets the gateway's bind address from
+     * {@code --port}, so the gateway's {@code PITGUN_GATEWAY_BIND (--bind)} names an option the user never gave.
+     */
+    private GatewayConfigException portNamed(final GatewayConfigException ex)
+    {
+        final String bind = GatewaySetting.BIND.label();
+        final List<String> problems = new java.util.ArrayList<>();
+        for (final String problem : ex.problems())
+        {
+            problems.add(problem.startsWith(bind) ? "--port " + port + problem.substring(bind.length()) : problem);
+        }
+        return new GatewayConfigException(problems);
     }
 
     private static String label(final String tag)
@@ -392,7 +509,8 @@ final class DemoCommand implements Callable<Integer>
      * Writes the header and the first {@code rows} data rows of {@code source} (read as the replay reads it: a
      * {@code .gz} file decompressed, blank lines not rows) to {@code target}; true if the last lap written was cut
      * short: {@code source} goes on with a row of the same {@code lap_number} (a row of the next lap after it means
-     * the lap ended there).
+     * the lap ended there). Blank lines among them are written too, so a line of {@code target} has the number of
+     * the same line of {@code source}, and what the replay says of one names the user's line.
      */
     private static boolean slice(final Path source, final Path target, final int rows) throws IOException
     {
@@ -400,7 +518,7 @@ final class DemoCommand implements Callable<Integer>
         try (BufferedReader reader = CsvTelemetryReader.openText(source);
              BufferedWriter writer = Files.newBufferedWriter(target, StandardCharsets.UTF_8))
         {
-            final String header = nextRow(reader);
+            final String header = nextRow(reader, writer);
             if (header == null)
             {
                 return false; // the replay says what is wrong with it
@@ -409,13 +527,13 @@ final class DemoCommand implements Callable<Integer>
             writer.newLine();
             final int lapColumn = CsvTelemetryReader.splitRow(name, 1, header).indexOf("lap_number");
             String last = null;
-            String line = nextRow(reader);
+            String line = nextRow(reader, writer);
             for (int i = 0; line != null && i < rows; i++)
             {
                 writer.write(line);
                 writer.newLine();
                 last = line;
-                line = nextRow(reader);
+                line = nextRow(reader, i + 1 < rows ? writer : null);
             }
             if (line == null || last == null)
             {
@@ -425,12 +543,16 @@ final class DemoCommand implements Callable<Integer>
         }
     }
 
-    /** The next line that is not blank, or null at the end. */
-    private static String nextRow(final BufferedReader reader) throws IOException
+    /** The next line that is not blank, or null at the end; the blank lines before it go to {@code blanks}, if any. */
+    private static String nextRow(final BufferedReader reader, final BufferedWriter blanks) throws IOException
     {
         String line = reader.readLine();
         while (line != null && line.isBlank())
         {
+            if (blanks != null)
+            {
+                blanks.newLine();
+            }
             line = reader.readLine();
         }
         return line;
@@ -443,18 +565,21 @@ final class DemoCommand implements Callable<Integer>
         return index < values.size() ? values.get(index) : "";
     }
 
-    /** One row of the latency table: a histogram of nanoseconds shown in microseconds. */
+    /** One row of the latency table: a histogram shown in microseconds. */
     static final class LatencyLine
     {
         private LatencyLine()
         {
         }
 
-        static String format(final String label, final Histogram nanos)
+        /** {@code histogram}'s row, its values {@code nanosPerUnit} ns each (1: ns, 1,000: µs). */
+        static String format(final String label, final Histogram histogram, final long nanosPerUnit)
         {
-            return String.format("%-22s %8d %8s %8s %8s %8s %8s", label, nanos.getTotalCount(),
-                us(nanos.getValueAtPercentile(50)), us(nanos.getValueAtPercentile(90)),
-                us(nanos.getValueAtPercentile(99)), us(nanos.getValueAtPercentile(99.9)), us(nanos.getMaxValue()));
+            return String.format("%-22s %8d %8s %8s %8s %8s %8s", label, histogram.getTotalCount(),
+                us(histogram.getValueAtPercentile(50) * nanosPerUnit),
+                us(histogram.getValueAtPercentile(90) * nanosPerUnit),
+                us(histogram.getValueAtPercentile(99) * nanosPerUnit),
+                us(histogram.getValueAtPercentile(99.9) * nanosPerUnit), us(histogram.getMaxValue() * nanosPerUnit));
         }
 
         private static String us(final long nanos)

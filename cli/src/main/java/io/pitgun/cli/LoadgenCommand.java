@@ -396,6 +396,6 @@ final class LoadgenCommand implements Callable<Integer>
             out.printf("  %-28s %d%n", e.getKey(), e.getValue());
         }
         out.println("Latency from intended send (µs)  count      p50      p90      p99    p99.9      max");
-        out.println(DemoCommand.LatencyLine.format("accepted envelopes         ", result.latencyNs()));
+        out.println(DemoCommand.LatencyLine.format("accepted envelopes         ", result.latencyNs(), 1));
     }
 }

@@ -2,7 +2,9 @@ package io.pitgun.cli;
 
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.HistogramLogReader;
+import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -12,8 +14,10 @@ import java.net.ServerSocket;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -140,12 +144,42 @@ class DemoCommandTest
 
             assertEquals(1, run.exitCode(), run.out() + run.err());
             assertTrue(run.err().contains("Address already in use"), run.err());
+            // The demo's own option, not the gateway's PITGUN_GATEWAY_BIND (--bind) the user never gave.
+            assertTrue(run.err().startsWith("pitgun demo: --port " + port + ": cannot listen on "), run.err());
+            assertFalse(run.err().contains("--bind"), run.err());
             assertFalse(Files.exists(made), "the directory the demo made is gone");
 
             final Path existing = Files.createDirectories(dir.resolve("existing"));
             assertEquals(1, CliRun.of("demo", "--live", "--port", port, "--data-dir", existing.toString()).exitCode());
             assertTrue(Files.isDirectory(existing), "a directory the user gave is left");
         }
+    }
+
+    /**
+     * An empty {@code --input} cut by {@code --rows}: the message names the user's file (and a problem on a line, the
+     * user's line). Before, it named the demo's temporary cut of it, {@code .../session-slice.csv: empty file}.
+     */
+    @Test
+    void shouldNameTheUsersInputNotItsCut() throws Exception
+    {
+        final Path empty = Files.createFile(dir.resolve("empty.csv"));
+        final List<String> lines = Files.readAllLines(Path.of("..", DemoCommand.SAMPLE)).subList(0, 11);
+        final List<String> bad = new ArrayList<>(lines);
+        bad.add(3, "");
+        bad.set(6, bad.get(6).replaceFirst(",[^,]*$", ",oops"));
+        final Path malformed = Files.write(dir.resolve("malformed.csv"), bad);
+
+        final CliRun run = CliRun.of("demo", "--input", empty.toString(), "--rows", "5", "--data-dir",
+            dir.resolve("run").toString());
+        final CliRun line = CliRun.of("demo", "--input", malformed.toString(), "--rows", "8", "--data-dir",
+            dir.resolve("run-2").toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains(empty + ": empty file"), run.err());
+        assertFalse(run.err().contains("session-slice"), run.err());
+        assertEquals(1, line.exitCode(), line.out() + line.err());
+        assertTrue(line.err().contains(malformed + ":7: "), line.err());
+        assertFalse(line.err().contains("session-slice"), line.err());
     }
 
     @Test
@@ -247,6 +281,19 @@ class DemoCommandTest
             assertTrue(Long.parseLong(row.group(1)) > 0, stage);
         }
         assertTrue(text.contains("bin/pitgun journal replay " + dir.toAbsolutePath().resolve("journal")), text);
+        // The replay's summary and the table read send → ack from the same histogram: the same figures. Before,
+        // the table read an ns copy of it with other bucket edges (p50 3051 µs against 3052, max 76671 against 76677).
+        final Matcher summary = Pattern.compile("latency send→ack \\(µs\\): p50 (\\d+)  p90 (\\d+)  p99 (\\d+)  " +
+            "p99\\.9 (\\d+)  max (\\d+)").matcher(text);
+        assertTrue(summary.find(), text);
+        final Matcher table = Pattern.compile("(?m)^send → ack \\(replay\\)\\s+\\d+\\s+([\\d.]+)\\s+([\\d.]+)\\s+" +
+            "([\\d.]+)\\s+([\\d.]+)\\s+([\\d.]+)$").matcher(text);
+        assertTrue(table.find(), text);
+        for (int i = 1; i <= 5; i++)
+        {
+            assertEquals(Double.parseDouble(summary.group(i)), Double.parseDouble(table.group(i)), "column " + i +
+                " of\n" + summary.group() + "\n" + table.group());
+        }
 
         final Path latency = dir.resolve("latency");
         for (final String name : List.of("send_to_ack", "publish_to_journaled", "publish_to_processed"))
@@ -262,5 +309,75 @@ class DemoCommandTest
         }
         reader.close();
         assertEquals(List.of("send_to_ack", "publish_to_journaled", "publish_to_processed"), tags);
+    }
+
+    /**
+     * Ctrl-C during the replay of a {@code bin/pitgun demo} process: the replay stops, the gateway drains, and the demo
+     * says what it did (the summary, the lap table with the lap it stopped in marked), where its temporary directory
+     * is and how to remove it, and exits 1 (README), leaving no process. Before, it exited 130 printing none of it,
+     * and the directory with its partial journal was left unnamed.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldReportWhatItDidAndWhereItsDirectoryIsWhenInterrupted() throws Exception
+    {
+        // --batch 10: the whole sample in envelopes of 10 takes long enough to be interrupted a tenth of the way in.
+        final Process demo = new ProcessBuilder(DocCommandsTest.pitgunProcess("demo", "--batch", "10"))
+            .redirectErrorStream(true).start();
+        final StringBuffer output = new StringBuffer();
+        final Thread reader = new Thread(() ->
+        {
+            try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                demo.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)))
+            {
+                for (String line = lines.readLine(); line != null; line = lines.readLine())
+                {
+                    output.append(line).append('\n');
+                }
+            }
+            catch (final java.io.IOException ended)
+            {
+                // the process ended
+            }
+        }, "demo-output");
+        reader.setDaemon(true);
+        reader.start();
+        Path data = null;
+        try
+        {
+            Await.until("a tenth of the replay sent", Duration.ofSeconds(120), () ->
+                output.toString().contains(" 10%  ") || !demo.isAlive());
+            assertTrue(demo.isAlive(), output.toString());
+            final List<ProcessHandle> children = demo.descendants().collect(java.util.stream.Collectors.toList());
+            assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(demo.pid())).start().waitFor());
+            assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGINT:\n" + output);
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            final String out = output.toString();
+            final Matcher dir = Pattern.compile("(?m)^  data directory: (.+)$").matcher(out);
+            assertTrue(dir.find(), out);
+            data = Path.of(dir.group(1));
+
+            assertEquals(1, demo.exitValue(), out);
+            assertTrue(out.contains("pitgun demo: interrupted: the replay stopped after "), out);
+            assertTrue(Pattern.compile("acked: +\\d+ envelopes, [1-9]\\d* frames").matcher(out).find(), out);
+            assertFalse(out.contains("100%  "), "stopped before the end:\n" + out);
+            assertTrue(Pattern.compile("(?m)^.*\\(partial\\)$").matcher(out).find(), out);
+            assertTrue(out.contains("(partial): the lap the interrupt stopped the session in"), out);
+            assertTrue(out.contains("Journal:  " + data.resolve("journal")), out);
+            assertTrue(out.contains("rm -rf " + data), out);
+            assertTrue(Files.isDirectory(data.resolve("journal")), "the journal is kept for a look");
+            for (final ProcessHandle child : children)
+            {
+                assertFalse(child.isAlive(), "left running: " + child.info());
+            }
+        }
+        finally
+        {
+            demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (data != null)
+            {
+                new ProcessBuilder("rm", "-rf", data.toString()).start().waitFor();
+            }
+        }
     }
 }
