@@ -30,16 +30,20 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * {@code pitgun demo}: the whole runtime in one command. Starts an embedded gateway on a free loopback port with a
@@ -387,7 +391,7 @@ final class DemoCommand implements Callable<Integer>
         {
             return Files.createDirectory(dir);
         }
-        catch (final java.nio.file.FileAlreadyExistsException ex)
+        catch (final FileAlreadyExistsException ex)
         {
             throw new IOException("--data-dir " + dataDir + " was made by another run meanwhile; give a new or " +
                 "empty one", ex);
@@ -409,9 +413,9 @@ final class DemoCommand implements Callable<Integer>
         {
             if (created)
             {
-                try (java.util.stream.Stream<Path> files = Files.walk(dir))
+                try (Stream<Path> files = Files.walk(dir))
                 {
-                    for (final Path file : (Iterable<Path>)files.sorted(java.util.Comparator.reverseOrder())::iterator)
+                    for (final Path file : (Iterable<Path>)files.sorted(Comparator.reverseOrder())::iterator)
                     {
                         Files.deleteIfExists(file);
                     }
@@ -466,7 +470,7 @@ final class DemoCommand implements Callable<Integer>
             {
                 throw new IOException("the demo manifest " + MANIFEST_RESOURCE + " is missing from the jar");
             }
-            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
         }
         return target;
     }
@@ -499,7 +503,7 @@ final class DemoCommand implements Callable<Integer>
         {
             return false;
         }
-        try (java.util.stream.Stream<Path> entries = Files.list(dir))
+        try (Stream<Path> entries = Files.list(dir))
         {
             return entries.findAny().isEmpty();
         }
