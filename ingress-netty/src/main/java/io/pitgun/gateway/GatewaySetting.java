@@ -41,7 +41,8 @@ public enum GatewaySetting
         "; a duration in s, ms or us such as 30s, from 1s to 86400s; give a replay of the journal the same (journal replay --config) to derive the same"),
     RATE_LIMIT("RATE_LIMIT", "500", between(0, Integer.MAX_VALUE), "requests (and WebSocket messages) per second per client (its token id with TOKENS_FILE, else its address); 0 turns it off"),
     RATE_BURST("RATE_BURST", "1000", between(1, Integer.MAX_VALUE), "token-bucket depth per client"),
-    IDLE_TIMEOUT_S("IDLE_TIMEOUT_S", "60", between(1, 86_400), "close a connection idle this long"),
+    IDLE_TIMEOUT_S("IDLE_TIMEOUT_S", "60", between(1, 86_400), "close a connection idle this long; a live " +
+        "subscriber is pinged instead, and closed once idle this long again without answering"),
     READ_TIMEOUT_S("READ_TIMEOUT_S", "10", between(1, 3_600), "a request must arrive completely within this time of its first byte (408; slow loris), a WebSocket message within this time of its first byte (close 1008), and a connection's first request within this time of the connection (else it is closed without an answer)"),
     ACK_TIMEOUT_MS("ACK_TIMEOUT_MS", "5000", between(1, 600_000), "longest wait for the journal before a journaled-mode answer gives up (503)"),
     IDEMPOTENCY_ENTRIES("IDEMPOTENCY_ENTRIES", "65536", powerOfTwo(16, 1 << 24), "event_ids remembered for retries (a power of two)"),
