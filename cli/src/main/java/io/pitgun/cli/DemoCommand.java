@@ -39,10 +39,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -174,8 +171,7 @@ final class DemoCommand implements Callable<Integer>
         // Ctrl-C or SIGTERM stops the replay as `pitgun replay` stops it (the envelope in flight answered, the session
         // closed), and the demo then reports what it did, where its directory is and how to remove it, and exits 1:
         // not the JVM's silent 130/143 with a partial journal left in a directory it never named.
-        final CompletableFuture<Integer> status = new CompletableFuture<>();
-        final Thread hook = SignalExit.install("pitgun-demo-stop", () ->
+        return SignalExit.runStoppable("pitgun-demo-stop", () ->
         {
             interrupted = true;
             final ReplayRunner runner = running;
@@ -183,38 +179,7 @@ final class DemoCommand implements Callable<Integer>
             {
                 runner.stop();
             }
-            try
-            {
-                return status.get(STOP_WAIT_S, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return CliErrorHandler.FAILED;
-            }
-            catch (final ExecutionException | TimeoutException ex)
-            {
-                return CliErrorHandler.FAILED; // stuck in the gateway's drain: no report to wait for
-            }
-        });
-        try
-        {
-            final int exit = replayAndReport(out, err, dir, manifest, sample, csv, cutShort, created);
-            status.complete(exit);
-            return exit;
-        }
-        finally
-        {
-            status.complete(CliErrorHandler.FAILED); // if it threw: a signal now exits 1
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // Already shutting down: the hook is running and will see the status.
-            }
-        }
+        }, STOP_WAIT_S, () -> replayAndReport(out, err, dir, manifest, sample, csv, cutShort, created));
     }
 
     /** The replay through the demo's gateway, then its report; the exit status. */

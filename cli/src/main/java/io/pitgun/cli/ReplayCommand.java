@@ -11,16 +11,12 @@ import io.pitgun.replay.ReplayTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@code pitgun replay}: streams a telemetry CSV into a running gateway. Exit 0 when every envelope was
@@ -37,6 +33,8 @@ import java.util.concurrent.TimeoutException;
         "1:an envelope was refused or not acknowledged, the gateway could not be reached, or the CSV cannot be read"})
 final class ReplayCommand implements Callable<Integer>
 {
+    /** How long a signal waits for the stopped replay's summary (the envelope in flight answered) before exiting 1. */
+    private static final long STOP_WAIT_S = 10;
     /** The environment variable holding the gateway token the replay presents (docs/security.md). */
     static final String TOKEN_ENV = "PITGUN_TOKEN";
 
@@ -94,7 +92,7 @@ final class ReplayCommand implements Callable<Integer>
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException, InterruptedException
+    public Integer call() throws Exception
     {
         final PrintStream err = System.err;
         if (rate != null && !(rate > 0 && Double.isFinite(rate)))
@@ -113,29 +111,11 @@ final class ReplayCommand implements Callable<Integer>
         // From the environment, not a flag: a secret on the command line shows in ps and in the shell's history.
         final ReplayRunner runner = new ReplayRunner(options, err, System.console() != null ?
             progressBar(err) : ReplayProgress.NONE).withToken(System.getenv(TOKEN_ENV))
-            .withAnswerTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
+            .withAnswerTimeout(Duration.ofSeconds(timeoutSeconds));
 
         // Ctrl-C or SIGTERM ends the replay cleanly: the envelope in flight is answered, the session closed, the
         // summary printed, and the exit status is the summary's (a --loop ends no other way), not the JVM's 130/143.
-        final CompletableFuture<Integer> status = new CompletableFuture<>();
-        final Thread hook = SignalExit.install("pitgun-replay-stop", () ->
-        {
-            runner.stop();
-            try
-            {
-                return status.get(10, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return CliErrorHandler.FAILED;
-            }
-            catch (final ExecutionException | TimeoutException ex)
-            {
-                return CliErrorHandler.FAILED; // the run failed, or is stuck on an answer: no summary to go by
-            }
-        });
-        try
+        return SignalExit.runStoppable("pitgun-replay-stop", runner::stop, STOP_WAIT_S, () ->
         {
             final ReplayStats stats;
             try
@@ -152,23 +132,8 @@ final class ReplayCommand implements Callable<Integer>
             out.print(stats.summary(webSocket ? options.target().webSocketUri().toString() :
                 options.target().beaconUri().toString()));
             out.flush();
-            final int exit = stats.envelopesRejected() == 0 && stats.stoppedBecause() == null ? 0 :
-                CliErrorHandler.FAILED;
-            status.complete(exit);
-            return exit;
-        }
-        finally
-        {
-            status.complete(CliErrorHandler.FAILED); // if the run threw: a signal now exits 1
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // Already shutting down: the hook is running and will see the status.
-            }
-        }
+            return stats.envelopesRejected() == 0 && stats.stoppedBecause() == null ? 0 : CliErrorHandler.FAILED;
+        });
     }
 
     /**

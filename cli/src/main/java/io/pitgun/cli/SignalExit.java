@@ -1,5 +1,11 @@
 package io.pitgun.cli;
 
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 import java.util.function.IntSupplier;
 
 /**
@@ -54,6 +60,55 @@ final class SignalExit
             // Not available: the shutdown hook still stops.
         }
         return hook;
+    }
+
+    /**
+     * Runs {@code body}, a command that ends by itself, so that SIGTERM or SIGINT meanwhile calls {@code stop} (which
+     * makes the body end early, reporting what it did) and exits with the status the body then returns, not the JVM's
+     * 130/143. The signal waits at most {@code waitS} seconds for that status, and exits 1 without it (the body threw,
+     * or is stuck). The shutdown hook is removed once the body returns.
+     *
+     * @return the body's status.
+     */
+    static int runStoppable(final String hookName, final Runnable stop, final long waitS,
+        final Callable<Integer> body) throws Exception
+    {
+        final CompletableFuture<Integer> status = new CompletableFuture<>();
+        final Thread hook = install(hookName, () ->
+        {
+            stop.run();
+            try
+            {
+                return status.get(waitS, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return CliErrorHandler.FAILED;
+            }
+            catch (final ExecutionException | TimeoutException ex)
+            {
+                return CliErrorHandler.FAILED; // no status to go by
+            }
+        });
+        try
+        {
+            final int exit = body.call();
+            status.complete(exit);
+            return exit;
+        }
+        finally
+        {
+            status.complete(CliErrorHandler.FAILED); // if the body threw: a signal now exits 1
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException shuttingDown)
+            {
+                // Already shutting down: the hook is running and will see the status.
+            }
+        }
     }
 
     /** What a signal does, on the thread that delivers it: the stop, then the exit with the stop's status. */

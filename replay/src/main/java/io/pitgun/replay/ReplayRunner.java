@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +44,7 @@ public final class ReplayRunner
     /** The gateway token, {@code ID.SECRET}, or null: sent as {@code Authorization: Bearer} (docs/security.md). */
     private String token;
     /** How long one request waits for the gateway's answer. */
-    private java.time.Duration answerTimeout = java.time.Duration.ofSeconds(ReplayOptions.DEFAULT_ANSWER_TIMEOUT_S);
+    private Duration answerTimeout = Duration.ofSeconds(ReplayOptions.DEFAULT_ANSWER_TIMEOUT_S);
 
     /**
      * @param options  what to replay where.
@@ -80,7 +82,7 @@ public final class ReplayRunner
      *
      * @return this runner.
      */
-    public ReplayRunner withAnswerTimeout(final java.time.Duration timeout)
+    public ReplayRunner withAnswerTimeout(final Duration timeout)
     {
         this.answerTimeout = timeout;
         return this;
@@ -451,7 +453,7 @@ public final class ReplayRunner
         /** What the refused envelope is counted under in the summary. */
         String reason()
         {
-            return getCause() instanceof java.net.http.HttpTimeoutException ? TIMED_OUT : CONNECTION_FAILED;
+            return getCause() instanceof HttpTimeoutException ? TIMED_OUT : CONNECTION_FAILED;
         }
     }
 }
