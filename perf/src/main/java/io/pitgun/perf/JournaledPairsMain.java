@@ -4,10 +4,14 @@ import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.WaitStrategyKind;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -161,6 +165,7 @@ public final class JournaledPairsMain
             contenders.add(pipeline("separate"));
             final int n = contenders.size();
             final double[][] rates = new double[options.rounds()][n];
+            final double[][][] cpu = new double[options.rounds()][n][];
             for (int round = -WARM_UP_ROUNDS; round < options.rounds(); round++)
             {
                 final int first = Math.floorMod(round, n);
@@ -168,16 +173,19 @@ public final class JournaledPairsMain
                 for (int j = 0; j < n; j++)
                 {
                     final int c = (first + j) % n;
-                    final double rate = slice(contenders.get(c), options.sliceMs());
+                    final double[] measured = slice(contenders.get(c), options.sliceMs());
+                    final double rate = measured[0];
                     if (round >= 0)
                     {
                         rates[round][c] = rate;
+                        cpu[round][c] = Arrays.copyOfRange(measured, 1, measured.length);
                     }
                     line.append(String.format(Locale.ROOT, "  %s %,.0f/s", contenders.get(c).name(), rate));
                 }
                 log.println("journaled pairs: " + line);
             }
-            return JournaledPairsTable.markdown(options, contenders.stream().map(Contender::name).toList(), rates);
+            return JournaledPairsTable.markdown(options, contenders.stream().map(Contender::name).toList(), rates,
+                cpu);
         }
         finally
         {
@@ -190,16 +198,26 @@ public final class JournaledPairsMain
 
     /**
      * Publishes for a lead-in, then for {@code sliceMs}, and returns the frames the consumer finished per second
-     * over the latter; then waits until the consumer has taken everything, so the next slice starts on an idle ring.
+     * over the latter, then the CPU time per finished frame of each {@link CpuRole} over it; then waits until the
+     * consumer has taken everything, so the next slice starts on an idle ring.
      */
-    private static double slice(final Contender contender, final long sliceMs)
+    private static double[] slice(final Contender contender, final long sliceMs)
     {
         publishFor(contender, TimeUnit.MILLISECONDS.toNanos(LEAD_IN_MS));
+        final long[] startCpu = CpuRole.snapshot();
         final long startNs = System.nanoTime();
         final long startFinished = contender.finished();
         publishFor(contender, TimeUnit.MILLISECONDS.toNanos(sliceMs));
         final long endFinished = contender.finished();
         final long endNs = System.nanoTime();
+        final long[] endCpu = CpuRole.snapshot();
+        final long frames = endFinished - startFinished;
+        final double[] measured = new double[1 + CpuRole.VALUES.length];
+        measured[0] = frames * 1e9 / (endNs - startNs);
+        for (final CpuRole role : CpuRole.VALUES)
+        {
+            measured[1 + role.ordinal()] = (endCpu[role.ordinal()] - startCpu[role.ordinal()]) / (double) frames;
+        }
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
         while (contender.finished() < contender.published())
         {
@@ -210,7 +228,51 @@ public final class JournaledPairsMain
             }
             Thread.onSpinWait();
         }
-        return (endFinished - startFinished) * 1e9 / (endNs - startNs);
+        return measured;
+    }
+
+    /**
+     * Whose CPU time a slice spent, from the JVM's per-thread CPU clocks: this thread (the producer), the
+     * pretouchers' threads, and every other thread (the consumers, and what idles or runs the JVM: the other
+     * configurations' parked stages, the JIT, the collector). Threads that ended within a slice are not counted;
+     * none do.
+     */
+    enum CpuRole
+    {
+        PRODUCER("producer"), CONSUMERS("consumers and the rest"), PRETOUCH("pretoucher");
+
+        static final CpuRole[] VALUES = values();
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+        final String label;
+
+        CpuRole(final String label)
+        {
+            this.label = label;
+        }
+
+        /** CPU nanoseconds of the live threads by role, indexed by ordinal. */
+        static long[] snapshot()
+        {
+            final long[] byRole = new long[VALUES.length];
+            final long producer = Thread.currentThread().getId();
+            for (final ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds()))
+            {
+                if (info == null)
+                {
+                    continue; // ended since the ids were taken
+                }
+                final long nanos = THREADS.getThreadCpuTime(info.getThreadId());
+                if (nanos < 0)
+                {
+                    continue;
+                }
+                final CpuRole role = info.getThreadId() == producer ? PRODUCER :
+                    info.getThreadName().contains("pretouch") ? PRETOUCH : CONSUMERS;
+                byRole[role.ordinal()] += nanos;
+            }
+            return byRole;
+        }
     }
 
     private static void publishFor(final Contender contender, final long durationNs)

@@ -16,8 +16,11 @@ final class JournaledPairsTable
     /**
      * @param names the configurations, the journaled ring first (the denominator of every ratio).
      * @param rates frames/s per round (rows) and configuration (columns, in {@code names}' order).
+     * @param cpu   per round and configuration, CPU nanoseconds per finished frame by
+     *              {@link JournaledPairsMain.CpuRole} ordinal.
      */
-    static String markdown(final JournaledPairsMain.Options options, final List<String> names, final double[][] rates)
+    static String markdown(final JournaledPairsMain.Options options, final List<String> names, final double[][] rates,
+        final double[][][] cpu)
     {
         final int n = names.size();
         final StringBuilder out = new StringBuilder();
@@ -50,6 +53,32 @@ final class JournaledPairsTable
                 out.append(' ').append(percent(ratios[c][r])).append(" |");
             }
             out.append('\n');
+        }
+        out.append('\n').append("CPU time per frame the consumer finished, by thread, median over the rounds (the " +
+            "producer is the measuring thread; consumers and the rest are every other thread but the pretouchers):")
+            .append("\n\n| configuration |");
+        for (final JournaledPairsMain.CpuRole role : JournaledPairsMain.CpuRole.VALUES)
+        {
+            out.append(' ').append(role.label).append(" |");
+        }
+        out.append(" total |\n|---|").append("---:|".repeat(JournaledPairsMain.CpuRole.VALUES.length + 1))
+            .append('\n');
+        for (int c = 0; c < n; c++)
+        {
+            out.append("| ").append(names.get(c)).append(" |");
+            double total = 0;
+            for (final JournaledPairsMain.CpuRole role : JournaledPairsMain.CpuRole.VALUES)
+            {
+                final double[] perRound = new double[rates.length];
+                for (int r = 0; r < rates.length; r++)
+                {
+                    perRound[r] = cpu[r][c][role.ordinal()];
+                }
+                final double median = MedianRatioInterval.median(perRound);
+                total += median;
+                out.append(String.format(Locale.ROOT, " %.0f ns |", median));
+            }
+            out.append(String.format(Locale.ROOT, " %.0f ns |%n", total));
         }
         out.append('\n').append("**Summary (generated):** ");
         for (int c = 1; c < n; c++)

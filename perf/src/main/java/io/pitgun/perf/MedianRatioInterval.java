@@ -25,8 +25,7 @@ public record MedianRatioInterval(double median, double low, double high, double
         final int n = ratios.length;
         final double[] sorted = ratios.clone();
         Arrays.sort(sorted);
-        final double median = n == 0 ? Double.NaN :
-            n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        final double median = median(ratios);
         // The widest k (1-based) whose interval [x(k), x(n+1-k)] still covers the median with the confidence asked.
         int best = 0;
         double bestConfidence = 0;
@@ -41,6 +40,15 @@ public record MedianRatioInterval(double median, double low, double high, double
             bestConfidence = covered;
         }
         return best == 0 ? null : new MedianRatioInterval(median, sorted[best - 1], sorted[n - best], bestConfidence);
+    }
+
+    /** The median of {@code values} (the mean of the middle two for an even count); NaN for none. */
+    public static double median(final double[] values)
+    {
+        final int n = values.length;
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** The fewest rounds whose smallest and largest ratio bound the median with {@code confidence}. */

@@ -16,13 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The paired run end to end in its shortest form (the fewest rounds a 99.9 % interval allows, 100 ms slices): three
  * real journaled configurations take turns, every round measures each, and the block's ratios are those rounds'.
- * Rates are not judged here (benchmarks are for that), only that each was measured and reported.
+ * Rates are not judged here (benchmarks are for that), only that each was measured and reported, with its CPU time.
  */
 class JournaledPairsMainTest
 {
     private static final Pattern ROW = Pattern.compile(
         "^\\| (\\d+) \\| [^|]+ \\| ([\\d,]+) \\| ([\\d,]+) \\| ([\\d,]+) \\| ([\\d.]+) % \\| ([\\d.]+) % \\|$",
         Pattern.MULTILINE);
+
+    private static final Pattern CPU_ROW = Pattern.compile(
+        "^\\| [^|]+ \\| (\\d+) ns \\| (\\d+) ns \\| (\\d+) ns \\| (\\d+) ns \\|$", Pattern.MULTILINE);
 
     @Test
     void shouldMeasureEveryConfigurationInEveryRoundAndReportTheirRatios() throws Exception
@@ -46,6 +49,16 @@ class JournaledPairsMainTest
             assertEquals(100.0 * separate / ring, Double.parseDouble(row.group(6)), 0.051, row.group());
         }
         assertEquals(rounds, seen, block);
+        final Matcher cpu = CPU_ROW.matcher(block);
+        int configurations = 0;
+        while (cpu.find())
+        {
+            configurations++;
+            final long sum = Long.parseLong(cpu.group(1)) + Long.parseLong(cpu.group(2)) + Long.parseLong(cpu.group(3));
+            assertTrue(sum > 0, cpu.group());
+            assertEquals(sum, Long.parseLong(cpu.group(4)), 2.0, cpu.group()); // each rounded on its own
+        }
+        assertEquals(3, configurations, block);
         assertTrue(block.contains("median of " + rounds + " paired rounds"), block);
         assertEquals(JournaledPairsMain.WARM_UP_ROUNDS + rounds,
             log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("journaled pairs:")).count());
