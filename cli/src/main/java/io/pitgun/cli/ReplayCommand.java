@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code pitgun replay}: streams a telemetry CSV into a running gateway. Exit 0 when every envelope was
- * acknowledged, 1 when some were refused (the summary says which and why) or the gateway could not be reached.
+ * acknowledged, 1 when some were refused or not acknowledged (the summary says which and why), the gateway refused
+ * this client (401, 403: the replay stops there) or could not be reached.
  */
 @Command(
     name = "replay",
@@ -30,7 +31,8 @@ import java.util.concurrent.Callable;
             "into a running gateway as pitgun-envelope-v1 envelopes.",
         "A gateway with a token file: put a token with capability ingest (ID.SECRET) in PITGUN_TOKEN." },
     exitCodeList = {"0:every envelope was acknowledged",
-        "1:an envelope was refused or not acknowledged, the gateway could not be reached, or the CSV cannot be read"})
+        "1:an envelope was refused or not acknowledged, the gateway refused this client (401/403: the replay stops " +
+            "at the first), the gateway could not be reached, or the CSV cannot be read"})
 final class ReplayCommand implements Callable<Integer>
 {
     /** How long a signal waits for the stopped replay's summary (the envelope in flight answered) before exiting 1. */
@@ -74,9 +76,11 @@ final class ReplayCommand implements Callable<Integer>
         description = "Retries of one envelope after 429/503 before giving up on it (default: ${DEFAULT-VALUE}).")
     int maxRetries;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + ReplayOptions.DEFAULT_ANSWER_TIMEOUT_S,
-        description = "How long one try of an envelope waits for the gateway's answer, 1 or more; a try that " +
-            "times out is retried like a broken connection (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + ReplayOptions.DEFAULT_TIMEOUT_S,
+        description = "How long one try of an envelope waits, 1 or more: for the connection (with --ws, for the " +
+            "socket to open), then for the gateway's answer. A connection not made in time is a failed connection " +
+            "(before the gateway's first answer the replay ends, exit 1); an answer not come in time is retried " +
+            "like a broken connection (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Option(names = "--session-id", paramLabel = "UUID", description = "Session id (default: a fresh one).")
@@ -111,7 +115,7 @@ final class ReplayCommand implements Callable<Integer>
         // From the environment, not a flag: a secret on the command line shows in ps and in the shell's history.
         final ReplayRunner runner = new ReplayRunner(options, err, System.console() != null ?
             progressBar(err) : ReplayProgress.NONE).withToken(System.getenv(TOKEN_ENV))
-            .withAnswerTimeout(Duration.ofSeconds(timeoutSeconds));
+            .withTimeout(Duration.ofSeconds(timeoutSeconds));
 
         // Ctrl-C or SIGTERM ends the replay cleanly: the envelope in flight is answered, the session closed, the
         // summary printed, and the exit status is the summary's (a --loop ends no other way), not the JVM's 130/143.

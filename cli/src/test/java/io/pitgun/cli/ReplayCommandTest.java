@@ -1,8 +1,12 @@
 package io.pitgun.cli;
 
+import com.sun.net.httpserver.HttpServer;
 import io.pitgun.engine.PipelineCounter;
+import io.pitgun.gateway.Capability;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.gateway.RejectReason;
+import io.pitgun.gateway.TokenFile;
 import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,16 +15,25 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -456,5 +469,228 @@ class ReplayCommandTest
                 socket.close();
             }
         }
+    }
+    /**
+     * A connection not made within {@code --timeout} (here to a port whose accept queue is full: the kernel drops the
+     * connection's SYN, as a host that drops packets does) ends a replay that has not reached its gateway yet, as a
+     * refused one does, within that timeout: over HTTP and over {@code --ws}. Before, the connection waited a fixed
+     * 5 s whatever {@code --timeout} said (and the WebSocket's opening 10 s), and over HTTP the timed-out connection
+     * was then retried {@code --max-retries} times.
+     */
+    @ParameterizedTest(name = "webSocket={0}")
+    @ValueSource(booleans = { false, true })
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldGiveUpAConnectionNotMadeWithinTheTimeout(final boolean webSocket) throws Exception
+    {
+        final Path csv = session(0);
+        final List<Socket> held = new ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            fillAcceptQueue(full, held);
+            final String uri = (webSocket ? "ws://127.0.0.1:" + full.getLocalPort() + "/ws" :
+                "http://127.0.0.1:" + full.getLocalPort() + "/beacon");
+
+            final CliRun run = replayWithin(Duration.ofSeconds(4), csv, full.getLocalPort(), webSocket);
+
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("cannot " + (webSocket ? "open " : "connect to ") + uri + " within 1 s " +
+                "(is the gateway running?"), run.err());
+        }
+        finally
+        {
+            for (final Socket socket : held)
+            {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * Over {@code --ws}, a listener that takes the connection and never answers the upgrade (a hung gateway) ends a
+     * replay that has not reached its gateway yet within {@code --timeout}, naming the socket it could not open.
+     * Before, the opening waited a fixed 10 s.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldGiveUpAWebSocketNotOpenedWithinTheTimeout() throws Exception
+    {
+        final Path csv = session(0);
+        final List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))
+        {
+            final Thread acceptor = new Thread(() ->
+            {
+                try
+                {
+                    while (true)
+                    {
+                        held.add(hung.accept()); // held open, never read or answered
+                    }
+                }
+                catch (final IOException closed)
+                {
+                    // the test is over
+                }
+            }, "hung-gateway");
+            acceptor.setDaemon(true);
+            acceptor.start();
+
+            final CliRun run = replayWithin(Duration.ofSeconds(4), csv, hung.getLocalPort(), true);
+
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().contains("cannot open ws://127.0.0.1:" + hung.getLocalPort() + "/ws within 1 s"),
+                run.err());
+        }
+        finally
+        {
+            for (final Socket socket : held)
+            {
+                socket.close();
+            }
+        }
+    }
+
+    /**
+     * {@code pitgun replay --timeout 1} to {@code port}, with the retries of the default; fails unless it ends within
+     * {@code bound} (a functional bound: the connection's timeout is 1 s).
+     */
+    private static CliRun replayWithin(final Duration bound, final Path csv, final int port, final boolean webSocket)
+        throws Exception
+    {
+        final List<String> args = new ArrayList<>(List.of("replay", "--input", csv.toString(), "--target",
+            "127.0.0.1:" + port, "--timeout", "1"));
+        if (webSocket)
+        {
+            args.add("--ws");
+        }
+        final CompletableFuture<CliRun> replay = CompletableFuture.supplyAsync(() ->
+            CliRun.of(args.toArray(new String[0])));
+        try
+        {
+            return replay.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            throw new AssertionError("pitgun " + String.join(" ", args) + " still running after " + bound, ex);
+        }
+    }
+
+    /**
+     * Connects to {@code listener}, which never accepts, until its accept queue is full: the next connection's SYN is
+     * dropped by the kernel, and a connection to it waits. The connections are added to {@code held}.
+     */
+    private static void fillAcceptQueue(final ServerSocket listener, final List<Socket> held) throws IOException
+    {
+        for (int i = 0; i < 64; i++)
+        {
+            final Socket socket = new Socket();
+            try
+            {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listener.getLocalPort()), 300);
+                held.add(socket);
+            }
+            catch (final SocketTimeoutException full)
+            {
+                socket.close();
+                return;
+            }
+        }
+        throw new AssertionError("the accept queue of a listener with backlog 1 took 64 connections");
+    }
+
+    /**
+     * A gateway that refuses this client (401 for a token it does not know, 403 for one without {@code ingest})
+     * would refuse every envelope the same way: the replay stops at the first refusal, says why and how much was not
+     * sent, and exits 1 (docs/replay.md). Before, it sent the whole file, every envelope refused, and the gateway
+     * counted 42 refusals of a 400-row file instead of one.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = { "unknown token", "token without ingest" })
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldStopAtTheFirstRefusalOfItsToken(final String token) throws Exception
+    {
+        final Path csv = session(0);
+        final Path tokens = dir.resolve("tokens.json");
+        final String subscriber = TokenFile.add(tokens, "viewer", EnumSet.of(Capability.SUBSCRIBE), 0);
+        TokenFile.add(tokens, "replay", EnumSet.of(Capability.INGEST), 0);
+        final boolean unknown = token.equals("unknown token");
+        final int status = unknown ? 401 : 403;
+        final String reason = unknown ? "unauthenticated" : "missing_capability";
+        final Path output = dir.resolve("replay.txt");
+        try (GatewayServer gateway = LoopbackGateway.start(dir.resolve("data"),
+            Map.of(GatewaySetting.TOKENS_FILE, tokens.toString())))
+        {
+            final ProcessBuilder builder = new ProcessBuilder(DocCommandsTest.pitgunProcess("replay", "--input",
+                csv.toString(), "--target", "127.0.0.1:" + gateway.address().getPort(), "--rate", "100000"))
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().put(ReplayCommand.TOKEN_ENV,
+                unknown ? subscriber.substring(0, subscriber.indexOf('.') + 1) + "wrong" : subscriber);
+            final Process replay = builder.start();
+            try
+            {
+                assertTrue(replay.waitFor(60, TimeUnit.SECONDS), "still running after 60 s");
+            }
+            finally
+            {
+                replay.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            final String out = Files.readString(output);
+
+            assertEquals(1, replay.exitValue(), out);
+            final RejectReason refusal = unknown ? RejectReason.UNAUTHENTICATED : RejectReason.MISSING_CAPABILITY;
+            assertEquals(1, gateway.counters().rejections(refusal), out);
+            assertTrue(out.contains("rejected: 1 envelopes"), out);
+            assertTrue(Pattern.compile(status + " " + reason + " \\(session marker\\) +1 envelopes, 0 frames")
+                .matcher(out).find(), out);
+            assertTrue(out.contains("not sent: " + ROWS + " frames (stopped: refused: " + status + " " + reason +
+                " — "), out);
+            assertTrue(out.contains("pitgun replay: stopped: refused: " + status + " " + reason), out);
+        }
+        assertEquals(0, JournalExportCommandTest.readJournal(dir.resolve("data").resolve("journal")).size());
+    }
+
+    /**
+     * Another server on the port that answers 200 to everything does not pass a replay: a 2xx whose body is not the
+     * gateway's acknowledgement is counted as refused under its own reason, and the replay exits 1 (docs/replay.md).
+     * Before, every envelope counted as acknowledged, and the replay exited 0.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldNotCountAnAnswerThatIsNotAnAcknowledgementAsOne() throws Exception
+    {
+        final Path csv = session(0);
+        final AtomicInteger requests = new AtomicInteger();
+        final HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        other.createContext("/", exchange ->
+        {
+            requests.incrementAndGet();
+            exchange.getRequestBody().readAllBytes();
+            final byte[] ok = "ok".getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, ok.length);
+            try (OutputStream body = exchange.getResponseBody())
+            {
+                body.write(ok);
+            }
+        });
+        other.start();
+        final CliRun run;
+        try
+        {
+            run = CliRun.of("replay", "--input", csv.toString(), "--target",
+                "127.0.0.1:" + other.getAddress().getPort(), "--rate", "100000", "--batch", "10");
+        }
+        finally
+        {
+            other.stop(0);
+        }
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("acked:    0 envelopes, 0 frames"), run.out());
+        assertTrue(run.out().contains("rejected: 42 envelopes"), run.out());
+        assertTrue(Pattern.compile("200 not an acknowledgement +40 envelopes, 400 frames").matcher(run.out()).find(),
+            run.out());
+        assertTrue(Pattern.compile("200 not an acknowledgement \\(session marker\\) +2 envelopes, 0 frames")
+            .matcher(run.out()).find(), run.out());
+        assertEquals(42, requests.get());
     }
 }

@@ -1,6 +1,7 @@
 package io.pitgun.replay;
 
 import java.net.ConnectException;
+import java.time.Duration;
 
 /**
  * A failed connection in words for the user. The JDK's HTTP and WebSocket clients throw a {@link ConnectException}
@@ -8,6 +9,9 @@ import java.net.ConnectException;
  */
 public final class ConnectFailure
 {
+    /** What a replay that cannot reach its gateway at start suggests. */
+    static final String HINT = "is the gateway running? start it with 'pitgun gateway'";
+
     private ConnectFailure()
     {
     }
@@ -21,5 +25,19 @@ public final class ConnectFailure
         }
         return failure instanceof ConnectException ? "connection refused (nothing listens there)" :
             failure.getClass().getSimpleName();
+    }
+
+    /**
+     * A connection (or a WebSocket's opening handshake) not made within the replay's {@code --timeout}: a
+     * {@link ConnectException}, so it is handled as a refused one (at start the replay ends, mid-run it is retried),
+     * but named as what it is.
+     */
+    static final class TimedOut extends ConnectException
+    {
+        /** @param what "connect to URI" or "open URI". */
+        TimedOut(final String what, final Duration timeout)
+        {
+            super("cannot " + what + " within " + timeout.toSeconds() + " s (" + HINT + ")");
+        }
     }
 }

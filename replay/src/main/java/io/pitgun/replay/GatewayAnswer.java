@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
 /**
- * Reads the gateway's JSON answer ({@code status}, {@code reason}, {@code message}, {@code envelopes_duplicate},
- * {@code retry_after_s}; WebSocket acks add {@code type}, {@code event_id} and {@code http_status}). Answers that are
- * not JSON are kept as their first line, so a proxy's HTML error page still says something.
+ * Reads the gateway's JSON answer ({@code status}, {@code reason}, {@code message}, {@code envelopes_accepted},
+ * {@code envelopes_duplicate}, {@code retry_after_s}; WebSocket acks add {@code type}, {@code event_id} and
+ * {@code http_status}; docs/gateway.md, Answers). Answers that are not JSON are kept as their first line, so a proxy's
+ * HTML error page still says something.
  */
 final class GatewayAnswer
 {
@@ -38,6 +39,30 @@ final class GatewayAnswer
             }
         }
         return new GatewayAnswer(node != null && node.isObject() ? node : null, text == null ? "" : text);
+    }
+
+    /**
+     * The answer as the outcome of a send: a 2xx is an acknowledgement only when its body is one
+     * ({@link #acknowledgement()}); otherwise another server answered (anything answering 200 to every request), and
+     * the envelope counts as refused under {@link SendOutcome#NOT_AN_ACKNOWLEDGEMENT}.
+     *
+     * @param status          the HTTP status (over the WebSocket, the answer's {@code http_status}).
+     * @param retryAfterNanos how long to wait before a retry, or -1.
+     */
+    SendOutcome outcome(final int status, final long retryAfterNanos, final long latencyNanos)
+    {
+        final boolean success = status >= 200 && status < 300;
+        final String reason = !success ? reason(status) : acknowledgement() ? null : SendOutcome.NOT_AN_ACKNOWLEDGEMENT;
+        return new SendOutcome(status, reason, string("message"), retryAfterNanos, duplicate(), latencyNanos);
+    }
+
+    /**
+     * Whether the body is a Pitgun gateway's acknowledgement: a JSON object with {@code "status":"accepted"} and the
+     * count {@code envelopes_accepted}, over HTTP and in a WebSocket {@code ack} alike.
+     */
+    boolean acknowledgement()
+    {
+        return "accepted".equals(string("status")) && body.path("envelopes_accepted").canConvertToLong();
     }
 
     String string(final String field)

@@ -3,6 +3,7 @@ package io.pitgun.replay;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,8 @@ public final class HttpBeaconTransport implements EnvelopeTransport
     private final HttpClient client;
     private final ReplayTarget target;
     private final String authorization;
-    /** How long a request waits for its answer. */
-    private final Duration answerTimeout;
+    /** How long a request waits for its connection, and then for its answer. */
+    private final Duration timeout;
 
     public HttpBeaconTransport(final ReplayTarget target)
     {
@@ -29,21 +30,22 @@ public final class HttpBeaconTransport implements EnvelopeTransport
     /** With {@code token} ({@code ID.SECRET}) sent as {@code Authorization: Bearer} on every request, or none. */
     public HttpBeaconTransport(final ReplayTarget target, final String token)
     {
-        this(target, token, Duration.ofSeconds(ReplayOptions.DEFAULT_ANSWER_TIMEOUT_S));
+        this(target, token, Duration.ofSeconds(ReplayOptions.DEFAULT_TIMEOUT_S));
     }
 
     /**
-     * With {@code token} ({@code ID.SECRET}) sent as {@code Authorization: Bearer}, or none; a request waits
-     * {@code answerTimeout} for its answer, then throws {@link java.net.http.HttpTimeoutException}.
+     * With {@code token} ({@code ID.SECRET}) sent as {@code Authorization: Bearer}, or none. A request waits
+     * {@code timeout} for its connection (then throws a {@link ConnectException}, as for a refused one) and
+     * {@code timeout} for its answer (then throws {@link java.net.http.HttpTimeoutException}).
      */
-    public HttpBeaconTransport(final ReplayTarget target, final String token, final Duration answerTimeout)
+    public HttpBeaconTransport(final ReplayTarget target, final String token, final Duration timeout)
     {
         this.target = target;
-        this.answerTimeout = answerTimeout;
+        this.timeout = timeout;
         this.authorization = token == null ? null : "Bearer " + token;
         this.client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
+            .connectTimeout(timeout)
             .build();
     }
 
@@ -51,7 +53,7 @@ public final class HttpBeaconTransport implements EnvelopeTransport
     public SendOutcome send(final String eventId, final String json) throws IOException, InterruptedException
     {
         final HttpRequest.Builder builder = HttpRequest.newBuilder(target.beaconUri())
-            .timeout(answerTimeout)
+            .timeout(timeout)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
         if (authorization != null)
@@ -65,21 +67,19 @@ public final class HttpBeaconTransport implements EnvelopeTransport
         {
             response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         }
+        catch (final HttpConnectTimeoutException ex)
+        {
+            // Not the answer's timeout (an HttpTimeoutException too): no connection, as if refused.
+            throw new ConnectFailure.TimedOut("connect to " + target.beaconUri(), timeout);
+        }
         catch (final ConnectException ex)
         {
-            throw new ConnectException("cannot connect to " + target.beaconUri() + " (is the gateway running? " +
-                "start it with 'pitgun gateway')");
+            throw new ConnectException("cannot connect to " + target.beaconUri() + " (" + ConnectFailure.HINT + ")");
         }
         final long latency = System.nanoTime() - start;
         final GatewayAnswer answer = GatewayAnswer.parse(response.body());
-        final int status = response.statusCode();
-        long retryAfter = retryAfterNanos(response.headers().firstValue("Retry-After"));
-        if (retryAfter < 0)
-        {
-            retryAfter = answer.retryAfterNanos();
-        }
-        return new SendOutcome(status, status >= 300 ? answer.reason(status) : null, answer.string("message"),
-            retryAfter, answer.duplicate(), latency);
+        final long retryAfter = retryAfterNanos(response.headers().firstValue("Retry-After"));
+        return answer.outcome(response.statusCode(), retryAfter >= 0 ? retryAfter : answer.retryAfterNanos(), latency);
     }
 
     /** {@code Retry-After} is either seconds or an HTTP date; -1 when absent or unreadable. */

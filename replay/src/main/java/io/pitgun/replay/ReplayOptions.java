@@ -41,8 +41,11 @@ public record ReplayOptions(
     public static final int DEFAULT_BATCH = 10;
     /** Default retries of one envelope. */
     public static final int DEFAULT_MAX_RETRIES = 20;
-    /** Default wait for the gateway's answer to one request (one try of an envelope), seconds. */
-    public static final int DEFAULT_ANSWER_TIMEOUT_S = 30;
+    /**
+     * Default wait of one try of an envelope, seconds: for the connection (over {@code --ws}, the socket's opening)
+     * and then for the gateway's answer, each.
+     */
+    public static final int DEFAULT_TIMEOUT_S = 30;
 
     /**
      * Checks the options that do not need the network.

@@ -22,9 +22,11 @@ import java.util.zip.GZIPInputStream;
 /**
  * Streams a CSV into a gateway: rows become frames, {@code --batch} frames become one envelope, envelopes go out
  * when their last frame is due ({@link ReplayPacer}) and one at a time, each waiting for its answer. 429 and 503 are
- * back-pressure: the same envelope (same {@code event_id}) is sent again after {@code Retry-After}; a refusal is
- * counted by reason and the replay goes on. Ends at the end of the file unless looping, or when {@link #stop()} is
- * called; the session is then closed with a {@code session.end} marker.
+ * back-pressure: the same envelope (same {@code event_id}) is sent again after {@code Retry-After}; a refusal of the
+ * envelope is counted by reason and the replay goes on. Ends at the end of the file unless looping, or when
+ * {@link #stop()} is called; the session is then closed with a {@code session.end} marker. Ends early, with its
+ * summary, when the gateway refuses this client (401, 403: every later envelope would be refused too) or stops
+ * answering and the retries run out.
  */
 public final class ReplayRunner
 {
@@ -43,8 +45,8 @@ public final class ReplayRunner
     private boolean answered;
     /** The gateway token, {@code ID.SECRET}, or null: sent as {@code Authorization: Bearer} (docs/security.md). */
     private String token;
-    /** How long one request waits for the gateway's answer. */
-    private Duration answerTimeout = Duration.ofSeconds(ReplayOptions.DEFAULT_ANSWER_TIMEOUT_S);
+    /** How long one try of an envelope waits for its connection, and then for the gateway's answer. */
+    private Duration timeout = Duration.ofSeconds(ReplayOptions.DEFAULT_TIMEOUT_S);
 
     /**
      * @param options  what to replay where.
@@ -77,14 +79,16 @@ public final class ReplayRunner
     }
 
     /**
-     * How long one request (one try of an envelope) waits for the gateway's answer before it counts as a failed try
-     * (default {@value ReplayOptions#DEFAULT_ANSWER_TIMEOUT_S} s); more than 0.
+     * How long one try of an envelope waits (default {@value ReplayOptions#DEFAULT_TIMEOUT_S} s; more than 0): for
+     * its connection (over the WebSocket, for the socket to open), then for the gateway's answer. A connection not
+     * made in time is a failed connection (the replay ends if the gateway has not answered yet, as for a refused
+     * one; mid-run it is retried); an answer not come in time is a failed try, retried.
      *
      * @return this runner.
      */
-    public ReplayRunner withAnswerTimeout(final Duration timeout)
+    public ReplayRunner withTimeout(final Duration timeout)
     {
-        this.answerTimeout = timeout;
+        this.timeout = timeout;
         return this;
     }
 
@@ -124,12 +128,13 @@ public final class ReplayRunner
         }
 
         try (EnvelopeTransport transport = options.webSocket() ?
-            WebSocketTransport.connect(options.target(), token, answerTimeout) :
-            new HttpBeaconTransport(options.target(), token, answerTimeout))
+            WebSocketTransport.connect(options.target(), token, timeout) :
+            new HttpBeaconTransport(options.target(), token, timeout))
         {
             final long start = System.nanoTime();
-            // Set when the gateway stops answering mid-run and the retries run out: the run ends with its summary.
-            GatewayLostException lost = null;
+            // Set when the gateway refuses this client, or stops answering mid-run and the retries run out: the run
+            // ends with its summary.
+            RunStopped lost = null;
             if (options.sessionMarkers())
             {
                 final UUID eventId = UUID.randomUUID();
@@ -138,7 +143,7 @@ public final class ReplayRunner
                     sendMarker(transport, eventId, builder.sessionStart(eventId, Instant.now(), firstTimestampUs,
                         "replay of " + options.input().getFileName()));
                 }
-                catch (final GatewayLostException ex)
+                catch (final RunStopped ex)
                 {
                     lost = ex;
                 }
@@ -189,7 +194,7 @@ public final class ReplayRunner
                     {
                         sendFrames(transport, builder, batch, sequence, timeShiftUs);
                     }
-                    catch (final GatewayLostException ex)
+                    catch (final RunStopped ex)
                     {
                         lost = ex;
                         break;
@@ -229,7 +234,7 @@ public final class ReplayRunner
                 {
                     sendMarker(transport, eventId, builder.sessionEnd(eventId, Instant.now(), lastSentUs));
                 }
-                catch (final GatewayLostException ex)
+                catch (final RunStopped ex)
                 {
                     lost = ex;
                 }
@@ -239,7 +244,7 @@ public final class ReplayRunner
                 // The envelope in flight was counted as refused; the rest of this pass over the file is not sent
                 // (its rows with samples: a row without is skipped, sent or not).
                 final long notSent = countRowsWithSamples(Long.MAX_VALUE) - (stats.framesSent() - framesSentBeforePass);
-                stats.onGatewayLost(notSent, lost.getMessage());
+                stats.onStopped(notSent, lost.getMessage());
                 messages.println("pitgun replay: stopped: " + lost.getMessage());
             }
             stats.elapsed(System.nanoTime() - start);
@@ -309,6 +314,7 @@ public final class ReplayRunner
                 messages.println("pitgun replay: gave up on envelope " + eventId + " after " + options.maxRetries() +
                     " retries (" + outcome.status() + " " + outcome.reason() + ")");
             }
+            stopIfClientRefused(outcome);
         }
     }
 
@@ -332,6 +338,19 @@ public final class ReplayRunner
         else
         {
             stats.onRejected(0, outcome.status() + " " + outcome.reason() + " (session marker)");
+            stopIfClientRefused(outcome);
+        }
+    }
+
+    /** A refusal of this client (401, 403) ends the run: every later envelope would be refused the same way. */
+    private void stopIfClientRefused(final SendOutcome outcome) throws RunStopped
+    {
+        if (outcome.refusesClient())
+        {
+            throw new RunStopped("refused: " + outcome.status() + " " + outcome.reason() + " — " +
+                (outcome.status() == 403 ? "check the token's capabilities (a replay needs ingest)" :
+                token == null ? "the gateway wants a token (none was given)" : "check the token") +
+                "; every later envelope would be refused the same way", null);
         }
     }
 
@@ -434,8 +453,17 @@ public final class ReplayRunner
         }
     }
 
+    /** The run ends before the end of the file, with its summary: the message says why. */
+    private static class RunStopped extends IOException
+    {
+        RunStopped(final String why, final Throwable cause)
+        {
+            super(why, cause);
+        }
+    }
+
     /** The gateway stopped answering mid-run and the retries ran out: the run ends with its summary. */
-    private static final class GatewayLostException extends IOException
+    private static final class GatewayLostException extends RunStopped
     {
         /** What the refused envelope is counted under in the summary when its last try found no connection. */
         static final String CONNECTION_FAILED = "no answer: connection failed";
@@ -446,8 +474,9 @@ public final class ReplayRunner
         {
             // Not the transport's start-up hint ("is the gateway running?"): it was, until now.
             super("no answer from the gateway" + (retries > 0 ? " after " + retries + " retr" +
-                (retries == 1 ? "y" : "ies") : "") + ": " + (cause instanceof ConnectException ?
-                "connection refused" : cause.getMessage()), cause);
+                (retries == 1 ? "y" : "ies") : "") + ": " + (cause instanceof ConnectFailure.TimedOut ?
+                "connection timed out" : cause instanceof ConnectException ? "connection refused" :
+                cause.getMessage()), cause);
         }
 
         /** What the refused envelope is counted under in the summary. */

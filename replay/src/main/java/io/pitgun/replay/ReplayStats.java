@@ -85,8 +85,11 @@ public final class ReplayStats
         markersAcked++;
     }
 
-    /** The gateway stopped answering mid-run: {@code frames} of the file were never sent. */
-    void onGatewayLost(final long frames, final String why)
+    /**
+     * The run ended early (the gateway refused this client, or stopped answering): {@code frames} of the file were
+     * never sent.
+     */
+    void onStopped(final long frames, final String why)
     {
         framesNotSent = Math.max(0, frames);
         stoppedBecause = why;
@@ -128,7 +131,7 @@ public final class ReplayStats
         return markersAcked;
     }
 
-    /** Frames of the file not sent because the gateway stopped answering mid-run. */
+    /** Frames of the file not sent because the run ended early ({@link #stoppedBecause()}). */
     public long framesNotSent()
     {
         return framesNotSent;
@@ -140,7 +143,10 @@ public final class ReplayStats
         return rowsWithoutSamples;
     }
 
-    /** Why the run stopped before the end of the file (the gateway stopped answering), or null. */
+    /**
+     * Why the run stopped before the end of the file (the gateway refused this client, 401 or 403, or stopped
+     * answering), or null.
+     */
     public String stoppedBecause()
     {
         return stoppedBecause;

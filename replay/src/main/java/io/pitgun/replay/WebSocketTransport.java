@@ -24,18 +24,18 @@ public final class WebSocketTransport implements EnvelopeTransport
 {
     private final ReplayTarget target;
     private final String token;
-    /** How long a send waits for its answer. */
-    private final Duration answerTimeout;
+    /** How long opening the socket waits, and a send for its answer. */
+    private final Duration timeout;
     private final AtomicReference<Pending> pending = new AtomicReference<>();
     /** The socket envelopes go on, and its listener; replaced by {@link #send} once closed. Sender's thread only. */
     private WebSocket socket;
     private volatile Listener listener;
 
-    private WebSocketTransport(final ReplayTarget target, final String token, final Duration answerTimeout)
+    private WebSocketTransport(final ReplayTarget target, final String token, final Duration timeout)
     {
         this.target = target;
         this.token = token;
-        this.answerTimeout = answerTimeout;
+        this.timeout = timeout;
     }
 
     /** Opens the WebSocket. */
@@ -48,17 +48,19 @@ public final class WebSocketTransport implements EnvelopeTransport
     public static WebSocketTransport connect(final ReplayTarget target, final String token)
         throws IOException, InterruptedException
     {
-        return connect(target, token, Duration.ofSeconds(ReplayOptions.DEFAULT_ANSWER_TIMEOUT_S));
+        return connect(target, token, Duration.ofSeconds(ReplayOptions.DEFAULT_TIMEOUT_S));
     }
 
     /**
-     * Opens the WebSocket presenting {@code token} ({@code ID.SECRET}), or none; a send waits {@code answerTimeout}
-     * for its answer, then throws {@link HttpTimeoutException}.
+     * Opens the WebSocket presenting {@code token} ({@code ID.SECRET}), or none. Opening it (the connection and the
+     * opening handshake; again after the gateway closed it) waits {@code timeout}, then throws a
+     * {@link ConnectException}, as for a refused connection; a send waits {@code timeout} for its answer, then throws
+     * {@link HttpTimeoutException}.
      */
     public static WebSocketTransport connect(final ReplayTarget target, final String token,
-        final Duration answerTimeout) throws IOException, InterruptedException
+        final Duration timeout) throws IOException, InterruptedException
     {
-        final WebSocketTransport transport = new WebSocketTransport(target, token, answerTimeout);
+        final WebSocketTransport transport = new WebSocketTransport(target, token, timeout);
         transport.open();
         return transport;
     }
@@ -68,19 +70,27 @@ public final class WebSocketTransport implements EnvelopeTransport
         final Listener opening = new Listener(this);
         try
         {
-            final WebSocket.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                .newWebSocketBuilder();
+            // The builder's timeout covers the connection and the handshake; the client's the connection alone.
+            final WebSocket.Builder builder = HttpClient.newBuilder().connectTimeout(timeout).build()
+                .newWebSocketBuilder().connectTimeout(timeout);
             if (token != null)
             {
                 builder.header("Authorization", "Bearer " + token);
             }
-            socket = builder.buildAsync(target.webSocketUri(), opening).get(10, TimeUnit.SECONDS);
+            socket = builder.buildAsync(target.webSocketUri(), opening).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             listener = opening;
         }
-        catch (final ExecutionException | TimeoutException ex)
+        catch (final TimeoutException ex)
         {
-            throw new ConnectException("cannot open " + target.webSocketUri() + " (is the gateway running? " +
-                "start it with 'pitgun gateway'): " +
+            throw new ConnectFailure.TimedOut("open " + target.webSocketUri(), timeout);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof HttpTimeoutException)
+            {
+                throw new ConnectFailure.TimedOut("open " + target.webSocketUri(), timeout);
+            }
+            throw new ConnectException("cannot open " + target.webSocketUri() + " (" + ConnectFailure.HINT + "): " +
                 ConnectFailure.describe(ex.getCause() == null ? ex : ex.getCause()));
         }
     }
@@ -97,14 +107,13 @@ public final class WebSocketTransport implements EnvelopeTransport
         final long start = System.nanoTime();
         try
         {
-            socket.sendText(json, true).get(answerTimeout.toNanos(), TimeUnit.NANOSECONDS);
-            final String text = waiting.answer.get(answerTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            socket.sendText(json, true).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            final String text = waiting.answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             final long latency = System.nanoTime() - start;
             final GatewayAnswer answer = GatewayAnswer.parse(text);
             final boolean ack = "ack".equals(answer.string("type"));
-            final int status = (int)answer.number("http_status", ack ? 202 : 500);
-            return new SendOutcome(status, ack ? null : answer.reason(status), answer.string("message"),
-                answer.retryAfterNanos(), answer.duplicate(), latency);
+            return answer.outcome((int)answer.number("http_status", ack ? 202 : 500), answer.retryAfterNanos(),
+                latency);
         }
         catch (final ExecutionException | CompletionException ex)
         {
@@ -113,9 +122,9 @@ public final class WebSocketTransport implements EnvelopeTransport
         }
         catch (final TimeoutException ex)
         {
-            abandon("no answer within " + answerTimeout.toSeconds() + " s");
+            abandon("no answer within " + timeout.toSeconds() + " s");
             throw new HttpTimeoutException("no answer from " + target.webSocketUri() + " within " +
-                answerTimeout.toSeconds() + " s");
+                timeout.toSeconds() + " s");
         }
         finally
         {
