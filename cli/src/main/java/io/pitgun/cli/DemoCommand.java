@@ -159,18 +159,10 @@ final class DemoCommand implements Callable<Integer>
                 "; run it from the repository root or pass --input FILE");
             return CliErrorHandler.FAILED;
         }
-        final Path dir = dataDirectory(created);
-        final Path manifest = copyManifest(dir);
-        final Path csv = rows != null ? dir.resolve("session-slice.csv") : sample.toAbsolutePath();
-        final boolean cutShort = rows != null && slice(sample, csv, rows);
-
-        out.println("pitgun demo: gateway with manifest demo-reference (power, tyre spread, brake balance, laps)");
-        out.println("  data directory: " + dir);
-        out.flush();
-
         // Ctrl-C or SIGTERM stops the replay as `pitgun replay` stops it (the envelope in flight answered, the session
         // closed), and the demo then reports what it did, where its directory is and how to remove it, and exits 1:
-        // not the JVM's silent 130/143 with a partial journal left in a directory it never named.
+        // not the JVM's silent 130/143 with a partial journal left in a directory it never named. Installed before the
+        // directory is made and --rows cut: a signal then came before the handler, and the JVM exited 130 silently.
         return SignalExit.runStoppable("pitgun-demo-stop", () ->
         {
             interrupted = true;
@@ -179,7 +171,38 @@ final class DemoCommand implements Callable<Integer>
             {
                 runner.stop();
             }
-        }, STOP_WAIT_S, () -> replayAndReport(out, err, dir, manifest, sample, csv, cutShort, created));
+        }, STOP_WAIT_S, () -> prepareReplayAndReport(out, err, sample, created));
+    }
+
+    /** The data directory, the manifest and the cut of {@code --rows}, then the replay and its report; the status. */
+    private int prepareReplayAndReport(final PrintWriter out, final PrintWriter err, final Path sample,
+        final boolean created) throws Exception
+    {
+        final Path dir = dataDirectory(created);
+        out.println("pitgun demo: gateway with manifest demo-reference (power, tyre spread, brake balance, laps)");
+        out.println("  data directory: " + dir);
+        out.flush();
+        final Path manifest = copyManifest(dir);
+        final Path csv = rows != null ? dir.resolve("session-slice.csv") : sample.toAbsolutePath();
+        final boolean cutShort = rows != null && slice(sample, csv, rows);
+        if (interrupted)
+        {
+            // Nothing sent and no gateway started: the directory holds the manifest and a part of the cut.
+            err.println("pitgun demo: interrupted before the replay started: nothing was sent");
+            printRemoval(out, dir, created);
+            out.flush();
+            return CliErrorHandler.FAILED;
+        }
+        return replayAndReport(out, err, dir, manifest, sample, csv, cutShort, created);
+    }
+
+    /** The line that removes the data directory, for a directory the demo made (never one the user gave). */
+    private static void printRemoval(final PrintWriter out, final Path dir, final boolean created)
+    {
+        if (created)
+        {
+            out.println("  rm -rf " + ShellWord.of(dir) + "    # when done");
+        }
     }
 
     /** The replay through the demo's gateway, then its report; the exit status. */
@@ -285,10 +308,7 @@ final class DemoCommand implements Callable<Integer>
         out.println("  bin/pitgun journal stats " + ShellWord.of(journal));
         out.println("  xdg-open " + ShellWord.of(report) + "    # or: bin/pitgun report latency " +
             ShellWord.of(hdrDir) + "/*.hgrm --out report.html");
-        if (created)
-        {
-            out.println("  rm -rf " + ShellWord.of(dir) + "    # when done");
-        }
+        printRemoval(out, dir, created);
         out.flush();
 
         if (stopped)
@@ -479,9 +499,10 @@ final class DemoCommand implements Callable<Integer>
      * {@code .gz} file decompressed, blank lines not rows) to {@code target}; true if the last lap written was cut
      * short: {@code source} goes on with a row of the same {@code lap_number} (a row of the next lap after it means
      * the lap ended there). Blank lines among them are written too, so a line of {@code target} has the number of
-     * the same line of {@code source}, and what the replay says of one names the user's line.
+     * the same line of {@code source}, and what the replay says of one names the user's line. Ends early once
+     * {@link #interrupted}.
      */
-    private static boolean slice(final Path source, final Path target, final int rows) throws IOException
+    private boolean slice(final Path source, final Path target, final int rows) throws IOException
     {
         final String name = source.toString();
         try (BufferedReader reader = CsvTelemetryReader.openText(source);
@@ -497,7 +518,8 @@ final class DemoCommand implements Callable<Integer>
             final int lapColumn = CsvTelemetryReader.splitRow(name, 1, header).indexOf("lap_number");
             String last = null;
             String line = nextRow(reader, writer);
-            for (int i = 0; line != null && i < rows; i++)
+            // A signal ends the cut where it is: the demo then stops before its replay (a large --rows takes a while).
+            for (int i = 0; line != null && i < rows && !interrupted; i++)
             {
                 writer.write(line);
                 writer.newLine();

@@ -325,23 +325,7 @@ class DemoCommandTest
         final Process demo = new ProcessBuilder(DocCommandsTest.pitgunProcess("demo", "--batch", "10"))
             .redirectErrorStream(true).start();
         final StringBuffer output = new StringBuffer();
-        final Thread reader = new Thread(() ->
-        {
-            try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-                demo.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)))
-            {
-                for (String line = lines.readLine(); line != null; line = lines.readLine())
-                {
-                    output.append(line).append('\n');
-                }
-            }
-            catch (final java.io.IOException ended)
-            {
-                // the process ended
-            }
-        }, "demo-output");
-        reader.setDaemon(true);
-        reader.start();
+        final Thread reader = readOutput(demo, output);
         Path data = null;
         try
         {
@@ -379,5 +363,78 @@ class DemoCommandTest
                 new ProcessBuilder("rm", "-rf", data.toString()).start().waitFor();
             }
         }
+    }
+    /**
+     * A signal while the demo cuts {@code --rows} of its input, before its replay: the demo says it was interrupted
+     * before the replay, names its data directory and how to remove it, and exits 1 (README). Before, the handler
+     * was installed only after the cut, and a signal during it exited 130 printing nothing, the directory it had made
+     * unnamed. The input is large (about 70 MB) so that the cut is still under way when the signal comes; should the
+     * machine be fast enough for the cut to end first, the signal stops the replay instead, and the demo says so.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldReportAndExit1WhenInterruptedWhileCuttingRows() throws Exception
+    {
+        final Path csv = dir.resolve("long.csv");
+        try (java.io.BufferedWriter out = Files.newBufferedWriter(csv))
+        {
+            out.write("timestamp_us,lap_number,Speed,Engine_RPM\n");
+            for (int i = 0; i < 2_000_000; i++)
+            {
+                out.write(Long.toString(1_775_908_800_000_000L + i * 10_000L));
+                out.write(",1,");
+                out.write(Integer.toString(100 + i % 200));
+                out.write(",");
+                out.write(Integer.toString(9_000 + i % 3_000));
+                out.write('\n');
+            }
+        }
+        final Path data = dir.resolve("demo-data");
+        final Process demo = new ProcessBuilder(DocCommandsTest.pitgunProcess("demo", "--input", csv.toString(),
+            "--rows", "2000000", "--data-dir", data.toString())).redirectErrorStream(true).start();
+        final StringBuffer output = new StringBuffer();
+        final Thread reader = readOutput(demo, output);
+        try
+        {
+            Await.until("the cut of --rows begun", Duration.ofSeconds(60), () ->
+                Files.exists(data.resolve("session-slice.csv")) || !demo.isAlive());
+            // Not Process.destroy(): it closes the streams the report is read from.
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(demo.pid())).start().waitFor());
+            assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "still running 60 s after SIGTERM:\n" + output);
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            final String out = output.toString();
+
+            assertEquals(1, demo.exitValue(), out);
+            assertTrue(out.contains("  data directory: " + data), out);
+            assertTrue(out.contains("pitgun demo: interrupted"), out);
+            assertTrue(out.contains("rm -rf " + data), out);
+        }
+        finally
+        {
+            demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A thread that appends {@code process}'s output to {@code output}, line by line, until it ends. */
+    private static Thread readOutput(final Process process, final StringBuffer output)
+    {
+        final Thread reader = new Thread(() ->
+        {
+            try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)))
+            {
+                for (String line = lines.readLine(); line != null; line = lines.readLine())
+                {
+                    output.append(line).append('\n');
+                }
+            }
+            catch (final java.io.IOException ended)
+            {
+                // the process ended
+            }
+        }, "demo-output");
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
     }
 }
