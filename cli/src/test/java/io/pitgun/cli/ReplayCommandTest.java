@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -601,13 +602,16 @@ class ReplayCommandTest
     /**
      * A gateway that refuses this client (401 for a token it does not know, 403 for one without {@code ingest})
      * would refuse every envelope the same way: the replay stops at the first refusal, says why and how much was not
-     * sent, and exits 1 (docs/replay.md). Before, it sent the whole file, every envelope refused, and the gateway
-     * counted 42 refusals of a 400-row file instead of one.
+     * sent, and exits 1 (docs/replay.md). Over {@code --ws} the refusal is the WebSocket upgrade's, and reads the
+     * same. Before, it sent the whole file over HTTP, every envelope refused, and the gateway counted 42 refusals of
+     * a 400-row file instead of one; over {@code --ws} it said "cannot open ws://... (is the gateway running?
+     * ...): WebSocketHandshakeException", the status named nowhere.
      */
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = { "unknown token", "token without ingest" })
+    @ParameterizedTest(name = "{0}, webSocket={1}")
+    @CsvSource({ "unknown token,false", "token without ingest,false", "unknown token,true",
+        "token without ingest,true" })
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shouldStopAtTheFirstRefusalOfItsToken(final String token) throws Exception
+    void shouldStopAtTheFirstRefusalOfItsToken(final String token, final boolean webSocket) throws Exception
     {
         final Path csv = session(0);
         final Path tokens = dir.resolve("tokens.json");
@@ -620,9 +624,14 @@ class ReplayCommandTest
         try (GatewayServer gateway = LoopbackGateway.start(dir.resolve("data"),
             Map.of(GatewaySetting.TOKENS_FILE, tokens.toString())))
         {
-            final ProcessBuilder builder = new ProcessBuilder(DocCommandsTest.pitgunProcess("replay", "--input",
-                csv.toString(), "--target", "127.0.0.1:" + gateway.address().getPort(), "--rate", "100000"))
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+            final List<String> args = new ArrayList<>(List.of("replay", "--input", csv.toString(), "--target",
+                "127.0.0.1:" + gateway.address().getPort(), "--rate", "100000"));
+            if (webSocket)
+            {
+                args.add("--ws");
+            }
+            final ProcessBuilder builder = new ProcessBuilder(DocCommandsTest.pitgunProcess(args.toArray(
+                new String[0]))).redirectErrorStream(true).redirectOutput(output.toFile());
             builder.environment().put(ReplayCommand.TOKEN_ENV,
                 unknown ? subscriber.substring(0, subscriber.indexOf('.') + 1) + "wrong" : subscriber);
             final Process replay = builder.start();

@@ -76,10 +76,19 @@ public final class HttpBeaconTransport implements EnvelopeTransport
         {
             throw new ConnectException("cannot connect to " + target.beaconUri() + " (" + ConnectFailure.HINT + ")");
         }
-        final long latency = System.nanoTime() - start;
-        final GatewayAnswer answer = GatewayAnswer.parse(response.body());
+        return outcome(response, System.nanoTime() - start);
+    }
+
+    /**
+     * The gateway's HTTP answer as the outcome of a send: its status, its body read by {@link GatewayAnswer}, the
+     * wait {@code Retry-After} asks for (else the body's {@code retry_after_s}). Also a WebSocket upgrade's refusal.
+     */
+    static SendOutcome outcome(final HttpResponse<?> response, final long latencyNanos)
+    {
+        final GatewayAnswer answer = GatewayAnswer.parse(response.body() instanceof String text ? text : null);
         final long retryAfter = retryAfterNanos(response.headers().firstValue("Retry-After"));
-        return answer.outcome(response.statusCode(), retryAfter >= 0 ? retryAfter : answer.retryAfterNanos(), latency);
+        return answer.outcome(response.statusCode(), retryAfter >= 0 ? retryAfter : answer.retryAfterNanos(),
+            latencyNanos);
     }
 
     /** {@code Retry-After} is either seconds or an HTTP date; -1 when absent or unreadable. */

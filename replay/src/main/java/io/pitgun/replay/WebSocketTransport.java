@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -29,7 +30,14 @@ public final class WebSocketTransport implements EnvelopeTransport
     private final AtomicReference<Pending> pending = new AtomicReference<>();
     /** The socket envelopes go on, and its listener; replaced by {@link #send} once closed. Sender's thread only. */
     private WebSocket socket;
+    /** Null while no socket has opened (the gateway refused the first opening). */
     private volatile Listener listener;
+    /**
+     * The gateway's answer to an opening it refused (a 401 for the token, a 429, a 503 while draining): the answer
+     * to the envelope that was to go on the socket, so the caller counts it, retries it or stops as for any answer.
+     * Null once given. Sender's thread only.
+     */
+    private SendOutcome refusedOpening;
 
     private WebSocketTransport(final ReplayTarget target, final String token, final Duration timeout)
     {
@@ -54,8 +62,9 @@ public final class WebSocketTransport implements EnvelopeTransport
     /**
      * Opens the WebSocket presenting {@code token} ({@code ID.SECRET}), or none. Opening it (the connection and the
      * opening handshake; again after the gateway closed it) waits {@code timeout}, then throws a
-     * {@link ConnectException}, as for a refused connection; a send waits {@code timeout} for its answer, then throws
-     * {@link HttpTimeoutException}.
+     * {@link ConnectException}, as for a refused connection; an opening the gateway refuses with an HTTP answer (401
+     * for the token, 429, 503) is the answer to the send that needed the socket. A send waits {@code timeout} for
+     * its answer, then throws {@link HttpTimeoutException}.
      */
     public static WebSocketTransport connect(final ReplayTarget target, final String token,
         final Duration timeout) throws IOException, InterruptedException
@@ -68,6 +77,7 @@ public final class WebSocketTransport implements EnvelopeTransport
     private void open() throws IOException, InterruptedException
     {
         final Listener opening = new Listener(this);
+        final long start = System.nanoTime();
         try
         {
             // The builder's timeout covers the connection and the handshake; the client's the connection alone.
@@ -86,6 +96,12 @@ public final class WebSocketTransport implements EnvelopeTransport
         }
         catch (final ExecutionException ex)
         {
+            if (ex.getCause() instanceof WebSocketHandshakeException refused && refused.getResponse() != null)
+            {
+                // The gateway is there and answered the upgrade, with a refusal: not "is the gateway running?".
+                refusedOpening = HttpBeaconTransport.outcome(refused.getResponse(), System.nanoTime() - start);
+                return;
+            }
             if (ex.getCause() instanceof HttpTimeoutException)
             {
                 throw new ConnectFailure.TimedOut("open " + target.webSocketUri(), timeout);
@@ -98,9 +114,15 @@ public final class WebSocketTransport implements EnvelopeTransport
     @Override
     public SendOutcome send(final String eventId, final String json) throws IOException, InterruptedException
     {
-        if (listener.closedBecause != null)
+        if (refusedOpening == null && (listener == null || listener.closedBecause != null))
         {
             open(); // a ConnectException while the gateway is away: the caller retries
+        }
+        if (refusedOpening != null)
+        {
+            final SendOutcome refusal = refusedOpening;
+            refusedOpening = null; // the next send opens again
+            return refusal;
         }
         final Pending waiting = new Pending(eventId);
         pending.set(waiting);
@@ -177,7 +199,7 @@ public final class WebSocketTransport implements EnvelopeTransport
     @Override
     public void close()
     {
-        if (listener.closedBecause == null)
+        if (listener != null && listener.closedBecause == null)
         {
             try
             {
