@@ -116,7 +116,16 @@ public enum GatewayCounter implements CounterDescriptor
     IDEMPOTENCY_JOURNAL_GAPS(47, "gateway: idempotency journal gaps read across"),
     /** Live subscribers still open when the shutdown stopped waiting for them ({@code SHUTDOWN_TIMEOUT_S}), closed
      *  at once: what was still to be written to them, the drain's summaries among it, and their close 1001 lost. */
-    SUBSCRIBERS_CUT_AT_SHUTDOWN(48, "gateway: subscribers cut at shutdown");
+    SUBSCRIBERS_CUT_AT_SHUTDOWN(48, "gateway: subscribers cut at shutdown"),
+    /** Connections the gateway closed lingering ({@code LingeringClose}): its side shut behind what it wrote last (a
+     *  closing HTTP answer, a close frame at shutdown), reading on until the client closed its side or a bound. */
+    LINGERING_CLOSES(49, "gateway: lingering closes"),
+    /** Lingering closes cut short: the client had not closed its side within {@code LingeringClose.LINGER_MS}. */
+    LINGERING_CLOSES_TIMED_OUT(50, "gateway: lingering closes cut, timed out"),
+    /** Lingering closes cut short because the client sent more than {@code LingeringClose.LINGER_BYTES} meanwhile. */
+    LINGERING_CLOSES_OVER_BYTES(51, "gateway: lingering closes cut, over bytes"),
+    /** Bytes a lingering close read and dropped unread: behind an HTTP answer that closes, and past its byte bound. */
+    LINGERING_DISCARDED_BYTES(52, "gateway: bytes discarded by lingering closes");
 
     /** The counters-file type id of these counters. */
     public static final int TYPE_ID = 2;

@@ -61,6 +61,11 @@ public final class GatewayCounters
     final SharedCounter subscribersDisconnectedSlow;
     /** Live subscribers the shutdown closed at once ({@link GatewayCounter#SUBSCRIBERS_CUT_AT_SHUTDOWN}). */
     final SharedCounter subscribersCutAtShutdown;
+    /** Connections closed lingering ({@link LingeringClose}), and those of them cut short by its time or byte bound. */
+    final SharedCounter lingeringCloses;
+    final SharedCounter lingeringClosesTimedOut;
+    final SharedCounter lingeringClosesOverBytes;
+    final SharedCounter lingeringDiscardedBytes;
     final SharedCounter subscriberMessages;
     /** Outputs encoded to JSON for live subscribers: once per output per event loop, not per subscriber. */
     final SharedCounter subscriberOutputsEncoded;
@@ -145,6 +150,10 @@ public final class GatewayCounters
         subscribersOpened = new SharedCounter(byId[GatewayCounter.SUBSCRIBERS_OPENED.id()]);
         subscribersDisconnectedSlow = new SharedCounter(byId[GatewayCounter.SUBSCRIBERS_DISCONNECTED_SLOW.id()]);
         subscribersCutAtShutdown = new SharedCounter(byId[GatewayCounter.SUBSCRIBERS_CUT_AT_SHUTDOWN.id()]);
+        lingeringCloses = new SharedCounter(byId[GatewayCounter.LINGERING_CLOSES.id()]);
+        lingeringClosesTimedOut = new SharedCounter(byId[GatewayCounter.LINGERING_CLOSES_TIMED_OUT.id()]);
+        lingeringClosesOverBytes = new SharedCounter(byId[GatewayCounter.LINGERING_CLOSES_OVER_BYTES.id()]);
+        lingeringDiscardedBytes = new SharedCounter(byId[GatewayCounter.LINGERING_DISCARDED_BYTES.id()]);
         subscriberMessages = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_MESSAGES.id()]);
         subscriberOutputsEncoded = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_OUTPUTS_ENCODED.id()]);
         subscriberFramesWithheld = new SharedCounter(byId[GatewayCounter.SUBSCRIBER_FRAMES_WITHHELD.id()]);

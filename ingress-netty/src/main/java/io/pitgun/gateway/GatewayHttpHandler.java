@@ -1,6 +1,5 @@
 package io.pitgun.gateway;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.PrematureChannelClosureException;
@@ -244,11 +243,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             return; // the answer due closes it
         }
         context.channel().attr(HttpExchange.CLOSING).set(Boolean.TRUE);
-        if (guard != null)
-        {
-            guard.gatewayEnds(); // the client's close after the lingering close is not a request it abandoned
-        }
-        LingeringClose.close(context.channel(), Unpooled.EMPTY_BUFFER);
+        LingeringClose.closeAfterAnswer(context.channel(), server.counters());
     }
 
     /** The unanswered request has its answer: the next pipelined one's turn, as a task of its own (not nested). */
@@ -265,7 +260,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         if (refusingPipelined)
         {
-            LingeringClose.close(context.channel(), Unpooled.EMPTY_BUFFER);
+            LingeringClose.closeAfterAnswer(context.channel(), server.counters());
             return;
         }
         if (!pipelined.isEmpty())
@@ -443,6 +438,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     /** Called by the {@link BeaconAggregator} when a body is over {@code limit}: 413, and the connection closes. */
     void onBodyTooLarge(final ChannelHandlerContext ctx, final HttpMessage oversized, final int limit)
     {
+        if (closing(ctx))
+        {
+            return; // a request behind a closing answer: not answered (dropAfterClose), nor its body refused
+        }
         routes.failures().onBodyTooLarge(ctx, peer, oversized, limit);
     }
 
@@ -452,13 +451,17 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
      */
     void onExpectationFailed(final ChannelHandlerContext ctx, final HttpMessage head)
     {
+        if (closing(ctx))
+        {
+            return; // as onBodyTooLarge
+        }
         routes.failures().onExpectationFailed(ctx, peer, head);
     }
 
     /** Called on the event loop by the {@link SlowRequestGuard}: 408, and the connection closes. */
     void onReadTimeout()
     {
-        if (context != null)
+        if (context != null && !closing(context))
         {
             routes.failures().onReadTimeout(context, peer, requestUnderWay());
         }
@@ -489,6 +492,12 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         if (event == PartialMessageMeter.OVER_BUDGET)
         {
+            if (closing(ctx))
+            {
+                // Behind an answer that closes (the rest of its read, decoded before the answer went out): one
+                // answer only; the lingering close discards what comes after, and the close frees its share.
+                return;
+            }
             if (meter.refusedAlone())
             {
                 // it can never fit: too large, not retry later
@@ -515,6 +524,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     {
         if (cause instanceof TooLongFrameException)
         {
+            if (closing(ctx))
+            {
+                return; // as OVER_BUDGET: a second answer would follow the closing one
+            }
             new HttpExchange(server, peer, ctx, null, "?").error(GatewayCounters.Endpoint.OTHER, 413,
                 RejectReason.BODY_TOO_LARGE, cause.getMessage(), true);
             return;

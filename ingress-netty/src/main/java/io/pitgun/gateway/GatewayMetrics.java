@@ -180,6 +180,19 @@ final class GatewayMetrics
         counter(w, "pitgun_gateway_subscribers_cut_at_shutdown_total", "Live subscribers the shutdown closed at " +
             "once, past SHUTDOWN_TIMEOUT_S, before everything owed to them and their close 1001 were written.",
             counters.subscribersCutAtShutdown);
+        counter(w, "pitgun_gateway_lingering_closes_total", "Connections the gateway closed lingering: its side shut " +
+            "behind its last answer or close frame, reading on and dropping what came until the client closed.",
+            counters.lingeringCloses);
+        w.family("pitgun_gateway_lingering_closes_cut_total", "counter", "Lingering closes ended by the gateway " +
+            "before the client closed its side, by bound: timeout (" + LingeringClose.LINGER_MS + " ms), bytes (over " +
+            LingeringClose.LINGER_BYTES + " read meanwhile).");
+        w.sample("pitgun_gateway_lingering_closes_cut_total", counters.lingeringClosesTimedOut.sum(), "bound",
+            "timeout");
+        w.sample("pitgun_gateway_lingering_closes_cut_total", counters.lingeringClosesOverBytes.sum(), "bound",
+            "bytes");
+        counter(w, "pitgun_gateway_lingering_discarded_bytes_total", "Bytes lingering closes read and discarded " +
+            "unread: what came behind an HTTP answer that closes once it was sent, and what passed the byte bound.",
+            counters.lingeringDiscardedBytes);
         counter(w, "pitgun_gateway_subscriber_messages_total", "Messages sent to live subscribers.",
             counters.subscriberMessages);
         counter(w, "pitgun_gateway_subscriber_outputs_encoded_total",

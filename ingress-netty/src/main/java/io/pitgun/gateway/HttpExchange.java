@@ -2,8 +2,6 @@ package io.pitgun.gateway;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -326,25 +324,14 @@ final class HttpExchange
         {
             response.headers().set(HttpHeaderNames.VARY, vary);
         }
-        final ChannelFuture future = ctx.writeAndFlush(response);
+        ctx.writeAndFlush(response);
         if (close)
         {
             ctx.channel().attr(CLOSING).set(Boolean.TRUE); // no request after this one is routed (GatewayHttpHandler)
-            if (draining && keepAlive)
-            {
-                // A keep-alive client may have pipelined more behind this request: closed at once with those unread,
-                // the kernel would answer with a reset and drop the answers it had not read yet, this one included.
-                final SlowRequestGuard guard = ctx.pipeline().get(SlowRequestGuard.class); // once per connection
-                if (guard != null)
-                {
-                    guard.gatewayEnds(); // the client's close that follows is not a request it abandoned
-                }
-                LingeringClose.close(ctx.channel(), Unpooled.EMPTY_BUFFER);
-            }
-            else
-            {
-                future.addListener(ChannelFutureListener.CLOSE);
-            }
+            // Lingering, draining or not: a client may have pipelined more behind this request (or sent a malformed
+            // one with more behind it): closed at once with those unread, the kernel would answer with a reset and
+            // drop the answers the client had not read yet, this one included.
+            LingeringClose.closeAfterAnswer(ctx.channel(), server.counters());
         }
         audit(status, reason, envelopes, frames);
         answered();

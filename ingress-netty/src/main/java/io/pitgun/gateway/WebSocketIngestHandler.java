@@ -401,7 +401,8 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
                     closeBehindAnswers = null;
                 }
                 closeFrameWritten = true;
-                LingeringClose.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
+                LingeringClose.close(ctx.channel(), new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE),
+                    server.counters());
             });
         }
     }

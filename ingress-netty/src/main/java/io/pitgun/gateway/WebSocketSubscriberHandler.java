@@ -286,7 +286,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
                 // Bounded by the shutdown's deadline for subscribers (GatewayServer), not a second from now: what
                 // the drain made may take longer to write than that.
                 LingeringClose.closeOnceWritten(ch,
-                    new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE));
+                    new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE), server.counters());
             });
         }
     }

@@ -1,6 +1,5 @@
 package io.pitgun.systemtests;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.testsupport.JournaledFrames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,16 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayDrainPipelinedProcessTest
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Requests written ahead of their answers: fewer than the 64 a connection may pipeline. */
     private static final int AHEAD = 32;
     /** Answers before the SIGTERM: the gateway is then busy with this connection. */
     private static final int BEFORE_SIGTERM = 200;
     private static final int MOST_REQUESTS = 100_000;
-
-    private record Answer(int status, String reason, boolean close)
-    {
-    }
 
     @TempDir
     Path dir;
@@ -56,7 +49,7 @@ class GatewayDrainPipelinedProcessTest
     {
         final Path dataDir = dir.resolve("data");
         final UUID session = UUID.randomUUID();
-        final List<Answer> answers = new CopyOnWriteArrayList<>();
+        final List<RawHttpAnswer> answers = new CopyOnWriteArrayList<>();
         int sent = 0;
         CompletableFuture<Integer> exit = null;
         final Throwable[] readFailure = new Throwable[1];
@@ -69,8 +62,8 @@ class GatewayDrainPipelinedProcessTest
             {
                 try
                 {
-                    Answer answer;
-                    while ((answer = readAnswer(in)) != null)
+                    RawHttpAnswer answer;
+                    while ((answer = RawHttpAnswer.read(in)) != null)
                     {
                         answers.add(answer);
                     }
@@ -124,7 +117,7 @@ class GatewayDrainPipelinedProcessTest
         final JournaledFrames journal = JournaledFrames.read(dataDir);
         for (int i = 0; i < sent; i++)
         {
-            final Answer answer = i < answered ? answers.get(i) : null;
+            final RawHttpAnswer answer = i < answered ? answers.get(i) : null;
             if (answer != null && answer.status() == 202)
             {
                 assertEquals(1, journal.count(session, i), "request " + i + " was answered 202: journaled once");
@@ -165,60 +158,5 @@ class GatewayDrainPipelinedProcessTest
         out.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(body);
         return out.toByteArray();
-    }
-
-    /** One HTTP/1.1 answer with a Content-Length body, or null at a clean end of the stream between answers. */
-    private static Answer readAnswer(final InputStream in) throws IOException
-    {
-        final String statusLine = line(in);
-        if (statusLine == null)
-        {
-            return null;
-        }
-        final int status = Integer.parseInt(statusLine.split(" ")[1]);
-        int length = 0;
-        boolean close = false;
-        String header;
-        while (!(header = line(in)).isEmpty())
-        {
-            final String lower = header.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:"))
-            {
-                length = Integer.parseInt(lower.substring(15).trim());
-            }
-            else if (lower.startsWith("connection:") && lower.contains("close"))
-            {
-                close = true;
-            }
-        }
-        final byte[] body = in.readNBytes(length);
-        if (body.length < length)
-        {
-            throw new IOException("the stream ended in an answer's body");
-        }
-        final String reason = status == 202 ? null : JSON.readTree(body).path("reason").asText();
-        return new Answer(status, reason, close);
-    }
-
-    private static String line(final InputStream in) throws IOException
-    {
-        final StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = in.read()) != '\n')
-        {
-            if (b < 0)
-            {
-                if (line.length() == 0)
-                {
-                    return null;
-                }
-                throw new IOException("the stream ended in an answer's head");
-            }
-            if (b != '\r')
-            {
-                line.append((char)b);
-            }
-        }
-        return line.toString();
     }
 }
