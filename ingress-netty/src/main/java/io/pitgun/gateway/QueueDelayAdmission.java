@@ -12,9 +12,14 @@ package io.pitgun.gateway;
  * <pre>
  *   delay ≤ target (now, or at any moment since the last request) → forget any episode above target
  *   delay ≤ target                       → admit
- *   delay > target, episode begins now   → admit; remember when it began
+ *   delay > target, no episode yet       → an episode began when the oldest passed the target: remember when
+ *   delay > target since &lt; interval   → admit
  *   delay > target since ≥ interval      → refuse (503 overload)
  * </pre>
+ * An episode is timed from when the delay crossed the target, not from the first request to see it above: requests
+ * arriving seldom would otherwise let a delay stand for up to an interval longer than the target plus the interval.
+ * The crossing is taken as the moment the oldest request passed the target; if an older one had already passed it,
+ * with no dip under the target between, the episode began earlier still, so it is never taken to begin too early.
  * In {@code accepted} ack mode answers do not wait for the journal, so the delay is 0 and the ring's own bound
  * ({@code ring_full}) is what refuses. One per event loop, called on it: a flag and a long of state, no allocation.
  */
@@ -42,7 +47,8 @@ final class QueueDelayAdmission
             // an episode, a gap below the target and another episode between two requests were taken for one.
             above = false;
         }
-        if (waiter.oldestWaitNs(nowNs) <= targetNs)
+        final long delayNs = waiter.oldestWaitNs(nowNs);
+        if (delayNs <= targetNs)
         {
             above = false;
             return true;
@@ -50,8 +56,9 @@ final class QueueDelayAdmission
         if (!above)
         {
             above = true;
-            aboveSinceNs = nowNs;
-            return true;
+            // When the oldest passed the target (before, the time of this request: an episode a request noticed
+            // late was timed from then, so a delay stood up to an interval longer than documented).
+            aboveSinceNs = nowNs - (delayNs - targetNs);
         }
         return nowNs - aboveSinceNs < intervalNs;
     }

@@ -54,6 +54,31 @@ class QueueDelayAdmissionTest
         assertFalse(admitAt(2_300), "the new episode has lasted an interval: refused");
     }
 
+    /**
+     * The first request to see the delay above the target comes late, long after the oldest passed it: the episode
+     * is timed from that crossing, so a request once the oldest has waited more than the target plus an interval is
+     * refused, the first one to look among them (docs/gateway.md, back-pressure item 6). Before, the episode began
+     * with that request: it and the requests of the next interval were admitted.
+     */
+    @Test
+    void shouldTimeAnEpisodeFromWhenTheDelayCrossedTheTargetNotFromTheRequestThatNoticedIt() throws Exception
+    {
+        at(0, () -> waiter.await(0, journaled -> { }));                 // A waits for position 0, never answered
+        assertTrue(admitAt(50), "under the target: admitted");
+        // No request while A's wait passes the target (100 ms) and the interval after it (1,100 ms).
+        assertTrue(admitAt(1_050), "above the target since 100 ms, less than an interval: admitted");
+        assertFalse(admitAt(1_150), "above the target for more than an interval: refused");
+    }
+
+    /** As above, the first request since the crossing comes after a whole interval: it is refused at once. */
+    @Test
+    void shouldRefuseTheFirstRequestToSeeADelayStandingForAWholeInterval() throws Exception
+    {
+        at(0, () -> waiter.await(0, journaled -> { }));
+        assertTrue(admitAt(50), "under the target: admitted");
+        assertFalse(admitAt(1_200), "above the target since 100 ms: refused");
+    }
+
     private boolean admitAt(final long timeMs) throws Exception
     {
         clock.set(ms(timeMs));
