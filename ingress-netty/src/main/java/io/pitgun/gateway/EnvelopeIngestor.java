@@ -33,7 +33,7 @@ import java.util.function.LongSupplier;
  *               ingestion queue──▶ 503 QUEUE_FULL, queueing delay──▶ 503 OVERLOAD; nothing published
  *             ──per envelope: IdempotencyWindow.claim (one atomic step)──▶ duplicate: acknowledged again,
  *               not published; same id, other content: 409; being published by another loop: 503 in_progress;
- *               the oldest id, which a new one would replace, being published: 503 idempotency_window_full
+ *               each of the oldest ids a new one could replace being published: 503 idempotency_window_full
  *             ──tryPublishValidatedBatch each envelope──▶ ring full: 503 saying which envelopes are in (each one whole or
  *               (all its frames or none)       not at all); the idempotency window remembers, so a retry
  *                                              publishes only the rest

@@ -6,8 +6,10 @@ import java.util.function.LongUnaryOperator;
 /**
  * The {@code event_id}s seen recently, so that a retried envelope is acknowledged again without being ingested
  * twice. Bounded memory: at most {@code capacity} ids (a power of two) and none older than {@code windowNs}; the
- * oldest id is forgotten first, but never while a request is publishing it: a new id that would take its place is
- * refused ({@link #FULL}) until that request ends (forgotten then, a retry racing it would publish it twice). A
+ * oldest id is forgotten first, but never while a request is publishing it (forgotten then, a retry racing it would
+ * publish it twice): a new id takes the place of the oldest id no request is publishing, among the oldest
+ * {@link #PROBE_SLOTS}, and is refused ({@link #FULL}) only when a request is publishing each of those. The ids in
+ * flight so stay, and count against the capacity: the window holds them and the newest of the others. A
  * retry that arrives after its id was forgotten is ingested again: the window is the documented limit of the
  * guarantee ({@code IDEMPOTENCY_ENTRIES}, {@code IDEMPOTENCY_WINDOW_S}). At start the gateway refills it from the
  * journal's tail ({@link IdempotencyWindowLoader}), so the guarantee holds across restarts and crashes.
@@ -21,12 +23,13 @@ import java.util.function.LongUnaryOperator;
  *                                                          n of n in ──claim──▶ DUPLICATE (answer, publish nothing)
  *   owned by another thread ──claim──▶ IN_PROGRESS (answer 503, retry)
  *   other content (digest or frame count) ──claim──▶ CONFLICT (answer 409)
- *   absent, the oldest id (the one it would replace) owned ──claim──▶ FULL (answer 503, retry)
+ *   absent, the oldest PROBE_SLOTS ids (those it could replace) all owned ──claim──▶ FULL (answer 503, retry)
  * </pre>
  * So an envelope and its retry arriving on two event loops publish once, and a retry of a partly accepted (or
  * partly journaled, before a crash) envelope publishes only the rest.
  * <pre>
- *   log (ring of capacity entries, oldest overwritten)      index (2 x capacity, open addressing)
+ *   log (ring of capacity entries, the oldest not owned      index (2 x capacity, open addressing)
+ *        overwritten: an owned one is passed, its slot kept)
  *   slot: msb lsb digest insertedNs ticket framesDone         cell: the id's hash (high 32 bits), log slot + 1
  *         framesTotal lastPos journalIndex owned                    (low 32 bits); 0 when empty
  * </pre>
@@ -49,11 +52,17 @@ public final class IdempotencyWindow
     /** {@link Claim#outcome}: another thread is publishing this id now; publish nothing, answer "retry". */
     public static final int IN_PROGRESS = 4;
     /**
-     * {@link Claim#outcome}: a new id, but the oldest id remembered, the one it would replace, is being published now
-     * (a whole capacity of ids came during that publish): publish nothing, answer "retry". Forgetting an id in flight
-     * would let its retry claim it as new and publish it twice.
+     * {@link Claim#outcome}: a new id, but each of the {@link #PROBE_SLOTS} oldest ids remembered, those it could
+     * replace, is being published now (a whole capacity of ids came during each of those publishes): publish nothing,
+     * answer "retry". Forgetting an id in flight would let its retry claim it as new and publish it twice.
      */
     public static final int FULL = 5;
+    /**
+     * How many of the oldest slots a new id looks through for one no request is publishing: a bound on the work under
+     * the lock. Before, only the oldest was looked at: one request stalled while a capacity of ids passed made every
+     * new id on every loop {@link #FULL} until it ended, though the next slot held an id long settled.
+     */
+    public static final int PROBE_SLOTS = 16;
 
     /** The answer of {@link #claim}; one per calling thread, reused (no allocation). */
     public static final class Claim
@@ -196,14 +205,14 @@ public final class IdempotencyWindow
                 }
                 return;
             }
-            if (oldestOwned())
+            if (!passOwned())
             {
                 claim.outcome = FULL;
                 return;
             }
             removeCell(cell); // the same id, expired: re-added fresh
         }
-        else if (oldestOwned())
+        else if (!passOwned())
         {
             claim.outcome = FULL;
             return;
@@ -267,7 +276,7 @@ public final class IdempotencyWindow
     public synchronized boolean restore(final long msb, final long lsb, final long digest, final int frames,
         final int framesJournaled, final long journalIndex, final long nowNs)
     {
-        if (oldestOwned())
+        if (!passOwned())
         {
             return false;
         }
@@ -298,13 +307,31 @@ public final class IdempotencyWindow
         return (int)Math.min(inserted, mask + 1L);
     }
 
-    /** Whether the next {@link #insert} would overwrite an id a request is publishing now. */
-    private boolean oldestOwned()
+    /**
+     * Makes the next {@link #insert} overwrite the oldest id no request is publishing, among the oldest
+     * {@link #PROBE_SLOTS}: the owned ones before it are passed (their slots and tickets kept, so their release
+     * finds them; they become the newest, forgotten a lap later at the earliest). False, changing nothing, when
+     * each of those is owned. Until the log has wrapped, the next slot is a fresh one.
+     */
+    private boolean passOwned()
     {
-        return inserted > mask && owned[(int)(inserted & mask)];
+        if (inserted <= mask)
+        {
+            return true;
+        }
+        final int probes = Math.min(PROBE_SLOTS, mask + 1);
+        for (int i = 0; i < probes; i++)
+        {
+            if (!owned[(int)((inserted + i) & mask)])
+            {
+                inserted += i; // the tickets passed are never given: a ticket names its slot (ticket & mask)
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** Takes the oldest slot; the caller has checked that it is not owned ({@link #oldestOwned}). */
+    /** Takes the next slot; the caller has made sure it is not owned ({@link #passOwned}). */
     private int insert(final long msb, final long lsb, final long digest, final int frames, final int done,
         final long nowNs)
     {

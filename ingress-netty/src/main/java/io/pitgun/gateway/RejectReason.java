@@ -194,10 +194,11 @@ public enum RejectReason
      */
     OUTPUT_TOO_LONG(500),
     /**
-     * A new {@code event_id} while the oldest id the idempotency window remembers, the one it would forget for it, is
-     * being published by another request ({@link IdempotencyWindow#FULL}): a whole {@code IDEMPOTENCY_ENTRIES} of ids
-     * came during that publish. Retry after 1 s. Before, the id in flight was forgotten, and a retry racing it
-     * published it twice. Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
+     * A new {@code event_id} while each of the oldest ids the idempotency window remembers, those it could forget
+     * for it ({@link IdempotencyWindow#PROBE_SLOTS}), is being published by another request
+     * ({@link IdempotencyWindow#FULL}): a whole {@code IDEMPOTENCY_ENTRIES} of ids came during each of those
+     * publishes. Retry after 1 s. Before, the id in flight was forgotten, and a retry racing it published it twice.
+     * Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
      */
     IDEMPOTENCY_WINDOW_FULL(503);
 

@@ -4,9 +4,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -14,12 +15,14 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The idempotency window against a plain reference: a {@link LinkedHashMap} in insertion order that forgets ids
- * inserted more than {@code capacity} insertions ago or longer ago than the window, but never one owned (a new id that
- * would replace it is refused). Random claims (same and other
- * content), releases (in any order, some after their id was forgotten), restores, clock jumps, and churn far past
- * the capacity. Operations per try: {@code -Dpitgun.idempotency.propertyOps} (default 40,000: 2 million operations;
- * 200,000 for the long run: 10 million).
+ * The idempotency window against a plain reference: a {@link HashMap} of the ids remembered, and the log's slots in
+ * the order they are reused (an {@link ArrayDeque}): a new id, once the log is full, takes the place of the first of
+ * the oldest {@link IdempotencyWindow#PROBE_SLOTS} slots that no request is publishing (owned), the owned ones before
+ * it passed to the back, and is refused FULL when each of them is owned; an id is never forgotten while owned, and
+ * no older than the window. Random claims (same and other content), releases (in any order, some after their id was
+ * forgotten), restores, clock jumps, and churn far past the capacity, with many ids owned at once. Operations per
+ * try: {@code -Dpitgun.idempotency.propertyOps} (default 40,000: 2 million operations; 200,000 for the long run:
+ * 10 million).
  */
 class IdempotencyWindowPropertyTest
 {
@@ -30,8 +33,10 @@ class IdempotencyWindowPropertyTest
     {
     }
 
+    /** A slot of the log: the id it holds (null once that id moved to another slot), and its state. */
     private static final class Entry
     {
+        Key key;
         long digest;
         int frames;
         int done;
@@ -51,7 +56,7 @@ class IdempotencyWindowPropertyTest
     {
         final int capacity = 1 << log2;
         final IdempotencyWindow window = new IdempotencyWindow(capacity, WINDOW_NS);
-        final LinkedHashMap<Key, Entry> reference = new LinkedHashMap<>();
+        final Reference reference = new Reference(capacity);
         final List<Owned> owned = new ArrayList<>();
         final SplittableRandom random = new SplittableRandom(seed);
         final Key[] pool = new Key[capacity * 3];
@@ -61,7 +66,6 @@ class IdempotencyWindowPropertyTest
             pool[i] = new Key(random.nextInt(4), random.nextLong());
         }
         final IdempotencyWindow.Claim claim = new IdempotencyWindow.Claim();
-        long inserted = 0;
         long nowNs = 0;
         for (int op = 0; op < OPS; op++)
         {
@@ -73,40 +77,40 @@ class IdempotencyWindowPropertyTest
                 final long digest = random.nextInt(8) == 0 ? 2 : 1;
                 final int frames = random.nextInt(8) == 0 ? 5 : 4;
                 window.claim(key.msb, key.lsb, digest, frames, nowNs, claim);
-                final Entry e = reference.get(key);
+                final Entry e = reference.ids.get(key);
                 final int expected;
+                final int passing;
                 if (e != null && e.owned)
                 {
                     expected = IdempotencyWindow.IN_PROGRESS;
+                    passing = 0;
                 }
                 else if (e != null && nowNs - e.insertedNs <= WINDOW_NS)
                 {
                     expected = e.digest != digest || e.frames != frames ? IdempotencyWindow.CONFLICT :
                         e.done >= frames ? IdempotencyWindow.DUPLICATE : IdempotencyWindow.RESUME;
+                    passing = 0;
                     assertEquals(e.lastPosition, claim.lastPosition, "op " + op);
                     assertEquals(e.journalIndex, claim.journalIndex, "op " + op);
                     assertEquals(e.done, claim.framesDone, "op " + op);
                 }
                 else
                 {
-                    // An id being published is never forgotten: a new id that would replace it is refused.
-                    expected = oldestOwned(owned, inserted, capacity) ? IdempotencyWindow.FULL : IdempotencyWindow.NEW;
+                    // An id being published is never forgotten: a new id takes the place of one settled, or none.
+                    passing = reference.ownedToPass();
+                    expected = passing < 0 ? IdempotencyWindow.FULL : IdempotencyWindow.NEW;
                 }
                 assertEquals(expected, claim.outcome, "op " + op + " key " + key);
                 if (expected == IdempotencyWindow.NEW)
                 {
-                    final Entry fresh = new Entry();
+                    final Entry fresh = reference.insert(key, passing);
                     fresh.digest = digest;
                     fresh.frames = frames;
                     fresh.insertedNs = nowNs;
-                    fresh.ticket = inserted++;
-                    reference.remove(key);
-                    reference.put(key, fresh);
-                    evict(reference, inserted, capacity);
                 }
                 if (expected == IdempotencyWindow.NEW || expected == IdempotencyWindow.RESUME)
                 {
-                    final Entry e2 = reference.get(key);
+                    final Entry e2 = reference.ids.get(key);
                     e2.owned = true;
                     assertEquals(e2.ticket, claim.ticket, "op " + op);
                     owned.add(new Owned(key, claim.ticket, frames));
@@ -118,8 +122,8 @@ class IdempotencyWindowPropertyTest
                 final int done = random.nextInt(o.frames + 1);
                 final long position = done == 0 ? -1 : random.nextLong(1 << 30);
                 window.release(o.ticket, done, position);
-                final Entry e = reference.get(o.key);
-                if (e != null && e.ticket == o.ticket)
+                final Entry e = reference.byTicket.get(o.ticket); // null once its slot was reused
+                if (e != null)
                 {
                     e.owned = false;
                     e.done = done;
@@ -130,56 +134,101 @@ class IdempotencyWindowPropertyTest
                     }
                 }
             }
-            else if (!oldestOwned(owned, inserted, capacity))
+            else
             {
+                final int passing = reference.ownedToPass();
                 final int frames = 4;
                 final int journaled = random.nextInt(frames + 1);
                 final long journalIndex = random.nextLong(1L << 40);
-                assertEquals(true, window.restore(key.msb, key.lsb, 1, frames, journaled, journalIndex, nowNs));
-                final Entry fresh = new Entry();
-                fresh.journalIndex = journalIndex;
-                fresh.digest = 1;
-                fresh.frames = frames;
-                fresh.done = journaled;
-                fresh.insertedNs = nowNs;
-                fresh.ticket = inserted++;
-                reference.remove(key);
-                reference.put(key, fresh);
-                evict(reference, inserted, capacity);
-            }
-            else
-            {
-                assertEquals(false, window.restore(key.msb, key.lsb, 1, 4, 0, 0, nowNs), "op " + op);
+                assertEquals(passing >= 0, window.restore(key.msb, key.lsb, 1, frames, journaled, journalIndex,
+                    nowNs), "op " + op);
+                if (passing >= 0)
+                {
+                    final Entry fresh = reference.insert(key, passing);
+                    fresh.journalIndex = journalIndex;
+                    fresh.digest = 1;
+                    fresh.frames = frames;
+                    fresh.done = journaled;
+                    fresh.insertedNs = nowNs;
+                }
             }
             if ((op & 1023) == 0)
             {
-                for (final Map.Entry<Key, Entry> e : reference.entrySet())
+                for (final Map.Entry<Key, Entry> e : reference.ids.entrySet())
                 {
                     final Entry v = e.getValue();
                     final int expected = v.owned || nowNs - v.insertedNs <= WINDOW_NS ? v.done : -1;
                     assertEquals(expected, window.framesDone(e.getKey().msb, e.getKey().lsb, nowNs), "op " + op);
                 }
-                assertEquals(Math.min(inserted, capacity), window.size());
+                assertEquals(Math.min(reference.inserted, capacity), window.size());
             }
         }
     }
 
-    /** Whether the id the next insertion would replace (inserted {@code capacity} insertions ago) is owned. */
-    private static boolean oldestOwned(final List<Owned> owned, final long inserted, final int capacity)
+    /** The reference: the ids remembered, and the log's slots in the order they are taken again. */
+    private static final class Reference
     {
-        return inserted >= capacity && owned.stream().anyMatch(o -> o.ticket == inserted - capacity);
-    }
+        final Map<Key, Entry> ids = new HashMap<>();
+        final Map<Long, Entry> byTicket = new HashMap<>();
+        final ArrayDeque<Entry> slots = new ArrayDeque<>();
+        final int capacity;
+        long inserted;
 
-    private static void evict(final LinkedHashMap<Key, Entry> reference, final long inserted, final int capacity)
-    {
-        final Iterator<Entry> oldest = reference.values().iterator();
-        while (oldest.hasNext())
+        Reference(final int capacity)
         {
-            if (oldest.next().ticket >= inserted - capacity)
+            this.capacity = capacity;
+        }
+
+        /** How many owned slots a new id passes to take a settled one; -1: each it may look at is owned. */
+        int ownedToPass()
+        {
+            if (slots.size() < capacity)
             {
-                break;
+                return 0; // a fresh slot
             }
-            oldest.remove();
+            int i = 0;
+            final Iterator<Entry> oldest = slots.iterator();
+            while (i < Math.min(IdempotencyWindow.PROBE_SLOTS, capacity))
+            {
+                if (!oldest.next().owned)
+                {
+                    return i;
+                }
+                i++;
+            }
+            return -1;
+        }
+
+        /** Remembers {@code key} in a new slot, past {@code passing} owned ones, forgetting the id there. */
+        Entry insert(final Key key, final int passing)
+        {
+            final Entry before = ids.get(key);
+            Entry reused = null;
+            if (slots.size() == capacity)
+            {
+                for (int i = 0; i < passing; i++)
+                {
+                    slots.add(slots.poll()); // passed: it becomes the newest
+                }
+                inserted += passing;
+                reused = slots.poll();
+                byTicket.remove(reused.ticket);
+                if (reused.key != null)
+                {
+                    ids.remove(reused.key);
+                }
+            }
+            if (before != null && before != reused)
+            {
+                before.key = null; // the id moves: its old slot stays until reused, holding nothing found
+            }
+            final Entry fresh = new Entry();
+            fresh.key = key;
+            fresh.ticket = inserted++;
+            slots.add(fresh);
+            byTicket.put(fresh.ticket, fresh);
+            ids.put(key, fresh);
+            return fresh;
         }
     }
 }

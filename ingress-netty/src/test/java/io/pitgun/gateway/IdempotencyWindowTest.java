@@ -50,10 +50,12 @@ class IdempotencyWindowTest
      * A request owns its id from its claim to its release; a whole capacity of other ids passing meanwhile (a publish
      * descheduled on one event loop while the others go on) must not make the window forget it, or a retry racing
      * it claims it as new and publishes it twice. The reference: a map of the ids owned now, which every claim of
-     * them must answer IN_PROGRESS; a new id that would replace the oldest while that one is owned is refused FULL.
+     * them must answer IN_PROGRESS. A new id that would replace the oldest while that one is owned takes the next
+     * oldest's place instead: it is ingested. Before, it was refused FULL (503 idempotency_window_full), and so was
+     * every new id, on every loop, until that one publish ended.
      */
     @Test
-    void shouldNeverForgetAnIdWhileARequestIsPublishingIt()
+    void shouldNeverForgetAnIdWhileARequestIsPublishingItNorRefuseNewIdsForIt()
     {
         final int capacity = 16;
         final IdempotencyWindow window = new IdempotencyWindow(capacity, Long.MAX_VALUE / 4);
@@ -64,17 +66,16 @@ class IdempotencyWindowTest
         for (long id = 2; id < 2 + 3L * capacity; id++)
         {
             window.claim(id, 0, 9, 1, 0, claim);
-            // Ids 1..capacity fill the window; the next would replace id 1, which is owned.
-            assertEquals(id > capacity ? FULL : NEW, claim.outcome, "id " + id);
-            if (claim.outcome == NEW)
-            {
-                window.release(claim.ticket, 1, id);
-            }
+            // Ids 1..capacity fill the window; from there on each new id passes id 1, owned, and replaces the next.
+            assertEquals(NEW, claim.outcome, "id " + id);
+            window.release(claim.ticket, 1, id);
             for (final long owned : ownedTickets.keySet())
             {
                 window.claim(owned, 0, 9, 1, 0, claim);
                 assertEquals(IN_PROGRESS, claim.outcome, "id " + owned + " is still being published, after id " + id);
             }
+            window.claim(id, 0, 9, 1, 0, claim);
+            assertEquals(DUPLICATE, claim.outcome, "the newest id is remembered: " + id);
         }
         window.release(ownedTickets.remove(1L), 1, 1);
         window.claim(1, 0, 9, 1, 0, claim);
@@ -87,6 +88,37 @@ class IdempotencyWindowTest
         }
         window.claim(1, 0, 9, 1, 0, claim);
         assertEquals(NEW, claim.outcome, "forgotten once a whole capacity came after its publish ended");
+    }
+
+    /**
+     * Only when each of the {@link IdempotencyWindow#PROBE_SLOTS} oldest ids is being published is a new id refused
+     * FULL; once one of them ends, a new id takes its place, and the others are still remembered as in flight.
+     */
+    @Test
+    void shouldRefuseANewIdOnlyWhenEveryProbedSlotIsInFlight()
+    {
+        final int capacity = IdempotencyWindow.PROBE_SLOTS;
+        final IdempotencyWindow window = new IdempotencyWindow(capacity, Long.MAX_VALUE / 4);
+        final long[] tickets = new long[capacity];
+        for (int id = 0; id < capacity; id++)
+        {
+            window.claim(id, 0, 9, 1, 0, claim);
+            assertEquals(NEW, claim.outcome);
+            tickets[id] = claim.ticket;
+        }
+        window.claim(1_000, 0, 9, 1, 0, claim);
+        assertEquals(FULL, claim.outcome, "every slot it could take is in flight");
+        window.release(tickets[5], 1, 5);
+        window.claim(1_000, 0, 9, 1, 0, claim);
+        assertEquals(NEW, claim.outcome, "id 5's publish ended: its slot is free");
+        for (int id = 0; id < capacity; id++)
+        {
+            window.claim(id, 0, 9, 1, 0, claim);
+            // Id 5 was forgotten, its slot taken: new, but every slot is in flight again.
+            assertEquals(id == 5 ? FULL : IN_PROGRESS, claim.outcome, "id " + id);
+        }
+        window.claim(1_000, 0, 9, 1, 0, claim);
+        assertEquals(IN_PROGRESS, claim.outcome);
     }
 
     @Test
