@@ -16,8 +16,8 @@ package io.pitgun.gateway;
  *   delay > target since &lt; interval   → admit
  *   delay > target since ≥ interval      → refuse (503 overload)
  * </pre>
- * An episode is timed from when the delay crossed the target, not from the first request to see it above: requests
- * arriving seldom would otherwise let a delay stand for up to an interval longer than the target plus the interval.
+ * An episode is timed from when the delay crossed the target, not from the first request to see it above: else that
+ * request and those of a whole interval after it were admitted, however long the delay had already stood.
  * The crossing is taken as the moment the oldest request passed the target; if an older one had already passed it,
  * with no dip under the target between, the episode began earlier still, so it is never taken to begin too early.
  * In {@code accepted} ack mode answers do not wait for the journal, so the delay is 0 and the ring's own bound
