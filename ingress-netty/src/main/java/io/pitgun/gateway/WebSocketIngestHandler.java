@@ -364,7 +364,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
     private void writeCloseFrame(final ChannelHandlerContext ctx, final CloseWebSocketFrame closeFrame)
     {
         closeFrameWritten = true;
-        WebSocketClose.writeCloseFrame(ctx.channel(), closeFrame);
+        WebSocketClose.writeCloseFrame(ctx.channel(), closeFrame, server.counters());
     }
 
     /** A refusal before anything was ingested (already counted): answered at once, no queue place held. */

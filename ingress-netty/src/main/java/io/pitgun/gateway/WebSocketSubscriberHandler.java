@@ -116,7 +116,8 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         }
         closing = true;
         server.counters().rejected(reason);
-        WebSocketClose.close(channel, closeReason, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, why));
+        WebSocketClose.close(channel, closeReason, new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION, why),
+            server.counters());
         stop();
     }
 
@@ -198,7 +199,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         closing = true;
         server.counters().rejected(RejectReason.INTERNAL_ERROR);
         WebSocketClose.close(channel, WebSocketCloseReason.ERROR, new CloseWebSocketFrame(
-            WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "internal error; reconnect"));
+            WebSocketCloseStatus.INTERNAL_SERVER_ERROR, "internal error; reconnect"), server.counters());
         stop();
     }
 
@@ -216,7 +217,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             " fell behind and was disconnected");
         WebSocketClose.close(channel, WebSocketCloseReason.SLOW_SUBSCRIBER, new CloseWebSocketFrame(
             WebSocketCloseStatus.POLICY_VIOLATION, "subscriber too slow: more than " +
-            server.connectionBounds().subscriberBytes() + " bytes behind"));
+            server.connectionBounds().subscriberBytes() + " bytes behind"), server.counters());
         stop();
     }
 
@@ -239,7 +240,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         server.overloadLog().warn(RejectReason.OUTPUT_TOO_LONG, "live subscriber " + peer + " disconnected: " + why +
             ", or summarise fewer channels and percentiles");
         WebSocketClose.close(channel, WebSocketCloseReason.OUTPUT_TOO_LONG, new CloseWebSocketFrame(
-            WebSocketCloseStatus.INTERNAL_SERVER_ERROR, why));
+            WebSocketCloseStatus.INTERNAL_SERVER_ERROR, why), server.counters());
         stop();
     }
 
@@ -320,7 +321,8 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         else if (frame instanceof CloseWebSocketFrame)
         {
             closing = true;
-            WebSocketClose.close(ctx.channel(), WebSocketCloseReason.CLIENT, (CloseWebSocketFrame)frame.retain());
+            WebSocketClose.close(ctx.channel(), WebSocketCloseReason.CLIENT, (CloseWebSocketFrame)frame.retain(),
+                server.counters());
         }
         // Anything else a subscriber sends is ignored: this connection only streams out.
     }
@@ -347,7 +349,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
         }
         closing = true;
         WebSocketClose.close(ctx.channel(), WebSocketCloseReason.IDLE,
-            new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle"));
+            new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE, "idle"), server.counters());
         stop();
     }
 
@@ -371,7 +373,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             {
                 closing = true;
                 WebSocketClose.close(ctx.channel(), WebSocketCloseReason.MESSAGE_TIMEOUT,
-                    TimedWebSocketFrameDecoder.timedOut(server, peer));
+                    TimedWebSocketFrameDecoder.timedOut(server, peer), server.counters());
                 stop();
             }
             return;
@@ -392,7 +394,7 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             {
                 closing = true;
                 WebSocketClose.close(ctx.channel(), WebSocketCloseReason.refusing(violation, server.counters()),
-                    TimedWebSocketFrameDecoder.closeFrame(violation));
+                    TimedWebSocketFrameDecoder.closeFrame(violation), server.counters());
             }
             stop();
             return;

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -157,6 +158,15 @@ final class RawWebSocket implements AutoCloseable
     void assertClosedByGateway() throws IOException
     {
         RawHttpConnection.assertClosedByGateway(in);
+    }
+
+    /**
+     * Waits until the gateway ends the connection with a FIN, failing if it sends anything more first; a reset is
+     * the {@link java.net.SocketException} it is (unlike {@link #assertClosedByGateway}, which takes either).
+     */
+    void assertEndedWithoutReset() throws IOException
+    {
+        assertEquals(-1, in.read(), "expected the end of the connection, not more bytes");
     }
 
     /** A close frame's payload: {@code code} in two bytes, then {@code reason}'s bytes. */

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /**
  * Nothing follows a live subscriber's close frame (RFC 6455 5.5.1). Its window is only there while the close frame
- * has not left (a client that does not read, for up to {@link WebSocketClose#FORCE_CLOSE_MS}; a close frame that
+ * has not left (a client that does not read, for up to {@link LingeringClose#LINGER_MS}; a close frame that
  * leaves at once closes the connection with it), and what is written behind it leaves only if the client reads
  * again within that second: not deterministic over a socket, so here on the handler, its writes held as a client that
  * does not read holds them, with a real gateway behind it. Before, a subscriber closed for being too slow answered a
