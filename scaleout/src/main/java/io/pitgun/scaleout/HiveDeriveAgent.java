@@ -36,9 +36,9 @@ import java.util.stream.Stream;
  * the pipelines open are at most the writer's edges ({@code --max-edges}) plus {@value #CATCH_UP_PIPELINES} (and
  * released edges' while they are completed), however many edges the data directory has held.
  * <b>Restart:</b> an output derived whole (a stop, or an edge on disk or released read to its end) is marked so
- * ({@link HiveDerivedMark}: the journal index and the output length it covers, the pipeline that derived it). An edge
- * whose mark matches what is on disk is not derived again: not at start, nor when it ships again until its journal
- * grows. Any other edge's output is derived again from the journal's first frame (the file is truncated, its mark
+ * ({@link HiveDerivedMark}: the journal index, output length and SHA-256 it covers, the pipeline that derived it).
+ * An edge whose mark matches what is on disk is not derived again: not at start, nor when it ships again until its
+ * journal grows. Any other edge's output is derived again from the journal's first frame (the file is truncated, its mark
  * deleted first): after a {@code kill -9} a partial file is never trusted or patched, at the cost of re-reading that
  * journal (CPU time about that of {@code pitgun journal replay} of it, during which the output lags the journal); a
  * stop completes the edges still waiting, one at a time, so every output it leaves is whole.
@@ -164,7 +164,8 @@ final class HiveDeriveAgent implements Agent
 
     /**
      * The edge's mark, if it is to be trusted: it names this pipeline, the journal ending at {@code lastIndex} and the
-     * output's length. Else null, a mark there counted by why and logged (a cold path: start, release, stop).
+     * output's length and SHA-256 (the output is read whole). Else null, a mark there counted by why and logged (a
+     * cold path: start, release, stop).
      */
     private HiveDerivedMark.Covered trustedMark(final String edgeId, final long lastIndex)
     {

@@ -2,6 +2,7 @@ package io.pitgun.scaleout;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -29,31 +30,36 @@ import java.util.stream.Stream;
  * directory forced) before a derivation truncates the output. So whatever moment a {@code kill -9} (or a power cut)
  * comes, a mark on disk describes a whole output; and it is <b>trusted</b> only if it names this hive's pipeline
  * ({@link #pipelineIdentity}), the journal still ends at the index it names and holds the same cycle files (one
- * deleted from its start or middle changes what a replay writes), and the output still has the length it names: a
- * re-derivation cut short leaves a strict prefix of the whole output, never its length.
+ * deleted from its start or middle changes what a replay writes), and the output still has the length and the
+ * SHA-256 it names: a re-derivation cut short leaves a strict prefix of the whole output, never its length, and an
+ * output edited in place (its length kept) no longer has its digest. The digest costs one read of the output when
+ * marked and at each start, far less than deriving it again.
  * <p>
- * Layout: UTF-8 text, these five lines in this order, nothing else:
+ * Layout: UTF-8 text, these seven lines in this order, nothing else (v1 marks, without the digest, are
+ * {@link Distrust#UNREADABLE}: such an edge is derived again once):
  * <pre>
- * pitgun-hive-derived-output v1
+ * pitgun-hive-derived-output v2
  * journal_last_index=INDEX       the hive's journal of the edge ended at this index (Journal.lastIndex)
  * journal_files_sha256=HEX       of the names of its cycle files (*.cq4), sorted, each followed by a newline
  * edge_position=POSITION         the edge position of the last message derived
  * output_bytes=BYTES             derived.jsonl's length
+ * output_sha256=HEX              derived.jsonl's SHA-256
  * pipeline_sha256=HEX            pipelineIdentity of the hive that derived it
  * </pre>
  */
 final class HiveDerivedMark
 {
-    private static final String HEADER = "pitgun-hive-derived-output v1";
+    private static final String HEADER = "pitgun-hive-derived-output v2";
     private static final List<String> KEYS =
-        List.of("journal_last_index", "journal_files_sha256", "edge_position", "output_bytes", "pipeline_sha256");
+        List.of("journal_last_index", "journal_files_sha256", "edge_position", "output_bytes", "output_sha256",
+            "pipeline_sha256");
     private static final String CYCLE_FILE_SUFFIX = ".cq4";
     /** A mark is a few hundred bytes: anything longer is not one (read no further). */
     private static final int MOST_BYTES = 1_024;
 
     /** What a whole derivation covered. */
     record Covered(long journalLastIndex, String journalFilesSha256, long edgePosition, long outputBytes,
-        String pipelineSha256)
+        String outputSha256, String pipelineSha256)
     {
     }
 
@@ -68,7 +74,9 @@ final class HiveDerivedMark
         /** The journal does not end where it did (it grew since, or was replaced) or lost a cycle file. */
         JOURNAL,
         /** The output is missing or not the length the mark names (changed or cut short since). */
-        OUTPUT;
+        OUTPUT,
+        /** The output has the length the mark names but not its SHA-256 (edited in place since). */
+        CONTENT;
 
         /** The metric label: the constant's name in lower case. */
         String label()
@@ -151,7 +159,8 @@ final class HiveDerivedMark
             KEYS.get(1) + "=" + covered.journalFilesSha256() + "\n" +
             KEYS.get(2) + "=" + covered.edgePosition() + "\n" +
             KEYS.get(3) + "=" + covered.outputBytes() + "\n" +
-            KEYS.get(4) + "=" + covered.pipelineSha256() + "\n";
+            KEYS.get(4) + "=" + covered.outputSha256() + "\n" +
+            KEYS.get(5) + "=" + covered.pipelineSha256() + "\n";
         final Path temporary = mark.resolveSibling(mark.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
@@ -211,7 +220,24 @@ final class HiveDerivedMark
         {
             return Distrust.OUTPUT;
         }
+        if (!outputSha256(output).equals(covered.outputSha256()))
+        {
+            return Distrust.CONTENT;
+        }
         return null;
+    }
+
+    /** The SHA-256 of the output file, read whole ({@link HiveEdgeDeriver#sha256}), an I/O error as one. */
+    static String outputSha256(final Path output) throws IOException
+    {
+        try
+        {
+            return HiveEdgeDeriver.sha256(output);
+        }
+        catch (final UncheckedIOException ex)
+        {
+            throw ex.getCause();
+        }
     }
 
     /** The mark's contents, or null when they are not the layout (see the class comment). */
@@ -245,7 +271,7 @@ final class HiveDerivedMark
         try
         {
             return new Covered(Long.parseLong(values[0]), values[1], Long.parseLong(values[2]),
-                Long.parseLong(values[3]), values[4]);
+                Long.parseLong(values[3]), values[4], values[5]);
         }
         catch (final NumberFormatException ex)
         {

@@ -283,7 +283,7 @@ public final class HiveEdgeDeriver
         {
             HiveDerivedMark.write(markFile, outputFile, new HiveDerivedMark.Covered(endPosition,
                 HiveDerivedMark.journalFilesSha256(journal.config().directory()), ended.position(),
-                Files.size(outputFile), pipelineIdentity));
+                Files.size(outputFile), HiveDerivedMark.outputSha256(outputFile), pipelineIdentity));
             return true;
         }
         catch (final IOException ex)

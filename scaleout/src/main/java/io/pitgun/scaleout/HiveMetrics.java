@@ -160,7 +160,7 @@ public final class HiveMetrics
         sample(out, "pitgun_hive_derive_edges_skipped_total", null, hive.deriveEdgesSkipped());
         family(out, "pitgun_hive_derive_marks_distrusted_total", "counter",
             "derived.complete marks not trusted, the edge derived again, by reason (unreadable, pipeline, journal, " +
-                "output).");
+                "output, content).");
         for (final HiveDerivedMark.Distrust reason : HiveDerivedMark.Distrust.values())
         {
             out.append("pitgun_hive_derive_marks_distrusted_total{reason=\"").append(reason.label()).append("\"} ")

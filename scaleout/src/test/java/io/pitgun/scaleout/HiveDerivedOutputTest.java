@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -411,6 +412,36 @@ class HiveDerivedOutputTest
         {
             assertSameBytes(copied, copy);
         }
+    }
+
+    /**
+     * An output edited in place, its length kept (one byte flipped), is no longer trusted by its mark: its SHA-256
+     * differs from the one marked. Before, the mark named only the length, so the edited output stood for good.
+     */
+    @Test
+    void shouldDeriveAgainAnOutputEditedInPlaceKeepingItsLength() throws Exception
+    {
+        final Edge edge = new Edge("edge", 12);
+        final HiveConfig config = hiveConfig();
+        final Path copy = shippedThenCopiedOnDisk(edge, config, 1).get(0);
+        final Hive second = Hive.start(config, HivePipeline.of(manifest));
+        open.add(second);
+        Await.until("the copy derived", WAIT, () -> second.deriveEdgesCompleted() == 1);
+        second.close();
+        final byte[] whole = Files.readAllBytes(copy);
+        final byte[] edited = whole.clone();
+        edited[whole.length / 2] ^= 0x01;
+        Files.write(copy, edited, StandardOpenOption.WRITE); // in place: same file, same length
+
+        final Hive third = Hive.start(config, HivePipeline.of(manifest));
+        open.add(third);
+        Await.until("the edited output derived again", WAIT, () -> third.deriveEdgesCompleted() == 1);
+        final String metrics = HiveMetrics.render(third);
+        assertTrue(metrics.contains("\npitgun_hive_derive_marks_distrusted_total{reason=\"content\"} 1\n") &&
+            metrics.contains("\npitgun_hive_derive_marks_distrusted_total{reason=\"output\"} 0\n") &&
+            metrics.contains("\npitgun_hive_derive_edges_skipped_total 1\n"), metrics);
+        third.close();
+        assertSameBytes(whole, copy);
     }
 
     /** A hive stopped before the edges on disk had their turn derives them first: no output is left half made. */
