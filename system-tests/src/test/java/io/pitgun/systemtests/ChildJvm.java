@@ -84,6 +84,35 @@ final class ChildJvm
         final Function<String, T> started, final java.time.Duration timeout)
         throws IOException, InterruptedException
     {
+        final CompletableFuture<T> ready = new CompletableFuture<>();
+        final ChildJvm child = spawn(role, dataDir, launcher, javaOptions, env, args, started, ready);
+        try
+        {
+            return new Started<>(child, ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            child.process.destroyForcibly();
+            child.process.waitFor(KILL_TIMEOUT_S, TimeUnit.SECONDS);
+            throw new IllegalStateException("the " + role + " did not start: " + ex.getMessage() + "\n" +
+                child.logs(), ex);
+        }
+    }
+
+    /**
+     * Starts {@code pitgun ARGS...} for {@code role} as {@link #start} does, without waiting for any line: for a
+     * test that acts on the child while it starts (a kill during its start's work).
+     */
+    static ChildJvm launch(final String role, final Path dataDir, final List<String> args) throws IOException
+    {
+        return spawn(role, dataDir, List.of(), List.of(), Map.of(), args, line -> null, new CompletableFuture<>());
+    }
+
+    /** Launches the child, its stdout pumped into its log file, each line offered to {@code started}. */
+    private static <T> ChildJvm spawn(final String role, final Path dataDir, final List<String> launcher,
+        final List<String> javaOptions, final Map<String, String> env, final List<String> args,
+        final Function<String, T> started, final CompletableFuture<T> ready) throws IOException
+    {
         Files.createDirectories(dataDir);
         final List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -108,21 +137,10 @@ final class ChildJvm
         RUNNING.add(process);
         process.onExit().thenRun(() -> RUNNING.remove(process));
         final ChildJvm child = new ChildJvm(role, process, stdout, stderr);
-        final CompletableFuture<T> ready = new CompletableFuture<>();
         final Thread pump = new Thread(() -> child.pump(started, ready), role + "-stdout-" + child.process.pid());
         pump.setDaemon(true);
         pump.start();
-        try
-        {
-            return new Started<>(child, ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        }
-        catch (final ExecutionException | TimeoutException ex)
-        {
-            child.process.destroyForcibly();
-            child.process.waitFor(KILL_TIMEOUT_S, TimeUnit.SECONDS);
-            throw new IllegalStateException("the " + role + " did not start: " + ex.getMessage() + "\n" +
-                child.logs(), ex);
-        }
+        return child;
     }
 
     /** A started child and what its start line said (e.g. the port it listens on). */

@@ -2,6 +2,7 @@ package io.pitgun.systemtests;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,16 +42,33 @@ public final class HiveProcess implements AutoCloseable
 
     /**
      * {@link #start(Path, String)} with extra JVM options for the child, e.g. the system properties of Aeron's loss
-     * generator for the hive's embedded media driver.
+     * generator for the hive's embedded media driver, and extra {@code pitgun hive} options ({@code args}).
      */
-    public static HiveProcess start(final Path dataDir, final String channel, final List<String> javaOptions)
-        throws IOException, InterruptedException
+    public static HiveProcess start(final Path dataDir, final String channel, final List<String> javaOptions,
+        final String... args) throws IOException, InterruptedException
     {
         final long startingNs = System.nanoTime();
-        final ChildJvm child = ChildJvm.start("hive", dataDir, javaOptions, Map.of(), List.of("hive", "--listen",
-            channel, "--data-dir", dataDir.toString(), "--aeron-dir", aeronDirectory(dataDir).toString()),
+        final ChildJvm child = ChildJvm.start("hive", dataDir, javaOptions, Map.of(), arguments(dataDir, channel, args),
             line -> line.startsWith(LISTENING) ? Boolean.TRUE : null, START_TIMEOUT).child();
         return new HiveProcess(child, System.nanoTime() - startingNs);
+    }
+
+    /**
+     * Launches {@code pitgun hive} as {@link #start(Path, String)} does without waiting for it to listen: a hive
+     * derives the edges on disk from its first moments, before it listens, and a test may kill it meanwhile.
+     * {@link #startNs()} is then 0.
+     */
+    public static HiveProcess launch(final Path dataDir, final String channel) throws IOException
+    {
+        return new HiveProcess(ChildJvm.launch("hive", dataDir, arguments(dataDir, channel)), 0);
+    }
+
+    private static List<String> arguments(final Path dataDir, final String channel, final String... args)
+    {
+        final List<String> arguments = new ArrayList<>(List.of("hive", "--listen", channel, "--data-dir",
+            dataDir.toString(), "--aeron-dir", aeronDirectory(dataDir).toString()));
+        arguments.addAll(List.of(args));
+        return arguments;
     }
 
     /** From launching the JVM to the hive's listening line, in nanoseconds. */

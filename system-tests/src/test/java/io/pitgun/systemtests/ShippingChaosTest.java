@@ -84,7 +84,8 @@ class ShippingChaosTest
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(120);
     /** How long the chaos loop waits for the next kill moment (a number of further acknowledged beacons). */
     private static final Duration MOMENT_TIMEOUT = Duration.ofSeconds(120);
-    private static final Path MANIFEST =
+    /** The gateway's built-in manifest: what a hive given no --manifest derives with. */
+    static final Path MANIFEST =
         Path.of("..", "ingress-netty", "src", "main", "resources", "gateway", "default-manifest.yaml");
     private static final Pattern OUTPUT_DIGEST = Pattern.compile("output sha256: (\\S+)");
     /** Where each edge's replay output goes, in its replay-N directory: the live derived output is compared to it. */
@@ -740,7 +741,7 @@ class ShippingChaosTest
         }
     }
 
-    private static int freeUdpPort() throws IOException
+    static int freeUdpPort() throws IOException
     {
         try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
         {
@@ -748,7 +749,7 @@ class ShippingChaosTest
         }
     }
 
-    private static int freeTcpPort() throws IOException
+    static int freeTcpPort() throws IOException
     {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
         {
