@@ -31,7 +31,7 @@ final class ReplayedDictionaryCheck
     /**
      * Checks a replayed message (whole and valid, header included).
      *
-     * @throws IllegalStateException when it is a {@code ManifestLoaded} recording another dictionary.
+     * @throws OtherDictionaryException when it is a {@code ManifestLoaded} recording another dictionary.
      */
     void check(final DirectBuffer buffer, final int offset)
     {
@@ -43,9 +43,9 @@ final class ReplayedDictionaryCheck
             "this pipeline's");
         if (disagreement != null)
         {
-            throw new IllegalStateException("pipeline " + pipelineName + ": the journal's frames from here on were " +
-                disagreement + ": its channels' names and access levels would be another dictionary's; replay them " +
-                "with their own");
+            throw new OtherDictionaryException("pipeline " + pipelineName + ": the journal's frames from here on " +
+                "were " + disagreement + ": its channels' names and access levels would be another dictionary's; " +
+                "replay them with their own");
         }
     }
 }

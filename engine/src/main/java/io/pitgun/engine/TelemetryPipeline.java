@@ -303,9 +303,9 @@ public final class TelemetryPipeline implements AutoCloseable
      * does otherwise: waits while the ring is full.
      *
      * @throws FrameRejectedException as {@link #publish}.
-     * @throws IllegalStateException  for a {@code ManifestLoaded} naming another dictionary than this pipeline's:
-     *                                 the frames after it were written with that one ({@code ReplayedDictionaryCheck});
-     *                                 and as {@link #publish}.
+     * @throws OtherDictionaryException for a {@code ManifestLoaded} naming another dictionary than this pipeline's:
+     *                                 the frames after it were written with that one ({@code ReplayedDictionaryCheck}).
+     * @throws IllegalStateException  as {@link #publish}.
      */
     public long publishReplayed(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {

@@ -303,6 +303,15 @@ public final class Hive implements AutoCloseable
         return deriveAgent == null ? 0 : deriveAgent.edgesSkipped();
     }
 
+    /**
+     * Edges on disk whose derivation had failed on the journal they hold now with this pipeline (their mark trusted
+     * at start), which fail alike every time: not derived again until either changes (see {@link HiveDerivedMark}).
+     */
+    public long deriveEdgesSkippedFailed()
+    {
+        return deriveAgent == null ? 0 : deriveAgent.edgesSkippedFailed();
+    }
+
     /** Marks of whole derived outputs found and not trusted for {@code why}: those edges were derived again. */
     long deriveMarksDistrusted(final HiveDerivedMark.Distrust why)
     {

@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * <b>Restart:</b> an output derived whole (a stop, or an edge on disk or released read to its end) is marked so
  * ({@link HiveDerivedMark}: the journal index, output length and SHA-256 it covers, the pipeline that derived it).
  * An edge whose mark matches what is on disk is not derived again: not at start, nor when it ships again until its
- * journal grows. Any other edge's output is derived again from the journal's first frame (the file is truncated, its mark
+ * journal grows; nor is one whose derivation failed for good (marked failed: the same journal and pipeline fail
+ * alike). Any other edge's output is derived again from the journal's first frame (the file is truncated, its mark
  * deleted first): after a {@code kill -9} a partial file is never trusted or patched, at the cost of re-reading that
  * journal (CPU time about that of {@code pitgun journal replay} of it, during which the output lags the journal); a
  * stop completes the edges still waiting, one at a time, so every output it leaves is whole.
@@ -79,12 +80,14 @@ final class HiveDeriveAgent implements Agent
     private volatile long edgesCompleted;
     /** What a {@link HiveDerivedMark} must name to be trusted. */
     private final String pipelineIdentity;
-    /** Edges whose output was found whole and current (its mark matches the disk) and not derived since, with the
-     *  edge position the mark names. Changed on cold paths only (start, an edge taken, released, grown). */
+    /** Edges whose output was found whole and current, or failed for good on the same journal (its mark matches the
+     *  disk), and not derived since, with the edge position the mark names. Changed on cold paths only (start, an
+     *  edge taken, released, grown). */
     private final Map<String, Long> current = new HashMap<>();
     /** Edges of {@link #current} the writer holds: derived again once their journal grows past the mark. */
     private final List<Parked> parked = new ArrayList<>();
     private volatile long edgesSkipped;
+    private volatile long edgesSkippedFailed;
     /** Marks not trusted, by {@link HiveDerivedMark.Distrust} ordinal; written by this thread only. */
     private final AtomicLongArray marksDistrusted = new AtomicLongArray(HiveDerivedMark.Distrust.values().length);
 
@@ -148,6 +151,13 @@ final class HiveDeriveAgent implements Agent
                     else
                     {
                         current.put(edgeId, covered.edgePosition());
+                        if (covered.failed())
+                        {
+                            edgesSkippedFailed++;
+                            LOG.warn("edge {}: not derived again: its derivation failed on this journal with this " +
+                                "pipeline, which fail alike every time, until either changes ({}): {}", edgeId,
+                                config.edgeDerivedMark(edgeId), covered.failure());
+                        }
                     }
                 }
             }
@@ -157,9 +167,10 @@ final class HiveDeriveAgent implements Agent
             throw new UncheckedIOException("cannot list " + edges + ": " + ex.getMessage(), ex);
         }
         edgesWaiting = onDisk.size();
-        edgesSkipped = current.size();
-        LOG.info("{} edges on disk to derive again, {} at a time; {} derived whole and unchanged since, not derived " +
-            "again", onDisk.size(), CATCH_UP_PIPELINES, current.size());
+        edgesSkipped = current.size() - edgesSkippedFailed;
+        LOG.info("{} edges on disk to derive again, {} at a time; {} derived whole and unchanged since, {} failed " +
+            "for good on what they hold now, not derived again", onDisk.size(), CATCH_UP_PIPELINES, edgesSkipped,
+            edgesSkippedFailed);
     }
 
     /**
@@ -423,6 +434,15 @@ final class HiveDeriveAgent implements Agent
     long edgesSkipped()
     {
         return edgesSkipped;
+    }
+
+    /**
+     * Edges on disk whose derivation failed for good on what their journal holds now with this pipeline (their mark
+     * says so and is trusted), not derived again ({@code pitgun_hive_derive_edges_skipped_failed_total}).
+     */
+    long edgesSkippedFailed()
+    {
+        return edgesSkippedFailed;
     }
 
     /** Marks found and not trusted for {@code why}, the edge derived again ({@code

@@ -1,5 +1,8 @@
 package io.pitgun.scaleout;
 
+import io.pitgun.engine.FrameRejectedException;
+import io.pitgun.engine.OtherDictionaryException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,10 +25,13 @@ import java.util.stream.Stream;
 
 /**
  * The mark {@value HiveConfig#DERIVED_MARK_FILE} beside an edge's {@value HiveConfig#DERIVED_FILE}: what a whole
- * derivation covered, so that a restarted hive derives that edge again only if something changed since.
+ * derivation covered, or what a derivation that failed for good covered, so that a restarted hive derives that edge
+ * again only if something changed since.
  * <p>
  * <b>Written</b> only once a derivation has read the edge's journal to its end and closed its pipeline without a
- * failure (the output is then the replay's, byte for byte): the output is forced to disk, then the mark is written to
+ * failure (the output is then the replay's, byte for byte), or once it failed in a way the same journal and pipeline
+ * fail every time ({@link #failsForGood}: the pipeline refused a message of the journal; the output then ends where
+ * the replay's does, which fails there too): the output is forced to disk, then the mark is written to
  * a temporary file, forced, and renamed over the mark atomically, and the directory forced. <b>Deleted</b> (and the
  * directory forced) before a derivation truncates the output. So whatever moment a {@code kill -9} (or a power cut)
  * comes, a mark on disk describes a whole output; and it is <b>trusted</b> only if it names this hive's pipeline
@@ -35,7 +41,10 @@ import java.util.stream.Stream;
  * output edited in place (its length kept) no longer has its digest. The digest costs one read of the output when
  * marked and at each start, far less than deriving it again.
  * <p>
- * Layout: UTF-8 text, these seven lines in this order, nothing else (v1 marks, without the digest, are
+ * A failure that may not recur (an I/O error, a damaged journal entry, an error in a pipeline stage) leaves no mark:
+ * the next start tries again.
+ * <p>
+ * Layout: UTF-8 text, these eight lines in this order, nothing else (v1 marks, without the digest, are
  * {@link Distrust#UNREADABLE}: such an edge is derived again once):
  * <pre>
  * pitgun-hive-derived-output v2
@@ -45,6 +54,8 @@ import java.util.stream.Stream;
  * output_bytes=BYTES             derived.jsonl's length
  * output_sha256=HEX              derived.jsonl's SHA-256
  * pipeline_sha256=HEX            pipelineIdentity of the hive that derived it
+ * failure=TEXT                   empty for a whole output, else why the derivation failed (one line, at most
+ *                                {@value #MOST_FAILURE_CHARS} characters)
  * </pre>
  */
 final class HiveDerivedMark
@@ -52,15 +63,22 @@ final class HiveDerivedMark
     private static final String HEADER = "pitgun-hive-derived-output v2";
     private static final List<String> KEYS =
         List.of("journal_last_index", "journal_files_sha256", "edge_position", "output_bytes", "output_sha256",
-            "pipeline_sha256");
+            "pipeline_sha256", "failure");
     private static final String CYCLE_FILE_SUFFIX = ".cq4";
-    /** A mark is a few hundred bytes: anything longer is not one (read no further). */
-    private static final int MOST_BYTES = 1_024;
+    /** What of a failure's message a mark keeps: its start names the journal entry and the refusal. */
+    static final int MOST_FAILURE_CHARS = 400;
+    /** A mark is well under this (a few hundred bytes and the failure's UTF-8): anything longer is not one. */
+    private static final int MOST_BYTES = 4_096;
 
-    /** What a whole derivation covered. */
+    /** What a whole derivation, or one that failed for good ({@code failure} not empty), covered. */
     record Covered(long journalLastIndex, String journalFilesSha256, long edgePosition, long outputBytes,
-        String outputSha256, String pipelineSha256)
+        String outputSha256, String pipelineSha256, String failure)
     {
+        /** Whether the derivation failed for good: its output ends where the replay's fails. */
+        boolean failed()
+        {
+            return !failure.isEmpty();
+        }
     }
 
     /** Why a mark on disk was not trusted ({@code pitgun_hive_derive_marks_distrusted_total}): the edge is derived
@@ -148,6 +166,25 @@ final class HiveDerivedMark
     }
 
     /**
+     * Whether a derivation that threw {@code failure} would fail alike every time on the same journal with the same
+     * pipeline: the pipeline refused one of the journal's messages (not a Pitgun message, larger than a slot, outside
+     * the dictionary, or after a {@code ManifestLoaded} of another dictionary). Anything else (I/O, a damaged journal
+     * entry, which a repair may change without changing what the mark names, a bug) may not recur.
+     */
+    static boolean failsForGood(final Throwable failure)
+    {
+        return failure instanceof FrameRejectedException || failure instanceof OtherDictionaryException;
+    }
+
+    /** {@code failure}'s message as a mark keeps it: one line, at most {@value #MOST_FAILURE_CHARS} characters. */
+    static String failureText(final Throwable failure)
+    {
+        final String text = String.valueOf(failure.getMessage()).replaceAll("[\\r\\n]+", " ");
+        return text.isEmpty() ? failure.getClass().getSimpleName() :
+            text.substring(0, Math.min(text.length(), MOST_FAILURE_CHARS));
+    }
+
+    /**
      * Forces {@code output} to disk, then writes {@code covered} as {@code mark} (a temporary file forced, renamed
      * over the mark atomically, the directory forced).
      */
@@ -160,7 +197,8 @@ final class HiveDerivedMark
             KEYS.get(2) + "=" + covered.edgePosition() + "\n" +
             KEYS.get(3) + "=" + covered.outputBytes() + "\n" +
             KEYS.get(4) + "=" + covered.outputSha256() + "\n" +
-            KEYS.get(5) + "=" + covered.pipelineSha256() + "\n";
+            KEYS.get(5) + "=" + covered.pipelineSha256() + "\n" +
+            KEYS.get(6) + "=" + covered.failure() + "\n";
         final Path temporary = mark.resolveSibling(mark.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
@@ -271,7 +309,7 @@ final class HiveDerivedMark
         try
         {
             return new Covered(Long.parseLong(values[0]), values[1], Long.parseLong(values[2]),
-                Long.parseLong(values[3]), values[4], values[5]);
+                Long.parseLong(values[3]), values[4], values[5], values[6]);
         }
         catch (final NumberFormatException ex)
         {

@@ -273,23 +273,28 @@ public final class HiveEdgeDeriver
             fail(ex);
         }
         close();
-        return whole && ended.pipelineError() == null && mark();
+        return whole && ended.pipelineError() == null && mark(endPosition, "");
     }
 
-    /** Writes the mark of the whole output (after {@link #close()}, which wrote it out). */
-    private boolean mark()
+    /**
+     * Writes the mark of the output (after {@link #close()}, which wrote it out): whole, or ended by a
+     * {@code failure} that the same journal and pipeline meet every time ({@link HiveDerivedMark#failsForGood}).
+     *
+     * @param journalLastIndex where the journal ended when the derivation read it last.
+     */
+    private boolean mark(final long journalLastIndex, final String failure)
     {
         try
         {
-            HiveDerivedMark.write(markFile, outputFile, new HiveDerivedMark.Covered(endPosition,
+            HiveDerivedMark.write(markFile, outputFile, new HiveDerivedMark.Covered(journalLastIndex,
                 HiveDerivedMark.journalFilesSha256(journal.config().directory()), ended.position(),
-                Files.size(outputFile), HiveDerivedMark.outputSha256(outputFile), pipelineIdentity));
+                Files.size(outputFile), HiveDerivedMark.outputSha256(outputFile), pipelineIdentity, failure));
             return true;
         }
         catch (final IOException ex)
         {
-            LOG.warn("edge {}: derived output whole, but its mark {} not written (it is derived again at the next " +
-                "start): {}", edgeId, markFile, ex.toString());
+            LOG.warn("edge {}: derived output {}, but its mark {} not written (it is derived again at the next " +
+                "start): {}", edgeId, failure.isEmpty() ? "whole" : "failed", markFile, ex.toString());
             return false;
         }
     }
@@ -328,7 +333,29 @@ public final class HiveEdgeDeriver
         failure = ex;
         LOG.error("edge {}: derived output stops at edge position {}: {}", edgeId, follower.lastPosition(),
             ex.getMessage());
+        final boolean forGood = HiveDerivedMark.failsForGood(ex);
+        // Where the journal ends now: the same journal fails the same way, so it is marked failed up to there.
+        final long journalLastIndex = forGood ? journalLastIndexOrNone() : Journal.NO_INDEX;
         close(); // the output so far is written out, as a replay's is when it fails
+        if (forGood && journalLastIndex != Journal.NO_INDEX && ended.pipelineError() == null &&
+            mark(journalLastIndex, HiveDerivedMark.failureText(ex)))
+        {
+            LOG.warn("edge {}: marked failed in {}: not derived again until its journal or the hive's pipeline " +
+                "changes", edgeId, markFile);
+        }
+    }
+
+    /** The journal's last index, or {@link Journal#NO_INDEX} when it cannot be read (the failure is not marked). */
+    private long journalLastIndexOrNone()
+    {
+        try
+        {
+            return journal.lastIndex();
+        }
+        catch (final RuntimeException ex)
+        {
+            return Journal.NO_INDEX;
+        }
     }
 
     /** Closes the follower, then the pipeline (draining what it holds into the file) and the journal. */

@@ -158,6 +158,10 @@ public final class HiveMetrics
             "Edges on disk whose output was found whole and unchanged at start (its derived.complete mark trusted), " +
                 "not derived again.");
         sample(out, "pitgun_hive_derive_edges_skipped_total", null, hive.deriveEdgesSkipped());
+        family(out, "pitgun_hive_derive_edges_skipped_failed_total", "counter",
+            "Edges on disk whose derivation failed on the same journal with the same pipeline (its derived.complete " +
+                "mark says so), which fail alike every time: not derived again, logged.");
+        sample(out, "pitgun_hive_derive_edges_skipped_failed_total", null, hive.deriveEdgesSkippedFailed());
         family(out, "pitgun_hive_derive_marks_distrusted_total", "counter",
             "derived.complete marks not trusted, the edge derived again, by reason (unreadable, pipeline, journal, " +
                 "output, content).");
