@@ -233,7 +233,8 @@ final class HiveDerivedMark
 
     /**
      * Reads {@code mark} and checks it against what is on disk: why it is not to be trusted, or null when it is (the
-     * output is as marked, whole or failed for good, and current). {@code journalLastIndex} is where the journal in {@code journalDirectory} ends now.
+     * output is as marked, whole or failed for good, and current). {@code journalLastIndex} is where the journal in
+     * {@code journalDirectory} ends now.
      *
      * @throws NoSuchFileException when there is no mark (nothing to distrust: never derived whole by such a hive).
      */
