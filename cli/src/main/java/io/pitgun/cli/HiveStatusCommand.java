@@ -4,6 +4,7 @@ import io.pitgun.journal.Journal;
 import io.pitgun.journal.JournalConfig;
 import io.pitgun.journal.JournalException;
 import io.pitgun.scaleout.HiveConfig;
+import io.pitgun.scaleout.HiveDerivedMark;
 import io.pitgun.scaleout.HiveEdgeDeriver;
 import io.pitgun.scaleout.HiveEdgeWriter;
 import io.pitgun.scaleout.HiveMetrics;
@@ -28,8 +29,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code pitgun hive status}: the edges a hive holds journals of. From its data directory (running or not): per edge,
- * the last edge position held, when its journal was last written, and its derived output's size and SHA-256 (the
- * whole file is read). From a running hive's {@code /metrics} ({@code --metrics-url}): per edge, the position held,
+ * the last edge position held, when its journal was last written, its derived output's size and SHA-256 (the
+ * whole file is read) and what its mark {@code derived.complete} says (whole, or failed for good and why). From a running hive's {@code /metrics} ({@code --metrics-url}): per edge, the position held,
  * frames written, when the edge was last heard from, and the gaps its derived output read across. An edge's lag is
  * the edge's to know (what it journaled that the hive has not acknowledged): with the edge gateways' {@code /metrics}
  * ({@code --edge-metrics}, their {@code pitgun_ship_lag_frames} and {@code pitgun_ship_lag_seconds}) each edge's line
@@ -41,7 +42,9 @@ import java.util.stream.Stream;
     description = {
         "List the edges a hive holds journals of, with how far each is held, written and derived.",
         "From its data directory (running or not): the last edge position held, when each journal was last",
-        "written and the size and SHA-256 of its derived output (derived.jsonl, read whole); with --metrics-url (a running hive's --metrics-bind), the position held, frames written,",
+        "written, the size and SHA-256 of its derived output (derived.jsonl, read whole) and what its mark",
+        "derived.complete says (whole, or failed for good and why); with --metrics-url (a running hive's",
+        "--metrics-bind), the position held, frames written,",
         "when each edge was last heard from and the cycle files its derived output found missing from its",
         "journal. Lag is measured at the edge: give the edge gateways' /metrics with",
         "--edge-metrics to show each edge's lag (pitgun_ship_lag_frames/seconds)."
@@ -165,6 +168,8 @@ final class HiveStatusCommand implements Callable<Integer>
                     "  last written " + lastWritten(journalDirectory) + "  journal " + journalDirectory +
                     lag(lags, edge.getFileName().toString()));
                 out.println(edge.getFileName() + "  " + derived(edge.resolve(HiveConfig.DERIVED_FILE)));
+                out.println(edge.getFileName() + "  " +
+                    HiveDerivedMark.describe(edge.resolve(HiveConfig.DERIVED_MARK_FILE)));
             }
             catch (final JournalException | IllegalStateException ex)
             {

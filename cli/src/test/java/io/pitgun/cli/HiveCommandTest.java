@@ -54,6 +54,42 @@ class HiveCommandTest
         assertTrue(run.out().contains("edges       1"), run.out());
         assertTrue(run.out().contains(edge + "  held edge position 4242"), run.out());
         assertTrue(run.out().contains(edge + "  derived output none"), run.out());
+        assertTrue(run.out().contains(edge + "  derived mark none"), run.out());
+    }
+
+    /**
+     * An edge whose derivation failed for good (its mark's failure line, docs/scale-out.md) is skipped at every start
+     * until its journal or the pipeline changes; the status said nothing of it, so an operator saw an output that
+     * stops early and no reason. The mark as a hive writes it (the layout HiveDerivedMark documents).
+     */
+    @Test
+    void shouldSayWhyAnEdgesDerivationFailedForGood() throws Exception
+    {
+        final UUID edge = UUID.randomUUID();
+        final HiveConfig hive = HiveConfig.of("aeron:udp?endpoint=127.0.0.1:40456", dir);
+        try (Journal journal = Journal.open(JournalConfig.of(hive.edgeJournal(edge.toString()))))
+        {
+            journal.appender().append(new UnsafeBuffer(new byte[16]), 0, 16, 7L);
+        }
+        final Path output = hive.edgeDerivedFile(edge.toString());
+        Files.writeString(output, "");
+        final Path mark = output.resolveSibling(HiveConfig.DERIVED_MARK_FILE);
+        Files.writeString(mark, String.join("\n", "pitgun-hive-derived-output v2", "journal_last_index=42",
+            "journal_files_sha256=00", "edge_position=7", "output_bytes=0", "output_sha256=00", "pipeline_sha256=00",
+            "failure=journal entry 42: frames of dictionary team.v1, this pipeline's is sim.v1", ""));
+
+        final CliRun failed = CliRun.of("hive", "status", "--data-dir", dir.toString());
+        assertEquals(0, failed.exitCode(), failed.err());
+        assertTrue(failed.out().contains(edge + "  derivation failed for good at journal index 42 (not tried again " +
+            "until the journal or the hive's pipeline changes): journal entry 42: frames of dictionary team.v1"),
+            failed.out());
+
+        Files.writeString(mark, Files.readString(mark).replaceFirst("failure=.*\n", "failure=\n"));
+        assertTrue(CliRun.of("hive", "status", "--data-dir", dir.toString()).out()
+            .contains(edge + "  derived mark whole at journal index 42"));
+        Files.writeString(mark, "not a mark");
+        assertTrue(CliRun.of("hive", "status", "--data-dir", dir.toString()).out()
+            .contains(edge + "  derived mark unreadable"));
     }
 
     @Test

@@ -58,7 +58,7 @@ import java.util.stream.Stream;
  *                                {@value #MOST_FAILURE_CHARS} characters)
  * </pre>
  */
-final class HiveDerivedMark
+public final class HiveDerivedMark
 {
     private static final String HEADER = "pitgun-hive-derived-output v2";
     private static final List<String> KEYS =
@@ -277,6 +277,28 @@ final class HiveDerivedMark
         {
             throw ex.getCause();
         }
+    }
+
+    /**
+     * What {@code mark} says, for an operator ({@code pitgun hive status}): whole or failed for good (with why) at
+     * which journal index, not there, or unreadable. Whether the mark is still trusted is the hive's to decide at
+     * its next start (it compares the journal, the output and its pipeline); this only reads the file.
+     */
+    public static String describe(final Path mark) throws IOException
+    {
+        if (!Files.isRegularFile(mark))
+        {
+            return "derived mark none (the output is derived again at the hive's next start)";
+        }
+        final Covered covered = read(mark);
+        if (covered == null)
+        {
+            return "derived mark unreadable (the output is derived again at the hive's next start)  " + mark;
+        }
+        return covered.failed() ?
+            "derivation failed for good at journal index " + covered.journalLastIndex() + " (not tried again until " +
+                "the journal or the hive's pipeline changes): " + covered.failure() :
+            "derived mark whole at journal index " + covered.journalLastIndex();
     }
 
     /** The mark's contents, or null when they are not the layout (see the class comment). */
