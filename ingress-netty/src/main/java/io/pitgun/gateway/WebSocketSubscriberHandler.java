@@ -324,7 +324,8 @@ final class WebSocketSubscriberHandler extends SimpleChannelInboundHandler<WebSo
             WebSocketClose.close(ctx.channel(), WebSocketCloseReason.CLIENT, (CloseWebSocketFrame)frame.retain(),
                 server.counters());
         }
-        // Anything else a subscriber sends is ignored: this connection only streams out.
+        // Any other message is ignored (this connection only streams out); a text one not UTF-8 never gets here:
+        // the validator before this handler fails the connection 1007 (WebSocketUpgrade).
     }
 
     /**

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -164,6 +165,14 @@ final class WebSocketUpgrade
         // Frames the handshake hands on before its 101 is written wait there (FramesBeforeHandshake).
         final FramesBeforeHandshake beforeHandshake = new FramesBeforeHandshake();
         pipeline.addBefore(subscriber ? "ws" : "wsaggregate", "wsearly", beforeHandshake);
+        if (subscriber)
+        {
+            // A subscriber's text message that is not UTF-8 fails its connection (RFC 6455 8.1), as an ingest
+            // connection's does: thrown to the handler, which closes 1007 counted protocol_error. Netty's validator
+            // follows a message across its fragments. Cold path (a subscriber only reads); ingest checks its whole
+            // messages itself, on the refusal path only. Before, a subscriber's text was ignored, whatever it held.
+            pipeline.addBefore("ws", "wsutf8", new Utf8FrameValidator(false));
+        }
         // The 101 is written by the handshake, which replaces the HTTP handler: this exchange is answered.
         exchange.answered();
         handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener)future ->

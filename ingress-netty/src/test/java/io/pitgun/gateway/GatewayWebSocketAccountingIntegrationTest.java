@@ -593,6 +593,48 @@ class GatewayWebSocketAccountingIntegrationTest
     }
 
     /**
+     * A live subscriber's text message that is not UTF-8 fails its connection as an ingest connection's does (RFC 6455
+     * 8.1): close code 1007, counted {@code protocol_error}, whether the bad bytes are in one frame, in a continuation
+     * or cut off at the message's end; a character split between two fragments is UTF-8 and leaves it open. Before,
+     * a subscriber's data frames were not looked at: each was ignored on a connection left open.
+     */
+    @Test
+    void shouldFailASubscriberOnATextMessageThatIsNotUtf8() throws Exception
+    {
+        final byte[][][] messages = {
+            {RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {'"', (byte)0xff, '"'})},
+            {RawWebSocket.frame(RawWebSocket.TEXT, false, "ok".getBytes(UTF_8)),
+                RawWebSocket.frame(RawWebSocket.CONTINUATION, true, new byte[] {(byte)0xc3, 0x28})},
+            {RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {'c', 'a', 'f', (byte)0xc3})}, // cut off
+        };
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of()))
+        {
+            for (final byte[][] message : messages)
+            {
+                try (RawWebSocket live = new RawWebSocket(gateway.server.address(), "/ws?subscribe=derived", null, 0))
+                {
+                    // "café" with its é split between the fragments, then a ping: still open, answered.
+                    live.send(join(RawWebSocket.frame(RawWebSocket.TEXT, false, new byte[] {'c', 'a', 'f', (byte)0xc3}),
+                        RawWebSocket.frame(RawWebSocket.CONTINUATION, true, new byte[] {(byte)0xa9}),
+                        RawWebSocket.frame(RawWebSocket.PING, true, "open".getBytes(UTF_8))));
+                    final RawWebSocket.Frame pong = live.read();
+                    assertEquals(RawWebSocket.PONG, pong.opcode(), "opcode " + pong.opcode() + ": " + pong.text());
+                    assertEquals("open", pong.text());
+                    live.send(join(message));
+                    final RawWebSocket.Frame close = live.read();
+                    assertTrue(close.isClose(), "expected a close frame, got opcode " + close.opcode() + ": " +
+                        close.text());
+                    assertEquals(1007, close.closeCode(), close.text());
+                    live.assertClosedByGateway();
+                }
+            }
+            Await.until("every close counted", () ->
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == messages.length);
+            assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"error\"}"));
+        }
+    }
+
+    /**
      * A connection whose close frame waits behind answers its client does not take (the pongs of {@value #PINGS}
      * pings, as above), the client sending nothing either, ends (a second after that close frame, or idle
      * {@code IDLE_TIMEOUT_S}, whichever comes first), still counted by why the gateway closed it, and nothing follows
