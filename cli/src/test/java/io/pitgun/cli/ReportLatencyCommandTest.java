@@ -172,6 +172,35 @@ class ReportLatencyCommandTest
         }
     }
 
+    /**
+     * A percentile that is no fraction (NaN among them) or a line below the one before it (its value, percentile or
+     * count smaller: not a distribution HdrHistogram prints) is refused by file and line. Before, a NaN percentile
+     * passed the fraction check and the page was written with a NaN coordinate in its plot, exit 0; a line out of
+     * order was drawn as a curve turning back and read wrong in the table.
+     */
+    @Test
+    void shouldRefuseAPercentileThatIsNoFractionOrALineOutOfOrder() throws Exception
+    {
+        final Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("      14.000 NaN          2", "percentile NaN is not a fraction in [0, 1]");
+        lines.put("      11.000 0.900000000000          2", "value 11.000 is below the previous line's");
+        lines.put("      14.000 0.400000000000          2", "percentile 0.400000000000 is below the previous line's");
+        lines.put("      14.000 0.900000000000          0", "count 0 is below the previous line's");
+        for (final Map.Entry<String, String> line : lines.entrySet())
+        {
+            final Path hgrm = Files.writeString(dir.resolve("odd.hgrm"), "       Value     Percentile TotalCount " +
+                "1/(1-Percentile)\n\n      12.000 0.500000000000          1           2.00\n" + line.getKey() +
+                "\n      15.000 1.000000000000          3\n");
+            final Path page = dir.resolve("odd.html");
+
+            final CliRun run = CliRun.of("report", "latency", hgrm.toString(), "--out", page.toString());
+
+            assertEquals(1, run.exitCode(), line.getKey() + ": " + run.out() + run.err());
+            assertEquals("pitgun report latency: " + hgrm + ":4: " + line.getValue(), run.err().strip());
+            assertFalse(Files.exists(page), line.getKey() + ": no page");
+        }
+    }
+
     /** A directory given as a FILE is named as one. Before, "no such file", of a directory that is there. */
     @Test
     void shouldNameADirectoryGivenAsAFile() throws Exception

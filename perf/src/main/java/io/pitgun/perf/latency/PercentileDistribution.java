@@ -215,10 +215,27 @@ public record PercentileDistribution(String name, List<Point> points)
                     throw new IllegalArgumentException(where + ":" + (i + 1) + ": value " + fields[0] +
                         " is not a latency HdrHistogram records (0 to " + Long.MAX_VALUE + ")");
                 }
-                if (percentile < 0 || percentile > 1)
+                if (!(percentile >= 0 && percentile <= 1))
                 {
+                    // Written so that NaN fails too: it passed 'percentile < 0 || percentile > 1', and the page was
+                    // written with a NaN coordinate in its plot, exit 0.
                     throw new IllegalArgumentException(where + ":" + (i + 1) + ": percentile " + fields[1] +
                         " is not a fraction in [0, 1]");
+                }
+                final Point previous = points.isEmpty() ? null : points.get(points.size() - 1);
+                if (previous != null)
+                {
+                    // HdrHistogram prints each column non-decreasing; a line below the one before it is damage (an
+                    // edit, lines of two files mixed), which the plot drew as a curve turning back and valueAt read
+                    // wrong.
+                    final String below = value < previous.value() ? "value " + fields[0] :
+                        percentile < previous.percentile() ? "percentile " + fields[1] :
+                        count < previous.totalCount() ? "count " + fields[2] : null;
+                    if (below != null)
+                    {
+                        throw new IllegalArgumentException(where + ":" + (i + 1) + ": " + below +
+                            " is below the previous line's");
+                    }
                 }
                 points.add(new Point(value, percentile, count));
             }
