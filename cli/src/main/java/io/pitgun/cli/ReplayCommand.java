@@ -35,7 +35,10 @@ import java.util.concurrent.Callable;
             "at the first), the gateway could not be reached, or the CSV cannot be read"})
 final class ReplayCommand implements Callable<Integer>
 {
-    /** How long a signal waits for the stopped replay's summary (the envelope in flight answered) before exiting 1. */
+    /**
+     * How long a signal waits for the stopped replay's summary before exiting 1, beyond the answers it may still wait
+     * for ({@link #stopWaitS}).
+     */
     private static final long STOP_WAIT_S = 10;
     /** The environment variable holding the gateway token the replay presents (docs/security.md). */
     static final String TOKEN_ENV = "PITGUN_TOKEN";
@@ -119,7 +122,7 @@ final class ReplayCommand implements Callable<Integer>
 
         // Ctrl-C or SIGTERM ends the replay cleanly: the envelope in flight is answered, the session closed, the
         // summary printed, and the exit status is the summary's (a --loop ends no other way), not the JVM's 130/143.
-        return SignalExit.runStoppable("pitgun-replay-stop", runner::stop, STOP_WAIT_S, () ->
+        return SignalExit.runStoppable("pitgun-replay-stop", runner::stop, stopWaitS(), () ->
         {
             final ReplayStats stats;
             try
@@ -138,6 +141,17 @@ final class ReplayCommand implements Callable<Integer>
             out.flush();
             return stats.envelopesRejected() == 0 && stats.stoppedBecause() == null ? 0 : CliErrorHandler.FAILED;
         });
+    }
+
+    /**
+     * How long a signal waits for the stopped replay's summary: the try in flight may wait its whole {@code --timeout}
+     * for a gateway that hangs, and, answered at the last moment, the session's {@code session.end} one more (a stop
+     * retries neither), then {@link #STOP_WAIT_S} for the rest. Before, 10 s whatever {@code --timeout}: with the
+     * default 30 s, a signal while a hung gateway held the try exited 1 without the summary.
+     */
+    private long stopWaitS()
+    {
+        return 2L * timeoutSeconds + STOP_WAIT_S;
     }
 
     /**

@@ -432,8 +432,62 @@ class ReplayCommandTest
     void shouldCountAGatewayThatNeverAnswersAsTimedOut() throws Exception
     {
         final Path csv = session(0);
-        final java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))
+        try (HungGateway hung = new HungGateway())
+        {
+            final long startNs = System.nanoTime();
+
+            final CliRun run = CliRun.of("replay", "--input", csv.toString(), "--target",
+                "127.0.0.1:" + hung.port(), "--max-retries", "1", "--timeout", "1");
+
+            final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            assertTrue(run.out().contains("no answer: timed out (session marker)"), run.out());
+            assertFalse(run.out().contains("connection failed"), run.out());
+            assertTrue(run.out().contains("retried:  1 time after"), run.out());
+            assertTrue(seconds < 20, "two tries of 1 s and a 1 s pause took " + seconds + " s");
+        }
+    }
+
+    /**
+     * SIGTERM while the replay waits for the answer of a gateway that hangs still ends with the summary, once the try
+     * in flight has waited its {@code --timeout} (docs/replay.md: the summary printed, the status its rule). Before,
+     * the signal waited 10 s for the stop, whatever {@code --timeout}: with a longer one (the default 30 s) the run
+     * exited 1 after 10 s without a summary.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldPrintTheSummaryWhenStoppedWhileAHungGatewayHoldsTheTryInFlight() throws Exception
+    {
+        final Path csv = session(0);
+        final Path output = dir.resolve("replay-hung.txt");
+        try (HungGateway hung = new HungGateway())
+        {
+            final Process replay = new ProcessBuilder(DocCommandsTest.pitgunProcess("replay", "--input",
+                csv.toString(), "--target", "127.0.0.1:" + hung.port(), "--max-retries", "0", "--timeout", "15"))
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            try
+            {
+                Await.until("the session marker sent", Duration.ofSeconds(30), hung::received);
+                assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(replay.pid())).start().waitFor());
+                assertTrue(replay.waitFor(45, TimeUnit.SECONDS), "still running 45 s after SIGTERM");
+                final String out = Files.readString(output);
+                assertEquals(1, replay.exitValue(), out);
+                assertTrue(out.contains("no answer: timed out (session marker)"), "the summary:\n" + out);
+            }
+            finally
+            {
+                replay.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** A gateway that takes connections and never answers (a hung process, {@code kill -STOP}). */
+    private static final class HungGateway implements AutoCloseable
+    {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        HungGateway() throws IOException
         {
             final Thread acceptor = new Thread(() ->
             {
@@ -441,7 +495,7 @@ class ReplayCommandTest
                 {
                     while (true)
                     {
-                        held.add(hung.accept()); // held open, never read or answered
+                        held.add(server.accept()); // held open, never read or answered
                     }
                 }
                 catch (final IOException closed)
@@ -451,20 +505,30 @@ class ReplayCommandTest
             }, "hung-gateway");
             acceptor.setDaemon(true);
             acceptor.start();
-            final long startNs = System.nanoTime();
-
-            final CliRun run = CliRun.of("replay", "--input", csv.toString(), "--target",
-                "127.0.0.1:" + hung.getLocalPort(), "--max-retries", "1", "--timeout", "1");
-
-            final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
-            assertEquals(1, run.exitCode(), run.out() + run.err());
-            assertTrue(run.out().contains("no answer: timed out (session marker)"), run.out());
-            assertFalse(run.out().contains("connection failed"), run.out());
-            assertTrue(run.out().contains("retried:  1 time after"), run.out());
-            assertTrue(seconds < 20, "two tries of 1 s and a 1 s pause took " + seconds + " s");
         }
-        finally
+
+        int port()
         {
+            return server.getLocalPort();
+        }
+
+        /** Whether a request's bytes wait, unread, on a connection it took. */
+        boolean received() throws IOException
+        {
+            for (final java.net.Socket socket : held)
+            {
+                if (socket.getInputStream().available() > 0)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            server.close();
             for (final java.net.Socket socket : held)
             {
                 socket.close();
