@@ -32,6 +32,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
@@ -114,7 +115,9 @@ final class DemoCommand implements Callable<Integer>
             throw CliErrorHandler.usageError(spec, "pitgun demo: --rows must be at least 1, got " + rows +
                 " (leave it out to replay every row)");
         }
-        if (dataDir != null && Files.exists(dataDir) && !isEmptyDirectory(dataDir))
+        // A link is looked at, not followed: one to nothing is there, not a directory to make (before, it passed
+        // and the making failed as if "made by another run meanwhile").
+        if (dataDir != null && Files.exists(dataDir, LinkOption.NOFOLLOW_LINKS) && !isEmptyDirectory(dataDir))
         {
             // Never mix a run's journal with earlier ones, and never offer to delete what the demo did not create.
             err.println("pitgun demo: --data-dir " + dataDir + " already exists and is not an empty directory; " +
@@ -135,7 +138,7 @@ final class DemoCommand implements Callable<Integer>
             // Before, the replay found it only once the gateway ran: exit 1, and a temporary directory left behind.
             throw CliErrorHandler.usageError(spec, "pitgun demo: " + ex.getMessage());
         }
-        final boolean created = dataDir == null || !Files.exists(dataDir);
+        final boolean created = dataDir == null || !Files.exists(dataDir, LinkOption.NOFOLLOW_LINKS);
         if (live)
         {
             final Path dir = dataDirectory(created);

@@ -84,6 +84,24 @@ class DemoCommandTest
         assertEquals(List.of(mine), Files.list(dir).collect(java.util.stream.Collectors.toList()));
     }
 
+    /**
+     * A --data-dir that is a symbolic link to nothing is there (a link), so it is refused as what it is, before
+     * anything starts, and left alone. Before, it passed the check (a link's target was looked for, not the link) and
+     * the demo stopped later saying the directory "was made by another run meanwhile".
+     */
+    @Test
+    void shouldRefuseADataDirectoryThatIsALinkToNothing() throws Exception
+    {
+        final Path link = Files.createSymbolicLink(dir.resolve("data"), dir.resolve("gone"));
+
+        final CliRun run = CliRun.of("demo", "--rows", "10", "--data-dir", link.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("already exists and is not an empty directory"), run.err());
+        assertFalse(run.err().contains("another run"), run.err());
+        assertTrue(Files.isSymbolicLink(link) && !Files.exists(dir.resolve("gone")), "left alone");
+    }
+
     @Test
     void shouldRefuseZeroRows()
     {
