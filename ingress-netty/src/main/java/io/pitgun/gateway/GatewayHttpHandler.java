@@ -233,12 +233,14 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
      * are dropped, counted {@code draining} (RFC 9112, 9.6). An idle connection closes lingering at once, so that a
      * request the client sent meanwhile is dropped and counted rather than answered with a reset. Before, the
      * connection was closed at once: the pipelined requests went unanswered, and the kernel reset the connection
-     * over the answers the client had not read yet.
+     * over the answers the client had not read yet. A request half-received (its head or body still coming) is not
+     * idle: read to its end, it is answered 503 {@code draining}, which closes the connection as above (or the
+     * shutdown's deadline closes it); before, the connection was shut under it and the client got no answer.
      */
     private void goingAway()
     {
         if (closing(context) || !context.channel().isActive() || awaitingAnswer || !pipelined.isEmpty() ||
-            refusingPipelined)
+            refusingPipelined || guard != null && guard.requestUnderWay())
         {
             return; // the answer due closes it
         }

@@ -171,6 +171,12 @@ final class SlowRequestGuard extends ChannelDuplexHandler
         (silent ? onSilent : onTimeout).run();
     }
 
+    /** Whether a request's first bytes have come and not yet all of it (not a connection waiting for its next). */
+    boolean requestUnderWay()
+    {
+        return inRequest && !silent;
+    }
+
     /** The request under way has arrived completely. */
     void requestComplete()
     {

@@ -68,6 +68,41 @@ class GatewayShutdownIntegrationTest
         assertClosedWith1001WhileSending(gateway, new Socket("127.0.0.1", gateway.server.address().getPort()));
     }
 
+    /**
+     * An HTTP request half-sent when the drain begins is read to its end and answered, 503 {@code draining} with
+     * {@code Connection: close}, then the connection ends. Before, the drain took its connection for an idle one and
+     * shut it at once: the client finished sending and got no answer, only the connection's end. An idle connection
+     * beside it, whose end the test waits for, shows that the drain has reached the connections.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldAnswerARequestHalfSentWhenTheDrainBegins() throws Exception
+    {
+        final GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+        try (RawHttpConnection idle = new RawHttpConnection(gateway.server.address());
+            RawHttpConnection half = new RawHttpConnection(gateway.server.address()))
+        {
+            final String body = Envelopes.batch(UUID.randomUUID(), 0, 1);
+            half.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body.substring(0, 10));
+            idle.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertEquals(200, idle.readResponse().status()); // both connections are open and read
+            final CompletableFuture<Void> stop = CompletableFuture.runAsync(gateway.server::shutdown);
+            idle.assertClosedByGateway();
+            half.send(body.substring(10));
+            final RawHttpConnection.Response answer = half.readResponse();
+            assertEquals(503, answer.status(), answer.head() + answer.body());
+            assertTrue(answer.body().contains("\"reason\":\"draining\""), answer.body());
+            assertEquals("close", answer.header("Connection"), answer.head());
+            half.assertClosedByGateway();
+            stop.get(30, TimeUnit.SECONDS);
+        }
+        finally
+        {
+            gateway.close();
+        }
+    }
+
     /** The same over TLS: the gateway sends {@code close_notify} before it shuts its side (LingeringClose). */
     @ParameterizedTest
     @EnumSource(TlsProvider.class)
