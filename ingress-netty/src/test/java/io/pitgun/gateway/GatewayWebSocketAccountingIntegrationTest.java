@@ -628,8 +628,17 @@ class GatewayWebSocketAccountingIntegrationTest
                     live.assertClosedByGateway();
                 }
             }
+            // Sent in the same packet as the upgrade: the 101, then the close frame (FramesBeforeHandshake).
+            try (RawWebSocket early = new RawWebSocket(new java.net.Socket("127.0.0.1",
+                gateway.server.address().getPort()), "/ws?subscribe=derived", messages[0][0]))
+            {
+                final RawWebSocket.Frame close = early.read();
+                assertTrue(close.isClose(), "opcode " + close.opcode());
+                assertEquals(1007, close.closeCode(), close.text());
+                early.assertClosedByGateway();
+            }
             Await.until("every close counted", () ->
-                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == messages.length);
+                gateway.metric("pitgun_gateway_ws_closes_total{reason=\"protocol_error\"}") == messages.length + 1);
             assertEquals(0.0, gateway.metric("pitgun_gateway_ws_closes_total{reason=\"error\"}"));
         }
     }
