@@ -39,16 +39,23 @@ class HiveCommandTest
     @TempDir
     Path dir;
 
-    @Test
-    void shouldListEachEdgeWithTheLastEdgePositionHeld()
+    /** A hive data directory in {@code dir} with one edge's journal holding one record of {@code edgePosition}. */
+    private HiveConfig edgeJournalHolding(final UUID edge, final long edgePosition)
     {
-        final UUID edge = UUID.randomUUID();
         final HiveConfig hive = HiveConfig.of("aeron:udp?endpoint=127.0.0.1:40456", dir);
         try (Journal journal = Journal.open(JournalConfig.of(hive.edgeJournal(edge.toString()))))
         {
             // A hive's record keeps the frame's edge position in its ingest-time field.
-            journal.appender().append(new UnsafeBuffer(new byte[16]), 0, 16, 4242L);
+            journal.appender().append(new UnsafeBuffer(new byte[16]), 0, 16, edgePosition);
         }
+        return hive;
+    }
+
+    @Test
+    void shouldListEachEdgeWithTheLastEdgePositionHeld()
+    {
+        final UUID edge = UUID.randomUUID();
+        edgeJournalHolding(edge, 4242L);
         final CliRun run = CliRun.of("hive", "status", "--data-dir", dir.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("edges       1"), run.out());
@@ -66,11 +73,7 @@ class HiveCommandTest
     void shouldSayWhyAnEdgesDerivationFailedForGood() throws Exception
     {
         final UUID edge = UUID.randomUUID();
-        final HiveConfig hive = HiveConfig.of("aeron:udp?endpoint=127.0.0.1:40456", dir);
-        try (Journal journal = Journal.open(JournalConfig.of(hive.edgeJournal(edge.toString()))))
-        {
-            journal.appender().append(new UnsafeBuffer(new byte[16]), 0, 16, 7L);
-        }
+        final HiveConfig hive = edgeJournalHolding(edge, 7L);
         final Path output = hive.edgeDerivedFile(edge.toString());
         Files.writeString(output, "");
         final Path mark = output.resolveSibling(HiveConfig.DERIVED_MARK_FILE);
@@ -96,11 +99,7 @@ class HiveCommandTest
     void shouldPrintTheSizeAndSha256OfEachEdgesDerivedOutput() throws Exception
     {
         final UUID edge = UUID.randomUUID();
-        final HiveConfig hive = HiveConfig.of("aeron:udp?endpoint=127.0.0.1:40456", dir);
-        try (Journal journal = Journal.open(JournalConfig.of(hive.edgeJournal(edge.toString()))))
-        {
-            journal.appender().append(new UnsafeBuffer(new byte[16]), 0, 16, 7L);
-        }
+        final HiveConfig hive = edgeJournalHolding(edge, 7L);
         Files.writeString(hive.edgeDerivedFile(edge.toString()), "abc");
         final CliRun run = CliRun.of("hive", "status", "--data-dir", dir.toString());
         assertEquals(0, run.exitCode(), run.err());

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The journaled pipeline against the hand-built journaled ring (issue #15's "≥ 80 %" target), measured in paired,
@@ -113,20 +114,24 @@ public final class JournaledPairsMain
         }
     }
 
-    /** One configuration being measured: publishes on this thread, counts what its consumer finished. */
-    private interface Contender
+    /**
+     * One configuration being measured: publishes on this thread, counts what its consumer finished.
+     *
+     * @param finished  frames the consumer has finished since it started.
+     * @param published frames published since it started.
+     */
+    private record Contender(String name, Runnable publisher, LongSupplier finished, LongSupplier published,
+        AutoCloseable closer)
     {
-        String name();
+        void publish()
+        {
+            publisher.run();
+        }
 
-        void publish();
-
-        /** Frames the consumer has finished since it started. */
-        long finished();
-
-        /** Frames published since it started. */
-        long published();
-
-        void close() throws Exception;
+        void close() throws Exception
+        {
+            closer.close();
+        }
     }
 
     public static void main(final String[] args) throws Exception
@@ -206,9 +211,9 @@ public final class JournaledPairsMain
         publishFor(contender, TimeUnit.MILLISECONDS.toNanos(LEAD_IN_MS));
         final long[] startCpu = CpuRole.snapshot();
         final long startNs = System.nanoTime();
-        final long startFinished = contender.finished();
+        final long startFinished = contender.finished().getAsLong();
         publishFor(contender, TimeUnit.MILLISECONDS.toNanos(sliceMs));
-        final long endFinished = contender.finished();
+        final long endFinished = contender.finished().getAsLong();
         final long endNs = System.nanoTime();
         final long[] endCpu = CpuRole.snapshot();
         final long frames = endFinished - startFinished;
@@ -219,12 +224,13 @@ public final class JournaledPairsMain
             measured[1 + role.ordinal()] = (endCpu[role.ordinal()] - startCpu[role.ordinal()]) / (double) frames;
         }
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
-        while (contender.finished() < contender.published())
+        while (contender.finished().getAsLong() < contender.published().getAsLong())
         {
             if (System.nanoTime() > deadline)
             {
                 throw new IllegalStateException(contender.name() + " did not drain within " + DRAIN_TIMEOUT_MS +
-                    " ms: " + contender.finished() + " of " + contender.published() + " frames finished");
+                    " ms: " + contender.finished().getAsLong() + " of " + contender.published().getAsLong() +
+                    " frames finished");
             }
             Thread.onSpinWait();
         }
@@ -294,38 +300,9 @@ public final class JournaledPairsMain
         state.waitStrategy = WaitStrategyKind.SLEEPING;
         state.write = "staged";
         state.setUp();
-        return new Contender()
-        {
-            @Override
-            public String name()
-            {
-                return "journaled ring (write=staged)";
-            }
-
-            @Override
-            public void publish()
-            {
-                PipelineThroughputBenchmark.publishBareJournaled(state);
-            }
-
-            @Override
-            public long finished()
-            {
-                return state.consumer.getSequence().get() + 1;
-            }
-
-            @Override
-            public long published()
-            {
-                return state.sequence;
-            }
-
-            @Override
-            public void close() throws Exception
-            {
-                state.tearDown();
-            }
-        };
+        return new Contender("journaled ring (write=staged)",
+            () -> PipelineThroughputBenchmark.publishBareJournaled(state),
+            () -> state.consumer.getSequence().get() + 1, () -> state.sequence, state::tearDown);
     }
 
     private static Contender pipeline(final String journal) throws Exception
@@ -334,37 +311,8 @@ public final class JournaledPairsMain
         state.journal = journal;
         state.waitStrategy = WaitStrategyKind.SLEEPING;
         state.setUp();
-        return new Contender()
-        {
-            @Override
-            public String name()
-            {
-                return "pipeline (journal=" + journal + ")";
-            }
-
-            @Override
-            public void publish()
-            {
-                PipelineThroughputBenchmark.publish(state);
-            }
-
-            @Override
-            public long finished()
-            {
-                return state.pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED);
-            }
-
-            @Override
-            public long published()
-            {
-                return state.sequence;
-            }
-
-            @Override
-            public void close() throws Exception
-            {
-                state.tearDown();
-            }
-        };
+        return new Contender("pipeline (journal=" + journal + ")", () -> PipelineThroughputBenchmark.publish(state),
+            () -> state.pipeline.counters().get(PipelineCounter.FRAMES_PROCESSED), () -> state.sequence,
+            state::tearDown);
     }
 }
