@@ -16,10 +16,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every close the gateway decides on behind something it wrote (an HTTP answer that says {@code Connection: close},
  * a WebSocket close frame at shutdown): what was written goes out first, then the gateway's side is shut (FIN)
- * while the connection goes on being read, until the client closes its side, or {@link #LINGER_MS} pass, or
- * {@link #LINGER_BYTES} more arrive. What arrives meanwhile is dropped: behind an HTTP answer, discarded unread and
- * counted in bytes (nothing behind it is answered, RFC 9112 9.6, and decoding it would only hold memory: a body
- * under way would go on being aggregated); on a WebSocket, dropped and counted by the handlers, message by message.
+ * while the connection goes on being read, until the client closes its side, or {@link #LINGER_MS} pass, or (behind
+ * an HTTP answer) {@link #LINGER_BYTES} more arrive. What arrives meanwhile is dropped: behind an HTTP answer,
+ * discarded unread and counted in bytes (nothing behind it is answered, RFC 9112 9.6, and decoding it would only
+ * hold memory: a body under way would go on being aggregated); on a WebSocket, dropped and counted by the handlers,
+ * message by message.
  * Closing at once lost both: what Netty had not yet written went with the channel, and a socket closed with the
  * client's latest requests unread in it is answered by the kernel with a reset, which drops what the client had not
  * read yet, the closing answer itself among it (a 400 for a malformed request with more pipelined behind it arrived
@@ -32,7 +33,8 @@ final class LingeringClose
     /** How long a closing connection waits for the client to close its side. */
     static final long LINGER_MS = 1_000;
     /**
-     * How many bytes a closing connection reads, once its side is shut, before it is closed all the same: more than
+     * How many bytes a connection closing behind an HTTP answer reads, once its side is shut, before it is closed all
+     * the same: more than
      * the socket buffers between a client and the gateway hold of what it sent before it read the last answer (a few
      * MB each way on Linux, autotuned), so only a client that goes on sending after that is cut short.
      */
@@ -65,8 +67,8 @@ final class LingeringClose
 
     /**
      * Writes {@code closeFrame}, then shuts the connection's output and closes it when the client has, or
-     * {@link #LINGER_MS} after this call, or once {@link #LINGER_BYTES} more arrived; the handlers drop what arrives
-     * meanwhile. A second call for the same connection only writes {@code closeFrame}.
+     * {@link #LINGER_MS} after this call; the handlers drop what arrives meanwhile. A second call for the same
+     * connection only writes {@code closeFrame}.
      */
     static void close(final Channel channel, final Object closeFrame, final GatewayCounters counters)
     {
@@ -123,10 +125,13 @@ final class LingeringClose
             {
                 channel.eventLoop().schedule(() -> timeOut(channel, counters), LINGER_MS, TimeUnit.MILLISECONDS);
             }
-            if (channel.pipeline().get(ByteBound.class) == null)
+            if (discard && channel.pipeline().get(ByteBound.class) == null)
             {
-                // First: the bytes as read, TLS records too.
-                channel.pipeline().addFirst(new ByteBound(counters, discard));
+                // First: the bytes as read, TLS records too. Not on a WebSocket: its handlers drop and count what
+                // arrives, and a close past a byte bound would come while the client, reading slowly, has not yet
+                // taken the close frame (a fast sender passes 16 MiB on loopback in milliseconds), and the close,
+                // with its input unread, resets the connection and drops the frame from the send buffer.
+                channel.pipeline().addFirst(new ByteBound(counters));
             }
             // Read on (a client that does not read may have paused reading: OutboundBackpressure), so that the
             // client's last messages are taken off the socket and its own close is seen.
@@ -144,21 +149,18 @@ final class LingeringClose
     }
 
     /**
-     * Counts the bytes a closing connection reads once its side is shut, and closes it past {@link #LINGER_BYTES}:
-     * the time bound alone let a client that never stops sending be read for a whole {@link #LINGER_MS}. With
-     * {@code discard} (behind an HTTP answer) the bytes are released here, counted; else they go on to the handlers,
-     * which drop what they decode and count it ({@code draining}, {@code request_after_close}).
+     * Behind an HTTP answer that closes: releases, unread, the bytes the connection reads once its side is shut,
+     * counted, and closes it past {@link #LINGER_BYTES}: the time bound alone let a client that never stops sending be
+     * read for a whole {@link #LINGER_MS}.
      */
     private static final class ByteBound extends ChannelInboundHandlerAdapter
     {
         private final GatewayCounters counters;
-        private final boolean discard;
         private long bytes;
 
-        ByteBound(final GatewayCounters counters, final boolean discard)
+        ByteBound(final GatewayCounters counters)
         {
             this.counters = counters;
-            this.discard = discard;
         }
 
         @Override
@@ -167,11 +169,6 @@ final class LingeringClose
             final int read = msg instanceof ByteBuf ? ((ByteBuf)msg).readableBytes() :
                 msg instanceof ByteBufHolder ? ((ByteBufHolder)msg).content().readableBytes() : 0;
             bytes += read;
-            if (bytes <= LINGER_BYTES && !discard)
-            {
-                ctx.fireChannelRead(msg);
-                return;
-            }
             ReferenceCountUtil.release(msg);
             counters.lingeringDiscardedBytes.add(read);
             if (bytes > LINGER_BYTES && ctx.channel().isOpen())

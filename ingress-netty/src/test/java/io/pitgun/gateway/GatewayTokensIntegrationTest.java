@@ -270,7 +270,10 @@ class GatewayTokensIntegrationTest
                 () -> get(gateway, "/metrics", ingest).statusCode() == 401);
             ingestSocket.sendText(Envelopes.batch(UUID.randomUUID(), 2, 1), true).get(5, TimeUnit.SECONDS);
             assertEquals(1008, acks.closed.get(20, TimeUnit.SECONDS));
-            assertEquals(2, metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"token_revoked\"}"));
+            // Counted when the connection ends: after the close frame the gateway reads on until the client closes
+            // its side (lingering), a moment after the client has seen the frame.
+            Await.until("both closes counted", Duration.ofSeconds(20),
+                () -> metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"token_revoked\"}") == 2);
         }
         assertEquals(List.of(0L), GatewayHarness.journaledSequences(dir.resolve("data")), "nothing after the revocation");
     }
@@ -308,7 +311,9 @@ class GatewayTokensIntegrationTest
             // The close says what the count says (before, "token revoked" and ws_closes_total's token_revoked).
             assertEquals("missing capability", stream.closeReason.get(5, TimeUnit.SECONDS));
             assertEquals("missing capability", acks.closeReason.get(5, TimeUnit.SECONDS));
-            assertEquals(2, metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"missing_capability\"}"));
+            // Counted when each connection ends, once the client has closed its side (lingering close).
+            Await.until("both closes counted", Duration.ofSeconds(20),
+                () -> metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"missing_capability\"}") == 2);
             assertEquals(0, metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"token_revoked\"}"));
         }
     }
@@ -344,7 +349,8 @@ class GatewayTokensIntegrationTest
             assertEquals("missing capability", stream.closeReason.get(5, TimeUnit.SECONDS));
             assertEquals(refusedBefore + 1,
                 metric(gateway, "pitgun_gateway_rejections_total{reason=\"missing_capability\"}"));
-            assertEquals(1, metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"missing_capability\"}"));
+            Await.until("the close counted", Duration.ofSeconds(20),
+                () -> metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"missing_capability\"}") == 1);
             assertEquals(0, metric(gateway, "pitgun_gateway_ws_closes_total{reason=\"token_revoked\"}"));
         }
     }
