@@ -28,21 +28,17 @@ import java.util.function.LongSupplier;
  * On this kind of VM a journal's cost is mostly its fresh pages, and what a page costs depends on what ran before
  * (memory a deleted journal just freed is cheap to take again, memory the host took back is not): one
  * configuration's first iterations can run at twice its later rate, so JMH's intervals for the journaled rows span
- * the whole target. Here the three journaled configurations — the journaled ring ({@code write=staged},
- * {@link PipelineThroughputBenchmark.BareJournaled}) and the pipeline with {@code journal=shared} and
- * {@code journal=separate} ({@link PipelineThroughputBenchmark.Pipeline}), each with its own journal and pretoucher,
- * all with the {@code SLEEPING} wait strategy — take turns in one JVM: a round opens the three (new journals, each
- * warmed as in JMH), measures each for one slice, in an order that rotates from round to round, and closes them,
- * deleting their journals. So each round's journals take the memory the round before freed, and the price of a page
- * is the same for the three and from round to round: low (memory the guest has just freed), where otherwise it
- * drifts with the memory a long run has used (in one trial without this, the ring ran at 1.4–3.3 M frames/s for 16
- * rounds, then at 3.9–7.6 M). What the rounds compare is then the pipeline's own work next to the ring's, not the
- * host's page price; where pages stay dear, the JMH rows show it. A slice publishes from this thread as fast as the
- * ring takes frames (a lead-in of {@value #LEAD_IN_MS} ms first, so the ring is full and the consumer awake), counts
- * the frames the consumer finished (journaled and, for the pipeline, processed) over the slice, then lets it drain.
- * Each round gives one ratio per pipeline layout, the pipeline's rate over the ring's in that round; the block
- * reports their median and the order-statistic interval ({@link MedianRatioInterval}) at 99.9 %, with no assumption
- * about the noise's shape, and each configuration's CPU time per frame by thread ({@link CpuRole}).
+ * the whole target. Here the three journaled configurations live in one JVM side by side — the journaled ring
+ * ({@code write=staged}, {@link PipelineThroughputBenchmark.BareJournaled}) and the pipeline with
+ * {@code journal=shared} and {@code journal=separate} ({@link PipelineThroughputBenchmark.Pipeline}), each with its
+ * own journal and pretoucher, all with the {@code SLEEPING} wait strategy — and take turns: a round measures each
+ * for one slice, in an order that rotates from round to round, so every configuration meets the same page prices
+ * and the same neighbours. A slice publishes from this thread as fast as the ring takes frames (a lead-in of
+ * {@value #LEAD_IN_MS} ms first, so the ring is full and the consumer awake), counts the frames the consumer
+ * finished (journaled and, for the pipeline, processed) over the slice, then lets it drain. Each round gives one
+ * ratio per pipeline layout, the pipeline's rate over the ring's in that round; the block reports their median and
+ * the order-statistic interval ({@link MedianRatioInterval}) at 99.9 %, with no assumption about the noise's shape.
+ * The journals grow for the whole run (about {@value #GIB_PER_QUICK_RUN} GiB in quick) and are deleted at its end.
  * <p>
  * Bytes allocated per frame are JMH's to measure ({@code -prof gc} on the same configurations): this run measures
  * rates only.
@@ -56,6 +52,7 @@ public final class JournaledPairsMain
      * the more rounds, the narrower the interval around their median.
      */
     static final long DEFAULT_SLICE_MS = 500;
+    static final int GIB_PER_QUICK_RUN = 20;
     /** The confidence of the interval around the median ratio, as JMH's intervals in the other blocks. */
     static final double CONFIDENCE = 0.999;
     /** The target: the journaled pipeline at this fraction of the journaled ring's frames/s, or more. */
@@ -165,86 +162,42 @@ public final class JournaledPairsMain
 
     static String run(final Options options, final PrintStream log) throws Exception
     {
-        List<String> names = List.of();
-        final double[][] rates = new double[options.rounds()][];
-        final double[][][] cpu = new double[options.rounds()][][];
-        for (int round = -WARM_UP_ROUNDS; round < options.rounds(); round++)
-        {
-            final List<Contender> contenders = open();
-            try
-            {
-                final int n = contenders.size();
-                names = contenders.stream().map(Contender::name).toList();
-                final double[] roundRates = new double[n];
-                final double[][] roundCpu = new double[n][];
-                final int first = Math.floorMod(round, n);
-                final StringBuilder line = new StringBuilder(round < 0 ? "warm-up" : "round " + (round + 1));
-                for (int j = 0; j < n; j++)
-                {
-                    final int c = (first + j) % n;
-                    final double[] measured = slice(contenders.get(c), options.sliceMs());
-                    roundRates[c] = measured[0];
-                    roundCpu[c] = Arrays.copyOfRange(measured, 1, measured.length);
-                    line.append(String.format(Locale.ROOT, "  %s %,.0f/s", contenders.get(c).name(), measured[0]));
-                }
-                log.println("journaled pairs: " + line);
-                if (round >= 0)
-                {
-                    rates[round] = roundRates;
-                    cpu[round] = roundCpu;
-                }
-            }
-            finally
-            {
-                close(contenders);
-            }
-        }
-        return JournaledPairsTable.markdown(options, names, rates, cpu);
-    }
-
-    /** The three configurations, each with a new journal in a temporary directory; none left open on a failure. */
-    private static List<Contender> open() throws Exception
-    {
         final List<Contender> contenders = new ArrayList<>();
         try
         {
             contenders.add(journaledRing());
             contenders.add(pipeline("shared"));
             contenders.add(pipeline("separate"));
-            return contenders;
+            final int n = contenders.size();
+            final double[][] rates = new double[options.rounds()][n];
+            final double[][][] cpu = new double[options.rounds()][n][];
+            for (int round = -WARM_UP_ROUNDS; round < options.rounds(); round++)
+            {
+                final int first = Math.floorMod(round, n);
+                final StringBuilder line = new StringBuilder(round < 0 ? "warm-up" : "round " + (round + 1));
+                for (int j = 0; j < n; j++)
+                {
+                    final int c = (first + j) % n;
+                    final double[] measured = slice(contenders.get(c), options.sliceMs());
+                    final double rate = measured[0];
+                    if (round >= 0)
+                    {
+                        rates[round][c] = rate;
+                        cpu[round][c] = Arrays.copyOfRange(measured, 1, measured.length);
+                    }
+                    line.append(String.format(Locale.ROOT, "  %s %,.0f/s", contenders.get(c).name(), rate));
+                }
+                log.println("journaled pairs: " + line);
+            }
+            return JournaledPairsTable.markdown(options, contenders.stream().map(Contender::name).toList(), rates,
+                cpu);
         }
-        catch (final Exception ex)
+        finally
         {
-            close(contenders);
-            throw ex;
-        }
-    }
-
-    /** Closes each (its journal deleted), all of them even if one fails. */
-    private static void close(final List<Contender> contenders) throws Exception
-    {
-        Exception first = null;
-        for (final Contender contender : contenders)
-        {
-            try
+            for (final Contender contender : contenders)
             {
                 contender.close();
             }
-            catch (final Exception ex)
-            {
-                if (first == null)
-                {
-                    first = ex;
-                }
-                else
-                {
-                    first.addSuppressed(ex);
-                }
-            }
-        }
-        if (first != null)
-        {
-            throw first;
         }
     }
 
