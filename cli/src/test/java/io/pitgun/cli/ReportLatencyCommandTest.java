@@ -201,6 +201,26 @@ class ReportLatencyCommandTest
         }
     }
 
+    /**
+     * A negative count on an .hgrm's first line: the order check compares a line with the one before it, so the first
+     * line's count was never checked, and the page was written (exit 0).
+     */
+    @Test
+    void shouldRefuseANegativeCountOnTheFirstLine() throws Exception
+    {
+        final Path hgrm = Files.writeString(dir.resolve("negative.hgrm"), "       Value     Percentile TotalCount " +
+            "1/(1-Percentile)\n\n      12.000 0.500000000000         -1           2.00\n" +
+            "      15.000 1.000000000000          3\n");
+        final Path page = dir.resolve("negative.html");
+
+        final CliRun run = CliRun.of("report", "latency", hgrm.toString(), "--out", page.toString());
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertEquals("pitgun report latency: " + hgrm + ":3: count -1 is not a count of recorded values (0 or more)",
+            run.err().strip());
+        assertFalse(Files.exists(page), "no page");
+    }
+
     /** A directory given as a FILE is named as one. Before, "no such file", of a directory that is there. */
     @Test
     void shouldNameADirectoryGivenAsAFile() throws Exception

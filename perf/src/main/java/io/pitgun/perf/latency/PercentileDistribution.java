@@ -222,6 +222,13 @@ public record PercentileDistribution(String name, List<Point> points)
                     throw new IllegalArgumentException(where + ":" + (i + 1) + ": percentile " + fields[1] +
                         " is not a fraction in [0, 1]");
                 }
+                if (count < 0)
+                {
+                    // The order check below compares a line with the one before it, so a first line's negative count
+                    // passed: the page was written with it.
+                    throw new IllegalArgumentException(where + ":" + (i + 1) + ": count " + fields[2] +
+                        " is not a count of recorded values (0 or more)");
+                }
                 final Point previous = points.isEmpty() ? null : points.get(points.size() - 1);
                 if (previous != null)
                 {
