@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
@@ -267,8 +268,8 @@ final class DemoCommand implements Callable<Integer>
         }
         final Path log = hdrDir.resolve("demo.hlog");
         HdrFiles.writeIntervalLog(log, series, startMs, endMs);
-        final List<Path> hgrms = new java.util.ArrayList<>();
-        final List<PercentileDistribution> distributions = new java.util.ArrayList<>();
+        final List<Path> hgrms = new ArrayList<>();
+        final List<PercentileDistribution> distributions = new ArrayList<>();
         for (final HdrFiles.Series s : series)
         {
             hgrms.add(hdrDir.resolve(s.tag() + ".hgrm"));
@@ -334,7 +335,7 @@ final class DemoCommand implements Callable<Integer>
     private GatewayConfigException portNamed(final GatewayConfigException ex)
     {
         final String bind = GatewaySetting.BIND.label();
-        final List<String> problems = new java.util.ArrayList<>();
+        final List<String> problems = new ArrayList<>();
         for (final String problem : ex.problems())
         {
             problems.add(problem.startsWith(bind) ? "--port " + port + problem.substring(bind.length()) : problem);

@@ -30,8 +30,9 @@ import java.util.stream.Stream;
 /**
  * {@code pitgun hive status}: the edges a hive holds journals of. From its data directory (running or not): per edge,
  * the last edge position held, when its journal was last written, its derived output's size and SHA-256 (the
- * whole file is read) and what its mark {@code derived.complete} says (whole, or failed for good and why). From a running hive's {@code /metrics} ({@code --metrics-url}): per edge, the position held,
- * frames written, when the edge was last heard from, and the gaps its derived output read across. An edge's lag is
+ * whole file is read) and what its mark {@code derived.complete} says (whole, or failed for good and why). From a
+ * running hive's {@code /metrics} ({@code --metrics-url}): per edge, the position held, frames written, when the
+ * edge was last heard from, and the gaps its derived output read across. An edge's lag is
  * the edge's to know (what it journaled that the hive has not acknowledged): with the edge gateways' {@code /metrics}
  * ({@code --edge-metrics}, their {@code pitgun_ship_lag_frames} and {@code pitgun_ship_lag_seconds}) each edge's line
  * shows it.

@@ -8,10 +8,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -394,7 +398,7 @@ class DemoCommandTest
     void shouldReportAndExit1WhenInterruptedWhileCuttingRows() throws Exception
     {
         final Path csv = dir.resolve("long.csv");
-        try (java.io.BufferedWriter out = Files.newBufferedWriter(csv))
+        try (BufferedWriter out = Files.newBufferedWriter(csv))
         {
             out.write("timestamp_us,lap_number,Speed,Engine_RPM\n");
             for (int i = 0; i < 2_000_000; i++)
@@ -438,7 +442,7 @@ class DemoCommandTest
     {
         final Thread reader = new Thread(() ->
         {
-            try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(
                 process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)))
             {
                 for (String line = lines.readLine(); line != null; line = lines.readLine())
@@ -446,7 +450,7 @@ class DemoCommandTest
                     output.append(line).append('\n');
                 }
             }
-            catch (final java.io.IOException ended)
+            catch (final IOException ended)
             {
                 // the process ended
             }

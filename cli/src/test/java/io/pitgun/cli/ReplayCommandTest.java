@@ -485,7 +485,7 @@ class ReplayCommandTest
     private static final class HungGateway implements AutoCloseable
     {
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        private final java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<Socket> held = new CopyOnWriteArrayList<>();
 
         HungGateway() throws IOException
         {
@@ -515,7 +515,7 @@ class ReplayCommandTest
         /** Whether a request's bytes wait, unread, on a connection it took. */
         boolean received() throws IOException
         {
-            for (final java.net.Socket socket : held)
+            for (final Socket socket : held)
             {
                 if (socket.getInputStream().available() > 0)
                 {
@@ -529,12 +529,13 @@ class ReplayCommandTest
         public void close() throws IOException
         {
             server.close();
-            for (final java.net.Socket socket : held)
+            for (final Socket socket : held)
             {
                 socket.close();
             }
         }
     }
+
     /**
      * A connection not made within {@code --timeout} (here to a port whose accept queue is full: the kernel drops the
      * connection's SYN, as a host that drops packets does) ends a replay that has not reached its gateway yet, as a
@@ -580,38 +581,13 @@ class ReplayCommandTest
     void shouldGiveUpAWebSocketNotOpenedWithinTheTimeout() throws Exception
     {
         final Path csv = session(0);
-        final List<Socket> held = new CopyOnWriteArrayList<>();
-        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress()))
+        try (HungGateway hung = new HungGateway())
         {
-            final Thread acceptor = new Thread(() ->
-            {
-                try
-                {
-                    while (true)
-                    {
-                        held.add(hung.accept()); // held open, never read or answered
-                    }
-                }
-                catch (final IOException closed)
-                {
-                    // the test is over
-                }
-            }, "hung-gateway");
-            acceptor.setDaemon(true);
-            acceptor.start();
-
-            final CliRun run = replayWithin(Duration.ofSeconds(4), csv, hung.getLocalPort(), true);
+            final CliRun run = replayWithin(Duration.ofSeconds(4), csv, hung.port(), true);
 
             assertEquals(1, run.exitCode(), run.out() + run.err());
-            assertTrue(run.err().contains("cannot open ws://127.0.0.1:" + hung.getLocalPort() + "/ws within 1 s"),
+            assertTrue(run.err().contains("cannot open ws://127.0.0.1:" + hung.port() + "/ws within 1 s"),
                 run.err());
-        }
-        finally
-        {
-            for (final Socket socket : held)
-            {
-                socket.close();
-            }
         }
     }
 

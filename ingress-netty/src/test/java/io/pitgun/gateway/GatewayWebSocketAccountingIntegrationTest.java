@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -153,7 +154,7 @@ class GatewayWebSocketAccountingIntegrationTest
     void shouldUpgradeWhenUpgradeListsWebSocketAmongOtherProtocols() throws Exception
     {
         try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
-            RawWebSocket ws = new RawWebSocket(new java.net.Socket("127.0.0.1", gateway.server.address().getPort()),
+            RawWebSocket ws = new RawWebSocket(new Socket("127.0.0.1", gateway.server.address().getPort()),
                 "/ws", "h2c, WebSocket", new byte[0]))
         {
             ws.send(RawWebSocket.frame(RawWebSocket.PING, true, "hello".getBytes(UTF_8)));
@@ -629,7 +630,7 @@ class GatewayWebSocketAccountingIntegrationTest
                 }
             }
             // Sent in the same packet as the upgrade: the 101, then the close frame (FramesBeforeHandshake).
-            try (RawWebSocket early = new RawWebSocket(new java.net.Socket("127.0.0.1",
+            try (RawWebSocket early = new RawWebSocket(new Socket("127.0.0.1",
                 gateway.server.address().getPort()), "/ws?subscribe=derived", messages[0][0]))
             {
                 final RawWebSocket.Frame close = early.read();
@@ -840,7 +841,7 @@ class GatewayWebSocketAccountingIntegrationTest
             {
                 for (final Map.Entry<Integer, byte[]> violation : violations.entrySet())
                 {
-                    final java.net.Socket socket = new java.net.Socket("127.0.0.1",
+                    final java.net.Socket socket = new Socket("127.0.0.1",
                         gateway.server.address().getPort());
                     try (RawWebSocket ws = new RawWebSocket(socket, path, violation.getValue()))
                     {

@@ -130,19 +130,27 @@ class ShippingTest
         }
     }
 
+    /**
+     * 100 frames in this test's edge journal and in {@code other}; this test's edge shipped and held by the hive
+     * ({@code other}'s edge is the caller's to start).
+     */
+    private EdgeShipper shipFirstBeside(final Journal other) throws Exception
+    {
+        append(edgeJournal, 0, 100);
+        append(other, 0, 100);
+        final EdgeShipper first = startShipper();
+        awaitHiveHolds(first.edgeId());
+        return first;
+    }
+
     @Test
     void shouldServeNoMoreEdgesThanItsMostAndCountTheOthers() throws Exception
     {
-        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
-            .withMaxEdges(1));
-        open.add(hive);
+        final Hive hive = startHive(HiveConfig.of(channel, hiveData).withMaxEdges(1));
         final Path otherData = dir.resolve("edge-2");
         try (Journal other = Journal.open(JournalConfig.of(otherData.resolve("journal"))))
         {
-            append(edgeJournal, 0, 100);
-            append(other, 0, 100);
-            final EdgeShipper first = startShipper();
-            awaitHiveHolds(first.edgeId());
+            shipFirstBeside(other);
             try (EdgeShipper second = EdgeShipper.start(other, otherData,
                 shipperConfig().withAeronDirectory(dir.resolve("aeron-edge-2"))))
             {
@@ -164,16 +172,11 @@ class ShippingTest
     @Test
     void shouldMakeNoMoreEdgeDirectoriesThanItsMostForUnauthenticatedBatches() throws Exception
     {
-        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive"))
-            .withMaxEdges(1).withMaxEdgeDirectories(1));
-        open.add(hive);
+        final Hive hive = startHive(HiveConfig.of(channel, hiveData).withMaxEdges(1).withMaxEdgeDirectories(1));
         final Path otherData = dir.resolve("edge-2");
         try (Journal other = Journal.open(JournalConfig.of(otherData.resolve("journal"))))
         {
-            append(edgeJournal, 0, 100);
-            append(other, 0, 100);
-            final EdgeShipper first = startShipper();
-            awaitHiveHolds(first.edgeId());
+            final EdgeShipper first = shipFirstBeside(other);
             first.close(); // gone: --max-edges alone would release it for the next new id
             try (EdgeShipper second = EdgeShipper.start(other, otherData,
                 shipperConfig().withAeronDirectory(dir.resolve("aeron-edge-2"))))
@@ -490,7 +493,13 @@ class ShippingTest
 
     private Hive startHive()
     {
-        final Hive hive = Hive.start(HiveConfig.of(channel, hiveData).withAeronDirectory(dir.resolve("aeron-hive")));
+        return startHive(HiveConfig.of(channel, hiveData));
+    }
+
+    /** A hive of {@code config} in this test's Aeron directory for hives, closed after the test. */
+    private Hive startHive(final HiveConfig config)
+    {
+        final Hive hive = Hive.start(config.withAeronDirectory(dir.resolve("aeron-hive")));
         open.add(hive);
         return hive;
     }
