@@ -7,6 +7,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.ProducerType;
 import io.pitgun.engine.FrameSlot;
 import io.pitgun.engine.PipelineConfig;
+import io.pitgun.engine.PipelineLatency;
 import io.pitgun.engine.SlotDescriptor;
 import io.pitgun.engine.SlotRing;
 import io.pitgun.engine.WaitStrategyKind;
@@ -41,6 +42,8 @@ final class JournaledRingFloor implements AutoCloseable
     private final RingBuffer<FrameSlot> ringBuffer;
     private final StampingHandler handler;
     private final OpenLoop.FrameSender sender = this::publish;
+    /** Intended → published on the producer's side, which this floor does not report: the loop records it anyway. */
+    private final Histogram sentNs = new Histogram(1, PipelineLatency.HIGHEST_TRACKABLE_NS, 3);
     private long sequence;
 
     JournaledRingFloor(final Path directory)
@@ -58,7 +61,8 @@ final class JournaledRingFloor implements AutoCloseable
      * Publishes {@code frames} frames on {@code schedule} from {@code startNs} (the producer's loop is
      * {@link OpenLoop}'s), then waits (bounded) until the consumer has journaled them all.
      *
-     * @param latencyNs where intended → journaled goes; null for a warm-up.
+     * @param latencyNs where intended → journaled goes; never null (a warm-up passes one it ignores: {@link
+     *                  OpenLoop#run}).
      * @param threads   makes the consumer's thread (it is named here).
      * @return the nanoTime after the last publish.
      */
@@ -76,7 +80,7 @@ final class JournaledRingFloor implements AutoCloseable
         thread.start();
         try
         {
-            final long end = OpenLoop.run(schedule, startNs, frames, sender, null);
+            final long end = OpenLoop.run(schedule, startNs, frames, sender, sentNs);
             final long deadline = System.nanoTime() + DRAIN_TIMEOUT_NS;
             // The consumer's sequence is published after its batch's onEvent calls (a release), so once it reaches
             // the cursor the histogram's writes are visible here.
@@ -133,7 +137,7 @@ final class JournaledRingFloor implements AutoCloseable
         /** Intended times of the frames of the open document; a document holds at most this many. */
         private final long[] pendingIntendedNs = new long[JournalEntryDescriptor.MAX_MESSAGES_PER_ENTRY];
         private int pending;
-        /** Set by the producer's thread before the consumer thread starts (Thread.start orders it). */
+        /** Set by the producer's thread before the consumer thread starts (Thread.start orders it); never null. */
         Histogram latencyNs;
 
         StampingHandler(final PipelineThroughputBenchmark.ChronicleAppendingHandler appending)
@@ -162,13 +166,10 @@ final class JournaledRingFloor implements AutoCloseable
             {
                 final long now = System.nanoTime();
                 final Histogram h = latencyNs;
-                if (h != null)
+                final long highest = h.getHighestTrackableValue();
+                for (int i = 0; i < pending; i++)
                 {
-                    final long highest = h.getHighestTrackableValue();
-                    for (int i = 0; i < pending; i++)
-                    {
-                        h.recordValue(Math.min(highest, Math.max(1, now - pendingIntendedNs[i])));
-                    }
+                    h.recordValue(Math.min(highest, Math.max(1, now - pendingIntendedNs[i])));
                 }
                 pending = 0;
             }

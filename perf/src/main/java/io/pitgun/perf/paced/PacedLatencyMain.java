@@ -323,7 +323,8 @@ public final class PacedLatencyMain
             "and journaled-ring producer) is pinned to the last CPU and every other thread of the JVM, the " +
             "spinning stage thread included, to the others (`ProducerCore`)." : "The producer could not be given a " +
             "CPU of its own, so these ran unpinned: " + String.join("; ", unpinned) + ".";
-        final String settings = String.format(Locale.ROOT, "Each point: %d ms warm-up of each, then %d ms measured " +
+        final String settings = String.format(Locale.ROOT, "Each point: %d ms warm-up of each (the measured loop, " +
+            "recording included, so the code measured is the code warmed up), then %d ms measured " +
             "for each of the bare append and the pipeline at the same rate, in %d rounds in which they take turns " +
             "(bare first; the pipeline drains between rounds); the journaled ring (busy-spin, see the verdict) at " +
             "each fixed rate, %d ms, right before each configuration's pipeline opens; idle CPU over %d ms after the " +
@@ -371,6 +372,8 @@ public final class PacedLatencyMain
         private final Histogram commitNs = histogram();
         private final Histogram bareNs = histogram();
         private final Histogram ringNs = histogram();
+        /** What the warm-ups record and nobody reads: a warm-up runs the measured code, recording included. */
+        private final Histogram warmupNs = histogram();
         /** The journaled ring's intended → journaled at each fixed rate, measured before this pipeline opened. */
         private final Map<Long, Percentiles> ringFloor = new HashMap<>();
         private TelemetryPipeline pipeline;
@@ -442,7 +445,7 @@ public final class PacedLatencyMain
                 writer = pipeline.newFrameWriter(UUID.randomUUID(), UUID.randomUUID(), 0);
                 final PacedSchedule warmup = new PacedSchedule(Math.min(WARMUP_RATE,
                     Arrays.stream(options.rates()).max().orElseThrow()));
-                publish(warmup, warmup.frames(ms(options.warmupMs())), null);
+                publish(warmup, warmup.frames(ms(options.warmupMs())), warmupNs);
                 drain();
                 final double idle = idleCpuPercent();
                 log.printf(Locale.ROOT, "paced: %s idle: %.1f %% of a core%n", configuration.name(), idle);
@@ -491,7 +494,7 @@ public final class PacedLatencyMain
                 {
                     final PacedSchedule schedule = new PacedSchedule(rate);
                     ring.run(schedule, System.nanoTime() + START_DELAY_NS, schedule.frames(ms(options.warmupMs())),
-                        null, threads);
+                        warmupNs, threads);
                     ringNs.reset();
                     ring.run(schedule, System.nanoTime() + START_DELAY_NS, schedule.frames(ms(options.measureMs())),
                         ringNs, threads);
@@ -547,15 +550,15 @@ public final class PacedLatencyMain
             // rounds, so each round starts with the ring empty, as the first did before.
             final int rounds = options.rounds();
             final long frames = Math.max(2L * rounds, schedule.frames(ms(options.measureMs())));
-            bare.run(schedule, System.nanoTime() + START_DELAY_NS, warmup, null);
-            publish(schedule, warmup, null);
+            bare.run(schedule, System.nanoTime() + START_DELAY_NS, warmup, warmupNs);
+            publish(schedule, warmup, warmupNs);
             drain();
             bareNs.reset();
             commitNs.reset();
             final Histogram journaled = histogram();
             final Histogram processed = histogram();
-            long bareBytes = 0;
-            long pipelineBytes = 0;
+            SendAllocation bareAllocation = SendAllocation.none(0, 0);
+            SendAllocation pipelineAllocation = SendAllocation.none(0, 0);
             long bareNsTotal = 0;
             long pipelineNsTotal = 0;
             for (int round = 0; round < rounds; round++)
@@ -564,7 +567,8 @@ public final class PacedLatencyMain
                 final long bareStart = System.nanoTime() + START_DELAY_NS;
                 final long bareAllocated = ALLOCATIONS.getCurrentThreadAllocatedBytes();
                 final long bareEnd = bare.run(schedule, bareStart, roundFrames, bareNs);
-                bareBytes += ALLOCATIONS.getCurrentThreadAllocatedBytes() - bareAllocated;
+                bareAllocation = bareAllocation.plusRound(ALLOCATIONS.getCurrentThreadAllocatedBytes() - bareAllocated,
+                    roundFrames);
                 bareNsTotal += bareEnd - bareStart;
 
                 final Histogram journaledBefore = pipeline.latency().snapshot(LatencyStage.PUBLISH_TO_JOURNALED);
@@ -572,7 +576,8 @@ public final class PacedLatencyMain
                 final long start = System.nanoTime() + START_DELAY_NS;
                 final long pipelineAllocated = ALLOCATIONS.getCurrentThreadAllocatedBytes();
                 final long end = publish(schedule, start, roundFrames, commitNs);
-                pipelineBytes += ALLOCATIONS.getCurrentThreadAllocatedBytes() - pipelineAllocated;
+                pipelineAllocation = pipelineAllocation.plusRound(
+                    ALLOCATIONS.getCurrentThreadAllocatedBytes() - pipelineAllocated, roundFrames);
                 pipelineNsTotal += end - start;
                 final Histogram[] after = drain();
                 journaled.add(minus(after[0], journaledBefore));
@@ -585,12 +590,12 @@ public final class PacedLatencyMain
 
             final PacedPoint point = new PacedPoint(rate, achieved, Percentiles.of(commitNs),
                 Percentiles.of(journaled), Percentiles.of(processed), bareAchieved, Percentiles.of(bareNs), stepUp,
-                bareBytes, pipelineBytes, ringFloor.get(rate));
+                bareAllocation, pipelineAllocation, ringFloor.get(rate));
             log.printf(Locale.ROOT, "paced: %s at %,d/s: achieved %,.0f/s%s, journaled p50 %d ns p99 %d ns, " +
                 "bare p50 %d ns p99 %d ns, ring p50 %d ns p99 %d ns; allocated: bare %d B, pipeline %d B%n",
                 configuration.name(), rate, achieved, point.keptUp() ? "" : " (fell behind)", point.journaled().p50(),
                 point.journaled().p99(), point.bare().p50(), point.bare().p99(), point.ringFloor() == null ? -1 :
-                point.ringFloor().p50(), point.ringFloor() == null ? -1 : point.ringFloor().p99(), bareBytes, pipelineBytes);
+                point.ringFloor().p50(), point.ringFloor() == null ? -1 : point.ringFloor().p99(), bareAllocation.bytes(), pipelineAllocation.bytes());
             write(rate, stepUp, journaled, processed);
             return point;
         }

@@ -103,15 +103,15 @@ public final class PacedLatencyReport
             for (final PacedPoint p : c.points())
             {
                 points++;
-                if (p.pipelineAllocatedBytes() != 0)
+                if (p.pipelineAllocation().bytes() != 0)
                 {
-                    pipeline.add(String.format(Locale.ROOT, "`%s` at %,d/s: %,d B", c.name(), p.rate(),
-                        p.pipelineAllocatedBytes()));
+                    pipeline.add(String.format(Locale.ROOT, "`%s` at %,d/s: %s", c.name(), p.rate(),
+                        p.pipelineAllocation().describe()));
                 }
-                if (p.bareAllocatedBytes() != 0)
+                if (p.bareAllocation().bytes() != 0)
                 {
-                    bare.add(String.format(Locale.ROOT, "`%s` at %,d/s: %,d B", c.name(), p.rate(),
-                        p.bareAllocatedBytes()));
+                    bare.add(String.format(Locale.ROOT, "`%s` at %,d/s: %s", c.name(), p.rate(),
+                        p.bareAllocation().describe()));
                 }
             }
         }
@@ -119,8 +119,10 @@ public final class PacedLatencyReport
         {
             return "";
         }
-        return "**Allocation (generated)**, by the sending thread in a point's measured loop: pipeline producer " +
-            allocated(pipeline, points) + "; bare append " + allocated(bare, points) + ".\n\n";
+        return "**Allocation (generated)**, by the sending thread in a point's measured rounds (a per-frame " +
+            "allocation shows in every round and grows with the frames; one in a single round is a one-off of that " +
+            "moment): pipeline producer " + allocated(pipeline, points) + "; bare append " + allocated(bare, points) +
+            ".\n\n";
     }
 
     private static String allocated(final List<String> allocating, final int points)

@@ -14,14 +14,14 @@ import java.io.Serializable;
  * @param bareAchieved    frames/s the bare append achieved.
  * @param bare            intended time → the bare Chronicle append returned.
  * @param stepUp          whether this point belongs to the search for the highest sustainable rate.
- * @param bareAllocatedBytes     bytes the sending thread allocated in the bare append's measured loop.
- * @param pipelineAllocatedBytes bytes the producer allocated in the pipeline's measured loop.
+ * @param bareAllocation  what the sending thread allocated in the bare append's measured rounds.
+ * @param pipelineAllocation what the producer allocated in the pipeline's measured rounds.
  * @param ringFloor       intended time → journaled through the hand-built journaled ring ({@link JournaledRingFloor}),
  *                        measured at the same rate between the bare append and the pipeline.
  */
 public record PacedPoint(long rate, double achieved, Percentiles commit, Percentiles journaled,
-    Percentiles processed, double bareAchieved, Percentiles bare, boolean stepUp, long bareAllocatedBytes,
-    long pipelineAllocatedBytes, Percentiles ringFloor) implements Serializable
+    Percentiles processed, double bareAchieved, Percentiles bare, boolean stepUp, SendAllocation bareAllocation,
+    SendAllocation pipelineAllocation, Percentiles ringFloor) implements Serializable
 {
     /** Whether the pipeline's producer kept up with the schedule. */
     public boolean keptUp()

@@ -39,7 +39,15 @@ class PacedLatencyMainSmokeTest
         assertNull(results.get(0).skipped());
         assertEquals(1, results.get(0).points().size());
         assertTrue(results.get(0).idleCpuPercent() >= 0);
-        assertTrue(results.get(0).points().get(0).pipelineAllocatedBytes() >= 0);
+        // What each side allocated is counted over the measured rounds (10 by default), the measured frames only.
+        for (final SendAllocation a : List.of(results.get(0).points().get(0).pipelineAllocation(),
+            results.get(0).points().get(0).bareAllocation()))
+        {
+            assertEquals(500, a.frames());
+            assertEquals(10, a.rounds());
+            assertTrue(a.bytes() >= 0 && a.roundsAllocating() <= a.rounds() && (a.bytes() == 0) ==
+                (a.roundsAllocating() == 0), a.toString());
+        }
         for (final String metric : List.of("commit", "publish_to_journaled", "publish_to_processed", "bare_append",
             "ring_journaled"))
         {

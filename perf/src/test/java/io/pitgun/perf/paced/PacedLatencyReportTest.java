@@ -19,7 +19,8 @@ class PacedLatencyReportTest
         final long bareP50, final long bareP99)
     {
         return new PacedPoint(rate, rate, p(300, 900), p(journaledP50, journaledP99), p(journaledP50 + 100,
-            journaledP99 + 100), rate, p(bareP50, bareP99), false, 0, 0, p(bareP50 * 3, bareP99 * 2));
+            journaledP99 + 100), rate, p(bareP50, bareP99), false, SendAllocation.none(1_000, 5),
+            SendAllocation.none(1_000, 5), p(bareP50 * 3, bareP99 * 2));
     }
 
     @Test
@@ -83,6 +84,22 @@ class PacedLatencyReportTest
             "µs) is below the floor of a thread handoff; 100,000/s: pipeline 0.80 µs vs ring 0.90 µs (0.89×); the " +
             "ring is 3.00× the bare append's (0.30 µs), so 2.00× the bare append (0.60 µs) is below the floor of a " +
             "thread handoff.\n"), verdict);
+    }
+
+    @Test
+    void shouldSayInHowManyRoundsOfHowManyFramesAPointAllocated()
+    {
+        final PacedPoint quiet = point(10_000, 45_000, 3_700_000, 450, 45_000);
+        final SendAllocation once = SendAllocation.none(0, 0).plusRound(0, 400).plusRound(2_504, 400)
+            .plusRound(0, 400).plusRound(0, 400).plusRound(0, 400);
+        final PacedPoint allocating = new PacedPoint(1_000, 1_000, quiet.commit(), quiet.journaled(),
+            quiet.processed(), 1_000, quiet.bare(), false, SendAllocation.none(2_000, 5), once, quiet.ringFloor());
+        final String md = PacedLatencyReport.render("Settings.", List.of(new PacedConfigurationResult(
+            "profile=latency", false, true, null, 1.0, List.of(allocating, quiet))));
+
+        assertEquals(new SendAllocation(2_504, 2_000, 1, 5), once);
+        assertTrue(md.contains("pipeline producer at 1 of 2 points (`profile=latency` at 1,000/s: 2,504 B over " +
+            "2,000 frames, in 1 of 5 rounds); bare append 0 B at every point."), md);
     }
 
     @Test
