@@ -81,9 +81,9 @@ final class ReplayCommand implements Callable<Integer>
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "" + ReplayOptions.DEFAULT_TIMEOUT_S,
         description = "How long one try of an envelope waits, 1 or more: for the connection (with --ws, for the " +
-            "socket to open), then for the gateway's answer. A connection not made in time is a failed connection " +
-            "(before the gateway's first answer the replay ends, exit 1); an answer not come in time is retried " +
-            "like a broken connection (default: ${DEFAULT-VALUE}).")
+            "socket to open), then for the envelope to go and the gateway's answer to come. A connection or answer " +
+            "not come in time before the gateway's first answer ends the replay (exit 1); later it is retried like " +
+            "a broken connection (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
     @Option(names = "--session-id", paramLabel = "UUID", description = "Session id (default: a fresh one).")

@@ -7,6 +7,8 @@ import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
 import io.pitgun.gateway.RejectReason;
 import io.pitgun.gateway.TokenFile;
+import io.pitgun.replay.ReplayTarget;
+import io.pitgun.replay.WebSocketTransport;
 import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -422,29 +424,61 @@ class ReplayCommandTest
     }
 
     /**
-     * A gateway that takes the connection and never answers (a hung process, {@code kill -STOP}; here a socket that
-     * accepts and reads nothing): each try waits {@code --timeout}, and when the retries run out the envelope is
-     * counted under a reason of its own, {@code no answer: timed out}, not under {@code connection failed}; the one
-     * retry reads "1 time". Before, it was filed as a failed connection, "1 times", and each try took 30 s.
+     * A gateway that answered and then hangs mid-run (a hung process, {@code kill -STOP}; here a socket that took the
+     * session marker's answer and then reads nothing; over {@code --ws} one that takes messages and answers none after
+     * the first): each try waits {@code --timeout}, and when the retries run out the envelope is counted under a
+     * reason of its own, {@code no answer: timed out}, not under {@code connection failed}; the one retry reads "1
+     * time". Before, it was filed as a failed connection, "1 times", and each try took 30 s.
      */
-    @Test
+    @ParameterizedTest(name = "webSocket={0}")
+    @ValueSource(booleans = { false, true })
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void shouldCountAGatewayThatNeverAnswersAsTimedOut() throws Exception
+    void shouldCountAGatewayThatStopsAnsweringMidRunAsTimedOut(final boolean webSocket) throws Exception
     {
         final Path csv = session(0);
-        try (HungGateway hung = new HungGateway())
+        try (AutoCloseable hung = webSocket ? new ScriptedWebSocketServer((number, text) -> number == 0 ?
+            ScriptedWebSocketServer.ack(text) : null, true) : new HungGateway(1))
         {
+            final int port = hung instanceof HungGateway http ? http.port() : ((ScriptedWebSocketServer)hung).port();
             final long startNs = System.nanoTime();
 
-            final CliRun run = CliRun.of("replay", "--input", csv.toString(), "--target",
-                "127.0.0.1:" + hung.port(), "--max-retries", "1", "--timeout", "1");
+            final CliRun run = CliRun.of(replayArgs(csv, port, webSocket, "--max-retries", "1", "--timeout", "1"));
 
             final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
             assertEquals(1, run.exitCode(), run.out() + run.err());
-            assertTrue(run.out().contains("no answer: timed out (session marker)"), run.out());
+            assertTrue(Pattern.compile("no answer: timed out +1 envelopes, 10 frames").matcher(run.out()).find(),
+                run.out());
             assertFalse(run.out().contains("connection failed"), run.out());
             assertTrue(run.out().contains("retried:  1 time after"), run.out());
             assertTrue(seconds < 20, "two tries of 1 s and a 1 s pause took " + seconds + " s");
+        }
+    }
+
+    /**
+     * A listener that takes the connection and never answers the replay's first envelope (a gateway hung from the
+     * start, or another program on the port), over HTTP and over {@code --ws} (the socket opens, its first message
+     * goes unanswered), ends the run as a connection not made does, within {@code --timeout}, naming the timeout
+     * (docs/replay.md: at start, before the gateway's first answer). Before, the try was retried
+     * {@code --max-retries} times, {@code --timeout} each: with the defaults about 11 minutes.
+     */
+    @ParameterizedTest(name = "webSocket={0}")
+    @ValueSource(booleans = { false, true })
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldEndARunWhoseFirstEnvelopeIsNeverAnsweredLikeAFailedConnection(final boolean webSocket)
+        throws Exception
+    {
+        final Path csv = session(0);
+        try (AutoCloseable hung = webSocket ? new ScriptedWebSocketServer((number, text) -> null, true) :
+            new HungGateway())
+        {
+            final int port = hung instanceof HungGateway http ? http.port() : ((ScriptedWebSocketServer)hung).port();
+
+            final CliRun run = replayWithin(Duration.ofSeconds(8), csv, port, webSocket);
+
+            assertEquals(1, run.exitCode(), run.out() + run.err());
+            final String uri = webSocket ? "ws://127.0.0.1:" + port + "/ws" : "http://127.0.0.1:" + port + "/beacon";
+            assertTrue(run.err().contains("no answer from " + uri + " within 1 s (is the gateway running?"),
+                run.err());
         }
     }
 
@@ -460,19 +494,21 @@ class ReplayCommandTest
     {
         final Path csv = session(0);
         final Path output = dir.resolve("replay-hung.txt");
-        try (HungGateway hung = new HungGateway())
+        try (HungGateway hung = new HungGateway(1))
         {
             final Process replay = new ProcessBuilder(DocCommandsTest.pitgunProcess("replay", "--input",
                 csv.toString(), "--target", "127.0.0.1:" + hung.port(), "--max-retries", "0", "--timeout", "15"))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             try
             {
-                Await.until("the session marker sent", Duration.ofSeconds(30), hung::received);
+                Await.until("the first frames sent", Duration.ofSeconds(30),
+                    () -> hung.answersSpent() && hung.received());
                 assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(replay.pid())).start().waitFor());
                 assertTrue(replay.waitFor(45, TimeUnit.SECONDS), "still running 45 s after SIGTERM");
                 final String out = Files.readString(output);
                 assertEquals(1, replay.exitValue(), out);
-                assertTrue(out.contains("no answer: timed out (session marker)"), "the summary:\n" + out);
+                assertTrue(Pattern.compile("no answer: timed out +1 envelopes, 10 frames").matcher(out).find(),
+                    "the summary:\n" + out);
             }
             finally
             {
@@ -481,21 +517,40 @@ class ReplayCommandTest
         }
     }
 
-    /** A gateway that takes connections and never answers (a hung process, {@code kill -STOP}). */
+    /**
+     * A gateway that takes connections and never answers (a hung process, {@code kill -STOP}), or that answers its
+     * first requests with the gateway's acknowledgement and then hangs (a gateway that hangs mid-run).
+     */
     private static final class HungGateway implements AutoCloseable
     {
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final List<Socket> held = new CopyOnWriteArrayList<>();
+        /** Requests still to be answered before the gateway hangs. */
+        private final AtomicInteger answersLeft;
 
         HungGateway() throws IOException
         {
+            this(0);
+        }
+
+        /** @param answers how many {@code POST /beacon} requests are acknowledged before the gateway hangs. */
+        HungGateway(final int answers) throws IOException
+        {
+            answersLeft = new AtomicInteger(answers);
             final Thread acceptor = new Thread(() ->
             {
                 try
                 {
                     while (true)
                     {
-                        held.add(server.accept()); // held open, never read or answered
+                        final Socket socket = server.accept();
+                        held.add(socket); // held open, never read or answered once the answers are spent
+                        if (answersLeft.get() > 0)
+                        {
+                            final Thread answering = new Thread(() -> answer(socket), "hung-gateway-answers");
+                            answering.setDaemon(true);
+                            answering.start();
+                        }
                     }
                 }
                 catch (final IOException closed)
@@ -507,9 +562,45 @@ class ReplayCommandTest
             acceptor.start();
         }
 
+        /** Acknowledges requests on {@code socket} (headers, then a Content-Length body) while answers are left. */
+        private void answer(final Socket socket)
+        {
+            try
+            {
+                final java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+                while (answersLeft.getAndDecrement() > 0)
+                {
+                    final StringBuilder headers = new StringBuilder();
+                    while (!headers.toString().endsWith("\r\n\r\n"))
+                    {
+                        headers.append((char)in.readUnsignedByte());
+                    }
+                    final Matcher length = Pattern.compile("(?im)^Content-Length:\\s*(\\d+)").matcher(headers);
+                    in.readFully(new byte[length.find() ? Integer.parseInt(length.group(1)) : 0]);
+                    final byte[] ack = "{\"status\":\"accepted\",\"envelopes\":1,\"envelopes_accepted\":1}"
+                        .getBytes(StandardCharsets.US_ASCII);
+                    final OutputStream out = socket.getOutputStream();
+                    out.write(("HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: " +
+                        ack.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(ack);
+                    out.flush();
+                }
+            }
+            catch (final IOException closed)
+            {
+                // the client went, or the test is over
+            }
+        }
+
         int port()
         {
             return server.getLocalPort();
+        }
+
+        /** Whether the gateway answered every request it was to answer, and reads nothing more. */
+        boolean answersSpent()
+        {
+            return answersLeft.get() < 0;
         }
 
         /** Whether a request's bytes wait, unread, on a connection it took. */
@@ -598,12 +689,7 @@ class ReplayCommandTest
     private static CliRun replayWithin(final Duration bound, final Path csv, final int port, final boolean webSocket)
         throws Exception
     {
-        final List<String> args = new ArrayList<>(List.of("replay", "--input", csv.toString(), "--target",
-            "127.0.0.1:" + port, "--timeout", "1"));
-        if (webSocket)
-        {
-            args.add("--ws");
-        }
+        final List<String> args = List.of(replayArgs(csv, port, webSocket, "--timeout", "1"));
         final CompletableFuture<CliRun> replay = CompletableFuture.supplyAsync(() ->
             CliRun.of(args.toArray(new String[0])));
         try
@@ -614,6 +700,19 @@ class ReplayCommandTest
         {
             throw new AssertionError("pitgun " + String.join(" ", args) + " still running after " + bound, ex);
         }
+    }
+
+    /** {@code replay --input csv --target 127.0.0.1:port [--ws]} and {@code more}. */
+    private static String[] replayArgs(final Path csv, final int port, final boolean webSocket, final String... more)
+    {
+        final List<String> args = new ArrayList<>(List.of("replay", "--input", csv.toString(), "--target",
+            "127.0.0.1:" + port));
+        if (webSocket)
+        {
+            args.add("--ws");
+        }
+        args.addAll(List.of(more));
+        return args.toArray(new String[0]);
     }
 
     /**
@@ -741,5 +840,94 @@ class ReplayCommandTest
         assertTrue(Pattern.compile("200 not an acknowledgement \\(session marker\\) +2 envelopes, 0 frames")
             .matcher(run.out()).find(), run.out());
         assertEquals(42, requests.get());
+    }
+
+    /**
+     * Over {@code --ws}, a message that is neither the gateway's {@code ack} nor a {@code nack} (another server's
+     * text, a binary message) is counted as the HTTP one is, refused under {@code 101 not an acknowledgement} (101:
+     * the socket's own status, the only one there is), and the replay exits 1 (docs/replay.md). Before, a text was
+     * counted under {@code 500 {"hello":1}} and a binary message was not taken for an answer at all.
+     */
+    @ParameterizedTest(name = "binary={0}")
+    @ValueSource(booleans = { false, true })
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldNotCountAWebSocketMessageThatIsNotAnAcknowledgementAsOne(final boolean binary) throws Exception
+    {
+        final Path csv = session(0);
+        final CliRun run;
+        try (ScriptedWebSocketServer other = new ScriptedWebSocketServer((number, text) -> binary ?
+            ScriptedWebSocketServer.binary(new byte[] { 1, 2, 3 }) : ScriptedWebSocketServer.text("{\"hello\":1}"),
+            true))
+        {
+            run = CliRun.of(replayArgs(csv, other.port(), true, "--rate", "100000", "--batch", "10", "--timeout",
+                "2", "--max-retries", "0"));
+        }
+
+        assertEquals(1, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("acked:    0 envelopes, 0 frames"), run.out());
+        assertTrue(run.out().contains("rejected: 42 envelopes"), run.out());
+        assertTrue(Pattern.compile("101 not an acknowledgement +40 envelopes, 400 frames").matcher(run.out()).find(),
+            run.out());
+        assertTrue(Pattern.compile("101 not an acknowledgement \\(session marker\\) +2 envelopes, 0 frames")
+            .matcher(run.out()).find(), run.out());
+    }
+
+    /**
+     * Over {@code --ws}, an endpoint that never answers the replay's close: the replay's end does not wait for it
+     * (the close is sent, and the run over; the wait for its sending is bounded by {@code --timeout}).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldNotWaitForTheAnswerToTheWebSocketsClose() throws Exception
+    {
+        final Path csv = session(0);
+        try (ScriptedWebSocketServer unclosing = new ScriptedWebSocketServer((number, text) ->
+            ScriptedWebSocketServer.ack(text), false))
+        {
+            final long startNs = System.nanoTime();
+
+            final CliRun run = CliRun.of(replayArgs(csv, unclosing.port(), true, "--rate", "100000", "--timeout",
+                "1"));
+
+            final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            assertEquals(0, run.exitCode(), run.out() + run.err());
+            Await.until("the close received", () -> unclosing.closeReceivedNanos() > 0);
+            assertTrue(tookMs < 4_000, "the replay took " + tookMs + " ms with --timeout 1");
+        }
+    }
+
+    /**
+     * Over {@code --ws}, one try of an envelope waits one {@code --timeout} for the send and the answer together
+     * (docs/replay.md), here with an endpoint that reads a big envelope slowly (the send blocks for most of the
+     * timeout) and then never answers. Before, the send waited up to {@code --timeout} and the answer another
+     * whole one: the try took about 2.5 + 3 s here. Through the transport: the replay's envelopes (at most 1 MiB)
+     * fit in loopback's socket buffers, a bigger message does not.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldBoundOneWebSocketTryBySendAndAnswerTogether() throws Exception
+    {
+        try (ScriptedWebSocketServer slow = new ScriptedWebSocketServer((number, text) -> null, true, 0,
+            Duration.ofMillis(2_500)))
+        {
+            final WebSocketTransport transport = WebSocketTransport.connect(new ReplayTarget("127.0.0.1",
+                slow.port()), null, Duration.ofSeconds(3));
+            final String event = "{\"event_id\":\"e\",\"pad\":\"" + "x".repeat(32 << 20) + "\"}";
+            final long startNs = System.nanoTime();
+            try
+            {
+                transport.send("e", event);
+                throw new AssertionError("answered");
+            }
+            catch (final java.net.http.HttpTimeoutException expected)
+            {
+                final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+                assertTrue(tookMs >= 2_900 && tookMs < 4_500, "the try took " + tookMs + " ms with a 3 s timeout");
+            }
+            finally
+            {
+                transport.close();
+            }
+        }
     }
 }

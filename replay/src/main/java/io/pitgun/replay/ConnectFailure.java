@@ -1,6 +1,8 @@
 package io.pitgun.replay;
 
 import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 
 /**
@@ -39,5 +41,30 @@ public final class ConnectFailure
         {
             super("cannot " + what + " within " + timeout.toSeconds() + " s (" + HINT + ")");
         }
+    }
+
+    /**
+     * A try whose connection was made (over the WebSocket, the socket opened) and whose answer did not come within
+     * the replay's {@code --timeout}: a gateway that hangs, or another program on the port that never answers. An
+     * {@link HttpTimeoutException}, so mid-run it is retried and counted as timed out; at start the replay ends, as
+     * for a connection not made ({@link #atStart}).
+     */
+    static final class NoAnswer extends HttpTimeoutException
+    {
+        NoAnswer(final URI from, final Duration timeout)
+        {
+            super("no answer from " + from + " within " + timeout.toSeconds() + " s");
+        }
+    }
+
+    /**
+     * {@code noAnswer} as the end of a run whose gateway has not answered yet: nothing there answers, so, as for a
+     * connection not made, retrying would only hold the run for {@code --max-retries} × {@code --timeout}.
+     */
+    static ConnectException atStart(final NoAnswer noAnswer)
+    {
+        final ConnectException atStart = new ConnectException(noAnswer.getMessage() + " (" + HINT + ")");
+        atStart.initCause(noAnswer);
+        return atStart;
     }
 }

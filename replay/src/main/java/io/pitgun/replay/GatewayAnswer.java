@@ -14,6 +14,8 @@ import java.io.IOException;
 final class GatewayAnswer
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The status of a WebSocket's upgrade: that of a message over the socket that is no ack or nack. */
+    private static final int SWITCHING_PROTOCOLS = 101;
 
     final JsonNode body;
     final String text;
@@ -42,18 +44,32 @@ final class GatewayAnswer
     }
 
     /**
-     * The answer as the outcome of a send: a 2xx is an acknowledgement only when its body is one
-     * ({@link #acknowledgement()}); otherwise another server answered (anything answering 200 to every request), and
-     * the envelope counts as refused under {@link SendOutcome#NOT_AN_ACKNOWLEDGEMENT}.
+     * The answer as the outcome of a send: an answer that is no refusal (a status below 300) is an acknowledgement
+     * only when its body is one ({@link #acknowledgement()}); otherwise another server answered (anything answering
+     * 200 to every request, a WebSocket message that is neither ack nor nack), and the envelope counts as refused
+     * under {@link SendOutcome#NOT_AN_ACKNOWLEDGEMENT}.
      *
-     * @param status          the HTTP status (over the WebSocket, the answer's {@code http_status}).
+     * @param status          the HTTP status (over the WebSocket, {@link #webSocketOutcome}'s).
      * @param retryAfterNanos how long to wait before a retry, or -1.
      */
     SendOutcome outcome(final int status, final long retryAfterNanos, final long latencyNanos)
     {
-        final boolean success = status >= 200 && status < 300;
-        final String reason = !success ? reason(status) : acknowledgement() ? null : SendOutcome.NOT_AN_ACKNOWLEDGEMENT;
+        final String reason = status >= 300 ? reason(status) :
+            acknowledgement() ? null : SendOutcome.NOT_AN_ACKNOWLEDGEMENT;
         return new SendOutcome(status, reason, string("message"), retryAfterNanos, duplicate(), latencyNanos);
+    }
+
+    /**
+     * A WebSocket message as the outcome of a send: an {@code ack} or {@code nack} has the status of its
+     * {@code http_status} (202 or 500 without one); any other message, the status of the socket itself, 101
+     * (Switching Protocols), so that it counts as {@code 101 not an acknowledgement} by {@link #outcome}'s rule.
+     */
+    SendOutcome webSocketOutcome(final long latencyNanos)
+    {
+        final String type = string("type");
+        final int status = "ack".equals(type) ? (int)number("http_status", 202) :
+            "nack".equals(type) ? (int)number("http_status", 500) : SWITCHING_PROTOCOLS;
+        return outcome(status, retryAfterNanos(), latencyNanos);
     }
 
     /**

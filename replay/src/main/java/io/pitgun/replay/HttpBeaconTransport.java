@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -36,7 +37,7 @@ public final class HttpBeaconTransport implements EnvelopeTransport
     /**
      * With {@code token} ({@code ID.SECRET}) sent as {@code Authorization: Bearer}, or none. A request waits
      * {@code timeout} for its connection (then throws a {@link ConnectException}, as for a refused one) and
-     * {@code timeout} for its answer (then throws {@link java.net.http.HttpTimeoutException}).
+     * {@code timeout} for its answer (then throws {@link HttpTimeoutException}).
      */
     public HttpBeaconTransport(final ReplayTarget target, final String token, final Duration timeout)
     {
@@ -71,6 +72,10 @@ public final class HttpBeaconTransport implements EnvelopeTransport
         {
             // Not the answer's timeout (an HttpTimeoutException too): no connection, as if refused.
             throw new ConnectFailure.TimedOut("connect to " + target.beaconUri(), timeout);
+        }
+        catch (final HttpTimeoutException ex)
+        {
+            throw new ConnectFailure.NoAnswer(target.beaconUri(), timeout);
         }
         catch (final ConnectException ex)
         {

@@ -45,7 +45,7 @@ public final class ReplayRunner
     private boolean answered;
     /** The gateway token, {@code ID.SECRET}, or null: sent as {@code Authorization: Bearer} (docs/security.md). */
     private String token;
-    /** How long one try of an envelope waits for its connection, and then for the gateway's answer. */
+    /** How long one try of an envelope waits for its connection, then for its send and the answer together. */
     private Duration timeout = Duration.ofSeconds(ReplayOptions.DEFAULT_TIMEOUT_S);
 
     /**
@@ -81,8 +81,8 @@ public final class ReplayRunner
     /**
      * How long one try of an envelope waits (default {@value ReplayOptions#DEFAULT_TIMEOUT_S} s; more than 0): for
      * its connection (over the WebSocket, for the socket to open), then for the gateway's answer. A connection not
-     * made in time is a failed connection (the replay ends if the gateway has not answered yet, as for a refused
-     * one; mid-run it is retried); an answer not come in time is a failed try, retried.
+     * made in time is a failed connection, and so is an answer not come in time before the gateway's first answer:
+     * the replay ends, as for a refused connection; mid-run either is a failed try, retried.
      *
      * @return this runner.
      */
@@ -369,9 +369,15 @@ public final class ReplayRunner
             }
             catch (final IOException ex)
             {
+                // At start nothing there has answered (not running, hung, another program on the port): the run
+                // ends, rather than hold for --max-retries tries of --timeout (11 min with the defaults).
                 if (ex instanceof ConnectException && !answered)
                 {
-                    throw ex; // at start: the gateway is not running, and nothing has been sent to say so about
+                    throw ex;
+                }
+                if (ex instanceof ConnectFailure.NoAnswer noAnswer && !answered)
+                {
+                    throw ConnectFailure.atStart(noAnswer);
                 }
                 // Mid-run a broken or refused connection is retried like a 503 (a closed WebSocket is opened again).
                 if (attempt >= options.maxRetries() || stopping)

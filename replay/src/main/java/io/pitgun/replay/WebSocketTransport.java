@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,7 +26,7 @@ public final class WebSocketTransport implements EnvelopeTransport
 {
     private final ReplayTarget target;
     private final String token;
-    /** How long opening the socket waits, and a send for its answer. */
+    /** How long opening the socket waits, a send and its answer together, and the close. */
     private final Duration timeout;
     private final AtomicReference<Pending> pending = new AtomicReference<>();
     /** The socket envelopes go on, and its listener; replaced by {@link #send} once closed. Sender's thread only. */
@@ -63,8 +64,8 @@ public final class WebSocketTransport implements EnvelopeTransport
      * Opens the WebSocket presenting {@code token} ({@code ID.SECRET}), or none. Opening it (the connection and the
      * opening handshake; again after the gateway closed it) waits {@code timeout}, then throws a
      * {@link ConnectException}, as for a refused connection; an opening the gateway refuses with an HTTP answer (401
-     * for the token, 429, 503) is the answer to the send that needed the socket. A send waits {@code timeout} for
-     * its answer, then throws {@link HttpTimeoutException}.
+     * for the token, 429, 503) is the answer to the send that needed the socket. A send waits {@code timeout} for the
+     * message to go and its answer to come, together, then throws {@link HttpTimeoutException}.
      */
     public static WebSocketTransport connect(final ReplayTarget target, final String token,
         final Duration timeout) throws IOException, InterruptedException
@@ -129,13 +130,12 @@ public final class WebSocketTransport implements EnvelopeTransport
         final long start = System.nanoTime();
         try
         {
+            // One --timeout for the send and the answer together (a send blocked by a slow reader, then an answer
+            // that never comes, waited two before).
             socket.sendText(json, true).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            final String text = waiting.answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            final long latency = System.nanoTime() - start;
-            final GatewayAnswer answer = GatewayAnswer.parse(text);
-            final boolean ack = "ack".equals(answer.string("type"));
-            return answer.outcome((int)answer.number("http_status", ack ? 202 : 500), answer.retryAfterNanos(),
-                latency);
+            final GatewayAnswer answer = waiting.answer.get(Math.max(0, start + timeout.toNanos() - System.nanoTime()),
+                TimeUnit.NANOSECONDS);
+            return answer.webSocketOutcome(System.nanoTime() - start);
         }
         catch (final ExecutionException | CompletionException ex)
         {
@@ -145,8 +145,7 @@ public final class WebSocketTransport implements EnvelopeTransport
         catch (final TimeoutException ex)
         {
             abandon("no answer within " + timeout.toSeconds() + " s");
-            throw new HttpTimeoutException("no answer from " + target.webSocketUri() + " within " +
-                timeout.toSeconds() + " s");
+            throw new ConnectFailure.NoAnswer(target.webSocketUri(), timeout);
         }
         finally
         {
@@ -164,6 +163,7 @@ public final class WebSocketTransport implements EnvelopeTransport
         }
     }
 
+    /** A message from the socket: {@code text}, or null for a binary message (never the gateway's answer). */
     private void onAnswer(final Listener from, final String text)
     {
         final Pending waiting = pending.get();
@@ -173,10 +173,11 @@ public final class WebSocketTransport implements EnvelopeTransport
         }
         final GatewayAnswer answer = GatewayAnswer.parse(text);
         final String eventId = answer.string("event_id");
-        // A nack for an envelope the gateway could not read carries no event id: it is still the answer to ours.
+        // A nack for an envelope the gateway could not read carries no event id: it is still the answer to ours, and
+        // so is a message that is no answer at all (another server's), counted as not an acknowledgement.
         if (eventId == null || eventId.equals(waiting.eventId))
         {
-            waiting.answer.complete(text);
+            waiting.answer.complete(answer);
         }
     }
 
@@ -203,7 +204,9 @@ public final class WebSocketTransport implements EnvelopeTransport
         {
             try
             {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "replay done").get(5, TimeUnit.SECONDS);
+                // Bounded as a try is: an endpoint that never answers the close held the end of the run a fixed 5 s.
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "replay done").get(timeout.toNanos(),
+                    TimeUnit.NANOSECONDS);
             }
             catch (final ExecutionException | TimeoutException ex)
             {
@@ -220,7 +223,7 @@ public final class WebSocketTransport implements EnvelopeTransport
     private static final class Pending
     {
         final String eventId;
-        final CompletableFuture<String> answer = new CompletableFuture<>();
+        final CompletableFuture<GatewayAnswer> answer = new CompletableFuture<>();
 
         Pending(final String eventId)
         {
@@ -250,6 +253,18 @@ public final class WebSocketTransport implements EnvelopeTransport
                 final String text = parts.toString();
                 parts.setLength(0);
                 owner.onAnswer(this, text);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(final WebSocket webSocket, final ByteBuffer data, final boolean last)
+        {
+            // The gateway answers in text: a binary message is another server's, taken as the answer it is not.
+            if (last)
+            {
+                owner.onAnswer(this, null);
             }
             webSocket.request(1);
             return null;
