@@ -204,7 +204,8 @@ public final class WebSocketTransport implements EnvelopeTransport
         {
             try
             {
-                // Bounded as a try is: an endpoint that never answers the close held the end of the run a fixed 5 s.
+                // Completes once the close is sent, not answered (an endpoint that never answers it does not hold
+                // the run); the sending waits no longer than a try's (before: a fixed 5 s whatever --timeout).
                 socket.sendClose(WebSocket.NORMAL_CLOSURE, "replay done").get(timeout.toNanos(),
                     TimeUnit.NANOSECONDS);
             }
