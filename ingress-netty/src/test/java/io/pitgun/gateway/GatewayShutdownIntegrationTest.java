@@ -258,6 +258,79 @@ class GatewayShutdownIntegrationTest
         }
     }
 
+    /**
+     * A subscriber whose 101 is still unread when the gateway stops (its upgrade answered, nothing read since) finds
+     * the 101, then its close 1001, then the connection's end; the stop keeps its bound and counts the close
+     * {@code going_away}, not as a subscriber cut.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldClose1001ASubscriberThatHasNotReadIts101() throws Exception
+    {
+        final GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.SHUTDOWN_TIMEOUT_S, "2"));
+        try (RawWebSocket subscriber = RawWebSocket.upgradeRequested(
+            new Socket("127.0.0.1", gateway.server.address().getPort()), "/ws?subscribe=derived"))
+        {
+            Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == 1);
+            final long startNs = System.nanoTime();
+            gateway.close();
+            final long tookS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
+            assertTrue(tookS < 6, "shutdown took " + tookS + " s with SHUTDOWN_TIMEOUT_S=2");
+            subscriber.awaitUpgrade();
+            final RawWebSocket.Frame close = subscriber.read();
+            assertTrue(close.isClose(), "expected the close frame, not opcode " + close.opcode());
+            assertEquals(1001, close.closeCode(), close.text());
+            subscriber.assertClosedByGateway();
+            Await.until("the close counted going_away",
+                () -> gateway.server.counters().webSocketCloses(WebSocketCloseReason.GOING_AWAY) == 1);
+            assertEquals(0, gateway.server.counters().subscribersCutAtShutdown.sum());
+        }
+        finally
+        {
+            gateway.close();
+        }
+    }
+
+    /**
+     * A subscriber's upgrade request half-sent when the drain begins is read to its end and refused 503
+     * {@code draining} with {@code Connection: close} (counted), then the connection ends; it never becomes a
+     * subscriber the stop would have to wait for.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldRefuseAnUpgradeHalfSentWhenTheDrainBegins() throws Exception
+    {
+        final GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.SHUTDOWN_TIMEOUT_S, "2"));
+        try (RawHttpConnection idle = new RawHttpConnection(gateway.server.address());
+            RawHttpConnection half = new RawHttpConnection(gateway.server.address()))
+        {
+            final String upgrade = "GET /ws?subscribe=derived HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
+                "Connection: Upgrade\r\nSec-WebSocket-Key: cGl0Z3VuLXJhdy1ub25jZQ==\r\n" +
+                "Sec-WebSocket-Version: 13\r\n\r\n";
+            half.send(upgrade.substring(0, 40));
+            idle.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertEquals(200, idle.readResponse().status()); // both connections are open and read
+            final long startNs = System.nanoTime();
+            final CompletableFuture<Void> stop = CompletableFuture.runAsync(gateway.server::shutdown);
+            idle.assertClosedByGateway(); // the drain has reached the connections
+            half.send(upgrade.substring(40));
+            final RawHttpConnection.Response answer = half.readResponse();
+            assertEquals(503, answer.status(), answer.head() + answer.body());
+            assertTrue(answer.body().contains("\"reason\":\"draining\""), answer.body());
+            assertEquals("close", answer.header("Connection"), answer.head());
+            half.assertClosedByGateway();
+            stop.get(30, TimeUnit.SECONDS);
+            final long tookS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
+            assertTrue(tookS < 6, "shutdown took " + tookS + " s with SHUTDOWN_TIMEOUT_S=2");
+            assertEquals(0, gateway.server.counters().subscribersOpened.sum());
+            assertTrue(gateway.server.counters().rejections(RejectReason.DRAINING) >= 1, "the refusal was not counted");
+        }
+        finally
+        {
+            gateway.close();
+        }
+    }
+
     /** The subscriber's next message, or the marker of its close. */
     private static String next(final WebSocketMessages subscriber) throws InterruptedException
     {

@@ -83,6 +83,21 @@ final class RawWebSocket implements AutoCloseable
     RawWebSocket(final Socket connected, final String path, final String upgrade, final byte[] withUpgrade)
         throws IOException
     {
+        this(connected, path, upgrade, withUpgrade, true);
+    }
+
+    /**
+     * Sends the upgrade request for {@code path} over {@code connected} and reads nothing: a client whose 101 is
+     * still unread (read it with {@link #awaitUpgrade}).
+     */
+    static RawWebSocket upgradeRequested(final Socket connected, final String path) throws IOException
+    {
+        return new RawWebSocket(connected, path, "websocket", new byte[0], false);
+    }
+
+    private RawWebSocket(final Socket connected, final String path, final String upgrade, final byte[] withUpgrade,
+        final boolean awaitUpgrade) throws IOException
+    {
         socket = connected;
         socket.setSoTimeout(RawHttpConnection.READ_TIMEOUT_MS);
         out = socket.getOutputStream();
@@ -96,6 +111,15 @@ final class RawWebSocket implements AutoCloseable
         request.writeBytes(withUpgrade);
         out.write(request.toByteArray());
         out.flush();
+        if (awaitUpgrade)
+        {
+            awaitUpgrade();
+        }
+    }
+
+    /** Reads the answer to the upgrade request, failing unless it is 101. */
+    void awaitUpgrade() throws IOException
+    {
         final String head = readHead();
         assertTrue(head.startsWith("HTTP/1.1 101"), "no upgrade: " + head);
     }
