@@ -147,16 +147,26 @@ public final class GatewayCommand implements Callable<Integer>
 
     /**
      * 0 for a clean stop; 1, saying why on standard error, when the journal failed while the gateway ran or as it
-     * stopped: a supervisor or script that judges a stop by its status must not take that run for a good one. What
-     * the journal had not taken by then is not in it: with {@code ACK_MODE=journaled} none of it was acknowledged
-     * (refused 503 {@code journal_failed}), with {@code accepted} some of it may have been answered 202.
+     * stopped, or when the stop could not journal that the pipeline drained: a supervisor or script that judges a
+     * stop by its status must not take that run for a good one. What the journal had not taken by then is not in it:
+     * with {@code ACK_MODE=journaled} none of it was acknowledged (refused 503 {@code journal_failed}), with
+     * {@code accepted} some of it may have been answered 202. A drain not journaled ({@code PipelineDrained}) makes
+     * every reader of the journal take the run for one killed (docs/embedding.md, Restarts, in a replay).
      */
     static int exitStatus(final GatewayServer server, final PrintWriter err)
     {
         final Throwable failure = server.pipeline().journalFailure().orElse(null);
         if (failure == null)
         {
-            return 0;
+            final Throwable unrecorded = server.pipeline().drainUnrecorded().orElse(null);
+            if (unrecorded == null)
+            {
+                return 0;
+            }
+            err.println("pitgun gateway: the stop could not journal that the pipeline drained (" + unrecorded +
+                "): a replay takes this run for one killed, without the summaries the drain emitted; exit status 1");
+            err.flush();
+            return 1;
         }
         err.println("pitgun gateway: the journal failed while the gateway ran or stopped (" + failure + "): the " +
             "frames it had not taken by then are not in it" + (server.config().ackMode() == AckMode.JOURNALED ?

@@ -4,8 +4,15 @@ import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayConfigException;
 import io.pitgun.gateway.GatewayServer;
 import io.pitgun.gateway.GatewaySetting;
+import io.pitgun.journal.Journal;
+import io.pitgun.journal.JournalConfig;
+import io.pitgun.journal.JournalPretouchAgent;
+import io.pitgun.journal.JournalStatsCollector;
+import io.pitgun.journal.ProgressListener;
+import io.pitgun.testsupport.Await;
 import io.pitgun.testsupport.EnvelopeJson;
 import io.pitgun.testsupport.GatewayClient;
+import io.pitgun.testsupport.SmallTmpfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -266,6 +273,56 @@ class GatewayCommandTest
             err.toString());
         assertTrue(err.toString().contains("none of them was acknowledged (refused 503 journal_failed)"),
             err.toString());
+    }
+
+    /**
+     * A stop that cannot journal that the pipeline drained ({@code PipelineDrained}: here the disk has less than half
+     * the free-space headroom left, which not even the pipeline's provenance may use) is not a clean stop: a replay,
+     * and every reader of the journal, takes the run for one killed and leaves out the summaries the drain emitted.
+     * The stop says so on standard error and exits 1. Before, it exited 0 after a stage error in the log.
+     */
+    @Test
+    @Timeout(120)
+    void shouldExitOneWhenTheStopCannotJournalThatThePipelineDrained(@TempDir final Path dir) throws Exception
+    {
+        final int tmpfsMib = 24;
+        final long minFreeBytes = 2L << 20;
+        final SmallTmpfs tmpfs = SmallTmpfs.mount(dir.resolve("tmpfs"), tmpfsMib);
+        try
+        {
+            final Path dataDir = tmpfs.path().resolve("data");
+            final GatewayServer server = LoopbackGateway.start(dataDir,
+                Map.of(GatewaySetting.JOURNAL_MIN_FREE_BYTES, Long.toString(minFreeBytes)));
+            try
+            {
+                final GatewayClient client = new GatewayClient(server.address().getPort());
+                assertEquals(202, client.beacon(batch(UUID.randomUUID().toString(), 0)).statusCode());
+                // The pretoucher populates up to 8 MiB ahead of the writer: let it get there before the filler takes
+                // the rest, or the two would race for the space (as GatewayDiskFullIntegrationTest does).
+                Await.until("the pretoucher has populated its pages ahead (or is off)", () ->
+                    Files.getFileStore(tmpfs.path()).getUsableSpace() <= ((long)tmpfsMib << 20) -
+                        (JournalPretouchAgent.DEFAULT_AHEAD_BYTES - JournalPretouchAgent.STEP_BYTES) ||
+                        client.metricOrNaN("pitgun_journal_pretouch_disabled_total") > 0);
+                tmpfs.fillLeaving(tmpfs.path().resolve("filler"), minFreeBytes / 4);
+            }
+            finally
+            {
+                server.shutdown();
+            }
+
+            final StringWriter err = new StringWriter();
+            assertEquals(1, GatewayCommand.exitStatus(server, new PrintWriter(err)), err.toString());
+            assertTrue(err.toString().startsWith("pitgun gateway: the stop could not journal that the pipeline " +
+                "drained (") && err.toString().contains("a replay takes this run for one killed"), err.toString());
+            try (Journal journal = Journal.open(JournalConfig.readOnly(dataDir.resolve("journal"))))
+            {
+                assertEquals(0, JournalStatsCollector.collect(journal, ProgressListener.NONE).pipelinesDrained());
+            }
+        }
+        finally
+        {
+            tmpfs.close();
+        }
     }
 
     @Test

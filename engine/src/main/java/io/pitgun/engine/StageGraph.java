@@ -70,6 +70,8 @@ final class StageGraph
     private Thread processingThread;
     /** Set once this pipeline's ManifestLoaded entry is journaled: its run, which a PipelineDrained entry ends. */
     private volatile boolean runJournaled;
+    /** Why this run's PipelineDrained entry could not be journaled at its drain, or null. */
+    private volatile Throwable drainUnrecorded;
 
     /**
      * Builds the graph without starting a thread.
@@ -354,8 +356,15 @@ final class StageGraph
         }
         catch (final RuntimeException ex)
         {
+            drainUnrecorded = ex;
             errors.onError("journal", ex);
         }
+    }
+
+    /** Why this run's {@code PipelineDrained} entry could not be journaled at its drain, or null. */
+    Throwable drainUnrecorded()
+    {
+        return drainUnrecorded;
     }
 
     /** Opens {@code journal.directory} (under {@link #journalLock}). */

@@ -505,6 +505,17 @@ public final class TelemetryPipeline implements AutoCloseable
     }
 
     /**
+     * Why {@link #close()} drained this pipeline but could not journal that it did (its {@code PipelineDrained}
+     * entry; the disk short of even half its headroom, say), if so: every reader of the journal then takes this run
+     * for one that was killed, and a replay leaves out the summaries the drain emitted. Empty otherwise, also before
+     * the close and without a journal. Any thread, after {@link #close()} returned.
+     */
+    public Optional<Throwable> drainUnrecorded()
+    {
+        return Optional.ofNullable(stages.drainUnrecorded());
+    }
+
+    /**
      * Why the journal stage stopped journaling for good (nothing after it is journaled or acknowledged), if it did;
      * empty without a journal. Any thread.
      */
