@@ -399,7 +399,7 @@ class ShippingChaosTest
      * the hive carrying the edge's position (in its ingest-time field), the same event identity and the same bytes;
      * the hive holds nothing after the edge's last message. Returns the number of messages.
      */
-    private static long assertSameEntries(final Path edgeJournal, final Path hiveJournal, final String context)
+    static long assertSameEntries(final Path edgeJournal, final Path hiveJournal, final String context)
     {
         long messages = 0;
         try (Journal edgeSide = Journal.open(JournalConfig.readOnly(edgeJournal));
