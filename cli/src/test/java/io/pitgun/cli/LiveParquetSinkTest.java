@@ -58,6 +58,7 @@ class LiveParquetSinkTest
     private static final String SKIPPED = "pitgun_sink_rows_skipped_total{sink=\"parquet\"}";
     private static final String LAG = "pitgun_sink_lag_seconds{sink=\"parquet\"}";
     private static final String GAPS = "pitgun_sink_journal_gaps_total{sink=\"parquet\"}";
+    private static final String DROPPED = "pitgun_sink_dropped_total{sink=\"parquet\"}";
 
     @TempDir
     Path dir;
@@ -346,6 +347,66 @@ class LiveParquetSinkTest
             Await.until("the sink caught up", Duration.ofSeconds(60), () -> client.metricOrNaN(LAG) == 0);
             assertEquals(0, client.metricOrNaN(GAPS), "an hour without entries leaves no file: not a gap");
         }
+    }
+
+    /**
+     * A gateway restarted with another dictionary (the F1 game's) on a journal whose frames of the run before
+     * (sim.v1) are in no file yet (that run had no sink): the sink writes only the frames of its own dictionary, and
+     * leaves out those written with the other, counted as dropped and logged, as {@code journal replay} passes over
+     * them. Before, it wrote the sim.v1 frames under the F1 dictionary's columns: the values of one dictionary's
+     * channel ids named and typed as the other's, in files whose footer said {@code f1-25.v1}.
+     */
+    @Test
+    void shouldLeaveOutTheFramesOfAnotherDictionaryThanItsOwn() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path parquet = dir.resolve("parquet");
+        final Path runs = parquet.resolve("runs");
+        try (GatewayServer gateway = LoopbackGateway.start(dataDir)) // sim.v1, no sink
+        {
+            send(new GatewayClient(gateway.address().getPort()), SESSION_A, 0, 100, 0);
+        }
+        final Logger sinkLog = (Logger)LoggerFactory.getLogger("io.pitgun.storage.LiveParquetSink");
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        sinkLog.addAppender(logged);
+        final Map<GatewaySetting, String> f1 = Map.of(GatewaySetting.PARQUET_DIR, parquet.toString(),
+            GatewaySetting.DICTIONARY, Path.of("..", "schemas", "src", "main", "resources", "dictionaries",
+                "f1-25.v1.yaml").toString());
+        try (GatewayServer gateway = LoopbackGateway.start(dataDir, f1))
+        {
+            final GatewayClient client = new GatewayClient(gateway.address().getPort());
+            final StringBuilder frames = new StringBuilder();
+            for (int sequence = 0; sequence < 10; sequence++)
+            {
+                frames.append(sequence == 0 ? "" : ",").append("{\"sequence\":").append(sequence)
+                    .append(",\"timestamp_us\":").append(START_US + sequence * 10_000L)
+                    .append(",\"lap_number\":1,\"samples\":{\"Speed\":").append(200 + sequence).append("}}");
+            }
+            final HttpResponse<String> answer = client.beacon(EnvelopeJson.head(UUID.randomUUID(), TS, SESSION_B,
+                "telemetry.sample_batch") + "\"payload\":{\"frames\":[" + frames + "]}}");
+            assertEquals(202, answer.statusCode(), answer.body());
+            // The sim.v1 run's frames come first in the journal: read once the sink has caught up.
+            Await.until("the sink has read the journal to its end", Duration.ofSeconds(60),
+                () -> client.metricOrNaN(LAG) == 0);
+            assertEquals(100, client.metricOrNaN(DROPPED), "the sim.v1 run's frames");
+            assertEquals(0, client.metricOrNaN("pitgun_sink_failures_total{sink=\"parquet\"}"));
+        }
+        finally
+        {
+            sinkLog.detachAppender(logged);
+        }
+        assertEquals(List.of(runs.resolve(SESSION_B.toString()).resolve("2026-04-11T12.parquet")),
+            files(runs, ".parquet"), "no file of the sim.v1 run's session");
+        try (Connection duck = duckDb();
+             ResultSet rs = query(duck, "SELECT count(*) FROM read_parquet('" + runs + "/*/*.parquet')"))
+        {
+            rs.next();
+            assertEquals(10, rs.getLong(1), "the F1 run's frames");
+        }
+        assertTrue(logged.list.stream().anyMatch(event -> event.getLevel() == Level.WARN &&
+            event.getFormattedMessage().contains("written with dictionary 'sim.v1', not 'f1-25.v1'")),
+            logged.list.toString());
     }
 
     private static void send(final GatewayClient client, final UUID session, final long firstSequence,

@@ -3,6 +3,8 @@ package io.pitgun.storage;
 import io.pitgun.codecs.dictionary.ParameterRegistry;
 import io.pitgun.codecs.frame.FrameDescriptor;
 import io.pitgun.codecs.frame.FrameValidator;
+import io.pitgun.codecs.frame.RecordedDictionary;
+import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import io.pitgun.codecs.sbe.SessionEndDecoder;
 import io.pitgun.codecs.sbe.SessionStartDecoder;
 import io.pitgun.codecs.sbe.TelemetryFrameDecoder;
@@ -87,6 +89,8 @@ public final class LiveParquetSink implements SinkFollower
     /** The journal writer's settings: the deriving pipeline runs with them, so its rows are the live run's output. */
     private final PipelineConfig config;
     private final boolean includeRestricted;
+    /** The dictionary that names the columns: frames the journal records as written with another are left out. */
+    private final ParameterRegistry registry;
     private final FrameTable table;
     private final FileRotation rotation;
     private final long idleCloseNs;
@@ -109,6 +113,7 @@ public final class LiveParquetSink implements SinkFollower
         this.manifest = manifest != null && manifest.emitsFrames() ? manifest : null; // else no rows for DIR/derived
         this.config = config;
         this.includeRestricted = config.outputIncludeRestricted();
+        this.registry = registry;
         this.table = FrameTable.frames(registry, includeRestricted).requireParquetNames(); // refuses the start
         this.rotation = rotation;
         this.idleCloseNs = idleCloseNs;
@@ -370,6 +375,29 @@ public final class LiveParquetSink implements SinkFollower
         }
         /** Sessions that ended, whose derived file is completed once the deriving pipeline has caught up. */
         private final Set<String> endedSessions = new LinkedHashSet<>();
+        /**
+         * How the dictionary of the journal's part being read (its last {@code ManifestLoaded}) is not
+         * {@link #registry}, or null while it is (or no part has named one).
+         */
+        private String otherDictionary;
+
+        /**
+         * A gateway's start ({@code ManifestLoaded}): the frames up to the next one were written with the dictionary
+         * it records. Those of another than the sink's are left out, counted as dropped, as {@code journal replay}
+         * passes over them; before, they were written under this dictionary's columns (one dictionary's channel ids
+         * named and typed as the other's), in files whose footer named this one.
+         */
+        private void onRunStart(final long index, final DirectBuffer buffer, final int offset)
+        {
+            final RecordedDictionary recorded = RecordedDictionary.of(buffer, offset);
+            otherDictionary = recorded == null ? null : recorded.disagreement(registry, "this sink's");
+            if (otherDictionary != null)
+            {
+                LOG.warn("sink {}: journal index {}: the journal's frames from here on were {}; left out of {} up to " +
+                    "the next start with this dictionary, each counted as dropped (read them with pitgun journal " +
+                    "dump --dictionary FILE --from/--to)", NAME, index, otherDictionary, runs);
+            }
+        }
 
         Follower(final PartitionedFrameWriter writer, final DerivedFrames derived, final Map<String, Long> written,
             final Set<Long> derivedFrom)
@@ -413,8 +441,18 @@ public final class LiveParquetSink implements SinkFollower
                 {
                     derived.publishRunMarker(buffer, offset, length, index); // a gateway's start or drain
                 }
-                if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
+                if (templateId == ManifestLoadedDecoder.TEMPLATE_ID)
                 {
+                    onRunStart(index, buffer, offset);
+                }
+                else if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
+                {
+                    if (otherDictionary != null)
+                    {
+                        // Its channel ids are another dictionary's: this table's columns would misname them.
+                        counters.onDropped();
+                        return;
+                    }
                     final long outOfTypeBefore = row.samplesOutOfType;
                     row.wrap(buffer, offset, index, stamp);
                     if (row.samplesOutOfType != outOfTypeBefore)
