@@ -30,6 +30,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         void goingAway();
 
         /**
+         * The shutdown stops waiting for the connection: it is closed at once (by the shutdown, behind this on the
+         * connection's loop). What it cuts short that no other count covers is counted here first: a request still
+         * arriving is counted {@code draining}. Nothing to count by default.
+         */
+        default void cut()
+        {
+        }
+
+        /**
          * Whether the connection is a live subscriber: the shutdown closes it only once the pipeline has drained and
          * the outputs of that drain are written to it; the others, the ring's producers among them, before.
          */
@@ -104,7 +113,20 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         access = new ConnectionAccess(server, peerAddress);
         server.counters().openConnections.incrementAndGet();
         ctx.channel().closeFuture().addListener(f -> server.counters().openConnections.decrementAndGet());
-        ctx.channel().attr(CLOSER).set(() -> ctx.executor().execute(this::goingAway));
+        ctx.channel().attr(CLOSER).set(new Closer()
+        {
+            @Override
+            public void goingAway()
+            {
+                ctx.executor().execute(GatewayHttpHandler.this::goingAway);
+            }
+
+            @Override
+            public void cut()
+            {
+                ctx.executor().execute(GatewayHttpHandler.this::cut);
+            }
+        });
         super.channelActive(ctx);
     }
 
@@ -235,7 +257,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
      * connection was closed at once: the pipelined requests went unanswered, and the kernel reset the connection
      * over the answers the client had not read yet. A request half-received (its head or body still coming) is not
      * idle: read to its end, it is answered 503 {@code draining}, which closes the connection as above (or the
-     * shutdown's deadline closes it); before, the connection was shut under it and the client got no answer.
+     * shutdown's wait ends: {@link #cut}); before, the connection was shut under it and the client got no answer.
      */
     private void goingAway()
     {
@@ -246,6 +268,23 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         }
         context.channel().attr(HttpExchange.CLOSING).set(Boolean.TRUE);
         LingeringClose.closeAfterAnswer(context.channel(), server.counters());
+    }
+
+    /**
+     * The shutdown's wait for the connections is over and this one is still open ({@link Closer#cut}): a request
+     * still arriving (its head or body; {@link #goingAway} let it finish, to answer it 503 {@code draining}) is
+     * counted {@code draining} and logged at the overload log's rate, since the close that follows answers nothing.
+     * Before, that close was counted nowhere: the gateway's own close is not the client's, so not
+     * {@code client_closed_request} either.
+     */
+    private void cut()
+    {
+        if (context.channel().isActive() && !closing(context) && guard != null && guard.requestUnderWay())
+        {
+            server.counters().rejected(RejectReason.DRAINING);
+            server.overloadLog().warn(RejectReason.DRAINING, "client " + peer + " was still sending a request when " +
+                "the shutdown stopped waiting for it: closed unanswered, nothing of it ingested");
+        }
     }
 
     /** The unanswered request has its answer: the next pipelined one's turn, as a task of its own (not nested). */

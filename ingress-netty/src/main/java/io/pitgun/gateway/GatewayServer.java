@@ -860,6 +860,14 @@ public final class GatewayServer implements AutoCloseable
         {
             closed.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(lingerEnd - System.nanoTime())));
         }
+        for (final Channel channel : channels)
+        {
+            final GatewayHttpHandler.Closer closer = channel.attr(GatewayHttpHandler.CLOSER).get();
+            if (closer != null && !closer.subscriber() && channel.isOpen())
+            {
+                closer.cut(); // counts what the close below cuts short; a task on its loop, ahead of the close's
+            }
+        }
         return channels.close(channel -> !isSubscriber(channel))
             .awaitUninterruptibly(Math.max(100, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }

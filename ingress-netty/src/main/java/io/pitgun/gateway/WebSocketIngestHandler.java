@@ -273,8 +273,7 @@ final class WebSocketIngestHandler extends SimpleChannelInboundHandler<WebSocket
         {
             return false;
         }
-        close(ctx, WebSocketCloseReason.PROTOCOL_ERROR, new CloseWebSocketFrame(
-            WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "a text message that is not UTF-8"));
+        close(ctx, WebSocketCloseReason.PROTOCOL_ERROR, NotUtf8TextValidator.closeFrame());
         return true;
     }
 

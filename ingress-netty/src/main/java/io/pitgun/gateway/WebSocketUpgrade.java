@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
@@ -168,10 +167,9 @@ final class WebSocketUpgrade
         if (subscriber)
         {
             // A subscriber's text message that is not UTF-8 fails its connection (RFC 6455 8.1), as an ingest
-            // connection's does: thrown to the handler, which closes 1007 counted protocol_error. Netty's validator
-            // follows a message across its fragments. Cold path (a subscriber only reads); ingest checks its whole
-            // messages itself, on the refusal path only. Before, a subscriber's text was ignored, whatever it held.
-            pipeline.addBefore("ws", "wsutf8", new Utf8FrameValidator(false));
+            // connection's does: thrown to the handler, which closes 1007 counted protocol_error. Ingest checks its
+            // whole messages itself, on the refusal path only. Before, a subscriber's text was ignored.
+            pipeline.addBefore("ws", "wsutf8", new NotUtf8TextValidator());
         }
         // The 101 is written by the handshake, which replaces the HTTP handler: this exchange is answered.
         exchange.answered();

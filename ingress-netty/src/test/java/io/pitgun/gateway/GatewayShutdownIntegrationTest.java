@@ -103,6 +103,33 @@ class GatewayShutdownIntegrationTest
         }
     }
 
+    /**
+     * An HTTP request half-sent when the drain begins and never finished is closed when the shutdown stops waiting
+     * for the connections, unanswered and counted {@code draining}, once. Before, that close was counted nowhere
+     * (neither {@code draining} nor {@code client_closed_request}: the gateway closed it, not the client).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void shouldCountARequestHalfSentWhenTheDrainBeginsAndNeverFinished() throws Exception
+    {
+        final GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+        try (RawHttpConnection half = new RawHttpConnection(gateway.server.address()))
+        {
+            half.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                "Content-Length: 1000\r\n\r\n{\"schema");
+            Await.until("the request's first bytes read", () ->
+                gateway.metric("pitgun_gateway_partial_message_bytes") > 0);
+            gateway.server.shutdown(); // returns once every connection but the live subscribers has closed
+            half.assertClosedByGateway();
+            assertEquals(1, gateway.server.counters().rejections(RejectReason.DRAINING));
+            assertEquals(0, gateway.server.counters().rejections(RejectReason.CLIENT_CLOSED_REQUEST));
+        }
+        finally
+        {
+            gateway.close();
+        }
+    }
+
     /** The same over TLS: the gateway sends {@code close_notify} before it shuts its side (LingeringClose). */
     @ParameterizedTest
     @EnumSource(TlsProvider.class)

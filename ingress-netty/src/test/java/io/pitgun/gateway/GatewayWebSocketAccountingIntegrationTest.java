@@ -550,6 +550,7 @@ class GatewayWebSocketAccountingIntegrationTest
                     assertTrue(close.isClose(), "expected a close frame, got opcode " + close.opcode() + ": " +
                         close.text());
                     assertEquals(1007, close.closeCode(), close.text());
+                    assertEquals(NotUtf8TextValidator.REASON, close.closeReason());
                     ws.assertClosedByGateway();
                 }
             }
@@ -597,7 +598,8 @@ class GatewayWebSocketAccountingIntegrationTest
      * A live subscriber's text message that is not UTF-8 fails its connection as an ingest connection's does (RFC 6455
      * 8.1): close code 1007, counted {@code protocol_error}, whether the bad bytes are in one frame, in a continuation
      * or cut off at the message's end; a character split between two fragments is UTF-8 and leaves it open. Before,
-     * a subscriber's data frames were not looked at: each was ignored on a connection left open.
+     * a subscriber's data frames were not looked at: each was ignored on a connection left open; later, its close
+     * carried Netty's reason text ("bytes are not UTF-8"), not the ingest connection's.
      */
     @Test
     void shouldFailASubscriberOnATextMessageThatIsNotUtf8() throws Exception
@@ -626,6 +628,8 @@ class GatewayWebSocketAccountingIntegrationTest
                     assertTrue(close.isClose(), "expected a close frame, got opcode " + close.opcode() + ": " +
                         close.text());
                     assertEquals(1007, close.closeCode(), close.text());
+                    // The ingest connection's reason text (above), not Netty's ("bytes are not UTF-8").
+                    assertEquals(NotUtf8TextValidator.REASON, close.closeReason());
                     live.assertClosedByGateway();
                 }
             }
@@ -636,6 +640,7 @@ class GatewayWebSocketAccountingIntegrationTest
                 final RawWebSocket.Frame close = early.read();
                 assertTrue(close.isClose(), "opcode " + close.opcode());
                 assertEquals(1007, close.closeCode(), close.text());
+                assertEquals(NotUtf8TextValidator.REASON, close.closeReason());
                 early.assertClosedByGateway();
             }
             Await.until("every close counted", () ->

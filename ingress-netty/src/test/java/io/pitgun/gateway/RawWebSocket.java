@@ -221,6 +221,12 @@ final class RawWebSocket implements AutoCloseable
         {
             return new String(payload, StandardCharsets.UTF_8);
         }
+
+        /** A close frame's reason text (after its two-byte code); empty without one. */
+        String closeReason()
+        {
+            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        }
     }
 
     private String readHead() throws IOException
