@@ -528,6 +528,11 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     {
         if (event instanceof IdleStateEvent)
         {
+            if (!closing(ctx))
+            {
+                // A lingering close (behind an answer that closes) is bounded and counted on its own.
+                server.counters().rejected(RejectReason.IDLE_TIMEOUT);
+            }
             ctx.close();
             return;
         }

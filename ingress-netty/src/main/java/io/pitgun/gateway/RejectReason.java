@@ -198,9 +198,16 @@ public enum RejectReason
      * for it ({@link IdempotencyWindow#PROBE_SLOTS}), is being published by another request
      * ({@link IdempotencyWindow#FULL}): a whole {@code IDEMPOTENCY_ENTRIES} of ids came during each of those
      * publishes. Retry after 1 s. Before, the id in flight was forgotten, and a retry racing it published it twice.
-     * Last: a reason's ordinal is its counter's key in the counters file; new reasons go after it.
      */
-    IDEMPOTENCY_WINDOW_FULL(503);
+    IDEMPOTENCY_WINDOW_FULL(503),
+    /**
+     * An HTTP connection with nothing read or written for {@code IDLE_TIMEOUT_S} (a keep-alive connection between
+     * requests, or one that never sent a byte when the idle timeout is the shorter): closed without an answer, as RFC
+     * 9112 (9.5) lets a server close an idle connection. Never sent (a 408 is what RFC 9110 lets such a close say).
+     * Before, counted nowhere. A WebSocket's idle close is {@code ws_closes_total{reason="idle"}}. Last: a reason's
+     * ordinal is its counter's key in the counters file; new reasons go after it.
+     */
+    IDLE_TIMEOUT(408);
 
     private static final RejectReason[] BY_DECODE_CODE = byDecodeCode();
 

@@ -2,6 +2,7 @@ package io.pitgun.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pitgun.testsupport.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,9 +175,12 @@ class GatewayRefusalIntegrationTest
                 afterOneRequest.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
                 final RawHttpConnection.Response health = afterOneRequest.readResponse();
                 assertEquals(200, health.status(), health.body());
-                // Neither connection sends anything more: the idle timeout closes both, without an answer.
+                // Neither connection sends anything more: the idle timeout closes both, without an answer, counted.
                 afterOneRequest.assertClosedByGateway();
                 silent.assertClosedByGateway();
+                // At least: the harness's own HTTP client may hold a pooled connection the timeout closes too.
+                Await.until("both idle closes counted", () ->
+                    gateway.server.counters().rejections(RejectReason.IDLE_TIMEOUT) >= 2);
             }
 
             final GatewayWebSocketIntegrationTest.Collector collector = new GatewayWebSocketIntegrationTest.Collector();
