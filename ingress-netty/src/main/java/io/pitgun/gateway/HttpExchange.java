@@ -233,8 +233,10 @@ final class HttpExchange
     {
         // Past the encoder is safe: answers go out in request order (GatewayHttpHandler), so a WebSocket upgrade
         // pipelined behind this request, which removes the HTTP encoder, has not been handled yet.
+        // An HTTP/1.0 client's answer names keep-alive (write), which the pre-encoded head does not.
         if (encoderCtx == null || report.status() != 202 || report.retryAfterS() > 0 || !keepAlive ||
-            server.isDraining() || request.method().equals(HttpMethod.HEAD))
+            server.isDraining() || request.method().equals(HttpMethod.HEAD) ||
+            !request.protocolVersion().isKeepAliveDefault())
         {
             final ByteBuf body = ctx.alloc().buffer(PLAIN_ANSWER_BYTES);
             report.writePlainJson(body, quotedAckMode, journalIndex);
@@ -320,6 +322,13 @@ final class HttpExchange
             response.content().clear();
         }
         HttpUtil.setKeepAlive(response, !close);
+        if (!close && request != null && !request.protocolVersion().isKeepAliveDefault())
+        {
+            // An HTTP/1.0 client that asked for keep-alive learns it is granted only from this header (RFC 2068
+            // 19.7.1): without it, it takes the connection for one closed after the answer, and one reading to the
+            // connection's end waited for the idle timeout.
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
         if (vary != null)
         {
             response.headers().set(HttpHeaderNames.VARY, vary);

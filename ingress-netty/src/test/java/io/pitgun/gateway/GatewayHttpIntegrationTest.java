@@ -54,6 +54,37 @@ class GatewayHttpIntegrationTest
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), GatewayHarness.journaledSequences(dataDir));
     }
 
+    /**
+     * An HTTP/1.0 client asking for keep-alive is told the connection stays open ({@code Connection: keep-alive}),
+     * on the answer of a GET and of an accepted beacon, and its next request is answered on it; one that does not ask
+     * gets {@code Connection: close}. Before, the answer had no {@code Connection} header: an HTTP/1.0 client (such
+     * as ApacheBench {@code -k}) took the connection for one the gateway would close and waited for that close,
+     * until the idle timeout.
+     */
+    @Test
+    void shouldTellAnHttp10ClientAskingForKeepAliveThatTheConnectionStaysOpen() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+            RawHttpConnection http10 = new RawHttpConnection(gateway.server.address()))
+        {
+            http10.send("GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
+            final RawHttpConnection.Response health = http10.readResponse();
+            assertEquals(200, health.status(), health.head());
+            assertEquals("keep-alive", health.header("Connection"), health.head());
+            final String body = Envelopes.batch(UUID.randomUUID(), 0, 1);
+            http10.send("POST /beacon HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n" +
+                "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body);
+            final RawHttpConnection.Response accepted = http10.readResponse();
+            assertEquals(202, accepted.status(), accepted.head() + accepted.body());
+            assertEquals("keep-alive", accepted.header("Connection"), accepted.head());
+            http10.send("GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+            final RawHttpConnection.Response last = http10.readResponse();
+            assertEquals(200, last.status(), last.head());
+            assertEquals("close", last.header("Connection"), last.head());
+            http10.assertClosedByGateway();
+        }
+    }
+
     @Test
     void shouldAnswerEveryErrorStatusWithJsonAndJournalNothingOfIt() throws Exception
     {
