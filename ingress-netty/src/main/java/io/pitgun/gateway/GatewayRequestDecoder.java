@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 
 import java.util.List;
 
@@ -141,6 +144,16 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
             }
             if (decoded instanceof LastHttpContent)
             {
+                if (!(decoded instanceof HttpMessage) &&
+                    ((LastHttpContent)decoded).decoderResult().cause() instanceof TooLongHttpLineException)
+                {
+                    // A chunk-size line over the line bound, which Netty's decoder reports as it does a request line
+                    // too long (that one comes as a whole invalid request, an HttpMessage): in a body, malformed
+                    // (400), not a URI too long (before, 414 "request line exceeds 8192 bytes").
+                    ((LastHttpContent)decoded).setDecoderResult(DecoderResult.failure(new DecoderException(
+                        "a chunk-size line (with its extensions) exceeds " + DirectMemoryFit.REQUEST_LINE_BYTES +
+                            " bytes")));
+                }
                 holdingAfterUpgrade = upgradeOpen;
                 upgradeOpen = false;
                 endMessage();

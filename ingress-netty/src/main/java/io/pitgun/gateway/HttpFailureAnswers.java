@@ -37,7 +37,7 @@ final class HttpFailureAnswers
         else if (cause instanceof TooLongHttpLineException)
         {
             exchange.error(GatewayCounters.Endpoint.OTHER, 414, RejectReason.HEADER_TOO_LARGE,
-                "request line exceeds 8192 bytes", true);
+                "request line exceeds " + DirectMemoryFit.REQUEST_LINE_BYTES + " bytes", true);
         }
         else
         {

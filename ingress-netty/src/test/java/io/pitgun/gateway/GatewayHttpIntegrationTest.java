@@ -85,6 +85,36 @@ class GatewayHttpIntegrationTest
         }
     }
 
+    /**
+     * A chunked body whose chunk-size line (its extensions) is over the line bound is malformed, 400
+     * {@code malformed_http}, and nothing is ingested; a request line over it is still 414.
+     * Before, the chunk line was answered 414 "request line exceeds 8192 bytes", though the request line was short.
+     */
+    @Test
+    void shouldAnswerAChunkLineOverItsBoundAsMalformedNotAsATooLongRequestLine() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+            RawHttpConnection chunked = new RawHttpConnection(gateway.server.address());
+            RawHttpConnection longLine = new RawHttpConnection(gateway.server.address()))
+        {
+            final String body = Envelopes.batch(UUID.randomUUID(), 0, 1);
+            chunked.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length()) + ";x=" +
+                "e".repeat(DirectMemoryFit.REQUEST_LINE_BYTES) + "\r\n" + body + "\r\n0\r\n\r\n");
+            final RawHttpConnection.Response malformed = chunked.readResponse();
+            assertEquals(400, malformed.status(), malformed.head() + malformed.body());
+            assertEquals("malformed_http", JSON.readTree(malformed.body()).get("reason").asText(), malformed.body());
+            assertTrue(malformed.body().contains("chunk-size line"), malformed.body());
+            chunked.assertClosedByGateway();
+
+            longLine.send("GET /" + "a".repeat(DirectMemoryFit.REQUEST_LINE_BYTES) + " HTTP/1.1\r\n" +
+                "Host: 127.0.0.1\r\n\r\n");
+            final RawHttpConnection.Response tooLong = longLine.readResponse();
+            assertEquals(414, tooLong.status(), tooLong.head() + tooLong.body());
+            assertEquals(0.0, gateway.metric("pitgun_gateway_frames_published_total"), "nothing ingested");
+        }
+    }
+
     @Test
     void shouldAnswerEveryErrorStatusWithJsonAndJournalNothingOfIt() throws Exception
     {
