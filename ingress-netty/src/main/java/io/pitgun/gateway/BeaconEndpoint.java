@@ -146,6 +146,17 @@ final class BeaconEndpoint
                 server.counters().inFlightEnvelopes() + "/" + config.ingestQueue() + ", ring " +
                 server.pipeline().config().channelCapacity() + " slots)");
         }
+        if (!exchange.ctx.channel().isActive())
+        {
+            // The connection closed while the answer waited (the journal, in journaled mode): not written, so counted
+            // by why, as a WebSocket's answer is, not by its status, which the client never saw (a resend of the same
+            // event_id is a duplicate). Audited as what happened to the request. Before, counted as written.
+            server.counters().rejected(server.isDraining() ? RejectReason.DRAINING :
+                RejectReason.CLIENT_CLOSED_REQUEST);
+            exchange.audit(report.status(), report.reason(), Math.max(0, report.envelopes()), report.framesAccepted());
+            exchange.answered();
+            return;
+        }
         if (report.plain())
         {
             // Every accepted request: no String per answer.

@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.HeldThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -154,5 +156,34 @@ class GatewayConnectionErrorIntegrationTest
             seen += Double.isNaN(value) ? 0 : value;
         }
         return seen;
+    }
+
+    /**
+     * A client that closes its connection after its whole request, before its journaled answer is written: the
+     * answer is counted by why it was not written, {@code client_closed_request}, not as a 202 (the frames are
+     * journaled: a resend is a duplicate). Before, it was counted as a 202 written, though it went nowhere, while a
+     * WebSocket's answer in the same case was counted by why.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldCountAnAnswerWhoseClientClosedBeforeItWasWrittenByWhy() throws Exception
+    {
+        final HeldThreads journal = new HeldThreads(); // the pipeline's stages wait: the answer waits for them
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(), journal))
+        {
+            try (RawHttpConnection client = new RawHttpConnection(gateway.server.address()))
+            {
+                final String body = Envelopes.batch(UUID.randomUUID(), 0, 1);
+                client.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                    "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+                Await.until("the request admitted", () -> gateway.server.counters().inFlightEnvelopes() == 1);
+            } // closed before its answer
+            Await.until("the close seen", () -> gateway.server.counters().openConnections() == 0);
+            journal.release();
+            Await.until("the answer's fate counted", () ->
+                gateway.server.counters().rejections(RejectReason.CLIENT_CLOSED_REQUEST) == 1);
+            Await.until("the answer done with", () -> gateway.server.counters().inFlightEnvelopes() == 0);
+            assertEquals(0, gateway.server.counters().responses(GatewayCounters.Endpoint.BEACON, 202));
+        }
     }
 }
