@@ -164,6 +164,10 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 return;
             }
             pipelined.add(request.retain());
+            // Held until its turn: counted against the partial-message budget meanwhile, as it was while it arrived
+            // (messageComplete above gave its share back). Before, up to MAX_PIPELINED whole bodies per connection
+            // were held uncounted, bounded in total by nothing but the connection caps.
+            server.counters().partialMessageBytes.addAndGet(request.content().readableBytes());
             return;
         }
         answer(ctx, request, startNs);
@@ -314,7 +318,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     {
         while (!awaitingAnswer && !pipelined.isEmpty() && context.channel().isActive() && !closing(context))
         {
-            final FullHttpRequest request = pipelined.poll();
+            final FullHttpRequest request = takePipelined();
             try
             {
                 answer(context, request, System.nanoTime());
@@ -327,7 +331,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (closing(context))
         {
             FullHttpRequest request;
-            while ((request = pipelined.poll()) != null)
+            while ((request = takePipelined()) != null)
             {
                 dropAfterClose(request);
                 request.release();
@@ -405,10 +409,21 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private void releasePipelined()
     {
         FullHttpRequest request;
-        while ((request = pipelined.poll()) != null)
+        while ((request = takePipelined()) != null)
         {
             request.release();
         }
+    }
+
+    /** The next pipelined request, or null; its bytes leave the partial-message budget. */
+    private FullHttpRequest takePipelined()
+    {
+        final FullHttpRequest request = pipelined.poll();
+        if (request != null)
+        {
+            server.counters().partialMessageBytes.addAndGet(-request.content().readableBytes());
+        }
+        return request;
     }
 
     private void route(final HttpExchange exchange)

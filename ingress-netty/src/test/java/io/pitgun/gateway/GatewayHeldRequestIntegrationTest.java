@@ -3,6 +3,7 @@ package io.pitgun.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.HeldThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -157,6 +159,42 @@ class GatewayHeldRequestIntegrationTest
             assertEquals(2, gateway.server.counters().rejections(RejectReason.BODY_TOO_LARGE));
             assertEquals(0, gateway.server.counters().rejections(RejectReason.PARTIAL_MESSAGE_BUDGET));
             Await.until("shares given back", () -> gateway.server.counters().partialMessageBytes.get() == 0);
+        }
+    }
+
+    /**
+     * Requests pipelined behind one whose answer waits (for the journal, held here) are held whole until their turn,
+     * and count against the partial-message budget meanwhile, as they did while they arrived; their shares come back
+     * as each is answered. Before, a request gave its share back as soon as it was whole: up to 64 whole bodies per
+     * connection (each up to MAX_BODY_BYTES) were held uncounted, bounded in total by nothing but the connection caps.
+     */
+    @Test
+    void shouldCountPipelinedRequestsAgainstTheBudgetWhileTheyWait() throws Exception
+    {
+        final HeldThreads journal = new HeldThreads(); // the first answer waits: the others are held behind it
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(), journal);
+            RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+        {
+            final StringBuilder requests = new StringBuilder();
+            long heldBehind = 0;
+            for (int i = 0; i < 4; i++)
+            {
+                final String body = Envelopes.batch(UUID.randomUUID(), 10L * i, 10);
+                requests.append("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n")
+                    .append("Content-Length: ").append(body.length()).append("\r\n\r\n").append(body);
+                heldBehind += i == 0 ? 0 : body.length();
+            }
+            connection.send(requests.toString());
+            final long behind = heldBehind;
+            Await.until("the three behind the first held and counted", () ->
+                gateway.server.counters().partialMessageBytes.get() == behind);
+            journal.release();
+            for (int i = 0; i < 4; i++)
+            {
+                final RawHttpConnection.Response accepted = connection.readResponse();
+                assertEquals(202, accepted.status(), accepted.head() + accepted.body());
+            }
+            Await.until("their shares given back", () -> gateway.server.counters().partialMessageBytes.get() == 0);
         }
     }
 
