@@ -80,6 +80,13 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private boolean refusingPipelined;
     private final Runnable nextTurn = this::nextTurn;
     private final Runnable answerPipelined = this::answerPipelined;
+    /**
+     * A refusal of the request under way decided below the router (413, 417, 408, the partial-message budget's 503),
+     * which closes the connection, waiting for the answers owed before it (a request awaiting its answer, those
+     * pipelined behind it): written after them, so that each answer reaches the request it answers. Null when none
+     * waits. Cold path.
+     */
+    private Runnable refusalBehindAnswers;
     static final int MAX_PIPELINED = 64;
 
     GatewayHttpHandler(final GatewayServer server, final HttpRoutes routes, final PartialMessageMeter meter)
@@ -151,9 +158,9 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             releaseHoldFor(request); // the flood is read on and dropped (counted once, for the connection)
             return; // dropped unread, as the rest of the flood: the connection closes after the answer due
         }
-        if (closing(ctx))
+        if (closing(ctx) || refusalBehindAnswers != null)
         {
-            dropAfterClose(request);
+            dropAfterClose(request); // behind a closing answer, written or waiting its turn (RFC 9112, 9.6)
             return;
         }
         if (awaitingAnswer)
@@ -308,7 +315,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             LingeringClose.closeAfterAnswer(context.channel(), server.counters());
             return;
         }
-        if (!pipelined.isEmpty())
+        if (!pipelined.isEmpty() || refusalBehindAnswers != null)
         {
             context.executor().execute(answerPipelined);
         }
@@ -328,6 +335,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 request.release();
             }
         }
+        if (!awaitingAnswer && pipelined.isEmpty() && refusalBehindAnswers != null && context.channel().isActive())
+        {
+            final Runnable refusal = refusalBehindAnswers;
+            refusalBehindAnswers = null;
+            if (!closing(context))
+            {
+                refusal.run(); // every answer owed before it is written: the refusal's turn
+            }
+        }
         if (closing(context))
         {
             FullHttpRequest request;
@@ -336,6 +352,28 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 dropAfterClose(request);
                 request.release();
             }
+        }
+    }
+
+    /**
+     * Answers {@code refusal}, a refusal of the request under way that closes the connection, now if no answer is
+     * owed before it, else once those answers are written ({@link #refusalBehindAnswers}). Meanwhile the connection
+     * reads on, as the lingering close after the refusal would: the requests behind the refused one are dropped,
+     * counted ({@code request_after_close}), none routed.
+     * Before, it was written at once, ahead of the answer owed to an earlier request: a client that pipelined a
+     * journaled beacon and a body over the limit got only the 413 ("nothing was ingested"), which it took for the
+     * beacon's answer, though the beacon was journaled, and never got the 202.
+     */
+    private void refuseInTurn(final Runnable refusal)
+    {
+        if (!awaitingAnswer && pipelined.isEmpty())
+        {
+            refusal.run();
+            return;
+        }
+        if (refusalBehindAnswers == null)
+        {
+            refusalBehindAnswers = refusal;
         }
     }
 
@@ -498,7 +536,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             return; // a request behind a closing answer: not answered (dropAfterClose), nor its body refused
         }
-        routes.failures().onBodyTooLarge(ctx, peer, oversized, limit);
+        refuseInTurn(() -> routes.failures().onBodyTooLarge(ctx, peer, oversized, limit));
     }
 
     /**
@@ -511,6 +549,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             return; // as onBodyTooLarge
         }
+        // Not in turn (refuseInTurn): Netty's aggregator closes the connection right after this, whatever else is
+        // owed (BeaconAggregator.closeAfterContinueResponse).
         routes.failures().onExpectationFailed(ctx, peer, head);
     }
 
@@ -519,7 +559,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     {
         if (context != null && !closing(context))
         {
-            routes.failures().onReadTimeout(context, peer, requestUnderWay());
+            final HttpRequest head = requestUnderWay();
+            refuseInTurn(() -> routes.failures().onReadTimeout(context, peer, head));
         }
     }
 
@@ -559,14 +600,15 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
                 // answer only; the lingering close discards what comes after, and the close frees its share.
                 return;
             }
+            final HttpRequest head = requestUnderWay();
             if (meter.refusedAlone())
             {
                 // it can never fit: too large, not retry later
-                routes.failures().onBodyOverBudget(ctx, peer, requestUnderWay());
+                refuseInTurn(() -> routes.failures().onBodyOverBudget(ctx, peer, head));
             }
             else
             {
-                routes.failures().onPartialMessageBudget(ctx, peer, requestUnderWay());
+                refuseInTurn(() -> routes.failures().onPartialMessageBudget(ctx, peer, head));
             }
             return;
         }
@@ -589,8 +631,8 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             {
                 return; // as OVER_BUDGET: a second answer would follow the closing one
             }
-            new HttpExchange(server, peer, ctx, null, "?").error(GatewayCounters.Endpoint.OTHER, 413,
-                RejectReason.BODY_TOO_LARGE, cause.getMessage(), true);
+            refuseInTurn(() -> new HttpExchange(server, peer, ctx, null, "?").error(
+                GatewayCounters.Endpoint.OTHER, 413, RejectReason.BODY_TOO_LARGE, cause.getMessage(), true));
             return;
         }
         if (cause instanceof PrematureChannelClosureException)

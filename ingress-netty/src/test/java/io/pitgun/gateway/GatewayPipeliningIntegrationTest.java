@@ -24,6 +24,42 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayPipeliningIntegrationTest
 {
+    /**
+     * A refusal that closes the connection, decided while an earlier request's answer is owed (here a body over the
+     * limit, 413), is written after that answer: the client gets the 202 of its journaled beacon, then the 413, then
+     * the connection's end; a request behind the refused one is dropped, counted {@code request_after_close}. Before,
+     * the 413 went out at once: the client got only the 413 ("nothing was ingested"), which it took for the beacon's
+     * answer, though the beacon's envelopes were journaled (a black-box pass: 200 envelopes accepted, one 413 read).
+     */
+    @Test
+    void shouldWriteARefusalOfAPipelinedRequestAfterTheAnswerOwedBeforeIt(@TempDir final Path dataDir)
+        throws Exception
+    {
+        final HeldThreads journal = new HeldThreads(); // the beacon's answer waits until the refusal is decided
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(GatewaySetting.MAX_BODY_BYTES, "4096"),
+            journal);
+            RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+        {
+            final String body = Envelopes.batch(UUID.randomUUID(), 0, 2);
+            connection.send("POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                "Content-Length: " + body.length() + "\r\n\r\n" + body +
+                "POST /beacon HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                "Content-Length: 5000\r\n\r\n" + "x".repeat(5000) +
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            // The request behind the refused one is dropped once the refusal is decided (or the refusal is written).
+            Await.until("the refusal decided", () ->
+                gateway.server.counters().rejections(RejectReason.REQUEST_AFTER_CLOSE) == 1 ||
+                gateway.server.counters().responses(GatewayCounters.Endpoint.BEACON, 413) == 1);
+            journal.release();
+            final RawHttpConnection.Response accepted = connection.readResponse();
+            assertEquals(202, accepted.status(), accepted.head() + accepted.body());
+            final RawHttpConnection.Response refusal = connection.readResponse();
+            assertEquals(413, refusal.status(), refusal.head() + refusal.body());
+            connection.assertClosedByGateway();
+            assertEquals(1, gateway.server.counters().rejections(RejectReason.BODY_TOO_LARGE));
+        }
+    }
+
     @Test
     void shouldAnswerPipelinedRequestsInTheOrderTheyWereSent(@TempDir final Path dataDir) throws Exception
     {
