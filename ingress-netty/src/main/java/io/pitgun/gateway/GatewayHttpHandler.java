@@ -81,7 +81,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final Runnable nextTurn = this::nextTurn;
     private final Runnable answerPipelined = this::answerPipelined;
     /**
-     * A refusal of the request under way decided below the router (413, 417, 408, the partial-message budget's 503),
+     * A refusal of the request under way decided below the router (413, 408, the partial-message budget's 503),
      * which closes the connection, waiting for the answers owed before it (a request awaiting its answer, those
      * pipelined behind it): written after them, so that each answer reaches the request it answers. Null when none
      * waits. Cold path.

@@ -120,9 +120,9 @@ public enum RejectReason
     /**
      * The client closed (or reset) its connection in the middle of a request, its head or its body: nothing of it
      * was ingested and nothing is answered. Also an answer its client closed the connection before (a journaled
-     * answer waiting for the journal), counted by this reason instead of its status: what it ingested is in. Not a refusal by the gateway, but the fate of a request, counted and
-     * logged at the overload log's rate: an expected event, not an error. 499 after nginx's "client closed
-     * request"; never sent.
+     * answer waiting for the journal), counted by this reason instead of its status: what it ingested is in. Not a
+     * refusal by the gateway, but the fate of a request, counted and logged at the overload log's rate: an expected
+     * event, not an error. 499 after nginx's "client closed request"; never sent.
      */
     CLIENT_CLOSED_REQUEST(499),
     /**
