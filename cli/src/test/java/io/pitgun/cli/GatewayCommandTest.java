@@ -304,6 +304,11 @@ class GatewayCommandTest
                         (JournalPretouchAgent.DEFAULT_AHEAD_BYTES - JournalPretouchAgent.STEP_BYTES) ||
                         client.metricOrNaN("pitgun_journal_pretouch_disabled_total") > 0);
                 tmpfs.fillLeaving(tmpfs.path().resolve("filler"), minFreeBytes / 4);
+                // The guard answers from its last measurement (at most 20 ms old): until it has measured the filled
+                // disk, the drain's entry may still be appended into the pages populated ahead (a fresh-clone CI run
+                // stopped that soon and exited 0).
+                Await.until("the journal's guard has measured the filled disk", () ->
+                    client.metricOrNaN("pitgun_journal_usable_bytes") < minFreeBytes / 2);
             }
             finally
             {
