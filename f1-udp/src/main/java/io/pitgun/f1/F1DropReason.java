@@ -3,8 +3,10 @@ package io.pitgun.f1;
 import java.util.Locale;
 
 /**
- * Why the UDP source dropped a packet (or, for {@link #RING_FULL} and {@link #FRAME_REFUSED}, a frame). Each is
- * counted; none stops the source. New reasons are added at the end: the ordinal is the key of the reason's counter.
+ * Why the UDP source dropped a packet (or, for {@link #RING_FULL}, {@link #FRAME_REFUSED} and {@link #NO_SAMPLES}, a
+ * frame). Each is counted; none stops the source. New reasons are added at the end: the ordinal is the key of the
+ * reason's counter. A frame dropped leaves its sequence number unused, so a gap in a stream's sequences is a frame
+ * counted under one of those three.
  */
 public enum F1DropReason
 {
@@ -39,7 +41,13 @@ public enum F1DropReason
      * A frame (not a packet) the pipeline refused, outside a tuning policy's reject limit; the pipeline counts it by
      * its reason too. The packet's other cars' frames go on.
      */
-    FRAME_REFUSED;
+    FRAME_REFUSED,
+    /**
+     * A frame (not a packet) none of whose values is within its channel's range (each counted as a sample out of
+     * range): a frame holds 1 to 256 samples, so there is none to journal. Before, it left a gap in the stream's
+     * sequences that no drop counted.
+     */
+    NO_SAMPLES;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

@@ -648,12 +648,14 @@ public final class F1PacketAdapter
             writers[car] = writer;
             writer.sessionStart(timestampUs, SESSION_LABEL);
         }
-        if (!writer.tryBegin(sequences[car], timestampUs))
+        final long sequence = sequences[car]++;
+        if (!writer.tryBegin(sequence, timestampUs))
         {
+            // Its number stays unused, as every dropped frame's: a gap in the stream is a frame lost and counted.
+            // Before, the next frame took it, and a reader of the stream could not see the loss.
             counters.dropped(F1DropReason.RING_FULL);
             return false;
         }
-        sequences[car]++;
         current = writer;
         samplesInFrame = 0;
         if (laps[car] != NO_LAP)
@@ -697,8 +699,10 @@ public final class F1PacketAdapter
         if (samplesInFrame == 0)
         {
             // Every value was out of range (counted as such): a frame has 1 to 256 samples, so there is none to send.
+            // Dropped as a frame too: its sequence number stays unused, and a gap must be a counted drop.
             current.abort();
             current = null;
+            counters.dropped(F1DropReason.NO_SAMPLES);
             return;
         }
         try

@@ -5,6 +5,8 @@ import io.pitgun.engine.AckMode;
 import io.pitgun.engine.PipelineConfig;
 import io.pitgun.engine.PipelineCounter;
 import io.pitgun.engine.TelemetryPipeline;
+import io.pitgun.testsupport.Await;
+import io.pitgun.testsupport.HeldThreads;
 import io.pitgun.testsupport.JournaledFrames;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -422,7 +424,9 @@ class F1PacketAdapterTest
 
     /**
      * A packet all of whose values are left out would make a frame without samples, which the contract (and the
-     * FrameWriter) refuses: it publishes no frame at all.
+     * FrameWriter) refuses: it publishes no frame at all, and counts it dropped ({@code no_samples}), since its
+     * sequence number stays unused: the next frame of the stream comes with a gap that a drop explains (before, no
+     * drop was counted for it).
      */
     @Test
     void shouldPublishNoFrameWhenEveryValueIsOutsideTheDictionaryRange()
@@ -446,8 +450,53 @@ class F1PacketAdapterTest
         assertTrue(send(packet));
         assertEquals(0, counters.get(F1UdpCounters.Total.FRAMES_PUBLISHED));
         assertEquals(12, counters.get(F1UdpCounters.Total.SAMPLES_OUT_OF_RANGE), "the motion frame's 12 values");
-        assertEquals(0, journaled().size());
+        assertEquals(1, counters.drops(F1DropReason.NO_SAMPLES));
+        assertTrue(send(motionPacket(2)));
+        final List<JournaledFrames.Frame> frames = journaled();
+        assertEquals(1, frames.size());
+        assertEquals(1, frames.get(0).sequence(), "the dropped frame's number is left unused");
         assertEquals(0, pipeline.counters().get(PipelineCounter.DROPPED_INVALID_PARAMETER), "nothing refused");
+    }
+
+    /**
+     * A frame that finds the ring full is dropped, counted {@code ring_full}, and leaves its sequence number unused,
+     * as every dropped frame does: the stream's gaps are exactly its counted drops. Before, the next frame took the
+     * number, and the journaled stream showed no trace of the loss.
+     */
+    @Test
+    void shouldLeaveTheNumberOfAFrameDroppedForAFullRingUnused() throws Exception
+    {
+        pipeline.close();
+        final HeldThreads held = new HeldThreads();
+        final Path journal = dir.resolve("held-journal");
+        pipeline = TelemetryPipeline.builder().name("f1-held")
+            .dictionary(ParameterRegistry.loadResource(F1Channel.DICTIONARY_RESOURCE))
+            .manifest(Path.of(Objects.requireNonNull(getClass().getResource("/f1-passthrough.yaml")).getPath()))
+            .config(PipelineConfig.builder().journalDirectory(journal).ackMode(AckMode.JOURNALED).channelCapacity(16)
+                .build())
+            .threadFactory(held)
+            .build();
+        counters = new F1UdpCounters();
+        adapter = new F1PacketAdapter(pipeline, false, counters);
+        int frame = 1;
+        while (counters.drops(F1DropReason.RING_FULL) < 3)
+        {
+            assertTrue(frame < 100, "the held ring of 16 slots never filled");
+            send(telemetryPacket(2025, frame, frame, 200));
+            frame++;
+        }
+        held.release();
+        Await.until("the ring has room again", () -> pipeline.remainingCapacity() > 0);
+        assertTrue(send(telemetryPacket(2025, frame, frame, 200)));
+        adapter.endSession();
+        pipeline.close();
+        closed = true;
+
+        final List<Long> sequences = JournaledFrames.frames(journal).stream().map(JournaledFrames.Frame::sequence)
+            .toList();
+        final long last = sequences.get(sequences.size() - 1);
+        assertEquals(3, last + 1 - sequences.size(), "gaps in " + sequences + " against 3 drops counted");
+        assertEquals(frame - 1, last, "one number per telemetry packet, journaled or dropped: " + sequences);
     }
 
     /** One packet of each id the decoder decodes (the allocation test's workload). */
