@@ -18,15 +18,18 @@ import io.netty.handler.codec.http.HttpVersion;
  * without {@code Expect: 100-continue}, or while it streams in) is answered 413 with a JSON body and the connection
  * closed, instead of Netty's empty answer. An {@code Expect} other than {@code 100-continue} is answered 417
  * {@code expectation_failed} with a JSON body, counted, and the connection closed: the request it announced never
- * reaches the handler, so nothing would tell the slow-request guard that it ended (a 408 would follow). It also
- * knows the head of the request whose body is under way, so that a refusal in the middle of a body names it.
+ * reaches the handler, so nothing would tell the slow-request guard that it ended (a 408 would follow). Both are
+ * written in turn, after the answers owed to earlier requests ({@link GatewayHttpHandler}). It also knows the head
+ * of the request whose body is under way, so that a refusal in the middle of a body names it.
  */
 final class BeaconAggregator extends HttpObjectAggregator
 {
     /**
-     * What {@link #newContinueResponse} gives the aggregator for an expectation the gateway has already answered
-     * itself: the aggregator writes it (an empty buffer passes the HTTP encoder as it is, nothing on the wire), closes
-     * the connection after it and drops the content that follows ({@link #closeAfterContinueResponse}).
+     * What {@link #newContinueResponse} gives the aggregator for an expectation the gateway answers itself (417, now
+     * or after the answers owed before it): the aggregator writes it (an empty buffer passes the HTTP encoder as it
+     * is, nothing on the wire) and drops the content that follows ({@link #ignoreContentAfterContinueResponse}), but
+     * does not close the connection: the 417 closes it, lingering, once written. Before, the aggregator closed it
+     * at once, and a 202 owed to a request pipelined ahead of the refused one was lost, its frames journaled.
      */
     private static final Object ANSWERED = Unpooled.EMPTY_BUFFER;
 
@@ -86,13 +89,22 @@ final class BeaconAggregator extends HttpObjectAggregator
             // (handleOversizedMessage).
             return null;
         }
+        if (handler.answerOwed())
+        {
+            // No 100 either (RFC 9110 10.1.1 lets a server omit it; the client sends its body after its own wait):
+            // written now, it would go out ahead of the answers owed to earlier requests, and a client could take it
+            // for the interim answer of one of those.
+            return null;
+        }
         return super.newContinueResponse(start, maxContentLength, pipeline);
     }
 
     @Override
     protected boolean closeAfterContinueResponse(final Object msg)
     {
-        return msg == ANSWERED || super.closeAfterContinueResponse(msg);
+        // Netty's own test closes whenever the content is ignored (below): not for the gateway's 417, which closes
+        // the connection itself once written, in its turn.
+        return msg != ANSWERED && super.closeAfterContinueResponse(msg);
     }
 
     @Override

@@ -81,7 +81,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     private final Runnable nextTurn = this::nextTurn;
     private final Runnable answerPipelined = this::answerPipelined;
     /**
-     * A refusal of the request under way decided below the router (413, 408, the partial-message budget's 503),
+     * A refusal of the request under way decided below the router (413, 417, 408, the partial-message budget's 503),
      * which closes the connection, waiting for the answers owed before it (a request awaiting its answer, those
      * pipelined behind it): written after them, so that each answer reaches the request it answers. Null when none
      * waits. Cold path.
@@ -541,7 +541,7 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     /**
      * Called by the {@link BeaconAggregator} for an {@code Expect} other than {@code 100-continue} in {@code head}:
-     * 417, and the connection closes.
+     * 417, and the connection closes, in turn: after the answers owed before it ({@link #refuseInTurn}).
      */
     void onExpectationFailed(final ChannelHandlerContext ctx, final HttpMessage head)
     {
@@ -549,9 +549,17 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         {
             return; // as onBodyTooLarge
         }
-        // Not in turn (refuseInTurn): Netty's aggregator closes the connection right after this, whatever else is
-        // owed (BeaconAggregator.closeAfterContinueResponse).
-        routes.failures().onExpectationFailed(ctx, peer, head);
+        refuseInTurn(() -> routes.failures().onExpectationFailed(ctx, peer, head));
+    }
+
+    /**
+     * Whether an answer is owed on this connection ahead of the request being decoded now: one awaiting its answer,
+     * pipelined ones waiting their turn, or a refusal waiting behind them. Asked by the {@link BeaconAggregator},
+     * which then sends no {@code 100 Continue}: it would go out ahead of those answers.
+     */
+    boolean answerOwed()
+    {
+        return awaitingAnswer || !pipelined.isEmpty() || refusalBehindAnswers != null;
     }
 
     /** Called on the event loop by the {@link SlowRequestGuard}: 408, and the connection closes. */

@@ -60,6 +60,67 @@ class GatewayPipeliningIntegrationTest
         }
     }
 
+    /**
+     * A 417 for a request pipelined behind one whose answer is owed is written after that answer, as the other
+     * refusals that close are. Before, it went out at once and Netty's aggregator closed the connection right after
+     * it: the client read the 417, then the connection's end, and never the 202 of its beacon, journaled all the same.
+     */
+    @Test
+    void shouldWriteA417OfAPipelinedRequestAfterTheAnswerOwedBeforeIt(@TempDir final Path dataDir) throws Exception
+    {
+        final HeldThreads journal = new HeldThreads(); // the beacon's answer waits until the 417 is decided
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(), journal);
+            RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+        {
+            connection.send(beacon(Envelopes.batch(UUID.randomUUID(), 0, 2)) +
+                "POST /beacon HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nExpect: x\r\n" +
+                "Content-Length: 5\r\n\r\nhello" +
+                "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Await.until("the 417 decided", () ->
+                gateway.server.counters().rejections(RejectReason.REQUEST_AFTER_CLOSE) == 1 ||
+                gateway.server.counters().responses(GatewayCounters.Endpoint.BEACON, 417) == 1);
+            journal.release();
+            final RawHttpConnection.Response accepted = connection.readResponse();
+            assertEquals(202, accepted.status(), accepted.head() + accepted.body());
+            final RawHttpConnection.Response refusal = connection.readResponse();
+            assertEquals(417, refusal.status(), refusal.head() + refusal.body());
+            connection.assertClosedByGateway();
+            assertEquals(1, gateway.server.counters().rejections(RejectReason.EXPECTATION_FAILED));
+            assertEquals(1, gateway.server.counters().rejections(RejectReason.REQUEST_AFTER_CLOSE));
+        }
+    }
+
+    /**
+     * No {@code 100 Continue} for a request pipelined behind one whose answer is owed (RFC 9110 10.1.1 lets a server
+     * omit it): written at once, it went out ahead of the earlier request's 202, and a client could take it for that
+     * request's interim answer. The client here sends its body at once, as one may; both are answered in order.
+     */
+    @Test
+    void shouldSendNo100ContinueAheadOfTheAnswerOwedBeforeIt(@TempDir final Path dataDir) throws Exception
+    {
+        final HeldThreads journal = new HeldThreads(); // the beacon's answer waits until the second head is read
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of(), journal);
+            Socket socket = new Socket("127.0.0.1", gateway.server.address().getPort()))
+        {
+            socket.setSoTimeout(RawHttpConnection.READ_TIMEOUT_MS);
+            final String second = Envelopes.batch(UUID.randomUUID(), 1, 1);
+            socket.getOutputStream().write((beacon(Envelopes.batch(UUID.randomUUID(), 0, 1)) +
+                beacon(second).replace("Host: localhost\r\n", "Host: localhost\r\nExpect: 100-continue\r\n") +
+                "GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            // The second request is whole and waits its turn (counted against the partial-message budget).
+            Await.until("the second request pipelined", () ->
+                gateway.server.counters().partialMessageBytes.get() >= second.length());
+            journal.release();
+
+            final String stream = readToEnd(socket.getInputStream()); // the gateway closes after the last answer
+            assertTrue(stream.startsWith("HTTP/1.1 202"), stream);
+            assertTrue(!stream.contains("100 Continue"), stream);
+            assertEquals(3, stream.split("HTTP/1\\.1 ", -1).length - 1, stream);
+        }
+    }
+
     @Test
     void shouldAnswerPipelinedRequestsInTheOrderTheyWereSent(@TempDir final Path dataDir) throws Exception
     {
