@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 
+import io.netty.util.ByteProcessor;
+
 import java.util.List;
 
 /**
@@ -131,10 +133,21 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
             return;
         }
         final int before = out.size();
+        final boolean emptyLinesOverBound = !messageOpen && emptyLinesOverBound(buffer);
         super.decode(ctx, buffer, out);
         for (int i = before; i < out.size(); i++)
         {
             final Object decoded = out.get(i);
+            if (emptyLinesOverBound && decoded instanceof HttpMessage &&
+                ((HttpMessage)decoded).decoderResult().cause() instanceof TooLongHttpLineException)
+            {
+                // Netty's decoder skips the empty lines before a request line (RFC 9112 2.2) up to the line bound,
+                // and reports more as a line too long: no request line came, so malformed (400), not a URI too long
+                // (before, 414 "request line exceeds 8192 bytes").
+                ((HttpMessage)decoded).setDecoderResult(DecoderResult.failure(new DecoderException(
+                    "more than " + DirectMemoryFit.REQUEST_LINE_BYTES + " bytes of empty lines (CR, LF) before the " +
+                        "request line")));
+            }
             if (decoded instanceof HttpRequest && !((HttpRequest)decoded).decoderResult().isFailure())
             {
                 // Here, before any part reads the path or the host: the aggregator's, the guard's and the failure
@@ -167,6 +180,23 @@ final class GatewayRequestDecoder extends HttpRequestDecoder
                 endMessage(); // malformed: answered and closed, the decoder discards the rest
             }
         }
+    }
+
+    /**
+     * Whether {@code buffer}, between requests, begins with more CR and LF bytes than the line bound: what makes
+     * Netty's decoder, which skips them, fail as for a line too long. One byte looked at for a request as sent (it
+     * begins with its method); the bound's bytes at most, and only for a client that sends empty lines first.
+     */
+    private static boolean emptyLinesOverBound(final ByteBuf buffer)
+    {
+        final int readable = buffer.readableBytes();
+        if (readable <= DirectMemoryFit.REQUEST_LINE_BYTES)
+        {
+            return false;
+        }
+        final byte first = buffer.getByte(buffer.readerIndex());
+        return (first == '\r' || first == '\n') && buffer.forEachByte(buffer.readerIndex(),
+            DirectMemoryFit.REQUEST_LINE_BYTES, ByteProcessor.FIND_NON_CRLF) < 0;
     }
 
     private void endMessage()

@@ -115,6 +115,26 @@ class GatewayHttpIntegrationTest
         }
     }
 
+    /**
+     * Empty lines before a request line past the line bound are malformed, 400 {@code malformed_http} saying so.
+     * Before, 100,000 CRLFs before a short request line were answered 414 "request line exceeds 8192 bytes".
+     */
+    @Test
+    void shouldAnswerTooManyEmptyLinesBeforeTheRequestLineAsMalformed() throws Exception
+    {
+        try (GatewayHarness gateway = new GatewayHarness(dataDir, Map.of());
+            RawHttpConnection connection = new RawHttpConnection(gateway.server.address()))
+        {
+            connection.send("\r\n".repeat(100_000) + "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            final RawHttpConnection.Response malformed = connection.readResponse();
+            assertEquals(400, malformed.status(), malformed.head() + malformed.body());
+            assertEquals("malformed_http", JSON.readTree(malformed.body()).get("reason").asText(), malformed.body());
+            assertTrue(malformed.body().contains("empty lines"), malformed.body());
+            connection.assertClosedByGateway();
+            assertEquals(1.0, gateway.metric("pitgun_gateway_rejections_total{reason=\"malformed_http\"}"));
+        }
+    }
+
     @Test
     void shouldAnswerEveryErrorStatusWithJsonAndJournalNothingOfIt() throws Exception
     {
