@@ -592,12 +592,18 @@ final class GatewayHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     {
         if (event instanceof IdleStateEvent)
         {
-            if (!closing(ctx))
+            if (closing(ctx))
             {
-                // A lingering close (behind an answer that closes) is bounded and counted on its own.
-                server.counters().rejected(RejectReason.IDLE_TIMEOUT);
+                ctx.close(); // a lingering close under way (behind an answer that closes): bounded, counted on its own
+                return;
             }
-            ctx.close();
+            server.counters().rejected(RejectReason.IDLE_TIMEOUT);
+            // Lingering, as goingAway closes an idle connection: a request the client sent as the timeout fired is
+            // dropped, counted (request_after_close, or the lingering close's discarded bytes), not answered with a
+            // reset (RFC 9112 9.5); the connection ends at most LingeringClose's bounds after the idle timeout.
+            // Before, it was closed at once, and such a request made the kernel reset the connection.
+            ctx.channel().attr(HttpExchange.CLOSING).set(Boolean.TRUE);
+            LingeringClose.closeAfterAnswer(ctx.channel(), server.counters());
             return;
         }
         if (event == PartialMessageMeter.OVER_BUDGET)

@@ -122,6 +122,13 @@ final class RawHttpConnection implements AutoCloseable
         }
     }
 
+    /** Reads the connection's end (the gateway closed it cleanly); fails on anything else, a reset among them. */
+    void assertEndOfStream() throws IOException
+    {
+        final int b = in.read();
+        assertTrue(b < 0, "expected the end of the stream, but the gateway sent byte " + b);
+    }
+
     @Override
     public void close() throws IOException
     {
