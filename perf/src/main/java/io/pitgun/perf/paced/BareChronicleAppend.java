@@ -38,7 +38,8 @@ final class BareChronicleAppend implements AutoCloseable
 
     /**
      * Appends {@code frames} frames on {@code schedule}, recording intended → appended into {@code latencyNs} (a
-     * warm-up passes one it ignores: {@link OpenLoop#run}). Spins until each intended time; never waits for anything else. Allocation-free.
+     * warm-up passes one it ignores: {@link OpenLoop#run}). Spins until each intended time; never waits for anything
+     * else. Allocation-free.
      *
      * @return the nanoTime at which the last append returned.
      */

@@ -595,7 +595,8 @@ public final class PacedLatencyMain
                 "bare p50 %d ns p99 %d ns, ring p50 %d ns p99 %d ns; allocated: bare %d B, pipeline %d B%n",
                 configuration.name(), rate, achieved, point.keptUp() ? "" : " (fell behind)", point.journaled().p50(),
                 point.journaled().p99(), point.bare().p50(), point.bare().p99(), point.ringFloor() == null ? -1 :
-                point.ringFloor().p50(), point.ringFloor() == null ? -1 : point.ringFloor().p99(), bareAllocation.bytes(), pipelineAllocation.bytes());
+                point.ringFloor().p50(), point.ringFloor() == null ? -1 : point.ringFloor().p99(),
+                bareAllocation.bytes(), pipelineAllocation.bytes());
             write(rate, stepUp, journaled, processed);
             return point;
         }

@@ -24,8 +24,8 @@ public record SendAllocation(long bytes, long frames, int roundsAllocating, int 
     /** This with one more round of {@code roundFrames} frames, in which {@code roundBytes} were allocated. */
     public SendAllocation plusRound(final long roundBytes, final long roundFrames)
     {
-        return new SendAllocation(bytes + roundBytes, frames + roundFrames, roundsAllocating + (roundBytes != 0 ? 1 : 0),
-            rounds + 1);
+        return new SendAllocation(bytes + roundBytes, frames + roundFrames,
+            roundsAllocating + (roundBytes != 0 ? 1 : 0), rounds + 1);
     }
 
     /** "2,504 B over 2,000 frames, in 1 of 5 rounds". */
