@@ -272,10 +272,7 @@ class GatewayShutdownIntegrationTest
                 sequence += 100;
             }
             assertTrue(gateway.metric(UNSENT) >= SOCKET_FULL, "the subscriber's socket never filled");
-            final long startNs = System.nanoTime();
-            gateway.close();
-            final long tookS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
-            assertTrue(tookS < 10, "shutdown took " + tookS + " s with SHUTDOWN_TIMEOUT_S=1");
+            closeWithin(gateway, 10, "SHUTDOWN_TIMEOUT_S=1");
             assertEquals(1, gateway.server.counters().subscribersCutAtShutdown.sum());
             assertEquals(0, gateway.server.counters().subscribersDisconnectedSlow());
         }
@@ -299,10 +296,7 @@ class GatewayShutdownIntegrationTest
             new Socket("127.0.0.1", gateway.server.address().getPort()), "/ws?subscribe=derived"))
         {
             Await.until("subscribed", () -> gateway.server.counters().openSubscribers.get() == 1);
-            final long startNs = System.nanoTime();
-            gateway.close();
-            final long tookS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
-            assertTrue(tookS < 6, "shutdown took " + tookS + " s with SHUTDOWN_TIMEOUT_S=2");
+            closeWithin(gateway, 6, "SHUTDOWN_TIMEOUT_S=2");
             subscriber.awaitUpgrade();
             final RawWebSocket.Frame close = subscriber.read();
             assertTrue(close.isClose(), "expected the close frame, not opcode " + close.opcode());
@@ -427,5 +421,14 @@ class GatewayShutdownIntegrationTest
         {
             first.server.shutdown();
         }
+    }
+
+    /** Stops {@code gateway} and checks that the stop took less than {@code maxS} seconds with {@code settings}. */
+    private static void closeWithin(final GatewayHarness gateway, final long maxS, final String settings)
+    {
+        final long startNs = System.nanoTime();
+        gateway.close();
+        final long tookS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
+        assertTrue(tookS < maxS, "shutdown took " + tookS + " s with " + settings);
     }
 }
