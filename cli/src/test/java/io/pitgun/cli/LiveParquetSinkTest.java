@@ -29,6 +29,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.pitgun.cli.JournalExportCommandTest.assertRowsEqualJournal;
 import static io.pitgun.cli.JournalExportCommandTest.duckDb;
@@ -59,6 +61,8 @@ class LiveParquetSinkTest
     private static final String LAG = "pitgun_sink_lag_seconds{sink=\"parquet\"}";
     private static final String GAPS = "pitgun_sink_journal_gaps_total{sink=\"parquet\"}";
     private static final String DROPPED = "pitgun_sink_dropped_total{sink=\"parquet\"}";
+    private static final Path F1_DICTIONARY =
+        Path.of("..", "schemas", "src", "main", "resources", "dictionaries", "f1-25.v1.yaml");
 
     @TempDir
     Path dir;
@@ -371,21 +375,11 @@ class LiveParquetSinkTest
         logged.start();
         sinkLog.addAppender(logged);
         final Map<GatewaySetting, String> f1 = Map.of(GatewaySetting.PARQUET_DIR, parquet.toString(),
-            GatewaySetting.DICTIONARY, Path.of("..", "schemas", "src", "main", "resources", "dictionaries",
-                "f1-25.v1.yaml").toString());
+            GatewaySetting.DICTIONARY, F1_DICTIONARY.toString());
         try (GatewayServer gateway = LoopbackGateway.start(dataDir, f1))
         {
             final GatewayClient client = new GatewayClient(gateway.address().getPort());
-            final StringBuilder frames = new StringBuilder();
-            for (int sequence = 0; sequence < 10; sequence++)
-            {
-                frames.append(sequence == 0 ? "" : ",").append("{\"sequence\":").append(sequence)
-                    .append(",\"timestamp_us\":").append(START_US + sequence * 10_000L)
-                    .append(",\"lap_number\":1,\"samples\":{\"Speed\":").append(200 + sequence).append("}}");
-            }
-            final HttpResponse<String> answer = client.beacon(EnvelopeJson.head(UUID.randomUUID(), TS, SESSION_B,
-                "telemetry.sample_batch") + "\"payload\":{\"frames\":[" + frames + "]}}");
-            assertEquals(202, answer.statusCode(), answer.body());
+            sendF1(client, SESSION_B, 0, 10);
             // The sim.v1 run's frames come first in the journal: read once the sink has caught up.
             Await.until("the sink has read the journal to its end", Duration.ofSeconds(60),
                 () -> client.metricOrNaN(LAG) == 0);
@@ -407,6 +401,89 @@ class LiveParquetSinkTest
         assertTrue(logged.list.stream().anyMatch(event -> event.getLevel() == Level.WARN &&
             event.getFormattedMessage().contains("written with dictionary 'sim.v1', not 'f1-25.v1'")),
             logged.list.toString());
+    }
+
+    /**
+     * The derived table of the same journal (a sim.v1 run without sink, then runs with the F1 dictionary, the sink
+     * and a manifest of it): the deriving pipeline passes over the sim.v1 part as {@code journal replay} does, so the
+     * derived rows are the replay's, value for value, and a restart over the files written neither duplicates nor
+     * loses one. Before, the sim.v1 run's frames went into the deriving pipeline too: 100 rows more, derived from
+     * sim.v1 channel ids read as F1 ones.
+     */
+    @Test
+    void shouldDeriveOnlyTheFramesOfItsOwnDictionaryAsJournalReplayDoes() throws Exception
+    {
+        final Path dataDir = dir.resolve("data");
+        final Path parquet = dir.resolve("parquet");
+        final Path derived = parquet.resolve("derived");
+        final Path manifest = dir.resolve("f1-halves.yaml");
+        Files.writeString(manifest, String.join("\n", "version: v1", "name: f1-halves", "dictionary: f1-25.v1",
+            "pipeline:", "  - type: formula", "    derived_channels:",
+            "      - { name: Speed_Half, expr: \"Speed / 2\", unit: km/h }", ""));
+        final String dictionary = F1_DICTIONARY.toString();
+        try (GatewayServer gateway = LoopbackGateway.start(dataDir)) // sim.v1, no sink
+        {
+            send(new GatewayClient(gateway.address().getPort()), SESSION_A, 0, 100, 0);
+        }
+        final Map<GatewaySetting, String> f1 = Map.of(GatewaySetting.PARQUET_DIR, parquet.toString(),
+            GatewaySetting.DICTIONARY, dictionary, GatewaySetting.MANIFEST, manifest.toString());
+        for (int run = 0; run < 2; run++) // the second run resumes over the first one's derived files
+        {
+            try (GatewayServer gateway = LoopbackGateway.start(dataDir, f1))
+            {
+                final GatewayClient client = new GatewayClient(gateway.address().getPort());
+                sendF1(client, SESSION_B, run * 10, 10);
+                Await.until("the sink has read the journal to its end", Duration.ofSeconds(60),
+                    () -> client.metricOrNaN(LAG) == 0);
+                assertEquals(0, client.metricOrNaN("pitgun_sink_failures_total{sink=\"parquet\"}"));
+            }
+        }
+
+        final Path lines = dir.resolve("replayed.jsonl");
+        final CliRun replay = CliRun.of("journal", "replay", dataDir.resolve("journal").toString(), "--manifest",
+            manifest.toString(), "--dictionary", dictionary, "--out", lines.toString());
+        assertTrue(replay.err().contains("NOT REPLAYED: ") && replay.out().contains("derived frames 20,"),
+            replay.out() + replay.err());
+        final List<Double> replayed = new ArrayList<>();
+        final Pattern half = Pattern.compile("\"Speed_Half\":([-0-9.eE]+)");
+        for (final String line : Files.readAllLines(lines))
+        {
+            final Matcher value = half.matcher(line);
+            if (value.find())
+            {
+                replayed.add(Double.parseDouble(value.group(1)));
+            }
+        }
+        final List<Double> live = new ArrayList<>();
+        try (Connection duck = duckDb();
+             ResultSet rs = query(duck, "SELECT Speed_Half FROM read_parquet('" + derived + "/*/*.parquet')"))
+        {
+            while (rs.next())
+            {
+                live.add(rs.getDouble(1));
+            }
+        }
+        assertEquals(List.of(derived.resolve(SESSION_B.toString()).resolve("2026-04-11T12.1.parquet"),
+            derived.resolve(SESSION_B.toString()).resolve("2026-04-11T12.parquet")), files(derived, ".parquet"),
+            "no derived file of the sim.v1 run's session");
+        assertEquals(20, replayed.size(), replayed.toString());
+        assertEquals(replayed.stream().sorted().toList(), live.stream().sorted().toList(), "the replay's rows");
+    }
+
+    /** Frames {@code [first, first + count)} of the F1 dictionary: {@code Speed} only. */
+    private static void sendF1(final GatewayClient client, final UUID session, final int first, final int count)
+        throws Exception
+    {
+        final StringBuilder frames = new StringBuilder();
+        for (int sequence = first; sequence < first + count; sequence++)
+        {
+            frames.append(sequence == first ? "" : ",").append("{\"sequence\":").append(sequence)
+                .append(",\"timestamp_us\":").append(START_US + sequence * 10_000L)
+                .append(",\"lap_number\":1,\"samples\":{\"Speed\":").append(200 + sequence).append("}}");
+        }
+        final HttpResponse<String> answer = client.beacon(EnvelopeJson.head(UUID.randomUUID(), TS, session,
+            "telemetry.sample_batch") + "\"payload\":{\"frames\":[" + frames + "]}}");
+        assertEquals(202, answer.statusCode(), answer.body());
     }
 
     private static void send(final GatewayClient client, final UUID session, final long firstSequence,

@@ -1,7 +1,6 @@
 package io.pitgun.storage;
 
 import io.pitgun.codecs.frame.FrameDescriptor;
-import io.pitgun.codecs.frame.RecordedDictionary;
 import io.pitgun.codecs.sbe.ManifestLoadedDecoder;
 import io.pitgun.codecs.sbe.PipelineDrainedDecoder;
 import io.pitgun.engine.AckMode;
@@ -102,27 +101,18 @@ final class DerivedFrames implements SubscriptionHandler
      * {@code ManifestLoaded} the deriving pipeline forgets its streams and merge sessions, at a
      * {@code PipelineDrained} it drains, as a replay's does ({@code ProcessingStage}), so its state is each live
      * run's across restarts. Other control messages are not published. Not a row's input: the files' journal ranges
-     * (and the live sink's resume) stay those of the frames and session markers.
+     * (and the live sink's resume) stay those of the frames and session markers. A {@code ManifestLoaded} of another
+     * dictionary than the pipeline's is not to be published (the pipeline refuses it, {@code ReplayedDictionaryCheck}):
+     * the export refuses such a journal beforehand, and the live sink passes over the whole part it opens, as
+     * {@code journal replay} does.
      */
     void publishRunMarker(final DirectBuffer buffer, final int offset, final int length, final long journalIndex)
     {
         final int templateId = FrameDescriptor.templateId(buffer, offset);
-        if (templateId == PipelineDrainedDecoder.TEMPLATE_ID ||
-            templateId == ManifestLoadedDecoder.TEMPLATE_ID && isOwnDictionary(buffer, offset))
+        if (templateId == PipelineDrainedDecoder.TEMPLATE_ID || templateId == ManifestLoadedDecoder.TEMPLATE_ID)
         {
             pipeline.publishReplayed(buffer, offset, length, journalIndex);
         }
-    }
-
-    /**
-     * Whether a {@code ManifestLoaded} records the pipeline's dictionary. The pipeline refuses one of another
-     * ({@code ReplayedDictionaryCheck}); the export refuses such a journal beforehand, and the live sink, on a data
-     * directory a gateway of another dictionary wrote to before, passes it over (its state is carried on there, as
-     * before) rather than fail at every start.
-     */
-    private boolean isOwnDictionary(final DirectBuffer buffer, final int offset)
-    {
-        return RecordedDictionary.of(buffer, offset).disagreement(pipeline.dictionary(), "this pipeline's") == null;
     }
 
     /** True when the deriving pipeline has processed everything published to it. */

@@ -342,7 +342,8 @@ public final class LiveParquetSink implements SinkFollower
     /**
      * Each journal message: frames not yet in a complete file become rows; a session's end completes its file. With a
      * manifest every frame and session marker also goes into the deriving pipeline (those already in files too: the
-     * manifest's state is rebuilt from the journal's first message).
+     * manifest's state is rebuilt from the journal's first message). The parts written with another dictionary are
+     * passed over whole ({@link #onOtherDictionary}).
      */
     private final class Follower implements JournalStampedEntryHandler
     {
@@ -382,10 +383,10 @@ public final class LiveParquetSink implements SinkFollower
         private String otherDictionary;
 
         /**
-         * A gateway's start ({@code ManifestLoaded}): the frames up to the next one were written with the dictionary
-         * it records. Those of another than the sink's are left out, counted as dropped, as {@code journal replay}
-         * passes over them; before, they were written under this dictionary's columns (one dictionary's channel ids
-         * named and typed as the other's), in files whose footer named this one.
+         * A gateway's start ({@code ManifestLoaded}): the messages up to the next one were written with the
+         * dictionary it records. Those of another than the sink's are left out of both tables
+         * ({@link #onOtherDictionary}); before, its frames were written under this dictionary's columns (one
+         * dictionary's channel ids named and typed as the other's), in files whose footer named this one.
          */
         private void onRunStart(final long index, final DirectBuffer buffer, final int offset)
         {
@@ -394,8 +395,24 @@ public final class LiveParquetSink implements SinkFollower
             if (otherDictionary != null)
             {
                 LOG.warn("sink {}: journal index {}: the journal's frames from here on were {}; left out of {} up to " +
-                    "the next start with this dictionary, each counted as dropped (read them with pitgun journal " +
-                    "dump --dictionary FILE --from/--to)", NAME, index, otherDictionary, runs);
+                    "the next start with this dictionary, each counted as dropped, and not derived (read them with " +
+                    "pitgun journal dump --dictionary FILE --from/--to)", NAME, index, otherDictionary, runs);
+            }
+        }
+
+        /**
+         * A message of a part written with another dictionary: passed over whole, as {@code journal replay} passes
+         * over it (its {@code ManifestLoaded}, frames, session markers and {@code PipelineDrained}). A frame is
+         * counted as dropped: its channel ids are another dictionary's, which this table's columns would misname and
+         * the deriving pipeline would compute from. Before, the derived table's pipeline still derived rows from
+         * them (and drained at their run's stop), so its rows differed from the replay's. Their session markers
+         * neither open nor complete a file: none of their frames is written.
+         */
+        private void onOtherDictionary(final int templateId)
+        {
+            if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
+            {
+                counters.onDropped();
             }
         }
 
@@ -421,6 +438,15 @@ public final class LiveParquetSink implements SinkFollower
             try
             {
                 final int templateId = checker.templateId();
+                if (templateId == ManifestLoadedDecoder.TEMPLATE_ID)
+                {
+                    onRunStart(index, buffer, offset); // first: the message opens the part it names the dictionary of
+                }
+                if (otherDictionary != null)
+                {
+                    onOtherDictionary(templateId);
+                    return;
+                }
                 if (derived != null && (templateId == TelemetryFrameDecoder.TEMPLATE_ID ||
                     templateId == SessionStartDecoder.TEMPLATE_ID || templateId == SessionEndDecoder.TEMPLATE_ID))
                 {
@@ -441,18 +467,8 @@ public final class LiveParquetSink implements SinkFollower
                 {
                     derived.publishRunMarker(buffer, offset, length, index); // a gateway's start or drain
                 }
-                if (templateId == ManifestLoadedDecoder.TEMPLATE_ID)
+                if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
                 {
-                    onRunStart(index, buffer, offset);
-                }
-                else if (templateId == TelemetryFrameDecoder.TEMPLATE_ID)
-                {
-                    if (otherDictionary != null)
-                    {
-                        // Its channel ids are another dictionary's: this table's columns would misname them.
-                        counters.onDropped();
-                        return;
-                    }
                     final long outOfTypeBefore = row.samplesOutOfType;
                     row.wrap(buffer, offset, index, stamp);
                     if (row.samplesOutOfType != outOfTypeBefore)
