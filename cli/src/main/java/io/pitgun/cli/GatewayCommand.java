@@ -155,23 +155,15 @@ public final class GatewayCommand implements Callable<Integer>
      */
     static int exitStatus(final GatewayServer server, final PrintWriter err)
     {
-        final Throwable failure = server.pipeline().journalFailure().orElse(null);
-        if (failure == null)
+        final String why = server.journalNotWhole().orElse(null);
+        if (why == null)
         {
-            final Throwable unrecorded = server.pipeline().drainUnrecorded().orElse(null);
-            if (unrecorded == null)
-            {
-                return 0;
-            }
-            err.println("pitgun gateway: the stop could not journal that the pipeline drained (" + unrecorded +
-                "): a replay takes this run for one killed, without the summaries the drain emitted; exit status 1");
-            err.flush();
-            return 1;
+            return 0;
         }
-        err.println("pitgun gateway: the journal failed while the gateway ran or stopped (" + failure + "): the " +
-            "frames it had not taken by then are not in it" + (server.config().ackMode() == AckMode.JOURNALED ?
-            ", and none of them was acknowledged (refused 503 journal_failed)" : ", and with ack mode accepted some " +
-            "of them may have been answered 202") + "; exit status 1");
+        final String acknowledged = server.pipeline().journalFailure().isEmpty() ? "" :
+            server.config().ackMode() == AckMode.JOURNALED ? ", and none of them was acknowledged (refused 503 " +
+                "journal_failed)" : ", and with ack mode accepted some of them may have been answered 202";
+        err.println("pitgun gateway: " + why + acknowledged + "; exit status 1");
         err.flush();
         return 1;
     }

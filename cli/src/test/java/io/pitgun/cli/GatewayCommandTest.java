@@ -1,5 +1,9 @@
 package io.pitgun.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.pitgun.gateway.GatewayConfig;
 import io.pitgun.gateway.GatewayConfigException;
 import io.pitgun.gateway.GatewayServer;
@@ -16,6 +20,7 @@ import io.pitgun.testsupport.SmallTmpfs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -265,7 +270,7 @@ class GatewayCommandTest
         // The journal goes away under the idle stage (as a failing disk would make it): its next append fails.
         server.pipeline().journal().orElseThrow().close();
         assertEquals(503, client.beacon(batch(session, 2)).statusCode());
-        server.shutdown();
+        final ILoggingEvent stopped = shutdownLoggingTheStop(server);
 
         final StringWriter err = new StringWriter();
         assertEquals(1, GatewayCommand.exitStatus(server, new PrintWriter(err)));
@@ -273,6 +278,10 @@ class GatewayCommandTest
             err.toString());
         assertTrue(err.toString().contains("none of them was acknowledged (refused 503 journal_failed)"),
             err.toString());
+        // The log says so too: before, "journal closed" at INFO, as for a clean stop.
+        assertEquals(Level.ERROR, stopped.getLevel(), stopped.toString());
+        assertTrue(stopped.getFormattedMessage().contains(", but the journal failed while the gateway ran or " +
+            "stopped ("), stopped.getFormattedMessage());
     }
 
     /**
@@ -291,6 +300,7 @@ class GatewayCommandTest
         try
         {
             final Path dataDir = tmpfs.path().resolve("data");
+            final ILoggingEvent stopped;
             final GatewayServer server = LoopbackGateway.start(dataDir,
                 Map.of(GatewaySetting.JOURNAL_MIN_FREE_BYTES, Long.toString(minFreeBytes)));
             try
@@ -304,21 +314,25 @@ class GatewayCommandTest
                         (JournalPretouchAgent.DEFAULT_AHEAD_BYTES - JournalPretouchAgent.STEP_BYTES) ||
                         client.metricOrNaN("pitgun_journal_pretouch_disabled_total") > 0);
                 tmpfs.fillLeaving(tmpfs.path().resolve("filler"), minFreeBytes / 4);
-                // The guard answers from its last measurement (at most 20 ms old): until it has measured the filled
-                // disk, the drain's entry may still be appended into the pages populated ahead (a fresh-clone CI run
-                // stopped that soon and exited 0).
-                Await.until("the journal's guard has measured the filled disk", () ->
+                // The drain's entry is judged on the last measurement (taken every 20 ms): stopping before one saw
+                // the filler let it be journaled now and then (the stop exited 0). The scrape measures when due.
+                Await.until("the gateway measured the disk below half its headroom", () ->
                     client.metricOrNaN("pitgun_journal_usable_bytes") < minFreeBytes / 2);
             }
             finally
             {
-                server.shutdown();
+                stopped = shutdownLoggingTheStop(server);
             }
 
             final StringWriter err = new StringWriter();
             assertEquals(1, GatewayCommand.exitStatus(server, new PrintWriter(err)), err.toString());
             assertTrue(err.toString().startsWith("pitgun gateway: the stop could not journal that the pipeline " +
                 "drained (") && err.toString().contains("a replay takes this run for one killed"), err.toString());
+            // The log says so too: before, "journal closed" at INFO, as for a clean stop, the stage error above it.
+            assertEquals(Level.ERROR, stopped.getLevel(), stopped.toString());
+            assertTrue(stopped.getFormattedMessage().contains(", but the stop could not journal that the pipeline " +
+                "drained (") && stopped.getFormattedMessage().contains("a replay takes this run for one killed"),
+                stopped.getFormattedMessage());
             try (Journal journal = Journal.open(JournalConfig.readOnly(dataDir.resolve("journal"))))
             {
                 assertEquals(0, JournalStatsCollector.collect(journal, ProgressListener.NONE).pipelinesDrained());
@@ -337,11 +351,37 @@ class GatewayCommandTest
         final GatewayServer server = LoopbackGateway.start(dataDir);
         final GatewayClient client = new GatewayClient(server.address().getPort());
         assertEquals(202, client.beacon(batch(UUID.randomUUID().toString(), 0)).statusCode());
-        server.shutdown();
+        final ILoggingEvent stopped = shutdownLoggingTheStop(server);
 
         final StringWriter err = new StringWriter();
         assertEquals(0, GatewayCommand.exitStatus(server, new PrintWriter(err)));
         assertEquals("", err.toString());
+        assertEquals(Level.INFO, stopped.getLevel(), stopped.toString());
+        assertEquals("pitgun gateway stopped: 2 frames published, journal closed", stopped.getFormattedMessage());
+    }
+
+    /** Stops the gateway and returns what it logged as stopped (the last line of its stop). */
+    private static ILoggingEvent shutdownLoggingTheStop(final GatewayServer server)
+    {
+        final Logger log = (Logger)LoggerFactory.getLogger(GatewayServer.class);
+        final Level level = log.getLevel();
+        log.setLevel(Level.INFO); // the CLI's logback.xml logs WARN and above: a clean stop's line is INFO
+        final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        log.addAppender(logged);
+        try
+        {
+            server.shutdown();
+        }
+        finally
+        {
+            log.detachAppender(logged);
+            log.setLevel(level);
+        }
+        final List<ILoggingEvent> stops = logged.list.stream()
+            .filter(event -> event.getFormattedMessage().startsWith("pitgun gateway stopped: ")).toList();
+        assertEquals(1, stops.size(), logged.list.toString());
+        return stops.get(0);
     }
 
     /** The journal in a data directory the gateway creates is not readable by other local users. */

@@ -48,6 +48,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -824,15 +825,40 @@ public final class GatewayServer implements AutoCloseable
         final boolean loopsPublishNoMore = closeAllButSubscribers(deadline);
         final int failures = closeQuietly(loopsPublishNoMore);
         overloadLog.flushAtShutdown(); // after the subscribers: one cut as too slow while the drain's outputs went
-        if (failures == 0)
+        final String unclean = journalNotWhole().orElse(null);
+        if (failures == 0 && unclean == null)
         {
             LOG.info("pitgun gateway stopped: {} frames published, journal closed", counters.framesAccepted());
         }
+        else if (failures == 0)
+        {
+            LOG.error("pitgun gateway stopped: {} frames published, journal closed, but {}", counters.framesAccepted(),
+                unclean);
+        }
         else
         {
-            LOG.error("pitgun gateway stopped: {} frames published; {} shutdown step(s) failed (logged above)",
-                counters.framesAccepted(), failures);
+            LOG.error("pitgun gateway stopped: {} frames published; {} shutdown step(s) failed (logged above){}",
+                counters.framesAccepted(), failures, unclean == null ? "" : "; " + unclean);
         }
+    }
+
+    /**
+     * Why the journal does not hold this run as a clean stop, in words, if so: the journal failed while the gateway
+     * ran or as it stopped ({@link TelemetryPipeline#journalFailure()}), or the stop could not journal that the
+     * pipeline drained ({@link TelemetryPipeline#drainUnrecorded()}). The stop is then logged at ERROR with it (before,
+     * at INFO as a clean one, the stage error alone above it), and {@code pitgun gateway} exits 1. Empty otherwise,
+     * also before the stop.
+     */
+    public Optional<String> journalNotWhole()
+    {
+        final Throwable failure = pipeline.journalFailure().orElse(null);
+        if (failure != null)
+        {
+            return Optional.of("the journal failed while the gateway ran or stopped (" + failure + "): the frames it " +
+                "had not taken by then are not in it");
+        }
+        return pipeline.drainUnrecorded().map(unrecorded -> "the stop could not journal that the pipeline drained (" +
+            unrecorded + "): a replay takes this run for one killed, without the summaries the drain emitted");
     }
 
     /**
