@@ -77,7 +77,7 @@ class HiveCommandTest
         final Path output = hive.edgeDerivedFile(edge.toString());
         Files.writeString(output, "");
         final Path mark = output.resolveSibling(HiveConfig.DERIVED_MARK_FILE);
-        Files.writeString(mark, String.join("\n", "pitgun-hive-derived-output v2", "journal_last_index=42",
+        Files.writeString(mark, String.join("\n", "pitgun-hive-derived-output v3", "journal_last_index=42",
             "journal_files_sha256=00", "edge_position=7", "output_bytes=0", "output_sha256=00", "pipeline_sha256=00",
             "failure=journal entry 42: frames of dictionary team.v1, this pipeline's is sim.v1", ""));
 

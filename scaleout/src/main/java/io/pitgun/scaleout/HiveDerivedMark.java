@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -35,8 +36,9 @@ import java.util.stream.Stream;
  * a temporary file, forced, and renamed over the mark atomically, and the directory forced. <b>Deleted</b> (and the
  * directory forced) before a derivation truncates the output. So whatever moment a {@code kill -9} (or a power cut)
  * comes, a mark on disk describes a whole output; and it is <b>trusted</b> only if it names this hive's pipeline
- * ({@link #pipelineIdentity}), the journal still ends at the index it names and holds the same cycle files (one
- * deleted from its start or middle changes what a replay writes), and the output still has the length and the
+ * ({@link #pipelineIdentity}), the journal still ends at the index it names and holds the same cycle files, of the
+ * same sizes (one deleted from its start or middle changes what a replay writes; one replaced by another of the same
+ * name and last index, restored from another backup or edited, may too), and the output still has the length and the
  * SHA-256 it names: a re-derivation cut short leaves a strict prefix of the whole output, never its length, and an
  * output edited in place (its length kept) no longer has its digest. The digest costs one read of the output when
  * marked and at each start, far less than deriving it again.
@@ -44,12 +46,12 @@ import java.util.stream.Stream;
  * A failure that may not recur (an I/O error, a damaged journal entry, an error in a pipeline stage) leaves no mark:
  * the next start tries again.
  * <p>
- * Layout: UTF-8 text, these eight lines in this order, nothing else (v1 marks, without the digest, are
- * {@link Distrust#UNREADABLE}: such an edge is derived again once):
+ * Layout: UTF-8 text, these eight lines in this order, nothing else (v1 marks, without the output's digest, and v2
+ * marks, without the cycle files' sizes, are {@link Distrust#UNREADABLE}: such an edge is derived again once):
  * <pre>
- * pitgun-hive-derived-output v2
+ * pitgun-hive-derived-output v3
  * journal_last_index=INDEX       the hive's journal of the edge ended at this index (Journal.lastIndex)
- * journal_files_sha256=HEX       of the names of its cycle files (*.cq4), sorted, each followed by a newline
+ * journal_files_sha256=HEX       of its cycle files (*.cq4), sorted by name: each "NAME SIZE\n" (SIZE in bytes)
  * edge_position=POSITION         the edge position of the last message derived
  * output_bytes=BYTES             derived.jsonl's length
  * output_sha256=HEX              derived.jsonl's SHA-256
@@ -60,7 +62,7 @@ import java.util.stream.Stream;
  */
 public final class HiveDerivedMark
 {
-    private static final String HEADER = "pitgun-hive-derived-output v2";
+    private static final String HEADER = "pitgun-hive-derived-output v3";
     private static final List<String> KEYS =
         List.of("journal_last_index", "journal_files_sha256", "edge_position", "output_bytes", "output_sha256",
             "pipeline_sha256", "failure");
@@ -89,7 +91,10 @@ public final class HiveDerivedMark
         UNREADABLE,
         /** Written by a hive with another manifest, dictionary, pipeline configuration, signer or build. */
         PIPELINE,
-        /** The journal does not end where it did (it grew since, or was replaced) or lost a cycle file. */
+        /**
+         * The journal does not end where it did (it grew since, or was replaced), lost a cycle file, or has one of
+         * another size.
+         */
         JOURNAL,
         /** The output is missing or not the length the mark names (changed or cut short since). */
         OUTPUT,
@@ -122,16 +127,26 @@ public final class HiveDerivedMark
             "\nbuild " + build);
     }
 
-    /** The SHA-256 of the names of the journal's cycle files, sorted, each followed by a newline (a listing). */
+    /**
+     * The SHA-256 of a listing of the journal's cycle files, sorted by name: each {@code NAME SIZE\n}. The size is
+     * what tells a cycle file replaced by another of the same name and last index (restored from another backup,
+     * edited) without reading it (a digest of the journal would read all of it at every start); Chronicle allocates
+     * a cycle file by mapped chunks, so it tells only one of another size, not one of the same size and other bytes.
+     */
     static String journalFilesSha256(final Path journalDirectory) throws IOException
     {
-        final StringBuilder names = new StringBuilder();
+        final List<Path> cycleFiles;
         try (Stream<Path> files = Files.list(journalDirectory))
         {
-            files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(CYCLE_FILE_SUFFIX)).sorted()
-                .forEach(name -> names.append(name).append('\n'));
+            cycleFiles = files.filter(file -> file.getFileName().toString().endsWith(CYCLE_FILE_SUFFIX))
+                .sorted(Comparator.comparing(file -> file.getFileName().toString())).toList();
         }
-        return sha256(names.toString());
+        final StringBuilder listing = new StringBuilder();
+        for (final Path file : cycleFiles)
+        {
+            listing.append(file.getFileName()).append(' ').append(Files.size(file)).append('\n');
+        }
+        return sha256(listing.toString());
     }
 
     private static String sha256(final String text)

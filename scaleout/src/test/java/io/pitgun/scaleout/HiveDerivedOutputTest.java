@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.net.DatagramSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -439,6 +441,57 @@ class HiveDerivedOutputTest
         final String metrics = HiveMetrics.render(third);
         assertTrue(metrics.contains("\npitgun_hive_derive_marks_distrusted_total{reason=\"content\"} 1\n") &&
             metrics.contains("\npitgun_hive_derive_marks_distrusted_total{reason=\"output\"} 0\n") &&
+            metrics.contains("\npitgun_hive_derive_edges_skipped_total 1\n"), metrics);
+        third.close();
+        assertSameBytes(whole, copy);
+    }
+
+    /**
+     * A cycle file of an edge's journal replaced by another of the same name and the same last index (restored from
+     * another backup, edited) but of another size is no longer trusted by the mark: the edge is derived again. Before,
+     * the mark named the cycle files by name and the journal's last index only, so the output derived from the old
+     * file stood for good. Here the file is the same entries in a longer file (a chunk more), so the output derived
+     * again is the same bytes.
+     */
+    @Test
+    void shouldDeriveAgainAnEdgeWhoseCycleFileWasReplacedByOneOfAnotherSize() throws Exception
+    {
+        final Edge edge = new Edge("edge", 13);
+        final HiveConfig config = hiveConfig();
+        final Path copy = shippedThenCopiedOnDisk(edge, config, 1).get(0);
+        final Hive second = Hive.start(config, HivePipeline.of(manifest));
+        open.add(second);
+        Await.until("the copy derived", WAIT, () -> second.deriveEdgesCompleted() == 1);
+        second.close();
+        final byte[] whole = Files.readAllBytes(copy);
+        final Path journal = copy.resolveSibling(HiveConfig.JOURNAL_DIRECTORY);
+        final List<Path> cycleFiles;
+        try (var files = Files.list(journal))
+        {
+            cycleFiles = files.filter(file -> file.toString().endsWith(".cq4")).toList();
+        }
+        assertEquals(1, cycleFiles.size(), cycleFiles.toString());
+        final long lastIndex;
+        try (Journal held = Journal.open(JournalConfig.readOnly(journal)))
+        {
+            lastIndex = held.lastIndex();
+        }
+        try (var file = FileChannel.open(cycleFiles.get(0), StandardOpenOption.WRITE))
+        {
+            file.write(ByteBuffer.allocate(1), file.size() + (1 << 20)); // a sparse MiB more, the same entries
+        }
+        try (Journal held = Journal.open(JournalConfig.readOnly(journal)))
+        {
+            assertEquals(lastIndex, held.lastIndex(), "the same name and last index");
+        }
+
+        final Hive third = Hive.start(config, HivePipeline.of(manifest));
+        open.add(third);
+        // Derived again, or (as before) both edges skipped, the copy's mark trusted.
+        Await.until("the hive looked at the edges on disk", WAIT, () -> third.deriveEdgesCompleted() == 1 ||
+            HiveMetrics.render(third).contains("\npitgun_hive_derive_edges_skipped_total 2\n"));
+        final String metrics = HiveMetrics.render(third);
+        assertTrue(metrics.contains("\npitgun_hive_derive_marks_distrusted_total{reason=\"journal\"} 1\n") &&
             metrics.contains("\npitgun_hive_derive_edges_skipped_total 1\n"), metrics);
         third.close();
         assertSameBytes(whole, copy);
